@@ -1,0 +1,51 @@
+"""Flow ``deadline-check``: sync the plan, assess it, record events and reminders, emit events.
+
+One task does the whole check in one database transaction (no task per milestone: a thousand
+tiny tasks cost more than the check itself); a second task forwards the newly recorded events to
+Prefect, where deployment triggers (prefect.yaml) react to them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows._prefect import parse_as_of, publish_events
+from regie import cycle
+from regie.bootstrap import bootstrap
+from regie.cycle import CheckReport, EventSummary
+from regie.services import today
+
+
+# No retries: the check is local computation plus one transaction; a failure is a bug or a
+# bad plan file, and repeating it would not help. NO_CACHE: it has side effects.
+@task(name="record-deadline-check", cache_policy=NO_CACHE)
+def record_check(as_of: date | None, dry_run: bool) -> CheckReport:
+    app = bootstrap()
+    return cycle.deadline_check(app, as_of or today(app), dry_run=dry_run)
+
+
+@task(name="emit-events", cache_policy=NO_CACHE)
+def emit_events(events: list[EventSummary], programme_id: str) -> int:
+    return publish_events(events, programme_id)
+
+
+@flow(name="deadline-check")
+def deadline_check(as_of: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """Assess the plan as of ``as_of`` (YYYY-MM-DD; default today in the office's time zone)."""
+    report = record_check(parse_as_of(as_of), dry_run)
+    if not dry_run and report.events:
+        emit_events(report.events, report.programme_id)
+    summary = report.summary()
+    get_run_logger().info(
+        "Deadlinecontrole %s per %s%s: %d gebeurtenissen, %d herinneringen klaargezet",
+        summary["programme"],
+        summary["as_of"],
+        " (proefdraai)" if dry_run else "",
+        summary["events"],
+        summary["queued"],
+    )
+    return summary

@@ -1,0 +1,143 @@
+"""Load ``plan/actions.yaml`` into a validated :class:`Plan`, or say everything that is wrong.
+
+Every problem is one line ``PATH:LINE:COL: message`` (1-based); problems about the file as a
+whole (missing, a directory, binary) have no position and read ``PATH: message``. Bad input
+never raises anything but :class:`PlanInvalid` (or, from :func:`validate_plan_file`, nothing).
+
+Reading the file is the one bit of I/O in ``governance``: :func:`load_plan` is a thin shell
+around the pure :func:`parse_plan`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import Node
+from ruamel.yaml.reader import ReaderError
+
+from governance.loader_nodes import Problem, Problems, is_null
+from governance.plan import Plan
+from governance.validate import build_plan
+
+__all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
+
+
+class PlanInvalid(Exception):
+    """The plan file has problems; ``str()`` lists them all, one per line, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def parse_plan(text: str, path: str = "<plan>") -> Plan:
+    """The plan in ``text``; ``path`` is only used to name the file in problems."""
+    problems = Problems(path)
+    plan = _parse(text, problems)
+    if plan is None or problems:
+        raise PlanInvalid(problems.sorted())
+    return plan
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read and parse the plan file at ``path`` (UTF-8)."""
+    name = os.fspath(path)
+    return parse_plan(_read(name), name)
+
+
+def validate_plan_file(path: str | os.PathLike[str]) -> tuple[Plan | None, list[Problem]]:
+    """``(plan, [])`` for a good file, else ``(None, problems)``; never raises for bad input."""
+    try:
+        return load_plan(path), []
+    except PlanInvalid as exc:
+        return None, exc.problems
+
+
+def _read(path: str) -> str:
+    """The file's text, or PlanInvalid with one problem saying why it cannot be read."""
+    problems = Problems(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        problems.add(None, "no such file")
+    except IsADirectoryError:
+        problems.add(None, "is a directory, not a plan file")
+    except PermissionError:
+        problems.add(None, "permission denied")
+    except OSError as exc:
+        problems.add(None, f"cannot be read: {exc.strerror or exc}")
+    else:
+        text = _decode(data, problems)
+        if text is not None:
+            return text
+    raise PlanInvalid(problems.sorted())
+
+
+def _decode(data: bytes, problems: Problems) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(None, "is UTF-16 encoded: save it as UTF-8")
+        return None
+    if b"\0" in data:
+        problems.add(None, "is not a text file (it contains NUL bytes)")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8-sig", errors="replace")) + 1
+        problems.add_at(
+            before.count(b"\n") + 1,
+            col,
+            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
+        )
+        return None
+
+
+def _parse(text: str, problems: Problems) -> Plan | None:
+    if "\0" in text:
+        problems.add(None, "is not a text file (it contains NUL characters)")
+        return None
+    root = _compose(text, problems)
+    if root is None or is_null(root):  # nothing, only comments, or a bare '---'
+        if not problems:
+            problems.add(None, "is empty: a plan needs schema, programme, organisations and steps")
+        return None
+    return build_plan(root, problems.path, problems)
+
+
+def _compose(text: str, problems: Problems) -> Node | None:
+    """The YAML node tree (not constructed objects: nodes keep duplicate keys, source text and
+    positions). Syntax errors become a problem at ruamel's problem mark."""
+    try:
+        node: Node | None = YAML(typ="rt").compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = "; ".join(str(s) for s in (exc.context, exc.problem) if s)
+        if mark is None:
+            problems.add(None, f"YAML syntax error: {what}")
+        else:
+            problems.add_at(mark.line + 1, mark.column + 1, f"YAML syntax error: {what}")
+        return None
+    except ReaderError as exc:
+        line, col = _position(text, exc.position)
+        char = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        )
+        problems.add_at(line, col, f"character U+{char:04X} is not allowed in YAML")
+        return None
+    except YAMLError as exc:
+        problems.add(None, f"YAML error: {exc}")
+        return None
+    except RecursionError:
+        problems.add(None, "YAML is nested too deeply")
+        return None
+    return node
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1

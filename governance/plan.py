@@ -1,0 +1,280 @@
+"""The typed plan: programme, organisations, governance bodies, steps → actions → milestones.
+
+Built by :mod:`governance.loader` from ``plan/actions.yaml``; immutable. Nothing here is specific
+to one programme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from governance.periods import DEFAULT_SEASONS, Period, Season
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something stands in the plan file (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    id: str
+    name: str
+    kind: str | None = None  # ministry, agency, body, …
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person who answers for an organisation's items (reminders go to contacts)."""
+
+    id: str
+    name: str
+    organisation: str
+    email: str | None = None
+    slack: str | None = None  # Slack user id or e-mail used for users.lookupByEmail
+    role: str | None = None
+    programme_office: bool = False  # receives escalations
+
+
+@dataclass(frozen=True, slots=True)
+class GovernanceBody:
+    id: str
+    name: str
+    purpose: str
+    cadence: str | None = None
+    members: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportObligation:
+    id: str
+    title: str
+    recipient: str
+    cadence: str | None = None
+    action: str | None = None  # the action that delivers it
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    id: str
+    text: str
+    category: str | None = None
+    source: str | None = None
+
+
+class ItemLevel(StrEnum):
+    ACTION = "action"
+    MILESTONE = "milestone"
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    id: str
+    action_id: str
+    title: str
+    gereed: str | None
+    period: Period | None
+    owners: tuple[str, ...]  # the action's owners unless the milestone names its own
+    depends_on: tuple[str, ...] = ()
+    note: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: str
+    step: int
+    title: str
+    owners: tuple[str, ...]
+    gereed: str | None  # action-level Gereed, kept beside the milestones
+    period: Period | None
+    milestones: tuple[Milestone, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    group: str | None = None  # a sub-heading inside a step's table
+    source: str | None = None  # where the plan text names the owners
+    note: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    number: int
+    title: str
+    actions: tuple[Action, ...] = ()
+    goal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """Anything with a *gereed*: a milestone, or an action-level Gereed beside its milestones."""
+
+    id: str
+    level: ItemLevel
+    action_id: str
+    step: int
+    title: str
+    gereed: str | None
+    period: Period | None
+    owners: tuple[str, ...]
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    id: str
+    title: str
+    short_title: str | None = None
+    description: str | None = None
+    start: date | None = None
+    end: date | None = None
+    source_document: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarConfig:
+    timezone: str = "Europe/Amsterdam"
+    holidays_country: str = "NL"
+    seasons: dict[str, Season] = field(default_factory=lambda: dict(DEFAULT_SEASONS))
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPolicy:
+    """When owners are prompted; all counts are working days."""
+
+    first_prompt_days: int = 15
+    second_prompt_days: int = 5
+    on_due_date: bool = True
+    overdue_every_days: int = 5
+    escalate_after_unanswered: int = 2
+    escalate_after_overdue_days: int = 10
+    open_ended_every_months: int = 3  # open-ended and periodic items: a status prompt a quarter
+    stale_after_days: int = 20  # no update for this many working days → stale flag
+    dependency_lead_days: int = 20  # dependent item due this long after its dependency is done
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    programme: Programme
+    steps: tuple[Step, ...]
+    organisations: tuple[Organisation, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    governance: tuple[GovernanceBody, ...] = ()
+    reports: tuple[ReportObligation, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+    path: str | None = None
+
+    def actions(self) -> Iterator[Action]:
+        for step in self.steps:
+            yield from step.actions
+
+    def milestones(self) -> Iterator[Milestone]:
+        for action in self.actions():
+            yield from action.milestones
+
+    def deadlines(self) -> list[Deadline]:
+        """Every dated-or-not item in table order: an action's own Gereed first, then its
+        milestones. An action without milestones is a deadline even without a Gereed."""
+        out: list[Deadline] = []
+        for action in self.actions():
+            if action.gereed is not None or not action.milestones:
+                out.append(
+                    Deadline(
+                        action.id,
+                        ItemLevel.ACTION,
+                        action.id,
+                        action.step,
+                        action.title,
+                        action.gereed,
+                        action.period,
+                        action.owners,
+                        action.depends_on,
+                    )
+                )
+            for m in action.milestones:
+                out.append(
+                    Deadline(
+                        m.id,
+                        ItemLevel.MILESTONE,
+                        action.id,
+                        action.step,
+                        m.title,
+                        m.gereed,
+                        m.period,
+                        m.owners,
+                        m.depends_on,
+                    )
+                )
+        return out
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for a in self.actions() if a.id == action_id), None)
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        return next((o for o in self.organisations if o.id == org_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of ``regie plan show --format json``."""
+
+        def period(p: Period | None) -> dict[str, str | None] | None:
+            return p.to_json() if p else None
+
+        return {
+            "programme": {
+                "id": self.programme.id,
+                "title": self.programme.title,
+                "short_title": self.programme.short_title,
+                "start": self.programme.start.isoformat() if self.programme.start else None,
+                "end": self.programme.end.isoformat() if self.programme.end else None,
+            },
+            "organisations": [
+                {"id": o.id, "name": o.name, "kind": o.kind} for o in self.organisations
+            ],
+            "steps": [
+                {
+                    "number": s.number,
+                    "title": s.title,
+                    "actions": [
+                        {
+                            "id": a.id,
+                            "title": a.title,
+                            "group": a.group,
+                            "owners": list(a.owners),
+                            "gereed": a.gereed,
+                            "period": period(a.period),
+                            "depends_on": list(a.depends_on),
+                            "milestones": [
+                                {
+                                    "id": m.id,
+                                    "title": m.title,
+                                    "gereed": m.gereed,
+                                    "period": period(m.period),
+                                    "owners": list(m.owners),
+                                    "depends_on": list(m.depends_on),
+                                    "note": m.note,
+                                }
+                                for m in a.milestones
+                            ],
+                            "note": a.note,
+                        }
+                        for a in s.actions
+                    ],
+                }
+                for s in self.steps
+            ],
+        }

@@ -1,0 +1,324 @@
+"""The reminder policy: who is prompted about what today, and what escalates.
+
+Settings come from ``plan.reminders`` (all counts in working days). Everything is computed from
+an assessment and the history of what was queued before, so a daily run can be repeated, skipped
+or run late without losing or duplicating prompts.
+
+Stages. At any ``as_of`` an open item is in at most one stage:
+
+- dated items: ``first`` (at most ``first_prompt_days`` before the due date), ``second`` (at most
+  ``second_prompt_days`` before), ``due`` (on the due date and after it, until the first overdue
+  stage; only with ``on_due_date``), ``overdue-N`` (N = working days overdue //
+  ``overdue_every_days``, N ≥ 1). A slipped item past its due date, whose owner's forecast is
+  still ahead, is in no stage: the forecast is the new commitment, and once it passes the item is
+  overdue and prompted again;
+- ongoing items (open-ended, recurring): ``periodic-YYYYQn``, once per calendar quarter from their
+  start (other ``open_ended_every_months`` give ``periodic-YYYYMmm`` blocks);
+- done, cancelled, undated and waiting items are in no stage and never prompted.
+
+A prompt is due when the item's current stage was never prompted before (whatever the contact):
+a missed day never loses a reminder and never sends the skipped stages afterwards. An answer
+suppresses a stage: any update reported on or after the day the current stage began means the
+owner already spoke in this stage, so it is not prompted.
+
+Recipients are contacts: every contact of each owner organisation. An owner without a contact is
+covered by the programme-office contacts, with the note "no contact for <org>". Each contact gets
+ONE digest a day with all their items (key ``reminder:<contact>:<as_of>:digest``).
+
+Escalations go to the programme-office contacts. A run is the time since the item's latest status
+update (or since the start, without one). An item escalates at most once per run:
+
+- ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
+  the day of the latest update and before today — so the owner had at least a day to answer;
+- ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
+  counted from the due date or from the latest update, whichever is later.
+
+Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (the update's
+``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
+the key, so history alone says whether the current run has escalated already. Programme-office
+contacts get one escalation digest a day (key ``escalation:<contact>:<as_of>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from governance.assessment import ONGOING_KINDS, Assessment, ItemAssessment, State
+from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent
+from governance.plan import Plan, ReminderPolicy
+from governance.updates import StatusUpdate
+from governance.workdays import WorkCalendar
+
+ESCALATION_PREFIX = "escalation:"
+_SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
+
+
+@dataclass(frozen=True, slots=True)
+class PromptRecord:
+    """One queued prompt (or escalation, stage ``escalation:…``) for one contact."""
+
+    item_id: str
+    stage: str
+    contact_id: str  # "" for an escalation with no programme-office contact
+    queued_on: date
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.stage.startswith(ESCALATION_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    item_id: str
+    stage: str
+    state: str
+    due: date | None
+    title: str
+    gereed: str | None
+    action_id: str
+    note: str | None = None  # e.g. "no contact for EZ" when sent to the programme office
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    contact_id: str
+    as_of: date
+    items: tuple[DigestItem, ...]
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    item_id: str
+    reason: str
+    contact_ids: tuple[str, ...]
+    key: str
+    kind: str  # unanswered | overdue
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationDigest:
+    contact_id: str
+    as_of: date
+    escalations: tuple[Escalation, ...]
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    as_of: date
+    digests: tuple[Digest, ...]
+    escalations: tuple[Escalation, ...]
+    escalation_digests: tuple[EscalationDigest, ...]
+    events: tuple[DomainEvent, ...]
+    records: tuple[PromptRecord, ...]  # append these to the history once queued
+    unaddressed: tuple[DigestItem, ...]  # due prompts nobody can receive (no contacts at all)
+
+
+class Stage(NamedTuple):
+    name: str
+    starts_on: date
+
+
+def current_stage(
+    item: ItemAssessment, as_of: date, policy: ReminderPolicy, calendar: WorkCalendar
+) -> Stage | None:
+    """The reminder stage ``item`` is in at ``as_of``, None when it is not to be prompted."""
+    if item.state in _SILENT:
+        return None
+    if item.due is not None:
+        return _dated_stage(item.due, item.state, as_of, policy, calendar)
+    if item.period_kind in ONGOING_KINDS:
+        return _periodic_stage(item.start, as_of, policy.open_ended_every_months)
+    return None
+
+
+def _dated_stage(
+    due: date, state: State, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
+) -> Stage | None:
+    if as_of > due:
+        if state is State.SLIPPED:
+            return None
+        every = policy.overdue_every_days
+        n = cal.working_days_between(due, as_of) // every if every > 0 else 0
+        if n >= 1:
+            return Stage(f"overdue-{n}", cal.add_working_days(due, n * every))
+    if as_of >= due and policy.on_due_date:
+        return Stage("due", due)
+    for name, days in (("second", policy.second_prompt_days), ("first", policy.first_prompt_days)):
+        opens = cal.window_start(due, days)
+        if as_of >= opens:
+            return Stage(name, opens)
+    return None
+
+
+def _periodic_stage(start: date | None, as_of: date, months: int) -> Stage | None:
+    if start is not None and as_of < start:
+        return None
+    months = max(months, 1)
+    first = (as_of.year * 12 + as_of.month - 1) // months * months
+    year, month0 = divmod(first, 12)
+    opens = date(year, month0 + 1, 1)
+    label = f"{year}Q{month0 // 3 + 1}" if months == 3 else f"{year}M{month0 + 1:02d}"
+    return Stage(f"periodic-{label}", max(opens, start) if start else opens)
+
+
+def _answered(latest: StatusUpdate | None, stage: Stage) -> bool:
+    return latest is not None and latest.reported_on >= stage.starts_on
+
+
+def recipients(plan: Plan, owners: Sequence[str]) -> dict[str, str | None]:
+    """Contact id → note for the contacts that answer for ``owners`` (see the module notes)."""
+    office = [c.id for c in plan.contacts if c.programme_office]
+    out: dict[str, str | None] = {}
+    missing: list[str] = []
+    for org in owners:
+        ids = [c.id for c in plan.contacts if c.organisation == org]
+        if not ids:
+            missing.append(org)
+        out.update(dict.fromkeys((i for i in ids if i not in out), None))
+    if missing or not owners:
+        note = f"no contact for {', '.join(missing)}" if missing else "no owner"
+        out.update(dict.fromkeys(office, note))
+    return out
+
+
+def plan_reminders(
+    plan: Plan,
+    assessment: Assessment,
+    history: Sequence[PromptRecord],
+    as_of: date,
+    calendar: WorkCalendar | None = None,
+) -> ReminderPlan:
+    """What to queue at ``as_of``: digests per contact, escalations, their events and records."""
+    if assessment.as_of != as_of:
+        raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
+    cal = calendar or WorkCalendar.for_plan(plan)
+    policy = plan.reminders
+    by_item: dict[str, list[PromptRecord]] = {}
+    for r in history:
+        by_item.setdefault(r.item_id, []).append(r)
+
+    per_contact: dict[str, list[DigestItem]] = {}
+    unaddressed: list[DigestItem] = []
+    escalations: list[Escalation] = []
+    office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
+    for item in assessment.items.values():
+        past = by_item.get(item.id, [])
+        stage = current_stage(item, as_of, policy, cal)
+        prompted = {r.stage for r in past}
+        if stage and stage.name not in prompted and not _answered(item.latest_update, stage):
+            to = recipients(plan, item.owners)
+            for contact, note in to.items():
+                per_contact.setdefault(contact, []).append(_digest_item(item, stage.name, note))
+            if not to:
+                unaddressed.append(_digest_item(item, stage.name, "no contact"))
+        escalation = _escalation(item, past, as_of, policy, cal, office)
+        if escalation is not None:
+            escalations.append(escalation)
+    return _bundle(as_of, per_contact, escalations, unaddressed)
+
+
+def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestItem:
+    return DigestItem(
+        item.id, stage, item.state.value, item.due, item.title, item.gereed, item.action_id, note
+    )
+
+
+def _update_ref(latest: StatusUpdate | None) -> str:
+    if latest is None:
+        return "none"
+    return str(latest.id) if latest.id is not None else latest.reported_on.isoformat()
+
+
+def _escalation(
+    item: ItemAssessment,
+    past: Sequence[PromptRecord],
+    as_of: date,
+    policy: ReminderPolicy,
+    cal: WorkCalendar,
+    office: tuple[str, ...],
+) -> Escalation | None:
+    if item.state in _SILENT:
+        return None
+    latest = item.latest_update
+    run = f"{ESCALATION_PREFIX}{item.id}:{_update_ref(latest)}:"
+    if any(r.stage.startswith(run) for r in past):
+        return None  # this run has escalated already
+    since = latest.reported_on if latest else None
+    kind = reason = ""
+    if item.state is State.OVERDUE:
+        silent = item.working_days_overdue
+        if since is not None:
+            silent = min(silent, cal.working_days_between(since, as_of))
+        if silent >= policy.escalate_after_overdue_days:
+            kind = "overdue"
+            reason = f"{item.working_days_overdue} working days overdue, {silent} without answer"
+    if not kind and policy.escalate_after_unanswered > 0:
+        unanswered = {
+            r.stage
+            for r in past
+            if not r.is_escalation
+            and r.queued_on < as_of
+            and (since is None or r.queued_on > since)
+        }
+        if len(unanswered) >= policy.escalate_after_unanswered:
+            kind = "unanswered"
+            after = f" since {since}" if since else ""
+            reason = f"{len(unanswered)} prompts unanswered{after}"
+    if not kind:
+        return None
+    return Escalation(item.id, reason, office, f"{run}{kind}", kind)
+
+
+def _bundle(
+    as_of: date,
+    per_contact: dict[str, list[DigestItem]],
+    escalations: list[Escalation],
+    unaddressed: list[DigestItem],
+) -> ReminderPlan:
+    day = as_of.isoformat()
+    digests = tuple(
+        Digest(contact, as_of, tuple(items), f"reminder:{contact}:{day}:digest")
+        for contact, items in sorted(per_contact.items())
+    )
+    events: list[DomainEvent] = []
+    records: list[PromptRecord] = []
+    for digest in digests:
+        for di in digest.items:
+            records.append(PromptRecord(di.item_id, di.stage, digest.contact_id, as_of))
+            payload: dict[str, str | int | None] = {
+                "stage": di.stage,
+                "state": di.state,
+                "contact": digest.contact_id,
+                "digest": digest.key,
+            }
+            events.append(
+                DomainEvent(REMINDER_QUEUED, di.item_id, as_of, payload, digest.contact_id)
+            )
+    to_office: dict[str, list[Escalation]] = {}
+    for e in escalations:
+        for contact in e.contact_ids or ("",):
+            records.append(PromptRecord(e.item_id, e.key, contact, as_of))
+            if contact:
+                to_office.setdefault(contact, []).append(e)
+        contacts = ",".join(e.contact_ids)
+        payload = {"kind": e.kind, "reason": e.reason, "key": e.key, "contacts": contacts}
+        qualifier = "+".join(e.contact_ids) or None
+        events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
+    escalation_digests = tuple(
+        EscalationDigest(contact, as_of, tuple(items), f"escalation:{contact}:{day}")
+        for contact, items in sorted(to_office.items())
+    )
+    return ReminderPlan(
+        as_of,
+        digests,
+        tuple(escalations),
+        escalation_digests,
+        tuple(events),
+        tuple(records),
+        tuple(unaddressed),
+    )

@@ -1,0 +1,42 @@
+"""The store: SQLAlchemy models, Alembic migrations, plan sync and the repository.
+
+The only package in the project with SQL. Tables come from migrations (:func:`upgrade`), never
+from ``create_all``; callers own sessions and transactions.
+"""
+
+from governance.store.db import (
+    MigrationError,
+    current_revision,
+    database_url_from_env,
+    downgrade,
+    head_revision,
+    make_engine,
+    normalise_url,
+    session_factory,
+    upgrade,
+)
+from governance.store.records import EventRecord, Item, Revision, StoredEvent
+from governance.store.repository import Repository, UnknownItem
+from governance.store.sync import SyncResult, sync_plan
+from governance.store.sync_fields import SyncError
+
+__all__ = [
+    "EventRecord",
+    "Item",
+    "MigrationError",
+    "Repository",
+    "Revision",
+    "StoredEvent",
+    "SyncError",
+    "SyncResult",
+    "UnknownItem",
+    "current_revision",
+    "database_url_from_env",
+    "downgrade",
+    "head_revision",
+    "make_engine",
+    "normalise_url",
+    "session_factory",
+    "sync_plan",
+    "upgrade",
+]

@@ -1,0 +1,232 @@
+"""SQLAlchemy models: one database can hold several programmes, so every row has a programme_id.
+
+Plan entities (steps, actions, milestones, organisations, contacts) are archived, never deleted:
+status history and events refer to them by code. ``status_updates`` and ``events`` are
+append-only; migration 0001 installs triggers that reject UPDATE and DELETE on them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Deterministic constraint names, so migrations render the same on SQLite and PostgreSQL.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE = sa.String(64)
+REVISION_ENTITIES = ("programme", "step", "organisation", "contact", "action", "milestone")
+REVISION_KINDS = ("created", "changed", "archived", "restored")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL text of a CHECK constraint; migration 0001 spells out the same text."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite has no timezone type: values are stored as naive UTC text (which also sorts
+    correctly) and come back with ``tzinfo=UTC``. Naive input is refused rather than guessed.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PlanEntityMixin:
+    """Programme-scoped plan rows: archived (``archived_at``), never deleted."""
+
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ProgrammeRow(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[str] = mapped_column(CODE, primary_key=True)
+    title: Mapped[str] = mapped_column(sa.Text)
+    short_title: Mapped[str | None] = mapped_column(sa.Text)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    source_document: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StepRow(PlanEntityMixin, Base):
+    __tablename__ = "steps"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    title: Mapped[str] = mapped_column(sa.Text)
+    goal: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class OrganisationRow(PlanEntityMixin, Base):
+    __tablename__ = "organisations"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(CODE)
+    name: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str | None] = mapped_column(sa.Text)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ContactRow(PlanEntityMixin, Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "code"),
+        sa.ForeignKeyConstraint(
+            ["programme_id", "organisation_code"],
+            ["organisations.programme_id", "organisations.code"],
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(CODE)
+    name: Mapped[str] = mapped_column(sa.Text)
+    organisation_code: Mapped[str] = mapped_column(CODE)
+    email: Mapped[str | None] = mapped_column(sa.Text)
+    slack: Mapped[str | None] = mapped_column(sa.Text)
+    role: Mapped[str | None] = mapped_column(sa.Text)
+    programme_office: Mapped[bool] = mapped_column(sa.Boolean)
+
+
+class PlanItemMixin(PlanEntityMixin):
+    """Columns shared by actions and milestones (the things with a *gereed*)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(CODE)
+    title: Mapped[str] = mapped_column(sa.Text)
+    gereed: Mapped[str | None] = mapped_column(sa.Text)  # verbatim from the plan
+    period_kind: Mapped[str | None] = mapped_column(sa.String(32))
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
+    owners: Mapped[list[str]] = mapped_column(sa.JSON)
+    depends_on: Mapped[list[str]] = mapped_column(sa.JSON)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(sa.Integer)  # order within the step / action
+
+
+class ActionRow(PlanItemMixin, Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "code"),
+        sa.ForeignKeyConstraint(
+            ["programme_id", "step_number"], ["steps.programme_id", "steps.number"]
+        ),
+    )
+
+    step_number: Mapped[int] = mapped_column(sa.Integer)
+    group: Mapped[str | None] = mapped_column(sa.Text)
+    source: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class MilestoneRow(PlanItemMixin, Base):
+    __tablename__ = "milestones"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
+
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id"), index=True)
+
+
+class PlanRevisionRow(Base):
+    """One recorded difference between the stored plan and a plan file that was synced."""
+
+    __tablename__ = "plan_revisions"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("entity", REVISION_ENTITIES), name="entity"),
+        sa.CheckConstraint(_one_of("kind", REVISION_KINDS), name="kind"),
+        sa.Index("ix_plan_revisions_item", "programme_id", "entity", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    entity: Mapped[str] = mapped_column(sa.String(16))
+    code: Mapped[str] = mapped_column(CODE)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    field: Mapped[str | None] = mapped_column(sa.String(32))  # None for created/archived/restored
+    before: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
+    after: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
+    plan_path: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class StatusUpdateRow(Base):
+    """Append-only: a correction is a new row, never an edit."""
+
+    __tablename__ = "status_updates"
+    __table_args__ = (
+        sa.Index("ix_status_updates_item", "programme_id", "item_code"),
+        sa.Index("ix_status_updates_reported_on", "programme_id", "reported_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    item_code: Mapped[str] = mapped_column(CODE)  # an action or milestone code; no FK, see above
+    status: Mapped[str] = mapped_column(sa.String(32))
+    reported_on: Mapped[date] = mapped_column(sa.Date)
+    forecast: Mapped[date | None] = mapped_column(sa.Date)
+    completed_on: Mapped[date | None] = mapped_column(sa.Date)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    author: Mapped[str | None] = mapped_column(sa.Text)
+    source: Mapped[str] = mapped_column(sa.String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EventRow(Base):
+    """Append-only audit log of domain events; ``dedupe_key`` makes recording idempotent."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "dedupe_key"),
+        sa.Index("ix_events_occurred_on", "programme_id", "occurred_on"),
+        sa.Index("ix_events_item", "programme_id", "item_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    name: Mapped[str] = mapped_column(sa.String(64))
+    item_code: Mapped[str | None] = mapped_column(CODE)
+    occurred_on: Mapped[date] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    dedupe_key: Mapped[str] = mapped_column(sa.String(255))
+
+
+#: Tables whose rows may only be inserted (enforced by triggers from migration 0001).
+APPEND_ONLY_TABLES = ("status_updates", "events")

@@ -1,0 +1,283 @@
+"""Reads and appends for one programme. The caller owns the session and its transaction.
+
+Status updates and events are append-only: this class has no method to change or remove them,
+and the database rejects UPDATE and DELETE on those tables (triggers from migration 0001).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from governance.periods import Period, PeriodKind
+from governance.plan import ItemLevel
+from governance.store.models import (
+    ActionRow,
+    EventRow,
+    MilestoneRow,
+    PlanItemMixin,
+    PlanRevisionRow,
+    ProgrammeRow,
+    StatusUpdateRow,
+)
+from governance.store.records import EventRecord, Item, Revision, StoredEvent
+from governance.updates import StatusUpdate, UpdateStatus
+
+#: Rows per INSERT statement: well under SQLite's limit on bound parameters.
+EVENT_BATCH = 500
+
+
+class UnknownItem(LookupError):
+    """A status update names no current action or milestone of the programme."""
+
+    def __init__(self, code: str, programme_id: str | None = None) -> None:
+        where = f" in programma {programme_id!r}" if programme_id else ""
+        super().__init__(f"onbekend of vervallen item {code!r}{where}")
+        self.code = code
+        self.programme_id = programme_id
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Repository:
+    def __init__(
+        self,
+        session: Session,
+        programme_id: str,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._session = session
+        self.programme_id = programme_id
+        self._clock = clock  # stamps recorded_at; injectable for tests
+
+    # --- plan -------------------------------------------------------------------------------
+
+    def programme_exists(self) -> bool:
+        return self._session.get(ProgrammeRow, self.programme_id) is not None
+
+    def items(self) -> list[Item]:
+        """Current (non-archived) actions and milestones in plan order: each action, then its
+        milestones."""
+        keyed: list[tuple[tuple[int, int, str, int], Item]] = []
+        actions = self._session.scalars(
+            sa.select(ActionRow).where(
+                ActionRow.programme_id == self.programme_id, ActionRow.archived_at.is_(None)
+            )
+        )
+        for a in actions:
+            item = _item(a, ItemLevel.ACTION, a.code, a.step_number)
+            keyed.append(((a.step_number, a.position, a.code, -1), item))
+        milestones = self._session.execute(
+            sa.select(MilestoneRow, ActionRow)
+            .join(ActionRow, MilestoneRow.action_id == ActionRow.id)
+            .where(
+                MilestoneRow.programme_id == self.programme_id,
+                MilestoneRow.archived_at.is_(None),
+            )
+        )
+        for m, a in milestones.tuples():
+            item = _item(m, ItemLevel.MILESTONE, a.code, a.step_number)
+            keyed.append(((a.step_number, a.position, a.code, m.position), item))
+        keyed.sort(key=lambda pair: pair[0])
+        return [item for _, item in keyed]
+
+    def is_current_item(self, code: str) -> bool:
+        for model in (ActionRow, MilestoneRow):
+            found = self._session.scalar(
+                sa.select(model.id).where(
+                    model.programme_id == self.programme_id,
+                    model.code == code,
+                    model.archived_at.is_(None),
+                )
+            )
+            if found is not None:
+                return True
+        return False
+
+    def revisions(
+        self,
+        *,
+        entity: str | None = None,
+        code: str | None = None,
+        since: datetime | None = None,
+    ) -> list[Revision]:
+        """Recorded plan changes, oldest first; ``since`` is inclusive."""
+        query = sa.select(PlanRevisionRow).where(PlanRevisionRow.programme_id == self.programme_id)
+        if entity is not None:
+            query = query.where(PlanRevisionRow.entity == entity)
+        if code is not None:
+            query = query.where(PlanRevisionRow.code == code)
+        if since is not None:
+            query = query.where(PlanRevisionRow.recorded_at >= since)
+        query = query.order_by(PlanRevisionRow.recorded_at, PlanRevisionRow.id)
+        return [
+            Revision(
+                entity=r.entity,
+                code=r.code,
+                kind=r.kind,
+                field=r.field,
+                before=r.before,
+                after=r.after,
+                recorded_at=r.recorded_at,
+                plan_path=r.plan_path,
+                id=r.id,
+            )
+            for r in self._session.scalars(query)
+        ]
+
+    # --- status updates (append-only) -------------------------------------------------------
+
+    def add_status_update(self, update: StatusUpdate) -> StatusUpdate:
+        """Append one update; return it with ``id`` and ``recorded_at`` (UTC) filled in."""
+        if update.id is not None:
+            raise ValueError(f"status update {update.id} is already stored")
+        if not self.is_current_item(update.item_id):
+            raise UnknownItem(update.item_id, self.programme_id)
+        recorded_at = update.recorded_at or self._clock()
+        if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
+            raise ValueError(f"recorded_at must be timezone-aware, got {recorded_at!r}")
+        row = StatusUpdateRow(
+            programme_id=self.programme_id,
+            item_code=update.item_id,
+            status=UpdateStatus(update.status).value,
+            reported_on=update.reported_on,
+            forecast=update.forecast,
+            completed_on=update.completed_on,
+            comment=update.comment,
+            author=update.author,
+            source=update.source,
+            recorded_at=recorded_at.astimezone(UTC),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return replace(update, id=row.id, recorded_at=row.recorded_at)
+
+    def status_updates(
+        self, until: date | None = None, *, item: str | None = None
+    ) -> list[StatusUpdate]:
+        """Updates reported on or before ``until``, by reported_on, recorded_at, id."""
+        query = sa.select(StatusUpdateRow).where(StatusUpdateRow.programme_id == self.programme_id)
+        if until is not None:
+            query = query.where(StatusUpdateRow.reported_on <= until)
+        if item is not None:
+            query = query.where(StatusUpdateRow.item_code == item)
+        query = query.order_by(
+            StatusUpdateRow.reported_on, StatusUpdateRow.recorded_at, StatusUpdateRow.id
+        )
+        return [_status_update(row) for row in self._session.scalars(query)]
+
+    def latest_updates(self, until: date | None = None) -> dict[str, StatusUpdate]:
+        """The newest update per item (the last in :meth:`status_updates` order)."""
+        return {u.item_id: u for u in self.status_updates(until)}
+
+    # --- events (append-only, idempotent) ---------------------------------------------------
+
+    def record_events(self, events: Iterable[EventRecord]) -> int:
+        """Insert events whose ``dedupe_key`` is new; return how many were inserted.
+
+        Uses INSERT … ON CONFLICT DO NOTHING, so a duplicate neither raises nor aborts the
+        caller's transaction (PostgreSQL would otherwise poison it).
+        """
+        recorded_at = self._clock()
+        rows: dict[str, dict[str, Any]] = {}
+        for event in events:
+            rows.setdefault(
+                event.dedupe_key,
+                {
+                    "programme_id": self.programme_id,
+                    "name": event.name,
+                    "item_code": event.item_code,
+                    "occurred_on": event.occurred_on,
+                    "recorded_at": recorded_at,
+                    "payload": dict(event.payload),
+                    "dedupe_key": event.dedupe_key,
+                },
+            )
+        insert = self._insert_function()
+        inserted = 0
+        for batch in _batches(list(rows.values()), EVENT_BATCH):
+            statement = (
+                insert(EventRow)
+                .values(batch)
+                .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])
+                .returning(EventRow.id)
+            )
+            inserted += len(self._session.execute(statement).all())
+        return inserted
+
+    def events(self, since: date | None = None, item: str | None = None) -> list[StoredEvent]:
+        """Recorded events by occurred_on then insertion order; ``since`` is inclusive."""
+        query = sa.select(EventRow).where(EventRow.programme_id == self.programme_id)
+        if since is not None:
+            query = query.where(EventRow.occurred_on >= since)
+        if item is not None:
+            query = query.where(EventRow.item_code == item)
+        query = query.order_by(EventRow.occurred_on, EventRow.id)
+        return [
+            StoredEvent(
+                id=r.id,
+                name=r.name,
+                item_code=r.item_code,
+                occurred_on=r.occurred_on,
+                recorded_at=r.recorded_at,
+                payload=r.payload,
+                dedupe_key=r.dedupe_key,
+            )
+            for r in self._session.scalars(query)
+        ]
+
+    def _insert_function(self) -> Callable[..., Any]:
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "postgresql":
+            return postgresql.insert
+        if dialect == "sqlite":
+            return sqlite.insert
+        raise NotImplementedError(f"record_events supports SQLite and PostgreSQL, not {dialect}")
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _item(row: PlanItemMixin, level: ItemLevel, action_code: str, step: int) -> Item:
+    period = None
+    if row.period_kind is not None:
+        period = Period(
+            PeriodKind(row.period_kind), row.gereed or "", row.period_start, row.period_end
+        )
+    return Item(
+        code=row.code,
+        level=level,
+        action_code=action_code,
+        step=step,
+        title=row.title,
+        gereed=row.gereed,
+        period=period,
+        owners=tuple(row.owners),
+        depends_on=tuple(row.depends_on),
+    )
+
+
+def _status_update(row: StatusUpdateRow) -> StatusUpdate:
+    return StatusUpdate(
+        item_id=row.item_code,
+        status=UpdateStatus(row.status),
+        reported_on=row.reported_on,
+        forecast=row.forecast,
+        completed_on=row.completed_on,
+        comment=row.comment,
+        author=row.author,
+        source=row.source,
+        recorded_at=row.recorded_at,
+        id=row.id,
+    )

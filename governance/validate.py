@@ -1,0 +1,354 @@
+"""Build a :class:`Plan` from a composed YAML tree, checking it against ``docs/plan-schema.md``.
+
+Every check reports into a :class:`Problems` log and carries on with a placeholder, so one pass
+finds every problem. The steps/actions/milestones part lives in :mod:`governance.validate_items`.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Iterator
+
+from ruamel.yaml.nodes import MappingNode, Node
+
+from governance.loader_nodes import Fields, Problems, describe, mappings, suggest
+from governance.periods import DEFAULT_SEASONS, Season
+from governance.plan import (
+    CalendarConfig,
+    Contact,
+    Goal,
+    GovernanceBody,
+    Organisation,
+    Plan,
+    Programme,
+    ReminderPolicy,
+    ReportObligation,
+)
+from governance.validate_items import build_steps
+
+SCHEMA_VERSION = 1
+
+_TOP = (
+    "schema",
+    "programme",
+    "calendar",
+    "reminders",
+    "organisations",
+    "contacts",
+    "governance",
+    "reports",
+    "goals",
+    "steps",
+)
+_PROGRAMME = ("id", "title", "short_title", "description", "start", "end", "source_document")
+_CALENDAR = ("timezone", "holidays_country", "seasons")
+_SEASON = ("start_month", "end_month")
+_REMINDER_INTS = (
+    "first_prompt_days",
+    "second_prompt_days",
+    "overdue_every_days",
+    "escalate_after_unanswered",
+    "escalate_after_overdue_days",
+    "open_ended_every_months",
+    "stale_after_days",
+    "dependency_lead_days",
+)
+_REMINDERS = (*_REMINDER_INTS, "on_due_date")
+_ORGANISATION = ("id", "name", "kind", "note")
+_CONTACT = ("id", "name", "organisation", "email", "slack", "role", "programme_office")
+_GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source")
+_REPORT = ("id", "title", "recipient", "cadence", "action", "source")
+_GOAL = ("id", "text", "category", "source")
+
+_PROGRAMME_ID = re.compile(r"[a-z0-9-]+")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def build_plan(root: Node, path: str, problems: Problems) -> Plan | None:
+    """The plan, or None when anything is wrong (then ``problems`` says what)."""
+    if not isinstance(root, MappingNode):
+        problems.add(
+            root,
+            "the plan must be a mapping with the keys schema, programme, organisations and "
+            f"steps, not {describe(root)}",
+        )
+        return None
+    top = Fields(root, _TOP, "the plan", problems)
+    version = top.integer("schema", required=True)
+    if version is not None and version != SCHEMA_VERSION:
+        problems.add(
+            top.value("schema"),
+            f"unsupported schema version {version} (this Regie reads schema {SCHEMA_VERSION})",
+        )
+    programme = _programme(top, problems)
+    calendar = _calendar(top, problems)
+    reminders = _reminders(top, problems)
+    organisations = _organisations(top, problems)
+    org_ids = [o.id for o in organisations]
+    contacts = _contacts(top, org_ids, problems)
+    bodies = _governance(top, org_ids, problems)
+    goals = _goals(top, problems)
+    steps = build_steps(top, org_ids, calendar.seasons, path, problems)
+    action_ids = [a.id for s in steps for a in s.actions]
+    reports = _reports(top, action_ids, problems)
+    if problems:
+        return None
+    return Plan(
+        programme=programme,
+        steps=steps,
+        organisations=organisations,
+        contacts=contacts,
+        governance=bodies,
+        reports=reports,
+        goals=goals,
+        calendar=calendar,
+        reminders=reminders,
+        path=path,
+    )
+
+
+def _programme(top: Fields, problems: Problems) -> Programme:
+    node = top.mapping("programme", required=True)
+    if node is None:
+        return Programme(id="", title="")
+    f = Fields(node, _PROGRAMME, "programme", problems)
+    pid = f.text("id", required=True) or ""
+    if pid and not _PROGRAMME_ID.fullmatch(pid):
+        problems.add(
+            f.value("id"),
+            f"programme id {pid!r} may only contain a-z, 0-9 and '-' (e.g. 'mvi-2015-2020')",
+        )
+    start, end = f.date("start"), f.date("end")
+    if start and end and end < start:
+        problems.add(f.value("end"), f"programme end {end} is before its start {start}")
+    return Programme(
+        id=pid,
+        title=f.text("title", required=True) or "",
+        short_title=f.text("short_title"),
+        description=f.text("description"),
+        start=start,
+        end=end,
+        source_document=f.text("source_document"),
+    )
+
+
+def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
+    node = top.mapping("calendar")
+    if node is None:
+        return CalendarConfig()
+    f = Fields(node, _CALENDAR, "calendar", problems)
+    default = CalendarConfig()
+    timezone = f.text("timezone") or default.timezone
+    if "timezone" in f and not _known_timezone(timezone):
+        problems.add(f.value("timezone"), f"unknown time zone {timezone!r}")
+    country = f.text("holidays_country") or default.holidays_country
+    if "holidays_country" in f and not _COUNTRY.fullmatch(country):
+        problems.add(
+            f.value("holidays_country"),
+            f"holidays_country {country!r} must be a two-letter country code such as 'NL'",
+        )
+    seasons = dict(DEFAULT_SEASONS)
+    seasons.update(_seasons(f, problems))
+    return CalendarConfig(timezone=timezone, holidays_country=country, seasons=seasons)
+
+
+def _known_timezone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:
+    """Overrides per season name; a name outside the four defaults is most likely a typo."""
+    node = calendar.mapping("seasons")
+    if node is None:
+        return {}
+    out: dict[str, Season] = {}
+    names = list(DEFAULT_SEASONS)
+    seen: set[str] = set()
+    for key, value in node.value:
+        name = str(key.value).lower() if key.tag.endswith(":str") else None
+        if name is None or name not in DEFAULT_SEASONS:
+            shown = repr(str(key.value)) if name is not None else describe(key)
+            problems.add(
+                key,
+                f"unknown season {shown} (seasons are {', '.join(names)})"
+                f"{suggest(name or '', names)}",
+            )
+            continue
+        if name in seen:
+            problems.add(key, f"season {name!r} is configured twice")
+            continue
+        seen.add(name)
+        if not isinstance(value, MappingNode):
+            problems.add(
+                value,
+                f"season {name!r} must be a mapping {{start_month: M, end_month: M}}, "
+                f"not {describe(value)}",
+            )
+            continue
+        f = Fields(value, _SEASON, f"season {name!r}", problems)
+        months = [f.integer(k, required=True) for k in _SEASON]
+        ok = True
+        for month, k in zip(months, _SEASON, strict=True):
+            if month is not None and not 1 <= month <= 12:
+                problems.add(f.value(k), f"{k} of season {name!r} must be 1–12, not {month}")
+                ok = False
+        start, end = months
+        if ok and start is not None and end is not None:
+            out[name] = Season(start, end)
+    return out
+
+
+def _reminders(top: Fields, problems: Problems) -> ReminderPolicy:
+    node = top.mapping("reminders")
+    if node is None:
+        return ReminderPolicy()
+    f = Fields(node, _REMINDERS, "reminders", problems)
+    values: dict[str, int] = {}
+    for name in _REMINDER_INTS:
+        number = f.integer(name)
+        if number is not None and number < 0:
+            problems.add(f.value(name), f"{name!r} must be 0 or more, not {number}")
+        elif number is not None:
+            values[name] = number
+    on_due = f.boolean("on_due_date")
+    return ReminderPolicy(
+        **values, on_due_date=ReminderPolicy().on_due_date if on_due is None else on_due
+    )
+
+
+def _records(
+    top: Fields, key: str, what: str, problems: Problems, *, required: bool = False
+) -> Iterator[MappingNode]:
+    """The mappings of a top-level list such as ``organisations``; required lists are non-empty."""
+    items = top.items(key, required=required)
+    if items is None:
+        return
+    if required and not items:
+        problems.add(top.value(key), f"{key!r} must not be empty")
+    yield from mappings(items, what, problems)
+
+
+def _unique(f: Fields, what: str, seen: dict[str, Node], problems: Problems) -> str:
+    """The record's required id, reporting a duplicate at the second use."""
+    rid = f.text("id", required=True) or ""
+    node = f.value("id")
+    if rid and node is not None:
+        if rid in seen:
+            first = seen[rid].start_mark.line + 1
+            problems.add(node, f"duplicate {what} id {rid!r} (first at line {first})")
+        else:
+            seen[rid] = node
+    return rid
+
+
+def _known_org(ref: str, node: Node, org_ids: list[str], where: str, problems: Problems) -> None:
+    if org_ids and ref not in org_ids:
+        problems.add(node, f"unknown organisation {ref!r} in {where}{suggest(ref, org_ids)}")
+
+
+def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
+    out: list[Organisation] = []
+    seen: dict[str, Node] = {}
+    for node in _records(top, "organisations", "organisation", problems, required=True):
+        f = Fields(node, _ORGANISATION, "organisation", problems)
+        out.append(
+            Organisation(
+                id=_unique(f, "organisation", seen, problems),
+                name=f.text("name", required=True) or "",
+                kind=f.text("kind"),
+                note=f.text("note"),
+            )
+        )
+    return tuple(out)
+
+
+def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Contact, ...]:
+    out: list[Contact] = []
+    seen: dict[str, Node] = {}
+    for node in _records(top, "contacts", "contact", problems):
+        f = Fields(node, _CONTACT, "contact", problems)
+        org = f.text("organisation", required=True) or ""
+        org_node = f.value("organisation")
+        if org and org_node is not None:
+            _known_org(org, org_node, org_ids, "'organisation'", problems)
+        office = f.boolean("programme_office")
+        out.append(
+            Contact(
+                id=_unique(f, "contact", seen, problems),
+                name=f.text("name", required=True) or "",
+                organisation=org,
+                email=f.text("email"),
+                slack=f.text("slack"),
+                role=f.text("role"),
+                programme_office=bool(office),
+            )
+        )
+    return tuple(out)
+
+
+def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[GovernanceBody, ...]:
+    out: list[GovernanceBody] = []
+    seen: dict[str, Node] = {}
+    for node in _records(top, "governance", "governance body", problems):
+        f = Fields(node, _GOVERNANCE, "governance body", problems)
+        members = f.refs("members", "organisation id") or []
+        for ref, ref_node in members:
+            _known_org(ref, ref_node, org_ids, "'members'", problems)
+        out.append(
+            GovernanceBody(
+                id=_unique(f, "governance body", seen, problems),
+                name=f.text("name", required=True) or "",
+                purpose=f.text("purpose", required=True) or "",
+                cadence=f.text("cadence"),
+                members=tuple(ref for ref, _ in members),
+                source=f.text("source"),
+            )
+        )
+    return tuple(out)
+
+
+def _goals(top: Fields, problems: Problems) -> tuple[Goal, ...]:
+    out: list[Goal] = []
+    seen: dict[str, Node] = {}
+    for node in _records(top, "goals", "goal", problems):
+        f = Fields(node, _GOAL, "goal", problems)
+        out.append(
+            Goal(
+                id=_unique(f, "goal", seen, problems),
+                text=f.text("text", required=True) or "",
+                category=f.text("category"),
+                source=f.text("source"),
+            )
+        )
+    return tuple(out)
+
+
+def _reports(
+    top: Fields, action_ids: list[str], problems: Problems
+) -> tuple[ReportObligation, ...]:
+    out: list[ReportObligation] = []
+    seen: dict[str, Node] = {}
+    for node in _records(top, "reports", "report", problems):
+        f = Fields(node, _REPORT, "report", problems)
+        action = f.text("action")
+        action_node = f.value("action")
+        if action and action_node is not None and action not in action_ids:
+            problems.add(
+                action_node, f"unknown action {action!r} in 'action'{suggest(action, action_ids)}"
+            )
+        out.append(
+            ReportObligation(
+                id=_unique(f, "report", seen, problems),
+                title=f.text("title", required=True) or "",
+                recipient=f.text("recipient", required=True) or "",
+                cadence=f.text("cadence"),
+                action=action,
+                source=f.text("source"),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,124 @@
+"""Working days: Monday to Friday minus public holidays (the ``holidays`` package) and extra days.
+
+Every reminder window, stale limit and dependency lead in a plan is counted in working days.
+The counting conventions, used throughout Regie:
+
+- ``working_days_between(a, b)`` counts the working days in the half-open interval ``(a, b]``,
+  and is negative, ``-(working days in (b, a])``, when ``b < a``. So Friday → Monday is 1 and a
+  day to itself is 0.
+- ``add_working_days(d, n)`` is the n-th working day strictly after ``d`` (n > 0) or strictly
+  before it (n < 0); n == 0 returns ``d`` unchanged. From a non-working day this counts from the
+  previous working day going forward (Saturday + 1 = Monday) and from the next working day going
+  back (Saturday − 1 = Friday). For n ≥ 0, ``working_days_between(d, add_working_days(d, n)) == n``;
+  for n < 0 the same holds when ``d`` is a working day.
+- ``working_days_in(start, end)`` yields the working days of the closed interval ``[start, end]``.
+- ``window_start(due, n)`` is the first day ``d`` with ``working_days_between(d, due) <= n``: the
+  day a window of "n working days before the due date" opens.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import holidays
+
+if TYPE_CHECKING:
+    from governance.plan import Plan
+
+_DAY = timedelta(days=1)
+
+
+def _weekdays_through(d: date) -> int:
+    """Monday–Friday days from 0001-01-01 (a Monday) through ``d``, inclusive."""
+    weeks, rest = divmod(d.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+class WorkCalendar:
+    """Working days for one country; holiday years are computed once and cached."""
+
+    def __init__(self, country: str = "NL", extra_holidays: Iterable[date] = ()) -> None:
+        self.country = country
+        self._extra = frozenset(extra_holidays)
+        # Per year: the days off, and the sorted ones that fall on a weekday (for counting).
+        self._days_off: dict[int, frozenset[date]] = {}
+        self._weekday_off: dict[int, tuple[date, ...]] = {}
+
+    @classmethod
+    def for_plan(cls, plan: Plan, extra_holidays: Iterable[date] = ()) -> WorkCalendar:
+        """The calendar a plan file configures (``calendar.holidays_country``)."""
+        return cls(plan.calendar.holidays_country, extra_holidays)
+
+    def __repr__(self) -> str:
+        return f"WorkCalendar({self.country!r}, extra_holidays={len(self._extra)})"
+
+    # --- holidays ---------------------------------------------------------------------------
+
+    def holidays_in(self, year: int) -> frozenset[date]:
+        """Public holidays (and extra days off) in ``year``, weekend ones included."""
+        cached = self._days_off.get(year)
+        if cached is None:
+            try:
+                public = holidays.country_holidays(self.country, years=year)
+            except NotImplementedError as exc:  # the package's way to say "unknown country"
+                raise ValueError(f"unknown holidays country {self.country!r}") from exc
+            extra = {d for d in self._extra if d.year == year}
+            cached = frozenset(public.keys()) | frozenset(extra)
+            self._days_off[year] = cached
+            self._weekday_off[year] = tuple(sorted(d for d in cached if d.weekday() < 5))
+        return cached
+
+    def is_holiday(self, d: date) -> bool:
+        return d in self.holidays_in(d.year)
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() < 5 and not self.is_holiday(d)
+
+    # --- moving and counting ----------------------------------------------------------------
+
+    def working_day_on_or_after(self, d: date) -> date:
+        while not self.is_working_day(d):
+            d += _DAY
+        return d
+
+    def working_day_on_or_before(self, d: date) -> date:
+        while not self.is_working_day(d):
+            d -= _DAY
+        return d
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after (n > 0) or before (n < 0) ``d``; see the module notes."""
+        step = _DAY if n > 0 else -_DAY
+        remaining = abs(n)
+        while remaining:
+            d += step
+            if self.is_working_day(d):
+                remaining -= 1
+        return d
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in ``(a, b]``; negative (working days in ``(b, a]``) when ``b < a``."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        count = _weekdays_through(b) - _weekdays_through(a)
+        for year in range(a.year, b.year + 1):
+            self.holidays_in(year)
+            off = self._weekday_off[year]
+            # Weekday holidays in (a, b]: bisect keeps long spans cheap.
+            count -= bisect.bisect_right(off, b) - bisect.bisect_right(off, a)
+        return count
+
+    def working_days_in(self, start: date, end: date) -> Iterator[date]:
+        """The working days of ``[start, end]`` in order (nothing when ``end < start``)."""
+        d = start
+        while d <= end:
+            if self.is_working_day(d):
+                yield d
+            d += _DAY
+
+    def window_start(self, due: date, n: int) -> date:
+        """The first day that lies at most ``n`` working days before ``due``."""
+        return self.add_working_days(self.working_day_on_or_before(due), -n)

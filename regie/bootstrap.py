@@ -1,0 +1,88 @@
+"""The one place where settings, database, plan and notifier are wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from regie.config import Settings, load_settings
+from regie.errors import DatabaseNotReady, InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from governance.plan import Plan
+    from notifications.base import Notifier
+
+
+@dataclass
+class App:
+    settings: Settings
+    _checked_schema: bool = field(default=False, repr=False)
+
+    @cached_property
+    def engine(self) -> Engine:
+        from governance.store import make_engine
+
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from governance.store import session_factory
+
+        return session_factory(self.engine)
+
+    def session(self) -> Session:
+        """A session on a database at the latest migration (SQLite is migrated on first use)."""
+        self.ensure_schema()
+        return self.sessions()
+
+    def ensure_schema(self) -> None:
+        if self._checked_schema:
+            return
+        from governance.store import current_revision, head_revision, upgrade
+
+        try:
+            current = current_revision(self.settings.database_url)
+        except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
+            raise DatabaseNotReady(f"database {self.safe_url}: {first_line(exc)}") from exc
+        if current != head_revision():
+            if self.settings.is_sqlite:
+                upgrade(self.settings.database_url)  # the embedded default just works
+            else:
+                raise DatabaseNotReady(
+                    f"database {self.safe_url} is at revision {current or 'none'}, "
+                    f"not {head_revision()}: run `regie db upgrade`"
+                )
+        self._checked_schema = True
+
+    @property
+    def safe_url(self) -> str:
+        from sqlalchemy import make_url
+
+        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+
+    def load_plan(self, path: Path | None = None) -> Plan:
+        from governance.loader import validate_plan_file
+
+        plan, problems = validate_plan_file(path or self.settings.plan_path)
+        if plan is None or problems:
+            raise InvalidInput(*(str(p) for p in problems))
+        return plan
+
+    def notifier(self) -> Notifier:
+        from notifications import make_notifier
+
+        return make_notifier(self.settings)
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def bootstrap(settings: Settings | None = None) -> App:
+    return App(settings or load_settings())

@@ -1,0 +1,195 @@
+"""Use cases behind the CLI and the flows: load → call governance → store / hand to adapters."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+from regie.views import console, plan_table, status_table
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def today(app: App) -> date:
+    """The business date in the programme office's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(app.settings.timezone)).date()
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+def validate(app: App, path: Path | None) -> str:
+    plan = app.load_plan(path)  # raises InvalidInput with every problem
+    milestones = sum(1 for _ in plan.milestones())
+    actions = sum(1 for _ in plan.actions())
+    return (
+        f"{plan.path}: OK — {len(plan.steps)} steps, {actions} actions, "
+        f"{milestones} milestones, {len(plan.organisations)} organisations"
+    )
+
+
+def show_plan(app: App, path: Path | None, fmt: str) -> None:
+    plan = app.load_plan(path)
+    if fmt == "json":
+        print(json.dumps(plan.to_json(), ensure_ascii=False, indent=2))
+    else:
+        console().print(plan_table(plan))
+
+
+# --- database ---------------------------------------------------------------------------------
+
+
+def db_upgrade(app: App, revision: str) -> str:
+    from governance.store import current_revision, upgrade
+
+    before = _revision_or_fail(app)
+    try:
+        upgrade(app.settings.database_url, revision)
+    except Exception as exc:
+        raise InvalidInput(f"db upgrade {revision}: {_first_line(exc)}") from exc
+    after = current_revision(app.settings.database_url)
+    return f"{app.safe_url}: {before or 'empty'} → {after or 'empty'}"
+
+
+def db_downgrade(app: App, revision: str) -> str:
+    from governance.store import current_revision, downgrade
+
+    before = _revision_or_fail(app)
+    try:
+        downgrade(app.settings.database_url, revision)
+    except Exception as exc:
+        raise InvalidInput(f"db downgrade {revision}: {_first_line(exc)}") from exc
+    after = current_revision(app.settings.database_url)
+    return f"{app.safe_url}: {before or 'empty'} → {after or 'empty'}"
+
+
+def db_current(app: App) -> str:
+    from governance.store import head_revision
+
+    current = _revision_or_fail(app)
+    head = head_revision()
+    note = "up to date" if current == head else f"latest is {head}: run `regie db upgrade`"
+    return f"{app.safe_url}: {current or 'empty'} ({note})"
+
+
+def _revision_or_fail(app: App) -> str | None:
+    from governance.store import current_revision
+
+    from regie.errors import DatabaseNotReady
+
+    try:
+        return current_revision(app.settings.database_url)
+    except Exception as exc:
+        raise DatabaseNotReady(f"database {app.safe_url}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    from regie.bootstrap import first_line
+
+    return first_line(exc)
+
+
+# --- sync and status --------------------------------------------------------------------------
+
+
+def sync(app: App, path: Path | None) -> str:
+    from governance.store import sync_plan
+
+    plan = app.load_plan(path)
+    with app.session() as session, session.begin():
+        result = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+    if not result.changed:
+        return f"{plan.programme.id}: in sync with {plan.path} (nothing changed)"
+    return (
+        f"{plan.programme.id}: synced {plan.path} — {result.created} created, "
+        f"{result.changed_count} changed, {result.archived} archived, {result.restored} restored"
+    )
+
+
+def status_rows(
+    app: App,
+    as_of: date | None,
+    *,
+    step: int | None = None,
+    owner: str | None = None,
+    state: str | None = None,
+) -> tuple[date, list[dict[str, Any]]]:
+    """Assess the plan against every recorded status update; rows for display or JSON."""
+    from governance.assessment import State, assess
+    from governance.store import Repository
+
+    plan = app.load_plan(None)
+    as_of = as_of or today(app)
+    if state is not None and state not in {s.value for s in State}:
+        known = ", ".join(s.value for s in State)
+        raise InvalidInput(f"--state: unknown state {state!r} (known: {known})")
+    if owner is not None and plan.organisation(owner) is None:
+        known = ", ".join(o.id for o in plan.organisations)
+        raise InvalidInput(f"--owner: unknown organisation {owner!r} (known: {known})")
+    if step is not None and step not in {s.number for s in plan.steps}:
+        raise InvalidInput(f"--step: the plan has no step {step}")
+    with app.session() as session:
+        updates = Repository(session, plan.programme.id).status_updates(until=as_of)
+    assessment = assess(plan, updates, as_of)
+    rows = []
+    for item in assessment.items.values():
+        if step is not None and item.step != step:
+            continue
+        if owner is not None and owner not in item.owners:
+            continue
+        if state is not None and item.state.value != state:
+            continue
+        latest = item.latest_update
+        rows.append(
+            {
+                "id": item.id,
+                "level": item.level.value,
+                "action_id": item.action_id,
+                "step": item.step,
+                "title": item.title,
+                "gereed": item.gereed,
+                "due": item.due.isoformat() if item.due else None,
+                "state": item.state.value,
+                "rag": item.rag.value,
+                "stale": item.stale,
+                "owners": list(item.owners),
+                "forecast": item.forecast.isoformat() if item.forecast else None,
+                "waiting_on": list(item.waiting_on),
+                "latest_update": (
+                    {
+                        "status": latest.status.value,
+                        "reported_on": latest.reported_on.isoformat(),
+                        "forecast": latest.forecast.isoformat() if latest.forecast else None,
+                        "comment": latest.comment,
+                        "author": latest.author,
+                    }
+                    if latest
+                    else None
+                ),
+            }
+        )
+    return as_of, rows
+
+
+def status(
+    app: App,
+    as_of: date | None,
+    *,
+    step: int | None,
+    owner: str | None,
+    state: str | None,
+    fmt: str,
+) -> None:
+    as_of, rows = status_rows(app, as_of, step=step, owner=owner, state=state)
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        console().print(status_table(rows, as_of))

@@ -1,0 +1,83 @@
+"""Rich tables for the terminal (column headings in Dutch, like the plan)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from regie.labels import RAG_STYLES, rag_label, state_label
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from governance.plan import Plan
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    # Wide enough for titles when output is piped (tests, logs); soft-wrap long cells.
+    return Console(width=160) if not _is_tty() else Console()
+
+
+def _is_tty() -> bool:
+    import sys
+
+    return sys.stdout.isatty()
+
+
+def plan_table(plan: Plan) -> Table:
+    from rich.table import Table
+
+    table = Table(title=plan.programme.title, show_lines=False)
+    for heading in ("Nr", "Actie / mijlpaal", "Eigenaar", "Gereed", "Soort", "Deadline"):
+        table.add_column(heading)
+    for step in plan.steps:
+        table.add_row(f"[bold]{step.number}[/bold]", f"[bold]{step.title}[/bold]", "", "", "", "")
+        for action in step.actions:
+            period = action.period
+            table.add_row(
+                action.id,
+                action.title,
+                ", ".join(action.owners),
+                action.gereed or "",
+                period.kind.value if period else "",
+                period.end.isoformat() if period and period.end else "",
+            )
+            for m in action.milestones:
+                mp = m.period
+                table.add_row(
+                    m.id,
+                    f"  {m.title}",
+                    ", ".join(m.owners) if m.owners != action.owners else "",
+                    m.gereed or "",
+                    mp.kind.value if mp else "",
+                    mp.end.isoformat() if mp and mp.end else "",
+                )
+    return table
+
+
+def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
+    from rich.table import Table
+
+    table = Table(title=f"Stand per {as_of.isoformat()}")
+    for heading in ("Nr", "Mijlpaal", "Eigenaar", "Gereed", "Deadline", "Status", "RAG", "Laatste update"):
+        table.add_column(heading)
+    for row in rows:
+        rag = row["rag"]
+        latest = row["latest_update"]
+        state = state_label(row["state"])
+        if row["stale"]:
+            state += " (verouderd)"
+        table.add_row(
+            row["id"],
+            row["title"],
+            ", ".join(row["owners"]),
+            row["gereed"] or "",
+            row["due"] or "",
+            state,
+            f"[{RAG_STYLES.get(rag, '')}]{rag_label(rag)}[/]",
+            f"{latest['reported_on']} {state_label(latest['status'])}" if latest else "",
+        )
+    return table

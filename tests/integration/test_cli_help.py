@@ -1,0 +1,48 @@
+"""Every command answers --help, quickly importable, without touching the database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.cli import regie
+
+COMMANDS = [
+    [],
+    ["plan"],
+    ["plan", "validate"],
+    ["plan", "show"],
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "downgrade"],
+    ["db", "current"],
+    ["sync"],
+    ["status"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "regie")
+def test_every_command_has_help(command: list[str]) -> None:
+    result = regie(*command, "--help")
+    assert result.code == 0
+    assert "Usage:" in result.out
+    assert result.err == ""
+
+
+def test_help_does_not_import_heavy_packages() -> None:
+    # `regie --help` must stay instant: no prefect, sqlalchemy or YAML loader on that path.
+    code = (
+        "import sys\n"
+        "from regie.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('prefect', 'sqlalchemy', 'ruamel.yaml', 'alembic', 'holidays')"
+        " if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY:\n" in proc.stdout, proc.stdout

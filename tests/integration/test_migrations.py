@@ -1,0 +1,183 @@
+"""Migrations on real SQLite and PostgreSQL: up, down, up again; models match; triggers hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from governance.store import (
+    current_revision,
+    database_url_from_env,
+    downgrade,
+    head_revision,
+    make_engine,
+    normalise_url,
+    upgrade,
+)
+from governance.store.models import Base, EventRow, ProgrammeRow, StatusUpdateRow
+
+MODEL_TABLES = set(Base.metadata.tables)
+NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def _seed_append_only_rows(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)
+        )
+        conn.execute(
+            sa.insert(StatusUpdateRow).values(
+                programme_id="p",
+                item_code="1.1",
+                status="on_track",
+                reported_on=date(2016, 1, 4),
+                source="cli",
+                recorded_at=NOW,
+            )
+        )
+        conn.execute(
+            sa.insert(EventRow).values(
+                programme_id="p",
+                name="MilestoneOverdue",
+                item_code="1.1",
+                occurred_on=date(2016, 1, 4),
+                recorded_at=NOW,
+                payload={"days": 3},
+                dedupe_key="k1",
+            )
+        )
+
+
+def test_upgrade_creates_every_model_table(database_url: str) -> None:
+    assert current_revision(database_url) is None
+    upgrade(database_url)
+    assert _tables(database_url) == MODEL_TABLES
+    assert current_revision(database_url) == head_revision()
+
+
+def test_downgrade_to_base_removes_tables_and_upgrade_works_again(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    _seed_append_only_rows(engine)  # dropping tables must not trip the append-only triggers
+    engine.dispose()
+
+    downgrade(database_url, "base")
+    assert _tables(database_url) == set()
+    assert current_revision(database_url) is None
+
+    upgrade(database_url)
+    assert _tables(database_url) == MODEL_TABLES
+    assert current_revision(database_url) == head_revision()
+
+
+def test_models_and_migrations_agree(migrated_url: str) -> None:
+    """What `alembic check` does: autogenerate finds nothing to add, drop or alter."""
+    engine = make_engine(migrated_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("table", [StatusUpdateRow, EventRow])
+@pytest.mark.parametrize("operation", ["update", "delete"])
+def test_append_only_tables_reject_update_and_delete(
+    migrated_url: str, table: type[StatusUpdateRow] | type[EventRow], operation: str
+) -> None:
+    engine = make_engine(migrated_url)
+    _seed_append_only_rows(engine)
+    with engine.connect() as conn:
+        before = conn.execute(sa.select(table)).all()
+    statement: sa.Executable = (
+        sa.update(table).values(programme_id="p") if operation == "update" else sa.delete(table)
+    )
+    with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as conn:
+        conn.execute(statement)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(table)).all() == before
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_append_only_tables_reject_truncate_on_postgres(postgres_url: str) -> None:
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    _seed_append_only_rows(engine)
+    for table in ("status_updates", "events"):
+        with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {table}"))
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(StatusUpdateRow)) == 1
+    engine.dispose()
+
+
+def test_sqlite_enforces_foreign_keys(sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(
+            sa.insert(StatusUpdateRow).values(
+                programme_id="no-such-programme",
+                item_code="1.1",
+                status="done",
+                reported_on=date(2016, 1, 4),
+                source="cli",
+                recorded_at=NOW,
+            )
+        )
+    engine.dispose()
+
+
+def test_failed_migration_rolls_back_completely(database_url: str) -> None:
+    """Migrations run in one transaction on both databases (SQLite too: DDL included)."""
+    engine = make_engine(database_url)
+    with engine.begin() as conn:  # a stray table makes the last create_table of 0001 fail
+        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(sa.exc.DatabaseError):
+        upgrade(database_url)
+    assert _tables(database_url) == {"events"}
+    assert current_revision(database_url) is None
+
+
+def test_make_engine_creates_the_sqlite_directory(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "regie.db"
+    upgrade(f"sqlite:///{path}")
+    assert path.is_file()
+
+
+def test_database_url_from_env() -> None:
+    home = Path("/srv/regie")
+    assert database_url_from_env(home, env={}) == "sqlite:////srv/regie/regie.db"
+    assert database_url_from_env(env={"REGIE_HOME": "/tmp/h"}) == "sqlite:////tmp/h/regie.db"
+    assert database_url_from_env(env={}) == "sqlite:///var/regie.db"
+    env = {"REGIE_DATABASE_URL": "postgres://u:p@db:5432/regie", "REGIE_HOME": "/x"}
+    assert database_url_from_env(home, env=env) == "postgresql+psycopg://u:p@db:5432/regie"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///var/regie.db", "sqlite:///var/regie.db"),
+    ],
+)
+def test_normalise_url(given: str, expected: str) -> None:
+    assert normalise_url(given) == expected

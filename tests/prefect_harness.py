@@ -1,0 +1,31 @@
+"""One Prefect test server per pytest session, for the tests that run real flows.
+
+Registered from tests/conftest.py (``pytest_plugins``), so this module is imported before any
+test imports Prefect: Prefect reads PREFECT_HOME and the analytics switch at import time, and
+the tests must never write to the developer's ~/.prefect.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+if "PREFECT_HOME" not in os.environ:
+    _home = tempfile.mkdtemp(prefix="regie-test-prefect-")
+    os.environ["PREFECT_HOME"] = _home
+    atexit.register(shutil.rmtree, _home, ignore_errors=True)
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A temporary Prefect API (SQLite) for the whole session: starting one costs ~10 s."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield

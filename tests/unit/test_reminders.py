@@ -1,0 +1,367 @@
+"""The reminder policy: stages, catch-up, digests per contact, escalations, idempotency."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from governance.assessment import assess
+from governance.plan import Plan
+from governance.reminders import PromptRecord, ReminderPlan, current_stage, plan_reminders
+from governance.updates import StatusUpdate, UpdateStatus
+from governance.workdays import WorkCalendar
+from tests.unit.planbuilder import (
+    Updates,
+    act,
+    contact,
+    dependent,
+    from_,
+    make_plan,
+    ms,
+    policy,
+    quarter,
+    tbd,
+)
+
+CAL = WorkCalendar("NL")
+DUE = date(2015, 9, 30)  # Q3-2015
+ANN, PO = contact("ann", "IenM"), contact("po", "Bureau", office=True)
+
+
+def one_item(**overrides: int | bool) -> Plan:
+    item = act("1.1", ms("1.1.1", quarter(2015, 3)))
+    return make_plan(item, contacts=(ANN, PO), reminders=policy(**overrides))
+
+
+def today(
+    plan: Plan, updates: list[StatusUpdate], as_of: date, history: list[PromptRecord]
+) -> ReminderPlan:
+    assessment = assess(plan, updates, as_of, calendar=CAL)
+    return plan_reminders(plan, assessment, history, as_of, CAL)
+
+
+def simulate(
+    plan: Plan,
+    updates: list[StatusUpdate],
+    days: Iterable[date],
+    history: list[PromptRecord] | None = None,
+) -> list[ReminderPlan]:
+    """One run per day, feeding what was queued back as history."""
+    history = [] if history is None else history
+    out = []
+    for d in days:
+        result = today(plan, updates, d, history)
+        history.extend(result.records)
+        out.append(result)
+    return out
+
+
+def prompts(results: list[ReminderPlan]) -> list[tuple[date, str, str]]:
+    return [(r.as_of, i.item_id, i.stage) for r in results for d in r.digests for i in d.items]
+
+
+def escalations(results: list[ReminderPlan]) -> list[tuple[date, str, str]]:
+    return [(r.as_of, e.key, e.kind) for r in results for e in r.escalations]
+
+
+def working(a: date, b: date) -> list[date]:
+    return list(CAL.working_days_in(a, b))
+
+
+FIRST = CAL.window_start(DUE, 15)
+SECOND = CAL.window_start(DUE, 5)
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+
+def test_stages_follow_the_due_date() -> None:
+    plan = one_item()
+
+    def stage(as_of: date) -> str | None:
+        item = assess(plan, [], as_of, calendar=CAL).items["1.1.1"]
+        found = current_stage(item, as_of, plan.reminders, CAL)
+        return found.name if found else None
+
+    assert stage(FIRST - timedelta(days=1)) is None
+    assert stage(FIRST) == "first"
+    assert stage(SECOND) == "second"
+    assert stage(DUE) == "due"
+    assert stage(CAL.add_working_days(DUE, 4)) == "due"
+    assert stage(CAL.add_working_days(DUE, 5)) == "overdue-1"
+    assert stage(CAL.add_working_days(DUE, 14)) == "overdue-2"
+    assert stage(CAL.add_working_days(DUE, 15)) == "overdue-3"
+
+
+def test_daily_runs_prompt_every_stage_once_on_the_day_it_opens() -> None:
+    plan = one_item()
+    results = simulate(plan, [], working(date(2015, 8, 3), CAL.add_working_days(DUE, 12)))
+    assert [(d, s) for d, _, s in prompts(results)] == [
+        (FIRST, "first"),
+        (SECOND, "second"),
+        (DUE, "due"),
+        (CAL.add_working_days(DUE, 5), "overdue-1"),
+        (CAL.add_working_days(DUE, 10), "overdue-2"),
+    ]
+
+
+def test_catch_up_after_a_gap_sends_only_the_current_stage_once() -> None:
+    plan = one_item()
+    history: list[PromptRecord] = []
+    before = simulate(plan, [], [FIRST - timedelta(days=1)], history)
+    assert prompts(before) == []
+    # The runs for the whole first window were missed; the next one lands in the second window.
+    after = simulate(
+        plan, [], working(CAL.add_working_days(SECOND, 1), DUE - timedelta(1)), history
+    )
+    assert [(d, s) for d, _, s in prompts(after)] == [(CAL.add_working_days(SECOND, 1), "second")]
+
+
+def test_a_missed_first_day_does_not_lose_the_prompt() -> None:
+    plan = one_item()
+    late = CAL.add_working_days(FIRST, 2)
+    results = simulate(plan, [], working(late, CAL.add_working_days(late, 3)))
+    assert [(d, s) for d, _, s in prompts(results)] == [(late, "first")]
+
+
+def test_no_prompts_for_done_cancelled_undated_or_waiting_items() -> None:
+    plan = make_plan(
+        act(
+            "1.1",
+            ms("1.1.1", quarter(2015, 3)),
+            ms("1.1.2", quarter(2015, 3)),
+            ms("1.1.3", tbd()),
+            ms("1.1.4", dependent(), depends_on=("1.2",)),
+        ),
+        act("1.2", period=quarter(2016, 4)),
+        contacts=(ANN, PO),
+    )
+    ups = Updates()
+    ups.add("1.1.1", "done", date(2015, 8, 3))
+    ups.add("1.1.2", "cancelled", date(2015, 8, 3))
+    results = simulate(plan, ups.all, working(date(2015, 8, 3), date(2015, 12, 31)))
+    assert {item for _, item, _ in prompts(results)} == set()
+
+
+def test_an_answer_in_a_stage_suppresses_that_stage_only() -> None:
+    plan = one_item()
+    ups = Updates()
+    ups.add("1.1.1", "on_track", CAL.add_working_days(FIRST, 1))
+    results = simulate(plan, ups.all, working(CAL.add_working_days(FIRST, 1), DUE))
+    assert [(d, s) for d, _, s in prompts(results)] == [(SECOND, "second"), (DUE, "due")]
+    # An answer from before the stage opened does not count for it.
+    early = Updates()
+    early.add("1.1.1", "on_track", CAL.add_working_days(FIRST, -1))
+    results = simulate(plan, early.all, working(FIRST, FIRST))
+    assert [s for _, _, s in prompts(results)] == ["first"]
+
+
+def test_a_slipped_item_past_due_is_not_prompted_until_its_forecast_passes() -> None:
+    plan = one_item()
+    ups = Updates()
+    forecast = date(2015, 10, 30)
+    ups.add("1.1.1", "at_risk", DUE, forecast=forecast)
+    days = working(CAL.add_working_days(DUE, 1), CAL.add_working_days(forecast, 1))
+    results = simulate(plan, ups.all, days)
+    overdue = CAL.working_days_between(DUE, CAL.add_working_days(forecast, 1))
+    assert [(d, s) for d, _, s in prompts(results)] == [
+        (CAL.add_working_days(forecast, 1), f"overdue-{overdue // 5}")
+    ]
+
+
+def test_ongoing_items_get_one_prompt_per_quarter_from_their_start() -> None:
+    start = date(2016, 1, 4)
+    plan = make_plan(
+        act("1.1", period=from_(start)),
+        contacts=(ANN, PO),
+        reminders=policy(escalate_after_unanswered=0),
+    )
+    ups = Updates()
+    ups.add("1.1", "on_track", date(2016, 7, 1))  # answered on the first day of Q3
+    results = simulate(plan, ups.all, working(date(2015, 12, 1), date(2016, 9, 30)))
+    assert [(d, s) for d, _, s in prompts(results)] == [
+        (start, "periodic-2016Q1"),
+        (date(2016, 4, 1), "periodic-2016Q2"),
+    ]
+
+
+# --- digests ---------------------------------------------------------------------------------
+
+
+def test_one_digest_per_contact_per_day_and_the_office_covers_missing_contacts() -> None:
+    bob = contact("bob", "IenM")
+    plan = make_plan(
+        act("1.1", ms("1.1.1", quarter(2015, 3)), ms("1.1.2", quarter(2015, 3))),
+        act("1.2", ms("1.2.1", quarter(2015, 3)), owners=("EZ",)),
+        act("1.3", ms("1.3.1", quarter(2015, 3)), owners=("IenM", "EZ")),
+        contacts=(ANN, bob, PO),
+    )
+    result = today(plan, [], FIRST, [])
+    by_contact = {d.contact_id: d for d in result.digests}
+    assert set(by_contact) == {"ann", "bob", "po"}
+    for who in ("ann", "bob"):
+        assert [i.item_id for i in by_contact[who].items] == ["1.1.1", "1.1.2", "1.3.1"]
+        assert all(i.note is None for i in by_contact[who].items)
+    office = by_contact["po"].items
+    assert [(i.item_id, i.note) for i in office] == [
+        ("1.2.1", "no contact for EZ"),
+        ("1.3.1", "no contact for EZ"),
+    ]
+    assert by_contact["ann"].key == f"reminder:ann:{FIRST.isoformat()}:digest"
+    assert by_contact["ann"].items[0].due == DUE and by_contact["ann"].items[0].stage == "first"
+    queued = [(e.name, e.item_id, e.payload["contact"]) for e in result.events]
+    assert len(queued) == 8 and {n for n, _, _ in queued} == {"regie.reminder.queued"}
+    assert len({e.key for e in result.events}) == 8
+
+
+def test_reruns_are_stable_and_idempotent() -> None:
+    plan = one_item()
+    first = today(plan, [], FIRST, [])
+    assert today(plan, [], FIRST, []) == first
+    assert [e.key for e in today(plan, [], FIRST, []).events] == [e.key for e in first.events]
+    rerun = today(plan, [], FIRST, list(first.records))
+    assert rerun.digests == () and rerun.records == ()
+
+
+def test_prompts_nobody_can_receive_are_reported() -> None:
+    plan = make_plan(act("1.1", ms("1.1.1", quarter(2015, 3))))
+    result = today(plan, [], FIRST, [])
+    assert result.digests == ()
+    assert [(i.item_id, i.stage) for i in result.unaddressed] == [("1.1.1", "first")]
+
+
+# --- escalations -----------------------------------------------------------------------------
+
+
+def test_escalation_after_two_unanswered_prompts_is_raised_once() -> None:
+    plan = one_item()
+    results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
+    assert escalations(results) == [
+        (CAL.add_working_days(SECOND, 1), "escalation:1.1.1:none:unanswered", "unanswered")
+    ]
+    day = next(r for r in results if r.escalations)
+    (digest,) = day.escalation_digests
+    assert (digest.contact_id, digest.key) == ("po", f"escalation:po:{day.as_of.isoformat()}")
+    assert digest.escalations[0].contact_ids == ("po",)
+    raised = [e for r in results for e in r.events if e.name == "regie.escalation.raised"]
+    assert [e.item_id for e in raised] == ["1.1.1"]
+
+
+def test_a_new_answer_then_more_silence_escalates_again() -> None:
+    plan = one_item()
+    ups = Updates()
+    answer = ups.add("1.1.1", "at_risk", CAL.add_working_days(DUE, -2))
+    results = simulate(plan, ups.all, working(date(2015, 8, 3), date(2015, 12, 31)))
+    # Before the answer: first + second unanswered. After it: "due" and "overdue-1".
+    assert escalations(results) == [
+        (CAL.add_working_days(SECOND, 1), "escalation:1.1.1:none:unanswered", "unanswered"),
+        (
+            CAL.add_working_days(DUE, 6),
+            f"escalation:1.1.1:{answer.id}:unanswered",
+            "unanswered",
+        ),
+    ]
+
+
+def test_escalation_after_ten_working_days_overdue() -> None:
+    plan = one_item(escalate_after_unanswered=0)
+    days = working(date(2015, 8, 3), date(2015, 12, 31))
+    assert escalations(simulate(plan, [], days)) == [
+        (CAL.add_working_days(DUE, 10), "escalation:1.1.1:none:overdue", "overdue")
+    ]
+    # An answer after the due date restarts the count from the answer.
+    ups = Updates()
+    answer = ups.add("1.1.1", "at_risk", CAL.add_working_days(DUE, 3))
+    assert escalations(simulate(plan, ups.all, days)) == [
+        (CAL.add_working_days(DUE, 13), f"escalation:1.1.1:{answer.id}:overdue", "overdue")
+    ]
+
+
+def test_no_escalation_for_done_items() -> None:
+    plan = one_item()
+    ups = Updates()
+    ups.add("1.1.1", "done", CAL.add_working_days(SECOND, 1))
+    results = simulate(plan, ups.all, working(date(2015, 8, 3), date(2015, 12, 31)))
+    assert escalations(results) == []
+    assert [s for _, _, s in prompts(results)] == ["first", "second"]
+
+
+def test_without_a_programme_office_an_escalation_is_still_raised_once() -> None:
+    plan = make_plan(act("1.1", ms("1.1.1", quarter(2015, 3))), contacts=(ANN,))
+    results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
+    assert [key for _, key, _ in escalations(results)] == ["escalation:1.1.1:none:unanswered"]
+    assert all(r.escalation_digests == () for r in results)
+    (raised,) = [e for r in results for e in r.events if e.name == "regie.escalation.raised"]
+    assert raised.payload["contacts"] == ""
+
+
+def test_the_assessment_must_be_for_the_same_day() -> None:
+    plan = one_item()
+    assessment = assess(plan, [], FIRST, calendar=CAL)
+    with pytest.raises(ValueError, match="assessment is for"):
+        plan_reminders(plan, assessment, [], FIRST + timedelta(days=1), CAL)
+
+
+# --- property: replaying two years never duplicates a prompt or an event ----------------------
+
+PLAN = make_plan(
+    act("1.1", ms("1.1.1", quarter(2015, 3)), ms("1.1.2", quarter(2016, 1)), period=tbd()),
+    act("1.2", ms("1.2.1", dependent(), depends_on=("1.1.1",)), ms("1.2.2", quarter(2016, 2))),
+    act("2.1", period=from_(date(2015, 10, 1))),
+    act("2.2", period=quarter(2015, 4), owners=("EZ",), depends_on=("1.2",)),
+    act("2.3", ms("2.3.1", quarter(2016, 3), owners=("IenM", "EZ"))),
+    contacts=(ANN, contact("bob", "IenM"), PO),
+)
+ITEMS = [d.id for d in PLAN.deadlines()]
+START, END = date(2015, 6, 1), date(2017, 5, 31)
+DAYS = working(START, END)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[list[StatusUpdate], list[date]]:
+    updates = [
+        StatusUpdate(
+            draw(st.sampled_from(ITEMS)),
+            draw(st.sampled_from(list(UpdateStatus))),
+            START + timedelta(days=draw(st.integers(0, 730))),
+            forecast=draw(st.none() | st.dates(START, END)),
+            id=n + 1,
+        )
+        for n in range(draw(st.integers(0, 15)))
+    ]
+    skip = draw(st.sets(st.integers(0, len(DAYS) - 1), max_size=200))
+    return updates, [d for i, d in enumerate(DAYS) if i not in skip]
+
+
+@settings(max_examples=12, deadline=None)
+@given(histories())
+def test_replaying_two_years_never_queues_or_emits_twice(
+    case: tuple[list[StatusUpdate], list[date]],
+) -> None:
+    updates, days = case
+    history: list[PromptRecord] = []
+    previous: dict[str, str] | None = None
+    previous_stale: frozenset[str] | None = None
+    stages: set[tuple[str, str]] = set()
+    keys: set[str] = set()
+    for as_of in days:
+        assessment = assess(
+            PLAN, updates, as_of, previous=previous, calendar=CAL, previous_stale=previous_stale
+        )
+        result = plan_reminders(PLAN, assessment, history, as_of, CAL)
+        queued_today = {(r.item_id, r.stage) for r in result.records}
+        assert not queued_today & stages, as_of
+        stages |= queued_today
+        # Transition events exactly for the items whose state changed.
+        changed = {i for i, s in assessment.states().items() if (previous or {}).get(i) != s}
+        moved = {e.item_id for e in assessment.events if e.name != "regie.milestone.stale"}
+        assert moved == changed
+        for event in [*assessment.events, *result.events]:
+            assert event.key not in keys
+            keys.add(event.key)
+        history.extend(result.records)
+        previous, previous_stale = assessment.states(), assessment.stale_ids()
