@@ -113,7 +113,8 @@ def _compose(text: str, problems: Problems) -> Node | None:
     """The YAML node tree (not constructed objects: nodes keep duplicate keys, source text and
     positions). Syntax errors become a problem at ruamel's problem mark."""
     try:
-        node: Node | None = YAML(typ="rt").compose(text)
+        # The pure safe loader: the round-trip scanner marks folds in '>' scalars with '\a'.
+        node: Node | None = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = "; ".join(str(s) for s in (exc.context, exc.problem) if s)

@@ -24,6 +24,7 @@ STR, INT, FLOAT, BOOL, NULL, DATE = (
     _TAG + "null",
     _TAG + "timestamp",
 )
+MERGE = _TAG + "merge"
 _NUMBER_TAGS = frozenset({INT, FLOAT})
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -189,7 +190,11 @@ class Fields:
         self._values: dict[str, Node] = {}
         for key, value in node.value:
             name = key_name(key)
-            if name is None:
+            if key.tag == MERGE:
+                problems.add(
+                    key, f"merge keys ('<<') are not supported in {where}: write the keys out"
+                )
+            elif name is None:
                 problems.add(key, f"{describe(key)} is not a valid key in {where}")
             elif name in self._keys:
                 first = self._keys[name].start_mark.line + 1

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class App:
     settings: Settings
     _checked_schema: bool = field(default=False, repr=False)
+    _programme_id: str | None = field(default=None, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -71,7 +72,15 @@ class App:
         plan, problems = validate_plan_file(path or self.settings.plan_path)
         if plan is None or problems:
             raise InvalidInput(*(str(p) for p in problems))
+        if path is None:
+            self._programme_id = plan.programme.id
         return plan
+
+    def programme_id(self) -> str:
+        """The programme the plan file describes (scopes every query)."""
+        if self._programme_id is None:
+            self._programme_id = self.load_plan().programme.id
+        return self._programme_id
 
     def notifier(self) -> Notifier:
         from notifications import make_notifier

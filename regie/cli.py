@@ -130,6 +130,112 @@ def status(
     )
 
 
+@app.command()
+def cycle(
+    as_of: AsOfOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Compute and print, but record and send nothing.")
+    ] = False,
+) -> None:
+    """Run the daily cycle as a Prefect flow: sync → assess → record events → queue and send reminders."""
+    from regie.run import run_cycle
+
+    run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
+
+
+@app.command()
+def update(
+    item: Annotated[str, typer.Argument(help="Milestone or action id, e.g. 1.1.1.")],
+    status_: Annotated[
+        str, typer.Option("--status", "-s", help="done | on_track | at_risk | cancelled")
+    ],
+    forecast: Annotated[
+        str | None, typer.Option(help="Expected completion date YYYY-MM-DD.")
+    ] = None,
+    completed_on: Annotated[
+        str | None, typer.Option("--completed-on", help="With done: the day it was finished.")
+    ] = None,
+    comment: Annotated[str | None, typer.Option(help="What was done, or why not.")] = None,
+    author: Annotated[str | None, typer.Option(help="Who reports (name or contact id).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Record an owner's status update (kept forever: the history is append-only)."""
+    from regie.history import record_update
+
+    app_ = _app()
+    day = parse_date(as_of, "--as-of") or _services().today(app_)
+    typer.echo(
+        record_update(
+            app_,
+            item,
+            status_,
+            as_of=day,
+            forecast=parse_date(forecast, "--forecast"),
+            completed_on=parse_date(completed_on, "--completed-on"),
+            comment=comment,
+            author=author,
+        )
+    )
+
+
+@app.command()
+def events(
+    since: Annotated[str | None, typer.Option(help="Only events on or after YYYY-MM-DD.")] = None,
+    item: Annotated[str | None, typer.Option(help="Only events about this id.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List recorded events (the audit log), oldest first."""
+    from regie.history import list_events
+
+    list_events(_app(), parse_date(since, "--since"), item, fmt.value)
+
+
+@app.command()
+def replay(
+    from_: Annotated[str, typer.Option("--from", help="First day YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last day YYYY-MM-DD.")],
+) -> None:
+    """Run the deadline check for every working day in between, to rebuild history.
+
+    Reminders found on the way are recorded as suppressed and never sent."""
+    from regie.history import replay as run_replay
+
+    start = parse_date(from_, "--from")
+    end = parse_date(to, "--to")
+    assert start is not None and end is not None
+    for line in run_replay(_app(), start, end):
+        typer.echo(line)
+
+
+@app.command()
+def send(
+    limit: Annotated[int | None, typer.Option(help="Send at most this many messages.")] = None,
+) -> None:
+    """Deliver pending outbox messages through the configured notifier."""
+    from regie.cycle import send_reminders
+
+    report = send_reminders(_app(), limit=limit)
+    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
+    for key, error in report.failed:
+        typer.echo(f"  failed {key}: {error}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def outbox(
+    status_: Annotated[
+        str | None,
+        typer.Option("--status", help="pending | sending | sent | failed | suppressed"),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List outbox messages and their delivery state."""
+    from regie.history import list_outbox
+
+    list_outbox(_app(), status_, fmt.value)
+
+
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
     try:

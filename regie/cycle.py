@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
+
+if TYPE_CHECKING:
+    from governance.events import DomainEvent
+    from governance.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,8 @@ class CheckReport:
     events: list[EventSummary] = field(default_factory=list)  # newly recorded events
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
+    programme_rag: str = ""
+    unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -45,6 +51,9 @@ class CheckReport:
             "events": len(self.events),
             "queued": len(self.queued),
             "counts": dict(self.counts),
+            "programme_rag": self.programme_rag,
+            "unaddressed": list(self.unaddressed),
+            "event_names": [e.name for e in self.events],
         }
 
 
@@ -58,12 +67,121 @@ class SendReport:
         return {"channel": self.channel, "sent": len(self.sent), "failed": len(self.failed)}
 
 
-def deadline_check(app: App, as_of: date, *, dry_run: bool = False) -> CheckReport:
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back after computing everything."""
+
+
+def deadline_check(
+    app: App, as_of: date, *, dry_run: bool = False, plan: Plan | None = None, replay: bool = False
+) -> CheckReport:
     """Sync the plan, assess it at ``as_of``, and record events, states and queued reminders in
-    one transaction. Running it twice for the same ``as_of`` adds nothing."""
-    raise NotImplementedError  # being written
+    one transaction. Running it twice for the same ``as_of`` adds nothing.
+
+    ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
+    """
+    from governance.assessment import assess
+    from governance.reminders import plan_reminders
+    from governance.store import Repository, StateRecord, sync_plan
+    from governance.workdays import WorkCalendar
+
+    from regie.messages import outbox_messages
+    from regie.services import utcnow
+
+    plan = plan or app.load_plan()
+    calendar = WorkCalendar.for_plan(plan)
+    report = CheckReport(plan.programme.id, as_of, dry_run)
+    try:
+        with app.session() as session, session.begin():
+            synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+            report.synced = synced.describe()
+            repo = Repository(session, plan.programme.id)
+            previous = repo.previous_states(before=as_of)
+            assessment = assess(
+                plan,
+                repo.status_updates(until=as_of),
+                as_of,
+                previous=previous.states if previous else None,
+                previous_stale=previous.stale if previous else None,
+                calendar=calendar,
+            )
+            reminders = plan_reminders(
+                plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
+            )
+            events = [*assessment.events, *reminders.events]
+            new_keys = set(repo.record_new_events(_event_records(events)))
+            repo.record_states(
+                as_of,
+                (
+                    StateRecord(i.id, i.state.value, i.rag.value, i.stale, i.due)
+                    for i in assessment.items.values()
+                ),
+            )
+            repo.record_prompts(reminders.records)
+            report.queued = repo.enqueue(
+                outbox_messages(plan, assessment, reminders),
+                status="suppressed" if replay else "pending",
+            )
+            report.events = [
+                EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
+                for e in events
+                if e.key in new_keys
+            ]
+            report.counts = {k: v for k, v in assessment.counts().items() if v}
+            report.programme_rag = assessment.programme.value
+            report.unaddressed = [i.item_id for i in reminders.unaddressed]
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass  # everything above was rolled back; the report says what would have happened
+    return report
+
+
+def _event_records(events: list[DomainEvent]) -> list[Any]:
+    from governance.store import EventRecord
+
+    return [EventRecord(e.name, e.item_id, e.occurred_on, dict(e.payload), e.key) for e in events]
 
 
 def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
-    """Drain pending outbox messages through the configured notifier (at most once each)."""
-    raise NotImplementedError  # being written
+    """Drain pending outbox messages through the configured notifier (at most once each).
+
+    Each message is claimed (pending → sending) in its own short transaction before delivery
+    and marked sent after it, so two senders never deliver the same message and a crash leaves
+    the row claimable again later (the notifiers are idempotent per key).
+    """
+    from governance.store import Repository
+
+    from notifications import Message, NotifierError
+    from regie.services import utcnow
+
+    notifier = app.notifier()
+    report = SendReport(notifier.channel)
+    plan_id = app.programme_id()
+    with app.session() as session, session.begin():
+        claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
+    for row in claimed:
+        message = Message(
+            key=row.key,
+            kind=row.kind,
+            recipient=row.recipient,
+            recipient_name=row.recipient_name,
+            subject=row.subject,
+            text=row.body_text,
+            email=row.email,
+            slack=row.slack,
+            html=row.body_html,
+            metadata=dict(row.payload),
+        )
+        try:
+            delivery = notifier.send(message)
+        except NotifierError as exc:
+            with app.session() as session, session.begin():
+                Repository(session, plan_id).mark_failed(row.key, error=str(exc), now=utcnow())
+            report.failed.append((row.key, str(exc)))
+            continue
+        with app.session() as session, session.begin():
+            Repository(session, plan_id).mark_sent(
+                row.key, channel=delivery.channel, external_id=delivery.external_id, now=utcnow()
+            )
+        report.sent.append(row.key)
+    return report

@@ -81,3 +81,33 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
             f"{latest['reported_on']} {state_label(latest['status'])}" if latest else "",
         )
     return table
+
+
+def events_table(events: list[Any]) -> Table:
+    from rich.table import Table
+
+    table = Table(title="Gebeurtenissen")
+    for heading in ("Datum", "Gebeurtenis", "Nr", "Details"):
+        table.add_column(heading)
+    for e in events:
+        details = ", ".join(f"{k}={v}" for k, v in e.payload.items() if v not in (None, ""))
+        table.add_row(e.occurred_on.isoformat(), e.name, e.item_code or "", details)
+    return table
+
+
+def outbox_table(rows: list[Any]) -> Table:
+    from rich.table import Table
+
+    table = Table(title="Outbox")
+    for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            r.created_on.isoformat() if r.created_on else "",
+            r.kind,
+            r.recipient_name,
+            r.status,
+            str(r.attempts),
+            r.subject,
+        )
+    return table

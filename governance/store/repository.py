@@ -182,7 +182,11 @@ class Repository:
     # --- events (append-only, idempotent) ---------------------------------------------------
 
     def record_events(self, events: Iterable[EventRecord]) -> int:
-        """Insert events whose ``dedupe_key`` is new; return how many were inserted.
+        """Insert events whose ``dedupe_key`` is new; return how many were inserted."""
+        return len(self.record_new_events(events))
+
+    def record_new_events(self, events: Iterable[EventRecord]) -> list[str]:
+        """Insert events whose ``dedupe_key`` is new; return those keys in input order.
 
         Uses INSERT … ON CONFLICT DO NOTHING, so a duplicate neither raises nor aborts the
         caller's transaction (PostgreSQL would otherwise poison it).
@@ -203,16 +207,16 @@ class Repository:
                 },
             )
         insert = self._insert_function()
-        inserted = 0
+        inserted: set[str] = set()
         for batch in _batches(list(rows.values()), EVENT_BATCH):
             statement = (
                 insert(EventRow)
                 .values(batch)
                 .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])
-                .returning(EventRow.id)
+                .returning(EventRow.dedupe_key)
             )
-            inserted += len(self._session.execute(statement).all())
-        return inserted
+            inserted.update(self._session.scalars(statement))
+        return [key for key in rows if key in inserted]
 
     def events(self, since: date | None = None, item: str | None = None) -> list[StoredEvent]:
         """Recorded events by occurred_on then insertion order; ``since`` is inclusive."""

@@ -67,6 +67,20 @@ class SyncResult:
         """True when the sync recorded anything at all."""
         return bool(self.revisions)
 
+    def describe(self) -> str:
+        """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``."""
+        parts = [
+            f"{count} {label}"
+            for count, label in (
+                (self.created, "created"),
+                (self.changed_count, "changed"),
+                (self.archived, "archived"),
+                (self.restored, "restored"),
+            )
+            if count
+        ]
+        return ", ".join(parts) if parts else "in sync"
+
 
 def sync_plan(
     session: Session, plan: Plan, *, now: datetime, plan_path: str | None = None

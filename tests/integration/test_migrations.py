@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -181,3 +181,18 @@ def test_database_url_from_env() -> None:
 )
 def test_normalise_url(given: str, expected: str) -> None:
     assert normalise_url(given) == expected
+
+
+def test_datetimes_are_aware_utc_and_naive_ones_are_refused(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    cet = datetime(2016, 1, 4, 10, 30, tzinfo=timezone(timedelta(hours=1)))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(id="p", title="P", created_at=cet, updated_at=cet)
+        )
+    with engine.connect() as conn:
+        created = conn.scalar(sa.select(ProgrammeRow.created_at))
+    assert created == cet and created is not None and created.tzinfo == UTC
+    with pytest.raises(sa.exc.StatementError, match="naive datetime"), engine.begin() as conn:
+        conn.execute(sa.update(ProgrammeRow).values(updated_at=datetime(2016, 1, 5)))
+    engine.dispose()

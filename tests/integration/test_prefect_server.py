@@ -223,17 +223,27 @@ def test_deploy_creates_the_schedule_and_the_triggers(stack: Stack) -> None:
         ]
         automations = {a.name: a for a in client.read_automations()}
     triggers = {
-        name: (sorted(a.trigger.expect), a.trigger.match.model_dump())
+        name: (
+            sorted(a.trigger.expect),
+            a.trigger.match.model_dump(),
+            a.trigger.within.total_seconds(),
+            [(action.type, action.schedule_after.total_seconds()) for action in a.actions],
+        )
         for name, a in automations.items()
     }
+    milestones = {"prefect.resource.id": "regie.milestone.*"}
     assert triggers == {
         "reassess-on-status-update": (
             ["regie.status.updated"],
-            {"prefect.resource.id": "regie.milestone.*"},
+            milestones,
+            30.0,
+            [("run-deployment", 30.0)],
         ),
         "send-on-escalation": (
             ["regie.escalation.raised"],
-            {"prefect.resource.id": "regie.milestone.*"},
+            milestones,
+            30.0,
+            [("run-deployment", 30.0)],
         ),
     }
 
@@ -248,7 +258,34 @@ def test_a_deployment_run_of_the_daily_cycle_completes_and_sends(stack: Stack) -
     assert run.parameters == {"as_of": AS_OF}
     files = list((stack.regie_home / "outbox").glob("*.eml"))
     assert files, f"no outbox files in {stack.regie_home}\n{stack.logs()}"
-    assert (stack.regie_home / "regie.db").is_file()
+
+
+def test_an_escalation_from_the_daily_cycle_starts_the_sender(stack: Stack) -> None:
+    """The seed has items more than 10 working days overdue on AS_OF without an answer, so the
+    daily cycle above raised escalations; their events reach Prefect and start escalation-notify
+    (which finds the outbox already sent by the cycle, and completes)."""
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.events.filters import EventFilter, EventNameFilter
+
+    escalations = EventFilter(event=EventNameFilter(name=["regie.escalation.raised"]))
+    with stack.client() as client:
+
+        def escalation_events() -> Any:
+            page = client.read_events(escalations, limit=50)
+            return page if page.total else None
+
+        page = wait_for("escalation events in Prefect", escalation_events, 60)
+        assert all(e.resource.id.startswith("regie.milestone.") for e in page.events)
+
+        run = wait_for_completed_run(stack, "send-reminders/escalation-notify")
+        assert run.state.is_completed(), f"{run.state}\n{stack.logs()}"
+        # One run for the whole burst: the trigger's window swallowed the other escalations.
+        deployment = client.read_deployment_by_name("send-reminders/escalation-notify")
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id]))
+        )
+    assert page.total > 1
+    assert len(runs) == 1
 
 
 def test_a_status_update_event_triggers_a_reassessment(stack: Stack) -> None:

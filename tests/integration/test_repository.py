@@ -172,6 +172,7 @@ def test_events_are_deduplicated_without_breaking_the_transaction(
     assert session.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 3
     assert session.scalar(sa.select(sa.func.count()).select_from(StatusUpdateRow)) == 1
     assert repo.record_events([]) == 0
+    assert repo.record_new_events([_event("d"), _event("b"), _event("e")]) == ["d", "e"]
 
 
 def test_same_dedupe_key_in_two_programmes_is_two_events(

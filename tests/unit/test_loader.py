@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from governance.loader import PlanInvalid, Problem, load_plan, parse_plan, validate_plan_file
 from governance.periods import PeriodKind, Season
-from governance.plan import Location, Plan, ReminderPolicy
+from governance.plan import Action, Location, Milestone, Plan, ReminderPolicy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 MINIMAL = FIXTURES / "minimal.yaml"
@@ -57,6 +57,7 @@ def minimal() -> Plan:
 def test_minimal_plan_sections(minimal: Plan) -> None:
     assert minimal.path == str(MINIMAL)
     assert minimal.programme.id == "mvi-test"
+    assert minimal.programme.description == "Een plan over duurzaam inkopen."  # folded
     assert minimal.programme.start == date(2015, 1, 1)  # a YAML date
     assert minimal.programme.end == date(2020, 12, 31)  # an ISO string
     assert [o.id for o in minimal.organisations] == ["IenM", "RIVM", "PIANOo"]
@@ -118,12 +119,13 @@ def test_default_seasons_without_calendar() -> None:
 
 def test_locations_point_at_the_id_key(minimal: Plan) -> None:
     lines = MINIMAL.read_text().splitlines()
-    for item in [*minimal.actions(), *minimal.milestones()]:
+    items: list[Action | Milestone] = [*minimal.actions(), *minimal.milestones()]
+    for item in items:
         loc = item.location
         assert loc is not None and loc.path == str(MINIMAL)
         assert lines[loc.line - 1][loc.col - 1 :].startswith(f'id: "{item.id}"')
     first = minimal.action("1.1")
-    assert first is not None and first.location == Location(str(MINIMAL), 57, 9)
+    assert first is not None and first.location == Location(str(MINIMAL), 60, 9)
 
 
 @pytest.mark.parametrize(
@@ -502,7 +504,8 @@ def test_step_numbers_unique_and_ascending() -> None:
     ) == [
         "plan.yaml:6:14: duplicate step number 2 comes after step 2:"
         " steps must be numbered in ascending order",
-        "plan.yaml:7:14: step number 1 comes after step 2: steps must be numbered in ascending order",
+        "plan.yaml:7:14: step number 1 comes after step 2:"
+        " steps must be numbered in ascending order",
         "plan.yaml:8:14: 'number' must be a whole number, not the text '3': write 3 without quotes",
     ]
 
@@ -749,6 +752,27 @@ def test_empty(text: str) -> None:
 def test_yaml_syntax_errors_use_the_problem_mark(text: str, position: str) -> None:
     (found,) = problems(text)
     assert found.startswith(f"plan.yaml:{position}: YAML syntax error: ")
+
+
+def test_keys_that_are_not_plain_text() -> None:
+    assert problems(
+        """\
+        defaults: &d {title: P}
+        ? [a, b]
+        : 1
+        programme:
+          <<: *d
+          id: p
+        """
+    ) == [
+        "plan.yaml:1:1: unknown key 'defaults' in the plan",
+        "plan.yaml:1:1: missing required key 'schema' in the plan",
+        "plan.yaml:1:1: missing required key 'organisations' in the plan",
+        "plan.yaml:1:1: missing required key 'steps' in the plan",
+        "plan.yaml:2:3: a list is not a valid key in the plan",
+        "plan.yaml:5:3: merge keys ('<<') are not supported in programme: write the keys out",
+        "plan.yaml:5:3: missing required key 'title' in programme",
+    ]
 
 
 def test_control_character() -> None:

@@ -12,6 +12,7 @@ its triggers and must create them again (``_create_append_only_triggers``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +26,7 @@ APPEND_ONLY_TABLES = ("status_updates", "events")
 PG_REJECT_FUNCTION = "regie_reject_change"
 
 
-def _timestamps() -> list[sa.Column[object]]:
+def _timestamps() -> list[sa.Column[Any]]:
     return [
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -39,7 +40,7 @@ def _programme_fk(table: str) -> sa.ForeignKeyConstraint:
     )
 
 
-def _plan_item_columns() -> list[sa.Column[object]]:
+def _plan_item_columns() -> list[sa.Column[Any]]:
     """Columns shared by actions and milestones (the things with a *gereed*)."""
     return [
         sa.Column("title", sa.Text(), nullable=False),

@@ -1,0 +1,154 @@
+"""Status updates, the event log, replays and the outbox, as the CLI shows them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+from regie.views import console, events_table, outbox_table
+
+
+def record_update(
+    app: App,
+    item_id: str,
+    status: str,
+    *,
+    as_of: date,
+    forecast: date | None,
+    completed_on: date | None,
+    comment: str | None,
+    author: str | None,
+    source: str = "cli",
+) -> str:
+    """Append one status update (and its regie.status.updated event) in one transaction."""
+    from governance.events import status_updated
+    from governance.store import EventRecord, Repository, UnknownItem, sync_plan
+    from governance.updates import StatusUpdate, UpdateStatus
+
+    from regie.services import utcnow
+
+    known = [s.value for s in UpdateStatus]
+    if status not in known:
+        raise InvalidInput(f"--status: unknown status {status!r} (known: {', '.join(known)})")
+    if completed_on and status != UpdateStatus.DONE:
+        raise InvalidInput("--completed-on: only with --status done")
+    if completed_on and completed_on > as_of:
+        raise InvalidInput(f"--completed-on: {completed_on} is after the update's date {as_of}")
+    plan = app.load_plan()
+    update = StatusUpdate(
+        item_id=item_id,
+        status=UpdateStatus(status),
+        reported_on=as_of,
+        forecast=forecast,
+        completed_on=completed_on,
+        comment=comment,
+        author=author,
+        source=source,
+    )
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        repo = Repository(session, plan.programme.id)
+        try:
+            stored = repo.add_status_update(update)
+        except UnknownItem:
+            raise InvalidInput(
+                f"{item_id}: no such action or milestone in {plan.programme.id}"
+            ) from None
+        event = status_updated(stored)
+        repo.record_events(
+            [EventRecord(event.name, event.item_id, event.occurred_on, dict(event.payload), event.key)]
+        )
+    _emit_to_prefect(event.name, event.resource_id, dict(event.payload))
+    return f"{item_id}: {status} recorded for {as_of} (update {stored.id})"
+
+
+def _emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> None:
+    """Tell a Prefect server (if one is configured) so its triggers reassess at once."""
+    import os
+
+    if not os.environ.get("PREFECT_API_URL"):
+        return  # no server: the next scheduled cycle picks the update up
+    from prefect.events import emit_event
+
+    emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)
+
+
+def list_events(app: App, since: date | None, item: str | None, fmt: str) -> None:
+    from governance.store import Repository
+
+    with app.session() as session:
+        events = Repository(session, app.programme_id()).events(since=since, item=item)
+    if fmt == "json":
+        rows = [
+            {
+                "name": e.name,
+                "item_id": e.item_code,
+                "resource_id": f"regie.milestone.{e.item_code}" if e.item_code else None,
+                "occurred_on": e.occurred_on.isoformat(),
+                "recorded_at": e.recorded_at.isoformat(),
+                "payload": e.payload,
+            }
+            for e in events
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        console().print(events_table(events))
+
+
+def list_outbox(app: App, status: str | None, fmt: str) -> None:
+    from governance.store import Repository
+
+    with app.session() as session:
+        rows = Repository(session, app.programme_id()).outbox(status=status)
+    if fmt == "json":
+        out = [
+            {
+                "key": r.key,
+                "kind": r.kind,
+                "recipient": r.recipient,
+                "status": r.status,
+                "attempts": r.attempts,
+                "created_on": r.created_on.isoformat() if r.created_on else None,
+                "channel": r.channel,
+                "external_id": r.external_id,
+                "subject": r.subject,
+                "last_error": r.last_error,
+            }
+            for r in rows
+        ]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        console().print(outbox_table(rows))
+
+
+def replay(app: App, start: date, end: date) -> list[str]:
+    """Run the deadline check for every working day from ``start`` to ``end`` (inclusive).
+
+    Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
+    mailed about 2015 today.
+    """
+    from governance.workdays import WorkCalendar
+
+    from regie.cycle import deadline_check
+
+    if end < start:
+        raise InvalidInput(f"--to {end} is before --from {start}")
+    plan = app.load_plan()
+    calendar = WorkCalendar.for_plan(plan)
+    lines = []
+    events = queued = days = 0
+    for day in calendar.working_days_in(start, end):
+        report = deadline_check(app, day, plan=plan, replay=True)
+        days += 1
+        events += len(report.events)
+        queued += len(report.queued)
+        if report.events:
+            lines.append(f"{day}: {len(report.events)} events, {len(report.queued)} reminders")
+    lines.append(
+        f"replayed {days} working days {start} … {end}: {events} events, "
+        f"{queued} reminders recorded (suppressed, not sent)"
+    )
+    return lines
