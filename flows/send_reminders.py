@@ -1,8 +1,13 @@
 """Flow ``send-reminders``: deliver the pending outbox messages through the configured notifier.
 
-Retries live here and only here: delivery is the I/O that can fail for a moment (SMTP, Slack
-rate limits). Retrying is safe because the outbox row, not Prefect, guards against a second
-delivery: each attempt only picks up messages that are still pending.
+Two kinds of failure, two mechanisms:
+
+- the sender itself fails (database unreachable, a notifier bug): the task raises and Prefect
+  retries it (10 s, 1 min, 5 min). Safe, because the outbox row, not Prefect, guards against a
+  second delivery: each attempt only claims messages that are still due.
+- one message is refused (NotifierError): the outbox records it as failed with its own backoff
+  (and gives up after its last attempt); the run logs a warning and reports it in ``failed``.
+  A Prefect retry seconds later would find nothing due yet, so it is not retried here.
 """
 
 from __future__ import annotations
@@ -14,10 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from regie import cycle
 from regie.bootstrap import bootstrap
-
-
-class DeliveryFailed(RuntimeError):
-    """Some messages could not be delivered; raised so Prefect retries the task."""
+from regie.cycle import SendReport
 
 
 @task(
@@ -26,21 +28,16 @@ class DeliveryFailed(RuntimeError):
     retry_delay_seconds=[10, 60, 300],
     cache_policy=NO_CACHE,
 )
-def deliver(limit: int | None) -> dict[str, Any]:
-    report = cycle.send_reminders(bootstrap(), limit=limit)
-    if report.failed:
-        failures = "; ".join(f"{key}: {error}" for key, error in report.failed[:5])
-        more = f" (en {len(report.failed) - 5} meer)" if len(report.failed) > 5 else ""
-        raise DeliveryFailed(
-            f"{len(report.failed)} van {len(report.failed) + len(report.sent)} berichten via "
-            f"{report.channel} niet bezorgd: {failures}{more}"
-        )
-    return report.summary()
+def deliver(limit: int | None) -> SendReport:
+    return cycle.send_reminders(bootstrap(), limit=limit)
 
 
 @flow(name="send-reminders")
 def send_reminders(limit: int | None = None) -> dict[str, Any]:
-    """Send at most ``limit`` pending messages (all when None)."""
-    summary = deliver(limit)
-    get_run_logger().info("Verzonden via %s: %d berichten", summary["channel"], summary["sent"])
-    return summary
+    """Send at most ``limit`` due messages (all when None)."""
+    report = deliver(limit)
+    logger = get_run_logger()
+    logger.info("Verzonden via %s: %d berichten", report.channel, len(report.sent))
+    for key, error in report.failed:
+        logger.warning("Niet verzonden: %s: %s", key, error)
+    return report.summary()

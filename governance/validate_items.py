@@ -131,7 +131,8 @@ def _actions(nodes: list[Node], step: int | None, ctx: _Context) -> tuple[Action
         if row.id and step is not None:
             _check_action_id(row, step, ctx.problems)
         owners = _owners(f, ctx, required=True)
-        _gereed(f, row, above, f"the first action of step {step}", ctx)
+        first = f"the first action of step {step}" if step is not None else "a first action"
+        _gereed(f, row, above, first, ctx)
         milestones = _milestones(f, row, owners, ctx)
         out.append(
             Action(

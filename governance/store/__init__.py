@@ -15,7 +15,16 @@ from governance.store.db import (
     session_factory,
     upgrade,
 )
-from governance.store.records import EventRecord, Item, Revision, StoredEvent
+from governance.store.outbox import OutboxError
+from governance.store.records import (
+    EventRecord,
+    Item,
+    OutboxRecord,
+    PreviousStates,
+    Revision,
+    StateRecord,
+    StoredEvent,
+)
 from governance.store.repository import Repository, UnknownItem
 from governance.store.sync import SyncResult, sync_plan
 from governance.store.sync_fields import SyncError
@@ -24,8 +33,12 @@ __all__ = [
     "EventRecord",
     "Item",
     "MigrationError",
+    "OutboxError",
+    "OutboxRecord",
+    "PreviousStates",
     "Repository",
     "Revision",
+    "StateRecord",
     "StoredEvent",
     "SyncError",
     "SyncResult",

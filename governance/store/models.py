@@ -1,8 +1,8 @@
 """SQLAlchemy models: one database can hold several programmes, so every row has a programme_id.
 
 Plan entities (steps, actions, milestones, organisations, contacts) are archived, never deleted:
-status history and events refer to them by code. ``status_updates`` and ``events`` are
-append-only; migration 0001 installs triggers that reject UPDATE and DELETE on them.
+status history and events refer to them by code. ``status_updates``, ``events`` and ``prompts``
+are append-only; migrations 0001 and 0002 install triggers that reject UPDATE and DELETE on them.
 """
 
 from __future__ import annotations
@@ -228,5 +228,85 @@ class EventRow(Base):
     dedupe_key: Mapped[str] = mapped_column(sa.String(255))
 
 
-#: Tables whose rows may only be inserted (enforced by triggers from migration 0001).
-APPEND_ONLY_TABLES = ("status_updates", "events")
+class ItemStateRow(Base):
+    """An item's assessed state from ``as_of`` on: a row only where it differs from the day before.
+
+    The assessment's memory, not an audit log: rerunning a day replaces (or removes) that day's
+    row. The unique index also serves "latest row before a day, per item".
+    """
+
+    __tablename__ = "item_states"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "item_code", "as_of"),
+        sa.Index("ix_item_states_as_of", "programme_id", "as_of"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    item_code: Mapped[str] = mapped_column(CODE)
+    as_of: Mapped[date] = mapped_column(sa.Date)
+    state: Mapped[str] = mapped_column(sa.String(32))
+    rag: Mapped[str] = mapped_column(sa.String(16))
+    stale: Mapped[bool] = mapped_column(sa.Boolean)
+    due: Mapped[date | None] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PromptRow(Base):
+    """Append-only: one prompt stage (or escalation key) queued for one contact about one item."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "item_code", "stage", "contact_code"),
+        sa.Index("ix_prompts_queued_on", "programme_id", "queued_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    item_code: Mapped[str] = mapped_column(CODE)
+    stage: Mapped[str] = mapped_column(sa.String(255))  # escalation stages are whole keys
+    contact_code: Mapped[str] = mapped_column(CODE)  # "" for an escalation nobody receives
+    queued_on: Mapped[date] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dead", "suppressed")
+
+
+class OutboxRow(Base):
+    """A message to deliver, unique per idempotency key: pending → sending → sent (or failed,
+    retried, dead). Rows are never deleted and a sent row stays sent (triggers from 0002)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "key"),
+        sa.CheckConstraint(_one_of("status", OUTBOX_STATUSES), name="status"),
+        sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    recipient: Mapped[str] = mapped_column(CODE)
+    recipient_name: Mapped[str] = mapped_column(sa.Text)
+    email: Mapped[str | None] = mapped_column(sa.Text)
+    slack: Mapped[str | None] = mapped_column(sa.Text)
+    subject: Mapped[str] = mapped_column(sa.Text)
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_on: Mapped[date | None] = mapped_column(sa.Date)  # the business day it was queued for
+    status: Mapped[str] = mapped_column(sa.String(16))
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default=sa.text("0"))
+    channel: Mapped[str | None] = mapped_column(sa.String(32))
+    external_id: Mapped[str | None] = mapped_column(sa.Text)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+#: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
+APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -66,3 +66,50 @@ class Item:
     period: Period | None
     owners: tuple[str, ...]
     depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StateRecord:
+    """One item's assessed state on a day (``state`` and ``rag`` are the enums' values)."""
+
+    item_code: str
+    state: str
+    rag: str
+    stale: bool
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousStates:
+    """Every item's latest recorded state before some day."""
+
+    states: dict[str, str]  # item code -> state value
+    stale: frozenset[str]  # item codes whose stale flag was on
+    as_of: date  # the latest day any of them was recorded for
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    """A message in the outbox. Callers fill in the message; the store owns the delivery fields
+    (``status`` … ``next_attempt_at``), which :meth:`Repository.enqueue` ignores on the way in.
+    ``payload`` must be JSON-serialisable."""
+
+    key: str  # idempotency key, unique per programme
+    kind: str
+    recipient: str  # contact code
+    recipient_name: str
+    subject: str
+    body_text: str
+    email: str | None = None
+    slack: str | None = None
+    body_html: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    created_on: date | None = None  # the business date (as_of) it was queued for
+    status: str = "pending"  # pending | sending | sent | failed | dead | suppressed
+    attempts: int = 0
+    channel: str | None = None
+    external_id: str | None = None
+    last_error: str | None = None
+    created_at: datetime | None = None
+    sent_at: datetime | None = None
+    next_attempt_at: datetime | None = None

@@ -1,22 +1,27 @@
-"""Reads and appends for one programme. The caller owns the session and its transaction.
+"""Reads and writes for one programme. The caller owns the session and its transaction.
 
-Status updates and events are append-only: this class has no method to change or remove them,
-and the database rejects UPDATE and DELETE on those tables (triggers from migration 0001).
+Status updates, events and prompts are append-only: this class has no method to change or remove
+them, and the database rejects UPDATE and DELETE on those tables (triggers from migrations 0001
+and 0002). Item states and the outbox live in :mod:`~governance.store.states` and
+:mod:`~governance.store.outbox`; the methods here delegate to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from governance.periods import Period, PeriodKind
 from governance.plan import ItemLevel
+from governance.reminders import PromptRecord
+from governance.store import outbox as _outbox
+from governance.store import states as _states
+from governance.store.dialect import batches, insert_function
 from governance.store.models import (
     ActionRow,
     EventRow,
@@ -26,7 +31,15 @@ from governance.store.models import (
     ProgrammeRow,
     StatusUpdateRow,
 )
-from governance.store.records import EventRecord, Item, Revision, StoredEvent
+from governance.store.records import (
+    EventRecord,
+    Item,
+    OutboxRecord,
+    PreviousStates,
+    Revision,
+    StateRecord,
+    StoredEvent,
+)
 from governance.updates import StatusUpdate, UpdateStatus
 
 #: Rows per INSERT statement: well under SQLite's limit on bound parameters.
@@ -208,10 +221,10 @@ class Repository:
             )
         insert = self._insert_function()
         inserted: set[str] = set()
-        for batch in _batches(list(rows.values()), EVENT_BATCH):
+        for batch in batches(list(rows.values()), EVENT_BATCH):
             statement = (
                 insert(EventRow)
-                .values(batch)
+                .values(list(batch))
                 .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])
                 .returning(EventRow.dedupe_key)
             )
@@ -239,18 +252,86 @@ class Repository:
             for r in self._session.scalars(query)
         ]
 
+    # --- item states (the assessment's memory) ---------------------------------------------
+
+    def previous_states(self, before: date) -> PreviousStates | None:
+        """Each item's latest recorded state before ``before``; None if nothing was recorded."""
+        return _states.previous_states(self._session, self.programme_id, before)
+
+    def record_states(self, as_of: date, states: Iterable[StateRecord]) -> int:
+        """Record the states of ``as_of`` where they changed; return rows written (see
+        :func:`governance.store.states.record_states`)."""
+        return _states.record_states(self._session, self.programme_id, as_of, states, self._clock())
+
+    def states_on(self, as_of: date) -> dict[str, StateRecord]:
+        """Each item's state as recorded on or before ``as_of``."""
+        return _states.states_on(self._session, self.programme_id, as_of)
+
+    # --- prompts (append-only, idempotent) --------------------------------------------------
+
+    def prompt_history(self, until: date) -> list[PromptRecord]:
+        """Prompts queued on or before ``until``, by queued_on then insertion order."""
+        return _states.prompt_history(self._session, self.programme_id, until)
+
+    def record_prompts(self, records: Iterable[PromptRecord]) -> int:
+        """Insert prompts not recorded before; return how many were new."""
+        return _states.record_prompts(self._session, self.programme_id, records, self._clock())
+
+    # --- outbox -----------------------------------------------------------------------------
+
+    def enqueue(self, messages: Iterable[OutboxRecord], status: str = "pending") -> list[str]:
+        """Queue messages whose key is new ('pending', or 'suppressed' to keep but never
+        send); return the newly queued keys in input order."""
+        return _outbox.enqueue(self._session, self.programme_id, messages, status, self._clock())
+
+    def claim_outbox(
+        self,
+        *,
+        limit: int | None = None,
+        now: datetime,
+        reclaim_after: timedelta = _outbox.RECLAIM_AFTER,
+        max_attempts: int = _outbox.MAX_ATTEMPTS,
+    ) -> list[OutboxRecord]:
+        """Atomically move deliverable messages to 'sending' and return them, oldest first."""
+        return _outbox.claim(
+            self._session,
+            self.programme_id,
+            limit=limit,
+            now=now,
+            reclaim_after=reclaim_after,
+            max_attempts=max_attempts,
+        )
+
+    def mark_sent(self, key: str, *, channel: str, external_id: str | None, now: datetime) -> None:
+        """'sending' → 'sent'; :class:`OutboxError` for an unknown key or another status."""
+        _outbox.mark_sent(
+            self._session,
+            self.programme_id,
+            key,
+            channel=channel,
+            external_id=external_id,
+            now=now,
+        )
+
+    def mark_failed(
+        self, key: str, *, error: str, now: datetime, max_attempts: int = _outbox.MAX_ATTEMPTS
+    ) -> None:
+        """'sending' → 'failed' (retried later) or 'dead'; :class:`OutboxError` as above."""
+        _outbox.mark_failed(
+            self._session,
+            self.programme_id,
+            key,
+            error=error,
+            now=now,
+            max_attempts=max_attempts,
+        )
+
+    def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxRecord]:
+        """Messages, oldest first, optionally of one status."""
+        return _outbox.messages(self._session, self.programme_id, status, limit)
+
     def _insert_function(self) -> Callable[..., Any]:
-        dialect = self._session.get_bind().dialect.name
-        if dialect == "postgresql":
-            return postgresql.insert
-        if dialect == "sqlite":
-            return sqlite.insert
-        raise NotImplementedError(f"record_events supports SQLite and PostgreSQL, not {dialect}")
-
-
-def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+        return insert_function(self._session)
 
 
 def _item(row: PlanItemMixin, level: ItemLevel, action_code: str, step: int) -> Item:

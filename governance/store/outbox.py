@@ -1,0 +1,306 @@
+"""The outbox: messages queued in the deadline check's transaction and delivered later.
+
+Life of a row: ``pending`` (or ``suppressed``, never sent) → claimed: ``sending`` → ``sent``;
+or ``failed`` (retried after a backoff) → … → ``dead`` after the last attempt. A claim counts as
+an attempt. A ``sending`` row whose sender vanished is claimed again after ``reclaim_after``.
+Rows are never deleted and a sent row stays sent (triggers from migration 0002 back this up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+from governance.store.dialect import batch_size, batches, dialect_name, insert_function
+from governance.store.models import OUTBOX_STATUSES, OutboxRow
+from governance.store.records import OutboxRecord
+
+MAX_ATTEMPTS = 5
+RECLAIM_AFTER = timedelta(minutes=15)
+#: Wait before retry n (n = attempts so far); the last one repeats.
+RETRY_BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+ENQUEUE_STATUSES = ("pending", "suppressed")
+#: last_error of a message whose sender vanished on its last attempt.
+ABANDONED = "verzending afgebroken: geen bevestiging na de laatste poging"
+#: Ids per ``UPDATE … WHERE id IN (…)`` (psycopg allows 65,535 parameters).
+CLAIM_BATCH = 5000
+
+_COLUMNS = tuple(OutboxRow.__table__.c)
+_INSERTED = (
+    "programme_id",
+    "key",
+    "kind",
+    "recipient",
+    "recipient_name",
+    "email",
+    "slack",
+    "subject",
+    "body_text",
+    "body_html",
+    "payload",
+    "created_on",
+    "status",
+    "attempts",
+    "created_at",
+)
+
+
+class OutboxError(RuntimeError):
+    """A delivery result for a message that is unknown or not being sent."""
+
+    def __init__(self, key: str, programme_id: str, status: str | None, action: str) -> None:
+        if status is None:
+            problem = "staat niet in de outbox"
+        else:
+            problem = f"heeft status {status!r}, niet 'sending'"
+        super().__init__(
+            f"kan bericht {key!r} (programma {programme_id!r}) niet {action}: {problem}"
+        )
+        self.key = key
+        self.programme_id = programme_id
+        self.status = status
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th attempt failed."""
+    return RETRY_BACKOFF[min(max(attempts, 1), len(RETRY_BACKOFF)) - 1]
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
+    return value
+
+
+def _record(row: RowMapping) -> OutboxRecord:
+    return OutboxRecord(
+        key=row["key"],
+        kind=row["kind"],
+        recipient=row["recipient"],
+        recipient_name=row["recipient_name"],
+        subject=row["subject"],
+        body_text=row["body_text"],
+        email=row["email"],
+        slack=row["slack"],
+        body_html=row["body_html"],
+        payload=row["payload"],
+        created_on=row["created_on"],
+        status=row["status"],
+        attempts=row["attempts"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        last_error=row["last_error"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        next_attempt_at=row["next_attempt_at"],
+    )
+
+
+def enqueue(
+    session: Session,
+    programme_id: str,
+    messages: Iterable[OutboxRecord],
+    status: str,
+    created_at: datetime,
+) -> list[str]:
+    """Insert messages whose key is new; return those keys in input order."""
+    if status not in ENQUEUE_STATUSES:
+        raise ValueError(f"enqueue status must be one of {ENQUEUE_STATUSES}, not {status!r}")
+    rows: dict[str, dict[str, Any]] = {}
+    for m in messages:
+        rows.setdefault(
+            m.key,
+            {
+                "programme_id": programme_id,
+                "key": m.key,
+                "kind": m.kind,
+                "recipient": m.recipient,
+                "recipient_name": m.recipient_name,
+                "email": m.email,
+                "slack": m.slack,
+                "subject": m.subject,
+                "body_text": m.body_text,
+                "body_html": m.body_html,
+                "payload": dict(m.payload),
+                "created_on": m.created_on,
+                "status": status,
+                "attempts": 0,
+                "created_at": created_at,
+            },
+        )
+    insert = insert_function(session)
+    inserted: set[str] = set()
+    for batch in batches(list(rows.values()), batch_size(len(_INSERTED))):
+        statement = (
+            insert(OutboxRow)
+            .values(list(batch))
+            .on_conflict_do_nothing(index_elements=["programme_id", "key"])
+            .returning(OutboxRow.key)
+        )
+        inserted.update(session.scalars(statement))
+    return [key for key in rows if key in inserted]
+
+
+def claim(
+    session: Session,
+    programme_id: str,
+    *,
+    limit: int | None,
+    now: datetime,
+    reclaim_after: timedelta,
+    max_attempts: int,
+) -> list[OutboxRecord]:
+    """Move claimable rows to 'sending' (one more attempt) and return them, oldest first."""
+    _aware(now, "now")
+    if limit is not None and limit <= 0:
+        return []
+    o = OutboxRow
+    stale = o.claimed_at < now - reclaim_after
+    # A sender that keeps dying on a message must not retry it forever.
+    session.execute(
+        sa.update(o)
+        .where(
+            o.programme_id == programme_id,
+            o.status == "sending",
+            stale,
+            o.attempts >= max_attempts,
+        )
+        .values(status="dead", next_attempt_at=None, last_error=ABANDONED)
+        .execution_options(synchronize_session=False)
+    )
+    claimable = sa.or_(
+        o.status == "pending",
+        sa.and_(o.status == "failed", o.next_attempt_at <= now, o.attempts < max_attempts),
+        sa.and_(o.status == "sending", stale, o.attempts < max_attempts),
+    )
+    candidates = (
+        sa.select(o.id).where(o.programme_id == programme_id, claimable).order_by(o.id).limit(limit)
+    )
+    to_sending = {"status": "sending", "attempts": o.attempts + 1, "claimed_at": now}
+    claimed: list[RowMapping] = []
+    if dialect_name(session) == "postgresql":
+        # Lock the rows first and skip those another sender holds: two senders never claim
+        # the same row and neither waits for the other.
+        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+        for chunk in batches(ids, CLAIM_BATCH):
+            claimed.extend(
+                session.execute(
+                    sa.update(o)
+                    .where(o.id.in_(list(chunk)))
+                    .values(to_sending)
+                    .returning(*_COLUMNS)
+                    .execution_options(synchronize_session=False)
+                ).mappings()
+            )
+    else:
+        # SQLite serialises writers: one UPDATE is atomic on its own.
+        claimed.extend(
+            session.execute(
+                sa.update(o)
+                .where(o.id.in_(candidates.scalar_subquery()))
+                .values(to_sending)
+                .returning(*_COLUMNS)
+                .execution_options(synchronize_session=False)
+            ).mappings()
+        )
+    claimed.sort(key=lambda row: row["id"])
+    return [_record(row) for row in claimed]
+
+
+def mark_sent(
+    session: Session,
+    programme_id: str,
+    key: str,
+    *,
+    channel: str,
+    external_id: str | None,
+    now: datetime,
+) -> None:
+    _aware(now, "now")
+    o = OutboxRow
+    done = session.execute(
+        sa.update(o)
+        .where(o.programme_id == programme_id, o.key == key, o.status == "sending")
+        .values(
+            status="sent",
+            sent_at=now,
+            channel=channel,
+            external_id=external_id,
+            last_error=None,
+            next_attempt_at=None,
+        )
+        .returning(o.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if done is None:
+        raise _not_sending(session, programme_id, key, "als verzonden markeren")
+
+
+def mark_failed(
+    session: Session,
+    programme_id: str,
+    key: str,
+    *,
+    error: str,
+    now: datetime,
+    max_attempts: int,
+) -> None:
+    """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt."""
+    _aware(now, "now")
+    o = OutboxRow
+    row = session.execute(
+        sa.select(o.status, o.attempts).where(o.programme_id == programme_id, o.key == key)
+    ).first()
+    if row is None or row.status != "sending":
+        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+    if row.attempts >= max_attempts:
+        values: dict[str, Any] = {"status": "dead", "next_attempt_at": None}
+    else:
+        values = {"status": "failed", "next_attempt_at": now + retry_delay(row.attempts)}
+    done = session.execute(
+        sa.update(o)
+        # Unchanged since we read it, or another sender got there first.
+        .where(
+            o.programme_id == programme_id,
+            o.key == key,
+            o.status == "sending",
+            o.attempts == row.attempts,
+        )
+        .values(last_error=error, **values)
+        .returning(o.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if done is None:
+        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+
+
+def _not_sending(session: Session, programme_id: str, key: str, action: str) -> OutboxError:
+    status = session.scalar(
+        sa.select(OutboxRow.status).where(
+            OutboxRow.programme_id == programme_id, OutboxRow.key == key
+        )
+    )
+    return OutboxError(key, programme_id, status, action)
+
+
+def messages(
+    session: Session, programme_id: str, status: str | None, limit: int | None
+) -> list[OutboxRecord]:
+    if status is not None and status not in OUTBOX_STATUSES:
+        raise ValueError(f"unknown outbox status {status!r}: one of {', '.join(OUTBOX_STATUSES)}")
+    query = sa.select(*_COLUMNS).where(OutboxRow.programme_id == programme_id)
+    if status is not None:
+        query = query.where(OutboxRow.status == status)
+    query = query.order_by(OutboxRow.id).limit(limit)
+    return [_record(row) for row in session.execute(query).mappings()]

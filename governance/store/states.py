@@ -1,0 +1,205 @@
+"""Item states (the assessment's memory between days) and the prompt history.
+
+``item_states`` holds a row for a day only where an item's (state, rag, stale, due) differs from
+its latest row on an earlier day, so "the state on day D" is each item's latest row up to D.
+Both reads go through the unique index (programme_id, item_code, as_of).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from governance.reminders import PromptRecord
+from governance.store.dialect import batch_size, batches, insert_function
+from governance.store.models import ItemStateRow, PromptRow
+from governance.store.records import PreviousStates, StateRecord
+
+#: Item codes per ``DELETE … IN (…)``.
+DELETE_BATCH = 1000
+
+_Value = tuple[str, str, bool, date | None]  # what a row says: (state, rag, stale, due)
+
+
+def latest_states(
+    session: Session, programme_id: str, day: date, *, inclusive: bool
+) -> list[tuple[StateRecord, date]]:
+    """Each item's latest row before ``day`` (or on it, with ``inclusive``), with its as_of.
+
+    A join on each item's greatest as_of: both databases answer the aggregate from the unique
+    index alone and fetch one row per item through it (no sort of the whole table).
+    """
+    s = ItemStateRow
+    bound = s.as_of <= day if inclusive else s.as_of < day
+    latest = (
+        sa.select(s.item_code, sa.func.max(s.as_of).label("as_of"))
+        .where(s.programme_id == programme_id, bound)
+        .group_by(s.item_code)
+        .subquery()
+    )
+    query = sa.select(s.item_code, s.state, s.rag, s.stale, s.due, s.as_of).join(
+        latest,
+        sa.and_(
+            s.programme_id == programme_id,
+            s.item_code == latest.c.item_code,
+            s.as_of == latest.c.as_of,
+        ),
+    )
+    return [
+        (StateRecord(r.item_code, r.state, r.rag, r.stale, r.due), r.as_of)
+        for r in session.execute(query)
+    ]
+
+
+def previous_states(session: Session, programme_id: str, before: date) -> PreviousStates | None:
+    rows = latest_states(session, programme_id, before, inclusive=False)
+    if not rows:
+        return None
+    return PreviousStates(
+        states={record.item_code: record.state for record, _ in rows},
+        stale=frozenset(record.item_code for record, _ in rows if record.stale),
+        as_of=max(as_of for _, as_of in rows),
+    )
+
+
+def states_on(session: Session, programme_id: str, as_of: date) -> dict[str, StateRecord]:
+    rows = latest_states(session, programme_id, as_of, inclusive=True)
+    return {record.item_code: record for record, _ in sorted(rows, key=_by_code)}
+
+
+def _by_code(pair: tuple[StateRecord, date]) -> str:
+    return pair[0].item_code
+
+
+def _value(record: StateRecord) -> _Value:
+    return (record.state, record.rag, bool(record.stale), record.due)
+
+
+def record_states(
+    session: Session,
+    programme_id: str,
+    as_of: date,
+    states: Iterable[StateRecord],
+    recorded_at: datetime,
+) -> int:
+    """Store the states of ``as_of``; return how many rows were inserted, updated or deleted.
+
+    A row is written only where an item differs from its latest earlier row. Rerunning a day
+    overwrites that day's row, or removes it when the item is back to its earlier state, so the
+    earlier days (and what :func:`previous_states` says about them) never change.
+    """
+    wanted: dict[str, _Value] = {}
+    for record in states:
+        if record.item_code in wanted:
+            raise ValueError(f"item {record.item_code!r} appears twice in the states for {as_of}")
+        wanted[record.item_code] = _value(record)
+    if not wanted:
+        return 0
+    earlier = {
+        record.item_code: _value(record)
+        for record, _ in latest_states(session, programme_id, as_of, inclusive=False)
+    }
+    s = ItemStateRow
+    same_day = {
+        r.item_code: (r.state, r.rag, r.stale, r.due)
+        for r in session.execute(
+            sa.select(s.item_code, s.state, s.rag, s.stale, s.due).where(
+                s.programme_id == programme_id, s.as_of == as_of
+            )
+        )
+    }
+    upserts: list[dict[str, Any]] = []
+    deletes: list[str] = []
+    for code, value in wanted.items():
+        if earlier.get(code) == value:
+            if code in same_day:
+                deletes.append(code)  # a rerun found the item back where it was
+        elif same_day.get(code) != value:
+            state, rag, stale, due = value
+            upserts.append(
+                {
+                    "programme_id": programme_id,
+                    "item_code": code,
+                    "as_of": as_of,
+                    "state": state,
+                    "rag": rag,
+                    "stale": stale,
+                    "due": due,
+                    "recorded_at": recorded_at,
+                }
+            )
+    insert = insert_function(session)
+    for batch in batches(upserts, batch_size(8)):
+        statement = insert(ItemStateRow).values(list(batch))
+        # Another run of the same day may have written the row since we read: last one wins.
+        statement = statement.on_conflict_do_update(
+            index_elements=["programme_id", "item_code", "as_of"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("state", "rag", "stale", "due", "recorded_at")
+            },
+        )
+        session.execute(statement)
+    for codes in batches(deletes, DELETE_BATCH):
+        session.execute(
+            sa.delete(ItemStateRow)
+            .where(
+                s.programme_id == programme_id,
+                s.as_of == as_of,
+                s.item_code.in_(list(codes)),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return len(upserts) + len(deletes)
+
+
+# --- prompts (append-only, idempotent) ----------------------------------------------------------
+
+
+def prompt_history(session: Session, programme_id: str, until: date) -> list[PromptRecord]:
+    p = PromptRow
+    query = (
+        sa.select(p.item_code, p.stage, p.contact_code, p.queued_on)
+        .where(p.programme_id == programme_id, p.queued_on <= until)
+        .order_by(p.queued_on, p.id)
+    )
+    return [
+        PromptRecord(r.item_code, r.stage, r.contact_code, r.queued_on)
+        for r in session.execute(query)
+    ]
+
+
+def record_prompts(
+    session: Session, programme_id: str, records: Iterable[PromptRecord], recorded_at: datetime
+) -> int:
+    """Insert prompts not recorded before (per item, stage, contact); return how many."""
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for record in records:
+        rows.setdefault(
+            (record.item_id, record.stage, record.contact_id),
+            {
+                "programme_id": programme_id,
+                "item_code": record.item_id,
+                "stage": record.stage,
+                "contact_code": record.contact_id,
+                "queued_on": record.queued_on,
+                "recorded_at": recorded_at,
+            },
+        )
+    insert = insert_function(session)
+    inserted = 0
+    for batch in batches(list(rows.values()), batch_size(6)):
+        statement = (
+            insert(PromptRow)
+            .values(list(batch))
+            .on_conflict_do_nothing(
+                index_elements=["programme_id", "item_code", "stage", "contact_code"]
+            )
+            .returning(PromptRow.id)
+        )
+        inserted += len(session.scalars(statement).all())
+    return inserted

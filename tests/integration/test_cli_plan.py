@@ -1,0 +1,184 @@
+"""The plan commands as a user runs them: real subprocess, real SQLite under REGIE_HOME."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.cli import regie
+from tests.conftest import SEED_PLAN
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    return {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
+
+
+def test_validate_seed_plan_ok(home: dict[str, str]) -> None:
+    result = regie("plan", "validate", env=home)
+    assert result.code == 0
+    assert "OK" in result.out and "4 steps" in result.out and "40 milestones" in result.out
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary", "not a text file"),
+        (b"schema: 1\nprogramme: \xff\xfe\n", "UTF-8"),
+        (b"schema: 1\nprogramme: [unclosed\n", ":"),
+        (b"- just\n- a list\n", "mapping"),
+    ],
+    ids=["empty", "binary", "non-utf8", "syntax", "not-a-mapping"],
+)
+def test_validate_bad_files_one_line_per_problem(
+    tmp_path: Path, home: dict[str, str], content: bytes, expected: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(content)
+    result = regie("plan", "validate", str(path), env=home)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert lines, "a problem must be reported"
+    assert all(line.startswith(str(path)) for line in lines)
+    assert expected.lower() in result.err.lower()
+
+
+def test_validate_missing_file_and_directory(tmp_path: Path, home: dict[str, str]) -> None:
+    missing = regie("plan", "validate", str(tmp_path / "nope.yaml"), env=home)
+    assert missing.code == 2 and "nope.yaml" in missing.err
+    directory = regie("plan", "validate", str(tmp_path), env=home)
+    assert directory.code == 2 and "director" in directory.err.lower()
+
+
+def test_validate_reports_every_problem_with_position(tmp_path: Path, home: dict[str, str]) -> None:
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    text = text.replace('gereed: "Q3-2015"', 'gereed: "Zomerstop 2015"', 1)
+    text = text.replace("owners: [RIVM]", "owners: [RIVMM]", 1)
+    bad = tmp_path / "actions.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = regie("plan", "validate", str(bad), env=home)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 2, lines
+    period_line = next(line for line in lines if "Zomerstop" in line)
+    owner_line = next(line for line in lines if "RIVMM" in line)
+    line_no = text.splitlines().index(
+        next(x for x in text.splitlines() if "Zomerstop 2015" in x)
+    ) + 1
+    assert period_line.startswith(f"{bad}:{line_no}:")
+    assert "'Zomerstop 2015'" in period_line
+    assert "unknown organisation" in owner_line.lower()
+
+
+def test_plan_show_json_shape(home: dict[str, str]) -> None:
+    result = regie("plan", "show", "--format", "json", env=home)
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert data["programme"]["id"] == "mvi-2015-2020"
+    assert [s["number"] for s in data["steps"]] == [1, 2, 3, 4]
+    first = data["steps"][0]["actions"][0]
+    assert first["id"] == "1.1" and first["gereed"] is None and first["period"] is None
+    assert first["depends_on"] == [] and first["owners"]
+    m = first["milestones"][0]
+    assert m["id"] == "1.1.1" and m["title"] == "Inventarisatie" and m["gereed"] == "Q3-2015"
+    assert m["period"] == {"kind": "quarter", "start": "2015-07-01", "end": "2015-09-30"}
+
+
+def test_plan_show_table(home: dict[str, str]) -> None:
+    result = regie("plan", "show", env=home)
+    assert result.code == 0
+    assert "Inventarisatie" in result.out and "Q3-2015" in result.out
+
+
+def _count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_sync_twice_records_nothing_the_second_time(home: dict[str, str]) -> None:
+    first = regie("sync", env=home)
+    assert first.code == 0 and "created" in first.out
+    db = Path(home["REGIE_HOME"]) / "regie.db"
+    revisions = _count(db, "plan_revisions")
+    assert _count(db, "milestones") == 40
+    second = regie("sync", env=home)
+    assert second.code == 0 and "nothing changed" in second.out
+    assert _count(db, "plan_revisions") == revisions
+
+
+def test_sync_records_a_changed_gereed_as_a_revision(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    plan = tmp_path / "actions.yaml"
+    shutil.copy(SEED_PLAN, plan)
+    assert regie("sync", str(plan), env=home).code == 0
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('gereed: "Q3-2015"', 'gereed: "Q4-2015"', 1), encoding="utf-8")
+    changed = regie("sync", str(plan), env=home)
+    assert changed.code == 0 and "1 changed" in changed.out
+    db = Path(home["REGIE_HOME"]) / "regie.db"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT code, field, before, after FROM plan_revisions WHERE kind = 'changed'"
+        ).fetchall()
+    assert any(r[0] == "1.1.1" and r[1] == "gereed" and "Q3-2015" in r[2] for r in rows), rows
+
+
+def test_invalid_plan_leaves_database_untouched(tmp_path: Path, home: dict[str, str]) -> None:
+    assert regie("sync", env=home).code == 0
+    db = Path(home["REGIE_HOME"]) / "regie.db"
+    before = db.read_bytes()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEED_PLAN.read_text(encoding="utf-8").replace("Q3-2015", "Q9-2015", 1))
+    result = regie("sync", str(bad), env=home)
+    assert result.code == 2 and "Q9-2015" in result.err
+    assert db.read_bytes() == before
+
+
+def test_status_json_and_filters(home: dict[str, str]) -> None:
+    result = regie("status", "--as-of", "2015-10-01", "--format", "json", env=home)
+    assert result.code == 0
+    rows = {r["id"]: r for r in json.loads(result.out)}
+    for key in ("id", "action_id", "step", "title", "gereed", "due", "state", "rag", "owners"):
+        assert key in rows["1.1.1"]
+    assert "latest_update" in rows["1.1.1"]
+    assert rows["1.1.1"]["due"] == "2015-09-30" and rows["1.1.1"]["state"] == "overdue"
+    step2 = json.loads(
+        regie("status", "--as-of", "2015-10-01", "--step", "2", "--format", "json", env=home).out
+    )
+    assert step2 and {r["step"] for r in step2} == {2}
+    rivm = json.loads(
+        regie("status", "--as-of", "2015-10-01", "--owner", "RIVM", "--format", "json", env=home).out
+    )
+    assert rivm and all("RIVM" in r["owners"] for r in rivm)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status", "--as-of", "1-10-2015"], "--as-of"),
+        (["status", "--owner", "NOPE"], "unknown organisation"),
+        (["status", "--step", "9"], "no step 9"),
+        (["status", "--state", "late"], "unknown state"),
+    ],
+)
+def test_status_bad_options_are_one_line(
+    home: dict[str, str], args: list[str], message: str
+) -> None:
+    result = regie(*args, env=home)
+    assert result.code == 2
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_unreachable_database_is_one_line(home: dict[str, str]) -> None:
+    env = {**home, "REGIE_DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"}
+    result = regie("sync", env=env)
+    assert result.code == 3
+    assert len(result.err.strip().splitlines()) == 1
+    assert "x@" not in result.err  # the password is never printed
