@@ -2,7 +2,6 @@
 
 ``item_states`` holds a row for a day only where an item's (state, rag, stale, due) differs from
 its latest row on an earlier day, so "the state on day D" is each item's latest row up to D.
-Both reads go through the unique index (programme_id, item_code, as_of).
 """
 
 from __future__ import annotations
@@ -30,25 +29,29 @@ def latest_states(
 ) -> list[tuple[StateRecord, date]]:
     """Each item's latest row before ``day`` (or on it, with ``inclusive``), with its as_of.
 
-    A join on each item's greatest as_of: both databases answer the aggregate from the unique
-    index alone and fetch one row per item through it (no sort of the whole table).
+    One pass with a window function, in the order of the unique index (programme_id, item_code,
+    as_of). Not a join on each item's greatest as_of: with stale statistics (right after a big
+    first insert) PostgreSQL joined that through the (programme_id, as_of) index, scanning a
+    whole day per item.
     """
     s = ItemStateRow
     bound = s.as_of <= day if inclusive else s.as_of < day
-    latest = (
-        sa.select(s.item_code, sa.func.max(s.as_of).label("as_of"))
+    ranked = (
+        sa.select(
+            s.item_code,
+            s.state,
+            s.rag,
+            s.stale,
+            s.due,
+            s.as_of,
+            sa.func.row_number()
+            .over(partition_by=s.item_code, order_by=s.as_of.desc())
+            .label("newest"),
+        )
         .where(s.programme_id == programme_id, bound)
-        .group_by(s.item_code)
         .subquery()
     )
-    query = sa.select(s.item_code, s.state, s.rag, s.stale, s.due, s.as_of).join(
-        latest,
-        sa.and_(
-            s.programme_id == programme_id,
-            s.item_code == latest.c.item_code,
-            s.as_of == latest.c.as_of,
-        ),
-    )
+    query = sa.select(ranked).where(ranked.c.newest == 1)
     return [
         (StateRecord(r.item_code, r.state, r.rag, r.stale, r.due), r.as_of)
         for r in session.execute(query)
@@ -132,9 +135,9 @@ def record_states(
                     "recorded_at": recorded_at,
                 }
             )
-    insert = insert_function(session)
-    for batch in batches(upserts, batch_size(8)):
-        statement = insert(ItemStateRow).values(list(batch))
+    if upserts:
+        insert = insert_function(session)
+        statement = insert(ItemStateRow)
         # Another run of the same day may have written the row since we read: last one wins.
         statement = statement.on_conflict_do_update(
             index_elements=["programme_id", "item_code", "as_of"],
@@ -143,7 +146,9 @@ def record_states(
                 for name in ("state", "rag", "stale", "due", "recorded_at")
             },
         )
-        session.execute(statement)
+        # executemany: one compiled statement (SQLAlchemy batches the rows per round trip),
+        # where a multi-row VALUES would be compiled anew for every batch.
+        session.execute(statement, upserts)
     for codes in batches(deletes, DELETE_BATCH):
         session.execute(
             sa.delete(ItemStateRow)

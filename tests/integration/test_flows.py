@@ -104,12 +104,17 @@ def test_every_recorded_event_reaches_prefect(home: Path) -> None:
     with get_client(sync_client=True) as client:
         # The server stores incoming events in batches: poll, bounded.
         deadline = time.monotonic() + 30
-        page = client.read_events(only_this_run, limit=200)
+        page = client.read_events(only_this_run, limit=50)
         while page.total < summary["events"] and time.monotonic() < deadline:
             time.sleep(0.5)
-            page = client.read_events(only_this_run, limit=200)
+            page = client.read_events(only_this_run, limit=50)
         assert page.total == summary["events"]
-        for event in page.events:
+        events = list(page.events)
+        while page.next_page is not None:
+            page = client.read_events_page(page.next_page)
+            events.extend(page.events)
+        assert sorted(e.event for e in events) == sorted(summary["event_names"])
+        for event in events:
             assert event.resource.id.startswith("regie.milestone.")
             assert event.resource.get("prefect.resource.name") == event.resource.id.split(".", 2)[2]
             assert any(r.id == f"regie.programme.{summary['programme']}" for r in event.related)

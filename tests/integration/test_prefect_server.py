@@ -236,13 +236,13 @@ def test_deploy_creates_the_schedule_and_the_triggers(stack: Stack) -> None:
         "reassess-on-status-update": (
             ["regie.status.updated"],
             milestones,
-            30.0,
+            20.0,
             [("run-deployment", 30.0)],
         ),
         "send-on-escalation": (
             ["regie.escalation.raised"],
             milestones,
-            30.0,
+            20.0,
             [("run-deployment", 30.0)],
         ),
     }

@@ -1,0 +1,88 @@
+"""The seed programme assessed at fixed dates: the checks the engine issue names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from governance.assessment import Assessment, State, assess
+from governance.loader import load_plan
+from governance.plan import Plan
+from governance.rag import Rag
+from governance.reminders import plan_reminders
+from governance.updates import StatusUpdate, UpdateStatus
+from tests.conftest import SEED_PLAN
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(SEED_PLAN)
+
+
+@pytest.fixture(scope="module")
+def october(plan: Plan) -> Assessment:
+    return assess(plan, [], date(2015, 10, 1))
+
+
+@pytest.mark.parametrize("item", ["1.1.1", "2.2.1", "2.3.1"])
+def test_past_quarters_are_overdue_on_1_october_2015(october: Assessment, item: str) -> None:
+    assert october.items[item].state is State.OVERDUE
+    assert october.items[item].rag is Rag.RED
+
+
+def test_q1_2016_is_not_overdue(october: Assessment) -> None:
+    item = october.items["1.1.2"]
+    assert item.due == date(2016, 3, 31)
+    assert item.state is State.ON_TRACK
+
+
+def test_ntb_items_are_undated(october: Assessment, plan: Plan) -> None:
+    action = plan.action("3.6")
+    assert action is not None and action.milestones
+    for m in action.milestones:
+        assert october.items[m.id].state is State.UNDATED
+        assert october.items[m.id].rag is Rag.GREY
+
+
+def test_4_2_waits_on_1_2_and_4_3_follows_it(october: Assessment) -> None:
+    assert october.items["4.2"].state is State.WAITING
+    assert "1.2" in october.items["4.2"].waiting_on
+    assert october.items["4.3"].state is State.WAITING
+
+
+def test_4_2_gets_a_date_once_1_2_is_done(plan: Plan) -> None:
+    action = plan.action("1.2")
+    assert action is not None
+    done = [
+        StatusUpdate(m.id, UpdateStatus.DONE, date(2016, 2, 1), completed_on=date(2016, 2, 1))
+        for m in action.milestones
+    ]
+    result = assess(plan, done, date(2016, 2, 2))
+    item = result.items["4.2"]
+    assert item.state is not State.WAITING
+    assert item.due is not None and item.due > date(2016, 2, 1)
+
+
+def test_open_ended_items_are_ongoing(october: Assessment) -> None:
+    assert october.items["2.2.2"].gereed == "2016 e.v"
+    # Before 2016 it has not started; it is never overdue by date.
+    assert october.items["2.2.2"].state is State.ONGOING
+
+
+def test_done_item_gets_no_reminder(plan: Plan) -> None:
+    day = date(2015, 10, 1)
+    done = StatusUpdate("1.1.1", UpdateStatus.DONE, date(2015, 9, 28))
+    result = assess(plan, [done], day)
+    assert result.items["1.1.1"].state is State.DONE
+    reminders = plan_reminders(plan, result, [], day)
+    prompted = {i.item_id for d in reminders.digests for i in d.items}
+    assert "1.1.1" not in prompted
+    assert "2.2.1" in prompted  # still overdue, so its owner is asked
+
+
+def test_one_digest_per_contact(plan: Plan, october: Assessment) -> None:
+    reminders = plan_reminders(plan, october, [], date(2015, 10, 1))
+    contacts = [d.contact_id for d in reminders.digests]
+    assert len(contacts) == len(set(contacts))
+    assert all(d.key.startswith("reminder:") for d in reminders.digests)
