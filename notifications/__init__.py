@@ -18,6 +18,4 @@ def make_notifier(settings: Settings) -> Notifier:
         from notifications.file_outbox import FileOutbox
 
         return FileOutbox(settings.outbox_dir)
-    raise NotifierError(
-        f"REGIE_NOTIFIER={settings.notifier!r} is not available (available: file)"
-    )
+    raise NotifierError(f"REGIE_NOTIFIER={settings.notifier!r} is not available (available: file)")

@@ -33,14 +33,14 @@ def message_id(key: str) -> str:
 def to_email(message: Message) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = message.subject
-    mail["To"] = f"{message.recipient_name} <{message.email}>" if message.email else (
-        message.recipient_name
+    mail["To"] = (
+        f"{message.recipient_name} <{message.email}>" if message.email else (message.recipient_name)
     )
     mail["From"] = "Regie <regie@regie.invalid>"
     mail["Message-ID"] = message_id(message.key) if message.key else make_msgid()
     mail["X-Regie-Key"] = message.key
     mail["X-Regie-Kind"] = message.kind
-    mail.set_content(message.text)
+    mail.set_content(message.text, cte="8bit")  # readable as a plain file, too
     if message.html:
         mail.add_alternative(message.html, subtype="html")
     return mail

@@ -10,11 +10,16 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from regie.errors import InvalidInput, RegieError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from regie.bootstrap import App
 
 app = typer.Typer(
     name="regie",
@@ -54,13 +59,13 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise InvalidInput(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> ModuleType:
     from regie import services
 
     return services
 
 
-def _app():  # type: ignore[no-untyped-def]
+def _app() -> App:
     from regie.bootstrap import bootstrap
 
     return bootstrap()
@@ -137,7 +142,7 @@ def cycle(
         bool, typer.Option("--dry-run", help="Compute and print, but record and send nothing.")
     ] = False,
 ) -> None:
-    """Run the daily cycle as a Prefect flow: sync → assess → record events → queue and send reminders."""
+    """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
     from regie.run import run_cycle
 
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)

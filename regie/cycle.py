@@ -83,7 +83,6 @@ def deadline_check(
     from governance.reminders import plan_reminders
     from governance.store import Repository, StateRecord, sync_plan
     from governance.workdays import WorkCalendar
-
     from regie.messages import outbox_messages
     from regie.services import utcnow
 
@@ -150,7 +149,6 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     the row claimable again later (the notifiers are idempotent per key).
     """
     from governance.store import Repository
-
     from notifications import Message, NotifierError
     from regie.services import utcnow
 

@@ -27,7 +27,6 @@ def record_update(
     from governance.events import status_updated
     from governance.store import EventRecord, Repository, UnknownItem, sync_plan
     from governance.updates import StatusUpdate, UpdateStatus
-
     from regie.services import utcnow
 
     known = [s.value for s in UpdateStatus]
@@ -59,7 +58,11 @@ def record_update(
             ) from None
         event = status_updated(stored)
         repo.record_events(
-            [EventRecord(event.name, event.item_id, event.occurred_on, dict(event.payload), event.key)]
+            [
+                EventRecord(
+                    event.name, event.item_id, event.occurred_on, dict(event.payload), event.key
+                )
+            ]
         )
     _emit_to_prefect(event.name, event.resource_id, dict(event.payload))
     return f"{item_id}: {status} recorded for {as_of} (update {stored.id})"
@@ -131,7 +134,6 @@ def replay(app: App, start: date, end: date) -> list[str]:
     mailed about 2015 today.
     """
     from governance.workdays import WorkCalendar
-
     from regie.cycle import deadline_check
 
     if end < start:

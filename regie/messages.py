@@ -37,7 +37,8 @@ def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> Outbox
     items = []
     for item in digest.items:
         action = plan.action(item.action_id)
-        owners = assessment.items[item.item_id].owners
+        assessed = assessment.items[item.item_id]
+        owners = assessed.owners
         items.append(
             {
                 "item_id": item.item_id,
@@ -48,6 +49,7 @@ def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> Outbox
                 "due": item.due,
                 "state": item.state,
                 "stage": item.stage,
+                "days_overdue": assessed.working_days_overdue,
                 "owners": list(owners),
                 "no_contact_for": _without_contact(plan, owners) if item.note else [],
             }
@@ -82,7 +84,9 @@ def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> Outbox
     )
 
 
-def escalation_message(plan: Plan, digest: EscalationDigest, assessment: Assessment) -> OutboxRecord:
+def escalation_message(
+    plan: Plan, digest: EscalationDigest, assessment: Assessment
+) -> OutboxRecord:
     from notifications.render import render
 
     contact = _contact(plan, digest.contact_id)

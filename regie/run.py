@@ -51,4 +51,6 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     sent = result.get("send")
     if sent:
         where = app.settings.outbox_dir if sent["channel"] == "file" else sent["channel"]
-        typer.echo(f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}")
+        typer.echo(
+            f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
+        )

@@ -82,7 +82,6 @@ def db_current(app: App) -> str:
 
 def _revision_or_fail(app: App) -> str | None:
     from governance.store import current_revision
-
     from regie.errors import DatabaseNotReady
 
     try:

@@ -62,7 +62,16 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
     from rich.table import Table
 
     table = Table(title=f"Stand per {as_of.isoformat()}")
-    for heading in ("Nr", "Mijlpaal", "Eigenaar", "Gereed", "Deadline", "Status", "RAG", "Laatste update"):
+    for heading in (
+        "Nr",
+        "Mijlpaal",
+        "Eigenaar",
+        "Gereed",
+        "Deadline",
+        "Status",
+        "RAG",
+        "Laatste update",
+    ):
         table.add_column(heading)
     for row in rows:
         rag = row["rag"]

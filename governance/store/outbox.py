@@ -192,7 +192,7 @@ def claim(
     if dialect_name(session) == "postgresql":
         # Lock the rows first and skip those another sender holds: two senders never claim
         # the same row and neither waits for the other.
-        ids = list(session.scalars(candidates))
+        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
         for chunk in batches(ids, CLAIM_BATCH):
             claimed.extend(
                 session.execute(

@@ -67,9 +67,9 @@ def test_validate_reports_every_problem_with_position(tmp_path: Path, home: dict
     assert len(lines) == 2, lines
     period_line = next(line for line in lines if "Zomerstop" in line)
     owner_line = next(line for line in lines if "RIVMM" in line)
-    line_no = text.splitlines().index(
-        next(x for x in text.splitlines() if "Zomerstop 2015" in x)
-    ) + 1
+    line_no = (
+        text.splitlines().index(next(x for x in text.splitlines() if "Zomerstop 2015" in x)) + 1
+    )
     assert period_line.startswith(f"{bad}:{line_no}:")
     assert "'Zomerstop 2015'" in period_line
     assert "unknown organisation" in owner_line.lower()
@@ -111,9 +111,7 @@ def test_sync_twice_records_nothing_the_second_time(home: dict[str, str]) -> Non
     assert _count(db, "plan_revisions") == revisions
 
 
-def test_sync_records_a_changed_gereed_as_a_revision(
-    tmp_path: Path, home: dict[str, str]
-) -> None:
+def test_sync_records_a_changed_gereed_as_a_revision(tmp_path: Path, home: dict[str, str]) -> None:
     plan = tmp_path / "actions.yaml"
     shutil.copy(SEED_PLAN, plan)
     assert regie("sync", str(plan), env=home).code == 0
@@ -153,7 +151,9 @@ def test_status_json_and_filters(home: dict[str, str]) -> None:
     )
     assert step2 and {r["step"] for r in step2} == {2}
     rivm = json.loads(
-        regie("status", "--as-of", "2015-10-01", "--owner", "RIVM", "--format", "json", env=home).out
+        regie(
+            "status", "--as-of", "2015-10-01", "--owner", "RIVM", "--format", "json", env=home
+        ).out
     )
     assert rivm and all("RIVM" in r["owners"] for r in rivm)
 

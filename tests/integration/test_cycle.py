@@ -20,7 +20,11 @@ from tests.conftest import SEED_PLAN
 
 def make_app(tmp_path: Path, url: str, *, migrate: bool = True) -> App:
     settings = load_settings(
-        {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url, "REGIE_PLAN": str(SEED_PLAN)}
+        {
+            "REGIE_HOME": str(tmp_path / "home"),
+            "REGIE_DATABASE_URL": url,
+            "REGIE_PLAN": str(SEED_PLAN),
+        }
     )
     app = bootstrap(settings)
     if migrate and not settings.is_sqlite:
@@ -68,8 +72,14 @@ def test_status_update_makes_item_done_and_silences_it(tmp_path: Path, sqlite_ur
     app = make_app(tmp_path, sqlite_url)
     deadline_check(app, date(2015, 10, 1))
     record_update(
-        app, "2.2.1", "done", as_of=date(2015, 10, 2), forecast=None,
-        completed_on=date(2015, 10, 2), comment="Opdracht verstrekt", author="rivm",
+        app,
+        "2.2.1",
+        "done",
+        as_of=date(2015, 10, 2),
+        forecast=None,
+        completed_on=date(2015, 10, 2),
+        comment="Opdracht verstrekt",
+        author="rivm",
     )
     report = deadline_check(app, date(2015, 10, 2))
     names = {(e.name, e.item_id) for e in report.events}
@@ -114,7 +124,9 @@ def test_failed_delivery_stays_in_the_outbox(tmp_path: Path, sqlite_url: str) ->
     assert statuses == {"failed"}
 
 
-def test_replay_has_no_duplicate_reminder_or_repeated_event(tmp_path: Path, sqlite_url: str) -> None:
+def test_replay_has_no_duplicate_reminder_or_repeated_event(
+    tmp_path: Path, sqlite_url: str
+) -> None:
     app = make_app(tmp_path, sqlite_url)
     replay(app, date(2015, 6, 1), date(2017, 3, 31))
     keys = rows(app, "SELECT key FROM outbox")

@@ -19,9 +19,18 @@ from governance.store import (
     normalise_url,
     upgrade,
 )
-from governance.store.models import Base, EventRow, ProgrammeRow, StatusUpdateRow
+from governance.store.models import (
+    Base,
+    EventRow,
+    ItemStateRow,
+    OutboxRow,
+    ProgrammeRow,
+    PromptRow,
+    StatusUpdateRow,
+)
 
 MODEL_TABLES = set(Base.metadata.tables)
+TABLES_0002 = {"item_states", "prompts", "outbox"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -59,6 +68,43 @@ def _seed_append_only_rows(engine: sa.Engine) -> None:
                 dedupe_key="k1",
             )
         )
+        if "prompts" not in sa.inspect(conn).get_table_names():
+            return  # the database is at 0001
+        conn.execute(
+            sa.insert(PromptRow).values(
+                programme_id="p",
+                item_code="1.1",
+                stage="first",
+                contact_code="",
+                queued_on=date(2016, 1, 4),
+                recorded_at=NOW,
+            )
+        )
+        conn.execute(
+            sa.insert(ItemStateRow).values(
+                programme_id="p",
+                item_code="1.1",
+                as_of=date(2016, 1, 4),
+                state="open",
+                rag="green",
+                stale=False,
+                recorded_at=NOW,
+            )
+        )
+        conn.execute(
+            sa.insert(OutboxRow).values(
+                programme_id="p",
+                key="reminder:jdevries:2016-01-04:digest",
+                kind="reminder_digest",
+                recipient="jdevries",
+                recipient_name="J. de Vries",
+                subject="Verzoek om update",
+                body_text="Beste J. de Vries",
+                payload={},
+                status="sent",
+                created_at=NOW,
+            )
+        )
 
 
 def test_upgrade_creates_every_model_table(database_url: str) -> None:
@@ -83,6 +129,24 @@ def test_downgrade_to_base_removes_tables_and_upgrade_works_again(database_url: 
     assert current_revision(database_url) == head_revision()
 
 
+def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    _seed_append_only_rows(engine)  # a sent outbox row and a prompt must not block dropping
+
+    downgrade(database_url, "0001")
+    assert current_revision(database_url) == "0001"
+    assert _tables(database_url) == MODEL_TABLES - TABLES_0002
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
+
+    upgrade(database_url)  # triggers and the PostgreSQL function were dropped, so this works
+    assert _tables(database_url) == MODEL_TABLES
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(OutboxRow)) == 0
+    engine.dispose()
+
+
 def test_models_and_migrations_agree(migrated_url: str) -> None:
     """What `alembic check` does: autogenerate finds nothing to add, drop or alter."""
     engine = make_engine(migrated_url)
@@ -94,10 +158,12 @@ def test_models_and_migrations_agree(migrated_url: str) -> None:
         engine.dispose()
 
 
-@pytest.mark.parametrize("table", [StatusUpdateRow, EventRow])
+@pytest.mark.parametrize("table", [StatusUpdateRow, EventRow, PromptRow])
 @pytest.mark.parametrize("operation", ["update", "delete"])
 def test_append_only_tables_reject_update_and_delete(
-    migrated_url: str, table: type[StatusUpdateRow] | type[EventRow], operation: str
+    migrated_url: str,
+    table: type[StatusUpdateRow] | type[EventRow] | type[PromptRow],
+    operation: str,
 ) -> None:
     engine = make_engine(migrated_url)
     _seed_append_only_rows(engine)
@@ -118,7 +184,7 @@ def test_append_only_tables_reject_truncate_on_postgres(postgres_url: str) -> No
     upgrade(postgres_url)
     engine = make_engine(postgres_url)
     _seed_append_only_rows(engine)
-    for table in ("status_updates", "events"):
+    for table in ("status_updates", "events", "prompts"):
         with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {table}"))
     with engine.connect() as conn:
