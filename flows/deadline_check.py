@@ -20,8 +20,8 @@ from regie.cycle import CheckReport, EventSummary
 from regie.services import today
 
 
-# No retries: the check is local computation plus one transaction; a failure is a bug or a
-# bad plan file, and repeating it would not help. NO_CACHE: it has side effects.
+# No retries: a failure here is nearly always a bad plan file or a bug, which repeating would
+# not fix; the check is idempotent, so the next run catches up. NO_CACHE: it has side effects.
 @task(name="record-deadline-check", cache_policy=NO_CACHE)
 def record_check(as_of: date | None, dry_run: bool) -> CheckReport:
     app = bootstrap()

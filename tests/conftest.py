@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Prefect's home and analytics must be set before prefect is first imported.
+pytest_plugins = ["tests.prefect_harness"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PLAN = ROOT / "plan" / "actions.yaml"
 POSTGRES_URL = os.environ.get("REGIE_TEST_POSTGRES_URL")

@@ -93,7 +93,9 @@ def record_states(
 
     A row is written only where an item differs from its latest earlier row. Rerunning a day
     overwrites that day's row, or removes it when the item is back to its earlier state, so the
-    earlier days (and what :func:`previous_states` says about them) never change.
+    earlier days (and what :func:`previous_states` says about them) never change. Rerunning a
+    day before the latest recorded one also changes later days that have no row of their own
+    (no row means "as the day before"); the daily cycle and replay run days in order.
     """
     wanted: dict[str, _Value] = {}
     for record in states:

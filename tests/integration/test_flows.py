@@ -111,7 +111,7 @@ def test_every_recorded_event_reaches_prefect(home: Path) -> None:
         assert page.total == summary["events"]
         events = list(page.events)
         while page.next_page is not None:
-            page = client.read_events_page(page.next_page)
+            page = client.read_events_page(str(page.next_page))
             events.extend(page.events)
         assert sorted(e.event for e in events) == sorted(summary["event_names"])
         for event in events:

@@ -1,6 +1,6 @@
 """prefect.yaml on a real Prefect server: deploy, a worker runs the daily cycle, an event triggers.
 
-This is the production set-up in miniature (docs/prefect.md): `prefect server start` on a free
+This is the production set-up in miniature (README, "Run on a Prefect server"): `prefect server start` on a free
 loopback port with its own PREFECT_HOME, a process work pool, `prefect deploy --all` from the
 repository and `prefect worker start`. Every process is stopped in a finally; waits are bounded.
 """
@@ -42,7 +42,8 @@ def descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (Linux /proc): flow-run processes get their own process
     group from the worker, so killing the worker's group alone would leave them running."""
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
         if not entry.name.isdigit():
             continue
         try:
@@ -248,21 +249,28 @@ def test_deploy_creates_the_schedule_and_the_triggers(stack: Stack) -> None:
     }
 
 
-def test_a_deployment_run_of_the_daily_cycle_completes_and_sends(stack: Stack) -> None:
+@pytest.fixture(scope="module")
+def daily_run(stack: Stack) -> Any:
+    """One run of the daily-cycle deployment for AS_OF, started as an operator would."""
     started = time.time()
     run_prefect(
         stack.env, "deployment", "run", "daily-cycle/daily-cycle", "--param", f"as_of={AS_OF}"
     )
-    run = wait_for_completed_run(stack, "daily-cycle/daily-cycle", after=started - 1)
-    assert run.state.is_completed(), f"{run.state}\n{stack.logs()}"
-    assert run.parameters == {"as_of": AS_OF}
+    return wait_for_completed_run(stack, "daily-cycle/daily-cycle", after=started - 1)
+
+
+def test_a_deployment_run_of_the_daily_cycle_completes_and_sends(
+    stack: Stack, daily_run: Any
+) -> None:
+    assert daily_run.state.is_completed(), f"{daily_run.state}\n{stack.logs()}"
+    assert daily_run.parameters == {"as_of": AS_OF}
     files = list((stack.regie_home / "outbox").glob("*.eml"))
     assert files, f"no outbox files in {stack.regie_home}\n{stack.logs()}"
 
 
-def test_an_escalation_from_the_daily_cycle_starts_the_sender(stack: Stack) -> None:
+def test_an_escalation_from_the_daily_cycle_starts_the_sender(stack: Stack, daily_run: Any) -> None:
     """The seed has items more than 10 working days overdue on AS_OF without an answer, so the
-    daily cycle above raised escalations; their events reach Prefect and start escalation-notify
+    daily cycle raised escalations; their events reach Prefect and start escalation-notify
     (which finds the outbox already sent by the cycle, and completes)."""
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
     from prefect.events.filters import EventFilter, EventNameFilter
