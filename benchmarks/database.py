@@ -42,6 +42,9 @@ CALENDAR_FIRST, CALENDAR_LAST = date(2010, 1, 1), date(2030, 12, 31)
 BENCH_INDEXES = (
     "CREATE INDEX ix_status_updates_latest ON status_updates "
     "(programme_id, item_code, reported_on, recorded_at, id)",
+    "CREATE INDEX ix_status_updates_forecast ON status_updates "
+    "(programme_id, item_code, reported_on, recorded_at, id, forecast) "
+    "WHERE forecast IS NOT NULL",
 )
 _UPDATE_COLUMNS = (
     "programme_id", "item_code", "status", "reported_on", "forecast", "completed_on",

@@ -112,21 +112,40 @@ class Assessment:
 def latest_updates(
     updates: Sequence[StatusUpdate], as_of: date
 ) -> tuple[dict[str, StatusUpdate], dict[str, date]]:
-    """Per item: the latest update reported on or before ``as_of``, and the latest forecast."""
+    """Per item: the latest update reported on or before ``as_of``, and the latest forecast.
 
-    def order(u: StatusUpdate) -> tuple[date, datetime, int]:
-        at = u.recorded_at or _MIN_INSTANT
-        if at.tzinfo is not None:  # compare aware and naive stamps alike, as UTC
-            at = at.astimezone(UTC).replace(tzinfo=None)
-        return (u.reported_on, at, u.id if u.id is not None else -1)
-
+    "Latest" is by (reported_on, recorded_at, id); of updates equal on all three the one given
+    last wins. One pass, comparing the full order only when reported_on ties, since this runs
+    over every update on record.
+    """
     latest: dict[str, StatusUpdate] = {}
-    forecasts: dict[str, date] = {}
-    for u in sorted((u for u in updates if u.reported_on <= as_of), key=order):
-        latest[u.item_id] = u
+    with_forecast: dict[str, StatusUpdate] = {}
+    for u in updates:
+        if u.reported_on > as_of:
+            continue
+        item = u.item_id
+        current = latest.get(item)
+        if current is None or _not_before(u, current):
+            latest[item] = u
         if u.forecast is not None:
-            forecasts[u.item_id] = u.forecast
-    return latest, forecasts
+            current = with_forecast.get(item)
+            if current is None or _not_before(u, current):
+                with_forecast[item] = u
+    return latest, {item: u.forecast for item, u in with_forecast.items() if u.forecast is not None}
+
+
+def _not_before(u: StatusUpdate, other: StatusUpdate) -> bool:
+    """Whether ``u`` sorts at or after ``other`` by (reported_on, recorded_at, id)."""
+    if u.reported_on != other.reported_on:
+        return u.reported_on > other.reported_on
+    return _order(u) >= _order(other)
+
+
+def _order(u: StatusUpdate) -> tuple[date, datetime, int]:
+    at = u.recorded_at or _MIN_INSTANT
+    if at.tzinfo is not None:  # compare aware and naive stamps alike, as UTC
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return (u.reported_on, at, u.id if u.id is not None else -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +192,26 @@ class _Assessor:
                 self.rows[m.id] = (m.period, m.depends_on)
         self.facts: dict[str, _Facts] = {}
         self._rags: dict[str, Rag] = {}
+        # Working-day sums per date: many items share a due date, and every count ends at as_of.
+        self._windows: dict[date, date] = {}  # due date → first day of its reminder window
+        self._to_as_of: dict[date, int] = {}  # day → working_days_between(day, as_of)
+
+    # --- working days, cached ----------------------------------------------------------------
+
+    def window(self, due: date) -> date:
+        opens = self._windows.get(due)
+        if opens is None:
+            opens = self.cal.window_start(due, self.policy.first_prompt_days)
+            self._windows[due] = opens
+        return opens
+
+    def to_as_of(self, day: date) -> int:
+        """``working_days_between(day, as_of)``; negative when ``day`` is after ``as_of``."""
+        count = self._to_as_of.get(day)
+        if count is None:
+            count = self.cal.working_days_between(day, self.as_of)
+            self._to_as_of[day] = count
+        return count
 
     # --- per item facts ----------------------------------------------------------------------
 
@@ -222,15 +261,14 @@ class _Assessor:
             reason = f"{verb} on {completed}"
             return self._facts(d.id, state, timing, reason=reason, completed=completed)
         deps = timing.depends_on
-        done_deps = {dep: self.dependency_done(dep) for dep in deps}
-        waiting_on = tuple(dep for dep, when in done_deps.items() if when is None)
+        done_deps = {dep: self.dependency_done(dep) for dep in deps} if deps else {}
+        waiting_on = tuple(dep for dep, when in done_deps.items() if when is None) if deps else ()
         at_risk = latest is not None and latest.status is UpdateStatus.AT_RISK
-        risk_reason = f"owner reports at risk on {latest.reported_on}" if latest else ""
 
         def without_date(state: State, reason: str) -> _Facts:
             # With no due date to judge, the owner's "at risk" outranks waiting/undated/ongoing.
             if at_risk:
-                state, reason = State.AT_RISK, risk_reason
+                state, reason = State.AT_RISK, _risk_reason(latest)
             return self._facts(d.id, state, timing, waiting_on, reason=reason)
 
         if timing.kind is PeriodKind.DEPENDENT:
@@ -248,7 +286,7 @@ class _Assessor:
         else:
             why = f"no date: gereed {d.gereed!r}" if d.gereed else "no gereed"
             return without_date(State.UNDATED, why)
-        return self._dated(d.id, timing, due, latest, at_risk, risk_reason, waiting_on)
+        return self._dated(d.id, timing, due, latest, at_risk, waiting_on)
 
     def _dated(
         self,
@@ -257,25 +295,24 @@ class _Assessor:
         due: date,
         latest: StatusUpdate | None,
         at_risk: bool,
-        risk_reason: str,
         waiting_on: tuple[str, ...],
     ) -> _Facts:
-        as_of, cal = self.as_of, self.cal
+        as_of = self.as_of
         forecast = self.forecasts.get(item_id)
-        window = cal.window_start(due, self.policy.first_prompt_days)
+        window = self.window(due)
         slip = None
         if forecast is not None and forecast > due and forecast >= as_of:
             state = State.SLIPPED
-            slip = cal.working_days_between(due, forecast)
+            slip = self.cal.working_days_between(due, forecast)
             reason = f"forecast {forecast} after due {due}"
         elif as_of > due:
             state = State.OVERDUE
             passed = f"forecast {forecast} passed" if forecast and forecast > due else ""
             reason = f"due {due}, {passed or 'no completion reported'}"
         elif at_risk:
-            state, reason = State.AT_RISK, risk_reason
+            state, reason = State.AT_RISK, _risk_reason(latest)
         elif as_of >= window:
-            left = cal.working_days_between(as_of, due)
+            left = -self.to_as_of(due)  # working_days_between(as_of, due): it is antisymmetric
             state, reason = State.DUE_SOON, f"due {due}, {left} working days left"
         else:
             state, reason = State.ON_TRACK, f"due {due}"
@@ -284,7 +321,7 @@ class _Assessor:
             and latest.status is UpdateStatus.ON_TRACK
             and latest.reported_on >= window
         )
-        overdue = cal.working_days_between(due, as_of) if state is State.OVERDUE else 0
+        overdue = self.to_as_of(due) if state is State.OVERDUE else 0
         stale = as_of >= window and self._stale(latest, window)
         return _Facts(
             state, due, timing, waiting_on, stale, overdue, reason, None, confirmed, slip
@@ -296,7 +333,7 @@ class _Assessor:
             since = max(latest.reported_on, active_since) if active_since else latest.reported_on
         if since is None:
             return False
-        return self.cal.working_days_between(since, self.as_of) >= self.policy.stale_after_days
+        return self.to_as_of(since) >= self.policy.stale_after_days
 
     def _facts(
         self,
@@ -366,6 +403,11 @@ class _Assessor:
                 completed_on=f.completed_on,
             )
         return out
+
+
+def _risk_reason(latest: StatusUpdate | None) -> str:
+    # Formatted only for items that are at risk: most are not.
+    return f"owner reports at risk on {latest.reported_on}" if latest else ""
 
 
 def assess(

@@ -231,7 +231,7 @@ def send(
 def outbox(
     status_: Annotated[
         str | None,
-        typer.Option("--status", help="pending | sending | sent | failed | suppressed"),
+        typer.Option("--status", help="pending | sending | sent | failed | dead | suppressed"),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

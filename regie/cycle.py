@@ -148,7 +148,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from governance.store import Repository
+    from governance.store import OutboxError, Repository
     from notifications import Message, NotifierError
     from regie.services import utcnow
 
@@ -177,9 +177,17 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                 Repository(session, plan_id).mark_failed(row.key, error=str(exc), now=utcnow())
             report.failed.append((row.key, str(exc)))
             continue
-        with app.session() as session, session.begin():
-            Repository(session, plan_id).mark_sent(
-                row.key, channel=delivery.channel, external_id=delivery.external_id, now=utcnow()
-            )
+        try:
+            with app.session() as session, session.begin():
+                Repository(session, plan_id).mark_sent(
+                    row.key,
+                    channel=delivery.channel,
+                    external_id=delivery.external_id,
+                    now=utcnow(),
+                )
+        except OutboxError as exc:
+            # Another sender reclaimed this row after we took too long; it owns it now.
+            report.failed.append((row.key, f"claim lost: {exc}"))
+            continue
         report.sent.append(row.key)
     return report

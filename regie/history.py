@@ -103,6 +103,11 @@ def list_events(app: App, since: date | None, item: str | None, fmt: str) -> Non
 
 def list_outbox(app: App, status: str | None, fmt: str) -> None:
     from governance.store import Repository
+    from governance.store.models import OUTBOX_STATUSES
+
+    if status is not None and status not in OUTBOX_STATUSES:
+        known = ", ".join(OUTBOX_STATUSES)
+        raise InvalidInput(f"--status: unknown outbox status {status!r} (known: {known})")
 
     with app.session() as session:
         rows = Repository(session, app.programme_id()).outbox(status=status)

@@ -89,6 +89,7 @@ def test_update_events_outbox_and_status(home: dict[str, str]) -> None:
         (["update", "1.1.1", "--status", "on_track", "--completed-on", "2015-01-01"], "only with"),
         (["events", "--since", "yesterday"], "--since"),
         (["replay", "--from", "2016-02-01", "--to", "2016-01-01"], "before"),
+        (["outbox", "--status", "bogus"], "unknown outbox status"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -1,0 +1,114 @@
+"""What the assessment reads from the store, and no more.
+
+:func:`governance.assessment.assess` looks at two updates per item: the latest one reported on
+or before ``as_of`` (by reported_on, recorded_at, id) and the latest one that gave a forecast.
+Loading the whole history to find them costs time and memory that grow with the history;
+:func:`assessment_updates` asks the database for just those rows, so
+``assess(plan, assessment_updates(session, pid, as_of), as_of)`` gives the same assessment as
+``assess(plan, Repository(session, pid).status_updates(until=as_of), as_of)``.
+
+Each pick is one index seek per item. It is fast with an index on ``status_updates``
+``(programme_id, item_code, reported_on, recorded_at, id)`` and a partial one on the same columns
+plus ``forecast`` ``WHERE forecast IS NOT NULL`` (see benchmarks/RESULTS.md); without them it is
+still correct, only slower.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TypeAlias
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from governance.updates import StatusUpdate, UpdateStatus
+
+__all__ = ["assessment_updates"]
+
+_DateFn: TypeAlias = Callable[[object], date]
+_InstantFn: TypeAlias = Callable[[object], datetime]
+
+#: The id of an item's latest update up to ``:as_of``; ``{only}`` narrows the rows considered.
+_LATEST_ID = """(SELECT u.id FROM status_updates u
+        WHERE u.programme_id = :p AND u.item_code = i.code AND u.reported_on <= :as_of{only}
+        ORDER BY u.reported_on DESC, u.recorded_at DESC, u.id DESC LIMIT 1)"""
+
+# Items are taken from the plan tables, archived ones included: every stored update names an
+# item that existed when it was recorded, so no update the assessment could use is left out.
+_QUERY = sa.text(
+    f"""
+WITH items AS (
+    SELECT code FROM actions WHERE programme_id = :p
+    UNION ALL
+    SELECT code FROM milestones WHERE programme_id = :p
+),
+picked AS MATERIALIZED (
+    SELECT {_LATEST_ID.format(only="")} AS latest_id,
+           {_LATEST_ID.format(only=" AND u.forecast IS NOT NULL")} AS forecast_id
+    FROM items i
+)
+SELECT s.id, s.item_code, s.status, s.reported_on, s.forecast, s.completed_on, s.comment,
+       s.author, s.source, s.recorded_at
+FROM status_updates s
+WHERE s.id IN (SELECT latest_id FROM picked UNION SELECT forecast_id FROM picked)
+"""
+).bindparams(sa.bindparam("p", type_=sa.String), sa.bindparam("as_of", type_=sa.Date))
+
+
+def assessment_updates(session: Session, programme_id: str, as_of: date) -> list[StatusUpdate]:
+    """Per item, the latest update reported on or before ``as_of`` and, when an earlier update
+    gave the latest forecast, that one too; in no particular order (``assess`` orders them)."""
+    rows = session.execute(_QUERY, {"p": programme_id, "as_of": as_of}).tuples().all()
+    as_date, as_instant = _converters(session.get_bind().dialect.name)
+    statuses = {s.value: s for s in UpdateStatus}
+    # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.
+    return [
+        StatusUpdate(
+            item_code,
+            statuses[status],
+            as_date(reported_on),
+            None if forecast is None else as_date(forecast),
+            None if completed_on is None else as_date(completed_on),
+            comment,
+            author,
+            source,
+            as_instant(recorded_at),
+            row_id,
+        )
+        for (
+            row_id, item_code, status, reported_on, forecast, completed_on, comment, author,
+            source, recorded_at,
+        ) in rows
+    ]
+
+
+def _converters(dialect: str) -> tuple[_DateFn, _InstantFn]:
+    """Plain-text SQL returns the driver's values. SQLite gives ISO text, with instants stored
+    as :class:`~governance.store.models.UTCDateTime` stores them (naive UTC); psycopg gives
+    dates and aware datetimes."""
+    if dialect == "sqlite":
+        return _sqlite_date, _sqlite_instant
+    return _same_date, _utc
+
+
+def _sqlite_date(value: object) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else _same_date(value)
+
+
+def _sqlite_instant(value: object) -> datetime:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")  # one C call; stored values are UTC
+    return _utc(value)
+
+
+def _same_date(value: object) -> date:
+    if not isinstance(value, date):
+        raise TypeError(f"expected a date from the driver, got {value!r}")
+    return value
+
+
+def _utc(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime from the driver, got {value!r}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
