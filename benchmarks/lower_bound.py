@@ -31,24 +31,24 @@ from governance.periods import DATED_KINDS
 
 _DATED = ", ".join(f"'{k.value}'" for k in sorted(DATED_KINDS))
 
-#: The latest update of the item ``{item}`` up to ``:as_of``, as a scalar subquery on ``{col}``.
-_LATEST = """(SELECT u.{col} FROM status_updates u
+#: A scalar subquery on the latest update of item ``{item}`` up to ``:as_of``.
+_LATEST = """(SELECT {expr} FROM status_updates u
         WHERE u.programme_id = :p AND u.item_code = {item} AND u.reported_on <= :as_of{extra}
         ORDER BY u.reported_on DESC, u.recorded_at DESC, u.id DESC LIMIT 1)"""
+_FINISHED_ON = """CASE WHEN u.status = 'done' AND u.completed_on IS NOT NULL THEN u.completed_on
+             WHEN u.status IN ('done', 'cancelled') THEN u.reported_on END"""
 
 _SQL = """
-WITH deadlines AS (
-    SELECT m.code, m.period_kind, m.period_end, m.depends_on, a.code AS action_code
-    FROM milestones m JOIN actions a ON a.id = m.action_id
+WITH deadlines AS NOT MATERIALIZED (  -- inlined, so each use filters the plan tables directly
+    SELECT m.code, m.period_kind, m.period_end, m.depends_on FROM milestones m
     WHERE m.programme_id = :p AND m.archived_at IS NULL
     UNION ALL
-    SELECT a.code, a.period_kind, a.period_end, a.depends_on, a.code
-    FROM actions a
+    SELECT a.code, a.period_kind, a.period_end, a.depends_on FROM actions a
     WHERE a.programme_id = :p AND a.archived_at IS NULL
       AND (a.gereed IS NOT NULL OR NOT EXISTS (
           SELECT 1 FROM milestones m WHERE m.action_id = a.id AND m.archived_at IS NULL))
 ),
-dep_links AS (  -- dependent items and the ids they wait for
+dep_links AS MATERIALIZED (  -- dependent items and the ids they wait for
     SELECT d.code, {dep_value} AS dep FROM deadlines d{dep_join} WHERE d.period_kind = 'dependent'
 ),
 dep_members AS (  -- what a dependency id stands for: an action's deadlines, or one item
@@ -64,42 +64,34 @@ dep_members AS (  -- what a dependency id stands for: an action's deadlines, or 
     SELECT l.dep, m.code FROM dep_links l  -- a milestone
     JOIN milestones m ON m.programme_id = :p AND m.code = l.dep AND m.archived_at IS NULL
 ),
-member_latest AS MATERIALIZED (
-    SELECT dm.dep, dm.code, {latest_member} AS latest_id FROM dep_members dm
-),
-member_finished AS (
-    SELECT ml.dep, ml.code,
-        CASE WHEN u.status = 'done' AND u.completed_on IS NOT NULL THEN u.completed_on
-             WHEN u.status IN ('done', 'cancelled') THEN u.reported_on END AS finished_on
-    FROM member_latest ml LEFT JOIN status_updates u ON u.id = ml.latest_id
-),
 dep_finished AS (  -- NULL while any member is open; an id that names nothing has no row
-    SELECT dep, CASE WHEN count(*) = count(finished_on) THEN max(finished_on) END AS finished_on
-    FROM member_finished GROUP BY dep
+    SELECT dm.dep, CASE WHEN count(*) = count(dm.finished_on) THEN max(dm.finished_on) END
+        AS finished_on
+    FROM (SELECT dep, {member_finished} AS finished_on FROM dep_members) dm
+    GROUP BY dm.dep
 ),
 dependent_ready AS (
     SELECT l.code, CASE WHEN count(*) = count(f.finished_on) THEN max(f.finished_on) END AS ready
     FROM dep_links l LEFT JOIN dep_finished f ON f.dep = l.dep GROUP BY l.code
 ),
-dues AS MATERIALIZED (
-    SELECT d.code,
-        CASE WHEN d.period_kind IN ({dated}) THEN d.period_end
-             WHEN d.period_kind = 'dependent' THEN (
-                SELECT min(c2.day) FROM bench_calendar c1
-                JOIN bench_calendar c2 ON c2.workday_no = c1.workday_no + :lead
-                WHERE c1.day = r.ready)
-        END AS due
-    FROM deadlines d LEFT JOIN dependent_ready r ON r.code = d.code
+past_due AS (
+    SELECT code, period_end AS due FROM deadlines
+    WHERE period_kind IN ({dated}) AND period_end < :as_of
+    UNION ALL
+    SELECT code, due FROM (
+        SELECT r.code, (SELECT min(c2.day) FROM bench_calendar c1
+                        JOIN bench_calendar c2 ON c2.workday_no = c1.workday_no + :lead
+                        WHERE c1.day = r.ready) AS due
+        FROM dependent_ready r WHERE r.ready IS NOT NULL
+    ) dependent WHERE due < :as_of
 ),
-candidates AS MATERIALIZED (  -- past due; whether the owner finished it or forecast a later date decides
-    SELECT c.code, c.due,
-        {latest_id} AS latest_id,
-        {latest_forecast} AS forecast
-    FROM dues c WHERE c.due < :as_of
+candidates AS MATERIALIZED (  -- whether the owner finished it or forecast a later date decides
+    SELECT c.code, c.due, {latest_status} AS status, {latest_forecast} AS forecast
+    FROM past_due c
 )
-SELECT c.code FROM candidates c LEFT JOIN status_updates u ON u.id = c.latest_id
-WHERE (u.status IS NULL OR u.status NOT IN ('done', 'cancelled'))
-  AND (c.forecast IS NULL OR c.forecast <= c.due OR c.forecast < :as_of)
+SELECT code FROM candidates
+WHERE (status IS NULL OR status NOT IN ('done', 'cancelled'))
+  AND (forecast IS NULL OR forecast <= due OR forecast < :as_of)
 """
 
 
@@ -115,10 +107,10 @@ def overdue_sql(dialect: str) -> sa.TextClause:
         dated=_DATED,
         dep_value=dep_value,
         dep_join=dep_join,
-        latest_member=_LATEST.format(col="id", item="dm.code", extra=""),
-        latest_id=_LATEST.format(col="id", item="c.code", extra=""),
+        member_finished=_LATEST.format(expr=_FINISHED_ON, item="dep_members.code", extra=""),
+        latest_status=_LATEST.format(expr="u.status", item="c.code", extra=""),
         latest_forecast=_LATEST.format(
-            col="forecast", item="c.code", extra=" AND u.forecast IS NOT NULL"
+            expr="u.forecast", item="c.code", extra=" AND u.forecast IS NOT NULL"
         ),
     )
     return sa.text(text).bindparams(

@@ -1,8 +1,9 @@
 """prefect.yaml on a real Prefect server: deploy, a worker runs the daily cycle, an event triggers.
 
 This is the production set-up in miniature (README, "Run on a Prefect server"): `prefect server
-start` on a free loopback port with its own PREFECT_HOME, a process work pool, `prefect deploy --all` from the
-repository and `prefect worker start`. Every process is stopped in a finally; waits are bounded.
+start` on a free loopback port with its own PREFECT_HOME, a process work pool, `prefect deploy
+--all` from the repository and `prefect worker start`. Every process is stopped in a finally;
+waits are bounded.
 """
 
 from __future__ import annotations
