@@ -28,18 +28,24 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from benchmarks import machine
-from benchmarks.database import BENCH_INDEXES, BenchDatabase, cache_key, postgres_server_url, prepare
+from benchmarks.database import (
+    BENCH_INDEXES,
+    BenchDatabase,
+    cache_key,
+    postgres_server_url,
+    prepare,
+)
 from benchmarks.lower_bound import overdue_codes
 from benchmarks.synthetic import PROGRAMME_ID, UpdateRow, build_plan, generate_updates
 from governance.assessment import State, assess
 from governance.plan import Plan
-from governance.store import Repository, make_engine, session_factory
+from governance.store import Repository, make_engine, session_factory, sync_plan
 from governance.store.assessment_query import assessment_updates
 
 TARGET_RATIO = 1.5
@@ -117,6 +123,18 @@ def run_regie(
     return overdue, times, assessment.counts()
 
 
+def time_resync(engine: Engine, plan: Plan) -> float:
+    """``sync_plan`` of the unchanged plan, as every daily cycle runs it (then rolled back)."""
+    with session_factory(engine)() as session, session.begin():
+        started = time.perf_counter()
+        result = sync_plan(session, plan, now=datetime(2019, 10, 1, tzinfo=UTC))
+        seconds = time.perf_counter() - started
+        if result.changed:
+            raise SystemExit(f"re-sync of the same plan changed something: {result.describe()}")
+        session.rollback()
+    return seconds
+
+
 def check_full_history(engine: Engine, plan: Plan, as_of: date) -> None:
     """The old way (every update on record) once: slow, but it must give the same states."""
     started = time.perf_counter()
@@ -151,7 +169,9 @@ def measure(db: BenchDatabase, plan: Plan, as_of: date, runs: int, jit: bool) ->
             if overdue != expected:
                 missing = sorted((expected or set()) - overdue)[:5]
                 extra = sorted(overdue - (expected or set()))[:5]
-                raise SystemExit(f"{db.name}: sets differ; only in SQL {missing}, only in Regie {extra}")
+                raise SystemExit(
+                    f"{db.name}: sets differ; only in SQL {missing}, only in Regie {extra}"
+                )
         figures.overdue = len(expected or ())
         if db.name == "postgres":
             print(f"  PostgreSQL JIT: {'on' if jit else 'off'} (both sides)")
@@ -178,8 +198,11 @@ def report(figures: Figures) -> None:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.assessment", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.assessment",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--milestones", type=int, default=100_000)
     parser.add_argument("--updates", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
@@ -189,14 +212,23 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rebuild", action="store_true", help="ignore cached databases")
     parser.add_argument("--jit", action="store_true", help="leave PostgreSQL's JIT on")
     parser.add_argument(
-        "--full-history", action="store_true",
+        "--gc-threshold",
+        type=int,
+        metavar="N",
+        help="set the cyclic GC's generation-0 threshold to N (Python's default is 700)",
+    )
+    parser.add_argument(
+        "--full-history",
+        action="store_true",
         help="also assess once from every update on record and compare (slow)",
-    )  # fmt: skip
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
+    if args.gc_threshold:
+        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
     names = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     print("Machine")
     pg_url = postgres_server_url() if "postgres" in names else None
@@ -205,8 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     plan = build_plan(args.milestones, args.seed)
     deadlines = len(plan.deadlines())
-    print(f"\nPlan: {sum(1 for _ in plan.milestones()):,} milestones, {deadlines:,} deadlines "
-          f"(built in {time.perf_counter() - started:.1f} s); as_of {args.as_of}")  # fmt: skip
+    print(
+        f"\nPlan: {sum(1 for _ in plan.milestones()):,} milestones, {deadlines:,} deadlines "
+        f"(built in {time.perf_counter() - started:.1f} s); as_of {args.as_of}"
+    )
+    print(f"Cyclic GC thresholds: {gc.get_threshold()}")
     print("Benchmark-only indexes (a migration should add them):")
     for ddl in BENCH_INDEXES:
         print(f"  {ddl};")
@@ -224,16 +259,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  status updates stored: {_count_updates(db):,}")
         figures = measure(db, plan, args.as_of, args.runs, args.jit)
         report(figures)
-        if args.full_history:
-            check_full_history(_engine(db, args.jit), plan, args.as_of)
+        engine = _engine(db, args.jit)
+        try:
+            print(
+                f"  sync_plan, unchanged plan (each daily cycle): {time_resync(engine, plan):.2f} s"
+            )
+            if args.full_history:
+                check_full_history(engine, plan, args.as_of)
+        finally:
+            engine.dispose()
         results.append(figures)
-    print("\n| database | deadlines | updates | overdue | (a) SQL s | (b) Regie s | ratio | ≤ 1.5× |")
+    print(
+        "\n| database | deadlines | updates | overdue | (a) SQL s | (b) Regie s | ratio | ≤ 1.5× |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     for f in results:
         load, run, select, _ = f.best_regie
         met = "yes" if f.ratio <= TARGET_RATIO else "no"
-        print(f"| {f.database} | {deadlines:,} | {args.updates:,} | {f.overdue:,} | "
-              f"{f.best_lower:.3f} | {load + run + select:.3f} | {f.ratio:.2f}× | {met} |")  # fmt: skip
+        print(
+            f"| {f.database} | {deadlines:,} | {args.updates:,} | {f.overdue:,} | "
+            f"{f.best_lower:.3f} | {load + run + select:.3f} | {f.ratio:.2f}× | {met} |"
+        )
     return 0
 
 
@@ -253,7 +299,9 @@ def _count_updates(db: BenchDatabase) -> int:
     engine = make_engine(db.url, poolclass=sa.NullPool)
     try:
         with engine.connect() as connection:
-            return int(connection.exec_driver_sql("SELECT count(*) FROM status_updates").scalar_one())
+            return int(
+                connection.exec_driver_sql("SELECT count(*) FROM status_updates").scalar_one()
+            )
     finally:
         engine.dispose()
 

@@ -141,7 +141,9 @@ def _stored_key(url: str) -> str | None:
         engine.dispose()
 
 
-def _build(db: BenchDatabase, plan: Plan, rows: Callable[[], Sequence[UpdateRow]], key: str) -> None:
+def _build(
+    db: BenchDatabase, plan: Plan, rows: Callable[[], Sequence[UpdateRow]], key: str
+) -> None:
     started = time.perf_counter()
     upgrade(db.url)
     db.timings["migrate"] = time.perf_counter() - started
@@ -173,7 +175,9 @@ def _build(db: BenchDatabase, plan: Plan, rows: Callable[[], Sequence[UpdateRow]
         engine.dispose()
 
 
-def _insert_updates(connection: sa.Connection, programme: str, updates: Sequence[UpdateRow]) -> None:
+def _insert_updates(
+    connection: sa.Connection, programme: str, updates: Sequence[UpdateRow]
+) -> None:
     statement = sa.insert(StatusUpdateRow)
     for start in range(0, len(updates), _INSERT_BATCH):
         batch = [

@@ -98,7 +98,10 @@ WHERE (status IS NULL OR status NOT IN ('done', 'cancelled'))
 def overdue_sql(dialect: str) -> sa.TextClause:
     """The query for ``dialect`` ("sqlite" or "postgresql"); parameters p, as_of, lead."""
     if dialect == "postgresql":
-        dep_value, dep_join = "j.dep", " CROSS JOIN LATERAL json_array_elements_text(d.depends_on) j(dep)"
+        dep_value, dep_join = (
+            "j.dep",
+            " CROSS JOIN LATERAL json_array_elements_text(d.depends_on) j(dep)",
+        )
     elif dialect == "sqlite":
         dep_value, dep_join = "j.value", ", json_each(d.depends_on) j"
     else:

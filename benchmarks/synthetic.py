@@ -18,7 +18,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 
 from governance.periods import Period, PeriodKind, parse_period
 from governance.plan import Action, Contact, Milestone, Organisation, Plan, Programme, Step
@@ -80,7 +80,7 @@ class UpdateRow:
     recorded_at: datetime
 
 
-@lru_cache(maxsize=None)
+@cache
 def _period(text: str) -> Period:
     return parse_period(text)
 
@@ -133,15 +133,19 @@ def build_plan(milestones: int = 100_000, seed: int = 2015) -> Plan:
             actions.append(action)
             earlier_actions.append(action)
         steps.append(Step(s, f"Stap {s}", tuple(actions), goal=f"Doel van stap {s}"))
-    programme = Programme(PROGRAMME_ID, "Synthetisch programma", "Bench", start=FIRST_DAY,
-                          end=LAST_DAY)  # fmt: skip
+    programme = Programme(
+        PROGRAMME_ID, "Synthetisch programma", "Bench", start=FIRST_DAY, end=LAST_DAY
+    )
     return Plan(programme, tuple(steps), orgs, contacts)
 
 
 def _action(
-    rng: random.Random, step: int, number: int, orgs: tuple[Organisation, ...],
+    rng: random.Random,
+    step: int,
+    number: int,
+    orgs: tuple[Organisation, ...],
     earlier: list[Action],
-) -> Action:  # fmt: skip
+) -> Action:
     code = f"{step}.{number}"
     owners = tuple(o.id for o in rng.sample(orgs, rng.choice((1, 1, 2))))
     base_year = rng.choice(YEARS)
@@ -161,9 +165,14 @@ def _action(
     if rng.random() < ACTION_GEREED_SHARE:
         gereed = str(min(YEARS[-1], base_year + 1))
     return Action(
-        code, step, f"Actie {code}", owners, gereed, _period(gereed) if gereed else None,
+        code,
+        step,
+        f"Actie {code}",
+        owners,
+        gereed,
+        _period(gereed) if gereed else None,
         tuple(items),
-    )  # fmt: skip
+    )
 
 
 # --- status updates ----------------------------------------------------------------------------
@@ -231,8 +240,9 @@ def generate_updates(plan: Plan, count: int = 1_000_000, seed: int = 2020) -> li
                 day, at = previous.reported_on, previous.recorded_at
             comment = rng.choice(_COMMENTS) if rng.random() < 0.2 else None
             source = rng.choice(_SOURCES)
-            previous = UpdateRow(d.id, status, day, forecast, completed, comment, author, source,
-                                 at)  # fmt: skip
+            previous = UpdateRow(
+                d.id, status, day, forecast, completed, comment, author, source, at
+            )
             rows.append(previous)
     rows.sort(key=lambda u: u.recorded_at)  # stable: tied rows keep their order, ids follow it
     return rows

@@ -464,8 +464,12 @@ def _events(
         rag = _RAG_VALUES[item.rag]
         if changed:
             payload: Payload = {
-                "from": before, "to": state, "due": due, "rag": rag, "gereed": item.gereed
-            }  # fmt: skip
+                "from": before,
+                "to": state,
+                "due": due,
+                "rag": rag,
+                "gereed": item.gereed,
+            }
             events.append(DomainEvent(_TRANSITIONS[item.state], item.id, as_of, payload))
         if stale:
             flagged: Payload = {"state": state, "due": due, "rag": rag, "gereed": item.gereed}

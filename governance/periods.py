@@ -26,6 +26,12 @@ Choices worth knowing:
 
 - A season whose end month precedes its start month wraps into the next year:
   ``winter 2016`` is 1 Dec 2016 – 28 Feb 2017 (meteorological, the winter that *starts* in 2016).
+  Such a season may also be named with both years it touches, ``winter 2015/2016``,
+  ``winter 2015-2016`` or ``winter 2015/16``: that one winter (1 Dec 2015 – 29 Feb 2016), not
+  a range to the end of 2016. Two years after a season that lies within one year (``najaar
+  2015/2016``) are ambiguous, and years that do not follow each other (``winter 2015/2017``)
+  are wrong: both raise PeriodError. A range of two seasons (``Najaar 2015/Voorjaar 2016``) or
+  with ``t/m``/``to`` (``winter 2015 t/m 2016``) is still a range.
 - Vague points: ``begin``/``start``/``early`` = Q1 (QUARTER), ``eind``/``einde``/``end``/
   ``late``/``ultimo`` = Q4 (QUARTER), ``medio``/``mid`` = 1 Apr – 30 Sep (RANGE, Q2–Q3).
 - Years are four digits in 1900–2199. Anything else raises PeriodError quoting the text;
@@ -255,21 +261,49 @@ def _numbered(m: re.Match[str], seasons: Mapping[str, Season]) -> _Span | None:
     return _months(kind, int(m["year"]), size * (number - 1) + 1, size * number)
 
 
+def _season(word: str, seasons: Mapping[str, Season]) -> tuple[str, Season] | None:
+    """The season a word names (directly or by an alias), checked; None for other words."""
+    name = word if word in seasons else _SEASON_ALIASES.get(word, "")
+    if name not in seasons:
+        return None
+    season = seasons[name]
+    if not (1 <= season.start_month <= 12 and 1 <= season.end_month <= 12):
+        raise _Invalid(f"season {name!r} has a month outside 1–12")
+    return name, season
+
+
 def _word_year(m: re.Match[str], seasons: Mapping[str, Season]) -> _Span | None:
     """A month, season or vague point followed by a year: Apr 2016, Najaar 2015, eind 2016."""
     word, year = m["word"], int(m["year"])
     if word in _MONTHS:
         return _months(PeriodKind.MONTH, year, _MONTHS[word], _MONTHS[word])
-    name = word if word in seasons else _SEASON_ALIASES.get(word, "")
-    if name in seasons:
-        season = seasons[name]
-        if not (1 <= season.start_month <= 12 and 1 <= season.end_month <= 12):
-            raise _Invalid(f"season {name!r} has a month outside 1–12")
+    if found := _season(word, seasons):
+        season = found[1]
         return _months(PeriodKind.SEASON, year, season.start_month, season.end_month)
     if word in _VAGUE:
         kind, first, last = _VAGUE[word]
         return _months(kind, year, first, last)
     return None
+
+
+def _season_years(m: re.Match[str], seasons: Mapping[str, Season]) -> _Span | None:
+    """One season named with the two years it touches: winter 2015/2016, winter 2015-16.
+
+    Only a season that wraps into the next year touches two years; it is the one that starts in
+    the first year. For any other season the second year has no meaning (autumn 2015, or the
+    range autumn 2015 – end of 2016?), so it is refused rather than guessed.
+    """
+    found = _season(m["word"], seasons)
+    if found is None:
+        return None  # "apr 2015/2016" and the like stay ranges
+    (name, season), year, second = found, int(m["year"]), m["next"]
+    _check_year(year)
+    following = year + 1 if len(second) == 4 else (year + 1) % 100
+    if int(second) != following:
+        raise _Invalid(f"season years not consecutive ({year}, {second})")
+    if season.end_month >= season.start_month:
+        raise _Invalid(f"ambiguous season over two years ({name} lies within one year)")
+    return _months(PeriodKind.SEASON, year, season.start_month, season.end_month)
 
 
 def _year(m: re.Match[str], seasons: Mapping[str, Season]) -> _Span | None:
@@ -299,6 +333,8 @@ _SINGLE: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_rx(rf"{_Y} ?(?P<unit>q|kw|h)(?P<n>\d)"), _numbered),
     (_rx(rf"(?P<ord>[a-z0-9]+) ?(?P<unit>{_UNIT_WORDS})(?: van| of)? {_Y}"), _numbered),
     (_rx(rf"(?P<word>[a-z]+)\.?(?: van| of)?[ /-]?{_Y}"), _word_year),
+    # A season and the two years it touches, before the range split reads "2016" as a year.
+    (_rx(rf"(?P<word>[a-z]+)\.?(?: van| of)?[ /-]?{_Y}[/-](?P<next>\d{{4}}|\d\d)"), _season_years),
     (_rx(_Y), _year),
     (_rx(rf"{_Y}-(?P<month>\d\d)"), _iso_month),
     (_rx(rf"{_Y}-(?P<month>\d\d?)-(?P<day>\d\d?)"), _numeric_date),
@@ -320,6 +356,8 @@ def _single(text: str, seasons: Mapping[str, Season]) -> _Span | None:
 def _range(text: str, seasons: Mapping[str, Season]) -> _Span | None:
     """Two single periods around one separator; the hyphen is tried at every position."""
     body = text[prefix.end() :] if (prefix := _RANGE_PREFIX.match(text)) else text
+    if prefix and _single(body, seasons):
+        return None  # "van winter 2015/2016" names one period: no split may make it a range
     pairs: list[tuple[_Span, _Span]] = []
     error: _Invalid | None = None
     for sep in _RANGE_SEP.finditer(body):

@@ -6,12 +6,15 @@ or run late without losing or duplicating prompts.
 
 Stages. At any ``as_of`` an open item is in at most one stage:
 
-- dated items: ``first`` (at most ``first_prompt_days`` before the due date), ``second`` (at most
-  ``second_prompt_days`` before), ``due`` (on the due date and after it, until the first overdue
-  stage; only with ``on_due_date``), ``overdue-N`` (N = working days overdue //
-  ``overdue_every_days``, N ≥ 1). A slipped item past its due date, whose owner's forecast is
-  still ahead, is in no stage: the forecast is the new commitment, and once it passes the item is
-  overdue and prompted again;
+- dated items: ``first@D`` (at most ``first_prompt_days`` before the due date D), ``second@D``
+  (at most ``second_prompt_days`` before), ``due@D`` (on the due date and after it, until the
+  first overdue stage; only with ``on_due_date``), ``overdue-N@D`` (N = working days overdue //
+  ``overdue_every_days``, N ≥ 1), D in ISO form (``first@2016-09-30``). A dated stage names the
+  due date it is about, so when the due date changes (a *gereed* revised in the plan, or a
+  dependent item's date computed anew) the new date gets its own prompts: those sent for the
+  old date do not count for it. A slipped item past its due date, whose owner's forecast is
+  still ahead, is in no stage: the forecast is the new commitment, and once it passes the item
+  is overdue and prompted again;
 - ongoing items (open-ended, recurring): ``periodic-YYYYQn``, once per calendar quarter from their
   start (other ``open_ended_every_months`` give ``periodic-YYYYMmm`` blocks);
 - done, cancelled, undated and waiting items are in no stage and never prompted.
@@ -29,7 +32,8 @@ Escalations go to the programme-office contacts. A run is the time since the ite
 update (or since the start, without one). An item escalates at most once per run:
 
 - ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
-  the day of the latest update and before today — so the owner had at least a day to answer;
+  the day of the latest update and before today — so the owner had at least a day to answer.
+  Prompts for an earlier due date count too: the owner left them unanswered all the same;
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
   counted from the due date or from the latest update, whichever is later.
 
@@ -139,19 +143,21 @@ def current_stage(
 def _dated_stage(
     due: date, state: State, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
 ) -> Stage | None:
+    # The due date is part of the name: prompts for an old due date must not count for a new one.
+    at = f"@{due.isoformat()}"
     if as_of > due:
         if state is State.SLIPPED:
             return None
         every = policy.overdue_every_days
         n = cal.working_days_between(due, as_of) // every if every > 0 else 0
         if n >= 1:
-            return Stage(f"overdue-{n}", cal.add_working_days(due, n * every))
+            return Stage(f"overdue-{n}{at}", cal.add_working_days(due, n * every))
     if as_of >= due and policy.on_due_date:
-        return Stage("due", due)
+        return Stage(f"due{at}", due)
     for name, days in (("second", policy.second_prompt_days), ("first", policy.first_prompt_days)):
         opens = cal.window_start(due, days)
         if as_of >= opens:
-            return Stage(name, opens)
+            return Stage(f"{name}{at}", opens)
     return None
 
 

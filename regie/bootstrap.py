@@ -52,7 +52,12 @@ class App:
             raise DatabaseNotReady(f"database {self.safe_url}: {first_line(exc)}") from exc
         if current != head_revision():
             if self.settings.is_sqlite:
-                upgrade(self.settings.database_url)  # the embedded default just works
+                try:
+                    upgrade(self.settings.database_url)  # the embedded default just works
+                except Exception as exc:  # e.g. a database from a newer Regie
+                    raise DatabaseNotReady(
+                        f"database {self.safe_url} is at revision {current}: {first_line(exc)}"
+                    ) from exc
             else:
                 raise DatabaseNotReady(
                     f"database {self.safe_url} is at revision {current or 'none'}, "

@@ -101,8 +101,15 @@ def db_upgrade(
 @db_app.command("downgrade")
 def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, e.g. base or 0001.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: dropping tables loses the history in them.")
+    ] = False,
 ) -> None:
-    """Migrate the database down to REVISION."""
+    """Migrate the database down to REVISION (needs --yes: it drops tables and their history)."""
+    if not yes:
+        raise InvalidInput(
+            f"db downgrade {revision} drops tables and the history in them: add --yes to confirm"
+        )
     typer.echo(_services().db_downgrade(_app(), revision))
 
 

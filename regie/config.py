@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from regie.errors import InvalidInput
+
+NOTIFIERS = ("file",)  # Slack and e-mail arrive with the notifications issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,8 +17,8 @@ class Settings:
     home: Path  # REGIE_HOME: SQLite database, file outbox, Prefect home
     database_url: str  # REGIE_DATABASE_URL, default SQLite under home
     plan_path: Path  # REGIE_PLAN, default plan/actions.yaml
-    notifier: str  # REGIE_NOTIFIER: file (default), email, slack
-    timezone: str  # REGIE_TIMEZONE: the office's clock for "today"
+    notifier: str  # REGIE_NOTIFIER: file (default)
+    timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
 
     @property
     def outbox_dir(self) -> Path:
@@ -24,22 +29,45 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-def normalise_database_url(url: str) -> str:
-    """Accept the URLs people paste (postgres://…) and pick the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
 
+    from governance.store.db import database_url_from_env
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ) if env is None else env
+    env = os.environ if env is None else env
     home = Path(env.get("REGIE_HOME") or "var").expanduser()
-    url = env.get("REGIE_DATABASE_URL") or f"sqlite:///{home / 'regie.db'}"
+    url = database_url_from_env(home, env)
+    problems = []
+    try:
+        make_url(url)
+    except ArgumentError:
+        problems.append(f"REGIE_DATABASE_URL: not a database URL: {url!r}")
+    notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
+    if notifier not in NOTIFIERS:
+        problems.append(
+            f"REGIE_NOTIFIER: {notifier!r} is not available (available: {', '.join(NOTIFIERS)})"
+        )
+    timezone = env.get("REGIE_TIMEZONE") or None
+    if timezone is not None and not valid_timezone(timezone):
+        problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
+    if problems:
+        raise InvalidInput(*problems)
     return Settings(
         home=home,
-        database_url=normalise_database_url(url),
+        database_url=url,
         plan_path=Path(env.get("REGIE_PLAN") or "plan/actions.yaml").expanduser(),
-        notifier=(env.get("REGIE_NOTIFIER") or "file").lower(),
-        timezone=env.get("REGIE_TIMEZONE") or "Europe/Amsterdam",
+        notifier=notifier,
+        timezone=timezone,
     )
+
+
+def valid_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -10,10 +10,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
+from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
     from governance.events import DomainEvent
     from governance.plan import Plan
+    from governance.reminders import ReminderPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ def deadline_check(
             synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
             report.synced = synced.describe()
             repo = Repository(session, plan.programme.id)
+            ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
             previous = repo.previous_states(before=as_of)
             assessment = assess(
                 plan,
@@ -106,6 +109,10 @@ def deadline_check(
             reminders = plan_reminders(
                 plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
             )
+            if not calendar.is_working_day(as_of):
+                # Weekends and public holidays: states and events yes, prompts no. The next
+                # working day catches up, as reminder stages never get lost.
+                reminders = quiet(reminders)
             events = [*assessment.events, *reminders.events]
             new_keys = set(repo.record_new_events(_event_records(events)))
             repo.record_states(
@@ -133,6 +140,41 @@ def deadline_check(
     except _DryRun:
         pass  # everything above was rolled back; the report says what would have happened
     return report
+
+
+def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
+    """Assessing an earlier day after a later one would re-announce transitions the later day
+    already recorded: the programme's history only moves forward."""
+    if last is not None and as_of < last:
+        raise InvalidInput(
+            f"{programme_id} is already assessed up to {last}; {as_of} is earlier. "
+            "Use `regie status --as-of` to look back, or a fresh REGIE_HOME to replay."
+        )
+
+
+def check_can_run(app: App, plan: Plan, as_of: date) -> None:
+    """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
+    from governance.store import Repository
+
+    with app.session() as session:
+        ensure_forward(
+            plan.programme.id, Repository(session, plan.programme.id).last_assessed(), as_of
+        )
+
+
+def quiet(reminders: ReminderPlan) -> ReminderPlan:
+    """The same plan without anything to queue (no digests, escalations, records or events)."""
+    from dataclasses import replace
+
+    return replace(
+        reminders,
+        digests=(),
+        escalations=(),
+        escalation_digests=(),
+        events=(),
+        records=(),
+        unaddressed=(),
+    )
 
 
 def _event_records(events: list[DomainEvent]) -> list[Any]:

@@ -37,6 +37,12 @@ def record_update(
     if completed_on and completed_on > as_of:
         raise InvalidInput(f"--completed-on: {completed_on} is after the update's date {as_of}")
     plan = app.load_plan()
+    action = plan.action(item_id)
+    if action is not None and action.gereed is None and action.milestones:
+        # The engine judges an action by its milestones; an answer on the action itself would
+        # be stored but change nothing, which is worse than a clear refusal.
+        ids = ", ".join(m.id for m in action.milestones)
+        raise InvalidInput(f"{item_id} has no gereed of its own: report on its milestones ({ids})")
     update = StatusUpdate(
         item_id=item_id,
         status=UpdateStatus(status),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from governance.assessment import Assessment
@@ -141,9 +140,3 @@ def outbox_messages(
         yield digest_message(plan, digest, assessment)
     for esc in reminders.escalation_digests:
         yield escalation_message(plan, esc, assessment)
-
-
-def business_date(value: str | date | None, default: date) -> date:
-    if value is None:
-        return default
-    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from regie.bootstrap import App
+from regie.cycle import check_can_run
 from regie.labels import rag_label, state_label
 
 
@@ -27,6 +28,7 @@ def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
     plan = app.load_plan()  # a bad plan fails here, in one line per problem, before Prefect
     app.ensure_schema()
     day = as_of or today(app)
+    check_can_run(app, plan, day)
     prefect_environment(app)
     from flows.daily_cycle import daily_cycle
 

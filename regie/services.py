@@ -17,10 +17,11 @@ def utcnow() -> datetime:
 
 
 def today(app: App) -> date:
-    """The business date in the programme office's time zone."""
+    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's)."""
     from zoneinfo import ZoneInfo
 
-    return datetime.now(ZoneInfo(app.settings.timezone)).date()
+    zone = app.settings.timezone or app.load_plan().calendar.timezone
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 # --- plan -------------------------------------------------------------------------------------

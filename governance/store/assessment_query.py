@@ -77,8 +77,16 @@ def assessment_updates(session: Session, programme_id: str, as_of: date) -> list
             row_id,
         )
         for (
-            row_id, item_code, status, reported_on, forecast, completed_on, comment, author,
-            source, recorded_at,
+            row_id,
+            item_code,
+            status,
+            reported_on,
+            forecast,
+            completed_on,
+            comment,
+            author,
+            source,
+            recorded_at,
         ) in rows
     ]
 

@@ -263,6 +263,10 @@ class Repository:
         :func:`governance.store.states.record_states`)."""
         return _states.record_states(self._session, self.programme_id, as_of, states, self._clock())
 
+    def last_assessed(self) -> date | None:
+        """The latest day states were recorded for, or None before the first check."""
+        return _states.last_assessed(self._session, self.programme_id)
+
     def states_on(self, as_of: date) -> dict[str, StateRecord]:
         """Each item's state as recorded on or before ``as_of``."""
         return _states.states_on(self._session, self.programme_id, as_of)

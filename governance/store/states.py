@@ -69,6 +69,14 @@ def previous_states(session: Session, programme_id: str, before: date) -> Previo
     )
 
 
+def last_assessed(session: Session, programme_id: str) -> date | None:
+    """The latest day any state was recorded for (the assessment's memory reaches this far)."""
+    query = sa.select(sa.func.max(ItemStateRow.as_of)).where(
+        ItemStateRow.programme_id == programme_id
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
 def states_on(session: Session, programme_id: str, as_of: date) -> dict[str, StateRecord]:
     rows = latest_states(session, programme_id, as_of, inclusive=True)
     return {record.item_code: record for record, _ in sorted(rows, key=_by_code)}

@@ -88,7 +88,22 @@ def sync_plan(
     """Bring the stored programme in line with ``plan``; return what changed."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"now must be timezone-aware, got {now!r}")
+    lock_programme(session, plan.programme.id)
     return _Sync(session, plan, now, plan_path if plan_path is not None else plan.path).run()
+
+
+def lock_programme(session: Session, programme_id: str) -> None:
+    """Serialise writers of one programme until the transaction ends.
+
+    Two cycles starting together would otherwise both see "nothing stored yet" and both insert
+    the programme (or both record the same revision). PostgreSQL: a transaction-scoped advisory
+    lock; SQLite needs none, its writers are serialised by the database lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"regie.programme:{programme_id}"},
+        )
 
 
 class _Sync:

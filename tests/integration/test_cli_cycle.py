@@ -90,6 +90,8 @@ def test_update_events_outbox_and_status(home: dict[str, str]) -> None:
         (["events", "--since", "yesterday"], "--since"),
         (["replay", "--from", "2016-02-01", "--to", "2016-01-01"], "before"),
         (["outbox", "--status", "bogus"], "unknown outbox status"),
+        (["db", "downgrade", "base"], "add --yes to confirm"),
+        (["update", "1.2", "--status", "done"], "report on its milestones (1.2.1, 1.2.2)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -9,18 +9,33 @@ import pytest
 
 from tests.cli import regie
 
-COMMANDS = [
-    [],
-    ["plan"],
-    ["plan", "validate"],
-    ["plan", "show"],
-    ["db"],
-    ["db", "upgrade"],
-    ["db", "downgrade"],
-    ["db", "current"],
-    ["sync"],
-    ["status"],
-]
+
+def all_commands() -> list[list[str]]:
+    """Every command and group the CLI registers, so a new command cannot miss its help."""
+    from regie.cli import app
+
+    found: list[list[str]] = [[]]
+    for command in app.registered_commands:
+        assert command.callback is not None
+        found.append([command.name or command.callback.__name__.replace("_", "-")])
+    for group in app.registered_groups:
+        assert group.name and group.typer_instance
+        found.append([group.name])
+        for command in group.typer_instance.registered_commands:
+            assert command.name
+            found.append([group.name, command.name])
+    return found
+
+
+COMMANDS = all_commands()
+EXPECTED = {
+    "plan validate", "plan show", "db upgrade", "db downgrade", "db current", "sync", "status",
+    "cycle", "update", "events", "replay", "send", "outbox",
+}  # fmt: skip
+
+
+def test_the_issues_commands_are_all_there() -> None:
+    assert {" ".join(c) for c in COMMANDS} >= EXPECTED
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "regie")

@@ -30,7 +30,7 @@ def test_validate_seed_plan_ok(home: dict[str, str]) -> None:
         (b"", "empty"),
         (b"\x00\x01\x02binary", "not a text file"),
         (b"schema: 1\nprogramme: \xff\xfe\n", "UTF-8"),
-        (b"schema: 1\nprogramme: [unclosed\n", ":"),
+        (b"schema: 1\nprogramme: [unclosed\n", "syntax"),
         (b"- just\n- a list\n", "mapping"),
     ],
     ids=["empty", "binary", "non-utf8", "syntax", "not-a-mapping"],

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
+from regie.errors import InvalidInput
 from regie.history import record_update, replay
 from tests.conftest import SEED_PLAN
 
@@ -148,17 +149,40 @@ def test_replay_has_no_duplicate_reminder_or_repeated_event(
         last[item] = name
     dedupe = rows(app, "SELECT dedupe_key FROM events")
     assert len(dedupe) == len(set(dedupe))
-    # Replaying the same window again adds nothing.
+    # Going back in time is refused and adds nothing; the last day again adds nothing.
     before = rows(app, "SELECT count(*) FROM events")[0][0]
-    replay(app, date(2016, 1, 4), date(2016, 1, 29))
+    with pytest.raises(InvalidInput, match="already assessed up to"):
+        replay(app, date(2016, 1, 4), date(2016, 1, 29))
+    replay(app, date(2017, 3, 31), date(2017, 3, 31))
     assert rows(app, "SELECT count(*) FROM events")[0][0] == before
+
+
+def test_an_earlier_day_after_a_later_one_is_refused(tmp_path: Path, sqlite_url: str) -> None:
+    app = make_app(tmp_path, sqlite_url)
+    deadline_check(app, date(2015, 10, 5))
+    events = rows(app, "SELECT count(*) FROM events")[0][0]
+    with pytest.raises(InvalidInput, match="2015-10-01 is earlier"):
+        deadline_check(app, date(2015, 10, 1))
+    assert rows(app, "SELECT count(*) FROM events")[0][0] == events
+    later = deadline_check(app, date(2015, 10, 6))
+    assert not [e for e in later.events if e.item_id == "1.1.1"]
+
+
+def test_no_reminders_on_weekends_and_holidays(tmp_path: Path, sqlite_url: str) -> None:
+    app = make_app(tmp_path, sqlite_url)
+    saturday = deadline_check(app, date(2015, 10, 3))
+    assert saturday.events and saturday.queued == []  # states are recorded, nobody is prompted
+    monday = deadline_check(app, date(2015, 10, 5))
+    assert monday.queued  # the next working day catches up
+    kingsday = deadline_check(app, date(2016, 4, 27))
+    assert kingsday.queued == []
 
 
 @pytest.mark.postgres
 def test_concurrent_checks_on_postgres_queue_each_reminder_once(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    deadline_check(make_app(tmp_path, postgres_url), date(2015, 9, 1))  # an existing programme
+    make_app(tmp_path, postgres_url)  # migrate; the programme itself is not stored yet
     errors: list[BaseException] = []
     barrier = threading.Barrier(3)
 
@@ -184,3 +208,6 @@ def test_concurrent_checks_on_postgres_queue_each_reminder_once(
     assert len(events) == len(set(events))
     prompts = rows(app, "SELECT item_code, stage, contact_code FROM prompts")
     assert len(prompts) == len(set(prompts))
+    # The racing first syncs stored the plan once: one "created" revision per entity.
+    created = rows(app, "SELECT entity, code FROM plan_revisions WHERE kind = 'created'")
+    assert len(created) == len(set(created))

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.assessment import assess
+from governance.periods import Period
 from governance.plan import Plan
 from governance.reminders import PromptRecord, ReminderPlan, current_stage, plan_reminders
 from governance.updates import StatusUpdate, UpdateStatus
@@ -21,7 +22,9 @@ from tests.unit.planbuilder import (
     dependent,
     from_,
     make_plan,
+    month,
     ms,
+    on,
     policy,
     quarter,
     tbd,
@@ -76,6 +79,11 @@ FIRST = CAL.window_start(DUE, 15)
 SECOND = CAL.window_start(DUE, 5)
 
 
+def at(stage: str, due: date = DUE) -> str:
+    """The name of a dated stage: the stage and the due date it is about."""
+    return f"{stage}@{due.isoformat()}"
+
+
 # --- stages ----------------------------------------------------------------------------------
 
 
@@ -88,24 +96,24 @@ def test_stages_follow_the_due_date() -> None:
         return found.name if found else None
 
     assert stage(FIRST - timedelta(days=1)) is None
-    assert stage(FIRST) == "first"
-    assert stage(SECOND) == "second"
-    assert stage(DUE) == "due"
-    assert stage(CAL.add_working_days(DUE, 4)) == "due"
-    assert stage(CAL.add_working_days(DUE, 5)) == "overdue-1"
-    assert stage(CAL.add_working_days(DUE, 14)) == "overdue-2"
-    assert stage(CAL.add_working_days(DUE, 15)) == "overdue-3"
+    assert stage(FIRST) == at("first")
+    assert stage(SECOND) == at("second")
+    assert stage(DUE) == at("due")
+    assert stage(CAL.add_working_days(DUE, 4)) == at("due")
+    assert stage(CAL.add_working_days(DUE, 5)) == at("overdue-1")
+    assert stage(CAL.add_working_days(DUE, 14)) == at("overdue-2")
+    assert stage(CAL.add_working_days(DUE, 15)) == at("overdue-3")
 
 
 def test_daily_runs_prompt_every_stage_once_on_the_day_it_opens() -> None:
     plan = one_item()
     results = simulate(plan, [], working(date(2015, 8, 3), CAL.add_working_days(DUE, 12)))
     assert [(d, s) for d, _, s in prompts(results)] == [
-        (FIRST, "first"),
-        (SECOND, "second"),
-        (DUE, "due"),
-        (CAL.add_working_days(DUE, 5), "overdue-1"),
-        (CAL.add_working_days(DUE, 10), "overdue-2"),
+        (FIRST, at("first")),
+        (SECOND, at("second")),
+        (DUE, at("due")),
+        (CAL.add_working_days(DUE, 5), at("overdue-1")),
+        (CAL.add_working_days(DUE, 10), at("overdue-2")),
     ]
 
 
@@ -118,14 +126,16 @@ def test_catch_up_after_a_gap_sends_only_the_current_stage_once() -> None:
     after = simulate(
         plan, [], working(CAL.add_working_days(SECOND, 1), DUE - timedelta(1)), history
     )
-    assert [(d, s) for d, _, s in prompts(after)] == [(CAL.add_working_days(SECOND, 1), "second")]
+    assert [(d, s) for d, _, s in prompts(after)] == [
+        (CAL.add_working_days(SECOND, 1), at("second"))
+    ]
 
 
 def test_a_missed_first_day_does_not_lose_the_prompt() -> None:
     plan = one_item()
     late = CAL.add_working_days(FIRST, 2)
     results = simulate(plan, [], working(late, CAL.add_working_days(late, 3)))
-    assert [(d, s) for d, _, s in prompts(results)] == [(late, "first")]
+    assert [(d, s) for d, _, s in prompts(results)] == [(late, at("first"))]
 
 
 def test_no_prompts_for_done_cancelled_undated_or_waiting_items() -> None:
@@ -152,12 +162,12 @@ def test_an_answer_in_a_stage_suppresses_that_stage_only() -> None:
     ups = Updates()
     ups.add("1.1.1", "on_track", CAL.add_working_days(FIRST, 1))
     results = simulate(plan, ups.all, working(CAL.add_working_days(FIRST, 1), DUE))
-    assert [(d, s) for d, _, s in prompts(results)] == [(SECOND, "second"), (DUE, "due")]
+    assert [(d, s) for d, _, s in prompts(results)] == [(SECOND, at("second")), (DUE, at("due"))]
     # An answer from before the stage opened does not count for it.
     early = Updates()
     early.add("1.1.1", "on_track", CAL.add_working_days(FIRST, -1))
     results = simulate(plan, early.all, working(FIRST, FIRST))
-    assert [s for _, _, s in prompts(results)] == ["first"]
+    assert [s for _, _, s in prompts(results)] == [at("first")]
 
 
 def test_a_slipped_item_past_due_is_not_prompted_until_its_forecast_passes() -> None:
@@ -169,7 +179,7 @@ def test_a_slipped_item_past_due_is_not_prompted_until_its_forecast_passes() -> 
     results = simulate(plan, ups.all, days)
     overdue = CAL.working_days_between(DUE, CAL.add_working_days(forecast, 1))
     assert [(d, s) for d, _, s in prompts(results)] == [
-        (CAL.add_working_days(forecast, 1), f"overdue-{overdue // 5}")
+        (CAL.add_working_days(forecast, 1), at(f"overdue-{overdue // 5}"))
     ]
 
 
@@ -212,7 +222,7 @@ def test_one_digest_per_contact_per_day_and_the_office_covers_missing_contacts()
         ("1.3.1", "no contact for EZ"),
     ]
     assert by_contact["ann"].key == f"reminder:ann:{FIRST.isoformat()}:digest"
-    assert by_contact["ann"].items[0].due == DUE and by_contact["ann"].items[0].stage == "first"
+    assert by_contact["ann"].items[0].due == DUE and by_contact["ann"].items[0].stage == at("first")
     queued = [(e.name, e.item_id, e.payload["contact"]) for e in result.events]
     assert len(queued) == 8 and {n for n, _, _ in queued} == {"regie.reminder.queued"}
     assert len({e.key for e in result.events}) == 8
@@ -231,7 +241,7 @@ def test_prompts_nobody_can_receive_are_reported() -> None:
     plan = make_plan(act("1.1", ms("1.1.1", quarter(2015, 3))))
     result = today(plan, [], FIRST, [])
     assert result.digests == ()
-    assert [(i.item_id, i.stage) for i in result.unaddressed] == [("1.1.1", "first")]
+    assert [(i.item_id, i.stage) for i in result.unaddressed] == [("1.1.1", at("first"))]
 
 
 # --- escalations -----------------------------------------------------------------------------
@@ -287,7 +297,7 @@ def test_no_escalation_for_done_items() -> None:
     ups.add("1.1.1", "done", CAL.add_working_days(SECOND, 1))
     results = simulate(plan, ups.all, working(date(2015, 8, 3), date(2015, 12, 31)))
     assert escalations(results) == []
-    assert [s for _, _, s in prompts(results)] == ["first", "second"]
+    assert [s for _, _, s in prompts(results)] == [at("first"), at("second")]
 
 
 def test_without_a_programme_office_an_escalation_is_still_raised_once() -> None:
@@ -304,6 +314,118 @@ def test_the_assessment_must_be_for_the_same_day() -> None:
     assessment = assess(plan, [], FIRST, calendar=CAL)
     with pytest.raises(ValueError, match="assessment is for"):
         plan_reminders(plan, assessment, [], FIRST + timedelta(days=1), CAL)
+
+
+# --- a changed due date: every due date gets its own stages ----------------------------------
+
+
+def single(period: Period, **overrides: int | bool) -> Plan:
+    return make_plan(
+        act("1.1", ms("1.1.2", period)), contacts=(ANN, PO), reminders=policy(**overrides)
+    )
+
+
+def revised(
+    before: Plan, after: Plan, days: tuple[date, date, date], updates: list[StatusUpdate]
+) -> tuple[list[ReminderPlan], list[ReminderPlan]]:
+    """Daily runs on ``before`` from days[0], on ``after`` from the revision day days[1] to days[2]."""
+    start, revised_on, end = days
+    history: list[PromptRecord] = []
+    old = simulate(before, updates, working(start, revised_on - timedelta(days=1)), history)
+    return old, simulate(after, updates, working(revised_on, end), history)
+
+
+def stages_for(due: date, *names: str, on: date | None = None) -> list[tuple[date, str]]:
+    """(day it opens, stage) of the usual stages of ``due``; the first may open late, ``on``."""
+    opens = {
+        "first": CAL.window_start(due, 15),
+        "second": CAL.window_start(due, 5),
+        "due": CAL.working_day_on_or_after(due),
+        "overdue-1": CAL.add_working_days(due, 5),
+    }
+    out = [(opens[n], at(n, due)) for n in names]
+    return [(on, out[0][1]), *out[1:]] if on else out
+
+
+def test_a_due_date_moved_later_gets_its_own_prompts_and_escalation() -> None:
+    old_due, new_due = date(2016, 3, 31), date(2016, 9, 30)  # 1.1.2: Q1-2016 became Q3-2016
+    days = (date(2016, 3, 1), date(2016, 4, 15), CAL.add_working_days(new_due, 5))
+    ups = Updates()
+    answer = ups.add("1.1.2", "on_track", days[1])  # the owner agrees to the new date
+    old, new = revised(single(quarter(2016, 1)), single(quarter(2016, 3)), days, ups.all)
+    before = [(d, s) for d, _, s in prompts(old)]
+    assert before[:3] == stages_for(old_due, "first", "second", "due")
+    # ... up to the overdue stage of the last run before the revision.
+    overdue = CAL.working_days_between(old_due, old[-1].as_of) // 5
+    assert overdue >= 1 and before[-1][1] == at(f"overdue-{overdue}", old_due)
+    # The old date's first/second/due/overdue prompts do not stand in for the new date's.
+    assert [(d, s) for d, _, s in prompts(new)] == stages_for(
+        new_due, "first", "second", "due", "overdue-1"
+    )
+    # Two distinct stages unanswered since the answer: one escalation in the new run.
+    assert escalations(new) == [
+        (
+            CAL.add_working_days(CAL.window_start(new_due, 5), 1),
+            f"escalation:1.1.2:{answer.id}:unanswered",
+            "unanswered",
+        )
+    ]
+
+
+def test_a_due_date_moved_earlier_gets_its_own_prompts() -> None:
+    old_due, new_due = date(2016, 12, 31), date(2016, 12, 21)  # Q4-2016 became 21 Dec 2016
+    revised_on = date(2016, 12, 12)
+    # Revised after the old first prompt, before the new second window: the new first is due.
+    assert CAL.window_start(old_due, 15) < revised_on < CAL.window_start(new_due, 5)
+    days = (date(2016, 11, 1), revised_on, CAL.add_working_days(new_due, 4))
+    old, new = revised(single(quarter(2016, 4)), single(on(new_due)), days, [])
+    assert [(d, s) for d, _, s in prompts(old)] == stages_for(old_due, "first")
+    assert [(d, s) for d, _, s in prompts(new)] == stages_for(
+        new_due, "first", "second", "due", on=revised_on
+    )
+
+
+def test_a_revision_that_keeps_the_due_date_prompts_no_stage_twice() -> None:
+    # Q3-2016 rewritten as "2016-09": a new text, the same due date.
+    due = date(2016, 9, 30)
+    days = (date(2016, 8, 1), CAL.add_working_days(CAL.window_start(due, 15), 2), due)
+    old, new = revised(single(quarter(2016, 3)), single(month(2016, 9)), days, [])
+    assert [(d, s) for d, _, s in prompts(old)] == stages_for(due, "first")
+    assert [(d, s) for d, _, s in prompts(new)] == stages_for(due, "second", "due")
+
+
+def test_a_dependent_item_is_prompted_for_every_date_it_gets() -> None:
+    plan = make_plan(
+        act("1.1", ms("1.1.1", quarter(2015, 3)), ms("1.1.2", dependent(), depends_on=("1.1.1",))),
+        contacts=(ANN, PO),
+    )
+    lead = plan.reminders.dependency_lead_days
+    ups = Updates()
+    ups.add("1.1.1", "done", date(2015, 9, 1))
+    ups.add("1.1.1", "on_track", date(2015, 10, 1))  # reopened: 1.1.2 waits again
+    ups.add("1.1.1", "done", date(2015, 11, 2))
+    first_due = CAL.add_working_days(date(2015, 9, 1), lead)
+    second_due = CAL.add_working_days(date(2015, 11, 2), lead)
+    # Reopened before the first date's overdue prompt, so that one is never due.
+    assert first_due < date(2015, 10, 1) < CAL.add_working_days(first_due, 5)
+    results = simulate(
+        plan, ups.all, working(date(2015, 8, 3), CAL.add_working_days(second_due, 4))
+    )
+    assert [(d, s) for d, item, s in prompts(results) if item == "1.1.2"] == [
+        *stages_for(first_due, "first", "second", "due"),
+        *stages_for(second_due, "first", "second", "due"),
+    ]
+
+
+def test_unanswered_counts_distinct_stages_not_contacts() -> None:
+    bob = contact("bob", "IenM")
+    plan = make_plan(act("1.1", ms("1.1.1", quarter(2015, 3))), contacts=(ANN, bob, PO))
+    results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
+    first_day = next(r for r in results if r.as_of == FIRST)
+    assert len(first_day.records) == 2  # one stage, two contacts
+    assert escalations(results) == [
+        (CAL.add_working_days(SECOND, 1), "escalation:1.1.1:none:unanswered", "unanswered")
+    ]
 
 
 # --- property: replaying two years never duplicates a prompt or an event ----------------------
