@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -17,6 +18,8 @@ from regie.labels import rag_label, state_label
 def prefect_environment(app: App) -> None:
     """Give Prefect the project's own home before it is imported (see DESIGN.md)."""
     os.environ.setdefault("PREFECT_HOME", str((app.settings.home / "prefect").resolve()))
+    # Prefect creates only the last level of its home; a fresh REGIE_HOME has none yet.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")

@@ -84,6 +84,15 @@ OTHER_FORMS: list[Row] = [
     ("autumn 2016", K.SEASON, D(2016, 9, 1), D(2016, 11, 30)),
     ("fall 2016", K.SEASON, D(2016, 9, 1), D(2016, 11, 30)),
     ("herfst 2016", K.SEASON, D(2016, 9, 1), D(2016, 11, 30)),
+    # a wrapping season named with both years it touches is that one season, not a range
+    ("winter 2015/2016", K.SEASON, D(2015, 12, 1), D(2016, 2, 29)),
+    ("winter 2015-2016", K.SEASON, D(2015, 12, 1), D(2016, 2, 29)),
+    ("Winter 2015 / 2016", K.SEASON, D(2015, 12, 1), D(2016, 2, 29)),
+    ("winter 2015\u20132016", K.SEASON, D(2015, 12, 1), D(2016, 2, 29)),  # en dash
+    ("winter 2015/16", K.SEASON, D(2015, 12, 1), D(2016, 2, 29)),
+    ("winter-2016-2017", K.SEASON, D(2016, 12, 1), D(2017, 2, 28)),
+    ("winter 2099/00", K.SEASON, D(2099, 12, 1), D(2100, 2, 28)),
+    ("vanaf winter 2015/2016", K.OPEN_ENDED, D(2015, 12, 1), None),
     # vague points inside a year
     ("begin 2016", K.QUARTER, D(2016, 1, 1), D(2016, 3, 31)),
     ("medio 2016", K.RANGE, D(2016, 4, 1), D(2016, 9, 30)),
@@ -101,6 +110,12 @@ OTHER_FORMS: list[Row] = [
     ("van apr 2016 tot en met jun 2016", K.RANGE, D(2016, 4, 1), D(2016, 6, 30)),
     ("from April 2016 to June 2016", K.RANGE, D(2016, 4, 1), D(2016, 6, 30)),
     ("2016 - 2016", K.RANGE, D(2016, 1, 1), D(2016, 12, 31)),
+    ("2015/2016", K.RANGE, D(2015, 1, 1), D(2016, 12, 31)),
+    ("Najaar 2015 - Voorjaar 2016", K.RANGE, D(2015, 9, 1), D(2016, 5, 31)),
+    ("winter 2015/2016 t/m voorjaar 2016", K.RANGE, D(2015, 12, 1), D(2016, 5, 31)),
+    ("Q3-2015/winter 2016-2017", K.RANGE, D(2015, 7, 1), D(2017, 2, 28)),
+    ("winter 2015 t/m 2016", K.RANGE, D(2015, 12, 1), D(2016, 12, 31)),  # "t/m": a range
+    ("apr 2015/2016", K.RANGE, D(2015, 4, 1), D(2016, 12, 31)),  # only seasons take two years
     # open-ended
     ("vanaf Q3-2016", K.OPEN_ENDED, D(2016, 7, 1), None),
     ("2016 e.v.", K.OPEN_ENDED, D(2016, 1, 1), None),
@@ -217,6 +232,17 @@ def test_to_json_of_a_seed_range() -> None:
         ("2016/apr 2016", "range parts out of order"),
         # 2 Jan 2015 until 2016, or 2015 until 1 Feb 2016: refuse to pick one.
         ("2015-01-02-2016", "ambiguous range"),
+        # Autumn 2015, or autumn 2015 until the end of 2016? A non-wrapping season has one year.
+        ("najaar 2015/2016", "ambiguous season over two years"),
+        ("Zomer 2015-2016", "ambiguous season over two years"),
+        ("voorjaar 2015/16", "ambiguous season over two years"),
+        ("van najaar 2015/2016", "ambiguous season over two years"),
+        ("winter 2015/2017", "season years not consecutive"),
+        ("winter 2016/2015", "season years not consecutive"),
+        ("winter 2015/17", "season years not consecutive"),
+        ("najaar 2015-2017", "season years not consecutive"),
+        ("winter 1899/1900", "year out of range"),
+        ("van winter 2015/2016", "unknown period"),  # one winter: "van" needs a range
     ],
 )
 def test_errors_quote_the_text(text: str, reason: str) -> None:
@@ -266,6 +292,14 @@ def test_extra_season_and_wrapping_override() -> None:
     assert (winter.start, winter.end) == (D(2016, 11, 1), D(2017, 3, 31))
     with pytest.raises(PeriodError, match="unknown period"):
         parse_period("kerstreces 2016")  # only known when the plan defines it
+
+
+def test_two_years_follow_the_plan_seasons() -> None:
+    seasons = {"kerstreces": Season(12, 1), "winter": Season(1, 3)}
+    reces = parse_period("Kerstreces 2016/2017", seasons)
+    assert (reces.kind, reces.start, reces.end) == (K.SEASON, D(2016, 12, 1), D(2017, 1, 31))
+    with pytest.raises(PeriodError, match="ambiguous season over two years"):
+        parse_period("winter 2015/2016", seasons)  # this plan's winter lies within one year
 
 
 def test_invalid_season_definition_is_a_period_error() -> None:

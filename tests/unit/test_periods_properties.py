@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -134,11 +135,12 @@ def test_season_and_month_spelling_variants_agree(
     assert _span(parse_period(f"{_recase('april', flips)}{sep}{y}")) == _span(_month(4, y))
 
 
+SEASONS = ("najaar", "voorjaar", "zomer")  # none wraps into the next year
 simple_texts = st.one_of(
     st.builds(lambda q, y: f"Q{q}-{y}", quarters, years),
     st.builds(lambda m, y: f"{MONTH_NAMES[m][0]} {y}", months, years),
     st.builds(lambda h, y: f"H{h} {y}", st.integers(1, 2), years),
-    st.builds(lambda s, y: f"{s} {y}", st.sampled_from(["Najaar", "Voorjaar", "zomer"]), years),
+    st.builds(lambda s, y: f"{s.title()} {y}", st.sampled_from(SEASONS), years),
     st.builds(str, years),
 )
 range_separators = st.sampled_from(["/", " / ", " - ", " t/m ", " tot ", " to "])
@@ -146,22 +148,54 @@ range_separators = st.sampled_from(["/", " / ", " - ", " t/m ", " tot ", " to "]
 
 @given(first=simple_texts, second=simple_texts, sep=range_separators)
 @example(first="Q4-2016", second="Q1-2017", sep="/")
+@example(first="Najaar 2015", second="2016", sep="/")
+@example(first="zomer 2015", second="2017", sep=" - ")
 def test_ranges_cover_both_parts_or_are_refused(first: str, second: str, sep: str) -> None:
     a, b = parse_period(first), parse_period(second)
     assert a.start and a.end and b.start and b.end
     text = f"{first}{sep}{second}"
+    # "Najaar 2015/2016" names a season by two years, which only a wrapping season (winter) may.
+    season_years = (
+        first.split()[0].lower() in SEASONS and second.isdigit() and sep.strip() in ("/", "-")
+    )
     try:
         period = parse_period(text)
     except PeriodError as exc:
-        # Refused only when the parts are out of order.
+        # Refused only when the parts are out of order, or for a season with two years.
         assert exc.text == text
-        assert b.start < a.start or b.end < a.end
+        assert b.start < a.start or b.end < a.end or season_years
         return
+    assert not season_years
     assert period.kind is PeriodKind.RANGE and period.text == text
     assert (period.start, period.end) == (a.start, b.end)
     assert period.start and period.end
     assert period.start <= a.start <= a.end <= period.end
     assert period.start <= b.start <= b.end <= period.end
+
+
+@given(
+    season=st.sampled_from(["winter", "Winter", "najaar", "voorjaar", "zomer", "autumn", "lente"]),
+    y=years,
+    offset=st.integers(-2, 3),
+    short=st.booleans(),
+    sep=st.sampled_from(["/", "-", " / ", " - ", "\u2013"]),
+)
+@example(season="winter", y=2015, offset=1, short=False, sep="/")
+@example(season="najaar", y=2015, offset=1, short=False, sep="/")
+def test_a_season_with_two_years_is_one_winter_or_refused(
+    season: str, y: int, offset: int, short: bool, sep: str
+) -> None:
+    second = f"{(y + offset) % 100:02d}" if short else str(y + offset)
+    text = f"{season} {y}{sep}{second}"
+    if offset != 1:
+        with pytest.raises(PeriodError, match="season years not consecutive"):
+            parse_period(text)
+    elif season.lower() == "winter":  # the one default season that wraps into the next year
+        assert _span(parse_period(text)) == _span(parse_period(f"winter {y}"))
+        assert parse_period(text).start == date(y, 12, 1)
+    else:
+        with pytest.raises(PeriodError, match="ambiguous season over two years"):
+            parse_period(text)
 
 
 @given(

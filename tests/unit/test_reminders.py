@@ -328,7 +328,7 @@ def single(period: Period, **overrides: int | bool) -> Plan:
 def revised(
     before: Plan, after: Plan, days: tuple[date, date, date], updates: list[StatusUpdate]
 ) -> tuple[list[ReminderPlan], list[ReminderPlan]]:
-    """Daily runs on ``before`` from days[0], on ``after`` from the revision day days[1] to days[2]."""
+    """Daily runs on ``before`` from days[0], then on ``after`` from days[1] up to days[2]."""
     start, revised_on, end = days
     history: list[PromptRecord] = []
     old = simulate(before, updates, working(start, revised_on - timedelta(days=1)), history)
