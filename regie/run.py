@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
