@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from governance.assessment import Assessment
@@ -30,8 +31,6 @@ def _without_contact(plan: Plan, owners: tuple[str, ...]) -> list[str]:
 
 
 def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> OutboxRecord:
-    from notifications.render import render
-
     contact = _contact(plan, digest.contact_id)
     items = []
     for item in digest.items:
@@ -53,41 +52,13 @@ def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> Outbox
                 "no_contact_for": _without_contact(plan, owners) if item.note else [],
             }
         )
-    count = len(items)
-    subject = (
-        f"[{plan.programme.short_title or plan.programme.title}] "
-        f"Verzoek om update: {count} {'punt' if count == 1 else 'punten'}"
-    )
-    text = render(
-        "reminder_digest.txt.j2",
-        contact=contact,
-        programme=_programme(plan),
-        items=items,
-        as_of=digest.as_of,
-        key=digest.key,
-    )
-    return OutboxRecord(
-        key=digest.key,
-        kind="reminder_digest",
-        recipient=contact.id,
-        recipient_name=contact.name,
-        email=contact.email,
-        slack=contact.slack,
-        subject=subject,
-        body_text=text,
-        payload={
-            "as_of": digest.as_of.isoformat(),
-            "items": [{"id": i.item_id, "stage": i.stage, "state": i.state} for i in digest.items],
-        },
-        created_on=digest.as_of,
-    )
+    payload = [{"id": i.item_id, "stage": i.stage, "state": i.state} for i in digest.items]
+    return _message(plan, "reminder_digest", contact, digest.as_of, digest.key, items, payload)
 
 
 def escalation_message(
     plan: Plan, digest: EscalationDigest, assessment: Assessment
 ) -> OutboxRecord:
-    from notifications.render import render
-
     contact = _contact(plan, digest.contact_id)
     items = []
     for esc in digest.escalations:
@@ -104,32 +75,40 @@ def escalation_message(
                 "owners": list(item.owners),
             }
         )
-    subject = (
-        f"[{plan.programme.short_title or plan.programme.title}] "
-        f"Escalatie: {len(items)} {'punt vraagt' if len(items) == 1 else 'punten vragen'} aandacht"
-    )
-    text = render(
-        "escalation_digest.txt.j2",
-        contact=contact,
-        programme=_programme(plan),
-        items=items,
-        as_of=digest.as_of,
-        key=digest.key,
-    )
+    payload = [{"id": e.item_id, "kind": e.kind} for e in digest.escalations]
+    return _message(plan, "escalation_digest", contact, digest.as_of, digest.key, items, payload)
+
+
+def _message(
+    plan: Plan,
+    kind: str,
+    contact: Contact,
+    as_of: date,
+    key: str,
+    items: list[dict[str, Any]],
+    payload_items: list[dict[str, str]],
+) -> OutboxRecord:
+    """Render ``<kind>.subject.j2`` and ``<kind>.txt.j2`` into one outbox record."""
+    from notifications.render import render
+
+    context = {
+        "contact": contact,
+        "programme": _programme(plan),
+        "items": items,
+        "as_of": as_of,
+        "key": key,
+    }
     return OutboxRecord(
-        key=digest.key,
-        kind="escalation_digest",
+        key=key,
+        kind=kind,
         recipient=contact.id,
         recipient_name=contact.name,
         email=contact.email,
         slack=contact.slack,
-        subject=subject,
-        body_text=text,
-        payload={
-            "as_of": digest.as_of.isoformat(),
-            "items": [{"id": e.item_id, "kind": e.kind} for e in digest.escalations],
-        },
-        created_on=digest.as_of,
+        subject=render(f"{kind}.subject.j2", **context).strip(),
+        body_text=render(f"{kind}.txt.j2", **context),
+        payload={"as_of": as_of.isoformat(), "items": payload_items},
+        created_on=as_of,
     )
 
 

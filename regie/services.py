@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -49,25 +50,25 @@ def show_plan(app: App, path: Path | None, fmt: str) -> None:
 
 
 def db_upgrade(app: App, revision: str) -> str:
-    from governance.store import current_revision, upgrade
+    from governance.store import upgrade
 
-    before = _revision_or_fail(app)
-    try:
-        upgrade(app.settings.database_url, revision)
-    except Exception as exc:
-        raise InvalidInput(f"db upgrade {revision}: {_first_line(exc)}") from exc
-    after = current_revision(app.settings.database_url)
-    return f"{app.safe_url}: {before or 'empty'} → {after or 'empty'}"
+    return _migrate(app, "upgrade", revision, upgrade)
 
 
 def db_downgrade(app: App, revision: str) -> str:
-    from governance.store import current_revision, downgrade
+    from governance.store import downgrade
+
+    return _migrate(app, "downgrade", revision, downgrade)
+
+
+def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None]) -> str:
+    from governance.store import current_revision
 
     before = _revision_or_fail(app)
     try:
-        downgrade(app.settings.database_url, revision)
+        step(app.settings.database_url, revision)
     except Exception as exc:
-        raise InvalidInput(f"db downgrade {revision}: {_first_line(exc)}") from exc
+        raise InvalidInput(f"db {verb} {revision}: {_first_line(exc)}") from exc
     after = current_revision(app.settings.database_url)
     return f"{app.safe_url}: {before or 'empty'} → {after or 'empty'}"
 

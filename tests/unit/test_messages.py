@@ -1,0 +1,34 @@
+"""Reminder and escalation digests rendered from the templates, in Dutch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from governance.assessment import assess
+from governance.loader import load_plan
+from governance.reminders import plan_reminders
+from regie.messages import outbox_messages
+from tests.conftest import SEED_PLAN
+
+
+def test_digests_are_dutch_and_name_every_item() -> None:
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    messages = {m.key: m for m in outbox_messages(plan, assessment, reminders)}
+    assert set(messages) == {d.key for d in reminders.digests} | {
+        d.key for d in reminders.escalation_digests
+    }
+    rivm = next(m for m in messages.values() if m.recipient.startswith("rivm"))
+    assert rivm.subject.endswith("Verzoek om update: 1 punt")
+    assert "2.2.1 Opdrachtformulering" in rivm.body_text
+    assert "deadline 30 juni 2015" in rivm.body_text  # a Dutch date, from babel
+    assert "werkdagen over de deadline" in rivm.body_text
+    assert rivm.email and rivm.email.endswith("@example.org")
+    office = next(m for m in messages.values() if m.kind == "escalation_digest")
+    assert "Escalatie" in office.subject and "aandacht" in office.subject
+    escalated = {e.item_id for d in reminders.escalation_digests for e in d.escalations}
+    for item in escalated:
+        assert item in office.body_text
+    assert office.payload["items"] and office.created_on == day
