@@ -182,3 +182,26 @@ def test_unreachable_database_is_one_line(home: dict[str, str]) -> None:
     assert result.code == 3
     assert len(result.err.strip().splitlines()) == 1
     assert "x@" not in result.err  # the password is never printed
+
+
+def test_db_commands_up_down_and_current(home: dict[str, str]) -> None:
+    up = regie("db", "upgrade", env=home)
+    assert up.code == 0 and "empty → " in up.out
+    assert "up to date" in regie("db", "current", env=home).out
+    down = regie("db", "downgrade", "base", "--yes", env=home)
+    assert down.code == 0 and down.out.strip().endswith("→ empty")
+    assert "run `regie db upgrade`" in regie("db", "current", env=home).out
+
+
+@pytest.mark.postgres
+def test_postgres_needs_an_explicit_upgrade_then_syncs(
+    home: dict[str, str], postgres_url: str
+) -> None:
+    env = {**home, "REGIE_DATABASE_URL": postgres_url}
+    refused = regie("sync", env=env)
+    assert refused.code == 3 and "regie db upgrade" in refused.err
+    assert regie("db", "upgrade", env=env).code == 0
+    synced = regie("sync", env=env)
+    assert synced.code == 0 and "90 created" in synced.out
+    rows = json.loads(regie("status", "--as-of", "2015-10-01", "--format", "json", env=env).out)
+    assert {r["id"]: r["state"] for r in rows}["2.3.1"] == "overdue"
