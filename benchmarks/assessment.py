@@ -3,7 +3,8 @@
 Usage, from the repository root::
 
     .venv/bin/python -m benchmarks.assessment [--milestones N] [--updates M]
-        [--db sqlite|postgres|both] [--as-of DATE] [--runs R] [--rebuild] [--full-history]
+        [--db sqlite|postgres|both] [--as-of DATE] [--runs R] [--seed S] [--rebuild]
+        [--jit] [--gc-threshold N] [--full-history]
 
 PostgreSQL needs ``REGIE_BENCH_POSTGRES_URL`` or ``REGIE_TEST_POSTGRES_URL`` (a server where
 the database ``regie_bench`` may be created and dropped).
@@ -18,6 +19,7 @@ Per database, best of ``--runs``:
     file is loaded.
 
 Both sets must be identical (the script exits non-zero otherwise). The target is (b)/(a) ≤ 1.5.
+Results and their reading: benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import argparse
 import gc
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -56,8 +58,8 @@ UPDATES_SEED = 2020
 class Figures:
     database: str
     lower_bound: list[float] = field(default_factory=list)
-    regie: list[tuple[float, float, float, float]] = field(default_factory=list)  # load,
-    # assess, select, of which cyclic GC
+    # Per run of (b): load, assess, select, and the part of those spent in the cyclic GC.
+    regie: list[tuple[float, float, float, float]] = field(default_factory=list)
     overdue: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -160,10 +162,12 @@ def measure(db: BenchDatabase, plan: Plan, as_of: date, runs: int, jit: bool) ->
     try:
         expected: set[str] | None = None
         for _ in range(runs):
+            gc.collect()  # every run starts with no garbage left over from the previous one
             codes, seconds = run_lower_bound(engine, as_of, lead)
             figures.lower_bound.append(seconds)
             expected = codes
         for _ in range(runs):
+            gc.collect()
             overdue, times, figures.counts = run_regie(engine, plan, as_of)
             figures.regie.append(times)
             if overdue != expected:
@@ -245,25 +249,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Benchmark-only indexes (a migration should add them):")
     for ddl in BENCH_INDEXES:
         print(f"  {ddl};")
-    rows = _cached_rows(plan, args.updates)
     key = cache_key(args.milestones, args.updates, args.seed)
+    databases = _prepare_all(names, plan, args.updates, key, args.rebuild)
     results = []
-    for name in names:
-        print(f"\n{name}")
-        db = prepare(name, plan, rows, key, rebuild=args.rebuild)
-        if db.built:
-            steps = ", ".join(f"{k} {v:.1f} s" for k, v in db.timings.items())
-            print(f"  built: {steps}")
-        else:
-            print("  cached database reused (--rebuild to build it again)")
+    for db in databases:
+        print(f"\n{db.name}")
         print(f"  status updates stored: {_count_updates(db):,}")
         figures = measure(db, plan, args.as_of, args.runs, args.jit)
         report(figures)
         engine = _engine(db, args.jit)
         try:
-            print(
-                f"  sync_plan, unchanged plan (each daily cycle): {time_resync(engine, plan):.2f} s"
-            )
+            resync = time_resync(engine, plan)
+            print(f"  sync_plan, unchanged plan (each daily cycle): {resync:.2f} s")
             if args.full_history:
                 check_full_history(engine, plan, args.as_of)
         finally:
@@ -283,16 +280,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _cached_rows(plan: Plan, count: int) -> Callable[[], Sequence[UpdateRow]]:
-    """Generate the updates at most once, and only when a database has to be built."""
+def _prepare_all(
+    names: Sequence[str], plan: Plan, updates: int, key: str, rebuild: bool
+) -> list[BenchDatabase]:
+    """Build or reuse every database first, so the generated updates (a million objects the
+    garbage collector would otherwise walk during the timings) are gone before measuring."""
     made: list[Sequence[UpdateRow]] = []
 
     def rows() -> Sequence[UpdateRow]:
-        if not made:
-            made.append(generate_updates(plan, count, UPDATES_SEED))
+        if not made:  # generated at most once, and only when a database has to be built
+            made.append(generate_updates(plan, updates, UPDATES_SEED))
         return made[0]
 
-    return rows
+    databases = []
+    for name in names:
+        db = prepare(name, plan, rows, key, rebuild=rebuild)
+        if db.built:
+            steps = ", ".join(f"{k} {v:.1f} s" for k, v in db.timings.items())
+            print(f"{name}: built: {steps}")
+        else:
+            print(f"{name}: cached database reused (--rebuild to build it again)")
+        databases.append(db)
+    made.clear()
+    gc.collect()
+    return databases
 
 
 def _count_updates(db: BenchDatabase) -> int:

@@ -1,9 +1,10 @@
 """Benchmark databases: build (migrate, sync the plan, bulk-load updates) or reuse a cached one.
 
 SQLite databases are cached under ``var/bench/`` (git-ignored), keyed by size, seed, generator
-version and migration head. The PostgreSQL one is a database of its own, ``regie_bench``, on the
-server of ``REGIE_BENCH_POSTGRES_URL`` (else ``REGIE_TEST_POSTGRES_URL``); it is dropped and
-created again whenever its key differs. No other database on that server is touched.
+version, migration head and the benchmark's index DDL. The PostgreSQL one is a database of its
+own, ``regie_bench``, on the server of ``REGIE_BENCH_POSTGRES_URL`` (else
+``REGIE_TEST_POSTGRES_URL``); it is dropped and created again whenever its key differs. No other
+database on that server is touched.
 
 Besides the migrated schema each benchmark database holds objects that only the benchmark makes
 (all prefixed ``bench_`` or listed in :data:`BENCH_INDEXES`):
@@ -12,7 +13,8 @@ Besides the migrated schema each benchmark database holds objects that only the 
 - ``bench_calendar``: every day with a running count of working days (from
   :class:`~governance.workdays.WorkCalendar`), so the hand-written SQL can add working days;
 - :data:`BENCH_INDEXES`: indexes a migration should add (see RESULTS.md). They are here, not in
-  a migration, because migrations belong to the store.
+  a migration, because migrations belong to the store; ``IF NOT EXISTS`` keeps this working once
+  a migration creates them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,14 @@ from sqlalchemy.engine import Engine
 
 from benchmarks.synthetic import GENERATOR_VERSION, UpdateRow
 from governance.plan import Plan
-from governance.store import head_revision, make_engine, session_factory, sync_plan, upgrade
+from governance.store import (
+    head_revision,
+    make_engine,
+    normalise_url,
+    session_factory,
+    sync_plan,
+    upgrade,
+)
 from governance.store.models import StatusUpdateRow
 from governance.workdays import WorkCalendar
 
@@ -43,9 +52,9 @@ CALENDAR_FIRST, CALENDAR_LAST = date(2010, 1, 1), date(2030, 12, 31)
 #: (with its status, so "latest status" is answered from the index alone) and the latest
 #: update that gave a forecast (partial, so the seek lands on it directly).
 BENCH_INDEXES = (
-    "CREATE INDEX ix_status_updates_latest ON status_updates "
+    "CREATE INDEX IF NOT EXISTS ix_status_updates_latest ON status_updates "
     "(programme_id, item_code, reported_on, recorded_at, id, status)",
-    "CREATE INDEX ix_status_updates_forecast ON status_updates "
+    "CREATE INDEX IF NOT EXISTS ix_status_updates_forecast ON status_updates "
     "(programme_id, item_code, reported_on, recorded_at, id, forecast) "
     "WHERE forecast IS NOT NULL",
 )
@@ -116,7 +125,7 @@ def _prepare_postgres(
     server = postgres_server_url()
     if not server:
         raise RuntimeError("set REGIE_BENCH_POSTGRES_URL or REGIE_TEST_POSTGRES_URL")
-    url = sa.make_url(make_engine(server).url).set(database=PG_DATABASE)
+    url = sa.make_url(normalise_url(server)).set(database=PG_DATABASE)
     text = url.render_as_string(hide_password=False)
     if not rebuild and _stored_key(text) == key:
         return BenchDatabase("postgres", text, built=False)

@@ -36,6 +36,7 @@ def describe(postgres_url: str | None = None) -> list[str]:
         f"Python:     {sys.version.split()[0]} ({platform.python_implementation()})",
         f"SQLite:     {sqlite3.sqlite_version}",
         f"SQLAlchemy: {sa.__version__}",
+        f"load avg:   {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine)",
     ]
     if postgres_url:
         lines.append(f"PostgreSQL: {_postgres_version(postgres_url)}")

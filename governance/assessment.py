@@ -149,8 +149,10 @@ def _order(u: StatusUpdate) -> tuple[date, datetime, int]:
     return (u.reported_on, at, u.id if u.id is not None else -1)
 
 
-# The two working records below never leave this module; they are not frozen because a frozen
-# dataclass costs about a microsecond more per instance, and there are two per item.
+# The two working records below never leave this module. They are not frozen (a frozen
+# dataclass costs about a microsecond more per instance), and _Facts copies the two fields of
+# _Timing it needs rather than keeping it: objects alive until the end of ``assess`` are what the
+# cyclic GC walks again and again.
 
 
 @dataclass(slots=True)
@@ -167,7 +169,8 @@ class _Timing:
 class _Facts:
     state: State
     due: date | None
-    timing: _Timing
+    kind: PeriodKind | None  # the effective kind and period start (see _Timing)
+    start: date | None
     waiting_on: tuple[str, ...]
     stale: bool
     overdue_days: int
@@ -189,12 +192,17 @@ class _Assessor:
         self.members: dict[str, list[str]] = {}  # action id → its deadline ids
         for d in self.deadlines:
             self.members.setdefault(d.action_id, []).append(d.id)
-        # Periods of every row, deadline or not, so ``idem`` can follow any row above.
-        self.rows: dict[str, tuple[Period | None, tuple[str, ...]]] = {}
+        # Periods of every row, deadline or not, so ``idem`` can follow any row above. Two dicts
+        # of the plan's own objects rather than one of new tuples: fewer objects for the GC.
+        self.periods: dict[str, Period | None] = {}
+        self.depends: dict[str, tuple[str, ...]] = {}
         for action in plan.actions():
-            self.rows.setdefault(action.id, (action.period, action.depends_on))
+            if action.id not in self.periods:
+                self.periods[action.id] = action.period
+                self.depends[action.id] = action.depends_on
             for m in action.milestones:
-                self.rows[m.id] = (m.period, m.depends_on)
+                self.periods[m.id] = m.period
+                self.depends[m.id] = m.depends_on
         self.facts: dict[str, _Facts] = {}
         self._rags: dict[str, Rag] = {}
         # Working-day sums per date: many items share a due date, and every count ends at as_of.
@@ -221,14 +229,14 @@ class _Assessor:
     # --- per item facts ----------------------------------------------------------------------
 
     def timing(self, item_id: str, seen: frozenset[str] = frozenset()) -> _Timing:
-        period, deps = self.rows.get(item_id, (None, ()))
+        period, deps = self.periods.get(item_id), self.depends.get(item_id, ())
         if period is None:
             return _Timing(None, None, None, deps)
         if period.kind is not PeriodKind.SAME_AS_ABOVE:
             return _Timing(period.kind, period.start, period.end, deps)
         # ``idem`` the loader left unresolved: follow the row it names.
         target = period.same_as
-        if target and target in self.rows and target not in seen:
+        if target and target in self.periods and target not in seen:
             above = self.timing(target, seen | {item_id})
             return _Timing(
                 above.kind, period.start or above.start, period.end or above.end,
@@ -329,7 +337,8 @@ class _Assessor:
         overdue = self.to_as_of(due) if state is State.OVERDUE else 0
         stale = as_of >= window and self._stale(latest, window)
         return _Facts(
-            state, due, timing, waiting_on, stale, overdue, reason, None, confirmed, slip
+            state, due, timing.kind, timing.start, waiting_on, stale, overdue, reason, None,
+            confirmed, slip,
         )  # fmt: skip
 
     def _stale(self, latest: StatusUpdate | None, active_since: date | None) -> bool:
@@ -355,7 +364,10 @@ class _Assessor:
         ongoing = timing.kind in ONGOING_KINDS and state in (State.ONGOING, State.AT_RISK)
         if ongoing and (timing.start is None or self.as_of >= timing.start):
             stale = self._stale(self.latest.get(item_id), timing.start)
-        return _Facts(state, None, timing, waiting_on, stale, 0, reason, completed, False, None)
+        return _Facts(
+            state, None, timing.kind, timing.start, waiting_on, stale, 0, reason, completed, False,
+            None,
+        )  # fmt: skip
 
     # --- colours ---------------------------------------------------------------------------
 
@@ -383,9 +395,14 @@ class _Assessor:
     def run(self) -> dict[str, ItemAssessment]:
         for d in self.deadlines:
             self.facts[d.id] = self.assess_item(d)
+        for item_id in self.facts:  # every colour first: a waiting item reads others' facts
+            self.rag(item_id)
         out: dict[str, ItemAssessment] = {}
-        for d in self.deadlines:
-            f = self.facts[d.id]
+        # Each item's facts are dropped as its result is made, so the number of live objects
+        # stays flat here and the cyclic GC is not triggered by this loop.
+        for item_id in list(self.facts):
+            f = self.facts.pop(item_id)
+            d = self.by_id[item_id]  # the last deadline with this id, as before
             out[d.id] = ItemAssessment(
                 id=d.id,
                 level=d.level,
@@ -393,10 +410,10 @@ class _Assessor:
                 step=d.step,
                 title=d.title,
                 gereed=d.gereed,
-                period_kind=_KIND_VALUES[f.timing.kind] if f.timing.kind else None,
+                period_kind=_KIND_VALUES[f.kind] if f.kind else None,
                 due=f.due,
                 state=f.state,
-                rag=self.rag(d.id),
+                rag=self._rags[d.id],
                 stale=f.stale,
                 owners=d.owners,
                 latest_update=self.latest.get(d.id),
@@ -404,7 +421,7 @@ class _Assessor:
                 waiting_on=f.waiting_on,
                 working_days_overdue=f.overdue_days,
                 reason=f.reason,
-                start=f.timing.start,
+                start=f.start,
                 completed_on=f.completed_on,
             )
         return out

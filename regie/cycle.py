@@ -84,6 +84,7 @@ def deadline_check(
     from governance.assessment import assess
     from governance.reminders import plan_reminders
     from governance.store import Repository, StateRecord, sync_plan
+    from governance.store.assessment_query import assessment_updates
     from governance.workdays import WorkCalendar
     from regie.messages import outbox_messages
     from regie.services import utcnow
@@ -100,7 +101,7 @@ def deadline_check(
             previous = repo.previous_states(before=as_of)
             assessment = assess(
                 plan,
-                repo.status_updates(until=as_of),
+                assessment_updates(session, plan.programme.id, as_of),
                 as_of,
                 previous=previous.states if previous else None,
                 previous_stale=previous.stale if previous else None,

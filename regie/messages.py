@@ -32,9 +32,10 @@ def _without_contact(plan: Plan, owners: tuple[str, ...]) -> list[str]:
 
 def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> OutboxRecord:
     contact = _contact(plan, digest.contact_id)
+    actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
     items = []
     for item in digest.items:
-        action = plan.action(item.action_id)
+        action = actions.get(item.action_id)
         assessed = assessment.items[item.item_id]
         owners = assessed.owners
         items.append(

@@ -125,7 +125,7 @@ def status_rows(
 ) -> tuple[date, list[dict[str, Any]]]:
     """Assess the plan against every recorded status update; rows for display or JSON."""
     from governance.assessment import State, assess
-    from governance.store import Repository
+    from governance.store.assessment_query import assessment_updates
 
     plan = app.load_plan(None)
     as_of = as_of or today(app)
@@ -138,7 +138,7 @@ def status_rows(
     if step is not None and step not in {s.number for s in plan.steps}:
         raise InvalidInput(f"--step: the plan has no step {step}")
     with app.session() as session:
-        updates = Repository(session, plan.programme.id).status_updates(until=as_of)
+        updates = assessment_updates(session, plan.programme.id, as_of)
     assessment = assess(plan, updates, as_of)
     rows = []
     for item in assessment.items.values():

@@ -8,13 +8,15 @@ Loading the whole history to find them costs time and memory that grow with the 
 ``assess(plan, Repository(session, pid).status_updates(until=as_of), as_of)``.
 
 Each pick is one index seek per item. It is fast with an index on ``status_updates``
-``(programme_id, item_code, reported_on, recorded_at, id)`` and a partial one on the same columns
-plus ``forecast`` ``WHERE forecast IS NOT NULL`` (see benchmarks/RESULTS.md); without them it is
-still correct, only slower.
+``(programme_id, item_code, reported_on, recorded_at, id, status)`` and a partial one on
+``(programme_id, item_code, reported_on, recorded_at, id, forecast) WHERE forecast IS NOT NULL``
+(see benchmarks/RESULTS.md); without them it is still correct, only slower. ``AS MATERIALIZED``
+needs SQLite ≥ 3.35 or PostgreSQL ≥ 12.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TypeAlias
@@ -25,6 +27,8 @@ from sqlalchemy.orm import Session
 from governance.updates import StatusUpdate, UpdateStatus
 
 __all__ = ["assessment_updates"]
+
+_BATCH = 5_000  # rows fetched at a time
 
 _DateFn: TypeAlias = Callable[[object], date]
 _InstantFn: TypeAlias = Callable[[object], datetime]
@@ -59,10 +63,12 @@ WHERE s.id IN (SELECT latest_id FROM picked UNION SELECT forecast_id FROM picked
 def assessment_updates(session: Session, programme_id: str, as_of: date) -> list[StatusUpdate]:
     """Per item, the latest update reported on or before ``as_of`` and, when an earlier update
     gave the latest forecast, that one too; in no particular order (``assess`` orders them)."""
-    rows = session.execute(_QUERY, {"p": programme_id, "as_of": as_of}).tuples().all()
+    result = session.execute(_QUERY, {"p": programme_id, "as_of": as_of}).tuples()
     as_date, as_instant = _converters(session.get_bind().dialect.name)
     statuses = {s.value: s for s in UpdateStatus}
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.
+    # Rows are fetched in batches and dropped as they are converted: holding every row as well
+    # as every update made the cyclic GC walk both, several times over.
     return [
         StatusUpdate(
             item_code,
@@ -87,7 +93,7 @@ def assessment_updates(session: Session, programme_id: str, as_of: date) -> list
             author,
             source,
             recorded_at,
-        ) in rows
+        ) in itertools.chain.from_iterable(result.partitions(_BATCH))
     ]
 
 
