@@ -42,6 +42,7 @@ class CheckReport:
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
     programme_rag: str = ""
+    working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
 
     def summary(self) -> dict[str, Any]:
@@ -54,6 +55,7 @@ class CheckReport:
             "queued": len(self.queued),
             "counts": dict(self.counts),
             "programme_rag": self.programme_rag,
+            "working_day": self.working_day,
             "unaddressed": list(self.unaddressed),
             "event_names": [e.name for e in self.events],
         }
@@ -110,7 +112,8 @@ def deadline_check(
             reminders = plan_reminders(
                 plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
             )
-            if not calendar.is_working_day(as_of):
+            report.working_day = calendar.is_working_day(as_of)
+            if not report.working_day:
                 # Weekends and public holidays: states and events yes, prompts no. The next
                 # working day catches up, as reminder stages never get lost.
                 reminders = quiet(reminders)

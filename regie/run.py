@@ -50,7 +50,8 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     names = Counter(check.get("event_names", []))
     detail = ", ".join(f"{n} {name}" for name, n in sorted(names.items()))
     typer.echo(f"  events {verb}: {check['events']}" + (f" ({detail})" if detail else ""))
-    typer.echo(f"  reminders queued: {check['queued']}")
+    quiet = "" if check.get("working_day", True) else " (not a working day: no prompts)"
+    typer.echo(f"  reminders queued: {check['queued']}{quiet}")
     if check.get("unaddressed"):
         typer.echo(f"  no contact to remind for: {', '.join(check['unaddressed'])}")
     sent = result.get("send")

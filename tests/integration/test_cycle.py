@@ -172,6 +172,7 @@ def test_no_reminders_on_weekends_and_holidays(tmp_path: Path, sqlite_url: str) 
     app = make_app(tmp_path, sqlite_url)
     saturday = deadline_check(app, date(2015, 10, 3))
     assert saturday.events and saturday.queued == []  # states are recorded, nobody is prompted
+    assert not saturday.working_day and saturday.summary()["working_day"] is False
     monday = deadline_check(app, date(2015, 10, 5))
     assert monday.queued  # the next working day catches up
     kingsday = deadline_check(app, date(2016, 4, 27))
