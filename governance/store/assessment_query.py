@@ -63,7 +63,9 @@ WHERE s.id IN (SELECT latest_id FROM picked UNION SELECT forecast_id FROM picked
 def assessment_updates(session: Session, programme_id: str, as_of: date) -> list[StatusUpdate]:
     """Per item, the latest update reported on or before ``as_of`` and, when an earlier update
     gave the latest forecast, that one too; in no particular order (``assess`` orders them)."""
-    result = session.execute(_QUERY, {"p": programme_id, "as_of": as_of}).tuples()
+    result = session.execute(
+        _QUERY, {"p": programme_id, "as_of": as_of}, execution_options={"yield_per": _BATCH}
+    ).tuples()
     as_date, as_instant = _converters(session.get_bind().dialect.name)
     statuses = {s.value: s for s in UpdateStatus}
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.
