@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from regie.bootstrap import App
+from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
 from regie.views import console, plan_table, status_table
 
@@ -68,7 +68,7 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
     try:
         step(app.settings.database_url, revision)
     except Exception as exc:
-        raise InvalidInput(f"db {verb} {revision}: {_first_line(exc)}") from exc
+        raise InvalidInput(f"db {verb} {revision}: {first_line(exc)}") from exc
     after = current_revision(app.settings.database_url)
     return f"{app.safe_url}: {before or 'empty'} → {after or 'empty'}"
 
@@ -89,13 +89,7 @@ def _revision_or_fail(app: App) -> str | None:
     try:
         return current_revision(app.settings.database_url)
     except Exception as exc:
-        raise DatabaseNotReady(f"database {app.safe_url}: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    from regie.bootstrap import first_line
-
-    return first_line(exc)
+        raise DatabaseNotReady(f"database {app.safe_url}: {first_line(exc)}") from exc
 
 
 # --- sync and status --------------------------------------------------------------------------
