@@ -13,7 +13,7 @@ Per database, best of ``--runs``:
 
 (a) the lower bound: one SQL query returning the codes of the overdue items
     (:mod:`benchmarks.lower_bound`);
-(b) Regie: load what the assessment needs (:func:`governance.store.assessment_query.
+(b) Regie: load what the assessment needs (:func:`store.assessment_query.
     assessment_updates`), ``assess(plan, updates, as_of)`` as ``regie status`` calls it, then
     the ids in state overdue. The plan is in memory, as the application has it once the plan
     file is loaded.
@@ -47,8 +47,8 @@ from benchmarks.lower_bound import overdue_codes
 from benchmarks.synthetic import PROGRAMME_ID, UpdateRow, build_plan, generate_updates
 from governance.assessment import State, assess
 from governance.plan import Plan
-from governance.store import Repository, make_engine, session_factory, sync_plan
-from governance.store.assessment_query import assessment_updates
+from store import Repository, make_engine, session_factory, sync_plan
+from store.assessment_query import assessment_updates
 
 TARGET_RATIO = 1.5
 UPDATES_SEED = 2020
@@ -117,7 +117,7 @@ def run_regie(
         loaded = time.perf_counter()
         assessment = assess(plan, updates, as_of)
         assessed = time.perf_counter()
-        overdue = {i.id for i in assessment.items.values() if i.state is State.OVERDUE}
+        overdue = {i.item_id for i in assessment.items.values() if i.state is State.OVERDUE}
         selected = time.perf_counter()
     finally:
         gc.callbacks.remove(clock)

@@ -33,7 +33,8 @@ from sqlalchemy.engine import Engine
 
 from benchmarks.synthetic import GENERATOR_VERSION, UpdateRow
 from governance.plan import Plan
-from governance.store import (
+from governance.workdays import WorkCalendar
+from store import (
     head_revision,
     make_engine,
     normalise_url,
@@ -41,8 +42,7 @@ from governance.store import (
     sync_plan,
     upgrade,
 )
-from governance.store.models import StatusUpdateRow
-from governance.workdays import WorkCalendar
+from store.models import StatusUpdateRow
 
 CACHE_DIR = Path("var/bench")
 PG_DATABASE = "regie_bench"

@@ -44,7 +44,7 @@ def describe(postgres_url: str | None = None) -> list[str]:
 
 
 def _postgres_version(url: str) -> str:
-    from governance.store import make_engine
+    from store import make_engine
 
     engine = make_engine(url, poolclass=sa.NullPool)
     try:

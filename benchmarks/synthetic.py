@@ -241,7 +241,7 @@ def generate_updates(plan: Plan, count: int = 1_000_000, seed: int = 2020) -> li
             comment = rng.choice(_COMMENTS) if rng.random() < 0.2 else None
             source = rng.choice(_SOURCES)
             previous = UpdateRow(
-                d.id, status, day, forecast, completed, comment, author, source, at
+                d.item_id, status, day, forecast, completed, comment, author, source, at
             )
             rows.append(previous)
     rows.sort(key=lambda u: u.recorded_at)  # stable: tied rows keep their order, ids follow it

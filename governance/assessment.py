@@ -64,7 +64,7 @@ _MIN_INSTANT = datetime.min
 
 @dataclass(frozen=True, slots=True)
 class ItemAssessment:
-    id: str
+    item_id: str
     level: ItemLevel
     action_id: str
     step: int
@@ -96,11 +96,11 @@ class Assessment:
 
     def states(self) -> dict[str, str]:
         """Item id → state value: store it and pass it back as ``previous``."""
-        return {i.id: i.state.value for i in self.items.values()}
+        return {i.item_id: i.state.value for i in self.items.values()}
 
     def stale_ids(self) -> frozenset[str]:
         """Ids with the stale flag on: pass back as ``previous_stale``."""
-        return frozenset(i.id for i in self.items.values() if i.stale)
+        return frozenset(i.item_id for i in self.items.values() if i.stale)
 
     def counts(self) -> dict[str, int]:
         """Items per state value, every state listed (zero included)."""
@@ -187,11 +187,11 @@ class _Assessor:
         self.as_of = as_of
         self.cal = cal
         self.deadlines = plan.deadlines()
-        self.by_id = {d.id: d for d in self.deadlines}
+        self.by_id = {d.item_id: d for d in self.deadlines}
         self.latest, self.forecasts = latest_updates(updates, as_of)
         self.members: dict[str, list[str]] = {}  # action id → its deadline ids
         for d in self.deadlines:
-            self.members.setdefault(d.action_id, []).append(d.id)
+            self.members.setdefault(d.action_id, []).append(d.item_id)
         # Periods of every row, deadline or not, so ``idem`` can follow any row above. Two dicts
         # of the plan's own objects rather than one of new tuples: fewer objects for the GC.
         self.periods: dict[str, Period | None] = {}
@@ -263,16 +263,16 @@ class _Assessor:
         return max(d for d in dates if d is not None)
 
     def assess_item(self, d: Deadline) -> _Facts:
-        latest = self.latest.get(d.id)
-        timing = self.timing(d.id)
+        latest = self.latest.get(d.item_id)
+        timing = self.timing(d.item_id)
         if timing.kind in ONGOING_KINDS and timing.start is None:
             timing = _Timing(timing.kind, self.plan.programme.start, None, timing.depends_on)
-        completed = self.completion(d.id)
+        completed = self.completion(d.item_id)
         if latest is not None and completed is not None:
             state = State.DONE if latest.status is UpdateStatus.DONE else State.CANCELLED
             verb = "done" if state is State.DONE else "cancelled"
             reason = f"{verb} on {completed}"
-            return self._facts(d.id, state, timing, reason=reason, completed=completed)
+            return self._facts(d.item_id, state, timing, reason=reason, completed=completed)
         deps = timing.depends_on
         done_deps = {dep: self.dependency_done(dep) for dep in deps} if deps else {}
         waiting_on = tuple(dep for dep, when in done_deps.items() if when is None) if deps else ()
@@ -282,7 +282,7 @@ class _Assessor:
             # With no due date to judge, the owner's "at risk" outranks waiting/undated/ongoing.
             if at_risk:
                 state, reason = State.AT_RISK, _risk_reason(latest)
-            return self._facts(d.id, state, timing, waiting_on, reason=reason)
+            return self._facts(d.item_id, state, timing, waiting_on, reason=reason)
 
         if timing.kind is PeriodKind.DEPENDENT:
             if not deps:
@@ -299,7 +299,7 @@ class _Assessor:
         else:
             why = f"no date: gereed {d.gereed!r}" if d.gereed else "no gereed"
             return without_date(State.UNDATED, why)
-        return self._dated(d.id, timing, due, latest, at_risk, waiting_on)
+        return self._dated(d.item_id, timing, due, latest, at_risk, waiting_on)
 
     def _dated(
         self,
@@ -394,7 +394,7 @@ class _Assessor:
 
     def run(self) -> dict[str, ItemAssessment]:
         for d in self.deadlines:
-            self.facts[d.id] = self.assess_item(d)
+            self.facts[d.item_id] = self.assess_item(d)
         for item_id in self.facts:  # every colour first: a waiting item reads others' facts
             self.rag(item_id)
         out: dict[str, ItemAssessment] = {}
@@ -403,8 +403,8 @@ class _Assessor:
         for item_id in list(self.facts):
             f = self.facts.pop(item_id)
             d = self.by_id[item_id]  # the last deadline with this id, as before
-            out[d.id] = ItemAssessment(
-                id=d.id,
+            out[d.item_id] = ItemAssessment(
+                item_id=d.item_id,
                 level=d.level,
                 action_id=d.action_id,
                 step=d.step,
@@ -413,11 +413,11 @@ class _Assessor:
                 period_kind=_KIND_VALUES[f.kind] if f.kind else None,
                 due=f.due,
                 state=f.state,
-                rag=self._rags[d.id],
+                rag=self._rags[d.item_id],
                 stale=f.stale,
                 owners=d.owners,
-                latest_update=self.latest.get(d.id),
-                forecast=self.forecasts.get(d.id),
+                latest_update=self.latest.get(d.item_id),
+                forecast=self.forecasts.get(d.item_id),
                 waiting_on=f.waiting_on,
                 working_days_overdue=f.overdue_days,
                 reason=f.reason,
@@ -471,9 +471,9 @@ def _events(
     first_run = previous is None and previous_stale is None
     for item in items.values():
         state = _STATE_VALUES[item.state]
-        before = previous.get(item.id) if previous is not None else None
+        before = previous.get(item.item_id) if previous is not None else None
         changed = before != state
-        turned_stale = previous_stale is not None and item.id not in previous_stale
+        turned_stale = previous_stale is not None and item.item_id not in previous_stale
         stale = item.stale and (first_run or turned_stale)
         if not (changed or stale):
             continue  # most items on most days: build no payload
@@ -487,8 +487,8 @@ def _events(
                 "rag": rag,
                 "gereed": item.gereed,
             }
-            events.append(DomainEvent(_TRANSITIONS[item.state], item.id, as_of, payload))
+            events.append(DomainEvent(_TRANSITIONS[item.state], item.item_id, as_of, payload))
         if stale:
             flagged: Payload = {"state": state, "due": due, "rag": rag, "gereed": item.gereed}
-            events.append(DomainEvent(MILESTONE_STALE, item.id, as_of, flagged))
+            events.append(DomainEvent(MILESTONE_STALE, item.item_id, as_of, flagged))
     return events

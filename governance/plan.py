@@ -1,6 +1,6 @@
 """The typed plan: programme, organisations, governance bodies, steps → actions → milestones.
 
-Built by :mod:`governance.loader` from ``plan/actions.yaml``; immutable. Nothing here is specific
+Built by :mod:`governance.planfile` from ``plan/actions.yaml``; immutable. Nothing here is specific
 to one programme.
 """
 
@@ -122,7 +122,7 @@ class Step:
 class Deadline:
     """Anything with a *gereed*: a milestone, or an action-level Gereed beside its milestones."""
 
-    id: str
+    item_id: str
     level: ItemLevel
     action_id: str
     step: int

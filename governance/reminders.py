@@ -213,7 +213,7 @@ def plan_reminders(
     escalations: list[Escalation] = []
     office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
     for item in assessment.items.values():
-        past = by_item.get(item.id, [])
+        past = by_item.get(item.item_id, [])
         stage = current_stage(item, as_of, policy, cal)
         prompted = {r.stage for r in past}
         if stage and stage.name not in prompted and not _answered(item.latest_update, stage):
@@ -230,7 +230,14 @@ def plan_reminders(
 
 def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestItem:
     return DigestItem(
-        item.id, stage, item.state.value, item.due, item.title, item.gereed, item.action_id, note
+        item.item_id,
+        stage,
+        item.state.value,
+        item.due,
+        item.title,
+        item.gereed,
+        item.action_id,
+        note,
     )
 
 
@@ -251,7 +258,7 @@ def _escalation(
     if item.state in _SILENT:
         return None
     latest = item.latest_update
-    run = f"{ESCALATION_PREFIX}{item.id}:{_update_ref(latest)}:"
+    run = f"{ESCALATION_PREFIX}{item.item_id}:{_update_ref(latest)}:"
     if any(r.stage.startswith(run) for r in past):
         return None  # this run has escalated already
     since = latest.reported_on if latest else None
@@ -277,7 +284,7 @@ def _escalation(
             reason = f"{len(unanswered)} prompts unanswered{after}"
     if not kind:
         return None
-    return Escalation(item.id, reason, office, f"{run}{kind}", kind)
+    return Escalation(item.item_id, reason, office, f"{run}{kind}", kind)
 
 
 def _bundle(

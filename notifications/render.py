@@ -29,7 +29,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = format_date_nl
-    from regie.labels import rag_label, state_label
+    from governance.labels import rag_label, state_label
 
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label

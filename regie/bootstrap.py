@@ -26,13 +26,13 @@ class App:
 
     @cached_property
     def engine(self) -> Engine:
-        from governance.store import make_engine
+        from store import make_engine
 
         return make_engine(self.settings.database_url)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
-        from governance.store import session_factory
+        from store import session_factory
 
         return session_factory(self.engine)
 
@@ -44,7 +44,7 @@ class App:
     def ensure_schema(self) -> None:
         if self._checked_schema:
             return
-        from governance.store import current_revision, head_revision, upgrade
+        from store import current_revision, head_revision, upgrade
 
         try:
             current = current_revision(self.settings.database_url)
@@ -72,7 +72,7 @@ class App:
         return make_url(self.settings.database_url).render_as_string(hide_password=True)
 
     def load_plan(self, path: Path | None = None) -> Plan:
-        from governance.loader import validate_plan_file
+        from governance.planfile import validate_plan_file
 
         plan, problems = validate_plan_file(path or self.settings.plan_path)
         if plan is None or problems:
@@ -88,9 +88,12 @@ class App:
         return self._programme_id
 
     def notifier(self) -> Notifier:
-        from notifications import make_notifier
+        """The notifier the settings ask for (REGIE_NOTIFIER), built from plain arguments."""
+        if self.settings.notifier == "file":
+            from notifications.file_outbox import FileOutbox
 
-        return make_notifier(self.settings)
+            return FileOutbox(self.settings.outbox_dir)
+        raise InvalidInput(f"REGIE_NOTIFIER={self.settings.notifier!r} is not available")
 
 
 def first_line(exc: BaseException) -> str:

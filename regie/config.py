@@ -34,8 +34,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from governance.store.db import database_url_from_env
-
     env = os.environ if env is None else env
     home = Path(env.get("REGIE_HOME") or "var").expanduser()
     url = database_url_from_env(home, env)
@@ -71,3 +69,17 @@ def valid_timezone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def database_url_from_env(
+    regie_home: Path | None = None, env: Mapping[str, str] | None = None
+) -> str:
+    """``REGIE_DATABASE_URL`` if set, else a SQLite file under ``regie_home``/REGIE_HOME/./var."""
+    from store.db import normalise_url
+
+    env = os.environ if env is None else env
+    url = env.get("REGIE_DATABASE_URL")
+    if url:
+        return normalise_url(url)
+    home = regie_home if regie_home is not None else Path(env.get("REGIE_HOME") or "var")
+    return f"sqlite:///{home.expanduser() / 'regie.db'}"

@@ -85,11 +85,11 @@ def deadline_check(
     """
     from governance.assessment import assess
     from governance.reminders import plan_reminders
-    from governance.store import Repository, StateRecord, sync_plan
-    from governance.store.assessment_query import assessment_updates
     from governance.workdays import WorkCalendar
     from regie.messages import outbox_messages
     from regie.services import utcnow
+    from store import Repository, StateRecord, sync_plan
+    from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -122,7 +122,7 @@ def deadline_check(
             repo.record_states(
                 as_of,
                 (
-                    StateRecord(i.id, i.state.value, i.rag.value, i.stale, i.due)
+                    StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
                     for i in assessment.items.values()
                 ),
             )
@@ -158,7 +158,7 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
 
 def check_can_run(app: App, plan: Plan, as_of: date) -> None:
     """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
-    from governance.store import Repository
+    from store import Repository
 
     with app.session() as session:
         ensure_forward(
@@ -182,7 +182,7 @@ def quiet(reminders: ReminderPlan) -> ReminderPlan:
 
 
 def _event_records(events: list[DomainEvent]) -> list[Any]:
-    from governance.store import EventRecord
+    from store import EventRecord
 
     return [EventRecord(e.name, e.item_id, e.occurred_on, dict(e.payload), e.key) for e in events]
 
@@ -194,9 +194,9 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from governance.store import OutboxError, Repository
     from notifications import Message, NotifierError
     from regie.services import utcnow
+    from store import OutboxError, Repository
 
     notifier = app.notifier()
     report = SendReport(notifier.channel)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
-from regie.views import console, events_table, outbox_table
+
+if TYPE_CHECKING:
+    from store.records import OutboxRecord, StoredEvent
 
 
 def record_update(
@@ -25,9 +26,9 @@ def record_update(
 ) -> str:
     """Append one status update (and its regie.status.updated event) in one transaction."""
     from governance.events import status_updated
-    from governance.store import EventRecord, Repository, UnknownItem, sync_plan
     from governance.updates import StatusUpdate, UpdateStatus
     from regie.services import utcnow
+    from store import EventRecord, Repository, UnknownItem, sync_plan
 
     known = [s.value for s in UpdateStatus]
     if status not in known:
@@ -85,57 +86,22 @@ def _emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> No
     emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)
 
 
-def list_events(app: App, since: date | None, item: str | None, fmt: str) -> None:
-    from governance.store import Repository
+def list_events(app: App, since: date | None, item: str | None) -> list[StoredEvent]:
+    from store import Repository
 
     with app.session() as session:
-        events = Repository(session, app.programme_id()).events(since=since, item=item)
-    if fmt == "json":
-        rows = [
-            {
-                "name": e.name,
-                "item_id": e.item_code,
-                "resource_id": f"regie.milestone.{e.item_code}" if e.item_code else None,
-                "occurred_on": e.occurred_on.isoformat(),
-                "recorded_at": e.recorded_at.isoformat(),
-                "payload": e.payload,
-            }
-            for e in events
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        console().print(events_table(events))
+        return Repository(session, app.programme_id()).events(since=since, item=item)
 
 
-def list_outbox(app: App, status: str | None, fmt: str) -> None:
-    from governance.store import Repository
-    from governance.store.models import OUTBOX_STATUSES
+def list_outbox(app: App, status: str | None) -> list[OutboxRecord]:
+    from store import Repository
+    from store.models import OUTBOX_STATUSES
 
     if status is not None and status not in OUTBOX_STATUSES:
         known = ", ".join(OUTBOX_STATUSES)
         raise InvalidInput(f"--status: unknown outbox status {status!r} (known: {known})")
-
     with app.session() as session:
-        rows = Repository(session, app.programme_id()).outbox(status=status)
-    if fmt == "json":
-        out = [
-            {
-                "key": r.key,
-                "kind": r.kind,
-                "recipient": r.recipient,
-                "status": r.status,
-                "attempts": r.attempts,
-                "created_on": r.created_on.isoformat() if r.created_on else None,
-                "channel": r.channel,
-                "external_id": r.external_id,
-                "subject": r.subject,
-                "last_error": r.last_error,
-            }
-            for r in rows
-        ]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        console().print(outbox_table(rows))
+        return Repository(session, app.programme_id()).outbox(status=status)
 
 
 def replay(app: App, start: date, end: date) -> list[str]:

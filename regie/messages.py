@@ -9,7 +9,7 @@ from typing import Any
 from governance.assessment import Assessment
 from governance.plan import Contact, Plan
 from governance.reminders import Digest, EscalationDigest, ReminderPlan
-from governance.store.records import OutboxRecord
+from store.records import OutboxRecord
 
 
 def _contact(plan: Plan, contact_id: str) -> Contact:
@@ -66,7 +66,7 @@ def escalation_message(
         item = assessment.items[esc.item_id]
         items.append(
             {
-                "item_id": item.id,
+                "item_id": item.item_id,
                 "title": item.title,
                 "gereed": item.gereed,
                 "due": item.due,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,7 +9,6 @@ from typing import Any
 
 from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
-from regie.views import console, plan_table, status_table
 
 
 def utcnow() -> datetime:
@@ -38,31 +36,23 @@ def validate(app: App, path: Path | None) -> str:
     )
 
 
-def show_plan(app: App, path: Path | None, fmt: str) -> None:
-    plan = app.load_plan(path)
-    if fmt == "json":
-        print(json.dumps(plan.to_json(), ensure_ascii=False, indent=2))
-    else:
-        console().print(plan_table(plan))
-
-
 # --- database ---------------------------------------------------------------------------------
 
 
 def db_upgrade(app: App, revision: str) -> str:
-    from governance.store import upgrade
+    from store import upgrade
 
     return _migrate(app, "upgrade", revision, upgrade)
 
 
 def db_downgrade(app: App, revision: str) -> str:
-    from governance.store import downgrade
+    from store import downgrade
 
     return _migrate(app, "downgrade", revision, downgrade)
 
 
 def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None]) -> str:
-    from governance.store import current_revision
+    from store import current_revision
 
     before = _revision_or_fail(app)
     try:
@@ -74,7 +64,7 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
 
 
 def db_current(app: App) -> str:
-    from governance.store import head_revision
+    from store import head_revision
 
     current = _revision_or_fail(app)
     head = head_revision()
@@ -83,8 +73,8 @@ def db_current(app: App) -> str:
 
 
 def _revision_or_fail(app: App) -> str | None:
-    from governance.store import current_revision
     from regie.errors import DatabaseNotReady
+    from store import current_revision
 
     try:
         return current_revision(app.settings.database_url)
@@ -96,7 +86,7 @@ def _revision_or_fail(app: App) -> str | None:
 
 
 def sync(app: App, path: Path | None) -> str:
-    from governance.store import sync_plan
+    from store import sync_plan
 
     plan = app.load_plan(path)
     with app.session() as session, session.begin():
@@ -119,7 +109,7 @@ def status_rows(
 ) -> tuple[date, list[dict[str, Any]]]:
     """Assess the plan against every recorded status update; rows for display or JSON."""
     from governance.assessment import State, assess
-    from governance.store.assessment_query import assessment_updates
+    from store.assessment_query import assessment_updates
 
     plan = app.load_plan(None)
     as_of = as_of or today(app)
@@ -145,7 +135,7 @@ def status_rows(
         latest = item.latest_update
         rows.append(
             {
-                "id": item.id,
+                "id": item.item_id,
                 "level": item.level.value,
                 "action_id": item.action_id,
                 "step": item.step,
@@ -172,19 +162,3 @@ def status_rows(
             }
         )
     return as_of, rows
-
-
-def status(
-    app: App,
-    as_of: date | None,
-    *,
-    step: int | None,
-    owner: str | None,
-    state: str | None,
-    fmt: str,
-) -> None:
-    as_of, rows = status_rows(app, as_of, step=step, owner=owner, state=state)
-    if fmt == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        console().print(status_table(rows, as_of))

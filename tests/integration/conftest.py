@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from governance.plan import Plan
-from governance.store import make_engine, upgrade
+from store import make_engine, upgrade
 from tests.integration.store_plans import make_sample_plan
 
 

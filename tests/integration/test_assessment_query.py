@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from governance.assessment import Assessment, assess
-from governance.loader import load_plan
-from governance.store import Repository, make_engine, session_factory, sync_plan, upgrade
-from governance.store.assessment_query import assessment_updates
+from governance.planfile.load import load_plan
 from governance.updates import StatusUpdate, UpdateStatus
+from store import Repository, make_engine, session_factory, sync_plan, upgrade
+from store.assessment_query import assessment_updates
 from tests.conftest import SEED_PLAN
 
 START = date(2015, 6, 1)
@@ -47,7 +47,7 @@ def random_updates(codes: list[str], count: int, seed: int) -> list[StatusUpdate
 
 def summary(assessment: Assessment) -> dict[str, tuple[object, ...]]:
     return {
-        i.id: (
+        i.item_id: (
             i.state,
             i.rag,
             i.due,
@@ -67,7 +67,7 @@ def test_narrow_load_equals_full_history(database_url: str, seed: int) -> None:
     upgrade(database_url)
     engine = make_engine(database_url)
     sessions = session_factory(engine)
-    codes = [d.id for d in plan.deadlines()]
+    codes = [d.item_id for d in plan.deadlines()]
     with sessions() as session, session.begin():
         sync_plan(session, plan, now=datetime.now(UTC))
         repo = Repository(session, plan.programme.id)

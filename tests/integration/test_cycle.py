@@ -29,7 +29,7 @@ def make_app(tmp_path: Path, url: str, *, migrate: bool = True) -> App:
     )
     app = bootstrap(settings)
     if migrate and not settings.is_sqlite:
-        from governance.store import upgrade
+        from store import upgrade
 
         upgrade(url)
     return app

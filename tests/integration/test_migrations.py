@@ -10,16 +10,15 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from governance.store import (
+from store import (
     current_revision,
-    database_url_from_env,
     downgrade,
     head_revision,
     make_engine,
     normalise_url,
     upgrade,
 )
-from governance.store.models import (
+from store.models import (
     Base,
     EventRow,
     ItemStateRow,
@@ -228,6 +227,8 @@ def test_make_engine_creates_the_sqlite_directory(tmp_path: Path) -> None:
 
 
 def test_database_url_from_env() -> None:
+    from regie.config import database_url_from_env
+
     home = Path("/srv/regie")
     assert database_url_from_env(home, env={}) == "sqlite:////srv/regie/regie.db"
     assert database_url_from_env(env={"REGIE_HOME": "/tmp/h"}) == "sqlite:////tmp/h/regie.db"

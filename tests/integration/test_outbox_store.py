@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from governance.store import OutboxError, OutboxRecord, Repository, make_engine
-from governance.store.models import OutboxRow, ProgrammeRow
-from governance.store.outbox import ABANDONED, MAX_ATTEMPTS, RETRY_BACKOFF, retry_delay
+from store import OutboxError, OutboxRecord, Repository, make_engine
+from store.models import OutboxRow, ProgrammeRow
+from store.outbox import ABANDONED, MAX_ATTEMPTS, RETRY_BACKOFF, retry_delay
 
 CREATED = datetime(2015, 9, 7, 6, 0, tzinfo=UTC)
 T = datetime(2015, 9, 7, 9, 0, tzinfo=UTC)
@@ -307,7 +307,7 @@ def test_a_sent_row_stays_sent_in_the_database(
 
 @pytest.mark.postgres
 def test_outbox_cannot_be_truncated_on_postgres(postgres_url: str) -> None:
-    from governance.store import upgrade
+    from store import upgrade
 
     upgrade(postgres_url)
     engine = make_engine(postgres_url)
@@ -326,7 +326,7 @@ def test_outbox_cannot_be_truncated_on_postgres(postgres_url: str) -> None:
 
 @pytest.fixture
 def pg_engines(postgres_url: str) -> Iterator[tuple[sa.Engine, sa.Engine]]:
-    from governance.store import upgrade
+    from store import upgrade
 
     upgrade(postgres_url)
     first, second = make_engine(postgres_url), make_engine(postgres_url)

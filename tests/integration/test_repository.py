@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.plan import ItemLevel, Plan
-from governance.store import EventRecord, Repository, UnknownItem, sync_plan
-from governance.store.models import EventRow, StatusUpdateRow
 from governance.updates import StatusUpdate, UpdateStatus
+from store import EventRecord, Repository, UnknownItem, sync_plan
+from store.models import EventRow, StatusUpdateRow
 from tests.integration.store_plans import T0, drop_milestone, make_sample_plan, quarter
 
 
@@ -197,7 +197,7 @@ def test_events_round_trip_filter_and_order(
     events = repo.events()
     assert [e.dedupe_key for e in events] == ["y", "z", "x"]
     y = events[0]
-    assert (y.name, y.item_code, y.occurred_on, y.payload) == (
+    assert (y.name, y.item_id, y.occurred_on, y.payload) == (
         "CycleRan",
         None,
         date(2015, 9, 11),
@@ -220,7 +220,7 @@ def test_items_are_current_actions_and_milestones_in_plan_order(
     repo: Repository, session: Session, sample_plan: Plan
 ) -> None:
     items = repo.items()
-    assert [(i.code, i.level, i.action_code, i.step) for i in items] == [
+    assert [(i.item_id, i.level, i.action_id, i.step) for i in items] == [
         ("1.1", ItemLevel.ACTION, "1.1", 1),
         ("1.1.1", ItemLevel.MILESTONE, "1.1", 1),
         ("1.1.2", ItemLevel.MILESTONE, "1.1", 1),
@@ -231,7 +231,7 @@ def test_items_are_current_actions_and_milestones_in_plan_order(
     plan_items = {m.id: m for m in sample_plan.milestones()}
     for item in items:
         if item.level is ItemLevel.MILESTONE:
-            m = plan_items[item.code]
+            m = plan_items[item.item_id]
             assert (item.title, item.gereed, item.period, item.owners) == (
                 m.title,
                 m.gereed,
@@ -242,7 +242,7 @@ def test_items_are_current_actions_and_milestones_in_plan_order(
     assert items[1].period == quarter(2015, 3)
 
     sync_plan(session, drop_milestone(sample_plan, "1.1.2"), now=T0 + timedelta(days=1))
-    assert "1.1.2" not in {i.code for i in repo.items()}
+    assert "1.1.2" not in {i.item_id for i in repo.items()}
 
 
 def test_revisions_filter(repo: Repository, session: Session, sample_plan: Plan) -> None:

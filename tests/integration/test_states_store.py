@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord
-from governance.store import PreviousStates, Repository, StateRecord
-from governance.store.models import ItemStateRow, ProgrammeRow, PromptRow
+from store import PreviousStates, Repository, StateRecord
+from store.models import ItemStateRow, ProgrammeRow, PromptRow
 
 NOW = datetime(2015, 9, 1, 8, 0, tzinfo=UTC)
 D1, D2, D3, D4 = (date(2015, 9, d) for d in (7, 8, 9, 10))
@@ -195,7 +195,7 @@ def test_states_read_back_as_the_latest_run_said(
         day += timedelta(days=gap)
         records = [StateRecord(c, s, "green", stale, None) for c, (s, stale) in states.items()]
         repo.record_states(day, records)
-        said.setdefault(day, {}).update({r.item_code: r for r in records})
+        said.setdefault(day, {}).update({r.item_id: r for r in records})
         session.commit()
 
     expected: dict[str, StateRecord] = {}

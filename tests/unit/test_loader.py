@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from governance.loader import PlanInvalid, Problem, load_plan, parse_plan, validate_plan_file
 from governance.periods import PeriodKind, Season
 from governance.plan import Action, Location, Milestone, Plan, ReminderPolicy
+from governance.planfile.load import PlanInvalid, Problem, load_plan, parse_plan, validate_plan_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 MINIMAL = FIXTURES / "minimal.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from governance.assessment import assess
-from governance.loader import load_plan
+from governance.planfile.load import load_plan
 from governance.reminders import plan_reminders
 from regie.messages import outbox_messages
 from tests.conftest import SEED_PLAN

@@ -141,7 +141,7 @@ PLAN = make_plan(
     act("2.1", period=from_(date(2016, 1, 1))),
     act("2.2", period=quarter(2015, 4), depends_on=("1.2",)),
 )
-ITEMS = [d.id for d in PLAN.deadlines()]
+ITEMS = [d.item_id for d in PLAN.deadlines()]
 START = date(2015, 6, 1)
 
 

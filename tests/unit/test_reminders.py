@@ -438,7 +438,7 @@ PLAN = make_plan(
     act("2.3", ms("2.3.1", quarter(2016, 3), owners=("IenM", "EZ"))),
     contacts=(ANN, contact("bob", "IenM"), PO),
 )
-ITEMS = [d.id for d in PLAN.deadlines()]
+ITEMS = [d.item_id for d in PLAN.deadlines()]
 START, END = date(2015, 6, 1), date(2017, 5, 31)
 DAYS = working(START, END)
 

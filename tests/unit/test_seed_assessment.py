@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from governance.assessment import Assessment, State, assess
-from governance.loader import load_plan
 from governance.plan import Plan
+from governance.planfile.load import load_plan
 from governance.rag import Rag
 from governance.reminders import plan_reminders
 from governance.updates import StatusUpdate, UpdateStatus

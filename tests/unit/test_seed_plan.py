@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from governance.loader import load_plan
 from governance.periods import PeriodKind
 from governance.plan import Action, Plan
+from governance.planfile.load import load_plan
 
 PLAN_PATH = Path(__file__).resolve().parents[2] / "plan" / "actions.yaml"
 
@@ -315,9 +315,9 @@ def test_every_gereed_parses_to_the_expected_kind(plan: Plan) -> None:
         if item.gereed is None:
             continue
         texts.add(item.gereed)
-        assert item.period is not None, f"{item.id}: {item.gereed!r} has no period"
+        assert item.period is not None, f"{item.item_id}: {item.gereed!r} has no period"
         if item.gereed != "idem":
-            assert item.period.kind is EXPECTED_KINDS[item.gereed], item.id
+            assert item.period.kind is EXPECTED_KINDS[item.gereed], item.item_id
     # Every kind of text in the seed occurs in the file (nothing normalised away).
     assert texts == set(EXPECTED_KINDS) | {"idem"}
 
@@ -326,9 +326,9 @@ def test_owners_are_known_and_contactable(plan: Plan) -> None:
     org_ids = {o.id for o in plan.organisations}
     with_contact = {c.organisation for c in plan.contacts}
     for item in plan.deadlines():
-        assert item.owners, f"{item.id} has no owner"
-        assert set(item.owners) <= org_ids, item.id
-        assert set(item.owners) <= with_contact, f"{item.id}: an owner has no contact"
+        assert item.owners, f"{item.item_id} has no owner"
+        assert set(item.owners) <= org_ids, item.item_id
+        assert set(item.owners) <= with_contact, f"{item.item_id}: an owner has no contact"
 
 
 def test_named_owners(plan: Plan) -> None:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
-from governance.loader_nodes import Problems, suggest
-
-if TYPE_CHECKING:
-    from governance.validate_items import Row
+from governance.planfile.nodes import Problems, suggest
+from governance.planfile.rows import Row
 
 
 def check_dependencies(rows: Sequence[Row], ids: Mapping[str, Row], problems: Problems) -> None:

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord
-from governance.store.dialect import batch_size, batches, insert_function
-from governance.store.models import ItemStateRow, PromptRow
-from governance.store.records import PreviousStates, StateRecord
+from store.dialect import batch_size, batches, insert_function
+from store.models import ItemStateRow, PromptRow
+from store.records import PreviousStates, StateRecord
 
 #: Item codes per ``DELETE … IN (…)``.
 DELETE_BATCH = 1000
@@ -63,8 +63,8 @@ def previous_states(session: Session, programme_id: str, before: date) -> Previo
     if not rows:
         return None
     return PreviousStates(
-        states={record.item_code: record.state for record, _ in rows},
-        stale=frozenset(record.item_code for record, _ in rows if record.stale),
+        states={record.item_id: record.state for record, _ in rows},
+        stale=frozenset(record.item_id for record, _ in rows if record.stale),
         as_of=max(as_of for _, as_of in rows),
     )
 
@@ -79,11 +79,11 @@ def last_assessed(session: Session, programme_id: str) -> date | None:
 
 def states_on(session: Session, programme_id: str, as_of: date) -> dict[str, StateRecord]:
     rows = latest_states(session, programme_id, as_of, inclusive=True)
-    return {record.item_code: record for record, _ in sorted(rows, key=_by_code)}
+    return {record.item_id: record for record, _ in sorted(rows, key=_by_code)}
 
 
 def _by_code(pair: tuple[StateRecord, date]) -> str:
-    return pair[0].item_code
+    return pair[0].item_id
 
 
 def _value(record: StateRecord) -> _Value:
@@ -107,13 +107,13 @@ def record_states(
     """
     wanted: dict[str, _Value] = {}
     for record in states:
-        if record.item_code in wanted:
-            raise ValueError(f"item {record.item_code!r} appears twice in the states for {as_of}")
-        wanted[record.item_code] = _value(record)
+        if record.item_id in wanted:
+            raise ValueError(f"item {record.item_id!r} appears twice in the states for {as_of}")
+        wanted[record.item_id] = _value(record)
     if not wanted:
         return 0
     earlier = {
-        record.item_code: _value(record)
+        record.item_id: _value(record)
         for record, _ in latest_states(session, programme_id, as_of, inclusive=False)
     }
     s = ItemStateRow

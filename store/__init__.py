@@ -4,10 +4,9 @@ The only package in the project with SQL. Tables come from migrations (:func:`up
 from ``create_all``; callers own sessions and transactions.
 """
 
-from governance.store.db import (
+from store.db import (
     MigrationError,
     current_revision,
-    database_url_from_env,
     downgrade,
     head_revision,
     make_engine,
@@ -15,23 +14,21 @@ from governance.store.db import (
     session_factory,
     upgrade,
 )
-from governance.store.outbox import OutboxError
-from governance.store.records import (
+from store.outbox import OutboxError
+from store.records import (
     EventRecord,
-    Item,
     OutboxRecord,
     PreviousStates,
     Revision,
     StateRecord,
     StoredEvent,
 )
-from governance.store.repository import Repository, UnknownItem
-from governance.store.sync import SyncResult, sync_plan
-from governance.store.sync_fields import SyncError
+from store.repository import Repository, UnknownItem
+from store.sync import SyncResult, sync_plan
+from store.sync_fields import SyncError
 
 __all__ = [
     "EventRecord",
-    "Item",
     "MigrationError",
     "OutboxError",
     "OutboxRecord",
@@ -44,7 +41,6 @@ __all__ = [
     "SyncResult",
     "UnknownItem",
     "current_revision",
-    "database_url_from_env",
     "downgrade",
     "head_revision",
     "make_engine",

@@ -1,4 +1,4 @@
-"""Typed, position-aware reading of a composed YAML node tree (used by :mod:`governance.loader`).
+"""Typed, position-aware reading of a composed YAML node tree (the plan-file pipeline).
 
 The loader works on ruamel's *composed* nodes rather than constructed Python objects: nodes keep
 every key (so duplicate keys can all be reported), the source text of every scalar (so ``id: 1.1``

@@ -5,8 +5,7 @@ Tables are only ever created by migrations (``upgrade``); nothing here calls ``c
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +31,6 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-def database_url_from_env(
-    regie_home: Path | None = None, env: Mapping[str, str] | None = None
-) -> str:
-    """``REGIE_DATABASE_URL`` if set, else a SQLite file under ``regie_home``/REGIE_HOME/./var."""
-    env = os.environ if env is None else env
-    url = env.get("REGIE_DATABASE_URL")
-    if url:
-        return normalise_url(url)
-    home = regie_home if regie_home is not None else Path(env.get("REGIE_HOME") or "var")
-    return f"sqlite:///{home.expanduser() / 'regie.db'}"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

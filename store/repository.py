@@ -2,8 +2,8 @@
 
 Status updates, events and prompts are append-only: this class has no method to change or remove
 them, and the database rejects UPDATE and DELETE on those tables (triggers from migrations 0001
-and 0002). Item states and the outbox live in :mod:`~governance.store.states` and
-:mod:`~governance.store.outbox`; the methods here delegate to them.
+and 0002). Item states and the outbox live in :mod:`~store.states` and
+:mod:`~store.outbox`; the methods here delegate to them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.periods import Period, PeriodKind
-from governance.plan import ItemLevel
+from governance.plan import Deadline, ItemLevel
 from governance.reminders import PromptRecord
-from governance.store import outbox as _outbox
-from governance.store import states as _states
-from governance.store.dialect import batches, insert_function
-from governance.store.models import (
+from governance.updates import StatusUpdate, UpdateStatus
+from store import outbox as _outbox
+from store import states as _states
+from store.dialect import batches, insert_function
+from store.models import (
     ActionRow,
     EventRow,
     MilestoneRow,
@@ -31,16 +32,14 @@ from governance.store.models import (
     ProgrammeRow,
     StatusUpdateRow,
 )
-from governance.store.records import (
+from store.records import (
     EventRecord,
-    Item,
     OutboxRecord,
     PreviousStates,
     Revision,
     StateRecord,
     StoredEvent,
 )
-from governance.updates import StatusUpdate, UpdateStatus
 
 #: Rows per INSERT statement: well under SQLite's limit on bound parameters.
 EVENT_BATCH = 500
@@ -77,10 +76,10 @@ class Repository:
     def programme_exists(self) -> bool:
         return self._session.get(ProgrammeRow, self.programme_id) is not None
 
-    def items(self) -> list[Item]:
+    def items(self) -> list[Deadline]:
         """Current (non-archived) actions and milestones in plan order: each action, then its
         milestones."""
-        keyed: list[tuple[tuple[int, int, str, int], Item]] = []
+        keyed: list[tuple[tuple[int, int, str, int], Deadline]] = []
         actions = self._session.scalars(
             sa.select(ActionRow).where(
                 ActionRow.programme_id == self.programme_id, ActionRow.archived_at.is_(None)
@@ -212,7 +211,7 @@ class Repository:
                 {
                     "programme_id": self.programme_id,
                     "name": event.name,
-                    "item_code": event.item_code,
+                    "item_code": event.item_id,
                     "occurred_on": event.occurred_on,
                     "recorded_at": recorded_at,
                     "payload": dict(event.payload),
@@ -243,7 +242,7 @@ class Repository:
             StoredEvent(
                 id=r.id,
                 name=r.name,
-                item_code=r.item_code,
+                item_id=r.item_code,
                 occurred_on=r.occurred_on,
                 recorded_at=r.recorded_at,
                 payload=r.payload,
@@ -260,7 +259,7 @@ class Repository:
 
     def record_states(self, as_of: date, states: Iterable[StateRecord]) -> int:
         """Record the states of ``as_of`` where they changed; return rows written (see
-        :func:`governance.store.states.record_states`)."""
+        :func:`store.states.record_states`)."""
         return _states.record_states(self._session, self.programme_id, as_of, states, self._clock())
 
     def last_assessed(self) -> date | None:
@@ -338,16 +337,16 @@ class Repository:
         return insert_function(self._session)
 
 
-def _item(row: PlanItemMixin, level: ItemLevel, action_code: str, step: int) -> Item:
+def _item(row: PlanItemMixin, level: ItemLevel, action_id: str, step: int) -> Deadline:
     period = None
     if row.period_kind is not None:
         period = Period(
             PeriodKind(row.period_kind), row.gereed or "", row.period_start, row.period_end
         )
-    return Item(
-        code=row.code,
+    return Deadline(
+        item_id=row.code,
         level=level,
-        action_code=action_code,
+        action_id=action_id,
         step=step,
         title=row.title,
         gereed=row.gereed,

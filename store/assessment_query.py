@@ -101,7 +101,7 @@ def assessment_updates(session: Session, programme_id: str, as_of: date) -> list
 
 def _converters(dialect: str) -> tuple[_DateFn, _InstantFn]:
     """Plain-text SQL returns the driver's values. SQLite gives ISO text, with instants stored
-    as :class:`~governance.store.models.UTCDateTime` stores them (naive UTC); psycopg gives
+    as :class:`~store.models.UTCDateTime` stores them (naive UTC); psycopg gives
     dates and aware datetimes."""
     if dialect == "sqlite":
         return _sqlite_date, _sqlite_instant

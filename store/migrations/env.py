@@ -1,6 +1,6 @@
 """Alembic environment for Regie.
 
-Two ways in: ``governance.store.db.upgrade()`` passes an open connection through
+Two ways in: ``store.db.upgrade()`` passes an open connection through
 ``config.attributes["connection"]`` (it owns the transaction); the ``alembic`` command line
 (``alembic.ini`` at the repository root) connects to ``REGIE_DATABASE_URL`` (default: the SQLite
 file under REGIE_HOME or ./var).
@@ -15,8 +15,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-from governance.store.db import check_foreign_keys, database_url_from_env, migration_engine
-from governance.store.models import Base, UTCDateTime
+from store.db import check_foreign_keys, migration_engine
+from store.models import Base, UTCDateTime
 
 config = context.config
 if config.config_file_name is not None:
@@ -26,7 +26,13 @@ target_metadata = Base.metadata
 
 
 def _database_url() -> str:
-    return config.get_main_option("sqlalchemy.url") or database_url_from_env()
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    # Only the stand-alone `alembic` command gets here; Regie itself always passes the URL.
+    from regie.config import database_url_from_env
+
+    return database_url_from_env()
 
 
 def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:

@@ -1,4 +1,4 @@
-"""How plan objects map onto rows for :mod:`governance.store.sync`.
+"""How plan objects map onto rows for :mod:`store.sync`.
 
 Values are compared in a neutral form (lists for tuples, ``{kind, start, end}`` for periods) and
 recorded in revisions as JSON (:func:`to_json`).
@@ -12,8 +12,8 @@ from typing import Any
 
 from governance.periods import Period
 from governance.plan import Action, Milestone
-from governance.store.models import ContactRow, PlanItemMixin, PlanRevisionRow, ProgrammeRow
-from governance.store.records import Revision
+from store.models import ContactRow, PlanItemMixin, PlanRevisionRow, ProgrammeRow
+from store.records import Revision
 
 Values = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""The `regie` command line: a thin layer over :mod:`regie.services`.
+"""The `regie` command line: a thin layer over the use cases in :mod:`regie`.
 
 Heavy packages (SQLAlchemy, Prefect, the YAML loader) are imported inside the commands so that
 ``regie --help`` answers instantly.
@@ -84,7 +84,13 @@ def plan_validate(path: PlanPath = None) -> None:
 @plan_app.command("show")
 def plan_show(path: PlanPath = None, fmt: FormatOpt = Format.table) -> None:
     """Print the plan: steps, actions, milestones with their gereed and typed period."""
-    _services().show_plan(_app(), path, fmt.value)
+    from regie.cli.tables import console, plan_table, print_json
+
+    plan = _app().load_plan(path)
+    if fmt == Format.json:
+        print_json(plan.to_json())
+    else:
+        console().print(plan_table(plan))
 
 
 # --- db ---------------------------------------------------------------------------------------
@@ -137,9 +143,15 @@ def status(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show every milestone with its due date, state and RAG colour."""
-    _services().status(
-        _app(), parse_date(as_of, "--as-of"), step=step, owner=owner, state=state, fmt=fmt.value
+    from regie.cli.tables import console, print_json, status_table
+
+    day, rows = _services().status_rows(
+        _app(), parse_date(as_of, "--as-of"), step=step, owner=owner, state=state
     )
+    if fmt == Format.json:
+        print_json(rows)
+    else:
+        console().print(status_table(rows, day))
 
 
 @app.command()
@@ -150,7 +162,7 @@ def cycle(
     ] = False,
 ) -> None:
     """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
-    from regie.run import run_cycle
+    from regie.cli.cycle import run_cycle
 
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
@@ -197,9 +209,14 @@ def events(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List recorded events (the audit log), oldest first."""
+    from regie.cli.tables import console, events_json, events_table, print_json
     from regie.history import list_events
 
-    list_events(_app(), parse_date(since, "--since"), item, fmt.value)
+    found = list_events(_app(), parse_date(since, "--since"), item)
+    if fmt == Format.json:
+        print_json(events_json(found))
+    else:
+        console().print(events_table(found))
 
 
 @app.command()
@@ -243,9 +260,14 @@ def outbox(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List outbox messages and their delivery state."""
+    from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    list_outbox(_app(), status_, fmt.value)
+    rows = list_outbox(_app(), status_)
+    if fmt == Format.json:
+        print_json(outbox_json(rows))
+    else:
+        console().print(outbox_table(rows))
 
 
 def main() -> None:
@@ -259,7 +281,3 @@ def main() -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()

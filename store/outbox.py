@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
-from governance.store.dialect import batch_size, batches, dialect_name, insert_function
-from governance.store.models import OUTBOX_STATUSES, OutboxRow
-from governance.store.records import OutboxRecord
+from store.dialect import batch_size, batches, dialect_name, insert_function
+from store.models import OUTBOX_STATUSES, OutboxRow
+from store.records import OutboxRecord
 
 MAX_ATTEMPTS = 5
 RECLAIM_AFTER = timedelta(minutes=15)

@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from governance.periods import Period
-from governance.plan import ItemLevel
-
 
 @dataclass(frozen=True, slots=True)
 class EventRecord:
@@ -20,7 +17,7 @@ class EventRecord:
     """
 
     name: str
-    item_code: str | None
+    item_id: str | None
     occurred_on: date
     payload: Mapping[str, Any]
     dedupe_key: str
@@ -30,7 +27,7 @@ class EventRecord:
 class StoredEvent:
     id: int
     name: str
-    item_code: str | None
+    item_id: str | None
     occurred_on: date
     recorded_at: datetime
     payload: dict[str, Any]
@@ -54,25 +51,10 @@ class Revision:
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
-    """A current (non-archived) action or milestone as stored."""
-
-    code: str
-    level: ItemLevel
-    action_code: str
-    step: int
-    title: str
-    gereed: str | None
-    period: Period | None
-    owners: tuple[str, ...]
-    depends_on: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class StateRecord:
     """One item's assessed state on a day (``state`` and ``rag`` are the enums' values)."""
 
-    item_code: str
+    item_id: str
     state: str
     rag: str
     stale: bool

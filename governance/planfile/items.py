@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
-from governance.loader_nodes import (
+from governance.periods import Period, PeriodError, PeriodKind, Season, parse_period
+from governance.plan import Action, Location, Milestone, Step
+from governance.planfile.deps import check_dependencies
+from governance.planfile.nodes import (
     DATE,
     FLOAT,
     INT,
@@ -22,9 +25,7 @@ from governance.loader_nodes import (
     mappings,
     suggest,
 )
-from governance.periods import Period, PeriodError, PeriodKind, Season, parse_period
-from governance.plan import Action, Location, Milestone, Step
-from governance.validate_deps import check_dependencies
+from governance.planfile.rows import Row
 
 _STEP = ("number", "title", "goal", "actions")
 _ACTION = (
@@ -40,22 +41,6 @@ _ACTION = (
 )
 _MILESTONE = ("id", "title", "gereed", "owners", "depends_on", "note")
 _ACTION_ID = re.compile(r"([0-9]+)\.([0-9]+)")
-
-
-@dataclass(slots=True)
-class Row:
-    """An action or milestone being built; ``depends_on`` becomes final after ``idem``."""
-
-    id: str
-    kind: str  # "action" or "milestone", for messages
-    node: MappingNode
-    id_node: Node | None  # the id's value (None when missing): where id problems point
-    at: Node  # the ``id:`` key, else the mapping: the item's location
-    gereed: str | None = None
-    gereed_node: Node | None = None
-    period: Period | None = None
-    own_depends: list[tuple[str, Node]] = field(default_factory=list)
-    depends_on: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

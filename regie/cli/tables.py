@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from regie.labels import RAG_STYLES, rag_label, state_label
+from governance.labels import rag_label, state_label
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
     from governance.plan import Plan
+    from store.records import OutboxRecord, StoredEvent
+
+RAG_STYLES: dict[str, str] = {"green": "green", "amber": "yellow", "red": "bold red", "grey": "dim"}
 
 
 def console() -> Console:
@@ -100,7 +105,7 @@ def events_table(events: list[Any]) -> Table:
         table.add_column(heading)
     for e in events:
         details = ", ".join(f"{k}={v}" for k, v in e.payload.items() if v not in (None, ""))
-        table.add_row(e.occurred_on.isoformat(), e.name, e.item_code or "", details)
+        table.add_row(e.occurred_on.isoformat(), e.name, e.item_id or "", details)
     return table
 
 
@@ -120,3 +125,39 @@ def outbox_table(rows: list[Any]) -> Table:
             r.subject,
         )
     return table
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def events_json(events: Sequence[StoredEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": e.name,
+            "item_id": e.item_id,
+            "resource_id": f"regie.milestone.{e.item_id}" if e.item_id else None,
+            "occurred_on": e.occurred_on.isoformat(),
+            "recorded_at": e.recorded_at.isoformat(),
+            "payload": e.payload,
+        }
+        for e in events
+    ]
+
+
+def outbox_json(rows: Sequence[OutboxRecord]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": r.key,
+            "kind": r.kind,
+            "recipient": r.recipient,
+            "status": r.status,
+            "attempts": r.attempts,
+            "created_on": r.created_on.isoformat() if r.created_on else None,
+            "channel": r.channel,
+            "external_id": r.external_id,
+            "subject": r.subject,
+            "last_error": r.last_error,
+        }
+        for r in rows
+    ]

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.plan import Action, Milestone, Plan
-from governance.store.models import (
+from store.models import (
     ActionRow,
     ContactRow,
     MilestoneRow,
@@ -29,8 +29,8 @@ from governance.store.models import (
     ProgrammeRow,
     StepRow,
 )
-from governance.store.records import Revision
-from governance.store.sync_fields import (
+from store.records import Revision
+from store.sync_fields import (
     SyncError,
     Values,
     item_values,

@@ -18,9 +18,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import Node
 from ruamel.yaml.reader import ReaderError
 
-from governance.loader_nodes import Problem, Problems, is_null
 from governance.plan import Plan
-from governance.validate import build_plan
+from governance.planfile.build import build_plan
+from governance.planfile.nodes import Problem, Problems, is_null
 
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
 

@@ -1,7 +1,7 @@
 """Build a :class:`Plan` from a composed YAML tree, checking it against ``docs/plan-schema.md``.
 
 Every check reports into a :class:`Problems` log and carries on with a placeholder, so one pass
-finds every problem. The steps/actions/milestones part lives in :mod:`governance.validate_items`.
+finds every problem. The steps/actions/milestones part lives in :mod:`governance.planfile.items`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 from ruamel.yaml.nodes import MappingNode, Node
 
-from governance.loader_nodes import Fields, Problems, describe, mappings, suggest
 from governance.periods import DEFAULT_SEASONS, Season
 from governance.plan import (
     CalendarConfig,
@@ -25,7 +24,8 @@ from governance.plan import (
     ReminderPolicy,
     ReportObligation,
 )
-from governance.validate_items import build_steps
+from governance.planfile.items import build_steps
+from governance.planfile.nodes import Fields, Problems, describe, mappings, suggest
 
 SCHEMA_VERSION = 1
 

@@ -1,4 +1,4 @@
-"""Dutch labels for states and RAG colours, shared by the CLI and the templates."""
+"""Dutch labels for states and RAG colours, the domain's Dutch vocabulary (CLI and templates)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ STATE_LABELS: dict[str, str] = {
 }
 
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
-
-RAG_STYLES: dict[str, str] = {"green": "green", "amber": "yellow", "red": "bold red", "grey": "dim"}
 
 
 def state_label(state: str) -> str:

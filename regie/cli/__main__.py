@@ -1,0 +1,3 @@
+from regie.cli.app import main
+
+main()
