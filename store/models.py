@@ -321,3 +321,6 @@ class OutboxRow(Base):
 
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
 APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
+
+# Tables of later issues, registered on the same metadata (Alembic's autogenerate compares it).
+from store import models_reports as _models_reports  # noqa: E402, F401

@@ -270,6 +270,18 @@ def outbox(
         console().print(outbox_table(rows))
 
 
+def _register_reports() -> None:
+    from regie.cli import reports
+
+    app.add_typer(reports.meeting_app, name="meeting")
+    app.add_typer(reports.decision_app, name="decision")
+    app.add_typer(reports.indicator_app, name="indicator")
+    app.add_typer(reports.report_app, name="report")
+
+
+_register_reports()
+
+
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
     try:
