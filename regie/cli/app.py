@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.serve import serve
 from regie.errors import InvalidInput, RegieError
 
 if TYPE_CHECKING:
@@ -269,6 +270,9 @@ def outbox(
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+
+
+app.command()(serve)
 
 
 def main() -> None:
