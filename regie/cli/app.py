@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.calendar import calendar_app
 from regie.cli.serve import serve
 from regie.errors import InvalidInput, RegieError
 
@@ -272,6 +273,7 @@ def outbox(
 
 
 app.command()(serve)
+app.add_typer(calendar_app, name="calendar")
 
 
 def main() -> None:
