@@ -270,6 +270,11 @@ def outbox(
         console().print(outbox_table(rows))
 
 
+from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
+
+_answers.register(app)
+
+
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
     try:
