@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from governance.answers import OFFICE, AnswerInput, Answerer, Refusal
+from governance.answers import OFFICE, Answerer, AnswerInput, Refusal
 from regie.answers import ANSWER_REFUSED, AnswerRefused, record_answer
 from regie.bootstrap import App
 from store import Repository, sync_plan
