@@ -31,17 +31,14 @@ class Settings:
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback."""
-    from sqlalchemy import make_url
-    from sqlalchemy.exc import ArgumentError
+    from store.urls import url_problem
 
     env = os.environ if env is None else env
     home = Path(env.get("REGIE_HOME") or "var").expanduser()
     url = database_url_from_env(home, env)
     problems = []
-    try:
-        make_url(url)
-    except ArgumentError:
-        problems.append(f"REGIE_DATABASE_URL: not a database URL: {url!r}")
+    if (problem := url_problem(url)) is not None:
+        problems.append(f"REGIE_DATABASE_URL: {problem}: {url!r}")
     notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
     if notifier not in NOTIFIERS:
         problems.append(
@@ -75,7 +72,7 @@ def database_url_from_env(
     regie_home: Path | None = None, env: Mapping[str, str] | None = None
 ) -> str:
     """``REGIE_DATABASE_URL`` if set, else a SQLite file under ``regie_home``/REGIE_HOME/./var."""
-    from store.db import normalise_url
+    from store.urls import normalise_url
 
     env = os.environ if env is None else env
     url = env.get("REGIE_DATABASE_URL")
