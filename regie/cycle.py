@@ -66,9 +66,20 @@ class SendReport:
     channel: str
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
+    dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
 
     def summary(self) -> dict[str, Any]:
-        return {"channel": self.channel, "sent": len(self.sent), "failed": len(self.failed)}
+        return {
+            "channel": self.channel,
+            "sent": len(self.sent),
+            "failed": len(self.failed),
+            "dead": len(self.dead),
+            "errors": [f"{key}: {error}" for key, error in self.failed[:ERRORS_SHOWN]],
+        }
+
+
+#: Failures listed by key in a summary; the rest are counted (``regie outbox --status failed``).
+ERRORS_SHOWN = 10
 
 
 class _DryRun(Exception):
@@ -194,7 +205,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from notifications import Message, NotifierError
+    from notifications import Message
     from regie.services import utcnow
     from store import OutboxError, Repository
 
@@ -204,24 +215,22 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
     for row in claimed:
-        message = Message(
-            key=row.key,
-            kind=row.kind,
-            recipient=row.recipient,
-            recipient_name=row.recipient_name,
-            subject=row.subject,
-            text=row.body_text,
-            email=row.email,
-            slack=row.slack,
-            html=row.body_html,
-            metadata=dict(row.payload),
-        )
         try:
+            message = Message(
+                key=row.key,
+                kind=row.kind,
+                recipient=row.recipient,
+                recipient_name=row.recipient_name,
+                subject=row.subject,
+                text=row.body_text,
+                email=row.email,
+                slack=row.slack,
+                html=row.body_html,
+                metadata=dict(row.payload),
+            )
             delivery = notifier.send(message)
-        except NotifierError as exc:
-            with app.session() as session, session.begin():
-                Repository(session, plan_id).mark_failed(row.key, error=str(exc), now=utcnow())
-            report.failed.append((row.key, str(exc)))
+        except Exception as exc:  # one bad message must not strand the batch
+            _record_failure(app, plan_id, row.key, failure_reason(exc), report)
             continue
         try:
             with app.session() as session, session.begin():
@@ -237,3 +246,33 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             continue
         report.sent.append(row.key)
     return report
+
+
+#: A reason stored on a failed message is one readable line, never a whole traceback.
+REASON_MAX = 500
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a message was not delivered, in one line: the notifier's own words, or the kind of
+    error for anything unexpected (a bug must not read like a delivery refusal)."""
+    from notifications import NotifierError
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, NotifierError):
+        text = f"{type(exc).__name__}: {text}"
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def _record_failure(app: App, plan_id: str, key: str, reason: str, report: SendReport) -> None:
+    from regie.services import utcnow
+    from store import OutboxError, Repository
+
+    try:
+        with app.session() as session, session.begin():
+            status = Repository(session, plan_id).mark_failed(key, error=reason, now=utcnow())
+    except OutboxError as exc:
+        report.failed.append((key, f"claim lost: {exc}"))
+        return
+    report.failed.append((key, reason))
+    if status == "dead":
+        report.dead.append(key)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.calendar import calendar_app
+from regie.cli.serve import serve
 from regie.errors import InvalidInput, RegieError
 
 if TYPE_CHECKING:
@@ -241,12 +243,13 @@ def send(
     limit: Annotated[int | None, typer.Option(help="Send at most this many messages.")] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
+    from regie.cli.summaries import print_failures
     from regie.cycle import send_reminders
 
     report = send_reminders(_app(), limit=limit)
-    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
-    for key, error in report.failed:
-        typer.echo(f"  failed {key}: {error}", err=True)
+    dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
+    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}")
+    print_failures(report.summary())
     if report.failed:
         raise typer.Exit(1)
 
@@ -268,6 +271,14 @@ def outbox(
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+
+
+app.command()(serve)
+app.add_typer(calendar_app, name="calendar")
+
+from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
+
+_answers.register(app)
 
 
 def main() -> None:

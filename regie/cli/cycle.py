@@ -15,8 +15,6 @@ server"):
 from __future__ import annotations
 
 import os
-import tomllib
-from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +26,7 @@ from regie.bootstrap import App, first_line
 from regie.cli.summaries import print_summary
 from regie.cycle import check_can_run
 from regie.errors import RegieError
+from regie.prefect_setup import prefect_api_url, prefect_environment
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -48,6 +47,8 @@ def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
         where = f"Prefect flow run {run_id} on {api_url}"
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
+    if (result.get("send") or {}).get("failed"):
+        raise typer.Exit(1)  # a message not delivered needs someone's attention
     return result
 
 
@@ -101,37 +102,3 @@ def office_today(app: App, plan: Plan) -> date:
     """Today in the office's time zone (``regie.services.today``, with the plan already read)."""
     zone = app.settings.timezone or plan.calendar.timezone
     return datetime.now(ZoneInfo(zone)).date()
-
-
-def prefect_api_url(env: Mapping[str, str] | None = None) -> str | None:
-    """The Prefect API this process would use, read without importing Prefect (≈ 2 s).
-
-    As Prefect 3.9 reads it: ``PREFECT_API_URL`` from the environment, else from the active
-    profile (``PREFECT_PROFILE`` or the file's ``active``) in ``PREFECT_PROFILES_PATH``
-    (default ``$PREFECT_HOME/profiles.toml``). Prefect's project files (``prefect.toml``,
-    ``.env``) are not consulted: export the variable or use a profile.
-    """
-    env = os.environ if env is None else env
-    if url := env.get("PREFECT_API_URL", "").strip():
-        return url
-    home = Path(env.get("PREFECT_HOME") or "~/.prefect").expanduser()
-    path = Path(env.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
-    try:
-        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None  # no profile file (Prefect's default profile has no API URL either)
-    active = env.get("PREFECT_PROFILE") or profiles.get("active")
-    profile = profiles.get("profiles", {}).get(active, {}) if isinstance(active, str) else {}
-    stored = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
-    if not isinstance(stored, str) or not stored.strip():
-        return None
-    return stored.strip()
-
-
-def prefect_environment(app: App) -> None:
-    """Give Prefect the project's own home (and quiet logs) before it is imported or its
-    profile is read (see DESIGN.md); settings the caller made win."""
-    os.environ.setdefault("PREFECT_HOME", str((app.settings.home / "prefect").resolve()))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")

@@ -18,7 +18,7 @@ from uuid import UUID
 
 import pytest
 
-from regie.cli.cycle import prefect_api_url
+from regie.prefect_setup import prefect_api_url
 from tests.cli import ROOT, regie
 
 AS_OF = "2015-10-01"
