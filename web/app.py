@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 
 def create_app(regie: App) -> Starlette:
     """The web app for ``regie``; the caller has checked settings (``regie serve`` does)."""
+    from web import answers
+
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        *answers.routes(),
     ]
     web = Starlette(routes=routes)
     web.state.regie = regie
