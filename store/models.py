@@ -315,9 +315,14 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A fresh value per claim: only the sender holding the latest claim may record the result.
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-#: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
-APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
+#: Tables whose rows may only be inserted (enforced by triggers from migrations 0001, 0002, 0004).
+APPEND_ONLY_TABLES = ("status_updates", "events", "prompts", "plan_revisions", "assessed_days")
+
+# Models of later issues, imported here so that Base.metadata (and autogenerate) sees them.
+from store.models_faults import AssessedDayRow as AssessedDayRow  # noqa: E402
