@@ -324,5 +324,7 @@ class OutboxRow(Base):
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001, 0002, 0004).
 APPEND_ONLY_TABLES = ("status_updates", "events", "prompts", "plan_revisions", "assessed_days")
 
-# Models of later issues, imported here so that Base.metadata (and autogenerate) sees them.
-from store.models_faults import AssessedDayRow as AssessedDayRow  # noqa: E402
+# Tables of later issues live in their own modules; importing them here registers them in
+# Base.metadata (migrations' autogenerate comparison). Kept at the end: they import from here.
+from store import models_answers as _models_answers  # noqa: E402, F401
+from store import models_faults as _models_faults  # noqa: E402, F401

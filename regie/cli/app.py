@@ -274,6 +274,10 @@ def outbox(
 
 app.command()(serve)
 
+from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
+
+_answers.register(app)
+
 
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
