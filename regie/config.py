@@ -23,6 +23,8 @@ class Settings:
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
     base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
+    slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
+    slack_app_token: str | None = None  # REGIE_SLACK_APP_TOKEN (xapp-…): `regie slack listen`
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -66,6 +68,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not valid_base_url(base_url):
         problems.append(f"REGIE_BASE_URL: not an http(s) URL: {base_url!r}")
+    app_token = env.get("REGIE_SLACK_APP_TOKEN") or None
+    if app_token is not None and not app_token.startswith("xapp-"):
+        problems.append(
+            "REGIE_SLACK_APP_TOKEN: not an app-level token (it must start with 'xapp-')"
+        )
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -76,6 +83,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone=timezone,
         base_url=base_url,
         secret_key=env.get("REGIE_SECRET_KEY") or None,
+        slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
+        slack_app_token=app_token,
     )
 
 
