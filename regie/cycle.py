@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
+    from regie.answer_links import LinkMaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ def deadline_check(
     from regie.messages import outbox_messages
     from regie.services import utcnow
     from store import Repository, StateRecord, sync_plan
+    from store.answers import add_links
     from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
@@ -138,10 +140,13 @@ def deadline_check(
                 ),
             )
             repo.record_prompts(reminders.records)
+            linker = answer_linker(app, plan) if not replay else None
             report.queued = repo.enqueue(
-                outbox_messages(plan, assessment, reminders),
+                outbox_messages(plan, assessment, reminders, linker),
                 status="suppressed" if replay else "pending",
             )
+            if linker is not None:  # links of messages queued just now (not of duplicates)
+                add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
             report.events = [
                 EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
                 for e in events
@@ -155,6 +160,17 @@ def deadline_check(
     except _DryRun:
         pass  # everything above was rolled back; the report says what would have happened
     return report
+
+
+def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
+    """Signed answer links for e-mailed digests, when a REGIE_SECRET_KEY is set (without one,
+    the digest says how to answer on the command line)."""
+    from regie.answer_links import LinkMaker
+
+    if not app.settings.secret_key:
+        return None
+    secret = app.settings.require_secret_key()  # a key too short to be safe: one clear line
+    return LinkMaker(app.settings.base_url, secret, plan.programme.id)
 
 
 def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 def create_app(regie: App) -> Starlette:
     """The web app for ``regie``; the caller has checked settings (``regie serve`` does)."""
+    from web import answers
+
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/calendar/{token}.ics", calendar_feed, methods=["GET", "HEAD"]),
@@ -33,6 +35,7 @@ def create_app(regie: App) -> Starlette:
         Route("/inloggen", pages.login, methods=["POST"]),
         Route("/uitloggen", pages.logout, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        *answers.routes(),
     ]
     web = Starlette(routes=routes)
     web.state.regie = regie
