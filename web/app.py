@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def create_app(regie: App) -> Starlette:
     """The web app for ``regie``; the caller has checked settings (``regie serve`` does)."""
-    from web import answers
+    from web import answers, slack
 
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
@@ -36,6 +36,7 @@ def create_app(regie: App) -> Starlette:
         Route("/uitloggen", pages.logout, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         *answers.routes(),
+        *slack.routes(),
     ]
     web = Starlette(routes=routes)
     web.state.regie = regie
