@@ -16,6 +16,7 @@ import typer
 
 from regie.cli.calendar import calendar_app
 from regie.cli.serve import serve
+from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError
 
 if TYPE_CHECKING:
@@ -285,6 +286,7 @@ def _register_reports() -> None:
 _register_reports()
 app.command()(serve)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(user_app, name="user")
 
 from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
 
