@@ -46,6 +46,8 @@ class Contact:
     slack: str | None = None  # Slack user id or e-mail used for users.lookupByEmail
     role: str | None = None
     programme_office: bool = False  # receives escalations
+    channel: str | None = None  # slack | email: preferred channel; None: the first that reaches
+    deputy: str | None = None  # contact id copied on escalations about this contact's items
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,9 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = format_date_nl
+    from notifications.slack_blocks import escape
+
+    env.filters["slack"] = escape
     from governance.labels import rag_label, state_label
 
     env.filters["state"] = state_label

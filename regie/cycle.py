@@ -44,6 +44,7 @@ class CheckReport:
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
+    unreachable: list[str] = field(default_factory=list)  # contacts no channel reaches (and why)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class CheckReport:
             "programme_rag": self.programme_rag,
             "working_day": self.working_day,
             "unaddressed": list(self.unaddressed),
+            "unreachable": list(self.unreachable),
             "event_names": [e.name for e in self.events],
         }
 
@@ -66,9 +68,17 @@ class SendReport:
     channel: str
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
+    stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
     def summary(self) -> dict[str, Any]:
-        return {"channel": self.channel, "sent": len(self.sent), "failed": len(self.failed)}
+        return {
+            "channel": self.channel,
+            "sent": len(self.sent),
+            "failed": len(self.failed),
+            "notes": [f"{key}: {note}" for key, note in self.notes],
+            "stopped": self.stopped,
+        }
 
 
 class _DryRun(Exception):
@@ -86,6 +96,7 @@ def deadline_check(
     from governance.assessment import assess
     from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
+    from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
     from regie.services import utcnow
     from store import Repository, StateRecord, sync_plan
@@ -127,10 +138,10 @@ def deadline_check(
                 ),
             )
             repo.record_prompts(reminders.records)
-            report.queued = repo.enqueue(
-                outbox_messages(plan, assessment, reminders),
-                status="suppressed" if replay else "pending",
+            records = list(
+                outbox_messages(plan, assessment, reminders, office_channel=office_channel(app))
             )
+            report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
             report.events = [
                 EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
                 for e in events
@@ -139,11 +150,24 @@ def deadline_check(
             report.counts = {k: v for k, v in assessment.counts().items() if v}
             report.programme_rag = assessment.programme.value
             report.unaddressed = [i.item_id for i in reminders.unaddressed]
+            if not replay:
+                queued = set(report.queued)
+                report.unreachable = [
+                    str(u)
+                    for u in unreachable_contacts(
+                        app, plan, {r.recipient for r in records if r.key in queued}
+                    )
+                ]
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass  # everything above was rolled back; the report says what would have happened
     return report
+
+
+def office_channel(app: App) -> str | None:
+    slack = app.settings.slack
+    return slack.office_channel if slack and "slack" in app.settings.notifiers else None
 
 
 def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
@@ -195,6 +219,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     the row claimable again later (the notifiers are idempotent per key).
     """
     from notifications import Message, NotifierError
+    from notifications.base import ChannelDown, batch
     from regie.services import utcnow
     from store import OutboxError, Repository
 
@@ -203,37 +228,56 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
-    for row in claimed:
-        message = Message(
-            key=row.key,
-            kind=row.kind,
-            recipient=row.recipient,
-            recipient_name=row.recipient_name,
-            subject=row.subject,
-            text=row.body_text,
-            email=row.email,
-            slack=row.slack,
-            html=row.body_html,
-            metadata=dict(row.payload),
-        )
-        try:
-            delivery = notifier.send(message)
-        except NotifierError as exc:
-            with app.session() as session, session.begin():
-                Repository(session, plan_id).mark_failed(row.key, error=str(exc), now=utcnow())
-            report.failed.append((row.key, str(exc)))
-            continue
-        try:
-            with app.session() as session, session.begin():
-                Repository(session, plan_id).mark_sent(
-                    row.key,
-                    channel=delivery.channel,
-                    external_id=delivery.external_id,
-                    now=utcnow(),
-                )
-        except OutboxError as exc:
-            # Another sender reclaimed this row after we took too long; it owns it now.
-            report.failed.append((row.key, f"claim lost: {exc}"))
-            continue
-        report.sent.append(row.key)
+    with batch(notifier):  # e.g. one SMTP connection for the lot
+        for row in claimed:
+            if report.stopped:
+                # The channel is down: hand the rest back for a later run, untried.
+                _fail(app, plan_id, row.key, report.stopped)
+                report.failed.append((row.key, report.stopped))
+                continue
+            message = Message(
+                key=row.key,
+                kind=row.kind,
+                recipient=row.recipient,
+                recipient_name=row.recipient_name,
+                subject=row.subject,
+                text=row.body_text,
+                email=row.email,
+                slack=row.slack,
+                html=row.body_html,
+                metadata=dict(row.payload),
+                attempt=row.attempts,
+                queued_at=row.created_at,
+            )
+            try:
+                delivery = notifier.send(message)
+            except NotifierError as exc:
+                if isinstance(exc, ChannelDown):
+                    report.stopped = str(exc)
+                _fail(app, plan_id, row.key, str(exc))
+                report.failed.append((row.key, str(exc)))
+                continue
+            try:
+                with app.session() as session, session.begin():
+                    Repository(session, plan_id).mark_sent(
+                        row.key,
+                        channel=delivery.channel,
+                        external_id=delivery.external_id,
+                        now=utcnow(),
+                    )
+            except OutboxError as exc:
+                # Another sender reclaimed this row after we took too long; it owns it now.
+                report.failed.append((row.key, f"claim lost: {exc}"))
+                continue
+            report.sent.append(row.key)
+            if delivery.note:
+                report.notes.append((row.key, delivery.note))
     return report
+
+
+def _fail(app: App, plan_id: str, key: str, error: str) -> None:
+    from regie.services import utcnow
+    from store import Repository
+
+    with app.session() as session, session.begin():
+        Repository(session, plan_id).mark_failed(key, error=error, now=utcnow())

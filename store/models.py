@@ -321,3 +321,6 @@ class OutboxRow(Base):
 
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
 APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
+
+# Models of later issues, imported here so that Alembic's metadata sees every table.
+from store.models_delivery import SlackUserRow as SlackUserRow  # noqa: E402

@@ -32,6 +32,9 @@ plan_app = typer.Typer(help="Read and check the plan file.", no_args_is_help=Tru
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
+from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
+
+app.add_typer(notify_app, name="notify")
 
 
 class Format(StrEnum):
@@ -245,8 +248,13 @@ def send(
 
     report = send_reminders(_app(), limit=limit)
     typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
+    for key, note in report.notes:
+        typer.echo(f"  note {key}: {note}")
     for key, error in report.failed:
-        typer.echo(f"  failed {key}: {error}", err=True)
+        if error != report.stopped:  # that one is said once, below
+            typer.echo(f"  failed {key}: {error}", err=True)
+    if report.stopped:
+        typer.echo(f"sending stopped: {report.stopped}", err=True)
     if report.failed:
         raise typer.Exit(1)
 
@@ -263,11 +271,15 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    rows = list_outbox(_app(), status_)
+    app_ = _app()
+    rows = list_outbox(app_, status_)
     if fmt == Format.json:
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+        from regie.cli.notify import print_unreachable
+
+        print_unreachable(app_, rows)
 
 
 def main() -> None:

@@ -25,9 +25,15 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     typer.echo(f"  reminders queued: {check['queued']}{quiet}")
     if check.get("unaddressed"):
         typer.echo(f"  no contact to remind for: {', '.join(check['unaddressed'])}")
+    if check.get("unreachable"):
+        typer.echo(f"  unreachable on {app.settings.notifier}: {', '.join(check['unreachable'])}")
     sent = result.get("send")
     if sent:
         where = app.settings.outbox_dir if sent["channel"] == "file" else sent["channel"]
         typer.echo(
             f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
         )
+        for note in sent.get("notes") or ():
+            typer.echo(f"  note: {note}")
+        if sent.get("stopped"):
+            typer.echo(f"  sending stopped: {sent['stopped']}")
