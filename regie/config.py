@@ -14,6 +14,8 @@ from regie.errors import InvalidInput
 NOTIFIERS = ("file", "slack", "email")
 SLACK_API_URL = "https://slack.com/api/"
 SMTP_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
+MIN_SECRET_KEY_LENGTH = 32  # characters; secrets.token_urlsafe(32) gives 43
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +25,24 @@ class Settings:
     plan_path: Path  # REGIE_PLAN, default plan/actions.yaml
     notifier: str  # REGIE_NOTIFIER as given: file (default), or a priority list "slack,email"
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
+    base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
+    secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
     notifiers: tuple[str, ...] = ("file",)  # REGIE_NOTIFIER, parsed, in priority order
     contacts_path: Path | None = None  # REGIE_CONTACTS: real addresses kept out of git
     slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
+
+    def require_secret_key(self) -> str:
+        """The signing key, or one clear line when it is missing or too short to be safe."""
+        hint = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        if not self.secret_key:
+            raise InvalidInput(f"REGIE_SECRET_KEY: not set; {hint}")
+        if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise InvalidInput(
+                f"REGIE_SECRET_KEY: {len(self.secret_key)} characters is too short "
+                f"(at least {MIN_SECRET_KEY_LENGTH}); {hint}"
+            )
+        return self.secret_key
 
     @property
     def outbox_dir(self) -> Path:
@@ -82,6 +98,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     timezone = env.get("REGIE_TIMEZONE") or None
     if timezone is not None and not valid_timezone(timezone):
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
+    base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    if not valid_base_url(base_url):
+        problems.append(f"REGIE_BASE_URL: not an http(s) URL: {base_url!r}")
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -90,6 +109,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         plan_path=Path(env.get("REGIE_PLAN") or "plan/actions.yaml").expanduser(),
         notifier=notifier,
         timezone=timezone,
+        base_url=base_url,
+        secret_key=env.get("REGIE_SECRET_KEY") or None,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
@@ -199,6 +220,13 @@ def _number(
         what = "a whole number" if kind is int else "a number"
         problems.append(f"{name}: {raw!r} is not {what}")
         return None
+
+
+def valid_base_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
 
 
 def valid_timezone(name: str) -> bool:

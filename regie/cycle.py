@@ -68,6 +68,7 @@ class SendReport:
     channel: str
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
+    dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
     notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
     stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
@@ -76,9 +77,19 @@ class SendReport:
             "channel": self.channel,
             "sent": len(self.sent),
             "failed": len(self.failed),
+            "dead": len(self.dead),
+            "errors": [
+                f"{key}: {error}"
+                for key, error in self.failed[:ERRORS_SHOWN]
+                if error != self.stopped  # said once, below
+            ],
             "notes": [f"{key}: {note}" for key, note in self.notes],
             "stopped": self.stopped,
         }
+
+
+#: Failures listed by key in a summary; the rest are counted (``regie outbox --status failed``).
+ERRORS_SHOWN = 10
 
 
 class _DryRun(Exception):
@@ -218,7 +229,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from notifications import Message, NotifierError
+    from notifications import Message
     from notifications.base import ChannelDown, batch
     from regie.services import utcnow
     from store import OutboxError, Repository
@@ -231,31 +242,31 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     with batch(notifier):  # e.g. one SMTP connection for the lot
         for row in claimed:
             if report.stopped:
-                # The channel is down: hand the rest back for a later run, untried.
-                _fail(app, plan_id, row.key, report.stopped)
-                report.failed.append((row.key, report.stopped))
+                # The channel is down (bad credentials …): the rest fail with the same reason
+                # and are retried later, without hammering the server now.
+                _record_failure(app, plan_id, row.key, report.stopped, report)
                 continue
-            message = Message(
-                key=row.key,
-                kind=row.kind,
-                recipient=row.recipient,
-                recipient_name=row.recipient_name,
-                subject=row.subject,
-                text=row.body_text,
-                email=row.email,
-                slack=row.slack,
-                html=row.body_html,
-                metadata=dict(row.payload),
-                attempt=row.attempts,
-                queued_at=row.created_at,
-            )
             try:
+                message = Message(
+                    key=row.key,
+                    kind=row.kind,
+                    recipient=row.recipient,
+                    recipient_name=row.recipient_name,
+                    subject=row.subject,
+                    text=row.body_text,
+                    email=row.email,
+                    slack=row.slack,
+                    html=row.body_html,
+                    metadata=dict(row.payload),
+                    attempt=row.attempts,
+                    queued_at=row.created_at,
+                )
                 delivery = notifier.send(message)
-            except NotifierError as exc:
+            except Exception as exc:  # one bad message must not strand the batch
+                reason = failure_reason(exc)
                 if isinstance(exc, ChannelDown):
-                    report.stopped = str(exc)
-                _fail(app, plan_id, row.key, str(exc))
-                report.failed.append((row.key, str(exc)))
+                    report.stopped = reason
+                _record_failure(app, plan_id, row.key, reason, report)
                 continue
             try:
                 with app.session() as session, session.begin():
@@ -275,9 +286,31 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     return report
 
 
-def _fail(app: App, plan_id: str, key: str, error: str) -> None:
-    from regie.services import utcnow
-    from store import Repository
+#: A reason stored on a failed message is one readable line, never a whole traceback.
+REASON_MAX = 500
 
-    with app.session() as session, session.begin():
-        Repository(session, plan_id).mark_failed(key, error=error, now=utcnow())
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a message was not delivered, in one line: the notifier's own words, or the kind of
+    error for anything unexpected (a bug must not read like a delivery refusal)."""
+    from notifications import NotifierError
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, NotifierError):
+        text = f"{type(exc).__name__}: {text}"
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def _record_failure(app: App, plan_id: str, key: str, reason: str, report: SendReport) -> None:
+    from regie.services import utcnow
+    from store import OutboxError, Repository
+
+    try:
+        with app.session() as session, session.begin():
+            status = Repository(session, plan_id).mark_failed(key, error=reason, now=utcnow())
+    except OutboxError as exc:
+        report.failed.append((key, f"claim lost: {exc}"))
+        return
+    report.failed.append((key, reason))
+    if status == "dead":
+        report.dead.append(key)

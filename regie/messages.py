@@ -113,7 +113,7 @@ def _message(
     payload_items: list[dict[str, Any]],
 ) -> OutboxRecord:
     """Render ``<kind>.subject.j2`` and ``<kind>.txt.j2`` into one outbox record."""
-    from notifications.render import render
+    from notifications.render import header_text, render
 
     context = {
         "contact": contact,
@@ -126,10 +126,10 @@ def _message(
         key=key,
         kind=kind,
         recipient=contact.id,
-        recipient_name=contact.name,
-        email=contact.email,
+        recipient_name=header_text(contact.name),
+        email=header_text(contact.email) if contact.email else None,
         slack=contact.slack,
-        subject=render(f"{kind}.subject.j2", **context).strip(),
+        subject=header_text(render(f"{kind}.subject.j2", **context)),
         body_text=render(f"{kind}.txt.j2", **context),
         body_html=render(f"{kind}.html.j2", **context),
         payload={

@@ -318,9 +318,10 @@ class Repository:
 
     def mark_failed(
         self, key: str, *, error: str, now: datetime, max_attempts: int = _outbox.MAX_ATTEMPTS
-    ) -> None:
-        """'sending' → 'failed' (retried later) or 'dead'; :class:`OutboxError` as above."""
-        _outbox.mark_failed(
+    ) -> str:
+        """'sending' → 'failed' (retried later) or 'dead' (returned); :class:`OutboxError` as
+        above."""
+        return _outbox.mark_failed(
             self._session,
             self.programme_id,
             key,

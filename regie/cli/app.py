@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.serve import serve
 from regie.errors import InvalidInput, RegieError
 
 if TYPE_CHECKING:
@@ -244,17 +245,13 @@ def send(
     limit: Annotated[int | None, typer.Option(help="Send at most this many messages.")] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
+    from regie.cli.summaries import print_failures
     from regie.cycle import send_reminders
 
     report = send_reminders(_app(), limit=limit)
-    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
-    for key, note in report.notes:
-        typer.echo(f"  note {key}: {note}")
-    for key, error in report.failed:
-        if error != report.stopped:  # that one is said once, below
-            typer.echo(f"  failed {key}: {error}", err=True)
-    if report.stopped:
-        typer.echo(f"sending stopped: {report.stopped}", err=True)
+    dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
+    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}")
+    print_failures(report.summary())
     if report.failed:
         raise typer.Exit(1)
 
@@ -280,6 +277,9 @@ def outbox(
         from regie.cli.notify import print_unreachable
 
         print_unreachable(app_, rows)
+
+
+app.command()(serve)
 
 
 def main() -> None:

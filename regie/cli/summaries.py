@@ -32,8 +32,22 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         where = app.settings.outbox_dir if sent["channel"] == "file" else sent["channel"]
         typer.echo(
             f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
+            + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
         )
-        for note in sent.get("notes") or ():
-            typer.echo(f"  note: {note}")
-        if sent.get("stopped"):
-            typer.echo(f"  sending stopped: {sent['stopped']}")
+        print_failures(sent)
+
+
+def print_failures(sent: dict[str, Any]) -> None:
+    """Each failed message with its reason (to stderr), then where to see them all."""
+    for note in sent.get("notes") or ():
+        typer.echo(f"  note {note}")
+    errors = sent.get("errors", [])
+    for line in errors:
+        typer.echo(f"  failed {line}", err=True)
+    if sent.get("stopped"):
+        # The channel itself is down: one line, not one per message.
+        typer.echo(f"  sending stopped: {sent['stopped']}", err=True)
+    elif sent.get("failed", 0) > len(errors):
+        typer.echo(f"  … and {sent['failed'] - len(errors)} more", err=True)
+    if sent.get("failed"):
+        typer.echo("  see `regie outbox --status failed` and `--status dead`", err=True)

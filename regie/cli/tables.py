@@ -113,7 +113,7 @@ def outbox_table(rows: list[Any]) -> Table:
     from rich.table import Table
 
     table = Table(title="Outbox")
-    for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp"):
+    for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp", "Reden"):
         table.add_column(heading)
     for r in rows:
         table.add_row(
@@ -123,6 +123,7 @@ def outbox_table(rows: list[Any]) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
+            r.last_error or "",
         )
     return table
 

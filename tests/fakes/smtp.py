@@ -53,7 +53,7 @@ class SmtpServer:
         server = self
 
         class Handler:
-            async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook name)
+            async def handle_EHLO(
                 self, smtp: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
             ) -> list[str]:
                 with server._lock:
@@ -61,7 +61,7 @@ class SmtpServer:
                 session.host_name = hostname
                 return responses
 
-            async def handle_RCPT(  # noqa: N802
+            async def handle_RCPT(
                 self, smtp: Any, session: Any, envelope: Any, address: str, options: list[str]
             ) -> str:
                 if address in server.refuse:
@@ -69,9 +69,7 @@ class SmtpServer:
                 envelope.rcpt_tos.append(address)
                 return "250 OK"
 
-            async def handle_DATA(  # noqa: N802
-                self, smtp: Any, session: Any, envelope: Any
-            ) -> str:
+            async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:
                 with server._lock:
                     server.received.append(
                         Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
@@ -100,9 +98,7 @@ class SmtpServer:
             )
         if self.tls_context is not None:
             kwargs.update(tls_context=self.tls_context, require_starttls=True)
-        self._controller = Controller(
-            Handler(), hostname="127.0.0.1", port=self.port, **kwargs
-        )
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kwargs)
         self._controller.start()
         return self
 

@@ -30,7 +30,7 @@ def all_commands() -> list[list[str]]:
 COMMANDS = all_commands()
 EXPECTED = {
     "plan validate", "plan show", "db upgrade", "db downgrade", "db current", "sync", "status",
-    "cycle", "update", "events", "replay", "send", "outbox",
+    "cycle", "update", "events", "replay", "send", "outbox", "serve",
 }  # fmt: skip
 
 

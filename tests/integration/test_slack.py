@@ -113,7 +113,7 @@ def test_users_not_found_is_unreachable_and_remembered_for_a_day(
     slack: FakeSlack, engine: Engine
 ) -> None:
     notifier = _notifier(slack, engine)
-    with pytest.raises(Unreachable, match="geen Slack-account voor nobody@example.org"):
+    with pytest.raises(Unreachable, match=r"geen Slack-account voor nobody@example\.org"):
         notifier.send(_message(email="nobody@example.org"))
     with pytest.raises(Unreachable):
         notifier.send(_message(email="nobody@example.org"))
