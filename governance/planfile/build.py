@@ -294,7 +294,7 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
         if channel is not None and channel not in CHANNELS and channel_node is not None:
             problems.add(
                 channel_node,
-                f"unknown channel {channel!r} (channels are {', '.join(CHANNELS)})"
+                f"unknown channel {channel!r}: use {' or '.join(CHANNELS)}"
                 f"{suggest(channel, list(CHANNELS))}",
             )
         contact = Contact(
