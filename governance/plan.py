@@ -47,7 +47,7 @@ class Contact:
     role: str | None = None
     programme_office: bool = False  # receives escalations
     channel: str | None = None  # slack | email: preferred channel; None: the first that reaches
-    deputy: str | None = None  # contact id copied on escalations about this contact's items
+    deputy: str | None = None  # may answer in this contact's place; copied on their escalations
 
 
 @dataclass(frozen=True, slots=True)

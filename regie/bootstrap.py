@@ -114,7 +114,7 @@ class App:
             return FileOutbox(settings.outbox_dir)
         if name == "slack" and settings.slack is not None:
             from notifications.slack import SlackNotifier, web_client
-            from store.slack_users import SlackUserCache
+            from store.slack_lookups import SlackUserCache
 
             self.ensure_schema()
             client = web_client(settings.slack.token, settings.slack.api_url)

@@ -51,7 +51,7 @@ def _slack_reason(app: App, contact: Contact) -> str | None:
     if not email:
         return "no Slack id or e-mail address"
     from regie.services import utcnow
-    from store.slack_users import SlackUserCache
+    from store.slack_lookups import SlackUserCache
 
     app.ensure_schema()
     cached = SlackUserCache(app.sessions).lookup(email, utcnow())

@@ -322,5 +322,8 @@ class OutboxRow(Base):
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
 APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
 
-# Models of later issues, imported here so that Alembic's metadata sees every table.
-from store.models_delivery import SlackUserRow as SlackUserRow  # noqa: E402
+# Tables of later issues live in their own modules; importing them here registers them in
+# Base.metadata (migrations' autogenerate comparison). Kept at the end: they import from here.
+from store import models_answers as _models_answers  # noqa: E402, F401
+from store import models_delivery as _models_delivery  # noqa: E402, F401
+from store import models_web as _models_web  # noqa: E402, F401

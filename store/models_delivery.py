@@ -13,10 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from store.models import Base, UTCDateTime
 
 
-class SlackUserRow(Base):
+class SlackLookupRow(Base):
     """``users.lookupByEmail`` answers: an address → a Slack user id, or not found (NULL)."""
 
-    __tablename__ = "slack_users"
+    __tablename__ = "slack_lookups"
 
     email: Mapped[str] = mapped_column(sa.String(320), primary_key=True)  # lower case
     user_id: Mapped[str | None] = mapped_column(sa.String(64))

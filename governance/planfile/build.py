@@ -313,6 +313,7 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
             deputies.append((contact.id, contact.deputy, deputy_node))
         out.append(contact)
     ids = [c.id for c in out]
+    # A deputy may be listed after the contact it stands in for.
     for contact_id, deputy, where in deputies:
         if deputy == contact_id:
             problems.add(where, f"contact {contact_id!r} cannot be their own deputy")

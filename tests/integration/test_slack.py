@@ -12,7 +12,7 @@ from notifications.base import ChannelDown, Message, NotifierError, Unreachable
 from notifications.slack import SlackNotifier, web_client
 from notifications.slack_blocks import EVENT_TYPE
 from store import session_factory
-from store.slack_users import SlackUserCache
+from store.slack_lookups import SlackUserCache
 from tests.fakes.slack_api import FakeSlack
 
 USERS = {"a@example.org": "UAAA", "b@example.org": "UBBB"}

@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01
 
-``slack_users`` caches ``users.lookupByEmail`` answers (a user id, or NULL for "not found") so a
+``slack_lookups`` caches ``users.lookupByEmail`` answers (a user id, or NULL for "not found") so a
 daily run does not look every contact up again. A cache, not history: rows are replaced.
 """
 
@@ -23,13 +23,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "slack_users",
+        "slack_lookups",
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("user_id", sa.String(length=64), nullable=True),
         sa.Column("looked_up_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("email", name=op.f("pk_slack_users")),
+        sa.PrimaryKeyConstraint("email", name=op.f("pk_slack_lookups")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("slack_users")
+    op.drop_table("slack_lookups")

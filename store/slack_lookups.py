@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.dialect import insert_function
-from store.models_delivery import SlackUserRow
+from store.models_delivery import SlackLookupRow
 
 #: A found user rarely changes; a missing one may join the workspace any day.
 FOUND_FOR = timedelta(days=30)
@@ -22,7 +22,7 @@ class SlackUserCache:
 
     def lookup(self, email: str, now: datetime) -> tuple[str | None] | None:
         with self.sessions() as session:
-            row = session.get(SlackUserRow, email.strip().lower())
+            row = session.get(SlackLookupRow, email.strip().lower())
         if row is None:
             return None
         fresh_for = FOUND_FOR if row.user_id else MISSING_FOR
@@ -35,7 +35,7 @@ class SlackUserCache:
         with self.sessions() as session, session.begin():
             insert = insert_function(session)
             session.execute(
-                insert(SlackUserRow)
+                insert(SlackLookupRow)
                 .values(values)
                 .on_conflict_do_update(
                     index_elements=["email"],
