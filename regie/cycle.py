@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
+    from regie.answer_links import LinkMaker
+    from store.records import OutboxRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,7 @@ def deadline_check(
     from regie.messages import outbox_messages
     from regie.services import utcnow
     from store import Repository, StateRecord, sync_plan
+    from store.answers import add_links
     from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
@@ -141,6 +144,7 @@ def deadline_check(
                 reminders = quiet(reminders)
             events = [*assessment.events, *reminders.events]
             new_keys = set(repo.record_new_events(_event_records(events)))
+            repo.record_assessed_day(as_of)
             repo.record_states(
                 as_of,
                 (
@@ -149,10 +153,15 @@ def deadline_check(
                 ),
             )
             repo.record_prompts(reminders.records)
+            linker = answer_linker(app, plan) if not replay else None
             records = list(
-                outbox_messages(plan, assessment, reminders, office_channel=office_channel(app))
+                outbox_messages(
+                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+                )
             )
             report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
+            if linker is not None:  # links of messages queued just now (not of duplicates)
+                add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
             report.events = [
                 EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
                 for e in events
@@ -179,6 +188,17 @@ def deadline_check(
 def office_channel(app: App) -> str | None:
     slack = app.settings.slack
     return slack.office_channel if slack and "slack" in app.settings.notifiers else None
+
+
+def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
+    """Signed answer links for e-mailed digests, when a REGIE_SECRET_KEY is set (without one,
+    the digest says how to answer on the command line)."""
+    from regie.answer_links import LinkMaker
+
+    if not app.settings.secret_key:
+        return None
+    secret = app.settings.require_secret_key()  # a key too short to be safe: one clear line
+    return LinkMaker(app.settings.base_url, secret, plan.programme.id)
 
 
 def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
@@ -244,7 +264,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             if report.stopped:
                 # The channel is down (bad credentials …): the rest fail with the same reason
                 # and are retried later, without hammering the server now.
-                _record_failure(app, plan_id, row.key, report.stopped, report)
+                _record_failure(app, plan_id, row, report.stopped, report)
                 continue
             try:
                 message = Message(
@@ -266,7 +286,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                 reason = failure_reason(exc)
                 if isinstance(exc, ChannelDown):
                     report.stopped = reason
-                _record_failure(app, plan_id, row.key, reason, report)
+                _record_failure(app, plan_id, row, reason, report)
                 continue
             try:
                 with app.session() as session, session.begin():
@@ -275,6 +295,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                         channel=delivery.channel,
                         external_id=delivery.external_id,
                         now=utcnow(),
+                        claim_token=row.claim_token,
                     )
             except OutboxError as exc:
                 # Another sender reclaimed this row after we took too long; it owns it now.
@@ -301,13 +322,18 @@ def failure_reason(exc: BaseException) -> str:
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
-def _record_failure(app: App, plan_id: str, key: str, reason: str, report: SendReport) -> None:
+def _record_failure(
+    app: App, plan_id: str, row: OutboxRecord, reason: str, report: SendReport
+) -> None:
     from regie.services import utcnow
     from store import OutboxError, Repository
 
+    key = row.key
     try:
         with app.session() as session, session.begin():
-            status = Repository(session, plan_id).mark_failed(key, error=reason, now=utcnow())
+            status = Repository(session, plan_id).mark_failed(
+                key, error=reason, now=utcnow(), claim_token=row.claim_token
+            )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))
         return
