@@ -182,7 +182,8 @@ class SlackNotifier:
             found = self.find_posted(channel, message)
             if found:
                 return found
-            self.sleep(min(2.0**attempt / 4, 4.0))
+            if attempt > 1:  # the first retry waits only for the pacer; then back off
+                self.sleep(min(0.25 * 2.0 ** (attempt - 2), 2.0))
         raise NotifierError(f"{POST} na {POST_TRIES} pogingen niet gelukt: {last}")
 
     def find_posted(self, channel: str, message: Message) -> str | None:

@@ -278,6 +278,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if status == 429:
                 self.send_header("Retry-After", str(fake.retry_after))
             self.end_headers()
-            self.wfile.write(data)
+            with contextlib.suppress(OSError):  # the client may be gone (kill tests)
+                self.wfile.write(data)
 
     return Handler

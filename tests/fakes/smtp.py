@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -38,6 +39,8 @@ class SmtpServer:
     login: tuple[str, str] | None = None
     tls_context: Any = None
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    #: Called after a message is recorded, before the server answers DATA (kill tests).
+    on_data: Callable[[Received], None] | None = None
     received: list[Received] = field(default_factory=list)
     sessions: int = 0  # connections that said EHLO/HELO
 
@@ -70,10 +73,11 @@ class SmtpServer:
                 return "250 OK"
 
             async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:
+                got = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
                 with server._lock:
-                    server.received.append(
-                        Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
-                    )
+                    server.received.append(got)
+                if server.on_data is not None:
+                    server.on_data(got)
                 return "250 Message accepted for delivery"
 
         def authenticator(
