@@ -83,3 +83,25 @@ def test_send_and_outbox_commands_say_what_failed_and_why(tmp_path: Path) -> Non
     assert row["key"] == bad and "ValueError" in row["last_error"]
     table = regie("outbox", "--status", "failed", env=env)
     assert "ValueError" in table.out
+
+
+def test_delivery_and_the_audit_log_work_without_a_readable_plan(tmp_path: Path) -> None:
+    """§4: someone is editing the plan (broken) or it is gone: queued messages still go out."""
+    home = tmp_path / "home"
+    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
+    home.mkdir()
+    queued = deadline_check(app, date(2015, 10, 1)).queued
+    app.engine.dispose()
+    broken = tmp_path / "plan.yaml"
+    broken.write_text("schema: 1\nprogramme: [\n")
+    for plan in (broken, tmp_path / "missing.yaml"):
+        env = {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": "", "REGIE_PLAN": str(plan)}
+        events = regie("events", "--format", "json", env=env)
+        assert events.code == 0, events.err
+        assert json.loads(events.out)
+        listed = regie("outbox", "--format", "json", env=env)
+        assert listed.code == 0, listed.err
+        assert len(json.loads(listed.out)) == len(queued)
+    sent = regie("send", env=env)
+    assert sent.code == 0, sent.err
+    assert f"{len(queued)} sent" in sent.out
