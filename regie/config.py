@@ -25,6 +25,7 @@ class Settings:
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
     slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
     slack_app_token: str | None = None  # REGIE_SLACK_APP_TOKEN (xapp-…): `regie slack listen`
+    simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -85,6 +86,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("REGIE_SECRET_KEY") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
         slack_app_token=app_token,
+        simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
     )
 
 

@@ -113,6 +113,7 @@ def deadline_check(
             synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
             report.synced = synced.describe()
             repo = Repository(session, plan.programme.id)
+            ensure_not_future(app, plan, as_of)
             ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
             previous = repo.previous_states(before=as_of)
             assessment = assess(
@@ -185,10 +186,29 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
         )
 
 
+def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
+    """A day that has not come yet would send real reminders early and, since history only
+    moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if app.settings.simulate:
+        return
+    zone = app.settings.timezone or plan.calendar.timezone
+    today = datetime.now(ZoneInfo(zone)).date()
+    if as_of > today:
+        raise InvalidInput(
+            f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
+            "day that has not come and every day before it would be refused afterwards; "
+            "to simulate, use a scratch REGIE_HOME and `regie cycle --simulate`"
+        )
+
+
 def check_can_run(app: App, plan: Plan, as_of: date) -> None:
     """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
     from store import Repository
 
+    ensure_not_future(app, plan, as_of)
     with app.session() as session:
         ensure_forward(
             plan.programme.id, Repository(session, plan.programme.id).last_assessed(), as_of

@@ -8,6 +8,7 @@ is current, which every command does, reads the revision table and the migration
 from __future__ import annotations
 
 import ast
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,11 +50,12 @@ def _engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, **kwargs)
-    _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    in_memory = not database or database == ":memory:" or "mode=memory" in database
+    _install_sqlite_hooks(engine, foreign_keys=foreign_keys, wal=not in_memory)
     return engine
 
 
-def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, wal: bool) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The sqlite3 module's legacy mode skips BEGIN before SELECT and DDL, so reads are not
@@ -62,6 +64,11 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if wal:
+            # Readers never wait for the writer (a `regie status` during a cycle). Kept in the
+            # file once set; a read-only database simply stays in its journal mode.
+            with contextlib.suppress(Exception):
+                cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
