@@ -328,4 +328,5 @@ APPEND_ONLY_TABLES = ("status_updates", "events", "prompts", "plan_revisions", "
 # Base.metadata (migrations' autogenerate comparison). Kept at the end: they import from here.
 from store import models_answers as _models_answers  # noqa: E402, F401
 from store import models_faults as _models_faults  # noqa: E402, F401
+from store import models_reports as _models_reports  # noqa: E402, F401
 from store import models_web as _models_web  # noqa: E402, F401

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from governance.answers import REFUSAL_TEXT, AnswerInput, Refusal
+from regie.answers import business_day
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -45,20 +46,10 @@ def routes() -> list[Route]:
 
 
 def current_plan(regie: App) -> Plan:
-    """The plan, parsed again only when the file changed (a form must not parse YAML each time)."""
-    path = regie.settings.plan_path
-    stamp = path.stat().st_mtime_ns if path.exists() else 0
-    cached: tuple[int, Plan] | None = getattr(regie, "_web_plan", None)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, regie.load_plan())
-        regie._web_plan = cached  # type: ignore[attr-defined]
-    return cached[1]
+    """The plan, parsed again only when the file changed (:mod:`regie.plan_cache`)."""
+    from regie.plan_cache import current_plan as cached
 
-
-def business_day(plan: Plan) -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(plan.calendar.timezone)).date()
+    return cached(regie)[0]
 
 
 async def answer_link(request: Request) -> Response:

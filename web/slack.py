@@ -46,9 +46,10 @@ async def interactivity(request: Request) -> Response:
 def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
     from slack_sdk.signature import SignatureVerifier
 
+    from regie.answers import business_day
     from regie.slack_answers import Malformed, handle_interaction
     from regie.slack_client import slack_client, user_email
-    from web.answers import business_day, current_plan
+    from web.answers import current_plan
 
     try:
         valid = SignatureVerifier(secret).is_valid(body, timestamp, signature)
