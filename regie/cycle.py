@@ -69,6 +69,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
     dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
+    skipped: list[str] = field(default_factory=list)  # nothing left to send (items finished)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -76,6 +77,7 @@ class SendReport:
             "sent": len(self.sent),
             "failed": len(self.failed),
             "dead": len(self.dead),
+            "skipped": len(self.skipped),
             "errors": [f"{key}: {error}" for key, error in self.failed[:ERRORS_SHOWN]],
         }
 
@@ -254,6 +256,11 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
     for row in claimed:
         try:
+            checked = _recheck(app, plan_id, row)
+            if checked is None:
+                report.skipped.append(row.key)
+                continue
+            row = checked
             message = Message(
                 key=row.key,
                 kind=row.kind,
@@ -285,6 +292,24 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             continue
         report.sent.append(row.key)
     return report
+
+
+def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
+    """The message as it should go out now, or None when nothing is left to send (recorded)."""
+    from regie.recheck import NOTHING_LEFT, recheck
+    from store import Repository
+
+    with app.session() as session, session.begin():
+        checked = recheck(session, plan_id, row)
+        if not checked.left_out:
+            return row
+        repo = Repository(session, plan_id)
+        if checked.empty:
+            reason = f"{NOTHING_LEFT} ({', '.join(checked.left_out)})"
+            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)
+            return None
+        repo.revise_outbox(checked.message)
+        return checked.message
 
 
 #: A reason stored on a failed message is one readable line, never a whole traceback.

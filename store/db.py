@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_AST_LOCK = threading.Lock()
 
 
 class MigrationError(RuntimeError):
@@ -176,7 +178,9 @@ def head_revision() -> str:
 def _assignments(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
     """Module-level ``name = literal`` (or ``name: type = literal``) values in a Python file."""
     found: dict[str, Any] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    with _AST_LOCK:  # CPython 3.11's ast.parse is not safe in concurrent threads
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
         target: ast.expr
         if isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value
