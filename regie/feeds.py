@@ -98,19 +98,30 @@ def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
 def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
     from feeds.ics import render_feed
     from governance.assessment import assess
+    from regie.plan_cache import cached_facts, plan_version
     from store import feeds as store
     from store.assessment_query import assessment_updates
 
     pid = plan.programme.id
     zone = ZoneInfo(plan.calendar.timezone)
     with app.session() as session, session.begin():
-        assessment = assess(plan, assessment_updates(session, pid, as_of), as_of)
-        changes = store.item_changes(session, pid)
-        for code, day in store.state_changes(session, pid, as_of).items():
-            at = datetime.combine(day, time(), zone).astimezone(UTC)
-            if code not in changes or at > changes[code]:
-                changes[code] = at
-        archived = store.archived_items(session, pid)
+
+        def compute() -> dict[str, Any]:
+            changes = store.item_changes(session, pid)
+            for code, day in store.state_changes(session, pid, as_of).items():
+                at = datetime.combine(day, time(), zone).astimezone(UTC)
+                if code not in changes or at > changes[code]:
+                    changes[code] = at
+            return {
+                "assessment": assess(plan, assessment_updates(session, pid, as_of), as_of),
+                "changes": changes,
+                "archived": store.archived_items(session, pid),
+            }
+
+        key = ("feeds", as_of, plan_version(app), store.watermarks(session, pid))
+        facts = cached_facts(key, pid, compute)
+        assessment, changes = facts["assessment"], facts["changes"]
+        archived = facts["archived"]
         fallback = _plan_file_time(app)
         watermark = max(changes.values(), default=fallback)
         entries = _remember_dates(session, pid, assessment, archived, watermark)
@@ -308,8 +319,9 @@ def serve_token_feed(
         return None
     plan, version = current_plan(app)
     pid = plan.programme.id
-    with app.session() as session:
-        found = store.lookup_token(session, pid, token_hash(token))
+    app.ensure_schema()
+    with app.engine.connect() as connection:  # no ORM session: this is the 304 fast path
+        found = store.lookup_token(connection, pid, token_hash(token))
     if found is None or found.token.revoked_at is not None:
         return None
     t = found.token

@@ -226,7 +226,9 @@ WHERE t.token_hash = :h AND t.programme_id = :p
 )
 
 
-def lookup_token(session: Session, programme_id: str, token_hash: str) -> TokenLookup | None:
+def lookup_token(
+    session: Session | sa.Connection, programme_id: str, token_hash: str
+) -> TokenLookup | None:
     """The token (revoked or not) and the watermarks that say whether a feed may have changed."""
     row = session.execute(_LOOKUP, {"h": token_hash, "p": programme_id}).one_or_none()
     if row is None:
