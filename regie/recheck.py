@@ -78,5 +78,6 @@ def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> 
         message,
         subject=header_text(render(f"{message.kind}.subject.j2", **restored)),
         body_text=render(f"{message.kind}.txt.j2", **restored),
+        body_html=render(f"{message.kind}.html.j2", **restored) if message.body_html else None,
         payload=payload,
     )

@@ -315,13 +315,14 @@ def revise(
     claim_token: str | None,
     subject: str,
     body_text: str,
+    body_html: str | None,
     payload: dict[str, Any],
 ) -> None:
     """Change a message being sent, before it goes out (items finished since it was queued
     are left out): the row then says what was really sent."""
     _claimed_update(
         session, programme_id, key, claim_token, "herzien",
-        subject=subject, body_text=body_text, payload=payload,
+        subject=subject, body_text=body_text, body_html=body_html, payload=payload,
     )  # fmt: skip
 
 

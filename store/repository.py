@@ -360,6 +360,7 @@ class Repository:
             claim_token=message.claim_token,
             subject=message.subject,
             body_text=message.body_text,
+            body_html=message.body_html,
             payload=dict(message.payload),
         )
 
