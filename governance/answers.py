@@ -180,9 +180,9 @@ def answer_problems(
 
 
 def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> list[FieldProblem]:
-    """Dates that cannot be meant: before the programme's life (minus its margin), a forecast
-    before the day it is reported on or far beyond the programme's end (a completion after the
-    report is :func:`answer_problems`'). The report day's upper bound is today, the caller's."""
+    """Dates that cannot be meant: before the programme's life (minus its margin), or far
+    beyond its end (a forecast before the report, a completion after it are
+    :func:`answer_problems`'). The report day's upper bound is today, the caller's."""
     problems: list[FieldProblem] = []
     if life is not None:
         span = life.around(reported_on)
@@ -204,12 +204,4 @@ def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> 
                         f"{value} is outside the programme's life ({span.describe()})",
                     )
                 )
-    if answer.forecast is not None and answer.forecast < reported_on:
-        problems.append(
-            FieldProblem(
-                "forecast",
-                "de verwachte datum ligt voor de datum van de update",
-                f"{answer.forecast} is before the update's date {reported_on}",
-            )
-        )
     return problems
