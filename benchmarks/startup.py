@@ -234,7 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         if args.baseline:
             here = [sys.executable, "-m", "regie.cli"]
-            commands += cycle_commands("baseline", here, homes, {}, cwd=args.baseline.resolve())
+            # A baseline that starts Prefect's temporary server may need more than its default
+            # 20 s to see it up on a busy machine (the very fault issue #7 reports).
+            patient = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+            commands += cycle_commands("baseline", here, homes, patient, args.baseline.resolve())
         if api_url:
             commands += cycle_commands(
                 "Prefect server", args.regie, homes, {"PREFECT_API_URL": api_url}
