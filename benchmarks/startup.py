@@ -239,9 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             patient = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
             commands += cycle_commands("baseline", here, homes, patient, args.baseline.resolve())
         if api_url:
-            commands += cycle_commands(
-                "Prefect server", args.regie, homes, {"PREFECT_API_URL": api_url}
-            )
+            server = {"PREFECT_API_URL": api_url}
+            commands += cycle_commands("Prefect server", [args.regie], homes, server)
         if args.only:
             wanted = tuple(args.only.split(","))
             commands = [c for c in commands if c.label.startswith(wanted)]
