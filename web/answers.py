@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from governance.answers import REFUSAL_TEXT, AnswerInput, Refusal
+from regie.answers import business_day
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -45,20 +46,10 @@ def routes() -> list[Route]:
 
 
 def current_plan(regie: App) -> Plan:
-    """The plan, parsed again only when the file changed (a form must not parse YAML each time)."""
-    path = regie.settings.plan_path
-    stamp = path.stat().st_mtime_ns if path.exists() else 0
-    cached: tuple[int, Plan] | None = getattr(regie, "_web_plan", None)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, regie.load_plan())
-        regie._web_plan = cached  # type: ignore[attr-defined]
-    return cached[1]
+    """The plan, parsed again only when the file changed (:mod:`regie.plan_cache`)."""
+    from regie.plan_cache import current_plan as cached
 
-
-def business_day(plan: Plan) -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(plan.calendar.timezone)).date()
+    return cached(regie)[0]
 
 
 async def answer_link(request: Request) -> Response:
@@ -67,7 +58,7 @@ async def answer_link(request: Request) -> Response:
     regie: App = request.app.state.regie
     token = request.path_params["token"]
     if request.method == "GET":
-        return await run_in_threadpool(_show, request, regie, token)
+        return await run_in_threadpool(busy_guard, _show, request, regie, token)
     if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
         return _refused(request, Refusal.INVALID, 413)
     try:
@@ -75,7 +66,19 @@ async def answer_link(request: Request) -> Response:
         fields = {k: v for k, v in form.items() if isinstance(v, str) and k in FIELDS}
     except Exception:  # a malformed body is a refused form, not a 500
         return _refused(request, Refusal.INVALID, 400)
-    return await run_in_threadpool(_post, request, regie, token, fields)
+    return await run_in_threadpool(busy_guard, _post, request, regie, token, fields)
+
+
+def busy_guard(handler: Any, request: Request, *args: Any) -> Response:
+    """A database that is busy (another process holds SQLite's lock too long) or unreachable is
+    a 503 'try again', never a 500: nothing was stored, the link still works."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        response: Response = handler(request, *args)
+    except OperationalError:
+        return _refused(request, Refusal.BUSY, 503)
+    return response
 
 
 def _show(request: Request, regie: App, token: str) -> Response:

@@ -10,6 +10,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from regie.errors import RegieError
+from web import pages
 from web.feeds import calendar_feed
 from web.templating import STATIC, templates
 
@@ -24,14 +26,35 @@ def create_app(regie: App) -> Starlette:
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/calendar/{token}.ics", calendar_feed, methods=["GET", "HEAD"]),
+        Route("/", pages.overview),
+        Route("/te-laat", pages.overdue),
+        Route("/items/{item_id}", pages.item),
+        Route("/agenda", pages.agenda),
+        Route("/agenda", pages.agenda_create, methods=["POST"]),
+        Route("/agenda/{token_id}/intrekken", pages.agenda_revoke, methods=["POST"]),
+        Route("/inloggen", pages.login_form),
+        Route("/inloggen", pages.login, methods=["POST"]),
+        Route("/uitloggen", pages.logout, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         *answers.routes(),
         *slack.routes(),
     ]
-    web = Starlette(routes=routes)
+    web = Starlette(routes=routes, exception_handlers={RegieError: regie_problem})
     web.state.regie = regie
+    web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
     return web
+
+
+def regie_problem(request: Request, exc: Exception) -> Response:
+    """A known problem met while serving (e.g. the plan file was broken after start-up): its
+    first line, Dutch context, no traceback; 503 because fixing the setup fixes the page."""
+    from regie.errors import RegieError
+
+    lines = exc.lines if isinstance(exc, RegieError) else [str(exc)]
+    return PlainTextResponse(
+        "Regie kan deze pagina nu niet tonen: " + "; ".join(lines) + "\n", status_code=503
+    )
 
 
 def healthz(request: Request) -> Response:

@@ -16,6 +16,7 @@ import typer
 
 from regie.cli.calendar import calendar_app
 from regie.cli.serve import serve
+from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ plan_app = typer.Typer(help="Read and check the plan file.", no_args_is_help=Tru
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
+from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
+
+app.add_typer(notify_app, name="notify")
 
 
 class Format(StrEnum):
@@ -266,15 +270,30 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    rows = list_outbox(_app(), status_)
+    app_ = _app()
+    rows = list_outbox(app_, status_)
     if fmt == Format.json:
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+        from regie.cli.notify import print_unreachable
+
+        print_unreachable(app_, rows)
 
 
+def _register_reports() -> None:
+    from regie.cli import reports
+
+    app.add_typer(reports.meeting_app, name="meeting")
+    app.add_typer(reports.decision_app, name="decision")
+    app.add_typer(reports.indicator_app, name="indicator")
+    app.add_typer(reports.report_app, name="report")
+
+
+_register_reports()
 app.command()(serve)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(user_app, name="user")
 
 from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
 

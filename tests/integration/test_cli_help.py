@@ -39,6 +39,7 @@ EXPECTED = {
     "plan validate", "plan show", "db upgrade", "db downgrade", "db current", "sync", "status",
     "cycle", "update", "events", "replay", "send", "outbox", "serve",
     "calendar token create", "calendar token list", "calendar token revoke", "calendar export",
+    "user add", "user disable",
 }  # fmt: skip
 
 

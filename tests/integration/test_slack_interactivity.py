@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from regie.bootstrap import App
 from store import Repository
 from tests.integration.answer_app import answers_app
+from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.slack_requests import SIGNING_SECRET, button, sign, signed, submission
 from web.app import create_app
 
@@ -19,7 +20,9 @@ from web.app import create_app
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path) -> App:
     app = answers_app(migrated_url, tmp_path)
-    app.settings = replace(app.settings, slack_signing_secret=SIGNING_SECRET)
+    app.settings = replace(
+        app.settings, slack_signing_secret=SIGNING_SECRET, secret_key=TEST_SECRET_KEY
+    )
     from regie.services import utcnow
     from store import sync_plan
 
