@@ -59,10 +59,12 @@ AsOfOpt = Annotated[
 def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from governance.dates import parse_iso_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)  # ISO only: not 20160301, not 2016-W10-1
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
 
 
 def _services() -> ModuleType:
@@ -166,9 +168,21 @@ def cycle(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Compute and print, but record and send nothing.")
     ] = False,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate",
+            help="Allow an --as-of after today (simulations, in a scratch REGIE_HOME only).",
+        ),
+    ] = False,
 ) -> None:
     """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
+    import os
+
     from regie.cli.cycle import run_cycle
+
+    if simulate:
+        os.environ["REGIE_SIMULATE"] = "1"  # also for a flow run's own bootstrap
 
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
@@ -193,7 +207,10 @@ def update(
     from regie.history import record_update
 
     app_ = _app()
-    day = parse_date(as_of, "--as-of") or _services().today(app_)
+    today = _services().today(app_)
+    day = parse_date(as_of, "--as-of") or today
+    if day > today:
+        raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
     typer.echo(
         record_update(
             app_,
@@ -238,8 +255,12 @@ def replay(
     start = parse_date(from_, "--from")
     end = parse_date(to, "--to")
     assert start is not None and end is not None
-    for line in run_replay(_app(), start, end):
-        typer.echo(line)
+    from regie.locks import cycle_lock
+
+    app_ = _app()
+    with cycle_lock(app_.settings.home, "replay"):
+        for line in run_replay(app_, start, end):
+            typer.echo(line)
 
 
 @app.command()
