@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from governance.clock import known_timezone
 from regie.errors import InvalidInput
 
 NOTIFIERS = ("file",)  # Slack and e-mail arrive with the notifications issue
@@ -19,6 +20,7 @@ class Settings:
     plan_path: Path  # REGIE_PLAN, default plan/actions.yaml
     notifier: str  # REGIE_NOTIFIER: file (default)
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
+    prefect_api_url: str | None = None  # PREFECT_API_URL: a Prefect server to tell about answers
 
     @property
     def outbox_dir(self) -> Path:
@@ -48,7 +50,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"REGIE_NOTIFIER: {notifier!r} is not available (available: {', '.join(NOTIFIERS)})"
         )
     timezone = env.get("REGIE_TIMEZONE") or None
-    if timezone is not None and not valid_timezone(timezone):
+    if timezone is not None and not known_timezone(timezone):
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
     if problems:
         raise InvalidInput(*problems)
@@ -58,17 +60,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         plan_path=Path(env.get("REGIE_PLAN") or "plan/actions.yaml").expanduser(),
         notifier=notifier,
         timezone=timezone,
+        prefect_api_url=env.get("PREFECT_API_URL") or None,
     )
-
-
-def valid_timezone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def database_url_from_env(

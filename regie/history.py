@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
@@ -24,29 +24,27 @@ def record_update(
     author: str | None,
     source: str = "cli",
 ) -> str:
-    """Append one status update (and its regie.status.updated event) in one transaction."""
+    """Append one status update (and its regie.status.updated event) in one transaction.
+
+    Refusals are :class:`~governance.updates.UpdateRejected` in domain words (field and
+    problem); each entrypoint words them for its own users.
+    """
+    from governance.clock import utcnow
     from governance.events import status_updated
-    from governance.updates import StatusUpdate, UpdateStatus
-    from regie.services import utcnow
+    from governance.updates import StatusUpdate, UpdateRejected, check_update
     from store import EventRecord, Repository, UnknownItem, sync_plan
 
-    known = [s.value for s in UpdateStatus]
-    if status not in known:
-        raise InvalidInput(f"--status: unknown status {status!r} (known: {', '.join(known)})")
-    if completed_on and status != UpdateStatus.DONE:
-        raise InvalidInput("--completed-on: only with --status done")
-    if completed_on and completed_on > as_of:
-        raise InvalidInput(f"--completed-on: {completed_on} is after the update's date {as_of}")
+    checked = check_update(status, as_of, completed_on)
     plan = app.load_plan()
     action = plan.action(item_id)
     if action is not None and action.gereed is None and action.milestones:
         # The engine judges an action by its milestones; an answer on the action itself would
         # be stored but change nothing, which is worse than a clear refusal.
         ids = ", ".join(m.id for m in action.milestones)
-        raise InvalidInput(f"{item_id} has no gereed of its own: report on its milestones ({ids})")
+        raise UpdateRejected("item_id", f"no gereed of its own: report on its milestones ({ids})")
     update = StatusUpdate(
         item_id=item_id,
-        status=UpdateStatus(status),
+        status=checked,
         reported_on=as_of,
         forecast=forecast,
         completed_on=completed_on,
@@ -60,8 +58,8 @@ def record_update(
         try:
             stored = repo.add_status_update(update)
         except UnknownItem:
-            raise InvalidInput(
-                f"{item_id}: no such action or milestone in {plan.programme.id}"
+            raise UpdateRejected(
+                "item_id", f"no such action or milestone in {plan.programme.id}"
             ) from None
         event = status_updated(stored)
         repo.record_events(
@@ -71,19 +69,13 @@ def record_update(
                 )
             ]
         )
-    _emit_to_prefect(event.name, event.resource_id, dict(event.payload))
+    if app.settings.prefect_api_url:
+        # A Prefect server's triggers reassess at once. Without one, the next scheduled cycle
+        # picks the update up (and importing Prefect would only slow the CLI down).
+        from regie.events import publish
+
+        publish([event], plan.programme.id)
     return f"{item_id}: {status} recorded for {as_of} (update {stored.id})"
-
-
-def _emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> None:
-    """Tell a Prefect server (if one is configured) so its triggers reassess at once."""
-    import os
-
-    if not os.environ.get("PREFECT_API_URL"):
-        return  # no server: the next scheduled cycle picks the update up
-    from prefect.events import emit_event
-
-    emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)
 
 
 def list_events(app: App, since: date | None, item: str | None) -> list[StoredEvent]:

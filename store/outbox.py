@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from governance.clock import require_aware
 from store.dialect import batch_size, batches, dialect_name, insert_function
 from store.models import OUTBOX_STATUSES, OutboxRow
 from store.records import OutboxRecord
@@ -32,7 +33,7 @@ RETRY_BACKOFF = (
 )
 ENQUEUE_STATUSES = ("pending", "suppressed")
 #: last_error of a message whose sender vanished on its last attempt.
-ABANDONED = "verzending afgebroken: geen bevestiging na de laatste poging"
+ABANDONED = "delivery abandoned: no confirmation after the last attempt"
 #: Ids per ``UPDATE … WHERE id IN (…)`` (psycopg allows 65,535 parameters).
 CLAIM_BATCH = 5000
 
@@ -61,12 +62,10 @@ class OutboxError(RuntimeError):
 
     def __init__(self, key: str, programme_id: str, status: str | None, action: str) -> None:
         if status is None:
-            problem = "staat niet in de outbox"
+            problem = "it is not in the outbox"
         else:
-            problem = f"heeft status {status!r}, niet 'sending'"
-        super().__init__(
-            f"kan bericht {key!r} (programma {programme_id!r}) niet {action}: {problem}"
-        )
+            problem = f"its status is {status!r}, not 'sending'"
+        super().__init__(f"cannot mark message {key!r} ({programme_id}) {action}: {problem}")
         self.key = key
         self.programme_id = programme_id
         self.status = status
@@ -75,12 +74,6 @@ class OutboxError(RuntimeError):
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th attempt failed."""
     return RETRY_BACKOFF[min(max(attempts, 1), len(RETRY_BACKOFF)) - 1]
-
-
-def _aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
-    return value
 
 
 def _record(row: RowMapping) -> OutboxRecord:
@@ -162,7 +155,7 @@ def claim(
     max_attempts: int,
 ) -> list[OutboxRecord]:
     """Move claimable rows to 'sending' (one more attempt) and return them, oldest first."""
-    _aware(now, "now")
+    require_aware(now, "now")
     if limit is not None and limit <= 0:
         return []
     o = OutboxRow
@@ -227,7 +220,7 @@ def mark_sent(
     external_id: str | None,
     now: datetime,
 ) -> None:
-    _aware(now, "now")
+    require_aware(now, "now")
     o = OutboxRow
     done = session.execute(
         sa.update(o)
@@ -244,7 +237,7 @@ def mark_sent(
         .execution_options(synchronize_session=False)
     ).first()
     if done is None:
-        raise _not_sending(session, programme_id, key, "als verzonden markeren")
+        raise _not_sending(session, programme_id, key, "sent")
 
 
 def mark_failed(
@@ -257,13 +250,13 @@ def mark_failed(
     max_attempts: int,
 ) -> None:
     """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt."""
-    _aware(now, "now")
+    require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
         sa.select(o.status, o.attempts).where(o.programme_id == programme_id, o.key == key)
     ).first()
     if row is None or row.status != "sending":
-        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+        raise _not_sending(session, programme_id, key, "failed")
     if row.attempts >= max_attempts:
         values: dict[str, Any] = {"status": "dead", "next_attempt_at": None}
     else:
@@ -282,7 +275,7 @@ def mark_failed(
         .execution_options(synchronize_session=False)
     ).first()
     if done is None:
-        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+        raise _not_sending(session, programme_id, key, "failed")
 
 
 def _not_sending(session: Session, programme_id: str, key: str, action: str) -> OutboxError:

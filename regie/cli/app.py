@@ -167,6 +167,10 @@ def cycle(
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
 
+#: The update's fields as `regie update` spells them.
+UPDATE_FLAGS = {"status": "--status", "completed_on": "--completed-on", "forecast": "--forecast"}
+
+
 @app.command()
 def update(
     item: Annotated[str, typer.Argument(help="Milestone or action id, e.g. 1.1.1.")],
@@ -184,12 +188,13 @@ def update(
     as_of: AsOfOpt = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
+    from governance.updates import UpdateRejected
     from regie.history import record_update
 
     app_ = _app()
     day = parse_date(as_of, "--as-of") or _services().today(app_)
-    typer.echo(
-        record_update(
+    try:
+        done = record_update(
             app_,
             item,
             status_,
@@ -199,7 +204,11 @@ def update(
             comment=comment,
             author=author,
         )
-    )
+    except UpdateRejected as exc:
+        # The domain names the update's field; the user typed a flag (or the item argument).
+        where = item if exc.field == "item_id" else UPDATE_FLAGS.get(exc.field, exc.field)
+        raise InvalidInput(f"{where}: {exc.problem}") from None
+    typer.echo(done)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from governance.updates import StatusUpdate, UpdateStatus
 from store import EventRecord, Repository, UnknownItem, sync_plan
 from store.models import EventRow, StatusUpdateRow
 from tests.integration.store_plans import T0, drop_milestone, make_sample_plan, quarter
+from tests.integration.store_reads import programme_exists, revisions, stored_items
 
 
 class Clock:
@@ -39,6 +40,11 @@ def repo(session: Session, sample_plan: Plan, clock: Clock) -> Iterator[Reposito
     sync_plan(session, sample_plan, now=T0)
     session.commit()
     yield Repository(session, sample_plan.programme.id, clock=clock)
+
+
+def _latest(repo: Repository, until: date | None = None) -> dict[str, StatusUpdate]:
+    """The newest update per item: the last in ``status_updates`` order."""
+    return {u.item_id: u for u in repo.status_updates(until)}
 
 
 def _update(item: str, status: UpdateStatus, day: int, **kw: Any) -> StatusUpdate:
@@ -113,8 +119,8 @@ def test_latest_update_per_item(repo: Repository, session: Session) -> None:
     correction = repo.add_status_update(_update("1.2", UpdateStatus.ON_TRACK, 15))
     session.commit()
 
-    assert repo.latest_updates() == {"1.1.1": done, "1.2": correction}
-    assert repo.latest_updates(until=date(2015, 9, 19)) == {
+    assert _latest(repo) == {"1.1.1": done, "1.2": correction}
+    assert _latest(repo, until=date(2015, 9, 19)) == {
         "1.1.1": repo.status_updates(item="1.1.1")[0],
         "1.2": correction,
     }
@@ -219,7 +225,7 @@ def test_many_events_in_one_call(repo: Repository, session: Session) -> None:
 def test_items_are_current_actions_and_milestones_in_plan_order(
     repo: Repository, session: Session, sample_plan: Plan
 ) -> None:
-    items = repo.items()
+    items = stored_items(session, repo.programme_id)
     assert [(i.item_id, i.level, i.action_id, i.step) for i in items] == [
         ("1.1", ItemLevel.ACTION, "1.1", 1),
         ("1.1.1", ItemLevel.MILESTONE, "1.1", 1),
@@ -242,7 +248,7 @@ def test_items_are_current_actions_and_milestones_in_plan_order(
     assert items[1].period == quarter(2015, 3)
 
     sync_plan(session, drop_milestone(sample_plan, "1.1.2"), now=T0 + timedelta(days=1))
-    assert "1.1.2" not in {i.item_id for i in repo.items()}
+    assert "1.1.2" not in {i.item_id for i in stored_items(session, repo.programme_id)}
 
 
 def test_revisions_filter(repo: Repository, session: Session, sample_plan: Plan) -> None:
@@ -250,14 +256,22 @@ def test_revisions_filter(repo: Repository, session: Session, sample_plan: Plan)
     sync_plan(session, drop_milestone(sample_plan, "1.1.2"), now=later)
     session.commit()
 
-    assert [(r.kind, r.recorded_at) for r in repo.revisions(code="1.1.2")] == [
+    assert [
+        (r.kind, r.recorded_at) for r in revisions(session, repo.programme_id, code="1.1.2")
+    ] == [
         ("created", T0),
         ("archived", later),
     ]
-    assert [(r.entity, r.code) for r in repo.revisions(since=later)] == [("milestone", "1.1.2")]
-    assert {r.code for r in repo.revisions(entity="organisation")} == {"IenM", "RIVM", "PIANOo"}
+    assert [(r.entity, r.code) for r in revisions(session, repo.programme_id, since=later)] == [
+        ("milestone", "1.1.2")
+    ]
+    assert {r.code for r in revisions(session, repo.programme_id, entity="organisation")} == {
+        "IenM",
+        "RIVM",
+        "PIANOo",
+    }
 
 
 def test_programme_exists(repo: Repository, session: Session) -> None:
-    assert repo.programme_exists()
-    assert not Repository(session, "nog-niet-gesynct").programme_exists()
+    assert programme_exists(session, repo.programme_id)
+    assert not programme_exists(session, "nog-niet-gesynct")
