@@ -8,7 +8,7 @@ from typing import Any
 
 from governance.assessment import Assessment
 from governance.plan import Contact, Plan
-from governance.reminders import Digest, EscalationDigest, ReminderPlan
+from governance.reminders import Digest, EscalationDigest, ReminderPlan, steering_body
 from store.records import OutboxRecord
 
 
@@ -98,6 +98,7 @@ def _message(
         "items": items,
         "as_of": as_of,
         "key": key,
+        "steering_body": steering_body(plan),
     }
     return OutboxRecord(
         key=key,
