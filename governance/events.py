@@ -17,10 +17,16 @@ Action-level deadlines use the same ``regie.milestone.<id>`` resource id as mile
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
+from governance.rag import Rag, State
 from governance.updates import StatusUpdate
+
+if TYPE_CHECKING:
+    from governance.assessor import ItemAssessment
 
 Payload = dict[str, str | int | None]
 
@@ -90,3 +96,45 @@ def status_updated(update: StatusUpdate) -> DomainEvent:
         },
         qualifier=qualifier,
     )
+
+
+#: Plain values and event names per member, looked up once per item rather than recomputed.
+_STATE_VALUES = {s: s.value for s in State}
+_RAG_VALUES = {r: r.value for r in Rag}
+_TRANSITIONS = {s: transition_event_name(s.value) for s in State}
+
+
+def state_events(
+    items: Iterable[ItemAssessment],
+    as_of: date,
+    previous: Mapping[str, str] | None,
+    previous_stale: Collection[str] | None,
+) -> list[DomainEvent]:
+    """The events of an assessment against the day before: a transition per item whose state
+    differs from ``previous`` and ``regie.milestone.stale`` where the stale flag turned on (see
+    :mod:`governance.assessment`)."""
+    events: list[DomainEvent] = []
+    first_run = previous is None and previous_stale is None
+    for item in items:
+        state = _STATE_VALUES[item.state]
+        before = previous.get(item.item_id) if previous is not None else None
+        changed = before != state
+        turned_stale = previous_stale is not None and item.item_id not in previous_stale
+        stale = item.stale and (first_run or turned_stale)
+        if not (changed or stale):
+            continue  # most items on most days: build no payload
+        due = item.due.isoformat() if item.due else None
+        rag = _RAG_VALUES[item.rag]
+        if changed:
+            payload: Payload = {
+                "from": before,
+                "to": state,
+                "due": due,
+                "rag": rag,
+                "gereed": item.gereed,
+            }
+            events.append(DomainEvent(_TRANSITIONS[item.state], item.item_id, as_of, payload))
+        if stale:
+            flagged: Payload = {"state": state, "due": due, "rag": rag, "gereed": item.gereed}
+            events.append(DomainEvent(MILESTONE_STALE, item.item_id, as_of, flagged))
+    return events

@@ -1,9 +1,10 @@
-"""Status updates from owners: append-only facts the assessment reads."""
+"""Status updates from owners: append-only facts the assessment reads, and which of them count."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 
@@ -35,28 +36,55 @@ class StatusUpdate:
     id: int | None = None
 
 
-class UpdateRejected(ValueError):
-    """An update the domain refuses, worded in domain terms.
+_MIN_INSTANT = datetime.min
 
-    ``field`` is the update's field at fault (``item_id``, ``status``, ``completed_on``), so each
-    entrypoint names it its own way: the CLI as a flag, a web form as its field, Slack in a reply.
+
+def latest_updates(
+    updates: Iterable[StatusUpdate], as_of: date
+) -> tuple[dict[str, StatusUpdate], dict[str, date]]:
+    """Per item: the latest update reported on or before ``as_of``, and the latest forecast.
+
+    "Latest" is by (reported_on, recorded_at, id); of updates equal on all three the one given
+    last wins. One pass, comparing the full order only when reported_on ties, since this runs
+    over every update on record.
     """
+    latest: dict[str, StatusUpdate] = {}
+    with_forecast: dict[str, StatusUpdate] = {}
+    for u in updates:
+        if u.reported_on > as_of:
+            continue
+        item = u.item_id
+        current = latest.get(item)
+        if current is None or _not_before(u, current):
+            latest[item] = u
+        if u.forecast is not None:
+            current = with_forecast.get(item)
+            if current is None or _not_before(u, current):
+                with_forecast[item] = u
+    return latest, {item: u.forecast for item, u in with_forecast.items() if u.forecast is not None}
 
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
+
+def completion(latest: StatusUpdate | None) -> date | None:
+    """When an item was finished (done or cancelled) per its latest update; None while open."""
+    if latest is None or latest.status not in _FINISHED:
+        return None
+    if latest.status is UpdateStatus.DONE and latest.completed_on is not None:
+        return latest.completed_on
+    return latest.reported_on
 
 
-def check_update(status: str, reported_on: date, completed_on: date | None) -> UpdateStatus:
-    """The status as an :class:`UpdateStatus`, or :class:`UpdateRejected` for what cannot be."""
-    known = [s.value for s in UpdateStatus]
-    if status not in known:
-        raise UpdateRejected("status", f"unknown status {status!r} (known: {', '.join(known)})")
-    if completed_on and status != UpdateStatus.DONE:
-        raise UpdateRejected("completed_on", "a completion date goes only with status done")
-    if completed_on and completed_on > reported_on:
-        raise UpdateRejected(
-            "completed_on", f"{completed_on} is after the update's date {reported_on}"
-        )
-    return UpdateStatus(status)
+_FINISHED = frozenset({UpdateStatus.DONE, UpdateStatus.CANCELLED})
+
+
+def _not_before(u: StatusUpdate, other: StatusUpdate) -> bool:
+    """Whether ``u`` sorts at or after ``other`` by (reported_on, recorded_at, id)."""
+    if u.reported_on != other.reported_on:
+        return u.reported_on > other.reported_on
+    return _order(u) >= _order(other)
+
+
+def _order(u: StatusUpdate) -> tuple[date, datetime, int]:
+    at = u.recorded_at or _MIN_INSTANT
+    if at.tzinfo is not None:  # compare aware and naive stamps alike, as UTC
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return (u.reported_on, at, u.id if u.id is not None else -1)

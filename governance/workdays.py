@@ -37,6 +37,13 @@ def _weekdays_through(d: date) -> int:
     return weeks * 5 + min(rest, 5)
 
 
+def _weekday_number(count: int) -> date:
+    """The first day with ``_weekdays_through(day) == count``: the count-th weekday (a Monday to
+    Friday) from 0001-01-01."""
+    weeks, rest = divmod(count - 1, 5)
+    return date.fromordinal(weeks * 7 + rest + 1)
+
+
 class WorkCalendar:
     """Working days for one country; holiday years are computed once and cached."""
 
@@ -90,13 +97,27 @@ class WorkCalendar:
         return d
 
     def add_working_days(self, d: date, n: int) -> date:
-        """The n-th working day after (n > 0) or before (n < 0) ``d``; see the module notes."""
-        step = _DAY if n > 0 else -_DAY
-        remaining = abs(n)
-        while remaining:
-            d += step
-            if self.is_working_day(d):
-                remaining -= 1
+        """The n-th working day after (n > 0) or before (n < 0) ``d``; see the module notes.
+
+        O(log n): jump to the date that many weekdays away, then move on by the number of
+        holidays the jump passed over (rarely more than two rounds).
+        """
+        if n > 0:
+            first_guess = _weekdays_through(d) + n
+            found = _weekday_number(first_guess)
+            while (count := self.working_days_between(d, found)) < n:
+                found = _weekday_number(_weekdays_through(found) + n - count)
+            return found
+        if n < 0:
+            # The |n|-th working day counting back through [found, d): the latest such day.
+            last = d - _DAY
+            wanted = -n
+            need = wanted
+            found = _weekday_number(_weekdays_through(last) - need + 1)
+            while (count := self.working_days_between(found - _DAY, last)) < wanted:
+                need += wanted - count
+                found = _weekday_number(_weekdays_through(last) - need + 1)
+            return found
         return d
 
     def working_days_between(self, a: date, b: date) -> int:

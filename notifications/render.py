@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Any
@@ -16,6 +17,16 @@ def format_date_nl(value: date | None, fmt: str = "long") -> str:
     from babel.dates import format_date
 
     return format_date(value, format=fmt, locale="nl_NL")
+
+
+#: Line breaks, other control characters and bidirectional overrides: none belongs in a header.
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
+def header_text(value: str) -> str:
+    """``value`` on one line, safe for a mail header or a Slack title (the plan validator
+    already refuses such characters; this is the second line of defence)."""
+    return " ".join(_UNSAFE_IN_HEADER.sub(" ", value).split())
 
 
 @cache

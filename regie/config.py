@@ -11,6 +11,8 @@ from governance.clock import known_timezone
 from regie.errors import InvalidInput
 
 NOTIFIERS = ("file",)  # Slack and e-mail arrive with the notifications issue
+MIN_SECRET_KEY_LENGTH = 32  # characters; secrets.token_urlsafe(32) gives 43
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,20 @@ class Settings:
     notifier: str  # REGIE_NOTIFIER: file (default)
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
     prefect_api_url: str | None = None  # PREFECT_API_URL: a Prefect server to tell about answers
+    base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
+    secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
+
+    def require_secret_key(self) -> str:
+        """The signing key, or one clear line when it is missing or too short to be safe."""
+        hint = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        if not self.secret_key:
+            raise InvalidInput(f"REGIE_SECRET_KEY: not set; {hint}")
+        if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise InvalidInput(
+                f"REGIE_SECRET_KEY: {len(self.secret_key)} characters is too short "
+                f"(at least {MIN_SECRET_KEY_LENGTH}); {hint}"
+            )
+        return self.secret_key
 
     @property
     def outbox_dir(self) -> Path:
@@ -52,6 +68,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     timezone = env.get("REGIE_TIMEZONE") or None
     if timezone is not None and not known_timezone(timezone):
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
+    base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    if not valid_base_url(base_url):
+        problems.append(f"REGIE_BASE_URL: not an http(s) URL: {base_url!r}")
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -61,7 +80,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         notifier=notifier,
         timezone=timezone,
         prefect_api_url=env.get("PREFECT_API_URL") or None,
+        base_url=base_url,
+        secret_key=env.get("REGIE_SECRET_KEY") or None,
     )
+
+
+def valid_base_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
 
 
 def database_url_from_env(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
+    from regie.answer_links import LinkMaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +73,20 @@ class SendReport:
     channel: str
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
+    dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
 
     def summary(self) -> dict[str, Any]:
-        return {"channel": self.channel, "sent": len(self.sent), "failed": len(self.failed)}
+        return {
+            "channel": self.channel,
+            "sent": len(self.sent),
+            "failed": len(self.failed),
+            "dead": len(self.dead),
+            "errors": [f"{key}: {error}" for key, error in self.failed[:ERRORS_SHOWN]],
+        }
+
+
+#: Failures listed by key in a summary; the rest are counted (``regie outbox --status failed``).
+ERRORS_SHOWN = 10
 
 
 @contextmanager
@@ -107,6 +119,7 @@ def deadline_check(
     from governance.workdays import WorkCalendar
     from regie.messages import outbox_messages
     from store import Repository, StateRecord, sync_plan
+    from store.answers import add_links
     from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
@@ -144,10 +157,13 @@ def deadline_check(
             ),
         )
         repo.record_prompts(reminders.records)
+        linker = answer_linker(app, plan) if not replay else None
         report.queued = repo.enqueue(
-            outbox_messages(plan, assessment, reminders),
+            outbox_messages(plan, assessment, reminders, linker),
             status="suppressed" if replay else "pending",
         )
+        if linker is not None:  # links of messages queued just now (not of duplicates)
+            add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
         report.events = [
             EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
             for e in events
@@ -157,6 +173,17 @@ def deadline_check(
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
     return report
+
+
+def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
+    """Signed answer links for e-mailed digests, when a REGIE_SECRET_KEY is set (without one,
+    the digest says how to answer on the command line)."""
+    from regie.answer_links import LinkMaker
+
+    if not app.settings.secret_key:
+        return None
+    secret = app.settings.require_secret_key()  # a key too short to be safe: one clear line
+    return LinkMaker(app.settings.base_url, secret, plan.programme.id)
 
 
 def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
@@ -208,7 +235,6 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     the row claimable again later (the notifiers are idempotent per key).
     """
     from governance.clock import utcnow
-    from notifications import NotifierError
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
@@ -218,13 +244,11 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
     for row in claimed:
-        message = message_from_outbox(row)
         try:
+            message = message_from_outbox(row)
             delivery = notifier.send(message)
-        except NotifierError as exc:
-            with app.session() as session, session.begin():
-                Repository(session, plan_id).mark_failed(row.key, error=str(exc), now=utcnow())
-            report.failed.append((row.key, str(exc)))
+        except Exception as exc:  # one bad message must not strand the batch
+            _record_failure(app, plan_id, row.key, failure_reason(exc), report)
             continue
         try:
             with app.session() as session, session.begin():
@@ -240,3 +264,33 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             continue
         report.sent.append(row.key)
     return report
+
+
+#: A reason stored on a failed message is one readable line, never a whole traceback.
+REASON_MAX = 500
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a message was not delivered, in one line: the notifier's own words, or the kind of
+    error for anything unexpected (a bug must not read like a delivery refusal)."""
+    from notifications import NotifierError
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, NotifierError):
+        text = f"{type(exc).__name__}: {text}"
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def _record_failure(app: App, plan_id: str, key: str, reason: str, report: SendReport) -> None:
+    from governance.clock import utcnow
+    from store import OutboxError, Repository
+
+    try:
+        with app.session() as session, session.begin():
+            status = Repository(session, plan_id).mark_failed(key, error=reason, now=utcnow())
+    except OutboxError as exc:
+        report.failed.append((key, f"claim lost: {exc}"))
+        return
+    report.failed.append((key, reason))
+    if status == "dead":
+        report.dead.append(key)

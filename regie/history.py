@@ -24,58 +24,33 @@ def record_update(
     author: str | None,
     source: str = "cli",
 ) -> str:
-    """Append one status update (and its regie.status.updated event) in one transaction.
+    """Append one status update from the command line: the programme office answering, through
+    the one answer use case (:func:`regie.answers.record_answer`).
 
-    Refusals are :class:`~governance.updates.UpdateRejected` in domain words (field and
-    problem); each entrypoint words them for its own users.
+    Refusals are :class:`~regie.answers.AnswerRefused` in domain words (the answer's fields, a
+    refusal reason); the command line words them as its flags.
     """
-    from governance.clock import utcnow
-    from governance.events import status_updated
-    from governance.updates import StatusUpdate, UpdateRejected, check_update
-    from store import EventRecord, Repository, UnknownItem, sync_plan
+    from dataclasses import replace
 
-    checked = check_update(status, as_of, completed_on)
+    from governance.answers import OFFICE, AnswerInput, FieldProblem, Refusal
+    from regie.answers import AnswerRefused, record_answer
+
     plan = app.load_plan()
     action = plan.action(item_id)
     if action is not None and action.gereed is None and action.milestones:
         # The engine judges an action by its milestones; an answer on the action itself would
         # be stored but change nothing, which is worse than a clear refusal.
         ids = ", ".join(m.id for m in action.milestones)
-        raise UpdateRejected("item_id", f"no gereed of its own: report on its milestones ({ids})")
-    update = StatusUpdate(
-        item_id=item_id,
-        status=checked,
-        reported_on=as_of,
-        forecast=forecast,
-        completed_on=completed_on,
-        comment=comment,
-        author=author,
-        source=source,
-    )
-    with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-        repo = Repository(session, plan.programme.id)
-        try:
-            stored = repo.add_status_update(update)
-        except UnknownItem:
-            raise UpdateRejected(
-                "item_id", f"no such action or milestone in {plan.programme.id}"
-            ) from None
-        event = status_updated(stored)
-        repo.record_events(
-            [
-                EventRecord(
-                    event.name, event.item_id, event.occurred_on, dict(event.payload), event.key
-                )
-            ]
+        problem = FieldProblem(
+            "item_id",
+            f"dit punt heeft geen eigen datum gereed: antwoord per mijlpaal ({ids})",
+            f"no gereed of its own: report on its milestones ({ids})",
         )
-    if app.settings.prefect_api_url:
-        # A Prefect server's triggers reassess at once. Without one, the next scheduled cycle
-        # picks the update up (and importing Prefect would only slow the CLI down).
-        from regie.events import publish
-
-        publish([event], plan.programme.id)
-    return f"{item_id}: {status} recorded for {as_of} (update {stored.id})"
+        raise AnswerRefused(Refusal.INVALID, problems=[problem])
+    answer = AnswerInput(item_id, status, forecast, completed_on, comment)
+    who = replace(OFFICE, name=author) if author else OFFICE
+    recorded = record_answer(app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True)
+    return f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
 
 
 def list_events(app: App, since: date | None, item: str | None) -> list[StoredEvent]:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from governance.clock import utcnow
+from governance.clock import utcnow as utcnow  # the one clock; also importable from here
 from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
 

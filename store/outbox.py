@@ -248,8 +248,9 @@ def mark_failed(
     error: str,
     now: datetime,
     max_attempts: int,
-) -> None:
-    """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt."""
+) -> str:
+    """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt;
+    return the new status."""
     require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
@@ -276,6 +277,7 @@ def mark_failed(
     ).first()
     if done is None:
         raise _not_sending(session, programme_id, key, "failed")
+    return str(values["status"])
 
 
 def _not_sending(session: Session, programme_id: str, key: str, action: str) -> OutboxError:

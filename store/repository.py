@@ -26,6 +26,7 @@ from store.models import (
     ActionRow,
     EventRow,
     MilestoneRow,
+    ProgrammeRow,
     StatusUpdateRow,
 )
 from store.records import (
@@ -63,6 +64,9 @@ class Repository:
         self._clock = clock  # stamps recorded_at; injectable for tests
 
     # --- plan -------------------------------------------------------------------------------
+
+    def programme_exists(self) -> bool:
+        return self._session.get(ProgrammeRow, self.programme_id) is not None
 
     def is_current_item(self, code: str) -> bool:
         for model in (ActionRow, MilestoneRow):
@@ -240,9 +244,10 @@ class Repository:
 
     def mark_failed(
         self, key: str, *, error: str, now: datetime, max_attempts: int = _outbox.MAX_ATTEMPTS
-    ) -> None:
-        """'sending' → 'failed' (retried later) or 'dead'; :class:`OutboxError` as above."""
-        _outbox.mark_failed(
+    ) -> str:
+        """'sending' → 'failed' (retried later) or 'dead' (returned); :class:`OutboxError` as
+        above."""
+        return _outbox.mark_failed(
             self._session,
             self.programme_id,
             key,

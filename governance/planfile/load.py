@@ -20,6 +20,7 @@ from ruamel.yaml.reader import ReaderError
 
 from governance.plan import Plan
 from governance.planfile.build import build_plan
+from governance.planfile.idem import resolve_same_as
 from governance.planfile.nodes import Problem, Problems, is_null
 
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
@@ -39,7 +40,7 @@ def parse_plan(text: str, path: str = "<plan>") -> Plan:
     plan = _parse(text, problems)
     if plan is None or problems:
         raise PlanInvalid(problems.sorted())
-    return plan
+    return resolve_same_as(plan)  # a no-op check: the rows resolved ``idem`` already
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:

@@ -7,19 +7,15 @@ Heavy packages (SQLAlchemy, Prefect, the YAML loader) are imported inside the co
 from __future__ import annotations
 
 import sys
-from datetime import date
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from regie.cli import answers as _answers
+from regie.cli.calendar import calendar_app
+from regie.cli.common import AsOfOpt, Format, FormatOpt, PlanPath, _app, _services, parse_date
+from regie.cli.serve import serve
 from regie.errors import InvalidInput, RegieError
-
-if TYPE_CHECKING:
-    from types import ModuleType
-
-    from regie.bootstrap import App
 
 app = typer.Typer(
     name="regie",
@@ -32,43 +28,6 @@ plan_app = typer.Typer(help="Read and check the plan file.", no_args_is_help=Tru
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-PlanPath = Annotated[
-    Path | None,
-    typer.Argument(help="Plan file (default: $REGIE_PLAN or plan/actions.yaml)."),
-]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today in the office's zone)."),
-]
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def _services() -> ModuleType:
-    from regie import services
-
-    return services
-
-
-def _app() -> App:
-    from regie.bootstrap import bootstrap
-
-    return bootstrap()
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -167,8 +126,13 @@ def cycle(
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
 
-#: The update's fields as `regie update` spells them.
-UPDATE_FLAGS = {"status": "--status", "completed_on": "--completed-on", "forecast": "--forecast"}
+#: An answer's fields as `regie update` spells them (the item is its argument).
+UPDATE_FLAGS = {
+    "status": "--status",
+    "completed_on": "--completed-on",
+    "forecast": "--forecast",
+    "note": "--comment",
+}
 
 
 @app.command()
@@ -188,7 +152,8 @@ def update(
     as_of: AsOfOpt = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
-    from governance.updates import UpdateRejected
+    from governance.answers import Refusal
+    from regie.answers import AnswerRefused
     from regie.history import record_update
 
     app_ = _app()
@@ -204,10 +169,17 @@ def update(
             comment=comment,
             author=author,
         )
-    except UpdateRejected as exc:
-        # The domain names the update's field; the user typed a flag (or the item argument).
-        where = item if exc.field == "item_id" else UPDATE_FLAGS.get(exc.field, exc.field)
-        raise InvalidInput(f"{where}: {exc.problem}") from None
+    except AnswerRefused as exc:
+        # The domain names the answer's fields; the user typed flags (and the item argument).
+        if exc.problems:
+            raise InvalidInput(
+                *(f"{UPDATE_FLAGS.get(p.field, item)}: {p.en}" for p in exc.problems)
+            ) from None
+        if exc.reason is Refusal.UNKNOWN_ITEM:
+            raise InvalidInput(
+                f"{item}: no such action or milestone in {app_.programme_id()}"
+            ) from None
+        raise
     typer.echo(done)
 
 
@@ -250,12 +222,13 @@ def send(
     limit: Annotated[int | None, typer.Option(help="Send at most this many messages.")] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
+    from regie.cli.summaries import print_failures
     from regie.cycle import send_reminders
 
     report = send_reminders(_app(), limit=limit)
-    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
-    for key, error in report.failed:
-        typer.echo(f"  failed {key}: {error}", err=True)
+    dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
+    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}")
+    print_failures(report.summary())
     if report.failed:
         raise typer.Exit(1)
 
@@ -277,6 +250,13 @@ def outbox(
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+
+
+app.command()(serve)
+app.add_typer(calendar_app, name="calendar")
+
+
+_answers.register(app)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import typer
+
 from regie.bootstrap import App
 from regie.cli.summaries import print_summary
 from regie.cycle import check_can_run
@@ -34,4 +36,6 @@ def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
 
     result: dict[str, Any] = daily_cycle(as_of=day.isoformat(), dry_run=dry_run)
     print_summary(result, plan.programme.title, app)
+    if (result.get("send") or {}).get("failed"):
+        raise typer.Exit(1)  # a message not delivered needs someone's attention
     return result

@@ -30,4 +30,17 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         where = app.settings.outbox_dir if sent["channel"] == "file" else sent["channel"]
         typer.echo(
             f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
+            + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
         )
+        print_failures(sent)
+
+
+def print_failures(sent: dict[str, Any]) -> None:
+    """Each failed message with its reason (to stderr), then where to see them all."""
+    errors = sent.get("errors", [])
+    for line in errors:
+        typer.echo(f"  failed {line}", err=True)
+    if sent.get("failed", 0) > len(errors):
+        typer.echo(f"  … and {sent['failed'] - len(errors)} more", err=True)
+    if sent.get("failed"):
+        typer.echo("  see `regie outbox --status failed` and `--status dead`", err=True)

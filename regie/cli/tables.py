@@ -114,7 +114,7 @@ def outbox_table(rows: list[Any]) -> Table:
     from rich.table import Table
 
     table = Table(title="Outbox")
-    for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp"):
+    for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp", "Reden"):
         table.add_column(heading)
     for r in rows:
         table.add_row(
@@ -124,6 +124,7 @@ def outbox_table(rows: list[Any]) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
+            r.last_error or "",
         )
     return table
 

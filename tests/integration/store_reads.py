@@ -10,13 +10,9 @@ from sqlalchemy.orm import Session
 
 from governance.periods import Period, PeriodKind
 from governance.plan import Deadline, ItemLevel
-from store.models import ActionRow, MilestoneRow, PlanItemMixin, PlanRevisionRow, ProgrammeRow
+from store.models import ActionRow, MilestoneRow, PlanItemMixin, PlanRevisionRow
 from store.records import Revision, StateRecord
 from store.states import latest_states
-
-
-def programme_exists(session: Session, programme_id: str) -> bool:
-    return session.get(ProgrammeRow, programme_id) is not None
 
 
 def stored_items(session: Session, programme_id: str) -> list[Deadline]:

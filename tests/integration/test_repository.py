@@ -16,7 +16,7 @@ from governance.updates import StatusUpdate, UpdateStatus
 from store import EventRecord, Repository, UnknownItem, sync_plan
 from store.models import EventRow, StatusUpdateRow
 from tests.integration.store_plans import T0, drop_milestone, make_sample_plan, quarter
-from tests.integration.store_reads import programme_exists, revisions, stored_items
+from tests.integration.store_reads import revisions, stored_items
 
 
 class Clock:
@@ -273,5 +273,5 @@ def test_revisions_filter(repo: Repository, session: Session, sample_plan: Plan)
 
 
 def test_programme_exists(repo: Repository, session: Session) -> None:
-    assert programme_exists(session, repo.programme_id)
-    assert not programme_exists(session, "nog-niet-gesynct")
+    assert repo.programme_exists()
+    assert not Repository(session, "nog-niet-gesynct").programme_exists()

@@ -35,7 +35,7 @@ from tests.integration.store_plans import (
     move_milestone,
     quarter,
 )
-from tests.integration.store_reads import programme_exists, revisions, stored_items
+from tests.integration.store_reads import revisions, stored_items
 
 T1 = T0 + timedelta(days=7)
 # programme + 3 organisations + 1 contact + 2 steps + 3 actions + 3 milestones
@@ -75,7 +75,7 @@ def test_first_sync_creates_everything(session: Session, sample_plan: Plan) -> N
     created = {(r.entity, r.code) for r in result.revisions}
     assert ("milestone", "1.1.2") in created and ("contact", "jdevries") in created
 
-    assert programme_exists(session, "mvi-test")
+    assert Repository(session, "mvi-test").programme_exists()
     items = stored_items(session, "mvi-test")
     assert [i.item_id for i in items] == ["1.1", "1.1.1", "1.1.2", "1.2", "2.1", "2.1.1"]
     by_code = {i.item_id: i for i in items}
@@ -318,7 +318,7 @@ def test_sync_does_not_commit(engine: sa.Engine, sample_plan: Plan) -> None:
         sync_plan(session, sample_plan, now=T0)
         session.rollback()
     with Session(engine) as session:
-        assert not programme_exists(session, "mvi-test")
+        assert not Repository(session, "mvi-test").programme_exists()
         assert session.scalar(sa.select(sa.func.count()).select_from(PlanRevisionRow)) == 0
 
 

@@ -28,6 +28,7 @@ from governance.plan import (
     ReminderPolicy,
     Step,
 )
+from governance.planfile.idem import resolve_same_as
 from governance.updates import StatusUpdate, UpdateStatus
 
 # --- periods ---------------------------------------------------------------------------------
@@ -151,12 +152,15 @@ def make_plan(
             orgs.update(dict.fromkeys(m.owners))
     for c in contacts:
         orgs.setdefault(c.organisation)
-    return Plan(
-        programme=Programme("test", "Testprogramma", start=start),
-        steps=tuple(Step(n, f"Stap {n}", tuple(group)) for n, group in sorted(steps.items())),
-        organisations=tuple(Organisation(o, o) for o in orgs),
-        contacts=contacts,
-        reminders=reminders or ReminderPolicy(),
+    # As the loader does: a plan never reaches the assessment with an unresolved ``idem``.
+    return resolve_same_as(
+        Plan(
+            programme=Programme("test", "Testprogramma", start=start),
+            steps=tuple(Step(n, f"Stap {n}", tuple(group)) for n, group in sorted(steps.items())),
+            organisations=tuple(Organisation(o, o) for o in orgs),
+            contacts=contacts,
+            reminders=reminders or ReminderPolicy(),
+        )
     )
 
 

@@ -32,3 +32,30 @@ def test_digests_are_dutch_and_name_every_item() -> None:
     for item in escalated:
         assert item in office.body_text
     assert office.payload["items"] and office.created_on == day
+
+
+def test_header_values_are_made_safe_again_at_rendering() -> None:
+    """Defence in depth: even a plan that slipped a line break or a bidi override past the
+    validator renders one-line headers (a folded ``name: >`` keeps a newline)."""
+    from dataclasses import replace
+
+    plan = load_plan(SEED_PLAN)
+    plan = replace(
+        plan,
+        programme=replace(plan.programme, short_title="MVI\r\nBcc: x@example.org"),
+        contacts=tuple(
+            replace(c, name=f"{c.name}\nBcc: x@example.org\u202e", email=f"{c.email}\n")
+            if c.email
+            else c
+            for c in plan.contacts
+        ),
+    )
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    messages = list(outbox_messages(plan, assessment, reminders))
+    assert messages
+    for m in messages:
+        for value in (m.subject, m.recipient_name, m.email or ""):
+            assert not any(ch in value for ch in "\r\n\u202e"), value
+        assert m.subject.startswith("[MVI Bcc: x@example.org]")

@@ -1,4 +1,4 @@
-"""One place for each thing: the record↔message mapper, resource ids, the clock, update checks."""
+"""One place for each thing: the record→message mapper, resource ids, the clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from governance.clock import known_timezone, require_aware, utcnow
 from governance.events import DomainEvent, programme_resource_id, resource_id
-from governance.updates import UpdateRejected, UpdateStatus, check_update
 from notifications.base import Message
 from regie.cycle import EventSummary
 from regie.mapping import message_from_outbox
@@ -69,22 +68,3 @@ def test_time_zone_names() -> None:
     assert known_timezone("Europe/Amsterdam")
     assert not known_timezone("Europe/Amsterdm")
     assert not known_timezone("../etc/passwd")
-
-
-def test_update_checks_speak_of_fields_not_flags() -> None:
-    day = date(2015, 10, 2)
-    assert check_update("done", day, date(2015, 10, 1)) is UpdateStatus.DONE
-    with pytest.raises(UpdateRejected) as unknown:
-        check_update("late", day, None)
-    assert (unknown.value.field, unknown.value.problem) == (
-        "status",
-        "unknown status 'late' (known: done, on_track, at_risk, cancelled)",
-    )
-    with pytest.raises(UpdateRejected) as not_done:
-        check_update("on_track", day, date(2015, 10, 1))
-    assert not_done.value.field == "completed_on"
-    with pytest.raises(UpdateRejected) as future:
-        check_update("done", day, date(2015, 10, 3))
-    assert future.value.field == "completed_on"
-    assert "2015-10-03 is after the update's date 2015-10-02" in future.value.problem
-    assert "--" not in str(unknown.value) + str(not_done.value) + str(future.value)

@@ -1,0 +1,345 @@
+"""The per-item rules of the assessment (see :mod:`governance.assessment` for what they say).
+
+:class:`PlanIndex` is what the rules need to know about a plan, built once per plan;
+:class:`Assessor` judges items at one ``as_of``: all of them (:func:`governance.assessment.assess`)
+or only some, with the colours of the others given (the incremental daily cycle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from governance.periods import DATED_KINDS, PeriodKind
+from governance.plan import Deadline, ItemLevel, Plan
+from governance.rag import Rag, State, item_rag
+from governance.updates import StatusUpdate, UpdateStatus, completion
+from governance.workdays import WorkCalendar
+
+ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED, PeriodKind.RECURRING})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAssessment:
+    item_id: str
+    level: ItemLevel
+    action_id: str
+    step: int
+    title: str
+    gereed: str | None
+    period_kind: str | None  # the effective kind (``idem`` resolved)
+    due: date | None
+    state: State
+    rag: Rag
+    stale: bool
+    owners: tuple[str, ...]
+    latest_update: StatusUpdate | None
+    forecast: date | None
+    waiting_on: tuple[str, ...]
+    working_days_overdue: int
+    reason: str
+    start: date | None = None  # period start (ongoing items: from when updates are expected)
+    completed_on: date | None = None  # done or cancelled: the day it was finished
+
+
+class PlanIndex:
+    """A plan's deadlines by id, the deadlines of each action, and who depends on whom."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.deadlines = plan.deadlines()
+        self.by_id = {d.item_id: d for d in self.deadlines}  # the last one, for duplicate ids
+        self.members: dict[str, list[str]] = {}  # action id → its deadline ids
+        for d in self.deadlines:
+            if d.period is not None and d.period.kind is PeriodKind.SAME_AS_ABOVE:
+                raise ValueError(
+                    f"item {d.item_id}: unresolved 'idem' (load plans through governance.planfile)"
+                )
+            self.members.setdefault(d.action_id, []).append(d.item_id)
+        self._dependents: dict[str, list[str]] | None = None
+
+    def dependency_items(self, dep: str) -> list[str]:
+        """The items a dependency id stands for: an action's deadlines, or the item itself."""
+        return self.members.get(dep) or ([dep] if dep in self.by_id else [])
+
+    def with_dependents(self, item_ids: Iterable[str]) -> set[str]:
+        """``item_ids`` and every item that depends on them, directly or through others."""
+        if self._dependents is None:
+            self._dependents = {}
+            for d in self.by_id.values():
+                for dep in d.depends_on:
+                    for target in self.dependency_items(dep):
+                        self._dependents.setdefault(target, []).append(d.item_id)
+        out = set(item_ids)
+        todo = list(out)
+        while todo:
+            for child in self._dependents.get(todo.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    todo.append(child)
+        return out
+
+
+@dataclass(slots=True)
+class Facts:
+    """One item's judgement before its colour: a working record, never frozen (cheaper)."""
+
+    state: State
+    kind: PeriodKind | None  # the effective kind and period start
+    start: date | None
+    reason: str
+    due: date | None = None
+    waiting_on: tuple[str, ...] = ()
+    stale: bool = False
+    overdue_days: int = 0
+    completed_on: date | None = None
+    confirmed_in_window: bool = False
+    slip_days: int | None = None
+
+
+_KIND_VALUES = {k: k.value for k in PeriodKind}
+
+
+class Assessor:
+    """The rules at one ``as_of`` over the given latest updates and forecasts."""
+
+    def __init__(
+        self,
+        index: PlanIndex,
+        latest: Mapping[str, StatusUpdate],
+        forecasts: Mapping[str, date],
+        as_of: date,
+        cal: WorkCalendar,
+        known_rags: Mapping[str, Rag] | None = None,
+    ) -> None:
+        self.index = index
+        self.policy = index.plan.reminders
+        self.programme_start = index.plan.programme.start
+        self.latest = latest
+        self.forecasts = forecasts
+        self.as_of = as_of
+        self.cal = cal
+        self.known_rags = known_rags or {}  # colours of items not judged by this assessor
+        self.facts: dict[str, Facts] = {}
+        self._rags: dict[str, Rag] = {}
+        # Working-day sums per date: many items share a due date, and every count ends at as_of.
+        self._windows: dict[date, date] = {}  # due date → first day of its reminder window
+        self._to_as_of: dict[date, int] = {}  # day → working_days_between(day, as_of)
+
+    # --- working days, cached ----------------------------------------------------------------
+
+    def window(self, due: date) -> date:
+        opens = self._windows.get(due)
+        if opens is None:
+            opens = self.cal.window_start(due, self.policy.first_prompt_days)
+            self._windows[due] = opens
+        return opens
+
+    def to_as_of(self, day: date) -> int:
+        """``working_days_between(day, as_of)``; negative when ``day`` is after ``as_of``."""
+        count = self._to_as_of.get(day)
+        if count is None:
+            count = self.cal.working_days_between(day, self.as_of)
+            self._to_as_of[day] = count
+        return count
+
+    # --- per item facts ----------------------------------------------------------------------
+
+    def dependency_done(self, dep: str) -> date | None:
+        """Completion date of a dependency (an action or an item), None while unfinished."""
+        dates = [completion(self.latest.get(i)) for i in self.index.dependency_items(dep)]
+        if not dates or any(d is None for d in dates):
+            return None
+        return max(d for d in dates if d is not None)
+
+    def judge(self, d: Deadline) -> Facts:
+        """The facts of one item (kept in ``self.facts`` for the colours)."""
+        facts = self._judge(d)
+        self.facts[d.item_id] = facts
+        return facts
+
+    def _judge(self, d: Deadline) -> Facts:
+        latest = self.latest.get(d.item_id)
+        period, deps = d.period, d.depends_on
+        kind = period.kind if period is not None else None
+        start = period.start if period is not None else None
+        if kind in ONGOING_KINDS and start is None:
+            start = self.programme_start
+        completed = completion(latest)
+        if latest is not None and completed is not None:
+            state = State.DONE if latest.status is UpdateStatus.DONE else State.CANCELLED
+            verb = "done" if state is State.DONE else "cancelled"
+            return self._undated(
+                d.item_id, state, kind, start, reason=f"{verb} on {completed}", completed=completed
+            )
+        done_deps = {dep: self.dependency_done(dep) for dep in deps} if deps else {}
+        waiting_on = tuple(dep for dep, when in done_deps.items() if when is None) if deps else ()
+        at_risk = latest is not None and latest.status is UpdateStatus.AT_RISK
+
+        def without_date(state: State, reason: str) -> Facts:
+            # With no due date to judge, the owner's "at risk" outranks waiting/undated/ongoing.
+            if at_risk:
+                state, reason = State.AT_RISK, _risk_reason(latest)
+            return self._undated(d.item_id, state, kind, start, waiting_on, reason=reason)
+
+        if kind is PeriodKind.DEPENDENT:
+            if not deps:
+                return without_date(State.UNDATED, "dependent, no dependency named")
+            if waiting_on:
+                return without_date(State.WAITING, f"waiting on {', '.join(waiting_on)}")
+            finished = max(when for when in done_deps.values() if when is not None)
+            due = self.cal.add_working_days(finished, self.policy.dependency_lead_days)
+        elif kind in DATED_KINDS and period is not None and period.end is not None:
+            due = period.end
+        elif kind in ONGOING_KINDS:
+            return without_date(State.ONGOING, f"ongoing since {start}" if start else "ongoing")
+        else:
+            why = f"no date: gereed {d.gereed!r}" if d.gereed else "no gereed"
+            return without_date(State.UNDATED, why)
+        return self._dated(d.item_id, kind, start, due, latest, at_risk, waiting_on)
+
+    def _dated(
+        self,
+        item_id: str,
+        kind: PeriodKind | None,
+        start: date | None,
+        due: date,
+        latest: StatusUpdate | None,
+        at_risk: bool,
+        waiting_on: tuple[str, ...],
+    ) -> Facts:
+        as_of = self.as_of
+        forecast = self.forecasts.get(item_id)
+        window = self.window(due)
+        slip = None
+        if forecast is not None and forecast > due and forecast >= as_of:
+            state = State.SLIPPED
+            slip = self.cal.working_days_between(due, forecast)
+            reason = f"forecast {forecast} after due {due}"
+        elif as_of > due:
+            state = State.OVERDUE
+            passed = f"forecast {forecast} passed" if forecast and forecast > due else ""
+            reason = f"due {due}, {passed or 'no completion reported'}"
+        elif at_risk:
+            state, reason = State.AT_RISK, _risk_reason(latest)
+        elif as_of >= window:
+            left = -self.to_as_of(due)  # working_days_between(as_of, due): it is antisymmetric
+            state, reason = State.DUE_SOON, f"due {due}, {left} working days left"
+        else:
+            state, reason = State.ON_TRACK, f"due {due}"
+        return Facts(
+            state=state,
+            kind=kind,
+            start=start,
+            reason=reason,
+            due=due,
+            waiting_on=waiting_on,
+            stale=as_of >= window and self._stale(latest, window),
+            overdue_days=self.to_as_of(due) if state is State.OVERDUE else 0,
+            confirmed_in_window=(
+                latest is not None
+                and latest.status is UpdateStatus.ON_TRACK
+                and latest.reported_on >= window
+            ),
+            slip_days=slip,
+        )
+
+    def _stale(self, latest: StatusUpdate | None, active_since: date | None) -> bool:
+        since = active_since
+        if latest is not None:
+            since = max(latest.reported_on, active_since) if active_since else latest.reported_on
+        if since is None:
+            return False
+        return self.to_as_of(since) >= self.policy.stale_after_days
+
+    def _undated(
+        self,
+        item_id: str,
+        state: State,
+        kind: PeriodKind | None,
+        start: date | None,
+        waiting_on: tuple[str, ...] = (),
+        *,
+        reason: str,
+        completed: date | None = None,
+    ) -> Facts:
+        """Facts for items without a due date (and finished items)."""
+        stale = False
+        ongoing = kind in ONGOING_KINDS and state in (State.ONGOING, State.AT_RISK)
+        if ongoing and (start is None or self.as_of >= start):
+            stale = self._stale(self.latest.get(item_id), start)
+        return Facts(
+            state=state,
+            kind=kind,
+            start=start,
+            reason=reason,
+            waiting_on=waiting_on,
+            stale=stale,
+            completed_on=completed,
+        )
+
+    # --- colours and results -----------------------------------------------------------------
+
+    def rag(self, item_id: str, visiting: frozenset[str] = frozenset()) -> Rag:
+        """The colour of a judged item; of another item, the colour given in ``known_rags``."""
+        cached = self._rags.get(item_id)
+        if cached is not None:
+            return cached
+        f = self.facts.get(item_id)
+        if f is None:
+            return self.known_rags.get(item_id, Rag.GREY)
+        waits: list[Rag] = []
+        if f.state is State.WAITING:
+            inner = visiting | {item_id}
+            for dep in f.waiting_on:
+                ids = self.index.dependency_items(dep)
+                waits.extend(self.rag(i, inner) for i in ids if i not in inner)
+        rag = item_rag(
+            f.state,
+            stale=f.stale,
+            confirmed_in_window=f.confirmed_in_window,
+            slip_working_days=f.slip_days,
+            waiting_on=waits,
+        )
+        self._rags[item_id] = rag
+        return rag
+
+    def results(self) -> dict[str, ItemAssessment]:
+        """Every judged item's assessment, in the order judged."""
+        for item_id in self.facts:  # every colour first: a waiting item reads others' facts
+            self.rag(item_id)
+        out: dict[str, ItemAssessment] = {}
+        # Each item's facts are dropped as its result is made, so the number of live objects
+        # stays flat here and the cyclic GC is not triggered by this loop.
+        by_id = self.index.by_id
+        for item_id in list(self.facts):
+            f = self.facts.pop(item_id)
+            d = by_id[item_id]  # the last deadline with this id, as before
+            out[item_id] = ItemAssessment(
+                item_id=item_id,
+                level=d.level,
+                action_id=d.action_id,
+                step=d.step,
+                title=d.title,
+                gereed=d.gereed,
+                period_kind=_KIND_VALUES[f.kind] if f.kind else None,
+                due=f.due,
+                state=f.state,
+                rag=self._rags[item_id],
+                stale=f.stale,
+                owners=d.owners,
+                latest_update=self.latest.get(item_id),
+                forecast=self.forecasts.get(item_id),
+                waiting_on=f.waiting_on,
+                working_days_overdue=f.overdue_days,
+                reason=f.reason,
+                start=f.start,
+                completed_on=f.completed_on,
+            )
+        return out
+
+
+def _risk_reason(latest: StatusUpdate | None) -> str:
+    # Formatted only for items that are at risk: most are not.
+    return f"owner reports at risk on {latest.reported_on}" if latest else ""
