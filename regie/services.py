@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from governance.clock import utcnow as utcnow  # the one clock; also importable from here
 from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from governance.plan import Plan
 
-def today(app: App) -> date:
-    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's)."""
+
+def today(app: App, plan: Plan | None = None) -> date:
+    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's).
+
+    The one place that turns the clock into a business date; pass ``plan`` when it is loaded."""
     from zoneinfo import ZoneInfo
 
-    zone = app.settings.timezone or app.load_plan().calendar.timezone
+    zone = app.settings.timezone or (plan or app.load_plan()).calendar.timezone
     return datetime.now(ZoneInfo(zone)).date()
 
 
