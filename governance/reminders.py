@@ -124,6 +124,18 @@ class ReminderPlan:
     unaddressed: tuple[DigestItem, ...]  # due prompts nobody can receive (no contacts at all)
 
 
+def digest_key(programme_id: str, contact_id: str, as_of: date) -> str:
+    """The outbox key of a contact's reminder digest of one day. It names the programme:
+    programmes sharing a REGIE_HOME (and contact ids) must not share outbox files or
+    Message-IDs, which are derived from the key."""
+    return f"reminder:{programme_id}:{contact_id}:{as_of.isoformat()}:digest"
+
+
+def escalation_digest_key(programme_id: str, contact_id: str, as_of: date) -> str:
+    """The outbox key of a programme-office contact's escalation digest of one day."""
+    return f"escalation:{programme_id}:{contact_id}:{as_of.isoformat()}"
+
+
 def steering_body(plan: Plan) -> GovernanceBody | None:
     """The body an escalation suggests putting an item to: the first of the plan's
     ``governance:`` entries whose id or name says it steers (stuurgroep, programmaraad,
@@ -307,11 +319,8 @@ def _bundle(
     escalations: list[Escalation],
     unaddressed: list[DigestItem],
 ) -> ReminderPlan:
-    # Outbox keys name the programme: programmes sharing a REGIE_HOME (and contact ids) must
-    # not share file names or Message-IDs, which are derived from the key.
-    day = as_of.isoformat()
     digests = tuple(
-        Digest(contact, as_of, tuple(items), f"reminder:{programme_id}:{contact}:{day}:digest")
+        Digest(contact, as_of, tuple(items), digest_key(programme_id, contact, as_of))
         for contact, items in sorted(per_contact.items())
     )
     events: list[DomainEvent] = []
@@ -339,7 +348,9 @@ def _bundle(
         qualifier = "+".join(e.contact_ids) or None
         events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
     escalation_digests = tuple(
-        EscalationDigest(contact, as_of, tuple(items), f"escalation:{programme_id}:{contact}:{day}")
+        EscalationDigest(
+            contact, as_of, tuple(items), escalation_digest_key(programme_id, contact, as_of)
+        )
         for contact, items in sorted(to_office.items())
     )
     return ReminderPlan(

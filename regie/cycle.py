@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
     from regie.answer_links import LinkMaker
+    from store.records import OutboxRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ def deadline_check(
             reminders = quiet(reminders)
         events = [*assessment.events, *reminders.events]
         new_keys = set(repo.record_new_events(_event_records(events)))
+        repo.record_assessed_day(as_of)
         repo.record_states(
             as_of,
             (
@@ -248,7 +250,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             message = message_from_outbox(row)
             delivery = notifier.send(message)
         except Exception as exc:  # one bad message must not strand the batch
-            _record_failure(app, plan_id, row.key, failure_reason(exc), report)
+            _record_failure(app, plan_id, row, failure_reason(exc), report)
             continue
         try:
             with app.session() as session, session.begin():
@@ -257,6 +259,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                     channel=delivery.channel,
                     external_id=delivery.external_id,
                     now=utcnow(),
+                    claim_token=row.claim_token,
                 )
         except OutboxError as exc:
             # Another sender reclaimed this row after we took too long; it owns it now.
@@ -281,13 +284,18 @@ def failure_reason(exc: BaseException) -> str:
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
-def _record_failure(app: App, plan_id: str, key: str, reason: str, report: SendReport) -> None:
+def _record_failure(
+    app: App, plan_id: str, row: OutboxRecord, reason: str, report: SendReport
+) -> None:
     from governance.clock import utcnow
     from store import OutboxError, Repository
 
+    key = row.key
     try:
         with app.session() as session, session.begin():
-            status = Repository(session, plan_id).mark_failed(key, error=reason, now=utcnow())
+            status = Repository(session, plan_id).mark_failed(
+                key, error=reason, now=utcnow(), claim_token=row.claim_token
+            )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))
         return

@@ -26,6 +26,7 @@ from store.models import (
     ActionRow,
     EventRow,
     MilestoneRow,
+    PlanRevisionRow,
     ProgrammeRow,
     StatusUpdateRow,
 )
@@ -33,6 +34,7 @@ from store.records import (
     EventRecord,
     OutboxRecord,
     PreviousStates,
+    Revision,
     StateRecord,
     StoredEvent,
 )
@@ -81,6 +83,37 @@ class Repository:
                 return True
         return False
 
+    def revisions(
+        self,
+        *,
+        entity: str | None = None,
+        code: str | None = None,
+        since: datetime | None = None,
+    ) -> list[Revision]:
+        """Recorded plan changes, oldest first; ``since`` is inclusive."""
+        query = sa.select(PlanRevisionRow).where(PlanRevisionRow.programme_id == self.programme_id)
+        if entity is not None:
+            query = query.where(PlanRevisionRow.entity == entity)
+        if code is not None:
+            query = query.where(PlanRevisionRow.code == code)
+        if since is not None:
+            query = query.where(PlanRevisionRow.recorded_at >= since)
+        query = query.order_by(PlanRevisionRow.recorded_at, PlanRevisionRow.id)
+        return [
+            Revision(
+                entity=r.entity,
+                code=r.code,
+                kind=r.kind,
+                field=r.field,
+                before=r.before,
+                after=r.after,
+                recorded_at=r.recorded_at,
+                plan_path=r.plan_path,
+                id=r.id,
+            )
+            for r in self._session.scalars(query)
+        ]
+
     # --- status updates (append-only) -------------------------------------------------------
 
     def add_status_update(self, update: StatusUpdate) -> StatusUpdate:
@@ -120,6 +153,10 @@ class Repository:
             StatusUpdateRow.reported_on, StatusUpdateRow.recorded_at, StatusUpdateRow.id
         )
         return [_status_update(row) for row in self._session.scalars(query)]
+
+    def latest_updates(self, until: date | None = None) -> dict[str, StatusUpdate]:
+        """The newest update per item (the last in :meth:`status_updates` order)."""
+        return {u.item_id: u for u in self.status_updates(until)}
 
     # --- events (append-only, idempotent) ---------------------------------------------------
 
@@ -193,8 +230,12 @@ class Repository:
         return _states.record_states(self._session, self.programme_id, as_of, states, self._clock())
 
     def last_assessed(self) -> date | None:
-        """The latest day states were recorded for, or None before the first check."""
+        """The latest day a check was recorded for, or None before the first check."""
         return _states.last_assessed(self._session, self.programme_id)
+
+    def record_assessed_day(self, as_of: date) -> None:
+        """Remember that ``as_of`` was assessed (see :meth:`last_assessed`)."""
+        _states.record_assessed_day(self._session, self.programme_id, as_of, self._clock())
 
     # --- prompts (append-only, idempotent) --------------------------------------------------
 
@@ -231,8 +272,17 @@ class Repository:
             max_attempts=max_attempts,
         )
 
-    def mark_sent(self, key: str, *, channel: str, external_id: str | None, now: datetime) -> None:
-        """'sending' → 'sent'; :class:`OutboxError` for an unknown key or another status."""
+    def mark_sent(
+        self,
+        key: str,
+        *,
+        channel: str,
+        external_id: str | None,
+        now: datetime,
+        claim_token: str | None = None,
+    ) -> None:
+        """'sending' → 'sent'; :class:`OutboxError` for an unknown key, another status, or a
+        ``claim_token`` that is no longer the row's (it was claimed again)."""
         _outbox.mark_sent(
             self._session,
             self.programme_id,
@@ -240,10 +290,17 @@ class Repository:
             channel=channel,
             external_id=external_id,
             now=now,
+            claim_token=claim_token,
         )
 
     def mark_failed(
-        self, key: str, *, error: str, now: datetime, max_attempts: int = _outbox.MAX_ATTEMPTS
+        self,
+        key: str,
+        *,
+        error: str,
+        now: datetime,
+        max_attempts: int = _outbox.MAX_ATTEMPTS,
+        claim_token: str | None = None,
     ) -> str:
         """'sending' → 'failed' (retried later) or 'dead' (returned); :class:`OutboxError` as
         above."""
@@ -254,6 +311,7 @@ class Repository:
             error=error,
             now=now,
             max_attempts=max_attempts,
+            claim_token=claim_token,
         )
 
     def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxRecord]:

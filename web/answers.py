@@ -45,14 +45,10 @@ def routes() -> list[Route]:
 
 
 def current_plan(regie: App) -> Plan:
-    """The plan, parsed again only when the file changed (a form must not parse YAML each time)."""
-    path = regie.settings.plan_path
-    stamp = path.stat().st_mtime_ns if path.exists() else 0
-    cached: tuple[int, Plan] | None = getattr(regie, "_web_plan", None)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, regie.load_plan())
-        regie._web_plan = cached  # type: ignore[attr-defined]
-    return cached[1]
+    """The plan, parsed again only when the file changed (:mod:`regie.plan_cache`)."""
+    from regie.plan_cache import current_plan as cached
+
+    return cached(regie)[0]
 
 
 async def answer_link(request: Request) -> Response:

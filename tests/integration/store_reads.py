@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.periods import Period, PeriodKind
 from governance.plan import Deadline, ItemLevel
-from store.models import ActionRow, MilestoneRow, PlanItemMixin, PlanRevisionRow
-from store.records import Revision, StateRecord
+from store.models import ActionRow, MilestoneRow, PlanItemMixin
+from store.records import StateRecord
 from store.states import latest_states
 
 
@@ -56,39 +56,6 @@ def _item(row: PlanItemMixin, level: ItemLevel, action_id: str, step: int) -> De
         owners=tuple(row.owners),
         depends_on=tuple(row.depends_on),
     )
-
-
-def revisions(
-    session: Session,
-    programme_id: str,
-    *,
-    entity: str | None = None,
-    code: str | None = None,
-    since: datetime | None = None,
-) -> list[Revision]:
-    """Recorded plan changes, oldest first; ``since`` is inclusive."""
-    query = sa.select(PlanRevisionRow).where(PlanRevisionRow.programme_id == programme_id)
-    if entity is not None:
-        query = query.where(PlanRevisionRow.entity == entity)
-    if code is not None:
-        query = query.where(PlanRevisionRow.code == code)
-    if since is not None:
-        query = query.where(PlanRevisionRow.recorded_at >= since)
-    query = query.order_by(PlanRevisionRow.recorded_at, PlanRevisionRow.id)
-    return [
-        Revision(
-            entity=r.entity,
-            code=r.code,
-            kind=r.kind,
-            field=r.field,
-            before=r.before,
-            after=r.after,
-            recorded_at=r.recorded_at,
-            plan_path=r.plan_path,
-            id=r.id,
-        )
-        for r in session.scalars(query)
-    ]
 
 
 def states_on(session: Session, programme_id: str, as_of: date) -> dict[str, StateRecord]:

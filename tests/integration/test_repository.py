@@ -16,7 +16,7 @@ from governance.updates import StatusUpdate, UpdateStatus
 from store import EventRecord, Repository, UnknownItem, sync_plan
 from store.models import EventRow, StatusUpdateRow
 from tests.integration.store_plans import T0, drop_milestone, make_sample_plan, quarter
-from tests.integration.store_reads import revisions, stored_items
+from tests.integration.store_reads import stored_items
 
 
 class Clock:
@@ -40,11 +40,6 @@ def repo(session: Session, sample_plan: Plan, clock: Clock) -> Iterator[Reposito
     sync_plan(session, sample_plan, now=T0)
     session.commit()
     yield Repository(session, sample_plan.programme.id, clock=clock)
-
-
-def _latest(repo: Repository, until: date | None = None) -> dict[str, StatusUpdate]:
-    """The newest update per item: the last in ``status_updates`` order."""
-    return {u.item_id: u for u in repo.status_updates(until)}
 
 
 def _update(item: str, status: UpdateStatus, day: int, **kw: Any) -> StatusUpdate:
@@ -119,8 +114,8 @@ def test_latest_update_per_item(repo: Repository, session: Session) -> None:
     correction = repo.add_status_update(_update("1.2", UpdateStatus.ON_TRACK, 15))
     session.commit()
 
-    assert _latest(repo) == {"1.1.1": done, "1.2": correction}
-    assert _latest(repo, until=date(2015, 9, 19)) == {
+    assert repo.latest_updates() == {"1.1.1": done, "1.2": correction}
+    assert repo.latest_updates(until=date(2015, 9, 19)) == {
         "1.1.1": repo.status_updates(item="1.1.1")[0],
         "1.2": correction,
     }
@@ -256,16 +251,12 @@ def test_revisions_filter(repo: Repository, session: Session, sample_plan: Plan)
     sync_plan(session, drop_milestone(sample_plan, "1.1.2"), now=later)
     session.commit()
 
-    assert [
-        (r.kind, r.recorded_at) for r in revisions(session, repo.programme_id, code="1.1.2")
-    ] == [
+    assert [(r.kind, r.recorded_at) for r in repo.revisions(code="1.1.2")] == [
         ("created", T0),
         ("archived", later),
     ]
-    assert [(r.entity, r.code) for r in revisions(session, repo.programme_id, since=later)] == [
-        ("milestone", "1.1.2")
-    ]
-    assert {r.code for r in revisions(session, repo.programme_id, entity="organisation")} == {
+    assert [(r.entity, r.code) for r in repo.revisions(since=later)] == [("milestone", "1.1.2")]
+    assert {r.code for r in repo.revisions(entity="organisation")} == {
         "IenM",
         "RIVM",
         "PIANOo",

@@ -35,7 +35,7 @@ from tests.integration.store_plans import (
     move_milestone,
     quarter,
 )
-from tests.integration.store_reads import revisions, stored_items
+from tests.integration.store_reads import stored_items
 
 T1 = T0 + timedelta(days=7)
 # programme + 3 organisations + 1 contact + 2 steps + 3 actions + 3 milestones
@@ -156,7 +156,7 @@ def test_one_field_change_records_one_revision(
     assert result.revisions[0].recorded_at == T1
     assert result.changed_count == 1
     assert result.unchanged == SAMPLE_ENTITIES - 1
-    stored = revisions(session, "mvi-test", entity=entity, code=code)
+    stored = Repository(session, "mvi-test").revisions(entity=entity, code=code)
     assert [(r.kind, r.field) for r in stored] == [("created", None), ("changed", field)]
     assert stored[-1].after == after
 
