@@ -32,6 +32,7 @@ class Refusal(StrEnum):
     LINK_FOREIGN = "link_foreign"
     SIGNATURE = "signature"
     REPLAYED = "replayed"
+    BUSY = "busy"
 
 
 #: What the person is told (Dutch), per reason.
@@ -48,6 +49,7 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
     Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
     Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",
+    Refusal.BUSY: "Het is even te druk; er is niets opgeslagen. Probeer het zo opnieuw.",
 }
 
 

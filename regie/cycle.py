@@ -52,6 +52,7 @@ class CheckReport:
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
+    unreachable: list[str] = field(default_factory=list)  # contacts no channel reaches (and why)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -65,6 +66,7 @@ class CheckReport:
             "programme_rag": self.programme_rag,
             "working_day": self.working_day,
             "unaddressed": list(self.unaddressed),
+            "unreachable": list(self.unreachable),
             "event_names": [e.name for e in self.events],
         }
 
@@ -75,6 +77,8 @@ class SendReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
     dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
+    stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -82,7 +86,13 @@ class SendReport:
             "sent": len(self.sent),
             "failed": len(self.failed),
             "dead": len(self.dead),
-            "errors": [f"{key}: {error}" for key, error in self.failed[:ERRORS_SHOWN]],
+            "errors": [
+                f"{key}: {error}"
+                for key, error in self.failed[:ERRORS_SHOWN]
+                if error != self.stopped  # said once, below
+            ],
+            "notes": [f"{key}: {note}" for key, note in self.notes],
+            "stopped": self.stopped,
         }
 
 
@@ -118,6 +128,7 @@ def deadline_check(
     from governance.clock import utcnow
     from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
+    from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
     from store import Repository, StateRecord, sync_plan
     from store.answers import add_links
@@ -160,10 +171,10 @@ def deadline_check(
         )
         repo.record_prompts(reminders.records)
         linker = answer_linker(app, plan) if not replay else None
-        report.queued = repo.enqueue(
-            outbox_messages(plan, assessment, reminders, linker),
-            status="suppressed" if replay else "pending",
+        records = list(
+            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
         )
+        report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
             add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
         report.events = [
@@ -174,7 +185,20 @@ def deadline_check(
         report.counts = {k: v for k, v in assessment.counts().items() if v}
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
+        if not replay:
+            queued = set(report.queued)
+            report.unreachable = [
+                str(u)
+                for u in unreachable_contacts(
+                    app, plan, {r.recipient for r in records if r.key in queued}
+                )
+            ]
     return report
+
+
+def office_channel(app: App) -> str | None:
+    slack = app.settings.slack
+    return slack.office_channel if slack and "slack" in app.settings.notifiers else None
 
 
 def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
@@ -237,6 +261,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     the row claimable again later (the notifiers are idempotent per key).
     """
     from governance.clock import utcnow
+    from notifications.base import ChannelDown, batch
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
@@ -245,27 +270,38 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
-    for row in claimed:
-        try:
-            message = message_from_outbox(row)
-            delivery = notifier.send(message)
-        except Exception as exc:  # one bad message must not strand the batch
-            _record_failure(app, plan_id, row, failure_reason(exc), report)
-            continue
-        try:
-            with app.session() as session, session.begin():
-                Repository(session, plan_id).mark_sent(
-                    row.key,
-                    channel=delivery.channel,
-                    external_id=delivery.external_id,
-                    now=utcnow(),
-                    claim_token=row.claim_token,
-                )
-        except OutboxError as exc:
-            # Another sender reclaimed this row after we took too long; it owns it now.
-            report.failed.append((row.key, f"claim lost: {exc}"))
-            continue
-        report.sent.append(row.key)
+    with batch(notifier):  # e.g. one SMTP connection for the lot
+        for row in claimed:
+            if report.stopped:
+                # The channel is down (bad credentials …): the rest fail with the same reason
+                # and are retried later, without hammering the server now.
+                _record_failure(app, plan_id, row, report.stopped, report)
+                continue
+            try:
+                message = message_from_outbox(row)
+                delivery = notifier.send(message)
+            except Exception as exc:  # one bad message must not strand the batch
+                reason = failure_reason(exc)
+                if isinstance(exc, ChannelDown):
+                    report.stopped = reason
+                _record_failure(app, plan_id, row, reason, report)
+                continue
+            try:
+                with app.session() as session, session.begin():
+                    Repository(session, plan_id).mark_sent(
+                        row.key,
+                        channel=delivery.channel,
+                        external_id=delivery.external_id,
+                        now=utcnow(),
+                        claim_token=row.claim_token,
+                    )
+            except OutboxError as exc:
+                # Another sender reclaimed this row after we took too long; it owns it now.
+                report.failed.append((row.key, f"claim lost: {exc}"))
+                continue
+            report.sent.append(row.key)
+            if delivery.note:
+                report.notes.append((row.key, delivery.note))
     return report
 
 

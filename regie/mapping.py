@@ -23,4 +23,6 @@ def message_from_outbox(record: OutboxRecord) -> Message:
         slack=record.slack,
         html=record.body_html,
         metadata=dict(record.payload),
+        attempt=record.attempts,
+        queued_at=record.created_at,
     )

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from governance.answers import REFUSAL_TEXT, Answerer, AnswerInput, Refusal
-from regie.answers import AnswerRefused, record_answer
+from regie.answers import AnswerRefused, record_answer, writing
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -298,7 +298,7 @@ def resolve_contact(
     email = email.strip().lower()
     for c in plan.contacts:
         if email in {(c.email or "").lower(), (c.slack or "").lower()}:
-            with app.session() as session, session.begin():
+            with writing(app), app.session() as session, session.begin():
                 remember_slack_user(session, plan.programme.id, user_id, c.id, email, utcnow())
             return c.id
     return None

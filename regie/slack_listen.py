@@ -75,8 +75,9 @@ def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -
 
 
 def first_envelope(app: App, envelope_id: str) -> bool:
+    from regie.answers import writing
     from regie.services import utcnow
     from store.answers import first_seen
 
-    with app.session() as session, session.begin():
+    with writing(app), app.session() as session, session.begin():
         return first_seen(session, f"envelope:{envelope_id[:100]}", utcnow(), ENVELOPE_WINDOW)

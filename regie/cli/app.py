@@ -29,6 +29,9 @@ plan_app = typer.Typer(help="Read and check the plan file.", no_args_is_help=Tru
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
+from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
+
+app.add_typer(notify_app, name="notify")
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -246,11 +249,15 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    rows = list_outbox(_app(), status_)
+    app_ = _app()
+    rows = list_outbox(app_, status_)
     if fmt == Format.json:
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+        from regie.cli.notify import print_unreachable
+
+        print_unreachable(app_, rows)
 
 
 def _register_reports() -> None:

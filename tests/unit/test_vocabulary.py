@@ -27,6 +27,8 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         slack="U123",
         body_html="<p>Tekst</p>",
         payload={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
+        attempts=2,
+        created_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
     )
     message = message_from_outbox(row)
     assert message == Message(
@@ -40,6 +42,8 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         slack=row.slack,
         html=row.body_html,
         metadata={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
+        attempt=2,
+        queued_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
     )
     # No field of the message is left at its default: a new Message field needs a mapping.
     defaults = Message(key="", kind="", recipient="", recipient_name="", subject="", text="")
