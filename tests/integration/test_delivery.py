@@ -106,7 +106,7 @@ def test_each_message_goes_to_the_first_channel_that_reaches_its_contact(
     assert report.channel == "slack,email"
     assert report.failed == [
         (
-            "reminder:telos:2015-10-15:digest",
+            "reminder:mvi-2015-2020:telos:2015-10-15:digest",
             "telos onbereikbaar (slack: geen Slack-id of e-mailadres; email: geen e-mailadres)",
         )
     ]

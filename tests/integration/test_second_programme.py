@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from email import message_from_bytes
-from email.message import Message as EmailMessage
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from governance.assessment import assess
@@ -31,7 +31,15 @@ def _app(home: Path, plan: Path) -> App:
 
 
 def _mail(path: Path) -> EmailMessage:
-    return message_from_bytes(path.read_bytes())
+    mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    return mail
+
+
+def _text(mail: EmailMessage) -> str:
+    body = mail.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
 
 
 def test_two_programmes_in_one_home_each_get_their_own_digest(tmp_path: Path) -> None:
@@ -57,7 +65,7 @@ def test_two_programmes_in_one_home_each_get_their_own_digest(tmp_path: Path) ->
         title = (
             "Plan van aanpak MVI (test)" if key in mvi else "Programma Digitale Toegankelijkheid"
         )
-        assert title in mail.get_payload(decode=True).decode(), key
+        assert title in _text(mail), key
     assert len({mail["Message-ID"] for mail in by_key.values()}) == len(by_key)
 
 
