@@ -156,6 +156,14 @@ def answer_problems(answer: AnswerInput, reported_on: date) -> list[FieldProblem
                 "only with status on_track or at_risk",
             )
         )
+    elif answer.forecast is not None and answer.forecast < reported_on:
+        problems.append(
+            FieldProblem(
+                "forecast",
+                "de verwachte datum ligt in het verleden",
+                f"{answer.forecast} is before the update's date {reported_on}",
+            )
+        )
     if answer.note is not None and len(answer.note) > NOTE_MAX:
         problems.append(
             FieldProblem(
