@@ -66,9 +66,10 @@ class Recorded:
 def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) -> StatusUpdate:
     """The status update ``answer`` becomes, or :class:`AnswerRefused` (nothing recorded)."""
     from governance.answers import answer_problems, find_item, is_office, may_answer
+    from governance.dates import programme_life
     from governance.updates import StatusUpdate, UpdateStatus
 
-    problems = answer_problems(answer, as_of)
+    problems = answer_problems(answer, as_of, programme_life(plan))
     if problems:
         raise AnswerRefused(Refusal.INVALID, problems=problems)
     item = find_item(plan, answer.item_id)

@@ -35,6 +35,7 @@ class Settings:
     contacts_path: Path | None = None  # REGIE_CONTACTS: real addresses kept out of git
     slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
+    simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -124,6 +125,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
         smtp=smtp,
+        simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
     )
 
 

@@ -77,6 +77,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
     dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
+    skipped: list[str] = field(default_factory=list)  # nothing left to send (items finished)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
     stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
@@ -86,6 +87,7 @@ class SendReport:
             "sent": len(self.sent),
             "failed": len(self.failed),
             "dead": len(self.dead),
+            "skipped": len(self.skipped),
             "errors": [
                 f"{key}: {error}"
                 for key, error in self.failed[:ERRORS_SHOWN]
@@ -125,11 +127,11 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.assessment import assess
-    from governance.clock import utcnow
     from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
+    from governance.clock import utcnow
     from store import Repository, StateRecord, sync_plan
     from store.answers import add_links
     from store.assessment_query import assessment_updates
@@ -141,6 +143,7 @@ def deadline_check(
         synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         report.synced = synced.describe()
         repo = Repository(session, plan.programme.id)
+        ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
         previous = repo.previous_states(before=as_of)
         assessment = assess(
@@ -172,7 +175,9 @@ def deadline_check(
         repo.record_prompts(reminders.records)
         linker = answer_linker(app, plan) if not replay else None
         records = list(
-            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
+            outbox_messages(
+                plan, assessment, reminders, linker, office_channel=office_channel(app)
+            )
         )
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
@@ -222,10 +227,29 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
         )
 
 
+def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
+    """A day that has not come yet would send real reminders early and, since history only
+    moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if app.settings.simulate:
+        return
+    zone = app.settings.timezone or plan.calendar.timezone
+    today = datetime.now(ZoneInfo(zone)).date()
+    if as_of > today:
+        raise InvalidInput(
+            f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
+            "day that has not come and every day before it would be refused afterwards; "
+            "to simulate, use a scratch REGIE_HOME and `regie cycle --simulate`"
+        )
+
+
 def check_can_run(app: App, plan: Plan, as_of: date) -> None:
     """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
     from store import Repository
 
+    ensure_not_future(app, plan, as_of)
     with app.session() as session:
         ensure_forward(
             plan.programme.id, Repository(session, plan.programme.id).last_assessed(), as_of
@@ -260,9 +284,9 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from governance.clock import utcnow
-    from notifications.base import ChannelDown, batch
     from regie.mapping import message_from_outbox
+    from notifications.base import ChannelDown, batch
+    from governance.clock import utcnow
     from store import OutboxError, Repository
 
     notifier = app.notifier()
@@ -278,6 +302,11 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                 _record_failure(app, plan_id, row, report.stopped, report)
                 continue
             try:
+                checked = _recheck(app, plan_id, row)
+                if checked is None:
+                    report.skipped.append(row.key)
+                    continue
+                row = checked
                 message = message_from_outbox(row)
                 delivery = notifier.send(message)
             except Exception as exc:  # one bad message must not strand the batch
@@ -303,6 +332,24 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             if delivery.note:
                 report.notes.append((row.key, delivery.note))
     return report
+
+
+def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
+    """The message as it should go out now, or None when nothing is left to send (recorded)."""
+    from regie.recheck import NOTHING_LEFT, recheck
+    from store import Repository
+
+    with app.session() as session, session.begin():
+        checked = recheck(session, plan_id, row)
+        if not checked.left_out:
+            return row
+        repo = Repository(session, plan_id)
+        if checked.empty:
+            reason = f"{NOTHING_LEFT} ({', '.join(checked.left_out)})"
+            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)
+            return None
+        repo.revise_outbox(checked.message)
+        return checked.message
 
 
 #: A reason stored on a failed message is one readable line, never a whole traceback.

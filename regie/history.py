@@ -66,7 +66,7 @@ def list_outbox(app: App, status: str | None) -> list[OutboxRecord]:
 
     if status is not None and status not in OUTBOX_STATUSES:
         known = ", ".join(OUTBOX_STATUSES)
-        raise InvalidInput(f"--status: unknown outbox status {status!r} (known: {known})")
+        raise InvalidInput(f"--status: unknown outbox status {status[:40]!r} (known: {known})")
     with app.session() as session:
         return Repository(session, app.programme_id()).outbox(status=status)
 
@@ -77,6 +77,7 @@ def replay(app: App, start: date, end: date) -> list[str]:
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
     mailed about 2015 today.
     """
+    from governance.dates import programme_life
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
     from store import Repository
@@ -84,6 +85,12 @@ def replay(app: App, start: date, end: date) -> list[str]:
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = app.load_plan()
+    life = programme_life(plan)
+    if start not in life or end not in life:
+        raise InvalidInput(
+            f"--from {start} --to {end}: beyond the programme's life plus margin "
+            f"({life.describe()})"
+        )
     calendar = WorkCalendar.for_plan(plan)
     lines = []
     with app.session() as session:

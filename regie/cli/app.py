@@ -123,9 +123,21 @@ def cycle(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Compute and print, but record and send nothing.")
     ] = False,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate",
+            help="Allow an --as-of after today (simulations, in a scratch REGIE_HOME only).",
+        ),
+    ] = False,
 ) -> None:
     """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
+    import os
+
     from regie.cli.cycle import run_cycle
+
+    if simulate:
+        os.environ["REGIE_SIMULATE"] = "1"  # also for a flow run's own bootstrap
 
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
@@ -157,11 +169,15 @@ def update(
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
     from governance.answers import Refusal
+    from governance.dates import shorten
     from regie.answers import AnswerRefused
     from regie.history import record_update
 
     app_ = _app()
-    day = parse_date(as_of, "--as-of") or _services().today(app_)
+    today = _services().today(app_)
+    day = parse_date(as_of, "--as-of") or today
+    if day > today:
+        raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
     try:
         done = record_update(
             app_,
@@ -181,7 +197,7 @@ def update(
             ) from None
         if exc.reason is Refusal.UNKNOWN_ITEM:
             raise InvalidInput(
-                f"{item}: no such action or milestone in {app_.programme_id()}"
+                f"{shorten(item)}: no such action or milestone in {app_.programme_id()}"
             ) from None
         raise
     typer.echo(done)
@@ -217,8 +233,12 @@ def replay(
     start = parse_date(from_, "--from")
     end = parse_date(to, "--to")
     assert start is not None and end is not None
-    for line in run_replay(_app(), start, end):
-        typer.echo(line)
+    from regie.locks import cycle_lock
+
+    app_ = _app()
+    with cycle_lock(app_.settings.home, "replay"):
+        for line in run_replay(app_, start, end):
+            typer.echo(line)
 
 
 @app.command()

@@ -40,10 +40,12 @@ AsOfOpt = Annotated[
 def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from governance.dates import parse_iso_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)  # ISO only: not 20160301, not 2016-W10-1
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
 
 
 def _services() -> ModuleType:
