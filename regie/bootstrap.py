@@ -88,10 +88,21 @@ class App:
         return plan
 
     def programme_id(self) -> str:
-        """The programme the plan file describes (scopes every query)."""
+        """The programme every query is scoped to: the database's only programme, so that
+        delivery and the audit log never wait for a plan file someone is editing; the plan
+        file's when the database holds none or several."""
         if self._programme_id is None:
-            self._programme_id = self.load_plan().programme.id
+            self._programme_id = self._stored_programme_id() or self.load_plan().programme.id
         return self._programme_id
+
+    def _stored_programme_id(self) -> str | None:
+        import sqlalchemy as sa
+
+        from store.models import ProgrammeRow
+
+        with self.session() as session:
+            ids = list(session.scalars(sa.select(ProgrammeRow.id).limit(2)))
+        return ids[0] if len(ids) == 1 else None
 
     def notifier(self, plan: Plan | None = None) -> Notifier:
         """The notifier the settings ask for (REGIE_NOTIFIER), built from plain arguments: one
