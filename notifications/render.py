@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from functools import cache
 from typing import Any
@@ -29,6 +30,11 @@ def header_text(value: str) -> str:
     return " ".join(_UNSAFE_IN_HEADER.sub(" ", value).split())
 
 
+def slack_escape(text: str) -> str:
+    """Slack's mrkdwn escaping (the ``slack`` filter): only &, < and > are special."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -40,6 +46,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = format_date_nl
+    env.filters["slack"] = slack_escape
     from governance.labels import rag_label, state_label
 
     env.filters["state"] = state_label
@@ -47,5 +54,12 @@ def environment() -> Environment:
     return env
 
 
+#: Compiling a template in two threads at once trips CPython 3.11's AST validator ("AST
+#: constructor recursion depth mismatch", python/cpython#106905): compile one at a time.
+_COMPILING = threading.Lock()
+
+
 def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+    with _COMPILING:
+        compiled = environment().get_template(template)  # cached after the first time
+    return compiled.render(**context)

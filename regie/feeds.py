@@ -10,8 +10,8 @@ How items appear (README "Calendar feeds" says the same for users):
 - done items stay (state *gereed*); cancelled items and items that left the plan are
   ``STATUS:CANCELLED`` on their last date, so calendars remove or strike them;
 - a slipped item stays on its promised date, its forecast in the description;
-- a governance body's feed holds its meetings as timed events in UTC (none until a meetings
-  source exists: :func:`body_meetings`).
+- a governance body's feed holds its meetings (plan schedule and one-off meetings): timed
+  events in UTC when the start time is known (assumed two hours long), all-day otherwise.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.services import today
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -72,15 +73,11 @@ class NewToken:
 # --- building -------------------------------------------------------------------------------
 
 
-def today_for(app: App, plan: Plan) -> date:
-    return datetime.now(ZoneInfo(app.settings.timezone or plan.calendar.timezone)).date()
-
-
 def export_feed(app: App, scope_text: str, as_of: date | None = None) -> bytes:
     """The feed for ``scope_text`` (``regie calendar export``)."""
     plan = app.load_plan()
     scope = _scope(scope_text, plan)
-    return build_feed(app, plan, scope, as_of or today_for(app, plan)).body
+    return build_feed(app, plan, scope, as_of or today(app, plan)).body
 
 
 def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
@@ -125,7 +122,7 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
         fallback = _plan_file_time(app)
         watermark = max(changes.values(), default=fallback)
         entries = _remember_dates(session, pid, assessment, archived, watermark)
-        meetings = body_meetings(session, plan, scope.value) if scope.kind == "body" else []
+    meetings = body_meetings(app, plan, scope.value, fallback) if scope.kind == "body" else []
     items = _items(app, plan, scope, assessment, archived, entries, changes, fallback)
     body = render_feed(_header(plan, scope), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
@@ -133,10 +130,39 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
     return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', changed_at)
 
 
-def body_meetings(session: Session, plan: Plan, body_id: str) -> list[FeedMeeting]:
-    """A governance body's meetings as feed events. No meetings are stored yet: the reports
-    issue (#11) adds them; it maps its rows to :class:`feeds.model.FeedMeeting` here."""
-    return []
+MEETING_HOURS = 2  # a meeting's assumed length: the plan gives a start time, not an end
+
+
+def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> list[FeedMeeting]:
+    """A governance body's meetings (plan schedule and one-off ones, :func:`regie.reports.
+    meetings`): timed events in UTC when a start time is known, else all-day events."""
+    from feeds.model import FeedMeeting
+    from regie.reports import meetings
+
+    zone = ZoneInfo(plan.calendar.timezone)
+    body = next(b for b in plan.governance if b.id == body_id)
+    out = []
+    for m in meetings(app, body_id, plan=plan):
+        at = m.time or time()
+        start = datetime.combine(m.on, at, zone).astimezone(UTC)
+        lines = [f"Vergadering van {body.name}."] + ([m.note] if m.note else [])
+        out.append(
+            FeedMeeting(
+                uid=f"{body_id}-{m.on.isoformat()}@{plan.programme.id}.regie",
+                title=body.name,
+                start=start,
+                end=start + timedelta(hours=MEETING_HOURS),
+                location=m.location,
+                description="\n".join(lines),
+                url=None,
+                cancelled=False,
+                sequence=0,
+                last_modified=fallback,
+                all_day=m.time is None,
+                day=m.on,
+            )
+        )
+    return out
 
 
 def _remember_dates(
@@ -325,10 +351,10 @@ def serve_token_feed(
     if found is None or found.token.revoked_at is not None:
         return None
     t = found.token
-    as_of = today_for(app, plan)
+    as_of = today(app, plan)
     key = (
         FEED_FORMAT, t.scope, as_of, version, app.settings.base_url,
-        found.last_update_id, found.last_revision_id, found.last_state_id,
+        found.last_update_id, found.last_revision_id, found.last_state_id, found.last_meeting_id,
     )  # fmt: skip
     feed = _memo.get(key)
     if feed is None:

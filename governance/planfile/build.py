@@ -7,11 +7,11 @@ finds every problem. The steps/actions/milestones part lives in :mod:`governance
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Iterator
 
 from ruamel.yaml.nodes import MappingNode, Node
 
+from governance.clock import known_timezone
 from governance.periods import DEFAULT_SEASONS, Season
 from governance.plan import (
     CalendarConfig,
@@ -57,7 +57,18 @@ _REMINDER_INTS = (
 )
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")
 _ORGANISATION = ("id", "name", "kind", "note")
-_CONTACT = ("id", "name", "organisation", "email", "slack", "role", "programme_office", "deputy")
+_CONTACT = (
+    "id",
+    "name",
+    "organisation",
+    "email",
+    "slack",
+    "role",
+    "programme_office",
+    "channel",
+    "deputy",
+)
+CHANNELS = ("slack", "email")
 _GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source", "meetings")
 _REPORT = ("id", "title", "recipient", "cadence", "action", "source")
 _GOAL = ("id", "text", "category", "source", "indicators")
@@ -141,7 +152,7 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
     f = Fields(node, _CALENDAR, "calendar", problems)
     default = CalendarConfig()
     timezone = f.text("timezone") or default.timezone
-    if "timezone" in f and not _known_timezone(timezone):
+    if "timezone" in f and not known_timezone(timezone):
         problems.add(f.value("timezone"), f"unknown time zone {timezone!r}")
     country = f.text("holidays_country") or default.holidays_country
     if "holidays_country" in f and not _COUNTRY.fullmatch(country):
@@ -152,14 +163,6 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
     seasons = dict(DEFAULT_SEASONS)
     seasons.update(_seasons(f, problems))
     return CalendarConfig(timezone=timezone, holidays_country=country, seasons=seasons)
-
-
-def _known_timezone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return False
-    return True
 
 
 def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:
@@ -271,33 +274,44 @@ def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
 def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Contact, ...]:
     out: list[Contact] = []
     seen: dict[str, Node] = {}
-    deputies: list[tuple[str, Node]] = []
+    deputies: list[tuple[str, str, Node]] = []
     for node in _records(top, "contacts", "contact", problems):
         f = Fields(node, _CONTACT, "contact", problems)
-        deputy = f.text("deputy")
-        deputy_node = f.value("deputy")
-        if deputy and deputy_node is not None:
-            deputies.append((deputy, deputy_node))
         org = f.text("organisation", required=True) or ""
         org_node = f.value("organisation")
         if org and org_node is not None:
             _known_org(org, org_node, org_ids, "'organisation'", problems)
         office = f.boolean("programme_office")
-        out.append(
-            Contact(
-                id=_unique(f, "contact", seen, problems),
-                name=f.text("name", required=True) or "",
-                organisation=org,
-                email=f.text("email"),
-                slack=f.text("slack"),
-                role=f.text("role"),
-                programme_office=bool(office),
-                deputy=deputy,
+        channel = f.text("channel")
+        channel_node = f.value("channel")
+        if channel is not None and channel not in CHANNELS and channel_node is not None:
+            problems.add(
+                channel_node,
+                f"unknown channel {channel!r}: use {' or '.join(CHANNELS)}"
+                f"{suggest(channel, list(CHANNELS))}",
             )
+        contact = Contact(
+            id=_unique(f, "contact", seen, problems),
+            name=f.text("name", required=True) or "",
+            organisation=org,
+            email=f.text("email"),
+            slack=f.text("slack"),
+            role=f.text("role"),
+            programme_office=bool(office),
+            channel=channel,
+            deputy=f.text("deputy"),
         )
-    for ref, ref_node in deputies:  # a deputy may be listed after the contact it stands in for
-        if ref not in seen:
-            problems.add(ref_node, f"unknown contact {ref!r} in 'deputy'{suggest(ref, list(seen))}")
+        deputy_node = f.value("deputy")
+        if contact.deputy and deputy_node is not None:
+            deputies.append((contact.id, contact.deputy, deputy_node))
+        out.append(contact)
+    ids = [c.id for c in out]
+    # A deputy may be listed after the contact it stands in for.
+    for contact_id, deputy, where in deputies:
+        if deputy == contact_id:
+            problems.add(where, f"contact {contact_id!r} cannot be their own deputy")
+        elif deputy not in ids:
+            problems.add(where, f"unknown contact {deputy!r} in 'deputy'{suggest(deputy, ids)}")
     return tuple(out)
 
 
