@@ -9,7 +9,14 @@ from typing import Any
 
 from governance.assessment import Assessment
 from governance.plan import Contact, Plan
-from governance.reminders import Digest, Escalation, EscalationDigest, ReminderPlan
+from governance.reminders import (
+    Digest,
+    Escalation,
+    EscalationDigest,
+    ReminderPlan,
+    escalation_digest_key,
+    steering_body,
+)
 from store.records import OutboxRecord
 
 
@@ -132,6 +139,7 @@ def _message(
         "items": items,
         "as_of": as_of,
         "key": key,
+        "steering_body": steering_body(plan),
     }
     return OutboxRecord(
         key=key,
@@ -173,17 +181,16 @@ def outbox_messages(
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
     as_of = reminders.as_of
-    day = as_of.isoformat()
     for deputy, items in sorted(_deputies(plan, assessment, escalations.values()).items()):
-        copy = EscalationDigest(deputy, as_of, tuple(items), f"escalation:{deputy}:{day}:deputy")
+        key = f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy"
+        copy = EscalationDigest(deputy, as_of, tuple(items), key)
         yield escalation_message(plan, copy, assessment)
     if office_channel:
         channel = Contact(
             id="office-channel", name="Programmabureau", organisation="", slack=office_channel
         )
-        office = EscalationDigest(
-            channel.id, as_of, tuple(escalations.values()), f"escalation:office-channel:{day}"
-        )
+        key = escalation_digest_key(plan.programme.id, channel.id, as_of)
+        office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
         record = escalation_message(plan, office, assessment, contact=channel)
         yield replace(record, payload={**record.payload, "to_channel": True})
 
