@@ -127,11 +127,11 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.assessment import assess
+    from governance.clock import utcnow
     from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
-    from governance.clock import utcnow
     from store import Repository, StateRecord, sync_plan
     from store.answers import add_links
     from store.assessment_query import assessment_updates
@@ -175,9 +175,7 @@ def deadline_check(
         repo.record_prompts(reminders.records)
         linker = answer_linker(app, plan) if not replay else None
         records = list(
-            outbox_messages(
-                plan, assessment, reminders, linker, office_channel=office_channel(app)
-            )
+            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
         )
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
@@ -284,9 +282,9 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from regie.mapping import message_from_outbox
-    from notifications.base import ChannelDown, batch
     from governance.clock import utcnow
+    from notifications.base import ChannelDown, batch
+    from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
     notifier = app.notifier()
