@@ -92,6 +92,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     problems = []
     if (problem := url_problem(url)) is not None:
         problems.append(f"REGIE_DATABASE_URL: {problem}: {url!r}")
+    elif url.startswith("sqlite") and (
+        url.split("?")[0].rstrip("/") in ("sqlite:", "sqlite:/")
+        or ":memory:" in url
+        or "mode=memory" in url
+    ):
+        problems.append(
+            "REGIE_DATABASE_URL: an in-memory SQLite database forgets everything when the "
+            "command ends; use a file, e.g. sqlite:///var/regie.db"
+        )
     notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
     notifiers = _notifiers(notifier, problems)
     slack = _slack(env, problems) if "slack" in notifiers else None

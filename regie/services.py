@@ -54,9 +54,14 @@ def db_downgrade(app: App, revision: str) -> str:
 
 
 def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None]) -> str:
+    from regie.bootstrap import newer_database
+    from regie.errors import DatabaseNotReady
     from store import current_revision
+    from store.db import newer_than_code
 
     before = _revision_or_fail(app)
+    if newer_than_code(before):
+        raise DatabaseNotReady(newer_database(app.safe_url, before))
     try:
         step(app.settings.database_url, revision)
     except Exception as exc:
@@ -66,9 +71,14 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
 
 
 def db_current(app: App) -> str:
+    from regie.bootstrap import newer_database
+    from regie.errors import DatabaseNotReady
     from store import head_revision
+    from store.db import newer_than_code
 
     current = _revision_or_fail(app)
+    if newer_than_code(current):
+        raise DatabaseNotReady(newer_database(app.safe_url, current))
     head = head_revision()
     note = "up to date" if current == head else f"latest is {head}: run `regie db upgrade`"
     return f"{app.safe_url}: {current or 'empty'} ({note})"

@@ -300,6 +300,13 @@ _answers.register(app)
 
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
+    for position, arg in enumerate(sys.argv[1:], start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the terminal could not decode: say so, once
+            shown = arg.encode("utf-8", "replace").decode("utf-8")
+            print(f"argument {position} ({shown!r}) is not valid UTF-8 text", file=sys.stderr)
+            sys.exit(2)
     try:
         app()
     except RegieError as exc:
@@ -309,3 +316,25 @@ def main() -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:
+        fault = environment_fault(exc)
+        if fault is None:
+            raise  # a bug: the traceback is what a developer needs
+        print(fault, file=sys.stderr)
+        sys.exit(3)
+
+
+def environment_fault(exc: BaseException) -> str | None:
+    """One line for what the machine did wrong (a read-only or corrupted database, a full
+    disk, a home that cannot be written); None for anything else."""
+    from regie.bootstrap import first_line
+
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy"):
+        orig = getattr(exc, "orig", None)
+        reason = first_line(orig) if orig is not None else first_line(exc)
+        return f"database error: {reason} (nothing was changed by this command)"
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror or first_line(exc)}"
+    return None
