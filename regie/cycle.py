@@ -228,13 +228,12 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
 def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
     """A day that has not come yet would send real reminders early and, since history only
     moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from regie.services import today as business_date
 
     if app.settings.simulate:
         return
     zone = app.settings.timezone or plan.calendar.timezone
-    today = datetime.now(ZoneInfo(zone)).date()
+    today = business_date(app, plan)
     if as_of > today:
         raise InvalidInput(
             f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "

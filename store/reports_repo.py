@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.clock import utcnow
 from governance.decisions import Decision, DecisionKind, Measurement
 from governance.meetings import Meeting
 from store.models_reports import (
@@ -35,13 +36,9 @@ class ArchivedReport:
     content: bytes | None = None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class ReportsRepository:
     def __init__(
-        self, session: Session, programme_id: str, *, clock: Callable[[], datetime] = _utcnow
+        self, session: Session, programme_id: str, *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self._session = session
         self.programme_id = programme_id
