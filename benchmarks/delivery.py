@@ -36,6 +36,34 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plans" / "minimal.yaml"
 
 
+DATABASE_URL: str | None = None  # --database-url: a PostgreSQL server (a fresh database each run)
+
+
+@contextmanager
+def _database(tmp: str) -> Iterator[str]:
+    if DATABASE_URL is None:
+        yield f"sqlite:///{tmp}/regie.db"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    from store import upgrade
+
+    name = f"regie_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @contextmanager
 def _app(env: dict[str, str], make: Callable[[int], dict[str, Any]], digests: int) -> Iterator[Any]:
     from regie.bootstrap import bootstrap
@@ -43,10 +71,10 @@ def _app(env: dict[str, str], make: Callable[[int], dict[str, Any]], digests: in
     from regie.services import sync
     from store import OutboxRecord, Repository
 
-    with tempfile.TemporaryDirectory(prefix="regie-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="regie-bench-") as tmp, _database(tmp) as url:
         env = {
             "REGIE_HOME": tmp,
-            "REGIE_DATABASE_URL": f"sqlite:///{tmp}/regie.db",
+            "REGIE_DATABASE_URL": url,
             "REGIE_PLAN": str(PLAN),
             **env,
         }
@@ -85,6 +113,7 @@ def _app(env: dict[str, str], make: Callable[[int], dict[str, Any]], digests: in
 class SlackRun:
     seconds: float
     cpu: float  # the sender's CPU seconds (user + system)
+    fake_cpu: float  # the fake Slack's, which shares the machine
     lost: int
     duplicated: int
     attempts: int
@@ -143,6 +172,7 @@ def slack_run(
         root = base_url.removesuffix("api/")
         with urllib.request.urlopen(f"{root}_fake/report") as answer:
             posted = json.load(answer)
+        fake_cpu = _cpu_of(fake.pid)
     finally:
         if fake.stdin is not None:
             fake.stdin.close()
@@ -153,6 +183,7 @@ def slack_run(
     return SlackRun(
         seconds,
         cpu,
+        fake_cpu,
         lost=len(expected - set(keys)),
         duplicated=sum(c - 1 for c in keys.values()),
         attempts=len(posted["outcomes"]),
@@ -181,6 +212,14 @@ def _messages(app: Any) -> list[Any]:
         )
         for r in rows
     ]
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class _PerMail:
@@ -230,9 +269,13 @@ def main() -> None:
     parser.add_argument("--email-runs", type=int, default=3)
     parser.add_argument("--only", choices=("slack", "email"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite)")
     args = parser.parse_args()
+    global DATABASE_URL
+    DATABASE_URL = args.database_url
     for line in machine.describe():
         print(line)
+    print(f"database:   {'PostgreSQL' if DATABASE_URL else 'SQLite (file)'}")
     if args.only in (None, "slack"):
         bound = args.digests / args.rate
         print(
@@ -251,7 +294,8 @@ def main() -> None:
                     f"  run {run + 1} {side:9}: {r.seconds:.1f} s = "
                     f"{r.seconds / bound:.2f} × bound ({verdict}); "
                     f"lost {r.lost}, duplicated {r.duplicated}; "
-                    f"{r.attempts} posts tried ({outcomes}); sender CPU {r.cpu:.1f} s"
+                    f"{r.attempts} posts tried ({outcomes}); CPU sender {r.cpu:.1f} s, "
+                    f"fake Slack {r.fake_cpu:.1f} s"
                 )
     if args.only in (None, "email"):
         print(f"\nE-mail: {args.digests} mails to aiosmtpd, sides alternating")

@@ -78,11 +78,17 @@ class Pacer:
         self._lock = threading.Lock()
 
     def wait(self, channel: str) -> None:
-        with self._lock:
-            now = self.clock()
-            slot = max(now, self._next, self._channels.get(channel, 0.0))
-            self._next = slot + self.interval
-            self._channels[channel] = slot + PER_CHANNEL
+        while True:
+            with self._lock:
+                now = self.clock()
+                slot = max(now, self._next)
+                ready = self._channels.get(channel, 0.0)
+                if ready <= slot:
+                    self._next = slot + self.interval
+                    self._channels[channel] = slot + PER_CHANNEL
+                    break
+            # Wait for this conversation without holding up the others' workspace slots.
+            self.sleep(ready - now)
         if slot > now:
             self.sleep(slot - now)
 
@@ -99,7 +105,7 @@ class SlackNotifier:
         users: UserCache | None = None,
         *,
         rate: float = 10.0,
-        workers: int = 4,
+        workers: int = 8,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:

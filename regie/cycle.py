@@ -250,6 +250,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     the row claimable again later (the notifiers are idempotent per key).
     """
     import threading
+    from contextlib import AbstractContextManager, nullcontext
 
     from notifications import Message
     from notifications.base import ChannelDown, batch, workers
@@ -261,9 +262,11 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
-    # Bookkeeping one row at a time: SQLite refuses (rather than waits for) a transaction that
-    # reads and then writes while another thread writes. Deliveries still overlap.
-    bookkeeping = threading.Lock()
+    # SQLite: bookkeeping one row at a time, as it refuses (rather than waits for) a transaction
+    # that reads and then writes while another thread writes. Deliveries still overlap.
+    bookkeeping: AbstractContextManager[object] = (
+        threading.Lock() if app.settings.is_sqlite else nullcontext()
+    )
 
     def record_failure(row: OutboxRecord, reason: str) -> None:
         with bookkeeping:
