@@ -16,9 +16,10 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from governance.clock import utcnow
 from notifications.base import ChannelDown, Delivery, Message, NotifierError, Unreachable
 from notifications.slack_blocks import EVENT_TYPE, digest_blocks, metadata
 
@@ -106,7 +107,7 @@ class SlackNotifier:
         *,
         rate: float = 10.0,
         workers: int = 8,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] = utcnow,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.workers = workers

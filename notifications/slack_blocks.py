@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from notifications.base import Message
+from notifications.slack_answer_blocks import ANSWERABLE, answer_actions
 
 EVENT_TYPE = "regie_message"
 MAX_BLOCKS = 50  # Slack's limit per message
@@ -46,10 +47,15 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     intro = render(f"slack/{message.kind}.intro.md.j2", message=message, items=items).strip()
     if intro:
         blocks.append(_section("intro", intro))
+    answerable = message.kind in ANSWERABLE  # buttons under each item (issue #10)
     room = MAX_BLOCKS - len(blocks) - 1  # one left for "and N more"
+    if answerable:
+        room //= 2
     for item in items[:room]:
         text = render(f"slack/{message.kind}.item.md.j2", item=item).strip()
         blocks.append(_section(item_block_id(str(item["id"])), text))
+        if answerable:
+            blocks.append(answer_actions(str(item["id"])))
     if len(items) > room:
         more = render("slack/more.md.j2", count=len(items) - room).strip()
         blocks.append({"type": "context", "block_id": "more", "elements": [_mrkdwn(more)]})
@@ -66,8 +72,3 @@ def _mrkdwn(text: str) -> dict[str, str]:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def escape(text: str) -> str:
-    """Slack's mrkdwn escaping: only &, < and > are special."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -51,6 +51,10 @@ class App:
         except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
             raise DatabaseNotReady(f"database {self.safe_url}: {first_line(exc)}") from exc
         if current != head_revision():
+            from store.db import newer_than_code
+
+            if newer_than_code(current):
+                raise DatabaseNotReady(newer_database(self.safe_url, current))
             if self.settings.is_sqlite:
                 try:
                     upgrade(self.settings.database_url)  # the embedded default just works
@@ -88,10 +92,21 @@ class App:
         return plan
 
     def programme_id(self) -> str:
-        """The programme the plan file describes (scopes every query)."""
+        """The programme every query is scoped to: the database's only programme, so that
+        delivery and the audit log never wait for a plan file someone is editing; the plan
+        file's when the database holds none or several."""
         if self._programme_id is None:
-            self._programme_id = self.load_plan().programme.id
+            self._programme_id = self._stored_programme_id() or self.load_plan().programme.id
         return self._programme_id
+
+    def _stored_programme_id(self) -> str | None:
+        import sqlalchemy as sa
+
+        from store.models import ProgrammeRow
+
+        with self.session() as session:
+            ids = list(session.scalars(sa.select(ProgrammeRow.id).limit(2)))
+        return ids[0] if len(ids) == 1 else None
 
     def notifier(self, plan: Plan | None = None) -> Notifier:
         """The notifier the settings ask for (REGIE_NOTIFIER), built from plain arguments: one
@@ -135,6 +150,15 @@ class App:
                 timeout=smtp.timeout,
             )
         raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
+
+
+def newer_database(url: str, revision: str | None) -> str:
+    from store import head_revision
+
+    return (
+        f"database {url} is at revision {revision}, newer than this Regie "
+        f"(which knows up to {head_revision()}): use a newer Regie; `regie db upgrade` cannot help"
+    )
 
 
 def first_line(exc: BaseException) -> str:

@@ -5,6 +5,8 @@ The flows in ``flows/`` are thin wrappers around these functions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,6 +15,8 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
@@ -29,7 +33,9 @@ class EventSummary:
 
     @property
     def resource_id(self) -> str:
-        return f"regie.milestone.{self.item_id}"
+        from governance.events import resource_id
+
+        return resource_id(self.item_id)
 
 
 @dataclass
@@ -71,6 +77,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
     dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
+    skipped: list[str] = field(default_factory=list)  # nothing left to send (items finished)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
     stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
@@ -80,6 +87,7 @@ class SendReport:
             "sent": len(self.sent),
             "failed": len(self.failed),
             "dead": len(self.dead),
+            "skipped": len(self.skipped),
             "errors": [
                 f"{key}: {error}"
                 for key, error in self.failed[:ERRORS_SHOWN]
@@ -94,8 +102,20 @@ class SendReport:
 ERRORS_SHOWN = 10
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back after computing everything."""
+@contextmanager
+def transaction(session: Session, *, commit: bool) -> Iterator[None]:
+    """One transaction that is committed, or deliberately rolled back (a dry run computes
+    everything, then keeps nothing). An error always rolls back."""
+    tx = session.begin()
+    try:
+        yield
+    except BaseException:
+        tx.rollback()
+        raise
+    if commit:
+        tx.commit()
+    else:
+        tx.rollback()
 
 
 def deadline_check(
@@ -107,11 +127,11 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.assessment import assess
+    from governance.clock import utcnow
     from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
-    from regie.services import utcnow
     from store import Repository, StateRecord, sync_plan
     from store.answers import add_links
     from store.assessment_query import assessment_updates
@@ -119,69 +139,63 @@ def deadline_check(
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     report = CheckReport(plan.programme.id, as_of, dry_run)
-    try:
-        with app.session() as session, session.begin():
-            synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-            report.synced = synced.describe()
-            repo = Repository(session, plan.programme.id)
-            ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-            previous = repo.previous_states(before=as_of)
-            assessment = assess(
-                plan,
-                assessment_updates(session, plan.programme.id, as_of),
-                as_of,
-                previous=previous.states if previous else None,
-                previous_stale=previous.stale if previous else None,
-                calendar=calendar,
-            )
-            reminders = plan_reminders(
-                plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
-            )
-            report.working_day = calendar.is_working_day(as_of)
-            if not report.working_day:
-                # Weekends and public holidays: states and events yes, prompts no. The next
-                # working day catches up, as reminder stages never get lost.
-                reminders = quiet(reminders)
-            events = [*assessment.events, *reminders.events]
-            new_keys = set(repo.record_new_events(_event_records(events)))
-            repo.record_assessed_day(as_of)
-            repo.record_states(
-                as_of,
-                (
-                    StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
-                    for i in assessment.items.values()
-                ),
-            )
-            repo.record_prompts(reminders.records)
-            linker = answer_linker(app, plan) if not replay else None
-            records = list(
-                outbox_messages(
-                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+    with app.session() as session, transaction(session, commit=not dry_run):
+        synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        report.synced = synced.describe()
+        repo = Repository(session, plan.programme.id)
+        ensure_not_future(app, plan, as_of)
+        ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
+        previous = repo.previous_states(before=as_of)
+        assessment = assess(
+            plan,
+            assessment_updates(session, plan.programme.id, as_of),
+            as_of,
+            previous=previous.states if previous else None,
+            previous_stale=previous.stale if previous else None,
+            calendar=calendar,
+        )
+        reminders = plan_reminders(
+            plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
+        )
+        report.working_day = calendar.is_working_day(as_of)
+        if not report.working_day:
+            # Weekends and public holidays: states and events yes, prompts no. The next
+            # working day catches up, as reminder stages never get lost.
+            reminders = quiet(reminders)
+        events = [*assessment.events, *reminders.events]
+        new_keys = set(repo.record_new_events(_event_records(events)))
+        repo.record_assessed_day(as_of)
+        repo.record_states(
+            as_of,
+            (
+                StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
+                for i in assessment.items.values()
+            ),
+        )
+        repo.record_prompts(reminders.records)
+        linker = answer_linker(app, plan) if not replay else None
+        records = list(
+            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
+        )
+        report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
+        if linker is not None:  # links of messages queued just now (not of duplicates)
+            add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
+        report.events = [
+            EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
+            for e in events
+            if e.key in new_keys
+        ]
+        report.counts = {k: v for k, v in assessment.counts().items() if v}
+        report.programme_rag = assessment.programme.value
+        report.unaddressed = [i.item_id for i in reminders.unaddressed]
+        if not replay:
+            queued = set(report.queued)
+            report.unreachable = [
+                str(u)
+                for u in unreachable_contacts(
+                    app, plan, {r.recipient for r in records if r.key in queued}
                 )
-            )
-            report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
-            if linker is not None:  # links of messages queued just now (not of duplicates)
-                add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
-            report.events = [
-                EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
-                for e in events
-                if e.key in new_keys
             ]
-            report.counts = {k: v for k, v in assessment.counts().items() if v}
-            report.programme_rag = assessment.programme.value
-            report.unaddressed = [i.item_id for i in reminders.unaddressed]
-            if not replay:
-                queued = set(report.queued)
-                report.unreachable = [
-                    str(u)
-                    for u in unreachable_contacts(
-                        app, plan, {r.recipient for r in records if r.key in queued}
-                    )
-                ]
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass  # everything above was rolled back; the report says what would have happened
     return report
 
 
@@ -211,10 +225,28 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
         )
 
 
+def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
+    """A day that has not come yet would send real reminders early and, since history only
+    moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
+    from regie.services import today as business_date
+
+    if app.settings.simulate:
+        return
+    zone = app.settings.timezone or plan.calendar.timezone
+    today = business_date(app, plan)
+    if as_of > today:
+        raise InvalidInput(
+            f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
+            "day that has not come and every day before it would be refused afterwards; "
+            "to simulate, use a scratch REGIE_HOME and `regie cycle --simulate`"
+        )
+
+
 def check_can_run(app: App, plan: Plan, as_of: date) -> None:
     """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
     from store import Repository
 
+    ensure_not_future(app, plan, as_of)
     with app.session() as session:
         ensure_forward(
             plan.programme.id, Repository(session, plan.programme.id).last_assessed(), as_of
@@ -252,9 +284,9 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     import threading
     from contextlib import AbstractContextManager, nullcontext
 
-    from notifications import Message
+    from governance.clock import utcnow
     from notifications.base import ChannelDown, batch, workers
-    from regie.services import utcnow
+    from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
     notifier = app.notifier()
@@ -279,21 +311,13 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             record_failure(row, report.stopped)
             return
         try:
-            message = Message(
-                key=row.key,
-                kind=row.kind,
-                recipient=row.recipient,
-                recipient_name=row.recipient_name,
-                subject=row.subject,
-                text=row.body_text,
-                email=row.email,
-                slack=row.slack,
-                html=row.body_html,
-                metadata=dict(row.payload),
-                attempt=row.attempts,
-                queued_at=row.created_at,
-            )
-            delivery = notifier.send(message)
+            with bookkeeping:
+                checked = _recheck(app, plan_id, row)
+            if checked is None:
+                report.skipped.append(row.key)
+                return
+            row = checked
+            delivery = notifier.send(message_from_outbox(row))
         except Exception as exc:  # one bad message must not strand the batch
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):
@@ -332,6 +356,24 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     return report
 
 
+def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
+    """The message as it should go out now, or None when nothing is left to send (recorded)."""
+    from regie.recheck import NOTHING_LEFT, recheck
+    from store import Repository
+
+    with app.session() as session, session.begin():
+        checked = recheck(session, plan_id, row)
+        if not checked.left_out:
+            return row
+        repo = Repository(session, plan_id)
+        if checked.empty:
+            reason = f"{NOTHING_LEFT} ({', '.join(checked.left_out)})"
+            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)
+            return None
+        repo.revise_outbox(checked.message)
+        return checked.message
+
+
 #: A reason stored on a failed message is one readable line, never a whole traceback.
 REASON_MAX = 500
 
@@ -350,7 +392,7 @@ def failure_reason(exc: BaseException) -> str:
 def _record_failure(
     app: App, plan_id: str, row: OutboxRecord, reason: str, report: SendReport
 ) -> None:
-    from regie.services import utcnow
+    from governance.clock import utcnow
     from store import OutboxError, Repository
 
     key = row.key

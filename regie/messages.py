@@ -9,7 +9,14 @@ from typing import Any
 
 from governance.assessment import Assessment
 from governance.plan import Contact, Plan
-from governance.reminders import Digest, Escalation, EscalationDigest, ReminderPlan
+from governance.reminders import (
+    Digest,
+    Escalation,
+    EscalationDigest,
+    ReminderPlan,
+    escalation_digest_key,
+    steering_body,
+)
 from store.records import OutboxRecord
 
 
@@ -132,6 +139,7 @@ def _message(
         "items": items,
         "as_of": as_of,
         "key": key,
+        "steering_body": steering_body(plan),
     }
     return OutboxRecord(
         key=key,
@@ -143,10 +151,13 @@ def _message(
         subject=header_text(render(f"{kind}.subject.j2", **context)),
         body_text=render(f"{kind}.txt.j2", **context),
         body_html=render(f"{kind}.html.j2", **context),
+        # ``render``: what the templates were given, so the sender can render the message again
+        # without the plan file when items are finished before it goes out (regie.recheck).
         payload={
             "as_of": as_of.isoformat(),
             "programme": plan.programme.short_title or plan.programme.title,
             "items": payload_items,
+            "render": to_json(context),
         },
         created_on=as_of,
     )
@@ -170,17 +181,16 @@ def outbox_messages(
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
     as_of = reminders.as_of
-    day = as_of.isoformat()
     for deputy, items in sorted(_deputies(plan, assessment, escalations.values()).items()):
-        copy = EscalationDigest(deputy, as_of, tuple(items), f"escalation:{deputy}:{day}:deputy")
+        key = f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy"
+        copy = EscalationDigest(deputy, as_of, tuple(items), key)
         yield escalation_message(plan, copy, assessment)
     if office_channel:
         channel = Contact(
             id="office-channel", name="Programmabureau", organisation="", slack=office_channel
         )
-        office = EscalationDigest(
-            channel.id, as_of, tuple(escalations.values()), f"escalation:office-channel:{day}"
-        )
+        key = escalation_digest_key(plan.programme.id, channel.id, as_of)
+        office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
         record = escalation_message(plan, office, assessment, contact=channel)
         yield replace(record, payload={**record.payload, "to_channel": True})
 
@@ -201,3 +211,43 @@ def _deputies(
         for deputy in sorted(deputies):
             out.setdefault(deputy, []).append(e)
     return out
+
+
+#: Date fields of a render context, as ISO text in the payload.
+_DATES = ("as_of", "due")
+
+
+def to_json(context: dict[str, Any]) -> dict[str, Any]:
+    """A template context as JSON-safe values (dataclasses as mappings, dates as ISO text)."""
+    return {name: _jsonable(value) for name, value in context.items()}
+
+
+def _jsonable(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+    from datetime import time
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # enums, paths …: as the templates print them
+
+
+def from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`to_json`: a context the templates take again."""
+    restored = _dates_from_text(dict(data))
+    restored["items"] = [_dates_from_text(dict(i)) for i in data["items"]]
+    return restored
+
+
+def _dates_from_text(values: dict[str, Any]) -> dict[str, Any]:
+    for name in _DATES:
+        if isinstance(values.get(name), str):
+            values[name] = date.fromisoformat(values[name])
+    return values

@@ -6,6 +6,7 @@ the next call. Other callers (CLI commands run once) use ``App.load_plan`` direc
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,10 @@ _cache: dict[str, tuple[str, Plan]] = {}  # path → (version, plan)
 def plan_version(app: App) -> str:
     path = app.settings.plan_path
     try:
-        stat = path.stat()
+        stat = os.stat(path)  # no resolve(): this runs on every feed request
     except OSError as exc:
         raise InvalidInput(f"{path}: {exc.strerror or exc}") from None
-    return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{path}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def current_plan(app: App) -> tuple[Plan, str]:

@@ -36,7 +36,9 @@ def listen(app: App, stop: threading.Event | None = None) -> None:
         raise InvalidInput("REGIE_SLACK_APP_TOKEN: not set (an app-level token, xapp-…)")
     web = slack_client(app)
     if web is None:
-        raise InvalidInput("REGIE_SLACK_BOT_TOKEN: not set (the bot token answers are sent with)")
+        raise InvalidInput(
+            "REGIE_NOTIFIER: Slack is not configured (name slack, with REGIE_SLACK_BOT_TOKEN)"
+        )
     app.ensure_schema()
     client = SocketModeClient(app_token=token, web_client=web, ping_interval=10)
     client.socket_mode_request_listeners.append(lambda c, req: on_request(app, c, req))
@@ -50,8 +52,8 @@ def listen(app: App, stop: threading.Event | None = None) -> None:
 def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
     from slack_sdk.socket_mode.response import SocketModeResponse
 
-    from regie.answers import business_day
     from regie.plan_cache import current_plan
+    from regie.services import today
     from regie.slack_answers import Malformed, handle_interaction
     from regie.slack_client import run_after_ack, user_email
 
@@ -60,7 +62,7 @@ def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -
     try:
         if req.type == "interactive" and first_envelope(app, req.envelope_id):
             plan = current_plan(app)[0]
-            day = business_day(plan)
+            day = today(app, plan)
             web = client.web_client
             reply = handle_interaction(
                 app, plan, req.payload, day, lookup=lambda user: user_email(web, user)

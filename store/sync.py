@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.clock import require_aware
 from governance.plan import Action, Milestone, Plan
 from store.models import (
     ActionRow,
@@ -86,8 +87,7 @@ def sync_plan(
     session: Session, plan: Plan, *, now: datetime, plan_path: str | None = None
 ) -> SyncResult:
     """Bring the stored programme in line with ``plan``; return what changed."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"now must be timezone-aware, got {now!r}")
+    require_aware(now, "now")
     lock_programme(session, plan.programme.id)
     return _Sync(session, plan, now, plan_path if plan_path is not None else plan.path).run()
 

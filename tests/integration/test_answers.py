@@ -21,7 +21,7 @@ DAY = date(2025, 6, 2)
 def app(migrated_url: str, tmp_path: Path) -> App:
     app = answers_app(migrated_url, tmp_path)
     plan = app.load_plan()
-    from regie.services import utcnow
+    from governance.clock import utcnow
 
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
@@ -96,6 +96,7 @@ def test_refusals_store_nothing_but_an_event(
         (AnswerInput("1.1.1", "on_track", completed_on=date(2025, 1, 1)), "completed_on"),
         (AnswerInput("1.1.1", "done", completed_on=date(2025, 7, 1)), "completed_on"),
         (AnswerInput("1.1.1", "done", forecast=date(2025, 7, 1)), "forecast"),
+        (AnswerInput("1.1.1", "at_risk", forecast=date(2025, 6, 1)), "forecast"),
         (AnswerInput("1.1.1", "on_track", note="x" * 2001), "note"),
     ],
 )
