@@ -87,20 +87,27 @@ class _DryRun(Exception):
 
 
 def deadline_check(
-    app: App, as_of: date, *, dry_run: bool = False, plan: Plan | None = None, replay: bool = False
+    app: App,
+    as_of: date,
+    *,
+    dry_run: bool = False,
+    plan: Plan | None = None,
+    replay: bool = False,
+    full_assessment: bool = False,
 ) -> CheckReport:
     """Sync the plan, assess it at ``as_of``, and record events, states and queued reminders in
     one transaction. Running it twice for the same ``as_of`` adds nothing.
 
+    The assessment is incremental when it can be (:mod:`regie.daily`); ``full_assessment``
+    re-assesses every item.
+
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
-    from governance.assessment import assess
-    from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
+    from regie.daily import assess_day
     from regie.messages import outbox_messages
     from regie.services import utcnow
-    from store import Repository, StateRecord, sync_plan
-    from store.assessment_query import assessment_updates
+    from store import Repository, sync_plan
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -111,18 +118,16 @@ def deadline_check(
             report.synced = synced.describe()
             repo = Repository(session, plan.programme.id)
             ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-            previous = repo.previous_states(before=as_of)
-            assessment = assess(
+            day = assess_day(
+                session,
                 plan,
-                assessment_updates(session, plan.programme.id, as_of),
                 as_of,
-                previous=previous.states if previous else None,
-                previous_stale=previous.stale if previous else None,
-                calendar=calendar,
+                calendar,
+                now=utcnow(),
+                plan_hash=plan.source_hash,
+                full=full_assessment,
             )
-            reminders = plan_reminders(
-                plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
-            )
+            assessment, reminders = day.assessment, day.reminders
             report.working_day = calendar.is_working_day(as_of)
             if not report.working_day:
                 # Weekends and public holidays: states and events yes, prompts no. The next
@@ -130,13 +135,6 @@ def deadline_check(
                 reminders = quiet(reminders)
             events = [*assessment.events, *reminders.events]
             new_keys = set(repo.record_new_events(_event_records(events)))
-            repo.record_states(
-                as_of,
-                (
-                    StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
-                    for i in assessment.items.values()
-                ),
-            )
             repo.record_prompts(reminders.records)
             report.queued = repo.enqueue(
                 outbox_messages(plan, assessment, reminders),
@@ -147,7 +145,7 @@ def deadline_check(
                 for e in events
                 if e.key in new_keys
             ]
-            report.counts = {k: v for k, v in assessment.counts().items() if v}
+            report.counts = {k: v for k, v in day.counts.items() if v}
             report.programme_rag = assessment.programme.value
             report.unaddressed = [i.item_id for i in reminders.unaddressed]
             if dry_run:

@@ -321,3 +321,6 @@ class OutboxRow(Base):
 
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
 APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
+
+# Tables of later issues, in modules of their own (imported for the metadata).
+from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow  # noqa: E402, F401

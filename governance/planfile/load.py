@@ -10,7 +10,9 @@ around the pure :func:`parse_plan`.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -40,7 +42,9 @@ def parse_plan(text: str, path: str = "<plan>") -> Plan:
     plan = _parse(text, problems)
     if plan is None or problems:
         raise PlanInvalid(problems.sorted())
-    return resolve_same_as(plan)  # a no-op check: the rows resolved ``idem`` already
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # resolve_same_as is a no-op check here: the rows resolved ``idem`` already.
+    return replace(resolve_same_as(plan), source_hash=digest)
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
