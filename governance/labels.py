@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 STATE_LABELS: dict[str, str] = {
     "done": "gereed",
     "cancelled": "vervallen",
@@ -24,3 +26,16 @@ def state_label(state: str) -> str:
 
 def rag_label(rag: str) -> str:
     return RAG_LABELS.get(rag, rag)
+
+
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def dutch_date(value: date | None) -> str:
+    """``2016-04-18`` → ``18 april 2016`` (empty for no date)."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"

@@ -46,6 +46,7 @@ class Contact:
     slack: str | None = None  # Slack user id or e-mail used for users.lookupByEmail
     role: str | None = None
     programme_office: bool = False  # receives escalations
+    deputy: str | None = None  # another contact who may answer in this contact's place
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
@@ -24,11 +24,13 @@ def record_update(
     author: str | None,
     source: str = "cli",
 ) -> str:
-    """Append one status update (and its regie.status.updated event) in one transaction."""
-    from governance.events import status_updated
-    from governance.updates import StatusUpdate, UpdateStatus
-    from regie.services import utcnow
-    from store import EventRecord, Repository, UnknownItem, sync_plan
+    """Append one status update from the command line: the programme office answering, through
+    the one answer use case (:func:`regie.answers.record_answer`)."""
+    from dataclasses import replace
+
+    from governance.answers import OFFICE, AnswerInput
+    from governance.updates import UpdateStatus
+    from regie.answers import AnswerRefused, record_answer
 
     known = [s.value for s in UpdateStatus]
     if status not in known:
@@ -44,46 +46,22 @@ def record_update(
         # be stored but change nothing, which is worse than a clear refusal.
         ids = ", ".join(m.id for m in action.milestones)
         raise InvalidInput(f"{item_id} has no gereed of its own: report on its milestones ({ids})")
-    update = StatusUpdate(
-        item_id=item_id,
-        status=UpdateStatus(status),
-        reported_on=as_of,
-        forecast=forecast,
-        completed_on=completed_on,
-        comment=comment,
-        author=author,
-        source=source,
-    )
-    with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-        repo = Repository(session, plan.programme.id)
-        try:
-            stored = repo.add_status_update(update)
-        except UnknownItem:
+    answer = AnswerInput(item_id, status, forecast, completed_on, comment)
+    who = replace(OFFICE, name=author) if author else OFFICE
+    try:
+        recorded = record_answer(
+            app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True
+        )
+    except AnswerRefused as exc:
+        if exc.problems:
+            lines = (f"--{p.field.replace('_', '-')}: {p.en}" for p in exc.problems)
+            raise InvalidInput(*lines) from None
+        if exc.reason.value == "unknown_item":
             raise InvalidInput(
                 f"{item_id}: no such action or milestone in {plan.programme.id}"
             ) from None
-        event = status_updated(stored)
-        repo.record_events(
-            [
-                EventRecord(
-                    event.name, event.item_id, event.occurred_on, dict(event.payload), event.key
-                )
-            ]
-        )
-    _emit_to_prefect(event.name, event.resource_id, dict(event.payload))
-    return f"{item_id}: {status} recorded for {as_of} (update {stored.id})"
-
-
-def _emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> None:
-    """Tell a Prefect server (if one is configured) so its triggers reassess at once."""
-    import os
-
-    if not os.environ.get("PREFECT_API_URL"):
-        return  # no server: the next scheduled cycle picks the update up
-    from prefect.events import emit_event
-
-    emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)
+        raise
+    return f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
 
 
 def list_events(app: App, since: date | None, item: str | None) -> list[StoredEvent]:

@@ -322,5 +322,8 @@ class OutboxRow(Base):
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
 APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
 
-# Tables of later issues, in modules of their own (imported for the metadata).
-from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow  # noqa: E402, F401
+# Tables of later issues live in their own modules; importing them here registers them in
+# Base.metadata (migrations' autogenerate comparison). Kept at the end: they import from here.
+from store import models_answers as _models_answers  # noqa: E402, F401
+from store import models_incremental as _models_incremental  # noqa: E402, F401
+from store import models_web as _models_web  # noqa: E402, F401

@@ -10,6 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from web.feeds import calendar_feed
 from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ def create_app(regie: App) -> Starlette:
     """The web app for ``regie``; the caller has checked settings (``regie serve`` does)."""
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/calendar/{token}.ics", calendar_feed, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     web = Starlette(routes=routes)

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.templating import Jinja2Templates
 
-from governance.labels import rag_label, state_label
+from governance.labels import dutch_date, rag_label, state_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-
-MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-
-
-def dutch_date(value: date | None) -> str:
-    """``2016-04-18`` → ``18 april 2016`` (empty for no date)."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def environment() -> Environment:

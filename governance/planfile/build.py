@@ -56,7 +56,7 @@ _REMINDER_INTS = (
 )
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")
 _ORGANISATION = ("id", "name", "kind", "note")
-_CONTACT = ("id", "name", "organisation", "email", "slack", "role", "programme_office")
+_CONTACT = ("id", "name", "organisation", "email", "slack", "role", "programme_office", "deputy")
 _GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source")
 _REPORT = ("id", "title", "recipient", "cadence", "action", "source")
 _GOAL = ("id", "text", "category", "source")
@@ -270,8 +270,13 @@ def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
 def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Contact, ...]:
     out: list[Contact] = []
     seen: dict[str, Node] = {}
+    deputies: list[tuple[str, Node]] = []
     for node in _records(top, "contacts", "contact", problems):
         f = Fields(node, _CONTACT, "contact", problems)
+        deputy = f.text("deputy")
+        deputy_node = f.value("deputy")
+        if deputy and deputy_node is not None:
+            deputies.append((deputy, deputy_node))
         org = f.text("organisation", required=True) or ""
         org_node = f.value("organisation")
         if org and org_node is not None:
@@ -286,8 +291,12 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
                 slack=f.text("slack"),
                 role=f.text("role"),
                 programme_office=bool(office),
+                deputy=deputy,
             )
         )
+    for ref, ref_node in deputies:  # a deputy may be listed after the contact it stands in for
+        if ref not in seen:
+            problems.add(ref_node, f"unknown contact {ref!r} in 'deputy'{suggest(ref, list(seen))}")
     return tuple(out)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.calendar import calendar_app
 from regie.cli.serve import serve
 from regie.errors import InvalidInput, RegieError
 
@@ -273,6 +274,11 @@ def outbox(
 
 
 app.command()(serve)
+app.add_typer(calendar_app, name="calendar")
+
+from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
+
+_answers.register(app)
 
 
 def main() -> None:

@@ -18,12 +18,16 @@ def all_commands() -> list[list[str]]:
     for command in app.registered_commands:
         assert command.callback is not None
         found.append([command.name or command.callback.__name__.replace("_", "-")])
-    for group in app.registered_groups:
+    groups = [([], group) for group in app.registered_groups]
+    while groups:  # nested groups too (e.g. `calendar token create`)
+        prefix, group = groups.pop(0)
         assert group.name and group.typer_instance
-        found.append([group.name])
+        path = [*prefix, group.name]
+        found.append(path)
         for command in group.typer_instance.registered_commands:
             assert command.name
-            found.append([group.name, command.name])
+            found.append([*path, command.name])
+        groups.extend((path, sub) for sub in group.typer_instance.registered_groups)
     return found
 
 
@@ -31,6 +35,7 @@ COMMANDS = all_commands()
 EXPECTED = {
     "plan validate", "plan show", "db upgrade", "db downgrade", "db current", "sync", "status",
     "cycle", "update", "events", "replay", "send", "outbox", "serve",
+    "calendar token create", "calendar token list", "calendar token revoke", "calendar export",
 }  # fmt: skip
 
 

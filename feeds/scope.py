@@ -1,0 +1,84 @@
+"""Which items a feed holds: ``programme``, ``org:ID``, ``step:N``, ``contact:ID``, ``body:ID``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from governance.assessment import ItemAssessment
+from governance.plan import Plan
+from governance.reminders import recipients
+
+KINDS = ("programme", "org", "step", "contact", "body")
+
+
+class ScopeError(ValueError):
+    """A scope text that is malformed or names nothing in the plan."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    kind: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        return self.kind if self.kind == "programme" else f"{self.kind}:{self.value}"
+
+    def includes(self, plan: Plan, item: ItemAssessment) -> bool:
+        if self.kind == "programme":
+            return True
+        if self.kind == "org":
+            return self.value in item.owners
+        if self.kind == "step":
+            return str(item.step) == self.value
+        if self.kind == "contact":
+            return self.value in recipients(plan, item.owners)
+        return False  # a body's feed holds its meetings only
+
+    def includes_archived(self, step: int, owners: list[str], plan: Plan) -> bool:
+        """Same test for an item that left the plan (only its stored step and owners remain)."""
+        if self.kind == "programme":
+            return True
+        if self.kind == "org":
+            return self.value in owners
+        if self.kind == "step":
+            return str(step) == self.value
+        if self.kind == "contact":
+            return self.value in recipients(plan, owners)
+        return False
+
+
+def parse_scope(text: str, plan: Plan) -> Scope:
+    """Parse and check against ``plan``; a :class:`ScopeError` names the problem and what exists."""
+    text = text.strip()
+    kind, _, value = text.partition(":")
+    if kind not in KINDS:
+        raise ScopeError(f"unknown scope {text!r} (use {', '.join(_forms())})")
+    if kind == "programme":
+        if value:
+            raise ScopeError(f"scope {text!r}: 'programme' takes no value")
+        return Scope("programme")
+    if not value:
+        raise ScopeError(f"scope {text!r}: give a value, e.g. {kind}:{_example(kind, plan)}")
+    known = _known(kind, plan)
+    if value not in known:
+        raise ScopeError(f"scope {text!r}: no such {kind} (known: {', '.join(known) or 'none'})")
+    return Scope(kind, value)
+
+
+def _known(kind: str, plan: Plan) -> list[str]:
+    if kind == "org":
+        return [o.id for o in plan.organisations]
+    if kind == "step":
+        return [str(s.number) for s in plan.steps]
+    if kind == "contact":
+        return [c.id for c in plan.contacts]
+    return [b.id for b in plan.governance]
+
+
+def _example(kind: str, plan: Plan) -> str:
+    known = _known(kind, plan)
+    return known[0] if known else "ID"
+
+
+def _forms() -> list[str]:
+    return ["programme", "org:ID", "step:N", "contact:ID", "body:ID"]

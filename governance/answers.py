@@ -1,0 +1,165 @@
+"""Rules for an owner's answer, whatever the channel: who may answer, and what an answer says.
+
+Pure: the caller passes the plan, the item and the day; nothing here reads the clock or a
+database. The use case :func:`regie.answers.record_answer` applies these rules and stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple
+
+from governance.plan import Contact, Deadline, Plan
+from governance.updates import UpdateStatus
+
+NOTE_MAX = 2000  # characters; the answer forms and Slack's modal use the same limit
+
+
+class Refusal(StrEnum):
+    """Why an answer was not stored (the ``reason`` of a ``regie.answer.refused`` event)."""
+
+    UNKNOWN_CONTACT = "unknown_contact"
+    UNKNOWN_ITEM = "unknown_item"
+    NOT_OWNER = "not_owner"
+    OFFICE_ONLY = "office_only"
+    INVALID = "invalid"
+    LINK_USED = "link_used"
+    LINK_EXPIRED = "link_expired"
+    LINK_REPLACED = "link_replaced"
+    LINK_TAMPERED = "link_tampered"
+    LINK_FOREIGN = "link_foreign"
+    SIGNATURE = "signature"
+    REPLAYED = "replayed"
+
+
+#: What the person is told (Dutch), per reason.
+REFUSAL_TEXT: dict[Refusal, str] = {
+    Refusal.UNKNOWN_CONTACT: "U staat niet als contactpersoon in het plan.",
+    Refusal.UNKNOWN_ITEM: "Dit punt bestaat niet (meer) in het plan.",
+    Refusal.NOT_OWNER: "U kunt alleen antwoorden voor punten van uw eigen organisatie.",
+    Refusal.OFFICE_ONLY: "Alleen het programmabureau kan een punt laten vervallen.",
+    Refusal.INVALID: "Het antwoord is niet volledig of niet geldig.",
+    Refusal.LINK_USED: "Deze link is al gebruikt: uw antwoord is eerder opgeslagen.",
+    Refusal.LINK_EXPIRED: "Deze link is verlopen (links zijn 14 dagen geldig).",
+    Refusal.LINK_REPLACED: "Er is een nieuwere herinnering voor dit punt; gebruik de link daarin.",
+    Refusal.LINK_TAMPERED: "Deze link is ongeldig of beschadigd.",
+    Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
+    Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
+    Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Answerer:
+    """Who answers: a contact from the plan, or the programme office acting as itself (CLI,
+    spreadsheet import), which may answer for everything."""
+
+    contact_id: str | None  # None: the programme office itself
+    name: str
+
+    @property
+    def is_office_itself(self) -> bool:
+        return self.contact_id is None
+
+
+OFFICE = Answerer(None, "programmabureau")
+
+
+def contact(plan: Plan, contact_id: str) -> Contact | None:
+    return next((c for c in plan.contacts if c.id == contact_id), None)
+
+
+def find_item(plan: Plan, item_id: str) -> Deadline | None:
+    return next((d for d in plan.deadlines() if d.item_id == item_id), None)
+
+
+def is_office(plan: Plan, who: Answerer) -> bool:
+    if who.contact_id is None:
+        return True
+    c = contact(plan, who.contact_id)
+    return c is not None and c.programme_office
+
+
+def may_answer(plan: Plan, who: Answerer, item: Deadline) -> Refusal | None:
+    """None when ``who`` may answer for ``item``: a contact of an owning organisation, the
+    deputy of such a contact, or the programme office."""
+    if who.contact_id is None:
+        return None
+    me = contact(plan, who.contact_id)
+    if me is None:
+        return Refusal.UNKNOWN_CONTACT
+    if me.programme_office:
+        return None
+    answering_for = [c for c in plan.contacts if c.organisation in item.owners]
+    if any(c.id == me.id or c.deputy == me.id for c in answering_for):
+        return None
+    return Refusal.NOT_OWNER
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInput:
+    """An answer as a channel received it, before it is checked."""
+
+    item_id: str
+    status: str
+    forecast: date | None = None
+    completed_on: date | None = None
+    note: str | None = None
+
+
+class FieldProblem(NamedTuple):
+    """One problem with one field: Dutch for the person, English for the command line."""
+
+    field: str
+    nl: str
+    en: str
+
+
+def answer_problems(answer: AnswerInput, reported_on: date) -> list[FieldProblem]:
+    """Every problem with the answer's own content (who answers is :func:`may_answer`'s job)."""
+    problems: list[FieldProblem] = []
+    known = [s.value for s in UpdateStatus]
+    if answer.status not in known:
+        problems.append(
+            FieldProblem(
+                "status",
+                "kies een status",
+                f"unknown status {answer.status[:40]!r} (known: {', '.join(known)})",
+            )
+        )
+    if answer.completed_on is not None:
+        if answer.status != UpdateStatus.DONE:
+            problems.append(
+                FieldProblem(
+                    "completed_on",
+                    "een datum gereed hoort alleen bij 'gereed'",
+                    "only with status done",
+                )
+            )
+        elif answer.completed_on > reported_on:
+            problems.append(
+                FieldProblem(
+                    "completed_on",
+                    "de datum gereed ligt na vandaag",
+                    f"{answer.completed_on} is after the update's date {reported_on}",
+                )
+            )
+    if answer.forecast is not None and answer.status in (UpdateStatus.DONE, UpdateStatus.CANCELLED):
+        problems.append(
+            FieldProblem(
+                "forecast",
+                "een verwachte datum hoort niet bij 'gereed' of 'vervallen'",
+                "only with status on_track or at_risk",
+            )
+        )
+    if answer.note is not None and len(answer.note) > NOTE_MAX:
+        problems.append(
+            FieldProblem(
+                "note",
+                f"de toelichting is langer dan {NOTE_MAX} tekens",
+                f"{len(answer.note)} characters, at most {NOTE_MAX}",
+            )
+        )
+    return problems

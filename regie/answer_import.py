@@ -1,0 +1,136 @@
+"""`regie import-updates FILE.csv`: answers an office collected in a spreadsheet.
+
+Columns (header row required, any order, ``,`` or ``;`` separated, UTF-8 with or without BOM):
+
+- ``item`` (required): milestone or action id;
+- ``status`` (required): ``on_track``, ``at_risk``, ``done`` or ``cancelled``;
+- ``forecast``, ``completed_on``: ISO dates ``YYYY-MM-DD``, may be empty;
+- ``note``: free text, stored verbatim — a cell that looks like a formula (``=``, ``+``, ``-``,
+  ``@``) is kept as the text it is, never evaluated or stripped;
+- ``contact``: who answered (a contact id from the plan); empty: the programme office.
+
+The same rules as every channel (:func:`regie.answers.check_answer`). Every row is checked before
+anything is stored; one bad row stores nothing, and every problem is one ``FILE:LINE: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
+REQUIRED = ("item", "status")
+MAX_ROWS = 10_000
+
+
+def import_updates(app: App, path: Path, as_of: date) -> str:
+    from dataclasses import replace
+
+    from governance.answers import OFFICE, Answerer, AnswerInput, contact
+    from regie.answers import AnswerRefused, check_answer, store_answers
+
+    plan = app.load_plan()
+    rows = read_rows(path)
+    problems: list[str] = []
+    updates = []
+    for line, row in rows:
+        where = f"{path}:{line}"
+        bad: list[str] = []
+        forecast = _date(row.get("forecast", ""), "forecast", bad)
+        completed_on = _date(row.get("completed_on", ""), "completed_on", bad)
+        for name in REQUIRED:
+            if not row.get(name, "").strip():
+                bad.append(f"{name}: empty")
+        who = OFFICE
+        contact_id = row.get("contact", "").strip()
+        if contact_id:
+            person = contact(plan, contact_id)
+            if person is None:
+                bad.append(f"contact: {contact_id!r} is not a contact in the plan")
+            else:
+                who = Answerer(person.id, person.name)
+        if bad:
+            problems.extend(f"{where}: {b}" for b in bad)
+            continue
+        answer = AnswerInput(
+            item_id=row["item"].strip(),
+            status=row["status"].strip(),
+            forecast=forecast,
+            completed_on=completed_on,
+            note=row.get("note") or None,
+        )
+        try:
+            updates.append(replace(check_answer(plan, answer, who, as_of), source="import"))
+        except AnswerRefused as exc:
+            if exc.problems:
+                problems.extend(f"{where}: {p.field}: {p.en}" for p in exc.problems)
+            else:
+                problems.append(f"{where}: {exc.lines[0]}")
+    if problems:
+        raise InvalidInput(*problems, f"{path}: nothing imported ({len(problems)} problems)")
+    if not updates:
+        raise InvalidInput(f"{path}: no rows to import")
+    store_answers(app, plan, updates, sync=True)
+    return f"{path}: {len(updates)} updates recorded for {as_of}"
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) for every data row; InvalidInput for an unreadable file or header."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read as UTF-8 text: {exc}") from None
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise InvalidInput(f"{path}:1: empty file: expected a header row ({', '.join(COLUMNS)})")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # StringIO with newline="": a quoted note may span lines and keeps its line breaks.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        unknown = [h for h in header if h not in COLUMNS]
+        missing = [c for c in REQUIRED if c not in header]
+        problems = [
+            f"{path}:1: unknown column {h!r} (known: {', '.join(COLUMNS)})" for h in unknown
+        ]
+        problems += [f"{path}:1: missing column {c!r}" for c in missing]
+        if len(set(header)) != len(header):
+            problems.append(f"{path}:1: a column appears twice")
+        if problems:
+            raise InvalidInput(*problems)
+        rows: list[tuple[int, dict[str, str]]] = []
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                problems.append(f"{path}:{line}: {len(values)} cells, the header has {len(header)}")
+                continue
+            rows.append((line, dict(zip(header, values, strict=True))))
+            if len(rows) > MAX_ROWS:
+                raise InvalidInput(f"{path}:{line}: more than {MAX_ROWS} rows")
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}:{reader.line_num}: {exc}") from None
+    if problems:
+        raise InvalidInput(*problems, f"{path}: nothing imported")
+    return rows
+
+
+def _date(value: str, name: str, problems: list[str]) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{name}: {value[:40]!r} is not a date (use YYYY-MM-DD)")
+        return None

@@ -1,0 +1,230 @@
+"""One use case for an owner's answer, whatever the channel (CLI, spreadsheet, e-mail link, Slack).
+
+:func:`record_answer` checks who answers and what they say (rules in :mod:`governance.answers`),
+stores the status update and its ``regie.status.updated`` event in one transaction, and only
+after the commit tells Prefect. A refusal by the rules is recorded as a ``regie.answer.refused``
+event (in its own transaction: nothing else is stored) and raised as :class:`AnswerRefused`.
+
+What is *not* recorded as a refused answer: input that never became an attempt by a known person
+(a wrong Slack signature, a replayed request, a tampered link, malformed fields). Those are
+answered with a clear message and leave no trace, so that junk cannot fill the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from governance.answers import REFUSAL_TEXT, Answerer, AnswerInput, FieldProblem, Refusal
+from regie.bootstrap import App
+from regie.errors import RegieError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from governance.plan import Plan
+    from governance.updates import StatusUpdate
+
+ANSWER_REFUSED = "regie.answer.refused"
+CHANNELS = ("cli", "import", "email", "slack", "web")
+
+#: Called inside the answer's transaction once the update is stored (e.g. mark a link used);
+#: raising :class:`AnswerRefused` there rolls the update back.
+WithinTransaction = Callable[["Session", "StatusUpdate"], None]
+
+
+class AnswerRefused(RegieError):
+    """An answer that was not stored: ``reason`` for the log, ``message`` (Dutch) for the person,
+    ``problems`` when the content was at fault (the command line shows their English text)."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        reason: Refusal,
+        detail: str = "",
+        problems: list[FieldProblem] | None = None,
+    ) -> None:
+        self.reason = reason
+        self.problems = problems or []
+        self.message = REFUSAL_TEXT[reason]
+        lines = [f"{p.field}: {p.en}" for p in self.problems] or [detail or self.message]
+        super().__init__(*lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    update: StatusUpdate
+    event_key: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) -> StatusUpdate:
+    """The status update ``answer`` becomes, or :class:`AnswerRefused` (nothing recorded)."""
+    from governance.answers import answer_problems, find_item, is_office, may_answer
+    from governance.updates import StatusUpdate, UpdateStatus
+
+    problems = answer_problems(answer, as_of)
+    if problems:
+        raise AnswerRefused(Refusal.INVALID, problems=problems)
+    item = find_item(plan, answer.item_id)
+    if item is None:  # a typo or a stale form, not someone answering for another's item
+        raise AnswerRefused(Refusal.UNKNOWN_ITEM, f"{answer.item_id}: not in the plan")
+    refusal = may_answer(plan, who, item)
+    if refusal is None and answer.status == UpdateStatus.CANCELLED and not is_office(plan, who):
+        refusal = Refusal.OFFICE_ONLY
+    if refusal is not None:
+        who_text = who.contact_id or who.name
+        raise AnswerRefused(refusal, f"{answer.item_id}: {who_text} may not answer ({refusal})")
+    return StatusUpdate(
+        item_id=answer.item_id,
+        status=UpdateStatus(answer.status),
+        reported_on=as_of,
+        forecast=answer.forecast,
+        completed_on=answer.completed_on,
+        comment=answer.note,  # verbatim: templates escape it, nothing interprets it
+        author=who.contact_id or who.name,
+        source="",
+    )
+
+
+#: Refusals that are recorded as ``regie.answer.refused`` events (a known person was refused).
+RECORDED_REFUSALS = frozenset(
+    {
+        Refusal.UNKNOWN_CONTACT,
+        Refusal.NOT_OWNER,
+        Refusal.OFFICE_ONLY,
+        Refusal.LINK_USED,
+        Refusal.LINK_EXPIRED,
+        Refusal.LINK_REPLACED,
+        Refusal.LINK_FOREIGN,
+    }
+)
+
+
+def record_answer(
+    app: App,
+    answer: AnswerInput,
+    who: Answerer,
+    *,
+    channel: str,
+    as_of: date,
+    plan: Plan | None = None,
+    sync: bool = False,
+    within: WithinTransaction | None = None,
+    emit: bool = True,
+) -> Recorded:
+    """Check and store one answer; see the module notes. ``as_of`` is the business date the
+    answer counts for; ``sync`` loads the plan into the database first (CLI)."""
+    plan = plan or app.load_plan()
+    try:
+        update = check_answer(plan, answer, who, as_of)
+    except AnswerRefused as exc:
+        if exc.reason in RECORDED_REFUSALS:
+            record_refusal(app, plan, exc.reason, answer, who, channel, as_of)
+        raise
+    return store_answers(
+        app, plan, [replace(update, source=channel)], sync=sync, within=within, emit=emit
+    )[0]
+
+
+def store_answers(
+    app: App,
+    plan: Plan,
+    updates: list[StatusUpdate],
+    *,
+    sync: bool = False,
+    within: WithinTransaction | None = None,
+    emit: bool = True,
+) -> list[Recorded]:
+    """Store checked updates and their events in one transaction (all or none); then emit."""
+    from governance.events import status_updated
+    from regie.services import utcnow
+    from store import EventRecord, Repository, UnknownItem, sync_plan
+    from store.answers import write_lock
+
+    recorded: list[Recorded] = []
+    with app.session() as session, session.begin():
+        repo = Repository(session, plan.programme.id)
+        write_lock(session, plan.programme.id)  # answers are stored in the order they commit
+        if sync:
+            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        for update in updates:
+            try:
+                stored = repo.add_status_update(update)
+            except UnknownItem:
+                raise AnswerRefused(
+                    Refusal.UNKNOWN_ITEM, f"{update.item_id}: not in the database"
+                ) from None
+            event = status_updated(stored)
+            repo.record_events(
+                [
+                    EventRecord(
+                        event.name, event.item_id, event.occurred_on, dict(event.payload), event.key
+                    )
+                ]
+            )
+            if within is not None:
+                within(session, stored)
+            recorded.append(Recorded(stored, event.key))
+    if emit:
+        for r in recorded:
+            event = status_updated(r.update)
+            emit_to_prefect(event.name, event.resource_id, dict(event.payload))
+    return recorded
+
+
+def record_refusal(
+    app: App,
+    plan: Plan,
+    reason: Refusal,
+    answer: AnswerInput | None,
+    who: Answerer | None,
+    channel: str,
+    as_of: date,
+    detail: str = "",
+) -> AnswerRefused:
+    """Record a ``regie.answer.refused`` event (its own transaction) and return the error."""
+    import uuid
+
+    from regie.services import utcnow
+    from store import EventRecord, Repository, sync_plan
+
+    item_id = answer.item_id if answer else None
+    payload = {
+        "reason": reason.value,
+        "channel": channel,
+        "contact": who.contact_id if who else None,
+        "item": item_id,
+        "status": answer.status if answer else None,
+        "detail": detail or None,
+    }
+    with app.session() as session, session.begin():
+        repo = Repository(session, plan.programme.id)
+        if not repo.programme_exists():
+            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        repo.record_events(
+            [
+                EventRecord(
+                    ANSWER_REFUSED,
+                    item_id[:64] if item_id else None,
+                    as_of,
+                    payload,
+                    f"{ANSWER_REFUSED}:{uuid.uuid4().hex}",
+                )
+            ]
+        )
+    return AnswerRefused(reason, detail)
+
+
+def emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> None:
+    """Tell a Prefect server (if one is configured) so its triggers reassess at once."""
+    import os
+
+    if not os.environ.get("PREFECT_API_URL"):
+        return  # no server: the next scheduled cycle picks the update up
+    from prefect.events import emit_event
+
+    emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)

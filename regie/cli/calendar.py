@@ -1,0 +1,97 @@
+"""`regie calendar`: feed tokens (create, list, revoke) and exporting a feed without a server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+calendar_app = typer.Typer(help="Calendar feeds (.ics) and their subscription tokens.")
+token_app = typer.Typer(help="Create, list and revoke feed tokens.", no_args_is_help=True)
+calendar_app.add_typer(token_app, name="token")
+
+ScopeOpt = Annotated[
+    str,
+    typer.Option(help="programme | org:ID | step:N | contact:ID | body:ID (a governance body)."),
+]
+
+
+@token_app.command("create")
+def token_create(
+    scope: ScopeOpt = "programme",
+    label: Annotated[str | None, typer.Option(help="Who or what it is for.")] = None,
+) -> None:
+    """Create a token; print its https and webcal:// subscribe URLs (shown only this once)."""
+    from regie.bootstrap import bootstrap
+    from regie.feeds import create_token
+    from regie.services import utcnow
+
+    made = create_token(bootstrap(), scope, label, utcnow())
+    typer.echo(f"calendar token {made.id} for {made.scope}")
+    typer.echo(f"  {made.url}")
+    typer.echo(f"  {made.webcal_url}")
+
+
+@token_app.command("list")
+def token_list(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
+) -> None:
+    """List tokens: id, scope, label, created, last used, revoked (never the token itself)."""
+    from regie.bootstrap import bootstrap
+    from regie.errors import InvalidInput
+    from regie.feeds import list_tokens
+
+    if fmt not in ("table", "json"):
+        raise InvalidInput(f"--format: {fmt!r} is not table or json")
+    rows = list_tokens(bootstrap())
+    if fmt == "json":
+        from regie.cli.tables import print_json
+
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    from regie.cli.tables import console
+
+    table = Table("id", "scope", "label", "created", "last used", "revoked")
+    for row in rows:
+        table.add_row(*(str(row[k] or "") for k in ("id", "scope", "label", "created")),
+                      str(row["last_used"] or ""), str(row["revoked"] or ""))  # fmt: skip
+    console().print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The id from `regie calendar token list`.")],
+) -> None:
+    """Revoke a token: its URL answers 404 from now on."""
+    from regie.bootstrap import bootstrap
+    from regie.feeds import revoke_token
+    from regie.services import utcnow
+
+    typer.echo(revoke_token(bootstrap(), token_id, utcnow()))
+
+
+@calendar_app.command("export")
+def export(
+    scope: ScopeOpt = "programme",
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Write a scope's feed (.ics) without a server."""
+    import sys
+
+    from regie.bootstrap import bootstrap
+    from regie.cli.app import parse_date
+    from regie.feeds import export_feed
+
+    body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"))
+    if out is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(body)
+        typer.echo(f"{out}: {body.count(b'BEGIN:VEVENT')} events", err=True)

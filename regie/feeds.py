@@ -1,0 +1,403 @@
+"""Calendar feeds: build a scope's .ics from the plan, the assessment and the store; serve it to
+a token with a strong ETag; create, list and revoke tokens.
+
+How items appear (README "Calendar feeds" says the same for users):
+- a dated item (quarter, month, season, year, exact date, a range, a dependent item whose
+  dependencies are done) is one all-day event on its due date, the last day of its period; a
+  range is one event on its end, not a bar across the range;
+- open-ended (``Vanaf 2016``), periodic (``Periodiek``), undated (``Ntb``) and waiting items
+  (dependencies not done) have no date and are not in feeds; the web page lists them;
+- done items stay (state *gereed*); cancelled items and items that left the plan are
+  ``STATUS:CANCELLED`` on their last date, so calendars remove or strike them;
+- a slipped item stays on its promised date, its forecast in the description;
+- a governance body's feed holds its meetings as timed events in UTC (none until a meetings
+  source exists: :func:`body_meetings`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from feeds.model import FeedItem, FeedMeeting
+    from feeds.scope import Scope
+    from governance.assessment import Assessment, ItemAssessment
+    from governance.plan import Plan
+    from store.feeds import ArchivedItem, FeedEntry
+
+FEED_FORMAT = "1"  # part of every ETag key: bump when the feed's layout changes
+CACHE_SECONDS = 300  # Cache-Control max-age; calendars are told to refresh hourly
+TOKEN_BYTES = 24  # 192 bits of randomness
+_TOKEN_TEXT = re.compile(r"[A-Za-z0-9_-]{16,128}")
+_MEMO_SIZE = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    body: bytes
+    etag: str  # strong: a hash of the bytes
+    changed_at: datetime  # the newest change of anything in it (UTC, whole seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    status: int  # 200, or 304 when If-None-Match already has these bytes
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    id: int
+    scope: str
+    token: str  # shown once; only its hash is stored
+    url: str
+    webcal_url: str
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def today_for(app: App, plan: Plan) -> date:
+    return datetime.now(ZoneInfo(app.settings.timezone or plan.calendar.timezone)).date()
+
+
+def export_feed(app: App, scope_text: str, as_of: date | None = None) -> bytes:
+    """The feed for ``scope_text`` (``regie calendar export``)."""
+    plan = app.load_plan()
+    scope = _scope(scope_text, plan)
+    return build_feed(app, plan, scope, as_of or today_for(app, plan)).body
+
+
+def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in (1, 2):
+        try:
+            return _build(app, plan, scope, as_of)
+        except IntegrityError:
+            if attempt == 2:  # another request recorded the same new items: read them again
+                raise
+    raise AssertionError("unreachable")
+
+
+def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
+    from feeds.ics import render_feed
+    from governance.assessment import assess
+    from store import feeds as store
+    from store.assessment_query import assessment_updates
+
+    pid = plan.programme.id
+    zone = ZoneInfo(plan.calendar.timezone)
+    with app.session() as session, session.begin():
+        assessment = assess(plan, assessment_updates(session, pid, as_of), as_of)
+        changes = store.item_changes(session, pid)
+        for code, day in store.state_changes(session, pid, as_of).items():
+            at = datetime.combine(day, time(), zone).astimezone(UTC)
+            if code not in changes or at > changes[code]:
+                changes[code] = at
+        archived = store.archived_items(session, pid)
+        fallback = _plan_file_time(app)
+        watermark = max(changes.values(), default=fallback)
+        entries = _remember_dates(session, pid, assessment, archived, watermark)
+        meetings = body_meetings(session, plan, scope.value) if scope.kind == "body" else []
+    items = _items(app, plan, scope, assessment, archived, entries, changes, fallback)
+    body = render_feed(_header(plan, scope), items, meetings)
+    stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
+    changed_at = max(stamps, default=fallback)
+    return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', changed_at)
+
+
+def body_meetings(session: Session, plan: Plan, body_id: str) -> list[FeedMeeting]:
+    """A governance body's meetings as feed events. No meetings are stored yet: the reports
+    issue (#11) adds them; it maps its rows to :class:`feeds.model.FeedMeeting` here."""
+    return []
+
+
+def _remember_dates(
+    session: Session,
+    pid: str,
+    assessment: Assessment,
+    archived: list[ArchivedItem],
+    watermark: datetime,
+) -> dict[str, FeedEntry]:
+    """Per item the published date and SEQUENCE: a moved date bumps SEQUENCE, stamped with the
+    store's latest change (never the clock). Items without a date keep their last entry."""
+    from store import feeds as store
+
+    memory = store.feed_entries(session, pid)
+    dues: dict[str, date] = {a.code: a.due for a in archived if a.due is not None}
+    dues.update({i.item_id: i.due for i in assessment.items.values() if i.due is not None})
+    new: dict[str, FeedEntry] = {}
+    changed: dict[str, FeedEntry] = {}
+    for code, due in dues.items():
+        entry = memory.get(code)
+        if entry is None:
+            new[code] = store.FeedEntry(due, 0, None)
+        elif entry.due != due:
+            changed[code] = store.FeedEntry(due, entry.sequence + 1, watermark)
+    store.save_feed_entries(session, pid, new, changed)
+    return {**memory, **new, **changed}
+
+
+def _items(
+    app: App,
+    plan: Plan,
+    scope: Scope,
+    assessment: Assessment,
+    archived: list[ArchivedItem],
+    entries: dict[str, FeedEntry],
+    changes: dict[str, datetime],
+    fallback: datetime,
+) -> list[FeedItem]:
+    from feeds.model import FeedItem
+    from governance.labels import rag_label, state_label
+
+    pid = plan.programme.id
+    base = app.settings.base_url
+    org_names = {o.id: o.name for o in plan.organisations}
+    actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
+    period_ends = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}
+    out: list[FeedItem] = []
+
+    def stamp(code: str, *more: datetime | None) -> datetime:
+        entry = entries.get(code)
+        known = [t for t in (changes.get(code), entry and entry.changed_at, *more) if t]
+        return max(known, default=fallback).replace(microsecond=0)
+
+    for item in assessment.items.values():
+        due = item.due or _finished_date(item, entries, period_ends)
+        if due is None or not scope.includes(plan, item):
+            continue
+        latest = item.latest_update
+        out.append(
+            FeedItem(
+                uid=f"{item.item_id}@{pid}.regie",
+                item_id=item.item_id,
+                title=item.title,
+                gereed=item.gereed,
+                due=due,
+                step=item.step,
+                action=actions.get(item.action_id, item.action_id),
+                owners=tuple(org_names.get(o, o) for o in item.owners),
+                state=item.state.value,
+                state_label=state_label(item.state.value),
+                rag_label=rag_label(item.rag.value),
+                forecast=item.forecast,
+                latest_note=latest.comment if latest else None,
+                url=f"{base}/items/{quote(item.item_id)}",
+                cancelled=item.state.value == "cancelled",
+                sequence=entries[item.item_id].sequence if item.item_id in entries else 0,
+                last_modified=stamp(item.item_id),
+            )
+        )
+    current = set(assessment.items)
+    for gone in archived:
+        if gone.due is None or gone.code in current:
+            continue
+        if not scope.includes_archived(gone.step, gone.owners, plan):
+            continue
+        out.append(
+            FeedItem(
+                uid=f"{gone.code}@{pid}.regie",
+                item_id=gone.code,
+                title=gone.title,
+                gereed=gone.gereed,
+                due=gone.due,
+                step=gone.step,
+                action=actions.get(gone.action_code, gone.action_code),
+                owners=tuple(org_names.get(o, o) for o in gone.owners),
+                state="cancelled",
+                state_label="uit het plan gehaald",
+                rag_label=rag_label("grey"),
+                forecast=None,
+                latest_note=None,
+                url=f"{base}/items/{quote(gone.code)}",
+                cancelled=True,
+                sequence=entries[gone.code].sequence,
+                last_modified=stamp(gone.code, gone.archived_at),
+            )
+        )
+    return out
+
+
+def _finished_date(
+    item: ItemAssessment, entries: dict[str, FeedEntry], period_ends: dict[str, date | None]
+) -> date | None:
+    """A done or cancelled item has no due date in the assessment; it stays on the date it was
+    last published on (or its period's end), so the calendar shows it finished, not gone."""
+    if item.state.value not in ("done", "cancelled"):
+        return None
+    entry = entries.get(item.item_id)
+    return entry.due if entry is not None and entry.due else period_ends.get(item.item_id)
+
+
+def _header(plan: Plan, scope: Scope) -> Any:
+    from feeds.model import FeedHeader
+
+    short = plan.programme.short_title or plan.programme.title
+    if scope.kind == "org":
+        org = plan.organisation(scope.value)
+        label = f"deadlines {org.name if org else scope.value}"
+    elif scope.kind == "step":
+        step = next((s for s in plan.steps if str(s.number) == scope.value), None)
+        label = f"stap {scope.value}" + (f": {step.title}" if step else "")
+    elif scope.kind == "contact":
+        contact = next((c for c in plan.contacts if c.id == scope.value), None)
+        label = f"deadlines voor {contact.name if contact else scope.value}"
+    elif scope.kind == "body":
+        body = next((b for b in plan.governance if b.id == scope.value), None)
+        label = f"vergaderingen {body.name if body else scope.value}"
+    else:
+        label = "alle deadlines"
+    return FeedHeader(
+        name=f"{short} – {label}",
+        uid=f"{scope}@{plan.programme.id}.regie",
+    )
+
+
+def _plan_file_time(app: App) -> datetime:
+    """When nothing is recorded yet, the plan file's own time stands in (still not the clock)."""
+    stat = app.settings.plan_path.stat()
+    return datetime.fromtimestamp(int(stat.st_mtime), UTC)
+
+
+def _scope(text: str, plan: Plan) -> Scope:
+    from feeds.scope import ScopeError, parse_scope
+
+    try:
+        return parse_scope(text, plan)
+    except ScopeError as exc:
+        raise InvalidInput(f"--scope: {exc}") from None
+
+
+# --- serving ----------------------------------------------------------------------------------
+
+_memo_lock = threading.Lock()
+_memo: dict[tuple[object, ...], Feed] = {}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def serve_token_feed(
+    app: App, token: str, if_none_match: str | None, now: datetime
+) -> Served | None:
+    """The feed a token subscribes to, or None for an unknown or revoked token (the caller
+    answers 404 either way). Unchanged data costs one small query and no rendering."""
+    from feeds.scope import ScopeError, parse_scope
+    from regie.plan_cache import current_plan
+    from store import feeds as store
+
+    if not _TOKEN_TEXT.fullmatch(token):
+        return None
+    plan, version = current_plan(app)
+    pid = plan.programme.id
+    with app.session() as session:
+        found = store.lookup_token(session, pid, token_hash(token))
+    if found is None or found.token.revoked_at is not None:
+        return None
+    t = found.token
+    as_of = today_for(app, plan)
+    key = (
+        FEED_FORMAT, t.scope, as_of, version, app.settings.base_url,
+        found.last_update_id, found.last_revision_id, found.last_state_id,
+    )  # fmt: skip
+    feed = _memo.get(key)
+    if feed is None:
+        try:
+            scope = parse_scope(t.scope, plan)
+        except ScopeError:
+            return None  # the organisation, step, contact or body left the plan
+        feed = build_feed(app, plan, scope, as_of)
+        with _memo_lock:
+            if len(_memo) >= _MEMO_SIZE:
+                _memo.pop(next(iter(_memo)))
+            _memo[key] = feed
+    now = now.astimezone(UTC).replace(microsecond=0)
+    served_etag, modified, used = None, t.served_modified_at, None
+    if t.served_etag != feed.etag or modified is None:
+        # New bytes for this subscriber: Last-Modified moves forward, never back.
+        modified = feed.changed_at
+        if t.served_modified_at is not None and modified <= t.served_modified_at:
+            modified = max(now, t.served_modified_at + timedelta(seconds=1))
+        served_etag = feed.etag
+    if served_etag or t.last_used_at is None or now - t.last_used_at > timedelta(hours=1):
+        used = now
+    if served_etag or used:
+        with app.session() as session, session.begin():
+            store.mark_served(session, t.id, etag=served_etag, modified_at=modified, used_at=used)
+    status = 304 if _matches(if_none_match, feed.etag) else 200
+    return Served(status, feed.body, feed.etag, modified)
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == etag:
+            return True
+    return False
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+def feed_urls(app: App, token: str) -> tuple[str, str]:
+    url = f"{app.settings.base_url}/calendar/{token}.ics"
+    return url, "webcal://" + url.split("://", 1)[1]
+
+
+def create_token(app: App, scope_text: str, label: str | None, now: datetime) -> NewToken:
+    from store import feeds as store
+
+    plan = app.load_plan()
+    scope = _scope(scope_text, plan)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with app.session() as session, session.begin():
+        row = store.add_token(session, plan.programme.id, token_hash(token), str(scope), label, now)
+    url, webcal = feed_urls(app, token)
+    return NewToken(row.id, str(scope), token, url, webcal)
+
+
+def list_tokens(app: App) -> list[dict[str, Any]]:
+    from store import feeds as store
+
+    with app.session() as session:
+        found = store.tokens(session, app.programme_id())
+    return [
+        {
+            "id": t.id,
+            "scope": t.scope,
+            "label": t.label,
+            "created": t.created_at.isoformat(),
+            "last_used": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked_at.isoformat() if t.revoked_at else None,
+        }
+        for t in found
+    ]
+
+
+def revoke_token(app: App, token_id: int, now: datetime) -> str:
+    from store import feeds as store
+
+    with app.session() as session, session.begin():
+        if not store.revoke_token(session, app.programme_id(), token_id, now):
+            raise InvalidInput(f"calendar token {token_id}: no such token")
+    return f"calendar token {token_id} revoked"

@@ -1,0 +1,44 @@
+"""The plan file, parsed once per version: a long-running server must not reparse YAML per request.
+
+The version key is the file's path, size and modification time; a changed file is read again on
+the next call. Other callers (CLI commands run once) use ``App.load_plan`` directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from governance.plan import Plan
+    from regie.bootstrap import App
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[str, Plan]] = {}  # path → (version, plan)
+
+
+def plan_version(app: App) -> str:
+    path = app.settings.plan_path
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InvalidInput(f"{path}: {exc.strerror or exc}") from None
+    return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def current_plan(app: App) -> tuple[Plan, str]:
+    """The plan and its version key (part of every feed's ETag)."""
+    version = plan_version(app)
+    key = str(app.settings.plan_path)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1], version
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1], version
+        plan = app.load_plan()
+        _cache[key] = (version, plan)
+        return plan, version

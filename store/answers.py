@@ -1,0 +1,273 @@
+"""Store side of answers: answer links, Slack's replay guard and user map, status rounds.
+
+Functions take the caller's session (the caller owns the transaction), like the repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store.dialect import dialect_name, insert_function
+from store.models import OutboxRow
+from store.models_answers import (
+    AnswerLinkRow,
+    RoundRequestRow,
+    SlackRequestRow,
+    SlackUserRow,
+    StatusRoundRow,
+)
+
+
+def write_lock(session: Session, programme_id: str) -> None:
+    """Serialise answer writers of one programme, so that answers are stored (and stamped) in
+    the order they commit. SQLite: take the write lock before the first read (a deferred
+    transaction that has read cannot take it while another writer waits: 'database is locked');
+    PostgreSQL: a transaction-scoped advisory lock."""
+    if dialect_name(session) == "sqlite":
+        session.execute(sa.text("UPDATE programmes SET id = id WHERE 1 = 0"))
+    else:
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"regie.answers:{programme_id}"},
+        )
+
+
+# --- answer links -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerLink:
+    token: str
+    programme_id: str
+    contact_id: str
+    item_id: str
+    outbox_key: str
+    created_at: datetime
+    used_at: datetime | None
+    update_id: int | None
+    sent_at: datetime | None  # of its outbox message; None while not sent
+    replaced: bool  # a newer link for the same contact and item has been sent
+
+
+def add_links(
+    session: Session,
+    programme_id: str,
+    links: Iterable[tuple[str, str, str, str]],
+    now: datetime,
+) -> None:
+    """Store links as (token, contact, item, outbox key)."""
+    rows = [
+        {
+            "programme_id": programme_id,
+            "token": token,
+            "contact_code": contact,
+            "item_code": item,
+            "outbox_key": key,
+            "created_at": now,
+        }
+        for token, contact, item, key in links
+    ]
+    if rows:
+        session.execute(sa.insert(AnswerLinkRow), rows)
+
+
+def link(session: Session, token: str) -> AnswerLink | None:
+    row = session.scalar(sa.select(AnswerLinkRow).where(AnswerLinkRow.token == token))
+    if row is None:
+        return None
+    sent_at = session.scalar(
+        sa.select(OutboxRow.sent_at).where(
+            OutboxRow.programme_id == row.programme_id, OutboxRow.key == row.outbox_key
+        )
+    )
+    newer = sa.select(AnswerLinkRow.id).join(
+        OutboxRow,
+        sa.and_(
+            OutboxRow.programme_id == AnswerLinkRow.programme_id,
+            OutboxRow.key == AnswerLinkRow.outbox_key,
+        ),
+    )
+    newer = newer.where(
+        AnswerLinkRow.programme_id == row.programme_id,
+        AnswerLinkRow.contact_code == row.contact_code,
+        AnswerLinkRow.item_code == row.item_code,
+        AnswerLinkRow.id > row.id,
+        OutboxRow.status == "sent",
+    ).limit(1)
+    return AnswerLink(
+        token=row.token,
+        programme_id=row.programme_id,
+        contact_id=row.contact_code,
+        item_id=row.item_code,
+        outbox_key=row.outbox_key,
+        created_at=row.created_at,
+        used_at=row.used_at,
+        update_id=row.update_id,
+        sent_at=sent_at,
+        replaced=session.scalar(newer) is not None,
+    )
+
+
+def use_link(session: Session, token: str, update_id: int, now: datetime) -> bool:
+    """Mark the link used by this update; False when it was used already (single use, also
+    under two concurrent POSTs: only one UPDATE finds ``used_at`` still empty)."""
+    done = session.execute(
+        sa.update(AnswerLinkRow)
+        .where(AnswerLinkRow.token == token, AnswerLinkRow.used_at.is_(None))
+        .values(used_at=now, update_id=update_id)
+        .returning(AnswerLinkRow.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return done is not None
+
+
+# --- Slack --------------------------------------------------------------------------------------
+
+
+def first_seen(session: Session, signature: str, now: datetime, window: timedelta) -> bool:
+    """Record a request signature; False when it was seen before (a replay). Signatures older
+    than ``window`` are pruned: Slack's own timestamp check refuses those requests anyway."""
+    session.execute(sa.delete(SlackRequestRow).where(SlackRequestRow.received_at < now - window))
+    inserted = session.execute(
+        insert_function(session)(SlackRequestRow)
+        .values(signature=signature, received_at=now)
+        .on_conflict_do_nothing(index_elements=["signature"])
+        .returning(SlackRequestRow.id)
+    ).first()
+    return inserted is not None
+
+
+def slack_contact(session: Session, programme_id: str, slack_user_id: str) -> str | None:
+    return session.scalar(
+        sa.select(SlackUserRow.contact_code).where(
+            SlackUserRow.programme_id == programme_id,
+            SlackUserRow.slack_user_id == slack_user_id,
+        )
+    )
+
+
+def remember_slack_user(
+    session: Session,
+    programme_id: str,
+    slack_user_id: str,
+    contact: str,
+    email: str | None,
+    now: datetime,
+) -> None:
+    session.execute(
+        insert_function(session)(SlackUserRow)
+        .values(
+            programme_id=programme_id,
+            slack_user_id=slack_user_id,
+            contact_code=contact,
+            email=email,
+            looked_up_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["programme_id", "slack_user_id"])
+    )
+
+
+# --- status rounds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: int
+    programme_id: str
+    body: str
+    answer_by: date
+    scope: str | None
+    started_on: date
+    closed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRequest:
+    item_id: str
+    contact_id: str
+    organisation: str
+
+
+def _round(row: StatusRoundRow) -> Round:
+    return Round(
+        row.id, row.programme_id, row.body, row.answer_by, row.scope, row.started_on, row.closed_on
+    )
+
+
+def start_round(
+    session: Session,
+    programme_id: str,
+    body: str,
+    answer_by: date,
+    scope: str | None,
+    started_on: date,
+    now: datetime,
+    requests: Iterable[RoundRequest],
+) -> tuple[Round, bool]:
+    """The round for (body, answer_by), created with its requests if new; (round, created)."""
+    existing = session.scalar(
+        sa.select(StatusRoundRow).where(
+            StatusRoundRow.programme_id == programme_id,
+            StatusRoundRow.body == body,
+            StatusRoundRow.answer_by == answer_by,
+        )
+    )
+    if existing is not None:
+        return _round(existing), False
+    row = StatusRoundRow(
+        programme_id=programme_id,
+        body=body,
+        answer_by=answer_by,
+        scope=scope,
+        started_on=started_on,
+        started_at=now,
+    )
+    session.add(row)
+    session.flush()
+    values = [
+        {
+            "round_id": row.id,
+            "item_code": r.item_id,
+            "contact_code": r.contact_id,
+            "organisation_code": r.organisation,
+        }
+        for r in requests
+    ]
+    if values:
+        session.execute(sa.insert(RoundRequestRow), values)
+    return _round(row), True
+
+
+def rounds(session: Session, programme_id: str, *, open_only: bool = False) -> list[Round]:
+    query = sa.select(StatusRoundRow).where(StatusRoundRow.programme_id == programme_id)
+    if open_only:
+        query = query.where(StatusRoundRow.closed_on.is_(None))
+    return [_round(r) for r in session.scalars(query.order_by(StatusRoundRow.id))]
+
+
+def round_requests(session: Session, round_id: int) -> list[RoundRequest]:
+    query = (
+        sa.select(RoundRequestRow)
+        .where(RoundRequestRow.round_id == round_id)
+        .order_by(RoundRequestRow.id)
+    )
+    return [
+        RoundRequest(r.item_code, r.contact_code, r.organisation_code)
+        for r in session.scalars(query)
+    ]
+
+
+def close_round(session: Session, round_id: int, on: date) -> bool:
+    done = session.execute(
+        sa.update(StatusRoundRow)
+        .where(StatusRoundRow.id == round_id, StatusRoundRow.closed_on.is_(None))
+        .values(closed_on=on)
+        .returning(StatusRoundRow.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return done is not None

@@ -1,0 +1,278 @@
+"""What the calendar feeds read and remember: item change times, archived items, feed memory,
+tokens. Plain values in and out; callers own sessions and transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store.models import (
+    ActionRow,
+    ItemStateRow,
+    MilestoneRow,
+    PlanRevisionRow,
+    StatusUpdateRow,
+)
+from store.models_web import CalendarTokenRow, FeedEntryRow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    due: date | None
+    sequence: int
+    changed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedItem:
+    code: str
+    action_code: str
+    step: int
+    title: str
+    gereed: str | None
+    due: date | None
+    owners: list[str]
+    archived_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarToken:
+    id: int
+    scope: str
+    label: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    served_etag: str | None
+    served_modified_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenLookup:
+    """A token's row plus the programme's data watermarks, read in one round trip."""
+
+    token: CalendarToken
+    last_update_id: int
+    last_revision_id: int
+    last_state_id: int
+
+
+def item_changes(session: Session, programme_id: str) -> dict[str, datetime]:
+    """Item code → when it last changed in the store: a plan revision or a status update."""
+    out: dict[str, datetime] = {}
+    revisions = (
+        sa.select(PlanRevisionRow.code, sa.func.max(PlanRevisionRow.recorded_at))
+        .where(
+            PlanRevisionRow.programme_id == programme_id,
+            PlanRevisionRow.entity.in_(("action", "milestone")),
+        )
+        .group_by(PlanRevisionRow.code)
+    )
+    updates = (
+        sa.select(StatusUpdateRow.item_code, sa.func.max(StatusUpdateRow.recorded_at))
+        .where(StatusUpdateRow.programme_id == programme_id)
+        .group_by(StatusUpdateRow.item_code)
+    )
+    for query in (revisions, updates):
+        for code, raw in session.execute(query).tuples():
+            at = _utc(raw)
+            if at is not None and (code not in out or at > out[code]):
+                out[code] = at
+    return out
+
+
+def state_changes(session: Session, programme_id: str, as_of: date) -> dict[str, date]:
+    """Item code → the latest day (≤ ``as_of``) the daily check recorded a new state for it."""
+    query = (
+        sa.select(ItemStateRow.item_code, sa.func.max(ItemStateRow.as_of))
+        .where(ItemStateRow.programme_id == programme_id, ItemStateRow.as_of <= as_of)
+        .group_by(ItemStateRow.item_code)
+    )
+    return {code: day for code, day in session.execute(query).tuples() if day is not None}
+
+
+def archived_items(session: Session, programme_id: str) -> list[ArchivedItem]:
+    """Actions and milestones that left the plan (archived), with their last stored period."""
+    out: list[ArchivedItem] = []
+    actions = sa.select(ActionRow).where(
+        ActionRow.programme_id == programme_id, ActionRow.archived_at.is_not(None)
+    )
+    for a in session.scalars(actions):
+        out.append(_archived(a, a.code, a.step_number))
+    milestones = (
+        sa.select(MilestoneRow, ActionRow.code, ActionRow.step_number)
+        .join(ActionRow, MilestoneRow.action_id == ActionRow.id)
+        .where(MilestoneRow.programme_id == programme_id, MilestoneRow.archived_at.is_not(None))
+    )
+    for m, action_code, step in session.execute(milestones).tuples():
+        out.append(_archived(m, action_code, step))
+    return out
+
+
+def _archived(row: ActionRow | MilestoneRow, action_code: str, step: int) -> ArchivedItem:
+    assert row.archived_at is not None
+    return ArchivedItem(
+        code=row.code,
+        action_code=action_code,
+        step=step,
+        title=row.title,
+        gereed=row.gereed,
+        due=row.period_end,
+        owners=list(row.owners),
+        archived_at=row.archived_at,
+    )
+
+
+def feed_entries(session: Session, programme_id: str) -> dict[str, FeedEntry]:
+    query = sa.select(
+        FeedEntryRow.item_code, FeedEntryRow.due, FeedEntryRow.sequence, FeedEntryRow.changed_at
+    ).where(FeedEntryRow.programme_id == programme_id)
+    return {
+        code: FeedEntry(due, sequence, _utc(changed_at))
+        for code, due, sequence, changed_at in session.execute(query).tuples()
+    }
+
+
+def save_feed_entries(
+    session: Session,
+    programme_id: str,
+    new: Mapping[str, FeedEntry],
+    changed: Mapping[str, FeedEntry],
+) -> None:
+    """Insert first-seen items and update those whose date moved (the caller commits)."""
+    if new:
+        session.execute(
+            sa.insert(FeedEntryRow),
+            [
+                {
+                    "programme_id": programme_id,
+                    "item_code": code,
+                    "due": e.due,
+                    "sequence": e.sequence,
+                    "changed_at": e.changed_at,
+                }
+                for code, e in new.items()
+            ],
+        )
+    for code, e in changed.items():
+        session.execute(
+            sa.update(FeedEntryRow)
+            .where(FeedEntryRow.programme_id == programme_id, FeedEntryRow.item_code == code)
+            .values(due=e.due, sequence=e.sequence, changed_at=e.changed_at)
+        )
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+def add_token(
+    session: Session,
+    programme_id: str,
+    token_hash: str,
+    scope: str,
+    label: str | None,
+    now: datetime,
+) -> CalendarToken:
+    row = CalendarTokenRow(
+        programme_id=programme_id, token_hash=token_hash, scope=scope, label=label, created_at=now
+    )
+    session.add(row)
+    session.flush()
+    return _token(row)
+
+
+def tokens(session: Session, programme_id: str) -> list[CalendarToken]:
+    query = (
+        sa.select(CalendarTokenRow)
+        .where(CalendarTokenRow.programme_id == programme_id)
+        .order_by(CalendarTokenRow.id)
+    )
+    return [_token(row) for row in session.scalars(query)]
+
+
+def revoke_token(session: Session, programme_id: str, token_id: int, now: datetime) -> bool:
+    """Revoke; False when no such token exists (revoking twice keeps the first time)."""
+    row = session.get(CalendarTokenRow, token_id)
+    if row is None or row.programme_id != programme_id:
+        return False
+    if row.revoked_at is None:
+        row.revoked_at = now
+    return True
+
+
+_LOOKUP = sa.text(
+    """
+SELECT t.id, t.scope, t.label, t.created_at, t.last_used_at, t.revoked_at, t.served_etag,
+       t.served_modified_at,
+       (SELECT max(u.id) FROM status_updates u WHERE u.programme_id = t.programme_id),
+       (SELECT max(r.id) FROM plan_revisions r WHERE r.programme_id = t.programme_id),
+       (SELECT max(s.id) FROM item_states s WHERE s.programme_id = t.programme_id)
+FROM calendar_tokens t
+WHERE t.token_hash = :h AND t.programme_id = :p
+"""
+).columns(
+    sa.column("id", sa.Integer),
+    sa.column("scope", sa.String),
+    sa.column("label", sa.Text),
+    sa.column("created_at", CalendarTokenRow.__table__.c.created_at.type),
+    sa.column("last_used_at", CalendarTokenRow.__table__.c.last_used_at.type),
+    sa.column("revoked_at", CalendarTokenRow.__table__.c.revoked_at.type),
+    sa.column("served_etag", sa.String),
+    sa.column("served_modified_at", CalendarTokenRow.__table__.c.served_modified_at.type),
+)
+
+
+def lookup_token(session: Session, programme_id: str, token_hash: str) -> TokenLookup | None:
+    """The token (revoked or not) and the watermarks that say whether a feed may have changed."""
+    row = session.execute(_LOOKUP, {"h": token_hash, "p": programme_id}).one_or_none()
+    if row is None:
+        return None
+    token = CalendarToken(*row[:8])
+    return TokenLookup(token, int(row[8] or 0), int(row[9] or 0), int(row[10] or 0))
+
+
+def mark_served(
+    session: Session,
+    token_id: int,
+    *,
+    etag: str | None = None,
+    modified_at: datetime | None = None,
+    used_at: datetime | None = None,
+) -> None:
+    values: dict[str, object] = {}
+    if etag is not None:
+        values["served_etag"] = etag
+        values["served_modified_at"] = modified_at
+    if used_at is not None:
+        values["last_used_at"] = used_at
+    if values:
+        session.execute(
+            sa.update(CalendarTokenRow).where(CalendarTokenRow.id == token_id).values(**values)
+        )
+
+
+def _token(row: CalendarTokenRow) -> CalendarToken:
+    return CalendarToken(
+        id=row.id,
+        scope=row.scope,
+        label=row.label,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+        served_etag=row.served_etag,
+        served_modified_at=row.served_modified_at,
+    )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite aggregates (max) bypass the column type
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

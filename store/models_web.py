@@ -1,0 +1,73 @@
+"""Tables of the web entrypoint and the calendar feeds (migration 0008).
+
+- ``calendar_tokens``: feed subscriptions. Only a SHA-256 of the token is stored; revoking sets
+  ``revoked_at`` (rows stay, so ``token list`` still shows what existed). ``served_etag`` and
+  ``served_modified_at`` remember the last feed served so ``Last-Modified`` never moves back.
+- ``feed_entries``: the feeds' memory per item: the date last published and its ``SEQUENCE``,
+  bumped whenever that date changes, whatever changed it (a plan revision, a dependency done).
+- ``users`` and ``web_sessions``: the programme office's logins (argon2 hashes; session ids
+  stored hashed too; failed attempts counted for the lockout).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models import CODE, Base, UTCDateTime
+
+TOKEN_HASH = sa.String(64)  # hex SHA-256
+
+
+class CalendarTokenRow(Base):
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    token_hash: Mapped[str] = mapped_column(TOKEN_HASH, unique=True)
+    scope: Mapped[str] = mapped_column(sa.String(200))
+    label: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    served_etag: Mapped[str | None] = mapped_column(sa.String(128))
+    served_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FeedEntryRow(Base):
+    __tablename__ = "feed_entries"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    item_code: Mapped[str] = mapped_column(CODE)
+    due: Mapped[date | None] = mapped_column(sa.Date)
+    sequence: Mapped[int] = mapped_column(sa.Integer)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when ``due`` last moved
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(sa.Text)
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSessionRow(Base):
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(TOKEN_HASH, unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

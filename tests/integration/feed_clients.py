@@ -1,0 +1,38 @@
+"""Read a feed the way calendar apps do: ical.js (Node, tests/js) and icalendar."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+JS = Path(__file__).resolve().parents[1] / "js"
+
+
+def ical_js(body: bytes) -> dict[str, Any]:
+    """The feed as ical.js sees it (tests/js/parse_ics.mjs); skipped only outside CI."""
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ical.js").exists():
+        import os
+
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the ical.js checks: node or tests/js/node_modules missing")
+        pytest.skip("ical.js not installed (cd tests/js && npm ci)")
+    proc = subprocess.run(
+        [node, str(JS / "parse_ics.mjs")], input=body, capture_output=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def icalendar_events(body: bytes) -> dict[str, Any]:
+    """UID → VEVENT as icalendar reads it."""
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(body)
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}

@@ -1,0 +1,74 @@
+"""`regie import-updates FILE.csv`: documented columns, all rows or none, FILE:LINE errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli import regie
+from tests.integration.answer_app import ANSWERS_PLAN
+
+ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "antwoorden.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def updates(regie_home: Path) -> list[dict[str, object]]:
+    result = regie("status", "--as-of", "2025-06-02", "--format", "json", env=ENV)
+    assert result.code == 0, result.err
+    return [r["latest_update"] for r in json.loads(result.out) if r["latest_update"]]
+
+
+def test_import_stores_every_row_verbatim(regie_home: Path, tmp_path: Path) -> None:
+    csv = write(
+        tmp_path,
+        "\ufeffitem;status;forecast;completed_on;note;contact\n"
+        '1.1.1;at_risk;2025-09-01;;"=HYPERLINK(""http://x"")";anna\n'
+        "1.1.2;done;;2025-05-30;+31 6 1234;bram\n"
+        '1.2;on_track;;;"@regel een\ntwee";\n',
+    )
+    result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
+    assert result.code == 0, result.err
+    assert "3 updates recorded" in result.out
+    comments = sorted(str(u["comment"]) for u in updates(regie_home))
+    assert comments == ["+31 6 1234", '=HYPERLINK("http://x")', "@regel een\ntwee"]
+    authors = sorted(str(u["author"]) for u in updates(regie_home))
+    assert authors == ["anna", "bram", "programmabureau"]
+
+
+def test_one_bad_row_stores_nothing_and_names_every_line(regie_home: Path, tmp_path: Path) -> None:
+    csv = write(
+        tmp_path,
+        "item,status,forecast,contact\n"
+        "1.1.1,on_track,,anna\n"
+        "1.1.1,on_track,2025-13-01,anna\n"
+        "1.1.2,maybe,,anna\n"
+        "1.1.1,on_track,,carla\n"
+        "9.9,on_track,,\n"
+        "1.2,cancelled,,bram\n",
+    )
+    result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert lines[0] == f"{csv}:3: forecast: '2025-13-01' is not a date (use YYYY-MM-DD)"
+    assert lines[1].startswith(f"{csv}:4: status: unknown status 'maybe'")
+    assert lines[2].startswith(f"{csv}:5: 1.1.1: carla may not answer")
+    assert lines[3].startswith(f"{csv}:6: 9.9")
+    assert lines[4].startswith(f"{csv}:7: 1.2: bram may not answer (office_only)")
+    assert lines[-1] == f"{csv}: nothing imported (5 problems)"
+    assert updates(regie_home) == []
+
+
+def test_bad_header_and_missing_file(regie_home: Path, tmp_path: Path) -> None:
+    csv = write(tmp_path, "item,state\n1.1.1,on_track\n")
+    result = regie("import-updates", str(csv), env=ENV)
+    assert result.code == 2
+    assert f"{csv}:1: unknown column 'state'" in result.err
+    assert f"{csv}:1: missing column 'status'" in result.err
+    result = regie("import-updates", str(tmp_path / "nope.csv"), env=ENV)
+    assert result.code == 2
+    assert result.err.strip() == f"{tmp_path / 'nope.csv'}: no such file"

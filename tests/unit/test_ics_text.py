@@ -1,0 +1,38 @@
+"""The feed writer's TEXT escaping and line folding, against icalendar's reader."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from feeds.ics import escape_text, fold
+
+
+def unfold(text: str) -> str:
+    return text.replace("\r\n ", "")
+
+
+@given(st.text(min_size=0, max_size=400))
+def test_folded_lines_fit_and_unfold_to_the_original(value: str) -> None:
+    line = "DESCRIPTION:" + escape_text(value)
+    folded = fold(line)
+    assert unfold(folded) == line
+    for piece in folded.split("\r\n"):
+        assert len(piece.encode()) <= 75
+    for piece in folded.split("\r\n")[:-1]:  # never split between a backslash and its escape
+        run = len(piece) - len(piece.rstrip("\\"))
+        assert run % 2 == 0
+
+
+@given(st.text(min_size=0, max_size=200))
+def test_icalendar_reads_back_what_was_escaped(value: str) -> None:
+    from icalendar import Event
+
+    body = f"BEGIN:VEVENT\r\n{fold('SUMMARY:' + escape_text(value))}\r\nEND:VEVENT\r\n"
+    expected = value.replace("\r\n", "\n").replace("\r", "\n")
+    assert str(Event.from_ical(body)["SUMMARY"]) == expected
+
+
+def test_escaping_examples() -> None:
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    assert fold("X:" + "é" * 40).split("\r\n")[0] == "X:" + "é" * 36  # 2 + 72 octets, no split é
