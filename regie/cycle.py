@@ -41,6 +41,7 @@ class CheckReport:
     events: list[EventSummary] = field(default_factory=list)  # newly recorded events
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
+    assessed: int = 0  # items (re-)assessed: all of them on a full assessment
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
@@ -128,6 +129,7 @@ def deadline_check(
                 full=full_assessment,
             )
             assessment, reminders = day.assessment, day.reminders
+            report.assessed = day.reassessed
             report.working_day = calendar.is_working_day(as_of)
             if not report.working_day:
                 # Weekends and public holidays: states and events yes, prompts no. The next

@@ -138,7 +138,9 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
 
     downgrade(database_url, "0001")
     assert current_revision(database_url) == "0001"
-    assert _tables(database_url) == MODEL_TABLES - TABLES_0002 - TABLES_0006 - TABLES_0008 - TABLES_0009
+    assert _tables(database_url) == (
+        MODEL_TABLES - TABLES_0002 - TABLES_0006 - TABLES_0008 - TABLES_0009
+    )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
 

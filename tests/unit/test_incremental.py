@@ -310,5 +310,5 @@ def test_synthetic_1k_replay_two_years() -> None:
 
 @pytest.mark.slow
 def test_synthetic_10k_replay() -> None:
-    world, plan = _synthetic_world(10_000, 100_000)
+    world, _ = _synthetic_world(10_000, 100_000)
     replay(world, every_day(date(2016, 9, 1), date(2017, 8, 31)))
