@@ -44,3 +44,18 @@ class ItemMemoryRow(Base):
     next_check: Mapped[date | None] = mapped_column(sa.Date)
     action_code: Mapped[str] = mapped_column(CODE)
     fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
+
+
+class PlanSyncRow(Base):
+    """The plan file content the stored plan was last synced from: syncing the same file again
+    is then a hash comparison (see :func:`store.sync.sync_plan`)."""
+
+    __tablename__ = "plan_sync"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
+    plan_hash: Mapped[str] = mapped_column(sa.String(64))
+    plan_path: Mapped[str | None] = mapped_column(sa.Text)
+    entities: Mapped[int] = mapped_column(sa.Integer)  # live entities after that sync
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime())

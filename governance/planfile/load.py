@@ -28,6 +28,11 @@ from governance.planfile.nodes import Problem, Problems, is_null
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
 
 
+#: Part of :attr:`Plan.source_hash`: raise it when the same file text would now load as a
+#: different plan, so that a stored "synced from this file" no longer matches.
+PARSER_VERSION = 1
+
+
 class PlanInvalid(Exception):
     """The plan file has problems; ``str()`` lists them all, one per line, in file order."""
 
@@ -42,7 +47,9 @@ def parse_plan(text: str, path: str = "<plan>") -> Plan:
     plan = _parse(text, problems)
     if plan is None or problems:
         raise PlanInvalid(problems.sorted())
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(
+        f"{PARSER_VERSION}\n{text}".encode("utf-8", "surrogatepass")
+    ).hexdigest()
     # resolve_same_as is a no-op check here: the rows resolved ``idem`` already.
     return replace(resolve_same_as(plan), source_hash=digest)
 

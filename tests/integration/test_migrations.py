@@ -32,7 +32,7 @@ MODEL_TABLES = set(Base.metadata.tables)
 TABLES_0002 = {"item_states", "prompts", "outbox"}
 TABLES_0006 = {"answer_links", "slack_requests", "slack_users", "status_rounds", "round_requests"}
 TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
-TABLES_0009 = {"assessment_memory", "item_memory"}
+TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 

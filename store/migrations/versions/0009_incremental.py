@@ -1,4 +1,4 @@
-"""The incremental assessment's memory (issue #8): assessment_memory and item_memory.
+"""The daily path at scale (issue #8): assessment_memory, item_memory and plan_sync.
 
 Revision ID: 0009
 Revises: 0008
@@ -46,7 +46,17 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(32), nullable=False),
     )
 
+    op.create_table(
+        "plan_sync",
+        sa.Column("programme_id", CODE, sa.ForeignKey("programmes.id"), primary_key=True),
+        sa.Column("plan_hash", sa.String(64), nullable=False),
+        sa.Column("plan_path", sa.Text(), nullable=True),
+        sa.Column("entities", sa.Integer(), nullable=False),
+        sa.Column("synced_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("plan_sync")
     op.drop_table("item_memory")
     op.drop_table("assessment_memory")
