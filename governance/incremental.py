@@ -34,7 +34,12 @@ from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanInd
 from governance.events import state_events
 from governance.plan import Deadline, Plan, ReminderPolicy
 from governance.rag import Rag, State
-from governance.reminders import ReminderPlan
+from governance.reminders import (
+    PromptRecord,
+    ReminderPlan,
+    escalation_run,
+    unanswered_stages,
+)
 from governance.updates import StatusUpdate, latest_updates
 from governance.workdays import WorkCalendar
 
@@ -246,21 +251,53 @@ def _next_block(as_of: date, months: int) -> date:
 
 
 def remember(
-    assessment: Assessment, reminders: ReminderPlan, scheduler: Scheduler
+    assessment: Assessment,
+    reminders: ReminderPlan,
+    scheduler: Scheduler,
+    history: Iterable[PromptRecord],
+    *,
+    recorded: bool,
 ) -> dict[str, Remembered]:
-    """What to keep of the items just assessed, with their next checks (see the module notes:
-    an item with something in ``reminders`` — queued or held back — is checked tomorrow)."""
-    tomorrow = assessment.as_of + _DAY
+    """What to keep of the items just assessed, with their next checks.
+
+    ``reminders`` is the day's plan before it was held back, ``recorded`` whether its records
+    are stored today (not on a day off) and ``history`` the prompts before today of the items.
+    Besides :meth:`Scheduler.next_check`, an item is checked tomorrow when something for it was
+    due but not recorded (a day off, nobody to send it to), or when today's prompt makes enough
+    unanswered ones for an escalation tomorrow.
+    """
+    as_of = assessment.as_of
+    tomorrow = as_of + _DAY
     busy = {i.item_id for d in reminders.digests for i in d.items}
     busy.update(e.item_id for e in reminders.escalations)
-    busy.update(i.item_id for i in reminders.unaddressed)
+    again = {i.item_id for i in reminders.unaddressed}
+    if not recorded:
+        again |= busy
+    else:
+        past: dict[str, list[PromptRecord]] = {}
+        for r in history:
+            if r.item_id in busy:
+                past.setdefault(r.item_id, []).append(r)
+        for r in reminders.records:
+            past.setdefault(r.item_id, []).append(r)
+        needed = scheduler.policy.escalate_after_unanswered
+        for item_id in busy:
+            item = assessment.items[item_id]
+            records = past.get(item_id, [])
+            run = escalation_run(item_id, item.latest_update)
+            if needed <= 0 or any(r.stage.startswith(run) for r in records):
+                continue  # no escalation for unanswered prompts, or this run had its one
+            latest = item.latest_update
+            since = latest.reported_on if latest is not None else None
+            if len(unanswered_stages(records, since, tomorrow)) >= needed:
+                again.add(item_id)
     return {
         item_id: Remembered(
             state=item.state.value,
             rag=item.rag.value,
             stale=item.stale,
             due=item.due,
-            next_check=tomorrow if item_id in busy else scheduler.next_check(item),
+            next_check=tomorrow if item_id in again else scheduler.next_check(item),
             action_id=item.action_id,
         )
         for item_id, item in assessment.items.items()

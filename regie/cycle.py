@@ -57,6 +57,7 @@ class CheckReport:
             "counts": dict(self.counts),
             "programme_rag": self.programme_rag,
             "working_day": self.working_day,
+            "assessed": self.assessed,
             "unaddressed": list(self.unaddressed),
             "event_names": [e.name for e in self.events],
         }

@@ -118,12 +118,15 @@ def _full(
             for i in result.items.values()
         ),
     )
-    reminders = plan_reminders(plan, result, repo.prompt_history(until=as_of), as_of, calendar)
+    history = repo.prompt_history(until=as_of)
+    reminders = plan_reminders(plan, result, history, as_of, calendar)
+    scheduler = Scheduler(as_of, plan.reminders, calendar)
+    working = calendar.is_working_day(as_of)
     memory.save(
         session,
         pid,
         header,
-        remember(result, reminders, Scheduler(as_of, plan.reminders, calendar)),
+        remember(result, reminders, scheduler, history, recorded=working),
         {i: item_fingerprint(d) for i, d in index.by_id.items()},
         replace_all=True,
         recorded_at=now,
@@ -172,7 +175,9 @@ def _incremental(
     result = assess_selected(index, chosen, updates, as_of, calendar, remembered, earlier)
     history = memory.prompt_history_of(session, pid, as_of, list(result.items))
     reminders = plan_reminders(plan, result, history, as_of, calendar)
-    fresh = remember(result, reminders, Scheduler(as_of, plan.reminders, calendar))
+    scheduler = Scheduler(as_of, plan.reminders, calendar)
+    working = calendar.is_working_day(as_of)
+    fresh = remember(result, reminders, scheduler, history, recorded=working)
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
     changed = []

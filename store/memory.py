@@ -143,7 +143,7 @@ def append_states(
         for code, state, rag, stale, due in changed
     ]
     if rows:
-        session.execute(sa.insert(ItemStateRow), rows)
+        session.connection().execute(sa.insert(_table(ItemStateRow)), rows)
     return len(rows)
 
 
@@ -180,16 +180,22 @@ def save(
             }
             for code, r in items.items()
         ]
-        insert = insert_function(session)
-        statement = insert(m)
-        columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
-        if fingerprints is not None:
-            columns.append("fingerprint")
-        statement = statement.on_conflict_do_update(
-            index_elements=["programme_id", "item_code"],
-            set_={name: statement.excluded[name] for name in columns},
-        )
-        session.execute(statement, rows)
+        # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
+        # values are None and compiles a statement per group (hundreds, measured).
+        table = _table(ItemMemoryRow)
+        connection = session.connection()
+        if replace_all:
+            connection.execute(sa.insert(table), rows)
+        else:
+            statement = insert_function(session)(table)
+            columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
+            if fingerprints is not None:
+                columns.append("fingerprint")
+            statement = statement.on_conflict_do_update(
+                index_elements=["programme_id", "item_code"],
+                set_={name: statement.excluded[name] for name in columns},
+            )
+            connection.execute(statement, rows)
     values = {
         "as_of": header.as_of,
         "basis": header.basis,
@@ -200,3 +206,9 @@ def save(
     insert = insert_function(session)
     upsert = insert(AssessmentMemoryRow).values(programme_id=programme_id, **values)
     session.execute(upsert.on_conflict_do_update(index_elements=["programme_id"], set_=values))
+
+
+def _table(model: type[Any]) -> sa.Table:
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table

@@ -118,7 +118,9 @@ class Incremental:
         self.reassessed.append(len(result.items))
         history = [r for r in self.history if r.item_id in result.items]
         reminders = plan_reminders(plan, result, history, day, cal)
-        self.memory.update(remember(result, reminders, Scheduler(day, plan.reminders, cal)))
+        scheduler = Scheduler(day, plan.reminders, cal)
+        working = cal.is_working_day(day)
+        self.memory.update(remember(result, reminders, scheduler, history, recorded=working))
         reminders = quiet(reminders, day, cal)
         self.history += reminders.records
         for item_id, item in result.items.items():
