@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from governance.meetings import MeetingSchedule
 from governance.periods import DEFAULT_SEASONS, Period, Season
 
 
@@ -57,6 +58,7 @@ class GovernanceBody:
     cadence: str | None = None
     members: tuple[str, ...] = ()
     source: str | None = None
+    meetings: MeetingSchedule | None = None  # when the body meets (listed dates and/or a rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,28 @@ class ReportObligation:
 
 
 @dataclass(frozen=True, slots=True)
+class Indicator:
+    """A measurable target of a goal, as the plan text states it (``source`` quotes it)."""
+
+    id: str
+    goal_id: str
+    name: str
+    unit: str
+    target: float
+    target_date: date | None = None
+    baseline: float | None = None
+    baseline_date: date | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     id: str
     text: str
     category: str | None = None
     source: str | None = None
+    indicators: tuple[Indicator, ...] = ()
 
 
 class ItemLevel(StrEnum):
@@ -93,6 +112,9 @@ class Milestone:
     depends_on: tuple[str, ...] = ()
     note: str | None = None
     location: Location | None = field(default=None, compare=False)
+    original_gereed: str | None = None  # the gereed first promised, when a decision moved it
+    revised_by: str | None = None  # the decision that moved it ("besluit stuurgroep 12 …")
+    cancelled_by: str | None = None  # the decision that dropped it
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +131,9 @@ class Action:
     source: str | None = None  # where the plan text names the owners
     note: str | None = None
     location: Location | None = field(default=None, compare=False)
+    original_gereed: str | None = None  # see Milestone
+    revised_by: str | None = None
+    cancelled_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +252,13 @@ class Plan:
 
     def action(self, action_id: str) -> Action | None:
         return next((a for a in self.actions() if a.id == action_id), None)
+
+    def body(self, body_id: str) -> GovernanceBody | None:
+        return next((b for b in self.governance if b.id == body_id), None)
+
+    def indicators(self) -> Iterator[Indicator]:
+        for goal in self.goals:
+            yield from goal.indicators
 
     def organisation(self, org_id: str) -> Organisation | None:
         return next((o for o in self.organisations if o.id == org_id), None)

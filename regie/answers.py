@@ -228,3 +228,11 @@ def emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> Non
     from prefect.events import emit_event
 
     emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)
+
+
+def business_day(plan: Plan) -> date:
+    """Today in the programme office's time zone: the day an answer given now counts for."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(plan.calendar.timezone)).date()

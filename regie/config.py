@@ -23,6 +23,8 @@ class Settings:
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
     base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
+    slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
+    slack_app_token: str | None = None  # REGIE_SLACK_APP_TOKEN (xapp-…): `regie slack listen`
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -47,17 +49,14 @@ class Settings:
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback."""
-    from sqlalchemy import make_url
-    from sqlalchemy.exc import ArgumentError
+    from store.urls import url_problem
 
     env = os.environ if env is None else env
     home = Path(env.get("REGIE_HOME") or "var").expanduser()
     url = database_url_from_env(home, env)
     problems = []
-    try:
-        make_url(url)
-    except ArgumentError:
-        problems.append(f"REGIE_DATABASE_URL: not a database URL: {url!r}")
+    if (problem := url_problem(url)) is not None:
+        problems.append(f"REGIE_DATABASE_URL: {problem}: {url!r}")
     notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
     if notifier not in NOTIFIERS:
         problems.append(
@@ -69,6 +68,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not valid_base_url(base_url):
         problems.append(f"REGIE_BASE_URL: not an http(s) URL: {base_url!r}")
+    app_token = env.get("REGIE_SLACK_APP_TOKEN") or None
+    if app_token is not None and not app_token.startswith("xapp-"):
+        problems.append(
+            "REGIE_SLACK_APP_TOKEN: not an app-level token (it must start with 'xapp-')"
+        )
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -79,6 +83,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone=timezone,
         base_url=base_url,
         secret_key=env.get("REGIE_SECRET_KEY") or None,
+        slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
+        slack_app_token=app_token,
     )
 
 
@@ -103,7 +109,7 @@ def database_url_from_env(
     regie_home: Path | None = None, env: Mapping[str, str] | None = None
 ) -> str:
     """``REGIE_DATABASE_URL`` if set, else a SQLite file under ``regie_home``/REGIE_HOME/./var."""
-    from store.db import normalise_url
+    from store.urls import normalise_url
 
     env = os.environ if env is None else env
     url = env.get("REGIE_DATABASE_URL")

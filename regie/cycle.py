@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
+    from regie.answer_links import LinkMaker
+    from store.records import OutboxRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ def deadline_check(
     from regie.messages import outbox_messages
     from regie.services import utcnow
     from store import Repository, sync_plan
+    from store.answers import add_links
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -138,11 +141,15 @@ def deadline_check(
                 reminders = quiet(reminders)
             events = [*assessment.events, *reminders.events]
             new_keys = set(repo.record_new_events(_event_records(events)))
+            repo.record_assessed_day(as_of)
             repo.record_prompts(reminders.records)
+            linker = answer_linker(app, plan) if not replay else None
             report.queued = repo.enqueue(
-                outbox_messages(plan, assessment, reminders),
+                outbox_messages(plan, assessment, reminders, linker),
                 status="suppressed" if replay else "pending",
             )
+            if linker is not None:  # links of messages queued just now (not of duplicates)
+                add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
             report.events = [
                 EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
                 for e in events
@@ -156,6 +163,17 @@ def deadline_check(
     except _DryRun:
         pass  # everything above was rolled back; the report says what would have happened
     return report
+
+
+def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
+    """Signed answer links for e-mailed digests, when a REGIE_SECRET_KEY is set (without one,
+    the digest says how to answer on the command line)."""
+    from regie.answer_links import LinkMaker
+
+    if not app.settings.secret_key:
+        return None
+    secret = app.settings.require_secret_key()  # a key too short to be safe: one clear line
+    return LinkMaker(app.settings.base_url, secret, plan.programme.id)
 
 
 def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
@@ -231,7 +249,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
             )
             delivery = notifier.send(message)
         except Exception as exc:  # one bad message must not strand the batch
-            _record_failure(app, plan_id, row.key, failure_reason(exc), report)
+            _record_failure(app, plan_id, row, failure_reason(exc), report)
             continue
         try:
             with app.session() as session, session.begin():
@@ -240,6 +258,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                     channel=delivery.channel,
                     external_id=delivery.external_id,
                     now=utcnow(),
+                    claim_token=row.claim_token,
                 )
         except OutboxError as exc:
             # Another sender reclaimed this row after we took too long; it owns it now.
@@ -264,13 +283,18 @@ def failure_reason(exc: BaseException) -> str:
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
-def _record_failure(app: App, plan_id: str, key: str, reason: str, report: SendReport) -> None:
+def _record_failure(
+    app: App, plan_id: str, row: OutboxRecord, reason: str, report: SendReport
+) -> None:
     from regie.services import utcnow
     from store import OutboxError, Repository
 
+    key = row.key
     try:
         with app.session() as session, session.begin():
-            status = Repository(session, plan_id).mark_failed(key, error=reason, now=utcnow())
+            status = Repository(session, plan_id).mark_failed(
+                key, error=reason, now=utcnow(), claim_token=row.claim_token
+            )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))
         return

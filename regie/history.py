@@ -90,12 +90,20 @@ def replay(app: App, start: date, end: date) -> list[str]:
     """
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
+    from store import Repository
 
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     lines = []
+    with app.session() as session:
+        last = Repository(session, plan.programme.id).last_assessed()
+    if last is not None and start < last <= end:
+        # A replay that was stopped half-way: the same command carries on where it was (the
+        # last day again adds nothing), instead of refusing its own earlier work.
+        lines.append(f"resuming after {last} (assessed up to there already)")
+        start = last
     events = queued = days = 0
     for day in calendar.working_days_in(start, end):
         report = deadline_check(app, day, plan=plan, replay=True)

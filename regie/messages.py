@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -30,7 +30,13 @@ def _without_contact(plan: Plan, owners: tuple[str, ...]) -> list[str]:
     return [org for org in owners if org not in with_contact]
 
 
-def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> OutboxRecord:
+def digest_message(
+    plan: Plan,
+    digest: Digest,
+    assessment: Assessment,
+    linker: Callable[[str, str, str], str] | None = None,
+) -> OutboxRecord:
+    """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail)."""
     contact = _contact(plan, digest.contact_id)
     actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
     items = []
@@ -51,6 +57,11 @@ def digest_message(plan: Plan, digest: Digest, assessment: Assessment) -> Outbox
                 "days_overdue": assessed.working_days_overdue,
                 "owners": list(owners),
                 "no_contact_for": _without_contact(plan, owners) if item.note else [],
+                "answer_url": (
+                    linker(contact.id, item.item_id, digest.key)
+                    if linker is not None and contact.email
+                    else None
+                ),
             }
         )
     payload = [{"id": i.item_id, "stage": i.stage, "state": i.state} for i in digest.items]
@@ -114,9 +125,12 @@ def _message(
 
 
 def outbox_messages(
-    plan: Plan, assessment: Assessment, reminders: ReminderPlan
+    plan: Plan,
+    assessment: Assessment,
+    reminders: ReminderPlan,
+    linker: Callable[[str, str, str], str] | None = None,
 ) -> Iterator[OutboxRecord]:
     for digest in reminders.digests:
-        yield digest_message(plan, digest, assessment)
+        yield digest_message(plan, digest, assessment, linker)
     for esc in reminders.escalation_digests:
         yield escalation_message(plan, esc, assessment)

@@ -276,3 +276,16 @@ def _utc(value: datetime | None) -> datetime | None:
     if isinstance(value, str):  # SQLite aggregates (max) bypass the column type
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def watermarks(session: Session, programme_id: str) -> tuple[int, int, int]:
+    """The newest status update, plan revision and item state ids: a cheap "anything new?"."""
+    row = session.execute(
+        sa.text(
+            "SELECT (SELECT max(id) FROM status_updates WHERE programme_id = :p),"
+            " (SELECT max(id) FROM plan_revisions WHERE programme_id = :p),"
+            " (SELECT max(id) FROM item_states WHERE programme_id = :p)"
+        ),
+        {"p": programme_id},
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)

@@ -315,15 +315,19 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A fresh value per claim: only the sender holding the latest claim may record the result.
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-#: Tables whose rows may only be inserted (enforced by triggers from migrations 0001 and 0002).
-APPEND_ONLY_TABLES = ("status_updates", "events", "prompts")
+#: Tables whose rows may only be inserted (enforced by triggers from migrations 0001, 0002, 0004).
+APPEND_ONLY_TABLES = ("status_updates", "events", "prompts", "plan_revisions", "assessed_days")
 
 # Tables of later issues live in their own modules; importing them here registers them in
 # Base.metadata (migrations' autogenerate comparison). Kept at the end: they import from here.
 from store import models_answers as _models_answers  # noqa: E402, F401
+from store import models_faults as _models_faults  # noqa: E402, F401
 from store import models_incremental as _models_incremental  # noqa: E402, F401
+from store import models_reports as _models_reports  # noqa: E402, F401
 from store import models_web as _models_web  # noqa: E402, F401

@@ -8,6 +8,7 @@ Rows are never deleted and a sent row stays sent (triggers from migration 0002 b
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,6 +63,8 @@ class OutboxError(RuntimeError):
     def __init__(self, key: str, programme_id: str, status: str | None, action: str) -> None:
         if status is None:
             problem = "staat niet in de outbox"
+        elif status == "sending":
+            problem = "is intussen opnieuw geclaimd (een andere poging is bezig)"
         else:
             problem = f"heeft status {status!r}, niet 'sending'"
         super().__init__(
@@ -104,6 +107,7 @@ def _record(row: RowMapping) -> OutboxRecord:
         created_at=row["created_at"],
         sent_at=row["sent_at"],
         next_attempt_at=row["next_attempt_at"],
+        claim_token=row["claim_token"],
     )
 
 
@@ -187,7 +191,14 @@ def claim(
     candidates = (
         sa.select(o.id).where(o.programme_id == programme_id, claimable).order_by(o.id).limit(limit)
     )
-    to_sending = {"status": "sending", "attempts": o.attempts + 1, "claimed_at": now}
+    # A new token per claim: a sender that wakes up after its rows were claimed again cannot
+    # record a result for them (the attempt count alone cannot tell two claims apart in time).
+    to_sending = {
+        "status": "sending",
+        "attempts": o.attempts + 1,
+        "claimed_at": now,
+        "claim_token": secrets.token_hex(16),
+    }
     claimed: list[RowMapping] = []
     if dialect_name(session) == "postgresql":
         # Lock the rows first and skip those another sender holds: two senders never claim
@@ -226,12 +237,15 @@ def mark_sent(
     channel: str,
     external_id: str | None,
     now: datetime,
+    claim_token: str | None = None,
 ) -> None:
+    """'sending' → 'sent'; with ``claim_token``, only for the claim that token came from."""
     _aware(now, "now")
     o = OutboxRow
     done = session.execute(
         sa.update(o)
         .where(o.programme_id == programme_id, o.key == key, o.status == "sending")
+        .where(_holds(claim_token))
         .values(
             status="sent",
             sent_at=now,
@@ -255,15 +269,20 @@ def mark_failed(
     error: str,
     now: datetime,
     max_attempts: int,
+    claim_token: str | None = None,
 ) -> str:
     """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt;
     return the new status."""
     _aware(now, "now")
     o = OutboxRow
     row = session.execute(
-        sa.select(o.status, o.attempts).where(o.programme_id == programme_id, o.key == key)
+        sa.select(o.status, o.attempts, o.claim_token).where(
+            o.programme_id == programme_id, o.key == key
+        )
     ).first()
     if row is None or row.status != "sending":
+        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+    if claim_token is not None and row.claim_token != claim_token:
         raise _not_sending(session, programme_id, key, "als mislukt markeren")
     if row.attempts >= max_attempts:
         values: dict[str, Any] = {"status": "dead", "next_attempt_at": None}
@@ -277,6 +296,7 @@ def mark_failed(
             o.key == key,
             o.status == "sending",
             o.attempts == row.attempts,
+            _holds(claim_token),
         )
         .values(last_error=error, **values)
         .returning(o.id)
@@ -285,6 +305,11 @@ def mark_failed(
     if done is None:
         raise _not_sending(session, programme_id, key, "als mislukt markeren")
     return str(values["status"])
+
+
+def _holds(claim_token: str | None) -> sa.ColumnElement[bool]:
+    """The row is still under the claim ``claim_token`` (no condition without a token)."""
+    return sa.true() if claim_token is None else OutboxRow.claim_token == claim_token
 
 
 def _not_sending(session: Session, programme_id: str, key: str, action: str) -> OutboxError:

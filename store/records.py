@@ -95,3 +95,4 @@ class OutboxRecord:
     created_at: datetime | None = None
     sent_at: datetime | None = None
     next_attempt_at: datetime | None = None
+    claim_token: str | None = None  # the claim this copy was taken under (see outbox.claim)

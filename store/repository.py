@@ -263,8 +263,12 @@ class Repository:
         return _states.record_states(self._session, self.programme_id, as_of, states, self._clock())
 
     def last_assessed(self) -> date | None:
-        """The latest day states were recorded for, or None before the first check."""
+        """The latest day a check was recorded for, or None before the first check."""
         return _states.last_assessed(self._session, self.programme_id)
+
+    def record_assessed_day(self, as_of: date) -> None:
+        """Remember that ``as_of`` was assessed (see :meth:`last_assessed`)."""
+        _states.record_assessed_day(self._session, self.programme_id, as_of, self._clock())
 
     def states_on(self, as_of: date) -> dict[str, StateRecord]:
         """Each item's state as recorded on or before ``as_of``."""
@@ -305,8 +309,17 @@ class Repository:
             max_attempts=max_attempts,
         )
 
-    def mark_sent(self, key: str, *, channel: str, external_id: str | None, now: datetime) -> None:
-        """'sending' → 'sent'; :class:`OutboxError` for an unknown key or another status."""
+    def mark_sent(
+        self,
+        key: str,
+        *,
+        channel: str,
+        external_id: str | None,
+        now: datetime,
+        claim_token: str | None = None,
+    ) -> None:
+        """'sending' → 'sent'; :class:`OutboxError` for an unknown key, another status, or a
+        ``claim_token`` that is no longer the row's (it was claimed again)."""
         _outbox.mark_sent(
             self._session,
             self.programme_id,
@@ -314,10 +327,17 @@ class Repository:
             channel=channel,
             external_id=external_id,
             now=now,
+            claim_token=claim_token,
         )
 
     def mark_failed(
-        self, key: str, *, error: str, now: datetime, max_attempts: int = _outbox.MAX_ATTEMPTS
+        self,
+        key: str,
+        *,
+        error: str,
+        now: datetime,
+        max_attempts: int = _outbox.MAX_ATTEMPTS,
+        claim_token: str | None = None,
     ) -> str:
         """'sending' → 'failed' (retried later) or 'dead' (returned); :class:`OutboxError` as
         above."""
@@ -328,6 +348,7 @@ class Repository:
             error=error,
             now=now,
             max_attempts=max_attempts,
+            claim_token=claim_token,
         )
 
     def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxRecord]:

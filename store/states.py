@@ -70,11 +70,32 @@ def previous_states(session: Session, programme_id: str, before: date) -> Previo
 
 
 def last_assessed(session: Session, programme_id: str) -> date | None:
-    """The latest day any state was recorded for (the assessment's memory reaches this far)."""
-    query = sa.select(sa.func.max(ItemStateRow.as_of)).where(
+    """The latest day a deadline check was recorded for (not merely the last day a state
+    changed: that would let an earlier day in again and re-announce what a later day did)."""
+    from store.models_faults import AssessedDayRow
+
+    days = sa.select(sa.func.max(AssessedDayRow.as_of)).where(
+        AssessedDayRow.programme_id == programme_id
+    )
+    states = sa.select(sa.func.max(ItemStateRow.as_of)).where(
         ItemStateRow.programme_id == programme_id
     )
-    return session.execute(query).scalar_one_or_none()
+    found = [d for d in (session.scalar(days), session.scalar(states)) if d is not None]
+    return max(found, default=None)
+
+
+def record_assessed_day(
+    session: Session, programme_id: str, as_of: date, recorded_at: datetime
+) -> None:
+    """Remember that ``as_of`` was assessed (once: a rerun of the same day adds nothing)."""
+    from store.models_faults import AssessedDayRow
+
+    insert = insert_function(session)
+    session.execute(
+        insert(AssessedDayRow)
+        .values(programme_id=programme_id, as_of=as_of, recorded_at=recorded_at)
+        .on_conflict_do_nothing(index_elements=["programme_id", "as_of"])
+    )
 
 
 def states_on(session: Session, programme_id: str, as_of: date) -> dict[str, StateRecord]:

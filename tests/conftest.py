@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 # Prefect's home and analytics must be set before prefect is first imported.
-pytest_plugins = ["tests.prefect_harness"]
+pytest_plugins = ["tests.prefect_harness", "tests.integration.browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PLAN = ROOT / "plan" / "actions.yaml"

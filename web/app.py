@@ -10,6 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from web import pages
 from web.feeds import calendar_feed
 from web.templating import STATIC, templates
 
@@ -19,13 +20,27 @@ if TYPE_CHECKING:
 
 def create_app(regie: App) -> Starlette:
     """The web app for ``regie``; the caller has checked settings (``regie serve`` does)."""
+    from web import answers, slack
+
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/calendar/{token}.ics", calendar_feed, methods=["GET", "HEAD"]),
+        Route("/", pages.overview),
+        Route("/te-laat", pages.overdue),
+        Route("/items/{item_id}", pages.item),
+        Route("/agenda", pages.agenda),
+        Route("/agenda", pages.agenda_create, methods=["POST"]),
+        Route("/agenda/{token_id}/intrekken", pages.agenda_revoke, methods=["POST"]),
+        Route("/inloggen", pages.login_form),
+        Route("/inloggen", pages.login, methods=["POST"]),
+        Route("/uitloggen", pages.logout, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        *answers.routes(),
+        *slack.routes(),
     ]
     web = Starlette(routes=routes)
     web.state.regie = regie
+    web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
     return web
 

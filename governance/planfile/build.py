@@ -24,6 +24,7 @@ from governance.plan import (
     ReminderPolicy,
     ReportObligation,
 )
+from governance.planfile.extras import indicators, meeting_schedule
 from governance.planfile.items import build_steps
 from governance.planfile.nodes import Fields, Problems, describe, mappings, suggest
 
@@ -57,9 +58,9 @@ _REMINDER_INTS = (
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")
 _ORGANISATION = ("id", "name", "kind", "note")
 _CONTACT = ("id", "name", "organisation", "email", "slack", "role", "programme_office", "deputy")
-_GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source")
+_GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source", "meetings")
 _REPORT = ("id", "title", "recipient", "cadence", "action", "source")
-_GOAL = ("id", "text", "category", "source")
+_GOAL = ("id", "text", "category", "source", "indicators")
 
 _PROGRAMME_ID = re.compile(r"[a-z0-9-]+")
 _COUNTRY = re.compile(r"[A-Z]{2}")
@@ -316,6 +317,7 @@ def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Go
                 cadence=f.text("cadence"),
                 members=tuple(ref for ref, _ in members),
                 source=f.text("source"),
+                meetings=meeting_schedule(f, problems),
             )
         )
     return tuple(out)
@@ -324,14 +326,17 @@ def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Go
 def _goals(top: Fields, problems: Problems) -> tuple[Goal, ...]:
     out: list[Goal] = []
     seen: dict[str, Node] = {}
+    indicator_ids: dict[str, Node] = {}
     for node in _records(top, "goals", "goal", problems):
         f = Fields(node, _GOAL, "goal", problems)
+        goal_id = _unique(f, "goal", seen, problems)
         out.append(
             Goal(
-                id=_unique(f, "goal", seen, problems),
+                id=goal_id,
                 text=f.text("text", required=True) or "",
                 category=f.text("category"),
                 source=f.text("source"),
+                indicators=indicators(f, goal_id, indicator_ids, problems),
             )
         )
     return tuple(out)

@@ -28,6 +28,8 @@ from governance.planfile.nodes import (
 from governance.planfile.rows import Row
 
 _STEP = ("number", "title", "goal", "actions")
+#: Written by `regie decision add` (a decision moved or dropped the item); see docs/plan-schema.md.
+_DECIDED = ("gereed_original", "revised_by", "cancelled_by")
 _ACTION = (
     "id",
     "title",
@@ -38,8 +40,9 @@ _ACTION = (
     "depends_on",
     "note",
     "milestones",
+    *_DECIDED,
 )
-_MILESTONE = ("id", "title", "gereed", "owners", "depends_on", "note")
+_MILESTONE = ("id", "title", "gereed", "owners", "depends_on", "note", *_DECIDED)
 _ACTION_ID = re.compile(r"([0-9]+)\.([0-9]+)")
 
 
@@ -133,6 +136,7 @@ def _actions(nodes: list[Node], step: int | None, ctx: _Context) -> tuple[Action
                 source=f.text("source"),
                 note=f.text("note"),
                 location=ctx.location(row),
+                **_decided(f),
             )
         )
         above = row
@@ -165,10 +169,20 @@ def _milestones(
                 depends_on=tuple(row.depends_on),
                 note=f.text("note"),
                 location=ctx.location(row),
+                **_decided(f),
             )
         )
         above = row
     return tuple(out)
+
+
+def _decided(f: Fields) -> dict[str, str | None]:
+    """What decisions did to an item: its original gereed and which decision moved/dropped it."""
+    return {
+        "original_gereed": f.text("gereed_original"),
+        "revised_by": f.text("revised_by"),
+        "cancelled_by": f.text("cancelled_by"),
+    }
 
 
 def _row(f: Fields, kind: str, ctx: _Context) -> Row:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.app import AsOfOpt, _app, _services, parse_date
+from regie.cli.app import AsOfOpt, Format, FormatOpt, _app, _services, parse_date
 
 
 def import_updates(
@@ -24,5 +24,91 @@ def import_updates(
     typer.echo(run(app_, file, day))
 
 
+slack_app = typer.Typer(help="Slack: answers from buttons and the modal.", no_args_is_help=True)
+
+
+@slack_app.command("listen")
+def slack_listen() -> None:
+    """Handle Slack buttons and modals over Socket Mode (REGIE_SLACK_APP_TOKEN); Ctrl-C stops."""
+    from regie.slack_listen import listen
+
+    typer.echo("listening for Slack interactions (Socket Mode); Ctrl-C stops")
+    listen(_app())
+
+
+round_app = typer.Typer(help="Status rounds before a governance body meets.", no_args_is_help=True)
+
+
+@round_app.command("start")
+def round_start(
+    body: Annotated[str, typer.Option(help="Governance body id, e.g. stuurgroep.")],
+    answer_by: Annotated[str, typer.Option("--answer-by", help="Answers wanted by YYYY-MM-DD.")],
+    scope: Annotated[
+        str | None, typer.Option(help="Only step:N or owner:ORG (default: everything open).")
+    ] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Ask every contact with open items in scope for an update (one message each), then send.
+
+    The status-round deployment (prefect.yaml) chases and closes the round on later days; run
+    `regie round tick` to do that step by hand."""
+    from regie.cycle import send_reminders
+    from regie.rounds import run_round_day
+
+    app_ = _app()
+    day = parse_date(as_of, "--as-of")
+    by = parse_date(answer_by, "--answer-by")
+    result = run_round_day(app_, day, body=body, answer_by=by, scope=scope)
+    started = result["started"]
+    verb = "started" if started["started"] else "already running"
+    typer.echo(
+        f"round {started['round']} ({body}, answers by {answer_by}) {verb}: "
+        f"{started['queued']} requests queued"
+    )
+    report = send_reminders(app_)
+    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
+
+
+@round_app.command("tick")
+def round_tick(as_of: AsOfOpt = None) -> None:
+    """Chase and close open rounds as of a day (what the daily status-round run does)."""
+    from regie.cycle import send_reminders
+    from regie.rounds import run_round_day
+
+    app_ = _app()
+    result = run_round_day(app_, parse_date(as_of, "--as-of"))
+    for r in result["rounds"]:
+        state = "closed" if r["closed"] else "open"
+        typer.echo(f"round {r['round']} ({r['body']}): {r['queued']} queued, {state}")
+    report = send_reminders(app_)
+    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
+
+
+@round_app.command("status")
+def round_status(fmt: FormatOpt = Format.table) -> None:
+    """Every round: response rate per organisation and the items still without an answer."""
+    from regie.cli.tables import print_json
+    from regie.rounds import round_status as rounds
+
+    found = rounds(_app())
+    if fmt == Format.json:
+        print_json(found)
+        return
+    if not found:
+        typer.echo("no status rounds yet")
+    for r in found:
+        state = f"closed {r['closed_on']}" if r["closed_on"] else "open"
+        typer.echo(
+            f"round {r['round']} {r['body']} answers by {r['answer_by']} ({state}): "
+            f"{r['answered']}/{r['items']} items answered"
+        )
+        for org in r["organisations"]:
+            typer.echo(f"  {org['id']}: {org['answered']}/{org['asked']}")
+        for item in r["without_answer"]:
+            typer.echo(f"  without answer: {item['id']} {item['title']}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("import-updates")(import_updates)
+    app.add_typer(slack_app, name="slack")
+    app.add_typer(round_app, name="round")

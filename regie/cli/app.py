@@ -16,6 +16,7 @@ import typer
 
 from regie.cli.calendar import calendar_app
 from regie.cli.serve import serve
+from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError
 
 if TYPE_CHECKING:
@@ -273,8 +274,19 @@ def outbox(
         console().print(outbox_table(rows))
 
 
+def _register_reports() -> None:
+    from regie.cli import reports
+
+    app.add_typer(reports.meeting_app, name="meeting")
+    app.add_typer(reports.decision_app, name="decision")
+    app.add_typer(reports.indicator_app, name="indicator")
+    app.add_typer(reports.report_app, name="report")
+
+
+_register_reports()
 app.command()(serve)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(user_app, name="user")
 
 from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
 

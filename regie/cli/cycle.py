@@ -1,41 +1,104 @@
-"""`regie cycle`: run the daily cycle flow and say what happened."""
+"""`regie cycle`: run the daily cycle once and say what happened.
+
+Where it runs depends on whether a Prefect server is configured (README, "Run on a Prefect
+server"):
+
+- ``PREFECT_API_URL`` set (in the environment or the active Prefect profile): the
+  ``daily-cycle`` flow runs against that server, so the run, its tasks and the emitted events
+  show up there and the deployments' triggers react to them.
+- not set: the same use cases (``regie.cycle.deadline_check`` then ``send_reminders``) run
+  in-process, without importing Prefect. Prefect would otherwise start a temporary server for
+  this one process (≈ 7 s, plus ≈ 2 s of imports and ≈ 3 s of API calls) that nobody else can
+  see, whose events no trigger receives, and which outlives the command when it is killed.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
-from regie.bootstrap import App
+from regie.bootstrap import App, first_line
 from regie.cli.summaries import print_summary
 from regie.cycle import check_can_run
+from regie.errors import RegieError
+from regie.prefect_setup import prefect_api_url, prefect_environment
 
-
-def prefect_environment(app: App) -> None:
-    """Give Prefect the project's own home before it is imported (see DESIGN.md)."""
-    os.environ.setdefault("PREFECT_HOME", str((app.settings.home / "prefect").resolve()))
-    # Prefect creates only the last level of its home; a fresh REGIE_HOME has none yet.
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+if TYPE_CHECKING:
+    from governance.plan import Plan
 
 
 def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
-    from regie.services import today
-
     plan = app.load_plan()  # a bad plan fails here, in one line per problem, before Prefect
     app.ensure_schema()
-    day = as_of or today(app)
+    day = as_of or office_today(app, plan)
     check_can_run(app, plan, day)
     prefect_environment(app)
-    from flows.daily_cycle import daily_cycle
-
-    result: dict[str, Any] = daily_cycle(as_of=day.isoformat(), dry_run=dry_run)
+    api_url = prefect_api_url()
+    if api_url is None:
+        result = run_in_process(app, plan, day, dry_run=dry_run)
+        where = "in-process (no PREFECT_API_URL: no Prefect flow run, no events sent to Prefect)"
+    else:
+        result, run_id = run_as_flow(api_url, day, dry_run=dry_run)
+        where = f"Prefect flow run {run_id} on {api_url}"
     print_summary(result, plan.programme.title, app)
+    typer.echo(f"  ran: {where}")
     if (result.get("send") or {}).get("failed"):
         raise typer.Exit(1)  # a message not delivered needs someone's attention
     return result
+
+
+def run_in_process(app: App, plan: Plan, day: date, *, dry_run: bool) -> dict[str, Any]:
+    """What the ``daily-cycle`` flow does, without Prefect: the check, then the sender.
+
+    The flow also emits the newly recorded events to Prefect; without a server there is no one
+    to receive them (Regie's own event log holds them either way: ``regie events``).
+    """
+    from regie import cycle
+
+    check = cycle.deadline_check(app, day, dry_run=dry_run, plan=plan)
+    send = None if dry_run else cycle.send_reminders(app)
+    return {"check": check.summary(), "send": send.summary() if send else None}
+
+
+def run_as_flow(api_url: str, day: date, *, dry_run: bool) -> tuple[dict[str, Any], str]:
+    """Run the ``daily-cycle`` flow on the Prefect server at ``api_url``; (result, run id)."""
+    # Never a temporary server from here, whatever the profile says: it would be a child
+    # process that a killed `regie cycle` leaves behind.
+    os.environ["PREFECT_SERVER_EPHEMERAL_ENABLED"] = "false"
+    os.environ["PREFECT_API_URL"] = api_url
+    home = Path(os.environ["PREFECT_HOME"])
+    try:  # Prefect creates only the last level of its home; a fresh REGIE_HOME has none yet
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RegieError(f"PREFECT_HOME {home}: cannot create it: {exc.strerror}") from exc
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        unhealthy = client.api_healthcheck()
+    if unhealthy is not None:
+        raise RegieError(
+            f"Prefect API {api_url} is not reachable: {first_line(unhealthy)} "
+            "(start the server, or unset PREFECT_API_URL to run the cycle without Prefect)"
+        )
+    from flows.daily_cycle import daily_cycle
+
+    state = daily_cycle(as_of=day.isoformat(), dry_run=dry_run, return_state=True)
+    run_id = str(state.state_details.flow_run_id)
+    try:
+        result: dict[str, Any] = state.result()
+    except RegieError:
+        raise  # e.g. a plan edited between the check above and the run: its own one-liner
+    except Exception as exc:
+        raise RegieError(f"Prefect flow run {run_id} failed: {first_line(exc)}") from exc
+    return result, run_id
+
+
+def office_today(app: App, plan: Plan) -> date:
+    """Today in the office's time zone (``regie.services.today``, with the plan already read)."""
+    zone = app.settings.timezone or plan.calendar.timezone
+    return datetime.now(ZoneInfo(zone)).date()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.cli import regie
+from tests.conftest import SEED_PLAN
 
 
 def all_commands() -> list[list[str]]:
@@ -36,6 +39,7 @@ EXPECTED = {
     "plan validate", "plan show", "db upgrade", "db downgrade", "db current", "sync", "status",
     "cycle", "update", "events", "replay", "send", "outbox", "serve",
     "calendar token create", "calendar token list", "calendar token revoke", "calendar export",
+    "user add", "user disable",
 }  # fmt: skip
 
 
@@ -66,3 +70,48 @@ def test_help_does_not_import_heavy_packages() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY:\n" in proc.stdout, proc.stdout
+
+
+IMPORTS = (
+    "import sys\n"
+    "from regie.cli import app\n"
+    "try:\n"
+    "    app(sys.argv[1:])\n"
+    "except SystemExit as exit:\n"
+    "    assert not exit.code, exit.code\n"
+    "print('LOADED:' + ','.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+)
+
+
+def loaded_packages(args: list[str], home: Path) -> set[str]:
+    """The top-level packages a command leaves in sys.modules (run in a fresh interpreter)."""
+    env = {**os.environ, "REGIE_HOME": str(home), "REGIE_PLAN": str(SEED_PLAN)}
+    env.pop("REGIE_DATABASE_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORTS, *args], capture_output=True, text=True, env=env, check=True
+    )
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("LOADED:"))
+    return set(line.removeprefix("LOADED:").split(","))
+
+
+# What each command needs and what it must leave alone: Prefect (≈ 2 s) is only for a cycle on
+# a Prefect server; Alembic (with Mako) only to migrate; SQLAlchemy only where the database is
+# opened; Jinja2 and the notifiers only where messages are rendered or sent.
+NOT_USED = {
+    "plan validate": {"prefect", "sqlalchemy", "alembic", "mako", "jinja2", "notifications"},
+    "status": {"prefect", "alembic", "mako", "jinja2", "notifications", "flows"},
+}
+
+
+def test_plan_validate_imports_no_database_and_no_prefect(tmp_path: Path) -> None:
+    loaded = loaded_packages(["plan", "validate"], tmp_path / "home")
+    assert "ruamel" in loaded  # it did parse the plan
+    assert not loaded & NOT_USED["plan validate"], loaded & NOT_USED["plan validate"]
+
+
+def test_status_imports_no_migrations_and_no_prefect(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert regie("db", "upgrade", env={"REGIE_HOME": str(home), "REGIE_DATABASE_URL": ""}).code == 0
+    loaded = loaded_packages(["status", "--as-of", "2015-10-01"], home)
+    assert "sqlalchemy" in loaded  # it did read the database
+    assert not loaded & NOT_USED["status"], loaded & NOT_USED["status"]

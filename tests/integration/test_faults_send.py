@@ -53,7 +53,12 @@ def test_a_poison_message_dies_alone_after_its_last_attempt(
     send_reminders(app)
     for _ in range(4):  # make the retry due now, as time passing would
         with app.engine.begin() as conn:
-            conn.execute(sa.text("UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00'"))
+            conn.execute(
+                sa.text(
+                    "UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00' "
+                    "WHERE status = 'failed'"
+                )
+            )
         report = send_reminders(app)
     assert report.dead == [bad]
     statuses = Counter(s for _, s in rows(app, "SELECT key, status FROM outbox"))

@@ -30,8 +30,10 @@ from store.models import (
 
 MODEL_TABLES = set(Base.metadata.tables)
 TABLES_0002 = {"item_states", "prompts", "outbox"}
+TABLES_0004 = {"assessed_days"}
 TABLES_0006 = {"answer_links", "slack_requests", "slack_users", "status_rounds", "round_requests"}
 TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
+TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archive"}
 TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
@@ -139,7 +141,13 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
     downgrade(database_url, "0001")
     assert current_revision(database_url) == "0001"
     assert _tables(database_url) == (
-        MODEL_TABLES - TABLES_0002 - TABLES_0006 - TABLES_0008 - TABLES_0009
+        MODEL_TABLES
+        - TABLES_0002
+        - TABLES_0004
+        - TABLES_0006
+        - TABLES_0007
+        - TABLES_0008
+        - TABLES_0009
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1

@@ -299,10 +299,12 @@ def test_a_sent_row_stays_sent_in_the_database(
     for status in ("pending", "failed", "sending"):
         with pytest.raises(sa.exc.IntegrityError, match="stays sent"), engine.begin() as conn:
             conn.execute(sa.update(OutboxRow).values(status=status))
-    with engine.begin() as conn:  # other columns of a sent row may still be corrected
-        conn.execute(sa.update(OutboxRow).values(external_id="a.eml"))
+    # Nor does anything else of it change: what was sent is what the record says (#7 §7).
+    for column, value in (("external_id", "a.eml"), ("body_text", "x"), ("email", "x@y.org")):
+        with pytest.raises(sa.exc.IntegrityError, match="stays sent"), engine.begin() as conn:
+            conn.execute(sa.update(OutboxRow).values({column: value}))
     [row] = repo.outbox()
-    assert (row.status, row.external_id) == ("sent", "a.eml")
+    assert (row.status, row.external_id, row.email) == ("sent", None, "jdv@example.org")
 
 
 @pytest.mark.postgres

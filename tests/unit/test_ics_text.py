@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feeds.ics import escape_text, fold
@@ -12,6 +12,7 @@ def unfold(text: str) -> str:
     return text.replace("\r\n ", "")
 
 
+@settings(deadline=None)  # the first call imports icalendar; the machine is shared
 @given(st.text(min_size=0, max_size=400))
 def test_folded_lines_fit_and_unfold_to_the_original(value: str) -> None:
     line = "DESCRIPTION:" + escape_text(value)
@@ -24,6 +25,7 @@ def test_folded_lines_fit_and_unfold_to_the_original(value: str) -> None:
         assert run % 2 == 0
 
 
+@settings(deadline=None)
 @given(st.text(min_size=0, max_size=200))
 def test_icalendar_reads_back_what_was_escaped(value: str) -> None:
     from icalendar import Event

@@ -1,0 +1,294 @@
+"""What goes on a governance body's agenda pack: pure content, no formatting.
+
+Short and by exception, like a PRINCE2 highlight report: per step one line with its RAG colour
+and counts; green items only counted, amber and red ones listed; *ter besluitvorming* built from
+the data, each entry with the question the body must answer; a look ahead to the next meeting;
+the full table as annex. Sections 1 (opening) and 6 (rondvraag) are fixed agenda items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from governance.assessment import Assessment, ItemAssessment
+from governance.decisions import Decision, DecisionKind
+from governance.dutch import long_date
+from governance.meetings import Meeting
+from governance.plan import GovernanceBody, Plan
+from governance.rag import Rag, State
+
+#: The questions a body is asked, per reason (Dutch: they are printed on the pack as they are).
+QUESTIONS: dict[str, str] = {
+    "overdue": "Nieuwe datum vaststellen voor {id}?",
+    "slipped": "Verschuiving van {id} naar {forecast} accorderen?",
+    "red": "Maatregelen vaststellen voor {id}?",
+    "undated": "Datum vaststellen voor {id}?",
+    "waiting": "Termijn vaststellen voor {id}, dat wacht op {waiting_on}?",
+    "escalated": "Eigenaar aanspreken over {id} (escalatie van {since} onbeantwoord)?",
+}
+REASONS: dict[str, str] = {
+    "overdue": "te laat",
+    "slipped": "verschoven",
+    "red": "rood",
+    "undated": "geen datum (Ntb)",
+    "waiting": "wacht op afhankelijkheid",
+    "escalated": "escalatie onbeantwoord",
+}
+_OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
+#: Without a next meeting, the look-ahead covers this long after the meeting.
+DEFAULT_HORIZON = timedelta(days=91)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLine:
+    """One item as a pack shows it; ``note`` is the owner's latest comment, made inert."""
+
+    item_id: str
+    step: int
+    action_id: str
+    action_title: str
+    title: str
+    owners: tuple[str, ...]  # organisation ids
+    gereed: str  # as promised, verbatim, with a decision's revision spelt out
+    due: date | None
+    forecast: date | None
+    state: str
+    rag: str
+    stale: bool
+    note: str | None
+    note_on: date | None
+    waiting_on: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StepLine:
+    number: int
+    title: str
+    rag: str
+    counts: dict[str, int]  # per RAG colour value, all four present
+    total: int
+    exceptions: tuple[ItemLine, ...]  # amber and red items
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionAsked:
+    item: ItemLine
+    reason: str  # a key of QUESTIONS
+    reason_label: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    decision: Decision
+    follow_up: str | None  # the item's state now, for decisions about an item
+    item_title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaPack:
+    programme_title: str
+    programme_short: str
+    body_id: str
+    body_name: str
+    meeting: Meeting
+    previous: Meeting | None
+    next: Meeting | None
+    as_of: date
+    programme_rag: str
+    rag_counts: dict[str, int]
+    decisions: tuple[DecisionLine, ...]
+    steps: tuple[StepLine, ...]
+    asked: tuple[DecisionAsked, ...]
+    ahead: tuple[ItemLine, ...]
+    annex: tuple[ItemLine, ...]
+    horizon: date
+    sources: tuple[str, ...] = field(default=())
+
+
+def inert(text: str | None) -> str | None:
+    """A note as plain text on one line; a leading formula character is quoted, so that a
+    spreadsheet the table is pasted into shows it rather than computing it."""
+    if text is None:
+        return None
+    flat = " ".join(text.split())
+    if flat[:1] in ("=", "+", "-", "@"):
+        flat = "'" + flat
+    return flat
+
+
+def gereed_text(plan_item: object, gereed: str | None) -> str:
+    """'oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)'."""
+    original = getattr(plan_item, "original_gereed", None)
+    revised_by = getattr(plan_item, "revised_by", None)
+    cancelled_by = getattr(plan_item, "cancelled_by", None)
+    text = gereed or "geen datum"
+    if original and original != gereed:
+        text = f"oorspronkelijk {original}, bijgesteld {text}"
+        if revised_by:
+            text += f" ({revised_by})"
+    if cancelled_by:
+        text += f"; vervallen ({cancelled_by})"
+    return text
+
+
+def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
+    """Every assessed item as a line, in plan order."""
+    plan_items: dict[str, object] = {}
+    action_titles: dict[str, str] = {}
+    for action in plan.actions():
+        plan_items[action.id] = action
+        action_titles[action.id] = action.title
+        for m in action.milestones:
+            plan_items[m.id] = m
+    return {
+        i.item_id: _line(i, plan_items.get(i.item_id), action_titles)
+        for i in assessment.items.values()
+    }
+
+
+def _line(i: ItemAssessment, plan_item: object, actions: dict[str, str]) -> ItemLine:
+    latest = i.latest_update
+    return ItemLine(
+        item_id=i.item_id,
+        step=i.step,
+        action_id=i.action_id,
+        action_title=actions.get(i.action_id, ""),
+        title=i.title,
+        owners=i.owners,  # organisation ids: short, and what a programme office says
+        gereed=gereed_text(plan_item, i.gereed),
+        due=i.due,
+        forecast=i.forecast,
+        state=i.state.value,
+        rag=i.rag.value,
+        stale=i.stale,
+        note=inert(latest.comment) if latest else None,
+        note_on=latest.reported_on if latest else None,
+        waiting_on=i.waiting_on,
+    )
+
+
+def _rag_counts(lines: Iterable[ItemLine]) -> dict[str, int]:
+    counts = dict.fromkeys((r.value for r in Rag), 0)
+    for line in lines:
+        counts[line.rag] += 1
+    return counts
+
+
+def decisions_asked(
+    assessment: Assessment,
+    lines: dict[str, ItemLine],
+    escalations: Sequence[tuple[str, date]] = (),
+) -> list[DecisionAsked]:
+    """What the body must decide, one entry per item, by its most pressing reason."""
+    escalated: dict[str, date] = {}
+    for item_id, raised_on in escalations:
+        item = assessment.items.get(item_id)
+        if item is None or item.state not in _OPEN_STATES:
+            continue
+        latest = item.latest_update
+        if latest is None or latest.reported_on < raised_on:
+            escalated[item_id] = min(raised_on, escalated.get(item_id, raised_on))
+    out: list[DecisionAsked] = []
+    for item in assessment.items.values():
+        reason = _reason(item, item.item_id in escalated)
+        if reason is None:
+            continue
+        line = lines[item.item_id]
+        question = QUESTIONS[reason].format(
+            id=item.item_id,
+            forecast=long_date(item.forecast) if item.forecast else "",
+            waiting_on=", ".join(item.waiting_on),
+            since=long_date(escalated.get(item.item_id, assessment.as_of)),
+        )
+        out.append(DecisionAsked(line, reason, REASONS[reason], question))
+    return out
+
+
+def _reason(item: ItemAssessment, escalated: bool) -> str | None:
+    if item.state is State.OVERDUE:
+        return "overdue"
+    if item.state is State.SLIPPED:
+        return "slipped"
+    if item.state is State.UNDATED:
+        return "undated"
+    if item.state is State.WAITING:
+        return "waiting"
+    if item.rag is Rag.RED:
+        return "red"
+    if escalated:
+        return "escalated"
+    return None
+
+
+def build_agenda(
+    plan: Plan,
+    assessment: Assessment,
+    body: GovernanceBody,
+    meeting: Meeting,
+    *,
+    previous: Meeting | None,
+    next_meeting: Meeting | None,
+    decisions: Sequence[Decision] = (),
+    escalations: Sequence[tuple[str, date]] = (),
+) -> AgendaPack:
+    """The pack for ``meeting`` as the data stand on ``assessment.as_of``."""
+    lines = item_lines(plan, assessment)
+    steps = []
+    for step in plan.steps:
+        mine = [line for line in lines.values() if line.step == step.number]
+        exceptions = tuple(line for line in mine if line.rag in (Rag.AMBER, Rag.RED))
+        steps.append(
+            StepLine(
+                number=step.number,
+                title=step.title,
+                rag=assessment.steps.get(step.number, Rag.GREY).value,
+                counts=_rag_counts(mine),
+                total=len(mine),
+                exceptions=exceptions,
+            )
+        )
+    horizon = next_meeting.on if next_meeting else meeting.on + DEFAULT_HORIZON
+    ahead = tuple(
+        line
+        for line in lines.values()
+        if line.state in {s.value for s in _OPEN_STATES}
+        and (
+            (line.due is not None and meeting.on < line.due <= horizon)
+            or (line.forecast is not None and meeting.on < line.forecast <= horizon)
+        )
+    )
+    since = previous.on if previous else date.min
+    recent = [d for d in decisions if d.body_id == body.id and since <= d.meeting_on < meeting.on]
+    decision_lines = tuple(
+        DecisionLine(
+            d,
+            lines[d.item_id].state if d.item_id in lines else None,
+            lines[d.item_id].title if d.item_id in lines else None,
+        )
+        for d in recent
+    )
+    return AgendaPack(
+        programme_title=plan.programme.title,
+        programme_short=plan.programme.short_title or plan.programme.title,
+        body_id=body.id,
+        body_name=body.name,
+        meeting=meeting,
+        previous=previous,
+        next=next_meeting,
+        as_of=assessment.as_of,
+        programme_rag=assessment.programme.value,
+        rag_counts=_rag_counts(lines.values()),
+        decisions=decision_lines,
+        steps=tuple(steps),
+        asked=tuple(decisions_asked(assessment, lines, escalations)),
+        ahead=ahead,
+        annex=tuple(lines.values()),
+        horizon=horizon,
+    )
+
+
+def changes_plan(decision: Decision) -> bool:
+    return decision.kind in (DecisionKind.SET_GEREED, DecisionKind.CANCEL)

@@ -1,0 +1,135 @@
+"""When governance bodies meet: dates listed in the plan, a repeating rule, one-off meetings.
+
+Pure: a rule is expanded over an explicit window, never from the clock. The rule is a small,
+readable subset of iCalendar's RRULE (docs/plan-schema.md, ``meetings``): every N weeks, months,
+quarters or years, on a weekday (the nth of the period's first month, or every week) or a day of
+the month, from a start date until an end date, minus exceptions.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from enum import StrEnum
+
+#: Weekday names the plan file may use (Dutch and English), Monday = 0.
+WEEKDAYS: dict[str, int] = {
+    **{n: i for i, n in enumerate(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
+                                   "zaterdag", "zondag"))},
+    **{n: i for i, n in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
+                                   "saturday", "sunday"))},
+}  # fmt: skip
+
+
+class Frequency(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+_MONTHS_PER = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.YEAR: 12}
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRule:
+    """``every`` ``interval`` periods from ``start``: the ``nth`` ``weekday`` of the period's first
+    month (nth -1 = the last), every ``weekday`` (weekly), or day ``day`` of that month."""
+
+    every: Frequency
+    start: date
+    interval: int = 1
+    weekday: int | None = None
+    nth: int | None = None
+    day: int | None = None
+    until: date | None = None
+    exceptions: tuple[date, ...] = ()
+
+    def dates(self, first: date, last: date) -> Iterator[date]:
+        """The rule's dates in ``[first, last]`` (and within start … until), ascending."""
+        last = min(last, self.until) if self.until else last
+        first = max(first, self.start)
+        for day in self._all(last):
+            if day >= first and day not in self.exceptions:
+                yield day
+
+    def _all(self, last: date) -> Iterator[date]:
+        if self.every is Frequency.WEEK:
+            weekday = self.start.weekday() if self.weekday is None else self.weekday
+            day = self.start + timedelta(days=(weekday - self.start.weekday()) % 7)
+            while day <= last:
+                yield day
+                day += timedelta(weeks=self.interval)
+            return
+        step = _MONTHS_PER[self.every] * self.interval
+        year, month = self.start.year, self.start.month
+        while date(year, month, 1) <= last:
+            found = self._in_month(year, month)
+            if found is not None and self.start <= found <= last:
+                yield found
+            month += step
+            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+
+    def _in_month(self, year: int, month: int) -> date | None:
+        length = calendar.monthrange(year, month)[1]
+        if self.day is not None:
+            return date(year, month, self.day) if self.day <= length else None
+        weekday = self.start.weekday() if self.weekday is None else self.weekday
+        days = [d for d in range(1, length + 1) if date(year, month, d).weekday() == weekday]
+        nth = self.nth or 1
+        if nth > len(days):
+            return None
+        return date(year, month, days[nth - 1] if nth > 0 else days[nth])
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingSchedule:
+    """A body's meetings as the plan gives them: listed dates and/or a rule."""
+
+    dates: tuple[date, ...] = ()
+    rule: MeetingRule | None = None
+    time: time | None = None
+    location: str | None = None
+    pack_days: int = 5  # working days before a meeting the agenda pack goes out
+    request_days: int = 10  # working days before a meeting owners are asked for an update
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    body_id: str
+    on: date
+    time: time | None = None
+    location: str | None = None
+    source: str = "plan"  # plan (listed or rule) or db (added with `regie meeting add`)
+    note: str | None = None
+
+
+def schedule_meetings(
+    body_id: str,
+    schedule: MeetingSchedule | None,
+    extra: Iterable[Meeting],
+    first: date,
+    last: date,
+) -> list[Meeting]:
+    """Every meeting of one body in ``[first, last]``, by date. A one-off meeting on a day the
+    plan already has replaces it (its time or location may differ)."""
+    out: dict[date, Meeting] = {}
+    if schedule is not None:
+        days = set(d for d in schedule.dates if first <= d <= last)
+        if schedule.rule is not None:
+            days.update(schedule.rule.dates(first, last))
+        for day in days:
+            out[day] = Meeting(body_id, day, schedule.time, schedule.location)
+    for meeting in extra:
+        if meeting.body_id == body_id and first <= meeting.on <= last:
+            out[meeting.on] = meeting
+    return [out[d] for d in sorted(out)]
+
+
+def previous_and_next(meetings: list[Meeting], on: date) -> tuple[Meeting | None, Meeting | None]:
+    """The meeting before ``on`` and the one after it (``meetings`` sorted by date)."""
+    before = [m for m in meetings if m.on < on]
+    after = [m for m in meetings if m.on > on]
+    return (before[-1] if before else None, after[0] if after else None)

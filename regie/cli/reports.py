@@ -1,0 +1,212 @@
+"""`regie meeting|decision|indicator|report …`: governance bodies' meetings, decisions, indicators
+and the generated reports (agenda pack, progress report, archive)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regie.cli.app import AsOfOpt, Format, FormatOpt, _app, parse_date
+from regie.errors import InvalidInput
+
+meeting_app = typer.Typer(help="Meetings of the plan's governance bodies.", no_args_is_help=True)
+decision_app = typer.Typer(help="Decisions of governance bodies.", no_args_is_help=True)
+indicator_app = typer.Typer(help="Indicators of the plan's goals.", no_args_is_help=True)
+report_app = typer.Typer(
+    help="Agenda packs, progress reports and the report archive.", no_args_is_help=True
+)
+
+BodyOpt = Annotated[str, typer.Option("--body", help="Governance body id, e.g. stuurgroep.")]
+ReportFormat = Annotated[
+    str, typer.Option("--format", "-f", help="html | pdf | md | docx (default html).")
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write here (default: standard output).")
+]
+
+
+def _required_date(value: str, option: str) -> date:
+    day = parse_date(value, option)
+    assert day is not None
+    return day
+
+
+def _time(value: str | None) -> time | None:
+    if value is None:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--time: {value!r} is not a time (use HH:MM)") from None
+
+
+def _write(content: bytes, out: Path | None, fmt: str) -> None:
+    if out is None:
+        if fmt in ("pdf", "docx") and sys.stdout.isatty():
+            raise InvalidInput(f"--format {fmt} is binary: give --out PATH")
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+@meeting_app.command("list")
+def meeting_list(
+    body: Annotated[str | None, typer.Option("--body", help="Only this body.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List meetings: the plan's dates and rule, and one-off meetings from the database."""
+    from regie.cli.tables import print_json
+    from regie.reports import meetings
+
+    found = meetings(_app(), body)
+    rows = [
+        {
+            "body": m.body_id,
+            "date": m.on.isoformat(),
+            "time": m.time.strftime("%H:%M") if m.time else None,
+            "location": m.location,
+            "source": m.source,
+        }
+        for m in found
+    ]
+    if fmt == Format.json:
+        print_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['date']}  {r['time'] or '     '}  {r['body']:<20} {r['source']:<4}  "
+            f"{r['location'] or ''}".rstrip()
+        )
+    if not rows:
+        typer.echo("no meetings")
+
+
+@meeting_app.command("add")
+def meeting_add(
+    body: Annotated[str, typer.Argument(help="Governance body id.")],
+    on: Annotated[str, typer.Argument(help="Meeting date YYYY-MM-DD.")],
+    at: Annotated[str | None, typer.Option("--time", help="Start time HH:MM.")] = None,
+    location: Annotated[str | None, typer.Option(help="Where the body meets.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why (e.g. extra vergadering).")] = None,
+) -> None:
+    """Add a one-off meeting (stored in the database, not in the plan file)."""
+    from regie.reports import add_meeting
+
+    typer.echo(add_meeting(_app(), body, _required_date(on, "DATE"), _time(at), location, note))
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+@report_app.command("agenda")
+def report_agenda(
+    body: BodyOpt,
+    meeting: Annotated[str, typer.Option("--meeting", help="Meeting date YYYY-MM-DD.")],
+    as_of: AsOfOpt = None,
+    fmt: ReportFormat = "html",
+    out: OutOpt = None,
+) -> None:
+    """The agenda pack for one meeting (archived with its content hash)."""
+    from regie.reports import agenda, check_format
+    from regie.services import today
+
+    check_format(fmt)
+    app_ = _app()
+    day = parse_date(as_of, "--as-of") or today(app_)
+    rendered = agenda(app_, body, _required_date(meeting, "--meeting"), day, fmt)
+    _write(rendered.content, out, fmt)
+    if out is not None:
+        typer.echo(
+            f"{out}: {rendered.title}, sha256 {rendered.sha256} (archief {rendered.archive_id})"
+        )
+
+
+@report_app.command("list")
+def report_list(fmt: FormatOpt = Format.table) -> None:
+    """List archived reports with their content hash."""
+    from regie.cli.tables import print_json
+    from regie.reports import archived
+
+    rows = archived(_app())
+    if fmt == Format.json:
+        print_json(
+            [
+                {
+                    "id": r.id, "kind": r.kind, "format": r.format, "title": r.title,
+                    "as_of": r.as_of.isoformat(), "sha256": r.sha256, "size": r.size,
+                    "created_at": r.created_at.isoformat(), "parameters": r.parameters,
+                }
+                for r in rows
+            ]
+        )  # fmt: skip
+        return
+    for r in rows:
+        typer.echo(f"{r.id:>4}  {r.as_of}  {r.format:<4}  {r.sha256[:16]}  {r.size:>8}  {r.title}")
+    if not rows:
+        typer.echo("no reports archived")
+
+
+@report_app.command("show")
+def report_show(
+    report_id: Annotated[int, typer.Argument(help="Archive id (see `regie report list`).")],
+    out: OutOpt = None,
+) -> None:
+    """Write an archived report out exactly as it was generated (its hash is checked)."""
+    from regie.reports import archived_report
+
+    report = archived_report(_app(), report_id)
+    assert report.content is not None
+    _write(report.content, out, report.format)
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+@decision_app.command("add")
+def decision_add(
+    body: BodyOpt,
+    meeting: Annotated[str, typer.Option("--meeting", help="Meeting date YYYY-MM-DD.")],
+    text: Annotated[str, typer.Option("--text", help="The decision as minuted.")],
+    item: Annotated[str | None, typer.Option("--item", help="The item it is about.")] = None,
+    set_gereed: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--set-gereed", help="ID TEXT: move an item's gereed (edits the plan)."),
+    ] = None,
+    cancel: Annotated[
+        str | None, typer.Option("--cancel", help="ID: drop an item (edits the plan).")
+    ] = None,
+) -> None:
+    """Record a decision; one that moves a date or drops an item also edits the plan file."""
+    from regie.decisions import add_decision
+
+    for line in add_decision(
+        _app(), body, _required_date(meeting, "--meeting"), text,
+        item_id=item, set_gereed=set_gereed, cancel=cancel,
+    ):  # fmt: skip
+        typer.echo(line)
+
+
+@decision_app.command("list")
+def decision_list(
+    body: Annotated[str | None, typer.Option("--body", help="Only this body.")] = None,
+) -> None:
+    """List recorded decisions, oldest meeting first."""
+    from regie.decisions import decisions
+
+    found = decisions(_app(), body)
+    for d in found:
+        about = f" [{d.item_id}]" if d.item_id else ""
+        typer.echo(f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.kind.value:<10}{about} {d.text}")
+    if not found:
+        typer.echo("no decisions")

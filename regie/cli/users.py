@@ -1,0 +1,46 @@
+"""`regie user add|disable`: the programme office's logins for the web page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+user_app = typer.Typer(help="Users who may log in to the office's web page.", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name (lower case).")],
+    name: Annotated[str | None, typer.Option(help="Name shown on the page.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a user; the password is asked twice (or read from stdin) and stored as an argon2 hash."""
+    import sys
+
+    from regie.bootstrap import bootstrap
+    from regie.errors import InvalidInput
+    from regie.services import utcnow
+    from regie.users import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise InvalidInput("password: empty")
+    typer.echo(add_user(bootstrap(), username, password, name, utcnow()))
+
+
+@user_app.command("disable")
+def user_disable(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+) -> None:
+    """Disable a user: no more logins, and their open sessions end now."""
+    from regie.bootstrap import bootstrap
+    from regie.services import utcnow
+    from regie.users import disable_user
+
+    typer.echo(disable_user(bootstrap(), username, utcnow()))

@@ -1,0 +1,230 @@
+"""The programme office's web page: overview (step → action → item), overdue list, item history.
+
+Reads the plan (cached per file version), assesses it against the store for ``as_of`` and hands
+plain rows to the templates. The assessment is kept while nothing new is recorded (same day,
+plan version and store watermarks), so paging through filters does not reassess.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from regie.bootstrap import App
+
+if TYPE_CHECKING:
+    from governance.assessment import Assessment, ItemAssessment
+    from governance.plan import Plan
+    from store.office import ReminderSent
+    from store.records import Revision, StoredEvent
+
+_lock = threading.Lock()
+_memo: dict[str, tuple[tuple[object, ...], Assessment]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    id: str
+    level: str
+    title: str
+    state: str
+    rag: str
+    due: date | None
+    gereed: str | None
+    owners: tuple[str, ...]
+    forecast: date | None
+    note: str | None
+    reported_on: date | None
+    stale: bool
+    waiting_on: tuple[str, ...]
+    overdue_days: int
+
+
+@dataclass(slots=True)
+class ActionView:
+    id: str
+    title: str
+    items: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class StepView:
+    number: int
+    title: str
+    actions: list[ActionView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    owner: str | None = None
+    step: int | None = None
+    state: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    as_of: date
+    programme: str
+    steps: list[StepView]
+    shown: int
+    total: int
+    owners: list[tuple[str, str]]  # (id, name) for the filter
+    step_choices: list[tuple[int, str]]
+    states: list[str]
+    problems: list[str]  # Dutch, one per bad filter (the filter is then ignored)
+    filters: Filters
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail:
+    as_of: date
+    programme: str
+    row: ItemRow
+    action: str
+    step: str
+    revisions: list[Revision]
+    updates: list[Any]  # StatusUpdate, newest first
+    events: list[StoredEvent]
+    reminders: list[ReminderSent]
+
+
+def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
+    from governance.assessment import assess
+    from regie.plan_cache import current_plan
+    from store.assessment_query import assessment_updates
+    from store.feeds import watermarks
+
+    plan, version = current_plan(app)
+    pid = plan.programme.id
+    with app.session() as session:
+        marks = watermarks(session, pid)
+        key = (as_of, version, marks)
+        cached = _memo.get(pid)
+        if cached is not None and cached[0] == key:
+            return plan, cached[1]
+        assessment = assess(plan, assessment_updates(session, pid, as_of), as_of)
+    with _lock:
+        _memo[pid] = (key, assessment)
+    return plan, assessment
+
+
+def today(app: App) -> date:
+    from regie.feeds import today_for
+    from regie.plan_cache import current_plan
+
+    return today_for(app, current_plan(app)[0])
+
+
+def _row(item: ItemAssessment) -> ItemRow:
+    latest = item.latest_update
+    return ItemRow(
+        id=item.item_id,
+        level=item.level.value,
+        title=item.title,
+        state=item.state.value,
+        rag=item.rag.value,
+        due=item.due,
+        gereed=item.gereed,
+        owners=item.owners,
+        forecast=item.forecast,
+        note=latest.comment if latest else None,
+        reported_on=latest.reported_on if latest else None,
+        stale=item.stale,
+        waiting_on=item.waiting_on,
+        overdue_days=item.working_days_overdue,
+    )
+
+
+def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filters, list[str]]:
+    """Filters from the URL; a bad one becomes a Dutch message naming the field, and is ignored."""
+    from governance.labels import STATE_LABELS
+
+    problems = []
+    owner_ok = owner if owner and plan.organisation(owner) is not None else None
+    if owner and owner_ok is None:
+        problems.append(f"Eigenaar: onbekende organisatie ‘{owner}’.")
+    step_ok = None
+    if step:
+        if step.isdigit() and int(step) in {s.number for s in plan.steps}:
+            step_ok = int(step)
+        else:
+            problems.append(f"Stap: het plan heeft geen stap ‘{step}’.")
+    state_ok = state if state in STATE_LABELS else None
+    if state and state_ok is None:
+        problems.append(f"Status: onbekende status ‘{state}’.")
+    return Filters(owner_ok, step_ok, state_ok), problems
+
+
+def overview(app: App, as_of: date, owner: str = "", step: str = "", state: str = "") -> Overview:
+    from governance.labels import STATE_LABELS
+
+    plan, assessment = _assessment(app, as_of)
+    filters, problems = parse_filters(plan, owner, step, state)
+    titles = {a.id: a.title for a in plan.actions()}
+    steps: dict[int, StepView] = {s.number: StepView(s.number, s.title) for s in plan.steps}
+    actions: dict[str, ActionView] = {}
+    shown = 0
+    for item in assessment.items.values():
+        if filters.owner and filters.owner not in item.owners:
+            continue
+        if filters.step is not None and item.step != filters.step:
+            continue
+        if filters.state and item.state.value != filters.state:
+            continue
+        view = actions.get(item.action_id)
+        if view is None:
+            view = actions[item.action_id] = ActionView(item.action_id, titles[item.action_id])
+            steps[item.step].actions.append(view)
+        view.items.append(_row(item))
+        shown += 1
+    return Overview(
+        as_of=as_of,
+        programme=plan.programme.short_title or plan.programme.title,
+        steps=[s for s in steps.values() if s.actions],
+        shown=shown,
+        total=len(assessment.items),
+        owners=[(o.id, o.name) for o in plan.organisations],
+        step_choices=[(s.number, s.title) for s in plan.steps],
+        states=list(STATE_LABELS),
+        problems=problems,
+        filters=filters,
+    )
+
+
+def overdue(app: App, as_of: date) -> tuple[str, list[ItemRow]]:
+    plan, assessment = _assessment(app, as_of)
+    rows = [_row(i) for i in assessment.items.values() if i.state.value == "overdue"]
+    rows.sort(key=lambda r: (-r.overdue_days, r.due or as_of, r.id))
+    return plan.programme.short_title or plan.programme.title, rows
+
+
+def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
+    from store import Repository
+    from store.office import reminders_for
+
+    plan, assessment = _assessment(app, as_of)
+    item = assessment.items.get(item_id)
+    if item is None:
+        return None
+    pid = plan.programme.id
+    with app.session() as session:
+        repo = Repository(session, pid)
+        revisions = [r for r in repo.revisions(code=item_id) if r.entity in ("action", "milestone")]
+        updates = list(reversed(repo.status_updates(item=item_id)))
+        events = repo.events(item=item_id)
+        reminders = reminders_for(session, pid, item_id)
+    action = plan.action(item.action_id)
+    step = next(s for s in plan.steps if s.number == item.step)
+    return ItemDetail(
+        as_of=as_of,
+        programme=plan.programme.short_title or plan.programme.title,
+        row=_row(item),
+        action=f"{item.action_id} {action.title if action else ''}".strip(),
+        step=f"Stap {step.number}: {step.title}",
+        revisions=revisions,
+        updates=updates,
+        events=events,
+        reminders=reminders,
+    )

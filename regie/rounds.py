@@ -1,0 +1,276 @@
+"""Status rounds: before a governance body meets, every contact with open items in scope is asked
+for an update by a date; the last two working days before it, those who have not answered are
+chased once a working day; on the date the round closes and the programme office gets a summary.
+
+Everything goes through the outbox with keys that make each step happen once
+(``round:<id>:<contact>:request``, ``…:chase:<day>``, ``…:summary``), so the daily run may be
+repeated, skipped or run late. An item counts as answered when it has any status update reported
+on or after the day the round started (through any channel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from governance.plan import Plan
+    from store.answers import Round, RoundRequest
+
+CHASE_DAYS = 2  # working days before the answer-by date on which silent contacts are chased
+ROUND_KINDS = ("round_request", "round_chase", "round_summary")
+
+
+@dataclass
+class RoundReport:
+    round_id: int
+    body: str
+    answer_by: date
+    started: bool = False
+    queued: list[str] = field(default_factory=list)
+    closed: bool = False
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "round": self.round_id,
+            "body": self.body,
+            "answer_by": self.answer_by.isoformat(),
+            "started": self.started,
+            "queued": len(self.queued),
+            "closed": self.closed,
+        }
+
+
+def parse_scope(plan: Plan, scope: str | None) -> tuple[str, str] | None:
+    if scope is None:
+        return None
+    kind, _, value = scope.partition(":")
+    if kind == "step" and value.isdigit() and int(value) in {s.number for s in plan.steps}:
+        return kind, value
+    if kind == "owner" and plan.organisation(value) is not None:
+        return kind, value
+    raise InvalidInput(f"--scope: {scope!r} is not step:N (a step of the plan) or owner:ORG")
+
+
+def start_round(
+    app: App, body: str, answer_by: date, scope: str | None, as_of: date, plan: Plan | None = None
+) -> RoundReport:
+    """Record the round and queue one request per contact with open items in scope."""
+    from governance.assessment import State, assess
+    from governance.reminders import recipients
+    from regie.services import utcnow
+    from store import sync_plan
+    from store.answers import RoundRequest
+    from store.answers import start_round as store_round
+    from store.assessment_query import assessment_updates
+
+    plan = plan or app.load_plan()
+    bodies = [g.id for g in plan.governance]
+    if body not in bodies:
+        known = ", ".join(bodies) or "none in the plan"
+        raise InvalidInput(f"--body: unknown governance body {body!r} (known: {known})")
+    if answer_by <= as_of:
+        raise InvalidInput(f"--answer-by: {answer_by} is not after {as_of}")
+    where = parse_scope(plan, scope)
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+        requests: list[RoundRequest] = []
+        for item in assessment.items.values():
+            if item.state in (State.DONE, State.CANCELLED):
+                continue
+            if where and where[0] == "step" and str(item.step) != where[1]:
+                continue
+            if where and where[0] == "owner" and where[1] not in item.owners:
+                continue
+            for contact_id in recipients(plan, item.owners):
+                org = next(c.organisation for c in plan.contacts if c.id == contact_id)
+                requests.append(RoundRequest(item.item_id, contact_id, org))
+        found, created = store_round(
+            session, plan.programme.id, body, answer_by, scope, as_of, utcnow(), requests
+        )
+        report = RoundReport(found.id, body, answer_by, started=created)
+        if created:
+            report.queued = _queue(app, session, plan, found, "round_request", "request", as_of)
+    return report
+
+
+def progress_rounds(app: App, as_of: date, plan: Plan | None = None) -> list[RoundReport]:
+    """Chase and close the open rounds as of ``as_of`` (idempotent per day)."""
+    from governance.workdays import WorkCalendar
+    from store.answers import close_round, rounds
+
+    plan = plan or app.load_plan()
+    calendar = WorkCalendar.for_plan(plan)
+    reports = []
+    with app.session() as session, session.begin():
+        for r in rounds(session, plan.programme.id, open_only=True):
+            report = RoundReport(r.id, r.body, r.answer_by)
+            if as_of >= r.answer_by:
+                report.queued = _queue(app, session, plan, r, "round_summary", "summary", as_of)
+                report.closed = close_round(session, r.id, as_of)
+            elif calendar.is_working_day(as_of) and as_of >= calendar.window_start(
+                r.answer_by, CHASE_DAYS
+            ):
+                stage = f"chase:{as_of.isoformat()}"
+                report.queued = _queue(app, session, plan, r, "round_chase", stage, as_of)
+            reports.append(report)
+    return reports
+
+
+def round_progress(session: Session, plan: Plan, r: Round) -> dict[str, Any]:
+    """Who was asked, who answered: per organisation and the items still without answer."""
+    from store import Repository
+    from store.answers import round_requests
+
+    requests = round_requests(session, r.id)
+    latest = Repository(session, plan.programme.id).latest_updates()
+    answered = {
+        q.item_id
+        for q in requests
+        if q.item_id in latest and latest[q.item_id].reported_on >= r.started_on
+    }
+    per_org: dict[str, dict[str, set[str]]] = {}
+    for q in requests:
+        org = per_org.setdefault(q.organisation, {"asked": set(), "answered": set()})
+        org["asked"].add(q.item_id)
+        if q.item_id in answered:
+            org["answered"].add(q.item_id)
+    titles = {d.item_id: d.title for d in plan.deadlines()}
+    missing = sorted({q.item_id for q in requests} - answered)
+    return {
+        "round": r.id,
+        "body": r.body,
+        "answer_by": r.answer_by.isoformat(),
+        "scope": r.scope,
+        "started_on": r.started_on.isoformat(),
+        "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+        "items": len({q.item_id for q in requests}),
+        "answered": len(answered),
+        "organisations": [
+            {
+                "id": org,
+                "asked": len(v["asked"]),
+                "answered": len(v["answered"]),
+                "rate": round(len(v["answered"]) / len(v["asked"]), 3) if v["asked"] else 1.0,
+            }
+            for org, v in sorted(per_org.items())
+        ],
+        "without_answer": [{"id": i, "title": titles.get(i, "")} for i in missing],
+        "silent_contacts": sorted({q.contact_id for q in requests if q.item_id not in answered}),
+    }
+
+
+def round_status(app: App) -> list[dict[str, Any]]:
+    from store.answers import rounds
+
+    plan = app.load_plan()
+    with app.session() as session:
+        return [round_progress(session, plan, r) for r in rounds(session, plan.programme.id)]
+
+
+def _queue(
+    app: App, session: Session, plan: Plan, r: Round, kind: str, stage: str, as_of: date
+) -> list[str]:
+    """Render and enqueue the round's messages of one kind; return the newly queued keys."""
+    from governance.answers import contact
+    from notifications.render import header_text, render
+    from regie.cycle import answer_linker
+    from regie.services import utcnow
+    from store import OutboxRecord, Repository
+    from store.answers import add_links, round_requests
+
+    progress = round_progress(session, plan, r)
+    silent = set(progress["silent_contacts"])
+    missing = {i["id"] for i in progress["without_answer"]}
+    body = next(g for g in plan.governance if g.id == r.body)
+    programme = {"title": plan.programme.title, "short_title": plan.programme.short_title}
+    deadlines = {d.item_id: d for d in plan.deadlines()}
+    linker = answer_linker(app, plan) if kind != "round_summary" else None
+    per_contact: dict[str, list[str]] = {}
+    if kind == "round_summary":
+        per_contact = {c.id: [] for c in plan.contacts if c.programme_office}
+    else:
+        for q in round_requests(session, r.id):
+            if kind == "round_chase" and (q.contact_id not in silent or q.item_id not in missing):
+                continue
+            per_contact.setdefault(q.contact_id, []).append(q.item_id)
+    messages = []
+    for contact_id, item_ids in sorted(per_contact.items()):
+        person = contact(plan, contact_id)
+        if person is None:
+            continue
+        key = f"round:{r.id}:{contact_id}:{stage}"
+        items = []
+        for item_id in item_ids:
+            d = deadlines.get(item_id)
+            url = linker(contact_id, item_id, key) if linker and person.email else None
+            items.append(
+                {
+                    "item_id": item_id,
+                    "title": d.title if d else item_id,
+                    "gereed": d.gereed if d else None,
+                    "due": d.period.end if d and d.period else None,
+                    "answer_url": url,
+                }
+            )
+        context = {
+            "contact": person,
+            "programme": programme,
+            "body": body,
+            "round": r,
+            "items": items,
+            "progress": progress,
+            "as_of": as_of,
+            "key": key,
+        }
+        messages.append(
+            OutboxRecord(
+                key=key,
+                kind=kind,
+                recipient=person.id,
+                recipient_name=person.name,
+                email=person.email,
+                slack=person.slack,
+                subject=header_text(render(f"{kind}.subject.j2", **context)),
+                body_text=render(f"{kind}.txt.j2", **context),
+                payload={
+                    "as_of": as_of.isoformat(),
+                    "round": r.id,
+                    "items": [{"id": i} for i in item_ids],
+                },
+                created_on=as_of,
+            )
+        )
+    queued = Repository(session, plan.programme.id).enqueue(messages)
+    if linker is not None:
+        add_links(session, plan.programme.id, linker.made(set(queued)), utcnow())
+    return queued
+
+
+def run_round_day(
+    app: App,
+    as_of: date | None,
+    *,
+    body: str | None = None,
+    answer_by: date | None = None,
+    scope: str | None = None,
+) -> dict[str, Any]:
+    """What the ``status-round`` flow does before sending: start (if asked), chase, close."""
+    from regie.services import today
+
+    plan = app.load_plan()
+    day = as_of or today(app)
+    started = None
+    if body is not None or answer_by is not None:
+        if body is None or answer_by is None:
+            raise InvalidInput("a round needs both --body and --answer-by")
+        started = start_round(app, body, answer_by, scope, day, plan).summary()
+    progressed = [r.summary() for r in progress_rounds(app, day, plan)]
+    return {"as_of": day.isoformat(), "started": started, "rounds": progressed}

@@ -1,0 +1,356 @@
+"""Answers from Slack: the buttons under each digest item, the "Update geven" modal.
+
+One handler for both ways in (``POST /slack/interactivity`` and Socket Mode): it maps the Slack
+user to a contact, stores through :func:`regie.answers.record_answer`, and returns what to
+acknowledge with plus the Web API calls to make *after* the acknowledgement (``chat.update``
+"Beantwoord door … op …", ``views.open``, an ephemeral refusal), so Slack gets its answer within
+its 3 seconds whatever the Web API does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from governance.answers import REFUSAL_TEXT, Answerer, AnswerInput, Refusal
+from regie.answers import AnswerRefused, record_answer
+from regie.bootstrap import App
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from governance.plan import Plan
+
+ACTION_PREFIX = "regie_answer:"
+QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
+MODAL = "modal"
+MODAL_CALLBACK = "regie_answer_modal"
+STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
+
+
+def answer_block_id(item_id: str) -> str:
+    return f"answer:{item_id}"
+
+
+def answer_actions(item_id: str) -> dict[str, Any]:
+    """The buttons under one digest item (value: the item id)."""
+
+    def button(label: str, action: str, style: str | None = None) -> dict[str, Any]:
+        b: dict[str, Any] = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": label},
+            "action_id": f"{ACTION_PREFIX}{action}",
+            "value": item_id,
+        }
+        if style:
+            b["style"] = style
+        return b
+
+    return {
+        "type": "actions",
+        "block_id": answer_block_id(item_id),
+        "elements": [
+            button("Op schema", "on_track", "primary"),
+            button("Risico", "at_risk", "danger"),
+            button("Gereed", "done"),
+            button("Update geven", MODAL),
+        ],
+    }
+
+
+Call = Callable[["WebClient"], Any]
+
+
+@dataclass
+class SlackReply:
+    """``body``: the acknowledgement's JSON (None: an empty 200); ``then``: Web API calls to
+    make after acknowledging; ``stored``: update ids stored by this interaction."""
+
+    body: dict[str, Any] | None = None
+    then: list[Call] = field(default_factory=list)
+    stored: list[int] = field(default_factory=list)
+    refused: Refusal | None = None
+
+
+class Malformed(ValueError):
+    """Not an interaction payload we understand (answered 400, stores nothing)."""
+
+
+def handle_interaction(
+    app: App,
+    plan: Plan,
+    payload: Any,
+    as_of: date,
+    lookup: Callable[[str], str | None] | None = None,
+) -> SlackReply:
+    """Handle one interaction payload; ``lookup(user_id)`` gives the user's e-mail address
+    (``users.info``) when the user id is not in the plan or the cache."""
+    if not isinstance(payload, dict):
+        raise Malformed("payload is not an object")
+    kind = payload.get("type")
+    user = _text(payload.get("user"), "id")
+    if kind == "block_actions":
+        actions = payload.get("actions")
+        if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+            raise Malformed("block_actions without actions")
+        action_id = str(actions[0].get("action_id", ""))
+        item_id = str(actions[0].get("value", ""))[:64]
+        if not action_id.startswith(ACTION_PREFIX) or not item_id:
+            raise Malformed(f"unknown action {action_id[:40]!r}")
+        choice = action_id[len(ACTION_PREFIX) :]
+        channel = _text(payload.get("container"), "channel_id") or _text(
+            payload.get("channel"), "id"
+        )
+        ts = _text(payload.get("container"), "message_ts")
+        if choice == MODAL:
+            trigger = str(payload.get("trigger_id", ""))
+            if not trigger:
+                raise Malformed("no trigger_id")
+            form = modal(plan, item_id, channel, ts)
+            return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
+        if choice not in QUICK:
+            raise Malformed(f"unknown action {action_id[:40]!r}")
+        completed = as_of if choice == "done" else None
+        answer = AnswerInput(item_id, choice, completed_on=completed)
+        return _answer(app, plan, user, answer, as_of, lookup, channel, ts, modal_errors=False)
+    if kind == "view_submission":
+        view = payload.get("view")
+        if not isinstance(view, dict) or view.get("callback_id") != MODAL_CALLBACK:
+            raise Malformed("unknown view")
+        meta = _metadata(view.get("private_metadata"))
+        values = (view.get("state") or {}).get("values")
+        if not isinstance(values, dict):
+            raise Malformed("view without state")
+        errors: dict[str, str] = {}
+        status = _selected(values, "status")
+        if status not in STATUS_LABELS:
+            errors["status"] = "Kies een status."
+        forecast = _picked(values, "forecast", errors)
+        completed_on = _picked(values, "completed_on", errors)
+        note = _input(values, "note")
+        if status == "done" and completed_on is None:
+            completed_on = as_of
+        if errors:
+            return SlackReply(body={"response_action": "errors", "errors": errors})
+        answer = AnswerInput(meta["item"], status, forecast, completed_on, note or None)
+        return _answer(
+            app, plan, user, answer, as_of, lookup, meta["channel"], meta["ts"], modal_errors=True
+        )
+    raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
+
+
+def _answer(
+    app: App,
+    plan: Plan,
+    user: str,
+    answer: AnswerInput,
+    as_of: date,
+    lookup: Callable[[str], str | None] | None,
+    channel: str,
+    ts: str,
+    *,
+    modal_errors: bool,
+) -> SlackReply:
+    from regie.answers import record_refusal
+
+    contact_id = resolve_contact(app, plan, user, lookup)
+    if contact_id is None:
+        who = Answerer(f"slack:{user[:32]}", user)
+        record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of)
+        return _refusal(Refusal.UNKNOWN_CONTACT, channel, user, modal_errors)
+    from governance.answers import contact
+
+    person = contact(plan, contact_id)
+    assert person is not None
+    try:
+        recorded = record_answer(
+            app, answer, Answerer(person.id, person.name), channel="slack", as_of=as_of, plan=plan
+        )
+    except AnswerRefused as exc:
+        if exc.problems and modal_errors:
+            errors = {p.field: p.nl for p in exc.problems}
+            return SlackReply(body={"response_action": "errors", "errors": errors})
+        reply = _refusal(exc.reason, channel, user, modal_errors)
+        return reply
+    reply = SlackReply(stored=[recorded.update.id or 0])
+    if channel and ts:
+        text = answered_text(person.name, STATUS_LABELS[answer.status], as_of)
+        item = answer.item_id
+        reply.then.append(lambda c: mark_answered(c, channel, ts, item, text))
+    return reply
+
+
+def _refusal(reason: Refusal, channel: str, user: str, modal_errors: bool) -> SlackReply:
+    text = REFUSAL_TEXT[reason]
+    if modal_errors:
+        return SlackReply(
+            body={"response_action": "errors", "errors": {"status": text}}, refused=reason
+        )
+    reply = SlackReply(refused=reason)
+    if channel:
+        reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
+    return reply
+
+
+def answered_text(name: str, status: str, day: date) -> str:
+    from notifications.render import format_date_nl
+
+    return f"Beantwoord door {name} op {format_date_nl(day)}: {status}"
+
+
+def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: str) -> None:
+    """Replace the item's buttons by "Beantwoord door … op …" in the original message."""
+    found = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+    messages = found.get("messages") or []
+    if not messages:
+        return
+    blocks = [
+        {
+            "type": "context",
+            "block_id": answer_block_id(item_id),
+            "elements": [{"type": "mrkdwn", "text": text}],
+        }
+        if b.get("block_id") == answer_block_id(item_id)
+        else b
+        for b in messages[0].get("blocks") or []
+    ]
+    client.chat_update(channel=channel, ts=ts, blocks=blocks, text=messages[0].get("text", text))
+
+
+def modal(plan: Plan, item_id: str, channel: str, ts: str) -> dict[str, Any]:
+    """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date."""
+    from governance.answers import NOTE_MAX, find_item
+
+    item = find_item(plan, item_id)
+    title = f"{item_id} {item.title}" if item else item_id
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": value}
+        for value, label in QUICK.items()
+    ]
+    return {
+        "type": "modal",
+        "callback_id": MODAL_CALLBACK,
+        "private_metadata": json.dumps({"item": item_id, "channel": channel, "ts": ts}),
+        "title": {"type": "plain_text", "text": "Update geven"},
+        "submit": {"type": "plain_text", "text": "Versturen"},
+        "close": {"type": "plain_text", "text": "Annuleren"},
+        "blocks": [
+            {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
+            {
+                "type": "input",
+                "block_id": "status",
+                "label": {"type": "plain_text", "text": "Status"},
+                "element": {"type": "static_select", "action_id": "value", "options": options},
+            },
+            {
+                "type": "input",
+                "block_id": "forecast",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Verwachte datum gereed"},
+                "element": {"type": "datepicker", "action_id": "value"},
+            },
+            {
+                "type": "input",
+                "block_id": "completed_on",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Datum gereed (bij Gereed)"},
+                "element": {"type": "datepicker", "action_id": "value"},
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Toelichting"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": NOTE_MAX,
+                },
+            },
+        ],
+    }
+
+
+def resolve_contact(
+    app: App, plan: Plan, user_id: str, lookup: Callable[[str], str | None] | None
+) -> str | None:
+    """The contact behind a Slack user: the id in the plan, else the cached (or now looked up)
+    e-mail address matched against the contacts' e-mail or Slack e-mail."""
+    from regie.services import utcnow
+    from store.answers import remember_slack_user, slack_contact
+
+    if not user_id:
+        return None
+    for c in plan.contacts:
+        if c.slack == user_id:
+            return c.id
+    with app.session() as session:
+        cached = slack_contact(session, plan.programme.id, user_id)
+    if cached is not None and any(c.id == cached for c in plan.contacts):
+        return cached
+    email = lookup(user_id) if lookup else None
+    if not email:
+        return None
+    email = email.strip().lower()
+    for c in plan.contacts:
+        if email in {(c.email or "").lower(), (c.slack or "").lower()}:
+            with app.session() as session, session.begin():
+                remember_slack_user(session, plan.programme.id, user_id, c.id, email, utcnow())
+            return c.id
+    return None
+
+
+def _text(value: Any, key: str) -> str:
+    if isinstance(value, dict):
+        found = value.get(key)
+        if isinstance(found, str):
+            return found[:64]
+    return ""
+
+
+def _metadata(raw: Any) -> dict[str, str]:
+    try:
+        meta = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict) or not all(
+        isinstance(meta.get(k), str) for k in ("item", "channel", "ts")
+    ):
+        raise Malformed("private_metadata is not ours")
+    return {k: str(meta[k])[:64] for k in ("item", "channel", "ts")}
+
+
+def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
+    found = values.get(block)
+    if isinstance(found, dict):
+        inner = found.get("value")
+        if isinstance(inner, dict):
+            return inner
+    return {}
+
+
+def _selected(values: dict[str, Any], block: str) -> str:
+    option = _value(values, block).get("selected_option")
+    return str(option.get("value", "")) if isinstance(option, dict) else ""
+
+
+def _picked(values: dict[str, Any], block: str, errors: dict[str, str]) -> date | None:
+    raw = _value(values, block).get("selected_date")
+    if raw in (None, ""):
+        return None
+    try:
+        if not isinstance(raw, str) or len(raw) != 10:
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[block] = "Kies een datum."
+        return None
+
+
+def _input(values: dict[str, Any], block: str) -> str:
+    raw = _value(values, block).get("value")
+    return raw if isinstance(raw, str) else ""

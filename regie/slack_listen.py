@@ -1,0 +1,82 @@
+"""`regie slack listen`: Slack interactions over Socket Mode (no public endpoint needed).
+
+Slack sends each interaction as an envelope over a WebSocket the app opens itself
+(``apps.connections.open`` with the app-level token, REGIE_SLACK_APP_TOKEN). We store the answer,
+acknowledge the envelope (with modal errors in its payload when there are any), then make the
+Web API calls. An envelope id seen before is acknowledged and ignored: Slack redelivers
+envelopes that were not acknowledged in time, and an answer must not be stored twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from slack_sdk.socket_mode.client import BaseSocketModeClient
+    from slack_sdk.socket_mode.request import SocketModeRequest
+
+log = logging.getLogger("regie.slack")
+ENVELOPE_WINDOW = timedelta(minutes=5)  # Slack redelivers an unacknowledged envelope sooner
+
+
+def listen(app: App, stop: threading.Event | None = None) -> None:
+    """Connect and handle interactions until ``stop`` is set (or forever)."""
+    from slack_sdk.socket_mode import SocketModeClient
+
+    from regie.slack_client import slack_client
+
+    token = app.settings.slack_app_token
+    if not token:
+        raise InvalidInput("REGIE_SLACK_APP_TOKEN: not set (an app-level token, xapp-…)")
+    web = slack_client(app)
+    if web is None:
+        raise InvalidInput("REGIE_SLACK_BOT_TOKEN: not set (the bot token answers are sent with)")
+    app.ensure_schema()
+    client = SocketModeClient(app_token=token, web_client=web, ping_interval=10)
+    client.socket_mode_request_listeners.append(lambda c, req: on_request(app, c, req))
+    client.connect()
+    try:
+        (stop or threading.Event()).wait()
+    finally:
+        client.close()
+
+
+def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    from regie.answers import business_day
+    from regie.plan_cache import current_plan
+    from regie.slack_answers import Malformed, handle_interaction
+    from regie.slack_client import run_after_ack, user_email
+
+    body: dict[str, Any] | None = None
+    calls: list[Any] = []
+    try:
+        if req.type == "interactive" and first_envelope(app, req.envelope_id):
+            plan = current_plan(app)[0]
+            day = business_day(plan)
+            web = client.web_client
+            reply = handle_interaction(
+                app, plan, req.payload, day, lookup=lambda user: user_email(web, user)
+            )
+            body, calls = reply.body, reply.then
+    except Malformed as exc:
+        log.warning("Slack envelope %s: %s", req.envelope_id, exc)
+    except Exception:  # never leave Slack without an ack; the answer was not stored
+        log.exception("Slack envelope %s failed", req.envelope_id)
+    client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id, payload=body))
+    run_after_ack(client.web_client, calls)
+
+
+def first_envelope(app: App, envelope_id: str) -> bool:
+    from regie.services import utcnow
+    from store.answers import first_seen
+
+    with app.session() as session, session.begin():
+        return first_seen(session, f"envelope:{envelope_id[:100]}", utcnow(), ENVELOPE_WINDOW)

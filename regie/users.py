@@ -1,0 +1,130 @@
+"""The programme office's logins: users with argon2 hashes, sessions, lockout after failures."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5  # then the account is locked for LOCK_MINUTES
+LOCK_MINUTES = 15
+SESSION_HOURS = 12
+USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    username: str
+    display_name: str
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) defaults
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against for unknown names, so they take as long as known ones."""
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(
+    app: App, username: str, password: str, display_name: str | None, now: datetime
+) -> str:
+    from store.users import UserExists
+    from store.users import add_user as store_add
+
+    problems = []
+    if not username or not set(username) <= USERNAME_CHARS or len(username) > 64:
+        problems.append(
+            f"username: {username!r} must be 1-64 of lower-case letters, digits and . _ - @"
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    if problems:
+        raise InvalidInput(*problems)
+    with app.session() as session, session.begin():
+        try:
+            store_add(session, username, display_name, _hasher().hash(password), now)
+        except UserExists:
+            raise InvalidInput(f"username: {username!r} already exists") from None
+    return f"user {username} added"
+
+
+def disable_user(app: App, username: str, now: datetime) -> str:
+    from store.users import disable_user as store_disable
+
+    with app.session() as session, session.begin():
+        if not store_disable(session, username, now):
+            raise InvalidInput(f"username: no user {username!r}")
+    return f"user {username} disabled (their sessions ended)"
+
+
+def log_in(app: App, username: str, password: str, now: datetime) -> str | None:
+    """A new session token, or None. The same None for a wrong password, an unknown or disabled
+    user and a locked account: the form never says which."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    from store import users as store
+
+    with app.session() as session, session.begin():
+        user = store.find_user(session, username.strip().lower())
+        if user is None:
+            with contextlib.suppress(VerificationError):
+                _hasher().verify(_dummy_hash(), password)
+            return None
+        locked = user.locked_until is not None and user.locked_until > now
+        try:
+            ok: bool = _hasher().verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or locked or user.disabled_at is not None:
+            if not ok:
+                failures = user.failed_logins + 1
+                lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+                store.record_failure(session, user.id, lock)
+            return None
+        token = secrets.token_urlsafe(32)
+        store.record_login(
+            session, user.id, _hash(token), now, now + timedelta(hours=SESSION_HOURS)
+        )
+        return token
+
+
+def current_user(app: App, token: str | None, now: datetime) -> LoggedIn | None:
+    from store.users import session_user
+
+    if not token:
+        return None
+    with app.session() as session:
+        user = session_user(session, _hash(token), now)
+    if user is None:
+        return None
+    return LoggedIn(user.username, user.display_name or user.username)
+
+
+def log_out(app: App, token: str | None, now: datetime) -> None:
+    from store.users import end_session
+
+    if not token:
+        return
+    with app.session() as session, session.begin():
+        end_session(session, _hash(token), now)

@@ -1,0 +1,101 @@
+"""Charts with matplotlib: a RAG summary per step and a timeline per step.
+
+SVG for HTML, PNG for PDF and DOCX. Output is deterministic (no date in the metadata, a fixed
+hash salt for SVG ids), so the same data give the same bytes. Labels are Dutch.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from governance.agenda import ItemLine, StepLine
+
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "grey": "#9e9e9e"}
+RAG_NAMES = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
+#: A timeline with more items than this shows the exceptions first, then the earliest due.
+TIMELINE_LIMIT = 40
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "regie",
+            "svg.fonttype": "none",
+            "font.family": "DejaVu Sans",
+            "font.size": 8,
+            "path.simplify": True,
+        }
+    )
+    return plt
+
+
+def _save(fig: Any, fmt: str) -> bytes:
+    out = io.BytesIO()
+    metadata: dict[str, Any] = (
+        {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    )
+    fig.savefig(out, format=fmt, metadata=metadata, dpi=150, bbox_inches="tight")
+    _pyplot().close(fig)
+    return out.getvalue()
+
+
+def rag_summary(steps: Sequence[StepLine], fmt: str) -> bytes:
+    """A horizontal stacked bar per step: how many items are green, amber, red, grey."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(steps) + 0.9))
+    labels = [f"Stap {s.number}" for s in steps][::-1]
+    left = [0] * len(steps)
+    for colour in ("green", "amber", "red", "grey"):
+        values = [s.counts[colour] for s in steps][::-1]
+        ax.barh(labels, values, left=left, color=RAG_COLOURS[colour], label=RAG_NAMES[colour])
+        for y, (x, v) in enumerate(zip(left, values, strict=True)):
+            if v:
+                ax.text(x + v / 2, y, str(v), ha="center", va="center", color="white", fontsize=7)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlabel("aantal items")
+    ax.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.35), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _save(fig, fmt)
+
+
+def timeline(lines: Sequence[ItemLine], as_of: date, fmt: str) -> bytes | None:
+    """Items on a time axis at their due date, an arrow to the forecast where it differs, and a
+    dotted line at the peildatum. None when no item of the step has a date."""
+    dated = [line for line in lines if line.due is not None]
+    if not dated:
+        return None
+    if len(dated) > TIMELINE_LIMIT:
+        order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+        dated = sorted(dated, key=lambda x: (order[x.rag], x.due or as_of))[:TIMELINE_LIMIT]
+    dated = sorted(dated, key=lambda x: (x.due or as_of, x.item_id))
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # untyped helpers
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 0.22 * len(dated) + 0.9))
+    ys = list(range(len(dated)))[::-1]
+    for y, line in zip(ys, dated, strict=True):
+        colour = RAG_COLOURS[line.rag]
+        ax.plot([line.due], [y], marker="o", color=colour, markersize=5, linestyle="none")
+        if line.forecast is not None and line.forecast != line.due:
+            ax.annotate(
+                "",
+                xy=(mdates.date2num(line.forecast), y),
+                xytext=(mdates.date2num(line.due), y),
+                arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2},
+            )
+    ax.axvline(mdates.date2num(as_of), color="#333", linestyle=":", lw=1)
+    ax.set_yticks(ys, [f"{x.item_id} {x.title[:38]}" for x in dated])
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%Y"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_ylim(-0.8, len(dated) - 0.2)
+    return _save(fig, fmt)

@@ -1,0 +1,112 @@
+"""DOCX from the report's Markdown with python-docx: real headings, real tables, PNG charts.
+
+The Markdown templates produce a small subset (ATX headings, paragraphs, pipe tables,
+``**bold**`` spans, chart references ``![caption](chart:NAME)``); this reads exactly that, so the
+Word file carries the same text as the Markdown and the HTML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
+
+from reports.render import md_unescape
+
+_HEADING = re.compile(r"(#{1,6}) (.*)")
+_IMAGE = re.compile(r"!\[(.*)\]\(chart:([\w-]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _blocks(markdown: str) -> Iterator[list[str]]:
+    block: list[str] = []
+    for line in markdown.splitlines():
+        if line.strip():
+            block.append(line)
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _cells(row: str) -> list[str]:
+    parts = _CELL_SPLIT.split(row.strip())
+    return [p.strip() for p in parts[1:-1]]
+
+
+def _add_text(paragraph: object, text: str) -> None:
+    """Runs for ``**bold**`` spans and plain text; escapes removed."""
+    pos = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > pos:
+            paragraph.add_run(md_unescape(text[pos : match.start()]))  # type: ignore[attr-defined]
+        paragraph.add_run(md_unescape(match.group(1))).bold = True  # type: ignore[attr-defined]
+        pos = match.end()
+    if pos < len(text):
+        paragraph.add_run(md_unescape(text[pos:]))  # type: ignore[attr-defined]
+
+
+def markdown_to_docx(
+    markdown: str, images: Mapping[str, bytes], *, title: str, as_of: date
+) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10)
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Cm(1.8)
+    for block in _blocks(markdown):
+        first = block[0]
+        heading = _HEADING.fullmatch(first)
+        image = _IMAGE.fullmatch(first.strip())
+        if heading and len(block) == 1:
+            level = len(heading.group(1))
+            text = md_unescape(heading.group(2))
+            if text.startswith("Bijlage"):
+                new = doc.add_section()
+                new.orientation = WD_ORIENT.LANDSCAPE
+                new.page_width, new.page_height = new.page_height, new.page_width
+            doc.add_heading(text, level=min(level - 1, 3) if level > 1 else 0)
+        elif image:
+            png = images.get(image.group(2))
+            if png is not None:
+                doc.add_picture(io.BytesIO(png), width=Cm(16))
+                doc.add_paragraph(md_unescape(image.group(1))).style = doc.styles["Caption"]
+        elif first.startswith("|") and len(block) >= 2:
+            header, rows = _cells(first), [_cells(r) for r in block[2:]]
+            table = doc.add_table(rows=1 + len(rows), cols=len(header))
+            table.style = doc.styles["Table Grid"]
+            for col, text in enumerate(header):
+                cell = table.rows[0].cells[col]
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(md_unescape(text))
+                run.bold = True
+            for r, cells in enumerate(rows, start=1):
+                for col, text in enumerate(cells[: len(header)]):
+                    cell = table.rows[r].cells[col]
+                    _add_text(cell.paragraphs[0], text)
+            for row in table.rows:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        for run in p.runs:
+                            run.font.size = Pt(8)
+        else:
+            _add_text(doc.add_paragraph(), " ".join(line.strip() for line in block))
+    # Fixed document properties: the same report gives the same properties.
+    stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+    props = doc.core_properties
+    props.title = title
+    props.author = "Regie"
+    props.last_modified_by = "Regie"
+    props.created = props.modified = stamp
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

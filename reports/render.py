@@ -1,0 +1,68 @@
+"""One Jinja2 environment for reports: HTML (autoescaped) and Markdown (escaped with ``|md``).
+
+Whatever an owner typed — HTML, Markdown, LaTeX, a spreadsheet formula — comes out as the
+characters they typed: HTML escapes it, Markdown backslash-escapes every character with a
+meaning (``$`` too, so no formula renderer picks it up), and the domain already quoted a
+leading formula character (:func:`governance.agenda.inert`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$~!#&])")
+
+
+def md_escape(value: object) -> str:
+    """Text that Markdown (and Pandoc's TeX math) shows literally, on one line."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def long_date(value: date | None) -> str:
+    """'12 januari 2016' (Babel, Dutch)."""
+    if value is None:
+        return "geen datum"
+    from babel.dates import format_date
+
+    return format_date(value, format="long", locale="nl_NL")
+
+
+def short_date(value: date | None) -> str:
+    """'12-01-2016' in tables; '—' when there is none."""
+    return value.strftime("%d-%m-%Y") if value else "—"
+
+
+@cache
+def environment() -> Environment:
+    from governance.labels import rag_label, state_label
+
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(["html", "html.j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["datum"] = long_date
+    env.filters["datum_kort"] = short_date
+    env.filters["md"] = md_escape
+    env.filters["state"] = state_label
+    env.filters["rag"] = rag_label
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    text = environment().get_template(template).render(**context)
+    # Blank runs collapse to one blank line, so conditional blocks leave no holes.
+    return re.sub(r"\n{3,}", "\n\n", text) if template.endswith(".md.j2") else text

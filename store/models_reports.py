@@ -1,0 +1,89 @@
+"""Tables of the governance reports (issue #11): one-off meetings, decisions, indicator
+measurements and the archive of generated reports. Decisions, measurements and archived reports
+are append-only (triggers from migration 0007)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models import CODE, Base, UTCDateTime, _one_of
+
+DECISION_KINDS = ("besluit", "set_gereed", "cancel")
+REPORT_APPEND_ONLY_TABLES = ("decisions", "indicator_measurements", "report_archive")
+
+
+class MeetingRow(Base):
+    """A one-off meeting of a governance body (regular meetings live in the plan file)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "body_code", "meets_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    body_code: Mapped[str] = mapped_column(CODE)
+    meets_on: Mapped[date] = mapped_column(sa.Date)
+    starts_at: Mapped[str | None] = mapped_column(sa.String(5))  # HH:MM local time
+    location: Mapped[str | None] = mapped_column(sa.Text)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DecisionRow(Base):
+    """A decision of a governance body; ``kind`` says what it does to the plan, if anything."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("kind", DECISION_KINDS), name="kind"),
+        sa.Index("ix_decisions_meeting", "programme_id", "body_code", "meeting_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    body_code: Mapped[str] = mapped_column(CODE)
+    meeting_on: Mapped[date] = mapped_column(sa.Date)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    text: Mapped[str] = mapped_column(sa.Text)
+    item_code: Mapped[str | None] = mapped_column(CODE)
+    gereed_before: Mapped[str | None] = mapped_column(sa.Text)
+    gereed_after: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IndicatorMeasurementRow(Base):
+    """One measured value of an indicator (append-only: a correction is a new row)."""
+
+    __tablename__ = "indicator_measurements"
+    __table_args__ = (
+        sa.Index("ix_indicator_measurements_indicator", "programme_id", "indicator_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    indicator_code: Mapped[str] = mapped_column(CODE)
+    value: Mapped[float] = mapped_column(sa.Float)
+    measured_on: Mapped[date] = mapped_column(sa.Date)
+    source: Mapped[str] = mapped_column(sa.Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReportArchiveRow(Base):
+    """A generated report, kept byte for byte with its SHA-256."""
+
+    __tablename__ = "report_archive"
+    __table_args__ = (sa.Index("ix_report_archive_kind", "programme_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))  # agenda, voortgang
+    format: Mapped[str] = mapped_column(sa.String(8))  # html, md, pdf, docx
+    title: Mapped[str] = mapped_column(sa.Text)
+    as_of: Mapped[date] = mapped_column(sa.Date)
+    parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,225 @@
+"""Reads and writes of the governance reports' tables for one programme (caller owns the
+transaction). Decisions, measurements and archived reports are only ever inserted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from governance.decisions import Decision, DecisionKind, Measurement
+from governance.meetings import Meeting
+from store.models_reports import (
+    DecisionRow,
+    IndicatorMeasurementRow,
+    MeetingRow,
+    ReportArchiveRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedReport:
+    id: int
+    kind: str
+    format: str
+    title: str
+    as_of: date
+    parameters: dict[str, Any]
+    sha256: str
+    size: int
+    created_at: datetime
+    content: bytes | None = None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReportsRepository:
+    def __init__(
+        self, session: Session, programme_id: str, *, clock: Callable[[], datetime] = _utcnow
+    ) -> None:
+        self._session = session
+        self.programme_id = programme_id
+        self._clock = clock
+
+    # --- meetings -------------------------------------------------------------------------
+
+    def add_meeting(self, meeting: Meeting) -> bool:
+        """Store a one-off meeting; False when the body already has one stored that day."""
+        exists = self._session.scalar(
+            sa.select(MeetingRow.id).where(
+                MeetingRow.programme_id == self.programme_id,
+                MeetingRow.body_code == meeting.body_id,
+                MeetingRow.meets_on == meeting.on,
+            )
+        )
+        if exists is not None:
+            return False
+        self._session.add(
+            MeetingRow(
+                programme_id=self.programme_id,
+                body_code=meeting.body_id,
+                meets_on=meeting.on,
+                starts_at=meeting.time.strftime("%H:%M") if meeting.time else None,
+                location=meeting.location,
+                note=meeting.note,
+                recorded_at=self._clock(),
+            )
+        )
+        self._session.flush()
+        return True
+
+    def meetings(self, body_id: str | None = None) -> list[Meeting]:
+        query = sa.select(MeetingRow).where(MeetingRow.programme_id == self.programme_id)
+        if body_id is not None:
+            query = query.where(MeetingRow.body_code == body_id)
+        rows = self._session.scalars(query.order_by(MeetingRow.meets_on, MeetingRow.id))
+        return [
+            Meeting(
+                r.body_code,
+                r.meets_on,
+                time.fromisoformat(r.starts_at) if r.starts_at else None,
+                r.location,
+                source="db",
+                note=r.note,
+            )
+            for r in rows
+        ]
+
+    # --- decisions ------------------------------------------------------------------------
+
+    def add_decision(self, decision: Decision) -> Decision:
+        row = DecisionRow(
+            programme_id=self.programme_id,
+            body_code=decision.body_id,
+            meeting_on=decision.meeting_on,
+            kind=decision.kind.value,
+            text=decision.text,
+            item_code=decision.item_id,
+            gereed_before=decision.gereed_before,
+            gereed_after=decision.gereed_after,
+            recorded_at=self._clock(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _decision(row)
+
+    def decisions(self, body_id: str | None = None, *, until: date | None = None) -> list[Decision]:
+        query = sa.select(DecisionRow).where(DecisionRow.programme_id == self.programme_id)
+        if body_id is not None:
+            query = query.where(DecisionRow.body_code == body_id)
+        if until is not None:
+            query = query.where(DecisionRow.meeting_on <= until)
+        rows = self._session.scalars(query.order_by(DecisionRow.meeting_on, DecisionRow.id))
+        return [_decision(r) for r in rows]
+
+    # --- indicators -----------------------------------------------------------------------
+
+    def add_measurement(self, measurement: Measurement) -> Measurement:
+        row = IndicatorMeasurementRow(
+            programme_id=self.programme_id,
+            indicator_code=measurement.indicator_id,
+            value=measurement.value,
+            measured_on=measurement.measured_on,
+            source=measurement.source,
+            recorded_at=self._clock(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _measurement(row)
+
+    def measurements(self, until: date | None = None) -> list[Measurement]:
+        query = sa.select(IndicatorMeasurementRow).where(
+            IndicatorMeasurementRow.programme_id == self.programme_id
+        )
+        if until is not None:
+            query = query.where(IndicatorMeasurementRow.measured_on <= until)
+        order = (IndicatorMeasurementRow.measured_on, IndicatorMeasurementRow.id)
+        return [_measurement(r) for r in self._session.scalars(query.order_by(*order))]
+
+    # --- report archive -------------------------------------------------------------------
+
+    def archive(
+        self,
+        *,
+        kind: str,
+        format: str,
+        title: str,
+        as_of: date,
+        parameters: dict[str, Any],
+        sha256: str,
+        content: bytes,
+    ) -> ArchivedReport:
+        row = ReportArchiveRow(
+            programme_id=self.programme_id,
+            kind=kind,
+            format=format,
+            title=title,
+            as_of=as_of,
+            parameters=parameters,
+            sha256=sha256,
+            size=len(content),
+            content=content,
+            created_at=self._clock(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _archived(row, with_content=False)
+
+    def archived(self, kind: str | None = None) -> list[ArchivedReport]:
+        query = sa.select(ReportArchiveRow).where(
+            ReportArchiveRow.programme_id == self.programme_id
+        )
+        if kind is not None:
+            query = query.where(ReportArchiveRow.kind == kind)
+        # Only the columns a listing needs: the content stays in the database.
+        rows = self._session.scalars(
+            query.options(sa.orm.defer(ReportArchiveRow.content)).order_by(ReportArchiveRow.id)
+        )
+        return [_archived(r, with_content=False) for r in rows]
+
+    def archived_report(self, report_id: int) -> ArchivedReport | None:
+        row = self._session.get(ReportArchiveRow, report_id)
+        if row is None or row.programme_id != self.programme_id:
+            return None
+        return _archived(row, with_content=True)
+
+
+def _decision(row: DecisionRow) -> Decision:
+    return Decision(
+        body_id=row.body_code,
+        meeting_on=row.meeting_on,
+        kind=DecisionKind(row.kind),
+        text=row.text,
+        item_id=row.item_code,
+        gereed_before=row.gereed_before,
+        gereed_after=row.gereed_after,
+        recorded_at=row.recorded_at,
+        id=row.id,
+    )
+
+
+def _measurement(row: IndicatorMeasurementRow) -> Measurement:
+    return Measurement(
+        row.indicator_code, row.value, row.measured_on, row.source, row.recorded_at, row.id
+    )
+
+
+def _archived(row: ReportArchiveRow, *, with_content: bool) -> ArchivedReport:
+    return ArchivedReport(
+        id=row.id,
+        kind=row.kind,
+        format=row.format,
+        title=row.title,
+        as_of=row.as_of,
+        parameters=dict(row.parameters),
+        sha256=row.sha256,
+        size=row.size,
+        created_at=row.created_at,
+        content=bytes(row.content) if with_content else None,
+    )

@@ -1,0 +1,73 @@
+"""The fixture the report tests share: the seed plan with a set of owners' answers up to
+2016-01-15 and one stuurgroep decision (12 January 2016) that moves 1.3.1 to Q2-2016.
+
+Some answers carry HTML, Markdown, LaTeX and a spreadsheet formula: they must come out inert.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from tests.conftest import SEED_PLAN
+
+AS_OF = date(2016, 1, 15)
+MEETING = date(2016, 4, 12)
+DECISION_MEETING = date(2016, 1, 12)
+HOSTILE_NOTE = "<script>alert(1)</script> **vet** $x^2$ \\textbf{x}"
+FORMULA_NOTE = '=HYPERLINK("http://example.org";"klik")'
+
+#: (item, status, reported on, forecast, completed on, comment)
+ANSWERS: tuple[tuple[str, str, date, date | None, date | None, str | None], ...] = (
+    ("1.1.1", "done", date(2015, 9, 28), None, date(2015, 9, 25), "Inventarisatie afgerond"),
+    ("2.2.1", "done", date(2015, 6, 22), None, date(2015, 6, 19), None),
+    ("2.3.1", "done", date(2015, 6, 29), None, None, None),
+    ("2.3.2", "done", date(2015, 10, 15), None, date(2015, 10, 9), "Rapport Telos opgeleverd"),
+    ("1.5.1", "done", date(2015, 12, 18), None, None, None),
+    ("4.1.1", "done", date(2015, 11, 2), None, None, None),
+    ("4.1.2", "done", date(2015, 11, 24), None, date(2015, 11, 20), "Eerste overleg gehouden"),
+    ("1.2.1", "at_risk", date(2016, 1, 8), date(2016, 3, 31), None, HOSTILE_NOTE),
+    ("3.1.1", "on_track", date(2016, 1, 11), date(2016, 2, 15), None, FORMULA_NOTE),
+    (
+        "3.3.2",
+        "on_track",
+        date(2016, 1, 13),
+        date(2016, 3, 31),
+        None,
+        "[zie](http://x) # kop | pijp",
+    ),
+    ("1.4", "on_track", date(2016, 1, 14), None, None, "Wetsvoorstel ligt bij de Raad van State"),
+)
+
+
+def make_app(home: Path, database_url: str | None = None) -> App:
+    """An app on a copy of the seed plan (decisions edit the plan file) in ``home``."""
+    home.mkdir(parents=True, exist_ok=True)
+    plan = home / "actions.yaml"
+    if not plan.exists():
+        shutil.copyfile(SEED_PLAN, plan)
+    env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(plan)}
+    if database_url:
+        env["REGIE_DATABASE_URL"] = database_url
+    return bootstrap(load_settings(env))
+
+
+def seed_scenario(app: App) -> None:
+    from regie.decisions import add_decision
+    from regie.history import record_update
+
+    for item, status, on, forecast, completed, comment in ANSWERS:
+        record_update(
+            app, item, status, as_of=on, forecast=forecast, completed_on=completed,
+            comment=comment, author="fixture",
+        )  # fmt: skip
+    add_decision(
+        app,
+        "stuurgroep",
+        DECISION_MEETING,
+        "Verkenning klimaatambassadeur uitgesteld tot Q2-2016",
+        set_gereed=("1.3.1", "Q2-2016"),
+    )

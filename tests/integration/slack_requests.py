@@ -1,0 +1,73 @@
+"""Signed Slack interaction requests, as Slack sends them (for the HTTP endpoint tests)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def signed(
+    payload: Any, *, at: float | None = None, secret: str = SIGNING_SECRET
+) -> tuple[bytes, dict[str, str]]:
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return sign(body, at=at, secret=secret)
+
+
+def sign(
+    body: bytes, *, at: float | None = None, secret: str = SIGNING_SECRET
+) -> tuple[bytes, dict[str, str]]:
+    timestamp = str(int(at if at is not None else time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    headers = {
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": str(signature),
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    return body, headers
+
+
+def button(
+    user: str, item: str, status: str, *, channel: str = "DANNA", ts: str = "1.000001"
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": user},
+        "trigger_id": "trigger-1",
+        "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+        "actions": [{"action_id": f"regie_answer:{status}", "value": item, "type": "button"}],
+    }
+
+
+def submission(
+    user: str,
+    item: str,
+    status: str | None,
+    *,
+    note: str | None = None,
+    forecast: str | None = None,
+    completed_on: str | None = None,
+) -> dict[str, Any]:
+    meta = json.dumps({"item": item, "channel": "DANNA", "ts": "1.000001"})
+    option = {"selected_option": {"value": status}} if status else {"selected_option": None}
+    return {
+        "type": "view_submission",
+        "user": {"id": user},
+        "view": {
+            "callback_id": "regie_answer_modal",
+            "private_metadata": meta,
+            "state": {
+                "values": {
+                    "status": {"value": option},
+                    "forecast": {"value": {"selected_date": forecast}},
+                    "completed_on": {"value": {"selected_date": completed_on}},
+                    "note": {"value": {"value": note}},
+                }
+            },
+        },
+    }

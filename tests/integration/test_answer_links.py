@@ -1,0 +1,189 @@
+"""Signed answer links: bound to contact, item and message; single use; expire; replaced."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from governance.answers import AnswerInput, Refusal
+from regie.answer_links import LinkRefused, check_link
+from regie.answers import AnswerRefused
+from regie.bootstrap import App
+from store import OutboxRecord, Repository
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import BASE, FIRST_DAY, link_app, queue_and_send
+from web.app import create_app
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    return link_app(migrated_url, tmp_path)
+
+
+def client(app: App) -> TestClient:
+    return TestClient(create_app(app), raise_server_exceptions=True)
+
+
+def counts(app: App) -> tuple[int, list[str]]:
+    with app.session() as session:
+        repo = Repository(session, "wegen-test")
+        return len(repo.status_updates()), [e.name for e in repo.events() if "answer" in e.name]
+
+
+def annas_message(app: App) -> OutboxRecord:
+    with app.session() as session:
+        (message,) = [
+            m for m in Repository(session, "wegen-test").outbox() if m.recipient == "anna"
+        ]
+    return message
+
+
+def csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_digest_carries_a_link_per_item_starting_with_the_base_url(app: App) -> None:
+    links = queue_and_send(app, FIRST_DAY)
+    assert [item for item, _ in links["anna"]] == ["1.1.1"]
+    with app.session() as session:
+        (message,) = [
+            m for m in Repository(session, "wegen-test").outbox() if m.recipient == "anna"
+        ]
+    assert f"Antwoorden: {BASE}/antwoord/" in message.body_text
+    assert "regie update" not in message.body_text
+
+
+def test_get_shows_a_form_and_stores_nothing_post_stores_once(app: App) -> None:
+    ((item, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = client(app)
+    before = counts(app)
+    for _ in range(3):  # a mail scanner opening the link, then the person
+        page = web.get(f"/antwoord/{token}")
+        assert page.status_code == 200
+        assert "Update geven" in page.text and "Knelpuntenkaart" in page.text
+        assert page.headers["cache-control"] == "no-store"
+    assert counts(app) == before
+    form = {"status": "at_risk", "note": "<script>x</script>", "csrf_token": csrf(page.text)}
+    done = web.post(f"/antwoord/{token}", data=form)
+    assert done.status_code == 200, done.text
+    assert "opgeslagen" in done.text
+    again = web.post(f"/antwoord/{token}", data=form)
+    assert again.status_code == 409
+    assert "al gebruikt" in again.text
+    assert web.get(f"/antwoord/{token}").status_code == 409
+    with app.session() as session:
+        updates = Repository(session, "wegen-test").status_updates()
+    assert [(u.item_id, u.status.value, u.author, u.source) for u in updates] == [
+        (item, "at_risk", "anna", "email")
+    ]
+    assert updates[0].comment == "<script>x</script>"
+    assert counts(app)[1] == ["regie.answer.refused"]  # the second POST, with its reason
+
+
+def test_field_errors_come_back_in_the_form(app: App) -> None:
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = client(app)
+    token_csrf = csrf(web.get(f"/antwoord/{token}").text)
+    page = web.post(
+        f"/antwoord/{token}",
+        data={"status": "on_track", "forecast": "31-12-2025", "csrf_token": token_csrf},
+    )
+    assert page.status_code == 422
+    assert "Vul een datum in als JJJJ-MM-DD." in page.text
+    page = web.post(
+        f"/antwoord/{token}", data={"status": "done", "note": "x" * 2001, "csrf_token": token_csrf}
+    )
+    assert page.status_code == 422
+    assert "langer dan 2000 tekens" in page.text
+    assert counts(app) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # MAC changed
+        lambda t: "A" + t[1:],  # id changed
+        lambda t: t.split(".")[0],  # no MAC
+        lambda t: t + "%00",
+        lambda t: "x.y",
+    ],
+)
+def test_tampered_links_are_refused_and_store_nothing(app: App, mutate: object) -> None:
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    bad = mutate(token)  # type: ignore[operator]
+    web = client(app)
+    page = web.get(f"/antwoord/{bad}")
+    assert page.status_code == 404
+    assert "ongeldig of beschadigd" in page.text
+    assert web.post(f"/antwoord/{bad}", data={"status": "done"}).status_code == 404
+    assert counts(app) == (0, [])
+
+
+def test_a_post_without_the_forms_token_is_refused(app: App) -> None:
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    page = client(app).post(f"/antwoord/{token}", data={"status": "done"})
+    assert page.status_code == 404
+    assert counts(app) == (0, [])
+
+
+def test_a_link_expires_fourteen_days_after_it_was_sent(app: App) -> None:
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    plan = app.load_plan()
+    with app.session() as session:
+        (message,) = [
+            m for m in Repository(session, "wegen-test").outbox() if m.recipient == "anna"
+        ]
+    assert message.sent_at is not None
+    check_link(app, plan, token, message.sent_at + timedelta(days=13, hours=23))
+    with pytest.raises(LinkRefused) as refused:
+        check_link(app, plan, token, message.sent_at + timedelta(days=14))
+    assert refused.value.reason is Refusal.LINK_EXPIRED
+
+
+def test_a_newer_reminder_replaces_the_older_link(app: App) -> None:
+    ((_, old),) = queue_and_send(app, FIRST_DAY)["anna"]
+    newer = queue_and_send(app, FIRST_DAY + timedelta(days=14))["anna"]  # second prompt stage
+    assert ("1.1.1", old) not in newer and newer[0][0] == "1.1.1"
+    web = client(app)
+    page = web.get(f"/antwoord/{old}")
+    assert page.status_code == 410
+    assert "nieuwere herinnering" in page.text
+    assert web.get(f"/antwoord/{newer[0][1]}").status_code == 200
+
+
+def test_a_link_for_an_item_no_longer_theirs_is_foreign(app: App, tmp_path: Path) -> None:
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(ANSWERS_PLAN.read_text().replace("owners: [GEM]", "owners: [PB]"))
+    other = replace(app, settings=replace(app.settings, plan_path=moved))
+    web = client(other)
+    page = web.get(f"/antwoord/{token}")
+    assert page.status_code == 403
+    page = web.post(f"/antwoord/{token}", data={"status": "done", "csrf_token": "x" * 22})
+    assert page.status_code == 403
+    assert counts(app) == (0, ["regie.answer.refused"])
+
+
+def test_answer_by_link_is_the_one_use_case(app: App) -> None:
+    """The link channel refuses what record_answer refuses: cancelled is for the office."""
+    from regie.answer_links import answer_by_link, csrf_token
+    from tests.integration.server import TEST_SECRET_KEY
+
+    ((item, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    plan = app.load_plan()
+    with pytest.raises(AnswerRefused) as refused:
+        answer_by_link(
+            app,
+            plan,
+            token,
+            csrf_token(TEST_SECRET_KEY, token.split(".")[0]),
+            AnswerInput(item, "cancelled"),
+            now=datetime.now(UTC),
+            as_of=FIRST_DAY,
+        )
+    assert refused.value.reason is Refusal.OFFICE_ONLY
+    assert counts(app) == (0, ["regie.answer.refused"])

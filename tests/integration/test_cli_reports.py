@@ -1,0 +1,124 @@
+"""`regie meeting|decision|report …` as a user runs them (real subprocess, SQLite home)."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from governance.planfile import load_plan
+from tests.cli import regie
+from tests.conftest import SEED_PLAN
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path, regie_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "actions.yaml"
+    shutil.copyfile(SEED_PLAN, path)
+    monkeypatch.setenv("REGIE_PLAN", str(path))
+    return path
+
+
+def test_meetings_from_rule_and_one_off(plan_copy: Path) -> None:
+    listed = regie("meeting", "list", "--body", "stuurgroep", "--format", "json")
+    assert listed.code == 0, listed.err
+    dates = [m["date"] for m in json.loads(listed.out)]
+    assert dates[:3] == ["2015-10-13", "2016-01-12", "2016-04-12"]
+    assert dates[-1] == "2020-10-13"
+    added = regie("meeting", "add", "stuurgroep", "2016-02-23", "--time", "14:00",
+                  "--location", "Utrecht")  # fmt: skip
+    assert added.code == 0, added.err
+    again = regie("meeting", "add", "stuurgroep", "2016-02-23")
+    assert again.code == 2 and "already has a meeting" in again.err
+    rows = json.loads(regie("meeting", "list", "--body", "stuurgroep", "-f", "json").out)
+    extra = next(m for m in rows if m["date"] == "2016-02-23")
+    assert extra == {"body": "stuurgroep", "date": "2016-02-23", "time": "14:00",
+                     "location": "Utrecht", "source": "db"}  # fmt: skip
+
+
+def test_bad_input_is_one_line(plan_copy: Path) -> None:
+    unknown = regie("meeting", "add", "stuurgroepp", "2016-02-23")
+    assert unknown.code == 2
+    assert unknown.err.strip() == (
+        "--body: unknown governance body 'stuurgroepp' (known: landelijk-overleg, stuurgroep, "
+        "klankbordgroep, opdrachtgevend-beraad-pianoo)"
+    )
+    no_meeting = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-13")
+    assert no_meeting.code == 2 and "has no meeting on 2016-04-13" in no_meeting.err
+    assert "2016-04-12" in no_meeting.err
+    fmt = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                "--format", "odt")  # fmt: skip
+    assert fmt.code == 2 and "unknown format 'odt'" in fmt.err
+
+
+def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pack.md"
+    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-01-15", "--format", "md", "--out", str(out))  # fmt: skip
+    assert made.code == 0, made.err
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert digest in made.out
+    listed = json.loads(regie("report", "list", "--format", "json").out)
+    assert [(r["kind"], r["format"], r["sha256"]) for r in listed] == [("agenda", "md", digest)]
+    assert listed[0]["parameters"] == {
+        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15"
+    }  # fmt: skip
+    shown = tmp_path / "shown.md"
+    assert regie("report", "show", str(listed[0]["id"]), "--out", str(shown)).code == 0
+    assert shown.read_bytes() == out.read_bytes()
+    assert regie("report", "show", "999").code == 2
+
+
+def test_decision_round_trip_keeps_the_file(plan_copy: Path) -> None:
+    before = plan_copy.read_text(encoding="utf-8")
+    done = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                 "--text", "Naar Q2-2016", "--set-gereed", "1.3.1", "Q2-2016")  # fmt: skip
+    assert done.code == 0, done.err
+    after = plan_copy.read_text(encoding="utf-8")
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
+    assert diff == [
+        '-            gereed: "Najaar 2015"',
+        '+            gereed: "Q2-2016"',
+        '+            gereed_original: "Najaar 2015"',
+        '+            revised_by: "besluit stuurgroep 12 januari 2016"',
+    ]
+    plan = load_plan(plan_copy)  # still valid
+    m = next(m for m in plan.milestones() if m.id == "1.3.1")
+    assert (m.gereed, m.original_gereed) == ("Q2-2016", "Najaar 2015")
+    # A second move keeps the first promise.
+    regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-04-12",
+          "--text", "Nogmaals uitgesteld", "--set-gereed", "1.3.1", "Q3-2016")  # fmt: skip
+    m = next(m for m in load_plan(plan_copy).milestones() if m.id == "1.3.1")
+    assert (m.gereed, m.original_gereed, m.revised_by) == (
+        "Q3-2016", "Najaar 2015", "besluit stuurgroep 12 april 2016"
+    )  # fmt: skip
+    listed = regie("decision", "list").out.splitlines()
+    assert len(listed) == 2 and "[1.3.1]" in listed[0]
+
+
+def test_decision_that_would_break_the_plan_writes_nothing(plan_copy: Path) -> None:
+    before = plan_copy.read_bytes()
+    bad = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                "--text", "Onzin", "--set-gereed", "1.3.1", "ooit misschien")  # fmt: skip
+    assert bad.code == 2
+    assert "the decision would make the plan invalid; nothing was written" in bad.err
+    assert "ooit misschien" in bad.err
+    assert plan_copy.read_bytes() == before
+    assert regie("decision", "list").out.strip() == "no decisions"
+
+
+def test_cancel_decision_drops_the_item(plan_copy: Path) -> None:
+    done = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                 "--text", "Innovatiemarkt vervalt", "--cancel", "3.6.2")  # fmt: skip
+    assert done.code == 0, done.err
+    assert 'cancelled_by: "besluit stuurgroep 12 januari 2016"' in plan_copy.read_text()
+    rows = json.loads(regie("status", "--as-of", "2016-01-15", "-f", "json").out)
+    assert next(r for r in rows if r["id"] == "3.6.2")["state"] == "cancelled"

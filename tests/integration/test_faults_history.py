@@ -1,0 +1,43 @@
+"""Fault suite, history only moves forward — really (issue #7 §2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.cycle import deadline_check
+from regie.errors import InvalidInput
+from regie.history import replay
+from tests.integration.test_cycle import make_app, rows
+
+
+def test_a_day_before_the_last_assessed_one_is_refused_even_without_changes(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url)
+    deadline_check(app, date(2016, 3, 10))
+    deadline_check(app, date(2016, 3, 15))
+    # Nothing changed on the 15th, so item states alone still end on the 10th …
+    assert rows(app, "SELECT count(*) FROM item_states WHERE as_of = '2016-03-15'") == [(0,)]
+    outbox = rows(app, "SELECT count(*) FROM outbox")
+    # … yet the 11th comes after the 15th was prompted: it would mail the same stages again.
+    with pytest.raises(InvalidInput, match="already assessed up to 2016-03-15"):
+        deadline_check(app, date(2016, 3, 11))
+    assert rows(app, "SELECT count(*) FROM outbox") == outbox
+
+
+def test_a_stopped_replay_resumes_when_given_again(tmp_path: Path, sqlite_url: str) -> None:
+    app = make_app(tmp_path, sqlite_url)
+    replay(app, date(2016, 1, 4), date(2016, 1, 13))  # as if killed after the 13th
+    events = rows(app, "SELECT count(*) FROM events")
+    lines = replay(app, date(2016, 1, 4), date(2016, 1, 29))
+    assert lines[0] == "resuming after 2016-01-13 (assessed up to there already)"
+    assert rows(app, "SELECT max(as_of) FROM assessed_days") == [("2016-01-29",)]
+    full = make_app(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}")
+    replay(full, date(2016, 1, 4), date(2016, 1, 29))
+    # Resumed or in one go, the history is the same.
+    query = "SELECT name, item_code, occurred_on FROM events ORDER BY 1, 2, 3"
+    assert rows(app, query) == rows(full, query)
+    assert rows(app, "SELECT count(*) FROM events") >= events

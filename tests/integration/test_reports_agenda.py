@@ -1,0 +1,130 @@
+"""The agenda pack for the seed at 2016-01-15: golden HTML and Markdown, PDF and DOCX content."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from regie.reports import agenda, agenda_pack
+from tests.integration.reports_scenario import (
+    AS_OF,
+    MEETING,
+    make_app,
+    seed_scenario,
+)
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    from store import upgrade
+
+    if not database_url.startswith("sqlite"):
+        upgrade(database_url)
+    app = make_app(tmp_path / "home", database_url)
+    seed_scenario(app)
+    return app
+
+
+def _golden(name: str, content: bytes) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_bytes(content)
+    assert path.exists(), f"{path} missing: run with REGIE_UPDATE_GOLDEN=1"
+    assert content == path.read_bytes(), f"{name} differs from the golden file"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_golden_and_byte_identical(app: App, fmt: str) -> None:
+    first = agenda(app, "stuurgroep", MEETING, AS_OF, fmt)
+    second = agenda(app, "stuurgroep", MEETING, AS_OF, fmt)
+    assert first.content == second.content
+    assert first.sha256 == second.sha256
+    _golden(f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.{fmt}", first.content)
+
+
+def test_pack_content(app: App) -> None:
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    assert pack.previous is not None and pack.previous.on.isoformat() == "2016-01-12"
+    assert pack.next is not None and pack.next.on.isoformat() == "2016-07-12"
+    # The decision of 12 January moved 1.3.1; the original gereed is kept.
+    assert [d.decision.item_id for d in pack.decisions] == ["1.3.1"]
+    line = next(x for x in pack.annex if x.item_id == "1.3.1")
+    assert line.gereed == (
+        "oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)"
+    )
+    assert line.state == "on_track"
+    asked = {a.item.item_id: a for a in pack.asked}
+    assert asked["1.2.2"].question == "Datum vaststellen voor 1.2.2?"
+    assert asked["1.3.2"].question == "Nieuwe datum vaststellen voor 1.3.2?"
+    assert asked["4.2"].reason == "waiting"
+    assert "1.1.1" not in asked  # done
+    assert "1.3.1" not in asked  # moved by the decision, now on track
+    assert asked["3.6.1"].reason == "undated"
+    # Green items are counted, amber and red listed.
+    for step in pack.steps:
+        assert all(x.rag in ("amber", "red") for x in step.exceptions)
+        assert sum(step.counts.values()) == step.total
+    assert sum(s.total for s in pack.steps) == len(pack.annex)
+    ahead = {x.item_id for x in pack.ahead}
+    assert {"1.4", "1.5.4", "1.3.1"} <= ahead  # due April–June 2016, before 12 July
+
+
+def test_notes_are_inert_in_html_and_markdown(app: App) -> None:
+    html = agenda(app, "stuurgroep", MEETING, AS_OF, "html", archive=False).content.decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#39;=HYPERLINK(" in html  # the formula is quoted, not live
+    md = agenda(app, "stuurgroep", MEETING, AS_OF, "md", archive=False).content.decode()
+    assert "\\<script\\>" in md and "\\*\\*vet\\*\\*" in md and "\\$x^2\\$" in md
+    assert "\\[zie\\](http://x) \\# kop \\| pijp" in md
+
+
+def test_pdf_has_sections_and_numbers(app: App) -> None:
+    from pypdf import PdfReader
+
+    pdf = agenda(app, "stuurgroep", MEETING, AS_OF, "pdf").content
+    assert pdf.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    flat = " ".join(text.split())
+    for heading in (
+        "1. Opening en vaststellen agenda",
+        "2. Besluitenlijst vorige vergadering",
+        "3. Voortgang per stap",
+        "4. Ter besluitvorming",
+        "5. Vooruitblik",
+        "6. Rondvraag en sluiting",
+        "Bijlage: overzicht van alle items",
+    ):
+        assert heading in flat, heading
+    assert "Datum vaststellen voor 1.2.2?" in flat
+    assert "12 april 2016" in flat
+    assert "<script>alert(1)</script>" in flat  # shown as text, not run
+
+
+def test_docx_has_headings_and_tables(app: App) -> None:
+    from docx import Document
+
+    content = agenda(app, "stuurgroep", MEETING, AS_OF, "docx").content
+    doc = Document(io.BytesIO(content))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == "Agenda Stuurgroep Plan van aanpak MVI"
+    assert "4. Ter besluitvorming" in headings
+    assert "Bijlage: overzicht van alle items" in headings
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    annex = doc.tables[-1]
+    assert annex.rows[0].cells[0].text == "Nr"
+    assert len(annex.rows) == 1 + len(pack.annex)
+    ids = [row.cells[0].text for row in annex.rows[1:]]
+    assert ids == [x.item_id for x in pack.annex]
+    asked = next(t for t in doc.tables if t.rows[0].cells[-1].text.startswith("Vraag aan"))
+    assert len(asked.rows) == 1 + len(pack.asked)
+    body = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "<script>alert(1)</script> **vet** $x^2$ \\textbf{x}" in body
+    assert doc.inline_shapes  # the charts are in

@@ -1,0 +1,110 @@
+"""Status rounds: one request per contact, chases only the last two working days and only to the
+silent, a summary on the date; replayed over three weeks, every day run twice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from governance.answers import Answerer, AnswerInput
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.cycle import send_reminders
+from regie.errors import InvalidInput
+from regie.rounds import round_status, run_round_day
+from store import Repository
+from tests.cli import regie
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import link_app
+
+START = date(2025, 6, 2)  # a Monday
+ANSWER_BY = date(2025, 6, 20)  # a Friday, three weeks of working days later
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    return link_app(migrated_url, tmp_path)
+
+
+def keys(app: App) -> list[str]:
+    with app.session() as session:
+        return [m.key for m in Repository(session, "wegen-test").outbox()]
+
+
+def test_a_round_replayed_over_three_weeks(app: App) -> None:
+    result = run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    assert result["started"]["queued"] == 3  # anna, bram, carla; the office owns nothing
+    day = START
+    while day <= ANSWER_BY + timedelta(days=3):
+        if day == date(2025, 6, 5):
+            for item in ("1.2", "2.1"):
+                record_answer(
+                    app,
+                    AnswerInput(item, "on_track"),
+                    Answerer("carla", "C"),
+                    channel="web",
+                    as_of=day,
+                )
+        if day == date(2025, 6, 10):
+            record_answer(
+                app,
+                AnswerInput("1.1.1", "done", completed_on=day),
+                Answerer("anna", "A"),
+                channel="email",
+                as_of=day,
+            )
+        for _ in range(2):  # a day run twice queues nothing new
+            run_round_day(app, day)
+            send_reminders(app)
+        day += timedelta(days=1)
+    sent = keys(app)
+    assert sorted(k for k in sent if k.endswith(":request")) == [
+        "round:1:anna:request",
+        "round:1:bram:request",
+        "round:1:carla:request",
+    ]
+    # Chased on the last two working days before 20 June, only anna (1.1.2 has no answer).
+    assert sorted(k for k in sent if ":chase:" in k) == [
+        "round:1:anna:chase:2025-06-18",
+        "round:1:anna:chase:2025-06-19",
+    ]
+    assert [k for k in sent if k.endswith(":summary")] == ["round:1:office:summary"]
+    with app.session() as session:
+        messages = {m.key: m for m in Repository(session, "wegen-test").outbox()}
+    chase = messages["round:1:anna:chase:2025-06-19"].body_text
+    assert "1.1.2 Prioriteiten" in chase and "1.1.1" not in chase and "/antwoord/" in chase
+    summary = messages["round:1:office:summary"].body_text
+    assert "3 van de 4 punten zijn beantwoord" in summary
+    assert "- GEM: 2 van 3 (67%)" in summary and "- PROV: 2 van 2 (100%)" in summary
+    assert "- 1.1.2 Prioriteiten" in summary
+    assert all(m.status == "sent" for m in messages.values())
+    (status,) = round_status(app)
+    assert status["closed_on"] == "2025-06-20"
+    assert status["without_answer"] == [{"id": "1.1.2", "title": "Prioriteiten"}]
+
+
+def test_bad_round_input_is_one_line(app: App) -> None:
+    with pytest.raises(InvalidInput, match="unknown governance body 'raad'"):
+        run_round_day(app, START, body="raad", answer_by=ANSWER_BY)
+    with pytest.raises(InvalidInput, match="is not after"):
+        run_round_day(app, START, body="stuurgroep", answer_by=START)
+    with pytest.raises(InvalidInput, match="step:N"):
+        run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:9")
+    assert keys(app) == []
+
+
+def test_round_cli_start_scope_and_status(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    args = ["round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-20"]
+    result = regie(*args, "--scope", "step:2", "--as-of", "2025-06-02", env=env)
+    assert result.code == 0, result.err
+    assert "round 1 (stuurgroep, answers by 2025-06-20) started: 3 requests queued" in result.out
+    result = regie("round", "status", "--format", "json", env=env)
+    (status,) = json.loads(result.out)
+    assert status["items"] == 1 and status["scope"] == "step:2"
+    assert [o["id"] for o in status["organisations"]] == ["GEM", "PROV"]
+    result = regie("round", "start", "--body", "x", "--answer-by", "2025-06-20", env=env)
+    assert result.code == 2 and result.err.startswith("--body: unknown governance body 'x'")

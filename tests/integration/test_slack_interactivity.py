@@ -1,0 +1,164 @@
+"""POST /slack/interactivity: signature, replay guard, buttons and the modal, user mapping."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from regie.bootstrap import App
+from store import Repository
+from tests.integration.answer_app import answers_app
+from tests.integration.server import TEST_SECRET_KEY
+from tests.integration.slack_requests import SIGNING_SECRET, button, sign, signed, submission
+from web.app import create_app
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    app = answers_app(migrated_url, tmp_path)
+    app.settings = replace(
+        app.settings, slack_signing_secret=SIGNING_SECRET, secret_key=TEST_SECRET_KEY
+    )
+    from regie.services import utcnow
+    from store import sync_plan
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+    return app
+
+
+@pytest.fixture
+def web(app: App) -> TestClient:
+    return TestClient(create_app(app))
+
+
+def stored(app: App) -> list[tuple[str, str, str | None, str]]:
+    with app.session() as session:
+        return [
+            (u.item_id, u.status.value, u.author, u.source)
+            for u in Repository(session, "wegen-test").status_updates()
+        ]
+
+
+def refused(app: App) -> list[str]:
+    with app.session() as session:
+        events = Repository(session, "wegen-test").events()
+    return [str(e.payload["reason"]) for e in events if e.name == "regie.answer.refused"]
+
+
+def post(web: TestClient, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    response = web.post("/slack/interactivity", content=body, headers=headers)
+    return response.status_code, response.text
+
+
+def test_a_button_stores_the_answer_once(app: App, web: TestClient) -> None:
+    body, headers = signed(button("U0ANNA", "1.1.1", "on_track"))
+    assert post(web, body, headers)[0] == 200
+    assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]
+    code, _ = post(web, body, headers)  # the same request again: a replay
+    assert code == 409
+    assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda b, h: (b, {**h, "x-slack-signature": "v0=" + "0" * 64}),  # wrong signature
+        lambda b, h: (b + b"x", h),  # body changed after signing
+        lambda b, h: (b, {k: v for k, v in h.items() if k != "x-slack-signature"}),
+        lambda b, h: (b, {**h, "x-slack-request-timestamp": "yesterday"}),
+    ],
+)
+def test_unsigned_requests_are_refused(app: App, web: TestClient, tamper: object) -> None:
+    body, headers = tamper(*signed(button("U0ANNA", "1.1.1", "done")))  # type: ignore[operator]
+    assert post(web, body, headers)[0] == 401
+    assert stored(app) == [] and refused(app) == []
+
+
+def test_a_stale_timestamp_is_refused(app: App, web: TestClient) -> None:
+    body, headers = signed(button("U0ANNA", "1.1.1", "done"), at=time.time() - 6 * 60)
+    assert post(web, body, headers)[0] == 401
+    assert stored(app) == []
+
+
+def test_wrong_secret_is_refused(app: App, web: TestClient) -> None:
+    body, headers = signed(button("U0ANNA", "1.1.1", "done"), secret="another-secret")
+    assert post(web, body, headers)[0] == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"payload=",
+        b"payload=%7B",
+        b"payload=null",
+        b"payload=%5B%5D",
+        b"payload=%FF",
+        b"a=b&c",
+    ],
+)
+def test_malformed_payloads_are_400(app: App, web: TestClient, body: bytes) -> None:
+    assert post(web, *sign(body))[0] == 400
+    assert stored(app) == []
+
+
+def test_a_foreign_user_is_refused_and_logged(app: App, web: TestClient) -> None:
+    body, headers = signed(button("U0CARLA", "1.1.1", "done"))
+    assert post(web, body, headers)[0] == 200  # acknowledged; the person is told in Slack
+    assert stored(app) == []
+    assert refused(app) == ["unknown_contact"]
+
+
+def test_not_the_owner_is_refused_and_logged(app: App, web: TestClient) -> None:
+    from store.answers import remember_slack_user
+
+    with app.session() as session, session.begin():
+        from regie.services import utcnow
+
+        remember_slack_user(session, "wegen-test", "U0CARLA", "carla", None, utcnow())
+    body, headers = signed(button("U0CARLA", "1.1.1", "done"))
+    assert post(web, body, headers)[0] == 200
+    assert stored(app) == []
+    assert refused(app) == ["not_owner"]
+
+
+def test_modal_submission_with_field_errors_comes_back_as_errors(app: App, web: TestClient) -> None:
+    code, text = post(web, *signed(submission("U0ANNA", "1.1.1", None, note="x")))
+    assert code == 200
+    assert '"response_action":"errors"' in text.replace(" ", "") and "status" in text
+    code, text = post(web, *signed(submission("U0ANNA", "1.1.1", "on_track", note="x" * 2001)))
+    assert '"note"' in text and "2000" in text
+    code, text = post(web, *signed(submission("U0ANNA", "1.1.1", "done", forecast="2025-09-01")))
+    assert '"forecast"' in text
+    assert stored(app) == []
+
+
+def test_modal_submission_stores_status_note_and_forecast(app: App, web: TestClient) -> None:
+    payload = submission(
+        "U0ANNA", "1.1.2", "at_risk", note="*vet* <!channel>", forecast="2025-12-01"
+    )
+    code, text = post(web, *signed(payload))
+    assert code == 200 and text == ""
+    with app.session() as session:
+        (update,) = Repository(session, "wegen-test").status_updates()
+    assert (update.item_id, update.status.value, update.author) == ("1.1.2", "at_risk", "anna")
+    assert update.comment == "*vet* <!channel>"
+    assert str(update.forecast) == "2025-12-01"
+
+
+def test_cancelled_by_an_owner_is_refused_in_the_modal(app: App, web: TestClient) -> None:
+    code, text = post(web, *signed(submission("U0ANNA", "1.1.1", "cancelled")))
+    assert code == 200 and "programmabureau" in text
+    assert stored(app) == [] and refused(app) == ["office_only"]
+
+
+def test_not_configured_is_404(app: App) -> None:
+    app.settings = replace(app.settings, slack_signing_secret=None)
+    web = TestClient(create_app(app))
+    assert post(web, *signed(button("U0ANNA", "1.1.1", "done")))[0] == 404

@@ -1,0 +1,191 @@
+"""Answer links from reminder e-mails: GET shows a short Dutch form, only POST stores.
+
+Mail scanners open every link, so GET never stores anything (not even a refusal). Every refusal
+is a Dutch page with its own status code; no input gives a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from governance.answers import REFUSAL_TEXT, AnswerInput, Refusal
+from regie.answers import business_day
+
+if TYPE_CHECKING:
+    from governance.plan import Plan
+    from regie.bootstrap import App
+
+STATUS_CHOICES = (
+    ("on_track", "Op schema"),
+    ("at_risk", "Risico"),
+    ("done", "Gereed"),
+)
+#: HTTP status per refusal: the page is the same kind either way, the code tells tools why.
+REFUSAL_STATUS = {
+    Refusal.LINK_TAMPERED: 404,
+    Refusal.LINK_FOREIGN: 403,
+    Refusal.LINK_USED: 409,
+    Refusal.LINK_REPLACED: 410,
+    Refusal.LINK_EXPIRED: 410,
+    Refusal.NOT_OWNER: 403,
+    Refusal.UNKNOWN_CONTACT: 403,
+    Refusal.OFFICE_ONLY: 403,
+    Refusal.UNKNOWN_ITEM: 404,
+}
+FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token")
+MAX_FORM_BYTES = 20_000
+
+
+def routes() -> list[Route]:
+    return [Route("/antwoord/{token}", answer_link, methods=["GET", "POST"])]
+
+
+def current_plan(regie: App) -> Plan:
+    """The plan, parsed again only when the file changed (:mod:`regie.plan_cache`)."""
+    from regie.plan_cache import current_plan as cached
+
+    return cached(regie)[0]
+
+
+async def answer_link(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    regie: App = request.app.state.regie
+    token = request.path_params["token"]
+    if request.method == "GET":
+        return await run_in_threadpool(_show, request, regie, token)
+    if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+        return _refused(request, Refusal.INVALID, 413)
+    try:
+        form = await request.form(max_files=0, max_fields=20)
+        fields = {k: v for k, v in form.items() if isinstance(v, str) and k in FIELDS}
+    except Exception:  # a malformed body is a refused form, not a 500
+        return _refused(request, Refusal.INVALID, 400)
+    return await run_in_threadpool(_post, request, regie, token, fields)
+
+
+def _show(request: Request, regie: App, token: str) -> Response:
+    from regie.answer_links import LinkRefused, check_link
+
+    plan = current_plan(regie)
+    try:
+        view = check_link(regie, plan, token, datetime.now(UTC))
+    except LinkRefused as exc:
+        return _refused(request, exc.reason)
+    return _form(request, plan, view, {}, {})
+
+
+def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> Response:
+    from regie.answer_links import LinkRefused, answer_by_link, check_link
+    from regie.answers import AnswerRefused
+
+    plan = current_plan(regie)
+    now = datetime.now(UTC)
+    try:
+        view = check_link(regie, plan, token, now)
+    except LinkRefused:
+        view = None
+    errors: dict[str, str] = {}
+    status = fields.get("status", "")
+    if status not in {s for s, _ in STATUS_CHOICES}:
+        errors["status"] = "Kies een status."
+    forecast = _date(fields.get("forecast", ""), "forecast", errors)
+    completed_on = _date(fields.get("completed_on", ""), "completed_on", errors)
+    note = fields.get("note", "").replace("\r\n", "\n")
+    if status == "done" and completed_on is None and "completed_on" not in errors:
+        completed_on = business_day(plan)
+    if errors and view is not None:
+        return _form(request, plan, view, fields, errors)
+    answer = AnswerInput(
+        item_id=view.item.item_id if view else "",
+        status=status,
+        forecast=forecast,
+        completed_on=completed_on,
+        note=note or None,
+    )
+    try:
+        answer_by_link(
+            regie,
+            plan,
+            token,
+            fields.get("csrf_token", ""),
+            answer,
+            now=now,
+            as_of=business_day(plan),
+        )
+    except AnswerRefused as exc:
+        if exc.problems and view is not None:
+            return _form(request, plan, view, fields, {p.field: p.nl for p in exc.problems})
+        return _refused(request, exc.reason)
+    assert view is not None
+    return _render(
+        request,
+        "answer_done.html.j2",
+        200,
+        plan,
+        item=view.item,
+        name=view.contact_name,
+        status_label=dict(STATUS_CHOICES)[status],
+    )
+
+
+def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "Vul een datum in als JJJJ-MM-DD."
+        return None
+
+
+def _form(
+    request: Request, plan: Plan, view: Any, values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    return _render(
+        request,
+        "answer_form.html.j2",
+        422 if errors else 200,
+        plan,
+        view=view,
+        choices=STATUS_CHOICES,
+        values=values,
+        errors=errors,
+    )
+
+
+def _refused(request: Request, reason: Refusal, status: int | None = None) -> Response:
+    regie: App = request.app.state.regie
+    try:
+        plan: Plan | None = current_plan(regie)
+    except Exception:  # the page must render even when the plan file is broken
+        plan = None
+    return _render(
+        request,
+        "answer_refused.html.j2",
+        status or REFUSAL_STATUS.get(reason, 400),
+        plan,
+        reason=reason.value,
+        message=REFUSAL_TEXT[reason],
+    )
+
+
+def _render(
+    request: Request, template: str, status: int, plan: Plan | None, **context: Any
+) -> Response:
+    context["programme_title"] = plan.programme.title if plan else "Regie"
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status
+    )
+    # The page carries a single-use form: never cached, never sent on as a referrer.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

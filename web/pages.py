@@ -1,0 +1,249 @@
+"""The office's pages: login, overview, overdue list, item history, calendar tokens."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from regie.users import SESSION_HOURS, LoggedIn
+from web.security import (
+    CSRF_FIELD,
+    clear_session_cookie,
+    csrf_ok,
+    csrf_token,
+    session_token,
+    set_nonce_cookie,
+    set_session_cookie,
+)
+
+FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+def _now() -> Any:
+    from regie.services import utcnow
+
+    return utcnow()
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status: int = 200,
+    user: LoggedIn | None = None,
+) -> Response:  # fmt: skip
+    context = {
+        "user": user.display_name if user else None,
+        "csrf_token": csrf_token(request),
+        "nav": "",
+        **context,
+    }
+    response = request.app.state.templates.TemplateResponse(
+        request, name, context, status_code=status, headers=SECURITY_HEADERS
+    )
+    set_nonce_cookie(request, response)
+    return response  # type: ignore[no-any-return]
+
+
+def _user(request: Request) -> LoggedIn | None:
+    from regie.users import current_user
+
+    return current_user(request.app.state.regie, session_token(request), _now())
+
+
+def _to_login(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/inloggen?volgende={quote(target)}", status_code=303)
+
+
+def _safe_next(value: object) -> str:
+    text = value if isinstance(value, str) else ""
+    return text if text.startswith("/") and not text.startswith("//") and "\\" not in text else "/"
+
+
+def _refused(request: Request) -> Response:
+    return render(
+        request, "refused.html.j2", {"title": "Verzoek geweigerd"}, status=403,
+        user=None,
+    )  # fmt: skip
+
+
+# --- login ------------------------------------------------------------------------------------
+
+
+def login_form(request: Request) -> Response:
+    return render(
+        request, "login.html.j2",
+        {"error": None, "username": "", "next": _safe_next(request.query_params.get("volgende"))},
+    )  # fmt: skip
+
+
+async def login(request: Request) -> Response:
+    from regie.users import log_in
+
+    form = await request.form()
+    if not csrf_ok(request, form.get(CSRF_FIELD), anonymous=True):
+        return _refused(request)
+    username = str(form.get("gebruikersnaam") or "")
+    password = str(form.get("wachtwoord") or "")
+    next_url = _safe_next(form.get("volgende"))
+    token = await run_in_threadpool(log_in, request.app.state.regie, username, password, _now())
+    if token is None:
+        await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
+        error = (
+            "Inloggen is niet gelukt: de gebruikersnaam of het wachtwoord klopt niet, of het "
+            "account is tijdelijk geblokkeerd na te veel pogingen. Probeer het over een paar "
+            "minuten opnieuw."
+        )
+        return render(
+            request, "login.html.j2", {"error": error, "username": username, "next": next_url},
+            status=401,
+        )  # fmt: skip
+    response = RedirectResponse(next_url, status_code=303)
+    set_session_cookie(request, response, token, SESSION_HOURS * 3600)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    from regie.users import log_out
+
+    form = await request.form()
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return _refused(request)
+    await run_in_threadpool(log_out, request.app.state.regie, session_token(request), _now())
+    response = RedirectResponse("/inloggen?uitgelogd=1", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def overview(request: Request) -> Response:
+    from regie.office import overview as build
+    from regie.office import today
+
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    app = request.app.state.regie
+    q = request.query_params
+    data = build(app, today(app), q.get("eigenaar", ""), q.get("stap", ""), q.get("status", ""))
+    return render(
+        request, "overview.html.j2",
+        {"o": data, "nav": "overzicht", "programme_title": data.programme, "as_of": data.as_of},
+        status=400 if data.problems else 200, user=user,
+    )  # fmt: skip
+
+
+def overdue(request: Request) -> Response:
+    from regie.office import overdue as build
+    from regie.office import today
+
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    app = request.app.state.regie
+    as_of = today(app)
+    programme, rows = build(app, as_of)
+    return render(
+        request, "overdue.html.j2",
+        {"rows": rows, "nav": "te-laat", "programme_title": programme, "as_of": as_of},
+        user=user,
+    )  # fmt: skip
+
+
+def item(request: Request) -> Response:
+    from regie.office import item_detail, today
+
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    app = request.app.state.regie
+    detail = item_detail(app, str(request.path_params["item_id"]), today(app))
+    if detail is None:
+        return render(
+            request, "not_found.html.j2", {"title": "Onderdeel niet gevonden"}, status=404,
+            user=user,
+        )  # fmt: skip
+    return render(
+        request, "item.html.j2",
+        {"d": detail, "programme_title": detail.programme, "as_of": detail.as_of},
+        user=user,
+    )  # fmt: skip
+
+
+def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
+    from regie.feeds import list_tokens
+
+    app = request.app.state.regie
+    context = {
+        "tokens": list_tokens(app),
+        "nav": "agenda",
+        "new": None,
+        "error": None,
+        "scope": "programme",
+        "label": "",
+        **extra,
+    }
+    return render(request, "agenda.html.j2", context, user=user,
+                  status=400 if context["error"] else 200)  # fmt: skip
+
+
+def agenda(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    return _agenda(request, user)
+
+
+async def agenda_create(request: Request) -> Response:
+    from regie.errors import InvalidInput
+    from regie.feeds import create_token
+
+    form = await request.form()
+    user = await run_in_threadpool(_user, request)
+    if user is None:
+        return _to_login(request)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return _refused(request)
+    scope = str(form.get("bereik") or "").strip()
+    label = str(form.get("omschrijving") or "").strip() or None
+    try:
+        made = await run_in_threadpool(create_token, request.app.state.regie, scope, label, _now())
+    except InvalidInput as exc:
+        error = "Bereik: " + " ".join(exc.lines).removeprefix("--scope: ")
+        return await run_in_threadpool(
+            _agenda, request, user, error=error, scope=scope, label=label or ""
+        )
+    return await run_in_threadpool(_agenda, request, user, new=made)
+
+
+async def agenda_revoke(request: Request) -> Response:
+    from regie.errors import InvalidInput
+    from regie.feeds import revoke_token
+
+    form = await request.form()
+    user = await run_in_threadpool(_user, request)
+    if user is None:
+        return _to_login(request)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return _refused(request)
+    try:
+        token_id = int(str(request.path_params["token_id"]))
+        await run_in_threadpool(revoke_token, request.app.state.regie, token_id, _now())
+    except (ValueError, InvalidInput):
+        return PlainTextResponse("Niet gevonden\n", status_code=404)
+    return RedirectResponse("/agenda", status_code=303)

@@ -1,0 +1,87 @@
+"""Session cookie and CSRF tokens, reusable by every form of the web app.
+
+The session cookie holds a random token (only its hash is stored). A form's CSRF token is an
+HMAC of the session token under REGIE_SECRET_KEY; before login (and for forms outside the
+login, e.g. answer links) it is an HMAC of a random nonce kept in its own cookie. Every POST
+handler calls :func:`csrf_ok` before acting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+SESSION_COOKIE = "regie_session"
+NONCE_COOKIE = "regie_nonce"
+CSRF_FIELD = "csrf_token"
+
+
+def _secret(request: Request) -> bytes:
+    key: str = request.app.state.secret_key
+    return key.encode()
+
+
+def _sign(request: Request, purpose: str, basis: str) -> str:
+    return hmac.new(_secret(request), f"{purpose}:{basis}".encode(), hashlib.sha256).hexdigest()
+
+
+def secure_cookies(request: Request) -> bool:
+    base_url: str = request.app.state.regie.settings.base_url
+    return base_url.startswith("https://")
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def csrf_token(request: Request, response: Response | None = None) -> str:
+    """The token to put in a form's hidden ``csrf_token`` field.
+
+    Logged in: bound to the session. Otherwise bound to a nonce cookie, set on ``response``
+    when the browser has none yet (pass the response that renders the form)."""
+    token = session_token(request)
+    if token:
+        return _sign(request, "session", token)
+    nonce = request.cookies.get(NONCE_COOKIE)
+    if not nonce:
+        nonce = secrets.token_urlsafe(24)
+        request.state.new_nonce = nonce
+    return _sign(request, "nonce", nonce)
+
+
+def set_nonce_cookie(request: Request, response: Response) -> None:
+    nonce = getattr(request.state, "new_nonce", None)
+    if nonce:
+        response.set_cookie(
+            NONCE_COOKIE, nonce, httponly=True, samesite="strict", secure=secure_cookies(request),
+            path="/",
+        )  # fmt: skip
+
+
+def csrf_ok(request: Request, submitted: object, *, anonymous: bool = False) -> bool:
+    """Whether a POSTed token matches this browser's session (or nonce, with ``anonymous``)."""
+    if not isinstance(submitted, str) or not submitted:
+        return False
+    if anonymous:
+        nonce = request.cookies.get(NONCE_COOKIE)
+        expected = _sign(request, "nonce", nonce) if nonce else None
+    else:
+        token = session_token(request)
+        expected = _sign(request, "session", token) if token else None
+    return expected is not None and hmac.compare_digest(expected, submitted)
+
+
+def set_session_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax",
+        secure=secure_cookies(request), path="/",
+    )  # fmt: skip
+    response.delete_cookie(NONCE_COOKIE, path="/")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")

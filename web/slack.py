@@ -1,0 +1,96 @@
+"""``POST /slack/interactivity``: Slack's buttons and modal over HTTP.
+
+Checked with slack-sdk's ``SignatureVerifier`` (REGIE_SLACK_SIGNING_SECRET; it refuses timestamps
+older than 5 minutes) plus our own replay guard: a signature seen before is refused. Stores,
+then acknowledges; ``chat.update`` and friends run after the response.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from regie.bootstrap import App
+
+MAX_BODY = 100_000  # bytes; interaction payloads are a few kilobytes
+REPLAY_WINDOW = timedelta(minutes=5)
+
+
+def routes() -> list[Route]:
+    return [Route("/slack/interactivity", interactivity, methods=["POST"])]
+
+
+async def interactivity(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    regie: App = request.app.state.regie
+    secret = regie.settings.slack_signing_secret
+    if not secret:
+        return PlainTextResponse("Slack interactivity is not configured\n", status_code=404)
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return PlainTextResponse("request too large\n", status_code=413)
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    signature = request.headers.get("x-slack-signature", "")
+    return await run_in_threadpool(handle, regie, secret, body, timestamp, signature)
+
+
+def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
+    from slack_sdk.signature import SignatureVerifier
+
+    from regie.answers import business_day
+    from regie.slack_answers import Malformed, handle_interaction
+    from regie.slack_client import slack_client, user_email
+    from web.answers import current_plan
+
+    try:
+        valid = SignatureVerifier(secret).is_valid(body, timestamp, signature)
+    except Exception:  # a non-numeric timestamp and the like: not signed by Slack
+        valid = False
+    if not valid:
+        return PlainTextResponse("invalid or stale signature\n", status_code=401)
+    if not first_seen(regie, signature):
+        return PlainTextResponse("request already handled\n", status_code=409)
+    try:
+        fields = parse_qs(body.decode("utf-8"), strict_parsing=True, max_num_fields=5)
+        payload: Any = json.loads(fields["payload"][0])
+    except (UnicodeDecodeError, ValueError, KeyError, IndexError):
+        return PlainTextResponse("malformed payload\n", status_code=400)
+    plan = current_plan(regie)
+    client = slack_client(regie)
+    try:
+        reply = handle_interaction(
+            regie,
+            plan,
+            payload,
+            business_day(plan),
+            lookup=(lambda user: user_email(client, user)) if client else None,
+        )
+    except Malformed as exc:
+        return PlainTextResponse(f"malformed payload: {exc}\n", status_code=400)
+    task = BackgroundTask(run_calls, client, reply.then) if client and reply.then else None
+    if reply.body is None:
+        return Response(status_code=200, background=task)
+    return JSONResponse(reply.body, background=task)
+
+
+def first_seen(regie: App, signature: str) -> bool:
+    from regie.services import utcnow
+    from store.answers import first_seen as record
+
+    with regie.session() as session, session.begin():
+        return record(session, signature[:128], utcnow(), REPLAY_WINDOW)
+
+
+def run_calls(client: Any, calls: list[Any]) -> None:
+    from regie.slack_client import run_after_ack
+
+    run_after_ack(client, calls)
