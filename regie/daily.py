@@ -57,7 +57,7 @@ def assess_day(
     index = PlanIndex(plan)
     header = memory.load_header(session, pid)
     fits = basis(plan, calendar)
-    newest = memory.newest_update_id(session, pid)
+    newest = memory.newest_update_id(session)
     if (
         full
         or header is None
