@@ -3,7 +3,7 @@
 Usage, from the repository root::
 
     .venv/bin/python -m benchmarks.startup [--rounds 7] [--regie .venv/bin/regie]
-        [--baseline /work/main/.venv/bin/regie] [--prefect-server] [--only cycle-second,…]
+        [--baseline /tmp/before] [--prefect-server] [--only "cycle second,status"]
 
 Every round runs every command once, in the same order (a, b, c, … then again), so load drift
 on a shared machine hits all of them alike; the first round only warms caches and is dropped.
@@ -17,8 +17,8 @@ Commands (the seed plan, ``--as-of 2015-10-01``, ``REGIE_NOTIFIER=file``):
 - ``regie cycle`` on a fresh ``REGIE_HOME`` (≤ 3 s: migrations, first sync, 61 events, six
   mails) and a second time the same day on that home (≤ 2 s: nothing new to record or send).
 
-``--baseline REGIE`` adds both cycles run by another installation (e.g. main's ``regie``
-before this change), alternating with ours. ``--prefect-server`` starts ``prefect server start``
+``--baseline DIR`` adds both cycles run from another checkout (e.g. the commit before a change),
+alternating with ours. ``--prefect-server`` starts ``prefect server start``
 on a free port and adds both cycles with ``PREFECT_API_URL`` set: the real flow on a server.
 
 ``PYTHONDONTWRITEBYTECODE`` is removed from the commands' environment, so the project's bytecode
@@ -63,6 +63,7 @@ class Command:
     argv: Callable[[], list[str]]
     env: Callable[[], dict[str, str]] = dict
     prepare: Callable[[], None] | None = None
+    cwd: Path = ROOT
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
 
@@ -75,7 +76,7 @@ def run_once(command: Command, base_env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        command.argv(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT
+        command.argv(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=command.cwd
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -100,12 +101,12 @@ class Homes:
 
 
 def cycle_commands(
-    label: str, regie: str, homes: Homes, extra_env: dict[str, str]
+    label: str, regie: list[str], homes: Homes, extra_env: dict[str, str], cwd: Path = ROOT
 ) -> list[Command]:
     """``cycle fresh`` (a new home each run) and ``cycle second`` (a home that ran today)."""
     state: dict[str, Path] = {}
     second_home = homes.fresh(f"{label}-second")
-    cycle = [regie, "cycle", "--as-of", AS_OF]
+    cycle = [*regie, "cycle", "--as-of", AS_OF]
 
     def new_home() -> None:
         state["fresh"] = homes.fresh(f"{label}-fresh")
@@ -118,8 +119,8 @@ def cycle_commands(
 
     suffix = f" ({label})" if label else ""
     return [
-        Command(f"cycle fresh{suffix}", lambda: cycle, fresh_env, prepare=new_home),
-        Command(f"cycle second{suffix}", lambda: cycle, second_env),
+        Command(f"cycle fresh{suffix}", lambda: cycle, fresh_env, prepare=new_home, cwd=cwd),
+        Command(f"cycle second{suffix}", lambda: cycle, second_env, cwd=cwd),
     ]
 
 
@@ -185,7 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.startup", description=__doc__)
     parser.add_argument("--rounds", type=int, default=7, help="timed rounds (plus one warm-up)")
     parser.add_argument("--regie", default=str(Path(sys.executable).with_name("regie")))
-    parser.add_argument("--baseline", help="another `regie` executable to alternate with")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/before COMMIT`) whose cycles "
+        "alternate with ours, run as `python -m regie.cli` from there with this interpreter",
+    )
     parser.add_argument("--prefect-server", action="store_true")
     parser.add_argument("--only", help="comma-separated labels (prefixes) to run")
     args = parser.parse_args(argv)
@@ -224,14 +230,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lambda: [args.regie, "status", "--as-of", AS_OF],
                 lambda: status_env,
             ),
-            *cycle_commands("", args.regie, homes, {}),
+            *cycle_commands("", [args.regie], homes, {}),
         ]
         if args.baseline:
-            commands += cycle_commands("baseline", args.baseline, homes, {})
+            here = [sys.executable, "-m", "regie.cli"]
+            # A baseline that starts Prefect's temporary server may need more than its default
+            # 20 s to see it up on a busy machine (the very fault issue #7 reports).
+            patient = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+            commands += cycle_commands("baseline", here, homes, patient, args.baseline.resolve())
         if api_url:
-            commands += cycle_commands(
-                "Prefect server", args.regie, homes, {"PREFECT_API_URL": api_url}
-            )
+            server = {"PREFECT_API_URL": api_url}
+            commands += cycle_commands("Prefect server", [args.regie], homes, server)
         if args.only:
             wanted = tuple(args.only.split(","))
             commands = [c for c in commands if c.label.startswith(wanted)]

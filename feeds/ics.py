@@ -43,36 +43,29 @@ def fold(line: str, limit: int = 75) -> str:
     """Fold a content line into pieces of at most ``limit`` octets (a continuation's leading
     space included), never inside a UTF-8 character nor between a backslash and what it escapes
     (some clients misread that, though RFC 5545 allows it)."""
-    if len(line) <= limit and line.isascii():
+    data = line.encode()
+    if len(data) <= limit:
         return line
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    room = limit
-    for char in line:
-        width = 1 if char < "\x80" else len(char.encode())
-        if current and size + width > room:
-            carry = ""
-            if _ends_in_open_escape(current):
-                carry = current.pop()
-            parts.append("".join(current))
-            current = [carry] if carry else []
-            size = len(carry)
-            room = limit - 1
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return (CRLF + " ").join(parts)
+    parts: list[bytes] = []
+    start, room = 0, limit
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # inside a UTF-8 character: cut before it
+            cut -= 1
+        if _ends_in_open_escape(data, start, cut):
+            cut -= 1
+        parts.append(data[start:cut])
+        start, room = cut, limit - 1
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode()
 
 
-def _ends_in_open_escape(chars: list[str]) -> bool:
-    """Whether the last backslash starts an escape (an odd run of trailing backslashes)."""
+def _ends_in_open_escape(data: bytes, start: int, cut: int) -> bool:
+    """Whether data[start:cut] ends in the backslash of an escape (an odd run of them)."""
     run = 0
-    for char in reversed(chars):
-        if char != "\\":
-            break
+    while cut - run - 1 >= start and data[cut - run - 1] == 0x5C:
         run += 1
-    return run % 2 == 1 and len(chars) > run
+    return run % 2 == 1 and cut - start > 1
 
 
 def _duration(minutes: int) -> str:
@@ -80,11 +73,12 @@ def _duration(minutes: int) -> str:
 
 
 def utc_stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    v = value.astimezone(UTC)
+    return f"{v.year:04d}{v.month:02d}{v.day:02d}T{v.hour:02d}{v.minute:02d}{v.second:02d}Z"
 
 
 def ics_date(value: date) -> str:
-    return value.strftime("%Y%m%d")
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
 @cache

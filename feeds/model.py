@@ -43,6 +43,8 @@ class FeedMeeting:
     cancelled: bool
     sequence: int
     last_modified: datetime  # UTC
+    all_day: bool = False  # no start time known: an all-day event on ``day``
+    day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
+from governance.dates import Life
 from governance.plan import Contact, Deadline, Plan
 from governance.updates import UpdateStatus
 
@@ -32,6 +33,7 @@ class Refusal(StrEnum):
     LINK_FOREIGN = "link_foreign"
     SIGNATURE = "signature"
     REPLAYED = "replayed"
+    BUSY = "busy"
 
 
 #: What the person is told (Dutch), per reason.
@@ -48,6 +50,7 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
     Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
     Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",
+    Refusal.BUSY: "Het is even te druk; er is niets opgeslagen. Probeer het zo opnieuw.",
 }
 
 
@@ -117,9 +120,12 @@ class FieldProblem(NamedTuple):
     en: str
 
 
-def answer_problems(answer: AnswerInput, reported_on: date) -> list[FieldProblem]:
-    """Every problem with the answer's own content (who answers is :func:`may_answer`'s job)."""
-    problems: list[FieldProblem] = []
+def answer_problems(
+    answer: AnswerInput, reported_on: date, life: Life | None = None
+) -> list[FieldProblem]:
+    """Every problem with the answer's own content (who answers is :func:`may_answer`'s job);
+    with ``life`` (:func:`governance.dates.programme_life`) also dates beyond reason."""
+    problems: list[FieldProblem] = date_problems(answer, reported_on, life)
     known = [s.value for s in UpdateStatus]
     if answer.status not in known:
         problems.append(
@@ -154,6 +160,14 @@ def answer_problems(answer: AnswerInput, reported_on: date) -> list[FieldProblem
                 "only with status on_track or at_risk",
             )
         )
+    elif answer.forecast is not None and answer.forecast < reported_on:
+        problems.append(
+            FieldProblem(
+                "forecast",
+                "de verwachte datum ligt in het verleden",
+                f"{answer.forecast} is before the update's date {reported_on}",
+            )
+        )
     if answer.note is not None and len(answer.note) > NOTE_MAX:
         problems.append(
             FieldProblem(
@@ -162,4 +176,32 @@ def answer_problems(answer: AnswerInput, reported_on: date) -> list[FieldProblem
                 f"{len(answer.note)} characters, at most {NOTE_MAX}",
             )
         )
+    return problems
+
+
+def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> list[FieldProblem]:
+    """Dates that cannot be meant: before the programme's life (minus its margin), or far
+    beyond its end (a forecast before the report, a completion after it are
+    :func:`answer_problems`'). The report day's upper bound is today, the caller's."""
+    problems: list[FieldProblem] = []
+    if life is not None:
+        span = life.around(reported_on)
+        if reported_on < life.first:
+            problems.append(
+                FieldProblem(
+                    "as_of",
+                    "de datum van de update ligt voor de looptijd van het programma",
+                    f"{reported_on} is before the programme's life ({life.describe()})",
+                )
+            )
+        for name, value in (("forecast", answer.forecast), ("completed_on", answer.completed_on)):
+            early_forecast = name == "forecast" and value is not None and value < reported_on
+            if value is not None and value not in span and not early_forecast:
+                problems.append(
+                    FieldProblem(
+                        name,
+                        "deze datum valt buiten de looptijd van het programma",
+                        f"{value} is outside the programme's life ({span.describe()})",
+                    )
+                )
     return problems

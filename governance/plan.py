@@ -47,7 +47,8 @@ class Contact:
     slack: str | None = None  # Slack user id or e-mail used for users.lookupByEmail
     role: str | None = None
     programme_office: bool = False  # receives escalations
-    deputy: str | None = None  # another contact who may answer in this contact's place
+    channel: str | None = None  # slack | email: preferred channel; None: the first that reaches
+    deputy: str | None = None  # may answer in this contact's place; copied on their escalations
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 
 class NotifierError(Exception):
     """Delivery failed; the outbox keeps the message for another try."""
+
+
+class Unreachable(NotifierError):
+    """This channel cannot reach the recipient (no address, unknown Slack user): try the next."""
+
+
+class ChannelDown(NotifierError):
+    """The channel itself refuses service (bad credentials, server gone): stop the batch, as
+    every other message would fail the same way. The text is one line, without secrets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +33,30 @@ class Message:
     slack: str | None = None
     html: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    attempt: int = 1  # >1: an earlier attempt may have reached the recipient
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
     channel: str
     external_id: str | None = None  # file path, Message-ID, Slack ts
+    note: str | None = None  # e.g. "no Slack account for …: sent by e-mail"
 
 
 class Notifier(Protocol):
     channel: str
 
     def send(self, message: Message) -> Delivery: ...
+
+
+def batch(notifier: Notifier) -> AbstractContextManager[object]:
+    """The notifier's optional ``batch()`` context (one SMTP connection for many messages)."""
+    opener = getattr(notifier, "batch", None)
+    return opener() if callable(opener) else nullcontext()
+
+
+def can_reach(notifier: Notifier, message: Message) -> bool:
+    """The notifier's optional ``can_reach(message)``; without one, it reaches everybody."""
+    check = getattr(notifier, "can_reach", None)
+    return bool(check(message)) if callable(check) else True

@@ -24,10 +24,10 @@ def file_name(key: str) -> str:
     return f"{_UNSAFE.sub('_', key).strip('_')[:120]}-{digest}.eml"
 
 
-def message_id(key: str) -> str:
+def message_id(key: str, domain: str = "regie.invalid") -> str:
     """A stable Message-ID per key, so mail clients can spot a duplicate delivery."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return f"<{digest}@regie.invalid>"
+    return f"<{digest}@{domain}>"
 
 
 def to_email(message: Message) -> EmailMessage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from functools import cache
 from typing import Any
@@ -40,6 +41,9 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = format_date_nl
+    from notifications.slack_blocks import escape
+
+    env.filters["slack"] = escape
     from governance.labels import rag_label, state_label
 
     env.filters["state"] = state_label
@@ -47,5 +51,12 @@ def environment() -> Environment:
     return env
 
 
+#: Compiling a template in two threads at once trips CPython 3.11's AST validator ("AST
+#: constructor recursion depth mismatch", python/cpython#106905): compile one at a time.
+_COMPILING = threading.Lock()
+
+
 def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+    with _COMPILING:
+        compiled = environment().get_template(template)  # cached after the first time
+    return compiled.render(**context)

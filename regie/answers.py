@@ -12,7 +12,9 @@ answered with a clear message and leave no trace, so that junk cannot fill the a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -64,9 +66,10 @@ class Recorded:
 def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) -> StatusUpdate:
     """The status update ``answer`` becomes, or :class:`AnswerRefused` (nothing recorded)."""
     from governance.answers import answer_problems, find_item, is_office, may_answer
+    from governance.dates import programme_life
     from governance.updates import StatusUpdate, UpdateStatus
 
-    problems = answer_problems(answer, as_of)
+    problems = answer_problems(answer, as_of, programme_life(plan))
     if problems:
         raise AnswerRefused(Refusal.INVALID, problems=problems)
     item = find_item(plan, answer.item_id)
@@ -102,6 +105,25 @@ RECORDED_REFUSALS = frozenset(
         Refusal.LINK_FOREIGN,
     }
 )
+
+
+_writers: dict[str, threading.Lock] = {}
+_writers_lock = threading.Lock()
+
+
+@contextmanager
+def writing(app: App) -> Iterator[None]:
+    """One writer at a time per SQLite database in this process. SQLite serialises writers
+    anyway; queueing them on a lock here instead of on its busy timeout (which polls, and gives
+    up after 10 s) keeps 100 concurrent answers in order and none fails with 'database is
+    locked'. PostgreSQL needs nothing of the kind."""
+    if not app.settings.is_sqlite:
+        yield
+        return
+    with _writers_lock:
+        lock = _writers.setdefault(app.settings.database_url, threading.Lock())
+    with lock:
+        yield
 
 
 def record_answer(
@@ -146,7 +168,7 @@ def store_answers(
     from store.answers import write_lock
 
     recorded: list[Recorded] = []
-    with app.session() as session, session.begin():
+    with writing(app), app.session() as session, session.begin():
         repo = Repository(session, plan.programme.id)
         write_lock(session, plan.programme.id)  # answers are stored in the order they commit
         if sync:
@@ -201,7 +223,7 @@ def record_refusal(
         "status": answer.status if answer else None,
         "detail": detail or None,
     }
-    with app.session() as session, session.begin():
+    with writing(app), app.session() as session, session.begin():
         repo = Repository(session, plan.programme.id)
         if not repo.programme_exists():
             sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))

@@ -79,23 +79,75 @@ class App:
         )
         if plan is None or problems:
             raise InvalidInput(*(str(p) for p in problems))
+        if self.settings.contacts_path is not None:
+            from governance.planfile.contacts import validate_contacts_file
+
+            plan, problems = validate_contacts_file(self.settings.contacts_path, plan)
+            if plan is None or problems:
+                raise InvalidInput(*(str(p) for p in problems))
         if path is None:
             self._programme_id = plan.programme.id
         return plan
 
     def programme_id(self) -> str:
-        """The programme the plan file describes (scopes every query)."""
+        """The programme every query is scoped to: the database's only programme, so that
+        delivery and the audit log never wait for a plan file someone is editing; the plan
+        file's when the database holds none or several."""
         if self._programme_id is None:
-            self._programme_id = self.load_plan().programme.id
+            self._programme_id = self._stored_programme_id() or self.load_plan().programme.id
         return self._programme_id
 
-    def notifier(self) -> Notifier:
-        """The notifier the settings ask for (REGIE_NOTIFIER), built from plain arguments."""
-        if self.settings.notifier == "file":
+    def _stored_programme_id(self) -> str | None:
+        import sqlalchemy as sa
+
+        from store.models import ProgrammeRow
+
+        with self.session() as session:
+            ids = list(session.scalars(sa.select(ProgrammeRow.id).limit(2)))
+        return ids[0] if len(ids) == 1 else None
+
+    def notifier(self, plan: Plan | None = None) -> Notifier:
+        """The notifier the settings ask for (REGIE_NOTIFIER), built from plain arguments: one
+        channel, or a router over several in priority order."""
+        names = self.settings.notifiers
+        if names == ("file",):
+            return self.channel("file")
+        from notifications.routing import Router
+
+        plan = plan or self.load_plan()
+        preferred = {c.id: c.channel for c in plan.contacts if c.channel}
+        return Router([self.channel(name, plan) for name in names], preferred)
+
+    def channel(self, name: str, plan: Plan | None = None) -> Notifier:
+        """One channel's notifier (``file``, ``slack`` or ``email``)."""
+        settings = self.settings
+        if name == "file":
             from notifications.file_outbox import FileOutbox
 
-            return FileOutbox(self.settings.outbox_dir)
-        raise InvalidInput(f"REGIE_NOTIFIER={self.settings.notifier!r} is not available")
+            return FileOutbox(settings.outbox_dir)
+        if name == "slack" and settings.slack is not None:
+            from notifications.slack import SlackNotifier, web_client
+            from store.slack_lookups import SlackUserCache
+
+            self.ensure_schema()
+            client = web_client(settings.slack.token, settings.slack.api_url)
+            return SlackNotifier(client, SlackUserCache(self.sessions), rate=settings.slack.rate)
+        if name == "email" and settings.smtp is not None:
+            from notifications.email import EmailNotifier
+
+            smtp = settings.smtp
+            office = [c.email for c in (plan or self.load_plan()).contacts if c.programme_office]
+            return EmailNotifier(
+                smtp.host,
+                smtp.port,
+                mail_from=smtp.mail_from,
+                security=smtp.security,
+                user=smtp.user,
+                password=smtp.password,
+                reply_to=smtp.reply_to or ", ".join(e for e in office if e) or None,
+                timeout=smtp.timeout,
+            )
+        raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
 
 
 def first_line(exc: BaseException) -> str:

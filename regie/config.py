@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from regie.errors import InvalidInput
 
-NOTIFIERS = ("file",)  # Slack and e-mail arrive with the notifications issue
+NOTIFIERS = ("file", "slack", "email")
+SLACK_API_URL = "https://slack.com/api/"
+SMTP_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
 MIN_SECRET_KEY_LENGTH = 32  # characters; secrets.token_urlsafe(32) gives 43
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -19,12 +23,17 @@ class Settings:
     home: Path  # REGIE_HOME: SQLite database, file outbox, Prefect home
     database_url: str  # REGIE_DATABASE_URL, default SQLite under home
     plan_path: Path  # REGIE_PLAN, default plan/actions.yaml
-    notifier: str  # REGIE_NOTIFIER: file (default)
+    notifier: str  # REGIE_NOTIFIER as given: file (default), or a priority list "slack,email"
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
     base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
     slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
     slack_app_token: str | None = None  # REGIE_SLACK_APP_TOKEN (xapp-…): `regie slack listen`
+    notifiers: tuple[str, ...] = ("file",)  # REGIE_NOTIFIER, parsed, in priority order
+    contacts_path: Path | None = None  # REGIE_CONTACTS: real addresses kept out of git
+    slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
+    smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
+    simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -47,6 +56,30 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+@dataclass(frozen=True, slots=True)
+class SlackSettings:
+    token: str = field(repr=False)  # REGIE_SLACK_BOT_TOKEN, xoxb-…; never logged
+    api_url: str = SLACK_API_URL  # REGIE_SLACK_API_URL (tests, Enterprise Grid)
+    office_channel: str | None = None  # REGIE_SLACK_OFFICE_CHANNEL: escalations go here too
+    rate: float = 10.0  # REGIE_SLACK_RATE: posts per second for the whole workspace
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str  # REGIE_SMTP_HOST
+    port: int  # REGIE_SMTP_PORT (default by security: 587, 465, 25)
+    security: str  # REGIE_SMTP_SECURITY: starttls | ssl | none
+    mail_from: str  # REGIE_MAIL_FROM
+    user: str | None = None  # REGIE_SMTP_USER
+    password: str | None = field(default=None, repr=False)  # REGIE_SMTP_PASSWORD; never logged
+    reply_to: str | None = None  # REGIE_MAIL_REPLY_TO; None: the programme office
+    timeout: float = 30.0
+
+
+_TOKEN = re.compile(r"xoxb-[A-Za-z0-9-]+")
+_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback."""
     from store.urls import url_problem
@@ -58,10 +91,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if (problem := url_problem(url)) is not None:
         problems.append(f"REGIE_DATABASE_URL: {problem}: {url!r}")
     notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
-    if notifier not in NOTIFIERS:
-        problems.append(
-            f"REGIE_NOTIFIER: {notifier!r} is not available (available: {', '.join(NOTIFIERS)})"
-        )
+    notifiers = _notifiers(notifier, problems)
+    slack = _slack(env, problems) if "slack" in notifiers else None
+    smtp = _smtp(env, problems) if "email" in notifiers else None
+    contacts = env.get("REGIE_CONTACTS") or None
     timezone = env.get("REGIE_TIMEZONE") or None
     if timezone is not None and not valid_timezone(timezone):
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
@@ -85,7 +118,116 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("REGIE_SECRET_KEY") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
         slack_app_token=app_token,
+        notifiers=notifiers,
+        contacts_path=Path(contacts).expanduser() if contacts else None,
+        slack=slack,
+        smtp=smtp,
+        simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
     )
+
+
+def _notifiers(value: str, problems: list[str]) -> tuple[str, ...]:
+    names = [n.strip() for n in value.split(",")]
+    out: list[str] = []
+    for name in names:
+        if name not in NOTIFIERS:
+            shown = repr(name) if name else "an empty name"
+            problems.append(
+                f"REGIE_NOTIFIER: {shown} is not available (available: {', '.join(NOTIFIERS)})"
+            )
+        elif name in out:
+            problems.append(f"REGIE_NOTIFIER: {name!r} is listed twice")
+        else:
+            out.append(name)
+    return tuple(out) or ("file",)
+
+
+def _slack(env: Mapping[str, str], problems: list[str]) -> SlackSettings | None:
+    token = env.get("REGIE_SLACK_BOT_TOKEN") or ""
+    start = len(problems)
+    if not token:
+        problems.append("REGIE_SLACK_BOT_TOKEN: not set, but REGIE_NOTIFIER names slack")
+    elif not _TOKEN.fullmatch(token):
+        # Never echo the value: it may be a real secret pasted into the wrong variable.
+        problems.append("REGIE_SLACK_BOT_TOKEN: not a bot token (it must start with 'xoxb-')")
+    url = env.get("REGIE_SLACK_API_URL") or SLACK_API_URL
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+        problems.append(f"REGIE_SLACK_API_URL: not an http(s) URL: {url!r}")
+    rate = _number(env, "REGIE_SLACK_RATE", "10", float, problems)
+    if rate is not None and not 0 < rate <= 1000:
+        problems.append(f"REGIE_SLACK_RATE: {rate:g} posts per second is not in 0 < rate ≤ 1000")
+    channel = env.get("REGIE_SLACK_OFFICE_CHANNEL") or None
+    if channel is not None and not re.fullmatch(r"#?[A-Za-z0-9._-]+", channel):
+        problems.append(
+            f"REGIE_SLACK_OFFICE_CHANNEL: {channel!r} is not a channel id (C…) or #name"
+        )
+    if len(problems) > start or rate is None:
+        return None
+    return SlackSettings(
+        token=token,
+        api_url=url if url.endswith("/") else url + "/",
+        office_channel=channel,
+        rate=rate,
+    )
+
+
+def _smtp(env: Mapping[str, str], problems: list[str]) -> SmtpSettings | None:
+    start = len(problems)
+    host = env.get("REGIE_SMTP_HOST") or ""
+    if not host:
+        problems.append("REGIE_SMTP_HOST: not set, but REGIE_NOTIFIER names email")
+    security = (env.get("REGIE_SMTP_SECURITY") or "starttls").lower()
+    if security not in SMTP_SECURITY:
+        problems.append(
+            f"REGIE_SMTP_SECURITY: {security!r} is not one of {', '.join(SMTP_SECURITY)}"
+        )
+        security = "starttls"
+    port = _number(env, "REGIE_SMTP_PORT", str(SMTP_SECURITY[security]), int, problems)
+    if port is not None and not 0 < port < 65536:
+        problems.append(f"REGIE_SMTP_PORT: {port} is not a port number (1–65535)")
+    user = env.get("REGIE_SMTP_USER") or None
+    password = env.get("REGIE_SMTP_PASSWORD") or None
+    if (user is None) != (password is None):
+        problems.append("REGIE_SMTP_USER and REGIE_SMTP_PASSWORD: set both (to log in) or neither")
+    if user is not None and security == "none":
+        problems.append(
+            "REGIE_SMTP_SECURITY: 'none' would send REGIE_SMTP_PASSWORD in the clear; "
+            "use starttls or ssl"
+        )
+    mail_from = env.get("REGIE_MAIL_FROM") or ""
+    if not mail_from:
+        problems.append("REGIE_MAIL_FROM: not set, but REGIE_NOTIFIER names email")
+    elif not _ADDRESS.search(mail_from):
+        problems.append(f"REGIE_MAIL_FROM: {mail_from!r} is not an e-mail address")
+    reply_to = env.get("REGIE_MAIL_REPLY_TO") or None
+    if reply_to is not None and not _ADDRESS.search(reply_to):
+        problems.append(f"REGIE_MAIL_REPLY_TO: {reply_to!r} is not an e-mail address")
+    if len(problems) > start or port is None:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        mail_from=mail_from,
+        user=user,
+        password=password,
+        reply_to=reply_to,
+    )
+
+
+T = TypeVar("T", int, float)
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: str, kind: type[T], problems: list[str]
+) -> T | None:
+    raw = (env.get(name) or default).strip()
+    try:
+        return kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        problems.append(f"{name}: {raw!r} is not {what}")
+        return None
 
 
 def valid_base_url(url: str) -> bool:

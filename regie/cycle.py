@@ -47,6 +47,7 @@ class CheckReport:
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
+    unreachable: list[str] = field(default_factory=list)  # contacts no channel reaches (and why)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class CheckReport:
             "working_day": self.working_day,
             "assessed": self.assessed,
             "unaddressed": list(self.unaddressed),
+            "unreachable": list(self.unreachable),
             "event_names": [e.name for e in self.events],
         }
 
@@ -71,6 +73,9 @@ class SendReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
     dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
+    skipped: list[str] = field(default_factory=list)  # nothing left to send (items finished)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
+    stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -78,7 +83,14 @@ class SendReport:
             "sent": len(self.sent),
             "failed": len(self.failed),
             "dead": len(self.dead),
-            "errors": [f"{key}: {error}" for key, error in self.failed[:ERRORS_SHOWN]],
+            "skipped": len(self.skipped),
+            "errors": [
+                f"{key}: {error}"
+                for key, error in self.failed[:ERRORS_SHOWN]
+                if error != self.stopped  # said once, below
+            ],
+            "notes": [f"{key}: {note}" for key, note in self.notes],
+            "stopped": self.stopped,
         }
 
 
@@ -109,6 +121,7 @@ def deadline_check(
     """
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
+    from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
     from regie.services import utcnow
     from store import Repository, sync_plan
@@ -122,6 +135,7 @@ def deadline_check(
             synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
             report.synced = synced.describe()
             repo = Repository(session, plan.programme.id)
+            ensure_not_future(app, plan, as_of)
             ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
             day = assess_day(
                 session,
@@ -144,10 +158,12 @@ def deadline_check(
             repo.record_assessed_day(as_of)
             repo.record_prompts(reminders.records)
             linker = answer_linker(app, plan) if not replay else None
-            report.queued = repo.enqueue(
-                outbox_messages(plan, assessment, reminders, linker),
-                status="suppressed" if replay else "pending",
+            records = list(
+                outbox_messages(
+                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+                )
             )
+            report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
             if linker is not None:  # links of messages queued just now (not of duplicates)
                 add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
             report.events = [
@@ -158,11 +174,24 @@ def deadline_check(
             report.counts = {k: v for k, v in day.counts.items() if v}
             report.programme_rag = assessment.programme.value
             report.unaddressed = [i.item_id for i in reminders.unaddressed]
+            if not replay:
+                queued = set(report.queued)
+                report.unreachable = [
+                    str(u)
+                    for u in unreachable_contacts(
+                        app, plan, {r.recipient for r in records if r.key in queued}
+                    )
+                ]
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass  # everything above was rolled back; the report says what would have happened
     return report
+
+
+def office_channel(app: App) -> str | None:
+    slack = app.settings.slack
+    return slack.office_channel if slack and "slack" in app.settings.notifiers else None
 
 
 def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
@@ -186,10 +215,29 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
         )
 
 
+def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
+    """A day that has not come yet would send real reminders early and, since history only
+    moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if app.settings.simulate:
+        return
+    zone = app.settings.timezone or plan.calendar.timezone
+    today = datetime.now(ZoneInfo(zone)).date()
+    if as_of > today:
+        raise InvalidInput(
+            f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
+            "day that has not come and every day before it would be refused afterwards; "
+            "to simulate, use a scratch REGIE_HOME and `regie cycle --simulate`"
+        )
+
+
 def check_can_run(app: App, plan: Plan, as_of: date) -> None:
     """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
     from store import Repository
 
+    ensure_not_future(app, plan, as_of)
     with app.session() as session:
         ensure_forward(
             plan.programme.id, Repository(session, plan.programme.id).last_assessed(), as_of
@@ -225,6 +273,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     the row claimable again later (the notifiers are idempotent per key).
     """
     from notifications import Message
+    from notifications.base import ChannelDown, batch
     from regie.services import utcnow
     from store import OutboxError, Repository
 
@@ -233,39 +282,75 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
-    for row in claimed:
-        try:
-            message = Message(
-                key=row.key,
-                kind=row.kind,
-                recipient=row.recipient,
-                recipient_name=row.recipient_name,
-                subject=row.subject,
-                text=row.body_text,
-                email=row.email,
-                slack=row.slack,
-                html=row.body_html,
-                metadata=dict(row.payload),
-            )
-            delivery = notifier.send(message)
-        except Exception as exc:  # one bad message must not strand the batch
-            _record_failure(app, plan_id, row, failure_reason(exc), report)
-            continue
-        try:
-            with app.session() as session, session.begin():
-                Repository(session, plan_id).mark_sent(
-                    row.key,
-                    channel=delivery.channel,
-                    external_id=delivery.external_id,
-                    now=utcnow(),
-                    claim_token=row.claim_token,
+    with batch(notifier):  # e.g. one SMTP connection for the lot
+        for row in claimed:
+            if report.stopped:
+                # The channel is down (bad credentials …): the rest fail with the same reason
+                # and are retried later, without hammering the server now.
+                _record_failure(app, plan_id, row, report.stopped, report)
+                continue
+            try:
+                checked = _recheck(app, plan_id, row)
+                if checked is None:
+                    report.skipped.append(row.key)
+                    continue
+                row = checked
+                message = Message(
+                    key=row.key,
+                    kind=row.kind,
+                    recipient=row.recipient,
+                    recipient_name=row.recipient_name,
+                    subject=row.subject,
+                    text=row.body_text,
+                    email=row.email,
+                    slack=row.slack,
+                    html=row.body_html,
+                    metadata=dict(row.payload),
+                    attempt=row.attempts,
+                    queued_at=row.created_at,
                 )
-        except OutboxError as exc:
-            # Another sender reclaimed this row after we took too long; it owns it now.
-            report.failed.append((row.key, f"claim lost: {exc}"))
-            continue
-        report.sent.append(row.key)
+                delivery = notifier.send(message)
+            except Exception as exc:  # one bad message must not strand the batch
+                reason = failure_reason(exc)
+                if isinstance(exc, ChannelDown):
+                    report.stopped = reason
+                _record_failure(app, plan_id, row, reason, report)
+                continue
+            try:
+                with app.session() as session, session.begin():
+                    Repository(session, plan_id).mark_sent(
+                        row.key,
+                        channel=delivery.channel,
+                        external_id=delivery.external_id,
+                        now=utcnow(),
+                        claim_token=row.claim_token,
+                    )
+            except OutboxError as exc:
+                # Another sender reclaimed this row after we took too long; it owns it now.
+                report.failed.append((row.key, f"claim lost: {exc}"))
+                continue
+            report.sent.append(row.key)
+            if delivery.note:
+                report.notes.append((row.key, delivery.note))
     return report
+
+
+def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
+    """The message as it should go out now, or None when nothing is left to send (recorded)."""
+    from regie.recheck import NOTHING_LEFT, recheck
+    from store import Repository
+
+    with app.session() as session, session.begin():
+        checked = recheck(session, plan_id, row)
+        if not checked.left_out:
+            return row
+        repo = Repository(session, plan_id)
+        if checked.empty:
+            reason = f"{NOTHING_LEFT} ({', '.join(checked.left_out)})"
+            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)
+            return None
+        repo.revise_outbox(checked.message)
+        return checked.message
 
 
 #: A reason stored on a failed message is one readable line, never a whole traceback.

@@ -10,8 +10,8 @@ How items appear (README "Calendar feeds" says the same for users):
 - done items stay (state *gereed*); cancelled items and items that left the plan are
   ``STATUS:CANCELLED`` on their last date, so calendars remove or strike them;
 - a slipped item stays on its promised date, its forecast in the description;
-- a governance body's feed holds its meetings as timed events in UTC (none until a meetings
-  source exists: :func:`body_meetings`).
+- a governance body's feed holds its meetings (plan schedule and one-off meetings): timed
+  events in UTC when the start time is known (assumed two hours long), all-day otherwise.
 """
 
 from __future__ import annotations
@@ -98,23 +98,34 @@ def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
 def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
     from feeds.ics import render_feed
     from governance.assessment import assess
+    from regie.plan_cache import cached_facts, plan_version
     from store import feeds as store
     from store.assessment_query import assessment_updates
 
     pid = plan.programme.id
     zone = ZoneInfo(plan.calendar.timezone)
     with app.session() as session, session.begin():
-        assessment = assess(plan, assessment_updates(session, pid, as_of), as_of)
-        changes = store.item_changes(session, pid)
-        for code, day in store.state_changes(session, pid, as_of).items():
-            at = datetime.combine(day, time(), zone).astimezone(UTC)
-            if code not in changes or at > changes[code]:
-                changes[code] = at
-        archived = store.archived_items(session, pid)
+
+        def compute() -> dict[str, Any]:
+            changes = store.item_changes(session, pid)
+            for code, day in store.state_changes(session, pid, as_of).items():
+                at = datetime.combine(day, time(), zone).astimezone(UTC)
+                if code not in changes or at > changes[code]:
+                    changes[code] = at
+            return {
+                "assessment": assess(plan, assessment_updates(session, pid, as_of), as_of),
+                "changes": changes,
+                "archived": store.archived_items(session, pid),
+            }
+
+        key = ("feeds", as_of, plan_version(app), store.watermarks(session, pid))
+        facts = cached_facts(key, pid, compute)
+        assessment, changes = facts["assessment"], facts["changes"]
+        archived = facts["archived"]
         fallback = _plan_file_time(app)
         watermark = max(changes.values(), default=fallback)
         entries = _remember_dates(session, pid, assessment, archived, watermark)
-        meetings = body_meetings(session, plan, scope.value) if scope.kind == "body" else []
+    meetings = body_meetings(app, plan, scope.value, fallback) if scope.kind == "body" else []
     items = _items(app, plan, scope, assessment, archived, entries, changes, fallback)
     body = render_feed(_header(plan, scope), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
@@ -122,10 +133,39 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
     return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', changed_at)
 
 
-def body_meetings(session: Session, plan: Plan, body_id: str) -> list[FeedMeeting]:
-    """A governance body's meetings as feed events. No meetings are stored yet: the reports
-    issue (#11) adds them; it maps its rows to :class:`feeds.model.FeedMeeting` here."""
-    return []
+MEETING_HOURS = 2  # a meeting's assumed length: the plan gives a start time, not an end
+
+
+def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> list[FeedMeeting]:
+    """A governance body's meetings (plan schedule and one-off ones, :func:`regie.reports.
+    meetings`): timed events in UTC when a start time is known, else all-day events."""
+    from feeds.model import FeedMeeting
+    from regie.reports import meetings
+
+    zone = ZoneInfo(plan.calendar.timezone)
+    body = next(b for b in plan.governance if b.id == body_id)
+    out = []
+    for m in meetings(app, body_id, plan=plan):
+        at = m.time or time()
+        start = datetime.combine(m.on, at, zone).astimezone(UTC)
+        lines = [f"Vergadering van {body.name}."] + ([m.note] if m.note else [])
+        out.append(
+            FeedMeeting(
+                uid=f"{body_id}-{m.on.isoformat()}@{plan.programme.id}.regie",
+                title=body.name,
+                start=start,
+                end=start + timedelta(hours=MEETING_HOURS),
+                location=m.location,
+                description="\n".join(lines),
+                url=None,
+                cancelled=False,
+                sequence=0,
+                last_modified=fallback,
+                all_day=m.time is None,
+                day=m.on,
+            )
+        )
+    return out
 
 
 def _remember_dates(
@@ -308,15 +348,16 @@ def serve_token_feed(
         return None
     plan, version = current_plan(app)
     pid = plan.programme.id
-    with app.session() as session:
-        found = store.lookup_token(session, pid, token_hash(token))
+    app.ensure_schema()
+    with app.engine.connect() as connection:  # no ORM session: this is the 304 fast path
+        found = store.lookup_token(connection, pid, token_hash(token))
     if found is None or found.token.revoked_at is not None:
         return None
     t = found.token
     as_of = today_for(app, plan)
     key = (
         FEED_FORMAT, t.scope, as_of, version, app.settings.base_url,
-        found.last_update_id, found.last_revision_id, found.last_state_id,
+        found.last_update_id, found.last_revision_id, found.last_state_id, found.last_meeting_id,
     )  # fmt: skip
     feed = _memo.get(key)
     if feed is None:

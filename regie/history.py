@@ -29,12 +29,15 @@ def record_update(
     from dataclasses import replace
 
     from governance.answers import OFFICE, AnswerInput
+    from governance.dates import shorten
     from governance.updates import UpdateStatus
     from regie.answers import AnswerRefused, record_answer
 
     known = [s.value for s in UpdateStatus]
     if status not in known:
-        raise InvalidInput(f"--status: unknown status {status!r} (known: {', '.join(known)})")
+        raise InvalidInput(
+            f"--status: unknown status {shorten(status)!r} (known: {', '.join(known)})"
+        )
     if completed_on and status != UpdateStatus.DONE:
         raise InvalidInput("--completed-on: only with --status done")
     if completed_on and completed_on > as_of:
@@ -54,11 +57,14 @@ def record_update(
         )
     except AnswerRefused as exc:
         if exc.problems:
-            lines = (f"--{p.field.replace('_', '-')}: {p.en}" for p in exc.problems)
+            options = {"note": "comment"}  # the CLI's name for the answer's note
+            lines = (
+                f"--{options.get(p.field, p.field).replace('_', '-')}: {p.en}" for p in exc.problems
+            )
             raise InvalidInput(*lines) from None
         if exc.reason.value == "unknown_item":
             raise InvalidInput(
-                f"{item_id}: no such action or milestone in {plan.programme.id}"
+                f"{shorten(item_id)}: no such action or milestone in {plan.programme.id}"
             ) from None
         raise
     return f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
@@ -77,7 +83,7 @@ def list_outbox(app: App, status: str | None) -> list[OutboxRecord]:
 
     if status is not None and status not in OUTBOX_STATUSES:
         known = ", ".join(OUTBOX_STATUSES)
-        raise InvalidInput(f"--status: unknown outbox status {status!r} (known: {known})")
+        raise InvalidInput(f"--status: unknown outbox status {status[:40]!r} (known: {known})")
     with app.session() as session:
         return Repository(session, app.programme_id()).outbox(status=status)
 
@@ -88,6 +94,7 @@ def replay(app: App, start: date, end: date) -> list[str]:
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
     mailed about 2015 today.
     """
+    from governance.dates import programme_life
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
     from store import Repository
@@ -95,6 +102,12 @@ def replay(app: App, start: date, end: date) -> list[str]:
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = app.load_plan()
+    life = programme_life(plan)
+    if start not in life or end not in life:
+        raise InvalidInput(
+            f"--from {start} --to {end}: beyond the programme's life plus margin "
+            f"({life.describe()})"
+        )
     calendar = WorkCalendar.for_plan(plan)
     lines = []
     with app.session() as session:

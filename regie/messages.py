@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from governance.assessment import Assessment
 from governance.plan import Contact, Plan
-from governance.reminders import Digest, EscalationDigest, ReminderPlan
+from governance.reminders import Digest, Escalation, EscalationDigest, ReminderPlan
 from store.records import OutboxRecord
 
 
@@ -64,14 +65,33 @@ def digest_message(
                 ),
             }
         )
-    payload = [{"id": i.item_id, "stage": i.stage, "state": i.state} for i in digest.items]
+    payload = [
+        {"id": i.item_id, "stage": i.stage, "state": i.state, **_shown(x)}
+        for i, x in zip(digest.items, items, strict=True)
+    ]
     return _message(plan, "reminder_digest", contact, digest.as_of, digest.key, items, payload)
 
 
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    """What a channel shows per item (Slack builds its blocks from the payload)."""
+    due = item["due"]
+    return {
+        "title": item["title"],
+        "gereed": item["gereed"],
+        "due": due.isoformat() if due else None,
+        "days_overdue": item["days_overdue"],
+        "owners": item["owners"],
+    }
+
+
 def escalation_message(
-    plan: Plan, digest: EscalationDigest, assessment: Assessment
+    plan: Plan,
+    digest: EscalationDigest,
+    assessment: Assessment,
+    *,
+    contact: Contact | None = None,
 ) -> OutboxRecord:
-    contact = _contact(plan, digest.contact_id)
+    contact = contact or _contact(plan, digest.contact_id)
     items = []
     for esc in digest.escalations:
         item = assessment.items[esc.item_id]
@@ -87,7 +107,10 @@ def escalation_message(
                 "owners": list(item.owners),
             }
         )
-    payload = [{"id": e.item_id, "kind": e.kind} for e in digest.escalations]
+    payload = [
+        {"id": e.item_id, "kind": e.kind, "state": x["state"], **_shown(x)}
+        for e, x in zip(digest.escalations, items, strict=True)
+    ]
     return _message(plan, "escalation_digest", contact, digest.as_of, digest.key, items, payload)
 
 
@@ -98,7 +121,7 @@ def _message(
     as_of: date,
     key: str,
     items: list[dict[str, Any]],
-    payload_items: list[dict[str, str]],
+    payload_items: list[dict[str, Any]],
 ) -> OutboxRecord:
     """Render ``<kind>.subject.j2`` and ``<kind>.txt.j2`` into one outbox record."""
     from notifications.render import header_text, render
@@ -119,7 +142,15 @@ def _message(
         slack=contact.slack,
         subject=header_text(render(f"{kind}.subject.j2", **context)),
         body_text=render(f"{kind}.txt.j2", **context),
-        payload={"as_of": as_of.isoformat(), "items": payload_items},
+        body_html=render(f"{kind}.html.j2", **context),
+        # ``render``: what the templates were given, so the sender can render the message again
+        # without the plan file when items are finished before it goes out (regie.recheck).
+        payload={
+            "as_of": as_of.isoformat(),
+            "programme": plan.programme.short_title or plan.programme.title,
+            "items": payload_items,
+            "render": to_json(context),
+        },
         created_on=as_of,
     )
 
@@ -129,8 +160,87 @@ def outbox_messages(
     assessment: Assessment,
     reminders: ReminderPlan,
     linker: Callable[[str, str, str], str] | None = None,
+    *,
+    office_channel: str | None = None,
 ) -> Iterator[OutboxRecord]:
+    """Digests per contact, escalation digests per programme-office contact, copies of the
+    escalations for the owners' deputies, and one for the office's Slack channel when set."""
     for digest in reminders.digests:
         yield digest_message(plan, digest, assessment, linker)
     for esc in reminders.escalation_digests:
         yield escalation_message(plan, esc, assessment)
+    if not reminders.escalation_digests:
+        return
+    escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
+    as_of = reminders.as_of
+    day = as_of.isoformat()
+    for deputy, items in sorted(_deputies(plan, assessment, escalations.values()).items()):
+        copy = EscalationDigest(deputy, as_of, tuple(items), f"escalation:{deputy}:{day}:deputy")
+        yield escalation_message(plan, copy, assessment)
+    if office_channel:
+        channel = Contact(
+            id="office-channel", name="Programmabureau", organisation="", slack=office_channel
+        )
+        office = EscalationDigest(
+            channel.id, as_of, tuple(escalations.values()), f"escalation:office-channel:{day}"
+        )
+        record = escalation_message(plan, office, assessment, contact=channel)
+        yield replace(record, payload={**record.payload, "to_channel": True})
+
+
+def _deputies(
+    plan: Plan, assessment: Assessment, escalations: Iterable[Escalation]
+) -> dict[str, list[Escalation]]:
+    """Deputies of the contacts whose items escalate (copied, unless they get it anyway)."""
+    office = {c.id for c in plan.contacts if c.programme_office}
+    out: dict[str, list[Escalation]] = {}
+    for e in escalations:
+        owners = assessment.items[e.item_id].owners
+        deputies = {
+            c.deputy
+            for c in plan.contacts
+            if c.organisation in owners and c.deputy and c.deputy not in office
+        }
+        for deputy in sorted(deputies):
+            out.setdefault(deputy, []).append(e)
+    return out
+
+
+#: Date fields of a render context, as ISO text in the payload.
+_DATES = ("as_of", "due")
+
+
+def to_json(context: dict[str, Any]) -> dict[str, Any]:
+    """A template context as JSON-safe values (the contact as a mapping, dates as ISO text)."""
+    contact = context["contact"]
+    return {
+        "contact": {
+            "id": contact.id,
+            "name": contact.name,
+            "email": contact.email,
+            "slack": contact.slack,
+            "organisation": contact.organisation,
+        },
+        "programme": dict(context["programme"]),
+        "items": [_dates_to_text(i) for i in context["items"]],
+        "as_of": context["as_of"].isoformat(),
+        "key": context["key"],
+    }
+
+
+def from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`to_json`: a context the templates take again."""
+    restored = _dates_from_text(dict(data))
+    restored["items"] = [_dates_from_text(dict(i)) for i in data["items"]]
+    return restored
+
+
+def _dates_to_text(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def _dates_from_text(values: dict[str, Any]) -> dict[str, Any]:
+    for name in _DATES:
+        if isinstance(values.get(name), str):
+            values[name] = date.fromisoformat(values[name])
+    return values

@@ -7,7 +7,6 @@ plan version and store watermarks), so paging through filters does not reassess.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from store.office import ReminderSent
     from store.records import Revision, StoredEvent
 
-_lock = threading.Lock()
-_memo: dict[str, tuple[tuple[object, ...], Assessment]] = {}
+PAGE_SIZE = 250  # items per overview page: a 10,000-item programme stays a readable page
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +73,9 @@ class Overview:
     states: list[str]
     problems: list[str]  # Dutch, one per bad filter (the filter is then ignored)
     filters: Filters
+    page: int = 1
+    pages: int = 1
+    matched: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +93,19 @@ class ItemDetail:
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
     from governance.assessment import assess
-    from regie.plan_cache import current_plan
+    from regie.plan_cache import cached_facts, current_plan
     from store.assessment_query import assessment_updates
     from store.feeds import watermarks
 
     plan, version = current_plan(app)
     pid = plan.programme.id
     with app.session() as session:
-        marks = watermarks(session, pid)
-        key = (as_of, version, marks)
-        cached = _memo.get(pid)
-        if cached is not None and cached[0] == key:
-            return plan, cached[1]
-        assessment = assess(plan, assessment_updates(session, pid, as_of), as_of)
-    with _lock:
-        _memo[pid] = (key, assessment)
+        key = ("office", as_of, version, watermarks(session, pid))
+        facts = cached_facts(
+            key, pid,
+            lambda: {"assessment": assess(plan, assessment_updates(session, pid, as_of), as_of)},
+        )  # fmt: skip
+    assessment: Assessment = facts["assessment"]
     return plan, assessment
 
 
@@ -157,7 +156,9 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
     return Filters(owner_ok, step_ok, state_ok), problems
 
 
-def overview(app: App, as_of: date, owner: str = "", step: str = "", state: str = "") -> Overview:
+def overview(
+    app: App, as_of: date, owner: str = "", step: str = "", state: str = "", page: str = ""
+) -> Overview:
     from governance.labels import STATE_LABELS
 
     plan, assessment = _assessment(app, as_of)
@@ -165,13 +166,18 @@ def overview(app: App, as_of: date, owner: str = "", step: str = "", state: str 
     titles = {a.id: a.title for a in plan.actions()}
     steps: dict[int, StepView] = {s.number: StepView(s.number, s.title) for s in plan.steps}
     actions: dict[str, ActionView] = {}
-    shown = 0
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    first, last = (number - 1) * PAGE_SIZE, number * PAGE_SIZE
+    shown = matched = 0
     for item in assessment.items.values():
         if filters.owner and filters.owner not in item.owners:
             continue
         if filters.step is not None and item.step != filters.step:
             continue
         if filters.state and item.state.value != filters.state:
+            continue
+        matched += 1
+        if not first < matched <= last:
             continue
         view = actions.get(item.action_id)
         if view is None:
@@ -190,6 +196,9 @@ def overview(app: App, as_of: date, owner: str = "", step: str = "", state: str 
         states=list(STATE_LABELS),
         problems=problems,
         filters=filters,
+        page=number,
+        pages=max(1, -(-matched // PAGE_SIZE)),
+        matched=matched,
     )
 
 

@@ -6,8 +6,9 @@ the next call. Other callers (CLI commands run once) use ``App.load_plan`` direc
 
 from __future__ import annotations
 
+import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regie.errors import InvalidInput
 
@@ -22,10 +23,10 @@ _cache: dict[str, tuple[str, Plan]] = {}  # path → (version, plan)
 def plan_version(app: App) -> str:
     path = app.settings.plan_path
     try:
-        stat = path.stat()
+        stat = os.stat(path)  # no resolve(): this runs on every feed request
     except OSError as exc:
         raise InvalidInput(f"{path}: {exc.strerror or exc}") from None
-    return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{path}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def current_plan(app: App) -> tuple[Plan, str]:
@@ -42,3 +43,26 @@ def current_plan(app: App) -> tuple[Plan, str]:
         plan = app.load_plan()
         _cache[key] = (version, plan)
         return plan, version
+
+
+_facts_lock = threading.Lock()
+_facts: dict[tuple[str, object], tuple[tuple[object, ...], dict[str, Any]]] = {}
+
+
+def cached_facts(key: tuple[object, ...], programme_id: str, compute: Any) -> dict[str, Any]:
+    """Facts derived from the store for ``key`` (day, plan version, store watermarks …): the
+    assessment, item change times. Recomputed only when the key changes; one entry per
+    programme and purpose (``key[0]``: the office pages, the feeds)."""
+    slot = (programme_id, key[0])
+    cached = _facts.get(slot)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    facts: dict[str, Any] = compute()
+    with _facts_lock:
+        _facts[slot] = (key, facts)
+    return facts
+
+
+def clear_facts() -> None:
+    with _facts_lock:
+        _facts.clear()

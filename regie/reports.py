@@ -258,3 +258,122 @@ def archived_report(app: App, report_id: int) -> Any:
     if hashlib.sha256(report.content).hexdigest() != report.sha256:
         raise RegieError(f"archived report {report_id}: content does not match its sha256")
     return report
+
+
+# --- progress report to the Kamer -------------------------------------------------------------
+
+
+def progress_report(
+    app: App, start: date, end: date, as_of: date, *, plan: Plan | None = None
+) -> Any:
+    from governance.progress import build_progress
+    from store.reports_repo import ReportsRepository
+
+    if end < start:
+        raise InvalidInput(f"--to {end} is before --from {start}")
+    plan = plan or app.load_plan()
+    with app.session() as session:
+        assessment = assess_as_of(session, plan, as_of)
+        repo = ReportsRepository(session, plan.programme.id)
+        decisions = repo.decisions(until=as_of)
+        measured = repo.measurements(until=as_of)
+    return build_progress(plan, assessment, start, end, decisions=decisions, measurements=measured)
+
+
+def render_progress(report: Any, fmt: str) -> bytes:
+    from reports.render import render
+
+    title = f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
+    footer = f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}"
+    if fmt in ("html", "pdf"):
+        chart_fmt = "svg" if fmt == "html" else "png"
+        images = _progress_charts(report, chart_fmt)
+        html = render(
+            "voortgang.html.j2", r=report, charts=_data_uris(images, chart_fmt), title=title,
+            footer=footer,
+        )  # fmt: skip
+        if fmt == "html":
+            return html.encode()
+        from reports.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    if fmt == "md":
+        return render("voortgang.md.j2", r=report, images=False).encode()
+    if fmt == "docx":
+        from reports.docx import markdown_to_docx
+
+        markdown = render("voortgang.md.j2", r=report, images=True)
+        return markdown_to_docx(
+            markdown, _progress_charts(report, "png"), title=title, as_of=report.as_of
+        )
+    raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def _progress_charts(report: Any, fmt: str) -> dict[str, bytes]:
+    from reports import charts
+
+    return {
+        f"indicator-{i.indicator.id}": charts.indicator(i, fmt)
+        for i in report.indicators
+        if i.measurements
+    }
+
+
+def voortgang(
+    app: App, start: date, end: date, as_of: date, fmt: str, *, archive: bool = True
+) -> Rendered:
+    check_format(fmt)
+    plan = app.load_plan()
+    report = progress_report(app, start, end, as_of, plan=plan)
+    content = render_progress(report, fmt)
+    parameters = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat()}
+    title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
+    return _archive(app, plan, "voortgang", fmt, title, as_of, parameters, content, archive)
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+
+def record_measurement(app: App, indicator_id: str, value: float, on: date, source: str) -> str:
+    from governance.decisions import Measurement
+    from regie.services import utcnow
+    from store import sync_plan
+    from store.reports_repo import ReportsRepository
+
+    plan = app.load_plan()
+    known = [i.id for i in plan.indicators()]
+    if indicator_id not in known:
+        listed = ", ".join(known) or "none in the plan"
+        raise InvalidInput(f"unknown indicator {indicator_id!r} (known: {listed})")
+    if not source.strip():
+        raise InvalidInput("--source: say where the value comes from")
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        stored = ReportsRepository(session, plan.programme.id).add_measurement(
+            Measurement(indicator_id, value, on, source.strip())
+        )
+    return f"{indicator_id}: {value:g} on {on} recorded (measurement {stored.id})"
+
+
+def indicator_rows(app: App) -> list[dict[str, Any]]:
+    from store.reports_repo import ReportsRepository
+
+    plan = app.load_plan()
+    with app.session() as session:
+        measured = ReportsRepository(session, plan.programme.id).measurements()
+    latest = {m.indicator_id: m for m in measured}
+    rows = []
+    for i in plan.indicators():
+        m = latest.get(i.id)
+        rows.append(
+            {
+                "id": i.id, "goal": i.goal_id, "name": i.name, "unit": i.unit,
+                "baseline": i.baseline, "target": i.target,
+                "target_date": i.target_date.isoformat() if i.target_date else None,
+                "latest": None if m is None else {
+                    "value": m.value, "on": m.measured_on.isoformat(), "source": m.source,
+                },
+                "source": i.source,
+            }
+        )  # fmt: skip
+    return rows

@@ -242,8 +242,13 @@ def _queue(
                 body_text=render(f"{kind}.txt.j2", **context),
                 payload={
                     "as_of": as_of.isoformat(),
+                    "programme": plan.programme.short_title or plan.programme.title,
                     "round": r.id,
-                    "items": [{"id": i} for i in item_ids],
+                    "body": body.name,
+                    "answer_by": r.answer_by.isoformat(),
+                    "answered": progress["answered"],
+                    "asked": progress["items"],
+                    "items": [_shown(i) for i in (items or progress["without_answer"])],
                 },
                 created_on=as_of,
             )
@@ -274,3 +279,14 @@ def run_round_day(
         started = start_round(app, body, answer_by, scope, day, plan).summary()
     progressed = [r.summary() for r in progress_rounds(app, day, plan)]
     return {"as_of": day.isoformat(), "started": started, "rounds": progressed}
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    """What a channel shows per item (Slack builds its blocks from the payload)."""
+    due = item.get("due")
+    return {
+        "id": item.get("item_id") or item.get("id"),
+        "title": item.get("title", ""),
+        "gereed": item.get("gereed"),
+        "due": due.isoformat() if isinstance(due, date) else None,
+    }

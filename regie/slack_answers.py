@@ -16,7 +16,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from governance.answers import REFUSAL_TEXT, Answerer, AnswerInput, Refusal
-from regie.answers import AnswerRefused, record_answer
+from notifications.slack_answer_blocks import (
+    ACTION_PREFIX,
+    MODAL,
+    answer_block_id,
+)
+from regie.answers import AnswerRefused, record_answer, writing
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -24,41 +29,9 @@ if TYPE_CHECKING:
 
     from governance.plan import Plan
 
-ACTION_PREFIX = "regie_answer:"
 QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
-MODAL = "modal"
 MODAL_CALLBACK = "regie_answer_modal"
 STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
-
-
-def answer_block_id(item_id: str) -> str:
-    return f"answer:{item_id}"
-
-
-def answer_actions(item_id: str) -> dict[str, Any]:
-    """The buttons under one digest item (value: the item id)."""
-
-    def button(label: str, action: str, style: str | None = None) -> dict[str, Any]:
-        b: dict[str, Any] = {
-            "type": "button",
-            "text": {"type": "plain_text", "text": label},
-            "action_id": f"{ACTION_PREFIX}{action}",
-            "value": item_id,
-        }
-        if style:
-            b["style"] = style
-        return b
-
-    return {
-        "type": "actions",
-        "block_id": answer_block_id(item_id),
-        "elements": [
-            button("Op schema", "on_track", "primary"),
-            button("Risico", "at_risk", "danger"),
-            button("Gereed", "done"),
-            button("Update geven", MODAL),
-        ],
-    }
 
 
 Call = Callable[["WebClient"], Any]
@@ -298,7 +271,7 @@ def resolve_contact(
     email = email.strip().lower()
     for c in plan.contacts:
         if email in {(c.email or "").lower(), (c.slack or "").lower()}:
-            with app.session() as session, session.begin():
+            with writing(app), app.session() as session, session.begin():
                 remember_slack_user(session, plan.programme.id, user_id, c.id, email, utcnow())
             return c.id
     return None

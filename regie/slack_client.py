@@ -15,13 +15,14 @@ log = logging.getLogger("regie.slack")
 
 
 def slack_client(app: App) -> WebClient | None:
-    """A WebClient when a bot token is configured, else None (answers are still stored)."""
-    slack = getattr(app.settings, "slack", None)
+    """The delivery's WebClient (bot token, API URL, retry handlers) when Slack is configured,
+    else None (answers are still stored; nothing is edited in Slack)."""
+    slack = app.settings.slack
     if slack is None:
         return None
-    from slack_sdk import WebClient
+    from notifications.slack import web_client
 
-    return WebClient(token=slack.token, base_url=slack.api_url, timeout=10)
+    return web_client(slack.token, slack.api_url, timeout=10)
 
 
 def user_email(client: WebClient, user_id: str) -> str | None:

@@ -36,7 +36,9 @@ def listen(app: App, stop: threading.Event | None = None) -> None:
         raise InvalidInput("REGIE_SLACK_APP_TOKEN: not set (an app-level token, xapp-…)")
     web = slack_client(app)
     if web is None:
-        raise InvalidInput("REGIE_SLACK_BOT_TOKEN: not set (the bot token answers are sent with)")
+        raise InvalidInput(
+            "REGIE_NOTIFIER: Slack is not configured (name slack, with REGIE_SLACK_BOT_TOKEN)"
+        )
     app.ensure_schema()
     client = SocketModeClient(app_token=token, web_client=web, ping_interval=10)
     client.socket_mode_request_listeners.append(lambda c, req: on_request(app, c, req))
@@ -75,8 +77,9 @@ def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -
 
 
 def first_envelope(app: App, envelope_id: str) -> bool:
+    from regie.answers import writing
     from regie.services import utcnow
     from store.answers import first_seen
 
-    with app.session() as session, session.begin():
+    with writing(app), app.session() as session, session.begin():
         return first_seen(session, f"envelope:{envelope_id[:100]}", utcnow(), ENVELOPE_WINDOW)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from governance.agenda import ItemLine, StepLine
+    from governance.progress import IndicatorProgress
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "grey": "#9e9e9e"}
 RAG_NAMES = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
@@ -98,4 +99,27 @@ def timeline(lines: Sequence[ItemLine], as_of: date, fmt: str) -> bytes | None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%Y"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(-0.8, len(dated) - 0.2)
+    return _save(fig, fmt)
+
+
+def indicator(progress: IndicatorProgress, fmt: str) -> bytes:
+    """Measured values over time against the target (dashed) and the baseline (dotted)."""
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates
+    plt = _pyplot()
+    ind = progress.indicator
+    fig, ax = plt.subplots(figsize=(6, 2.4))
+    xs = [m.measured_on for m in progress.measurements]
+    ax.plot(xs, [m.value for m in progress.measurements], marker="o", color="#1f4e79",
+            label="gemeten")  # fmt: skip
+    ax.axhline(ind.target, color="#2e7d32", linestyle="--", lw=1, label="streefwaarde")
+    if ind.baseline is not None:
+        ax.axhline(ind.baseline, color="#9e9e9e", linestyle=":", lw=1, label="basis")
+    if ind.target_date is not None:
+        ax.plot([ind.target_date], [ind.target], marker="*", color="#2e7d32", markersize=9)
+    ax.set_ylabel(ind.unit)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.legend(loc="best", frameon=False, fontsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmt)

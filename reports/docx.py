@@ -79,6 +79,9 @@ def markdown_to_docx(
             if png is not None:
                 doc.add_picture(io.BytesIO(png), width=Cm(16))
                 doc.add_paragraph(md_unescape(image.group(1))).style = doc.styles["Caption"]
+        elif all(line.startswith("- ") for line in block):
+            for line in block:
+                _add_text(doc.add_paragraph(style="List Bullet"), line[2:])
         elif first.startswith("|") and len(block) >= 2:
             header, rows = _cells(first), [_cells(r) for r in block[2:]]
             table = doc.add_table(rows=1 + len(rows), cols=len(header))

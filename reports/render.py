@@ -42,6 +42,13 @@ def short_date(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else "—"
 
 
+def number(value: float) -> str:
+    """Dutch decimal comma: 1.5 → '1,5'; 20.0 → '20'."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale="nl_NL"))
+
+
 @cache
 def environment() -> Environment:
     from governance.labels import rag_label, state_label
@@ -57,6 +64,7 @@ def environment() -> Environment:
     env.filters["datum"] = long_date
     env.filters["datum_kort"] = short_date
     env.filters["md"] = md_escape
+    env.filters["getal"] = number
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
     return env

@@ -8,6 +8,8 @@ is current, which every command does, reads the revision table and the migration
 from __future__ import annotations
 
 import ast
+import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_AST_LOCK = threading.Lock()
 
 
 class MigrationError(RuntimeError):
@@ -49,11 +52,12 @@ def _engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, **kwargs)
-    _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    in_memory = not database or database == ":memory:" or "mode=memory" in database
+    _install_sqlite_hooks(engine, foreign_keys=foreign_keys, wal=not in_memory)
     return engine
 
 
-def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, wal: bool) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The sqlite3 module's legacy mode skips BEGIN before SELECT and DDL, so reads are not
@@ -62,6 +66,11 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if wal:
+            # Readers never wait for the writer (a `regie status` during a cycle). Kept in the
+            # file once set; a read-only database simply stays in its journal mode.
+            with contextlib.suppress(Exception):
+                cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -169,7 +178,9 @@ def head_revision() -> str:
 def _assignments(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
     """Module-level ``name = literal`` (or ``name: type = literal``) values in a Python file."""
     found: dict[str, Any] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    with _AST_LOCK:  # CPython 3.11's ast.parse is not safe in concurrent threads
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
         target: ast.expr
         if isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value

@@ -59,6 +59,7 @@ class TokenLookup:
     last_update_id: int
     last_revision_id: int
     last_state_id: int
+    last_meeting_id: int
 
 
 def item_changes(session: Session, programme_id: str) -> dict[str, datetime]:
@@ -210,7 +211,8 @@ SELECT t.id, t.scope, t.label, t.created_at, t.last_used_at, t.revoked_at, t.ser
        t.served_modified_at,
        (SELECT max(u.id) FROM status_updates u WHERE u.programme_id = t.programme_id),
        (SELECT max(r.id) FROM plan_revisions r WHERE r.programme_id = t.programme_id),
-       (SELECT max(s.id) FROM item_states s WHERE s.programme_id = t.programme_id)
+       (SELECT max(s.id) FROM item_states s WHERE s.programme_id = t.programme_id),
+       (SELECT max(m.id) FROM meetings m WHERE m.programme_id = t.programme_id)
 FROM calendar_tokens t
 WHERE t.token_hash = :h AND t.programme_id = :p
 """
@@ -226,13 +228,17 @@ WHERE t.token_hash = :h AND t.programme_id = :p
 )
 
 
-def lookup_token(session: Session, programme_id: str, token_hash: str) -> TokenLookup | None:
+def lookup_token(
+    session: Session | sa.Connection, programme_id: str, token_hash: str
+) -> TokenLookup | None:
     """The token (revoked or not) and the watermarks that say whether a feed may have changed."""
     row = session.execute(_LOOKUP, {"h": token_hash, "p": programme_id}).one_or_none()
     if row is None:
         return None
     token = CalendarToken(*row[:8])
-    return TokenLookup(token, int(row[8] or 0), int(row[9] or 0), int(row[10] or 0))
+    return TokenLookup(
+        token, int(row[8] or 0), int(row[9] or 0), int(row[10] or 0), int(row[11] or 0)
+    )
 
 
 def mark_served(
@@ -278,14 +284,16 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def watermarks(session: Session, programme_id: str) -> tuple[int, int, int]:
-    """The newest status update, plan revision and item state ids: a cheap "anything new?"."""
+def watermarks(session: Session, programme_id: str) -> tuple[int, int, int, int]:
+    """The newest status update, plan revision, item state and meeting ids: a cheap "anything
+    new?"."""
     row = session.execute(
         sa.text(
             "SELECT (SELECT max(id) FROM status_updates WHERE programme_id = :p),"
             " (SELECT max(id) FROM plan_revisions WHERE programme_id = :p),"
-            " (SELECT max(id) FROM item_states WHERE programme_id = :p)"
+            " (SELECT max(id) FROM item_states WHERE programme_id = :p),"
+            " (SELECT max(id) FROM meetings WHERE programme_id = :p)"
         ),
         {"p": programme_id},
     ).one()
-    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)

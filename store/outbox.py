@@ -307,6 +307,56 @@ def mark_failed(
     return str(values["status"])
 
 
+def revise(
+    session: Session,
+    programme_id: str,
+    key: str,
+    *,
+    claim_token: str | None,
+    subject: str,
+    body_text: str,
+    body_html: str | None,
+    payload: dict[str, Any],
+) -> None:
+    """Change a message being sent, before it goes out (items finished since it was queued
+    are left out): the row then says what was really sent."""
+    _claimed_update(
+        session, programme_id, key, claim_token, "herzien",
+        subject=subject, body_text=body_text, body_html=body_html, payload=payload,
+    )  # fmt: skip
+
+
+def mark_suppressed(
+    session: Session, programme_id: str, key: str, *, claim_token: str | None, reason: str
+) -> None:
+    """'sending' → 'suppressed': nothing is left to send (kept, with the reason, never sent)."""
+    _claimed_update(
+        session, programme_id, key, claim_token, "overslaan",
+        status="suppressed", last_error=reason, next_attempt_at=None,
+    )  # fmt: skip
+
+
+def _claimed_update(
+    session: Session,
+    programme_id: str,
+    key: str,
+    claim_token: str | None,
+    action: str,
+    **values: Any,
+) -> None:
+    o = OutboxRow
+    done = session.execute(
+        sa.update(o)
+        .where(o.programme_id == programme_id, o.key == key, o.status == "sending")
+        .where(_holds(claim_token))
+        .values(**values)
+        .returning(o.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if done is None:
+        raise _not_sending(session, programme_id, key, action)
+
+
 def _holds(claim_token: str | None) -> sa.ColumnElement[bool]:
     """The row is still under the claim ``claim_token`` (no condition without a token)."""
     return sa.true() if claim_token is None else OutboxRow.claim_token == claim_token

@@ -142,6 +142,10 @@ class ReportsRepository:
         order = (IndicatorMeasurementRow.measured_on, IndicatorMeasurementRow.id)
         return [_measurement(r) for r in self._session.scalars(query.order_by(*order))]
 
+    def missing_outbox_keys(self, keys: list[str]) -> set[str]:
+        """The keys that are not in the outbox yet (whatever their delivery state)."""
+        return set(keys) - _outbox_keys_present(self._session, self.programme_id, keys)
+
     # --- report archive -------------------------------------------------------------------
 
     def archive(
@@ -223,3 +227,19 @@ def _archived(row: ReportArchiveRow, *, with_content: bool) -> ArchivedReport:
         created_at=row.created_at,
         content=bytes(row.content) if with_content else None,
     )
+
+
+def _outbox_keys_present(session: Session, programme_id: str, keys: list[str]) -> set[str]:
+    from store.models import OutboxRow
+
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            session.scalars(
+                sa.select(OutboxRow.key).where(
+                    OutboxRow.programme_id == programme_id, OutboxRow.key.in_(chunk)
+                )
+            )
+        )
+    return found

@@ -353,6 +353,25 @@ class Repository:
             claim_token=claim_token,
         )
 
+    def revise_outbox(self, message: OutboxRecord) -> None:
+        """Store the revised subject, text and payload of a message being sent (its claim)."""
+        _outbox.revise(
+            self._session,
+            self.programme_id,
+            message.key,
+            claim_token=message.claim_token,
+            subject=message.subject,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            payload=dict(message.payload),
+        )
+
+    def mark_suppressed(self, key: str, *, claim_token: str | None, reason: str) -> None:
+        """'sending' → 'suppressed' with ``reason``: nothing left to send."""
+        _outbox.mark_suppressed(
+            self._session, self.programme_id, key, claim_token=claim_token, reason=reason
+        )
+
     def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxRecord]:
         """Messages, oldest first, optionally of one status."""
         return _outbox.messages(self._session, self.programme_id, status, limit)

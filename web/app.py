@@ -10,6 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from regie.errors import RegieError
 from web import pages
 from web.feeds import calendar_feed
 from web.templating import STATIC, templates
@@ -38,11 +39,22 @@ def create_app(regie: App) -> Starlette:
         *answers.routes(),
         *slack.routes(),
     ]
-    web = Starlette(routes=routes)
+    web = Starlette(routes=routes, exception_handlers={RegieError: regie_problem})
     web.state.regie = regie
     web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
     return web
+
+
+def regie_problem(request: Request, exc: Exception) -> Response:
+    """A known problem met while serving (e.g. the plan file was broken after start-up): its
+    first line, Dutch context, no traceback; 503 because fixing the setup fixes the page."""
+    from regie.errors import RegieError
+
+    lines = exc.lines if isinstance(exc, RegieError) else [str(exc)]
+    return PlainTextResponse(
+        "Regie kan deze pagina nu niet tonen: " + "; ".join(lines) + "\n", status_code=503
+    )
 
 
 def healthz(request: Request) -> Response:

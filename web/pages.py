@@ -140,7 +140,10 @@ def overview(request: Request) -> Response:
         return _to_login(request)
     app = request.app.state.regie
     q = request.query_params
-    data = build(app, today(app), q.get("eigenaar", ""), q.get("stap", ""), q.get("status", ""))
+    data = build(
+        app, today(app), q.get("eigenaar", ""), q.get("stap", ""), q.get("status", ""),
+        q.get("pagina", ""),
+    )  # fmt: skip
     return render(
         request, "overview.html.j2",
         {"o": data, "nav": "overzicht", "programme_title": data.programme, "as_of": data.as_of},

@@ -40,7 +40,17 @@ async def interactivity(request: Request) -> Response:
         return PlainTextResponse("request too large\n", status_code=413)
     timestamp = request.headers.get("x-slack-request-timestamp", "")
     signature = request.headers.get("x-slack-signature", "")
-    return await run_in_threadpool(handle, regie, secret, body, timestamp, signature)
+    return await run_in_threadpool(busy_guard, regie, secret, body, timestamp, signature)
+
+
+def busy_guard(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
+    """A busy or unreachable database is a 503 (Slack shows the user an error), never a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return handle(regie, secret, body, timestamp, signature)
+    except OperationalError:
+        return PlainTextResponse("database busy, nothing stored; try again\n", status_code=503)
 
 
 def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
@@ -83,10 +93,11 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
 
 
 def first_seen(regie: App, signature: str) -> bool:
+    from regie.answers import writing
     from regie.services import utcnow
     from store.answers import first_seen as record
 
-    with regie.session() as session, session.begin():
+    with writing(regie), regie.session() as session, session.begin():
         return record(session, signature[:128], utcnow(), REPLAY_WINDOW)
 
 

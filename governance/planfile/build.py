@@ -57,7 +57,18 @@ _REMINDER_INTS = (
 )
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")
 _ORGANISATION = ("id", "name", "kind", "note")
-_CONTACT = ("id", "name", "organisation", "email", "slack", "role", "programme_office", "deputy")
+_CONTACT = (
+    "id",
+    "name",
+    "organisation",
+    "email",
+    "slack",
+    "role",
+    "programme_office",
+    "channel",
+    "deputy",
+)
+CHANNELS = ("slack", "email")
 _GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source", "meetings")
 _REPORT = ("id", "title", "recipient", "cadence", "action", "source")
 _GOAL = ("id", "text", "category", "source", "indicators")
@@ -271,33 +282,44 @@ def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
 def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Contact, ...]:
     out: list[Contact] = []
     seen: dict[str, Node] = {}
-    deputies: list[tuple[str, Node]] = []
+    deputies: list[tuple[str, str, Node]] = []
     for node in _records(top, "contacts", "contact", problems):
         f = Fields(node, _CONTACT, "contact", problems)
-        deputy = f.text("deputy")
-        deputy_node = f.value("deputy")
-        if deputy and deputy_node is not None:
-            deputies.append((deputy, deputy_node))
         org = f.text("organisation", required=True) or ""
         org_node = f.value("organisation")
         if org and org_node is not None:
             _known_org(org, org_node, org_ids, "'organisation'", problems)
         office = f.boolean("programme_office")
-        out.append(
-            Contact(
-                id=_unique(f, "contact", seen, problems),
-                name=f.text("name", required=True) or "",
-                organisation=org,
-                email=f.text("email"),
-                slack=f.text("slack"),
-                role=f.text("role"),
-                programme_office=bool(office),
-                deputy=deputy,
+        channel = f.text("channel")
+        channel_node = f.value("channel")
+        if channel is not None and channel not in CHANNELS and channel_node is not None:
+            problems.add(
+                channel_node,
+                f"unknown channel {channel!r}: use {' or '.join(CHANNELS)}"
+                f"{suggest(channel, list(CHANNELS))}",
             )
+        contact = Contact(
+            id=_unique(f, "contact", seen, problems),
+            name=f.text("name", required=True) or "",
+            organisation=org,
+            email=f.text("email"),
+            slack=f.text("slack"),
+            role=f.text("role"),
+            programme_office=bool(office),
+            channel=channel,
+            deputy=f.text("deputy"),
         )
-    for ref, ref_node in deputies:  # a deputy may be listed after the contact it stands in for
-        if ref not in seen:
-            problems.add(ref_node, f"unknown contact {ref!r} in 'deputy'{suggest(ref, list(seen))}")
+        deputy_node = f.value("deputy")
+        if contact.deputy and deputy_node is not None:
+            deputies.append((contact.id, contact.deputy, deputy_node))
+        out.append(contact)
+    ids = [c.id for c in out]
+    # A deputy may be listed after the contact it stands in for.
+    for contact_id, deputy, where in deputies:
+        if deputy == contact_id:
+            problems.add(where, f"contact {contact_id!r} cannot be their own deputy")
+        elif deputy not in ids:
+            problems.add(where, f"unknown contact {deputy!r} in 'deputy'{suggest(deputy, ids)}")
     return tuple(out)
 
 

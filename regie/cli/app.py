@@ -35,6 +35,9 @@ plan_app = typer.Typer(help="Read and check the plan file.", no_args_is_help=Tru
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
+from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
+
+app.add_typer(notify_app, name="notify")
 
 
 class Format(StrEnum):
@@ -56,10 +59,12 @@ AsOfOpt = Annotated[
 def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from governance.dates import parse_iso_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)  # ISO only: not 20160301, not 2016-W10-1
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
 
 
 def _services() -> ModuleType:
@@ -163,9 +168,21 @@ def cycle(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Compute and print, but record and send nothing.")
     ] = False,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate",
+            help="Allow an --as-of after today (simulations, in a scratch REGIE_HOME only).",
+        ),
+    ] = False,
 ) -> None:
     """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
+    import os
+
     from regie.cli.cycle import run_cycle
+
+    if simulate:
+        os.environ["REGIE_SIMULATE"] = "1"  # also for a flow run's own bootstrap
 
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
@@ -190,7 +207,10 @@ def update(
     from regie.history import record_update
 
     app_ = _app()
-    day = parse_date(as_of, "--as-of") or _services().today(app_)
+    today = _services().today(app_)
+    day = parse_date(as_of, "--as-of") or today
+    if day > today:
+        raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
     typer.echo(
         record_update(
             app_,
@@ -235,8 +255,12 @@ def replay(
     start = parse_date(from_, "--from")
     end = parse_date(to, "--to")
     assert start is not None and end is not None
-    for line in run_replay(_app(), start, end):
-        typer.echo(line)
+    from regie.locks import cycle_lock
+
+    app_ = _app()
+    with cycle_lock(app_.settings.home, "replay"):
+        for line in run_replay(app_, start, end):
+            typer.echo(line)
 
 
 @app.command()
@@ -267,11 +291,15 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    rows = list_outbox(_app(), status_)
+    app_ = _app()
+    rows = list_outbox(app_, status_)
     if fmt == Format.json:
         print_json(outbox_json(rows))
     else:
         console().print(outbox_table(rows))
+        from regie.cli.notify import print_unreachable
+
+        print_unreachable(app_, rows)
 
 
 def _register_reports() -> None:

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 
 
 def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
+    from regie.locks import cycle_lock
+
+    with cycle_lock(app.settings.home):
+        return _run_cycle(app, as_of, dry_run=dry_run)
+
+
+def _run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
     plan = app.load_plan()  # a bad plan fails here, in one line per problem, before Prefect
     app.ensure_schema()
     day = as_of or office_today(app, plan)

@@ -210,3 +210,66 @@ def decision_list(
         typer.echo(f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.kind.value:<10}{about} {d.text}")
     if not found:
         typer.echo("no decisions")
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+@indicator_app.command("record")
+def indicator_record(
+    indicator: Annotated[str, typer.Argument(help="Indicator id (see `regie indicator list`).")],
+    value: Annotated[str, typer.Argument(help="The measured value, e.g. 5.8 or 5,8.")],
+    on: Annotated[str, typer.Option("--on", help="Measurement date YYYY-MM-DD.")],
+    source: Annotated[str, typer.Option("--source", help="Where the value comes from.")],
+) -> None:
+    """Record a measurement (kept forever: measurements are append-only)."""
+    from regie.reports import record_measurement
+
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise InvalidInput(f"VALUE: {value!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise InvalidInput(f"VALUE: {value!r} is not a finite number")
+    typer.echo(record_measurement(_app(), indicator, number, _required_date(on, "--on"), source))
+
+
+@indicator_app.command("list")
+def indicator_list(fmt: FormatOpt = Format.table) -> None:
+    """The plan's indicators with their target and latest measurement."""
+    from regie.cli.tables import print_json
+    from regie.reports import indicator_rows
+
+    rows = indicator_rows(_app())
+    if fmt == Format.json:
+        print_json(rows)
+        return
+    for r in rows:
+        latest = r["latest"]
+        measured = f"{latest['value']:g} on {latest['on']}" if latest else "no measurement"
+        typer.echo(f"{r['id']:<24} target {r['target']:g} {r['unit']:<10} {measured}")
+    if not rows:
+        typer.echo("no indicators in the plan")
+
+
+@report_app.command("voortgang")
+def report_voortgang(
+    from_: Annotated[str, typer.Option("--from", help="First day of the period YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last day of the period YYYY-MM-DD.")],
+    as_of: AsOfOpt = None,
+    fmt: ReportFormat = "html",
+    out: OutOpt = None,
+) -> None:
+    """The progress report to the Kamer over a period (archived with its content hash)."""
+    from regie.reports import check_format, voortgang
+
+    check_format(fmt)
+    start = _required_date(from_, "--from")
+    end = _required_date(to, "--to")
+    day = parse_date(as_of, "--as-of") or end
+    rendered = voortgang(_app(), start, end, day, fmt)
+    _write(rendered.content, out, fmt)
+    if out is not None:
+        typer.echo(
+            f"{out}: {rendered.title}, sha256 {rendered.sha256} (archief {rendered.archive_id})"
+        )

@@ -25,6 +25,8 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     typer.echo(f"  reminders queued: {check['queued']}{quiet}")
     if check.get("unaddressed"):
         typer.echo(f"  no contact to remind for: {', '.join(check['unaddressed'])}")
+    if check.get("unreachable"):
+        typer.echo(f"  unreachable on {app.settings.notifier}: {', '.join(check['unreachable'])}")
     sent = result.get("send")
     if sent:
         where = app.settings.outbox_dir if sent["channel"] == "file" else sent["channel"]
@@ -37,10 +39,15 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
 
 def print_failures(sent: dict[str, Any]) -> None:
     """Each failed message with its reason (to stderr), then where to see them all."""
+    for note in sent.get("notes") or ():
+        typer.echo(f"  note {note}")
     errors = sent.get("errors", [])
     for line in errors:
         typer.echo(f"  failed {line}", err=True)
-    if sent.get("failed", 0) > len(errors):
+    if sent.get("stopped"):
+        # The channel itself is down: one line, not one per message.
+        typer.echo(f"  sending stopped: {sent['stopped']}", err=True)
+    elif sent.get("failed", 0) > len(errors):
         typer.echo(f"  … and {sent['failed'] - len(errors)} more", err=True)
     if sent.get("failed"):
         typer.echo("  see `regie outbox --status failed` and `--status dead`", err=True)

@@ -96,6 +96,7 @@ def test_refusals_store_nothing_but_an_event(
         (AnswerInput("1.1.1", "on_track", completed_on=date(2025, 1, 1)), "completed_on"),
         (AnswerInput("1.1.1", "done", completed_on=date(2025, 7, 1)), "completed_on"),
         (AnswerInput("1.1.1", "done", forecast=date(2025, 7, 1)), "forecast"),
+        (AnswerInput("1.1.1", "at_risk", forecast=date(2025, 6, 1)), "forecast"),
         (AnswerInput("1.1.1", "on_track", note="x" * 2001), "note"),
     ],
 )

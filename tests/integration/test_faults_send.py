@@ -83,3 +83,53 @@ def test_send_and_outbox_commands_say_what_failed_and_why(tmp_path: Path) -> Non
     assert row["key"] == bad and "ValueError" in row["last_error"]
     table = regie("outbox", "--status", "failed", env=env)
     assert "ValueError" in table.out
+
+
+def test_delivery_and_the_audit_log_work_without_a_readable_plan(tmp_path: Path) -> None:
+    """§4: someone is editing the plan (broken) or it is gone: queued messages still go out."""
+    home = tmp_path / "home"
+    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
+    home.mkdir()
+    queued = deadline_check(app, date(2015, 10, 1)).queued
+    app.engine.dispose()
+    broken = tmp_path / "plan.yaml"
+    broken.write_text("schema: 1\nprogramme: [\n")
+    for plan in (broken, tmp_path / "missing.yaml"):
+        env = {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": "", "REGIE_PLAN": str(plan)}
+        events = regie("events", "--format", "json", env=env)
+        assert events.code == 0, events.err
+        assert json.loads(events.out)
+        listed = regie("outbox", "--format", "json", env=env)
+        assert listed.code == 0, listed.err
+        assert len(json.loads(listed.out)) == len(queued)
+    sent = regie("send", env=env)
+    assert sent.code == 0, sent.err
+    assert f"{len(queued)} sent" in sent.out
+
+
+def test_a_message_is_checked_again_before_it_goes_out(tmp_path: Path, database_url: str) -> None:
+    """#9 §4: items done or cancelled after queueing are left out; an empty digest is not sent."""
+    from regie.history import record_update
+    from regie.recheck import NOTHING_LEFT
+
+    app = make_app(tmp_path, database_url)
+    deadline_check(app, date(2015, 10, 1))
+    for item, status in (("2.3.1", "done"), ("2.2.1", "cancelled")):
+        record_update(
+            app, item, status, as_of=date(2015, 10, 2), forecast=None, completed_on=None,
+            comment=None, author=None,
+        )  # fmt: skip
+    report = send_reminders(app)
+    status = {str(k): (s, e) for k, s, e in rows(app, "SELECT key, status, last_error FROM outbox")}
+    rivm = "reminder:rivm-voorbeeld:2015-10-01:digest"  # only 2.2.1: nothing left to ask
+    assert rivm in report.skipped and rivm not in report.sent
+    assert status[rivm][0] == "suppressed" and str(status[rivm][1]).startswith(NOTHING_LEFT)
+    telos = "reminder:telos-voorbeeld:2015-10-01:digest"  # 2.3.1 done, 2.3.2 still open
+    escalation = "escalation:programmabureau:2015-10-01"  # 2.2.1 and 2.3.1 both finished
+    assert escalation in report.skipped
+    assert telos in report.sent
+    body = str(rows(app, f"SELECT body_text FROM outbox WHERE key = '{telos}'")[0][0])
+    assert "2.3.2" in body and "2.3.1" not in body
+    sent = [f.read_text(encoding="utf-8") for f in app.settings.outbox_dir.glob("*telos*.eml")]
+    assert len(sent) == 1 and "2.3.2" in sent[0] and "2.3.1" not in sent[0]
+    assert "1 punt" in sent[0]  # the subject was rendered again, too

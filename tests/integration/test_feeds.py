@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -91,6 +92,7 @@ def test_stable_bytes_uids_and_sequence_bumped_when_a_date_moves(feed_app: App) 
     assert export_feed(feed_app, "programme", AS_OF) == before  # no clock, no random
     stamps = {e["uid"]: e["dtstamp"] for e in ical_js(before)["events"]}
 
+    time.sleep(1.1)  # DTSTAMP has whole seconds: let the change land in a later one
     _edit_plan(feed_app, "gereed: 18 april 2016", "gereed: 20 mei 2016")
     after = {e["uid"]: e for e in ical_js(export_feed(feed_app, "programme", AS_OF))["events"]}
     moved = after["1.1.2@zorg-test.regie"]
@@ -132,9 +134,30 @@ def test_scopes_choose_items(feed_app: App) -> None:
     ]
     assert uids("contact:kbakker") == uids("step:1")  # K. Bakker answers for GGD's items
     assert uids("contact:office") == ["2.1@zorg-test.regie"]
-    body = ical_js(export_feed(feed_app, "body:regieteam", AS_OF))
+    from regie.reports import add_meeting
+
+    add_meeting(feed_app, "regieteam", date(2016, 6, 7), None, "Online", "Extra: budget, planning")
+    raw = export_feed(feed_app, "body:regieteam", AS_OF)
+    body = ical_js(raw)
     assert body["name"] == "Gezonde Wijk – vergaderingen Regieteam Gezonde Wijk"
-    assert body["events"] == []  # meetings arrive with the reports issue
+    meetings = {e["uid"]: e for e in body["events"]}
+    assert sorted(meetings) == [
+        "regieteam-2016-03-29@zorg-test.regie", "regieteam-2016-06-07@zorg-test.regie",
+        "regieteam-2016-10-31@zorg-test.regie",
+    ]  # fmt: skip
+    spring = meetings["regieteam-2016-03-29@zorg-test.regie"]  # summer time: 10:00 is 08:00 UTC
+    assert spring["startUtc"] == int(datetime(2016, 3, 29, 8, 0, tzinfo=UTC).timestamp())
+    assert not spring["allDay"]
+    autumn = meetings["regieteam-2016-10-31@zorg-test.regie"]  # winter time: 09:00 UTC
+    assert autumn["startUtc"] == int(datetime(2016, 10, 31, 9, 0, tzinfo=UTC).timestamp())
+    assert spring["summary"] == "Regieteam Gezonde Wijk"
+    extra = meetings["regieteam-2016-06-07@zorg-test.regie"]  # no start time: all day
+    assert (extra["allDay"], extra["start"]) == (True, "2016-06-07")
+    assert (
+        extra["description"] == "Vergadering van Regieteam Gezonde Wijk.\nExtra: budget, planning"
+    )
+    located = icalendar_events(raw)["regieteam-2016-03-29@zorg-test.regie"]
+    assert str(located["LOCATION"]) == "Stadhuis, zaal 2; ingang B"
     with pytest.raises(InvalidInput) as problem:
         export_feed(feed_app, "org:NOPE", AS_OF)
     assert problem.value.lines == ["--scope: scope 'org:NOPE': no such org (known: GGD, GEM)"]

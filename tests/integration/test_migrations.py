@@ -31,6 +31,7 @@ from store.models import (
 MODEL_TABLES = set(Base.metadata.tables)
 TABLES_0002 = {"item_states", "prompts", "outbox"}
 TABLES_0004 = {"assessed_days"}
+TABLES_0005 = {"slack_lookups"}
 TABLES_0006 = {"answer_links", "slack_requests", "slack_users", "status_rounds", "round_requests"}
 TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
 TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archive"}
@@ -144,6 +145,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         MODEL_TABLES
         - TABLES_0002
         - TABLES_0004
+        - TABLES_0005
         - TABLES_0006
         - TABLES_0007
         - TABLES_0008

@@ -1,16 +1,19 @@
-"""Slack and e-mail delivery (issue #9): Slack user look-up cache, delivery details.
+"""Slack and e-mail delivery (issue #9): Slack user look-up cache.
 
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01
 
-Reserved in order so that parallel work can fill its own revision without a branch; an empty
-revision changes nothing.
+``slack_lookups`` caches ``users.lookupByEmail`` answers (a user id, or NULL for "not found") so a
+daily run does not look every contact up again. A cache, not history: rows are replaced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
@@ -19,8 +22,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "slack_lookups",
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("user_id", sa.String(length=64), nullable=True),
+        sa.Column("looked_up_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("email", name=op.f("pk_slack_lookups")),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("slack_lookups")

@@ -1,0 +1,215 @@
+"""Answers per second through the real `regie serve` on loopback: ``POST /slack/interactivity``
+(signature check + replay guard + store + event) and the e-mail form POST (link check + CSRF +
+store + event + link used), on SQLite and PostgreSQL, at a given concurrency.
+
+Usage, from the repository root::
+
+    .venv/bin/python -m benchmarks.answers [--answers 1000] [--concurrency 100] [--rounds 2]
+        [--db sqlite|postgres|both]
+
+PostgreSQL needs ``REGIE_TEST_POSTGRES_URL`` (the server; a database ``regie_bench_answers`` is
+created there and dropped afterwards). The sides alternate (SQLite, PostgreSQL, SQLite, …) so
+that load drift on a shared machine hits both alike. Printed per run: answers/s, p50 and p99
+latency of one request as the client saw it (queueing included). Target: p99 under Slack's 3 s
+acknowledgement limit at 100 concurrent answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "tests" / "fixtures" / "plans" / "answers.yaml"
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
+SIGNING = "bench-signing-secret-0123456789abcdef"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(database_url: str, home: Path, links: int) -> list[str]:
+    """Migrate, sync the plan, and make ``links`` answer links for anna on 1.1.1 (URL tokens)."""
+    from dataclasses import replace
+
+    from regie.answer_links import LinkMaker
+    from regie.bootstrap import App
+    from regie.config import Settings
+    from regie.services import utcnow
+    from store import sync_plan, upgrade
+    from store.answers import add_links
+
+    upgrade(database_url)
+    app = App(Settings(home, database_url, PLAN, "file", None))
+    app.settings = replace(app.settings, secret_key=SECRET)
+    plan = app.load_plan()
+    maker = LinkMaker("http://bench", SECRET, plan.programme.id)
+    urls = [maker("anna", "1.1.1", f"bench:{i}") for i in range(links)]
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        add_links(
+            session, plan.programme.id, maker.made({f"bench:{i}" for i in range(links)}), utcnow()
+        )
+    app.engine.dispose()
+    return [u.rsplit("/", 1)[1] for u in urls]
+
+
+def slack_request(n: int) -> tuple[bytes, dict[str, str]]:
+    from slack_sdk.signature import SignatureVerifier
+
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U0ANNA"},
+        "container": {"type": "message", "channel_id": "", "message_ts": f"{n}.000"},
+        "actions": [{"action_id": "regie_answer:on_track", "value": "1.1.1"}],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    ts = str(int(time.time()))
+    sig = SignatureVerifier(SIGNING).generate_signature(timestamp=ts, body=body)
+    return body, {
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": str(sig),
+        "content-type": "application/x-www-form-urlencoded",
+    }
+
+
+def form_request(token: str) -> tuple[bytes, dict[str, str]]:
+    from regie.answer_links import csrf_token
+
+    form = {
+        "status": "at_risk",
+        "note": "bench",
+        "csrf_token": csrf_token(SECRET, token.split(".")[0]),
+    }
+    return urlencode(form).encode(), {"content-type": "application/x-www-form-urlencoded"}
+
+
+async def fire(
+    url: str, requests: list[tuple[str, bytes, dict[str, str]]], concurrency: int
+) -> tuple[float, list[float], dict[int, int]]:
+    import httpx
+
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    queue = list(reversed(requests))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            while queue:
+                path, body, headers = queue.pop()
+                start = time.perf_counter()
+                response = await client.post(path, content=body, headers=headers)
+                latencies.append(time.perf_counter() - start)
+                codes[response.status_code] = codes.get(response.status_code, 0) + 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - start, latencies, codes
+
+
+def run_side(name: str, database_url: str, answers: int, concurrency: int) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        tokens = prepare(database_url, home, answers)
+        port = free_port()
+        env = {
+            **os.environ,
+            "REGIE_HOME": str(home),
+            "REGIE_DATABASE_URL": database_url,
+            "REGIE_PLAN": str(PLAN),
+            "REGIE_SECRET_KEY": SECRET,
+            "REGIE_SLACK_SIGNING_SECRET": SIGNING,
+            "REGIE_BASE_URL": f"http://127.0.0.1:{port}",
+        }
+        env.pop("PREFECT_API_URL", None)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "regie.cli", "serve", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(url + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            lines = []
+            for channel, requests in (
+                ("slack", [("/slack/interactivity", *slack_request(n)) for n in range(answers)]),
+                ("form", [(f"/antwoord/{t}", *form_request(t)) for t in tokens]),
+            ):
+                wall, lat, codes = asyncio.run(fire(url, requests, concurrency))
+                lat.sort()
+                p50 = statistics.median(lat)
+                p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+                lines.append(
+                    f"{name:10} {channel:6} {answers / wall:8.1f} answers/s  "
+                    f"p50 {p50 * 1000:7.0f} ms  p99 {p99 * 1000:7.0f} ms  codes {codes}"
+                )
+                print(lines[-1], flush=True)
+            return lines
+        finally:
+            server.terminate()
+            _, err = server.communicate(timeout=20)
+            if "Traceback" in err or "ERROR" in err:
+                print(err[-3000:], file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--answers", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    args = parser.parse_args()
+    from benchmarks.machine import describe
+
+    pg = os.environ.get("REGIE_TEST_POSTGRES_URL")
+    for line in describe(pg):
+        print(line)
+    sides = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if "postgres" in sides and not pg:
+        sys.exit("REGIE_TEST_POSTGRES_URL is not set: cannot measure PostgreSQL")
+    for _ in range(args.rounds):
+        for side in sides:
+            if side == "sqlite":
+                with tempfile.TemporaryDirectory() as tmp:
+                    run_side("SQLite", f"sqlite:///{tmp}/bench.db", args.answers, args.concurrency)
+            else:
+                run_side("PostgreSQL", fresh_postgres(pg or ""), args.answers, args.concurrency)
+
+
+def fresh_postgres(server: str) -> str:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text('DROP DATABASE IF EXISTS "regie_bench_answers" WITH (FORCE)'))
+        conn.execute(sa.text('CREATE DATABASE "regie_bench_answers"'))
+    admin.dispose()
+    return (
+        sa.make_url(server)
+        .set(database="regie_bench_answers")
+        .render_as_string(hide_password=False)
+    )
+
+
+if __name__ == "__main__":
+    main()

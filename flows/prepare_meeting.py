@@ -1,0 +1,37 @@
+"""Flow ``prepare-meeting``: each day, start the status round for meetings ten working days
+ahead and send the agenda pack on pack day (``regie.prepare``), then deliver the outbox.
+Runs daily (prefect.yaml); a day run twice queues nothing new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows._prefect import parse_as_of
+from flows.send_reminders import send_reminders
+
+
+@task(name="prepare-meetings", cache_policy=NO_CACHE)
+def prepare(as_of: str | None) -> dict[str, Any]:
+    from regie.bootstrap import bootstrap
+    from regie.prepare import prepare_meetings
+    from regie.services import today
+
+    app = bootstrap()
+    return prepare_meetings(app, parse_as_of(as_of) or today(app)).summary()
+
+
+@flow(name="prepare-meeting")
+def prepare_meeting(as_of: str | None = None) -> dict[str, Any]:
+    """Prepare every governance meeting that is due for it as of ``as_of`` (default today)."""
+    result = prepare(as_of)
+    get_run_logger().info(
+        "Vergadervoorbereiding per %s: %d statusrondes gestart, %d agenda's klaargezet",
+        result["as_of"],
+        len(result["rounds"]),
+        len(result["packs"]),
+    )
+    result["send"] = send_reminders()
+    return result

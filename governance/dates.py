@@ -1,0 +1,75 @@
+"""Dates from people, within reason: ISO only, and within the programme's life plus a margin.
+
+Every channel (command line, e-mail forms, Slack) reads dates through :func:`parse_iso_date`
+and checks them against :func:`programme_life`, so that ``9999-12-31`` or ``0001-01-01`` never
+reaches an append-only table. Pure: the caller passes the plan and the day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from governance.plan import Plan
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: Years before the programme's start and after its end that still make sense (late items
+#: slip past the end; an update may be back-dated to the run-up).
+MARGIN_YEARS = 3
+
+
+def parse_iso_date(text: str) -> date:
+    """``YYYY-MM-DD`` and nothing else (``date.fromisoformat`` also takes ``20160301`` and
+    ``2016-W10-1``, which nobody means in a form); :class:`ValueError` otherwise."""
+    value = text.strip()
+    if not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"{shorten(text)!r} is not a date (use YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in the calendar") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Life:
+    """The span of days a date about the programme may fall in (its life plus the margin)."""
+
+    first: date
+    last: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
+
+    def around(self, day: date) -> Life:
+        """The life stretched to reach ``day`` plus the margin (an update made after the
+        programme's planned end may still forecast a little beyond it)."""
+        return Life(min(self.first, day), max(self.last, _shift(day, MARGIN_YEARS)))
+
+    def describe(self) -> str:
+        return f"{self.first} … {self.last}"
+
+
+def programme_life(plan: Plan) -> Life:
+    """The programme's start and end (else its earliest and latest dated item), widened by
+    :data:`MARGIN_YEARS` on each side."""
+    starts = [d.period.start for d in plan.deadlines() if d.period and d.period.start]
+    ends = [d.period.end for d in plan.deadlines() if d.period and d.period.end]
+    first = plan.programme.start or min(starts + ends, default=None)
+    last = plan.programme.end or max(starts + ends, default=None)
+    if first is None or last is None:  # a plan without a single date: only the margin's sense
+        first = last = first or last or date(2000, 1, 1)
+    return Life(_shift(first, -MARGIN_YEARS), _shift(last, MARGIN_YEARS))
+
+
+def _shift(day: date, years: int) -> date:
+    year = min(max(day.year + years, 1), 9999)
+    return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` on one line, at most ``limit`` characters (``…`` marks the cut): how an
+    over-long or multi-line value is echoed back, never 100,000 characters on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

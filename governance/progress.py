@@ -1,0 +1,178 @@
+"""What goes in the progress report to the Kamer (*voortgangsrapportage*): pure content.
+
+Kamerbrief-style, all from data: per step its goal (from the plan), *gerealiseerd* (finished in
+the period, with the date), *lopend*, *vertraagd of gewijzigd* (promised versus the new date,
+with the reason from the owner's note and the decisions), *vooruitblik*; indicators (target
+against measured values; one without a measurement says so, nothing is invented); a summary per
+step; the full table as annex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from governance.agenda import ItemLine, item_lines
+from governance.assessment import Assessment
+from governance.decisions import Decision, DecisionKind, Measurement
+from governance.plan import Indicator, Plan
+
+_LATE = frozenset({"overdue", "slipped"})
+_FINISHED = frozenset({"done", "cancelled"})
+#: The look-ahead after the period, when the report does not say otherwise.
+DEFAULT_AHEAD = timedelta(days=182)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A delay or change: what was promised, what it is now, and why (notes, decisions)."""
+
+    item: ItemLine
+    promised: str
+    now: date | str | None  # a forecast or revised gereed; None when no new date is known
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    item: ItemLine
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
+class StepProgress:
+    number: int
+    title: str
+    goal: str | None
+    done: tuple[Done, ...]
+    ongoing: tuple[ItemLine, ...]
+    changed: tuple[Change, ...]
+    ahead: tuple[ItemLine, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorProgress:
+    indicator: Indicator
+    goal_text: str
+    measurements: tuple[Measurement, ...]  # oldest first
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    programme_title: str
+    programme_short: str
+    source_document: str | None
+    start: date
+    end: date
+    as_of: date
+    ahead_until: date
+    steps: tuple[StepProgress, ...]
+    indicators: tuple[IndicatorProgress, ...]
+    annex: tuple[ItemLine, ...]
+    decisions: tuple[Decision, ...]
+    updates_used: int
+
+
+def build_progress(
+    plan: Plan,
+    assessment: Assessment,
+    start: date,
+    end: date,
+    *,
+    decisions: Sequence[Decision] = (),
+    measurements: Sequence[Measurement] = (),
+    ahead: timedelta = DEFAULT_AHEAD,
+) -> ProgressReport:
+    lines = item_lines(plan, assessment)
+    by_item: dict[str, list[Decision]] = {}
+    for d in decisions:
+        if d.item_id and d.meeting_on <= assessment.as_of:
+            by_item.setdefault(d.item_id, []).append(d)
+    plan_items: dict[str, object] = {}
+    for action in plan.actions():
+        plan_items[action.id] = action
+        for m in action.milestones:
+            plan_items[m.id] = m
+    ahead_until = end + ahead
+    steps = []
+    for step in plan.steps:
+        mine = [x for x in lines.values() if x.step == step.number]
+        done = []
+        ongoing = []
+        changed = []
+        upcoming = []
+        for line in mine:
+            item = assessment.items[line.item_id]
+            if line.state == "done" and item.completed_on and start <= item.completed_on <= end:
+                done.append(Done(line, item.completed_on))
+            original = getattr(plan_items.get(line.item_id), "original_gereed", None)
+            moved = by_item.get(line.item_id, [])
+            if line.state in _LATE or original or any(d.kind is DecisionKind.CANCEL for d in moved):
+                changed.append(_change(line, plan_items.get(line.item_id), moved))
+            elif line.state not in _FINISHED:
+                ongoing.append(line)
+            if (
+                line.state not in _FINISHED
+                and line.due is not None
+                and end < line.due <= ahead_until
+            ):
+                upcoming.append(line)
+        steps.append(
+            StepProgress(
+                step.number, step.title, step.goal, tuple(done), tuple(ongoing), tuple(changed),
+                tuple(upcoming), len(mine),
+            )
+        )  # fmt: skip
+    goals = {g.id: g.text for g in plan.goals}
+    per_indicator: dict[str, list[Measurement]] = {}
+    for value in sorted(measurements, key=lambda v: (v.measured_on, v.id or 0)):
+        if value.measured_on <= assessment.as_of:
+            per_indicator.setdefault(value.indicator_id, []).append(value)
+    indicators = tuple(
+        IndicatorProgress(i, goals.get(i.goal_id, ""), tuple(per_indicator.get(i.id, ())))
+        for i in plan.indicators()
+    )
+    used = sum(1 for i in assessment.items.values() if i.latest_update is not None)
+    return ProgressReport(
+        programme_title=plan.programme.title,
+        programme_short=plan.programme.short_title or plan.programme.title,
+        source_document=plan.programme.source_document,
+        start=start,
+        end=end,
+        as_of=assessment.as_of,
+        ahead_until=ahead_until,
+        steps=tuple(steps),
+        indicators=indicators,
+        annex=tuple(lines.values()),
+        decisions=tuple(d for d in decisions if start <= d.meeting_on <= end),
+        updates_used=used,
+    )
+
+
+def _change(line: ItemLine, plan_item: object, decisions: list[Decision]) -> Change:
+    """Promised (the first gereed) against now (the forecast, else a revised gereed)."""
+    reasons = [f"{_decision_label(d)}: {d.text}" for d in decisions]
+    if line.note:
+        reasons.append(f"toelichting eigenaar: {line.note}")
+    original = getattr(plan_item, "original_gereed", None)
+    gereed = getattr(plan_item, "gereed", None)
+    now: date | str | None = None
+    if line.forecast is not None:
+        now = line.forecast
+    elif original:
+        now = gereed
+    if line.state == "cancelled":
+        now = "vervallen"
+    return Change(line, original or gereed or "geen datum", now, tuple(reasons))
+
+
+def _decision_label(d: Decision) -> str:
+    from governance.decisions import decided_by
+
+    return decided_by(d.body_id, d.meeting_on)

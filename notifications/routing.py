@@ -1,0 +1,59 @@
+"""Channel routing: each message goes to the first configured channel its contact can receive.
+
+``REGIE_NOTIFIER=slack,email`` is the priority order; a contact's own ``channel:`` goes first
+when it is configured. A channel that turns out not to reach the contact (no Slack account for
+the address) hands over to the next one, and the delivery says so. A contact no channel reaches
+fails with :class:`Unreachable` — recorded in the outbox, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
+
+from notifications.base import Delivery, Message, Notifier, Unreachable, batch, can_reach
+
+
+class Router:
+    def __init__(self, notifiers: Sequence[Notifier], preferred: Mapping[str, str]) -> None:
+        self.notifiers = list(notifiers)
+        self.preferred = dict(preferred)  # contact id → channel
+        self.channel = ",".join(n.channel for n in self.notifiers)
+
+    def order(self, message: Message) -> list[Notifier]:
+        first = self.preferred.get(message.recipient)
+        return sorted(self.notifiers, key=lambda n: n.channel != first)  # stable
+
+    def can_reach(self, message: Message) -> bool:
+        return any(can_reach(n, message) for n in self.notifiers)
+
+    @contextmanager
+    def batch(self) -> Iterator[Router]:
+        with ExitStack() as stack:
+            for notifier in self.notifiers:
+                stack.enter_context(batch(notifier))
+            yield self
+
+    def send(self, message: Message) -> Delivery:
+        skipped: list[str] = []
+        for notifier in self.order(message):
+            if not can_reach(notifier, message):
+                skipped.append(f"{notifier.channel}: {_why_not(notifier.channel)}")
+                continue
+            try:
+                delivery = notifier.send(message)
+            except Unreachable as exc:
+                skipped.append(f"{notifier.channel}: {exc}")
+                continue
+            if skipped:
+                note = "; ".join(skipped) + f" — verstuurd via {delivery.channel}"
+                delivery = replace(delivery, note=note)
+            return delivery
+        raise Unreachable(f"{message.recipient} onbereikbaar ({'; '.join(skipped)})")
+
+
+def _why_not(channel: str) -> str:
+    return {"slack": "geen Slack-id of e-mailadres", "email": "geen e-mailadres"}.get(
+        channel, "niet bereikbaar"
+    )

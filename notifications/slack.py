@@ -1,0 +1,290 @@
+"""Slack delivery: a digest as a direct message (``conversations.open`` → ``chat.postMessage``).
+
+Exactly once, although Slack has no idempotency key: every post carries the outbox key in its
+``metadata``. Whenever an earlier attempt may have reached Slack (a retried row, a post that
+failed without a clear answer) the channel is searched for that key first
+(``conversations.history`` with ``include_all_metadata``); found → that post counts, no second.
+
+slack-sdk's retry handlers are on: 429s wait for ``Retry-After`` (always safe: Slack did not
+post). Server errors and dropped connections are retried by the handlers only for reading
+calls; for ``chat.postMessage`` the notifier retries itself, after looking for the post.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from notifications.base import ChannelDown, Delivery, Message, NotifierError, Unreachable
+from notifications.slack_blocks import EVENT_TYPE, digest_blocks, metadata
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+#: Errors that no other message would escape: stop the batch, say it in one line.
+FATAL = {
+    "invalid_auth": "Slack refused the bot token (invalid_auth): check REGIE_SLACK_BOT_TOKEN",
+    "not_authed": "Slack received no bot token (not_authed): check REGIE_SLACK_BOT_TOKEN",
+    "token_revoked": "the Slack bot token was revoked (token_revoked): install the app again",
+    "token_expired": "the Slack bot token expired (token_expired): install the app again",
+    "account_inactive": "the Slack app's account is inactive (account_inactive)",
+    "missing_scope": "the Slack app lacks a scope (missing_scope): see slack-manifest.yaml",
+    "not_allowed_token_type": "REGIE_SLACK_BOT_TOKEN is not a bot token (not_allowed_token_type)",
+    "team_access_not_granted": "the Slack app has no access to this workspace",
+}
+NO_USER = {"users_not_found", "user_not_found", "user_disabled", "cannot_dm_bot"}
+POST = "chat.postMessage"
+PER_CHANNEL = 1.0  # seconds between posts in one channel (Slack: about one a second)
+POST_TRIES = 4  # attempts per post when Slack answers unclearly (5xx, dropped connection)
+HISTORY_PAGES = 10  # pages of 200 messages searched for an earlier post
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
+
+
+class UserCache(Protocol):
+    """Where ``users.lookupByEmail`` answers are kept (the database, wired in bootstrap)."""
+
+    def lookup(self, email: str, now: datetime) -> tuple[str | None] | None: ...
+
+    def store(self, email: str, user_id: str | None, now: datetime) -> None: ...
+
+
+class Pacer:
+    """Spaces posts: ``rate`` per second for the workspace and one a second per channel.
+
+    It sleeps only the rest of the interval, so a sender that is slow anyway never waits.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self.sleep = sleep
+        self._next = 0.0
+        self._channels: dict[str, float] = {}
+
+    def wait(self, channel: str) -> None:
+        now = self.clock()
+        ready = max(self._next, self._channels.get(channel, 0.0))
+        if ready > now:
+            self.sleep(ready - now)
+            now = ready
+        self._next = now + self.interval
+        self._channels[channel] = now + PER_CHANNEL
+
+
+class SlackNotifier:
+    channel = "slack"
+
+    def __init__(
+        self,
+        client: WebClient,
+        users: UserCache | None = None,
+        *,
+        rate: float = 10.0,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.users = users
+        self.pacer = Pacer(rate, sleep=sleep)
+        self.now = now
+        self.sleep = sleep
+
+    # --- who -----------------------------------------------------------------------------
+
+    def can_reach(self, message: Message) -> bool:
+        return bool(message.slack or message.email)
+
+    def user_id(self, message: Message) -> str:
+        """The recipient's Slack user id: given, or looked up by e-mail (cached)."""
+        given = (message.slack or "").strip()
+        if _USER_ID.fullmatch(given):
+            return given
+        email = given if "@" in given else (message.email or "")
+        if not email:
+            raise Unreachable(f"geen Slack-id of e-mailadres voor {message.recipient}")
+        now = self.now()
+        cached = self.users.lookup(email, now) if self.users else None
+        if cached is not None:
+            user_id = cached[0]
+        else:
+            answer = self._call("users.lookupByEmail", email=email)
+            user_id = answer["user"]["id"] if answer.get("ok") else None
+            if user_id is None and answer.get("error") not in NO_USER:
+                raise NotifierError(f"users.lookupByEmail: {answer.get('error')}")
+            if self.users:
+                self.users.store(email, user_id, now)
+        if user_id is None:
+            raise Unreachable(f"geen Slack-account voor {email}")
+        return user_id
+
+    def conversation(self, message: Message) -> str:
+        """The channel to post in: the office channel as given, else a DM with the user."""
+        target = (message.slack or "").strip()
+        if message.metadata.get("to_channel"):
+            if not target:
+                raise Unreachable("geen Slack-kanaal opgegeven")
+            return target
+        user_id = self.user_id(message)
+        answer = self._call("conversations.open", users=user_id)
+        if not answer.get("ok"):
+            if answer.get("error") in NO_USER:
+                raise Unreachable(f"Slack kent gebruiker {user_id} niet ({answer.get('error')})")
+            raise NotifierError(f"conversations.open: {answer.get('error')}")
+        return str(answer["channel"]["id"])
+
+    # --- send ----------------------------------------------------------------------------
+
+    def send(self, message: Message) -> Delivery:
+        channel = self.conversation(message)
+        if message.attempt > 1:
+            found = self.find_posted(channel, message)
+            if found:
+                return Delivery(self.channel, f"{channel}/{found}", note="al eerder geplaatst")
+        return Delivery(self.channel, f"{channel}/{self.post(channel, message)}")
+
+    def post(self, channel: str, message: Message) -> str:
+        """Post once; after an unclear failure look for the post before trying again."""
+        blocks = digest_blocks(message)
+        last = ""
+        for attempt in range(1, POST_TRIES + 1):
+            self.pacer.wait(channel)
+            try:
+                answer = self._call(
+                    POST,
+                    channel=channel,
+                    text=message.text,
+                    blocks=blocks,
+                    metadata=metadata(message),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except _Unclear as exc:
+                last = str(exc)
+            else:
+                if answer.get("ok"):
+                    return str(answer["ts"])
+                error = answer.get("error")
+                if error in {"channel_not_found", "is_archived", "not_in_channel"}:
+                    raise Unreachable(f"Slack-kanaal {channel}: {error}")
+                if answer.status_code < 500:  # a clear refusal: nothing was posted
+                    raise NotifierError(f"{POST}: {error}")
+                last = f"{POST}: HTTP {answer.status_code} {error or ''}".strip()
+            found = self.find_posted(channel, message)
+            if found:
+                return found
+            if attempt > 1:  # the first retry waits only for the pacer; then back off
+                self.sleep(min(0.25 * 2.0 ** (attempt - 2), 2.0))
+        raise NotifierError(f"{POST} na {POST_TRIES} pogingen niet gelukt: {last}")
+
+    def find_posted(self, channel: str, message: Message) -> str | None:
+        """The ts of an earlier post of this message in ``channel``, if any."""
+        oldest = message.queued_at.timestamp() - 60 if message.queued_at else None
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            args: dict[str, Any] = {"channel": channel, "limit": 200, "include_all_metadata": True}
+            if oldest is not None:
+                args["oldest"] = f"{oldest:.6f}"
+            if cursor:
+                args["cursor"] = cursor
+            try:
+                answer = self._call("conversations.history", **args)
+            except _Unclear as exc:
+                raise NotifierError(f"conversations.history: {exc}") from None
+            if not answer.get("ok"):
+                raise NotifierError(f"conversations.history: {answer.get('error')}")
+            for posted in answer.get("messages") or []:
+                meta = posted.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == EVENT_TYPE and payload.get("key") == message.key:
+                    return str(posted["ts"])
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None
+
+    def check(self) -> str:
+        """``auth.test``: who the bot is, for ``regie notify test``."""
+        answer = self._call("auth.test")
+        if not answer.get("ok"):
+            raise NotifierError(f"auth.test: {answer.get('error')}")
+        return f"{answer.get('user')} in {answer.get('team')}"
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        """One Web API call; fatal errors raise ChannelDown, unclear ones ``_Unclear``."""
+        from slack_sdk.errors import SlackApiError
+
+        try:
+            if method == POST:
+                return self.client.api_call(method, json=kwargs)
+            params = {k: str(v).lower() if isinstance(v, bool) else v for k, v in kwargs.items()}
+            return self.client.api_call(method, params=params)
+        except SlackApiError as exc:
+            response = exc.response
+            error = response.get("error") if isinstance(response.data, dict) else None
+            if error in FATAL:
+                raise ChannelDown(FATAL[error]) from None
+            if response.status_code >= 500 or error is None:
+                raise _Unclear(f"HTTP {response.status_code}") from None
+            return response
+        except (OSError, TimeoutError) as exc:  # dropped connection, refused, timed out
+            raise _Unclear(f"{method}: {type(exc).__name__}: {exc}") from None
+
+
+class _Unclear(NotifierError):
+    """Slack did not answer clearly (5xx, dropped connection): a post may or may not exist."""
+
+
+def web_client(token: str, base_url: str, *, timeout: int = 30, retries: int = 2) -> WebClient:
+    """A WebClient with slack-sdk's retry handlers; posts are retried by the notifier."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+    from slack_sdk.http_retry.handler import RetryHandler
+    from slack_sdk.http_retry.request import HttpRequest
+    from slack_sdk.http_retry.response import HttpResponse
+    from slack_sdk.http_retry.state import RetryState
+
+    def not_posts(handler: type[RetryHandler]) -> RetryHandler:
+        class ReadsOnly(handler):  # type: ignore[valid-type, misc]
+            """Retrying a post blindly could post twice: the notifier looks first."""
+
+            def _can_retry(
+                self,
+                *,
+                state: RetryState,
+                request: HttpRequest,
+                response: HttpResponse | None = None,
+                error: Exception | None = None,
+            ) -> bool:
+                if request.url.rstrip("/").endswith(POST):
+                    return False
+                return bool(
+                    super()._can_retry(state=state, request=request, response=response, error=error)
+                )
+
+        instance: RetryHandler = ReadsOnly(max_retry_count=retries)
+        return instance
+
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            not_posts(ServerErrorRetryHandler),
+            not_posts(ConnectionErrorRetryHandler),
+        ],
+    )

@@ -1,0 +1,79 @@
+"""A digest as Slack Block Kit: a header, one section per item, the outbox key as metadata.
+
+Each item's section has the stable ``block_id`` ``item:<item_id>``, so answer buttons can be put
+beside it and an answer can tell which item it is about. Texts come from Jinja2 templates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from notifications.base import Message
+from notifications.slack_answer_blocks import ANSWERABLE, answer_actions
+
+EVENT_TYPE = "regie_message"
+MAX_BLOCKS = 50  # Slack's limit per message
+HEADER_LIMIT = 150  # characters in a header block
+SECTION_LIMIT = 3000  # characters in a section's text
+
+
+def item_block_id(item_id: str) -> str:
+    return f"item:{item_id}"
+
+
+def metadata(message: Message) -> dict[str, Any]:
+    """Finds the message again in the channel (``conversations.history``) after a crash."""
+    return {
+        "event_type": EVENT_TYPE,
+        "event_payload": {"key": message.key, "kind": message.kind},
+    }
+
+
+def digest_blocks(message: Message) -> list[dict[str, Any]]:
+    from notifications.render import render
+
+    items: list[dict[str, Any]] = [dict(i) for i in message.metadata.get("items", [])]
+    for item in items:
+        due = item.get("due")
+        item["due"] = date.fromisoformat(due) if isinstance(due, str) else None
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "block_id": "header",
+            "text": {"type": "plain_text", "text": _cut(message.subject, HEADER_LIMIT)},
+        }
+    ]
+    intro = render(f"slack/{message.kind}.intro.md.j2", message=message, items=items).strip()
+    if intro:
+        blocks.append(_section("intro", intro))
+    answerable = message.kind in ANSWERABLE  # buttons under each item (issue #10)
+    room = MAX_BLOCKS - len(blocks) - 1  # one left for "and N more"
+    if answerable:
+        room //= 2
+    for item in items[:room]:
+        text = render(f"slack/{message.kind}.item.md.j2", item=item).strip()
+        blocks.append(_section(item_block_id(str(item["id"])), text))
+        if answerable:
+            blocks.append(answer_actions(str(item["id"])))
+    if len(items) > room:
+        more = render("slack/more.md.j2", count=len(items) - room).strip()
+        blocks.append({"type": "context", "block_id": "more", "elements": [_mrkdwn(more)]})
+    return blocks
+
+
+def _section(block_id: str, text: str) -> dict[str, Any]:
+    return {"type": "section", "block_id": block_id, "text": _mrkdwn(_cut(text, SECTION_LIMIT))}
+
+
+def _mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn escaping: only &, < and > are special."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,57 @@
+"""One cycle at a time per REGIE_HOME: an exclusive lock on ``$REGIE_HOME/cycle.lock``.
+
+The database already keeps concurrent cycles from duplicating anything, but on SQLite they
+would wait on each other's writes until one gives up with ``database is locked``. A second
+cycle says so at once instead, with its own exit code (75, "try again later"). The operating
+system releases the lock when the process ends, however it ends (a SIGKILL included).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from regie.errors import RegieError
+
+
+class AnotherCycleRunning(RegieError):
+    """Another `regie cycle` or `regie replay` holds this home's lock."""
+
+    exit_code = 75  # EX_TEMPFAIL: nothing is wrong, try again when the other one is done
+
+
+@contextmanager
+def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
+    path = home / "cycle.lock"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RegieError(
+            f"REGIE_HOME {home}: cannot write its lock file ({exc.strerror or exc}): "
+            f"a {what} needs a writable home"
+        ) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read(fd)
+            raise AnotherCycleRunning(
+                f"another cycle is running on {home}{f' (pid {holder})' if holder else ''}: "
+                f"this {what} did nothing; try again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _read(fd: int) -> str:
+    try:
+        return os.pread(fd, 32, 0).decode(errors="replace").strip()
+    except OSError:
+        return ""

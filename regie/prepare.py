@@ -1,0 +1,138 @@
+"""Preparing governance meetings, day by day (the ``prepare-meeting`` flow).
+
+For every meeting still ahead: from ``request_days`` working days before it, a status round
+asks the owners of open items for an update by pack day (``regie.rounds``: one request per
+contact, once per round); from pack day (``pack_days`` working days before) the agenda pack is
+assembled as of that day, archived, and queued to the body's contacts through the outbox under
+the key ``agenda-pack:<body>:<meeting>:<contact>`` — once per meeting, however often (or late)
+the flow runs. A day that was missed loses nothing: the next run before the meeting catches up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from regie.bootstrap import App
+
+if TYPE_CHECKING:
+    from governance.meetings import Meeting
+    from governance.plan import Contact, GovernanceBody, Plan
+
+PACK_KIND = "agenda_pack"
+
+
+@dataclass
+class PrepareReport:
+    as_of: date
+    rounds: list[str] = field(default_factory=list)  # "body meeting" whose round started
+    packs: list[str] = field(default_factory=list)  # outbox keys queued
+
+    def summary(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "rounds": self.rounds, "packs": self.packs}
+
+
+def pack_key(body_id: str, meeting_on: date, contact_id: str) -> str:
+    return f"agenda-pack:{body_id}:{meeting_on.isoformat()}:{contact_id}"
+
+
+def body_contacts(plan: Plan, body: GovernanceBody) -> list[Contact]:
+    """Who receives a body's pack: contacts of its member organisations and the programme
+    office."""
+    return [c for c in plan.contacts if c.organisation in body.members or c.programme_office]
+
+
+def prepare_meetings(app: App, as_of: date, *, plan: Plan | None = None) -> PrepareReport:
+    from governance.workdays import WorkCalendar
+    from regie.reports import meetings
+
+    plan = plan or app.load_plan()
+    calendar = WorkCalendar.for_plan(plan)
+    report = PrepareReport(as_of)
+    for body in plan.governance:
+        schedule = body.meetings
+        request_days = schedule.request_days if schedule else 10
+        pack_days = schedule.pack_days if schedule else 5
+        for meeting in meetings(app, body.id, plan=plan):
+            if meeting.on <= as_of:
+                continue
+            pack_day = calendar.add_working_days(meeting.on, -pack_days)
+            request_day = calendar.add_working_days(meeting.on, -request_days)
+            if request_day > as_of:
+                break  # meetings are in date order: nothing further is due yet
+            if as_of < pack_day:
+                if _start_round(app, plan, body.id, pack_day, as_of):
+                    report.rounds.append(f"{body.id} {meeting.on.isoformat()}")
+            else:
+                report.packs.extend(_send_pack(app, plan, body, meeting, as_of))
+    return report
+
+
+def _start_round(app: App, plan: Plan, body_id: str, answer_by: date, as_of: date) -> bool:
+    from regie.rounds import start_round
+
+    return start_round(app, body_id, answer_by, None, as_of, plan).started
+
+
+def _send_pack(
+    app: App, plan: Plan, body: GovernanceBody, meeting: Meeting, as_of: date
+) -> list[str]:
+    from regie.services import utcnow
+    from store import Repository, sync_plan
+    from store.records import OutboxRecord
+    from store.reports_repo import ReportsRepository
+
+    contacts = body_contacts(plan, body)
+    keys = {c.id: pack_key(body.id, meeting.on, c.id) for c in contacts}
+    with app.session() as session:
+        missing = ReportsRepository(session, plan.programme.id).missing_outbox_keys(
+            list(keys.values())
+        )
+    if not missing:
+        return []  # already queued: the pack is not even assembled again
+    html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of)
+    subject = f"Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
+    messages = [
+        OutboxRecord(
+            key=keys[c.id],
+            kind=PACK_KIND,
+            recipient=c.id,
+            recipient_name=c.name,
+            email=c.email,
+            slack=c.slack,
+            subject=subject,
+            body_text=markdown,
+            body_html=html,
+            payload={"body": body.id, "meeting": meeting.on.isoformat(), "sha256": sha256},
+            created_on=as_of,
+        )
+        for c in contacts
+        if keys[c.id] in missing
+    ]
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        return Repository(session, plan.programme.id).enqueue(messages)
+
+
+def _assemble(
+    app: App, plan: Plan, body_id: str, meeting_on: date, as_of: date
+) -> tuple[str, str, str]:
+    """The pack as HTML (archived, with its hash) and Markdown (the message's text part)."""
+    from regie.reports import agenda_pack, render_agenda
+
+    pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
+    from regie.reports import _archive
+
+    html = render_agenda(pack, "html")
+    parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
+    title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
+    archived = _archive(app, plan, "agenda", "html", title, as_of, parameters, html, True)
+    markdown = render_agenda(pack, "md").decode()
+    return html.decode(), markdown, archived.sha256
+
+
+def _long(day: date) -> str:
+    from reports.render import long_date
+
+    return long_date(day)

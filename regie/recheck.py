@@ -1,0 +1,83 @@
+"""A queued message is checked again just before it goes out.
+
+A digest may wait in the outbox (a retry after a failure, a sender that was down): items done
+or cancelled in the meantime are left out of it, and a digest left with nothing to ask is not
+sent at all but recorded as such. Works from the database alone: the message's payload carries
+what its templates need (``render``), so no plan file is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from store.records import OutboxRecord
+
+#: Why a message was not sent (stored as its last_error; status 'suppressed').
+NOTHING_LEFT = "niet verzonden: alle punten zijn intussen gereed of vervallen"
+
+
+@dataclass(frozen=True, slots=True)
+class Rechecked:
+    message: OutboxRecord  # what to send (revised when items were left out)
+    left_out: tuple[str, ...] = ()  # item ids done or cancelled since the message was queued
+
+    @property
+    def empty(self) -> bool:
+        return not self.message.payload.get("items")
+
+
+def finished_items(session: Session, programme_id: str, item_ids: list[str]) -> set[str]:
+    """Of ``item_ids``, those whose latest status update says done or cancelled."""
+    from governance.updates import UpdateStatus, latest_updates
+    from store.assessment_query import assessment_updates
+
+    wanted = set(item_ids)
+    updates = [
+        u for u in assessment_updates(session, programme_id, date.max) if u.item_id in wanted
+    ]
+    latest, _ = latest_updates(updates, date.max)
+    finished = {UpdateStatus.DONE, UpdateStatus.CANCELLED}
+    return {item for item, u in latest.items() if u.status in finished}
+
+
+def recheck(session: Session, programme_id: str, message: OutboxRecord) -> Rechecked:
+    items: list[dict[str, Any]] = list(message.payload.get("items") or [])
+    ids = [str(i["id"]) for i in items if "id" in i]
+    if not ids:
+        return Rechecked(message)
+    done = finished_items(session, programme_id, ids)
+    if not done:
+        return Rechecked(message)
+    payload = dict(message.payload)
+    payload["items"] = [i for i in items if str(i.get("id")) not in done]
+    left_out = tuple(i for i in ids if i in done)
+    revised = replace(message, payload=payload)
+    context = payload.get("render")
+    if payload["items"] and isinstance(context, dict):
+        revised = rerender(revised, context, done)
+    return Rechecked(revised, left_out)
+
+
+def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> OutboxRecord:
+    """Subject and text again from the templates, without the finished items."""
+    from notifications.render import header_text, render
+    from regie.messages import from_json
+
+    restored = from_json(context)
+    restored["items"] = [i for i in restored["items"] if i["item_id"] not in done]
+    payload = dict(message.payload)
+    payload["render"] = {
+        **context,
+        "items": [i for i in context["items"] if i["item_id"] not in done],
+    }
+    return replace(
+        message,
+        subject=header_text(render(f"{message.kind}.subject.j2", **restored)),
+        body_text=render(f"{message.kind}.txt.j2", **restored),
+        body_html=render(f"{message.kind}.html.j2", **restored) if message.body_html else None,
+        payload=payload,
+    )

@@ -1,0 +1,44 @@
+"""The Slack user look-up cache (``users.lookupByEmail`` answers), kept in the database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.dialect import insert_function
+from store.models_delivery import SlackLookupRow
+
+#: A found user rarely changes; a missing one may join the workspace any day.
+FOUND_FOR = timedelta(days=30)
+MISSING_FOR = timedelta(days=1)
+
+
+class SlackUserCache:
+    """``lookup(email)`` → ``(user_id or None,)`` when fresh, else None (ask Slack)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def lookup(self, email: str, now: datetime) -> tuple[str | None] | None:
+        with self.sessions() as session:
+            row = session.get(SlackLookupRow, email.strip().lower())
+        if row is None:
+            return None
+        fresh_for = FOUND_FOR if row.user_id else MISSING_FOR
+        if row.looked_up_at < now - fresh_for:
+            return None
+        return (row.user_id,)
+
+    def store(self, email: str, user_id: str | None, now: datetime) -> None:
+        values = {"email": email.strip().lower(), "user_id": user_id, "looked_up_at": now}
+        with self.sessions() as session, session.begin():
+            insert = insert_function(session)
+            session.execute(
+                insert(SlackLookupRow)
+                .values(values)
+                .on_conflict_do_update(
+                    index_elements=["email"],
+                    set_={"user_id": user_id, "looked_up_at": now},
+                )
+            )

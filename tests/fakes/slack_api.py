@@ -1,0 +1,284 @@
+"""A small fake of the Slack Web API over real HTTP, for ``WebClient(base_url=…)``.
+
+It records every call, keeps the posted messages per channel (with their ``metadata``), answers
+429 + ``Retry-After`` when posts come faster than ``rate`` per second, and injects failures:
+HTTP 500s and dropped connections, either before a post is stored or after (the nasty case:
+Slack posted, the client never heard). Other tests extend it through :meth:`FakeSlack.route`
+(e.g. ``chat.update``, ``views.open``).
+
+Usage::
+
+    with FakeSlack(users={"a@example.org": "U001"}) as slack:
+        client = WebClient(token=slack.token, base_url=slack.base_url)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+Handler = Callable[["FakeSlack", dict[str, Any]], dict[str, Any]]
+
+POST = "chat.postMessage"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+    outcome: str = "ok"  # ok | error:<code> | 429 | 500 | dropped | dropped-after
+
+
+@dataclass
+class Fault:
+    kind: str  # "500" | "drop" | "drop-after" (the post is stored, the answer lost)
+    method: str = POST
+    count: int = 1
+
+
+@dataclass
+class FakeSlack:
+    token: str = "xoxb-fake-token"
+    users: dict[str, str] = field(default_factory=dict)  # e-mail → user id
+    channels: set[str] = field(default_factory=set)  # public channel ids that exist
+    rate: float | None = None  # posts per second before 429s; None: no limit
+    fault_rate: float = 0.0  # share of posts that fail randomly (500, drop, drop-after)
+    seed: int = 0
+    retry_after: int = 1
+    team: str = "Fake workspace"
+
+    def __post_init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → posts, oldest first
+        self.faults: list[Fault] = []
+        self.routes: dict[str, Handler] = {
+            "auth.test": FakeSlack._auth_test,
+            "users.lookupByEmail": FakeSlack._lookup,
+            "conversations.open": FakeSlack._open,
+            POST: FakeSlack._post,
+            "conversations.history": FakeSlack._history,
+        }
+        self._lock = threading.Lock()
+        self._random = random.Random(self.seed)
+        self._recent: deque[float] = deque()
+        self._ts = 0
+        self._server: ThreadingHTTPServer | None = None
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def route(self, method: str, handler: Handler) -> None:
+        """Answer ``method`` with ``handler(fake, args)`` (a dict; ``ok`` added when missing)."""
+        self.routes[method] = handler
+
+    def inject(self, kind: str, method: str = POST, count: int = 1) -> None:
+        self.faults.append(Fault(kind, method, count))
+
+    def start(self) -> FakeSlack:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server.daemon_threads = True
+        self._server = server
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "start() the fake first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/api/"
+
+    # --- what happened --------------------------------------------------------------------
+
+    def posts(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [m for msgs in self.messages.values() for m in msgs]
+
+    def keys_posted(self) -> list[str]:
+        """The outbox key of every stored post (duplicates repeat)."""
+        return [
+            str((m.get("metadata") or {}).get("event_payload", {}).get("key")) for m in self.posts()
+        ]
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    # --- the API ----------------------------------------------------------------------------
+
+    def handle(self, method: str, args: dict[str, Any], auth: str | None) -> tuple[int, Any]:
+        """(HTTP status, JSON body) — or (0, None) to drop the connection, (-1, body) to store
+        and then drop."""
+        with self._lock:
+            call = Call(method, args, time.monotonic())
+            self.calls.append(call)
+            fault = self._fault(method)
+            if fault == "500":
+                call.outcome = "500"
+                return 500, {"ok": False, "error": "fatal_error"}
+            if fault == "drop":
+                call.outcome = "dropped"
+                return 0, None
+            if auth != f"Bearer {self.token}":
+                call.outcome = "error:invalid_auth"
+                return 200, {"ok": False, "error": "invalid_auth" if auth else "not_authed"}
+            if method == POST and self.rate is not None and not self._admit(call.at):
+                call.outcome = "429"
+                return 429, {"ok": False, "error": "ratelimited"}
+            handler = self.routes.get(method)
+            if handler is None:
+                call.outcome = "error:unknown_method"
+                return 404, {"ok": False, "error": "unknown_method"}
+            body = handler(self, args)
+            body.setdefault("ok", True)
+            if not body["ok"]:
+                call.outcome = f"error:{body.get('error')}"
+            if fault == "drop-after":
+                call.outcome = "dropped-after"
+                return -1, body
+            return 200, body
+
+    def _fault(self, method: str) -> str | None:
+        for fault in self.faults:
+            if fault.method == method and fault.count > 0:
+                fault.count -= 1
+                return fault.kind
+        if method == POST and self.fault_rate and self._random.random() < self.fault_rate:
+            return self._random.choice(("500", "drop", "drop-after"))
+        return None
+
+    def _admit(self, now: float) -> bool:
+        assert self.rate is not None
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.rate:
+            return False
+        self._recent.append(now)
+        return True
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"user": "regie", "team": self.team, "user_id": "UBOT"}
+
+    def _lookup(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("email", "")).lower())
+        if user is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {"user": {"id": user, "profile": {"email": args.get("email")}}}
+
+    def _open(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("users", ""))
+        if user not in self.users.values():
+            return {"ok": False, "error": "user_not_found"}
+        channel = "D" + user
+        self.messages.setdefault(channel, [])
+        return {"channel": {"id": channel}}
+
+    def _post(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if channel not in self.messages and channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        self._ts += 1
+        ts = f"{time.time():.0f}.{self._ts:06d}"
+        stored = {
+            "ts": ts,
+            "channel": channel,
+            "text": args.get("text"),
+            "blocks": _json(args.get("blocks")),
+            "metadata": _json(args.get("metadata")),
+        }
+        self.messages.setdefault(channel, []).append(stored)
+        return {"channel": channel, "ts": ts, "message": stored}
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if channel not in self.messages:
+            return {"ok": False, "error": "channel_not_found"}
+        with_meta = str(args.get("include_all_metadata", "")).lower() in {"1", "true"}
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        newest_first = [m for m in reversed(self.messages[channel]) if float(m["ts"]) > oldest]
+        page = newest_first[start : start + limit]
+        shown = [{k: v for k, v in m.items() if with_meta or k != "metadata"} for m in page]
+        more = start + limit < len(newest_first)
+        return {
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
+            pass
+
+        def do_GET(self) -> None:
+            self._answer()
+
+        def do_POST(self) -> None:
+            self._answer()
+
+        def _answer(self) -> None:
+            url = urlsplit(self.path)
+            method = url.path.rsplit("/", 1)[-1]
+            args: dict[str, Any] = dict(parse_qsl(url.query))
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            kind = self.headers.get("Content-Type") or ""
+            if raw and "json" in kind:
+                args.update(json.loads(raw))
+            elif raw:
+                args.update(parse_qsl(raw.decode()))
+            status, body = fake.handle(method, args, self.headers.get("Authorization"))
+            if status <= 0:
+                # Close without a word: the client sees a dropped connection.
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            if status == 429:
+                self.send_header("Retry-After", str(fake.retry_after))
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the client may be gone (kill tests)
+                self.wfile.write(data)
+
+    return Handler

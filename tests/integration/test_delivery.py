@@ -1,0 +1,210 @@
+"""Routing through the send loop with real parts: the fake Slack Web API, an aiosmtpd server,
+a real database (SQLite and PostgreSQL), the seed plan with a separate contacts file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from regie.cycle import deadline_check, send_reminders
+from store import OutboxRecord, Repository
+from tests.cli import regie
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.smtp import SmtpServer
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTACTS = """\
+contacts:
+  - id: office
+    name: Programmabureau
+    organisation: IenM
+    email: pmo@example.nl
+    slack: U0OFFICE
+    programme_office: true
+  - id: ienm
+    name: I. en M.
+    organisation: IenM
+    email: ienm@example.nl
+    deputy: ez
+  - id: rivm
+    name: R. Ivm
+    organisation: RIVM
+    email: rivm@example.nl
+    slack: URIVM
+    channel: email
+  - id: pianoo
+    name: P. Ianoo
+    organisation: PIANOo
+    email: not-in-slack@example.nl
+  - id: telos
+    name: T. Elos
+    organisation: Telos
+  - id: ez
+    name: E. Z.
+    organisation: EZ
+    email: ez@example.nl
+"""
+USERS = {"pmo@example.nl": "U0OFFICE", "ienm@example.nl": "UIENM", "rivm@example.nl": "URIVM"}
+USERS["ez@example.nl"] = "UEZ"
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack(users=dict(USERS), channels={"CPMO"}) as fake:
+        yield fake
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def env(tmp_path: Path, migrated_url: str, slack: FakeSlack, smtp: SmtpServer) -> dict[str, str]:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(CONTACTS, encoding="utf-8")
+    return {
+        "REGIE_HOME": str(tmp_path / "home"),
+        "REGIE_DATABASE_URL": migrated_url,
+        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
+        "REGIE_CONTACTS": str(contacts),
+        "REGIE_NOTIFIER": "slack,email",
+        "REGIE_SLACK_BOT_TOKEN": slack.token,
+        "REGIE_SLACK_API_URL": slack.base_url,
+        "REGIE_SLACK_OFFICE_CHANNEL": "CPMO",
+        "REGIE_SLACK_RATE": "1000",
+        "REGIE_SMTP_HOST": "127.0.0.1",
+        "REGIE_SMTP_PORT": str(smtp.port),
+        "REGIE_SMTP_SECURITY": "none",
+        "REGIE_MAIL_FROM": "Programmabureau MVI <regie@mvi.example.nl>",
+    }
+
+
+def _app(env: dict[str, str]) -> App:
+    return bootstrap(load_settings(env))
+
+
+def test_each_message_goes_to_the_first_channel_that_reaches_its_contact(
+    env: dict[str, str], slack: FakeSlack, smtp: SmtpServer
+) -> None:
+    app = _app(env)
+    check = deadline_check(app, date(2015, 10, 15))
+    assert "escalation:office-channel:2015-10-15" in check.queued
+    assert "escalation:ez:2015-10-15:deputy" in check.queued
+    assert check.unreachable == ["telos (slack: no Slack id or e-mail address; email: no address)"]
+
+    report = send_reminders(app)
+    assert report.channel == "slack,email"
+    assert report.failed == [
+        (
+            "reminder:telos:2015-10-15:digest",
+            "telos onbereikbaar (slack: geen Slack-id of e-mailadres; email: geen e-mailadres)",
+        )
+    ]
+    by_key = {r.key: r for r in app_outbox(app)}
+    channel = {k: r.channel for k, r in by_key.items() if r.status == "sent"}
+    assert channel["reminder:office:2015-10-15:digest"] == "slack"
+    assert channel["reminder:ienm:2015-10-15:digest"] == "slack"  # looked up by e-mail
+    assert channel["reminder:rivm:2015-10-15:digest"] == "email"  # channel: email
+    assert channel["reminder:pianoo:2015-10-15:digest"] == "email"  # not in Slack: fell back
+    assert channel["escalation:office-channel:2015-10-15"] == "slack"
+    assert channel["escalation:ez:2015-10-15:deputy"] == "slack"
+    notes = dict(report.notes)
+    assert (
+        "geen Slack-account voor not-in-slack@example.nl"
+        in notes["reminder:pianoo:2015-10-15:digest"]
+    )
+    # Slack got each of its messages once, the office channel included; e-mail the rest.
+    slack_keys = sorted(k for k, c in channel.items() if c == "slack")
+    assert sorted(slack.keys_posted()) == slack_keys
+    assert [p["channel"] for p in slack.posts() if p["channel"] == "CPMO"] == ["CPMO"]
+    mails = smtp.mails()
+    assert sorted(m["X-Regie-Key"] for m in mails) == sorted(
+        k for k, c in channel.items() if c == "email"
+    )
+    assert all(m["Auto-Submitted"] == "auto-generated" for m in mails)
+    assert smtp.sessions == 1  # one SMTP connection for the whole batch
+    html = mails[0].get_body(("html",))
+    assert html is not None and "<table" in html.get_content()
+    # Nothing left to send; a second run sends nothing again.
+    again = send_reminders(app)
+    assert again.sent == [] and len(slack.posts()) == len(slack_keys)
+
+
+def app_outbox(app: App) -> list[OutboxRecord]:
+    with app.session() as session:
+        return Repository(session, app.programme_id()).outbox()
+
+
+def test_invalid_auth_stops_the_batch_with_one_line(
+    env: dict[str, str], slack: FakeSlack, smtp: SmtpServer
+) -> None:
+    env = {**env, "REGIE_NOTIFIER": "slack", "REGIE_SLACK_BOT_TOKEN": "xoxb-revoked-0000"}
+    deadline_check(_app(env), date(2015, 10, 15))
+    result = regie("send", env=env)
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    stopped = [line.strip() for line in lines if "invalid_auth" in line]
+    assert stopped == [
+        "sending stopped: Slack refused the bot token (invalid_auth): check REGIE_SLACK_BOT_TOKEN"
+    ]
+    assert "xoxb-revoked" not in result.err + result.out
+    # One call reached Slack; the other messages were not tried and wait for a later run.
+    assert len(slack.calls) == 1 and not slack.posts()
+    rows = json.loads(regie("outbox", "--format", "json", env=env).out)
+    assert {r["status"] for r in rows} == {"failed"}
+
+
+def test_notify_test_and_outbox_name_the_unreachable(
+    env: dict[str, str], slack: FakeSlack, smtp: SmtpServer
+) -> None:
+    ok = regie("notify", "test", "ienm", env=env)
+    assert ok.code == 0, ok.err
+    assert ok.out.startswith("ienm: test message sent via slack (DUIENM/")
+    fallback = regie("notify", "test", "pianoo", env=env)
+    assert fallback.code == 0, fallback.err
+    assert "sent via email" in fallback.out and "geen Slack-account" in fallback.out
+    assert [m["Subject"] for m in smtp.mails()] == ["[MVI 2015–2020] Testbericht van Regie"]
+    nobody = regie("notify", "test", "telos", env=env)
+    assert nobody.code == 1 and nobody.err.strip() == (
+        "telos: not sent: telos onbereikbaar "
+        "(slack: geen Slack-id of e-mailadres; email: geen e-mailadres)"
+    )
+    unknown = regie("notify", "test", "pianooo", env=env)
+    assert unknown.code == 2 and "did you mean 'pianoo'" in unknown.err
+
+    deadline_check(_app(env), date(2015, 10, 15))
+    listing = regie("outbox", env=env)
+    assert listing.code == 0
+    assert (
+        "unreachable on slack,email: telos (slack: no Slack id or e-mail address; "
+        "email: no address)" in listing.out
+    )
+
+
+def test_a_bad_contacts_file_is_path_line_col_and_exit_2(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad-contacts.yaml"
+    bad.write_text("contacts:\n  - id: x\n    name: X\n    organisation: Nergens\n")
+    result = regie("plan", "validate", env={**env, "REGIE_CONTACTS": str(bad)})
+    assert result.code == 2
+    assert result.err.strip().startswith(f"{bad}:4:19: unknown organisation 'Nergens'")
+
+
+def test_bad_settings_stop_before_anything_is_done(env: dict[str, str]) -> None:
+    result = regie("send", env={**env, "REGIE_SMTP_PORT": "x", "REGIE_SLACK_BOT_TOKEN": ""})
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "REGIE_SLACK_BOT_TOKEN: not set, but REGIE_NOTIFIER names slack",
+        "REGIE_SMTP_PORT: 'x' is not a whole number",
+    ]

@@ -1,0 +1,109 @@
+"""Fault suite, dates within reason and one cycle at a time (issue #7 §3, §5)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from regie.locks import cycle_lock
+from tests.cli import ROOT, regie
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    return {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
+
+
+def stored_updates(home: dict[str, str]) -> list[object]:
+    found = regie("events", "--format", "json", env=home)
+    assert found.code == 0, found.err
+    return [e for e in json.loads(found.out) if e["name"] == "regie.status.updated"]
+
+
+AS_OF = ["--as-of", "2015-10-02"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--status", "on_track", "--forecast", "0001-01-01", *AS_OF], "--forecast"),
+        (["--status", "on_track", "--forecast", "9999-12-31", *AS_OF], "outside the programme"),
+        (["--status", "on_track", "--forecast", "2016-W10-1", *AS_OF], "use YYYY-MM-DD"),
+        (["--status", "on_track", "--forecast", "20160301", *AS_OF], "use YYYY-MM-DD"),
+        (["--status", "done", "--forecast", "2016-03-01", *AS_OF], "only with status on_track"),
+        (["--status", "on_track", "--forecast", "2010-06-01", *AS_OF], "before the update's date"),
+        (["--status", "on_track", "--as-of", "0001-01-01"], "before the programme's life"),
+        (["--status", "on_track", "--as-of", "9999-12-31"], "after today"),
+        (["--status", "done", "--completed-on", "2015-10-03", *AS_OF], "after the update's date"),
+        (["--status", "on_track", "--comment", "x" * 100_000, *AS_OF], "at most 2000"),
+    ],
+)
+def test_update_refuses_dates_beyond_reason_and_stores_nothing(
+    home: dict[str, str], args: list[str], message: str
+) -> None:
+    result = regie("update", "1.1.1", *args, env=home)
+    assert result.code == 2, result
+    assert message in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 300  # never the whole value echoed back
+    assert stored_updates(home) == []
+
+
+def test_an_overlong_item_id_is_echoed_shortened(home: dict[str, str]) -> None:
+    result = regie("update", "9" * 100_000, "--status", "done", *AS_OF, env=home)
+    assert result.code == 2 and "…" in result.err and len(result.err) < 300
+
+
+def test_cycle_refuses_a_day_after_today_unless_simulating(home: dict[str, str]) -> None:
+    refused = regie("cycle", "--as-of", "9999-12-31", env=home)
+    assert refused.code == 2
+    assert "is after today" in refused.err and "--simulate" in refused.err
+    assert not (Path(home["REGIE_HOME"]) / "outbox").exists()
+    allowed = regie("cycle", "--as-of", "2099-06-01", "--simulate", "--dry-run", env=home)
+    assert allowed.code == 0, allowed.err
+    assert "(dry run)" in allowed.out
+
+
+def test_replay_refuses_a_range_beyond_the_programme(home: dict[str, str]) -> None:
+    result = regie("replay", "--from", "2015-09-01", "--to", "9999-12-31", env=home)
+    assert result.code == 2 and "beyond the programme's life" in result.err
+
+
+def test_a_second_cycle_on_a_home_says_another_is_running(home: dict[str, str]) -> None:
+    with cycle_lock(Path(home["REGIE_HOME"])):
+        result = regie("cycle", "--as-of", "2015-10-01", env=home)
+    assert result.code == 75
+    assert result.err.strip().startswith("another cycle is running on")
+    assert not (Path(home["REGIE_HOME"]) / "outbox").exists()
+
+
+def test_three_parallel_cycles_on_one_sqlite_home(home: dict[str, str]) -> None:
+    env = {**__import__("os").environ, **home}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "regie.cli", "cycle", "--as-of", "2015-10-01"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    for code, _out, err in results:
+        assert "Traceback" not in err and "database is locked" not in err, err
+        assert code in (0, 75), err
+        if code == 75:
+            assert "another cycle is running" in err
+    assert [code for code, _, _ in results].count(0) >= 1
+    outbox = json.loads(regie("outbox", "--format", "json", env=home).out)
+    keys = [m["key"] for m in outbox]
+    assert keys and len(keys) == len(set(keys))
+    assert {m["status"] for m in outbox} == {"sent"}
+    files = list((Path(home["REGIE_HOME"]) / "outbox").glob("*.eml"))
+    assert len(files) == len(keys)
