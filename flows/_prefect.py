@@ -1,13 +1,8 @@
-"""The small bits of Prefect glue the flows share: dates in, events out."""
+"""The small bits of glue the flows share (events go out through :mod:`regie.events`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-
-from prefect.events import emit_event
-
-from regie.cycle import EventSummary
 
 
 def parse_as_of(value: str | date | None) -> date | None:
@@ -21,30 +16,3 @@ def parse_as_of(value: str | date | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"as_of: geen datum in de vorm JJJJ-MM-DD: {value!r}") from None
-
-
-def publish_events(events: Iterable[EventSummary], programme_id: str) -> int:
-    """Emit each domain event to Prefect so deployment triggers can react; returns how many.
-
-    ``emit_event`` only queues: Prefect's events worker sends in the background and drains at
-    process exit, so a slow or absent API never blocks the cycle (the store holds the truth).
-    """
-    emitted = 0
-    for event in events:
-        sent = emit_event(
-            event=event.name,
-            resource={
-                "prefect.resource.id": event.resource_id,
-                "prefect.resource.name": event.item_id,
-            },
-            related=[
-                {
-                    "prefect.resource.id": f"regie.programme.{programme_id}",
-                    "prefect.resource.role": "programme",
-                }
-            ],
-            payload=event.payload,
-        )
-        if sent is not None:
-            emitted += 1
-    return emitted

@@ -13,7 +13,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows._prefect import parse_as_of, publish_events
+from flows._prefect import parse_as_of
 from regie import cycle
 from regie.bootstrap import bootstrap
 from regie.cycle import CheckReport, EventSummary
@@ -30,7 +30,9 @@ def record_check(as_of: date | None, dry_run: bool) -> CheckReport:
 
 @task(name="emit-events", cache_policy=NO_CACHE)
 def emit_events(events: list[EventSummary], programme_id: str) -> int:
-    return publish_events(events, programme_id)
+    from regie.events import publish
+
+    return publish(events, programme_id)
 
 
 @flow(name="deadline-check")

@@ -49,12 +49,23 @@ class DomainEvent:
 
     @property
     def resource_id(self) -> str:
-        return f"regie.milestone.{self.item_id}"
+        return resource_id(self.item_id)
 
     @property
     def key(self) -> str:
         base = f"{self.name}:{self.item_id}:{self.occurred_on.isoformat()}"
         return f"{base}:{self.qualifier}" if self.qualifier else base
+
+
+def resource_id(item_id: str) -> str:
+    """The resource an event is about: ``regie.milestone.<id>`` for actions and milestones alike
+    (Prefect triggers in prefect.yaml match on ``regie.milestone.*``)."""
+    return f"regie.milestone.{item_id}"
+
+
+def programme_resource_id(programme_id: str) -> str:
+    """The programme as a related resource of every event."""
+    return f"regie.programme.{programme_id}"
 
 
 def transition_event_name(state: str) -> str:

@@ -26,7 +26,7 @@ owner already spoke in this stage, so it is not prompted.
 
 Recipients are contacts: every contact of each owner organisation. An owner without a contact is
 covered by the programme-office contacts, with the note "no contact for <org>". Each contact gets
-ONE digest a day with all their items (key ``reminder:<contact>:<as_of>:digest``).
+ONE digest a day with all their items (key ``reminder:<programme>:<contact>:<as_of>:digest``).
 
 Escalations go to the programme-office contacts. A run is the time since the item's latest status
 update (or since the start, without one). An item escalates at most once per run:
@@ -40,7 +40,7 @@ update (or since the start, without one). An item escalates at most once per run
 Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (the update's
 ``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
 the key, so history alone says whether the current run has escalated already. Programme-office
-contacts get one escalation digest a day (key ``escalation:<contact>:<as_of>``).
+contacts get one escalation digest a day (key ``escalation:<programme>:<contact>:<as_of>``).
 """
 
 from __future__ import annotations
@@ -52,11 +52,13 @@ from typing import NamedTuple
 
 from governance.assessment import ONGOING_KINDS, Assessment, ItemAssessment, State
 from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent
-from governance.plan import Plan, ReminderPolicy
+from governance.plan import GovernanceBody, Plan, ReminderPolicy
 from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
 
 ESCALATION_PREFIX = "escalation:"
+#: What marks a governance body as the one that steers the programme (Dutch and English).
+STEERING_WORDS = ("stuur", "steering", "bestuur", "raad", "board")
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
 
 
@@ -120,6 +122,29 @@ class ReminderPlan:
     events: tuple[DomainEvent, ...]
     records: tuple[PromptRecord, ...]  # append these to the history once queued
     unaddressed: tuple[DigestItem, ...]  # due prompts nobody can receive (no contacts at all)
+
+
+def digest_key(programme_id: str, contact_id: str, as_of: date) -> str:
+    """The outbox key of a contact's reminder digest of one day. It names the programme:
+    programmes sharing a REGIE_HOME (and contact ids) must not share outbox files or
+    Message-IDs, which are derived from the key."""
+    return f"reminder:{programme_id}:{contact_id}:{as_of.isoformat()}:digest"
+
+
+def escalation_digest_key(programme_id: str, contact_id: str, as_of: date) -> str:
+    """The outbox key of a programme-office contact's escalation digest of one day."""
+    return f"escalation:{programme_id}:{contact_id}:{as_of.isoformat()}"
+
+
+def steering_body(plan: Plan) -> GovernanceBody | None:
+    """The body an escalation suggests putting an item to: the first of the plan's
+    ``governance:`` entries whose id or name says it steers (stuurgroep, programmaraad,
+    steering board …); None when the plan names none, and the message says so neutrally."""
+    for body in plan.governance:
+        words = f"{body.id} {body.name}".lower()
+        if any(word in words for word in STEERING_WORDS):
+            return body
+    return None
 
 
 class Stage(NamedTuple):
@@ -225,7 +250,7 @@ def plan_reminders(
         escalation = _escalation(item, past, as_of, policy, cal, office)
         if escalation is not None:
             escalations.append(escalation)
-    return _bundle(as_of, per_contact, escalations, unaddressed)
+    return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
 
 
 def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestItem:
@@ -296,14 +321,14 @@ def _escalation(
 
 
 def _bundle(
+    programme_id: str,
     as_of: date,
     per_contact: dict[str, list[DigestItem]],
     escalations: list[Escalation],
     unaddressed: list[DigestItem],
 ) -> ReminderPlan:
-    day = as_of.isoformat()
     digests = tuple(
-        Digest(contact, as_of, tuple(items), f"reminder:{contact}:{day}:digest")
+        Digest(contact, as_of, tuple(items), digest_key(programme_id, contact, as_of))
         for contact, items in sorted(per_contact.items())
     )
     events: list[DomainEvent] = []
@@ -331,7 +356,9 @@ def _bundle(
         qualifier = "+".join(e.contact_ids) or None
         events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
     escalation_digests = tuple(
-        EscalationDigest(contact, as_of, tuple(items), f"escalation:{contact}:{day}")
+        EscalationDigest(
+            contact, as_of, tuple(items), escalation_digest_key(programme_id, contact, as_of)
+        )
         for contact, items in sorted(to_office.items())
     )
     return ReminderPlan(

@@ -30,6 +30,11 @@ def header_text(value: str) -> str:
     return " ".join(_UNSAFE_IN_HEADER.sub(" ", value).split())
 
 
+def slack_escape(text: str) -> str:
+    """Slack's mrkdwn escaping (the ``slack`` filter): only &, < and > are special."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -41,9 +46,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = format_date_nl
-    from notifications.slack_blocks import escape
-
-    env.filters["slack"] = escape
+    env.filters["slack"] = slack_escape
     from governance.labels import rag_label, state_label
 
     env.filters["state"] = state_label

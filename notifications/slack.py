@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from governance.clock import utcnow
 from notifications.base import ChannelDown, Delivery, Message, NotifierError, Unreachable
 from notifications.slack_blocks import EVENT_TYPE, digest_blocks, metadata
 
@@ -90,7 +91,7 @@ class SlackNotifier:
         users: UserCache | None = None,
         *,
         rate: float = 10.0,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] = utcnow,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client

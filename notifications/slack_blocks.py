@@ -72,8 +72,3 @@ def _mrkdwn(text: str) -> dict[str, str]:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def escape(text: str) -> str:
-    """Slack's mrkdwn escaping: only &, < and > are special."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -162,8 +162,8 @@ def store_answers(
     emit: bool = True,
 ) -> list[Recorded]:
     """Store checked updates and their events in one transaction (all or none); then emit."""
+    from governance.clock import utcnow
     from governance.events import status_updated
-    from regie.services import utcnow
     from store import EventRecord, Repository, UnknownItem, sync_plan
     from store.answers import write_lock
 
@@ -191,10 +191,12 @@ def store_answers(
             if within is not None:
                 within(session, stored)
             recorded.append(Recorded(stored, event.key))
-    if emit:
-        for r in recorded:
-            event = status_updated(r.update)
-            emit_to_prefect(event.name, event.resource_id, dict(event.payload))
+    if emit and app.settings.prefect_api_url:
+        # A Prefect server's triggers reassess at once. Without one, the next scheduled cycle
+        # picks the answers up (and importing Prefect would only slow the command line down).
+        from regie.events import publish
+
+        publish([status_updated(r.update) for r in recorded], plan.programme.id)
     return recorded
 
 
@@ -211,7 +213,7 @@ def record_refusal(
     """Record a ``regie.answer.refused`` event (its own transaction) and return the error."""
     import uuid
 
-    from regie.services import utcnow
+    from governance.clock import utcnow
     from store import EventRecord, Repository, sync_plan
 
     item_id = answer.item_id if answer else None
@@ -239,22 +241,3 @@ def record_refusal(
             ]
         )
     return AnswerRefused(reason, detail)
-
-
-def emit_to_prefect(name: str, resource_id: str, payload: dict[str, Any]) -> None:
-    """Tell a Prefect server (if one is configured) so its triggers reassess at once."""
-    import os
-
-    if not os.environ.get("PREFECT_API_URL"):
-        return  # no server: the next scheduled cycle picks the update up
-    from prefect.events import emit_event
-
-    emit_event(event=name, resource={"prefect.resource.id": resource_id}, payload=payload)
-
-
-def business_day(plan: Plan) -> date:
-    """Today in the programme office's time zone: the day an answer given now counts for."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(plan.calendar.timezone)).date()

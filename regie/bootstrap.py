@@ -51,6 +51,10 @@ class App:
         except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
             raise DatabaseNotReady(f"database {self.safe_url}: {first_line(exc)}") from exc
         if current != head_revision():
+            from store.db import newer_than_code
+
+            if newer_than_code(current):
+                raise DatabaseNotReady(newer_database(self.safe_url, current))
             if self.settings.is_sqlite:
                 try:
                     upgrade(self.settings.database_url)  # the embedded default just works
@@ -148,6 +152,15 @@ class App:
                 timeout=smtp.timeout,
             )
         raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
+
+
+def newer_database(url: str, revision: str | None) -> str:
+    from store import head_revision
+
+    return (
+        f"database {url} is at revision {revision}, newer than this Regie "
+        f"(which knows up to {head_revision()}): use a newer Regie; `regie db upgrade` cannot help"
+    )
 
 
 def first_line(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from governance.clock import known_timezone
 from regie.errors import InvalidInput
 
 NOTIFIERS = ("file", "slack", "email")
@@ -25,6 +26,7 @@ class Settings:
     plan_path: Path  # REGIE_PLAN, default plan/actions.yaml
     notifier: str  # REGIE_NOTIFIER as given: file (default), or a priority list "slack,email"
     timezone: str | None  # REGIE_TIMEZONE; None: the plan's calendar.timezone
+    prefect_api_url: str | None = None  # PREFECT_API_URL: a Prefect server to tell about answers
     base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
     slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
@@ -90,13 +92,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     problems = []
     if (problem := url_problem(url)) is not None:
         problems.append(f"REGIE_DATABASE_URL: {problem}: {url!r}")
+    elif url.startswith("sqlite") and (
+        url.split("?")[0].rstrip("/") in ("sqlite:", "sqlite:/")
+        or ":memory:" in url
+        or "mode=memory" in url
+    ):
+        problems.append(
+            "REGIE_DATABASE_URL: an in-memory SQLite database forgets everything when the "
+            "command ends; use a file, e.g. sqlite:///var/regie.db"
+        )
     notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
     notifiers = _notifiers(notifier, problems)
     slack = _slack(env, problems) if "slack" in notifiers else None
     smtp = _smtp(env, problems) if "email" in notifiers else None
     contacts = env.get("REGIE_CONTACTS") or None
     timezone = env.get("REGIE_TIMEZONE") or None
-    if timezone is not None and not valid_timezone(timezone):
+    if timezone is not None and not known_timezone(timezone):
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
     base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not valid_base_url(base_url):
@@ -114,6 +125,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         plan_path=Path(env.get("REGIE_PLAN") or "plan/actions.yaml").expanduser(),
         notifier=notifier,
         timezone=timezone,
+        prefect_api_url=env.get("PREFECT_API_URL") or None,
         base_url=base_url,
         secret_key=env.get("REGIE_SECRET_KEY") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
@@ -235,16 +247,6 @@ def valid_base_url(url: str) -> bool:
 
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
-
-
-def valid_timezone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def database_url_from_env(

@@ -5,6 +5,8 @@ The flows in ``flows/`` are thin wrappers around these functions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,6 +15,8 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
@@ -29,7 +33,9 @@ class EventSummary:
 
     @property
     def resource_id(self) -> str:
-        return f"regie.milestone.{self.item_id}"
+        from governance.events import resource_id
+
+        return resource_id(self.item_id)
 
 
 @dataclass
@@ -98,8 +104,20 @@ class SendReport:
 ERRORS_SHOWN = 10
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back after computing everything."""
+@contextmanager
+def transaction(session: Session, *, commit: bool) -> Iterator[None]:
+    """One transaction that is committed, or deliberately rolled back (a dry run computes
+    everything, then keeps nothing). An error always rolls back."""
+    tx = session.begin()
+    try:
+        yield
+    except BaseException:
+        tx.rollback()
+        raise
+    if commit:
+        tx.commit()
+    else:
+        tx.rollback()
 
 
 def deadline_check(
@@ -119,73 +137,66 @@ def deadline_check(
 
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
+    from governance.clock import utcnow
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
-    from regie.services import utcnow
     from store import Repository, sync_plan
     from store.answers import add_links
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     report = CheckReport(plan.programme.id, as_of, dry_run)
-    try:
-        with app.session() as session, session.begin():
-            synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-            report.synced = synced.describe()
-            repo = Repository(session, plan.programme.id)
-            ensure_not_future(app, plan, as_of)
-            ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-            day = assess_day(
-                session,
-                plan,
-                as_of,
-                calendar,
-                now=utcnow(),
-                plan_hash=plan.source_hash,
-                full=full_assessment,
-            )
-            assessment, reminders = day.assessment, day.reminders
-            report.assessed = day.reassessed
-            report.working_day = calendar.is_working_day(as_of)
-            if not report.working_day:
-                # Weekends and public holidays: states and events yes, prompts no. The next
-                # working day catches up, as reminder stages never get lost.
-                reminders = quiet(reminders)
-            events = [*assessment.events, *reminders.events]
-            new_keys = set(repo.record_new_events(_event_records(events)))
-            repo.record_assessed_day(as_of)
-            repo.record_prompts(reminders.records)
-            linker = answer_linker(app, plan) if not replay else None
-            records = list(
-                outbox_messages(
-                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+    with app.session() as session, transaction(session, commit=not dry_run):
+        synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        report.synced = synced.describe()
+        repo = Repository(session, plan.programme.id)
+        ensure_not_future(app, plan, as_of)
+        ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
+        day = assess_day(
+            session,
+            plan,
+            as_of,
+            calendar,
+            now=utcnow(),
+            plan_hash=plan.source_hash,
+            full=full_assessment,
+        )
+        assessment, reminders = day.assessment, day.reminders
+        report.assessed = day.reassessed
+        report.working_day = calendar.is_working_day(as_of)
+        if not report.working_day:
+            # Weekends and public holidays: states and events yes, prompts no. The next
+            # working day catches up, as reminder stages never get lost.
+            reminders = quiet(reminders)
+        events = [*assessment.events, *reminders.events]
+        new_keys = set(repo.record_new_events(_event_records(events)))
+        repo.record_assessed_day(as_of)
+        repo.record_prompts(reminders.records)
+        linker = answer_linker(app, plan) if not replay else None
+        records = list(
+            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
+        )
+        report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
+        if linker is not None:  # links of messages queued just now (not of duplicates)
+            add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
+        report.events = [
+            EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
+            for e in events
+            if e.key in new_keys
+        ]
+        report.counts = {k: v for k, v in day.counts.items() if v}
+        report.programme_rag = assessment.programme.value
+        report.unaddressed = [i.item_id for i in reminders.unaddressed]
+        if not replay:
+            queued = set(report.queued)
+            report.unreachable = [
+                str(u)
+                for u in unreachable_contacts(
+                    app, plan, {r.recipient for r in records if r.key in queued}
                 )
-            )
-            report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
-            if linker is not None:  # links of messages queued just now (not of duplicates)
-                add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
-            report.events = [
-                EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
-                for e in events
-                if e.key in new_keys
             ]
-            report.counts = {k: v for k, v in day.counts.items() if v}
-            report.programme_rag = assessment.programme.value
-            report.unaddressed = [i.item_id for i in reminders.unaddressed]
-            if not replay:
-                queued = set(report.queued)
-                report.unreachable = [
-                    str(u)
-                    for u in unreachable_contacts(
-                        app, plan, {r.recipient for r in records if r.key in queued}
-                    )
-                ]
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass  # everything above was rolled back; the report says what would have happened
     return report
 
 
@@ -218,13 +229,12 @@ def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
 def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
     """A day that has not come yet would send real reminders early and, since history only
     moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from regie.services import today as business_date
 
     if app.settings.simulate:
         return
     zone = app.settings.timezone or plan.calendar.timezone
-    today = datetime.now(ZoneInfo(zone)).date()
+    today = business_date(app, plan)
     if as_of > today:
         raise InvalidInput(
             f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
@@ -272,9 +282,9 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    from notifications import Message
+    from governance.clock import utcnow
     from notifications.base import ChannelDown, batch
-    from regie.services import utcnow
+    from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
     notifier = app.notifier()
@@ -295,20 +305,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
                     report.skipped.append(row.key)
                     continue
                 row = checked
-                message = Message(
-                    key=row.key,
-                    kind=row.kind,
-                    recipient=row.recipient,
-                    recipient_name=row.recipient_name,
-                    subject=row.subject,
-                    text=row.body_text,
-                    email=row.email,
-                    slack=row.slack,
-                    html=row.body_html,
-                    metadata=dict(row.payload),
-                    attempt=row.attempts,
-                    queued_at=row.created_at,
-                )
+                message = message_from_outbox(row)
                 delivery = notifier.send(message)
             except Exception as exc:  # one bad message must not strand the batch
                 reason = failure_reason(exc)
@@ -371,7 +368,7 @@ def failure_reason(exc: BaseException) -> str:
 def _record_failure(
     app: App, plan_id: str, row: OutboxRecord, reason: str, report: SendReport
 ) -> None:
-    from regie.services import utcnow
+    from governance.clock import utcnow
     from store import OutboxError, Repository
 
     key = row.key

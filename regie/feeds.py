@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.services import today
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -72,15 +73,11 @@ class NewToken:
 # --- building -------------------------------------------------------------------------------
 
 
-def today_for(app: App, plan: Plan) -> date:
-    return datetime.now(ZoneInfo(app.settings.timezone or plan.calendar.timezone)).date()
-
-
 def export_feed(app: App, scope_text: str, as_of: date | None = None) -> bytes:
     """The feed for ``scope_text`` (``regie calendar export``)."""
     plan = app.load_plan()
     scope = _scope(scope_text, plan)
-    return build_feed(app, plan, scope, as_of or today_for(app, plan)).body
+    return build_feed(app, plan, scope, as_of or today(app, plan)).body
 
 
 def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
@@ -354,7 +351,7 @@ def serve_token_feed(
     if found is None or found.token.revoked_at is not None:
         return None
     t = found.token
-    as_of = today_for(app, plan)
+    as_of = today(app, plan)
     key = (
         FEED_FORMAT, t.scope, as_of, version, app.settings.base_url,
         found.last_update_id, found.last_revision_id, found.last_state_id, found.last_meeting_id,

@@ -25,48 +25,31 @@ def record_update(
     source: str = "cli",
 ) -> str:
     """Append one status update from the command line: the programme office answering, through
-    the one answer use case (:func:`regie.answers.record_answer`)."""
+    the one answer use case (:func:`regie.answers.record_answer`).
+
+    Refusals are :class:`~regie.answers.AnswerRefused` in domain words (the answer's fields, a
+    refusal reason); the command line words them as its flags.
+    """
     from dataclasses import replace
 
-    from governance.answers import OFFICE, AnswerInput
-    from governance.dates import shorten
-    from governance.updates import UpdateStatus
+    from governance.answers import OFFICE, AnswerInput, FieldProblem, Refusal
     from regie.answers import AnswerRefused, record_answer
 
-    known = [s.value for s in UpdateStatus]
-    if status not in known:
-        raise InvalidInput(
-            f"--status: unknown status {shorten(status)!r} (known: {', '.join(known)})"
-        )
-    if completed_on and status != UpdateStatus.DONE:
-        raise InvalidInput("--completed-on: only with --status done")
-    if completed_on and completed_on > as_of:
-        raise InvalidInput(f"--completed-on: {completed_on} is after the update's date {as_of}")
     plan = app.load_plan()
     action = plan.action(item_id)
     if action is not None and action.gereed is None and action.milestones:
         # The engine judges an action by its milestones; an answer on the action itself would
         # be stored but change nothing, which is worse than a clear refusal.
         ids = ", ".join(m.id for m in action.milestones)
-        raise InvalidInput(f"{item_id} has no gereed of its own: report on its milestones ({ids})")
+        problem = FieldProblem(
+            "item_id",
+            f"dit punt heeft geen eigen datum gereed: antwoord per mijlpaal ({ids})",
+            f"no gereed of its own: report on its milestones ({ids})",
+        )
+        raise AnswerRefused(Refusal.INVALID, problems=[problem])
     answer = AnswerInput(item_id, status, forecast, completed_on, comment)
     who = replace(OFFICE, name=author) if author else OFFICE
-    try:
-        recorded = record_answer(
-            app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True
-        )
-    except AnswerRefused as exc:
-        if exc.problems:
-            options = {"note": "comment"}  # the CLI's name for the answer's note
-            lines = (
-                f"--{options.get(p.field, p.field).replace('_', '-')}: {p.en}" for p in exc.problems
-            )
-            raise InvalidInput(*lines) from None
-        if exc.reason.value == "unknown_item":
-            raise InvalidInput(
-                f"{shorten(item_id)}: no such action or milestone in {plan.programme.id}"
-            ) from None
-        raise
+    recorded = record_answer(app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True)
     return f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
 
 

@@ -9,7 +9,14 @@ from typing import Any
 
 from governance.assessment import Assessment
 from governance.plan import Contact, Plan
-from governance.reminders import Digest, Escalation, EscalationDigest, ReminderPlan
+from governance.reminders import (
+    Digest,
+    Escalation,
+    EscalationDigest,
+    ReminderPlan,
+    escalation_digest_key,
+    steering_body,
+)
 from store.records import OutboxRecord
 
 
@@ -132,6 +139,7 @@ def _message(
         "items": items,
         "as_of": as_of,
         "key": key,
+        "steering_body": steering_body(plan),
     }
     return OutboxRecord(
         key=key,
@@ -173,17 +181,16 @@ def outbox_messages(
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
     as_of = reminders.as_of
-    day = as_of.isoformat()
     for deputy, items in sorted(_deputies(plan, assessment, escalations.values()).items()):
-        copy = EscalationDigest(deputy, as_of, tuple(items), f"escalation:{deputy}:{day}:deputy")
+        key = f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy"
+        copy = EscalationDigest(deputy, as_of, tuple(items), key)
         yield escalation_message(plan, copy, assessment)
     if office_channel:
         channel = Contact(
             id="office-channel", name="Programmabureau", organisation="", slack=office_channel
         )
-        office = EscalationDigest(
-            channel.id, as_of, tuple(escalations.values()), f"escalation:office-channel:{day}"
-        )
+        key = escalation_digest_key(plan.programme.id, channel.id, as_of)
+        office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
         record = escalation_message(plan, office, assessment, contact=channel)
         yield replace(record, payload={**record.payload, "to_channel": True})
 
@@ -211,21 +218,25 @@ _DATES = ("as_of", "due")
 
 
 def to_json(context: dict[str, Any]) -> dict[str, Any]:
-    """A template context as JSON-safe values (the contact as a mapping, dates as ISO text)."""
-    contact = context["contact"]
-    return {
-        "contact": {
-            "id": contact.id,
-            "name": contact.name,
-            "email": contact.email,
-            "slack": contact.slack,
-            "organisation": contact.organisation,
-        },
-        "programme": dict(context["programme"]),
-        "items": [_dates_to_text(i) for i in context["items"]],
-        "as_of": context["as_of"].isoformat(),
-        "key": context["key"],
-    }
+    """A template context as JSON-safe values (dataclasses as mappings, dates as ISO text)."""
+    return {name: _jsonable(value) for name, value in context.items()}
+
+
+def _jsonable(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+    from datetime import time
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # enums, paths …: as the templates print them
 
 
 def from_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -233,10 +244,6 @@ def from_json(data: dict[str, Any]) -> dict[str, Any]:
     restored = _dates_from_text(dict(data))
     restored["items"] = [_dates_from_text(dict(i)) for i in data["items"]]
     return restored
-
-
-def _dates_to_text(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def _dates_from_text(values: dict[str, Any]) -> dict[str, Any]:

@@ -110,10 +110,10 @@ def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
 
 
 def today(app: App) -> date:
-    from regie.feeds import today_for
     from regie.plan_cache import current_plan
+    from regie.services import today as business_date
 
-    return today_for(app, current_plan(app)[0])
+    return business_date(app, current_plan(app)[0])
 
 
 def _row(item: ItemAssessment) -> ItemRow:

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from governance.clock import utcnow as utcnow  # the one clock; also importable from here
 from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from governance.plan import Plan
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
+def today(app: App, plan: Plan | None = None) -> date:
+    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's).
 
-def today(app: App) -> date:
-    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's)."""
+    The one place that turns the clock into a business date; pass ``plan`` when it is loaded."""
     from zoneinfo import ZoneInfo
 
-    zone = app.settings.timezone or app.load_plan().calendar.timezone
+    zone = app.settings.timezone or (plan or app.load_plan()).calendar.timezone
     return datetime.now(ZoneInfo(zone)).date()
 
 
@@ -52,9 +54,14 @@ def db_downgrade(app: App, revision: str) -> str:
 
 
 def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None]) -> str:
+    from regie.bootstrap import newer_database
+    from regie.errors import DatabaseNotReady
     from store import current_revision
+    from store.db import newer_than_code
 
     before = _revision_or_fail(app)
+    if newer_than_code(before):
+        raise DatabaseNotReady(newer_database(app.safe_url, before))
     try:
         step(app.settings.database_url, revision)
     except Exception as exc:
@@ -64,9 +71,14 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
 
 
 def db_current(app: App) -> str:
+    from regie.bootstrap import newer_database
+    from regie.errors import DatabaseNotReady
     from store import head_revision
+    from store.db import newer_than_code
 
     current = _revision_or_fail(app)
+    if newer_than_code(current):
+        raise DatabaseNotReady(newer_database(app.safe_url, current))
     head = head_revision()
     note = "up to date" if current == head else f"latest is {head}: run `regie db upgrade`"
     return f"{app.safe_url}: {current or 'empty'} ({note})"
@@ -124,6 +136,9 @@ def status_rows(
     with app.session() as session:
         updates = assessment_updates(session, plan.programme.id, as_of)
     assessment = assess(plan, updates, as_of)
+    # Done and cancelled items have no due date left to judge, but readers (and reports) still
+    # want the date the plan gave them: take it from the plan's period.
+    planned = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}
     rows = []
     for item in assessment.items.values():
         if step is not None and item.step != step:
@@ -141,7 +156,8 @@ def status_rows(
                 "step": item.step,
                 "title": item.title,
                 "gereed": item.gereed,
-                "due": item.due.isoformat() if item.due else None,
+                "due": _iso(item.due or planned.get(item.item_id)),
+                "completed_on": _iso(item.completed_on),
                 "state": item.state.value,
                 "rag": item.rag.value,
                 "stale": item.stale,
@@ -162,3 +178,7 @@ def status_rows(
             }
         )
     return as_of, rows
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

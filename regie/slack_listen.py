@@ -52,8 +52,8 @@ def listen(app: App, stop: threading.Event | None = None) -> None:
 def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
     from slack_sdk.socket_mode.response import SocketModeResponse
 
-    from regie.answers import business_day
     from regie.plan_cache import current_plan
+    from regie.services import today
     from regie.slack_answers import Malformed, handle_interaction
     from regie.slack_client import run_after_ack, user_email
 
@@ -62,7 +62,7 @@ def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -
     try:
         if req.type == "interactive" and first_envelope(app, req.envelope_id):
             plan = current_plan(app)[0]
-            day = business_day(plan)
+            day = today(app, plan)
             web = client.web_client
             reply = handle_interaction(
                 app, plan, req.payload, day, lookup=lambda user: user_email(web, user)

@@ -44,7 +44,7 @@ def _save(fig: Any, fmt: str) -> bytes:
     metadata: dict[str, Any] = (
         {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     )
-    fig.savefig(out, format=fmt, metadata=metadata, dpi=150, bbox_inches="tight")
+    fig.savefig(out, format=fmt, metadata=metadata, dpi=150)
     _pyplot().close(fig)
     return out.getvalue()
 
@@ -52,7 +52,9 @@ def _save(fig: Any, fmt: str) -> bytes:
 def rag_summary(steps: Sequence[StepLine], fmt: str) -> bytes:
     """A horizontal stacked bar per step: how many items are green, amber, red, grey."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(steps) + 0.9))
+    height = 0.4 * len(steps) + 1.2
+    fig, ax = plt.subplots(figsize=(7, height))
+    fig.subplots_adjust(left=0.1, right=0.98, top=1 - 0.45 / height, bottom=0.5 / height)
     labels = [f"Stap {s.number}" for s in steps][::-1]
     left = [0] * len(steps)
     for colour in ("green", "amber", "red", "grey"):
@@ -63,7 +65,7 @@ def rag_summary(steps: Sequence[StepLine], fmt: str) -> bytes:
                 ax.text(x + v / 2, y, str(v), ha="center", va="center", color="white", fontsize=7)
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlabel("aantal items")
-    ax.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.35), frameon=False)
+    ax.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmt)
 
@@ -82,7 +84,9 @@ def timeline(lines: Sequence[ItemLine], as_of: date, fmt: str) -> bytes | None:
 
     mdates: Any = matplotlib.dates  # untyped helpers
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 0.22 * len(dated) + 0.9))
+    height = 0.22 * len(dated) + 0.9
+    fig, ax = plt.subplots(figsize=(7, height))
+    fig.subplots_adjust(left=0.42, right=0.98, top=1 - 0.2 / height, bottom=0.45 / height)
     ys = list(range(len(dated)))[::-1]
     for y, line in zip(ys, dated, strict=True):
         colour = RAG_COLOURS[line.rag]
@@ -96,6 +100,7 @@ def timeline(lines: Sequence[ItemLine], as_of: date, fmt: str) -> bytes | None:
             )
     ax.axvline(mdates.date2num(as_of), color="#333", linestyle=":", lw=1)
     ax.set_yticks(ys, [f"{x.item_id} {x.title[:38]}" for x in dated])
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%Y"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(-0.8, len(dated) - 0.2)
@@ -110,6 +115,7 @@ def indicator(progress: IndicatorProgress, fmt: str) -> bytes:
     plt = _pyplot()
     ind = progress.indicator
     fig, ax = plt.subplots(figsize=(6, 2.4))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.14)
     xs = [m.measured_on for m in progress.measurements]
     ax.plot(xs, [m.value for m in progress.measurements], marker="o", color="#1f4e79",
             label="gemeten")  # fmt: skip

@@ -153,6 +153,22 @@ def current_revision(url: str | Engine) -> str | None:
     return versions[0] if versions else None
 
 
+def known_revisions() -> set[str]:
+    """Every revision shipped with this code."""
+    found = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        revision = _assignments(path, ("revision",)).get("revision")
+        if isinstance(revision, str):
+            found.add(revision)
+    return found
+
+
+def newer_than_code(revision: str | None) -> bool:
+    """Whether the database was migrated by a newer Regie (a revision this code does not know):
+    ``regie db upgrade`` cannot help, only a newer Regie can."""
+    return revision is not None and revision not in known_revisions()
+
+
 def head_revision() -> str:
     """The newest revision shipped with this code: the one no other revision revises.
 

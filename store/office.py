@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.reminders import ESCALATION_PREFIX, digest_key, escalation_digest_key
 from store.models import OutboxRow, PromptRow
 
 
@@ -27,7 +28,7 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
         .where(PromptRow.programme_id == programme_id, PromptRow.item_code == item_id)
         .order_by(PromptRow.queued_on, PromptRow.id)
     ).all()
-    keys = {_key(stage, contact, day): None for day, stage, contact in prompts}
+    keys = {_key(programme_id, stage, contact, day): None for day, stage, contact in prompts}
     found = {}
     if keys:
         rows = session.execute(
@@ -38,13 +39,15 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
         found = {key: (status, sent_at, channel) for key, status, sent_at, channel in rows}
     out = []
     for day, stage, contact in prompts:
-        status, sent_at, channel = found.get(_key(stage, contact, day), (None, None, None))
+        status, sent_at, channel = found.get(
+            _key(programme_id, stage, contact, day), (None, None, None)
+        )
         out.append(ReminderSent(day, stage, contact, status, sent_at, channel))
     return out
 
 
-def _key(stage: str, contact: str, day: date) -> str:
-    """The outbox key of the digest that carried a prompt (see regie.messages)."""
-    if stage.startswith("escalation"):
-        return f"escalation:{contact}:{day.isoformat()}"
-    return f"reminder:{contact}:{day.isoformat()}:digest"
+def _key(programme_id: str, stage: str, contact: str, day: date) -> str:
+    """The outbox key of the digest that carried a prompt."""
+    if stage.startswith(ESCALATION_PREFIX):
+        return escalation_digest_key(programme_id, contact, day)
+    return digest_key(programme_id, contact, day)

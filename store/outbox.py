@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from governance.clock import require_aware
 from store.dialect import batch_size, batches, dialect_name, insert_function
 from store.models import OUTBOX_STATUSES, OutboxRow
 from store.records import OutboxRecord
@@ -33,7 +34,7 @@ RETRY_BACKOFF = (
 )
 ENQUEUE_STATUSES = ("pending", "suppressed")
 #: last_error of a message whose sender vanished on its last attempt.
-ABANDONED = "verzending afgebroken: geen bevestiging na de laatste poging"
+ABANDONED = "delivery abandoned: no confirmation after the last attempt"
 #: Ids per ``UPDATE … WHERE id IN (…)`` (psycopg allows 65,535 parameters).
 CLAIM_BATCH = 5000
 
@@ -62,14 +63,12 @@ class OutboxError(RuntimeError):
 
     def __init__(self, key: str, programme_id: str, status: str | None, action: str) -> None:
         if status is None:
-            problem = "staat niet in de outbox"
+            problem = "it is not in the outbox"
         elif status == "sending":
-            problem = "is intussen opnieuw geclaimd (een andere poging is bezig)"
+            problem = "it was claimed again meanwhile (another attempt is under way)"
         else:
-            problem = f"heeft status {status!r}, niet 'sending'"
-        super().__init__(
-            f"kan bericht {key!r} (programma {programme_id!r}) niet {action}: {problem}"
-        )
+            problem = f"its status is {status!r}, not 'sending'"
+        super().__init__(f"cannot mark message {key!r} ({programme_id}) {action}: {problem}")
         self.key = key
         self.programme_id = programme_id
         self.status = status
@@ -78,12 +77,6 @@ class OutboxError(RuntimeError):
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th attempt failed."""
     return RETRY_BACKOFF[min(max(attempts, 1), len(RETRY_BACKOFF)) - 1]
-
-
-def _aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
-    return value
 
 
 def _record(row: RowMapping) -> OutboxRecord:
@@ -166,7 +159,7 @@ def claim(
     max_attempts: int,
 ) -> list[OutboxRecord]:
     """Move claimable rows to 'sending' (one more attempt) and return them, oldest first."""
-    _aware(now, "now")
+    require_aware(now, "now")
     if limit is not None and limit <= 0:
         return []
     o = OutboxRow
@@ -240,7 +233,7 @@ def mark_sent(
     claim_token: str | None = None,
 ) -> None:
     """'sending' → 'sent'; with ``claim_token``, only for the claim that token came from."""
-    _aware(now, "now")
+    require_aware(now, "now")
     o = OutboxRow
     done = session.execute(
         sa.update(o)
@@ -258,7 +251,7 @@ def mark_sent(
         .execution_options(synchronize_session=False)
     ).first()
     if done is None:
-        raise _not_sending(session, programme_id, key, "als verzonden markeren")
+        raise _not_sending(session, programme_id, key, "sent")
 
 
 def mark_failed(
@@ -273,7 +266,7 @@ def mark_failed(
 ) -> str:
     """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt;
     return the new status."""
-    _aware(now, "now")
+    require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
         sa.select(o.status, o.attempts, o.claim_token).where(
@@ -281,9 +274,9 @@ def mark_failed(
         )
     ).first()
     if row is None or row.status != "sending":
-        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+        raise _not_sending(session, programme_id, key, "failed")
     if claim_token is not None and row.claim_token != claim_token:
-        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+        raise _not_sending(session, programme_id, key, "failed")
     if row.attempts >= max_attempts:
         values: dict[str, Any] = {"status": "dead", "next_attempt_at": None}
     else:
@@ -303,7 +296,7 @@ def mark_failed(
         .execution_options(synchronize_session=False)
     ).first()
     if done is None:
-        raise _not_sending(session, programme_id, key, "als mislukt markeren")
+        raise _not_sending(session, programme_id, key, "failed")
     return str(values["status"])
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.clock import utcnow
 from governance.decisions import Decision, DecisionKind, Measurement
 from governance.meetings import Meeting
 from store.models_reports import (
@@ -35,13 +36,9 @@ class ArchivedReport:
     content: bytes | None = None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class ReportsRepository:
     def __init__(
-        self, session: Session, programme_id: str, *, clock: Callable[[], datetime] = _utcnow
+        self, session: Session, programme_id: str, *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self._session = session
         self.programme_id = programme_id
@@ -145,6 +142,20 @@ class ReportsRepository:
     def missing_outbox_keys(self, keys: list[str]) -> set[str]:
         """The keys that are not in the outbox yet (whatever their delivery state)."""
         return set(keys) - _outbox_keys_present(self._session, self.programme_id, keys)
+
+    def events_named(self, name: str, until: date) -> list[tuple[str, date]]:
+        """(item, day) of every event with this name up to ``until`` (e.g. escalations)."""
+        from store.models import EventRow
+
+        rows = self._session.execute(
+            sa.select(EventRow.item_code, EventRow.occurred_on).where(
+                EventRow.programme_id == self.programme_id,
+                EventRow.name == name,
+                EventRow.occurred_on <= until,
+                EventRow.item_code.is_not(None),
+            )
+        )
+        return [(str(item), day) for item, day in rows]
 
     # --- report archive -------------------------------------------------------------------
 

@@ -16,8 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from governance.periods import Period, PeriodKind
-from governance.plan import Deadline, ItemLevel
+from governance.clock import require_aware, utcnow
 from governance.reminders import PromptRecord
 from governance.updates import StatusUpdate, UpdateStatus
 from store import outbox as _outbox
@@ -27,7 +26,6 @@ from store.models import (
     ActionRow,
     EventRow,
     MilestoneRow,
-    PlanItemMixin,
     PlanRevisionRow,
     ProgrammeRow,
     StatusUpdateRow,
@@ -49,14 +47,10 @@ class UnknownItem(LookupError):
     """A status update names no current action or milestone of the programme."""
 
     def __init__(self, code: str, programme_id: str | None = None) -> None:
-        where = f" in programma {programme_id!r}" if programme_id else ""
-        super().__init__(f"onbekend of vervallen item {code!r}{where}")
+        where = f" in programme {programme_id!r}" if programme_id else ""
+        super().__init__(f"unknown or archived item {code!r}{where}")
         self.code = code
         self.programme_id = programme_id
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Repository:
@@ -65,7 +59,7 @@ class Repository:
         session: Session,
         programme_id: str,
         *,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._session = session
         self.programme_id = programme_id
@@ -75,32 +69,6 @@ class Repository:
 
     def programme_exists(self) -> bool:
         return self._session.get(ProgrammeRow, self.programme_id) is not None
-
-    def items(self) -> list[Deadline]:
-        """Current (non-archived) actions and milestones in plan order: each action, then its
-        milestones."""
-        keyed: list[tuple[tuple[int, int, str, int], Deadline]] = []
-        actions = self._session.scalars(
-            sa.select(ActionRow).where(
-                ActionRow.programme_id == self.programme_id, ActionRow.archived_at.is_(None)
-            )
-        )
-        for a in actions:
-            item = _item(a, ItemLevel.ACTION, a.code, a.step_number)
-            keyed.append(((a.step_number, a.position, a.code, -1), item))
-        milestones = self._session.execute(
-            sa.select(MilestoneRow, ActionRow)
-            .join(ActionRow, MilestoneRow.action_id == ActionRow.id)
-            .where(
-                MilestoneRow.programme_id == self.programme_id,
-                MilestoneRow.archived_at.is_(None),
-            )
-        )
-        for m, a in milestones.tuples():
-            item = _item(m, ItemLevel.MILESTONE, a.code, a.step_number)
-            keyed.append(((a.step_number, a.position, a.code, m.position), item))
-        keyed.sort(key=lambda pair: pair[0])
-        return [item for _, item in keyed]
 
     def is_current_item(self, code: str) -> bool:
         for model in (ActionRow, MilestoneRow):
@@ -155,8 +123,7 @@ class Repository:
         if not self.is_current_item(update.item_id):
             raise UnknownItem(update.item_id, self.programme_id)
         recorded_at = update.recorded_at or self._clock()
-        if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
-            raise ValueError(f"recorded_at must be timezone-aware, got {recorded_at!r}")
+        require_aware(recorded_at, "recorded_at")
         row = StatusUpdateRow(
             programme_id=self.programme_id,
             item_code=update.item_id,
@@ -272,10 +239,6 @@ class Repository:
         """Remember that ``as_of`` was assessed (see :meth:`last_assessed`)."""
         _states.record_assessed_day(self._session, self.programme_id, as_of, self._clock())
 
-    def states_on(self, as_of: date) -> dict[str, StateRecord]:
-        """Each item's state as recorded on or before ``as_of``."""
-        return _states.states_on(self._session, self.programme_id, as_of)
-
     # --- prompts (append-only, idempotent) --------------------------------------------------
 
     def prompt_history(self, until: date) -> list[PromptRecord]:
@@ -378,25 +341,6 @@ class Repository:
 
     def _insert_function(self) -> Callable[..., Any]:
         return insert_function(self._session)
-
-
-def _item(row: PlanItemMixin, level: ItemLevel, action_id: str, step: int) -> Deadline:
-    period = None
-    if row.period_kind is not None:
-        period = Period(
-            PeriodKind(row.period_kind), row.gereed or "", row.period_start, row.period_end
-        )
-    return Deadline(
-        item_id=row.code,
-        level=level,
-        action_id=action_id,
-        step=step,
-        title=row.title,
-        gereed=row.gereed,
-        period=period,
-        owners=tuple(row.owners),
-        depends_on=tuple(row.depends_on),
-    )
 
 
 def _status_update(row: StatusUpdateRow) -> StatusUpdate:

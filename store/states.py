@@ -98,15 +98,6 @@ def record_assessed_day(
     )
 
 
-def states_on(session: Session, programme_id: str, as_of: date) -> dict[str, StateRecord]:
-    rows = latest_states(session, programme_id, as_of, inclusive=True)
-    return {record.item_id: record for record, _ in sorted(rows, key=_by_code)}
-
-
-def _by_code(pair: tuple[StateRecord, date]) -> str:
-    return pair[0].item_id
-
-
 def _value(record: StateRecord) -> _Value:
     return (record.state, record.rag, bool(record.stale), record.due)
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.clock import require_aware
 from governance.plan import Action, Milestone, Plan
 from store.models import (
     ActionRow,
@@ -91,8 +92,7 @@ def sync_plan(
     A plan loaded from a file carries the file's hash: when the last sync stored the same file
     (same hash, same path), nothing is compared and the result is "in sync".
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"now must be timezone-aware, got {now!r}")
+    require_aware(now, "now")
     lock_programme(session, plan.programme.id)
     path = plan_path if plan_path is not None else plan.path
     synced = session.get(PlanSyncRow, plan.programme.id)

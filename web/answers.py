@@ -6,7 +6,7 @@ is a Dutch page with its own status code; no input gives a 500.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -14,7 +14,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from governance.answers import REFUSAL_TEXT, AnswerInput, Refusal
-from regie.answers import business_day
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -82,22 +81,25 @@ def busy_guard(handler: Any, request: Request, *args: Any) -> Response:
 
 
 def _show(request: Request, regie: App, token: str) -> Response:
+    from governance.clock import utcnow
     from regie.answer_links import LinkRefused, check_link
 
     plan = current_plan(regie)
     try:
-        view = check_link(regie, plan, token, datetime.now(UTC))
+        view = check_link(regie, plan, token, utcnow())
     except LinkRefused as exc:
         return _refused(request, exc.reason)
     return _form(request, plan, view, {}, {})
 
 
 def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> Response:
+    from governance.clock import utcnow
     from regie.answer_links import LinkRefused, answer_by_link, check_link
     from regie.answers import AnswerRefused
+    from regie.services import today
 
     plan = current_plan(regie)
-    now = datetime.now(UTC)
+    now = utcnow()
     try:
         view = check_link(regie, plan, token, now)
     except LinkRefused:
@@ -110,7 +112,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     completed_on = _date(fields.get("completed_on", ""), "completed_on", errors)
     note = fields.get("note", "").replace("\r\n", "\n")
     if status == "done" and completed_on is None and "completed_on" not in errors:
-        completed_on = business_day(plan)
+        completed_on = today(regie, plan)
     if errors and view is not None:
         return _form(request, plan, view, fields, errors)
     answer = AnswerInput(
@@ -128,7 +130,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             fields.get("csrf_token", ""),
             answer,
             now=now,
-            as_of=business_day(plan),
+            as_of=today(regie, plan),
         )
     except AnswerRefused as exc:
         if exc.problems and view is not None:

@@ -11,7 +11,7 @@ from regie.feeds import CACHE_SECONDS, serve_token_feed
 
 
 def calendar_feed(request: Request) -> Response:
-    from regie.services import utcnow
+    from governance.clock import utcnow
 
     token = str(request.path_params["token"])
     served = serve_token_feed(

@@ -42,11 +42,11 @@ def _now() -> Any:
 
 def render(
     request: Request, name: str, context: dict[str, Any], *, status: int = 200,
-    user: LoggedIn | None = None,
+    user: LoggedIn | None = None, anonymous: bool = False,
 ) -> Response:  # fmt: skip
     context = {
         "user": user.display_name if user else None,
-        "csrf_token": csrf_token(request),
+        "csrf_token": csrf_token(request, anonymous=anonymous),
         "nav": "",
         **context,
     }
@@ -87,6 +87,7 @@ def login_form(request: Request) -> Response:
     return render(
         request, "login.html.j2",
         {"error": None, "username": "", "next": _safe_next(request.query_params.get("volgende"))},
+        anonymous=True,
     )  # fmt: skip
 
 
@@ -109,7 +110,7 @@ async def login(request: Request) -> Response:
         )
         return render(
             request, "login.html.j2", {"error": error, "username": username, "next": next_url},
-            status=401,
+            status=401, anonymous=True,
         )  # fmt: skip
     response = RedirectResponse(next_url, status_code=303)
     set_session_cookie(request, response, token, SESSION_HOURS * 3600)

@@ -38,13 +38,14 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
-def csrf_token(request: Request, response: Response | None = None) -> str:
+def csrf_token(request: Request, *, anonymous: bool = False) -> str:
     """The token to put in a form's hidden ``csrf_token`` field.
 
-    Logged in: bound to the session. Otherwise bound to a nonce cookie, set on ``response``
-    when the browser has none yet (pass the response that renders the form)."""
+    Bound to the session cookie; with ``anonymous`` (the login form, forms outside the login)
+    bound to a nonce cookie instead, which :func:`set_nonce_cookie` sets on the response when
+    the browser has none yet. A stale session cookie must not decide the login form's token."""
     token = session_token(request)
-    if token:
+    if token and not anonymous:
         return _sign(request, "session", token)
     nonce = request.cookies.get(NONCE_COOKIE)
     if not nonce:

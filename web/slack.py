@@ -56,7 +56,7 @@ def busy_guard(regie: App, secret: str, body: bytes, timestamp: str, signature: 
 def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
     from slack_sdk.signature import SignatureVerifier
 
-    from regie.answers import business_day
+    from regie.services import today
     from regie.slack_answers import Malformed, handle_interaction
     from regie.slack_client import slack_client, user_email
     from web.answers import current_plan
@@ -81,7 +81,7 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
             regie,
             plan,
             payload,
-            business_day(plan),
+            today(regie, plan),
             lookup=(lambda user: user_email(client, user)) if client else None,
         )
     except Malformed as exc:

@@ -7,11 +7,11 @@ finds every problem. The steps/actions/milestones part lives in :mod:`governance
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Iterator
 
 from ruamel.yaml.nodes import MappingNode, Node
 
+from governance.clock import known_timezone
 from governance.periods import DEFAULT_SEASONS, Season
 from governance.plan import (
     CalendarConfig,
@@ -152,7 +152,7 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
     f = Fields(node, _CALENDAR, "calendar", problems)
     default = CalendarConfig()
     timezone = f.text("timezone") or default.timezone
-    if "timezone" in f and not _known_timezone(timezone):
+    if "timezone" in f and not known_timezone(timezone):
         problems.add(f.value("timezone"), f"unknown time zone {timezone!r}")
     country = f.text("holidays_country") or default.holidays_country
     if "holidays_country" in f and not _COUNTRY.fullmatch(country):
@@ -163,14 +163,6 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
     seasons = dict(DEFAULT_SEASONS)
     seasons.update(_seasons(f, problems))
     return CalendarConfig(timezone=timezone, holidays_country=country, seasons=seasons)
-
-
-def _known_timezone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return False
-    return True
 
 
 def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:

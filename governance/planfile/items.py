@@ -238,8 +238,9 @@ def _owners(f: Fields, ctx: _Context, *, required: bool) -> tuple[str, ...]:
 def _gereed(f: Fields, row: Row, above: Row | None, first: str, ctx: _Context) -> None:
     """Parse the verbatim *gereed*; resolve ``idem`` from the row above.
 
-    Absent, empty and blank all mean "no date" (None), unlike the period parser's blank → TBD:
-    the seed leaves a cell blank when the action's milestones carry the dates.
+    Absent or null (``gereed:``, ``gereed: ~``) means "no gereed" (None): the seed leaves it out
+    when the action's milestones carry the dates. Blank text (``gereed: ""``) is a cell written
+    empty: kept as the empty text, to be decided (kind ``tbd``), as the period parser reads it.
     """
     node = f.value("gereed")
     if node is None:
@@ -249,8 +250,6 @@ def _gereed(f: Fields, row: Row, above: Row | None, first: str, ctx: _Context) -
         ctx.problems.add(node, f"'gereed' must be text such as 'Q3-2015', not {describe(node)}")
         return
     text = str(node.value).strip()
-    if not text:
-        return
     row.gereed, row.gereed_node = text, node
     try:
         period = parse_period(text, ctx.seasons)

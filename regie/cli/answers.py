@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.app import AsOfOpt, Format, FormatOpt, _app, _services, parse_date
+from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, _services, parse_date
 
 
 def import_updates(

@@ -7,22 +7,16 @@ Heavy packages (SQLAlchemy, Prefect, the YAML loader) are imported inside the co
 from __future__ import annotations
 
 import sys
-from datetime import date
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from regie.cli import answers as _answers
 from regie.cli.calendar import calendar_app
+from regie.cli.common import AsOfOpt, Format, FormatOpt, PlanPath, _app, _services, parse_date
 from regie.cli.serve import serve
 from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError
-
-if TYPE_CHECKING:
-    from types import ModuleType
-
-    from regie.bootstrap import App
 
 app = typer.Typer(
     name="regie",
@@ -38,45 +32,6 @@ app.add_typer(db_app, name="db")
 from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
 
 app.add_typer(notify_app, name="notify")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-PlanPath = Annotated[
-    Path | None,
-    typer.Argument(help="Plan file (default: $REGIE_PLAN or plan/actions.yaml)."),
-]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today in the office's zone)."),
-]
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    from governance.dates import parse_iso_date
-
-    try:
-        return parse_iso_date(value)  # ISO only: not 20160301, not 2016-W10-1
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {exc}") from None
-
-
-def _services() -> ModuleType:
-    from regie import services
-
-    return services
-
-
-def _app() -> App:
-    from regie.bootstrap import bootstrap
-
-    return bootstrap()
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -187,6 +142,15 @@ def cycle(
     run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
 
 
+#: An answer's fields as `regie update` spells them (the item is its argument).
+UPDATE_FLAGS = {
+    "status": "--status",
+    "completed_on": "--completed-on",
+    "forecast": "--forecast",
+    "note": "--comment",
+}
+
+
 @app.command()
 def update(
     item: Annotated[str, typer.Argument(help="Milestone or action id, e.g. 1.1.1.")],
@@ -204,6 +168,9 @@ def update(
     as_of: AsOfOpt = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
+    from governance.answers import Refusal
+    from governance.dates import shorten
+    from regie.answers import AnswerRefused
     from regie.history import record_update
 
     app_ = _app()
@@ -211,8 +178,8 @@ def update(
     day = parse_date(as_of, "--as-of") or today
     if day > today:
         raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
-    typer.echo(
-        record_update(
+    try:
+        done = record_update(
             app_,
             item,
             status_,
@@ -222,7 +189,18 @@ def update(
             comment=comment,
             author=author,
         )
-    )
+    except AnswerRefused as exc:
+        # The domain names the answer's fields; the user typed flags (and the item argument).
+        if exc.problems:
+            raise InvalidInput(
+                *(f"{UPDATE_FLAGS.get(p.field, item)}: {p.en}" for p in exc.problems)
+            ) from None
+        if exc.reason is Refusal.UNKNOWN_ITEM:
+            raise InvalidInput(
+                f"{shorten(item)}: no such action or milestone in {app_.programme_id()}"
+            ) from None
+        raise
+    typer.echo(done)
 
 
 @app.command()
@@ -316,13 +294,19 @@ app.command()(serve)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
 
-from regie.cli import answers as _answers  # noqa: E402  (its commands use the helpers above)
 
 _answers.register(app)
 
 
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
+    for position, arg in enumerate(sys.argv[1:], start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the terminal could not decode: say so, once
+            shown = arg.encode("utf-8", "replace").decode("utf-8")
+            print(f"argument {position} ({shown!r}) is not valid UTF-8 text", file=sys.stderr)
+            sys.exit(2)
     try:
         app()
     except RegieError as exc:
@@ -332,3 +316,25 @@ def main() -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:
+        fault = environment_fault(exc)
+        if fault is None:
+            raise  # a bug: the traceback is what a developer needs
+        print(fault, file=sys.stderr)
+        sys.exit(3)
+
+
+def environment_fault(exc: BaseException) -> str | None:
+    """One line for what the machine did wrong (a read-only or corrupted database, a full
+    disk, a home that cannot be written); None for anything else."""
+    from regie.bootstrap import first_line
+
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy"):
+        orig = getattr(exc, "orig", None)
+        reason = first_line(orig) if orig is not None else first_line(exc)
+        return f"database error: {reason} (nothing was changed by this command)"
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror or first_line(exc)}"
+    return None

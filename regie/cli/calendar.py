@@ -23,9 +23,9 @@ def token_create(
     label: Annotated[str | None, typer.Option(help="Who or what it is for.")] = None,
 ) -> None:
     """Create a token; print its https and webcal:// subscribe URLs (shown only this once)."""
+    from governance.clock import utcnow
     from regie.bootstrap import bootstrap
     from regie.feeds import create_token
-    from regie.services import utcnow
 
     made = create_token(bootstrap(), scope, label, utcnow())
     typer.echo(f"calendar token {made.id} for {made.scope}")
@@ -66,9 +66,9 @@ def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The id from `regie calendar token list`.")],
 ) -> None:
     """Revoke a token: its URL answers 404 from now on."""
+    from governance.clock import utcnow
     from regie.bootstrap import bootstrap
     from regie.feeds import revoke_token
-    from regie.services import utcnow
 
     typer.echo(revoke_token(bootstrap(), token_id, utcnow()))
 
@@ -85,7 +85,7 @@ def export(
     import sys
 
     from regie.bootstrap import bootstrap
-    from regie.cli.app import parse_date
+    from regie.cli.common import parse_date
     from regie.feeds import export_feed
 
     body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"))

@@ -15,10 +15,9 @@ server"):
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -42,7 +41,9 @@ def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
 def _run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
     plan = app.load_plan()  # a bad plan fails here, in one line per problem, before Prefect
     app.ensure_schema()
-    day = as_of or office_today(app, plan)
+    from regie.services import today
+
+    day = as_of or today(app, plan)
     check_can_run(app, plan, day)
     prefect_environment(app)
     api_url = prefect_api_url()
@@ -103,9 +104,3 @@ def run_as_flow(api_url: str, day: date, *, dry_run: bool) -> tuple[dict[str, An
     except Exception as exc:
         raise RegieError(f"Prefect flow run {run_id} failed: {first_line(exc)}") from exc
     return result, run_id
-
-
-def office_today(app: App, plan: Plan) -> date:
-    """Today in the office's time zone (``regie.services.today``, with the plan already read)."""
-    zone = app.settings.timezone or plan.calendar.timezone
-    return datetime.now(ZoneInfo(zone)).date()

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.app import AsOfOpt, Format, FormatOpt, _app, parse_date
+from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, parse_date
 from regie.errors import InvalidInput
 
 meeting_app = typer.Typer(help="Meetings of the plan's governance bodies.", no_args_is_help=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from governance.events import resource_id
 from governance.labels import rag_label, state_label
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def events_json(events: Sequence[StoredEvent]) -> list[dict[str, Any]]:
         {
             "name": e.name,
             "item_id": e.item_id,
-            "resource_id": f"regie.milestone.{e.item_id}" if e.item_id else None,
+            "resource_id": resource_id(e.item_id) if e.item_id else None,
             "occurred_on": e.occurred_on.isoformat(),
             "recorded_at": e.recorded_at.isoformat(),
             "payload": e.payload,

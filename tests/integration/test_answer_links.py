@@ -106,7 +106,7 @@ def test_field_errors_come_back_in_the_form(app: App) -> None:
     "mutate",
     [
         lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # MAC changed
-        lambda t: "A" + t[1:],  # id changed
+        lambda t: ("B" if t[0] == "A" else "A") + t[1:],  # id changed
         lambda t: t.split(".")[0],  # no MAC
         lambda t: t + "%00",
         lambda t: "x.y",

@@ -21,7 +21,7 @@ DAY = date(2025, 6, 2)
 def app(migrated_url: str, tmp_path: Path) -> App:
     app = answers_app(migrated_url, tmp_path)
     plan = app.load_plan()
-    from regie.services import utcnow
+    from governance.clock import utcnow
 
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))

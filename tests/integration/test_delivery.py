@@ -98,30 +98,34 @@ def test_each_message_goes_to_the_first_channel_that_reaches_its_contact(
 ) -> None:
     app = _app(env)
     check = deadline_check(app, date(2015, 10, 15))
-    assert "escalation:office-channel:2015-10-15" in check.queued
-    assert "escalation:ez:2015-10-15:deputy" in check.queued
+    assert "escalation:mvi-2015-2020:office-channel:2015-10-15" in check.queued
+    assert "escalation:mvi-2015-2020:ez:2015-10-15:deputy" in check.queued
     assert check.unreachable == ["telos (slack: no Slack id or e-mail address; email: no address)"]
 
     report = send_reminders(app)
     assert report.channel == "slack,email"
     assert report.failed == [
         (
-            "reminder:telos:2015-10-15:digest",
+            "reminder:mvi-2015-2020:telos:2015-10-15:digest",
             "telos onbereikbaar (slack: geen Slack-id of e-mailadres; email: geen e-mailadres)",
         )
     ]
     by_key = {r.key: r for r in app_outbox(app)}
     channel = {k: r.channel for k, r in by_key.items() if r.status == "sent"}
-    assert channel["reminder:office:2015-10-15:digest"] == "slack"
-    assert channel["reminder:ienm:2015-10-15:digest"] == "slack"  # looked up by e-mail
-    assert channel["reminder:rivm:2015-10-15:digest"] == "email"  # channel: email
-    assert channel["reminder:pianoo:2015-10-15:digest"] == "email"  # not in Slack: fell back
-    assert channel["escalation:office-channel:2015-10-15"] == "slack"
-    assert channel["escalation:ez:2015-10-15:deputy"] == "slack"
+    assert channel["reminder:mvi-2015-2020:office:2015-10-15:digest"] == "slack"
+    assert (
+        channel["reminder:mvi-2015-2020:ienm:2015-10-15:digest"] == "slack"
+    )  # looked up by e-mail
+    assert channel["reminder:mvi-2015-2020:rivm:2015-10-15:digest"] == "email"  # channel: email
+    assert (
+        channel["reminder:mvi-2015-2020:pianoo:2015-10-15:digest"] == "email"
+    )  # not in Slack: fell back
+    assert channel["escalation:mvi-2015-2020:office-channel:2015-10-15"] == "slack"
+    assert channel["escalation:mvi-2015-2020:ez:2015-10-15:deputy"] == "slack"
     notes = dict(report.notes)
     assert (
         "geen Slack-account voor not-in-slack@example.nl"
-        in notes["reminder:pianoo:2015-10-15:digest"]
+        in notes["reminder:mvi-2015-2020:pianoo:2015-10-15:digest"]
     )
     # Slack got each of its messages once, the office channel included; e-mail the rest.
     slack_keys = sorted(k for k, c in channel.items() if c == "slack")

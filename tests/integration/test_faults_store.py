@@ -21,9 +21,9 @@ def test_a_sender_that_lost_its_claim_cannot_record_a_result(session: Session) -
     # The first sender stalls past the reclaim window; a second one claims the row again.
     [fresh] = repo.claim_outbox(now=T + timedelta(hours=1))
     assert slow.claim_token and fresh.claim_token and slow.claim_token != fresh.claim_token
-    with pytest.raises(OutboxError, match="opnieuw geclaimd"):
+    with pytest.raises(OutboxError, match="claimed again"):
         repo.mark_sent("a", channel="file", external_id=None, now=T, claim_token=slow.claim_token)
-    with pytest.raises(OutboxError, match="opnieuw geclaimd"):
+    with pytest.raises(OutboxError, match="claimed again"):
         repo.mark_failed("a", error="late", now=T, claim_token=slow.claim_token)
     repo.mark_sent("a", channel="file", external_id="x", now=T, claim_token=fresh.claim_token)
     [row] = repo.outbox()

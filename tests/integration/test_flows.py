@@ -56,7 +56,13 @@ def test_daily_cycle_records_sends_and_a_second_run_adds_nothing(home: Path) -> 
     assert check["dry_run"] is False
     assert check["events"] > 0
     assert check["queued"] > 0
-    assert send == {"channel": "file", "sent": check["queued"], "failed": 0}
+    assert {k: send[k] for k in ("channel", "sent", "failed", "dead")} == {
+        "channel": "file",
+        "sent": check["queued"],
+        "failed": 0,
+        "dead": 0,
+    }
+    assert send["errors"] == []
     files = outbox(home)
     assert len(files) == check["queued"]
 

@@ -251,7 +251,7 @@ def test_sent_is_never_claimed_again(repo: Repository) -> None:
 
 def test_marking_needs_a_claimed_message(repo: Repository) -> None:
     repo.enqueue([_message("a")])
-    with pytest.raises(OutboxError, match="staat niet in de outbox") as unknown:
+    with pytest.raises(OutboxError, match="not in the outbox") as unknown:
         repo.mark_sent("zz", channel="file", external_id=None, now=T)
     assert (unknown.value.key, unknown.value.status) == ("zz", None)
     with pytest.raises(OutboxError, match="'pending'"):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from governance.reminders import PromptRecord
 from store import PreviousStates, Repository, StateRecord
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
+from tests.integration.store_reads import states_on
 
 NOW = datetime(2015, 9, 1, 8, 0, tzinfo=UTC)
 D1, D2, D3, D4 = (date(2015, 9, d) for d in (7, 8, 9, 10))
@@ -32,6 +33,11 @@ def _add_programme(session: Session, programme_id: str) -> Repository:
 @pytest.fixture
 def repo(session: Session) -> Iterator[Repository]:
     yield _add_programme(session, "p")
+
+
+def _on(session: Session, repo: Repository, day: date) -> dict[str, StateRecord]:
+    """What the store says each item's state was on ``day``."""
+    return states_on(session, repo.programme_id, day)
 
 
 def _s(code: str, state: str = "open", rag: str = "green", stale: bool = False) -> StateRecord:
@@ -141,20 +147,25 @@ def test_rerun_back_to_the_earlier_state_removes_that_days_row(
         StateRecord("1.1", "open", "green", False, None),
     ],
 )
-def test_any_field_change_writes_a_row(repo: Repository, changed: StateRecord) -> None:
+def test_any_field_change_writes_a_row(
+    repo: Repository, session: Session, changed: StateRecord
+) -> None:
     repo.record_states(D1, [_s("1.1")])
     assert repo.record_states(D2, [_s("1.1")]) == 0
     assert repo.record_states(D3, [changed]) == 1
-    assert repo.states_on(D3) == {"1.1": changed}
-    assert repo.states_on(D2) == {"1.1": _s("1.1")}
+    assert _on(session, repo, D3) == {"1.1": changed}
+    assert _on(session, repo, D2) == {"1.1": _s("1.1")}
 
 
-def test_new_item_later_gets_its_first_row(repo: Repository) -> None:
+def test_new_item_later_gets_its_first_row(repo: Repository, session: Session) -> None:
     repo.record_states(D1, [_s("1.1")])
     assert repo.record_states(D2, [_s("1.1"), _s("9.9", "waiting")]) == 1
-    assert repo.states_on(D1) == {"1.1": _s("1.1")}
-    assert repo.states_on(D2) == {"1.1": _s("1.1"), "9.9": _s("9.9", "waiting")}
-    assert repo.states_on(D1 - timedelta(days=1)) == {}
+    assert _on(session, repo, D1) == {"1.1": _s("1.1")}
+    assert _on(session, repo, D2) == {
+        "1.1": _s("1.1"),
+        "9.9": _s("9.9", "waiting"),
+    }
+    assert _on(session, repo, D1 - timedelta(days=1)) == {}
 
 
 def test_an_item_twice_in_one_call_is_refused(repo: Repository) -> None:
@@ -169,7 +180,7 @@ def test_programmes_have_their_own_states(repo: Repository, session: Session) ->
 
     assert repo.previous_states(D3) == PreviousStates({"1.1": "open"}, frozenset(), D1)
     assert other.previous_states(D2) is None
-    assert other.states_on(D2) == {"1.1": _s("1.1", "done")}
+    assert _on(session, other, D2) == {"1.1": _s("1.1", "done")}
 
 
 # Any sequence of runs in date order (a day may be rerun): every day reads as the last run of
@@ -206,7 +217,7 @@ def test_states_read_back_as_the_latest_run_said(
         for code, record in said.get(on, {}).items():
             changes += expected.get(code) != record
             expected[code] = record
-        assert repo.states_on(on) == expected
+        assert _on(session, repo, on) == expected
         previous = repo.previous_states(on)
         if not before:
             assert previous is None

@@ -35,6 +35,7 @@ from tests.integration.store_plans import (
     move_milestone,
     quarter,
 )
+from tests.integration.store_reads import stored_items
 
 T1 = T0 + timedelta(days=7)
 # programme + 3 organisations + 1 contact + 2 steps + 3 actions + 3 milestones
@@ -74,9 +75,8 @@ def test_first_sync_creates_everything(session: Session, sample_plan: Plan) -> N
     created = {(r.entity, r.code) for r in result.revisions}
     assert ("milestone", "1.1.2") in created and ("contact", "jdevries") in created
 
-    repo = Repository(session, "mvi-test")
-    assert repo.programme_exists()
-    items = repo.items()
+    assert Repository(session, "mvi-test").programme_exists()
+    items = stored_items(session, "mvi-test")
     assert [i.item_id for i in items] == ["1.1", "1.1.1", "1.1.2", "1.2", "2.1", "2.1.1"]
     by_code = {i.item_id: i for i in items}
     assert by_code["1.1.2"].period == quarter(2015, 4)
@@ -177,7 +177,7 @@ def test_gereed_change_records_gereed_and_period(session: Session, sample_plan: 
             {"kind": "quarter", "start": "2016-01-01", "end": "2016-03-31"},
         ),
     }
-    item = {i.item_id: i for i in Repository(session, "mvi-test").items()}["1.1.2"]
+    item = {i.item_id: i for i in stored_items(session, "mvi-test")}["1.1.2"]
     assert (item.gereed, item.period) == ("Q1-2016", q1)
     updated = session.scalars(sa.select(MilestoneRow.updated_at).order_by(MilestoneRow.code))
     assert list(updated) == [T0, T1, T0]  # only 1.1.2 was touched
@@ -195,7 +195,7 @@ def test_reordering_actions_records_positions(session: Session, sample_plan: Pla
         ("1.1", "position", 0, 1),
         ("1.2", "position", 1, 0),
     ]
-    assert [i.item_id for i in Repository(session, "mvi-test").items()][:3] == [
+    assert [i.item_id for i in stored_items(session, "mvi-test")][:3] == [
         "1.2",
         "1.1",
         "1.1.1",
@@ -233,7 +233,7 @@ def test_removed_milestone_is_archived_with_its_history_and_restored_later(
     assert (result.archived, result.unchanged) == (1, SAMPLE_ENTITIES - 1)
     row = session.scalars(sa.select(MilestoneRow).where(MilestoneRow.code == "1.1.1")).one()
     assert row.archived_at == T1
-    assert "1.1.1" not in {i.item_id for i in repo.items()}
+    assert "1.1.1" not in {i.item_id for i in stored_items(session, repo.programme_id)}
     assert repo.status_updates() == [update]
 
     again = _sync_and_commit(session, drop_milestone(sample_plan, "1.1.1"), now=T1)
@@ -244,7 +244,7 @@ def test_removed_milestone_is_archived_with_its_history_and_restored_later(
     assert restored.restored == 1
     session.refresh(row)
     assert row.archived_at is None
-    assert "1.1.1" in {i.item_id for i in repo.items()}
+    assert "1.1.1" in {i.item_id for i in stored_items(session, repo.programme_id)}
     assert repo.status_updates() == [update]
 
 
@@ -292,7 +292,7 @@ def test_moved_milestone_keeps_its_row_and_history(session: Session, sample_plan
     moved = session.scalars(sa.select(MilestoneRow).where(MilestoneRow.code == "1.1.2")).one()
     assert moved.id == row_id
     assert moved.archived_at is None
-    item = {i.item_id: i for i in repo.items()}["1.1.2"]
+    item = {i.item_id: i for i in stored_items(session, repo.programme_id)}["1.1.2"]
     assert item.action_id == "1.2"
     assert [u.item_id for u in repo.status_updates()] == ["1.1.2"]
 
@@ -335,8 +335,8 @@ def test_programmes_are_independent(session: Session) -> None:
     result = _sync_and_commit(session, drop_milestone(a, "1.1.1"), now=T1)
 
     assert [(r.code, r.kind) for r in result.revisions] == [("1.1.1", "archived")]
-    assert "1.1.1" in {i.item_id for i in Repository(session, "prog-b").items()}
-    assert "1.1.1" not in {i.item_id for i in Repository(session, "prog-a").items()}
+    assert "1.1.1" in {i.item_id for i in stored_items(session, "prog-b")}
+    assert "1.1.1" not in {i.item_id for i in stored_items(session, "prog-a")}
 
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "plan" / "actions.yaml"
@@ -350,7 +350,7 @@ def test_seed_plan_syncs_and_resyncs_as_a_no_op(session: Session) -> None:
 
     assert first.created > len(plan.deadlines()) > 0
     assert not second.changed
-    codes = {i.item_id for i in Repository(session, plan.programme.id).items()}
+    codes = {i.item_id for i in stored_items(session, plan.programme.id)}
     assert {d.item_id for d in plan.deadlines()} <= codes
 
 
@@ -405,8 +405,10 @@ def test_store_mirrors_the_latest_plan_after_any_sequence_of_syncs(
                 _sync_and_commit(session, plan, now=T0 + timedelta(days=day))
                 assert not _sync_and_commit(session, plan, now=T1 + timedelta(days=day)).changed
 
-                repo = Repository(session, plan.programme.id)
-                stored = [(i.item_id, i.action_id, i.title, i.period) for i in repo.items()]
+                stored = [
+                    (i.item_id, i.action_id, i.title, i.period)
+                    for i in stored_items(session, plan.programme.id)
+                ]
                 assert stored == _expected_items(plan)
                 current = {m.id for m in plan.milestones()}
                 seen |= current

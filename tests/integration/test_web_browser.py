@@ -134,6 +134,8 @@ def test_wrong_password_and_missing_csrf_are_refused(page: Page, server: Server)
     assert refused.status == 403
     assert "regie_session" not in str(page.context.cookies())
 
+    # A stale session cookie (expired, or its user disabled) must not spoil the login form.
+    page.context.add_cookies([{"name": "regie_session", "value": "stale", "url": server.url}])
     log_in(page, server)
     assert page.get_by_role("heading", level=1).inner_text() == "Overzicht van het plan"
     no_token = page.request.post(server.url + "/uitloggen", form={})

@@ -221,7 +221,7 @@ def test_one_digest_per_contact_per_day_and_the_office_covers_missing_contacts()
         ("1.2.1", "no contact for EZ"),
         ("1.3.1", "no contact for EZ"),
     ]
-    assert by_contact["ann"].key == f"reminder:ann:{FIRST.isoformat()}:digest"
+    assert by_contact["ann"].key == f"reminder:test:ann:{FIRST.isoformat()}:digest"
     assert by_contact["ann"].items[0].due == DUE and by_contact["ann"].items[0].stage == at("first")
     queued = [(e.name, e.item_id, e.payload["contact"]) for e in result.events]
     assert len(queued) == 8 and {n for n, _, _ in queued} == {"regie.reminder.queued"}
@@ -255,7 +255,7 @@ def test_escalation_after_two_unanswered_prompts_is_raised_once() -> None:
     ]
     day = next(r for r in results if r.escalations)
     (digest,) = day.escalation_digests
-    assert (digest.contact_id, digest.key) == ("po", f"escalation:po:{day.as_of.isoformat()}")
+    assert (digest.contact_id, digest.key) == ("po", f"escalation:test:po:{day.as_of.isoformat()}")
     assert digest.escalations[0].contact_ids == ("po",)
     raised = [e for r in results for e in r.events if e.name == "regie.escalation.raised"]
     assert [e.item_id for e in raised] == ["1.1.1"]

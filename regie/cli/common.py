@@ -1,0 +1,60 @@
+"""What the command modules share: option types, date parsing, the app and the use cases.
+
+Command modules import these from here, never from :mod:`regie.cli.app` (which imports the
+command modules to register them: importing back would make a circle).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from regie.bootstrap import App
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+PlanPath = Annotated[
+    Path | None,
+    typer.Argument(help="Plan file (default: $REGIE_PLAN or plan/actions.yaml)."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today in the office's zone)."),
+]
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from governance.dates import parse_iso_date
+
+    try:
+        return parse_iso_date(value)  # ISO only: not 20160301, not 2016-W10-1
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+
+
+def _services() -> ModuleType:
+    from regie import services
+
+    return services
+
+
+def _app() -> App:
+    from regie.bootstrap import bootstrap
+
+    return bootstrap()

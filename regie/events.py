@@ -1,0 +1,53 @@
+"""The one publisher of domain events to Prefect, so deployment triggers (prefect.yaml) react.
+
+Every event has the same shape wherever it comes from (the deadline check, an owner's answer):
+the item as resource (``regie.milestone.<id>``, named by its id), the programme as related
+resource, the payload as recorded in the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from governance.events import programme_resource_id, resource_id
+
+
+class Publishable(Protocol):
+    """What a published event needs: governance's DomainEvent and the cycle's EventSummary."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def payload(self) -> Mapping[str, Any]: ...
+
+
+def publish(events: Iterable[Publishable], programme_id: str) -> int:
+    """Emit each event to Prefect; return how many were accepted.
+
+    ``emit_event`` only queues: Prefect's events worker sends in the background and drains at
+    process exit, so a slow or absent API never blocks the caller (the store holds the truth).
+    """
+    from prefect.events import emit_event
+
+    emitted = 0
+    for event in events:
+        sent = emit_event(
+            event=event.name,
+            resource={
+                "prefect.resource.id": resource_id(event.item_id),
+                "prefect.resource.name": event.item_id,
+            },
+            related=[
+                {
+                    "prefect.resource.id": programme_resource_id(programme_id),
+                    "prefect.resource.role": "programme",
+                }
+            ],
+            payload=dict(event.payload),
+        )
+        if sent is not None:
+            emitted += 1
+    return emitted
