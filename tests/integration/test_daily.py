@@ -26,6 +26,7 @@ from governance.workdays import WorkCalendar
 from regie.cycle import deadline_check, quiet
 from store import Repository
 from store.assessment_query import assessment_updates
+from store.states import latest_states
 from tests.conftest import SEED_PLAN
 from tests.integration.test_cycle import make_app
 
@@ -74,7 +75,7 @@ def test_incremental_cycle_equals_full_assessment_every_day(
                 plan, updates, day, previous.states if previous else None, cal,
                 previous.stale if previous else None,
             )  # fmt: skip
-            stored = repo.states_on(day)
+            stored = {r.item_id: r for r, _ in latest_states(session, pid, day, inclusive=True)}
             for item in full.items.values():
                 got = stored[item.item_id]
                 want = (item.state.value, item.rag.value, item.stale, item.due)
