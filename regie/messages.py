@@ -218,21 +218,25 @@ _DATES = ("as_of", "due")
 
 
 def to_json(context: dict[str, Any]) -> dict[str, Any]:
-    """A template context as JSON-safe values (the contact as a mapping, dates as ISO text)."""
-    contact = context["contact"]
-    return {
-        "contact": {
-            "id": contact.id,
-            "name": contact.name,
-            "email": contact.email,
-            "slack": contact.slack,
-            "organisation": contact.organisation,
-        },
-        "programme": dict(context["programme"]),
-        "items": [_dates_to_text(i) for i in context["items"]],
-        "as_of": context["as_of"].isoformat(),
-        "key": context["key"],
-    }
+    """A template context as JSON-safe values (dataclasses as mappings, dates as ISO text)."""
+    return {name: _jsonable(value) for name, value in context.items()}
+
+
+def _jsonable(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+    from datetime import time
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # enums, paths …: as the templates print them
 
 
 def from_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -240,10 +244,6 @@ def from_json(data: dict[str, Any]) -> dict[str, Any]:
     restored = _dates_from_text(dict(data))
     restored["items"] = [_dates_from_text(dict(i)) for i in data["items"]]
     return restored
-
-
-def _dates_to_text(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def _dates_from_text(values: dict[str, Any]) -> dict[str, Any]:

@@ -121,11 +121,17 @@ def test_a_message_is_checked_again_before_it_goes_out(tmp_path: Path, database_
         )  # fmt: skip
     report = send_reminders(app)
     status = {str(k): (s, e) for k, s, e in rows(app, "SELECT key, status, last_error FROM outbox")}
-    rivm = "reminder:rivm-voorbeeld:2015-10-01:digest"  # only 2.2.1: nothing left to ask
+    rivm = (
+        "reminder:mvi-2015-2020:rivm-voorbeeld:2015-10-01:digest"  # only 2.2.1: nothing left to ask
+    )
     assert rivm in report.skipped and rivm not in report.sent
     assert status[rivm][0] == "suppressed" and str(status[rivm][1]).startswith(NOTHING_LEFT)
-    telos = "reminder:telos-voorbeeld:2015-10-01:digest"  # 2.3.1 done, 2.3.2 still open
-    escalation = "escalation:programmabureau:2015-10-01"  # 2.2.1 and 2.3.1 both finished
+    telos = (
+        "reminder:mvi-2015-2020:telos-voorbeeld:2015-10-01:digest"  # 2.3.1 done, 2.3.2 still open
+    )
+    escalation = (
+        "escalation:mvi-2015-2020:programmabureau:2015-10-01"  # 2.2.1 and 2.3.1 both finished
+    )
     assert escalation in report.skipped
     assert telos in report.sent
     body = str(rows(app, f"SELECT body_text FROM outbox WHERE key = '{telos}'")[0][0])
