@@ -281,8 +281,11 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
+    import threading
+    from contextlib import AbstractContextManager, nullcontext
+
     from governance.clock import utcnow
-    from notifications.base import ChannelDown, batch
+    from notifications.base import ChannelDown, batch, workers
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
@@ -291,43 +294,65 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
-    with batch(notifier):  # e.g. one SMTP connection for the lot
-        for row in claimed:
-            if report.stopped:
-                # The channel is down (bad credentials …): the rest fail with the same reason
-                # and are retried later, without hammering the server now.
-                _record_failure(app, plan_id, row, report.stopped, report)
-                continue
-            try:
+    # SQLite: bookkeeping one row at a time, as it refuses (rather than waits for) a transaction
+    # that reads and then writes while another thread writes. Deliveries still overlap.
+    bookkeeping: AbstractContextManager[object] = (
+        threading.Lock() if app.settings.is_sqlite else nullcontext()
+    )
+
+    def record_failure(row: OutboxRecord, reason: str) -> None:
+        with bookkeeping:
+            _record_failure(app, plan_id, row, reason, report)
+
+    def deliver(row: OutboxRecord) -> None:
+        if report.stopped:
+            # The channel is down (bad credentials …): the rest fail with the same reason
+            # and are retried later, without hammering the server now.
+            record_failure(row, report.stopped)
+            return
+        try:
+            with bookkeeping:
                 checked = _recheck(app, plan_id, row)
-                if checked is None:
-                    report.skipped.append(row.key)
-                    continue
-                row = checked
-                message = message_from_outbox(row)
-                delivery = notifier.send(message)
-            except Exception as exc:  # one bad message must not strand the batch
-                reason = failure_reason(exc)
-                if isinstance(exc, ChannelDown):
-                    report.stopped = reason
-                _record_failure(app, plan_id, row, reason, report)
-                continue
-            try:
-                with app.session() as session, session.begin():
-                    Repository(session, plan_id).mark_sent(
-                        row.key,
-                        channel=delivery.channel,
-                        external_id=delivery.external_id,
-                        now=utcnow(),
-                        claim_token=row.claim_token,
-                    )
-            except OutboxError as exc:
-                # Another sender reclaimed this row after we took too long; it owns it now.
-                report.failed.append((row.key, f"claim lost: {exc}"))
-                continue
-            report.sent.append(row.key)
-            if delivery.note:
-                report.notes.append((row.key, delivery.note))
+            if checked is None:
+                report.skipped.append(row.key)
+                return
+            row = checked
+            delivery = notifier.send(message_from_outbox(row))
+        except Exception as exc:  # one bad message must not strand the batch
+            reason = failure_reason(exc)
+            if isinstance(exc, ChannelDown):
+                report.stopped = reason
+            record_failure(row, reason)
+            return
+        try:
+            with bookkeeping, app.session() as session, session.begin():
+                Repository(session, plan_id).mark_sent(
+                    row.key,
+                    channel=delivery.channel,
+                    external_id=delivery.external_id,
+                    now=utcnow(),
+                    claim_token=row.claim_token,
+                )
+        except OutboxError as exc:
+            # Another sender reclaimed this row after we took too long; it owns it now.
+            report.failed.append((row.key, f"claim lost: {exc}"))
+            return
+        report.sent.append(row.key)
+        if delivery.note:
+            report.notes.append((row.key, delivery.note))
+
+    with batch(notifier):  # e.g. one SMTP connection for the lot
+        if workers(notifier) == 1 or len(claimed) < 2:
+            for row in claimed:
+                deliver(row)
+        else:
+            # Slack answers in tenths of a second: a few messages in flight keep the pace
+            # at the workspace limit (each row is still claimed, sent and marked on its own).
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers(notifier), thread_name_prefix="send") as pool:
+                for _ in pool.map(deliver, claimed):
+                    pass
     return report
 
 

@@ -116,7 +116,6 @@ def agenda_pack(
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
-    from store import Repository
     from store.reports_repo import ReportsRepository
 
     plan = plan or app.load_plan()
@@ -126,12 +125,9 @@ def agenda_pack(
     previous, following = previous_and_next(all_meetings, meeting_on)
     with app.session() as session:
         assessment = assess_as_of(session, plan, as_of)
-        decisions = ReportsRepository(session, plan.programme.id).decisions(body_id, until=as_of)
-        escalations = [
-            (e.item_id, e.occurred_on)
-            for e in Repository(session, plan.programme.id).events()
-            if e.name == ESCALATION_RAISED and e.item_id and e.occurred_on <= as_of
-        ]
+        repo = ReportsRepository(session, plan.programme.id)
+        decisions = repo.decisions(body_id, until=as_of)
+        escalations = repo.events_named(ESCALATION_RAISED, as_of)
     return build_agenda(
         plan,
         assessment,

@@ -143,6 +143,20 @@ class ReportsRepository:
         """The keys that are not in the outbox yet (whatever their delivery state)."""
         return set(keys) - _outbox_keys_present(self._session, self.programme_id, keys)
 
+    def events_named(self, name: str, until: date) -> list[tuple[str, date]]:
+        """(item, day) of every event with this name up to ``until`` (e.g. escalations)."""
+        from store.models import EventRow
+
+        rows = self._session.execute(
+            sa.select(EventRow.item_code, EventRow.occurred_on).where(
+                EventRow.programme_id == self.programme_id,
+                EventRow.name == name,
+                EventRow.occurred_on <= until,
+                EventRow.item_code.is_not(None),
+            )
+        )
+        return [(str(item), day) for item, day in rows]
+
     # --- report archive -------------------------------------------------------------------
 
     def archive(

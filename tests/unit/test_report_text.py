@@ -32,3 +32,26 @@ def test_gereed_text_spells_out_a_decision() -> None:
         "oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)"
     )
     assert gereed_text(None, None) == "geen datum"
+
+
+def test_unanswered_escalation_is_put_to_the_body() -> None:
+    from datetime import date
+
+    from governance.agenda import decisions_asked, item_lines
+    from governance.assessment import assess
+    from governance.planfile import load_plan
+    from governance.updates import StatusUpdate, UpdateStatus
+    from tests.conftest import SEED_PLAN
+
+    plan = load_plan(SEED_PLAN)
+    as_of = date(2016, 1, 15)
+    answered = StatusUpdate("1.4", UpdateStatus.ON_TRACK, date(2016, 1, 12))
+    assessment = assess(plan, [answered], as_of)
+    lines = item_lines(plan, assessment)
+    escalations = [("3.7", date(2016, 1, 4)), ("1.4", date(2016, 1, 4))]
+    asked = {a.item.item_id: a for a in decisions_asked(assessment, lines, escalations)}
+    assert asked["3.7"].reason == "escalated"
+    assert asked["3.7"].question == (
+        "Eigenaar aanspreken over 3.7 (escalatie van 4 januari 2016 onbeantwoord)?"
+    )
+    assert "1.4" not in asked  # answered after the escalation
