@@ -60,3 +60,8 @@ def can_reach(notifier: Notifier, message: Message) -> bool:
     """The notifier's optional ``can_reach(message)``; without one, it reaches everybody."""
     check = getattr(notifier, "can_reach", None)
     return bool(check(message)) if callable(check) else True
+
+
+def workers(notifier: Notifier) -> int:
+    """How many messages the notifier takes at once (``workers``; default one at a time)."""
+    return max(1, int(getattr(notifier, "workers", 1)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.headerregistry import Address
@@ -50,6 +51,7 @@ class EmailNotifier:
         self.ssl_context = ssl_context
         self._smtp: smtplib.SMTP | None = None
         self._in_batch = False
+        self._lock = threading.RLock()  # one SMTP conversation at a time on the connection
         self.connections = 0  # opened so far (tests and benchmarks check one per batch)
 
     def __repr__(self) -> str:  # never the password
@@ -65,8 +67,9 @@ class EmailNotifier:
         try:
             yield self
         finally:
-            self._in_batch = False
-            self._close()
+            with self._lock:
+                self._in_batch = False
+                self._close()
 
     def send(self, message: Message) -> Delivery:
         if not message.email:
@@ -75,11 +78,12 @@ class EmailNotifier:
             mail = self.compose(message)
         except (ValueError, IndexError) as exc:  # the header parser's verdict on an address
             raise NotifierError(f"ongeldig e-mailadres {message.email!r}: {exc}") from None
-        try:
-            self._deliver(mail)
-        finally:
-            if not self._in_batch:
-                self._close()
+        with self._lock:
+            try:
+                self._deliver(mail)
+            finally:
+                if not self._in_batch:
+                    self._close()
         return Delivery(self.channel, str(mail["Message-ID"]))
 
     def compose(self, message: Message) -> EmailMessage:

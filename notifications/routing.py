@@ -12,7 +12,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 
-from notifications.base import Delivery, Message, Notifier, Unreachable, batch, can_reach
+from notifications.base import (
+    Delivery,
+    Message,
+    Notifier,
+    Unreachable,
+    batch,
+    can_reach,
+    workers,
+)
 
 
 class Router:
@@ -20,6 +28,7 @@ class Router:
         self.notifiers = list(notifiers)
         self.preferred = dict(preferred)  # contact id → channel
         self.channel = ",".join(n.channel for n in self.notifiers)
+        self.workers = max(workers(n) for n in self.notifiers)
 
     def order(self, message: Message) -> list[Notifier]:
         first = self.preferred.get(message.recipient)

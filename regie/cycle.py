@@ -49,6 +49,7 @@ class CheckReport:
     events: list[EventSummary] = field(default_factory=list)  # newly recorded events
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
+    assessed: int = 0  # items (re-)assessed: all of them on a full assessment
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
@@ -65,6 +66,7 @@ class CheckReport:
             "counts": dict(self.counts),
             "programme_rag": self.programme_rag,
             "working_day": self.working_day,
+            "assessed": self.assessed,
             "unaddressed": list(self.unaddressed),
             "unreachable": list(self.unreachable),
             "event_names": [e.name for e in self.events],
@@ -119,22 +121,29 @@ def transaction(session: Session, *, commit: bool) -> Iterator[None]:
 
 
 def deadline_check(
-    app: App, as_of: date, *, dry_run: bool = False, plan: Plan | None = None, replay: bool = False
+    app: App,
+    as_of: date,
+    *,
+    dry_run: bool = False,
+    plan: Plan | None = None,
+    replay: bool = False,
+    full_assessment: bool = False,
 ) -> CheckReport:
     """Sync the plan, assess it at ``as_of``, and record events, states and queued reminders in
     one transaction. Running it twice for the same ``as_of`` adds nothing.
 
+    The assessment is incremental when it can be (:mod:`regie.daily`); ``full_assessment``
+    re-assesses every item.
+
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
-    from governance.assessment import assess
     from governance.clock import utcnow
-    from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
+    from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
-    from store import Repository, StateRecord, sync_plan
+    from store import Repository, sync_plan
     from store.answers import add_links
-    from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -145,18 +154,17 @@ def deadline_check(
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-        previous = repo.previous_states(before=as_of)
-        assessment = assess(
+        day = assess_day(
+            session,
             plan,
-            assessment_updates(session, plan.programme.id, as_of),
             as_of,
-            previous=previous.states if previous else None,
-            previous_stale=previous.stale if previous else None,
-            calendar=calendar,
+            calendar,
+            now=utcnow(),
+            plan_hash=plan.source_hash,
+            full=full_assessment,
         )
-        reminders = plan_reminders(
-            plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
-        )
+        assessment, reminders = day.assessment, day.reminders
+        report.assessed = day.reassessed
         report.working_day = calendar.is_working_day(as_of)
         if not report.working_day:
             # Weekends and public holidays: states and events yes, prompts no. The next
@@ -165,13 +173,6 @@ def deadline_check(
         events = [*assessment.events, *reminders.events]
         new_keys = set(repo.record_new_events(_event_records(events)))
         repo.record_assessed_day(as_of)
-        repo.record_states(
-            as_of,
-            (
-                StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
-                for i in assessment.items.values()
-            ),
-        )
         repo.record_prompts(reminders.records)
         linker = answer_linker(app, plan) if not replay else None
         records = list(
@@ -185,7 +186,7 @@ def deadline_check(
             for e in events
             if e.key in new_keys
         ]
-        report.counts = {k: v for k, v in assessment.counts().items() if v}
+        report.counts = {k: v for k, v in day.counts.items() if v}
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
         if not replay:
@@ -281,8 +282,11 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
+    import threading
+    from contextlib import AbstractContextManager, nullcontext
+
     from governance.clock import utcnow
-    from notifications.base import ChannelDown, batch
+    from notifications.base import ChannelDown, batch, workers
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
 
@@ -291,43 +295,65 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
-    with batch(notifier):  # e.g. one SMTP connection for the lot
-        for row in claimed:
-            if report.stopped:
-                # The channel is down (bad credentials …): the rest fail with the same reason
-                # and are retried later, without hammering the server now.
-                _record_failure(app, plan_id, row, report.stopped, report)
-                continue
-            try:
+    # SQLite: bookkeeping one row at a time, as it refuses (rather than waits for) a transaction
+    # that reads and then writes while another thread writes. Deliveries still overlap.
+    bookkeeping: AbstractContextManager[object] = (
+        threading.Lock() if app.settings.is_sqlite else nullcontext()
+    )
+
+    def record_failure(row: OutboxRecord, reason: str) -> None:
+        with bookkeeping:
+            _record_failure(app, plan_id, row, reason, report)
+
+    def deliver(row: OutboxRecord) -> None:
+        if report.stopped:
+            # The channel is down (bad credentials …): the rest fail with the same reason
+            # and are retried later, without hammering the server now.
+            record_failure(row, report.stopped)
+            return
+        try:
+            with bookkeeping:
                 checked = _recheck(app, plan_id, row)
-                if checked is None:
-                    report.skipped.append(row.key)
-                    continue
-                row = checked
-                message = message_from_outbox(row)
-                delivery = notifier.send(message)
-            except Exception as exc:  # one bad message must not strand the batch
-                reason = failure_reason(exc)
-                if isinstance(exc, ChannelDown):
-                    report.stopped = reason
-                _record_failure(app, plan_id, row, reason, report)
-                continue
-            try:
-                with app.session() as session, session.begin():
-                    Repository(session, plan_id).mark_sent(
-                        row.key,
-                        channel=delivery.channel,
-                        external_id=delivery.external_id,
-                        now=utcnow(),
-                        claim_token=row.claim_token,
-                    )
-            except OutboxError as exc:
-                # Another sender reclaimed this row after we took too long; it owns it now.
-                report.failed.append((row.key, f"claim lost: {exc}"))
-                continue
-            report.sent.append(row.key)
-            if delivery.note:
-                report.notes.append((row.key, delivery.note))
+            if checked is None:
+                report.skipped.append(row.key)
+                return
+            row = checked
+            delivery = notifier.send(message_from_outbox(row))
+        except Exception as exc:  # one bad message must not strand the batch
+            reason = failure_reason(exc)
+            if isinstance(exc, ChannelDown):
+                report.stopped = reason
+            record_failure(row, reason)
+            return
+        try:
+            with bookkeeping, app.session() as session, session.begin():
+                Repository(session, plan_id).mark_sent(
+                    row.key,
+                    channel=delivery.channel,
+                    external_id=delivery.external_id,
+                    now=utcnow(),
+                    claim_token=row.claim_token,
+                )
+        except OutboxError as exc:
+            # Another sender reclaimed this row after we took too long; it owns it now.
+            report.failed.append((row.key, f"claim lost: {exc}"))
+            return
+        report.sent.append(row.key)
+        if delivery.note:
+            report.notes.append((row.key, delivery.note))
+
+    with batch(notifier):  # e.g. one SMTP connection for the lot
+        if workers(notifier) == 1 or len(claimed) < 2:
+            for row in claimed:
+                deliver(row)
+        else:
+            # Slack answers in tenths of a second: a few messages in flight keep the pace
+            # at the workspace limit (each row is still claimed, sent and marked on its own).
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers(notifier), thread_name_prefix="send") as pool:
+                for _ in pool.map(deliver, claimed):
+                    pass
     return report
 
 

@@ -121,6 +121,13 @@ class FakeSlack:
             str((m.get("metadata") or {}).get("event_payload", {}).get("key")) for m in self.posts()
         ]
 
+    def report(self) -> dict[str, Any]:
+        """What a test in another process needs: the keys posted and each post's outcome."""
+        return {
+            "keys": self.keys_posted(),
+            "outcomes": [c.outcome for c in self.calls_to(POST)],
+        }
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -256,6 +263,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def _answer(self) -> None:
             url = urlsplit(self.path)
             method = url.path.rsplit("/", 1)[-1]
+            if url.path == "/_fake/report":  # for a fake in another process (benchmarks)
+                self._send(200, fake.report())
+                return
             args: dict[str, Any] = dict(parse_qsl(url.query))
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -271,6 +281,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
                 return
+            self._send(status, body)
+
+        def _send(self, status: int, body: Any) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -282,3 +295,25 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
 
     return Handler
+
+
+def main() -> None:
+    """Serve a fake in its own process: ``python -m tests.fakes.slack_api --users 500``; prints
+    the base URL, serves until stdin closes. Users are ``c0000@example.org`` → ``U00000`` …"""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=0)
+    parser.add_argument("--rate", type=float)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    users = {f"c{n:04d}@example.org": f"U{n:05d}" for n in range(args.users)}
+    with FakeSlack(users=users, rate=args.rate, fault_rate=args.fault_rate, seed=args.seed) as f:
+        print(f.base_url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -162,8 +162,9 @@ def test_invalid_auth_stops_the_batch_with_one_line(
         "sending stopped: Slack refused the bot token (invalid_auth): check REGIE_SLACK_BOT_TOKEN"
     ]
     assert "xoxb-revoked" not in result.err + result.out
-    # One call reached Slack; the other messages were not tried and wait for a later run.
-    assert len(slack.calls) == 1 and not slack.posts()
+    # Only the messages already in flight reached Slack (at most one per worker, 8); the others
+    # were not tried and wait for a later run.
+    assert 1 <= len(slack.calls) <= 8 and not slack.posts()
     rows = json.loads(regie("outbox", "--format", "json", env=env).out)
     assert {r["status"] for r in rows} == {"failed"}
 
