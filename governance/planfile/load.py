@@ -22,6 +22,7 @@ from governance.plan import Plan
 from governance.planfile.build import build_plan
 from governance.planfile.idem import resolve_same_as
 from governance.planfile.nodes import Problem, Problems, is_null
+from governance.planfile.safety import check_text_safety
 
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
 
@@ -107,6 +108,7 @@ def _parse(text: str, problems: Problems) -> Plan | None:
         if not problems:
             problems.add(None, "is empty: a plan needs schema, programme, organisations and steps")
         return None
+    check_text_safety(root, problems)
     return build_plan(root, problems.path, problems)
 
 
