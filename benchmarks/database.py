@@ -79,7 +79,15 @@ class BenchDatabase:
 def cache_key(milestones: int, updates: int, seed: int) -> str:
     """Names what a benchmark database holds; any change in it means a new build."""
     indexes = hashlib.sha256("\n".join(BENCH_INDEXES).encode()).hexdigest()[:8]
-    return f"m{milestones}-u{updates}-s{seed}-g{GENERATOR_VERSION}-r{head_revision()}-i{indexes}"
+    # The migrations' text too: a reserved revision filled in later keeps its number.
+    versions = Path(__file__).resolve().parent.parent / "store" / "migrations" / "versions"
+    migrations = hashlib.sha256(
+        b"".join(p.read_bytes() for p in sorted(versions.glob("*.py")))
+    ).hexdigest()[:8]
+    return (
+        f"m{milestones}-u{updates}-s{seed}-g{GENERATOR_VERSION}-r{head_revision()}"
+        f"-{migrations}-i{indexes}"
+    )
 
 
 def postgres_server_url() -> str | None:

@@ -69,6 +69,8 @@ class PlanIndex:
             self._dependents = {}
             for d in self.by_id.values():
                 for dep in d.depends_on:
+                    # The name itself too: it may be an item or action just removed.
+                    self._dependents.setdefault(dep, []).append(d.item_id)
                     for target in self.dependency_items(dep):
                         self._dependents.setdefault(target, []).append(d.item_id)
         out = set(item_ids)

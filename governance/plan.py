@@ -205,6 +205,8 @@ class Plan:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
     path: str | None = None
+    # SHA-256 of the plan file's bytes when loaded from a file: "this plan is unchanged".
+    source_hash: str | None = field(default=None, compare=False)
 
     def actions(self) -> Iterator[Action]:
         for step in self.steps:

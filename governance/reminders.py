@@ -266,6 +266,20 @@ def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestIt
     )
 
 
+def escalation_run(item_id: str, latest: StatusUpdate | None) -> str:
+    """The prefix of the escalation keys of an item's current run (see the module notes)."""
+    return f"{ESCALATION_PREFIX}{item_id}:{_update_ref(latest)}:"
+
+
+def unanswered_stages(past: Sequence[PromptRecord], since: date | None, before: date) -> set[str]:
+    """Stages prompted after the day of the latest update (``since``) and before ``before``."""
+    return {
+        r.stage
+        for r in past
+        if not r.is_escalation and r.queued_on < before and (since is None or r.queued_on > since)
+    }
+
+
 def _update_ref(latest: StatusUpdate | None) -> str:
     if latest is None:
         return "none"
@@ -283,7 +297,7 @@ def _escalation(
     if item.state in _SILENT:
         return None
     latest = item.latest_update
-    run = f"{ESCALATION_PREFIX}{item.item_id}:{_update_ref(latest)}:"
+    run = escalation_run(item.item_id, latest)
     if any(r.stage.startswith(run) for r in past):
         return None  # this run has escalated already
     since = latest.reported_on if latest else None
@@ -296,13 +310,7 @@ def _escalation(
             kind = "overdue"
             reason = f"{item.working_days_overdue} working days overdue, {silent} without answer"
     if not kind and policy.escalate_after_unanswered > 0:
-        unanswered = {
-            r.stage
-            for r in past
-            if not r.is_escalation
-            and r.queued_on < as_of
-            and (since is None or r.queued_on > since)
-        }
+        unanswered = unanswered_stages(past, since, as_of)
         if len(unanswered) >= policy.escalate_after_unanswered:
             kind = "unanswered"
             after = f" since {since}" if since else ""

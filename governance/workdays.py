@@ -59,6 +59,10 @@ class WorkCalendar:
         """The calendar a plan file configures (``calendar.holidays_country``)."""
         return cls(plan.calendar.holidays_country, extra_holidays)
 
+    def fingerprint(self) -> str:
+        """What makes two calendars count alike (country and extra days off)."""
+        return f"{self.country}|{','.join(sorted(d.isoformat() for d in self._extra))}"
+
     def __repr__(self) -> str:
         return f"WorkCalendar({self.country!r}, extra_holidays={len(self._extra)})"
 

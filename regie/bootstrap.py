@@ -76,9 +76,11 @@ class App:
         return make_url(self.settings.database_url).render_as_string(hide_password=True)
 
     def load_plan(self, path: Path | None = None) -> Plan:
-        from governance.planfile import validate_plan_file
+        from regie.parse_cache import load_plan_cached
 
-        plan, problems = validate_plan_file(path or self.settings.plan_path)
+        plan, problems = load_plan_cached(
+            path or self.settings.plan_path, self.settings.home / "cache"
+        )
         if plan is None or problems:
             raise InvalidInput(*(str(p) for p in problems))
         if self.settings.contacts_path is not None:

@@ -49,6 +49,7 @@ class CheckReport:
     events: list[EventSummary] = field(default_factory=list)  # newly recorded events
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
+    assessed: int = 0  # items (re-)assessed: all of them on a full assessment
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
@@ -65,6 +66,7 @@ class CheckReport:
             "counts": dict(self.counts),
             "programme_rag": self.programme_rag,
             "working_day": self.working_day,
+            "assessed": self.assessed,
             "unaddressed": list(self.unaddressed),
             "unreachable": list(self.unreachable),
             "event_names": [e.name for e in self.events],
@@ -119,22 +121,29 @@ def transaction(session: Session, *, commit: bool) -> Iterator[None]:
 
 
 def deadline_check(
-    app: App, as_of: date, *, dry_run: bool = False, plan: Plan | None = None, replay: bool = False
+    app: App,
+    as_of: date,
+    *,
+    dry_run: bool = False,
+    plan: Plan | None = None,
+    replay: bool = False,
+    full_assessment: bool = False,
 ) -> CheckReport:
     """Sync the plan, assess it at ``as_of``, and record events, states and queued reminders in
     one transaction. Running it twice for the same ``as_of`` adds nothing.
 
+    The assessment is incremental when it can be (:mod:`regie.daily`); ``full_assessment``
+    re-assesses every item.
+
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
-    from governance.assessment import assess
     from governance.clock import utcnow
-    from governance.reminders import plan_reminders
     from governance.workdays import WorkCalendar
+    from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
-    from store import Repository, StateRecord, sync_plan
+    from store import Repository, sync_plan
     from store.answers import add_links
-    from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -145,18 +154,17 @@ def deadline_check(
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-        previous = repo.previous_states(before=as_of)
-        assessment = assess(
+        day = assess_day(
+            session,
             plan,
-            assessment_updates(session, plan.programme.id, as_of),
             as_of,
-            previous=previous.states if previous else None,
-            previous_stale=previous.stale if previous else None,
-            calendar=calendar,
+            calendar,
+            now=utcnow(),
+            plan_hash=plan.source_hash,
+            full=full_assessment,
         )
-        reminders = plan_reminders(
-            plan, assessment, repo.prompt_history(until=as_of), as_of, calendar
-        )
+        assessment, reminders = day.assessment, day.reminders
+        report.assessed = day.reassessed
         report.working_day = calendar.is_working_day(as_of)
         if not report.working_day:
             # Weekends and public holidays: states and events yes, prompts no. The next
@@ -165,13 +173,6 @@ def deadline_check(
         events = [*assessment.events, *reminders.events]
         new_keys = set(repo.record_new_events(_event_records(events)))
         repo.record_assessed_day(as_of)
-        repo.record_states(
-            as_of,
-            (
-                StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
-                for i in assessment.items.values()
-            ),
-        )
         repo.record_prompts(reminders.records)
         linker = answer_linker(app, plan) if not replay else None
         records = list(
@@ -185,7 +186,7 @@ def deadline_check(
             for e in events
             if e.key in new_keys
         ]
-        report.counts = {k: v for k, v in assessment.counts().items() if v}
+        report.counts = {k: v for k, v in day.counts.items() if v}
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
         if not replay:

@@ -17,7 +17,7 @@ needs SQLite ≥ 3.35 or PostgreSQL ≥ 12.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from typing import TypeAlias
 
@@ -40,16 +40,20 @@ _LATEST_ID = """(SELECT u.id FROM status_updates u
 
 # Items are taken from the plan tables, archived ones included: every stored update names an
 # item that existed when it was recorded, so no update the assessment could use is left out.
-_QUERY = sa.text(
-    f"""
-WITH items AS (
-    SELECT code FROM actions WHERE programme_id = :p
+_ALL_ITEMS = """SELECT code FROM actions WHERE programme_id = :p
     UNION ALL
-    SELECT code FROM milestones WHERE programme_id = :p
+    SELECT code FROM milestones WHERE programme_id = :p"""
+#: Some items only (the incremental assessment's choice); codes not in the plan tables have no
+#: updates (every update names a stored item).
+_SOME_ITEMS = """SELECT code FROM actions WHERE programme_id = :p AND code IN :codes
+    UNION ALL
+    SELECT code FROM milestones WHERE programme_id = :p AND code IN :codes"""
+_QUERY = """
+WITH items AS (
+    {items}
 ),
 picked AS MATERIALIZED (
-    SELECT {_LATEST_ID.format(only="")} AS latest_id,
-           {_LATEST_ID.format(only=" AND u.forecast IS NOT NULL")} AS forecast_id
+    SELECT {latest} AS latest_id, {forecast} AS forecast_id
     FROM items i
 )
 SELECT s.id, s.item_code, s.status, s.reported_on, s.forecast, s.completed_on, s.comment,
@@ -57,15 +61,36 @@ SELECT s.id, s.item_code, s.status, s.reported_on, s.forecast, s.completed_on, s
 FROM status_updates s
 WHERE s.id IN (SELECT latest_id FROM picked UNION SELECT forecast_id FROM picked)
 """
-).bindparams(sa.bindparam("p", type_=sa.String), sa.bindparam("as_of", type_=sa.Date))
+_PARAMS = (sa.bindparam("p", type_=sa.String), sa.bindparam("as_of", type_=sa.Date))
+_LATEST = {
+    "latest": _LATEST_ID.format(only=""),
+    "forecast": _LATEST_ID.format(only=" AND u.forecast IS NOT NULL"),
+}
+_FOR_ALL = sa.text(_QUERY.format(items=_ALL_ITEMS, **_LATEST)).bindparams(*_PARAMS)
+_FOR_SOME = sa.text(_QUERY.format(items=_SOME_ITEMS, **_LATEST)).bindparams(
+    *_PARAMS, sa.bindparam("codes", expanding=True)
+)
+_CODES_PER_QUERY = 900
 
 
-def assessment_updates(session: Session, programme_id: str, as_of: date) -> list[StatusUpdate]:
+def assessment_updates(
+    session: Session, programme_id: str, as_of: date, items: Collection[str] | None = None
+) -> list[StatusUpdate]:
     """Per item, the latest update reported on or before ``as_of`` and, when an earlier update
-    gave the latest forecast, that one too; in no particular order (``assess`` orders them)."""
-    result = session.execute(
-        _QUERY, {"p": programme_id, "as_of": as_of}, execution_options={"yield_per": _BATCH}
-    ).tuples()
+    gave the latest forecast, that one too; in no particular order (``assess`` orders them).
+    ``items`` limits the answer to those items."""
+    if items is None:
+        return _fetch(session, _FOR_ALL, {"p": programme_id, "as_of": as_of})
+    codes = sorted(items)
+    out: list[StatusUpdate] = []
+    for start in range(0, len(codes), _CODES_PER_QUERY):
+        batch = codes[start : start + _CODES_PER_QUERY]
+        out += _fetch(session, _FOR_SOME, {"p": programme_id, "as_of": as_of, "codes": batch})
+    return out
+
+
+def _fetch(session: Session, query: sa.TextClause, params: dict[str, object]) -> list[StatusUpdate]:
+    result = session.execute(query, params, execution_options={"yield_per": _BATCH}).tuples()
     as_date, as_instant = _converters(session.get_bind().dialect.name)
     statuses = {s.value: s for s in UpdateStatus}
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.

@@ -329,5 +329,6 @@ APPEND_ONLY_TABLES = ("status_updates", "events", "prompts", "plan_revisions", "
 from store import models_answers as _models_answers  # noqa: E402, F401
 from store import models_delivery as _models_delivery  # noqa: E402, F401
 from store import models_faults as _models_faults  # noqa: E402, F401
+from store import models_incremental as _models_incremental  # noqa: E402, F401
 from store import models_reports as _models_reports  # noqa: E402, F401
 from store import models_web as _models_web  # noqa: E402, F401

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord
-from store.dialect import batch_size, batches, insert_function
+from store.dialect import batches, insert_function
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
 
@@ -159,7 +159,9 @@ def record_states(
             )
     if upserts:
         insert = insert_function(session)
-        statement = insert(ItemStateRow)
+        # On the table, not the ORM entity: the ORM groups rows by which values are None and
+        # compiles a statement per group (thousands for a first day of 100,000 items).
+        statement = insert(ItemStateRow.__table__)
         # Another run of the same day may have written the row since we read: last one wins.
         statement = statement.on_conflict_do_update(
             index_elements=["programme_id", "item_code", "as_of"],
@@ -170,7 +172,7 @@ def record_states(
         )
         # executemany: one compiled statement (SQLAlchemy batches the rows per round trip),
         # where a multi-row VALUES would be compiled anew for every batch.
-        session.execute(statement, upserts)
+        session.connection().execute(statement, upserts)
     for codes in batches(deletes, DELETE_BATCH):
         session.execute(
             sa.delete(ItemStateRow)
@@ -217,16 +219,14 @@ def record_prompts(
                 "recorded_at": recorded_at,
             },
         )
-    insert = insert_function(session)
-    inserted = 0
-    for batch in batches(list(rows.values()), batch_size(6)):
-        statement = (
-            insert(PromptRow)
-            .values(list(batch))
-            .on_conflict_do_nothing(
-                index_elements=["programme_id", "item_code", "stage", "contact_code"]
-            )
-            .returning(PromptRow.id)
+    if not rows:
+        return 0
+    table = PromptRow.__table__  # Core executemany: one compilation (see record_new_events)
+    statement = (
+        insert_function(session)(table)
+        .on_conflict_do_nothing(
+            index_elements=["programme_id", "item_code", "stage", "contact_code"]
         )
-        inserted += len(session.scalars(statement).all())
-    return inserted
+        .returning(table.c.id)
+    )
+    return len(session.connection().execute(statement, list(rows.values())).all())

@@ -30,6 +30,7 @@ from store.models import (
     ProgrammeRow,
     StepRow,
 )
+from store.models_incremental import PlanSyncRow
 from store.records import Revision
 from store.sync_fields import (
     SyncError,
@@ -86,10 +87,34 @@ class SyncResult:
 def sync_plan(
     session: Session, plan: Plan, *, now: datetime, plan_path: str | None = None
 ) -> SyncResult:
-    """Bring the stored programme in line with ``plan``; return what changed."""
+    """Bring the stored programme in line with ``plan``; return what changed.
+
+    A plan loaded from a file carries the file's hash: when the last sync stored the same file
+    (same hash, same path), nothing is compared and the result is "in sync".
+    """
     require_aware(now, "now")
     lock_programme(session, plan.programme.id)
-    return _Sync(session, plan, now, plan_path if plan_path is not None else plan.path).run()
+    path = plan_path if plan_path is not None else plan.path
+    synced = session.get(PlanSyncRow, plan.programme.id)
+    if (
+        synced is not None
+        and plan.source_hash is not None
+        and (synced.plan_hash, synced.plan_path) == (plan.source_hash, path)
+    ):
+        return SyncResult(unchanged=synced.entities)  # the same file as last time
+    result = _Sync(session, plan, now, path).run()
+    if plan.source_hash is None:
+        if synced is not None:
+            session.delete(synced)  # stored from something else than that file now
+    else:
+        entities = result.created + result.changed_count + result.restored + result.unchanged
+        if synced is None:
+            synced = PlanSyncRow(programme_id=plan.programme.id)
+            session.add(synced)
+        synced.plan_hash, synced.plan_path = plan.source_hash, path
+        synced.entities, synced.synced_at = entities, now
+    session.flush()
+    return result
 
 
 def lock_programme(session: Session, programme_id: str) -> None:

@@ -39,15 +39,32 @@ def renumbered_only(
 
     old, new = orders(current), orders(desired)
     quiet: set[str] = set()
+    # Per group: each code's index among the siblings present before and after, in the old and
+    # the new order, and how long both orders agree from the start. A code's earlier siblings
+    # are the same, in the same order, when both indexes are equal and within that agreement.
+    # Linear in the group's size (comparing the sibling lists per code was quadratic).
+    groups: dict[Any, tuple[dict[str, int], dict[str, int], int]] = {}
     for code in current.keys() & desired.keys():
         key = desired[code][group]
         if current[code][group] != key:
             quiet.add(code)
             continue
-        both = set(old[key]) & set(new[key])
-        before_old = [c for c in old[key][: old[key].index(code)] if c in both]
-        before_new = [c for c in new[key][: new[key].index(code)] if c in both]
-        if before_old == before_new:
+        found = groups.get(key)
+        if found is None:
+            both = set(old[key]) & set(new[key])
+            before = [c for c in old[key] if c in both]
+            after = [c for c in new[key] if c in both]
+            agree = 0
+            while agree < len(before) and before[agree] == after[agree]:
+                agree += 1
+            found = (
+                {c: i for i, c in enumerate(before)},
+                {c: i for i, c in enumerate(after)},
+                agree,
+            )
+            groups[key] = found
+        at_old, at_new, agree = found
+        if at_old[code] == at_new[code] <= agree:
             quiet.add(code)
     return quiet
 

@@ -10,7 +10,9 @@ around the pure :func:`parse_plan`.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -27,6 +29,11 @@ from governance.planfile.safety import check_text_safety
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
 
 
+#: Part of :attr:`Plan.source_hash`: raise it when the same file text would now load as a
+#: different plan, so that a stored "synced from this file" no longer matches.
+PARSER_VERSION = 1
+
+
 class PlanInvalid(Exception):
     """The plan file has problems; ``str()`` lists them all, one per line, in file order."""
 
@@ -41,7 +48,11 @@ def parse_plan(text: str, path: str = "<plan>") -> Plan:
     plan = _parse(text, problems)
     if plan is None or problems:
         raise PlanInvalid(problems.sorted())
-    return resolve_same_as(plan)  # a no-op check: the rows resolved ``idem`` already
+    digest = hashlib.sha256(
+        f"{PARSER_VERSION}\n{text}".encode("utf-8", "surrogatepass")
+    ).hexdigest()
+    # resolve_same_as is a no-op check here: the rows resolved ``idem`` already.
+    return replace(resolve_same_as(plan), source_hash=digest)
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:

@@ -35,6 +35,7 @@ TABLES_0005 = {"slack_lookups"}
 TABLES_0006 = {"answer_links", "slack_requests", "slack_users", "status_rounds", "round_requests"}
 TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
 TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archive"}
+TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -148,6 +149,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0006
         - TABLES_0007
         - TABLES_0008
+        - TABLES_0009
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1

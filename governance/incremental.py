@@ -1,0 +1,315 @@
+"""The daily assessment at the cost of what changed: re-assess only items that can have changed.
+
+The store keeps, per item, what the last assessment said (state, colour, stale flag, due date)
+and its *next check*: the first day on which its state, colour, stale flag, reminder stage or
+escalation could change without new input (:func:`next_check`). On a later day an item is
+re-assessed when
+
+- its next check has come;
+- it has a status update recorded since the last run, or one that counts from a day after the
+  last run (so back-filled and post-dated updates are both caught);
+- its plan entry changed (:func:`item_fingerprint`), it is new, removed or restored, or its action
+  gained or lost items;
+- it depends (directly or through others) on any of the above.
+
+Everything else keeps its remembered state and colour; roll-ups use both. The result equals
+:func:`governance.assessment.assess` on every item (tests/unit/test_incremental.py replays years
+of days to check that). A first run, another reminder policy, programme start, contact list or
+calendar (:func:`basis`), or a rerun of the same day is a full assessment: the caller decides.
+
+An item that had something in today's reminder plan is checked again tomorrow: its prompt is
+history by then, which may make it escalate (or, on a day without prompts, it is still due).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib.metadata import version
+
+from governance.assessment import Assessment, rollups
+from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanIndex
+from governance.events import state_events
+from governance.plan import Deadline, Plan, ReminderPolicy
+from governance.rag import Rag, State
+from governance.reminders import (
+    PromptRecord,
+    ReminderPlan,
+    escalation_run,
+    unanswered_stages,
+)
+from governance.updates import StatusUpdate, latest_updates
+from governance.workdays import WorkCalendar
+
+__all__ = [
+    "RULES_VERSION",
+    "Remembered",
+    "Scheduler",
+    "assess_selected",
+    "basis",
+    "item_fingerprint",
+    "plan_changes",
+    "remember",
+    "select",
+    "with_dependencies",
+]
+
+#: Raise when the assessment or reminder rules change: stored next checks are then recomputed.
+RULES_VERSION = 1
+
+_DAY = timedelta(days=1)
+_SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
+_RAGS = {r.value: r for r in Rag}
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """What the last assessment said about one item."""
+
+    state: str
+    rag: str
+    stale: bool
+    due: date | None
+    next_check: date | None
+    action_id: str
+
+
+def basis(plan: Plan, calendar: WorkCalendar) -> str:
+    """A digest of everything that applies to all items at once: when it changes, every
+    remembered state is suspect and the day gets a full assessment."""
+    parts = (
+        f"rules {RULES_VERSION}",
+        repr(plan.reminders),
+        repr(plan.programme.start),
+        repr(plan.contacts),
+        calendar.fingerprint(),
+        f"holidays {version('holidays')}",
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def item_fingerprint(d: Deadline) -> str:
+    """A digest of one item's plan entry (what the assessment and reminders read of it)."""
+    p = d.period
+    period = (p.kind.value, p.start, p.end) if p is not None else None
+    text = repr((d.level.value, d.action_id, d.step, d.title, d.gereed, period, d.owners))
+    return hashlib.blake2b(f"{text}{d.depends_on!r}".encode(), digest_size=12).hexdigest()
+
+
+def plan_changes(index: PlanIndex, stored: Mapping[str, tuple[str, str]]) -> set[str]:
+    """Ids (and action ids) touched by plan edits, from the stored ``id → (fingerprint, action
+    id)``: new, changed, removed and restored items, and the actions they left or joined."""
+    touched: set[str] = set()
+    for item_id, d in index.by_id.items():
+        before = stored.get(item_id)
+        if before is None or before[0] != item_fingerprint(d):
+            touched.update((item_id, d.action_id))
+            if before is not None:
+                touched.add(before[1])
+    for item_id, (_, action_id) in stored.items():
+        if item_id not in index.by_id:
+            touched.update((item_id, action_id))
+    return touched
+
+
+def select(
+    index: PlanIndex,
+    as_of: date,
+    memory: Mapping[str, Remembered],
+    *,
+    updated: Iterable[str] = (),
+    touched: Iterable[str] = (),
+) -> list[str]:
+    """The items to re-assess at ``as_of``, in plan order (see the module notes)."""
+    seeds = set(updated) | set(touched)
+    for item_id in index.by_id:
+        remembered = memory.get(item_id)
+        if remembered is None or (
+            remembered.next_check is not None and remembered.next_check <= as_of
+        ):
+            seeds.add(item_id)
+    chosen = index.with_dependents(seeds)
+    return [item_id for item_id in index.by_id if item_id in chosen]
+
+
+def assess_selected(
+    index: PlanIndex,
+    item_ids: Collection[str],
+    updates: Iterable[StatusUpdate],
+    as_of: date,
+    calendar: WorkCalendar,
+    memory: Mapping[str, Remembered],
+    earlier: Mapping[str, tuple[str, bool]] | None = None,
+) -> Assessment:
+    """The assessment of ``item_ids`` (which :func:`select` chose); the roll-ups cover every
+    item, the others with their remembered colours. ``updates`` must hold the updates of the
+    chosen items and of the items they depend on. ``earlier`` gives the last recorded (state,
+    stale flag) of chosen items the memory does not hold (restored ones), for their events."""
+    latest, forecasts = latest_updates(updates, as_of)
+    known = {item_id: _RAGS[r.rag] for item_id, r in memory.items() if item_id in index.by_id}
+    assessor = Assessor(index, latest, forecasts, as_of, calendar, known)
+    by_id = index.by_id
+    for item_id in item_ids:
+        assessor.judge(by_id[item_id])
+    items = assessor.results()
+    rags = ((d.action_id, items[i].rag if i in items else known[i]) for i, d in by_id.items())
+    actions, steps, programme = rollups(index.plan.steps, rags)
+    before = {i: (r.state, r.stale) for i in items if (r := memory.get(i)) is not None}
+    for i, value in (earlier or {}).items():
+        before.setdefault(i, value)
+    previous = {i: state for i, (state, _) in before.items()}
+    stale = frozenset(i for i, (_, flag) in before.items() if flag)
+    events = state_events(items.values(), as_of, previous, stale)
+    return Assessment(as_of, items, actions, steps, programme, events)
+
+
+class Scheduler:
+    """:meth:`next_check` for many items at one ``as_of``, with working-day sums cached per date
+    (most items share their due dates and update days with others)."""
+
+    def __init__(self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar) -> None:
+        self.as_of = as_of
+        self.policy = policy
+        self.cal = cal
+        self._by_due: dict[date, list[date]] = {}
+        self._after: dict[tuple[date, int], date] = {}
+        self._ongoing_kinds = {k.value for k in ONGOING_KINDS}
+        self._block = _next_block(as_of, policy.open_ended_every_months)
+
+    def add(self, day: date, n: int) -> date:
+        key = (day, n)
+        found = self._after.get(key)
+        if found is None:
+            found = self.cal.add_working_days(day, n) if n > 0 else day
+            self._after[key] = found
+        return found
+
+    def _due_days(self, due: date) -> list[date]:
+        """The days a dated item's state or stage may change, whatever its updates say."""
+        days = self._by_due.get(due)
+        if days is None:
+            policy, cal = self.policy, self.cal
+            days = [
+                cal.window_start(due, policy.first_prompt_days),
+                cal.window_start(due, policy.second_prompt_days),
+                due,
+                due + _DAY,
+                self.add(due, policy.escalate_after_overdue_days),
+            ]
+            every = policy.overdue_every_days
+            if every > 0:
+                passed = max(cal.working_days_between(due, self.as_of), 0) // every
+                days.append(self.add(due, (passed + 1) * every))
+            self._by_due[due] = days
+        return days
+
+    def next_check(self, item: ItemAssessment) -> date | None:
+        """The first day after ``as_of`` on which ``item``'s state, colour, stale flag,
+        reminder stage or escalation could change without new input; None if only new input
+        can change it.
+
+        May be early (a needless re-assessment), never late. Waiting on another item's colour
+        is not counted here: dependents are re-assessed with the items they depend on.
+        """
+        if item.state in _SILENT:
+            return None
+        latest = item.latest_update
+        since_update = latest.reported_on if latest is not None else None
+        stale_after = self.policy.stale_after_days
+        due = item.due
+        days: list[date | None]
+        if due is None:
+            if item.period_kind not in self._ongoing_kinds:
+                return None  # at risk without a date: only input (or prompts) changes it
+            start = item.start
+            active = max(since_update, start) if since_update and start else since_update or start
+            stale_on = self.add(active, stale_after) if active is not None else None
+            days = [start, stale_on, self._block]
+        else:
+            due_days = self._due_days(due)
+            window = due_days[0]
+            days = list(due_days)
+            if item.forecast is not None:
+                days.append(item.forecast + _DAY)
+            active_on = window if since_update is None else max(since_update, window)
+            days.append(self.add(active_on, stale_after))
+            if since_update is not None:
+                days.append(self.add(since_update, self.policy.escalate_after_overdue_days))
+        as_of = self.as_of
+        later = [d for d in days if d is not None and d > as_of]
+        return min(later) if later else None
+
+
+def _next_block(as_of: date, months: int) -> date:
+    """The first day of the next block of ``months`` months (a quarter by default)."""
+    months = max(months, 1)
+    block = (as_of.year * 12 + as_of.month - 1) // months * months + months
+    year, month0 = divmod(block, 12)
+    return date(year, month0 + 1, 1)
+
+
+def remember(
+    assessment: Assessment,
+    reminders: ReminderPlan,
+    scheduler: Scheduler,
+    history: Iterable[PromptRecord],
+    *,
+    recorded: bool,
+) -> dict[str, Remembered]:
+    """What to keep of the items just assessed, with their next checks.
+
+    ``reminders`` is the day's plan before it was held back, ``recorded`` whether its records
+    are stored today (not on a day off) and ``history`` the prompts before today of the items.
+    Besides :meth:`Scheduler.next_check`, an item is checked tomorrow when something for it was
+    due but not recorded (a day off, nobody to send it to), or when today's prompt makes enough
+    unanswered ones for an escalation tomorrow.
+    """
+    as_of = assessment.as_of
+    tomorrow = as_of + _DAY
+    busy = {i.item_id for d in reminders.digests for i in d.items}
+    busy.update(e.item_id for e in reminders.escalations)
+    again = {i.item_id for i in reminders.unaddressed}
+    if not recorded:
+        again |= busy
+    else:
+        past: dict[str, list[PromptRecord]] = {}
+        for r in history:
+            if r.item_id in busy:
+                past.setdefault(r.item_id, []).append(r)
+        for r in reminders.records:
+            past.setdefault(r.item_id, []).append(r)
+        needed = scheduler.policy.escalate_after_unanswered
+        for item_id in busy:
+            item = assessment.items[item_id]
+            records = past.get(item_id, [])
+            run = escalation_run(item_id, item.latest_update)
+            if needed <= 0 or any(r.stage.startswith(run) for r in records):
+                continue  # no escalation for unanswered prompts, or this run had its one
+            latest = item.latest_update
+            since = latest.reported_on if latest is not None else None
+            if len(unanswered_stages(records, since, tomorrow)) >= needed:
+                again.add(item_id)
+    return {
+        item_id: Remembered(
+            state=item.state.value,
+            rag=item.rag.value,
+            stale=item.stale,
+            due=item.due,
+            next_check=tomorrow if item_id in again else scheduler.next_check(item),
+            action_id=item.action_id,
+        )
+        for item_id, item in assessment.items.items()
+    }
+
+
+def with_dependencies(index: PlanIndex, item_ids: Iterable[str]) -> set[str]:
+    """``item_ids`` and the items they name in ``depends_on``: whose updates
+    :func:`assess_selected` needs."""
+    out = set(item_ids)
+    by_id = index.by_id
+    for item_id in list(out):
+        for dep in by_id[item_id].depends_on:
+            out.update(index.dependency_items(dep))
+    return out

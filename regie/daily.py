@@ -1,0 +1,210 @@
+"""The assessment step of the daily cycle: incremental when the memory allows, else in full.
+
+Full (and the memory rebuilt) on a first run, after another reminder policy, programme start,
+contact list, calendar or rules version, when the memory is not of the last assessed day (a day
+assessed some other way), and on a rerun of a day. Otherwise only the items
+:func:`governance.incremental.select` chooses are re-assessed, prompted and written. Both paths
+give the same states, events and reminders (tests/unit/test_incremental.py,
+tests/integration/test_daily.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from governance.assessment import Assessment
+    from governance.assessor import PlanIndex
+    from governance.plan import Plan
+    from governance.reminders import ReminderPlan
+    from governance.workdays import WorkCalendar
+    from store.memory import MemoryHeader
+
+
+@dataclass(frozen=True, slots=True)
+class DayAssessment:
+    assessment: Assessment  # incremental: only the re-assessed items (the roll-ups cover all)
+    reminders: ReminderPlan  # for those items; not yet quieted on a day off
+    counts: dict[str, int]  # items per state value, every item of the plan
+    incremental: bool
+    reassessed: int
+
+
+def assess_day(
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    calendar: WorkCalendar,
+    *,
+    now: datetime,
+    plan_hash: str | None = None,
+    full: bool = False,
+) -> DayAssessment:
+    """Assess ``plan`` at ``as_of``, record the states and the memory; return what to prompt.
+
+    ``plan_hash`` identifies the plan file's content: when the memory was made from the same
+    one, no item's plan entry is compared. ``full`` forces a full assessment.
+    """
+    from governance.assessor import PlanIndex
+    from governance.incremental import basis
+    from store import Repository, memory
+
+    pid = plan.programme.id
+    index = PlanIndex(plan)
+    header = memory.load_header(session, pid)
+    fits = basis(plan, calendar)
+    newest = memory.newest_update_id(session)
+    if (
+        full
+        or header is None
+        or header.basis != fits
+        or header.as_of >= as_of
+        or header.as_of != Repository(session, pid).last_assessed()
+    ):
+        return _full(
+            session,
+            index,
+            as_of,
+            calendar,
+            now,
+            memory.MemoryHeader(as_of, fits, plan_hash, newest),
+        )
+    return _incremental(
+        session,
+        index,
+        as_of,
+        calendar,
+        now,
+        header,
+        memory.MemoryHeader(as_of, fits, plan_hash, newest),
+    )
+
+
+def _full(
+    session: Session,
+    index: PlanIndex,
+    as_of: date,
+    calendar: WorkCalendar,
+    now: datetime,
+    header: MemoryHeader,
+) -> DayAssessment:
+    from governance.assessment import assess
+    from governance.incremental import Scheduler, item_fingerprint, remember
+    from governance.reminders import plan_reminders
+    from store import Repository, StateRecord, memory
+    from store.assessment_query import assessment_updates
+
+    plan = index.plan
+    pid = plan.programme.id
+    repo = Repository(session, pid)
+    previous = repo.previous_states(before=as_of)
+    result = assess(
+        plan,
+        assessment_updates(session, pid, as_of),
+        as_of,
+        previous=previous.states if previous else None,
+        previous_stale=previous.stale if previous else None,
+        calendar=calendar,
+        index=index,
+    )
+    repo.record_states(
+        as_of,
+        (
+            StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
+            for i in result.items.values()
+        ),
+    )
+    history = repo.prompt_history(until=as_of)
+    reminders = plan_reminders(plan, result, history, as_of, calendar)
+    scheduler = Scheduler(as_of, plan.reminders, calendar)
+    working = calendar.is_working_day(as_of)
+    memory.save(
+        session,
+        pid,
+        header,
+        remember(result, reminders, scheduler, history, recorded=working),
+        {i: item_fingerprint(d) for i, d in index.by_id.items()},
+        replace_all=True,
+        recorded_at=now,
+    )
+    return DayAssessment(result, reminders, result.counts(), False, len(result.items))
+
+
+def _incremental(
+    session: Session,
+    index: PlanIndex,
+    as_of: date,
+    calendar: WorkCalendar,
+    now: datetime,
+    last: MemoryHeader,
+    header: MemoryHeader,
+) -> DayAssessment:
+    from governance.incremental import (
+        Scheduler,
+        assess_selected,
+        item_fingerprint,
+        plan_changes,
+        remember,
+        select,
+        with_dependencies,
+    )
+    from governance.rag import State
+    from governance.reminders import plan_reminders
+    from store import memory
+    from store.assessment_query import assessment_updates
+
+    plan = index.plan
+    pid = plan.programme.id
+    remembered = memory.load_items(session, pid)
+    touched: set[str] = set()
+    fingerprints: dict[str, str] | None = None
+    if header.plan_hash is None or header.plan_hash != last.plan_hash:
+        touched = plan_changes(index, memory.load_fingerprints(session, pid))
+        fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
+    updated = memory.updated_items(
+        session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
+    )
+    chosen = select(index, as_of, remembered, updated=updated, touched=touched)
+    updates = assessment_updates(session, pid, as_of, with_dependencies(index, chosen))
+    unknown = [i for i in chosen if i not in remembered]
+    earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
+    result = assess_selected(index, chosen, updates, as_of, calendar, remembered, earlier)
+    history = memory.prompt_history_of(session, pid, as_of, list(result.items))
+    reminders = plan_reminders(plan, result, history, as_of, calendar)
+    scheduler = Scheduler(as_of, plan.reminders, calendar)
+    working = calendar.is_working_day(as_of)
+    fresh = remember(result, reminders, scheduler, history, recorded=working)
+    # item_states: a row where an item differs from its latest, which the memory holds (or,
+    # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
+    changed = []
+    for item_id, r in fresh.items():
+        before = remembered.get(item_id)
+        if before is None or (before.state, before.rag, before.stale, before.due) != (
+            r.state,
+            r.rag,
+            r.stale,
+            r.due,
+        ):
+            changed.append((item_id, r.state, r.rag, r.stale, r.due))
+    memory.append_states(session, pid, as_of, changed, now)
+    counts = dict.fromkeys((s.value for s in State), 0)
+    for item_id in index.by_id:
+        counts[(fresh.get(item_id) or remembered[item_id]).state] += 1
+    # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
+    fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
+    dropped = frozenset(i for i in remembered if i not in index.by_id)
+    memory.save(
+        session,
+        pid,
+        header,
+        fresh,
+        fresh_fps,
+        replace_all=False,
+        recorded_at=now,
+        drop=dropped,
+    )
+    return DayAssessment(result, reminders, counts, True, len(result.items))

@@ -1,0 +1,79 @@
+"""A parsed plan kept on disk per file content, so an unchanged plan file is not parsed every run.
+
+Parsing a large plan is slow (ruamel.yaml's composer is pure Python: ≈ 48 s for an 8 MB plan of
+100,000 items), and the daily cycle loads the same file day after day. A valid plan is pickled
+under ``REGIE_HOME/cache/`` keyed by the file's path and bytes and by the shape of the plan
+classes; the next load of the same bytes unpickles it. A file with problems is never cached, so
+every diagnostic still comes from the parser with its exact ``PATH:LINE:COL``. The cache is the
+user's own (under their REGIE_HOME) and only ever written here; anything unreadable in it is
+ignored and the file parsed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from governance.plan import Plan
+    from governance.planfile import Problem
+
+#: Cached plans kept per directory; older ones are removed when a new one is written.
+KEEP = 3
+
+
+def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Problem]]:
+    """:func:`governance.planfile.validate_plan_file`, answered from the cache when the same
+    file content was loaded before."""
+    from governance.plan import Plan
+    from governance.planfile import validate_plan_file
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return validate_plan_file(path)  # it says what is wrong with the file
+    cached = cache_dir / f"plan-{_key(path, data)}.pickle"
+    try:
+        with cached.open("rb") as f:
+            plan = pickle.load(f)
+        if isinstance(plan, Plan):
+            return plan, []
+    except Exception:
+        pass
+    plan, problems = validate_plan_file(path)
+    if plan is not None and not problems:
+        _store(cached, plan)
+    return plan, problems
+
+
+def _key(path: Path, data: bytes) -> str:
+    from governance import periods, plan
+    from governance.planfile.load import PARSER_VERSION
+
+    shapes = [
+        (cls.__name__, [f.name for f in dataclasses.fields(cls)])
+        for module in (plan, periods)
+        for cls in vars(module).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    ]
+    digest = hashlib.sha256(f"{PARSER_VERSION}\n{os.path.abspath(path)}\n{shapes}\n".encode())
+    digest.update(data)
+    return digest.hexdigest()[:40]
+
+
+def _store(target: Path, plan: Plan) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as f:
+            pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f.name, target)  # readers see a whole file or none
+        older = sorted(target.parent.glob("plan-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in older[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # no cache, only slower: never a reason to fail a load

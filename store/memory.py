@@ -1,0 +1,214 @@
+"""Read and write the incremental assessment's memory (see :mod:`governance.incremental`).
+
+SQL Core with only the columns needed: the item rows are read once a day for every item, so
+they are plain tuples, not ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from governance.incremental import Remembered
+from governance.reminders import PromptRecord
+from store.dialect import batches, insert_function
+from store.models import ItemStateRow, PromptRow, StatusUpdateRow
+from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow
+
+#: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
+IN_BATCH = 900
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryHeader:
+    as_of: date
+    basis: str
+    plan_hash: str | None
+    seen_update_id: int
+
+
+def load_header(session: Session, programme_id: str) -> MemoryHeader | None:
+    m = AssessmentMemoryRow
+    row = session.execute(
+        sa.select(m.as_of, m.basis, m.plan_hash, m.seen_update_id).where(
+            m.programme_id == programme_id
+        )
+    ).first()
+    return MemoryHeader(*row) if row is not None else None
+
+
+def load_items(session: Session, programme_id: str) -> dict[str, Remembered]:
+    m = ItemMemoryRow
+    query = sa.select(
+        m.item_code, m.state, m.rag, m.stale, m.due, m.next_check, m.action_code
+    ).where(m.programme_id == programme_id)
+    return {
+        code: Remembered(state, rag, bool(stale), due, next_check, action)
+        for code, state, rag, stale, due, next_check, action in session.execute(query)
+    }
+
+
+def load_fingerprints(session: Session, programme_id: str) -> dict[str, tuple[str, str]]:
+    m = ItemMemoryRow
+    query = sa.select(m.item_code, m.fingerprint, m.action_code).where(
+        m.programme_id == programme_id
+    )
+    return {code: (fp, action) for code, fp, action in session.execute(query)}
+
+
+def newest_update_id(session: Session) -> int:
+    """The newest update id of any programme: a watermark (ids only grow), one index seek."""
+    query = sa.select(sa.func.max(StatusUpdateRow.id))
+    return int(session.execute(query).scalar_one_or_none() or 0)
+
+
+def updated_items(
+    session: Session, programme_id: str, *, after_id: int, after_day: date, through: date
+) -> set[str]:
+    """Items with an update stored after ``after_id`` or counting from a day in
+    (``after_day``, ``through``]: recorded since the last run, or only now in the past."""
+    u = StatusUpdateRow
+    new = sa.select(u.item_code).where(u.programme_id == programme_id, u.id > after_id)
+    due = sa.select(u.item_code).where(
+        u.programme_id == programme_id, u.reported_on > after_day, u.reported_on <= through
+    )
+    return set(session.scalars(sa.union(new, due)))
+
+
+def earlier_states(
+    session: Session, programme_id: str, before: date, item_ids: Collection[str]
+) -> dict[str, tuple[str, bool]]:
+    """The latest recorded (state, stale) before ``before`` of ``item_ids`` that have one."""
+    s = ItemStateRow
+    out: dict[str, tuple[str, bool]] = {}
+    for codes in batches(sorted(item_ids), IN_BATCH):
+        newest = (
+            sa.select(s.item_code, sa.func.max(s.as_of).label("as_of"))
+            .where(s.programme_id == programme_id, s.as_of < before, s.item_code.in_(codes))
+            .group_by(s.item_code)
+            .subquery()
+        )
+        query = sa.select(s.item_code, s.state, s.stale).join(
+            newest,
+            sa.and_(
+                s.programme_id == programme_id,
+                s.item_code == newest.c.item_code,
+                s.as_of == newest.c.as_of,
+            ),
+        )
+        out.update((code, (state, bool(stale))) for code, state, stale in session.execute(query))
+    return out
+
+
+def prompt_history_of(
+    session: Session, programme_id: str, until: date, item_ids: Collection[str]
+) -> list[PromptRecord]:
+    """:func:`store.states.prompt_history` for some items only (in the same order)."""
+    p = PromptRow
+    rows: list[Any] = []
+    for codes in batches(sorted(item_ids), IN_BATCH):
+        query = sa.select(p.id, p.item_code, p.stage, p.contact_code, p.queued_on).where(
+            p.programme_id == programme_id, p.queued_on <= until, p.item_code.in_(codes)
+        )
+        rows.extend(session.execute(query))
+    rows.sort(key=lambda r: (r.queued_on, r.id))
+    return [PromptRecord(r.item_code, r.stage, r.contact_code, r.queued_on) for r in rows]
+
+
+def append_states(
+    session: Session,
+    programme_id: str,
+    as_of: date,
+    changed: Iterable[tuple[str, str, str, bool, date | None]],
+    recorded_at: datetime,
+) -> int:
+    """Insert ``item_states`` rows for items whose (state, rag, stale, due) differs from their
+    latest row, known to be before ``as_of`` (the memory's day): no rerun, nothing to replace."""
+    rows = [
+        {
+            "programme_id": programme_id,
+            "item_code": code,
+            "as_of": as_of,
+            "state": state,
+            "rag": rag,
+            "stale": stale,
+            "due": due,
+            "recorded_at": recorded_at,
+        }
+        for code, state, rag, stale, due in changed
+    ]
+    if rows:
+        session.connection().execute(sa.insert(_table(ItemStateRow)), rows)
+    return len(rows)
+
+
+def save(
+    session: Session,
+    programme_id: str,
+    header: MemoryHeader,
+    items: Mapping[str, Remembered],
+    fingerprints: Mapping[str, str] | None,
+    *,
+    replace_all: bool,
+    recorded_at: datetime,
+    drop: Collection[str] = (),
+) -> None:
+    """Store the header and ``items`` (with their ``fingerprints``, else the stored ones);
+    ``replace_all`` forgets every other item first, ``drop`` forgets some."""
+    m = ItemMemoryRow
+    if replace_all:
+        session.execute(sa.delete(m).where(m.programme_id == programme_id))
+    for codes in batches(sorted(drop), IN_BATCH):
+        session.execute(sa.delete(m).where(m.programme_id == programme_id, m.item_code.in_(codes)))
+    if items:
+        rows = [
+            {
+                "programme_id": programme_id,
+                "item_code": code,
+                "state": r.state,
+                "rag": r.rag,
+                "stale": r.stale,
+                "due": r.due,
+                "next_check": r.next_check,
+                "action_code": r.action_id,
+                "fingerprint": fingerprints[code] if fingerprints is not None else "",
+            }
+            for code, r in items.items()
+        ]
+        # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
+        # values are None and compiles a statement per group (hundreds, measured).
+        table = _table(ItemMemoryRow)
+        connection = session.connection()
+        if replace_all:
+            connection.execute(sa.insert(table), rows)
+        else:
+            statement = insert_function(session)(table)
+            columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
+            if fingerprints is not None:
+                columns.append("fingerprint")
+            statement = statement.on_conflict_do_update(
+                index_elements=["programme_id", "item_code"],
+                set_={name: statement.excluded[name] for name in columns},
+            )
+            connection.execute(statement, rows)
+    values = {
+        "as_of": header.as_of,
+        "basis": header.basis,
+        "plan_hash": header.plan_hash,
+        "seen_update_id": header.seen_update_id,
+        "recorded_at": recorded_at,
+    }
+    insert = insert_function(session)
+    upsert = insert(AssessmentMemoryRow).values(programme_id=programme_id, **values)
+    session.execute(upsert.on_conflict_do_update(index_elements=["programme_id"], set_=values))
+
+
+def _table(model: type[Any]) -> sa.Table:
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table

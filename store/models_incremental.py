@@ -1,0 +1,61 @@
+"""The incremental assessment's memory (migration 0009): per programme the day last assessed
+and on what basis, per item what that day said and when to look at it again.
+
+A cache of what ``item_states`` and the plan already say, never history: dropping every row
+only costs the next daily cycle a full assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models import Base, UTCDateTime
+
+CODE = sa.String(64)  # as store.models.CODE
+
+
+class AssessmentMemoryRow(Base):
+    __tablename__ = "assessment_memory"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
+    as_of: Mapped[date] = mapped_column(sa.Date)  # the day the item rows describe
+    basis: Mapped[str] = mapped_column(sa.String(64))  # governance.incremental.basis
+    plan_hash: Mapped[str | None] = mapped_column(sa.String(64))  # of the plan file, if known
+    seen_update_id: Mapped[int] = mapped_column(sa.BigInteger)  # the newest update read
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ItemMemoryRow(Base):
+    __tablename__ = "item_memory"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
+    item_code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(32))
+    rag: Mapped[str] = mapped_column(sa.String(16))
+    stale: Mapped[bool] = mapped_column(sa.Boolean)
+    due: Mapped[date | None] = mapped_column(sa.Date)
+    next_check: Mapped[date | None] = mapped_column(sa.Date)
+    action_code: Mapped[str] = mapped_column(CODE)
+    fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
+
+
+class PlanSyncRow(Base):
+    """The plan file content the stored plan was last synced from: syncing the same file again
+    is then a hash comparison (see :func:`store.sync.sync_plan`)."""
+
+    __tablename__ = "plan_sync"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
+    plan_hash: Mapped[str] = mapped_column(sa.String(64))
+    plan_path: Mapped[str | None] = mapped_column(sa.Text)
+    entities: Mapped[int] = mapped_column(sa.Integer)  # live entities after that sync
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,316 @@
+"""The incremental daily assessment equals the full one, every day of multi-year replays.
+
+Two twins live through the same days: one assesses every item every day (the full path of the
+daily cycle), the other re-assesses only what :mod:`governance.incremental` selects and
+remembers the rest. Every day their states, colours, stale flags, due dates, roll-ups, events
+and reminder plans must be equal, while updates arrive (some back-filled, some post-dated) and
+the plan and the holiday calendar change under them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from benchmarks.synthetic import build_plan, generate_updates
+from governance.assessment import Assessment, assess
+from governance.assessor import PlanIndex
+from governance.incremental import (
+    Remembered,
+    Scheduler,
+    assess_selected,
+    basis,
+    item_fingerprint,
+    plan_changes,
+    remember,
+    select,
+    with_dependencies,
+)
+from governance.periods import Period, PeriodKind
+from governance.plan import Action, Plan
+from governance.planfile.load import load_plan
+from governance.reminders import PromptRecord, ReminderPlan, plan_reminders
+from governance.updates import StatusUpdate, UpdateStatus
+from governance.workdays import WorkCalendar
+from tests.conftest import SEED_PLAN
+
+_DAY = timedelta(days=1)
+_STATUSES = (UpdateStatus.ON_TRACK, UpdateStatus.AT_RISK, UpdateStatus.DONE, UpdateStatus.CANCELLED)
+
+
+def quiet(plan: ReminderPlan, day: date, cal: WorkCalendar) -> ReminderPlan:
+    if cal.is_working_day(day):
+        return plan
+    return dataclasses.replace(
+        plan, digests=(), escalations=(), escalation_digests=(), events=(), records=(),
+        unaddressed=(),
+    )  # fmt: skip
+
+
+@dataclass
+class Full:
+    """The full path: every item every day; ``previous`` is what ``item_states`` would say."""
+
+    previous: dict[str, str] | None = None
+    stale: set[str] = field(default_factory=set)
+    history: list[PromptRecord] = field(default_factory=list)
+
+    def day(
+        self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
+    ) -> tuple[Assessment, ReminderPlan]:
+        stale = frozenset(self.stale) if self.previous is not None else None
+        result = assess(plan, updates, day, self.previous, cal, stale)
+        reminders = quiet(plan_reminders(plan, result, self.history, day, cal), day, cal)
+        self.previous = {**(self.previous or {}), **result.states()}
+        for item in result.items.values():
+            (self.stale.add if item.stale else self.stale.discard)(item.item_id)
+        self.history += reminders.records
+        return result, reminders
+
+
+@dataclass
+class Incremental:
+    """The incremental path, with the memory the store would keep."""
+
+    memory: dict[str, Remembered] = field(default_factory=dict)
+    fingerprints: dict[str, tuple[str, str]] = field(default_factory=dict)
+    basis: str | None = None
+    plan: Plan | None = None
+    last: date | None = None
+    seen: int = 0
+    history: list[PromptRecord] = field(default_factory=list)
+    reassessed: list[int] = field(default_factory=list)
+    recorded: dict[str, tuple[str, bool]] = field(default_factory=dict)  # item_states, latest
+
+    def day(
+        self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
+    ) -> tuple[Assessment, ReminderPlan]:
+        index = PlanIndex(plan)
+        now = basis(plan, cal)
+        if self.last is None or now != self.basis or self.last >= day:
+            # As the store does: the previous day from item_states, and a memory built afresh.
+            previous = {i: state for i, (state, _) in self.recorded.items()}
+            stale = frozenset(i for i, (_, flag) in self.recorded.items() if flag)
+            first = not self.recorded
+            result = assess(
+                plan, updates, day, None if first else previous, cal, None if first else stale
+            )
+            self.memory = {}
+        else:
+            last = self.last
+            updated = {
+                u.item_id for u in updates if u.id > self.seen or last < u.reported_on <= day
+            }  # type: ignore[operator]
+            touched = plan_changes(index, self.fingerprints) if plan is not self.plan else set()
+            chosen = select(index, day, self.memory, updated=updated, touched=touched)
+            needed = with_dependencies(index, chosen)
+            picked = [u for u in updates if u.item_id in needed]
+            earlier = {
+                i: self.recorded[i] for i in chosen if i not in self.memory and i in self.recorded
+            }
+            result = assess_selected(index, chosen, picked, day, cal, self.memory, earlier)
+        self.reassessed.append(len(result.items))
+        history = [r for r in self.history if r.item_id in result.items]
+        reminders = plan_reminders(plan, result, history, day, cal)
+        scheduler = Scheduler(day, plan.reminders, cal)
+        working = cal.is_working_day(day)
+        self.memory.update(remember(result, reminders, scheduler, history, recorded=working))
+        reminders = quiet(reminders, day, cal)
+        self.history += reminders.records
+        for item_id, item in result.items.items():
+            self.recorded[item_id] = (item.state.value, item.stale)
+        # The memory holds the plan's items only; a restored item is new to it.
+        self.memory = {i: r for i, r in self.memory.items() if i in index.by_id}
+        self.fingerprints = {i: (item_fingerprint(d), d.action_id) for i, d in index.by_id.items()}
+        self.basis, self.plan, self.last = now, plan, day
+        self.seen = max((u.id or 0 for u in updates), default=self.seen)
+        return result, reminders
+
+
+def _events(result: Assessment | ReminderPlan) -> list[tuple[str, object]]:
+    return sorted((e.key, sorted(e.payload.items())) for e in result.events)  # type: ignore[arg-type]
+
+
+def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: Incremental,
+            got: tuple[Assessment, ReminderPlan]) -> None:  # fmt: skip
+    (want, want_rem), (have, have_rem) = full, got
+    for item in want.items.values():
+        mine = have.items.get(item.item_id)
+        if mine is not None:
+            seen = (mine.state.value, mine.rag.value, mine.stale, mine.due)
+        else:
+            r = inc.memory[item.item_id]
+            seen = (r.state, r.rag, r.stale, r.due)
+        expected = (item.state.value, item.rag.value, item.stale, item.due)
+        assert seen == expected, f"{day} {item.item_id}: {seen} != {expected} ({item.reason})"
+    assert (have.actions, have.steps, have.programme) == (want.actions, want.steps, want.programme)
+    assert _events(have) == _events(want), day
+    assert have_rem == want_rem, day
+    assert _events(have_rem) == _events(want_rem), day
+
+
+@dataclass
+class World:
+    """What the twins live through: a plan (maybe edited) and a calendar per day, and updates
+    in the order they were recorded."""
+
+    plan_on: Callable[[date], Plan]
+    calendar_on: Callable[[date], WorkCalendar]
+    updates: list[StatusUpdate]
+    recorded: list[date] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.recorded = [u.recorded_at.date() for u in self.updates]  # type: ignore[union-attr]
+
+    def known(self, day: date) -> list[StatusUpdate]:
+        return self.updates[: bisect.bisect_right(self.recorded, day)]
+
+
+def replay(world: World, days: Iterator[date]) -> Incremental:
+    full, inc = Full(), Incremental()
+    for day in days:
+        plan, cal, updates = world.plan_on(day), world.calendar_on(day), world.known(day)
+        want = full.day(plan, updates, day, cal)
+        have = inc.day(plan, updates, day, cal)
+        compare(day, plan, want, inc, have)
+    return inc
+
+
+def every_day(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += _DAY
+
+
+def random_updates(
+    plan: Plan, first: date, last: date, per_day: float, seed: int
+) -> list[StatusUpdate]:
+    """Updates recorded day by day: mostly for that day, some back-filled, some post-dated."""
+    rng = random.Random(seed)
+    ids = [d.item_id for d in plan.deadlines()]
+    out: list[StatusUpdate] = []
+    for day in every_day(first, last):
+        for _ in range(int(per_day) + (rng.random() < per_day % 1)):
+            roll = rng.random()
+            reported = day - timedelta(days=rng.randint(1, 60)) if roll < 0.1 else (
+                day + timedelta(days=rng.randint(1, 20)) if roll < 0.15 else day
+            )  # fmt: skip
+            status = rng.choices(_STATUSES, (60, 25, 13, 2))[0]
+            forecast = (
+                reported + timedelta(days=rng.randint(-30, 200)) if rng.random() < 0.3 else None
+            )
+            completed = (
+                reported - timedelta(days=rng.randint(0, 10))
+                if status is UpdateStatus.DONE and rng.random() < 0.5
+                else None
+            )
+            out.append(
+                StatusUpdate(rng.choice(ids), status, reported, forecast, completed,
+                             recorded_at=datetime.combine(day, time(9), UTC), id=len(out) + 1)
+            )  # fmt: skip
+    return out
+
+
+def edited(plan: Plan, seed: int) -> Callable[[date], Plan]:
+    """The plan as it is on a day: from the 1st of some months dates move, an action is
+    removed, and it comes back (restored) two months later."""
+    rng = random.Random(seed)
+    actions = list(plan.actions())
+    cache: dict[tuple[int, int], Plan] = {}
+
+    def on(day: date) -> Plan:
+        key = (day.year, day.month)
+        if key not in cache:
+            cache[key] = _edit(
+                plan,
+                actions,
+                random.Random(rng.random() + day.year * 12 + day.month),
+                day.month % 3,
+            )
+        return cache[key]
+
+    return on
+
+
+def _edit(plan: Plan, actions: list[Action], rng: random.Random, phase: int) -> Plan:
+    if phase == 0:
+        return plan  # the original: everything restored, dates back
+    gone = {rng.choice(actions).id for _ in range(3)}
+    shift = timedelta(days=rng.choice((-45, -7, 14, 90)))
+
+    def moved(p: Period | None) -> Period | None:
+        if p is None or p.end is None or rng.random() > 0.2:
+            return p
+        start = p.start + shift if p.start else None
+        return Period(PeriodKind.DATE, p.text, start, p.end + shift)
+
+    steps = tuple(
+        dataclasses.replace(
+            s,
+            actions=tuple(
+                dataclasses.replace(
+                    a,
+                    period=moved(a.period),
+                    milestones=tuple(
+                        dataclasses.replace(m, period=moved(m.period)) for m in a.milestones
+                    ),
+                )
+                for a in s.actions
+                if a.id not in gone
+            ),
+        )
+        for s in plan.steps
+    )
+    return dataclasses.replace(plan, steps=steps)
+
+
+def calendars(country: str, change_on: date) -> Callable[[date], WorkCalendar]:
+    """The plan's calendar, and from ``change_on`` one with three extra days off."""
+    before = WorkCalendar(country)
+    extra = [change_on + timedelta(days=n) for n in (3, 10, 40)]
+    after = WorkCalendar(country, extra)
+    return lambda day: before if day < change_on else after
+
+
+def test_seed_replay_three_years_with_edits_and_a_calendar_change() -> None:
+    plan = load_plan(SEED_PLAN)
+    first, last = date(2015, 6, 1), date(2018, 5, 31)
+    world = World(
+        edited(plan, seed=1),
+        calendars(plan.calendar.holidays_country, date(2016, 11, 14)),
+        random_updates(plan, first, last, per_day=2.5, seed=7),
+    )
+    inc = replay(world, every_day(first, last))
+    total = len(plan.deadlines())
+    assert sum(inc.reassessed) < 0.5 * total * len(inc.reassessed)  # it is incremental
+
+
+def _synthetic_world(milestones: int, updates: int) -> tuple[World, Plan]:
+    plan = build_plan(milestones, seed=2015)
+    rows = generate_updates(plan, updates, seed=2020)
+    history = [
+        StatusUpdate(r.item_code, UpdateStatus(r.status), r.reported_on, r.forecast,
+                     r.completed_on, r.comment, r.author, r.source, r.recorded_at, n)
+        for n, r in enumerate(rows, 1)
+    ]  # fmt: skip
+    world = World(edited(plan, seed=3), calendars("NL", date(2017, 3, 6)), history)
+    return world, plan
+
+
+def test_synthetic_1k_replay_two_years() -> None:
+    world, plan = _synthetic_world(1_000, 20_000)
+    inc = replay(world, every_day(date(2016, 1, 1), date(2017, 12, 31)))
+    assert sum(inc.reassessed[1:]) < 0.3 * len(plan.deadlines()) * (len(inc.reassessed) - 1)
+
+
+@pytest.mark.slow
+def test_synthetic_10k_replay() -> None:
+    world, _ = _synthetic_world(10_000, 100_000)
+    replay(world, every_day(date(2016, 9, 1), date(2017, 8, 31)))
