@@ -49,3 +49,27 @@ def test_unsafe_text_is_refused_at_its_place(
 def test_the_seed_plan_is_safe() -> None:
     _, problems = validate_plan_file(SEED_PLAN)
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "schema: 1\nprogramme: [\n",
+        "schema: 1\n  programme: x\n",
+        "schema: 1\nname: 'unterminated\n",
+        "schema: 1\nprogramme:\n  id: x\n- a\n",
+        "schema: 1\nx: *nope\n",
+        "schema: 1\n\tprogramme: x\n",
+        "schema: 1\nprogramme:\n  id: x\n  title: !!binary aGVsbG8=\n",
+    ],
+)
+def test_yaml_problems_are_said_in_plain_words(tmp_path: Path, text: str) -> None:
+    """No parser token names, Python tuples or tag URIs (issue #7 §6)."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = validate_plan_file(path)
+    assert problems
+    for problem in map(str, problems):
+        assert problem.startswith(f"{path}:")
+        for jargon in ("<block", "<document", "('", "tag:yaml.org", "scalar", "token"):
+            assert jargon not in problem, problem
