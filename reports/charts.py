@@ -44,7 +44,7 @@ def _save(fig: Any, fmt: str) -> bytes:
     metadata: dict[str, Any] = (
         {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     )
-    fig.savefig(out, format=fmt, metadata=metadata, dpi=150)
+    fig.savefig(out, format=fmt, metadata=metadata, dpi=100)
     _pyplot().close(fig)
     return out.getvalue()
 
