@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,9 @@ def list_outbox(app: App, status: str | None) -> list[OutboxRecord]:
         return Repository(session, app.programme_id()).outbox(status=status)
 
 
-def replay(app: App, start: date, end: date) -> list[str]:
+def replay(
+    app: App, start: date, end: date, progress: Callable[[int, int], None] | None = None
+) -> list[str]:
     """Run the deadline check for every working day from ``start`` to ``end`` (inclusive).
 
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
@@ -101,9 +104,12 @@ def replay(app: App, start: date, end: date) -> list[str]:
         lines.append(f"resuming after {last} (assessed up to there already)")
         start = last
     events = queued = days = 0
-    for day in calendar.working_days_in(start, end):
+    working = list(calendar.working_days_in(start, end))
+    for day in working:
         report = deadline_check(app, day, plan=plan, replay=True)
         days += 1
+        if progress is not None:
+            progress(days, len(working))
         events += len(report.events)
         queued += len(report.queued)
         if report.events:

@@ -32,10 +32,54 @@ def validate(app: App, path: Path | None) -> str:
     plan = app.load_plan(path)  # raises InvalidInput with every problem
     milestones = sum(1 for _ in plan.milestones())
     actions = sum(1 for _ in plan.actions())
-    return (
+    summary = (
         f"{plan.path}: OK — {len(plan.steps)} steps, {actions} actions, "
         f"{milestones} milestones, {len(plan.organisations)} organisations"
     )
+    return "\n".join([summary, *lost_dates(app, plan)])
+
+
+def lost_dates(app: App, plan: Plan) -> list[str]:
+    """Warnings (not errors) for items that had a date in the synced plan and have none now: a
+    deleted ``gereed:`` silently makes an item undated. Only against an existing database, read
+    as it is (nothing is created or migrated by validating)."""
+    from pathlib import Path as _Path
+
+    settings = app.settings
+    if settings.is_sqlite:
+        database = settings.database_url.split("///", 1)[-1].split("?", 1)[0]
+        if not _Path(database).is_file():
+            return []
+    try:
+        import sqlalchemy as sa
+
+        from store.models import ActionRow, MilestoneRow
+
+        stored: list[tuple[str, str | None]] = []
+        with app.sessions() as session:
+            for model in (ActionRow, MilestoneRow):
+                stored.extend(
+                    session.execute(
+                        sa.select(model.code, model.gereed).where(
+                            model.programme_id == plan.programme.id,
+                            model.archived_at.is_(None),
+                            model.period_end.is_not(None),
+                        )
+                    ).tuples()
+                )
+    except Exception:  # no database yet, an older schema, a server that is down: no warnings
+        return []
+    now = {d.item_id: d for d in plan.deadlines()}
+    warnings = []
+    for code, gereed in stored:
+        current = now.get(code)
+        if current is not None and (current.period is None or current.period.due is None):
+            was = gereed or "a date"
+            warnings.append(
+                f"warning: {plan.path}: {code} had gereed {was!r} in the synced plan "
+                "and has no date now (was 'gereed:' deleted?)"
+            )
+    return warnings
 
 
 # --- database ---------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from governance.plan import Plan
 from governance.planfile.build import build_plan
 from governance.planfile.idem import resolve_same_as
 from governance.planfile.nodes import Problem, Problems, is_null
+from governance.planfile.safety import check_text_safety
+from governance.planfile.yaml_words import plain_yaml
 
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
 
@@ -118,6 +120,7 @@ def _parse(text: str, problems: Problems) -> Plan | None:
         if not problems:
             problems.add(None, "is empty: a plan needs schema, programme, organisations and steps")
         return None
+    check_text_safety(root, problems)
     return build_plan(root, problems.path, problems)
 
 
@@ -129,7 +132,7 @@ def _compose(text: str, problems: Problems) -> Node | None:
         node: Node | None = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = "; ".join(str(s) for s in (exc.context, exc.problem) if s)
+        what = plain_yaml("; ".join(str(s) for s in (exc.context, exc.problem) if s))
         if mark is None:
             problems.add(None, f"YAML syntax error: {what}")
         else:

@@ -91,7 +91,9 @@ def describe(node: Node) -> str:
         return f"the date {text}"
     if tag == NULL:
         return "an empty value"
-    return f"a value tagged {tag}"
+    from governance.planfile.yaml_words import plain_tag
+
+    return plain_tag(str(tag))
 
 
 def suggest(word: str, candidates: Sequence[str]) -> str:

@@ -236,9 +236,24 @@ def replay(
     from regie.locks import cycle_lock
 
     app_ = _app()
-    with cycle_lock(app_.settings.home, "replay"):
-        for line in run_replay(app_, start, end):
-            typer.echo(line)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    # A bar on long ranges, on a terminal only (stderr: the output stays plain lines).
+    shown = (end - start).days > 60 and sys.stderr.isatty()
+    with (
+        cycle_lock(app_.settings.home, "replay"),
+        Progress(console=Console(stderr=True), disable=not shown, transient=True) as bar,
+    ):
+        task = bar.add_task("replay", total=None)
+        lines = run_replay(
+            app_,
+            start,
+            end,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    for line in lines:
+        typer.echo(line)
 
 
 @app.command()

@@ -41,3 +41,10 @@ def test_a_stopped_replay_resumes_when_given_again(tmp_path: Path, sqlite_url: s
     query = "SELECT name, item_code, occurred_on FROM events ORDER BY 1, 2, 3"
     assert rows(app, query) == rows(full, query)
     assert rows(app, "SELECT count(*) FROM events") >= events
+
+
+def test_replay_reports_progress_per_working_day(tmp_path: Path, sqlite_url: str) -> None:
+    app = make_app(tmp_path, sqlite_url)
+    seen: list[tuple[int, int]] = []
+    replay(app, date(2015, 9, 28), date(2015, 10, 9), progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(n, 10) for n in range(1, 11)]
