@@ -31,7 +31,7 @@ class Router:
         self.workers = max(workers(n) for n in self.notifiers)
 
     def order(self, message: Message) -> list[Notifier]:
-        first = self.preferred.get(message.recipient)
+        first = message.metadata.get("channel") or self.preferred.get(message.recipient)
         return sorted(self.notifiers, key=lambda n: n.channel != first)  # stable
 
     def can_reach(self, message: Message) -> bool:

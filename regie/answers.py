@@ -12,7 +12,6 @@ answered with a clear message and leave no trace, so that junk cannot fill the a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -107,22 +106,12 @@ RECORDED_REFUSALS = frozenset(
 )
 
 
-_writers: dict[str, threading.Lock] = {}
-_writers_lock = threading.Lock()
-
-
 @contextmanager
 def writing(app: App) -> Iterator[None]:
-    """One writer at a time per SQLite database in this process. SQLite serialises writers
-    anyway; queueing them on a lock here instead of on its busy timeout (which polls, and gives
-    up after 10 s) keeps 100 concurrent answers in order and none fails with 'database is
-    locked'. PostgreSQL needs nothing of the kind."""
-    if not app.settings.is_sqlite:
-        yield
-        return
-    with _writers_lock:
-        lock = _writers.setdefault(app.settings.database_url, threading.Lock())
-    with lock:
+    """One writer at a time per SQLite database in this process (:meth:`App.writing`): queueing
+    writers on a lock instead of on SQLite's busy timeout (which polls, and gives up after
+    10 s) keeps 100 concurrent answers in order and none fails with 'database is locked'."""
+    with app.writing():
         yield
 
 

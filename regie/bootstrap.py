@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -9,6 +11,10 @@ from typing import TYPE_CHECKING
 
 from regie.config import Settings, load_settings
 from regie.errors import DatabaseNotReady, InvalidInput
+
+#: One writer lock per SQLite database in this process (see :meth:`App.writing`).
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_LOCK = threading.Lock()
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -110,6 +116,16 @@ class App:
             ids = list(session.scalars(sa.select(ProgrammeRow.id).limit(2)))
         return ids[0] if len(ids) == 1 else None
 
+    def writing(self) -> AbstractContextManager[object]:
+        """One writer at a time per SQLite database in this process. SQLite serialises writers
+        anyway, but a transaction that read before it writes is refused at once ('database is
+        locked') when another wrote meanwhile; queueing writers here avoids that for threads
+        (the send loop's workers, the Slack cache, concurrent answers). PostgreSQL: no lock."""
+        if not self.settings.is_sqlite:
+            return nullcontext()
+        with _WRITERS_LOCK:
+            return _WRITERS.setdefault(self.settings.database_url, threading.RLock())
+
     def notifier(self, plan: Plan | None = None) -> Notifier:
         """The notifier the settings ask for (REGIE_NOTIFIER), built from plain arguments: one
         channel, or a router over several in priority order."""
@@ -118,9 +134,17 @@ class App:
             return self.channel("file")
         from notifications.routing import Router
 
-        plan = plan or self.load_plan()
-        preferred = {c.id: c.channel for c in plan.contacts if c.channel}
+        plan = plan or self._plan_if_readable()
+        # Without a readable plan (someone is editing it) queued messages still go out: each
+        # carries its contact's channel (issue #7 §4); the plan only covers older messages.
+        preferred = {c.id: c.channel for c in plan.contacts if c.channel} if plan else {}
         return Router([self.channel(name, plan) for name in names], preferred)
+
+    def _plan_if_readable(self) -> Plan | None:
+        try:
+            return self.load_plan()
+        except InvalidInput:
+            return None
 
     def channel(self, name: str, plan: Plan | None = None) -> Notifier:
         """One channel's notifier (``file``, ``slack`` or ``email``)."""
@@ -135,12 +159,17 @@ class App:
 
             self.ensure_schema()
             client = web_client(settings.slack.token, settings.slack.api_url)
-            return SlackNotifier(client, SlackUserCache(self.sessions), rate=settings.slack.rate)
+            return SlackNotifier(
+                client,
+                SlackUserCache(self.sessions, writing=self.writing),
+                rate=settings.slack.rate,
+            )
         if name == "email" and settings.smtp is not None:
             from notifications.email import EmailNotifier
 
             smtp = settings.smtp
-            office = [c.email for c in (plan or self.load_plan()).contacts if c.programme_office]
+            plan = plan or self._plan_if_readable()
+            office = [c.email for c in plan.contacts if c.programme_office] if plan else []
             return EmailNotifier(
                 smtp.host,
                 smtp.port,

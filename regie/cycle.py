@@ -282,9 +282,6 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     and marked sent after it, so two senders never deliver the same message and a crash leaves
     the row claimable again later (the notifiers are idempotent per key).
     """
-    import threading
-    from contextlib import AbstractContextManager, nullcontext
-
     from governance.clock import utcnow
     from notifications.base import ChannelDown, batch, workers
     from regie.mapping import message_from_outbox
@@ -296,10 +293,9 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
     # SQLite: bookkeeping one row at a time, as it refuses (rather than waits for) a transaction
-    # that reads and then writes while another thread writes. Deliveries still overlap.
-    bookkeeping: AbstractContextManager[object] = (
-        threading.Lock() if app.settings.is_sqlite else nullcontext()
-    )
+    # that reads and then writes while another thread writes. Deliveries still overlap; the
+    # Slack look-up cache takes the same lock.
+    bookkeeping = app.writing()
 
     def record_failure(row: OutboxRecord, reason: str) -> None:
         with bookkeeping:

@@ -158,6 +158,8 @@ def _message(
             "programme": plan.programme.short_title or plan.programme.title,
             "items": payload_items,
             "render": to_json(context),
+            # The contact's own channel travels with the message, so routing needs no plan file.
+            **({"channel": contact.channel} if contact.channel else {}),
         },
         created_on=as_of,
     )

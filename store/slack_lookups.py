@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,8 +19,13 @@ MISSING_FOR = timedelta(days=1)
 class SlackUserCache:
     """``lookup(email)`` → ``(user_id or None,)`` when fresh, else None (ask Slack)."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        writing: Callable[[], AbstractContextManager[object]] = nullcontext,
+    ) -> None:
         self.sessions = sessions
+        self.writing = writing  # the caller's writer lock (SQLite: one writer per process)
 
     def lookup(self, email: str, now: datetime) -> tuple[str | None] | None:
         with self.sessions() as session:
@@ -32,7 +39,7 @@ class SlackUserCache:
 
     def store(self, email: str, user_id: str | None, now: datetime) -> None:
         values = {"email": email.strip().lower(), "user_id": user_id, "looked_up_at": now}
-        with self.sessions() as session, session.begin():
+        with self.writing(), self.sessions() as session, session.begin():
             insert = insert_function(session)
             session.execute(
                 insert(SlackLookupRow)

@@ -213,3 +213,19 @@ def test_bad_settings_stop_before_anything_is_done(env: dict[str, str]) -> None:
         "REGIE_SLACK_BOT_TOKEN: not set, but REGIE_NOTIFIER names slack",
         "REGIE_SMTP_PORT: 'x' is not a whole number",
     ]
+
+
+def test_slack_and_email_delivery_need_no_readable_plan(
+    env: dict[str, str], tmp_path: Path, smtp: SmtpServer
+) -> None:
+    """#7 §4 with real channels: while the plan file is broken, queued messages still go out,
+    each on its contact's own channel (carried by the message, not read from the plan)."""
+    check = deadline_check(_app(env), date(2015, 10, 15))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema: 1\nprogramme: [\n", encoding="utf-8")
+    report = send_reminders(_app({**env, "REGIE_PLAN": str(broken)}))
+    assert report.sent and set(report.sent) <= set(check.queued)
+    sent = {r.key: r.channel for r in app_outbox(_app(env)) if r.status == "sent"}
+    assert sent["reminder:mvi-2015-2020:rivm:2015-10-15:digest"] == "email"  # channel: email
+    assert sent["reminder:mvi-2015-2020:office:2015-10-15:digest"] == "slack"
+    assert any("rivm@example.nl" in m.recipients for m in smtp.received)
