@@ -7,6 +7,7 @@ Content comes from :mod:`governance.agenda` / :mod:`governance.progress`, format
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
@@ -142,16 +143,35 @@ def agenda_pack(
 
 def render_agenda(pack: AgendaPack, fmt: str) -> bytes:
     """The pack in one format. HTML and Markdown are byte-identical for the same pack."""
+    return _render_document(
+        fmt,
+        template="agenda",
+        context={"pack": pack},
+        charts=lambda chart_fmt: _agenda_charts(pack, chart_fmt),
+        title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
+        footer=f"{pack.programme_short} · agenda {pack.body_id} {pack.meeting.on.isoformat()}",
+        as_of=pack.as_of,
+    )
+
+
+def _render_document(
+    fmt: str,
+    *,
+    template: str,
+    context: dict[str, Any],
+    charts: Callable[[str], dict[str, bytes]],
+    title: str,
+    footer: str,
+    as_of: Any,
+) -> bytes:
+    """One report in one format: HTML (SVG charts) → PDF (PNG charts), Markdown, DOCX."""
     from reports.render import render
 
-    title = f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}"
-    footer = f"{pack.programme_short} · agenda {pack.body_id} {pack.meeting.on.isoformat()}"
     if fmt in ("html", "pdf"):
         chart_fmt = "svg" if fmt == "html" else "png"
-        images = _agenda_charts(pack, chart_fmt)
         html = render(
-            "agenda.html.j2", pack=pack, charts=_data_uris(images, chart_fmt), title=title,
-            footer=footer,
+            f"{template}.html.j2", **context, charts=_data_uris(charts(chart_fmt), chart_fmt),
+            title=title, footer=footer,
         )  # fmt: skip
         if fmt == "html":
             return html.encode()
@@ -159,14 +179,12 @@ def render_agenda(pack: AgendaPack, fmt: str) -> bytes:
 
         return html_to_pdf(html)
     if fmt == "md":
-        return render("agenda.md.j2", pack=pack, images=False).encode()
+        return render(f"{template}.md.j2", **context, images=False).encode()
     if fmt == "docx":
         from reports.docx import markdown_to_docx
 
-        markdown = render("agenda.md.j2", pack=pack, images=True)
-        return markdown_to_docx(
-            markdown, _agenda_charts(pack, "png"), title=title, as_of=pack.as_of
-        )
+        markdown = render(f"{template}.md.j2", **context, images=True)
+        return markdown_to_docx(markdown, charts("png"), title=title, as_of=as_of)
     raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
@@ -277,32 +295,15 @@ def progress_report(
 
 
 def render_progress(report: Any, fmt: str) -> bytes:
-    from reports.render import render
-
-    title = f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
-    footer = f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}"
-    if fmt in ("html", "pdf"):
-        chart_fmt = "svg" if fmt == "html" else "png"
-        images = _progress_charts(report, chart_fmt)
-        html = render(
-            "voortgang.html.j2", r=report, charts=_data_uris(images, chart_fmt), title=title,
-            footer=footer,
-        )  # fmt: skip
-        if fmt == "html":
-            return html.encode()
-        from reports.pdf import html_to_pdf
-
-        return html_to_pdf(html)
-    if fmt == "md":
-        return render("voortgang.md.j2", r=report, images=False).encode()
-    if fmt == "docx":
-        from reports.docx import markdown_to_docx
-
-        markdown = render("voortgang.md.j2", r=report, images=True)
-        return markdown_to_docx(
-            markdown, _progress_charts(report, "png"), title=title, as_of=report.as_of
-        )
-    raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    return _render_document(
+        fmt,
+        template="voortgang",
+        context={"r": report},
+        charts=lambda chart_fmt: _progress_charts(report, chart_fmt),
+        title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
+        footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",
+        as_of=report.as_of,
+    )
 
 
 def _progress_charts(report: Any, fmt: str) -> dict[str, bytes]:
