@@ -34,7 +34,10 @@ def _missing(what: str) -> None:
     pytest.skip(what)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, and Prefect then treats every later test as async
+# (`state.result()` returns a coroutine).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = os.environ.get("REGIE_TEST_CHROMIUM") or shutil.which("chromium")
     if not executable:
