@@ -215,7 +215,7 @@ class _Sync:
             ),
         ]
         query = sa.select(*selected).where(table.c.programme_id == self.programme_id)
-        rows = {str(row[1]): row for row in self.session.execute(query)}
+        rows = {str(row[1]): row for row in self.session.execute(query).all()}
         ids = {code: row[0] for code, row in rows.items()}
         named = partial(entity.named, lookup) if lookup is not None else entity.named
         inserts: list[dict[str, Any]] = []
