@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
     from store.office import ReminderSent
@@ -92,21 +94,29 @@ class ItemDetail:
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
+    from regie.plan_cache import current_plan
+
+    plan, _ = current_plan(app)
+    with app.session() as session:
+        return plan, shared_assessment(app, session, plan, as_of)
+
+
+def shared_assessment(app: App, session: Session, plan: Plan, as_of: date) -> Assessment:
+    """The assessment for ``as_of``, computed once per (plan version, store watermarks) and
+    shared by the office pages and the feeds: one assessment per change, not one per reader."""
     from governance.assessment import assess
-    from regie.plan_cache import cached_facts, current_plan
+    from regie.plan_cache import cached_facts, plan_version
     from store.assessment_query import assessment_updates
     from store.feeds import watermarks
 
-    plan, version = current_plan(app)
     pid = plan.programme.id
-    with app.session() as session:
-        key = ("office", as_of, version, watermarks(session, pid))
-        facts = cached_facts(
-            key, pid,
-            lambda: {"assessment": assess(plan, assessment_updates(session, pid, as_of), as_of)},
-        )  # fmt: skip
+    key = ("assessment", as_of, plan_version(app), watermarks(session, pid))
+    facts = cached_facts(
+        key, pid,
+        lambda: {"assessment": assess(plan, assessment_updates(session, pid, as_of), as_of)},
+    )  # fmt: skip
     assessment: Assessment = facts["assessment"]
-    return plan, assessment
+    return assessment
 
 
 def today(app: App) -> date:
