@@ -62,6 +62,8 @@ class Served:
     body: bytes
     etag: str
     last_modified: datetime
+    token_id: int = 0
+    last_used: datetime | None = None  # as stored after this request
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +392,7 @@ def serve_token_feed(
         with app.session() as session, session.begin():
             store.mark_served(session, t.id, etag=served_etag, modified_at=modified, used_at=used)
     status = 304 if _matches(if_none_match, feed.etag) else 200
-    return Served(status, feed.body, feed.etag, modified)
+    return Served(status, feed.body, feed.etag, modified, t.id, used or t.last_used_at)
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -401,6 +403,91 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         if candidate == "*" or candidate.removeprefix("W/") == etag:
             return True
     return False
+
+
+class NotModified:
+    """The 304 fast path's memory, one per web app: token hash → (ETag, response headers) as
+    last served, valid while one shared "anything changed?" snapshot stays the same.
+
+    The snapshot — plan file version, business day, :func:`store.feeds.change_marks` (data
+    watermarks, newest token id, number of revoked tokens) — is read at most once every
+    ``REFRESH_SECONDS`` for all requests together. Any change empties the memory, so a
+    revocation (in this process or by ``regie calendar token revoke``) turns the next request
+    into the full path, and a 404, within ``REFRESH_SECONDS``. ``last used`` updates for tokens
+    answered here are collected and written at the next refresh, not one write per request.
+    """
+
+    REFRESH_SECONDS = 0.25
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._snapshot: tuple[object, ...] | None = None
+        self._checked = float("-inf")
+        self._known: dict[str, tuple[tuple[object, ...], str, list[tuple[bytes, bytes]], int]] = {}
+        self._last_used: dict[int, datetime | None] = {}
+        self._pending_used: dict[int, datetime] = {}
+
+    def snapshot(self) -> tuple[object, ...]:
+        """The current snapshot, read again when older than ``REFRESH_SECONDS``."""
+        import time as clock
+
+        snapshot = self._snapshot
+        if snapshot is not None and clock.monotonic() - self._checked < self.REFRESH_SECONDS:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None or clock.monotonic() - self._checked >= self.REFRESH_SECONDS:
+                self._refresh()
+                self._checked = clock.monotonic()
+            assert self._snapshot is not None
+            return self._snapshot
+
+    def _refresh(self) -> None:
+        from regie.plan_cache import current_plan
+        from store import feeds as store
+
+        plan, version = current_plan(self._app)
+        self._app.ensure_schema()
+        with self._app.engine.connect() as connection:
+            marks = store.change_marks(connection, plan.programme.id)
+        snapshot = (version, today(self._app, plan), self._app.settings.base_url, marks)
+        if snapshot != self._snapshot:
+            self._known.clear()
+            self._snapshot = snapshot
+        if self._pending_used:
+            pending, self._pending_used = self._pending_used, {}
+            with self._app.session() as session, session.begin():
+                for token_id, used in pending.items():
+                    store.mark_served(session, token_id, used_at=used)
+
+    def remember(self, token: str, snapshot: tuple[object, ...], served: Served) -> None:
+        """After the full path served ``token`` (``snapshot`` taken before it read anything)."""
+        from email.utils import format_datetime
+
+        headers = [
+            (b"etag", served.etag.encode()),
+            (b"last-modified", format_datetime(served.last_modified, usegmt=True).encode()),
+            (b"cache-control", f"private, max-age={CACHE_SECONDS}".encode()),
+        ]
+        with self._lock:
+            if snapshot is self._snapshot:
+                self._known[token_hash(token)] = (snapshot, served.etag, headers, served.token_id)
+                self._last_used[served.token_id] = served.last_used
+
+    def answer(self, token: str, if_none_match: str) -> list[tuple[bytes, bytes]] | None:
+        """The 304's headers when ``token`` was served unchanged data with this ETag; None sends
+        the request the full way (unknown, revoked, changed, or not yet seen)."""
+        snapshot = self.snapshot()
+        known = self._known.get(token_hash(token))
+        if known is None or known[0] is not snapshot or not _matches(if_none_match, known[1]):
+            return None
+        token_id = known[3]
+        used = self._last_used.get(token_id)
+        now = datetime.now(UTC).replace(microsecond=0)
+        if used is None or now - used > timedelta(hours=1):
+            with self._lock:
+                self._last_used[token_id] = self._pending_used[token_id] = now
+        return known[2]
 
 
 # --- tokens -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -12,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from regie.errors import RegieError
 from web import pages
-from web.feeds import calendar_feed
+from web.feeds import NotModifiedFastPath, calendar_feed
 from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
@@ -39,8 +40,16 @@ def create_app(regie: App) -> Starlette:
         *answers.routes(),
         *slack.routes(),
     ]
-    web = Starlette(routes=routes, exception_handlers={RegieError: regie_problem})
+    from regie.feeds import NotModified
+
+    not_modified = NotModified(regie)  # 304s for unchanged feeds, before any routing
+    web = Starlette(
+        routes=routes,
+        middleware=[Middleware(NotModifiedFastPath, memory=not_modified)],
+        exception_handlers={RegieError: regie_problem},
+    )
     web.state.regie = regie
+    web.state.not_modified = not_modified
     web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
     return web
