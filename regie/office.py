@@ -212,11 +212,47 @@ def overview(
     )
 
 
-def overdue(app: App, as_of: date) -> tuple[str, list[ItemRow]]:
+@dataclass(frozen=True, slots=True)
+class OverdueView:
+    as_of: date
+    programme: str
+    rows: list[ItemRow]  # this page, longest overdue first
+    total: int  # overdue items in the whole programme
+    per_step: list[tuple[int, str, int]]  # (step, title, overdue count), every step with any
+    step: int | None  # the step filter, if any
+    matched: int
+    page: int
+    pages: int
+    problems: list[str]
+
+
+def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueView:
+    """The overdue list, longest overdue first, a page of ``PAGE_SIZE`` at a time, with counts
+    per step and an optional step filter (both in the URL)."""
     plan, assessment = _assessment(app, as_of)
-    rows = [_row(i) for i in assessment.items.values() if i.state.value == "overdue"]
-    rows.sort(key=lambda r: (-r.overdue_days, r.due or as_of, r.id))
-    return plan.programme.short_title or plan.programme.title, rows
+    late = [i for i in assessment.items.values() if i.state.value == "overdue"]
+    counts: dict[int, int] = {}
+    for i in late:
+        counts[i.step] = counts.get(i.step, 0) + 1
+    filters, problems = parse_filters(plan, "", step, "")
+    if filters.step is not None:
+        late = [i for i in late if i.step == filters.step]
+    late.sort(key=lambda i: (-i.working_days_overdue, i.due or as_of, i.item_id))
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    pages = max(1, -(-len(late) // PAGE_SIZE))
+    shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return OverdueView(
+        as_of=as_of,
+        programme=plan.programme.short_title or plan.programme.title,
+        rows=[_row(i) for i in shown],
+        total=sum(counts.values()),
+        per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
+        step=filters.step,
+        matched=len(late),
+        page=number,
+        pages=pages,
+        problems=problems,
+    )
 
 
 def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
@@ -247,3 +283,55 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         events=events,
         reminders=reminders,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    id: int
+    kind: str  # agenda | voortgang
+    format: str
+    title: str
+    body: str | None  # the governance body's name (agenda packs)
+    meeting: date | None
+    period: tuple[date, date] | None  # progress reports: from, to
+    as_of: date
+    created_at: Any
+    sha256: str
+    size: int
+
+
+def archived_reports(app: App) -> tuple[str, list[ReportRow]]:
+    """Every archived report of the programme, newest first (the archive is
+    :func:`regie.reports.archived`'s)."""
+    from regie.plan_cache import current_plan
+    from regie.reports import archived
+
+    plan, _ = current_plan(app)
+    names = {b.id: b.name for b in plan.governance}
+    rows = []
+    for r in archived(app):
+        p = r.parameters
+
+        def day(key: str, p: dict[str, Any] = p) -> date | None:
+            value = p.get(key)
+            return date.fromisoformat(value) if isinstance(value, str) else None
+
+        start, end = day("from"), day("to")
+        body = p.get("body")
+        rows.append(
+            ReportRow(
+                id=r.id,
+                kind=r.kind,
+                format=r.format,
+                title=r.title,
+                body=names.get(body, body) if isinstance(body, str) else None,
+                meeting=day("meeting"),
+                period=(start, end) if start and end else None,
+                as_of=r.as_of,
+                created_at=r.created_at,
+                sha256=r.sha256,
+                size=r.size,
+            )
+        )
+    rows.sort(key=lambda row: row.id, reverse=True)
+    return plan.programme.short_title or plan.programme.title, rows

@@ -12,7 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from regie.errors import RegieError
-from web import pages
+from web import pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
 from web.templating import STATIC, templates
 
@@ -33,6 +33,8 @@ def create_app(regie: App) -> Starlette:
         Route("/agenda", pages.agenda),
         Route("/agenda", pages.agenda_create, methods=["POST"]),
         Route("/agenda/{token_id}/intrekken", pages.agenda_revoke, methods=["POST"]),
+        Route("/rapporten", report_pages.reports),
+        Route("/rapporten/{report_id}", report_pages.download),
         Route("/inloggen", pages.login_form),
         Route("/inloggen", pages.login, methods=["POST"]),
         Route("/uitloggen", pages.logout, methods=["POST"]),
