@@ -7,6 +7,7 @@ plan version and store watermarks), so paging through filters does not reassess.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -335,3 +336,38 @@ def archived_reports(app: App) -> tuple[str, list[ReportRow]]:
         )
     rows.sort(key=lambda row: row.id, reverse=True)
     return plan.programme.short_title or plan.programme.title, rows
+
+
+class Warmer:
+    """Keeps the shared assessment current in the background while ``regie serve`` runs: it
+    looks once a second (one small watermark query) and assesses when the day, the plan file
+    or the store changed — so the office's first page after a start or a new answer finds the
+    assessment ready instead of paying for it. A request that arrives while it is computing
+    waits for the same computation (:func:`regie.plan_cache.cached_facts` is single flight)."""
+
+    INTERVAL_SECONDS = 1.0
+
+    def __init__(self, app: App) -> None:
+        import threading
+
+        self._app = app
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="regie-warmer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def warm_once(self) -> None:
+        """Assess now if anything changed since the last assessment (else one small query)."""
+        _assessment(self._app, today(self._app))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            # A broken plan file or an unreachable database: the pages report it, not this.
+            with contextlib.suppress(Exception):
+                self.warm_once()
+            self._stop.wait(self.INTERVAL_SECONDS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -47,6 +49,7 @@ def create_app(regie: App) -> Starlette:
     not_modified = NotModified(regie)  # 304s for unchanged feeds, before any routing
     web = Starlette(
         routes=routes,
+        lifespan=_lifespan,
         middleware=[Middleware(NotModifiedFastPath, memory=not_modified)],
         exception_handlers={RegieError: regie_problem},
     )
@@ -55,6 +58,19 @@ def create_app(regie: App) -> Starlette:
     web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
     return web
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(web: Starlette) -> AsyncIterator[None]:
+    """While serving, the assessment is kept current in the background (regie.office.Warmer)."""
+    from regie.office import Warmer
+
+    warmer = Warmer(web.state.regie)
+    warmer.start()
+    try:
+        yield
+    finally:
+        warmer.stop()
 
 
 def regie_problem(request: Request, exc: Exception) -> Response:

@@ -99,3 +99,36 @@ def test_overdue_list_is_paged_and_counted_per_step(
     assert page.status_code == 200
     assert "Pagina 2 van" in page.text and 'href="?stap=1&amp;pagina=1"' in page.text
     assert web.get("/te-laat?stap=x").status_code == 400
+
+
+def test_the_warmer_assesses_ahead_of_the_first_page(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import governance.assessment
+    from regie import office
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan)})
+    )  # fmt: skip
+    sync(app, None)
+    office.Warmer(app).warm_once()
+    real = governance.assessment.assess
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("the page assessed although the warmer already had")
+
+    monkeypatch.setattr(governance.assessment, "assess", refuse)
+    assert office.overview(app, office.today(app)).total == 8  # from the warmed assessment
+    from regie.history import record_update
+
+    record_update(app, "1.1.2", "at_risk", as_of=office.today(app), forecast=None,
+                  completed_on=None, comment="Later", author=None)  # fmt: skip
+    monkeypatch.setattr(governance.assessment, "assess", real)
+    office.Warmer(app).warm_once()  # a change: assessed again, in the background in `serve`
+    monkeypatch.setattr(governance.assessment, "assess", refuse)
+    steps = office.overview(app, office.today(app)).steps
+    notes = {i.id: i.note for s in steps for a in s.actions for i in a.items}
+    assert notes["1.1.2"] == "Later"  # the new answer is in the warmed assessment
