@@ -286,12 +286,12 @@ def outbox(
 
     app_ = _app()
     rows = list_outbox(app_, status_)
+    from regie.cli.notify import print_unreachable, unreachable_reasons
+
     if fmt == Format.json:
-        print_json(outbox_json(rows))
+        print_json(outbox_json(rows, unreachable_reasons(app_, rows)))
     else:
         console().print(outbox_table(rows))
-        from regie.cli.notify import print_unreachable
-
         print_unreachable(app_, rows)
 
 
