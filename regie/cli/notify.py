@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.common import HelpGroup
+
 if TYPE_CHECKING:
     from regie.bootstrap import App
     from store.records import OutboxRecord
 
-notify_app = typer.Typer(help="Check the Slack and e-mail set-up.", no_args_is_help=True)
+notify_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Check the Slack and e-mail set-up.",
+    no_args_is_help=True,
+)
 
 
 @notify_app.command("test")
