@@ -170,9 +170,9 @@ def store_answers(
     recorded: list[Recorded] = []
     with writing(app), app.session() as session, session.begin():
         repo = Repository(session, plan.programme.id)
-        write_lock(session, plan.programme.id)  # answers are stored in the order they commit
-        if guard is not None:
+        if guard is not None:  # first: a write (SQLite's lock), outside PostgreSQL's lock
             guard(session)
+        write_lock(session, plan.programme.id)  # answers are stored in the order they commit
         if sync:
             sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         for update in updates:
