@@ -63,6 +63,16 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _own_peak_mib() -> float:
+    """This process's own peak RSS (``VmHWM``): unlike ``ru_maxrss``, which Linux carries over
+    from the parent through fork and exec, it counts only memory this program touched."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return _rss_mib()
+
+
 def _copy(db: BenchDatabase, home: Path) -> str:
     """A working copy of the cached database, so the cycles' writes never touch the cache."""
     if db.name == "sqlite":
@@ -134,7 +144,7 @@ def _cycle_only(url: str, as_of: date, milestones: int, seed: int, runs: int) ->
     plan = build_plan(milestones, seed)
     plan = dataclasses.replace(plan, source_hash=f"bench-{milestones}-{seed}")
     gc.collect()
-    plan_rss = _rss_mib()
+    plan_rss = _own_peak_mib()
     with tempfile.TemporaryDirectory(prefix="regie-cycle-") as tmp:
         app = _app(url, Path(tmp))
         walls: list[float] = []
@@ -150,7 +160,7 @@ def _cycle_only(url: str, as_of: date, milestones: int, seed: int, runs: int) ->
         f"  daily cycle at {as_of} in its own process (dry run, whole transaction): median "
         f"{statistics.median(walls):.2f} s wall / {statistics.median(cpus):.2f} s CPU, best "
         f"{min(walls):.2f} s (runs {', '.join(f'{w:.2f}' for w in walls)}); peak RSS "
-        f"{_rss_mib():.0f} MiB (after building the plan: {plan_rss:.0f} MiB); load {_load()}",
+        f"{_own_peak_mib():.0f} MiB (after building the plan: {plan_rss:.0f} MiB); load {_load()}",
         flush=True,
     )
 
