@@ -156,3 +156,19 @@ def test_docx_has_headings_and_tables(app: App) -> None:
     body = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "<script>alert(1)</script> **vet** $x^2$ \\textbf{x}" in body
     assert doc.inline_shapes  # the charts are in
+
+
+def test_long_lists_end_with_a_count_and_the_annex(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from governance.agenda import LIMITS
+    from regie.reports import render_agenda
+
+    monkeypatch.setitem(LIMITS, "asked", 3)
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    md = render_agenda(pack, "md").decode()
+    section = md.split("## 4. Ter besluitvorming")[1].split("## 5.")[0]
+    assert section.count("| **") == 3  # three questions, the most pressing
+    assert f"En nog {len(pack.asked) - 3} items — zie bijlage." in section
+    html = render_agenda(pack, "html").decode()
+    assert f"en nog {len(pack.asked) - 3} items — zie bijlage</p>" in html
