@@ -5,7 +5,7 @@ The flows in ``flows/`` are thin wrappers around these functions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -275,8 +275,15 @@ def _event_records(events: list[DomainEvent]) -> list[Any]:
     return [EventRecord(e.name, e.item_id, e.occurred_on, dict(e.payload), e.key) for e in events]
 
 
-def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
-    """Drain pending outbox messages through the configured notifier (at most once each).
+def send_reminders(
+    app: App,
+    *,
+    limit: int | None = None,
+    keys: Collection[str] | None = None,
+    max_attempts: int | None = None,
+) -> SendReport:
+    """Drain pending outbox messages through the configured notifier (at most once each);
+    only those of ``keys`` when given, with ``max_attempts`` tries in all when given.
 
     Each message is claimed (pending → sending) in its own short transaction before delivery
     and marked sent after it, so two senders never deliver the same message and a crash leaves
@@ -286,12 +293,16 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
     from notifications.base import ChannelDown, batch, workers
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
+    from store.outbox import MAX_ATTEMPTS
 
+    tries = MAX_ATTEMPTS if max_attempts is None else max_attempts
     notifier = app.notifier()
     report = SendReport(notifier.channel)
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
-        claimed = Repository(session, plan_id).claim_outbox(limit=limit, now=utcnow())
+        claimed = Repository(session, plan_id).claim_outbox(
+            limit=limit, now=utcnow(), keys=keys, max_attempts=tries
+        )
     # SQLite: bookkeeping one row at a time, as it refuses (rather than waits for) a transaction
     # that reads and then writes while another thread writes. Deliveries still overlap; the
     # Slack look-up cache takes the same lock.
@@ -299,7 +310,7 @@ def send_reminders(app: App, *, limit: int | None = None) -> SendReport:
 
     def record_failure(row: OutboxRecord, reason: str) -> None:
         with bookkeeping:
-            _record_failure(app, plan_id, row, reason, report)
+            _record_failure(app, plan_id, row, reason, report, tries)
 
     def deliver(row: OutboxRecord) -> None:
         if report.stopped:
@@ -387,7 +398,12 @@ def failure_reason(exc: BaseException) -> str:
 
 
 def _record_failure(
-    app: App, plan_id: str, row: OutboxRecord, reason: str, report: SendReport
+    app: App,
+    plan_id: str,
+    row: OutboxRecord,
+    reason: str,
+    report: SendReport,
+    max_attempts: int,
 ) -> None:
     from governance.clock import utcnow
     from store import OutboxError, Repository
@@ -396,7 +412,11 @@ def _record_failure(
     try:
         with app.session() as session, session.begin():
             status = Repository(session, plan_id).mark_failed(
-                key, error=reason, now=utcnow(), claim_token=row.claim_token
+                key,
+                error=reason,
+                now=utcnow(),
+                claim_token=row.claim_token,
+                max_attempts=max_attempts,
             )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))

@@ -57,7 +57,7 @@ def assess_day(
     index = PlanIndex(plan)
     header = memory.load_header(session, pid)
     fits = basis(plan, calendar)
-    newest = memory.newest_update_id(session)
+    newest = memory.newest_update_id(session, header.seen_update_id if header else 0)
     if (
         full
         or header is None

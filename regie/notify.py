@@ -1,20 +1,24 @@
 """Send one test message to a contact (``regie notify test``): a set-up check for the office.
 
-A diagnostic outside the outbox: it carries a key of its own (``test:<contact>:<time>``), so it
-can never stand in for, or block, a real reminder.
+The test goes through the outbox like every other message: queued with a key of its own
+(``test:<contact>:<time>``, so it can never stand in for, or block, a real reminder), then
+sent on its own at once. It is tried once only: a failed test is reported now and never
+retried later, when the office has long moved on.
 """
 
 from __future__ import annotations
 
-from regie.bootstrap import App, first_line
+from regie.bootstrap import App
 from regie.errors import InvalidInput, RegieError
 
 
 def send_test(app: App, contact_id: str) -> list[str]:
     from governance.planfile.nodes import suggest
-    from notifications.base import ChannelDown, Message, NotifierError
     from notifications.render import render
+    from regie.cycle import send_reminders
     from regie.services import utcnow
+    from store import Repository, sync_plan
+    from store.records import OutboxRecord
 
     plan = app.load_plan()
     contact = next((c for c in plan.contacts if c.id == contact_id), None)
@@ -24,27 +28,31 @@ def send_test(app: App, contact_id: str) -> list[str]:
     programme = plan.programme
     context = {"contact": contact, "programme": programme}
     now = utcnow()
-    message = Message(
-        key=f"test:{contact.id}:{now.strftime('%Y%m%dT%H%M%S.%fZ')}",
+    key = f"test:{contact.id}:{now.strftime('%Y%m%dT%H%M%S.%fZ')}"
+    message = OutboxRecord(
+        key=key,
         kind="test",
         recipient=contact.id,
         recipient_name=contact.name,
         subject=render("test.subject.j2", **context).strip(),
-        text=render("test.txt.j2", **context),
+        body_text=render("test.txt.j2", **context),
         email=contact.email,
         slack=contact.slack,
-        html=render("test.html.j2", **context),
-        metadata={"programme": programme.short_title or programme.title, "items": []},
-        queued_at=now,
+        body_html=render("test.html.j2", **context),
+        payload={"programme": programme.short_title or programme.title, "items": []},
     )
-    notifier = app.notifier(plan)
-    try:
-        delivery = notifier.send(message)
-    except ChannelDown as exc:
-        raise RegieError(f"{contact.id}: not sent: {exc}") from None
-    except NotifierError as exc:
-        raise RegieError(f"{contact.id}: not sent: {first_line(exc)}") from None
-    lines = [f"{contact.id}: test message sent via {delivery.channel} ({delivery.external_id})"]
-    if delivery.note:
-        lines.append(f"  note: {delivery.note}")
+    with app.writing(), app.session() as session, session.begin():
+        sync_plan(session, plan, now=now, plan_path=str(plan.path))  # the outbox's programme
+        Repository(session, programme.id).enqueue([message])
+    report = send_reminders(app, keys=[key], max_attempts=1)
+    for failed_key, reason in report.failed:
+        if failed_key == key:
+            raise RegieError(f"{contact.id}: not sent: {reason}")
+    with app.session() as session:
+        sent = Repository(session, programme.id).outbox_message(key)
+    if sent is None or sent.status != "sent":
+        status = "missing" if sent is None else sent.status
+        raise RegieError(f"{contact.id}: not sent: the test message is {status} in the outbox")
+    lines = [f"{contact.id}: test message sent via {sent.channel} ({sent.external_id})"]
+    lines.extend(f"  note: {note}" for k, note in report.notes if k == key)
     return lines

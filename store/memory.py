@@ -61,10 +61,53 @@ def load_fingerprints(session: Session, programme_id: str) -> dict[str, tuple[st
     return {code: (fp, action) for code, fp, action in session.execute(query)}
 
 
-def newest_update_id(session: Session) -> int:
-    """The newest update id of any programme: a watermark (ids only grow), one index seek."""
-    query = sa.select(sa.func.max(StatusUpdateRow.id))
-    return int(session.execute(query).scalar_one_or_none() or 0)
+def newest_update_id(session: Session, since: int = 0) -> int:
+    """The watermark of "updates stored since the last run" (``u.id > watermark`` next time):
+    every update with an id up to it is visible now, or never will be (rolled back).
+
+    Ids are handed out when a row is inserted, not when it commits: on PostgreSQL a transaction
+    holding a lower id can commit after one holding a higher id, and max(id) would skip that
+    update for good. So while another transaction may hold an update this snapshot cannot see,
+    the watermark stops below the first id after ``since`` (the last watermark) that it cannot
+    see; the next run reads from there again (a few updates read twice cost a few re-assessed
+    items). SQLite serialises writers: its ids become visible in order, max(id) is right.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        query = sa.select(sa.func.max(StatusUpdateRow.id))
+        return int(session.execute(query).scalar_one_or_none() or 0)
+    return int(session.execute(_PG_WATERMARK, {"since": since}).scalar_one())
+
+
+# One statement, so one snapshot. "Busy" when another transaction holds the lock an INSERT into
+# status_updates takes (before it takes its id) — it may hold an id we cannot see — or when a
+# transaction in flight at our snapshot has committed since (it may have been one of those).
+# Transactions of other databases on the server, or that never wrote an update, do not count.
+_PG_WATERMARK = sa.text(
+    """
+    WITH later AS (SELECT id FROM status_updates WHERE id > :since),
+    top AS (SELECT greatest(CAST(:since AS bigint), (SELECT max(id) FROM later)) AS id),
+    busy AS (
+        SELECT EXISTS (
+            SELECT FROM pg_locks
+            WHERE locktype = 'relation' AND relation = to_regclass('status_updates')
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()
+        ) OR EXISTS (
+            SELECT FROM pg_snapshot_xip(pg_current_snapshot()) AS xip(xid)
+            WHERE pg_xact_status(xip.xid) = 'committed'
+        ) AS yes
+    )
+    SELECT CASE
+        WHEN NOT (SELECT yes FROM busy) THEN (SELECT id FROM top)
+        ELSE (
+            SELECT coalesce(min(c.id), (SELECT id FROM top))
+            FROM (SELECT CAST(:since AS bigint) AS id UNION ALL SELECT id FROM later) AS c
+            WHERE c.id < (SELECT id FROM top)
+              AND NOT EXISTS (SELECT FROM status_updates s WHERE s.id = c.id + 1)
+        )
+    END
+    """
+)
 
 
 def updated_items(

@@ -9,7 +9,7 @@ Rows are never deleted and a sent row stays sent (triggers from migration 0002 b
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -157,8 +157,10 @@ def claim(
     now: datetime,
     reclaim_after: timedelta,
     max_attempts: int,
+    keys: Collection[str] | None = None,
 ) -> list[OutboxRecord]:
-    """Move claimable rows to 'sending' (one more attempt) and return them, oldest first."""
+    """Move claimable rows to 'sending' (one more attempt) and return them, oldest first;
+    only those of ``keys`` when given (one message sent on its own, e.g. a set-up test)."""
     require_aware(now, "now")
     if limit is not None and limit <= 0:
         return []
@@ -181,8 +183,12 @@ def claim(
         sa.and_(o.status == "failed", o.next_attempt_at <= now, o.attempts < max_attempts),
         sa.and_(o.status == "sending", stale, o.attempts < max_attempts),
     )
+    wanted = o.key.in_(list(keys)) if keys is not None else sa.true()
     candidates = (
-        sa.select(o.id).where(o.programme_id == programme_id, claimable).order_by(o.id).limit(limit)
+        sa.select(o.id)
+        .where(o.programme_id == programme_id, claimable, wanted)
+        .order_by(o.id)
+        .limit(limit)
     )
     # A new token per claim: a sender that wakes up after its rows were claimed again cannot
     # record a result for them (the attempt count alone cannot tell two claims apart in time).
@@ -374,3 +380,10 @@ def messages(
         query = query.where(OutboxRow.status == status)
     query = query.order_by(OutboxRow.id).limit(limit)
     return [_record(row) for row in session.execute(query).mappings()]
+
+
+def message(session: Session, programme_id: str, key: str) -> OutboxRecord | None:
+    """One message by its idempotency key."""
+    query = sa.select(*_COLUMNS).where(OutboxRow.programme_id == programme_id, OutboxRow.key == key)
+    row = session.execute(query).mappings().first()
+    return None if row is None else _record(row)

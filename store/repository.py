@@ -8,7 +8,7 @@ and 0002). Item states and the outbox live in :mod:`~store.states` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -263,8 +263,10 @@ class Repository:
         now: datetime,
         reclaim_after: timedelta = _outbox.RECLAIM_AFTER,
         max_attempts: int = _outbox.MAX_ATTEMPTS,
+        keys: Collection[str] | None = None,
     ) -> list[OutboxRecord]:
-        """Atomically move deliverable messages to 'sending' and return them, oldest first."""
+        """Atomically move deliverable messages (of ``keys`` only, when given) to 'sending'
+        and return them, oldest first."""
         return _outbox.claim(
             self._session,
             self.programme_id,
@@ -272,6 +274,7 @@ class Repository:
             now=now,
             reclaim_after=reclaim_after,
             max_attempts=max_attempts,
+            keys=keys,
         )
 
     def mark_sent(
@@ -334,6 +337,10 @@ class Repository:
         _outbox.mark_suppressed(
             self._session, self.programme_id, key, claim_token=claim_token, reason=reason
         )
+
+    def outbox_message(self, key: str) -> OutboxRecord | None:
+        """One message by its idempotency key, or None."""
+        return _outbox.message(self._session, self.programme_id, key)
 
     def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxRecord]:
         """Messages, oldest first, optionally of one status."""

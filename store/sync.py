@@ -10,42 +10,42 @@ part-way leaves the database as it was once the caller rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
-from governance.plan import Action, Milestone, Plan
+from governance.plan import Plan
 from store.models import (
-    ActionRow,
-    ContactRow,
-    MilestoneRow,
-    OrganisationRow,
     PlanEntityMixin,
     PlanRevisionRow,
     ProgrammeRow,
-    StepRow,
 )
 from store.models_incremental import PlanSyncRow
 from store.records import Revision
 from store.sync_fields import (
-    SyncError,
+    ACTIONS,
+    CONTACTS,
+    JSON_COLUMNS,
+    MILESTONES,
+    ORGANISATIONS,
+    STEPS,
+    Entity,
     Values,
-    item_values,
-    keyed,
-    read_attrs,
-    read_contact,
-    read_item,
+    actions,
+    contacts,
+    json_value,
+    milestones,
+    organisations,
     read_programme,
     renumbered_only,
-    revision_record,
+    steps,
     to_json,
-    write_contact,
-    write_item,
     write_programme,
 )
 
@@ -139,21 +139,23 @@ class _Sync:
         self.now = now
         self.plan_path = plan_path
         self.result = SyncResult()
-        self.revision_rows: list[PlanRevisionRow] = []
+        self.revision_rows: list[dict[str, Any]] = []
+        self.stale_rows = False
 
     def run(self) -> SyncResult:
         self._programme()
-        self._organisations()
-        self._contacts()
-        self._steps()
-        actions = self._actions()
-        self._milestones(actions)
-        self.session.add_all(self.revision_rows)
-        self.session.flush()
-        self.result.revisions = [revision_record(row) for row in self.revision_rows]
+        self._reconcile(ORGANISATIONS, organisations(self.plan))
+        self._reconcile(CONTACTS, contacts(self.plan))
+        self._reconcile(STEPS, steps(self.plan))
+        action_ids = self._reconcile(ACTIONS, actions(self.plan))
+        code_of = {row_id: code for code, row_id in action_ids.items()}
+        self._reconcile(MILESTONES, milestones(self.plan, action_ids), code_of)
+        if self.stale_rows:  # the bulk statements bypassed any plan rows this session holds
+            for loaded in list(self.session.identity_map.values()):
+                if isinstance(loaded, PlanEntityMixin):
+                    self.session.expire(loaded)
+        self.result.revisions = self._write_revisions()
         return self.result
-
-    # --- entities ---------------------------------------------------------------------------
 
     def _programme(self) -> None:
         p = self.plan.programme
@@ -186,195 +188,98 @@ class _Sync:
                 self.result.unchanged += 1
         self.session.flush()  # children reference the programme row
 
-    def _organisations(self) -> None:
-        desired = keyed(
-            "organisation",
-            (
-                (o.id, {"name": o.name, "kind": o.kind, "note": o.note})
-                for o in self.plan.organisations
-            ),
-        )
-        self._reconcile(
-            "organisation",
-            self._existing(OrganisationRow, OrganisationRow.code),
-            desired,
-            lambda code: OrganisationRow(programme_id=self.programme_id, code=code),
-        )
-
-    def _contacts(self) -> None:
-        desired = keyed(
-            "contact",
-            (
-                (
-                    c.id,
-                    {
-                        "name": c.name,
-                        "organisation": c.organisation,
-                        "email": c.email,
-                        "slack": c.slack,
-                        "role": c.role,
-                        "programme_office": c.programme_office,
-                    },
-                )
-                for c in self.plan.contacts
-            ),
-        )
-        self._reconcile(
-            "contact",
-            self._existing(ContactRow, ContactRow.code),
-            desired,
-            lambda code: ContactRow(programme_id=self.programme_id, code=code),
-            read=read_contact,
-            write=write_contact,
-        )
-
-    def _steps(self) -> None:
-        desired = keyed(
-            "step", ((str(s.number), {"title": s.title, "goal": s.goal}) for s in self.plan.steps)
-        )
-        self._reconcile(
-            "step",
-            {str(row.number): row for row in self._rows(StepRow)},
-            desired,
-            lambda code: StepRow(programme_id=self.programme_id, number=int(code)),
-        )
-
-    def _actions(self) -> dict[str, ActionRow]:
-        def values(action: Action, position: int) -> Values:
-            return {
-                "step": action.step,
-                "group": action.group,
-                "source": action.source,
-                **item_values(action, position),
-            }
-
-        desired = keyed(
-            "action",
-            (
-                (action.id, values(action, position))
-                for step in self.plan.steps
-                for position, action in enumerate(step.actions)
-            ),
-        )
-
-        def read(row: ActionRow) -> Values:
-            return {
-                "step": row.step_number,
-                "group": row.group,
-                "source": row.source,
-                **read_item(row),
-            }
-
-        def write(row: ActionRow, name: str, value: Any) -> None:
-            if name == "step":
-                row.step_number = value
-            else:
-                write_item(row, name, value)
-
-        return self._reconcile(
-            "action",
-            self._existing(ActionRow, ActionRow.code),
-            desired,
-            lambda code: ActionRow(programme_id=self.programme_id, code=code),
-            read=read,
-            write=write,
-            group="step",
-        )
-
-    def _milestones(self, actions: dict[str, ActionRow]) -> None:
-        code_of = {row.id: code for code, row in actions.items()}  # ids exist: actions flushed
-
-        def values(milestone: Milestone, position: int) -> Values:
-            return {"action": milestone.action_id, **item_values(milestone, position)}
-
-        desired = keyed(
-            "milestone",
-            (
-                (m.id, values(m, position))
-                for action in self.plan.actions()
-                for position, m in enumerate(action.milestones)
-            ),
-        )
-
-        def read(row: MilestoneRow) -> Values:
-            return {"action": code_of[row.action_id], **read_item(row)}
-
-        def write(row: MilestoneRow, name: str, value: Any) -> None:
-            if name == "action":
-                if value not in actions:
-                    raise SyncError(f"milestone {row.code!r} names unknown action {value!r}")
-                row.action_id = actions[value].id
-            else:
-                write_item(row, name, value)
-
-        self._reconcile(
-            "milestone",
-            self._existing(MilestoneRow, MilestoneRow.code),
-            desired,
-            lambda code: MilestoneRow(programme_id=self.programme_id, code=code),
-            read=read,
-            write=write,
-            group="action",
-        )
-
-    # --- the generic part -------------------------------------------------------------------
-
-    def _rows(self, model: type[R]) -> list[R]:
-        query = sa.select(model).where(model.programme_id == self.programme_id)
-        return list(self.session.scalars(query))
-
-    def _existing(self, model: type[R], code: Any) -> dict[str, R]:
-        return {getattr(row, code.key): row for row in self._rows(model)}
-
     def _reconcile(
         self,
-        entity: str,
-        rows: dict[str, R],
-        desired: Mapping[str, Values],
-        new: Callable[[str], R],
-        *,
-        read: Callable[[R], Values] | None = None,
-        write: Callable[[R, str, Any], None] | None = None,
-        group: str | None = None,
-    ) -> dict[str, R]:
-        """Create, change, restore and archive rows of one entity; return all rows by code.
+        entity: Entity,
+        desired: Mapping[str, tuple[Any, ...]],
+        lookup: Mapping[Any, Any] | None = None,
+    ) -> dict[str, int]:
+        """Create, change, restore and archive rows of one entity; return every row's id by
+        code.
 
-        ``group`` names the field (step, action) within which ``position`` counts: a position
-        that moves only because a sibling came or went is updated without a revision.
+        Stored rows are read as plain tuples of the compared columns, in the order
+        ``desired`` gives them, so an unchanged row costs one tuple comparison; only rows that
+        differ are turned into named values (for the revisions) and written, with bulk
+        statements. A position that moves only because a sibling came or went is updated
+        without a revision (:func:`store.sync_fields.renumbered_only`).
         """
-        write = write or setattr
-        current = {
-            code: read(row) if read else read_attrs(row, desired.get(code, {}))
-            for code, row in rows.items()
-        }
-        live = {code for code, row in rows.items() if row.archived_at is None}
-        renumbered = renumbered_only(group, {c: current[c] for c in live}, desired)
-        for code, values in desired.items():
+        table: Any = entity.model.__table__  # type: ignore[attr-defined]
+        key = table.c[entity.key]
+        selected = [
+            table.c.id,
+            key,
+            table.c.archived_at,
+            *(
+                sa.cast(table.c[c], sa.Text) if c in JSON_COLUMNS else table.c[c]
+                for c in entity.columns
+            ),
+        ]
+        query = sa.select(*selected).where(table.c.programme_id == self.programme_id)
+        rows = {str(row[1]): row for row in self.session.execute(query).all()}
+        ids = {code: row[0] for code, row in rows.items()}
+        named = partial(entity.named, lookup) if lookup is not None else entity.named
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        moved: list[str] = []  # live rows whose position changed
+        changed: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bool]] = {}
+        for code, wanted in desired.items():
             row = rows.get(code)
             if row is None:
-                row = new(code)
-                for name, value in values.items():
-                    write(row, name, value)
-                row.created_at = row.updated_at = self.now
-                self.session.add(row)
-                rows[code] = row
-                self._record(entity, code, "created", after=to_json(values))
+                values = _column_values(entity.columns, wanted)
+                values.update(
+                    {entity.key: int(code) if entity.key == "number" else code},
+                    programme_id=self.programme_id,
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+                inserts.append(values)
+                self._record(entity.name, code, "created", after=to_json(named(wanted)))
                 self.result.created += 1
                 continue
-            diffs = [(k, current[code][k], v) for k, v in values.items() if current[code][k] != v]
-            restored = row.archived_at is not None
+            stored = tuple(row[3:])
+            restored = row[2] is not None
+            if stored == wanted and not restored:
+                self.result.unchanged += 1
+                continue
+            changed[code] = (stored, wanted, restored)
+            if (
+                entity.position is not None
+                and not restored
+                and stored[entity.position] != wanted[entity.position]
+            ):
+                moved.append(code)
+        renumbered: set[str] = set()
+        g, p = entity.group, entity.position
+        if moved and g is not None and p is not None:
+            old = {c: (r[3 + g], r[3 + p]) for c, r in rows.items() if r[2] is None}
+            new = {c: (w[g], w[p]) for c, w in desired.items()}
+            renumbered = renumbered_only(old, new, moved)
+        for code, (stored, wanted, restored) in changed.items():
+            update = _column_values(
+                (
+                    c
+                    for c, before, after in zip(entity.columns, stored, wanted, strict=True)
+                    if before != after
+                ),
+                (after for before, after in zip(stored, wanted, strict=True) if before != after),
+            )
+            update["id"] = rows[code][0]
             if restored:
-                row.archived_at = None
-                self._record(entity, code, "restored")
+                update["archived_at"] = None
+                self._record(entity.name, code, "restored")
             recorded = False
-            for name, before, after in diffs:
-                write(row, name, after)
+            before_values, after_values = named(stored), named(wanted)
+            for name, after in after_values.items():
+                before = before_values[name]
+                if before == after:
+                    continue
                 if name == "position" and not restored and code in renumbered:
                     continue
-                self._record(entity, code, "changed", name, to_json(before), to_json(after))
+                self._record(entity.name, code, "changed", name, to_json(before), to_json(after))
                 recorded = True
             if restored or recorded:
-                row.updated_at = self.now
+                update["updated_at"] = self.now
+            updates.append(update)
             if restored:
                 self.result.restored += 1
             elif recorded:
@@ -382,13 +287,19 @@ class _Sync:
             else:
                 self.result.unchanged += 1
         for code in sorted(rows.keys() - desired.keys()):
-            row = rows[code]
-            if row.archived_at is None:
-                row.archived_at = row.updated_at = self.now
-                self._record(entity, code, "archived")
+            if rows[code][2] is None:
+                now = self.now
+                updates.append({"id": rows[code][0], "archived_at": now, "updated_at": now})
+                self._record(entity.name, code, "archived")
                 self.result.archived += 1
-        self.session.flush()  # later entities reference these rows
-        return rows
+        if updates:
+            _update_by_id(self.session, table, updates)
+            self.stale_rows = True
+        if inserts:
+            self.session.execute(table.insert(), inserts)
+            query = sa.select(table.c.id, key).where(table.c.programme_id == self.programme_id)
+            ids = {str(code): row_id for row_id, code in self.session.execute(query)}
+        return ids
 
     def _record(
         self,
@@ -400,15 +311,58 @@ class _Sync:
         after: Any = None,
     ) -> None:
         self.revision_rows.append(
-            PlanRevisionRow(
-                programme_id=self.programme_id,
-                recorded_at=self.now,
-                entity=entity,
-                code=code,
-                kind=kind,
-                field=field,
-                before=before,
-                after=after,
-                plan_path=self.plan_path,
-            )
+            {
+                "programme_id": self.programme_id,
+                "recorded_at": self.now,
+                "entity": entity,
+                "code": code,
+                "kind": kind,
+                "field": field,
+                "before": before,
+                "after": after,
+                "plan_path": self.plan_path,
+            }
         )
+
+    def _write_revisions(self) -> list[Revision]:
+        if not self.revision_rows:
+            return []
+        table: Any = PlanRevisionRow.__table__
+        made = self.session.execute(
+            table.insert().returning(table.c.id, sort_by_parameter_order=True),
+            self.revision_rows,
+        )
+        return [
+            Revision(
+                entity=row["entity"],
+                code=row["code"],
+                kind=row["kind"],
+                field=row["field"],
+                before=row["before"],
+                after=row["after"],
+                recorded_at=row["recorded_at"],
+                plan_path=row["plan_path"],
+                id=row_id,
+            )
+            for row, (row_id,) in zip(self.revision_rows, made, strict=True)
+        ]
+
+
+def _column_values(columns: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
+    """Column values to write; JSON columns compared as text are written as values."""
+    return {
+        c: json_value(v) if c in JSON_COLUMNS else v for c, v in zip(columns, values, strict=True)
+    }
+
+
+def _update_by_id(session: Session, table: Any, updates: list[dict[str, Any]]) -> None:
+    """One executemany per set of changed columns (most syncs change one or two columns)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for update in updates:
+        columns = tuple(sorted(k for k in update if k != "id"))
+        by_columns.setdefault(columns, []).append({"row_id": update["id"], **update})
+    statement = table.update().where(table.c.id == sa.bindparam("row_id"))
+    for params in by_columns.values():
+        for p in params:
+            del p["id"]
+        session.execute(statement, params)  # SET takes the other keys: the changed columns

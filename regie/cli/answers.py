@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, _services, parse_date
+from regie.cli.common import AsOfOpt, Format, FormatOpt, HelpGroup, _app, _services, parse_date
 
 
 def import_updates(
@@ -24,7 +24,12 @@ def import_updates(
     typer.echo(run(app_, file, day))
 
 
-slack_app = typer.Typer(help="Slack: answers from buttons and the modal.", no_args_is_help=True)
+slack_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Slack: answers from buttons and the modal.",
+    no_args_is_help=True,
+)
 
 
 @slack_app.command("listen")
@@ -36,7 +41,12 @@ def slack_listen() -> None:
     listen(_app())
 
 
-round_app = typer.Typer(help="Status rounds before a governance body meets.", no_args_is_help=True)
+round_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Status rounds before a governance body meets.",
+    no_args_is_help=True,
+)
 
 
 @round_app.command("start")

@@ -13,20 +13,38 @@ import typer
 
 from regie.cli import answers as _answers
 from regie.cli.calendar import calendar_app
-from regie.cli.common import AsOfOpt, Format, FormatOpt, PlanPath, _app, _services, parse_date
+from regie.cli.common import (
+    AsOfOpt,
+    Format,
+    FormatOpt,
+    HelpGroup,
+    PlanPath,
+    _app,
+    _services,
+    parse_date,
+)
 from regie.cli.serve import serve
 from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError
 
 app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
     name="regie",
     help="Regie: run a programme's plan van aanpak from plan/actions.yaml.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-plan_app = typer.Typer(help="Read and check the plan file.", no_args_is_help=True)
-db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
+plan_app = typer.Typer(
+    rich_markup_mode=None, cls=HelpGroup, help="Read and check the plan file.", no_args_is_help=True
+)
+db_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Create and migrate the database.",
+    no_args_is_help=True,
+)
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
 from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
@@ -286,12 +304,12 @@ def outbox(
 
     app_ = _app()
     rows = list_outbox(app_, status_)
+    from regie.cli.notify import print_unreachable, unreachable_reasons
+
     if fmt == Format.json:
-        print_json(outbox_json(rows))
+        print_json(outbox_json(rows, unreachable_reasons(app_, rows)))
     else:
         console().print(outbox_table(rows))
-        from regie.cli.notify import print_unreachable
-
         print_unreachable(app_, rows)
 
 

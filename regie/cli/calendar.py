@@ -7,8 +7,19 @@ from typing import Annotated
 
 import typer
 
-calendar_app = typer.Typer(help="Calendar feeds (.ics) and their subscription tokens.")
-token_app = typer.Typer(help="Create, list and revoke feed tokens.", no_args_is_help=True)
+from regie.cli.common import HelpGroup
+
+calendar_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Calendar feeds (.ics) and their subscription tokens.",
+)
+token_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Create, list and revoke feed tokens.",
+    no_args_is_help=True,
+)
 calendar_app.add_typer(token_app, name="token")
 
 ScopeOpt = Annotated[

@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regie.cli.common import HelpGroup
+
 if TYPE_CHECKING:
     from regie.bootstrap import App
     from store.records import OutboxRecord
 
-notify_app = typer.Typer(help="Check the Slack and e-mail set-up.", no_args_is_help=True)
+notify_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Check the Slack and e-mail set-up.",
+    no_args_is_help=True,
+)
 
 
 @notify_app.command("test")
@@ -26,12 +33,26 @@ def notify_test(
         typer.echo(line)
 
 
+WAITING = frozenset({"pending", "failed", "dead", "sending"})
+
+
+def unreachable_reasons(app: App, rows: Sequence[OutboxRecord]) -> dict[str, str]:
+    """Contacts with undelivered messages that no channel reaches, with why not. Empty when
+    the plan cannot be read: the outbox is an audit log that must list without it."""
+    from regie.delivery import unreachable_contacts
+    from regie.errors import InvalidInput
+
+    waiting = {r.recipient for r in rows if r.status in WAITING}
+    if not waiting:
+        return {}
+    try:
+        plan = app.load_plan()
+    except InvalidInput:
+        return {}
+    return {u.contact_id: u.reason for u in unreachable_contacts(app, plan, waiting)}
+
+
 def print_unreachable(app: App, rows: Sequence[OutboxRecord]) -> None:
     """Below `regie outbox`: contacts with undelivered messages that no channel reaches."""
-    from regie.delivery import unreachable_contacts
-
-    waiting = {r.recipient for r in rows if r.status in {"pending", "failed", "dead", "sending"}}
-    if not waiting:
-        return
-    for u in unreachable_contacts(app, app.load_plan(), waiting):
-        typer.echo(f"unreachable on {app.settings.notifier}: {u}")
+    for contact_id, reason in unreachable_reasons(app, rows).items():
+        typer.echo(f"unreachable on {app.settings.notifier}: {contact_id} ({reason})")

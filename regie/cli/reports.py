@@ -10,17 +10,35 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, parse_date
+from regie.cli.common import AsOfOpt, Format, FormatOpt, HelpGroup, _app, parse_date
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
     from regie.reports import Rendered
 
-meeting_app = typer.Typer(help="Meetings of the plan's governance bodies.", no_args_is_help=True)
-decision_app = typer.Typer(help="Decisions of governance bodies.", no_args_is_help=True)
-indicator_app = typer.Typer(help="Indicators of the plan's goals.", no_args_is_help=True)
+meeting_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Meetings of the plan's governance bodies.",
+    no_args_is_help=True,
+)
+decision_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Decisions of governance bodies.",
+    no_args_is_help=True,
+)
+indicator_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Indicators of the plan's goals.",
+    no_args_is_help=True,
+)
 report_app = typer.Typer(
-    help="Agenda packs, progress reports and the report archive.", no_args_is_help=True
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Agenda packs, progress reports and the report archive.",
+    no_args_is_help=True,
 )
 
 BodyOpt = Annotated[str, typer.Option("--body", help="Governance body id, e.g. stuurgroep.")]

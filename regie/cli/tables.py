@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -147,7 +147,12 @@ def events_json(events: Sequence[StoredEvent]) -> list[dict[str, Any]]:
     ]
 
 
-def outbox_json(rows: Sequence[OutboxRecord]) -> list[dict[str, Any]]:
+def outbox_json(
+    rows: Sequence[OutboxRecord], unreachable: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows as JSON; ``unreachable`` names, per contact, why no channel reaches them (undelivered
+    messages only: a sent message reached its contact)."""
+    why = unreachable or {}
     return [
         {
             "key": r.key,
@@ -160,6 +165,7 @@ def outbox_json(rows: Sequence[OutboxRecord]) -> list[dict[str, Any]]:
             "external_id": r.external_id,
             "subject": r.subject,
             "last_error": r.last_error,
+            "unreachable": why.get(r.recipient) if r.status != "sent" else None,
         }
         for r in rows
     ]

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-user_app = typer.Typer(help="Users who may log in to the office's web page.", no_args_is_help=True)
+from regie.cli.common import HelpGroup
+
+user_app = typer.Typer(
+    rich_markup_mode=None,
+    cls=HelpGroup,
+    help="Users who may log in to the office's web page.",
+    no_args_is_help=True,
+)
 
 
 @user_app.command("add")

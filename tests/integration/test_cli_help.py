@@ -55,8 +55,18 @@ def test_every_command_has_help(command: list[str]) -> None:
     assert result.err == ""
 
 
+def test_group_help_gives_each_commands_whole_summary() -> None:
+    # Plain (not Rich) help: Click alone would cut a summary at the terminal width with "...".
+    for group in [c for c in COMMANDS if len(c) < 2 or c[:2] == ["calendar", "token"]]:
+        out = regie(*group, "--help").out
+        summaries = out.split("Commands:", 1)[1] if "Commands:" in out else ""
+        assert "..." not in summaries, out
+    assert "recording every change." in regie("--help").out
+
+
 def test_help_does_not_import_heavy_packages() -> None:
-    # `regie --help` must stay instant: no prefect, sqlalchemy or YAML loader on that path.
+    # `regie --help` must stay instant: no prefect, sqlalchemy or YAML loader on that path, and
+    # no Rich (Typer's Rich help imports rich.markdown and markdown-it: half of `--help`).
     code = (
         "import sys\n"
         "from regie.cli import app\n"
@@ -64,7 +74,8 @@ def test_help_does_not_import_heavy_packages() -> None:
         "    app(['--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = [m for m in ('prefect', 'sqlalchemy', 'ruamel.yaml', 'alembic', 'holidays')"
+        "heavy = [m for m in ('prefect', 'sqlalchemy', 'ruamel.yaml', 'alembic', 'holidays',"
+        " 'rich', 'markdown_it')"
         " if m in sys.modules]\n"
         "print('HEAVY:' + ','.join(heavy))\n"
     )

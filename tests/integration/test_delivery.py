@@ -186,6 +186,17 @@ def test_notify_test_and_outbox_name_the_unreachable(
     )
     unknown = regie("notify", "test", "pianooo", env=env)
     assert unknown.code == 2 and "did you mean 'pianoo'" in unknown.err
+    # The tests went through the outbox: kept there, sent once, and a failed one is not
+    # retried by a later send.
+    tests = [r for r in json.loads(regie("outbox", "--format", "json", env=env).out)]
+    assert sorted((r["recipient"], r["status"]) for r in tests) == [
+        ("ienm", "sent"),
+        ("pianoo", "sent"),
+        ("telos", "dead"),
+    ]
+    assert all(r["key"].startswith(f"test:{r['recipient']}:") for r in tests)
+    assert regie("send", env=env).code == 0
+    assert len(smtp.mails()) == 1 and len(slack.posts()) == 1
 
     deadline_check(_app(env), date(2015, 10, 15))
     listing = regie("outbox", env=env)
@@ -194,6 +205,10 @@ def test_notify_test_and_outbox_name_the_unreachable(
         "unreachable on slack,email: telos (slack: no Slack id or e-mail address; "
         "email: no address)" in listing.out
     )
+    rows = json.loads(regie("outbox", "--format", "json", env=env).out)
+    why = {r["recipient"]: r["unreachable"] for r in rows if r["status"] == "pending"}
+    assert why["telos"] == "slack: no Slack id or e-mail address; email: no address"
+    assert why["ienm"] is None
 
 
 def test_a_bad_contacts_file_is_path_line_col_and_exit_2(
