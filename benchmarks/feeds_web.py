@@ -12,7 +12,12 @@ Usage, from the repository root::
     asyncio client on ``--connections`` keep-alive connections sends ``If-None-Match`` with the
     current ETag for ``--seconds`` and counts the 304s. Client and server share the 2 cores.
 (3) the overview page's server time: ``GET /`` through the ASGI app in process (Starlette's
-    TestClient, logged in), unfiltered and filtered, with the assessment memo warm and cold.
+    TestClient, logged in), unfiltered and filtered, with the assessment memo warm and cold
+    (cold: what a request pays when it arrives before ``regie serve``'s background warmer has
+    assessed a change); the overdue list's first page and a filtered later page.
+
+Every figure prints CPU seconds of this process (process_time) next to wall time, and the load
+average; the 304 rounds print the server child's CPU (/proc) and the client's.
 
 Targets: (1) ≤ 0.3 s, (2) ≥ 5,000/s, (3) ≤ 0.5 s. Results: benchmarks/RESULTS.md.
 """
@@ -23,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import socket
 import statistics
 import sys
@@ -61,13 +67,22 @@ def make_app(url: str, plan: Plan, plan_path: Path) -> Any:
     return app
 
 
+_cpu: list[float] = []  # CPU seconds of the last timed() call's runs
+
+
 def timed(fn: Any, runs: int) -> list[float]:
     out = []
+    _cpu.clear()
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fn()
         out.append(time.perf_counter() - started)
+        _cpu.append(time.process_time() - cpu)
     return out
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def figures(label: str, samples: list[float], target: float | None = None) -> str:
@@ -77,24 +92,51 @@ def figures(label: str, samples: list[float], target: float | None = None) -> st
         if target is None
         else ("  meets" if median <= target else "  MISSES") + (f" ≤ {target} s")
     )
-    return f"{label:<48} best {best:.3f} s  median {median:.3f} s{verdict}"
+    cpu = statistics.median(_cpu) if len(_cpu) == len(samples) else float("nan")
+    return (f"{label:<48} best {best:.3f} s  median {median:.3f} s (CPU {cpu:.3f} s){verdict}"
+            f"  load {_load()}")  # fmt: skip
 
 
 def feed_generation(app: Any, plan: Plan, as_of: date, runs: int) -> None:
+    from feeds import ics
     from feeds.scope import Scope
+    from regie import plan_cache
     from regie.feeds import build_feed
 
-    first = timed(lambda: build_feed(app, plan, Scope("programme"), as_of), 1)[0]
-    feed = build_feed(app, plan, Scope("programme"), as_of)
+    whole = Scope("programme")
+    first = timed(lambda: build_feed(app, plan, whole, as_of), 1)[0]
+    feed = build_feed(app, plan, whole, as_of)
     events = feed.body.count(b"BEGIN:VEVENT")
     print(f"first build (records {events:,} feed entries)          {first:.3f} s")
-    whole = Scope("programme")
-    print(figures(f"(1) programme feed, {events:,} events, {len(feed.body):,} B",
-                  timed(lambda: build_feed(app, plan, whole, as_of), runs), 0.3))  # fmt: skip
     org = Scope("org", plan.organisations[0].id)
     org_events = build_feed(app, plan, org, as_of).body.count(b"BEGIN:VEVENT")
-    print(figures(f"(1) one organisation's feed, {org_events:,} events",
-                  timed(lambda: build_feed(app, plan, org, as_of), runs), 0.3))  # fmt: skip
+
+    def after_change() -> None:  # what a new status update or plan revision costs
+        plan_cache.clear_facts()
+        build_feed(app, plan, whole, as_of)
+
+    def nothing_cached() -> None:
+        plan_cache.clear_facts()
+        ics._chunks.clear()
+        build_feed(app, plan, whole, as_of)
+
+    sides: list[tuple[str, Any, float | None]] = [
+        (f"(1) programme feed, {events:,} events, {len(feed.body):,} B",
+         lambda: build_feed(app, plan, whole, as_of), 0.3),
+        (f"(1) one organisation's feed, {org_events:,} events",
+         lambda: build_feed(app, plan, org, as_of), 0.3),
+        ("(1) programme feed after a store change", after_change, None),
+        ("(1) programme feed, nothing cached", nothing_cached, None),
+    ]  # fmt: skip
+    samples: dict[str, list[float]] = {label: [] for label, _, _ in sides}
+    cpu: dict[str, list[float]] = {label: [] for label, _, _ in sides}
+    for _ in range(runs):  # alternate the sides: load changes hit them alike
+        for label, fn, _ in sides:
+            samples[label] += timed(fn, 1)
+            cpu[label] += _cpu
+    for label, _, target in sides:
+        _cpu[:] = cpu[label]
+        print(figures(label, samples[label], target))
 
 
 def _serve(url: str, plan: Plan, plan_path: Path, port: int) -> None:
@@ -104,7 +146,45 @@ def _serve(url: str, plan: Plan, plan_path: Path, port: int) -> None:
 
     app = make_app(url, plan, plan_path)
     uvicorn.run(create_app(app), host="127.0.0.1", port=port, log_level="warning",
-                access_log=False, server_header=False)  # fmt: skip
+                http="httptools", access_log=False, server_header=False)  # fmt: skip
+
+
+class _Client(asyncio.Protocol):
+    """One keep-alive connection: send the conditional GET, wait for the whole answer, repeat.
+    A raw protocol, not streams or httpx: the client shares the two cores with the server."""
+
+    def __init__(self, request: bytes, deadline: float, counts: dict[str, int]) -> None:
+        self.request, self.deadline, self.counts = request, deadline, counts
+        self.buffer = b""
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        transport.write(self.request)  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end]
+            length = 0
+            if not head.startswith(b"HTTP/1.1 304"):
+                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length")), 0)  # fmt: skip
+            if len(self.buffer) < end + 4 + length:
+                return
+            self.buffer = self.buffer[end + 4 + length :]
+            self.counts["304" if length == 0 and head.startswith(b"HTTP/1.1 304") else "other"] += 1
+            if time.perf_counter() >= self.deadline:
+                self.transport.close()
+                return
+            self.transport.write(self.request)  # type: ignore[attr-defined]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
 
 
 async def _hammer(port: int, etag: str, seconds: float, connections: int) -> tuple[int, int]:
@@ -113,23 +193,21 @@ async def _hammer(port: int, etag: str, seconds: float, connections: int) -> tup
     ).encode()
     deadline = time.perf_counter() + seconds
     counts = {"304": 0, "other": 0}
-
-    async def one() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        while time.perf_counter() < deadline:
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            if head.startswith(b"HTTP/1.1 304"):
-                counts["304"] += 1
-            else:
-                counts["other"] += 1
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length")), 0)  # fmt: skip
-                await reader.readexactly(length)
-        writer.close()
-
-    await asyncio.gather(*(one() for _ in range(connections)))
+    loop = asyncio.get_running_loop()
+    clients = []
+    for _ in range(connections):
+        _, client = await loop.create_connection(
+            lambda: _Client(request, deadline, counts), "127.0.0.1", port
+        )
+        clients.append(client)
+    await asyncio.gather(*(c.done for c in clients))
     return counts["304"], counts["other"]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def conditional_gets(url: str, plan: Plan, plan_path: Path, args: argparse.Namespace) -> None:
@@ -155,12 +233,18 @@ def conditional_gets(url: str, plan: Plan, plan_path: Path, args: argparse.Names
             size = len(response.read())
         print(f"first GET (builds the feed, {size:,} B)                 "
               f"{time.perf_counter() - started:.3f} s")  # fmt: skip
+        assert child.pid is not None
         for round_ in range(1, args.rounds + 1):
+            server_cpu, client_cpu = _cpu_seconds(child.pid), time.process_time()
             got, other = asyncio.run(_hammer(port, etag, args.seconds, args.connections))
+            server_cpu = _cpu_seconds(child.pid) - server_cpu
+            client_cpu = time.process_time() - client_cpu
             rate = got / args.seconds
             verdict = "meets" if rate >= 5000 else "MISSES"
             print(f"(2) round {round_}: {got:,} × 304 in {args.seconds:.0f} s = {rate:,.0f}/s"
-                  f" ({other} other)  {verdict} ≥ 5,000/s")  # fmt: skip
+                  f" ({other} other)  {verdict} ≥ 5,000/s; CPU server {server_cpu:.2f} s,"
+                  f" client {client_cpu:.2f} s = {got / max(server_cpu, 1e-9):,.0f} per"
+                  f" server CPU second; load {_load()}")  # fmt: skip
     finally:
         child.terminate()
         child.join(10)
@@ -193,11 +277,14 @@ def overview_time(app: Any, runs: int) -> None:
         plan_cache.clear_facts()
         get("/")
 
-    print(figures("(3) GET / all items, cold (assesses)", timed(cold, runs), 0.5))
+    print(figures("(3) GET / all items, cold (assesses; no warmer)", timed(cold, runs), 0.5))
     owner = app_plan_owner(app)
     print(figures(f"(3) GET /?eigenaar={owner}, warm", timed(lambda: get(f"/?eigenaar={owner}"),
                                                                 runs), 0.5))  # fmt: skip
-    print(figures("(3) GET /te-laat, warm", timed(lambda: get("/te-laat"), runs), 0.5))
+    print(figures("(3) GET /te-laat (page 1, counts per step), warm",
+                  timed(lambda: get("/te-laat"), runs), 0.5))  # fmt: skip
+    print(figures("(3) GET /te-laat?stap=2&pagina=2, warm",
+                  timed(lambda: get("/te-laat?stap=2&pagina=2"), runs), 0.5))  # fmt: skip
 
 
 def app_plan_owner(app: Any) -> str:

@@ -14,11 +14,13 @@ recorded_at) with the previous one, so the ordering rules of the assessment are 
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 
 from governance.periods import Period, PeriodKind, parse_period
 from governance.plan import Action, Contact, Milestone, Organisation, Plan, Programme, Step
@@ -246,3 +248,55 @@ def generate_updates(plan: Plan, count: int = 1_000_000, seed: int = 2020) -> li
             rows.append(previous)
     rows.sort(key=lambda u: u.recorded_at)  # stable: tied rows keep their order, ids follow it
     return rows
+
+
+# --- the plan as a file --------------------------------------------------------------------------
+
+
+def write_yaml(plan: Plan, path: Path) -> None:
+    """``plan`` as a plan file (docs/plan-schema.md): what `regie plan validate` reads."""
+    q = json.dumps  # a JSON string is a valid YAML double-quoted scalar
+    lines = [
+        "schema: 1",
+        "programme:",
+        f"  id: {q(plan.programme.id)}",
+        f"  title: {q(plan.programme.title)}",
+        f"  start: {plan.programme.start}",
+        f"  end: {plan.programme.end}",
+        "organisations:",
+    ]
+    for o in plan.organisations:
+        lines += [f"  - id: {q(o.id)}", f"    name: {q(o.name)}"]
+    lines.append("contacts:")
+    for c in plan.contacts:
+        lines += [
+            f"  - id: {q(c.id)}",
+            f"    name: {q(c.name)}",
+            f"    organisation: {q(c.organisation)}",
+            f"    email: {q(c.email)}",
+        ]
+    lines.append("steps:")
+    for s in plan.steps:
+        lines += [f"  - number: {s.number}", f"    title: {q(s.title)}", "    actions:"]
+        for a in s.actions:
+            lines += [
+                f"      - id: {q(a.id)}",
+                f"        title: {q(a.title)}",
+                f"        owners: [{', '.join(q(o) for o in a.owners)}]",
+            ]
+            if a.gereed:
+                lines.append(f"        gereed: {q(a.gereed)}")
+            lines.append("        milestones:")
+            for m in a.milestones:
+                lines += [
+                    f"          - id: {q(m.id)}",
+                    f"            title: {q(m.title)}",
+                    f"            gereed: {q(m.gereed)}",
+                ]
+                if m.owners != a.owners:
+                    lines.append(f"            owners: [{', '.join(q(o) for o in m.owners)}]")
+                if m.depends_on:
+                    lines.append(
+                        f"            depends_on: [{', '.join(q(d) for d in m.depends_on)}]"
+                    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

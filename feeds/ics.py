@@ -99,10 +99,30 @@ def _template() -> Template:
     return env.get_template("events.ics.j2")
 
 
-def render_feed(
-    header: FeedHeader, items: Sequence[FeedItem], meetings: Sequence[FeedMeeting] = ()
-) -> bytes:
-    """The whole calendar; the same input gives the same bytes (no clock, no random UID)."""
+#: Rendered, escaped and folded VEVENT text per event value. A FeedItem is frozen and holds
+#: everything its text is made of (dates, SEQUENCE, state, note, LAST-MODIFIED …), so an equal
+#: value always renders to the same text: a regeneration renders only the events that changed.
+_chunks: dict[FeedItem | FeedMeeting, bytes] = {}
+_CHUNK_LIMIT = 50_000  # ~ five 10,000-item programmes; then start afresh (memory stays bounded)
+
+
+def _chunk(event: FeedItem | FeedMeeting) -> bytes:
+    text = _chunks.get(event)
+    if text is None:
+        if isinstance(event, FeedMeeting):
+            rendered = _template().render(items=(), meetings=(event,))
+        else:
+            rendered = _template().render(items=(event,), meetings=())
+        text = "".join(fold(line) + CRLF for line in rendered.splitlines() if line).encode()
+        if len(_chunks) >= _CHUNK_LIMIT:
+            _chunks.clear()
+        _chunks[event] = text
+    return text
+
+
+@cache
+def _envelope(header: FeedHeader) -> tuple[bytes, bytes]:
+    """The calendar's own lines before and after the events (icalendar 7 writes them)."""
     from icalendar import Calendar
 
     # No DESCRIPTION: icalendar would copy it unescaped into X-WR-CALDESC.
@@ -113,10 +133,16 @@ def render_feed(
         parameters={"VALUE": "DURATION"},
     )
     calendar.add("x-published-ttl", _duration(header.refresh_minutes))
-    envelope: str = calendar.to_ical().decode()
-    end = "END:VCALENDAR" + CRLF
+    envelope: bytes = calendar.to_ical()
+    end = b"END:VCALENDAR" + CRLF.encode()
     assert envelope.endswith(end)
-    lines = _template().render(items=items, meetings=meetings).splitlines()
-    events = CRLF.join(fold(line) for line in lines if line)
-    body: str = envelope[: -len(end)] + (events + CRLF if events else "") + end
-    return body.encode()
+    return envelope[: -len(end)], end
+
+
+def render_feed(
+    header: FeedHeader, items: Sequence[FeedItem], meetings: Sequence[FeedMeeting] = ()
+) -> bytes:
+    """The whole calendar; the same input gives the same bytes (no clock, no random UID)."""
+    head, end = _envelope(header)
+    chunk = _chunk
+    return b"".join([head, *[chunk(e) for e in items], *[chunk(m) for m in meetings], end])

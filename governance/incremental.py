@@ -224,9 +224,17 @@ class Scheduler:
             if item.period_kind not in self._ongoing_kinds:
                 return None  # at risk without a date: only input (or prompts) changes it
             start = item.start
+            if start is not None and start > self.as_of:
+                return start  # before its start nothing changes: no stage, never stale
             active = max(since_update, start) if since_update and start else since_update or start
             stale_on = self.add(active, stale_after) if active is not None else None
             days = [start, stale_on, self._block]
+        elif item.state is State.SLIPPED and due < self.as_of and item.forecast is not None:
+            # Slipped past its due date: no stage and no overdue escalation until the forecast
+            # passes (then it is overdue); only the forecast and the stale limit matter.
+            window = self._due_days(due)[0]
+            active_on = window if since_update is None else max(since_update, window)
+            days = [item.forecast + _DAY, self.add(active_on, stale_after)]
         else:
             due_days = self._due_days(due)
             window = due_days[0]

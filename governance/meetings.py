@@ -94,6 +94,7 @@ class MeetingSchedule:
     location: str | None = None
     pack_days: int = 5  # working days before a meeting the agenda pack goes out
     request_days: int = 10  # working days before a meeting owners are asked for an update
+    duration: int = 120  # minutes a meeting lasts (calendar feeds: its end time)
 
 
 @dataclass(frozen=True, slots=True)

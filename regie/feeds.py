@@ -11,7 +11,9 @@ How items appear (README "Calendar feeds" says the same for users):
   ``STATUS:CANCELLED`` on their last date, so calendars remove or strike them;
 - a slipped item stays on its promised date, its forecast in the description;
 - a governance body's feed holds its meetings (plan schedule and one-off meetings): timed
-  events in UTC when the start time is known (assumed two hours long), all-day otherwise.
+  events in UTC when the start time is known, as long as the body's ``meetings.duration``
+  (minutes, default 120: neither the plan nor ``regie meeting add`` gives an end time),
+  all-day otherwise.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ CACHE_SECONDS = 300  # Cache-Control max-age; calendars are told to refresh hour
 TOKEN_BYTES = 24  # 192 bits of randomness
 _TOKEN_TEXT = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _MEMO_SIZE = 64
+DEFAULT_MEETING_MINUTES = 120  # a body without a meetings block (one-off meetings only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class Served:
     body: bytes
     etag: str
     last_modified: datetime
+    token_id: int = 0
+    last_used: datetime | None = None  # as stored after this request
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,43 +99,52 @@ def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
 
 def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
     from feeds.ics import render_feed
-    from governance.assessment import assess
-    from regie.plan_cache import cached_facts, plan_version
+    from regie.plan_cache import cached_facts, clear_facts, plan_version
     from store import feeds as store
-    from store.assessment_query import assessment_updates
 
     pid = plan.programme.id
-    zone = ZoneInfo(plan.calendar.timezone)
-    with app.session() as session, session.begin():
-
-        def compute() -> dict[str, Any]:
-            changes = store.item_changes(session, pid)
-            for code, day in store.state_changes(session, pid, as_of).items():
-                at = datetime.combine(day, time(), zone).astimezone(UTC)
-                if code not in changes or at > changes[code]:
-                    changes[code] = at
-            return {
-                "assessment": assess(plan, assessment_updates(session, pid, as_of), as_of),
-                "changes": changes,
-                "archived": store.archived_items(session, pid),
-            }
-
-        key = ("feeds", as_of, plan_version(app), store.watermarks(session, pid))
-        facts = cached_facts(key, pid, compute)
-        assessment, changes = facts["assessment"], facts["changes"]
-        archived = facts["archived"]
-        fallback = _plan_file_time(app)
-        watermark = max(changes.values(), default=fallback)
-        entries = _remember_dates(session, pid, assessment, archived, watermark)
+    fallback = _plan_file_time(app)
+    try:
+        with app.session() as session, session.begin():
+            key = ("feeds", as_of, plan_version(app), app.settings.base_url,
+                   store.watermarks(session, pid))  # fmt: skip
+            facts = cached_facts(
+                key, pid, lambda: _programme_events(app, session, plan, as_of, fallback)
+            )
+    except Exception:
+        clear_facts()  # the feed memory may not have been saved: compute it again next time
+        raise
     meetings = body_meetings(app, plan, scope.value, fallback) if scope.kind == "body" else []
-    items = _items(app, plan, scope, assessment, archived, entries, changes, fallback)
+    items = [item for item, step, owners in facts["events"]
+             if scope.includes_archived(step, owners, plan)]  # fmt: skip
     body = render_feed(_header(plan, scope), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
     changed_at = max(stamps, default=fallback)
     return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', changed_at)
 
 
-MEETING_HOURS = 2  # a meeting's assumed length: the plan gives a start time, not an end
+def _programme_events(
+    app: App, session: Session, plan: Plan, as_of: date, fallback: datetime
+) -> dict[str, Any]:
+    """Every item's event for the whole programme, with the step and owner ids a scope filters
+    on: computed once per (day, plan version, store watermarks), shared by every scope. The
+    assessment is the office pages' when they computed it for the same key (one per change)."""
+    from regie.office import shared_assessment
+    from store import feeds as store
+
+    pid = plan.programme.id
+    zone = ZoneInfo(plan.calendar.timezone)
+    changes = store.item_changes(session, pid)
+    for code, day in store.state_changes(session, pid, as_of).items():
+        at = datetime.combine(day, time(), zone).astimezone(UTC)
+        if code not in changes or at > changes[code]:
+            changes[code] = at
+    assessment = shared_assessment(app, session, plan, as_of)
+    archived = store.archived_items(session, pid)
+    watermark = max(changes.values(), default=fallback)
+    entries = _remember_dates(session, pid, assessment, archived, watermark)
+    events = _items(app, plan, assessment, archived, entries, changes, fallback)
+    return {"events": events}
 
 
 def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> list[FeedMeeting]:
@@ -141,6 +155,7 @@ def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> lis
 
     zone = ZoneInfo(plan.calendar.timezone)
     body = next(b for b in plan.governance if b.id == body_id)
+    length = timedelta(minutes=body.meetings.duration if body.meetings else DEFAULT_MEETING_MINUTES)
     out = []
     for m in meetings(app, body_id, plan=plan):
         at = m.time or time()
@@ -151,7 +166,7 @@ def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> lis
                 uid=f"{body_id}-{m.on.isoformat()}@{plan.programme.id}.regie",
                 title=body.name,
                 start=start,
-                end=start + timedelta(hours=MEETING_HOURS),
+                end=start + length,
                 location=m.location,
                 description="\n".join(lines),
                 url=None,
@@ -194,13 +209,13 @@ def _remember_dates(
 def _items(
     app: App,
     plan: Plan,
-    scope: Scope,
     assessment: Assessment,
     archived: list[ArchivedItem],
     entries: dict[str, FeedEntry],
     changes: dict[str, datetime],
     fallback: datetime,
-) -> list[FeedItem]:
+) -> list[tuple[FeedItem, int, tuple[str, ...]]]:
+    """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on."""
     from feeds.model import FeedItem
     from governance.labels import rag_label, state_label
 
@@ -209,7 +224,7 @@ def _items(
     org_names = {o.id: o.name for o in plan.organisations}
     actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
     period_ends = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}
-    out: list[FeedItem] = []
+    out: list[tuple[FeedItem, int, tuple[str, ...]]] = []
 
     def stamp(code: str, *more: datetime | None) -> datetime:
         entry = entries.get(code)
@@ -218,57 +233,53 @@ def _items(
 
     for item in assessment.items.values():
         due = item.due or _finished_date(item, entries, period_ends)
-        if due is None or not scope.includes(plan, item):
+        if due is None:
             continue
         latest = item.latest_update
-        out.append(
-            FeedItem(
-                uid=f"{item.item_id}@{pid}.regie",
-                item_id=item.item_id,
-                title=item.title,
-                gereed=item.gereed,
-                due=due,
-                step=item.step,
-                action=actions.get(item.action_id, item.action_id),
-                owners=tuple(org_names.get(o, o) for o in item.owners),
-                state=item.state.value,
-                state_label=state_label(item.state.value),
-                rag_label=rag_label(item.rag.value),
-                forecast=item.forecast,
-                latest_note=latest.comment if latest else None,
-                url=f"{base}/items/{quote(item.item_id)}",
-                cancelled=item.state.value == "cancelled",
-                sequence=entries[item.item_id].sequence if item.item_id in entries else 0,
-                last_modified=stamp(item.item_id),
-            )
+        event = FeedItem(
+            uid=f"{item.item_id}@{pid}.regie",
+            item_id=item.item_id,
+            title=item.title,
+            gereed=item.gereed,
+            due=due,
+            step=item.step,
+            action=actions.get(item.action_id, item.action_id),
+            owners=tuple(org_names.get(o, o) for o in item.owners),
+            state=item.state.value,
+            state_label=state_label(item.state.value),
+            rag_label=rag_label(item.rag.value),
+            forecast=item.forecast,
+            latest_note=latest.comment if latest else None,
+            url=f"{base}/items/{quote(item.item_id)}",
+            cancelled=item.state.value == "cancelled",
+            sequence=entries[item.item_id].sequence if item.item_id in entries else 0,
+            last_modified=stamp(item.item_id),
         )
+        out.append((event, item.step, tuple(item.owners)))
     current = set(assessment.items)
     for gone in archived:
         if gone.due is None or gone.code in current:
             continue
-        if not scope.includes_archived(gone.step, gone.owners, plan):
-            continue
-        out.append(
-            FeedItem(
-                uid=f"{gone.code}@{pid}.regie",
-                item_id=gone.code,
-                title=gone.title,
-                gereed=gone.gereed,
-                due=gone.due,
-                step=gone.step,
-                action=actions.get(gone.action_code, gone.action_code),
-                owners=tuple(org_names.get(o, o) for o in gone.owners),
-                state="cancelled",
-                state_label="uit het plan gehaald",
-                rag_label=rag_label("grey"),
-                forecast=None,
-                latest_note=None,
-                url=f"{base}/items/{quote(gone.code)}",
-                cancelled=True,
-                sequence=entries[gone.code].sequence,
-                last_modified=stamp(gone.code, gone.archived_at),
-            )
+        event = FeedItem(
+            uid=f"{gone.code}@{pid}.regie",
+            item_id=gone.code,
+            title=gone.title,
+            gereed=gone.gereed,
+            due=gone.due,
+            step=gone.step,
+            action=actions.get(gone.action_code, gone.action_code),
+            owners=tuple(org_names.get(o, o) for o in gone.owners),
+            state="cancelled",
+            state_label="uit het plan gehaald",
+            rag_label=rag_label("grey"),
+            forecast=None,
+            latest_note=None,
+            url=f"{base}/items/{quote(gone.code)}",
+            cancelled=True,
+            sequence=entries[gone.code].sequence,
+            last_modified=stamp(gone.code, gone.archived_at),
         )
+        out.append((event, gone.step, tuple(gone.owners)))
     return out
 
 
@@ -381,7 +392,7 @@ def serve_token_feed(
         with app.session() as session, session.begin():
             store.mark_served(session, t.id, etag=served_etag, modified_at=modified, used_at=used)
     status = 304 if _matches(if_none_match, feed.etag) else 200
-    return Served(status, feed.body, feed.etag, modified)
+    return Served(status, feed.body, feed.etag, modified, t.id, used or t.last_used_at)
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -392,6 +403,91 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         if candidate == "*" or candidate.removeprefix("W/") == etag:
             return True
     return False
+
+
+class NotModified:
+    """The 304 fast path's memory, one per web app: token hash → (ETag, response headers) as
+    last served, valid while one shared "anything changed?" snapshot stays the same.
+
+    The snapshot — plan file version, business day, :func:`store.feeds.change_marks` (data
+    watermarks, newest token id, number of revoked tokens) — is read at most once every
+    ``REFRESH_SECONDS`` for all requests together. Any change empties the memory, so a
+    revocation (in this process or by ``regie calendar token revoke``) turns the next request
+    into the full path, and a 404, within ``REFRESH_SECONDS``. ``last used`` updates for tokens
+    answered here are collected and written at the next refresh, not one write per request.
+    """
+
+    REFRESH_SECONDS = 0.25
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._snapshot: tuple[object, ...] | None = None
+        self._checked = float("-inf")
+        self._known: dict[str, tuple[tuple[object, ...], str, list[tuple[bytes, bytes]], int]] = {}
+        self._last_used: dict[int, datetime | None] = {}
+        self._pending_used: dict[int, datetime] = {}
+
+    def snapshot(self) -> tuple[object, ...]:
+        """The current snapshot, read again when older than ``REFRESH_SECONDS``."""
+        import time as clock
+
+        snapshot = self._snapshot
+        if snapshot is not None and clock.monotonic() - self._checked < self.REFRESH_SECONDS:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None or clock.monotonic() - self._checked >= self.REFRESH_SECONDS:
+                self._refresh()
+                self._checked = clock.monotonic()
+            assert self._snapshot is not None
+            return self._snapshot
+
+    def _refresh(self) -> None:
+        from regie.plan_cache import current_plan
+        from store import feeds as store
+
+        plan, version = current_plan(self._app)
+        self._app.ensure_schema()
+        with self._app.engine.connect() as connection:
+            marks = store.change_marks(connection, plan.programme.id)
+        snapshot = (version, today(self._app, plan), self._app.settings.base_url, marks)
+        if snapshot != self._snapshot:
+            self._known.clear()
+            self._snapshot = snapshot
+        if self._pending_used:
+            pending, self._pending_used = self._pending_used, {}
+            with self._app.session() as session, session.begin():
+                for token_id, used in pending.items():
+                    store.mark_served(session, token_id, used_at=used)
+
+    def remember(self, token: str, snapshot: tuple[object, ...], served: Served) -> None:
+        """After the full path served ``token`` (``snapshot`` taken before it read anything)."""
+        from email.utils import format_datetime
+
+        headers = [
+            (b"etag", served.etag.encode()),
+            (b"last-modified", format_datetime(served.last_modified, usegmt=True).encode()),
+            (b"cache-control", f"private, max-age={CACHE_SECONDS}".encode()),
+        ]
+        with self._lock:
+            if snapshot is self._snapshot:
+                self._known[token_hash(token)] = (snapshot, served.etag, headers, served.token_id)
+                self._last_used[served.token_id] = served.last_used
+
+    def answer(self, token: str, if_none_match: str) -> list[tuple[bytes, bytes]] | None:
+        """The 304's headers when ``token`` was served unchanged data with this ETag; None sends
+        the request the full way (unknown, revoked, changed, or not yet seen)."""
+        snapshot = self.snapshot()
+        known = self._known.get(token_hash(token))
+        if known is None or known[0] is not snapshot or not _matches(if_none_match, known[1]):
+            return None
+        token_id = known[3]
+        used = self._last_used.get(token_id)
+        now = datetime.now(UTC).replace(microsecond=0)
+        if used is None or now - used > timedelta(hours=1):
+            with self._lock:
+                self._last_used[token_id] = self._pending_used[token_id] = now
+        return known[2]
 
 
 # --- tokens -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ plan version and store watermarks), so paging through filters does not reassess.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
     from store.office import ReminderSent
@@ -92,21 +95,29 @@ class ItemDetail:
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
+    from regie.plan_cache import current_plan
+
+    plan, _ = current_plan(app)
+    with app.session() as session:
+        return plan, shared_assessment(app, session, plan, as_of)
+
+
+def shared_assessment(app: App, session: Session, plan: Plan, as_of: date) -> Assessment:
+    """The assessment for ``as_of``, computed once per (plan version, store watermarks) and
+    shared by the office pages and the feeds: one assessment per change, not one per reader."""
     from governance.assessment import assess
-    from regie.plan_cache import cached_facts, current_plan
+    from regie.plan_cache import cached_facts, plan_version
     from store.assessment_query import assessment_updates
     from store.feeds import watermarks
 
-    plan, version = current_plan(app)
     pid = plan.programme.id
-    with app.session() as session:
-        key = ("office", as_of, version, watermarks(session, pid))
-        facts = cached_facts(
-            key, pid,
-            lambda: {"assessment": assess(plan, assessment_updates(session, pid, as_of), as_of)},
-        )  # fmt: skip
+    key = ("assessment", as_of, plan_version(app), watermarks(session, pid))
+    facts = cached_facts(
+        key, pid,
+        lambda: {"assessment": assess(plan, assessment_updates(session, pid, as_of), as_of)},
+    )  # fmt: skip
     assessment: Assessment = facts["assessment"]
-    return plan, assessment
+    return assessment
 
 
 def today(app: App) -> date:
@@ -202,11 +213,47 @@ def overview(
     )
 
 
-def overdue(app: App, as_of: date) -> tuple[str, list[ItemRow]]:
+@dataclass(frozen=True, slots=True)
+class OverdueView:
+    as_of: date
+    programme: str
+    rows: list[ItemRow]  # this page, longest overdue first
+    total: int  # overdue items in the whole programme
+    per_step: list[tuple[int, str, int]]  # (step, title, overdue count), every step with any
+    step: int | None  # the step filter, if any
+    matched: int
+    page: int
+    pages: int
+    problems: list[str]
+
+
+def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueView:
+    """The overdue list, longest overdue first, a page of ``PAGE_SIZE`` at a time, with counts
+    per step and an optional step filter (both in the URL)."""
     plan, assessment = _assessment(app, as_of)
-    rows = [_row(i) for i in assessment.items.values() if i.state.value == "overdue"]
-    rows.sort(key=lambda r: (-r.overdue_days, r.due or as_of, r.id))
-    return plan.programme.short_title or plan.programme.title, rows
+    late = [i for i in assessment.items.values() if i.state.value == "overdue"]
+    counts: dict[int, int] = {}
+    for i in late:
+        counts[i.step] = counts.get(i.step, 0) + 1
+    filters, problems = parse_filters(plan, "", step, "")
+    if filters.step is not None:
+        late = [i for i in late if i.step == filters.step]
+    late.sort(key=lambda i: (-i.working_days_overdue, i.due or as_of, i.item_id))
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    pages = max(1, -(-len(late) // PAGE_SIZE))
+    shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return OverdueView(
+        as_of=as_of,
+        programme=plan.programme.short_title or plan.programme.title,
+        rows=[_row(i) for i in shown],
+        total=sum(counts.values()),
+        per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
+        step=filters.step,
+        matched=len(late),
+        page=number,
+        pages=pages,
+        problems=problems,
+    )
 
 
 def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
@@ -237,3 +284,90 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         events=events,
         reminders=reminders,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    id: int
+    kind: str  # agenda | voortgang
+    format: str
+    title: str
+    body: str | None  # the governance body's name (agenda packs)
+    meeting: date | None
+    period: tuple[date, date] | None  # progress reports: from, to
+    as_of: date
+    created_at: Any
+    sha256: str
+    size: int
+
+
+def archived_reports(app: App) -> tuple[str, list[ReportRow]]:
+    """Every archived report of the programme, newest first (the archive is
+    :func:`regie.reports.archived`'s)."""
+    from regie.plan_cache import current_plan
+    from regie.reports import archived
+
+    plan, _ = current_plan(app)
+    names = {b.id: b.name for b in plan.governance}
+    rows = []
+    for r in archived(app):
+        p = r.parameters
+
+        def day(key: str, p: dict[str, Any] = p) -> date | None:
+            value = p.get(key)
+            return date.fromisoformat(value) if isinstance(value, str) else None
+
+        start, end = day("from"), day("to")
+        body = p.get("body")
+        rows.append(
+            ReportRow(
+                id=r.id,
+                kind=r.kind,
+                format=r.format,
+                title=r.title,
+                body=names.get(body, body) if isinstance(body, str) else None,
+                meeting=day("meeting"),
+                period=(start, end) if start and end else None,
+                as_of=r.as_of,
+                created_at=r.created_at,
+                sha256=r.sha256,
+                size=r.size,
+            )
+        )
+    rows.sort(key=lambda row: row.id, reverse=True)
+    return plan.programme.short_title or plan.programme.title, rows
+
+
+class Warmer:
+    """Keeps the shared assessment current in the background while ``regie serve`` runs: it
+    looks once a second (one small watermark query) and assesses when the day, the plan file
+    or the store changed — so the office's first page after a start or a new answer finds the
+    assessment ready instead of paying for it. A request that arrives while it is computing
+    waits for the same computation (:func:`regie.plan_cache.cached_facts` is single flight)."""
+
+    INTERVAL_SECONDS = 1.0
+
+    def __init__(self, app: App) -> None:
+        import threading
+
+        self._app = app
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="regie-warmer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def warm_once(self) -> None:
+        """Assess now if anything changed since the last assessment (else one small query)."""
+        _assessment(self._app, today(self._app))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            # A broken plan file or an unreachable database: the pages report it, not this.
+            with contextlib.suppress(Exception):
+                self.warm_once()
+            self._stop.wait(self.INTERVAL_SECONDS)

@@ -31,11 +31,12 @@ def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Pro
     """:func:`governance.planfile.validate_plan_file`, answered from the cache when the same
     file content was loaded before."""
     from governance.plan import Plan
-    from governance.planfile import validate_plan_file
 
     try:
         data = path.read_bytes()
     except OSError:
+        from governance.planfile import validate_plan_file
+
         return validate_plan_file(path)  # it says what is wrong with the file
     cached = cache_dir / f"plan-{_key(path, data)}.pickle"
     try:
@@ -45,6 +46,8 @@ def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Pro
             return plan, []
     except Exception:
         pass
+    from governance.planfile import validate_plan_file  # ruamel.yaml: only when parsing
+
     plan, problems = validate_plan_file(path)
     if plan is not None and not problems:
         _store(cached, plan)
@@ -53,7 +56,7 @@ def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Pro
 
 def _key(path: Path, data: bytes) -> str:
     from governance import periods, plan
-    from governance.planfile.load import PARSER_VERSION
+    from governance.parser_version import PARSER_VERSION
 
     shapes = [
         (cls.__name__, [f.name for f in dataclasses.fields(cls)])

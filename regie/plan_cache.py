@@ -47,19 +47,28 @@ def current_plan(app: App) -> tuple[Plan, str]:
 
 _facts_lock = threading.Lock()
 _facts: dict[tuple[str, object], tuple[tuple[object, ...], dict[str, Any]]] = {}
+_computing: dict[tuple[str, object], threading.Lock] = {}
 
 
 def cached_facts(key: tuple[object, ...], programme_id: str, compute: Any) -> dict[str, Any]:
     """Facts derived from the store for ``key`` (day, plan version, store watermarks …): the
     assessment, item change times. Recomputed only when the key changes; one entry per
-    programme and purpose (``key[0]``: the office pages, the feeds)."""
+    programme and purpose (``key[0]``: the office pages, the feeds). Single flight: a caller
+    arriving while the same slot is being computed waits for that result (e.g. a request
+    while :class:`regie.office.Warmer` assesses) instead of computing it a second time."""
     slot = (programme_id, key[0])
     cached = _facts.get(slot)
     if cached is not None and cached[0] == key:
         return cached[1]
-    facts: dict[str, Any] = compute()
     with _facts_lock:
-        _facts[slot] = (key, facts)
+        busy = _computing.setdefault(slot, threading.Lock())
+    with busy:
+        cached = _facts.get(slot)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        facts: dict[str, Any] = compute()
+        with _facts_lock:
+            _facts[slot] = (key, facts)
     return facts
 
 

@@ -297,3 +297,20 @@ def watermarks(session: Session, programme_id: str) -> tuple[int, int, int, int]
         {"p": programme_id},
     ).one()
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
+
+
+def change_marks(connection: sa.Connection, programme_id: str) -> tuple[int, ...]:
+    """:func:`watermarks` plus the calendar tokens' (newest id, number revoked): one indexed
+    round trip that changes whenever a feed or a token's validity may have changed."""
+    row = connection.execute(
+        sa.text(
+            "SELECT (SELECT max(id) FROM status_updates WHERE programme_id = :p),"
+            " (SELECT max(id) FROM plan_revisions WHERE programme_id = :p),"
+            " (SELECT max(id) FROM item_states WHERE programme_id = :p),"
+            " (SELECT max(id) FROM meetings WHERE programme_id = :p),"
+            " (SELECT max(id) FROM calendar_tokens WHERE programme_id = :p),"
+            " (SELECT count(revoked_at) FROM calendar_tokens WHERE programme_id = :p)"
+        ),
+        {"p": programme_id},
+    ).one()
+    return tuple(int(value or 0) for value in row)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from regie.errors import RegieError
-from web import pages
-from web.feeds import calendar_feed
+from web import pages, report_pages
+from web.feeds import NotModifiedFastPath, calendar_feed
 from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
@@ -32,6 +35,8 @@ def create_app(regie: App) -> Starlette:
         Route("/agenda", pages.agenda),
         Route("/agenda", pages.agenda_create, methods=["POST"]),
         Route("/agenda/{token_id}/intrekken", pages.agenda_revoke, methods=["POST"]),
+        Route("/rapporten", report_pages.reports),
+        Route("/rapporten/{report_id}", report_pages.download),
         Route("/inloggen", pages.login_form),
         Route("/inloggen", pages.login, methods=["POST"]),
         Route("/uitloggen", pages.logout, methods=["POST"]),
@@ -39,11 +44,33 @@ def create_app(regie: App) -> Starlette:
         *answers.routes(),
         *slack.routes(),
     ]
-    web = Starlette(routes=routes, exception_handlers={RegieError: regie_problem})
+    from regie.feeds import NotModified
+
+    not_modified = NotModified(regie)  # 304s for unchanged feeds, before any routing
+    web = Starlette(
+        routes=routes,
+        lifespan=_lifespan,
+        middleware=[Middleware(NotModifiedFastPath, memory=not_modified)],
+        exception_handlers={RegieError: regie_problem},
+    )
     web.state.regie = regie
+    web.state.not_modified = not_modified
     web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
     return web
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(web: Starlette) -> AsyncIterator[None]:
+    """While serving, the assessment is kept current in the background (regie.office.Warmer)."""
+    from regie.office import Warmer
+
+    warmer = Warmer(web.state.regie)
+    warmer.start()
+    try:
+        yield
+    finally:
+        warmer.stop()
 
 
 def regie_problem(request: Request, exc: Exception) -> Response:

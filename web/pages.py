@@ -160,12 +160,12 @@ def overdue(request: Request) -> Response:
     if user is None:
         return _to_login(request)
     app = request.app.state.regie
-    as_of = today(app)
-    programme, rows = build(app, as_of)
+    q = request.query_params
+    view = build(app, today(app), q.get("stap", ""), q.get("pagina", ""))
     return render(
         request, "overdue.html.j2",
-        {"rows": rows, "nav": "te-laat", "programme_title": programme, "as_of": as_of},
-        user=user,
+        {"v": view, "nav": "te-laat", "programme_title": view.programme, "as_of": view.as_of},
+        status=400 if view.problems else 200, user=user,
     )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from governance.planfile.nodes import (
     text_of,
 )
 
-_MEETINGS = ("time", "location", "dates", "rule", "pack_days", "request_days")
+_MEETINGS = ("time", "location", "dates", "rule", "pack_days", "request_days", "duration")
 _RULE = ("every", "interval", "weekday", "nth", "day", "start", "until", "except")
 _INDICATOR = (
     "id",
@@ -61,6 +61,10 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
             problems.add(f.value(key), f"{key!r} must be 0 or more, not {value}")
             value = None
         days[key] = default if value is None else value
+    duration = f.integer("duration")
+    if duration is not None and not 1 <= duration <= 24 * 60:
+        problems.add(f.value("duration"), f"'duration' must be 1–1440 minutes, not {duration}")
+        duration = None
     rule = _rule(f, problems)
     if not dates and rule is None:
         problems.add(node, f"{body.where} meetings: give 'dates', a 'rule', or both")
@@ -71,6 +75,7 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         location=f.text("location"),
         pack_days=days["pack_days"],
         request_days=days["request_days"],
+        duration=120 if duration is None else duration,
     )
 
 

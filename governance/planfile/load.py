@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import Node
 from ruamel.yaml.reader import ReaderError
 
+from governance import parser_version
 from governance.plan import Plan
 from governance.planfile.build import build_plan
 from governance.planfile.idem import resolve_same_as
@@ -30,9 +31,8 @@ from governance.planfile.yaml_words import plain_yaml
 __all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
 
 
-#: Part of :attr:`Plan.source_hash`: raise it when the same file text would now load as a
-#: different plan, so that a stored "synced from this file" no longer matches.
-PARSER_VERSION = 1
+#: Part of :attr:`Plan.source_hash` (defined in :mod:`governance.parser_version`).
+PARSER_VERSION = parser_version.PARSER_VERSION
 
 
 class PlanInvalid(Exception):

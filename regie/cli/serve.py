@@ -27,6 +27,8 @@ def serve(
         host=host,
         port=port,
         log_level="warning",
+        http="httptools",
+        access_log=False,  # a line per feed refresh would cost more than the refresh itself
         server_header=False,
         proxy_headers=False,
     )

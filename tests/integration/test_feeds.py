@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -158,6 +158,7 @@ def test_scopes_choose_items(feed_app: App) -> None:
     )
     located = icalendar_events(raw)["regieteam-2016-03-29@zorg-test.regie"]
     assert str(located["LOCATION"]) == "Stadhuis, zaal 2; ingang B"
+    assert located.decoded("DTEND") - located.decoded("DTSTART") == timedelta(minutes=90)
     with pytest.raises(InvalidInput) as problem:
         export_feed(feed_app, "org:NOPE", AS_OF)
     assert problem.value.lines == ["--scope: scope 'org:NOPE': no such org (known: GGD, GEM)"]

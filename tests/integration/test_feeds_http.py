@@ -77,6 +77,9 @@ def test_feed_caching_304_404_and_revocation(env: dict[str, str]) -> None:
         assert status == 200 and headers["etag"] != etag
         assert parsedate_to_datetime(headers["last-modified"]) >= parsedate_to_datetime(modified)
         assert b"Later\\; sorry" in body2
+        etag2 = headers["etag"]
+        for _ in range(3):  # the first may take the full path; later ones come from memory
+            assert get(url_text, {"If-None-Match": etag2})[0] == 304
 
         unknown = get(f"{server.url}/calendar/{'A' * 32}.ics")
         listed = json.loads(regie("calendar", "token", "list", "--format", "json",
@@ -91,6 +94,9 @@ def test_feed_caching_304_404_and_revocation(env: dict[str, str]) -> None:
         assert gone[0] == unknown[0] == 404
         assert gone[2] == unknown[2]  # no hint which: same body
         assert get(url_text, {"If-None-Match": etag})[0] == 404
+        # The 304 memory forgets on revocation: the current ETag gets a 404 too. (Its bound is
+        # NotModified.REFRESH_SECONDS, 0.25 s; the revoke command alone takes longer than that.)
+        assert get(url_text, {"If-None-Match": etag2})[0] == 404
 
 
 def test_token_commands_refuse_bad_input(env: dict[str, str]) -> None:

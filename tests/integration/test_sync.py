@@ -418,3 +418,20 @@ def test_store_mirrors_the_latest_plan_after_any_sequence_of_syncs(
                 assert set(archived) == seen - current
     finally:
         engine.dispose()
+
+
+def test_owners_stored_in_another_json_spelling_are_not_a_change(
+    session: Session, sample_plan: Plan
+) -> None:
+    # Owners are compared as the stored JSON text; a row written in another spelling (no
+    # spaces) must not look like a plan change: no revision, and the next sync compares as text.
+    _sync_and_commit(session, sample_plan)
+    session.execute(
+        sa.text("UPDATE actions SET owners = '[\"PIANOo\",\"IenM\"]' WHERE code = '2.1'")
+    )
+    session.commit()
+    again = dataclasses.replace(sample_plan, source_hash="another file, same plan")
+    result = _sync_and_commit(session, again, T1)
+    assert result.revisions == [] and result.changed_count == 0
+    stored = session.scalar(sa.text("SELECT CAST(owners AS TEXT) FROM actions WHERE code = '2.1'"))
+    assert stored == '["PIANOo", "IenM"]'  # rewritten in the spelling compared

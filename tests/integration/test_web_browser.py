@@ -3,6 +3,7 @@ an item's history, the overdue list, calendar tokens, logout; refusals; axe-core
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -33,6 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
         ("update", "1.1.2", "--status", "at_risk", "--comment", NOTE, "--author", "K. Bakker",
          "--as-of", "2016-03-01"),
         ("update", "2.1", "--status", "done", "--as-of", "2016-03-01"),
+        ("report", "agenda", "--body", "regieteam", "--meeting", "2016-03-29", "--format", "md",
+         "--as-of", "2016-03-01"),
     ):  # fmt: skip
         result = regie(*args, env=env)
         assert result.code == 0, result.err
@@ -101,6 +104,20 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == "Te laat"
     overdue_ids = page.locator("td.item-id").all_inner_texts()
     assert "1.1.1" in overdue_ids and "2.1" not in overdue_ids
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=re.compile(r"^Stap 1: Inventariseren \(\d+\)$")).click()
+    assert "stap=1" in page.url
+    assert set(page.locator("td.item-id").all_inner_texts()) == {"1.1.1", "1.1.2", "1.1.3"}
+
+    # The archived reports, downloadable.
+    page.get_by_role("link", name="Rapporten").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Rapporten"
+    assert page.get_by_role("cell", name="Regieteam Gezonde Wijk", exact=True).is_visible()
+    link = page.get_by_role("link", name=re.compile("^Agenda Regieteam Gezonde Wijk 2016-03-29"))
+    download = page.request.get(server.url + str(link.get_attribute("href")))
+    assert download.status == 200 and download.body().startswith(b"#")
+    shown = page.locator("td code").first.get_attribute("title")
+    assert shown == hashlib.sha256(download.body()).hexdigest()
     assert axe_violations(page) == []
 
     # Calendar tokens: make one, see its URL once, revoke it.

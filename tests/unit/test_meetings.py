@@ -98,6 +98,7 @@ def _with_meetings(block: str) -> str:
         ("    meetings: {rule: {every: month}}\n", "missing required key 'start' in meeting rule"),
         ("    meetings: {location: Utrecht}\n", "give 'dates', a 'rule', or both"),
         ("    meetings: {dates: [2016-02-30]}\n", "no such date"),
+        ("    meetings: {dates: [2016-02-03], duration: 0}\n", "'duration' must be 1–1440 minutes"),
     ],
 )  # fmt: skip
 def test_bad_meetings_are_reported_with_position(block: str, message: str) -> None:
@@ -111,6 +112,7 @@ def test_seed_meetings_and_indicators() -> None:
     body = plan.body("stuurgroep")
     assert body is not None and body.meetings is not None and body.meetings.rule is not None
     assert body.meetings.time == time(10) and body.meetings.pack_days == 5
+    assert body.meetings.duration == 120  # not given: the documented default
     ids = [i.id for i in plan.indicators()]
     assert ids == [
         "co2-eu-1990", "co2-nl-niet-ets-2005", "energiebesparing", "hernieuwbaar-2020",

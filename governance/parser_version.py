@@ -1,0 +1,8 @@
+"""The plan parser's version, apart from the parser so that reading it imports no YAML library
+(the parse cache keys on it: a cached plan is used without loading ruamel.yaml at all).
+
+Part of :attr:`Plan.source_hash` too: raise it when the same file text would now load as a
+different plan, so that a stored "synced from this file" and cached parses no longer match.
+"""
+
+PARSER_VERSION = 1

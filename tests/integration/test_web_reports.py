@@ -1,0 +1,134 @@
+"""Office pages in process: "Rapporten" (archived reports, downloads, behind login) and the
+overdue list's pages and step counts."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from regie.bootstrap import bootstrap
+from regie.config import load_settings
+from regie.services import sync
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
+
+
+def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrated_url: str) -> None:
+    from regie.reports import agenda
+    from regie.users import add_user, log_in
+    from web.app import create_app
+    from web.security import SESSION_COOKIE
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+    sync(app, None)
+    web = TestClient(create_app(app), follow_redirects=False)
+    assert web.get("/rapporten").status_code == 303  # to the login form
+    assert web.get("/rapporten/1").status_code == 303  # no download without login either
+
+    made = agenda(app, "regieteam", date(2016, 3, 29), date(2016, 3, 1), "md")
+    now = datetime.now(UTC)
+    add_user(app, "office", "a long enough password", "P. Bureau", now)
+    token = log_in(app, "office", "a long enough password", now)
+    assert token is not None
+    web.cookies.set(SESSION_COOKIE, token)
+
+    page = web.get("/rapporten")
+    assert page.status_code == 200
+    text = page.text
+    assert "Agendapakket" in text and "Regieteam Gezonde Wijk" in text
+    assert "29 maart 2016" in text  # the meeting
+    assert made.sha256[:12] in text and "MD" in text
+    assert f'href="/rapporten/{made.archive_id}"' in text
+    assert 'href="/rapporten"' in web.get("/").text  # the overview links to it
+
+    download = web.get(f"/rapporten/{made.archive_id}")
+    assert download.status_code == 200
+    assert hashlib.sha256(download.content).hexdigest() == made.sha256
+    assert download.headers["content-type"].startswith("text/markdown")
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert web.get("/rapporten/999").status_code == 404
+    assert web.get("/rapporten/abc").status_code == 404
+
+
+def test_overdue_list_is_paged_and_counted_per_step(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regie import office
+    from regie.users import add_user, log_in
+    from web.app import create_app
+    from web.security import SESSION_COOKIE
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+    sync(app, None)
+    monkeypatch.setattr(office, "PAGE_SIZE", 2)
+    as_of = date(2020, 1, 6)  # after every deadline of the fixture
+    everything = office.overdue(app, as_of)
+    assert everything.total == everything.matched >= 3 and everything.pages >= 2
+    assert [n for n, _, _ in everything.per_step] == [1, 2]
+    assert sum(count for _, _, count in everything.per_step) == everything.total
+    seen = [r.id for p in range(1, everything.pages + 1)
+            for r in office.overdue(app, as_of, page=str(p)).rows]  # fmt: skip
+    assert len(seen) == len(set(seen)) == everything.total  # every item once, no page overlaps
+    days = [r.overdue_days for r in office.overdue(app, as_of, page="1").rows]
+    assert days == sorted(days, reverse=True)
+    step1 = office.overdue(app, as_of, step="1")
+    assert step1.step == 1 and step1.matched == dict((n, c) for n, _, c in step1.per_step)[1]
+    assert office.overdue(app, as_of, step="9").problems == ["Stap: het plan heeft geen stap ‘9’."]
+
+    now = datetime.now(UTC)
+    add_user(app, "office", "a long enough password", "P. Bureau", now)
+    token = log_in(app, "office", "a long enough password", now)
+    assert token is not None
+    web = TestClient(create_app(app), cookies={SESSION_COOKIE: token})
+    page = web.get("/te-laat?stap=1&pagina=2")
+    assert page.status_code == 200
+    assert "Pagina 2 van" in page.text and 'href="?stap=1&amp;pagina=1"' in page.text
+    assert web.get("/te-laat?stap=x").status_code == 400
+
+
+def test_the_warmer_assesses_ahead_of_the_first_page(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import governance.assessment
+    from regie import office
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan)})
+    )  # fmt: skip
+    sync(app, None)
+    office.Warmer(app).warm_once()
+    real = governance.assessment.assess
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("the page assessed although the warmer already had")
+
+    monkeypatch.setattr(governance.assessment, "assess", refuse)
+    assert office.overview(app, office.today(app)).total == 8  # from the warmed assessment
+    from regie.history import record_update
+
+    record_update(app, "1.1.2", "at_risk", as_of=office.today(app), forecast=None,
+                  completed_on=None, comment="Later", author=None)  # fmt: skip
+    monkeypatch.setattr(governance.assessment, "assess", real)
+    office.Warmer(app).warm_once()  # a change: assessed again, in the background in `serve`
+    monkeypatch.setattr(governance.assessment, "assess", refuse)
+    steps = office.overview(app, office.today(app)).steps
+    notes = {i.id: i.note for s in steps for a in s.actions for i in a.items}
+    assert notes["1.1.2"] == "Later"  # the new answer is in the warmed assessment
