@@ -4,7 +4,7 @@ against the hand-written SQL overdue query.
 Usage, from the repository root::
 
     .venv/bin/python -m benchmarks.daily [--milestones N] [--updates M]
-        [--db sqlite|postgres|both] [--as-of DATE] [--days D] [--pairs P]
+        [--db sqlite|postgres|both] [--as-of DATE] [--days D] [--pairs P] [--full-pairs F]
 
 Uses the cached benchmark databases of :mod:`benchmarks.assessment` (built when missing) and
 works on a copy (SQLite: a file copy; PostgreSQL: ``CREATE DATABASE … TEMPLATE``). The updates
@@ -18,7 +18,7 @@ Per database:
    plan, assessment, events, states, prompts, outbox — the whole transaction;
 3. at ``as_of``, ``pairs`` alternating pairs (a) the SQL overdue query, (b) the incremental
    assessment step (:func:`regie.daily.assess_day`, rolled back), then (a)/(c) with the full
-   assessment (``full=True``, rolled back); wall and CPU seconds;
+   assessment (``full=True``, rolled back; ``full_pairs`` pairs); wall and CPU seconds;
 4. ``pairs`` dry runs of the whole daily cycle in a fresh process (``--cycle-only``), which
    builds the plan as ``regie cycle`` has it, and reports its own peak resident memory.
 
@@ -165,7 +165,9 @@ def _cycle_only(url: str, as_of: date, milestones: int, seed: int, runs: int) ->
     )
 
 
-def run(db: BenchDatabase, plan: Plan, as_of: date, days: int, pairs: int, seed: int) -> None:
+def run(
+    db: BenchDatabase, plan: Plan, as_of: date, days: int, pairs: int, full_pairs: int, seed: int
+) -> None:
     with tempfile.TemporaryDirectory(prefix="regie-daily-") as tmp:
         home = Path(tmp)
         url = _copy(db, home)
@@ -204,14 +206,16 @@ def run(db: BenchDatabase, plan: Plan, as_of: date, days: int, pairs: int, seed:
                 seconds, chosen = _timed_step(engine, plan, as_of, full=False)
                 incremental.append(seconds)
             sql_full: list[float] = []
-            for _ in range(pairs):
+            full_pairs = max(full_pairs, 1)
+            for _ in range(full_pairs):
                 gc.collect()
                 sql_full.append(_timed_sql(engine, as_of, lead))
                 gc.collect()
                 full.append(_timed_step(engine, plan, as_of, full=True)[0])
             engine.dispose()
-            cpu_incremental, cpu_full = _CPU[-2 * pairs : -pairs], _CPU[-pairs:]
-            sql_cpu, sql_full_cpu = _SQL_CPU[-2 * pairs : -pairs], _SQL_CPU[-pairs:]
+            both = pairs + full_pairs
+            cpu_incremental, cpu_full = _CPU[-both:-full_pairs], _CPU[-full_pairs:]
+            sql_cpu, sql_full_cpu = _SQL_CPU[-both:-full_pairs], _SQL_CPU[-full_pairs:]
             _print_pairs("incremental step", sql, incremental, f"{chosen:,} items re-assessed")
             _print_cpu(sql_cpu, cpu_incremental)
             _print_pairs("full step", sql_full, full, f"{len(plan.deadlines()):,} items")
@@ -254,8 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2019, 10, 1))
-    parser.add_argument("--days", type=int, default=5, help="incremental days before as_of")
+    parser.add_argument("--days", type=int, default=2, help="incremental days before as_of")
     parser.add_argument("--pairs", type=int, default=5, help="alternating (a, b) pairs")
+    parser.add_argument(
+        "--full-pairs", type=int, default=2, help="pairs with the full assessment (slow)"
+    )
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--cycle-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -286,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.collect()
     for db in databases:
         print(f"\n{db.name} ({'built' if db.built else 'cached'})")
-        run(db, plan, args.as_of, args.days, args.pairs, args.seed)
+        run(db, plan, args.as_of, args.days, args.pairs, args.full_pairs, args.seed)
     with open("/proc/loadavg") as f:
         print(f"\nload average at end: {' '.join(f.read().split()[:3])}")
     return 0
