@@ -4,7 +4,7 @@ against the hand-written SQL overdue query.
 Usage, from the repository root::
 
     .venv/bin/python -m benchmarks.daily [--milestones N] [--updates M]
-        [--db sqlite|postgres|both] [--as-of DATE] [--days D] [--pairs P]
+        [--db sqlite|postgres|both] [--as-of DATE] [--days D] [--pairs P] [--full-pairs F]
 
 Uses the cached benchmark databases of :mod:`benchmarks.assessment` (built when missing) and
 works on a copy (SQLite: a file copy; PostgreSQL: ``CREATE DATABASE … TEMPLATE``). The updates
@@ -18,9 +18,9 @@ Per database:
    plan, assessment, events, states, prompts, outbox — the whole transaction;
 3. at ``as_of``, ``pairs`` alternating pairs (a) the SQL overdue query, (b) the incremental
    assessment step (:func:`regie.daily.assess_day`, rolled back), then (a)/(c) with the full
-   assessment (``full=True``, rolled back), then five dry runs of the whole daily cycle;
-4. the peak resident memory of the process (``ru_maxrss``), with the memory after building
-   the plan for reference.
+   assessment (``full=True``, rolled back; ``full_pairs`` pairs); wall and CPU seconds;
+4. ``pairs`` dry runs of the whole daily cycle in a fresh process (``--cycle-only``), which
+   builds the plan as ``regie cycle`` has it, and reports its own peak resident memory.
 
 The plan is in memory with a file hash, as the cycle has it after loading an unchanged plan
 file (parsing the YAML is not part of these figures; see benchmarks/RESULTS.md).
@@ -34,6 +34,7 @@ import gc
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +63,16 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _own_peak_mib() -> float:
+    """This process's own peak RSS (``VmHWM``): unlike ``ru_maxrss``, which Linux carries over
+    from the parent through fork and exec, it counts only memory this program touched."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return _rss_mib()
+
+
 def _copy(db: BenchDatabase, home: Path) -> str:
     """A working copy of the cached database, so the cycles' writes never touch the cache."""
     if db.name == "sqlite":
@@ -88,20 +99,75 @@ def _app(url: str, home: Path) -> App:
     )
 
 
+_CPU: list[float] = []  # CPU seconds of the (b) steps, in the order run
+_SQL_CPU: list[float] = []  # CPU seconds of this process in the (a) queries (SQLite: all of it)
+
+
+def _timed_sql(engine: sa.Engine, as_of: date, lead: int) -> float:
+    cpu = time.process_time()
+    seconds = run_lower_bound(engine, as_of, lead)[1]
+    _SQL_CPU.append(time.process_time() - cpu)
+    return seconds
+
+
 def _timed_step(engine: sa.Engine, plan: Plan, as_of: date, *, full: bool) -> tuple[float, int]:
     """The assessment step alone (memory, selection, load, assess, states, prompts), rolled
     back so it can be repeated."""
     cal = WorkCalendar.for_plan(plan)
     with session_factory(engine)() as session:
         session.begin()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         day = assess_day(session, plan, as_of, cal, now=NOW, plan_hash=plan.source_hash, full=full)
         seconds = time.perf_counter() - started
+        _CPU.append(time.process_time() - cpu)
         session.rollback()
     return seconds, day.reassessed
 
 
-def run(db: BenchDatabase, plan: Plan, as_of: date, days: int, pairs: int) -> None:
+def _load() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def _cycle_process(url: str, as_of: date, milestones: int, seed: int, runs: int) -> None:
+    """The whole daily cycle (dry run) in a fresh process, as ``regie cycle`` runs it: its
+    peak RSS is the cycle's (with the plan it needs in memory), not this benchmark's."""
+    command = [
+        sys.executable, "-m", "benchmarks.daily", "--cycle-only", url,
+        "--as-of", as_of.isoformat(), "--milestones", str(milestones), "--seed", str(seed),
+        "--pairs", str(runs),
+    ]  # fmt: skip
+    subprocess.run(command, check=True)
+
+
+def _cycle_only(url: str, as_of: date, milestones: int, seed: int, runs: int) -> None:
+    plan = build_plan(milestones, seed)
+    plan = dataclasses.replace(plan, source_hash=f"bench-{milestones}-{seed}")
+    gc.collect()
+    plan_rss = _own_peak_mib()
+    with tempfile.TemporaryDirectory(prefix="regie-cycle-") as tmp:
+        app = _app(url, Path(tmp))
+        walls: list[float] = []
+        cpus: list[float] = []
+        for _ in range(runs):
+            gc.collect()
+            started, cpu = time.perf_counter(), time.process_time()
+            deadline_check(app, as_of, plan=plan, dry_run=True)
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+        app.engine.dispose()
+    print(
+        f"  daily cycle at {as_of} in its own process (dry run, whole transaction): median "
+        f"{statistics.median(walls):.2f} s wall / {statistics.median(cpus):.2f} s CPU, best "
+        f"{min(walls):.2f} s (runs {', '.join(f'{w:.2f}' for w in walls)}); peak RSS "
+        f"{_own_peak_mib():.0f} MiB (after building the plan: {plan_rss:.0f} MiB); load {_load()}",
+        flush=True,
+    )
+
+
+def run(
+    db: BenchDatabase, plan: Plan, as_of: date, days: int, pairs: int, full_pairs: int, seed: int
+) -> None:
     with tempfile.TemporaryDirectory(prefix="regie-daily-") as tmp:
         home = Path(tmp)
         url = _copy(db, home)
@@ -135,31 +201,42 @@ def run(db: BenchDatabase, plan: Plan, as_of: date, days: int, pairs: int) -> No
             chosen = 0
             for _ in range(pairs):
                 gc.collect()
-                sql.append(run_lower_bound(engine, as_of, lead)[1])
+                sql.append(_timed_sql(engine, as_of, lead))
                 gc.collect()
                 seconds, chosen = _timed_step(engine, plan, as_of, full=False)
                 incremental.append(seconds)
             sql_full: list[float] = []
-            for _ in range(pairs):
+            full_pairs = max(full_pairs, 1)
+            for _ in range(full_pairs):
                 gc.collect()
-                sql_full.append(run_lower_bound(engine, as_of, lead)[1])
+                sql_full.append(_timed_sql(engine, as_of, lead))
                 gc.collect()
                 full.append(_timed_step(engine, plan, as_of, full=True)[0])
             engine.dispose()
-            cycles: list[float] = []
-            for _ in range(pairs):
-                gc.collect()
-                started = time.perf_counter()
-                deadline_check(app, as_of, plan=plan, dry_run=True)
-                cycles.append(time.perf_counter() - started)
+            both = pairs + full_pairs
+            cpu_incremental, cpu_full = _CPU[-both:-full_pairs], _CPU[-full_pairs:]
+            sql_cpu, sql_full_cpu = _SQL_CPU[-both:-full_pairs], _SQL_CPU[-full_pairs:]
+            _print_pairs("incremental step", sql, incremental, f"{chosen:,} items re-assessed")
+            _print_cpu(sql_cpu, cpu_incremental)
+            _print_pairs("full step", sql_full, full, f"{len(plan.deadlines()):,} items")
+            _print_cpu(sql_full_cpu, cpu_full)
+            sys.stdout.flush()
+            app.engine.dispose()
+            _cycle_process(url, as_of, sum(1 for _ in plan.milestones()), seed, pairs)
         finally:
             app.engine.dispose()
-    _print_pairs("incremental step", sql, incremental, f"{chosen:,} items re-assessed")
-    _print_pairs("full step", sql_full, full, f"{len(plan.deadlines()):,} items")
-    runs = ", ".join(f"{c:.2f}" for c in cycles)
-    print(f"  daily cycle at {as_of} (dry run, whole transaction): median "
-          f"{statistics.median(cycles):.2f} s, best {min(cycles):.2f} s (runs {runs})")  # fmt: skip
-    print(f"  peak RSS of this process so far: {_rss_mib():.0f} MiB")
+    print(f"  peak RSS of this benchmark process so far: {_rss_mib():.0f} MiB")
+
+
+def _print_cpu(a: list[float], b: list[float]) -> None:
+    """CPU seconds of this process: on SQLite the query's whole cost, on PostgreSQL only the
+    client's share of (a) (the server's CPU is another process)."""
+    ratios = [y / x for x, y in zip(a, b, strict=True) if x > 0]
+    ratio = f", ratio per pair median {statistics.median(ratios):.2f}x" if ratios else ""
+    print(
+        f"    CPU seconds: (a) median {statistics.median(a):.3f} s, (b) median "
+        f"{statistics.median(b):.3f} s{ratio}; load {_load()}"
+    )
 
 
 def _print_pairs(label: str, a: list[float], b: list[float], note: str) -> None:
@@ -181,10 +258,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2019, 10, 1))
-    parser.add_argument("--days", type=int, default=5, help="incremental days before as_of")
+    parser.add_argument("--days", type=int, default=2, help="incremental days before as_of")
     parser.add_argument("--pairs", type=int, default=5, help="alternating (a, b) pairs")
+    parser.add_argument(
+        "--full-pairs", type=int, default=2, help="pairs with the full assessment (slow)"
+    )
     parser.add_argument("--seed", type=int, default=2015)
+    parser.add_argument("--cycle-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.cycle_only:
+        _cycle_only(args.cycle_only, args.as_of, args.milestones, args.seed, args.pairs)
+        return 0
     names = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     print("Machine")
     for line in machine.describe(postgres_server_url() if "postgres" in names else None):
@@ -209,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.collect()
     for db in databases:
         print(f"\n{db.name} ({'built' if db.built else 'cached'})")
-        run(db, plan, args.as_of, args.days, args.pairs)
+        run(db, plan, args.as_of, args.days, args.pairs, args.full_pairs, args.seed)
     with open("/proc/loadavg") as f:
         print(f"\nload average at end: {' '.join(f.read().split()[:3])}")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar, cast
 
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import Decision, DecisionKind
@@ -39,6 +40,12 @@ REASONS: dict[str, str] = {
 _OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
 #: Without a next meeting, the look-ahead covers this long after the meeting.
 DEFAULT_HORIZON = timedelta(days=91)
+#: The longest list a pack section shows (per step, ter besluitvorming, vooruitblik): a pack is
+#: short at any programme size; the rest is counted and left to the annex.
+LIMITS: dict[str, int] = {"step": 12, "asked": 25, "ahead": 25, "progress": 25}
+#: Most severe first when a list is cut: reasons, then RAG colours.
+_REASON_ORDER = ("overdue", "red", "slipped", "escalated", "waiting", "undated")
+_RAG_ORDER = ("red", "amber", "grey", "green")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,9 @@ class DecisionLine:
     item_title: str | None
 
 
+_Entry = TypeVar("_Entry")  # an ItemLine, or an entry about one in its ``item``
+
+
 @dataclass(frozen=True, slots=True)
 class AgendaPack:
     programme_title: str
@@ -119,11 +129,12 @@ def inert(text: str | None) -> str | None:
     return flat
 
 
-def gereed_text(plan_item: object, gereed: str | None) -> str:
-    """'oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)'."""
+def gereed_text(plan_item: object, gereed: str | None, dropped_with: str | None = None) -> str:
+    """'oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)'.
+    ``dropped_with``: the decision that dropped the item's action (and so the item)."""
     original = getattr(plan_item, "original_gereed", None)
     revised_by = getattr(plan_item, "revised_by", None)
-    cancelled_by = getattr(plan_item, "cancelled_by", None)
+    cancelled_by = getattr(plan_item, "cancelled_by", None) or dropped_with
     text = gereed or "geen datum"
     if original and original != gereed:
         text = f"oorspronkelijk {original}, bijgesteld {text}"
@@ -138,18 +149,29 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
     """Every assessed item as a line, in plan order."""
     plan_items: dict[str, object] = {}
     action_titles: dict[str, str] = {}
+    dropped_actions: dict[str, str] = {}  # action id → the decision that dropped it
     for action in plan.actions():
         plan_items[action.id] = action
         action_titles[action.id] = action.title
+        if action.cancelled_by:
+            dropped_actions[action.id] = action.cancelled_by
         for m in action.milestones:
             plan_items[m.id] = m
     return {
-        i.item_id: _line(i, plan_items.get(i.item_id), action_titles)
+        i.item_id: _line(
+            i,
+            plan_items.get(i.item_id),
+            action_titles,
+            # A milestone cancelled with its action names the action's decision.
+            dropped_actions.get(i.action_id) if i.state is State.CANCELLED else None,
+        )
         for i in assessment.items.values()
     }
 
 
-def _line(i: ItemAssessment, plan_item: object, actions: dict[str, str]) -> ItemLine:
+def _line(
+    i: ItemAssessment, plan_item: object, actions: dict[str, str], dropped_with: str | None
+) -> ItemLine:
     latest = i.latest_update
     return ItemLine(
         item_id=i.item_id,
@@ -158,7 +180,7 @@ def _line(i: ItemAssessment, plan_item: object, actions: dict[str, str]) -> Item
         action_title=actions.get(i.action_id, ""),
         title=i.title,
         owners=i.owners,  # organisation ids: short, and what a programme office says
-        gereed=gereed_text(plan_item, i.gereed),
+        gereed=gereed_text(plan_item, i.gereed, dropped_with),
         due=i.due,
         forecast=i.forecast,
         state=i.state.value,
@@ -288,6 +310,23 @@ def build_agenda(
         annex=tuple(lines.values()),
         horizon=horizon,
     )
+
+
+def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:
+    """At most ``limit`` entries and how many were left out. A list that fits keeps its order;
+    a longer one shows the most severe first (reason, RAG, date), then in its own order."""
+    if len(entries) <= limit:
+        return list(entries), 0
+
+    def severity(entry: _Entry) -> tuple[int, int, date]:
+        line: ItemLine = getattr(entry, "item", None) or cast(ItemLine, entry)
+        reason = getattr(entry, "reason", "")
+        rank = _REASON_ORDER.index(reason) if reason in _REASON_ORDER else len(_REASON_ORDER)
+        return rank, _RAG_ORDER.index(line.rag), line.due or date.max
+
+    order = {id(e): n for n, e in enumerate(entries)}
+    shown = sorted(sorted(entries, key=severity)[:limit], key=lambda e: order[id(e)])
+    return shown, len(entries) - limit
 
 
 def changes_plan(decision: Decision) -> bool:

@@ -224,9 +224,17 @@ class Scheduler:
             if item.period_kind not in self._ongoing_kinds:
                 return None  # at risk without a date: only input (or prompts) changes it
             start = item.start
+            if start is not None and start > self.as_of:
+                return start  # before its start nothing changes: no stage, never stale
             active = max(since_update, start) if since_update and start else since_update or start
             stale_on = self.add(active, stale_after) if active is not None else None
             days = [start, stale_on, self._block]
+        elif item.state is State.SLIPPED and due < self.as_of and item.forecast is not None:
+            # Slipped past its due date: no stage and no overdue escalation until the forecast
+            # passes (then it is overdue); only the forecast and the stale limit matter.
+            window = self._due_days(due)[0]
+            active_on = window if since_update is None else max(since_update, window)
+            days = [item.forecast + _DAY, self.add(active_on, stale_after)]
         else:
             due_days = self._due_days(due)
             window = due_days[0]
@@ -263,16 +271,19 @@ def remember(
     ``reminders`` is the day's plan before it was held back, ``recorded`` whether its records
     are stored today (not on a day off) and ``history`` the prompts before today of the items.
     Besides :meth:`Scheduler.next_check`, an item is checked tomorrow when something for it was
-    due but not recorded (a day off, nobody to send it to), or when today's prompt makes enough
-    unanswered ones for an escalation tomorrow.
+    due but nobody can receive it, or when today's prompt makes enough unanswered ones for an
+    escalation tomorrow; on the next working day when its prompt was held back on a day off.
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY
     busy = {i.item_id for d in reminders.digests for i in d.items}
     busy.update(e.item_id for e in reminders.escalations)
     again = {i.item_id for i in reminders.unaddressed}
+    held: set[str] = set()
     if not recorded:
-        again |= busy
+        # Held back on a day off: nothing is prompted before the next working day, so the
+        # prompt is looked at again then (a state change before it has its own next check).
+        held = busy - again
     else:
         past: dict[str, list[PromptRecord]] = {}
         for r in history:
@@ -291,13 +302,23 @@ def remember(
             since = latest.reported_on if latest is not None else None
             if len(unanswered_stages(records, since, tomorrow)) >= needed:
                 again.add(item_id)
+    working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
+
+    def check(item_id: str, item: ItemAssessment) -> date | None:
+        if item_id in again:
+            return tomorrow
+        scheduled = scheduler.next_check(item)
+        if item_id in held:
+            return working if scheduled is None else min(scheduled, working)
+        return scheduled
+
     return {
         item_id: Remembered(
             state=item.state.value,
             rag=item.rag.value,
             stale=item.stale,
             due=item.due,
-            next_check=tomorrow if item_id in again else scheduler.next_check(item),
+            next_check=check(item_id, item),
             action_id=item.action_id,
         )
         for item_id, item in assessment.items.items()

@@ -139,7 +139,7 @@ def deadline_check(
     """
     from governance.clock import utcnow
     from governance.workdays import WorkCalendar
-    from regie.daily import assess_day
+    from regie.daily import assess_day, paused_gc
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
     from store import Repository, sync_plan
@@ -148,7 +148,7 @@ def deadline_check(
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     report = CheckReport(plan.programme.id, as_of, dry_run)
-    with app.session() as session, transaction(session, commit=not dry_run):
+    with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
         synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         report.synced = synced.describe()
         repo = Repository(session, plan.programme.id)

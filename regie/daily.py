@@ -10,6 +10,9 @@ tests/integration/test_daily.py).
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -49,6 +52,37 @@ def assess_day(
     ``plan_hash`` identifies the plan file's content: when the memory was made from the same
     one, no item's plan entry is compared. ``full`` forces a full assessment.
     """
+    with paused_gc():
+        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for one bulk step (restored after).
+
+    A daily cycle allocates hundreds of thousands of small acyclic objects (rows, updates,
+    assessments) next to a plan of millions: each allocation burst triggered full collections
+    that walked all of them again (a quarter of the assessment's time, measured at 100k items).
+    Reference counting still frees everything acyclic; the few cycles wait for the next run.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _assess_day(
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    calendar: WorkCalendar,
+    now: datetime,
+    plan_hash: str | None,
+    full: bool,
+) -> DayAssessment:
     from governance.assessor import PlanIndex
     from governance.incremental import basis
     from store import Repository, memory

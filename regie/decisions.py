@@ -4,7 +4,10 @@ back into the plan file as a round-trip edit (ruamel.yaml: comments and layout k
 The edited text must validate as a plan, or nothing is written: not the file, not the database.
 The first *gereed* is kept as ``gereed_original`` next to the new one, with the decision named
 in ``revised_by`` ("besluit stuurgroep 12 januari 2016"); a drop is ``cancelled_by`` plus a
-``cancelled`` status update, so the item is *vervallen* from the meeting on.
+``cancelled`` status update, so the item is *vervallen* from the meeting on. Dropping an action
+drops its milestones too: one ``cancelled_by`` on the action (a minimal diff; the milestones
+inherit it) and a ``cancelled`` update for the action, if it has a gereed of its own, and for
+each milestone still open at the meeting (a milestone already done stays done).
 """
 
 from __future__ import annotations
@@ -135,17 +138,38 @@ def add_decision(
             ) from None
         plan = new_plan
     decision = Decision(body_id, meeting_on, kind, text.strip(), item_id, before, after)
-    stored = _store(app, plan, decision, new_text)
+    dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
+    stored = _store(app, plan, decision, new_text, dropped)
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
     if new_text is not None:
         lines.append(f"{plan.path}: {target} {'cancelled' if cancel else f'gereed → {after}'}")
+    if len(dropped) > 1 or (dropped and dropped[0] != target):
+        lines.append(f"cancelled with it: {', '.join(i for i in dropped if i != target)}")
     return lines
 
 
-def _store(app: App, plan: Plan, decision: Decision, new_text: str | None) -> Decision:
-    """Decision (and, for a drop, the cancelled update) in one transaction; the plan file is
+def _to_cancel(app: App, plan: Plan, target: str, meeting_on: date) -> tuple[str, ...]:
+    """The items a drop of ``target`` cancels: the item itself, and for an action its
+    milestones that are still open at the meeting."""
+    from governance.rag import State
+    from regie.reports import assess_as_of
+
+    items = {d.item_id for d in plan.deadlines()}
+    action = plan.action(target)
+    children = [m.id for m in action.milestones] if action is not None else []
+    if children:
+        with app.session() as session:
+            assessed = assess_as_of(session, plan, meeting_on).items
+        finished = (State.DONE, State.CANCELLED)
+        children = [c for c in children if c in assessed and assessed[c].state not in finished]
+    return tuple(i for i in (target, *children) if i in items)
+
+
+def _store(
+    app: App, plan: Plan, decision: Decision, new_text: str | None, dropped: tuple[str, ...]
+) -> Decision:
+    """Decision (and, for a drop, the cancelled updates) in one transaction; the plan file is
     replaced inside it, so a failing commit puts the old file back."""
-    from governance.decisions import DecisionKind
     from governance.updates import StatusUpdate, UpdateStatus
     from regie.services import utcnow
     from store import Repository, sync_plan
@@ -157,10 +181,10 @@ def _store(app: App, plan: Plan, decision: Decision, new_text: str | None) -> De
         with app.session() as session, session.begin():
             sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
-            if decision.kind is DecisionKind.CANCEL and decision.item_id:
+            for item_id in dropped:
                 Repository(session, plan.programme.id).add_status_update(
                     StatusUpdate(
-                        item_id=decision.item_id,
+                        item_id=item_id,
                         status=UpdateStatus.CANCELLED,
                         reported_on=decision.meeting_on,
                         comment=decision.text,

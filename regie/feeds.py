@@ -428,6 +428,18 @@ class NotModified:
         self._last_used: dict[int, datetime | None] = {}
         self._pending_used: dict[int, datetime] = {}
 
+    def check_now(self) -> None:
+        """Read the snapshot again at once (tests; the bound is otherwise REFRESH_SECONDS)."""
+        with self._lock:
+            self._checked = float("-inf")
+        self.snapshot()
+
+    def expired(self) -> bool:
+        """Whether the next :meth:`snapshot` reads the database (and maybe the plan file)."""
+        import time as clock
+
+        return self._snapshot is None or clock.monotonic() - self._checked >= self.REFRESH_SECONDS
+
     def snapshot(self) -> tuple[object, ...]:
         """The current snapshot, read again when older than ``REFRESH_SECONDS``."""
         import time as clock
@@ -474,9 +486,14 @@ class NotModified:
                 self._known[token_hash(token)] = (snapshot, served.etag, headers, served.token_id)
                 self._last_used[served.token_id] = served.last_used
 
-    def answer(self, token: str, if_none_match: str) -> list[tuple[bytes, bytes]] | None:
+    def answer(
+        self, token: str, if_none_match: str, *, refresh: bool = True
+    ) -> list[tuple[bytes, bytes]] | None:
         """The 304's headers when ``token`` was served unchanged data with this ETag; None sends
-        the request the full way (unknown, revoked, changed, or not yet seen)."""
+        the request the full way (unknown, revoked, changed, or not yet seen). Without
+        ``refresh`` (on the event loop) an expired snapshot is None too, never a query."""
+        if not refresh and self.expired():
+            return None
         snapshot = self.snapshot()
         known = self._known.get(token_hash(token))
         if known is None or known[0] is not snapshot or not _matches(if_none_match, known[1]):

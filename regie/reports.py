@@ -7,8 +7,8 @@ Content comes from :mod:`governance.agenda` / :mod:`governance.progress`, format
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from governance.plan import GovernanceBody, Plan
 
 FORMATS = ("html", "md", "pdf", "docx")
+#: The archive's kind for a PDF pack's annex file (an agenda pack's full table of items).
+ANNEX_KIND = "agenda-bijlage"
+PROGRESS_ANNEX_KIND = "voortgang-bijlage"
+ChartMaker = Callable[[str], dict[str, bytes]]
+ChartSets = dict[str, dict[str, bytes]]  # chart format → chart name → bytes
 #: Meetings are looked for this far around the programme's term when it has no start or end.
 _FAR = 20
 
@@ -38,6 +43,9 @@ class Rendered:
     content: bytes
     sha256: str
     archive_id: int | None = None
+    #: Files that go with this one (a PDF pack's annex), each with the ``name`` it is referred by.
+    attachments: tuple[Rendered, ...] = ()
+    name: str | None = None
 
 
 def body_or_fail(plan: Plan, body_id: str) -> GovernanceBody:
@@ -141,17 +149,66 @@ def agenda_pack(
     )
 
 
-def render_agenda(pack: AgendaPack, fmt: str) -> bytes:
-    """The pack in one format. HTML and Markdown are byte-identical for the same pack."""
+def annex_name(pack: AgendaPack) -> str:
+    """The file the PDF pack refers to for its annex (the same name wherever it is written)."""
+    return f"agenda-{pack.body_id}-{pack.meeting.on.isoformat()}-bijlage.html"
+
+
+def render_agenda(pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
+    """The pack in one format. HTML and Markdown are byte-identical for the same pack.
+
+    The PDF leaves the full table out and names the annex file (:func:`render_agenda_annex`):
+    WeasyPrint's table layout is the cost of a PDF, and a pack is read by exception."""
     return _render_document(
         fmt,
         template="agenda",
-        context={"pack": pack},
-        charts=lambda chart_fmt: _agenda_charts(pack, chart_fmt),
+        context={"pack": pack, "annex_file": annex_name(pack) if fmt == "pdf" else None},
+        charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
         footer=f"{pack.programme_short} · agenda {pack.body_id} {pack.meeting.on.isoformat()}",
         as_of=pack.as_of,
     )
+
+
+def render_agenda_annex(pack: AgendaPack) -> bytes:
+    """The annex of the PDF pack as its own self-contained HTML file: every item."""
+    return _render_annex(
+        pack.annex,
+        about=f"Bij de agenda van de {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
+        programme_title=pack.programme_title,
+        as_of=pack.as_of,
+        footer=f"{pack.programme_short} · {annex_name(pack)}",
+    )
+
+
+def _render_annex(
+    lines: Sequence[Any], *, about: str, programme_title: str, as_of: date, footer: str
+) -> bytes:
+    from reports.render import render
+
+    return render(
+        "bijlage.html.j2", lines=lines, about=about, programme_title=programme_title,
+        as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
+    ).encode()  # fmt: skip
+
+
+def chart_formats(fmts: Sequence[str]) -> tuple[str, ...]:
+    """The chart formats documents need: SVG in HTML, PNG in PDF and DOCX."""
+    needed = {"html": "svg", "pdf": "png", "docx": "png"}
+    return tuple(dict.fromkeys(needed[f] for f in fmts if f in needed))
+
+
+def _chart_maker(draw: Callable[[Sequence[str]], ChartSets], fmts: Sequence[str]) -> ChartMaker:
+    """Charts for documents in ``fmts``: each figure drawn once, on first use, and saved in every
+    chart format those documents need."""
+    drawn: dict[str, dict[str, bytes]] = {}
+
+    def charts(chart_fmt: str) -> dict[str, bytes]:
+        if chart_fmt not in drawn:
+            drawn.update(draw(tuple(dict.fromkeys((chart_fmt, *chart_formats(fmts))))))
+        return drawn[chart_fmt]
+
+    return charts
 
 
 def _render_document(
@@ -159,7 +216,7 @@ def _render_document(
     *,
     template: str,
     context: dict[str, Any],
-    charts: Callable[[str], dict[str, bytes]],
+    charts: ChartMaker,
     title: str,
     footer: str,
     as_of: Any,
@@ -188,17 +245,30 @@ def _render_document(
     raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
-def _agenda_charts(pack: AgendaPack, fmt: str) -> dict[str, bytes]:
+def _agenda_charts(pack: AgendaPack, fmts: Sequence[str]) -> ChartSets:
+    """Per chart format, the pack's charts by name."""
     from reports import charts
 
-    out = {"rag": charts.rag_summary(pack.steps, fmt)}
+    drawn = {"rag": charts.rag_summary(pack.steps, fmts)}
     for step in pack.steps:
         chart = charts.timeline(
-            [line for line in pack.annex if line.step == step.number], pack.as_of, fmt
+            [line for line in pack.annex if line.step == step.number], pack.as_of, fmts
         )
         if chart is not None:
-            out[f"timeline-{step.number}"] = chart
-    return out
+            drawn[f"timeline-{step.number}"] = chart
+    return _by_format(drawn, fmts)
+
+
+def _by_format(
+    drawn: dict[str, dict[str, bytes]], fmts: Sequence[str]
+) -> dict[str, dict[str, bytes]]:
+    return {fmt: {name: saved[fmt] for name, saved in drawn.items()} for fmt in fmts}
+
+
+def long_date(day: date) -> str:
+    from reports.render import long_date as dutch
+
+    return dutch(day)
 
 
 def _data_uris(images: dict[str, bytes], fmt: str) -> dict[str, str]:
@@ -213,17 +283,47 @@ def check_format(fmt: str) -> None:
         raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
+def check_formats(value: str) -> tuple[str, ...]:
+    """``html``, or several at once: ``html,pdf`` (one process, one pack, charts drawn once)."""
+    fmts = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    for fmt in fmts or (value,):
+        check_format(fmt)
+    return fmts
+
+
 def agenda(
     app: App, body_id: str, meeting_on: date, as_of: date, fmt: str, *, archive: bool = True
 ) -> Rendered:
-    """Build, render and archive one agenda pack."""
-    check_format(fmt)
+    """Build, render and archive one agenda pack (a PDF carries its annex as an attachment)."""
+    return agenda_formats(app, body_id, meeting_on, as_of, (fmt,), archive=archive)[0]
+
+
+def agenda_formats(
+    app: App,
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    fmts: tuple[str, ...],
+    *,
+    archive: bool = True,
+) -> list[Rendered]:
+    """The pack in each format from one assembled pack; each archived with its hash. A PDF's
+    annex (every item, :func:`render_agenda_annex`) is archived too, as its attachment."""
+    for fmt in fmts:
+        check_format(fmt)
     plan = app.load_plan()
     pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
-    content = render_agenda(pack, fmt)
+    charts = _chart_maker(lambda cf: _agenda_charts(pack, cf), fmts)
     parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
-    return _archive(app, plan, "agenda", fmt, title, as_of, parameters, content, archive)
+    documents: list[tuple[str, str, str, bytes]] = []
+    for fmt in fmts:
+        documents.append(("agenda", fmt, title, render_agenda(pack, fmt, charts=charts)))
+        if fmt == "pdf":
+            annex = render_agenda_annex(pack)
+            documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
+    stored = _archive_many(app, plan, as_of, parameters, documents, archive)
+    return _with_attachments(stored, annex_name(pack))
 
 
 def _archive(
@@ -237,21 +337,38 @@ def _archive(
     content: bytes,
     archive: bool,
 ) -> Rendered:
+    return _archive_many(app, plan, as_of, parameters, [(kind, fmt, title, content)], archive)[0]
+
+
+def _archive_many(
+    app: App,
+    plan: Plan,
+    as_of: date,
+    parameters: dict[str, Any],
+    documents: list[tuple[str, str, str, bytes]],
+    archive: bool,
+) -> list[Rendered]:
+    """Each (kind, format, title, content) with its sha256; archived in one transaction."""
     from regie.services import utcnow
     from store import sync_plan
     from store.reports_repo import ReportsRepository
 
-    digest = hashlib.sha256(content).hexdigest()
-    archive_id = None
-    if archive:
-        with app.session() as session, session.begin():
-            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-            stored = ReportsRepository(session, plan.programme.id).archive(
-                kind=kind, format=fmt, title=title, as_of=as_of, parameters=parameters,
-                sha256=digest, content=content,
+    out = [
+        Rendered(kind, fmt, title, as_of, parameters, content, hashlib.sha256(content).hexdigest())
+        for kind, fmt, title, content in documents
+    ]
+    if not archive:
+        return out
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        repo = ReportsRepository(session, plan.programme.id)
+        for n, r in enumerate(out):
+            stored = repo.archive(
+                kind=r.kind, format=r.format, title=r.title, as_of=as_of, parameters=parameters,
+                sha256=r.sha256, content=r.content,
             )  # fmt: skip
-            archive_id = stored.id
-    return Rendered(kind, fmt, title, as_of, parameters, content, digest, archive_id)
+            out[n] = replace(r, archive_id=stored.id)
+    return out
 
 
 def archived(app: App) -> list[Any]:
@@ -294,38 +411,89 @@ def progress_report(
     return build_progress(plan, assessment, start, end, decisions=decisions, measurements=measured)
 
 
-def render_progress(report: Any, fmt: str) -> bytes:
+def progress_annex_name(report: Any) -> str:
+    return f"voortgang-{report.start.isoformat()}-{report.end.isoformat()}-bijlage.html"
+
+
+def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
+    """Like the agenda pack: the PDF caps its lists and names its annex file."""
     return _render_document(
         fmt,
         template="voortgang",
-        context={"r": report},
-        charts=lambda chart_fmt: _progress_charts(report, chart_fmt),
+        context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
+        charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
         footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",
         as_of=report.as_of,
     )
 
 
-def _progress_charts(report: Any, fmt: str) -> dict[str, bytes]:
+def render_progress_annex(report: Any) -> bytes:
+    about = (
+        f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"
+    )
+    return _render_annex(
+        report.annex,
+        about=about,
+        programme_title=report.programme_title,
+        as_of=report.as_of,
+        footer=f"{report.programme_short} · {progress_annex_name(report)}",
+    )
+
+
+def _progress_charts(report: Any, fmts: Sequence[str]) -> ChartSets:
     from reports import charts
 
-    return {
-        f"indicator-{i.indicator.id}": charts.indicator(i, fmt)
+    drawn = {
+        f"indicator-{i.indicator.id}": charts.indicator(i, fmts)
         for i in report.indicators
         if i.measurements
     }
+    return _by_format(drawn, fmts)
 
 
 def voortgang(
     app: App, start: date, end: date, as_of: date, fmt: str, *, archive: bool = True
 ) -> Rendered:
-    check_format(fmt)
+    return voortgang_formats(app, start, end, as_of, (fmt,), archive=archive)[0]
+
+
+def voortgang_formats(
+    app: App,
+    start: date,
+    end: date,
+    as_of: date,
+    fmts: tuple[str, ...],
+    *,
+    archive: bool = True,
+) -> list[Rendered]:
+    """The progress report in each format from one report (see :func:`agenda_formats`)."""
+    for fmt in fmts:
+        check_format(fmt)
     plan = app.load_plan()
     report = progress_report(app, start, end, as_of, plan=plan)
-    content = render_progress(report, fmt)
+    charts = _chart_maker(lambda cf: _progress_charts(report, cf), fmts)
     parameters = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat()}
     title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
-    return _archive(app, plan, "voortgang", fmt, title, as_of, parameters, content, archive)
+    documents: list[tuple[str, str, str, bytes]] = []
+    for fmt in fmts:
+        documents.append(("voortgang", fmt, title, render_progress(report, fmt, charts=charts)))
+        if fmt == "pdf":
+            annex = render_progress_annex(report)
+            documents.append((PROGRESS_ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
+    stored = _archive_many(app, plan, as_of, parameters, documents, archive)
+    return _with_attachments(stored, progress_annex_name(report))
+
+
+def _with_attachments(stored: list[Rendered], annex_file: str) -> list[Rendered]:
+    """Each annex attached to the PDF archived just before it."""
+    out: list[Rendered] = []
+    for rendered in stored:
+        if rendered.kind in (ANNEX_KIND, PROGRESS_ANNEX_KIND):
+            out[-1] = replace(out[-1], attachments=(replace(rendered, name=annex_file),))
+        else:
+            out.append(rendered)
+    return out
 
 
 # --- indicators -------------------------------------------------------------------------------

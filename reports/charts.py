@@ -1,7 +1,9 @@
 """Charts with matplotlib: a RAG summary per step and a timeline per step.
 
-SVG for HTML, PNG for PDF and DOCX. Output is deterministic (no date in the metadata, a fixed
-hash salt for SVG ids), so the same data give the same bytes. Labels are Dutch.
+SVG for HTML, PNG for PDF and DOCX; each figure is built once and saved in every format asked
+for (a pack in HTML and PDF at once costs one figure, not two). Output is deterministic (no
+date in the metadata, a fixed hash salt for SVG ids), so the same data give the same bytes.
+Labels are Dutch.
 """
 
 from __future__ import annotations
@@ -39,17 +41,20 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(fig: Any, fmt: str) -> bytes:
-    out = io.BytesIO()
-    metadata: dict[str, Any] = (
-        {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
-    )
-    fig.savefig(out, format=fmt, metadata=metadata, dpi=100)
+def _save(fig: Any, fmts: Sequence[str]) -> dict[str, bytes]:
+    saved: dict[str, bytes] = {}
+    for fmt in fmts:
+        out = io.BytesIO()
+        metadata: dict[str, Any] = (
+            {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+        )
+        fig.savefig(out, format=fmt, metadata=metadata, dpi=100)
+        saved[fmt] = out.getvalue()
     _pyplot().close(fig)
-    return out.getvalue()
+    return saved
 
 
-def rag_summary(steps: Sequence[StepLine], fmt: str) -> bytes:
+def rag_summary(steps: Sequence[StepLine], fmts: Sequence[str]) -> dict[str, bytes]:
     """A horizontal stacked bar per step: how many items are green, amber, red, grey."""
     plt = _pyplot()
     height = 0.4 * len(steps) + 1.2
@@ -67,10 +72,12 @@ def rag_summary(steps: Sequence[StepLine], fmt: str) -> bytes:
     ax.set_xlabel("aantal items")
     ax.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    return _save(fig, fmt)
+    return _save(fig, fmts)
 
 
-def timeline(lines: Sequence[ItemLine], as_of: date, fmt: str) -> bytes | None:
+def timeline(
+    lines: Sequence[ItemLine], as_of: date, fmts: Sequence[str]
+) -> dict[str, bytes] | None:
     """Items on a time axis at their due date, an arrow to the forecast where it differs, and a
     dotted line at the peildatum. None when no item of the step has a date."""
     dated = [line for line in lines if line.due is not None]
@@ -104,10 +111,10 @@ def timeline(lines: Sequence[ItemLine], as_of: date, fmt: str) -> bytes | None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%Y"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(-0.8, len(dated) - 0.2)
-    return _save(fig, fmt)
+    return _save(fig, fmts)
 
 
-def indicator(progress: IndicatorProgress, fmt: str) -> bytes:
+def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, bytes]:
     """Measured values over time against the target (dashed) and the baseline (dotted)."""
     import matplotlib.dates
 
@@ -128,4 +135,4 @@ def indicator(progress: IndicatorProgress, fmt: str) -> bytes:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.legend(loc="best", frameon=False, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    return _save(fig, fmt)
+    return _save(fig, fmts)

@@ -51,6 +51,7 @@ def number(value: float) -> str:
 
 @cache
 def environment() -> Environment:
+    from governance.agenda import LIMITS, shortlist
     from governance.labels import rag_label, state_label
 
     env = Environment(
@@ -67,6 +68,8 @@ def environment() -> Environment:
     env.filters["getal"] = number
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
+    env.globals["shortlist"] = shortlist
+    env.globals["limits"] = LIMITS
     return env
 
 

@@ -8,9 +8,11 @@ requests, changed data, unknown or revoked tokens — takes :func:`calendar_feed
 
 from __future__ import annotations
 
+import contextlib
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -33,6 +35,8 @@ class NotModifiedFastPath:
             if path.startswith(PREFIX) and path.endswith(SUFFIX):
                 for name, value in scope["headers"]:
                     if name == b"if-none-match":
+                        if self.memory.expired():  # the check reads the database: not on the loop
+                            await run_in_threadpool(self._refresh)
                         headers = self._answer(path[len(PREFIX) : -len(SUFFIX)], value)
                         if headers is not None:
                             await send(
@@ -43,9 +47,13 @@ class NotModifiedFastPath:
                         break
         await self.app(scope, receive, send)
 
+    def _refresh(self) -> None:
+        with contextlib.suppress(Exception):  # e.g. a broken plan file: the full path says so
+            self.memory.snapshot()
+
     def _answer(self, token: str, if_none_match: bytes) -> list[tuple[bytes, bytes]] | None:
         try:
-            return self.memory.answer(token, if_none_match.decode("latin-1"))
+            return self.memory.answer(token, if_none_match.decode("latin-1"), refresh=False)
         except Exception:  # e.g. a broken plan file: the full path answers it properly (503)
             return None
 

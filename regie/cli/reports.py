@@ -6,12 +6,15 @@ from __future__ import annotations
 import sys
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from regie.cli.common import AsOfOpt, Format, FormatOpt, HelpGroup, _app, parse_date
 from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from regie.reports import Rendered
 
 meeting_app = typer.Typer(
     rich_markup_mode=None,
@@ -40,8 +43,13 @@ report_app = typer.Typer(
 
 BodyOpt = Annotated[str, typer.Option("--body", help="Governance body id, e.g. stuurgroep.")]
 ReportFormat = Annotated[
-    str, typer.Option("--format", "-f", help="html | pdf | md | docx (default html).")
-]
+    str,
+    typer.Option(
+        "--format", "-f",
+        help="html | pdf | md | docx, or several: html,pdf (one run; --out then names the "
+        "files, each with its own suffix). Default html.",
+    ),
+]  # fmt: skip
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write here (default: standard output).")
 ]
@@ -127,6 +135,44 @@ def meeting_add(
 # --- reports -------------------------------------------------------------------------------
 
 
+def _out_path(out: Path, fmt: str, several: bool) -> Path:
+    """``--out pack.pdf`` as given for one format; for several, pack.html, pack.pdf …"""
+    if not several:
+        return out
+    return (
+        out.with_suffix(f".{fmt}")
+        if out.suffix[1:] in FORMAT_SUFFIXES
+        else out.with_name(f"{out.name}.{fmt}")
+    )
+
+
+FORMAT_SUFFIXES = ("html", "md", "pdf", "docx")
+
+
+def _written(path: Path, rendered: Rendered) -> str:
+    return f"{path}: {rendered.title}, sha256 {rendered.sha256} (archief {rendered.archive_id})"
+
+
+def _write_rendered(documents: list[Rendered], out: Path | None) -> None:
+    """Write each document (and its attachments next to it) and say where, with hash and id."""
+    several = len(documents) > 1
+    for rendered in documents:
+        path = None if out is None else _out_path(out, rendered.format, several)
+        _write(rendered.content, path, rendered.format)
+        if path is not None:
+            typer.echo(_written(path, rendered))
+        for extra in rendered.attachments:
+            if path is not None and extra.name:
+                _write(extra.content, path.parent / extra.name, extra.format)
+                typer.echo(_written(path.parent / extra.name, extra))
+            else:
+                typer.echo(
+                    f"{extra.name}: {extra.title} (archief {extra.archive_id}; write it with "
+                    f"`regie report show {extra.archive_id} --out {extra.name}`)",
+                    err=True,
+                )
+
+
 @report_app.command("agenda")
 def report_agenda(
     body: BodyOpt,
@@ -135,19 +181,18 @@ def report_agenda(
     fmt: ReportFormat = "html",
     out: OutOpt = None,
 ) -> None:
-    """The agenda pack for one meeting (archived with its content hash)."""
-    from regie.reports import agenda, check_format
+    """The agenda pack for one meeting (archived with its content hash). A PDF names its annex,
+    the full table of items, a separate HTML file written next to it."""
+    from regie.reports import agenda_formats, check_formats
     from regie.services import today
 
-    check_format(fmt)
+    fmts = check_formats(fmt)
+    if len(fmts) > 1 and out is None:
+        raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
     app_ = _app()
     day = parse_date(as_of, "--as-of") or today(app_)
-    rendered = agenda(app_, body, _required_date(meeting, "--meeting"), day, fmt)
-    _write(rendered.content, out, fmt)
-    if out is not None:
-        typer.echo(
-            f"{out}: {rendered.title}, sha256 {rendered.sha256} (archief {rendered.archive_id})"
-        )
+    rendered = agenda_formats(app_, body, _required_date(meeting, "--meeting"), day, fmts)
+    _write_rendered(rendered, out)
 
 
 @report_app.command("list")
@@ -278,16 +323,14 @@ def report_voortgang(
     fmt: ReportFormat = "html",
     out: OutOpt = None,
 ) -> None:
-    """The progress report to the Kamer over a period (archived with its content hash)."""
-    from regie.reports import check_format, voortgang
+    """The progress report to the Kamer over a period (archived with its content hash). A PDF
+    names its annex, the full table of items, a separate HTML file written next to it."""
+    from regie.reports import check_formats, voortgang_formats
 
-    check_format(fmt)
+    fmts = check_formats(fmt)
+    if len(fmts) > 1 and out is None:
+        raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
     start = _required_date(from_, "--from")
     end = _required_date(to, "--to")
     day = parse_date(as_of, "--as-of") or end
-    rendered = voortgang(_app(), start, end, day, fmt)
-    _write(rendered.content, out, fmt)
-    if out is not None:
-        typer.echo(
-            f"{out}: {rendered.title}, sha256 {rendered.sha256} (archief {rendered.archive_id})"
-        )
+    _write_rendered(voortgang_formats(_app(), start, end, day, fmts), out)

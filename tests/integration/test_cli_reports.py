@@ -122,3 +122,54 @@ def test_cancel_decision_drops_the_item(plan_copy: Path) -> None:
     assert 'cancelled_by: "besluit stuurgroep 12 januari 2016"' in plan_copy.read_text()
     rows = json.loads(regie("status", "--as-of", "2016-01-15", "-f", "json").out)
     assert next(r for r in rows if r["id"] == "3.6.2")["state"] == "cancelled"
+
+
+def test_cancelling_an_action_cancels_its_open_milestones(plan_copy: Path) -> None:
+    before = plan_copy.read_text(encoding="utf-8")
+    done = regie("update", "2.3.1", "--status", "done", "--as-of", "2015-06-29")
+    assert done.code == 0, done.err
+    # Action 2.3 has no gereed of its own: its milestones carry the dates.
+    made = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                 "--text", "Actie 2.3 vervalt", "--cancel", "2.3")  # fmt: skip
+    assert made.code == 0, made.err
+    assert "cancelled with it: 2.3.2, 2.3.3" in made.out
+    after = plan_copy.read_text(encoding="utf-8")
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
+    assert diff == ['+        cancelled_by: "besluit stuurgroep 12 januari 2016"']
+    plan = load_plan(plan_copy)  # still valid
+    assert next(a for a in plan.actions() if a.id == "2.3").cancelled_by
+    rows = json.loads(regie("status", "--as-of", "2016-01-15", "-f", "json").out)
+    states = {r["id"]: r["state"] for r in rows if r["id"].startswith("2.3.")}
+    assert states == {"2.3.1": "done", "2.3.2": "cancelled", "2.3.3": "cancelled"}
+    pack = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-01-15", "--format", "md")  # fmt: skip
+    annex = pack.out.split("## Bijlage")[1]
+    line = next(x for x in annex.splitlines() if x.startswith("| 2.3.2 "))
+    assert "vervallen (besluit stuurgroep 12 januari 2016)" in line and "| vervallen |" in line
+    kept = next(x for x in annex.splitlines() if x.startswith("| 2.3.1 "))
+    assert "vervallen" not in kept
+
+
+def test_agenda_html_and_pdf_in_one_command(plan_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "pack.pdf"
+    out.parent.mkdir()
+    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-01-15", "--format", "html,pdf", "--out", str(out))  # fmt: skip
+    assert made.code == 0, made.err
+    annex = out.parent / "agenda-stuurgroep-2016-04-12-bijlage.html"
+    files = sorted(p.name for p in out.parent.iterdir())
+    assert files == [annex.name, "pack.html", "pack.pdf"]
+    assert out.read_bytes().startswith(b"%PDF")
+    listed = json.loads(regie("report", "list", "--format", "json").out)
+    assert [(r["kind"], r["format"]) for r in listed] == [
+        ("agenda", "html"), ("agenda", "pdf"), ("agenda-bijlage", "html")
+    ]  # fmt: skip
+    assert listed[2]["sha256"] == hashlib.sha256(annex.read_bytes()).hexdigest()
+    assert all(str(p) in made.out for p in (annex, out, out.with_suffix(".html")))
+    several = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                    "--format", "html,md")  # fmt: skip
+    assert several.code == 2 and "give --out PATH" in several.err

@@ -6,6 +6,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from regie.bootstrap import bootstrap
@@ -18,7 +19,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.ya
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
 
 
-def test_304_from_memory_until_revoked_or_changed(tmp_path: Path, migrated_url: str) -> None:
+def test_304_from_memory_until_revoked_or_changed(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import web.feeds
     from web.app import create_app
 
     plan = tmp_path / "plan.yaml"
@@ -29,32 +33,44 @@ def test_304_from_memory_until_revoked_or_changed(tmp_path: Path, migrated_url: 
     )  # fmt: skip
     sync(app, None)
     token = create_token(app, "programme", "test", NOW)
-    web = create_app(app)
-    memory = web.state.not_modified
-    memory.REFRESH_SECONDS = 0  # check the snapshot on every request: no timing in this test
-    client = TestClient(web)
+    web_app = create_app(app)
+    memory = web_app.state.not_modified
+    memory.REFRESH_SECONDS = 3600  # checks happen when this test says (check_now): no timing
+    client = TestClient(web_app)
     path = f"/calendar/{token.token}.ics"
+    full_path = []
+    real = web.feeds.serve_token_feed
+
+    def counted(*args: object) -> object:
+        full_path.append(args[1])
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web.feeds, "serve_token_feed", counted)
 
     first = client.get(path)
-    assert first.status_code == 200
+    assert first.status_code == 200 and len(full_path) == 1
     etag = first.headers["etag"]
-    assert memory.answer(token.token, etag) is not None  # remembered by the full path
-    again = client.get(path, headers={"If-None-Match": etag})
-    assert (again.status_code, again.content) == (304, b"")
-    assert (again.headers["etag"], again.headers["last-modified"]) == (
-        etag, first.headers["last-modified"]
-    )  # fmt: skip
-    assert memory.answer(token.token, '"other"') is None  # another ETag takes the full path
+    for _ in range(3):
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert (again.status_code, again.content) == (304, b"")
+        assert (again.headers["etag"], again.headers["last-modified"]) == (
+            etag, first.headers["last-modified"]
+        )  # fmt: skip
+    assert len(full_path) == 1  # the 304s came from memory, not the full path
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert len(full_path) == 2  # another ETag takes the full path
 
-    # New data: the memory forgets.
+    # New data: the memory forgets at the next check.
     record_update(app, "1.1.2", "at_risk", as_of=NOW.date(), forecast=None,
                   completed_on=None, comment="Later", author=None)  # fmt: skip
-    assert memory.answer(token.token, etag) is None
+    memory.check_now()
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     etag = changed.headers["etag"]
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert len(full_path) == 3
 
     revoke_token(app, token.id, NOW)
+    memory.check_now()  # in `serve` at most REFRESH_SECONDS (0.25 s) after the revocation
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 404
     assert memory.answer(token.token, etag) is None

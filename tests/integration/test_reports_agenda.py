@@ -105,7 +105,35 @@ def test_pdf_has_sections_and_numbers(app: App) -> None:
         assert heading in flat, heading
     assert "Datum vaststellen voor 1.2.2?" in flat
     assert "12 april 2016" in flat
-    assert "<script>alert(1)</script>" in flat  # shown as text, not run
+    # Shown as text, not run (a narrow column may wrap it: compare without white space).
+    assert "<script>alert(1)</script>" in "".join(text.split())
+    # The full table is a file of its own, named in the PDF; the PDF keeps the exceptions.
+    assert "agenda-stuurgroep-2016-04-12-bijlage.html" in "".join(text.split())
+    assert "1.2.1 Verkennen draagvlak" in flat  # red, in section 3
+    assert "Uitvoeren overlegronde" not in flat  # green 1.1.2: counted, only in the annex
+
+
+def test_pdf_annex_file_has_every_item(app: App) -> None:
+    from regie.reports import agenda_formats, annex_name
+
+    html, pdf = agenda_formats(app, "stuurgroep", MEETING, AS_OF, ("html", "pdf"))
+    assert (html.format, pdf.format) == ("html", "pdf")
+    assert html.attachments == ()
+    assert html.content == agenda(app, "stuurgroep", MEETING, AS_OF, "html").content
+    (annex,) = pdf.attachments
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    assert annex.name == annex_name(pack) == "agenda-stuurgroep-2016-04-12-bijlage.html"
+    assert (annex.kind, annex.format, annex.archive_id is not None) == (
+        "agenda-bijlage",
+        "html",
+        True,
+    )
+    text = annex.content.decode()
+    assert text.count('<tr><td class="date">') == len(pack.annex) == 48
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text
+    # The same pack gives the same bytes: PDF and annex are deterministic too.
+    again = agenda(app, "stuurgroep", MEETING, AS_OF, "pdf", archive=False)
+    assert (again.sha256, again.attachments[0].sha256) == (pdf.sha256, annex.sha256)
 
 
 def test_docx_has_headings_and_tables(app: App) -> None:
@@ -128,3 +156,19 @@ def test_docx_has_headings_and_tables(app: App) -> None:
     body = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "<script>alert(1)</script> **vet** $x^2$ \\textbf{x}" in body
     assert doc.inline_shapes  # the charts are in
+
+
+def test_long_lists_end_with_a_count_and_the_annex(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from governance.agenda import LIMITS
+    from regie.reports import render_agenda
+
+    monkeypatch.setitem(LIMITS, "asked", 3)
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    md = render_agenda(pack, "md").decode()
+    section = md.split("## 4. Ter besluitvorming")[1].split("## 5.")[0]
+    assert section.count("| **") == 3  # three questions, the most pressing
+    assert f"En nog {len(pack.asked) - 3} items — zie bijlage." in section
+    html = render_agenda(pack, "html").decode()
+    assert f"en nog {len(pack.asked) - 3} items — zie bijlage</p>" in html

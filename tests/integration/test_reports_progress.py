@@ -71,6 +71,12 @@ def test_progress_formats(app: App) -> None:
     for heading in ("1. Inleiding", "2. Voortgang per stap", "3. Indicatoren", "4. Samenvatting"):
         assert heading in text
     assert "Vertraagd of gewijzigd" in text and "5,8 % op 31 december 2015" in text
+    # The PDF's annex is its own HTML file with every item, named in the PDF.
+    made = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "pdf")
+    (annex,) = made.attachments
+    assert annex.name == "voortgang-2015-07-01-2016-01-15-bijlage.html"
+    assert annex.name in "".join(text.split())
+    assert annex.content.decode().count('<tr><td class="date">') == 48
     doc = Document(io.BytesIO(voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "docx").content))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "3. Indicatoren" in headings and "Gerealiseerd" in headings

@@ -20,7 +20,7 @@ import pytest
 
 from benchmarks.synthetic import build_plan, generate_updates
 from governance.assessment import Assessment, assess
-from governance.assessor import PlanIndex
+from governance.assessor import ItemAssessment, PlanIndex
 from governance.incremental import (
     Remembered,
     Scheduler,
@@ -33,8 +33,9 @@ from governance.incremental import (
     with_dependencies,
 )
 from governance.periods import Period, PeriodKind
-from governance.plan import Action, Plan
+from governance.plan import Action, ItemLevel, Plan, ReminderPolicy
 from governance.planfile.load import load_plan
+from governance.rag import Rag, State
 from governance.reminders import PromptRecord, ReminderPlan, plan_reminders
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
@@ -314,3 +315,39 @@ def test_synthetic_1k_replay_two_years() -> None:
 def test_synthetic_10k_replay() -> None:
     world, _ = _synthetic_world(10_000, 100_000)
     replay(world, every_day(date(2016, 9, 1), date(2017, 8, 31)))
+
+
+def _item(**changes: object) -> ItemAssessment:
+    base = ItemAssessment(
+        item_id="1.1.1", level=ItemLevel.MILESTONE, action_id="1.1", step=1, title="m",
+        gereed=None, period_kind=None, due=None, state=State.ON_TRACK, rag=Rag.GREEN,
+        stale=False, owners=("org",), latest_update=None, forecast=None, waiting_on=(),
+        working_days_overdue=0, reason="",
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_next_check_of_an_ongoing_item_not_yet_started_is_its_start() -> None:
+    cal = WorkCalendar("NL")
+    as_of, start = date(2019, 10, 1), date(2020, 1, 1)
+    scheduler = Scheduler(as_of, ReminderPolicy(), cal)
+    item = _item(period_kind="open_ended", state=State.ONGOING, start=start)
+    # Not the quarter that begins before it (no prompt, no stale flag before the start).
+    assert scheduler.next_check(item) == start
+    started = _item(period_kind="open_ended", state=State.ONGOING, start=date(2019, 1, 1))
+    assert scheduler.next_check(started) == date(2020, 1, 1)  # the next quarter's prompt
+
+
+def test_next_check_of_a_slipped_item_past_due_skips_the_overdue_stages() -> None:
+    cal = WorkCalendar("NL")
+    as_of, due, forecast = date(2019, 10, 1), date(2019, 9, 2), date(2019, 11, 29)
+    policy = ReminderPolicy()
+    scheduler = Scheduler(as_of, policy, cal)
+    update = StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2019, 9, 30), forecast)
+    slipped = _item(due=due, state=State.SLIPPED, forecast=forecast, latest_update=update)
+    stale_on = cal.add_working_days(date(2019, 9, 30), policy.stale_after_days)
+    assert stale_on < forecast
+    assert scheduler.next_check(slipped) == stale_on  # no overdue-N day in between
+    overdue = dataclasses.replace(slipped, state=State.OVERDUE, forecast=None)
+    first = scheduler.next_check(overdue)
+    assert first is not None and first < stale_on  # an overdue item's next stage comes first
