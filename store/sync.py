@@ -10,6 +10,7 @@ part-way leaves the database as it was once the caller rolls back.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -102,7 +103,16 @@ def sync_plan(
         and (synced.plan_hash, synced.plan_path) == (plan.source_hash, path)
     ):
         return SyncResult(unchanged=synced.entities)  # the same file as last time
-    result = _Sync(session, plan, now, path).run()
+    # The compare allocates a tuple or two per stored row; the cyclic collector's full passes
+    # over everything a large plan keeps alive cost ≈ 20 % of a 1M-item sync, and nothing here
+    # makes cycles worth collecting before it ends.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = _Sync(session, plan, now, path).run()
+    finally:
+        if collecting:
+            gc.enable()
     if plan.source_hash is None:
         if synced is not None:
             session.delete(synced)  # stored from something else than that file now
