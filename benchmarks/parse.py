@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         for label, runs in figures.items():
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
-            print(f"  {label:<9}{wall:>8.2f} s wall{cpu:>8.2f} s CPU")
+            each = ", ".join(f"{r[0]:.2f}/{r[1]:.2f}" for r in runs)
+            print(f"  {label:<9}{wall:>8.2f} s wall{cpu:>8.2f} s CPU   (each, wall/CPU: {each})")
         print(f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         lines = path.read_text(encoding="utf-8").splitlines()
         at = next(i for i, line in enumerate(lines) if "gereed:" in line and i > len(lines) // 2)

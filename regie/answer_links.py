@@ -137,13 +137,16 @@ def answer_by_link(
     *,
     now: datetime,
     as_of: date,
+    checked: OpenLink | None = None,
 ) -> Recorded:
-    """Store the answer posted through a link, once; the link is used in the same transaction."""
+    """Store the answer posted through a link, once; the link is used in the same transaction.
+    ``checked``: what :func:`check_link` just returned for this token and ``now`` (the form
+    page checks first; single use is enforced by :func:`store.answers.use_link` anyway)."""
     from regie.answers import record_answer, record_refusal
     from store.answers import use_link
 
     try:
-        view = check_link(app, plan, url_token, now)
+        view = checked if checked is not None else check_link(app, plan, url_token, now)
     except LinkRefused as exc:
         if exc.reason is not Refusal.LINK_TAMPERED:  # a known person's attempt: keep it
             contact_id, item_id = _bound_to(app, url_token)

@@ -34,6 +34,9 @@ CHANNELS = ("cli", "import", "email", "slack", "web")
 #: Called inside the answer's transaction once the update is stored (e.g. mark a link used);
 #: raising :class:`AnswerRefused` there rolls the update back.
 WithinTransaction = Callable[["Session", "StatusUpdate"], None]
+#: Called first inside whichever transaction the attempt writes (the answer's or its refusal's),
+#: e.g. Slack's replay guard: one COMMIT per request; raising rolls everything back.
+Guard = Callable[["Session"], None]
 
 
 class AnswerRefused(RegieError):
@@ -126,6 +129,7 @@ def record_answer(
     sync: bool = False,
     within: WithinTransaction | None = None,
     emit: bool = True,
+    guard: Guard | None = None,
 ) -> Recorded:
     """Check and store one answer; see the module notes. ``as_of`` is the business date the
     answer counts for; ``sync`` loads the plan into the database first (CLI)."""
@@ -134,10 +138,16 @@ def record_answer(
         update = check_answer(plan, answer, who, as_of)
     except AnswerRefused as exc:
         if exc.reason in RECORDED_REFUSALS:
-            record_refusal(app, plan, exc.reason, answer, who, channel, as_of)
+            record_refusal(app, plan, exc.reason, answer, who, channel, as_of, guard=guard)
         raise
     return store_answers(
-        app, plan, [replace(update, source=channel)], sync=sync, within=within, emit=emit
+        app,
+        plan,
+        [replace(update, source=channel)],
+        sync=sync,
+        within=within,
+        emit=emit,
+        guard=guard,
     )[0]
 
 
@@ -149,6 +159,7 @@ def store_answers(
     sync: bool = False,
     within: WithinTransaction | None = None,
     emit: bool = True,
+    guard: Guard | None = None,
 ) -> list[Recorded]:
     """Store checked updates and their events in one transaction (all or none); then emit."""
     from governance.clock import utcnow
@@ -159,6 +170,8 @@ def store_answers(
     recorded: list[Recorded] = []
     with writing(app), app.session() as session, session.begin():
         repo = Repository(session, plan.programme.id)
+        if guard is not None:  # first: a write (SQLite's lock), outside PostgreSQL's lock
+            guard(session)
         write_lock(session, plan.programme.id)  # answers are stored in the order they commit
         if sync:
             sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
@@ -198,6 +211,8 @@ def record_refusal(
     channel: str,
     as_of: date,
     detail: str = "",
+    *,
+    guard: Guard | None = None,
 ) -> AnswerRefused:
     """Record a ``regie.answer.refused`` event (its own transaction) and return the error."""
     import uuid
@@ -215,6 +230,8 @@ def record_refusal(
         "detail": detail or None,
     }
     with writing(app), app.session() as session, session.begin():
+        if guard is not None:
+            guard(session)
         repo = Repository(session, plan.programme.id)
         if not repo.programme_exists():
             sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))

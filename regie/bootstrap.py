@@ -34,7 +34,7 @@ class App:
     def engine(self) -> Engine:
         from store import make_engine
 
-        return make_engine(self.settings.database_url)
+        return make_engine(self.settings.database_url, synchronous=self.settings.sqlite_synchronous)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -36,6 +36,7 @@ class Settings:
     slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
     simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
+    sqlite_synchronous: str = "normal"  # REGIE_SQLITE_SYNCHRONOUS: normal (default) or full
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -117,6 +118,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         problems.append(
             "REGIE_SLACK_APP_TOKEN: not an app-level token (it must start with 'xapp-')"
         )
+    synchronous = (env.get("REGIE_SQLITE_SYNCHRONOUS") or "normal").lower()
+    if synchronous not in ("normal", "full"):
+        problems.append(f"REGIE_SQLITE_SYNCHRONOUS: {synchronous!r} is not 'normal' or 'full'")
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -130,6 +134,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("REGIE_SECRET_KEY") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
         slack_app_token=app_token,
+        sqlite_synchronous=synchronous,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,

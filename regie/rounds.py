@@ -240,6 +240,7 @@ def _queue(
                 slack=person.slack,
                 subject=header_text(render(f"{kind}.subject.j2", **context)),
                 body_text=render(f"{kind}.txt.j2", **context),
+                body_html=render(f"{kind}.html.j2", **context),
                 payload={
                     "as_of": as_of.isoformat(),
                     "programme": plan.programme.short_title or plan.programme.title,

@@ -21,11 +21,12 @@ from notifications.slack_answer_blocks import (
     MODAL,
     answer_block_id,
 )
-from regie.answers import AnswerRefused, record_answer, writing
+from regie.answers import AnswerRefused, Guard, record_answer, writing
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
+    from sqlalchemy.orm import Session
 
     from governance.plan import Plan
 
@@ -52,15 +53,50 @@ class Malformed(ValueError):
     """Not an interaction payload we understand (answered 400, stores nothing)."""
 
 
+class Replayed(Exception):
+    """A request signature seen before (answered 409); its transaction is rolled back."""
+
+
+@dataclass
+class ReplayGuard:
+    """Records a request's signature inside the transaction that stores the answer (or its
+    refusal), so a Slack answer costs one COMMIT; ``done`` stays False when nothing was written,
+    and the caller then records the signature on its own (:meth:`alone`)."""
+
+    signature: str
+    window_seconds: int = 300
+    done: bool = False
+
+    def __call__(self, session: Session) -> None:
+        from datetime import timedelta
+
+        from regie.services import utcnow
+        from store.answers import first_seen
+
+        window = timedelta(seconds=self.window_seconds)
+        if not first_seen(session, self.signature, utcnow(), window):
+            raise Replayed(self.signature[:16])
+        self.done = True
+
+    def alone(self, app: App) -> None:
+        """Record the signature in a transaction of its own (nothing else was written)."""
+        if self.done:
+            return
+        with writing(app), app.session() as session, session.begin():
+            self(session)
+
+
 def handle_interaction(
     app: App,
     plan: Plan,
     payload: Any,
     as_of: date,
     lookup: Callable[[str], str | None] | None = None,
+    guard: Guard | None = None,
 ) -> SlackReply:
     """Handle one interaction payload; ``lookup(user_id)`` gives the user's e-mail address
-    (``users.info``) when the user id is not in the plan or the cache."""
+    (``users.info``) when the user id is not in the plan or the cache; ``guard`` runs inside
+    the transaction that stores the answer or its refusal (see :class:`ReplayGuard`)."""
     if not isinstance(payload, dict):
         raise Malformed("payload is not an object")
     kind = payload.get("type")
@@ -88,7 +124,9 @@ def handle_interaction(
             raise Malformed(f"unknown action {action_id[:40]!r}")
         completed = as_of if choice == "done" else None
         answer = AnswerInput(item_id, choice, completed_on=completed)
-        return _answer(app, plan, user, answer, as_of, lookup, channel, ts, modal_errors=False)
+        return _answer(
+            app, plan, user, answer, as_of, lookup, channel, ts, modal_errors=False, guard=guard
+        )
     if kind == "view_submission":
         view = payload.get("view")
         if not isinstance(view, dict) or view.get("callback_id") != MODAL_CALLBACK:
@@ -110,7 +148,16 @@ def handle_interaction(
             return SlackReply(body={"response_action": "errors", "errors": errors})
         answer = AnswerInput(meta["item"], status, forecast, completed_on, note or None)
         return _answer(
-            app, plan, user, answer, as_of, lookup, meta["channel"], meta["ts"], modal_errors=True
+            app,
+            plan,
+            user,
+            answer,
+            as_of,
+            lookup,
+            meta["channel"],
+            meta["ts"],
+            modal_errors=True,
+            guard=guard,
         )
     raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
 
@@ -126,13 +173,14 @@ def _answer(
     ts: str,
     *,
     modal_errors: bool,
+    guard: Guard | None = None,
 ) -> SlackReply:
     from regie.answers import record_refusal
 
     contact_id = resolve_contact(app, plan, user, lookup)
     if contact_id is None:
         who = Answerer(f"slack:{user[:32]}", user)
-        record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of)
+        record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of, guard=guard)
         return _refusal(Refusal.UNKNOWN_CONTACT, channel, user, modal_errors)
     from governance.answers import contact
 
@@ -140,7 +188,13 @@ def _answer(
     assert person is not None
     try:
         recorded = record_answer(
-            app, answer, Answerer(person.id, person.name), channel="slack", as_of=as_of, plan=plan
+            app,
+            answer,
+            Answerer(person.id, person.name),
+            channel="slack",
+            as_of=as_of,
+            plan=plan,
+            guard=guard,
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:

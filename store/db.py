@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Connections an engine keeps open (and may open beyond that): a server's threads (anyio's 40)
+#: each hold one; SQLAlchemy's default (5 + 10) closed and reopened connections under load.
+POOL_SIZE = 20
+POOL_OVERFLOW = 30
 _AST_LOCK = threading.Lock()
 
 
@@ -33,9 +37,13 @@ class MigrationError(RuntimeError):
     """A migration left the database inconsistent (it has been rolled back)."""
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for the application: SQLite gets foreign keys, a busy timeout and real BEGINs."""
-    return _engine(url, foreign_keys=True, **kwargs)
+def make_engine(url: str, *, synchronous: str = "normal", **kwargs: Any) -> Engine:
+    """An engine for the application: SQLite gets foreign keys, a busy timeout, real BEGINs and
+    WAL with ``synchronous`` (``normal``: no fsync per commit; see :func:`_install_sqlite_hooks`).
+    """
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+    return _engine(url, foreign_keys=True, synchronous=synchronous, **kwargs)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -43,21 +51,29 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def _engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> Engine:
+def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs: Any) -> Engine:
     parsed = sa.make_url(normalise_url(url))
+    database = parsed.database
+    in_memory = not database or database == ":memory:" or "mode=memory" in database
+    if kwargs.get("poolclass") is not None or (parsed.get_backend_name() == "sqlite" and in_memory):
+        # NullPool / StaticPool / SingletonThreadPool take no queue sizes
+        kwargs.pop("pool_size", None)
+        kwargs.pop("max_overflow", None)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(parsed, **kwargs)
-    database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, **kwargs)
-    in_memory = not database or database == ":memory:" or "mode=memory" in database
-    _install_sqlite_hooks(engine, foreign_keys=foreign_keys, wal=not in_memory)
+    _install_sqlite_hooks(
+        engine, foreign_keys=foreign_keys, wal=not in_memory, synchronous=synchronous
+    )
     return engine
 
 
-def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, wal: bool) -> None:
+def _install_sqlite_hooks(
+    engine: Engine, *, foreign_keys: bool, wal: bool, synchronous: str
+) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The sqlite3 module's legacy mode skips BEGIN before SELECT and DDL, so reads are not
@@ -69,8 +85,15 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, wal: bool) -> N
         if wal:
             # Readers never wait for the writer (a `regie status` during a cycle). Kept in the
             # file once set; a read-only database simply stays in its journal mode.
+            mode = ""
             with contextlib.suppress(Exception):
-                cursor.execute("PRAGMA journal_mode = WAL")
+                mode = str(cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+            if mode == "wal" and synchronous != "full":
+                # NORMAL in WAL mode syncs the log at checkpoints, not at every COMMIT: a crash
+                # of the process loses nothing, a power cut may lose the last commits but never
+                # corrupts. The per-COMMIT fsync was half of an answer's time (RESULTS.md §5);
+                # REGIE_SQLITE_SYNCHRONOUS=full restores it. Per connection, not stored.
+                cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -71,17 +71,18 @@ class Repository:
         return self._session.get(ProgrammeRow, self.programme_id) is not None
 
     def is_current_item(self, code: str) -> bool:
-        for model in (ActionRow, MilestoneRow):
-            found = self._session.scalar(
+        """Whether ``code`` is a current (not archived) action or milestone: one query."""
+        found = sa.union_all(
+            *(
                 sa.select(model.id).where(
                     model.programme_id == self.programme_id,
                     model.code == code,
                     model.archived_at.is_(None),
                 )
+                for model in (ActionRow, MilestoneRow)
             )
-            if found is not None:
-                return True
-        return False
+        ).limit(1)
+        return self._session.execute(found).first() is not None
 
     def revisions(
         self,

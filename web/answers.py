@@ -65,7 +65,10 @@ async def answer_link(request: Request) -> Response:
         fields = {k: v for k, v in form.items() if isinstance(v, str) and k in FIELDS}
     except Exception:  # a malformed body is a refused form, not a 500
         return _refused(request, Refusal.INVALID, 400)
-    return await run_in_threadpool(busy_guard, _post, request, regie, token, fields)
+    from web.limits import answer_slots
+
+    async with answer_slots(request):  # first come, first served (see web.limits)
+        return await run_in_threadpool(busy_guard, _post, request, regie, token, fields)
 
 
 def busy_guard(handler: Any, request: Request, *args: Any) -> Response:
@@ -131,6 +134,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             answer,
             now=now,
             as_of=today(regie, plan),
+            checked=view,
         )
     except AnswerRefused as exc:
         if exc.problems and view is not None:

@@ -40,7 +40,10 @@ async def interactivity(request: Request) -> Response:
         return PlainTextResponse("request too large\n", status_code=413)
     timestamp = request.headers.get("x-slack-request-timestamp", "")
     signature = request.headers.get("x-slack-signature", "")
-    return await run_in_threadpool(busy_guard, regie, secret, body, timestamp, signature)
+    from web.limits import answer_slots
+
+    async with answer_slots(request):  # first come, first served (see web.limits)
+        return await run_in_threadpool(busy_guard, regie, secret, body, timestamp, signature)
 
 
 def busy_guard(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
@@ -57,7 +60,7 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
     from slack_sdk.signature import SignatureVerifier
 
     from regie.services import today
-    from regie.slack_answers import Malformed, handle_interaction
+    from regie.slack_answers import Malformed, Replayed, ReplayGuard, handle_interaction
     from regie.slack_client import slack_client, user_email
     from web.answers import current_plan
 
@@ -67,8 +70,6 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
         valid = False
     if not valid:
         return PlainTextResponse("invalid or stale signature\n", status_code=401)
-    if not first_seen(regie, signature):
-        return PlainTextResponse("request already handled\n", status_code=409)
     try:
         fields = parse_qs(body.decode("utf-8"), strict_parsing=True, max_num_fields=5)
         payload: Any = json.loads(fields["payload"][0])
@@ -76,6 +77,10 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
         return PlainTextResponse("malformed payload\n", status_code=400)
     plan = current_plan(regie)
     client = slack_client(regie)
+    # The signature is recorded in the answer's own transaction (one COMMIT per answer); when
+    # the interaction wrote nothing (the modal opened, field errors) it is recorded on its own
+    # before anything is sent to Slack.
+    guard = ReplayGuard(signature[:128], int(REPLAY_WINDOW.total_seconds()))
     try:
         reply = handle_interaction(
             regie,
@@ -83,22 +88,17 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
             payload,
             today(regie, plan),
             lookup=(lambda user: user_email(client, user)) if client else None,
+            guard=guard,
         )
+        guard.alone(regie)
     except Malformed as exc:
         return PlainTextResponse(f"malformed payload: {exc}\n", status_code=400)
+    except Replayed:
+        return PlainTextResponse("request already handled\n", status_code=409)
     task = BackgroundTask(run_calls, client, reply.then) if client and reply.then else None
     if reply.body is None:
         return Response(status_code=200, background=task)
     return JSONResponse(reply.body, background=task)
-
-
-def first_seen(regie: App, signature: str) -> bool:
-    from regie.answers import writing
-    from regie.services import utcnow
-    from store.answers import first_seen as record
-
-    with writing(regie), regie.session() as session, session.begin():
-        return record(session, signature[:128], utcnow(), REPLAY_WINDOW)
 
 
 def run_calls(client: Any, calls: list[Any]) -> None:

@@ -108,3 +108,31 @@ def test_round_cli_start_scope_and_status(regie_home: Path) -> None:
     assert [o["id"] for o in status["organisations"]] == ["GEM", "PROV"]
     result = regie("round", "start", "--body", "x", "--answer-by", "2025-06-20", env=env)
     assert result.code == 2 and result.err.startswith("--body: unknown governance body 'x'")
+
+
+def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> None:
+    """Request, chase and summary carry text and HTML (like the digests); every signed link of
+    the text part is a link in the HTML part, and nothing from the plan is left unescaped."""
+    import re
+
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # the last working day before: chases
+    run_round_day(app, ANSWER_BY)  # closes the round: the office's summary
+    with app.session() as session:
+        messages = {m.key: m for m in Repository(session, "wegen-test").outbox()}
+    request = messages["round:1:anna:request"]
+    chase = next(m for k, m in messages.items() if k.startswith("round:1:anna:chase:"))
+    summary = messages["round:1:office:summary"]
+    for message in (request, chase):
+        assert message.body_html is not None
+        assert message.body_html.startswith("<!DOCTYPE html>")
+        assert '<html lang="nl">' in message.body_html
+        links = re.findall(r"https?://\S+/antwoord/\S+", message.body_text)
+        assert links, message.body_text
+        for url in links:
+            assert f'<a href="{url}">Update geven</a>' in message.body_html
+        assert "1.1.2" in message.body_html and "Prioriteiten" in message.body_html
+    assert summary.body_html is not None and "<table" in summary.body_html
+    assert "van de 4 punten zijn beantwoord" in summary.body_html
+    assert "Nog zonder antwoord" in summary.body_html
+    assert "<script" not in "".join(m.body_html or "" for m in messages.values())

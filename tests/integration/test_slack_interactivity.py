@@ -162,3 +162,33 @@ def test_not_configured_is_404(app: App) -> None:
     app.settings = replace(app.settings, slack_signing_secret=None)
     web = TestClient(create_app(app))
     assert post(web, *signed(button("U0ANNA", "1.1.1", "done")))[0] == 404
+
+
+def test_an_answer_and_its_replay_guard_are_one_transaction(app: App, web: TestClient) -> None:
+    """One COMMIT per Slack answer (the signature is recorded with the answer), and a replay
+    rolls back whatever it would have written: a refused attempt is logged once, not twice."""
+    import sqlalchemy as sa
+
+    commits: list[object] = []
+    sa.event.listen(app.engine, "commit", commits.append)
+    body, headers = signed(button("U0ANNA", "1.1.1", "on_track"))
+    assert post(web, body, headers)[0] == 200
+    assert len(commits) == 1
+    body, headers = signed(button("U0CARLA", "1.1.1", "done"))  # unknown: refused and logged
+    assert post(web, body, headers)[0] == 200
+    assert post(web, body, headers)[0] == 409
+    assert refused(app) == ["unknown_contact"]
+    assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]
+
+
+def test_a_modal_opening_is_replay_guarded_on_its_own(app: App, web: TestClient) -> None:
+    from notifications.slack_answer_blocks import MODAL
+
+    payload = button("U0ANNA", "1.1.1", "on_track")
+    payload["actions"][0]["action_id"] = payload["actions"][0]["action_id"].replace(
+        "on_track", MODAL
+    )
+    body, headers = signed(payload)
+    assert post(web, body, headers)[0] == 200
+    assert post(web, body, headers)[0] == 409
+    assert stored(app) == []
