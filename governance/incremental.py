@@ -17,8 +17,8 @@ Everything else keeps its remembered state and colour; roll-ups use both. The re
 of days to check that). A first run, another reminder policy, programme start, contact list or
 calendar (:func:`basis`), or a rerun of the same day is a full assessment: the caller decides.
 
-An item that had something in today's reminder plan is checked again tomorrow: its prompt is
-history by then, which may make it escalate (or, on a day without prompts, it is still due).
+An item whose prompt today makes enough unanswered ones for an escalation is checked again
+tomorrow; one whose prompt was held back on a day without prompts, on the next working day.
 """
 
 from __future__ import annotations

@@ -341,9 +341,10 @@ def archived_reports(app: App) -> tuple[str, list[ReportRow]]:
 class Warmer:
     """Keeps the shared assessment current in the background while ``regie serve`` runs: it
     looks once a second (one small watermark query) and assesses when the day, the plan file
-    or the store changed — so the office's first page after a start or a new answer finds the
-    assessment ready instead of paying for it. A request that arrives while it is computing
-    waits for the same computation (:func:`regie.plan_cache.cached_facts` is single flight)."""
+    or the store changed and then stayed the same for a second — so the office's first page
+    after a start or a new answer finds the assessment ready instead of paying for it. A
+    request that arrives while it is computing waits for the same computation
+    (:func:`regie.plan_cache.cached_facts` is single flight)."""
 
     INTERVAL_SECONDS = 1.0
 
@@ -365,9 +366,29 @@ class Warmer:
         """Assess now if anything changed since the last assessment (else one small query)."""
         _assessment(self._app, today(self._app))
 
+    def change_key(self) -> tuple[object, ...]:
+        """What the assessment depends on: the day, the plan file and the store's watermarks."""
+        from regie.plan_cache import current_plan, plan_version
+        from store.feeds import watermarks
+
+        plan, _ = current_plan(self._app)
+        with self._app.session() as session:
+            marks = watermarks(session, plan.programme.id)
+        return (today(self._app), plan_version(self._app), marks)
+
+    def tick(self, seen: tuple[object, ...] | None) -> tuple[object, ...]:
+        """One look: assess only when nothing changed since the previous look (``seen``).
+        During a burst of answers every second brings a change, and assessing a large
+        programme each time would take a core (and the GIL) from the answers themselves."""
+        key = self.change_key()
+        if key == seen:
+            self.warm_once()  # a no-op when this state is assessed already
+        return key
+
     def _run(self) -> None:
+        seen: tuple[object, ...] | None = None
         while not self._stop.is_set():
             # A broken plan file or an unreachable database: the pages report it, not this.
             with contextlib.suppress(Exception):
-                self.warm_once()
+                seen = self.tick(seen)
             self._stop.wait(self.INTERVAL_SECONDS)

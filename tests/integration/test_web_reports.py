@@ -132,3 +132,38 @@ def test_the_warmer_assesses_ahead_of_the_first_page(
     steps = office.overview(app, office.today(app)).steps
     notes = {i.id: i.note for s in steps for a in s.actions for i in a.items}
     assert notes["1.1.2"] == "Later"  # the new answer is in the warmed assessment
+
+
+def test_the_warmer_waits_until_the_answers_stop_coming(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import governance.assessment
+    from regie import office
+    from regie.history import record_update
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan)})
+    )  # fmt: skip
+    sync(app, None)
+    real = governance.assessment.assess
+    calls: list[date] = []
+
+    def counting(plan: object, updates: object, as_of: date) -> object:
+        calls.append(as_of)
+        return real(plan, updates, as_of)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(governance.assessment, "assess", counting)
+    warmer = office.Warmer(app)
+    seen = warmer.tick(None)  # first look: remembers, does not assess yet
+    assert calls == []
+    for n, status in enumerate(["at_risk", "on_track", "at_risk"]):
+        record_update(app, "1.1.2", status, as_of=office.today(app), forecast=None,
+                      completed_on=None, comment=f"burst {n}", author=None)  # fmt: skip
+        seen = warmer.tick(seen)  # a change since the last look: still busy, wait
+    assert calls == []
+    seen = warmer.tick(seen)  # quiet for one look: assess once
+    seen = warmer.tick(seen)  # nothing new: the shared assessment is reused
+    assert len(calls) == 1
