@@ -171,9 +171,14 @@ def render_agenda(pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = Non
 
 
 def render_agenda_annex(pack: AgendaPack) -> bytes:
-    """The annex of the PDF pack as its own self-contained HTML file: every item."""
+    """The annex of the PDF pack as its own self-contained HTML file: every item, and every
+    point ter besluitvorming when the PDF could show only the first of them."""
+    from governance.agenda import LIMITS
+
     return _render_annex(
         pack.annex,
+        asked=pack.asked if len(pack.asked) > LIMITS["asked"] else (),
+        body_id=pack.body_id,
         about=f"Bij de agenda van de {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
         programme_title=pack.programme_title,
         as_of=pack.as_of,
@@ -182,13 +187,21 @@ def render_agenda_annex(pack: AgendaPack) -> bytes:
 
 
 def _render_annex(
-    lines: Sequence[Any], *, about: str, programme_title: str, as_of: date, footer: str
+    lines: Sequence[Any],
+    *,
+    about: str,
+    programme_title: str,
+    as_of: date,
+    footer: str,
+    asked: Sequence[Any] = (),
+    body_id: str = "",
 ) -> bytes:
     from reports.render import render
 
     return render(
         "bijlage.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
+        asked=asked, body_id=body_id,
     ).encode()  # fmt: skip
 
 
