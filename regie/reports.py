@@ -391,6 +391,24 @@ def archived(app: App) -> list[Any]:
         return ReportsRepository(session, app.programme_id()).archived()
 
 
+def download_name(kind: str, fmt: str, parameters: dict[str, Any], report_id: int) -> str:
+    """The file name an archived report is downloaded as: the name the command writes and a PDF
+    refers to for its annex (``agenda-<body>-<meeting>-bijlage.html``), else a generic one."""
+    import re
+
+    p = {k: str(v) for k, v in parameters.items()}
+    stems = {
+        "agenda": ("agenda", p.get("body"), p.get("meeting")),
+        "voortgang": ("voortgang", p.get("from"), p.get("to")),
+    }
+    base, _, annex = kind.partition("-")
+    parts = stems.get(base)
+    if parts is None or None in parts or annex not in ("", "bijlage"):
+        return f"regie-{re.sub(r'[^A-Za-z0-9_-]', '-', kind)}-{report_id}.{fmt}"
+    stem = re.sub(r"[^A-Za-z0-9._-]", "-", "-".join(str(x) for x in parts))
+    return f"{stem}{'-bijlage' if annex else ''}.{fmt}"
+
+
 def archived_report(app: App, report_id: int) -> Any:
     from regie.errors import RegieError
     from store.reports_repo import ReportsRepository

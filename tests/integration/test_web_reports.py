@@ -61,9 +61,25 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     assert download.status_code == 200
     assert hashlib.sha256(download.content).hexdigest() == made.sha256
     assert download.headers["content-type"].startswith("text/markdown")
-    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["content-disposition"] == (
+        'attachment; filename="agenda-regieteam-2016-03-29.md"'  # as the command names it
+    )
     assert web.get("/rapporten/999").status_code == 404
     assert web.get("/rapporten/abc").status_code == 404
+    assert web.get("/rapporten/" + "9" * 40).status_code == 404  # beyond any integer column
+
+
+def test_download_names_match_what_the_pdf_refers_to() -> None:
+    from regie.reports import download_name
+
+    agenda = {"body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15"}
+    assert download_name("agenda-bijlage", "html", agenda, 7) == (
+        "agenda-stuurgroep-2016-04-12-bijlage.html"
+    )
+    period = {"from": "2015-01-01", "to": "2016-12-31"}
+    assert download_name("voortgang", "pdf", period, 8) == "voortgang-2015-01-01-2016-12-31.pdf"
+    assert download_name("agenda", "pdf", {"body": 'a"/b'}, 9) == "regie-agenda-9.pdf"
+    assert download_name("agenda", "md", {"body": 'a"/b', "meeting": "x"}, 9) == "agenda-a--b-x.md"
 
 
 def test_overdue_list_is_paged_and_counted_per_step(
