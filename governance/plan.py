@@ -207,6 +207,11 @@ class Plan:
     path: str | None = None
     # SHA-256 of the plan file's bytes when loaded from a file: "this plan is unchanged".
     source_hash: str | None = field(default=None, compare=False)
+    # deadlines(), built once: a daily cycle at 100k items asked for it several times (≈ 0.4 s
+    # each). Not an init field, so dataclasses.replace() never carries it to a changed plan.
+    _deadlines: tuple[Deadline, ...] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def actions(self) -> Iterator[Action]:
         for step in self.steps:
@@ -219,6 +224,13 @@ class Plan:
     def deadlines(self) -> list[Deadline]:
         """Every dated-or-not item in table order: an action's own Gereed first, then its
         milestones. An action without milestones is a deadline even without a Gereed."""
+        cached = self._deadlines
+        if cached is None:
+            cached = tuple(self._build_deadlines())
+            object.__setattr__(self, "_deadlines", cached)
+        return list(cached)
+
+    def _build_deadlines(self) -> list[Deadline]:
         out: list[Deadline] = []
         for action in self.actions():
             if action.gereed is not None or not action.milestones:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
-from datetime import date
+from dataclasses import fields, is_dataclass, replace
+from datetime import date, time
 from typing import Any
 
 from governance.assessment import Assessment
@@ -225,20 +225,24 @@ def to_json(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    from dataclasses import asdict, is_dataclass
-    from datetime import time
-
-    if is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(asdict(value))
+    # A digest at 100k items holds thousands of item contexts: plain values are checked first
+    # and dataclasses are walked field by field (``asdict`` deep-copies, then we walked it again).
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, str | int | float | bool):
         return value
     return str(value)  # enums, paths …: as the templates print them
+
+
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def from_json(data: dict[str, Any]) -> dict[str, Any]:

@@ -73,7 +73,8 @@ def _store(target: Path, plan: Plan) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as f:
-            pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+            # replace(): a copy without what the plan memoised (its deadlines), built on use.
+            pickle.dump(dataclasses.replace(plan), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(f.name, target)  # readers see a whole file or none
         older = sorted(target.parent.glob("plan-*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in older[:-KEEP]:
