@@ -116,19 +116,8 @@ def feed_generation(app: Any, plan: Plan, as_of: date, runs: int) -> None:
     org = Scope("org", plan.organisations[0].id)
     org_events = build_feed(app, plan, org, as_of).body.count(b"BEGIN:VEVENT")
 
-    ids = [d.item_id for d in plan.deadlines()]
-    changes = [0]
-
     def new_update() -> None:  # an owner's answer arrives (untimed); the next build pays for it
-        from governance.updates import StatusUpdate, UpdateStatus
-        from store.repository import Repository
-
-        changes[0] += 1
-        n = changes[0]
-        update = StatusUpdate(ids[n * 7919 % len(ids)], UpdateStatus.AT_RISK, as_of, None, None,
-                              f"benchmark {n}", recorded_at=datetime.now(UTC))  # fmt: skip
-        with app.session() as session, session.begin():
-            Repository(session, plan.programme.id).add_status_update(update)
+        record_answer(app, plan, as_of)
 
     def nothing_cached() -> None:
         plan_cache.clear_facts()
@@ -293,6 +282,10 @@ def overview_time(app: Any, runs: int) -> None:
         get("/")
 
     print(figures("(3) GET / all items, cold (assesses; no warmer)", timed(cold, runs), 0.5))
+    plan = plan_cache.current_plan(app)[0]
+    print(figures("(3) GET / all items after a new status update (no warmer)",
+                  timed(lambda: get("/"), runs, lambda: record_answer(app, plan, NOW.date())),
+                  0.5))  # fmt: skip
     owner = app_plan_owner(app)
     print(figures(f"(3) GET /?eigenaar={owner}, warm", timed(lambda: get(f"/?eigenaar={owner}"),
                                                                 runs), 0.5))  # fmt: skip
@@ -300,6 +293,23 @@ def overview_time(app: Any, runs: int) -> None:
                   timed(lambda: get("/te-laat"), runs), 0.5))  # fmt: skip
     print(figures("(3) GET /te-laat?stap=2&pagina=2, warm",
                   timed(lambda: get("/te-laat?stap=2&pagina=2"), runs), 0.5))  # fmt: skip
+
+
+_answers = [0]
+
+
+def record_answer(app: Any, plan: Plan, as_of: date) -> None:
+    """One new status update (at risk, with a note) for the next item in a fixed stride."""
+    from governance.updates import StatusUpdate, UpdateStatus
+    from store.repository import Repository
+
+    ids = [d.item_id for d in plan.deadlines()]
+    _answers[0] += 1
+    n = _answers[0]
+    update = StatusUpdate(ids[n * 7919 % len(ids)], UpdateStatus.AT_RISK, as_of, None, None,
+                          f"benchmark {n}", recorded_at=datetime.now(UTC))  # fmt: skip
+    with app.session() as session, session.begin():
+        Repository(session, plan.programme.id).add_status_update(update)
 
 
 def app_plan_owner(app: Any) -> str:
