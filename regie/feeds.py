@@ -143,9 +143,10 @@ def _programme_events(
     pid = plan.programme.id
     as_of = key[1]
     before_key, before = previous_facts(pid, "feeds")
-    reuse = before.get("by_item", {}) if before_key[1:4] == key[1:4] else {}
+    same = before_key[1:4] == key[1:4] and before.get("store") == app.settings.database_url
+    reuse = before.get("by_item", {}) if same else {}
     zone = ZoneInfo(plan.calendar.timezone)
-    changes, memory = _change_times(session, pid)
+    changes, memory = _change_times(session, pid, app.settings.database_url)
     for code, day in store.state_changes(session, pid, as_of).items():
         at = datetime.combine(day, time(), zone).astimezone(UTC)
         if code not in changes or at > changes[code]:
@@ -158,7 +159,9 @@ def _programme_events(
     return {"events": events, "by_item": by_item, **memory}
 
 
-def _change_times(session: Session, pid: str) -> tuple[dict[str, datetime], dict[str, Any]]:
+def _change_times(
+    session: Session, pid: str, store_url: str
+) -> tuple[dict[str, datetime], dict[str, Any]]:
     """Item code → when it last changed in the store (a plan revision or a status update), and
     what to remember for next time. Updates are append-only: after the first build only those
     with an id above the last build's ``seen`` mark are read and folded in (the mark from
@@ -169,21 +172,29 @@ def _change_times(session: Session, pid: str) -> tuple[dict[str, datetime], dict
     from store.memory import newest_update_id
 
     _, before = previous_facts(pid, "feeds")
+    seen = newest_update_id(session, before["seen"]) if before.get("store") == store_url else 0
+    if not seen or seen < before["seen"]:
+        before = {}  # another database (tests, tools) or one restored from a backup: afresh
+        seen = newest_update_id(session)
     mark = store.revision_mark(session, pid)
     if before.get("revision_mark") == mark:
         revisions: dict[str, datetime] = before["revisions"]
     else:
         revisions = store.revision_changes(session, pid)
-    if "seen" in before:
-        seen = newest_update_id(session, before["seen"])
+    if before:
         updates = dict(before["updates"])  # the cached facts stay as they were
         store.fold_changes(updates, store.update_changes(session, pid, before["seen"]))
     else:
-        seen = newest_update_id(session)
         updates = store.update_changes(session, pid)
     changes = dict(revisions)
     store.fold_changes(changes, updates)
-    memory = {"revision_mark": mark, "revisions": revisions, "seen": seen, "updates": updates}
+    memory = {
+        "store": store_url,
+        "revision_mark": mark,
+        "revisions": revisions,
+        "seen": seen,
+        "updates": updates,
+    }
     return changes, memory
 
 

@@ -111,17 +111,18 @@ def shared_assessment(app: App, session: Session, plan: Plan, as_of: date) -> As
     from store.feeds import watermarks
 
     pid = plan.programme.id
-    version = plan_version(app)
-    key = ("assessment", as_of, version, watermarks(session, pid))
-    facts = cached_facts(key, pid, lambda: _assess(session, plan, as_of, version))
+    key = ("assessment", as_of, plan_version(app), watermarks(session, pid))
+    facts = cached_facts(key, pid, lambda: _assess(app, session, plan, key))
     assessment: Assessment = facts["assessment"]
     return assessment
 
 
-def _assess(session: Session, plan: Plan, as_of: date, version: str) -> dict[str, Any]:
+def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dict[str, Any]:
     """Facts for :func:`shared_assessment`: the assessment and ``seen``, an update id up to
     which every update was visible when it was read (:func:`store.memory.newest_update_id`,
-    read first: on PostgreSQL ids can commit out of order)."""
+    read first: on PostgreSQL ids can commit out of order). The memory is per programme: it
+    is built on only for the same database (tests, and tools, open several), not when its
+    newest update went back (a database restored from a backup)."""
     from governance.assessment import assess
     from governance.reassess import affected, reassess
     from regie.plan_cache import plan_index, previous_facts
@@ -131,8 +132,11 @@ def _assess(session: Session, plan: Plan, as_of: date, version: str) -> dict[str
     pid = plan.programme.id
     index, calendar = plan_index(plan)
     before_key, before = previous_facts(pid, "assessment")
-    if before_key[1:3] == (as_of, version) and "seen" in before:
+    store, as_of = app.settings.database_url, key[1]
+    seen = 0
+    if before_key[1:3] == key[1:3] and before.get("store") == store:
         seen = newest_update_id(session, before["seen"])
+    if seen and seen >= before["seen"]:
         updated = updated_items(
             session, pid, after_id=before["seen"], after_day=as_of, through=as_of
         )
@@ -143,7 +147,7 @@ def _assess(session: Session, plan: Plan, as_of: date, version: str) -> dict[str
         seen = newest_update_id(session)
         updates = assessment_updates(session, pid, as_of)
         assessment = assess(plan, updates, as_of, calendar=calendar, index=index)
-    return {"assessment": assessment, "seen": seen}
+    return {"assessment": assessment, "seen": seen, "store": store}
 
 
 def today(app: App) -> date:
