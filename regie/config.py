@@ -36,7 +36,7 @@ class Settings:
     slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
     simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
-    sqlite_synchronous: str = "normal"  # REGIE_SQLITE_SYNCHRONOUS: normal (default) or full
+    sqlite_synchronous: str = "full"  # REGIE_SQLITE_SYNCHRONOUS: full (default) or normal
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing or too short to be safe."""
@@ -118,7 +118,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         problems.append(
             "REGIE_SLACK_APP_TOKEN: not an app-level token (it must start with 'xapp-')"
         )
-    synchronous = (env.get("REGIE_SQLITE_SYNCHRONOUS") or "normal").lower()
+    synchronous = (env.get("REGIE_SQLITE_SYNCHRONOUS") or "full").lower()
     if synchronous not in ("normal", "full"):
         problems.append(f"REGIE_SQLITE_SYNCHRONOUS: {synchronous!r} is not 'normal' or 'full'")
     if problems:

@@ -18,6 +18,7 @@ def send_test(app: App, contact_id: str) -> list[str]:
     from regie.cycle import send_reminders
     from regie.services import utcnow
     from store import Repository, sync_plan
+    from store.outbox import TEST_KIND
     from store.records import OutboxRecord
 
     plan = app.load_plan()
@@ -31,7 +32,7 @@ def send_test(app: App, contact_id: str) -> list[str]:
     key = f"test:{contact.id}:{now.strftime('%Y%m%dT%H%M%S.%fZ')}"
     message = OutboxRecord(
         key=key,
-        kind="test",
+        kind=TEST_KIND,
         recipient=contact.id,
         recipient_name=contact.name,
         subject=render("test.subject.j2", **context).strip(),

@@ -171,9 +171,14 @@ def render_agenda(pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = Non
 
 
 def render_agenda_annex(pack: AgendaPack) -> bytes:
-    """The annex of the PDF pack as its own self-contained HTML file: every item."""
+    """The annex of the PDF pack as its own self-contained HTML file: every item, and every
+    point ter besluitvorming when the PDF could show only the first of them."""
+    from governance.agenda import LIMITS
+
     return _render_annex(
         pack.annex,
+        asked=pack.asked if len(pack.asked) > LIMITS["asked"] else (),
+        body_id=pack.body_id,
         about=f"Bij de agenda van de {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
         programme_title=pack.programme_title,
         as_of=pack.as_of,
@@ -182,13 +187,21 @@ def render_agenda_annex(pack: AgendaPack) -> bytes:
 
 
 def _render_annex(
-    lines: Sequence[Any], *, about: str, programme_title: str, as_of: date, footer: str
+    lines: Sequence[Any],
+    *,
+    about: str,
+    programme_title: str,
+    as_of: date,
+    footer: str,
+    asked: Sequence[Any] = (),
+    body_id: str = "",
 ) -> bytes:
     from reports.render import render
 
     return render(
         "bijlage.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
+        asked=asked, body_id=body_id,
     ).encode()  # fmt: skip
 
 
@@ -376,6 +389,24 @@ def archived(app: App) -> list[Any]:
 
     with app.session() as session:
         return ReportsRepository(session, app.programme_id()).archived()
+
+
+def download_name(kind: str, fmt: str, parameters: dict[str, Any], report_id: int) -> str:
+    """The file name an archived report is downloaded as: the name the command writes and a PDF
+    refers to for its annex (``agenda-<body>-<meeting>-bijlage.html``), else a generic one."""
+    import re
+
+    p = {k: str(v) for k, v in parameters.items()}
+    stems = {
+        "agenda": ("agenda", p.get("body"), p.get("meeting")),
+        "voortgang": ("voortgang", p.get("from"), p.get("to")),
+    }
+    base, _, annex = kind.partition("-")
+    parts = stems.get(base)
+    if parts is None or None in parts or annex not in ("", "bijlage"):
+        return f"regie-{re.sub(r'[^A-Za-z0-9_-]', '-', kind)}-{report_id}.{fmt}"
+    stem = re.sub(r"[^A-Za-z0-9._-]", "-", "-".join(str(x) for x in parts))
+    return f"{stem}{'-bijlage' if annex else ''}.{fmt}"
 
 
 def archived_report(app: App, report_id: int) -> Any:

@@ -70,12 +70,19 @@ class ReplayGuard:
     def __call__(self, session: Session) -> None:
         from datetime import timedelta
 
+        from sqlalchemy import event as sa_event
+
         from regie.services import utcnow
         from store.answers import first_seen
 
         window = timedelta(seconds=self.window_seconds)
         if not first_seen(session, self.signature, utcnow(), window):
             raise Replayed(self.signature[:16])
+        # Done only once that transaction commits: an answer refused after this point rolls the
+        # signature back with it, and :meth:`alone` must then record it (or it could be replayed).
+        sa_event.listen(session, "after_commit", self._committed, once=True)
+
+    def _committed(self, _session: Session) -> None:
         self.done = True
 
     def alone(self, app: App) -> None:

@@ -75,39 +75,47 @@ def newest_update_id(session: Session, since: int = 0) -> int:
     if session.get_bind().dialect.name != "postgresql":
         query = sa.select(sa.func.max(StatusUpdateRow.id))
         return int(session.execute(query).scalar_one_or_none() or 0)
-    return int(session.execute(_PG_WATERMARK, {"since": since}).scalar_one())
+    top, floor, locked, seen, read_committed = session.execute(
+        _PG_WATERMARK, {"since": since}
+    ).one()
+    if locked or not read_committed:
+        return int(floor)
+    # Nobody holds the insert lock now; but a writer in flight at our snapshot may have
+    # committed before the lock check. A second statement (a new snapshot under READ COMMITTED)
+    # shows its rows: the same count means none of them fell below ``top``. Rolled-back ids
+    # are gaps forever and no longer hold the watermark back.
+    again = session.execute(_PG_COUNT, {"since": since, "top": top}).scalar_one()
+    return int(top) if again == seen else int(floor)
 
 
-# One statement, so one snapshot. "Busy" when another transaction holds the lock an INSERT into
-# status_updates takes (before it takes its id) — it may hold an id we cannot see — or when a
-# transaction in flight at our snapshot has committed since (it may have been one of those).
-# Transactions of other databases on the server, or that never wrote an update, do not count.
+# One statement, so one snapshot: the newest visible id (``top``), the conservative watermark
+# below the first gap after ``since`` (``floor``), whether another transaction of this
+# database holds the lock an INSERT into status_updates takes (before it takes its id), and
+# how many ids in (since, top] this snapshot sees.
 _PG_WATERMARK = sa.text(
     """
     WITH later AS (SELECT id FROM status_updates WHERE id > :since),
-    top AS (SELECT greatest(CAST(:since AS bigint), (SELECT max(id) FROM later)) AS id),
-    busy AS (
-        SELECT EXISTS (
-            SELECT FROM pg_locks
-            WHERE locktype = 'relation' AND relation = to_regclass('status_updates')
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()
-        ) OR EXISTS (
-            SELECT FROM pg_snapshot_xip(pg_current_snapshot()) AS xip(xid)
-            WHERE pg_xact_status(xip.xid) = 'committed'
-        ) AS yes
-    )
-    SELECT CASE
-        WHEN NOT (SELECT yes FROM busy) THEN (SELECT id FROM top)
-        ELSE (
+    top AS (SELECT greatest(CAST(:since AS bigint), (SELECT max(id) FROM later)) AS id)
+    SELECT
+        (SELECT id FROM top),
+        (
             SELECT coalesce(min(c.id), (SELECT id FROM top))
             FROM (SELECT CAST(:since AS bigint) AS id UNION ALL SELECT id FROM later) AS c
             WHERE c.id < (SELECT id FROM top)
               AND NOT EXISTS (SELECT FROM status_updates s WHERE s.id = c.id + 1)
-        )
-    END
+        ),
+        EXISTS (
+            SELECT FROM pg_locks
+            WHERE locktype = 'relation' AND relation = to_regclass('status_updates')
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()
+        ),
+        (SELECT count(*) FROM later WHERE id <= (SELECT id FROM top)),
+        current_setting('transaction_isolation') = 'read committed'
     """
 )
+
+_PG_COUNT = sa.text("SELECT count(*) FROM status_updates WHERE id > :since AND id <= :top")
 
 
 def updated_items(

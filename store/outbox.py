@@ -23,6 +23,8 @@ from store.models import OUTBOX_STATUSES, OutboxRow
 from store.records import OutboxRecord
 
 MAX_ATTEMPTS = 5
+#: The kind of a set-up test message (`regie notify test`): sent only by its own command.
+TEST_KIND = "test"
 RECLAIM_AFTER = timedelta(minutes=15)
 #: Wait before retry n (n = attempts so far); the last one repeats.
 RETRY_BACKOFF = (
@@ -173,7 +175,8 @@ def claim(
             o.programme_id == programme_id,
             o.status == "sending",
             stale,
-            o.attempts >= max_attempts,
+            # A set-up test is tried once, by the command that queued it (regie notify test).
+            sa.or_(o.attempts >= max_attempts, o.kind == TEST_KIND),
         )
         .values(status="dead", next_attempt_at=None, last_error=ABANDONED)
         .execution_options(synchronize_session=False)
@@ -183,7 +186,8 @@ def claim(
         sa.and_(o.status == "failed", o.next_attempt_at <= now, o.attempts < max_attempts),
         sa.and_(o.status == "sending", stale, o.attempts < max_attempts),
     )
-    wanted = o.key.in_(list(keys)) if keys is not None else sa.true()
+    # A general send never takes a set-up test: it belongs to the command that queued it.
+    wanted = o.key.in_(list(keys)) if keys is not None else o.kind != TEST_KIND
     candidates = (
         sa.select(o.id)
         .where(o.programme_id == programme_id, claimable, wanted)

@@ -33,20 +33,22 @@ def reports(request: Request) -> Response:
 
 def download(request: Request) -> Response:
     from regie.errors import InvalidInput
-    from regie.reports import archived_report
+    from regie.reports import archived_report, download_name
 
     user = _user(request)
     if user is None:
         return _to_login(request)
     text = str(request.path_params["report_id"])
     try:
+        if not text.isdigit() or len(text) > 18:  # beyond a database integer: not ours either
+            raise ValueError(text)
         report = archived_report(request.app.state.regie, int(text))
     except (ValueError, InvalidInput):
         return render(
             request, "not_found.html.j2", {"title": "Rapport niet gevonden"}, status=404,
             user=user,
         )  # fmt: skip
-    name = f"regie-{report.kind}-{report.id}.{report.format}"
+    name = download_name(report.kind, report.format, dict(report.parameters or {}), report.id)
     return Response(
         report.content,
         media_type=MEDIA_TYPES.get(report.format, "application/octet-stream"),

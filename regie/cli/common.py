@@ -28,7 +28,7 @@ class HelpGroup(typer.core.TyperGroup):
     Typer's Rich help imports rich.markdown and markdown-it (≈ 0.2 s, most of `regie --help`);
     Click's plain help is instant but cuts a command's summary at the terminal width.
     Every ``typer.Typer`` here passes ``rich_markup_mode=None,
-    cls=HelpGroup, cls=HelpGroup``.
+    cls=HelpGroup``.
     """
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:

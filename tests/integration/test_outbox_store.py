@@ -394,3 +394,19 @@ def test_concurrent_claims_are_disjoint(pg_engines: tuple[sa.Engine, sa.Engine])
     assert sorted(claims[0] + claims[1]) == [f"m{i:03}" for i in range(total)]
     with Session(pg_engines[0]) as session:
         assert set(_status(Repository(session, "p")).values()) == {("sending", 1)}
+
+
+def test_a_set_up_test_is_claimed_only_by_its_own_key_and_never_reclaimed(
+    repo: Repository,
+) -> None:
+    repo.enqueue([_message("a"), _message("test:x:1", kind="test"), _message("b")])
+    repo._session.commit()
+    assert [r.key for r in repo.claim_outbox(now=T)] == ["a", "b"]  # a general send skips it
+    assert [r.key for r in repo.claim_outbox(now=T, keys=["test:x:1"], max_attempts=1)] == [
+        "test:x:1"
+    ]
+    repo._session.commit()
+    # Its sender died: the row is not taken again, however long it waits, but marked dead.
+    later = T + timedelta(days=1)
+    assert repo.claim_outbox(now=later, keys=["test:x:1"]) == []
+    assert _status(repo)["test:x:1"] == ("dead", 1)

@@ -165,10 +165,34 @@ def test_long_lists_end_with_a_count_and_the_annex(
     from regie.reports import render_agenda
 
     monkeypatch.setitem(LIMITS, "asked", 3)
+    monkeypatch.setitem(LIMITS, "ahead", 1)
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    assert len(pack.asked) > 3 and len(pack.ahead) > 1
     md = render_agenda(pack, "md").decode()
     section = md.split("## 4. Ter besluitvorming")[1].split("## 5.")[0]
-    assert section.count("| **") == 3  # three questions, the most pressing
-    assert f"En nog {len(pack.asked) - 3} items — zie bijlage." in section
+    # Every question is put to the board in the documents people edit and read on screen.
+    assert section.count("| **") == len(pack.asked) and "En nog" not in section
+    assert f"En nog {len(pack.ahead) - 1} items — zie bijlage." in md.split("## 5.")[1]
     html = render_agenda(pack, "html").decode()
-    assert f"en nog {len(pack.asked) - 3} items — zie bijlage</p>" in html
+    assert html.count('class="question"') == len(pack.asked)
+
+
+def test_the_pdf_cuts_the_questions_and_its_annex_file_lists_them_all(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from governance.agenda import LIMITS
+    from regie.reports import render_agenda, render_agenda_annex
+
+    monkeypatch.setitem(LIMITS, "asked", 3)
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(render_agenda(pack, "pdf"))).pages)
+    assert f"en nog {len(pack.asked) - 3} punten" in " ".join(text.split())
+    annex = render_agenda_annex(pack).decode()
+    assert f"Ter besluitvorming: alle {len(pack.asked)} punten" in annex
+    assert annex.count('class="question"') == len(pack.asked)
+    monkeypatch.setitem(LIMITS, "asked", len(pack.asked))  # nothing cut: the annex has items only
+    assert 'class="question"' not in render_agenda_annex(pack).decode()

@@ -192,3 +192,22 @@ def test_a_modal_opening_is_replay_guarded_on_its_own(app: App, web: TestClient)
     assert post(web, body, headers)[0] == 200
     assert post(web, body, headers)[0] == 409
     assert stored(app) == []
+
+
+def test_a_signature_rolled_back_with_a_refused_answer_is_still_recorded(app: App) -> None:
+    """An answer refused after the guard ran (e.g. its item is not in the database yet) rolls
+    the signature back with it: the guard must not count as done, so it is recorded alone and
+    the same request cannot be replayed."""
+    import pytest
+
+    from regie.slack_answers import Replayed, ReplayGuard
+
+    guard = ReplayGuard("sig-rolled-back")
+    with pytest.raises(RuntimeError), app.session() as session, session.begin():
+        guard(session)
+        raise RuntimeError("refused after the guard")
+    assert not guard.done
+    guard.alone(app)
+    assert guard.done
+    with pytest.raises(Replayed), app.session() as session, session.begin():
+        ReplayGuard("sig-rolled-back")(session)

@@ -11,11 +11,23 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from regie.bootstrap import bootstrap
+from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.services import sync
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
+
+
+def _synced_app(tmp_path: Path, url: str) -> App:
+    """The fixture plan, synced, with a secret key for the office's sessions."""
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+    sync(app, None)
+    return app
 
 
 def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrated_url: str) -> None:
@@ -24,13 +36,7 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     from web.app import create_app
     from web.security import SESSION_COOKIE
 
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
+    app = _synced_app(tmp_path, migrated_url)
     web = TestClient(create_app(app), follow_redirects=False)
     assert web.get("/rapporten").status_code == 303  # to the login form
     assert web.get("/rapporten/1").status_code == 303  # no download without login either
@@ -55,9 +61,25 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     assert download.status_code == 200
     assert hashlib.sha256(download.content).hexdigest() == made.sha256
     assert download.headers["content-type"].startswith("text/markdown")
-    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["content-disposition"] == (
+        'attachment; filename="agenda-regieteam-2016-03-29.md"'  # as the command names it
+    )
     assert web.get("/rapporten/999").status_code == 404
     assert web.get("/rapporten/abc").status_code == 404
+    assert web.get("/rapporten/" + "9" * 40).status_code == 404  # beyond any integer column
+
+
+def test_download_names_match_what_the_pdf_refers_to() -> None:
+    from regie.reports import download_name
+
+    agenda = {"body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15"}
+    assert download_name("agenda-bijlage", "html", agenda, 7) == (
+        "agenda-stuurgroep-2016-04-12-bijlage.html"
+    )
+    period = {"from": "2015-01-01", "to": "2016-12-31"}
+    assert download_name("voortgang", "pdf", period, 8) == "voortgang-2015-01-01-2016-12-31.pdf"
+    assert download_name("agenda", "pdf", {"body": 'a"/b'}, 9) == "regie-agenda-9.pdf"
+    assert download_name("agenda", "md", {"body": 'a"/b', "meeting": "x"}, 9) == "agenda-a--b-x.md"
 
 
 def test_overdue_list_is_paged_and_counted_per_step(
@@ -68,13 +90,7 @@ def test_overdue_list_is_paged_and_counted_per_step(
     from web.app import create_app
     from web.security import SESSION_COOKIE
 
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
+    app = _synced_app(tmp_path, migrated_url)
     monkeypatch.setattr(office, "PAGE_SIZE", 2)
     as_of = date(2020, 1, 6)  # after every deadline of the fixture
     everything = office.overdue(app, as_of)
@@ -107,13 +123,7 @@ def test_the_warmer_assesses_ahead_of_the_first_page(
     import governance.assessment
     from regie import office
 
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan)})
-    )  # fmt: skip
-    sync(app, None)
+    app = _synced_app(tmp_path, migrated_url)
     office.Warmer(app).warm_once()
     real = governance.assessment.assess
 
@@ -141,13 +151,7 @@ def test_the_warmer_waits_until_the_answers_stop_coming(
     from regie import office
     from regie.history import record_update
 
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan)})
-    )  # fmt: skip
-    sync(app, None)
+    app = _synced_app(tmp_path, migrated_url)
     real = governance.assessment.assess
     calls: list[date] = []
 
