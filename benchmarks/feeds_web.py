@@ -7,7 +7,9 @@ Usage, from the repository root::
 
 (1) feed generation: ``regie.feeds.build_feed`` for the whole programme and for one
     organisation, the plan in memory (as the server holds it), the store on SQLite; the first
-    run also records every item in ``feed_entries`` and is reported apart.
+    run also records every item in ``feed_entries`` and is reported apart. "After a new status
+    update": one update is recorded (untimed) before each timed build, on a working copy of the
+    cached database (var/bench/feeds-work.db, copied at start).
 (2) conditional GETs: `regie serve`'s app under uvicorn in a child process on loopback; an
     asyncio client on ``--connections`` keep-alive connections sends ``If-None-Match`` with the
     current ETag for ``--seconds`` and counts the 304s. Client and server share the 2 cores.
@@ -29,6 +31,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import shutil
 import socket
 import statistics
 import sys
@@ -70,10 +73,12 @@ def make_app(url: str, plan: Plan, plan_path: Path) -> Any:
 _cpu: list[float] = []  # CPU seconds of the last timed() call's runs
 
 
-def timed(fn: Any, runs: int) -> list[float]:
+def timed(fn: Any, runs: int, setup: Any = None) -> list[float]:
     out = []
     _cpu.clear()
     for _ in range(runs):
+        if setup is not None:  # not timed
+            setup()
         started, cpu = time.perf_counter(), time.process_time()
         fn()
         out.append(time.perf_counter() - started)
@@ -111,30 +116,29 @@ def feed_generation(app: Any, plan: Plan, as_of: date, runs: int) -> None:
     org = Scope("org", plan.organisations[0].id)
     org_events = build_feed(app, plan, org, as_of).body.count(b"BEGIN:VEVENT")
 
-    def after_change() -> None:  # what a new status update or plan revision costs
-        plan_cache.clear_facts()
-        build_feed(app, plan, whole, as_of)
+    def new_update() -> None:  # an owner's answer arrives (untimed); the next build pays for it
+        record_answer(app, plan, as_of)
 
     def nothing_cached() -> None:
         plan_cache.clear_facts()
         ics._chunks.clear()
         build_feed(app, plan, whole, as_of)
 
-    sides: list[tuple[str, Any, float | None]] = [
-        (f"(1) programme feed, {events:,} events, {len(feed.body):,} B",
-         lambda: build_feed(app, plan, whole, as_of), 0.3),
+    programme = lambda: build_feed(app, plan, whole, as_of)  # noqa: E731
+    sides: list[tuple[str, Any, float | None, Any]] = [
+        (f"(1) programme feed, {events:,} events, {len(feed.body):,} B", programme, 0.3, None),
         (f"(1) one organisation's feed, {org_events:,} events",
-         lambda: build_feed(app, plan, org, as_of), 0.3),
-        ("(1) programme feed after a store change", after_change, None),
-        ("(1) programme feed, nothing cached", nothing_cached, None),
+         lambda: build_feed(app, plan, org, as_of), 0.3, None),
+        ("(1) programme feed after a new status update", programme, 0.3, new_update),
+        ("(1) programme feed, nothing cached", nothing_cached, None, None),
     ]  # fmt: skip
-    samples: dict[str, list[float]] = {label: [] for label, _, _ in sides}
-    cpu: dict[str, list[float]] = {label: [] for label, _, _ in sides}
+    samples: dict[str, list[float]] = {label: [] for label, _, _, _ in sides}
+    cpu: dict[str, list[float]] = {label: [] for label, _, _, _ in sides}
     for _ in range(runs):  # alternate the sides: load changes hit them alike
-        for label, fn, _ in sides:
-            samples[label] += timed(fn, 1)
+        for label, fn, _, setup in sides:
+            samples[label] += timed(fn, 1, setup)
             cpu[label] += _cpu
-    for label, _, target in sides:
+    for label, _, target, _ in sides:
         _cpu[:] = cpu[label]
         print(figures(label, samples[label], target))
 
@@ -278,6 +282,10 @@ def overview_time(app: Any, runs: int) -> None:
         get("/")
 
     print(figures("(3) GET / all items, cold (assesses; no warmer)", timed(cold, runs), 0.5))
+    plan = plan_cache.current_plan(app)[0]
+    print(figures("(3) GET / all items after a new status update (no warmer)",
+                  timed(lambda: get("/"), runs, lambda: record_answer(app, plan, NOW.date())),
+                  0.5))  # fmt: skip
     owner = app_plan_owner(app)
     print(figures(f"(3) GET /?eigenaar={owner}, warm", timed(lambda: get(f"/?eigenaar={owner}"),
                                                                 runs), 0.5))  # fmt: skip
@@ -285,6 +293,23 @@ def overview_time(app: Any, runs: int) -> None:
                   timed(lambda: get("/te-laat"), runs), 0.5))  # fmt: skip
     print(figures("(3) GET /te-laat?stap=2&pagina=2, warm",
                   timed(lambda: get("/te-laat?stap=2&pagina=2"), runs), 0.5))  # fmt: skip
+
+
+_answers = [0]
+
+
+def record_answer(app: Any, plan: Plan, as_of: date) -> None:
+    """One new status update (at risk, with a note) for the next item in a fixed stride."""
+    from governance.updates import StatusUpdate, UpdateStatus
+    from store.repository import Repository
+
+    ids = [d.item_id for d in plan.deadlines()]
+    _answers[0] += 1
+    n = _answers[0]
+    update = StatusUpdate(ids[n * 7919 % len(ids)], UpdateStatus.AT_RISK, as_of, None, None,
+                          f"benchmark {n}", recorded_at=datetime.now(UTC))  # fmt: skip
+    with app.session() as session, session.begin():
+        Repository(session, plan.programme.id).add_status_update(update)
 
 
 def app_plan_owner(app: Any) -> str:
@@ -316,6 +341,10 @@ def main() -> None:
                  rebuild=args.rebuild)  # fmt: skip
     print(f"programme: {items:,} items, {args.updates:,} status updates, as of {as_of}; "
           f"SQLite {'built' if db.built else 'cached'}")  # fmt: skip
+    # A working copy: the runs add status updates, the cached database stays as built.
+    work = Path("var/bench/feeds-work.db").resolve()
+    shutil.copyfile(db.url.removeprefix("sqlite:///"), work)
+    db.url = f"sqlite:///{work}"
     plan_path = Path("var/bench/feeds-plan.yaml").resolve()
     app = make_app(db.url, plan, plan_path)
     _ensure_token(app, plan)

@@ -66,13 +66,15 @@ class PlanIndex:
     def with_dependents(self, item_ids: Iterable[str]) -> set[str]:
         """``item_ids`` and every item that depends on them, directly or through others."""
         if self._dependents is None:
-            self._dependents = {}
+            # Built whole, then published: an index may be shared by threads (regie.plan_cache).
+            dependents: dict[str, list[str]] = {}
             for d in self.by_id.values():
                 for dep in d.depends_on:
                     # The name itself too: it may be an item or action just removed.
-                    self._dependents.setdefault(dep, []).append(d.item_id)
+                    dependents.setdefault(dep, []).append(d.item_id)
                     for target in self.dependency_items(dep):
-                        self._dependents.setdefault(target, []).append(d.item_id)
+                        dependents.setdefault(target, []).append(d.item_id)
+            self._dependents = dependents
         out = set(item_ids)
         todo = list(out)
         while todo:

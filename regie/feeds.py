@@ -22,6 +22,7 @@ import hashlib
 import re
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,10 @@ TOKEN_BYTES = 24  # 192 bits of randomness
 _TOKEN_TEXT = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _MEMO_SIZE = 64
 DEFAULT_MEETING_MINUTES = 120  # a body without a meetings block (one-off meetings only)
+
+Event = tuple["FeedItem", int, tuple[str, ...]]  # an event with its step and owner ids
+# What an item's event was made from: (assessment, feed entry, change time, event or None).
+_Made = tuple["ItemAssessment", "FeedEntry | None", "datetime | None", "Event | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,7 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
             key = ("feeds", as_of, plan_version(app), app.settings.base_url,
                    store.watermarks(session, pid))  # fmt: skip
             facts = cached_facts(
-                key, pid, lambda: _programme_events(app, session, plan, as_of, fallback)
+                key, pid, lambda: _programme_events(app, session, plan, key, fallback)
             )
     except Exception:
         clear_facts()  # the feed memory may not have been saved: compute it again next time
@@ -124,17 +129,24 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
 
 
 def _programme_events(
-    app: App, session: Session, plan: Plan, as_of: date, fallback: datetime
+    app: App, session: Session, plan: Plan, key: tuple[Any, ...], fallback: datetime
 ) -> dict[str, Any]:
     """Every item's event for the whole programme, with the step and owner ids a scope filters
     on: computed once per (day, plan version, store watermarks), shared by every scope. The
-    assessment is the office pages' when they computed it for the same key (one per change)."""
+    assessment is the office pages' when they computed it for the same key (one per change).
+    On the same day, plan and base URL, an item's event is reused when its assessment (the
+    same object: not judged again), feed entry and change time are those of the last build."""
     from regie.office import shared_assessment
+    from regie.plan_cache import previous_facts
     from store import feeds as store
 
     pid = plan.programme.id
+    as_of = key[1]
+    before_key, before = previous_facts(pid, "feeds")
+    same = before_key[1:4] == key[1:4] and before.get("store") == app.settings.database_url
+    reuse = before.get("by_item", {}) if same else {}
     zone = ZoneInfo(plan.calendar.timezone)
-    changes = store.item_changes(session, pid)
+    changes, memory = _change_times(session, pid, app.settings.database_url)
     for code, day in store.state_changes(session, pid, as_of).items():
         at = datetime.combine(day, time(), zone).astimezone(UTC)
         if code not in changes or at > changes[code]:
@@ -143,8 +155,47 @@ def _programme_events(
     archived = store.archived_items(session, pid)
     watermark = max(changes.values(), default=fallback)
     entries = _remember_dates(session, pid, assessment, archived, watermark)
-    events = _items(app, plan, assessment, archived, entries, changes, fallback)
-    return {"events": events}
+    events, by_item = _items(app, plan, assessment, archived, entries, changes, fallback, reuse)
+    return {"events": events, "by_item": by_item, **memory}
+
+
+def _change_times(
+    session: Session, pid: str, store_url: str
+) -> tuple[dict[str, datetime], dict[str, Any]]:
+    """Item code → when it last changed in the store (a plan revision or a status update), and
+    what to remember for next time. Updates are append-only: after the first build only those
+    with an id above the last build's ``seen`` mark are read and folded in (the mark from
+    :func:`store.memory.newest_update_id`, read first: on PostgreSQL ids can commit out of
+    order). Revisions are read again whenever their (newest id, number) moved."""
+    from regie.plan_cache import previous_facts
+    from store import feeds as store
+    from store.memory import newest_update_id
+
+    _, before = previous_facts(pid, "feeds")
+    seen = newest_update_id(session, before["seen"]) if before.get("store") == store_url else 0
+    if not seen or seen < before["seen"]:
+        before = {}  # another database (tests, tools) or one restored from a backup: afresh
+        seen = newest_update_id(session)
+    mark = store.revision_mark(session, pid)
+    if before.get("revision_mark") == mark:
+        revisions: dict[str, datetime] = before["revisions"]
+    else:
+        revisions = store.revision_changes(session, pid)
+    if before:
+        updates = dict(before["updates"])  # the cached facts stay as they were
+        store.fold_changes(updates, store.update_changes(session, pid, before["seen"]))
+    else:
+        updates = store.update_changes(session, pid)
+    changes = dict(revisions)
+    store.fold_changes(changes, updates)
+    memory = {
+        "store": store_url,
+        "revision_mark": mark,
+        "revisions": revisions,
+        "seen": seen,
+        "updates": updates,
+    }
+    return changes, memory
 
 
 def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> list[FeedMeeting]:
@@ -214,17 +265,22 @@ def _items(
     entries: dict[str, FeedEntry],
     changes: dict[str, datetime],
     fallback: datetime,
-) -> list[tuple[FeedItem, int, tuple[str, ...]]]:
-    """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on."""
+    reuse: Mapping[str, _Made],
+) -> tuple[list[Event], dict[str, _Made]]:
+    """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; and per
+    current item what its event was made from (``reuse`` next time)."""
     from feeds.model import FeedItem
     from governance.labels import rag_label, state_label
+    from regie.plan_cache import plan_index
 
     pid = plan.programme.id
     base = app.settings.base_url
     org_names = {o.id: o.name for o in plan.organisations}
     actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
-    period_ends = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}
-    out: list[tuple[FeedItem, int, tuple[str, ...]]] = []
+    deadlines = plan_index(plan)[0].deadlines
+    period_ends = {d.item_id: d.period.end for d in deadlines if d.period is not None}
+    out: list[Event] = []
+    made: dict[str, _Made] = {}
 
     def stamp(code: str, *more: datetime | None) -> datetime:
         entry = entries.get(code)
@@ -232,7 +288,16 @@ def _items(
         return max(known, default=fallback).replace(microsecond=0)
 
     for item in assessment.items.values():
+        code = item.item_id
+        entry, change = entries.get(code), changes.get(code)
+        known = reuse.get(code)
+        if known is not None and known[0] is item and known[1] == entry and known[2] == change:
+            made[code] = known
+            if known[3] is not None:
+                out.append(known[3])
+            continue
         due = item.due or _finished_date(item, entries, period_ends)
+        made[code] = (item, entry, change, None)
         if due is None:
             continue
         latest = item.latest_update
@@ -255,7 +320,9 @@ def _items(
             sequence=entries[item.item_id].sequence if item.item_id in entries else 0,
             last_modified=stamp(item.item_id),
         )
-        out.append((event, item.step, tuple(item.owners)))
+        made_event: Event = (event, item.step, tuple(item.owners))
+        made[code] = (item, entry, change, made_event)
+        out.append(made_event)
     current = set(assessment.items)
     for gone in archived:
         if gone.due is None or gone.code in current:
@@ -280,7 +347,7 @@ def _items(
             last_modified=stamp(gone.code, gone.archived_at),
         )
         out.append((event, gone.step, tuple(gone.owners)))
-    return out
+    return out, made
 
 
 def _finished_date(

@@ -104,20 +104,50 @@ def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
 
 def shared_assessment(app: App, session: Session, plan: Plan, as_of: date) -> Assessment:
     """The assessment for ``as_of``, computed once per (plan version, store watermarks) and
-    shared by the office pages and the feeds: one assessment per change, not one per reader."""
-    from governance.assessment import assess
+    shared by the office pages and the feeds: one assessment per change, not one per reader.
+    After new status updates on the same day and plan, only the items they touch (and those
+    depending on them) are judged again (:mod:`governance.reassess`)."""
     from regie.plan_cache import cached_facts, plan_version
-    from store.assessment_query import assessment_updates
     from store.feeds import watermarks
 
     pid = plan.programme.id
     key = ("assessment", as_of, plan_version(app), watermarks(session, pid))
-    facts = cached_facts(
-        key, pid,
-        lambda: {"assessment": assess(plan, assessment_updates(session, pid, as_of), as_of)},
-    )  # fmt: skip
+    facts = cached_facts(key, pid, lambda: _assess(app, session, plan, key))
     assessment: Assessment = facts["assessment"]
     return assessment
+
+
+def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dict[str, Any]:
+    """Facts for :func:`shared_assessment`: the assessment and ``seen``, an update id up to
+    which every update was visible when it was read (:func:`store.memory.newest_update_id`,
+    read first: on PostgreSQL ids can commit out of order). The memory is per programme: it
+    is built on only for the same database (tests, and tools, open several), not when its
+    newest update went back (a database restored from a backup)."""
+    from governance.assessment import assess
+    from governance.reassess import affected, reassess
+    from regie.plan_cache import plan_index, previous_facts
+    from store.assessment_query import assessment_updates
+    from store.memory import newest_update_id, updated_items
+
+    pid = plan.programme.id
+    index, calendar = plan_index(plan)
+    before_key, before = previous_facts(pid, "assessment")
+    store, as_of = app.settings.database_url, key[1]
+    seen = 0
+    if before_key[1:3] == key[1:3] and before.get("store") == store:
+        seen = newest_update_id(session, before["seen"])
+    if seen and seen >= before["seen"]:
+        updated = updated_items(
+            session, pid, after_id=before["seen"], after_day=as_of, through=as_of
+        )
+        chosen, needed = affected(index, updated)
+        updates = assessment_updates(session, pid, as_of, needed) if chosen else []
+        assessment = reassess(before["assessment"], index, chosen, updates, calendar)
+    else:
+        seen = newest_update_id(session)
+        updates = assessment_updates(session, pid, as_of)
+        assessment = assess(plan, updates, as_of, calendar=calendar, index=index)
+    return {"assessment": assessment, "seen": seen, "store": store}
 
 
 def today(app: App) -> date:

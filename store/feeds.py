@@ -3,9 +3,9 @@ tokens. Plain values in and out; callers own sessions and transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -64,25 +64,59 @@ class TokenLookup:
 
 def item_changes(session: Session, programme_id: str) -> dict[str, datetime]:
     """Item code → when it last changed in the store: a plan revision or a status update."""
+    out = revision_changes(session, programme_id)
+    fold_changes(out, update_changes(session, programme_id))
+    return out
+
+
+def revision_changes(session: Session, programme_id: str) -> dict[str, datetime]:
+    """Item code → its newest plan revision's time."""
+    r = PlanRevisionRow
+    query = (
+        sa.select(r.code, sa.func.max(r.recorded_at, type_=sa.String))
+        .where(r.programme_id == programme_id, r.entity.in_(("action", "milestone")))
+        .group_by(r.code)
+    )
+    return _times(session.execute(query).tuples())
+
+
+def revision_mark(session: Session, programme_id: str) -> tuple[int, int]:
+    """(newest id, number) of the programme's plan revisions: changes with every revision, also
+    one committed late with a lower id (the number grows)."""
+    r = PlanRevisionRow
+    query = sa.select(sa.func.max(r.id), sa.func.count()).where(r.programme_id == programme_id)
+    newest, number = session.execute(query).one()
+    return int(newest or 0), int(number or 0)
+
+
+def update_changes(session: Session, programme_id: str, after_id: int = 0) -> dict[str, datetime]:
+    """Item code → its newest status update's recording time, of updates with an id above
+    ``after_id`` (updates are append-only: fold these into the times known up to it)."""
+    u = StatusUpdateRow
+    query = sa.select(u.item_code, sa.func.max(u.recorded_at, type_=sa.String)).where(
+        u.programme_id == programme_id
+    )
+    if after_id:
+        query = query.where(u.id > after_id)
+    return _times(session.execute(query.group_by(u.item_code)).tuples())
+
+
+def fold_changes(into: dict[str, datetime], more: Mapping[str, datetime]) -> None:
+    """Keep per item the later of the two times."""
+    for code, at in more.items():
+        known = into.get(code)
+        if known is None or at > known:
+            into[code] = at
+
+
+def _times(rows: Iterable[tuple[str, object]]) -> dict[str, datetime]:
+    # Only the aggregate's raw value (text on SQLite, a datetime on PostgreSQL): one conversion
+    # per row here instead of the column type's and then ours.
     out: dict[str, datetime] = {}
-    revisions = (
-        sa.select(PlanRevisionRow.code, sa.func.max(PlanRevisionRow.recorded_at))
-        .where(
-            PlanRevisionRow.programme_id == programme_id,
-            PlanRevisionRow.entity.in_(("action", "milestone")),
-        )
-        .group_by(PlanRevisionRow.code)
-    )
-    updates = (
-        sa.select(StatusUpdateRow.item_code, sa.func.max(StatusUpdateRow.recorded_at))
-        .where(StatusUpdateRow.programme_id == programme_id)
-        .group_by(StatusUpdateRow.item_code)
-    )
-    for query in (revisions, updates):
-        for code, raw in session.execute(query).tuples():
-            at = _utc(raw)
-            if at is not None and (code not in out or at > out[code]):
-                out[code] = at
+    for code, raw in rows:
+        at = _utc(raw)  # type: ignore[arg-type]  # text or a datetime, per driver
+        if at is not None:
+            out[code] = at
     return out
 
 
@@ -274,9 +308,7 @@ def _token(row: CalendarTokenRow) -> CalendarToken:
     )
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
+def _utc(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):  # SQLite aggregates (max) bypass the column type

@@ -155,9 +155,9 @@ def test_the_warmer_waits_until_the_answers_stop_coming(
     real = governance.assessment.assess
     calls: list[date] = []
 
-    def counting(plan: object, updates: object, as_of: date) -> object:
+    def counting(plan: object, updates: object, as_of: date, **options: object) -> object:
         calls.append(as_of)
-        return real(plan, updates, as_of)  # type: ignore[arg-type]
+        return real(plan, updates, as_of, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(governance.assessment, "assess", counting)
     warmer = office.Warmer(app)
