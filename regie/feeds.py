@@ -90,19 +90,21 @@ def export_feed(app: App, scope_text: str, as_of: date | None = None) -> bytes:
     return build_feed(app, plan, scope, as_of or today(app, plan)).body
 
 
-def build_feed(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
+def build_feed(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None = None) -> Feed:
+    """``version``: the plan file version ``plan`` was read at (:func:`current_plan`); without
+    it the file is looked at now (a plan replaced since would be cached under the new one)."""
     from sqlalchemy.exc import IntegrityError
 
     for attempt in (1, 2):
         try:
-            return _build(app, plan, scope, as_of)
+            return _build(app, plan, scope, as_of, version)
         except IntegrityError:
             if attempt == 2:  # another request recorded the same new items: read them again
                 raise
     raise AssertionError("unreachable")
 
 
-def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
+def _build(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None) -> Feed:
     from feeds.ics import render_feed
     from regie.plan_cache import cached_facts, clear_facts, plan_version
     from store import feeds as store
@@ -111,7 +113,7 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date) -> Feed:
     fallback = _plan_file_time(app)
     try:
         with app.session() as session, session.begin():
-            key = ("feeds", as_of, plan_version(app), app.settings.base_url,
+            key = ("feeds", as_of, version or plan_version(app), app.settings.base_url,
                    store.watermarks(session, pid))  # fmt: skip
             facts = cached_facts(
                 key, pid, lambda: _programme_events(app, session, plan, key, fallback)
@@ -151,7 +153,7 @@ def _programme_events(
         at = datetime.combine(day, time(), zone).astimezone(UTC)
         if code not in changes or at > changes[code]:
             changes[code] = at
-    assessment = shared_assessment(app, session, plan, as_of)
+    assessment = shared_assessment(app, session, plan, as_of, key[2])
     archived = store.archived_items(session, pid)
     watermark = max(changes.values(), default=fallback)
     entries = _remember_dates(session, pid, assessment, archived, watermark)
@@ -440,7 +442,7 @@ def serve_token_feed(
             scope = parse_scope(t.scope, plan)
         except ScopeError:
             return None  # the organisation, step, contact or body left the plan
-        feed = build_feed(app, plan, scope, as_of)
+        feed = build_feed(app, plan, scope, as_of, version)
         with _memo_lock:
             if len(_memo) >= _MEMO_SIZE:
                 _memo.pop(next(iter(_memo)))
@@ -533,11 +535,28 @@ class NotModified:
         if snapshot != self._snapshot:
             self._known.clear()
             self._snapshot = snapshot
-        if self._pending_used:
-            pending, self._pending_used = self._pending_used, {}
+        self._write_used()
+
+    def flush(self) -> None:
+        """Write the collected ``last used`` times now (when the server stops)."""
+        with self._lock:
+            self._write_used()
+
+    def _write_used(self) -> None:
+        from store import feeds as store
+
+        if not self._pending_used:
+            return
+        pending, self._pending_used = self._pending_used, {}
+        try:
             with self._app.session() as session, session.begin():
                 for token_id, used in pending.items():
                     store.mark_served(session, token_id, used_at=used)
+        except Exception:
+            # Kept for the next refresh: a busy or briefly unreachable database must neither
+            # lose them nor fail the feed request that happened to trigger the write.
+            for token_id, used in pending.items():
+                self._pending_used.setdefault(token_id, used)
 
     def remember(self, token: str, snapshot: tuple[object, ...], served: Served) -> None:
         """After the full path served ``token`` (``snapshot`` taken before it read anything)."""
@@ -559,9 +578,15 @@ class NotModified:
         """The 304's headers when ``token`` was served unchanged data with this ETag; None sends
         the request the full way (unknown, revoked, changed, or not yet seen). Without
         ``refresh`` (on the event loop) an expired snapshot is None too, never a query."""
-        if not refresh and self.expired():
-            return None
-        snapshot = self.snapshot()
+        if refresh:
+            snapshot = self.snapshot()
+        else:
+            # Read the memory as it is: snapshot() could query the database should the snapshot
+            # expire between the check and the call, and this runs on the event loop.
+            current = self._snapshot
+            if current is None or self.expired():
+                return None
+            snapshot = current
         known = self._known.get(token_hash(token))
         if known is None or known[0] is not snapshot or not _matches(if_none_match, known[1]):
             return None

@@ -97,12 +97,14 @@ class ItemDetail:
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
     from regie.plan_cache import current_plan
 
-    plan, _ = current_plan(app)
+    plan, version = current_plan(app)
     with app.session() as session:
-        return plan, shared_assessment(app, session, plan, as_of)
+        return plan, shared_assessment(app, session, plan, as_of, version)
 
 
-def shared_assessment(app: App, session: Session, plan: Plan, as_of: date) -> Assessment:
+def shared_assessment(
+    app: App, session: Session, plan: Plan, as_of: date, version: str | None = None
+) -> Assessment:
     """The assessment for ``as_of``, computed once per (plan version, store watermarks) and
     shared by the office pages and the feeds: one assessment per change, not one per reader.
     After new status updates on the same day and plan, only the items they touch (and those
@@ -111,7 +113,9 @@ def shared_assessment(app: App, session: Session, plan: Plan, as_of: date) -> As
     from store.feeds import watermarks
 
     pid = plan.programme.id
-    key = ("assessment", as_of, plan_version(app), watermarks(session, pid))
+    # The version ``plan`` was read at: stat-ing the file again here could file an old plan's
+    # assessment under a newer file's version (the warmer runs this every second).
+    key = ("assessment", as_of, version or plan_version(app), watermarks(session, pid))
     facts = cached_facts(key, pid, lambda: _assess(app, session, plan, key))
     assessment: Assessment = facts["assessment"]
     return assessment
@@ -398,13 +402,13 @@ class Warmer:
 
     def change_key(self) -> tuple[object, ...]:
         """What the assessment depends on: the day, the plan file and the store's watermarks."""
-        from regie.plan_cache import current_plan, plan_version
+        from regie.plan_cache import current_plan
         from store.feeds import watermarks
 
-        plan, _ = current_plan(self._app)
+        plan, version = current_plan(self._app)
         with self._app.session() as session:
             marks = watermarks(session, plan.programme.id)
-        return (today(self._app), plan_version(self._app), marks)
+        return (today(self._app), version, marks)
 
     def tick(self, seen: tuple[object, ...] | None) -> tuple[object, ...]:
         """One look: assess only when nothing changed since the previous look (``seen``).

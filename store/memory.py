@@ -75,47 +75,54 @@ def newest_update_id(session: Session, since: int = 0) -> int:
     if session.get_bind().dialect.name != "postgresql":
         query = sa.select(sa.func.max(StatusUpdateRow.id))
         return int(session.execute(query).scalar_one_or_none() or 0)
-    top, floor, locked, seen, read_committed = session.execute(
-        _PG_WATERMARK, {"since": since}
-    ).one()
-    if locked or not read_committed:
-        return int(floor)
-    # Nobody holds the insert lock now; but a writer in flight at our snapshot may have
-    # committed before the lock check. A second statement (a new snapshot under READ COMMITTED)
-    # shows its rows: the same count means none of them fell below ``top``. Rolled-back ids
-    # are gaps forever and no longer hold the watermark back.
-    again = session.execute(_PG_COUNT, {"since": since, "top": top}).scalar_one()
-    return int(top) if again == seen else int(floor)
+    top, locked, seen, read_committed = session.execute(_PG_WATERMARK, {"since": since}).one()
+    if not locked and read_committed:
+        # Nobody holds the insert lock now; but a writer in flight at our snapshot may have
+        # committed before the lock check. A second statement (a new snapshot under READ
+        # COMMITTED) shows its rows: the same count means none of them fell below ``top``.
+        # Rolled-back ids are gaps forever and no longer hold the watermark back.
+        again = session.execute(_PG_COUNT, {"since": since, "top": top}).scalar_one()
+        if again == seen:
+            return int(top)
+    return int(session.execute(_PG_FLOOR, {"since": since, "top": top}).scalar_one())
 
 
-# One statement, so one snapshot: the newest visible id (``top``), the conservative watermark
-# below the first gap after ``since`` (``floor``), whether another transaction of this
-# database holds the lock an INSERT into status_updates takes (before it takes its id), and
-# how many ids in (since, top] this snapshot sees.
+# One statement, so one snapshot: the newest visible id (``top``), whether another transaction
+# of this database holds the lock an INSERT into status_updates takes (before it takes its
+# id), and how many ids in (since, top] this snapshot sees.
 _PG_WATERMARK = sa.text(
     """
-    WITH later AS (SELECT id FROM status_updates WHERE id > :since),
-    top AS (SELECT greatest(CAST(:since AS bigint), (SELECT max(id) FROM later)) AS id)
+    WITH top AS (
+        SELECT greatest(CAST(:since AS bigint),
+                        (SELECT max(id) FROM status_updates WHERE id > :since)) AS id
+    )
     SELECT
         (SELECT id FROM top),
-        (
-            SELECT coalesce(min(c.id), (SELECT id FROM top))
-            FROM (SELECT CAST(:since AS bigint) AS id UNION ALL SELECT id FROM later) AS c
-            WHERE c.id < (SELECT id FROM top)
-              AND NOT EXISTS (SELECT FROM status_updates s WHERE s.id = c.id + 1)
-        ),
         EXISTS (
             SELECT FROM pg_locks
             WHERE locktype = 'relation' AND relation = to_regclass('status_updates')
               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()
         ),
-        (SELECT count(*) FROM later WHERE id <= (SELECT id FROM top)),
+        (SELECT count(*) FROM status_updates WHERE id > :since AND id <= (SELECT id FROM top)),
         current_setting('transaction_isolation') = 'read committed'
     """
 )
 
 _PG_COUNT = sa.text("SELECT count(*) FROM status_updates WHERE id > :since AND id <= :top")
+
+# The conservative watermark: just below the first id after ``since`` that is missing (it may
+# belong to a transaction still in flight), else ``top``.
+_PG_FLOOR = sa.text(
+    """
+    SELECT coalesce(min(c.id), CAST(:top AS bigint))
+    FROM (
+        SELECT CAST(:since AS bigint) AS id
+        UNION ALL SELECT id FROM status_updates WHERE id > :since AND id < :top
+    ) AS c
+    WHERE c.id < :top AND NOT EXISTS (SELECT FROM status_updates s WHERE s.id = c.id + 1)
+    """
+)
 
 
 def updated_items(

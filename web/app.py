@@ -71,6 +71,8 @@ async def _lifespan(web: Starlette) -> AsyncIterator[None]:
         yield
     finally:
         warmer.stop()
+        with contextlib.suppress(Exception):  # a database gone at shutdown: nothing to keep
+            web.state.not_modified.flush()
 
 
 def regie_problem(request: Request, exc: Exception) -> Response:

@@ -74,3 +74,34 @@ def test_304_from_memory_until_revoked_or_changed(
     memory.check_now()  # in `serve` at most REFRESH_SECONDS (0.25 s) after the revocation
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 404
     assert memory.answer(token.token, etag) is None
+
+
+def test_last_used_times_survive_a_failed_write_and_are_flushed_at_shutdown(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.feeds
+    from regie.feeds import NotModified, list_tokens
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan)})
+    )  # fmt: skip
+    sync(app, None)
+    token = create_token(app, "programme", "test", NOW)
+    memory = NotModified(app)
+    memory._pending_used[token.id] = NOW  # as a 304 from memory leaves it
+    real = store.feeds.mark_served
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database briefly unreachable")
+
+    monkeypatch.setattr(store.feeds, "mark_served", down)
+    memory.flush()  # fails quietly, keeps the time for the next try
+    monkeypatch.setattr(store.feeds, "mark_served", real)
+    (row,) = list_tokens(app)
+    assert row["last_used"] is None
+    memory.flush()  # the server stops
+    (row,) = list_tokens(app)
+    assert row["last_used"] == NOW.isoformat()
