@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from regie.bootstrap import bootstrap
+from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.feeds import create_token, revoke_token
 from regie.history import record_update
@@ -19,19 +19,25 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.ya
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
 
 
+def _synced_app(tmp_path: Path, url: str) -> App:
+    """The fixture plan, synced, with a secret key for the web app."""
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+    sync(app, None)
+    return app
+
+
 def test_304_from_memory_until_revoked_or_changed(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import web.feeds
     from web.app import create_app
 
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
+    app = _synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW)
     web_app = create_app(app)
     memory = web_app.state.not_modified
@@ -82,13 +88,7 @@ def test_last_used_times_survive_a_failed_write_and_are_flushed_at_shutdown(
     import store.feeds
     from regie.feeds import NotModified, list_tokens
 
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan)})
-    )  # fmt: skip
-    sync(app, None)
+    app = _synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW)
     memory = NotModified(app)
     memory._pending_used[token.id] = NOW  # as a 304 from memory leaves it

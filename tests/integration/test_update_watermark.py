@@ -34,6 +34,21 @@ def _watermark(engine: Engine, since: int) -> int:
         return newest_update_id(session, since)
 
 
+def _with_a_gap(engine: Engine, plan: Plan) -> tuple[int, int]:
+    """Two stored updates with a rolled-back id between them; their ids."""
+    pid = plan.programme.id
+    with Session(engine) as session, session.begin():
+        sync_plan(session, plan, now=T0)
+        first = _add(session, pid, "1.1.1")
+    with Session(engine) as session:
+        session.begin()
+        _add(session, pid, "1.1.2")
+        session.rollback()  # a gap in the ids, forever
+    with Session(engine) as session, session.begin():
+        last = _add(session, pid, "2.1.1")
+    return first, last
+
+
 def test_an_update_committed_after_a_higher_id_is_still_seen(
     engine: Engine, sample_plan: Plan
 ) -> None:
@@ -76,16 +91,7 @@ def test_an_update_committed_after_a_higher_id_is_still_seen(
 def test_a_rolled_back_id_does_not_hold_the_watermark_once_nothing_is_in_flight(
     engine: Engine, sample_plan: Plan
 ) -> None:
-    pid = sample_plan.programme.id
-    with Session(engine) as session, session.begin():
-        sync_plan(session, sample_plan, now=T0)
-        first = _add(session, pid, "1.1.1")
-    with Session(engine) as session:
-        session.begin()
-        _add(session, pid, "1.1.2")
-        session.rollback()  # a gap in the ids, forever
-    with Session(engine) as session, session.begin():
-        last = _add(session, pid, "2.1.1")
+    first, last = _with_a_gap(engine, sample_plan)
     assert _watermark(engine, first) == last
 
 
@@ -96,16 +102,7 @@ def test_other_transactions_committing_meanwhile_do_not_hold_the_watermark(
     only a writer that may hold an unseen update id may keep the watermark below a gap."""
     import threading
 
-    pid = sample_plan.programme.id
-    with Session(engine) as session, session.begin():
-        sync_plan(session, sample_plan, now=T0)
-        first = _add(session, pid, "1.1.1")
-    with Session(engine) as session:
-        session.begin()
-        _add(session, pid, "1.1.2")
-        session.rollback()  # a gap in the ids, forever
-    with Session(engine) as session, session.begin():
-        last = _add(session, pid, "2.1.1")
+    first, last = _with_a_gap(engine, sample_plan)
     stop = threading.Event()
 
     def neighbour() -> None:  # commits as fast as it can, writing no update
