@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.common import AsOfOpt, Format, FormatOpt, HelpGroup, _app, _services, parse_date
+from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, _services, command_group, parse_date
 
 
 def import_updates(
@@ -24,9 +24,7 @@ def import_updates(
     typer.echo(run(app_, file, day))
 
 
-slack_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+slack_app = command_group(
     help="Slack: answers from buttons and the modal.",
     no_args_is_help=True,
 )
@@ -41,9 +39,7 @@ def slack_listen() -> None:
     listen(_app())
 
 
-round_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+round_app = command_group(
     help="Status rounds before a governance body meets.",
     no_args_is_help=True,
 )

@@ -17,31 +17,25 @@ from regie.cli.common import (
     AsOfOpt,
     Format,
     FormatOpt,
-    HelpGroup,
     PlanPath,
     _app,
     _services,
+    command_group,
     parse_date,
 )
 from regie.cli.serve import serve
 from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError
 
-app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+app = command_group(
     name="regie",
     help="Regie: run a programme's plan van aanpak from plan/actions.yaml.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-plan_app = typer.Typer(
-    rich_markup_mode=None, cls=HelpGroup, help="Read and check the plan file.", no_args_is_help=True
-)
-db_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+plan_app = command_group(help="Read and check the plan file.", no_args_is_help=True)
+db_app = command_group(
     help="Create and migrate the database.",
     no_args_is_help=True,
 )

@@ -7,16 +7,12 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.common import HelpGroup
+from regie.cli.common import command_group
 
-calendar_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+calendar_app = command_group(
     help="Calendar feeds (.ics) and their subscription tokens.",
 )
-token_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+token_app = command_group(
     help="Create, list and revoke feed tokens.",
     no_args_is_help=True,
 )

@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from regie.cli.common import HelpGroup
+from regie.cli.common import command_group
 
 if TYPE_CHECKING:
     from regie.bootstrap import App
     from store.records import OutboxRecord
 
-notify_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+notify_app = command_group(
     help="Check the Slack and e-mail set-up.",
     no_args_is_help=True,
 )

@@ -10,33 +10,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from regie.cli.common import AsOfOpt, Format, FormatOpt, HelpGroup, _app, parse_date
+from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, command_group, parse_date
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
     from regie.reports import Rendered
 
-meeting_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+meeting_app = command_group(
     help="Meetings of the plan's governance bodies.",
     no_args_is_help=True,
 )
-decision_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+decision_app = command_group(
     help="Decisions of governance bodies.",
     no_args_is_help=True,
 )
-indicator_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+indicator_app = command_group(
     help="Indicators of the plan's goals.",
     no_args_is_help=True,
 )
-report_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+report_app = command_group(
     help="Agenda packs, progress reports and the report archive.",
     no_args_is_help=True,
 )

@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.common import HelpGroup
+from regie.cli.common import command_group
 
-user_app = typer.Typer(
-    rich_markup_mode=None,
-    cls=HelpGroup,
+user_app = command_group(
     help="Users who may log in to the office's web page.",
     no_args_is_help=True,
 )
