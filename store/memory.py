@@ -166,14 +166,20 @@ def earlier_states(
 def prompt_history_of(
     session: Session, programme_id: str, until: date, item_ids: Collection[str]
 ) -> list[PromptRecord]:
-    """:func:`store.states.prompt_history` for some items only (in the same order)."""
+    """:func:`store.states.prompt_history` for some items only (in the same order).
+
+    ``until`` is applied here, not in SQL: with it in the WHERE clause SQLite chose the
+    (programme, queued_on) index and scanned every prompt once per batch of items (0.9 s at
+    100k items, against 0.15 s through the (programme, item, …) unique index). Prompts after
+    ``until`` exist only when an earlier day is assessed again: few.
+    """
     p = PromptRow
     rows: list[Any] = []
     for codes in batches(sorted(item_ids), IN_BATCH):
         query = sa.select(p.id, p.item_code, p.stage, p.contact_code, p.queued_on).where(
-            p.programme_id == programme_id, p.queued_on <= until, p.item_code.in_(codes)
+            p.programme_id == programme_id, p.item_code.in_(codes)
         )
-        rows.extend(session.execute(query))
+        rows.extend(r for r in session.execute(query) if r.queued_on <= until)
     rows.sort(key=lambda r: (r.queued_on, r.id))
     return [PromptRecord(r.item_code, r.stage, r.contact_code, r.queued_on) for r in rows]
 
