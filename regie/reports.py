@@ -393,25 +393,42 @@ def _contents(
     render: Callable[..., bytes],
     draw: Callable[[Sequence[str]], ChartSets],
 ) -> dict[str, bytes]:
-    """Each format's document: a PDF by the worker if there is one (this process draws only
-    the charts the other formats need), else everything here, each chart drawn once."""
+    """Each format's document, each chart figure drawn once. With a worker: it draws every
+    chart (matplotlib is imported there, while this process assembles the pack), hands back
+    the other formats' charts and lays out the PDF while this process renders the rest."""
     from reports.background import WorkerLost
 
-    by_worker = worker is not None and "pdf" in fmts
-    if by_worker:
+    needed = chart_formats(fmts)
+    drawn: ChartSets | None = None
+    if worker is not None and "pdf" in fmts:
         try:
-            worker.submit(render, "pdf")
+            worker.submit(_draw_in_worker, draw, needed)
+            worker.submit(_pdf_in_worker, render)
+            drawn = worker.result()
         except WorkerLost:
-            by_worker = False
-    here = [f for f in fmts if not (by_worker and f == "pdf")]
-    charts = _chart_maker(draw, here)
-    contents = {fmt: render(fmt, charts=charts) for fmt in here}
-    if by_worker:
+            worker = None
+    charts: ChartMaker = drawn.__getitem__ if drawn is not None else _chart_maker(draw, fmts)
+    contents = {fmt: render(fmt, charts=charts) for fmt in fmts if drawn is None or fmt != "pdf"}
+    if drawn is not None:
         try:
             contents["pdf"] = worker.result()
         except WorkerLost:  # the same PDF, made here
             contents["pdf"] = render("pdf", charts=charts)
-    return contents
+    return {fmt: contents[fmt] for fmt in fmts}
+
+
+#: In a worker process: the charts it drew for the PDF it is about to lay out.
+_DRAWN: ChartSets = {}
+
+
+def _draw_in_worker(draw: Callable[[Sequence[str]], ChartSets], fmts: Sequence[str]) -> ChartSets:
+    _DRAWN.clear()
+    _DRAWN.update(draw(fmts))
+    return _DRAWN
+
+
+def _pdf_in_worker(render: Callable[..., bytes]) -> bytes:
+    return render("pdf", charts=_DRAWN.__getitem__)
 
 
 def _archive(

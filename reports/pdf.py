@@ -53,10 +53,10 @@ def _not_found(name: str) -> None:
 
 
 def get_ready() -> None:
-    """Everything a PDF with charts needs before its first page, done ahead (in a worker
-    process, :mod:`reports.background`): WeasyPrint imported, fontconfig and Pango's font
-    map loaded by a one-line document, matplotlib's Agg canvas and font list for the PNGs."""
-    import_weasyprint().HTML(string='<p style="font-family: DejaVu Sans">Regie</p>').write_pdf()
+    """What a PDF with charts needs before its first chart, done ahead (in a worker process,
+    :mod:`reports.background`): matplotlib with its font list, and WeasyPrint. (A warm-up
+    document does not pay: a first document lays out no slower than a second.)"""
     from reports.charts import get_ready as charts_ready
 
     charts_ready()
+    import_weasyprint()

@@ -6,10 +6,11 @@ import operator
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
+from regie.reports import _chart_maker, _contents
 from reports.background import Worker, WorkerLost
 
 
@@ -19,6 +20,16 @@ def _not_ready() -> None:
 
 def _fail(text: str) -> None:
     raise ValueError(text)
+
+
+def _draw(fmts: Sequence[str]) -> dict[str, dict[str, bytes]]:
+    return {fmt: {"rag": f"{fmt} by {os.getpid()}".encode()} for fmt in fmts}
+
+
+def _render(fmt: str, charts: Callable[[str], dict[str, bytes]] | None = None) -> bytes:
+    charts = charts or _chart_maker(_draw, (fmt,))
+    chart = charts("png" if fmt == "pdf" else "svg")["rag"].decode()
+    return f"{fmt} by {os.getpid()}, chart {chart}".encode()
 
 
 def _gone(pid: int) -> bool:
@@ -78,3 +89,22 @@ def test_close_stops_a_busy_child_and_reaps_it() -> None:
     assert time.monotonic() - began < 5
     assert _gone(pid)
     started.close()  # twice is harmless
+
+
+def test_the_worker_draws_the_charts_and_makes_the_pdf(worker: Worker) -> None:
+    contents = _contents(("html", "pdf"), worker, _render, _draw)
+    child, here = worker.pid, os.getpid()
+    assert contents == {
+        "html": f"html by {here}, chart svg by {child}".encode(),
+        "pdf": f"pdf by {child}, chart png by {child}".encode(),
+    }
+
+
+def test_without_its_worker_the_command_makes_everything_itself(worker: Worker) -> None:
+    os.kill(worker.pid, signal.SIGKILL)
+    os.waitpid(worker.pid, 0)
+    here = os.getpid()
+    assert _contents(("pdf", "md"), worker, _render, _draw) == {
+        "pdf": f"pdf by {here}, chart png by {here}".encode(),
+        "md": f"md by {here}, chart svg by {here}".encode(),
+    }
