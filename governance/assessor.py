@@ -124,7 +124,9 @@ class Assessor:
         self.forecasts = forecasts
         self.as_of = as_of
         self.cal = cal
-        self.known_rags = known_rags or {}  # colours of items not judged by this assessor
+        # Colours of items not judged by this assessor (``is None``: a lazy mapping has no cheap
+        # truth value).
+        self.known_rags = known_rags if known_rags is not None else {}
         self.facts: dict[str, Facts] = {}
         self._rags: dict[str, Rag] = {}
         # Working-day sums per date: many items share a due date, and every count ends at as_of.

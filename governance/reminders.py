@@ -237,12 +237,25 @@ def plan_reminders(
     unaddressed: list[DigestItem] = []
     escalations: list[Escalation] = []
     office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
+    # Thousands of items share a few hundred due dates and owner lists: each stage and each
+    # list of recipients is worked out once.
+    dated: dict[tuple[date, bool], Stage | None] = {}
+    addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
     for item in assessment.items.values():
         past = by_item.get(item.item_id, [])
-        stage = current_stage(item, as_of, policy, cal)
+        if item.due is not None and item.state not in _SILENT:
+            key = (item.due, item.state is State.SLIPPED)
+            if key in dated:
+                stage = dated[key]
+            else:
+                stage = dated[key] = _dated_stage(item.due, item.state, as_of, policy, cal)
+        else:
+            stage = current_stage(item, as_of, policy, cal)
         prompted = {r.stage for r in past}
         if stage and stage.name not in prompted and not _answered(item.latest_update, stage):
-            to = recipients(plan, item.owners)
+            to = addressed.get(item.owners)
+            if to is None:
+                to = addressed[item.owners] = recipients(plan, item.owners)
             for contact, note in to.items():
                 per_contact.setdefault(contact, []).append(_digest_item(item, stage.name, note))
             if not to:

@@ -42,9 +42,30 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class _Environment(Environment):
+    """Jinja2's environment with a quicker ``item.field`` on plain dicts (the item contexts).
+
+    The base class tries ``getattr(obj, name)`` first and falls back to ``obj[name]``: on a
+    dict that is an AttributeError raised and caught per lookup, most of a large digest's
+    rendering time. A name that is not an attribute of ``dict`` would fail that way anyway,
+    so reading the key first gives the same value; ``.get``, ``.items`` … are left alone.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 @cache
 def environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=PackageLoader("notifications", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,  # a missing field is a bug, not an empty string

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, time
 from typing import Any
 
 from governance.assessment import Assessment
-from governance.plan import Contact, Plan
+from governance.plan import Action, Contact, Plan
 from governance.reminders import (
     Digest,
     Escalation,
@@ -43,10 +43,13 @@ def digest_message(
     digest: Digest,
     assessment: Assessment,
     linker: Callable[[str, str, str], str] | None = None,
+    actions: Mapping[str, Action] | None = None,
 ) -> OutboxRecord:
-    """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail)."""
+    """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
+    ``actions`` (the plan's by id) saves a pass over the plan per digest."""
     contact = _contact(plan, digest.contact_id)
-    actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
+    if actions is None:
+        actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
     items = []
     for item in digest.items:
         action = actions.get(item.action_id)
@@ -175,8 +178,10 @@ def outbox_messages(
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set."""
-    for digest in reminders.digests:
-        yield digest_message(plan, digest, assessment, linker)
+    if reminders.digests:
+        actions = {a.id: a for a in plan.actions()}
+        for digest in reminders.digests:
+            yield digest_message(plan, digest, assessment, linker, actions)
     for esc in reminders.escalation_digests:
         yield escalation_message(plan, esc, assessment)
     if not reminders.escalation_digests:
@@ -232,9 +237,12 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        # Plain values inline: an item context is a dozen of them, thousands of times.
+        return {
+            str(k): v if v is None or type(v) in _PLAIN else _jsonable(v) for k, v in value.items()
+        }
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [v if v is None or type(v) in _PLAIN else _jsonable(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, str | int | float | bool):

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.updates import StatusUpdate, UpdateStatus
+from store.dialect import reader
 
 __all__ = ["assessment_updates"]
 
@@ -90,7 +91,8 @@ def assessment_updates(
 
 
 def _fetch(session: Session, query: sa.TextClause, params: dict[str, object]) -> list[StatusUpdate]:
-    result = session.execute(query, params, execution_options={"yield_per": _BATCH}).tuples()
+    connection = reader(session)  # plain rows, without the ORM's wrapping of each
+    result = connection.execute(query, params, execution_options={"yield_per": _BATCH}).tuples()
     as_date, as_instant = _converters(session.get_bind().dialect.name)
     statuses = {s.value: s for s in UpdateStatus}
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.

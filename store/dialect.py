@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,17 @@ MAX_PARAMETERS = 10_000
 
 def dialect_name(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+def reader(session: Session) -> Connection:
+    """The session's connection (same transaction), for reads of many plain rows.
+
+    ``session.execute`` wraps every row of even a Core ``SELECT`` of columns in the ORM's
+    result machinery: about half the cost of reading 100,000 memory rows. Pending ORM changes
+    are flushed first, so the rows read include them, as through the session.
+    """
+    session.flush()
+    return session.connection()
 
 
 def insert_function(session: Session) -> Callable[..., Any]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered
 from governance.reminders import PromptRecord
-from store.dialect import batches, insert_function
+from store.dialect import batches, insert_function, reader
 from store.models import ItemStateRow, PromptRow, StatusUpdateRow
 from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow
 
@@ -47,10 +47,9 @@ def load_items(session: Session, programme_id: str) -> dict[str, Remembered]:
     query = sa.select(
         m.item_code, m.state, m.rag, m.stale, m.due, m.next_check, m.action_code
     ).where(m.programme_id == programme_id)
-    return {
-        code: Remembered(state, rag, bool(stale), due, next_check, action)
-        for code, state, rag, stale, due, next_check, action in session.execute(query)
-    }
+    make = Remembered._make  # the row's values as they come (``stale`` is a bool already)
+    # ``all()``: one fetchall, where iterating a Core result fetches row by row.
+    return {row[0]: make(row[1:]) for row in reader(session).execute(query).all()}
 
 
 def load_fingerprints(session: Session, programme_id: str) -> dict[str, tuple[str, str]]:
@@ -58,7 +57,7 @@ def load_fingerprints(session: Session, programme_id: str) -> dict[str, tuple[st
     query = sa.select(m.item_code, m.fingerprint, m.action_code).where(
         m.programme_id == programme_id
     )
-    return {code: (fp, action) for code, fp, action in session.execute(query)}
+    return {code: (fp, action) for code, fp, action in reader(session).execute(query).all()}
 
 
 def newest_update_id(session: Session, since: int = 0) -> int:
@@ -135,7 +134,7 @@ def updated_items(
     due = sa.select(u.item_code).where(
         u.programme_id == programme_id, u.reported_on > after_day, u.reported_on <= through
     )
-    return set(session.scalars(sa.union(new, due)))
+    return set(reader(session).scalars(sa.union(new, due)))
 
 
 def earlier_states(
@@ -159,21 +158,29 @@ def earlier_states(
                 s.as_of == newest.c.as_of,
             ),
         )
-        out.update((code, (state, bool(stale))) for code, state, stale in session.execute(query))
+        rows = reader(session).execute(query).all()
+        out.update((code, (state, bool(stale))) for code, state, stale in rows)
     return out
 
 
 def prompt_history_of(
     session: Session, programme_id: str, until: date, item_ids: Collection[str]
 ) -> list[PromptRecord]:
-    """:func:`store.states.prompt_history` for some items only (in the same order)."""
+    """:func:`store.states.prompt_history` for some items only (in the same order).
+
+    ``until`` is applied here, not in SQL: with it in the WHERE clause SQLite chose the
+    (programme, queued_on) index and scanned every prompt once per batch of items (0.9 s at
+    100k items, against 0.15 s through the (programme, item, …) unique index). Prompts after
+    ``until`` exist only when an earlier day is assessed again: few.
+    """
     p = PromptRow
     rows: list[Any] = []
+    connection = reader(session)
     for codes in batches(sorted(item_ids), IN_BATCH):
         query = sa.select(p.id, p.item_code, p.stage, p.contact_code, p.queued_on).where(
-            p.programme_id == programme_id, p.queued_on <= until, p.item_code.in_(codes)
+            p.programme_id == programme_id, p.item_code.in_(codes)
         )
-        rows.extend(session.execute(query))
+        rows.extend(r for r in connection.execute(query).all() if r.queued_on <= until)
     rows.sort(key=lambda r: (r.queued_on, r.id))
     return [PromptRecord(r.item_code, r.stage, r.contact_code, r.queued_on) for r in rows]
 

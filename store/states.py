@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord
-from store.dialect import batches, insert_function
+from store.dialect import batches, insert_function, reader
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
 
@@ -54,7 +54,7 @@ def latest_states(
     query = sa.select(ranked).where(ranked.c.newest == 1)
     return [
         (StateRecord(r.item_code, r.state, r.rag, r.stale, r.due), r.as_of)
-        for r in session.execute(query)
+        for r in reader(session).execute(query).all()
     ]
 
 
@@ -198,7 +198,7 @@ def prompt_history(session: Session, programme_id: str, until: date) -> list[Pro
     )
     return [
         PromptRecord(r.item_code, r.stage, r.contact_code, r.queued_on)
-        for r in session.execute(query)
+        for r in reader(session).execute(query).all()
     ]
 
 

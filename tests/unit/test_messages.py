@@ -59,3 +59,21 @@ def test_header_values_are_made_safe_again_at_rendering() -> None:
         for value in (m.subject, m.recipient_name, m.email or ""):
             assert not any(ch in value for ch in "\r\n\u202e"), value
         assert m.subject.startswith("[MVI Bcc: x@example.org]")
+
+
+def test_templates_read_dict_fields_as_plain_jinja_does() -> None:
+    """The environment reads a dict's key first (speed); what a template sees stays Jinja's:
+    keys, dict methods such as ``.get``, and a strict error for a missing field."""
+    import pytest
+    from jinja2 import Environment, StrictUndefined, UndefinedError
+
+    from notifications.render import environment
+
+    ours, plain = environment(), Environment(undefined=StrictUndefined, autoescape=True)
+    item = {"title": "Nota", "items": 3, "get": "key"}
+    source = "{{ x.title }} {{ x.items }} {{ x.get('title') }} {{ x['get'] }} {{ x.get }}"
+    want = plain.from_string(source).render(x=item)
+    assert ours.from_string(source).render(x=item) == want
+    assert want.startswith("Nota &lt;built-in method items")
+    with pytest.raises(UndefinedError):
+        ours.from_string("{{ x.missing }}").render(x=item)
