@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from governance.assessment import Assessment
     from governance.meetings import Meeting
     from governance.plan import GovernanceBody, Plan
+    from reports.background import Worker
 
 FORMATS = ("html", "md", "pdf", "docx")
 #: The archive's kind for a PDF pack's annex file (an agenda pack's full table of items).
@@ -319,24 +321,114 @@ def agenda_formats(
     fmts: tuple[str, ...],
     *,
     archive: bool = True,
+    background: bool = False,
 ) -> list[Rendered]:
     """The pack in each format from one assembled pack; each archived with its hash. A PDF's
-    annex (every item, :func:`render_agenda_annex`) is archived too, as its attachment."""
+    annex (every item, :func:`render_agenda_annex`) is archived too, as its attachment.
+
+    ``background`` (the command line): a PDF is made in a worker process forked now, which
+    imports WeasyPrint and matplotlib while this one loads the plan and assembles the pack,
+    then draws the PNG charts and lays out the PDF while this one makes the other formats."""
     for fmt in fmts:
         check_format(fmt)
-    plan = app.load_plan()
-    pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
-    charts = _chart_maker(lambda cf: _agenda_charts(pack, cf), fmts)
+    with _pdf_worker(fmts, background, "agenda.html.j2") as worker:
+        plan = app.load_plan()
+        pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
+        contents = _contents(
+            fmts, worker, partial(render_agenda, pack), partial(_agenda_charts, pack)
+        )
     parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
-        documents.append(("agenda", fmt, title, render_agenda(pack, fmt, charts=charts)))
+        documents.append(("agenda", fmt, title, contents[fmt]))
         if fmt == "pdf":
             annex = render_agenda_annex(pack)
             documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
     stored = _archive_many(app, plan, as_of, parameters, documents, archive)
     return _with_attachments(stored, annex_name(pack))
+
+
+def _pdf_worker(fmts: Sequence[str], background: bool, template: str) -> Any:
+    """A started worker for the PDF (see :func:`agenda_formats`), or a null context."""
+    from contextlib import nullcontext
+
+    if not background or "pdf" not in fmts:
+        return nullcontext()
+    worker = _AHEAD.pop(template, None) or start_pdf_worker(template, keep=False)
+    return worker if worker is not None else nullcontext()
+
+
+#: Workers started before the command line was parsed, by template, until a command takes one.
+_AHEAD: dict[str, Worker] = {}
+
+
+def start_pdf_worker(template: str, *, keep: bool = True) -> Worker | None:
+    """A worker getting ready for a PDF of ``template``; ``keep``: for the next command that
+    makes one in the background (close it with :func:`close_pdf_workers` if none did)."""
+    from reports.background import Worker
+
+    worker = Worker.start(partial(_get_pdf_ready, template))
+    if keep and worker is not None:
+        _AHEAD[template] = worker
+    return worker
+
+
+def close_pdf_workers() -> None:
+    while _AHEAD:
+        _AHEAD.popitem()[1].close()
+
+
+def _get_pdf_ready(template: str) -> None:
+    from reports.pdf import get_ready
+    from reports.render import environment
+
+    get_ready()
+    environment().get_template(template)
+
+
+def _contents(
+    fmts: Sequence[str],
+    worker: Any,
+    render: Callable[..., bytes],
+    draw: Callable[[Sequence[str]], ChartSets],
+) -> dict[str, bytes]:
+    """Each format's document, each chart figure drawn once. With a worker: it draws every
+    chart (matplotlib is imported there, while this process assembles the pack), hands back
+    the other formats' charts and lays out the PDF while this process renders the rest."""
+    from reports.background import WorkerLost
+
+    needed = chart_formats(fmts)
+    drawn: ChartSets | None = None
+    if worker is not None and "pdf" in fmts:
+        try:
+            worker.submit(_draw_in_worker, draw, needed)
+            worker.submit(_pdf_in_worker, render)
+            drawn = worker.result()
+        except WorkerLost:
+            worker = None
+    charts: ChartMaker = drawn.__getitem__ if drawn is not None else _chart_maker(draw, fmts)
+    contents = {fmt: render(fmt, charts=charts) for fmt in fmts if drawn is None or fmt != "pdf"}
+    if drawn is not None:
+        try:
+            contents["pdf"] = worker.result()
+        except WorkerLost:  # the same PDF, made here
+            contents["pdf"] = render("pdf", charts=charts)
+    return {fmt: contents[fmt] for fmt in fmts}
+
+
+#: In a worker process: the charts it drew for the PDF it is about to lay out.
+_DRAWN: ChartSets = {}
+
+
+def _draw_in_worker(draw: Callable[[Sequence[str]], ChartSets], fmts: Sequence[str]) -> ChartSets:
+    _DRAWN.clear()
+    _DRAWN.update(draw(fmts))
+    return _DRAWN
+
+
+def _pdf_in_worker(render: Callable[..., bytes]) -> bytes:
+    return render("pdf", charts=_DRAWN.__getitem__)
 
 
 def _archive(
@@ -497,18 +589,22 @@ def voortgang_formats(
     fmts: tuple[str, ...],
     *,
     archive: bool = True,
+    background: bool = False,
 ) -> list[Rendered]:
     """The progress report in each format from one report (see :func:`agenda_formats`)."""
     for fmt in fmts:
         check_format(fmt)
-    plan = app.load_plan()
-    report = progress_report(app, start, end, as_of, plan=plan)
-    charts = _chart_maker(lambda cf: _progress_charts(report, cf), fmts)
+    with _pdf_worker(fmts, background, "voortgang.html.j2") as worker:
+        plan = app.load_plan()
+        report = progress_report(app, start, end, as_of, plan=plan)
+        contents = _contents(
+            fmts, worker, partial(render_progress, report), partial(_progress_charts, report)
+        )
     parameters = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat()}
     title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
-        documents.append(("voortgang", fmt, title, render_progress(report, fmt, charts=charts)))
+        documents.append(("voortgang", fmt, title, contents[fmt]))
         if fmt == "pdf":
             annex = render_progress_annex(report)
             documents.append((PROGRESS_ANNEX_KIND, "html", f"Bijlage bij {title}", annex))

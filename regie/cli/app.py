@@ -334,8 +334,11 @@ def main() -> None:
             shown = arg.encode("utf-8", "replace").decode("utf-8")
             print(f"argument {position} ({shown!r}) is not valid UTF-8 text", file=sys.stderr)
             sys.exit(2)
+    from regie.cli.reports import pdf_worker_ahead
+
     try:
-        app()
+        with pdf_worker_ahead(sys.argv[1:]):
+            app()
     except RegieError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)

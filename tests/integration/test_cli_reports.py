@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,13 @@ def test_agenda_html_and_pdf_in_one_command(plan_copy: Path, tmp_path: Path) -> 
     files = sorted(p.name for p in out.parent.iterdir())
     assert files == [annex.name, "pack.html", "pack.pdf"]
     assert out.read_bytes().startswith(b"%PDF")
+    # The command makes the PDF in a worker process: the same bytes as made in one process.
+    from regie.bootstrap import bootstrap
+    from regie.reports import agenda_formats
+
+    (here,) = agenda_formats(bootstrap(), "stuurgroep", date(2016, 4, 12), date(2016, 1, 15),
+                             ("pdf",), archive=False)  # fmt: skip
+    assert here.content == out.read_bytes()
     listed = json.loads(regie("report", "list", "--format", "json").out)
     assert [(r["kind"], r["format"]) for r in listed] == [
         ("agenda", "html"), ("agenda", "pdf"), ("agenda-bijlage", "html")

@@ -1,0 +1,110 @@
+"""The forked worker of PDF commands (reports/background.py): answers, errors, no leftovers."""
+
+from __future__ import annotations
+
+import operator
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+import pytest
+
+from regie.reports import _chart_maker, _contents
+from reports.background import Worker, WorkerLost
+
+
+def _not_ready() -> None:
+    raise RuntimeError("prepare failed")
+
+
+def _fail(text: str) -> None:
+    raise ValueError(text)
+
+
+def _draw(fmts: Sequence[str]) -> dict[str, dict[str, bytes]]:
+    return {fmt: {"rag": f"{fmt} by {os.getpid()}".encode()} for fmt in fmts}
+
+
+def _render(fmt: str, charts: Callable[[str], dict[str, bytes]] | None = None) -> bytes:
+    charts = charts or _chart_maker(_draw, (fmt,))
+    chart = charts("png" if fmt == "pdf" else "svg")["rag"].decode()
+    return f"{fmt} by {os.getpid()}, chart {chart}".encode()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True  # reaped: not our child any more
+    return False
+
+
+@pytest.fixture
+def worker() -> Iterator[Worker]:
+    started = Worker.start(lambda: None)
+    assert started is not None, "a single-threaded process on Linux can fork"
+    with started:
+        yield started
+
+
+def test_jobs_run_in_the_child_in_order(worker: Worker) -> None:
+    worker.submit(os.getpid)
+    worker.submit(operator.add, "pa", "ck")
+    assert worker.result() == worker.pid != os.getpid()
+    assert worker.result() == "pack"
+
+
+def test_an_exception_in_a_job_is_raised_here_with_the_childs_traceback(worker: Worker) -> None:
+    worker.submit(_fail, "kapot")
+    with pytest.raises(ValueError, match="kapot") as raised:
+        worker.result()
+    assert any(f"in worker process {worker.pid}" in n for n in raised.value.__notes__)
+    worker.submit(operator.neg, 3)  # the worker goes on
+    assert worker.result() == -3
+
+
+def test_a_failed_preparation_leaves_the_jobs_to_report() -> None:
+    started = Worker.start(_not_ready)
+    assert started is not None
+    with started:
+        started.submit(operator.mul, 6, 7)
+        assert started.result() == 42
+
+
+def test_a_child_that_died_is_reported_as_lost(worker: Worker) -> None:
+    worker.submit(time.sleep, 30)
+    os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(WorkerLost):
+        worker.result()
+
+
+def test_close_stops_a_busy_child_and_reaps_it() -> None:
+    started = Worker.start(lambda: None)
+    assert started is not None
+    pid = started.pid
+    started.submit(time.sleep, 30)
+    began = time.monotonic()
+    started.close()
+    assert time.monotonic() - began < 5
+    assert _gone(pid)
+    started.close()  # twice is harmless
+
+
+def test_the_worker_draws_the_charts_and_makes_the_pdf(worker: Worker) -> None:
+    contents = _contents(("html", "pdf"), worker, _render, _draw)
+    child, here = worker.pid, os.getpid()
+    assert contents == {
+        "html": f"html by {here}, chart svg by {child}".encode(),
+        "pdf": f"pdf by {child}, chart png by {child}".encode(),
+    }
+
+
+def test_without_its_worker_the_command_makes_everything_itself(worker: Worker) -> None:
+    os.kill(worker.pid, signal.SIGKILL)
+    os.waitpid(worker.pid, 0)
+    here = os.getpid()
+    assert _contents(("pdf", "md"), worker, _render, _draw) == {
+        "pdf": f"pdf by {here}, chart png by {here}".encode(),
+        "md": f"md by {here}, chart svg by {here}".encode(),
+    }
