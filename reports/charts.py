@@ -137,8 +137,11 @@ def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, byt
 
 
 def get_ready() -> None:
-    """Import what drawing needs and load the font list, ahead of the first chart."""
-    from matplotlib import dates, font_manager  # noqa: F401 - imported to have it loaded
-    from matplotlib.backends import backend_agg  # noqa: F401
+    """Import what drawing needs (the figure and both canvases) and load the font list and
+    Pillow's formats, ahead of the first chart."""
+    from matplotlib import dates, figure, font_manager  # noqa: F401 - imported to have it loaded
+    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
+    from PIL import Image
 
     font_manager.findfont("DejaVu Sans")
+    Image.preinit()
