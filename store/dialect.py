@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -48,3 +49,48 @@ def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 def batch_size(columns: int) -> int:
     """Rows per multi-row INSERT with ``columns`` bound values each."""
     return max(1, MAX_PARAMETERS // columns)
+
+
+class Repeated:
+    """A table for one executemany whose ``columns`` repeat a few values over many rows (the
+    day, the instant of recording).
+
+    On SQLite each such value is converted to its stored text once, by the column type's own
+    bind processor, and the statement's copy of the column is untyped, so it is not converted
+    again per row (the UTC instant's two conversions cost as much as inserting the row).
+    Elsewhere the table and the values are used as they are.
+    """
+
+    def __init__(self, session: Session, table: sa.FromClause, columns: Collection[str]) -> None:
+        assert isinstance(table, sa.Table)  # a model's ``__table__``
+        dialect = session.get_bind().dialect
+        self._process: dict[str, Callable[[Any], Any]] = {}
+        if dialect.name == "sqlite":
+            for name in columns:
+                process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                if process is not None:
+                    self._process[name] = process
+        self.table: sa.TableClause = table
+        if self._process:
+            self.table = sa.table(
+                table.name,
+                *(
+                    sa.column(c.name) if c.name in self._process else sa.column(c.name, c.type)
+                    for c in table.columns
+                ),
+            )
+        self._seen: dict[tuple[str, Any], Any] = {}
+
+    def value(self, column: str, value: Any) -> Any:
+        """``value`` for ``column`` as the statement takes it."""
+        process = self._process.get(column)
+        if process is None:
+            return value
+        key = (column, value)
+        found = self._seen.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._seen[key] = process(value)
+        return found
+
+
+_MISSING = object()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered
 from governance.reminders import PromptRecord
-from store.dialect import batches, insert_function, reader
+from store.dialect import Repeated, batches, insert_function, reader
 from store.models import ItemStateRow, PromptRow, StatusUpdateRow
 from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow
 
@@ -194,21 +194,23 @@ def append_states(
 ) -> int:
     """Insert ``item_states`` rows for items whose (state, rag, stale, due) differs from their
     latest row, known to be before ``as_of`` (the memory's day): no rerun, nothing to replace."""
+    target = Repeated(session, ItemStateRow.__table__, ("as_of", "due", "recorded_at"))
+    day, instant = target.value("as_of", as_of), target.value("recorded_at", recorded_at)
     rows = [
         {
             "programme_id": programme_id,
             "item_code": code,
-            "as_of": as_of,
+            "as_of": day,
             "state": state,
             "rag": rag,
             "stale": stale,
-            "due": due,
-            "recorded_at": recorded_at,
+            "due": target.value("due", due),
+            "recorded_at": instant,
         }
         for code, state, rag, stale, due in changed
     ]
     if rows:
-        session.connection().execute(sa.insert(_table(ItemStateRow)), rows)
+        session.connection().execute(sa.insert(target.table), rows)
     return len(rows)
 
 
@@ -231,6 +233,11 @@ def save(
     for codes in batches(sorted(drop), IN_BATCH):
         session.execute(sa.delete(m).where(m.programme_id == programme_id, m.item_code.in_(codes)))
     if items:
+        # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
+        # values are None and compiles a statement per group (hundreds, measured). Thousands
+        # of items share a few hundred dates: each is converted once.
+        target = Repeated(session, ItemMemoryRow.__table__, ("due", "next_check"))
+        day = target.value
         rows = [
             {
                 "programme_id": programme_id,
@@ -238,16 +245,14 @@ def save(
                 "state": r.state,
                 "rag": r.rag,
                 "stale": r.stale,
-                "due": r.due,
-                "next_check": r.next_check,
+                "due": day("due", r.due),
+                "next_check": day("next_check", r.next_check),
                 "action_code": r.action_id,
                 "fingerprint": fingerprints[code] if fingerprints is not None else "",
             }
             for code, r in items.items()
         ]
-        # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
-        # values are None and compiles a statement per group (hundreds, measured).
-        table = _table(ItemMemoryRow)
+        table = target.table
         connection = session.connection()
         if replace_all:
             connection.execute(sa.insert(table), rows)
@@ -271,9 +276,3 @@ def save(
     insert = insert_function(session)
     upsert = insert(AssessmentMemoryRow).values(programme_id=programme_id, **values)
     session.execute(upsert.on_conflict_do_update(index_elements=["programme_id"], set_=values))
-
-
-def _table(model: type[Any]) -> sa.Table:
-    table = model.__table__
-    assert isinstance(table, sa.Table)
-    return table

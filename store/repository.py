@@ -21,7 +21,7 @@ from governance.reminders import PromptRecord
 from governance.updates import StatusUpdate, UpdateStatus
 from store import outbox as _outbox
 from store import states as _states
-from store.dialect import insert_function
+from store.dialect import Repeated, insert_function
 from store.models import (
     ActionRow,
     EventRow,
@@ -171,7 +171,12 @@ class Repository:
         Uses INSERT … ON CONFLICT DO NOTHING, so a duplicate neither raises nor aborts the
         caller's transaction (PostgreSQL would otherwise poison it).
         """
-        recorded_at = self._clock()
+        # One statement on the table, executed for many rows (SQLAlchemy batches them into
+        # multi-row INSERTs with one compilation); multi-row VALUES built through the ORM
+        # entity were compiled anew per batch and cost minutes for 20,000 events.
+        target = Repeated(self._session, EventRow.__table__, ("occurred_on", "recorded_at"))
+        table = target.table
+        recorded_at = target.value("recorded_at", self._clock())
         rows: dict[str, dict[str, Any]] = {}
         for event in events:
             rows.setdefault(
@@ -180,7 +185,7 @@ class Repository:
                     "programme_id": self.programme_id,
                     "name": event.name,
                     "item_code": event.item_id,
-                    "occurred_on": event.occurred_on,
+                    "occurred_on": target.value("occurred_on", event.occurred_on),
                     "recorded_at": recorded_at,
                     "payload": dict(event.payload),
                     "dedupe_key": event.dedupe_key,
@@ -188,10 +193,6 @@ class Repository:
             )
         if not rows:
             return []
-        # One statement on the table, executed for many rows (SQLAlchemy batches them into
-        # multi-row INSERTs with one compilation); multi-row VALUES built through the ORM
-        # entity were compiled anew per batch and cost minutes for 20,000 events.
-        table = EventRow.__table__
         statement = (
             self._insert_function()(table)
             .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord
-from store.dialect import batches, insert_function, reader
+from store.dialect import Repeated, batches, insert_function, reader
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
 
@@ -206,6 +206,10 @@ def record_prompts(
     session: Session, programme_id: str, records: Iterable[PromptRecord], recorded_at: datetime
 ) -> int:
     """Insert prompts not recorded before (per item, stage, contact); return how many."""
+    # Core executemany: one compilation (see record_new_events).
+    target = Repeated(session, PromptRow.__table__, ("queued_on", "recorded_at"))
+    table = target.table
+    instant = target.value("recorded_at", recorded_at)
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     for record in records:
         rows.setdefault(
@@ -215,13 +219,12 @@ def record_prompts(
                 "item_code": record.item_id,
                 "stage": record.stage,
                 "contact_code": record.contact_id,
-                "queued_on": record.queued_on,
-                "recorded_at": recorded_at,
+                "queued_on": target.value("queued_on", record.queued_on),
+                "recorded_at": instant,
             },
         )
     if not rows:
         return 0
-    table = PromptRow.__table__  # Core executemany: one compilation (see record_new_events)
     statement = (
         insert_function(session)(table)
         .on_conflict_do_nothing(

@@ -209,6 +209,28 @@ def test_events_round_trip_filter_and_order(
     assert [e.dedupe_key for e in repo.events(item="1.1.1")] == ["z", "x"]
 
 
+def test_bulk_events_store_days_and_instants_as_the_typed_columns_do(
+    repo: Repository, session: Session, clock: Clock
+) -> None:
+    """record_new_events converts the repeated day and instant once (SQLite); what is stored
+    must be the text an ORM insert of the same values stores, so reads and sorting agree."""
+    repo.record_new_events([_event("bulk", 11)])
+    session.add(
+        EventRow(
+            programme_id=repo.programme_id, name="MilestoneOverdue", item_code="1.1.1",
+            occurred_on=date(2015, 9, 11), recorded_at=clock.now, payload={}, dedupe_key="orm",
+        )
+    )  # fmt: skip
+    session.commit()
+    e = EventRow.__table__.c
+    text = sa.select(
+        e.dedupe_key, sa.cast(e.occurred_on, sa.String), sa.cast(e.recorded_at, sa.String)
+    )
+    stored = {key: (day, instant) for key, day, instant in session.execute(text).all()}
+    assert stored["bulk"] == stored["orm"]
+    assert stored["bulk"][0].startswith("2015-09-11")
+
+
 def test_many_events_in_one_call(repo: Repository, session: Session) -> None:
     records = [_event(f"k{i}", 1 + i % 28) for i in range(1203)]
     assert repo.record_events(records) == 1203
