@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import signal
 import struct
 import sys
@@ -121,9 +122,20 @@ class Worker:
 def _serve(parent: int, prepare: Callable[[], object], jobs: int, results: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
     _die_with(parent)
+    # Jobs are read as they come, whatever the child is doing: the parent may write a job
+    # larger than the pipe's buffer while the child writes an answer larger than it; with both
+    # writes waiting for a reader, neither would ever finish.
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def read_ahead() -> None:
+        while (data := _receive(jobs)) is not None:
+            inbox.put(data)
+        inbox.put(None)
+
+    threading.Thread(target=read_ahead, daemon=True).start()
     with suppress(Exception):  # a job meets the same problem and reports it
         prepare()
-    while (data := _receive(jobs)) is not None:
+    while (data := inbox.get()) is not None:
         try:
             function, args = pickle.loads(data)
             reply: tuple[bool, Any, str] = (True, function(*args), "")

@@ -112,3 +112,13 @@ def test_without_its_worker_the_command_makes_everything_itself(worker: Worker) 
         "pdf": f"pdf by {here}, chart png by {here}".encode(),
         "md": f"md by {here}, chart svg by {here}".encode(),
     }
+
+
+def test_large_jobs_and_large_answers_do_not_block_each_other(worker: Worker) -> None:
+    # Both beyond a pipe's buffer (64 KiB on Linux): the second job is written while the
+    # child writes the first answer, as _contents does with a large programme's pack.
+    big = "x" * (1 << 20)
+    worker.submit(operator.mul, big, 2)
+    worker.submit(operator.add, big, "!")
+    assert worker.result() == big * 2
+    assert worker.result() == big + "!"
