@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 _HEADER = struct.Struct("!Q")
+_READER = "regie-worker-job-reader"
 
 
 class WorkerLost(Exception):
@@ -47,8 +48,12 @@ class Worker:
     @classmethod
     def start(cls, prepare: Callable[[], object]) -> Worker | None:
         """A worker, or None where forking is not safe: not Linux, or other threads running
-        (a fork copies one thread; a lock another one held would stay locked in the child)."""
-        if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        (a fork copies one thread; a lock another one held would stay locked in the child).
+        A worker's own job reader does not count: it only waits in ``os.read`` and fills a
+        queue the child never uses, so it holds nothing the child could need (the PDF worker
+        forks a helper to draw charts, :func:`regie.reports._draw_in_worker`)."""
+        others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+        if not sys.platform.startswith("linux") or any(t.name != _READER for t in others):
             return None
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
@@ -132,7 +137,7 @@ def _serve(parent: int, prepare: Callable[[], object], jobs: int, results: int) 
             inbox.put(data)
         inbox.put(None)
 
-    threading.Thread(target=read_ahead, daemon=True).start()
+    threading.Thread(target=read_ahead, name=_READER, daemon=True).start()
     with suppress(Exception):  # a job meets the same problem and reports it
         prepare()
     while (data := inbox.get()) is not None:
