@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import signal
 import struct
 import sys
@@ -28,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 _HEADER = struct.Struct("!Q")
+_READER = "regie-worker-job-reader"
 
 
 class WorkerLost(Exception):
@@ -46,8 +48,12 @@ class Worker:
     @classmethod
     def start(cls, prepare: Callable[[], object]) -> Worker | None:
         """A worker, or None where forking is not safe: not Linux, or other threads running
-        (a fork copies one thread; a lock another one held would stay locked in the child)."""
-        if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        (a fork copies one thread; a lock another one held would stay locked in the child).
+        A worker's own job reader does not count: it only waits in ``os.read`` and fills a
+        queue the child never uses, so it holds nothing the child could need (the PDF worker
+        forks a helper to draw charts, :func:`regie.reports._draw_in_worker`)."""
+        others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+        if not sys.platform.startswith("linux") or any(t.name != _READER for t in others):
             return None
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
@@ -121,9 +127,20 @@ class Worker:
 def _serve(parent: int, prepare: Callable[[], object], jobs: int, results: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
     _die_with(parent)
+    # Jobs are read as they come, whatever the child is doing: the parent may write a job
+    # larger than the pipe's buffer while the child writes an answer larger than it; with both
+    # writes waiting for a reader, neither would ever finish.
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def read_ahead() -> None:
+        while (data := _receive(jobs)) is not None:
+            inbox.put(data)
+        inbox.put(None)
+
+    threading.Thread(target=read_ahead, name=_READER, daemon=True).start()
     with suppress(Exception):  # a job meets the same problem and reports it
         prepare()
-    while (data := _receive(jobs)) is not None:
+    while (data := inbox.get()) is not None:
         try:
             function, args = pickle.loads(data)
             reply: tuple[bool, Any, str] = (True, function(*args), "")

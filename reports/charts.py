@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "grey": "#9e9e9e"}
 RAG_NAMES = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
+DPI = 100
+#: Not an image format: each chart's PNG size in pixels ("700x280"), known before it is drawn.
+SIZE = "size"
 #: A timeline with more items than this shows the exceptions first, then the earliest due.
 TIMELINE_LIMIT = 40
 
@@ -46,18 +49,29 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
 def _save(fig: Any, fmts: Sequence[str]) -> dict[str, bytes]:
     saved: dict[str, bytes] = {}
     for fmt in fmts:
+        if fmt == SIZE:
+            saved.update(_size(*fig.get_size_inches()))
+            continue
         out = io.BytesIO()
         metadata: dict[str, Any] = (
             {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
         )
-        fig.savefig(out, format=fmt, metadata=metadata, dpi=100)
+        fig.savefig(out, format=fmt, metadata=metadata, dpi=DPI)
         saved[fmt] = out.getvalue()
     return saved
+
+
+def _size(width: float, height: float) -> dict[str, bytes]:
+    """The PNG's size in pixels as Agg's canvas will make it (it truncates), without a figure:
+    a PDF can be laid out while its charts are drawn."""
+    return {SIZE: f"{int(width * DPI)}x{int(height * DPI)}".encode()}
 
 
 def rag_summary(steps: Sequence[StepLine], fmts: Sequence[str]) -> dict[str, bytes]:
     """A horizontal stacked bar per step: how many items are green, amber, red, grey."""
     height = 0.4 * len(steps) + 1.2
+    if tuple(fmts) == (SIZE,):
+        return _size(7, height)
     fig, ax = _figure(7, height)
     fig.subplots_adjust(left=0.1, right=0.98, top=1 - 0.45 / height, bottom=0.5 / height)
     labels = [f"Stap {s.number}" for s in steps][::-1]
@@ -91,6 +105,8 @@ def timeline(
 
     mdates: Any = matplotlib.dates  # untyped helpers
     height = 0.22 * len(dated) + 0.9
+    if tuple(fmts) == (SIZE,):
+        return _size(7, height)
     fig, ax = _figure(7, height)
     fig.subplots_adjust(left=0.42, right=0.98, top=1 - 0.2 / height, bottom=0.45 / height)
     ys = list(range(len(dated)))[::-1]
@@ -119,6 +135,8 @@ def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, byt
 
     mdates: Any = matplotlib.dates
     ind = progress.indicator
+    if tuple(fmts) == (SIZE,):
+        return _size(6, 2.4)
     fig, ax = _figure(6, 2.4)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.14)
     xs = [m.measured_on for m in progress.measurements]
@@ -137,8 +155,11 @@ def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, byt
 
 
 def get_ready() -> None:
-    """Import what drawing needs and load the font list, ahead of the first chart."""
-    from matplotlib import dates, font_manager  # noqa: F401 - imported to have it loaded
-    from matplotlib.backends import backend_agg  # noqa: F401
+    """Import what drawing needs (the figure and both canvases) and load the font list and
+    Pillow's formats, ahead of the first chart."""
+    from matplotlib import dates, figure, font_manager  # noqa: F401 - imported to have it loaded
+    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
+    from PIL import Image
 
     font_manager.findfont("DejaVu Sans")
+    Image.preinit()

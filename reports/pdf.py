@@ -13,6 +13,72 @@ def html_to_pdf(html: str) -> bytes:
     return result
 
 
+def lay_out(html: str) -> Any:
+    """WeasyPrint's laid-out document (pages), not yet written: see :func:`swap_images`."""
+    return import_weasyprint().HTML(string=html, base_url=None).render()
+
+
+def write(document: Any) -> bytes:
+    result: bytes = document.write_pdf(uncompressed_pdf=False)
+    return result
+
+
+def placeholder_png(width: int, height: int, index: int) -> bytes:
+    """A blank PNG of a chart's size, to lay a PDF out before the chart is drawn (each one
+    different, so WeasyPrint keeps them apart)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (width, height), index % 256).save(out, format="PNG")
+    return out.getvalue()
+
+
+def swap_images(document: Any, real: dict[str, str]) -> bool:
+    """Put the real images (placeholder URI → real URI) into a laid-out ``document``, in place.
+
+    Layout needs only an image's size, so a document laid out with same-sized placeholders is
+    the document laid out with the images; WeasyPrint draws the image a box holds when it
+    writes the PDF (same bytes as a document that had them from the start: a test checks).
+    False (document unusable) when a placeholder is not in it or a real image differs in
+    size: lay the real HTML out instead."""
+    by_id = {_image_id(uri): uri for uri in real}
+    boxes = [box for box in _image_boxes(document) if box.replacement.id in by_id]
+    if {box.replacement.id for box in boxes} != set(by_id):
+        return False
+    uris = [real[by_id[box.replacement.id]] for box in boxes]
+    html = "".join(f'<img src="{uri}" style="width:1px">' for uri in dict.fromkeys(uris))
+    made = {box.replacement.id: box.replacement for box in _image_boxes(lay_out(html))}
+    images = [made[_image_id(uri)] for uri in uris]
+    sizes = [(image.width, image.height) for image in images]
+    if sizes != [(box.replacement.width, box.replacement.height) for box in boxes]:
+        return False
+    for box, image in zip(boxes, images, strict=True):
+        box.replacement = image
+    return True
+
+
+def _image_boxes(document: Any) -> list[Any]:
+    """The boxes of a laid-out document that show a raster image (WeasyPrint has no public
+    walk of its boxes; ``Page._page_box`` has been there since version 53)."""
+    from weasyprint.images import RasterImage
+
+    return [
+        box
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if isinstance(getattr(box, "replacement", None), RasterImage)
+    ]
+
+
+def _image_id(uri: str) -> str:
+    """WeasyPrint's id of the image at ``uri`` (``images.get_image_from_uri``)."""
+    from hashlib import md5
+
+    return md5(uri.encode(), usedforsecurity=False).hexdigest()
+
+
 def import_weasyprint() -> Any:
     """WeasyPrint, imported without ``ctypes.util.find_library``'s helper processes.
 

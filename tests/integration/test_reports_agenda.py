@@ -138,6 +138,33 @@ def test_pdf_annex_file_has_every_item(app: App) -> None:
     assert (again.sha256, again.attachments[0].sha256) == (pdf.sha256, annex.sha256)
 
 
+def _refuse(fmt: str, charts: object = None) -> bytes:
+    raise AssertionError("the PDF was laid out again instead of receiving its charts")
+
+
+def test_the_worker_lays_the_pdf_out_while_a_helper_draws_the_charts(app: App) -> None:
+    """What the worker process does (here in the test's process): a helper forked from it
+    draws the charts while it lays the PDF out around blank placeholders of their sizes; the
+    drawn charts are then put in, and the PDF is the one made in one go, byte for byte."""
+    from functools import partial
+
+    from PIL import Image
+
+    from regie import reports
+
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    draw = partial(reports._agenda_charts, pack)
+    sizes = draw(("size",))["size"]
+    drawn = reports._draw_in_worker(draw, ("svg", "png"), partial(reports.render_agenda, pack))
+    assert set(drawn) == {"svg", "png"} and drawn["png"].keys() == sizes.keys()
+    for name, png in drawn["png"].items():  # the sizes known before drawing are the PNGs'
+        width, height = Image.open(io.BytesIO(png)).size
+        assert sizes[name] == f"{width}x{height}".encode(), name
+    assert reports._EARLY and reports._EARLY[0].document is not None
+    pdf = reports._pdf_in_worker(_refuse)
+    assert pdf == reports.render_agenda(pack, "pdf")
+
+
 def test_docx_has_headings_and_tables(app: App) -> None:
     from docx import Document
 
