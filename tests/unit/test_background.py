@@ -9,6 +9,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 
@@ -134,6 +135,35 @@ def _large_jobs_and_large_answers_do_not_block_each_other() -> None:
         assert worker.result() == big + "!"
 
 
+class _Odd(Exception):
+    def __init__(self, a: int, b: int) -> None:  # does not rebuild from ``args`` when loaded
+        super().__init__(f"{a}/{b}")
+
+
+def _raise_odd() -> None:
+    raise _Odd(1, 2)
+
+
+def _an_answer_that_does_not_load_is_a_lost_worker() -> None:
+    with _worker() as worker:
+        worker.submit(_raise_odd)
+        with pytest.raises(WorkerLost, match="does not load"):
+            worker.result()
+
+
+def _no_fork_to_spare_means_no_worker() -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    before = set(os.listdir("/proc/self/fd"))
+    real, os.fork = os.fork, refuse  # type: ignore[assignment]
+    try:
+        assert Worker.start(_ready) is None
+    finally:
+        os.fork = real
+    assert set(os.listdir("/proc/self/fd")) == before  # its pipes closed again
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -145,8 +175,26 @@ def _large_jobs_and_large_answers_do_not_block_each_other() -> None:
         _the_worker_draws_the_charts_and_makes_the_pdf,
         _without_its_worker_the_command_makes_everything_itself,
         _large_jobs_and_large_answers_do_not_block_each_other,
+        _an_answer_that_does_not_load_is_a_lost_worker,
+        _no_fork_to_spare_means_no_worker,
     ],
     ids=lambda case: case.__name__.lstrip("_"),
 )
 def test_in_a_fresh_process(case: Callable[[], None]) -> None:
     in_fresh_process(case)
+
+
+def test_a_pdf_whose_charts_cannot_be_swapped_in_is_laid_out_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reports.pdf
+    from regie import reports as use_case
+
+    def moved(*args: object) -> bool:
+        raise AttributeError("'Page' object has no attribute '_page_box'")  # a newer WeasyPrint
+
+    early = SimpleNamespace(png={"rag": b"blank"}, document=object())
+    monkeypatch.setattr(use_case, "_EARLY", [early])
+    monkeypatch.setattr(use_case, "_DRAWN", {"png": {"rag": b"drawn"}})
+    monkeypatch.setattr(reports.pdf, "swap_images", moved)
+    assert use_case._pdf_in_worker(_render) == b"pdf by %d, chart drawn" % os.getpid()
