@@ -494,8 +494,11 @@ def _pdf_in_worker(render: Callable[..., bytes]) -> bytes:
         drawn = _data_uris(_DRAWN["png"], "png")
         real = {uri: drawn[name] for name, uri in placeholders.items() if name in drawn}
         complete = early.document is not None and len(real) == len(drawn) == len(placeholders)
-        if complete and swap_images(early.document, real):
-            return write(early.document)
+        try:
+            if complete and swap_images(early.document, real):
+                return write(early.document)
+        except Exception:  # WeasyPrint internals moved: lay the real HTML out
+            pass
     return render("pdf", charts=_DRAWN.__getitem__)
 
 

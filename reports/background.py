@@ -55,12 +55,20 @@ class Worker:
         others = [t for t in threading.enumerate() if t is not threading.current_thread()]
         if not sys.platform.startswith("linux") or any(t.name != _READER for t in others):
             return None
-        jobs_r, jobs_w = os.pipe()
-        results_r, results_w = os.pipe()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # else the child could write the parent's buffered text again
         parent = os.getpid()
-        pid = os.fork()
+        fds: list[int] = []
+        try:
+            jobs_r, jobs_w = os.pipe()
+            fds += (jobs_r, jobs_w)
+            results_r, results_w = os.pipe()
+            fds += (results_r, results_w)
+            pid = os.fork()
+        except OSError:  # no process or descriptor to spare: the caller works alone
+            for fd in fds:
+                os.close(fd)
+            return None
         if pid == 0:  # the child
             code = 0
             try:
@@ -91,7 +99,11 @@ class Worker:
         data = _receive(self._results)
         if data is None:
             raise WorkerLost(f"worker process {self.pid} ended without an answer")
-        ok, value, trace = pickle.loads(data)
+        try:
+            ok, value, trace = pickle.loads(data)
+        except Exception as exc:  # an exception class that does not rebuild from its args
+            # The caller does the job itself, where the error shows as it is.
+            raise WorkerLost(f"worker process {self.pid}: its answer does not load") from exc
         if ok:
             return value
         if isinstance(value, BaseException):

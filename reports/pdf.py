@@ -87,9 +87,17 @@ def import_weasyprint() -> Any:
     and ld: 36 processes, ≈ 0.3 s of every PDF command. Each list also holds the library's
     Linux soname, which the dynamic loader opens without help, so on Linux ``find_library``
     answers "not found" during the import. Should that not be enough (an unusual system), the
-    import is done again the ordinary way.
+    import is done again the ordinary way. With other threads running (a server, a flow's task
+    runner) it is the ordinary import: swapping a module's function and stdout would be theirs
+    too.
     """
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+    import threading
+
+    if (
+        "weasyprint" in sys.modules
+        or not sys.platform.startswith("linux")
+        or threading.active_count() > 1
+    ):
         import weasyprint
 
         return weasyprint

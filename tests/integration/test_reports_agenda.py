@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from governance.agenda import AgendaPack
 from regie.bootstrap import App
 from regie.reports import agenda, agenda_pack
+from tests.fresh import in_fresh_process
 from tests.integration.reports_scenario import (
     AS_OF,
     MEETING,
@@ -142,17 +144,25 @@ def _refuse(fmt: str, charts: object = None) -> bytes:
     raise AssertionError("the PDF was laid out again instead of receiving its charts")
 
 
-def test_the_worker_lays_the_pdf_out_while_a_helper_draws_the_charts(app: App) -> None:
-    """What the worker process does (here in the test's process): a helper forked from it
-    draws the charts while it lays the PDF out around blank placeholders of their sizes; the
-    drawn charts are then put in, and the PDF is the one made in one go, byte for byte."""
+def test_the_worker_lays_the_pdf_out_while_a_helper_draws_the_charts(
+    app: App, database_url: str
+) -> None:
+    """What the worker process does (here in a fresh process, as the command's worker is one):
+    a helper forked from it draws the charts while it lays the PDF out around blank
+    placeholders of their sizes; the drawn charts are then put in, and the PDF is the one made
+    in one go, byte for byte."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("layout and charts only: the database makes no difference (CI time)")
+    in_fresh_process(_lay_out_while_a_helper_draws, agenda_pack(app, "stuurgroep", MEETING, AS_OF))
+
+
+def _lay_out_while_a_helper_draws(pack: AgendaPack) -> None:
     from functools import partial
 
     from PIL import Image
 
     from regie import reports
 
-    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     draw = partial(reports._agenda_charts, pack)
     sizes = draw(("size",))["size"]
     drawn = reports._draw_in_worker(draw, ("svg", "png"), partial(reports.render_agenda, pack))
