@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -94,3 +95,50 @@ class Repeated:
 
 
 _MISSING = object()
+
+
+#: Rows from which a bulk insert on PostgreSQL goes through COPY (below it, one statement).
+COPY_FROM_ROWS = 500
+
+
+def copy_worthwhile(connection: Connection, rows: Sized) -> bool:
+    return connection.dialect.name == "postgresql" and len(rows) >= COPY_FROM_ROWS
+
+
+@contextmanager
+def staged(
+    connection: Connection, table: sa.FromClause, rows: Sequence[Mapping[str, Any]]
+) -> Iterator[sa.Select[Any]]:
+    """PostgreSQL: ``rows`` copied (COPY, in this transaction) into a temporary table shaped
+    like ``table``'s columns of the rows; yields a ``SELECT`` of them in input order, for an
+    ``INSERT … SELECT … ON CONFLICT`` into ``table``.
+
+    A multi-row ``INSERT … VALUES`` of 1,000 rows binds thousands of parameters that the
+    server parses and plans per statement: COPY sends plain rows. Each value goes through its
+    column type's own bind conversion first, so the stored values are those of an
+    ``INSERT`` of the same rows. The table is dropped afterwards (and with a rollback).
+    """
+    assert isinstance(table, sa.Table)  # a model's ``__table__``
+    dialect = connection.dialect
+    columns = list(rows[0])
+    convert = [(c, table.c[c].type._cached_bind_processor(dialect)) for c in columns]
+    name = f"regie_staged_{table.name}"
+    quote = dialect.identifier_preparer.quote
+    listed = ", ".join(quote(c) for c in columns)
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS "
+        f"SELECT 0 AS staged_order, {listed} FROM {quote(table.name)} WITH NO DATA"
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {name} (staged_order, {listed}) FROM STDIN") as copy,
+    ):
+        for order, row in enumerate(rows):
+            values = [row[c] if f is None else f(row[c]) for c, f in convert]
+            copy.write_row((order, *values))
+    stage = sa.table(name, sa.column("staged_order"), *(sa.column(c) for c in columns))
+    yield sa.select(*(stage.c[c] for c in columns)).order_by(stage.c.staged_order)
+    # Not on an error: the transaction is then rolled back, which drops the table too.
+    connection.exec_driver_sql(f"DROP TABLE {name}")

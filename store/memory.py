@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered
 from governance.reminders import PromptRecord
-from store.dialect import Repeated, batches, insert_function, reader
+from store.dialect import Repeated, batches, copy_worthwhile, insert_function, reader, staged
 from store.models import ItemStateRow, PromptRow, StatusUpdateRow
 from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow
 
@@ -254,13 +254,22 @@ def save(
         ]
         table = target.table
         connection = session.connection()
-        if replace_all:
+        columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
+        if fingerprints is not None:
+            columns.append("fingerprint")
+        if copy_worthwhile(connection, rows):
+            with staged(connection, ItemMemoryRow.__table__, rows) as select:
+                statement = insert_function(session)(table).from_select(list(rows[0]), select)
+                if not replace_all:
+                    statement = statement.on_conflict_do_update(
+                        index_elements=["programme_id", "item_code"],
+                        set_={name: statement.excluded[name] for name in columns},
+                    )
+                connection.execute(statement)
+        elif replace_all:
             connection.execute(sa.insert(table), rows)
         else:
             statement = insert_function(session)(table)
-            columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
-            if fingerprints is not None:
-                columns.append("fingerprint")
             statement = statement.on_conflict_do_update(
                 index_elements=["programme_id", "item_code"],
                 set_={name: statement.excluded[name] for name in columns},

@@ -21,7 +21,7 @@ from governance.reminders import PromptRecord
 from governance.updates import StatusUpdate, UpdateStatus
 from store import outbox as _outbox
 from store import states as _states
-from store.dialect import Repeated, insert_function
+from store.dialect import Repeated, copy_worthwhile, insert_function, staged
 from store.models import (
     ActionRow,
     EventRow,
@@ -193,12 +193,22 @@ class Repository:
             )
         if not rows:
             return []
-        statement = (
-            self._insert_function()(table)
-            .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])
-            .returning(table.c.dedupe_key)
-        )
-        inserted = set(self._session.connection().execute(statement, list(rows.values())).scalars())
+        values = list(rows.values())
+        connection = self._session.connection()
+        insert = self._insert_function()(table)
+        if copy_worthwhile(connection, values):
+            with staged(connection, EventRow.__table__, values) as select:
+                statement = (
+                    insert.from_select(list(values[0]), select)
+                    .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])
+                    .returning(table.c.dedupe_key)
+                )
+                inserted = set(connection.execute(statement).scalars())
+            return [key for key in rows if key in inserted]
+        statement = insert.on_conflict_do_nothing(
+            index_elements=["programme_id", "dedupe_key"]
+        ).returning(table.c.dedupe_key)
+        inserted = set(connection.execute(statement, values).scalars())
         return [key for key in rows if key in inserted]
 
     def events(self, since: date | None = None, item: str | None = None) -> list[StoredEvent]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord
-from store.dialect import Repeated, batches, insert_function, reader
+from store.dialect import Repeated, batches, copy_worthwhile, insert_function, reader, staged
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
 
@@ -225,11 +225,17 @@ def record_prompts(
         )
     if not rows:
         return 0
-    statement = (
-        insert_function(session)(table)
-        .on_conflict_do_nothing(
-            index_elements=["programme_id", "item_code", "stage", "contact_code"]
-        )
-        .returning(table.c.id)
-    )
-    return len(session.connection().execute(statement, list(rows.values())).all())
+    values = list(rows.values())
+    connection = session.connection()
+    insert = insert_function(session)(table)
+    conflict = ["programme_id", "item_code", "stage", "contact_code"]
+    if copy_worthwhile(connection, values):
+        with staged(connection, PromptRow.__table__, values) as select:
+            statement = (
+                insert.from_select(list(values[0]), select)
+                .on_conflict_do_nothing(index_elements=conflict)
+                .returning(table.c.id)
+            )
+            return len(connection.execute(statement).all())
+    statement = insert.on_conflict_do_nothing(index_elements=conflict).returning(table.c.id)
+    return len(connection.execute(statement, values).all())

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from governance.plan import ItemLevel, Plan
 from governance.updates import StatusUpdate, UpdateStatus
 from store import EventRecord, Repository, UnknownItem, sync_plan
+from store.dialect import COPY_FROM_ROWS
 from store.models import EventRow, StatusUpdateRow
 from tests.integration.store_plans import T0, drop_milestone, make_sample_plan, quarter
 from tests.integration.store_reads import stored_items
@@ -288,3 +289,39 @@ def test_revisions_filter(repo: Repository, session: Session, sample_plan: Plan)
 def test_programme_exists(repo: Repository, session: Session) -> None:
     assert repo.programme_exists()
     assert not Repository(session, "nog-niet-gesynct").programme_exists()
+
+
+def test_a_large_batch_of_events_is_stored_as_a_small_one(
+    repo: Repository, session: Session
+) -> None:
+    """From COPY_FROM_ROWS rows on PostgreSQL the events go through COPY into a staging table:
+    the same stored text (day, instant, payload with tabs, newlines, quotes, non-ASCII), new
+    keys in input order, ids in input order, duplicates skipped without breaking the
+    transaction."""
+    n = COPY_FROM_ROWS + 7
+    payload = {"note": 'tab\there "quoted" \\ newline\nëÿ€', "nested": {"n": [1, None, 2.5]}}
+
+    def event(key: str, i: int) -> EventRecord:
+        return EventRecord("Due", f"1.{i % 3}", date(2015, 9, 1 + i % 28), payload | {"i": i}, key)
+
+    assert repo.record_events([event(f"old{i}", i) for i in range(0, n, 50)]) == len(
+        range(0, n, 50)
+    )
+    big = [event(f"big{i}", i) for i in range(n)] + [event(f"old{i}", i) for i in range(0, n, 50)]
+    assert repo.record_new_events(big[::-1]) == [f"big{i}" for i in reversed(range(n))]
+    for i in range(n):  # one at a time: the plain INSERT
+        assert repo.record_new_events([event(f"small{i}", i)]) == [f"small{i}"]
+    session.commit()
+    e = EventRow.__table__.c
+    query = sa.select(
+        e.dedupe_key, e.id, e.name, e.item_code, sa.cast(e.occurred_on, sa.String),
+        sa.cast(e.recorded_at, sa.String), sa.cast(e.payload, sa.String),
+    )  # fmt: skip
+    stored = {key: rest for key, *rest in session.execute(query).all()}
+    assert len(stored) == 2 * n + len(range(0, n, 50))
+    for i in range(n):  # the clock ticks per call: the instants differ, not their form
+        big_row, small_row = stored[f"big{i}"], stored[f"small{i}"]
+        assert big_row[1:4] + big_row[5:] == small_row[1:4] + small_row[5:]
+        assert len(big_row[4]) == len(small_row[4]) and big_row[4] == stored["big0"][4]
+    ids = [stored[f"big{i}"][0] for i in reversed(range(n))]
+    assert ids == sorted(ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -13,8 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from governance.incremental import Remembered
 from governance.reminders import PromptRecord
-from store import PreviousStates, Repository, StateRecord
+from store import PreviousStates, Repository, StateRecord, memory
+from store.dialect import COPY_FROM_ROWS
+from store.memory import MemoryHeader
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
 from tests.integration.store_reads import states_on
 
@@ -290,3 +294,56 @@ def test_prompts_are_append_only(
     with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as conn:
         conn.execute(statement)
     assert repo.prompt_history(until=D1) == [PromptRecord("1.1", "first", "jdevries", D1)]
+
+
+def test_a_large_batch_of_prompts_is_stored_as_a_small_one(
+    repo: Repository, session: Session
+) -> None:
+    """From COPY_FROM_ROWS rows on PostgreSQL the prompts go through COPY: same rows, same
+    order of ids (the history's tie-break), existing prompts skipped."""
+    n = COPY_FROM_ROWS + 3
+    big = [
+        PromptRecord(f"1.{i}", "first", "jdevries", D1 + timedelta(days=i % 5)) for i in range(n)
+    ]
+    assert repo.record_prompts(big[:10]) == 10
+    assert repo.record_prompts(big[::-1]) == n - 10
+    for record in big:  # one at a time: the plain INSERT, another contact
+        assert repo.record_prompts([dataclasses.replace(record, contact_id="anna")]) == 1
+    session.commit()
+    p = PromptRow.__table__.c
+    query = sa.select(p.id, p.item_code, p.contact_code, sa.cast(p.queued_on, sa.String))
+    stored = {(code, contact): (i, day) for i, code, contact, day in session.execute(query)}
+    assert len(stored) == 2 * n
+    for r in big:
+        assert stored[r.item_id, "jdevries"][1] == stored[r.item_id, "anna"][1]
+    ids = [stored[r.item_id, "jdevries"][0] for r in big[10:][::-1]]
+    assert ids == sorted(ids)
+
+
+def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Session) -> None:
+    """The memory's rows (replaced whole, or upserted) through COPY from COPY_FROM_ROWS rows on
+    PostgreSQL read back as saved, with the stored fingerprints kept when none are given."""
+    pid = repo.programme_id
+    n = COPY_FROM_ROWS + 5
+
+    def items(shift: int, codes: range) -> dict[str, Remembered]:
+        return {
+            f"1.{i}": Remembered(
+                "overdue" if (i + shift) % 3 else "open", "red", bool(i % 2),
+                D1 + timedelta(days=i + shift) if i % 4 else None, D2 if i % 5 else None, "1",
+            )
+            for i in codes
+        }  # fmt: skip
+
+    header = MemoryHeader(D1, "basis", "hash", 7)
+    first = items(0, range(n))
+    memory.save(session, pid, header, first, {c: f"fp-{c}" for c in first},
+                replace_all=True, recorded_at=NOW)  # fmt: skip
+    assert memory.load_items(session, pid) == first
+    changed = items(1, range(3, n + 3))  # three new items, the others changed
+    memory.save(session, pid, header, changed, None, replace_all=False, recorded_at=NOW)
+    session.commit()
+    assert memory.load_items(session, pid) == first | changed
+    fingerprints = memory.load_fingerprints(session, pid)
+    assert fingerprints["1.5"] == ("fp-1.5", "1") and fingerprints[f"1.{n + 1}"] == ("", "1")
+    assert len(fingerprints) == n + 3
