@@ -91,8 +91,9 @@ def contents(
     draw: Callable[[Sequence[str]], ChartSets],
 ) -> dict[str, bytes]:
     """Each format's document, each chart figure drawn once. With a worker: it draws every
-    chart (matplotlib is imported there, while this process assembles the pack), hands back
-    the other formats' charts and lays out the PDF while this process renders the rest."""
+    chart (matplotlib is imported there, while this process assembles the pack) and lays the
+    PDF out around placeholders meanwhile, hands back the other formats' charts, then puts the
+    PNGs in and writes the PDF while this process renders the rest."""
     from reports.background import WorkerLost
 
     needed = chart_formats(fmts)
