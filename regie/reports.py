@@ -7,7 +7,7 @@ Content comes from :mod:`governance.agenda` / :mod:`governance.progress`, format
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time
 from functools import partial
@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.pdf_worker import (
+    ChartMaker,
+    ChartSets,
+    Placeholders,
+    _chart_maker,
+    _data_uris,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,14 +30,11 @@ if TYPE_CHECKING:
     from governance.assessment import Assessment
     from governance.meetings import Meeting
     from governance.plan import GovernanceBody, Plan
-    from reports.background import Worker
 
 FORMATS = ("html", "md", "pdf", "docx")
 #: The archive's kind for a PDF pack's annex file (an agenda pack's full table of items).
 ANNEX_KIND = "agenda-bijlage"
 PROGRESS_ANNEX_KIND = "voortgang-bijlage"
-ChartMaker = Callable[[str], dict[str, bytes]]
-ChartSets = dict[str, dict[str, bytes]]  # chart format → chart name → bytes
 #: Meetings are looked for this far around the programme's term when it has no start or end.
 _FAR = 20
 
@@ -207,25 +211,6 @@ def _render_annex(
     ).encode()  # fmt: skip
 
 
-def chart_formats(fmts: Sequence[str]) -> tuple[str, ...]:
-    """The chart formats documents need: SVG in HTML, PNG in PDF and DOCX."""
-    needed = {"html": "svg", "pdf": "png", "docx": "png"}
-    return tuple(dict.fromkeys(needed[f] for f in fmts if f in needed))
-
-
-def _chart_maker(draw: Callable[[Sequence[str]], ChartSets], fmts: Sequence[str]) -> ChartMaker:
-    """Charts for documents in ``fmts``: each figure drawn once, on first use, and saved in every
-    chart format those documents need."""
-    drawn: dict[str, dict[str, bytes]] = {}
-
-    def charts(chart_fmt: str) -> dict[str, bytes]:
-        if chart_fmt not in drawn:
-            drawn.update(draw(tuple(dict.fromkeys((chart_fmt, *chart_formats(fmts))))))
-        return drawn[chart_fmt]
-
-    return charts
-
-
 def _render_document(
     fmt: str,
     *,
@@ -247,7 +232,7 @@ def _render_document(
         )  # fmt: skip
         if fmt == "html":
             return html.encode()
-        if isinstance(charts, _Placeholders):  # laid out now, written when the charts exist
+        if isinstance(charts, Placeholders):  # laid out now, written when the charts exist
             from reports.pdf import lay_out
 
             charts.document = lay_out(html)
@@ -291,13 +276,6 @@ def long_date(day: date) -> str:
     return dutch(day)
 
 
-def _data_uris(images: dict[str, bytes], fmt: str) -> dict[str, str]:
-    import base64
-
-    mime = "image/svg+xml" if fmt == "svg" else "image/png"
-    return {k: f"data:{mime};base64,{base64.b64encode(v).decode()}" for k, v in images.items()}
-
-
 def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -336,7 +314,10 @@ def agenda_formats(
     then draws the PNG charts and lays out the PDF while this one makes the other formats."""
     for fmt in fmts:
         check_format(fmt)
-    with _pdf_worker(fmts, background, "agenda.html.j2") as worker:
+    from regie.pdf_worker import contents as _contents
+    from regie.pdf_worker import pdf_worker
+
+    with pdf_worker(fmts, background, "agenda.html.j2") as worker:
         plan = app.load_plan()
         pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
         contents = _contents(
@@ -352,154 +333,6 @@ def agenda_formats(
             documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
     stored = _archive_many(app, plan, as_of, parameters, documents, archive)
     return _with_attachments(stored, annex_name(pack))
-
-
-def _pdf_worker(fmts: Sequence[str], background: bool, template: str) -> Any:
-    """A started worker for the PDF (see :func:`agenda_formats`), or a null context."""
-    from contextlib import nullcontext
-
-    if not background or "pdf" not in fmts:
-        return nullcontext()
-    worker = _AHEAD.pop(template, None) or start_pdf_worker(template, keep=False)
-    return worker if worker is not None else nullcontext()
-
-
-#: Workers started before the command line was parsed, by template, until a command takes one.
-_AHEAD: dict[str, Worker] = {}
-
-
-def start_pdf_worker(template: str, *, keep: bool = True) -> Worker | None:
-    """A worker getting ready for a PDF of ``template``; ``keep``: for the next command that
-    makes one in the background (close it with :func:`close_pdf_workers` if none did)."""
-    from reports.background import Worker
-
-    worker = Worker.start(partial(_get_pdf_ready, template))
-    if keep and worker is not None:
-        _AHEAD[template] = worker
-    return worker
-
-
-def close_pdf_workers() -> None:
-    while _AHEAD:
-        _AHEAD.popitem()[1].close()
-
-
-def _get_pdf_ready(template: str) -> None:
-    from reports.pdf import get_ready
-    from reports.render import environment
-
-    get_ready()
-    environment().get_template(template)
-
-
-def _contents(
-    fmts: Sequence[str],
-    worker: Any,
-    render: Callable[..., bytes],
-    draw: Callable[[Sequence[str]], ChartSets],
-) -> dict[str, bytes]:
-    """Each format's document, each chart figure drawn once. With a worker: it draws every
-    chart (matplotlib is imported there, while this process assembles the pack), hands back
-    the other formats' charts and lays out the PDF while this process renders the rest."""
-    from reports.background import WorkerLost
-
-    needed = chart_formats(fmts)
-    drawn: ChartSets | None = None
-    if worker is not None and "pdf" in fmts:
-        try:
-            worker.submit(_draw_in_worker, draw, needed, render)
-            worker.submit(_pdf_in_worker, render)
-            drawn = worker.result()
-        except WorkerLost:
-            worker = None
-    charts: ChartMaker = drawn.__getitem__ if drawn is not None else _chart_maker(draw, fmts)
-    contents = {fmt: render(fmt, charts=charts) for fmt in fmts if drawn is None or fmt != "pdf"}
-    if drawn is not None:
-        try:
-            contents["pdf"] = worker.result()
-        except WorkerLost:  # the same PDF, made here
-            contents["pdf"] = render("pdf", charts=charts)
-    return {fmt: contents[fmt] for fmt in fmts}
-
-
-#: In a worker process: the charts it drew for the PDF it is about to write.
-_DRAWN: ChartSets = {}
-#: In a worker process: the PDF it laid out before its charts were drawn.
-_EARLY: list[_Placeholders] = []
-
-
-class _Placeholders:
-    """The PNG charts of a PDF laid out before they are drawn: blank images of their sizes
-    (layout needs no more); :func:`reports.pdf.swap_images` puts the drawn ones in."""
-
-    def __init__(self, sizes: dict[str, bytes]) -> None:
-        from reports.pdf import placeholder_png
-
-        self.png: dict[str, bytes] = {}
-        for index, (name, size) in enumerate(sorted(sizes.items())):
-            width, _, height = size.partition(b"x")
-            self.png[name] = placeholder_png(int(width), int(height), index)
-        self.document: Any = None
-
-    def __call__(self, chart_fmt: str) -> dict[str, bytes]:
-        if chart_fmt != "png":
-            raise KeyError(chart_fmt)
-        return self.png
-
-
-def _draw_in_worker(
-    draw: Callable[[Sequence[str]], ChartSets],
-    fmts: Sequence[str],
-    render: Callable[..., bytes] | None = None,
-) -> ChartSets:
-    """The charts, drawn in this worker; with ``render``, by a helper forked from it (its
-    matplotlib already imported) while this one lays the PDF out around blank placeholders of
-    the charts' sizes: drawing and layout, ≈ 0.8 and 1.3 s, then overlap on two cores."""
-    from reports.background import Worker, WorkerLost
-    from reports.charts import SIZE
-
-    _DRAWN.clear()
-    _EARLY.clear()
-    helper = Worker.start(_nothing) if render is not None and "png" in fmts else None
-    if helper is None:
-        _DRAWN.update(draw(fmts))
-        return _DRAWN
-    with helper:
-        try:
-            helper.submit(draw, fmts)
-        except WorkerLost:
-            helper.close()
-        early = _Placeholders(draw((SIZE,))[SIZE])
-        assert render is not None  # for mypy: a helper is started only with one
-        render("pdf", charts=early)
-        _EARLY.append(early)
-        try:
-            drawn = helper.result() if helper.pid else draw(fmts)
-        except WorkerLost:
-            drawn = draw(fmts)
-    _DRAWN.update(drawn)
-    return _DRAWN
-
-
-def _nothing() -> None:
-    return None
-
-
-def _pdf_in_worker(render: Callable[..., bytes]) -> bytes:
-    if _EARLY:
-        from reports.pdf import swap_images, write
-
-        early = _EARLY.pop()
-        placeholders = _data_uris(early.png, "png")
-        drawn = _data_uris(_DRAWN["png"], "png")
-        real = {uri: drawn[name] for name, uri in placeholders.items() if name in drawn}
-        complete = early.document is not None and len(real) == len(drawn) == len(placeholders)
-        try:
-            if complete and swap_images(early.document, real):
-                return write(early.document)
-        except Exception:  # WeasyPrint internals moved: lay the real HTML out
-            pass
-    return render("pdf", charts=_DRAWN.__getitem__)
 
 
 def _archive(
@@ -665,7 +498,10 @@ def voortgang_formats(
     """The progress report in each format from one report (see :func:`agenda_formats`)."""
     for fmt in fmts:
         check_format(fmt)
-    with _pdf_worker(fmts, background, "voortgang.html.j2") as worker:
+    from regie.pdf_worker import contents as _contents
+    from regie.pdf_worker import pdf_worker
+
+    with pdf_worker(fmts, background, "voortgang.html.j2") as worker:
         plan = app.load_plan()
         report = progress_report(app, start, end, as_of, plan=plan)
         contents = _contents(

@@ -51,7 +51,7 @@ class Worker:
         (a fork copies one thread; a lock another one held would stay locked in the child).
         A worker's own job reader does not count: it only waits in ``os.read`` and fills a
         queue the child never uses, so it holds nothing the child could need (the PDF worker
-        forks a helper to draw charts, :func:`regie.reports._draw_in_worker`)."""
+        forks a helper to draw charts, :func:`regie.pdf_worker._draw_in_worker`)."""
         others = [t for t in threading.enumerate() if t is not threading.current_thread()]
         if not sys.platform.startswith("linux") or any(t.name != _READER for t in others):
             return None

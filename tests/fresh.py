@@ -19,7 +19,7 @@ TIMEOUT_SECONDS = 300
 
 _context = multiprocessing.get_context("forkserver")
 # Imported once by the server, not by every body's process.
-_context.set_forkserver_preload(["regie.reports", "reports.background", "reports.pdf"])
+_context.set_forkserver_preload(["regie.pdf_worker", "reports.background", "reports.pdf"])
 
 
 def in_fresh_process(function: Callable[..., T], *args: Any) -> T:

@@ -179,7 +179,7 @@ def pdf_worker_ahead(argv: Sequence[str]) -> Iterator[None]:
     if template is None or "pdf" not in _format_argument(argv).split(","):
         yield
         return
-    from regie.reports import close_pdf_workers, start_pdf_worker
+    from regie.pdf_worker import close_pdf_workers, start_pdf_worker
 
     start_pdf_worker(template)
     try:

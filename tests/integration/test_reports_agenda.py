@@ -161,17 +161,17 @@ def _lay_out_while_a_helper_draws(pack: AgendaPack) -> None:
 
     from PIL import Image
 
-    from regie import reports
+    from regie import pdf_worker, reports
 
     draw = partial(reports._agenda_charts, pack)
     sizes = draw(("size",))["size"]
-    drawn = reports._draw_in_worker(draw, ("svg", "png"), partial(reports.render_agenda, pack))
+    drawn = pdf_worker._draw_in_worker(draw, ("svg", "png"), partial(reports.render_agenda, pack))
     assert set(drawn) == {"svg", "png"} and drawn["png"].keys() == sizes.keys()
     for name, png in drawn["png"].items():  # the sizes known before drawing are the PNGs'
         width, height = Image.open(io.BytesIO(png)).size
         assert sizes[name] == f"{width}x{height}".encode(), name
-    assert reports._EARLY and reports._EARLY[0].document is not None
-    pdf = reports._pdf_in_worker(_refuse)
+    assert pdf_worker._EARLY and pdf_worker._EARLY[0].document is not None
+    pdf = pdf_worker._pdf_in_worker(_refuse)
     assert pdf == reports.render_agenda(pack, "pdf")
 
 

@@ -13,7 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from regie.reports import _chart_maker, _contents
+from regie.pdf_worker import _chart_maker
+from regie.pdf_worker import contents as _contents
 from reports.background import Worker, WorkerLost
 from tests.fresh import in_fresh_process
 
@@ -188,7 +189,7 @@ def test_a_pdf_whose_charts_cannot_be_swapped_in_is_laid_out_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import reports.pdf
-    from regie import reports as use_case
+    from regie import pdf_worker as use_case
 
     def moved(*args: object) -> bool:
         raise AttributeError("'Page' object has no attribute '_page_box'")  # a newer WeasyPrint
