@@ -149,9 +149,9 @@ def _serve(parent: int, prepare: Callable[[], object], jobs: int, results: int) 
             inbox.put(data)
         inbox.put(None)
 
-    threading.Thread(target=read_ahead, name=_READER, daemon=True).start()
     with suppress(Exception):  # a job meets the same problem and reports it
-        prepare()
+        prepare()  # first, single-threaded (the PDF import's shortcut needs that)
+    threading.Thread(target=read_ahead, name=_READER, daemon=True).start()
     while (data := inbox.get()) is not None:
         try:
             function, args = pickle.loads(data)

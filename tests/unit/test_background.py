@@ -6,6 +6,7 @@ import operator
 import os
 import re
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -165,6 +166,26 @@ def _no_fork_to_spare_means_no_worker() -> None:
     assert set(os.listdir("/proc/self/fd")) == before  # its pipes closed again
 
 
+_THREADS_WHEN_READY: list[int] = []
+
+
+def _count_threads() -> None:
+    _THREADS_WHEN_READY.append(threading.active_count())
+
+
+def _threads_when_ready() -> list[int]:
+    return _THREADS_WHEN_READY
+
+
+def _the_child_gets_ready_single_threaded() -> None:
+    # The PDF import's shortcut swaps a module function for a while: only safe alone.
+    started = Worker.start(_count_threads)
+    assert started is not None
+    with started:
+        started.submit(_threads_when_ready)
+        assert started.result() == [1]
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -178,6 +199,7 @@ def _no_fork_to_spare_means_no_worker() -> None:
         _large_jobs_and_large_answers_do_not_block_each_other,
         _an_answer_that_does_not_load_is_a_lost_worker,
         _no_fork_to_spare_means_no_worker,
+        _the_child_gets_ready_single_threaded,
     ],
     ids=lambda case: case.__name__.lstrip("_"),
 )
