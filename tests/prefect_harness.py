@@ -19,6 +19,11 @@ if "PREFECT_HOME" not in os.environ:
     _home = tempfile.mkdtemp(prefix="regie-test-prefect-")
     os.environ["PREFECT_HOME"] = _home
     atexit.register(shutil.rmtree, _home, ignore_errors=True)
+elif _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel workers (pytest-xdist) must not share a home: Prefect keeps its ephemeral
+    # server's SQLite database, profiles and result storage there.
+    os.environ["PREFECT_HOME"] = os.path.join(os.environ["PREFECT_HOME"], _worker)
+    os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 

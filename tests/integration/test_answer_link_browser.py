@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tests.cli import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.browser import save_artifact
@@ -24,6 +26,7 @@ def latest_updates(env: dict[str, str]) -> list[dict[str, object]]:
     return [r["latest_update"] for r in json.loads(result.out) if r["latest_update"]]
 
 
+@pytest.mark.slow
 def test_answer_link_in_a_real_browser(page: Page, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(ANSWERS_PLAN), "REGIE_DATABASE_URL": ""}

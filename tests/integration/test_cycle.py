@@ -125,6 +125,7 @@ def test_failed_delivery_stays_in_the_outbox(tmp_path: Path, sqlite_url: str) ->
     assert statuses == {"failed"}
 
 
+@pytest.mark.slow
 def test_replay_has_no_duplicate_reminder_or_repeated_event(
     tmp_path: Path, sqlite_url: str
 ) -> None:

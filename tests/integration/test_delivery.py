@@ -169,6 +169,7 @@ def test_invalid_auth_stops_the_batch_with_one_line(
     assert {r["status"] for r in rows} == {"failed"}
 
 
+@pytest.mark.slow
 def test_notify_test_and_outbox_name_the_unreachable(
     env: dict[str, str], slack: FakeSlack, smtp: SmtpServer
 ) -> None:

@@ -19,6 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.cli import ROOT, regie
 
 KILLS = 20
@@ -54,6 +56,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "REGIE_HOME": str(home), "REGIE_DATABASE_URL": "", "COLUMNS": "200"}

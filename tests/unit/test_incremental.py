@@ -45,6 +45,18 @@ _DAY = timedelta(days=1)
 _STATUSES = (UpdateStatus.ON_TRACK, UpdateStatus.AT_RISK, UpdateStatus.DONE, UpdateStatus.CANCELLED)
 
 
+_INDEXES: dict[int, tuple[Plan, PlanIndex]] = {}
+
+
+def index_of(plan: Plan) -> PlanIndex:
+    """One index per plan object, as the daily cycle keeps it (regie.plan_cache): a replay
+    meets the same few plans on hundreds of days."""
+    found = _INDEXES.get(id(plan))
+    if found is None or found[0] is not plan:
+        found = _INDEXES[id(plan)] = (plan, PlanIndex(plan))
+    return found[1]
+
+
 def quiet(plan: ReminderPlan, day: date, cal: WorkCalendar) -> ReminderPlan:
     if cal.is_working_day(day):
         return plan
@@ -66,7 +78,7 @@ class Full:
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
     ) -> tuple[Assessment, ReminderPlan]:
         stale = frozenset(self.stale) if self.previous is not None else None
-        result = assess(plan, updates, day, self.previous, cal, stale)
+        result = assess(plan, updates, day, self.previous, cal, stale, index=index_of(plan))
         reminders = quiet(plan_reminders(plan, result, self.history, day, cal), day, cal)
         self.previous = {**(self.previous or {}), **result.states()}
         for item in result.items.values():
@@ -92,7 +104,7 @@ class Incremental:
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
     ) -> tuple[Assessment, ReminderPlan]:
-        index = PlanIndex(plan)
+        index = index_of(plan)
         now = basis(plan, cal)
         if self.last is None or now != self.basis or self.last >= day:
             # As the store does: the previous day from item_states, and a memory built afresh.
@@ -100,8 +112,9 @@ class Incremental:
             stale = frozenset(i for i, (_, flag) in self.recorded.items() if flag)
             first = not self.recorded
             result = assess(
-                plan, updates, day, None if first else previous, cal, None if first else stale
-            )
+                plan, updates, day, None if first else previous, cal, None if first else stale,
+                index=index,
+            )  # fmt: skip
             self.memory = {}
         else:
             last = self.last
@@ -128,7 +141,10 @@ class Incremental:
             self.recorded[item_id] = (item.state.value, item.stale)
         # The memory holds the plan's items only; a restored item is new to it.
         self.memory = {i: r for i, r in self.memory.items() if i in index.by_id}
-        self.fingerprints = {i: (item_fingerprint(d), d.action_id) for i, d in index.by_id.items()}
+        if plan is not self.plan:  # fingerprints change only with the plan
+            self.fingerprints = {
+                i: (item_fingerprint(d), d.action_id) for i, d in index.by_id.items()
+            }
         self.basis, self.plan, self.last = now, plan, day
         self.seen = max((u.id or 0 for u in updates), default=self.seen)
         return result, reminders
@@ -305,6 +321,7 @@ def _synthetic_world(milestones: int, updates: int) -> tuple[World, Plan]:
     return world, plan
 
 
+@pytest.mark.slow
 def test_synthetic_1k_replay_two_years() -> None:
     world, plan = _synthetic_world(1_000, 20_000)
     inc = replay(world, every_day(date(2016, 1, 1), date(2017, 12, 31)))
