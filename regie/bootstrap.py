@@ -89,6 +89,11 @@ class App:
         )
         if plan is None or problems:
             raise InvalidInput(*(str(p) for p in problems))
+        from datetime import date
+
+        from regie.holiday_cache import load_plan_holidays
+
+        load_plan_holidays(plan, self.settings.home / "cache", date.today())
         if self.settings.contacts_path is not None:
             from governance.planfile.contacts import validate_contacts_file
 
