@@ -1,10 +1,11 @@
 """The PDF of a report command made in a forked worker process (:mod:`reports.background`).
 
-The worker imports WeasyPrint and matplotlib while the command loads the plan and assembles
-its pack; it then draws every chart (a helper forked from it draws them while it lays the PDF
-out around blank placeholders of their sizes), hands the other formats' charts back and writes
-the PDF. Without a worker (not Linux, other threads, no process to spare, a worker lost) the
-command makes everything itself: the same bytes either way.
+The worker imports WeasyPrint, then forks a chart helper that imports matplotlib, while the
+command loads the plan and assembles its pack; when the pack arrives the helper draws every
+chart while the worker lays the PDF out around blank placeholders of their sizes; the worker
+hands the other formats' charts back, puts the PNGs in and writes the PDF. Without a worker
+(not Linux, other threads, no process to spare, a worker lost) the command makes everything
+itself: the same bytes either way.
 """
 
 from __future__ import annotations
@@ -106,9 +107,9 @@ def contents(
     render: Callable[..., bytes],
     draw: Callable[[Sequence[str]], ChartSets],
 ) -> dict[str, bytes]:
-    """Each format's document, each chart figure drawn once. With a worker: it draws every
-    chart (matplotlib is imported there, while this process assembles the pack) and lays the
-    PDF out around placeholders meanwhile, hands back the other formats' charts, then puts the
+    """Each format's document, each chart figure drawn once. With a worker: its helper draws
+    every chart (matplotlib is imported there, while this process assembles the pack) while it
+    lays the PDF out around placeholders, hands back the other formats' charts, then puts the
     PNGs in and writes the PDF while this process renders the rest."""
     from reports.background import WorkerLost
 
@@ -163,9 +164,9 @@ def _draw_in_worker(
     fmts: Sequence[str],
     render: Callable[..., bytes] | None = None,
 ) -> ChartSets:
-    """The charts, drawn in this worker; with ``render``, by a helper forked from it (its
-    matplotlib already imported) while this one lays the PDF out around blank placeholders of
-    the charts' sizes: drawing and layout, ≈ 0.8 and 1.3 s, then overlap on two cores."""
+    """The charts, drawn in this worker; with ``render``, by its helper (started with
+    matplotlib by :func:`_get_pdf_ready`, else forked now) while this one lays the PDF out
+    around blank placeholders of the charts' sizes: drawing and layout overlap on two cores."""
     from reports.background import Worker, WorkerLost
     from reports.charts import SIZE
 
