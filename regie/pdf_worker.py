@@ -106,11 +106,13 @@ def contents(
     worker: Any,
     render: Callable[..., bytes],
     draw: Callable[[Sequence[str]], ChartSets],
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[str, bytes]:
     """Each format's document, each chart figure drawn once. With a worker: its helper draws
     every chart (matplotlib is imported there, while this process assembles the pack) while it
     lays the PDF out around placeholders, hands back the other formats' charts, then puts the
-    PNGs in and writes the PDF while this process renders the rest."""
+    PNGs in and writes the PDF while this process renders the rest and calls ``meanwhile``
+    (e.g. imports what archiving needs)."""
     from reports.background import WorkerLost
 
     needed = chart_formats(fmts)
@@ -124,6 +126,8 @@ def contents(
             worker = None
     charts: ChartMaker = drawn.__getitem__ if drawn is not None else _chart_maker(draw, fmts)
     contents = {fmt: render(fmt, charts=charts) for fmt in fmts if drawn is None or fmt != "pdf"}
+    if meanwhile is not None:
+        meanwhile()
     if drawn is not None:
         try:
             contents["pdf"] = worker.result()
