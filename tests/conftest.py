@@ -69,22 +69,11 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """For parallel runs (pytest-xdist, ``--dist loadgroup``): tests sharing a costly fixture
-    wider than one test run on one worker, so it starts once; slow tests are handed out first,
-    so that none of them starts last and leaves one worker running alone at the end."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        for name, defs in info.name2fixturedefs.items() if info is not None else ():
-            fixture = defs[-1]
-            if not getattr(fixture.func, "__module__", "").startswith("tests."):
-                continue  # pytest's own (tmp_path_factory …) cost nothing to share
-            scope = fixture.scope
-            if scope == "session":
-                item.add_marker(pytest.mark.xdist_group(name))
-            elif scope in ("package", "module", "class"):
-                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+    """For parallel runs (pytest-xdist, ``--dist loadfile --no-loadscope-reorder``): files are
+    handed out in collection order, so files with slow tests come first and none of them
+    starts last, leaving one worker running alone at the end. (A file's tests stay on one
+    worker: its module fixtures start once. ``--dist loadgroup`` would not help: xdist 3.8
+    cannot rename pytest 9.2's node ids, so its groups are ignored.)"""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
