@@ -32,5 +32,5 @@ def prefect_harness() -> Iterator[None]:
     """A temporary Prefect API (SQLite) for the whole session: starting one costs ~10 s."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=180):  # slow when the machine is busy
         yield

@@ -176,7 +176,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             assert server.process.poll() is None, f"the server stopped:\n{server.output()}"
             return healthy(api_url) or None
 
-        wait_for("the Prefect server", up, 60, interval=0.5)
+        wait_for("the Prefect server", up, 180, interval=0.5)  # slow under load
         run_prefect(env, "work-pool", "create", "regie", "--type", "process")
         run_prefect(env, "--no-prompt", "deploy", "--all", timeout=120)
         worker = Service.start("worker", ["worker", "start", "--pool", "regie"], env, base)
