@@ -144,6 +144,7 @@ def deadline_check(
     from regie.messages import outbox_messages
     from store import Repository, sync_plan
     from store.answers import add_links
+    from store.dialect import alongside
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -171,13 +172,25 @@ def deadline_check(
             # working day catches up, as reminder stages never get lost.
             reminders = quiet(reminders)
         events = [*assessment.events, *reminders.events]
-        new_keys = set(repo.record_new_events(_event_records(events)))
-        repo.record_assessed_day(as_of)
-        repo.record_prompts(reminders.records)
-        linker = answer_linker(app, plan) if not replay else None
-        records = list(
-            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
-        )
+        event_records = _event_records(events)
+
+        def record_day() -> set[str]:
+            new_keys = set(repo.record_new_events(event_records))
+            repo.record_assessed_day(as_of)
+            repo.record_prompts(reminders.records)
+            return new_keys
+
+        # The server stores the day's events and prompts while the messages are rendered
+        # (PostgreSQL), which needs nothing from the database.
+        with alongside(session) as submit:
+            recorded = submit(record_day)
+            linker = answer_linker(app, plan) if not replay else None
+            records = list(
+                outbox_messages(
+                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+                )
+            )
+        new_keys = recorded.result()
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
             add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())

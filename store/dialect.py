@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -142,3 +143,60 @@ def staged(
     yield sa.select(*(stage.c[c] for c in columns)).order_by(stage.c.staged_order)
     # Not on an error: the transaction is then rolled back, which drops the table too.
     connection.exec_driver_sql(f"DROP TABLE {name}")
+
+
+@contextmanager
+def quick_compression(connection: Connection) -> Iterator[None]:
+    """PostgreSQL: large values written meanwhile compressed with LZ4 rather than the default
+    pglz, when the server has it (PostgreSQL ≥ 14 built with LZ4); the setting is restored
+    after, and ends with the transaction in any case. Reading needs nothing: each stored value
+    says how it was compressed.
+
+    The outbox's digests are tens of megabytes of text at 100k items: pglz took ≈ 0.5 s of
+    server CPU for them, LZ4 ≈ 0.15 s, for 20 % more disk (benchmarks/RESULTS.md §5, round 5).
+    A session setting, not a column's: no migration, and a server without LZ4 is asked first.
+    """
+    previous = None
+    if connection.dialect.name == "postgresql":
+        previous = connection.exec_driver_sql(
+            "SELECT setting FROM pg_settings WHERE name = 'default_toast_compression' "
+            "AND 'lz4' = ANY(enumvals)"
+        ).scalar()
+    if previous is None or previous == "lz4":
+        yield
+        return
+    connection.exec_driver_sql("SELECT set_config('default_toast_compression', 'lz4', true)")
+    yield
+    # Not on an error: the transaction is then rolled back, which ends the setting too.
+    connection.exec_driver_sql(
+        "SELECT set_config('default_toast_compression', %(previous)s, true)",
+        {"previous": previous},
+    )
+
+
+class Submit(Protocol):
+    def __call__(self, work: Callable[[], T], /) -> Future[T]: ...
+
+
+@contextmanager
+def alongside(session: Session) -> Iterator[Submit]:
+    """Database work that runs while the caller computes something else: ``submit(work)``
+    returns a future of ``work()``; the block ends when the work has.
+
+    PostgreSQL: ``work`` runs in a worker thread on the session (same transaction), so the
+    server inserts while this thread goes on (the driver lets go of the GIL while it waits);
+    on two cores a large insert then costs little wall time. Until the block ends, the caller
+    must not touch the session: it is one connection, used by one thread at a time. SQLite
+    does its work in this process: ``work`` runs at once.
+    """
+    if dialect_name(session) != "postgresql":
+        yield _at_once
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store") as pool:
+        yield pool.submit
+
+
+def _at_once(work: Callable[[], T], /) -> Future[T]:
+    done: Future[T] = Future()
+    done.set_result(work())
+    return done
