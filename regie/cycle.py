@@ -155,34 +155,35 @@ def deadline_check(
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-        day = assess_day(
-            session,
-            plan,
-            as_of,
-            calendar,
-            now=utcnow(),
-            plan_hash=plan.source_hash,
-            full=full_assessment,
-        )
-        assessment, reminders = day.assessment, day.reminders
-        report.assessed = day.reassessed
-        report.working_day = calendar.is_working_day(as_of)
-        if not report.working_day:
-            # Weekends and public holidays: states and events yes, prompts no. The next
-            # working day catches up, as reminder stages never get lost.
-            reminders = quiet(reminders)
-        events = [*assessment.events, *reminders.events]
-        event_records = _event_records(events)
-
-        def record_day() -> set[str]:
-            new_keys = set(repo.record_new_events(event_records))
-            repo.record_assessed_day(as_of)
-            repo.record_prompts(reminders.records)
-            return new_keys
-
-        # The server stores the day's events and prompts while the messages are rendered
-        # (PostgreSQL), which needs nothing from the database.
+        # On PostgreSQL the server stores the day (memory, states, events, prompts) while the
+        # messages are rendered, which needs nothing from the database (store.dialect.alongside).
         with alongside(session) as submit:
+            day = assess_day(
+                session,
+                plan,
+                as_of,
+                calendar,
+                now=utcnow(),
+                plan_hash=plan.source_hash,
+                full=full_assessment,
+                submit=submit,
+            )
+            assessment, reminders = day.assessment, day.reminders
+            report.assessed = day.reassessed
+            report.working_day = calendar.is_working_day(as_of)
+            if not report.working_day:
+                # Weekends and public holidays: states and events yes, prompts no. The next
+                # working day catches up, as reminder stages never get lost.
+                reminders = quiet(reminders)
+            events = [*assessment.events, *reminders.events]
+            event_records, prompt_records = _event_records(events), reminders.records
+
+            def record_day() -> set[str]:
+                new_keys = set(repo.record_new_events(event_records))
+                repo.record_assessed_day(as_of)
+                repo.record_prompts(prompt_records)
+                return new_keys
+
             recorded = submit(record_day)
             linker = answer_linker(app, plan) if not replay else None
             records = list(

@@ -181,19 +181,29 @@ class Submit(Protocol):
 @contextmanager
 def alongside(session: Session) -> Iterator[Submit]:
     """Database work that runs while the caller computes something else: ``submit(work)``
-    returns a future of ``work()``; the block ends when the work has.
+    returns a future of ``work()``. The block ends when all the work has, and raises the
+    first error of any of it.
 
-    PostgreSQL: ``work`` runs in a worker thread on the session (same transaction), so the
-    server inserts while this thread goes on (the driver lets go of the GIL while it waits);
-    on two cores a large insert then costs little wall time. Until the block ends, the caller
-    must not touch the session: it is one connection, used by one thread at a time. SQLite
-    does its work in this process: ``work`` runs at once.
+    PostgreSQL: the work runs in one worker thread on the session (same transaction, in the
+    order submitted), so the server inserts while this thread goes on (the driver lets go of
+    the GIL while it waits): on two cores a large insert then costs little wall time. Until
+    the block ends, the caller must not touch the session: it is one connection, used by one
+    thread at a time. SQLite does its work in this process: ``work`` runs at once.
     """
     if dialect_name(session) != "postgresql":
         yield _at_once
         return
+    submitted: list[Future[Any]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store") as pool:
-        yield pool.submit
+
+        def submit(work: Callable[[], T], /) -> Future[T]:
+            future = pool.submit(work)
+            submitted.append(future)
+            return future
+
+        yield submit
+    for future in submitted:
+        future.result()
 
 
 def _at_once(work: Callable[[], T], /) -> Future[T]:
