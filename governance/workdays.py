@@ -19,16 +19,48 @@ The counting conventions, used throughout Regie:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
-
-import holidays
 
 if TYPE_CHECKING:
     from governance.plan import Plan
 
 _DAY = timedelta(days=1)
+
+#: Public holidays by (country, year) handed in from a cache (:func:`know_public_holidays`):
+#: the ``holidays`` package is imported only for a year not known here, because importing it
+#: loads every country's module (≈ 0.1–0.25 s of every command).
+_KNOWN: dict[tuple[str, int], frozenset[date]] = {}
+
+
+def public_holidays(country: str, years: Iterable[int]) -> dict[int, frozenset[date]]:
+    """Per year, the public holidays the ``holidays`` package gives for that year (weekend ones
+    included); ValueError for a country it does not know."""
+    import holidays
+
+    out: dict[int, frozenset[date]] = {}
+    for year in years:
+        try:
+            found = holidays.country_holidays(country, years=year)
+        except NotImplementedError as exc:  # the package's way to say "unknown country"
+            raise ValueError(f"unknown holidays country {country!r}") from exc
+        out[year] = frozenset(found.keys())
+    return out
+
+
+def know_public_holidays(country: str, by_year: Mapping[int, Iterable[date]]) -> None:
+    """Hand in public holidays computed earlier (by :func:`public_holidays`, e.g. kept in a
+    cache), so that calendars of ``country`` need not import the package for those years."""
+    for year, days in by_year.items():
+        _KNOWN[country, year] = frozenset(days)
+
+
+def _public_holidays_in(country: str, year: int) -> frozenset[date]:
+    known = _KNOWN.get((country, year))
+    if known is None:
+        known = _KNOWN[country, year] = public_holidays(country, (year,))[year]
+    return known
 
 
 def _weekdays_through(d: date) -> int:
@@ -72,12 +104,8 @@ class WorkCalendar:
         """Public holidays (and extra days off) in ``year``, weekend ones included."""
         cached = self._days_off.get(year)
         if cached is None:
-            try:
-                public = holidays.country_holidays(self.country, years=year)
-            except NotImplementedError as exc:  # the package's way to say "unknown country"
-                raise ValueError(f"unknown holidays country {self.country!r}") from exc
             extra = {d for d in self._extra if d.year == year}
-            cached = frozenset(public.keys()) | frozenset(extra)
+            cached = _public_holidays_in(self.country, year) | frozenset(extra)
             self._days_off[year] = cached
             self._weekday_off[year] = tuple(sorted(d for d in cached if d.weekday() < 5))
         return cached

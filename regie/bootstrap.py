@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +18,7 @@ _WRITERS: dict[str, threading.RLock] = {}
 _WRITERS_LOCK = threading.Lock()
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
     from governance.plan import Plan
@@ -46,6 +47,15 @@ class App:
         """A session on a database at the latest migration (SQLite is migrated on first use)."""
         self.ensure_schema()
         return self.sessions()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A plain connection for reads (same schema check as :meth:`session`): no ORM, for
+        a command that only reads before it renders (the agenda pack, :mod:`store.reports_read`).
+        """
+        self.ensure_schema()
+        with self.engine.connect() as connection:
+            yield connection
 
     def ensure_schema(self) -> None:
         if self._checked_schema:
@@ -89,6 +99,11 @@ class App:
         )
         if plan is None or problems:
             raise InvalidInput(*(str(p) for p in problems))
+        from datetime import date
+
+        from regie.holiday_cache import load_plan_holidays
+
+        load_plan_holidays(plan, self.settings.home / "cache", date.today())
         if self.settings.contacts_path is not None:
             from governance.planfile.contacts import validate_contacts_file
 

@@ -1,10 +1,11 @@
 """The PDF of a report command made in a forked worker process (:mod:`reports.background`).
 
-The worker imports WeasyPrint and matplotlib while the command loads the plan and assembles
-its pack; it then draws every chart (a helper forked from it draws them while it lays the PDF
-out around blank placeholders of their sizes), hands the other formats' charts back and writes
-the PDF. Without a worker (not Linux, other threads, no process to spare, a worker lost) the
-command makes everything itself: the same bytes either way.
+The worker imports WeasyPrint, then forks a chart helper that imports matplotlib, while the
+command loads the plan and assembles its pack; when the pack arrives the helper draws every
+chart while the worker lays the PDF out around blank placeholders of their sizes; the worker
+hands the other formats' charts back, puts the PNGs in and writes the PDF. Without a worker
+(not Linux, other threads, no process to spare, a worker lost) the command makes everything
+itself: the same bytes either way.
 """
 
 from __future__ import annotations
@@ -77,11 +78,27 @@ def close_pdf_workers() -> None:
 
 
 def _get_pdf_ready(template: str) -> None:
+    """WeasyPrint and the template imported here; matplotlib in a helper forked now, which
+    draws the charts when the pack arrives (:func:`_draw_in_worker`). Apart, so that the
+    layout can start as soon as the pack is there: the two imports one after the other
+    (≈ 0.3 + 0.45 s) took longer than the command needs to assemble its pack."""
+    from reports.background import Worker
     from reports.pdf import get_ready
     from reports.render import environment
 
     get_ready()
     environment().get_template(template)
+    helper = Worker.start(_get_charts_ready)
+    if helper is not None:
+        _HELPER.append(helper)
+
+
+def _get_charts_ready() -> None:
+    """In the chart helper: matplotlib imported while the command still assembles its pack
+    (the worker, which forked it, is idle by then: no third process competes for a core)."""
+    from reports.charts import get_ready
+
+    get_ready()
 
 
 def contents(
@@ -89,11 +106,13 @@ def contents(
     worker: Any,
     render: Callable[..., bytes],
     draw: Callable[[Sequence[str]], ChartSets],
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[str, bytes]:
-    """Each format's document, each chart figure drawn once. With a worker: it draws every
-    chart (matplotlib is imported there, while this process assembles the pack) and lays the
-    PDF out around placeholders meanwhile, hands back the other formats' charts, then puts the
-    PNGs in and writes the PDF while this process renders the rest."""
+    """Each format's document, each chart figure drawn once. With a worker: its helper draws
+    every chart (matplotlib is imported there, while this process assembles the pack) while it
+    lays the PDF out around placeholders, hands back the other formats' charts, then puts the
+    PNGs in and writes the PDF while this process renders the rest and calls ``meanwhile``
+    (e.g. imports what archiving needs)."""
     from reports.background import WorkerLost
 
     needed = chart_formats(fmts)
@@ -107,6 +126,8 @@ def contents(
             worker = None
     charts: ChartMaker = drawn.__getitem__ if drawn is not None else _chart_maker(draw, fmts)
     contents = {fmt: render(fmt, charts=charts) for fmt in fmts if drawn is None or fmt != "pdf"}
+    if meanwhile is not None:
+        meanwhile()
     if drawn is not None:
         try:
             contents["pdf"] = worker.result()
@@ -115,6 +136,8 @@ def contents(
     return {fmt: contents[fmt] for fmt in fmts}
 
 
+#: In a worker process: its chart helper, started by :func:`_get_pdf_ready`.
+_HELPER: list[Worker] = []
 #: In a worker process: the charts it drew for the PDF it is about to write.
 _DRAWN: ChartSets = {}
 #: In a worker process: the PDF it laid out before its charts were drawn.
@@ -145,15 +168,20 @@ def _draw_in_worker(
     fmts: Sequence[str],
     render: Callable[..., bytes] | None = None,
 ) -> ChartSets:
-    """The charts, drawn in this worker; with ``render``, by a helper forked from it (its
-    matplotlib already imported) while this one lays the PDF out around blank placeholders of
-    the charts' sizes: drawing and layout, ≈ 0.8 and 1.3 s, then overlap on two cores."""
+    """The charts, drawn in this worker; with ``render``, by its helper (started with
+    matplotlib by :func:`_get_pdf_ready`, else forked now) while this one lays the PDF out
+    around blank placeholders of the charts' sizes: drawing and layout overlap on two cores."""
     from reports.background import Worker, WorkerLost
     from reports.charts import SIZE
 
     _DRAWN.clear()
     _EARLY.clear()
-    helper = Worker.start(_nothing) if render is not None and "png" in fmts else None
+    ahead = _HELPER.pop() if _HELPER else None
+    helper = None
+    if render is not None and "png" in fmts:
+        helper = ahead or Worker.start(_nothing)
+    elif ahead is not None:
+        ahead.close()
     if helper is None:
         _DRAWN.update(draw(fmts))
         return _DRAWN

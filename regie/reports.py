@@ -24,6 +24,7 @@ from regie.pdf_worker import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from governance.agenda import AgendaPack
@@ -71,12 +72,12 @@ def _term(plan: Plan) -> tuple[date, date]:
 def meetings(app: App, body_id: str | None = None, *, plan: Plan | None = None) -> list[Meeting]:
     """Every meeting of one body (or all bodies) over the programme's term: plan and database."""
     from governance.meetings import schedule_meetings
-    from store.reports_repo import ReportsRepository
+    from store import reports_read
 
     plan = plan or app.load_plan()
     bodies = [body_or_fail(plan, body_id)] if body_id else list(plan.governance)
-    with app.session() as session:
-        extra = ReportsRepository(session, plan.programme.id).meetings(body_id)
+    with app.reading() as connection:
+        extra = reports_read.meetings(connection, plan.programme.id, body_id)
     first, last = _term(plan)
     out: list[Meeting] = []
     for body in bodies:
@@ -118,7 +119,7 @@ def meeting_or_fail(app: App, plan: Plan, body_id: str, on: date) -> list[Meetin
     return found
 
 
-def assess_as_of(session: Session, plan: Plan, as_of: date) -> Assessment:
+def assess_as_of(session: Session | Connection, plan: Plan, as_of: date) -> Assessment:
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
 
@@ -131,18 +132,19 @@ def agenda_pack(
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
-    from store.reports_repo import ReportsRepository
+    from store import reports_read
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
     all_meetings = meeting_or_fail(app, plan, body_id, meeting_on)
     meeting = next(m for m in all_meetings if m.on == meeting_on)
     previous, following = previous_and_next(all_meetings, meeting_on)
-    with app.session() as session:
-        assessment = assess_as_of(session, plan, as_of)
-        repo = ReportsRepository(session, plan.programme.id)
-        decisions = repo.decisions(body_id, until=as_of)
-        escalations = repo.events_named(ESCALATION_RAISED, as_of)
+    # Read on a plain connection: no ORM to import before a PDF's layout can start.
+    with app.reading() as connection:
+        assessment = assess_as_of(connection, plan, as_of)
+        programme = plan.programme.id
+        decisions = reports_read.decisions(connection, programme, body_id, until=as_of)
+        escalations = reports_read.events_named(connection, programme, ESCALATION_RAISED, as_of)
     return build_agenda(
         plan,
         assessment,
@@ -321,7 +323,11 @@ def agenda_formats(
         plan = app.load_plan()
         pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
         contents = _contents(
-            fmts, worker, partial(render_agenda, pack), partial(_agenda_charts, pack)
+            fmts,
+            worker,
+            partial(render_agenda, pack),
+            partial(_agenda_charts, pack),
+            _ready_to_archive if archive else None,
         )
     parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
@@ -333,6 +339,12 @@ def agenda_formats(
             documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
     stored = _archive_many(app, plan, as_of, parameters, documents, archive)
     return _with_attachments(stored, annex_name(pack))
+
+
+def _ready_to_archive() -> None:
+    """Import the ORM and the store's models (≈ 0.2 s) while the PDF worker writes the PDF:
+    the pack was read without them (:mod:`store.reports_read`), the archive needs them."""
+    from store import reports_repo, sync  # noqa: F401 - imported to have them loaded
 
 
 def _archive(

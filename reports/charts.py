@@ -101,12 +101,12 @@ def timeline(
         order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
         dated = sorted(dated, key=lambda x: (order[x.rag], x.due or as_of))[:TIMELINE_LIMIT]
     dated = sorted(dated, key=lambda x: (x.due or as_of, x.item_id))
+    height = 0.22 * len(dated) + 0.9
+    if tuple(fmts) == (SIZE,):  # no matplotlib for a size: the PDF worker never imports it
+        return _size(7, height)
     import matplotlib.dates
 
     mdates: Any = matplotlib.dates  # untyped helpers
-    height = 0.22 * len(dated) + 0.9
-    if tuple(fmts) == (SIZE,):
-        return _size(7, height)
     fig, ax = _figure(7, height)
     fig.subplots_adjust(left=0.42, right=0.98, top=1 - 0.2 / height, bottom=0.45 / height)
     ys = list(range(len(dated)))[::-1]
@@ -131,12 +131,12 @@ def timeline(
 
 def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, bytes]:
     """Measured values over time against the target (dashed) and the baseline (dotted)."""
-    import matplotlib.dates
-
-    mdates: Any = matplotlib.dates
     ind = progress.indicator
     if tuple(fmts) == (SIZE,):
         return _size(6, 2.4)
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates
     fig, ax = _figure(6, 2.4)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.14)
     xs = [m.measured_on for m in progress.measurements]

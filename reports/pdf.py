@@ -127,10 +127,7 @@ def _not_found(name: str) -> None:
 
 
 def get_ready() -> None:
-    """What a PDF with charts needs before its first chart, done ahead (in a worker process,
-    :mod:`reports.background`): matplotlib with its font list, and WeasyPrint. (A warm-up
-    document does not pay: a first document lays out no slower than a second.)"""
-    from reports.charts import get_ready as charts_ready
-
-    charts_ready()
+    """What laying out a PDF needs, done ahead (in a worker process, :mod:`reports.background`;
+    its charts are drawn elsewhere: :func:`reports.charts.get_ready`). (A warm-up document does
+    not pay: a first document lays out no slower than a second.)"""
     import_weasyprint()

@@ -19,14 +19,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Session
 
 from governance.updates import StatusUpdate, UpdateStatus
 from store.dialect import reader
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["assessment_updates"]
 
@@ -85,15 +87,19 @@ _CODES_PER_QUERY = 900
 
 
 def assessment_updates(
-    session: Session, programme_id: str, as_of: date, items: Collection[str] | None = None
+    session: Session | sa.Connection,
+    programme_id: str,
+    as_of: date,
+    items: Collection[str] | None = None,
 ) -> list[StatusUpdate]:
     """Per item, the latest update reported on or before ``as_of`` and, when an earlier update
     gave the latest forecast, that one too; in no particular order (``assess`` orders them).
-    ``items`` limits the answer to those items."""
+    ``items`` limits the answer to those items. A plain connection will do (no ORM needed)."""
     if items is None:
         return _fetch(session, _FOR_ALL, {"p": programme_id, "as_of": as_of})
     codes = sorted(items)
-    if session.get_bind().dialect.name == "postgresql":
+    bind = session if isinstance(session, sa.Connection) else session.get_bind()
+    if bind.dialect.name == "postgresql":
         return _fetch(session, _FOR_ANY, {"p": programme_id, "as_of": as_of, "codes": codes})
     out: list[StatusUpdate] = []
     for start in range(0, len(codes), _CODES_PER_QUERY):
@@ -102,10 +108,13 @@ def assessment_updates(
     return out
 
 
-def _fetch(session: Session, query: sa.TextClause, params: dict[str, object]) -> list[StatusUpdate]:
-    connection = reader(session)  # plain rows, without the ORM's wrapping of each
+def _fetch(
+    source: Session | sa.Connection, query: sa.TextClause, params: dict[str, object]
+) -> list[StatusUpdate]:
+    # Plain rows, without the ORM's wrapping of each.
+    connection = source if isinstance(source, sa.Connection) else reader(source)
     result = connection.execute(query, params, execution_options={"yield_per": _BATCH}).tuples()
-    as_date, as_instant = _converters(session.get_bind().dialect.name)
+    as_date, as_instant = _converters(connection.dialect.name)
     statuses = {s.value: s for s in UpdateStatus}
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.
     # Rows are fetched in batches and dropped as they are converted: holding every row as well

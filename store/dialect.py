@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:  # annotations only: the plain-connection reads need no ORM
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -217,6 +219,8 @@ def alongside(session: Session) -> Iterator[Submit]:
     if dialect_name(session) != "postgresql":
         yield _at_once
         return
+    from concurrent.futures import ThreadPoolExecutor
+
     submitted: list[Future[Any]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store") as pool:
 

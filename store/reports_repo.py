@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.decisions import Decision, DecisionKind, Measurement
 from governance.meetings import Meeting
+from store import reports_read
+from store.dialect import reader
 from store.models_reports import (
     DecisionRow,
     IndicatorMeasurementRow,
@@ -72,21 +74,7 @@ class ReportsRepository:
         return True
 
     def meetings(self, body_id: str | None = None) -> list[Meeting]:
-        query = sa.select(MeetingRow).where(MeetingRow.programme_id == self.programme_id)
-        if body_id is not None:
-            query = query.where(MeetingRow.body_code == body_id)
-        rows = self._session.scalars(query.order_by(MeetingRow.meets_on, MeetingRow.id))
-        return [
-            Meeting(
-                r.body_code,
-                r.meets_on,
-                time.fromisoformat(r.starts_at) if r.starts_at else None,
-                r.location,
-                source="db",
-                note=r.note,
-            )
-            for r in rows
-        ]
+        return reports_read.meetings(reader(self._session), self.programme_id, body_id)
 
     # --- decisions ------------------------------------------------------------------------
 
@@ -107,13 +95,7 @@ class ReportsRepository:
         return _decision(row)
 
     def decisions(self, body_id: str | None = None, *, until: date | None = None) -> list[Decision]:
-        query = sa.select(DecisionRow).where(DecisionRow.programme_id == self.programme_id)
-        if body_id is not None:
-            query = query.where(DecisionRow.body_code == body_id)
-        if until is not None:
-            query = query.where(DecisionRow.meeting_on <= until)
-        rows = self._session.scalars(query.order_by(DecisionRow.meeting_on, DecisionRow.id))
-        return [_decision(r) for r in rows]
+        return reports_read.decisions(reader(self._session), self.programme_id, body_id, until)
 
     # --- indicators -----------------------------------------------------------------------
 
@@ -145,17 +127,7 @@ class ReportsRepository:
 
     def events_named(self, name: str, until: date) -> list[tuple[str, date]]:
         """(item, day) of every event with this name up to ``until`` (e.g. escalations)."""
-        from store.models import EventRow
-
-        rows = self._session.execute(
-            sa.select(EventRow.item_code, EventRow.occurred_on).where(
-                EventRow.programme_id == self.programme_id,
-                EventRow.name == name,
-                EventRow.occurred_on <= until,
-                EventRow.item_code.is_not(None),
-            )
-        )
-        return [(str(item), day) for item, day in rows]
+        return reports_read.events_named(reader(self._session), self.programme_id, name, until)
 
     # --- report archive -------------------------------------------------------------------
 

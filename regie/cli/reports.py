@@ -3,6 +3,7 @@ and the generated reports (agenda pack, progress report, archive)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -129,6 +130,20 @@ def meeting_add(
 # --- reports -------------------------------------------------------------------------------
 
 
+def _check_out(out: Path | None) -> None:
+    """Fail on an unwritable ``--out`` before any work: a report is archived as it is made, and a
+    PDF takes seconds, so a typo in the folder must not cost either."""
+    if out is None:
+        return
+    folder = out.parent
+    if not folder.is_dir():
+        raise InvalidInput(f"--out: cannot write {out}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"--out: cannot write {out}: folder {folder} is not writable")
+    if out.is_dir():
+        raise InvalidInput(f"--out: {out} is a folder: give a file name, e.g. {out / 'pack'}")
+
+
 def _out_path(out: Path, fmt: str, several: bool) -> Path:
     """``--out pack.pdf`` as given for one format; for several, pack.html, pack.pdf …"""
     if not several:
@@ -219,6 +234,7 @@ def report_agenda(
     fmts = check_formats(fmt)
     if len(fmts) > 1 and out is None:
         raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    _check_out(out)
     app_ = _app()
     day = parse_date(as_of, "--as-of") or today(app_)
     rendered = agenda_formats(
@@ -362,6 +378,7 @@ def report_voortgang(
     fmts = check_formats(fmt)
     if len(fmts) > 1 and out is None:
         raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    _check_out(out)
     start = _required_date(from_, "--from")
     end = _required_date(to, "--to")
     day = parse_date(as_of, "--as-of") or end

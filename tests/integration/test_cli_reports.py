@@ -56,6 +56,23 @@ def test_bad_input_is_one_line(plan_copy: Path) -> None:
     assert fmt.code == 2 and "unknown format 'odt'" in fmt.err
 
 
+def test_an_unwritable_out_fails_first_and_archives_nothing(
+    plan_copy: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope" / "pack"
+    pdf = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                "--as-of", "2016-01-15", "--format", "html,pdf", "--out", str(missing))  # fmt: skip
+    assert pdf.code == 2 and pdf.out == ""
+    assert pdf.err.strip() == (
+        f"--out: cannot write {missing}: folder {missing.parent} does not exist"
+    )
+    folder = regie("report", "voortgang", "--from", "2015-07-01", "--to", "2016-06-30",
+                   "--out", str(tmp_path))  # fmt: skip
+    assert folder.code == 2 and folder.err.strip().startswith(f"--out: {tmp_path} is a folder")
+    assert not missing.parent.exists()
+    assert json.loads(regie("report", "list", "--format", "json").out) == []
+
+
 def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.md"
     made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",

@@ -6,10 +6,12 @@ import operator
 import os
 import re
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -186,6 +188,33 @@ def _the_child_gets_ready_single_threaded() -> None:
         assert started.result() == [1]
 
 
+def _loaded() -> tuple[int, bool, bool]:
+    return os.getpid(), "weasyprint" in sys.modules, "matplotlib" in sys.modules
+
+
+def _loaded_here_and_in_the_helper() -> list[tuple[int, bool, bool]]:
+    from regie.pdf_worker import _HELPER
+
+    [helper] = _HELPER
+    helper.submit(_loaded)
+    return [_loaded(), helper.result()]
+
+
+def _the_pdf_worker_leaves_matplotlib_to_its_chart_helper() -> None:
+    # The worker must be ready to lay out as soon as the pack arrives: WeasyPrint only; the
+    # helper it forks imports matplotlib meanwhile and draws the charts.
+    from regie.pdf_worker import _get_pdf_ready
+
+    started = Worker.start(partial(_get_pdf_ready, "agenda.html.j2"))
+    assert started is not None
+    with started:
+        started.submit(_loaded_here_and_in_the_helper)
+        (worker, worker_weasy, worker_mpl), (helper, _, helper_mpl) = started.result()
+        assert worker == started.pid and helper not in (worker, os.getpid())
+    assert worker_weasy and not worker_mpl
+    assert helper_mpl
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -200,6 +229,7 @@ def _the_child_gets_ready_single_threaded() -> None:
         _an_answer_that_does_not_load_is_a_lost_worker,
         _no_fork_to_spare_means_no_worker,
         _the_child_gets_ready_single_threaded,
+        _the_pdf_worker_leaves_matplotlib_to_its_chart_helper,
     ],
     ids=lambda case: case.__name__.lstrip("_"),
 )
