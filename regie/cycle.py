@@ -144,6 +144,7 @@ def deadline_check(
     from regie.messages import outbox_messages
     from store import Repository, sync_plan
     from store.answers import add_links
+    from store.dialect import alongside
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -154,30 +155,43 @@ def deadline_check(
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-        day = assess_day(
-            session,
-            plan,
-            as_of,
-            calendar,
-            now=utcnow(),
-            plan_hash=plan.source_hash,
-            full=full_assessment,
-        )
-        assessment, reminders = day.assessment, day.reminders
-        report.assessed = day.reassessed
-        report.working_day = calendar.is_working_day(as_of)
-        if not report.working_day:
-            # Weekends and public holidays: states and events yes, prompts no. The next
-            # working day catches up, as reminder stages never get lost.
-            reminders = quiet(reminders)
-        events = [*assessment.events, *reminders.events]
-        new_keys = set(repo.record_new_events(_event_records(events)))
-        repo.record_assessed_day(as_of)
-        repo.record_prompts(reminders.records)
-        linker = answer_linker(app, plan) if not replay else None
-        records = list(
-            outbox_messages(plan, assessment, reminders, linker, office_channel=office_channel(app))
-        )
+        # On PostgreSQL the server stores the day (memory, states, events, prompts) while the
+        # messages are rendered, which needs nothing from the database (store.dialect.alongside).
+        with alongside(session) as submit:
+            day = assess_day(
+                session,
+                plan,
+                as_of,
+                calendar,
+                now=utcnow(),
+                plan_hash=plan.source_hash,
+                full=full_assessment,
+                submit=submit,
+            )
+            assessment, reminders = day.assessment, day.reminders
+            report.assessed = day.reassessed
+            report.working_day = calendar.is_working_day(as_of)
+            if not report.working_day:
+                # Weekends and public holidays: states and events yes, prompts no. The next
+                # working day catches up, as reminder stages never get lost.
+                reminders = quiet(reminders)
+            events = [*assessment.events, *reminders.events]
+            event_records, prompt_records = _event_records(events), reminders.records
+
+            def record_day() -> set[str]:
+                new_keys = set(repo.record_new_events(event_records))
+                repo.record_assessed_day(as_of)
+                repo.record_prompts(prompt_records)
+                return new_keys
+
+            recorded = submit(record_day)
+            linker = answer_linker(app, plan) if not replay else None
+            records = list(
+                outbox_messages(
+                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+                )
+            )
+        new_keys = recorded.result()
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
             add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())

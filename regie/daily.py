@@ -11,11 +11,11 @@ tests/integration/test_daily.py).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
     from governance.workdays import WorkCalendar
+    from store.dialect import Submit
     from store.memory import MemoryHeader
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +50,21 @@ def assess_day(
     now: datetime,
     plan_hash: str | None = None,
     full: bool = False,
+    submit: Submit | None = None,
 ) -> DayAssessment:
     """Assess ``plan`` at ``as_of``, record the states and the memory; return what to prompt.
 
     ``plan_hash`` identifies the plan file's content: when the memory was made from the same
-    one, no item's plan entry is compared. ``full`` forces a full assessment.
+    one, no item's plan entry is compared. ``full`` forces a full assessment. ``submit``
+    (:func:`store.dialect.alongside`) takes the last writes, which nothing here reads again;
+    without it they are done before returning.
     """
     with paused_gc():
-        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full)
+        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full, submit or _at_once)
+
+
+def _at_once(work: Callable[[], T], /) -> None:
+    work()
 
 
 @contextmanager
@@ -82,6 +93,7 @@ def _assess_day(
     now: datetime,
     plan_hash: str | None,
     full: bool,
+    submit: Callable[[Callable[[], None]], Any],
 ) -> DayAssessment:
     from governance.assessor import PlanIndex
     from governance.incremental import basis
@@ -106,6 +118,7 @@ def _assess_day(
             calendar,
             now,
             memory.MemoryHeader(as_of, fits, plan_hash, newest),
+            submit,
         )
     return _incremental(
         session,
@@ -115,6 +128,7 @@ def _assess_day(
         now,
         header,
         memory.MemoryHeader(as_of, fits, plan_hash, newest),
+        submit,
     )
 
 
@@ -125,6 +139,7 @@ def _full(
     calendar: WorkCalendar,
     now: datetime,
     header: MemoryHeader,
+    submit: Callable[[Callable[[], None]], Any],
 ) -> DayAssessment:
     from governance.assessment import assess
     from governance.incremental import Scheduler, item_fingerprint, remember
@@ -156,14 +171,18 @@ def _full(
     reminders = plan_reminders(plan, result, history, as_of, calendar)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
-    memory.save(
-        session,
-        pid,
-        header,
-        remember(result, reminders, scheduler, history, recorded=working),
-        {i: item_fingerprint(d) for i, d in index.by_id.items()},
-        replace_all=True,
-        recorded_at=now,
+    remembered = remember(result, reminders, scheduler, history, recorded=working)
+    fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
+    submit(
+        lambda: memory.save(
+            session,
+            pid,
+            header,
+            remembered,
+            fingerprints,
+            replace_all=True,
+            recorded_at=now,
+        )
     )
     return DayAssessment(result, reminders, result.counts(), False, len(result.items))
 
@@ -176,6 +195,7 @@ def _incremental(
     now: datetime,
     last: MemoryHeader,
     header: MemoryHeader,
+    submit: Callable[[Callable[[], None]], Any],
 ) -> DayAssessment:
     from governance.incremental import (
         Scheduler,
@@ -224,21 +244,25 @@ def _incremental(
             r.due,
         ):
             changed.append((item_id, r.state, r.rag, r.stale, r.due))
-    memory.append_states(session, pid, as_of, changed, now)
     counts = dict.fromkeys((s.value for s in State), 0)
     for item_id in index.by_id:
         counts[(fresh.get(item_id) or remembered[item_id]).state] += 1
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
     dropped = frozenset(i for i in remembered if i not in index.by_id)
-    memory.save(
-        session,
-        pid,
-        header,
-        fresh,
-        fresh_fps,
-        replace_all=False,
-        recorded_at=now,
-        drop=dropped,
-    )
+
+    def write() -> None:
+        memory.append_states(session, pid, as_of, changed, now)
+        memory.save(
+            session,
+            pid,
+            header,
+            fresh,
+            fresh_fps,
+            replace_all=False,
+            recorded_at=now,
+            drop=dropped,
+        )
+
+    submit(write)
     return DayAssessment(result, reminders, counts, True, len(result.items))

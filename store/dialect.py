@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
+from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -123,7 +124,9 @@ def staged(
     assert isinstance(table, sa.Table)  # a model's ``__table__``
     dialect = connection.dialect
     columns = list(rows[0])
-    convert = [(c, table.c[c].type._cached_bind_processor(dialect)) for c in columns]
+    convert = [
+        (c, _once_per_value(table.c[c].type._cached_bind_processor(dialect))) for c in columns
+    ]
     name = f"regie_staged_{table.name}"
     quote = dialect.identifier_preparer.quote
     listed = ", ".join(quote(c) for c in columns)
@@ -144,3 +147,94 @@ def staged(
     yield sa.select(*(stage.c[c] for c in columns)).order_by(stage.c.staged_order)
     # Not on an error: the transaction is then rolled back, which drops the table too.
     connection.exec_driver_sql(f"DROP TABLE {name}")
+
+
+def _once_per_value(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``process`` done once per distinct value: a column such as the instant of recording
+    repeats one value over every row (the conversion cost as much as copying the row, 16,000
+    times a day). Values of another type are another key (``True`` is not ``1``); unhashable
+    ones (a JSON payload) are converted each time."""
+    if process is None:
+        return None
+    seen: dict[tuple[type, Any], Any] = {}
+
+    def convert(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return seen[key]
+        except KeyError:
+            found = seen[key] = process(value)
+            return found
+        except TypeError:
+            return process(value)
+
+    return convert
+
+
+@contextmanager
+def quick_compression(connection: Connection) -> Iterator[None]:
+    """PostgreSQL: large values written meanwhile compressed with LZ4 rather than the default
+    pglz, when the server has it (PostgreSQL ≥ 14 built with LZ4); the setting is restored
+    after, and ends with the transaction in any case. Reading needs nothing: each stored value
+    says how it was compressed.
+
+    The outbox's digests are tens of megabytes of text at 100k items: pglz took ≈ 0.5 s of
+    server CPU for them, LZ4 ≈ 0.15 s, for 20 % more disk (benchmarks/RESULTS.md §5, round 5).
+    A session setting, not a column's: no migration, and a server without LZ4 is asked first.
+    """
+    previous = None
+    if connection.dialect.name == "postgresql":
+        previous = connection.exec_driver_sql(
+            "SELECT setting FROM pg_settings WHERE name = 'default_toast_compression' "
+            "AND 'lz4' = ANY(enumvals)"
+        ).scalar()
+    if previous is None or previous == "lz4":
+        yield
+        return
+    connection.exec_driver_sql("SELECT set_config('default_toast_compression', 'lz4', true)")
+    yield
+    # Not on an error: the transaction is then rolled back, which ends the setting too.
+    connection.exec_driver_sql(
+        "SELECT set_config('default_toast_compression', %(previous)s, true)",
+        {"previous": previous},
+    )
+
+
+class Submit(Protocol):
+    def __call__(self, work: Callable[[], T], /) -> Future[T]: ...
+
+
+@contextmanager
+def alongside(session: Session) -> Iterator[Submit]:
+    """Database work that runs while the caller computes something else: ``submit(work)``
+    returns a future of ``work()``. The block ends when all the work has, and raises the
+    first error of any of it.
+
+    PostgreSQL: the work runs in one worker thread on the session (same transaction, in the
+    order submitted), so the server inserts while this thread goes on (the driver lets go of
+    the GIL while it waits): on two cores a large insert then costs little wall time. Until
+    the block ends, the caller must not touch the session: it is one connection, used by one
+    thread at a time. SQLite does its work in this process: ``work`` runs at once.
+    """
+    if dialect_name(session) != "postgresql":
+        yield _at_once
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    submitted: list[Future[Any]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store") as pool:
+
+        def submit(work: Callable[[], T], /) -> Future[T]:
+            future = pool.submit(work)
+            submitted.append(future)
+            return future
+
+        yield submit
+    for future in submitted:
+        future.result()
+
+
+def _at_once(work: Callable[[], T], /) -> Future[T]:
+    done: Future[T] = Future()
+    done.set_result(work())
+    return done

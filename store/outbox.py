@@ -18,7 +18,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
-from store.dialect import batch_size, batches, dialect_name, insert_function
+from store.dialect import batch_size, batches, dialect_name, insert_function, quick_compression
 from store.models import OUTBOX_STATUSES, OutboxRow
 from store.records import OutboxRecord
 
@@ -138,16 +138,19 @@ def enqueue(
                 "created_at": created_at,
             },
         )
+    if not rows:
+        return []
     insert = insert_function(session)
     inserted: set[str] = set()
-    for batch in batches(list(rows.values()), batch_size(len(_INSERTED))):
-        statement = (
-            insert(OutboxRow)
-            .values(list(batch))
-            .on_conflict_do_nothing(index_elements=["programme_id", "key"])
-            .returning(OutboxRow.key)
-        )
-        inserted.update(session.scalars(statement))
+    with quick_compression(session.connection()):
+        for batch in batches(list(rows.values()), batch_size(len(_INSERTED))):
+            statement = (
+                insert(OutboxRow)
+                .values(list(batch))
+                .on_conflict_do_nothing(index_elements=["programme_id", "key"])
+                .returning(OutboxRow.key)
+            )
+            inserted.update(session.scalars(statement))
     return [key for key in rows if key in inserted]
 
 

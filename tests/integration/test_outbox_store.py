@@ -323,6 +323,37 @@ def test_outbox_cannot_be_truncated_on_postgres(postgres_url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.postgres
+def test_large_messages_are_compressed_with_lz4_when_the_server_has_it(postgres_url: str) -> None:
+    from store import upgrade
+
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    html = "".join(
+        f"<tr><td>{n}</td><td>Mijlpaal {n * 7919 % 10007} – één</td></tr>" for n in range(5000)
+    )
+    try:
+        with Session(engine) as session:
+            repo = _add_programme(session, "p")
+            has_lz4 = session.scalar(
+                sa.text(
+                    "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                    "WHERE name = 'default_toast_compression'"
+                )
+            )
+            before = session.scalar(sa.text("SHOW default_toast_compression"))
+            assert repo.enqueue([_message("a", body_html=html)]) == ["a"]
+            # The transaction's own setting is back as it was for whatever it writes next.
+            assert session.scalar(sa.text("SHOW default_toast_compression")) == before
+            session.commit()
+            method = session.scalar(sa.text("SELECT pg_column_compression(body_html) FROM outbox"))
+            assert method == ("lz4" if has_lz4 else before)
+            [row] = repo.outbox()
+            assert row.body_html == html
+    finally:
+        engine.dispose()
+
+
 # --- concurrent senders (PostgreSQL: SQLite serialises writers) -----------------------------------
 
 
