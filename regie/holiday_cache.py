@@ -12,10 +12,12 @@ part of it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+import time
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 MARGIN = 5
 #: Entries kept per directory; older ones are removed when a new one is written.
 KEEP = 3
+#: A temporary file of ours older than this (seconds) was left by a process that died.
+STALE_TMP = 3600
 #: Bump when what is stored changes shape.
 FORMAT = 1
 
@@ -92,13 +96,32 @@ def _valid(stored: object, years: range) -> bool:
 
 
 def _store(target: Path, table: dict[int, frozenset[date]]) -> None:
+    tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as f:
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix="holidays-", suffix=".tmp", delete=False
+        ) as f:
+            tmp = Path(f.name)
             pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f.name, target)  # readers see a whole file or none
-        older = sorted(target.parent.glob("holidays-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in older[:-KEEP]:
-            old.unlink(missing_ok=True)
+        os.replace(tmp, target)  # readers see a whole file or none
+        tmp = None
+        _clean(target.parent, time.time())
     except OSError:
         pass  # no cache, only slower: never a reason to fail a command
+    finally:
+        if tmp is not None:  # not put in place: never left behind
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+def _clean(directory: Path, now: float) -> None:
+    """Keep the newest :data:`KEEP` entries; remove temporary files of ours older than
+    :data:`STALE_TMP` seconds (left by a process that died while writing one)."""
+    older = sorted(directory.glob("holidays-*.pickle"), key=lambda p: p.stat().st_mtime)
+    for old in older[:-KEEP]:
+        old.unlink(missing_ok=True)
+    for tmp in directory.glob("holidays-*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_TMP:
+                tmp.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from store.dialect import reader
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["assessment_updates"]
+__all__ = ["assessment_updates", "converters"]
 
 _BATCH = 5_000  # rows fetched at a time
 
@@ -114,7 +114,7 @@ def _fetch(
     # Plain rows, without the ORM's wrapping of each.
     connection = source if isinstance(source, sa.Connection) else reader(source)
     result = connection.execute(query, params, execution_options={"yield_per": _BATCH}).tuples()
-    as_date, as_instant = _converters(connection.dialect.name)
+    as_date, as_instant = converters(connection.dialect.name)
     statuses = {s.value: s for s in UpdateStatus}
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.
     # Rows are fetched in batches and dropped as they are converted: holding every row as well
@@ -147,7 +147,7 @@ def _fetch(
     ]
 
 
-def _converters(dialect: str) -> tuple[_DateFn, _InstantFn]:
+def converters(dialect: str) -> tuple[_DateFn, _InstantFn]:
     """Plain-text SQL returns the driver's values. SQLite gives ISO text, with instants stored
     as :class:`~store.models.UTCDateTime` stores them (naive UTC); psycopg gives
     dates and aware datetimes."""

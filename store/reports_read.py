@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from governance.decisions import Decision, DecisionKind
 from governance.meetings import Meeting
-from store.assessment_query import _converters
+from store.assessment_query import converters
 
 _P = sa.bindparam("p", type_=sa.String)
 
@@ -28,7 +28,7 @@ def meetings(connection: sa.Connection, programme_id: str, body_id: str | None) 
         f" WHERE programme_id = :p{where} ORDER BY meets_on, id"
     )
     params = {"p": programme_id} | ({"b": body_id} if body_id is not None else {})
-    as_date, _ = _converters(connection.dialect.name)
+    as_date, _ = converters(connection.dialect.name)
     rows = connection.execute(query, params)
     return [
         Meeting(
@@ -60,7 +60,7 @@ def decisions(
     params: dict[str, object] = {"p": programme_id}
     params |= {"b": body_id} if body_id is not None else {}
     params |= {"until": until} if until is not None else {}
-    as_date, as_instant = _converters(connection.dialect.name)
+    as_date, as_instant = converters(connection.dialect.name)
     rows = connection.execute(query, params)
     return [
         Decision(
@@ -86,6 +86,6 @@ def events_named(
         "SELECT item_code, occurred_on FROM events WHERE programme_id = :p AND name = :n"
         " AND occurred_on <= :until AND item_code IS NOT NULL"
     ).bindparams(_P, sa.bindparam("until", type_=sa.Date))
-    as_date, _ = _converters(connection.dialect.name)
+    as_date, _ = converters(connection.dialect.name)
     rows = connection.execute(query, {"p": programme_id, "n": name, "until": until})
     return [(str(item), as_date(day)) for item, day in rows]

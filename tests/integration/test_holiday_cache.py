@@ -3,8 +3,10 @@ importing the package), computed again when the country, the years or the packag
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -79,6 +81,32 @@ def test_a_damaged_entry_is_computed_again(tmp_path: Path) -> None:
         assert WorkCalendar("NL").is_holiday(date(2016, 4, 27))
         with entry.open("rb") as f:
             assert pickle.load(f) == public_holidays("NL", kept_years(_plan(), TODAY))
+
+
+def test_a_failed_write_leaves_no_temporary_file_and_the_command_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: object, dst: object) -> None:
+        raise PermissionError("refused")
+
+    monkeypatch.setattr(holiday_cache.os, "replace", refuse)
+    load_plan_holidays(_plan(), tmp_path, TODAY)
+    assert list(tmp_path.iterdir()) == []
+    assert not WorkCalendar("NL").is_working_day(date(2016, 4, 27))  # known all the same
+
+
+def test_writing_an_entry_removes_stale_temporary_files_of_its_own(tmp_path: Path) -> None:
+    """Left by a process that died while writing: ours once over an hour old; not another
+    cache's, nor one being written right now."""
+    stale, fresh, other = (tmp_path / n for n in ("holidays-a.tmp", "holidays-b.tmp", "tmpc.tmp"))
+    for path in (stale, fresh, other):
+        path.write_bytes(b"half")
+    hours_ago = time.time() - 2 * holiday_cache.STALE_TMP
+    for path in (stale, other):
+        os.utime(path, (hours_ago, hours_ago))
+    load_plan_holidays(_plan(), tmp_path, TODAY)
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert len(list(tmp_path.glob("holidays-*.pickle"))) == 1
 
 
 def test_another_country_or_term_is_another_entry(tmp_path: Path) -> None:
