@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -221,17 +222,52 @@ def alongside(session: Session) -> Iterator[Submit]:
         return
     from concurrent.futures import ThreadPoolExecutor
 
+    # Taken now, in this thread: on an interrupt its running statement is cancelled from here.
+    driver = session.connection().connection.driver_connection
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store")
     submitted: list[Future[Any]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store") as pool:
 
-        def submit(work: Callable[[], T], /) -> Future[T]:
-            future = pool.submit(work)
-            submitted.append(future)
-            return future
+    def submit(work: Callable[[], T], /) -> Future[T]:
+        future = pool.submit(work)
+        submitted.append(future)
+        return future
 
+    try:
         yield submit
+        pool.shutdown(wait=True)
+    except BaseException:
+        # An error or an interrupt (Ctrl-C, a cancelled flow run) here, or while waiting: the
+        # caller rolls back next, so the worker must be done with the connection first. Queued
+        # work is dropped, the running statement cancelled, and the wait itself not interrupted.
+        pool.shutdown(wait=False, cancel_futures=True)
+        _wait_out(submitted, driver.cancel if driver is not None else None)
+        raise
     for future in submitted:
         future.result()
+
+
+def _wait_out(futures: list[Future[Any]], cancel: Callable[[], None] | None) -> None:
+    """Wait until every future is done or cancelled, asking the server to cancel the running
+    statement meanwhile (again every half second: a cancel that arrives between two statements
+    does nothing), whatever interrupts the wait (re-raised after it): a worker thread must not
+    outlive the transaction it writes in."""
+    from concurrent.futures import wait
+
+    interrupted: BaseException | None = None
+    while True:
+        try:
+            # done(), not wait(): a future cancelled by shutdown() never counts as done there.
+            pending = [f for f in futures if not f.done()]
+            if not pending:
+                break
+            if cancel is not None:
+                with contextlib.suppress(Exception):
+                    cancel()
+            wait(pending, timeout=0.5)
+        except BaseException as exc:  # kept, and re-raised once the worker is done
+            interrupted = interrupted or exc
+    if interrupted is not None:
+        raise interrupted
 
 
 def _at_once(work: Callable[[], T], /) -> Future[T]:

@@ -140,6 +140,8 @@ def _check_out(out: Path | None) -> None:
         raise InvalidInput(f"--out: cannot write {out}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InvalidInput(f"--out: cannot write {out}: folder {folder} is not writable")
+    if out.exists() and not out.is_dir() and not os.access(out, os.W_OK):
+        raise InvalidInput(f"--out: cannot write {out}: the file is read-only")
     if out.is_dir():
         raise InvalidInput(f"--out: {out} is a folder: give a file name, e.g. {out / 'pack'}")
 

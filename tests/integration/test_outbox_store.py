@@ -334,6 +334,8 @@ def test_large_messages_are_compressed_with_lz4_when_the_server_has_it(postgres_
     )
     try:
         with Session(engine) as session:
+            if int(session.scalar(sa.text("SHOW server_version_num"))) < 140000:
+                pytest.skip("PostgreSQL < 14 has one compression method only")
             repo = _add_programme(session, "p")
             has_lz4 = session.scalar(
                 sa.text(
