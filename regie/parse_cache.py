@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,14 +21,12 @@ if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.planfile import Problem
 
-#: Cached plans kept per directory; older ones are removed when a new one is written.
-KEEP = 3
-
 
 def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Problem]]:
     """:func:`governance.planfile.validate_plan_file`, answered from the cache when the same
     file content was loaded before."""
     from governance.plan import Plan
+    from regie import disk_cache
 
     try:
         data = path.read_bytes()
@@ -39,18 +35,15 @@ def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Pro
 
         return validate_plan_file(path)  # it says what is wrong with the file
     cached = cache_dir / f"plan-{_key(path, data)}.pickle"
-    try:
-        with cached.open("rb") as f:
-            plan = pickle.load(f)
-        if isinstance(plan, Plan):
-            return plan, []
-    except Exception:
-        pass
+    plan = disk_cache.load(cached)
+    if isinstance(plan, Plan):
+        return plan, []
     from governance.planfile import validate_plan_file  # ruamel.yaml: only when parsing
 
     plan, problems = validate_plan_file(path)
     if plan is not None and not problems:
-        _store(cached, plan)
+        # replace(): a copy without what the plan memoised (its deadlines), built on use.
+        disk_cache.store(cached, dataclasses.replace(plan), "plan-")
     return plan, problems
 
 
@@ -67,17 +60,3 @@ def _key(path: Path, data: bytes) -> str:
     digest = hashlib.sha256(f"{PARSER_VERSION}\n{os.path.abspath(path)}\n{shapes}\n".encode())
     digest.update(data)
     return digest.hexdigest()[:40]
-
-
-def _store(target: Path, plan: Plan) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as f:
-            # replace(): a copy without what the plan memoised (its deadlines), built on use.
-            pickle.dump(dataclasses.replace(plan), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f.name, target)  # readers see a whole file or none
-        older = sorted(target.parent.glob("plan-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in older[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass  # no cache, only slower: never a reason to fail a load

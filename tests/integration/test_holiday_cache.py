@@ -16,7 +16,7 @@ import pytest
 from governance import workdays
 from governance.plan import CalendarConfig, Plan
 from governance.workdays import WorkCalendar, public_holidays
-from regie import holiday_cache
+from regie import disk_cache, holiday_cache
 from regie.holiday_cache import kept_years, load_plan_holidays
 from tests.fresh import in_fresh_process
 from tests.unit.planbuilder import act, make_plan, quarter
@@ -89,7 +89,7 @@ def test_a_failed_write_leaves_no_temporary_file_and_the_command_goes_on(
     def refuse(src: object, dst: object) -> None:
         raise PermissionError("refused")
 
-    monkeypatch.setattr(holiday_cache.os, "replace", refuse)
+    monkeypatch.setattr(disk_cache.os, "replace", refuse)
     load_plan_holidays(_plan(), tmp_path, TODAY)
     assert list(tmp_path.iterdir()) == []
     assert not WorkCalendar("NL").is_working_day(date(2016, 4, 27))  # known all the same
@@ -101,7 +101,7 @@ def test_writing_an_entry_removes_stale_temporary_files_of_its_own(tmp_path: Pat
     stale, fresh, other = (tmp_path / n for n in ("holidays-a.tmp", "holidays-b.tmp", "tmpc.tmp"))
     for path in (stale, fresh, other):
         path.write_bytes(b"half")
-    hours_ago = time.time() - 2 * holiday_cache.STALE_TMP
+    hours_ago = time.time() - 2 * disk_cache.STALE_TMP
     for path in (stale, other):
         os.utime(path, (hours_ago, hours_ago))
     load_plan_holidays(_plan(), tmp_path, TODAY)
