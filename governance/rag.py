@@ -87,16 +87,28 @@ def item_rag(
     working days (matters for slipped). ``waiting_on``: the colours of the unfinished items a
     waiting item depends on.
     """
-    if state is State.DUE_SOON:
-        rag = Rag.GREEN if confirmed_in_window else Rag.AMBER
-    elif state is State.SLIPPED:
-        big = slip_working_days is not None and slip_working_days > SLIP_RED_WORKING_DAYS
-        rag = Rag.RED if big else Rag.AMBER
-    elif state is State.WAITING:
-        troubled = any(r in (Rag.AMBER, Rag.RED) for r in waiting_on)
-        rag = Rag.AMBER if troubled else Rag.GREEN
-    else:
-        rag = _FIXED[state]
+    troubled = state is State.WAITING and any(r in (Rag.AMBER, Rag.RED) for r in waiting_on)
+    return colour(state, stale, confirmed_in_window, slip_working_days, troubled)
+
+
+def colour(
+    state: State,
+    stale: bool,
+    confirmed_in_window: bool,
+    slip_working_days: int | None,
+    troubled: bool,
+) -> Rag:
+    """:func:`item_rag` with plain positional arguments (it runs once per judged item);
+    ``troubled``: a waiting item waits on something amber or red."""
+    rag = _FIXED.get(state)
+    if rag is None:
+        if state is State.DUE_SOON:
+            rag = Rag.GREEN if confirmed_in_window else Rag.AMBER
+        elif state is State.SLIPPED:
+            big = slip_working_days is not None and slip_working_days > SLIP_RED_WORKING_DAYS
+            rag = Rag.RED if big else Rag.AMBER
+        else:  # waiting
+            rag = Rag.AMBER if troubled else Rag.GREEN
     if stale and rag is Rag.GREEN and state is not State.DONE:
         return Rag.AMBER
     return rag

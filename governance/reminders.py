@@ -237,30 +237,46 @@ def plan_reminders(
     unaddressed: list[DigestItem] = []
     escalations: list[Escalation] = []
     office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
-    # Thousands of items share a few hundred due dates and owner lists: each stage and each
-    # list of recipients is worked out once.
+    # Thousands of items share a few hundred due dates, starts, update days and owner lists:
+    # each stage, working-day count and list of recipients is worked out once.
     dated: dict[tuple[date, bool], Stage | None] = {}
+    periodic: dict[date | None, Stage | None] = {}
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
+    silent_since: dict[date, int] = {}
+    no_past: list[PromptRecord] = []
     for item in assessment.items.values():
-        past = by_item.get(item.item_id, [])
-        if item.due is not None and item.state not in _SILENT:
-            key = (item.due, item.state is State.SLIPPED)
+        state = item.state
+        if state in _SILENT:
+            continue  # no stage, no escalation
+        past = by_item.get(item.item_id, no_past)
+        due = item.due
+        if due is not None:
+            key = (due, state is State.SLIPPED)
             if key in dated:
                 stage = dated[key]
             else:
-                stage = dated[key] = _dated_stage(item.due, item.state, as_of, policy, cal)
+                stage = dated[key] = _dated_stage(due, state, as_of, policy, cal)
+        elif item.period_kind in ONGOING_KINDS:
+            start = item.start
+            if start in periodic:
+                stage = periodic[start]
+            else:
+                stage = periodic[start] = _periodic_stage(
+                    start, as_of, policy.open_ended_every_months
+                )
         else:
-            stage = current_stage(item, as_of, policy, cal)
-        prompted = {r.stage for r in past}
-        if stage and stage.name not in prompted and not _answered(item.latest_update, stage):
-            to = addressed.get(item.owners)
-            if to is None:
-                to = addressed[item.owners] = recipients(plan, item.owners)
-            for contact, note in to.items():
-                per_contact.setdefault(contact, []).append(_digest_item(item, stage.name, note))
-            if not to:
-                unaddressed.append(_digest_item(item, stage.name, "no contact"))
-        escalation = _escalation(item, past, as_of, policy, cal, office)
+            stage = None
+        if stage is not None:
+            name = stage.name
+            if not any(r.stage == name for r in past) and not _answered(item.latest_update, stage):
+                to = addressed.get(item.owners)
+                if to is None:
+                    to = addressed[item.owners] = recipients(plan, item.owners)
+                for contact, note in to.items():
+                    per_contact.setdefault(contact, []).append(_digest_item(item, name, note))
+                if not to:
+                    unaddressed.append(_digest_item(item, name, "no contact"))
+        escalation = _escalation(item, past, as_of, policy, cal, office, silent_since)
         if escalation is not None:
             escalations.append(escalation)
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
@@ -306,23 +322,33 @@ def _escalation(
     policy: ReminderPolicy,
     cal: WorkCalendar,
     office: tuple[str, ...],
+    silent_since: dict[date, int] | None = None,
 ) -> Escalation | None:
-    if item.state in _SILENT:
+    """``silent_since`` caches ``working_days_between(day, as_of)`` per day across items."""
+    state = item.state
+    if state in _SILENT:
         return None
     latest = item.latest_update
-    run = escalation_run(item.item_id, latest)
-    if any(r.stage.startswith(run) for r in past):
-        return None  # this run has escalated already
+    if past:
+        run = escalation_run(item.item_id, latest)
+        if any(r.stage.startswith(run) for r in past):
+            return None  # this run has escalated already
+    elif state is not State.OVERDUE:
+        return None  # no prompt on record: nothing unanswered, and not overdue
     since = latest.reported_on if latest else None
     kind = reason = ""
-    if item.state is State.OVERDUE:
+    if state is State.OVERDUE:
         silent = item.working_days_overdue
         if since is not None:
-            silent = min(silent, cal.working_days_between(since, as_of))
+            counts = silent_since if silent_since is not None else {}
+            quiet = counts.get(since)
+            if quiet is None:
+                quiet = counts[since] = cal.working_days_between(since, as_of)
+            silent = min(silent, quiet)
         if silent >= policy.escalate_after_overdue_days:
             kind = "overdue"
             reason = f"{item.working_days_overdue} working days overdue, {silent} without answer"
-    if not kind and policy.escalate_after_unanswered > 0:
+    if not kind and policy.escalate_after_unanswered > 0 and past:
         unanswered = unanswered_stages(past, since, as_of)
         if len(unanswered) >= policy.escalate_after_unanswered:
             kind = "unanswered"
@@ -330,7 +356,9 @@ def _escalation(
             reason = f"{len(unanswered)} prompts unanswered{after}"
     if not kind:
         return None
-    return Escalation(item.item_id, reason, office, f"{run}{kind}", kind)
+    return Escalation(
+        item.item_id, reason, office, f"{escalation_run(item.item_id, latest)}{kind}", kind
+    )
 
 
 def _bundle(

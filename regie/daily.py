@@ -146,11 +146,12 @@ def _full(
     from governance.reminders import plan_reminders
     from store import Repository, StateRecord, memory
     from store.assessment_query import assessment_updates
+    from store.states import previous_values
 
     plan = index.plan
     pid = plan.programme.id
     repo = Repository(session, pid)
-    previous = repo.previous_states(before=as_of)
+    previous, earlier = previous_values(session, pid, as_of)  # one read for both uses
     result = assess(
         plan,
         assessment_updates(session, pid, as_of),
@@ -166,6 +167,7 @@ def _full(
             StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
             for i in result.items.values()
         ),
+        earlier,
     )
     history = repo.prompt_history(until=as_of)
     reminders = plan_reminders(plan, result, history, as_of, calendar)

@@ -8,7 +8,7 @@ and 0002). Item states and the outbox live in :mod:`~store.states` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -238,10 +238,17 @@ class Repository:
         """Each item's latest recorded state before ``before``; None if nothing was recorded."""
         return _states.previous_states(self._session, self.programme_id, before)
 
-    def record_states(self, as_of: date, states: Iterable[StateRecord]) -> int:
+    def record_states(
+        self,
+        as_of: date,
+        states: Iterable[StateRecord],
+        earlier: Mapping[str, tuple[str, str, bool, date | None]] | None = None,
+    ) -> int:
         """Record the states of ``as_of`` where they changed; return rows written (see
         :func:`store.states.record_states`)."""
-        return _states.record_states(self._session, self.programme_id, as_of, states, self._clock())
+        return _states.record_states(
+            self._session, self.programme_id, as_of, states, self._clock(), earlier
+        )
 
     def last_assessed(self) -> date | None:
         """The latest day a check was recorded for, or None before the first check."""

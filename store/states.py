@@ -6,7 +6,7 @@ its latest row on an earlier day, so "the state on day D" is each item's latest 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +34,18 @@ def latest_states(
     first insert) PostgreSQL joined that through the (programme_id, as_of) index, scanning a
     whole day per item.
     """
+    return [
+        (StateRecord(code, state, rag, stale, due), as_of)
+        for code, state, rag, stale, due, as_of in _latest_rows(
+            session, programme_id, day, inclusive=inclusive
+        )
+    ]
+
+
+def _latest_rows(
+    session: Session, programme_id: str, day: date, *, inclusive: bool
+) -> list[tuple[str, str, str, bool, date | None, date]]:
+    """:func:`latest_states` as plain tuples (code, state, rag, stale, due, as_of)."""
     s = ItemStateRow
     bound = s.as_of <= day if inclusive else s.as_of < day
     ranked = (
@@ -51,22 +63,31 @@ def latest_states(
         .where(s.programme_id == programme_id, bound)
         .subquery()
     )
-    query = sa.select(ranked).where(ranked.c.newest == 1)
-    return [
-        (StateRecord(r.item_code, r.state, r.rag, r.stale, r.due), r.as_of)
-        for r in reader(session).execute(query).all()
-    ]
+    c = ranked.c
+    query = sa.select(c.item_code, c.state, c.rag, c.stale, c.due, c.as_of).where(c.newest == 1)
+    return reader(session).execute(query).tuples().all()  # type: ignore[return-value]
 
 
 def previous_states(session: Session, programme_id: str, before: date) -> PreviousStates | None:
-    rows = latest_states(session, programme_id, before, inclusive=False)
+    return previous_values(session, programme_id, before)[0]
+
+
+def previous_values(
+    session: Session, programme_id: str, before: date
+) -> tuple[PreviousStates | None, dict[str, _Value]]:
+    """:func:`previous_states`, and each item's latest (state, rag, stale, due) before
+    ``before``, which :func:`record_states` takes as ``earlier``: one read, not two (a full
+    assessment of 100,000 items read them twice, ≈ 0.8 s each on SQLite)."""
+    rows = _latest_rows(session, programme_id, before, inclusive=False)
     if not rows:
-        return None
-    return PreviousStates(
-        states={record.item_id: record.state for record, _ in rows},
-        stale=frozenset(record.item_id for record, _ in rows if record.stale),
-        as_of=max(as_of for _, as_of in rows),
+        return None, {}
+    values = {code: (state, rag, bool(stale), due) for code, state, rag, stale, due, _ in rows}
+    previous = PreviousStates(
+        states={code: state for code, (state, _, _, _) in values.items()},
+        stale=frozenset(code for code, (_, _, stale, _) in values.items() if stale),
+        as_of=max(row[5] for row in rows),
     )
+    return previous, values
 
 
 def last_assessed(session: Session, programme_id: str) -> date | None:
@@ -108,6 +129,7 @@ def record_states(
     as_of: date,
     states: Iterable[StateRecord],
     recorded_at: datetime,
+    earlier: Mapping[str, _Value] | None = None,
 ) -> int:
     """Store the states of ``as_of``; return how many rows were inserted, updated or deleted.
 
@@ -116,6 +138,7 @@ def record_states(
     earlier days (and what :func:`previous_states` says about them) never change. Rerunning a
     day before the latest recorded one also changes later days that have no row of their own
     (no row means "as the day before"); the daily cycle and replay run days in order.
+    ``earlier``: the second value of :func:`previous_values` for ``as_of``, when already read.
     """
     wanted: dict[str, _Value] = {}
     for record in states:
@@ -124,10 +147,13 @@ def record_states(
         wanted[record.item_id] = _value(record)
     if not wanted:
         return 0
-    earlier = {
-        record.item_id: _value(record)
-        for record, _ in latest_states(session, programme_id, as_of, inclusive=False)
-    }
+    if earlier is None:
+        earlier = {
+            code: (state, rag, bool(stale), due)
+            for code, state, rag, stale, due, _ in _latest_rows(
+                session, programme_id, as_of, inclusive=False
+            )
+        }
     s = ItemStateRow
     same_day = {
         r.item_code: (r.state, r.rag, r.stale, r.due)
