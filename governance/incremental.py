@@ -23,6 +23,7 @@ tomorrow; one whose prompt was held back on a day without prompts, on the next w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date, timedelta
@@ -32,6 +33,7 @@ from typing import NamedTuple
 from governance.assessment import Assessment, rollups
 from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanIndex
 from governance.events import state_events
+from governance.periods import PeriodKind
 from governance.plan import Deadline, Plan, ReminderPolicy
 from governance.rag import Rag, State
 from governance.reminders import (
@@ -62,6 +64,8 @@ RULES_VERSION = 1
 _DAY = timedelta(days=1)
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
 _RAGS = {r.value: r for r in Rag}
+_STATE_VALUES = {s: s.value for s in State}
+_RAG_VALUES = {r: r.value for r in Rag}
 
 
 class Remembered(NamedTuple):
@@ -92,9 +96,19 @@ def basis(plan: Plan, calendar: WorkCalendar) -> str:
 def item_fingerprint(d: Deadline) -> str:
     """A digest of one item's plan entry (what the assessment and reminders read of it)."""
     p = d.period
-    period = (p.kind.value, p.start, p.end) if p is not None else None
-    text = repr((d.level.value, d.action_id, d.step, d.title, d.gereed, period, d.owners))
+    period = _period_text(p.kind, p.start, p.end) if p is not None else "None"
+    # The text of repr((level, action id, step, title, gereed, period, owners)), written out
+    # so that the period's part (dates are slow to repr) is made once per distinct period.
+    text = (
+        f"({d.level.value!r}, {d.action_id!r}, {d.step!r}, {d.title!r}, {d.gereed!r}, "
+        f"{period}, {d.owners!r})"
+    )
     return hashlib.blake2b(f"{text}{d.depends_on!r}".encode(), digest_size=12).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_text(kind: PeriodKind, start: date | None, end: date | None) -> str:
+    return repr((kind.value, start, end))
 
 
 def plan_changes(index: PlanIndex, stored: Mapping[str, tuple[str, str]]) -> set[str]:
@@ -196,6 +210,7 @@ class Scheduler:
         self.policy = policy
         self.cal = cal
         self._by_due: dict[date, list[date]] = {}
+        self._due_next: dict[date, date | None] = {}
         self._after: dict[tuple[date, int], date] = {}
         self._ongoing_kinds = {k.value for k in ONGOING_KINDS}
         self._block = _next_block(as_of, policy.open_ended_every_months)
@@ -227,6 +242,14 @@ class Scheduler:
             self._by_due[due] = days
         return days
 
+    def _next_due_day(self, due: date) -> date | None:
+        """The earliest of :meth:`_due_days` after ``as_of`` (None if none is)."""
+        if due in self._due_next:
+            return self._due_next[due]
+        later = [d for d in self._due_days(due) if d > self.as_of]
+        found = self._due_next[due] = min(later) if later else None
+        return found
+
     def next_check(self, item: ItemAssessment) -> date | None:
         """The first day after ``as_of`` on which ``item``'s state, colour, stale flag,
         reminder stage or escalation could change without new input; None if only new input
@@ -241,35 +264,47 @@ class Scheduler:
         since_update = latest.reported_on if latest is not None else None
         stale_after = self.policy.stale_after_days
         due = item.due
-        days: list[date | None]
+        as_of = self.as_of
         if due is None:
             if item.period_kind not in self._ongoing_kinds:
                 return None  # at risk without a date: only input (or prompts) changes it
             start = item.start
-            if start is not None and start > self.as_of:
+            if start is not None and start > as_of:
                 return start  # before its start nothing changes: no stage, never stale
             active = max(since_update, start) if since_update and start else since_update or start
             stale_on = self.add(active, stale_after) if active is not None else None
-            days = [start, stale_on, self._block]
-        elif item.state is State.SLIPPED and due < self.as_of and item.forecast is not None:
+            days: list[date | None] = [start, stale_on, self._block]
+            later = [d for d in days if d is not None and d > as_of]
+            return min(later) if later else None
+        forecast = item.forecast
+        if item.state is State.SLIPPED and due < as_of and forecast is not None:
             # Slipped past its due date: no stage and no overdue escalation until the forecast
             # passes (then it is overdue); only the forecast and the stale limit matter.
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
-            days = [item.forecast + _DAY, self.add(active_on, stale_after)]
+            best: date | None = None
+            candidates: tuple[date, ...] = (forecast + _DAY, self.add(active_on, stale_after))
         else:
-            due_days = self._due_days(due)
-            window = due_days[0]
-            days = list(due_days)
-            if item.forecast is not None:
-                days.append(item.forecast + _DAY)
+            # The days every item with this due date shares, then the item's own: the earliest
+            # after as_of of them all (the due date's share is worked out once per date).
+            best = self._next_due_day(due)
+            window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
-            days.append(self.add(active_on, stale_after))
+            stale_on = self.add(active_on, stale_after)
             if since_update is not None:
-                days.append(self.add(since_update, self.policy.escalate_after_overdue_days))
-        as_of = self.as_of
-        later = [d for d in days if d is not None and d > as_of]
-        return min(later) if later else None
+                answered = self.add(since_update, self.policy.escalate_after_overdue_days)
+                if forecast is not None:
+                    candidates = (forecast + _DAY, stale_on, answered)
+                else:
+                    candidates = (stale_on, answered)
+            elif forecast is not None:
+                candidates = (forecast + _DAY, stale_on)
+            else:
+                candidates = (stale_on,)
+        for day in candidates:
+            if day > as_of and (best is None or day < best):
+                best = day
+        return best
 
 
 def _next_block(as_of: date, months: int) -> date:
@@ -334,14 +369,16 @@ def remember(
             return working if scheduled is None else min(scheduled, working)
         return scheduled
 
+    make = Remembered  # positional, with the enums' values looked up: once per judged item
+    states, rags = _STATE_VALUES, _RAG_VALUES
     return {
-        item_id: Remembered(
-            state=item.state.value,
-            rag=item.rag.value,
-            stale=item.stale,
-            due=item.due,
-            next_check=check(item_id, item),
-            action_id=item.action_id,
+        item_id: make(
+            states[item.state],
+            rags[item.rag],
+            item.stale,
+            item.due,
+            check(item_id, item),
+            item.action_id,
         )
         for item_id, item in assessment.items.items()
     }

@@ -51,8 +51,9 @@ from datetime import date
 from typing import NamedTuple
 
 from governance.assessment import ONGOING_KINDS, Assessment, ItemAssessment, State
-from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent
+from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent, new_event
 from governance.plan import GovernanceBody, Plan, ReminderPolicy
+from governance.records import positional_constructor
 from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
 
@@ -122,6 +123,11 @@ class ReminderPlan:
     events: tuple[DomainEvent, ...]
     records: tuple[PromptRecord, ...]  # append these to the history once queued
     unaddressed: tuple[DigestItem, ...]  # due prompts nobody can receive (no contacts at all)
+
+
+#: Positional constructors of the records made per item (see governance.records).
+_new_digest_item = positional_constructor(DigestItem)
+_new_record = positional_constructor(PromptRecord)
 
 
 def digest_key(programme_id: str, contact_id: str, as_of: date) -> str:
@@ -283,7 +289,7 @@ def plan_reminders(
 
 
 def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestItem:
-    return DigestItem(
+    return _new_digest_item(
         item.item_id,
         stage,
         item.state.value,
@@ -374,18 +380,18 @@ def _bundle(
     )
     events: list[DomainEvent] = []
     records: list[PromptRecord] = []
+    record, event = _new_record, new_event
     for digest in digests:
+        contact, key = digest.contact_id, digest.key
         for di in digest.items:
-            records.append(PromptRecord(di.item_id, di.stage, digest.contact_id, as_of))
+            records.append(record(di.item_id, di.stage, contact, as_of))
             payload: dict[str, str | int | None] = {
                 "stage": di.stage,
                 "state": di.state,
-                "contact": digest.contact_id,
-                "digest": digest.key,
+                "contact": contact,
+                "digest": key,
             }
-            events.append(
-                DomainEvent(REMINDER_QUEUED, di.item_id, as_of, payload, digest.contact_id)
-            )
+            events.append(event(REMINDER_QUEUED, di.item_id, as_of, payload, contact))
     to_office: dict[str, list[Escalation]] = {}
     for e in escalations:
         for contact in e.contact_ids or ("",):

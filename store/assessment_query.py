@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from governance.records import positional_constructor
 from governance.updates import StatusUpdate, UpdateStatus
 from store.dialect import reader
 
@@ -85,6 +86,9 @@ _FOR_ANY = sa.text(_QUERY.format(items=_ANY_ITEMS, **_LATEST)).bindparams(
 )
 _CODES_PER_QUERY = 900
 
+#: ``StatusUpdate(*fields)`` without the frozen dataclass's per-field ``object.__setattr__``.
+_new_update = positional_constructor(StatusUpdate)
+
 
 def assessment_updates(
     session: Session | sa.Connection,
@@ -119,8 +123,9 @@ def _fetch(
     # Positional arguments, in the field order of StatusUpdate: this loop runs once per item.
     # Rows are fetched in batches and dropped as they are converted: holding every row as well
     # as every update made the cyclic GC walk both, several times over.
+    make = _new_update
     return [
-        StatusUpdate(
+        make(
             item_code,
             statuses[status],
             as_date(reported_on),

@@ -13,10 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.records import positional_constructor
 from governance.reminders import PromptRecord
 from store.dialect import Repeated, batches, copy_worthwhile, insert_function, reader, staged
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
+
+_new_prompt = positional_constructor(PromptRecord)
 
 #: Item codes per ``DELETE … IN (…)``.
 DELETE_BATCH = 1000
@@ -222,10 +225,8 @@ def prompt_history(session: Session, programme_id: str, until: date) -> list[Pro
         .where(p.programme_id == programme_id, p.queued_on <= until)
         .order_by(p.queued_on, p.id)
     )
-    return [
-        PromptRecord(r.item_code, r.stage, r.contact_code, r.queued_on)
-        for r in reader(session).execute(query).all()
-    ]
+    make = _new_prompt  # 75,000 records on a full run of 100,000 items
+    return [make(*row) for row in reader(session).execute(query).tuples().all()]
 
 
 def record_prompts(
