@@ -445,17 +445,14 @@ def remember(
             return working if scheduled is None else min(scheduled, working)
         return scheduled
 
+    # Positional: a named tuple's keyword call costs twice as much (14,000 items a day).
     return {
         item_id: Remembered(
-            state=item.state.value,
-            rag=item.rag.value,
-            stale=item.stale,
-            due=item.due,
-            next_check=check(item_id, item),
-            action_id=item.action_id,
+            item.state.value, item.rag.value, item.stale, item.due, check(item_id, item),
+            item.action_id,
         )
         for item_id, item in assessment.items.items()
-    }
+    }  # fmt: skip
 
 
 def with_dependencies(index: PlanIndex, item_ids: Iterable[str]) -> set[str]:

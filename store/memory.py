@@ -6,6 +6,7 @@ they are plain tuples, not ORM objects.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered, Tally
 from governance.reminders import PromptRecord
-from store.dialect import Repeated, batches, copy_worthwhile, insert_function, reader, staged
+from store.dialect import (
+    Repeated,
+    batches,
+    copy_worthwhile,
+    dialect_name,
+    insert_function,
+    reader,
+    staged,
+)
 from store.models import ItemStateRow, PromptRow, StatusUpdateRow
 from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow
 
@@ -243,7 +252,7 @@ def prompt_history_of(
     p = PromptRow
     rows: list[Any] = []
     connection = reader(session)
-    # The day first, then the id: the order of the history, sorted without a key function.
+    # The history's order: by day, then id (a C key function on the first two columns).
     columns = (p.queued_on, p.id, p.item_code, p.stage, p.contact_code)
     if connection.dialect.name == "postgresql":
         # One statement with the codes as one array parameter: 16 statements of 900 bound
@@ -259,13 +268,15 @@ def prompt_history_of(
                 p.programme_id == programme_id, p.item_code.in_(batch)
             )
             rows.extend(connection.execute(query).tuples().all())
-    rows = [tuple(r) for r in rows]
-    rows.sort()  # ids are unique: never compares further than (queued_on, id)
+    rows.sort(key=_DAY_AND_ID)
     return [
         PromptRecord(code, stage, contact, day)
         for day, _, code, stage, contact in rows
         if day <= until
     ]
+
+
+_DAY_AND_ID = operator.itemgetter(0, 1)
 
 
 def append_states(
@@ -315,7 +326,9 @@ def save(
         session.execute(sa.delete(m).where(m.programme_id == programme_id))
     for codes in batches(sorted(drop), IN_BATCH):
         session.execute(sa.delete(m).where(m.programme_id == programme_id, m.item_code.in_(codes)))
-    if items:
+    if items and dialect_name(session) == "sqlite":
+        _save_sqlite(session, programme_id, items, fingerprints, replace_all=replace_all)
+    elif items:
         # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
         # values are None and compiles a statement per group (hundreds, measured). Thousands
         # of items share a few hundred dates: each is converted once.
@@ -358,6 +371,55 @@ def save(
                 set_={name: statement.excluded[name] for name in columns},
             )
             connection.execute(statement, rows)
+    _save_header(session, programme_id, header, recorded_at)
+
+
+def _save_sqlite(
+    session: Session,
+    programme_id: str,
+    items: Mapping[str, Remembered],
+    fingerprints: Mapping[str, str] | None,
+    *,
+    replace_all: bool,
+) -> None:
+    """SQLite: the rows as plain tuples to the driver's executemany, each value already as the
+    column type stores it (dates as ISO text, once per date; the flag as 0/1), the conflict
+    clause as the other dialects'. Through SQLAlchemy each of 14,000 rows' parameters went
+    through its per-row processing (≈ 40 % of the write)."""
+    target = Repeated(session, ItemMemoryRow.__table__, ("due", "next_check"))
+    day = target.value
+    names = ["programme_id", "item_code", *_SAVED, "fingerprint"]
+    sql = f"INSERT INTO {ItemMemoryRow.__tablename__} ({', '.join(names)}) VALUES "
+    sql += f"({', '.join('?' * len(names))})"
+    if not replace_all:
+        updated = [*_SAVED, "fingerprint"] if fingerprints is not None else _SAVED
+        sql += " ON CONFLICT (programme_id, item_code) DO UPDATE SET "
+        sql += ", ".join(f"{name} = excluded.{name}" for name in updated)
+    rows = [
+        (
+            programme_id,
+            code,
+            r.state,
+            r.rag,
+            1 if r.stale else 0,
+            day("due", r.due),
+            day("next_check", r.next_check),
+            r.action_id,
+            fingerprints[code] if fingerprints is not None else "",
+        )
+        for code, r in items.items()
+    ]
+    session.connection().exec_driver_sql(sql, rows)
+
+
+#: The remembered columns, in the order of :class:`Remembered` (its ``action_id`` is stored as
+#: ``action_code``).
+_SAVED = ["state", "rag", "stale", "due", "next_check", "action_code"]
+
+
+def _save_header(
+    session: Session, programme_id: str, header: MemoryHeader, recorded_at: datetime
+) -> None:
     values = {
         "as_of": header.as_of,
         "basis": header.basis,
