@@ -36,6 +36,7 @@ the flag turns on: on a first run for every stale item, later when ``previous_st
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -78,10 +79,9 @@ class Assessment:
 
     def counts(self) -> dict[str, int]:
         """Items per state value, every state listed (zero included)."""
-        out = dict.fromkeys((s.value for s in State), 0)
-        for item in self.items.values():
-            out[item.state.value] += 1
-        return out
+        # Counted per member, then named: Enum.value is a Python-level property.
+        by_state = Counter(item.state for item in self.items.values())
+        return {s.value: by_state.get(s, 0) for s in State}
 
 
 def assess(
@@ -101,8 +101,7 @@ def assess(
     index = index or PlanIndex(plan)
     latest, forecasts = latest_updates(updates, as_of)
     assessor = Assessor(index, latest, forecasts, as_of, calendar or WorkCalendar.for_plan(plan))
-    for d in index.deadlines:
-        assessor.judge(d)
+    assessor.judge_all(index.deadlines)
     items = assessor.results()
     actions, steps, programme = rollups(plan.steps, ((i.action_id, i.rag) for i in items.values()))
     events = state_events(items.values(), as_of, previous, previous_stale)

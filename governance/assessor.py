@@ -93,7 +93,8 @@ class PlanIndex:
 
 #: One item's judgement before its colour, a plain tuple (100,000 are made in a full run):
 #: (state, kind, start, reason, due, waiting_on, stale, overdue_days, completed_on,
-#: confirmed_in_window, slip_days). ``kind`` and ``start`` are the effective ones.
+#: confirmed_in_window, slip_days, latest update, forecast). ``kind`` and ``start`` are the
+#: effective ones.
 Facts = tuple[
     State,
     "PeriodKind | None",
@@ -106,6 +107,8 @@ Facts = tuple[
     "date | None",
     bool,
     "int | None",
+    "StatusUpdate | None",
+    "date | None",
 ]
 
 
@@ -114,6 +117,7 @@ _DATED_KINDS = DATED_KINDS
 _DEPENDENT = PeriodKind.DEPENDENT
 _AT_RISK, _DONE, _ON_TRACK = UpdateStatus.AT_RISK, UpdateStatus.DONE, UpdateStatus.ON_TRACK
 _WAITING = State.WAITING
+_FINISHED = frozenset({UpdateStatus.DONE, UpdateStatus.CANCELLED})
 
 
 class _Due:
@@ -192,6 +196,12 @@ class Assessor:
         self.facts[d.item_id] = facts
         return facts
 
+    def judge_all(self, deadlines: Iterable[Deadline]) -> None:
+        """:meth:`judge` each of ``deadlines``, in order (one call for a whole plan)."""
+        facts, judge = self.facts, self._judge
+        for d in deadlines:
+            facts[d.item_id] = judge(d)
+
     def _judge(self, d: Deadline) -> Facts:
         item_id = d.item_id
         latest = self.latest.get(item_id)
@@ -204,14 +214,15 @@ class Assessor:
         else:
             kind = start = None
         if latest is not None:
-            completed = completion(latest)
-            if completed is not None:
-                if latest.status is _DONE:
+            status = latest.status
+            if status in _FINISHED:
+                completed = completion(latest)
+                if status is _DONE:
                     state, reason = State.DONE, f"done on {completed}"
                 else:
                     state, reason = State.CANCELLED, f"cancelled on {completed}"
-                return self._undated(item_id, state, kind, start, (), reason, completed)
-            at_risk = latest.status is _AT_RISK
+                return self._undated(item_id, state, kind, start, (), reason, completed, latest)
+            at_risk = status is _AT_RISK
         else:
             at_risk = False
         if deps:
@@ -223,12 +234,12 @@ class Assessor:
             if not deps:
                 return self._without_date(
                     item_id, State.UNDATED, "dependent, no dependency named", kind, start,
-                    waiting_on, latest if at_risk else None,
+                    waiting_on, latest, at_risk,
                 )  # fmt: skip
             if waiting_on:
                 return self._without_date(
                     item_id, _WAITING, f"waiting on {', '.join(waiting_on)}", kind, start,
-                    waiting_on, latest if at_risk else None,
+                    waiting_on, latest, at_risk,
                 )  # fmt: skip
             finished = max(when for when in done_deps.values() if when is not None)
             due = self.cal.add_working_days(finished, self.policy.dependency_lead_days)
@@ -237,12 +248,12 @@ class Assessor:
         elif kind in ONGOING_KINDS:
             why = f"ongoing since {start}" if start else "ongoing"
             return self._without_date(
-                item_id, State.ONGOING, why, kind, start, waiting_on, latest if at_risk else None
+                item_id, State.ONGOING, why, kind, start, waiting_on, latest, at_risk
             )
         else:
             why = f"no date: gereed {d.gereed!r}" if d.gereed else "no gereed"
             return self._without_date(
-                item_id, State.UNDATED, why, kind, start, waiting_on, latest if at_risk else None
+                item_id, State.UNDATED, why, kind, start, waiting_on, latest, at_risk
             )
         return self._dated(item_id, kind, start, due, latest, at_risk, waiting_on)
 
@@ -254,12 +265,13 @@ class Assessor:
         kind: PeriodKind | None,
         start: date | None,
         waiting_on: tuple[str, ...],
-        at_risk: StatusUpdate | None,
+        latest: StatusUpdate | None,
+        at_risk: bool,
     ) -> Facts:
         # With no due date to judge, the owner's "at risk" outranks waiting/undated/ongoing.
-        if at_risk is not None:
-            state, reason = State.AT_RISK, _risk_reason(at_risk)
-        return self._undated(item_id, state, kind, start, waiting_on, reason, None)
+        if at_risk:
+            state, reason = State.AT_RISK, _risk_reason(latest)
+        return self._undated(item_id, state, kind, start, waiting_on, reason, None, latest)
 
     def _dated(
         self,
@@ -303,7 +315,8 @@ class Assessor:
             stale = as_of >= window and self._stale(latest, window)
             confirmed = latest.status is _ON_TRACK and latest.reported_on >= window
         return (
-            state, kind, start, reason, due, waiting_on, stale, overdue_days, None, confirmed, slip
+            state, kind, start, reason, due, waiting_on, stale, overdue_days, None, confirmed, slip,
+            latest, forecast,
         )  # fmt: skip
 
     def _stale(self, latest: StatusUpdate | None, active_since: date | None) -> bool:
@@ -323,13 +336,18 @@ class Assessor:
         waiting_on: tuple[str, ...],
         reason: str,
         completed: date | None,
+        latest: StatusUpdate | None,
     ) -> Facts:
         """Facts for items without a due date (and finished items)."""
         stale = False
         ongoing = kind in ONGOING_KINDS and state in (State.ONGOING, State.AT_RISK)
         if ongoing and (start is None or self.as_of >= start):
-            stale = self._stale(self.latest.get(item_id), start)
-        return (state, kind, start, reason, None, waiting_on, stale, 0, completed, False, None)
+            stale = self._stale(latest, start)
+        forecast = self.forecasts.get(item_id)
+        return (
+            state, kind, start, reason, None, waiting_on, stale, 0, completed, False, None,
+            latest, forecast,
+        )  # fmt: skip
 
     # --- colours and results -----------------------------------------------------------------
 
@@ -355,23 +373,29 @@ class Assessor:
 
     def results(self) -> dict[str, ItemAssessment]:
         """Every judged item's assessment, in the order judged."""
+        facts = self.facts
+        # The colours of waiting items first (they read the facts of what they wait on); every
+        # other item's colour follows from its own facts, below.
         rag_of = self.rag
-        for item_id in self.facts:  # every colour first: a waiting item reads others' facts
-            rag_of(item_id)
+        for item_id, f in facts.items():
+            if f[0] is _WAITING:
+                rag_of(item_id)
         out: dict[str, ItemAssessment] = {}
         # Each item's facts are dropped as its result is made, so the number of live objects
         # stays flat here and the cyclic GC is not triggered by this loop.
         by_id = self.index.by_id
         rags = self._rags
-        latest = self.latest.get
-        forecasts = self.forecasts.get
         kinds = _KIND_VALUES
-        pop = self.facts.pop
+        pop = facts.pop
         make = _new_assessment
-        for item_id in list(self.facts):
-            state, kind, start, reason, due, waiting_on, stale, overdue, completed, _, _ = pop(
-                item_id
-            )
+        for item_id in list(facts):
+            (
+                state, kind, start, reason, due, waiting_on, stale, overdue, completed,
+                confirmed, slip, latest, forecast,
+            ) = pop(item_id)  # fmt: skip
+            rag = rags.get(item_id)
+            if rag is None:
+                rag = rags[item_id] = colour(state, stale, confirmed, slip, False)
             d = by_id[item_id]  # the last deadline with this id, as before
             out[item_id] = make(
                 item_id,
@@ -383,11 +407,11 @@ class Assessor:
                 kinds[kind] if kind else None,
                 due,
                 state,
-                rags[item_id],
+                rag,
                 stale,
                 d.owners,
-                latest(item_id),
-                forecasts(item_id),
+                latest,
+                forecast,
                 waiting_on,
                 overdue,
                 reason,

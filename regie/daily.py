@@ -143,9 +143,11 @@ def _full(
 ) -> DayAssessment:
     from governance.assessment import assess
     from governance.incremental import Scheduler, item_fingerprint, remember
+    from governance.rag import RAG_VALUES, STATE_VALUES
     from governance.reminders import plan_reminders
-    from store import Repository, StateRecord, memory
+    from store import Repository, memory
     from store.assessment_query import assessment_updates
+    from store.records import new_state_record
     from store.states import previous_values
 
     plan = index.plan
@@ -161,10 +163,11 @@ def _full(
         calendar=calendar,
         index=index,
     )
+    states, rags = STATE_VALUES, RAG_VALUES
     repo.record_states(
         as_of,
         (
-            StateRecord(i.item_id, i.state.value, i.rag.value, i.stale, i.due)
+            new_state_record(i.item_id, states[i.state], rags[i.rag], i.stale, i.due)
             for i in result.items.values()
         ),
         earlier,
