@@ -11,11 +11,11 @@ tests/integration/test_daily.py).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from governance.workdays import WorkCalendar
     from store.dialect import Submit
     from store.memory import MemoryHeader
-
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +56,10 @@ def assess_day(
     (:func:`store.dialect.alongside`) takes the last writes, which nothing here reads again;
     without it they are done before returning.
     """
+    from store.dialect import at_once
+
     with paused_gc():
-        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full, submit or _at_once)
-
-
-def _at_once(work: Callable[[], T], /) -> None:
-    work()
+        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full, submit or at_once)
 
 
 @contextmanager
@@ -93,7 +88,7 @@ def _assess_day(
     now: datetime,
     plan_hash: str | None,
     full: bool,
-    submit: Callable[[Callable[[], None]], Any],
+    submit: Submit,
 ) -> DayAssessment:
     from governance.assessor import PlanIndex
     from governance.incremental import basis
@@ -139,7 +134,7 @@ def _full(
     calendar: WorkCalendar,
     now: datetime,
     header: MemoryHeader,
-    submit: Callable[[Callable[[], None]], Any],
+    submit: Submit,
 ) -> DayAssessment:
     from governance.assessment import assess
     from governance.incremental import Scheduler, item_fingerprint, remember
@@ -195,7 +190,7 @@ def _incremental(
     now: datetime,
     last: MemoryHeader,
     header: MemoryHeader,
-    submit: Callable[[Callable[[], None]], Any],
+    submit: Submit,
 ) -> DayAssessment:
     from governance.incremental import (
         Scheduler,
@@ -226,34 +221,39 @@ def _incremental(
     updates = assessment_updates(session, pid, as_of, with_dependencies(index, chosen))
     unknown = [i for i in chosen if i not in remembered]
     earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
+    # From here the session is the worker's (store.dialect.alongside): the prompt history is
+    # read while the items are judged, the states written while the reminders are planned.
+    wanted = sorted(chosen)
+    read = submit(lambda: memory.prompt_history_of(session, pid, as_of, wanted))
     result = assess_selected(index, chosen, updates, as_of, calendar, remembered, earlier)
-    history = memory.prompt_history_of(session, pid, as_of, list(result.items))
+    # item_states: a row where an item differs from its latest, which the memory holds (or,
+    # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
+    changed = []
+    for item_id, i in result.items.items():
+        state, rag = i.state.value, i.rag.value
+        before = remembered.get(item_id)
+        if before is None or (before.state, before.rag, before.stale, before.due) != (
+            state,
+            rag,
+            i.stale,
+            i.due,
+        ):
+            changed.append((item_id, state, rag, i.stale, i.due))
+    submit(lambda: memory.append_states(session, pid, as_of, changed, now))
+    history = read.result()
+    if len(result.items) != len(wanted) or not all(i in result.items for i in wanted):
+        # Not expected (the judged items are the chosen ones), but the history must be theirs.
+        judged = list(result.items)
+        history = submit(lambda: memory.prompt_history_of(session, pid, as_of, judged)).result()
     reminders = plan_reminders(plan, result, history, as_of, calendar)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
     fresh = remember(result, reminders, scheduler, history, recorded=working)
-    # item_states: a row where an item differs from its latest, which the memory holds (or,
-    # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
-    changed = []
-    for item_id, r in fresh.items():
-        before = remembered.get(item_id)
-        if before is None or (before.state, before.rag, before.stale, before.due) != (
-            r.state,
-            r.rag,
-            r.stale,
-            r.due,
-        ):
-            changed.append((item_id, r.state, r.rag, r.stale, r.due))
-    counts = dict.fromkeys((s.value for s in State), 0)
-    for item_id in index.by_id:
-        counts[(fresh.get(item_id) or remembered[item_id]).state] += 1
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
     dropped = frozenset(i for i in remembered if i not in index.by_id)
-
-    def write() -> None:
-        memory.append_states(session, pid, as_of, changed, now)
-        memory.save(
+    submit(
+        lambda: memory.save(
             session,
             pid,
             header,
@@ -263,6 +263,8 @@ def _incremental(
             recorded_at=now,
             drop=dropped,
         )
-
-    submit(write)
+    )
+    counts = dict.fromkeys((s.value for s in State), 0)
+    for item_id in index.by_id:
+        counts[(fresh.get(item_id) or remembered[item_id]).state] += 1
     return DayAssessment(result, reminders, counts, True, len(result.items))
