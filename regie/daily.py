@@ -11,7 +11,7 @@ tests/integration/test_daily.py).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from governance.workdays import WorkCalendar
     from store.dialect import Submit
     from store.memory import MemoryHeader
+
+    #: Told the day's assessment and reminder plan as soon as both are made (before the memory).
+    Planned = Callable[[Assessment, ReminderPlan], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +51,23 @@ def assess_day(
     plan_hash: str | None = None,
     full: bool = False,
     submit: Submit | None = None,
+    planned: Planned | None = None,
 ) -> DayAssessment:
     """Assess ``plan`` at ``as_of``, record the states and the memory; return what to prompt.
 
     ``plan_hash`` identifies the plan file's content: when the memory was made from the same
     one, no item's plan entry is compared. ``full`` forces a full assessment. ``submit``
     (:func:`store.dialect.alongside`) takes the last writes, which nothing here reads again;
-    without it they are done before returning.
+    without it they are done before returning. ``planned`` is called with the assessment and
+    the reminder plan once both are made, before the memory is (the caller can submit its own
+    writes of them earlier).
     """
     from store.dialect import at_once
 
     with paused_gc():
-        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full, submit or at_once)
+        return _assess_day(
+            session, plan, as_of, calendar, now, plan_hash, full, submit or at_once, planned
+        )
 
 
 @contextmanager
@@ -89,6 +97,7 @@ def _assess_day(
     plan_hash: str | None,
     full: bool,
     submit: Submit,
+    planned: Planned | None,
 ) -> DayAssessment:
     from governance.assessor import PlanIndex
     from governance.incremental import basis
@@ -114,6 +123,7 @@ def _assess_day(
             now,
             memory.MemoryHeader(as_of, fits, plan_hash, newest),
             submit,
+            planned,
         )
     return _incremental(
         session,
@@ -124,6 +134,7 @@ def _assess_day(
         header,
         memory.MemoryHeader(as_of, fits, plan_hash, newest),
         submit,
+        planned,
     )
 
 
@@ -135,6 +146,7 @@ def _full(
     now: datetime,
     header: MemoryHeader,
     submit: Submit,
+    planned: Planned | None,
 ) -> DayAssessment:
     from governance.assessment import assess
     from governance.incremental import Scheduler, item_fingerprint, remember
@@ -164,6 +176,8 @@ def _full(
     )
     history = repo.prompt_history(until=as_of)
     reminders = plan_reminders(plan, result, history, as_of, calendar)
+    if planned is not None:
+        planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
     remembered = remember(result, reminders, scheduler, history, recorded=working)
@@ -191,6 +205,7 @@ def _incremental(
     last: MemoryHeader,
     header: MemoryHeader,
     submit: Submit,
+    planned: Planned | None,
 ) -> DayAssessment:
     from governance.incremental import (
         Scheduler,
@@ -246,6 +261,8 @@ def _incremental(
         judged = list(result.items)
         history = submit(lambda: memory.prompt_history_of(session, pid, as_of, judged)).result()
     reminders = plan_reminders(plan, result, history, as_of, calendar)
+    if planned is not None:
+        planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
     fresh = remember(result, reminders, scheduler, history, recorded=working)
