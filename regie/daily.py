@@ -11,7 +11,7 @@ tests/integration/test_daily.py).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -213,34 +213,54 @@ def _incremental(
         item_fingerprint,
         plan_changes,
         remember,
-        select,
+        select_due,
+        state_counts,
         with_dependencies,
     )
-    from governance.rag import State
     from governance.reminders import plan_reminders
     from store import memory
     from store.assessment_query import assessment_updates
 
     plan = index.plan
     pid = plan.programme.id
-    remembered = memory.load_items(session, pid)
+    by_id = index.by_id
+    # Only what the day needs of the memory: the rows of the items whose next check has come,
+    # counts per state and per action colour (grouped in SQL), and the ids of every item only
+    # when the plan's items may have changed; then the rows of the chosen items and of what
+    # they depend on.
+    due = memory.load_due(session, pid, as_of)
+    tally = memory.load_tally(session, pid)
     touched: set[str] = set()
     fingerprints: dict[str, str] | None = None
+    ids: Collection[str] | None = None  # every remembered id, when it may differ from the plan's
     if header.plan_hash is None or header.plan_hash != last.plan_hash:
-        touched = plan_changes(index, memory.load_fingerprints(session, pid))
-        fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
+        stored = memory.load_fingerprints(session, pid)
+        touched = plan_changes(index, stored)
+        fingerprints = {i: item_fingerprint(d) for i, d in by_id.items()}
+        ids = stored.keys()
+    elif tally.items != len(by_id):
+        ids = memory.load_ids(session, pid)
+    # Else the same plan file as last time, whose every item the memory then held (new items
+    # are chosen, removed ones dropped): it holds exactly the plan's items.
+    missing = [] if ids is None else [i for i in by_id if i not in ids]
+    dropped = frozenset() if ids is None else frozenset(i for i in ids if i not in by_id)
     updated = memory.updated_items(
         session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
     )
-    chosen = select(index, as_of, remembered, updated=updated, touched=touched)
-    updates = assessment_updates(session, pid, as_of, with_dependencies(index, chosen))
+    chosen = select_due(index, due, missing=missing, updated=updated, touched=touched)
+    needed = with_dependencies(index, chosen)
+    rest = [i for i in needed | dropped if i not in due]
+    remembered = due | memory.load_items(session, pid, rest) if rest else due
+    updates = assessment_updates(session, pid, as_of, needed)
     unknown = [i for i in chosen if i not in remembered]
     earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
     # From here the session is the worker's (store.dialect.alongside): the prompt history is
     # read while the items are judged, the states written while the reminders are planned.
     wanted = sorted(chosen)
     read = submit(lambda: memory.prompt_history_of(session, pid, as_of, wanted))
-    result = assess_selected(index, chosen, updates, as_of, calendar, remembered, earlier)
+    result = assess_selected(
+        index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally
+    )
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
     changed = []
@@ -266,9 +286,9 @@ def _incremental(
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
     fresh = remember(result, reminders, scheduler, history, recorded=working)
+    counts = state_counts(index, tally, remembered, result.items)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
-    dropped = frozenset(i for i in remembered if i not in index.by_id)
     submit(
         lambda: memory.save(
             session,
@@ -281,7 +301,4 @@ def _incremental(
             drop=dropped,
         )
     )
-    counts = dict.fromkeys((s.value for s in State), 0)
-    for item_id in index.by_id:
-        counts[(fresh.get(item_id) or remembered[item_id]).state] += 1
     return DayAssessment(result, reminders, counts, True, len(result.items))

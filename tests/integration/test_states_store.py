@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from governance.incremental import Remembered
+from governance.incremental import Remembered, Tally
 from governance.reminders import PromptRecord
 from store import PreviousStates, Repository, StateRecord, memory
 from store.dialect import COPY_FROM_ROWS
@@ -347,3 +347,33 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
     fingerprints = memory.load_fingerprints(session, pid)
     assert fingerprints["1.5"] == ("fp-1.5", "1") and fingerprints[f"1.{n + 1}"] == ("", "1")
     assert len(fingerprints) == n + 3
+
+
+def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
+    """The day's partial reads of the memory agree with reading every row: the rows whose next
+    check has come, some rows by id (more than one batch of ``IN``), every id, and the counts
+    per state and per (action, colour) grouped by the database."""
+    pid = repo.programme_id
+    n = memory.IN_BATCH + 200
+    states, rags = ("open", "overdue", "done"), ("green", "amber", "red", "grey")
+    items = {
+        f"{i % 7}.{i}": Remembered(
+            states[i % 3], rags[i % 4], bool(i % 2), D1 if i % 5 else None,
+            None if i % 6 == 0 else D1 + timedelta(days=i % 4), str(i % 7),
+        )
+        for i in range(n)
+    }  # fmt: skip
+    memory.save(session, pid, MemoryHeader(D1, "basis", "hash", 0), items, None,
+                replace_all=True, recorded_at=NOW)  # fmt: skip
+    session.commit()
+    assert memory.load_items(session, pid) == items
+    due = memory.load_due(session, pid, D2)
+    assert due == {i: r for i, r in items.items() if r.next_check and r.next_check <= D2}
+    assert 0 < len(due) < n
+    some = [i for k, i in enumerate(sorted(items)) if k % 10] + ["9.none"]  # and one unknown
+    assert memory.load_items(session, pid, some) == {i: items[i] for i in some if i in items}
+    assert len(some) > memory.IN_BATCH
+    assert memory.load_items(session, pid, []) == {}
+    assert memory.load_ids(session, pid) == set(items)
+    assert memory.load_tally(session, pid) == Tally.of(items)
+    assert memory.load_tally(session, "other") == Tally({}, {}, 0)

@@ -24,12 +24,15 @@ from governance.assessor import ItemAssessment, PlanIndex
 from governance.incremental import (
     Remembered,
     Scheduler,
+    Tally,
     assess_selected,
     basis,
     item_fingerprint,
     plan_changes,
     remember,
     select,
+    select_due,
+    state_counts,
     with_dependencies,
 )
 from governance.periods import Period, PeriodKind
@@ -100,6 +103,7 @@ class Incremental:
     history: list[PromptRecord] = field(default_factory=list)
     reassessed: list[int] = field(default_factory=list)
     recorded: dict[str, tuple[str, bool]] = field(default_factory=dict)  # item_states, latest
+    counts: dict[str, int] = field(default_factory=dict)  # items per state, the whole plan
 
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
@@ -116,19 +120,38 @@ class Incremental:
                 index=index,
             )  # fmt: skip
             self.memory = {}
+            self.counts = result.counts()
         else:
             last = self.last
             updated = {
                 u.item_id for u in updates if u.id > self.seen or last < u.reported_on <= day
             }  # type: ignore[operator]
             touched = plan_changes(index, self.fingerprints) if plan is not self.plan else set()
-            chosen = select(index, day, self.memory, updated=updated, touched=touched)
+            # As regie.daily reads the store: the rows whose next check has come, counts per
+            # state and action colour, then the rows of the chosen items, what they depend on
+            # and the items gone from the plan.
+            memory = self.memory
+            due = [i for i, r in memory.items() if r.next_check and r.next_check <= day]
+            missing = [i for i in index.by_id if i not in memory]
+            dropped = {i for i in memory if i not in index.by_id}
+            chosen = select_due(index, due, missing=missing, updated=updated, touched=touched)
+            assert chosen == select(index, day, memory, updated=updated, touched=touched)
             needed = with_dependencies(index, chosen)
+            part = {i: r for i, r in memory.items() if i in needed or i in dropped or i in due}
+            tally = Tally.of(memory)
             picked = [u for u in updates if u.item_id in needed]
             earlier = {
-                i: self.recorded[i] for i in chosen if i not in self.memory and i in self.recorded
+                i: self.recorded[i] for i in chosen if i not in memory and i in self.recorded
             }
-            result = assess_selected(index, chosen, picked, day, cal, self.memory, earlier)
+            result = assess_selected(index, chosen, picked, day, cal, part, earlier, tally=tally)
+            self.counts = state_counts(index, tally, part, result.items)
+            if day.day == 1:  # now and then, the same with every row read (no tally)
+                every = assess_selected(index, chosen, picked, day, cal, memory, earlier)
+                assert (every.actions, every.steps, every.programme) == (
+                    result.actions,
+                    result.steps,
+                    result.programme,
+                )
         self.reassessed.append(len(result.items))
         history = [r for r in self.history if r.item_id in result.items]
         reminders = plan_reminders(plan, result, history, day, cal)
@@ -167,6 +190,8 @@ def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: I
         expected = (item.state.value, item.rag.value, item.stale, item.due)
         assert seen == expected, f"{day} {item.item_id}: {seen} != {expected} ({item.reason})"
     assert (have.actions, have.steps, have.programme) == (want.actions, want.steps, want.programme)
+    assert list(have.actions) == list(want.actions), day  # the same order too
+    assert inc.counts == want.counts(), day
     assert _events(have) == _events(want), day
     assert have_rem == want_rem, day
     assert _events(have_rem) == _events(want_rem), day
