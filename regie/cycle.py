@@ -15,8 +15,11 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sqlalchemy.orm import Session
 
+    from governance.assessment import Assessment
     from governance.events import DomainEvent
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
@@ -155,9 +158,33 @@ def deadline_check(
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
-        # On PostgreSQL the server stores the day (memory, states, events, prompts) while the
-        # messages are rendered, which needs nothing from the database (store.dialect.alongside).
+        # On PostgreSQL the server stores the day (states, events, prompts, memory) while the
+        # items are judged, the memory is made and the messages rendered, which need nothing
+        # from the database (store.dialect.alongside).
+        report.working_day = calendar.is_working_day(as_of)
+        day_plan: list[tuple[list[DomainEvent], ReminderPlan]] = []
+        recorded: list[Future[set[str]]] = []  # the new event keys
         with alongside(session) as submit:
+
+            def planned(assessment: Assessment, reminders: ReminderPlan) -> None:
+                """The day's events and prompts, stored as soon as they are known (before the
+                memory is made: the server inserts them meanwhile)."""
+                if not report.working_day:
+                    # Weekends and public holidays: states and events yes, prompts no. The next
+                    # working day catches up, as reminder stages never get lost.
+                    reminders = quiet(reminders)
+                events = [*assessment.events, *reminders.events]
+                day_plan.append((events, reminders))
+                event_records, prompt_records = _event_records(events), reminders.records
+
+                def record_day() -> set[str]:
+                    new_keys = set(repo.record_new_events(event_records))
+                    repo.record_assessed_day(as_of)
+                    repo.record_prompts(prompt_records)
+                    return new_keys
+
+                recorded.append(submit(record_day))
+
             day = assess_day(
                 session,
                 plan,
@@ -167,31 +194,18 @@ def deadline_check(
                 plan_hash=plan.source_hash,
                 full=full_assessment,
                 submit=submit,
+                planned=planned,
             )
-            assessment, reminders = day.assessment, day.reminders
+            assessment = day.assessment
+            events, reminders = day_plan[-1]
             report.assessed = day.reassessed
-            report.working_day = calendar.is_working_day(as_of)
-            if not report.working_day:
-                # Weekends and public holidays: states and events yes, prompts no. The next
-                # working day catches up, as reminder stages never get lost.
-                reminders = quiet(reminders)
-            events = [*assessment.events, *reminders.events]
-            event_records, prompt_records = _event_records(events), reminders.records
-
-            def record_day() -> set[str]:
-                new_keys = set(repo.record_new_events(event_records))
-                repo.record_assessed_day(as_of)
-                repo.record_prompts(prompt_records)
-                return new_keys
-
-            recorded = submit(record_day)
             linker = answer_linker(app, plan) if not replay else None
             records = list(
                 outbox_messages(
                     plan, assessment, reminders, linker, office_channel=office_channel(app)
                 )
             )
-        new_keys = recorded.result()
+        new_keys = recorded[-1].result()
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
             add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())

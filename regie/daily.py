@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from store.dialect import Submit
     from store.memory import MemoryHeader
 
-
-T = TypeVar("T")
+    #: Told the day's assessment and reminder plan as soon as both are made (before the memory).
+    Planned = Callable[[Assessment, ReminderPlan], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +51,23 @@ def assess_day(
     plan_hash: str | None = None,
     full: bool = False,
     submit: Submit | None = None,
+    planned: Planned | None = None,
 ) -> DayAssessment:
     """Assess ``plan`` at ``as_of``, record the states and the memory; return what to prompt.
 
     ``plan_hash`` identifies the plan file's content: when the memory was made from the same
     one, no item's plan entry is compared. ``full`` forces a full assessment. ``submit``
     (:func:`store.dialect.alongside`) takes the last writes, which nothing here reads again;
-    without it they are done before returning.
+    without it they are done before returning. ``planned`` is called with the assessment and
+    the reminder plan once both are made, before the memory is (the caller can submit its own
+    writes of them earlier).
     """
+    from store.dialect import at_once
+
     with paused_gc():
-        return _assess_day(session, plan, as_of, calendar, now, plan_hash, full, submit or _at_once)
-
-
-def _at_once(work: Callable[[], T], /) -> None:
-    work()
+        return _assess_day(
+            session, plan, as_of, calendar, now, plan_hash, full, submit or at_once, planned
+        )
 
 
 @contextmanager
@@ -93,7 +96,8 @@ def _assess_day(
     now: datetime,
     plan_hash: str | None,
     full: bool,
-    submit: Callable[[Callable[[], None]], Any],
+    submit: Submit,
+    planned: Planned | None,
 ) -> DayAssessment:
     from governance.assessor import PlanIndex
     from governance.incremental import basis
@@ -119,6 +123,7 @@ def _assess_day(
             now,
             memory.MemoryHeader(as_of, fits, plan_hash, newest),
             submit,
+            planned,
         )
     return _incremental(
         session,
@@ -129,6 +134,7 @@ def _assess_day(
         header,
         memory.MemoryHeader(as_of, fits, plan_hash, newest),
         submit,
+        planned,
     )
 
 
@@ -139,7 +145,8 @@ def _full(
     calendar: WorkCalendar,
     now: datetime,
     header: MemoryHeader,
-    submit: Callable[[Callable[[], None]], Any],
+    submit: Submit,
+    planned: Planned | None,
 ) -> DayAssessment:
     from governance.assessment import assess
     from governance.incremental import Scheduler, item_fingerprint, remember
@@ -174,6 +181,8 @@ def _full(
     )
     history = repo.prompt_history(until=as_of)
     reminders = plan_reminders(plan, result, history, as_of, calendar)
+    if planned is not None:
+        planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
     remembered = remember(result, reminders, scheduler, history, recorded=working)
@@ -200,7 +209,8 @@ def _incremental(
     now: datetime,
     last: MemoryHeader,
     header: MemoryHeader,
-    submit: Callable[[Callable[[], None]], Any],
+    submit: Submit,
+    planned: Planned | None,
 ) -> DayAssessment:
     from governance.incremental import (
         Scheduler,
@@ -249,33 +259,43 @@ def _incremental(
     updates = assessment_updates(session, pid, as_of, needed)
     unknown = [i for i in chosen if i not in remembered]
     earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
+    # From here the session is the worker's (store.dialect.alongside): the prompt history is
+    # read while the items are judged, the states written while the reminders are planned.
+    wanted = sorted(chosen)
+    read = submit(lambda: memory.prompt_history_of(session, pid, as_of, wanted))
     result = assess_selected(
         index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally
     )
-    history = memory.prompt_history_of(session, pid, as_of, list(result.items))
-    reminders = plan_reminders(plan, result, history, as_of, calendar)
-    scheduler = Scheduler(as_of, plan.reminders, calendar)
-    working = calendar.is_working_day(as_of)
-    fresh = remember(result, reminders, scheduler, history, recorded=working)
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
     changed = []
-    for item_id, r in fresh.items():
+    for item_id, i in result.items.items():
+        state, rag = i.state.value, i.rag.value
         before = remembered.get(item_id)
         if before is None or (before.state, before.rag, before.stale, before.due) != (
-            r.state,
-            r.rag,
-            r.stale,
-            r.due,
+            state,
+            rag,
+            i.stale,
+            i.due,
         ):
-            changed.append((item_id, r.state, r.rag, r.stale, r.due))
+            changed.append((item_id, state, rag, i.stale, i.due))
+    submit(lambda: memory.append_states(session, pid, as_of, changed, now))
+    history = read.result()
+    if len(result.items) != len(wanted) or not all(i in result.items for i in wanted):
+        # Not expected (the judged items are the chosen ones), but the history must be theirs.
+        judged = list(result.items)
+        history = submit(lambda: memory.prompt_history_of(session, pid, as_of, judged)).result()
+    reminders = plan_reminders(plan, result, history, as_of, calendar)
+    if planned is not None:
+        planned(result, reminders)
+    scheduler = Scheduler(as_of, plan.reminders, calendar)
+    working = calendar.is_working_day(as_of)
+    fresh = remember(result, reminders, scheduler, history, recorded=working)
     counts = state_counts(index, tally, remembered, result.items)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
-
-    def write() -> None:
-        memory.append_states(session, pid, as_of, changed, now)
-        memory.save(
+    submit(
+        lambda: memory.save(
             session,
             pid,
             header,
@@ -285,6 +305,5 @@ def _incremental(
             recorded_at=now,
             drop=dropped,
         )
-
-    submit(write)
+    )
     return DayAssessment(result, reminders, counts, True, len(result.items))

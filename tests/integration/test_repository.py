@@ -294,15 +294,19 @@ def test_programme_exists(repo: Repository, session: Session) -> None:
 def test_a_large_batch_of_events_is_stored_as_a_small_one(
     repo: Repository, session: Session
 ) -> None:
-    """From COPY_FROM_ROWS rows on PostgreSQL the events go through COPY into a staging table:
-    the same stored text (day, instant, payload with tabs, newlines, quotes, non-ASCII), new
-    keys in input order, ids in input order, duplicates skipped without breaking the
-    transaction."""
+    """From COPY_FROM_ROWS rows on PostgreSQL the events go as one ``INSERT … SELECT`` of array
+    parameters (store.dialect.staged): the same stored text (names with the array syntax's own
+    quotes, commas, braces and backslashes; day, instant, payload with tabs, newlines, quotes,
+    non-ASCII), new keys in input order, ids in input order, duplicates skipped without
+    breaking the transaction."""
     n = COPY_FROM_ROWS + 7
     payload = {"note": 'tab\there "quoted" \\ newline\nëÿ€', "nested": {"n": [1, None, 2.5]}}
 
+    names = ("Due", 'Due "a","b" \\ {NULL} ,x\\', "NULL")
+
     def event(key: str, i: int) -> EventRecord:
-        return EventRecord("Due", f"1.{i % 3}", date(2015, 9, 1 + i % 28), payload | {"i": i}, key)
+        day = date(2015, 9, 1 + i % 28)
+        return EventRecord(names[i % 3], f"1.{i % 3}", day, payload | {"i": i}, key)
 
     assert repo.record_events([event(f"old{i}", i) for i in range(0, n, 50)]) == len(
         range(0, n, 50)

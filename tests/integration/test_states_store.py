@@ -299,7 +299,7 @@ def test_prompts_are_append_only(
 def test_a_large_batch_of_prompts_is_stored_as_a_small_one(
     repo: Repository, session: Session
 ) -> None:
-    """From COPY_FROM_ROWS rows on PostgreSQL the prompts go through COPY: same rows, same
+    """From COPY_FROM_ROWS rows on PostgreSQL the prompts go as arrays: same rows, same
     order of ids (the history's tie-break), existing prompts skipped."""
     n = COPY_FROM_ROWS + 3
     big = [
@@ -321,7 +321,7 @@ def test_a_large_batch_of_prompts_is_stored_as_a_small_one(
 
 
 def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Session) -> None:
-    """The memory's rows (replaced whole, or upserted) through COPY from COPY_FROM_ROWS rows on
+    """The memory's rows (replaced whole, or upserted) as arrays from COPY_FROM_ROWS rows on
     PostgreSQL read back as saved, with the stored fingerprints kept when none are given."""
     pid = repo.programme_id
     n = COPY_FROM_ROWS + 5
