@@ -47,6 +47,7 @@ from governance.workdays import WorkCalendar
 
 __all__ = [
     "RULES_VERSION",
+    "InconsistentMemory",
     "Remembered",
     "Scheduler",
     "Tally",
@@ -235,6 +236,12 @@ def _gone(
             yield r
 
 
+class InconsistentMemory(Exception):
+    """The item memory read does not fit the plan: a row it should hold was not loaded, or
+    its counts do not add up to the plan's items. Not a ``LookupError``: a lookup's default
+    must not hide it. The caller assesses in full instead (which rebuilds the memory)."""
+
+
 def _counted_rags(
     index: PlanIndex,
     tally: Tally,
@@ -245,22 +252,22 @@ def _counted_rags(
     pair per item (an action's colour is the worst of its items')."""
     counts = dict(tally.rags)
     for r in _gone(index, memory, items):
-        counts[r.action_id, r.rag] -= 1
+        counts[r.action_id, r.rag] = counts.get((r.action_id, r.rag), 0) - 1
     for item in items.values():
         key = (item.action_id, item.rag.value)
         counts[key] = counts.get(key, 0) + 1
     if sum(counts.values()) != len(index.by_id):
-        raise ValueError("memory tally does not cover the plan's items")
+        raise InconsistentMemory("memory tally does not cover the plan's items")
     present: dict[str, list[Rag]] = {}
     for (action_id, rag), n in counts.items():
         if n < 0:
-            raise ValueError(f"memory tally below zero for action {action_id} ({rag})")
+            raise InconsistentMemory(f"memory tally below zero for action {action_id} ({rag})")
         if n:
             present.setdefault(action_id, []).append(_RAGS[rag])
     for action_id in _action_order(index):
         colours = present.get(action_id)
         if colours is None:
-            raise ValueError(f"action {action_id}: no item judged or remembered")
+            raise InconsistentMemory(f"action {action_id}: no item judged or remembered")
         yield action_id, worst(colours)
 
 
@@ -284,11 +291,11 @@ def state_counts(
     for state, n in tally.states.items():
         out[state] = out.get(state, 0) + n
     for r in _gone(index, memory, items):
-        out[r.state] -= 1
+        out[r.state] = out.get(r.state, 0) - 1
     for item in items.values():
         out[item.state.value] += 1
     if sum(out.values()) != len(index.by_id) or min(out.values()) < 0:
-        raise ValueError("memory tally does not cover the plan's items")
+        raise InconsistentMemory("memory tally does not cover the plan's items")
     return out
 
 
@@ -303,7 +310,10 @@ class _KnownRags(Mapping[str, Rag]):
     def __getitem__(self, item_id: str) -> Rag:
         if item_id not in self._by_id:
             raise KeyError(item_id)
-        return _RAGS[self._memory[item_id].rag]
+        found = self._memory.get(item_id)
+        if found is None:  # a dependency's row not loaded: never silently grey
+            raise InconsistentMemory(f"item {item_id}: in the plan, its memory row not loaded")
+        return _RAGS[found.rag]
 
     def __iter__(self) -> Iterator[str]:
         return (i for i in self._memory if i in self._by_id)

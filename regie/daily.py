@@ -2,10 +2,11 @@
 
 Full (and the memory rebuilt) on a first run, after another reminder policy, programme start,
 contact list, calendar or rules version, when the memory is not of the last assessed day (a day
-assessed some other way), and on a rerun of a day. Otherwise only the items
-:func:`governance.incremental.select` chooses are re-assessed, prompted and written. Both paths
-give the same states, events and reminders (tests/unit/test_incremental.py,
-tests/integration/test_daily.py).
+assessed some other way), on a rerun of a day, and when the memory read does not fit the plan
+(:class:`governance.incremental.InconsistentMemory`: a row lost, a count off; the full
+assessment rebuilds it). Otherwise only the items :func:`governance.incremental.select_due`
+chooses are re-assessed, prompted and written. Both paths give the same states, events and
+reminders (tests/unit/test_incremental.py, tests/integration/test_daily.py).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def _assess_day(
     planned: Planned | None,
 ) -> DayAssessment:
     from governance.assessor import PlanIndex
-    from governance.incremental import basis
+    from governance.incremental import InconsistentMemory, basis
     from store import Repository, memory
 
     pid = plan.programme.id
@@ -125,17 +126,31 @@ def _assess_day(
             submit,
             planned,
         )
-    return _incremental(
-        session,
-        index,
-        as_of,
-        calendar,
-        now,
-        header,
-        memory.MemoryHeader(as_of, fits, plan_hash, newest),
-        submit,
-        planned,
-    )
+    try:
+        return _incremental(
+            session,
+            index,
+            as_of,
+            calendar,
+            now,
+            header,
+            memory.MemoryHeader(as_of, fits, plan_hash, newest),
+            submit,
+            planned,
+        )
+    except InconsistentMemory:
+        # Nothing written yet (_incremental checks before its first write): assess in full,
+        # which replaces the whole memory.
+        return _full(
+            session,
+            index,
+            as_of,
+            calendar,
+            now,
+            memory.MemoryHeader(as_of, fits, plan_hash, newest),
+            submit,
+            planned,
+        )
 
 
 def _full(
@@ -213,6 +228,7 @@ def _incremental(
     planned: Planned | None,
 ) -> DayAssessment:
     from governance.incremental import (
+        InconsistentMemory,
         Scheduler,
         assess_selected,
         item_fingerprint,
@@ -263,9 +279,15 @@ def _incremental(
     # read while the items are judged, the states written while the reminders are planned.
     wanted = sorted(chosen)
     read = submit(lambda: memory.prompt_history_of(session, pid, as_of, wanted))
-    result = assess_selected(
-        index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally
-    )
+    try:
+        result = assess_selected(
+            index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally
+        )
+        # Checked before anything is written: an inconsistent memory means a full assessment.
+        counts = state_counts(index, tally, remembered, result.items)
+    except InconsistentMemory:
+        read.exception()  # the worker done with the session before the caller reads again
+        raise
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
     changed = []
@@ -291,7 +313,6 @@ def _incremental(
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
     fresh = remember(result, reminders, scheduler, history, recorded=working)
-    counts = state_counts(index, tally, remembered, result.items)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
     submit(

@@ -101,13 +101,14 @@ class Repeated:
 _MISSING = object()
 
 
-#: Rows from which a bulk insert on PostgreSQL goes through :func:`staged` (below it, one
-#: multi-row statement). The name is from when that was a COPY.
-COPY_FROM_ROWS = 500
+#: Rows from which a bulk insert on PostgreSQL goes through :func:`staged`'s arrays (below
+#: it, one multi-row statement).
+ARRAY_INSERT_FROM_ROWS = 500
 
 
-def copy_worthwhile(connection: Connection, rows: Sized) -> bool:
-    return connection.dialect.name == "postgresql" and len(rows) >= COPY_FROM_ROWS
+def arrays_worthwhile(connection: Connection, rows: Sized) -> bool:
+    """Whether ``rows`` go to PostgreSQL through :func:`staged`'s arrays."""
+    return connection.dialect.name == "postgresql" and len(rows) >= ARRAY_INSERT_FROM_ROWS
 
 
 @contextmanager
@@ -143,7 +144,7 @@ def staged(
         if process is not None:
             values = [process(v) for v in values]
         params[f"staged_{n}"] = _array_literal(as_text(values))
-        arrays.append(f"CAST(:staged_{n} AS {column.type.compile(dialect)}[])")
+        arrays.append(f"CAST(:staged_{n} AS {_element_type(column.type, dialect)}[])")
     listed = ", ".join(quote(c) for c in columns)
     query = (
         f"SELECT {listed} FROM unnest({', '.join(arrays)}) WITH ORDINALITY "
@@ -152,21 +153,32 @@ def staged(
     yield sa.text(query).bindparams(**params).columns(*(sa.column(c) for c in columns))
 
 
+def _element_type(column_type: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> str:
+    """The array's element type for a column: its own, but unbounded text for a string column.
+
+    An explicit cast to ``varchar(n)`` cuts a longer value silently; from ``text`` the
+    INSERT's own assignment to the column refuses it, as a plain INSERT does."""
+    if isinstance(column_type, sa.String) and not isinstance(column_type, sa.Enum):
+        return "TEXT"
+    return str(column_type.compile(dialect))
+
+
 class _TextOf:
     """A column's values as the driver writes them in text format (``None`` stays ``None``):
     each distinct value dumped once (a column of days, the instant of recording), a JSON
-    payload with the ``dumps`` the driver would use for it."""
+    payload by the driver's own JSON dumper (public API only: the serialiser the connection
+    or the wrapper was given)."""
 
     def __init__(self, connection: Connection) -> None:
         from psycopg.adapt import PyFormat, Transformer
-        from psycopg.types.json import _JsonWrapper
+        from psycopg.types.json import Json, Jsonb
 
         driver = connection.connection.driver_connection
         assert driver is not None
         self._encoding = driver.info.encoding
         self._transformer = Transformer(driver)
         self._format = PyFormat.TEXT
-        self._json = _JsonWrapper
+        self._json = (Json, Jsonb)
 
     def __call__(self, values: list[Any]) -> list[Any]:
         kinds = {type(v) for v in values}
@@ -175,11 +187,9 @@ class _TextOf:
             return values
         if len(kinds) == 1 and issubclass(next(iter(kinds)), self._json):
             sample = next(v for v in values if v is not None)
-            dumps = self._transformer.get_dumper(sample, self._format).dumps  # type: ignore[attr-defined]
-            texts = [None if v is None else (v.dumps or dumps)(v.obj) for v in values]
-            if all(type(t) is str or t is None for t in texts):
-                return texts
-            return [t if type(t) is str or t is None else self._decode(t) for t in texts]
+            dump = self._transformer.get_dumper(sample, self._format).dump
+            # The dumper encodes the serialiser's text as UTF-8 (whatever the connection's).
+            return [None if v is None else _utf8(dump(v)) for v in values]
         if len(kinds) > 1:  # e.g. True and 1 (equal keys): one by one
             return [None if v is None else self._dump(v) for v in values]
         try:
@@ -195,6 +205,10 @@ class _TextOf:
 
     def _decode(self, data: Any) -> str:
         return bytes(data).decode(self._encoding)
+
+
+def _utf8(data: Any) -> str:
+    return bytes(data).decode()
 
 
 def _array_literal(texts: list[str | None]) -> str:
@@ -278,9 +292,12 @@ def alongside(session: Session) -> Iterator[Submit]:
 
     PostgreSQL: the work runs in one worker thread on the session (same transaction, in the
     order submitted), so the server inserts while this thread goes on (the driver lets go of
-    the GIL while it waits): on two cores a large insert then costs little wall time. Until
-    the block ends, the caller must not touch the session: it is one connection, used by one
-    thread at a time. SQLite does its work in this process: ``work`` runs at once.
+    the GIL while it waits): on two cores a large insert then costs little wall time. The
+    session is one connection, used by one thread at a time: the caller may use it inside the
+    block until its first ``submit``; from then until the block ends, only the submitted work
+    does (the caller may wait for a future and submit more; tests/integration/test_daily.py
+    checks that no two threads run statements on one connection at once). SQLite does its
+    work in this process: ``work`` runs at once.
     """
     if dialect_name(session) != "postgresql":
         yield at_once

@@ -20,8 +20,8 @@ from governance.incremental import Remembered, Tally
 from governance.reminders import PromptRecord
 from store.dialect import (
     Repeated,
+    arrays_worthwhile,
     batches,
-    copy_worthwhile,
     dialect_name,
     insert_function,
     reader,
@@ -353,7 +353,7 @@ def save(
         columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
         if fingerprints is not None:
             columns.append("fingerprint")
-        if copy_worthwhile(connection, rows):
+        if arrays_worthwhile(connection, rows):
             with staged(connection, ItemMemoryRow.__table__, rows) as select:
                 statement = insert_function(session)(table).from_select(list(rows[0]), select)
                 if not replace_all:

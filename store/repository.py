@@ -21,7 +21,7 @@ from governance.reminders import PromptRecord
 from governance.updates import StatusUpdate, UpdateStatus
 from store import outbox as _outbox
 from store import states as _states
-from store.dialect import Repeated, copy_worthwhile, insert_function, staged
+from store.dialect import Repeated, arrays_worthwhile, insert_function, staged
 from store.models import (
     ActionRow,
     EventRow,
@@ -196,7 +196,7 @@ class Repository:
         values = list(rows.values())
         connection = self._session.connection()
         insert = self._insert_function()(table)
-        if copy_worthwhile(connection, values):
+        if arrays_worthwhile(connection, values):
             with staged(connection, EventRow.__table__, values) as select:
                 statement = (
                     insert.from_select(list(values[0]), select)

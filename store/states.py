@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from governance.records import positional_constructor
 from governance.reminders import PromptRecord
-from store.dialect import Repeated, batches, copy_worthwhile, insert_function, reader, staged
+from store.dialect import Repeated, arrays_worthwhile, batches, insert_function, reader, staged
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
 
@@ -256,7 +256,7 @@ def record_prompts(
     connection = session.connection()
     insert = insert_function(session)(table)
     conflict = ["programme_id", "item_code", "stage", "contact_code"]
-    if copy_worthwhile(connection, values):
+    if arrays_worthwhile(connection, values):
         with staged(connection, PromptRow.__table__, values) as select:
             statement = (
                 insert.from_select(list(values[0]), select)

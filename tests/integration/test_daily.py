@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-from governance.assessment import assess
+from governance.assessment import Assessment, assess
 from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
@@ -75,11 +79,10 @@ def test_incremental_cycle_equals_full_assessment_every_day(
                 plan, updates, day, previous.states if previous else None, cal,
                 previous.stale if previous else None,
             )  # fmt: skip
-            stored = {r.item_id: r for r, _ in latest_states(session, pid, day, inclusive=True)}
-            for item in full.items.values():
-                got = stored[item.item_id]
-                want = (item.state.value, item.rag.value, item.stale, item.due)
-                assert (got.state, got.rag, got.stale, got.due) == want, (day, item.item_id)
+            # The report's counts and colour, from the memory's tally on incremental days.
+            assert report.counts == {k: v for k, v in full.counts().items() if v}, day
+            assert report.programme_rag == full.programme.value, day
+            _assert_states_are(session, full, day)
             before = [r for r in repo.prompt_history(until=day) if r.queued_on < day]
             reminders = plan_reminders(plan, full, before, day, cal)
             if not cal.is_working_day(day):
@@ -111,3 +114,152 @@ def test_incremental_cycle_equals_full_assessment_every_day(
     with app.engine.connect() as conn:
         remembered = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
     assert remembered == len(seed.deadlines())
+
+
+def _assert_states_are(session: Session, full: Assessment, day: date) -> None:
+    """The states stored for ``day`` are the full assessment's."""
+    pid = load_plan(SEED_PLAN).programme.id
+    stored = {r.item_id: r for r, _ in latest_states(session, pid, day, inclusive=True)}
+    for item in full.items.values():
+        got = stored[item.item_id]
+        want = (item.state.value, item.rag.value, item.stale, item.due)
+        assert (got.state, got.rag, got.stale, got.due) == want, (day, item.item_id)
+
+
+def _full_assessment(session: Session, plan: Plan, day: date) -> Assessment:
+    pid = plan.programme.id
+    previous = Repository(session, pid).previous_states(before=day)
+    return assess(
+        plan, assessment_updates(session, pid, day), day,
+        previous.states if previous else None, WorkCalendar.for_plan(plan),
+        previous.stale if previous else None,
+    )  # fmt: skip
+
+
+def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A memory whose rows no longer fit the plan (here: an action's rows moved to an action
+    not in the plan, their number and the plan file unchanged) is noticed by its counts: the
+    day is assessed in full, as a full assessment says, and the memory rebuilt."""
+    app = make_app(tmp_path, database_url)
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 5)
+    deadline_check(app, day, plan=plan)
+    day += timedelta(days=1)
+    # An action none of whose items is checked again tomorrow: its colour comes from the counts.
+    quiet_actions = sa.text(
+        "SELECT action_code FROM item_memory GROUP BY action_code "
+        "HAVING min(next_check) > :day ORDER BY action_code"
+    ).bindparams(sa.bindparam("day", type_=sa.Date))
+    with app.engine.begin() as conn:
+        action = conn.execute(quiet_actions, {"day": day}).scalars().first()
+        assert action is not None
+        conn.execute(
+            sa.text("UPDATE item_memory SET action_code = 'verdwenen' WHERE action_code = :a"),
+            {"a": action},
+        )
+    report = deadline_check(app, day, plan=plan)
+    assert report.assessed == len(plan.deadlines())  # in full
+    with app.session() as session:
+        full = _full_assessment(session, plan, day)
+        assert report.counts == {k: v for k, v in full.counts().items() if v}
+        assert report.programme_rag == full.programme.value
+        _assert_states_are(session, full, day)
+    with app.engine.connect() as conn:
+        codes = conn.execute(sa.text("SELECT action_code FROM item_memory")).scalars().all()
+    assert "verdwenen" not in codes and len(codes) == len(plan.deadlines())
+    # Repaired: the next day is incremental again, and right.
+    day += timedelta(days=1)
+    report = deadline_check(app, day, plan=plan)
+    assert report.assessed < len(plan.deadlines())
+    with app.session() as session:
+        full = _full_assessment(session, plan, day)
+        assert report.counts == {k: v for k, v in full.counts().items() if v}
+        _assert_states_are(session, full, day)
+
+
+def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) -> None:
+    """A memory row lost with the plan file unchanged: the count differs from the plan's, so
+    the ids are read and the item is re-assessed; the day equals a full assessment and the
+    memory holds every item again."""
+    app = make_app(tmp_path, database_url)
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 5)
+    deadline_check(app, day, plan=plan)
+    deadline_check(app, day + timedelta(days=1), plan=plan)
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text("DELETE FROM item_memory WHERE item_code = :c"),
+            {"c": plan.deadlines()[3].item_id},
+        )
+    day += timedelta(days=2)
+    report = deadline_check(app, day, plan=plan)
+    assert report.assessed < len(plan.deadlines())
+    with app.session() as session:
+        full = _full_assessment(session, plan, day)
+        assert report.counts == {k: v for k, v in full.counts().items() if v}
+        assert report.programme_rag == full.programme.value
+        _assert_states_are(session, full, day)
+    with app.engine.connect() as conn:
+        n = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
+    assert n == len({d.item_id for d in plan.deadlines()})
+
+
+def test_no_two_threads_use_one_connection_at_once(tmp_path: Path, database_url: str) -> None:
+    """The daily cycle's store work beside the computing (store.dialect.alongside): no
+    statement starts on a connection while another thread's is running on it, over a week of
+    full and incremental days with updates arriving (PostgreSQL runs a worker thread)."""
+    lock = threading.Lock()
+    running: dict[int, list[str]] = {}
+    overlaps: list[tuple[str, str, str]] = []
+    threads: set[str] = set()
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        key, me = id(conn.connection.dbapi_connection), threading.current_thread().name
+        with lock:
+            threads.add(me)
+            overlaps.extend((me, other, statement[:80]) for other in running.get(key, ()))
+            running.setdefault(key, []).append(me)
+
+    def after(conn, *_: object) -> None:
+        with lock:
+            running[id(conn.connection.dbapi_connection)].remove(threading.current_thread().name)
+
+    def failed(context: sa.engine.ExceptionContext) -> None:
+        if context.connection is not None:
+            after(context.connection)
+
+    app = make_app(tmp_path, database_url)
+    plan = load_plan(SEED_PLAN)
+    pid = plan.programme.id
+    rng = random.Random(6)
+    listeners = [
+        ("before_cursor_execute", before),
+        ("after_cursor_execute", after),
+        ("handle_error", failed),
+    ]
+    for name, listener in listeners:
+        event.listen(Engine, name, listener)
+    try:
+        day = date(2015, 10, 2)
+        for _ in range(7):
+            report = deadline_check(app, day, plan=plan)
+            with app.session() as session:
+                repo = Repository(session, pid)
+                for _ in range(3):
+                    repo.add_status_update(
+                        StatusUpdate(
+                            rng.choice(plan.deadlines()).item_id, rng.choice(_STATUSES), day,
+                            recorded_at=datetime.combine(day, time(18), UTC),
+                        )
+                    )  # fmt: skip
+                session.commit()
+            day += timedelta(days=1)
+        assert report.assessed < len(plan.deadlines())  # incremental days ran too
+    finally:
+        for name, listener in listeners:
+            event.remove(Engine, name, listener)
+    assert not overlaps
+    if make_app(tmp_path, database_url).engine.dialect.name == "postgresql":
+        assert any(t.startswith("regie-store") for t in threads)  # the worker did run

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from governance.plan import ItemLevel, Plan
 from governance.updates import StatusUpdate, UpdateStatus
 from store import EventRecord, Repository, UnknownItem, sync_plan
-from store.dialect import COPY_FROM_ROWS
+from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.models import EventRow, StatusUpdateRow
 from tests.integration.store_plans import T0, drop_milestone, make_sample_plan, quarter
 from tests.integration.store_reads import stored_items
@@ -294,12 +294,12 @@ def test_programme_exists(repo: Repository, session: Session) -> None:
 def test_a_large_batch_of_events_is_stored_as_a_small_one(
     repo: Repository, session: Session
 ) -> None:
-    """From COPY_FROM_ROWS rows on PostgreSQL the events go as one ``INSERT … SELECT`` of array
-    parameters (store.dialect.staged): the same stored text (names with the array syntax's own
-    quotes, commas, braces and backslashes; day, instant, payload with tabs, newlines, quotes,
-    non-ASCII), new keys in input order, ids in input order, duplicates skipped without
-    breaking the transaction."""
-    n = COPY_FROM_ROWS + 7
+    """From ARRAY_INSERT_FROM_ROWS rows on PostgreSQL the events go as one ``INSERT … SELECT``
+    of array parameters (store.dialect.staged): the same stored text (names with the array
+    syntax's own quotes, commas, braces and backslashes; day, instant, payload with tabs,
+    newlines, quotes, non-ASCII), new keys in input order, ids in input order, duplicates
+    skipped without breaking the transaction."""
+    n = ARRAY_INSERT_FROM_ROWS + 7
     payload = {"note": 'tab\there "quoted" \\ newline\nëÿ€', "nested": {"n": [1, None, 2.5]}}
 
     names = ("Due", 'Due "a","b" \\ {NULL} ,x\\', "NULL")
@@ -329,3 +329,27 @@ def test_a_large_batch_of_events_is_stored_as_a_small_one(
         assert len(big_row[4]) == len(small_row[4]) and big_row[4] == stored["big0"][4]
     ids = [stored[f"big{i}"][0] for i in reversed(range(n))]
     assert ids == sorted(ids)
+
+
+def test_an_overlong_event_key_is_refused_by_a_large_batch_as_by_a_small_one(
+    repo: Repository, session: Session
+) -> None:
+    """PostgreSQL: a dedupe key longer than its column is refused by the array insert as by the
+    plain one (a cast to ``varchar(n)[]`` cut it: a shortened key given back, two keys sharing
+    their first n characters colliding silently). SQLite does not check lengths."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite does not enforce VARCHAR lengths")
+    length = EventRow.__table__.c.dedupe_key.type.length
+    assert length is not None
+    errors = []
+    for n in (1, ARRAY_INSERT_FROM_ROWS):
+        rows = [
+            EventRecord("Due", "1.1", date(2015, 9, 1), {}, "k" * length + str(i)) for i in range(n)
+        ]
+        with pytest.raises(sa.exc.DBAPIError) as refused:
+            repo.record_new_events(rows)
+        session.rollback()
+        errors.append((type(refused.value), type(refused.value.orig)))
+    assert errors[0] == errors[1]
+    assert errors[0][1].__name__ == "StringDataRightTruncation"
+    assert session.execute(sa.select(sa.func.count()).select_from(EventRow)).scalar() == 0

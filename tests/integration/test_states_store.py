@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from governance.incremental import Remembered, Tally
 from governance.reminders import PromptRecord
 from store import PreviousStates, Repository, StateRecord, memory
-from store.dialect import COPY_FROM_ROWS
+from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.memory import MemoryHeader
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
 from tests.integration.store_reads import states_on
@@ -299,9 +299,9 @@ def test_prompts_are_append_only(
 def test_a_large_batch_of_prompts_is_stored_as_a_small_one(
     repo: Repository, session: Session
 ) -> None:
-    """From COPY_FROM_ROWS rows on PostgreSQL the prompts go as arrays: same rows, same
+    """From ARRAY_INSERT_FROM_ROWS rows on PostgreSQL the prompts go as arrays: same rows, same
     order of ids (the history's tie-break), existing prompts skipped."""
-    n = COPY_FROM_ROWS + 3
+    n = ARRAY_INSERT_FROM_ROWS + 3
     big = [
         PromptRecord(f"1.{i}", "first", "jdevries", D1 + timedelta(days=i % 5)) for i in range(n)
     ]
@@ -320,11 +320,31 @@ def test_a_large_batch_of_prompts_is_stored_as_a_small_one(
     assert ids == sorted(ids)
 
 
+def test_an_overlong_stage_is_refused_by_a_large_batch_as_by_a_small_one(
+    repo: Repository, session: Session
+) -> None:
+    """PostgreSQL: a stage longer than its column (String(255)) is refused by the array
+    insert as by the plain one, the same error, nothing stored (a cast of the array to
+    ``varchar(255)[]`` cut it silently). SQLite does not check lengths."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite does not enforce VARCHAR lengths")
+    errors = []
+    for n in (1, ARRAY_INSERT_FROM_ROWS):
+        rows = [PromptRecord(f"1.{i}", "s" * 300, "jdevries", D1) for i in range(n)]
+        with pytest.raises(sa.exc.DBAPIError) as refused:
+            repo.record_prompts(rows)
+        session.rollback()
+        errors.append((type(refused.value), type(refused.value.orig)))
+    assert errors[0] == errors[1]
+    assert errors[0][1].__name__ == "StringDataRightTruncation"
+    assert session.execute(sa.select(sa.func.count()).select_from(PromptRow)).scalar() == 0
+
+
 def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Session) -> None:
-    """The memory's rows (replaced whole, or upserted) as arrays from COPY_FROM_ROWS rows on
-    PostgreSQL read back as saved, with the stored fingerprints kept when none are given."""
+    """The memory's rows (replaced whole, or upserted) as arrays from ARRAY_INSERT_FROM_ROWS
+    rows on PostgreSQL read back as saved, with the stored fingerprints kept when none are given."""
     pid = repo.programme_id
-    n = COPY_FROM_ROWS + 5
+    n = ARRAY_INSERT_FROM_ROWS + 5
 
     def items(shift: int, codes: range) -> dict[str, Remembered]:
         return {

@@ -393,3 +393,17 @@ def test_next_check_of_a_slipped_item_past_due_skips_the_overdue_stages() -> Non
     overdue = dataclasses.replace(slipped, state=State.OVERDUE, forecast=None)
     first = scheduler.next_check(overdue)
     assert first is not None and first < stale_on  # an overdue item's next stage comes first
+
+
+def test_a_dependency_not_loaded_is_an_error_not_grey() -> None:
+    """The remembered colours the assessor looks up (``.get(item, GREY)``): a plan item whose
+    row was not loaded raises InconsistentMemory (no lookup error, which ``get`` would turn
+    into grey); an id not in the plan is simply unknown."""
+    from governance.incremental import InconsistentMemory, _KnownRags
+
+    index = PlanIndex(load_plan(SEED_PLAN))
+    known = _KnownRags({}, index.by_id)
+    assert not issubclass(InconsistentMemory, LookupError)
+    with pytest.raises(InconsistentMemory):
+        known.get(next(iter(index.by_id)), Rag.GREY)
+    assert known.get("niet-in-het-plan", Rag.GREY) is Rag.GREY
