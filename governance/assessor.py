@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Deadline, ItemLevel, Plan
@@ -110,6 +111,12 @@ Facts = tuple[
     "StatusUpdate | None",
     "date | None",
 ]
+#: Positions in :data:`Facts` read by name where the tuple is not unpacked whole.
+_STATE: Final = 0
+_WAITING_ON: Final = 5
+_STALE: Final = 6
+_CONFIRMED: Final = 9
+_SLIP: Final = 10
 
 
 _KIND_VALUES = {k: k.value for k in PeriodKind}
@@ -359,15 +366,16 @@ class Assessor:
         f = self.facts.get(item_id)
         if f is None:
             return self.known_rags.get(item_id, Rag.GREY)
+        state, waiting_on, stale = f[_STATE], f[_WAITING_ON], f[_STALE]
         troubled = False
-        if f[0] is _WAITING:
+        if state is _WAITING:
             inner = visiting | {item_id}
             waits: list[Rag] = []
-            for dep in f[5]:
+            for dep in waiting_on:
                 ids = self.index.dependency_items(dep)
                 waits.extend(self.rag(i, inner) for i in ids if i not in inner)
             troubled = any(r in (Rag.AMBER, Rag.RED) for r in waits)
-        rag = colour(f[0], f[6], f[9], f[10], troubled)
+        rag = colour(state, stale, f[_CONFIRMED], f[_SLIP], troubled)
         self._rags[item_id] = rag
         return rag
 
@@ -378,7 +386,7 @@ class Assessor:
         # other item's colour follows from its own facts, below.
         rag_of = self.rag
         for item_id, f in facts.items():
-            if f[0] is _WAITING:
+            if f[_STATE] is _WAITING:
                 rag_of(item_id)
         out: dict[str, ItemAssessment] = {}
         # Each item's facts are dropped as its result is made, so the number of live objects

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from governance.rag import Rag, State
+from governance.rag import RAG_VALUES, STATE_VALUES, State
 from governance.records import positional_constructor
 from governance.updates import StatusUpdate
 
@@ -105,8 +105,6 @@ def status_updated(update: StatusUpdate) -> DomainEvent:
 
 
 #: Plain values and event names per member, looked up once per item rather than recomputed.
-_STATE_VALUES = {s: s.value for s in State}
-_RAG_VALUES = {r: r.value for r in Rag}
 _TRANSITIONS = {s: transition_event_name(s.value) for s in State}
 
 
@@ -123,7 +121,7 @@ def state_events(
     first_run = previous is None and previous_stale is None
     make = new_event  # a first run of 100,000 items makes as many events
     for item in items:
-        state = _STATE_VALUES[item.state]
+        state = STATE_VALUES[item.state]
         before = previous.get(item.item_id) if previous is not None else None
         changed = before != state
         turned_stale = previous_stale is not None and item.item_id not in previous_stale
@@ -131,7 +129,7 @@ def state_events(
         if not (changed or stale):
             continue  # most items on most days: build no payload
         due = item.due.isoformat() if item.due else None
-        rag = _RAG_VALUES[item.rag]
+        rag = RAG_VALUES[item.rag]
         if changed:
             payload: Payload = {
                 "from": before,

@@ -35,7 +35,7 @@ from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanInd
 from governance.events import state_events
 from governance.periods import PeriodKind
 from governance.plan import Deadline, Plan, ReminderPolicy
-from governance.rag import Rag, State, worst
+from governance.rag import RAG_VALUES, STATE_VALUES, Rag, State, worst
 from governance.reminders import (
     PromptRecord,
     ReminderPlan,
@@ -68,8 +68,6 @@ RULES_VERSION = 1
 _DAY = timedelta(days=1)
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
 _RAGS = {r.value: r for r in Rag}
-_STATE_VALUES = {s: s.value for s in State}
-_RAG_VALUES = {r: r.value for r in Rag}
 
 
 class Remembered(NamedTuple):
@@ -493,7 +491,7 @@ def remember(
     # Positional (a named tuple's keyword call costs twice as much), with the enums' values
     # looked up rather than read through Enum.value: once per judged item.
     make = Remembered
-    states, rags = _STATE_VALUES, _RAG_VALUES
+    states, rags = STATE_VALUES, RAG_VALUES
     return {
         item_id: make(
             states[item.state],

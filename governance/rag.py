@@ -112,8 +112,10 @@ def colour(
         elif state is State.SLIPPED:
             big = slip_working_days is not None and slip_working_days > SLIP_RED_WORKING_DAYS
             rag = Rag.RED if big else Rag.AMBER
-        else:  # waiting
+        elif state is State.WAITING:
             rag = Rag.AMBER if troubled else Rag.GREEN
+        else:  # a state added to State but not here: refuse, as the lookup did before
+            raise KeyError(state)
     if stale and rag is Rag.GREEN and state is not State.DONE:
         return Rag.AMBER
     return rag

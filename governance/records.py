@@ -19,9 +19,32 @@ T = TypeVar("T")
 
 
 def positional_constructor(cls: type[T]) -> Callable[..., T]:
-    """``make(*values)`` for a frozen, slotted dataclass: every field given positionally, in
-    field order; no ``__post_init__`` (refused when the class has one). ``make(*v) == cls(*v)``
-    and is of type ``cls``; the class and its own constructor are unchanged."""
+    """``make(*values)`` for a frozen, slotted dataclass: every field given, in field order (the
+    parameters bear the fields' names); no ``__post_init__`` (refused when the class has one).
+    ``make(*v) == cls(*v)`` and is of type ``cls``; the class and its own constructor are
+    unchanged. Type checkers see ``Callable[..., T]``: tests compare each use with the class."""
+    names = _field_names(cls)
+    shadow = type(f"_{cls.__name__}Values", (), {"__slots__": tuple(names)})
+    stores = "".join(f"    self.{name} = {name}\n" for name in names)
+    body = f"    self = _new(_shadow)\n{stores}    self.__class__ = _cls\n    return self\n"
+    make = _compile(cls, names, body, {"_shadow": shadow})
+    try:
+        make(*range(len(names)))
+    except TypeError:  # layouts not compatible on this interpreter
+        return descriptor_constructor(cls)
+    return make
+
+
+def descriptor_constructor(cls: type[T]) -> Callable[..., T]:
+    """:func:`positional_constructor` through the slots' own descriptors: the fallback, slower
+    than the layout swap (≈ 1.2 against 0.4 µs for 19 fields) but independent of it."""
+    names = _field_names(cls)
+    setters = {f"_set_{name}": cls.__dict__[name].__set__ for name in names}
+    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    return _compile(cls, names, f"    self = _new(_cls)\n{body}    return self\n", setters)
+
+
+def _field_names(cls: type[Any]) -> list[str]:
     if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__:
         raise TypeError(f"{cls.__name__}: not a slotted dataclass")
     if hasattr(cls, "__post_init__"):
@@ -30,23 +53,16 @@ def positional_constructor(cls: type[T]) -> Callable[..., T]:
     names = [f.name for f in fields]
     if not all(f.init for f in fields) or tuple(names) != tuple(cls.__dict__["__slots__"]):
         raise TypeError(f"{cls.__name__}: every field must be an init field and a slot")
-    arguments = ", ".join(f"v{n}" for n in range(len(names)))
-    shadow = type(f"_{cls.__name__}Values", (), {"__slots__": tuple(names)})
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_shadow": shadow}
-    stores = "".join(f"    self.{name} = v{n}\n" for n, name in enumerate(names))
-    source = (
-        f"def make({arguments}):\n    self = _new(_shadow)\n{stores}"
-        "    self.__class__ = _cls\n    return self\n"
-    )
-    exec(source, namespace)  # generated from field names only, as dataclasses does
+    if any(name == "self" or name.startswith("_") for name in names):
+        raise TypeError(f"{cls.__name__}: a field name would clash with the generated code")
+    return names
+
+
+def _compile(cls: type[T], names: list[str], body: str, extra: dict[str, Any]) -> Callable[..., T]:
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **extra}
+    # Generated from the field names only, as dataclasses generates ``__init__``.
+    exec(f"def make({', '.join(names)}):\n{body}", namespace)
     make: Callable[..., T] = namespace["make"]
-    try:
-        make(*range(len(names)))
-    except TypeError:  # layouts not compatible here: set the slots through their descriptors
-        namespace.update((f"_set{n}", cls.__dict__[name].__set__) for n, name in enumerate(names))
-        body = "".join(f"    _set{n}(self, v{n})\n" for n in range(len(names)))
-        source = f"def make({arguments}):\n    self = _new(_cls)\n{body}    return self\n"
-        exec(source, namespace)
-        make = namespace["make"]
     make.__qualname__ = f"{cls.__qualname__} (positional)"
+    make.__module__ = cls.__module__
     return make

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import Any
 
 import pytest
 
 from governance.assessor import ItemAssessment
 from governance.plan import ItemLevel
 from governance.rag import Rag, State
-from governance.records import positional_constructor
+from governance.records import descriptor_constructor, positional_constructor
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -28,8 +29,12 @@ def _fields() -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def test_the_object_equals_the_one_the_class_builds() -> None:
-    make = positional_constructor(ItemAssessment)
+_BOTH = pytest.mark.parametrize("constructor", [positional_constructor, descriptor_constructor])
+
+
+@_BOTH
+def test_the_object_equals_the_one_the_class_builds(constructor: Any) -> None:
+    make = constructor(ItemAssessment)
     made, built = make(*_fields()), ItemAssessment(*_fields())  # type: ignore[arg-type]
     assert type(made) is ItemAssessment
     assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
@@ -38,14 +43,17 @@ def test_the_object_equals_the_one_the_class_builds() -> None:
         made.title = "n"  # type: ignore[misc]
 
 
-def test_every_field_is_given() -> None:
-    make = positional_constructor(_Point)
+@_BOTH
+def test_every_field_is_given(constructor: Any) -> None:
+    make = constructor(_Point)
     assert make(1, "z") == _Point(1, "z")
+    assert make(y="z", x=1) == _Point(1, "z")  # the parameters are the fields' names
     with pytest.raises(TypeError):
         make(1)
 
 
-def test_refuses_classes_it_cannot_build() -> None:
+@_BOTH
+def test_refuses_classes_it_cannot_build(constructor: Any) -> None:
     @dataclasses.dataclass(frozen=True)
     class Unslotted:
         x: int
@@ -57,6 +65,10 @@ def test_refuses_classes_it_cannot_build() -> None:
         def __post_init__(self) -> None:
             raise ValueError
 
-    for cls in (Unslotted, Checked, int):
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Clashing:
+        self: int
+
+    for cls in (Unslotted, Checked, Clashing, int):
         with pytest.raises(TypeError):
-            positional_constructor(cls)
+            constructor(cls)
