@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -295,35 +296,51 @@ def alongside(session: Session) -> Iterator[Submit]:
     the GIL while it waits): on two cores a large insert then costs little wall time. The
     session is one connection, used by one thread at a time: the caller may use it inside the
     block until its first ``submit``; from then until the block ends, only the submitted work
-    does (the caller may wait for a future and submit more; tests/integration/test_daily.py
-    checks that no two threads run statements on one connection at once). SQLite does its
-    work in this process: ``work`` runs at once.
+    does (the caller may wait for a future and submit more). A statement of the caller's while
+    submitted work is still pending is refused (``RuntimeError``): a check per statement on
+    this connection, during the block only (tests/integration/test_daily.py also checks that
+    no two threads run statements on one connection at once). SQLite does its work in this
+    process: ``work`` runs at once.
     """
     if dialect_name(session) != "postgresql":
         yield at_once
         return
     from concurrent.futures import ThreadPoolExecutor
 
+    connection = session.connection()
     # Taken now, in this thread: on an interrupt its running statement is cancelled from here.
-    driver = session.connection().connection.driver_connection
+    driver = connection.connection.driver_connection
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="regie-store")
     submitted: list[Future[Any]] = []
+    caller = threading.get_ident()
 
     def submit(work: Callable[[], T], /) -> Future[T]:
         future = pool.submit(work)
         submitted.append(future)
         return future
 
+    def one_thread(*_: object) -> None:
+        if threading.get_ident() == caller and not all(f.done() for f in submitted):
+            raise RuntimeError(
+                "store.dialect.alongside: the session is the worker's while submitted work "
+                "is pending; wait for its future first"
+            )
+
+    sa.event.listen(connection, "before_cursor_execute", one_thread)
     try:
-        yield submit
-        pool.shutdown(wait=True)
-    except BaseException:
-        # An error or an interrupt (Ctrl-C, a cancelled flow run) here, or while waiting: the
-        # caller rolls back next, so the worker must be done with the connection first. Queued
-        # work is dropped, the running statement cancelled, and the wait itself not interrupted.
-        pool.shutdown(wait=False, cancel_futures=True)
-        _wait_out(submitted, driver.cancel if driver is not None else None)
-        raise
+        try:
+            yield submit
+            pool.shutdown(wait=True)
+        except BaseException:
+            # An error or an interrupt (Ctrl-C, a cancelled flow run) here, or while waiting:
+            # the caller rolls back next, so the worker must be done with the connection
+            # first. Queued work is dropped, the running statement cancelled, and the wait
+            # itself not interrupted.
+            pool.shutdown(wait=False, cancel_futures=True)
+            _wait_out(submitted, driver.cancel if driver is not None else None)
+            raise
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", one_thread)
     for future in submitted:
         future.result()
 

@@ -350,7 +350,7 @@ def save(
         ]
         table = target.table
         connection = session.connection()
-        columns = ["state", "rag", "stale", "due", "next_check", "action_code"]
+        columns = list(_SAVED)
         if fingerprints is not None:
             columns.append("fingerprint")
         if arrays_worthwhile(connection, rows):

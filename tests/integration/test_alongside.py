@@ -49,6 +49,21 @@ def test_work_runs_in_order_in_one_transaction(engine: sa.Engine) -> None:
     assert _workers() == []
 
 
+def test_the_caller_cannot_use_the_session_while_work_is_pending(engine: sa.Engine) -> None:
+    """Before the first submit and once the submitted work is done the caller may use the
+    session; in between its statement is refused, not run beside the worker's on the one
+    connection."""
+    with Session(engine) as session, session.begin(), alongside(session) as submit:
+        _insert(session, 1)  # nothing submitted yet
+        submit(lambda: _insert(session, 2)).result()
+        _insert(session, 3)  # the work is done
+        submit(lambda: session.execute(sa.text("SELECT pg_sleep(0.3)")))
+        with pytest.raises(RuntimeError, match="pending"):
+            _insert(session, 4)
+    assert _rows(engine) == [1, 2, 3]
+    assert _workers() == []
+
+
 def test_an_error_in_the_work_ends_the_block_and_nothing_is_committed(engine: sa.Engine) -> None:
     def fail() -> None:
         raise RuntimeError("disk full")

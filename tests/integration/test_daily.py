@@ -82,7 +82,7 @@ def test_incremental_cycle_equals_full_assessment_every_day(
             # The report's counts and colour, from the memory's tally on incremental days.
             assert report.counts == {k: v for k, v in full.counts().items() if v}, day
             assert report.programme_rag == full.programme.value, day
-            _assert_states_are(session, full, day)
+            _assert_states_are(session, pid, full, day)
             before = [r for r in repo.prompt_history(until=day) if r.queued_on < day]
             reminders = plan_reminders(plan, full, before, day, cal)
             if not cal.is_working_day(day):
@@ -116,9 +116,8 @@ def test_incremental_cycle_equals_full_assessment_every_day(
     assert remembered == len(seed.deadlines())
 
 
-def _assert_states_are(session: Session, full: Assessment, day: date) -> None:
+def _assert_states_are(session: Session, pid: str, full: Assessment, day: date) -> None:
     """The states stored for ``day`` are the full assessment's."""
-    pid = load_plan(SEED_PLAN).programme.id
     stored = {r.item_id: r for r, _ in latest_states(session, pid, day, inclusive=True)}
     for item in full.items.values():
         got = stored[item.item_id]
@@ -165,7 +164,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
         full = _full_assessment(session, plan, day)
         assert report.counts == {k: v for k, v in full.counts().items() if v}
         assert report.programme_rag == full.programme.value
-        _assert_states_are(session, full, day)
+        _assert_states_are(session, plan.programme.id, full, day)
     with app.engine.connect() as conn:
         codes = conn.execute(sa.text("SELECT action_code FROM item_memory")).scalars().all()
     assert "verdwenen" not in codes and len(codes) == len(plan.deadlines())
@@ -176,7 +175,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
     with app.session() as session:
         full = _full_assessment(session, plan, day)
         assert report.counts == {k: v for k, v in full.counts().items() if v}
-        _assert_states_are(session, full, day)
+        _assert_states_are(session, plan.programme.id, full, day)
 
 
 def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) -> None:
@@ -200,7 +199,7 @@ def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) 
         full = _full_assessment(session, plan, day)
         assert report.counts == {k: v for k, v in full.counts().items() if v}
         assert report.programme_rag == full.programme.value
-        _assert_states_are(session, full, day)
+        _assert_states_are(session, plan.programme.id, full, day)
     with app.engine.connect() as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
     assert n == len({d.item_id for d in plan.deadlines()})
@@ -261,5 +260,5 @@ def test_no_two_threads_use_one_connection_at_once(tmp_path: Path, database_url:
         for name, listener in listeners:
             event.remove(Engine, name, listener)
     assert not overlaps
-    if make_app(tmp_path, database_url).engine.dialect.name == "postgresql":
+    if app.engine.dialect.name == "postgresql":
         assert any(t.startswith("regie-store") for t in threads)  # the worker did run
