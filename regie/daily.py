@@ -109,6 +109,7 @@ def _assess_day(
     header = memory.load_header(session, pid)
     fits = basis(plan, calendar)
     newest = memory.newest_update_id(session, header.seen_update_id if header else 0)
+    today = memory.MemoryHeader(as_of, fits, plan_hash, newest)
     if (
         full
         or header is None
@@ -116,41 +117,13 @@ def _assess_day(
         or header.as_of >= as_of
         or header.as_of != Repository(session, pid).last_assessed()
     ):
-        return _full(
-            session,
-            index,
-            as_of,
-            calendar,
-            now,
-            memory.MemoryHeader(as_of, fits, plan_hash, newest),
-            submit,
-            planned,
-        )
+        return _full(session, index, as_of, calendar, now, today, submit, planned)
     try:
-        return _incremental(
-            session,
-            index,
-            as_of,
-            calendar,
-            now,
-            header,
-            memory.MemoryHeader(as_of, fits, plan_hash, newest),
-            submit,
-            planned,
-        )
+        return _incremental(session, index, as_of, calendar, now, header, today, submit, planned)
     except InconsistentMemory:
         # Nothing written yet (_incremental checks before its first write): assess in full,
         # which replaces the whole memory.
-        return _full(
-            session,
-            index,
-            as_of,
-            calendar,
-            now,
-            memory.MemoryHeader(as_of, fits, plan_hash, newest),
-            submit,
-            planned,
-        )
+        return _full(session, index, as_of, calendar, now, today, submit, planned)
 
 
 def _full(

@@ -27,7 +27,8 @@ from governance.planfile.load import load_plan
 from governance.reminders import plan_reminders
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
-from regie.cycle import deadline_check, quiet
+from regie.bootstrap import App
+from regie.cycle import CheckReport, deadline_check, quiet
 from store import Repository
 from store.assessment_query import assessment_updates
 from store.states import latest_states
@@ -125,6 +126,15 @@ def _assert_states_are(session: Session, pid: str, full: Assessment, day: date) 
         assert (got.state, got.rag, got.stale, got.due) == want, (day, item.item_id)
 
 
+def _assert_day_is_full_assessment(app: App, report: CheckReport, plan: Plan, day: date) -> None:
+    """The day's report (counts, programme colour) and stored states equal a full assessment."""
+    with app.session() as session:
+        full = _full_assessment(session, plan, day)
+        assert report.counts == {k: v for k, v in full.counts().items() if v}, day
+        assert report.programme_rag == full.programme.value, day
+        _assert_states_are(session, plan.programme.id, full, day)
+
+
 def _full_assessment(session: Session, plan: Plan, day: date) -> Assessment:
     pid = plan.programme.id
     previous = Repository(session, pid).previous_states(before=day)
@@ -160,11 +170,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
         )
     report = deadline_check(app, day, plan=plan)
     assert report.assessed == len(plan.deadlines())  # in full
-    with app.session() as session:
-        full = _full_assessment(session, plan, day)
-        assert report.counts == {k: v for k, v in full.counts().items() if v}
-        assert report.programme_rag == full.programme.value
-        _assert_states_are(session, plan.programme.id, full, day)
+    _assert_day_is_full_assessment(app, report, plan, day)
     with app.engine.connect() as conn:
         codes = conn.execute(sa.text("SELECT action_code FROM item_memory")).scalars().all()
     assert "verdwenen" not in codes and len(codes) == len(plan.deadlines())
@@ -172,10 +178,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
     day += timedelta(days=1)
     report = deadline_check(app, day, plan=plan)
     assert report.assessed < len(plan.deadlines())
-    with app.session() as session:
-        full = _full_assessment(session, plan, day)
-        assert report.counts == {k: v for k, v in full.counts().items() if v}
-        _assert_states_are(session, plan.programme.id, full, day)
+    _assert_day_is_full_assessment(app, report, plan, day)
 
 
 def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) -> None:
@@ -195,11 +198,7 @@ def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) 
     day += timedelta(days=2)
     report = deadline_check(app, day, plan=plan)
     assert report.assessed < len(plan.deadlines())
-    with app.session() as session:
-        full = _full_assessment(session, plan, day)
-        assert report.counts == {k: v for k, v in full.counts().items() if v}
-        assert report.programme_rag == full.programme.value
-        _assert_states_are(session, plan.programme.id, full, day)
+    _assert_day_is_full_assessment(app, report, plan, day)
     with app.engine.connect() as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
     assert n == len({d.item_id for d in plan.deadlines()})

@@ -20,6 +20,7 @@ from store import PreviousStates, Repository, StateRecord, memory
 from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.memory import MemoryHeader
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
+from tests.integration.array_inserts import assert_overlong_refused_alike
 from tests.integration.store_reads import states_on
 
 NOW = datetime(2015, 9, 1, 8, 0, tzinfo=UTC)
@@ -326,18 +327,12 @@ def test_an_overlong_stage_is_refused_by_a_large_batch_as_by_a_small_one(
     """PostgreSQL: a stage longer than its column (String(255)) is refused by the array
     insert as by the plain one, the same error, nothing stored (a cast of the array to
     ``varchar(255)[]`` cut it silently). SQLite does not check lengths."""
-    if session.get_bind().dialect.name != "postgresql":
-        pytest.skip("SQLite does not enforce VARCHAR lengths")
-    errors = []
-    for n in (1, ARRAY_INSERT_FROM_ROWS):
-        rows = [PromptRecord(f"1.{i}", "s" * 300, "jdevries", D1) for i in range(n)]
-        with pytest.raises(sa.exc.DBAPIError) as refused:
-            repo.record_prompts(rows)
-        session.rollback()
-        errors.append((type(refused.value), type(refused.value.orig)))
-    assert errors[0] == errors[1]
-    assert errors[0][1].__name__ == "StringDataRightTruncation"
-    assert session.execute(sa.select(sa.func.count()).select_from(PromptRow)).scalar() == 0
+    assert_overlong_refused_alike(
+        session,
+        lambda n: [PromptRecord(f"1.{i}", "s" * 300, "jdevries", D1) for i in range(n)],
+        repo.record_prompts,
+        PromptRow,
+    )
 
 
 def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Session) -> None:
