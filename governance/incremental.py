@@ -251,8 +251,9 @@ def _counted_rags(
     counts = dict(tally.rags)
     for r in _gone(index, memory, items):
         counts[r.action_id, r.rag] = counts.get((r.action_id, r.rag), 0) - 1
+    rag_values = RAG_VALUES  # not Enum.value, a Python-level property: once per judged item
     for item in items.values():
-        key = (item.action_id, item.rag.value)
+        key = (item.action_id, rag_values[item.rag])
         counts[key] = counts.get(key, 0) + 1
     if sum(counts.values()) != len(index.by_id):
         raise InconsistentMemory("memory tally does not cover the plan's items")
@@ -290,8 +291,9 @@ def state_counts(
         out[state] = out.get(state, 0) + n
     for r in _gone(index, memory, items):
         out[r.state] = out.get(r.state, 0) - 1
+    state_values = STATE_VALUES
     for item in items.values():
-        out[item.state.value] += 1
+        out[state_values[item.state]] += 1
     if sum(out.values()) != len(index.by_id) or min(out.values()) < 0:
         raise InconsistentMemory("memory tally does not cover the plan's items")
     return out

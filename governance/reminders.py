@@ -53,6 +53,7 @@ from typing import NamedTuple
 from governance.assessment import ONGOING_KINDS, Assessment, ItemAssessment, State
 from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent, new_event
 from governance.plan import GovernanceBody, Plan, ReminderPolicy
+from governance.rag import STATE_VALUES
 from governance.records import positional_constructor
 from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
@@ -292,7 +293,7 @@ def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestIt
     return _new_digest_item(
         item.item_id,
         stage,
-        item.state.value,
+        STATE_VALUES[item.state],
         item.due,
         item.title,
         item.gereed,

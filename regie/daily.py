@@ -211,6 +211,7 @@ def _incremental(
         state_counts,
         with_dependencies,
     )
+    from governance.rag import RAG_VALUES, STATE_VALUES
     from governance.reminders import plan_reminders
     from store import memory
     from store.assessment_query import assessment_updates
@@ -264,8 +265,9 @@ def _incremental(
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
     changed = []
+    states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
     for item_id, i in result.items.items():
-        state, rag = i.state.value, i.rag.value
+        state, rag = states[i.state], rags[i.rag]
         before = remembered.get(item_id)
         if before is None or (before.state, before.rag, before.stale, before.due) != (
             state,

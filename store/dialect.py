@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future
@@ -50,6 +51,23 @@ def insert_function(session: Session) -> Callable[..., Any]:
 def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def json_codes(codes: Collection[str]) -> str:
+    """``codes`` (sorted) as one JSON array: the parameter of :func:`in_json_codes`."""
+    return json.dumps(sorted(codes))
+
+
+def in_json_codes(column: Any, codes: Collection[str]) -> sa.ColumnElement[bool]:
+    """SQLite: ``column IN (SELECT value FROM json_each(:codes))``, the codes as one JSON text
+    parameter. One statement for any number of codes, where batches of ``IN (…)`` with 900
+    bound codes each were compiled, expanded and run per batch (16 statements at 14,000
+    items); SQLite still probes the column's index once per code (its plan: ``LIST
+    SUBQUERY``). JSON functions are built into SQLite since 3.38 (and in most builds before)."""
+    values = sa.func.json_each(sa.bindparam(None, json_codes(codes), type_=sa.String))
+    table = values.table_valued("value")
+    condition: sa.ColumnElement[bool] = column.in_(sa.select(table.c.value))
+    return condition
 
 
 def batch_size(columns: int) -> int:

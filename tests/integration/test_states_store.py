@@ -392,3 +392,35 @@ def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
     assert memory.load_ids(session, pid) == set(items)
     assert memory.load_tally(session, pid) == Tally.of(items)
     assert memory.load_tally(session, "other") == Tally({}, {}, 0)
+
+
+#: Item codes with what a JSON or an array parameter must carry through: quotes, a backslash,
+#: commas, brackets and braces, non-ASCII text, and one that only differs in case.
+_ODD_CODES = ['1."a"', "1.'b'", "1.c\\d", "1.e,f", "1.[g]", "1.{h}", "1.ïj", "1.\u00e9k", "1.E,F"]
+
+
+def test_reads_by_many_odd_codes_equal_the_whole_reads(repo: Repository, session: Session) -> None:
+    """The memory rows and the prompt history of some items (one statement with every code as
+    one parameter: a JSON text on SQLite, an array on PostgreSQL) are exactly those of the
+    whole reads, whatever the codes hold and however many there are."""
+    pid = repo.programme_id
+    codes = [*_ODD_CODES, *(f"2.{i}" for i in range(memory.IN_BATCH + 100))]
+    items = {
+        c: Remembered("open", "green", bool(i % 2), D1 if i % 3 else None, D2, c.split(".")[0])
+        for i, c in enumerate(codes)
+    }
+    memory.save(session, pid, MemoryHeader(D1, "basis", "hash", 0), items, None,
+                replace_all=True, recorded_at=NOW)  # fmt: skip
+    prompts = [PromptRecord(c, "first", "jdevries", D1 + timedelta(days=i % 3))
+               for i, c in enumerate(codes)]  # fmt: skip
+    prompts.append(PromptRecord(_ODD_CODES[0], "second", "jdevries", D4))  # after ``until``
+    repo.record_prompts(prompts)
+    session.commit()
+    everything = repo.prompt_history(until=D3)
+    for some in (_ODD_CODES, codes[::2], [*codes[1::2], "9.none", '"', "\\"], []):
+        wanted = set(some)
+        assert memory.load_items(session, pid, some) == {c: items[c] for c in some if c in items}
+        history = memory.prompt_history_of(session, pid, D3, some)
+        assert history == [r for r in everything if r.item_id in wanted]
+    assert len(memory.prompt_history_of(session, pid, D3, codes)) == len(codes)
+    assert len(memory.load_items(session, pid, codes)) == len(codes)
