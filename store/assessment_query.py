@@ -11,7 +11,8 @@ Each pick is one index seek per item. It is fast with an index on ``status_updat
 ``(programme_id, item_code, reported_on, recorded_at, id, status)`` and a partial one on
 ``(programme_id, item_code, reported_on, recorded_at, id, forecast) WHERE forecast IS NOT NULL``
 (see benchmarks/RESULTS.md); without them it is still correct, only slower. ``AS MATERIALIZED``
-needs SQLite ≥ 3.35 or PostgreSQL ≥ 12.
+needs SQLite ≥ 3.35 or PostgreSQL ≥ 12; some items only, on SQLite, its JSON functions (built in
+since 3.38).
 """
 
 from __future__ import annotations
