@@ -175,7 +175,7 @@ def _sqlite_rows(
     bound as the ISO text the column type stores). SQLAlchemy's row wrapping cost about as
     much as the conversion below."""
     driver = connection.connection.driver_connection
-    if driver is None:  # pragma: no cover - a checked-out connection always has one
+    if driver is None:  # a checked-out connection always has one
         raise RuntimeError("no SQLite connection")
     bound = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
     cursor = driver.execute(query.text, bound)

@@ -290,7 +290,7 @@ def _sqlite_history_of(
     same transaction), each stored day (ISO text, as the column type writes it) turned into a
     date once. SQLAlchemy's per-row processing of 18,000 rows cost more than the query."""
     driver = connection.connection.driver_connection
-    if driver is None:  # pragma: no cover - a checked-out connection always has one
+    if driver is None:  # a checked-out connection always has one
         raise RuntimeError("no SQLite connection")
     rows = driver.execute(_SQLITE_HISTORY_OF, (programme_id, json_codes(item_ids))).fetchall()
     rows.sort(key=_DAY_AND_ID)  # ISO days sort as the dates do
