@@ -177,6 +177,9 @@ def _sqlite_rows(
     driver = connection.connection.driver_connection
     if driver is None:  # a checked-out connection always has one
         raise RuntimeError("no SQLite connection")
+    if any(isinstance(v, datetime) for v in params.values()):
+        # Instants are stored in UTCDateTime's own text form, not isoformat()'s.
+        raise TypeError("bind instants through SQLAlchemy")
     bound = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
     cursor = driver.execute(query.text, bound)
     try:
