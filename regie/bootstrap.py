@@ -62,6 +62,11 @@ class App:
             return
         from store import current_revision, head_revision, upgrade
 
+        if self.settings.is_sqlite:
+            from store.db import sqlite_shortfall
+
+            if (shortfall := sqlite_shortfall()) is not None:
+                raise DatabaseNotReady(f"database {self.safe_url}: {shortfall}")
         try:
             current = current_revision(self.settings.database_url)
         except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback

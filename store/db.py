@@ -33,6 +33,30 @@ POOL_OVERFLOW = 30
 _AST_LOCK = threading.Lock()
 
 
+#: What Regie's SQL needs of SQLite: ``AS MATERIALIZED`` and ``ALTER TABLE … DROP COLUMN``
+#: (3.35); reads by many ids pass them as one JSON parameter (``json_each``, built in since
+#: 3.38, compiled into most builds before).
+SQLITE_MINIMUM = (3, 35, 0)
+
+
+def sqlite_shortfall() -> str | None:
+    """Why the SQLite library Python links cannot run Regie, or None when it can. Checked
+    once before a SQLite database is first used, so an old library is one clear line, not a
+    syntax error in the middle of a daily cycle."""
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+        needed = ".".join(map(str, SQLITE_MINIMUM))
+        return f"SQLite {sqlite3.sqlite_version} is too old: Regie needs SQLite {needed} or newer"
+    try:
+        with contextlib.closing(sqlite3.connect(":memory:")) as probe:
+            probe.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.OperationalError:
+        version = sqlite3.sqlite_version
+        return f"SQLite {version} lacks its JSON functions (json_each), which Regie needs"
+    return None
+
+
 class MigrationError(RuntimeError):
     """A migration left the database inconsistent (it has been rolled back)."""
 

@@ -3,13 +3,16 @@ REGIE_SQLITE_SYNCHRONOUS asks for NORMAL; a bad value is one line."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from regie.bootstrap import App
 from regie.config import load_settings
-from regie.errors import InvalidInput
+from regie.errors import DatabaseNotReady, InvalidInput
 from store import make_engine
+from store.db import sqlite_shortfall
 
 NORMAL, FULL = 1, 2  # PRAGMA synchronous values
 
@@ -40,3 +43,49 @@ def test_the_setting_is_read_and_checked(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         load_settings({"REGIE_HOME": str(tmp_path), "REGIE_SQLITE_SYNCHRONOUS": "off"})
     assert caught.value.lines == ["REGIE_SQLITE_SYNCHRONOUS: 'off' is not 'normal' or 'full'"]
+
+
+def test_this_sqlite_library_can_run_regie() -> None:
+    assert sqlite_shortfall() is None
+
+
+def test_an_old_sqlite_library_is_one_line_before_the_database_is_touched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
+    app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
+    with pytest.raises(DatabaseNotReady) as caught:
+        app.ensure_schema()
+    assert len(caught.value.lines) == 1
+    assert "SQLite 3.34.1 is too old: Regie needs SQLite 3.35.0 or newer" in caught.value.lines[0]
+    assert not list(tmp_path.rglob("*.db"))
+
+
+class _WithoutJson:
+    """A SQLite build without its JSON functions (none can be made here): json_each fails as
+    it does there."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if "json_each" in sql:
+            raise sqlite3.OperationalError("no such table: json_each")
+        return self._connection.execute(sql, *args)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def test_a_sqlite_library_without_json_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: _WithoutJson(real_connect(*a, **k)))
+    problem = sqlite_shortfall()
+    assert problem is not None and "lacks its JSON functions (json_each)" in problem
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
+    app.ensure_schema()  # the real library: the database is made and migrated
+    assert list(tmp_path.rglob("*.db"))
