@@ -62,11 +62,7 @@ class App:
             return
         from store import current_revision, head_revision, upgrade
 
-        if self.settings.is_sqlite:
-            from store.db import sqlite_shortfall
-
-            if (shortfall := sqlite_shortfall()) is not None:
-                raise DatabaseNotReady(f"database {self.safe_url}: {shortfall}")
+        self.require_usable_sqlite()
         try:
             current = current_revision(self.settings.database_url)
         except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
@@ -89,6 +85,16 @@ class App:
                     f"not {head_revision()}: run `regie db upgrade`"
                 )
         self._checked_schema = True
+
+    def require_usable_sqlite(self) -> None:
+        """On SQLite, refuse a library too old for Regie's SQL in one line, before the
+        database is touched (not a syntax error in the middle of a cycle or a migration)."""
+        if not self.settings.is_sqlite:
+            return
+        from store.db import sqlite_shortfall
+
+        if (shortfall := sqlite_shortfall()) is not None:
+            raise DatabaseNotReady(f"database {self.safe_url}: {shortfall}")
 
     @property
     def safe_url(self) -> str:

@@ -103,6 +103,7 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
     from store import current_revision
     from store.db import newer_than_code
 
+    app.require_usable_sqlite()
     before = _revision_or_fail(app)
     if newer_than_code(before):
         raise DatabaseNotReady(newer_database(app.safe_url, before))

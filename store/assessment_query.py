@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql
 
 from governance.records import positional_constructor
 from governance.updates import StatusUpdate, UpdateStatus
-from store.dialect import json_codes, reader
+from store.dialect import json_codes, reader, sqlite_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -128,6 +128,7 @@ def _fetch(
 ) -> list[StatusUpdate]:
     # Plain rows, without the ORM's wrapping of each.
     connection = source if isinstance(source, sa.Connection) else reader(source)
+    chunks: Iterator[Sequence[Any]]
     if connection.dialect.name == "sqlite":
         chunks = _sqlite_rows(connection, query, params)
     else:
@@ -169,24 +170,17 @@ def _fetch(
 
 def _sqlite_rows(
     connection: sa.Connection, query: sa.TextClause, params: dict[str, object]
-) -> Iterator[Sequence[Any]]:
-    """SQLite: the rows of ``query`` straight from the driver, in batches (same connection,
-    same transaction; the statement's ``:name`` parameters are the driver's own style, days
-    bound as the ISO text the column type stores). SQLAlchemy's row wrapping cost about as
-    much as the conversion below."""
-    driver = connection.connection.driver_connection
-    if driver is None:  # a checked-out connection always has one
-        raise RuntimeError("no SQLite connection")
-    if any(isinstance(v, datetime) for v in params.values()):
+) -> Iterator[list[Any]]:
+    """SQLite: the rows of ``query`` straight from the driver (:func:`store.dialect.
+    sqlite_rows`; its ``:name`` parameters are the driver's own style), days bound as the ISO
+    text the column type stores. SQLAlchemy's row wrapping cost about as much as the
+    conversion in :func:`_fetch`."""
+    instants = [k for k, v in params.items() if isinstance(v, datetime)]
+    if instants:
         # Instants are stored in UTCDateTime's own text form, not isoformat()'s.
-        raise TypeError("bind instants through SQLAlchemy")
+        raise TypeError(f"bind instants through SQLAlchemy, not as {', '.join(instants)}")
     bound = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
-    cursor = driver.execute(query.text, bound)
-    try:
-        while batch := cursor.fetchmany(_BATCH):
-            yield batch
-    finally:
-        cursor.close()
+    return sqlite_rows(connection, query.text, bound, _BATCH)
 
 
 def converters(dialect: str) -> tuple[_DateFn, _InstantFn]:

@@ -70,6 +70,40 @@ def in_json_codes(column: Any, codes: Collection[str]) -> sa.ColumnElement[bool]
     return condition
 
 
+def sqlite_rows(
+    connection: Connection, sql: str, params: Mapping[str, Any] | Sequence[Any], batch: int
+) -> Iterator[list[Any]]:
+    """SQLite: the rows of ``sql`` straight from the driver (``sqlite3``), ``batch`` at a time,
+    for the daily step's large reads, where SQLAlchemy's per-row processing cost as much as the
+    query. Values come as the driver gives them (ISO text for days: the caller converts).
+
+    As a SQLAlchemy statement would: the read runs in the connection's transaction (begun here
+    when none is, so a plain connection's later reads share its snapshot), and a driver error
+    is raised as SQLAlchemy's (``sqlalchemy.exc.DBAPIError`` subclasses), which the CLI and the
+    web app turn into one line. Only on SQLite, whose :func:`alongside` runs work at once in
+    the caller's thread: no other statement can be running on this connection meanwhile (the
+    PostgreSQL worker's statements all go through SQLAlchemy, where that is checked).
+    """
+    import sqlite3
+
+    if connection.dialect.name != "sqlite":
+        raise RuntimeError("sqlite_rows reads SQLite only")
+    if not connection.in_transaction():
+        connection.begin()
+    driver = connection.connection.driver_connection
+    if driver is None:  # a checked-out connection always has one
+        raise RuntimeError("no SQLite connection")
+    try:
+        cursor = driver.execute(sql, params)
+        try:
+            while rows := cursor.fetchmany(batch):
+                yield rows
+        finally:
+            cursor.close()
+    except sqlite3.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
 def batch_size(columns: int) -> int:
     """Rows per multi-row INSERT with ``columns`` bound values each."""
     return max(1, MAX_PARAMETERS // columns)

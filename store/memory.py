@@ -28,6 +28,7 @@ from store.dialect import (
     insert_function,
     json_codes,
     reader,
+    sqlite_rows,
     staged,
 )
 from store.models import ItemStateRow, PromptRow, StatusUpdateRow
@@ -286,13 +287,13 @@ _SQLITE_HISTORY_OF = f"""SELECT queued_on, id, item_code, stage, contact_code
 def _sqlite_history_of(
     connection: sa.Connection, programme_id: str, until: date, item_ids: Collection[str]
 ) -> list[PromptRecord]:
-    """:func:`prompt_history_of` on SQLite: the rows straight from the driver (same connection,
-    same transaction), each stored day (ISO text, as the column type writes it) turned into a
-    date once. SQLAlchemy's per-row processing of 18,000 rows cost more than the query."""
-    driver = connection.connection.driver_connection
-    if driver is None:  # a checked-out connection always has one
-        raise RuntimeError("no SQLite connection")
-    rows = driver.execute(_SQLITE_HISTORY_OF, (programme_id, json_codes(item_ids))).fetchall()
+    """:func:`prompt_history_of` on SQLite: the rows straight from the driver
+    (:func:`store.dialect.sqlite_rows`: same connection, same transaction), each stored day
+    (ISO text, as the column type writes it) turned into a date once. SQLAlchemy's per-row
+    processing of 18,000 rows cost more than the query."""
+    params = (programme_id, json_codes(item_ids))
+    chunks = sqlite_rows(connection, _SQLITE_HISTORY_OF, params, 10_000)
+    rows = [row for chunk in chunks for row in chunk]
     rows.sort(key=_DAY_AND_ID)  # ISO days sort as the dates do
     days: dict[str, date] = {}
     make = _new_record

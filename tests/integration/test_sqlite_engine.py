@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from regie.bootstrap import App
 from regie.config import load_settings
 from regie.errors import DatabaseNotReady, InvalidInput
+from regie.services import db_upgrade
 from store import make_engine
 from store.db import sqlite_shortfall
+from store.dialect import sqlite_rows
 
 NORMAL, FULL = 1, 2  # PRAGMA synchronous values
 
@@ -69,7 +73,7 @@ class _WithoutJson:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
 
-    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
         if "json_each" in sql:
             raise sqlite3.OperationalError("no such table: json_each")
         return self._connection.execute(sql, *args)
@@ -89,3 +93,57 @@ def test_a_sqlite_library_without_json_is_one_line(
     app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
     app.ensure_schema()  # the real library: the database is made and migrated
     assert list(tmp_path.rglob("*.db"))
+
+
+def test_db_upgrade_refuses_an_old_sqlite_library_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
+    with pytest.raises(DatabaseNotReady) as caught:
+        db_upgrade(app, "head")
+    assert caught.value.lines == [f"database {app.safe_url}: SQLite 3.31.1 is too old: "
+                                  "Regie needs SQLite 3.35.0 or newer"]  # fmt: skip
+    assert not list(tmp_path.rglob("*.db"))
+
+
+def _counter_table(tmp_path: Path) -> sa.Engine:
+    engine = make_engine(f"sqlite:///{tmp_path}/rows.db")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (1), (2), (3)")
+    return engine
+
+
+def test_driver_reads_run_in_the_connections_transaction(tmp_path: Path) -> None:
+    """A read straight from the driver on a plain connection begins its transaction, as a
+    SQLAlchemy statement would: later reads on it see the same snapshot (WAL), not a write
+    committed in between."""
+    engine = _counter_table(tmp_path)
+    try:
+        with engine.connect() as reading:
+            rows = [r for chunk in sqlite_rows(reading, "SELECT x FROM t", {}, 2) for r in chunk]
+            assert rows == [(1,), (2,), (3,)]
+            assert reading.in_transaction()
+            with engine.begin() as writing:
+                writing.exec_driver_sql("INSERT INTO t VALUES (4)")
+            assert reading.exec_driver_sql("SELECT count(*) FROM t").scalar() == 3
+        with engine.connect() as later:
+            assert later.exec_driver_sql("SELECT count(*) FROM t").scalar() == 4
+    finally:
+        engine.dispose()
+
+
+def test_a_driver_error_is_sqlalchemys_so_it_is_one_line(tmp_path: Path) -> None:
+    """The CLI and the web app turn SQLAlchemy's database errors into one line; a driver read
+    raises those too, not sqlite3's own."""
+    engine = _counter_table(tmp_path)
+    try:
+        with engine.connect() as reading:
+            with pytest.raises(sa.exc.OperationalError, match="no such table: missing"):
+                list(sqlite_rows(reading, "SELECT x FROM missing", {}, 10))
+            with pytest.raises(sa.exc.OperationalError, match="no such column: y"):
+                list(sqlite_rows(reading, "SELECT y FROM t", (), 10))
+    finally:
+        engine.dispose()
