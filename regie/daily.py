@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment
     from governance.assessor import PlanIndex
+    from governance.incremental import Remembered
     from governance.plan import Plan
-    from governance.reminders import ReminderPlan
+    from governance.reminders import PromptRecord, ReminderPlan
     from governance.workdays import WorkCalendar
     from store.dialect import Submit
     from store.memory import MemoryHeader
@@ -137,9 +138,8 @@ def _full(
     planned: Planned | None,
 ) -> DayAssessment:
     from governance.assessment import assess
-    from governance.incremental import Scheduler, item_fingerprint, remember
+    from governance.incremental import item_fingerprint
     from governance.rag import RAG_VALUES, STATE_VALUES
-    from governance.reminders import plan_reminders
     from store import Repository, memory
     from store.assessment_query import assessment_updates
     from store.records import new_state_record
@@ -168,12 +168,7 @@ def _full(
         earlier,
     )
     history = repo.prompt_history(until=as_of)
-    reminders = plan_reminders(plan, result, history, as_of, calendar)
-    if planned is not None:
-        planned(result, reminders)
-    scheduler = Scheduler(as_of, plan.reminders, calendar)
-    working = calendar.is_working_day(as_of)
-    remembered = remember(result, reminders, scheduler, history, recorded=working)
+    reminders, remembered = _plan_and_remember(plan, result, history, as_of, calendar, planned)
     fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
     submit(
         lambda: memory.save(
@@ -202,17 +197,14 @@ def _incremental(
 ) -> DayAssessment:
     from governance.incremental import (
         InconsistentMemory,
-        Scheduler,
         assess_selected,
         item_fingerprint,
         plan_changes,
-        remember,
         select_due,
         state_counts,
         with_dependencies,
     )
     from governance.rag import RAG_VALUES, STATE_VALUES
-    from governance.reminders import plan_reminders
     from store import memory
     from store.assessment_query import assessment_updates
 
@@ -282,12 +274,7 @@ def _incremental(
         # Not expected (the judged items are the chosen ones), but the history must be theirs.
         judged = list(result.items)
         history = submit(lambda: memory.prompt_history_of(session, pid, as_of, judged)).result()
-    reminders = plan_reminders(plan, result, history, as_of, calendar)
-    if planned is not None:
-        planned(result, reminders)
-    scheduler = Scheduler(as_of, plan.reminders, calendar)
-    working = calendar.is_working_day(as_of)
-    fresh = remember(result, reminders, scheduler, history, recorded=working)
+    reminders, fresh = _plan_and_remember(plan, result, history, as_of, calendar, planned)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
     submit(
@@ -303,3 +290,24 @@ def _incremental(
         )
     )
     return DayAssessment(result, reminders, counts, True, len(result.items))
+
+
+def _plan_and_remember(
+    plan: Plan,
+    result: Assessment,
+    history: list[PromptRecord],
+    as_of: date,
+    calendar: WorkCalendar,
+    planned: Planned | None,
+) -> tuple[ReminderPlan, dict[str, Remembered]]:
+    """The judged items' reminders (handed to ``planned`` at once, so the day's records can
+    be written meanwhile) and what to remember of each: the same on both paths."""
+    from governance.incremental import Scheduler, remember
+    from governance.reminders import plan_reminders
+
+    reminders = plan_reminders(plan, result, history, as_of, calendar)
+    if planned is not None:
+        planned(result, reminders)
+    scheduler = Scheduler(as_of, plan.reminders, calendar)
+    working = calendar.is_working_day(as_of)
+    return reminders, remember(result, reminders, scheduler, history, recorded=working)

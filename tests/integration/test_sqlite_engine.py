@@ -4,6 +4,7 @@ REGIE_SQLITE_SYNCHRONOUS asks for NORMAL; a bad value is one line."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +54,19 @@ def test_this_sqlite_library_can_run_regie() -> None:
     assert sqlite_shortfall() is None
 
 
+@pytest.mark.parametrize(
+    "use", [App.ensure_schema, lambda app: db_upgrade(app, "head")], ids=["first-use", "db-upgrade"]
+)
 def test_an_old_sqlite_library_is_one_line_before_the_database_is_touched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use: Callable[[App], object]
 ) -> None:
     monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
     monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
     app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
     with pytest.raises(DatabaseNotReady) as caught:
-        app.ensure_schema()
-    assert len(caught.value.lines) == 1
-    assert "SQLite 3.34.1 is too old: Regie needs SQLite 3.35.0 or newer" in caught.value.lines[0]
+        use(app)
+    assert caught.value.lines == [f"database {app.safe_url}: SQLite 3.34.1 is too old: "
+                                  "Regie needs SQLite 3.35.0 or newer"]  # fmt: skip
     assert not list(tmp_path.rglob("*.db"))
 
 
@@ -93,19 +97,6 @@ def test_a_sqlite_library_without_json_is_one_line(
     app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
     app.ensure_schema()  # the real library: the database is made and migrated
     assert list(tmp_path.rglob("*.db"))
-
-
-def test_db_upgrade_refuses_an_old_sqlite_library_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
-    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
-    app = App(load_settings({"REGIE_HOME": str(tmp_path)}))
-    with pytest.raises(DatabaseNotReady) as caught:
-        db_upgrade(app, "head")
-    assert caught.value.lines == [f"database {app.safe_url}: SQLite 3.31.1 is too old: "
-                                  "Regie needs SQLite 3.35.0 or newer"]  # fmt: skip
-    assert not list(tmp_path.rglob("*.db"))
 
 
 def _counter_table(tmp_path: Path) -> sa.Engine:
