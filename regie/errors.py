@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+#: Control characters (C0, DEL, C1) and Unicode's line and paragraph separators, as escapes: a
+#: problem quoting a value with a line break stays one line (``\\n``, ``\\x1b`` …), and a
+#: value cannot move the terminal's cursor or fake another line of output.
+_ESCAPES = {c: ascii(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+def one_line(text: str) -> str:
+    """``text`` with its control characters escaped, so it prints as exactly one line."""
+    return text.translate(_ESCAPES)
+
 
 class RegieError(Exception):
     """A problem the user can fix; ``lines`` are printed one per line, ``exit_code`` returned."""

@@ -25,7 +25,7 @@ from regie.cli.common import (
 )
 from regie.cli.serve import serve
 from regie.cli.users import user_app
-from regie.errors import InvalidInput, RegieError
+from regie.errors import InvalidInput, RegieError, one_line
 
 app = command_group(
     name="regie",
@@ -341,7 +341,7 @@ def main() -> None:
             app()
     except RegieError as exc:
         for line in exc.lines:
-            print(line, file=sys.stderr)
+            print(one_line(line), file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -350,7 +350,7 @@ def main() -> None:
         fault = environment_fault(exc)
         if fault is None:
             raise  # a bug: the traceback is what a developer needs
-        print(fault, file=sys.stderr)
+        print(one_line(fault), file=sys.stderr)
         sys.exit(3)
 
 

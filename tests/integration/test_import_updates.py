@@ -72,3 +72,19 @@ def test_bad_header_and_missing_file(regie_home: Path, tmp_path: Path) -> None:
     result = regie("import-updates", str(tmp_path / "nope.csv"), env=ENV)
     assert result.code == 2
     assert result.err.strip() == f"{tmp_path / 'nope.csv'}: no such file"
+
+
+def test_a_value_with_a_line_break_is_one_line_of_the_error(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """A problem quoting a value holds its line break and escape as ``\\n`` / ``\\x1b``: one line
+    per problem, and nothing stored."""
+    csv = write(tmp_path, 'item,status\n"1.1\nx",on_track\n"9.9\x1b[2J",done\n')
+    result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{csv}:3: 1.1\\nx: not in the plan",
+        f"{csv}:4: 9.9\\x1b[2J: not in the plan",
+        f"{csv}: nothing imported (2 problems)",
+    ]
+    assert updates(regie_home) == []
