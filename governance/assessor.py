@@ -16,7 +16,7 @@ from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Deadline, ItemLevel, Plan
 from governance.rag import Rag, State, colour
 from governance.records import positional_constructor
-from governance.updates import StatusUpdate, UpdateStatus, completion
+from governance.updates import FINISHED, StatusUpdate, UpdateStatus, completion
 from governance.workdays import WorkCalendar
 
 ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED, PeriodKind.RECURRING})
@@ -124,7 +124,6 @@ _DATED_KINDS = DATED_KINDS
 _DEPENDENT = PeriodKind.DEPENDENT
 _AT_RISK, _DONE, _ON_TRACK = UpdateStatus.AT_RISK, UpdateStatus.DONE, UpdateStatus.ON_TRACK
 _WAITING = State.WAITING
-_FINISHED = frozenset({UpdateStatus.DONE, UpdateStatus.CANCELLED})
 
 
 class _Due:
@@ -222,7 +221,7 @@ class Assessor:
             kind = start = None
         if latest is not None:
             status = latest.status
-            if status in _FINISHED:
+            if status in FINISHED:
                 completed = completion(latest)
                 if status is _DONE:
                     state, reason = State.DONE, f"done on {completed}"

@@ -128,7 +128,9 @@ class ReminderPlan:
 
 #: Positional constructors of the records made per item (see governance.records).
 _new_digest_item = positional_constructor(DigestItem)
-_new_record = positional_constructor(PromptRecord)
+#: ``PromptRecord(item_id, stage, contact_id, queued_on)``, made fast: also for the store's reads
+#: of the prompt history.
+new_prompt_record = positional_constructor(PromptRecord)
 
 
 def digest_key(programme_id: str, contact_id: str, as_of: date) -> str:
@@ -163,13 +165,39 @@ def current_stage(
     item: ItemAssessment, as_of: date, policy: ReminderPolicy, calendar: WorkCalendar
 ) -> Stage | None:
     """The reminder stage ``item`` is in at ``as_of``, None when it is not to be prompted."""
-    if item.state in _SILENT:
+    return _Stages(as_of, policy, calendar).of(item)
+
+
+class _Stages:
+    """:func:`current_stage` for many items at one ``as_of``: thousands of items share a few
+    hundred due dates and starts, so each date's stage is worked out once."""
+
+    __slots__ = ("as_of", "cal", "dated", "periodic", "policy")
+
+    def __init__(self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar) -> None:
+        self.as_of, self.policy, self.cal = as_of, policy, cal
+        self.dated: dict[tuple[date, bool], Stage | None] = {}
+        self.periodic: dict[date | None, Stage | None] = {}
+
+    def of(self, item: ItemAssessment) -> Stage | None:
+        state = item.state
+        if state in _SILENT:
+            return None
+        due = item.due
+        if due is not None:
+            key = (due, state is State.SLIPPED)  # the only part of the state a stage reads
+            if key in self.dated:
+                return self.dated[key]
+            found = self.dated[key] = _dated_stage(due, state, self.as_of, self.policy, self.cal)
+            return found
+        if item.period_kind in ONGOING_KINDS:
+            start = item.start
+            if start in self.periodic:
+                return self.periodic[start]
+            months = self.policy.open_ended_every_months
+            found = self.periodic[start] = _periodic_stage(start, self.as_of, months)
+            return found
         return None
-    if item.due is not None:
-        return _dated_stage(item.due, item.state, as_of, policy, calendar)
-    if item.period_kind in ONGOING_KINDS:
-        return _periodic_stage(item.start, as_of, policy.open_ended_every_months)
-    return None
 
 
 def _dated_stage(
@@ -246,33 +274,15 @@ def plan_reminders(
     office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
     # Thousands of items share a few hundred due dates, starts, update days and owner lists:
     # each stage, working-day count and list of recipients is worked out once.
-    dated: dict[tuple[date, bool], Stage | None] = {}
-    periodic: dict[date | None, Stage | None] = {}
+    stages = _Stages(as_of, policy, cal)
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
     silent_since: dict[date, int] = {}
     no_past: list[PromptRecord] = []
     for item in assessment.items.values():
-        state = item.state
-        if state in _SILENT:
+        if item.state in _SILENT:
             continue  # no stage, no escalation
         past = by_item.get(item.item_id, no_past)
-        due = item.due
-        if due is not None:
-            key = (due, state is State.SLIPPED)
-            if key in dated:
-                stage = dated[key]
-            else:
-                stage = dated[key] = _dated_stage(due, state, as_of, policy, cal)
-        elif item.period_kind in ONGOING_KINDS:
-            start = item.start
-            if start in periodic:
-                stage = periodic[start]
-            else:
-                stage = periodic[start] = _periodic_stage(
-                    start, as_of, policy.open_ended_every_months
-                )
-        else:
-            stage = None
+        stage = stages.of(item)
         if stage is not None:
             name = stage.name
             if not any(r.stage == name for r in past) and not _answered(item.latest_update, stage):
@@ -381,7 +391,7 @@ def _bundle(
     )
     events: list[DomainEvent] = []
     records: list[PromptRecord] = []
-    record, event = _new_record, new_event
+    record, event = new_prompt_record, new_event
     for digest in digests:
         contact, key = digest.contact_id, digest.key
         for di in digest.items:

@@ -66,14 +66,15 @@ def latest_updates(
 
 def completion(latest: StatusUpdate | None) -> date | None:
     """When an item was finished (done or cancelled) per its latest update; None while open."""
-    if latest is None or latest.status not in _FINISHED:
+    if latest is None or latest.status not in FINISHED:
         return None
     if latest.status is UpdateStatus.DONE and latest.completed_on is not None:
         return latest.completed_on
     return latest.reported_on
 
 
-_FINISHED = frozenset({UpdateStatus.DONE, UpdateStatus.CANCELLED})
+#: The statuses that finish an item (its state is then done or cancelled).
+FINISHED = frozenset({UpdateStatus.DONE, UpdateStatus.CANCELLED})
 
 
 def _not_before(u: StatusUpdate, other: StatusUpdate) -> bool:

@@ -273,13 +273,17 @@ def _array_literal(texts: list[str | None]) -> str:
     if None not in texts:
         joined = "\x00".join(texts)  # type: ignore[arg-type]  # no None: checked
         if joined.count("\x00") == len(texts) - 1:  # else a NUL of a value: refused below
-            escaped = joined.replace("\\", "\\\\").replace('"', '\\"')
-            return '{"' + escaped.replace("\x00", '","') + '"}'
+            return '{"' + _escaped(joined).replace("\x00", '","') + '"}'
     return "{" + ",".join("NULL" if t is None else _quoted(t) for t in texts) + "}"
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + _escaped(text) + '"'
+
+
+def _escaped(text: str) -> str:
+    """Backslash and double quote escaped, as inside a quoted array element."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _once_per_value(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:

@@ -17,8 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered, Tally
-from governance.records import positional_constructor
-from governance.reminders import PromptRecord
+from governance.reminders import PromptRecord, new_prompt_record
 from store.dialect import (
     Repeated,
     arrays_worthwhile,
@@ -273,7 +272,7 @@ def prompt_history_of(
     )
     rows = list(connection.execute(query).tuples().all())
     rows.sort(key=_DAY_AND_ID)
-    make = _new_record
+    make = new_prompt_record
     return [
         make(code, stage, contact, day) for day, _, code, stage, contact in rows if day <= until
     ]
@@ -296,7 +295,7 @@ def _sqlite_history_of(
     rows = [row for chunk in chunks for row in chunk]
     rows.sort(key=_DAY_AND_ID)  # ISO days sort as the dates do
     days: dict[str, date] = {}
-    make = _new_record
+    make = new_prompt_record
     out: list[PromptRecord] = []
     for text, _, code, stage, contact in rows:
         day = days.get(text)
@@ -305,11 +304,6 @@ def _sqlite_history_of(
         if day <= until:
             out.append(make(code, stage, contact, day))
     return out
-
-
-#: ``PromptRecord(*fields)`` without the frozen dataclass's per-field ``object.__setattr__``
-#: (18,000 records a day at 100k items).
-_new_record = positional_constructor(PromptRecord)
 
 
 _DAY_AND_ID = operator.itemgetter(0, 1)

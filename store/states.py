@@ -13,13 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from governance.records import positional_constructor
-from governance.reminders import PromptRecord
+from governance.reminders import PromptRecord, new_prompt_record
 from store.dialect import Repeated, arrays_worthwhile, batches, insert_function, reader, staged
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
-
-_new_prompt = positional_constructor(PromptRecord)
 
 #: Item codes per ``DELETE … IN (…)``.
 DELETE_BATCH = 1000
@@ -84,13 +81,18 @@ def previous_values(
     rows = _latest_rows(session, programme_id, before, inclusive=False)
     if not rows:
         return None, {}
-    values = {code: (state, rag, bool(stale), due) for code, state, rag, stale, due, _ in rows}
+    values = _values(rows)
     previous = PreviousStates(
         states={code: state for code, (state, _, _, _) in values.items()},
         stale=frozenset(code for code, (_, _, stale, _) in values.items() if stale),
         as_of=max(row[5] for row in rows),
     )
     return previous, values
+
+
+def _values(rows: Iterable[tuple[str, str, str, bool, date | None, date]]) -> dict[str, _Value]:
+    """Item code → (state, rag, stale, due) of :func:`_latest_rows`' rows."""
+    return {code: (state, rag, bool(stale), due) for code, state, rag, stale, due, _ in rows}
 
 
 def last_assessed(session: Session, programme_id: str) -> date | None:
@@ -151,12 +153,7 @@ def record_states(
     if not wanted:
         return 0
     if earlier is None:
-        earlier = {
-            code: (state, rag, bool(stale), due)
-            for code, state, rag, stale, due, _ in _latest_rows(
-                session, programme_id, as_of, inclusive=False
-            )
-        }
+        earlier = _values(_latest_rows(session, programme_id, as_of, inclusive=False))
     s = ItemStateRow
     same_day = {
         r.item_code: (r.state, r.rag, r.stale, r.due)
@@ -225,7 +222,7 @@ def prompt_history(session: Session, programme_id: str, until: date) -> list[Pro
         .where(p.programme_id == programme_id, p.queued_on <= until)
         .order_by(p.queued_on, p.id)
     )
-    make = _new_prompt  # 75,000 records on a full run of 100,000 items
+    make = new_prompt_record  # 75,000 records on a full run of 100,000 items
     return [make(*row) for row in reader(session).execute(query).tuples().all()]
 
 
