@@ -8,6 +8,7 @@ reaches an append-only table. Pure: the caller passes the plan and the day.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,6 +48,13 @@ class Life:
         programme's planned end may still forecast a little beyond it)."""
         return Life(min(self.first, day), max(self.last, _shift(day, MARGIN_YEARS)))
 
+    def reaching(self, day: date) -> Life:
+        """The life stretched to ``day`` with the margin on either side (an indicator's
+        baseline year, long before the programme, is measured around that year)."""
+        return Life(
+            min(self.first, _shift(day, -MARGIN_YEARS)), max(self.last, _shift(day, MARGIN_YEARS))
+        )
+
     def describe(self) -> str:
         return f"{self.first} … {self.last}"
 
@@ -61,6 +69,15 @@ def programme_life(plan: Plan) -> Life:
     if first is None or last is None:  # a plan without a single date: only the margin's sense
         first = last = first or last or date(2000, 1, 1)
     return Life(_shift(first, -MARGIN_YEARS), _shift(last, MARGIN_YEARS))
+
+
+def outside_life(life: Life, days: Mapping[str, date]) -> list[str]:
+    """One problem per named day (``{"--on": day}``) outside ``life``."""
+    return [
+        f"{name}: {day} is beyond the programme's life plus margin ({life.describe()})"
+        for name, day in days.items()
+        if day not in life
+    ]
 
 
 def _shift(day: date, years: int) -> date:

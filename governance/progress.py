@@ -99,7 +99,7 @@ def build_progress(
         plan_items[action.id] = action
         for m in action.milestones:
             plan_items[m.id] = m
-    ahead_until = end + ahead
+    ahead_until = end + ahead if end <= date.max - ahead else date.max  # a --to of 9999-12-31
     steps = []
     for step in plan.steps:
         mine = [x for x in lines.values() if x.step == step.number]

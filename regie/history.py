@@ -80,7 +80,7 @@ def replay(
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
     mailed about 2015 today.
     """
-    from governance.dates import programme_life
+    from governance.dates import outside_life, programme_life
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
     from store import Repository
@@ -88,12 +88,9 @@ def replay(
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = app.load_plan()
-    life = programme_life(plan)
-    if start not in life or end not in life:
-        raise InvalidInput(
-            f"--from {start} --to {end}: beyond the programme's life plus margin "
-            f"({life.describe()})"
-        )
+    beyond = outside_life(programme_life(plan), {"--from": start, "--to": end})
+    if beyond:
+        raise InvalidInput(*beyond)
     calendar = WorkCalendar.for_plan(plan)
     lines = []
     with app.session() as session:

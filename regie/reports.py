@@ -90,6 +90,7 @@ def meetings(app: App, body_id: str | None = None, *, plan: Plan | None = None) 
 def add_meeting(
     app: App, body_id: str, on: date, at: time | None, location: str | None, note: str | None
 ) -> str:
+    from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
     from regie.services import utcnow
     from store import sync_plan
@@ -97,6 +98,9 @@ def add_meeting(
 
     plan = app.load_plan()
     body_or_fail(plan, body_id)
+    beyond = outside_life(programme_life(plan), {"DATE": on})
+    if beyond:
+        raise InvalidInput(*beyond)
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         added = ReportsRepository(session, plan.programme.id).add_meeting(
@@ -546,6 +550,7 @@ def _with_attachments(stored: list[Rendered], annex_file: str) -> list[Rendered]
 
 
 def record_measurement(app: App, indicator_id: str, value: float, on: date, source: str) -> str:
+    from governance.dates import outside_life, programme_life
     from governance.decisions import Measurement
     from regie.services import utcnow
     from store import sync_plan
@@ -556,6 +561,15 @@ def record_measurement(app: App, indicator_id: str, value: float, on: date, sour
     if indicator_id not in known:
         listed = ", ".join(known) or "none in the plan"
         raise InvalidInput(f"unknown indicator {indicator_id!r} (known: {listed})")
+    # A measurement may concern the baseline's year or come in after the programme's end, up
+    # to its target date: the life stretched to both, with the margin.
+    indicator = next(i for i in plan.indicators() if i.id == indicator_id)
+    life = programme_life(plan)
+    for day in (indicator.baseline_date, indicator.target_date):
+        life = life.reaching(day) if day is not None else life
+    beyond = outside_life(life, {"--on": on})
+    if beyond:
+        raise InvalidInput(*beyond)
     if not source.strip():
         raise InvalidInput("--source: say where the value comes from")
     with app.session() as session, session.begin():

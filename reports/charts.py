@@ -67,6 +67,15 @@ def _size(width: float, height: float) -> dict[str, bytes]:
     return {SIZE: f"{int(width * DPI)}x{int(height * DPI)}".encode()}
 
 
+def _dates_in_range(ax: Any, mdates: Any) -> None:
+    """Keep a date axis within matplotlib's dates (years 1–9999): the margin autoscaling adds
+    around a date near either end (a peildatum of 9999-12-31) overflows when ticks are drawn."""
+    lo, hi = ax.get_xlim()
+    first, last = mdates.date2num(date.min), mdates.date2num(date.max)
+    if lo < first or hi > last:
+        ax.set_xlim(max(lo, first), min(hi, last))
+
+
 def rag_summary(steps: Sequence[StepLine], fmts: Sequence[str]) -> dict[str, bytes]:
     """A horizontal stacked bar per step: how many items are green, amber, red, grey."""
     height = 0.4 * len(steps) + 1.2
@@ -126,6 +135,7 @@ def timeline(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%Y"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(-0.8, len(dated) - 0.2)
+    _dates_in_range(ax, mdates)
     return _save(fig, fmts)
 
 
@@ -149,6 +159,7 @@ def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, byt
         ax.plot([ind.target_date], [ind.target], marker="*", color="#2e7d32", markersize=9)
     ax.set_ylabel(ind.unit)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    _dates_in_range(ax, mdates)
     ax.legend(loc="best", frameon=False, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmts)

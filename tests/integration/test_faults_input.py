@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from regie.locks import cycle_lock
-from tests.cli import ROOT, regie
+from tests.cli import ROOT, Result, regie
 
 
 @pytest.fixture
@@ -107,3 +107,53 @@ def test_three_parallel_cycles_on_one_sqlite_home(home: dict[str, str]) -> None:
     assert {m["status"] for m in outbox} == {"sent"}
     files = list((Path(home["REGIE_HOME"]) / "outbox").glob("*.eml"))
     assert len(files) == len(keys)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-30"])
+def test_a_meeting_beyond_reason_is_refused_and_not_stored(home: dict[str, str], day: str) -> None:
+    refused = regie("meeting", "add", "stuurgroep", day, env=home)
+    assert refused.code == 2, refused
+    assert refused.err.strip() == (
+        f"DATE: {day} is beyond the programme's life plus margin (2012-01-01 … 2023-12-31)"
+    )
+    assert day not in regie("meeting", "list", env=home).out
+    assert regie("meeting", "add", "stuurgroep", "2016-02-02", env=home).code == 0
+
+
+def test_a_measurement_beyond_reason_is_refused_one_near_its_baseline_kept(
+    home: dict[str, str],
+) -> None:
+    def record(day: str) -> Result:
+        return regie("indicator", "record", "co2-eu-1990", "12", "--on", day, "--source", "CBS",
+                     env=home)  # fmt: skip
+
+    for day in ("0001-01-01", "9999-12-31", "2030-01-01"):
+        refused = record(day)
+        assert refused.code == 2, refused
+        assert f"--on: {day} is beyond the programme's life" in refused.err
+    rows = json.loads(regie("indicator", "list", "-f", "json", env=home).out)
+    assert next(r for r in rows if r["id"] == "co2-eu-1990")["latest"] is None
+    # Its baseline is of 1990, long before the programme: a measurement of that year is kept.
+    assert record("1990-06-30").code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["agenda", "--body", "stuurgroep", "--meeting", "2015-10-13", "--as-of", "9999-12-31"],
+        ["agenda", "--body", "stuurgroep", "--meeting", "2015-10-13", "--as-of", "0001-01-01"],
+        ["voortgang", "--from", "0001-01-01", "--to", "9999-12-31", "--as-of", "9999-12-31"],
+    ],
+)
+def test_reports_at_the_ends_of_the_calendar(
+    home: dict[str, str], tmp_path: Path, args: list[str]
+) -> None:
+    """A report looks at any day (unlike what is stored): the charts and the look-ahead stay
+    within the years a date can have instead of failing with a traceback."""
+    out = tmp_path / "report.html"
+    made = regie("report", *args, "-o", str(out), env=home)
+    assert made.code == 0, made.err
+    # The agenda's timeline runs from the items' dates to the peildatum: it is drawn.
+    assert ("data:image/svg+xml" if args[0] == "agenda" else "Voortgangsrapportage") in (
+        out.read_text()
+    )
