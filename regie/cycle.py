@@ -252,6 +252,10 @@ def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
     return LinkMaker(app.settings.base_url, secret, plan.programme.id)
 
 
+#: How far past today ``--simulate`` may run the cycle.
+SIMULATION_YEARS = 100
+
+
 def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
     """Assessing an earlier day after a later one would re-announce transitions the later day
     already recorded: the programme's history only moves forward."""
@@ -267,10 +271,18 @@ def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
     moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
     from regie.services import today as business_date
 
-    if app.settings.simulate:
-        return
     zone = app.settings.timezone or plan.calendar.timezone
     today = business_date(app, plan)
+    if app.settings.simulate:
+        # The cycle looks ahead from its day (reminder windows, working-day sums, the next
+        # block of months): a century is more than any simulation needs, 9999-12-31 a typo.
+        horizon = today.replace(year=today.year + SIMULATION_YEARS, day=min(today.day, 28))
+        if as_of > horizon:
+            raise InvalidInput(
+                f"--as-of {as_of}: a simulation reaches at most {SIMULATION_YEARS} years past "
+                f"today ({horizon})"
+            )
+        return
     if as_of > today:
         raise InvalidInput(
             f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
@@ -281,8 +293,12 @@ def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
 
 def check_can_run(app: App, plan: Plan, as_of: date) -> None:
     """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
+    from governance.dates import programme_life
     from store import Repository
 
+    life = programme_life(plan)
+    if as_of < life.first:  # a typo (0001-01-01) would be stored as the first assessed day
+        raise InvalidInput(f"--as-of {as_of} is before the programme's life ({life.describe()})")
     ensure_not_future(app, plan, as_of)
     with app.session() as session:
         ensure_forward(

@@ -68,6 +68,25 @@ def test_cycle_refuses_a_day_after_today_unless_simulating(home: dict[str, str])
     assert "(dry run)" in allowed.out
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--as-of", "0001-01-01"],
+            "--as-of 0001-01-01 is before the programme's life (2012-01-01",
+        ),
+        (["--as-of", "9999-12-31", "--simulate"], "a simulation reaches at most 100 years past"),
+    ],
+)
+def test_cycle_refuses_days_beyond_reason_even_simulating(
+    home: dict[str, str], args: list[str], message: str
+) -> None:
+    refused = regie("cycle", *args, env=home)
+    assert refused.code == 2, refused
+    assert message in refused.err and len(refused.err.strip().splitlines()) == 1
+    assert not (Path(home["REGIE_HOME"]) / "outbox").exists()
+
+
 def test_replay_refuses_a_range_beyond_the_programme(home: dict[str, str]) -> None:
     result = regie("replay", "--from", "2015-09-01", "--to", "9999-12-31", env=home)
     assert result.code == 2 and "beyond the programme's life" in result.err
