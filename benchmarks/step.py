@@ -1,0 +1,247 @@
+"""The incremental assessment step up close: a steady-state database, a per-phase profile, and
+a hash of every stored row (the tools behind benchmarks/RESULTS.md §5's rounds).
+
+Usage, from the repository root (SQLite, the 101k-item / 1M-update benchmark data)::
+
+    .venv/bin/python -m benchmarks.step prepare var/bench/day2.db
+    .venv/bin/python -m benchmarks.step phases sqlite:///var/bench/day2.db --runs 6
+    .venv/bin/python -m benchmarks.step cycle var/bench/copy.db [--full]
+    .venv/bin/python -m benchmarks.step hash var/bench/copy.db
+
+``prepare`` copies the cached benchmark database (built when missing, as
+:mod:`benchmarks.daily` does) and runs three committed daily cycles up to the day before
+``--as-of`` (a full one, then two incremental): the state of a live programme on a Tuesday.
+``phases`` runs the step (:func:`regie.daily.assess_day`, rolled back) once to warm up, then
+``--runs`` times, each followed by the SQL overdue query (a); it prints the step's and the
+query's CPU seconds and each phase's minimum CPU milliseconds. ``cycle`` runs one real
+(committed) cycle at ``--as-of`` and ``hash`` prints a digest per table (timestamps and claim
+tokens left out): two builds' outputs compare equal when their hashes do.
+
+To compare two builds, extract the old one (``git archive <commit> | tar -x -C /tmp/old``) and
+alternate: ``PYTHONPATH=/tmp/old python -m benchmarks.step phases …`` run from ``/tmp/old``,
+then the same from the new tree, a few pairs (the machine's speed drifts within minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import gc
+import hashlib
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+AS_OF = date(2019, 10, 1)
+MILESTONES, UPDATES, SEED = 100_000, 1_000_000, 2015
+
+#: Where the step spends its time: (module, functions) timed as phases (absent names skipped).
+PHASES = {
+    "store.memory": (
+        "load_header", "load_due", "load_tally", "load_items", "load_ids", "load_fingerprints",
+        "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
+        "append_states", "save",
+    ),
+    "store.assessment_query": ("assessment_updates",),
+    "governance.incremental": (
+        "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
+    ),
+    "governance.reminders": ("plan_reminders",),
+}  # fmt: skip
+
+
+def _plan() -> Any:
+    from benchmarks.synthetic import build_plan
+
+    plan = build_plan(MILESTONES, SEED)
+    return dataclasses.replace(plan, source_hash=f"bench-{MILESTONES}-{SEED}")
+
+
+def _app(url: str) -> Any:
+    from benchmarks.daily import _app as bench_app
+
+    return bench_app(url, Path(tempfile.mkdtemp(prefix="regie-step-")))
+
+
+def prepare(target: Path, as_of: date) -> None:
+    import sqlalchemy as sa
+
+    from benchmarks.assessment import UPDATES_SEED
+    from benchmarks.database import cache_key
+    from benchmarks.database import prepare as cached
+    from benchmarks.synthetic import generate_updates
+    from regie.cycle import deadline_check
+
+    plan = _plan()
+    made: list[Any] = []
+
+    def rows() -> Any:
+        if not made:
+            made.append(generate_updates(plan, UPDATES, UPDATES_SEED))
+        return made[0]
+
+    db = cached("sqlite", plan, rows, cache_key(MILESTONES, UPDATES, SEED))
+    made.clear()
+    shutil.copyfile(sa.make_url(db.url).database or "", target)
+    app = _app(f"sqlite:///{target}")
+    for n in range(3, 0, -1):
+        day = as_of - timedelta(days=n)
+        started = time.perf_counter()
+        report = deadline_check(app, day, plan=plan)
+        print(f"{day}: {time.perf_counter() - started:.2f} s, {report.assessed:,} assessed")
+    app.engine.dispose()
+
+
+def _timed(acc: dict[str, float], name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(f)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            acc[name] += time.process_time() - started
+
+    return timed
+
+
+def _instrument(acc: dict[str, float]) -> None:
+    import importlib
+
+    for module_name, names in PHASES.items():
+        module: ModuleType = importlib.import_module(module_name)
+        for name in names:
+            f = getattr(module, name, None)
+            if f is not None:
+                setattr(module, name, _timed(acc, name, f))
+    import governance.assessor as assessor
+
+    original = assessor.PlanIndex
+
+    class TimedIndex(original):  # type: ignore[misc, valid-type]
+        def __init__(self, plan: Any) -> None:
+            started = time.process_time()
+            super().__init__(plan)
+            acc["PlanIndex"] += time.process_time() - started
+
+    assessor.PlanIndex = TimedIndex  # type: ignore[misc]
+
+
+def phases(url: str, runs: int, as_of: date) -> None:
+    from benchmarks.assessment import run_lower_bound
+    from governance.workdays import WorkCalendar
+    from regie.daily import assess_day
+    from store import make_engine, session_factory
+
+    acc: dict[str, float] = defaultdict(float)
+    _instrument(acc)
+    plan = _plan()
+    calendar = WorkCalendar.for_plan(plan)
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    now = datetime.combine(as_of, datetime.min.time(), UTC) + timedelta(hours=6)
+
+    def step() -> int:
+        with sessions() as session:
+            session.begin()
+            day = assess_day(session, plan, as_of, calendar, now=now, plan_hash=plan.source_hash)
+            session.rollback()
+        return day.reassessed
+
+    print(f"warm-up: {step():,} items re-assessed", flush=True)
+    best: dict[str, float] = {}
+    steps: list[float] = []
+    queries: list[float] = []
+    for _ in range(runs):
+        acc.clear()
+        gc.collect()
+        started = time.process_time()
+        step()
+        steps.append(time.process_time() - started)
+        acc["(rest)"] = steps[-1] - sum(acc.values())
+        for name, seconds in acc.items():
+            best[name] = min(best.get(name, seconds), seconds)
+        gc.collect()
+        started = time.process_time()
+        run_lower_bound(engine, as_of, plan.reminders.dependency_lead_days)
+        queries.append(time.process_time() - started)
+    engine.dispose()
+    ratios = [s / q for s, q in zip(steps, queries, strict=True)]
+    print(
+        f"step CPU min {min(steps):.3f} / median {statistics.median(steps):.3f} s; query (a) "
+        f"min {min(queries):.3f} s; median ratio {statistics.median(ratios):.2f}×; load {_load()}"
+    )
+    print("  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(best.items(), key=lambda kv: -kv[1])))
+
+
+def cycle(path: Path, as_of: date, *, full: bool) -> None:
+    from regie.cycle import deadline_check
+
+    app = _app(f"sqlite:///{path}")
+    report = deadline_check(app, as_of, plan=_plan(), full_assessment=full)
+    print(
+        f"assessed {report.assessed:,}, events {len(report.events):,}, queued "
+        f"{len(report.queued):,}, counts {report.counts}, programme {report.programme_rag}"
+    )
+    app.engine.dispose()
+
+
+def table_hashes(path: Path) -> Iterator[tuple[str, int, str]]:
+    """(table, rows, digest) per table, every column but timestamps and claim tokens."""
+    connection = sqlite3.connect(path)
+    tables = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall()
+    for (name,) in tables:
+        columns = [
+            r[1]
+            for r in connection.execute(f'PRAGMA table_info("{name}")')
+            if r[2] != "DATETIME" and r[1] != "claim_token"
+        ]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        digest, n = hashlib.sha256(), 0
+        for row in connection.execute(f'SELECT {listed} FROM "{name}" ORDER BY {listed}'):
+            digest.update(repr(row).encode())
+            n += 1
+        yield name, n, digest.hexdigest()[:16]
+    connection.close()
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("prepare", "phases", "cycle", "hash"))
+    parser.add_argument("target", help="a SQLite file (phases: a database URL)")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
+    parser.add_argument("--runs", type=int, default=6)
+    parser.add_argument("--full", action="store_true", help="cycle: a full assessment")
+    args = parser.parse_args(argv)
+    if args.command == "prepare":
+        prepare(Path(args.target), args.as_of)
+    elif args.command == "phases":
+        phases(args.target, args.runs, args.as_of)
+    elif args.command == "cycle":
+        cycle(Path(args.target), args.as_of, full=args.full)
+    else:
+        total = hashlib.sha256()
+        for name, n, digest in table_hashes(Path(args.target)):
+            total.update(digest.encode())
+            print(f"{name:28s} {n:9,d} {digest}")
+        print(f"all {total.hexdigest()[:16]}")
+
+
+if __name__ == "__main__":
+    main()
