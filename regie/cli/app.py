@@ -270,7 +270,9 @@ def replay(
 
 @app.command()
 def send(
-    limit: Annotated[int | None, typer.Option(help="Send at most this many messages.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Send at most this many messages.")
+    ] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
     from regie.cli.summaries import print_failures

@@ -176,3 +176,13 @@ def test_reports_at_the_ends_of_the_calendar(
     assert ("data:image/svg+xml" if args[0] == "agenda" else "Voortgangsrapportage") in (
         out.read_text()
     )
+
+
+@pytest.mark.parametrize("limit", ["0", "-1"])
+def test_send_refuses_a_limit_below_one(home: dict[str, str], limit: str) -> None:
+    # Before, 0 or -1 sent nothing and said "0 sent", as if the outbox were empty.
+    refused = regie("send", "--limit", limit, env=home)
+    assert refused.code == 2
+    assert "Invalid value for '--limit'" in refused.err and "greater than or equal to 1" in (
+        refused.err
+    )
