@@ -425,7 +425,11 @@ def _save_sqlite(
     clause as the other dialects'. Through SQLAlchemy each of 14,000 rows' parameters went
     through its per-row processing (≈ 40 % of the write)."""
     target = Repeated(session, ItemMemoryRow.__table__, _DAYS)
-    day = target.value
+    # Every date column's stored text, looked up per value (a dict subscript, not a call: four
+    # dates a row); the columns share one type, so one conversion per distinct date.
+    values = items.values()
+    days = {d for r in values for d in (r.due, r.next_check, r.latest_on, r.forecast)}
+    text = {d: target.value("due", d) for d in days}
     names = ["programme_id", "item_code", *_SAVED, "fingerprint"]
     sql = f"INSERT INTO {ItemMemoryRow.__tablename__} ({', '.join(names)}) VALUES "
     sql += f"({', '.join('?' * len(names))})"
@@ -440,13 +444,13 @@ def _save_sqlite(
             r.state,
             r.rag,
             1 if r.stale else 0,
-            day("due", r.due),
-            day("next_check", r.next_check),
+            text[r.due],
+            text[r.next_check],
             r.action_id,
             r.latest_id,
-            day("latest_on", r.latest_on),
+            text[r.latest_on],
             r.latest_status,
-            day("forecast", r.forecast),
+            text[r.forecast],
             fingerprints[code] if fingerprints is not None else "",
         )
         for code, r in items.items()
