@@ -277,7 +277,8 @@ def _recall_latest(
 ) -> None:
     """Put the remembered latest update and forecast of ``known`` items into the maps the
     assessor reads. The update is a lighter copy (id, day and status: all the rules and the
-    reminders read of an unfinished item's latest update; no comment, author or source)."""
+    reminders read of an unfinished item's latest update; no comment or author, source
+    ``"memory"``)."""
     statuses, make = _STATUSES, _new_update
     for item_id in known:
         r = memory[item_id]
