@@ -36,13 +36,14 @@ from governance.events import state_events
 from governance.periods import PeriodKind
 from governance.plan import Deadline, Plan, ReminderPolicy
 from governance.rag import RAG_VALUES, STATE_VALUES, Rag, State, worst
+from governance.records import positional_constructor
 from governance.reminders import (
     PromptRecord,
     ReminderPlan,
     escalation_run,
     unanswered_stages,
 )
-from governance.updates import StatusUpdate, latest_updates
+from governance.updates import FINISHED, StatusUpdate, UpdateStatus, latest_updates
 from governance.workdays import WorkCalendar
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "assess_selected",
     "basis",
     "item_fingerprint",
+    "known_latest",
     "plan_changes",
     "remember",
     "select",
@@ -68,10 +70,21 @@ RULES_VERSION = 1
 _DAY = timedelta(days=1)
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
 _RAGS = {r.value: r for r in Rag}
+_STATUSES = {s.value: s for s in UpdateStatus}
+_STATUS_VALUES = {s: s.value for s in UpdateStatus}
+_FINISHED_VALUES = frozenset(s.value for s in FINISHED)
+#: ``StatusUpdate(*fields)`` without the frozen dataclass's per-field ``object.__setattr__``.
+_new_update = positional_constructor(StatusUpdate)
 
 
 class Remembered(NamedTuple):
-    """What the last assessment said about one item (a named tuple: 100,000 are read a day)."""
+    """What the last assessment said about one item (a named tuple: 100,000 are read a day).
+
+    With it, what that assessment counted of the item's updates: the latest update's id, day
+    and status value (None: no update) and the latest forecast. Until a new update counts for
+    the item (it is then re-assessed from the updates read), they are what a read of its
+    updates would give again: :func:`known_latest`.
+    """
 
     state: str
     rag: str
@@ -79,6 +92,10 @@ class Remembered(NamedTuple):
     due: date | None
     next_check: date | None
     action_id: str
+    latest_id: int | None = None
+    latest_on: date | None = None
+    latest_status: str | None = None
+    forecast: date | None = None
 
 
 class Tally(NamedTuple):
@@ -189,6 +206,7 @@ def assess_selected(
     memory: Mapping[str, Remembered],
     earlier: Mapping[str, tuple[str, bool]] | None = None,
     tally: Tally | None = None,
+    known: Collection[str] = (),
 ) -> Assessment:
     """The assessment of ``item_ids`` (which :func:`select` chose); the roll-ups cover every
     item, the others with their remembered colours. ``updates`` must hold the updates of the
@@ -198,8 +216,13 @@ def assess_selected(
     Without ``tally`` ``memory`` holds every remembered item. With the ``tally`` of every
     remembered item it needs only the chosen items, the items they depend on and those no
     longer in the plan: the roll-ups count the others' colours instead of reading them.
+
+    ``known`` (:func:`known_latest`) names items whose latest update and forecast are taken
+    from their memory rows: ``updates`` then need not hold theirs.
     """
     latest, forecasts = latest_updates(updates, as_of)
+    if known:
+        _recall_latest(known, memory, latest, forecasts)
     by_id = index.by_id
     assessor = Assessor(index, latest, forecasts, as_of, calendar, _KnownRags(memory, by_id))
     for item_id in item_ids:
@@ -221,6 +244,51 @@ def assess_selected(
     stale = frozenset(i for i, (_, flag) in before.items() if flag)
     events = state_events(items.values(), as_of, previous, stale)
     return Assessment(as_of, items, actions, steps, programme, events)
+
+
+def known_latest(
+    item_ids: Iterable[str], memory: Mapping[str, Remembered], updated: Collection[str]
+) -> set[str]:
+    """Those of ``item_ids`` whose latest update and forecast their memory row tells, so that
+    their updates need not be read: the item has a row and no update counts for it that the
+    row's assessment did not count (not in ``updated``: nothing stored since the last run, nor
+    counting from a day after it; updates are append-only). Finished items are left out: their
+    judgement also reads the completion day, which the memory does not keep.
+
+    An item not in ``updated`` on any run since its row was written has the same latest
+    update and forecast as then (every run re-assesses, and so rewrites, the items updated).
+    """
+    finished = _FINISHED_VALUES
+    out: set[str] = set()
+    for item_id in item_ids:
+        if item_id in updated:
+            continue
+        r = memory.get(item_id)
+        if r is not None and r.latest_status not in finished:
+            out.add(item_id)
+    return out
+
+
+def _recall_latest(
+    known: Iterable[str],
+    memory: Mapping[str, Remembered],
+    latest: dict[str, StatusUpdate],
+    forecasts: dict[str, date],
+) -> None:
+    """Put the remembered latest update and forecast of ``known`` items into the maps the
+    assessor reads. The update is a lighter copy (id, day and status: all the rules and the
+    reminders read of an unfinished item's latest update; no comment or author, source
+    ``"memory"``)."""
+    statuses, make = _STATUSES, _new_update
+    for item_id in known:
+        r = memory[item_id]
+        if r.latest_on is not None and r.latest_status is not None:
+            latest[item_id] = make(
+                item_id, statuses[r.latest_status], r.latest_on,
+                None, None, None, None, "memory", None, r.latest_id,
+            )  # fmt: skip
+        if r.forecast is not None:
+            forecasts[item_id] = r.forecast
 
 
 def _gone(
@@ -493,7 +561,7 @@ def remember(
     # Positional (a named tuple's keyword call costs twice as much), with the enums' values
     # looked up rather than read through Enum.value: once per judged item.
     make = Remembered
-    states, rags = STATE_VALUES, RAG_VALUES
+    states, rags, statuses = STATE_VALUES, RAG_VALUES, _STATUS_VALUES
     return {
         item_id: make(
             states[item.state],
@@ -502,6 +570,10 @@ def remember(
             item.due,
             check(item_id, item),
             item.action_id,
+            None if (latest := item.latest_update) is None else latest.id,
+            None if latest is None else latest.reported_on,
+            None if latest is None else statuses[latest.status],
+            item.forecast,
         )
         for item_id, item in assessment.items.items()
     }  # fmt: skip

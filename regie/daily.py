@@ -199,6 +199,7 @@ def _incremental(
         InconsistentMemory,
         assess_selected,
         item_fingerprint,
+        known_latest,
         plan_changes,
         select_due,
         state_counts,
@@ -238,7 +239,12 @@ def _incremental(
     needed = with_dependencies(index, chosen)
     rest = [i for i in needed | dropped if i not in due]
     remembered = due | memory.load_items(session, pid, rest) if rest else due
-    updates = assessment_updates(session, pid, as_of, needed)
+    # Most needed items have no update since their row was written (they are chosen for a
+    # date): their latest update and forecast come from the memory, and only the others'
+    # updates are read (two index seeks an item, the step's largest read before).
+    known = known_latest(needed, remembered, updated)
+    unknown_latest = [i for i in needed if i not in known]
+    updates = assessment_updates(session, pid, as_of, unknown_latest) if unknown_latest else []
     unknown = [i for i in chosen if i not in remembered]
     earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
     # From here the session is the worker's (store.dialect.alongside): the prompt history is
@@ -247,7 +253,7 @@ def _incremental(
     read = submit(lambda: memory.prompt_history_of(session, pid, as_of, wanted))
     try:
         result = assess_selected(
-            index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally
+            index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known
         )
         # Checked before anything is written: an inconsistent memory means a full assessment.
         counts = state_counts(index, tally, remembered, result.items)

@@ -107,6 +107,10 @@ _ITEM_COLUMNS = (
     ItemMemoryRow.due,
     ItemMemoryRow.next_check,
     ItemMemoryRow.action_code,
+    ItemMemoryRow.latest_id,
+    ItemMemoryRow.latest_on,
+    ItemMemoryRow.latest_status,
+    ItemMemoryRow.forecast,
 )
 
 
@@ -362,7 +366,7 @@ def save(
         # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
         # values are None and compiles a statement per group (hundreds, measured). Thousands
         # of items share a few hundred dates: each is converted once.
-        target = Repeated(session, ItemMemoryRow.__table__, ("due", "next_check"))
+        target = Repeated(session, ItemMemoryRow.__table__, _DAYS)
         day = target.value
         rows = [
             {
@@ -374,6 +378,10 @@ def save(
                 "due": day("due", r.due),
                 "next_check": day("next_check", r.next_check),
                 "action_code": r.action_id,
+                "latest_id": r.latest_id,
+                "latest_on": day("latest_on", r.latest_on),
+                "latest_status": r.latest_status,
+                "forecast": day("forecast", r.forecast),
                 "fingerprint": fingerprints[code] if fingerprints is not None else "",
             }
             for code, r in items.items()
@@ -416,8 +424,12 @@ def _save_sqlite(
     column type stores it (dates as ISO text, once per date; the flag as 0/1), the conflict
     clause as the other dialects'. Through SQLAlchemy each of 14,000 rows' parameters went
     through its per-row processing (≈ 40 % of the write)."""
-    target = Repeated(session, ItemMemoryRow.__table__, ("due", "next_check"))
-    day = target.value
+    target = Repeated(session, ItemMemoryRow.__table__, _DAYS)
+    # Every date column's stored text, looked up per value (a dict subscript, not a call: four
+    # dates a row); the columns share one type, so one conversion per distinct date.
+    values = items.values()
+    days = {d for r in values for d in (r.due, r.next_check, r.latest_on, r.forecast)}
+    text = {d: target.value("due", d) for d in days}
     names = ["programme_id", "item_code", *_SAVED, "fingerprint"]
     sql = f"INSERT INTO {ItemMemoryRow.__tablename__} ({', '.join(names)}) VALUES "
     sql += f"({', '.join('?' * len(names))})"
@@ -432,9 +444,13 @@ def _save_sqlite(
             r.state,
             r.rag,
             1 if r.stale else 0,
-            day("due", r.due),
-            day("next_check", r.next_check),
+            text[r.due],
+            text[r.next_check],
             r.action_id,
+            r.latest_id,
+            text[r.latest_on],
+            r.latest_status,
+            text[r.forecast],
             fingerprints[code] if fingerprints is not None else "",
         )
         for code, r in items.items()
@@ -444,7 +460,20 @@ def _save_sqlite(
 
 #: The remembered columns, in the order of :class:`Remembered` (its ``action_id`` is stored as
 #: ``action_code``).
-_SAVED = ["state", "rag", "stale", "due", "next_check", "action_code"]
+_SAVED = [
+    "state",
+    "rag",
+    "stale",
+    "due",
+    "next_check",
+    "action_code",
+    "latest_id",
+    "latest_on",
+    "latest_status",
+    "forecast",
+]
+#: The date columns of a memory row (each distinct date converted once).
+_DAYS = ("due", "next_check", "latest_on", "forecast")
 
 
 def _save_header(

@@ -43,6 +43,12 @@ class ItemMemoryRow(Base):
     due: Mapped[date | None] = mapped_column(sa.Date)
     next_check: Mapped[date | None] = mapped_column(sa.Date)
     action_code: Mapped[str] = mapped_column(CODE)
+    # What the assessment counted of the item's updates (migration 0010): the latest update's
+    # id, day and status (all None: none), the latest forecast.
+    latest_id: Mapped[int | None] = mapped_column(sa.Integer)
+    latest_on: Mapped[date | None] = mapped_column(sa.Date)
+    latest_status: Mapped[str | None] = mapped_column(sa.String(32))
+    forecast: Mapped[date | None] = mapped_column(sa.Date)
     fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
 
 

@@ -278,3 +278,97 @@ def test_datetimes_are_aware_utc_and_naive_ones_are_refused(migrated_url: str) -
     with pytest.raises(sa.exc.StatementError, match="naive datetime"), engine.begin() as conn:
         conn.execute(sa.update(ProgrammeRow).values(updated_at=datetime(2016, 1, 5)))
     engine.dispose()
+
+
+def test_0010_fills_the_memory_with_what_the_assessment_counted(database_url: str) -> None:
+    """0010 fills each stored memory row's latest update and forecast as the assessment picks
+    them up to the memory's day (ties on the day broken by recording time, then id; updates
+    after the day left out; the latest forecast from an older update), and a downgrade keeps
+    the rows."""
+    from governance.updates import StatusUpdate, UpdateStatus, latest_updates
+
+    upgrade(database_url, "0009")
+    engine = make_engine(database_url)
+    day = date(2016, 2, 1)
+    updates = [  # (item, status, reported_on, forecast, recorded after NOW by n minutes)
+        ("1.1", "on_track", date(2016, 1, 4), date(2016, 3, 1), 0),
+        ("1.1", "at_risk", date(2016, 1, 11), None, 5),
+        ("1.1", "on_track", date(2016, 1, 11), None, 1),  # same day, recorded earlier
+        ("1.1", "done", date(2016, 2, 8), None, 9),  # after the memory's day
+        ("1.2", "at_risk", date(2016, 1, 20), date(2016, 4, 1), 2),
+        ("1.2", "on_track", date(2016, 1, 20), date(2016, 5, 2), 2),  # same instant: higher id
+        ("1.3", "done", date(2016, 1, 5), None, 3),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)
+        )
+        for item, status, on, forecast, minutes in updates:
+            conn.execute(
+                sa.insert(StatusUpdateRow).values(
+                    programme_id="p", item_code=item, status=status, reported_on=on,
+                    forecast=forecast, source="cli", recorded_at=NOW + timedelta(minutes=minutes),
+                )
+            )  # fmt: skip
+        conn.execute(
+            sa.text(
+                "INSERT INTO assessment_memory (programme_id, as_of, basis, plan_hash, "
+                "seen_update_id, recorded_at) VALUES ('p', :day, 'b', NULL, 7, :now)"
+            ),
+            {"day": day, "now": NOW},
+        )
+        for code in ("1.1", "1.2", "1.3", "1.4"):  # 1.4: no update at all
+            conn.execute(
+                sa.text(
+                    "INSERT INTO item_memory (programme_id, item_code, state, rag, stale, due, "
+                    "next_check, action_code, fingerprint) "
+                    "VALUES ('p', :code, 'on_track', 'green', false, NULL, NULL, '1', 'fp')"
+                ),
+                {"code": code},
+            )
+    engine.dispose()
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        stored = {
+            code: (latest_id, latest_on, status, forecast)
+            for code, latest_id, latest_on, status, forecast in conn.execute(
+                sa.text(
+                    "SELECT item_code, latest_id, latest_on, latest_status, forecast "
+                    "FROM item_memory"
+                )
+            )
+        }
+        u = StatusUpdateRow
+        rows = conn.execute(
+            sa.select(u.item_code, u.status, u.reported_on, u.forecast, u.recorded_at, u.id)
+        ).all()
+        history = [
+            StatusUpdate(code, UpdateStatus(status), on, forecast, recorded_at=at, id=row_id)
+            for code, status, on, forecast, at, row_id in rows
+        ]
+        latest, forecasts = latest_updates(history, day)  # the assessment's own pick
+    # SQLite hands back days as ISO text to a plain-text query.
+    stored = {
+        code: tuple(date.fromisoformat(v) if isinstance(v, str) and "-" in v else v for v in row)
+        for code, row in stored.items()
+    }
+    expected = {
+        code: ((u.id, u.reported_on, u.status.value) if (u := latest.get(code)) else (None,) * 3)
+        + (forecasts.get(code),)
+        for code in ("1.1", "1.2", "1.3", "1.4")
+    }
+    assert stored == expected
+    assert stored["1.1"] == (2, date(2016, 1, 11), "at_risk", date(2016, 3, 1))
+    assert stored["1.2"] == (6, date(2016, 1, 20), "on_track", date(2016, 5, 2))
+    assert stored["1.4"] == (None, None, None, None)
+    engine.dispose()
+
+    downgrade(database_url, "0009")
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM item_memory")) == 4
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("item_memory")}
+        assert "latest_id" not in columns
+    engine.dispose()

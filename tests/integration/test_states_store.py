@@ -346,6 +346,8 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
             f"1.{i}": Remembered(
                 "overdue" if (i + shift) % 3 else "open", "red", bool(i % 2),
                 D1 + timedelta(days=i + shift) if i % 4 else None, D2 if i % 5 else None, "1",
+                # what the assessment counted of the updates: none, or an update and forecast
+                *((i + shift, D1 - timedelta(days=i % 9), "at_risk", D3) if i % 6 else ()),
             )
             for i in codes
         }  # fmt: skip
