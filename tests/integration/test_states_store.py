@@ -347,7 +347,7 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
                 "overdue" if (i + shift) % 3 else "open", "red", bool(i % 2),
                 D1 + timedelta(days=i + shift) if i % 4 else None, D2 if i % 5 else None, "1",
                 # what the assessment counted of the updates: none, or an update and forecast
-                *((i + shift, D1 - timedelta(days=i % 9), "at_risk", D3) if i % 6 else ()),
+                *((i + shift, D1 - timedelta(days=i % 9), "at_risk", D3) if i % 6 else (None,) * 4),
             )
             for i in codes
         }  # fmt: skip
@@ -377,6 +377,7 @@ def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
         f"{i % 7}.{i}": Remembered(
             states[i % 3], rags[i % 4], bool(i % 2), D1 if i % 5 else None,
             None if i % 6 == 0 else D1 + timedelta(days=i % 4), str(i % 7),
+            None, None, None, None,  # no update counted
         )
         for i in range(n)
     }  # fmt: skip
@@ -408,9 +409,12 @@ def test_reads_by_many_odd_codes_equal_the_whole_reads(repo: Repository, session
     pid = repo.programme_id
     codes = [*_ODD_CODES, *(f"2.{i}" for i in range(memory.IN_BATCH + 100))]
     items = {
-        c: Remembered("open", "green", bool(i % 2), D1 if i % 3 else None, D2, c.split(".")[0])
+        c: Remembered(
+            "open", "green", bool(i % 2), D1 if i % 3 else None, D2, c.split(".")[0],
+            None, None, None, None,  # no update counted
+        )
         for i, c in enumerate(codes)
-    }
+    }  # fmt: skip
     memory.save(session, pid, MemoryHeader(D1, "basis", "hash", 0), items, None,
                 replace_all=True, recorded_at=NOW)  # fmt: skip
     prompts = [PromptRecord(c, "first", "jdevries", D1 + timedelta(days=i % 3))
