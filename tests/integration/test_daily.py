@@ -13,15 +13,19 @@ import dataclasses
 import json
 import random
 import threading
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from governance.assessment import Assessment, assess
+from governance.assessor import PlanIndex
 from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
@@ -99,6 +103,60 @@ def test_incremental_cycle_equals_full_assessment_every_day(
     with app.engine.connect() as conn:
         remembered = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
     assert remembered == len(seed.deadlines())
+
+
+def test_a_dependent_item_is_judged_from_its_finished_dependencies_updates(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Actions 4.2 and 4.3 depend on action 1.2: their due day counts from the completion of
+    its milestones 1.2.1 and 1.2.2. Both are reported done (completed in September) after
+    the first run; on the later days 4.2 is judged again when its next check comes, while
+    1.2.1 and 1.2.2, finished and not updated since, are not chosen. Their rows do not tell
+    their completion days, so their updates must be read still: else 4.2 is judged as if
+    still waiting on 1.2. Every day equals a full assessment."""
+    import governance.incremental
+
+    judged: dict[date, set[str]] = {}
+    assess_selected = governance.incremental.assess_selected
+
+    def spy(index: PlanIndex, item_ids: Collection[str], updates: Any, as_of: date,
+            *args: Any, **kwargs: Any) -> Assessment:  # fmt: skip
+        judged[as_of] = set(item_ids)
+        return assess_selected(index, item_ids, updates, as_of, *args, **kwargs)
+
+    # regie.daily imports it when it assesses: the spy only records what each day chose.
+    monkeypatch.setattr(governance.incremental, "assess_selected", spy)
+    app = make_app(tmp_path, database_url)
+    plan = load_plan(SEED_PLAN)
+    pid = plan.programme.id
+    first, last = date(2015, 10, 1), date(2015, 10, 30)
+    deadline_check(app, first, plan=plan)
+    with app.session() as session:
+        repo = Repository(session, pid)
+        for item_id, completed in (("1.2.1", date(2015, 9, 1)), ("1.2.2", date(2015, 9, 3))):
+            repo.add_status_update(
+                StatusUpdate(
+                    item_id, UpdateStatus.DONE, first, completed_on=completed,
+                    comment="afgerond", recorded_at=datetime.combine(first, time(18), UTC),
+                )
+            )  # fmt: skip
+        session.commit()
+    day = first + timedelta(days=1)
+    while day <= last:
+        report = deadline_check(app, day, plan=plan)
+        _assert_day_is_full_assessment(app, report, plan, day)
+        day += timedelta(days=1)
+    finished = {"1.2.1", "1.2.2"}
+    assert finished <= judged[first + timedelta(days=1)]  # chosen the day they were updated
+    # The case at stake: 4.2 judged on a later day without its dependencies chosen, and (as
+    # the full assessment says) no longer waiting on them.
+    later = [d for d, ids in sorted(judged.items()) if "4.2" in ids and not ids & finished]
+    assert later, judged
+    with app.session() as session:
+        state = {
+            r.item_id: r.state for r, _ in latest_states(session, pid, later[0], inclusive=True)
+        }
+    assert state["4.2"] not in ("waiting", "done")
 
 
 def _assert_states_are(session: Session, pid: str, full: Assessment, day: date) -> None:
