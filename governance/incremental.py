@@ -84,6 +84,9 @@ class Remembered(NamedTuple):
     and status value (None: no update) and the latest forecast. Until a new update counts for
     the item (it is then re-assessed from the updates read), they are what a read of its
     updates would give again: :func:`known_latest`.
+
+    No field has a default: a row built without the four counted values would silently read
+    as "known, no update and no forecast" and the item be judged without its updates.
     """
 
     state: str
@@ -92,10 +95,10 @@ class Remembered(NamedTuple):
     due: date | None
     next_check: date | None
     action_id: str
-    latest_id: int | None = None
-    latest_on: date | None = None
-    latest_status: str | None = None
-    forecast: date | None = None
+    latest_id: int | None
+    latest_on: date | None
+    latest_status: str | None
+    forecast: date | None
 
 
 class Tally(NamedTuple):

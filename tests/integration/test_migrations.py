@@ -282,93 +282,123 @@ def test_datetimes_are_aware_utc_and_naive_ones_are_refused(migrated_url: str) -
 
 def test_0010_fills_the_memory_with_what_the_assessment_counted(database_url: str) -> None:
     """0010 fills each stored memory row's latest update and forecast as the assessment picks
-    them up to the memory's day (ties on the day broken by recording time, then id; updates
-    after the day left out; the latest forecast from an older update), and a downgrade keeps
-    the rows."""
+    them up to its programme's memory day: an update reported on that day counts, later ones do
+    not; ties on the day broken by recording time, then id; the latest forecast from an older
+    update, or from a later one after one without. Two programmes with their memories of
+    different days and the same item codes: each row is filled from its own programme's updates
+    up to its own day. A downgrade keeps the rows."""
     from governance.updates import StatusUpdate, UpdateStatus, latest_updates
 
     upgrade(database_url, "0009")
     engine = make_engine(database_url)
-    day = date(2016, 2, 1)
-    updates = [  # (item, status, reported_on, forecast, recorded after NOW by n minutes)
-        ("1.1", "on_track", date(2016, 1, 4), date(2016, 3, 1), 0),
-        ("1.1", "at_risk", date(2016, 1, 11), None, 5),
-        ("1.1", "on_track", date(2016, 1, 11), None, 1),  # same day, recorded earlier
-        ("1.1", "done", date(2016, 2, 8), None, 9),  # after the memory's day
-        ("1.2", "at_risk", date(2016, 1, 20), date(2016, 4, 1), 2),
-        ("1.2", "on_track", date(2016, 1, 20), date(2016, 5, 2), 2),  # same instant: higher id
-        ("1.3", "done", date(2016, 1, 5), None, 3),
+    days = {"p": date(2016, 2, 1), "q": date(2016, 1, 15)}
+    updates = [  # (programme, item, status, reported_on, forecast, recorded after NOW by n min.)
+        ("p", "1.1", "on_track", date(2016, 1, 4), date(2016, 3, 1), 0),
+        ("p", "1.1", "at_risk", date(2016, 1, 11), None, 5),
+        ("p", "1.1", "on_track", date(2016, 1, 11), None, 1),  # same day, recorded earlier
+        ("p", "1.1", "done", date(2016, 2, 8), None, 9),  # after the memory's day
+        ("p", "1.2", "at_risk", date(2016, 1, 20), date(2016, 4, 1), 2),
+        ("p", "1.2", "on_track", date(2016, 1, 20), date(2016, 5, 2), 2),  # same instant: id
+        ("p", "1.3", "done", date(2016, 1, 5), None, 3),
+        # a forecast, none, then a later update with one again: the latest one's
+        ("p", "1.5", "on_track", date(2016, 1, 4), date(2016, 3, 15), 0),
+        ("p", "1.5", "on_track", date(2016, 1, 11), None, 0),
+        ("p", "1.5", "at_risk", date(2016, 1, 25), date(2016, 4, 15), 0),
+        # reported exactly on the memory's day (counted: ``<=``), after one without a forecast
+        ("p", "1.6", "on_track", date(2016, 1, 20), None, 0),
+        ("p", "1.6", "at_risk", date(2016, 2, 1), date(2016, 5, 20), 0),
+        # q (memory of 15 January): recorded after p's, so a pick across programmes takes
+        # them where the days tie; 1.1 updated on q's day, 1.2 after q's day but before p's
+        ("q", "1.1", "on_track", date(2016, 1, 4), date(2016, 6, 1), 20),
+        ("q", "1.1", "at_risk", date(2016, 1, 15), None, 21),
+        ("q", "1.2", "on_track", date(2016, 1, 10), None, 22),
+        ("q", "1.2", "at_risk", date(2016, 1, 20), date(2016, 7, 1), 23),
     ]
+    memory_rows = {"p": ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6"), "q": ("1.1", "1.2", "1.3")}
     with engine.begin() as conn:
-        conn.execute(
-            sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)
-        )
-        for item, status, on, forecast, minutes in updates:
+        for pid in days:
+            conn.execute(
+                sa.insert(ProgrammeRow).values(
+                    id=pid, title=pid.upper(), created_at=NOW, updated_at=NOW
+                )
+            )
+        for pid, item, status, on, forecast, minutes in updates:
             conn.execute(
                 sa.insert(StatusUpdateRow).values(
-                    programme_id="p", item_code=item, status=status, reported_on=on,
+                    programme_id=pid, item_code=item, status=status, reported_on=on,
                     forecast=forecast, source="cli", recorded_at=NOW + timedelta(minutes=minutes),
                 )
             )  # fmt: skip
-        conn.execute(
-            sa.text(
-                "INSERT INTO assessment_memory (programme_id, as_of, basis, plan_hash, "
-                "seen_update_id, recorded_at) VALUES ('p', :day, 'b', NULL, 7, :now)"
-            ),
-            {"day": day, "now": NOW},
-        )
-        for code in ("1.1", "1.2", "1.3", "1.4"):  # 1.4: no update at all
+        for pid, day in days.items():
             conn.execute(
                 sa.text(
-                    "INSERT INTO item_memory (programme_id, item_code, state, rag, stale, due, "
-                    "next_check, action_code, fingerprint) "
-                    "VALUES ('p', :code, 'on_track', 'green', false, NULL, NULL, '1', 'fp')"
+                    "INSERT INTO assessment_memory (programme_id, as_of, basis, plan_hash, "
+                    "seen_update_id, recorded_at) VALUES (:pid, :day, 'b', NULL, 7, :now)"
                 ),
-                {"code": code},
+                {"pid": pid, "day": day, "now": NOW},
             )
+        for pid, codes in memory_rows.items():
+            for code in codes:  # p 1.4, q 1.3: no update at all
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO item_memory (programme_id, item_code, state, rag, stale, "
+                        "due, next_check, action_code, fingerprint) "
+                        "VALUES (:pid, :code, 'on_track', 'green', false, NULL, NULL, '1', 'fp')"
+                    ),
+                    {"pid": pid, "code": code},
+                )
     engine.dispose()
 
     upgrade(database_url)
     engine = make_engine(database_url)
     with engine.connect() as conn:
         stored = {
-            code: (latest_id, latest_on, status, forecast)
-            for code, latest_id, latest_on, status, forecast in conn.execute(
+            (pid, code): (latest_id, latest_on, status, forecast)
+            for pid, code, latest_id, latest_on, status, forecast in conn.execute(
                 sa.text(
-                    "SELECT item_code, latest_id, latest_on, latest_status, forecast "
-                    "FROM item_memory"
+                    "SELECT programme_id, item_code, latest_id, latest_on, latest_status, "
+                    "forecast FROM item_memory"
                 )
             )
         }
         u = StatusUpdateRow
-        rows = conn.execute(
-            sa.select(u.item_code, u.status, u.reported_on, u.forecast, u.recorded_at, u.id)
-        ).all()
-        history = [
-            StatusUpdate(code, UpdateStatus(status), on, forecast, recorded_at=at, id=row_id)
-            for code, status, on, forecast, at, row_id in rows
-        ]
-        latest, forecasts = latest_updates(history, day)  # the assessment's own pick
+        fields = (u.programme_id, u.item_code, u.status, u.reported_on, u.forecast)
+        rows = conn.execute(sa.select(*fields, u.recorded_at, u.id)).all()
+    engine.dispose()
     # SQLite hands back days as ISO text to a plain-text query.
     stored = {
-        code: tuple(date.fromisoformat(v) if isinstance(v, str) and "-" in v else v for v in row)
-        for code, row in stored.items()
+        key: tuple(date.fromisoformat(v) if isinstance(v, str) and "-" in v else v for v in row)
+        for key, row in stored.items()
     }
-    expected = {
-        code: ((u.id, u.reported_on, u.status.value) if (u := latest.get(code)) else (None,) * 3)
-        + (forecasts.get(code),)
-        for code in ("1.1", "1.2", "1.3", "1.4")
-    }
+    expected: dict[tuple[str, str], tuple[object, ...]] = {}
+    for pid, day in days.items():
+        history = [
+            StatusUpdate(code, UpdateStatus(status), on, forecast, recorded_at=at, id=row_id)
+            for owner, code, status, on, forecast, at, row_id in rows
+            if owner == pid
+        ]
+        latest, forecasts = latest_updates(history, day)  # the assessment's own pick
+        for code in memory_rows[pid]:
+            counted = latest.get(code)
+            expected[pid, code] = (
+                (counted.id, counted.reported_on, counted.status.value)
+                if counted is not None
+                else (None, None, None)
+            ) + (forecasts.get(code),)
     assert stored == expected
-    assert stored["1.1"] == (2, date(2016, 1, 11), "at_risk", date(2016, 3, 1))
-    assert stored["1.2"] == (6, date(2016, 1, 20), "on_track", date(2016, 5, 2))
-    assert stored["1.4"] == (None, None, None, None)
-    engine.dispose()
+    assert stored["p", "1.1"] == (2, date(2016, 1, 11), "at_risk", date(2016, 3, 1))
+    assert stored["p", "1.2"] == (6, date(2016, 1, 20), "on_track", date(2016, 5, 2))
+    assert stored["p", "1.4"] == (None, None, None, None)
+    assert stored["p", "1.5"] == (10, date(2016, 1, 25), "at_risk", date(2016, 4, 15))
+    assert stored["p", "1.6"] == (12, date(2016, 2, 1), "at_risk", date(2016, 5, 20))
+    assert stored["q", "1.1"] == (14, date(2016, 1, 15), "at_risk", date(2016, 6, 1))
+    assert stored["q", "1.2"] == (15, date(2016, 1, 10), "on_track", None)
+    assert stored["q", "1.3"] == (None, None, None, None)
 
     downgrade(database_url, "0009")
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT count(*) FROM item_memory")) == 4
+        assert conn.scalar(sa.text("SELECT count(*) FROM item_memory")) == 9
         columns = {c["name"] for c in sa.inspect(conn).get_columns("item_memory")}
         assert "latest_id" not in columns
     engine.dispose()

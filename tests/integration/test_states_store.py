@@ -337,7 +337,9 @@ def test_an_overlong_stage_is_refused_by_a_large_batch_as_by_a_small_one(
 
 def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Session) -> None:
     """The memory's rows (replaced whole, or upserted) as arrays from ARRAY_INSERT_FROM_ROWS
-    rows on PostgreSQL read back as saved, with the stored fingerprints kept when none are given."""
+    rows on PostgreSQL read back as saved, with the stored fingerprints kept when none are given.
+    The upsert rewrites each counted-update column: between the two saves every one of them
+    changes, and some rows go from an update to none, some from none to one."""
     pid = repo.programme_id
     n = ARRAY_INSERT_FROM_ROWS + 5
 
@@ -346,8 +348,17 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
             f"1.{i}": Remembered(
                 "overdue" if (i + shift) % 3 else "open", "red", bool(i % 2),
                 D1 + timedelta(days=i + shift) if i % 4 else None, D2 if i % 5 else None, "1",
-                # what the assessment counted of the updates: none, or an update and forecast
-                *((i + shift, D1 - timedelta(days=i % 9), "at_risk", D3) if i % 6 else ()),
+                # what the assessment counted of the updates: none, or an update (its id, day
+                # and status) and a forecast, each a function of the shift
+                *(
+                    (
+                        100 * shift + i, D1 - timedelta(days=(i + shift) % 9),
+                        ("at_risk", "on_track")[(i + shift) % 2],
+                        D3 + timedelta(days=shift) if (i + shift) % 7 else None,
+                    )
+                    if (i + shift) % 6
+                    else (None, None, None, None)
+                ),
             )
             for i in codes
         }  # fmt: skip
@@ -361,6 +372,10 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
     memory.save(session, pid, header, changed, None, replace_all=False, recorded_at=NOW)
     session.commit()
     assert memory.load_items(session, pid) == first | changed
+    # Every counted column of a row present in both saves was rewritten, not kept.
+    for column in range(6, 10):
+        both = [c for c in changed if c in first]
+        assert any(first[c][column] != changed[c][column] for c in both), column
     fingerprints = memory.load_fingerprints(session, pid)
     assert fingerprints["1.5"] == ("fp-1.5", "1") and fingerprints[f"1.{n + 1}"] == ("", "1")
     assert len(fingerprints) == n + 3
@@ -377,6 +392,7 @@ def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
         f"{i % 7}.{i}": Remembered(
             states[i % 3], rags[i % 4], bool(i % 2), D1 if i % 5 else None,
             None if i % 6 == 0 else D1 + timedelta(days=i % 4), str(i % 7),
+            None, None, None, None,  # no update counted
         )
         for i in range(n)
     }  # fmt: skip
@@ -408,9 +424,12 @@ def test_reads_by_many_odd_codes_equal_the_whole_reads(repo: Repository, session
     pid = repo.programme_id
     codes = [*_ODD_CODES, *(f"2.{i}" for i in range(memory.IN_BATCH + 100))]
     items = {
-        c: Remembered("open", "green", bool(i % 2), D1 if i % 3 else None, D2, c.split(".")[0])
+        c: Remembered(
+            "open", "green", bool(i % 2), D1 if i % 3 else None, D2, c.split(".")[0],
+            None, None, None, None,  # no update counted
+        )
         for i, c in enumerate(codes)
-    }
+    }  # fmt: skip
     memory.save(session, pid, MemoryHeader(D1, "basis", "hash", 0), items, None,
                 replace_all=True, recorded_at=NOW)  # fmt: skip
     prompts = [PromptRecord(c, "first", "jdevries", D1 + timedelta(days=i % 3))

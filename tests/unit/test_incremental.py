@@ -432,3 +432,35 @@ def test_a_dependency_not_loaded_is_an_error_not_grey() -> None:
     with pytest.raises(InconsistentMemory):
         known.get(next(iter(index.by_id)), Rag.GREY)
     assert known.get("niet-in-het-plan", Rag.GREY) is Rag.GREY
+
+
+def _row(latest_status: str | None, forecast: date | None = None) -> Remembered:
+    """A memory row with a counted latest update of ``latest_status`` (None: no update, so no
+    forecast either)."""
+    if latest_status is None:
+        return Remembered("on_track", "green", False, None, None, "1.1", None, None, None, None)
+    on = date(2019, 9, 2)
+    return Remembered("on_track", "green", False, None, None, "1.1", 1, on, latest_status, forecast)
+
+
+def test_known_latest_names_the_items_whose_row_tells_their_latest_update() -> None:
+    """An item is judged from its row (its updates not read) when it has a row whose counted
+    update is not finished (or there is none) and no update counts for it since; an updated
+    item, a finished one (its completion day is not remembered), an item without a row and an
+    item not asked about are not."""
+    memory = {
+        "open": _row("on_track", date(2019, 12, 1)),
+        "at-risk": _row("at_risk"),
+        "never-updated": _row(None),
+        "updated": _row("on_track"),
+        "updated-never-before": _row(None),
+        "done": _row("done"),
+        "cancelled": _row("cancelled"),
+        "not-asked": _row("on_track"),
+    }
+    asked = [i for i in memory if i != "not-asked"] + ["no-row", "no-row-updated"]
+    updated = {"updated", "updated-never-before", "no-row-updated"}
+    known = known_latest(asked, memory, updated)
+    assert known == {"open", "at-risk", "never-updated"}
+    assert known_latest([], memory, updated) == set()
+    assert known_latest(asked, {}, ()) == set()
