@@ -1,3 +1,3 @@
-from regie.cli.app import main
+from regie.cli import main
 
 main()

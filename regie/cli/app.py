@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from regie.cli import INTERRUPTED
 from regie.cli import answers as _answers
 from regie.cli.calendar import calendar_app
 from regie.cli.common import (
@@ -345,9 +346,13 @@ def main() -> None:
         for line in exc.lines:
             print(one_line(line), file=sys.stderr)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # before or after a command ran
+        print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C inside a command into a silent Exit(130)
+            print(INTERRUPTED, file=sys.stderr)
+        raise
     except Exception as exc:
         fault = environment_fault(exc)
         if fault is None:
