@@ -45,28 +45,17 @@ def lost_dates(app: App, plan: Plan) -> list[str]:
     as it is (nothing is created or migrated by validating)."""
     from pathlib import Path as _Path
 
+    from store.plan_dates import dated_items_in_file, dated_items_on_server
+
     settings = app.settings
-    if settings.is_sqlite:
-        database = settings.database_url.split("///", 1)[-1].split("?", 1)[0]
-        if not _Path(database).is_file():
-            return []
     try:
-        import sqlalchemy as sa
-
-        from store.models import ActionRow, MilestoneRow
-
-        stored: list[tuple[str, str | None]] = []
-        with app.sessions() as session:
-            for model in (ActionRow, MilestoneRow):
-                stored.extend(
-                    session.execute(
-                        sa.select(model.code, model.gereed).where(
-                            model.programme_id == plan.programme.id,
-                            model.archived_at.is_(None),
-                            model.period_end.is_not(None),
-                        )
-                    ).tuples()
-                )
+        if settings.is_sqlite:
+            database = _Path(settings.database_url.split("///", 1)[-1].split("?", 1)[0])
+            if not database.is_file():
+                return []
+            stored = dated_items_in_file(database, plan.programme.id)
+        else:
+            stored = dated_items_on_server(app.engine, plan.programme.id)
     except Exception:  # no database yet, an older schema, a server that is down: no warnings
         return []
     now = {d.item_id: d for d in plan.deadlines()}

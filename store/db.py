@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,18 @@ def make_engine(url: str, *, synchronous: str = "full", **kwargs: Any) -> Engine
     return _engine(url, foreign_keys=True, synchronous=synchronous, **kwargs)
 
 
+#: Every engine made here that is still referenced, so a command can close its connections
+#: before it ends (see :func:`dispose_engines`).
+_LIVE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every live engine: SQLite folds its WAL back into the
+    database file on the last close, so nothing depends on the interpreter's final clean-up."""
+    for engine in list(_LIVE_ENGINES):
+        engine.dispose()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     from sqlalchemy.orm import sessionmaker  # not on the plain-connection paths (≈ 0.07 s)
 
@@ -87,13 +100,16 @@ def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs
         kwargs.pop("max_overflow", None)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
-        return sa.create_engine(parsed, **kwargs)
+        server = sa.create_engine(parsed, **kwargs)
+        _LIVE_ENGINES.add(server)
+        return server
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, **kwargs)
     _install_sqlite_hooks(
         engine, foreign_keys=foreign_keys, wal=not in_memory, synchronous=synchronous
     )
+    _LIVE_ENGINES.add(engine)
     return engine
 
 

@@ -6,17 +6,14 @@ ends as one line too, not a traceback.
 
 from __future__ import annotations
 
+import gc
 import sys
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from regie.cli.app import app
 
 #: What Ctrl-C prints. Commands commit whole units of work (a day, a message) and a message cut
 #: off mid-send is retried once its claim lapses, so running the command again carries on.
 INTERRUPTED = "interrupted: nothing half-done was recorded; run the command again to carry on"
 
-__all__ = ["INTERRUPTED", "app", "main"]
+__all__ = ["INTERRUPTED", "main"]
 
 
 def main() -> None:
@@ -26,12 +23,17 @@ def main() -> None:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
-    run()
+    try:
+        run()
+    finally:
+        _before_exit()
 
 
-def __getattr__(name: str) -> Any:
-    if name == "app":  # the typer application, for tests and documentation tools
-        from regie.cli.app import app
-
-        return app
-    raise AttributeError(name)
+def _before_exit() -> None:
+    """Close the databases now, then spare the interpreter its last garbage collection over
+    every object the command imported or made: ≈ 0.3 s of a 1.3 s cycle, and the process ends
+    right after anyway (``benchmarks/startup.py``)."""
+    db = sys.modules.get("store.db")
+    if db is not None:
+        db.dispose_engines()
+    gc.freeze()

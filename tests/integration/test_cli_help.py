@@ -15,7 +15,7 @@ from tests.conftest import SEED_PLAN
 
 def all_commands() -> list[list[str]]:
     """Every command and group the CLI registers, so a new command cannot miss its help."""
-    from regie.cli import app
+    from regie.cli.app import app
 
     found: list[list[str]] = [[]]
     for command in app.registered_commands:
@@ -69,7 +69,7 @@ def test_help_does_not_import_heavy_packages() -> None:
     # no Rich (Typer's Rich help imports rich.markdown and markdown-it: half of `--help`).
     code = (
         "import sys\n"
-        "from regie.cli import app\n"
+        "from regie.cli.app import app\n"
         "try:\n"
         "    app(['--help'])\n"
         "except SystemExit:\n"
@@ -85,7 +85,7 @@ def test_help_does_not_import_heavy_packages() -> None:
 
 IMPORTS = (
     "import sys\n"
-    "from regie.cli import app\n"
+    "from regie.cli.app import app\n"
     "try:\n"
     "    app(sys.argv[1:])\n"
     "except SystemExit as exit:\n"
@@ -117,6 +117,16 @@ NOT_USED = {
 def test_plan_validate_imports_no_database_and_no_prefect(tmp_path: Path) -> None:
     loaded = loaded_packages(["plan", "validate"], tmp_path / "home")
     assert "ruamel" in loaded  # it did parse the plan
+    assert not loaded & NOT_USED["plan validate"], loaded & NOT_USED["plan validate"]
+
+
+def test_plan_validate_beside_a_synced_sqlite_database_imports_no_sqlalchemy(
+    tmp_path: Path,
+) -> None:
+    # It reads the synced plan's dates for its warnings, through the standard library.
+    home = tmp_path / "home"
+    assert regie("sync", env={"REGIE_HOME": str(home), "REGIE_DATABASE_URL": ""}).code == 0
+    loaded = loaded_packages(["plan", "validate"], home)
     assert not loaded & NOT_USED["plan validate"], loaded & NOT_USED["plan validate"]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from tests.cli import regie
 from tests.conftest import SEED_PLAN
 
 
-def test_plan_validate_warns_about_a_deleted_gereed(tmp_path: Path) -> None:
-    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
+def test_plan_validate_warns_about_a_deleted_gereed(tmp_path: Path, database_url: str) -> None:
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": database_url}
+    assert regie("db", "upgrade", env=env).code == 0  # PostgreSQL is migrated on request
     assert regie("sync", env=env).code == 0
     text = SEED_PLAN.read_text(encoding="utf-8")
     line = '            gereed: "Q3-2015"\n'
@@ -24,6 +26,34 @@ def test_plan_validate_warns_about_a_deleted_gereed(tmp_path: Path) -> None:
     )
     unchanged = regie("plan", "validate", env=env)
     assert unchanged.code == 0 and "warning" not in unchanged.out
-    fresh = regie("plan", "validate", str(edited), env={**env, "REGIE_HOME": str(tmp_path / "x")})
+    elsewhere = {"REGIE_HOME": str(tmp_path / "x"), "REGIE_DATABASE_URL": ""}
+    fresh = regie("plan", "validate", str(edited), env=elsewhere)
     assert fresh.code == 0 and "warning" not in fresh.out  # nothing synced: nothing to compare
     assert not (tmp_path / "x" / "regie.db").exists()  # validating creates no database
+
+
+def test_plan_validate_reads_a_sqlite_database_as_it_is(tmp_path: Path) -> None:
+    """Read-only: a database left with its write-ahead log is compared with what the log holds,
+    and validating writes nothing to it."""
+    home = tmp_path / "home"
+    env = {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": ""}
+    assert regie("sync", env=env).code == 0
+    database = home / "regie.db"
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    edited = tmp_path / "actions.yaml"
+    edited.write_text(text.replace('            gereed: "Q3-2015"\n', "", 1), encoding="utf-8")
+    # Another process holds the database open with an unfolded write-ahead log.
+    holder = sqlite3.connect(database)
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    for table in ("actions", "milestones"):
+        holder.execute(f"UPDATE {table} SET gereed = 'Q3-2015 (held)' WHERE code = '1.1.1'")
+    holder.commit()
+    try:
+        assert (home / "regie.db-wal").stat().st_size > 0
+        before = database.read_bytes()
+        result = regie("plan", "validate", str(edited), env=env)
+        assert result.code == 0, result.err
+        assert "1.1.1 had gereed 'Q3-2015 (held)' in the synced plan" in result.out
+        assert database.read_bytes() == before
+    finally:
+        holder.close()
