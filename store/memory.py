@@ -7,7 +7,7 @@ they are plain tuples, not ORM objects.
 from __future__ import annotations
 
 import operator
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -70,8 +70,11 @@ def load_due(session: Session, programme_id: str, as_of: date) -> dict[str, Reme
     """The remembered rows of the items whose next check has come (``next_check <= as_of``):
     most of a day's choice, read without the other items' rows."""
     m = ItemMemoryRow
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        return _sqlite_remembered(connection, _SQLITE_DUE, (programme_id, as_of.isoformat()))
     query = sa.select(*_ITEM_COLUMNS).where(m.programme_id == programme_id, m.next_check <= as_of)
-    return _remembered(reader(session).execute(query).all())
+    return _remembered(connection.execute(query).all())
 
 
 def load_ids(session: Session, programme_id: str) -> set[str]:
@@ -84,19 +87,32 @@ def load_ids(session: Session, programme_id: str) -> set[str]:
 def load_tally(session: Session, programme_id: str) -> Tally:
     """How many remembered items there are per state and per (action id, colour): the day's
     counts and roll-ups without reading every item's row (grouped by the database)."""
-    m = ItemMemoryRow
     # One scan, one grouping (two statements cost a second scan of the table).
-    query = (
-        sa.select(m.action_code, m.rag, m.state, sa.func.count())
-        .where(m.programme_id == programme_id)
-        .group_by(m.action_code, m.rag, m.state)
-    )
+    connection = reader(session)
+    rows: Iterable[Any]
+    if connection.dialect.name == "sqlite":
+        # ≈ 38,000 groups at 100k items: straight from the driver (plain values, nothing to
+        # convert), not through SQLAlchemy's per-row processing.
+        chunks = sqlite_rows(connection, _SQLITE_TALLY, (programme_id,), 50_000)
+        rows = [row for chunk in chunks for row in chunk]
+    else:
+        m = ItemMemoryRow
+        query = (
+            sa.select(m.action_code, m.rag, m.state, sa.func.count())
+            .where(m.programme_id == programme_id)
+            .group_by(m.action_code, m.rag, m.state)
+        )
+        rows = connection.execute(query).tuples().all()
     states: dict[str, int] = {}
     rags: dict[tuple[str, str], int] = {}
-    for action, rag, state, n in reader(session).execute(query).tuples().all():
+    for action, rag, state, n in rows:
         states[state] = states.get(state, 0) + n
         rags[action, rag] = rags.get((action, rag), 0) + n
     return Tally(states, rags, sum(states.values()))
+
+
+_SQLITE_TALLY = f"""SELECT action_code, rag, state, count(*) FROM {ItemMemoryRow.__tablename__}
+    WHERE programme_id = ? GROUP BY action_code, rag, state"""
 
 
 _ITEM_COLUMNS = (
@@ -117,6 +133,30 @@ _ITEM_COLUMNS = (
 def _remembered(rows: Iterable[Any]) -> dict[str, Remembered]:
     make = Remembered._make  # the row's values as they come (``stale`` is a bool already)
     return {row[0]: make(row[1:]) for row in rows}
+
+
+_SQLITE_DUE = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}
+    FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ? AND next_check <= ?"""
+
+
+def _sqlite_remembered(
+    connection: sa.Connection, sql: str, params: Sequence[Any]
+) -> dict[str, Remembered]:
+    """:func:`_remembered` of ``sql`` (the :data:`_ITEM_COLUMNS`) on SQLite, the rows straight
+    from the driver (:func:`store.dialect.sqlite_rows`): each stored day (ISO text, as the
+    column type writes it) turned into a date once, the flag into a bool. SQLAlchemy's
+    per-row processing of 14,000 rows (four dates each) cost a third of the read."""
+    rows = [row for chunk in sqlite_rows(connection, sql, params, 10_000) for row in chunk]
+    texts = {t for row in rows for t in (row[4], row[5], row[8], row[10])}
+    day = {t: None if t is None else date.fromisoformat(t) for t in texts}
+    make = Remembered
+    return {
+        code: make(
+            state, rag, stale != 0, day[due], day[check], action, latest_id, day[on], status,
+            day[forecast],
+        )
+        for code, state, rag, stale, due, check, action, latest_id, on, status, forecast in rows
+    }  # fmt: skip
 
 
 def _in_codes(
