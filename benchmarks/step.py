@@ -52,7 +52,7 @@ PHASES = {
         "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
         "append_states", "save",
     ),
-    "store.assessment_query": ("assessment_updates",),
+    "store.assessment_query": ("assessment_updates", "updates_by_id"),
     "store.states": (
         "previous_values", "previous_values_of", "record_states", "prompt_history",
     ),

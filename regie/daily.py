@@ -230,7 +230,7 @@ def _full_from_memory(
     from governance.incremental import item_fingerprint, known_latest, recalled_latest
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import memory
-    from store.assessment_query import assessment_updates
+    from store.assessment_query import assessment_updates, updates_by_id
     from store.states import previous_values_of, prompt_history
 
     plan = index.plan
@@ -248,7 +248,19 @@ def _full_from_memory(
         session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
     )
     known = known_latest(by_id, remembered, updated)
-    unknown = [i for i in by_id if i not in known]
+    # The others with a row and no update since (finished items): their latest update read
+    # by its remembered id (a primary key look-up); the rest's picked updates read.
+    by_row = {
+        r.latest_id: i
+        for i in by_id
+        if i not in known and i not in updated and (r := remembered.get(i)) is not None
+        and r.latest_id is not None
+    }  # fmt: skip
+    rows = updates_by_id(session, by_row) if by_row else []
+    if len(rows) != len(by_row) or any(by_row.get(u.id or 0) != u.item_id for u in rows):
+        rows, by_row = [], {}  # an id not found, or of another item: read the picks instead
+    read_by_id = set(by_row.values())
+    unknown = [i for i in by_id if i not in known and i not in read_by_id]
     updates = assessment_updates(session, pid, as_of, unknown) if unknown else []
     # From here the session is the worker's (store.dialect.alongside).
     read = submit(lambda: prompt_history(session, pid, as_of))
@@ -260,7 +272,7 @@ def _full_from_memory(
         previous_stale=stale,
         calendar=calendar,
         index=index,
-        picked=recalled_latest(updates, as_of, known, remembered),
+        picked=recalled_latest(updates, as_of, known, remembered, rows),
     )
     changed = []
     states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property

@@ -362,7 +362,7 @@ def _policy_and_items(seed: Plan, day: date) -> Plan:
             dataclasses.replace(s, actions=tuple(a for a in s.actions if a.id != "3.1"))
             for s in plan.steps
         )
-        plan = dataclasses.replace(plan, steps=steps, source_hash=f"{plan.source_hash}-3.1")
+        plan = dataclasses.replace(plan, steps=steps, source_hash="without-3.1")
     if day >= date(2015, 11, 2):
         policy = dataclasses.replace(plan.reminders, first_prompt_days=20, stale_after_days=12)
         plan = dataclasses.replace(plan, reminders=policy)
