@@ -7,6 +7,12 @@ assessed some other way), on a rerun of a day, and when the memory read does not
 assessment rebuilds it). Otherwise only the items :func:`governance.incremental.select_due`
 chooses are re-assessed, prompted and written. Both paths give the same states, events and
 reminders (tests/unit/test_incremental.py, tests/integration/test_daily.py).
+
+A full assessment with a memory of the last assessed day (another policy or calendar, or
+asked for) takes each item's previous state and most latest updates from that memory and
+writes only the memory rows that changed; on a first run, a rerun, a memory of another day or
+one found inconsistent it reads them from item_states and the updates instead. The memory is
+trusted as the incremental path trusts it: to rebuild it from item_states, delete it.
 """
 
 from __future__ import annotations
