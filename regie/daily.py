@@ -151,11 +151,11 @@ def _full(
     (:func:`_full_from_memory`); None: read both from item_states and the updates."""
     from governance.assessment import assess
     from governance.incremental import item_fingerprint
-    from store import memory as memory_store
+    from store import memory
 
     if last is not None:
-        remembered, stored = memory_store.load_all(session, index.plan.programme.id)
-        if remembered:
+        remembered, stored = memory.load_all(session, index.plan.programme.id)
+        if remembered:  # else nothing to take: read item_states (an empty plan, say)
             return _full_from_memory(
                 session, index, as_of, calendar, now, header, submit, planned, last,
                 remembered, stored,
@@ -166,7 +166,6 @@ def _full(
     from store.records import new_state_record
     from store.states import previous_values
 
-    memory = memory_store
     plan = index.plan
     pid = plan.programme.id
     repo = Repository(session, pid)
