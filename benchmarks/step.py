@@ -4,7 +4,7 @@ a hash of every stored row (the tools behind benchmarks/RESULTS.md §5's rounds)
 Usage, from the repository root (SQLite, the 101k-item / 1M-update benchmark data)::
 
     .venv/bin/python -m benchmarks.step prepare var/bench/day2.db
-    .venv/bin/python -m benchmarks.step phases sqlite:///var/bench/day2.db --runs 6
+    .venv/bin/python -m benchmarks.step phases sqlite:///var/bench/day2.db --runs 6 [--full]
     .venv/bin/python -m benchmarks.step cycle var/bench/copy.db [--full]
     .venv/bin/python -m benchmarks.step hash var/bench/copy.db
 
@@ -48,19 +48,27 @@ MILESTONES, UPDATES, SEED = 100_000, 1_000_000, 2015
 PHASES = {
     "store.memory": (
         "load_header", "load_due", "load_tally", "load_items", "load_ids", "load_fingerprints",
+        "load_all",
         "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
         "append_states", "save",
     ),
-    "store.assessment_query": ("assessment_updates",),
+    "store.assessment_query": ("assessment_updates", "updates_by_id"),
+    "store.states": (
+        "previous_values", "previous_values_of", "record_states", "prompt_history",
+    ),
+    "governance.assessment": ("assess",),
     "governance.incremental": (
         "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
+        "known_latest", "recalled_latest",
     ),
     "governance.reminders": ("plan_reminders",),
 }  # fmt: skip
 
 #: The phases that are the day's reminders and the memory for tomorrow, not its states and
 #: roll-ups (what the SQL query computes): printed apart, to compare like with like too.
-AFTER_ASSESSMENT = frozenset({"prompt_history_of", "plan_reminders", "remember", "save"})
+AFTER_ASSESSMENT = frozenset(
+    {"prompt_history_of", "prompt_history", "plan_reminders", "remember", "save"}
+)
 
 
 def _plan() -> Any:
@@ -139,7 +147,7 @@ def _instrument(acc: dict[str, float]) -> None:
     assessor.PlanIndex = TimedIndex  # type: ignore[misc]
 
 
-def phases(url: str, runs: int, as_of: date) -> None:
+def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
     from benchmarks.assessment import run_lower_bound
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
@@ -156,7 +164,9 @@ def phases(url: str, runs: int, as_of: date) -> None:
     def step() -> int:
         with sessions() as session:
             session.begin()
-            day = assess_day(session, plan, as_of, calendar, now=now, plan_hash=plan.source_hash)
+            day = assess_day(
+                session, plan, as_of, calendar, now=now, plan_hash=plan.source_hash, full=full
+            )
             session.rollback()
         return day.reassessed
 
@@ -238,12 +248,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("target", help="a SQLite file (phases: a database URL)")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
     parser.add_argument("--runs", type=int, default=6)
-    parser.add_argument("--full", action="store_true", help="cycle: a full assessment")
+    parser.add_argument(
+        "--full", action="store_true", help="cycle, phases: a full assessment (full=True)"
+    )
     args = parser.parse_args(argv)
     if args.command == "prepare":
         prepare(Path(args.target), args.as_of)
     elif args.command == "phases":
-        phases(args.target, args.runs, args.as_of)
+        phases(args.target, args.runs, args.as_of, full=args.full)
     elif args.command == "cycle":
         cycle(Path(args.target), args.as_of, full=args.full)
     else:

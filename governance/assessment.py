@@ -93,13 +93,16 @@ def assess(
     previous_stale: Collection[str] | None = None,
     *,
     index: PlanIndex | None = None,
+    picked: tuple[dict[str, StatusUpdate], dict[str, date]] | None = None,
 ) -> Assessment:
     """Assess every deadline of ``plan`` at ``as_of`` (see the module notes for the rules).
 
     ``index`` saves rebuilding the plan's index when the caller assesses one plan repeatedly.
+    ``picked``: each item's latest update and forecast (:func:`latest_updates`' answer), when
+    the caller has them; ``updates`` is then not read.
     """
     index = index or PlanIndex(plan)
-    latest, forecasts = latest_updates(updates, as_of)
+    latest, forecasts = picked if picked is not None else latest_updates(updates, as_of)
     assessor = Assessor(index, latest, forecasts, as_of, calendar or WorkCalendar.for_plan(plan))
     assessor.judge_all(index.deadlines)
     items = assessor.results()

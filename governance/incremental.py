@@ -57,6 +57,7 @@ __all__ = [
     "item_fingerprint",
     "known_latest",
     "plan_changes",
+    "recalled_latest",
     "remember",
     "select",
     "select_due",
@@ -270,6 +271,30 @@ def known_latest(
         if r is not None and r.latest_status not in finished:
             out.add(item_id)
     return out
+
+
+def recalled_latest(
+    updates: Iterable[StatusUpdate],
+    as_of: date,
+    known: Iterable[str],
+    memory: Mapping[str, Remembered],
+    rows: Iterable[StatusUpdate] = (),
+) -> tuple[dict[str, StatusUpdate], dict[str, date]]:
+    """:func:`latest_updates` of ``updates`` (which need not hold the updates of ``known``
+    items), with the latest update and forecast of ``known`` items (:func:`known_latest`)
+    taken from their memory rows: ``assess(…, picked=…)`` of a full assessment that reads
+    only the other items' updates. ``rows``: the latest updates of other items with a
+    memory row and no update since it was written (finished ones, whose completion day the
+    memory does not keep), read by their remembered ids; their forecasts from the memory."""
+    latest, forecasts = latest_updates(updates, as_of)
+    _recall_latest(known, memory, latest, forecasts)
+    for update in rows:
+        item_id = update.item_id
+        latest[item_id] = update
+        forecast = memory[item_id].forecast
+        if forecast is not None:
+            forecasts[item_id] = forecast
+    return latest, forecasts
 
 
 def _recall_latest(

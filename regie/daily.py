@@ -7,6 +7,12 @@ assessed some other way), on a rerun of a day, and when the memory read does not
 assessment rebuilds it). Otherwise only the items :func:`governance.incremental.select_due`
 chooses are re-assessed, prompted and written. Both paths give the same states, events and
 reminders (tests/unit/test_incremental.py, tests/integration/test_daily.py).
+
+A full assessment with a memory of the last assessed day (another policy or calendar, or
+asked for) takes each item's previous state and most latest updates from that memory and
+writes only the memory rows that changed; on a first run, a rerun, a memory of another day or
+one found inconsistent it reads them from item_states and the updates instead. The memory is
+trusted as the incremental path trusts it: to rebuild it from item_states, delete it.
 """
 
 from __future__ import annotations
@@ -111,20 +117,22 @@ def _assess_day(
     fits = basis(plan, calendar)
     newest = memory.newest_update_id(session, header.seen_update_id if header else 0)
     today = memory.MemoryHeader(as_of, fits, plan_hash, newest)
-    if (
-        full
-        or header is None
-        or header.basis != fits
-        or header.as_of >= as_of
-        or header.as_of != Repository(session, pid).last_assessed()
-    ):
-        return _full(session, index, as_of, calendar, now, today, submit, planned)
+    # The memory is of the last assessed day, before this one: its rows are what that day
+    # recorded in item_states (both written from one assessment, in one transaction).
+    current = (
+        header is not None
+        and header.as_of < as_of
+        and header.as_of == Repository(session, pid).last_assessed()
+    )
+    if full or header is None or not current or header.basis != fits:
+        last = header if current else None
+        return _full(session, index, as_of, calendar, now, today, submit, planned, last)
     try:
         return _incremental(session, index, as_of, calendar, now, header, today, submit, planned)
     except InconsistentMemory:
         # Nothing written yet (_incremental checks before its first write): assess in full,
-        # which replaces the whole memory.
-        return _full(session, index, as_of, calendar, now, today, submit, planned)
+        # from item_states and the updates (not the memory), which replaces the whole memory.
+        return _full(session, index, as_of, calendar, now, today, submit, planned, None)
 
 
 def _full(
@@ -136,11 +144,24 @@ def _full(
     header: MemoryHeader,
     submit: Submit,
     planned: Planned | None,
+    last: MemoryHeader | None,
 ) -> DayAssessment:
+    """Every item judged. ``last``: the header of a memory of the last assessed day (before
+    ``as_of``), which then gives the items' previous states and most latest updates
+    (:func:`_full_from_memory`); None: read both from item_states and the updates."""
     from governance.assessment import assess
     from governance.incremental import item_fingerprint
+    from store import memory
+
+    if last is not None:
+        remembered, stored = memory.load_all(session, index.plan.programme.id)
+        if remembered:  # else nothing to take: read item_states (an empty plan, say)
+            return _full_from_memory(
+                session, index, as_of, calendar, now, header, submit, planned, last,
+                remembered, stored,
+            )  # fmt: skip
     from governance.rag import RAG_VALUES, STATE_VALUES
-    from store import Repository, memory
+    from store import Repository
     from store.assessment_query import assessment_updates
     from store.records import new_state_record
     from store.states import previous_values
@@ -179,6 +200,121 @@ def _full(
             fingerprints,
             replace_all=True,
             recorded_at=now,
+        )
+    )
+    return DayAssessment(result, reminders, result.counts(), False, len(result.items))
+
+
+def _full_from_memory(
+    session: Session,
+    index: PlanIndex,
+    as_of: date,
+    calendar: WorkCalendar,
+    now: datetime,
+    header: MemoryHeader,
+    submit: Submit,
+    planned: Planned | None,
+    last: MemoryHeader,
+    remembered: dict[str, Remembered],
+    stored: dict[str, str],
+) -> DayAssessment:
+    """:func:`_full` after another policy, calendar or rules version, or when asked for:
+    every item judged, with what the memory of the last assessed day holds.
+
+    Each remembered (state, rag, stale, due) is the item's latest item_states row (the
+    memory and those rows are written from the same assessment: the window function over
+    item_states gives the same); items the memory lacks (new to it, restored) have theirs
+    read. Latest updates and forecasts as on the incremental path (:func:`governance.
+    incremental.known_latest`: the others' updates read). item_states gets the rows of the
+    items that changed (nothing is recorded on or after ``as_of``: the memory's day is the
+    last assessed one), the memory only its rows that differ, and forgets items no longer in
+    the plan. Same states, events, reminders and memory as :func:`_full` without it
+    (tests/integration/test_daily.py).
+    """
+    from governance.assessment import assess
+    from governance.incremental import item_fingerprint, known_latest, recalled_latest
+    from governance.rag import RAG_VALUES, STATE_VALUES
+    from store import memory
+    from store.assessment_query import assessment_updates, updates_by_id
+    from store.states import previous_values_of, prompt_history
+
+    plan = index.plan
+    pid = plan.programme.id
+    by_id = index.by_id
+    missing = [i for i in by_id if i not in remembered]
+    earlier = previous_values_of(session, pid, as_of, missing) if missing else {}
+    previous = {i: r.state for i, r in remembered.items()}
+    stale = {i for i, r in remembered.items() if r.stale}
+    for i, (state, _, flag, _) in earlier.items():
+        previous[i] = state
+        if flag:
+            stale.add(i)
+    updated = memory.updated_items(
+        session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
+    )
+    known = known_latest(by_id, remembered, updated)
+    # The others with a row and no update since (finished items): their latest update read
+    # by its remembered id (a primary key look-up); the rest's picked updates read.
+    by_row = {
+        r.latest_id: i
+        for i in by_id
+        if i not in known and i not in updated and (r := remembered.get(i)) is not None
+        and r.latest_id is not None
+    }  # fmt: skip
+    rows = updates_by_id(session, by_row) if by_row else []
+    if len(rows) != len(by_row) or any(by_row.get(u.id or 0) != u.item_id for u in rows):
+        rows, by_row = [], {}  # an id not found, or of another item: read the picks instead
+    read_by_id = set(by_row.values())
+    unknown = [i for i in by_id if i not in known and i not in read_by_id]
+    updates = assessment_updates(session, pid, as_of, unknown) if unknown else []
+    # From here the session is the worker's (store.dialect.alongside).
+    read = submit(lambda: prompt_history(session, pid, as_of))
+    result = assess(
+        plan,
+        (),
+        as_of,
+        previous=previous,
+        previous_stale=stale,
+        calendar=calendar,
+        index=index,
+        picked=recalled_latest(updates, as_of, known, remembered, rows),
+    )
+    changed = []
+    states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
+    for item_id, item in result.items.items():
+        value = (states[item.state], rags[item.rag], item.stale, item.due)
+        before = remembered.get(item_id)
+        if before is None:
+            if earlier.get(item_id) != value:
+                changed.append((item_id, *value))
+        elif (before.state, before.rag, before.stale, before.due) != value:
+            changed.append((item_id, *value))
+    submit(lambda: memory.append_states(session, pid, as_of, changed, now))
+    history = read.result()
+    reminders, fresh = _plan_and_remember(plan, result, history, as_of, calendar, planned)
+    # The memory's rows that differ from what it holds (most do not); fingerprints made only
+    # for those when the plan file is the one the memory was made from (the stored ones fit).
+    same_plan = header.plan_hash is not None and header.plan_hash == last.plan_hash
+    if same_plan:
+        written = {i: r for i, r in fresh.items() if remembered.get(i) != r or not stored.get(i)}
+        fingerprints = {i: item_fingerprint(by_id[i]) for i in written}
+    else:
+        every = {i: item_fingerprint(d) for i, d in by_id.items()}
+        written = {
+            i: r for i, r in fresh.items() if remembered.get(i) != r or stored.get(i) != every[i]
+        }
+        fingerprints = {i: every[i] for i in written}
+    dropped = [i for i in remembered if i not in by_id]
+    submit(
+        lambda: memory.save(
+            session,
+            pid,
+            header,
+            written,
+            fingerprints,
+            replace_all=False,
+            recorded_at=now,
+            drop=dropped,
         )
     )
     return DayAssessment(result, reminders, result.counts(), False, len(result.items))

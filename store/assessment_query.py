@@ -18,6 +18,7 @@ since 3.38).
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -32,7 +33,7 @@ from store.dialect import json_codes, reader, sqlite_rows
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["assessment_updates", "converters"]
+__all__ = ["assessment_updates", "converters", "updates_by_id"]
 
 _BATCH = 5_000  # rows fetched at a time
 
@@ -99,6 +100,15 @@ _FOR_JSON = sa.text(_QUERY.format(items=_JSON_ITEMS, **_LATEST)).bindparams(
     *_PARAMS, sa.bindparam("codes", type_=sa.String)
 )
 
+_COLUMNS = """SELECT s.id, s.item_code, s.status, s.reported_on, s.forecast, s.completed_on,
+       s.comment, s.author, s.source, s.recorded_at
+FROM status_updates s"""
+#: Updates by id (a primary key look-up each), the ids as one parameter.
+_BY_ID_JSON = sa.text(f"{_COLUMNS} WHERE s.id IN (SELECT value FROM json_each(:ids))")
+_BY_ID_ANY = sa.text(f"{_COLUMNS} WHERE s.id = ANY(:ids)").bindparams(
+    sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger))
+)
+
 #: ``StatusUpdate(*fields)`` without the frozen dataclass's per-field ``object.__setattr__``.
 _new_update = positional_constructor(StatusUpdate)
 
@@ -121,6 +131,19 @@ def assessment_updates(
     return _fetch(
         session, _FOR_JSON, {"p": programme_id, "as_of": as_of, "codes": json_codes(items)}
     )
+
+
+def updates_by_id(session: Session | sa.Connection, ids: Collection[int]) -> list[StatusUpdate]:
+    """The updates with these ids (those that exist), in no particular order: the latest
+    updates a caller already knows the ids of (:mod:`regie.daily`'s full run from the memory,
+    for finished items), one primary key look-up each instead of :func:`assessment_updates`'
+    two index seeks per item."""
+    if not ids:
+        return []
+    bind = session if isinstance(session, sa.Connection) else session.get_bind()
+    if bind.dialect.name == "postgresql":
+        return _fetch(session, _BY_ID_ANY, {"ids": sorted(ids)})
+    return _fetch(session, _BY_ID_JSON, {"ids": json.dumps(sorted(ids))})
 
 
 def _fetch(

@@ -77,6 +77,63 @@ def load_due(session: Session, programme_id: str, as_of: date) -> dict[str, Reme
     return _remembered(connection.execute(query).all())
 
 
+def load_all(session: Session, programme_id: str) -> tuple[dict[str, Remembered], dict[str, str]]:
+    """Every remembered row and its stored fingerprint, in one read: what a full assessment
+    after another policy or calendar takes from the memory (each item's previous state, its
+    latest update and forecast) and compares its own rows with (only changed rows written)."""
+    m = ItemMemoryRow
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        return _sqlite_all(connection, programme_id)
+    query = sa.select(*_ITEM_COLUMNS, m.fingerprint).where(m.programme_id == programme_id)
+    make = Remembered._make
+    items: dict[str, Remembered] = {}
+    fingerprints: dict[str, str] = {}
+    for row in connection.execute(query).tuples().all():
+        code = row[0]
+        items[code] = make(row[1:-1])
+        fingerprints[code] = row[-1]
+    return items, fingerprints
+
+
+_SQLITE_ALL = f"""SELECT item_code, state, rag, stale, due, next_check, action_code, latest_id,
+    latest_on, latest_status, forecast, fingerprint
+    FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ?"""
+
+
+def _sqlite_all(
+    connection: sa.Connection, programme_id: str
+) -> tuple[dict[str, Remembered], dict[str, str]]:
+    """:func:`load_all` on SQLite: the rows straight from the driver, each stored day (ISO
+    text) turned into a date once (101,023 rows, four dates each, a few hundred distinct)."""
+    day = _Days()  # a subscript per value, a conversion per distinct day
+    make = Remembered
+    items: dict[str, Remembered] = {}
+    fingerprints: dict[str, str] = {}
+    for chunk in sqlite_rows(connection, _SQLITE_ALL, (programme_id,), 20_000):
+        for (
+            code, state, rag, stale, due, next_check, action, latest_id, latest_on,
+            latest_status, forecast, fingerprint,
+        ) in chunk:  # fmt: skip
+            items[code] = make(
+                state, rag, stale == 1, day[due], day[next_check], action, latest_id,
+                day[latest_on], latest_status, day[forecast],
+            )  # fmt: skip
+            fingerprints[code] = fingerprint
+    return items, fingerprints
+
+
+class _Days(dict[str | None, date | None]):
+    """Stored ISO text → date (None → None), each text converted once."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, text: str | None) -> date | None:
+        found = self[text] = date.fromisoformat(text) if text is not None else None
+        return found
+
+
 def load_ids(session: Session, programme_id: str) -> set[str]:
     """The ids of every remembered item."""
     m = ItemMemoryRow

@@ -6,7 +6,7 @@ its latest row on an earlier day, so "the state on day D" is each item's latest 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -43,11 +43,19 @@ def latest_states(
 
 
 def _latest_rows(
-    session: Session, programme_id: str, day: date, *, inclusive: bool
+    session: Session,
+    programme_id: str,
+    day: date,
+    *,
+    inclusive: bool,
+    codes: Collection[str] | None = None,
 ) -> list[tuple[str, str, str, bool, date | None, date]]:
-    """:func:`latest_states` as plain tuples (code, state, rag, stale, due, as_of)."""
+    """:func:`latest_states` as plain tuples (code, state, rag, stale, due, as_of), of every
+    item or of ``codes`` only."""
     s = ItemStateRow
     bound = s.as_of <= day if inclusive else s.as_of < day
+    if codes is not None:
+        bound = sa.and_(bound, s.item_code.in_(list(codes)))
     ranked = (
         sa.select(
             s.item_code,
@@ -88,6 +96,18 @@ def previous_values(
         as_of=max(row[5] for row in rows),
     )
     return previous, values
+
+
+def previous_values_of(
+    session: Session, programme_id: str, before: date, item_ids: Collection[str]
+) -> dict[str, _Value]:
+    """:func:`previous_values`' second value for ``item_ids`` only (those with a row): the
+    items a full assessment does not find in the memory (new to it, or restored)."""
+    out: dict[str, _Value] = {}
+    for codes in batches(sorted(item_ids), DELETE_BATCH):
+        rows = _latest_rows(session, programme_id, before, inclusive=False, codes=codes)
+        out.update(_values(rows))
+    return out
 
 
 def _values(rows: Iterable[tuple[str, str, str, bool, date | None, date]]) -> dict[str, _Value]:

@@ -349,3 +349,194 @@ def test_no_two_threads_use_one_connection_at_once(tmp_path: Path, database_url:
     assert not overlaps
     if app.engine.dialect.name == "postgresql":
         assert any(t.startswith("regie-store") for t in threads)  # the worker did run
+
+
+def _policy_and_items(seed: Plan, day: date) -> Plan:
+    """The days of the full runs' test: action 3.1 is new to the plan on 19 October (never
+    assessed before: no item_states rows); from 2 November prompts start earlier and items go
+    stale sooner (another policy: a full run, with changed states and stale flags); the
+    removal and restoration of action 2.1 (_edited) on top."""
+    plan = _edited(seed, day)
+    if day < date(2015, 10, 19):
+        steps = tuple(
+            dataclasses.replace(s, actions=tuple(a for a in s.actions if a.id != "3.1"))
+            for s in plan.steps
+        )
+        plan = dataclasses.replace(plan, steps=steps, source_hash="without-3.1")
+    if day >= date(2015, 11, 2):
+        policy = dataclasses.replace(plan.reminders, first_prompt_days=20, stale_after_days=12)
+        plan = dataclasses.replace(plan, reminders=policy)
+    return plan
+
+
+#: Full runs: forced (``full_assessment``), on the new items' day, on another policy's day,
+#: on the day action 2.1 goes and on the day it is back (a public holiday).
+_FULL_DAYS = {
+    date(2015, 10, 7): "forced",
+    date(2015, 10, 19): "forced, new items",
+    date(2015, 11, 2): "another policy, 2.1 gone",
+    date(2015, 12, 1): "forced",
+    date(2016, 1, 1): "forced, 2.1 restored",
+}
+
+
+def _full_days_cycle(app: App, seed: Plan, days: list[date], *, forget: bool) -> dict[date, int]:
+    """The cycle on ``days`` with updates between them, full on ``_FULL_DAYS``; ``forget``
+    deletes the memory before each of those (a full run the old way, from item_states and the
+    updates), else one memory row is lost before the second. Returns the full days'
+    re-assessed counts."""
+    assessed: dict[date, int] = {}
+    for day in days:
+        plan = _policy_and_items(seed, day)
+        full = day in _FULL_DAYS
+        if full and forget:
+            with app.engine.begin() as conn:
+                conn.execute(sa.text("DELETE FROM item_memory"))
+                conn.execute(sa.text("DELETE FROM assessment_memory"))
+        elif day == date(2015, 10, 19):
+            with app.engine.begin() as conn:
+                conn.execute(
+                    sa.text("DELETE FROM item_memory WHERE item_code = :c"),
+                    {"c": plan.deadlines()[5].item_id},
+                )
+        report = deadline_check(app, day, plan=plan, full_assessment=full)
+        if full:
+            assessed[day] = report.assessed
+        _add_updates(app, plan, day)
+    return assessed
+
+
+def _cycle_days() -> list[date]:
+    days, day = [], date(2015, 9, 28)
+    while day <= date(2016, 1, 8):
+        if day.weekday() < 5 or day in _FULL_DAYS:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def test_a_full_run_from_the_memory_equals_a_full_assessment(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full run with a memory of the last assessed day (forced, another policy) takes the
+    previous states and most latest updates from the memory rows: its states, events, prompts
+    and messages are a full assessment's from item_states and the updates (items new to the
+    plan, removed, restored, a lost memory row included), and it leaves the memory a full
+    assessment writes (every plan item, nothing else)."""
+    import regie.daily
+
+    used: list[date] = []
+    original = regie.daily._full_from_memory
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        used.append(args[2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(regie.daily, "_full_from_memory", spy)
+    app = make_app(tmp_path, database_url)
+    seed = load_plan(SEED_PLAN)
+    days = _cycle_days()
+    checked = 0
+    for n, day in enumerate(days):
+        plan = _policy_and_items(seed, day)
+        if day == date(2015, 10, 19):
+            with app.engine.begin() as conn:  # a lost row on a full day: read from item_states
+                conn.execute(
+                    sa.text("DELETE FROM item_memory WHERE item_code = :c"),
+                    {"c": plan.deadlines()[5].item_id},
+                )
+        deadline_check(app, day, plan=plan, full_assessment=day in _FULL_DAYS)
+        if day in _FULL_DAYS or (n and days[n - 1] in _FULL_DAYS):
+            with app.session() as session:
+                full = _full_assessment(session, plan, day)
+            _assert_stored_day_is(app, plan, full, day)
+            _assert_memory_is(app, plan, full)
+            checked += 1
+        _add_updates(app, plan, day)
+    assert used == sorted(_FULL_DAYS)  # each full day went the memory's way
+    assert checked == 2 * len(_FULL_DAYS)
+
+
+def _add_updates(app: App, plan: Plan, day: date) -> None:
+    """A few updates after ``day``'s run, some counting from earlier days, some later."""
+    rng = random.Random(day.toordinal())
+    with app.session() as session:
+        repo = Repository(session, plan.programme.id)
+        current = [d.item_id for d in plan.deadlines()]
+        for k in range(rng.randint(0, 4)):
+            reported = day + timedelta(days=rng.choice((-20, -3, 0, 0, 5)))
+            repo.add_status_update(
+                StatusUpdate(
+                    rng.choice(current), rng.choice(_STATUSES), reported,
+                    forecast=reported + timedelta(days=rng.randint(-10, 90))
+                    if rng.random() < 0.3 else None,
+                    comment=f"stand {day} ({k})", author=f"eigenaar-{k}", source="web",
+                    recorded_at=datetime.combine(day, time(18), UTC),
+                )
+            )  # fmt: skip
+        session.commit()
+
+
+def _assert_stored_day_is(app: App, plan: Plan, full: Assessment, day: date) -> None:
+    """States, events, prompts and messages of ``day`` as ``full`` says (see
+    :func:`_assert_day_is_full_assessment`, without the report)."""
+    cal = WorkCalendar.for_plan(plan)
+    with app.session() as session:
+        repo = Repository(session, plan.programme.id)
+        _assert_states_are(session, plan.programme.id, full, day)
+        before = [r for r in repo.prompt_history(until=day) if r.queued_on < day]
+        reminders = plan_reminders(plan, full, before, day, cal)
+        if not cal.is_working_day(day):
+            reminders = quiet(reminders)
+        queued = sorted(
+            (r.item_id, r.stage, r.contact_id)
+            for r in repo.prompt_history(until=day)
+            if r.queued_on == day
+        )
+        assert queued == sorted((r.item_id, r.stage, r.contact_id) for r in reminders.records)
+        recorded = {e.dedupe_key for e in repo.events(since=day) if e.occurred_on == day}
+        assert recorded == {e.key for e in [*full.events, *reminders.events]}, day
+        _assert_outbox_is(app, repo, plan, full, reminders, day)
+
+
+def _assert_memory_is(app: App, plan: Plan, full: Assessment) -> None:
+    """The memory holds every plan item and nothing else, as ``full`` judged it, with its
+    plan entry's fingerprint and its latest update's id, day and status."""
+    from governance.incremental import item_fingerprint
+
+    with app.session() as session:
+        from store.memory import load_all
+
+        rows, fingerprints = load_all(session, plan.programme.id)
+    by_id = {d.item_id: d for d in plan.deadlines()}
+    assert rows.keys() == by_id.keys() == full.items.keys()
+    for item_id, item in full.items.items():
+        r = rows[item_id]
+        latest = item.latest_update
+        assert (r.state, r.rag, r.stale, r.due, r.action_id) == (
+            item.state.value, item.rag.value, item.stale, item.due, item.action_id,
+        ), item_id  # fmt: skip
+        assert (r.latest_id, r.latest_on, r.latest_status, r.forecast) == (
+            latest.id if latest else None, latest.reported_on if latest else None,
+            latest.status.value if latest else None, item.forecast,
+        ), item_id  # fmt: skip
+        assert fingerprints[item_id] == item_fingerprint(by_id[item_id]), item_id
+
+
+def test_a_full_run_from_the_memory_leaves_the_tables_of_one_without(tmp_path: Path) -> None:
+    """The same days on two SQLite databases, the memory deleted before each full day on the
+    second (the full run the old way): every table ends the same, row for row (timestamps
+    and claim tokens aside), and the memory held for each full day on the first."""
+    from benchmarks.step import table_hashes
+
+    seed = load_plan(SEED_PLAN)
+    days = _cycle_days()
+    hashes = []
+    for name, forget in (("memory", False), ("forgotten", True)):
+        url = f"sqlite:///{tmp_path / name}.db"
+        app = make_app(tmp_path / name, url)
+        assessed = _full_days_cycle(app, seed, days, forget=forget)
+        assert set(assessed) == set(_FULL_DAYS)
+        app.engine.dispose()
+        hashes.append(list(table_hashes(tmp_path / f"{name}.db")))
+    assert hashes[0] == hashes[1]
