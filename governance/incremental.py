@@ -66,6 +66,9 @@ __all__ = [
 ]
 
 #: Raise when the assessment or reminder rules change: stored next checks are then recomputed.
+#: A full run still takes each item's previous state and latest update from the memory (facts
+#: of what was recorded, not judgements): a change to which update counts as an item's latest
+#: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
 RULES_VERSION = 1
 
 _DAY = timedelta(days=1)
