@@ -48,7 +48,7 @@ MILESTONES, UPDATES, SEED = 100_000, 1_000_000, 2015
 PHASES = {
     "store.memory": (
         "load_header", "load_due", "load_tally", "load_items", "load_ids", "load_fingerprints",
-        "load_all",
+        "load_all", "stored_tally",
         "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
         "append_states", "save",
     ),
@@ -59,7 +59,7 @@ PHASES = {
     "governance.assessment": ("assess",),
     "governance.incremental": (
         "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
-        "known_latest", "recalled_latest",
+        "known_latest", "recalled_latest", "tally_changes",
     ),
     "governance.reminders": ("plan_reminders",),
 }  # fmt: skip

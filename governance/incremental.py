@@ -62,6 +62,7 @@ __all__ = [
     "select",
     "select_due",
     "state_counts",
+    "tally_changes",
     "with_dependencies",
 ]
 
@@ -105,22 +106,79 @@ class Remembered(NamedTuple):
     forecast: date | None
 
 
-class Tally(NamedTuple):
-    """How many remembered items there are per state value and per (action id, colour
-    value), and in all: the day's counts and roll-ups without every item's row."""
+#: A remembered item's group in the tally: (action id, colour value, state value).
+Group = tuple[str, str, str]
 
+
+class Tally(NamedTuple):
+    """How many remembered items there are per (action id, colour value, state value), per
+    state value, per (action id, colour value), and in all: the day's counts and roll-ups
+    without every item's row. ``stored``: read from the stored tally (which the day then
+    changes in place, :func:`tally_changes`), not counted from the rows."""
+
+    groups: Mapping[Group, int]
     states: Mapping[str, int]
     rags: Mapping[tuple[str, str], int]
     items: int
+    stored: bool = False
+
+    @classmethod
+    def of_groups(cls, groups: Mapping[Group, int], *, stored: bool = False) -> Tally:
+        return cls.of_rows(((*key, n) for key, n in groups.items()), stored=stored)
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[tuple[str, str, str, int]], *, stored: bool = False) -> Tally:
+        """From (action id, colour value, state value, items) rows: one pass (38,000 groups
+        at 100k items)."""
+        groups: dict[Group, int] = {}
+        states: dict[str, int] = {}
+        rags: dict[tuple[str, str], int] = {}
+        for action_id, rag, state, n in rows:
+            groups[action_id, rag, state] = n
+            states[state] = states.get(state, 0) + n
+            rags[action_id, rag] = rags.get((action_id, rag), 0) + n
+        return cls(groups, states, rags, sum(states.values()), stored)
 
     @classmethod
     def of(cls, memory: Mapping[str, Remembered]) -> Tally:
-        states: dict[str, int] = {}
-        rags: dict[tuple[str, str], int] = {}
+        groups: dict[Group, int] = {}
         for r in memory.values():
-            states[r.state] = states.get(r.state, 0) + 1
-            rags[r.action_id, r.rag] = rags.get((r.action_id, r.rag), 0) + 1
-        return cls(states, rags, len(memory))
+            key = (r.action_id, r.rag, r.state)
+            groups[key] = groups.get(key, 0) + 1
+        return cls.of_groups(groups)
+
+
+def tally_changes(
+    tally: Tally,
+    before: Mapping[str, Remembered],
+    after: Mapping[str, Remembered],
+    dropped: Iterable[str] = (),
+) -> dict[Group, int] | None:
+    """The new count of every group that changes when the rows ``after`` replace theirs in
+    ``before`` (which must hold every stored row among them) and ``dropped`` are forgotten:
+    a few hundred groups on a day, where the tally has one or more per action. 0: the group
+    is gone. None when a count would fall below zero: the tally does not fit the rows (count
+    it again from them)."""
+    delta: dict[Group, int] = {}
+    for item_id, r in after.items():
+        old = before.get(item_id)
+        if old is not None:
+            if old.action_id == r.action_id and old.rag == r.rag and old.state == r.state:
+                continue  # most rows of a day: the same group
+            key = (old.action_id, old.rag, old.state)
+            delta[key] = delta.get(key, 0) - 1
+        key = (r.action_id, r.rag, r.state)
+        delta[key] = delta.get(key, 0) + 1
+    for item_id in dropped:
+        old = before.get(item_id)
+        if old is not None:
+            key = (old.action_id, old.rag, old.state)
+            delta[key] = delta.get(key, 0) - 1
+    groups = tally.groups
+    changes = {key: groups.get(key, 0) + n for key, n in delta.items() if n}
+    if any(n < 0 for n in changes.values()):
+        return None
+    return changes
 
 
 def basis(plan: Plan, calendar: WorkCalendar) -> str:

@@ -232,7 +232,12 @@ def _full_from_memory(
     (tests/integration/test_daily.py).
     """
     from governance.assessment import assess
-    from governance.incremental import item_fingerprint, known_latest, recalled_latest
+    from governance.incremental import (
+        item_fingerprint,
+        known_latest,
+        recalled_latest,
+        tally_changes,
+    )
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import memory
     from store.assessment_query import assessment_updates, updates_by_id
@@ -262,6 +267,7 @@ def _full_from_memory(
         and r.latest_id is not None
     }  # fmt: skip
     rows = updates_by_id(session, by_row) if by_row else []
+    tally = memory.stored_tally(session, pid, len(remembered))
     if len(rows) != len(by_row) or any(by_row.get(u.id or 0) != u.item_id for u in rows):
         rows, by_row = [], {}  # an id not found, or of another item: read the picks instead
     read_by_id = set(by_row.values())
@@ -305,6 +311,8 @@ def _full_from_memory(
         }
         fingerprints = {i: every[i] for i in written}
     dropped = [i for i in remembered if i not in by_id]
+    # Every stored row is in ``remembered``: the stored tally changed where rows move.
+    changes = tally_changes(tally, remembered, written, dropped) if tally is not None else None
     submit(
         lambda: memory.save(
             session,
@@ -315,6 +323,7 @@ def _full_from_memory(
             replace_all=False,
             recorded_at=now,
             drop=dropped,
+            tally=changes,
         )
     )
     return DayAssessment(result, reminders, result.counts(), False, len(result.items))
@@ -339,6 +348,7 @@ def _incremental(
         plan_changes,
         select_due,
         state_counts,
+        tally_changes,
         with_dependencies,
     )
     from governance.rag import RAG_VALUES, STATE_VALUES
@@ -419,6 +429,9 @@ def _incremental(
     reminders, fresh = _plan_and_remember(plan, result, history, as_of, calendar, planned)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
+    # The stored tally changed where rows move between groups (``remembered`` holds every
+    # stored row of a chosen or dropped item); one counted from the rows is stored again.
+    changes = tally_changes(tally, remembered, fresh, dropped) if tally.stored else None
     submit(
         lambda: memory.save(
             session,
@@ -429,6 +442,7 @@ def _incremental(
             replace_all=False,
             recorded_at=now,
             drop=dropped,
+            tally=changes,
         )
     )
     return DayAssessment(result, reminders, counts, True, len(result.items))

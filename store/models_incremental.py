@@ -52,6 +52,24 @@ class ItemMemoryRow(Base):
     fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
 
 
+class ItemTallyRow(Base):
+    """How many of a programme's memory rows there are per (action, colour, state) (migration
+    0011): the day's counts and roll-ups read from a few tens of thousands of rows at 100k
+    items, not grouped from every memory row; changed by each day's cycle for the groups its
+    rows moved between, counted again from the rows after a full run or when it does not add
+    up to them (store.memory.load_tally)."""
+
+    __tablename__ = "item_memory_tally"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
+    action_code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    rag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    item_count: Mapped[int] = mapped_column(sa.Integer)
+
+
 class PlanSyncRow(Base):
     """The plan file content the stored plan was last synced from: syncing the same file again
     is then a hash comparison (see :func:`store.sync.sync_plan`)."""

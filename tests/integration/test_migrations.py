@@ -36,6 +36,7 @@ TABLES_0006 = {"answer_links", "slack_requests", "slack_users", "status_rounds",
 TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
 TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archive"}
 TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
+TABLES_0011 = {"item_memory_tally"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -150,6 +151,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0007
         - TABLES_0008
         - TABLES_0009
+        - TABLES_0011
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
@@ -401,4 +403,58 @@ def test_0010_fills_the_memory_with_what_the_assessment_counted(database_url: st
         assert conn.scalar(sa.text("SELECT count(*) FROM item_memory")) == 9
         columns = {c["name"] for c in sa.inspect(conn).get_columns("item_memory")}
         assert "latest_id" not in columns
+    engine.dispose()
+
+
+def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
+    """0011 stores, per programme, how many memory rows there are per (action, colour, state),
+    counted from the rows; a downgrade drops the tally and keeps the rows."""
+    upgrade(database_url, "0010")
+    engine = make_engine(database_url)
+    rows = [  # (programme, item, state, rag, action)
+        ("p", "1.1", "overdue", "red", "1"),
+        ("p", "1.2", "overdue", "red", "1"),
+        ("p", "1.3", "open", "green", "1"),
+        ("p", "2.1", "open", "green", "2"),
+        ("q", "1.1", "overdue", "red", "1"),
+    ]
+    with engine.begin() as conn:
+        for pid in ("p", "q"):
+            conn.execute(
+                sa.insert(ProgrammeRow).values(
+                    id=pid, title=pid.upper(), created_at=NOW, updated_at=NOW
+                )
+            )
+        for pid, code, state, rag, action in rows:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO item_memory (programme_id, item_code, state, rag, stale, "
+                    "due, next_check, action_code, fingerprint) "
+                    "VALUES (:pid, :code, :state, :rag, false, NULL, NULL, :action, 'fp')"
+                ),
+                {"pid": pid, "code": code, "state": state, "rag": rag, "action": action},
+            )
+    engine.dispose()
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        tally = conn.execute(
+            sa.text(
+                "SELECT programme_id, action_code, rag, state, item_count FROM item_memory_tally"
+            )
+        ).all()
+    engine.dispose()
+    assert sorted(map(tuple, tally)) == [
+        ("p", "1", "green", "open", 1),
+        ("p", "1", "red", "overdue", 2),
+        ("p", "2", "green", "open", 1),
+        ("q", "1", "red", "overdue", 1),
+    ]
+
+    downgrade(database_url, "0010")
+    assert TABLES_0011.isdisjoint(_tables(database_url))
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM item_memory")) == len(rows)
     engine.dispose()

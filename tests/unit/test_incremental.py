@@ -34,6 +34,7 @@ from governance.incremental import (
     select,
     select_due,
     state_counts,
+    tally_changes,
     with_dependencies,
 )
 from governance.periods import Period, PeriodKind
@@ -106,6 +107,7 @@ class Incremental:
     from_memory: list[int] = field(default_factory=list)  # judged without their updates read
     recorded: dict[str, tuple[str, bool]] = field(default_factory=dict)  # item_states, latest
     counts: dict[str, int] = field(default_factory=dict)  # items per state, the whole plan
+    tally: Tally | None = None  # as stored: changed in place each incremental day
 
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
@@ -122,6 +124,7 @@ class Incremental:
                 index=index,
             )  # fmt: skip
             self.memory = {}
+            self.tally = None  # counted again from the new rows (store.memory.save)
             self.counts = result.counts()
         else:
             last = self.last
@@ -140,7 +143,9 @@ class Incremental:
             assert chosen == select(index, day, memory, updated=updated, touched=touched)
             needed = with_dependencies(index, chosen)
             part = {i: r for i, r in memory.items() if i in needed or i in dropped or i in due}
-            tally = Tally.of(memory)
+            # The tally as the store keeps it: changed in place, always the rows' own count.
+            tally = self.tally if self.tally is not None else Tally.of(memory)
+            assert tally.groups == Tally.of(memory).groups, day
             # As regie.daily: the updates of the needed items whose memory rows do not tell
             # their latest update and forecast (updated since, new to the memory, finished).
             known = known_latest(needed, part, updated)
@@ -167,7 +172,16 @@ class Incremental:
         reminders = plan_reminders(plan, result, history, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
         working = cal.is_working_day(day)
-        self.memory.update(remember(result, reminders, scheduler, history, recorded=working))
+        fresh = remember(result, reminders, scheduler, history, recorded=working)
+        gone = [i for i in self.memory if i not in index.by_id]
+        if self.memory and self.tally is None:  # the day after a full run
+            self.tally = Tally.of(self.memory)
+        if self.tally is not None:
+            changes = tally_changes(self.tally, self.memory, fresh, gone)
+            assert changes is not None, day
+            groups = {**self.tally.groups, **changes}
+            self.tally = Tally.of_groups({k: n for k, n in groups.items() if n}, stored=True)
+        self.memory.update(fresh)
         reminders = quiet(reminders, day, cal)
         self.history += reminders.records
         for item_id, item in result.items.items():
@@ -464,3 +478,36 @@ def test_known_latest_names_the_items_whose_row_tells_their_latest_update() -> N
     assert known == {"open", "at-risk", "never-updated"}
     assert known_latest([], memory, updated) == set()
     assert known_latest(asked, {}, ()) == set()
+
+
+def test_tally_changes_move_rows_between_groups() -> None:
+    """Only the groups rows move between change; a new row adds, a dropped one takes away; a
+    row the tally has no group for means the tally does not fit the rows (None)."""
+
+    def row(action: str, rag: str, state: str) -> Remembered:
+        return Remembered(state, rag, False, None, None, action, None, None, None, None)
+
+    before = {
+        "1.1": row("1", "red", "overdue"),
+        "1.2": row("1", "red", "overdue"),
+        "2.1": row("2", "green", "open"),
+        "3.1": row("3", "grey", "undated"),
+    }
+    tally = Tally.of(before)
+    after = {
+        "1.1": row("1", "red", "overdue"),  # the same group: no change
+        "1.2": row("1", "green", "done"),  # moves
+        "4.1": row("4", "green", "open"),  # new to the memory
+    }
+    changes = tally_changes(tally, before, after, dropped=["3.1"])
+    assert changes == {
+        ("1", "red", "overdue"): 1,
+        ("1", "green", "done"): 1,
+        ("4", "green", "open"): 1,
+        ("3", "grey", "undated"): 0,
+    }
+    memory = {i: r for i, r in (before | after).items() if i != "3.1"}
+    groups = {k: n for k, n in {**tally.groups, **changes}.items() if n}
+    assert Tally.of_groups(groups) == Tally.of(memory)
+    spoiled = {"1.1": row("verdwenen", "red", "overdue")}
+    assert tally_changes(tally, spoiled, {"1.1": row("1", "green", "done")}) is None
