@@ -57,6 +57,7 @@ __all__ = [
     "assess",
     "latest_updates",
     "rollups",
+    "step_rollups",
 ]
 
 
@@ -119,8 +120,13 @@ def rollups(
     for action_id, rag in item_rags:
         by_action.setdefault(action_id, []).append(rag)
     actions = {action_id: worst(rags) for action_id, rags in by_action.items()}
+    return actions, *step_rollups(steps, actions)
+
+
+def step_rollups(steps: Iterable[Step], actions: Mapping[str, Rag]) -> tuple[dict[int, Rag], Rag]:
+    """Colours per step and for the programme from each action's colour."""
     per_step = {
         step.number: rollup(actions[a.id] for a in step.actions if a.id in actions)
         for step in steps
     }
-    return actions, per_step, rollup(actions.values())
+    return per_step, rollup(actions.values())

@@ -30,12 +30,12 @@ from datetime import date, timedelta
 from importlib.metadata import version
 from typing import NamedTuple
 
-from governance.assessment import Assessment, rollups
+from governance.assessment import Assessment, rollups, step_rollups
 from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanIndex
 from governance.events import state_events
 from governance.periods import PeriodKind
 from governance.plan import Deadline, Plan, ReminderPolicy
-from governance.rag import RAG_VALUES, STATE_VALUES, Rag, State, worst
+from governance.rag import RAG_VALUES, SEVERITY_OF_VALUE, STATE_VALUES, Rag, State
 from governance.records import positional_constructor
 from governance.reminders import (
     PromptRecord,
@@ -295,13 +295,14 @@ def assess_selected(
     items = assessor.results()
     if tally is None:
         # Every plan item is judged or remembered (select chooses those the memory lacks).
-        rags: Iterable[tuple[str, Rag]] = (
+        rags = (
             (d.action_id, items[i].rag if i in items else _RAGS[memory[i].rag])
             for i, d in by_id.items()
         )
+        actions, steps, programme = rollups(index.plan.steps, rags)
     else:
-        rags = _counted_rags(index, tally, memory, items)
-    actions, steps, programme = rollups(index.plan.steps, rags)
+        actions = _counted_actions(index, tally, memory, items)
+        steps, programme = step_rollups(index.plan.steps, actions)
     before = {i: (r.state, r.stale) for i in items if (r := memory.get(i)) is not None}
     for i, value in (earlier or {}).items():
         before.setdefault(i, value)
@@ -397,14 +398,15 @@ class InconsistentMemory(Exception):
     must not hide it. The caller assesses in full instead (which rebuilds the memory)."""
 
 
-def _counted_rags(
+def _counted_actions(
     index: PlanIndex,
     tally: Tally,
     memory: Mapping[str, Remembered],
     items: Mapping[str, ItemAssessment],
-) -> Iterator[tuple[str, Rag]]:
-    """One (action id, its worst colour) per action, in plan order: the same roll-ups as one
-    pair per item (an action's colour is the worst of its items')."""
+) -> dict[str, Rag]:
+    """Each action's colour (the worst of its items'), in plan order, from the tally's counts
+    per (action, colour) with the just judged ``items`` in place of their remembered rows:
+    the same as :func:`governance.assessment.rollups` over one pair per item."""
     counts = dict(tally.rags)
     for r in _gone(index, memory, items):
         counts[r.action_id, r.rag] = counts.get((r.action_id, r.rag), 0) - 1
@@ -414,17 +416,22 @@ def _counted_rags(
         counts[key] = counts.get(key, 0) + 1
     if sum(counts.values()) != len(index.by_id):
         raise InconsistentMemory("memory tally does not cover the plan's items")
-    present: dict[str, list[Rag]] = {}
+    # The worst colour per action in one pass over the counts (tens of thousands of actions
+    # at 100k items), without a list of colours per action.
+    worst_of: dict[str, str] = {}
+    severity = SEVERITY_OF_VALUE
     for (action_id, rag), n in counts.items():
-        if n < 0:
+        if n > 0:
+            seen = worst_of.get(action_id)
+            if seen is None or severity[rag] > severity[seen]:
+                worst_of[action_id] = rag
+        elif n < 0:
             raise InconsistentMemory(f"memory tally below zero for action {action_id} ({rag})")
-        if n:
-            present.setdefault(action_id, []).append(_RAGS[rag])
-    for action_id in _action_order(index):
-        colours = present.get(action_id)
-        if colours is None:
-            raise InconsistentMemory(f"action {action_id}: no item judged or remembered")
-        yield action_id, worst(colours)
+    rags = _RAGS
+    try:
+        return {action_id: rags[worst_of[action_id]] for action_id in _action_order(index)}
+    except KeyError as missing:
+        raise InconsistentMemory(f"action {missing}: no item judged or remembered") from None
 
 
 def _action_order(index: PlanIndex) -> Iterable[str]:

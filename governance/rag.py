@@ -65,6 +65,8 @@ SLIP_RED_WORKING_DAYS = 65
 RED_SHARE_THRESHOLD = Fraction(1, 3)
 
 _SEVERITY = {Rag.GREY: 0, Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
+#: :func:`worst`'s order by colour value (for counts kept per value, as the item memory's).
+SEVERITY_OF_VALUE = {r.value: n for r, n in _SEVERITY.items()}
 
 _FIXED = {
     State.DONE: Rag.GREEN,
