@@ -482,6 +482,7 @@ def test_a_full_run_from_the_memory_equals_a_full_assessment(
                 full = _full_assessment(session, plan, day)
             _assert_stored_day_is(app, plan, full, day)
             _assert_memory_is(app, plan, full)
+            _assert_tally_fits_rows(app)  # changed in place, or counted again (the lost row)
             checked += 1
         _add_updates(app, plan, day)
     assert used == sorted(_FULL_DAYS)  # each full day went the memory's way
