@@ -63,6 +63,7 @@ __all__ = [
     "select_due",
     "state_counts",
     "tally_changes",
+    "tally_difference",
     "with_dependencies",
 ]
 
@@ -124,6 +125,7 @@ class Tally(NamedTuple):
 
     @classmethod
     def of_groups(cls, groups: Mapping[Group, int], *, stored: bool = False) -> Tally:
+        """From the counts per group."""
         return cls.of_rows(((*key, n) for key, n in groups.items()), stored=stored)
 
     @classmethod
@@ -178,6 +180,16 @@ def tally_changes(
     changes = {key: groups.get(key, 0) + n for key, n in delta.items() if n}
     if any(n < 0 for n in changes.values()):
         return None
+    return changes
+
+
+def tally_difference(tally: Tally, memory: Mapping[str, Remembered]) -> dict[Group, int]:
+    """The new count of every group in which ``tally`` differs from the rows of ``memory`` (a
+    full run's, every row): what makes the stored tally the rows' own again, whatever it held
+    before. 0: the group is gone."""
+    wanted = Tally.of(memory).groups
+    changes = {key: n for key, n in wanted.items() if tally.groups.get(key) != n}
+    changes.update((key, 0) for key in tally.groups if key not in wanted)
     return changes
 
 
@@ -428,10 +440,13 @@ def _counted_actions(
         elif n < 0:
             raise InconsistentMemory(f"memory tally below zero for action {action_id} ({rag})")
     rags = _RAGS
-    try:
-        return {action_id: rags[worst_of[action_id]] for action_id in _action_order(index)}
-    except KeyError as missing:
-        raise InconsistentMemory(f"action {missing}: no item judged or remembered") from None
+    actions: dict[str, Rag] = {}
+    for action_id in _action_order(index):
+        value = worst_of.get(action_id)
+        if value is None:
+            raise InconsistentMemory(f"action {action_id}: no item judged or remembered")
+        actions[action_id] = rags[value]
+    return actions
 
 
 def _action_order(index: PlanIndex) -> Iterable[str]:

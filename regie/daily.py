@@ -236,7 +236,7 @@ def _full_from_memory(
         item_fingerprint,
         known_latest,
         recalled_latest,
-        tally_changes,
+        tally_difference,
     )
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import memory
@@ -311,8 +311,11 @@ def _full_from_memory(
         }
         fingerprints = {i: every[i] for i in written}
     dropped = [i for i in remembered if i not in by_id]
-    # Every stored row is in ``remembered``: the stored tally changed where rows move.
-    changes = tally_changes(tally, remembered, written, dropped) if tally is not None else None
+    # ``remembered`` holds every stored row: the stored tally is made the new rows' own (a full
+    # run repairs it, as it repairs the rows), writing only the groups that differ.
+    kept = {i: r for i, r in remembered.items() if i in by_id}
+    kept.update(written)
+    changes = tally_difference(tally, kept) if tally is not None else None
     submit(
         lambda: memory.save(
             session,

@@ -56,8 +56,8 @@ class ItemTallyRow(Base):
     """How many of a programme's memory rows there are per (action, colour, state) (migration
     0011): the day's counts and roll-ups read from a few tens of thousands of rows at 100k
     items, not grouped from every memory row; changed by each day's cycle for the groups its
-    rows moved between, counted again from the rows after a full run or when it does not add
-    up to them (store.memory.load_tally)."""
+    rows moved between, made the rows' own again by a full run, and counted again from the
+    rows when it does not add up to them (store.memory.load_tally)."""
 
     __tablename__ = "item_memory_tally"
 

@@ -279,10 +279,22 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
     _assert_day_is_full_assessment(app, report, plan, day)
 
 
-def test_a_tally_that_does_not_add_up_is_counted_again(tmp_path: Path, database_url: str) -> None:
+def test_a_tally_that_does_not_add_up_is_counted_again(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A stored tally missing or with a group lost (an upgrade from before it, a hand edit):
     its sum differs from the rows', so the day counts the rows instead, stays incremental and
-    right, and stores the counted tally."""
+    right, and stores the counted tally; the next day changes that one in place."""
+    import store.memory
+
+    saved: list[object] = []
+    original = store.memory.save
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        saved.append(kwargs.get("tally"))
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(store.memory, "save", spy)
     app = make_app(tmp_path, database_url)
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 5)
@@ -291,13 +303,36 @@ def test_a_tally_that_does_not_add_up_is_counted_again(tmp_path: Path, database_
         "DELETE FROM item_memory_tally WHERE action_code = "
         "(SELECT min(action_code) FROM item_memory_tally)",
         "DELETE FROM item_memory_tally",
+        None,  # nothing spoiled: the stored tally changed in place
     ):
-        with app.engine.begin() as conn:
-            conn.execute(sa.text(spoil))
+        if spoil is not None:
+            with app.engine.begin() as conn:
+                conn.execute(sa.text(spoil))
         day += timedelta(days=1)
+        saved.clear()
         report = deadline_check(app, day, plan=plan)
         assert report.assessed < len(plan.deadlines())
         _assert_day_is_full_assessment(app, report, plan, day)
+        assert len(saved) == 1 and (saved[0] is None) == (spoil is not None), (spoil, saved)
+
+
+def test_a_forced_full_run_makes_the_tally_the_rows_own(tmp_path: Path, database_url: str) -> None:
+    """Counts moved between groups outside the cycle (their sum unchanged) are not noticed by
+    an incremental day; a full run asked for (from the memory) writes the rows' own tally."""
+    app = make_app(tmp_path, database_url)
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 5)
+    deadline_check(app, day, plan=plan)
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE item_memory_tally SET state = 'elders' WHERE action_code = "
+                "(SELECT min(action_code) FROM item_memory_tally)"
+            )
+        )
+    report = deadline_check(app, day + timedelta(days=1), plan=plan, full_assessment=True)
+    assert report.assessed == len(plan.deadlines())
+    _assert_day_is_full_assessment(app, report, plan, day + timedelta(days=1))
 
 
 def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) -> None:

@@ -35,6 +35,7 @@ from governance.incremental import (
     select_due,
     state_counts,
     tally_changes,
+    tally_difference,
     with_dependencies,
 )
 from governance.periods import Period, PeriodKind
@@ -511,3 +512,13 @@ def test_tally_changes_move_rows_between_groups() -> None:
     assert Tally.of_groups(groups) == Tally.of(memory)
     spoiled = {"1.1": row("verdwenen", "red", "overdue")}
     assert tally_changes(tally, spoiled, {"1.1": row("1", "green", "done")}) is None
+    # A full run's difference: whatever the tally held, the groups that make it the rows' own.
+    drifted = Tally.of_groups(
+        {("1", "red", "open"): 2, ("2", "green", "open"): 1, ("9", "red", "open"): 1}
+    )
+    assert tally_difference(drifted, before) == {
+        ("1", "red", "overdue"): 2,
+        ("1", "red", "open"): 0,
+        ("9", "red", "open"): 0,
+        ("3", "grey", "undated"): 1,
+    }
