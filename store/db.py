@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import logging
 import threading
 import weakref
 from collections.abc import Callable
@@ -101,16 +102,30 @@ def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         server = sa.create_engine(parsed, **kwargs)
+        _quiet_interrupts(server)
         _LIVE_ENGINES.add(server)
         return server
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, **kwargs)
+    _quiet_interrupts(engine)
     _install_sqlite_hooks(
         engine, foreign_keys=foreign_keys, wal=not in_memory, synchronous=synchronous
     )
     _LIVE_ENGINES.add(engine)
     return engine
+
+
+def _quiet_interrupts(engine: Engine) -> None:
+    """The pool logs a Ctrl-C that lands while it closes a connection, with a traceback, and then
+    re-raises it: the command line reports the interrupt in one line, so the log is dropped."""
+    logger = engine.pool.logger  # one logger per pool class (or one per pool with echo_pool)
+    target = logger if isinstance(logger, logging.Logger) else logger.logger
+    target.addFilter(_not_an_interrupt)  # a set: added once however many engines
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
 
 
 def _install_sqlite_hooks(

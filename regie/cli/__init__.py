@@ -18,6 +18,9 @@ __all__ = ["INTERRUPTED", "main"]
 
 def main() -> None:
     """Run the command line (``regie.cli.app.main``)."""
+    from regie.cli import interrupts
+
+    interrupts.install()
     try:
         from regie.cli.app import main as run
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ from regie.cli.common import (
     command_group,
     parse_date,
 )
+from regie.cli.interrupts import caused_by_interrupt
 from regie.cli.serve import serve
 from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError, one_line
@@ -342,10 +343,6 @@ def main() -> None:
     try:
         with pdf_worker_ahead(sys.argv[1:]):
             app()
-    except RegieError as exc:
-        for line in exc.lines:
-            print(one_line(line), file=sys.stderr)
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:  # before or after a command ran
         print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
@@ -354,6 +351,13 @@ def main() -> None:
             print(INTERRUPTED, file=sys.stderr)
         raise
     except Exception as exc:
+        if caused_by_interrupt(exc):  # clean-up that failed on its way out of a Ctrl-C
+            print(INTERRUPTED, file=sys.stderr)
+            sys.exit(130)
+        if isinstance(exc, RegieError):
+            for line in exc.lines:
+                print(one_line(line), file=sys.stderr)
+            sys.exit(exc.exit_code)
         fault = environment_fault(exc)
         if fault is None:
             raise  # a bug: the traceback is what a developer needs
