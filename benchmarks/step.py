@@ -52,6 +52,7 @@ PHASES = {
         "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
         "append_states", "save",
     ),
+    "store.prompt_facts": ("prompt_facts",),
     "store.assessment_query": ("assessment_updates", "updates_by_id"),
     "store.states": (
         "previous_values", "previous_values_of", "record_states", "prompt_history",
@@ -61,13 +62,22 @@ PHASES = {
         "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
         "known_latest", "recalled_latest", "tally_changes",
     ),
-    "governance.reminders": ("plan_reminders",),
+    "governance.reminders": ("plan_reminders", "prompt_questions", "plan_reminders_from"),
 }  # fmt: skip
 
 #: The phases that are the day's reminders and the memory for tomorrow, not its states and
 #: roll-ups (what the SQL query computes): printed apart, to compare like with like too.
 AFTER_ASSESSMENT = frozenset(
-    {"prompt_history_of", "prompt_history", "plan_reminders", "remember", "save"}
+    {
+        "prompt_history_of",
+        "prompt_history",
+        "prompt_facts",
+        "prompt_questions",
+        "plan_reminders",
+        "plan_reminders_from",
+        "remember",
+        "save",
+    }
 )
 
 

@@ -40,10 +40,11 @@ from governance.plan import Deadline, Plan, ReminderPolicy
 from governance.rag import RAG_VALUES, SEVERITY_OF_VALUE, STATE_VALUES, Rag, State
 from governance.records import positional_constructor
 from governance.reminders import (
+    NO_FACTS,
+    PromptFacts,
     PromptRecord,
     ReminderPlan,
     escalation_run,
-    unanswered_stages,
 )
 from governance.updates import FINISHED, StatusUpdate, UpdateStatus, latest_updates
 from governance.workdays import WorkCalendar
@@ -627,14 +628,15 @@ def remember(
     assessment: Assessment,
     reminders: ReminderPlan,
     scheduler: Scheduler,
-    history: Iterable[PromptRecord],
+    facts: Mapping[str, PromptFacts],
     *,
     recorded: bool,
 ) -> dict[str, Remembered]:
     """What to keep of the items just assessed, with their next checks.
 
     ``reminders`` is the day's plan before it was held back, ``recorded`` whether its records
-    are stored today (not on a day off) and ``history`` the prompts before today of the items.
+    are stored today (not on a day off) and ``facts`` what the prompts on record before today's
+    told the plan (:func:`governance.reminders.plan_reminders_from`).
     Besides :meth:`Scheduler.next_check`, an item is checked tomorrow when something for it was
     due but nobody can receive it, or when today's prompt makes enough unanswered ones for an
     escalation tomorrow; on the next working day when its prompt was held back on a day off.
@@ -650,22 +652,24 @@ def remember(
         # prompt is looked at again then (a state change before it has its own next check).
         held = busy - again
     else:
-        past: dict[str, list[PromptRecord]] = {}
-        for r in history:
-            if r.item_id in busy:
-                past.setdefault(r.item_id, []).append(r)
+        today: dict[str, list[PromptRecord]] = {}
         for r in reminders.records:
-            past.setdefault(r.item_id, []).append(r)
+            today.setdefault(r.item_id, []).append(r)
         needed = scheduler.policy.escalate_after_unanswered
         for item_id in busy:
-            item = assessment.items[item_id]
-            records = past.get(item_id, [])
-            run = escalation_run(item_id, item.latest_update)
-            if needed <= 0 or any(r.stage.startswith(run) for r in records):
+            latest = assessment.items[item_id].latest_update
+            known = facts.get(item_id, NO_FACTS)
+            records = today.get(item_id, ())
+            run = escalation_run(item_id, latest)
+            if needed <= 0 or known.escalated or any(r.stage.startswith(run) for r in records):
                 continue  # no escalation for unanswered prompts, or this run had its one
-            latest = item.latest_update
+            # Unanswered tomorrow: those on record (after the latest update's day, up to
+            # today) and today's, unless the latest update is of today.
+            stages = set(known.unanswered)
             since = latest.reported_on if latest is not None else None
-            if len(unanswered_stages(records, since, tomorrow)) >= needed:
+            if since is None or since < as_of:
+                stages.update(r.stage for r in records if not r.is_escalation)
+            if len(stages) >= needed:
                 again.add(item_id)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
 

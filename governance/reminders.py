@@ -41,11 +41,17 @@ Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (t
 ``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
 the key, so history alone says whether the current run has escalated already. Programme-office
 contacts get one escalation digest a day (key ``escalation:<programme>:<contact>:<as_of>``).
+
+What the rules read of an item's history is bounded (:class:`PromptQuestion`, :class:`PromptFacts`):
+whether its current stage is on record, whether its current run escalated, and the stages queued
+since its latest update. The store answers those through its indexes, so a day's cost does not
+grow with the years of prompts behind it; :func:`facts_from_history` answers them from a list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -59,6 +65,8 @@ from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
 
 ESCALATION_PREFIX = "escalation:"
+#: The kinds of escalation: the last part of an escalation key.
+ESCALATION_KINDS = ("overdue", "unanswered")
 #: What marks a governance body as the one that steers the programme (Dutch and English).
 STEERING_WORDS = ("stuur", "steering", "bestuur", "raad", "board")
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
@@ -124,6 +132,35 @@ class ReminderPlan:
     events: tuple[DomainEvent, ...]
     records: tuple[PromptRecord, ...]  # append these to the history once queued
     unaddressed: tuple[DigestItem, ...]  # due prompts nobody can receive (no contacts at all)
+
+
+class PromptQuestion(NamedTuple):
+    """What the rules ask of one item's prompts on record (queued on or before the day)."""
+
+    stage: str | None  # the current stage, when it is due unless prompted before (else None)
+    run: str  # the prefix of the current run's escalation keys (:func:`escalation_run`)
+    since: date | None  # the latest update's day: stages queued after it are unanswered
+
+
+class PromptFacts(NamedTuple):
+    """The answers: whether the asked stage is on record, whether the run escalated, and the
+    stages (not escalations) queued after ``since``, each with the first day it was queued
+    (left empty once the run escalated: it escalates no more, so nothing reads them)."""
+
+    stage_prompted: bool = False
+    escalated: bool = False
+    unanswered: Mapping[str, date] = {}
+
+    def unanswered_before(self, day: date) -> set[str]:
+        return {stage for stage, first in self.unanswered.items() if first < day}
+
+
+NO_FACTS = PromptFacts()
+
+
+def escalation_keys(run: str) -> tuple[str, ...]:
+    """Every key an escalation of the run ``run`` can have: what the store looks up."""
+    return tuple(f"{run}{kind}" for kind in ESCALATION_KINDS)
 
 
 #: Positional constructors of the records made per item (see governance.records).
@@ -259,41 +296,115 @@ def plan_reminders(
     as_of: date,
     calendar: WorkCalendar | None = None,
 ) -> ReminderPlan:
-    """What to queue at ``as_of``: digests per contact, escalations, their events and records."""
+    """What to queue at ``as_of``: digests per contact, escalations, their events and records,
+    given the prompts on record (any before ``as_of`` and those of ``as_of``)."""
+    cal = calendar or WorkCalendar.for_plan(plan)
+    questions = prompt_questions(assessment, as_of, plan.reminders, cal)
+    facts = facts_from_history(history, questions, as_of)
+    return plan_reminders_from(plan, assessment, questions, facts, as_of, cal)
+
+
+def prompt_questions(
+    assessment: Assessment, as_of: date, policy: ReminderPolicy, calendar: WorkCalendar
+) -> dict[str, PromptQuestion]:
+    """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
+    silent item, the stage only when an answer has not already suppressed it."""
     if assessment.as_of != as_of:
         raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
-    cal = calendar or WorkCalendar.for_plan(plan)
-    policy = plan.reminders
-    by_item: dict[str, list[PromptRecord]] = {}
-    for r in history:
-        by_item.setdefault(r.item_id, []).append(r)
+    # Thousands of items share a few hundred due dates and starts: each stage worked out once.
+    # Per item (all of them on a full run) :func:`_answered` and :func:`escalation_run` are
+    # written out, and the tuple made without NamedTuple's keyword-checking constructor.
+    of = _Stages(as_of, policy, calendar).of
+    make, prefix, silent = _new_question, ESCALATION_PREFIX, _SILENT
+    out: dict[str, PromptQuestion] = {}
+    for item_id, item in assessment.items.items():
+        if item.state in silent:
+            continue  # no stage, no escalation
+        latest = item.latest_update
+        stage = of(item)
+        if latest is None:
+            asked = None if stage is None else stage.name
+            out[item_id] = make((asked, f"{prefix}{item_id}:none:", None))
+            continue
+        since = latest.reported_on
+        asked = None if stage is None or since >= stage.starts_on else stage.name
+        ref = since.isoformat() if latest.id is None else latest.id
+        out[item_id] = make((asked, f"{prefix}{item_id}:{ref}:", since))
+    return out
 
+
+_new_question = functools.partial(tuple.__new__, PromptQuestion)
+
+
+def facts_from_history(
+    history: Iterable[PromptRecord], questions: Mapping[str, PromptQuestion], as_of: date
+) -> dict[str, PromptFacts]:
+    """The answers to ``questions`` from a list of prompts (those after ``as_of`` ignored):
+    what the store's indexed look-ups give (``store.prompt_facts``)."""
+    # A full run's tens of thousands of items: kept to plain loops and C-level look-ups.
+    by_item: dict[str, list[PromptRecord]] = {}
+    get = by_item.get
+    for r in history:
+        item_id = r.item_id
+        past = get(item_id)
+        if past is None:
+            if item_id not in questions:
+                continue
+            past = by_item[item_id] = []
+        past.append(r)
+    out: dict[str, PromptFacts] = {}
+    for item_id, past in by_item.items():
+        stage, run, since = questions[item_id]
+        names = [r.stage for r in past if r.queued_on <= as_of]
+        if not names:
+            continue
+        escalated = any(n.startswith(run) for n in names if n.startswith(ESCALATION_PREFIX))
+        unanswered: dict[str, date] = {}
+        if not escalated:
+            for r in past:
+                day = r.queued_on
+                if day > as_of or (since is not None and day <= since) or r.is_escalation:
+                    continue
+                first = unanswered.get(r.stage)
+                if first is None or day < first:
+                    unanswered[r.stage] = day
+        out[item_id] = PromptFacts(stage is not None and stage in names, escalated, unanswered)
+    return out
+
+
+def plan_reminders_from(
+    plan: Plan,
+    assessment: Assessment,
+    questions: Mapping[str, PromptQuestion],
+    facts: Mapping[str, PromptFacts],
+    as_of: date,
+    calendar: WorkCalendar,
+) -> ReminderPlan:
+    """:func:`plan_reminders` with the prompts on record given as the answers (``facts``,
+    missing for an item with none) to ``questions`` (:func:`prompt_questions`)."""
+    policy = plan.reminders
     per_contact: dict[str, list[DigestItem]] = {}
     unaddressed: list[DigestItem] = []
     escalations: list[Escalation] = []
     office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
-    # Thousands of items share a few hundred due dates, starts, update days and owner lists:
-    # each stage, working-day count and list of recipients is worked out once.
-    stages = _Stages(as_of, policy, cal)
+    # Thousands of items share a few hundred owner lists and update days: each list of
+    # recipients and working-day count is worked out once.
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
     silent_since: dict[date, int] = {}
-    no_past: list[PromptRecord] = []
-    for item in assessment.items.values():
-        if item.state in _SILENT:
-            continue  # no stage, no escalation
-        past = by_item.get(item.item_id, no_past)
-        stage = stages.of(item)
-        if stage is not None:
-            name = stage.name
-            if not any(r.stage == name for r in past) and not _answered(item.latest_update, stage):
-                to = addressed.get(item.owners)
-                if to is None:
-                    to = addressed[item.owners] = recipients(plan, item.owners)
-                for contact, note in to.items():
-                    per_contact.setdefault(contact, []).append(_digest_item(item, name, note))
-                if not to:
-                    unaddressed.append(_digest_item(item, name, "no contact"))
-        escalation = _escalation(item, past, as_of, policy, cal, office, silent_since)
+    items = assessment.items
+    for item_id, question in questions.items():
+        item = items[item_id]
+        known = facts.get(item_id, NO_FACTS)
+        name = question.stage
+        if name is not None and not known.stage_prompted:
+            to = addressed.get(item.owners)
+            if to is None:
+                to = addressed[item.owners] = recipients(plan, item.owners)
+            for contact, note in to.items():
+                per_contact.setdefault(contact, []).append(_digest_item(item, name, note))
+            if not to:
+                unaddressed.append(_digest_item(item, name, "no contact"))
+        escalation = _escalation(item, known, as_of, policy, calendar, office, silent_since)
         if escalation is not None:
             escalations.append(escalation)
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
@@ -317,15 +428,6 @@ def escalation_run(item_id: str, latest: StatusUpdate | None) -> str:
     return f"{ESCALATION_PREFIX}{item_id}:{_update_ref(latest)}:"
 
 
-def unanswered_stages(past: Sequence[PromptRecord], since: date | None, before: date) -> set[str]:
-    """Stages prompted after the day of the latest update (``since``) and before ``before``."""
-    return {
-        r.stage
-        for r in past
-        if not r.is_escalation and r.queued_on < before and (since is None or r.queued_on > since)
-    }
-
-
 def _update_ref(latest: StatusUpdate | None) -> str:
     if latest is None:
         return "none"
@@ -334,7 +436,7 @@ def _update_ref(latest: StatusUpdate | None) -> str:
 
 def _escalation(
     item: ItemAssessment,
-    past: Sequence[PromptRecord],
+    known: PromptFacts,
     as_of: date,
     policy: ReminderPolicy,
     cal: WorkCalendar,
@@ -343,15 +445,11 @@ def _escalation(
 ) -> Escalation | None:
     """``silent_since`` caches ``working_days_between(day, as_of)`` per day across items."""
     state = item.state
-    if state in _SILENT:
-        return None
+    if state in _SILENT or known.escalated:
+        return None  # silent, or this run has escalated already
+    if state is not State.OVERDUE and not known.unanswered:
+        return None  # nothing unanswered, and not overdue
     latest = item.latest_update
-    if past:
-        run = escalation_run(item.item_id, latest)
-        if any(r.stage.startswith(run) for r in past):
-            return None  # this run has escalated already
-    elif state is not State.OVERDUE:
-        return None  # no prompt on record: nothing unanswered, and not overdue
     since = latest.reported_on if latest else None
     kind = reason = ""
     if state is State.OVERDUE:
@@ -365,8 +463,8 @@ def _escalation(
         if silent >= policy.escalate_after_overdue_days:
             kind = "overdue"
             reason = f"{item.working_days_overdue} working days overdue, {silent} without answer"
-    if not kind and policy.escalate_after_unanswered > 0 and past:
-        unanswered = unanswered_stages(past, since, as_of)
+    if not kind and policy.escalate_after_unanswered > 0 and known.unanswered:
+        unanswered = known.unanswered_before(as_of)
         if len(unanswered) >= policy.escalate_after_unanswered:
             kind = "unanswered"
             after = f" since {since}" if since else ""

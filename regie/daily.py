@@ -18,7 +18,7 @@ trusted as the incremental path trusts it: to rebuild it from item_states, delet
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,13 +31,15 @@ if TYPE_CHECKING:
     from governance.assessor import PlanIndex
     from governance.incremental import Remembered
     from governance.plan import Plan
-    from governance.reminders import PromptRecord, ReminderPlan
+    from governance.reminders import PromptFacts, PromptQuestion, ReminderPlan
     from governance.workdays import WorkCalendar
     from store.dialect import Submit
     from store.memory import MemoryHeader
 
     #: Told the day's assessment and reminder plan as soon as both are made (before the memory).
     Planned = Callable[[Assessment, ReminderPlan], object]
+    #: The answers to the rules' questions about the prompts on record.
+    FactsOf = Callable[[Mapping[str, PromptQuestion]], Mapping[str, PromptFacts]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +190,8 @@ def _full(
         ),
         earlier,
     )
-    history = repo.prompt_history(until=as_of)
-    reminders, remembered = _plan_and_remember(plan, result, history, as_of, calendar, planned)
+    facts_of = _facts_reader(session, plan, as_of, submit)
+    reminders, remembered = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
     submit(
         lambda: memory.save(
@@ -241,7 +243,7 @@ def _full_from_memory(
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import memory
     from store.assessment_query import assessment_updates, updates_by_id
-    from store.states import previous_values_of, prompt_history
+    from store.states import previous_values_of
 
     plan = index.plan
     pid = plan.programme.id
@@ -274,7 +276,6 @@ def _full_from_memory(
     unknown = [i for i in by_id if i not in known and i not in read_by_id]
     updates = assessment_updates(session, pid, as_of, unknown) if unknown else []
     # From here the session is the worker's (store.dialect.alongside).
-    read = submit(lambda: prompt_history(session, pid, as_of))
     result = assess(
         plan,
         (),
@@ -296,8 +297,8 @@ def _full_from_memory(
         elif (before.state, before.rag, before.stale, before.due) != value:
             changed.append((item_id, *value))
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
-    history = read.result()
-    reminders, fresh = _plan_and_remember(plan, result, history, as_of, calendar, planned)
+    facts_of = _facts_reader(session, plan, as_of, submit)
+    reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # The memory's rows that differ from what it holds (most do not); fingerprints made only
     # for those when the plan file is the one the memory was made from (the stored ones fit).
     same_plan = header.plan_hash is not None and header.plan_hash == last.plan_hash
@@ -344,7 +345,6 @@ def _incremental(
     planned: Planned | None,
 ) -> DayAssessment:
     from governance.incremental import (
-        InconsistentMemory,
         assess_selected,
         item_fingerprint,
         known_latest,
@@ -396,19 +396,13 @@ def _incremental(
     updates = assessment_updates(session, pid, as_of, unknown_latest) if unknown_latest else []
     unknown = [i for i in chosen if i not in remembered]
     earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
-    # From here the session is the worker's (store.dialect.alongside): the prompt history is
-    # read while the items are judged, the states written while the reminders are planned.
-    wanted = sorted(chosen)
-    read = submit(lambda: memory.prompt_history_of(session, pid, as_of, wanted))
-    try:
-        result = assess_selected(
-            index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known
-        )
-        # Checked before anything is written: an inconsistent memory means a full assessment.
-        counts = state_counts(index, tally, remembered, result.items)
-    except InconsistentMemory:
-        read.exception()  # the worker done with the session before the caller reads again
-        raise
+    result = assess_selected(
+        index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known
+    )
+    # Checked before anything is written: an inconsistent memory means a full assessment.
+    counts = state_counts(index, tally, remembered, result.items)
+    # From here the session is the worker's (store.dialect.alongside): the states are written
+    # while the prompts on record are looked up and the reminders planned.
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
     changed = []
@@ -424,12 +418,8 @@ def _incremental(
         ):
             changed.append((item_id, state, rag, i.stale, i.due))
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
-    history = read.result()
-    if len(result.items) != len(wanted) or not all(i in result.items for i in wanted):
-        # Not expected (the judged items are the chosen ones), but the history must be theirs.
-        judged = list(result.items)
-        history = submit(lambda: memory.prompt_history_of(session, pid, as_of, judged)).result()
-    reminders, fresh = _plan_and_remember(plan, result, history, as_of, calendar, planned)
+    facts_of = _facts_reader(session, plan, as_of, submit)
+    reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
     # The stored tally changed where rows move between groups (``remembered`` holds every
@@ -454,19 +444,37 @@ def _incremental(
 def _plan_and_remember(
     plan: Plan,
     result: Assessment,
-    history: list[PromptRecord],
     as_of: date,
     calendar: WorkCalendar,
     planned: Planned | None,
+    facts_of: FactsOf,
 ) -> tuple[ReminderPlan, dict[str, Remembered]]:
     """The judged items' reminders (handed to ``planned`` at once, so the day's records can
     be written meanwhile) and what to remember of each: the same on both paths."""
     from governance.incremental import Scheduler, remember
-    from governance.reminders import plan_reminders
+    from governance.reminders import plan_reminders_from, prompt_questions
 
-    reminders = plan_reminders(plan, result, history, as_of, calendar)
+    questions = prompt_questions(result, as_of, plan.reminders, calendar)
+    facts = facts_of(questions)
+    reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar)
     if planned is not None:
         planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
-    return reminders, remember(result, reminders, scheduler, history, recorded=working)
+    return reminders, remember(result, reminders, scheduler, facts, recorded=working)
+
+
+def _facts_reader(session: Session, plan: Plan, as_of: date, submit: Submit) -> FactsOf:
+    """The prompts on record as the rules ask about them (:mod:`store.prompt_facts`), read by
+    the session's worker after the writes submitted before."""
+    from store.prompt_facts import prompt_facts
+
+    pid = plan.programme.id
+    unanswered = plan.reminders.escalate_after_unanswered > 0
+
+    def facts_of(questions: Mapping[str, PromptQuestion]) -> Mapping[str, PromptFacts]:
+        return submit(
+            lambda: prompt_facts(session, pid, as_of, questions, unanswered=unanswered)
+        ).result()
+
+    return facts_of

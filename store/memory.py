@@ -6,7 +6,6 @@ they are plain tuples, not ORM objects.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +16,6 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from governance.incremental import Group, Remembered, Tally
-from governance.reminders import PromptRecord, new_prompt_record
 from store.dialect import (
     Repeated,
     arrays_worthwhile,
@@ -25,12 +23,11 @@ from store.dialect import (
     dialect_name,
     in_json_codes,
     insert_function,
-    json_codes,
     reader,
     sqlite_rows,
     staged,
 )
-from store.models import ItemStateRow, PromptRow, StatusUpdateRow
+from store.models import ItemStateRow, StatusUpdateRow
 from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow, ItemTallyRow
 
 #: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
@@ -370,70 +367,6 @@ def earlier_states(
         rows = reader(session).execute(query).all()
         out.update((code, (state, bool(stale))) for code, state, stale in rows)
     return out
-
-
-def prompt_history_of(
-    session: Session, programme_id: str, until: date, item_ids: Collection[str]
-) -> list[PromptRecord]:
-    """:func:`store.states.prompt_history` for some items only (in the same order).
-
-    ``until`` is applied here, not in SQL: with it in the WHERE clause SQLite chose the
-    (programme, queued_on) index and scanned every prompt once per batch of items (0.9 s at
-    100k items, against 0.15 s through the (programme, item, …) unique index). Prompts after
-    ``until`` exist only when an earlier day is assessed again: few.
-    """
-    p = PromptRow
-    connection = reader(session)
-    # The history's order: by day, then id (a C key function on the first two columns).
-    columns = (p.queued_on, p.id, p.item_code, p.stage, p.contact_code)
-    # One statement with the codes as one parameter (PostgreSQL: an array; SQLite: JSON):
-    # 16 statements of 900 bound codes each cost ≈ 0.5 s at 14,000 items on PostgreSQL
-    # (parsed and planned per batch), ≈ 0.1 s of SQLAlchemy's expansion and compilation on
-    # SQLite.
-    if not item_ids:
-        return []
-    if connection.dialect.name == "sqlite":
-        return _sqlite_history_of(connection, programme_id, until, item_ids)
-    query = sa.select(*columns).where(
-        p.programme_id == programme_id, _one_of(connection, p.item_code, item_ids)
-    )
-    rows = list(connection.execute(query).tuples().all())
-    rows.sort(key=_DAY_AND_ID)
-    make = new_prompt_record
-    return [
-        make(code, stage, contact, day) for day, _, code, stage, contact in rows if day <= until
-    ]
-
-
-_SQLITE_HISTORY_OF = f"""SELECT queued_on, id, item_code, stage, contact_code
-    FROM {PromptRow.__tablename__}
-    WHERE programme_id = ? AND item_code IN (SELECT value FROM json_each(?))"""
-
-
-def _sqlite_history_of(
-    connection: sa.Connection, programme_id: str, until: date, item_ids: Collection[str]
-) -> list[PromptRecord]:
-    """:func:`prompt_history_of` on SQLite: the rows straight from the driver
-    (:func:`store.dialect.sqlite_rows`: same connection, same transaction), each stored day
-    (ISO text, as the column type writes it) turned into a date once. SQLAlchemy's per-row
-    processing of 18,000 rows cost more than the query."""
-    params = (programme_id, json_codes(item_ids))
-    chunks = sqlite_rows(connection, _SQLITE_HISTORY_OF, params, 10_000)
-    rows = [row for chunk in chunks for row in chunk]
-    rows.sort(key=_DAY_AND_ID)  # ISO days sort as the dates do
-    days: dict[str, date] = {}
-    make = new_prompt_record
-    out: list[PromptRecord] = []
-    for text, _, code, stage, contact in rows:
-        day = days.get(text)
-        if day is None:
-            day = days[text] = date.fromisoformat(text)
-        if day <= until:
-            out.append(make(code, stage, contact, day))
-    return out
-
-
-_DAY_AND_ID = operator.itemgetter(0, 1)
 
 
 def append_states(

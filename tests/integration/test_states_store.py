@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,11 +16,18 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered, Tally
-from governance.reminders import PromptRecord
+from governance.reminders import (
+    ESCALATION_KINDS,
+    NO_FACTS,
+    PromptQuestion,
+    PromptRecord,
+    facts_from_history,
+)
 from store import PreviousStates, Repository, StateRecord, memory
 from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.memory import MemoryHeader
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
+from store.prompt_facts import prompt_facts
 from tests.integration.array_inserts import assert_overlong_refused_alike
 from tests.integration.store_reads import states_on
 
@@ -421,9 +429,9 @@ _ODD_CODES = ['1."a"', "1.'b'", "1.c\\d", "1.e,f", "1.[g]", "1.{h}", "1.ïj", "1
 
 
 def test_reads_by_many_odd_codes_equal_the_whole_reads(repo: Repository, session: Session) -> None:
-    """The memory rows and the prompt history of some items (one statement with every code as
-    one parameter: a JSON text on SQLite, an array on PostgreSQL) are exactly those of the
-    whole reads, whatever the codes hold and however many there are."""
+    """The memory rows of some items (one statement with every code as one parameter: a JSON
+    text on SQLite, an array on PostgreSQL) are exactly those of the whole read, whatever the
+    codes hold and however many there are."""
     pid = repo.programme_id
     codes = [*_ODD_CODES, *(f"2.{i}" for i in range(memory.IN_BATCH + 100))]
     items = {
@@ -435,16 +443,96 @@ def test_reads_by_many_odd_codes_equal_the_whole_reads(repo: Repository, session
     }  # fmt: skip
     memory.save(session, pid, MemoryHeader(D1, "basis", "hash", 0), items, None,
                 replace_all=True, recorded_at=NOW)  # fmt: skip
-    prompts = [PromptRecord(c, "first", "jdevries", D1 + timedelta(days=i % 3))
-               for i, c in enumerate(codes)]  # fmt: skip
-    prompts.append(PromptRecord(_ODD_CODES[0], "second", "jdevries", D4))  # after ``until``
+    session.commit()
+    for some in (_ODD_CODES, codes[::2], [*codes[1::2], "9.none", '"', "\\"], []):
+        assert memory.load_items(session, pid, some) == {c: items[c] for c in some if c in items}
+    assert len(memory.load_items(session, pid, codes)) == len(codes)
+
+
+@pytest.mark.parametrize("read_all", [False, True], ids=["probes", "read-all"])
+def test_prompt_facts_are_what_the_whole_history_says(
+    repo: Repository, session: Session, monkeypatch: pytest.MonkeyPatch, read_all: bool
+) -> None:
+    """The store's answers to the reminder rules' questions (:mod:`store.prompt_facts`: index
+    probes, or every prompt read when there are fewer than keys) equal
+    :func:`facts_from_history` over every prompt: odd codes, stages asked or not, this run's
+    and an earlier run's escalation keys, prompts on, before and after the latest update's
+    day and after the day asked about, an item with nothing on record."""
+    from store import prompt_facts as facts
+
+    monkeypatch.setattr(facts, "_few_prompts", lambda *_: read_all)
+    pid = repo.programme_id
+    rng = random.Random(8)
+    codes = [*_ODD_CODES, *(f"2.{i}" for i in range(400))]
+    stages = ["first@2015-09-30", "second@2015-09-30", "due@2015-09-30", "periodic-2015Q3"]
+    days = [D1 + timedelta(days=n) for n in range(10)]
+    prompts: list[PromptRecord] = []
+    questions: dict[str, PromptQuestion] = {}
+    for i, code in enumerate(codes):
+        run = f"escalation:{code}:{rng.choice(['none', str(i)])}:"
+        for _ in range(rng.randrange(7)):
+            contact = rng.choice(["jdevries", "pbakker"])
+            prompts.append(PromptRecord(code, rng.choice(stages), contact, rng.choice(days)))
+        if rng.random() < 0.3:
+            key = run + rng.choice(ESCALATION_KINDS)
+            prompts.append(PromptRecord(code, key, rng.choice(["office", ""]), rng.choice(days)))
+        if rng.random() < 0.2:
+            earlier = f"escalation:{code}:1{i}:unanswered"  # of a run that has ended
+            prompts.append(PromptRecord(code, earlier, "office", rng.choice(days)))
+        questions[code] = PromptQuestion(
+            rng.choice([None, *stages]), run, rng.choice([None, *days])
+        )
+    questions["9.none"] = PromptQuestion(stages[0], "escalation:9.none:none:", None)
     repo.record_prompts(prompts)
     session.commit()
-    everything = repo.prompt_history(until=D3)
-    for some in (_ODD_CODES, codes[::2], [*codes[1::2], "9.none", '"', "\\"], []):
-        wanted = set(some)
-        assert memory.load_items(session, pid, some) == {c: items[c] for c in some if c in items}
-        history = memory.prompt_history_of(session, pid, D3, some)
-        assert history == [r for r in everything if r.item_id in wanted]
-    assert len(memory.prompt_history_of(session, pid, D3, codes)) == len(codes)
-    assert len(memory.load_items(session, pid, codes)) == len(codes)
+    everything = repo.prompt_history(until=days[-1])
+    asked = 0
+    on_pg = session.get_bind().dialect.name == "postgresql"
+    jit = "SELECT current_setting('jit')" if on_pg else "SELECT 1"
+    setting = session.execute(sa.text(jit)).scalar()
+    for as_of in (days[0], days[4], days[-1]):
+        want = facts_from_history(everything, questions, as_of)
+        got = prompt_facts(session, pid, as_of, questions)
+        expected = {i: f for i, f in want.items() if f != NO_FACTS}
+        diff = [
+            (i, got.get(i), expected.get(i))
+            for i in set(got) | set(expected)
+            if got.get(i) != expected.get(i)
+        ]
+        assert not diff, diff[:3]
+        without = prompt_facts(session, pid, as_of, questions, unanswered=False)
+        bare = {i: f._replace(unanswered={}) for i, f in want.items()}
+        assert without == {i: f for i, f in bare.items() if f != NO_FACTS}, as_of
+        asked += sum(f.stage_prompted + f.escalated + len(f.unanswered) for f in got.values())
+    assert asked > 500  # the random history answers many questions, each way
+    assert session.execute(sa.text(jit)).scalar() == setting  # PostgreSQL's JIT as it was
+    monkeypatch.undo()
+    stored = len(everything)
+    assert facts._few_prompts(session.connection(), pid, stored + 1)
+    assert not facts._few_prompts(session.connection(), pid, stored)
+    assert prompt_facts(session, pid, days[-1], {}) == {}
+
+
+def test_sqlite_looks_prompts_up_through_the_unique_index(session: Session) -> None:
+    """Each key a probe of the (programme, item, stage, contact) index, each item's prompts a
+    range of it: not a scan of every prompt up to the day through the (programme, queued_on)
+    index, which SQLite otherwise picks (years of prompts read per key)."""
+    from store import prompt_facts as facts
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("a SQLite query plan")
+    connection = session.connection().connection.driver_connection
+    assert connection is not None
+    for sql, keys in (
+        (facts._SQLITE_ON_RECORD, '[["1.1", "first@2015-09-30"]]'),
+        (facts._SQLITE_SINCE, '[["1.1", null]]'),
+    ):
+        plan = " ".join(
+            str(row[-1])
+            for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", (keys, "p", "2015-09-09"))
+        )
+        assert (
+            "SEARCH p USING INDEX sqlite_autoindex_prompts_1 (programme_id=? AND item_code=?"
+            in plan
+        )
+        assert "ix_prompts_queued_on" not in plan

@@ -42,7 +42,14 @@ from governance.periods import Period, PeriodKind
 from governance.plan import Action, ItemLevel, Plan, ReminderPolicy
 from governance.planfile.load import load_plan
 from governance.rag import Rag, State
-from governance.reminders import PromptRecord, ReminderPlan, plan_reminders
+from governance.reminders import (
+    PromptRecord,
+    ReminderPlan,
+    facts_from_history,
+    plan_reminders,
+    plan_reminders_from,
+    prompt_questions,
+)
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
 from tests.conftest import SEED_PLAN
@@ -169,11 +176,13 @@ class Incremental:
                     result.programme,
                 )
         self.reassessed.append(len(result.items))
-        history = [r for r in self.history if r.item_id in result.items]
-        reminders = plan_reminders(plan, result, history, day, cal)
+        # As regie.daily: the judged items' questions answered from the prompts on record.
+        questions = prompt_questions(result, day, plan.reminders, cal)
+        facts = facts_from_history(self.history, questions, day)
+        reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
         working = cal.is_working_day(day)
-        fresh = remember(result, reminders, scheduler, history, recorded=working)
+        fresh = remember(result, reminders, scheduler, facts, recorded=working)
         gone = [i for i in self.memory if i not in index.by_id]
         if self.memory and self.tally is None:  # the day after a full run
             self.tally = Tally.of(self.memory)

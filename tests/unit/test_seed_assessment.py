@@ -86,3 +86,45 @@ def test_one_digest_per_contact(plan: Plan, october: Assessment) -> None:
     contacts = [d.contact_id for d in reminders.digests]
     assert len(contacts) == len(set(contacts))
     assert all(d.key.startswith("reminder:") for d in reminders.digests)
+
+
+def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan) -> None:
+    """Per item not silent: the current stage unless an update on or after its start answered
+    it, the run's escalation prefix (by the latest update's id, its day without one, or
+    'none'), and that update's day: what :func:`current_stage` and :func:`escalation_run` say."""
+    from governance.reminders import (
+        ReminderPolicy,
+        current_stage,
+        escalation_run,
+        prompt_questions,
+    )
+    from governance.workdays import WorkCalendar
+
+    day = date(2015, 12, 1)
+    updates = [
+        StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2015, 11, 30), id=7),
+        StatusUpdate("2.2.1", UpdateStatus.AT_RISK, date(2015, 9, 1)),  # no id: its day
+        StatusUpdate("1.1.1", UpdateStatus.DONE, date(2015, 10, 1), id=3),  # not the latest
+    ]
+    result = assess(plan, updates, day)
+    cal = WorkCalendar.for_plan(plan)
+    policy: ReminderPolicy = plan.reminders
+    questions = prompt_questions(result, day, policy, cal)
+    silent = {State.DONE, State.CANCELLED, State.UNDATED, State.WAITING}
+    assert set(questions) == {i for i, a in result.items.items() if a.state not in silent}
+    runs = {q.run for q in questions.values()}
+    assert "escalation:1.1.1:7:" in runs and "escalation:2.2.1:2015-09-01:" in runs
+    answered = 0
+    for item_id, (stage, run, since) in questions.items():
+        item = result.items[item_id]
+        latest = item.latest_update
+        assert run == escalation_run(item_id, latest)
+        assert since == (None if latest is None else latest.reported_on)
+        current = current_stage(item, day, policy, cal)
+        if current is not None and latest is not None and latest.reported_on >= current.starts_on:
+            assert stage is None
+            answered += 1
+        else:
+            assert stage == (None if current is None else current.name)
+    assert answered >= 1  # 1.1.1's update of the day before answered its stage
+    assert any(q.stage for q in questions.values())
