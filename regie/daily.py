@@ -67,8 +67,9 @@ def assess_day(
 
     ``plan_hash`` identifies the plan file's content: when the memory was made from the same
     one, no item's plan entry is compared. ``full`` forces a full assessment. ``submit``
-    (:func:`store.dialect.alongside`) takes the last writes, which nothing here reads again;
-    without it they are done before returning. ``planned`` is called with the assessment and
+    (:func:`store.dialect.alongside`) takes the last writes and the read of the prompts on
+    record after them (whose wait returns the writes' first error, the cause: see
+    ``alongside``); without it they are done at once. ``planned`` is called with the assessment and
     the reminder plan once both are made, before the memory is (the caller can submit its own
     writes of them earlier).
     """

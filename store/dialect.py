@@ -387,18 +387,34 @@ def alongside(session: Session) -> Iterator[Submit]:
         try:
             yield submit
             pool.shutdown(wait=True)
-        except BaseException:
+        except BaseException as exc:
             # An error or an interrupt (Ctrl-C, a cancelled flow run) here, or while waiting:
             # the caller rolls back next, so the worker must be done with the connection
             # first. Queued work is dropped, the running statement cancelled, and the wait
             # itself not interrupted.
+            # Work that had already failed is the cause, not what the caller saw: on PostgreSQL
+            # every statement after a failed one fails with "current transaction is aborted",
+            # a read the caller waited on too (the caller's error stays attached as the
+            # context). Taken before the cancelling below, whose own errors are consequences.
+            first = _first_failure(submitted)
             pool.shutdown(wait=False, cancel_futures=True)
             _wait_out(submitted, driver.cancel if driver is not None else None)
+            pool.shutdown(wait=True)  # nothing left to run: the thread ends now
+            if isinstance(exc, Exception) and isinstance(first, Exception) and first is not exc:
+                raise first  # noqa: B904
             raise
     finally:
         sa.event.remove(connection, "before_cursor_execute", one_thread)
     for future in submitted:
         future.result()
+
+
+def _first_failure(futures: list[Future[Any]]) -> BaseException | None:
+    """The first error of the submitted work, in the order submitted (cancelled work has none)."""
+    for future in futures:
+        if future.done() and not future.cancelled() and future.exception() is not None:
+            return future.exception()
+    return None
 
 
 def _wait_out(futures: list[Future[Any]], cancel: Callable[[], None] | None) -> None:

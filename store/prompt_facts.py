@@ -17,9 +17,10 @@ in its first years) has them all read instead and answered in Python: the same a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -132,15 +133,22 @@ def _few_prompts(connection: sa.Connection, programme_id: str, keys: int) -> boo
 def _no_jit(connection: sa.Connection) -> Iterator[None]:
     """PostgreSQL without its JIT compiler for these statements: their estimated cost (a probe
     per key, tens of thousands of keys) switched on its optimisation, 0.4 s of compiling for a
-    read of 1.5 s. Restored after, in the same transaction (after an error the transaction's
-    rollback undoes it: a statement then would only fail again)."""
+    read of 1.5 s. Restored after, in the same transaction (after a database error its rollback
+    undoes it: a statement then would only fail again)."""
     if connection.dialect.name != "postgresql":
         yield
         return
     before = connection.execute(sa.text("SELECT current_setting('jit')")).scalar()
+    restore = sa.text("SELECT set_config('jit', :jit, true)")
     connection.execute(sa.text("SELECT set_config('jit', 'off', true)"))
-    yield
-    connection.execute(sa.text("SELECT set_config('jit', :jit, true)"), {"jit": before})
+    try:
+        yield
+    except sa.exc.DBAPIError:
+        raise  # the transaction is aborted: its rollback undoes the setting
+    except Exception:
+        connection.execute(restore, {"jit": before})  # a Python error: the transaction goes on
+        raise
+    connection.execute(restore, {"jit": before})
 
 
 def _prompt_facts(
@@ -178,16 +186,8 @@ def _on_record(
         params = (json.dumps(keys), programme_id, as_of.isoformat())
         rows = sqlite_rows(connection, _SQLITE_ON_RECORD, params, 10_000)
         return {(item, stage) for chunk in rows for item, stage in chunk}
-    found = connection.execute(
-        _PG_ON_RECORD,
-        {
-            "items": [item for item, _ in keys],
-            "stages": [stage for _, stage in keys],
-            "programme": programme_id,
-            "until": as_of,
-        },
-    )
-    return {(item, stage) for item, stage in found.tuples()}
+    found = _pg_rows(connection, _PG_ON_RECORD, keys, "stages", programme_id, as_of)
+    return {(item, stage) for item, stage in found}
 
 
 def _since_update(
@@ -213,16 +213,25 @@ def _since_update(
                         day = days[text] = date.fromisoformat(text)
                     out.setdefault(item, {})[stage] = day
         return out
-    found = connection.execute(
-        _PG_SINCE,
-        {
-            "items": [item for item, _ in items],
-            "since": [day for _, day in items],
-            "programme": programme_id,
-            "until": as_of,
-        },
-    )
-    for item, stage, first in found.tuples():
+    for item, stage, first in _pg_rows(connection, _PG_SINCE, items, "since", programme_id, as_of):
         if not stage.startswith(ESCALATION_PREFIX):
             out.setdefault(item, {})[stage] = first
     return out
+
+
+def _pg_rows(
+    connection: sa.Connection,
+    statement: sa.TextClause,
+    pairs: Sequence[tuple[str, object]],
+    second: str,
+    programme_id: str,
+    as_of: date,
+) -> Iterable[Any]:
+    """PostgreSQL: ``statement``'s rows, ``pairs`` passed as two arrays (``items``, ``second``)."""
+    params = {
+        "items": [item for item, _ in pairs],
+        second: [value for _, value in pairs],
+        "programme": programme_id,
+        "until": as_of,
+    }
+    return connection.execute(statement, params).tuples()

@@ -21,7 +21,12 @@ REDELIVER_AFTER_S = 0.01
 
 
 def caused_by_interrupt(exc: BaseException) -> bool:
-    """Whether a KeyboardInterrupt is ``exc`` or anywhere in its chain of causes and contexts."""
+    """Whether a KeyboardInterrupt is ``exc`` or in its chain of causes and (not suppressed)
+    contexts. Not for an OSError: a file or disk fault met while handling the interrupt (a
+    plan file being restored, say) is reported as itself, so nobody is told nothing
+    half-done was recorded when a file may be."""
+    if isinstance(exc, OSError):
+        return False
     seen: set[int] = set()
     pending: list[BaseException] = [exc]
     while pending:
@@ -31,7 +36,10 @@ def caused_by_interrupt(exc: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, KeyboardInterrupt):
             return True
-        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        if current.__cause__ is not None:
+            pending.append(current.__cause__)
+        if current.__context__ is not None and not current.__suppress_context__:
+            pending.append(current.__context__)
     return False
 
 
@@ -44,6 +52,14 @@ def install() -> None:
 
 
 _previous_hook = sys.unraisablehook
+#: Set once the command has answered: an interrupt raised again after that would only end the
+#: interpreter's shutdown with a traceback.
+_ending = threading.Event()
+
+
+def ending() -> None:
+    """The command has answered: interrupts swallowed from now on stay swallowed."""
+    _ending.set()
 
 
 def _unraisable(unraisable: Any) -> None:
@@ -58,8 +74,13 @@ def _redeliver() -> None:
     # the main thread once the finaliser has returned; at interpreter shutdown there is nothing
     # left to interrupt.
     try:
-        timer = threading.Timer(REDELIVER_AFTER_S, _thread.interrupt_main)
+        timer = threading.Timer(REDELIVER_AFTER_S, _interrupt_main)
         timer.daemon = True
         timer.start()
     except RuntimeError:  # "can't create new thread at interpreter shutdown"
         pass
+
+
+def _interrupt_main() -> None:
+    if not _ending.is_set():
+        _thread.interrupt_main()

@@ -81,6 +81,21 @@ def test_an_error_in_the_work_ends_the_block_and_nothing_is_committed(engine: sa
     assert _workers() == []
 
 
+def test_a_failed_write_is_the_error_not_the_aborted_read_after_it(engine: sa.Engine) -> None:
+    """A read the caller waits on after a write that failed fails too ("current transaction
+    is aborted"): the block raises the write's error, the cause."""
+    with (
+        pytest.raises(sa.exc.IntegrityError, match="null value") as raised,
+        Session(engine) as session,
+        session.begin(),
+        alongside(session) as submit,
+    ):
+        submit(lambda: session.execute(sa.text("INSERT INTO written (v) VALUES (NULL)")))
+        submit(lambda: session.execute(sa.text("SELECT count(*) FROM written"))).result()
+    assert "transaction is aborted" in str(raised.value.__context__)
+    assert _workers() == []
+
+
 @pytest.mark.parametrize("interrupt", [RuntimeError, KeyboardInterrupt])
 def test_an_interrupt_cancels_the_work_before_the_rollback(
     engine: sa.Engine, interrupt: type[BaseException]

@@ -10,6 +10,7 @@ moved, an action removed and restored).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import random
 import threading
@@ -66,8 +67,18 @@ def _edited(plan: Plan, day: date) -> Plan:
 
 
 def test_incremental_cycle_equals_full_assessment_every_day(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from store import prompt_facts
+
+    # The prompts on record looked up through the index one day, all read the next (the seed
+    # alone would always have them read: fewer prompts than keys): each day is compared with
+    # the rules applied to the whole stored history either way.
+    ways = itertools.cycle((False, True, False))
+    used: list[bool] = []
+    monkeypatch.setattr(
+        prompt_facts, "_few_prompts", lambda *_: used.append(next(ways)) or used[-1]
+    )
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     rng = random.Random(8)
@@ -100,6 +111,7 @@ def test_incremental_cycle_equals_full_assessment_every_day(
             session.commit()
         day += timedelta(days=1)
     assert incremental_days > 80  # of 138: the incremental path is what ran most days
+    assert used.count(False) > 50 and used.count(True) > 30  # both ways, many days
     with app.engine.connect() as conn:
         remembered = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
     assert remembered == len(seed.deadlines())

@@ -134,6 +134,9 @@ def test_ctrl_c_ends_a_cycle_in_one_line_and_leaves_nothing_half_done(tmp_path: 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as at a terminal, whatever this process inherited: a job started in the
+        # background ignores SIGINT, and then the cycle would finish and pass unexamined.
+        preexec_fn=_default_sigint,
     )
     # Mid-cycle: once it has opened its database (before that, an interrupt can land in the
     # interpreter's own start-up, which ends in CPython's "Fatal Python error", not our code).
@@ -164,6 +167,10 @@ def test_ctrl_c_ends_a_cycle_in_one_line_and_leaves_nothing_half_done(tmp_path: 
     assert (events, queued) == _recorded(tmp_path / "clean")[:2]
     # A message cut off mid-send keeps its claim until it lapses (it may have gone out).
     assert set(statuses) <= {"sent", "sending"}, statuses
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _recorded(home: Path) -> tuple[Counter[str], Counter[str], Counter[str]]:

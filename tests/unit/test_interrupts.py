@@ -27,7 +27,7 @@ def _wrapped_interrupt() -> DatabaseNotReady:
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt:
-            raise AssertionError from None  # context kept, as SQLAlchemy's safe_reraise does
+            raise AssertionError  # noqa: B904 (context kept, as SQLAlchemy's safe_reraise keeps it)
     except AssertionError as exc:
         wrapped = DatabaseNotReady("database sqlite:///regie.db: AssertionError")
         wrapped.__cause__ = exc
@@ -40,6 +40,22 @@ def test_an_interrupt_is_found_anywhere_in_the_chain() -> None:
     plain = DatabaseNotReady("database sqlite:///regie.db: disk I/O error")
     plain.__cause__ = OSError("disk I/O error")
     assert not caused_by_interrupt(plain)
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise OSError(28, "No space left on device", "plan/actions.yaml")  # noqa: B904
+    except OSError as exc:
+        restoring = exc  # a file fault while handling the interrupt: reported as itself
+    assert isinstance(restoring.__context__, KeyboardInterrupt)
+    assert not caused_by_interrupt(restoring)
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("unrelated") from None
+    except ValueError as exc:
+        assert not caused_by_interrupt(exc)  # the context suppressed: not the cause
     looped = ValueError("a")
     other = ValueError("b")
     looped.__context__, other.__context__ = other, looped
@@ -63,10 +79,15 @@ def test_a_database_error_caused_by_ctrl_c_ends_as_the_interrupted_line(
 
 
 FINALISER = """
-import sys, time
-if sys.argv[1] == "install":
+import signal, sys, time
+# Python's own Ctrl-C handler, whatever this process inherited (a background job's SIGINT is
+# ignored, and then nothing raises KeyboardInterrupt at all).
+signal.signal(signal.SIGINT, signal.default_int_handler)
+if sys.argv[1] != "none":
     from regie.cli import interrupts
     interrupts.install()
+    if sys.argv[1] == "ending":
+        interrupts.ending()
 
 class Finalised:
     def __del__(self):
@@ -83,7 +104,10 @@ except KeyboardInterrupt:
 """
 
 
-@pytest.mark.parametrize(("hook", "outcome"), [("install", "interrupted"), ("none", "carried on")])
+@pytest.mark.parametrize(
+    ("hook", "outcome"),
+    [("install", "interrupted"), ("none", "carried on"), ("ending", "carried on")],
+)
 def test_a_ctrl_c_swallowed_by_a_finaliser_is_raised_again_without_a_traceback(
     hook: str, outcome: str
 ) -> None:
@@ -96,7 +120,8 @@ def test_a_ctrl_c_swallowed_by_a_finaliser_is_raised_again_without_a_traceback(
     )
     assert done.stdout.strip() == outcome
     # Without the hook CPython prints "Exception ignored in …" and a traceback, and the key
-    # press is lost: the contrast shows the check above can fail.
+    # press is lost: the contrast shows the check above can fail. Once the command has
+    # answered (``ending``) it is not raised again, and not printed either.
     assert ("Traceback" in done.stderr) is (hook == "none"), done.stderr
 
 
