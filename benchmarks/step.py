@@ -4,8 +4,9 @@ a hash of every stored row (the tools behind benchmarks/RESULTS.md §5's rounds)
 Usage, from the repository root (SQLite, the 101k-item / 1M-update benchmark data)::
 
     .venv/bin/python -m benchmarks.step prepare var/bench/day2.db
+    .venv/bin/python -m benchmarks.step prepare postgres:regie_day2   # prints its URL
     .venv/bin/python -m benchmarks.step phases sqlite:///var/bench/day2.db --runs 6 [--full]
-    .venv/bin/python -m benchmarks.step cycle var/bench/copy.db [--full]
+    .venv/bin/python -m benchmarks.step cycle var/bench/copy.db [--full]   # or a database URL
     .venv/bin/python -m benchmarks.step hash var/bench/copy.db
 
 ``prepare`` copies the cached benchmark database (built when missing, as
@@ -94,7 +95,9 @@ def _app(url: str) -> Any:
     return bench_app(url, Path(tempfile.mkdtemp(prefix="regie-step-")))
 
 
-def prepare(target: Path, as_of: date) -> None:
+def prepare(target: str, as_of: date) -> None:
+    """``target`` a SQLite file, or ``postgres:NAME``: a database NAME on the benchmark server
+    (``REGIE_BENCH_POSTGRES_URL``, else ``REGIE_TEST_POSTGRES_URL``), made from the cached one."""
     import sqlalchemy as sa
 
     from benchmarks.assessment import UPDATES_SEED
@@ -111,26 +114,59 @@ def prepare(target: Path, as_of: date) -> None:
             made.append(generate_updates(plan, UPDATES, UPDATES_SEED))
         return made[0]
 
-    db = cached("sqlite", plan, rows, cache_key(MILESTONES, UPDATES, SEED))
+    on_server = target.startswith("postgres:")
+    db = cached(
+        "postgres" if on_server else "sqlite", plan, rows, cache_key(MILESTONES, UPDATES, SEED)
+    )
     made.clear()
-    shutil.copyfile(sa.make_url(db.url).database or "", target)
-    app = _app(f"sqlite:///{target}")
+    if on_server:
+        url = _pg_copy(db.url, target.removeprefix("postgres:"))
+    else:
+        shutil.copyfile(sa.make_url(db.url).database or "", target)
+        url = f"sqlite:///{target}"
+    app = _app(url)
     for n in range(3, 0, -1):
         day = as_of - timedelta(days=n)
         started = time.perf_counter()
         report = deadline_check(app, day, plan=plan)
         print(f"{day}: {time.perf_counter() - started:.2f} s, {report.assessed:,} assessed")
     app.engine.dispose()
+    print(f"prepared: {url}")
+
+
+def _pg_copy(cached_url: str, name: str) -> str:
+    """A new database ``name`` on the cached one's server, a copy of it (a file copy there)."""
+    import sqlalchemy as sa
+
+    from store import make_engine
+
+    if not name.isidentifier():
+        raise SystemExit(f"postgres:{name}: a database name is letters, digits and _")
+    url = sa.make_url(cached_url)
+    admin = make_engine(
+        url.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.NullPool,
+    )
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {url.database}")
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+#: What phases measure: this process's CPU (SQLite), or wall seconds (a server's database).
+_clock: Callable[[], float] = time.process_time
 
 
 def _timed(acc: dict[str, float], name: str, f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        started = time.process_time()
+        started = _clock()
         try:
             return f(*args, **kwargs)
         finally:
-            acc[name] += time.process_time() - started
+            acc[name] += _clock() - started
 
     return timed
 
@@ -139,7 +175,10 @@ def _instrument(acc: dict[str, float]) -> None:
     import importlib
 
     for module_name, names in PHASES.items():
-        module: ModuleType = importlib.import_module(module_name)
+        try:
+            module: ModuleType = importlib.import_module(module_name)
+        except ImportError:  # an older build without it (found in the installed tree instead)
+            continue
         for name in names:
             f = getattr(module, name, None)
             if f is not None:
@@ -150,9 +189,9 @@ def _instrument(acc: dict[str, float]) -> None:
 
     class TimedIndex(original):  # type: ignore[misc, valid-type]
         def __init__(self, plan: Any) -> None:
-            started = time.process_time()
+            started = _clock()
             super().__init__(plan)
-            acc["PlanIndex"] += time.process_time() - started
+            acc["PlanIndex"] += _clock() - started
 
     assessor.PlanIndex = TimedIndex  # type: ignore[misc]
 
@@ -163,6 +202,10 @@ def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
     from regie.daily import assess_day
     from store import make_engine, session_factory
 
+    global _clock
+    # The server's work is not this process's CPU: on PostgreSQL the phases are wall seconds.
+    _clock = time.perf_counter if url.startswith("postgresql") else time.process_time
+    unit = "wall" if url.startswith("postgresql") else "CPU"
     acc: dict[str, float] = defaultdict(float)
     _instrument(acc)
     plan = _plan()
@@ -187,23 +230,26 @@ def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
     for _ in range(runs):
         acc.clear()
         gc.collect()
-        started = time.process_time()
+        started = _clock()
         step()
-        steps.append(time.process_time() - started)
+        steps.append(_clock() - started)
         acc["(rest)"] = steps[-1] - sum(acc.values())
         for name, seconds in acc.items():
             best[name] = min(best.get(name, seconds), seconds)
         gc.collect()
-        started = time.process_time()
+        started = _clock()
         run_lower_bound(engine, as_of, plan.reminders.dependency_lead_days)
-        queries.append(time.process_time() - started)
+        queries.append(_clock() - started)
     engine.dispose()
     ratios = [s / q for s, q in zip(steps, queries, strict=True)]
     print(
-        f"step CPU min {min(steps):.3f} / median {statistics.median(steps):.3f} s; query (a) "
+        f"step {unit} min {min(steps):.3f} / median {statistics.median(steps):.3f} s; query (a) "
         f"min {min(queries):.3f} s; median ratio {statistics.median(ratios):.2f}×; load {_load()}"
     )
-    print("  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(best.items(), key=lambda kv: -kv[1])))
+    print(
+        f"{unit} ms:",
+        "  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(best.items(), key=lambda kv: -kv[1])),
+    )
     later = sum(v for k, v in best.items() if k in AFTER_ASSESSMENT)
     judged = sum(v for k, v in best.items() if k not in AFTER_ASSESSMENT and k != "(rest)")
     print(
@@ -213,10 +259,10 @@ def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
     )
 
 
-def cycle(path: Path, as_of: date, *, full: bool) -> None:
+def cycle(target: str, as_of: date, *, full: bool) -> None:
     from regie.cycle import deadline_check
 
-    app = _app(f"sqlite:///{path}")
+    app = _app(target if "://" in target else f"sqlite:///{target}")
     report = deadline_check(app, as_of, plan=_plan(), full_assessment=full)
     print(
         f"assessed {report.assessed:,}, events {len(report.events):,}, queued "
@@ -255,7 +301,9 @@ def _load() -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("prepare", "phases", "cycle", "hash"))
-    parser.add_argument("target", help="a SQLite file (phases: a database URL)")
+    parser.add_argument(
+        "target", help="a SQLite file (prepare: or postgres:NAME; phases: a database URL)"
+    )
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument(
@@ -263,11 +311,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.command == "prepare":
-        prepare(Path(args.target), args.as_of)
+        prepare(args.target, args.as_of)
     elif args.command == "phases":
         phases(args.target, args.runs, args.as_of, full=args.full)
     elif args.command == "cycle":
-        cycle(Path(args.target), args.as_of, full=args.full)
+        cycle(args.target, args.as_of, full=args.full)
     else:
         total = hashlib.sha256()
         for name, n, digest in table_hashes(Path(args.target)):

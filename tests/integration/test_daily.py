@@ -71,14 +71,18 @@ def test_incremental_cycle_equals_full_assessment_every_day(
 ) -> None:
     from store import prompt_facts
 
-    # The prompts on record looked up through the index one day, all read the next (the seed
-    # alone would always have them read: fewer prompts than keys): each day is compared with
-    # the rules applied to the whole stored history either way.
+    # The prompts on record looked up through the index one day, the items' prompts read the
+    # next (the seed alone would mostly have them read: fewer prompts than keys): each day is
+    # compared with the rules applied to the whole stored history either way.
     ways = itertools.cycle((False, True, False))
     used: list[bool] = []
-    monkeypatch.setattr(
-        prompt_facts, "_few_prompts", lambda *_: used.append(next(ways)) or used[-1]
-    )
+    held = prompt_facts._held_prompts
+
+    def read_or_probe(*args: Any) -> Any:
+        used.append(next(ways))
+        return held(*args[:-1], 10**9) if used[-1] else None
+
+    monkeypatch.setattr(prompt_facts, "_held_prompts", read_or_probe)
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     rng = random.Random(8)

@@ -454,13 +454,17 @@ def test_prompt_facts_are_what_the_whole_history_says(
     repo: Repository, session: Session, monkeypatch: pytest.MonkeyPatch, read_all: bool
 ) -> None:
     """The store's answers to the reminder rules' questions (:mod:`store.prompt_facts`: index
-    probes, or every prompt read when there are fewer than keys) equal
+    probes, or the items' prompts read when they are fewer than keys) equal
     :func:`facts_from_history` over every prompt: odd codes, stages asked or not, this run's
     and an earlier run's escalation keys, prompts on, before and after the latest update's
     day and after the day asked about, an item with nothing on record."""
     from store import prompt_facts as facts
 
-    monkeypatch.setattr(facts, "_few_prompts", lambda *_: read_all)
+    held = facts._held_prompts
+    # Every prompt of the items asked about read (as many as they are), or none: the probes.
+    monkeypatch.setattr(
+        facts, "_held_prompts", lambda *a: held(*a[:-1], 10**9) if read_all else None
+    )
     pid = repo.programme_id
     rng = random.Random(8)
     codes = [*_ODD_CODES, *(f"2.{i}" for i in range(400))]
@@ -507,9 +511,21 @@ def test_prompt_facts_are_what_the_whole_history_says(
     assert asked > 500  # the random history answers many questions, each way
     assert session.execute(sa.text(jit)).scalar() == setting  # PostgreSQL's JIT as it was
     monkeypatch.undo()
-    stored = len(everything)
-    assert facts._few_prompts(session.connection(), pid, stored + 1)
-    assert not facts._few_prompts(session.connection(), pid, stored)
+    # Read only while the items asked about hold no more prompts than there are keys (every
+    # eighth item read first, up to its share of them).
+    some = codes[::3]
+
+    def order(p: PromptRecord) -> tuple[str, str, str, date]:
+        return p.item_id, p.stage, p.contact_id, p.queued_on
+
+    theirs = sorted(
+        (p for p in everything if p.item_id in some and p.queued_on <= days[4]), key=order
+    )
+    ever = sum(p.item_id in some for p in everything)  # those after the day count too
+    for limit, want in ((ever * 2, theirs), (ever - 1, None)):
+        got = facts._held_prompts(session.connection(), pid, days[4], some, limit)
+        assert (got if got is None else sorted(got, key=order)) == want, limit
+    assert len(theirs) > 100
     assert prompt_facts(session, pid, days[-1], {}) == {}
 
 
@@ -536,3 +552,12 @@ def test_sqlite_looks_prompts_up_through_the_unique_index(session: Session) -> N
             in plan
         )
         assert "ix_prompts_queued_on" not in plan
+    # The items' own prompts, read when they are few: a range of the same index per item.
+    held = " ".join(
+        str(row[-1])
+        for row in connection.execute(
+            f"EXPLAIN QUERY PLAN {facts._SQLITE_HELD}", ("p", '["1.1", "1.2"]', 10)
+        )
+    )
+    assert "USING INDEX sqlite_autoindex_prompts_1 (programme_id=? AND item_code=?)" in held
+    assert "SCAN prompts" not in held and "ix_prompts_queued_on" not in held
