@@ -51,7 +51,13 @@ def earlier_stages(stage: str, queued_on: date) -> Iterator[tuple[str, date]]:
 def age(database: str) -> tuple[int, int]:
     """Add the earlier prompts to a SQLite file or, given a ``postgresql…://`` URL, a server's."""
     if "://" in database:
-        return _age_postgres(database)
+        import sqlalchemy as sa
+
+        url = sa.make_url(database)
+        if url.get_backend_name() == "sqlite":
+            database = url.database or ""
+        else:
+            return _age_postgres(database)
     connection = sqlite3.connect(database)
     rows = connection.execute(_READ).fetchall()
     added = list(_earlier(rows))

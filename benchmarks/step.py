@@ -140,9 +140,11 @@ def _pg_copy(cached_url: str, name: str) -> str:
 
     from store import make_engine
 
-    if not name.isidentifier():
-        raise SystemExit(f"postgres:{name}: a database name is letters, digits and _")
     url = sa.make_url(cached_url)
+    if not (name.isidentifier() and name == name.lower()):
+        raise SystemExit(f"postgres:{name}: a database name is lower-case letters, digits and _")
+    if name in (url.database, "postgres", "template0", "template1"):
+        raise SystemExit(f"postgres:{name}: that database is not to be replaced")
     admin = make_engine(
         url.set(database="postgres").render_as_string(hide_password=False),
         isolation_level="AUTOCOMMIT",
@@ -177,8 +179,12 @@ def _instrument(acc: dict[str, float]) -> None:
     for module_name, names in PHASES.items():
         try:
             module: ModuleType = importlib.import_module(module_name)
-        except ImportError:  # an older build without it (found in the installed tree instead)
-            continue
+        except ImportError as e:  # an older build without it (found in the installed tree)
+            if isinstance(e, ModuleNotFoundError) and e.name == module_name:
+                continue
+            if module_name.startswith("store.") and "cannot import name" in str(e):
+                continue  # the newer module, found beside the older tree, does not fit it
+            raise
         for name in names:
             f = getattr(module, name, None)
             if f is not None:
@@ -204,8 +210,9 @@ def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
 
     global _clock
     # The server's work is not this process's CPU: on PostgreSQL the phases are wall seconds.
-    _clock = time.perf_counter if url.startswith("postgresql") else time.process_time
-    unit = "wall" if url.startswith("postgresql") else "CPU"
+    on_server = _backend(url) != "sqlite"
+    _clock = time.perf_counter if on_server else time.process_time
+    unit = "wall" if on_server else "CPU"
     acc: dict[str, float] = defaultdict(float)
     _instrument(acc)
     plan = _plan()
@@ -257,6 +264,14 @@ def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
         f"the query's minimum), reminders and memory {later * 1000:.0f} ms, the rest "
         f"{best.get('(rest)', 0) * 1000:.0f} ms"
     )
+
+
+def _backend(url: str) -> str:
+    import sqlalchemy as sa
+
+    from store import normalise_url
+
+    return sa.make_url(normalise_url(url)).get_backend_name()
 
 
 def cycle(target: str, as_of: date, *, full: bool) -> None:

@@ -522,10 +522,27 @@ def test_prompt_facts_are_what_the_whole_history_says(
         (p for p in everything if p.item_id in some and p.queued_on <= days[4]), key=order
     )
     ever = sum(p.item_id in some for p in everything)  # those after the day count too
-    for limit, want in ((ever * 2, theirs), (ever - 1, None)):
+    assert ever > len(theirs) > 100
+    # Whole or nothing at every limit: read (all of them) only from ``ever`` on; below, None,
+    # whether the eighth read first or the rest went over (both seen: ``read_first``).
+    read_first: list[bool] = []
+    rows_of = facts._rows_of
+
+    def spied(connection: Any, programme: str, codes: list[str], most: int) -> Any:
+        rows = rows_of(connection, programme, codes, most)
+        if len(codes) == len(some[::8]):
+            read_first.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(facts, "_rows_of", spied)
+    for limit in sorted({*range(0, 2 * ever, max(1, ever // 40)), ever - 1, ever, 2 * ever}):
         got = facts._held_prompts(session.connection(), pid, days[4], some, limit)
-        assert (got if got is None else sorted(got, key=order)) == want, limit
-    assert len(theirs) > 100
+        if limit < ever:
+            assert got is None, limit
+        elif got is not None or limit == 2 * ever:  # from twice as many on, read for sure
+            assert got is not None and sorted(got, key=order) == theirs, limit
+    assert False in read_first and True in read_first
+    monkeypatch.undo()
     assert prompt_facts(session, pid, days[-1], {}) == {}
 
 
