@@ -16,11 +16,17 @@ Per database:
 1. the first :func:`regie.cycle.deadline_check` at ``as_of`` − ``days`` − 1 (full assessment);
 2. ``days`` daily cycles on the following days (incremental), each timed: sync of the unchanged
    plan, assessment, events, states, prompts, outbox — the whole transaction;
+   PostgreSQL is then settled (:func:`settle`: what autovacuum does in the day between);
 3. at ``as_of``, ``pairs`` alternating pairs (a) the SQL overdue query, (b) the incremental
    assessment step (:func:`regie.daily.assess_day`, rolled back), then (a)/(c) with the full
    assessment (``full=True``, rolled back; ``full_pairs`` pairs); wall and CPU seconds;
 4. ``pairs`` dry runs of the whole daily cycle in a fresh process (``--cycle-only``), which
    builds the plan as ``regie cycle`` has it, and reports its own peak resident memory.
+
+The default ``as_of``, 2019-10-01, is the busiest working day of its quarter (every open-ended
+and periodic item is due its quarterly status prompt, and the quarter's deadlines were the day
+before): 14 % of the items re-assessed at 100k. ``--as-of 2019-10-08`` is an ordinary Tuesday
+(5.4 %). See benchmarks/RESULTS.md §5, round 13.
 
 The plan is in memory with a file hash, as the cycle has it after loading an unchanged plan
 file (parsing the YAML is not part of these figures; see benchmarks/RESULTS.md).
@@ -89,6 +95,20 @@ def _copy(db: BenchDatabase, home: Path) -> str:
     admin.dispose()
     url = sa.make_url(normalise_url(server)).set(database="regie_daily")
     return url.render_as_string(hide_password=False)
+
+
+def settle(engine: sa.Engine) -> None:
+    """PostgreSQL: ``VACUUM ANALYZE``, what autovacuum does in the day between two cycles.
+
+    The cycles before the measured day run back to back: the memory rows they rewrote (38,887 on
+    the Monday) stay as dead versions beside the live ones, which every read of the table then
+    walks over, until autovacuum gets to them (it waits for a fifth of a table to be dead and
+    then for its next round). A cycle a day later finds them gone. SQLite updates in place:
+    nothing to do there (its planner statistics are left as a live database has them)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
 
 
 def _app(url: str, home: Path) -> App:
@@ -192,6 +212,7 @@ def run(
                     f"{time.perf_counter() - started:.2f} s, {report.assessed:,} re-assessed, "
                     f"{len(report.events):,} events, {len(report.queued):,} queued"
                 )
+            settle(app.engine)
             # The pairs run with PostgreSQL's JIT off on both sides, as benchmarks.assessment.
             engine = _engine(dataclasses.replace(db, url=url), jit=False)
             lead = plan.reminders.dependency_lead_days

@@ -11,7 +11,11 @@ Usage, from the repository root (SQLite, the 101k-item / 1M-update benchmark dat
 
 ``prepare`` copies the cached benchmark database (built when missing, as
 :mod:`benchmarks.daily` does) and runs three committed daily cycles up to the day before
-``--as-of`` (a full one, then two incremental): the state of a live programme on a Tuesday.
+``--as-of`` (a full one, then two incremental): the state of a live programme on a Tuesday
+(PostgreSQL then settled: :func:`benchmarks.daily.settle`). The default day, 2019-10-01, is
+the busiest of its quarter (every open-ended and periodic item is due its quarterly prompt);
+``--as-of 2019-10-08`` is an ordinary one. ``--overdue-every N`` gives the plan another
+reminder policy (the same N for ``prepare`` and the commands on its database).
 ``phases`` runs the step (:func:`regie.daily.assess_day`, rolled back) once to warm up, then
 ``--runs`` times, each followed by the SQL overdue query (a); it prints the step's and the
 query's CPU seconds and each phase's minimum CPU milliseconds. ``cycle`` runs one real
@@ -82,11 +86,21 @@ AFTER_ASSESSMENT = frozenset(
 )
 
 
+#: The reminder policy's ``overdue_every_days`` for the plan (None: the synthetic plan's own,
+#: 5): how many of the items a working day must prompt, so re-assess (``--overdue-every``).
+_overdue_every: int | None = None
+
+
 def _plan() -> Any:
     from benchmarks.synthetic import build_plan
 
     plan = build_plan(MILESTONES, SEED)
-    return dataclasses.replace(plan, source_hash=f"bench-{MILESTONES}-{SEED}")
+    source = f"bench-{MILESTONES}-{SEED}"
+    if _overdue_every is not None:
+        policy = dataclasses.replace(plan.reminders, overdue_every_days=_overdue_every)
+        plan = dataclasses.replace(plan, reminders=policy)
+        source += f"-every-{_overdue_every}"  # another policy: another plan file's hash
+    return dataclasses.replace(plan, source_hash=source)
 
 
 def _app(url: str) -> Any:
@@ -130,6 +144,9 @@ def prepare(target: str, as_of: date) -> None:
         started = time.perf_counter()
         report = deadline_check(app, day, plan=plan)
         print(f"{day}: {time.perf_counter() - started:.2f} s, {report.assessed:,} assessed")
+    from benchmarks.daily import settle
+
+    settle(app.engine)
     app.engine.dispose()
     print(f"prepared: {url}")
 
@@ -324,7 +341,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--full", action="store_true", help="cycle, phases: a full assessment (full=True)"
     )
+    parser.add_argument(
+        "--overdue-every",
+        type=int,
+        metavar="N",
+        help="the plan's reminder policy: an overdue item prompted every N working days "
+        "(0: once); the same N for prepare and every later command on that database",
+    )
     args = parser.parse_args(argv)
+    global _overdue_every
+    _overdue_every = args.overdue_every
     if args.command == "prepare":
         prepare(args.target, args.as_of)
     elif args.command == "phases":
