@@ -91,16 +91,24 @@ AFTER_ASSESSMENT = frozenset(
 _overdue_every: int | None = None
 
 
-def _plan() -> Any:
+@functools.cache
+def _synthetic() -> Any:
+    """The benchmark's plan as :mod:`benchmarks.daily` has it (its own reminder policy)."""
     from benchmarks.synthetic import build_plan
 
     plan = build_plan(MILESTONES, SEED)
-    source = f"bench-{MILESTONES}-{SEED}"
-    if _overdue_every is not None:
-        policy = dataclasses.replace(plan.reminders, overdue_every_days=_overdue_every)
-        plan = dataclasses.replace(plan, reminders=policy)
-        source += f"-every-{_overdue_every}"  # another policy: another plan file's hash
-    return dataclasses.replace(plan, source_hash=source)
+    return dataclasses.replace(plan, source_hash=f"bench-{MILESTONES}-{SEED}")
+
+
+def _plan() -> Any:
+    """The plan the commands run: :func:`_synthetic`, with ``--overdue-every`` applied."""
+    plan = _synthetic()
+    if _overdue_every is None:
+        return plan
+    policy = dataclasses.replace(plan.reminders, overdue_every_days=_overdue_every)
+    # Another policy: another plan file's hash (the memory is then assessed in full).
+    source = f"{plan.source_hash}-every-{_overdue_every}"
+    return dataclasses.replace(plan, reminders=policy, source_hash=source)
 
 
 def _app(url: str) -> Any:
@@ -129,8 +137,13 @@ def prepare(target: str, as_of: date) -> None:
         return made[0]
 
     on_server = target.startswith("postgres:")
+    # The cached database is the synthetic plan's (shared with benchmarks.daily), whatever
+    # policy this copy's cycles then run with.
     db = cached(
-        "postgres" if on_server else "sqlite", plan, rows, cache_key(MILESTONES, UPDATES, SEED)
+        "postgres" if on_server else "sqlite",
+        _synthetic(),
+        rows,
+        cache_key(MILESTONES, UPDATES, SEED),
     )
     made.clear()
     if on_server:
