@@ -7,10 +7,8 @@ is current, which every command does, reads the revision table and the migration
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import logging
-import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from store.revision_files import assignments
 from store.urls import normalise_url
 
 if TYPE_CHECKING:
@@ -32,7 +31,6 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: each hold one; SQLAlchemy's default (5 + 10) closed and reopened connections under load.
 POOL_SIZE = 20
 POOL_OVERFLOW = 30
-_AST_LOCK = threading.Lock()
 
 
 #: What Regie's SQL needs of SQLite: ``AS MATERIALIZED`` and ``ALTER TABLE … DROP COLUMN``
@@ -238,7 +236,7 @@ def known_revisions() -> set[str]:
     """Every revision shipped with this code."""
     found = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        revision = _assignments(path, ("revision",)).get("revision")
+        revision = assignments(path, ("revision",)).get("revision")
         if isinstance(revision, str):
             found.add(revision)
     return found
@@ -260,31 +258,14 @@ def head_revision() -> str:
     revised: set[str] = set()
     revisions: set[str] = set()
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        values = _assignments(path, ("revision", "down_revision"))
-        if "revision" not in values:
+        values = assignments(path, ("revision", "down_revision"))
+        revision = values.get("revision")
+        if not isinstance(revision, str):
             continue
-        revisions.add(values["revision"])
+        revisions.add(revision)
         down = values.get("down_revision")
         revised.update([down] if isinstance(down, str) else down or ())
     heads = sorted(revisions - revised)
     if len(heads) != 1:
         raise MigrationError(f"expected one head revision in {MIGRATIONS_DIR}, found {heads}")
     return heads[0]
-
-
-def _assignments(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
-    """Module-level ``name = literal`` (or ``name: type = literal``) values in a Python file."""
-    found: dict[str, Any] = {}
-    with _AST_LOCK:  # CPython 3.11's ast.parse is not safe in concurrent threads
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in tree.body:
-        target: ast.expr
-        if isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id in names:
-            found[target.id] = ast.literal_eval(value)
-    return found
