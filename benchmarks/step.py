@@ -57,6 +57,7 @@ PHASES = {
         "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
         "append_states", "save",
     ),
+    "store.tallies": ("load_tally", "stored_tally"),
     "store.prompt_facts": ("prompt_facts",),
     "store.assessment_query": ("assessment_updates", "updates_by_id"),
     "store.states": (

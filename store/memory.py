@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from governance.incremental import Group, Remembered, Tally
+from governance.incremental import Remembered, TallyChanges
 from store.dialect import (
     Repeated,
     arrays_worthwhile,
@@ -28,7 +28,8 @@ from store.dialect import (
     staged,
 )
 from store.models import ItemStateRow, StatusUpdateRow
-from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow, ItemTallyRow
+from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow
+from store.tallies import save_tally
 
 #: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
 IN_BATCH = 900
@@ -131,67 +132,6 @@ def load_ids(session: Session, programme_id: str) -> set[str]:
     m = ItemMemoryRow
     query = sa.select(m.item_code).where(m.programme_id == programme_id)
     return set(reader(session).scalars(query).all())
-
-
-def load_tally(session: Session, programme_id: str) -> Tally:
-    """How many remembered items there are per (action id, colour, state): the day's counts
-    and roll-ups without reading every item's row. The stored tally when it adds up to the
-    memory's rows, else counted from the rows by the database (a row lost or added outside
-    the cycle, a tally not yet stored). Only the sum is checked: counts moved between groups
-    outside the cycle show when an action has no count left or one falls below zero (a full
-    run then), else they last until a full run makes the tally the rows' own again."""
-    m = ItemMemoryRow
-    count = sa.select(sa.func.count()).where(m.programme_id == programme_id)
-    rows = reader(session).execute(count).scalar_one()
-    tally = _stored_tally(session, programme_id, rows)
-    if tally is not None:
-        return tally
-    return Tally.of_rows(_tally_rows(session, programme_id, counted=True))
-
-
-def stored_tally(session: Session, programme_id: str, rows: int) -> Tally | None:
-    """The stored tally, when it adds up to the memory's ``rows`` (their number); else None."""
-    # Apart from load_tally's own call, so benchmarks/step.py times the two as two phases.
-    return _stored_tally(session, programme_id, rows)
-
-
-def _stored_tally(session: Session, programme_id: str, rows: int) -> Tally | None:
-    tally = Tally.of_rows(_tally_rows(session, programme_id, counted=False), stored=True)
-    return tally if tally.items == rows else None
-
-
-def _tally_rows(
-    session: Session, programme_id: str, *, counted: bool
-) -> list[tuple[str, str, str, int]]:
-    """(action, colour, state, items) rows: the stored tally's, or ``counted`` from the rows
-    by the database (one scan, one grouping)."""
-    connection = reader(session)
-    if connection.dialect.name == "sqlite":
-        # ≈ 38,000 groups at 100k items: straight from the driver (plain values, nothing to
-        # convert), not through SQLAlchemy's per-row processing.
-        sql = _SQLITE_TALLY if counted else _SQLITE_STORED_TALLY
-        return [
-            row for chunk in sqlite_rows(connection, sql, (programme_id,), 50_000) for row in chunk
-        ]
-    if counted:
-        m = ItemMemoryRow
-        query = (
-            sa.select(m.action_code, m.rag, m.state, sa.func.count())
-            .where(m.programme_id == programme_id)
-            .group_by(m.action_code, m.rag, m.state)
-        )
-    else:
-        t = ItemTallyRow
-        query = sa.select(t.action_code, t.rag, t.state, t.item_count).where(
-            t.programme_id == programme_id
-        )
-    return list(connection.execute(query).tuples().all())
-
-
-_SQLITE_TALLY = f"""SELECT action_code, rag, state, count(*) FROM {ItemMemoryRow.__tablename__}
-    WHERE programme_id = ? GROUP BY action_code, rag, state"""
-_SQLITE_STORED_TALLY = f"""SELECT action_code, rag, state, item_count
-    FROM {ItemTallyRow.__tablename__} WHERE programme_id = ?"""
 
 
 _ITEM_COLUMNS = (
@@ -408,13 +348,13 @@ def save(
     replace_all: bool,
     recorded_at: datetime,
     drop: Collection[str] = (),
-    tally: Mapping[Group, int] | None = None,
+    tally: TallyChanges | None = None,
 ) -> None:
     """Store the header and ``items`` (with their ``fingerprints``, else the stored ones);
     ``replace_all`` forgets every other item first, ``drop`` forgets some. ``tally``: the
-    new count of each group the rows moved between (:func:`governance.incremental.
-    tally_changes` against the stored tally); None, and always with ``replace_all``: the tally
-    counted again from the rows."""
+    new counts of the states and actions the rows moved between (:func:`governance.
+    incremental.tally_changes` against the stored tally); None, and always with
+    ``replace_all``: the tally counted again from the rows."""
     m = ItemMemoryRow
     if replace_all:
         tally = None  # changes against a tally of rows just deleted would not add up
@@ -471,60 +411,8 @@ def save(
                 set_={name: statement.excluded[name] for name in columns},
             )
             connection.execute(statement, rows)
-    _save_tally(session, programme_id, tally)
+    save_tally(session, programme_id, tally)
     _save_header(session, programme_id, header, recorded_at)
-
-
-def _save_tally(session: Session, programme_id: str, changes: Mapping[Group, int] | None) -> None:
-    """Write the tally's changed groups (0: delete), or count it again from the rows (None);
-    after the rows are written, in the same transaction."""
-    t, m = ItemTallyRow, ItemMemoryRow
-    if changes is None:
-        session.execute(sa.delete(t).where(t.programme_id == programme_id))
-        counted = (
-            sa.select(m.programme_id, m.action_code, m.rag, m.state, sa.func.count())
-            .where(m.programme_id == programme_id)
-            .group_by(m.programme_id, m.action_code, m.rag, m.state)
-        )
-        session.execute(sa.insert(t).from_select(list(_TALLY_COLUMNS), counted))
-        return
-    kept = [(programme_id, a, r, s, n) for (a, r, s), n in changes.items() if n]
-    gone = [(programme_id, a, r, s) for (a, r, s), n in changes.items() if not n]
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # ≈ 2,000 groups a day at 100k items: plain tuples to the driver's executemany (no
-        # value needs converting), as _save_sqlite writes the rows.
-        if kept:
-            connection.exec_driver_sql(_SQLITE_TALLY_UPSERT, kept)
-        if gone:
-            connection.exec_driver_sql(_SQLITE_TALLY_DELETE, gone)
-        return
-    if kept:
-        upsert = insert_function(session)(t)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=["programme_id", "action_code", "rag", "state"],
-            set_={"item_count": upsert.excluded.item_count},
-        )
-        connection.execute(upsert, [dict(zip(_TALLY_COLUMNS, row, strict=True)) for row in kept])
-    if gone:
-        connection.execute(
-            sa.delete(t).where(
-                t.programme_id == sa.bindparam("p"),
-                t.action_code == sa.bindparam("a"),
-                t.rag == sa.bindparam("r"),
-                t.state == sa.bindparam("s"),
-            ),
-            [dict(zip("pars", row, strict=True)) for row in gone],
-        )
-
-
-_TALLY_COLUMNS = ("programme_id", "action_code", "rag", "state", "item_count")
-_SQLITE_TALLY_UPSERT = f"""INSERT INTO {ItemTallyRow.__tablename__}
-    (programme_id, action_code, rag, state, item_count) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (programme_id, action_code, rag, state)
-    DO UPDATE SET item_count = excluded.item_count"""
-_SQLITE_TALLY_DELETE = f"""DELETE FROM {ItemTallyRow.__tablename__}
-    WHERE programme_id = ? AND action_code = ? AND rag = ? AND state = ?"""
 
 
 def _save_sqlite(

@@ -52,20 +52,35 @@ class ItemMemoryRow(Base):
     fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
 
 
-class ItemTallyRow(Base):
-    """How many of a programme's memory rows there are per (action, colour, state) (migration
-    0011): the day's counts and roll-ups read from a few tens of thousands of rows at 100k
-    items, not grouped from every memory row; changed by each day's cycle for the groups its
-    rows moved between, made the rows' own again by a full run, and counted again from the
-    rows when it does not add up to them (store.memory.load_tally)."""
+class ActionTallyRow(Base):
+    """How many of a programme's memory rows each action has per colour (migration 0012):
+    the day's roll-ups read from one row per action (10,000 at 100k items), not grouped from
+    every memory row; changed by each day's cycle for the actions its rows moved in, made the
+    rows' own again by a full run, and counted again from the rows when it does not add up
+    to them (store.memory.load_tally)."""
 
-    __tablename__ = "item_memory_tally"
+    __tablename__ = "memory_action_tally"
 
     programme_id: Mapped[str] = mapped_column(
         CODE, sa.ForeignKey("programmes.id"), primary_key=True
     )
     action_code: Mapped[str] = mapped_column(CODE, primary_key=True)
-    rag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    # governance.incremental.COLOUR_ORDER
+    grey: Mapped[int] = mapped_column(sa.Integer)
+    green: Mapped[int] = mapped_column(sa.Integer)
+    amber: Mapped[int] = mapped_column(sa.Integer)
+    red: Mapped[int] = mapped_column(sa.Integer)
+
+
+class StateTallyRow(Base):
+    """How many of a programme's memory rows there are per state (migration 0012), kept as
+    :class:`ActionTallyRow` is."""
+
+    __tablename__ = "memory_state_tally"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
     state: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     item_count: Mapped[int] = mapped_column(sa.Integer)
 

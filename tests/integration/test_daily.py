@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from governance.assessment import Assessment, assess
 from governance.assessor import PlanIndex
+from governance.incremental import COLOUR_ORDER
 from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
@@ -197,23 +198,30 @@ def _assert_day_is_full_assessment(app: App, report: CheckReport, plan: Plan, da
     _assert_tally_fits_rows(app)
 
 
-#: The memory's rows grouped as the stored tally groups them.
-_COUNTED = sa.text(
-    "SELECT programme_id, action_code, rag, state, count(*) FROM item_memory "
-    "GROUP BY programme_id, action_code, rag, state"
+#: The memory's rows counted as the stored tally counts them: per action and colour, per state.
+_COUNTED_ACTIONS = sa.text(
+    "SELECT programme_id, action_code, "
+    + ", ".join(f"sum(CASE WHEN rag = '{c}' THEN 1 ELSE 0 END)" for c in COLOUR_ORDER)
+    + " FROM item_memory GROUP BY programme_id, action_code"
 )
+_COUNTED_STATES = sa.text(
+    "SELECT programme_id, state, count(*) FROM item_memory GROUP BY programme_id, state"
+)
+_STORED_ACTIONS = sa.text(
+    f"SELECT programme_id, action_code, {', '.join(COLOUR_ORDER)} FROM memory_action_tally"
+)
+_STORED_STATES = sa.text("SELECT programme_id, state, item_count FROM memory_state_tally")
 
 
 def _assert_tally_fits_rows(app: App) -> None:
     """The stored tally (changed in place on incremental days) is the rows' own count."""
     with app.engine.connect() as conn:
-        stored = conn.execute(
-            sa.text(
-                "SELECT programme_id, action_code, rag, state, item_count FROM item_memory_tally"
-            )
-        ).all()
-        counted = conn.execute(_COUNTED).all()
-    assert sorted(map(tuple, stored)) == sorted(map(tuple, counted))
+        for stored, counted in (
+            (_STORED_ACTIONS, _COUNTED_ACTIONS),
+            (_STORED_STATES, _COUNTED_STATES),
+        ):
+            rows = sorted(map(tuple, conn.execute(stored).all()))
+            assert rows and rows == sorted(map(tuple, conn.execute(counted).all()))
 
 
 def _assert_outbox_is(
@@ -262,7 +270,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
     stored counts of an action none of whose items is checked that day moved to an action not
     in the plan (their sum unchanged: the roll-ups miss the action). ``rows``: the rows of an
     action with an item checked that day moved so (their number unchanged: the tally has no
-    such group to take that item's row from)."""
+    count for that action to take that item's row from)."""
     app = make_app(tmp_path, database_url)
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 5)
@@ -274,7 +282,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
     actions = sa.text(
         f"SELECT action_code FROM item_memory GROUP BY action_code {quiet} ORDER BY action_code"
     ).bindparams(sa.bindparam("day", type_=sa.Date))
-    table = "item_memory_tally" if spoiled == "tally" else "item_memory"
+    table = "memory_action_tally" if spoiled == "tally" else "item_memory"
     with app.engine.begin() as conn:
         action = conn.execute(actions, {"day": day}).scalars().first()
         assert action is not None
@@ -298,7 +306,7 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
 def test_a_tally_that_does_not_add_up_is_counted_again(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stored tally missing or with a group lost (an upgrade from before it, a hand edit):
+    """A stored tally missing or with an action or state lost (a hand edit, say):
     its sum differs from the rows', so the day counts the rows instead, stays incremental and
     right, and stores the counted tally; the next day changes that one in place."""
     import store.memory
@@ -316,9 +324,10 @@ def test_a_tally_that_does_not_add_up_is_counted_again(
     day = date(2015, 10, 5)
     deadline_check(app, day, plan=plan)
     for spoil in (
-        "DELETE FROM item_memory_tally WHERE action_code = "
-        "(SELECT min(action_code) FROM item_memory_tally)",
-        "DELETE FROM item_memory_tally",
+        "DELETE FROM memory_action_tally WHERE action_code = "
+        "(SELECT min(action_code) FROM memory_action_tally)",
+        "DELETE FROM memory_state_tally WHERE state = (SELECT min(state) FROM memory_state_tally)",
+        "DELETE FROM memory_action_tally",
         None,  # nothing spoiled: the stored tally changed in place
     ):
         if spoil is not None:
@@ -333,8 +342,9 @@ def test_a_tally_that_does_not_add_up_is_counted_again(
 
 
 def test_a_forced_full_run_makes_the_tally_the_rows_own(tmp_path: Path, database_url: str) -> None:
-    """Counts moved between groups outside the cycle (their sum unchanged) are not noticed by
-    an incremental day; a full run asked for (from the memory) writes the rows' own tally."""
+    """Counts moved between colours and states outside the cycle (their sums unchanged) are
+    not noticed by an incremental day; a full run asked for (from the memory) writes the rows'
+    own tally."""
     app = make_app(tmp_path, database_url)
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 5)
@@ -342,8 +352,15 @@ def test_a_forced_full_run_makes_the_tally_the_rows_own(tmp_path: Path, database
     with app.engine.begin() as conn:
         conn.execute(
             sa.text(
-                "UPDATE item_memory_tally SET state = 'elders' WHERE action_code = "
-                "(SELECT min(action_code) FROM item_memory_tally)"
+                "UPDATE memory_action_tally SET red = grey + green + amber + red, grey = 0, "
+                "green = 0, amber = 0 WHERE action_code = "
+                "(SELECT min(action_code) FROM memory_action_tally)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "UPDATE memory_state_tally SET state = 'elders' WHERE state = "
+                "(SELECT min(state) FROM memory_state_tally)"
             )
         )
     report = deadline_check(app, day + timedelta(days=1), plan=plan, full_assessment=True)

@@ -36,7 +36,7 @@ TABLES_0006 = {"answer_links", "slack_requests", "slack_users", "status_rounds",
 TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
 TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archive"}
 TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
-TABLES_0011 = {"item_memory_tally"}
+TABLES_0012 = {"memory_action_tally", "memory_state_tally"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -151,7 +151,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0007
         - TABLES_0008
         - TABLES_0009
-        - TABLES_0011
+        - TABLES_0012
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
@@ -436,7 +436,7 @@ def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
             )
     engine.dispose()
 
-    upgrade(database_url)
+    upgrade(database_url, "0011")
     engine = make_engine(database_url)
     with engine.connect() as conn:
         tally = conn.execute(
@@ -453,8 +453,81 @@ def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
     ]
 
     downgrade(database_url, "0010")
-    assert TABLES_0011.isdisjoint(_tables(database_url))
+    assert "item_memory_tally" not in _tables(database_url)
     engine = make_engine(database_url)
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM item_memory")) == len(rows)
     engine.dispose()
+
+
+def test_0012_stores_the_tally_per_action_and_per_state(database_url: str) -> None:
+    """0012 replaces 0011's groups with the memory rows' counts per action and colour and per
+    state, counted from the rows; a downgrade counts 0011's groups from the rows again."""
+    upgrade(database_url, "0011")
+    engine = make_engine(database_url)
+    rows = [  # (programme, item, state, rag, action)
+        ("p", "1.1", "overdue", "red", "1"),
+        ("p", "1.2", "overdue", "red", "1"),
+        ("p", "1.3", "done", "green", "1"),
+        ("p", "2.1", "undated", "grey", "2"),
+        ("q", "1.1", "at_risk", "amber", "1"),
+    ]
+    with engine.begin() as conn:
+        for pid in ("p", "q"):
+            conn.execute(
+                sa.insert(ProgrammeRow).values(
+                    id=pid, title=pid.upper(), created_at=NOW, updated_at=NOW
+                )
+            )
+        for pid, code, state, rag, action in rows:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO item_memory (programme_id, item_code, state, rag, stale, "
+                    "due, next_check, action_code, fingerprint) "
+                    "VALUES (:pid, :code, :state, :rag, false, NULL, NULL, :action, 'fp')"
+                ),
+                {"pid": pid, "code": code, "state": state, "rag": rag, "action": action},
+            )
+    engine.dispose()
+
+    upgrade(database_url)
+    assert "item_memory_tally" not in _tables(database_url)
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        actions = conn.execute(
+            sa.text(
+                "SELECT programme_id, action_code, grey, green, amber, red FROM memory_action_tally"
+            )
+        ).all()
+        states = conn.execute(
+            sa.text("SELECT programme_id, state, item_count FROM memory_state_tally")
+        ).all()
+    engine.dispose()
+    assert sorted(map(tuple, actions)) == [
+        ("p", "1", 0, 1, 0, 2),
+        ("p", "2", 1, 0, 0, 0),
+        ("q", "1", 0, 0, 1, 0),
+    ]
+    assert sorted(map(tuple, states)) == [
+        ("p", "done", 1),
+        ("p", "overdue", 2),
+        ("p", "undated", 1),
+        ("q", "at_risk", 1),
+    ]
+
+    downgrade(database_url, "0011")
+    assert TABLES_0012.isdisjoint(_tables(database_url))
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        tally = conn.execute(
+            sa.text(
+                "SELECT programme_id, action_code, rag, state, item_count FROM item_memory_tally"
+            )
+        ).all()
+    engine.dispose()
+    assert sorted(map(tuple, tally)) == [
+        ("p", "1", "green", "done", 1),
+        ("p", "1", "red", "overdue", 2),
+        ("p", "2", "grey", "undated", 1),
+        ("q", "1", "amber", "at_risk", 1),
+    ]

@@ -25,6 +25,7 @@ from governance.incremental import (
     Remembered,
     Scheduler,
     Tally,
+    TallyChanges,
     assess_selected,
     basis,
     item_fingerprint,
@@ -37,6 +38,7 @@ from governance.incremental import (
     tally_changes,
     tally_difference,
     with_dependencies,
+    worst_value,
 )
 from governance.periods import Period, PeriodKind
 from governance.plan import Action, ItemLevel, Plan, ReminderPolicy
@@ -153,7 +155,7 @@ class Incremental:
             part = {i: r for i, r in memory.items() if i in needed or i in dropped or i in due}
             # The tally as the store keeps it: changed in place, always the rows' own count.
             tally = self.tally if self.tally is not None else Tally.of(memory)
-            assert tally.groups == Tally.of(memory).groups, day
+            assert (tally.states, tally.actions) == Tally.of(memory)[:2], day
             # As regie.daily: the updates of the needed items whose memory rows do not tell
             # their latest update and forecast (updated since, new to the memory, finished).
             known = known_latest(needed, part, updated)
@@ -189,8 +191,7 @@ class Incremental:
         if self.tally is not None:
             changes = tally_changes(self.tally, self.memory, fresh, gone)
             assert changes is not None, day
-            groups = {**self.tally.groups, **changes}
-            self.tally = Tally.of_groups({k: n for k, n in groups.items() if n}, stored=True)
+            self.tally = self.tally.changed(changes)._replace(stored=True)
         self.memory.update(fresh)
         reminders = quiet(reminders, day, cal)
         self.history += reminders.records
@@ -490,9 +491,9 @@ def test_known_latest_names_the_items_whose_row_tells_their_latest_update() -> N
     assert known_latest(asked, {}, ()) == set()
 
 
-def test_tally_changes_move_rows_between_groups() -> None:
-    """Only the groups rows move between change; a new row adds, a dropped one takes away; a
-    row the tally has no group for means the tally does not fit the rows (None)."""
+def test_tally_changes_move_rows_between_counts() -> None:
+    """Only the counts rows move between change; a new row adds, a dropped one takes away; a
+    row the tally has no count for means the tally does not fit the rows (None)."""
 
     def row(action: str, rag: str, state: str) -> Remembered:
         return Remembered(state, rag, False, None, None, action, None, None, None, None)
@@ -504,30 +505,37 @@ def test_tally_changes_move_rows_between_groups() -> None:
         "3.1": row("3", "grey", "undated"),
     }
     tally = Tally.of(before)
+    # (grey, green, amber, red) per action
+    assert tally == Tally(
+        {"overdue": 2, "open": 1, "undated": 1},
+        {"1": (0, 0, 0, 2), "2": (0, 1, 0, 0), "3": (1, 0, 0, 0)},
+        4,
+    )
     after = {
-        "1.1": row("1", "red", "overdue"),  # the same group: no change
+        "1.1": row("1", "red", "overdue"),  # the same counts: no change
         "1.2": row("1", "green", "done"),  # moves
         "4.1": row("4", "green", "open"),  # new to the memory
     }
     changes = tally_changes(tally, before, after, dropped=["3.1"])
-    assert changes == {
-        ("1", "red", "overdue"): 1,
-        ("1", "green", "done"): 1,
-        ("4", "green", "open"): 1,
-        ("3", "grey", "undated"): 0,
-    }
+    assert changes == TallyChanges(
+        {"overdue": 1, "done": 1, "open": 2, "undated": 0},
+        {"1": (0, 1, 0, 1), "4": (0, 1, 0, 0), "3": (0, 0, 0, 0)},
+    )
     memory = {i: r for i, r in (before | after).items() if i != "3.1"}
-    groups = {k: n for k, n in {**tally.groups, **changes}.items() if n}
-    assert Tally.of_groups(groups) == Tally.of(memory)
+    assert tally.changed(changes) == Tally.of(memory)
+    assert worst_value(tally.changed(changes).actions["1"]) == "red"
+    assert worst_value((0, 0, 0, 0)) is None
+    assert worst_value((3, 0, 0, 0)) == "grey"
     spoiled = {"1.1": row("verdwenen", "red", "overdue")}
     assert tally_changes(tally, spoiled, {"1.1": row("1", "green", "done")}) is None
-    # A full run's difference: whatever the tally held, the groups that make it the rows' own.
-    drifted = Tally.of_groups(
-        {("1", "red", "open"): 2, ("2", "green", "open"): 1, ("9", "red", "open"): 1}
+    # A full run's difference: whatever the tally held, the counts that make it the rows' own.
+    drifted = Tally.of_counts(
+        {"open": 3, "overdue": 1},
+        {"1": (0, 0, 0, 2), "2": (0, 1, 0, 0), "9": (0, 0, 0, 1)},
     )
-    assert tally_difference(drifted, before) == {
-        ("1", "red", "overdue"): 2,
-        ("1", "red", "open"): 0,
-        ("9", "red", "open"): 0,
-        ("3", "grey", "undated"): 1,
-    }
+    difference = tally_difference(drifted, before)
+    assert difference == TallyChanges(
+        {"open": 1, "overdue": 2, "undated": 1},
+        {"3": (1, 0, 0, 0), "9": (0, 0, 0, 0)},
+    )
+    assert drifted.changed(difference) == Tally.of(before)
