@@ -125,8 +125,9 @@ def rollups(
 
 def step_rollups(steps: Iterable[Step], actions: Mapping[str, Rag]) -> tuple[dict[int, Rag], Rag]:
     """Colours per step and for the programme from each action's colour."""
+    get = actions.get
     per_step = {
-        step.number: rollup(actions[a.id] for a in step.actions if a.id in actions)
+        step.number: rollup(r for r in map(get, [a.id for a in step.actions]) if r is not None)
         for step in steps
     }
     return per_step, rollup(actions.values())

@@ -7,6 +7,7 @@ or only some, with the colours of the others given (the incremental daily cycle)
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from governance.updates import FINISHED, StatusUpdate, UpdateStatus, completion
 from governance.workdays import WorkCalendar
 
 ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED, PeriodKind.RECURRING})
+_DEPENDS_ON = operator.attrgetter("depends_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class PlanIndex:
         if self._dependents is None:
             # Built whole, then published: an index may be shared by threads (regie.plan_cache).
             dependents: dict[str, list[str]] = {}
-            for d in self.by_id.values():
+            for d in filter(_DEPENDS_ON, self.by_id.values()):  # the few with any, found in C
                 for dep in d.depends_on:
                     # The name itself too: it may be an item or action just removed.
                     dependents.setdefault(dep, []).append(d.item_id)

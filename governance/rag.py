@@ -28,6 +28,7 @@ Roll-ups:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
 from fractions import Fraction
@@ -130,12 +131,13 @@ def worst(rags: Iterable[Rag]) -> Rag:
 
 def rollup(action_rags: Iterable[Rag]) -> Rag:
     """The step and programme roll-up over action colours (see the module notes)."""
-    judged = [r for r in action_rags if r is not Rag.GREY]
+    counts = Counter(action_rags)  # counted in C: 10,000 actions at 100k items
+    judged = counts.total() - counts[Rag.GREY]
     if not judged:
         return Rag.GREY
-    reds = sum(r is Rag.RED for r in judged)
-    if Fraction(reds, len(judged)) >= RED_SHARE_THRESHOLD:
+    reds = counts[Rag.RED]
+    if Fraction(reds, judged) >= RED_SHARE_THRESHOLD:
         return Rag.RED
-    if any(r in (Rag.AMBER, Rag.RED) for r in judged):
+    if reds or counts[Rag.AMBER]:
         return Rag.AMBER
     return Rag.GREEN
