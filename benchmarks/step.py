@@ -51,6 +51,7 @@ MILESTONES, UPDATES, SEED = 100_000, 1_000_000, 2015
 
 #: Where the step spends its time: (module, functions) timed as phases (absent names skipped).
 PHASES = {
+    # load_tally and stored_tally were store.memory's before migration 0012 (an older build).
     "store.memory": (
         "load_header", "load_due", "load_tally", "load_items", "load_ids", "load_fingerprints",
         "load_all", "stored_tally",

@@ -60,13 +60,13 @@ class PlanIndex:
         self.deadlines = plan.deadlines()
         self.by_id = {d.item_id: d for d in self.deadlines}  # the last one, for duplicate ids
         idem = PeriodKind.SAME_AS_ABOVE
-        for d in self.deadlines:  # a loop of its own: this check alone, ≈ 4 ms at 100k items
+        for d in self.deadlines:  # apart: the grouping below then only groups
             if d.period is not None and d.period.kind is idem:
                 raise ValueError(
                     f"item {d.item_id}: unresolved 'idem' (load plans through governance.planfile)"
                 )
         members: dict[str, list[str]] = {}  # action id → its deadline ids
-        for d in self.deadlines:
+        for d in self.deadlines:  # not setdefault, whose default is a new list per item
             found = members.get(d.action_id)
             if found is None:
                 members[d.action_id] = [d.item_id]

@@ -235,13 +235,9 @@ def _full_from_memory(
     (tests/integration/test_daily.py).
     """
     from governance.assessment import assess
-    from governance.incremental import (
-        item_fingerprint,
-        known_latest,
-        recalled_latest,
-        tally_difference,
-    )
+    from governance.incremental import item_fingerprint, known_latest, recalled_latest
     from governance.rag import RAG_VALUES, STATE_VALUES
+    from governance.tally import tally_difference
     from store import memory, tallies
     from store.assessment_query import assessment_updates, updates_by_id
     from store.states import previous_values_of
@@ -314,7 +310,7 @@ def _full_from_memory(
         fingerprints = {i: every[i] for i in written}
     dropped = [i for i in remembered if i not in by_id]
     # ``remembered`` holds every stored row: the stored tally is made the new rows' own (a full
-    # run repairs it, as it repairs the rows), writing only the groups that differ.
+    # run repairs it, as it repairs the rows), writing only the counts that differ.
     kept = {i: r for i, r in remembered.items() if i in by_id}
     kept.update(written)
     changes = tally_difference(tally, kept) if tally is not None else None
@@ -352,10 +348,10 @@ def _incremental(
         plan_changes,
         select_due,
         state_counts,
-        tally_changes,
         with_dependencies,
     )
     from governance.rag import RAG_VALUES, STATE_VALUES
+    from governance.tally import tally_changes
     from store import memory, tallies
     from store.assessment_query import assessment_updates
 
@@ -363,7 +359,7 @@ def _incremental(
     pid = plan.programme.id
     by_id = index.by_id
     # Only what the day needs of the memory: the rows of the items whose next check has come,
-    # counts per state and per action colour (grouped in SQL), and the ids of every item only
+    # the stored counts per state and per action colour, and the ids of every item only
     # when the plan's items may have changed; then the rows of the chosen items and of what
     # they depend on.
     due = memory.load_due(session, pid, as_of)

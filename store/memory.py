@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from governance.incremental import Remembered, TallyChanges
+from governance.incremental import Remembered
+from governance.tally import TallyChanges
 from store.dialect import (
     Repeated,
     arrays_worthwhile,

@@ -57,7 +57,7 @@ class ActionTallyRow(Base):
     the day's roll-ups read from one row per action (10,000 at 100k items), not grouped from
     every memory row; changed by each day's cycle for the actions its rows moved in, made the
     rows' own again by a full run, and counted again from the rows when it does not add up
-    to them (store.memory.load_tally)."""
+    to them (store.tallies.load_tally)."""
 
     __tablename__ = "memory_action_tally"
 

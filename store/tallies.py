@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from governance.incremental import COLOUR_ORDER, Counts, Tally, TallyChanges
+from governance.tally import COLOUR_ORDER, Counts, Tally, TallyChanges
 from store.dialect import insert_function, reader, sqlite_rows
 from store.models_incremental import ActionTallyRow, ItemMemoryRow, StateTallyRow
 
@@ -25,11 +25,12 @@ _COLOURS = ", ".join(COLOUR_ORDER)  # the count columns, named as the colour val
 
 
 def load_tally(session: Session, programme_id: str) -> Tally:
-    """The stored tally when both its parts add up to the memory's rows, else counted from the
-    rows by the database (a row lost or added outside the cycle, a tally not yet stored). Only
-    the sums are checked: counts moved between actions outside the cycle show when an action
-    has no count left or one falls below zero (a full run then), else they last until a full
-    run makes the tally the rows' own again."""
+    """The stored tally when both its parts add up to the memory's rows and no count is below
+    zero, else counted from the rows by the database (a row lost or added outside the cycle, a
+    tally not yet stored, a hand edit). Counts moved between actions or colours outside the
+    cycle, their sums unchanged, show when an action the day recounts falls below zero or a
+    plan action has no count (a full run then), else they last until a full run makes the
+    tally the rows' own again."""
     m = ItemMemoryRow
     count = sa.select(sa.func.count()).where(m.programme_id == programme_id)
     rows = reader(session).execute(count).scalar_one()
@@ -66,7 +67,13 @@ def _stored_tally(session: Session, programme_id: str, rows: int) -> Tally | Non
         read = sa.select(a.action_code, *columns).where(a.programme_id == programme_id)
         actions = {row[0]: tuple(row[1:]) for row in connection.execute(read)}
     tally = Tally.of_counts(states, actions, stored=True)
-    return tally if tally.items == rows == sum(states.values()) else None
+    if not tally.items == rows == sum(states.values()):
+        return None
+    # A count below zero (a hand edit) passes the sums but would colour an action the day does
+    # not recount: refused here, for every action (one C-level pass over 10,000 tuples).
+    if min(states.values(), default=0) < 0 or min(map(min, actions.values()), default=0) < 0:
+        return None
+    return tally
 
 
 _SQLITE_STATES = f"SELECT state, item_count FROM {_STATES} WHERE programme_id = ?"

@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from governance.assessment import Assessment, assess
 from governance.assessor import PlanIndex
-from governance.incremental import COLOUR_ORDER
 from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
 from governance.reminders import ReminderPlan, plan_reminders
+from governance.tally import COLOUR_ORDER
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
 from regie.bootstrap import App
@@ -306,7 +306,8 @@ def test_an_inconsistent_memory_is_replaced_by_a_full_assessment(
 def test_a_tally_that_does_not_add_up_is_counted_again(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stored tally missing or with an action or state lost (a hand edit, say):
+    """A stored tally missing, with an action or state lost, or with a count below zero (a
+    hand edit, say):
     its sum differs from the rows', so the day counts the rows instead, stays incremental and
     right, and stores the counted tally; the next day changes that one in place."""
     import store.memory
@@ -327,6 +328,9 @@ def test_a_tally_that_does_not_add_up_is_counted_again(
         "DELETE FROM memory_action_tally WHERE action_code = "
         "(SELECT min(action_code) FROM memory_action_tally)",
         "DELETE FROM memory_state_tally WHERE state = (SELECT min(state) FROM memory_state_tally)",
+        # the sum kept, a count below zero: an action the day may not recount
+        "UPDATE memory_action_tally SET green = green + red + 1, red = -1 WHERE action_code = "
+        "(SELECT min(action_code) FROM memory_action_tally)",
         "DELETE FROM memory_action_tally",
         None,  # nothing spoiled: the stored tally changed in place
     ):

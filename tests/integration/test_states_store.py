@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from governance.incremental import Remembered, Tally
+from governance.incremental import Remembered
 from governance.reminders import (
     ESCALATION_KINDS,
     NO_FACTS,
@@ -23,6 +23,7 @@ from governance.reminders import (
     PromptRecord,
     facts_from_history,
 )
+from governance.tally import Tally
 from store import PreviousStates, Repository, StateRecord, memory, tallies
 from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.memory import MemoryHeader
@@ -425,6 +426,10 @@ def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
     session.rollback()
     assert tallies.load_tally(session, pid).stored
     session.execute(sa.text("DELETE FROM memory_action_tally WHERE action_code = '3'"))
+    assert tallies.load_tally(session, pid) == Tally.of(items)
+    session.rollback()
+    negative = "UPDATE memory_action_tally SET grey = grey + green + 1, green = -1"
+    session.execute(sa.text(f"{negative} WHERE action_code = '3'"))  # the sums unchanged
     assert tallies.load_tally(session, pid) == Tally.of(items)
 
 
