@@ -406,18 +406,8 @@ def test_0010_fills_the_memory_with_what_the_assessment_counted(database_url: st
     engine.dispose()
 
 
-def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
-    """0011 stores, per programme, how many memory rows there are per (action, colour, state),
-    counted from the rows; a downgrade drops the tally and keeps the rows."""
-    upgrade(database_url, "0010")
-    engine = make_engine(database_url)
-    rows = [  # (programme, item, state, rag, action)
-        ("p", "1.1", "overdue", "red", "1"),
-        ("p", "1.2", "overdue", "red", "1"),
-        ("p", "1.3", "open", "green", "1"),
-        ("p", "2.1", "open", "green", "2"),
-        ("q", "1.1", "overdue", "red", "1"),
-    ]
+def _memory_rows(engine: sa.Engine, rows: list[tuple[str, str, str, str, str]]) -> None:
+    """Programmes "p" and "q" and their memory ``rows`` (programme, item, state, rag, action)."""
     with engine.begin() as conn:
         for pid in ("p", "q"):
             conn.execute(
@@ -434,6 +424,21 @@ def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
                 ),
                 {"pid": pid, "code": code, "state": state, "rag": rag, "action": action},
             )
+
+
+def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
+    """0011 stores, per programme, how many memory rows there are per (action, colour, state),
+    counted from the rows; a downgrade drops the tally and keeps the rows."""
+    upgrade(database_url, "0010")
+    engine = make_engine(database_url)
+    rows = [  # (programme, item, state, rag, action)
+        ("p", "1.1", "overdue", "red", "1"),
+        ("p", "1.2", "overdue", "red", "1"),
+        ("p", "1.3", "open", "green", "1"),
+        ("p", "2.1", "open", "green", "2"),
+        ("q", "1.1", "overdue", "red", "1"),
+    ]
+    _memory_rows(engine, rows)
     engine.dispose()
 
     upgrade(database_url, "0011")
@@ -472,22 +477,7 @@ def test_0012_stores_the_tally_per_action_and_per_state(database_url: str) -> No
         ("p", "2.1", "undated", "grey", "2"),
         ("q", "1.1", "at_risk", "amber", "1"),
     ]
-    with engine.begin() as conn:
-        for pid in ("p", "q"):
-            conn.execute(
-                sa.insert(ProgrammeRow).values(
-                    id=pid, title=pid.upper(), created_at=NOW, updated_at=NOW
-                )
-            )
-        for pid, code, state, rag, action in rows:
-            conn.execute(
-                sa.text(
-                    "INSERT INTO item_memory (programme_id, item_code, state, rag, stale, "
-                    "due, next_check, action_code, fingerprint) "
-                    "VALUES (:pid, :code, :state, :rag, false, NULL, NULL, :action, 'fp')"
-                ),
-                {"pid": pid, "code": code, "state": state, "rag": rag, "action": action},
-            )
+    _memory_rows(engine, rows)
     engine.dispose()
 
     upgrade(database_url)
