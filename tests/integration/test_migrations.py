@@ -426,6 +426,18 @@ def _memory_rows(engine: sa.Engine, rows: list[tuple[str, str, str, str, str]]) 
             )
 
 
+TALLY_0011 = "SELECT programme_id, action_code, rag, state, item_count FROM item_memory_tally"
+
+
+def _sorted_rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(map(tuple, conn.execute(sa.text(sql)).all()))
+    finally:
+        engine.dispose()
+
+
 def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
     """0011 stores, per programme, how many memory rows there are per (action, colour, state),
     counted from the rows; a downgrade drops the tally and keeps the rows."""
@@ -442,15 +454,7 @@ def test_0011_stores_the_tally_of_the_memory_rows(database_url: str) -> None:
     engine.dispose()
 
     upgrade(database_url, "0011")
-    engine = make_engine(database_url)
-    with engine.connect() as conn:
-        tally = conn.execute(
-            sa.text(
-                "SELECT programme_id, action_code, rag, state, item_count FROM item_memory_tally"
-            )
-        ).all()
-    engine.dispose()
-    assert sorted(map(tuple, tally)) == [
+    assert _sorted_rows(database_url, TALLY_0011) == [
         ("p", "1", "green", "open", 1),
         ("p", "1", "red", "overdue", 2),
         ("p", "2", "green", "open", 1),
@@ -482,23 +486,14 @@ def test_0012_stores_the_tally_per_action_and_per_state(database_url: str) -> No
 
     upgrade(database_url)
     assert "item_memory_tally" not in _tables(database_url)
-    engine = make_engine(database_url)
-    with engine.connect() as conn:
-        actions = conn.execute(
-            sa.text(
-                "SELECT programme_id, action_code, grey, green, amber, red FROM memory_action_tally"
-            )
-        ).all()
-        states = conn.execute(
-            sa.text("SELECT programme_id, state, item_count FROM memory_state_tally")
-        ).all()
-    engine.dispose()
-    assert sorted(map(tuple, actions)) == [
+    actions = "SELECT programme_id, action_code, grey, green, amber, red FROM memory_action_tally"
+    assert _sorted_rows(database_url, actions) == [
         ("p", "1", 0, 1, 0, 2),
         ("p", "2", 1, 0, 0, 0),
         ("q", "1", 0, 0, 1, 0),
     ]
-    assert sorted(map(tuple, states)) == [
+    states = "SELECT programme_id, state, item_count FROM memory_state_tally"
+    assert _sorted_rows(database_url, states) == [
         ("p", "done", 1),
         ("p", "overdue", 2),
         ("p", "undated", 1),
@@ -507,15 +502,7 @@ def test_0012_stores_the_tally_per_action_and_per_state(database_url: str) -> No
 
     downgrade(database_url, "0011")
     assert TABLES_0012.isdisjoint(_tables(database_url))
-    engine = make_engine(database_url)
-    with engine.connect() as conn:
-        tally = conn.execute(
-            sa.text(
-                "SELECT programme_id, action_code, rag, state, item_count FROM item_memory_tally"
-            )
-        ).all()
-    engine.dispose()
-    assert sorted(map(tuple, tally)) == [
+    assert _sorted_rows(database_url, TALLY_0011) == [
         ("p", "1", "green", "done", 1),
         ("p", "1", "red", "overdue", 2),
         ("p", "2", "grey", "undated", 1),
