@@ -354,7 +354,7 @@ def save(
     """Store the header and ``items`` (with their ``fingerprints``, else the stored ones);
     ``replace_all`` forgets every other item first, ``drop`` forgets some. ``tally``: the
     new counts of the states and actions the rows moved between (:func:`governance.
-    incremental.tally_changes` against the stored tally); None, and always with
+    tally.tally_changes` against the stored tally); None, and always with
     ``replace_all``: the tally counted again from the rows."""
     m = ItemMemoryRow
     if replace_all:

@@ -41,7 +41,8 @@ def load_tally(session: Session, programme_id: str) -> Tally:
 
 
 def stored_tally(session: Session, programme_id: str, rows: int) -> Tally | None:
-    """The stored tally, when it adds up to the memory's ``rows`` (their number); else None."""
+    """The stored tally, when it adds up to the memory's ``rows`` (their number) and no count
+    is below zero; else None."""
     # Apart from load_tally's own call, so benchmarks/step.py times the two as two phases.
     return _stored_tally(session, programme_id, rows)
 
@@ -88,10 +89,15 @@ def _counted(session: Session, programme_id: str) -> Tally:
     return Tally.of_counts(states, actions)
 
 
-def _state_counts(programme_id: str) -> sa.Select[tuple[str, int]]:
+def _state_counts(programme_id: str, *, with_programme: bool = False) -> sa.Select[Any]:
+    """(state, items) of the memory rows (first the programme id when ``with_programme``, for
+    an ``INSERT … SELECT``)."""
     m = ItemMemoryRow
+    head = [m.programme_id, m.state] if with_programme else [m.state]
     return (
-        sa.select(m.state, sa.func.count()).where(m.programme_id == programme_id).group_by(m.state)
+        sa.select(*head, sa.func.count())
+        .where(m.programme_id == programme_id)
+        .group_by(m.programme_id, m.state)
     )
 
 
@@ -113,7 +119,7 @@ def _action_counts(programme_id: str, *, with_programme: bool = False) -> sa.Sel
 def save_tally(session: Session, programme_id: str, changes: TallyChanges | None) -> None:
     """Write the tally's changed counts (0, all 0: delete), or count it again from the rows
     (None); after the rows are written, in the same transaction."""
-    a, s, m = ActionTallyRow, StateTallyRow, ItemMemoryRow
+    a, s = ActionTallyRow, StateTallyRow
     if changes is None:
         session.execute(sa.delete(a).where(a.programme_id == programme_id))
         session.execute(sa.delete(s).where(s.programme_id == programme_id))
@@ -121,11 +127,7 @@ def save_tally(session: Session, programme_id: str, changes: TallyChanges | None
         session.execute(
             sa.insert(a).from_select(columns, _action_counts(programme_id, with_programme=True))
         )
-        counted = (
-            sa.select(m.programme_id, m.state, sa.func.count())
-            .where(m.programme_id == programme_id)
-            .group_by(m.programme_id, m.state)
-        )
+        counted = _state_counts(programme_id, with_programme=True)
         session.execute(sa.insert(s).from_select(["programme_id", "state", "item_count"], counted))
         return
     _write(session, programme_id, changes.states, changes.actions)
