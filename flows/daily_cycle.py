@@ -11,11 +11,15 @@ from flows.send_reminders import send_reminders
 
 
 @flow(name="daily-cycle")
-def daily_cycle(as_of: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+def daily_cycle(
+    as_of: str | None = None, dry_run: bool = False, full: bool = False
+) -> dict[str, Any]:
     """Both steps as subflows, so each has its own run (and retry history) in the Prefect UI.
 
-    A dry run records and sends nothing: it only reports what the check would do.
+    A dry run records and sends nothing: it only reports what the check would do. ``full``
+    judges every item from the records and rebuilds the per-item memory (``regie cycle
+    --full``).
     """
-    check = deadline_check(as_of=as_of, dry_run=dry_run)
+    check = deadline_check(as_of=as_of, dry_run=dry_run, full=full)
     send = None if dry_run else send_reminders()
     return {"check": check, "send": send}

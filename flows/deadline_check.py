@@ -23,9 +23,9 @@ from regie.services import today
 # No retries: a failure here is nearly always a bad plan file or a bug, which repeating would
 # not fix; the check is idempotent, so the next run catches up. NO_CACHE: it has side effects.
 @task(name="record-deadline-check", cache_policy=NO_CACHE)
-def record_check(as_of: date | None, dry_run: bool) -> CheckReport:
+def record_check(as_of: date | None, dry_run: bool, full: bool = False) -> CheckReport:
     app = bootstrap()
-    return cycle.deadline_check(app, as_of or today(app), dry_run=dry_run)
+    return cycle.deadline_check(app, as_of or today(app), dry_run=dry_run, rebuild_memory=full)
 
 
 @task(name="emit-events", cache_policy=NO_CACHE)
@@ -36,9 +36,12 @@ def emit_events(events: list[EventSummary], programme_id: str) -> int:
 
 
 @flow(name="deadline-check")
-def deadline_check(as_of: str | None = None, dry_run: bool = False) -> dict[str, Any]:
-    """Assess the plan as of ``as_of`` (YYYY-MM-DD; default today in the office's time zone)."""
-    report = record_check(parse_as_of(as_of), dry_run)
+def deadline_check(
+    as_of: str | None = None, dry_run: bool = False, full: bool = False
+) -> dict[str, Any]:
+    """Assess the plan as of ``as_of`` (YYYY-MM-DD; default today in the office's time zone);
+    ``full``: every item from the records, the per-item memory rebuilt."""
+    report = record_check(parse_as_of(as_of), dry_run, full)
     if not dry_run and report.events:
         emit_events(report.events, report.programme_id)
     summary = report.summary()

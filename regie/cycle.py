@@ -53,6 +53,8 @@ class CheckReport:
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
     assessed: int = 0  # items (re-)assessed: all of them on a full assessment
+    incremental: bool = False  # only the items that can have changed were assessed
+    rebuilt: bool = False  # a full assessment that rebuilt the per-item memory (asked for)
     programme_rag: str = ""
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
@@ -70,6 +72,8 @@ class CheckReport:
             "programme_rag": self.programme_rag,
             "working_day": self.working_day,
             "assessed": self.assessed,
+            "incremental": self.incremental,
+            "rebuilt": self.rebuilt,
             "unaddressed": list(self.unaddressed),
             "unreachable": list(self.unreachable),
             "event_names": [e.name for e in self.events],
@@ -131,12 +135,14 @@ def deadline_check(
     plan: Plan | None = None,
     replay: bool = False,
     full_assessment: bool = False,
+    rebuild_memory: bool = False,
 ) -> CheckReport:
     """Sync the plan, assess it at ``as_of``, and record events, states and queued reminders in
     one transaction. Running it twice for the same ``as_of`` adds nothing.
 
     The assessment is incremental when it can be (:mod:`regie.daily`); ``full_assessment``
-    re-assesses every item.
+    re-assesses every item; ``rebuild_memory`` does so without trusting the stored per-item
+    memory (previous states from item_states, latest updates read, the memory written anew).
 
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
@@ -199,6 +205,7 @@ def deadline_check(
                 now=utcnow(),
                 plan_hash=plan.source_hash,
                 full=full_assessment,
+                rebuild=rebuild_memory,
                 submit=submit,
                 planned=planned,
             )
@@ -207,6 +214,8 @@ def deadline_check(
             if not early:
                 record(events, reminders)
             report.assessed = day.reassessed
+            report.incremental = day.incremental
+            report.rebuilt = rebuild_memory
             linker = answer_linker(app, plan) if not replay else None
             records = list(
                 outbox_messages(

@@ -12,7 +12,8 @@ A full assessment with a memory of the last assessed day (another policy or cale
 asked for) takes each item's previous state and most latest updates from that memory and
 writes only the memory rows that changed; on a first run, a rerun, a memory of another day or
 one found inconsistent it reads them from item_states and the updates instead. The memory is
-trusted as the incremental path trusts it: to rebuild it from item_states, delete it.
+trusted as the incremental path trusts it; ``rebuild`` (``regie cycle --full``) reads them from
+item_states and the updates and writes the whole memory anew.
 """
 
 from __future__ import annotations
@@ -60,13 +61,18 @@ def assess_day(
     now: datetime,
     plan_hash: str | None = None,
     full: bool = False,
+    rebuild: bool = False,
     submit: Submit | None = None,
     planned: Planned | None = None,
 ) -> DayAssessment:
     """Assess ``plan`` at ``as_of``, record the states and the memory; return what to prompt.
 
     ``plan_hash`` identifies the plan file's content: when the memory was made from the same
-    one, no item's plan entry is compared. ``full`` forces a full assessment. ``submit``
+    one, no item's plan entry is compared. ``full`` forces a full assessment (from a current
+    memory's previous states and latest updates, as after another policy); ``rebuild`` forces
+    one that does not trust the memory at all: previous states from item_states, latest
+    updates from the updates, the memory written anew (after a restore or a hand edit of the
+    database). ``submit``
     (:func:`store.dialect.alongside`) takes the last writes and the read of the prompts on
     record after them (whose wait returns the writes' first error, the cause: see
     ``alongside``); without it they are done at once. ``planned`` is called with the assessment and
@@ -77,8 +83,9 @@ def assess_day(
 
     with paused_gc():
         return _assess_day(
-            session, plan, as_of, calendar, now, plan_hash, full, submit or at_once, planned
-        )
+            session, plan, as_of, calendar, now, plan_hash, full, rebuild, submit or at_once,
+            planned,
+        )  # fmt: skip
 
 
 @contextmanager
@@ -107,6 +114,7 @@ def _assess_day(
     now: datetime,
     plan_hash: str | None,
     full: bool,
+    rebuild: bool,
     submit: Submit,
     planned: Planned | None,
 ) -> DayAssessment:
@@ -127,8 +135,8 @@ def _assess_day(
         and header.as_of < as_of
         and header.as_of == Repository(session, pid).last_assessed()
     )
-    if full or header is None or not current or header.basis != fits:
-        last = header if current else None
+    if rebuild or full or header is None or not current or header.basis != fits:
+        last = header if current and not rebuild else None
         return _full(session, index, as_of, calendar, now, today, submit, planned, last)
     try:
         return _incremental(session, index, as_of, calendar, now, header, today, submit, planned)

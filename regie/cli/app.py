@@ -144,6 +144,15 @@ def cycle(
             help="Allow an --as-of after today (simulations, in a scratch REGIE_HOME only).",
         ),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Judge every item again from the recorded states and status updates and "
+            "rebuild the per-item memory of the incremental cycle (after restoring or editing "
+            "the database).",
+        ),
+    ] = False,
 ) -> None:
     """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
     import os
@@ -153,7 +162,7 @@ def cycle(
     if simulate:
         os.environ["REGIE_SIMULATE"] = "1"  # also for a flow run's own bootstrap
 
-    run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run)
+    run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run, full=full)
 
 
 #: An answer's fields as `regie update` spells them (the item is its argument).

@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     from governance.plan import Plan
 
 
-def run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
+def run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool = False) -> dict[str, Any]:
     from regie.locks import cycle_lock
 
     with cycle_lock(app.settings.home):
-        return _run_cycle(app, as_of, dry_run=dry_run)
+        return _run_cycle(app, as_of, dry_run=dry_run, full=full)
 
 
-def _run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]:
+def _run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool) -> dict[str, Any]:
     plan = app.load_plan()  # a bad plan fails here, in one line per problem, before Prefect
     app.ensure_schema()
     from regie.services import today
@@ -48,10 +48,10 @@ def _run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]
     prefect_environment(app)
     api_url = prefect_api_url()
     if api_url is None:
-        result = run_in_process(app, plan, day, dry_run=dry_run)
+        result = run_in_process(app, plan, day, dry_run=dry_run, full=full)
         where = "in-process (no PREFECT_API_URL: no Prefect flow run, no events sent to Prefect)"
     else:
-        result, run_id = run_as_flow(api_url, day, dry_run=dry_run)
+        result, run_id = run_as_flow(api_url, day, dry_run=dry_run, full=full)
         where = f"Prefect flow run {run_id} on {api_url}"
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
@@ -60,20 +60,25 @@ def _run_cycle(app: App, as_of: date | None, *, dry_run: bool) -> dict[str, Any]
     return result
 
 
-def run_in_process(app: App, plan: Plan, day: date, *, dry_run: bool) -> dict[str, Any]:
+def run_in_process(
+    app: App, plan: Plan, day: date, *, dry_run: bool, full: bool = False
+) -> dict[str, Any]:
     """What the ``daily-cycle`` flow does, without Prefect: the check, then the sender.
+    ``full``: every item judged from the records, the per-item memory rebuilt.
 
     The flow also emits the newly recorded events to Prefect; without a server there is no one
     to receive them (Regie's own event log holds them either way: ``regie events``).
     """
     from regie import cycle
 
-    check = cycle.deadline_check(app, day, dry_run=dry_run, plan=plan)
+    check = cycle.deadline_check(app, day, dry_run=dry_run, plan=plan, rebuild_memory=full)
     send = None if dry_run else cycle.send_reminders(app)
     return {"check": check.summary(), "send": send.summary() if send else None}
 
 
-def run_as_flow(api_url: str, day: date, *, dry_run: bool) -> tuple[dict[str, Any], str]:
+def run_as_flow(
+    api_url: str, day: date, *, dry_run: bool, full: bool = False
+) -> tuple[dict[str, Any], str]:
     """Run the ``daily-cycle`` flow on the Prefect server at ``api_url``; (result, run id)."""
     # Never a temporary server from here, whatever the profile says: it would be a child
     # process that a killed `regie cycle` leaves behind.
@@ -95,7 +100,7 @@ def run_as_flow(api_url: str, day: date, *, dry_run: bool) -> tuple[dict[str, An
         )
     from flows.daily_cycle import daily_cycle
 
-    state = daily_cycle(as_of=day.isoformat(), dry_run=dry_run, return_state=True)
+    state = daily_cycle(as_of=day.isoformat(), dry_run=dry_run, full=full, return_state=True)
     run_id = str(state.state_details.flow_run_id)
     try:
         result: dict[str, Any] = state.result()

@@ -18,6 +18,8 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     typer.echo(f"  plan: {check['synced']}")
     counts = ", ".join(f"{state_label(k)} {v}" for k, v in check["counts"].items())
     typer.echo(f"  milestones: {counts}; programme {rag_label(check['programme_rag'])}")
+    if "assessed" in check:
+        typer.echo(f"  assessed: {_assessed(check)}")
     names = Counter(check.get("event_names", []))
     detail = ", ".join(f"{n} {name}" for name, n in sorted(names.items()))
     typer.echo(f"  events {verb}: {check['events']}" + (f" ({detail})" if detail else ""))
@@ -35,6 +37,16 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
             + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
         )
         print_failures(sent)
+
+
+def _assessed(check: dict[str, Any]) -> str:
+    """How many items the day judged, and why that many."""
+    total = sum(check["counts"].values())
+    if check.get("incremental"):
+        return f"{check['assessed']} of {total} items (incremental: those that can have changed)"
+    if check.get("rebuilt"):
+        return f"all {check['assessed']} items (full, the per-item memory rebuilt)"
+    return f"all {check['assessed']} items (full)"
 
 
 def print_failures(sent: dict[str, Any]) -> None:

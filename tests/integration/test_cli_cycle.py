@@ -31,6 +31,28 @@ def test_cycle_runs_in_process_then_adds_nothing_the_second_time(home: dict[str,
     assert sorted(outbox.glob("*.eml")) == files
 
 
+def test_cycle_says_how_many_items_it_judged_and_full_rebuilds(home: dict[str, str]) -> None:
+    """The first day judges every item, the next only those that can have changed; ``--full``
+    judges every item again from the records and says the memory was rebuilt."""
+
+    def assessed(*args: str) -> str:
+        result = regie("cycle", *args, env=home)
+        assert result.code == 0, result.err
+        [line] = [x for x in result.out.splitlines() if x.startswith("  assessed: ")]
+        return line.removeprefix("  assessed: ")
+
+    first = assessed("--as-of", "2015-10-01")
+    assert first.startswith("all ") and first.endswith(" items (full)")
+    total = int(first.split()[1])
+    second = assessed("--as-of", "2015-10-06")
+    some, of = second.split(" items ")[0].split(" of ")
+    assert int(of) == total and 0 < int(some) < total
+    assert second.endswith("(incremental: those that can have changed)")
+    rebuilt = assessed("--as-of", "2015-10-07", "--full")
+    assert rebuilt == f"all {total} items (full, the per-item memory rebuilt)"
+    assert "--full" in regie("cycle", "--help", env=home).out
+
+
 def test_cycle_dry_run_writes_nothing(home: dict[str, str]) -> None:
     result = regie("cycle", "--as-of", "2015-10-01", "--dry-run", env=home)
     assert result.code == 0, result.err

@@ -168,5 +168,5 @@ def test_with_a_server_the_cycle_is_a_flow_run_there(home: dict[str, str]) -> No
         flow = client.read_flow(run.flow_id)
     assert flow.name == "daily-cycle"
     assert run.state is not None and run.state.is_completed()
-    assert run.parameters == {"as_of": AS_OF, "dry_run": False}
+    assert run.parameters == {"as_of": AS_OF, "dry_run": False, "full": False}
     assert len(list((Path(home["REGIE_HOME"]) / "outbox").glob("*.eml"))) == 6

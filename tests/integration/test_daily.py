@@ -372,6 +372,49 @@ def test_a_forced_full_run_makes_the_tally_the_rows_own(tmp_path: Path, database
     _assert_day_is_full_assessment(app, report, plan, day + timedelta(days=1))
 
 
+def test_a_rebuild_does_not_trust_a_spoiled_memory(tmp_path: Path, database_url: str) -> None:
+    """A memory row edited by hand (a latest update it never had, its next check today): the
+    incremental day and a full run from the memory both trust it and judge the item wrongly;
+    a rebuild (``regie cycle --full``) reads item_states and the updates instead, records the
+    day a full assessment records and writes the memory anew. The next day is incremental
+    and right."""
+    app = make_app(tmp_path, database_url)
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 5)
+    deadline_check(app, day, plan=plan)
+    day += timedelta(days=1)
+    pick = sa.text(
+        "SELECT item_code FROM item_memory WHERE state = 'on_track' AND due > :day "
+        "ORDER BY item_code"
+    ).bindparams(sa.bindparam("day", type_=sa.Date))
+    with app.engine.begin() as conn:
+        item = conn.execute(pick, {"day": day}).scalars().first()
+        assert item is not None
+        conn.execute(
+            sa.text(
+                "UPDATE item_memory SET latest_status = 'at_risk', latest_on = :before, "
+                "latest_id = NULL, next_check = :day WHERE item_code = :c"
+            ).bindparams(sa.bindparam("before", type_=sa.Date), sa.bindparam("day", type_=sa.Date)),
+            {"before": day - timedelta(days=1), "day": day, "c": item},
+        )
+    with app.session() as session:
+        wanted = {k: v for k, v in _full_assessment(session, plan, day).counts().items() if v}
+    for trusting in ({}, {"full_assessment": True}):
+        misled = deadline_check(app, day, plan=plan, dry_run=True, **trusting)
+        assert misled.counts != wanted, trusting  # the spoiled row was believed
+    report = deadline_check(app, day, plan=plan, rebuild_memory=True)
+    assert report.assessed == len(plan.deadlines())
+    assert (report.incremental, report.rebuilt) == (False, True)
+    assert report.summary()["rebuilt"] is True
+    _assert_day_is_full_assessment(app, report, plan, day)
+    with app.session() as session:
+        _assert_memory_is(app, plan, _full_assessment(session, plan, day))
+    day += timedelta(days=1)
+    report = deadline_check(app, day, plan=plan)
+    assert report.incremental and report.assessed < len(plan.deadlines())
+    _assert_day_is_full_assessment(app, report, plan, day)
+
+
 def test_a_lost_memory_row_is_assessed_again(tmp_path: Path, database_url: str) -> None:
     """A memory row lost with the plan file unchanged: the count differs from the plan's, so
     the ids are read and the item is re-assessed; the day equals a full assessment and the

@@ -74,6 +74,19 @@ def test_daily_cycle_records_sends_and_a_second_run_adds_nothing(home: Path) -> 
     assert outbox(home) == files
 
 
+def test_a_full_daily_cycle_rebuilds_the_memory(home: Path) -> None:
+    """``full=True`` (``regie cycle --full`` on a server) judges every item from the records."""
+    from flows.daily_cycle import daily_cycle
+
+    first = daily_cycle(as_of=AS_OF)["check"]
+    assert (first["incremental"], first["rebuilt"]) == (False, False)
+    later = daily_cycle(as_of="2015-10-06")["check"]
+    assert later["incremental"] and later["assessed"] < sum(later["counts"].values())
+    full = daily_cycle(as_of="2015-10-07", full=True)["check"]
+    assert (full["incremental"], full["rebuilt"]) == (False, True)
+    assert full["assessed"] == sum(full["counts"].values()) == sum(first["counts"].values())
+
+
 def test_dry_run_writes_nothing_and_predicts_the_real_run(home: Path) -> None:
     from flows.daily_cycle import daily_cycle
 
