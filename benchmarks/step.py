@@ -16,6 +16,8 @@ Usage, from the repository root (SQLite, the 101k-item / 1M-update benchmark dat
 the busiest of its quarter (every open-ended and periodic item is due its quarterly prompt);
 ``--as-of 2019-10-08`` is an ordinary one. ``--overdue-every N`` gives the plan another
 reminder policy (the same N for ``prepare`` and the commands on its database).
+``--rebuild`` (``phases``, ``cycle``) is a full assessment that does not trust the memory
+(``regie cycle --full``: previous states from item_states, every latest update read).
 ``phases`` runs the step (:func:`regie.daily.assess_day`, rolled back) once to warm up, then
 ``--runs`` times, each followed by the SQL overdue query (a); it prints the step's and the
 query's CPU seconds and each phase's minimum CPU milliseconds. ``cycle`` runs one real
@@ -234,7 +236,7 @@ def _instrument(acc: dict[str, float]) -> None:
     assessor.PlanIndex = TimedIndex  # type: ignore[misc]
 
 
-def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
+def phases(url: str, runs: int, as_of: date, *, full: bool = False, rebuild: bool = False) -> None:
     from benchmarks.assessment import run_lower_bound
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
@@ -257,8 +259,9 @@ def phases(url: str, runs: int, as_of: date, *, full: bool = False) -> None:
         with sessions() as session:
             session.begin()
             day = assess_day(
-                session, plan, as_of, calendar, now=now, plan_hash=plan.source_hash, full=full
-            )
+                session, plan, as_of, calendar, now=now, plan_hash=plan.source_hash, full=full,
+                rebuild=rebuild,
+            )  # fmt: skip
             session.rollback()
         return day.reassessed
 
@@ -306,11 +309,11 @@ def _backend(url: str) -> str:
     return sa.make_url(normalise_url(url)).get_backend_name()
 
 
-def cycle(target: str, as_of: date, *, full: bool) -> None:
+def cycle(target: str, as_of: date, *, full: bool, rebuild: bool = False) -> None:
     from regie.cycle import deadline_check
 
     app = _app(target if "://" in target else f"sqlite:///{target}")
-    report = deadline_check(app, as_of, plan=_plan(), full_assessment=full)
+    report = deadline_check(app, as_of, plan=_plan(), full_assessment=full, rebuild_memory=rebuild)
     print(
         f"assessed {report.assessed:,}, events {len(report.events):,}, queued "
         f"{len(report.queued):,}, counts {report.counts}, programme {report.programme_rag}"
@@ -357,6 +360,11 @@ def main(argv: list[str] | None = None) -> None:
         "--full", action="store_true", help="cycle, phases: a full assessment (full=True)"
     )
     parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="cycle, phases: a full assessment that does not trust the memory (regie cycle --full)",
+    )
+    parser.add_argument(
         "--overdue-every",
         type=int,
         metavar="N",
@@ -369,9 +377,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "prepare":
         prepare(args.target, args.as_of)
     elif args.command == "phases":
-        phases(args.target, args.runs, args.as_of, full=args.full)
+        phases(args.target, args.runs, args.as_of, full=args.full, rebuild=args.rebuild)
     elif args.command == "cycle":
-        cycle(args.target, args.as_of, full=args.full)
+        cycle(args.target, args.as_of, full=args.full, rebuild=args.rebuild)
     else:
         total = hashlib.sha256()
         for name, n, digest in table_hashes(Path(args.target)):

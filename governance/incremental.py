@@ -15,10 +15,12 @@ re-assessed when
 Everything else keeps its remembered state and colour; roll-ups use both. The result equals
 :func:`governance.assessment.assess` on every item (tests/unit/test_incremental.py replays years
 of days to check that). A first run, another reminder policy, programme start, contact list or
-calendar (:func:`basis`), or a rerun of the same day is a full assessment: the caller decides.
+calendar (:func:`basis`) is a full assessment: the caller decides. A rerun of the memory's
+own day chooses what changed since its earlier run (``assess_selected(…, before_day=True)``).
 
-An item whose prompt today makes enough unanswered ones for an escalation is checked again
-tomorrow; one whose prompt was held back on a day without prompts, on the next working day.
+An item whose prompts of today (this run's, or an earlier run's of the day) make enough
+unanswered ones for an escalation is checked again tomorrow; one whose prompt was held back on
+a day without prompts, on the next working day.
 """
 
 from __future__ import annotations
@@ -197,6 +199,8 @@ def assess_selected(
     earlier: Mapping[str, tuple[str, bool]] | None = None,
     tally: Tally | None = None,
     known: Collection[str] = (),
+    *,
+    before_day: bool = False,
 ) -> Assessment:
     """The assessment of ``item_ids`` (which :func:`select` chose); the roll-ups cover every
     item, the others with their remembered colours. ``updates`` must hold the updates of the
@@ -209,6 +213,10 @@ def assess_selected(
 
     ``known`` (:func:`known_latest`) names items whose latest update and forecast are taken
     from their memory rows: ``updates`` then need not hold theirs.
+
+    ``before_day``: a rerun of the memory's own day. The events then compare with ``earlier``
+    alone, the states recorded before the day (an item without is new), not with the memory,
+    which holds the earlier run's judgement of this day.
     """
     latest, forecasts = latest_updates(updates, as_of)
     if known:
@@ -228,9 +236,12 @@ def assess_selected(
     else:
         actions = _counted_actions(index, tally, memory, items)
         steps, programme = step_rollups(index.plan.steps, actions)
-    before = {i: (r.state, r.stale) for i in items if (r := memory.get(i)) is not None}
-    for i, value in (earlier or {}).items():
-        before.setdefault(i, value)
+    if before_day:
+        before = dict(earlier or {})
+    else:
+        before = {i: (r.state, r.stale) for i in items if (r := memory.get(i)) is not None}
+        for i, value in (earlier or {}).items():
+            before.setdefault(i, value)
     previous = {i: state for i, (state, _) in before.items()}
     stale = frozenset(i for i, (_, flag) in before.items() if flag)
     events = state_events(items.values(), as_of, previous, stale)
@@ -569,7 +580,14 @@ def remember(
         for r in reminders.records:
             today.setdefault(r.item_id, []).append(r)
         needed = scheduler.policy.escalate_after_unanswered
-        for item_id in busy:
+        # Besides the items prompted now, those an earlier run of this day prompted (a rerun,
+        # e.g. after an owner's answer): those prompts are on record (in ``facts``) and count
+        # as unanswered from tomorrow. On a first run of a day an item with that many
+        # unanswered escalates today instead (``escalation_run`` below, or ``escalated``).
+        pending = busy.union(
+            i for i, f in facts.items() if len(f.unanswered) >= needed and not f.escalated
+        ) if needed > 0 else busy  # fmt: skip
+        for item_id in pending:
             latest = assessment.items[item_id].latest_update
             known = facts.get(item_id, NO_FACTS)
             records = today.get(item_id, ())

@@ -2,16 +2,19 @@
 
 Full (and the memory rebuilt) on a first run, after another reminder policy, programme start,
 contact list, calendar or rules version, when the memory is not of the last assessed day (a day
-assessed some other way), on a rerun of a day, and when the memory read does not fit the plan
+assessed some other way), and when the memory read does not fit the plan
 (:class:`governance.incremental.InconsistentMemory`: a row lost, a count off; the full
 assessment rebuilds it). Otherwise only the items :func:`governance.incremental.select_due`
-chooses are re-assessed, prompted and written. Both paths give the same states, events and
-reminders (tests/unit/test_incremental.py, tests/integration/test_daily.py).
+chooses are re-assessed, prompted and written; on a rerun of the memory's own day (the
+``reassess-on-update`` deployment after an owner's answer) those are the items answered or
+edited since and what depends on them, compared with their states before the day. Both paths
+give the same states, events and reminders (tests/unit/test_incremental.py,
+tests/integration/test_daily.py).
 
 A full assessment with a memory of the last assessed day (another policy or calendar, or
 asked for) takes each item's previous state and most latest updates from that memory and
-writes only the memory rows that changed; on a first run, a rerun, a memory of another day or
-one found inconsistent it reads them from item_states and the updates instead. The memory is
+writes only the memory rows that changed; on a first run, a forced rerun, a memory of another
+day or one found inconsistent it reads them from item_states and the updates instead. The memory is
 trusted as the incremental path trusts it; ``rebuild`` (``regie cycle --full``) reads them from
 item_states and the updates and writes the whole memory anew.
 """
@@ -128,18 +131,19 @@ def _assess_day(
     fits = basis(plan, calendar)
     newest = memory.newest_update_id(session, header.seen_update_id if header else 0)
     today = memory.MemoryHeader(as_of, fits, plan_hash, newest)
-    # The memory is of the last assessed day, before this one: its rows are what that day
-    # recorded in item_states (both written from one assessment, in one transaction).
-    current = (
-        header is not None
-        and header.as_of < as_of
-        and header.as_of == Repository(session, pid).last_assessed()
-    )
-    if rebuild or full or header is None or not current or header.basis != fits:
+    # The memory is of the last assessed day: its rows are what that day recorded in
+    # item_states (both written from one assessment, in one transaction). Before this one:
+    # the day goes on from it; this one: a rerun of the day (after an owner's answer, say).
+    latest = header is not None and header.as_of == Repository(session, pid).last_assessed()
+    current = latest and header is not None and header.as_of < as_of
+    rerun = latest and header is not None and header.as_of == as_of
+    if rebuild or full or header is None or not (current or rerun) or header.basis != fits:
         last = header if current and not rebuild else None
         return _full(session, index, as_of, calendar, now, today, submit, planned, last)
     try:
-        return _incremental(session, index, as_of, calendar, now, header, today, submit, planned)
+        return _incremental(
+            session, index, as_of, calendar, now, header, today, submit, planned, rerun=rerun
+        )
     except InconsistentMemory:
         # Nothing written yet (_incremental checks before its first write): assess in full,
         # from item_states and the updates (not the memory), which replaces the whole memory.
@@ -317,11 +321,10 @@ def _full_from_memory(
         }
         fingerprints = {i: every[i] for i in written}
     dropped = [i for i in remembered if i not in by_id]
-    # ``remembered`` holds every stored row: the stored tally is made the new rows' own (a full
-    # run repairs it, as it repairs the rows), writing only the counts that differ.
-    kept = {i: r for i, r in remembered.items() if i in by_id}
-    kept.update(written)
-    changes = tally_difference(tally, kept) if tally is not None else None
+    # After the write the memory holds exactly ``fresh`` (every plan item's row: those not
+    # written equal the stored ones): the stored tally is made its own (a full run repairs it,
+    # as it repairs the rows), writing only the counts that differ.
+    changes = tally_difference(tally, fresh) if tally is not None else None
     submit(
         lambda: memory.save(
             session,
@@ -348,7 +351,14 @@ def _incremental(
     header: MemoryHeader,
     submit: Submit,
     planned: Planned | None,
+    *,
+    rerun: bool = False,
 ) -> DayAssessment:
+    """Only the items that can have changed since the memory's day judged, prompted and
+    written. ``rerun``: the memory is of this very day (an earlier run of it): only the items
+    updated or edited since are chosen, and their events and item_states rows compare with
+    their states before the day, as a full rerun's do (the earlier run's rows of the day are
+    overwritten, or removed where an item is back to its state before)."""
     from governance.incremental import (
         assess_selected,
         item_fingerprint,
@@ -362,6 +372,8 @@ def _incremental(
     from governance.tally import tally_changes
     from store import memory, tallies
     from store.assessment_query import assessment_updates
+    from store.records import new_state_record
+    from store.states import previous_values_of, record_states
 
     plan = index.plan
     pid = plan.programme.id
@@ -399,30 +411,45 @@ def _incremental(
     known = known_latest(needed, remembered, updated)
     unknown_latest = [i for i in needed if i not in known]
     updates = assessment_updates(session, pid, as_of, unknown_latest) if unknown_latest else []
-    unknown = [i for i in chosen if i not in remembered]
-    earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
+    before_day: dict[str, tuple[str, str, bool, date | None]] | None = None
+    if rerun:
+        before_day = previous_values_of(session, pid, as_of, chosen) if chosen else {}
+        earlier = {i: (v[0], v[2]) for i, v in before_day.items()}
+    else:
+        unknown = [i for i in chosen if i not in remembered]
+        earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
     result = assess_selected(
-        index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known
-    )
+        index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known,
+        before_day=rerun,
+    )  # fmt: skip
     # Checked before anything is written: an inconsistent memory means a full assessment.
     counts = state_counts(index, tally, remembered, result.items)
     # From here the session is the worker's (store.dialect.alongside): the states are written
     # while the prompts on record are looked up and the reminders planned.
     # item_states: a row where an item differs from its latest, which the memory holds (or,
     # for an item new to it, ``earlier`` — whose rag and due are not known: write the row).
-    changed = []
     states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
-    for item_id, i in result.items.items():
-        state, rag = states[i.state], rags[i.rag]
-        before = remembered.get(item_id)
-        if before is None or (before.state, before.rag, before.stale, before.due) != (
-            state,
-            rag,
-            i.stale,
-            i.due,
-        ):
-            changed.append((item_id, state, rag, i.stale, i.due))
-    submit(lambda: memory.append_states(session, pid, as_of, changed, now))
+    if before_day is not None:
+        # A rerun: the day's rows as a full rerun writes them, for the chosen items (the
+        # others' rows of the day stand: nothing of theirs changed since the earlier run).
+        records = [
+            new_state_record(item_id, states[i.state], rags[i.rag], i.stale, i.due)
+            for item_id, i in result.items.items()
+        ]
+        submit(lambda: record_states(session, pid, as_of, records, now, before_day))
+    else:
+        changed = []
+        for item_id, i in result.items.items():
+            state, rag = states[i.state], rags[i.rag]
+            before = remembered.get(item_id)
+            if before is None or (before.state, before.rag, before.stale, before.due) != (
+                state,
+                rag,
+                i.stale,
+                i.due,
+            ):
+                changed.append((item_id, state, rag, i.stale, i.due))
+        submit(lambda: memory.append_states(session, pid, as_of, changed, now))
     facts_of = _facts_reader(session, plan, as_of, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.

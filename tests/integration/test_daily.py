@@ -122,6 +122,76 @@ def test_incremental_cycle_equals_full_assessment_every_day(
     assert remembered == len(seed.deadlines())
 
 
+_REVERTED = date(2015, 10, 15)
+
+
+def test_a_rerun_of_the_day_after_answers_leaves_it_and_the_next_day_right(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Every day checked twice, the second time after the day's answers came in (what the
+    ``reassess-on-update`` deployment does): the rerun's states, counts, memory and tally are
+    a full assessment's, its events are the morning's and the full assessment's (the log is
+    append-only), and the next day's first run equals a full assessment. An item prompted
+    by the morning's run keeps its check tomorrow, when those prompts count as unanswered and
+    may escalate (the rerun used to remember it without, and tomorrow missed the escalation).
+    The rerun is incremental: the items answered or edited since, and what depends on them.
+    The plan file is edited between the two runs of 1 November (an action removed, a date
+    moved) and of 1 January (both restored); on 15 October the morning's run alone has that
+    edit, so the rerun finds items back in their states of the day before (no event, and the
+    morning's rows of the day removed)."""
+    app = make_app(tmp_path, database_url)
+    seed = load_plan(SEED_PLAN)
+    rng = random.Random(8)
+    pid = seed.programme.id
+    day, last = date(2015, 9, 28), date(2016, 2, 12)
+    while day <= last:
+        plan = _edited(seed, day - timedelta(days=1))  # the morning's: yesterday's plan file
+        if day == _REVERTED:  # edited for the morning only: the rerun finds items back
+            plan = _edited(seed, date(2015, 11, 15))
+        report = deadline_check(app, day, plan=plan)
+        _assert_day_is_full_assessment(app, report, plan, day)
+        with app.session() as session:
+            repo = Repository(session, pid)
+            current = [d.item_id for d in plan.deadlines()]
+            for n in range(rng.randint(0, 3)):
+                reported = day + timedelta(days=rng.choice((-20, -3, 0, 0, 0, 5)))
+                repo.add_status_update(
+                    StatusUpdate(
+                        rng.choice(current), rng.choice(_STATUSES), reported,
+                        forecast=reported + timedelta(days=rng.randint(-10, 90))
+                        if rng.random() < 0.3 else None,
+                        comment=f"antwoord {day} ({n})", author=f"eigenaar-{n}", source="web",
+                        recorded_at=datetime.combine(day, time(14), UTC),
+                    )
+                )  # fmt: skip
+            session.commit()
+        morning = _state_event_keys(app, pid, day)
+        plan = _edited(seed, day)
+        again = deadline_check(app, day, plan=plan)
+        assert again.incremental, day  # only what was answered (and depends on it) judged
+        with app.session() as session:
+            full = _full_assessment(session, plan, day)
+            _assert_states_are(session, pid, full, day)
+        assert again.counts == {k: v for k, v in full.counts().items() if v}, day
+        assert again.programme_rag == full.programme.value, day
+        # A full rerun's state events (against the states before the day) join the morning's.
+        assert _state_event_keys(app, pid, day) == morning | {e.key for e in full.events}, day
+        _assert_memory_is(app, plan, full)
+        _assert_tally_fits_rows(app)
+        day += timedelta(days=1)
+
+
+def _state_event_keys(app: App, pid: str, day: date) -> set[str]:
+    """The keys of the assessment's events recorded for ``day`` (not the reminders' nor the
+    updates' own)."""
+    with app.session() as session:
+        events = Repository(session, pid).events(since=day)
+    others = ("regie.reminder.", "regie.escalation.", "regie.status.")
+    return {
+        e.dedupe_key for e in events if e.occurred_on == day and not e.dedupe_key.startswith(others)
+    }
+
+
 def test_a_dependent_item_is_judged_from_its_finished_dependencies_updates(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
