@@ -87,7 +87,6 @@ def test_incremental_cycle_equals_full_assessment_every_day(
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     rng = random.Random(8)
-    pid = seed.programme.id
     day, last = date(2015, 9, 28), date(2016, 2, 12)
     incremental_days = 0
     while day <= last:
@@ -95,25 +94,11 @@ def test_incremental_cycle_equals_full_assessment_every_day(
         report = deadline_check(app, day, plan=plan)
         incremental_days += report.assessed < len(plan.deadlines())
         _assert_day_is_full_assessment(app, report, plan, day)
-        with app.session() as session:
-            repo = Repository(session, pid)
-            # Tomorrow's news: a few updates, some for earlier days, some for later ones. Each
-            # with a comment, an author and a source, which the memory does not keep: a
-            # message that showed them would differ on the days their items are judged from
-            # their memory rows (_assert_outbox_is).
-            current = [d.item_id for d in plan.deadlines()]
-            for n in range(rng.randint(0, 3)):
-                reported = day + timedelta(days=rng.choice((-20, -3, 0, 0, 0, 5)))
-                repo.add_status_update(
-                    StatusUpdate(
-                        rng.choice(current), rng.choice(_STATUSES), reported,
-                        forecast=reported + timedelta(days=rng.randint(-10, 90))
-                        if rng.random() < 0.3 else None,
-                        comment=f"stand van zaken {day} ({n})", author=f"eigenaar-{n}",
-                        source="web", recorded_at=datetime.combine(day, time(18), UTC),
-                    )
-                )  # fmt: skip
-            session.commit()
+        # Tomorrow's news: a few updates, some for earlier days, some for later ones. Each with
+        # a comment, an author and a source, which the memory does not keep: a message that
+        # showed them would differ on the days their items are judged from their memory rows
+        # (_assert_outbox_is).
+        _answers(app, plan, day, rng, most=3, label="stand van zaken")
         day += timedelta(days=1)
     assert incremental_days > 80  # of 138: the incremental path is what ran most days
     assert used.count(False) > 50 and used.count(True) > 30  # both ways, many days
@@ -150,21 +135,7 @@ def test_a_rerun_of_the_day_after_answers_leaves_it_and_the_next_day_right(
             plan = _edited(seed, date(2015, 11, 15))
         report = deadline_check(app, day, plan=plan)
         _assert_day_is_full_assessment(app, report, plan, day)
-        with app.session() as session:
-            repo = Repository(session, pid)
-            current = [d.item_id for d in plan.deadlines()]
-            for n in range(rng.randint(0, 3)):
-                reported = day + timedelta(days=rng.choice((-20, -3, 0, 0, 0, 5)))
-                repo.add_status_update(
-                    StatusUpdate(
-                        rng.choice(current), rng.choice(_STATUSES), reported,
-                        forecast=reported + timedelta(days=rng.randint(-10, 90))
-                        if rng.random() < 0.3 else None,
-                        comment=f"antwoord {day} ({n})", author=f"eigenaar-{n}", source="web",
-                        recorded_at=datetime.combine(day, time(14), UTC),
-                    )
-                )  # fmt: skip
-            session.commit()
+        _answers(app, plan, day, rng, most=3, label="antwoord", at=time(14))
         morning = _state_event_keys(app, pid, day)
         plan = _edited(seed, day)
         again = deadline_check(app, day, plan=plan)
@@ -677,18 +648,35 @@ def test_a_full_run_from_the_memory_equals_a_full_assessment(
 def _add_updates(app: App, plan: Plan, day: date) -> None:
     """A few updates after ``day``'s run, some counting from earlier days, some later."""
     rng = random.Random(day.toordinal())
+    _answers(app, plan, day, rng, most=4, label="stand", offsets=(-20, -3, 0, 0, 5))
+
+
+def _answers(
+    app: App,
+    plan: Plan,
+    day: date,
+    rng: random.Random,
+    *,
+    most: int,
+    label: str,
+    offsets: tuple[int, ...] = (-20, -3, 0, 0, 0, 5),
+    at: time = time(18),
+) -> None:
+    """Up to ``most`` updates of random plan items stored on ``day`` at ``at``, each counting
+    from ``day`` plus one of ``offsets`` (back-filled, of the day, post-dated), some with a
+    forecast."""
     with app.session() as session:
         repo = Repository(session, plan.programme.id)
         current = [d.item_id for d in plan.deadlines()]
-        for k in range(rng.randint(0, 4)):
-            reported = day + timedelta(days=rng.choice((-20, -3, 0, 0, 5)))
+        for k in range(rng.randint(0, most)):
+            reported = day + timedelta(days=rng.choice(offsets))
             repo.add_status_update(
                 StatusUpdate(
                     rng.choice(current), rng.choice(_STATUSES), reported,
                     forecast=reported + timedelta(days=rng.randint(-10, 90))
                     if rng.random() < 0.3 else None,
-                    comment=f"stand {day} ({k})", author=f"eigenaar-{k}", source="web",
-                    recorded_at=datetime.combine(day, time(18), UTC),
+                    comment=f"{label} {day} ({k})", author=f"eigenaar-{k}", source="web",
+                    recorded_at=datetime.combine(day, at, UTC),
                 )
             )  # fmt: skip
         session.commit()
