@@ -51,8 +51,8 @@ grow with the years of prompts behind it; :func:`facts_from_history` answers the
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -473,6 +473,50 @@ def _escalation(
         return None
     return Escalation(
         item.item_id, reason, office, f"{escalation_run(item.item_id, latest)}{kind}", kind
+    )
+
+
+def free_key(key: str, taken: Collection[str]) -> str:
+    """``key``, or when an earlier run of the day queued a message under it, the first of
+    ``key:2``, ``key:3`` … not taken."""
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key}:{n}" in taken:
+        n += 1
+    return f"{key}:{n}"
+
+
+def with_free_keys(reminders: ReminderPlan, taken: Collection[str]) -> ReminderPlan:
+    """``reminders`` with every digest and escalation digest under a key no message has yet
+    (``taken``: the outbox keys of the day). A rerun of a day (after an owner's answer, a plan
+    edit) prompts only what the earlier run did not: under that run's key its digest would be
+    taken for the one already queued, and its prompts recorded as sent but never sent. The
+    reminder events name the digest that carries them."""
+    if not taken:
+        return reminders
+    renamed: dict[str, str] = {}
+    digests = []
+    for d in reminders.digests:
+        key = renamed[d.key] = free_key(d.key, taken)
+        digests.append(d if key == d.key else replace(d, key=key))
+    escalation_digests = []
+    for e in reminders.escalation_digests:
+        key = free_key(e.key, taken)
+        escalation_digests.append(e if key == e.key else replace(e, key=key))
+    events = tuple(
+        replace(e, payload={**e.payload, "digest": renamed[digest]})
+        if e.name == REMINDER_QUEUED
+        and isinstance(digest := e.payload.get("digest"), str)
+        and renamed.get(digest, digest) != digest
+        else e
+        for e in reminders.events
+    )
+    return replace(
+        reminders,
+        digests=tuple(digests),
+        escalation_digests=tuple(escalation_digests),
+        events=events,
     )
 
 

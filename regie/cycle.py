@@ -147,6 +147,7 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.clock import utcnow
+    from governance.reminders import with_free_keys
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day, paused_gc
     from regie.delivery import unreachable_contacts
@@ -168,6 +169,8 @@ def deadline_check(
         # items are judged, the memory is made and the messages rendered, which need nothing
         # from the database (store.dialect.alongside).
         report.working_day = calendar.is_working_day(as_of)
+        # Messages an earlier run of the day queued: a rerun's digests go under other keys.
+        taken = repo.outbox_keys(as_of)
         # SQLite writes at once, in this thread: there the day is recorded after the memory,
         # as before (its records then never live beside the memory's, a lower peak RSS).
         early = dialect_name(session) == "postgresql"
@@ -193,6 +196,7 @@ def deadline_check(
                     # Weekends and public holidays: states and events yes, prompts no. The next
                     # working day catches up, as reminder stages never get lost.
                     reminders = quiet(reminders)
+                reminders = with_free_keys(reminders, taken)
                 day_plan.append(([*assessment.events, *reminders.events], reminders))
                 if early:
                     record(*day_plan[-1])
@@ -219,7 +223,12 @@ def deadline_check(
             linker = answer_linker(app, plan) if not replay else None
             records = list(
                 outbox_messages(
-                    plan, assessment, reminders, linker, office_channel=office_channel(app)
+                    plan,
+                    assessment,
+                    reminders,
+                    linker,
+                    office_channel=office_channel(app),
+                    taken=taken,
                 )
             )
         new_keys = recorded[-1].result()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, time
 from typing import Any
@@ -15,6 +15,7 @@ from governance.reminders import (
     EscalationDigest,
     ReminderPlan,
     escalation_digest_key,
+    free_key,
     steering_body,
 )
 from store.records import OutboxRecord
@@ -175,9 +176,12 @@ def outbox_messages(
     linker: Callable[[str, str, str], str] | None = None,
     *,
     office_channel: str | None = None,
+    taken: Collection[str] = (),
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
-    escalations for the owners' deputies, and one for the office's Slack channel when set."""
+    escalations for the owners' deputies, and one for the office's Slack channel when set.
+    ``taken``: the outbox keys of the day (an earlier run's), which the copies avoid as
+    :func:`governance.reminders.with_free_keys` has the digests avoid them."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         for digest in reminders.digests:
@@ -189,14 +193,14 @@ def outbox_messages(
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
     as_of = reminders.as_of
     for deputy, items in sorted(_deputies(plan, assessment, escalations.values()).items()):
-        key = f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy"
+        key = free_key(f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy", taken)
         copy = EscalationDigest(deputy, as_of, tuple(items), key)
         yield escalation_message(plan, copy, assessment)
     if office_channel:
         channel = Contact(
             id="office-channel", name="Programmabureau", organisation="", slack=office_channel
         )
-        key = escalation_digest_key(plan.programme.id, channel.id, as_of)
+        key = free_key(escalation_digest_key(plan.programme.id, channel.id, as_of), taken)
         office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
         record = escalation_message(plan, office, assessment, contact=channel)
         yield replace(record, payload={**record.payload, "to_channel": True})

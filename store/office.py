@@ -8,8 +8,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.events import REMINDER_QUEUED
 from governance.reminders import ESCALATION_PREFIX, digest_key, escalation_digest_key
-from store.models import OutboxRow, PromptRow
+from store.models import EventRow, OutboxRow, PromptRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,11 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
         .where(PromptRow.programme_id == programme_id, PromptRow.item_code == item_id)
         .order_by(PromptRow.queued_on, PromptRow.id)
     ).all()
-    keys = {_key(programme_id, stage, contact, day): None for day, stage, contact in prompts}
+    carried = _digests_of(session, programme_id, item_id)
+    keys = {
+        carried.get((day, stage, contact)) or _key(programme_id, stage, contact, day): None
+        for day, stage, contact in prompts
+    }
     found = {}
     if keys:
         rows = session.execute(
@@ -39,10 +44,30 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
         found = {key: (status, sent_at, channel) for key, status, sent_at, channel in rows}
     out = []
     for day, stage, contact in prompts:
-        status, sent_at, channel = found.get(
-            _key(programme_id, stage, contact, day), (None, None, None)
-        )
+        key = carried.get((day, stage, contact)) or _key(programme_id, stage, contact, day)
+        status, sent_at, channel = found.get(key, (None, None, None))
         out.append(ReminderSent(day, stage, contact, status, sent_at, channel))
+    return out
+
+
+def _digests_of(
+    session: Session, programme_id: str, item_id: str
+) -> dict[tuple[date, str, str], str]:
+    """(day, stage, contact) → the key of the digest that carried the prompt, as its
+    ``regie.reminder.queued`` event names it: a rerun of a day queues a second digest under
+    another key (:func:`governance.reminders.with_free_keys`)."""
+    rows = session.execute(
+        sa.select(EventRow.occurred_on, EventRow.payload).where(
+            EventRow.programme_id == programme_id,
+            EventRow.item_code == item_id,
+            EventRow.name == REMINDER_QUEUED,
+        )
+    ).all()
+    out: dict[tuple[date, str, str], str] = {}
+    for day, payload in rows:
+        stage, contact, digest = (payload.get(k) for k in ("stage", "contact", "digest"))
+        if isinstance(stage, str) and isinstance(contact, str) and isinstance(digest, str):
+            out[day, stage, contact] = digest
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -387,6 +387,14 @@ def messages(
         query = query.where(OutboxRow.status == status)
     query = query.order_by(OutboxRow.id).limit(limit)
     return [_record(row) for row in session.execute(query).mappings()]
+
+
+def keys_of_day(session: Session, programme_id: str, day: date) -> set[str]:
+    """The keys of the messages queued for business day ``day`` (a few per contact)."""
+    query = sa.select(OutboxRow.key).where(
+        OutboxRow.programme_id == programme_id, OutboxRow.created_on == day
+    )
+    return set(session.scalars(query))
 
 
 def message(session: Session, programme_id: str, key: str) -> OutboxRecord | None:

@@ -365,6 +365,10 @@ class Repository:
         """Messages, oldest first, optionally of one status."""
         return _outbox.messages(self._session, self.programme_id, status, limit)
 
+    def outbox_keys(self, day: date) -> set[str]:
+        """The keys of the messages queued for ``day`` (by earlier runs of that day)."""
+        return _outbox.keys_of_day(self._session, self.programme_id, day)
+
     def _insert_function(self) -> Callable[..., Any]:
         return insert_function(self._session)
 

@@ -77,3 +77,19 @@ def test_templates_read_dict_fields_as_plain_jinja_does() -> None:
     assert want.startswith("Nota &lt;built-in method items")
     with pytest.raises(UndefinedError):
         ours.from_string("{{ x.missing }}").render(x=item)
+
+
+def test_the_copies_of_escalations_avoid_keys_an_earlier_run_of_the_day_took() -> None:
+    """The office channel's copy and the deputies' copies take the next free key, as the
+    digests do (``governance.reminders.with_free_keys``); nothing changes without ``taken``."""
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    first = [m.key for m in outbox_messages(plan, assessment, reminders, office_channel="C1")]
+    copies = [k for k in first if k not in {d.key for d in reminders.escalation_digests}]
+    copies = [k for k in copies if not k.startswith("reminder:")]
+    assert copies  # the channel's copy at least
+    again = outbox_messages(plan, assessment, reminders, office_channel="C1", taken=set(first))
+    keys = [m.key for m in again]
+    assert [k for k in keys if k.removesuffix(":2") in copies] == [f"{k}:2" for k in copies]

@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from governance.assessment import assess
 from governance.periods import Period
 from governance.plan import Plan
-from governance.reminders import PromptRecord, ReminderPlan, current_stage, plan_reminders
+from governance.reminders import (
+    PromptRecord,
+    ReminderPlan,
+    current_stage,
+    free_key,
+    plan_reminders,
+    with_free_keys,
+)
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
 from tests.unit.planbuilder import (
@@ -259,6 +266,30 @@ def test_escalation_after_two_unanswered_prompts_is_raised_once() -> None:
     assert digest.escalations[0].contact_ids == ("po",)
     raised = [e for r in results for e in r.events if e.name == "regie.escalation.raised"]
     assert [e.item_id for e in raised] == ["1.1.1"]
+
+
+def test_a_rerun_of_the_day_queues_its_digests_under_keys_not_taken() -> None:
+    """Keys an earlier run of the day queued are avoided (``key:2``, ``key:3`` …) for the
+    digests and escalation digests alike; the reminder events name the digest that carries
+    them; nothing changes when no key of the day is taken."""
+    plan = one_item()
+    results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
+    day = next(r for r in results if r.digests)
+    (digest,) = day.digests
+    assert with_free_keys(day, set()) is day
+    assert with_free_keys(day, {"elders"}) == day
+    again = with_free_keys(day, {digest.key})
+    assert [d.key for d in again.digests] == [f"{digest.key}:2"]
+    assert again.digests[0].items == digest.items and again.records == day.records
+    queued = [e for e in again.events if e.name == "regie.reminder.queued"]
+    assert queued and {e.payload["digest"] for e in queued} == {f"{digest.key}:2"}
+    assert [e.key for e in again.events] == [e.key for e in day.events]
+    escalated = next(r for r in results if r.escalation_digests)
+    (office,) = escalated.escalation_digests
+    later = with_free_keys(escalated, {office.key, f"{office.key}:2"})
+    assert [e.key for e in later.escalation_digests] == [f"{office.key}:3"]
+    assert later.escalation_digests[0].escalations == office.escalations
+    assert free_key("k", ()) == "k" and free_key("k", {"k", "k:2", "k:3"}) == "k:4"
 
 
 def test_a_new_answer_then_more_silence_escalates_again() -> None:

@@ -1,0 +1,95 @@
+"""A rerun of a day (after an owner's answer or a plan edit) queues what it prompts anew.
+
+Each digest's outbox key is per contact and day; a rerun's digest under the morning's key was
+taken for the morning's message and dropped, while its prompts were recorded as sent: the
+reminder was lost. SQLite and PostgreSQL (the ``database_url`` fixture).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from pathlib import Path
+
+from governance.periods import Period, PeriodKind
+from governance.plan import Plan
+from governance.planfile.load import load_plan
+from governance.reminders import digest_key, recipients
+from regie.cycle import deadline_check, send_reminders
+from store import Repository
+from store.office import reminders_for
+from tests.conftest import SEED_PLAN
+from tests.integration.test_cycle import make_app
+
+DAY = date(2015, 10, 5)
+
+
+def _with_new_milestone(plan: Plan, contacts: set[str]) -> tuple[Plan, str, str]:
+    """``plan`` with a milestone added to the first action one of ``contacts`` owns, due in
+    four days (its prompt window open); the milestone's id and that contact."""
+    action = next(
+        a for a in plan.actions() if a.milestones and set(recipients(plan, a.owners)) & contacts
+    )
+    contact = sorted(set(recipients(plan, action.owners)) & contacts)[0]
+    due = DAY + timedelta(days=4)
+    new = dataclasses.replace(
+        action.milestones[0],
+        id=f"{action.id}.99",
+        title="Nieuwe mijlpaal",
+        period=Period(PeriodKind.DATE, due.isoformat(), due, due),
+    )
+    steps = tuple(
+        dataclasses.replace(
+            step,
+            actions=tuple(
+                dataclasses.replace(a, milestones=(*a.milestones, new)) if a.id == action.id else a
+                for a in step.actions
+            ),
+        )
+        for step in plan.steps
+    )
+    return dataclasses.replace(plan, steps=steps, source_hash="edited"), new.id, contact
+
+
+def test_a_rerun_queues_its_new_prompts_under_a_key_of_their_own(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url)
+    seed = load_plan(SEED_PLAN)
+    pid = seed.programme.id
+    morning = deadline_check(app, DAY, plan=seed)
+    assert sorted(send_reminders(app).sent) == sorted(morning.queued)  # the file outbox
+    with app.session() as session:
+        before = {m.key: m for m in Repository(session, pid).outbox()}
+    assert set(morning.queued) == set(before)
+    assert {m.status for m in before.values()} == {"sent"}
+    reminded = {m.recipient for m in before.values() if m.kind == "reminder_digest"}
+    edited, item, contact = _with_new_milestone(seed, reminded)
+    rerun = deadline_check(app, DAY, plan=edited)
+    assert rerun.incremental
+    morning_key = digest_key(pid, contact, DAY)
+    assert morning_key in before
+    assert f"{morning_key}:2" in rerun.queued
+    with app.session() as session:
+        repo = Repository(session, pid)
+        after = {m.key: m for m in repo.outbox()}
+        prompted = [p for p in repo.prompt_history(DAY) if p.item_id == item]
+        shown = reminders_for(session, pid, item)
+        carried = {
+            e.payload["contact"]: e.payload["digest"]
+            for e in repo.events(since=DAY)
+            if e.name == "regie.reminder.queued" and e.item_id == item
+        }
+    # Every prompt recorded for the new item went out in a message of this run, and the
+    # morning's messages are as they were.
+    assert prompted and {p.contact_id for p in prompted} == set(carried)
+    for p in prompted:
+        message = after[carried[p.contact_id]]
+        assert message.key in rerun.queued and item in message.body_text
+    assert all(after[k] == m for k, m in before.items())
+    # The office's item page names the second digest's delivery for those prompts (not the
+    # morning's, sent).
+    assert {r.contact_id: r.status for r in shown} == {p.contact_id: "pending" for p in prompted}
+    # A third run of the day prompts nothing new and queues nothing.
+    third = deadline_check(app, DAY, plan=edited)
+    assert third.queued == []
