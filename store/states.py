@@ -20,6 +20,8 @@ from store.records import PreviousStates, StateRecord
 
 #: Item codes per ``DELETE … IN (…)``.
 DELETE_BATCH = 1000
+#: Up to this many states to record, the day's rows are read for those items only.
+_FEW = 5 * DELETE_BATCH
 
 _Value = tuple[str, str, bool, date | None]  # what a row says: (state, rag, stale, due)
 
@@ -175,14 +177,17 @@ def record_states(
     if earlier is None:
         earlier = _values(_latest_rows(session, programme_id, as_of, inclusive=False))
     s = ItemStateRow
-    same_day = {
-        r.item_code: (r.state, r.rag, r.stale, r.due)
-        for r in session.execute(
-            sa.select(s.item_code, s.state, s.rag, s.stale, s.due).where(
-                s.programme_id == programme_id, s.as_of == as_of
-            )
-        )
-    }
+    query = sa.select(s.item_code, s.state, s.rag, s.stale, s.due).where(
+        s.programme_id == programme_id, s.as_of == as_of
+    )
+    # A few items (a rerun of the day after an answer): their rows of the day only, not every
+    # row the day's first run wrote (all of them on a programme's first day).
+    found = (
+        [r for codes in batches(sorted(wanted), DELETE_BATCH)
+         for r in session.execute(query.where(s.item_code.in_(codes)))]
+        if len(wanted) <= _FEW else session.execute(query)
+    )  # fmt: skip
+    same_day = {r.item_code: (r.state, r.rag, r.stale, r.due) for r in found}
     upserts: list[dict[str, Any]] = []
     deletes: list[str] = []
     for code, value in wanted.items():

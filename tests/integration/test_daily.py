@@ -116,10 +116,8 @@ def test_a_rerun_of_the_day_after_answers_leaves_it_and_the_next_day_right(
     """Every day checked twice, the second time after the day's answers came in (what the
     ``reassess-on-update`` deployment does): the rerun's states, counts, memory and tally are
     a full assessment's, its events are the morning's and the full assessment's (the log is
-    append-only), and the next day's first run equals a full assessment. An item prompted
-    by the morning's run keeps its check tomorrow, when those prompts count as unanswered and
-    may escalate (the rerun used to remember it without, and tomorrow missed the escalation).
-    The rerun is incremental: the items answered or edited since, and what depends on them.
+    append-only), and the next day's first run equals a full assessment. The rerun is
+    incremental: the items answered or edited since, and what depends on them.
     The plan file is edited between the two runs of 1 November (an action removed, a date
     moved) and of 1 January (both restored); on 15 October the morning's run alone has that
     edit, so the rerun finds items back in their states of the day before (no event, and the
@@ -150,6 +148,102 @@ def test_a_rerun_of_the_day_after_answers_leaves_it_and_the_next_day_right(
         _assert_memory_is(app, plan, full)
         _assert_tally_fits_rows(app)
         day += timedelta(days=1)
+
+
+def _retitled(plan: Plan, item_id: str) -> Plan:
+    """``plan`` with the title of action ``item_id`` changed (its plan entry edited)."""
+    steps = tuple(
+        dataclasses.replace(
+            s,
+            actions=tuple(
+                dataclasses.replace(a, title=f"{a.title} (herzien)") if a.id == item_id else a
+                for a in s.actions
+            ),
+        )
+        for s in plan.steps
+    )
+    return dataclasses.replace(plan, steps=steps, source_hash=f"retitled {item_id}")
+
+
+def test_an_item_prompted_in_the_morning_and_edited_before_a_rerun_escalates_next_day(
+    tmp_path: Path, database_url: str
+) -> None:
+    """From 28 September on, 1 October's run queues action 3.5's second prompt, unanswered
+    the next day: then it escalates. Its plan entry edited before a rerun, the rerun judges
+    it again and finds that prompt on record (not prompted now): it must still be checked
+    tomorrow, and tomorrow's incremental run raises the escalation a full assessment raises."""
+    app = make_app(tmp_path, database_url)
+    seed = load_plan(SEED_PLAN)
+    pid = seed.programme.id
+    for day in (date(2015, 9, 28), date(2015, 9, 29), date(2015, 9, 30), date(2015, 10, 1)):
+        deadline_check(app, day, plan=seed)
+    with app.session() as session:
+        prompted = [p for p in Repository(session, pid).prompt_history(day) if p.item_id == "3.5"]
+    assert [p.queued_on for p in prompted if not p.is_escalation][-1:] == [day]
+    edited = _retitled(seed, "3.5")
+    rerun = deadline_check(app, day, plan=edited)
+    assert rerun.incremental and rerun.assessed >= 1
+    nextday = day + timedelta(days=1)
+    report = deadline_check(app, nextday, plan=edited)
+    assert report.incremental
+    _assert_day_is_full_assessment(app, report, edited, nextday)
+    with app.session() as session:
+        raised = [
+            p.stage
+            for p in Repository(session, pid).prompt_history(nextday)
+            if p.item_id == "3.5" and p.queued_on == nextday
+        ]
+    assert any(s.startswith("escalation:3.5:") and s.endswith(":unanswered") for s in raised)
+
+
+def test_an_incremental_rerun_leaves_every_table_as_a_full_rerun(tmp_path: Path) -> None:
+    """The same days on two SQLite databases, each checked in the morning and again after its
+    answers and an action's plan entry edited: the rerun incremental on one, in full on the
+    other. After every rerun each table holds the same rows (ids, timestamps and claim tokens
+    aside): states, events, prompts, outbox, memory (next checks included) and tally."""
+    seed = load_plan(SEED_PLAN)
+    apps = [make_app(tmp_path / name, f"sqlite:///{tmp_path / name}.db") for name in "ab"]
+    actions = [a.id for a in seed.actions()]
+    rng = random.Random(15)
+    day = date(2015, 9, 28)
+    while day <= date(2015, 12, 31):
+        plan = _edited(seed, day - timedelta(days=1))
+        for app in apps:
+            deadline_check(app, day, plan=plan)
+        answers = rng.getstate()
+        for app in apps:  # the same answers on both
+            rng.setstate(answers)
+            _answers(app, plan, day, rng, most=4, label="antwoord", at=time(14))
+        edited = _retitled(_edited(seed, day), rng.choice(actions))
+        incremental = deadline_check(apps[0], day, plan=edited)
+        full = deadline_check(apps[1], day, plan=edited, full_assessment=True)
+        assert incremental.incremental and not full.incremental, day
+        tables = [_table_rows(tmp_path / f"{name}.db") for name in "ab"]
+        assert tables[0] == tables[1], (day, [t for t in tables[0] if tables[0][t] != tables[1][t]])
+        day += timedelta(days=1)
+
+
+def _table_rows(path: Path) -> dict[str, list[str]]:
+    """Every table's rows, sorted, without ids, timestamps and claim tokens."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        names = [n for (n,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )]  # fmt: skip
+        out = {}
+        for name in names:
+            columns = [
+                f'"{r[1]}"'
+                for r in connection.execute(f'PRAGMA table_info("{name}")')
+                if r[2] != "DATETIME" and r[1] not in ("id", "claim_token")
+            ]
+            rows = connection.execute(f'SELECT {", ".join(columns)} FROM "{name}"')
+            out[name] = sorted(map(repr, rows))
+        return out
+    finally:
+        connection.close()
 
 
 def _state_event_keys(app: App, pid: str, day: date) -> set[str]:
@@ -414,11 +508,11 @@ def test_a_forced_full_run_makes_the_tally_the_rows_own(tmp_path: Path, database
 
 
 def test_a_rebuild_does_not_trust_a_spoiled_memory(tmp_path: Path, database_url: str) -> None:
-    """A memory row edited by hand (a latest update it never had, its next check today): the
-    incremental day and a full run from the memory both trust it and judge the item wrongly;
-    a rebuild (``regie cycle --full``) reads item_states and the updates instead, records the
-    day a full assessment records and writes the memory anew. The next day is incremental
-    and right."""
+    """A memory row edited by hand (a state and a latest update it never had, its next check
+    today): the incremental day and a full run from the memory both trust it and judge the
+    item wrongly; a rebuild (``regie cycle --full``) reads item_states and the updates
+    instead, records the day (events against the states in item_states included) a full
+    assessment records and writes the memory anew. The next day is incremental and right."""
     app = make_app(tmp_path, database_url)
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 5)
@@ -433,16 +527,31 @@ def test_a_rebuild_does_not_trust_a_spoiled_memory(tmp_path: Path, database_url:
         assert item is not None
         conn.execute(
             sa.text(
-                "UPDATE item_memory SET latest_status = 'at_risk', latest_on = :before, "
-                "latest_id = NULL, next_check = :day WHERE item_code = :c"
+                "UPDATE item_memory SET state = 'cancelled', latest_status = 'at_risk', "
+                "latest_on = :before, latest_id = NULL, next_check = :day WHERE item_code = :c"
             ).bindparams(sa.bindparam("before", type_=sa.Date), sa.bindparam("day", type_=sa.Date)),
             {"before": day - timedelta(days=1), "day": day, "c": item},
+        )
+        # The state tally edited to fit (else the day notices the row and assesses in full).
+        conn.execute(
+            sa.text(
+                "UPDATE memory_state_tally SET item_count = item_count - 1 WHERE state = 'on_track'"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO memory_state_tally (programme_id, state, item_count) "
+                "VALUES (:p, 'cancelled', 1)"
+            ),
+            {"p": plan.programme.id},
         )
     with app.session() as session:
         wanted = {k: v for k, v in _full_assessment(session, plan, day).counts().items() if v}
     for trusting in ({}, {"full_assessment": True}):
         misled = deadline_check(app, day, plan=plan, dry_run=True, **trusting)
         assert misled.counts != wanted, trusting  # the spoiled row was believed
+        # and its state: the events compare with it (an item back from "cancelled")
+        assert any(e.item_id == item for e in misled.events), trusting
     report = deadline_check(app, day, plan=plan, rebuild_memory=True)
     assert report.assessed == len(plan.deadlines())
     assert (report.incremental, report.rebuilt) == (False, True)
