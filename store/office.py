@@ -30,24 +30,23 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
         .order_by(PromptRow.queued_on, PromptRow.id)
     ).all()
     carried = _digests_of(session, programme_id, item_id)
-    keys = {
-        carried.get((day, stage, contact)) or _key(programme_id, stage, contact, day): None
-        for day, stage, contact in prompts
-    }
+    keyed = []  # each prompt with the key of the message that carried it
+    for day, stage, contact in prompts:
+        key = carried.get((day, stage, contact)) or _key(programme_id, stage, contact, day)
+        keyed.append((day, stage, contact, key))
     found = {}
-    if keys:
+    if keyed:
         rows = session.execute(
             sa.select(OutboxRow.key, OutboxRow.status, OutboxRow.sent_at, OutboxRow.channel).where(
-                OutboxRow.programme_id == programme_id, OutboxRow.key.in_(list(keys))
+                OutboxRow.programme_id == programme_id,
+                OutboxRow.key.in_(sorted({key for *_, key in keyed})),
             )
         ).all()
         found = {key: (status, sent_at, channel) for key, status, sent_at, channel in rows}
-    out = []
-    for day, stage, contact in prompts:
-        key = carried.get((day, stage, contact)) or _key(programme_id, stage, contact, day)
-        status, sent_at, channel = found.get(key, (None, None, None))
-        out.append(ReminderSent(day, stage, contact, status, sent_at, channel))
-    return out
+    return [
+        ReminderSent(day, stage, contact, *found.get(key, (None, None, None)))
+        for day, stage, contact, key in keyed
+    ]
 
 
 def _digests_of(
