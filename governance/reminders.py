@@ -492,7 +492,7 @@ def with_free_keys(reminders: ReminderPlan, taken: Collection[str]) -> ReminderP
     (``taken``: the outbox keys of the day). A rerun of a day (after an owner's answer, a plan
     edit) prompts only what the earlier run did not: under that run's key its digest would be
     taken for the one already queued, and its prompts recorded as sent but never sent. The
-    reminder events name the digest that carries them."""
+    reminder and escalation events name the digests that carry them."""
     if not taken:
         return reminders
     renamed: dict[str, str] = {}
@@ -502,22 +502,31 @@ def with_free_keys(reminders: ReminderPlan, taken: Collection[str]) -> ReminderP
         digests.append(d if key == d.key else replace(d, key=key))
     escalation_digests = []
     for e in reminders.escalation_digests:
-        key = free_key(e.key, taken)
+        key = renamed[e.key] = free_key(e.key, taken)
         escalation_digests.append(e if key == e.key else replace(e, key=key))
-    events = tuple(
-        replace(e, payload={**e.payload, "digest": renamed[digest]})
-        if e.name == REMINDER_QUEUED
-        and isinstance(digest := e.payload.get("digest"), str)
-        and renamed.get(digest, digest) != digest
-        else e
-        for e in reminders.events
-    )
+    events = tuple(_carried_by(e, renamed) for e in reminders.events)
     return replace(
         reminders,
         digests=tuple(digests),
         escalation_digests=tuple(escalation_digests),
         events=events,
     )
+
+
+def _carried_by(event: DomainEvent, renamed: Mapping[str, str]) -> DomainEvent:
+    """``event`` naming the renamed digests that carry it (``digest`` of a reminder,
+    ``digests`` of an escalation: one per contact)."""
+    if event.name == REMINDER_QUEUED:
+        digest = event.payload.get("digest")
+        if isinstance(digest, str) and renamed.get(digest, digest) != digest:
+            return replace(event, payload={**event.payload, "digest": renamed[digest]})
+    elif event.name == ESCALATION_RAISED:
+        digests = event.payload.get("digests")
+        if isinstance(digests, str) and digests:
+            keys = [renamed.get(k, k) for k in digests.split(",")]
+            if keys != digests.split(","):
+                return replace(event, payload={**event.payload, "digests": ",".join(keys)})
+    return event
 
 
 def _bundle(
@@ -552,7 +561,16 @@ def _bundle(
             if contact:
                 to_office.setdefault(contact, []).append(e)
         contacts = ",".join(e.contact_ids)
-        payload = {"kind": e.kind, "reason": e.reason, "key": e.key, "contacts": contacts}
+        # The message that carries it to each contact, in the order of ``contacts``: a rerun
+        # of the day puts it in a digest of its own (with_free_keys renames it).
+        carriers = ",".join(escalation_digest_key(programme_id, c, as_of) for c in e.contact_ids)
+        payload = {
+            "kind": e.kind,
+            "reason": e.reason,
+            "key": e.key,
+            "contacts": contacts,
+            "digests": carriers,
+        }
         qualifier = "+".join(e.contact_ids) or None
         events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
     escalation_digests = tuple(

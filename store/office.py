@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from governance.events import REMINDER_QUEUED
+from governance.events import ESCALATION_RAISED, REMINDER_QUEUED
 from governance.reminders import ESCALATION_PREFIX, digest_key, escalation_digest_key
 from store.models import EventRow, OutboxRow, PromptRow
 
@@ -53,20 +53,27 @@ def _digests_of(
     session: Session, programme_id: str, item_id: str
 ) -> dict[tuple[date, str, str], str]:
     """(day, stage, contact) → the key of the digest that carried the prompt, as its
-    ``regie.reminder.queued`` event names it: a rerun of a day queues a second digest under
-    another key (:func:`governance.reminders.with_free_keys`)."""
+    ``regie.reminder.queued`` or ``regie.escalation.raised`` event names it: a rerun of a day
+    queues a second digest under another key (:func:`governance.reminders.with_free_keys`).
+    Events recorded before they named it are left out (the day's first digest then)."""
     rows = session.execute(
-        sa.select(EventRow.occurred_on, EventRow.payload).where(
+        sa.select(EventRow.name, EventRow.occurred_on, EventRow.payload).where(
             EventRow.programme_id == programme_id,
             EventRow.item_code == item_id,
-            EventRow.name == REMINDER_QUEUED,
+            EventRow.name.in_((REMINDER_QUEUED, ESCALATION_RAISED)),
         )
     ).all()
     out: dict[tuple[date, str, str], str] = {}
-    for day, payload in rows:
-        stage, contact, digest = (payload.get(k) for k in ("stage", "contact", "digest"))
-        if isinstance(stage, str) and isinstance(contact, str) and isinstance(digest, str):
-            out[day, stage, contact] = digest
+    for name, day, payload in rows:
+        if name == REMINDER_QUEUED:
+            stage, contact, digest = (payload.get(k) for k in ("stage", "contact", "digest"))
+            if isinstance(stage, str) and isinstance(contact, str) and isinstance(digest, str):
+                out[day, stage, contact] = digest
+            continue
+        stage, contacts, digests = (payload.get(k) for k in ("key", "contacts", "digests"))
+        if isinstance(stage, str) and isinstance(contacts, str) and isinstance(digests, str):
+            pairs = zip(contacts.split(","), digests.split(","), strict=False)
+            out.update(((day, stage, contact), digest) for contact, digest in pairs if digest)
     return out
 
 

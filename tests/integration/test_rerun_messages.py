@@ -24,14 +24,15 @@ from tests.integration.test_cycle import make_app
 DAY = date(2015, 10, 5)
 
 
-def _with_new_milestone(plan: Plan, contacts: set[str]) -> tuple[Plan, str, str]:
-    """``plan`` with a milestone added to the first action one of ``contacts`` owns, due in
-    four days (its prompt window open); the milestone's id and that contact."""
+def _with_new_milestone(
+    plan: Plan, contacts: set[str], due: date = DAY + timedelta(days=4)
+) -> tuple[Plan, str, str]:
+    """``plan`` with a milestone added to the first action one of ``contacts`` owns, due on
+    ``due`` (by default in four days: its prompt window open); its id and that contact."""
     action = next(
         a for a in plan.actions() if a.milestones and set(recipients(plan, a.owners)) & contacts
     )
     contact = sorted(set(recipients(plan, action.owners)) & contacts)[0]
-    due = DAY + timedelta(days=4)
     new = dataclasses.replace(
         action.milestones[0],
         id=f"{action.id}.99",
@@ -93,3 +94,46 @@ def test_a_rerun_queues_its_new_prompts_under_a_key_of_their_own(
     # A third run of the day prompts nothing new and queues nothing.
     third = deadline_check(app, DAY, plan=edited)
     assert third.queued == []
+
+
+def test_a_rerun_escalates_anew_in_a_digest_of_its_own(tmp_path: Path, database_url: str) -> None:
+    """A milestone added at noon, long overdue and never answered, escalates on the rerun. The
+    office's morning digest is sent; the new escalation goes in a second one, and the item
+    page shows that one's delivery."""
+    app = make_app(tmp_path, database_url)
+    seed = load_plan(SEED_PLAN)
+    pid = seed.programme.id
+    morning = deadline_check(app, DAY, plan=seed)
+    send_reminders(app)
+    escalated = [k for k in morning.queued if k.startswith("escalation:")]
+    assert escalated  # the office's escalation digest of the morning, sent
+    with app.session() as session:
+        before = {m.key: m for m in Repository(session, pid).outbox()}
+    reminded = {m.recipient for m in before.values() if m.kind == "reminder_digest"}
+    edited, item, _ = _with_new_milestone(seed, reminded, due=DAY - timedelta(days=60))
+    rerun = deadline_check(app, DAY, plan=edited)
+    assert rerun.incremental
+    again = sorted(f"{k}:2" for k in escalated if ":deputy" not in k)
+    assert set(again) <= set(rerun.queued)
+    with app.session() as session:
+        repo = Repository(session, pid)
+        after = {m.key: m for m in repo.outbox()}
+        raised = [
+            e for e in repo.events(since=DAY) if e.name == "regie.escalation.raised"
+            and e.item_id == item
+        ]  # fmt: skip
+        prompts = [p for p in repo.prompt_history(DAY) if p.item_id == item]
+        shown = reminders_for(session, pid, item)
+    (event,) = raised
+    contacts = str(event.payload["contacts"]).split(",")
+    carriers = str(event.payload["digests"]).split(",")
+    assert len(carriers) == len(contacts) and set(carriers) <= set(again)
+    for key in carriers:
+        assert item in after[key].body_text and before[key.removesuffix(":2")].status == "sent"
+    escalation_prompts = {(p.stage, p.contact_id) for p in prompts if p.stage.startswith("esc")}
+    assert escalation_prompts == {(event.payload["key"], c) for c in contacts}
+    # The page: the escalation's prompts are pending in the rerun's digest, not the
+    # morning's sent one.
+    assert {(r.stage, r.contact_id): r.status for r in shown if r.stage.startswith("esc")} == {
+        prompt: "pending" for prompt in escalation_prompts
+    }

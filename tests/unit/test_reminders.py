@@ -289,6 +289,12 @@ def test_a_rerun_of_the_day_queues_its_digests_under_keys_not_taken() -> None:
     later = with_free_keys(escalated, {office.key, f"{office.key}:2"})
     assert [e.key for e in later.escalation_digests] == [f"{office.key}:3"]
     assert later.escalation_digests[0].escalations == office.escalations
+    # Each escalation event names the digest that carries it to each contact, renamed too.
+    raised = [e for e in escalated.events if e.name == "regie.escalation.raised"]
+    assert raised and {e.payload["digests"] for e in raised} == {office.key}
+    renamed = [e for e in later.events if e.name == "regie.escalation.raised"]
+    assert {e.payload["digests"] for e in renamed} == {f"{office.key}:3"}
+    assert [e.key for e in renamed] == [e.key for e in raised]
     assert free_key("k", ()) == "k" and free_key("k", {"k", "k:2", "k:3"}) == "k:4"
 
 
