@@ -390,10 +390,6 @@ def _expected_items(plan: Plan) -> list[tuple[str, str, str, Any]]:
     return out
 
 
-# Hypothesis notes any change of the global ``random`` state while it draws the arguments.
-# ``_plans`` does not use ``random``; in a CI worker a thread an earlier test left running
-# (a server, a Prefect client service) can, and was blamed for it once in a while.
-@pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 @settings(max_examples=30, deadline=None)
 @given(plans=st.lists(_plans(), min_size=1, max_size=4))
 def test_store_mirrors_the_latest_plan_after_any_sequence_of_syncs(
