@@ -523,9 +523,10 @@ def _carried_by(event: DomainEvent, renamed: Mapping[str, str]) -> DomainEvent:
     elif event.name == ESCALATION_RAISED:
         digests = event.payload.get("digests")
         if isinstance(digests, str) and digests:
-            keys = [renamed.get(k, k) for k in digests.split(",")]
-            if keys != digests.split(","):
-                return replace(event, payload={**event.payload, "digests": ",".join(keys)})
+            keys = digests.split(",")
+            if any(renamed.get(k, k) != k for k in keys):
+                named = ",".join(renamed.get(k, k) for k in keys)
+                return replace(event, payload={**event.payload, "digests": named})
     return event
 
 
