@@ -72,8 +72,12 @@ def _digests_of(
             continue
         stage, contacts, digests = (payload.get(k) for k in ("key", "contacts", "digests"))
         if isinstance(stage, str) and isinstance(contacts, str) and isinstance(digests, str):
-            pairs = zip(contacts.split(","), digests.split(","), strict=False)
-            out.update(((day, stage, contact), digest) for contact, digest in pairs if digest)
+            for contact, digest in zip(contacts.split(","), digests.split(","), strict=False):
+                # Only a key of that contact's own digest (or its ``:N``): a contact id with
+                # a comma in it would misalign the two lists; it keeps the day's first digest.
+                base = escalation_digest_key(programme_id, contact, day)
+                if digest == base or digest.startswith(f"{base}:"):
+                    out[day, stage, contact] = digest
     return out
 
 
