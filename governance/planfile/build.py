@@ -75,6 +75,8 @@ _GOAL = ("id", "text", "category", "source", "indicators")
 
 _PROGRAMME_ID = re.compile(r"[a-z0-9-]+")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+# A contact id is part of message keys and event payloads, which join ids with ',', '+' and ':'.
+_CONTACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
 
 
 def build_plan(root: Node, path: str, problems: Problems) -> Plan | None:
@@ -290,8 +292,16 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
                 f"unknown channel {channel!r}: use {' or '.join(CHANNELS)}"
                 f"{suggest(channel, list(CHANNELS))}",
             )
+        contact_id = _unique(f, "contact", seen, problems)
+        id_node = f.value("id")
+        if contact_id and id_node is not None and not _CONTACT_ID.fullmatch(contact_id):
+            problems.add(
+                id_node,
+                f"contact id {contact_id!r} may only contain a-z, A-Z, 0-9, '.', '_', '-' and '@', "
+                "starting with a letter or digit",
+            )
         contact = Contact(
-            id=_unique(f, "contact", seen, problems),
+            id=contact_id,
             name=f.text("name", required=True) or "",
             organisation=org,
             email=f.text("email"),

@@ -92,6 +92,26 @@ def test_bad_files(tmp_path: Path, text: str, message: str) -> None:
     assert all(str(p).startswith(str(path)) for p in problems)
 
 
+def test_contact_ids_keep_to_the_characters_keys_allow(tmp_path: Path) -> None:
+    """Message keys and event payloads join contact ids with ',', '+' and ':'; an id holding
+    one of them could be read as two contacts (or another contact's digest)."""
+    entries = ["jan.de-vries@ienm.nl", "J_Smit2", "programma,bureau", "a+b", "x:2", "-lid", "Ü"]
+    text = "contacts:\n" + "".join(
+        f"  - id: '{cid}'\n    name: N\n    organisation: RIVM\n" for cid in entries
+    )
+    path = _write(tmp_path, text)
+    plan, problems = validate_contacts_file(path, load_plan(MINIMAL))
+    assert plan is None
+    rule = "may only contain a-z, A-Z, 0-9, '.', '_', '-' and '@', starting with a letter or digit"
+    assert [(p.line, p.col, p.message) for p in problems] == [
+        (2 + 3 * n, 9, f"contact id {entries[n]!r} {rule}") for n in range(2, len(entries))
+    ]
+    accepted = text.split("  - id: 'programma,bureau'")[0]
+    plan, problems = validate_contacts_file(_write(tmp_path, accepted), load_plan(MINIMAL))
+    assert problems == [] and plan is not None
+    assert [c.id for c in plan.contacts] == entries[:2]
+
+
 def test_a_missing_file(tmp_path: Path) -> None:
     plan, problems = validate_contacts_file(tmp_path / "nope.yaml", load_plan(MINIMAL))
     assert plan is None and [str(p) for p in problems] == [
