@@ -487,6 +487,12 @@ def free_key(key: str, taken: Collection[str]) -> str:
     return f"{key}:{n}"
 
 
+def is_addition(key: str) -> bool:
+    """Whether :func:`free_key` numbered ``key``: a later run's message of the day, which adds
+    to the first (no base key ends in a number: they end in ``digest``, a date or ``deputy``)."""
+    return key.rpartition(":")[2].isdigit()
+
+
 def with_free_keys(reminders: ReminderPlan, taken: Collection[str]) -> ReminderPlan:
     """``reminders`` with every digest and escalation digest under a key no message has yet
     (``taken``: the outbox keys of the day). A rerun of a day (after an owner's answer, a plan

@@ -16,6 +16,7 @@ from governance.reminders import (
     ReminderPlan,
     escalation_digest_key,
     free_key,
+    is_addition,
     steering_body,
 )
 from store.records import OutboxRecord
@@ -144,6 +145,8 @@ def _message(
         "as_of": as_of,
         "key": key,
         "steering_body": steering_body(plan),
+        # A rerun's second message of the day says it adds to the first.
+        "addition": is_addition(key),
     }
     return OutboxRecord(
         key=key,
@@ -162,6 +165,7 @@ def _message(
             "programme": plan.programme.short_title or plan.programme.title,
             "items": payload_items,
             "render": to_json(context),
+            **({"addition": True} if context["addition"] else {}),  # Slack's intro reads it
             # The contact's own channel travels with the message, so routing needs no plan file.
             **({"channel": contact.channel} if contact.channel else {}),
         },

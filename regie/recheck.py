@@ -64,10 +64,12 @@ def recheck(session: Session, programme_id: str, message: OutboxRecord) -> Reche
 
 def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> OutboxRecord:
     """Subject and text again from the templates, without the finished items."""
+    from governance.reminders import is_addition
     from notifications.render import header_text, render
     from regie.messages import from_json
 
     restored = from_json(context)
+    restored.setdefault("addition", is_addition(message.key))  # queued before it was given
     restored["items"] = [i for i in restored["items"] if i["item_id"] not in done]
     payload = dict(message.payload)
     payload["render"] = {

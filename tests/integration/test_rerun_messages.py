@@ -15,9 +15,11 @@ from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
 from governance.reminders import digest_key, recipients
+from notifications.render import format_date_nl
 from regie.cycle import deadline_check, send_reminders
 from store import Repository
 from store.office import reminders_for
+from store.records import OutboxRecord
 from tests.conftest import SEED_PLAN
 from tests.integration.test_cycle import make_app
 
@@ -50,6 +52,15 @@ def _with_new_milestone(
         for step in plan.steps
     )
     return dataclasses.replace(plan, steps=steps, source_hash="edited"), new.id, contact
+
+
+def _says_it_adds(message: OutboxRecord, day: date) -> None:
+    """A rerun's message: "(aanvulling)" in its subject, and a line saying so in its texts."""
+    assert "(aanvulling):" in message.subject, message.subject
+    dated = f"per {format_date_nl(day)} aan"
+    assert "Dit bericht vult" in message.body_text and dated in message.body_text
+    assert message.body_html and "<strong>Aanvulling.</strong>" in message.body_html
+    assert message.payload["addition"] is True  # what Slack's intro reads
 
 
 def test_a_rerun_queues_its_new_prompts_under_a_key_of_their_own(
@@ -88,6 +99,10 @@ def test_a_rerun_queues_its_new_prompts_under_a_key_of_their_own(
         message = after[carried[p.contact_id]]
         assert message.key in rerun.queued and item in message.body_text
     assert all(after[k] == m for k, m in before.items())
+    # The rerun's messages say they add to the morning's; the morning's said nothing of it.
+    for key in rerun.queued:
+        _says_it_adds(after[key], DAY)
+    assert not any("aanvulling" in m.subject or "vult" in m.body_text for m in before.values())
     # The office's item page names the second digest's delivery for those prompts (not the
     # morning's, sent).
     assert {r.contact_id: r.status for r in shown} == {p.contact_id: "pending" for p in prompted}
@@ -130,6 +145,7 @@ def test_a_rerun_escalates_anew_in_a_digest_of_its_own(tmp_path: Path, database_
     assert len(carriers) == len(contacts) and set(carriers) <= set(again)
     for key in carriers:
         assert item in after[key].body_text and before[key.removesuffix(":2")].status == "sent"
+        _says_it_adds(after[key], DAY)
     escalation_prompts = {(p.stage, p.contact_id) for p in prompts if p.stage.startswith("esc")}
     assert escalation_prompts == {(event.payload["key"], c) for c in contacts}
     # The page: the escalation's prompts are pending in the rerun's digest, not the

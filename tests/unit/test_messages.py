@@ -93,3 +93,119 @@ def test_the_copies_of_escalations_avoid_keys_an_earlier_run_of_the_day_took() -
     again = outbox_messages(plan, assessment, reminders, office_channel="C1", taken=set(first))
     keys = [m.key for m in again]
     assert [k for k in keys if k.removesuffix(":2") in copies] == [f"{k}:2" for k in copies]
+
+
+def test_a_later_message_of_the_day_says_it_adds_to_the_first() -> None:
+    """A key numbered by ``free_key`` (a rerun's) gets "(aanvulling)" in its subject, a line
+    in its texts and Slack's intro; the day's first message of each kind gets none."""
+    from dataclasses import replace
+
+    from notifications.slack_blocks import digest_blocks
+    from regie.mapping import message_from_outbox
+
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    renamed = replace(
+        reminders,
+        digests=tuple(replace(d, key=f"{d.key}:2") for d in reminders.digests),
+        escalation_digests=tuple(
+            replace(d, key=f"{d.key}:3") for d in reminders.escalation_digests
+        ),
+    )
+    first = {m.kind: m for m in outbox_messages(plan, assessment, reminders)}
+    later = {m.kind: m for m in outbox_messages(plan, assessment, renamed)}
+    assert set(first) == set(later) == {"reminder_digest", "escalation_digest"}
+    for kind, m in later.items():
+        before = first[kind]
+        assert m.subject == before.subject.replace(": ", " (aanvulling): ", 1)
+        assert "(aanvulling)" not in before.subject
+        assert "per 1 oktober 2015 aan: het gaat alleen om" in " ".join(m.body_text.split())
+        assert "vult" not in before.body_text
+        assert m.body_html and "<strong>Aanvulling.</strong>" in m.body_html
+        assert before.body_html and "Aanvulling" not in before.body_html
+        intros = [
+            b["text"]["text"]
+            for msg in (before, m)
+            for b in digest_blocks(message_from_outbox(msg))
+            if b["block_id"] == "intro"
+        ]
+        assert "eerdere bericht" not in intros[0] and "eerdere bericht" in intros[1]
+
+
+def test_the_html_escalation_names_the_steering_body_as_the_text_does() -> None:
+    from dataclasses import replace
+
+    from governance.reminders import steering_body
+
+    seed = load_plan(SEED_PLAN)
+    body = steering_body(seed)
+    assert body is not None
+    day = date(2015, 10, 1)
+    for plan, wanted in (
+        (seed, f"sturend overleg: {body.name}"),
+        (replace(seed, governance=()), "het overleg dat het programma aanstuurt"),
+    ):
+        assessment = assess(plan, [], day)
+        reminders = plan_reminders(plan, assessment, [], day)
+        (office,) = [
+            m for m in outbox_messages(plan, assessment, reminders) if m.kind == "escalation_digest"
+        ]
+        assert office.body_html and wanted in " ".join(office.body_html.split())
+        assert wanted in " ".join(office.body_text.split())
+        assert "stuurgroep" not in office.body_html
+
+
+def test_a_message_queued_before_additions_were_marked_renders_again() -> None:
+    """``regie.recheck`` renders a message again from the context stored with it; one queued
+    by an older version has no ``addition`` there (the templates' StrictUndefined would fail),
+    so its key decides."""
+    from dataclasses import replace
+
+    from regie.recheck import rerender
+
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    digest = next(d for d in reminders.digests if len(d.items) > 1)
+    for key, marked in ((digest.key, False), (f"{digest.key}:2", True)):
+        one = replace(reminders, digests=(replace(digest, key=key),), escalation_digests=())
+        (message,) = outbox_messages(plan, assessment, one)
+        old = {k: v for k, v in message.payload["render"].items() if k != "addition"}
+        again = rerender(message, old, {digest.items[0].item_id})
+        assert ("(aanvulling)" in again.subject) is marked
+        assert digest.items[0].item_id not in again.body_text
+        assert digest.items[1].item_id in again.body_text
+
+
+def test_one_working_day_and_one_point_are_singular() -> None:
+    """ "1 werkdag", not "1 werkdagen"; "vraagt het volgende punt", not "1 punt(en)"."""
+    from dataclasses import replace
+
+    from notifications.slack_blocks import digest_blocks
+    from regie.mapping import message_from_outbox
+
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)  # Q3-2015's items are one working day late
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    (office,) = reminders.escalation_digests
+    single = replace(
+        reminders, escalation_digests=(replace(office, escalations=office.escalations[:1]),)
+    )
+    messages = list(outbox_messages(plan, assessment, single))
+    slack = [
+        b["text"]["text"]
+        for m in messages
+        for b in digest_blocks(message_from_outbox(m))
+        if b["type"] == "section"
+    ]
+    texts = [t for m in messages for t in (m.body_text, m.body_html or "")] + slack
+    assert not any(" 1 werkdagen" in t or "punt(en)" in t for t in texts)
+    assert sum("(1 werkdag over de deadline)" in m.body_text for m in messages) >= 1
+    assert any("1 werkdag over de deadline" in t for t in slack)
+    (escalation,) = [m for m in messages if m.kind == "escalation_digest"]
+    assert "vraagt het volgende punt aandacht" in " ".join(escalation.body_text.split())
+    assert "vraagt het volgende punt aandacht" in " ".join((escalation.body_html or "").split())
