@@ -49,6 +49,18 @@ def public_holidays(country: str, years: Iterable[int]) -> dict[int, frozenset[d
     return out
 
 
+def known_holidays_country(country: str) -> bool:
+    """Whether the ``holidays`` package has a calendar for ``country`` (imports the package and
+    that one country's module: ≈ 0.05 s, paid only when a plan file is parsed)."""
+    import holidays
+
+    try:
+        holidays.country_holidays(country)
+    except NotImplementedError:  # the package's way to say "unknown country"
+        return False
+    return True
+
+
 def know_public_holidays(country: str, by_year: Mapping[int, Iterable[date]]) -> None:
     """Hand in public holidays computed earlier (by :func:`public_holidays`, e.g. kept in a
     cache), so that calendars of ``country`` need not import the package for those years."""
