@@ -25,15 +25,15 @@ def record_update(
     author: str | None,
     source: str = "cli",
 ) -> str:
-    """Append one status update from the command line: the programme office answering, through
-    the one answer use case (:func:`regie.answers.record_answer`).
+    """Append one status update from the command line: the programme office answering, or the
+    contact ``author`` names, through the one answer use case (:func:`regie.answers.record_answer`).
 
     Refusals are :class:`~regie.answers.AnswerRefused` in domain words (the answer's fields, a
     refusal reason); the command line words them as its flags.
     """
     from dataclasses import replace
 
-    from governance.answers import OFFICE, AnswerInput, FieldProblem, Refusal
+    from governance.answers import OFFICE, Answerer, AnswerInput, FieldProblem, Refusal, contact
     from regie.answers import AnswerRefused, record_answer
 
     plan = app.load_plan()
@@ -49,7 +49,14 @@ def record_update(
         )
         raise AnswerRefused(Refusal.INVALID, problems=[problem])
     answer = AnswerInput(item_id, status, forecast, completed_on, comment)
-    who = replace(OFFICE, name=author) if author else OFFICE
+    # An author who is a contact of the plan answers as that contact, under the rules every
+    # other channel applies (own organisation's items, no cancelling); any other name is the
+    # office recording on someone's behalf.
+    person = contact(plan, author) if author else None
+    if person is not None:
+        who = Answerer(person.id, person.name)
+    else:
+        who = replace(OFFICE, name=author) if author else OFFICE
     recorded = record_answer(app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True)
     return f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
 

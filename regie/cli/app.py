@@ -187,7 +187,14 @@ def update(
         str | None, typer.Option("--completed-on", help="With done: the day it was finished.")
     ] = None,
     comment: Annotated[str | None, typer.Option(help="What was done, or why not.")] = None,
-    author: Annotated[str | None, typer.Option(help="Who reports (name or contact id).")] = None,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            help="Who reports: a contact id of the plan (answers as that contact: own "
+            "organisation's items only, no cancelling) or any other name (the office on "
+            "their behalf)."
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""

@@ -48,3 +48,29 @@ def test_the_command_line_words_them_as_its_flags(regie_home: Path) -> None:
     assert action.code == 2 and action.err.startswith("1.2: no gereed of its own")
     unknown = regie("update", "9.9.9", "--status", "done")
     assert unknown.code == 2 and unknown.err.startswith("9.9.9: no such action or milestone")
+
+
+def test_an_author_who_is_a_contact_answers_under_the_contacts_rules(regie_home: Path) -> None:
+    """``--author`` naming a contact of the plan is that contact's answer, refused as the
+    spreadsheet import and the answer links refuse it; any other name is the office's."""
+    import json
+
+    cancel = regie("update", "1.2.1", "--status", "cancelled", "--author", "ienm-voorbeeld")
+    assert cancel.code == 2 and cancel.err.strip().endswith("(office_only)"), cancel.err
+    foreign = regie("update", "1.2.1", "--status", "on_track", "--author", "rivm-voorbeeld")
+    assert foreign.code == 2 and foreign.err.strip().endswith("(not_owner)"), foreign.err
+    assert len(foreign.err.strip().splitlines()) == 1
+    events = json.loads(regie("events", "--item", "1.2.1", "--format", "json").out)
+    assert [(e["name"], e["payload"]["reason"]) for e in events] == [
+        ("regie.answer.refused", "office_only"),
+        ("regie.answer.refused", "not_owner"),
+    ]  # on record as refused; no update stored
+    own = regie("update", "1.2.1", "--status", "on_track", "--author", "ienm-voorbeeld")
+    assert own.code == 0, own.err
+    office = regie("update", "1.2.1", "--status", "cancelled", "--author", "Jan Jansen (IenM)")
+    assert office.code == 0, office.err
+    rows = json.loads(regie("status", "--format", "json").out)
+    latest = next(r for r in rows if r["id"] == "1.2.1")["latest_update"]
+    assert (latest["status"], latest["author"]) == ("cancelled", "Jan Jansen (IenM)")
+    events = json.loads(regie("events", "--item", "1.2.1", "--format", "json").out)
+    assert [e["name"] for e in events][2:] == ["regie.status.updated"] * 2
