@@ -154,7 +154,9 @@ def cycle(
         ),
     ] = False,
 ) -> None:
-    """Run the daily cycle as a Prefect flow: sync, assess, record events, queue and send."""
+    """Run the daily cycle: sync, assess, record events, queue and send. A Prefect flow run
+    on the server PREFECT_API_URL (or the active Prefect profile) names; without one, the
+    same steps in this process."""
     import os
 
     from regie.cli.cycle import run_cycle
@@ -298,7 +300,14 @@ def send(
 
     report = send_reminders(_app(), limit=limit)
     dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
-    typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}")
+    finished = (
+        f", {len(report.skipped)} not sent (their items finished since they were queued)"
+        if report.skipped
+        else ""
+    )
+    typer.echo(
+        f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}{finished}"
+    )
     print_failures(report.summary())
     if report.failed:
         raise typer.Exit(1)

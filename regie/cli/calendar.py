@@ -83,7 +83,10 @@ def token_revoke(
 @calendar_app.command("export")
 def export(
     scope: ScopeOpt = "programme",
-    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write here instead of standard output ('-': standard output)."),
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today).")
     ] = None,
@@ -96,7 +99,7 @@ def export(
     from regie.feeds import export_feed
 
     body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"))
-    if out is None:
+    if out is None or str(out) == "-":
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
     else:

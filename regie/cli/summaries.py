@@ -35,6 +35,11 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         typer.echo(
             f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
             + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
+            + (
+                f", not sent: {sent['skipped']} (their items finished since they were queued)"
+                if sent.get("skipped")
+                else ""
+            )
         )
         print_failures(sent)
 

@@ -186,3 +186,19 @@ def test_send_refuses_a_limit_below_one(home: dict[str, str], limit: str) -> Non
     assert "Invalid value for '--limit'" in refused.err and "greater than or equal to 1" in (
         refused.err
     )
+
+
+def test_calendar_export_to_a_dash_writes_standard_output(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    """``--out -`` is standard output, as Unix tools read it (it made a file named "-")."""
+    assert regie("cycle", "--as-of", "2015-10-01", env=home).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**home, "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml")}
+    export = ("calendar", "export", "--as-of", "2015-10-01")
+    plain = regie(*export, cwd=elsewhere, env=env)
+    dash = regie(*export, "--out", "-", cwd=elsewhere, env=env)
+    assert plain.code == dash.code == 0, dash.err
+    assert dash.out.startswith("BEGIN:VCALENDAR") and dash.out == plain.out
+    assert list(elsewhere.iterdir()) == []

@@ -139,3 +139,23 @@ def test_a_message_is_checked_again_before_it_goes_out(tmp_path: Path, database_
     sent = [f.read_text(encoding="utf-8") for f in app.settings.outbox_dir.glob("*telos*.eml")]
     assert len(sent) == 1 and "2.3.2" in sent[0] and "2.3.1" not in sent[0]
     assert "1 punt" in sent[0]  # the subject was rendered again, too
+
+
+def test_send_counts_the_messages_left_unsent_because_their_items_finished(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    env = {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": ""}
+    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
+    home.mkdir()
+    queued = deadline_check(app, date(2015, 10, 1)).queued
+    app.engine.dispose()
+    # RIVM's digest asks only about 2.2.1; the office cancels it before the digest goes out.
+    cancel = regie("update", "2.2.1", "--status", "cancelled", "--as-of", "2015-10-02", env=env)
+    assert cancel.code == 0, cancel.err
+    sent = regie("send", env=env)
+    assert sent.code == 0, sent.err
+    n = len(queued) - 1
+    assert sent.out.startswith(
+        f"file: {n} sent, 0 failed, 1 not sent (their items finished since they were queued)"
+    )

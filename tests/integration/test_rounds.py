@@ -81,6 +81,10 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
     assert "- GEM: 2 van 3 (67%)" in summary and "- PROV: 2 van 2 (100%)" in summary
     assert "- 1.1.2 Prioriteiten" in summary
     assert all(m.status == "sent" for m in messages.values())
+    # Each subject names the programme first, as the digests' do (a contact may be in several).
+    prefix = f"[{app.load_plan().programme.short_title or app.load_plan().programme.title}] "
+    assert all(m.subject.startswith(prefix) for m in messages.values())
+    assert messages["round:1:office:summary"].subject.startswith(f"{prefix}Statusronde ")
     (status,) = round_status(app)
     assert status["closed_on"] == "2025-06-20"
     assert status["without_answer"] == [{"id": "1.1.2", "title": "Prioriteiten"}]
