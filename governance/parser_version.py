@@ -5,5 +5,5 @@ Part of :attr:`Plan.source_hash` too: raise it when the same file text would now
 different plan, so that a stored "synced from this file" and cached parses no longer match.
 """
 
-#: 2: contact ids and holidays countries are checked (a cached parse of such a plan is stale).
+#: 2: contact ids are checked (a cached parse of a plan with a bad one is stale).
 PARSER_VERSION = 2

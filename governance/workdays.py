@@ -34,9 +34,14 @@ _DAY = timedelta(days=1)
 _KNOWN: dict[tuple[str, int], frozenset[date]] = {}
 
 
+class UnknownHolidaysCountry(ValueError):
+    """The ``holidays`` package knows no such country (found when holidays are first needed:
+    validating a plan does not import the package)."""
+
+
 def public_holidays(country: str, years: Iterable[int]) -> dict[int, frozenset[date]]:
     """Per year, the public holidays the ``holidays`` package gives for that year (weekend ones
-    included); ValueError for a country it does not know."""
+    included); :class:`UnknownHolidaysCountry` for a country it does not know."""
     import holidays
 
     out: dict[int, frozenset[date]] = {}
@@ -44,21 +49,9 @@ def public_holidays(country: str, years: Iterable[int]) -> dict[int, frozenset[d
         try:
             found = holidays.country_holidays(country, years=year)
         except NotImplementedError as exc:  # the package's way to say "unknown country"
-            raise ValueError(f"unknown holidays country {country!r}") from exc
+            raise UnknownHolidaysCountry(f"unknown holidays country {country!r}") from exc
         out[year] = frozenset(found.keys())
     return out
-
-
-def known_holidays_country(country: str) -> bool:
-    """Whether the ``holidays`` package has a calendar for ``country`` (imports the package and
-    that one country's module: ≈ 0.05 s, paid only when a plan file is parsed)."""
-    import holidays
-
-    try:
-        holidays.country_holidays(country)
-    except NotImplementedError:  # the package's way to say "unknown country"
-        return False
-    return True
 
 
 def know_public_holidays(country: str, by_year: Mapping[int, Iterable[date]]) -> None:

@@ -112,9 +112,27 @@ class App:
             raise InvalidInput(*(str(p) for p in problems))
         from datetime import date
 
+        from governance.workdays import UnknownHolidaysCountry
         from regie.holiday_cache import load_plan_holidays
 
-        load_plan_holidays(plan, self.settings.home / "cache", date.today())
+        try:
+            load_plan_holidays(plan, self.settings.home / "cache", date.today())
+        except UnknownHolidaysCountry:
+            # Found here, not by the parser: parsing does not import the holidays package.
+            from governance.planfile import locate
+
+            country = plan.calendar.holidays_country
+            where = path or self.settings.plan_path
+            raise InvalidInput(
+                str(
+                    locate(
+                        where,
+                        ("calendar", "holidays_country"),
+                        f"holidays_country {country!r}: no public holidays are known for "
+                        "that country code",
+                    )
+                )
+            ) from None
         if self.settings.contacts_path is not None:
             from governance.planfile.contacts import validate_contacts_file
 

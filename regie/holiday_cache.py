@@ -29,8 +29,9 @@ FORMAT = 1
 
 def load_plan_holidays(plan: Plan, cache_dir: Path, today: date) -> None:
     """Make the plan's public holidays known to :mod:`governance.workdays`: from the cache, or
-    computed with the package and stored for the next command. Never fails a command: an
-    unknown country or an unwritable cache leaves the calendar to say so when it is used."""
+    computed with the package and stored for the next command. An unwritable cache is only
+    slower; an unknown country raises :class:`~governance.workdays.UnknownHolidaysCountry`
+    (the plan is wrong: the parser does not import the package to find out)."""
     from governance.workdays import know_public_holidays, public_holidays
     from regie import disk_cache
 
@@ -41,10 +42,7 @@ def load_plan_holidays(plan: Plan, cache_dir: Path, today: date) -> None:
     if _valid(stored, years):
         know_public_holidays(country, stored)
         return
-    try:
-        computed = public_holidays(country, years)
-    except ValueError:  # an unknown country: the calendar reports it where it is used
-        return
+    computed = public_holidays(country, years)
     know_public_holidays(country, computed)
     disk_cache.store(target, computed, "holidays-")
 

@@ -27,7 +27,6 @@ from governance.plan import (
 from governance.planfile.extras import indicators, meeting_schedule
 from governance.planfile.items import build_steps
 from governance.planfile.nodes import Fields, Problems, describe, mappings, suggest
-from governance.workdays import known_holidays_country
 
 SCHEMA_VERSION = 1
 
@@ -162,11 +161,6 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
         problems.add(
             f.value("holidays_country"),
             f"holidays_country {country!r} must be a two-letter country code such as 'NL'",
-        )
-    elif "holidays_country" in f and not known_holidays_country(country):
-        problems.add(
-            f.value("holidays_country"),
-            f"holidays_country {country!r}: no public holidays are known for that country code",
         )
     seasons = dict(DEFAULT_SEASONS)
     seasons.update(_seasons(f, problems))

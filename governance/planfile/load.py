@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import Node
+from ruamel.yaml.nodes import MappingNode, Node
 from ruamel.yaml.reader import ReaderError
 
 from governance import parser_version
@@ -68,6 +68,26 @@ def validate_plan_file(path: str | os.PathLike[str]) -> tuple[Plan | None, list[
         return load_plan(path), []
     except PlanInvalid as exc:
         return None, exc.problems
+
+
+def locate(path: str | os.PathLike[str], keys: tuple[str, ...], message: str) -> Problem:
+    """``message`` at the value ``keys`` lead to from the top of the plan file (e.g.
+    ``("calendar", "holidays_country")``): for a fault found after parsing, when the value is
+    first used. The whole file when the value is not there (any more)."""
+    name = os.fspath(path)
+    node: Node | None
+    try:
+        node = _compose(_read(name), Problems(name))  # its own problems are not this one
+    except PlanInvalid:
+        node = None
+    for key in keys:
+        if not isinstance(node, MappingNode):
+            node = None
+            break
+        node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+    if node is None:
+        return Problem(name, 0, 0, message)
+    return Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
 def _read(path: str) -> str:

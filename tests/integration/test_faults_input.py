@@ -202,3 +202,24 @@ def test_calendar_export_to_a_dash_writes_standard_output(
     assert plain.code == dash.code == 0, dash.err
     assert dash.out.startswith("BEGIN:VCALENDAR") and dash.out == plain.out
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_holidays_country_without_holidays_is_one_line_at_its_place(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    """Two letters, but no country the holidays package knows: validation and the commands
+    that need working days say where (the parser does not import the package), no traceback."""
+    seed = (ROOT / "plan" / "actions.yaml").read_text(encoding="utf-8")
+    assert seed.count("holidays_country: NL") == 1
+    line = seed[: seed.index("holidays_country: NL")].count("\n") + 1
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(seed.replace("holidays_country: NL", "holidays_country: XX"), encoding="utf-8")
+    env = {**home, "REGIE_PLAN": str(plan)}
+    want = f"{plan}:{line}:21: holidays_country 'XX': no public holidays are known for that"
+    want += " country code"
+    for command in (("plan", "validate"), ("cycle", "--as-of", "2015-10-01"), ("status",)):
+        result = regie(*command, env=env)
+        assert (result.code, result.err.strip()) == (2, want), command
+    # Nothing recorded by the refused cycle.
+    good = regie("cycle", "--as-of", "2015-10-01", env=home)
+    assert good.code == 0, good.err

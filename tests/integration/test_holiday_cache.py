@@ -122,7 +122,10 @@ def test_another_country_or_term_is_another_entry(tmp_path: Path) -> None:
 
 
 def test_an_unknown_country_stores_nothing_and_fails_where_it_is_used(tmp_path: Path) -> None:
-    load_plan_holidays(_plan("XX"), tmp_path, TODAY)  # no exception here
+    from governance.workdays import UnknownHolidaysCountry
+
+    with pytest.raises(UnknownHolidaysCountry):  # the commands word it (test_faults_input)
+        load_plan_holidays(_plan("XX"), tmp_path, TODAY)
     assert list(tmp_path.glob("*")) == []
     with pytest.raises(ValueError, match="unknown holidays country 'XX'"):
         WorkCalendar("XX").is_holiday(TODAY)

@@ -133,20 +133,6 @@ def test_reports_action_must_be_a_known_action() -> None:
     ) == ["plan.yaml:4:52: unknown action '1.1.1' in 'action' (did you mean '1.1'?)"]
 
 
-def test_a_holidays_country_must_be_one_with_known_holidays() -> None:
-    """A two-letter code without a calendar passed validation and failed later, in the
-    cycle, with a traceback."""
-
-    def text(country: str) -> str:
-        calendar = f"timezone: Europe/Brussels\nholidays_country: {country}\n"
-        return plan_text(calendar=calendar, organisations="[{id: IenM, name: IenM}]")
-
-    assert problems(text("XX")) == [
-        "plan.yaml:5:21: holidays_country 'XX': no public holidays are known for that country code"
-    ]
-    assert plan(text("BE")).calendar.holidays_country == "BE"
-
-
 def test_calendar_and_reminder_settings() -> None:
     assert problems(
         plan_text(
