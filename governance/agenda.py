@@ -199,20 +199,45 @@ def _rag_counts(lines: Iterable[ItemLine]) -> dict[str, int]:
     return counts
 
 
+def open_escalations(
+    assessment: Assessment,
+    escalations: Sequence[tuple[str, date]],
+    decisions: Sequence[Decision] = (),
+) -> dict[str, date]:
+    """Per item whose escalation is still unanswered on ``assessment.as_of``, the day the first
+    unanswered one was raised.
+
+    An escalation is answered by anything about its item on or after the day it was raised and
+    on or before ``as_of``: an owner's update, or a decision about the item (re-dated, cancelled,
+    or only minuted; of any body). An item done or cancelled since has nothing left to chase. A
+    decision about another item, or about none, answers nothing."""
+    as_of = assessment.as_of
+    decided: dict[str, date] = {}  # item → its latest decision on or before as_of
+    for d in decisions:
+        if d.item_id is not None and d.meeting_on <= as_of:
+            decided[d.item_id] = max(d.meeting_on, decided.get(d.item_id, d.meeting_on))
+    out: dict[str, date] = {}
+    for item_id, raised_on in escalations:
+        item = assessment.items.get(item_id)
+        if item is None or item.state not in _OPEN_STATES or raised_on > as_of:
+            continue
+        latest = item.latest_update
+        answers = [decided[item_id]] if item_id in decided else []
+        answers += [latest.reported_on] if latest is not None else []
+        if not answers or max(answers) < raised_on:
+            out[item_id] = min(raised_on, out.get(item_id, raised_on))
+    return out
+
+
 def decisions_asked(
     assessment: Assessment,
     lines: dict[str, ItemLine],
     escalations: Sequence[tuple[str, date]] = (),
+    decisions: Sequence[Decision] = (),
 ) -> list[DecisionAsked]:
-    """What the body must decide, one entry per item, by its most pressing reason."""
-    escalated: dict[str, date] = {}
-    for item_id, raised_on in escalations:
-        item = assessment.items.get(item_id)
-        if item is None or item.state not in _OPEN_STATES:
-            continue
-        latest = item.latest_update
-        if latest is None or latest.reported_on < raised_on:
-            escalated[item_id] = min(raised_on, escalated.get(item_id, raised_on))
+    """What the body must decide, one entry per item, by its most pressing reason.
+    ``decisions``: those taken so far, which may have answered an escalation."""
+    escalated = open_escalations(assessment, escalations, decisions)
     out: list[DecisionAsked] = []
     for item in assessment.items.values():
         reason = _reason(item, item.item_id in escalated)
@@ -305,7 +330,7 @@ def build_agenda(
         rag_counts=_rag_counts(lines.values()),
         decisions=decision_lines,
         steps=tuple(steps),
-        asked=tuple(decisions_asked(assessment, lines, escalations)),
+        asked=tuple(decisions_asked(assessment, lines, escalations, decisions)),
         ahead=ahead,
         annex=tuple(lines.values()),
         horizon=horizon,

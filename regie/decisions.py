@@ -114,7 +114,8 @@ def add_decision(
     item_id = item_id or target
     known = {d.item_id: d for d in plan.deadlines()}
     if item_id is not None and item_id not in known and plan.action(item_id) is None:
-        raise InvalidInput(f"--item: no action or milestone {item_id!r} in the plan")
+        flag = "--set-gereed" if set_gereed else "--cancel" if cancel else "--item"
+        raise InvalidInput(f"{flag}: no action or milestone {item_id!r} in the plan")
     decided = decided_by(body_id, meeting_on)
     kind = DecisionKind.DECISION
     before = after = None

@@ -147,7 +147,9 @@ def agenda_pack(
     with app.reading() as connection:
         assessment = assess_as_of(connection, plan, as_of)
         programme = plan.programme.id
-        decisions = reports_read.decisions(connection, programme, body_id, until=as_of)
+        # Every body's: a decision of another body may answer an escalation (build_agenda
+        # lists only this body's among the decisions taken).
+        decisions = reports_read.decisions(connection, programme, until=as_of)
         escalations = reports_read.events_named(connection, programme, ESCALATION_RAISED, as_of)
     return build_agenda(
         plan,

@@ -133,6 +133,20 @@ def test_decision_that_would_break_the_plan_writes_nothing(plan_copy: Path) -> N
     assert regie("decision", "list").out.strip() == "no decisions"
 
 
+def test_an_unknown_item_is_named_by_the_flag_that_gave_it(plan_copy: Path) -> None:
+    before = plan_copy.read_bytes()
+    for flags, flag in (
+        (("--cancel", "9.9"), "--cancel"),
+        (("--set-gereed", "9.9", "Q2-2016"), "--set-gereed"),
+        (("--item", "9.9"), "--item"),
+    ):
+        bad = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                    "--text", "Onbekend punt", *flags)  # fmt: skip
+        assert bad.code == 2
+        assert bad.err.strip() == f"{flag}: no action or milestone '9.9' in the plan"
+    assert plan_copy.read_bytes() == before
+
+
 def test_cancel_decision_drops_the_item(plan_copy: Path) -> None:
     done = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
                  "--text", "Innovatiemarkt vervalt", "--cancel", "3.6.2")  # fmt: skip

@@ -78,6 +78,48 @@ def test_pack_content(app: App) -> None:
     assert {"1.4", "1.5.4", "1.3.1"} <= ahead  # due April–June 2016, before 12 July
 
 
+def test_an_escalation_the_body_decided_on_is_not_put_to_it_again(app: App) -> None:
+    """1.3.1 was escalated on 1 December 2015 and moved by the stuurgroep on 12 January: the
+    pack does not ask to chase its owner. 3.9, escalated the same day and not decided on, is
+    still asked."""
+    from datetime import date
+
+    from governance.events import ESCALATION_RAISED, DomainEvent
+    from store import Repository
+    from store.records import EventRecord
+
+    raised = date(2015, 12, 1)
+    events = [
+        DomainEvent(ESCALATION_RAISED, item, raised, {}, "office") for item in ("1.3.1", "3.9")
+    ]
+    programme = app.load_plan().programme.id
+    with app.session() as session, session.begin():
+        Repository(session, programme).record_events(
+            EventRecord(e.name, e.item_id, e.occurred_on, dict(e.payload), e.key) for e in events
+        )
+    asked = {a.item.item_id: a for a in agenda_pack(app, "stuurgroep", MEETING, AS_OF).asked}
+    assert "1.3.1" not in asked
+    assert asked["3.9"].question == (
+        "Eigenaar aanspreken over 3.9 (escalatie van 1 december 2015 onbeantwoord)?"
+    )
+    markdown = agenda(app, "stuurgroep", MEETING, AS_OF, "md", archive=False).content.decode()
+    assert "over 3.9 (escalatie" in markdown
+    assert "over 1.3.1 (escalatie" not in markdown
+    # Another body's decision about 3.9 answers it too; this body's pack does not list that
+    # decision among its own.
+    from governance.decisions import Decision, DecisionKind
+    from store.reports_repo import ReportsRepository
+
+    other = Decision(
+        "landelijk-overleg", date(2016, 1, 5), DecisionKind.DECISION, "3.9 besproken", "3.9"
+    )
+    with app.session() as session, session.begin():
+        ReportsRepository(session, programme).add_decision(other)
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    assert "3.9" not in {a.item.item_id for a in pack.asked}
+    assert all(line.decision.body_id == "stuurgroep" for line in pack.decisions)
+
+
 def test_notes_are_inert_in_html_and_markdown(app: App) -> None:
     html = agenda(app, "stuurgroep", MEETING, AS_OF, "html", archive=False).content.decode()
     assert "<script>" not in html
