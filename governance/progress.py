@@ -9,19 +9,25 @@ step; the full table as annex.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from governance.agenda import ItemLine, item_lines
 from governance.assessment import Assessment
+from governance.assessor import PlanIndex
 from governance.decisions import Decision, DecisionKind, Measurement
+from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan
+from governance.workdays import WorkCalendar
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
-#: The look-ahead after the period, when the report does not say otherwise.
-DEFAULT_AHEAD = timedelta(days=182)
+#: The look-ahead after the period in calendar months, when the report does not say otherwise.
+AHEAD_MONTHS = 6
+#: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
+_FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,31 @@ class ProgressReport:
     annex: tuple[ItemLine, ...]
     decisions: tuple[Decision, ...]
     updates_used: int
+    #: The plan's first fuzzy gereed (a quarter, season, …) as written; None when it has none.
+    date_example: str | None = None
+    #: Item id → completion date, for the finished items of the annex that have one.
+    completed_on: dict[str, date] = field(default_factory=dict)
+
+
+def months_after(end: date, months: int) -> date:
+    """The last day of the ``months`` calendar months that follow ``end``: 30 April + 6 →
+    31 October, 31 August + 6 → the last day of February, 15 January + 6 → 15 July.
+
+    The span starts the day after ``end`` and ends the day before the same day ``months``
+    later (the first of the next month when that day does not exist); ``date.max`` when that
+    lies beyond it."""
+    if end == date.max:
+        return date.max
+    first = end + timedelta(days=1)
+    index = first.year * 12 + first.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    if first.day > last_day:  # from 30 August: no 30 February, so through its last day
+        return date(year, month, last_day)
+    return date(year, month, first.day) - timedelta(days=1)
 
 
 def build_progress(
@@ -87,9 +118,9 @@ def build_progress(
     *,
     decisions: Sequence[Decision] = (),
     measurements: Sequence[Measurement] = (),
-    ahead: timedelta = DEFAULT_AHEAD,
+    ahead_months: int = AHEAD_MONTHS,
 ) -> ProgressReport:
-    lines = item_lines(plan, assessment)
+    lines = _with_deadlines(plan, assessment, item_lines(plan, assessment))
     by_item: dict[str, list[Decision]] = {}
     for d in decisions:
         if d.item_id and d.meeting_on <= assessment.as_of:
@@ -99,7 +130,7 @@ def build_progress(
         plan_items[action.id] = action
         for m in action.milestones:
             plan_items[m.id] = m
-    ahead_until = end + ahead if end <= date.max - ahead else date.max  # a --to of 9999-12-31
+    ahead_until = months_after(end, ahead_months)
     steps = []
     for step in plan.steps:
         mine = [x for x in lines.values() if x.step == step.number]
@@ -152,7 +183,75 @@ def build_progress(
         annex=tuple(lines.values()),
         decisions=tuple(d for d in decisions if start <= d.meeting_on <= end),
         updates_used=used,
+        date_example=date_example(plan),
+        completed_on={
+            i.item_id: i.completed_on
+            for i in assessment.items.values()
+            if i.completed_on is not None and i.state.value in _FINISHED
+        },
     )
+
+
+def date_example(plan: Plan) -> str | None:
+    """The first gereed of the plan, in plan order, that is a fuzzy date (``Q3-2015``,
+    ``Najaar 2015``, ``H1 2016``): the introduction's example of dates kept as written."""
+    for d in plan.deadlines():
+        if d.period is not None and d.period.kind in _FUZZY_KINDS and d.gereed:
+            return " ".join(d.gereed.split())
+    return None
+
+
+def _with_deadlines(
+    plan: Plan, assessment: Assessment, lines: dict[str, ItemLine]
+) -> dict[str, ItemLine]:
+    """Lines whose finished item (done, cancelled) keeps the deadline it had while open.
+
+    The assessment gives a finished item no due date (nothing is due any more); the report's
+    annex still shows what was promised. A dated gereed gives its last day; a dependent one
+    the day it became due: ``dependency_lead_days`` working days after its dependencies were
+    all done (none when they are not)."""
+    finished = [i for i in assessment.items.values() if i.state.value in _FINISHED]
+    if not finished:
+        return lines
+    deadlines = {d.item_id: d for d in plan.deadlines()}
+    index: PlanIndex | None = None
+    work_calendar: WorkCalendar | None = None
+    out = dict(lines)
+    for item in finished:
+        d = deadlines.get(item.item_id)
+        if d is None or d.period is None or item.item_id not in out:
+            continue
+        due: date | None = None
+        if d.period.kind in DATED_KINDS:
+            due = d.period.end
+        elif d.period.kind is PeriodKind.DEPENDENT and d.depends_on:
+            if index is None or work_calendar is None:
+                index, work_calendar = PlanIndex(plan), WorkCalendar.for_plan(plan)
+            last = _dependencies_done(index, assessment, d.depends_on)
+            if last is not None:
+                lead = plan.reminders.dependency_lead_days
+                due = work_calendar.add_working_days(last, lead)
+        if due is not None:
+            out[item.item_id] = replace(out[item.item_id], due=due)
+    return out
+
+
+def _dependencies_done(
+    index: PlanIndex, assessment: Assessment, deps: tuple[str, ...]
+) -> date | None:
+    """When the last of ``deps`` was done or cancelled (as the assessment reads a dependency);
+    None while one is unfinished or unknown."""
+    dates: list[date] = []
+    for dep in deps:
+        ids = index.dependency_items(dep)
+        if not ids:
+            return None
+        for item_id in ids:
+            item = assessment.items.get(item_id)
+            if item is None or item.completed_on is None:
+                return None
+            dates.append(item.completed_on)
+    return max(dates) if dates else None
 
 
 def _change(line: ItemLine, plan_item: object, decisions: list[Decision]) -> Change:

@@ -209,13 +209,14 @@ def _render_annex(
     footer: str,
     asked: Sequence[Any] = (),
     body_id: str = "",
+    completed: dict[str, date] | None = None,
 ) -> bytes:
     from reports.render import render
 
     return render(
         "bijlage.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
-        asked=asked, body_id=body_id,
+        asked=asked, body_id=body_id, completed=completed or {},
     ).encode()  # fmt: skip
 
 
@@ -483,6 +484,7 @@ def render_progress_annex(report: Any) -> bytes:
         programme_title=report.programme_title,
         as_of=report.as_of,
         footer=f"{report.programme_short} · {progress_annex_name(report)}",
+        completed=report.completed_on,
     )
 
 

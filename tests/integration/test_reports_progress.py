@@ -129,3 +129,6 @@ def test_second_unrelated_plan(tmp_path: Path) -> None:
     text = progress.content.decode()
     assert "Voortgangsrapportage Programma Digitale Toegankelijkheid" in text
     assert "41,5 % op 30 juni 2024" in text
+    # The introduction's example of a date kept as written is this plan's, not the MVI plan's.
+    assert 'staan (bijvoorbeeld "maart 2024")' in text and "Najaar" not in text
+    assert "wat volgt tot 31 december 2024" in text  # six calendar months after 30 June
