@@ -1,4 +1,5 @@
-"""Dutch labels for states and RAG colours, the domain's Dutch vocabulary (CLI and templates)."""
+"""Dutch labels for states, RAG colours and period kinds: the domain's Dutch vocabulary (CLI
+and templates)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,39 @@ STATE_LABELS: dict[str, str] = {
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 
 
+#: The period kinds of a *gereed* text (:class:`governance.periods.PeriodKind`).
+PERIOD_KIND_LABELS: dict[str, str] = {
+    "date": "datum",
+    "month": "maand",
+    "quarter": "kwartaal",
+    "half": "halfjaar",
+    "season": "seizoen",
+    "year": "jaar",
+    "range": "van–tot",
+    "open_ended": "doorlopend (e.v.)",
+    "recurring": "periodiek",
+    "tbd": "nog te bepalen",
+    "dependent": "afhankelijk",
+    "same_as_above": "idem",
+}
+
+
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state)
+
+
+def state_key(text: str) -> str | None:
+    """The state a reader names by its key (``overdue``) or its Dutch label (``te laat``), in
+    any case; None for neither."""
+    wanted = " ".join(text.split()).casefold()
+    for key, label in STATE_LABELS.items():
+        if wanted in (key, label.casefold()):
+            return key
+    return None
+
+
+def period_kind_label(kind: str) -> str:
+    return PERIOD_KIND_LABELS.get(kind, kind)
 
 
 def rag_label(rag: str) -> str:

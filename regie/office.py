@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
-    from store.office import ReminderSent
+    from governance.stage_keys import StageParts
     from store.records import Revision, StoredEvent
 
 PAGE_SIZE = 250  # items per overview page: a 10,000-item programme stays a readable page
@@ -82,6 +82,19 @@ class Overview:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderRow:
+    """A reminder or escalation about an item, as the item page describes it."""
+
+    queued_on: date
+    stage: str  # the stage key as recorded
+    parts: StageParts  # what it says
+    days_overdue: int | None  # a prompt after the deadline: working days past it, that day
+    contact_id: str
+    status: str | None  # the outbox message's status (sent, pending, suppressed …), if found
+    channel: str | None  # the channel that delivered it (email, slack, file)
+
+
+@dataclass(frozen=True, slots=True)
 class ItemDetail:
     as_of: date
     programme: str
@@ -91,7 +104,7 @@ class ItemDetail:
     revisions: list[Revision]
     updates: list[Any]  # StatusUpdate, newest first
     events: list[StoredEvent]
-    reminders: list[ReminderSent]
+    reminders: list[ReminderRow]
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
@@ -291,6 +304,8 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
 
 
 def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
+    from governance.stage_keys import stage_parts
+    from regie.plan_cache import plan_index
     from store import Repository
     from store.office import reminders_for
 
@@ -304,7 +319,17 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         revisions = [r for r in repo.revisions(code=item_id) if r.entity in ("action", "milestone")]
         updates = list(reversed(repo.status_updates(item=item_id)))
         events = repo.events(item=item_id)
-        reminders = reminders_for(session, pid, item_id)
+        sent = reminders_for(session, pid, item_id)
+    calendar = plan_index(plan)[1]
+    reminders = []
+    for r in sent:
+        parts = stage_parts(r.stage)
+        late = None
+        if parts.kind == "overdue" and parts.due is not None:
+            late = calendar.working_days_between(parts.due, r.queued_on)
+        reminders.append(
+            ReminderRow(r.queued_on, r.stage, parts, late, r.contact_id, r.status, r.channel)
+        )
     action = plan.action(item.action_id)
     step = next(s for s in plan.steps if s.number == item.step)
     return ItemDetail(

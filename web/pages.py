@@ -197,13 +197,13 @@ def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
         "tokens": list_tokens(app),
         "nav": "agenda",
         "new": None,
-        "error": None,
+        "problem": None,  # a ScopeProblem: what is wrong with the "Bereik" given
         "scope": "programme",
         "label": "",
         **extra,
     }
     return render(request, "agenda.html.j2", context, user=user,
-                  status=400 if context["error"] else 200)  # fmt: skip
+                  status=400 if context["problem"] else 200)  # fmt: skip
 
 
 def agenda(request: Request) -> Response:
@@ -216,6 +216,8 @@ def agenda(request: Request) -> Response:
 async def agenda_create(request: Request) -> Response:
     from regie.errors import InvalidInput
     from regie.feeds import create_token
+    from web.answers import current_plan
+    from web.scope_form import scope_problem
 
     form = await request.form()
     user = await run_in_threadpool(_user, request)
@@ -225,14 +227,22 @@ async def agenda_create(request: Request) -> Response:
         return _refused(request)
     scope = str(form.get("bereik") or "").strip()
     label = str(form.get("omschrijving") or "").strip() or None
-    try:
-        made = await run_in_threadpool(create_token, request.app.state.regie, scope, label, _now())
-    except InvalidInput as exc:
-        error = "Bereik: " + " ".join(exc.lines).removeprefix("--scope: ")
-        return await run_in_threadpool(
-            _agenda, request, user, error=error, scope=scope, label=label or ""
-        )
-    return await run_in_threadpool(_agenda, request, user, new=made)
+    app = request.app.state.regie
+    plan = await run_in_threadpool(current_plan, app)
+    problem = scope_problem(scope, plan)
+    if problem is None:
+        try:
+            made = await run_in_threadpool(create_token, app, scope, label, _now())
+        except InvalidInput:  # the plan changed meanwhile: say why, unless not the scope
+            plan = await run_in_threadpool(current_plan, app)
+            problem = scope_problem(scope, plan)
+            if problem is None:
+                raise  # another problem (a broken plan file): the app's 503 page
+        else:
+            return await run_in_threadpool(_agenda, request, user, new=made)
+    return await run_in_threadpool(
+        _agenda, request, user, problem=problem, scope=scope, label=label or ""
+    )
 
 
 async def agenda_revoke(request: Request) -> Response:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.templating import Jinja2Templates
 
-from governance.labels import dutch_date, rag_label, state_label
+from governance.labels import dutch_date, period_kind_label, rag_label, state_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -24,7 +25,17 @@ def environment() -> Environment:
     env.filters["datum"] = dutch_date
     env.filters["state_label"] = state_label
     env.filters["rag_label"] = rag_label
+    env.filters["period_kind"] = period_kind_label
+    env.filters["iso_datum"] = iso_date
     return env
+
+
+def iso_date(text: str) -> str:
+    """An ISO date as stored in JSON (``2015-06-30``) in Dutch words; other text unchanged."""
+    try:
+        return dutch_date(date.fromisoformat(text))
+    except (TypeError, ValueError):
+        return str(text)
 
 
 def templates() -> Jinja2Templates:

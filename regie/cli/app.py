@@ -116,19 +116,37 @@ def status(
     as_of: AsOfOpt = None,
     step: Annotated[int | None, typer.Option(help="Only this step number.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only items this organisation owns.")] = None,
-    state: Annotated[str | None, typer.Option(help="Only items in this state.")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            help="Only items in this state: its key or its Dutch label (overdue, 'te laat')."
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show every milestone with its due date, state and RAG colour."""
     from regie.cli.tables import console, print_json, status_table
 
     day, rows = _services().status_rows(
-        _app(), parse_date(as_of, "--as-of"), step=step, owner=owner, state=state
+        _app(), parse_date(as_of, "--as-of"), step=step, owner=owner, state=_state_key(state)
     )
     if fmt == Format.json:
         print_json(rows)
     else:
         console().print(status_table(rows, day))
+
+
+def _state_key(text: str | None) -> str | None:
+    """``--state`` as a state key: the table shows Dutch labels, so they are accepted too."""
+    from governance.labels import STATE_LABELS, state_key
+
+    if text is None:
+        return None
+    key = state_key(text)
+    if key is None:
+        known = ", ".join(f"{k} ({label})" for k, label in STATE_LABELS.items())
+        raise InvalidInput(f"--state: unknown state {text!r} (known: {known})")
+    return key
 
 
 @app.command()

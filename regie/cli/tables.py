@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from governance.events import resource_id
-from governance.labels import rag_label, state_label
+from governance.labels import period_kind_label, rag_label, state_label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,7 +48,7 @@ def plan_table(plan: Plan) -> Table:
                 action.title,
                 ", ".join(action.owners),
                 action.gereed or "",
-                period.kind.value if period else "",
+                period_kind_label(period.kind.value) if period else "",
                 period.end.isoformat() if period and period.end else "",
             )
             for m in action.milestones:
@@ -58,7 +58,7 @@ def plan_table(plan: Plan) -> Table:
                     f"  {m.title}",
                     ", ".join(m.owners) if m.owners != action.owners else "",
                     m.gereed or "",
-                    mp.kind.value if mp else "",
+                    period_kind_label(mp.kind.value) if mp else "",
                     mp.end.isoformat() if mp and mp.end else "",
                 )
     return table

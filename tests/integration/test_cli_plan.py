@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -95,6 +96,15 @@ def test_plan_show_table(home: dict[str, str]) -> None:
     assert "Inventarisatie" in result.out and "Q3-2015" in result.out
 
 
+def test_plan_show_table_names_period_kinds_in_dutch(home: dict[str, str]) -> None:
+    result = regie("plan", "show", env=home)
+    assert result.code == 0
+    assert "Soort" in result.out  # the headings are Dutch, and so are the kinds under them
+    assert "kwartaal" in result.out and "doorlopend" in result.out
+    for key in ("quarter", "open_ended", "half", "recurring", "tbd", "dependent"):
+        assert re.search(rf"\b{key}\b", result.out) is None, key
+
+
 def _count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
@@ -156,6 +166,25 @@ def test_status_json_and_filters(home: dict[str, str]) -> None:
         ).out
     )
     assert rivm and all("RIVM" in r["owners"] for r in rivm)
+
+
+@pytest.mark.parametrize("given", ["te laat", "Te Laat", "OVERDUE"])
+def test_status_state_takes_the_dutch_label_as_shown(home: dict[str, str], given: str) -> None:
+    def ids(state: str) -> list[str]:
+        args = ("status", "--as-of", "2015-10-01", "--state", state, "--format", "json")
+        result = regie(*args, env=home)
+        assert result.code == 0, result.err
+        return [r["id"] for r in json.loads(result.out)]
+
+    assert ids(given) == ids("overdue") != []
+
+
+def test_status_unknown_state_names_keys_and_labels(home: dict[str, str]) -> None:
+    result = regie("status", "--state", "laat", env=home)
+    assert result.code == 2
+    assert "unknown state 'laat'" in result.err
+    assert "overdue (te laat)" in result.err and "on_track (op schema)" in result.err
+    assert len(result.err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

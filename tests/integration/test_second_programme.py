@@ -129,4 +129,4 @@ def test_plan_show_gives_a_blank_gereed_as_empty_text_to_be_decided(tmp_path: Pa
     table = regie("plan", "show", str(blank))
     assert table.code == 0, table.err
     line = next(x for x in table.out.splitlines() if "1.1.2" in x)
-    assert "tbd" in line
+    assert "nog te bepalen" in line  # the kind in Dutch, as the headings are

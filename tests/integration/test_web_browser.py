@@ -122,6 +122,11 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
 
     # Calendar tokens: make one, see its URL once, revoke it.
     page.get_by_role("link", name="Agenda-abonnementen").click()
+    page.get_by_label("Bereik").fill("org:NOPE")
+    page.get_by_role("button", name="Abonnement maken").click()
+    assert page.get_by_role("alert").inner_text().count("er is geen organisatie ‘NOPE’") == 1
+    assert page.get_by_label("Bereik").get_attribute("aria-invalid") == "true"
+    assert axe_violations(page) == []
     page.get_by_label("Bereik").fill("org:GGD")
     page.get_by_label("Omschrijving (voor wie of waarvoor)").fill("K. Bakker")
     page.get_by_role("button", name="Abonnement maken").click()

@@ -1,0 +1,119 @@
+"""The office's item page and calendar-token form speak Dutch: no internal keys, no English."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from tests.conftest import SEED_PLAN
+
+PASSWORD = "a long enough password"
+
+
+class _Text(HTMLParser):
+    """The text a reader sees (attributes such as ``title`` left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def _app(tmp_path: Path, url: str) -> App:
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(SEED_PLAN, plan)
+    return bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+
+
+def _client(app: App) -> TestClient:
+    from regie.users import add_user, log_in
+    from web.app import create_app
+    from web.security import SESSION_COOKIE
+
+    now = datetime.now(UTC)
+    add_user(app, "office", PASSWORD, "P. Bureau", now)
+    token = log_in(app, "office", PASSWORD, now)
+    assert token is not None
+    return TestClient(create_app(app), cookies={SESSION_COOKIE: token})
+
+
+def test_item_page_describes_reminders_deliveries_and_revisions_in_dutch(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    from regie.cycle import deadline_check, send_reminders
+    from regie.services import sync
+
+    app = _app(tmp_path, migrated_url)
+    deadline_check(app, date(2015, 10, 1))
+    send_reminders(app)  # through the file outbox
+    deadline_check(app, date(2015, 10, 8))  # the next reminder after the deadline: queued only
+    plan = app.settings.plan_path
+    text = plan.read_text(encoding="utf-8")
+    old = 'id: "2.3.1"\n            title: Opdrachtformulering\n            gereed: "Q2-2015"'
+    assert old in text
+    plan.write_text(text.replace(old, old.replace("Q2-2015", "Najaar 2015")), "utf-8")
+    sync(app, None)
+
+    page = _client(app).get("/items/2.3.1")
+    assert page.status_code == 200
+    shown = visible(page.text)
+    for internal in ("overdue-13@", "escalation:", "@2015-06-30", "sent", "via file", "{'"):
+        assert internal not in shown, internal
+    assert "13e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
+    assert "14e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)" in shown
+    assert "escalatie: over de deadline" in shown
+    assert "verstuurd per bestand" in shown and "in de wachtrij" in shown
+    assert 'title="overdue-13@2015-06-30"' in page.text  # the key, for whoever needs it
+    # The revisions: the milestone created, then its gereed and period changed.
+    assert "Actie: 2.3" in shown and "Titel: Opdrachtformulering" in shown
+    assert "Eigenaren: Telos" in shown
+    assert "Periode: kwartaal, 1 april 2015 – 30 juni 2015" in shown
+    assert "gereed (plan) Q2-2015 Najaar 2015" in shown
+    assert "periode kwartaal, 1 april 2015 – 30 juni 2015 seizoen, 1 september 2015 – " in shown
+    assert "status: te laat" in shown and "regie.milestone" not in shown  # the events
+
+
+def test_agenda_form_errors_are_dutch_and_name_the_field(tmp_path: Path, migrated_url: str) -> None:
+    from regie.services import sync
+    from web.security import CSRF_FIELD
+
+    app = _app(tmp_path, migrated_url)
+    sync(app, None)
+    web = _client(app)
+    form = web.get("/agenda")
+    csrf = form.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
+    cases = {
+        "org:NOPE": "Bereik: er is geen organisatie ‘NOPE’ in het plan. Kies uit: ",
+        "step:9": "Bereik: er is geen stap ‘9’ in het plan. Kies uit: 1, 2, 3, 4.",
+        "org:": "Bereik: geef achter ‘org:’ een organisatie op, bijvoorbeeld org:",
+        "programme:x": "Bereik: ‘programme’ (het hele programma) krijgt geen waarde.",
+        "iets": "Bereik: ‘iets’ is geen bereik. Gebruik programme, org:ID, step:N, contact:ID",
+        "": "Bereik: vul een bereik in, bijvoorbeeld programme.",
+    }
+    for scope, message in cases.items():
+        page = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": scope})
+        assert page.status_code == 400, scope
+        shown = visible(page.text)
+        assert message in shown, (scope, shown)
+        assert shown.count("Bereik: ") == 2  # in the summary and at the field, nothing else
+        for english in ("scope", "no such", "known", "give a value", "takes no value"):
+            assert english not in shown, (scope, english)
+    made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": " org:Telos "})
+    assert made.status_code == 200 and "Nieuw abonnement voor org:Telos" in made.text

@@ -1,0 +1,101 @@
+"""The item page's Dutch for every reminder stage, delivery status, channel and period kind."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from governance.labels import PERIOD_KIND_LABELS, STATE_LABELS, state_key
+from governance.periods import PeriodKind
+from governance.stage_keys import StageParts, stage_parts
+from regie.office import ReminderRow
+from store.models import OUTBOX_STATUSES
+from web.templating import environment
+
+
+def _macros() -> Any:
+    return environment().get_template("_item.html.j2").module
+
+
+def _row(stage: str, days: int | None = None, status: str | None = None,
+         channel: str | None = None) -> ReminderRow:  # fmt: skip
+    return ReminderRow(date(2015, 10, 1), stage, stage_parts(stage), days, "c", status, channel)
+
+
+@pytest.mark.parametrize(
+    ("stage", "days", "text"),
+    [
+        ("first@2016-09-30", None, "eerste herinnering vóór de deadline van 30 september 2016"),
+        ("second@2016-09-30", None, "tweede herinnering vóór de deadline van 30 september 2016"),
+        ("due@2015-09-30", None, "herinnering op de deadline (30 september 2015)"),
+        (
+            "overdue-13@2015-06-30",
+            67,
+            "13e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)",
+        ),
+        (
+            "overdue-1@2015-09-30",
+            1,
+            "1e herinnering na de deadline van 30 september 2015 (1 werkdag te laat)",
+        ),
+        ("periodic-2015Q4", None, "periodieke herinnering (4e kwartaal 2015)"),
+        ("periodic-2016M07", None, "periodieke herinnering (vanaf 1 juli 2016)"),
+        ("escalation:2.3.1:none:overdue", None, "escalatie: over de deadline"),
+        ("escalation:2.3.1:17:unanswered", None, "escalatie: onbeantwoord"),
+        ("escalation:2.3.1:2015-10-01:other", None, "escalatie"),
+        ("overdue-x@2015-06-30", None, "herinnering"),
+        ("first@2015-02-30", None, "herinnering"),
+        ("something-new", None, "herinnering"),
+    ],
+)
+def test_every_stage_kind_is_described_in_dutch(stage: str, days: int | None, text: str) -> None:
+    assert str(_macros().stage(_row(stage, days))) == text
+
+
+def test_stage_keys_are_read_into_their_parts() -> None:
+    assert stage_parts("overdue-13@2015-06-30") == StageParts(
+        "overdue", due=date(2015, 6, 30), number=13
+    )
+    assert stage_parts("periodic-2015Q4") == StageParts(
+        "periodic", period_start=date(2015, 10, 1), quarter=4
+    )
+    assert stage_parts("escalation:1.2:none:unanswered").escalation == "unanswered"
+
+
+def test_every_delivery_status_and_channel_is_dutch() -> None:
+    macros = _macros()
+    said = {status: str(macros.delivery(_row("due@2015-09-30", status=status)))
+            for status in OUTBOX_STATUSES}  # fmt: skip
+    assert all(text != status and text != "onbekend" for status, text in said.items()), said
+    assert said["pending"] == "in de wachtrij"
+    shown = {c: str(macros.delivery(_row("due@2015-09-30", status="sent", channel=c)))
+             for c in ("email", "slack", "file")}  # fmt: skip
+    assert shown == {
+        "email": "verstuurd per e-mail",
+        "slack": "verstuurd per Slack",
+        "file": "verstuurd per bestand",
+    }
+    assert str(macros.delivery(_row("due@2015-09-30"))) == "onbekend"  # no message found
+
+
+def test_revision_values_are_readable() -> None:
+    value = _macros().value
+    period = {"kind": "open_ended", "start": "2016-01-01", "end": None}
+    assert str(value("period", period)) == "doorlopend (e.v.), vanaf 1 januari 2016"
+    assert str(value("owners", ["BZ", "EZ"])) == "BZ, EZ"
+    assert str(value("depends_on", [])) == "–"
+    assert str(value("position", 0)) == "1"
+    assert str(value("note", None)) == "–"
+
+
+def test_every_period_kind_has_a_dutch_label() -> None:
+    assert set(PERIOD_KIND_LABELS) == {k.value for k in PeriodKind}
+
+
+@pytest.mark.parametrize(("given", "key"), [("te laat", "overdue"), ("Op  Schema", "on_track"),
+                                            ("OVERDUE", "overdue"), ("laat", None)])  # fmt: skip
+def test_a_state_is_named_by_key_or_dutch_label(given: str, key: str | None) -> None:
+    assert state_key(given) == key
+    assert all(state_key(label) == k for k, label in STATE_LABELS.items())
