@@ -9,16 +9,19 @@ the full table as annex. Sections 1 (opening) and 6 (rondvraag) are fixed agenda
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar, cast
 
 from governance.assessment import Assessment, ItemAssessment
+from governance.assessor import PlanIndex
 from governance.decisions import Decision, DecisionKind
 from governance.dutch import long_date
 from governance.meetings import Meeting
+from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import GovernanceBody, Plan
 from governance.rag import Rag, State
+from governance.workdays import WorkCalendar
 
 #: The questions a body is asked, per reason (Dutch: they are printed on the pack as they are).
 QUESTIONS: dict[str, str] = {
@@ -157,7 +160,7 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
             dropped_actions[action.id] = action.cancelled_by
         for m in action.milestones:
             plan_items[m.id] = m
-    return {
+    lines = {
         i.item_id: _line(
             i,
             plan_items.get(i.item_id),
@@ -167,6 +170,60 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
         )
         for i in assessment.items.values()
     }
+    return _with_deadlines(plan, assessment, lines)
+
+
+def _with_deadlines(
+    plan: Plan, assessment: Assessment, lines: dict[str, ItemLine]
+) -> dict[str, ItemLine]:
+    """Lines whose finished item (done, cancelled) keeps the deadline it had while open.
+
+    The assessment gives a finished item no due date (nothing is due any more); the report's
+    annex still shows what was promised. A dated gereed gives its last day; a dependent one
+    the day it became due: ``dependency_lead_days`` working days after its dependencies were
+    all done (none when they are not)."""
+    finished = [i for i in assessment.items.values() if i.state in (State.DONE, State.CANCELLED)]
+    if not finished:
+        return lines
+    deadlines = {d.item_id: d for d in plan.deadlines()}
+    index: PlanIndex | None = None
+    work_calendar: WorkCalendar | None = None
+    out = dict(lines)
+    for item in finished:
+        d = deadlines.get(item.item_id)
+        if d is None or d.period is None or item.item_id not in out:
+            continue
+        due: date | None = None
+        if d.period.kind in DATED_KINDS:
+            due = d.period.end
+        elif d.period.kind is PeriodKind.DEPENDENT and d.depends_on:
+            if index is None or work_calendar is None:
+                index, work_calendar = PlanIndex(plan), WorkCalendar.for_plan(plan)
+            last = _dependencies_done(index, assessment, d.depends_on)
+            if last is not None:
+                lead = plan.reminders.dependency_lead_days
+                due = work_calendar.add_working_days(last, lead)
+        if due is not None:
+            out[item.item_id] = replace(out[item.item_id], due=due)
+    return out
+
+
+def _dependencies_done(
+    index: PlanIndex, assessment: Assessment, deps: tuple[str, ...]
+) -> date | None:
+    """When the last of ``deps`` was done or cancelled (as the assessment reads a dependency);
+    None while one is unfinished or unknown."""
+    dates: list[date] = []
+    for dep in deps:
+        ids = index.dependency_items(dep)
+        if not ids:
+            return None
+        for item_id in ids:
+            item = assessment.items.get(item_id)
+            if item is None or item.completed_on is None:
+                return None
+            dates.append(item.completed_on)
+    return max(dates) if dates else None
 
 
 def _line(

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from governance.agenda import ItemLine, item_lines
 from governance.assessment import Assessment
-from governance.assessor import PlanIndex
 from governance.decisions import Decision, DecisionKind, Measurement
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan
-from governance.workdays import WorkCalendar
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
@@ -120,7 +118,7 @@ def build_progress(
     measurements: Sequence[Measurement] = (),
     ahead_months: int = AHEAD_MONTHS,
 ) -> ProgressReport:
-    lines = _with_deadlines(plan, assessment, item_lines(plan, assessment))
+    lines = item_lines(plan, assessment)
     by_item: dict[str, list[Decision]] = {}
     for d in decisions:
         if d.item_id and d.meeting_on <= assessment.as_of:
@@ -199,59 +197,6 @@ def date_example(plan: Plan) -> str | None:
         if d.period is not None and d.period.kind in _FUZZY_KINDS and d.gereed:
             return " ".join(d.gereed.split())
     return None
-
-
-def _with_deadlines(
-    plan: Plan, assessment: Assessment, lines: dict[str, ItemLine]
-) -> dict[str, ItemLine]:
-    """Lines whose finished item (done, cancelled) keeps the deadline it had while open.
-
-    The assessment gives a finished item no due date (nothing is due any more); the report's
-    annex still shows what was promised. A dated gereed gives its last day; a dependent one
-    the day it became due: ``dependency_lead_days`` working days after its dependencies were
-    all done (none when they are not)."""
-    finished = [i for i in assessment.items.values() if i.state.value in _FINISHED]
-    if not finished:
-        return lines
-    deadlines = {d.item_id: d for d in plan.deadlines()}
-    index: PlanIndex | None = None
-    work_calendar: WorkCalendar | None = None
-    out = dict(lines)
-    for item in finished:
-        d = deadlines.get(item.item_id)
-        if d is None or d.period is None or item.item_id not in out:
-            continue
-        due: date | None = None
-        if d.period.kind in DATED_KINDS:
-            due = d.period.end
-        elif d.period.kind is PeriodKind.DEPENDENT and d.depends_on:
-            if index is None or work_calendar is None:
-                index, work_calendar = PlanIndex(plan), WorkCalendar.for_plan(plan)
-            last = _dependencies_done(index, assessment, d.depends_on)
-            if last is not None:
-                lead = plan.reminders.dependency_lead_days
-                due = work_calendar.add_working_days(last, lead)
-        if due is not None:
-            out[item.item_id] = replace(out[item.item_id], due=due)
-    return out
-
-
-def _dependencies_done(
-    index: PlanIndex, assessment: Assessment, deps: tuple[str, ...]
-) -> date | None:
-    """When the last of ``deps`` was done or cancelled (as the assessment reads a dependency);
-    None while one is unfinished or unknown."""
-    dates: list[date] = []
-    for dep in deps:
-        ids = index.dependency_items(dep)
-        if not ids:
-            return None
-        for item_id in ids:
-            item = assessment.items.get(item_id)
-            if item is None or item.completed_on is None:
-                return None
-            dates.append(item.completed_on)
-    return max(dates) if dates else None
 
 
 def _change(line: ItemLine, plan_item: object, decisions: list[Decision]) -> Change:
