@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 
 from notifications.base import Delivery, Message, NotifierError
@@ -38,6 +38,10 @@ def to_email(message: Message) -> EmailMessage:
     )
     mail["From"] = "Regie <regie@regie.invalid>"
     mail["Message-ID"] = message_id(message.key) if message.key else make_msgid()
+    # As the SMTP sender writes them: a mail client opening the file shows when it was queued.
+    queued = message.queued_at
+    mail["Date"] = format_datetime(queued) if queued is not None else formatdate(localtime=True)
+    mail["Auto-Submitted"] = "auto-generated"
     mail["X-Regie-Key"] = message.key
     mail["X-Regie-Kind"] = message.kind
     mail.set_content(message.text, cte="8bit")  # readable as a plain file, too

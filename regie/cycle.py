@@ -261,7 +261,7 @@ def office_channel(app: App) -> str | None:
 
 def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
     """Signed answer links for e-mailed digests, when a REGIE_SECRET_KEY is set (without one,
-    the digest says how to answer on the command line)."""
+    the digest asks the owner to reply to it, and ``regie cycle`` says links are off)."""
     from regie.answer_links import LinkMaker
 
     if not app.settings.secret_key:

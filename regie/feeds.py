@@ -213,7 +213,8 @@ def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> lis
     for m in meetings(app, body_id, plan=plan):
         at = m.time or time()
         start = datetime.combine(m.on, at, zone).astimezone(UTC)
-        lines = [f"Vergadering van {body.name}."] + ([m.note] if m.note else [])
+        # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
+        lines = [f"Vergadering: {body.name}."] + ([m.note] if m.note else [])
         out.append(
             FeedMeeting(
                 uid=f"{body_id}-{m.on.isoformat()}@{plan.programme.id}.regie",

@@ -18,6 +18,8 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from slack_sdk.socket_mode.client import BaseSocketModeClient
     from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -25,8 +27,13 @@ log = logging.getLogger("regie.slack")
 ENVELOPE_WINDOW = timedelta(minutes=5)  # Slack redelivers an unacknowledged envelope sooner
 
 
-def listen(app: App, stop: threading.Event | None = None) -> None:
-    """Connect and handle interactions until ``stop`` is set (or forever)."""
+def listen(
+    app: App,
+    stop: threading.Event | None = None,
+    on_connected: Callable[[], None] | None = None,
+) -> None:
+    """Connect and handle interactions until ``stop`` is set (or forever); ``on_connected``
+    once connected (the command line says it listens only then)."""
     from slack_sdk.socket_mode import SocketModeClient
 
     from regie.slack_client import slack_client
@@ -43,6 +50,8 @@ def listen(app: App, stop: threading.Event | None = None) -> None:
     client = SocketModeClient(app_token=token, web_client=web, ping_interval=10)
     client.socket_mode_request_listeners.append(lambda c, req: on_request(app, c, req))
     client.connect()
+    if on_connected is not None:
+        on_connected()
     try:
         (stop or threading.Event()).wait()
     finally:

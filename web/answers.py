@@ -138,7 +138,8 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         )
     except AnswerRefused as exc:
         if exc.problems and view is not None:
-            return _form(request, plan, view, fields, {p.field: p.nl for p in exc.problems})
+            errors = {p.field: _sentence(p.nl) for p in exc.problems}
+            return _form(request, plan, view, fields, errors)
         return _refused(request, exc.reason)
     assert view is not None
     return _render(
@@ -149,6 +150,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         item=view.item,
         name=view.contact_name,
         status_label=dict(STATUS_CHOICES)[status],
+        finished=status == "done",  # no more reminders about it, so no new link either
     )
 
 
@@ -207,3 +209,10 @@ def _render(
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _sentence(text: str) -> str:
+    """A field problem as the form's own errors read ("Kies een status."): capital, full stop.
+    The domain's texts are phrases, as Slack's modal shows them under a field."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."

@@ -35,8 +35,12 @@ def slack_listen() -> None:
     """Handle Slack buttons and modals over Socket Mode (REGIE_SLACK_APP_TOKEN); Ctrl-C stops."""
     from regie.slack_listen import listen
 
-    typer.echo("listening for Slack interactions (Socket Mode); Ctrl-C stops")
-    listen(_app())
+    listen(
+        _app(),
+        on_connected=lambda: typer.echo(
+            "listening for Slack interactions (Socket Mode); Ctrl-C stops"
+        ),
+    )
 
 
 round_app = command_group(

@@ -96,6 +96,7 @@ def export(
 
     from regie.bootstrap import bootstrap
     from regie.cli.common import parse_date
+    from regie.errors import InvalidInput
     from regie.feeds import export_feed
 
     body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"))
@@ -103,5 +104,8 @@ def export(
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
     else:
-        out.write_bytes(body)
+        try:
+            out.write_bytes(body)
+        except OSError as exc:  # the user's path: bad input (2), not the machine's fault (3)
+            raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
         typer.echo(f"{out}: {body.count(b'BEGIN:VEVENT')} events", err=True)

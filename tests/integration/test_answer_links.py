@@ -71,6 +71,7 @@ def test_get_shows_a_form_and_stores_nothing_post_stores_once(app: App) -> None:
     done = web.post(f"/antwoord/{token}", data=form)
     assert done.status_code == 200, done.text
     assert "opgeslagen" in done.text
+    assert "Bij de volgende herinnering krijgt u een nieuwe." in done.text  # at risk: open
     again = web.post(f"/antwoord/{token}", data=form)
     assert again.status_code == 409
     assert "al gebruikt" in again.text
@@ -98,7 +99,7 @@ def test_field_errors_come_back_in_the_form(app: App) -> None:
         f"/antwoord/{token}", data={"status": "done", "note": "x" * 2001, "csrf_token": token_csrf}
     )
     assert page.status_code == 422
-    assert "langer dan 2000 tekens" in page.text
+    assert "De toelichting is langer dan 2000 tekens." in page.text  # as the form says its own
     assert counts(app) == (0, [])
 
 
@@ -187,3 +188,13 @@ def test_answer_by_link_is_the_one_use_case(app: App) -> None:
         )
     assert refused.value.reason is Refusal.OFFICE_ONLY
     assert counts(app) == (0, ["regie.answer.refused"])
+
+
+def test_a_done_answer_says_no_more_reminders_follow(app: App) -> None:
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = client(app)
+    page = web.get(f"/antwoord/{token}")
+    done = web.post(f"/antwoord/{token}", data={"status": "done", "csrf_token": csrf(page.text)})
+    assert done.status_code == 200, done.text
+    assert "Voor dit punt krijgt u geen herinneringen meer." in done.text
+    assert "volgende herinnering" not in done.text

@@ -202,6 +202,10 @@ def test_calendar_export_to_a_dash_writes_standard_output(
     assert plain.code == dash.code == 0, dash.err
     assert dash.out.startswith("BEGIN:VCALENDAR") and dash.out == plain.out
     assert list(elsewhere.iterdir()) == []
+    for bad, why in ((tmp_path / "nowhere" / "x.ics", "No such file"), (elsewhere, "Is a dir")):
+        refused = regie(*export, "--out", str(bad), env=env)
+        assert refused.code == 2  # the user's path, not the machine's fault
+        assert refused.err.startswith(f"--out: cannot write {bad}: {why}"), refused.err
 
 
 def test_a_holidays_country_without_holidays_is_one_line_at_its_place(
@@ -223,3 +227,12 @@ def test_a_holidays_country_without_holidays_is_one_line_at_its_place(
     # Nothing recorded by the refused cycle.
     good = regie("cycle", "--as-of", "2015-10-01", env=home)
     assert good.code == 0, good.err
+
+
+def test_slack_listen_without_a_token_says_so_and_not_that_it_listens(
+    home: dict[str, str],
+) -> None:
+    result = regie("slack", "listen", env={**home, "REGIE_SLACK_APP_TOKEN": ""})
+    assert result.code == 2
+    assert result.err.strip() == "REGIE_SLACK_APP_TOKEN: not set (an app-level token, xapp-…)"
+    assert "listening" not in result.out

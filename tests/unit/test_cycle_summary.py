@@ -30,7 +30,10 @@ def test_messages_not_sent_because_their_items_finished_are_counted(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     app = cast(
-        App, SimpleNamespace(settings=SimpleNamespace(outbox_dir=Path("/o"), notifier="file"))
+        App,
+        SimpleNamespace(
+            settings=SimpleNamespace(outbox_dir=Path("/o"), notifier="file", secret_key="k" * 43)
+        ),
     )
     print_summary(_result(skipped=1), "P", app)
     line = next(x for x in capsys.readouterr().out.splitlines() if "sent:" in x)
@@ -41,3 +44,15 @@ def test_messages_not_sent_because_their_items_finished_are_counted(
     print_summary(_result(), "P", app)
     line = next(x for x in capsys.readouterr().out.splitlines() if "sent:" in x)
     assert line == "  sent: 9 via file (/o), failed: 0"
+
+
+def test_a_cycle_without_a_secret_key_says_the_digests_carry_no_answer_links(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = SimpleNamespace(outbox_dir=Path("/o"), notifier="file", secret_key=None)
+    print_summary(_result(), "P", cast(App, SimpleNamespace(settings=settings)))
+    out = capsys.readouterr().out
+    assert "  answer links: off (REGIE_SECRET_KEY is not set): owners are asked to reply" in out
+    settings.secret_key = "k" * 43
+    print_summary(_result(), "P", cast(App, SimpleNamespace(settings=settings)))
+    assert "answer links" not in capsys.readouterr().out

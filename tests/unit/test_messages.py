@@ -32,6 +32,9 @@ def test_digests_are_dutch_and_name_every_item() -> None:
     for item in escalated:
         assert item in office.body_text
     assert office.payload["items"] and office.created_on == day
+    # The first run may escalate before any reminder went out: it says what is known.
+    assert "over de deadline, zonder recente statusupdate van de eigenaar" in office.body_text
+    assert "zonder antwoord" not in office.body_text
 
 
 def test_header_values_are_made_safe_again_at_rendering() -> None:
@@ -209,3 +212,19 @@ def test_one_working_day_and_one_point_are_singular() -> None:
     (escalation,) = [m for m in messages if m.kind == "escalation_digest"]
     assert "vraagt het volgende punt aandacht" in " ".join(escalation.body_text.split())
     assert "vraagt het volgende punt aandacht" in " ".join((escalation.body_html or "").split())
+
+
+def test_without_answer_links_the_owner_is_asked_to_reply_not_to_run_a_command() -> None:
+    """No REGIE_SECRET_KEY, no links: an owner cannot run `regie update`; they reply."""
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    digests = [
+        m for m in outbox_messages(plan, assessment, reminders) if m.kind == "reminder_digest"
+    ]
+    assert digests
+    for m in digests:
+        for text in (" ".join(m.body_text.split()), " ".join((m.body_html or "").split())):
+            assert "Dat kan door op dit bericht te antwoorden" in text
+            assert "regie update" not in text
