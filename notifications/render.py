@@ -27,6 +27,14 @@ def _format_date_nl(value: date, fmt: str) -> str:
     return format_date(value, format=fmt, locale="nl_NL")
 
 
+def parse_iso_date(value: str | date | None) -> date | None:
+    """ISO text as a date (the ``iso_date`` filter): a payload keeps its dates as ISO text, the
+    ``datum`` filter formats a date. Empty or missing stays None ("geen datum")."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if value else None
+
+
 #: Line breaks, other control characters and bidirectional overrides: none belongs in a header.
 _UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 
@@ -74,6 +82,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["datum"] = format_date_nl
+    env.filters["iso_date"] = parse_iso_date
     env.filters["slack"] = slack_escape
     from governance.labels import rag_label, state_label
 

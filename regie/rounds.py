@@ -20,7 +20,7 @@ from regie.errors import InvalidInput
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from governance.plan import Plan
+    from governance.plan import Deadline, Plan
     from store.answers import Round, RoundRequest
 
 CHASE_DAYS = 2  # working days before the answer-by date on which silent contacts are chased
@@ -136,14 +136,25 @@ def round_progress(session: Session, plan: Plan, r: Round) -> dict[str, Any]:
         for q in requests
         if q.item_id in latest and latest[q.item_id].reported_on >= r.started_on
     }
-    per_org: dict[str, dict[str, set[str]]] = {}
+    deadlines = {d.item_id: d for d in plan.deadlines()}
+    asked_by: dict[str, set[str]] = {}
     for q in requests:
-        org = per_org.setdefault(q.organisation, {"asked": set(), "answered": set()})
-        org["asked"].add(q.item_id)
-        if q.item_id in answered:
-            org["answered"].add(q.item_id)
-    titles = {d.item_id: d.title for d in plan.deadlines()}
-    missing = sorted({q.item_id for q in requests} - answered)
+        asked_by.setdefault(q.item_id, set()).add(q.organisation)
+    # Each item counts for every organisation that owns it (not for whoever answers for it: the
+    # office answers for owners without a contact). An item no longer in the plan falls back to
+    # the organisations of the contacts asked about it.
+    owners: dict[str, list[str]] = {}
+    for item_id, asked in asked_by.items():
+        d = deadlines.get(item_id)
+        owners[item_id] = list(d.owners) if d and d.owners else sorted(asked)
+    per_org: dict[str, dict[str, set[str]]] = {}
+    for item_id, orgs in owners.items():
+        for name in orgs:
+            org = per_org.setdefault(name, {"asked": set(), "answered": set()})
+            org["asked"].add(item_id)
+            if item_id in answered:
+                org["answered"].add(item_id)
+    missing = sorted(set(asked_by) - answered)
     return {
         "round": r.id,
         "body": r.body,
@@ -151,7 +162,7 @@ def round_progress(session: Session, plan: Plan, r: Round) -> dict[str, Any]:
         "scope": r.scope,
         "started_on": r.started_on.isoformat(),
         "closed_on": r.closed_on.isoformat() if r.closed_on else None,
-        "items": len({q.item_id for q in requests}),
+        "items": len(asked_by),
         "answered": len(answered),
         "organisations": [
             {
@@ -162,8 +173,19 @@ def round_progress(session: Session, plan: Plan, r: Round) -> dict[str, Any]:
             }
             for org, v in sorted(per_org.items())
         ],
-        "without_answer": [{"id": i, "title": titles.get(i, "")} for i in missing],
+        "without_answer": [_unanswered(i, deadlines.get(i), owners[i]) for i in missing],
         "silent_contacts": sorted({q.contact_id for q in requests if q.item_id not in answered}),
+    }
+
+
+def _unanswered(item_id: str, d: Deadline | None, owners: list[str]) -> dict[str, Any]:
+    """An item without answer as the summary and ``round status --format json`` show it."""
+    return {
+        "id": item_id,
+        "title": d.title if d else "",
+        "owners": owners,
+        "gereed": d.gereed if d else None,
+        "due": d.period.end.isoformat() if d and d.period and d.period.end else None,
     }
 
 
@@ -289,5 +311,6 @@ def _shown(item: dict[str, Any]) -> dict[str, Any]:
         "id": item.get("item_id") or item.get("id"),
         "title": item.get("title", ""),
         "gereed": item.get("gereed"),
-        "due": due.isoformat() if isinstance(due, date) else None,
+        "due": due.isoformat() if isinstance(due, date) else due,  # a date, ISO text or None
+        "owners": list(item.get("owners", ())),
     }

@@ -153,9 +153,7 @@ def test_scopes_choose_items(feed_app: App) -> None:
     assert spring["summary"] == "Regieteam Gezonde Wijk"
     extra = meetings["regieteam-2016-06-07@zorg-test.regie"]  # no start time: all day
     assert (extra["allDay"], extra["start"]) == (True, "2016-06-07")
-    assert (
-        extra["description"] == "Vergadering: Regieteam Gezonde Wijk.\nExtra: budget, planning"
-    )
+    assert extra["description"] == "Vergadering: Regieteam Gezonde Wijk.\nExtra: budget, planning"
     located = icalendar_events(raw)["regieteam-2016-03-29@zorg-test.regie"]
     assert str(located["LOCATION"]) == "Stadhuis, zaal 2; ingang B"
     assert located.decoded("DTEND") - located.decoded("DTSTART") == timedelta(minutes=90)

@@ -87,7 +87,15 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
     assert messages["round:1:office:summary"].subject.startswith(f"{prefix}Statusronde ")
     (status,) = round_status(app)
     assert status["closed_on"] == "2025-06-20"
-    assert status["without_answer"] == [{"id": "1.1.2", "title": "Prioriteiten"}]
+    assert status["without_answer"] == [
+        {
+            "id": "1.1.2",
+            "title": "Prioriteiten",
+            "owners": ["GEM"],
+            "gereed": "Q3-2025",
+            "due": "2025-09-30",
+        }
+    ]
 
 
 def test_bad_round_input_is_one_line(app: App) -> None:

@@ -1,0 +1,139 @@
+"""What a status round's messages say, by e-mail and in Slack (built from the outbox payload):
+dates in Dutch, the unanswered items with their Gereed and deadline, response counted against
+the items' owners, and numbers that agree with their nouns."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from governance.answers import Answerer, AnswerInput
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.mapping import message_from_outbox
+from regie.rounds import round_status, run_round_day
+from store import OutboxRecord, Repository
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import link_app
+
+START = date(2025, 6, 2)  # a Monday
+ANSWER_BY = date(2025, 6, 20)  # a Friday
+SECOND_PLAN = ANSWERS_PLAN.parent / "second_programme.yaml"
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    return link_app(migrated_url, tmp_path)
+
+
+def outbox(app: App) -> dict[str, OutboxRecord]:
+    programme = app.load_plan().programme.id
+    with app.session() as session:
+        return {m.key: m for m in Repository(session, programme).outbox()}
+
+
+def slack_texts(record: OutboxRecord) -> dict[str, str]:
+    """The Slack message's section texts by block id, as the Slack notifier would send them."""
+    from notifications.slack_blocks import digest_blocks
+
+    blocks = digest_blocks(message_from_outbox(record))
+    return {b["block_id"]: b["text"]["text"] for b in blocks if b["type"] == "section"}
+
+
+def test_slack_summary_shows_gereed_and_deadline_of_unanswered_items(app: App) -> None:
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, ANSWER_BY)  # nobody answered: the summary lists all four
+    texts = slack_texts(outbox(app)["round:1:office:summary"])
+    assert "Gereed: _Q3-2025_ · deadline 30 september 2025" in texts["item:1.1.2"]
+    assert "Gereed: _Q4-2025_ · deadline 31 december 2025" in texts["item:1.2"]
+    assert "geen datum" not in "".join(texts.values())
+    (status,) = round_status(app)
+    assert status["without_answer"][1] == {
+        "id": "1.1.2",
+        "title": "Prioriteiten",
+        "owners": ["GEM"],
+        "gereed": "Q3-2025",
+        "due": "2025-09-30",
+    }
+
+
+def test_slack_request_and_chase_give_the_answer_by_date_in_dutch(app: App) -> None:
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # a chase day
+    messages = outbox(app)
+    request = slack_texts(messages["round:1:anna:request"])["intro"]
+    chase = slack_texts(messages["round:1:anna:chase:2025-06-19"])["intro"]
+    assert "uiterlijk 20 juni 2025 om een update" in request
+    assert "(uiterlijk 20 juni 2025)" in chase
+    assert "2025-06-20" not in request + chase
+    # The e-mail says the same.
+    assert "uiterlijk 20 juni 2025" in messages["round:1:anna:request"].body_text
+
+
+def test_summary_counts_each_item_for_its_owners_not_for_who_answers(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """2.1 is owned by *gemeenten*, who have no contact: the office (BZK) is asked about it, but
+    it counts for gemeenten; 2.2 is BZK's own. Logius answers one of its two items."""
+    app = link_app(migrated_url, tmp_path, plan=SECOND_PLAN)
+    start, answer_by = date(2024, 6, 3), date(2024, 6, 14)
+    run_round_day(app, start, body="programmaraad", answer_by=answer_by)
+    record_answer(
+        app,
+        AnswerInput("1.1.2", "on_track"),
+        Answerer("logius-contact", "L"),
+        channel="web",
+        as_of=date(2024, 6, 5),
+    )
+    run_round_day(app, answer_by)
+    (status,) = round_status(app)
+    assert status["organisations"] == [
+        {"id": "BZK", "asked": 1, "answered": 0, "rate": 0.0},
+        {"id": "Logius", "asked": 2, "answered": 1, "rate": 0.5},
+        {"id": "gemeenten", "asked": 1, "answered": 0, "rate": 0.0},
+    ]
+    summary = outbox(app)["round:1:office:summary"]
+    assert "- BZK: 0 van 1 (0%)" in summary.body_text
+    assert "- gemeenten: 0 van 1 (0%)" in summary.body_text
+    assert "- Logius: 1 van 2 (50%)" in summary.body_text
+    assert "- 2.1 Verbeterplannen gemeenten (eigenaar: gemeenten)" in summary.body_text
+    assert "- 1.1.1 Steekproef trekken (eigenaar: Logius)" in summary.body_text
+    assert summary.body_html is not None
+    assert "<li>2.1 Verbeterplannen gemeenten (eigenaar: gemeenten)</li>" in summary.body_html
+    assert "eigenaar: gemeenten" in slack_texts(summary)["item:2.1"]
+
+
+def test_an_item_with_two_owners_is_named_with_both(app: App) -> None:
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:2")
+    run_round_day(app, ANSWER_BY)
+    summary = outbox(app)["round:1:office:summary"]
+    assert "- 2.1 Aanbesteden (eigenaren: PROV, GEM)" in summary.body_text
+    assert "eigenaren: PROV, GEM" in slack_texts(summary)["item:2.1"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "answered", "sentence", "subject"),
+    [
+        (None, ["1.1.1"], "1 van de 4 punten is beantwoord", "1 van 4 punten beantwoord"),
+        (None, ["1.1.1", "1.2"], "2 van de 4 punten zijn beantwoord", "2 van 4 punten beantwoord"),
+        ("step:2", [], "het enige gevraagde punt is niet beantwoord", "0 van 1 punt beantwoord"),
+        ("step:2", ["2.1"], "het enige gevraagde punt is beantwoord", "1 van 1 punt beantwoord"),
+    ],
+)
+def test_summary_numbers_agree_with_their_nouns(
+    app: App, scope: str | None, answered: list[str], sentence: str, subject: str
+) -> None:
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope=scope)
+    for item in answered:
+        record_answer(
+            app, AnswerInput(item, "on_track"), Answerer("office", "P"), channel="web", as_of=START
+        )
+    run_round_day(app, ANSWER_BY)
+    summary = outbox(app)["round:1:office:summary"]
+    capitalised = sentence[0].upper() + sentence[1:]
+    assert f"is\ngesloten. {capitalised}.\n" in summary.body_text
+    assert summary.body_html is not None and f"gesloten. {capitalised}.</p>" in summary.body_html
+    assert summary.subject.endswith(f"gesloten: {subject}")
+    assert f"is gesloten: {sentence}." in slack_texts(summary)["intro"]
