@@ -20,7 +20,10 @@ Stages. At any ``as_of`` an open item is in at most one stage:
 - done, cancelled, undated and waiting items are in no stage and never prompted.
 
 A prompt is due when the item's current stage was never prompted before (whatever the contact):
-a missed day never loses a reminder and never sends the skipped stages afterwards. An answer
+a missed day never loses a reminder and never sends the skipped stages afterwards. Nor does it
+make an owner asked on two days running: a dated stage is left out when its previous stage was
+first prompted (late, after missed days) fewer than half of ``overdue_every_days`` working days
+before it starts; the stage after it asks. An answer
 suppresses a stage: any update reported on or after the day the current stage began means the
 owner already spoke in this stage, so it is not prompted.
 
@@ -140,6 +143,10 @@ class PromptQuestion(NamedTuple):
     stage: str | None  # the current stage, when it is due unless prompted before (else None)
     run: str  # the prefix of the current run's escalation keys (:func:`escalation_run`)
     since: date | None  # the latest update's day: stages queued after it are unanswered
+    # The stage before ``stage``: first prompted after ``previous_after``, it was a late catch-up
+    # too close to this one, which is then left out (:func:`_dated_stage`).
+    previous: str | None = None
+    previous_after: date | None = None
 
 
 class PromptFacts(NamedTuple):
@@ -150,6 +157,7 @@ class PromptFacts(NamedTuple):
     stage_prompted: bool = False
     escalated: bool = False
     unanswered: Mapping[str, date] = {}
+    too_soon: bool = False  # the previous stage was first prompted after ``previous_after``
 
     def unanswered_before(self, day: date) -> set[str]:
         return {stage for stage, first in self.unanswered.items() if first < day}
@@ -196,6 +204,8 @@ def steering_body(plan: Plan) -> GovernanceBody | None:
 class Stage(NamedTuple):
     name: str
     starts_on: date
+    previous: str | None = None  # the stage before it, for one asked soon after (see below)
+    previous_after: date | None = None  # that stage first prompted after this: too soon
 
 
 def current_stage(
@@ -242,19 +252,38 @@ def _dated_stage(
 ) -> Stage | None:
     # The due date is part of the name: prompts for an old due date must not count for a new one.
     at = f"@{due.isoformat()}"
+    every = policy.overdue_every_days
+    # A stage first prompted late (after missed days) close before the next one: the next is
+    # left out when it starts fewer than half of ``every`` working days after that prompt. A
+    # stage prompted on the day it began leaves the next alone, however close the policy set it.
+    gap = -(-every // 2)
+
+    def stage(name: str, starts: date, before: tuple[str, date] | None) -> Stage:
+        if before is None or gap <= 0:
+            return Stage(name + at, starts)
+        previous, began = before
+        after = max(cal.add_working_days(starts, -gap), began)
+        return Stage(name + at, starts, previous + at, after)
+
     if as_of > due:
         if state is State.SLIPPED:
             return None
-        every = policy.overdue_every_days
         n = cal.working_days_between(due, as_of) // every if every > 0 else 0
         if n >= 1:
-            return Stage(f"overdue-{n}{at}", cal.add_working_days(due, n * every))
+            before: tuple[str, date] | None
+            if n > 1:
+                before = (f"overdue-{n - 1}", cal.add_working_days(due, (n - 1) * every))
+            else:
+                before = ("due", due) if policy.on_due_date else None
+            return stage(f"overdue-{n}", cal.add_working_days(due, n * every), before)
+    second = cal.window_start(due, policy.second_prompt_days)
+    first = cal.window_start(due, policy.first_prompt_days)
     if as_of >= due and policy.on_due_date:
-        return Stage(f"due{at}", due)
-    for name, days in (("second", policy.second_prompt_days), ("first", policy.first_prompt_days)):
-        opens = cal.window_start(due, days)
-        if as_of >= opens:
-            return Stage(f"{name}{at}", opens)
+        return stage("due", due, ("second", second))
+    if as_of >= second:
+        return stage("second", second, ("first", first))
+    if as_of >= first:
+        return stage("first", first, None)
     return None
 
 
@@ -323,13 +352,19 @@ def prompt_questions(
         latest = item.latest_update
         stage = of(item)
         if latest is None:
-            asked = None if stage is None else stage.name
-            out[item_id] = make((asked, f"{prefix}{item_id}:none:", None))
+            if stage is None:
+                out[item_id] = make((None, f"{prefix}{item_id}:none:", None, None, None))
+            else:
+                run = f"{prefix}{item_id}:none:"
+                out[item_id] = make((stage.name, run, None, stage.previous, stage.previous_after))
             continue
         since = latest.reported_on
-        asked = None if stage is None or since >= stage.starts_on else stage.name
         ref = since.isoformat() if latest.id is None else latest.id
-        out[item_id] = make((asked, f"{prefix}{item_id}:{ref}:", since))
+        run = f"{prefix}{item_id}:{ref}:"
+        if stage is None or since >= stage.starts_on:
+            out[item_id] = make((None, run, since, None, None))
+        else:
+            out[item_id] = make((stage.name, run, since, stage.previous, stage.previous_after))
     return out
 
 
@@ -354,10 +389,16 @@ def facts_from_history(
         past.append(r)
     out: dict[str, PromptFacts] = {}
     for item_id, past in by_item.items():
-        stage, run, since = questions[item_id]
+        stage, run, since, previous, previous_after = questions[item_id]
         names = [r.stage for r in past if r.queued_on <= as_of]
         if not names:
             continue
+        too_soon = False
+        if previous is not None and previous_after is not None and previous in names:
+            first_asked = min(
+                r.queued_on for r in past if r.stage == previous and r.queued_on <= as_of
+            )
+            too_soon = first_asked > previous_after
         escalated = any(n.startswith(run) for n in names if n.startswith(ESCALATION_PREFIX))
         unanswered: dict[str, date] = {}
         if not escalated:
@@ -368,7 +409,8 @@ def facts_from_history(
                 first = unanswered.get(r.stage)
                 if first is None or day < first:
                     unanswered[r.stage] = day
-        out[item_id] = PromptFacts(stage is not None and stage in names, escalated, unanswered)
+        asked = stage is not None and stage in names
+        out[item_id] = PromptFacts(asked, escalated, unanswered, too_soon)
     return out
 
 
@@ -396,7 +438,7 @@ def plan_reminders_from(
         item = items[item_id]
         known = facts.get(item_id, NO_FACTS)
         name = question.stage
-        if name is not None and not known.stage_prompted:
+        if name is not None and not known.stage_prompted and not known.too_soon:
             to = addressed.get(item.owners)
             if to is None:
                 to = addressed[item.owners] = recipients(plan, item.owners)

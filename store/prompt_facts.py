@@ -46,10 +46,11 @@ _TABLE = PromptRow.__tablename__
 # SQLite: the keys' table first (CROSS JOIN keeps it the outer loop), each key one probe of the
 # unique index. The unary ``+`` keeps the planner off the (programme, queued_on) index, which it
 # otherwise picks for the day's bounds and then scans for every key.
-_SQLITE_ON_RECORD = f"""SELECT DISTINCT p.item_code, p.stage
+_SQLITE_ON_RECORD = f"""SELECT p.item_code, p.stage, min(p.queued_on)
     FROM json_each(?) AS k CROSS JOIN {_TABLE} AS p
     WHERE p.programme_id = ? AND p.item_code = json_extract(k.value, '$[0]')
-      AND p.stage = json_extract(k.value, '$[1]') AND +p.queued_on <= ?"""
+      AND p.stage = json_extract(k.value, '$[1]') AND +p.queued_on <= ?
+    GROUP BY p.item_code, p.stage"""
 _SQLITE_SINCE = f"""SELECT p.item_code, p.stage, min(p.queued_on)
     FROM json_each(?) AS k CROSS JOIN {_TABLE} AS p
     WHERE p.programme_id = ? AND p.item_code = json_extract(k.value, '$[0]')
@@ -58,14 +59,14 @@ _SQLITE_SINCE = f"""SELECT p.item_code, p.stage, min(p.queued_on)
 # PostgreSQL: a lateral subquery per key, so each key is an index probe; as a plain join the
 # planner hashed every prompt of the programme (2 s for 40,000 keys over 3 M prompts).
 _PG_ON_RECORD = sa.text(
-    f"""SELECT k.item_code, k.stage
+    f"""SELECT k.item_code, k.stage, found.first
     FROM unnest(:items, :stages) AS k(item_code, stage)
     CROSS JOIN LATERAL (
-        SELECT 1 FROM {_TABLE} AS p
+        SELECT min(p.queued_on) AS first FROM {_TABLE} AS p
         WHERE p.programme_id = :programme AND p.item_code = k.item_code
           AND p.stage = k.stage AND p.queued_on <= :until
-        LIMIT 1
-    ) AS found"""
+    ) AS found
+    WHERE found.first IS NOT NULL"""
 ).bindparams(
     sa.bindparam("items", type_=postgresql.ARRAY(sa.String)),
     sa.bindparam("stages", type_=postgresql.ARRAY(sa.String)),
@@ -99,7 +100,7 @@ def prompt_facts(
     if not questions:
         return {}
     connection = reader(session)
-    asked = sum(1 for q in questions.values() if q.stage is not None)
+    asked = sum((q.stage is not None) + (q.previous is not None) for q in questions.values())
     keys = asked + len(questions) * len(ESCALATION_KINDS)
     with _no_jit(connection):
         held = _held_prompts(connection, programme_id, as_of, questions.keys(), keys)
@@ -112,11 +113,14 @@ def prompt_facts(
 
 
 def _keys(questions: Mapping[str, PromptQuestion]) -> list[tuple[str, str]]:
-    """Every (item, stage) the questions ask to look up: the current stage, the run's keys."""
+    """Every (item, stage) the questions ask to look up: the current stage and the one before
+    it (when it was first prompted), the run's keys."""
     keys: list[tuple[str, str]] = []
-    for item_id, (stage, run, _) in questions.items():
+    for item_id, (stage, run, _, previous, _) in questions.items():
         if stage is not None:
             keys.append((item_id, stage))
+        if previous is not None:
+            keys.append((item_id, previous))
         keys.extend((item_id, key) for key in escalation_keys(run))
     return keys
 
@@ -230,25 +234,39 @@ def _prompt_facts(
         since = _since_update(connection, programme_id, as_of, open_runs)
     out: dict[str, PromptFacts] = {}
     for item_id in {i for i, _ in on_record} | since.keys():
-        stage = questions[item_id].stage
-        out[item_id] = PromptFacts(
+        question = questions[item_id]
+        stage, previous, after = question.stage, question.previous, question.previous_after
+        first_asked = on_record.get((item_id, previous)) if previous is not None else None
+        found = PromptFacts(
             stage is not None and (item_id, stage) in on_record,
             item_id in escalated,
             since.get(item_id, {}),
+            first_asked is not None and after is not None and first_asked > after,
         )
+        if found != NO_FACTS:  # the stage before on record, and not late: nothing to say
+            out[item_id] = found
     return out
 
 
 def _on_record(
     connection: sa.Connection, programme_id: str, as_of: date, keys: list[tuple[str, str]]
-) -> set[tuple[str, str]]:
-    """Which (item, stage) of ``keys`` have a prompt queued on or before ``as_of``."""
+) -> dict[tuple[str, str], date]:
+    """The (item, stage) of ``keys`` with a prompt queued on or before ``as_of``, each with the
+    first day one was."""
     if connection.dialect.name == "sqlite":
         params = (json.dumps(keys), programme_id, as_of.isoformat())
         rows = sqlite_rows(connection, _SQLITE_ON_RECORD, params, 10_000)
-        return {(item, stage) for chunk in rows for item, stage in chunk}
+        days: dict[str, date] = {}  # stored as ISO text: each day converted once
+        out: dict[tuple[str, str], date] = {}
+        for chunk in rows:
+            for item, stage, text in chunk:
+                day = days.get(text)
+                if day is None:
+                    day = days[text] = date.fromisoformat(text)
+                out[item, stage] = day
+        return out
     found = _pg_rows(connection, _PG_ON_RECORD, keys, "stages", programme_id, as_of)
-    return {(item, stage) for item, stage in found}
+    return {(item, stage): first for item, stage, first in found}
 
 
 def _since_update(

@@ -465,8 +465,9 @@ def test_prompt_facts_are_what_the_whole_history_says(
 ) -> None:
     """The store's answers to the reminder rules' questions (:mod:`store.prompt_facts`: index
     probes, or the items' prompts read when they are fewer than keys) equal
-    :func:`facts_from_history` over every prompt: odd codes, stages asked or not, this run's
-    and an earlier run's escalation keys, prompts on, before and after the latest update's
+    :func:`facts_from_history` over every prompt: odd codes, stages asked or not (and the one
+    before, first prompted on, before or after a day), this run's and an earlier run's
+    escalation keys, prompts on, before and after the latest update's
     day and after the day asked about, an item with nothing on record."""
     from store import prompt_facts as facts
 
@@ -493,9 +494,12 @@ def test_prompt_facts_are_what_the_whole_history_says(
         if rng.random() < 0.2:
             earlier = f"escalation:{code}:1{i}:unanswered"  # of a run that has ended
             prompts.append(PromptRecord(code, earlier, "office", rng.choice(days)))
+        # The stage before the asked one, and the day after which its first prompt was late.
+        previous = rng.choice([None, *stages])
         questions[code] = PromptQuestion(
-            rng.choice([None, *stages]), run, rng.choice([None, *days])
-        )
+            rng.choice([None, *stages]), run, rng.choice([None, *days]), previous,
+            rng.choice(days) if previous else None,
+        )  # fmt: skip
     questions["9.none"] = PromptQuestion(stages[0], "escalation:9.none:none:", None)
     repo.record_prompts(prompts)
     session.commit()
@@ -518,6 +522,8 @@ def test_prompt_facts_are_what_the_whole_history_says(
         bare = {i: f._replace(unanswered={}) for i, f in want.items()}
         assert without == {i: f for i, f in bare.items() if f != NO_FACTS}, as_of
         asked += sum(f.stage_prompted + f.escalated + len(f.unanswered) for f in got.values())
+        soon = [f.too_soon for f in got.values()]
+        assert as_of == days[0] or (any(soon) and not all(soon))  # both answers, at each day
     assert asked > 500  # the random history answers many questions, each way
     assert session.execute(sa.text(jit)).scalar() == setting  # PostgreSQL's JIT as it was
     monkeypatch.undo()

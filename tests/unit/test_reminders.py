@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -135,6 +136,30 @@ def test_catch_up_after_a_gap_sends_only_the_current_stage_once() -> None:
     )
     assert [(d, s) for d, _, s in prompts(after)] == [
         (CAL.add_working_days(SECOND, 1), at("second"))
+    ]
+
+
+def test_a_late_catch_up_is_not_followed_by_a_prompt_the_next_day() -> None:
+    """Missed runs end a working day before overdue-2: overdue-1 is caught up, and overdue-2
+    is left out (overdue_every_days 5: at least 3 working days apart); overdue-3 asks as
+    planned. Missed runs that end early in a stage leave the next one as it was."""
+    plan = one_item()
+    day = functools.partial(CAL.add_working_days, DUE)
+    every_day = working(DUE, day(20))
+    late = simulate(plan, [], [d for d in every_day if d not in {day(k) for k in range(5, 9)}])
+    assert [(d, s) for d, _, s in prompts(late)] == [
+        (DUE, at("due")),
+        (day(9), at("overdue-1")),
+        (day(15), at("overdue-3")),
+        (day(20), at("overdue-4")),
+    ]
+    early = simulate(plan, [], [d for d in every_day if d != day(5)])
+    assert [(d, s) for d, _, s in prompts(early)] == [
+        (DUE, at("due")),
+        (day(6), at("overdue-1")),
+        (day(10), at("overdue-2")),
+        (day(15), at("overdue-3")),
+        (day(20), at("overdue-4")),
     ]
 
 
@@ -417,8 +442,11 @@ def test_a_due_date_moved_earlier_gets_its_own_prompts() -> None:
     days = (date(2016, 11, 1), revised_on, CAL.add_working_days(new_due, 4))
     old, new = revised(single(quarter(2016, 4)), single(on(new_due)), days, [])
     assert [(d, s) for d, _, s in prompts(old)] == stages_for(old_due, "first")
+    # The new first is asked late, on the 12th, two working days before the second window
+    # opens: the second is left out (not two prompts in three days); the due date asks.
+    assert CAL.working_days_between(revised_on, CAL.window_start(new_due, 5)) == 2
     assert [(d, s) for d, _, s in prompts(new)] == stages_for(
-        new_due, "first", "second", "due", on=revised_on
+        new_due, "first", "due", on=revised_on
     )
 
 

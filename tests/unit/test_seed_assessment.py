@@ -115,7 +115,7 @@ def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan)
     runs = {q.run for q in questions.values()}
     assert "escalation:1.1.1:7:" in runs and "escalation:2.2.1:2015-09-01:" in runs
     answered = 0
-    for item_id, (stage, run, since) in questions.items():
+    for item_id, (stage, run, since, previous, previous_after) in questions.items():
         item = result.items[item_id]
         latest = item.latest_update
         assert run == escalation_run(item_id, latest)
@@ -126,5 +126,7 @@ def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan)
             answered += 1
         else:
             assert stage == (None if current is None else current.name)
+            if current is not None:  # the stage before it, to leave it out after a late one
+                assert (previous, previous_after) == (current.previous, current.previous_after)
     assert answered >= 1  # 1.1.1's update of the day before answered its stage
     assert any(q.stage for q in questions.values())
