@@ -228,3 +228,25 @@ def test_without_answer_links_the_owner_is_asked_to_reply_not_to_run_a_command()
         for text in (" ".join(m.body_text.split()), " ".join((m.body_html or "").split())):
             assert "Dat kan door op dit bericht te antwoorden" in text
             assert "regie update" not in text
+
+
+def test_an_action_asked_about_itself_has_no_action_line_of_its_own() -> None:
+    """An action without milestones is its own item: no bare "Actie 3.5" line under it; its
+    milestones' lines name it."""
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    action_items = [
+        (d.contact_id, i.item_id)
+        for d in reminders.digests
+        for i in d.items
+        if i.item_id == i.action_id
+    ]
+    assert action_items
+    messages = {m.recipient: m for m in outbox_messages(plan, assessment, reminders)}
+    for contact, item_id in action_items:
+        lines = messages[contact].body_text.splitlines()
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"- {item_id} "))
+        assert lines[at + 1].startswith("  Gereed: "), lines[at : at + 3]
+        assert not any(line.strip() == f"Actie {item_id}" for line in lines)
