@@ -19,6 +19,7 @@ How items appear (README "Calendar feeds" says the same for users):
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import threading
@@ -155,10 +156,24 @@ def _programme_events(
             changes[code] = at
     assessment = shared_assessment(app, session, plan, as_of, key[2])
     archived = store.archived_items(session, pid)
+    # Taken out of the file since the last sync: cancelled in the calendar now, as after it
+    # (left out, a calendar would drop the event until the sync brought it back cancelled).
+    in_file = {d.item_id for d in plan.deadlines()} | {a.id for a in plan.actions()}
+    archived += store.left_the_file(
+        session, pid, in_file, _file_time(plan, fallback), plan.source_hash
+    )
     watermark = max(changes.values(), default=fallback)
     entries = _remember_dates(session, pid, assessment, archived, watermark)
     events, by_item = _items(app, plan, assessment, archived, entries, changes, fallback, reuse)
     return {"events": events, "by_item": by_item, **memory}
+
+
+def _file_time(plan: Plan, fallback: datetime) -> datetime:
+    """When the plan file was last written (an item taken out of it left then)."""
+    try:
+        return datetime.fromtimestamp(os.stat(str(plan.path)).st_mtime, UTC).replace(microsecond=0)
+    except (OSError, TypeError, ValueError):
+        return fallback
 
 
 def _change_times(

@@ -122,6 +122,25 @@ def test_cancelled_and_removed_items_are_cancelled_events(feed_app: App) -> None
     assert events["1.1.1@zorg-test.regie"]["status"] == "CONFIRMED"
 
 
+def test_an_item_taken_out_of_the_file_is_cancelled_before_the_next_sync(feed_app: App) -> None:
+    """Between the edit and the next sync (the daily cycle) the feed already cancels it: left
+    out, a calendar would drop the event, then see it come back cancelled."""
+    path = feed_app.settings.plan_path
+    removed_text = '          - id: "1.1.3"\n            title: Vervolgmeting\n'
+    text = path.read_text()
+    path.write_text(text.replace(removed_text + "            gereed: Q4-2016/Q1-2017\n", ""))
+    before_sync = {
+        e["uid"]: e for e in ical_js(export_feed(feed_app, "programme", AS_OF))["events"]
+    }
+    removed = before_sync["1.1.3@zorg-test.regie"]
+    assert (removed["status"], removed["start"]) == ("CANCELLED", "2017-03-31")
+    assert "uit het plan gehaald" in removed["description"]
+    sync(feed_app, None)
+    after_sync = {e["uid"]: e for e in ical_js(export_feed(feed_app, "programme", AS_OF))["events"]}
+    assert after_sync["1.1.3@zorg-test.regie"]["status"] == "CANCELLED"
+    assert set(after_sync) == set(before_sync)
+
+
 def test_scopes_choose_items(feed_app: App) -> None:
     def uids(scope: str) -> list[str]:
         return sorted(e["uid"] for e in ical_js(export_feed(feed_app, scope, AS_OF))["events"])
