@@ -76,7 +76,8 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
     if not updates:
         raise InvalidInput(f"{path}: no rows to import")
     store_answers(app, plan, updates, sync=True)
-    return f"{path}: {len(updates)} updates recorded for {as_of}"
+    n = len(updates)
+    return f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}"
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:

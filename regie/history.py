@@ -117,9 +117,14 @@ def replay(
         events += len(report.events)
         queued += len(report.queued)
         if report.events:
-            lines.append(f"{day}: {len(report.events)} events, {len(report.queued)} reminders")
+            made, asked = len(report.events), len(report.queued)
+            lines.append(f"{day}: {_count(made, 'event')}, {_count(asked, 'reminder')}")
     lines.append(
-        f"replayed {days} working days {start} … {end}: {events} events, "
-        f"{queued} reminders recorded (suppressed, not sent)"
+        f"replayed {days} working days {start} … {end}: {_count(events, 'event')}, "
+        f"{_count(queued, 'reminder')} recorded (suppressed, not sent)"
     )
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

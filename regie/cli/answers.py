@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, _services, command_group, parse_date
+from regie.cli.common import (
+    AsOfOpt,
+    Format,
+    FormatOpt,
+    _app,
+    command_group,
+    parse_date,
+    update_day,
+)
 
 
 def import_updates(
@@ -20,8 +28,7 @@ def import_updates(
     from regie.answer_import import import_updates as run
 
     app_ = _app()
-    day = parse_date(as_of, "--as-of") or _services().today(app_)
-    typer.echo(run(app_, file, day))
+    typer.echo(run(app_, file, update_day(app_, as_of)))
 
 
 slack_app = command_group(

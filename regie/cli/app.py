@@ -23,6 +23,7 @@ from regie.cli.common import (
     _services,
     command_group,
     parse_date,
+    update_day,
 )
 from regie.cli.interrupts import caused_by_interrupt
 from regie.cli.serve import serve
@@ -224,10 +225,7 @@ def update(
     from regie.history import record_update
 
     app_ = _app()
-    today = _services().today(app_)
-    day = parse_date(as_of, "--as-of") or today
-    if day > today:
-        raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
+    day = update_day(app_, as_of)
     try:
         done = record_update(
             app_,

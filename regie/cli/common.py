@@ -73,6 +73,16 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise InvalidInput(f"{option}: {exc}") from None
 
 
+def update_day(app: App, as_of: str | None) -> date:
+    """The business day an update counts from: ``--as-of`` or today, never after today (a
+    future-dated update would be the latest one until its day, unseen before it)."""
+    today = _services().today(app)
+    day = parse_date(as_of, "--as-of") or today
+    if day > today:
+        raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
+    return day
+
+
 def _services() -> ModuleType:
     from regie import services
 

@@ -88,3 +88,17 @@ def test_a_value_with_a_line_break_is_one_line_of_the_error(
         f"{csv}: nothing imported (2 problems)",
     ]
     assert updates(regie_home) == []
+
+
+def test_an_import_dated_after_today_is_refused_like_an_update(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """A future-dated update would be the latest one once its day came, unseen until then."""
+    csv = write(tmp_path, "item;status\n1.1.1;on_track\n")
+    result = regie("import-updates", str(csv), "--as-of", "2099-01-01", env=ENV)
+    assert result.code == 2
+    assert result.err.startswith("--as-of: 2099-01-01 is after today (")
+    assert updates(regie_home) == []
+    one = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
+    assert one.code == 0, one.err
+    assert one.out.strip() == f"{csv}: 1 update recorded for 2025-06-02"
