@@ -101,6 +101,8 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
     except Exception as exc:
         raise InvalidInput(f"db {verb} {revision}: {first_line(exc)}") from exc
     after = current_revision(app.settings.database_url)
+    if after == before:
+        return f"{app.safe_url}: already at {after or 'empty'}, nothing to do"
     return f"{app.safe_url}: {before or 'empty'} → {after or 'empty'}"
 
 

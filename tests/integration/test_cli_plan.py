@@ -217,6 +217,9 @@ def test_db_commands_up_down_and_current(home: dict[str, str]) -> None:
     up = regie("db", "upgrade", env=home)
     assert up.code == 0 and "empty → " in up.out
     assert "up to date" in regie("db", "current", env=home).out
+    again = regie("db", "upgrade", env=home)
+    head = up.out.strip().rsplit("→ ", 1)[1]
+    assert again.code == 0 and again.out.strip().endswith(f": already at {head}, nothing to do")
     down = regie("db", "downgrade", "base", "--yes", env=home)
     assert down.code == 0 and down.out.strip().endswith("→ empty")
     assert "run `regie db upgrade`" in regie("db", "current", env=home).out
