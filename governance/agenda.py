@@ -176,35 +176,59 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
 def _with_deadlines(
     plan: Plan, assessment: Assessment, lines: dict[str, ItemLine]
 ) -> dict[str, ItemLine]:
-    """Lines whose finished item (done, cancelled) keeps the deadline it had while open.
-
-    The assessment gives a finished item no due date (nothing is due any more); the report's
-    annex still shows what was promised. A dated gereed gives its last day; a dependent one
-    the day it became due: ``dependency_lead_days`` working days after its dependencies were
-    all done (none when they are not)."""
-    finished = [i for i in assessment.items.values() if i.state in (State.DONE, State.CANCELLED)]
-    if not finished:
+    """Lines whose finished item (done, cancelled) keeps the deadline it had while open
+    (:func:`finished_deadlines`): the report's annex still shows what was promised."""
+    deadlines = finished_deadlines(plan, assessment, lines)
+    if not deadlines:
         return lines
-    deadlines = {d.item_id: d for d in plan.deadlines()}
-    index: PlanIndex | None = None
-    work_calendar: WorkCalendar | None = None
     out = dict(lines)
+    for item_id, due in deadlines.items():
+        out[item_id] = replace(out[item_id], due=due)
+    return out
+
+
+def finished_deadlines(
+    plan: Plan,
+    assessment: Assessment,
+    ids: Iterable[str] | None = None,
+    *,
+    index: PlanIndex | None = None,
+    calendar: WorkCalendar | None = None,
+) -> dict[str, date]:
+    """Item id → the deadline a finished item (done, cancelled) had while it was open, for
+    the finished items among ``ids`` (all when None) that had one.
+
+    The assessment gives a finished item no due date (nothing is due any more); readers still
+    want what was promised. A dated gereed gives its last day; a dependent one the day it
+    became due: ``dependency_lead_days`` working days after its dependencies were all done
+    (none when they are not). ``index`` and ``calendar`` are the plan's, when the caller
+    has them at hand (else they are built when a dependent item needs them)."""
+    every = assessment.items
+    chosen = every.values() if ids is None else (every[i] for i in ids if i in every)
+    finished = [i for i in chosen if i.state in (State.DONE, State.CANCELLED)]
+    if not finished:
+        return {}
+    # A page of the office's overview asks about a few items of a large plan: the index's map.
+    deadlines = index.by_id if index is not None else {d.item_id: d for d in plan.deadlines()}
+    out: dict[str, date] = {}
     for item in finished:
         d = deadlines.get(item.item_id)
-        if d is None or d.period is None or item.item_id not in out:
+        if d is None or d.period is None:
             continue
         due: date | None = None
         if d.period.kind in DATED_KINDS:
             due = d.period.end
         elif d.period.kind is PeriodKind.DEPENDENT and d.depends_on:
-            if index is None or work_calendar is None:
-                index, work_calendar = PlanIndex(plan), WorkCalendar.for_plan(plan)
+            if index is None:
+                index = PlanIndex(plan)
+            if calendar is None:
+                calendar = WorkCalendar.for_plan(plan)
             last = _dependencies_done(index, assessment, d.depends_on)
             if last is not None:
                 lead = plan.reminders.dependency_lead_days
-                due = work_calendar.add_working_days(last, lead)
+                due = calendar.add_working_days(last, lead)
         if due is not None:
-            out[item.item_id] = replace(out[item.item_id], due=due)
+            out[item.item_id] = due
     return out
 
 

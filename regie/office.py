@@ -79,6 +79,7 @@ class Overview:
     page: int = 1
     pages: int = 1
     matched: int = 0
+    asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,8 @@ def today(app: App) -> date:
     return business_date(app, current_plan(app)[0])
 
 
-def _row(item: ItemAssessment) -> ItemRow:
+def _row(item: ItemAssessment, due: date | None = None) -> ItemRow:
+    """``due``: a finished item's deadline while it was open (:func:`_finished_deadlines`)."""
     latest = item.latest_update
     return ItemRow(
         id=item.item_id,
@@ -182,7 +184,7 @@ def _row(item: ItemAssessment) -> ItemRow:
         title=item.title,
         state=item.state.value,
         rag=item.rag.value,
-        due=item.due,
+        due=item.due or due,
         gereed=item.gereed,
         owners=item.owners,
         forecast=item.forecast,
@@ -194,9 +196,27 @@ def _row(item: ItemAssessment) -> ItemRow:
     )
 
 
+def _finished_deadlines(plan: Plan, assessment: Assessment, ids: list[str]) -> dict[str, date]:
+    """The deadline each finished item among ``ids`` had while open, as the reports show it."""
+    from governance.agenda import finished_deadlines
+    from regie.plan_cache import plan_index
+
+    index, calendar = plan_index(plan)
+    return finished_deadlines(plan, assessment, ids, index=index, calendar=calendar)
+
+
+def _page(text: str, pages: int) -> tuple[int, int | None]:
+    """The page to show for ``pagina=text`` and, when it was beyond the last, the number asked
+    for: the last page is shown then. A list shrinks as items are answered, so a page number
+    from a bookmark or an earlier visit may no longer exist; the last page is what was near."""
+    ok = text.isascii() and text.isdigit() and len(text) <= 9  # int() of "²" or 5000 digits fails
+    number = int(text) if ok and int(text) > 0 else 1
+    return (number, None) if number <= pages else (pages, number)
+
+
 def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filters, list[str]]:
     """Filters from the URL; a bad one becomes a Dutch message naming the field, and is ignored."""
-    from governance.labels import STATE_LABELS
+    from governance.labels import state_key
 
     problems = []
     owner_ok = owner if owner and plan.organisation(owner) is not None else None
@@ -208,7 +228,7 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
             step_ok = int(step)
         else:
             problems.append(f"Stap: het plan heeft geen stap ‘{step}’.")
-    state_ok = state if state in STATE_LABELS else None
+    state_ok = state_key(state) if state else None
     if state and state_ok is None:
         problems.append(f"Status: onbekende status ‘{state}’.")
     return Filters(owner_ok, step_ok, state_ok), problems
@@ -221,33 +241,31 @@ def overview(
 
     plan, assessment = _assessment(app, as_of)
     filters, problems = parse_filters(plan, owner, step, state)
+    selected = [
+        item
+        for item in assessment.items.values()
+        if not (filters.owner and filters.owner not in item.owners)
+        and not (filters.step is not None and item.step != filters.step)
+        and not (filters.state and item.state.value != filters.state)
+    ]
+    pages = max(1, -(-len(selected) // PAGE_SIZE))
+    number, asked = _page(page, pages)
+    shown = selected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    dues = _finished_deadlines(plan, assessment, [i.item_id for i in shown])
     titles = {a.id: a.title for a in plan.actions()}
     steps: dict[int, StepView] = {s.number: StepView(s.number, s.title) for s in plan.steps}
     actions: dict[str, ActionView] = {}
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
-    first, last = (number - 1) * PAGE_SIZE, number * PAGE_SIZE
-    shown = matched = 0
-    for item in assessment.items.values():
-        if filters.owner and filters.owner not in item.owners:
-            continue
-        if filters.step is not None and item.step != filters.step:
-            continue
-        if filters.state and item.state.value != filters.state:
-            continue
-        matched += 1
-        if not first < matched <= last:
-            continue
+    for item in shown:
         view = actions.get(item.action_id)
         if view is None:
             view = actions[item.action_id] = ActionView(item.action_id, titles[item.action_id])
             steps[item.step].actions.append(view)
-        view.items.append(_row(item))
-        shown += 1
+        view.items.append(_row(item, dues.get(item.item_id)))
     return Overview(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
         steps=[s for s in steps.values() if s.actions],
-        shown=shown,
+        shown=len(shown),
         total=len(assessment.items),
         owners=[(o.id, o.name) for o in plan.organisations],
         step_choices=[(s.number, s.title) for s in plan.steps],
@@ -255,8 +273,9 @@ def overview(
         problems=problems,
         filters=filters,
         page=number,
-        pages=max(1, -(-matched // PAGE_SIZE)),
-        matched=matched,
+        pages=pages,
+        matched=len(selected),
+        asked_page=asked,
     )
 
 
@@ -272,6 +291,7 @@ class OverdueView:
     page: int
     pages: int
     problems: list[str]
+    asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
 
 
 def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueView:
@@ -286,8 +306,8 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
     if filters.step is not None:
         late = [i for i in late if i.step == filters.step]
     late.sort(key=lambda i: (-i.working_days_overdue, i.due or as_of, i.item_id))
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
     pages = max(1, -(-len(late) // PAGE_SIZE))
+    number, asked = _page(page, pages)
     shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return OverdueView(
         as_of=as_of,
@@ -300,6 +320,7 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
         page=number,
         pages=pages,
         problems=problems,
+        asked_page=asked,
     )
 
 
@@ -335,7 +356,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     return ItemDetail(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
-        row=_row(item),
+        row=_row(item, _finished_deadlines(plan, assessment, [item_id]).get(item_id)),
         action=f"{item.action_id} {action.title if action else ''}".strip(),
         step=f"Stap {step.number}: {step.title}",
         revisions=revisions,

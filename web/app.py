@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -51,7 +52,7 @@ def create_app(regie: App) -> Starlette:
         routes=routes,
         lifespan=_lifespan,
         middleware=[Middleware(NotModifiedFastPath, memory=not_modified)],
-        exception_handlers={RegieError: regie_problem},
+        exception_handlers={RegieError: regie_problem, 404: not_found, 405: not_allowed},
     )
     web.state.regie = regie
     web.state.not_modified = not_modified
@@ -84,6 +85,28 @@ def regie_problem(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(
         "Regie kan deze pagina nu niet tonen: " + "; ".join(lines) + "\n", status_code=503
     )
+
+
+def not_found(request: Request, exc: Exception) -> Response:
+    """An address we do not serve: the Dutch page, with the menu for a logged-in officer. A
+    file under /static/ is asked for by the browser, not read by a person: a plain line."""
+    if request.url.path.startswith("/static/"):
+        return PlainTextResponse("Niet gevonden\n", status_code=404)
+    return pages.error_page(
+        request, 404, "Pagina niet gevonden", "Op dit adres staat geen pagina van Regie."
+    )
+
+
+def not_allowed(request: Request, exc: Exception) -> Response:
+    """A page asked for with a method it does not take (``POST /``): the Dutch page, 405, and
+    the ``Allow`` header Starlette gave."""
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    return pages.error_page(
+        request, 405, "Dit kan hier niet",
+        "Deze pagina kan niet op deze manier worden gebruikt (verzoek: "
+        f"{request.method}). Open de pagina via een link of het menu.",
+        headers=headers,
+    )  # fmt: skip
 
 
 def healthz(request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -55,6 +56,20 @@ def render(
     )
     set_nonce_cookie(request, response)
     return response  # type: ignore[no-any-return]
+
+
+def error_page(
+    request: Request, status: int, title: str, message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """A Dutch page for an address or method we do not serve, in the site's layout; the menu
+    shows for a logged-in officer."""
+    response = render(
+        request, "not_found.html.j2", {"title": title, "message": message}, status=status,
+        user=_user(request),
+    )  # fmt: skip
+    response.headers.update(headers or {})
+    return response
 
 
 def _user(request: Request) -> LoggedIn | None:

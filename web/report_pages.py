@@ -45,8 +45,11 @@ def download(request: Request) -> Response:
         report = archived_report(request.app.state.regie, int(text))
     except (ValueError, InvalidInput):
         return render(
-            request, "not_found.html.j2", {"title": "Rapport niet gevonden"}, status=404,
-            user=user,
+            request, "not_found.html.j2",
+            {"title": "Rapport niet gevonden",
+             "message": "Er is geen gearchiveerd rapport met dit nummer.",
+             "back": ("/rapporten", "Naar de rapporten")},
+            status=404, user=user,
         )  # fmt: skip
     name = download_name(report.kind, report.format, dict(report.parameters or {}), report.id)
     return Response(

@@ -27,7 +27,13 @@ def environment() -> Environment:
     env.filters["rag_label"] = rag_label
     env.filters["period_kind"] = period_kind_label
     env.filters["iso_datum"] = iso_date
+    env.filters["aantal"] = count_of
     return env
+
+
+def count_of(number: int, singular: str, plural: str) -> str:
+    """``1 onderdeel``, ``2 onderdelen``, ``0 onderdelen``: a count with its noun in Dutch."""
+    return f"{number} {singular if number == 1 else plural}"
 
 
 def iso_date(text: str) -> str:
