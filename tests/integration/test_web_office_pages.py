@@ -162,3 +162,15 @@ def test_a_done_item_keeps_its_deadline(
     assert "30 juni 2015" in _row(overview, "2.2.1")
     item = visible(web.get("/items/1.1.1").text)
     assert "Deadline 30 september 2015" in item, item
+
+
+def test_the_style_sheet_is_linked_by_path_not_by_the_requests_host(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind an https proxy the request reaches the app as http: an absolute http:// link to
+    the style sheet would be blocked as mixed content, and the page shown unstyled."""
+    _, web = _office(tmp_path, migrated_url, monkeypatch)
+    page = web.get("/", headers={"host": "intern.example:8080"})
+    assert page.status_code == 200
+    assert '<link rel="stylesheet" href="/static/regie.css">' in page.text
+    assert "intern.example" not in page.text
