@@ -69,6 +69,39 @@ def add_user(
     return f"user {username} added"
 
 
+def list_users(app: App, now: datetime) -> list[dict[str, str | None]]:
+    """Every login by name, with its state (active, locked until …, disabled since …); never
+    a hash."""
+    from store.users import list_users as store_list
+
+    with app.session() as session:
+        users = store_list(session)
+
+    def stamp(at: datetime | None) -> str | None:
+        return at.isoformat(timespec="minutes") if at is not None else None
+
+    out: list[dict[str, str | None]] = []
+    for u in users:
+        if u.disabled_at is not None:
+            state = "disabled"
+        elif u.locked_until is not None and u.locked_until > now:
+            state = "locked"
+        else:
+            state = "active"
+        out.append(
+            {
+                "username": u.username,
+                "name": u.display_name,
+                "state": state,
+                "created_at": stamp(u.created_at),
+                "last_login_at": stamp(u.last_login_at),
+                "disabled_at": stamp(u.disabled_at),
+                "locked_until": stamp(u.locked_until) if state == "locked" else None,
+            }
+        )
+    return out
+
+
 def disable_user(app: App, username: str, now: datetime) -> str:
     from store.users import disable_user as store_disable
 

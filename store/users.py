@@ -47,6 +47,33 @@ def add_user(
     return _user(row)
 
 
+@dataclass(frozen=True, slots=True)
+class UserListed:
+    """A user as the office lists them: no password hash."""
+
+    username: str
+    display_name: str | None
+    created_at: datetime
+    last_login_at: datetime | None
+    disabled_at: datetime | None
+    locked_until: datetime | None
+
+
+def list_users(session: Session) -> list[UserListed]:
+    rows = session.scalars(sa.select(UserRow).order_by(UserRow.username))
+    return [
+        UserListed(
+            r.username,
+            r.display_name,
+            r.created_at,
+            r.last_login_at,
+            r.disabled_at,
+            r.locked_until,
+        )
+        for r in rows
+    ]
+
+
 def find_user(session: Session, username: str) -> User | None:
     row = session.scalar(sa.select(UserRow).where(UserRow.username == username))
     return _user(row) if row is not None else None

@@ -129,6 +129,26 @@ def outbox_table(rows: list[Any]) -> Table:
     return table
 
 
+def users_table(users: Sequence[dict[str, str | None]]) -> Table:
+    from rich.table import Table
+
+    table = Table("user", "name", "state", "created (UTC)", "last login (UTC)")
+    for u in users:
+        state = str(u["state"])
+        if u["state"] == "locked":
+            state = f"locked until {u['locked_until']}"
+        elif u["state"] == "disabled":
+            state = f"disabled {u['disabled_at']}"
+        table.add_row(
+            str(u["username"]),
+            u["name"] or "",
+            state,
+            str(u["created_at"]),
+            u["last_login_at"] or "",
+        )
+    return table
+
+
 def print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 

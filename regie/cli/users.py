@@ -1,4 +1,4 @@
-"""`regie user add|disable`: the programme office's logins for the web page."""
+"""`regie user add|list|disable`: the programme office's logins for the web page."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from regie.cli.common import command_group
+from regie.cli.common import Format, FormatOpt, command_group
 
 user_app = command_group(
     help="Users who may log in to the office's web page.",
@@ -37,6 +37,23 @@ def user_add(
     if not password:
         raise InvalidInput("password: empty")
     typer.echo(add_user(bootstrap(), username, password, name, utcnow()))
+
+
+@user_app.command("list")
+def user_list(fmt: FormatOpt = Format.table) -> None:
+    """List the users: name, state (active, locked, disabled), created and last login (UTC)."""
+    from regie.bootstrap import bootstrap
+    from regie.cli.tables import console, print_json, users_table
+    from regie.services import utcnow
+    from regie.users import list_users
+
+    users = list_users(bootstrap(), utcnow())
+    if fmt == Format.json:
+        print_json(users)
+    elif not users:
+        typer.echo("no users (add one with `regie user add NAME`)")
+    else:
+        console().print(users_table(users))
 
 
 @user_app.command("disable")

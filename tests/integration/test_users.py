@@ -11,7 +11,15 @@ import sqlalchemy as sa
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.errors import InvalidInput
-from regie.users import MAX_FAILURES, add_user, current_user, disable_user, log_in, log_out
+from regie.users import (
+    MAX_FAILURES,
+    add_user,
+    current_user,
+    disable_user,
+    list_users,
+    log_in,
+    log_out,
+)
 from tests.conftest import SEED_PLAN
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -64,3 +72,25 @@ def test_disabling_ends_sessions_and_bad_input_is_one_line_per_field(app: App) -
     with pytest.raises(InvalidInput) as dup:
         add_user(app, "office", PASSWORD, None, NOW)
     assert dup.value.lines == ["username: 'office' already exists"]
+
+
+def test_the_office_lists_its_users_with_their_state_and_no_hash(app: App) -> None:
+    assert list_users(app, NOW) == []
+    for name in ("office", "anna", "bram"):
+        add_user(app, name, PASSWORD, name.title(), NOW)
+    assert log_in(app, "office", PASSWORD, NOW + timedelta(minutes=1))
+    for _ in range(MAX_FAILURES):
+        log_in(app, "anna", "wrong password, long enough", NOW)
+    disable_user(app, "bram", NOW)
+    listed = {u["username"]: u for u in list_users(app, NOW + timedelta(minutes=2))}
+    assert list(listed) == ["anna", "bram", "office"]
+    assert {n: u["state"] for n, u in listed.items()} == {
+        "anna": "locked",
+        "bram": "disabled",
+        "office": "active",
+    }
+    assert listed["office"]["last_login_at"] == "2026-12-01T09:01+00:00"
+    assert listed["anna"]["locked_until"] is not None
+    assert "argon2" not in repr(listed)
+    later = {u["username"]: u["state"] for u in list_users(app, NOW + timedelta(hours=1))}
+    assert later["anna"] == "active"  # the lock has passed
