@@ -158,10 +158,9 @@ def _programme_events(
     archived = store.archived_items(session, pid)
     # Taken out of the file since the last sync: cancelled in the calendar now, as after it
     # (left out, a calendar would drop the event until the sync brought it back cancelled).
-    in_file = {d.item_id for d in plan.deadlines()} | {a.id for a in plan.actions()}
-    archived += store.left_the_file(
-        session, pid, in_file, _file_time(plan, fallback), plan.source_hash
-    )
+    if not store.synced_from(session, pid, plan.source_hash):
+        in_file = {d.item_id for d in plan.deadlines()} | {a.id for a in plan.actions()}
+        archived += store.left_the_file(session, pid, in_file, _file_time(plan, fallback))
     watermark = max(changes.values(), default=fallback)
     entries = _remember_dates(session, pid, assessment, archived, watermark)
     events, by_item = _items(app, plan, assessment, archived, entries, changes, fallback, reuse)

@@ -311,16 +311,12 @@ def send(
     ] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
-    from regie.cli.summaries import print_failures
+    from regie.cli.summaries import UNSENT_WHY, print_failures
     from regie.cycle import send_reminders
 
     report = send_reminders(_app(), limit=limit)
     dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
-    finished = (
-        f", {len(report.skipped)} not sent (their items finished since they were queued)"
-        if report.skipped
-        else ""
-    )
+    finished = f", {len(report.skipped)} not sent {UNSENT_WHY}" if report.skipped else ""
     typer.echo(
         f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}{finished}"
     )

@@ -10,6 +10,9 @@ import typer
 from governance.labels import rag_label, state_label
 from regie.bootstrap import App
 
+#: Why the send step left a message out: all its items were finished meanwhile.
+UNSENT_WHY = "(their items finished since they were queued)"
+
 
 def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     check = result["check"]
@@ -37,11 +40,7 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         typer.echo(
             f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
             + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
-            + (
-                f", not sent: {sent['skipped']} (their items finished since they were queued)"
-                if sent.get("skipped")
-                else ""
-            )
+            + (f", not sent: {sent['skipped']} {UNSENT_WHY}" if sent.get("skipped") else "")
         )
         print_failures(sent)
 
