@@ -9,6 +9,12 @@ Columns (header row required, any order, ``,`` or ``;`` separated, UTF-8 with or
   ``@``) is kept as the text it is, never evaluated or stripped;
 - ``contact``: who answered (a contact id from the plan); empty: the programme office.
 
+The sheet `regie update-sheet` writes reads back as it is: its reference columns
+(:data:`REFERENCE`) are skipped, a row whose answer cells are empty is an item left unanswered
+(skipped, counted), the status may be its Dutch label (``op schema``, ``risico``, ``gereed``,
+``vervallen``) and a date may be written the Dutch way (``1-9-2025``, ``01-09-2025``), as
+Excel saves it in a Dutch locale.
+
 The same rules as every channel (:func:`regie.answers.check_answer`). Every row is checked before
 anything is stored; one bad row stores nothing, and every problem is one ``FILE:LINE: message``.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +31,10 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
+#: Columns of `regie update-sheet` for the reader only: accepted and skipped.
+REFERENCE = ("actie", "titel", "eigenaar", "gereed", "deadline", "stand", "laatste update")
 REQUIRED = ("item", "status")
+_ANSWERED = ("status", "forecast", "completed_on", "note")  # any of them: the row is an answer
 MAX_ROWS = 10_000
 
 
@@ -38,8 +48,12 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
     rows = read_rows(path)
     problems: list[str] = []
     updates = []
+    unanswered = 0
     for line, row in rows:
         where = f"{path}:{line}"
+        if not any(row.get(name, "").strip() for name in _ANSWERED):
+            unanswered += 1  # an item of the sheet nobody answered: nothing to record
+            continue
         bad: list[str] = []
         forecast = _date(row.get("forecast", ""), "forecast", bad)
         completed_on = _date(row.get("completed_on", ""), "completed_on", bad)
@@ -59,7 +73,7 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
             continue
         answer = AnswerInput(
             item_id=row["item"].strip(),
-            status=row["status"].strip(),
+            status=_status(row["status"]),
             forecast=forecast,
             completed_on=completed_on,
             note=row.get("note") or None,
@@ -74,10 +88,29 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
     if problems:
         raise InvalidInput(*problems, f"{path}: nothing imported ({len(problems)} problems)")
     if not updates:
-        raise InvalidInput(f"{path}: no rows to import")
+        empty = f" ({_rows(unanswered)} without an answer)" if unanswered else ""
+        raise InvalidInput(f"{path}: no answers to import{empty}")
     store_answers(app, plan, updates, sync=True)
     n = len(updates)
-    return f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}"
+    skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""
+    return f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
+def _status(text: str) -> str:
+    """The status key for a key or its Dutch label, in any case (else as written: refused by
+    the answer's check with the known keys)."""
+    from governance.labels import STATE_LABELS
+    from governance.updates import UpdateStatus
+
+    wanted = " ".join(text.split()).casefold()
+    for status in UpdateStatus:
+        if wanted in (status.value, STATE_LABELS[status.value].casefold()):
+            return status.value
+    return text.strip()
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -96,7 +129,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
-        unknown = [h for h in header if h not in COLUMNS]
+        unknown = [h for h in header if h not in COLUMNS and h not in REFERENCE]
         missing = [c for c in REQUIRED if c not in header]
         problems = [
             f"{path}:1: unknown column {h!r} (known: {', '.join(COLUMNS)})" for h in unknown
@@ -129,9 +162,17 @@ def _date(value: str, name: str, problems: list[str]) -> date | None:
     if not value:
         return None
     try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
+        if _ISO.fullmatch(value):
+            return date.fromisoformat(value)
+        dutch = _DUTCH.fullmatch(value)  # day first, as Excel writes a date in a Dutch locale
+        if dutch:
+            day, month, year = (int(g) for g in dutch.groups())
+            return date(year, month, day)
+        raise ValueError
     except ValueError:
-        problems.append(f"{name}: {value[:40]!r} is not a date (use YYYY-MM-DD)")
+        problems.append(f"{name}: {value[:40]!r} is not a date (use YYYY-MM-DD or DD-MM-YYYY)")
         return None
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DUTCH = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")

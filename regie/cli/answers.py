@@ -31,6 +31,42 @@ def import_updates(
     typer.echo(run(app_, file, update_day(app_, as_of)))
 
 
+def update_sheet(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the sheet here instead of standard output ('-': standard output)."
+        ),
+    ] = None,
+    owner: Annotated[str | None, typer.Option(help="Only items this organisation owns.")] = None,
+    step: Annotated[int | None, typer.Option(help="Only this step number.")] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(help="Only the items this contact may answer for; their id filled in."),
+    ] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Write the open items as a spreadsheet (CSV for Excel) for owners to fill in; `regie
+    import-updates` reads the filled-in file back."""
+    import sys
+
+    from regie.errors import InvalidInput
+    from regie.update_sheet import update_sheet as build
+
+    body, count = build(
+        _app(), parse_date(as_of, "--as-of"), owner=owner, step=step, contact_id=contact
+    )
+    if out is None or str(out) == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_bytes(body)
+    except OSError as exc:  # the user's path: bad input (2), not the machine's fault (3)
+        raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(f"{out}: {count} item{'' if count == 1 else 's'} to answer", err=True)
+
+
 slack_app = command_group(
     help="Slack: answers from buttons and the modal.",
     no_args_is_help=True,
@@ -127,5 +163,6 @@ def round_status(fmt: FormatOpt = Format.table) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("import-updates")(import_updates)
+    app.command("update-sheet")(update_sheet)
     app.add_typer(slack_app, name="slack")
     app.add_typer(round_app, name="round")

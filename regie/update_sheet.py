@@ -1,0 +1,93 @@
+"""`regie update-sheet`: the open items as a spreadsheet for owners to fill in.
+
+The office sends the file out (per organisation, or to one contact), the owners fill in the
+answer columns, and `regie import-updates` reads the same file back: the reference columns
+(:data:`REFERENCE`) are skipped there, and so are rows left unanswered. Written for Excel as
+Dutch offices use it: ``;`` between cells and a byte-order mark, so it opens as UTF-8 in columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from regie.answer_import import REFERENCE  # columns for the reader only: import skips them
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+#: The columns an owner fills in, named as `regie import-updates` reads them.
+ANSWER = ("status", "forecast", "completed_on", "note", "contact")
+HEADER = ("item", *REFERENCE, *ANSWER)
+
+_OPEN_ENDED = frozenset({"done", "cancelled"})  # nothing left to ask
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def update_sheet(
+    app: App,
+    as_of: date | None,
+    *,
+    owner: str | None = None,
+    step: int | None = None,
+    contact_id: str | None = None,
+) -> tuple[bytes, int]:
+    """The sheet (bytes, UTF-8 with BOM) and its number of item rows. ``contact_id``: only the
+    items that contact may answer for, their id in the ``contact`` column."""
+    from governance.answers import Answerer, contact, may_answer
+    from governance.labels import state_label
+    from regie.services import status_rows
+
+    plan = app.load_plan(None)
+    who = None
+    if contact_id is not None:
+        person = contact(plan, contact_id)
+        if person is None:
+            known = ", ".join(c.id for c in plan.contacts) or "none"
+            raise InvalidInput(f"--contact: {contact_id!r} is not a contact in the plan ({known})")
+        who = Answerer(person.id, person.name)
+    _, rows = status_rows(app, as_of, step=step, owner=owner)
+    deadlines = {d.item_id: d for d in plan.deadlines()}
+    actions = {a.id: a.title for a in plan.actions()}
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    count = 0
+    for row in rows:
+        if row["state"] in _OPEN_ENDED:
+            continue
+        item = deadlines.get(row["id"])
+        if who is not None and (item is None or may_answer(plan, who, item) is not None):
+            continue
+        reference = (
+            f"{row['action_id']} {actions.get(row['action_id'], '')}".strip(),
+            row["title"],
+            ", ".join(row["owners"]),
+            row["gereed"] or "",
+            row["due"] or "",
+            state_label(row["state"]),
+            _latest(row["latest_update"]),
+        )
+        answer = ("", "", "", "", contact_id or "")
+        writer.writerow((row["id"], *(_inert(v) for v in reference), *answer))
+        count += 1
+    return out.getvalue().encode("utf-8"), count
+
+
+def _latest(update: dict[str, Any] | None) -> str:
+    """The latest update in one cell: ``risico (2016-03-03): de tekst``."""
+    if update is None:
+        return ""
+    from governance.labels import state_label
+
+    text = f"{state_label(update['status'])} ({update['reported_on']})"
+    comment = " ".join((update.get("comment") or "").split())
+    return f"{text}: {comment}" if comment else text
+
+
+def _inert(value: str) -> str:
+    """A reference cell Excel will not run as a formula (titles and owners' comments are text
+    from people): a leading ``'`` is how Excel itself marks a cell as text."""
+    return f"'{value}" if value.startswith(_FORMULA) else value
