@@ -54,6 +54,21 @@ REFUSAL_TEXT: dict[Refusal, str] = {
 }
 
 
+def refused_en(reason: Refusal, item: Deadline) -> str:
+    """Why a person may not answer for ``item``, in English for the command line (the person
+    themselves is told :data:`REFUSAL_TEXT`)."""
+    if reason is Refusal.NOT_OWNER:
+        if not item.owners:
+            return "the item has no owner: only the programme office may answer for it"
+        noun = "owner" if len(item.owners) == 1 else "owners"
+        return f"not a contact of its {noun} {', '.join(item.owners)}, nor a deputy of one"
+    if reason is Refusal.OFFICE_ONLY:
+        return "only the programme office may cancel an item"
+    if reason is Refusal.UNKNOWN_CONTACT:
+        return "not a contact in the plan"
+    return reason.value.replace("_", " ")
+
+
 @dataclass(frozen=True, slots=True)
 class Answerer:
     """Who answers: a contact from the plan, or the programme office acting as itself (CLI,

@@ -9,7 +9,7 @@ the month, from a start date until an end date, minus exceptions.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
@@ -134,3 +134,45 @@ def previous_and_next(meetings: list[Meeting], on: date) -> tuple[Meeting | None
     before = [m for m in meetings if m.on < on]
     after = [m for m in meetings if m.on > on]
     return (before[-1] if before else None, after[0] if after else None)
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def meeting_days_off(
+    schedules: Sequence[MeetingSchedule | None],
+    is_working_day: Callable[[date], bool],
+    first: date,
+    last: date,
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """The meetings in ``[first, last]`` that fall on a day off (a weekend day or a public
+    holiday), given the plan's governance bodies' schedules in file order: (where in the plan
+    file, keys from the top; the problem). A body meets on working days: a rule's 15th that is
+    a Sunday is a mistake in the plan, refused rather than moved to a day nobody chose (skip it
+    with ``except`` and list the day meant under ``dates``)."""
+
+    def day_off(d: date) -> str:
+        return "a public holiday" if d.weekday() < 5 else f"a {_DAY_NAMES[d.weekday()]}"
+
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for index, schedule in enumerate(schedules):
+        if schedule is None:
+            continue
+        where = ("governance", index, "meetings")
+        for d in schedule.dates:
+            if first <= d <= last and not is_working_day(d):
+                out.append(
+                    ((*where, "dates"), f"meeting date {d} is {day_off(d)}, not a working day")
+                )
+        if schedule.rule is not None:
+            for d in schedule.rule.dates(first, last):
+                if not is_working_day(d):
+                    out.append(
+                        (
+                            (*where, "rule"),
+                            f"the meeting rule gives {d}, {day_off(d)}, not a working day: skip "
+                            "it under 'except' (and list the day meant under 'dates'), or "
+                            "choose a rule that gives working days",
+                        )
+                    )
+    return out

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from governance.agenda import ItemLine, item_lines
 from governance.assessment import Assessment
-from governance.decisions import Decision, DecisionKind, Measurement
+from governance.decisions import Decision, DecisionKind, Measurement, decision_label
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan
 
@@ -143,7 +143,7 @@ def build_progress(
             original = getattr(plan_items.get(line.item_id), "original_gereed", None)
             moved = by_item.get(line.item_id, [])
             if line.state in _LATE or original or any(d.kind is DecisionKind.CANCEL for d in moved):
-                changed.append(_change(line, plan_items.get(line.item_id), moved))
+                changed.append(_change(plan, line, plan_items.get(line.item_id), moved))
             elif line.state not in _FINISHED:
                 ongoing.append(line)
             if (
@@ -199,9 +199,9 @@ def date_example(plan: Plan) -> str | None:
     return None
 
 
-def _change(line: ItemLine, plan_item: object, decisions: list[Decision]) -> Change:
+def _change(plan: Plan, line: ItemLine, plan_item: object, decisions: list[Decision]) -> Change:
     """Promised (the first gereed) against now (the forecast, else a revised gereed)."""
-    reasons = [f"{_decision_label(d)}: {d.text}" for d in decisions]
+    reasons = [f"{decision_label(plan, d)}: {d.text}" for d in decisions]
     if line.note:
         reasons.append(f"toelichting eigenaar: {line.note}")
     original = getattr(plan_item, "original_gereed", None)
@@ -214,9 +214,3 @@ def _change(line: ItemLine, plan_item: object, decisions: list[Decision]) -> Cha
     if line.state == "cancelled":
         now = "vervallen"
     return Change(line, original or gereed or "geen datum", now, tuple(reasons))
-
-
-def _decision_label(d: Decision) -> str:
-    from governance.decisions import decided_by
-
-    return decided_by(d.body_id, d.meeting_on)

@@ -67,7 +67,13 @@ class Recorded:
 
 def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) -> StatusUpdate:
     """The status update ``answer`` becomes, or :class:`AnswerRefused` (nothing recorded)."""
-    from governance.answers import answer_problems, find_item, is_office, may_answer
+    from governance.answers import (
+        answer_problems,
+        find_item,
+        is_office,
+        may_answer,
+        refused_en,
+    )
     from governance.dates import programme_life
     from governance.updates import StatusUpdate, UpdateStatus
 
@@ -82,7 +88,8 @@ def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) ->
         refusal = Refusal.OFFICE_ONLY
     if refusal is not None:
         who_text = who.contact_id or who.name
-        raise AnswerRefused(refusal, f"{answer.item_id}: {who_text} may not answer ({refusal})")
+        why = refused_en(refusal, item)
+        raise AnswerRefused(refusal, f"{answer.item_id}: {who_text} may not answer: {why}")
     return StatusUpdate(
         item_id=answer.item_id,
         status=UpdateStatus(answer.status),

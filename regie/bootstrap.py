@@ -18,6 +18,8 @@ _WRITERS: dict[str, threading.RLock] = {}
 _WRITERS_LOCK = threading.Lock()
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -133,6 +135,13 @@ class App:
                     )
                 )
             ) from None
+        days_off = _meetings_on_days_off(plan, date.today())
+        if days_off:
+            # Found here, not by the parser, for the same reason: holidays are needed.
+            from governance.planfile import locate_all
+
+            where = path or self.settings.plan_path
+            raise InvalidInput(*(str(p) for p in locate_all(where, days_off)))
         if self.settings.contacts_path is not None:
             from governance.planfile.contacts import validate_contacts_file
 
@@ -243,3 +252,20 @@ def first_line(exc: BaseException) -> str:
 
 def bootstrap(settings: Settings | None = None) -> App:
     return App(settings or load_settings())
+
+
+def _meetings_on_days_off(plan: Plan, today: date) -> list[tuple[tuple[str | int, ...], str]]:
+    """Meetings of the plan on a weekend day or public holiday (docs/plan-schema.md,
+    "Meetings"), over the years whose holidays are kept (the programme's term, or around today)."""
+    from datetime import date
+
+    from governance.meetings import meeting_days_off
+    from governance.workdays import WorkCalendar
+    from regie.holiday_cache import kept_years
+
+    if not any(body.meetings for body in plan.governance):
+        return []
+    years = kept_years(plan, today)
+    first, last = date(years.start, 1, 1), date(years.stop - 1, 12, 31)
+    schedules = [body.meetings for body in plan.governance]
+    return meeting_days_off(schedules, WorkCalendar.for_plan(plan).is_working_day, first, last)

@@ -3,11 +3,17 @@ back into the plan file as a round-trip edit (ruamel.yaml: comments and layout k
 
 The edited text must validate as a plan, or nothing is written: not the file, not the database.
 The first *gereed* is kept as ``gereed_original`` next to the new one, with the decision named
-in ``revised_by`` ("besluit stuurgroep 12 januari 2016"); a drop is ``cancelled_by`` plus a
-``cancelled`` status update, so the item is *vervallen* from the meeting on. Dropping an action
-drops its milestones too: one ``cancelled_by`` on the action (a minimal diff; the milestones
-inherit it) and a ``cancelled`` update for the action, if it has a gereed of its own, and for
-each milestone still open at the meeting (a milestone already done stays done).
+in ``revised_by`` by its body's name ("besluit Stuurgroep MVI, 12 januari 2016"); a drop is
+``cancelled_by`` plus a ``cancelled`` status update, so the item is *vervallen* from the meeting
+on. Dropping an action drops its milestones too: one ``cancelled_by`` on the action (a minimal
+diff; the milestones inherit it) and a ``cancelled`` update for the action, if it has a gereed of
+its own, and for each milestone still open at the meeting (a milestone already done stays done).
+
+A decision changes only the items it names. An ``idem`` row ("same as the row above") is held to
+the promise of the row it copies: re-dating it keeps that promise as ``gereed_original`` (not the
+word ``idem``); re-dating the row above it first writes the old promise out into the ``idem`` row
+right below (a chain of ``idem`` rows under that one keeps copying it), with its inherited
+``depends_on`` when that promise is *dependent*, and says so, so the row below keeps its date.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +32,7 @@ from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
     from governance.decisions import Decision
-    from governance.plan import Plan
+    from governance.plan import Action, Milestone, Plan
 
 
 def _yaml() -> Any:
@@ -58,10 +66,58 @@ def _after(mapping: Any, anchor: str, key: str, value: Any) -> None:
     mapping.insert(position, key, value)
 
 
+@dataclass(frozen=True, slots=True)
+class KeptPromise:
+    """An ``idem`` row directly below an item a decision re-dates: its promise (the text it
+    copied) is written out, so the decision does not move it too."""
+
+    item_id: str
+    was: str  # its gereed as written ("idem")
+    gereed: str  # the promise it copied, now written out
+    copied: str  # the id of the row it copied
+    depends_on: tuple[str, ...] = ()  # inherited with a *dependent* promise; kept explicitly
+
+
+def kept_promises(plan: Plan, target: str) -> tuple[KeptPromise, ...]:
+    """The ``idem`` rows right below ``target`` (those copying it), with the promise they keep
+    when ``target``'s gereed changes (pure)."""
+    from governance.decisions import promise_in_effect
+    from governance.periods import PeriodKind
+
+    promise = promise_in_effect(plan, target)
+    if promise is None:
+        return ()
+    items: list[Action | Milestone] = [*plan.actions(), *plan.milestones()]
+    return tuple(
+        KeptPromise(
+            i.id,
+            i.gereed or "",
+            promise,
+            target,
+            i.depends_on if i.period.kind is PeriodKind.DEPENDENT else (),
+        )
+        for i in items
+        if i.period is not None and i.period.same_as == target
+    )
+
+
 def edit_plan_text(
-    text: str, item_id: str, *, new_gereed: str | None, cancel: bool, decided: str
+    text: str,
+    item_id: str,
+    *,
+    new_gereed: str | None,
+    cancel: bool,
+    decided: str,
+    promised: str | None = None,
+    depends_on: Sequence[str] = (),
+    keep: Sequence[KeptPromise] = (),
 ) -> str:
-    """The plan text with one item's gereed moved or the item dropped (pure, no I/O)."""
+    """The plan text with one item's gereed moved or the item dropped (pure, no I/O).
+
+    ``promised``: the promise the item is held to when that is not its own text (an ``idem``
+    row: the text it copies), kept as ``gereed_original``; ``depends_on``: the dependencies such
+    a row inherited, written out with its new gereed; ``keep``: the ``idem`` rows below it,
+    whose promise is written out (see :func:`kept_promises`)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
 
     yaml = _yaml()
@@ -70,7 +126,7 @@ def edit_plan_text(
     if item is None:
         raise InvalidInput(f"{item_id}: no such action or milestone in the plan file")
     if new_gereed is not None:
-        old = item.get("gereed")
+        old = promised if promised is not None else item.get("gereed")
         if "gereed_original" not in item and old != new_gereed:
             anchor = "gereed" if "gereed" in item else "title"
             _after(item, anchor, "gereed_original", Quoted(old) if old else Quoted("geen datum"))
@@ -79,12 +135,35 @@ def edit_plan_text(
         else:
             _after(item, "title", "gereed", Quoted(new_gereed))
         _after(item, "gereed_original", "revised_by", Quoted(decided))
+        _set_depends_on(item, depends_on, after="revised_by")
+        for row in keep:
+            below = _find_item(data, row.item_id)
+            if below is None:  # pragma: no cover - the rows come from this very text
+                continue
+            below["gereed"] = Quoted(row.gereed)
+            if "gereed" not in below.ca.items:  # never drop a comment already there
+                note = f'was "{row.was}" (as {row.copied}), written out by {decided}'
+                below.yaml_add_eol_comment(note, "gereed")
+            _set_depends_on(below, row.depends_on, after="gereed")
     if cancel:
         anchor = "revised_by" if "revised_by" in item else "gereed" if "gereed" in item else "title"
         _after(item, anchor, "cancelled_by", Quoted(decided))
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _set_depends_on(item: Any, depends_on: Sequence[str], *, after: str) -> None:
+    """Write ``depends_on`` out in full when the row's own list lacks some of them."""
+    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
+
+    own = [str(x) for x in item.get("depends_on") or []]
+    if not depends_on or own == list(depends_on):
+        return
+    seq = CommentedSeq([Quoted(x) for x in depends_on])
+    seq.fa.set_flow_style()
+    _after(item, after, "depends_on", seq)
 
 
 def add_decision(
@@ -97,7 +176,8 @@ def add_decision(
     set_gereed: tuple[str, str] | None = None,
     cancel: str | None = None,
 ) -> list[str]:
-    from governance.decisions import Decision, DecisionKind, decided_by
+    from governance.decisions import Decision, DecisionKind, decided_by, promise_in_effect
+    from governance.periods import PeriodKind
     from governance.planfile import PlanInvalid, parse_plan
     from regie.reports import body_or_fail, meeting_or_fail
 
@@ -106,7 +186,7 @@ def add_decision(
     if set_gereed and cancel:
         raise InvalidInput("give --set-gereed or --cancel, not both")
     plan = app.load_plan()
-    body_or_fail(plan, body_id)
+    body = body_or_fail(plan, body_id)
     meeting_or_fail(app, plan, body_id, meeting_on)
     target = set_gereed[0] if set_gereed else cancel
     if target and item_id and item_id != target:
@@ -116,19 +196,34 @@ def add_decision(
     if item_id is not None and item_id not in known and plan.action(item_id) is None:
         flag = "--set-gereed" if set_gereed else "--cancel" if cancel else "--item"
         raise InvalidInput(f"{flag}: no action or milestone {item_id!r} in the plan")
-    decided = decided_by(body_id, meeting_on)
+    decided = decided_by(body.name, meeting_on)  # people read it: the name, not the id
     kind = DecisionKind.DECISION
     before = after = None
     new_text = None
+    kept: tuple[KeptPromise, ...] = ()
     if target is not None:
         kind = DecisionKind.SET_GEREED if set_gereed else DecisionKind.CANCEL
         path = Path(str(plan.path))
         old_text = path.read_text(encoding="utf-8")
         new_gereed = set_gereed[1] if set_gereed else None
-        before = known[target].gereed if target in known else None
+        # An ``idem`` row is held to the text it copies: that is the promise being moved.
+        before = promise_in_effect(plan, target) if target in known else None
         after = new_gereed
+        inherited: tuple[str, ...] = ()
+        if new_gereed is not None:
+            kept = kept_promises(plan, target)
+            period = known[target].period if target in known else None
+            if period is not None and period.same_as and period.kind is PeriodKind.DEPENDENT:
+                inherited = known[target].depends_on
         new_text = edit_plan_text(
-            old_text, target, new_gereed=new_gereed, cancel=bool(cancel), decided=decided
+            old_text,
+            target,
+            new_gereed=new_gereed,
+            cancel=bool(cancel),
+            decided=decided,
+            promised=before,
+            depends_on=inherited,
+            keep=kept,
         )
         try:
             new_plan = parse_plan(new_text, str(path))
@@ -144,6 +239,11 @@ def add_decision(
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
     if new_text is not None:
         lines.append(f"{plan.path}: {target} {'cancelled' if cancel else f'gereed → {after}'}")
+    for row in kept:
+        lines.append(
+            f"{plan.path}: {row.item_id} gereed {row.was!r} written out as {row.gereed!r}: it "
+            f"copied {row.copied}, and this decision does not move it"
+        )
     if len(dropped) > 1 or (dropped and dropped[0] != target):
         lines.append(f"cancelled with it: {', '.join(i for i in dropped if i != target)}")
     return lines

@@ -653,9 +653,16 @@ def list_tokens(app: App) -> list[dict[str, Any]]:
 
 
 def revoke_token(app: App, token_id: int, now: datetime) -> str:
+    """Revoke a token; a token revoked before stays revoked from that time, and is said to be
+    (like ``db upgrade`` on an up-to-date database: nothing to do, not an error)."""
     from store import feeds as store
 
     with app.session() as session, session.begin():
-        if not store.revoke_token(session, app.programme_id(), token_id, now):
-            raise InvalidInput(f"calendar token {token_id}: no such token")
+        done = store.revoke_token(session, app.programme_id(), token_id, now)
+    if done is None:
+        raise InvalidInput(f"calendar token {token_id}: no such token")
+    newly, at = done
+    if not newly:
+        when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"calendar token {token_id} was already revoked on {when}, nothing to do"
     return f"calendar token {token_id} revoked"

@@ -68,6 +68,18 @@ def list_events(app: App, since: date | None, item: str | None) -> list[StoredEv
         return Repository(session, app.programme_id()).events(since=since, item=item)
 
 
+def is_known_item(app: App, item: str) -> bool:
+    """Whether ``item`` is an action or milestone of the plan file or of the store (an item taken
+    out of the plan keeps its history there)."""
+    from store import Repository
+
+    plan = app.load_plan()
+    if plan.action(item) is not None or any(m.id == item for m in plan.milestones()):
+        return True
+    with app.session() as session:
+        return Repository(session, plan.programme.id).has_item(item)
+
+
 def list_outbox(app: App, status: str | None) -> list[OutboxRecord]:
     from store import Repository
     from store.models import OUTBOX_STATUSES

@@ -82,6 +82,13 @@ class Overview:
     asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
 
 
+#: Delivery states of a prompt that never reached its contact: recorded by ``regie replay``
+#: (suppressed) or given up on (dead). A stage that reached no one is no reminder to count.
+_NEVER_WENT_OUT = frozenset({"suppressed", "dead"})
+#: The stages the item page numbers: the reminders before a deadline and those after it.
+_COUNTED = frozenset({"first", "second", "overdue"})
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderRow:
     """A reminder or escalation about an item, as the item page describes it."""
@@ -93,6 +100,12 @@ class ReminderRow:
     contact_id: str
     status: str | None  # the outbox message's status (sent, pending, suppressed …), if found
     channel: str | None  # the channel that delivered it (email, slack, file)
+    #: A prompt before its deadline (first, second) or after it (overdue-N): which of the
+    #: item's reminders before or after that deadline it is, counting those on record that
+    #: went out (1, 2, …); None for another prompt or one that never went out. Not the stage's
+    #: name: N in ``overdue-N`` counts the stages since the deadline, prompted or not (the first
+    #: reminder ever sent can be ``overdue-49``), and ``second`` may be the first one sent.
+    number: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,13 +356,23 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         sent = reminders_for(session, pid, item_id)
     calendar = plan_index(plan)[1]
     reminders = []
-    for r in sent:
+    went_out = {r.stage for r in sent if r.status not in _NEVER_WENT_OUT}
+    numbers: dict[str, int] = {}  # a stage before or after its deadline → its number there
+    counted: dict[tuple[bool, date], int] = {}  # (after?, deadline) → reminders so far
+    for r in sent:  # oldest first
         parts = stage_parts(r.stage)
         late = None
         if parts.kind == "overdue" and parts.due is not None:
             late = calendar.working_days_between(parts.due, r.queued_on)
+        first_of_stage = r.stage in went_out and r.stage not in numbers
+        if parts.kind in _COUNTED and parts.due is not None and first_of_stage:
+            phase = (parts.kind == "overdue", parts.due)
+            counted[phase] = numbers[r.stage] = counted.get(phase, 0) + 1
+        number = numbers.get(r.stage)
         reminders.append(
-            ReminderRow(r.queued_on, r.stage, parts, late, r.contact_id, r.status, r.channel)
+            ReminderRow(
+                r.queued_on, r.stage, parts, late, r.contact_id, r.status, r.channel, number
+            )
         )
     action = plan.action(item.action_id)
     step = next(s for s in plan.steps if s.number == item.step)

@@ -179,7 +179,7 @@ def render_agenda(pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = Non
         context={"pack": pack, "annex_file": annex_name(pack) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
-        footer=f"{pack.programme_short} · agenda {pack.body_id} {pack.meeting.on.isoformat()}",
+        footer=f"{pack.programme_short} · agenda {pack.body_name}, {long_date(pack.meeting.on)}",
         as_of=pack.as_of,
     )
 
@@ -192,8 +192,8 @@ def render_agenda_annex(pack: AgendaPack) -> bytes:
     return _render_annex(
         pack.annex,
         asked=pack.asked if len(pack.asked) > LIMITS["asked"] else (),
-        body_id=pack.body_id,
-        about=f"Bij de agenda van de {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
+        # The body's name after a colon: no article to choose ("de"/"het", or a proper name).
+        about=f"Bij de agenda: {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
         programme_title=pack.programme_title,
         as_of=pack.as_of,
         footer=f"{pack.programme_short} · {annex_name(pack)}",
@@ -208,7 +208,6 @@ def _render_annex(
     as_of: date,
     footer: str,
     asked: Sequence[Any] = (),
-    body_id: str = "",
     completed: dict[str, date] | None = None,
 ) -> bytes:
     from reports.render import render
@@ -216,7 +215,7 @@ def _render_annex(
     return render(
         "bijlage.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
-        asked=asked, body_id=body_id, completed=completed or {},
+        asked=asked, completed=completed or {},
     ).encode()  # fmt: skip
 
 

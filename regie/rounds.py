@@ -82,6 +82,7 @@ def start_round(
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
         requests: list[RoundRequest] = []
+        open_items = 0
         for item in assessment.items.values():
             if item.state in (State.DONE, State.CANCELLED):
                 continue
@@ -89,9 +90,14 @@ def start_round(
                 continue
             if where and where[0] == "owner" and where[1] not in item.owners:
                 continue
+            open_items += 1
             for contact_id in recipients(plan, item.owners):
                 org = next(c.organisation for c in plan.contacts if c.id == contact_id)
                 requests.append(RoundRequest(item.item_id, contact_id, org))
+        if not requests and not _round_exists(session, plan.programme.id, body, answer_by):
+            # A round asks people about open items; one without would ask nobody and end in a
+            # summary of "0 of 0" (and take the body's date from a round that can ask).
+            raise InvalidInput(_nothing_to_ask(scope, as_of, open_items))
         found, created = store_round(
             session, plan.programme.id, body, answer_by, scope, as_of, utcnow(), requests
         )
@@ -101,10 +107,28 @@ def start_round(
     return report
 
 
+def _round_exists(session: Session, programme_id: str, body: str, answer_by: date) -> bool:
+    from store.answers import rounds
+
+    return any(r.body == body and r.answer_by == answer_by for r in rounds(session, programme_id))
+
+
+def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
+    where = f"--scope {scope}: " if scope else ""
+    if open_items:
+        return (
+            f"{where}no one to ask about the {open_items} open "
+            f"item{'' if open_items == 1 else 's'} on {as_of}: their owners have no contact and "
+            "the plan has no programme office contact; no round started"
+        )
+    items = "every item in scope" if scope else "every item"
+    return f"{where}nothing to ask on {as_of}: {items} is done or cancelled; no round started"
+
+
 def progress_rounds(app: App, as_of: date, plan: Plan | None = None) -> list[RoundReport]:
     """Chase and close the open rounds as of ``as_of`` (idempotent per day)."""
     from governance.workdays import WorkCalendar
-    from store.answers import close_round, rounds
+    from store.answers import close_round, round_requests, rounds
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -113,7 +137,10 @@ def progress_rounds(app: App, as_of: date, plan: Plan | None = None) -> list[Rou
         for r in rounds(session, plan.programme.id, open_only=True):
             report = RoundReport(r.id, r.body, r.answer_by)
             if as_of >= r.answer_by:
-                report.queued = _queue(app, session, plan, r, "round_summary", "summary", as_of)
+                # A round that asked nobody (started before such rounds were refused) closes
+                # without a summary of "0 of 0".
+                if round_requests(session, r.id):
+                    report.queued = _queue(app, session, plan, r, "round_summary", "summary", as_of)
                 report.closed = close_round(session, r.id, as_of)
             elif calendar.is_working_day(as_of) and as_of >= calendar.window_start(
                 r.answer_by, CHASE_DAYS

@@ -270,14 +270,18 @@ def tokens(session: Session, programme_id: str) -> list[CalendarToken]:
     return [_token(row) for row in session.scalars(query)]
 
 
-def revoke_token(session: Session, programme_id: str, token_id: int, now: datetime) -> bool:
-    """Revoke; False when no such token exists (revoking twice keeps the first time)."""
+def revoke_token(
+    session: Session, programme_id: str, token_id: int, now: datetime
+) -> tuple[bool, datetime] | None:
+    """Revoke: (newly revoked, when it was revoked); None when no such token exists. Revoking
+    twice keeps the first time: (False, that time)."""
     row = session.get(CalendarTokenRow, token_id)
     if row is None or row.programme_id != programme_id:
-        return False
-    if row.revoked_at is None:
-        row.revoked_at = now
-    return True
+        return None
+    if row.revoked_at is not None:
+        return False, row.revoked_at
+    row.revoked_at = now
+    return True, now
 
 
 _LOOKUP = sa.text(

@@ -72,12 +72,20 @@ class Repository:
 
     def is_current_item(self, code: str) -> bool:
         """Whether ``code`` is a current (not archived) action or milestone: one query."""
+        return self._has_item(code, archived=False)
+
+    def has_item(self, code: str) -> bool:
+        """Whether ``code`` is an action or milestone the store knows, archived ones included
+        (their history stays): one query."""
+        return self._has_item(code, archived=True)
+
+    def _has_item(self, code: str, *, archived: bool) -> bool:
         found = sa.union_all(
             *(
                 sa.select(model.id).where(
                     model.programme_id == self.programme_id,
                     model.code == code,
-                    model.archived_at.is_(None),
+                    *(() if archived else (model.archived_at.is_(None),)),
                 )
                 for model in (ActionRow, MilestoneRow)
             )

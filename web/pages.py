@@ -49,6 +49,7 @@ def render(
         "user": user.display_name if user else None,
         "csrf_token": csrf_token(request, anonymous=anonymous),
         "nav": "",
+        "programme_title": programme_title(request),
         **context,
     }
     response = request.app.state.templates.TemplateResponse(
@@ -56,6 +57,20 @@ def render(
     )
     set_nonce_cookie(request, response)
     return response  # type: ignore[no-any-return]
+
+
+def programme_title(request: Request) -> str:
+    """The programme's (short) title every office page carries in its title and header, from
+    the plan file (parsed once per version); "Regie" while the file cannot be read, so that an
+    error page can still be shown."""
+    from regie.errors import RegieError
+    from regie.plan_cache import current_plan
+
+    try:
+        plan, _ = current_plan(request.app.state.regie)
+    except RegieError:
+        return "Regie"
+    return plan.programme.short_title or plan.programme.title
 
 
 def error_page(
@@ -162,7 +177,7 @@ def overview(request: Request) -> Response:
     )  # fmt: skip
     return render(
         request, "overview.html.j2",
-        {"o": data, "nav": "overzicht", "programme_title": data.programme, "as_of": data.as_of},
+        {"o": data, "nav": "overzicht", "as_of": data.as_of},
         status=400 if data.problems else 200, user=user,
     )  # fmt: skip
 
@@ -179,7 +194,7 @@ def overdue(request: Request) -> Response:
     view = build(app, today(app), q.get("stap", ""), q.get("pagina", ""))
     return render(
         request, "overdue.html.j2",
-        {"v": view, "nav": "te-laat", "programme_title": view.programme, "as_of": view.as_of},
+        {"v": view, "nav": "te-laat", "as_of": view.as_of},
         status=400 if view.problems else 200, user=user,
     )  # fmt: skip
 
@@ -199,7 +214,7 @@ def item(request: Request) -> Response:
         )  # fmt: skip
     return render(
         request, "item.html.j2",
-        {"d": detail, "programme_title": detail.programme, "as_of": detail.as_of},
+        {"d": detail, "as_of": detail.as_of},
         user=user,
     )  # fmt: skip
 

@@ -23,10 +23,10 @@ def reports(request: Request) -> Response:
     user = _user(request)
     if user is None:
         return _to_login(request)
-    programme, rows = archived_reports(request.app.state.regie)
+    _, rows = archived_reports(request.app.state.regie)
     return render(
         request, "reports.html.j2",
-        {"rows": rows, "nav": "rapporten", "programme_title": programme},
+        {"rows": rows, "nav": "rapporten"},
         user=user,
     )  # fmt: skip
 

@@ -7,7 +7,22 @@
 - :mod:`.deps` checks ``depends_on`` (unknown ids, cycles).
 """
 
-from governance.planfile.load import PlanInvalid, load_plan, locate, parse_plan, validate_plan_file
+from governance.planfile.load import (
+    PlanInvalid,
+    load_plan,
+    locate,
+    locate_all,
+    parse_plan,
+    validate_plan_file,
+)
 from governance.planfile.nodes import Problem
 
-__all__ = ["PlanInvalid", "Problem", "load_plan", "locate", "parse_plan", "validate_plan_file"]
+__all__ = [
+    "PlanInvalid",
+    "Problem",
+    "load_plan",
+    "locate",
+    "locate_all",
+    "parse_plan",
+    "validate_plan_file",
+]

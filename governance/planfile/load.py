@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from governance import parser_version
@@ -28,7 +28,15 @@ from governance.planfile.nodes import Problem, Problems, is_null
 from governance.planfile.safety import check_text_safety
 from governance.planfile.yaml_words import plain_yaml
 
-__all__ = ["PlanInvalid", "Problem", "load_plan", "parse_plan", "validate_plan_file"]
+__all__ = [
+    "PlanInvalid",
+    "Problem",
+    "load_plan",
+    "locate",
+    "locate_all",
+    "parse_plan",
+    "validate_plan_file",
+]
 
 
 #: Part of :attr:`Plan.source_hash` (defined in :mod:`governance.parser_version`).
@@ -70,24 +78,42 @@ def validate_plan_file(path: str | os.PathLike[str]) -> tuple[Plan | None, list[
         return None, exc.problems
 
 
-def locate(path: str | os.PathLike[str], keys: tuple[str, ...], message: str) -> Problem:
+def locate(path: str | os.PathLike[str], keys: tuple[str | int, ...], message: str) -> Problem:
     """``message`` at the value ``keys`` lead to from the top of the plan file (e.g.
-    ``("calendar", "holidays_country")``): for a fault found after parsing, when the value is
-    first used. The whole file when the value is not there (any more)."""
+    ``("calendar", "holidays_country")``; an int is a list's index): for a fault found after
+    parsing, when the value is first used. The whole file when the value is not there (any
+    more)."""
+    return locate_all(path, [(keys, message)])[0]
+
+
+def locate_all(
+    path: str | os.PathLike[str], faults: list[tuple[tuple[str | int, ...], str]]
+) -> list[Problem]:
+    """:func:`locate` for several faults, reading the file once."""
     name = os.fspath(path)
-    node: Node | None
+    top: Node | None
     try:
-        node = _compose(_read(name), Problems(name))  # its own problems are not this one
+        top = _compose(_read(name), Problems(name))  # its own problems are not these
     except PlanInvalid:
-        node = None
-    for key in keys:
-        if not isinstance(node, MappingNode):
-            node = None
-            break
-        node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
-    if node is None:
-        return Problem(name, 0, 0, message)
-    return Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, message)
+        top = None
+    out = []
+    for keys, message in faults:
+        node = top
+        for key in keys:
+            if isinstance(key, int) and isinstance(node, SequenceNode):
+                node = node.value[key] if 0 <= key < len(node.value) else None
+            elif isinstance(key, str) and isinstance(node, MappingNode):
+                node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            else:
+                node = None
+            if node is None:
+                break
+        if node is None:
+            out.append(Problem(name, 0, 0, message))
+        else:
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            out.append(Problem(name, line, column, message))
+    return out
 
 
 def _read(path: str) -> str:

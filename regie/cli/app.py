@@ -7,6 +7,7 @@ Heavy packages (SQLAlchemy, Prefect, the YAML loader) are imported inside the co
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,6 +24,7 @@ from regie.cli.common import (
     _services,
     command_group,
     parse_date,
+    unknown_item,
     update_day,
 )
 from regie.cli.interrupts import caused_by_interrupt
@@ -101,6 +103,16 @@ def db_downgrade(
 def db_current() -> None:
     """Print the database URL (password hidden) and its migration revision."""
     typer.echo(_services().db_current(_app()))
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="The copy to write (never overwritten).")],
+) -> None:
+    """Write a consistent copy of the SQLite database while Regie runs (PostgreSQL: pg_dump)."""
+    from regie.backup import backup
+
+    typer.echo(backup(_app(), file))
 
 
 # --- programme ------------------------------------------------------------------------------
@@ -220,7 +232,6 @@ def update(
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
     from governance.answers import Refusal
-    from governance.dates import shorten
     from regie.answers import AnswerRefused
     from regie.history import record_update
 
@@ -244,9 +255,7 @@ def update(
                 *(f"{UPDATE_FLAGS.get(p.field, item)}: {p.en}" for p in exc.problems)
             ) from None
         if exc.reason is Refusal.UNKNOWN_ITEM:
-            raise InvalidInput(
-                f"{shorten(item)}: no such action or milestone in {app_.programme_id()}"
-            ) from None
+            raise unknown_item(app_, item) from None
         raise
     typer.echo(done)
 
@@ -259,9 +268,12 @@ def events(
 ) -> None:
     """List recorded events (the audit log), oldest first."""
     from regie.cli.tables import console, events_json, events_table, print_json
-    from regie.history import list_events
+    from regie.history import is_known_item, list_events
 
-    found = list_events(_app(), parse_date(since, "--since"), item)
+    app_ = _app()
+    found = list_events(app_, parse_date(since, "--since"), item)
+    if item is not None and not found and not is_known_item(app_, item):
+        raise unknown_item(app_, item)
     if fmt == Format.json:
         print_json(events_json(found))
     else:

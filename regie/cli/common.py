@@ -83,6 +83,13 @@ def update_day(app: App, as_of: str | None) -> date:
     return day
 
 
+def unknown_item(app: App, item: str) -> InvalidInput:
+    """The one-line error for an item id the programme does not have (``update``, ``events``)."""
+    from governance.dates import shorten
+
+    return InvalidInput(f"{shorten(item)}: no such action or milestone in {app.programme_id()}")
+
+
 def _services() -> ModuleType:
     from regie import services
 

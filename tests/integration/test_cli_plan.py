@@ -237,3 +237,46 @@ def test_postgres_needs_an_explicit_upgrade_then_syncs(
     assert synced.code == 0 and "90 created" in synced.out
     rows = json.loads(regie("status", "--as-of", "2015-10-01", "--format", "json", env=env).out)
     assert {r["id"]: r["state"] for r in rows}["2.3.1"] == "overdue"
+
+
+def test_a_meeting_on_a_sunday_is_refused_where_the_rule_is(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    """The second programme met every other month on the 15th, which gave Sunday 15 September
+    2024: validation names the rule's line and column and the date (nothing is moved); skipping
+    it under 'except' and listing the Monday under 'dates' (the fixture now) is valid."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "second_programme.yaml"
+    text = fixture.read_text(encoding="utf-8")
+    fixed = (
+        "      dates: [2024-03-04, 2024-09-16]  # 15 September 2024 is a Sunday: the Monday after\n"
+        "      rule: {every: month, interval: 2, day: 15, start: 2024-05-01, until: 2024-12-31,\n"
+        "             except: [2024-09-15]}\n"
+    )
+    assert fixed in text
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        text.replace(
+            fixed,
+            "      dates: [2024-03-04]\n"
+            "      rule: {every: month, interval: 2, day: 15, start: 2024-05-01, "
+            "until: 2024-12-31}\n",
+        ),
+        encoding="utf-8",
+    )
+    line = 1 + plan.read_text(encoding="utf-8").splitlines().index(
+        "      rule: {every: month, interval: 2, day: 15, start: 2024-05-01, until: 2024-12-31}"
+    )
+    result = regie("plan", "validate", str(plan), env=home)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"{plan}:{line}:13: the meeting rule gives 2024-09-15, a Sunday, not a working day: "
+        "skip it under 'except' (and list the day meant under 'dates'), or choose a rule that "
+        "gives working days\n"
+    )
+    plan.write_text(text.replace("[2024-03-04, 2024-09-16]", "[2024-03-02, 2024-09-16]"), "utf-8")
+    result = regie("plan", "validate", str(plan), env=home)
+    assert result.code == 2
+    assert result.err == (
+        f"{plan}:{line - 1}:14: meeting date 2024-03-02 is a Saturday, not a working day\n"
+    )
+    assert regie("plan", "validate", str(fixture), env=home).code == 0

@@ -106,7 +106,7 @@ def test_decision_round_trip_keeps_the_file(plan_copy: Path) -> None:
         '-            gereed: "Najaar 2015"',
         '+            gereed: "Q2-2016"',
         '+            gereed_original: "Najaar 2015"',
-        '+            revised_by: "besluit stuurgroep 12 januari 2016"',
+        '+            revised_by: "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"',
     ]
     plan = load_plan(plan_copy)  # still valid
     m = next(m for m in plan.milestones() if m.id == "1.3.1")
@@ -116,7 +116,7 @@ def test_decision_round_trip_keeps_the_file(plan_copy: Path) -> None:
           "--text", "Nogmaals uitgesteld", "--set-gereed", "1.3.1", "Q3-2016")  # fmt: skip
     m = next(m for m in load_plan(plan_copy).milestones() if m.id == "1.3.1")
     assert (m.gereed, m.original_gereed, m.revised_by) == (
-        "Q3-2016", "Najaar 2015", "besluit stuurgroep 12 april 2016"
+        "Q3-2016", "Najaar 2015", "besluit Stuurgroep Plan van aanpak MVI, 12 april 2016"
     )  # fmt: skip
     listed = regie("decision", "list").out.splitlines()
     assert len(listed) == 2 and "[1.3.1]" in listed[0]
@@ -151,7 +151,9 @@ def test_cancel_decision_drops_the_item(plan_copy: Path) -> None:
     done = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
                  "--text", "Innovatiemarkt vervalt", "--cancel", "3.6.2")  # fmt: skip
     assert done.code == 0, done.err
-    assert 'cancelled_by: "besluit stuurgroep 12 januari 2016"' in plan_copy.read_text()
+    # The decision is named by its body's name (the plan's), not by the id given on the command.
+    decided = "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"
+    assert f'cancelled_by: "{decided}"' in plan_copy.read_text()
     rows = json.loads(regie("status", "--as-of", "2016-01-15", "-f", "json").out)
     assert next(r for r in rows if r["id"] == "3.6.2")["state"] == "cancelled"
 
@@ -171,7 +173,9 @@ def test_cancelling_an_action_cancels_its_open_milestones(plan_copy: Path) -> No
         for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
         if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
     ]
-    assert diff == ['+        cancelled_by: "besluit stuurgroep 12 januari 2016"']
+    assert diff == [
+        '+        cancelled_by: "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"'
+    ]
     plan = load_plan(plan_copy)  # still valid
     assert next(a for a in plan.actions() if a.id == "2.3").cancelled_by
     rows = json.loads(regie("status", "--as-of", "2016-01-15", "-f", "json").out)
@@ -181,7 +185,8 @@ def test_cancelling_an_action_cancels_its_open_milestones(plan_copy: Path) -> No
                  "--as-of", "2016-01-15", "--format", "md")  # fmt: skip
     annex = pack.out.split("## Bijlage")[1]
     line = next(x for x in annex.splitlines() if x.startswith("| 2.3.2 "))
-    assert "vervallen (besluit stuurgroep 12 januari 2016)" in line and "| vervallen |" in line
+    decided = "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"
+    assert f"vervallen ({decided})" in line and "| vervallen |" in line
     kept = next(x for x in annex.splitlines() if x.startswith("| 2.3.1 "))
     assert "vervallen" not in kept
 

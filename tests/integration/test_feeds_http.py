@@ -7,6 +7,7 @@ import re
 import shutil
 import urllib.error
 import urllib.request
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -105,3 +106,21 @@ def test_token_commands_refuse_bad_input(env: dict[str, str]) -> None:
     assert bad.err.strip() == "--scope: scope 'step:9': no such step (known: 1, 2)"
     missing = regie("calendar", "token", "revoke", "99", env=env)
     assert (missing.code, missing.err.strip()) == (2, "calendar token 99: no such token")
+
+
+def test_revoking_a_revoked_token_says_since_when_and_changes_nothing(
+    env: dict[str, str],
+) -> None:
+    """Like `db upgrade` on an up-to-date database: the token is in the state asked for, so
+    exit 0, but the command says it did nothing (and keeps the first revocation time)."""
+    made = regie("calendar", "token", "create", "--label", "K. Bakker", env=env)
+    assert made.code == 0, made.err
+    first = regie("calendar", "token", "revoke", "1", env=env)
+    assert (first.code, first.out) == (0, "calendar token 1 revoked\n")
+    (token,) = json.loads(regie("calendar", "token", "list", "--format", "json", env=env).out)
+    when = datetime.fromisoformat(token["revoked"]).strftime("%Y-%m-%d %H:%M UTC")
+    again = regie("calendar", "token", "revoke", "1", env=env)
+    assert (again.code, again.err) == (0, "")
+    assert again.out == f"calendar token 1 was already revoked on {when}, nothing to do\n"
+    (still,) = json.loads(regie("calendar", "token", "list", "--format", "json", env=env).out)
+    assert still["revoked"] == token["revoked"]

@@ -54,12 +54,20 @@ def test_one_bad_row_stores_nothing_and_names_every_line(regie_home: Path, tmp_p
     result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
     assert result.code == 2
     lines = result.err.strip().splitlines()
-    assert lines[0] == f"{csv}:3: forecast: '2025-13-01' is not a date (use YYYY-MM-DD)"
+    assert (
+        lines[0] == f"{csv}:3: forecast: '2025-13-01' is not a date (use YYYY-MM-DD or DD-MM-YYYY)"
+    )
     assert lines[1].startswith(f"{csv}:4: status: unknown status 'maybe'")
-    assert lines[2].startswith(f"{csv}:5: 1.1.1: carla may not answer")
+    assert lines[2] == (
+        f"{csv}:5: 1.1.1: carla may not answer: not a contact of its owner GEM, nor a deputy of one"
+    )
     assert lines[3].startswith(f"{csv}:6: 9.9")
-    assert lines[4].startswith(f"{csv}:7: 1.2: bram may not answer (office_only)")
+    assert lines[4] == (
+        f"{csv}:7: 1.2: bram may not answer: only the programme office may cancel an item"
+    )
     assert lines[-1] == f"{csv}: nothing imported (5 problems)"
+    # A reason a person reads, never the log's key.
+    assert not any(key in result.err for key in ("not_owner", "office_only", "unknown_item"))
     assert updates(regie_home) == []
 
 

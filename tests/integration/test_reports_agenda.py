@@ -59,7 +59,8 @@ def test_pack_content(app: App) -> None:
     assert [d.decision.item_id for d in pack.decisions] == ["1.3.1"]
     line = next(x for x in pack.annex if x.item_id == "1.3.1")
     assert line.gereed == (
-        "oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)"
+        "oorspronkelijk Najaar 2015, bijgesteld Q2-2016 "
+        "(besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016)"
     )
     assert line.state == "on_track"
     asked = {a.item.item_id: a for a in pack.asked}

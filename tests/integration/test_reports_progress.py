@@ -39,7 +39,8 @@ def test_progress_content(app: App) -> None:
     changed = {c.item.item_id: c for c in step1.changed}
     assert changed["1.3.1"].promised == "Najaar 2015" and changed["1.3.1"].now == "Q2-2016"
     assert changed["1.3.1"].reasons == (
-        "besluit stuurgroep 12 januari 2016: Verkenning klimaatambassadeur uitgesteld tot Q2-2016",
+        "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016: "
+        "Verkenning klimaatambassadeur uitgesteld tot Q2-2016",
     )
     assert changed["1.2.1"].now == date(2016, 3, 31)
     assert changed["1.2.1"].reasons[0].startswith("toelichting eigenaar: <script>")
@@ -114,12 +115,13 @@ def test_second_unrelated_plan(tmp_path: Path) -> None:
     shutil.copyfile(FIXTURES / "second_programme.yaml", home / "actions.yaml")
     app = make_app(home)
     found = [m.on.isoformat() for m in meetings(app, "programmaraad")]
-    assert found == ["2024-03-04", "2024-05-15", "2024-07-15", "2024-09-15", "2024-11-15"]
+    assert found == ["2024-03-04", "2024-05-15", "2024-07-15", "2024-09-16", "2024-11-15"]
     add_decision(app, "programmaraad", date(2024, 5, 15), "Nulmeting later",
                  set_gereed=("1.1.2", "Q3 2024"))  # fmt: skip
     md = agenda(app, "programmaraad", date(2024, 7, 15), date(2024, 7, 1), "md").content.decode()
     assert "# Agenda Programmaraad Digitale Toegankelijkheid" in md
-    assert "oorspronkelijk Q2 2024, bijgesteld Q3 2024 (besluit programmaraad 15 mei 2024)" in md
+    decided = "besluit Programmaraad Digitale Toegankelijkheid, 15 mei 2024"
+    assert f"oorspronkelijk Q2 2024, bijgesteld Q3 2024 ({decided})" in md
     assert "Datum vaststellen voor 2.2?" in md
     assert "MVI" not in md and "stuurgroep" not in md.lower()
     docx = agenda(app, "programmaraad", date(2024, 7, 15), date(2024, 7, 1), "docx").content

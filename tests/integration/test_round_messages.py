@@ -133,7 +133,9 @@ def test_summary_numbers_agree_with_their_nouns(
     run_round_day(app, ANSWER_BY)
     summary = outbox(app)["round:1:office:summary"]
     capitalised = sentence[0].upper() + sentence[1:]
-    assert f"is\ngesloten. {capitalised}.\n" in summary.body_text
-    assert summary.body_html is not None and f"gesloten. {capitalised}.</p>" in summary.body_html
+    assert f"vóór 20 juni 2025. {capitalised}.\n" in summary.body_text
+    assert summary.body_html is not None and (
+        f"v&oacute;&oacute;r 20 juni 2025. {capitalised}.</p>" in summary.body_html
+    )
     assert summary.subject.endswith(f"gesloten: {subject}")
     assert f"is gesloten: {sentence}." in slack_texts(summary)["intro"]

@@ -108,6 +108,46 @@ def test_bad_round_input_is_one_line(app: App) -> None:
     assert keys(app) == []
 
 
+def test_a_round_with_nothing_to_ask_is_not_started(app: App) -> None:
+    """Step 2 has one item, 2.1; once it is done a round over step 2 would ask nobody and end in
+    a summary of "0 van de 0 punten": refused, nothing recorded or queued. The same body and
+    date stay free for a round that asks someone."""
+    record_answer(
+        app, AnswerInput("2.1", "done", completed_on=START), Answerer("office", "P"),
+        channel="web", as_of=START, sync=True,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as refused:
+        run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:2")
+    assert refused.value.lines == [
+        "--scope step:2: nothing to ask on 2025-06-02: every item in scope is done or "
+        "cancelled; no round started"
+    ]
+    assert round_status(app) == [] and keys(app) == []
+    started = run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:1")
+    assert started["started"]["started"] and started["started"]["queued"] == 3
+    again = run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:2")
+    assert again["started"]["started"] is False  # the round of that date runs: not an error
+
+
+def test_an_empty_round_recorded_earlier_closes_without_a_summary(app: App) -> None:
+    """A round that asked nobody (possible before such rounds were refused) closes on its date
+    without telling the office "0 van de 0 punten zijn beantwoord"."""
+    from datetime import UTC, datetime
+
+    from store import sync_plan
+    from store.answers import start_round
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=datetime.now(UTC), plan_path=str(plan.path))
+        start_round(
+            session, "wegen-test", "stuurgroep", ANSWER_BY, "step:2", START, datetime.now(UTC), []
+        )
+    (closed,) = run_round_day(app, ANSWER_BY)["rounds"]
+    assert closed["closed"] and closed["queued"] == 0
+    assert keys(app) == []
+
+
 def test_round_cli_start_scope_and_status(regie_home: Path) -> None:
     env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
     args = ["round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-20"]

@@ -76,8 +76,11 @@ def test_item_page_describes_reminders_deliveries_and_revisions_in_dutch(
     shown = visible(page.text)
     for internal in ("overdue-13@", "escalation:", "@2015-06-30", "sent", "via file", "{'"):
         assert internal not in shown, internal
-    assert "13e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
-    assert "14e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)" in shown
+    # The first two reminders after the deadline on record (stages overdue-13 and -14: the
+    # stages count from the deadline, reminders or not), never "13e herinnering".
+    assert "1e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
+    assert "2e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)" in shown
+    assert "13e" not in shown and "14e" not in shown
     assert "escalatie: over de deadline" in shown
     assert "verstuurd per bestand" in shown and "in de wachtrij" in shown
     assert 'title="overdue-13@2015-06-30"' in page.text  # the key, for whoever needs it
@@ -88,6 +91,40 @@ def test_item_page_describes_reminders_deliveries_and_revisions_in_dutch(
     assert "gereed (plan) Q2-2015 Najaar 2015" in shown
     assert "periode kwartaal, 1 april 2015 – 30 juni 2015 seizoen, 1 september 2015 – " in shown
     assert "status: te laat" in shown and "regie.milestone" not in shown  # the events
+
+
+def test_item_page_numbers_the_reminders_that_went_out_and_names_every_event(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """Replayed history (suppressed, never sent) is no reminder to count: the first one sent
+    after the deadline is the 1st, whatever its stage's number. A refused answer is an event
+    in Dutch, not ``regie.answer.refused``."""
+    from governance.answers import Answerer, AnswerInput, Refusal
+    from regie.answers import record_refusal
+    from regie.cycle import deadline_check, send_reminders
+    from regie.history import replay
+    from regie.plan_cache import current_plan
+
+    app = _app(tmp_path, migrated_url)
+    replay(app, date(2015, 9, 1), date(2015, 9, 15))  # recorded as suppressed
+    deadline_check(app, date(2015, 10, 1))
+    send_reminders(app)
+    deadline_check(app, date(2015, 10, 8))
+    plan, _ = current_plan(app)
+    answer = AnswerInput("2.3.1", "on_track")
+    record_refusal(app, plan, Refusal.NOT_OWNER, answer, Answerer("x", "x"), "cli",
+                   date(2015, 10, 8))  # fmt: skip
+
+    page = _client(app).get("/items/2.3.1")
+    assert page.status_code == 200
+    shown = visible(page.text)
+    replayed = "1 september 2015 herinnering na de deadline van 30 juni 2015 (45 werkdagen te laat)"
+    assert f"{replayed} telos-voorbeeld niet verstuurd: niet meer nodig" in shown  # no number
+    assert "1e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
+    assert "2e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)" in shown
+    assert "3e herinnering" not in shown
+    assert "statusupdate geweigerd" in shown
+    assert "regie." not in shown and "overige gebeurtenis" not in shown
 
 
 def test_agenda_form_errors_are_dutch_and_name_the_field(tmp_path: Path, migrated_url: str) -> None:

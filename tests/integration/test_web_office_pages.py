@@ -174,3 +174,36 @@ def test_the_style_sheet_is_linked_by_path_not_by_the_requests_host(
     assert page.status_code == 200
     assert '<link rel="stylesheet" href="/static/regie.css">' in page.text
     assert "intern.example" not in page.text
+
+
+def test_every_page_carries_the_programme_title(tmp_path: Path, migrated_url: str) -> None:
+    """A second programme: each office page (the calendar tokens, the error pages and the
+    login form too, not only the overview) has its short title in the title and header."""
+    import shutil
+
+    from regie.bootstrap import bootstrap
+    from regie.config import load_settings
+    from regie.services import sync
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(Path(__file__).parent.parent / "fixtures" / "plans" / "second_programme.yaml", plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+    sync(app, None)
+    web = _client(app)
+    pages = {
+        ("GET", path): web.get(path)
+        for path in ("/", "/te-laat", "/items/1.1.1", "/items/9.9", "/agenda", "/rapporten",
+                     "/rapporten/99", "/bestaat-niet", "/inloggen")
+    }  # fmt: skip
+    pages["POST", "/"] = web.post("/")
+    pages["POST", "/agenda"] = web.post("/agenda", data={"bereik": "programme"})  # no CSRF
+    pages["GET", "/inloggen (anonymous)"] = TestClient(web.app).get("/inloggen")
+    for (method, path), page in pages.items():
+        assert page.headers["content-type"].startswith("text/html"), (method, path)
+        title = re.search(r"<title>(.*?)</title>", page.text, re.S)
+        assert title and title.group(1).endswith(" – DigiToegang"), (method, path, title)
+        assert '<a href="/">DigiToegang</a>' in page.text, (method, path)
+        assert "Regie</title>" not in page.text

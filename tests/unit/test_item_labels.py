@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,38 +22,98 @@ def _macros() -> Any:
 
 
 def _row(stage: str, days: int | None = None, status: str | None = None,
-         channel: str | None = None) -> ReminderRow:  # fmt: skip
-    return ReminderRow(date(2015, 10, 1), stage, stage_parts(stage), days, "c", status, channel)
+         channel: str | None = None, number: int | None = None) -> ReminderRow:  # fmt: skip
+    parts = stage_parts(stage)
+    return ReminderRow(date(2015, 10, 1), stage, parts, days, "c", status, channel, number)
 
 
 @pytest.mark.parametrize(
-    ("stage", "days", "text"),
+    ("stage", "days", "number", "text"),
     [
-        ("first@2016-09-30", None, "eerste herinnering vóór de deadline van 30 september 2016"),
-        ("second@2016-09-30", None, "tweede herinnering vóór de deadline van 30 september 2016"),
-        ("due@2015-09-30", None, "herinnering op de deadline (30 september 2015)"),
+        ("first@2016-09-30", None, 1, "eerste herinnering vóór de deadline van 30 september 2016"),
+        ("second@2016-09-30", None, 2, "tweede herinnering vóór de deadline van 30 september 2016"),
+        # The second stage is the first reminder sent when the first one's days were missed.
+        ("second@2016-09-30", None, 1, "eerste herinnering vóór de deadline van 30 september 2016"),
+        ("first@2016-09-30", None, None, "herinnering vóór de deadline van 30 september 2016"),
+        ("due@2015-09-30", None, None, "herinnering op de deadline (30 september 2015)"),
+        # The number is the reminders' on record, not the stage's: overdue-13 was the first.
         (
             "overdue-13@2015-06-30",
             67,
-            "13e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)",
+            1,
+            "1e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)",
+        ),
+        (
+            "overdue-14@2015-06-30",
+            72,
+            2,
+            "2e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)",
+        ),
+        (  # never went out (replayed, given up): no number
+            "overdue-49@2026-03-31",
+            149,
+            None,
+            "herinnering na de deadline van 31 maart 2026 (149 werkdagen te laat)",
         ),
         (
             "overdue-1@2015-09-30",
             1,
+            1,
             "1e herinnering na de deadline van 30 september 2015 (1 werkdag te laat)",
         ),
-        ("periodic-2015Q4", None, "periodieke herinnering (4e kwartaal 2015)"),
-        ("periodic-2016M07", None, "periodieke herinnering (vanaf 1 juli 2016)"),
-        ("escalation:2.3.1:none:overdue", None, "escalatie: over de deadline"),
-        ("escalation:2.3.1:17:unanswered", None, "escalatie: onbeantwoord"),
-        ("escalation:2.3.1:2015-10-01:other", None, "escalatie"),
-        ("overdue-x@2015-06-30", None, "herinnering"),
-        ("first@2015-02-30", None, "herinnering"),
-        ("something-new", None, "herinnering"),
+        ("periodic-2015Q4", None, None, "periodieke herinnering (4e kwartaal 2015)"),
+        ("periodic-2016M07", None, None, "periodieke herinnering (vanaf 1 juli 2016)"),
+        ("escalation:2.3.1:none:overdue", None, None, "escalatie: over de deadline"),
+        ("escalation:2.3.1:17:unanswered", None, None, "escalatie: onbeantwoord"),
+        ("escalation:2.3.1:2015-10-01:other", None, None, "escalatie"),
+        ("overdue-x@2015-06-30", None, None, "herinnering"),
+        ("first@2015-02-30", None, None, "herinnering"),
+        ("something-new", None, None, "herinnering"),
     ],
 )
-def test_every_stage_kind_is_described_in_dutch(stage: str, days: int | None, text: str) -> None:
-    assert str(_macros().stage(_row(stage, days))) == text
+def test_every_stage_kind_is_described_in_dutch(
+    stage: str, days: int | None, number: int | None, text: str
+) -> None:
+    assert str(_macros().stage(_row(stage, days, number=number))) == text
+
+
+def _event_kinds() -> set[str]:
+    """Every event name the store can hold for an item: governance.events' constants, a
+    transition into each state, the answers' refusal, and any other ``"regie.x.y"`` literal in
+    the code that records events (so a new kind added there is walked here too)."""
+    from governance import events
+    from governance.rag import State
+    from regie.answers import ANSWER_REFUSED
+
+    kinds = {v for k, v in vars(events).items() if k.isupper() and isinstance(v, str)}
+    kinds |= {events.transition_event_name(s.value) for s in State}
+    kinds.add(ANSWER_REFUSED)
+    root = Path(__file__).parents[2]
+    literal = re.compile(r"[\"'](regie\.[a-z_]+\.[a-z_-]+)[\"']")
+    for package in ("governance", "regie", "store", "web"):
+        for source in (root / package).rglob("*.py"):
+            kinds.update(literal.findall(source.read_text(encoding="utf-8")))
+    return kinds
+
+
+def test_every_event_kind_is_named_in_dutch() -> None:
+    kinds = _event_kinds()
+    assert {"regie.answer.refused", "regie.milestone.overdue", "regie.status.updated"} <= kinds
+    event = _macros().event
+    said = {kind: str(event(kind)) for kind in sorted(kinds)}
+    for kind, text in said.items():
+        assert text and "regie" not in text and "." not in text and "_" not in text, (kind, text)
+        assert text != "overige gebeurtenis", kind  # each known kind has a label of its own
+    assert said["regie.answer.refused"] == "statusupdate geweigerd"
+    assert said["regie.milestone.due-soon"] == "status: binnenkort"
+    assert said["regie.forecast.slipped"] == "status: verschoven"
+
+
+@pytest.mark.parametrize(
+    "name", ["regie.something.new", "regie.milestone.exploded", "regie.milestone.", "x", ""]
+)
+def test_an_unknown_event_kind_is_never_shown_raw(name: str) -> None:
+    assert str(_macros().event(name)) == "overige gebeurtenis"
 
 
 def test_stage_keys_are_read_into_their_parts() -> None:

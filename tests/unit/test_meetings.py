@@ -14,6 +14,7 @@ from governance.meetings import (
     previous_and_next,
     schedule_meetings,
 )
+from governance.plan import Plan
 from governance.planfile import PlanInvalid, parse_plan
 from tests.conftest import SEED_PLAN
 
@@ -119,3 +120,40 @@ def test_seed_meetings_and_indicators() -> None:
         "hernieuwbaar-2023",
     ]  # fmt: skip
     assert all(i.source and i.source.startswith("H1 Kader 1") for i in plan.indicators())
+
+
+def days_off(plan: Plan) -> list[tuple[tuple[str | int, ...], str]]:
+    from governance.meetings import meeting_days_off
+    from governance.workdays import WorkCalendar
+
+    schedules = [b.meetings for b in plan.governance]
+    working = WorkCalendar("NL").is_working_day
+    return meeting_days_off(schedules, working, date(2015, 1, 1), date(2020, 12, 31))
+
+
+def test_meetings_on_days_off_are_found_where_the_plan_gives_them() -> None:
+    """A body meets on working days: a listed Saturday, a rule's 15th that is a Sunday and a
+    rule date on a public holiday (Christmas) are each named, at 'dates' or 'rule'; a day the
+    rule skips under 'except' is not. Nothing is moved."""
+    block = (
+        "    meetings:\n"
+        "      dates: [2016-02-02, 2016-02-06]\n"
+        "      rule: {every: month, day: 15, start: 2016-04-01, until: 2016-12-31,\n"
+        "             except: [2016-10-15]}\n"
+    )
+    plan = parse_plan(_with_meetings(block), "plan.yaml")
+    index = next(i for i, b in enumerate(plan.governance) if b.meetings and b.meetings.dates)
+    found = days_off(plan)
+    here = ("governance", index, "meetings")
+    assert [(where[:3], where[3], message.split(",")[0]) for where, message in found] == [
+        (here, "dates", "meeting date 2016-02-06 is a Saturday"),
+        (here, "rule", "the meeting rule gives 2016-05-15"),  # a Sunday
+    ]
+    assert found[1][1].startswith("the meeting rule gives 2016-05-15, a Sunday, not a working")
+    # 2016-10-15, a Saturday too, is skipped under 'except': not a problem.
+    koningsdag = "    meetings: {dates: [2016-04-26, 2016-04-27]}\n"  # a Tuesday, a Wednesday
+    plan = parse_plan(_with_meetings(koningsdag), "plan.yaml")
+    found = days_off(plan)
+    assert [m for _, m in found] == [
+        "meeting date 2016-04-27 is a public holiday, not a working day"
+    ]
