@@ -23,6 +23,9 @@ SECURITY = ("starttls", "ssl", "none")
 
 
 class EmailNotifier:
+    """Errors about the mail server are English, like every diagnostic: they are read in
+    ``regie send``/``cycle`` output and under ``regie outbox`` (no web page shows them)."""
+
     channel = "email"
 
     def __init__(
@@ -77,7 +80,7 @@ class EmailNotifier:
         try:
             mail = self.compose(message)
         except (ValueError, IndexError) as exc:  # the header parser's verdict on an address
-            raise NotifierError(f"ongeldig e-mailadres {message.email!r}: {exc}") from None
+            raise NotifierError(f"not a valid e-mail address {message.email!r}: {exc}") from None
         with self._lock:
             try:
                 self._deliver(mail)
@@ -115,20 +118,20 @@ class EmailNotifier:
                 # The server closed an idle batch connection: once more on a fresh one.
                 self._smtp = None
                 if attempt == 2:
-                    raise NotifierError(f"SMTP-verbinding verbroken: {exc}") from None
+                    raise NotifierError(f"SMTP connection lost: {exc}") from None
             except smtplib.SMTPRecipientsRefused as exc:
                 refused = ", ".join(f"{a} ({c} {_text(m)})" for a, (c, m) in exc.recipients.items())
-                raise NotifierError(f"geweigerd door de mailserver: {refused}") from None
+                raise NotifierError(f"refused by the mail server: {refused}") from None
             except smtplib.SMTPResponseException as exc:
                 if exc.smtp_code in (421, 554) and attempt == 1:
                     self._close()
                     continue
                 raise NotifierError(
-                    f"mailserver: {exc.smtp_code} {_text(exc.smtp_error)}"
+                    f"mail server: {exc.smtp_code} {_text(exc.smtp_error)}"
                 ) from None
             except (smtplib.SMTPException, OSError) as exc:
                 self._close()
-                raise NotifierError(f"mailserver: {type(exc).__name__}: {exc}") from None
+                raise NotifierError(f"mail server: {type(exc).__name__}: {exc}") from None
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is not None:
@@ -149,16 +152,16 @@ class EmailNotifier:
                 smtp.login(self.user, self._password or "")
         except smtplib.SMTPAuthenticationError as exc:
             raise ChannelDown(
-                f"mailserver {where} weigert login van {self.user!r}: {exc.smtp_code} "
+                f"mail server {where} refused the login of {self.user!r}: {exc.smtp_code} "
                 "(check REGIE_SMTP_USER and REGIE_SMTP_PASSWORD)"
             ) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise ChannelDown(
-                f"mailserver {where}: {_text(exc)} (check REGIE_SMTP_SECURITY)"
+                f"mail server {where}: {_text(exc)} (check REGIE_SMTP_SECURITY)"
             ) from None
         except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
             raise ChannelDown(
-                f"mailserver {where} niet bereikbaar: {type(exc).__name__}: {exc}"
+                f"mail server {where} not reachable: {type(exc).__name__}: {exc}"
             ) from None
         self.connections += 1
         self._smtp = smtp

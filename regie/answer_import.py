@@ -42,7 +42,7 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
     from dataclasses import replace
 
     from governance.answers import OFFICE, Answerer, AnswerInput, contact
-    from regie.answers import AnswerRefused, check_answer, store_answers
+    from regie.answers import AnswerRefused, check_answer, store_answers, unpublished_note
 
     plan = app.load_plan()
     rows = read_rows(path)
@@ -90,10 +90,12 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
     if not updates:
         empty = f" ({_rows(unanswered)} without an answer)" if unanswered else ""
         raise InvalidInput(f"{path}: no answers to import{empty}")
-    store_answers(app, plan, updates, sync=True)
+    recorded = store_answers(app, plan, updates, sync=True)
     n = len(updates)
     skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""
-    return f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
+    done = f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
+    note = unpublished_note(recorded)
+    return done if note is None else f"{done}\n{note}"
 
 
 def _rows(n: int) -> str:

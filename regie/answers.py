@@ -63,6 +63,19 @@ class Recorded:
     update: StatusUpdate
     event_key: str
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Why Prefect was not told (its server did not answer), or None: the answer is stored.
+    unpublished: str | None = None
+
+
+def unpublished_note(recorded: list[Recorded]) -> str | None:
+    """The line a command adds when the answers are stored but Prefect was not told."""
+    reason = next((r.unpublished for r in recorded if r.unpublished), None)
+    if reason is None:
+        return None
+    return (
+        f"stored; the reassessment trigger was not sent: {reason} "
+        "(the next cycle picks the answer up)"
+    )
 
 
 def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) -> StatusUpdate:
@@ -200,12 +213,18 @@ def store_answers(
             if within is not None:
                 within(session, stored)
             recorded.append(Recorded(stored, event.key))
-    if emit and app.settings.prefect_api_url:
+    if emit and (api_url := app.settings.prefect_api_url):
         # A Prefect server's triggers reassess at once. Without one, the next scheduled cycle
-        # picks the answers up (and importing Prefect would only slow the command line down).
-        from regie.events import publish
+        # picks the answers up (and importing Prefect would only slow the command line down);
+        # so it does when the server does not answer (asked first, briefly: never a wait).
+        from regie.events import PrefectUnavailable, publish
 
-        publish([status_updated(r.update) for r in recorded], plan.programme.id)
+        try:
+            publish(
+                [status_updated(r.update) for r in recorded], plan.programme.id, api_url=api_url
+            )
+        except PrefectUnavailable as exc:
+            recorded = [replace(r, unpublished=str(exc)) for r in recorded]
     return recorded
 
 

@@ -37,6 +37,7 @@ class App:
     def engine(self) -> Engine:
         from store import make_engine
 
+        self.require_usable_sqlite()  # before a file (and its directory) can be created
         return make_engine(self.settings.database_url, synchronous=self.settings.sqlite_synchronous)
 
     @cached_property
@@ -89,10 +90,13 @@ class App:
         self._checked_schema = True
 
     def require_usable_sqlite(self) -> None:
-        """On SQLite, refuse a library too old for Regie's SQL in one line, before the
-        database is touched (not a syntax error in the middle of a cycle or a migration)."""
+        """On SQLite, refuse in one line, before the database is touched: a file in a directory
+        that does not exist (a mistyped REGIE_DATABASE_URL, not a new database there) or a
+        library too old for Regie's SQL (not a syntax error in the middle of a cycle)."""
         if not self.settings.is_sqlite:
             return
+        if (missing := self.settings.missing_database_directory()) is not None:
+            raise InvalidInput(missing)
         from store.db import sqlite_shortfall
 
         if (shortfall := sqlite_shortfall()) is not None:

@@ -50,6 +50,22 @@ class Settings:
             )
         return self.secret_key
 
+    def missing_database_directory(self) -> str | None:
+        """Why a SQLite database file cannot be made where the URL says, or None. REGIE_HOME,
+        the default database's place, is created as needed; any other directory must exist,
+        so a mistyped REGIE_DATABASE_URL is one line rather than a new, empty database."""
+        from store.urls import sqlite_file
+
+        file = sqlite_file(self.database_url)
+        if file is None:
+            return None
+        folder = Path(file).expanduser().parent
+        if folder.is_dir() or folder.resolve() == self.home.resolve():
+            return None
+        if folder.exists():
+            return f"REGIE_DATABASE_URL: {folder} is not a directory"
+        return f"REGIE_DATABASE_URL: directory {folder} does not exist"
+
     @property
     def outbox_dir(self) -> Path:
         return self.home / "outbox"
@@ -83,16 +99,26 @@ _TOKEN = re.compile(r"xoxb-[A-Za-z0-9-]+")
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback."""
-    from store.urls import url_problem
+def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True) -> Settings:
+    """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback.
+
+    ``delivery=False`` for a command that only reads what was sent (``regie outbox``): the
+    channels' own settings (REGIE_SLACK_*, REGIE_SMTP_*, REGIE_MAIL_*) are not required then,
+    and a channel whose settings are incomplete is left unconfigured.
+    """
+    from store.urls import hide_password, unsupported, url_problem
 
     env = os.environ if env is None else env
     home = Path(env.get("REGIE_HOME") or "var").expanduser()
     url = database_url_from_env(home, env)
     problems = []
     if (problem := url_problem(url)) is not None:
-        problems.append(f"REGIE_DATABASE_URL: {problem}: {url!r}")
+        problems.append(f"REGIE_DATABASE_URL: {problem}: {hide_password(url)!r}")
+    elif unsupported(url):
+        problems.append(
+            "REGIE_DATABASE_URL: only sqlite:/// and postgresql:// URLs are supported "
+            f"(got {hide_password(url)!r})"
+        )
     elif url.startswith("sqlite") and (
         url.split("?")[0].rstrip("/") in ("sqlite:", "sqlite:/")
         or ":memory:" in url
@@ -104,12 +130,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
     notifier = (env.get("REGIE_NOTIFIER") or "file").lower()
     notifiers = _notifiers(notifier, problems)
-    slack = _slack(env, problems) if "slack" in notifiers else None
-    smtp = _smtp(env, problems) if "email" in notifiers else None
+    channel_problems: list[str] = []
+    slack = _slack(env, channel_problems) if "slack" in notifiers else None
+    smtp = _smtp(env, channel_problems) if "email" in notifiers else None
+    if delivery:
+        problems.extend(channel_problems)
     contacts = env.get("REGIE_CONTACTS") or None
     timezone = env.get("REGIE_TIMEZONE") or None
     if timezone is not None and not known_timezone(timezone):
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
+    prefect_api = (env.get("PREFECT_API_URL") or "").strip() or None
+    if prefect_api is not None and not valid_api_url(prefect_api):
+        problems.append(f"PREFECT_API_URL: not an http(s) URL: {prefect_api!r}")
     base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not valid_base_url(base_url):
         problems.append(f"REGIE_BASE_URL: not an http(s) URL: {base_url!r}")
@@ -129,7 +161,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         plan_path=Path(env.get("REGIE_PLAN") or "plan/actions.yaml").expanduser(),
         notifier=notifier,
         timezone=timezone,
-        prefect_api_url=env.get("PREFECT_API_URL") or None,
+        prefect_api_url=prefect_api,
         base_url=base_url,
         secret_key=env.get("REGIE_SECRET_KEY") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
@@ -252,6 +284,14 @@ def valid_base_url(url: str) -> bool:
 
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
+
+
+def valid_api_url(url: str) -> bool:
+    """Whether ``url`` can be a Prefect API URL (http(s), a host; a path such as ``/api``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 
 
 def database_url_from_env(

@@ -24,12 +24,31 @@ class Publishable(Protocol):
     def payload(self) -> Mapping[str, Any]: ...
 
 
-def publish(events: Iterable[Publishable], programme_id: str) -> int:
+class PrefectUnavailable(Exception):
+    """The Prefect server does not answer: nothing was queued for it (the store holds the
+    events; the next cycle reads them from there)."""
+
+    def __init__(self, api_url: str, reason: str) -> None:
+        super().__init__(f"Prefect server {api_url} does not answer: {reason}")
+        self.api_url = api_url
+        self.reason = reason
+
+
+def publish(events: Iterable[Publishable], programme_id: str, *, api_url: str | None = None) -> int:
     """Emit each event to Prefect; return how many were accepted.
 
     ``emit_event`` only queues: Prefect's events worker sends in the background and drains at
-    process exit, so a slow or absent API never blocks the caller (the store holds the truth).
+    process exit — where an absent server would hold the process for seconds, retrying, with
+    warnings. So a caller outside a flow run names the server (``api_url``, as an answer does)
+    and it is asked first, briefly (:func:`regie.prefect_setup.server_problem`): when it does
+    not answer, nothing is queued and :class:`PrefectUnavailable` says so. Either way a slow
+    or absent API never blocks the caller (the store holds the truth).
     """
+    if api_url is not None:
+        from regie.prefect_setup import server_problem
+
+        if (problem := server_problem(api_url)) is not None:
+            raise PrefectUnavailable(api_url, problem)
     from prefect.events import emit_event
 
     emitted = 0

@@ -34,7 +34,7 @@ def record_update(
     from dataclasses import replace
 
     from governance.answers import OFFICE, Answerer, AnswerInput, FieldProblem, Refusal, contact
-    from regie.answers import AnswerRefused, record_answer
+    from regie.answers import AnswerRefused, record_answer, unpublished_note
 
     plan = app.load_plan()
     action = plan.action(item_id)
@@ -58,7 +58,9 @@ def record_update(
     else:
         who = replace(OFFICE, name=author) if author else OFFICE
     recorded = record_answer(app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True)
-    return f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
+    done = f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
+    note = unpublished_note([recorded])
+    return done if note is None else f"{done}\n{note}"
 
 
 def list_events(app: App, since: date | None, item: str | None) -> list[StoredEvent]:

@@ -29,10 +29,11 @@ def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
     try:
         home.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
+    except OSError as exc:  # a file or disk the machine refuses: exit 3, as the README says
         raise RegieError(
             f"REGIE_HOME {home}: cannot write its lock file ({exc.strerror or exc}): "
-            f"a {what} needs a writable home"
+            f"a {what} needs a writable home",
+            exit_code=3,
         ) from None
     try:
         try:

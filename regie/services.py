@@ -124,6 +124,7 @@ def _revision_or_fail(app: App) -> str | None:
     from regie.errors import DatabaseNotReady
     from store import current_revision
 
+    app.require_usable_sqlite()  # reading the revision would create a missing file
     try:
         return current_revision(app.settings.database_url)
     except Exception as exc:

@@ -103,11 +103,20 @@ def list_users(app: App, now: datetime) -> list[dict[str, str | None]]:
 
 
 def disable_user(app: App, username: str, now: datetime) -> str:
+    """Disable a login and end its sessions; a user disabled before stays disabled from that
+    time, and is said to be (nothing to do, not an error: like a second token revoke)."""
+    from datetime import UTC
+
     from store.users import disable_user as store_disable
 
     with app.session() as session, session.begin():
-        if not store_disable(session, username, now):
-            raise InvalidInput(f"username: no user {username!r}")
+        done = store_disable(session, username, now)
+    if done is None:
+        raise InvalidInput(f"username: no user {username!r}")
+    newly, since = done
+    if not newly:
+        when = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"user {username} was already disabled on {when}, nothing to do"
     return f"user {username} disabled (their sessions ended)"
 
 

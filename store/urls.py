@@ -31,6 +31,11 @@ _URL = re.compile(
 )
 
 
+#: The drivers Regie runs on, after :func:`normalise_url`: SQLite, and PostgreSQL through
+#: psycopg 3 (``postgres://`` and ``postgresql://`` are given that driver).
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+
+
 def normalise_url(url: str) -> str:
     """Accept the URLs people paste (``postgres://…``) and pick the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -51,3 +56,31 @@ def url_problem(url: str) -> str | None:
         except ValueError:
             return f"port {port!r} is not a number"
     return None
+
+
+def unsupported(url: str) -> bool:
+    """Whether ``url`` (normalised, parseable) names a database or driver Regie does not run on
+    (``mysql://``, a typo): refused before SQLAlchemy looks for a plugin or a driver module."""
+    found = _URL.match(url)
+    return found is None or found["name"] not in SUPPORTED_DRIVERS
+
+
+def hide_password(url: str) -> str:
+    """``url`` with its password (if any) as ``***``, as SQLAlchemy renders it: fit to print."""
+    found = _URL.match(url)
+    if found is None or found["password"] is None:
+        return url
+    start, end = found.span("password")
+    return url[:start] + "***" + url[end:]
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite URL names, as written (relative paths are the working directory's);
+    None for another database, an in-memory one or an SQLite ``file:`` URI."""
+    found = _URL.match(url)
+    if found is None or not found["name"].startswith("sqlite"):
+        return None
+    database = found["database"] or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database

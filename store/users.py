@@ -79,18 +79,21 @@ def find_user(session: Session, username: str) -> User | None:
     return _user(row) if row is not None else None
 
 
-def disable_user(session: Session, username: str, now: datetime) -> bool:
+def disable_user(session: Session, username: str, now: datetime) -> tuple[bool, datetime] | None:
+    """Disable a user and end their sessions: (newly disabled, since when), None for no such
+    user. A user disabled before stays disabled from that time."""
     row = session.scalar(sa.select(UserRow).where(UserRow.username == username))
     if row is None:
-        return False
-    if row.disabled_at is None:
+        return None
+    since = row.disabled_at
+    if since is None:
         row.disabled_at = now
     session.execute(
         sa.update(WebSessionRow)
         .where(WebSessionRow.user_id == row.id, WebSessionRow.ended_at.is_(None))
         .values(ended_at=now)
     )
-    return True
+    return (True, now) if since is None else (False, since)
 
 
 def record_failure(session: Session, user_id: int, locked_until: datetime | None) -> None:

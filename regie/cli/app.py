@@ -270,7 +270,7 @@ def events(
     from regie.cli.tables import console, events_json, events_table, print_json
     from regie.history import is_known_item, list_events
 
-    app_ = _app()
+    app_ = _app(delivery=False)
     found = list_events(app_, parse_date(since, "--since"), item)
     if item is not None and not found and not is_known_item(app_, item):
         raise unknown_item(app_, item)
@@ -349,7 +349,7 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    app_ = _app()
+    app_ = _app(delivery=False)  # it lists what was sent: no channel's settings needed
     rows = list_outbox(app_, status_)
     from regie.cli.notify import print_unreachable, unreachable_reasons
 

@@ -96,7 +96,10 @@ def _services() -> ModuleType:
     return services
 
 
-def _app() -> App:
+def _app(*, delivery: bool = True) -> App:
+    """The application; ``delivery=False`` for a command that only reads the outbox or the
+    event log, which needs no channel's settings (see :func:`regie.config.load_settings`)."""
     from regie.bootstrap import bootstrap
+    from regie.config import load_settings
 
-    return bootstrap()
+    return bootstrap(load_settings(delivery=delivery))

@@ -23,9 +23,10 @@ import typer
 
 from regie.bootstrap import App, first_line
 from regie.cli.summaries import print_summary
+from regie.config import valid_api_url
 from regie.cycle import check_can_run
-from regie.errors import RegieError
-from regie.prefect_setup import prefect_api_url, prefect_environment
+from regie.errors import InvalidInput, RegieError
+from regie.prefect_setup import prefect_api_url, prefect_environment, server_problem
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -47,6 +48,10 @@ def _run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool) -> di
     check_can_run(app, plan, day)
     prefect_environment(app)
     api_url = prefect_api_url()
+    if api_url is not None and not valid_api_url(api_url):  # from the profile: the env's is
+        raise InvalidInput(  # checked with the other settings
+            f"PREFECT_API_URL: not an http(s) URL: {api_url!r} (in the active Prefect profile)"
+        )
     if api_url is None:
         result = run_in_process(app, plan, day, dry_run=dry_run, full=full)
         where = "in-process (no PREFECT_API_URL: no Prefect flow run, no events sent to Prefect)"
@@ -89,13 +94,10 @@ def run_as_flow(
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RegieError(f"PREFECT_HOME {home}: cannot create it: {exc.strerror}") from exc
-    from prefect.client.orchestration import get_client
-
-    with get_client(sync_client=True) as client:
-        unhealthy = client.api_healthcheck()
+    unhealthy = server_problem(api_url)  # before importing Prefect: a server down is said at once
     if unhealthy is not None:
         raise RegieError(
-            f"Prefect API {api_url} is not reachable: {first_line(unhealthy)} "
+            f"Prefect API {api_url} is not reachable: {unhealthy} "
             "(start the server, or unset PREFECT_API_URL to run the cycle without Prefect)"
         )
     from flows.daily_cycle import daily_cycle

@@ -36,9 +36,10 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         typer.echo(f"  unreachable on {app.settings.notifier}: {', '.join(check['unreachable'])}")
     sent = result.get("send")
     if sent:
-        where = app.settings.outbox_dir if sent["channel"] == "file" else sent["channel"]
+        # The file outbox says where its files are; a channel's name says it all.
+        where = f" ({app.settings.outbox_dir})" if sent["channel"] == "file" else ""
         typer.echo(
-            f"  sent: {sent['sent']} via {sent['channel']} ({where}), failed: {sent['failed']}"
+            f"  sent: {sent['sent']} via {sent['channel']}{where}, failed: {sent['failed']}"
             + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
             + (f", not sent: {sent['skipped']} {UNSENT_WHY}" if sent.get("skipped") else "")
         )

@@ -97,14 +97,14 @@ def test_a_refused_login_stops_the_batch_without_the_password(tmp_path: Path) ->
         with pytest.raises(ChannelDown) as caught:
             notifier.send(_message())
     line = str(caught.value)
-    assert "weigert login van 'regie'" in line and "REGIE_SMTP_PASSWORD" in line
+    assert "refused the login of 'regie'" in line and "REGIE_SMTP_PASSWORD" in line
     assert "fout-wachtwoord" not in line and "\n" not in line
     assert "fout-wachtwoord" not in repr(notifier)
 
 
 def test_no_server_is_channel_down_and_no_address_is_unreachable() -> None:
     notifier = EmailNotifier("127.0.0.1", free_port(), mail_from="r@example.org", security="none")
-    with pytest.raises(ChannelDown, match="niet bereikbaar"):
+    with pytest.raises(ChannelDown, match=r"^mail server 127\.0\.0\.1:\d+ not reachable: "):
         notifier.send(_message())
     with pytest.raises(Unreachable, match="geen e-mailadres"):
         notifier.send(_message(email=None))
@@ -115,11 +115,9 @@ def test_a_refused_or_malformed_recipient_fails_that_message_only() -> None:
     with SmtpServer(refuse={"c1@example.org"}) as smtp:
         notifier = _notifier(smtp)
         with batch(notifier):
-            with pytest.raises(
-                NotifierError, match=r"geweigerd door de mailserver: c1@example\.org"
-            ):
+            with pytest.raises(NotifierError, match=r"refused by the mail server: c1@example\.org"):
                 notifier.send(_message(1))
-            with pytest.raises(NotifierError, match="ongeldig e-mailadres"):
+            with pytest.raises(NotifierError, match="not a valid e-mail address"):
                 notifier.send(_message(3, email="bad address@"))
             notifier.send(_message(2))
         assert [r.recipients for r in smtp.received] == [["c2@example.org"]]

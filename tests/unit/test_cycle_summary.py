@@ -56,3 +56,14 @@ def test_a_cycle_without_a_secret_key_says_the_digests_carry_no_answer_links(
     settings.secret_key = "k" * 43
     print_summary(_result(), "P", cast(App, SimpleNamespace(settings=settings)))
     assert "answer links" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("channel", ["email", "slack", "slack,email"])
+def test_a_channel_is_named_once(capsys: pytest.CaptureFixture[str], channel: str) -> None:
+    """Not `sent: 6 via email (email)`: only the file outbox adds where its files are."""
+    settings = SimpleNamespace(outbox_dir=Path("/o"), notifier=channel, secret_key="k" * 43)
+    print_summary(
+        _result(channel=channel, sent=6), "P", cast(App, SimpleNamespace(settings=settings))
+    )
+    line = next(x for x in capsys.readouterr().out.splitlines() if "sent:" in x)
+    assert line == f"  sent: 6 via {channel}, failed: 0"

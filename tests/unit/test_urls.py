@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from store.urls import normalise_url, url_problem
+from store.urls import hide_password, normalise_url, sqlite_file, unsupported, url_problem
 
 URLS = [
     "sqlite:///var/regie.db",
@@ -44,3 +44,26 @@ def test_a_bad_port_is_named() -> None:
 def test_pasted_postgres_urls_get_the_psycopg_driver() -> None:
     assert normalise_url("postgres://h/d") == "postgresql+psycopg://h/d"
     assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize("url", [*[u for u in URLS if url_problem(u) is None], "mysql://u:@h/d"])
+def test_hide_password_agrees_with_sqlalchemy(url: str) -> None:
+    """The same URL back (SQLAlchemy reorders a query string: compared without it)."""
+    hidden = sa.make_url(url).render_as_string(hide_password=True)
+    assert hide_password(url).split("?")[0] == hidden.split("?")[0]
+    assert "s3cr" not in hide_password(url)
+
+
+def test_only_sqlite_and_postgresql_through_psycopg_are_supported() -> None:
+    supported = ["sqlite:///x.db", "sqlite+pysqlite:///x.db", normalise_url("postgres://h/d")]
+    assert not any(unsupported(u) for u in supported)
+    others = ["foo://x", "mysql://u:p@h/d", "postgresql+psycopg2://h/d", "SQLite:///x.db"]
+    assert all(unsupported(u) for u in others)
+
+
+def test_the_file_of_a_sqlite_url() -> None:
+    assert sqlite_file("sqlite:////srv/regie/regie.db?timeout=5") == "/srv/regie/regie.db"
+    assert sqlite_file("sqlite:///var/regie.db") == "var/regie.db"
+    for none in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x.db?mode=ro&uri=true"):
+        assert sqlite_file(none) is None
+    assert sqlite_file("postgresql+psycopg://h/d") is None
