@@ -26,6 +26,8 @@ def backup(app: App, target: Path) -> str:
             f"{app.safe_url}: `regie db backup` copies the embedded SQLite database; back up "
             "PostgreSQL with its own tools, e.g. pg_dump --format=custom (docs/operations.md)"
         )
+    if (missing := app.settings.missing_database_directory()) is not None:
+        raise InvalidInput(missing)  # as every command says it: a mistyped REGIE_DATABASE_URL
     source = _sqlite_path(app)
     if not source.is_file():
         raise DatabaseNotReady(f"{source}: no database yet (run `regie cycle` or `regie sync`)")

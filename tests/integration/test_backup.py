@@ -102,6 +102,10 @@ def test_bad_targets_are_one_line_and_leave_nothing(regie_home: Path, tmp_path: 
     assert result.err.strip() == f"{tmp_path / 'nope'}: no such directory"
     result = regie("db", "backup", str(regie_home / "regie.db"), env=ENV)
     assert result.code == 2
+    mistyped = {**ENV, "REGIE_DATABASE_URL": f"sqlite:///{tmp_path / 'typo' / 'regie.db'}"}
+    result = regie("db", "backup", str(tmp_path / "y.db"), env=mistyped)
+    assert result.code == 2
+    assert result.err.strip() == f"REGIE_DATABASE_URL: directory {tmp_path / 'typo'} does not exist"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "there.db"]
 
 
