@@ -14,12 +14,20 @@ How items appear (README "Calendar feeds" says the same for users):
   events in UTC when the start time is known, as long as the body's ``meetings.duration``
   (minutes, default 120: neither the plan nor ``regie meeting add`` gives an end time),
   all-day otherwise.
+
+What was published is remembered per event (``feed_entries``, ``feed_meetings``): ``SEQUENCE``
+rises when an item's date moves or it is cancelled or comes back (RFC 5546 §3.2.5: a cancelled
+event's SEQUENCE MUST be incremented), when a meeting's times move; ``DTSTAMP`` and
+``LAST-MODIFIED`` move only when the event's content changes (a fingerprint of everything else),
+to the time of that change: the item's newest change in the store, or the plan file's time when
+the file has not been synced yet (the edit is that change), and always later than the stamp
+published before. An unchanged event keeps its stamps, also across the sync that stores the edit.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import logging
 import re
 import secrets
 import threading
@@ -41,7 +49,7 @@ if TYPE_CHECKING:
     from feeds.scope import Scope
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
-    from store.feeds import ArchivedItem, FeedEntry
+    from store.feeds import ArchivedItem, FeedEntry, MeetingEntry
 
 FEED_FORMAT = "1"  # part of every ETag key: bump when the feed's layout changes
 CACHE_SECONDS = 300  # Cache-Control max-age; calendars are told to refresh hourly
@@ -53,6 +61,15 @@ DEFAULT_MEETING_MINUTES = 120  # a body without a meetings block (one-off meetin
 Event = tuple["FeedItem", int, tuple[str, ...]]  # an event with its step and owner ids
 # What an item's event was made from: (assessment, feed entry, change time, event or None).
 _Made = tuple["ItemAssessment", "FeedEntry | None", "datetime | None", "Event | None"]
+RETRY_SECONDS = 300  # Retry-After of a 503 while no feed can be built
+ONE_SECOND = timedelta(seconds=1)
+
+log = logging.getLogger("regie.feeds")
+
+
+class FeedUnavailable(Exception):
+    """No feed can be built now (the plan file cannot be read, and this process has read no
+    good version of it): a 503 with Retry-After; the problem itself is in the server's log."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +124,15 @@ def build_feed(app: App, plan: Plan, scope: Scope, as_of: date, version: str | N
 
 def _build(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None) -> Feed:
     from feeds.ics import render_feed
-    from regie.plan_cache import cached_facts, clear_facts, plan_version
+    from regie.plan_cache import cached_facts, clear_facts, plan_version, version_time
     from store import feeds as store
 
     pid = plan.programme.id
-    fallback = _plan_file_time(app)
+    version = version or plan_version(app)
+    fallback = version_time(version)  # when that version of the plan file was written
     try:
         with app.session() as session, session.begin():
-            key = ("feeds", as_of, version or plan_version(app), app.settings.base_url,
+            key = ("feeds", as_of, version, app.settings.base_url,
                    store.watermarks(session, pid))  # fmt: skip
             facts = cached_facts(
                 key, pid, lambda: _programme_events(app, session, plan, key, fallback)
@@ -132,13 +150,14 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None)
 
 
 def _programme_events(
-    app: App, session: Session, plan: Plan, key: tuple[Any, ...], fallback: datetime
+    app: App, session: Session, plan: Plan, key: tuple[Any, ...], file_time: datetime
 ) -> dict[str, Any]:
     """Every item's event for the whole programme, with the step and owner ids a scope filters
     on: computed once per (day, plan version, store watermarks), shared by every scope. The
     assessment is the office pages' when they computed it for the same key (one per change).
     On the same day, plan and base URL, an item's event is reused when its assessment (the
-    same object: not judged again), feed entry and change time are those of the last build."""
+    same object: not judged again), feed entry and change time are those of the last build.
+    ``file_time``: when the plan file read was written."""
     from regie.office import shared_assessment
     from regie.plan_cache import previous_facts
     from store import feeds as store
@@ -156,23 +175,19 @@ def _programme_events(
             changes[code] = at
     assessment = shared_assessment(app, session, plan, as_of, key[2])
     archived = store.archived_items(session, pid)
-    # Taken out of the file since the last sync: cancelled in the calendar now, as after it
-    # (left out, a calendar would drop the event until the sync brought it back cancelled).
-    if not store.synced_from(session, pid, plan.source_hash):
+    # Not the synced plan: an edit waits for the next sync. Items taken out of the file since
+    # are cancelled in the calendar now, as after it (left out, a calendar would drop the event
+    # until the sync brought it back cancelled); an event whose content changed is stamped with
+    # the file's time at least (the edit), not only the store's older change.
+    unsynced = not store.synced_from(session, pid, plan.source_hash)
+    if unsynced:
         in_file = {d.item_id for d in plan.deadlines()} | {a.id for a in plan.actions()}
-        archived += store.left_the_file(session, pid, in_file, _file_time(plan, fallback))
-    watermark = max(changes.values(), default=fallback)
-    entries = _remember_dates(session, pid, assessment, archived, watermark)
-    events, by_item = _items(app, plan, assessment, archived, entries, changes, fallback, reuse)
+        archived += store.left_the_file(session, pid, in_file, file_time)
+    entries = store.feed_entries(session, pid)
+    stamps = _Stamps(changes, file_time, file_time if unsynced else None)
+    events, by_item, published = _items(app, plan, assessment, archived, entries, stamps, reuse)
+    store.save_feed_entries(session, pid, *published)
     return {"events": events, "by_item": by_item, **memory}
-
-
-def _file_time(plan: Plan, fallback: datetime) -> datetime:
-    """When the plan file was last written (an item taken out of it left then)."""
-    try:
-        return datetime.fromtimestamp(os.stat(str(plan.path)).st_mtime, UTC).replace(microsecond=0)
-    except (OSError, TypeError, ValueError):
-        return fallback
 
 
 def _change_times(
@@ -214,64 +229,130 @@ def _change_times(
     return changes, memory
 
 
-def body_meetings(app: App, plan: Plan, body_id: str, fallback: datetime) -> list[FeedMeeting]:
+def body_meetings(app: App, plan: Plan, body_id: str, file_time: datetime) -> list[FeedMeeting]:
     """A governance body's meetings (plan schedule and one-off ones, :func:`regie.reports.
-    meetings`): timed events in UTC when a start time is known, else all-day events."""
+    meetings`): timed events in UTC when a start time is known, else all-day events.
+
+    Each meeting is compared with what was last published (``feed_meetings``): moved times
+    raise SEQUENCE; changed content moves the stamps to the change (the plan file's time
+    ``file_time``, or the body's newest one-off meeting's), never earlier than a second after
+    the stamp published before; an unchanged meeting keeps its stamps whatever else changed."""
+    from feeds.ics import utc_stamp
     from feeds.model import FeedMeeting
     from regie.reports import meetings
+    from store import feeds as store
 
+    pid = plan.programme.id
     zone = ZoneInfo(plan.calendar.timezone)
     body = next(b for b in plan.governance if b.id == body_id)
     length = timedelta(minutes=body.meetings.duration if body.meetings else DEFAULT_MEETING_MINUTES)
+    found = meetings(app, body_id, plan=plan)
     out = []
-    for m in meetings(app, body_id, plan=plan):
-        at = m.time or time()
-        start = datetime.combine(m.on, at, zone).astimezone(UTC)
-        # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
-        lines = [f"Vergadering: {body.name}."] + ([m.note] if m.note else [])
-        out.append(
-            FeedMeeting(
-                uid=f"{body_id}-{m.on.isoformat()}@{plan.programme.id}.regie",
-                title=body.name,
-                start=start,
-                end=start + length,
-                location=m.location,
-                description="\n".join(lines),
-                url=None,
-                cancelled=False,
-                sequence=0,
-                last_modified=fallback,
-                all_day=m.time is None,
-                day=m.on,
+    with app.session() as session, session.begin():
+        memory = store.feed_meetings(session, pid, f"{body_id}-")
+        recorded = store.meetings_recorded(session, pid, body_id)
+        change = max(file_time, recorded or file_time).replace(microsecond=0)
+        new: dict[str, MeetingEntry] = {}
+        changed: dict[str, MeetingEntry] = {}
+        for m in found:
+            uid = f"{body_id}-{m.on.isoformat()}@{pid}.regie"
+            at = m.time or time()
+            start = datetime.combine(m.on, at, zone).astimezone(UTC)
+            end = start + length
+            all_day = m.time is None
+            timing = m.on.isoformat() if all_day else f"{utc_stamp(start)}/{utc_stamp(end)}"
+            # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
+            lines = [f"Vergadering: {body.name}."] + ([m.note] if m.note else [])
+            description = "\n".join(lines)
+            before = memory.get(uid)
+            sequence = 0 if before is None else before.sequence + (before.timing != timing)
+            mark = _fingerprint(
+                uid, body.name, timing, m.location, description, None, False, sequence
             )
-        )
+            if before is not None and before.fingerprint == mark:
+                stamp = before.changed_at
+            else:
+                stamp = change if before is None else max(change, before.changed_at + ONE_SECOND)
+                (new if before is None else changed)[uid] = store.MeetingEntry(
+                    timing, sequence, mark, stamp
+                )
+            out.append(
+                FeedMeeting(
+                    uid=uid,
+                    title=body.name,
+                    start=start,
+                    end=end,
+                    location=m.location,
+                    description=description,
+                    url=None,
+                    cancelled=False,
+                    sequence=sequence,
+                    last_modified=stamp,
+                    all_day=all_day,
+                    day=m.on,
+                )
+            )
+        store.save_feed_meetings(session, pid, new, changed)
     return out
 
 
-def _remember_dates(
-    session: Session,
-    pid: str,
-    assessment: Assessment,
-    archived: list[ArchivedItem],
-    watermark: datetime,
-) -> dict[str, FeedEntry]:
-    """Per item the published date and SEQUENCE: a moved date bumps SEQUENCE, stamped with the
-    store's latest change (never the clock). Items without a date keep their last entry."""
-    from store import feeds as store
+def _fingerprint(*parts: object) -> str:
+    """What a subscriber receives of an event, but its stamps: equal parts, equal text."""
+    text = repr((FEED_FORMAT, *parts)).encode()
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
-    memory = store.feed_entries(session, pid)
-    dues: dict[str, date] = {a.code: a.due for a in archived if a.due is not None}
-    dues.update({i.item_id: i.due for i in assessment.items.values() if i.due is not None})
-    new: dict[str, FeedEntry] = {}
-    changed: dict[str, FeedEntry] = {}
-    for code, due in dues.items():
-        entry = memory.get(code)
-        if entry is None:
-            new[code] = store.FeedEntry(due, 0, None)
-        elif entry.due != due:
-            changed[code] = store.FeedEntry(due, entry.sequence + 1, watermark)
-    store.save_feed_entries(session, pid, new, changed)
-    return {**memory, **new, **changed}
+
+@dataclass(frozen=True, slots=True)
+class _Stamps:
+    """What an item's changed event is stamped with."""
+
+    changes: dict[str, datetime]  # item code → its newest change in the store
+    fallback: datetime  # no change known: the plan file's time
+    unsynced: datetime | None  # the plan file's time when it is not the synced plan
+
+    def change(self, code: str, *more: datetime | None) -> datetime:
+        known = [t for t in (self.changes.get(code), *more, self.unsynced) if t is not None]
+        return max(known, default=self.fallback).replace(microsecond=0)
+
+
+def _publish(
+    code: str,
+    entry: FeedEntry | None,
+    due: date,
+    cancelled: bool,
+    stamps: _Stamps,
+    more: datetime | None,
+    content: tuple[object, ...],
+    published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]],
+) -> tuple[int, datetime]:
+    """An item event's SEQUENCE and stamp against what was last published (``entry``), its new
+    memory added to ``published`` (new, changed) when the event changed. ``content``: the
+    event's other values; ``more``: another change time (an archived item's)."""
+    from store.feeds import FeedEntry
+
+    if entry is None:
+        sequence = 0
+    else:
+        status_moved = entry.cancelled is not None and entry.cancelled != cancelled
+        sequence = entry.sequence + (entry.due != due or status_moved)
+    mark = _fingerprint(*content, cancelled, sequence)
+    if entry is not None and entry.fingerprint == mark and entry.changed_at is not None:
+        return sequence, entry.changed_at
+    if entry is None:
+        stamp = stamps.change(code, more)
+    elif entry.fingerprint is None and sequence == entry.sequence:
+        # Stored before the fingerprints (migration 0013): stamped as then, so that upgrading
+        # moves no stamp; the fingerprint is recorded now.
+        known = [t for t in (stamps.changes.get(code), entry.changed_at, more) if t is not None]
+        stamp = max(known, default=stamps.fallback).replace(microsecond=0)
+    else:
+        stamp = stamps.change(code, more)
+        if entry.changed_at is not None:
+            stamp = max(stamp, entry.changed_at.replace(microsecond=0) + ONE_SECOND)
+    (published[0] if entry is None else published[1])[code] = FeedEntry(
+        due, sequence, stamp, mark, cancelled
+    )
+    return sequence, stamp
 
 
 def _items(
@@ -280,12 +361,12 @@ def _items(
     assessment: Assessment,
     archived: list[ArchivedItem],
     entries: dict[str, FeedEntry],
-    changes: dict[str, datetime],
-    fallback: datetime,
+    stamps: _Stamps,
     reuse: Mapping[str, _Made],
-) -> tuple[list[Event], dict[str, _Made]]:
-    """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; and per
-    current item what its event was made from (``reuse`` next time)."""
+) -> tuple[list[Event], dict[str, _Made], tuple[dict[str, FeedEntry], dict[str, FeedEntry]]]:
+    """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; per
+    current item what its event was made from (``reuse`` next time); and the feed memory to
+    save (new and changed entries: :func:`_publish`)."""
     from feeds.model import FeedItem
     from governance.labels import rag_label, state_label
     from regie.plan_cache import plan_index
@@ -298,15 +379,11 @@ def _items(
     period_ends = {d.item_id: d.period.end for d in deadlines if d.period is not None}
     out: list[Event] = []
     made: dict[str, _Made] = {}
-
-    def stamp(code: str, *more: datetime | None) -> datetime:
-        entry = entries.get(code)
-        known = [t for t in (changes.get(code), entry and entry.changed_at, *more) if t]
-        return max(known, default=fallback).replace(microsecond=0)
+    published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]] = ({}, {})
 
     for item in assessment.items.values():
         code = item.item_id
-        entry, change = entries.get(code), changes.get(code)
+        entry, change = entries.get(code), stamps.changes.get(code)
         known = reuse.get(code)
         if known is not None and known[0] is item and known[1] == entry and known[2] == change:
             made[code] = known
@@ -318,53 +395,73 @@ def _items(
         if due is None:
             continue
         latest = item.latest_update
+        uid, url = f"{code}@{pid}.regie", f"{base}/items/{quote(code)}"
+        action = actions.get(item.action_id, item.action_id)
+        owners = tuple(org_names.get(o, o) for o in item.owners)
+        state, cancelled = item.state.value, item.state.value == "cancelled"
+        labels = (state_label(state), rag_label(item.rag.value))
+        note = latest.comment if latest else None
+        content = (uid, code, item.title, item.gereed, due, item.step, action, owners, state,
+                   *labels, item.forecast, note, url)  # fmt: skip
+        sequence, stamp = _publish(code, entry, due, cancelled, stamps, None, content, published)
         event = FeedItem(
-            uid=f"{item.item_id}@{pid}.regie",
-            item_id=item.item_id,
+            uid=uid,
+            item_id=code,
             title=item.title,
             gereed=item.gereed,
             due=due,
             step=item.step,
-            action=actions.get(item.action_id, item.action_id),
-            owners=tuple(org_names.get(o, o) for o in item.owners),
-            state=item.state.value,
-            state_label=state_label(item.state.value),
-            rag_label=rag_label(item.rag.value),
+            action=action,
+            owners=owners,
+            state=state,
+            state_label=labels[0],
+            rag_label=labels[1],
             forecast=item.forecast,
-            latest_note=latest.comment if latest else None,
-            url=f"{base}/items/{quote(item.item_id)}",
-            cancelled=item.state.value == "cancelled",
-            sequence=entries[item.item_id].sequence if item.item_id in entries else 0,
-            last_modified=stamp(item.item_id),
+            latest_note=note,
+            url=url,
+            cancelled=cancelled,
+            sequence=sequence,
+            last_modified=stamp,
         )
         made_event: Event = (event, item.step, tuple(item.owners))
-        made[code] = (item, entry, change, made_event)
+        saved = published[0].get(code) or published[1].get(code) or entry
+        made[code] = (item, saved, change, made_event)
         out.append(made_event)
     current = set(assessment.items)
     for gone in archived:
         if gone.due is None or gone.code in current:
             continue
+        code = gone.code
+        uid, url = f"{code}@{pid}.regie", f"{base}/items/{quote(code)}"
+        action = actions.get(gone.action_code, gone.action_code)
+        owners = tuple(org_names.get(o, o) for o in gone.owners)
+        labels = ("uit het plan gehaald", rag_label("grey"))
+        content = (uid, code, gone.title, gone.gereed, gone.due, gone.step, action, owners,
+                   "cancelled", *labels, None, None, url)  # fmt: skip
+        sequence, stamp = _publish(
+            code, entries.get(code), gone.due, True, stamps, gone.archived_at, content, published
+        )
         event = FeedItem(
-            uid=f"{gone.code}@{pid}.regie",
-            item_id=gone.code,
+            uid=uid,
+            item_id=code,
             title=gone.title,
             gereed=gone.gereed,
             due=gone.due,
             step=gone.step,
-            action=actions.get(gone.action_code, gone.action_code),
-            owners=tuple(org_names.get(o, o) for o in gone.owners),
+            action=action,
+            owners=owners,
             state="cancelled",
-            state_label="uit het plan gehaald",
-            rag_label=rag_label("grey"),
+            state_label=labels[0],
+            rag_label=labels[1],
             forecast=None,
             latest_note=None,
-            url=f"{base}/items/{quote(gone.code)}",
+            url=url,
             cancelled=True,
-            sequence=entries[gone.code].sequence,
-            last_modified=stamp(gone.code, gone.archived_at),
+            sequence=sequence,
+            last_modified=stamp,
         )
         out.append((event, gone.step, tuple(gone.owners)))
-    return out, made
+    return out, made, published
 
 
 def _finished_date(
@@ -402,12 +499,6 @@ def _header(plan: Plan, scope: Scope) -> Any:
     )
 
 
-def _plan_file_time(app: App) -> datetime:
-    """When nothing is recorded yet, the plan file's own time stands in (still not the clock)."""
-    stat = app.settings.plan_path.stat()
-    return datetime.fromtimestamp(int(stat.st_mtime), UTC)
-
-
 def _scope(text: str, plan: Plan) -> Scope:
     from feeds.scope import ScopeError, parse_scope
 
@@ -427,24 +518,62 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_warned_lock = threading.Lock()
+_warned: dict[str, None] = {}  # plan file versions whose problem was logged
+
+
+def feed_plan(app: App) -> tuple[Plan, str]:
+    """The plan feeds are built from and its version: the file's, or while the file cannot be
+    read the last version this process read well (its problem logged once per file version,
+    as a warning: the subscriber is told nothing of it). :class:`FeedUnavailable` when there
+    is none."""
+    from regie.plan_cache import current_plan, last_good_plan, plan_version
+
+    try:
+        return current_plan(app)
+    except InvalidInput as exc:
+        try:
+            version = plan_version(app)
+        except InvalidInput:
+            version = "missing"
+        good = last_good_plan(app)
+        with _warned_lock:
+            first = version not in _warned
+            if first:
+                if len(_warned) >= _MEMO_SIZE:
+                    _warned.pop(next(iter(_warned)))
+                _warned[version] = None
+        if first:
+            served = "the last good version is served" if good else "no feed can be served"
+            log.warning("calendar feeds: plan file unreadable, %s: %s", served,
+                        "; ".join(exc.lines))  # fmt: skip
+        if good is None:
+            raise FeedUnavailable from None
+        return good
+
+
 def serve_token_feed(
     app: App, token: str, if_none_match: str | None, now: datetime
 ) -> Served | None:
     """The feed a token subscribes to, or None for an unknown or revoked token (the caller
-    answers 404 either way). Unchanged data costs one small query and no rendering."""
+    answers 404 either way). Unchanged data costs one small query and no rendering.
+
+    The token is checked before the plan file is read: an unknown or revoked one is None
+    whatever the file's state. A broken plan file serves the feed of the last version this
+    process read well (:func:`feed_plan`); without one, :class:`FeedUnavailable`."""
     from feeds.scope import ScopeError, parse_scope
-    from regie.plan_cache import current_plan
     from store import feeds as store
 
     if not _TOKEN_TEXT.fullmatch(token):
         return None
-    plan, version = current_plan(app)
-    pid = plan.programme.id
     app.ensure_schema()
     with app.engine.connect() as connection:  # no ORM session: this is the 304 fast path
-        found = store.lookup_token(connection, pid, token_hash(token))
+        found = store.lookup_token(connection, None, token_hash(token))
     if found is None or found.token.revoked_at is not None:
         return None
+    plan, version = feed_plan(app)
+    if found.programme_id != plan.programme.id:
+        return None  # another programme's token, in a database several programmes share
     t = found.token
     as_of = today(app, plan)
     key = (
@@ -539,10 +668,9 @@ class NotModified:
             return self._snapshot
 
     def _refresh(self) -> None:
-        from regie.plan_cache import current_plan
         from store import feeds as store
 
-        plan, version = current_plan(self._app)
+        plan, version = feed_plan(self._app)  # a broken file: the version still served
         self._app.ensure_schema()
         with self._app.engine.connect() as connection:
             marks = store.change_marks(connection, plan.programme.id)

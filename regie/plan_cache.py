@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from regie.errors import InvalidInput
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from regie.bootstrap import App
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[str, Plan]] = {}  # path → (version, plan)
+_cache: dict[str, tuple[str, Plan]] = {}  # path → (version, plan): the last version read well
+_failed: dict[str, tuple[str, tuple[str, ...]]] = {}  # path → (version, its problems)
 
 
 def plan_version(app: App) -> str:
@@ -31,8 +33,15 @@ def plan_version(app: App) -> str:
     return f"{path}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def version_time(version: str) -> datetime:
+    """When the plan file of ``version`` (:func:`plan_version`) was written, in whole seconds."""
+    return datetime.fromtimestamp(int(version.rsplit(":", 1)[1]) // 1_000_000_000, UTC)
+
+
 def current_plan(app: App) -> tuple[Plan, str]:
-    """The plan and its version key (part of every feed's ETag)."""
+    """The plan and its version key (part of every feed's ETag). A file that cannot be read
+    raises :class:`InvalidInput` with its problems, once parsed per version: the same broken
+    file is not parsed again on every request."""
     version = plan_version(app)
     key = str(app.settings.plan_path)
     cached = _cache.get(key)
@@ -42,9 +51,24 @@ def current_plan(app: App) -> tuple[Plan, str]:
         cached = _cache.get(key)
         if cached is not None and cached[0] == version:
             return cached[1], version
-        plan = app.load_plan()
+        failed = _failed.get(key)
+        if failed is not None and failed[0] == version:
+            raise InvalidInput(*failed[1])
+        try:
+            plan = app.load_plan()
+        except InvalidInput as exc:
+            _failed[key] = (version, tuple(exc.lines))
+            raise
         _cache[key] = (version, plan)
+        _failed.pop(key, None)
         return plan, version
+
+
+def last_good_plan(app: App) -> tuple[Plan, str] | None:
+    """The plan of the last version of the file that was read well in this process, and that
+    version; None when none was. While the file is broken, feeds are served from it."""
+    cached = _cache.get(str(app.settings.plan_path))
+    return None if cached is None else (cached[1], cached[0])
 
 
 _facts_lock = threading.Lock()

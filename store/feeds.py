@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,14 +19,29 @@ from store.models import (
     StatusUpdateRow,
 )
 from store.models_incremental import PlanSyncRow
-from store.models_web import CalendarTokenRow, FeedEntryRow
+from store.models_reports import MeetingRow
+from store.models_web import CalendarTokenRow, FeedEntryRow, FeedMeetingRow
 
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
+    """An item's event as last published."""
+
     due: date | None
     sequence: int
-    changed_at: datetime | None
+    changed_at: datetime | None  # its LAST-MODIFIED (before migration 0013: the date's move)
+    fingerprint: str | None = None  # of everything but the stamps; None: not yet recorded
+    cancelled: bool | None = None  # published with STATUS:CANCELLED; None: not yet recorded
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingEntry:
+    """A meeting's event as last published."""
+
+    timing: str  # its start and end (or day), as published
+    sequence: int
+    fingerprint: str
+    changed_at: datetime  # its LAST-MODIFIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +73,7 @@ class TokenLookup:
     """A token's row plus the programme's data watermarks, read in one round trip."""
 
     token: CalendarToken
+    programme_id: str
     last_update_id: int
     last_revision_id: int
     last_state_id: int
@@ -204,12 +221,15 @@ def _archived(
 
 
 def feed_entries(session: Session, programme_id: str) -> dict[str, FeedEntry]:
+    f = FeedEntryRow
     query = sa.select(
-        FeedEntryRow.item_code, FeedEntryRow.due, FeedEntryRow.sequence, FeedEntryRow.changed_at
-    ).where(FeedEntryRow.programme_id == programme_id)
+        f.item_code, f.due, f.sequence, f.changed_at, f.fingerprint, f.cancelled
+    ).where(f.programme_id == programme_id)
     return {
-        code: FeedEntry(due, sequence, _utc(changed_at))
-        for code, due, sequence, changed_at in session.execute(query).tuples()
+        code: FeedEntry(due, sequence, _utc(changed_at), fingerprint, cancelled)
+        for code, due, sequence, changed_at, fingerprint, cancelled in session.execute(
+            query
+        ).tuples()
     }
 
 
@@ -219,7 +239,8 @@ def save_feed_entries(
     new: Mapping[str, FeedEntry],
     changed: Mapping[str, FeedEntry],
 ) -> None:
-    """Insert first-seen items and update those whose date moved (the caller commits)."""
+    """Insert first-seen items and update those whose published event changed (the caller
+    commits)."""
     if new:
         session.execute(
             sa.insert(FeedEntryRow),
@@ -230,16 +251,106 @@ def save_feed_entries(
                     "due": e.due,
                     "sequence": e.sequence,
                     "changed_at": e.changed_at,
+                    "fingerprint": e.fingerprint,
+                    "cancelled": e.cancelled,
                 }
                 for code, e in new.items()
             ],
         )
-    for code, e in changed.items():
+    if changed:  # one executemany (the first build after migration 0013 changes every row)
+        table: Any = FeedEntryRow.__table__
+        f = table.c
         session.execute(
-            sa.update(FeedEntryRow)
-            .where(FeedEntryRow.programme_id == programme_id, FeedEntryRow.item_code == code)
-            .values(due=e.due, sequence=e.sequence, changed_at=e.changed_at)
+            sa.update(table)
+            .where(f.programme_id == programme_id, f.item_code == sa.bindparam("code"))
+            .values(
+                due=sa.bindparam("new_due"),
+                sequence=sa.bindparam("new_sequence"),
+                changed_at=sa.bindparam("new_changed_at"),
+                fingerprint=sa.bindparam("new_fingerprint"),
+                cancelled=sa.bindparam("new_cancelled"),
+            ),
+            [
+                {
+                    "code": code,
+                    "new_due": e.due,
+                    "new_sequence": e.sequence,
+                    "new_changed_at": e.changed_at,
+                    "new_fingerprint": e.fingerprint,
+                    "new_cancelled": e.cancelled,
+                }
+                for code, e in changed.items()
+            ],
         )
+
+
+def feed_meetings(session: Session, programme_id: str, prefix: str) -> dict[str, MeetingEntry]:
+    """UID → the meeting as last published, of the UIDs starting with ``prefix`` (one body's)."""
+    m = FeedMeetingRow
+    query = sa.select(m.uid, m.timing, m.sequence, m.fingerprint, m.changed_at).where(
+        m.programme_id == programme_id, m.uid.startswith(prefix, autoescape=True)
+    )
+    out: dict[str, MeetingEntry] = {}
+    for uid, timing, sequence, fingerprint, changed_at in session.execute(query).tuples():
+        at = _utc(changed_at)
+        assert at is not None
+        out[uid] = MeetingEntry(timing, sequence, fingerprint, at)
+    return out
+
+
+def save_feed_meetings(
+    session: Session,
+    programme_id: str,
+    new: Mapping[str, MeetingEntry],
+    changed: Mapping[str, MeetingEntry],
+) -> None:
+    """Insert first-published meetings, update those that changed (the caller commits)."""
+    if new:
+        session.execute(
+            sa.insert(FeedMeetingRow),
+            [
+                {
+                    "programme_id": programme_id,
+                    "uid": uid,
+                    "timing": e.timing,
+                    "sequence": e.sequence,
+                    "fingerprint": e.fingerprint,
+                    "changed_at": e.changed_at,
+                }
+                for uid, e in new.items()
+            ],
+        )
+    if changed:
+        table: Any = FeedMeetingRow.__table__
+        m = table.c
+        session.execute(
+            sa.update(table)
+            .where(m.programme_id == programme_id, m.uid == sa.bindparam("key"))
+            .values(
+                timing=sa.bindparam("new_timing"),
+                sequence=sa.bindparam("new_sequence"),
+                fingerprint=sa.bindparam("new_fingerprint"),
+                changed_at=sa.bindparam("new_changed_at"),
+            ),
+            [
+                {
+                    "key": uid,
+                    "new_timing": e.timing,
+                    "new_sequence": e.sequence,
+                    "new_fingerprint": e.fingerprint,
+                    "new_changed_at": e.changed_at,
+                }
+                for uid, e in changed.items()
+            ],
+        )
+
+
+def meetings_recorded(session: Session, programme_id: str, body_id: str) -> datetime | None:
+    """When the body's newest one-off meeting was stored (``regie meeting add``), if any."""
+    query = sa.select(sa.func.max(MeetingRow.recorded_at, type_=sa.String)).where(
+        MeetingRow.programme_id == programme_id, MeetingRow.body_code == body_id
+    )
+    return _utc(session.execute(query).scalar())
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -291,9 +402,10 @@ SELECT t.id, t.scope, t.label, t.created_at, t.last_used_at, t.revoked_at, t.ser
        (SELECT max(u.id) FROM status_updates u WHERE u.programme_id = t.programme_id),
        (SELECT max(r.id) FROM plan_revisions r WHERE r.programme_id = t.programme_id),
        (SELECT max(s.id) FROM item_states s WHERE s.programme_id = t.programme_id),
-       (SELECT max(m.id) FROM meetings m WHERE m.programme_id = t.programme_id)
+       (SELECT max(m.id) FROM meetings m WHERE m.programme_id = t.programme_id),
+       t.programme_id
 FROM calendar_tokens t
-WHERE t.token_hash = :h AND t.programme_id = :p
+WHERE t.token_hash = :h
 """
 ).columns(
     sa.column("id", sa.Integer),
@@ -308,15 +420,22 @@ WHERE t.token_hash = :h AND t.programme_id = :p
 
 
 def lookup_token(
-    session: Session | sa.Connection, programme_id: str, token_hash: str
+    session: Session | sa.Connection, programme_id: str | None, token_hash: str
 ) -> TokenLookup | None:
-    """The token (revoked or not) and the watermarks that say whether a feed may have changed."""
-    row = session.execute(_LOOKUP, {"h": token_hash, "p": programme_id}).one_or_none()
-    if row is None:
+    """The token (revoked or not) and the watermarks that say whether a feed may have changed;
+    None when no token has that hash (in ``programme_id``, unless that is None: any programme's,
+    for when the plan file, and so the programme, cannot be read)."""
+    row = session.execute(_LOOKUP, {"h": token_hash}).one_or_none()
+    if row is None or (programme_id is not None and row[12] != programme_id):
         return None
     token = CalendarToken(*row[:8])
     return TokenLookup(
-        token, int(row[8] or 0), int(row[9] or 0), int(row[10] or 0), int(row[11] or 0)
+        token,
+        str(row[12]),
+        int(row[8] or 0),
+        int(row[9] or 0),
+        int(row[10] or 0),
+        int(row[11] or 0),
     )
 
 

@@ -3,8 +3,12 @@
 - ``calendar_tokens``: feed subscriptions. Only a SHA-256 of the token is stored; revoking sets
   ``revoked_at`` (rows stay, so ``token list`` still shows what existed). ``served_etag`` and
   ``served_modified_at`` remember the last feed served so ``Last-Modified`` never moves back.
-- ``feed_entries``: the feeds' memory per item: the date last published and its ``SEQUENCE``,
-  bumped whenever that date changes, whatever changed it (a plan revision, a dependency done).
+- ``feed_entries``: the feeds' memory per item: what was last published (the date, whether
+  cancelled, a fingerprint of the event's content) with its ``SEQUENCE`` (bumped whenever the date
+  or the cancellation changes, whatever changed it) and its ``LAST-MODIFIED`` (moved only when
+  the content changes; migration 0013 added the fingerprint and the cancellation).
+- ``feed_meetings``: the same memory per meeting of a governance body's feed (migration 0013):
+  its times, ``SEQUENCE`` (bumped when they move), fingerprint and ``LAST-MODIFIED``.
 - ``users`` and ``web_sessions``: the programme office's logins (argon2 hashes; session ids
   stored hashed too; failed attempts counted for the lockout).
 """
@@ -45,7 +49,23 @@ class FeedEntryRow(Base):
     item_code: Mapped[str] = mapped_column(CODE)
     due: Mapped[date | None] = mapped_column(sa.Date)
     sequence: Mapped[int] = mapped_column(sa.Integer)
-    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when ``due`` last moved
+    # The event's LAST-MODIFIED as last published (before 0013: when ``due`` last moved).
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(32))  # None: not yet known
+    cancelled: Mapped[bool | None] = mapped_column(sa.Boolean)  # STATUS:CANCELLED published
+
+
+class FeedMeetingRow(Base):
+    __tablename__ = "feed_meetings"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    uid: Mapped[str] = mapped_column(sa.String(255))  # the event's UID
+    timing: Mapped[str] = mapped_column(sa.String(64))  # start/end as published
+    sequence: Mapped[int] = mapped_column(sa.Integer)
+    fingerprint: Mapped[str] = mapped_column(sa.String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())  # LAST-MODIFIED as published
 
 
 class UserRow(Base):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,13 @@ from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
     from regie.bootstrap import App
+
+log = logging.getLogger("regie.web")
+RETRY_SECONDS = 300
+UNAVAILABLE = "Regie is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
+LOG_AGAIN_SECONDS = 3600  # a problem still there is logged again after this long
+_logged_lock = threading.Lock()
+_logged: dict[str, float] = {}  # problem → when it was logged (one line, not one per request)
 
 
 def create_app(regie: App) -> Starlette:
@@ -46,7 +55,10 @@ def create_app(regie: App) -> Starlette:
         *slack.routes(),
     ]
     from regie.feeds import NotModified
+    from regie.plan_cache import current_plan
 
+    with contextlib.suppress(RegieError):  # read now: feeds fall back on it should it break
+        current_plan(regie)
     not_modified = NotModified(regie)  # 304s for unchanged feeds, before any routing
     web = Starlette(
         routes=routes,
@@ -77,14 +89,34 @@ async def _lifespan(web: Starlette) -> AsyncIterator[None]:
 
 
 def regie_problem(request: Request, exc: Exception) -> Response:
-    """A known problem met while serving (e.g. the plan file was broken after start-up): its
-    first line, Dutch context, no traceback; 503 because fixing the setup fixes the page."""
+    """A known problem met while serving (e.g. the plan file was broken after start-up): 503,
+    because fixing the setup fixes the page, with ``Retry-After``. A logged-in officer reads
+    the problem (Dutch context, no traceback: they can have it fixed); anyone else — answer
+    links, Slack, a visitor — one generic Dutch line: no file path or parser message leaves
+    the server without a login. The problem is logged once (a warning)."""
     from regie.errors import RegieError
 
     lines = exc.lines if isinstance(exc, RegieError) else [str(exc)]
-    return PlainTextResponse(
-        "Regie kan deze pagina nu niet tonen: " + "; ".join(lines) + "\n", status_code=503
-    )
+    problem = "; ".join(lines)
+    _log_once(f"web: {problem}")  # not the request's path: an answer link's holds its token
+    headers = {"Retry-After": str(RETRY_SECONDS)}
+    if _logged_in(request):
+        text = "Regie kan deze pagina nu niet tonen: " + problem + "\n"
+        return PlainTextResponse(text, status_code=503, headers=headers)
+    return PlainTextResponse(UNAVAILABLE, status_code=503, headers=headers)
+
+
+def _logged_in(request: Request) -> bool:
+    """Whether the request carries a valid officer's session (False when that cannot be told,
+    e.g. the database is down: then nothing is shown)."""
+    from regie.services import utcnow
+    from regie.users import current_user
+    from web.security import session_token
+
+    try:
+        return current_user(request.app.state.regie, session_token(request), utcnow()) is not None
+    except Exception:
+        return False
 
 
 def not_found(request: Request, exc: Exception) -> Response:
@@ -110,10 +142,28 @@ def not_allowed(request: Request, exc: Exception) -> Response:
 
 
 def healthz(request: Request) -> Response:
-    """200 when the database answers, 503 (one line) when it does not."""
+    """200 when the database answers, 503 (one line) when it does not. The line does not quote
+    the driver (its host, port, user): anyone may ask; the server's log has it, once."""
     from regie.health import database_problem
 
     problem = database_problem(request.app.state.regie)
     if problem:
-        return PlainTextResponse(f"database: {problem}\n", status_code=503)
+        _log_once(f"healthz: database: {problem}")
+        return PlainTextResponse("database: unavailable\n", status_code=503)
     return PlainTextResponse("ok\n")
+
+
+def _log_once(problem: str) -> None:
+    """Log ``problem`` as a warning when first met, and again hourly while it lasts (not once
+    per request)."""
+    import time
+
+    now = time.monotonic()
+    with _logged_lock:
+        when = _logged.get(problem)
+        if when is not None and now - when < LOG_AGAIN_SECONDS:
+            return
+        if when is None and len(_logged) >= 64:
+            _logged.pop(next(iter(_logged)))
+        _logged[problem] = now
+    log.warning("%s", problem)

@@ -3,25 +3,38 @@
 Two paths. :class:`NotModifiedFastPath` is raw ASGI in front of Starlette's routing: a refresh
 whose ``If-None-Match`` already holds what this token was last served gets its 304 from memory
 (:class:`regie.feeds.NotModified`), no database query, no routing. Everything else — first
-requests, changed data, unknown or revoked tokens — takes :func:`calendar_feed`.
+requests, changed data, unknown or revoked tokens, ``If-Modified-Since`` — takes
+:func:`calendar_feed`.
+
+A subscriber is never shown a server problem: while the plan file is broken a valid token gets
+the feed of the last good version of it (or, when this process has none, a 503 with
+``Retry-After`` and one generic Dutch line); the problem is in the server's log.
 """
 
 from __future__ import annotations
 
 import contextlib
-from email.utils import format_datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from regie.feeds import CACHE_SECONDS, NotModified, serve_token_feed
+from regie.feeds import (
+    CACHE_SECONDS,
+    RETRY_SECONDS,
+    FeedUnavailable,
+    NotModified,
+    serve_token_feed,
+)
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
 PREFIX, SUFFIX = "/calendar/", ".ics"
+UNAVAILABLE = "Deze agenda is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
 
 
 class NotModifiedFastPath:
@@ -63,18 +76,46 @@ def calendar_feed(request: Request) -> Response:
 
     token = str(request.path_params["token"])
     memory: NotModified = request.app.state.not_modified
-    snapshot = memory.snapshot()  # before reading: a change meanwhile is never remembered
-    served = serve_token_feed(
-        request.app.state.regie, token, request.headers.get("if-none-match"), utcnow()
-    )
+    try:
+        snapshot = memory.snapshot()  # before reading: a change meanwhile is never remembered
+    except Exception:  # e.g. no plan to serve: the full path answers (404 or 503), unremembered
+        snapshot = None
+    if_none_match = request.headers.get("if-none-match")
+    try:
+        served = serve_token_feed(request.app.state.regie, token, if_none_match, utcnow())
+    except FeedUnavailable:
+        return PlainTextResponse(
+            UNAVAILABLE, status_code=503, headers={"Retry-After": str(RETRY_SECONDS)}
+        )
     if served is None:  # unknown and revoked look the same: no hint which
         return PlainTextResponse("Niet gevonden\n", status_code=404)
-    memory.remember(token, snapshot, served)
+    if snapshot is not None:
+        memory.remember(token, snapshot, served)
     headers = {
         "ETag": served.etag,
         "Last-Modified": format_datetime(served.last_modified, usegmt=True),
         "Cache-Control": f"private, max-age={CACHE_SECONDS}",
     }
-    if served.status == 304:
+    unchanged = served.status == 304
+    if if_none_match is None:  # RFC 9110 §13.2.2: If-Modified-Since only without If-None-Match
+        since = modified_since(request.headers.getlist("if-modified-since"))
+        unchanged = since is not None and served.last_modified <= since
+    if unchanged:
         return Response(status_code=304, headers=headers)
     return Response(served.body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def modified_since(values: list[str]) -> datetime | None:
+    """The date of an ``If-Modified-Since`` header (RFC 9110 §13.1.3), in whole seconds (an
+    HTTP-date has no finer resolution, nor has Last-Modified); None when absent, sent more
+    than once, or not a date: then it is ignored."""
+    if len(values) != 1:
+        return None
+    try:
+        since = parsedate_to_datetime(values[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    if since is None:
+        return None
+    since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
+    return since.replace(microsecond=0)

@@ -37,6 +37,7 @@ TABLES_0008 = {"calendar_tokens", "feed_entries", "users", "web_sessions"}
 TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archive"}
 TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
 TABLES_0012 = {"memory_action_tally", "memory_state_tally"}
+TABLES_0013 = {"feed_meetings"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -152,6 +153,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0008
         - TABLES_0009
         - TABLES_0012
+        - TABLES_0013
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
@@ -507,4 +509,53 @@ def test_0012_stores_the_tally_per_action_and_per_state(database_url: str) -> No
         ("p", "1", "red", "overdue", 2),
         ("p", "2", "grey", "undated", 1),
         ("q", "1", "amber", "at_risk", 1),
+    ]
+
+
+def test_0013_keeps_the_feed_memory_and_adds_the_meetings_memory(database_url: str) -> None:
+    """0013 adds the fingerprint and the published cancellation to feed_entries (the rows kept,
+    both unknown: the next build records them) and the meetings' memory; down, the rows stay."""
+    upgrade(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO feed_entries (programme_id, item_code, due, sequence, changed_at)"
+                " VALUES ('p', '1.1', :due, 2, :at)"
+            ),
+            {"due": date(2016, 4, 18), "at": NOW},
+        )
+    engine.dispose()
+
+    upgrade(database_url)
+    assert _tables(database_url) >= TABLES_0013
+    entries = "SELECT item_code, sequence, fingerprint, cancelled FROM feed_entries"
+    assert _sorted_rows(database_url, entries) == [("1.1", 2, None, None)]
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO feed_meetings (programme_id, uid, timing, sequence, fingerprint,"
+                " changed_at) VALUES ('p', 'sg-2016-04-12@p.regie', '2016-04-12', 0, 'f', :at)"
+            ),
+            {"at": NOW},
+        )
+        with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+            conn.execute(  # one memory per event
+                sa.text(
+                    "INSERT INTO feed_meetings (programme_id, uid, timing, sequence,"
+                    " fingerprint, changed_at) VALUES ('p', 'sg-2016-04-12@p.regie', 'x', 1,"
+                    " 'g', :at)"
+                ),
+                {"at": NOW},
+            )
+    engine.dispose()
+
+    downgrade(database_url, "0012")
+    assert TABLES_0013.isdisjoint(_tables(database_url))
+    assert _sorted_rows(database_url, "SELECT item_code, sequence FROM feed_entries") == [
+        ("1.1", 2)
     ]

@@ -23,6 +23,8 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
     status: component.getFirstPropertyValue("status"),
     categories: component.getAllProperties("categories").flatMap((p) => p.getValues()),
     dtstamp: component.getFirstPropertyValue("dtstamp").toString(),
+    lastModified: String(component.getFirstPropertyValue("last-modified")),
+    location: event.location,
     url: component.getFirstPropertyValue("url"),
     transp: component.getFirstPropertyValue("transp"),
     startUtc: event.startDate.isDate ? null : event.startDate.toUnixTime(),
