@@ -55,6 +55,27 @@ class MeetingRule:
             if day >= first and day not in self.exceptions:
                 yield day
 
+    def gives(self, day: date) -> bool:
+        """Whether the rule, its exceptions aside, has a meeting on ``day``."""
+        return day in self._around(day)
+
+    def nearest(self, day: date) -> date | None:
+        """The meeting the rule gives (not skipped under ``except``) nearest to ``day``, the
+        earlier of two as near; None when the rule gives none."""
+        found = [d for d in self._around(day) if d not in self.exceptions]
+        return min(found, key=lambda d: (abs(d - day), d), default=None)
+
+    def _around(self, day: date) -> list[date]:
+        """The rule's dates, exceptions aside, from its start to one repeat past ``day``."""
+        if self.every is Frequency.WEEK:
+            span = timedelta(weeks=self.interval + 1)
+        else:
+            span = timedelta(days=31 * (_MONTHS_PER[self.every] * self.interval + 1))
+        last = max(day, self.start) + span
+        if self.until is not None:
+            last = min(last, self.until)
+        return list(self._all(last))
+
     def _all(self, last: date) -> Iterator[date]:
         if self.every is Frequency.WEEK:
             weekday = self.start.weekday() if self.weekday is None else self.weekday
@@ -136,7 +157,8 @@ def previous_and_next(meetings: list[Meeting], on: date) -> tuple[Meeting | None
     return (before[-1] if before else None, after[0] if after else None)
 
 
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: English day names, Monday first (diagnostics are English; not the locale's).
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def meeting_days_off(
@@ -152,7 +174,7 @@ def meeting_days_off(
     with ``except`` and list the day meant under ``dates``)."""
 
     def day_off(d: date) -> str:
-        return "a public holiday" if d.weekday() < 5 else f"a {_DAY_NAMES[d.weekday()]}"
+        return "a public holiday" if d.weekday() < 5 else f"a {DAY_NAMES[d.weekday()]}"
 
     out: list[tuple[tuple[str | int, ...], str]] = []
     for index, schedule in enumerate(schedules):

@@ -26,7 +26,7 @@ from governance.plan import (
 )
 from governance.planfile.extras import indicators, meeting_schedule
 from governance.planfile.items import build_steps
-from governance.planfile.nodes import Fields, Problems, describe, mappings, suggest
+from governance.planfile.nodes import Fields, Problems, describe, id_too_long, mappings, suggest
 
 SCHEMA_VERSION = 1
 
@@ -45,16 +45,21 @@ _TOP = (
 _PROGRAMME = ("id", "title", "short_title", "description", "start", "end", "source_document")
 _CALENDAR = ("timezone", "holidays_country", "seasons")
 _SEASON = ("start_month", "end_month")
-_REMINDER_INTS = (
-    "first_prompt_days",
-    "second_prompt_days",
-    "overdue_every_days",
-    "escalate_after_unanswered",
-    "escalate_after_overdue_days",
-    "open_ended_every_months",
-    "stale_after_days",
-    "dependency_lead_days",
-)
+#: The reminder numbers (docs/plan-schema.md, "Numbers and their ranges"): the lowest and the
+#: highest value, the unit and what 0 means where 0 is allowed. A lead time, window or limit is
+#: at most 366 working days (more than a year); a count of prompts at most 99; a block of months
+#: at most a year.
+_REMINDER_RANGES: dict[str, tuple[int, int, str, str]] = {
+    "first_prompt_days": (0, 366, "working days", "0: from the due date"),
+    "second_prompt_days": (0, 366, "working days", "0: on the due date"),
+    "overdue_every_days": (0, 366, "working days", "0: no prompts once overdue"),
+    "escalate_after_unanswered": (0, 99, "prompts", "0: never for unanswered prompts"),
+    "escalate_after_overdue_days": (0, 366, "working days", "0: on the first day overdue"),
+    "open_ended_every_months": (1, 12, "months", ""),
+    "stale_after_days": (1, 366, "working days", ""),
+    "dependency_lead_days": (0, 366, "working days", "0: due the day they are done"),
+}
+_REMINDER_INTS = tuple(_REMINDER_RANGES)
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")
 _ORGANISATION = ("id", "name", "kind", "note")
 _CONTACT = (
@@ -128,7 +133,9 @@ def _programme(top: Fields, problems: Problems) -> Programme:
         return Programme(id="", title="")
     f = Fields(node, _PROGRAMME, "programme", problems)
     pid = f.text("id", required=True) or ""
-    if pid and not _PROGRAMME_ID.fullmatch(pid):
+    if id_too_long(pid, "programme", f.value("id"), problems):
+        pass
+    elif pid and not _PROGRAMME_ID.fullmatch(pid):
         problems.add(
             f.value("id"),
             f"programme id {pid!r} may only contain a-z, 0-9 and '-' (e.g. 'mvi-2015-2020')",
@@ -215,16 +222,29 @@ def _reminders(top: Fields, problems: Problems) -> ReminderPolicy:
         return ReminderPolicy()
     f = Fields(node, _REMINDERS, "reminders", problems)
     values: dict[str, int] = {}
-    for name in _REMINDER_INTS:
-        number = f.integer(name)
-        if number is not None and number < 0:
-            problems.add(f.value(name), f"{name!r} must be 0 or more, not {number}")
-        elif number is not None:
+    for name, (low, high, unit, zero) in _REMINDER_RANGES.items():
+        number = f.integer_in(name, low, high, unit, zero=zero)
+        if number is not None:
             values[name] = number
     on_due = f.boolean("on_due_date")
-    return ReminderPolicy(
+    policy = ReminderPolicy(
         **values, on_due_date=ReminderPolicy().on_due_date if on_due is None else on_due
     )
+    refused = any(k in f and k not in values for k in ("first_prompt_days", "second_prompt_days"))
+    if not refused and policy.second_prompt_days > policy.first_prompt_days:
+        # The second window would open first: the first prompt would never be sent.
+        name = "second_prompt_days" if "second_prompt_days" in values else "first_prompt_days"
+        problems.add(
+            f.value(name),
+            f"'second_prompt_days' {_setting(policy.second_prompt_days, values, 'second')} is "
+            f"more than 'first_prompt_days' {_setting(policy.first_prompt_days, values, 'first')}"
+            ": the second prompt comes closer to the due date than the first",
+        )
+    return policy
+
+
+def _setting(number: int, given: dict[str, int], which: str) -> str:
+    return str(number) if f"{which}_prompt_days" in given else f"({number}, the default)"
 
 
 def _records(
@@ -244,6 +264,7 @@ def _unique(f: Fields, what: str, seen: dict[str, Node], problems: Problems) -> 
     rid = f.text("id", required=True) or ""
     node = f.value("id")
     if rid and node is not None:
+        id_too_long(rid, what, node, problems)
         if rid in seen:
             first = seen[rid].start_mark.line + 1
             problems.add(node, f"duplicate {what} id {rid!r} (first at line {first})")

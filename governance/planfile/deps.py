@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from governance.planfile.nodes import Problems, suggest
 from governance.planfile.rows import Row
 
 
 def check_dependencies(rows: Sequence[Row], ids: Mapping[str, Row], problems: Problems) -> None:
-    """Report unknown and self references where they are written, and each cycle once."""
+    """Report unknown and self references where they are written, and each cycle once.
+
+    The graph is the one the assessment follows (:class:`governance.assessor.PlanIndex`): an
+    action named in ``depends_on`` stands for its own *gereed* and all its milestones, so
+    waiting for it is waiting for each of them. A milestone that depends on its own action
+    therefore waits for itself; so does one that reaches its action through others."""
     known = list(ids)
     for row in rows:
         for ref, node in row.own_depends:
@@ -18,15 +24,42 @@ def check_dependencies(rows: Sequence[Row], ids: Mapping[str, Row], problems: Pr
                 problems.add(node, f"{row.kind} {row.id!r} depends on itself")
             elif ref not in ids:
                 problems.add(node, f"unknown id {ref!r} in 'depends_on'{suggest(ref, known)}")
+            elif ref == row.parent:
+                problems.add(
+                    node,
+                    f"milestone {row.id!r} depends on its own action {ref!r}, which stands for "
+                    "all its milestones, this one too: it would wait for itself",
+                )
     order = {row.id: i for i, row in enumerate(rows) if ids.get(row.id) is row}
-    graph = {rid: [d for d in ids[rid].depends_on if d in order and d != rid] for rid in order}
+    milestones: dict[str, list[str]] = {}
+    for rid in order:
+        if ids[rid].parent in order:
+            milestones.setdefault(ids[rid].parent, []).append(rid)
+    graph = {
+        rid: [d for d in ids[rid].depends_on if d in order and d not in (rid, ids[rid].parent)]
+        + milestones.get(rid, [])
+        for rid in order
+    }
     for component in _strongly_connected(graph):
         if len(component) < 2:
             continue
         first = min(component, key=order.__getitem__)
         cycle = _shortest_cycle(first, graph, set(component))
         row = ids[first]
-        problems.add(row.at, "dependency cycle: " + " → ".join(cycle))
+        problems.add(row.at, "dependency cycle: " + " → ".join(cycle) + _through(cycle, ids))
+
+
+def _through(cycle: list[str], ids: Mapping[str, Row]) -> str:
+    """The steps of ``cycle`` from an action to one of its milestones (not written in
+    ``depends_on``, but what depending on an action means), spelled out."""
+    steps = [
+        f"{a} → {b}"
+        for a, b in pairwise(cycle)
+        if ids[b].parent == a and b not in ids[a].depends_on
+    ]
+    if not steps:
+        return ""
+    return f" ({', '.join(steps)}: an action waits for each of its milestones)"
 
 
 def _strongly_connected(graph: Mapping[str, list[str]]) -> list[list[str]]:

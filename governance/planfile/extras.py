@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import time
+from datetime import date, time
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
-from governance.meetings import WEEKDAYS, Frequency, MeetingRule, MeetingSchedule
+from governance.meetings import DAY_NAMES, WEEKDAYS, Frequency, MeetingRule, MeetingSchedule
 from governance.plan import Indicator
 from governance.planfile.nodes import (
     FLOAT,
@@ -16,6 +17,7 @@ from governance.planfile.nodes import (
     Problems,
     date_of,
     describe,
+    id_too_long,
     mappings,
     suggest,
     text_of,
@@ -34,7 +36,15 @@ _INDICATOR = (
     "source",
     "note",
 )
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
 _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+#: docs/plan-schema.md, "Numbers and their ranges": a pack or a request more than 366 working
+#: days (over a year) before a meeting is never meant; a rule repeats at most every 24 periods
+#: (two years of months, six years of quarters); an indicator's numbers stay below 10^15, where
+#: a float still holds every whole number exactly.
+MAX_LEAD_DAYS = 366
+MAX_INTERVAL = 24
+MAX_INDICATOR = 10**15
 
 
 def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None:
@@ -54,17 +64,24 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         d for d in (date_of(n, "each date in 'dates'", problems) for n in f.items("dates") or [])
         if d is not None
     )  # fmt: skip
-    days = {}
-    for key, default in (("pack_days", 5), ("request_days", 10)):
-        value = f.integer(key)
-        if value is not None and value < 0:
-            problems.add(f.value(key), f"{key!r} must be 0 or more, not {value}")
-            value = None
-        days[key] = default if value is None else value
-    duration = f.integer("duration")
-    if duration is not None and not 1 <= duration <= 24 * 60:
-        problems.add(f.value("duration"), f"'duration' must be 1–1440 minutes, not {duration}")
-        duration = None
+    # request_days > pack_days (below): each range is what the other one leaves.
+    pack = f.integer_in("pack_days", 1, MAX_LEAD_DAYS - 1, "working days")
+    request = f.integer_in("request_days", 2, MAX_LEAD_DAYS, "working days")
+    days = {
+        "pack_days": 5 if pack is None else pack,
+        "request_days": 10 if request is None else request,
+    }
+    refused = any(k in f and v is None for k, v in (("pack_days", pack), ("request_days", request)))
+    if not refused and days["request_days"] <= days["pack_days"]:
+        # prepare-meeting runs the round from request day until pack day: none without days.
+        shown = {k: str(v) if k in f else f"({v}, the default)" for k, v in days.items()}
+        problems.add(
+            f.value("request_days" if "request_days" in f else "pack_days"),
+            f"'request_days' {shown['request_days']} must be more than 'pack_days' "
+            f"{shown['pack_days']}: owners are asked for an update from request day until "
+            "the pack goes out",
+        )
+    duration = f.integer_in("duration", 1, 24 * 60, "minutes")
     rule = _rule(f, problems)
     if not dates and rule is None:
         problems.add(node, f"{body.where} meetings: give 'dates', a 'rule', or both")
@@ -83,6 +100,7 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
     node = meetings.mapping("rule")
     if node is None:
         return None
+    before = len(problems)
     f = Fields(node, _RULE, "meeting rule", problems)
     every_text = f.text("every", required=True)
     every = None
@@ -96,9 +114,7 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
             )
         else:
             every = Frequency(every_text)
-    interval = f.integer("interval")
-    if interval is not None and interval < 1:
-        problems.add(f.value("interval"), f"'interval' must be 1 or more, not {interval}")
+    interval = f.integer_in("interval", 1, MAX_INTERVAL)
     weekday = None
     name = f.text("weekday")
     if name is not None:
@@ -124,22 +140,40 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
     until = f.date("until")
     if start and until and until < start:
         problems.add(f.value("until"), f"'until' {until} is before 'start' {start}")
-    exceptions = tuple(
-        d for d in (date_of(n, "each date in 'except'", problems) for n in f.items("except") or [])
-        if d is not None
-    )  # fmt: skip
+    rule_ok = len(problems) == before
+    excepted = [
+        (d, n) for n in f.items("except") or []
+        if (d := date_of(n, "each date in 'except'", problems)) is not None
+    ]  # fmt: skip
     if every is None or start is None:
         return None
-    return MeetingRule(
+    rule = MeetingRule(
         every=every,
         start=start,
-        interval=interval if interval and interval > 0 else 1,
+        interval=interval or 1,
         weekday=weekday,
         nth=nth if nth in (1, 2, 3, 4, -1) else None,
         day=day if day is not None and 1 <= day <= 31 else None,
         until=until,
-        exceptions=exceptions,
+        exceptions=tuple(d for d, _ in excepted),
     )
+    if rule_ok:
+        for d, at in excepted:
+            if not rule.gives(d):
+                problems.add(at, _skips_nothing(rule, d))
+    return rule
+
+
+def _skips_nothing(rule: MeetingRule, d: date) -> str:
+    """An ``except`` date the rule never gives: most likely a typo, which would leave the
+    meeting meant in place."""
+    nearest = rule.nearest(d)
+    near = f"the nearest it gives is {_day(nearest)}" if nearest else "it gives none"
+    return f"'except' {_day(d)} is not a meeting the rule gives, so it skips nothing ({near})"
+
+
+def _day(d: date) -> str:
+    return f"{DAY_NAMES[d.weekday()]} {d.isoformat()}"
 
 
 def indicators(
@@ -151,6 +185,7 @@ def indicators(
         iid = f.text("id", required=True) or ""
         id_node = f.value("id")
         if iid and id_node is not None:
+            id_too_long(iid, "indicator", id_node, problems)
             if iid in seen:
                 first = seen[iid].start_mark.line + 1
                 problems.add(id_node, f"duplicate indicator id {iid!r} (first at line {first})")
@@ -178,13 +213,34 @@ def _number(f: Fields, key: str, problems: Problems, *, required: bool = False) 
     node = f.value(key, required=required)
     if node is None:
         return None
-    if isinstance(node, ScalarNode) and node.tag in (INT, FLOAT):
-        try:
-            return float(str(node.value).replace("_", ""))
-        except ValueError:
-            pass
-    problems.add(node, f"{key!r} must be a number, not {describe(node)}")
-    return None
+    number = _number_value(node)
+    if number is None or math.isnan(number):
+        problems.add(node, f"{key!r} must be a number, not {describe(node)}")
+        return None
+    if not abs(number) < MAX_INDICATOR:
+        problems.add(node, f"{key!r} must be a number between -10^15 and 10^15, not {node.value}")
+        return None
+    return number
+
+
+def _number_value(node: Node) -> float | None:
+    """A YAML int or float as a float (``1e400`` and ``.inf`` infinite); None for anything else."""
+    if not isinstance(node, ScalarNode) or node.tag not in (INT, FLOAT):
+        return None
+    text = str(node.value).replace("_", "").lower()
+    sign = -1.0 if text.startswith("-") else 1.0
+    try:
+        if node.tag == FLOAT:
+            return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+        if not _DECIMAL.fullmatch(text):
+            return float(int(text, 0))  # 0x…, 0o…
+        if len(text.lstrip("+-").lstrip("0")) > 18:
+            return sign * math.inf  # past any bound; int() refuses beyond 4300 digits
+        return float(int(text))
+    except OverflowError:  # an int too large for a float
+        return sign * math.inf
+    except ValueError:
+        return None
 
 
 def is_mapping(node: Node | None) -> bool:

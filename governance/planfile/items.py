@@ -22,6 +22,7 @@ from governance.planfile.nodes import (
     Fields,
     Problems,
     describe,
+    id_too_long,
     mappings,
     suggest,
 )
@@ -44,6 +45,8 @@ _ACTION = (
 )
 _MILESTONE = ("id", "title", "gereed", "owners", "depends_on", "note", *_DECIDED)
 _ACTION_ID = re.compile(r"([0-9]+)\.([0-9]+)")
+#: Step numbers are 1–999: a plan has a handful of steps (docs/plan-schema.md, "Numbers").
+MAX_STEP = 999
 
 
 @dataclass(slots=True)
@@ -79,6 +82,9 @@ def build_steps(
         f = Fields(node, _STEP, f"step {_peek(node, 'number') or ''}".rstrip(), problems)
         number = f.integer("number", required=True)
         number_node = f.value("number")
+        if number is not None and not 1 <= number <= MAX_STEP:
+            problems.add(number_node, f"'number' must be 1–{MAX_STEP}, not {number}")
+            number = None
         if number is not None and number_node is not None:
             if previous is not None and number <= previous[0]:
                 kind = "duplicate step number" if number == previous[0] else "step number"
@@ -151,6 +157,7 @@ def _milestones(
     for node in mappings(action.items("milestones") or [], "milestone", ctx.problems):
         f = Fields(node, _MILESTONE, _label("milestone", node), ctx.problems)
         row = _row(f, "milestone", ctx)
+        row.parent = parent.id
         if row.id and parent.id and not re.fullmatch(re.escape(parent.id) + r"\.[0-9]+", row.id):
             ctx.problems.add(
                 row.id_node,
@@ -190,6 +197,7 @@ def _row(f: Fields, kind: str, ctx: _Context) -> Row:
     rid = f.text("id", required=True) or ""
     row = Row(rid, kind, f.node, f.value("id") if rid else None, f.key("id") or f.node)
     if rid:
+        id_too_long(rid, kind, row.id_node, ctx.problems)
         first = ctx.ids.get(rid)
         if first is not None:
             line = first.at.start_mark.line + 1
@@ -211,7 +219,7 @@ def _check_action_id(row: Row, step: int, problems: Problems) -> None:
         problems.add(
             row.id_node, f"action id {row.id!r} must look like '{step}.N' (e.g. '{step}.1')"
         )
-    elif int(match.group(1)) != step:
+    elif (match.group(1).lstrip("0") or "0") != str(step):  # not int(): 5000 digits raise
         problems.add(
             row.id_node,
             f"action id {row.id!r} is under step {step}: it must start with '{step}.'",

@@ -15,6 +15,8 @@ from datetime import date
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from governance.periods import MAX_YEAR, MIN_YEAR
+
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, DATE = (
     _TAG + "str",
@@ -65,9 +67,26 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def sorted(self) -> list[Problem]:
         """In file order; the sort is stable, so problems at one spot keep the order found."""
         return sorted(self._items, key=lambda p: (p.line, p.col))
+
+
+#: The longest id (programme, organisation, contact, body, goal, report, indicator, action,
+#: milestone): the database keeps ids in 64 characters (store.models.CODE).
+MAX_ID = 64
+
+
+def id_too_long(rid: str, what: str, node: Node | None, problems: Problems) -> bool:
+    """Report an id longer than :data:`MAX_ID` characters (PostgreSQL refused it in the cycle)."""
+    if len(rid) <= MAX_ID:
+        return False
+    shown = f"{rid[:20]}…" if len(rid) > 24 else rid
+    problems.add(node, f"{what} id {shown!r} is {len(rid)} characters long: at most {MAX_ID}")
+    return True
 
 
 def is_null(node: Node) -> bool:
@@ -147,15 +166,21 @@ def bool_of(node: Node, what: str, problems: Problems) -> bool | None:
 
 
 def date_of(node: Node, what: str, problems: Problems) -> date | None:
-    """A date written as a YAML date (2015-01-01) or as an ISO string ("2015-01-01")."""
+    """A date written as a YAML date (2015-01-01) or as an ISO string ("2015-01-01"), in the
+    years a *gereed* period may name (1900–2199): far enough for any programme, and near enough
+    that counting working days or stepping a meeting rule past it stays within Python's dates."""
     if isinstance(node, ScalarNode) and node.tag in {DATE, STR}:
         text = str(node.value).strip()
         if _ISO_DATE.fullmatch(text):
             try:
-                return date.fromisoformat(text)
+                found = date.fromisoformat(text)
             except ValueError:
                 problems.add(node, f"{what}: no such date {text!r}")
                 return None
+            if not MIN_YEAR <= found.year <= MAX_YEAR:
+                problems.add(node, f"{what}: year out of range {MIN_YEAR}–{MAX_YEAR}: {text!r}")
+                return None
+            return found
     problems.add(node, f"{what} must be a date written as YYYY-MM-DD, not {describe(node)}")
     return None
 
@@ -243,6 +268,21 @@ class Fields:
     def integer(self, name: str, *, required: bool = False) -> int | None:
         node = self.value(name, required=required)
         return None if node is None else int_of(node, repr(name), self.problems)
+
+    def integer_in(
+        self, name: str, low: int, high: int, unit: str = "", *, zero: str = ""
+    ) -> int | None:
+        """An optional whole number in ``low``–``high`` (docs/plan-schema.md, "Numbers"), else
+        a problem naming the range (``unit`` after it, ``zero`` saying what 0 means) and None."""
+        number = self.integer(name)
+        if number is not None and not low <= number <= high:
+            unit = f" {unit}" if unit else ""
+            zero = f" ({zero})" if zero else ""
+            self.problems.add(
+                self.value(name), f"{name!r} must be {low}–{high}{unit}{zero}, not {number}"
+            )
+            return None
+        return number
 
     def boolean(self, name: str) -> bool | None:
         node = self.value(name)

@@ -18,6 +18,7 @@ class Row:
     node: MappingNode
     id_node: Node | None  # the id's value (None when missing): where id problems point
     at: Node  # the ``id:`` key, else the mapping: the item's location
+    parent: str = ""  # a milestone's action id ("" for an action)
     gereed: str | None = None
     gereed_node: Node | None = None
     period: Period | None = None

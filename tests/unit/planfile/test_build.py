@@ -162,7 +162,8 @@ def test_calendar_and_reminder_settings() -> None:
         "plan.yaml:9:27: start_month of season 'winter' must be 1–12, not 0",
         "plan.yaml:10:12: season 'zomer' must be a mapping {start_month: M, end_month: M},"
         " not the number 6",
-        "plan.yaml:12:22: 'first_prompt_days' must be 0 or more, not -1",
+        "plan.yaml:12:22: 'first_prompt_days' must be 0–366 working days (0: from the due date),"
+        " not -1",
         "plan.yaml:13:23: 'second_prompt_days' must be a whole number, not the number 1.5",
         "plan.yaml:14:23: 'overdue_every_days' must be a whole number, not the text 'five'",
         "plan.yaml:15:16: 'on_due_date' must be true or false, not the text 'yes'"
