@@ -8,4 +8,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 2: contact ids are checked (a cached parse of a plan with a bad one is stale).
 #: 3: every number has a range, plan dates lie in 1900–2199, ids are at most 64 characters, an
 #: ``except`` date must be one its rule gives, a milestone may not depend on its own action.
-PARSER_VERSION = 3
+#: 4: a governance body may carry ``escalations: true``.
+PARSER_VERSION = 4

@@ -60,6 +60,7 @@ class GovernanceBody:
     members: tuple[str, ...] = ()
     source: str | None = None
     meetings: MeetingSchedule | None = None  # when the body meets (listed dates and/or a rule)
+    escalations: bool = False  # the plan names it as the body escalations are put to
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,9 +191,13 @@ def escalation_digest_key(programme_id: str, contact_id: str, as_of: date) -> st
 
 
 def steering_body(plan: Plan) -> GovernanceBody | None:
-    """The body an escalation suggests putting an item to: the first of the plan's
-    ``governance:`` entries whose id or name says it steers (stuurgroep, programmaraad,
-    steering board …); None when the plan names none, and the message says so neutrally."""
+    """The body an escalation suggests putting an item to: the one the plan marks with
+    ``escalations: true``; else the first of its ``governance:`` entries whose id or name says
+    it steers (stuurgroep, programmaraad, steering board …); None when the plan names none, and
+    the message says so neutrally."""
+    named = next((body for body in plan.governance if body.escalations), None)
+    if named is not None:
+        return named
     for body in plan.governance:
         words = f"{body.id} {body.name}".lower()
         if any(word in words for word in STEERING_WORDS):

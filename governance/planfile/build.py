@@ -74,7 +74,9 @@ _CONTACT = (
     "deputy",
 )
 CHANNELS = ("slack", "email")
-_GOVERNANCE = ("id", "name", "purpose", "cadence", "members", "source", "meetings")
+_GOVERNANCE = (
+    "id", "name", "purpose", "cadence", "members", "source", "meetings", "escalations",
+)  # fmt: skip
 _REPORT = ("id", "title", "recipient", "cadence", "action", "source")
 _GOAL = ("id", "text", "category", "source", "indicators")
 
@@ -349,11 +351,20 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
 def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[GovernanceBody, ...]:
     out: list[GovernanceBody] = []
     seen: dict[str, Node] = {}
+    escalating: str | None = None  # the body already named with 'escalations: true'
     for node in _records(top, "governance", "governance body", problems):
         f = Fields(node, _GOVERNANCE, "governance body", problems)
         members = f.refs("members", "organisation id") or []
         for ref, ref_node in members:
             _known_org(ref, ref_node, org_ids, "'members'", problems)
+        escalations = f.boolean("escalations") is True
+        if escalations and escalating is not None:
+            problems.add(
+                f.value("escalations"),
+                f"'escalations: true' is already set on {escalating!r}: escalations go to one body",
+            )
+        elif escalations:
+            escalating = f.text("id") or "?"
         out.append(
             GovernanceBody(
                 id=_unique(f, "governance body", seen, problems),
@@ -363,6 +374,7 @@ def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Go
                 members=tuple(ref for ref, _ in members),
                 source=f.text("source"),
                 meetings=meeting_schedule(f, problems),
+                escalations=escalations,
             )
         )
     return tuple(out)
