@@ -13,7 +13,7 @@ class FeedItem:
     uid: str  # stable across regenerations: the item id and programme, never a counter
     item_id: str
     title: str
-    gereed: str | None  # verbatim from the plan
+    gereed: str | None  # as in the plan; an ``idem`` row names what it copies
     due: date
     step: int
     action: str  # "1.1 Aansluiten bij convenanten"

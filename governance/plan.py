@@ -155,7 +155,7 @@ class Deadline:
     action_id: str
     step: int
     title: str
-    gereed: str | None
+    gereed: str | None  # as written; an ``idem`` row names what it copies: ``idem (Q1-2016)``
     period: Period | None
     owners: tuple[str, ...]
     depends_on: tuple[str, ...]
@@ -233,7 +233,28 @@ class Plan:
 
     def _build_deadlines(self) -> list[Deadline]:
         out: list[Deadline] = []
+        rows: dict[str, Action | Milestone] = {}  # made at the first ``idem`` row only
+
+        def shown(item: Action | Milestone) -> str | None:
+            """The gereed a reader sees: an ``idem`` row names what it copies, ``idem (Q1-2016)``
+            (the row above may not be on the same page, in the same message or calendar)."""
+            period = item.period
+            if period is None or period.same_as is None or item.gereed is None:
+                return item.gereed
+            if not rows:
+                rows.update((i.id, i) for i in self.actions())
+                rows.update((i.id, i) for i in self.milestones())
+            source, seen = rows.get(period.same_as), {item.id}
+            while source is not None and source.period is not None and source.period.same_as:
+                if source.id in seen:
+                    break
+                seen.add(source.id)
+                source = rows.get(source.period.same_as)
+            copied = source.gereed if source is not None else None
+            return item.gereed if copied is None else f"{item.gereed} ({copied})"
+
         for action in self.actions():
+            gereed = shown(action)  # a call per action, none per milestone that copies nothing
             if action.gereed is not None or not action.milestones:
                 out.append(
                     Deadline(
@@ -242,7 +263,7 @@ class Plan:
                         action.id,
                         action.step,
                         action.title,
-                        action.gereed,
+                        gereed,
                         action.period,
                         action.owners,
                         action.depends_on,
@@ -256,7 +277,7 @@ class Plan:
                         action.id,
                         action.step,
                         m.title,
-                        m.gereed,
+                        m.gereed if m.period is None or m.period.same_as is None else shown(m),
                         m.period,
                         m.owners,
                         m.depends_on,

@@ -311,15 +311,27 @@ def test_step_two_groups(plan: Plan) -> None:
 
 def test_every_gereed_parses_to_the_expected_kind(plan: Plan) -> None:
     texts: set[str] = set()
-    for item in plan.deadlines():
+    for item in (*plan.actions(), *plan.milestones()):  # the texts as written in the file
         if item.gereed is None:
             continue
         texts.add(item.gereed)
-        assert item.period is not None, f"{item.item_id}: {item.gereed!r} has no period"
+        assert item.period is not None, f"{item.id}: {item.gereed!r} has no period"
         if item.gereed != "idem":
-            assert item.period.kind is EXPECTED_KINDS[item.gereed], item.item_id
+            assert item.period.kind is EXPECTED_KINDS[item.gereed], item.id
     # Every kind of text in the seed occurs in the file (nothing normalised away).
     assert texts == set(EXPECTED_KINDS) | {"idem"}
+
+
+def test_an_idem_row_names_what_it_copies_where_it_is_shown(plan: Plan) -> None:
+    """A reminder, a pack's table or a calendar event shows one row: "idem" alone says nothing
+    there. The file keeps the word (decisions edit it; `plan show` prints it verbatim)."""
+    shown = {d.item_id: d.gereed for d in plan.deadlines()}
+    rows = {i.id: i for i in (*plan.actions(), *plan.milestones())}
+    copies = [i for i in rows.values() if i.gereed == "idem"]
+    assert copies  # the seed has one (4.3, below 4.2)
+    for row in copies:
+        assert row.period is not None and row.period.same_as is not None
+        assert shown[row.id] == f"idem ({rows[row.period.same_as].gereed})"
 
 
 def test_owners_are_known_and_contactable(plan: Plan) -> None:
