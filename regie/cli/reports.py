@@ -328,14 +328,16 @@ def decision_list(
 # --- indicators ----------------------------------------------------------------------------
 
 
-@indicator_app.command("record")
+# A measured change may be negative (-3,5): Click would read "-3.5" as an unknown option.
+@indicator_app.command("record", context_settings={"ignore_unknown_options": True})
 def indicator_record(
     indicator: Annotated[str, typer.Argument(help="Indicator id (see `regie indicator list`).")],
-    value: Annotated[str, typer.Argument(help="The measured value, e.g. 5.8 or 5,8.")],
+    value: Annotated[str, typer.Argument(help="The measured value, e.g. 5.8, 5,8 or -3,5.")],
     on: Annotated[str, typer.Option("--on", help="Measurement date YYYY-MM-DD.")],
     source: Annotated[str, typer.Option("--source", help="Where the value comes from.")],
 ) -> None:
     """Record a measurement (kept forever: measurements are append-only)."""
+    from governance.planfile.extras import MAX_INDICATOR
     from regie.reports import record_measurement
 
     try:
@@ -344,6 +346,8 @@ def indicator_record(
         raise InvalidInput(f"VALUE: {value!r} is not a number") from None
     if number != number or number in (float("inf"), float("-inf")):
         raise InvalidInput(f"VALUE: {value!r} is not a finite number")
+    if not -MAX_INDICATOR < number < MAX_INDICATOR:  # as a plan's target and baseline
+        raise InvalidInput(f"VALUE: {value!r} is not between -10^15 and 10^15")
     typer.echo(record_measurement(_app(), indicator, number, _required_date(on, "--on"), source))
 
 

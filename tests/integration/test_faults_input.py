@@ -156,6 +156,24 @@ def test_a_measurement_beyond_reason_is_refused_one_near_its_baseline_kept(
     assert record("1990-06-30").code == 0
 
 
+def test_a_measured_value_is_bounded_as_a_plan_s_and_may_be_negative(
+    home: dict[str, str],
+) -> None:
+    def record(value: str) -> Result:
+        return regie("indicator", "record", "co2-eu-1990", value, "--on", "2016-01-04",
+                     "--source", "CBS", env=home)  # fmt: skip
+
+    for value in ("1e20", "-1e16"):  # a plan's target or baseline may not be either
+        refused = record(value)
+        assert refused.code == 2, refused
+        assert refused.err.strip() == f"VALUE: {value!r} is not between -10^15 and 10^15"
+    assert record("--bogus").err.strip() == "VALUE: '--bogus' is not a number"
+    kept = record("-3,5")  # a decrease, as a Dutch spreadsheet writes it
+    assert kept.code == 0, kept
+    rows = json.loads(regie("indicator", "list", "-f", "json", env=home).out)
+    assert next(r for r in rows if r["id"] == "co2-eu-1990")["latest"]["value"] == -3.5
+
+
 @pytest.mark.parametrize(
     "args",
     [
