@@ -26,13 +26,20 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from governance.plan import Deadline
+
 COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
 #: Columns of `regie update-sheet` for the reader only: accepted and skipped.
-REFERENCE = ("actie", "titel", "eigenaar", "gereed", "deadline", "stand", "laatste update")
+#: Named so that nobody takes them for answers ("gereed" is also a status; "stand" next to
+#: "status" drew answers that were then skipped); ``titel`` and ``gereed (plan)`` are checked
+#: against the plan (an id Excel changed, an answer typed where it is not read).
+REFERENCE = ("actie", "titel", "eigenaar", "gereed (plan)", "deadline", "laatste update (ter info)")
 REQUIRED = ("item", "status")
 _ANSWERED = ("status", "forecast", "completed_on", "note")  # any of them: the row is an answer
 MAX_ROWS = 10_000
@@ -46,15 +53,27 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
 
     plan = app.load_plan()
     rows = read_rows(path)
+    planned = {d.item_id: _planned(d) for d in plan.deadlines()}
     problems: list[str] = []
     updates = []
     unanswered = 0
+    first_line: dict[str, int] = {}  # item → the line that answered it
     for line, row in rows:
         where = f"{path}:{line}"
+        item_id = row.get("item", "").strip()
+        bad = _changed_reference(row, planned.get(item_id))
         if not any(row.get(name, "").strip() for name in _ANSWERED):
-            unanswered += 1  # an item of the sheet nobody answered: nothing to record
+            if bad:
+                problems.extend(f"{where}: {b}" for b in bad)
+            else:
+                unanswered += 1  # an item of the sheet nobody answered: nothing to record
             continue
-        bad: list[str] = []
+        status = _status(row.get("status", ""))
+        if status and status not in _STATUS_KEYS:
+            bad.append(
+                f"status: {row['status'].strip()[:40]!r} is not a status (use op schema, risico, "
+                "gereed or vervallen; or on_track, at_risk, done, cancelled)"
+            )
         forecast = _date(row.get("forecast", ""), "forecast", bad)
         completed_on = _date(row.get("completed_on", ""), "completed_on", bad)
         for name in REQUIRED:
@@ -73,20 +92,31 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
             continue
         answer = AnswerInput(
             item_id=row["item"].strip(),
-            status=_status(row["status"]),
+            status=status,
             forecast=forecast,
             completed_on=completed_on,
             note=row.get("note") or None,
         )
         try:
-            updates.append(replace(check_answer(plan, answer, who, as_of), source="import"))
+            update = replace(check_answer(plan, answer, who, as_of), source="import")
+            if item_id in first_line:  # two answers the same day: which one holds?
+                problems.append(
+                    f"{where}: {item_id} is answered on line {first_line[item_id]} too: one "
+                    "answer each"
+                )
+            else:
+                first_line[item_id] = line
+                updates.append(update)
         except AnswerRefused as exc:
             if exc.problems:
                 problems.extend(f"{where}: {p.field}: {p.en}" for p in exc.problems)
             else:
                 problems.append(f"{where}: {exc.lines[0]}")
     if problems:
-        raise InvalidInput(*problems, f"{path}: nothing imported ({len(problems)} problems)")
+        n = len(problems)
+        raise InvalidInput(
+            *problems, f"{path}: nothing imported ({n} problem{'' if n == 1 else 's'})"
+        )
     if not updates:
         empty = f" ({_rows(unanswered)} without an answer)" if unanswered else ""
         raise InvalidInput(f"{path}: no answers to import{empty}")
@@ -96,6 +126,48 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
     done = f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
     note = unpublished_note(recorded)
     return done if note is None else f"{done}\n{note}"
+
+
+_STATUS_KEYS = frozenset(("on_track", "at_risk", "done", "cancelled"))
+
+
+def _planned(item: Deadline) -> dict[str, str]:
+    """The reference cells of `regie update-sheet` that come from the plan, as written there."""
+    return {"titel": item.title, "gereed (plan)": item.gereed or ""}
+
+
+def _changed_reference(row: dict[str, str], planned: dict[str, str] | None) -> list[str]:
+    """Reference cells that no longer say what the plan says: an id Excel changed (1.10 read as
+    the number 1.1 names another item), or an answer typed where it is not read."""
+    if planned is None:
+        return []
+    out = []
+    for column, wanted in planned.items():
+        cell, wanted = _cell_text(row.get(column, "")), " ".join(wanted.split())
+        if cell and cell != wanted and not _same_day(cell, wanted):
+            hint = (
+                "did the spreadsheet change the id?"
+                if column == "titel"
+                else "answers go in status, forecast, completed_on and note"
+            )
+            out.append(
+                f"{column}: {cell[:60]!r}, but the plan says {wanted[:60]!r} for "
+                f"{row.get('item', '').strip()} ({hint})"
+            )
+    return out
+
+
+def _same_day(cell: str, planned: str) -> bool:
+    """A gereed written as a date that Excel saved the Dutch way (2016-03-01 → 1-3-2016)."""
+    problems: list[str] = []
+    day = _date(cell, "", problems)
+    return day is not None and not problems and day == _date(planned, "", problems)
+
+
+def _cell_text(value: str) -> str:
+    """A reference cell as the sheet wrote it: white space folded, Excel's text mark dropped."""
+    text = " ".join(value.split())
+    return text[1:] if text.startswith("'") else text
 
 
 def _rows(n: int) -> str:
@@ -118,22 +190,34 @@ def _status(text: str) -> str:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row; InvalidInput for an unreadable file or header."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read as UTF-8 text: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" (not "CSV UTF-8") is Windows-1252 in a Dutch locale.
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"{path}: neither UTF-8 nor Windows-1252 text ({exc.reason} at byte {exc.start}): "
+                "save it as 'CSV UTF-8'"
+            ) from None
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise InvalidInput(f"{path}:1: empty file: expected a header row ({', '.join(COLUMNS)})")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     # StringIO with newline="": a quoted note may span lines and keeps its line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    problems: list[str] = []
     try:
         header = [h.strip().lower() for h in next(reader)]
         unknown = [h for h in header if h not in COLUMNS and h not in REFERENCE]
         missing = [c for c in REQUIRED if c not in header]
-        problems = [
+        problems += [
             f"{path}:1: unknown column {h!r} (known: {', '.join(COLUMNS)})" for h in unknown
         ]
         problems += [f"{path}:1: missing column {c!r}" for c in missing]
@@ -142,8 +226,11 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         if problems:
             raise InvalidInput(*problems)
         rows: list[tuple[int, dict[str, str]]] = []
-        for values in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where the row starts: a quoted note may span lines
+            values = next(reader, None)
+            if values is None:
+                break
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
@@ -152,8 +239,8 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             rows.append((line, dict(zip(header, values, strict=True))))
             if len(rows) > MAX_ROWS:
                 raise InvalidInput(f"{path}:{line}: more than {MAX_ROWS} rows")
-    except csv.Error as exc:
-        raise InvalidInput(f"{path}:{reader.line_num}: {exc}") from None
+    except csv.Error as exc:  # the problems of the rows before it still count
+        raise InvalidInput(*problems, f"{path}:{reader.line_num}: {exc}") from None
     if problems:
         raise InvalidInput(*problems, f"{path}: nothing imported")
     return rows

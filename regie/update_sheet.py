@@ -21,7 +21,7 @@ from regie.errors import InvalidInput
 ANSWER = ("status", "forecast", "completed_on", "note", "contact")
 HEADER = ("item", *REFERENCE, *ANSWER)
 
-_OPEN_ENDED = frozenset({"done", "cancelled"})  # nothing left to ask
+_FINISHED = frozenset({"done", "cancelled"})  # nothing left to ask
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -36,7 +36,6 @@ def update_sheet(
     """The sheet (bytes, UTF-8 with BOM) and its number of item rows. ``contact_id``: only the
     items that contact may answer for, their id in the ``contact`` column."""
     from governance.answers import Answerer, contact, may_answer
-    from governance.labels import state_label
     from regie.services import status_rows
 
     plan = app.load_plan(None)
@@ -56,7 +55,7 @@ def update_sheet(
     writer.writerow(HEADER)
     count = 0
     for row in rows:
-        if row["state"] in _OPEN_ENDED:
+        if row["state"] in _FINISHED:
             continue
         item = deadlines.get(row["id"])
         if who is not None and (item is None or may_answer(plan, who, item) is not None):
@@ -67,7 +66,6 @@ def update_sheet(
             ", ".join(row["owners"]),
             row["gereed"] or "",
             row["due"] or "",
-            state_label(row["state"]),
             _latest(row["latest_update"]),
         )
         answer = ("", "", "", "", contact_id or "")

@@ -53,6 +53,9 @@ def update_sheet(
     from regie.errors import InvalidInput
     from regie.update_sheet import update_sheet as build
 
+    if out is not None and str(out) != "-" and out.exists():
+        # It may be a sheet an owner sent back: never overwritten.
+        raise InvalidInput(f"--out: {out} already exists (choose another name)")
     body, count = build(
         _app(), parse_date(as_of, "--as-of"), owner=owner, step=step, contact_id=contact
     )
@@ -61,7 +64,8 @@ def update_sheet(
         sys.stdout.flush()
         return
     try:
-        out.write_bytes(body)
+        with out.open("xb") as f:
+            f.write(body)
     except OSError as exc:  # the user's path: bad input (2), not the machine's fault (3)
         raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
     typer.echo(f"{out}: {count} item{'' if count == 1 else 's'} to answer", err=True)

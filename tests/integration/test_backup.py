@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -63,6 +64,10 @@ def test_a_backup_while_a_writer_commits_is_whole(regie_home: Path, tmp_path: Pa
     database = regie_home / "regie.db"
     with sqlite3.connect(database) as db:
         db.execute("CREATE TABLE probe (n INTEGER NOT NULL)")
+        # Larger than one step of a copy in steps (4096 pages): such a copy restarted at every
+        # commit of the writer below and never finished.
+        db.execute("CREATE TABLE filler (b BLOB NOT NULL)")
+        db.executemany("INSERT INTO filler VALUES (?)", ((os.urandom(65536),) for _ in range(400)))
     stop = threading.Event()
 
     def write() -> None:
@@ -102,6 +107,11 @@ def test_bad_targets_are_one_line_and_leave_nothing(regie_home: Path, tmp_path: 
     assert result.err.strip() == f"{tmp_path / 'nope'}: no such directory"
     result = regie("db", "backup", str(regie_home / "regie.db"), env=ENV)
     assert result.code == 2
+    result = regie("db", "backup", str(regie_home / "regie.db-wal"), env=ENV)
+    assert result.code == 2
+    assert result.err.strip().endswith("that is the database or one of its own files")
+    result = regie("db", "backup", str(tmp_path), env=ENV)
+    assert result.err.strip() == f"{tmp_path}: is a directory (name the backup file)"
     mistyped = {**ENV, "REGIE_DATABASE_URL": f"sqlite:///{tmp_path / 'typo' / 'regie.db'}"}
     result = regie("db", "backup", str(tmp_path / "y.db"), env=mistyped)
     assert result.code == 2

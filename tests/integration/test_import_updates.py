@@ -57,7 +57,7 @@ def test_one_bad_row_stores_nothing_and_names_every_line(regie_home: Path, tmp_p
     assert (
         lines[0] == f"{csv}:3: forecast: '2025-13-01' is not a date (use YYYY-MM-DD or DD-MM-YYYY)"
     )
-    assert lines[1].startswith(f"{csv}:4: status: unknown status 'maybe'")
+    assert lines[1].startswith(f"{csv}:4: status: 'maybe' is not a status (use op schema, risico")
     assert lines[2] == (
         f"{csv}:5: 1.1.1: carla may not answer: not a contact of its owner GEM, nor a deputy of one"
     )
@@ -91,7 +91,7 @@ def test_a_value_with_a_line_break_is_one_line_of_the_error(
     result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"{csv}:3: 1.1\\nx: not in the plan",
+        f"{csv}:2: 1.1\\nx: not in the plan",  # the line where its row starts
         f"{csv}:4: 9.9\\x1b[2J: not in the plan",
         f"{csv}: nothing imported (2 problems)",
     ]

@@ -15,7 +15,7 @@ DAY = "2025-06-02"
 
 
 def sheet(tmp_path: Path, *args: str, env: dict[str, str] = ENV) -> list[list[str]]:
-    out = tmp_path / "blad.csv"
+    out = tmp_path / f"blad{len(list(tmp_path.glob('blad*.csv')))}.csv"
     result = regie("update-sheet", "--as-of", DAY, "--out", str(out), *args, env=env)
     assert result.code == 0, result.err
     raw = out.read_bytes()
@@ -39,15 +39,14 @@ def test_the_sheet_lists_the_open_items_with_empty_answer_columns(
     assert regie("import-updates", str(done), "--as-of", DAY, env=ENV).code == 0
     rows = sheet(tmp_path)
     assert rows[0] == [
-        "item", "actie", "titel", "eigenaar", "gereed", "deadline", "stand", "laatste update",
-        "status", "forecast", "completed_on", "note", "contact",
+        "item", "actie", "titel", "eigenaar", "gereed (plan)", "deadline",
+        "laatste update (ter info)", "status", "forecast", "completed_on", "note", "contact",
     ]  # fmt: skip
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert sorted(by_id) == ["1.1.2", "1.2", "2.1"]  # 1.1.1 is gereed: nothing to ask
     assert by_id["1.1.2"]["actie"] == "1.1 Knelpunten in kaart"
-    assert by_id["1.1.2"]["gereed"] == "Q3-2025"
+    assert by_id["1.1.2"]["gereed (plan)"] == "Q3-2025"
     assert by_id["1.1.2"]["deadline"] == "2025-09-30"
-    assert by_id["1.1.2"]["stand"] == "op schema"
     assert by_id["2.1"]["eigenaar"] == "PROV, GEM"
     assert all(by_id[i][c] == "" for i in by_id for c in ("status", "forecast", "note"))
 
@@ -122,3 +121,79 @@ def test_a_row_with_answers_but_no_status_is_refused(regie_home: Path, tmp_path:
     result = regie("import-updates", str(ambiguous), "--as-of", DAY, env=ENV)
     assert result.code == 2
     assert "is not a date (use YYYY-MM-DD or DD-MM-YYYY)" in result.err
+
+
+def fill(tmp_path: Path, rows: list[list[str]], answers: dict[str, dict[str, str]]) -> Path:
+    """The sheet as an owner returns it: ``answers`` per item id, other rows left as written."""
+    header = rows[0]
+    back = tmp_path / f"terug{len(list(tmp_path.glob('terug*.csv')))}.csv"
+    with back.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f, delimiter=";")
+        out.writerow(header)
+        for row in rows[1:]:
+            cells = dict(zip(header, row, strict=True)) | answers.get(row[0], {})
+            out.writerow([cells[h] for h in header])
+    return back
+
+
+def test_an_answer_typed_in_a_reference_column_is_not_lost(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    rows = sheet(tmp_path)
+    back = fill(tmp_path, rows, {"1.2": {"gereed (plan)": "3-2-2025"}, "2.1": {"status": "risico"}})
+    result = regie("import-updates", str(back), "--as-of", DAY, env=ENV)
+    assert result.code == 2
+    assert result.err.splitlines()[0] == (
+        f"{back}:4: gereed (plan): '3-2-2025', but the plan says 'Q4-2025' for 1.2 (answers go "
+        "in status, forecast, completed_on and note)"
+    )
+    assert latest(regie_home) == {}
+
+
+def test_an_id_excel_changed_is_caught_by_its_title(regie_home: Path, tmp_path: Path) -> None:
+    rows = sheet(tmp_path)
+    rows = [rows[0], *[["1.2" if r[0] == "2.1" else r[0], *r[1:]] for r in rows[1:]]]
+    back = fill(tmp_path, rows, {"1.2": {"status": "op schema"}})
+    result = regie("import-updates", str(back), "--as-of", DAY, env=ENV)
+    assert result.code == 2
+    assert "titel: 'Aanbesteden', but the plan says 'Ontwerp provinciale routes' for 1.2" in (
+        result.err
+    )
+    assert f"{back}:5: gereed (plan): 'Q1-2026', but the plan says 'Q4-2025' for 1.2" in result.err
+    assert result.err.splitlines()[-1] == f"{back}: nothing imported (2 problems)"
+    twice = fill(tmp_path, sheet(tmp_path), {"1.2": {"status": "op schema"}})
+    with twice.open("a", encoding="utf-8", newline="") as f:
+        f.write("1.2;;;;;;;gereed;;2025-06-01;;\r\n")
+    result = regie("import-updates", str(twice), "--as-of", DAY, env=ENV)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{twice}:6: 1.2 is answered on line 4 too: one answer each",
+        f"{twice}: nothing imported (1 problem)",
+    ]
+
+
+def test_an_existing_file_is_never_overwritten(regie_home: Path, tmp_path: Path) -> None:
+    returned = tmp_path / "rivm.csv"
+    returned.write_text("item;status\n1.1.1;risico\n", encoding="utf-8")
+    result = regie("update-sheet", "--out", str(returned), env=ENV)
+    assert result.code == 2
+    assert result.err.strip() == f"--out: {returned} already exists (choose another name)"
+    assert returned.read_text(encoding="utf-8") == "item;status\n1.1.1;risico\n"
+
+
+def test_excel_s_plain_csv_and_a_note_over_lines(regie_home: Path, tmp_path: Path) -> None:
+    """Excel's plain "CSV" is Windows-1252; a problem names the line its row starts on."""
+    plain = tmp_path / "excel.csv"
+    plain.write_bytes(
+        "item;status;note\n1.1.1;risico;vertraging – zie categorieën\n".encode("cp1252")
+    )
+    assert regie("import-updates", str(plain), "--as-of", DAY, env=ENV).code == 0
+    assert latest(regie_home)["1.1.1"]["status"] == "at_risk"
+    lines = tmp_path / "regels.csv"
+    lines.write_text(
+        'item;status;forecast;note\n1.1.2;risico;;"een\ntwee\ndrie"\n2.1;risico;x;"a\nb"\n',
+        encoding="utf-8",
+    )
+    result = regie("import-updates", str(lines), "--as-of", DAY, env=ENV)
+    assert result.code == 2
+    assert result.err.splitlines()[0].startswith(f"{lines}:5: forecast: 'x' is not a date")
