@@ -6,11 +6,31 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:
+    from regie.bootstrap import App
+
 JS = Path(__file__).resolve().parents[1] / "js"
+FEEDS_PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
+
+
+def synced_app(tmp_path: Path, url: str) -> App:
+    """The feeds fixture plan (a copy, free to edit), synced, with a secret key for the web app."""
+    from regie.bootstrap import bootstrap
+    from regie.config import load_settings
+    from regie.services import sync
+
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(FEEDS_PLAN, plan)
+    app = bootstrap(
+        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+    )  # fmt: skip
+    sync(app, None)
+    return app
 
 
 def ical_js(body: bytes) -> dict[str, Any]:

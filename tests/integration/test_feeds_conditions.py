@@ -17,23 +17,12 @@ from regie import plan_cache
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.feeds import FeedUnavailable, create_token, revoke_token
-from regie.services import sync
+from tests.integration.feed_clients import synced_app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
 UNKNOWN = "/calendar/" + "A" * 32 + ".ics"
 GENERIC = "Deze agenda is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
-
-
-def _app(tmp_path: Path, url: str) -> App:
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
-    return app
 
 
 def _break(app: App) -> None:
@@ -53,7 +42,7 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
     from web.app import create_app
     from web.security import SESSION_COOKIE
 
-    app = _app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW).token
     other = create_token(app, "org:GGD", "revoked later", NOW)
     web = create_app(app)
@@ -114,7 +103,7 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
 def test_if_modified_since_is_answered_as_rfc_9110_says(tmp_path: Path, migrated_url: str) -> None:
     from web.app import create_app
 
-    app = _app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW).token
     client = TestClient(create_app(app))
     path = f"/calendar/{token}.ics"

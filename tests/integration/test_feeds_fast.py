@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from regie.bootstrap import App, bootstrap
-from regie.config import load_settings
 from regie.feeds import create_token, revoke_token
 from regie.history import record_update
-from regie.services import sync
+from tests.integration.feed_clients import synced_app
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
-
-
-def _synced_app(tmp_path: Path, url: str) -> App:
-    """The fixture plan, synced, with a secret key for the web app."""
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
-    return app
 
 
 def test_304_from_memory_until_revoked_or_changed(
@@ -37,7 +21,7 @@ def test_304_from_memory_until_revoked_or_changed(
     import web.feeds
     from web.app import create_app
 
-    app = _synced_app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW)
     web_app = create_app(app)
     memory = web_app.state.not_modified
@@ -88,7 +72,7 @@ def test_last_used_times_survive_a_failed_write_and_are_flushed_at_shutdown(
     import store.feeds
     from regie.feeds import NotModified, list_tokens
 
-    app = _synced_app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW)
     memory = NotModified(app)
     memory._pending_used[token.id] = NOW  # as a 304 from memory leaves it

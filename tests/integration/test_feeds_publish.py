@@ -7,7 +7,6 @@ moves and when the event is cancelled or comes back (RFC 5546 §3.2.5)."""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,14 +14,12 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from regie.bootstrap import App, bootstrap
-from regie.config import load_settings
+from regie.bootstrap import App
 from regie.feeds import create_token
 from regie.history import record_update
 from regie.services import sync
-from tests.integration.feed_clients import ical_js
+from tests.integration.feed_clients import ical_js, synced_app
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
 REMOVED = (
     '          - id: "1.1.3"\n'
@@ -61,17 +58,6 @@ class Subscriber:
         self.clock = max(self.clock, time.time())
 
 
-def _app(tmp_path: Path, url: str) -> App:
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
-    return app
-
-
 def _stamps(event: dict[str, Any]) -> tuple[str, str]:
     assert event["dtstamp"] == event["lastModified"]
     return event["dtstamp"], event["lastModified"]
@@ -80,7 +66,7 @@ def _stamps(event: dict[str, Any]) -> tuple[str, str]:
 def test_stamps_and_sequence_follow_edits_before_and_after_the_sync(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    cal = Subscriber(_app(tmp_path, migrated_url), "programme")
+    cal = Subscriber(synced_app(tmp_path, migrated_url), "programme")
     uid = "1.1.3@zorg-test.regie"
     first = cal.fetch()
     assert (first[uid]["status"], first[uid]["sequence"]) == ("CONFIRMED", 0)
@@ -129,7 +115,7 @@ def test_stamps_and_sequence_follow_edits_before_and_after_the_sync(
 def test_a_status_change_is_stamped_and_a_cancellation_raises_the_sequence(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    cal = Subscriber(_app(tmp_path, migrated_url), "programme")
+    cal = Subscriber(synced_app(tmp_path, migrated_url), "programme")
     uid = "2.1@zorg-test.regie"
     before = cal.fetch()
     # No pause: within the same second the stamp still moves past the one published before.
@@ -151,7 +137,7 @@ def test_a_status_change_is_stamped_and_a_cancellation_raises_the_sequence(
 def test_a_moved_meeting_raises_its_sequence_and_unrelated_edits_leave_meetings_alone(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    cal = Subscriber(_app(tmp_path, migrated_url), "body:regieteam")
+    cal = Subscriber(synced_app(tmp_path, migrated_url), "body:regieteam")
     uid = "regieteam-2016-03-29@zorg-test.regie"
     first_response = cal.client.get(cal.path)
     first = {e["uid"]: e for e in ical_js(first_response.content)["events"]}

@@ -4,30 +4,13 @@ overdue list's pages and step counts."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from regie.bootstrap import App, bootstrap
-from regie.config import load_settings
-from regie.services import sync
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
-
-
-def _synced_app(tmp_path: Path, url: str) -> App:
-    """The fixture plan, synced, with a secret key for the office's sessions."""
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
-    )  # fmt: skip
-    sync(app, None)
-    return app
+from tests.integration.feed_clients import synced_app
 
 
 def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrated_url: str) -> None:
@@ -36,7 +19,7 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     from web.app import create_app
     from web.security import SESSION_COOKIE
 
-    app = _synced_app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     web = TestClient(create_app(app), follow_redirects=False)
     assert web.get("/rapporten").status_code == 303  # to the login form
     assert web.get("/rapporten/1").status_code == 303  # no download without login either
@@ -90,7 +73,7 @@ def test_overdue_list_is_paged_and_counted_per_step(
     from web.app import create_app
     from web.security import SESSION_COOKIE
 
-    app = _synced_app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     monkeypatch.setattr(office, "PAGE_SIZE", 2)
     as_of = date(2020, 1, 6)  # after every deadline of the fixture
     everything = office.overdue(app, as_of)
@@ -123,7 +106,7 @@ def test_the_warmer_assesses_ahead_of_the_first_page(
     import governance.assessment
     from regie import office
 
-    app = _synced_app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     office.Warmer(app).warm_once()
     real = governance.assessment.assess
 
@@ -151,7 +134,7 @@ def test_the_warmer_waits_until_the_answers_stop_coming(
     from regie import office
     from regie.history import record_update
 
-    app = _synced_app(tmp_path, migrated_url)
+    app = synced_app(tmp_path, migrated_url)
     real = governance.assessment.assess
     calls: list[date] = []
 
