@@ -159,9 +159,8 @@ def _changed_reference(row: dict[str, str], planned: dict[str, str] | None) -> l
 
 def _same_day(cell: str, planned: str) -> bool:
     """A gereed written as a date that Excel saved the Dutch way (2016-03-01 → 1-3-2016)."""
-    problems: list[str] = []
-    day = _date(cell, "", problems)
-    return day is not None and not problems and day == _date(planned, "", problems)
+    day = _as_date(cell)
+    return day is not None and day == _as_date(planned)
 
 
 def _cell_text(value: str) -> str:
@@ -250,17 +249,25 @@ def _date(value: str, name: str, problems: list[str]) -> date | None:
     value = value.strip()
     if not value:
         return None
+    day = _as_date(value)
+    if day is None:
+        problems.append(f"{name}: {value[:40]!r} is not a date (use YYYY-MM-DD or DD-MM-YYYY)")
+    return day
+
+
+def _as_date(value: str) -> date | None:
+    """``YYYY-MM-DD``, or day first as Excel writes a date in a Dutch locale; None otherwise."""
+    value = value.strip()
     try:
         if _ISO.fullmatch(value):
             return date.fromisoformat(value)
-        dutch = _DUTCH.fullmatch(value)  # day first, as Excel writes a date in a Dutch locale
+        dutch = _DUTCH.fullmatch(value)
         if dutch:
             day, month, year = (int(g) for g in dutch.groups())
             return date(year, month, day)
-        raise ValueError
     except ValueError:
-        problems.append(f"{name}: {value[:40]!r} is not a date (use YYYY-MM-DD or DD-MM-YYYY)")
-        return None
+        pass
+    return None
 
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
