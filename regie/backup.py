@@ -56,7 +56,9 @@ def backup(app: App, target: Path) -> str:
     try:
         with _terminate_as_interrupt():
             pages = _copy(source, Path(partial))
-            os.replace(partial, target)  # whole or not at all under the target's name
+            _publish(Path(partial), target)
+    except FileExistsError:  # made while we copied (another backup to the same name)
+        raise InvalidInput(f"{target}: already exists (a backup never overwrites a file)") from None
     except OSError as exc:
         raise RegieError(f"{target}: {exc.strerror or exc}", exit_code=3) from None
     except sqlite3.Error as exc:
@@ -84,6 +86,19 @@ def _terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """The finished copy under the target's name, whole or not at all, never over a file made
+    meanwhile: a hard link fails when the name exists (``os.replace`` would overwrite it)."""
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(partial, target)
 
 
 def _copy(source: Path, partial: Path) -> int:

@@ -129,3 +129,27 @@ def test_postgresql_is_backed_up_with_its_own_tools(
     assert result.code == 2
     assert "pg_dump" in result.err and len(result.err.strip().splitlines()) == 1
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_file_made_under_the_name_during_the_copy_is_kept(
+    regie_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two backups to one name at once: the later one refuses, it does not overwrite."""
+    from regie import backup as module
+    from regie.bootstrap import bootstrap
+    from regie.errors import InvalidInput
+
+    assert regie("sync", env=ENV).code == 0
+    target = tmp_path / "b.db"
+    copy = module._copy
+
+    def copy_while_another_finishes(source: Path, partial: Path) -> int:
+        target.write_text("the other backup", encoding="utf-8")
+        return copy(source, partial)
+
+    monkeypatch.setattr(module, "_copy", copy_while_another_finishes)
+    monkeypatch.setenv("REGIE_PLAN", str(ANSWERS_PLAN))
+    with pytest.raises(InvalidInput, match="already exists"):
+        module.backup(bootstrap(), target)
+    assert target.read_text(encoding="utf-8") == "the other backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db", "home"]
