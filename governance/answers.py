@@ -46,7 +46,7 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.LINK_USED: "Deze link is al gebruikt: uw antwoord is eerder opgeslagen.",
     Refusal.LINK_EXPIRED: "Deze link is verlopen (links zijn 14 dagen geldig).",
     Refusal.LINK_REPLACED: "Er is een nieuwere herinnering voor dit punt; gebruik de link daarin.",
-    Refusal.LINK_TAMPERED: "Deze link is ongeldig of beschadigd.",
+    Refusal.LINK_TAMPERED: "Deze link is niet (meer) geldig.",
     Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
     Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
     Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",

@@ -11,9 +11,10 @@ Columns (header row required, any order, ``,`` or ``;`` separated, UTF-8 with or
 
 The sheet `regie update-sheet` writes reads back as it is: its reference columns
 (:data:`REFERENCE`) are skipped, a row whose answer cells are empty is an item left unanswered
-(skipped, counted), the status may be its Dutch label (``op schema``, ``risico``, ``gereed``,
-``vervallen``) and a date may be written the Dutch way (``1-9-2025``, ``01-09-2025``), as
-Excel saves it in a Dutch locale.
+(skipped, counted; a sheet sent back with no answer at all records nothing and says so, which is
+not an error — only a file without rows is), the status may be its Dutch label (``op schema``,
+``risico``, ``gereed``, ``vervallen``) and a date may be written the Dutch way (``1-9-2025``,
+``01-09-2025``), as Excel saves it in a Dutch locale.
 
 The same rules as every channel (:func:`regie.answers.check_answer`). Every row is checked before
 anything is stored; one bad row stores nothing, and every problem is one ``FILE:LINE: message``.
@@ -117,9 +118,10 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
         raise InvalidInput(
             *problems, f"{path}: nothing imported ({n} problem{'' if n == 1 else 's'})"
         )
-    if not updates:
-        empty = f" ({_rows(unanswered)} without an answer)" if unanswered else ""
-        raise InvalidInput(f"{path}: no answers to import{empty}")
+    if not updates and not unanswered:
+        raise InvalidInput(f"{path}: no rows to import (only a header row)")
+    if not updates:  # a sheet sent back with nothing filled in: not an error, nothing to store
+        return f"{path}: nothing recorded: {_rows(unanswered)} without an answer"
     recorded = store_answers(app, plan, updates, sync=True)
     n = len(updates)
     skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""

@@ -201,7 +201,12 @@ def _refused(request: Request, reason: Refusal, status: int | None = None) -> Re
 def _render(
     request: Request, template: str, status: int, plan: Plan | None, **context: Any
 ) -> Response:
-    context["programme_title"] = plan.programme.title if plan else "Regie"
+    # The short title in the page's title and header, as on the office's pages and in the
+    # mails' subjects; the full title once in the text (``programme_full_title``).
+    context["programme_title"] = (
+        (plan.programme.short_title or plan.programme.title) if plan else "Regie"
+    )
+    context["programme_full_title"] = plan.programme.title if plan else None
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status
     )

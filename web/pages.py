@@ -214,9 +214,18 @@ def item(request: Request) -> Response:
         )  # fmt: skip
     return render(
         request, "item.html.j2",
-        {"d": detail, "as_of": detail.as_of},
+        {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app)},
         user=user,
     )  # fmt: skip
+
+
+def _body_names(app: Any) -> dict[str, str]:
+    """Governance body id → name: a decision's status update names its body by id (the item
+    page shows the name, as packs and reports do)."""
+    from regie.plan_cache import current_plan
+
+    plan, _ = current_plan(app)
+    return {b.id: b.name for b in plan.governance}
 
 
 def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:

@@ -119,7 +119,7 @@ def test_tampered_links_are_refused_and_store_nothing(app: App, mutate: object) 
     web = client(app)
     page = web.get(f"/antwoord/{bad}")
     assert page.status_code == 404
-    assert "ongeldig of beschadigd" in page.text
+    assert "Deze link is niet (meer) geldig." in page.text
     assert web.post(f"/antwoord/{bad}", data={"status": "done"}).status_code == 404
     assert counts(app) == (0, [])
 
