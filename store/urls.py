@@ -49,6 +49,10 @@ def url_problem(url: str) -> str | None:
     found = _URL.match(url)
     if found is None:
         return "not a database URL"
+    if "@" in (found["ipv4host"] or ""):
+        # SQLAlchemy would take the password's tail for the host: a connection error naming a
+        # host that does not exist, with part of the password in it.
+        return "an '@' in the user name or password must be written as %40"
     port = found["port"]
     if port is not None:  # "host:/db" too: SQLAlchemy then fails on int("")
         try:
@@ -71,6 +75,9 @@ def hide_password(url: str) -> str:
     if found is None or found["password"] is None:
         return url
     start, end = found.span("password")
+    host = found["ipv4host"] or ""
+    if "@" in host:  # an unescaped '@' in the password: its tail was parsed as the host
+        end = found.start("ipv4host") + host.rindex("@")
     return url[:start] + "***" + url[end:]
 
 

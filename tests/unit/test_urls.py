@@ -67,3 +67,13 @@ def test_the_file_of_a_sqlite_url() -> None:
     for none in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x.db?mode=ro&uri=true"):
         assert sqlite_file(none) is None
     assert sqlite_file("postgresql+psycopg://h/d") is None
+
+
+def test_an_unescaped_at_sign_in_the_password_is_named_and_hidden() -> None:
+    """SQLAlchemy parses ``regie:pw@RET@host`` as password ``pw`` and host ``RET@host``: the
+    connection fails naming part of the password. Refused with what to write instead, and the
+    printed URL hides all of it."""
+    url = "postgresql+psycopg://regie:pw@s3cr@db.example:5432/regie"
+    assert url_problem(url) == "an '@' in the user name or password must be written as %40"
+    assert hide_password(url) == "postgresql+psycopg://regie:***@db.example:5432/regie"
+    assert url_problem("postgresql+psycopg://regie:pw%40s3cr@db.example/regie") is None
