@@ -36,7 +36,28 @@ def validate(app: App, path: Path | None) -> str:
         f"{plan.path}: OK — {len(plan.steps)} steps, {actions} actions, "
         f"{milestones} milestones, {len(plan.organisations)} organisations"
     )
-    return "\n".join([summary, *lost_dates(app, plan)])
+    contacts = app.settings.contacts_path
+    read = [f"contacts: {contacts} (REGIE_CONTACTS), {len(plan.contacts)}"] if contacts else []
+    return "\n".join([summary, *read, *owners_without_contact(plan), *lost_dates(app, plan)])
+
+
+def owners_without_contact(plan: Plan) -> list[str]:
+    """Warnings for organisations that own items and have no contact: their reminders go to
+    the programme office, which the author may not have meant (a contacts file that lacks one).
+    None when the plan has no contacts at all (a plan not yet filled in)."""
+    if not plan.contacts:
+        return []
+    reached = {c.organisation for c in plan.contacts}
+    owned: dict[str, int] = {}
+    for d in plan.deadlines():
+        for owner in d.owners:
+            owned[owner] = owned.get(owner, 0) + 1
+    return [
+        f"warning: organisation {org!r} owns {n} item{'' if n == 1 else 's'} and has no contact: "
+        "their reminders go to the programme office"
+        for org, n in owned.items()
+        if org not in reached
+    ]
 
 
 def lost_dates(app: App, plan: Plan) -> list[str]:

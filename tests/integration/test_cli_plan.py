@@ -280,3 +280,31 @@ def test_a_meeting_on_a_sunday_is_refused_where_the_rule_is(
         f"{plan}:{line - 1}:14: meeting date 2024-03-02 is a Saturday, not a working day\n"
     )
     assert regie("plan", "validate", str(fixture), env=home).code == 0
+
+
+def test_validate_names_the_contacts_file_and_owners_without_a_contact(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    """With REGIE_CONTACTS the summary says which file gave the contacts; an organisation that
+    owns items but has no contact there is a warning (its reminders go to the office), exit 0."""
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(
+        "contacts:\n"
+        "  - id: office\n    name: Programmabureau\n    organisation: IenM\n"
+        "    email: pmo@example.nl\n    programme_office: true\n",
+        encoding="utf-8",
+    )
+    plan = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "minimal.yaml"
+    result = regie("plan", "validate", str(plan), env={**home, "REGIE_CONTACTS": str(contacts)})
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert f"contacts: {contacts} (REGIE_CONTACTS), 1" in lines
+    warned = sorted(line for line in lines if line.startswith("warning: organisation"))
+    assert warned == [
+        "warning: organisation 'PIANOo' owns 4 items and has no contact: "
+        "their reminders go to the programme office",
+        "warning: organisation 'RIVM' owns 1 item and has no contact: "
+        "their reminders go to the programme office",
+    ]
+    # The plan's own contacts reach every owner organisation: no warning.
+    assert "warning" not in regie("plan", "validate", env=home).out
