@@ -13,15 +13,18 @@ How items appear (README "Calendar feeds" says the same for users):
 - a governance body's feed holds its meetings (plan schedule and one-off meetings): timed
   events in UTC when the start time is known, as long as the body's ``meetings.duration``
   (minutes, default 120: neither the plan nor ``regie meeting add`` gives an end time),
-  all-day otherwise.
+  all-day otherwise; a meeting's UID holds its day, so one that moves to another day is a new
+  event there, and its old day stays ``STATUS:CANCELLED`` for ``CANCELLED_MEETING_DAYS``.
 
 What was published is remembered per event (``feed_entries``, ``feed_meetings``): ``SEQUENCE``
 rises when an item's date moves or it is cancelled or comes back (RFC 5546 §3.2.5: a cancelled
-event's SEQUENCE MUST be incremented), when a meeting's times move; ``DTSTAMP`` and
-``LAST-MODIFIED`` move only when the event's content changes (a fingerprint of everything else),
-to the time of that change: the item's newest change in the store, or the plan file's time when
-the file has not been synced yet (the edit is that change), and always later than the stamp
-published before. An unchanged event keeps its stamps, also across the sync that stores the edit.
+event's SEQUENCE MUST be incremented), when a meeting's times move or it leaves the schedule or
+comes back; ``DTSTAMP`` and ``LAST-MODIFIED`` move only when the event's content changes (a
+fingerprint of everything else), to the time of that change: the item's newest change in the
+store, or the plan file's time when the file has not been synced yet (the edit is that change),
+and always later than the stamp published before. An unchanged event keeps its stamps, also
+across the sync that stores the edit. A feed built without ``record`` (``regie calendar
+export`` for another day than today) is computed against that memory and changes nothing in it.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ TOKEN_BYTES = 24  # 192 bits of randomness
 _TOKEN_TEXT = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _MEMO_SIZE = 64
 DEFAULT_MEETING_MINUTES = 120  # a body without a meetings block (one-off meetings only)
+#: Days a meeting that left the schedule stays in its body's feed as cancelled, counted from the
+#: later of its old day and the day its cancellation was first published.
+CANCELLED_MEETING_DAYS = 90
 
 Event = tuple["FeedItem", int, tuple[str, ...]]  # an event with its step and owner ids
 # What an item's event was made from: (assessment, feed entry, change time, event or None).
@@ -101,28 +107,48 @@ class NewToken:
 # --- building -------------------------------------------------------------------------------
 
 
-def export_feed(app: App, scope_text: str, as_of: date | None = None) -> bytes:
-    """The feed for ``scope_text`` (``regie calendar export``)."""
+def export_feed(
+    app: App, scope_text: str, as_of: date | None = None, *, record: bool | None = True
+) -> bytes:
+    """The feed for ``scope_text`` (``regie calendar export``). ``record``: remember what was
+    published, as the server does (the server's next build then agrees); None: only when
+    ``as_of`` is today — a feed for another day is a read-only look, which leaves the memory,
+    and so the stamps the server publishes next, as they were."""
     plan = app.load_plan()
     scope = _scope(scope_text, plan)
-    return build_feed(app, plan, scope, as_of or today(app, plan)).body
+    day = today(app, plan)
+    as_of = as_of or day
+    keep = record if record is not None else as_of == day
+    return build_feed(app, plan, scope, as_of, record=keep).body
 
 
-def build_feed(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None = None) -> Feed:
+def build_feed(
+    app: App,
+    plan: Plan,
+    scope: Scope,
+    as_of: date,
+    version: str | None = None,
+    *,
+    record: bool = True,
+) -> Feed:
     """``version``: the plan file version ``plan`` was read at (:func:`current_plan`); without
-    it the file is looked at now (a plan replaced since would be cached under the new one)."""
+    it the file is looked at now (a plan replaced since would be cached under the new one).
+    ``record``: save the feed memory (``feed_entries``, ``feed_meetings``); without it the feed
+    is computed against that memory and nothing is written or cached."""
     from sqlalchemy.exc import IntegrityError
 
     for attempt in (1, 2):
         try:
-            return _build(app, plan, scope, as_of, version)
+            return _build(app, plan, scope, as_of, version, record)
         except IntegrityError:
             if attempt == 2:  # another request recorded the same new items: read them again
                 raise
     raise AssertionError("unreachable")
 
 
-def _build(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None) -> Feed:
+def _build(
+    app: App, plan: Plan, scope: Scope, as_of: date, version: str | None, record: bool
+) -> Feed:
     from feeds.ics import render_feed
     from regie.plan_cache import cached_facts, clear_facts, plan_version, version_time
     from store import feeds as store
@@ -134,13 +160,20 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None)
         with app.session() as session, session.begin():
             key = ("feeds", as_of, version, app.settings.base_url,
                    store.watermarks(session, pid))  # fmt: skip
-            facts = cached_facts(
-                key, pid, lambda: _programme_events(app, session, plan, key, fallback)
-            )
+            if record:
+                facts = cached_facts(
+                    key, pid, lambda: _programme_events(app, session, plan, key, fallback)
+                )
+            else:  # not cached: the next build must not take these unsaved stamps for saved
+                facts = _programme_events(app, session, plan, key, fallback, record=False)
     except Exception:
         clear_facts()  # the feed memory may not have been saved: compute it again next time
         raise
-    meetings = body_meetings(app, plan, scope.value, fallback) if scope.kind == "body" else []
+    meetings = (
+        body_meetings(app, plan, scope.value, fallback, as_of, record=record)
+        if scope.kind == "body"
+        else []
+    )
     items = [item for item, step, owners in facts["events"]
              if scope.includes_archived(step, owners, plan)]  # fmt: skip
     body = render_feed(_header(plan, scope), items, meetings)
@@ -150,14 +183,20 @@ def _build(app: App, plan: Plan, scope: Scope, as_of: date, version: str | None)
 
 
 def _programme_events(
-    app: App, session: Session, plan: Plan, key: tuple[Any, ...], file_time: datetime
+    app: App,
+    session: Session,
+    plan: Plan,
+    key: tuple[Any, ...],
+    file_time: datetime,
+    *,
+    record: bool = True,
 ) -> dict[str, Any]:
     """Every item's event for the whole programme, with the step and owner ids a scope filters
     on: computed once per (day, plan version, store watermarks), shared by every scope. The
     assessment is the office pages' when they computed it for the same key (one per change).
     On the same day, plan and base URL, an item's event is reused when its assessment (the
     same object: not judged again), feed entry and change time are those of the last build.
-    ``file_time``: when the plan file read was written."""
+    ``file_time``: when the plan file read was written; ``record``: save the feed memory."""
     from regie.office import shared_assessment
     from regie.plan_cache import previous_facts
     from store import feeds as store
@@ -186,7 +225,8 @@ def _programme_events(
     entries = store.feed_entries(session, pid)
     stamps = _Stamps(changes, file_time, file_time if unsynced else None)
     events, by_item, published = _items(app, plan, assessment, archived, entries, stamps, reuse)
-    store.save_feed_entries(session, pid, *published)
+    if record:
+        store.save_feed_entries(session, pid, *published)
     return {"events": events, "by_item": by_item, **memory}
 
 
@@ -229,14 +269,23 @@ def _change_times(
     return changes, memory
 
 
-def body_meetings(app: App, plan: Plan, body_id: str, file_time: datetime) -> list[FeedMeeting]:
+def body_meetings(
+    app: App, plan: Plan, body_id: str, file_time: datetime, as_of: date, *, record: bool = True
+) -> list[FeedMeeting]:
     """A governance body's meetings (plan schedule and one-off ones, :func:`regie.reports.
     meetings`): timed events in UTC when a start time is known, else all-day events.
 
     Each meeting is compared with what was last published (``feed_meetings``): moved times
     raise SEQUENCE; changed content moves the stamps to the change (the plan file's time
     ``file_time``, or the body's newest one-off meeting's), never earlier than a second after
-    the stamp published before; an unchanged meeting keeps its stamps whatever else changed."""
+    the stamp published before; an unchanged meeting keeps its stamps whatever else changed.
+
+    A meeting published before that is no longer in the schedule (its date moved: the UID holds
+    the date) stays in the feed as ``STATUS:CANCELLED`` at its old times, SEQUENCE raised once,
+    so calendars remove or strike it rather than keep it or drop it unseen; it is left out once
+    both its day and the day its cancellation was published are more than
+    ``CANCELLED_MEETING_DAYS`` before ``as_of``. One that comes back raises SEQUENCE again.
+    ``record``: remember what was published (not for a read-only look at another day)."""
     from feeds.ics import utc_stamp
     from feeds.model import FeedMeeting
     from regie.reports import meetings
@@ -247,6 +296,8 @@ def body_meetings(app: App, plan: Plan, body_id: str, file_time: datetime) -> li
     body = next(b for b in plan.governance if b.id == body_id)
     length = timedelta(minutes=body.meetings.duration if body.meetings else DEFAULT_MEETING_MINUTES)
     found = meetings(app, body_id, plan=plan)
+    # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
+    heading = f"Vergadering: {body.name}."
     out = []
     with app.session() as session, session.begin():
         memory = store.feed_meetings(session, pid, f"{body_id}-")
@@ -254,28 +305,36 @@ def body_meetings(app: App, plan: Plan, body_id: str, file_time: datetime) -> li
         change = max(file_time, recorded or file_time).replace(microsecond=0)
         new: dict[str, MeetingEntry] = {}
         changed: dict[str, MeetingEntry] = {}
+
+        def publish(
+            uid: str, timing: str, location: str | None, description: str, cancelled: bool
+        ) -> tuple[int, datetime]:
+            before = memory.get(uid)
+            if before is None:
+                sequence = 0
+            else:
+                moved = before.timing != timing or before.cancelled != cancelled
+                sequence = before.sequence + moved
+            mark = _fingerprint(
+                uid, body.name, timing, location, description, None, cancelled, sequence
+            )
+            if before is not None and before.fingerprint == mark:
+                return sequence, before.changed_at
+            stamp = change if before is None else max(change, before.changed_at + ONE_SECOND)
+            (new if before is None else changed)[uid] = store.MeetingEntry(
+                timing, sequence, mark, stamp, cancelled
+            )
+            return sequence, stamp
+
         for m in found:
-            uid = f"{body_id}-{m.on.isoformat()}@{pid}.regie"
+            uid = _meeting_uid(body_id, m.on, pid)
             at = m.time or time()
             start = datetime.combine(m.on, at, zone).astimezone(UTC)
             end = start + length
             all_day = m.time is None
             timing = m.on.isoformat() if all_day else f"{utc_stamp(start)}/{utc_stamp(end)}"
-            # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
-            lines = [f"Vergadering: {body.name}."] + ([m.note] if m.note else [])
-            description = "\n".join(lines)
-            before = memory.get(uid)
-            sequence = 0 if before is None else before.sequence + (before.timing != timing)
-            mark = _fingerprint(
-                uid, body.name, timing, m.location, description, None, False, sequence
-            )
-            if before is not None and before.fingerprint == mark:
-                stamp = before.changed_at
-            else:
-                stamp = change if before is None else max(change, before.changed_at + ONE_SECOND)
-                (new if before is None else changed)[uid] = store.MeetingEntry(
-                    timing, sequence, mark, stamp
-                )
+            description = "\n".join([heading] + ([m.note] if m.note else []))
+            sequence, stamp = publish(uid, timing, m.location, description, False)
             out.append(
                 FeedMeeting(
                     uid=uid,
@@ -292,8 +351,70 @@ def body_meetings(app: App, plan: Plan, body_id: str, file_time: datetime) -> li
                     day=m.on,
                 )
             )
-        store.save_feed_meetings(session, pid, new, changed)
+        scheduled = {e.uid for e in out}
+        keep_from = as_of - timedelta(days=CANCELLED_MEETING_DAYS)
+        for uid, before in sorted(memory.items()):
+            day = _meeting_day(uid, body_id, pid)
+            if uid in scheduled or day is None:
+                continue  # still scheduled, or another body's whose id starts with this one's
+            times = _published_times(before.timing, day, zone)
+            if times is None:
+                continue
+            published_on = before.changed_at.astimezone(zone).date() if before.cancelled else as_of
+            if max(day, published_on) < keep_from:
+                continue  # long gone: every calendar has seen it cancelled
+            sequence, stamp = publish(uid, before.timing, None, heading, True)
+            out.append(
+                FeedMeeting(
+                    uid=uid,
+                    title=body.name,
+                    start=times[0],
+                    end=times[1],
+                    location=None,
+                    description=heading,
+                    url=None,
+                    cancelled=True,
+                    sequence=sequence,
+                    last_modified=stamp,
+                    all_day="/" not in before.timing,
+                    day=day,
+                )
+            )
+        if record:
+            store.save_feed_meetings(session, pid, new, changed)
+    out.sort(key=lambda e: e.day or e.start.date())  # stable: the schedule's order within a day
     return out
+
+
+def _meeting_uid(body_id: str, on: date, programme_id: str) -> str:
+    """A meeting's UID: the body, the day and the programme (a meeting that moves to another
+    day is another event; the old one is published cancelled)."""
+    return f"{body_id}-{on.isoformat()}@{programme_id}.regie"
+
+
+def _meeting_day(uid: str, body_id: str, programme_id: str) -> date | None:
+    """The day in a meeting's UID of this body (:func:`_meeting_uid`), else None."""
+    text = uid.removeprefix(f"{body_id}-").removesuffix(f"@{programme_id}.regie")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if _meeting_uid(body_id, day, programme_id) == uid else None
+
+
+def _published_times(timing: str, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """Start and end (UTC) of a meeting as last published: ``timing`` is ``START/END`` in UTC
+    stamps or the day of an all-day event; None for text of another form."""
+    if "/" not in timing:
+        start = datetime.combine(day, time(), zone).astimezone(UTC)
+        return start, start + timedelta(days=1)
+    try:
+        start_text, end_text = timing.split("/")
+        start = datetime.strptime(start_text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        end = datetime.strptime(end_text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return start, end
 
 
 def _fingerprint(*parts: object) -> str:

@@ -16,6 +16,7 @@ def send_test(app: App, contact_id: str) -> list[str]:
     from governance.planfile.nodes import suggest
     from notifications.render import render
     from regie.cycle import send_reminders
+    from regie.reasons import in_english
     from regie.services import utcnow
     from store import Repository, sync_plan
     from store.outbox import TEST_KIND
@@ -48,12 +49,12 @@ def send_test(app: App, contact_id: str) -> list[str]:
     report = send_reminders(app, keys=[key], max_attempts=1)
     for failed_key, reason in report.failed:
         if failed_key == key:
-            raise RegieError(f"{contact.id}: not sent: {reason}")
+            raise RegieError(f"{contact.id}: not sent: {in_english(reason)}")
     with app.session() as session:
         sent = Repository(session, programme.id).outbox_message(key)
     if sent is None or sent.status != "sent":
         status = "missing" if sent is None else sent.status
         raise RegieError(f"{contact.id}: not sent: the test message is {status} in the outbox")
     lines = [f"{contact.id}: test message sent via {sent.channel} ({sent.external_id})"]
-    lines.extend(f"  note: {note}" for k, note in report.notes if k == key)
+    lines.extend(f"  note: {in_english(note)}" for k, note in report.notes if k == key)
     return lines

@@ -42,6 +42,7 @@ class MeetingEntry:
     sequence: int
     fingerprint: str
     changed_at: datetime  # its LAST-MODIFIED
+    cancelled: bool = False  # published with STATUS:CANCELLED (it left the schedule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,14 +288,15 @@ def save_feed_entries(
 def feed_meetings(session: Session, programme_id: str, prefix: str) -> dict[str, MeetingEntry]:
     """UID → the meeting as last published, of the UIDs starting with ``prefix`` (one body's)."""
     m = FeedMeetingRow
-    query = sa.select(m.uid, m.timing, m.sequence, m.fingerprint, m.changed_at).where(
+    query = sa.select(m.uid, m.timing, m.sequence, m.fingerprint, m.changed_at, m.cancelled).where(
         m.programme_id == programme_id, m.uid.startswith(prefix, autoescape=True)
     )
     out: dict[str, MeetingEntry] = {}
-    for uid, timing, sequence, fingerprint, changed_at in session.execute(query).tuples():
+    rows = session.execute(query).tuples()
+    for uid, timing, sequence, fingerprint, changed_at, cancelled in rows:
         at = _utc(changed_at)
         assert at is not None
-        out[uid] = MeetingEntry(timing, sequence, fingerprint, at)
+        out[uid] = MeetingEntry(timing, sequence, fingerprint, at, bool(cancelled))
     return out
 
 
@@ -316,6 +318,7 @@ def save_feed_meetings(
                     "sequence": e.sequence,
                     "fingerprint": e.fingerprint,
                     "changed_at": e.changed_at,
+                    "cancelled": e.cancelled,
                 }
                 for uid, e in new.items()
             ],
@@ -331,6 +334,7 @@ def save_feed_meetings(
                 sequence=sa.bindparam("new_sequence"),
                 fingerprint=sa.bindparam("new_fingerprint"),
                 changed_at=sa.bindparam("new_changed_at"),
+                cancelled=sa.bindparam("new_cancelled"),
             ),
             [
                 {
@@ -339,6 +343,7 @@ def save_feed_meetings(
                     "new_sequence": e.sequence,
                     "new_fingerprint": e.fingerprint,
                     "new_changed_at": e.changed_at,
+                    "new_cancelled": e.cancelled,
                 }
                 for uid, e in changed.items()
             ],

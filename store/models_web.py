@@ -8,7 +8,8 @@
   or the cancellation changes, whatever changed it) and its ``LAST-MODIFIED`` (moved only when
   the content changes; migration 0013 added the fingerprint and the cancellation).
 - ``feed_meetings``: the same memory per meeting of a governance body's feed (migration 0013):
-  its times, ``SEQUENCE`` (bumped when they move), fingerprint and ``LAST-MODIFIED``.
+  its times, ``SEQUENCE`` (bumped when they move, and when the meeting leaves the schedule or
+  comes back), fingerprint, ``LAST-MODIFIED`` and whether it was published cancelled (0014).
 - ``users`` and ``web_sessions``: the programme office's logins (argon2 hashes; session ids
   stored hashed too; failed attempts counted for the lockout).
 """
@@ -66,6 +67,8 @@ class FeedMeetingRow(Base):
     sequence: Mapped[int] = mapped_column(sa.Integer)
     fingerprint: Mapped[str] = mapped_column(sa.String(32))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())  # LAST-MODIFIED as published
+    # Published as STATUS:CANCELLED: the meeting left the schedule (migration 0014).
+    cancelled: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
 
 
 class UserRow(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,6 +31,11 @@ from regie.cli.interrupts import caused_by_interrupt
 from regie.cli.serve import serve
 from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError, one_line
+
+if TYPE_CHECKING:
+    from governance.workdays import WorkCalendar
+    from regie.bootstrap import App
+    from store.records import StoredEvent
 
 app = command_group(
     name="regie",
@@ -275,9 +280,24 @@ def events(
     if item is not None and not found and not is_known_item(app_, item):
         raise unknown_item(app_, item)
     if fmt == Format.json:
-        print_json(events_json(found))
+        print_json(events_json(found))  # as recorded: stage keys, for scripts
     else:
-        console().print(events_table(found))
+        console().print(events_table(found, _work_calendar(app_, found)))
+
+
+def _work_calendar(app_: App, found: list[StoredEvent]) -> WorkCalendar | None:
+    """The plan's working days, to say how late the reminders after a deadline among ``found``
+    were; None without such reminders or while the plan file cannot be read (the audit log
+    lists without it)."""
+    if not any(str(e.payload.get("stage", "")).startswith("overdue-") for e in found):
+        return None
+    from regie.plan_cache import plan_index
+
+    try:
+        plan = app_.load_plan()
+    except InvalidInput:
+        return None
+    return plan_index(plan)[1]
 
 
 @app.command()

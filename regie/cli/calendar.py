@@ -88,7 +88,12 @@ def export(
         typer.Option(help="Write here instead of standard output ('-': standard output)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Business date YYYY-MM-DD (default: today). Another day is a read-only look: "
+            "what it publishes is not remembered.",
+        ),
     ] = None,
 ) -> None:
     """Write a scope's feed (.ics) without a server."""
@@ -99,7 +104,8 @@ def export(
     from regie.errors import InvalidInput
     from regie.feeds import export_feed
 
-    body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"))
+    # Another day than today is a look, not a publication: nothing is remembered of it.
+    body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"), record=None)
     if out is None or str(out) == "-":
         sys.stdout.buffer.write(body)
         sys.stdout.flush()

@@ -57,15 +57,18 @@ def _assessed(check: dict[str, Any]) -> str:
 
 
 def print_failures(sent: dict[str, Any]) -> None:
-    """Each failed message with its reason (to stderr), then where to see them all."""
+    """Each failed message with its reason (to stderr), then where to see them all. Reasons and
+    notes are the notifiers' words, shown in English (:mod:`regie.reasons`)."""
+    from regie.reasons import in_english
+
     for note in sent.get("notes") or ():
-        typer.echo(f"  note {note}")
+        typer.echo(f"  note {in_english(note)}")
     errors = sent.get("errors", [])
     for line in errors:
-        typer.echo(f"  failed {line}", err=True)
+        typer.echo(f"  failed {in_english(line)}", err=True)
     if sent.get("stopped"):
         # The channel itself is down: one line, not one per message.
-        typer.echo(f"  sending stopped: {sent['stopped']}", err=True)
+        typer.echo(f"  sending stopped: {in_english(sent['stopped'])}", err=True)
     elif sent.get("failed", 0) > len(errors):
         typer.echo(f"  … and {sent['failed'] - len(errors)} more", err=True)
     if sent.get("failed"):

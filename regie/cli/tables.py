@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from governance.plan import Plan
+    from governance.workdays import WorkCalendar
     from store.records import OutboxRecord, StoredEvent
 
 RAG_STYLES: dict[str, str] = {"green": "green", "amber": "yellow", "red": "bold red", "grey": "dim"}
@@ -98,20 +99,81 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
     return table
 
 
-def events_table(events: list[Any]) -> Table:
+def events_table(events: list[Any], calendar: WorkCalendar | None = None) -> Table:
+    """The audit log for a reader: a reminder's stage in words (``--format json`` keeps the
+    recorded payload, stage keys included). ``calendar``: the plan's working days, to say how
+    late a reminder after the deadline was (None: the plan file cannot be read)."""
     from rich.table import Table
 
     table = Table(title="Gebeurtenissen")
     for heading in ("Datum", "Gebeurtenis", "Nr", "Details"):
         table.add_column(heading)
     for e in events:
-        details = ", ".join(f"{k}={v}" for k, v in e.payload.items() if v not in (None, ""))
-        table.add_row(e.occurred_on.isoformat(), e.name, e.item_id or "", details)
+        table.add_row(
+            e.occurred_on.isoformat(), e.name, e.item_id or "", event_details(e, calendar)
+        )
     return table
 
 
+#: Payload fields the table leaves to ``--format json``: internal keys that say nothing to a
+#: reader the other fields do not (an escalation's key repeats its item and kind).
+_LEFT_TO_JSON: dict[str, frozenset[str]] = {"regie.escalation.raised": frozenset({"key"})}
+
+
+def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> str:
+    """An event's payload as the table shows it: a reminder's stage in words first, then the
+    other fields as ``name=value``."""
+    payload = event.payload
+    hidden = _LEFT_TO_JSON.get(event.name, frozenset())
+    shown = [
+        f"{k}={v}"
+        for k, v in payload.items()
+        if k != "stage" and k not in hidden and v not in (None, "")
+    ]
+    stage = payload.get("stage")
+    if isinstance(stage, str) and stage:
+        shown.insert(0, stage_words(stage, event.occurred_on, calendar))
+    return ", ".join(shown)
+
+
+def stage_words(stage: str, on: date, calendar: WorkCalendar | None = None) -> str:
+    """A reminder's stage key (``overdue-49@2015-09-30``, :mod:`governance.reminders`) as a
+    programme officer reads it, in English like the rest of the command line: which reminder
+    about which deadline, and for one after the deadline how many working days late it was
+    queued (``on``; with the plan's ``calendar``). Not "reminder 49": the N of ``overdue-N``
+    counts the stages since the deadline, prompted or not. A key of another form is shown as
+    it is."""
+    from governance.stage_keys import stage_parts
+
+    parts = stage_parts(stage)
+    due = parts.due.isoformat() if parts.due else ""
+    if parts.kind == "first":
+        return f"first reminder before the deadline of {due}"
+    if parts.kind == "second":
+        return f"second reminder before the deadline of {due}"
+    if parts.kind == "due":
+        return f"reminder on the deadline of {due}"
+    if parts.kind == "overdue" and parts.due is not None:
+        text = f"reminder after the deadline of {due}"
+        if calendar is not None and on > parts.due:
+            late = calendar.working_days_between(parts.due, on)
+            text += f" ({late} working day{'' if late == 1 else 's'} overdue)"
+        return text
+    if parts.kind == "periodic" and parts.period_start is not None:
+        start = parts.period_start
+        if parts.quarter:
+            return f"quarterly status reminder (Q{parts.quarter} {start.year})"
+        return f"periodic status reminder (period from {start.isoformat()})"
+    if parts.kind == "escalation":
+        return "escalation" + (f" ({parts.escalation})" if parts.escalation else "")
+    return f"reminder (stage {stage})"
+
+
 def outbox_table(rows: list[Any]) -> Table:
+    """The outbox; a reason as stored in the notifier's words, shown in English."""
     from rich.table import Table
+
+    from regie.reasons import in_english
 
     table = Table(title="Outbox")
     for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp", "Reden"):
@@ -124,7 +186,7 @@ def outbox_table(rows: list[Any]) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
-            r.last_error or "",
+            in_english(r.last_error) if r.last_error else "",
         )
     return table
 
@@ -171,7 +233,10 @@ def outbox_json(
     rows: Sequence[OutboxRecord], unreachable: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
     """Rows as JSON; ``unreachable`` names, per contact, why no channel reaches them (undelivered
-    messages only: a sent message reached its contact)."""
+    messages only: a sent message reached its contact). ``last_error`` is the reason as stored
+    (the notifier's words), ``reason`` the same in English, as the table shows it."""
+    from regie.reasons import in_english
+
     why = unreachable or {}
     return [
         {
@@ -185,6 +250,7 @@ def outbox_json(
             "external_id": r.external_id,
             "subject": r.subject,
             "last_error": r.last_error,
+            "reason": in_english(r.last_error) if r.last_error else None,
             "unreachable": why.get(r.recipient) if r.status != "sent" else None,
         }
         for r in rows

@@ -178,12 +178,12 @@ def test_notify_test_and_outbox_name_the_unreachable(
     assert ok.out.startswith("ienm: test message sent via slack (DUIENM/")
     fallback = regie("notify", "test", "pianoo", env=env)
     assert fallback.code == 0, fallback.err
-    assert "sent via email" in fallback.out and "geen Slack-account" in fallback.out
+    assert "sent via email" in fallback.out and "no Slack account for" in fallback.out
     assert [m["Subject"] for m in smtp.mails()] == ["[MVI 2015–2020] Testbericht van Regie"]
     nobody = regie("notify", "test", "telos", env=env)
     assert nobody.code == 1 and nobody.err.strip() == (
-        "telos: not sent: telos onbereikbaar "
-        "(slack: geen Slack-id of e-mailadres; email: geen e-mailadres)"
+        "telos: not sent: telos unreachable "
+        "(slack: no Slack id or e-mail address; email: no address)"
     )
     unknown = regie("notify", "test", "pianooo", env=env)
     assert unknown.code == 2 and "did you mean 'pianoo'" in unknown.err
