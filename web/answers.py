@@ -6,6 +6,7 @@ is a Dutch page with its own status code; no input gives a 500.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -114,10 +115,11 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     forecast = _date(fields.get("forecast", ""), "forecast", errors)
     completed_on = _date(fields.get("completed_on", ""), "completed_on", errors)
     note = fields.get("note", "").replace("\r\n", "\n")
+    shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
     if errors and view is not None:
-        return _form(request, plan, view, fields, errors)
+        return _form(request, plan, view, shown, errors)
     answer = AnswerInput(
         item_id=view.item.item_id if view else "",
         status=status,
@@ -139,7 +141,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     except AnswerRefused as exc:
         if exc.problems and view is not None:
             errors = {p.field: _sentence(p.nl) for p in exc.problems}
-            return _form(request, plan, view, fields, errors)
+            return _form(request, plan, view, shown, errors)
         return _refused(request, exc.reason)
     assert view is not None
     return _render(
@@ -154,17 +156,46 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     )
 
 
+#: What a date field holds: the form's date control sends ISO (2016-03-31); a browser without
+#: one, or a person following the hint, gives day-month-year (31-3-2016, 31/03/2016, 31.03.2016).
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+DATE_LABELS = {"forecast": "Verwachte datum gereed", "completed_on": "Datum gereed"}
+DATE_HINT = "Kies een datum (dag-maand-jaar)."
+SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
+
+
 def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
     value = value.strip()
     if not value:
         return None
+    iso, dmy = _ISO.fullmatch(value), _DMY.fullmatch(value)
     try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if dmy:
+            return date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
     except ValueError:
-        errors[name] = "Vul een datum in als JJJJ-MM-DD."
-        return None
+        pass
+    # A date input cannot show what it rejected (it would look empty next to its error):
+    # the error quotes it instead.
+    shown = value if len(value) <= SHOWN_MAX else value[: SHOWN_MAX - 1] + "…"
+    errors[name] = f"{DATE_LABELS[name]}: ‘{shown}’ is geen datum. {DATE_HINT}"
+    return None
+
+
+def _shown(
+    fields: dict[str, str], errors: dict[str, str], dates: dict[str, date | None]
+) -> dict[str, str]:
+    """The values the form shows again. A date input shows only ISO: a date read is given back
+    as ISO, a rejected one is left out (its error quotes it)."""
+    shown = dict(fields)
+    for name, value in dates.items():
+        if name in errors:
+            shown.pop(name, None)
+        elif value is not None:
+            shown[name] = value.isoformat()
+    return shown
 
 
 def _form(

@@ -92,18 +92,25 @@ def regie_problem(request: Request, exc: Exception) -> Response:
     """A known problem met while serving (e.g. the plan file was broken after start-up): 503,
     because fixing the setup fixes the page, with ``Retry-After``. A logged-in officer reads
     the problem (Dutch context, no traceback: they can have it fixed); anyone else — answer
-    links, Slack, a visitor — one generic Dutch line: no file path or parser message leaves
-    the server without a login. The problem is logged once (a warning)."""
+    links, Slack, a visitor — a generic Dutch page: no file path or parser message leaves the
+    server without a login. The page is HTML in the site's layout (lang, title, heading), as
+    owners who click an answer link during an outage see it. The problem is logged once (a
+    warning)."""
     from regie.errors import RegieError
 
     lines = exc.lines if isinstance(exc, RegieError) else [str(exc)]
     problem = "; ".join(lines)
     _log_once(f"web: {problem}")  # not the request's path: an answer link's holds its token
-    headers = {"Retry-After": str(RETRY_SECONDS)}
-    if _logged_in(request):
-        text = "Regie kan deze pagina nu niet tonen: " + problem + "\n"
+    headers = {"Retry-After": str(RETRY_SECONDS), "Cache-Control": "no-store"}
+    shown = problem if _logged_in(request) else None
+    try:
+        page: Response = request.app.state.templates.TemplateResponse(
+            request, "unavailable.html.j2", {"problem": shown}, status_code=503, headers=headers
+        )
+        return page
+    except Exception:  # the page must answer even when rendering fails: the plain line
+        text = UNAVAILABLE if shown is None else f"Regie kan deze pagina nu niet tonen: {shown}\n"
         return PlainTextResponse(text, status_code=503, headers=headers)
-    return PlainTextResponse(UNAVAILABLE, status_code=503, headers=headers)
 
 
 def _logged_in(request: Request) -> bool:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from regie.users import SESSION_HOURS, LoggedIn
 from web.security import (
@@ -297,6 +297,10 @@ async def agenda_revoke(request: Request) -> Response:
     try:
         token_id = int(str(request.path_params["token_id"]))
         await run_in_threadpool(revoke_token, request.app.state.regie, token_id, _now())
-    except (ValueError, InvalidInput):
-        return PlainTextResponse("Niet gevonden\n", status_code=404)
+    except (ValueError, InvalidInput):  # the Dutch not-found page, as any unknown address
+        return await run_in_threadpool(
+            error_page, request, 404, "Abonnement niet gevonden",
+            "Er is geen abonnement met dit nummer. De bestaande abonnementen staan op de "
+            "pagina Agenda-abonnementen.",
+        )  # fmt: skip
     return RedirectResponse("/agenda", status_code=303)

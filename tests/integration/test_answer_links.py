@@ -91,10 +91,10 @@ def test_field_errors_come_back_in_the_form(app: App) -> None:
     token_csrf = csrf(web.get(f"/antwoord/{token}").text)
     page = web.post(
         f"/antwoord/{token}",
-        data={"status": "on_track", "forecast": "31-12-2025", "csrf_token": token_csrf},
+        data={"status": "on_track", "forecast": "31-13-2025", "csrf_token": token_csrf},
     )
     assert page.status_code == 422
-    assert "Vul een datum in als JJJJ-MM-DD." in page.text
+    assert "‘31-13-2025’ is geen datum. Kies een datum (dag-maand-jaar)." in page.text
     page = web.post(
         f"/antwoord/{token}", data={"status": "done", "note": "x" * 2001, "csrf_token": token_csrf}
     )

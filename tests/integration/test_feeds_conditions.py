@@ -73,11 +73,12 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
     assert feeds_log[0].levelno == logging.WARNING
     assert str(app.settings.plan_path) in feeds_log[0].getMessage()
 
-    # Other pages without a login (an answer link): one generic line, 503 and Retry-After.
+    # Other pages without a login (an answer link): a generic Dutch page (its layout:
+    # test_web_problem_pages), 503 and Retry-After.
     for answer in (client.get("/antwoord/abc"), client.post("/antwoord/abc", data={})):
         assert answer.status_code == 503
         assert answer.headers["retry-after"] == "300"
-        assert answer.text == "Regie is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
+        assert "<h1>Regie is tijdelijk niet beschikbaar</h1>" in answer.text
         assert not _secret(answer.text, app)
     # The programme office, logged in, is told what to fix.
     now = datetime.now(UTC)
@@ -86,7 +87,7 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
     assert session is not None
     office = TestClient(web, cookies={SESSION_COOKIE: session}).get("/")
     assert office.status_code == 503
-    assert office.text.startswith("Regie kan deze pagina nu niet tonen: ")
+    assert "Regie kan deze pagina nu niet tonen: " in office.text
     assert str(app.settings.plan_path) in office.text
 
     # A process that never read a good version: 503, Retry-After, one generic Dutch line.

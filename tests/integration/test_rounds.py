@@ -182,7 +182,7 @@ def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> Non
         links = re.findall(r"https?://\S+/antwoord/\S+", message.body_text)
         assert links, message.body_text
         for url in links:
-            assert f'<a href="{url}">Update geven</a>' in message.body_html
+            assert f'<a href="{url}">Update geven over ' in message.body_html
         assert "1.1.2" in message.body_html and "Prioriteiten" in message.body_html
     assert summary.body_html is not None and "<table" in summary.body_html
     assert "van de 4 punten zijn beantwoord" in summary.body_html
