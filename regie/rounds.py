@@ -243,13 +243,20 @@ def _queue(
     deadlines = {d.item_id: d for d in plan.deadlines()}
     linker = answer_linker(app, plan) if kind != "round_summary" else None
     per_contact: dict[str, list[str]] = {}
+    #: Per recipient: the organisations without a contact whose items it answers for instead.
+    no_contact: dict[str, dict[str, list[str]]] = {}
     if kind == "round_summary":
         per_contact = {c.id: [] for c in plan.contacts if c.programme_office}
     else:
         for q in round_requests(session, r.id):
             if kind == "round_chase" and (q.contact_id not in silent or q.item_id not in missing):
                 continue
-            per_contact.setdefault(q.contact_id, []).append(q.item_id)
+            for to, note in _answering(plan, q.contact_id, q.organisation).items():
+                listed = per_contact.setdefault(to, [])
+                if q.item_id not in listed:
+                    listed.append(q.item_id)
+                if note:
+                    no_contact.setdefault(to, {}).setdefault(q.organisation, []).append(q.item_id)
     messages = []
     for contact_id, item_ids in sorted(per_contact.items()):
         person = contact(plan, contact_id)
@@ -278,6 +285,8 @@ def _queue(
             "progress": progress,
             "as_of": as_of,
             "key": key,
+            # Organisations left without a contact since the round started (the office asked).
+            "no_contact": sorted(no_contact.get(contact_id, {}).items()),
         }
         messages.append(
             OutboxRecord(
@@ -307,6 +316,20 @@ def _queue(
     if linker is not None:
         add_links(session, plan.programme.id, linker.made(set(queued)), utcnow())
     return queued
+
+
+def _answering(plan: Plan, contact_id: str, organisation: str) -> dict[str, str | None]:
+    """Who is asked about an item requested from ``contact_id`` for ``organisation``: that
+    contact while it is still one of the organisation's; after it left (or moved to another
+    organisation) the organisation's current contacts, or the programme office with a note when
+    it has none (as :func:`governance.reminders.recipients` answers for reminders)."""
+    from governance.answers import contact
+    from governance.reminders import recipients
+
+    person = contact(plan, contact_id)
+    if person is not None and person.organisation == organisation:
+        return {contact_id: None}
+    return recipients(plan, (organisation,))
 
 
 def run_round_day(

@@ -9,7 +9,7 @@ Rows are never deleted and a sent row stays sent (triggers from migration 0002 b
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
 from store.dialect import batch_size, batches, dialect_name, insert_function, quick_compression
-from store.models import OUTBOX_STATUSES, OutboxRow
+from store.models import OUTBOX_STATUSES, EventRow, OutboxRow
 from store.records import OutboxRecord
 
 MAX_ATTEMPTS = 5
@@ -402,3 +402,108 @@ def message(session: Session, programme_id: str, key: str) -> OutboxRecord | Non
     query = sa.select(*_COLUMNS).where(OutboxRow.programme_id == programme_id, OutboxRow.key == key)
     row = session.execute(query).mappings().first()
     return None if row is None else _record(row)
+
+
+#: Statuses of a message not sent yet that a sender would still take (a 'sending' one is in
+#: flight: it goes out or fails as it is).
+UNSENT = ("pending", "failed")
+#: The start of last_error of a message withdrawn because its contact left or moved.
+WITHDRAWN = "withdrawn: "
+#: The event a sync records when it withdraws messages (one per contact).
+WITHDRAWN_EVENT = "regie.messages.withdrawn"
+#: The kind of message whose items are prompts (governance.reminders): withdrawn, they are not.
+DIGEST_KIND = "reminder_digest"
+
+
+def withdraw(
+    session: Session,
+    programme_id: str,
+    moved: Mapping[str, str],
+    channels: Mapping[str, str | None],
+    *,
+    occurred_on: date,
+    now: datetime,
+) -> dict[str, list[str]]:
+    """Suppress the unsent messages to contacts who left or moved; return their keys per contact.
+
+    ``moved``: contact → why (archived, another e-mail address …), from the sync. ``channels``:
+    each current contact's preferred channel (None: the first that reaches), which the plan may
+    change without a stored column: a message that carries another one is withdrawn too. A
+    withdrawn message keeps its row (status 'suppressed', last_error ``withdrawn: …``), one
+    event per contact names the messages, and the prompts of a withdrawn digest no longer count
+    (:func:`withdrawn_prompts`): the next cycle asks the organisation's current contacts. A
+    message already sent, or being sent, is left as it is.
+    """
+    require_aware(now, "now")
+    o = OutboxRow
+    rows = session.execute(
+        sa.select(o.id, o.key, o.recipient, o.payload)
+        .where(o.programme_id == programme_id, o.status.in_(UNSENT), o.kind != TEST_KIND)
+        .order_by(o.id)
+    ).all()
+    why: dict[str, str] = {}
+    by_contact: dict[str, list[tuple[int, str]]] = {}
+    for row_id, key, recipient, payload in rows:
+        reason = moved.get(recipient)
+        if reason is None and recipient in channels:
+            carried = payload.get("channel") if isinstance(payload, dict) else None
+            if carried is not None and carried != channels[recipient]:
+                reason = "another preferred channel"
+        if reason is not None:
+            why[recipient] = reason
+            by_contact.setdefault(recipient, []).append((row_id, key))
+    if not by_contact:
+        return {}
+    for contact, found in by_contact.items():
+        session.execute(
+            sa.update(o)
+            .where(o.id.in_([row_id for row_id, _ in found]), o.status.in_(UNSENT))
+            .values(
+                status="suppressed",
+                next_attempt_at=None,
+                last_error=f"{WITHDRAWN}contact {contact}: {why[contact]}",
+            )
+            .execution_options(synchronize_session=False)
+        )
+    stamp = now.isoformat()
+    session.execute(
+        sa.insert(EventRow),
+        [
+            {
+                "programme_id": programme_id,
+                "name": WITHDRAWN_EVENT,
+                "item_code": None,
+                "occurred_on": occurred_on,
+                "recorded_at": now,
+                "payload": {
+                    "contact": contact,
+                    "reason": why[contact],
+                    "messages": [key for _, key in found],
+                },
+                "dedupe_key": f"{WITHDRAWN_EVENT}:{contact}:{stamp}",
+            }
+            for contact, found in by_contact.items()
+        ],
+    )
+    return {contact: [key for _, key in found] for contact, found in by_contact.items()}
+
+
+def withdrawn_prompts(session: Session, programme_id: str) -> set[tuple[str, str, str]]:
+    """The prompts (item, stage, contact) of reminder digests withdrawn before they were sent:
+    they asked nobody, so the reminder rules do not count them. Few: a handful per departure."""
+    o = OutboxRow
+    rows = session.execute(
+        sa.select(o.recipient, o.payload).where(
+            o.programme_id == programme_id,
+            o.status == "suppressed",
+            o.kind == DIGEST_KIND,
+            o.last_error.startswith(WITHDRAWN, autoescape=True),
+        )
+    ).all()
+    out: set[tuple[str, str, str]] = set()
+    for recipient, payload in rows:
+        items = payload.get("items", []) if isinstance(payload, dict) else []
+        for item in items:
+            if isinstance(item, dict) and item.get("id") and item.get("stage"):
+                out.add((str(item["id"]), str(item["stage"]), recipient))
+    return out

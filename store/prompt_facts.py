@@ -40,6 +40,7 @@ from governance.reminders import (
 )
 from store.dialect import reader, sqlite_rows
 from store.models import PromptRow
+from store.outbox import withdrawn_prompts
 
 _TABLE = PromptRow.__tablename__
 
@@ -100,6 +101,68 @@ def prompt_facts(
     if not questions:
         return {}
     connection = reader(session)
+    withdrawn = withdrawn_prompts(session, programme_id)
+    if withdrawn:
+        affected = {item for item, _, _ in withdrawn} & questions.keys()
+        if affected:
+            return {
+                **_facts(
+                    connection, programme_id, as_of, _without(questions, affected), unanswered
+                ),
+                **_facts_withdrawn(
+                    connection, programme_id, as_of, questions, affected, withdrawn, unanswered
+                ),
+            }
+    return _facts(connection, programme_id, as_of, questions, unanswered)
+
+
+def _without(
+    questions: Mapping[str, PromptQuestion], items: Collection[str]
+) -> dict[str, PromptQuestion]:
+    return {i: q for i, q in questions.items() if i not in items}
+
+
+def _facts_withdrawn(
+    connection: sa.Connection,
+    programme_id: str,
+    as_of: date,
+    questions: Mapping[str, PromptQuestion],
+    affected: Collection[str],
+    withdrawn: Collection[tuple[str, str, str]],
+    unanswered: bool,
+) -> dict[str, PromptFacts]:
+    """The answers for the items with a prompt of a withdrawn message (its contact left or
+    moved before it was sent): from their prompts read whole, those withdrawn left out."""
+    codes = sorted(affected)
+    rows = _rows_of(connection, programme_id, codes, _UNBOUNDED) or []
+    held = [
+        r
+        for r in (new_prompt_record(i, s, c, _day(d)) for i, s, c, d in rows)
+        if r.queued_on <= as_of and (r.item_id, r.stage, r.contact_id) not in withdrawn
+    ]
+    found = facts_from_history(held, {i: questions[i] for i in codes}, as_of)
+    if not unanswered:
+        found = {i: f._replace(unanswered={}) for i, f in found.items()}
+    return {i: f for i, f in found.items() if f != NO_FACTS}
+
+
+#: No limit on the rows :func:`_rows_of` reads (the few items of a withdrawn message).
+_UNBOUNDED = 2**62
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _facts(
+    connection: sa.Connection,
+    programme_id: str,
+    as_of: date,
+    questions: Mapping[str, PromptQuestion],
+    unanswered: bool,
+) -> dict[str, PromptFacts]:
+    if not questions:
+        return {}
     asked = sum((q.stage is not None) + (q.previous is not None) for q in questions.values())
     keys = asked + len(questions) * len(ESCALATION_KINDS)
     with _no_jit(connection):

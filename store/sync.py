@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from store.models import (
     ProgrammeRow,
 )
 from store.models_incremental import PlanSyncRow
+from store.outbox import withdraw
 from store.records import Revision
 from store.sync_fields import (
     ACTIONS,
@@ -52,6 +54,10 @@ from store.sync_fields import (
 
 R = TypeVar("R", bound=PlanEntityMixin)
 
+#: A contact's fields that say where and about what its messages go: a message queued before
+#: one changed is withdrawn (the word is the reason's).
+_ADDRESSING = {"email": "e-mail address", "slack": "Slack id", "organisation": "organisation"}
+
 
 @dataclass(slots=True)
 class SyncResult:
@@ -64,6 +70,11 @@ class SyncResult:
     restored: int = 0
     unchanged: int = 0
     revisions: list[Revision] = field(default_factory=list)
+    #: Contact ids created and archived (not on the programme's first sync: every one is new).
+    contacts_created: list[str] = field(default_factory=list)
+    contacts_archived: list[str] = field(default_factory=list)
+    #: Unsent messages withdrawn, per contact who left or moved (:func:`store.outbox.withdraw`).
+    withdrawn: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -71,7 +82,9 @@ class SyncResult:
         return bool(self.revisions)
 
     def describe(self) -> str:
-        """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``."""
+        """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``; the
+        contacts created or archived are named (``contacts created: carol; archived: alice``),
+        and the messages withdrawn from contacts who left or moved counted."""
         parts = [
             f"{count} {label}"
             for count, label in (
@@ -82,7 +95,33 @@ class SyncResult:
             )
             if count
         ]
-        return ", ".join(parts) if parts else "in sync"
+        line = ", ".join(parts) if parts else "in sync"
+        named = [
+            f"{label}: {_some(ids)}"
+            for label, ids in (
+                ("contacts created", self.contacts_created),
+                (
+                    "archived" if self.contacts_created else "contacts archived",
+                    self.contacts_archived,
+                ),
+            )
+            if ids
+        ]
+        if named:
+            line += f" ({'; '.join(named)})"
+        if self.withdrawn:
+            count = sum(len(keys) for keys in self.withdrawn.values())
+            line += (
+                f"; {count} unsent message{'' if count == 1 else 's'} withdrawn "
+                f"({_some(sorted(self.withdrawn))})"
+            )
+        return line
+
+
+def _some(ids: list[str], most: int = 5) -> str:
+    """Ids, comma-separated: at most ``most``, then how many more."""
+    shown = ", ".join(ids[:most])
+    return shown if len(ids) <= most else f"{shown} +{len(ids) - most} more"
 
 
 def sync_plan(
@@ -102,7 +141,13 @@ def sync_plan(
         and plan.source_hash is not None
         and (synced.plan_hash, synced.plan_path) == (plan.source_hash, path)
     ):
-        return SyncResult(unchanged=synced.entities)  # the same file as last time
+        # The same file as last time; a contacts file (REGIE_CONTACTS) may have changed all
+        # the same: its contacts are compared (a few hundred rows at most).
+        result = _Sync(session, plan, now, path).run(contacts_only=True)
+        if not result.changed:
+            return SyncResult(unchanged=synced.entities)
+        session.flush()
+        return result
     # The compare allocates a tuple or two per stored row; the cyclic collector's full passes
     # over everything a large plan keeps alive cost ≈ 20 % of a 1M-item sync, and nothing here
     # makes cycles worth collecting before it ends.
@@ -151,15 +196,37 @@ class _Sync:
         self.result = SyncResult()
         self.revision_rows: list[dict[str, Any]] = []
         self.stale_rows = False
+        self.first = False  # the programme's first sync
+        self.moved: dict[str, str] = {}  # contact → why its unsent messages are withdrawn
 
-    def run(self) -> SyncResult:
-        self._programme()
-        self._reconcile(ORGANISATIONS, organisations(self.plan))
-        self._reconcile(CONTACTS, contacts(self.plan))
-        self._reconcile(STEPS, steps(self.plan))
-        action_ids = self._reconcile(ACTIONS, actions(self.plan))
-        code_of = {row_id: code for code, row_id in action_ids.items()}
-        self._reconcile(MILESTONES, milestones(self.plan, action_ids), code_of)
+    def _withdraw(self) -> None:
+        """Suppress the unsent messages to contacts archived or moved (another address,
+        organisation or preferred channel) by this sync."""
+        if self.first:
+            return
+        zone = ZoneInfo(self.plan.calendar.timezone)
+        self.result.withdrawn = withdraw(
+            self.session,
+            self.programme_id,
+            self.moved,
+            {c.id: c.channel for c in self.plan.contacts},
+            occurred_on=self.now.astimezone(zone).date(),
+            now=self.now,
+        )
+
+    def run(self, *, contacts_only: bool = False) -> SyncResult:
+        if contacts_only:
+            self._reconcile(CONTACTS, contacts(self.plan))
+            self._withdraw()
+        else:
+            self._programme()
+            self._reconcile(ORGANISATIONS, organisations(self.plan))
+            self._reconcile(CONTACTS, contacts(self.plan))
+            self._withdraw()
+            self._reconcile(STEPS, steps(self.plan))
+            action_ids = self._reconcile(ACTIONS, actions(self.plan))
+            code_of = {row_id: code for code, row_id in action_ids.items()}
+            self._reconcile(MILESTONES, milestones(self.plan, action_ids), code_of)
         if self.stale_rows:  # the bulk statements bypassed any plan rows this session holds
             for loaded in list(self.session.identity_map.values()):
                 if isinstance(loaded, PlanEntityMixin):
@@ -185,6 +252,7 @@ class _Sync:
             self.session.add(row)
             self._record("programme", p.id, "created", after=to_json(desired))
             self.result.created += 1
+            self.first = True
         else:
             current = read_programme(row)
             diffs = [(k, current[k], v) for k, v in desired.items() if current[k] != v]
@@ -245,6 +313,8 @@ class _Sync:
                 inserts.append(values)
                 self._record(entity.name, code, "created", after=to_json(named(wanted)))
                 self.result.created += 1
+                if entity is CONTACTS and not self.first:
+                    self.result.contacts_created.append(code)
                 continue
             stored = tuple(row[3:])
             restored = row[2] is not None
@@ -287,6 +357,8 @@ class _Sync:
                     continue
                 self._record(entity.name, code, "changed", name, to_json(before), to_json(after))
                 recorded = True
+                if entity is CONTACTS and name in _ADDRESSING:
+                    self.moved.setdefault(code, f"{_ADDRESSING[name]} changed")
             if restored or recorded:
                 update["updated_at"] = self.now
             updates.append(update)
@@ -302,6 +374,9 @@ class _Sync:
                 updates.append({"id": rows[code][0], "archived_at": now, "updated_at": now})
                 self._record(entity.name, code, "archived")
                 self.result.archived += 1
+                if entity is CONTACTS:
+                    self.result.contacts_archived.append(code)
+                    self.moved[code] = "no longer in the plan"
         if updates:
             _update_by_id(self.session, table, updates)
             self.stale_rows = True

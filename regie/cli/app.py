@@ -229,18 +229,28 @@ def update(
         str | None,
         typer.Option(
             help="Who reports: a contact id of the plan (answers as that contact: own "
-            "organisation's items only, no cancelling) or any other name (the office on "
-            "their behalf)."
+            "organisation's items only, no cancelling) or 'programmabureau' (the office, "
+            "also the default)."
         ),
     ] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
-    from governance.answers import Refusal
+    from governance.answers import OFFICE, Refusal, contact
     from regie.answers import AnswerRefused
     from regie.history import record_update
 
     app_ = _app()
+    if author is not None and author != OFFICE.name:
+        # As import-updates and update-sheet --contact: a name that is no contact of the plan
+        # (one who left, a typo, "Name <address>") would be stored as the update's author.
+        plan = app_.load_plan()
+        if contact(plan, author) is None:
+            known = ", ".join(c.id for c in plan.contacts) or "none"
+            raise InvalidInput(
+                f"--author: {author!r} is not a contact in the plan ({known}; "
+                f"or {OFFICE.name!r} for the office)"
+            )
     day = update_day(app_, as_of)
     try:
         done = record_update(
