@@ -328,6 +328,7 @@ APPEND_ONLY_TABLES = ("status_updates", "events", "prompts", "plan_revisions", "
 # Base.metadata (migrations' autogenerate comparison). Kept at the end: they import from here.
 from store import models_answers as _models_answers  # noqa: E402, F401
 from store import models_delivery as _models_delivery  # noqa: E402, F401
+from store import models_erasure as _models_erasure  # noqa: E402, F401
 from store import models_faults as _models_faults  # noqa: E402, F401
 from store import models_incremental as _models_incremental  # noqa: E402, F401
 from store import models_reports as _models_reports  # noqa: E402, F401

@@ -397,6 +397,9 @@ def _register_reports() -> None:
     app.add_typer(reports.decision_app, name="decision")
     app.add_typer(reports.indicator_app, name="indicator")
     app.add_typer(reports.report_app, name="report")
+    from regie.cli.contacts import contact_app
+
+    app.add_typer(contact_app, name="contact")
 
 
 _register_reports()

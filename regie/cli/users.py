@@ -66,3 +66,19 @@ def user_disable(
     from regie.users import disable_user
 
     typer.echo(disable_user(bootstrap(), username, utcnow()))
+
+
+@user_app.command("forget")
+def user_forget(
+    username: Annotated[str, typer.Argument(help="Login name of a disabled user.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Required: this cannot be undone.")] = False,
+) -> None:
+    """Forget a disabled user: the login name becomes vertrokken-gebruiker-N, the display name
+    and the sessions go (AVG art. 17)."""
+    from regie.bootstrap import bootstrap
+    from regie.erasure import forget_user
+    from regie.errors import InvalidInput
+
+    if not yes:
+        raise InvalidInput(f"user forget {username}: add --yes (this cannot be undone)")
+    typer.echo(forget_user(bootstrap(), username))

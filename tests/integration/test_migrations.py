@@ -38,6 +38,7 @@ TABLES_0007 = {"meetings", "decisions", "indicator_measurements", "report_archiv
 TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
 TABLES_0012 = {"memory_action_tally", "memory_state_tally"}
 TABLES_0013 = {"feed_meetings"}
+TABLES_0015 = {"erasures"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -154,6 +155,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0009
         - TABLES_0012
         - TABLES_0013
+        - TABLES_0015
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1

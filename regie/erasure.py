@@ -1,0 +1,124 @@
+"""One person's data: export it (AVG art. 15) and forget a departed contact (art. 17).
+
+See docs/operations.md, "Personal data", for what is kept where and what forgetting changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+#: What a forgotten contact's message body becomes (kind, day and key stay in their columns).
+PLACEHOLDER = "[bericht aan {pseudonym} ({kind}, {day}) verwijderd op verzoek (AVG art. 17)]"
+#: Why a message to them that was not sent yet never will be (the outbox's last_error).
+SUPPRESSED = "ontvanger vergeten (AVG art. 17)"
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetReport:
+    contact: str
+    pseudonym: str
+    counts: dict[str, int]
+    files: list[str] = field(default_factory=list)
+    done: bool = False
+
+
+def export_contact(app: App, code: str, now: datetime) -> dict[str, Any]:
+    """Every stored row about contact ``code`` (one JSON document)."""
+    from store.erasure import contact_known, export
+
+    programme_id = app.programme_id()
+    with app.session() as session:
+        if not contact_known(session, programme_id, code):
+            raise InvalidInput(f"{code}: no contact with that id is stored")
+        data = export(session, programme_id, code)
+    files = [str(p) for p in _eml_files(app, [m["key"] for m in data["outbox"]])]
+    return {
+        "contact": code,
+        "programme": programme_id,
+        "exported_at": now.isoformat(),
+        **data,
+        "outbox_files": files,
+    }
+
+
+def write_export(data: dict[str, Any], out: Path | None) -> str:
+    """The export as indented JSON: to ``out`` (never overwritten) or returned for stdout."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
+    if out is None:
+        return text
+    try:
+        with out.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InvalidInput(f"{out}: already exists; not overwritten") from None
+    return f"exported contact {data['contact']} to {out}"
+
+
+def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bool) -> ForgetReport:
+    """Erase contact ``code``'s personal data in one transaction (``apply``), or say what an
+    erasure would change (the same transaction, rolled back)."""
+    from store.erasure import ErasureRefused, contact_known, forget
+
+    plan = app.load_plan()
+    if any(c.id == code for c in plan.contacts):
+        raise InvalidInput(
+            f"{code}: still a contact in the plan; remove them from the plan first "
+            "(and run `regie sync`)"
+        )
+    programme_id = plan.programme.id
+    with app.writing(), app.session() as session:
+        transaction = session.begin()
+        try:
+            if not contact_known(session, programme_id, code):
+                raise ErasureRefused(f"{code}: no contact with that id is stored")
+            done = forget(
+                session,
+                programme_id,
+                code,
+                now,
+                notes=notes,
+                placeholder=PLACEHOLDER,
+                reason=SUPPRESSED,
+            )
+        except ErasureRefused as exc:
+            transaction.rollback()
+            raise InvalidInput(str(exc)) from None
+        except BaseException:
+            transaction.rollback()
+            raise
+        if apply:
+            transaction.commit()
+        else:
+            transaction.rollback()
+    files = _eml_files(app, done.outbox_keys)
+    if apply:
+        for path in files:
+            path.unlink(missing_ok=True)
+    counts = {k: v for k, v in sorted(done.counts.items()) if v}
+    counts["outbox_files"] = len(files)
+    return ForgetReport(code, done.pseudonym, counts, [str(p) for p in files], apply)
+
+
+def _eml_files(app: App, keys: list[str]) -> list[Path]:
+    from notifications.file_outbox import file_name
+
+    directory = app.settings.outbox_dir
+    return [p for p in (directory / file_name(k) for k in keys) if p.exists()]
+
+
+def forget_user(app: App, username: str) -> str:
+    """Forget a disabled office login: its name and display name go, its sessions too."""
+    from store.erasure import forget_user as store_forget
+
+    with app.writing(), app.session() as session, session.begin():
+        pseudonym = store_forget(session, username)
+    if pseudonym is None:
+        raise InvalidInput(f"{username}: no disabled user by that name (disable them first)")
+    return f"user {username} forgotten: now {pseudonym}"

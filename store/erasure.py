@@ -1,0 +1,433 @@
+"""One contact's personal data: read it all (AVG art. 15) and erase it (art. 17).
+
+The erasure runs in the caller's transaction. It opens the append-only triggers for exactly its
+own changes by marking its ``erasures`` row ``in_progress`` (migration 0015) and closes them again
+before the caller commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store.models import (
+    ContactRow,
+    EventRow,
+    OutboxRow,
+    PlanRevisionRow,
+    PromptRow,
+    StatusUpdateRow,
+)
+from store.models_answers import AnswerLinkRow, RoundRequestRow, SlackUserRow, StatusRoundRow
+from store.models_delivery import SlackLookupRow
+from store.models_erasure import ErasureRow
+from store.models_reports import ReportArchiveRow
+
+FORGOTTEN_EVENT = "regie.contact.forgotten"
+#: Outbox statuses that would still be delivered: forgetting makes them 'suppressed'.
+UNSENT = ("pending", "failed")
+PERSONAL_KEYS = ("name", "email", "slack")
+
+
+class ErasureRefused(Exception):
+    """The erasure cannot run now (nothing changed)."""
+
+
+@dataclass(slots=True)
+class Erased:
+    pseudonym: str
+    counts: Counter[str] = field(default_factory=Counter)
+    outbox_keys: list[str] = field(default_factory=list)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):  # dates and datetimes
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def _rows(
+    session: Session, statement: sa.Select[Any], skip: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    out = []
+    for row in session.execute(statement).mappings():
+        out.append({k: _plain(v) for k, v in row.items() if k not in skip})
+    return out
+
+
+def _mentions(column: Any, code: str) -> sa.ColumnElement[bool]:
+    """A JSON column whose text holds ``code`` as a whole string value (both databases)."""
+    return sa.cast(column, sa.Text).like(f'%"{code}"%')
+
+
+def personal_values(session: Session, programme_id: str, code: str) -> set[str]:
+    """Every name, e-mail address and Slack id ever stored for the contact (plan, revisions,
+    outbox): what an erasure blanks wherever it occurs as a whole value."""
+    values: set[str] = set()
+    c = ContactRow
+    for row in session.execute(
+        sa.select(c.name, c.email, c.slack).where(c.programme_id == programme_id, c.code == code)
+    ):
+        values.update(v for v in row if v)
+    r = PlanRevisionRow
+    for before, after, name in session.execute(
+        sa.select(r.before, r.after, r.field).where(
+            r.programme_id == programme_id, r.entity == "contact", r.code == code
+        )
+    ):
+        for side in (before, after):
+            if isinstance(side, dict):
+                values.update(str(side[k]) for k in PERSONAL_KEYS if side.get(k))
+            elif name in PERSONAL_KEYS and side:
+                values.add(str(side))
+    o = OutboxRow
+    for row in session.execute(
+        sa.select(o.recipient_name, o.email, o.slack).where(
+            o.programme_id == programme_id, o.recipient == code
+        )
+    ):
+        values.update(v for v in row if v)
+    return values
+
+
+def export(session: Session, programme_id: str, code: str) -> dict[str, Any]:
+    """Every stored row about the contact, as plain JSON values (tokens and hashes left out)."""
+    values = personal_values(session, programme_id, code)
+    emails = sorted(v.lower() for v in values if "@" in v)
+    erasure = session.execute(
+        sa.select(ErasureRow.pseudonym, ErasureRow.forgotten_at).where(
+            ErasureRow.programme_id == programme_id, ErasureRow.contact_code == code
+        )
+    ).first()
+    authors = [code] + ([erasure.pseudonym] if erasure else [])
+    c, r, o, s, e = ContactRow, PlanRevisionRow, OutboxRow, StatusUpdateRow, EventRow
+    data: dict[str, Any] = {
+        "contacts": _rows(
+            session, sa.select(c.__table__).where(c.programme_id == programme_id, c.code == code)
+        ),
+        "plan_revisions": _rows(
+            session,
+            sa.select(r.__table__)
+            .where(r.programme_id == programme_id, r.entity == "contact", r.code == code)
+            .order_by(r.id),
+        ),
+        "outbox": _rows(
+            session,
+            sa.select(o.__table__)
+            .where(o.programme_id == programme_id, o.recipient == code)
+            .order_by(o.id),
+            skip=("claim_token",),
+        ),
+        "status_updates": _rows(
+            session,
+            sa.select(s.__table__)
+            .where(s.programme_id == programme_id, s.author.in_(authors))
+            .order_by(s.id),
+        ),
+        "events": _rows(
+            session,
+            sa.select(e.__table__)
+            .where(
+                e.programme_id == programme_id,
+                sa.or_(*(_mentions(e.payload, v) for v in [*authors, *sorted(values)])),
+            )
+            .order_by(e.id),
+        ),
+        "prompts": _rows(
+            session,
+            sa.select(PromptRow.__table__)
+            .where(PromptRow.programme_id == programme_id, PromptRow.contact_code == code)
+            .order_by(PromptRow.id),
+        ),
+        "answer_links": _rows(
+            session,
+            sa.select(AnswerLinkRow.__table__)
+            .where(AnswerLinkRow.programme_id == programme_id, AnswerLinkRow.contact_code == code)
+            .order_by(AnswerLinkRow.id),
+            skip=("token",),  # a secret, not data about the person
+        ),
+        "round_requests": _rows(
+            session,
+            sa.select(RoundRequestRow.__table__, StatusRoundRow.body, StatusRoundRow.answer_by)
+            .join(StatusRoundRow, StatusRoundRow.id == RoundRequestRow.round_id)
+            .where(
+                StatusRoundRow.programme_id == programme_id, RoundRequestRow.contact_code == code
+            )
+            .order_by(RoundRequestRow.id),
+        ),
+        "slack_users": _rows(
+            session,
+            sa.select(SlackUserRow.__table__).where(
+                SlackUserRow.programme_id == programme_id,
+                sa.or_(
+                    SlackUserRow.contact_code == code, sa.func.lower(SlackUserRow.email).in_(emails)
+                ),
+            ),
+        ),
+        "slack_lookups": _rows(
+            session, sa.select(SlackLookupRow.__table__).where(SlackLookupRow.email.in_(emails))
+        ),
+        "report_archive": reports_naming(session, programme_id, values),
+        "erasure": (
+            {"pseudonym": erasure.pseudonym, "forgotten_at": _plain(erasure.forgotten_at)}
+            if erasure
+            else None
+        ),
+    }
+    return data
+
+
+def reports_naming(
+    session: Session, programme_id: str, values: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Archived html/md reports whose text holds one of ``values`` (pdf/docx are not searched)."""
+    a = ReportArchiveRow
+    needles = [v.encode() for v in values if len(v) > 2]
+    found = []
+    for row in session.execute(
+        sa.select(a.id, a.kind, a.format, a.title, a.as_of, a.created_at, a.content).where(
+            a.programme_id == programme_id, a.format.in_(("html", "md"))
+        )
+    ):
+        if any(n in row.content for n in needles):
+            found.append(
+                {"id": row.id, "kind": row.kind, "format": row.format, "title": row.title,
+                 "as_of": _plain(row.as_of), "created_at": _plain(row.created_at)}
+            )  # fmt: skip
+    return found
+
+
+def scrub(value: Any, replace: dict[str, str | None]) -> Any:
+    """``value`` (JSON) with every string that is a key of ``replace`` (a name, an address, the
+    contact's code) replaced, wherever it is; other strings and all keys stay."""
+    if isinstance(value, str):
+        if "@" in value:  # addresses match whatever their case
+            return replace.get(value, replace.get(value.lower(), value))
+        return replace.get(value, value)
+    if isinstance(value, list):
+        return [scrub(v, replace) for v in value]
+    if isinstance(value, dict):
+        return {k: scrub(v, replace) for k, v in value.items()}
+    return value
+
+
+def open_erasure(session: Session, programme_id: str, code: str, now: datetime) -> str:
+    """The contact's pseudonym (a new one the first time), with the erasure marked running."""
+    row = session.scalars(
+        sa.select(ErasureRow).where(
+            ErasureRow.programme_id == programme_id, ErasureRow.contact_code == code
+        )
+    ).first()
+    if row is None:
+        row = ErasureRow(
+            programme_id=programme_id, contact_code=code, pseudonym=secrets.token_hex(8),
+            forgotten_at=now, in_progress=True,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        row.pseudonym = f"vertrokken-{row.id}"
+    row.in_progress = True
+    row.forgotten_at = now
+    session.flush()
+    return row.pseudonym
+
+
+def close_erasure(session: Session, programme_id: str, code: str) -> None:
+    session.execute(
+        sa.update(ErasureRow)
+        .where(ErasureRow.programme_id == programme_id, ErasureRow.contact_code == code)
+        .values(in_progress=False)
+    )
+
+
+def forget(
+    session: Session,
+    programme_id: str,
+    code: str,
+    now: datetime,
+    *,
+    notes: bool,
+    placeholder: str,
+    reason: str,
+) -> Erased:
+    """Erase the contact's personal data (see docs/operations.md, "Personal data").
+    ``placeholder``: a message body's replacement (``{pseudonym}``, ``{kind}``, ``{day}``);
+    ``reason``: why a message not yet sent is suppressed."""
+    o = OutboxRow
+    sending = session.scalar(
+        sa.select(sa.func.count()).where(
+            o.programme_id == programme_id, o.recipient == code, o.status == "sending"
+        )
+    )
+    if sending:
+        raise ErasureRefused(f"{code}: a message to them is being sent now; try again later")
+    values = personal_values(session, programme_id, code)
+    pseudonym = open_erasure(session, programme_id, code, now)
+    done = Erased(pseudonym)
+    blank: dict[str, str | None] = {v: "" for v in values}
+    blank.update({v.lower(): "" for v in values if "@" in v})
+    in_events = {**blank, code: pseudonym}
+
+    c = ContactRow
+    done.counts["contacts"] = _count(
+        session.execute(
+            sa.update(c)
+            .where(
+                c.programme_id == programme_id,
+                c.code == code,
+                sa.or_(c.name != "", c.email.is_not(None), c.slack.is_not(None)),
+            )
+            .values(name="", email=None, slack=None)
+        )
+    )
+    r = PlanRevisionRow
+    for rid, before, after in session.execute(
+        sa.select(r.id, r.before, r.after).where(
+            r.programme_id == programme_id, r.entity == "contact", r.code == code
+        )
+    ).all():
+        new_before, new_after = scrub(before, blank), scrub(after, blank)
+        if (new_before, new_after) != (before, after):
+            session.execute(
+                sa.update(r).where(r.id == rid).values(before=new_before, after=new_after)
+            )
+            done.counts["plan_revisions"] += 1
+    s = StatusUpdateRow
+    values_su: dict[str, Any] = {"author": pseudonym}
+    if notes:
+        values_su["comment"] = None
+    mine = sa.or_(s.author == code, s.author == pseudonym)
+    changed = [s.author != pseudonym]
+    if notes:
+        changed.append(s.comment.is_not(None))
+    done.counts["status_updates"] = _count(
+        session.execute(
+            sa.update(s)
+            .where(s.programme_id == programme_id, mine, sa.or_(*changed))
+            .values(**values_su)
+        )
+    )
+    e = EventRow
+    needles = [code, *sorted(values)]
+    for eid, payload in session.execute(
+        sa.select(e.id, e.payload).where(
+            e.programme_id == programme_id, sa.or_(*(_mentions(e.payload, v) for v in needles))
+        )
+    ).all():
+        new = scrub(payload, in_events)
+        if new != payload:
+            session.execute(sa.update(e).where(e.id == eid).values(payload=new))
+            done.counts["events"] += 1
+    for row in session.execute(
+        sa.select(o.id, o.key, o.kind, o.status, o.created_on, o.payload, o.subject).where(
+            o.programme_id == programme_id, o.recipient == code
+        )
+    ).all():
+        done.outbox_keys.append(row.key)
+        payload = {k: v for k, v in row.payload.items() if k not in ("render", "channel")}
+        update: dict[str, Any] = {
+            "recipient_name": "",
+            "email": None,
+            "slack": None,
+            "subject": _replace_in(row.subject, values, pseudonym),
+            "body_text": placeholder.format(
+                pseudonym=pseudonym, kind=row.kind, day=row.created_on or ""
+            ),
+            "body_html": None,
+            "payload": scrub(payload, blank),
+        }
+        if row.status in UNSENT:
+            update.update(status="suppressed", next_attempt_at=None, last_error=reason)
+            done.counts["outbox_suppressed"] += 1
+        session.execute(sa.update(o).where(o.id == row.id).values(**update))
+        done.counts["outbox"] += 1
+    a = AnswerLinkRow
+    done.counts["answer_links"] = _count(
+        session.execute(
+            sa.delete(a).where(
+                a.programme_id == programme_id, a.contact_code == code, a.used_at.is_(None)
+            )
+        )
+    )
+    emails = sorted({v.lower() for v in values if "@" in v})
+    su = SlackUserRow
+    done.counts["slack_users"] = _count(
+        session.execute(
+            sa.delete(su).where(
+                su.programme_id == programme_id,
+                sa.or_(su.contact_code == code, sa.func.lower(su.email).in_(emails)),
+            )
+        )
+    )
+    done.counts["slack_lookups"] = _count(
+        session.execute(sa.delete(SlackLookupRow).where(SlackLookupRow.email.in_(emails)))
+    )
+    close_erasure(session, programme_id, code)
+    session.add(
+        EventRow(
+            programme_id=programme_id, name=FORGOTTEN_EVENT, item_code=None,
+            occurred_on=now.date(), recorded_at=now,
+            payload={"pseudonym": pseudonym, "notes": notes,
+                     "counts": {k: v for k, v in sorted(done.counts.items()) if v}},
+            dedupe_key=f"{FORGOTTEN_EVENT}:{pseudonym}:{now.isoformat()}",
+        )
+    )  # fmt: skip
+    session.flush()
+    return done
+
+
+def _replace_in(text: str, values: Iterable[str], pseudonym: str) -> str:
+    for value in sorted(values, key=len, reverse=True):
+        if len(value) > 2:
+            text = text.replace(value, pseudonym)
+    return text
+
+
+def _count(result: Any) -> int:
+    return int(result.rowcount or 0)
+
+
+def contact_known(session: Session, programme_id: str, code: str) -> bool:
+    """Whether anything is stored about ``code`` (a plan row, a message, an update, …)."""
+    checks = [
+        sa.select(ContactRow.id).where(
+            ContactRow.programme_id == programme_id, ContactRow.code == code
+        ),
+        sa.select(OutboxRow.id).where(
+            OutboxRow.programme_id == programme_id, OutboxRow.recipient == code
+        ),
+        sa.select(StatusUpdateRow.id).where(
+            StatusUpdateRow.programme_id == programme_id, StatusUpdateRow.author == code
+        ),
+        sa.select(ErasureRow.id).where(
+            ErasureRow.programme_id == programme_id, ErasureRow.contact_code == code
+        ),
+    ]
+    return any(session.execute(q.limit(1)).first() for q in checks)
+
+
+def forget_user(session: Session, username: str) -> str | None:
+    """Rename a disabled login to ``vertrokken-gebruiker-<id>``, blank its display name and
+    delete its sessions; the new name, or None when no disabled user has that name."""
+    from store.models_web import UserRow, WebSessionRow
+
+    row = session.scalars(
+        sa.select(UserRow).where(UserRow.username == username, UserRow.disabled_at.is_not(None))
+    ).first()
+    if row is None:
+        return None
+    pseudonym = f"vertrokken-gebruiker-{row.id}"
+    session.execute(sa.delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
+    row.username = pseudonym
+    row.display_name = None
+    session.flush()
+    return pseudonym
