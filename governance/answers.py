@@ -31,6 +31,8 @@ class Refusal(StrEnum):
     LINK_REPLACED = "link_replaced"
     LINK_TAMPERED = "link_tampered"
     LINK_FOREIGN = "link_foreign"
+    LINK_DEPARTED = "link_departed"  # its contact is no longer in the plan
+    LINK_SUCCESSOR = "link_successor"  # its contact id now has another address (a successor)
     SIGNATURE = "signature"
     REPLAYED = "replayed"
     BUSY = "busy"
@@ -48,6 +50,15 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.LINK_REPLACED: "Er is een nieuwere herinnering voor dit punt; gebruik de link daarin.",
     Refusal.LINK_TAMPERED: "Deze link is niet (meer) geldig.",
     Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
+    Refusal.LINK_DEPARTED: (
+        "Deze link was voor een contactpersoon die niet meer in het plan staat; "
+        "uw antwoord is niet opgeslagen. Neem contact op met het programmabureau."
+    ),
+    Refusal.LINK_SUCCESSOR: (
+        "Deze link was bestemd voor een eerdere contactpersoon van deze organisatie "
+        "(of een eerder e-mailadres); uw antwoord is niet opgeslagen. "
+        "Gebruik de link in de nieuwste herinnering aan uw eigen e-mailadres."
+    ),
     Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
     Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",
     Refusal.BUSY: "Het is even te druk; er is niets opgeslagen. Probeer het zo opnieuw.",

@@ -6,6 +6,7 @@ and bookkeeping) lands on the same file instead of a second copy.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -60,11 +61,30 @@ class FileOutbox:
         target = self.directory / file_name(message.key)
         data = to_email(message).as_bytes()
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            _private_directory(self.directory)
             if not target.exists():
                 tmp = target.with_suffix(".tmp")
-                tmp.write_bytes(data)
+                # 0600, whatever the umask: a message names its owner and carries answer links
+                # (a leftover .tmp of a crashed send is replaced, not reused with its mode)
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
                 os.replace(tmp, target)  # atomic: a reader never sees half a message
         except OSError as exc:
             raise NotifierError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return Delivery(self.channel, str(target))
+
+
+def _private_directory(path: Path) -> None:
+    """``path`` and its missing parents made 0700 (an existing directory is left as it is):
+    as :func:`store.files.private_directory`, which this layer may not import."""
+    missing: list[Path] = []
+    current = path
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)

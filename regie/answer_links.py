@@ -9,10 +9,15 @@ URL was issued by us for that row — a dozen lines of stdlib, no new dependency
 itsdangerous's built-in expiry counts from *signing* (queueing), while a link expires 14 days
 after its message was *sent* (wall clock), which only the outbox knows.
 
+Only the SHA-256 of the id is stored (:func:`store.answers.token_hash`): the database and its
+backups hold nothing that answers. A link also remembers a hash of the address it was sent to.
+
 A link is refused (a clear Dutch page, nothing stored) when it is tampered with (bad format,
 unknown id, wrong MAC), foreign (another programme, or a contact who may no longer answer for
-the item), used, replaced (a newer reminder for the same contact and item has been sent since)
-or expired. GET never stores anything, not even a refusal; only POST does.
+the item), departed (its contact left the plan), for a successor (its contact id now has
+another e-mail address: the link was someone else's), used, replaced (a newer reminder for the
+same contact and item has been sent since) or expired. GET never stores anything, not even a
+refusal; only POST does.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ if TYPE_CHECKING:
 
     from governance.plan import Deadline, Plan
     from governance.updates import StatusUpdate
+    from store.answers import NewLink
 
 LINK_LIFETIME = timedelta(days=14)
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what token_urlsafe and the MACs are made of
@@ -60,21 +66,27 @@ def csrf_token(secret: str, token: str) -> str:
 @dataclass
 class LinkMaker:
     """Hands out link URLs while digests are rendered; :meth:`made` lists them for storing
-    with the messages that were actually queued."""
+    with the messages that were actually queued: the hash of each id (the id itself lives only
+    in the URL) and the hash of the address it goes to (``addresses``: contact → e-mail)."""
 
     base_url: str
     secret: str
     programme_id: str
-    _made: list[tuple[str, str, str, str]] = field(default_factory=list)
+    addresses: dict[str, str] = field(default_factory=dict)
+    _made: list[NewLink] = field(default_factory=list)
 
     def __call__(self, contact_id: str, item_id: str, message_key: str) -> str:
+        from store.answers import NewLink, address_hash, token_hash
+
         token = secrets.token_urlsafe(16)
         mac = link_mac(self.secret, token, self.programme_id, contact_id, item_id, message_key)
-        self._made.append((token, contact_id, item_id, message_key))
+        address = self.addresses.get(contact_id)
+        recipient = address_hash(address) if address else None
+        self._made.append(NewLink(token_hash(token), contact_id, item_id, message_key, recipient))
         return f"{self.base_url}{PATH}{token}.{mac}"
 
-    def made(self, keys: set[str]) -> list[tuple[str, str, str, str]]:
-        return [m for m in self._made if m[3] in keys]
+    def made(self, keys: set[str]) -> list[NewLink]:
+        return [m for m in self._made if m.outbox_key in keys]
 
 
 Linker = Callable[[str, str, str], str]
@@ -98,7 +110,7 @@ class LinkRefused(AnswerRefused):
 def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     """The link behind ``url_token`` if it may be answered now; :class:`LinkRefused` if not."""
     from governance.answers import contact, find_item, may_answer
-    from store.answers import link
+    from store.answers import address_hash, link
 
     secret = app.settings.require_secret_key()
     token, _, mac = url_token.partition(".")
@@ -113,9 +125,17 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     )
     if not hmac.compare_digest(expected.encode(), mac.encode()):
         raise LinkRefused(Refusal.LINK_TAMPERED)
+    if found.programme_id != plan.programme.id:
+        raise LinkRefused(Refusal.LINK_FOREIGN)
     person = contact(plan, found.contact_id)
+    if person is None:
+        raise LinkRefused(Refusal.LINK_DEPARTED)
+    if found.recipient_hash is not None and (
+        not person.email or address_hash(person.email) != found.recipient_hash
+    ):
+        raise LinkRefused(Refusal.LINK_SUCCESSOR)
     item = find_item(plan, found.item_id)
-    if found.programme_id != plan.programme.id or person is None or item is None:
+    if item is None:
         raise LinkRefused(Refusal.LINK_FOREIGN)
     if may_answer(plan, Answerer(person.id, person.name), item) is not None:
         raise LinkRefused(Refusal.LINK_FOREIGN)

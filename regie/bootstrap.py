@@ -102,6 +102,17 @@ class App:
         if (shortfall := sqlite_shortfall()) is not None:
             raise DatabaseNotReady(f"database {self.safe_url}: {shortfall}")
 
+    def private_home(self) -> None:
+        """REGIE_HOME, when Regie has to create it, is made 0700 (it holds the database, the
+        file outbox and caches: personal data); a home the admin made is left as it is.
+        Nothing is raised here: whoever writes into the home reports what the disk refuses."""
+        import contextlib
+
+        from store.files import private_directory
+
+        with contextlib.suppress(OSError):
+            private_directory(self.settings.home)
+
     @property
     def safe_url(self) -> str:
         from sqlalchemy import make_url
@@ -111,6 +122,7 @@ class App:
     def load_plan(self, path: Path | None = None) -> Plan:
         from regie.parse_cache import load_plan_cached
 
+        self.private_home()
         plan, problems = load_plan_cached(
             path or self.settings.plan_path, self.settings.home / "cache"
         )

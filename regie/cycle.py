@@ -267,7 +267,8 @@ def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
     if not app.settings.secret_key:
         return None
     secret = app.settings.require_secret_key()  # a key too short to be safe: one clear line
-    return LinkMaker(app.settings.base_url, secret, plan.programme.id)
+    addresses = {c.id: c.email for c in plan.contacts if c.email}
+    return LinkMaker(app.settings.base_url, secret, plan.programme.id, addresses)
 
 
 #: How far past today ``--simulate`` may run the cycle.

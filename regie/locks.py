@@ -25,9 +25,11 @@ class AnotherCycleRunning(RegieError):
 
 @contextmanager
 def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
+    from store.files import private_directory
+
     path = home / "cycle.lock"
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        private_directory(home)  # a home Regie creates is 0700 (it holds personal data)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:  # a file or disk the machine refuses: exit 3, as the README says
         raise RegieError(

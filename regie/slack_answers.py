@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
     from sqlalchemy.orm import Session
 
-    from governance.plan import Plan
+    from governance.plan import Contact, Plan
 
 QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
 MODAL_CALLBACK = "regie_answer_modal"
@@ -313,9 +313,12 @@ def resolve_contact(
     app: App, plan: Plan, user_id: str, lookup: Callable[[str], str | None] | None
 ) -> str | None:
     """The contact behind a Slack user: the id in the plan, else the cached (or now looked up)
-    e-mail address matched against the contacts' e-mail or Slack e-mail."""
+    e-mail address matched against the contacts' e-mail or Slack e-mail. A cached resolution
+    holds only while that contact still has the address it was made through: when the plan
+    gives the contact id another e-mail (a successor) the user is looked up again, so the
+    predecessor's Slack account no longer answers for the id."""
     from regie.services import utcnow
-    from store.answers import remember_slack_user, slack_contact
+    from store.answers import forget_slack_user, remember_slack_user, slack_contact
 
     if not user_id:
         return None
@@ -324,18 +327,28 @@ def resolve_contact(
             return c.id
     with app.session() as session:
         cached = slack_contact(session, plan.programme.id, user_id)
-    if cached is not None and any(c.id == cached for c in plan.contacts):
-        return cached
+    if cached is not None:
+        holder = next((c for c in plan.contacts if c.id == cached.contact_id), None)
+        # (a resolution stored without an address, which Regie itself never makes, is kept)
+        if holder is not None and (cached.email is None or cached.email in _addresses(holder)):
+            return holder.id
+        with writing(app), app.session() as session, session.begin():
+            forget_slack_user(session, plan.programme.id, user_id)
     email = lookup(user_id) if lookup else None
     if not email:
         return None
     email = email.strip().lower()
     for c in plan.contacts:
-        if email in {(c.email or "").lower(), (c.slack or "").lower()}:
+        if email in _addresses(c):
             with writing(app), app.session() as session, session.begin():
                 remember_slack_user(session, plan.programme.id, user_id, c.id, email, utcnow())
             return c.id
     return None
+
+
+def _addresses(person: Contact) -> set[str]:
+    """The e-mail addresses a Slack user may be resolved to ``person`` through."""
+    return {a.strip().lower() for a in (person.email, person.slack) if a}
 
 
 def _text(value: Any, key: str) -> str:

@@ -5,6 +5,7 @@ Functions take the caller's session (the caller owns the transaction), like the 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,9 +41,21 @@ def write_lock(session: Session, programme_id: str) -> None:
 # --- answer links -------------------------------------------------------------------------------
 
 
+def token_hash(token: str) -> str:
+    """What is stored of a link's random id: its SHA-256, as for calendar tokens and sessions
+    (the id has 128 random bits, so an unsalted hash cannot be reversed by guessing)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def address_hash(address: str) -> str:
+    """What a link remembers of the address it was sent to (case and spaces do not count)."""
+    normal = address.strip().lower()
+    return hashlib.sha256(f"regie-recipient-v1\x1f{normal}".encode()).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerLink:
-    token: str
+    token_hash: str
     programme_id: str
     contact_id: str
     item_id: str
@@ -52,33 +65,41 @@ class AnswerLink:
     update_id: int | None
     sent_at: datetime | None  # of its outbox message; None while not sent
     replaced: bool  # a newer link for the same contact and item has been sent
+    recipient_hash: str | None  # of the address it was sent to; None: not known (before 0016)
 
 
-def add_links(
-    session: Session,
-    programme_id: str,
-    links: Iterable[tuple[str, str, str, str]],
-    now: datetime,
-) -> None:
-    """Store links as (token, contact, item, outbox key)."""
+@dataclass(frozen=True, slots=True)
+class NewLink:
+    """A link to store: the hash of its id (never the id), what it is bound to, and the hash
+    of the address its message goes to."""
+
+    token_hash: str
+    contact_id: str
+    item_id: str
+    outbox_key: str
+    recipient_hash: str | None
+
+
+def add_links(session: Session, programme_id: str, links: Iterable[NewLink], now: datetime) -> None:
     rows = [
         {
             "programme_id": programme_id,
-            "token": token,
-            "contact_code": contact,
-            "item_code": item,
-            "outbox_key": key,
+            "token": new.token_hash,
+            "contact_code": new.contact_id,
+            "item_code": new.item_id,
+            "outbox_key": new.outbox_key,
             "created_at": now,
+            "recipient_hash": new.recipient_hash,
         }
-        for token, contact, item, key in links
+        for new in links
     ]
     if rows:
         session.execute(sa.insert(AnswerLinkRow), rows)
 
 
 def link(session: Session, token: str) -> AnswerLink | None:
-    """The link, when its message was sent, and whether a newer one replaced it: one query
-    (each round trip counts when 100 answers arrive at once)."""
+    """The link whose id (from the URL) is ``token``, when its message was sent, and whether a
+    newer one replaced it: one query (each round trip counts when 100 answers arrive at once)."""
     newer_link = aliased(AnswerLinkRow)
     newer_sent = aliased(OutboxRow)
     sent_at = (
@@ -108,13 +129,13 @@ def link(session: Session, token: str) -> AnswerLink | None:
         .exists()
     )
     found = session.execute(
-        sa.select(AnswerLinkRow, sent_at, replaced).where(AnswerLinkRow.token == token)
+        sa.select(AnswerLinkRow, sent_at, replaced).where(AnswerLinkRow.token == token_hash(token))
     ).first()
     if found is None:
         return None
     row, sent, newer = found
     return AnswerLink(
-        token=row.token,
+        token_hash=row.token,
         programme_id=row.programme_id,
         contact_id=row.contact_code,
         item_id=row.item_code,
@@ -124,6 +145,7 @@ def link(session: Session, token: str) -> AnswerLink | None:
         update_id=row.update_id,
         sent_at=sent,
         replaced=bool(newer),
+        recipient_hash=row.recipient_hash,
     )
 
 
@@ -132,7 +154,7 @@ def use_link(session: Session, token: str, update_id: int, now: datetime) -> boo
     under two concurrent POSTs: only one UPDATE finds ``used_at`` still empty)."""
     done = session.execute(
         sa.update(AnswerLinkRow)
-        .where(AnswerLinkRow.token == token, AnswerLinkRow.used_at.is_(None))
+        .where(AnswerLinkRow.token == token_hash(token), AnswerLinkRow.used_at.is_(None))
         .values(used_at=now, update_id=update_id)
         .returning(AnswerLinkRow.id)
         .execution_options(synchronize_session=False)
@@ -156,9 +178,28 @@ def first_seen(session: Session, signature: str, now: datetime, window: timedelt
     return inserted is not None
 
 
-def slack_contact(session: Session, programme_id: str, slack_user_id: str) -> str | None:
-    return session.scalar(
-        sa.select(SlackUserRow.contact_code).where(
+@dataclass(frozen=True, slots=True)
+class SlackUser:
+    """A Slack user id resolved earlier: to which contact, through which e-mail address."""
+
+    contact_id: str
+    email: str | None
+
+
+def slack_contact(session: Session, programme_id: str, slack_user_id: str) -> SlackUser | None:
+    found = session.execute(
+        sa.select(SlackUserRow.contact_code, SlackUserRow.email).where(
+            SlackUserRow.programme_id == programme_id,
+            SlackUserRow.slack_user_id == slack_user_id,
+        )
+    ).first()
+    return None if found is None else SlackUser(found[0], found[1])
+
+
+def forget_slack_user(session: Session, programme_id: str, slack_user_id: str) -> None:
+    """Drop a resolution that no longer holds (the contact's e-mail or Slack id changed)."""
+    session.execute(
+        sa.delete(SlackUserRow).where(
             SlackUserRow.programme_id == programme_id,
             SlackUserRow.slack_user_id == slack_user_id,
         )
@@ -173,16 +214,23 @@ def remember_slack_user(
     email: str | None,
     now: datetime,
 ) -> None:
+    """Store (or replace) what ``slack_user_id`` resolved to just now."""
+    statement = insert_function(session)(SlackUserRow).values(
+        programme_id=programme_id,
+        slack_user_id=slack_user_id,
+        contact_code=contact,
+        email=email,
+        looked_up_at=now,
+    )
     session.execute(
-        insert_function(session)(SlackUserRow)
-        .values(
-            programme_id=programme_id,
-            slack_user_id=slack_user_id,
-            contact_code=contact,
-            email=email,
-            looked_up_at=now,
+        statement.on_conflict_do_update(
+            index_elements=["programme_id", "slack_user_id"],
+            set_={
+                "contact_code": statement.excluded.contact_code,
+                "email": statement.excluded.email,
+                "looked_up_at": statement.excluded.looked_up_at,
+            },
         )
-        .on_conflict_do_nothing(index_elements=["programme_id", "slack_user_id"])
     )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from store.files import create_private_file, private_directory
 from store.revision_files import assignments
 from store.urls import normalise_url
 
@@ -103,15 +104,30 @@ def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs
         _quiet_interrupts(server)
         _LIVE_ENGINES.add(server)
         return server
+    on_disk = None
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        on_disk = Path(database).expanduser()
+        private_directory(on_disk.parent)
     engine = sa.create_engine(parsed, **kwargs)
+    if on_disk is not None:
+        _private_database_file(engine, on_disk)
     _quiet_interrupts(engine)
     _install_sqlite_hooks(
         engine, foreign_keys=foreign_keys, wal=not in_memory, synchronous=synchronous
     )
     _LIVE_ENGINES.add(engine)
     return engine
+
+
+def _private_database_file(engine: Engine, path: Path) -> None:
+    """A new database file is made 0600 just before SQLite would make it (0644 under the
+    usual umask: names, addresses and answers readable by every local user); SQLite gives its
+    -wal and -shm files the database file's mode. An existing file keeps its mode."""
+
+    @sa.event.listens_for(engine, "do_connect")
+    def _before_connect(*_args: Any) -> None:
+        with contextlib.suppress(OSError):  # SQLite says what is wrong with the path itself
+            create_private_file(path)
 
 
 def _quiet_interrupts(engine: Engine) -> None:

@@ -25,13 +25,19 @@ class AnswerLinkRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
-    token: Mapped[str] = mapped_column(sa.String(64))  # the server-side random id in the URL
+    # SHA-256 (hex) of the random id in the URL: the id itself is never stored (0016), so
+    # the database or a backup cannot answer as anyone; look-ups hash the id from the URL.
+    token: Mapped[str] = mapped_column(sa.String(64))
     contact_code: Mapped[str] = mapped_column(CODE)
     item_code: Mapped[str] = mapped_column(CODE)
     outbox_key: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     update_id: Mapped[int | None] = mapped_column(sa.Integer)
+    # SHA-256 (hex) of the address the link was sent to (:func:`store.answers.address_hash`):
+    # a link is refused once its contact's address is another (a successor under the same id).
+    # None: a link from before 0016 whose message had no address.
+    recipient_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class SlackRequestRow(Base):

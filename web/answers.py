@@ -29,6 +29,8 @@ STATUS_CHOICES = (
 REFUSAL_STATUS = {
     Refusal.LINK_TAMPERED: 404,
     Refusal.LINK_FOREIGN: 403,
+    Refusal.LINK_DEPARTED: 410,  # its contact left the plan
+    Refusal.LINK_SUCCESSOR: 403,  # sent to the contact id's previous address
     Refusal.LINK_USED: 409,
     Refusal.LINK_REPLACED: 410,
     Refusal.LINK_EXPIRED: 410,

@@ -63,9 +63,10 @@ def update_sheet(
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
         return
+    from store.files import write_private
+
     try:
-        with out.open("xb") as f:
-            f.write(body)
+        write_private(out, body, exclusive=True)  # 0600: it names owners and their notes
     except OSError as exc:  # the user's path: bad input (2), not the machine's fault (3)
         raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
     typer.echo(f"{out}: {count} item{'' if count == 1 else 's'} to answer", err=True)

@@ -72,8 +72,10 @@ def _write(content: bytes, out: Path | None, fmt: str) -> None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
+    from store.files import write_private
+
     try:
-        out.write_bytes(content)
+        write_private(out, content)  # a new file 0600: a pack names owners and their notes
     except OSError as exc:
         raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
 
