@@ -9,4 +9,7 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 3: every number has a range, plan dates lie in 1900–2199, ids are at most 64 characters, an
 #: ``except`` date must be one its rule gives, a milestone may not depend on its own action.
 #: 4: a governance body may carry ``escalations: true``.
-PARSER_VERSION = 4
+#: 5: the milestones of an action without a ``gereed`` of its own depend on what the action's
+#: ``depends_on`` names (checked for cycles too), and problem lines echo at most 60 characters
+#: of a value.
+PARSER_VERSION = 5

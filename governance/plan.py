@@ -161,6 +161,23 @@ class Deadline:
     depends_on: tuple[str, ...]
 
 
+def inherits_depends_on(action: Action) -> bool:
+    """Whether ``action``'s ``depends_on`` holds for each of its milestones: it has milestones
+    and no *gereed* of its own, so no item of its own to hold it (docs/plan-schema.md,
+    "Dependencies")."""
+    return action.gereed is None and bool(action.milestones)
+
+
+def with_inherited(
+    own: tuple[str, ...], inherited: tuple[str, ...], item_id: str, action_id: str
+) -> tuple[str, ...]:
+    """A milestone's ``depends_on`` with its action's merged after its own (each id once),
+    leaving out the milestone and its action: waiting for them is waiting for itself, which
+    the plan file refuses."""
+    extra = tuple(d for d in inherited if d not in own and d != item_id and d != action_id)
+    return own + extra if extra else own
+
+
 @dataclass(frozen=True, slots=True)
 class Programme:
     id: str
@@ -224,7 +241,9 @@ class Plan:
 
     def deadlines(self) -> list[Deadline]:
         """Every dated-or-not item in table order: an action's own Gereed first, then its
-        milestones. An action without milestones is a deadline even without a Gereed."""
+        milestones. An action without milestones is a deadline even without a Gereed; one with
+        milestones but no Gereed is none, and its ``depends_on`` is each milestone's (merged
+        after the milestone's own: :func:`with_inherited`)."""
         cached = self._deadlines
         if cached is None:
             cached = tuple(self._build_deadlines())
@@ -255,7 +274,8 @@ class Plan:
 
         for action in self.actions():
             gereed = shown(action)  # a call per action, none per milestone that copies nothing
-            if action.gereed is not None or not action.milestones:
+            own_item = not inherits_depends_on(action)
+            if own_item:
                 out.append(
                     Deadline(
                         action.id,
@@ -269,6 +289,8 @@ class Plan:
                         action.depends_on,
                     )
                 )
+            # Without an item of its own, the action's depends_on holds for each milestone.
+            passed = () if own_item else action.depends_on
             for m in action.milestones:
                 out.append(
                     Deadline(
@@ -280,7 +302,9 @@ class Plan:
                         m.gereed if m.period is None or m.period.same_as is None else shown(m),
                         m.period,
                         m.owners,
-                        m.depends_on,
+                        with_inherited(m.depends_on, passed, m.id, action.id)
+                        if passed
+                        else m.depends_on,
                     )
                 )
         return out

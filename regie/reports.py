@@ -88,8 +88,18 @@ def meetings(app: App, body_id: str | None = None, *, plan: Plan | None = None) 
 
 
 def add_meeting(
-    app: App, body_id: str, on: date, at: time | None, location: str | None, note: str | None
+    app: App,
+    body_id: str,
+    on: date,
+    at: time | None,
+    location: str | None,
+    note: str | None,
+    *,
+    allow_day_off: bool = False,
 ) -> str:
+    """Store a one-off meeting. A body meets on working days, as the plan file's meetings must
+    (docs/plan-schema.md, "Meetings"): a weekend day or a public holiday of the plan's calendar
+    is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real)."""
     from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
     from regie.services import utcnow
@@ -101,6 +111,12 @@ def add_meeting(
     beyond = outside_life(programme_life(plan), {"DATE": on})
     if beyond:
         raise InvalidInput(*beyond)
+    off = day_off(plan, on)
+    if off is not None and not allow_day_off:
+        raise InvalidInput(
+            f"DATE: {on} is {off}, not a working day: give --allow-day-off to add the meeting "
+            "anyway"
+        )
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         added = ReportsRepository(session, plan.programme.id).add_meeting(
@@ -108,7 +124,42 @@ def add_meeting(
         )
     if not added:
         raise InvalidInput(f"{body_id} already has a meeting on {on} in the database")
-    return f"{body_id}: meeting on {on} added"
+    return f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
+
+
+def day_off(plan: Plan, on: date) -> str | None:
+    """What ``on`` is when it is no working day of the plan's calendar (``calendar.
+    holidays_country``): ``a Saturday``, ``a public holiday (Koningsdag)``, ``a Sunday and a
+    public holiday (Eerste Kerstdag)``; None on a working day. The holiday is named as the
+    ``holidays`` package names it in the country's own language."""
+    from governance.meetings import DAY_NAMES
+    from governance.workdays import WorkCalendar
+
+    calendar = WorkCalendar.for_plan(plan)
+    if calendar.is_working_day(on):
+        return None
+    weekend = f"a {DAY_NAMES[on.weekday()]}" if on.weekday() >= 5 else None
+    if not calendar.is_holiday(on):
+        return weekend
+    name = _holiday_name(plan.calendar.holidays_country, on)
+    holiday = f"a public holiday ({name})" if name else "a public holiday"
+    return f"{weekend} and {holiday}" if weekend else holiday
+
+
+def _holiday_name(country: str, on: date) -> str | None:
+    """The holiday's name in the country's default language (not the locale's: the same
+    text wherever the command runs)."""
+    import holidays
+
+    try:
+        found = holidays.country_holidays(country, years=on.year)
+        language = getattr(found, "default_language", None)
+        if language:
+            found = holidays.country_holidays(country, years=on.year, language=language)
+    except NotImplementedError:  # pragma: no cover - load_plan has refused such a country
+        return None
+    name = found.get(on)
+    return str(name) if name else None
 
 
 def meeting_or_fail(app: App, plan: Plan, body_id: str, on: date) -> list[Meeting]:

@@ -26,7 +26,16 @@ from governance.plan import (
 )
 from governance.planfile.extras import indicators, meeting_schedule
 from governance.planfile.items import build_steps
-from governance.planfile.nodes import Fields, Problems, describe, id_too_long, mappings, suggest
+from governance.planfile.nodes import (
+    Fields,
+    Problems,
+    clip,
+    describe,
+    id_too_long,
+    mappings,
+    shown,
+    suggest,
+)
 
 SCHEMA_VERSION = 1
 
@@ -100,7 +109,8 @@ def build_plan(root: Node, path: str, problems: Problems) -> Plan | None:
     if version is not None and version != SCHEMA_VERSION:
         problems.add(
             top.value("schema"),
-            f"unsupported schema version {version} (this Regie reads schema {SCHEMA_VERSION})",
+            f"unsupported schema version {clip(version)} "
+            f"(this Regie reads schema {SCHEMA_VERSION})",
         )
     programme = _programme(top, problems)
     calendar = _calendar(top, problems)
@@ -140,7 +150,7 @@ def _programme(top: Fields, problems: Problems) -> Programme:
     elif pid and not _PROGRAMME_ID.fullmatch(pid):
         problems.add(
             f.value("id"),
-            f"programme id {pid!r} may only contain a-z, 0-9 and '-' (e.g. 'mvi-2015-2020')",
+            f"programme id {shown(pid)} may only contain a-z, 0-9 and '-' (e.g. 'mvi-2015-2020')",
         )
     start, end = f.date("start"), f.date("end")
     if start and end and end < start:
@@ -164,12 +174,12 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
     default = CalendarConfig()
     timezone = f.text("timezone") or default.timezone
     if "timezone" in f and not known_timezone(timezone):
-        problems.add(f.value("timezone"), f"unknown time zone {timezone!r}")
+        problems.add(f.value("timezone"), f"unknown time zone {shown(timezone)}")
     country = f.text("holidays_country") or default.holidays_country
     if "holidays_country" in f and not _COUNTRY.fullmatch(country):
         problems.add(
             f.value("holidays_country"),
-            f"holidays_country {country!r} must be a two-letter country code such as 'NL'",
+            f"holidays_country {shown(country)} must be a two-letter country code such as 'NL'",
         )
     seasons = dict(DEFAULT_SEASONS)
     seasons.update(_seasons(f, problems))
@@ -187,10 +197,10 @@ def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:
     for key, value in node.value:
         name = str(key.value).lower() if key.tag.endswith(":str") else None
         if name is None or name not in DEFAULT_SEASONS:
-            shown = repr(str(key.value)) if name is not None else describe(key)
+            what = shown(str(key.value)) if name is not None else describe(key)
             problems.add(
                 key,
-                f"unknown season {shown} (seasons are {', '.join(names)})"
+                f"unknown season {what} (seasons are {', '.join(names)})"
                 f"{suggest(name or '', names)}",
             )
             continue
@@ -210,7 +220,7 @@ def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:
         ok = True
         for month, k in zip(months, _SEASON, strict=True):
             if month is not None and not 1 <= month <= 12:
-                problems.add(f.value(k), f"{k} of season {name!r} must be 1–12, not {month}")
+                problems.add(f.value(k), f"{k} of season {name!r} must be 1–12, not {clip(month)}")
                 ok = False
         start, end = months
         if ok and start is not None and end is not None:
@@ -269,7 +279,7 @@ def _unique(f: Fields, what: str, seen: dict[str, Node], problems: Problems) -> 
         id_too_long(rid, what, node, problems)
         if rid in seen:
             first = seen[rid].start_mark.line + 1
-            problems.add(node, f"duplicate {what} id {rid!r} (first at line {first})")
+            problems.add(node, f"duplicate {what} id {shown(rid)} (first at line {first})")
         else:
             seen[rid] = node
     return rid
@@ -277,7 +287,7 @@ def _unique(f: Fields, what: str, seen: dict[str, Node], problems: Problems) -> 
 
 def _known_org(ref: str, node: Node, org_ids: list[str], where: str, problems: Problems) -> None:
     if org_ids and ref not in org_ids:
-        problems.add(node, f"unknown organisation {ref!r} in {where}{suggest(ref, org_ids)}")
+        problems.add(node, f"unknown organisation {shown(ref)} in {where}{suggest(ref, org_ids)}")
 
 
 def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
@@ -312,7 +322,7 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
         if channel is not None and channel not in CHANNELS and channel_node is not None:
             problems.add(
                 channel_node,
-                f"unknown channel {channel!r}: use {' or '.join(CHANNELS)}"
+                f"unknown channel {shown(channel)}: use {' or '.join(CHANNELS)}"
                 f"{suggest(channel, list(CHANNELS))}",
             )
         contact_id = _unique(f, "contact", seen, problems)
@@ -320,8 +330,8 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
         if contact_id and id_node is not None and not _CONTACT_ID.fullmatch(contact_id):
             problems.add(
                 id_node,
-                f"contact id {contact_id!r} may only contain a-z, A-Z, 0-9, '.', '_', '-' and '@', "
-                "starting with a letter or digit",
+                f"contact id {shown(contact_id)} may only contain a-z, A-Z, 0-9, '.', '_', '-' "
+                "and '@', starting with a letter or digit",
             )
         contact = Contact(
             id=contact_id,
@@ -342,9 +352,11 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
     # A deputy may be listed after the contact it stands in for.
     for contact_id, deputy, where in deputies:
         if deputy == contact_id:
-            problems.add(where, f"contact {contact_id!r} cannot be their own deputy")
+            problems.add(where, f"contact {shown(contact_id)} cannot be their own deputy")
         elif deputy not in ids:
-            problems.add(where, f"unknown contact {deputy!r} in 'deputy'{suggest(deputy, ids)}")
+            problems.add(
+                where, f"unknown contact {shown(deputy)} in 'deputy'{suggest(deputy, ids)}"
+            )
     return tuple(out)
 
 
@@ -361,7 +373,8 @@ def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Go
         if escalations and escalating is not None:
             problems.add(
                 f.value("escalations"),
-                f"'escalations: true' is already set on {escalating!r}: escalations go to one body",
+                f"'escalations: true' is already set on {shown(escalating)}: escalations go to "
+                "one body",
             )
         elif escalations:
             escalating = f.text("id") or "?"
@@ -410,7 +423,8 @@ def _reports(
         action_node = f.value("action")
         if action and action_node is not None and action not in action_ids:
             problems.add(
-                action_node, f"unknown action {action!r} in 'action'{suggest(action, action_ids)}"
+                action_node,
+                f"unknown action {shown(action)} in 'action'{suggest(action, action_ids)}",
             )
         out.append(
             ReportObligation(

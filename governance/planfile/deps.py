@@ -6,7 +6,9 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from governance.planfile.nodes import Problems, suggest
+from ruamel.yaml.nodes import Node
+
+from governance.planfile.nodes import Problems, clip, shown, suggest
 from governance.planfile.rows import Row
 
 
@@ -16,50 +18,79 @@ def check_dependencies(rows: Sequence[Row], ids: Mapping[str, Row], problems: Pr
     The graph is the one the assessment follows (:class:`governance.assessor.PlanIndex`): an
     action named in ``depends_on`` stands for its own *gereed* and all its milestones, so
     waiting for it is waiting for each of them. A milestone that depends on its own action
-    therefore waits for itself; so does one that reaches its action through others."""
+    therefore waits for itself; so does one that reaches its action through others. The
+    milestones of an action without a *gereed* of its own depend on what the action's
+    ``depends_on`` names (:meth:`Row.inherited`): those edges are in the graph too, and an
+    action that names one of its own milestones would make that milestone wait for itself."""
     known = list(ids)
     for row in rows:
         for ref, node in row.own_depends:
             if ref == row.id:
-                problems.add(node, f"{row.kind} {row.id!r} depends on itself")
+                problems.add(node, f"{row.kind} {shown(row.id)} depends on itself")
             elif ref not in ids:
-                problems.add(node, f"unknown id {ref!r} in 'depends_on'{suggest(ref, known)}")
+                problems.add(node, f"unknown id {shown(ref)} in 'depends_on'{suggest(ref, known)}")
             elif ref == row.parent:
                 problems.add(
                     node,
-                    f"milestone {row.id!r} depends on its own action {ref!r}, which stands for "
-                    "all its milestones, this one too: it would wait for itself",
+                    f"milestone {shown(row.id)} depends on its own action {shown(ref)}, which "
+                    "stands for all its milestones, this one too: it would wait for itself",
+                )
+        for ref, node in row.inherited():
+            if ref == row.id:
+                problems.add(
+                    node,
+                    f"action {shown(row.parent)} has no 'gereed' of its own, so its 'depends_on' "
+                    f"holds for each of its milestones: milestone {shown(ref)} would wait for "
+                    "itself (name it in the 'depends_on' of the milestones that wait for it)",
                 )
     order = {row.id: i for i, row in enumerate(rows) if ids.get(row.id) is row}
     milestones: dict[str, list[str]] = {}
     for rid in order:
         if ids[rid].parent in order:
             milestones.setdefault(ids[rid].parent, []).append(rid)
-    graph = {
-        rid: [d for d in ids[rid].depends_on if d in order and d not in (rid, ids[rid].parent)]
-        + milestones.get(rid, [])
-        for rid in order
-    }
+
+    def waits_for(row: Row) -> list[str]:
+        skip = (row.id, row.parent)
+        own = [d for d in row.depends_on if d in order and d not in skip]
+        passed = [d for d, _ in row.inherited() if d in order and d not in skip and d not in own]
+        return own + passed + milestones.get(row.id, [])
+
+    graph = {rid: waits_for(ids[rid]) for rid in order}
     for component in _strongly_connected(graph):
         if len(component) < 2:
             continue
         first = min(component, key=order.__getitem__)
         cycle = _shortest_cycle(first, graph, set(component))
         row = ids[first]
-        problems.add(row.at, "dependency cycle: " + " → ".join(cycle) + _through(cycle, ids))
+        # A cycle that leaves its first item by an inherited step is pointed out where that
+        # step is written: in its action's depends_on.
+        at: Node = row.at
+        if cycle[1] not in row.depends_on:
+            at = next((n for d, n in row.inherited() if d == cycle[1]), row.at)
+        shown_cycle = " → ".join(map(clip, cycle))
+        problems.add(at, f"dependency cycle: {shown_cycle}{_through(cycle, ids)}")
 
 
 def _through(cycle: list[str], ids: Mapping[str, Row]) -> str:
-    """The steps of ``cycle`` from an action to one of its milestones (not written in
-    ``depends_on``, but what depending on an action means), spelled out."""
-    steps = [
-        f"{a} → {b}"
-        for a, b in pairwise(cycle)
-        if ids[b].parent == a and b not in ids[a].depends_on
+    """The steps of ``cycle`` not written in the ``depends_on`` they leave, but what depending
+    on an action means (an action to one of its milestones) or what a milestone inherits from
+    its action, spelled out."""
+    members: list[str] = []
+    inherited: dict[str, list[str]] = {}  # action id → the steps its milestones inherit
+    for a, b in pairwise(cycle):
+        if b in ids[a].depends_on:
+            continue
+        if ids[b].parent == a:
+            members.append(f"{clip(a)} → {clip(b)}")
+        else:
+            inherited.setdefault(clip(ids[a].parent), []).append(f"{clip(a)} → {clip(b)}")
+    notes = [f"{', '.join(members)}: an action waits for each of its milestones"] if members else []
+    notes += [
+        f"{', '.join(steps)}: action {action} has no 'gereed' of its own, so its milestones "
+        "wait for what it depends on"
+        for action, steps in inherited.items()
     ]
-    if not steps:
-        return ""
-    return f" ({', '.join(steps)}: an action waits for each of its milestones)"
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _strongly_connected(graph: Mapping[str, list[str]]) -> list[list[str]]:

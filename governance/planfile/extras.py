@@ -15,10 +15,12 @@ from governance.planfile.nodes import (
     INT,
     Fields,
     Problems,
+    clip,
     date_of,
     describe,
     id_too_long,
     mappings,
+    shown,
     suggest,
     text_of,
 )
@@ -57,7 +59,7 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
     if text is not None:
         match = _TIME.fullmatch(text.strip())
         if match is None:
-            problems.add(f.value("time"), f"'time' must be HH:MM (24 hours), not {text!r}")
+            problems.add(f.value("time"), f"'time' must be HH:MM (24 hours), not {shown(text)}")
         else:
             at = time(int(match.group(1)), int(match.group(2)))
     dates = tuple(
@@ -74,11 +76,11 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
     refused = any(k in f and v is None for k, v in (("pack_days", pack), ("request_days", request)))
     if not refused and days["request_days"] <= days["pack_days"]:
         # prepare-meeting runs the round from request day until pack day: none without days.
-        shown = {k: str(v) if k in f else f"({v}, the default)" for k, v in days.items()}
+        given = {k: str(v) if k in f else f"({v}, the default)" for k, v in days.items()}
         problems.add(
             f.value("request_days" if "request_days" in f else "pack_days"),
-            f"'request_days' {shown['request_days']} must be more than 'pack_days' "
-            f"{shown['pack_days']}: owners are asked for an update from request day until "
+            f"'request_days' {given['request_days']} must be more than 'pack_days' "
+            f"{given['pack_days']}: owners are asked for an update from request day until "
             "the pack goes out",
         )
     duration = f.integer_in("duration", 1, 24 * 60, "minutes")
@@ -109,7 +111,7 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
         if every_text not in names:
             problems.add(
                 f.value("every"),
-                f"'every' must be one of {', '.join(names)}, not {every_text!r}"
+                f"'every' must be one of {', '.join(names)}, not {shown(every_text)}"
                 f"{suggest(every_text, names)}",
             )
         else:
@@ -122,14 +124,14 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
         if weekday is None:
             problems.add(
                 f.value("weekday"),
-                f"unknown weekday {name!r}{suggest(name.lower(), list(WEEKDAYS))}",
+                f"unknown weekday {shown(name)}{suggest(name.lower(), list(WEEKDAYS))}",
             )
     nth = f.integer("nth")
     if nth is not None and nth not in (1, 2, 3, 4, -1):
-        problems.add(f.value("nth"), f"'nth' must be 1, 2, 3, 4 or -1 (the last), not {nth}")
+        problems.add(f.value("nth"), f"'nth' must be 1, 2, 3, 4 or -1 (the last), not {clip(nth)}")
     day = f.integer("day")
     if day is not None and not 1 <= day <= 31:
-        problems.add(f.value("day"), f"'day' must be 1–31, not {day}")
+        problems.add(f.value("day"), f"'day' must be 1–31, not {clip(day)}")
     if day is not None and (weekday is not None or nth is not None):
         problems.add(f.value("day"), "give either 'day' or 'weekday'/'nth', not both")
     if every is Frequency.WEEK and (day is not None or nth is not None):
@@ -188,7 +190,9 @@ def indicators(
             id_too_long(iid, "indicator", id_node, problems)
             if iid in seen:
                 first = seen[iid].start_mark.line + 1
-                problems.add(id_node, f"duplicate indicator id {iid!r} (first at line {first})")
+                problems.add(
+                    id_node, f"duplicate indicator id {shown(iid)} (first at line {first})"
+                )
             else:
                 seen[iid] = id_node
         source = f.text("source", required=True)
@@ -218,7 +222,9 @@ def _number(f: Fields, key: str, problems: Problems, *, required: bool = False) 
         problems.add(node, f"{key!r} must be a number, not {describe(node)}")
         return None
     if not abs(number) < MAX_INDICATOR:
-        problems.add(node, f"{key!r} must be a number between -10^15 and 10^15, not {node.value}")
+        problems.add(
+            node, f"{key!r} must be a number between -10^15 and 10^15, not {clip(node.value)}"
+        )
         return None
     return number
 

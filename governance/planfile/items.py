@@ -21,9 +21,11 @@ from governance.planfile.nodes import (
     STR,
     Fields,
     Problems,
+    clip,
     describe,
     id_too_long,
     mappings,
+    shown,
     suggest,
 )
 from governance.planfile.rows import Row
@@ -83,7 +85,7 @@ def build_steps(
         number = f.integer("number", required=True)
         number_node = f.value("number")
         if number is not None and not 1 <= number <= MAX_STEP:
-            problems.add(number_node, f"'number' must be 1–{MAX_STEP}, not {number}")
+            problems.add(number_node, f"'number' must be 1–{MAX_STEP}, not {clip(number)}")
             number = None
         if number is not None and number_node is not None:
             if previous is not None and number <= previous[0]:
@@ -113,7 +115,7 @@ def _peek(node: MappingNode, key: str) -> str | None:
 
 def _label(kind: str, node: MappingNode) -> str:
     rid = _peek(node, "id")
-    return f"{kind} {rid!r}" if rid else kind
+    return f"{kind} {shown(rid)}" if rid else kind
 
 
 def _actions(nodes: list[Node], step: int | None, ctx: _Context) -> tuple[Action, ...]:
@@ -158,13 +160,14 @@ def _milestones(
         f = Fields(node, _MILESTONE, _label("milestone", node), ctx.problems)
         row = _row(f, "milestone", ctx)
         row.parent = parent.id
+        row.action = parent
         if row.id and parent.id and not re.fullmatch(re.escape(parent.id) + r"\.[0-9]+", row.id):
             ctx.problems.add(
                 row.id_node,
-                f"milestone id {row.id!r} must look like '{parent.id}.N' "
-                f"(it is under action {parent.id!r})",
+                f"milestone id {shown(row.id)} must look like '{clip(parent.id)}.N' "
+                f"(it is under action {shown(parent.id)})",
             )
-        _gereed(f, row, above, f"the first milestone of action {parent.id!r}", ctx)
+        _gereed(f, row, above, f"the first milestone of action {shown(parent.id)}", ctx)
         out.append(
             Milestone(
                 id=row.id,
@@ -203,7 +206,7 @@ def _row(f: Fields, kind: str, ctx: _Context) -> Row:
             line = first.at.start_mark.line + 1
             ctx.problems.add(
                 row.id_node,
-                f"duplicate id {rid!r} (already used by the {first.kind} at line {line})",
+                f"duplicate id {shown(rid)} (already used by the {first.kind} at line {line})",
             )
         else:
             ctx.ids[rid] = row
@@ -217,12 +220,13 @@ def _check_action_id(row: Row, step: int, problems: Problems) -> None:
     match = _ACTION_ID.fullmatch(row.id)
     if match is None:
         problems.add(
-            row.id_node, f"action id {row.id!r} must look like '{step}.N' (e.g. '{step}.1')"
+            row.id_node,
+            f"action id {shown(row.id)} must look like '{step}.N' (e.g. '{step}.1')",
         )
     elif (match.group(1).lstrip("0") or "0") != str(step):  # not int(): 5000 digits raise
         problems.add(
             row.id_node,
-            f"action id {row.id!r} is under step {step}: it must start with '{step}.'",
+            f"action id {shown(row.id)} is under step {step}: it must start with '{step}.'",
         )
 
 
@@ -238,7 +242,7 @@ def _owners(f: Fields, ctx: _Context, *, required: bool) -> tuple[str, ...]:
     for ref, node in refs:
         if ctx.org_ids and ref not in ctx.org_ids:
             ctx.problems.add(
-                node, f"unknown organisation {ref!r} in 'owners'{suggest(ref, ctx.org_ids)}"
+                node, f"unknown organisation {shown(ref)} in 'owners'{suggest(ref, ctx.org_ids)}"
             )
     return tuple(ref for ref, _ in refs)
 
@@ -262,16 +266,16 @@ def _gereed(f: Fields, row: Row, above: Row | None, first: str, ctx: _Context) -
     try:
         period = parse_period(text, ctx.seasons)
     except PeriodError as exc:
-        ctx.problems.add(node, f"'gereed': {exc}")
+        ctx.problems.add(node, f"'gereed': {clip(exc.reason)}: {shown(exc.text)}")
         return
     if period.kind is PeriodKind.SAME_AS_ABOVE:
         row.period = _same_as_above(row, above, first, ctx.problems)
         return
     row.period = period
-    if period.kind is PeriodKind.DEPENDENT and not row.own_depends:
+    if period.kind is PeriodKind.DEPENDENT and not row.own_depends and not row.inherited():
         ctx.problems.add(
             node,
-            f"'gereed' {text!r} is dependent: add 'depends_on' with the id(s) "
+            f"'gereed' {shown(text)} is dependent: add 'depends_on' with the id(s) "
             f"this {row.kind} waits for",
         )
 
@@ -280,14 +284,17 @@ def _same_as_above(row: Row, above: Row | None, first: str, problems: Problems) 
     """``idem``: the period of the row above with this row's text; a dependent row above also
     passes on its ``depends_on`` (merged after the row's own)."""
     if above is None:
-        problems.add(row.gereed_node, f"{row.gereed!r} has no row above to copy: this is {first}")
+        problems.add(
+            row.gereed_node, f"{shown(row.gereed)} has no row above to copy: this is {first}"
+        )
         return None
     source = above.period
     if source is None:
         if above.gereed is None:  # an invalid gereed above has been reported already
             problems.add(
                 row.gereed_node,
-                f"{row.gereed!r} copies the row above ({above.id}), which has no 'gereed'",
+                f"{shown(row.gereed)} copies the row above ({clip(above.id)}), which has no "
+                "'gereed'",
             )
         return None
     if source.kind is PeriodKind.DEPENDENT:

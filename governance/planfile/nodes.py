@@ -78,6 +78,21 @@ class Problems:
 #: The longest id (programme, organisation, contact, body, goal, report, indicator, action,
 #: milestone): the database keeps ids in 64 characters (store.models.CODE).
 MAX_ID = 64
+#: The most of a value from the file a problem line echoes: every id the plan may use is
+#: shown whole, and a 5000-digit number or a pasted page keeps its line readable.
+ECHO = MAX_ID
+
+
+def clip(value: object) -> str:
+    """``value``'s text as a problem line echoes it: at most :data:`ECHO` characters, the rest
+    cut off with '…'."""
+    text = str(value)
+    return text if len(text) <= ECHO else text[: ECHO - 1] + "…"
+
+
+def shown(value: object) -> str:
+    """``value``'s text quoted as a problem line echoes it (``'1.1'``), clipped (:func:`clip`)."""
+    return repr(clip(value))
 
 
 def id_too_long(rid: str, what: str, node: Node | None, problems: Problems) -> bool:
@@ -101,18 +116,18 @@ def describe(node: Node) -> str:
         return "a list"
     tag, text = node.tag, str(node.value)
     if tag == STR:
-        return f"the text {text!r}"
+        return f"the text {shown(text)}"
     if tag in _NUMBER_TAGS:
-        return f"the number {text}"
+        return f"the number {clip(text)}"
     if tag == BOOL:
-        return f"the boolean {text}"
+        return f"the boolean {clip(text)}"
     if tag == DATE:
-        return f"the date {text}"
+        return f"the date {clip(text)}"
     if tag == NULL:
         return "an empty value"
     from governance.planfile.yaml_words import plain_tag
 
-    return plain_tag(str(tag))
+    return clip(plain_tag(str(tag)))
 
 
 def suggest(word: str, candidates: Sequence[str]) -> str:
@@ -120,7 +135,7 @@ def suggest(word: str, candidates: Sequence[str]) -> str:
     # Case-insensitive: 'Rivm' should find 'RIVM'.
     lowered = {c.lower(): c for c in reversed(candidates)}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
+    return f" (did you mean {shown(lowered[match[0]])}?)" if match else ""
 
 
 def key_name(node: Node) -> str | None:
@@ -135,7 +150,7 @@ def text_of(node: Node, what: str, problems: Problems, *, quote_hint: bool = Tru
     if isinstance(node, ScalarNode) and node.tag == STR:
         return str(node.value)
     if isinstance(node, ScalarNode) and quote_hint and node.tag in {INT, FLOAT, BOOL, DATE}:
-        problems.add(node, f'{what} must be text, not {describe(node)}: write "{node.value}"')
+        problems.add(node, f'{what} must be text, not {describe(node)}: write "{clip(node.value)}"')
     else:
         problems.add(node, f"{what} must be text, not {describe(node)}")
     return None
@@ -150,7 +165,7 @@ def int_of(node: Node, what: str, problems: Problems) -> int | None:
             pass
     hint = ""
     if isinstance(node, ScalarNode) and node.tag == STR and _DECIMAL.fullmatch(str(node.value)):
-        hint = f": write {node.value} without quotes"
+        hint = f": write {clip(node.value)} without quotes"
     problems.add(node, f"{what} must be a whole number, not {describe(node)}{hint}")
     return None
 
@@ -175,10 +190,12 @@ def date_of(node: Node, what: str, problems: Problems) -> date | None:
             try:
                 found = date.fromisoformat(text)
             except ValueError:
-                problems.add(node, f"{what}: no such date {text!r}")
+                problems.add(node, f"{what}: no such date {shown(text)}")
                 return None
             if not MIN_YEAR <= found.year <= MAX_YEAR:
-                problems.add(node, f"{what}: year out of range {MIN_YEAR}–{MAX_YEAR}: {text!r}")
+                problems.add(
+                    node, f"{what}: year out of range {MIN_YEAR}–{MAX_YEAR}: {shown(text)}"
+                )
                 return None
             return found
     problems.add(node, f"{what} must be a date written as YYYY-MM-DD, not {describe(node)}")
@@ -190,7 +207,7 @@ def items_of(node: Node, what: str, problems: Problems, hint: str = "") -> list[
     if isinstance(node, SequenceNode):
         return list(node.value)
     if isinstance(node, ScalarNode) and node.tag == STR and not hint:
-        hint = f": write [{node.value}]"
+        hint = f": write [{clip(node.value)}]"
     problems.add(node, f"{what} must be a list, not {describe(node)}{hint}")
     return None
 
@@ -225,9 +242,9 @@ class Fields:
                 problems.add(key, f"{describe(key)} is not a valid key in {where}")
             elif name in self._keys:
                 first = self._keys[name].start_mark.line + 1
-                problems.add(key, f"duplicate key {name!r} in {where} (first at line {first})")
+                problems.add(key, f"duplicate key {shown(name)} in {where} (first at line {first})")
             elif name not in known:
-                problems.add(key, f"unknown key {name!r} in {where}{suggest(name, known)}")
+                problems.add(key, f"unknown key {shown(name)} in {where}{suggest(name, known)}")
             else:
                 self._keys[name] = key
                 self._values[name] = value
@@ -279,7 +296,8 @@ class Fields:
             unit = f" {unit}" if unit else ""
             zero = f" ({zero})" if zero else ""
             self.problems.add(
-                self.value(name), f"{name!r} must be {low}–{high}{unit}{zero}, not {number}"
+                self.value(name),
+                f"{name!r} must be {low}–{high}{unit}{zero}, not {clip(number)}",
             )
             return None
         return number
@@ -320,7 +338,7 @@ class Fields:
             if ref is None:
                 continue
             if ref in seen:
-                self.problems.add(item, f"{ref!r} is listed twice in {name!r}")
+                self.problems.add(item, f"{shown(ref)} is listed twice in {name!r}")
                 continue
             seen.add(ref)
             out.append((ref, item))

@@ -24,3 +24,13 @@ class Row:
     period: Period | None = None
     own_depends: list[tuple[str, Node]] = field(default_factory=list)
     depends_on: list[str] = field(default_factory=list)
+    action: Row | None = None  # a milestone's action row
+
+    def inherited(self) -> list[tuple[str, Node]]:
+        """The ``depends_on`` a milestone takes from its action (ids with their nodes, in the
+        action's list): all of it when the action has no *gereed* of its own, else none
+        (docs/plan-schema.md, "Dependencies"; :func:`governance.plan.inherits_depends_on`)."""
+        action = self.action
+        if action is None or action.gereed is not None:
+            return []
+        return action.own_depends

@@ -16,7 +16,7 @@ import re
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from governance.planfile.nodes import Problems, key_name
+from governance.planfile.nodes import Problems, key_name, shown
 
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -65,4 +65,4 @@ def _check(node: ScalarNode, section: str, key: str, problems: Problems) -> None
         hint = " (a folded '>' keeps one at the end: write '>-')" if what == "a line break" else ""
         problems.add(node, f"'{key}' must be one line, but contains {what}{hint}")
     elif key == "email" and not _EMAIL.fullmatch(text):
-        problems.add(node, f"'{key}' {text[:60]!r} is not an e-mail address (name@example.org)")
+        problems.add(node, f"'{key}' {shown(text)} is not an e-mail address (name@example.org)")

@@ -122,11 +122,22 @@ def meeting_add(
     at: Annotated[str | None, typer.Option("--time", help="Start time HH:MM.")] = None,
     location: Annotated[str | None, typer.Option(help="Where the body meets.")] = None,
     note: Annotated[str | None, typer.Option(help="Why (e.g. extra vergadering).")] = None,
+    allow_day_off: Annotated[
+        bool,
+        typer.Option(
+            "--allow-day-off",
+            help="Add it on a weekend day or public holiday (the plan's calendar) too.",
+        ),
+    ] = False,
 ) -> None:
-    """Add a one-off meeting (stored in the database, not in the plan file)."""
+    """Add a one-off meeting (stored in the database, not in the plan file). A weekend day or
+    public holiday is refused unless --allow-day-off."""
     from regie.reports import add_meeting
 
-    typer.echo(add_meeting(_app(), body, _required_date(on, "DATE"), _time(at), location, note))
+    day = _required_date(on, "DATE")
+    typer.echo(
+        add_meeting(_app(), body, day, _time(at), location, note, allow_day_off=allow_day_off)
+    )
 
 
 # --- reports -------------------------------------------------------------------------------

@@ -103,10 +103,11 @@ def test_dependency_lead_days_0_makes_a_dependent_item_due_the_day_its_dependenc
     assert later.state is State.OVERDUE
 
 
-def test_an_actions_depends_on_holds_its_own_gereed_not_its_milestones() -> None:
+def test_an_actions_depends_on_holds_its_own_gereed_or_else_its_milestones() -> None:
     """README's "waiting: dependent on an unfinished action" read as: an action with
-    depends_on makes its milestones wait. It does not: only a dependent gereed waits, and an
-    action's depends_on is its own."""
+    depends_on makes its milestones wait. It does not: only a dependent gereed waits. An
+    action's depends_on is its own gereed's; without a gereed of its own, each milestone's
+    (a dated one lists it, as any dated item does)."""
     plan = make_plan(
         act("1.1", ms("1.1.1", quarter(2015, 4))),
         act("1.2", ms("1.2.1", quarter(2015, 4)), period=dependent(), depends_on=("1.1",)),
@@ -119,7 +120,7 @@ def test_an_actions_depends_on_holds_its_own_gereed_not_its_milestones() -> None
         "1.1.1": (State.ON_TRACK, ()),
         "1.2": (State.WAITING, ("1.1",)),
         "1.2.1": (State.ON_TRACK, ()),  # not waiting
-        "1.3.1": (State.ON_TRACK, ()),  # 1.3's depends_on has no item to hold
+        "1.3.1": (State.ON_TRACK, ("1.1",)),  # 1.3 has no gereed: its milestones hold it
         "1.4": (State.ON_TRACK, ("1.1",)),  # dated: listed, not waiting
     }
 
