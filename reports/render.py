@@ -53,6 +53,7 @@ def number(value: float) -> str:
 def environment() -> Environment:
     from governance.agenda import LIMITS, shortlist
     from governance.labels import rag_label, state_label
+    from reports.charts import indicator_alt, rag_summary_alt, timeline_alt
 
     env = Environment(
         loader=PackageLoader("reports", "templates"),
@@ -70,6 +71,9 @@ def environment() -> Environment:
     env.filters["rag"] = rag_label
     env.globals["shortlist"] = shortlist
     env.globals["limits"] = LIMITS
+    env.globals["rag_summary_alt"] = rag_summary_alt
+    env.globals["timeline_alt"] = timeline_alt
+    env.globals["indicator_alt"] = indicator_alt
     return env
 
 
