@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from governance.meetings import MeetingSchedule
-from governance.periods import DEFAULT_SEASONS, Period, Season
+from governance.periods import DEFAULT_SEASONS, Period, PeriodKind, Season
+from governance.records import positional_constructor
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,30 @@ def with_inherited(
     return own + extra if extra else own
 
 
+#: ``Deadline(*fields)`` without the frozen dataclass's per-field ``object.__setattr__``: a
+#: plan's deadlines are made once per process, 101,023 of them at 100k items.
+_new_deadline = positional_constructor(Deadline)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineTable:
+    """:meth:`Plan.deadlines` and what the assessment looks up in them, made in the one pass
+    over the plan that makes the deadlines (a daily cycle at 100k items then walks its
+    101,023 deadlines once, not once more for each table). Shared by every reader of the plan:
+    read-only, like the plan."""
+
+    deadlines: tuple[Deadline, ...]
+    #: Each id's deadline (the last one of a duplicate id), in the order ids first appear.
+    by_id: dict[str, Deadline]
+    #: Each action id's deadline ids, in table order.
+    members: dict[str, list[str]]
+    #: The ids of the deadlines with a ``depends_on``, in table order (a duplicate id perhaps
+    #: more than once, and listed when any of its deadlines has one).
+    depending: tuple[str, ...]
+    #: The first deadline whose period is still an unresolved ``idem`` (None: none is).
+    unresolved_idem: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class Programme:
     id: str
@@ -225,11 +250,10 @@ class Plan:
     path: str | None = None
     # SHA-256 of the plan file's bytes when loaded from a file: "this plan is unchanged".
     source_hash: str | None = field(default=None, compare=False)
-    # deadlines(), built once: a daily cycle at 100k items asked for it several times (≈ 0.4 s
-    # each). Not an init field, so dataclasses.replace() never carries it to a changed plan.
-    _deadlines: tuple[Deadline, ...] | None = field(
-        default=None, init=False, compare=False, repr=False
-    )
+    # deadlines() and their look-ups, built once: a daily cycle at 100k items asked for them
+    # several times (≈ 0.4 s each). Not an init field, so dataclasses.replace() never carries
+    # it to a changed plan.
+    _deadlines: DeadlineTable | None = field(default=None, init=False, compare=False, repr=False)
 
     def actions(self) -> Iterator[Action]:
         for step in self.steps:
@@ -244,14 +268,24 @@ class Plan:
         milestones. An action without milestones is a deadline even without a Gereed; one with
         milestones but no Gereed is none, and its ``depends_on`` is each milestone's (merged
         after the milestone's own: :func:`with_inherited`)."""
-        cached = self._deadlines
-        if cached is None:
-            cached = tuple(self._build_deadlines())
-            object.__setattr__(self, "_deadlines", cached)
-        return list(cached)
+        return list(self.deadline_table().deadlines)
 
-    def _build_deadlines(self) -> list[Deadline]:
+    def deadline_table(self) -> DeadlineTable:
+        """:meth:`deadlines` with their look-ups by id and by action (built once per plan)."""
+        table = self._deadlines
+        if table is None:
+            table = self._build_deadlines()
+            object.__setattr__(self, "_deadlines", table)  # published whole
+        return table
+
+    def _build_deadlines(self) -> DeadlineTable:
         out: list[Deadline] = []
+        by_id: dict[str, Deadline] = {}
+        members: dict[str, list[str]] = {}
+        depending: list[str] = []
+        unresolved: str | None = None
+        idem = PeriodKind.SAME_AS_ABOVE
+        make, action_level, milestone_level = _new_deadline, ItemLevel.ACTION, ItemLevel.MILESTONE
         rows: dict[str, Action | Milestone] = {}  # made at the first ``idem`` row only
 
         def shown(item: Action | Milestone) -> str | None:
@@ -274,40 +308,59 @@ class Plan:
 
         for action in self.actions():
             gereed = shown(action)  # a call per action, none per milestone that copies nothing
+            action_id = action.id
+            # The action's deadline ids, appended to while they are made (not in a second pass
+            # over 101,023 deadlines); an action id given twice gathers both actions' ids.
+            ids = members.get(action_id)
+            if ids is None:
+                ids = members[action_id] = []
             own_item = not inherits_depends_on(action)
-            if own_item:
-                out.append(
-                    Deadline(
-                        action.id,
-                        ItemLevel.ACTION,
-                        action.id,
-                        action.step,
-                        action.title,
-                        gereed,
-                        action.period,
-                        action.owners,
-                        action.depends_on,
-                    )
-                )
             # Without an item of its own, the action's depends_on holds for each milestone.
             passed = () if own_item else action.depends_on
-            for m in action.milestones:
-                out.append(
-                    Deadline(
-                        m.id,
-                        ItemLevel.MILESTONE,
-                        action.id,
-                        action.step,
-                        m.title,
-                        m.gereed if m.period is None or m.period.same_as is None else shown(m),
-                        m.period,
-                        m.owners,
-                        with_inherited(m.depends_on, passed, m.id, action.id)
-                        if passed
-                        else m.depends_on,
-                    )
+            if own_item:
+                period = action.period
+                d = make(
+                    action_id,
+                    action_level,
+                    action_id,
+                    action.step,
+                    action.title,
+                    gereed,
+                    period,
+                    action.owners,
+                    action.depends_on,
                 )
-        return out
+                out.append(d)
+                by_id[action_id] = d
+                ids.append(action_id)
+                if action.depends_on:
+                    depending.append(action_id)
+                if unresolved is None and period is not None and period.kind is idem:
+                    unresolved = action_id
+            for m in action.milestones:
+                period = m.period
+                item_id = m.id
+                d = make(
+                    item_id,
+                    milestone_level,
+                    action_id,
+                    action.step,
+                    m.title,
+                    m.gereed if period is None or period.same_as is None else shown(m),
+                    period,
+                    m.owners,
+                    with_inherited(m.depends_on, passed, item_id, action_id)
+                    if passed
+                    else m.depends_on,
+                )
+                out.append(d)
+                by_id[item_id] = d
+                ids.append(item_id)
+                if d.depends_on:  # inherited ones too
+                    depending.append(item_id)
+                if unresolved is None and period is not None and period.kind is idem:
+                    unresolved = item_id
+        return DeadlineTable(tuple(out), by_id, members, tuple(depending), unresolved)
 
     def action(self, action_id: str) -> Action | None:
         return next((a for a in self.actions() if a.id == action_id), None)
