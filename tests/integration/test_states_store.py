@@ -433,6 +433,66 @@ def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
     assert tallies.load_tally(session, pid) == Tally.of(items)
 
 
+def test_the_due_rows_of_each_programme_beside_others(
+    repo: Repository, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows whose next check has come are one programme's, whether the memory holds other
+    programmes' rows (programme ids before and after it) or not. On SQLite the table is read
+    in storage order when it holds only that programme's rows, else through the primary key."""
+    states, rags = ("open", "overdue", "done"), ("green", "amber", "red", "grey")
+
+    def items(offset: int) -> dict[str, Remembered]:
+        return {
+            f"{i % 5}.{i}": Remembered(
+                states[i % 3], rags[(i + offset) % 4], bool(i % 2), D1,
+                None if i % 6 == 0 else D1 + timedelta(days=(i + offset) % 4), str(i % 5),
+                None, None, None, None,
+            )
+            for i in range(60)
+        }  # fmt: skip
+
+    def due(rows: dict[str, Remembered]) -> dict[str, Remembered]:
+        return {i: r for i, r in rows.items() if r.next_check and r.next_check <= D2}
+
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    used: list[str] = []
+    if sqlite:
+        read = memory._sqlite_remembered
+
+        def spy(connection: Any, sql: str, params: Any) -> dict[str, Remembered]:
+            used.append(sql)
+            return read(connection, sql, params)
+
+        monkeypatch.setattr(memory, "_sqlite_remembered", spy)
+    header = MemoryHeader(D1, "basis", "hash", 0)
+    rows = {"p": items(0)}
+    memory.save(session, "p", header, rows["p"], None, replace_all=True, recorded_at=NOW)
+    session.commit()
+    assert memory.load_due(session, "p", D2) == due(rows["p"])
+    for pid, offset in (("a", 1), ("z", 2)):  # before and after "p"
+        _add_programme(session, pid)
+        rows[pid] = items(offset)
+        memory.save(session, pid, header, rows[pid], None, replace_all=True, recorded_at=NOW)
+        session.commit()
+        for each in rows:
+            assert memory.load_due(session, each, D2) == due(rows[each])
+            assert 0 < len(due(rows[each])) < len(rows[each])
+    if not sqlite:
+        return
+    assert used[0] == memory._SQLITE_DUE_SCAN  # alone in the table
+    assert set(used[1:]) == {memory._SQLITE_DUE}  # beside others
+    connection = session.connection().connection.driver_connection
+    assert connection is not None
+
+    def plan(sql: str) -> str:
+        return " ".join(
+            str(r[-1]) for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}", ("p", "x"))
+        )
+
+    assert plan(memory._SQLITE_DUE_SCAN) == "SCAN item_memory"
+    assert "USING INDEX" in plan(memory._SQLITE_DUE)
+
+
 #: Item codes with what a JSON or an array parameter must carry through: quotes, a backslash,
 #: commas, brackets and braces, non-ASCII text, and one that only differs in case.
 _ODD_CODES = ['1."a"', "1.'b'", "1.c\\d", "1.e,f", "1.[g]", "1.{h}", "1.ïj", "1.\u00e9k", "1.E,F"]
