@@ -1,4 +1,4 @@
-"""`regie contact export|forget`: one person's data (AVG art. 15 and 17)."""
+"""`regie contact export|forget`: one person's data (AVG articles 15 and 17)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def contact_export(
         Path | None, typer.Option("--out", help="Write to this file (never overwritten).")
     ] = None,
 ) -> None:
-    """Everything stored about one contact as JSON (right of access, AVG art. 15)."""
+    """Everything stored about one contact as JSON (right of access, AVG article 15)."""
     from regie.bootstrap import bootstrap
     from regie.erasure import export_contact, write_export
     from regie.services import utcnow
@@ -42,7 +42,7 @@ def contact_forget(
     ] = False,
 ) -> None:
     """Erase a departed contact's personal data, keeping the audit trail under a pseudonym
-    (right to erasure, AVG art. 17). Prints the changes per table."""
+    (right to erasure, AVG article 17). Prints the changes per table."""
     from regie.bootstrap import bootstrap
     from regie.erasure import forget_contact
     from regie.services import utcnow

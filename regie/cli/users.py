@@ -74,7 +74,7 @@ def user_forget(
     yes: Annotated[bool, typer.Option("--yes", help="Required: this cannot be undone.")] = False,
 ) -> None:
     """Forget a disabled user: the login name becomes vertrokken-gebruiker-N, the display name
-    and the sessions go (AVG art. 17)."""
+    and the sessions go (AVG article 17)."""
     from regie.bootstrap import bootstrap
     from regie.erasure import forget_user
     from regie.errors import InvalidInput
