@@ -53,11 +53,14 @@ def write_export(data: dict[str, Any], out: Path | None) -> str:
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
     if out is None:
         return text
-    try:
-        with out.open("x", encoding="utf-8") as handle:
-            handle.write(text)
+    from store.files import write_private
+
+    try:  # 0600, new only: it is one person's data, names and addresses
+        write_private(out, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise InvalidInput(f"{out}: already exists; not overwritten") from None
+    except OSError as exc:
+        raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
     return f"exported contact {data['contact']} to {out}"
 
 

@@ -5,7 +5,9 @@ append-only triggers still refuse everything else."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -128,8 +130,13 @@ def test_export_holds_every_row_about_the_contact(tmp_path: Path, migrated_url: 
     assert len(data["answer_links"]) == 2 and "token" not in data["answer_links"][0]
     assert data["outbox_files"] and data["erasure"] is None
     out = tmp_path / "export.json"
-    assert "exported" in write_export(data, out)
+    umask = os.umask(0o022)
+    try:
+        assert "exported" in write_export(data, out)
+    finally:
+        os.umask(umask)
     assert json.loads(out.read_text("utf-8"))["contact"] == WHO
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # one person's data: theirs and the office's
     with pytest.raises(InvalidInput, match="already exists"):
         write_export(data, out)
 
