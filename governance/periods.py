@@ -48,6 +48,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeAlias
 
+from governance.records import pickled_positionally
+
 
 class PeriodKind(StrEnum):
     DATE = "date"  # 18 april 2016, 2016-04-18
@@ -78,6 +80,7 @@ DATED_KINDS = frozenset(
 )
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Season:
     """A season as a span of months; ``end_month`` < ``start_month`` wraps into the next year."""
@@ -95,6 +98,7 @@ DEFAULT_SEASONS: dict[str, Season] = {
 }
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Period:
     kind: PeriodKind

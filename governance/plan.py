@@ -14,9 +14,10 @@ from typing import Any
 
 from governance.meetings import MeetingSchedule
 from governance.periods import DEFAULT_SEASONS, Period, PeriodKind, Season
-from governance.records import positional_constructor
+from governance.records import pickled_positionally, positional_constructor
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where something stands in the plan file (1-based line and column)."""
@@ -29,6 +30,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Organisation:
     id: str
@@ -37,6 +39,7 @@ class Organisation:
     note: str | None = None
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A person who answers for an organisation's items (reminders go to contacts)."""
@@ -52,6 +55,7 @@ class Contact:
     deputy: str | None = None  # may answer in this contact's place; copied on their escalations
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class GovernanceBody:
     id: str
@@ -64,6 +68,7 @@ class GovernanceBody:
     escalations: bool = False  # the plan names it as the body escalations are put to
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class ReportObligation:
     id: str
@@ -74,6 +79,7 @@ class ReportObligation:
     source: str | None = None
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """A measurable target of a goal, as the plan text states it (``source`` quotes it)."""
@@ -90,6 +96,7 @@ class Indicator:
     note: str | None = None
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Goal:
     id: str
@@ -104,6 +111,7 @@ class ItemLevel(StrEnum):
     MILESTONE = "milestone"
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Milestone:
     id: str
@@ -120,6 +128,7 @@ class Milestone:
     cancelled_by: str | None = None  # the decision that dropped it
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Action:
     id: str
@@ -139,6 +148,7 @@ class Action:
     cancelled_by: str | None = None
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Step:
     number: int
@@ -203,6 +213,7 @@ class DeadlineTable:
     unresolved_idem: str | None
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class Programme:
     id: str
@@ -214,6 +225,7 @@ class Programme:
     source_document: str | None = None
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class CalendarConfig:
     timezone: str = "Europe/Amsterdam"
@@ -221,6 +233,7 @@ class CalendarConfig:
     seasons: dict[str, Season] = field(default_factory=lambda: dict(DEFAULT_SEASONS))
 
 
+@pickled_positionally
 @dataclass(frozen=True, slots=True)
 class ReminderPolicy:
     """When owners are prompted; all counts are working days."""

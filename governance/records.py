@@ -7,11 +7,16 @@ items. :func:`positional_constructor` builds the same object for a fraction of t
 go into an instance of a plain class with the same slots (ordinary attribute stores), which then
 becomes an instance of the frozen class (``__class__`` assignment, allowed between classes of
 identical layout). Should an interpreter refuse that, the slots' descriptors are set instead.
+
+:func:`pickled_positionally` makes a class pickle through the same constructor: a frozen,
+slotted dataclass otherwise unpickles through ``dataclasses``' ``__setstate__``, which asks
+``fields()`` again for every object (≈ 4 µs each: half a second for a cached 100k-item plan).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,6 +38,38 @@ def positional_constructor(cls: type[T]) -> Callable[..., T]:
     except TypeError:  # layouts not compatible on this interpreter
         return descriptor_constructor(cls)
     return make
+
+
+def pickled_positionally(cls: type[T]) -> type[T]:
+    """Class decorator, above ``@dataclass`` (it needs the final class): instances pickle as a
+    call of the class's :func:`positional_constructor` with their field values, in field order.
+
+    The constructor becomes the class attribute ``_from_fields``, which a pickle names
+    (``module.Class._from_fields``); a build without it fails to load such a pickle (a cache
+    then computes the value again). The class's own ``__getstate__``/``__setstate__`` stay, so
+    pickles made before still load. Only for values without cycles through themselves (a
+    reduced object exists only once its fields do)."""
+    names = _field_names(cls)
+    make = positional_constructor(cls)
+    make.__name__ = "_from_fields"
+    make.__qualname__ = f"{cls.__qualname__}._from_fields"
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+
+        def reduce_one(self: object) -> tuple[Callable[..., T], tuple[Any, ...]]:
+            return make, (get(self),)
+
+        reduce: Callable[[object], tuple[Callable[..., T], tuple[Any, ...]]] = reduce_one
+    else:
+
+        def reduce_many(self: object) -> tuple[Callable[..., T], tuple[Any, ...]]:
+            return make, get(self)
+
+        reduce = reduce_many
+    reduce.__qualname__ = f"{cls.__qualname__}.__reduce__"
+    type.__setattr__(cls, "_from_fields", staticmethod(make))
+    type.__setattr__(cls, "__reduce__", reduce)
+    return cls
 
 
 def descriptor_constructor(cls: type[T]) -> Callable[..., T]:

@@ -3,10 +3,10 @@
 Parsing a large plan is slow (ruamel.yaml's composer is pure Python: ≈ 48 s for an 8 MB plan of
 100,000 items), and the daily cycle loads the same file day after day. A valid plan is pickled
 under ``REGIE_HOME/cache/`` keyed by the file's path and bytes and by the shape of the plan
-classes; the next load of the same bytes unpickles it. A file with problems is never cached, so
-every diagnostic still comes from the parser with its exact ``PATH:LINE:COL``. The cache is the
-user's own (under their REGIE_HOME) and only ever written here; anything unreadable in it is
-ignored and the file parsed again.
+classes (their fields, and how they pickle); the next load of the same bytes unpickles it. A
+file with problems is never cached, so every diagnostic still comes from the parser with its
+exact ``PATH:LINE:COL``. The cache is the user's own (under their REGIE_HOME) and only ever
+written here; anything unreadable in it is ignored and the file parsed again.
 """
 
 from __future__ import annotations
@@ -51,8 +51,11 @@ def _key(path: Path, data: bytes) -> str:
     from governance import periods, plan
     from governance.parser_version import PARSER_VERSION
 
+    # Each class's fields in order, and whether its objects pickle as a call of its positional
+    # constructor (governance.records.pickled_positionally): a pickle of either kind is read
+    # only by a build that makes the same kind, so an upgrade parses once and caches the new one.
     shapes = [
-        (cls.__name__, [f.name for f in dataclasses.fields(cls)])
+        (cls.__name__, [f.name for f in dataclasses.fields(cls)], "_from_fields" in vars(cls))
         for module in (plan, periods)
         for cls in vars(module).values()
         if isinstance(cls, type) and dataclasses.is_dataclass(cls)
