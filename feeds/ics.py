@@ -83,6 +83,18 @@ def ics_date(value: date) -> str:
 
 @cache
 def _template() -> Template:
+    return _environment().get_template("events.ics.j2")
+
+
+def notice(name: str, **context: object) -> str:
+    """A Dutch plain-text answer of a feed URL that serves no calendar
+    (``templates/<name>.txt.j2``), ending in one newline."""
+    text = _environment().get_template(f"{name}.txt.j2").render(**context)
+    return text.strip() + "\n"
+
+
+@cache
+def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=False,  # iCalendar, not HTML: values go through the ``text`` filter
@@ -96,7 +108,7 @@ def _template() -> Template:
     env.filters["ymd"] = ics_date
     env.filters["next_day"] = lambda d: ics_date(d + timedelta(days=1))
     env.filters["datum"] = dutch_date
-    return env.get_template("events.ics.j2")
+    return env
 
 
 #: Rendered, escaped and folded VEVENT text per event value. A FeedItem is frozen and holds

@@ -9,6 +9,13 @@ from governance.plan import Plan
 from governance.reminders import recipients
 
 KINDS = ("programme", "org", "step", "contact", "body")
+#: Scopes whose feeds carry the owners' free-text notes ("Laatste notitie"): an organisation's
+#: own items, and one contact's own (their organisation's items; for a programme-office contact
+#: the items nobody else answers for). A note can hold personal data ("Jan is ziek", a phone
+#: number); the programme's and a step's feeds span many organisations and are handed on
+#: widely (a steering body, a ministry), so they leave notes out: the office reads them on the
+#: item pages, behind the login.
+NOTE_KINDS = ("org", "contact")
 
 
 class ScopeError(ValueError):
@@ -22,6 +29,11 @@ class Scope:
 
     def __str__(self) -> str:
         return self.kind if self.kind == "programme" else f"{self.kind}:{self.value}"
+
+    @property
+    def shows_notes(self) -> bool:
+        """Whether this feed's events carry the latest note (:data:`NOTE_KINDS`)."""
+        return self.kind in NOTE_KINDS
 
     def includes(self, plan: Plan, item: ItemAssessment) -> bool:
         if self.kind == "programme":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar, cast
 
 from governance.assessment import Assessment, ItemAssessment
@@ -70,6 +70,9 @@ class ItemLine:
     note: str | None
     note_on: date | None
     waiting_on: tuple[str, ...]
+    #: The day the latest update was recorded, when that was later than the day after the day
+    #: it reports for (a back-dated answer: shown as *nagekomen, vastgelegd op …*); else None.
+    recorded_late: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +273,24 @@ def _line(
         note=inert(latest.comment) if latest else None,
         note_on=latest.reported_on if latest else None,
         waiting_on=i.waiting_on,
+        # A decision's update counts from its meeting by design: the decision is what is late.
+        recorded_late=recorded_late(latest.reported_on, latest.recorded_at)
+        if latest is not None and latest.source != "decision"
+        else None,
     )
+
+
+#: An update recorded more than this long after the day it reports for came in late.
+LATE_AFTER = timedelta(days=1)
+
+
+def recorded_late(reported_on: date, recorded_at: datetime | None) -> date | None:
+    """The day (UTC) an update was recorded when that is later than ``reported_on`` plus
+    :data:`LATE_AFTER` (a back-dated answer, marked *nagekomen* wherever it is shown)."""
+    if recorded_at is None:
+        return None
+    day = recorded_at.date()
+    return day if day > reported_on + LATE_AFTER else None
 
 
 def _rag_counts(lines: Iterable[ItemLine]) -> dict[str, int]:

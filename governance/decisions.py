@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -72,3 +73,42 @@ def promise_in_effect(plan: Plan, item_id: str) -> str | None:
         seen.add(above)
         item = items[above]
     return item.gereed if item is not None else None
+
+
+def inherited_dependencies(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """The ``depends_on`` of each action whose milestones take it as their own: an action with
+    milestones and no *gereed* (docs/plan-schema.md, "Dependencies"), by action id."""
+    from governance.plan import inherits_depends_on
+
+    return {a.id: a.depends_on for a in plan.actions() if a.depends_on and inherits_depends_on(a)}
+
+
+def ended_inheritance(plan: Plan, before: Mapping[str, Sequence[str]]) -> list[str]:
+    """One note per action whose milestones waited on its ``depends_on`` (``before``: what
+    :func:`inherited_dependencies` gave for the plan before) and no longer do in ``plan``:
+    the action got a *gereed* of its own, so its ``depends_on`` is the action's alone. A
+    milestone that names an id in its own ``depends_on`` keeps waiting on it."""
+    from governance.plan import inherits_depends_on, with_inherited
+
+    notes = []
+    why = "(the action now has its own gereed)"
+    for action in plan.actions():
+        was = tuple(before.get(action.id, ()))
+        if not was or not action.milestones or inherits_depends_on(action):
+            continue
+        lost: dict[str, tuple[str, ...]] = {}
+        for m in action.milestones:
+            ids = with_inherited(m.depends_on, was, m.id, action.id)[len(m.depends_on) :]
+            if ids:
+                lost[m.id] = ids
+        if not lost:
+            continue
+        if len(lost) == len(action.milestones) and len(set(lost.values())) == 1:
+            ids = next(iter(lost.values()))
+            notes.append(f"note: {action.id}'s milestones no longer wait on {', '.join(ids)} {why}")
+        else:
+            each = "; ".join(f"{m} on {', '.join(ids)}" for m, ids in lost.items())
+            notes.append(
+                f"note: {action.id}'s milestones no longer wait on what it depends on {why}: {each}"
+            )
+    return notes

@@ -20,6 +20,17 @@ STATE_LABELS: dict[str, str] = {
 
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 
+#: Where a status update came from (``StatusUpdate.source``): the channel an owner answered by
+#: (regie.answers.CHANNELS), or the governance body's decision that cancelled the item.
+SOURCE_LABELS: dict[str, str] = {
+    "cli": "opdrachtregel",
+    "import": "ingelezen spreadsheet",
+    "email": "link in e-mail",
+    "slack": "Slack",
+    "web": "webformulier",
+    "decision": "besluit",
+}
+
 
 #: The period kinds of a *gereed* text (:class:`governance.periods.PeriodKind`).
 PERIOD_KIND_LABELS: dict[str, str] = {
@@ -58,6 +69,14 @@ def period_kind_label(kind: str) -> str:
 
 def rag_label(rag: str) -> str:
     return RAG_LABELS.get(rag, rag)
+
+
+def source_label(source: str | None) -> str:
+    """A status update's source in Dutch; one of another kind (a later version's) is "overig",
+    never its key; none recorded is "–"."""
+    if not source:
+        return "–"
+    return SOURCE_LABELS.get(source, "overig")
 
 
 MONTHS = (

@@ -19,6 +19,7 @@ from governance.assessment import Assessment
 from governance.decisions import Decision, DecisionKind, Measurement, decision_label
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan
+from governance.provenance import DueChange
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
@@ -36,6 +37,8 @@ class Change:
     promised: str
     now: date | str | None  # a forecast or revised gereed; None when no new date is known
     reasons: tuple[str, ...]
+    #: Due dates moved in the plan file without a decision, oldest first (the report says so).
+    edits: tuple[DueChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +120,15 @@ def build_progress(
     decisions: Sequence[Decision] = (),
     measurements: Sequence[Measurement] = (),
     ahead_months: int = AHEAD_MONTHS,
+    due_changes: Sequence[DueChange] = (),
 ) -> ProgressReport:
+    """``due_changes``: due dates moved in the plan file without a decision (the plan's
+    revisions); each such item is listed under *vertraagd of gewijzigd*, promised against now,
+    whatever its state: a promise does not move silently."""
     lines = item_lines(plan, assessment)
+    edited: dict[str, list[DueChange]] = {}
+    for c in due_changes:
+        edited.setdefault(c.item_id, []).append(c)
     by_item: dict[str, list[Decision]] = {}
     for d in decisions:
         if d.item_id and d.meeting_on <= assessment.as_of:
@@ -142,8 +152,14 @@ def build_progress(
                 done.append(Done(line, item.completed_on))
             original = getattr(plan_items.get(line.item_id), "original_gereed", None)
             moved = by_item.get(line.item_id, [])
-            if line.state in _LATE or original or any(d.kind is DecisionKind.CANCEL for d in moved):
-                changed.append(_change(plan, line, plan_items.get(line.item_id), moved))
+            edits = tuple(edited.get(line.item_id, ()))
+            if (
+                line.state in _LATE
+                or original
+                or edits
+                or any(d.kind is DecisionKind.CANCEL for d in moved)
+            ):
+                changed.append(_change(plan, line, plan_items.get(line.item_id), moved, edits))
             elif line.state not in _FINISHED:
                 ongoing.append(line)
             if (
@@ -199,8 +215,16 @@ def date_example(plan: Plan) -> str | None:
     return None
 
 
-def _change(plan: Plan, line: ItemLine, plan_item: object, decisions: list[Decision]) -> Change:
-    """Promised (the first gereed) against now (the forecast, else a revised gereed)."""
+def _change(
+    plan: Plan,
+    line: ItemLine,
+    plan_item: object,
+    decisions: list[Decision],
+    edits: tuple[DueChange, ...] = (),
+) -> Change:
+    """Promised (the first gereed) against now (the forecast, else a revised gereed). A gereed
+    edited in the plan file without a decision: promised is the gereed before the first such
+    edit (or the decisions' original), now the gereed the plan has."""
     reasons = [f"{decision_label(plan, d)}: {d.text}" for d in decisions]
     if line.note:
         reasons.append(f"toelichting eigenaar: {line.note}")
@@ -209,8 +233,9 @@ def _change(plan: Plan, line: ItemLine, plan_item: object, decisions: list[Decis
     now: date | str | None = None
     if line.forecast is not None:
         now = line.forecast
-    elif original:
+    elif original or edits:
         now = gereed
     if line.state == "cancelled":
         now = "vervallen"
-    return Change(line, original or gereed or "geen datum", now, tuple(reasons))
+    promised = original or (edits[0].gereed_before if edits else None) or gereed
+    return Change(line, promised or "geen datum", now, tuple(reasons), edits)

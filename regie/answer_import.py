@@ -33,7 +33,11 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from governance.plan import Deadline
+    from sqlalchemy.orm import Session
+
+    from governance.plan import Deadline, Plan
+    from governance.updates import StatusUpdate
+    from regie.answers import Recorded
 
 COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
 #: Columns of `regie update-sheet` for the reader only: accepted and skipped.
@@ -46,11 +50,19 @@ _ANSWERED = ("status", "forecast", "completed_on", "note")  # any of them: the r
 MAX_ROWS = 10_000
 
 
-def import_updates(app: App, path: Path, as_of: date) -> str:
+def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) -> str:
+    """Check every row, then store them all in one transaction with a record of the import
+    (the file's SHA-256 and the updates made). A file whose content was imported before is
+    refused in one line naming that import, unless ``again``."""
     from dataclasses import replace
 
     from governance.answers import OFFICE, Answerer, AnswerInput, contact
-    from regie.answers import AnswerRefused, check_answer, store_answers, unpublished_note
+    from regie.answers import (
+        AnswerRefused,
+        backdated_note,
+        check_answer,
+        unpublished_note,
+    )
 
     plan = app.load_plan()
     rows = read_rows(path)
@@ -122,15 +134,69 @@ def import_updates(app: App, path: Path, as_of: date) -> str:
         raise InvalidInput(f"{path}: no rows to import (only a header row)")
     if not updates:  # a sheet sent back with nothing filled in: not an error, nothing to store
         return f"{path}: nothing recorded: {_rows(unanswered)} without an answer"
-    recorded = store_answers(app, plan, updates, sync=True)
+    recorded = _store_once(app, plan, path, updates, as_of, again=again)
     n = len(updates)
     skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""
     done = f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
-    note = unpublished_note(recorded)
-    return done if note is None else f"{done}\n{note}"
+    notes = [n for n in (backdated_note(recorded), unpublished_note(recorded)) if n]
+    return "\n".join([done, *notes])
 
 
 _STATUS_KEYS = frozenset(("on_track", "at_risk", "done", "cancelled"))
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:  # read a moment ago: gone or unreadable meanwhile
+        raise InvalidInput(f"{path}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _store_once(
+    app: App,
+    plan: Plan,
+    path: Path,
+    updates: list[StatusUpdate],
+    as_of: date,
+    *,
+    again: bool,
+) -> list[Recorded]:
+    """The updates and the import's record in one transaction; refused inside it when the same
+    content was imported before (two clerks importing the same sheet at once: one wins)."""
+    from regie.answers import store_answers
+    from regie.reports import operator
+    from store.reports_repo import ReportsRepository
+
+    digest = file_sha256(path)
+    ids: list[int] = []
+
+    def refuse_repeat(session: Session) -> None:
+        if again:
+            return
+        earlier = ReportsRepository(session, plan.programme.id).imports_of(digest)
+        if earlier:
+            first = earlier[0]
+            more = f" (and {len(earlier) - 1} more)" if len(earlier) > 1 else ""
+            raise InvalidInput(
+                f"{path}: the same content was imported before as import {first.id} "
+                f"({first.file_name}, for {first.reported_on}, recorded "
+                f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {len(first.update_ids)} updates)"
+                f"{more}; nothing imported (give --again to import it once more)"
+            )
+
+    def keep(session: Session, stored: StatusUpdate) -> None:
+        if not ids:  # under the answers' write lock: two imports of one sheet run in turn
+            refuse_repeat(session)
+        assert stored.id is not None
+        ids.append(stored.id)
+        if len(ids) == len(updates):
+            ReportsRepository(session, plan.programme.id).add_import(
+                digest, path.name, as_of, ids, operator()
+            )
+
+    return store_answers(app, plan, updates, sync=True, within=keep)
 
 
 def _planned(item: Deadline) -> dict[str, str]:

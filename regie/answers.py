@@ -65,6 +65,9 @@ class Recorded:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Why Prefect was not told (its server did not answer), or None: the answer is stored.
     unpublished: str | None = None
+    #: The programme's last assessed day when the update reports for an earlier day (a
+    #: back-filled answer: accepted, and said so), else None.
+    backdated: date | None = None
 
 
 def unpublished_note(recorded: list[Recorded]) -> str | None:
@@ -75,6 +78,24 @@ def unpublished_note(recorded: list[Recorded]) -> str | None:
     return (
         f"stored; the reassessment trigger was not sent: {reason} "
         "(the next cycle picks the answer up)"
+    )
+
+
+def backdated_note(recorded: list[Recorded]) -> str | None:
+    """The one line a command adds when it stored answers for a day before the last assessed
+    day: accepted (back-filling is legitimate), but reports made since may now read otherwise,
+    and every page and report marks such an update *nagekomen*."""
+    late = [r for r in recorded if r.backdated is not None]
+    if not late:
+        return None
+    last = max(r.backdated for r in late if r.backdated is not None)
+    days = sorted({r.update.reported_on for r in late})
+    when = days[0].isoformat() if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    n = len(late)
+    return (
+        f"note: {n} update{'' if n == 1 else 's'} back-dated to {when}, before the last assessed "
+        f"day {last}: accepted; reports for earlier days made again may differ, and it shows "
+        "as nagekomen (recorded today)"
     )
 
 
@@ -195,6 +216,7 @@ def store_answers(
         write_lock(session, plan.programme.id)  # answers are stored in the order they commit
         if sync:
             sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        last = repo.last_assessed()
         for update in updates:
             try:
                 stored = repo.add_status_update(update)
@@ -212,7 +234,8 @@ def store_answers(
             )
             if within is not None:
                 within(session, stored)
-            recorded.append(Recorded(stored, event.key))
+            late = last if last is not None and stored.reported_on < last else None
+            recorded.append(Recorded(stored, event.key, backdated=late))
     if emit and (api_url := app.settings.prefect_api_url):
         # A Prefect server's triggers reassess at once. Without one, the next scheduled cycle
         # picks the answers up (and importing Prefect would only slow the command line down);

@@ -59,6 +59,9 @@ class CheckReport:
     working_day: bool = True
     unaddressed: list[str] = field(default_factory=list)  # items due a prompt nobody can receive
     unreachable: list[str] = field(default_factory=list)  # contacts no channel reaches (and why)
+    #: Dry run: keys of messages the run would send whose file is already in the file outbox
+    #: (sent before, by a database that no longer knows it: restored from a backup?).
+    resend: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -76,6 +79,7 @@ class CheckReport:
             "rebuilt": self.rebuilt,
             "unaddressed": list(self.unaddressed),
             "unreachable": list(self.unreachable),
+            "resend": list(self.resend),
             "event_names": [e.name for e in self.events],
         }
 
@@ -243,6 +247,9 @@ def deadline_check(
         report.counts = {k: v for k, v in day.counts.items() if v}
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
+        if dry_run:
+            waiting = [r.key for s in ("pending", "failed") for r in repo.outbox(status=s)]
+            report.resend = sent_before(app, [*report.queued, *waiting])
         if not replay:
             queued = set(report.queued)
             report.unreachable = [
@@ -252,6 +259,18 @@ def deadline_check(
                 )
             ]
     return report
+
+
+def sent_before(app: App, keys: list[str]) -> list[str]:
+    """Of ``keys``, those whose ``.eml`` file is already in the file outbox: messages delivered
+    before that the database does not know as sent (a restore from an older backup). Only the
+    file outbox leaves such a trace; a mail server or Slack keeps none Regie can read."""
+    from notifications.file_outbox import file_name
+
+    folder = app.settings.outbox_dir
+    if not keys or not folder.is_dir():
+        return []
+    return [k for k in dict.fromkeys(keys) if (folder / file_name(k)).exists()]
 
 
 def office_channel(app: App) -> str | None:

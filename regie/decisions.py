@@ -176,7 +176,14 @@ def add_decision(
     set_gereed: tuple[str, str] | None = None,
     cancel: str | None = None,
 ) -> list[str]:
-    from governance.decisions import Decision, DecisionKind, decided_by, promise_in_effect
+    from governance.decisions import (
+        Decision,
+        DecisionKind,
+        decided_by,
+        ended_inheritance,
+        inherited_dependencies,
+        promise_in_effect,
+    )
     from governance.periods import PeriodKind
     from governance.planfile import PlanInvalid, parse_plan
     from regie.reports import body_or_fail, meeting_or_fail
@@ -201,6 +208,7 @@ def add_decision(
     before = after = None
     new_text = None
     kept: tuple[KeptPromise, ...] = ()
+    notes: list[str] = []
     if target is not None:
         kind = DecisionKind.SET_GEREED if set_gereed else DecisionKind.CANCEL
         path = Path(str(plan.path))
@@ -232,6 +240,8 @@ def add_decision(
                 "the decision would make the plan invalid; nothing was written:",
                 *(str(p) for p in exc.problems),
             ) from None
+        # An action given a gereed of its own no longer lends its depends_on to its milestones.
+        notes = ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan
     decision = Decision(body_id, meeting_on, kind, text.strip(), item_id, before, after)
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
@@ -246,7 +256,7 @@ def add_decision(
         )
     if len(dropped) > 1 or (dropped and dropped[0] != target):
         lines.append(f"cancelled with it: {', '.join(i for i in dropped if i != target)}")
-    return lines
+    return [*lines, *notes]
 
 
 def _to_cancel(app: App, plan: Plan, target: str, meeting_on: date) -> tuple[str, ...]:
@@ -280,8 +290,10 @@ def _store(
     old_text = path.read_text(encoding="utf-8") if new_text is not None else None
     try:
         with app.session() as session, session.begin():
-            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+            synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
+            revisions = [r.id for r in synced.revisions if r.id is not None]
+            _recorded(session, plan.programme.id, stored, dropped, revisions)
             for item_id in dropped:
                 Repository(session, plan.programme.id).add_status_update(
                     StatusUpdate(
@@ -300,6 +312,31 @@ def _store(
             _replace(path, old_text)
         raise
     return stored
+
+
+def _recorded(
+    session: Any,
+    programme_id: str,
+    stored: Decision,
+    dropped: tuple[str, ...],
+    revisions: list[int],
+) -> None:
+    """The audit log's event of a recorded decision: who recorded it (store.actor), the items
+    it cancelled and the plan revisions it made (their ids in ``plan_revisions``)."""
+    from regie.services import utcnow
+    from store.audit import record_action
+
+    record_action(
+        session, programme_id, DECISION_RECORDED, now=utcnow(), occurred_on=stored.meeting_on,
+        item=stored.item_id, key=str(stored.id),
+        payload={"decision_id": stored.id, "body": stored.body_id, "kind": stored.kind.value,
+                 "text": stored.text, "gereed_before": stored.gereed_before,
+                 "gereed_after": stored.gereed_after, "cancelled": list(dropped),
+                 "plan_revisions": revisions},
+    )  # fmt: skip
+
+
+DECISION_RECORDED = "regie.decision.recorded"
 
 
 def _replace(path: Path, text: str) -> None:

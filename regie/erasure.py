@@ -1,23 +1,63 @@
-"""One person's data: export it (AVG art. 15) and forget a departed contact (art. 17).
+"""One person's data: export it (AVG art. 15), forget a departed contact (art. 17), and redact
+personal data from one status update's note (the office's correction of a free text).
 
 See docs/operations.md, "Personal data", for what is kept where and what forgetting changes.
+The Dutch texts these write are templates in ``regie/templates/privacy/``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 
-#: What a forgotten contact's message body becomes (kind, day and key stay in their columns).
-PLACEHOLDER = "[bericht aan {pseudonym} ({kind}, {day}) verwijderd op verzoek (AVG art. 17)]"
-#: Why a message to them that was not sent yet never will be (the outbox's last_error).
-SUPPRESSED = "ontvanger vergeten (AVG art. 17)"
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+TEMPLATES = Path(__file__).parent / "templates" / "privacy"
+
+
+@cache
+def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from governance.labels import dutch_date
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=False,  # plain text: stored in the database, escaped where it is shown
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datum"] = dutch_date
+    return env
+
+
+def text(template: str, **context: Any) -> str:
+    """One of the privacy texts (``regie/templates/privacy/<template>.txt.j2``), one line."""
+    return " ".join(_environment().get_template(f"{template}.txt.j2").render(**context).split())
+
+
+def outbox_placeholder(pseudonym: str, kind: str, day: str) -> str:
+    """What a forgotten contact's message body becomes (kind, day and key stay in columns)."""
+    return text("outbox_forgotten", pseudonym=pseudonym, kind=kind, day=day)
+
+
+def suppressed_reason() -> str:
+    """Why a message to a forgotten contact that was not sent yet never will be."""
+    return text("suppressed_forgotten")
+
+
+def redacted_note(day: date) -> str:
+    """What a redacted status update's note becomes."""
+    return text("note_redacted", day=day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +127,8 @@ def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bo
                 code,
                 now,
                 notes=notes,
-                placeholder=PLACEHOLDER,
-                reason=SUPPRESSED,
+                placeholder=outbox_placeholder,
+                reason=suppressed_reason(),
             )
         except ErasureRefused as exc:
             transaction.rollback()
@@ -125,3 +165,66 @@ def forget_user(app: App, username: str) -> str:
     if pseudonym is None:
         raise InvalidInput(f"{username}: no disabled user by that name (disable them first)")
     return f"user {username} forgotten: now {pseudonym}"
+
+
+@dataclass(frozen=True, slots=True)
+class RedactReport:
+    update_id: int
+    item: str
+    counts: dict[str, int]
+    done: bool = False
+
+
+def redact_update(
+    app: App,
+    update_id: int,
+    now: datetime,
+    *,
+    reason: str,
+    apply: bool,
+    by: str | None = None,
+) -> RedactReport:
+    """Replace one status update's note by a placeholder and scrub its copies (see
+    :func:`store.erasure.redact`) in one transaction (``apply``), or say what that would change
+    (the same transaction, rolled back). Archived reports and sent messages stay as they are.
+    ``by``: who redacts (recorded); default the acting operator (:mod:`store.actor`)."""
+    from store.actor import clean_actor, current_actor
+    from store.erasure import ErasureRefused, redact
+
+    by = clean_actor(by) if by else current_actor()
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("--reason: say why the note is redacted (it is recorded)")
+    programme_id = app.programme_id()
+    day = _business_day(app, now)
+    with app.writing(), app.session() as session:
+        transaction = session.begin()
+        try:
+            done = redact(
+                session, programme_id, update_id, now, day, by=by, reason=reason,
+                placeholder=redacted_note(day),
+            )  # fmt: skip
+        except ErasureRefused as exc:
+            transaction.rollback()
+            raise InvalidInput(str(exc)) from None
+        except BaseException:
+            transaction.rollback()
+            raise
+        if apply:
+            transaction.commit()
+        else:
+            transaction.rollback()
+    counts = {k: v for k, v in sorted(done.counts.items()) if v}
+    return RedactReport(update_id, done.item_code, counts, apply)
+
+
+def _business_day(app: App, now: datetime) -> date:
+    """``now``'s day in the office's time zone (the plan's; UTC while the plan is unreadable)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        zone = app.settings.timezone or app.load_plan().calendar.timezone
+    except InvalidInput:
+        return now.date()
+    return now.astimezone(ZoneInfo(zone)).date()

@@ -10,6 +10,9 @@ How items appear (README "Calendar feeds" says the same for users):
 - done items stay (state *gereed*); cancelled items and items that left the plan are
   ``STATUS:CANCELLED`` on their last date, so calendars remove or strike them;
 - a slipped item stays on its promised date, its forecast in the description;
+- the owner's latest note is in the description only in ``org:`` and ``contact:`` feeds
+  (:attr:`feeds.scope.Scope.shows_notes`): free text can hold personal data, and the
+  programme's and a step's feeds are handed on widely;
 - a governance body's feed holds its meetings (plan schedule and one-off meetings): timed
   events in UTC when the start time is known, as long as the body's ``meetings.duration``
   (minutes, default 120: neither the plan nor ``regie meeting add`` gives an end time),
@@ -35,7 +38,7 @@ import re
 import secrets
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -64,13 +67,28 @@ DEFAULT_MEETING_MINUTES = 120  # a body without a meetings block (one-off meetin
 #: later of its old day and the day its cancellation was first published.
 CANCELLED_MEETING_DAYS = 90
 
-Event = tuple["FeedItem", int, tuple[str, ...]]  # an event with its step and owner ids
+#: An event with its step and owner ids, and the same event without its note (the feeds of
+#: scopes that do not show notes: :attr:`feeds.scope.Scope.shows_notes`).
+Event = tuple["FeedItem", int, tuple[str, ...], "FeedItem"]
 # What an item's event was made from: (assessment, feed entry, change time, event or None).
 _Made = tuple["ItemAssessment", "FeedEntry | None", "datetime | None", "Event | None"]
 RETRY_SECONDS = 300  # Retry-After of a 503 while no feed can be built
 ONE_SECOND = timedelta(seconds=1)
 
 log = logging.getLogger("regie.feeds")
+
+
+class ContactLeft(Exception):
+    """The token is scoped to a contact who is no longer in the plan: 410 Gone with a Dutch
+    text (:func:`gone_text`), not the 404 of an unknown or revoked token. The token is that
+    person's: it is not moved to a successor, who asks the office for one of their own."""
+
+
+def gone_text() -> str:
+    """What a token of a contact who left answers (Dutch, plain text)."""
+    from feeds.ics import notice
+
+    return notice("contact_left")
 
 
 class FeedUnavailable(Exception):
@@ -174,7 +192,8 @@ def _build(
         if scope.kind == "body"
         else []
     )
-    items = [item for item, step, owners in facts["events"]
+    notes = scope.shows_notes  # not the programme's or a step's: notes can hold personal data
+    items = [item if notes else bare for item, step, owners, bare in facts["events"]
              if scope.includes_archived(step, owners, plan)]  # fmt: skip
     body = render_feed(_header(plan, scope), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
@@ -544,7 +563,8 @@ def _items(
             sequence=sequence,
             last_modified=stamp,
         )
-        made_event: Event = (event, item.step, tuple(item.owners))
+        bare = event if note is None else replace(event, latest_note=None)
+        made_event: Event = (event, item.step, tuple(item.owners), bare)
         saved = published[0].get(code) or published[1].get(code) or entry
         made[code] = (item, saved, change, made_event)
         out.append(made_event)
@@ -581,7 +601,7 @@ def _items(
             sequence=sequence,
             last_modified=stamp,
         )
-        out.append((event, gone.step, tuple(gone.owners)))
+        out.append((event, gone.step, tuple(gone.owners), event))  # no note: left the plan
     return out, made, published
 
 
@@ -677,7 +697,8 @@ def serve_token_feed(
     app: App, token: str, if_none_match: str | None, now: datetime
 ) -> Served | None:
     """The feed a token subscribes to, or None for an unknown or revoked token (the caller
-    answers 404 either way). Unchanged data costs one small query and no rendering.
+    answers 404 either way); :class:`ContactLeft` for a valid token of a contact who is no
+    longer in the plan. Unchanged data costs one small query and no rendering.
 
     The token is checked before the plan file is read: an unknown or revoked one is None
     whatever the file's state. A broken plan file serves the feed of the last version this
@@ -700,13 +721,16 @@ def serve_token_feed(
     key = (
         FEED_FORMAT, t.scope, as_of, version, app.settings.base_url,
         found.last_update_id, found.last_revision_id, found.last_state_id, found.last_meeting_id,
+        found.last_redaction_id,
     )  # fmt: skip
     feed = _memo.get(key)
     if feed is None:
         try:
             scope = parse_scope(t.scope, plan)
         except ScopeError:
-            return None  # the organisation, step, contact or body left the plan
+            if t.scope.startswith("contact:"):
+                raise ContactLeft(t.id) from None
+            return None  # the organisation, step or body left the plan
         feed = build_feed(app, plan, scope, as_of, version)
         with _memo_lock:
             if len(_memo) >= _MEMO_SIZE:
@@ -879,13 +903,21 @@ def create_token(app: App, scope_text: str, label: str | None, now: datetime) ->
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with app.session() as session, session.begin():
         row = store.add_token(session, plan.programme.id, token_hash(token), str(scope), label, now)
+        _token_event(session, plan.programme.id, TOKEN_CREATED, row.id, str(scope), now)
     url, webcal = feed_urls(app, token)
     return NewToken(row.id, str(scope), token, url, webcal)
 
 
 def list_tokens(app: App) -> list[dict[str, Any]]:
+    """Every token of the programme, with its ``status``: ``revoked``, ``contact left`` (scoped
+    to a contact no longer in the plan: its URL answers 410; issue the successor a token of
+    their own) or ``active``; None when the plan file cannot be read to tell."""
     from store import feeds as store
 
+    try:
+        contacts: set[str] | None = {c.id for c in app.load_plan().contacts}
+    except InvalidInput:
+        contacts = None  # the list still answers; whether a contact left is not known now
     with app.session() as session:
         found = store.tokens(session, app.programme_id())
     return [
@@ -896,9 +928,22 @@ def list_tokens(app: App) -> list[dict[str, Any]]:
             "created": t.created_at.isoformat(),
             "last_used": t.last_used_at.isoformat() if t.last_used_at else None,
             "revoked": t.revoked_at.isoformat() if t.revoked_at else None,
+            "status": _token_status(t.scope, t.revoked_at is not None, contacts),
         }
         for t in found
     ]
+
+
+def _token_status(scope: str, revoked: bool, contacts: set[str] | None) -> str | None:
+    if revoked:
+        return "revoked"
+    kind, _, value = scope.partition(":")
+    if kind == "contact":
+        if contacts is None:
+            return None
+        if value not in contacts:
+            return "contact left"
+    return "active"
 
 
 def revoke_token(app: App, token_id: int, now: datetime) -> str:
@@ -908,6 +953,8 @@ def revoke_token(app: App, token_id: int, now: datetime) -> str:
 
     with app.session() as session, session.begin():
         done = store.revoke_token(session, app.programme_id(), token_id, now)
+        if done is not None and done[0]:
+            _token_event(session, app.programme_id(), TOKEN_REVOKED, token_id, None, now)
     if done is None:
         raise InvalidInput(f"calendar token {token_id}: no such token")
     newly, at = done
@@ -915,3 +962,16 @@ def revoke_token(app: App, token_id: int, now: datetime) -> str:
         when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         return f"calendar token {token_id} was already revoked on {when}, nothing to do"
     return f"calendar token {token_id} revoked"
+
+
+TOKEN_CREATED = "regie.calendar_token.created"  # as store.audit (literal: the label test)
+TOKEN_REVOKED = "regie.calendar_token.revoked"
+
+
+def _token_event(
+    session: Any, programme_id: str, name: str, token_id: int, scope: str | None, now: datetime
+) -> None:
+    """Who created or revoked a calendar token (``created_by``/``revoked_by`` and an event)."""
+    from store.audit import token_action
+
+    token_action(session, programme_id, name, token_id, scope, now)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from governance.decisions import Decision
+    from store.audit import AuditRow
     from store.records import OutboxRecord, StoredEvent
+
+#: The office's zone when the plan file cannot be read (the programme's plan says it).
+OFFICE_ZONE = "Europe/Amsterdam"
 
 
 def record_update(
@@ -34,7 +39,7 @@ def record_update(
     from dataclasses import replace
 
     from governance.answers import OFFICE, Answerer, AnswerInput, FieldProblem, Refusal, contact
-    from regie.answers import AnswerRefused, record_answer, unpublished_note
+    from regie.answers import AnswerRefused, backdated_note, record_answer, unpublished_note
 
     plan = app.load_plan()
     action = plan.action(item_id)
@@ -59,15 +64,116 @@ def record_update(
         who = replace(OFFICE, name=author) if author else OFFICE
     recorded = record_answer(app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True)
     done = f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
-    note = unpublished_note([recorded])
-    return done if note is None else f"{done}\n{note}"
+    notes = [n for n in (backdated_note([recorded]), unpublished_note([recorded])) if n]
+    return "\n".join([done, *notes])
 
 
-def list_events(app: App, since: date | None, item: str | None) -> list[StoredEvent]:
+def list_events(
+    app: App,
+    since: date | None,
+    item: str | None,
+    *,
+    recorded_since: datetime | None = None,
+    recorded_until: datetime | None = None,
+) -> list[StoredEvent]:
+    """Events by business date (``since``) and by when they were recorded: ``recorded_since``
+    (inclusive) to ``recorded_until`` (exclusive), so that a back-dated entry recorded after
+    an audit shows up in the next one."""
     from store import Repository
 
+    if recorded_since and recorded_until and recorded_until <= recorded_since:
+        raise InvalidInput(
+            f"--recorded-until {recorded_until.isoformat()} is not after "
+            f"--recorded-since {recorded_since.isoformat()}"
+        )
     with app.session() as session:
-        return Repository(session, app.programme_id()).events(since=since, item=item)
+        return Repository(session, app.programme_id()).events(
+            since=since, item=item, recorded_since=recorded_since, recorded_until=recorded_until
+        )
+
+
+def parse_instant(value: str | None, option: str, zone: str) -> datetime | None:
+    """``YYYY-MM-DD`` (midnight), ``YYYY-MM-DDTHH:MM[:SS]`` or either with an offset (``Z``,
+    ``+01:00``); without an offset the time is in ``zone`` (the office's)."""
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise InvalidInput(
+            f"{option}: {value[:40]!r} is not a date or date-time "
+            "(YYYY-MM-DD, YYYY-MM-DDTHH:MM, optionally with +HH:MM or Z)"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(zone))
+    return parsed
+
+
+def office_zone(app: App) -> str:
+    """The office's time zone: REGIE_TIMEZONE, else the plan's, else Europe/Amsterdam."""
+    if app.settings.timezone:
+        return app.settings.timezone
+    try:
+        return app.load_plan().calendar.timezone
+    except InvalidInput:
+        return OFFICE_ZONE
+
+
+def office_time(instant: datetime | None, zone: str) -> str:
+    """``2026-12-04 05:10:33 +01:00``: when something was recorded, in the office's zone with
+    its UTC offset written out (empty for none)."""
+    from zoneinfo import ZoneInfo
+
+    if instant is None:
+        return ""
+    local = instant.astimezone(ZoneInfo(zone))
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
+
+
+def decisions_recorded(app: App, body_id: str | None) -> list[tuple[Decision, str | None]]:
+    """The decisions (:func:`regie.decisions.decisions`) with who recorded each (None: before
+    migration 0018)."""
+    import sqlalchemy as sa
+
+    from regie.decisions import decisions
+    from store.models_reports import DecisionRow
+
+    found = decisions(app, body_id)
+    with app.session() as session:
+        who = dict(
+            session.execute(
+                sa.select(DecisionRow.id, DecisionRow.recorded_by).where(
+                    DecisionRow.programme_id == app.programme_id()
+                )
+            )
+            .tuples()
+            .all()
+        )
+    return [(d, who.get(d.id) if d.id is not None else None) for d in found]
+
+
+def audit_export(app: App, start: datetime, end: datetime) -> list[AuditRow]:
+    """Every recorded action with ``start <= recorded_at < end`` (store.audit.audit_rows)."""
+    from store.audit import audit_rows
+
+    if end <= start:
+        raise InvalidInput(f"--to {end.isoformat()} is not after --from {start.isoformat()}")
+    with app.session() as session:
+        return audit_rows(session, app.programme_id(), start, end)
+
+
+def audit_verify(app: App) -> list[str]:
+    """The problems :func:`store.audit.verify` finds (none: the checks passed)."""
+    from store import current_revision
+    from store.audit import reference_triggers, verify
+
+    with app.session() as session:
+        revision = current_revision(app.engine)
+        return verify(session, reference_triggers(revision))
 
 
 def is_known_item(app: App, item: str) -> bool:

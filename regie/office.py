@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
@@ -106,6 +106,9 @@ class ReminderRow:
     #: name: N in ``overdue-N`` counts the stages since the deadline, prompted or not (the first
     #: reminder ever sent can be ``overdue-49``), and ``second`` may be the first one sent.
     number: int | None = None
+    #: Delivery attempts that failed before this one went out (0: first time, or not sent).
+    failed_attempts: int = 0
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +168,10 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     before_key, before = previous_facts(pid, "assessment")
     store, as_of = app.settings.database_url, key[1]
     seen = 0
-    if before_key[1:3] == key[1:3] and before.get("store") == store:
+    # A redacted note (the 5th watermark) changed an update in place: assess afresh.
+    marks = before_key[3] if len(before_key) > 3 else None
+    same_notes = isinstance(marks, tuple) and marks[4:] == key[3][4:]
+    if before_key[1:3] == key[1:3] and before.get("store") == store and same_notes:
         seen = newest_update_id(session, before["seen"])
     if seen and seen >= before["seen"]:
         updated = updated_items(
@@ -371,7 +377,16 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         number = numbers.get(r.stage)
         reminders.append(
             ReminderRow(
-                r.queued_on, r.stage, parts, late, r.contact_id, r.status, r.channel, number
+                r.queued_on,
+                r.stage,
+                parts,
+                late,
+                r.contact_id,
+                r.status,
+                r.channel,
+                number,
+                failed_attempts=max(r.attempts - 1, 0) if r.status == "sent" else 0,
+                sent_at=r.sent_at,
             )
         )
     action = plan.action(item.action_id)
@@ -402,6 +417,11 @@ class ReportRow:
     created_at: Any
     sha256: str
     size: int
+    # What it rests on (None for reports archived before migration 0019).
+    made_by: str | None = None
+    made_via: str | None = None  # cli | prepare | web
+    plan_sha256: str | None = None
+    data_until: Any = None
 
 
 def archived_reports(app: App) -> tuple[str, list[ReportRow]]:
@@ -435,6 +455,10 @@ def archived_reports(app: App) -> tuple[str, list[ReportRow]]:
                 created_at=r.created_at,
                 sha256=r.sha256,
                 size=r.size,
+                made_by=r.made_by,
+                made_via=r.made_via,
+                plan_sha256=r.plan_sha256,
+                data_until=r.data_until,
             )
         )
     rows.sort(key=lambda row: row.id, reverse=True)

@@ -127,7 +127,9 @@ def _assemble(
     html = render_agenda(pack, "html")
     parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
-    archived = _archive(app, plan, "agenda", "html", title, as_of, parameters, html, True)
+    archived = _archive(
+        app, plan, "agenda", "html", title, as_of, parameters, html, True, made_via="prepare"
+    )
     markdown = render_agenda(pack, "md").decode()
     return html.decode(), markdown, archived.sha256
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from governance.agenda import AgendaPack
     from governance.assessment import Assessment
+    from governance.decisions import Decision
     from governance.meetings import Meeting
     from governance.plan import GovernanceBody, Plan
 
@@ -53,6 +54,20 @@ class Rendered:
     #: Files that go with this one (a PDF pack's annex), each with the ``name`` it is referred by.
     attachments: tuple[Rendered, ...] = ()
     name: str | None = None
+    #: The newest recorded_at among the records it read (its data cut-off).
+    data_until: datetime | None = None
+
+
+#: How a report was made, as the archive keeps it (``made_via``).
+MADE_VIA = ("cli", "prepare", "web")
+
+
+def operator() -> str:
+    """Who makes a report: the command's operator (``--operator``/REGIE_OPERATOR, else the OS
+    login) or the web page's user, as every record names its maker (:mod:`store.actor`)."""
+    from store.actor import current_actor
+
+    return current_actor()
 
 
 def body_or_fail(plan: Plan, body_id: str) -> GovernanceBody:
@@ -69,15 +84,22 @@ def _term(plan: Plan) -> tuple[date, date]:
     return start, end
 
 
-def meetings(app: App, body_id: str | None = None, *, plan: Plan | None = None) -> list[Meeting]:
-    """Every meeting of one body (or all bodies) over the programme's term: plan and database."""
+def meetings(
+    app: App,
+    body_id: str | None = None,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+) -> list[Meeting]:
+    """Every meeting of one body (or all bodies) over the programme's term: plan and database
+    (the one-off meetings recorded up to ``recorded_until`` when given)."""
     from governance.meetings import schedule_meetings
     from store import reports_read
 
     plan = plan or app.load_plan()
     bodies = [body_or_fail(plan, body_id)] if body_id else list(plan.governance)
     with app.reading() as connection:
-        extra = reports_read.meetings(connection, plan.programme.id, body_id)
+        extra = reports_read.meetings(connection, plan.programme.id, body_id, recorded_until)
     first, last = _term(plan)
     out: list[Meeting] = []
     for body in bodies:
@@ -162,9 +184,11 @@ def _holiday_name(country: str, on: date) -> str | None:
     return str(name) if name else None
 
 
-def meeting_or_fail(app: App, plan: Plan, body_id: str, on: date) -> list[Meeting]:
+def meeting_or_fail(
+    app: App, plan: Plan, body_id: str, on: date, *, recorded_until: datetime | None = None
+) -> list[Meeting]:
     """The body's meetings; ``on`` must be one of them."""
-    found = meetings(app, body_id, plan=plan)
+    found = meetings(app, body_id, plan=plan, recorded_until=recorded_until)
     if not any(m.on == on for m in found):
         near = ", ".join(m.on.isoformat() for m in found if abs((m.on - on).days) < 120)
         hint = f" (nearby: {near})" if near else ""
@@ -174,16 +198,77 @@ def meeting_or_fail(app: App, plan: Plan, body_id: str, on: date) -> list[Meetin
     return found
 
 
-def assess_as_of(session: Session | Connection, plan: Plan, as_of: date) -> Assessment:
+def assess_as_of(
+    session: Session | Connection,
+    plan: Plan,
+    as_of: date,
+    *,
+    recorded_until: datetime | None = None,
+) -> Assessment:
+    """The assessment on ``as_of`` from the updates reported up to then; with
+    ``recorded_until``, from those recorded up to that moment only (a data cut-off)."""
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
 
-    return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+    if recorded_until is None:
+        return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+    from sqlalchemy import Connection as _Connection
+
+    from store import reports_read
+    from store.dialect import reader
+
+    connection = session if isinstance(session, _Connection) else reader(session)
+    updates = reports_read.updates_recorded_until(
+        connection, plan.programme.id, as_of, recorded_until
+    )
+    return assess(plan, updates, as_of)
+
+
+def recorded_decisions(
+    connection: Connection, plan: Plan, recorded_until: datetime | None
+) -> list[Decision]:
+    """Every decision of the programme (all bodies, any meeting date), recorded up to
+    ``recorded_until`` when given."""
+    from store import reports_read
+
+    found = reports_read.decisions(connection, plan.programme.id)
+    if recorded_until is None:
+        return found
+    return [d for d in found if d.recorded_at is None or d.recorded_at <= recorded_until]
+
+
+def plan_on(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
+    """The plan as its decisions stood on ``as_of`` (:func:`governance.provenance.plan_as_of`):
+    a report for a day before a decision's meeting does not know the decision yet."""
+    from governance.provenance import plan_as_of
+
+    return plan_as_of(plan, decisions, as_of)
 
 
 def agenda_pack(
-    app: App, body_id: str, meeting_on: date, as_of: date, *, plan: Plan | None = None
+    app: App,
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
 ) -> AgendaPack:
+    return _agenda_pack(app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until)[
+        0
+    ]
+
+
+def _agenda_pack(
+    app: App,
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+) -> tuple[AgendaPack, datetime | None]:
+    """The pack and its data cut-off (the newest recorded_at among the records it read)."""
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -191,18 +276,25 @@ def agenda_pack(
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
-    all_meetings = meeting_or_fail(app, plan, body_id, meeting_on)
+    all_meetings = meeting_or_fail(app, plan, body_id, meeting_on, recorded_until=recorded_until)
     meeting = next(m for m in all_meetings if m.on == meeting_on)
     previous, following = previous_and_next(all_meetings, meeting_on)
     # Read on a plain connection: no ORM to import before a PDF's layout can start.
     with app.reading() as connection:
-        assessment = assess_as_of(connection, plan, as_of)
         programme = plan.programme.id
+        everything = recorded_decisions(connection, plan, recorded_until)
+        plan = plan_on(plan, everything, as_of)
+        assessment = assess_as_of(connection, plan, as_of, recorded_until=recorded_until)
         # Every body's: a decision of another body may answer an escalation (build_agenda
         # lists only this body's among the decisions taken).
-        decisions = reports_read.decisions(connection, programme, until=as_of)
-        escalations = reports_read.events_named(connection, programme, ESCALATION_RAISED, as_of)
-    return build_agenda(
+        decisions = [d for d in everything if d.meeting_on <= as_of]
+        escalations = reports_read.events_named(
+            connection, programme, ESCALATION_RAISED, as_of, recorded_until
+        )
+        cut_off = recorded_until or reports_read.data_until(
+            connection, programme, as_of, ESCALATION_RAISED
+        )
+    pack = build_agenda(
         plan,
         assessment,
         body,
@@ -212,6 +304,7 @@ def agenda_pack(
         decisions=decisions,
         escalations=escalations,
     )
+    return pack, cut_off
 
 
 def annex_name(pack: AgendaPack) -> str:
@@ -364,21 +457,28 @@ def agenda_formats(
     *,
     archive: bool = True,
     background: bool = False,
+    recorded_until: datetime | None = None,
+    plan: Plan | None = None,
+    made_via: str = "cli",
 ) -> list[Rendered]:
     """The pack in each format from one assembled pack; each archived with its hash. A PDF's
     annex (every item, :func:`render_agenda_annex`) is archived too, as its attachment.
 
     ``background`` (the command line): a PDF is made in a worker process forked now, which
     imports WeasyPrint and matplotlib while this one loads the plan and assembles the pack,
-    then draws the PNG charts and lays out the PDF while this one makes the other formats."""
+    then draws the PNG charts and lays out the PDF while this one makes the other formats.
+    ``recorded_until``: from the records recorded up to then only (a rebuild of an archived
+    pack); ``plan``: this plan rather than the file's (the one an archived pack was made of)."""
     for fmt in fmts:
         check_format(fmt)
     from regie.pdf_worker import contents as _contents
     from regie.pdf_worker import pdf_worker
 
     with pdf_worker(fmts, background, "agenda.html.j2") as worker:
-        plan = app.load_plan()
-        pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
+        plan = plan or app.load_plan()
+        pack, cut_off = _agenda_pack(
+            app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until
+        )
         contents = _contents(
             fmts,
             worker,
@@ -394,7 +494,9 @@ def agenda_formats(
         if fmt == "pdf":
             annex = render_agenda_annex(pack)
             documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
-    stored = _archive_many(app, plan, as_of, parameters, documents, archive)
+    stored = _archive_many(
+        app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via
+    )
     return _with_attachments(stored, annex_name(pack))
 
 
@@ -414,8 +516,12 @@ def _archive(
     parameters: dict[str, Any],
     content: bytes,
     archive: bool,
+    *,
+    made_via: str = "cli",
 ) -> Rendered:
-    return _archive_many(app, plan, as_of, parameters, [(kind, fmt, title, content)], archive)[0]
+    return _archive_many(
+        app, plan, as_of, parameters, [(kind, fmt, title, content)], archive, made_via=made_via
+    )[0]
 
 
 def _archive_many(
@@ -425,28 +531,108 @@ def _archive_many(
     parameters: dict[str, Any],
     documents: list[tuple[str, str, str, bytes]],
     archive: bool,
+    *,
+    data_until: datetime | None = None,
+    made_via: str = "cli",
 ) -> list[Rendered]:
-    """Each (kind, format, title, content) with its sha256; archived in one transaction."""
+    """Each (kind, format, title, content) with its sha256; archived in one transaction, with
+    what it rests on: the plan file's hash (its text kept once per hash), the maker, how it was
+    made and the data cut-off (computed here when the caller has none)."""
     from regie.services import utcnow
     from store import sync_plan
-    from store.reports_repo import ReportsRepository
+    from store.reports_repo import Provenance, ReportsRepository
 
     out = [
-        Rendered(kind, fmt, title, as_of, parameters, content, hashlib.sha256(content).hexdigest())
+        Rendered(
+            kind, fmt, title, as_of, parameters, content, hashlib.sha256(content).hexdigest(),
+            data_until=data_until,
+        )
         for kind, fmt, title, content in documents
-    ]
+    ]  # fmt: skip
     if not archive:
         return out
+    plan_text = _plan_text(plan)
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         repo = ReportsRepository(session, plan.programme.id)
+        if data_until is None:
+            from governance.events import ESCALATION_RAISED
+            from store import reports_read
+            from store.dialect import reader
+
+            data_until = reports_read.data_until(
+                reader(session), plan.programme.id, as_of, ESCALATION_RAISED
+            )
+        if plan_text is not None and plan.source_hash is not None:
+            repo.keep_plan_text(plan.source_hash, plan_text, str(plan.path))
+        made = Provenance(plan.source_hash, operator(), made_via, data_until)
         for n, r in enumerate(out):
             stored = repo.archive(
                 kind=r.kind, format=r.format, title=r.title, as_of=as_of, parameters=parameters,
-                sha256=r.sha256, content=r.content,
+                sha256=r.sha256, content=r.content, provenance=made,
             )  # fmt: skip
-            out[n] = replace(r, archive_id=stored.id)
+            out[n] = replace(r, archive_id=stored.id, data_until=data_until)
+    for r in out:
+        _copy_on_disk(app, r)
     return out
+
+
+#: Each archived report is also written here (REGIE_HOME/archief), 0600: a database restored
+#: from an older backup loses the reports made since, and ``regie report list`` then names
+#: the files it no longer knows (docs/operations.md, "Restore").
+ARCHIVE_COPIES = "archief"
+
+
+def copy_name(archive_id: int, sha256: str, fmt: str) -> str:
+    return f"{archive_id:06d}-{sha256[:16]}.{fmt}"
+
+
+def _copy_on_disk(app: App, r: Rendered) -> None:
+    """Best effort: the database holds the report; a copy that cannot be written is no
+    reason to fail a report already archived."""
+    from store.files import write_private
+
+    if r.archive_id is None:
+        return
+    folder = app.settings.home / ARCHIVE_COPIES
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        write_private(folder / copy_name(r.archive_id, r.sha256, r.format), r.content)
+    except OSError:
+        return
+
+
+def unknown_copies(app: App, archived_rows: Sequence[Any]) -> list[str]:
+    """Copies in REGIE_HOME/archief of reports the archive does not hold (same id and hash):
+    made after the backup the database was restored from."""
+    import re
+
+    folder = app.settings.home / ARCHIVE_COPIES
+    if not folder.is_dir():
+        return []
+    known = {copy_name(r.id, r.sha256, r.format) for r in archived_rows}
+    pattern = re.compile(r"^\d{6,}-[0-9a-f]{16}\.[a-z]+$")
+    return sorted(p.name for p in folder.iterdir() if pattern.match(p.name) and p.name not in known)
+
+
+def _plan_text(plan: Plan) -> bytes | None:
+    """The plan file's bytes when they are still those the plan was loaded from (its hash)."""
+    from pathlib import Path
+
+    from governance.parser_version import PARSER_VERSION
+
+    if plan.path is None or plan.source_hash is None:
+        return None
+    try:
+        data = Path(plan.path).read_bytes()
+    except OSError:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    digest = hashlib.sha256(f"{PARSER_VERSION}\n{text}".encode("utf-8", "surrogatepass"))
+    return data if digest.hexdigest() == plan.source_hash else None
 
 
 def archived(app: App) -> list[Any]:
@@ -487,24 +673,185 @@ def archived_report(app: App, report_id: int) -> Any:
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class Reproduction:
+    """An archived report made again from the records recorded up to its data cut-off."""
+
+    report_id: int
+    archived_sha256: str
+    sha256: str
+    content: bytes
+    recorded_until: datetime
+    #: Where the plan came from: the text kept with the report, else today's plan file.
+    plan_source: str
+    plan_sha256: str | None
+    format: str = "html"
+
+    @property
+    def matches(self) -> bool:
+        return self.sha256 == self.archived_sha256
+
+
+def parse_recorded_until(value: str | None, option: str = "--recorded-until") -> datetime | None:
+    """An ISO instant (``2026-12-04T03:10:35+00:00``); without an offset it is UTC."""
+    from datetime import UTC
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{option}: {value[:40]!r} is not a moment (use e.g. 2026-12-04T03:10:35+00:00)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def kept_plan(app: App, sha256: str | None) -> Plan | None:
+    """The plan an archived report was made from, parsed from the text kept with it (None when
+    none was kept: a report archived before migration 0019, or a plan file that changed while
+    the report was made)."""
+    from governance.planfile import PlanInvalid, parse_plan
+    from store.reports_repo import ReportsRepository
+
+    if sha256 is None:
+        return None
+    with app.session() as session:
+        found = ReportsRepository(session, app.programme_id()).plan_text(sha256)
+    if found is None:
+        return None
+    data, path = found
+    try:
+        plan = parse_plan(data.decode("utf-8-sig"), path or "<kept plan>")
+    except (PlanInvalid, UnicodeDecodeError):  # parsed by an older parser: not the same plan
+        return None
+    if plan.source_hash != sha256:
+        return None
+    from regie.holiday_cache import load_plan_holidays
+
+    load_plan_holidays(plan, app.settings.home / "cache", date.today())
+    return plan
+
+
+def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) -> Reproduction:
+    """Make archived report ``report_id`` again, in its format, from the records recorded up to
+    its data cut-off (or ``recorded_until``) and the plan it was made from (kept with it; today's
+    plan file when none was kept, which the result says). Nothing is archived."""
+    report = archived_report(app, report_id)
+    cut = recorded_until or report.data_until
+    if cut is None:
+        raise InvalidInput(
+            f"archived report {report_id} has no data cut-off (made before it was recorded): "
+            "give --recorded-until"
+        )
+    plan = kept_plan(app, report.plan_sha256)
+    source = "kept" if plan is not None else "current"
+    plan = plan or app.load_plan()
+    p = {k: str(v) for k, v in (report.parameters or {}).items()}
+    base, _, annex = report.kind.partition("-")
+    try:
+        as_of = date.fromisoformat(p["as_of"])
+        if base == "agenda":
+            pack, _ = _agenda_pack(
+                app, p["body"], date.fromisoformat(p["meeting"]), as_of, plan=plan,
+                recorded_until=cut,
+            )  # fmt: skip
+            content = render_agenda_annex(pack) if annex else render_agenda(pack, report.format)
+        elif base == "voortgang":
+            made, _ = _progress_report(
+                app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,
+                plan=plan, recorded_until=cut,
+            )  # fmt: skip
+            content = render_progress_annex(made) if annex else render_progress(made, report.format)
+        else:
+            raise KeyError(report.kind)
+    except (KeyError, ValueError):
+        raise InvalidInput(
+            f"archived report {report_id} ({report.kind}): its parameters do not say how to "
+            "make it again"
+        ) from None
+    return Reproduction(
+        report_id,
+        report.sha256,
+        hashlib.sha256(content).hexdigest(),
+        content,
+        cut,
+        source,
+        plan.source_hash if source == "kept" else report.plan_sha256,
+        "html" if annex else report.format,
+    )
+
+
 # --- progress report to the Kamer -------------------------------------------------------------
 
 
 def progress_report(
-    app: App, start: date, end: date, as_of: date, *, plan: Plan | None = None
+    app: App,
+    start: date,
+    end: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
 ) -> Any:
+    return _progress_report(app, start, end, as_of, plan=plan, recorded_until=recorded_until)[0]
+
+
+def _progress_report(
+    app: App,
+    start: date,
+    end: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+) -> tuple[Any, datetime | None]:
+    """The report and its data cut-off. The plan is the one of ``as_of`` (decisions taken
+    after it undone); every change of a due date the plan's revisions record is read, so that
+    one made without a decision is listed under *vertraagd of gewijzigd*."""
+    from governance.events import ESCALATION_RAISED
     from governance.progress import build_progress
+    from governance.provenance import RevisionFact, due_changes
+    from store import reports_read
+    from store.dialect import reader
     from store.reports_repo import ReportsRepository
 
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = plan or app.load_plan()
     with app.session() as session:
-        assessment = assess_as_of(session, plan, as_of)
-        repo = ReportsRepository(session, plan.programme.id)
-        decisions = repo.decisions(until=as_of)
+        connection = reader(session)
+        programme = plan.programme.id
+        everything = recorded_decisions(connection, plan, recorded_until)
+        moved = due_changes(
+            (
+                RevisionFact(code, field, before, after, at)
+                for code, field, before, after, at in reports_read.plan_revisions(
+                    connection, programme, recorded_until
+                )
+            ),
+            everything,
+        )
+        plan = plan_on(plan, everything, as_of)
+        assessment = assess_as_of(session, plan, as_of, recorded_until=recorded_until)
+        repo = ReportsRepository(session, programme)
+        decisions = [d for d in everything if d.meeting_on <= as_of]
         measured = repo.measurements(until=as_of)
-    return build_progress(plan, assessment, start, end, decisions=decisions, measurements=measured)
+        if recorded_until is not None:
+            measured = [m for m in measured if m.recorded_at and m.recorded_at <= recorded_until]
+        cut_off = recorded_until or reports_read.data_until(
+            connection, programme, as_of, ESCALATION_RAISED
+        )
+    report = build_progress(
+        plan,
+        assessment,
+        start,
+        end,
+        decisions=decisions,
+        measurements=measured,
+        due_changes=[c for c in moved if not c.decided],
+    )
+    return report, cut_off
 
 
 def progress_annex_name(report: Any) -> str:
@@ -564,6 +911,9 @@ def voortgang_formats(
     *,
     archive: bool = True,
     background: bool = False,
+    recorded_until: datetime | None = None,
+    plan: Plan | None = None,
+    made_via: str = "cli",
 ) -> list[Rendered]:
     """The progress report in each format from one report (see :func:`agenda_formats`)."""
     for fmt in fmts:
@@ -572,8 +922,15 @@ def voortgang_formats(
     from regie.pdf_worker import pdf_worker
 
     with pdf_worker(fmts, background, "voortgang.html.j2") as worker:
-        plan = app.load_plan()
-        report = progress_report(app, start, end, as_of, plan=plan)
+        if plan is None:
+            plan = app.load_plan()
+            if archive:
+                # The plan file's edits recorded first: the report lists them (a date moved
+                # without a decision) and rests on this plan's revision.
+                _sync(app, plan)
+        report, cut_off = _progress_report(
+            app, start, end, as_of, plan=plan, recorded_until=recorded_until
+        )
         contents = _contents(
             fmts, worker, partial(render_progress, report), partial(_progress_charts, report)
         )
@@ -585,8 +942,18 @@ def voortgang_formats(
         if fmt == "pdf":
             annex = render_progress_annex(report)
             documents.append((PROGRESS_ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
-    stored = _archive_many(app, plan, as_of, parameters, documents, archive)
+    stored = _archive_many(
+        app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via
+    )
     return _with_attachments(stored, progress_annex_name(report))
+
+
+def _sync(app: App, plan: Plan) -> None:
+    from regie.services import utcnow
+    from store import sync_plan
+
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
 
 
 def _with_attachments(stored: list[Rendered], annex_file: str) -> list[Rendered]:

@@ -245,6 +245,9 @@ def _queue(
     per_contact: dict[str, list[str]] = {}
     #: Per recipient: the organisations without a contact whose items it answers for instead.
     no_contact: dict[str, dict[str, list[str]]] = {}
+    #: Per recipient: the items the round's request asked of that very contact (a successor or
+    #: the office answers for items asked of one who left).
+    asked_of: dict[str, set[str]] = {}
     if kind == "round_summary":
         per_contact = {c.id: [] for c in plan.contacts if c.programme_office}
     else:
@@ -257,6 +260,8 @@ def _queue(
                     listed.append(q.item_id)
                 if note:
                     no_contact.setdefault(to, {}).setdefault(q.organisation, []).append(q.item_id)
+                if to == q.contact_id:
+                    asked_of.setdefault(to, set()).add(q.item_id)
     messages = []
     for contact_id, item_ids in sorted(per_contact.items()):
         person = contact(plan, contact_id)
@@ -287,6 +292,9 @@ def _queue(
             "key": key,
             # Organisations left without a contact since the round started (the office asked).
             "no_contact": sorted(no_contact.get(contact_id, {}).items()),
+            # How many of these items the round's request asked of this very person: all of
+            # them, or fewer when it answers for a contact who left (a successor, the office).
+            "asked_of_you": len(asked_of.get(contact_id, set()) & set(item_ids)),
         }
         messages.append(
             OutboxRecord(
@@ -308,6 +316,7 @@ def _queue(
                     "answered": progress["answered"],
                     "asked": progress["items"],
                     "items": [_shown(i) for i in (items or progress["without_answer"])],
+                    "asked_of_you": context["asked_of_you"],  # Slack's chase intro reads it
                 },
                 created_on=as_of,
             )

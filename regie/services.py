@@ -38,7 +38,11 @@ def validate(app: App, path: Path | None) -> str:
     )
     contacts = app.settings.contacts_path
     read = [f"contacts: {contacts} (REGIE_CONTACTS), {len(plan.contacts)}"] if contacts else []
-    return "\n".join([summary, *read, *owners_without_contact(plan), *lost_dates(app, plan)])
+    notes = [*owners_without_contact(plan), *lost_dates(app, plan), *ended_inheritance(app, plan)]
+    from regie.due_dates import undecided_in_file
+
+    notes += undecided_in_file(app, plan)  # a due date moved without a decision
+    return "\n".join([summary, *read, *notes])
 
 
 def owners_without_contact(plan: Plan) -> list[str]:
@@ -90,6 +94,29 @@ def lost_dates(app: App, plan: Plan) -> list[str]:
                 "and has no date now (was 'gereed:' deleted?)"
             )
     return warnings
+
+
+def ended_inheritance(app: App, plan: Plan) -> list[str]:
+    """Notes for actions whose milestones waited on the action's ``depends_on`` in the synced
+    plan and no longer do in the file: the action got a ``gereed`` of its own (as ``decision
+    add --set-gereed`` says). Against an existing database only, read as :func:`lost_dates`."""
+    from pathlib import Path as _Path
+
+    from governance.decisions import ended_inheritance as notes
+    from store.plan_dates import inheriting_actions_in_file, inheriting_actions_on_server
+
+    settings = app.settings
+    try:
+        if settings.is_sqlite:
+            database = _Path(settings.database_url.split("///", 1)[-1].split("?", 1)[0])
+            if not database.is_file():
+                return []
+            stored = inheriting_actions_in_file(database, plan.programme.id)
+        else:
+            stored = inheriting_actions_on_server(app.engine, plan.programme.id)
+    except Exception:  # no database yet, an older schema, a server that is down: no notes
+        return []
+    return notes(plan, stored)
 
 
 # --- database ---------------------------------------------------------------------------------
@@ -156,16 +183,24 @@ def _revision_or_fail(app: App) -> str | None:
 
 
 def sync(app: App, path: Path | None) -> str:
+    from regie.due_dates import undecided_after_sync
     from store import sync_plan
 
     plan = app.load_plan(path)
     with app.session() as session, session.begin():
         result = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        # A due date moved without a decision: one warning line per item.
+        warnings = undecided_after_sync(session, plan, result.revisions)
     if not result.changed:
         return f"{plan.programme.id}: in sync with {plan.path} (nothing changed)"
-    return (
-        f"{plan.programme.id}: synced {plan.path} — {result.created} created, "
-        f"{result.changed_count} changed, {result.archived} archived, {result.restored} restored"
+    return "\n".join(
+        [
+            f"{plan.programme.id}: synced {plan.path} — {result.created} created, "
+            f"{result.changed_count} changed, {result.archived} archived, "
+            f"{result.restored} restored"
+            f"{result.notes()}",  # the contacts named, as in the cycle's line
+            *warnings,
+        ]
     )
 
 

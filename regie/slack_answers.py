@@ -298,6 +298,12 @@ def modal(plan: Plan, item_id: str, channel: str, ts: str) -> dict[str, Any]:
                 "block_id": "note",
                 "optional": True,
                 "label": {"type": "plain_text", "text": "Toelichting"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Het programmabureau leest dit; het kan letterlijk in de "
+                    "vergaderstukken van de stuurgroep en het voortgangsrapport staan. "
+                    "Geen persoonsgegevens: geen namen, gezondheid of telefoonnummers.",
+                },
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "value",

@@ -12,9 +12,18 @@ from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from store.audit import (
+    LOGIN_FAILED,
+    LOGIN_SUCCEEDED,
+    UNKNOWN_USER,
+    USER_ADDED,
+    USER_DISABLED,
+    USER_FORGOTTEN,
+)
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+    from sqlalchemy.orm import Session
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5  # then the account is locked for LOCK_MINUTES
@@ -63,10 +72,33 @@ def add_user(
         raise InvalidInput(*problems)
     with app.session() as session, session.begin():
         try:
-            store_add(session, username, display_name, _hasher().hash(password), now)
+            user = store_add(session, username, display_name, _hasher().hash(password), now)
         except UserExists:
             raise InvalidInput(f"username: {username!r} already exists") from None
+        _event(app, session, USER_ADDED, now, {"user": username}, key=str(user.id))
     return f"user {username} added"
+
+
+def _event(
+    app: App,
+    session: Session,
+    name: str,
+    now: datetime,
+    payload: dict[str, object],
+    key: str | None = None,
+    by: str | None = None,
+) -> None:
+    """An action event of the office's logins, in the caller's transaction. Logins are not a
+    programme's: the event goes under the programme of this home, and is not recorded while the
+    database holds no programme yet (nothing synced: an event needs its programme's row)."""
+    from store.audit import programme_stored, record_action
+
+    if not programme_stored(session, app.programme_id()):
+        return
+    record_action(
+        session, app.programme_id(), name, now=now, payload=payload,
+        key=f"{payload.get('user')}:{key}" if key else None, by=by,
+    )  # fmt: skip
 
 
 def list_users(app: App, now: datetime) -> list[dict[str, str | None]]:
@@ -107,10 +139,13 @@ def disable_user(app: App, username: str, now: datetime) -> str:
     time, and is said to be (nothing to do, not an error: like a second token revoke)."""
     from datetime import UTC
 
+    from store.actor import current_actor
     from store.users import disable_user as store_disable
 
     with app.session() as session, session.begin():
-        done = store_disable(session, username, now)
+        done = store_disable(session, username, now, by=current_actor())
+        if done is not None and done[0]:
+            _event(app, session, USER_DISABLED, now, {"user": username})
     if done is None:
         raise InvalidInput(f"username: no user {username!r}")
     newly, since = done
@@ -132,6 +167,9 @@ def log_in(app: App, username: str, password: str, now: datetime) -> str | None:
         if user is None:
             with contextlib.suppress(VerificationError):
                 _hasher().verify(_dummy_hash(), password)
+            # The name typed may be a password typed in the wrong field: never recorded.
+            _event(app, session, LOGIN_FAILED, now, {"user": UNKNOWN_USER, "reason": "unknown"},
+                   by=UNKNOWN_USER)  # fmt: skip
             return None
         locked = user.locked_until is not None and user.locked_until > now
         try:
@@ -143,11 +181,15 @@ def log_in(app: App, username: str, password: str, now: datetime) -> str | None:
                 failures = user.failed_logins + 1
                 lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
                 store.record_failure(session, user.id, lock)
+            reason = "password" if not ok else "locked" if locked else "disabled"
+            _event(app, session, LOGIN_FAILED, now, {"user": user.username, "reason": reason},
+                   by=user.username)  # fmt: skip
             return None
         token = secrets.token_urlsafe(32)
         store.record_login(
             session, user.id, _hash(token), now, now + timedelta(hours=SESSION_HOURS)
         )
+        _event(app, session, LOGIN_SUCCEEDED, now, {"user": user.username}, by=user.username)
         return token
 
 
@@ -170,3 +212,26 @@ def log_out(app: App, token: str | None, now: datetime) -> None:
         return
     with app.session() as session, session.begin():
         end_session(session, _hash(token), now)
+
+
+def forget_user(app: App, username: str, now: datetime) -> str:
+    """Forget a disabled office login (:func:`regie.erasure.forget_user`), recorded: who forgot
+    it (``users.forgotten_by``) and an event naming only the pseudonym, never the old name."""
+    import sqlalchemy as sa
+
+    from store.actor import current_actor
+    from store.erasure import forget_user as store_forget
+    from store.models_web import UserRow
+
+    with app.writing(), app.session() as session, session.begin():
+        pseudonym = store_forget(session, username)
+        if pseudonym is not None:
+            session.execute(
+                sa.update(UserRow)
+                .where(UserRow.username == pseudonym)
+                .values(forgotten_by=current_actor())
+            )
+            _event(app, session, USER_FORGOTTEN, now, {"user": pseudonym}, key="forgotten")
+    if pseudonym is None:
+        raise InvalidInput(f"{username}: no disabled user by that name (disable them first)")
+    return f"user {username} forgotten: now {pseudonym}"

@@ -22,7 +22,20 @@ if TYPE_CHECKING:
     from governance.agenda import ItemLine, StepLine
     from governance.progress import IndicatorProgress
 
-RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "grey": "#616161"}
+#: The RAG colours of charts and of the reports' badges (reports/templates/_base.html.j2). Each
+#: stands out from the white page and from the white lines between bar segments by at least 3:1
+#: (WCAG 1.4.11); amber is a dark orange for that (a light amber was 2:1). Next to each other
+#: they are too alike in lightness for 3:1 (red and green nearly equal): a white line always
+#: separates them, and hatching and marker shapes tell them apart (below).
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#cc6600", "red": "#c62828", "grey": "#616161"}
+#: The text on a RAG colour (a report's badge): at least 4.5:1 against it (WCAG 1.4.3).
+RAG_TEXT_COLOURS = {"green": "#ffffff", "amber": "#000000", "red": "#ffffff", "grey": "#ffffff"}
+#: The background of every chart, and the line between two bar segments.
+BACKGROUND = "#ffffff"
+#: An indicator chart's lines: the measurements, the target, the baseline (each >= 3:1 on white).
+INDICATOR_COLOURS = {"measured": "#1f4e79", "target": "#2e7d32", "baseline": "#757575"}
+#: The peildatum's dotted line on a timeline.
+AS_OF_COLOUR = "#333333"
 RAG_NAMES = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 #: The second cue besides colour: a hatching per bar segment, a marker shape per timeline dot
 #: (red and green have nearly the same luminance: a deuteranope tells them apart by shape).
@@ -54,8 +67,10 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
             "path.simplify": True,
         }
     )
-    fig = Figure(figsize=(width, height))
-    return fig, fig.subplots()
+    fig = Figure(figsize=(width, height), facecolor=BACKGROUND)
+    ax = fig.subplots()
+    ax.set_facecolor(BACKGROUND)
+    return fig, ax
 
 
 def _save(fig: Any, fmts: Sequence[str]) -> dict[str, bytes]:
@@ -103,7 +118,7 @@ def rag_summary(steps: Sequence[StepLine], fmts: Sequence[str]) -> dict[str, byt
         values = [s.counts[colour] for s in steps][::-1]
         ax.barh(
             labels, values, left=left, color=RAG_COLOURS[colour], label=RAG_NAMES[colour],
-            hatch=RAG_HATCHES[colour], edgecolor="white", linewidth=0.8,
+            hatch=RAG_HATCHES[colour], edgecolor=BACKGROUND, linewidth=0.8,
         )  # fmt: skip
         for y, (x, v) in enumerate(zip(left, values, strict=True)):
             if v:  # black on a white box: readable on every colour and hatching
@@ -149,7 +164,7 @@ def timeline(
                 xytext=(mdates.date2num(line.due), y),
                 arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2},
             )
-    ax.axvline(mdates.date2num(as_of), color="#333", linestyle=":", lw=1)
+    ax.axvline(mdates.date2num(as_of), color=AS_OF_COLOUR, linestyle=":", lw=1)
     ax.set_yticks(ys, [_fit(f"{x.item_id} {x.title}", LABEL_WIDTH * 72) for x in dated])
     order = [rag for rag in ("red", "amber", "green", "grey") if rag in shown]
     ax.legend([shown[rag] for rag in order], [RAG_NAMES[rag] for rag in order],
@@ -210,13 +225,14 @@ def indicator(progress: IndicatorProgress, fmts: Sequence[str]) -> dict[str, byt
     fig, ax = _figure(6, 2.4)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.14)
     xs = [m.measured_on for m in progress.measurements]
-    ax.plot(xs, [m.value for m in progress.measurements], marker="o", color="#1f4e79",
+    colour = INDICATOR_COLOURS
+    ax.plot(xs, [m.value for m in progress.measurements], marker="o", color=colour["measured"],
             label="gemeten")  # fmt: skip
-    ax.axhline(ind.target, color="#2e7d32", linestyle="--", lw=1, label="streefwaarde")
+    ax.axhline(ind.target, color=colour["target"], linestyle="--", lw=1, label="streefwaarde")
     if ind.baseline is not None:
-        ax.axhline(ind.baseline, color="#9e9e9e", linestyle=":", lw=1, label="basis")
+        ax.axhline(ind.baseline, color=colour["baseline"], linestyle=":", lw=1, label="basis")
     if ind.target_date is not None:
-        ax.plot([ind.target_date], [ind.target], marker="*", color="#2e7d32", markersize=9)
+        ax.plot([ind.target_date], [ind.target], marker="*", color=colour["target"], markersize=9)
     ax.set_ylabel(ind.unit)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     _dates_in_range(ax, mdates)

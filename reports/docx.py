@@ -1,8 +1,10 @@
 """DOCX from the report's Markdown with python-docx: real headings, real tables, PNG charts.
 
 The Markdown templates produce a small subset (ATX headings, paragraphs, pipe tables,
-``**bold**`` spans, chart references ``![caption](chart:NAME)``); this reads exactly that, so the
-Word file carries the same text as the Markdown and the HTML.
+``**bold**`` spans, chart references ``![caption](chart:NAME "alt text")``); this reads exactly
+that, so the Word file carries the same text as the Markdown and the HTML. A chart's alt text is
+the HTML's and the PDF's (:mod:`reports.charts`), as the picture's description (``wp:docPr
+descr``, Word's "Alternatieve tekst").
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, date, datetime
 from reports.render import md_unescape
 
 _HEADING = re.compile(r"(#{1,6}) (.*)")
-_IMAGE = re.compile(r"!\[(.*)\]\(chart:([\w-]+)\)")
+_IMAGE = re.compile(r'!\[((?:[^\]\\]|\\.)*)\]\(chart:([\w-]+)(?: "((?:[^"\\]|\\.)*)")?\)')
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
@@ -77,7 +79,9 @@ def markdown_to_docx(
         elif image:
             png = images.get(image.group(2))
             if png is not None:
-                doc.add_picture(io.BytesIO(png), width=Cm(16))
+                picture = doc.add_picture(io.BytesIO(png), width=Cm(16))
+                if image.group(3):
+                    picture._inline.docPr.set("descr", md_unescape(image.group(3)))
                 doc.add_paragraph(md_unescape(image.group(1))).style = doc.styles["Caption"]
         elif all(line.startswith("- ") for line in block):
             for line in block:

@@ -24,6 +24,12 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def md_title(value: object) -> str:
+    """Text for a Markdown link or image title (``"…"``): escaped as :func:`md_escape`, and its
+    double quotes too."""
+    return md_escape(value).replace('"', '\\"')
+
+
 def md_unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
@@ -53,7 +59,13 @@ def number(value: float) -> str:
 def environment() -> Environment:
     from governance.agenda import LIMITS, shortlist
     from governance.labels import rag_label, state_label
-    from reports.charts import indicator_alt, rag_summary_alt, timeline_alt
+    from reports.charts import (
+        RAG_COLOURS,
+        RAG_TEXT_COLOURS,
+        indicator_alt,
+        rag_summary_alt,
+        timeline_alt,
+    )
 
     env = Environment(
         loader=PackageLoader("reports", "templates"),
@@ -66,6 +78,7 @@ def environment() -> Environment:
     env.filters["datum"] = long_date
     env.filters["datum_kort"] = short_date
     env.filters["md"] = md_escape
+    env.filters["md_title"] = md_title
     env.filters["getal"] = number
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
@@ -74,6 +87,8 @@ def environment() -> Environment:
     env.globals["rag_summary_alt"] = rag_summary_alt
     env.globals["timeline_alt"] = timeline_alt
     env.globals["indicator_alt"] = indicator_alt
+    env.globals["rag_colours"] = RAG_COLOURS  # the badges' colours are the charts'
+    env.globals["rag_text_colours"] = RAG_TEXT_COLOURS
     return env
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -256,11 +256,11 @@ def forget(
     now: datetime,
     *,
     notes: bool,
-    placeholder: str,
+    placeholder: Callable[[str, str, str], str],
     reason: str,
 ) -> Erased:
     """Erase the contact's personal data (see docs/operations.md, "Personal data").
-    ``placeholder``: a message body's replacement (``{pseudonym}``, ``{kind}``, ``{day}``);
+    ``placeholder(pseudonym, kind, day)``: a message body's replacement (``day`` in ISO or "");
     ``reason``: why a message not yet sent is suppressed."""
     o = OutboxRow
     sending = session.scalar(
@@ -339,8 +339,8 @@ def forget(
             "email": None,
             "slack": None,
             "subject": _replace_in(row.subject, values, pseudonym),
-            "body_text": placeholder.format(
-                pseudonym=pseudonym, kind=row.kind, day=row.created_on or ""
+            "body_text": placeholder(
+                pseudonym, row.kind, row.created_on.isoformat() if row.created_on else ""
             ),
             "body_html": None,
             "payload": scrub(payload, blank),
@@ -431,3 +431,174 @@ def forget_user(session: Session, username: str) -> str | None:
     row.display_name = None
     session.flush()
     return pseudonym
+
+
+# --- one update's note (the office's redaction) ----------------------------------------------
+
+REDACTED_EVENT = "regie.update.redacted"
+#: Outbox statuses whose text a redaction scrubs: every message not sent (a sent one stays as it
+#: was sent, like the archived reports; one being sent makes the redaction wait).
+NOT_SENT = ("pending", "failed", "dead", "suppressed")
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    """A recorded redaction: which update, when, by whom and why (never the old text)."""
+
+    update_id: int
+    item_code: str
+    redacted_at: datetime
+    redacted_by: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Redacted:
+    update_id: int
+    item_code: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def redaction_of(session: Session, programme_id: str, update_id: int) -> Redaction | None:
+    from store.models_erasure import UpdateRedactionRow as r
+
+    row = session.execute(
+        sa.select(r.update_id, r.item_code, r.redacted_at, r.redacted_by, r.reason).where(
+            r.programme_id == programme_id, r.update_id == update_id
+        )
+    ).first()
+    return Redaction(*row) if row else None
+
+
+def redactions(session: Session, programme_id: str, item_code: str) -> list[Redaction]:
+    """The item's redactions, oldest first (its history shows them)."""
+    from store.models_erasure import UpdateRedactionRow as r
+
+    rows = session.execute(
+        sa.select(r.update_id, r.item_code, r.redacted_at, r.redacted_by, r.reason)
+        .where(r.programme_id == programme_id, r.item_code == item_code)
+        .order_by(r.id)
+    ).all()
+    return [Redaction(*row) for row in rows]
+
+
+def redact(
+    session: Session,
+    programme_id: str,
+    update_id: int,
+    now: datetime,
+    day: date,
+    *,
+    by: str,
+    reason: str,
+    placeholder: str,
+) -> Redacted:
+    """Replace status update ``update_id``'s note by ``placeholder`` and scrub the same text where
+    it was copied: event payloads of its item (and those about no item), the subject, texts and
+    payload of every message not sent. The redaction is recorded (``update_redactions`` and a
+    ``regie.update.redacted`` event on ``day``: who, when, why, which update — never the old
+    text). Runs in the caller's transaction; opens the append-only triggers for exactly these
+    changes (migration 0017) and closes them again. :class:`ErasureRefused` for an unknown
+    update, one redacted before, one without a note, or while a message quoting it is being
+    sent."""
+    from markupsafe import escape
+
+    from store.models_erasure import UpdateRedactionRow
+
+    s = StatusUpdateRow
+    row = session.execute(
+        sa.select(s.item_code, s.comment).where(s.programme_id == programme_id, s.id == update_id)
+    ).first()
+    if row is None:
+        raise ErasureRefused(f"update {update_id}: no such status update")
+    before = redaction_of(session, programme_id, update_id)
+    if before is not None:
+        when = before.redacted_at.strftime("%Y-%m-%d %H:%M UTC")
+        raise ErasureRefused(
+            f"update {update_id}: already redacted on {when} by {before.redacted_by}"
+        )
+    old = row.comment
+    if not old or not old.strip():
+        raise ErasureRefused(f"update {update_id}: has no note, nothing to redact")
+    done = Redacted(update_id, row.item_code)
+    texts = {old: placeholder}
+    if str(escape(old)) != old:  # as an HTML part quotes it
+        texts[str(escape(old))] = str(escape(placeholder))
+
+    o = OutboxRow
+    quoting = sa.or_(
+        *(column.contains(text, autoescape=True)
+          for column in (o.subject, o.body_text, o.body_html) for text in texts),
+        sa.cast(o.payload, sa.Text).contains(old, autoescape=True),
+    )  # fmt: skip
+    messages = session.execute(
+        sa.select(o.id, o.status, o.key, o.subject, o.body_text, o.body_html, o.payload).where(
+            o.programme_id == programme_id, o.status.in_((*NOT_SENT, "sending")), quoting
+        )
+    ).all()
+    if any(m.status == "sending" for m in messages):
+        raise ErasureRefused(
+            f"update {update_id}: a message quoting its note is being sent now; try again later"
+        )
+
+    session.add(
+        UpdateRedactionRow(
+            programme_id=programme_id, update_id=update_id, item_code=row.item_code,
+            redacted_at=now, redacted_by=by, reason=reason, in_progress=True,
+        )
+    )  # fmt: skip
+    session.flush()
+    done.counts["status_updates"] = _count(
+        session.execute(sa.update(s).where(s.id == update_id).values(comment=placeholder))
+    )
+    e = EventRow
+    for eid, payload in session.execute(
+        sa.select(e.id, e.payload).where(
+            e.programme_id == programme_id,
+            sa.or_(e.item_code == row.item_code, e.item_code.is_(None)),
+        )
+    ).all():
+        new = _replace_text(payload, texts)
+        if new != payload:
+            session.execute(sa.update(e).where(e.id == eid).values(payload=new))
+            done.counts["events"] += 1
+    for m in messages:
+        values = {
+            "subject": _replace_text(m.subject, texts),
+            "body_text": _replace_text(m.body_text, texts),
+            "body_html": _replace_text(m.body_html, texts),
+            "payload": _replace_text(m.payload, texts),
+        }
+        if values != {k: getattr(m, k) for k in values}:
+            session.execute(sa.update(o).where(o.id == m.id).values(**values))
+            done.counts["outbox"] += 1
+    session.execute(
+        sa.update(UpdateRedactionRow)
+        .where(UpdateRedactionRow.update_id == update_id)
+        .values(in_progress=False)
+    )
+    session.add(
+        EventRow(
+            programme_id=programme_id, name=REDACTED_EVENT, item_code=row.item_code,
+            occurred_on=day, recorded_at=now,
+            payload={"update_id": update_id, "by": by, "reason": reason,
+                     "counts": {k: v for k, v in sorted(done.counts.items()) if v}},
+            dedupe_key=f"{REDACTED_EVENT}:{update_id}",
+        )
+    )  # fmt: skip
+    session.flush()
+    return done
+
+
+def _replace_text(value: Any, texts: dict[str, str]) -> Any:
+    """``value`` (text or JSON) with every occurrence of a key of ``texts`` replaced, inside any
+    string (not in keys)."""
+    if isinstance(value, str):
+        for old, new in texts.items():
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [_replace_text(v, texts) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_text(v, texts) for k, v in value.items()}
+    return value

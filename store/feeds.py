@@ -79,6 +79,7 @@ class TokenLookup:
     last_revision_id: int
     last_state_id: int
     last_meeting_id: int
+    last_redaction_id: int = 0  # a redacted note changes no other mark (migration 0017)
 
 
 def item_changes(session: Session, programme_id: str) -> dict[str, datetime]:
@@ -408,7 +409,8 @@ SELECT t.id, t.scope, t.label, t.created_at, t.last_used_at, t.revoked_at, t.ser
        (SELECT max(r.id) FROM plan_revisions r WHERE r.programme_id = t.programme_id),
        (SELECT max(s.id) FROM item_states s WHERE s.programme_id = t.programme_id),
        (SELECT max(m.id) FROM meetings m WHERE m.programme_id = t.programme_id),
-       t.programme_id
+       t.programme_id,
+       (SELECT max(x.id) FROM update_redactions x WHERE x.programme_id = t.programme_id)
 FROM calendar_tokens t
 WHERE t.token_hash = :h
 """
@@ -441,6 +443,7 @@ def lookup_token(
         int(row[9] or 0),
         int(row[10] or 0),
         int(row[11] or 0),
+        int(row[13] or 0),
     )
 
 
@@ -485,19 +488,22 @@ def _utc(value: datetime | str | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def watermarks(session: Session, programme_id: str) -> tuple[int, int, int, int]:
-    """The newest status update, plan revision, item state and meeting ids: a cheap "anything
-    new?"."""
+def watermarks(session: Session, programme_id: str) -> tuple[int, int, int, int, int]:
+    """The newest status update, plan revision, item state, meeting and note redaction ids: a
+    cheap "anything new?". A redaction (migration 0017) changes an update's note in place:
+    whatever was computed from the updates before it is stale (``regie.office``)."""
     row = session.execute(
         sa.text(
             "SELECT (SELECT max(id) FROM status_updates WHERE programme_id = :p),"
             " (SELECT max(id) FROM plan_revisions WHERE programme_id = :p),"
             " (SELECT max(id) FROM item_states WHERE programme_id = :p),"
-            " (SELECT max(id) FROM meetings WHERE programme_id = :p)"
+            " (SELECT max(id) FROM meetings WHERE programme_id = :p),"
+            " (SELECT max(id) FROM update_redactions WHERE programme_id = :p)"
         ),
         {"p": programme_id},
     ).one()
-    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
+    return (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0),
+            int(row[4] or 0))  # fmt: skip
 
 
 def change_marks(connection: sa.Connection, programme_id: str) -> tuple[int, ...]:
@@ -510,7 +516,8 @@ def change_marks(connection: sa.Connection, programme_id: str) -> tuple[int, ...
             " (SELECT max(id) FROM item_states WHERE programme_id = :p),"
             " (SELECT max(id) FROM meetings WHERE programme_id = :p),"
             " (SELECT max(id) FROM calendar_tokens WHERE programme_id = :p),"
-            " (SELECT count(revoked_at) FROM calendar_tokens WHERE programme_id = :p)"
+            " (SELECT count(revoked_at) FROM calendar_tokens WHERE programme_id = :p),"
+            " (SELECT max(id) FROM update_redactions WHERE programme_id = :p)"
         ),
         {"p": programme_id},
     ).one()

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from store.actor import current_actor
+
 #: Deterministic constraint names, so migrations render the same on SQLite and PostgreSQL.
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
@@ -26,6 +28,12 @@ NAMING_CONVENTION: dict[str, str] = {
 CODE = sa.String(64)
 REVISION_ENTITIES = ("programme", "step", "organisation", "contact", "action", "milestone")
 REVISION_KINDS = ("created", "changed", "archived", "restored")
+
+
+def recorded_by() -> Mapped[str | None]:
+    """Who recorded the row (migration 0018): the acting person when it is inserted
+    (:func:`store.actor.current_actor`); NULL for rows recorded before 0018."""
+    return mapped_column(sa.Text, default=current_actor, nullable=True)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -184,6 +192,7 @@ class PlanRevisionRow(Base):
     before: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     after: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     plan_path: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by: Mapped[str | None] = recorded_by()
 
 
 class StatusUpdateRow(Base):
@@ -217,6 +226,7 @@ class StatusUpdateRow(Base):
     author: Mapped[str | None] = mapped_column(sa.Text)
     source: Mapped[str] = mapped_column(sa.String(32))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str | None] = recorded_by()  # who typed it in (author: whose answer)
 
 
 class EventRow(Base):
@@ -242,8 +252,10 @@ class EventRow(Base):
 class ItemStateRow(Base):
     """An item's assessed state from ``as_of`` on: a row only where it differs from the day before.
 
-    The assessment's memory, not an audit log: rerunning a day replaces (or removes) that day's
-    row. The unique index also serves "latest row before a day, per item".
+    The assessment's memory and the recorded RAG history: rerunning the latest assessed day
+    replaces (or removes) that day's rows; the rows of earlier days are history and the
+    database refuses to change them (migration 0018). The unique index also serves "latest row
+    before a day, per item".
     """
 
     __tablename__ = "item_states"

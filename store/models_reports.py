@@ -10,10 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import CODE, Base, UTCDateTime, _one_of
+from store.models import CODE, Base, UTCDateTime, _one_of, recorded_by
 
 DECISION_KINDS = ("besluit", "set_gereed", "cancel")
-REPORT_APPEND_ONLY_TABLES = ("decisions", "indicator_measurements", "report_archive")
+REPORT_APPEND_ONLY_TABLES = (
+    "decisions",
+    "indicator_measurements",
+    "report_archive",
+    "plan_texts",
+    "update_imports",
+)
 
 
 class MeetingRow(Base):
@@ -30,6 +36,7 @@ class MeetingRow(Base):
     location: Mapped[str | None] = mapped_column(sa.Text)
     note: Mapped[str | None] = mapped_column(sa.Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str | None] = recorded_by()  # migration 0018
 
 
 class DecisionRow(Base):
@@ -51,6 +58,7 @@ class DecisionRow(Base):
     gereed_before: Mapped[str | None] = mapped_column(sa.Text)
     gereed_after: Mapped[str | None] = mapped_column(sa.Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str | None] = recorded_by()  # migration 0018
 
 
 class IndicatorMeasurementRow(Base):
@@ -87,3 +95,42 @@ class ReportArchiveRow(Base):
     size: Mapped[int] = mapped_column(sa.Integer)
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What it rests on (migration 0019; None on reports archived before): the plan file's hash
+    # (its text is in plan_texts), who made it and how, and the data cut-off: the newest
+    # recorded_at among the records it read, so that it can be rebuilt from the records
+    # recorded up to then (`regie report reproduce`).
+    plan_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    made_by: Mapped[str | None] = mapped_column(sa.Text)
+    made_via: Mapped[str | None] = mapped_column(sa.String(16))  # cli, web, flow
+    data_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PlanTextRow(Base):
+    """The plan file's text a report was made from, once per content hash (append-only)."""
+
+    __tablename__ = "plan_texts"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    sha256: Mapped[str] = mapped_column(sa.String(64))  # Plan.source_hash
+    path: Mapped[str | None] = mapped_column(sa.Text)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UpdateImportRow(Base):
+    """One `regie import-updates` of a file: its content hash and the updates it recorded, so
+    that the same sheet is not imported twice by accident (append-only)."""
+
+    __tablename__ = "update_imports"
+    __table_args__ = (sa.Index("ix_update_imports_sha256", "programme_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    file_name: Mapped[str] = mapped_column(sa.Text)
+    reported_on: Mapped[date] = mapped_column(sa.Date)
+    update_ids: Mapped[list[int]] = mapped_column(sa.JSON)
+    made_by: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -21,7 +21,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import CODE, Base, UTCDateTime
+from store.models import CODE, Base, UTCDateTime, recorded_by
 
 TOKEN_HASH = sa.String(64)  # hex SHA-256
 
@@ -39,6 +39,8 @@ class CalendarTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     served_etag: Mapped[str | None] = mapped_column(sa.String(128))
     served_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = recorded_by()  # migration 0018
+    revoked_by: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class FeedEntryRow(Base):
@@ -83,6 +85,9 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = recorded_by()  # migration 0018
+    disabled_by: Mapped[str | None] = mapped_column(sa.Text)
+    forgotten_by: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class WebSessionRow(Base):

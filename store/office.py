@@ -21,6 +21,7 @@ class ReminderSent:
     status: str | None  # the outbox message's status (sent, pending, suppressed …), if found
     sent_at: datetime | None
     channel: str | None
+    attempts: int = 0  # delivery attempts (a sent message: the last one succeeded)
 
 
 def reminders_for(session: Session, programme_id: str, item_id: str) -> list[ReminderSent]:
@@ -37,14 +38,20 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
     found = {}
     if keyed:
         rows = session.execute(
-            sa.select(OutboxRow.key, OutboxRow.status, OutboxRow.sent_at, OutboxRow.channel).where(
+            sa.select(
+                OutboxRow.key,
+                OutboxRow.status,
+                OutboxRow.sent_at,
+                OutboxRow.channel,
+                OutboxRow.attempts,
+            ).where(
                 OutboxRow.programme_id == programme_id,
                 OutboxRow.key.in_(sorted({key for *_, key in keyed})),
             )
         ).all()
-        found = {key: (status, sent_at, channel) for key, status, sent_at, channel in rows}
+        found = {key: tuple(rest) for key, *rest in rows}
     return [
-        ReminderSent(day, stage, contact, *found.get(key, (None, None, None)))
+        ReminderSent(day, stage, contact, *found.get(key, (None, None, None, 0)))
         for day, stage, contact, key in keyed
     ]
 

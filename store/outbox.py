@@ -172,7 +172,7 @@ def claim(
     o = OutboxRow
     stale = o.claimed_at < now - reclaim_after
     # A sender that keeps dying on a message must not retry it forever.
-    session.execute(
+    abandoned = session.execute(
         sa.update(o)
         .where(
             o.programme_id == programme_id,
@@ -182,8 +182,11 @@ def claim(
             sa.or_(o.attempts >= max_attempts, o.kind == TEST_KIND),
         )
         .values(status="dead", next_attempt_at=None, last_error=ABANDONED)
+        .returning(o.key, o.attempts, o.created_on, o.recipient, o.kind)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
+    for row in abandoned:  # the sender vanished during its last attempt: that attempt failed
+        _attempt_failed(session, programme_id, row.key, row, ABANDONED, now, "dead")
     claimable = sa.or_(
         o.status == "pending",
         sa.and_(o.status == "failed", o.next_attempt_at <= now, o.attempts < max_attempts),
@@ -282,7 +285,7 @@ def mark_failed(
     require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
-        sa.select(o.status, o.attempts, o.claim_token).where(
+        sa.select(o.status, o.attempts, o.claim_token, o.created_on, o.recipient, o.kind).where(
             o.programme_id == programme_id, o.key == key
         )
     ).first()
@@ -310,7 +313,30 @@ def mark_failed(
     ).first()
     if done is None:
         raise _not_sending(session, programme_id, key, "failed")
+    _attempt_failed(session, programme_id, key, row, error, now, str(values["status"]))
     return str(values["status"])
+
+
+def _attempt_failed(
+    session: Session,
+    programme_id: str,
+    key: str,
+    row: Any,
+    error: str,
+    now: datetime,
+    status: str,
+) -> None:
+    """Keep the failed attempt as an event: the row's ``last_error`` is overwritten by the next
+    attempt (a success clears it), the event stays (finding 7 of the audit)."""
+    from store.audit import MESSAGE_FAILED, record_action
+
+    record_action(
+        session, programme_id, MESSAGE_FAILED, now=now, occurred_on=row.created_on,
+        payload={"key": key, "kind": row.kind, "recipient": row.recipient,
+                 "attempt": row.attempts, "reason": error, "at": now.isoformat(),
+                 "status": status},
+        key=f"{key}:{row.attempts}",
+    )  # fmt: skip
 
 
 def revise(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -34,13 +35,15 @@ from governance.reminders import (
     PromptFacts,
     PromptQuestion,
     PromptRecord,
+    digest_key,
+    escalation_digest_key,
     escalation_keys,
     facts_from_history,
     new_prompt_record,
 )
 from store.dialect import reader, sqlite_rows
-from store.models import PromptRow
-from store.outbox import withdrawn_prompts
+from store.models import OutboxRow, PromptRow
+from store.outbox import WITHDRAWN
 
 _TABLE = PromptRow.__tablename__
 
@@ -101,9 +104,9 @@ def prompt_facts(
     if not questions:
         return {}
     connection = reader(session)
-    withdrawn = withdrawn_prompts(session, programme_id)
+    withdrawn = Withdrawn.read(session, programme_id, questions.keys())
     if withdrawn:
-        affected = {item for item, _, _ in withdrawn} & questions.keys()
+        affected = withdrawn.items
         if affected:
             return {
                 **_facts(
@@ -122,24 +125,148 @@ def _without(
     return {i: q for i, q in questions.items() if i not in items}
 
 
+#: The messages whose items are prompts on record: reminders (item, stage) and escalations.
+_DIGEST = "reminder_digest"
+_ESCALATION = "escalation_digest"
+
+
+@dataclass(slots=True)
+class Withdrawn:
+    """The prompts of reminder and escalation digests withdrawn before they were sent (their
+    contact left or moved: :func:`store.outbox.withdraw`): they asked nobody, so the rules do
+    not count them — unless a later message to the same contact, not withdrawn, carried the
+    same prompt again (the contact came back: same address, or restored to the plan), whose
+    day then counts as the day it was given. Few: a handful per departure.
+
+    A reminder prompt is known by its item, stage and contact. An escalation digest names its
+    items and kinds, not their keys: its prompt is the escalation (``escalation:<item>:…:<kind>``)
+    recorded for that contact on the digest's day.
+    """
+
+    #: (item, stage, contact) of a withdrawn reminder → the day a later message gave it, if any.
+    reminders: dict[tuple[str, str, str], date | None] = field(default_factory=dict)
+    #: (item, kind, contact, day) of a withdrawn escalation → the day a later one gave it, if any.
+    escalations: dict[tuple[str, str, str, date], date | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.reminders or self.escalations)
+
+    @property
+    def items(self) -> set[str]:
+        return {k[0] for k in self.reminders} | {k[0] for k in self.escalations}
+
+    @classmethod
+    def read(cls, session: Session, programme_id: str, items: Collection[str]) -> Withdrawn:
+        """The withdrawn prompts of ``items`` (the others are not asked about), and for each
+        the day a later message gave it again."""
+        o = OutboxRow
+        rows = session.execute(
+            sa.select(o.recipient, o.kind, o.created_on, o.payload).where(
+                o.programme_id == programme_id,
+                o.status == "suppressed",
+                o.kind.in_((_DIGEST, _ESCALATION)),
+                o.last_error.startswith(WITHDRAWN, autoescape=True),
+            )
+        ).all()
+        out = cls()
+        first: dict[tuple[str, str], date] = {}  # (contact, kind) → its first withdrawn day
+        for contact, kind, day, payload in rows:
+            day = _day(day)
+            carried = [(i, w) for i, w in _carried(kind, payload) if i in items]
+            if not carried:
+                continue
+            for item_id, what in carried:
+                if kind == _DIGEST:
+                    out.reminders[item_id, what, contact] = None
+                else:
+                    out.escalations[item_id, what, contact, day] = None
+            if (contact, kind) not in first or day < first[contact, kind]:
+                first[contact, kind] = day
+        for (contact, kind), since in first.items():
+            for day, carried in _given_since(session, programme_id, contact, kind, since):
+                for item_id, what in carried:
+                    if kind == _DIGEST:
+                        key = (item_id, what, contact)
+                        if key in out.reminders and out.reminders[key] is None:
+                            out.reminders[key] = day
+                        continue
+                    for (i, k, c, withdrawn_on), given in list(out.escalations.items()):
+                        again = given is None and withdrawn_on <= day
+                        if again and (i, k, c) == (item_id, what, contact):
+                            out.escalations[i, k, c, withdrawn_on] = day
+        return out
+
+    def counted_on(self, prompt: PromptRecord) -> date | None:
+        """The day ``prompt`` counts from: its own, or the day it was given again after a
+        withdrawal; None when it was withdrawn and not given since."""
+        if prompt.is_escalation:
+            kind = prompt.stage.rpartition(":")[2]
+            key = (prompt.item_id, kind, prompt.contact_id, prompt.queued_on)
+            return self.escalations.get(key, prompt.queued_on)
+        triple = (prompt.item_id, prompt.stage, prompt.contact_id)
+        return self.reminders.get(triple, prompt.queued_on)
+
+
+def _carried(kind: str, payload: Any) -> list[tuple[str, str]]:
+    """(item, stage) of a reminder digest's items, (item, kind) of an escalation digest's."""
+    items = payload.get("items", []) if isinstance(payload, dict) else []
+    what = "stage" if kind == _DIGEST else "kind"
+    return [
+        (str(item["id"]), str(item[what]))
+        for item in items
+        if isinstance(item, dict) and item.get("id") and item.get(what)
+    ]
+
+
+def _given_since(
+    session: Session, programme_id: str, contact: str, kind: str, since: date
+) -> list[tuple[date, list[tuple[str, str]]]]:
+    """The days and items of ``contact``'s digests of ``kind`` queued on or after ``since``
+    and not withdrawn, oldest first. Read through the outbox's (programme, key) index: the
+    keys (:func:`governance.reminders.digest_key`, :func:`escalation_digest_key`) name the
+    contact and the day, so the range is that contact's keys from that day on."""
+    if kind == _DIGEST:
+        low = digest_key(programme_id, contact, since).removesuffix(":digest")
+    else:
+        low = escalation_digest_key(programme_id, contact, since)
+    prefix = low.removesuffix(since.isoformat())  # ends in ':'
+    high = prefix[:-1] + ";"  # past every key of the contact (';' follows ':')
+    o = OutboxRow
+    withdrawn = sa.and_(
+        o.status == "suppressed", o.last_error.startswith(WITHDRAWN, autoescape=True)
+    )
+    rows = session.execute(
+        sa.select(o.key, o.created_on, o.payload)
+        .where(o.programme_id == programme_id, o.key >= low, o.key < high)
+        .where(o.recipient == contact, o.kind == kind, sa.not_(withdrawn))
+        .order_by(o.created_on, o.id)
+    ).all()
+    return [
+        (_day(day), _carried(kind, payload))
+        for key, day, payload in rows
+        # A deputy's copy of escalations (``…:<day>:deputy``) is no prompt on record.
+        if day is not None and "deputy" not in key[len(prefix) :].split(":")
+    ]
+
+
 def _facts_withdrawn(
     connection: sa.Connection,
     programme_id: str,
     as_of: date,
     questions: Mapping[str, PromptQuestion],
     affected: Collection[str],
-    withdrawn: Collection[tuple[str, str, str]],
+    withdrawn: Withdrawn,
     unanswered: bool,
 ) -> dict[str, PromptFacts]:
-    """The answers for the items with a prompt of a withdrawn message (its contact left or
-    moved before it was sent): from their prompts read whole, those withdrawn left out."""
+    """The answers for the items with a prompt of a withdrawn message: from their prompts read
+    whole, those withdrawn left out, and those given again later counted from that day."""
     codes = sorted(affected)
     rows = _rows_of(connection, programme_id, codes, _UNBOUNDED) or []
-    held = [
-        r
-        for r in (new_prompt_record(i, s, c, _day(d)) for i, s, c, d in rows)
-        if r.queued_on <= as_of and (r.item_id, r.stage, r.contact_id) not in withdrawn
-    ]
+    held = []
+    for i, s, c, d in rows:
+        day = withdrawn.counted_on(new_prompt_record(i, s, c, _day(d)))
+        if day is not None and day <= as_of:
+            held.append(new_prompt_record(i, s, c, day))
     found = facts_from_history(held, {i: questions[i] for i in codes}, as_of)
     if not unanswered:
         found = {i: f._replace(unanswered={}) for i, f in found.items()}

@@ -9,25 +9,53 @@ returns ISO text for dates and naive UTC text for instants).
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 
 from governance.decisions import Decision, DecisionKind
 from governance.meetings import Meeting
+from governance.updates import StatusUpdate, UpdateStatus
 from store.assessment_query import converters
 
 _P = sa.bindparam("p", type_=sa.String)
 
 
-def meetings(connection: sa.Connection, programme_id: str, body_id: str | None) -> list[Meeting]:
-    """The one-off meetings stored for one body (or every body), by date."""
-    where = " AND body_code = :b" if body_id is not None else ""
+def instant(connection: sa.Connection, value: datetime) -> Any:
+    """An instant bound in plain SQL as the column stores it: SQLite keeps UTCDateTime's naive
+    UTC text (``2026-12-04 03:10:35.466969``), PostgreSQL an aware timestamp."""
+    utc = value.astimezone(UTC)
+    if connection.dialect.name == "sqlite":
+        return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return utc
+
+
+def _until(
+    connection: sa.Connection, recorded_until: datetime | None
+) -> tuple[str, dict[str, Any]]:
+    """The filter on ``recorded_at`` of a read for a data cut-off, and its parameter."""
+    if recorded_until is None:
+        return "", {}
+    return " AND recorded_at <= :cut", {"cut": instant(connection, recorded_until)}
+
+
+def meetings(
+    connection: sa.Connection,
+    programme_id: str,
+    body_id: str | None,
+    recorded_until: datetime | None = None,
+) -> list[Meeting]:
+    """The one-off meetings stored for one body (or every body), by date (those recorded up to
+    ``recorded_until`` when given)."""
+    cut, cut_params = _until(connection, recorded_until)
+    where = (" AND body_code = :b" if body_id is not None else "") + cut
     query = sa.text(
         "SELECT body_code, meets_on, starts_at, location, note FROM meetings"
         f" WHERE programme_id = :p{where} ORDER BY meets_on, id"
     )
-    params = {"p": programme_id} | ({"b": body_id} if body_id is not None else {})
+    params: dict[str, Any] = {"p": programme_id} | ({"b": body_id} if body_id is not None else {})
+    params |= cut_params
     as_date, _ = converters(connection.dialect.name)
     rows = connection.execute(query, params)
     return [
@@ -79,13 +107,112 @@ def decisions(
 
 
 def events_named(
-    connection: sa.Connection, programme_id: str, name: str, until: date
+    connection: sa.Connection,
+    programme_id: str,
+    name: str,
+    until: date,
+    recorded_until: datetime | None = None,
 ) -> list[tuple[str, date]]:
-    """(item, day) of every event with this name that names an item, up to ``until``."""
+    """(item, day) of every event with this name that names an item, up to ``until`` (and
+    recorded up to ``recorded_until`` when given)."""
+    cut, cut_params = _until(connection, recorded_until)
     query = sa.text(
         "SELECT item_code, occurred_on FROM events WHERE programme_id = :p AND name = :n"
-        " AND occurred_on <= :until AND item_code IS NOT NULL"
+        f" AND occurred_on <= :until AND item_code IS NOT NULL{cut}"
     ).bindparams(_P, sa.bindparam("until", type_=sa.Date))
     as_date, _ = converters(connection.dialect.name)
-    rows = connection.execute(query, {"p": programme_id, "n": name, "until": until})
+    params = {"p": programme_id, "n": name, "until": until} | cut_params
+    rows = connection.execute(query, params)
     return [(str(item), as_date(day)) for item, day in rows]
+
+
+def updates_recorded_until(
+    connection: sa.Connection, programme_id: str, as_of: date, recorded_until: datetime
+) -> list[StatusUpdate]:
+    """Every update reported on or before ``as_of`` and recorded up to ``recorded_until``: what
+    the assessment saw at a data cut-off (``assess`` picks each item's latest, as it does from
+    :func:`store.assessment_query.assessment_updates`' shortlist)."""
+    query = sa.text(
+        "SELECT id, item_code, status, reported_on, forecast, completed_on, comment, author,"
+        " source, recorded_at FROM status_updates WHERE programme_id = :p"
+        " AND reported_on <= :as_of AND recorded_at <= :cut ORDER BY id"
+    ).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
+    params = {"p": programme_id, "as_of": as_of, "cut": instant(connection, recorded_until)}
+    as_date, as_instant = converters(connection.dialect.name)
+    return [
+        StatusUpdate(
+            item_id=item,
+            status=UpdateStatus(status),
+            reported_on=as_date(reported_on),
+            forecast=None if forecast is None else as_date(forecast),
+            completed_on=None if completed is None else as_date(completed),
+            comment=comment,
+            author=author,
+            source=source,
+            recorded_at=as_instant(recorded_at),
+            id=row_id,
+        )
+        for (
+            row_id, item, status, reported_on, forecast, completed, comment, author, source,
+            recorded_at,
+        ) in connection.execute(query, params)
+    ]  # fmt: skip
+
+
+#: The newest ``recorded_at`` of each kind of record a report reads (``:as_of`` bounds those
+#: with a business date; decisions and plan revisions count whatever their date, since a later
+#: decision is undone for a past day and a plan edit is listed).
+_CUT_OFF = """SELECT MAX(t) FROM (
+    SELECT MAX(recorded_at) AS t FROM status_updates WHERE programme_id = :p
+        AND reported_on <= :as_of
+    UNION ALL SELECT MAX(recorded_at) FROM decisions WHERE programme_id = :p
+    UNION ALL SELECT MAX(recorded_at) FROM indicator_measurements WHERE programme_id = :p
+        AND measured_on <= :as_of
+    UNION ALL SELECT MAX(recorded_at) FROM meetings WHERE programme_id = :p
+    UNION ALL SELECT MAX(recorded_at) FROM events WHERE programme_id = :p
+        AND name = :n AND occurred_on <= :as_of
+    UNION ALL SELECT MAX(recorded_at) FROM plan_revisions WHERE programme_id = :p
+) AS newest"""
+
+
+def data_until(
+    connection: sa.Connection, programme_id: str, as_of: date, escalation_event: str
+) -> datetime | None:
+    """A report's data cut-off: the newest ``recorded_at`` among the updates, decisions,
+    measurements, meetings, escalations and plan revisions it reads. Every record recorded
+    since is later, so the records recorded up to it are exactly those the report read."""
+    query = sa.text(_CUT_OFF).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
+    value = connection.execute(
+        query, {"p": programme_id, "as_of": as_of, "n": escalation_event}
+    ).scalar()
+    if value is None:
+        return None
+    _, as_instant = converters(connection.dialect.name)
+    return as_instant(value)
+
+
+def plan_revisions(
+    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+) -> list[tuple[str, str | None, Any, Any, datetime]]:
+    """(code, field, before, after, recorded_at) of every change of an action's or milestone's
+    gereed or period, oldest first (JSON values decoded)."""
+    import json
+
+    cut, cut_params = _until(connection, recorded_until)
+    query = sa.text(
+        'SELECT code, field, "before", "after", recorded_at FROM plan_revisions'
+        " WHERE programme_id = :p AND entity IN ('action', 'milestone') AND kind = 'changed'"
+        f" AND field IN ('gereed', 'period'){cut} ORDER BY recorded_at, id"
+    ).bindparams(_P)
+    _, as_instant = converters(connection.dialect.name)
+    text_json = connection.dialect.name == "sqlite"  # PostgreSQL's driver decodes JSON itself
+
+    def value(raw: Any) -> Any:
+        return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+
+    return [
+        (str(code), field, value(before), value(after), as_instant(at))
+        for code, field, before, after, at in connection.execute(
+            query, {"p": programme_id} | cut_params
+        )
+    ]

@@ -20,7 +20,9 @@ from store.models_reports import (
     DecisionRow,
     IndicatorMeasurementRow,
     MeetingRow,
+    PlanTextRow,
     ReportArchiveRow,
+    UpdateImportRow,
 )
 
 
@@ -36,6 +38,31 @@ class ArchivedReport:
     size: int
     created_at: datetime
     content: bytes | None = None
+    plan_sha256: str | None = None
+    made_by: str | None = None
+    made_via: str | None = None
+    data_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What an archived report rests on (see :class:`store.models_reports.ReportArchiveRow`)."""
+
+    plan_sha256: str | None
+    made_by: str | None
+    made_via: str | None
+    data_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateImport:
+    id: int
+    sha256: str
+    file_name: str
+    reported_on: date
+    update_ids: tuple[int, ...]
+    made_by: str | None
+    recorded_at: datetime
 
 
 class ReportsRepository:
@@ -141,7 +168,9 @@ class ReportsRepository:
         parameters: dict[str, Any],
         sha256: str,
         content: bytes,
+        provenance: Provenance | None = None,
     ) -> ArchivedReport:
+        made = provenance or Provenance(None, None, None, None)
         row = ReportArchiveRow(
             programme_id=self.programme_id,
             kind=kind,
@@ -153,10 +182,78 @@ class ReportsRepository:
             size=len(content),
             content=content,
             created_at=self._clock(),
+            plan_sha256=made.plan_sha256,
+            made_by=made.made_by,
+            made_via=made.made_via,
+            data_until=made.data_until,
         )
         self._session.add(row)
         self._session.flush()
         return _archived(row, with_content=False)
+
+    # --- plan texts -----------------------------------------------------------------------
+
+    def keep_plan_text(self, sha256: str, content: bytes, path: str | None) -> None:
+        """Store the plan file's text under its hash, once."""
+        exists = self._session.scalar(
+            sa.select(PlanTextRow.id).where(
+                PlanTextRow.programme_id == self.programme_id, PlanTextRow.sha256 == sha256
+            )
+        )
+        if exists is None:
+            self._session.add(
+                PlanTextRow(
+                    programme_id=self.programme_id,
+                    sha256=sha256,
+                    path=path,
+                    content=content,
+                    recorded_at=self._clock(),
+                )
+            )
+            self._session.flush()
+
+    def plan_text(self, sha256: str) -> tuple[bytes, str | None] | None:
+        row = self._session.execute(
+            sa.select(PlanTextRow.content, PlanTextRow.path).where(
+                PlanTextRow.programme_id == self.programme_id, PlanTextRow.sha256 == sha256
+            )
+        ).first()
+        return None if row is None else (bytes(row[0]), row[1])
+
+    # --- imported sheets ------------------------------------------------------------------
+
+    def imports_of(self, sha256: str) -> list[UpdateImport]:
+        """Earlier imports of a file with this content hash, oldest first."""
+        rows = self._session.scalars(
+            sa.select(UpdateImportRow)
+            .where(
+                UpdateImportRow.programme_id == self.programme_id,
+                UpdateImportRow.sha256 == sha256,
+            )
+            .order_by(UpdateImportRow.id)
+        )
+        return [_import(r) for r in rows]
+
+    def add_import(
+        self,
+        sha256: str,
+        file_name: str,
+        reported_on: date,
+        update_ids: list[int],
+        made_by: str | None,
+    ) -> UpdateImport:
+        row = UpdateImportRow(
+            programme_id=self.programme_id,
+            sha256=sha256,
+            file_name=file_name,
+            reported_on=reported_on,
+            update_ids=update_ids,
+            made_by=made_by,
+            recorded_at=self._clock(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _import(row)
 
     def archived(self, kind: str | None = None) -> list[ArchivedReport]:
         query = sa.select(ReportArchiveRow).where(
@@ -209,6 +306,22 @@ def _archived(row: ReportArchiveRow, *, with_content: bool) -> ArchivedReport:
         size=row.size,
         created_at=row.created_at,
         content=bytes(row.content) if with_content else None,
+        plan_sha256=row.plan_sha256,
+        made_by=row.made_by,
+        made_via=row.made_via,
+        data_until=row.data_until,
+    )
+
+
+def _import(row: UpdateImportRow) -> UpdateImport:
+    return UpdateImport(
+        id=row.id,
+        sha256=row.sha256,
+        file_name=row.file_name,
+        reported_on=row.reported_on,
+        update_ids=tuple(int(i) for i in row.update_ids),
+        made_by=row.made_by,
+        recorded_at=row.recorded_at,
     )
 
 

@@ -219,11 +219,23 @@ class Repository:
         inserted = set(connection.execute(statement, values).scalars())
         return [key for key in rows if key in inserted]
 
-    def events(self, since: date | None = None, item: str | None = None) -> list[StoredEvent]:
-        """Recorded events by occurred_on then insertion order; ``since`` is inclusive."""
+    def events(
+        self,
+        since: date | None = None,
+        item: str | None = None,
+        *,
+        recorded_since: datetime | None = None,
+        recorded_until: datetime | None = None,
+    ) -> list[StoredEvent]:
+        """Recorded events by occurred_on then insertion order; ``since`` (a business date) is
+        inclusive, and so is ``recorded_since``; ``recorded_until`` is not (when recorded)."""
         query = sa.select(EventRow).where(EventRow.programme_id == self.programme_id)
         if since is not None:
             query = query.where(EventRow.occurred_on >= since)
+        if recorded_since is not None:
+            query = query.where(EventRow.recorded_at >= recorded_since)
+        if recorded_until is not None:
+            query = query.where(EventRow.recorded_at < recorded_until)
         if item is not None:
             query = query.where(EventRow.item_code == item)
         query = query.order_by(EventRow.occurred_on, EventRow.id)

@@ -22,13 +22,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
-from governance.plan import Plan
+from governance.plan import Contact, Plan
 from store.models import (
+    EventRow,
+    OutboxRow,
     PlanEntityMixin,
     PlanRevisionRow,
     ProgrammeRow,
 )
-from store.models_incremental import PlanSyncRow
+from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow, PlanSyncRow
 from store.outbox import withdraw
 from store.records import Revision
 from store.sync_fields import (
@@ -57,6 +59,14 @@ R = TypeVar("R", bound=PlanEntityMixin)
 #: A contact's fields that say where and about what its messages go: a message queued before
 #: one changed is withdrawn (the word is the reason's).
 _ADDRESSING = {"email": "e-mail address", "slack": "Slack id", "organisation": "organisation"}
+#: The event a sync records when a contact's deputy or preferred channel changes: the plan's
+#: fields without a stored column (no revision), and without an address in them (an id and a
+#: channel name). Its payload holds both values after the change, so the next sync compares.
+CONTACT_CHANGED_EVENT = "regie.contact.changed"
+#: A contact's fields that only the event records: (deputy, channel).
+_ROUTING = ("deputy", "channel")
+#: The messages whose items a withdrawal hands back to the next day's reminder rules.
+_PROMPTING_KINDS = ("reminder_digest", "escalation_digest")
 
 
 @dataclass(slots=True)
@@ -73,18 +83,21 @@ class SyncResult:
     #: Contact ids created and archived (not on the programme's first sync: every one is new).
     contacts_created: list[str] = field(default_factory=list)
     contacts_archived: list[str] = field(default_factory=list)
+    #: Contact ids whose deputy or preferred channel changed (an event each, no revision).
+    contacts_rerouted: list[str] = field(default_factory=list)
     #: Unsent messages withdrawn, per contact who left or moved (:func:`store.outbox.withdraw`).
     withdrawn: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        """True when the sync recorded anything at all."""
-        return bool(self.revisions)
+        """True when the sync recorded anything at all (revisions, events, withdrawals)."""
+        return bool(self.revisions or self.contacts_rerouted or self.withdrawn)
 
     def describe(self) -> str:
         """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``; the
-        contacts created or archived are named (``contacts created: carol; archived: alice``),
-        and the messages withdrawn from contacts who left or moved counted."""
+        contacts created, archived or given another deputy or channel are named (``contacts
+        created: carol; archived: alice``), and the messages withdrawn from contacts who left
+        or moved counted (:meth:`notes`)."""
         parts = [
             f"{count} {label}"
             for count, label in (
@@ -95,27 +108,34 @@ class SyncResult:
             )
             if count
         ]
-        line = ", ".join(parts) if parts else "in sync"
-        named = [
-            f"{label}: {_some(ids)}"
-            for label, ids in (
-                ("contacts created", self.contacts_created),
-                (
-                    "archived" if self.contacts_created else "contacts archived",
-                    self.contacts_archived,
-                ),
-            )
-            if ids
-        ]
-        if named:
-            line += f" ({'; '.join(named)})"
-        if self.withdrawn:
-            count = sum(len(keys) for keys in self.withdrawn.values())
-            line += (
-                f"; {count} unsent message{'' if count == 1 else 's'} withdrawn "
-                f"({_some(sorted(self.withdrawn))})"
-            )
-        return line
+        if parts:
+            return ", ".join(parts) + self.notes()
+        # Only what has no revision (a contact's deputy or channel, a withdrawal): no counts.
+        return "; ".join(filter(None, (self._named(), self._withdrawn()))) or "in sync"
+
+    def notes(self) -> str:
+        """What follows the counts in the cycle's and ``regie sync``'s line: `` (contacts
+        created: carol; archived: alice)`` and ``; 1 unsent message withdrawn (alice)``, or ""."""
+        named, withdrawn = self._named(), self._withdrawn()
+        return (f" ({named})" if named else "") + (f"; {withdrawn}" if withdrawn else "")
+
+    def _named(self) -> str:
+        named: list[str] = []
+        for label, ids in (
+            ("created", self.contacts_created),
+            ("archived", self.contacts_archived),
+            ("with another deputy or channel", self.contacts_rerouted),
+        ):
+            if ids:
+                named.append(f"{'' if named else 'contacts '}{label}: {_some(ids)}")
+        return "; ".join(named)
+
+    def _withdrawn(self) -> str:
+        if not self.withdrawn:
+            return ""
+        count = sum(len(keys) for keys in self.withdrawn.values())
+        plural = "" if count == 1 else "s"
+        return f"{count} unsent message{plural} withdrawn ({_some(sorted(self.withdrawn))})"
 
 
 def _some(ids: list[str], most: int = 5) -> str:
@@ -198,6 +218,7 @@ class _Sync:
         self.stale_rows = False
         self.first = False  # the programme's first sync
         self.moved: dict[str, str] = {}  # contact → why its unsent messages are withdrawn
+        self.contact_of = {c.id: c for c in plan.contacts}
 
     def _withdraw(self) -> None:
         """Suppress the unsent messages to contacts archived or moved (another address,
@@ -214,15 +235,122 @@ class _Sync:
             now=self.now,
         )
 
+    def _recheck(self) -> None:
+        """The items of the reminder and escalation digests just withdrawn: due for the next
+        day's check (the incremental step chooses them; a full one judges every item), so their
+        withdrawn prompts are asked again of whoever answers for them now. Their memory rows
+        are made due from the memory's day on (any later day, or a rerun of that day)."""
+        keys = [key for found in self.result.withdrawn.values() for key in found]
+        if not keys:
+            return
+        o = OutboxRow
+        payloads = self.session.execute(
+            sa.select(o.payload).where(
+                o.programme_id == self.programme_id,
+                o.key.in_(keys),
+                o.kind.in_(_PROMPTING_KINDS),
+            )
+        ).scalars()
+        items = sorted(
+            {
+                str(item["id"])
+                for payload in payloads
+                if isinstance(payload, dict)
+                for item in payload.get("items") or []
+                if isinstance(item, dict) and item.get("id")
+            }
+        )
+        memory_day = self.session.execute(
+            sa.select(AssessmentMemoryRow.as_of).where(
+                AssessmentMemoryRow.programme_id == self.programme_id
+            )
+        ).scalar()
+        if not items or memory_day is None:  # no memory: the next day is assessed in full
+            return
+        m = ItemMemoryRow
+        self.session.execute(
+            sa.update(m)
+            .where(
+                m.programme_id == self.programme_id,
+                m.item_code.in_(items),
+                sa.or_(m.next_check.is_(None), m.next_check > memory_day),
+            )
+            .values(next_check=memory_day)
+            .execution_options(synchronize_session=False)
+        )
+
+    def _reroute(self) -> None:
+        """Record a contact's new deputy or preferred channel (no stored column: not compared by
+        :meth:`_reconcile`) as an event, against what the last such event, or the contact's
+        created revision, holds. A contact created before either was recorded is compared with
+        no deputy and no channel (the defaults), its event saying the values before are not
+        known."""
+        if self.first:
+            return  # every contact is new: its created revision holds both
+        known: dict[str, dict[str, Any]] = {}
+        r = PlanRevisionRow
+        for code, after in self.session.execute(
+            sa.select(r.code, r.after)
+            .where(r.programme_id == self.programme_id, r.entity == CONTACTS.name)
+            .where(r.kind == "created")
+            .order_by(r.id)
+        ):
+            if isinstance(after, dict) and all(name in after for name in _ROUTING):
+                known[code] = {name: after[name] for name in _ROUTING}
+        e = EventRow
+        for (payload,) in self.session.execute(
+            sa.select(e.payload)
+            .where(e.programme_id == self.programme_id, e.item_code.is_(None))
+            .where(e.name == CONTACT_CHANGED_EVENT)
+            .order_by(e.id)
+        ):
+            if isinstance(payload, dict) and isinstance(payload.get("contact"), str):
+                known[payload["contact"]] = {name: payload.get(name) for name in _ROUTING}
+        zone = ZoneInfo(self.plan.calendar.timezone)
+        events = []
+        for person in self.plan.contacts:
+            if person.id in self.result.contacts_created:
+                continue  # its created revision holds both
+            now = _routing(person)
+            before = known.get(person.id)
+            was = before if before is not None else dict.fromkeys(_ROUTING)
+            changed = [name for name in _ROUTING if was[name] != now[name]]
+            if not changed:
+                continue
+            self.result.contacts_rerouted.append(person.id)
+            events.append(
+                {
+                    "programme_id": self.programme_id,
+                    "name": CONTACT_CHANGED_EVENT,
+                    "item_code": None,
+                    "occurred_on": self.now.astimezone(zone).date(),
+                    "recorded_at": self.now,
+                    "payload": {
+                        "contact": person.id,
+                        "changed": changed,
+                        "before": {name: was[name] for name in changed},
+                        "known_before": before is not None,
+                        **now,
+                    },
+                    "dedupe_key": f"{CONTACT_CHANGED_EVENT}:{person.id}:{self.now.isoformat()}",
+                }
+            )
+        if events:
+            self.session.execute(sa.insert(EventRow), events)
+
     def run(self, *, contacts_only: bool = False) -> SyncResult:
         if contacts_only:
             self._reconcile(CONTACTS, contacts(self.plan))
+            self._reroute()
             self._withdraw()
+            self._recheck()
         else:
             self._programme()
             self._reconcile(ORGANISATIONS, organisations(self.plan))
             self._reconcile(CONTACTS, contacts(self.plan))
+            self._reroute()
             self._withdraw()
+            self._recheck()
             self._reconcile(STEPS, steps(self.plan))
             action_ids = self._reconcile(ACTIONS, actions(self.plan))
             code_of = {row_id: code for code, row_id in action_ids.items()}
@@ -311,7 +439,10 @@ class _Sync:
                     updated_at=self.now,
                 )
                 inserts.append(values)
-                self._record(entity.name, code, "created", after=to_json(named(wanted)))
+                after = to_json(named(wanted))
+                if entity is CONTACTS:  # no stored column: :meth:`_reroute` compares with these
+                    after.update(_routing(self.contact_of[code]))
+                self._record(entity.name, code, "created", after=after)
                 self.result.created += 1
                 if entity is CONTACTS and not self.first:
                     self.result.contacts_created.append(code)
@@ -431,6 +562,11 @@ class _Sync:
             )
             for row, (row_id,) in zip(self.revision_rows, made, strict=True)
         ]
+
+
+def _routing(person: Contact) -> dict[str, str | None]:
+    """A contact's deputy and preferred channel: an id and a channel name, no address."""
+    return {"deputy": person.deputy, "channel": person.channel}
 
 
 def _column_values(columns: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:

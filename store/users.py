@@ -79,15 +79,18 @@ def find_user(session: Session, username: str) -> User | None:
     return _user(row) if row is not None else None
 
 
-def disable_user(session: Session, username: str, now: datetime) -> tuple[bool, datetime] | None:
-    """Disable a user and end their sessions: (newly disabled, since when), None for no such
-    user. A user disabled before stays disabled from that time."""
+def disable_user(
+    session: Session, username: str, now: datetime, by: str | None = None
+) -> tuple[bool, datetime] | None:
+    """Disable a user (``by`` whom) and end their sessions: (newly disabled, since when), None
+    for no such user. A user disabled before stays disabled from that time, by whom it was."""
     row = session.scalar(sa.select(UserRow).where(UserRow.username == username))
     if row is None:
         return None
     since = row.disabled_at
     if since is None:
         row.disabled_at = now
+        row.disabled_by = by
     session.execute(
         sa.update(WebSessionRow)
         .where(WebSessionRow.user_id == row.id, WebSessionRow.ended_at.is_(None))

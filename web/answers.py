@@ -76,13 +76,18 @@ async def answer_link(request: Request) -> Response:
 
 def busy_guard(handler: Any, request: Request, *args: Any) -> Response:
     """A database that is busy (another process holds SQLite's lock too long) or unreachable is
-    a 503 'try again', never a 500: nothing was stored, the link still works."""
+    a 503 'try again', never a 500: nothing was stored, the link still works. ``Retry-After``
+    tells a browser or tool when (RFC 9110 §10.2.3)."""
     from sqlalchemy.exc import OperationalError
+
+    from web.limits import BUSY_RETRY_SECONDS
 
     try:
         response: Response = handler(request, *args)
     except OperationalError:
-        return _refused(request, Refusal.BUSY, 503)
+        busy = _refused(request, Refusal.BUSY, 503)
+        busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return busy
     return response
 
 

@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from regie.errors import RegieError
 from web import pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
+from web.security import ActingUser
 from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
@@ -63,7 +64,10 @@ def create_app(regie: App) -> Starlette:
     web = Starlette(
         routes=routes,
         lifespan=_lifespan,
-        middleware=[Middleware(NotModifiedFastPath, memory=not_modified)],
+        middleware=[
+            Middleware(NotModifiedFastPath, memory=not_modified),
+            Middleware(ActingUser),  # who a POST records as acting (store.actor)
+        ],
         exception_handlers={RegieError: regie_problem, 404: not_found, 405: not_allowed},
     )
     web.state.regie = regie
@@ -152,11 +156,15 @@ def healthz(request: Request) -> Response:
     """200 when the database answers, 503 (one line) when it does not. The line does not quote
     the driver (its host, port, user): anyone may ask; the server's log has it, once."""
     from regie.health import database_problem
+    from web.limits import BUSY_RETRY_SECONDS
 
     problem = database_problem(request.app.state.regie)
     if problem:
         _log_once(f"healthz: database: {problem}")
-        return PlainTextResponse("database: unavailable\n", status_code=503)
+        return PlainTextResponse(
+            "database: unavailable\n", status_code=503,
+            headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+        )  # fmt: skip
     return PlainTextResponse("ok\n")
 
 

@@ -25,8 +25,10 @@ from starlette.responses import PlainTextResponse, Response
 from regie.feeds import (
     CACHE_SECONDS,
     RETRY_SECONDS,
+    ContactLeft,
     FeedUnavailable,
     NotModified,
+    gone_text,
     serve_token_feed,
 )
 
@@ -87,6 +89,8 @@ def calendar_feed(request: Request) -> Response:
         return PlainTextResponse(
             UNAVAILABLE, status_code=503, headers={"Retry-After": str(RETRY_SECONDS)}
         )
+    except ContactLeft:  # a valid token of a contact who left the plan: say so, and what to do
+        return PlainTextResponse(gone_text(), status_code=410)
     if served is None:  # unknown and revoked look the same: no hint which
         return PlainTextResponse("Niet gevonden\n", status_code=404)
     if snapshot is not None:

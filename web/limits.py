@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 SQLITE_SLOTS = 2
 SERVER_SLOTS = 8
+#: ``Retry-After`` of a 503 for a busy or unreachable database (nothing was stored; a lock is
+#: held for seconds, not minutes): the answer page, Slack's interactivity, /healthz. A problem
+#: in the setup (a broken plan file) waits longer: web.app.RETRY_SECONDS.
+BUSY_RETRY_SECONDS = 10
 
 
 def answer_slots(request: Request) -> asyncio.Semaphore:

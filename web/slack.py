@@ -47,13 +47,19 @@ async def interactivity(request: Request) -> Response:
 
 
 def busy_guard(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
-    """A busy or unreachable database is a 503 (Slack shows the user an error), never a 500."""
+    """A busy or unreachable database is a 503 (Slack shows the user an error), never a 500,
+    with ``Retry-After``."""
     from sqlalchemy.exc import OperationalError
+
+    from web.limits import BUSY_RETRY_SECONDS
 
     try:
         return handle(regie, secret, body, timestamp, signature)
     except OperationalError:
-        return PlainTextResponse("database busy, nothing stored; try again\n", status_code=503)
+        return PlainTextResponse(
+            "database busy, nothing stored; try again\n", status_code=503,
+            headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+        )  # fmt: skip
 
 
 def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:

@@ -8,7 +8,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.templating import Jinja2Templates
 
-from governance.labels import dutch_date, period_kind_label, rag_label, state_label
+from governance.labels import (
+    dutch_date,
+    period_kind_label,
+    rag_label,
+    source_label,
+    state_label,
+)
+from web.timestamps import dutch_instant
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -25,9 +32,11 @@ def environment() -> Environment:
     env.filters["datum"] = dutch_date
     env.filters["state_label"] = state_label
     env.filters["rag_label"] = rag_label
+    env.filters["source_label"] = source_label
     env.filters["period_kind"] = period_kind_label
     env.filters["iso_datum"] = iso_date
     env.filters["aantal"] = count_of
+    env.filters["tijdstip"] = dutch_instant  # when recorded: date, time, zone (web.timestamps)
     return env
 
 

@@ -23,12 +23,21 @@ def import_updates(
         Path, typer.Argument(help="CSV file: item,status,forecast,completed_on,note,contact.")
     ],
     as_of: AsOfOpt = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Import a file whose content was imported before (refused without it: each "
+            "answer would be recorded twice).",
+        ),
+    ] = False,
 ) -> None:
-    """Record the answers in a spreadsheet (CSV): all rows or none, problems as FILE:LINE."""
+    """Record the answers in a spreadsheet (CSV): all rows or none, problems as FILE:LINE. The
+    file's SHA-256 is kept with the import; the same content twice is refused (see --again)."""
     from regie.answer_import import import_updates as run
 
     app_ = _app()
-    typer.echo(run(app_, file, update_day(app_, as_of)))
+    typer.echo(run(app_, file, update_day(app_, as_of), again=again))
 
 
 def update_sheet(

@@ -14,6 +14,7 @@ import typer
 
 from regie.cli import INTERRUPTED
 from regie.cli import answers as _answers
+from regie.cli.audit import audit_app, operator_callback
 from regie.cli.calendar import calendar_app
 from regie.cli.common import (
     AsOfOpt,
@@ -28,6 +29,7 @@ from regie.cli.common import (
     update_day,
 )
 from regie.cli.interrupts import caused_by_interrupt
+from regie.cli.redact import UpdateCommand
 from regie.cli.serve import serve
 from regie.cli.users import user_app
 from regie.errors import InvalidInput, RegieError, one_line
@@ -49,8 +51,10 @@ db_app = command_group(
     help="Create and migrate the database.",
     no_args_is_help=True,
 )
+app.callback()(operator_callback)  # --operator / REGIE_OPERATOR: who is recorded as acting
 app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
 
 app.add_typer(notify_app, name="notify")
@@ -212,7 +216,7 @@ UPDATE_FLAGS = {
 }
 
 
-@app.command()
+@app.command(cls=UpdateCommand)  # also `regie update redact UPDATE_ID` (regie/cli/redact.py)
 def update(
     item: Annotated[str, typer.Argument(help="Milestone or action id, e.g. 1.1.1.")],
     status_: Annotated[
@@ -224,7 +228,14 @@ def update(
     completed_on: Annotated[
         str | None, typer.Option("--completed-on", help="With done: the day it was finished.")
     ] = None,
-    comment: Annotated[str | None, typer.Option(help="What was done, or why not.")] = None,
+    comment: Annotated[
+        str | None,
+        typer.Option(
+            help="What was done, or why not. Read by the office, the steering body's packs, "
+            "the progress report and the owner's calendar feeds: no personal data (names, "
+            "health, phone numbers)."
+        ),
+    ] = None,
     author: Annotated[
         str | None,
         typer.Option(
@@ -277,22 +288,60 @@ def update(
 
 @app.command()
 def events(
-    since: Annotated[str | None, typer.Option(help="Only events on or after YYYY-MM-DD.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only events on or after YYYY-MM-DD (business date).")
+    ] = None,
     item: Annotated[str | None, typer.Option(help="Only events about this id.")] = None,
-    fmt: FormatOpt = Format.table,
+    recorded_since: Annotated[
+        str | None,
+        typer.Option(
+            "--recorded-since",
+            help="Only events recorded at or after YYYY-MM-DD[THH:MM] (office time zone "
+            "unless +HH:MM or Z is given), whatever business date they are about.",
+        ),
+    ] = None,
+    recorded_until: Annotated[
+        str | None,
+        typer.Option("--recorded-until", help="Only events recorded before this moment."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+    ] = "table",
 ) -> None:
     """List recorded events (the audit log), oldest first."""
     from regie.cli.tables import console, events_json, events_table, print_json
-    from regie.history import is_known_item, list_events
+    from regie.history import is_known_item, list_events, office_zone, parse_instant
 
+    if fmt not in ("table", "json", "csv"):
+        raise InvalidInput(f"--format: {fmt[:20]!r} is not one of table, json, csv")
     app_ = _app(delivery=False)
-    found = list_events(app_, parse_date(since, "--since"), item)
+    zone = office_zone(app_) if recorded_since or recorded_until else "UTC"
+    found = list_events(
+        app_, parse_date(since, "--since"), item,
+        recorded_since=parse_instant(recorded_since, "--recorded-since", zone),
+        recorded_until=parse_instant(recorded_until, "--recorded-until", zone),
+    )  # fmt: skip
     if item is not None and not found and not is_known_item(app_, item):
         raise unknown_item(app_, item)
-    if fmt == Format.json:
+    if fmt == "csv":
+        _events_csv(events_json(found))
+    elif fmt == "json":
         print_json(events_json(found))  # as recorded: stage keys, for scripts
     else:
         console().print(events_table(found, _work_calendar(app_, found)))
+
+
+def _events_csv(rows: list[dict[str, object]]) -> None:
+    """The events as CSV (the payload as JSON text), as ``--format json`` gives them."""
+    import csv
+    import json
+
+    writer = csv.writer(sys.stdout, lineterminator="\r\n")
+    columns = ("recorded_at", "occurred_on", "name", "item_id", "payload")
+    writer.writerow(columns)
+    for row in rows:
+        payload = json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)
+        writer.writerow([*(row[c] or "" for c in columns[:-1]), payload])
 
 
 def _work_calendar(app_: App, found: list[StoredEvent]) -> WorkCalendar | None:

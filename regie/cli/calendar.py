@@ -44,7 +44,8 @@ def token_create(
 def token_list(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
 ) -> None:
-    """List tokens: id, scope, label, created, last used, revoked (never the token itself)."""
+    """List tokens: id, scope, label, created, last used, revoked, status (active, revoked, or
+    contact left: a contact no longer in the plan; never the token itself)."""
     from regie.bootstrap import bootstrap
     from regie.errors import InvalidInput
     from regie.feeds import list_tokens
@@ -61,11 +62,18 @@ def token_list(
 
     from regie.cli.tables import console
 
-    table = Table("id", "scope", "label", "created", "last used", "revoked")
+    table = Table("id", "scope", "label", "created", "last used", "revoked", "status")
     for row in rows:
         table.add_row(*(str(row[k] or "") for k in ("id", "scope", "label", "created")),
-                      str(row["last_used"] or ""), str(row["revoked"] or ""))  # fmt: skip
+                      str(row["last_used"] or ""), str(row["revoked"] or ""),
+                      row["status"] or "unknown (plan unreadable)")  # fmt: skip
     console().print(table)
+    if any(row["status"] == "contact left" for row in rows):
+        typer.echo(
+            "contact left: the contact is no longer in the plan, so the URL answers 410 Gone; "
+            "their successor gets a token of their own: regie calendar token create "
+            "--scope contact:ID"
+        )
 
 
 @token_app.command("revoke")

@@ -48,6 +48,15 @@ ReportFormat = Annotated[
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write here (default: standard output).")
 ]
+RecordedUntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--recorded-until",
+        help="Only the records recorded up to this moment, ISO 8601 (e.g. "
+        "2026-12-04T03:10:35+00:00; without an offset: UTC). The report is then made again as "
+        "it stood then, and not archived.",
+    ),
+]
 
 
 def _required_date(value: str, option: str) -> date:
@@ -174,7 +183,12 @@ FORMAT_SUFFIXES = ("html", "md", "pdf", "docx")
 
 
 def _written(path: Path, rendered: Rendered) -> str:
-    return f"{path}: {rendered.title}, sha256 {rendered.sha256} (archief {rendered.archive_id})"
+    where = (
+        f"archief {rendered.archive_id}"
+        if rendered.archive_id is not None
+        else "not archived: a rebuild from the records up to --recorded-until"
+    )
+    return f"{path}: {rendered.title}, sha256 {rendered.sha256} ({where})"
 
 
 def _write_rendered(documents: list[Rendered], out: Path | None) -> None:
@@ -240,21 +254,25 @@ def report_agenda(
     as_of: AsOfOpt = None,
     fmt: ReportFormat = "html",
     out: OutOpt = None,
+    recorded_until: RecordedUntilOpt = None,
 ) -> None:
-    """The agenda pack for one meeting (archived with its content hash). A PDF names its annex,
-    the full table of items, a separate HTML file written next to it."""
-    from regie.reports import agenda_formats, check_formats
+    """The agenda pack for one meeting (archived with its content hash, the plan's hash, the
+    maker and the data cut-off). A PDF names its annex, the full table of items, a separate
+    HTML file written next to it."""
+    from regie.reports import agenda_formats, check_formats, parse_recorded_until
     from regie.services import today
 
     fmts = check_formats(fmt)
     if len(fmts) > 1 and out is None:
         raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    cut = parse_recorded_until(recorded_until)
     _check_out(out)
     app_ = _app()
     day = parse_date(as_of, "--as-of") or today(app_)
     rendered = agenda_formats(
-        app_, body, _required_date(meeting, "--meeting"), day, fmts, background=True
-    )
+        app_, body, _required_date(meeting, "--meeting"), day, fmts, background=True,
+        recorded_until=cut, archive=cut is None,
+    )  # fmt: skip
     _write_rendered(rendered, out)
 
 
@@ -262,9 +280,20 @@ def report_agenda(
 def report_list(fmt: FormatOpt = Format.table) -> None:
     """List archived reports with their content hash."""
     from regie.cli.tables import print_json
-    from regie.reports import archived
+    from regie.reports import archived, unknown_copies
 
-    rows = archived(_app())
+    app_ = _app()
+    rows = archived(app_)
+    lost = unknown_copies(app_, rows)
+    if lost:
+        # A database restored from an older backup: reports made since are only on disk.
+        typer.echo(
+            f"warning: {len(lost)} report file{'' if len(lost) == 1 else 's'} in "
+            f"{app_.settings.home / 'archief'} not in the archive (made after the backup the "
+            f"database was restored from?): {', '.join(lost[:5])}"
+            + (f" and {len(lost) - 5} more" if len(lost) > 5 else ""),
+            err=True,
+        )
     if fmt == Format.json:
         print_json(
             [
@@ -272,6 +301,8 @@ def report_list(fmt: FormatOpt = Format.table) -> None:
                     "id": r.id, "kind": r.kind, "format": r.format, "title": r.title,
                     "as_of": r.as_of.isoformat(), "sha256": r.sha256, "size": r.size,
                     "created_at": r.created_at.isoformat(), "parameters": r.parameters,
+                    "plan_sha256": r.plan_sha256, "made_by": r.made_by, "made_via": r.made_via,
+                    "data_until": r.data_until.isoformat() if r.data_until else None,
                 }
                 for r in rows
             ]
@@ -294,6 +325,36 @@ def report_show(
     report = archived_report(_app(), report_id)
     assert report.content is not None
     _write(report.content, out, report.format)
+
+
+@report_app.command("reproduce")
+def report_reproduce(
+    report_id: Annotated[int, typer.Argument(help="Archive id (see `regie report list`).")],
+    recorded_until: RecordedUntilOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Make an archived report again from the records recorded up to its data cut-off and the
+    plan it was made from, and say whether the hash matches (exit 1 when it does not). Nothing
+    is archived; --out writes the rebuilt file."""
+    from regie.reports import parse_recorded_until, reproduce
+
+    _check_out(out)
+    again = reproduce(_app(), report_id, parse_recorded_until(recorded_until))
+    if out is not None:
+        _write(again.content, out, again.format)
+    plan = (
+        f"the plan kept with it ({(again.plan_sha256 or '')[:12]})"
+        if again.plan_source == "kept"
+        else "today's plan file (the report's plan text was not kept)"
+    )
+    verdict = "matches" if again.matches else "DIFFERS from"
+    typer.echo(
+        f"archief {report_id}: rebuilt from the records recorded up to "
+        f"{again.recorded_until.isoformat()} and {plan}: sha256 {again.sha256} {verdict} the "
+        f"archived {again.archived_sha256}"
+    )
+    if not again.matches:
+        raise typer.Exit(1)
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -327,13 +388,20 @@ def decision_add(
 def decision_list(
     body: Annotated[str | None, typer.Option("--body", help="Only this body.")] = None,
 ) -> None:
-    """List recorded decisions, oldest meeting first."""
-    from regie.decisions import decisions
+    """List recorded decisions, oldest meeting first: the meeting's date (the business date),
+    then when and by whom each was recorded (office time zone, UTC offset written out)."""
+    from regie.history import decisions_recorded, office_time, office_zone
 
-    found = decisions(_app(), body)
-    for d in found:
+    app = _app()
+    found = decisions_recorded(app, body)
+    zone = office_zone(app) if found else ""
+    for d, by in found:
         about = f" [{d.item_id}]" if d.item_id else ""
-        typer.echo(f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.kind.value:<10}{about} {d.text}")
+        recorded = f"recorded {office_time(d.recorded_at, zone)} by {by or 'unknown'}"
+        typer.echo(
+            f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.kind.value:<10}{about} {d.text}"
+            f"  ({recorded})"
+        )
     if not found:
         typer.echo("no decisions")
 
@@ -389,16 +457,25 @@ def report_voortgang(
     as_of: AsOfOpt = None,
     fmt: ReportFormat = "html",
     out: OutOpt = None,
+    recorded_until: RecordedUntilOpt = None,
 ) -> None:
-    """The progress report to the Kamer over a period (archived with its content hash). A PDF
-    names its annex, the full table of items, a separate HTML file written next to it."""
-    from regie.reports import check_formats, voortgang_formats
+    """The progress report to the Kamer over a period (archived with its content hash, the
+    plan's hash, the maker and the data cut-off). A PDF names its annex, the full table of
+    items, a separate HTML file written next to it."""
+    from regie.reports import check_formats, parse_recorded_until, voortgang_formats
 
     fmts = check_formats(fmt)
     if len(fmts) > 1 and out is None:
         raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    cut = parse_recorded_until(recorded_until)
     _check_out(out)
     start = _required_date(from_, "--from")
     end = _required_date(to, "--to")
     day = parse_date(as_of, "--as-of") or end
-    _write_rendered(voortgang_formats(_app(), start, end, day, fmts, background=True), out)
+    _write_rendered(
+        voortgang_formats(
+            _app(), start, end, day, fmts, background=True, recorded_until=cut,
+            archive=cut is None,
+        ),
+        out,
+    )  # fmt: skip

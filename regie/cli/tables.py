@@ -186,9 +186,16 @@ def outbox_table(rows: list[Any]) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
-            in_english(r.last_error) if r.last_error else "",
+            in_english(r.last_error) if r.last_error else _late(r),
         )
     return table
+
+
+def _late(row: Any) -> str:
+    """A message that went out after failed attempts says so (each failure is a
+    ``regie.message.failed`` event: `regie events --format json`)."""
+    failed = row.attempts - 1 if row.status == "sent" else 0
+    return f"sent after {failed} failed attempt{'s' if failed > 1 else ''}" if failed > 0 else ""
 
 
 def users_table(users: Sequence[dict[str, str | None]]) -> Table:

@@ -76,9 +76,10 @@ def user_forget(
     """Forget a disabled user: the login name becomes vertrokken-gebruiker-N, the display name
     and the sessions go (AVG article 17)."""
     from regie.bootstrap import bootstrap
-    from regie.erasure import forget_user
     from regie.errors import InvalidInput
+    from regie.services import utcnow
+    from regie.users import forget_user
 
     if not yes:
         raise InvalidInput(f"user forget {username}: add --yes (this cannot be undone)")
-    typer.echo(forget_user(bootstrap(), username))
+    typer.echo(forget_user(bootstrap(), username, utcnow()))

@@ -56,14 +56,25 @@ def make_app(home: Path, database_url: str | None = None) -> App:
 
 
 def seed_scenario(app: App) -> None:
-    from regie.decisions import add_decision
-    from regie.history import record_update
+    """The answers as if given on their day (recorded at noon UTC that day, so that none reads
+    as back-dated, *nagekomen*), then the decision."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, time
 
+    from governance.answers import OFFICE, AnswerInput
+    from regie.answers import check_answer, store_answers
+    from regie.decisions import add_decision
+
+    plan = app.load_plan()
+    who = replace(OFFICE, name="fixture")
     for item, status, on, forecast, completed, comment in ANSWERS:
-        record_update(
-            app, item, status, as_of=on, forecast=forecast, completed_on=completed,
-            comment=comment, author="fixture",
-        )  # fmt: skip
+        update = check_answer(
+            plan, AnswerInput(item, status, forecast, completed, comment), who, on
+        )
+        recorded_at = datetime.combine(on, time(12), UTC)
+        store_answers(
+            app, plan, [replace(update, source="cli", recorded_at=recorded_at)], sync=True
+        )
     add_decision(
         app,
         "stuurgroep",

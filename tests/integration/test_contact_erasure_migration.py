@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from store import downgrade, make_engine, upgrade
 from store.models import OutboxRow, ProgrammeRow, StatusUpdateRow
+from tests.integration.old_schema import before_0018
 
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 ERASE_UPDATE = "UPDATE status_updates SET author = 'vertrokken-1' WHERE author = 'jdevries'"
@@ -27,7 +28,7 @@ def _seed(engine: sa.Engine) -> None:
         )
         for author in ("jdevries", "office"):
             conn.execute(
-                sa.insert(StatusUpdateRow).values(
+                sa.insert(before_0018(StatusUpdateRow)).values(
                     programme_id="p",
                     item_code="1.1",
                     status="on_track",

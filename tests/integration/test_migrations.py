@@ -27,6 +27,7 @@ from store.models import (
     PromptRow,
     StatusUpdateRow,
 )
+from tests.integration.old_schema import before_0018
 
 MODEL_TABLES = set(Base.metadata.tables)
 TABLES_0002 = {"item_states", "prompts", "outbox"}
@@ -39,6 +40,8 @@ TABLES_0009 = {"assessment_memory", "item_memory", "plan_sync"}
 TABLES_0012 = {"memory_action_tally", "memory_state_tally"}
 TABLES_0013 = {"feed_meetings"}
 TABLES_0015 = {"erasures"}
+TABLES_0017 = {"update_redactions"}
+TABLES_0019 = {"plan_texts", "update_imports"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -56,7 +59,7 @@ def _seed_append_only_rows(engine: sa.Engine) -> None:
             sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)
         )
         conn.execute(
-            sa.insert(StatusUpdateRow).values(
+            sa.insert(before_0018(StatusUpdateRow)).values(
                 programme_id="p",
                 item_code="1.1",
                 status="on_track",
@@ -156,6 +159,8 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0012
         - TABLES_0013
         - TABLES_0015
+        - TABLES_0017
+        - TABLES_0019
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
@@ -217,7 +222,7 @@ def test_sqlite_enforces_foreign_keys(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         conn.execute(
-            sa.insert(StatusUpdateRow).values(
+            sa.insert(before_0018(StatusUpdateRow)).values(
                 programme_id="no-such-programme",
                 item_code="1.1",
                 status="done",
@@ -330,7 +335,7 @@ def test_0010_fills_the_memory_with_what_the_assessment_counted(database_url: st
             )
         for pid, item, status, on, forecast, minutes in updates:
             conn.execute(
-                sa.insert(StatusUpdateRow).values(
+                sa.insert(before_0018(StatusUpdateRow)).values(
                     programme_id=pid, item_code=item, status=status, reported_on=on,
                     forecast=forecast, source="cli", recorded_at=NOW + timedelta(minutes=minutes),
                 )

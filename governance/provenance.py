@@ -1,0 +1,234 @@
+"""What a report for a past day may rest on (pure, ``as_of`` explicit).
+
+- :func:`plan_as_of`: the plan as its decisions stood on ``as_of``. A decision re-dates or drops
+  an item in the plan file from the day it is recorded; a report or agenda pack *as of* a day
+  before the decision's meeting must not know it yet: the item keeps the gereed it had then
+  (its ``gereed_original`` before the first decision), without ``revised_by``/``cancelled_by``.
+- :func:`due_changes`: every change of an item's due date the plan's revisions record, and
+  whether a decision stands behind it. A date edited in the plan file without a decision is a
+  re-baselined promise: reports list it, ``regie sync`` and ``plan validate`` warn about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from governance.decisions import Decision, DecisionKind, decision_label
+from governance.dutch import MONTHS
+from governance.periods import PeriodError, parse_period
+from governance.plan import Action, Milestone, Plan
+
+_Item = TypeVar("_Item", Action, Milestone)
+_MOVES = (DecisionKind.SET_GEREED, DecisionKind.CANCEL)
+#: "besluit Stuurgroep MVI, 12 januari 2016": the date after the last comma (decided_by).
+_DECIDED_ON = re.compile(r",\s*(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\s*$")
+
+
+def decided_on(text: str | None) -> date | None:
+    """The meeting date in a ``revised_by``/``cancelled_by`` text, None when it has none."""
+    m = _DECIDED_ON.search(text or "")
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(3)), MONTHS.index(m.group(2)) + 1, int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def plan_as_of(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
+    """``plan`` with every decision whose meeting is after ``as_of`` undone (see the module
+    notes); the very same object when there is none (the usual case: nothing is copied).
+
+    The stored decisions say what each one moved (``gereed_before``/``gereed_after``), so a chain
+    of decisions rewinds to the one in force on ``as_of``. An item whose ``revised_by`` or
+    ``cancelled_by`` names a later date and that no stored decision accounts for (a plan file
+    from elsewhere, a database restored from an older backup) is rewound by that text's date."""
+    moves: dict[str, list[Decision]] = {}
+    for d in decisions:
+        if d.item_id is not None and d.kind in _MOVES:
+            moves.setdefault(d.item_id, []).append(d)
+    if not any(d.meeting_on > as_of for ds in moves.values() for d in ds) and not _late_text(
+        plan, as_of
+    ):
+        return plan
+    changed = False
+    steps = []
+    for step in plan.steps:
+        actions = []
+        for action in step.actions:
+            milestones = tuple(
+                _as_of(plan, m, moves.get(m.id, ()), as_of) for m in action.milestones
+            )
+            new = _as_of(plan, action, moves.get(action.id, ()), as_of)
+            if new is not action or any(
+                a is not b for a, b in zip(milestones, action.milestones, strict=True)
+            ):
+                new = replace(new, milestones=milestones)
+            actions.append(new)
+        if any(a is not b for a, b in zip(actions, step.actions, strict=True)):
+            step = replace(step, actions=tuple(actions))
+            changed = True
+        steps.append(step)
+    if not changed:
+        return plan
+    # Not the file's plan any more: no hash that a cache could take for the file's.
+    return replace(plan, steps=tuple(steps), source_hash=None)
+
+
+def _late_text(plan: Plan, as_of: date) -> bool:
+    items: list[Action | Milestone] = [*plan.actions(), *plan.milestones()]
+    for item in items:
+        for text in (item.revised_by, item.cancelled_by):
+            on = decided_on(text)
+            if on is not None and on > as_of:
+                return True
+    return False
+
+
+def _as_of(plan: Plan, item: _Item, moves: Sequence[Decision], as_of: date) -> _Item:
+    changes: dict[str, Any] = {}
+    dates = [d for d in moves if d.kind is DecisionKind.SET_GEREED]
+    if dates:
+        dates = sorted(dates, key=lambda d: (d.meeting_on, d.id or 0))
+        in_force = [d for d in dates if d.meeting_on <= as_of]
+        if len(in_force) < len(dates):
+            if in_force:
+                last = in_force[-1]
+                changes.update(gereed=last.gereed_after, revised_by=decision_label(plan, last))
+            else:
+                first = dates[0]
+                changes.update(gereed=first.gereed_before, original_gereed=None, revised_by=None)
+    else:
+        on = decided_on(item.revised_by)
+        if on is not None and on > as_of and item.original_gereed:
+            changes.update(gereed=item.original_gereed, original_gereed=None, revised_by=None)
+    drops = [d for d in moves if d.kind is DecisionKind.CANCEL]
+    if item.cancelled_by:
+        if drops:
+            if all(d.meeting_on > as_of for d in drops):
+                changes["cancelled_by"] = None
+        else:
+            on = decided_on(item.cancelled_by)
+            if on is not None and on > as_of:
+                changes["cancelled_by"] = None
+    if "gereed" in changes:
+        text = changes["gereed"]
+        if text in (None, "geen datum"):
+            changes.update(gereed=None, period=None)
+        else:
+            try:
+                changes["period"] = parse_period(text, plan.calendar.seasons)
+            except PeriodError:  # a text the plan file could not have held: leave the item
+                return item
+    return replace(item, **changes) if changes else item
+
+
+@dataclass(frozen=True, slots=True)
+class DueChange:
+    """One change of an item's due date as the plan's revisions record it."""
+
+    item_id: str
+    gereed_before: str | None
+    gereed_after: str | None
+    due_before: date | None
+    due_after: date | None
+    recorded_at: datetime
+    #: The stored decision that made it (None: the plan file was edited without one).
+    decision: Decision | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionFact:
+    """The part of a plan revision :func:`due_changes` reads (``store.records.Revision``)."""
+
+    code: str
+    field: str | None
+    before: Any
+    after: Any
+    recorded_at: datetime
+
+
+def _due(period: Any) -> date | None:
+    if isinstance(period, Mapping) and period.get("end"):
+        return date.fromisoformat(str(period["end"]))
+    return None
+
+
+def due_changes(
+    revisions: Iterable[RevisionFact], decisions: Sequence[Decision] = ()
+) -> list[DueChange]:
+    """Every due-date change among ``revisions`` (a ``period`` whose end moved, with the
+    ``gereed`` text change recorded with it), oldest first, each with the ``set_gereed``
+    decision that made it when there is one (same item, same new gereed)."""
+    gereed: dict[tuple[str, datetime], tuple[Any, Any]] = {}
+    periods: list[RevisionFact] = []
+    for r in revisions:
+        if r.field == "gereed":
+            gereed[(r.code, r.recorded_at)] = (r.before, r.after)
+        elif r.field == "period":
+            periods.append(r)
+    by_item: dict[str, list[Decision]] = {}
+    for d in decisions:
+        if d.item_id and d.kind is DecisionKind.SET_GEREED:
+            by_item.setdefault(d.item_id, []).append(d)
+    out = []
+    for r in sorted(periods, key=lambda r: (r.recorded_at, r.code)):
+        before, after = _due(r.before), _due(r.after)
+        if before == after:
+            continue
+        text_before, text_after = gereed.get((r.code, r.recorded_at), (None, None))
+        decision = next(
+            (d for d in by_item.get(r.code, ()) if text_after and d.gereed_after == text_after),
+            None,
+        )
+        out.append(
+            DueChange(r.code, text_before, text_after, before, after, r.recorded_at, decision)
+        )
+    return out
+
+
+def undecided_lines(changes: Iterable[DueChange], where: str) -> list[str]:
+    """``regie sync``/``plan validate``: one warning per due date moved without a decision."""
+    return [
+        f"warning: {where}: {c.item_id} gereed was {_shown(c.gereed_before, c.due_before)}, "
+        f"now {_shown(c.gereed_after, c.due_after)}: no decision recorded (a promise moves "
+        "through `regie decision add --set-gereed`)"
+        for c in changes
+        if not c.decided
+    ]
+
+
+def _shown(text: str | None, due: date | None) -> str:
+    if text and due:
+        return f"{text!r} (due {due.isoformat()})"
+    if text:
+        return repr(text)
+    return due.isoformat() if due else "no date"
+
+
+def file_edits(
+    plan: Plan,
+    stored: Mapping[str, tuple[str | None, date | None]],
+    decided: set[tuple[str, str | None]],
+) -> list[DueChange]:
+    """The items whose due date in the plan file differs from the synced plan's (``stored``:
+    code → (gereed, due)) with no recorded decision to that gereed (``decided``: (item,
+    gereed_after)); ``recorded_at`` is not known yet (``datetime.min``)."""
+    out = []
+    for d in plan.deadlines():
+        if d.item_id not in stored:
+            continue
+        gereed, due = stored[d.item_id]
+        now = d.period.due if d.period is not None else None
+        if now == due or (d.item_id, d.gereed) in decided:
+            continue
+        out.append(DueChange(d.item_id, gereed, d.gereed, due, now, datetime.min))
+    return out

@@ -1,0 +1,114 @@
+"""The plan as its decisions stood on a day (governance.provenance), pure: a decision counts from
+its meeting on; a chain of decisions rewinds to the one in force; a plan text's revised_by is
+read when no decision is stored; due-date changes from revisions, decided or not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from governance.decisions import Decision, DecisionKind
+from governance.planfile import load_plan
+from governance.provenance import (
+    RevisionFact,
+    decided_on,
+    due_changes,
+    file_edits,
+    plan_as_of,
+    undecided_lines,
+)
+from tests.conftest import SEED_PLAN
+
+PLAN = load_plan(SEED_PLAN)
+JAN, APR = date(2016, 1, 12), date(2016, 4, 12)
+
+
+def _moved(plan, item_id: str, gereed: str, revised_by: str | None, original: str | None):  # type: ignore[no-untyped-def]
+    """``plan`` with one milestone as a decision leaves it in the file."""
+    from governance.periods import parse_period
+
+    steps = []
+    for step in plan.steps:
+        actions = []
+        for a in step.actions:
+            ms = tuple(
+                replace(
+                    m, gereed=gereed, period=parse_period(gereed), revised_by=revised_by,
+                    original_gereed=original,
+                )
+                if m.id == item_id
+                else m
+                for m in a.milestones
+            )  # fmt: skip
+            actions.append(replace(a, milestones=ms))
+        steps.append(replace(step, actions=tuple(actions)))
+    return replace(plan, steps=tuple(steps))
+
+
+def _milestone(plan, item_id: str):  # type: ignore[no-untyped-def]
+    return next(m for m in plan.milestones() if m.id == item_id)
+
+
+def _decision(on: date, before: str, after: str, n: int) -> Decision:
+    return Decision("stuurgroep", on, DecisionKind.SET_GEREED, "x", "1.3.1", before, after, id=n)
+
+
+def test_nothing_later_gives_the_same_plan() -> None:
+    assert plan_as_of(PLAN, [_decision(JAN, "Najaar 2015", "Q2-2016", 1)], APR) is PLAN
+    assert plan_as_of(PLAN, [], JAN) is PLAN
+
+
+def test_a_chain_of_decisions_rewinds_to_the_one_in_force() -> None:
+    label_jan = "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"
+    label_apr = "besluit Stuurgroep Plan van aanpak MVI, 12 april 2016"
+    now = _moved(PLAN, "1.3.1", "Q4-2016", label_apr, "Najaar 2015")
+    decisions = [
+        _decision(JAN, "Najaar 2015", "Q2-2016", 1),
+        _decision(APR, "Q2-2016", "Q4-2016", 2),
+    ]
+    before = _milestone(plan_as_of(now, decisions, date(2016, 1, 8)), "1.3.1")
+    assert (before.gereed, before.original_gereed, before.revised_by) == ("Najaar 2015", None, None)
+    assert before.period is not None and before.period.due == date(2015, 11, 30)
+    between = _milestone(plan_as_of(now, decisions, date(2016, 2, 1)), "1.3.1")
+    assert (between.gereed, between.original_gereed) == ("Q2-2016", "Najaar 2015")
+    assert between.revised_by == label_jan
+    assert plan_as_of(now, decisions, APR) is now
+    assert plan_as_of(now, decisions, date(2016, 1, 8)).source_hash is None  # not the file's
+
+
+def test_a_revised_by_without_a_stored_decision_is_read_from_its_text() -> None:
+    now = _moved(PLAN, "1.3.1", "Q2-2016", "besluit Stuurgroep MVI, 12 januari 2016", "Najaar 2015")
+    assert decided_on("besluit Werkgroep 3, 2 februari 2016") == date(2016, 2, 2)
+    earlier = _milestone(plan_as_of(now, [], date(2016, 1, 11)), "1.3.1")
+    assert (earlier.gereed, earlier.revised_by) == ("Najaar 2015", None)
+    assert plan_as_of(now, [], JAN) is now
+
+
+def test_due_changes_tell_decided_from_hand_edits() -> None:
+    at = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
+    quarter = {"kind": "quarter", "start": "2016-04-01", "end": "2016-06-30"}
+    season = {"kind": "season", "start": "2015-09-01", "end": "2015-11-30"}
+    revisions = [
+        RevisionFact("1.2.1", "gereed", "Najaar 2015", "Q2-2016", at),
+        RevisionFact("1.2.1", "period", season, quarter, at),
+        RevisionFact("1.3.1", "gereed", "Najaar 2015", "Q2-2016", at),
+        RevisionFact("1.3.1", "period", season, quarter, at),
+        RevisionFact("1.4.1", "gereed", "idem", "Q3-2015", at),  # written out: same date
+        RevisionFact("1.4.1", "period", season, season, at),
+    ]
+    changes = due_changes(revisions, [_decision(JAN, "Najaar 2015", "Q2-2016", 1)])
+    assert [(c.item_id, c.decided) for c in changes] == [("1.2.1", False), ("1.3.1", True)]
+    lines = undecided_lines(changes, "plan.yaml")
+    assert lines == [
+        "warning: plan.yaml: 1.2.1 gereed was 'Najaar 2015' (due 2015-11-30), now 'Q2-2016' "
+        "(due 2016-06-30): no decision recorded (a promise moves through `regie decision add "
+        "--set-gereed`)"
+    ]
+
+
+def test_file_edits_against_the_synced_plan() -> None:
+    stored = {"1.2.1": ("Q3-2015", date(2015, 9, 30)), "1.3.1": ("Q3-2015", date(2015, 9, 30))}
+    found = file_edits(PLAN, stored, {("1.3.1", "Najaar 2015")})
+    assert [(c.item_id, c.gereed_before, c.gereed_after) for c in found] == [
+        ("1.2.1", "Q3-2015", "Najaar 2015")
+    ]
