@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plans" / "answers.yaml"
-SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
+SECRET = "bench-3vQ8mZ2kR7wL9xT4pN6cH1jF5dS0aYgU"
 SIGNING = "bench-signing-secret-0123456789abcdef"
 
 

@@ -264,8 +264,8 @@ def overview_time(app: Any, runs: int) -> None:
     from web.security import SESSION_COOKIE
 
     with contextlib.suppress(InvalidInput):  # already there from an earlier run
-        add_user(app, "bench", "benchmark password", None, NOW)
-    token = log_in(app, "bench", "benchmark password", datetime.now(UTC))
+        add_user(app, "feeds-timer", "benchmark password", None, NOW)
+    token = log_in(app, "feeds-timer", "benchmark password", datetime.now(UTC))
     assert token
     client = TestClient(create_app(app), cookies={SESSION_COOKIE: token})
 

@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
+from governance.characters import describe_en, describe_nl, refused_character
 from governance.dates import Life
 from governance.plan import Contact, Deadline, Plan
 from governance.updates import UpdateStatus
@@ -202,7 +203,25 @@ def answer_problems(
                 f"{len(answer.note)} characters, at most {NOTE_MAX}",
             )
         )
+    elif answer.note is not None and (problem := note_character_problem(answer.note)):
+        problems.append(problem)
     return problems
+
+
+def note_character_problem(note: str) -> FieldProblem | None:
+    """A note may hold any text, line breaks and tabs, but no control character (NUL, ESC,
+    BEL …: PostgreSQL cannot store NUL, a DOCX report no control character) and no
+    direction-changing one (the plan file's own rule: :mod:`governance.characters`)."""
+    found = refused_character(note)
+    if found is None:
+        return None
+    at, char = found
+    return FieldProblem(
+        "note",
+        f"de toelichting bevat {describe_nl(char)} op positie {at + 1}; haal het weg "
+        "(het komt vaak mee bij kopiëren uit een terminal of een pdf)",
+        f"contains {describe_en(char)} at character {at + 1}: remove it",
+    )
 
 
 def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> list[FieldProblem]:

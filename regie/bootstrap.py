@@ -117,7 +117,11 @@ class App:
     def safe_url(self) -> str:
         from sqlalchemy import make_url
 
-        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+        from store.urls import hide_password
+
+        # SQLAlchemy masks the user info's password only, not a ``?password=`` in the query.
+        url = make_url(self.settings.database_url).render_as_string(hide_password=True)
+        return hide_password(url)
 
     def load_plan(self, path: Path | None = None) -> Plan:
         from regie.parse_cache import load_plan_cached

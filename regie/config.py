@@ -39,8 +39,11 @@ class Settings:
     sqlite_synchronous: str = "full"  # REGIE_SQLITE_SYNCHRONOUS: full (default) or normal
 
     def require_secret_key(self) -> str:
-        """The signing key, or one clear line when it is missing or too short to be safe."""
-        hint = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        """The signing key, or one clear line when it is missing, too short or too easy to
+        guess (:mod:`regie.strength`: it signs sessions and every answer link)."""
+        from regie.strength import KEY_HINT as hint
+        from regie.strength import key_problem
+
         if not self.secret_key:
             raise InvalidInput(f"REGIE_SECRET_KEY: not set; {hint}")
         if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
@@ -48,6 +51,8 @@ class Settings:
                 f"REGIE_SECRET_KEY: {len(self.secret_key)} characters is too short "
                 f"(at least {MIN_SECRET_KEY_LENGTH}); {hint}"
             )
+        if weak := key_problem(self.secret_key):
+            raise InvalidInput(f"REGIE_SECRET_KEY: too easy to guess: it {weak}; {hint}")
         return self.secret_key
 
     def missing_database_directory(self) -> str | None:

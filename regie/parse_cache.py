@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.planfile import Problem
 
+#: The checks a cached plan passed, apart from PARSER_VERSION (which is part of the plan's own
+#: hash, so raising it re-syncs every plan): a file that newer checks refuse must not load from
+#: a cache filled before them. 2: control characters anywhere, aliases within bounds
+#: (governance/characters.py, governance/planfile/aliases.py).
+CHECKS = 2
+
 
 def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Problem]]:
     """:func:`governance.planfile.validate_plan_file`, answered from the cache when the same
@@ -60,6 +66,8 @@ def _key(path: Path, data: bytes) -> str:
         for cls in vars(module).values()
         if isinstance(cls, type) and dataclasses.is_dataclass(cls)
     ]
-    digest = hashlib.sha256(f"{PARSER_VERSION}\n{os.path.abspath(path)}\n{shapes}\n".encode())
+    digest = hashlib.sha256(
+        f"{PARSER_VERSION}\n{CHECKS}\n{os.path.abspath(path)}\n{shapes}\n".encode()
+    )
     digest.update(data)
     return digest.hexdigest()[:40]

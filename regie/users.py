@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.strength import password_problem
 from store.audit import (
     LOGIN_FAILED,
     LOGIN_SUCCEEDED,
@@ -68,6 +69,8 @@ def add_user(
         )
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    elif weak := password_problem(username, password):  # too easy to guess: regie/strength.py
+        problems.append(f"password: {weak}")
     if problems:
         raise InvalidInput(*problems)
     with app.session() as session, session.begin():

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 
+from governance.characters import xml_safe
 from reports.render import md_unescape
 
 _HEADING = re.compile(r"(#{1,6}) (.*)")
@@ -58,6 +59,9 @@ def markdown_to_docx(
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
+    # A character XML cannot hold (a control character in a note stored before notes were
+    # checked) would stop the whole report: it is replaced instead.
+    markdown, title = xml_safe(markdown), xml_safe(title)
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Arial"

@@ -7,6 +7,7 @@ importing SQLAlchemy alone costs it about a third of a second.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 
 # The pattern of SQLAlchemy 2.0's ``sqlalchemy.engine.url._parse_url``: a URL this accepts is
 # one ``make_url`` accepts (tests/unit/test_urls.py holds the two side by side).
@@ -69,10 +70,28 @@ def unsupported(url: str) -> bool:
     return found is None or found["name"] not in SUPPORTED_DRIVERS
 
 
+#: Query parameters that carry a secret (libpq's ``?password=``, ``sslpassword``; ``passfile``
+#: names where one is): masked by :func:`hide_password` like the password in the user info.
+SECRET_QUERY_KEYS = frozenset({"password", "sslpassword", "passfile"})
+_SECRET_QUERY = re.compile(r"(?i)([?&;](?:ssl)?pass(?:word|file)=)[^&;#]*")
+_USERINFO = re.compile(r"(://[^/?#@:]*:)[^/?#]*@")
+
+
 def hide_password(url: str) -> str:
-    """``url`` with its password (if any) as ``***``, as SQLAlchemy renders it: fit to print."""
+    """``url`` with every password as ``***``: the user info's (as SQLAlchemy renders it) and
+    the query's (``?password=…``, also percent-encoded ``?pass%77ord=…``): fit to print."""
     found = _URL.match(url)
-    if found is None or found["password"] is None:
+    if found is None:  # not a URL: still no secret query parameter in what is printed
+        return _USERINFO.sub(r"\1***@", _SECRET_QUERY.sub(r"\1***", url))
+    if found["query"] is not None:
+        start = found.start("query")
+        parts = url[start:].split("&")
+        for i, part in enumerate(parts):
+            key, sep, _ = part.partition("=")
+            if sep and unquote_plus(key).strip().lower() in SECRET_QUERY_KEYS:
+                parts[i] = f"{key}=***"
+        url = url[:start] + "&".join(parts)
+    if found["password"] is None:
         return url
     start, end = found.span("password")
     host = found["ipv4host"] or ""

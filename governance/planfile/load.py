@@ -22,6 +22,7 @@ from ruamel.yaml.reader import ReaderError
 
 from governance import parser_version
 from governance.plan import Plan
+from governance.planfile.aliases import AliasRefused, BoundedComposer
 from governance.planfile.build import build_plan
 from governance.planfile.idem import resolve_same_as
 from governance.planfile.nodes import Problem, Problems, is_null
@@ -175,7 +176,13 @@ def _compose(text: str, problems: Problems) -> Node | None:
     positions). Syntax errors become a problem at ruamel's problem mark."""
     try:
         # The pure safe loader: the round-trip scanner marks folds in '>' scalars with '\a'.
-        node: Node | None = YAML(typ="safe", pure=True).compose(text)
+        # Its composer refuses alias bombs (governance/planfile/aliases.py).
+        yaml = YAML(typ="safe", pure=True)
+        yaml.Composer = BoundedComposer
+        node: Node | None = yaml.compose(text)
+    except AliasRefused as exc:
+        problems.add_at(exc.mark.line + 1, exc.mark.column + 1, exc.message)
+        return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = plain_yaml("; ".join(str(s) for s in (exc.context, exc.problem) if s))

@@ -1,7 +1,9 @@
 """Text that would read differently from what it is, or break a message header.
 
 - Bidirectional-override characters (U+202A…U+202E, U+2066…U+2069) anywhere: they make a title
-  display differently from its real text.
+  display differently from its real text. Control characters other than tab and line breaks
+  anywhere (a double-quoted ``"\\e"`` writes one): no document format can hold them. The same
+  rule as owners' notes (:mod:`governance.characters`).
 - Values that end up in message headers (the programme's titles, a contact's name, e-mail and
   Slack address) must be one line without control characters (a folded ``name: >`` keeps a line
   break: write ``>-``), and an e-mail address must look like one.
@@ -16,9 +18,9 @@ import re
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from governance.characters import BIDI, CONTROL, codepoint
 from governance.planfile.nodes import Problems, key_name, shown
 
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+\.[^@\s<>,;:\"()\[\]]+")
 
@@ -50,14 +52,19 @@ def _walk(node: Node, *, section: str, key: str, problems: Problems) -> None:
 
 def _check(node: ScalarNode, section: str, key: str, problems: Problems) -> None:
     text = str(node.value)
-    bidi = _BIDI.search(text)
+    bidi = BIDI.search(text)
     if bidi:
         problems.add(
             node,
             f"'{key}' contains the invisible direction-changing character "
-            f"U+{ord(bidi.group()):04X}: it makes the text read differently; remove it",
+            f"{codepoint(bidi.group())}: it makes the text read differently; remove it",
         )
     if (section, key) not in HEADER_FIELDS:
+        if control := CONTROL.search(text):
+            problems.add(
+                node,
+                f"'{key}' contains the control character {codepoint(control.group())}: remove it",
+            )
         return
     control = _CONTROL.search(text)
     if control:

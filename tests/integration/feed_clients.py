@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.integration.server import TEST_SECRET_KEY
+
 if TYPE_CHECKING:
     from regie.bootstrap import App
 
@@ -27,7 +29,7 @@ def synced_app(tmp_path: Path, url: str) -> App:
     shutil.copy(FEEDS_PLAN, plan)
     app = bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
     )  # fmt: skip
     sync(app, None)
     return app

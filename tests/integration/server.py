@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnop"
+TEST_SECRET_KEY = "Hz4uT9qW2eRk7LmN3pXv8BcY1dJf6GsA0oQiUw5tE-"
 
 
 def free_port() -> int:

@@ -19,6 +19,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.errors import InvalidInput
 from tests.conftest import SEED_PLAN
+from tests.integration.server import TEST_SECRET_KEY
 
 WHO = "telos-voorbeeld"
 NAME = "H. Voorbeeld (Telos, fictief)"
@@ -274,7 +275,7 @@ def test_send_and_cycle_work_after_a_forget_and_the_page_shows_the_pseudonym(
 
     settings = load_settings(
         {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-         "REGIE_PLAN": str(app.settings.plan_path), "REGIE_SECRET_KEY": "x" * 40}
+         "REGIE_PLAN": str(app.settings.plan_path), "REGIE_SECRET_KEY": TEST_SECRET_KEY}
     )  # fmt: skip
     web_app = bootstrap(settings)
     now = datetime.now(UTC)

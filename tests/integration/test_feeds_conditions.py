@@ -18,6 +18,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.feeds import FeedUnavailable, create_token, revoke_token
 from tests.integration.feed_clients import synced_app
+from tests.integration.server import TEST_SECRET_KEY
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
@@ -151,7 +152,7 @@ def test_healthz_names_no_database_detail(
     down = "postgresql://regie:geheim@127.0.0.1:9/regie"  # nothing listens on port 9
     app = bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": down,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
     )  # fmt: skip
     client = TestClient(create_app(app))
     with caplog.at_level(logging.WARNING):

@@ -18,6 +18,7 @@ from regie.history import record_update
 from regie.office import shared_assessment
 from regie.services import sync
 from store.assessment_query import assessment_updates
+from tests.integration.server import TEST_SECRET_KEY
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 AS_OF = date(2016, 3, 1)
@@ -29,7 +30,7 @@ def test_incremental_builds_equal_builds_from_scratch(tmp_path: Path, migrated_u
     shutil.copy(FIXTURE, plan_file)
     app = bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan_file), "REGIE_SECRET_KEY": "x" * 40})
+                       "REGIE_PLAN": str(plan_file), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
     )  # fmt: skip
     sync(app, None)
     plan, _ = plan_cache.current_plan(app)

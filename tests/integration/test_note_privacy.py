@@ -34,6 +34,7 @@ from regie.services import sync
 from store import downgrade, make_engine, upgrade
 from tests.cli import regie
 from tests.integration.feed_clients import ical_js
+from tests.integration.server import TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "plans" / "feeds.yaml"
@@ -59,7 +60,7 @@ def feed_app(tmp_path: Path, migrated_url: str) -> App:
                 "REGIE_DATABASE_URL": migrated_url,
                 "REGIE_PLAN": str(plan),
                 "REGIE_BASE_URL": "https://regie.example.org",
-                "REGIE_SECRET_KEY": "k" * 40,
+                "REGIE_SECRET_KEY": TEST_SECRET_KEY,
             }
         )
     )

@@ -16,6 +16,7 @@ import pytest
 from regie.bootstrap import App
 from tests.cli import regie
 from tests.integration.reports_scenario import AS_OF, MEETING, make_app, seed_scenario
+from tests.integration.server import TEST_SECRET_KEY
 
 BEFORE_DECISION = date(2016, 1, 8)  # the decision on 1.3.1 is of the meeting of 12 January 2016
 DECISION_MEETING = date(2016, 1, 12)
@@ -273,7 +274,7 @@ def test_the_reports_page_says_who_made_each_version_and_from_what(app: App) -> 
     from regie.bootstrap import bootstrap
     from regie.config import load_settings
 
-    served = bootstrap(load_settings({**_env(app), "REGIE_SECRET_KEY": "x" * 40}))
+    served = bootstrap(load_settings({**_env(app), "REGIE_SECRET_KEY": TEST_SECRET_KEY}))
     web = TestClient(create_app(served), follow_redirects=False)
     web.cookies.set(SESSION_COOKIE, token)
     text = web.get("/rapporten").text

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from tests.conftest import SEED_PLAN
+from tests.integration.server import TEST_SECRET_KEY
 
 PASSWORD = "a long enough password"
 
@@ -38,7 +39,7 @@ def _app(tmp_path: Path, url: str) -> App:
     shutil.copy(SEED_PLAN, plan)
     return bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
     )  # fmt: skip
 
 

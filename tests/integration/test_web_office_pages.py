@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from regie import office
 from regie.bootstrap import App
+from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_web_item_page import _app, _client, visible
 
 AS_OF = date(2015, 7, 1)  # the seed plan: 2.2.1 and 2.3.1 (both Q2-2015) are the first late
@@ -189,7 +190,7 @@ def test_every_page_carries_the_programme_title(tmp_path: Path, migrated_url: st
     shutil.copy(Path(__file__).parent.parent / "fixtures" / "plans" / "second_programme.yaml", plan)
     app = bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": "x" * 40})
+                       "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
     )  # fmt: skip
     sync(app, None)
     web = _client(app)

@@ -77,3 +77,36 @@ def test_an_unescaped_at_sign_in_the_password_is_named_and_hidden() -> None:
     assert url_problem(url) == "an '@' in the user name or password must be written as %40"
     assert hide_password(url) == "postgresql+psycopg://regie:***@db.example:5432/regie"
     assert url_problem("postgresql+psycopg://regie:pw%40s3cr@db.example/regie") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql+psycopg://regie@127.0.0.1:1/regie?password=S3cretPw",
+            "postgresql+psycopg://regie@127.0.0.1:1/regie?password=***",
+        ),
+        (
+            "postgresql+psycopg:///regie?host=/run/pg&user=regie&password=S3cretPw&sslmode=require",
+            "postgresql+psycopg:///regie?host=/run/pg&user=regie&password=***&sslmode=require",
+        ),
+        (
+            "postgresql+psycopg://u:S3cretPw@h/d?sslpassword=S3cretPw&pass%77ord=S3cretPw",
+            "postgresql+psycopg://u:***@h/d?sslpassword=***&pass%77ord=***",
+        ),
+        ("postgresql+psycopg://h/d?passfile=/S3cretPw", "postgresql+psycopg://h/d?passfile=***"),
+        ("postgres ql://u:S3cretPw@h/d?password=S3cretPw", "postgres ql://u:***@h/d?password=***"),
+    ],
+)
+def test_hide_password_masks_every_password_form(url: str, shown: str) -> None:
+    """libpq's ``?password=`` (security review, finding 10), also where it is no URL at all."""
+    assert hide_password(url) == shown
+
+
+def test_the_app_shows_its_database_without_a_query_password(tmp_path: object) -> None:
+    from regie.bootstrap import bootstrap
+    from regie.config import load_settings
+
+    url = "postgresql://regie@127.0.0.1:1/regie?password=S3cretPw&application_name=x"
+    app = bootstrap(load_settings({"REGIE_HOME": str(tmp_path), "REGIE_DATABASE_URL": url}))
+    assert "S3cretPw" not in app.safe_url and "password=***" in app.safe_url

@@ -1,0 +1,62 @@
+"""Characters that text written by people may not carry: one rule for the plan file and for
+owners' notes, whatever the channel (answer link, Slack, command line, spreadsheet).
+
+- Direction-changing characters (U+202A…U+202E, U+2066…U+2069) make a text display
+  differently from what it is ("exe.png" that is "gnp.exe"): refused everywhere.
+- Control characters other than tab, line feed and carriage return (C0, DEL, C1), and what is no
+  character at all (a lone surrogate: the command line's way of passing on bytes that are not
+  UTF-8; the non-characters U+FFFE and U+FFFF): nothing writes them on purpose, a terminal or a
+  PDF pastes them in, PostgreSQL cannot store NUL, and XML (a DOCX report) cannot hold any of
+  them. Refused in notes; :func:`xml_safe` replaces them in text already stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_REFUSED = re.compile(f"{BIDI.pattern}|{CONTROL.pattern}")
+_C0_C1 = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+#: What XML 1.0 cannot hold (https://www.w3.org/TR/xml/#charsets), and the direction changers.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def refused_character(text: str) -> tuple[int, str] | None:
+    """The first character of ``text`` that :mod:`this module <governance.characters>` refuses,
+    as (0-based index, character), or None."""
+    found = _REFUSED.search(text)
+    return None if found is None else (found.start(), found.group())
+
+
+def codepoint(char: str) -> str:
+    """'U+001B'."""
+    return f"U+{ord(char):04X}"
+
+
+def describe_en(char: str) -> str:
+    """What ``char`` is, in English: for a one-line error that must not contain it."""
+    if BIDI.fullmatch(char):
+        return f"the invisible direction-changing character {codepoint(char)}"
+    if char == "\0":
+        return "a NUL character (U+0000)"
+    if not _C0_C1.fullmatch(char):
+        return f"{codepoint(char)}, which is no text (a byte that is not UTF-8?)"
+    return f"the control character {codepoint(char)}"
+
+
+def describe_nl(char: str) -> str:
+    """What ``char`` is, in Dutch, for the person who typed or pasted it."""
+    if BIDI.fullmatch(char):
+        return f"het onzichtbare teken {codepoint(char)}, dat de leesrichting omdraait"
+    if not _C0_C1.fullmatch(char):
+        return f"een teken dat geen tekst is ({codepoint(char)})"
+    return f"een onzichtbaar stuurteken ({codepoint(char)})"
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML cannot hold replaced by U+FFFD (text stored before
+    notes were checked, or from anywhere else: a report is made all the same)."""
+    return _NOT_XML.sub(REPLACEMENT, text)
