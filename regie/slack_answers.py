@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from governance.answers import REFUSAL_TEXT, Answerer, AnswerInput, Refusal
@@ -66,6 +66,9 @@ class ReplayGuard:
     signature: str
     window_seconds: int = 300
     done: bool = False
+    #: When the request says it was made (Slack's timestamp); the signature is kept until
+    #: both this and its arrival are ``window_seconds`` old. None: its arrival.
+    request_time: datetime | None = None
 
     def __call__(self, session: Session) -> None:
         from datetime import timedelta
@@ -76,7 +79,7 @@ class ReplayGuard:
         from store.answers import first_seen
 
         window = timedelta(seconds=self.window_seconds)
-        if not first_seen(session, self.signature, utcnow(), window):
+        if not first_seen(session, self.signature, utcnow(), window, self.request_time):
             raise Replayed(self.signature[:16])
         # Done only once that transaction commits: an answer refused after this point rolls the
         # signature back with it, and :meth:`alone` must then record it (or it could be replayed).
@@ -230,9 +233,11 @@ def _refusal(reason: Refusal, channel: str, user: str, modal_errors: bool) -> Sl
 
 
 def answered_text(name: str, status: str, day: date) -> str:
-    from notifications.render import format_date_nl
+    """The mrkdwn line that replaces an answered item's buttons. The name comes from the plan
+    and is escaped: ``<!channel>`` or ``<https://…|…>`` in it must not ping or link."""
+    from notifications.render import format_date_nl, slack_escape
 
-    return f"Beantwoord door {name} op {format_date_nl(day)}: {status}"
+    return f"Beantwoord door {slack_escape(name)} op {format_date_nl(day)}: {slack_escape(status)}"
 
 
 def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: str) -> None:

@@ -165,13 +165,32 @@ def use_link(session: Session, token: str, update_id: int, now: datetime) -> boo
 # --- Slack --------------------------------------------------------------------------------------
 
 
-def first_seen(session: Session, signature: str, now: datetime, window: timedelta) -> bool:
-    """Record a request signature; False when it was seen before (a replay). Signatures older
-    than ``window`` are pruned: Slack's own timestamp check refuses those requests anyway."""
-    session.execute(sa.delete(SlackRequestRow).where(SlackRequestRow.received_at < now - window))
+def first_seen(
+    session: Session,
+    signature: str,
+    now: datetime,
+    window: timedelta,
+    request_time: datetime | None = None,
+) -> bool:
+    """Record a request signature; False when it was seen before (a replay).
+
+    ``request_time`` is the time the request says it was made (Slack's
+    ``X-Slack-Request-Timestamp``; None: ``now``). A signature is kept until both ``now`` and
+    ``request_time`` lie more than ``window`` back: Slack's own timestamp check refuses the
+    request only then, also when Slack's clock runs ahead of ours. Older ones are pruned."""
+    cutoff = now - window
+    session.execute(
+        sa.delete(SlackRequestRow).where(
+            SlackRequestRow.received_at < cutoff, SlackRequestRow.request_time < cutoff
+        )
+    )
     inserted = session.execute(
         insert_function(session)(SlackRequestRow)
-        .values(signature=signature, received_at=now)
+        .values(
+            signature=signature,
+            received_at=now,
+            request_time=now if request_time is None else request_time,
+        )
         .on_conflict_do_nothing(index_elements=["signature"])
         .returning(SlackRequestRow.id)
     ).first()

@@ -41,7 +41,11 @@ class AnswerLinkRow(Base):
 
 
 class SlackRequestRow(Base):
-    """Signatures of Slack requests already handled (replay protection inside Slack's window)."""
+    """Signatures of Slack requests already handled (replay protection inside Slack's window).
+
+    A signature is kept until both ``received_at`` and ``request_time`` (the request's own
+    ``X-Slack-Request-Timestamp``; Slack's clock may run ahead of ours) are older than the
+    window: until then Slack's timestamp check still accepts the request (0020)."""
 
     __tablename__ = "slack_requests"
     __table_args__ = (
@@ -52,6 +56,7 @@ class SlackRequestRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     signature: Mapped[str] = mapped_column(sa.String(128))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    request_time: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SlackUserRow(Base):

@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from regie.errors import RegieError
 from web import pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
-from web.security import ActingUser
+from web.security import ActingUser, SecurityHeaders
 from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("regie.web")
 RETRY_SECONDS = 300
 UNAVAILABLE = "Regie is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
+SERVER_ERROR = "Er is iets misgegaan in Regie. Probeer het later opnieuw.\n"
+#: What every response carries unless its handler set the header itself (SecurityHeaders):
+#: the office pages' headers; Cache-Control stays each handler's choice (static files, feeds).
+RESPONSE_HEADERS = {k: v for k, v in pages.SECURITY_HEADERS.items() if k != "Cache-Control"}
 LOG_AGAIN_SECONDS = 3600  # a problem still there is logged again after this long
 _logged_lock = threading.Lock()
 _logged: dict[str, float] = {}  # problem → when it was logged (one line, not one per request)
@@ -65,10 +69,16 @@ def create_app(regie: App) -> Starlette:
         routes=routes,
         lifespan=_lifespan,
         middleware=[
+            Middleware(SecurityHeaders, headers=RESPONSE_HEADERS),  # outermost: on every answer
             Middleware(NotModifiedFastPath, memory=not_modified),
             Middleware(ActingUser),  # who a POST records as acting (store.actor)
         ],
-        exception_handlers={RegieError: regie_problem, 404: not_found, 405: not_allowed},
+        exception_handlers={
+            RegieError: regie_problem,
+            404: not_found,
+            405: not_allowed,
+            500: server_error,
+        },
     )
     web.state.regie = regie
     web.state.not_modified = not_modified
@@ -90,6 +100,13 @@ async def _lifespan(web: Starlette) -> AsyncIterator[None]:
         warmer.stop()
         with contextlib.suppress(Exception):  # a database gone at shutdown: nothing to keep
             web.state.not_modified.flush()
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected error (a bug): one generic Dutch line, no traceback or English page. This
+    answer is sent outside the app's middleware (Starlette's ServerErrorMiddleware), so it
+    carries the security headers itself. The exception goes on to the server's log."""
+    return PlainTextResponse(SERVER_ERROR, status_code=500, headers=pages.SECURITY_HEADERS)
 
 
 def regie_problem(request: Request, exc: Exception) -> Response:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "regie_session"
 NONCE_COOKIE = "regie_nonce"
@@ -128,3 +129,36 @@ class ActingUser:
             current_user, request.app.state.regie, token, datetime.now(UTC)
         )
         return user.username if user is not None else ANONYMOUS_ACTOR
+
+
+class SecurityHeaders:
+    """ASGI middleware: every HTTP response carries ``headers`` (the office pages' anti-framing,
+    CSP, nosniff and referrer headers; ``web.pages.SECURITY_HEADERS`` without Cache-Control)
+    unless its handler set that header itself: an answer page keeps its
+    ``Referrer-Policy: no-referrer``, a report download its own headers. Answer links, feeds,
+    static files, plain-text errors and redirects are covered as well as the office's pages.
+    Cache-Control is each handler's own choice (static files and feeds are meant to be
+    cached), never added here. The 500 of an unexpected error is answered outside every
+    middleware (Starlette's ServerErrorMiddleware): ``web.app.server_error`` sets them itself."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str]) -> None:
+        self.app = app
+        self.headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                given = list(message.get("headers", ()))
+                present = {bytes(name).lower() for name, _ in given}
+                missing = [(k, v) for k, v in self.headers if k not in present]
+                if missing:
+                    message = {**message, "headers": given + missing}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,14 +1,18 @@
 """``POST /slack/interactivity``: Slack's buttons and modal over HTTP.
 
 Checked with slack-sdk's ``SignatureVerifier`` (REGIE_SLACK_SIGNING_SECRET; it refuses timestamps
-older than 5 minutes) plus our own replay guard: a signature seen before is refused. Stores,
-then acknowledges; ``chat.update`` and friends run after the response.
+more than 5 minutes from now, either way), on Regie's one clock, plus our own checks: a timestamp
+more than :data:`MAX_AHEAD` in the future is refused as well, and a signature seen before is
+refused (the replay guard keeps each one until both its arrival and its timestamp are
+:data:`REPLAY_WINDOW` old: as long as the timestamp check still accepts it). Stores, then
+acknowledges; ``chat.update`` and friends run after the response.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -21,7 +25,14 @@ if TYPE_CHECKING:
     from regie.bootstrap import App
 
 MAX_BODY = 100_000  # bytes; interaction payloads are a few kilobytes
+#: slack-sdk's timestamp tolerance (``SignatureVerifier``: 5 minutes either way): a signature is
+#: remembered for as long as the request would pass that check again.
 REPLAY_WINDOW = timedelta(minutes=5)
+#: How far ahead of our clock a request's timestamp may be. Slack stamps a request when it
+#: sends it, so only clock skew puts it ahead; slack-sdk alone would accept 5 minutes, which
+#: lets a captured request be replayed that much longer. One minute covers an NTP-synced pair
+#: of clocks with room to spare; a server whose clock lags more gets 401s (fix its clock).
+MAX_AHEAD = timedelta(seconds=60)
 
 
 def routes() -> list[Route]:
@@ -63,18 +74,23 @@ def busy_guard(regie: App, secret: str, body: bytes, timestamp: str, signature: 
 
 
 def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
-    from slack_sdk.signature import SignatureVerifier
-
-    from regie.services import today
+    from regie.services import today, utcnow
     from regie.slack_answers import Malformed, Replayed, ReplayGuard, handle_interaction
     from regie.slack_client import slack_client, user_email
     from web.answers import current_plan
 
+    now = utcnow()
     try:
-        valid = SignatureVerifier(secret).is_valid(body, timestamp, signature)
-    except Exception:  # a non-numeric timestamp and the like: not signed by Slack
+        requested = datetime.fromtimestamp(int(timestamp), UTC)
+        valid = _verifier(secret, now.timestamp()).is_valid(body, timestamp, signature)
+    except Exception:  # a non-numeric or absurd timestamp and the like: not signed by Slack
         valid = False
     if not valid:
+        return PlainTextResponse("invalid or stale signature\n", status_code=401)
+    guard = ReplayGuard(signature[:128], int(REPLAY_WINDOW.total_seconds()), request_time=requested)
+    if requested - now > MAX_AHEAD:  # signed, but too far ahead: refused, and remembered, so
+        with contextlib.suppress(Replayed):  # that it cannot be replayed once its time comes
+            guard.alone(regie)
         return PlainTextResponse("invalid or stale signature\n", status_code=401)
     try:
         fields = parse_qs(body.decode("utf-8"), strict_parsing=True, max_num_fields=5)
@@ -86,7 +102,6 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
     # The signature is recorded in the answer's own transaction (one COMMIT per answer); when
     # the interaction wrote nothing (the modal opened, field errors) it is recorded on its own
     # before anything is sent to Slack.
-    guard = ReplayGuard(signature[:128], int(REPLAY_WINDOW.total_seconds()))
     try:
         reply = handle_interaction(
             regie,
@@ -111,3 +126,15 @@ def run_calls(client: Any, calls: list[Any]) -> None:
     from regie.slack_client import run_after_ack
 
     run_after_ack(client, calls)
+
+
+def _verifier(secret: str, now: float) -> Any:
+    """slack-sdk's verifier, reading the time the request is checked at (Regie's one clock,
+    which the replay guard reads too) rather than its own."""
+    from slack_sdk.signature import Clock, SignatureVerifier
+
+    class Fixed(Clock):
+        def now(self) -> float:
+            return now
+
+    return SignatureVerifier(secret, clock=Fixed())
