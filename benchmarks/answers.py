@@ -49,7 +49,7 @@ def prepare(database_url: str, home: Path, links: int) -> list[str]:
     """Migrate, sync the plan, and make ``links`` answer links for anna on 1.1.1 (URL tokens)."""
     from dataclasses import replace
 
-    from regie.answer_links import LinkMaker
+    from regie.answer_links import LinkMaker, fill_links
     from regie.bootstrap import App
     from regie.config import Settings
     from regie.services import utcnow
@@ -61,7 +61,11 @@ def prepare(database_url: str, home: Path, links: int) -> list[str]:
     app.settings = replace(app.settings, secret_key=SECRET)
     plan = app.load_plan()
     maker = LinkMaker("http://bench", SECRET, plan.programme.id)
-    urls = [maker("anna", "1.1.1", f"bench:{i}") for i in range(links)]
+    keys = [f"bench:{i}" for i in range(links)]
+    # As the sender makes them: the stored text's placeholder filled in (regie.answer_links).
+    urls = [
+        fill_links(maker("anna", "1.1.1", k), SECRET, plan.programme.id, k, "anna") for k in keys
+    ]
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         add_links(

@@ -1,23 +1,32 @@
 """Signed answer links in reminder e-mails: made when a digest is queued, checked when opened.
 
 Scheme: an HMAC of our own design (stdlib ``hmac`` + SHA-256), not itsdangerous. The URL carries
-a random server-side id (128 bits) and a MAC over that id *and* what the link is bound to
-(programme, contact, item, outbox message), keyed with ``REGIE_SECRET_KEY``:
-``{REGIE_BASE_URL}/antwoord/<id>.<mac>``. Why not itsdangerous: everything a link means lives
-in the database row (single use needs that row anyway), so the signature only has to prove the
-URL was issued by us for that row — a dozen lines of stdlib, no new dependency. And
-itsdangerous's built-in expiry counts from *signing* (queueing), while a link expires 14 days
-after its message was *sent* (wall clock), which only the outbox knows.
+an id (128 bits) and a MAC over that id *and* what the link is bound to (programme, contact,
+item, outbox message), keyed with ``REGIE_SECRET_KEY``: ``{REGIE_BASE_URL}/antwoord/<id>.<mac>``.
+Why not itsdangerous: everything a link means lives in the database row (single use needs that
+row anyway), so the signature only has to prove the URL was issued by us for that row — a dozen
+lines of stdlib, no new dependency. And itsdangerous's built-in expiry counts from *signing*
+(queueing), while a link expires 14 days after its message was *sent* (wall clock), which only
+the outbox knows.
 
-Only the SHA-256 of the id is stored (:func:`store.answers.token_hash`): the database and its
-backups hold nothing that answers. A link also remembers a hash of the address it was sent to.
+The id is not stored but derived: an HMAC under ``REGIE_SECRET_KEY`` of (programme, outbox key,
+item, contact, a random salt per link), so the sender can make it again. The stored message (the
+``outbox`` row, and so every backup) holds a placeholder ``{answer-link:<item>:<salt>}`` (the item
+in base64url) where the URL's id and MAC go; :func:`link_filler` puts the link in just before a
+message is handed to a channel (e-mail, file outbox, Slack), the same bytes on every attempt.
+The salt gives a message queued again after a restore from a backup new links, not the ones sent
+before. Only the SHA-256 of the id is stored (:func:`store.answers.token_hash`): the database and
+its backups hold nothing that answers, and the key is not in the database. A link also remembers
+a hash of the address it was sent to. Changing ``REGIE_SECRET_KEY`` ends every link not yet
+answered (their MACs no longer match), also those of messages still queued.
 
 A link is refused (a clear Dutch page, nothing stored) when it is tampered with (bad format,
 unknown id, wrong MAC), foreign (another programme, or a contact who may no longer answer for
 the item), departed (its contact left the plan), for a successor (its contact id now has
 another e-mail address: the link was someone else's), used, replaced (a newer reminder for the
 same contact and item has been sent since) or expired. GET never stores anything, not even a
-refusal; only POST does.
+refusal; only POST does, and only a person's attempt (:func:`_attempted`), once per link, reason
+and hour.
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ if TYPE_CHECKING:
     from governance.plan import Deadline, Plan
     from governance.updates import StatusUpdate
     from store.answers import NewLink
+    from store.records import OutboxRecord
 
 LINK_LIFETIME = timedelta(days=14)
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what token_urlsafe and the MACs are made of
@@ -58,6 +68,78 @@ def link_mac(secret: str, token: str, programme: str, contact: str, item: str, k
     return _mac(secret, "regie-answer-link-v1", token, programme, contact, item, key)
 
 
+def link_id(
+    secret: str, programme: str, message_key: str, item: str, contact: str, salt: str
+) -> str:
+    """A link's id: the same for the same message, item, contact and salt (made again at send
+    time, never stored), 128 bits that nobody without ``REGIE_SECRET_KEY`` can make."""
+    return _mac(secret, "regie-answer-link-id-v2", programme, message_key, item, contact, salt)
+
+
+#: Where a stored message has a link: the item (base64url: item ids are free text), the salt.
+PLACEHOLDER = re.compile(r"\{answer-link:([A-Za-z0-9_-]{1,120}):([A-Za-z0-9_-]{8,32})\}")
+
+
+def new_salt() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def placeholder(item_id: str, salt: str) -> str:
+    encoded = base64.urlsafe_b64encode(item_id.encode()).rstrip(b"=").decode()
+    return f"{{answer-link:{encoded}:{salt}}}"
+
+
+def _placeholder_item(encoded: str) -> str | None:
+    try:
+        return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def fill_links(text: str, secret: str, programme_id: str, message_key: str, contact: str) -> str:
+    """``text`` with each placeholder replaced by its link's id and MAC. The contact is the
+    message's own recipient (a link is only ever made for the person a message goes to), so a
+    placeholder that found its way into a note makes at most a link of this very message."""
+
+    def link(match: re.Match[str]) -> str:
+        item = _placeholder_item(match[1])
+        if item is None:
+            return match[0]
+        token = link_id(secret, programme_id, message_key, item, contact, match[2])
+        return f"{token}.{link_mac(secret, token, programme_id, contact, item, message_key)}"
+
+    return PLACEHOLDER.sub(link, text)
+
+
+def link_filler(app: App, programme_id: str) -> Callable[[OutboxRecord], OutboxRecord]:
+    """What the sender applies to a claimed outbox row before a channel gets it: the row's
+    texts with working links (the row itself keeps its placeholders)."""
+    secret = app.settings.secret_key
+
+    def fill(record: OutboxRecord) -> OutboxRecord:
+        texts = (record.body_text, record.body_html or "")
+        if not any(PLACEHOLDER.search(t) for t in texts):
+            return record
+        if not secret:
+            from notifications.base import NotifierError
+
+            raise NotifierError(
+                "REGIE_SECRET_KEY is not set: the message's answer links cannot be made "
+                "(it stays in the outbox and is tried again)"
+            )
+
+        def filled(text: str) -> str:
+            return fill_links(text, secret, programme_id, record.key, record.recipient)
+
+        return replace(
+            record,
+            body_text=filled(record.body_text),
+            body_html=filled(record.body_html) if record.body_html else record.body_html,
+        )
+
+    return fill
+
+
 def csrf_token(secret: str, token: str) -> str:
     """The form's own token: bound to the link, so a page elsewhere cannot post for it."""
     return _mac(secret, "regie-answer-form-v1", token)
@@ -65,9 +147,11 @@ def csrf_token(secret: str, token: str) -> str:
 
 @dataclass
 class LinkMaker:
-    """Hands out link URLs while digests are rendered; :meth:`made` lists them for storing
-    with the messages that were actually queued: the hash of each id (the id itself lives only
-    in the URL) and the hash of the address it goes to (``addresses``: contact → e-mail)."""
+    """Hands out links while digests are rendered — as the URL with a placeholder for its id and
+    MAC (:func:`placeholder`), filled in when the message is sent (:func:`link_filler`);
+    :meth:`made` lists them for storing with the messages that were actually queued: the hash
+    of each id (the id itself is only ever in the sent message) and the hash of the address it
+    goes to (``addresses``: contact → e-mail)."""
 
     base_url: str
     secret: str
@@ -78,12 +162,12 @@ class LinkMaker:
     def __call__(self, contact_id: str, item_id: str, message_key: str) -> str:
         from store.answers import NewLink, address_hash, token_hash
 
-        token = secrets.token_urlsafe(16)
-        mac = link_mac(self.secret, token, self.programme_id, contact_id, item_id, message_key)
+        salt = new_salt()
+        token = link_id(self.secret, self.programme_id, message_key, item_id, contact_id, salt)
         address = self.addresses.get(contact_id)
         recipient = address_hash(address) if address else None
         self._made.append(NewLink(token_hash(token), contact_id, item_id, message_key, recipient))
-        return f"{self.base_url}{PATH}{token}.{mac}"
+        return f"{self.base_url}{PATH}{placeholder(item_id, salt)}"
 
     def made(self, keys: set[str]) -> list[NewLink]:
         return [m for m in self._made if m.outbox_key in keys]
@@ -162,17 +246,18 @@ def answer_by_link(
     """Store the answer posted through a link, once; the link is used in the same transaction.
     ``checked``: what :func:`check_link` just returned for this token and ``now`` (the form
     page checks first; single use is enforced by :func:`store.answers.use_link` anyway)."""
-    from regie.answers import record_answer, record_refusal
+    from regie.answers import record_answer
     from store.answers import use_link
 
     try:
         view = checked if checked is not None else check_link(app, plan, url_token, now)
     except LinkRefused as exc:
-        if exc.reason is not Refusal.LINK_TAMPERED:  # a known person's attempt: keep it
+        if exc.reason is not Refusal.LINK_TAMPERED:  # a link we issued: was it an attempt?
             contact_id, item_id = _bound_to(app, url_token)
-            who = Answerer(contact_id, contact_id)
             attempt = replace(answer, item_id=item_id)
-            record_refusal(app, plan, exc.reason, attempt, who, "email", as_of)
+            if _attempted(app, plan, url_token, csrf, attempt, as_of):
+                who = Answerer(contact_id, contact_id)
+                record_link_refusal(app, plan, exc.reason, url_token, attempt, who, now, as_of)
         raise
     if not (_URL_SAFE.fullmatch(csrf) and hmac.compare_digest(csrf.encode(), view.csrf.encode())):
         raise LinkRefused(Refusal.LINK_TAMPERED, "the form's token does not match the link")
@@ -190,7 +275,7 @@ def answer_by_link(
             app, answer, who, channel="email", as_of=as_of, plan=plan, within=mark_used
         )
     except LinkRefused as exc:
-        record_refusal(app, plan, exc.reason, answer, who, "email", as_of)
+        record_link_refusal(app, plan, exc.reason, url_token, answer, who, now, as_of)
         raise
 
 
@@ -203,3 +288,69 @@ def _bound_to(app: App, url_token: str) -> tuple[str, str]:
         found = link(session, url_token.partition(".")[0])
     assert found is not None
     return found.contact_id, found.item_id
+
+
+#: A refused attempt through one link is recorded at most once per reason in this window (a
+#: clock hour, UTC): a person who tries again is one line in the history, a client that posts a
+#: thousand times is one line too.
+REFUSAL_WINDOW = timedelta(hours=1)
+
+
+def _attempted(
+    app: App, plan: Plan, url_token: str, csrf: str, answer: AnswerInput, as_of: date
+) -> bool:
+    """Whether a POST through a link that may no longer be answered was a person's attempt:
+    its form token is the one the form of that link carried (an HMAC of the link's id, so it
+    can be checked whether or not the link is still valid; a used or expired link shows no form,
+    so only someone who opened it while it was valid has it), and its fields are well-formed.
+    Anything else leaves no trace (README: junk cannot fill the audit log)."""
+    from governance.answers import answer_problems
+    from governance.dates import programme_life
+
+    expected = csrf_token(app.settings.require_secret_key(), url_token.partition(".")[0])
+    if not (_URL_SAFE.fullmatch(csrf) and hmac.compare_digest(csrf.encode(), expected.encode())):
+        return False
+    return not answer_problems(answer, as_of, programme_life(plan))
+
+
+def refusal_key(url_token: str, reason: Refusal, now: datetime) -> str:
+    """The refusal event's dedupe key: one per link (its stored hash), reason and window."""
+    from regie.answers import ANSWER_REFUSED
+    from store.answers import token_hash
+
+    start = int(now.timestamp() // REFUSAL_WINDOW.total_seconds())
+    link = token_hash(url_token.partition(".")[0])[:32]
+    return f"{ANSWER_REFUSED}:link:{link}:{reason.value}:{start}"
+
+
+def record_link_refusal(
+    app: App,
+    plan: Plan,
+    reason: Refusal,
+    url_token: str,
+    answer: AnswerInput,
+    who: Answerer,
+    now: datetime,
+    as_of: date,
+) -> None:
+    """Record a checked attempt's ``regie.answer.refused`` event (as
+    :func:`regie.answers.record_refusal`), at most once per link, reason and
+    :data:`REFUSAL_WINDOW`: the event's dedupe key says which, so a repeat is not inserted."""
+    from regie.answers import ANSWER_REFUSED, writing
+    from store import EventRecord, Repository, sync_plan
+
+    payload = {
+        "reason": reason.value,
+        "channel": "email",
+        "contact": who.contact_id,
+        "item": answer.item_id,
+        "status": answer.status,  # checked by answer_problems: one of the known statuses
+        "detail": None,
+    }
+    key = refusal_key(url_token, reason, now)
+    item = answer.item_id[:64] or None
+    with writing(app), app.session() as session, session.begin():
+        repo = Repository(session, plan.programme.id)
+        if not repo.programme_exists():
+            sync_plan(session, plan, now=now, plan_path=str(plan.path))
+        repo.record_events([EventRecord(ANSWER_REFUSED, item, as_of, payload, key)])

@@ -381,6 +381,7 @@ def send_reminders(
     """
     from governance.clock import utcnow
     from notifications.base import ChannelDown, batch, workers
+    from regie.answer_links import link_filler
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
     from store.outbox import MAX_ATTEMPTS
@@ -389,6 +390,8 @@ def send_reminders(
     notifier = app.notifier()
     report = SendReport(notifier.channel)
     plan_id = app.programme_id()
+    # Stored messages hold placeholders: the answer links go in here (regie.answer_links).
+    with_links = link_filler(app, plan_id)
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(
             limit=limit, now=utcnow(), keys=keys, max_attempts=tries
@@ -415,7 +418,7 @@ def send_reminders(
                 report.skipped.append(row.key)
                 return
             row = checked
-            delivery = notifier.send(message_from_outbox(row))
+            delivery = notifier.send(message_from_outbox(with_links(row)))
         except Exception as exc:  # one bad message must not strand the batch
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):

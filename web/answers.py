@@ -111,10 +111,11 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
 
     plan = current_plan(regie)
     now = utcnow()
+    refused: LinkRefused | None = None
     try:
         view = check_link(regie, plan, token, now)
-    except LinkRefused:
-        view = None
+    except LinkRefused as exc:
+        view, refused = None, exc
     errors: dict[str, str] = {}
     status = fields.get("status", "")
     if status not in {s for s, _ in STATUS_CHOICES}:
@@ -125,7 +126,10 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
-    if errors and view is not None:
+    if errors:
+        if refused is not None:  # malformed fields for a link that cannot be answered: no trace
+            return _refused(request, refused.reason)
+        assert view is not None
         return _form(request, plan, view, shown, errors)
     answer = AnswerInput(
         item_id=view.item.item_id if view else "",

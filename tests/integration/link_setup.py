@@ -25,9 +25,26 @@ def link_app(url: str, home: Path, plan: Path | None = None) -> App:
     return app
 
 
+def delivered_text(app: App, key: str) -> str:
+    """The plain-text part of the message as the file outbox delivered it (the stored row holds
+    placeholders where the links go: regie.answer_links)."""
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+
+    from notifications.file_outbox import file_name
+
+    mail = message_from_bytes(
+        (app.settings.outbox_dir / file_name(key)).read_bytes(), policy=policy.default
+    )
+    assert isinstance(mail, EmailMessage)
+    part = mail.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())  # type: ignore[attr-defined]
+
+
 def queue_and_send(app: App, day: date) -> dict[str, list[tuple[str, str]]]:
     """Run the deadline check for ``day``, send everything; links per recipient as
-    (item id, URL token) in message order."""
+    (item id, URL token) in message order, read from the delivered messages."""
     report = deadline_check(app, day)
     send_reminders(app)
     out: dict[str, list[tuple[str, str]]] = {}
@@ -35,7 +52,8 @@ def queue_and_send(app: App, day: date) -> dict[str, list[tuple[str, str]]]:
         for message in Repository(session, "wegen-test").outbox():
             if message.key not in report.queued:
                 continue
-            items = re.findall(r"^- (\S+) ", message.body_text, flags=re.M)
-            tokens = [m[1] for m in LINK.findall(message.body_text)]
+            text = delivered_text(app, message.key)
+            items = re.findall(r"^- (\S+) ", text, flags=re.M)
+            tokens = [m[1] for m in LINK.findall(text)]
             out.setdefault(message.recipient, []).extend(zip(items, tokens, strict=True))
     return out

@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from governance.clock import utcnow
+from regie.answer_links import csrf_token
 from regie.bootstrap import App
 from regie.slack_answers import resolve_contact
 from store import Repository, downgrade, sync_plan, upgrade
 from store.answers import address_hash
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
+from tests.integration.server import TEST_SECRET_KEY
 from web.app import create_app
 
 ANNA = """  - id: anna
@@ -68,7 +70,7 @@ def post(web: TestClient, token: str) -> int:
     csrf = (
         page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         if 'name="csrf_token"' in page.text
-        else "x" * 22
+        else csrf_token(TEST_SECRET_KEY, url_id(token))  # a form opened while it still worked
     )
     return web.post(f"/antwoord/{token}", data={"status": "done", "csrf_token": csrf}).status_code
 
