@@ -160,40 +160,74 @@ def disable_user(app: App, username: str, now: datetime) -> str:
 
 def log_in(app: App, username: str, password: str, now: datetime) -> str | None:
     """A new session token, or None. The same None for a wrong password, an unknown or disabled
-    user and a locked account: the form never says which."""
+    user and a locked account: the form never says which.
+
+    An attempt at a known name is counted before its password is checked, in a short
+    transaction of its own (:func:`store.users.count_attempt`: atomic, so parallel attempts are
+    all counted and the one reaching MAX_FAILURES locks). An account that was locked when the
+    attempt came has no password checked at all — only the dummy hash, so that it takes as long
+    as a wrong password — and its lock is not moved: it ends LOCK_MINUTES after the failure that
+    set it. A database error (SQLite busy past its timeout) is raised before anything was
+    checked, or after the attempt was counted: never a guess that is checked but not counted."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
     from store import users as store
 
-    with app.session() as session, session.begin():
-        user = store.find_user(session, username.strip().lower())
-        if user is None:
-            with contextlib.suppress(VerificationError):
-                _hasher().verify(_dummy_hash(), password)
+    name = username.strip().lower()
+    lock_for = timedelta(minutes=LOCK_MINUTES)
+    with app.writing(), app.session() as session, session.begin():
+        attempt = store.count_attempt(session, name, now, threshold=MAX_FAILURES, lock_for=lock_for)
+        if attempt is None:
             # The name typed may be a password typed in the wrong field: never recorded.
             _event(app, session, LOGIN_FAILED, now, {"user": UNKNOWN_USER, "reason": "unknown"},
                    by=UNKNOWN_USER)  # fmt: skip
-            return None
-        locked = user.locked_until is not None and user.locked_until > now
-        try:
-            ok: bool = _hasher().verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok or locked or user.disabled_at is not None:
-            if not ok:
-                failures = user.failed_logins + 1
-                lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-                store.record_failure(session, user.id, lock)
-            reason = "password" if not ok else "locked" if locked else "disabled"
+        elif attempt.was_locked:
+            _event(app, session, LOGIN_FAILED, now, {"user": name, "reason": "locked"}, by=name)
+    if attempt is None or attempt.was_locked:
+        with contextlib.suppress(VerificationError):
+            _hasher().verify(_dummy_hash(), password)
+        return None
+    user = attempt.user
+    try:
+        ok: bool = _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    with app.writing(), app.session() as session, session.begin():
+        if not ok or user.disabled_at is not None:
+            reason = "password" if not ok else "disabled"
             _event(app, session, LOGIN_FAILED, now, {"user": user.username, "reason": reason},
                    by=user.username)  # fmt: skip
             return None
         token = secrets.token_urlsafe(32)
         store.record_login(
-            session, user.id, _hash(token), now, now + timedelta(hours=SESSION_HOURS)
-        )
+            session, user.id, _hash(token), now, now + timedelta(hours=SESSION_HOURS),
+            attempt=attempt.number, threshold=MAX_FAILURES,
+        )  # fmt: skip
         _event(app, session, LOGIN_SUCCEEDED, now, {"user": user.username}, by=user.username)
         return token
+
+
+def unlock_user(app: App, username: str, now: datetime) -> str:
+    """Clear a user's failed logins and lock (``regie user unlock``), recorded: an event with
+    the count cleared, by the operator. A user without either is said to be (nothing to do)."""
+    from store.audit import USER_UNLOCKED
+    from store.users import unlock_user as store_unlock
+
+    with app.writing(), app.session() as session, session.begin():
+        before = store_unlock(session, username)
+        if before is not None and (before[0] or before[1] is not None):
+            failed, until = before
+            payload: dict[str, object] = {"user": username, "failed_logins": failed}
+            if until is not None and until > now:
+                payload["locked_until"] = until.isoformat(timespec="seconds")
+            _event(app, session, USER_UNLOCKED, now, payload)
+    if before is None:
+        raise InvalidInput(f"username: no user {username!r}")
+    failed, until = before
+    if not failed and until is None:
+        return f"user {username} was not locked and had no failed logins, nothing to do"
+    logins = "login" if failed == 1 else "logins"
+    return f"user {username} unlocked ({failed} failed {logins} cleared)"
 
 
 def current_user(app: App, token: str | None, now: datetime) -> LoggedIn | None:

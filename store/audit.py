@@ -30,6 +30,7 @@ LOGIN_FAILED = "regie.login.failed"
 USER_ADDED = "regie.user.added"
 USER_DISABLED = "regie.user.disabled"
 USER_FORGOTTEN = "regie.user.forgotten"
+USER_UNLOCKED = "regie.user.unlocked"
 MESSAGE_FAILED = "regie.message.failed"
 #: The user name a failed login records when no user has the name typed (never the text).
 UNKNOWN_USER = "unknown"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -99,24 +99,104 @@ def disable_user(
     return (True, now) if since is None else (False, since)
 
 
-def record_failure(session: Session, user_id: int, locked_until: datetime | None) -> None:
-    values: dict[str, object] = {"failed_logins": UserRow.failed_logins + 1}
-    if locked_until is not None:
-        values["locked_until"] = locked_until
-    session.execute(sa.update(UserRow).where(UserRow.id == user_id).values(**values))
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A login attempt, counted before its password is checked: the user as counted
+    (``failed_logins`` includes this attempt) and whether the account was locked when it came."""
+
+    user: User
+    number: int  # failed_logins with this attempt: what a success takes off again
+    was_locked: bool
+
+
+def count_attempt(
+    session: Session, username: str, now: datetime, *, threshold: int, lock_for: timedelta
+) -> Attempt | None:
+    """Count one login attempt of ``username`` (None: no such user) and lock the account from
+    ``now`` for ``lock_for`` when this attempt reaches ``threshold`` and it was not locked. An
+    existing lock stays as it is (further attempts do not extend it).
+
+    Atomic under concurrency: the first statement is the UPDATE, which takes the row's lock
+    (PostgreSQL; READ COMMITTED re-reads the row a concurrent attempt committed) or SQLite's
+    write lock (waiting with the busy timeout; no read snapshot taken earlier can go stale)
+    before anything is read, so parallel attempts are counted one after the other and each
+    sees the count and lock of those before it. ``locked_until`` is returned as it was: the
+    UPDATE does not change it."""
+    columns = (  # User's fields, in order
+        UserRow.id, UserRow.username, UserRow.display_name, UserRow.password_hash,
+        UserRow.disabled_at, UserRow.failed_logins, UserRow.locked_until,
+    )  # fmt: skip
+    row = session.execute(
+        sa.update(UserRow)
+        .where(UserRow.username == username)
+        .values(failed_logins=sa.func.coalesce(UserRow.failed_logins, 0) + 1)
+        .returning(*columns)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if row is None:
+        return None
+    user = User(*row)
+    was_locked = user.locked_until is not None and user.locked_until > now
+    if not was_locked and user.failed_logins >= threshold:
+        user = replace(user, locked_until=now + lock_for)
+        session.execute(
+            sa.update(UserRow)
+            .where(UserRow.id == user.id)
+            .values(locked_until=user.locked_until)
+            .execution_options(synchronize_session=False)
+        )
+    return Attempt(user, user.failed_logins, was_locked)
 
 
 def record_login(
-    session: Session, user_id: int, token_hash: str, now: datetime, expires_at: datetime
+    session: Session,
+    user_id: int,
+    token_hash: str,
+    now: datetime,
+    expires_at: datetime,
+    *,
+    attempt: int,
+    threshold: int,
 ) -> None:
+    """A successful login by the ``attempt``-th counted attempt: that one and the failures
+    before it are taken off the count; failures counted after it (in parallel) stay, and so
+    does a lock they reached."""
+    left = UserRow.failed_logins - attempt
     session.execute(
         sa.update(UserRow)
         .where(UserRow.id == user_id)
-        .values(failed_logins=0, locked_until=None, last_login_at=now)
+        .values(
+            failed_logins=sa.case((left > 0, left), else_=0),
+            locked_until=sa.case((left >= threshold, UserRow.locked_until), else_=None),
+            last_login_at=now,
+        )
+        .execution_options(synchronize_session=False)
     )
     session.add(
         WebSessionRow(token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at)
     )
+
+
+def unlock_user(session: Session, username: str) -> tuple[int, datetime | None] | None:
+    """Clear a user's failed logins and lock: (failed logins, locked until) as they were, None
+    for no such user. Written first (an UPDATE that changes nothing yet, returning the values),
+    so the row's lock (SQLite: the write lock) is held before they are read."""
+    row = session.execute(
+        sa.update(UserRow)
+        .where(UserRow.username == username)
+        .values(failed_logins=UserRow.failed_logins)
+        .returning(UserRow.id, UserRow.failed_logins, UserRow.locked_until)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if row is None:
+        return None
+    session.execute(
+        sa.update(UserRow)
+        .where(UserRow.id == row.id)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return row.failed_logins or 0, row.locked_until
 
 
 def session_user(session: Session, token_hash: str, now: datetime) -> User | None:

@@ -23,6 +23,10 @@ from web.security import (
 )
 
 FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
+LOGIN_BUSY = (
+    "Inloggen lukt op dit moment niet: Regie is even te druk. Probeer het over een paar "
+    "seconden opnieuw."
+)
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -122,7 +126,10 @@ def login_form(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
+    from sqlalchemy.exc import OperationalError
+
     from regie.users import log_in
+    from web.limits import BUSY_RETRY_SECONDS
 
     form = await request.form()
     if not csrf_ok(request, form.get(CSRF_FIELD), anonymous=True):
@@ -130,7 +137,20 @@ async def login(request: Request) -> Response:
     username = str(form.get("gebruikersnaam") or "")
     password = str(form.get("wachtwoord") or "")
     next_url = _safe_next(form.get("volgende"))
-    token = await run_in_threadpool(log_in, request.app.state.regie, username, password, _now())
+    try:
+        token = await run_in_threadpool(log_in, request.app.state.regie, username, password, _now())
+    except OperationalError:
+        # A busy (SQLite locked past its timeout) or unreachable database: 503 "try again", as
+        # web.answers.busy_guard, never a 500. log_in checks no password before the attempt
+        # is counted, so this answer tells nothing; it waits as long as a failure does.
+        await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
+        busy = render(
+            request, "login.html.j2",
+            {"error": LOGIN_BUSY, "username": username, "next": next_url},
+            status=503, anonymous=True,
+        )  # fmt: skip
+        busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return busy
     if token is None:
         await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
         error = (

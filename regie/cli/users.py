@@ -1,4 +1,4 @@
-"""`regie user add|list|disable`: the programme office's logins for the web page."""
+"""`regie user add|list|disable|unlock|forget`: the programme office's logins for the web page."""
 
 from __future__ import annotations
 
@@ -66,6 +66,19 @@ def user_disable(
     from regie.users import disable_user
 
     typer.echo(disable_user(bootstrap(), username, utcnow()))
+
+
+@user_app.command("unlock")
+def user_unlock(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+) -> None:
+    """Unlock a user: clear the failed logins and the lock they set (recorded, with who did it:
+    `regie --operator NAME user unlock …`)."""
+    from regie.bootstrap import bootstrap
+    from regie.services import utcnow
+    from regie.users import unlock_user
+
+    typer.echo(unlock_user(bootstrap(), username, utcnow()))
 
 
 @user_app.command("forget")
