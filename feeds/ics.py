@@ -19,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from feeds.model import FeedHeader, FeedItem, FeedMeeting
+from governance.characters import displayable
 from governance.labels import dutch_date
 
 PRODID = "-//Regie//Regie feeds//NL"
@@ -27,15 +28,16 @@ CRLF = "\r\n"
 
 
 def escape_text(value: object) -> str:
-    r"""RFC 5545 TEXT: backslash, semicolon, comma escaped; any line break becomes ``\n``."""
+    r"""RFC 5545 TEXT: backslash, semicolon, comma escaped; any line break becomes ``\n``.
+    Control characters (RFC 5545 allows none but tab) and direction-changing ones become
+    U+FFFD (:func:`governance.characters.displayable`: a note stored before they were
+    refused)."""
     return (
-        str(value)
+        displayable(str(value))
         .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
+        .replace("\n", "\\n")  # displayable() made every line break one
     )
 
 

@@ -15,6 +15,7 @@ from typing import TypeVar, cast
 
 from governance.assessment import Assessment, ItemAssessment
 from governance.assessor import PlanIndex
+from governance.characters import displayable
 from governance.decisions import Decision, DecisionKind
 from governance.dutch import long_date
 from governance.meetings import Meeting
@@ -125,11 +126,13 @@ class AgendaPack:
 
 
 def inert(text: str | None) -> str | None:
-    """A note as plain text on one line; a leading formula character is quoted, so that a
-    spreadsheet the table is pasted into shows it rather than computing it."""
+    """A note as plain text on one line, without control or direction-changing characters
+    (:func:`governance.characters.displayable`: a note stored before they were refused); a
+    leading formula character is quoted, so that a spreadsheet the table is pasted into shows
+    it rather than computing it."""
     if text is None:
         return None
-    flat = " ".join(text.split())
+    flat = " ".join(displayable(text).split())
     if flat[:1] in ("=", "+", "-", "@"):
         flat = "'" + flat
     return flat

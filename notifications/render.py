@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from governance.characters import displayable_value
+
 
 def format_date_nl(value: date | None, fmt: str = "long") -> str:
     """'30 september 2015' — how a Dutch reader expects a deadline."""
@@ -80,6 +82,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=displayable_value,  # no control or direction character shown
     )
     env.filters["datum"] = format_date_nl
     env.filters["iso_date"] = parse_iso_date

@@ -216,17 +216,18 @@ def _programme_events(
     On the same day, plan and base URL, an item's event is reused when its assessment (the
     same object: not judged again), feed entry and change time are those of the last build.
     ``file_time``: when the plan file read was written; ``record``: save the feed memory."""
-    from regie.office import shared_assessment
+    from regie.office import shared_assessment, store_identity
     from regie.plan_cache import previous_facts
     from store import feeds as store
 
     pid = plan.programme.id
     as_of = key[1]
     before_key, before = previous_facts(pid, "feeds")
-    same = before_key[1:4] == key[1:4] and before.get("store") == app.settings.database_url
+    database = store_identity(app)  # not the URL: it may hold a password
+    same = before_key[1:4] == key[1:4] and before.get("store") == database
     reuse = before.get("by_item", {}) if same else {}
     zone = ZoneInfo(plan.calendar.timezone)
-    changes, memory = _change_times(session, pid, app.settings.database_url)
+    changes, memory = _change_times(session, pid, database)
     for code, day in store.state_changes(session, pid, as_of).items():
         at = datetime.combine(day, time(), zone).astimezone(UTC)
         if code not in changes or at > changes[code]:
@@ -250,7 +251,7 @@ def _programme_events(
 
 
 def _change_times(
-    session: Session, pid: str, store_url: str
+    session: Session, pid: str, store_id: str
 ) -> tuple[dict[str, datetime], dict[str, Any]]:
     """Item code → when it last changed in the store (a plan revision or a status update), and
     what to remember for next time. Updates are append-only: after the first build only those
@@ -262,7 +263,7 @@ def _change_times(
     from store.memory import newest_update_id
 
     _, before = previous_facts(pid, "feeds")
-    seen = newest_update_id(session, before["seen"]) if before.get("store") == store_url else 0
+    seen = newest_update_id(session, before["seen"]) if before.get("store") == store_id else 0
     if not seen or seen < before["seen"]:
         before = {}  # another database (tests, tools) or one restored from a backup: afresh
         seen = newest_update_id(session)
@@ -279,7 +280,7 @@ def _change_times(
     changes = dict(revisions)
     store.fold_changes(changes, updates)
     memory = {
-        "store": store_url,
+        "store": store_id,  # regie.office.store_identity
         "revision_mark": mark,
         "revisions": revisions,
         "seen": seen,

@@ -8,6 +8,7 @@ plan version and store watermarks), so paging through filters does not reassess.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -166,7 +167,7 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     pid = plan.programme.id
     index, calendar = plan_index(plan)
     before_key, before = previous_facts(pid, "assessment")
-    store, as_of = app.settings.database_url, key[1]
+    store, as_of = store_identity(app), key[1]
     seen = 0
     # A redacted note (the 5th watermark) changed an update in place: assess afresh.
     marks = before_key[3] if len(before_key) > 3 else None
@@ -185,6 +186,12 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
         updates = assessment_updates(session, pid, as_of)
         assessment = assess(plan, updates, as_of, calendar=calendar, index=index)
     return {"assessment": assessment, "seen": seen, "store": store}
+
+
+def store_identity(app: App) -> str:
+    """Which database facts were read from, for a cache to tell databases apart (tests and
+    tools open several): a SHA-256 of its URL, never the URL, which may hold a password."""
+    return hashlib.sha256(app.settings.database_url.encode()).hexdigest()
 
 
 def today(app: App) -> date:

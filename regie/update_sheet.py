@@ -13,6 +13,7 @@ import io
 from datetime import date
 from typing import Any
 
+from governance.characters import displayable
 from regie.answer_import import REFERENCE  # columns for the reader only: import skips them
 from regie.bootstrap import App
 from regie.errors import InvalidInput
@@ -87,5 +88,7 @@ def _latest(update: dict[str, Any] | None) -> str:
 
 def _inert(value: str) -> str:
     """A reference cell Excel will not run as a formula (titles and owners' comments are text
-    from people): a leading ``'`` is how Excel itself marks a cell as text."""
+    from people): a leading ``'`` is how Excel itself marks a cell as text. Control and
+    direction-changing characters (a note stored before they were refused) show as U+FFFD."""
+    value = displayable(value)
     return f"'{value}" if value.startswith(_FORMULA) else value

@@ -58,6 +58,7 @@ def number(value: float) -> str:
 @cache
 def environment() -> Environment:
     from governance.agenda import LIMITS, shortlist
+    from governance.characters import displayable_value
     from governance.labels import rag_label, state_label
     from reports.charts import (
         RAG_COLOURS,
@@ -74,6 +75,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=displayable_value,  # no control or direction character shown
     )
     env.filters["datum"] = long_date
     env.filters["datum_kort"] = short_date

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.templating import Jinja2Templates
 
+from governance.characters import displayable_value
 from governance.labels import (
     dutch_date,
     period_kind_label,
@@ -28,6 +29,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=displayable_value,  # no control or direction character shown
     )
     env.filters["datum"] = dutch_date
     env.filters["state_label"] = state_label

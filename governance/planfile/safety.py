@@ -5,8 +5,10 @@
   anywhere (a double-quoted ``"\\e"`` writes one): no document format can hold them. The same
   rule as owners' notes (:mod:`governance.characters`).
 - Values that end up in message headers (the programme's titles, a contact's name, e-mail and
-  Slack address) must be one line without control characters (a folded ``name: >`` keeps a line
-  break: write ``>-``), and an e-mail address must look like one.
+  Slack address, a governance body's name) and the titles of steps, actions and milestones (a
+  heading, a table cell, a calendar event's summary) must be one line without control
+  characters: no line feed, carriage return, U+2028 or U+2029 (a folded ``name: >`` keeps a
+  line break: write ``>-``), and an e-mail address must look like one.
 
 Rendering makes such values safe again (``notifications.render.header_text``); refusing them
 here tells the author where, as ``PATH:LINE:COL``.
@@ -21,16 +23,21 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from governance.characters import BIDI, CONTROL, codepoint
 from governance.planfile.nodes import Problems, key_name, shown
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+#: In a one-line value a tab is refused as well (the other control characters everywhere).
+_ONE_LINE_CONTROL = re.compile(rf"\t|{CONTROL.pattern}")
 _EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+\.[^@\s<>,;:\"()\[\]]+")
 
-#: (section, key) pairs whose values go into headers; section "" is the top level's mapping.
-HEADER_FIELDS = {
+#: (section, key) pairs whose values must be one line: those that go into headers, and the
+#: titles; section "" is the top level's mapping, "steps" holds the actions and milestones too.
+ONE_LINE_FIELDS = {
     ("programme", "title"),
     ("programme", "short_title"),
     ("contacts", "name"),
     ("contacts", "email"),
     ("contacts", "slack"),
+    ("governance", "name"),
+    ("steps", "title"),
 }
 
 
@@ -59,17 +66,13 @@ def _check(node: ScalarNode, section: str, key: str, problems: Problems) -> None
             f"'{key}' contains the invisible direction-changing character "
             f"{codepoint(bidi.group())}: it makes the text read differently; remove it",
         )
-    if (section, key) not in HEADER_FIELDS:
-        if control := CONTROL.search(text):
-            problems.add(
-                node,
-                f"'{key}' contains the control character {codepoint(control.group())}: remove it",
-            )
-        return
-    control = _CONTROL.search(text)
-    if control:
-        what = "a line break" if control.group() in "\r\n\u2028\u2029" else "a control character"
-        hint = " (a folded '>' keeps one at the end: write '>-')" if what == "a line break" else ""
-        problems.add(node, f"'{key}' must be one line, but contains {what}{hint}")
-    elif key == "email" and not _EMAIL.fullmatch(text):
+    one_line = (section, key) in ONE_LINE_FIELDS
+    if one_line and _LINE_BREAK.search(text):
+        hint = " (a folded '>' keeps one at the end: write '>-')"
+        problems.add(node, f"'{key}' must be one line, but contains a line break{hint}")
+    elif control := (_ONE_LINE_CONTROL if one_line else CONTROL).search(text):
+        problems.add(
+            node, f"'{key}' contains the control character {codepoint(control.group())}: remove it"
+        )
+    elif key == "email" and one_line and not _EMAIL.fullmatch(text):
         problems.add(node, f"'{key}' {shown(text)} is not an e-mail address (name@example.org)")

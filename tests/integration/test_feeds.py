@@ -73,7 +73,7 @@ def test_every_dated_item_is_an_all_day_event_both_clients_agree(feed_app: App) 
     assert "Prognose: 29 februari 2016" in first["description"]
     assert first["url"] == "https://regie.example.org/items/1.1.1"
     assert events["1.1.2@zorg-test.regie"]["summary"] == (
-        "[1.1.2] Rapport\nmet een tweede regel (18 april 2016)"
+        "[1.1.2] Rapport C:\\regie\\uitvoer; deel 2 (18 april 2016)"
     )
     assert events["1.1.2@zorg-test.regie"]["start"] == "2016-04-18"
     assert events["1.1.3@zorg-test.regie"]["start"] == "2017-03-31"  # a range: on its end

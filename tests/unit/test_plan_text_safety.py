@@ -73,3 +73,49 @@ def test_yaml_problems_are_said_in_plain_words(tmp_path: Path, text: str) -> Non
         assert problem.startswith(f"{path}:")
         for jargon in ("<block", "<document", "('", "tag:yaml.org", "scalar", "token"):
             assert jargon not in problem, problem
+
+
+def test_titles_and_body_names_must_be_one_line(tmp_path: Path) -> None:
+    """A title is a heading, a table cell and a calendar event's summary; a body's name goes
+    into mail subjects: a line break in one (CR/LF, U+2028, a folded '>') is refused at its
+    place, and so is a tab (a vertical tab, as in any text), one line per problem (security
+    review, lower-priority observation)."""
+    changes = [
+        ("    title: Gezamenlijke ambities en doelstellingen\n",
+         '    title: "Gezamenlijke ambities\\r\\nATTENDEE:mailto:x@example.org"\n'),
+        ("        title: Aansluiten bij convenanten, akkoorden en andere afsprakenkaders\n",
+         '        title: "Aansluiten bij convenanten\\u2028en akkoorden"\n'),
+        ("            title: Inventarisatie\n",
+         "            title: >\n              Inventarisatie\n"),
+        ("    title: Monitoring en benchmarking\n",
+         '    title: "Monitoring\\ten\\vbenchmarking"\n'),
+        ("    name: Landelijk overleg maatschappelijk verantwoord inkopen\n    purpose",
+         '    name: "Landelijk overleg\\nmaatschappelijk verantwoord inkopen"\n    purpose'),
+    ]  # fmt: skip
+    text = SEED
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "actions.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = validate_plan_file(path)
+    hint = " (a folded '>' keeps one at the end: write '>-')"
+    assert [str(p) for p in problems] == [
+        f"{path}:170:11: 'name' must be one line, but contains a line break{hint}",
+        f"{path}:431:12: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:437:16: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:447:20: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:531:12: 'title' contains the control character U+0009: remove it",
+    ]
+
+
+def test_a_title_keeps_its_other_characters(tmp_path: Path) -> None:
+    """Folded over several lines with '>-' (one line when read), quotes, colons, emoji: fine."""
+    old = "            title: Inventarisatie\n"
+    new = (
+        '            title: >-\n              Inventarisatie: "fase 1";\n              deel A 🎉\n'
+    )
+    path = tmp_path / "actions.yaml"
+    path.write_text(SEED.replace(old, new, 1), encoding="utf-8")
+    _, problems = validate_plan_file(path)
+    assert problems == []

@@ -102,3 +102,35 @@ def test_the_plan_refuses_a_control_character_in_any_text(tmp_path: Path) -> Non
     assert [str(p) for p in problems] == [
         f"{path}:{line}:20: 'title' contains the control character U+001B: remove it"
     ]
+
+
+def test_displayable_marks_what_a_stored_note_may_still_hold() -> None:
+    """Notes stored before the rule: each refused character shows as U+FFFD, in the order it
+    was written (an override neither works nor disappears); line breaks become line feeds."""
+    from governance.characters import displayable
+
+    assert (
+        displayable("a\x00b\x1b[31m\x07c\td\r\ne\rf\x9bg\u202egnp.exe\u2066h\udcffi\uffff")
+        == "a\ufffdb\ufffd[31m\ufffdc\td\ne\nf\ufffdg\ufffdgnp.exe\ufffdh\ufffdi\ufffd"
+    )
+    # Word pastes a manual line break as a vertical tab; form feed and NEL are breaks too.
+    assert displayable("een\x0btwee\x0cdrie\x85vier\r\n") == "een\ntwee\ndrie\nvier\n"
+    text = "é ü – “” 🚧 中文 \u200b regel\nregel"
+    assert displayable(text) is text or displayable(text) == text
+
+
+@pytest.mark.parametrize("module", ["web.templating", "reports.render", "notifications.render"])
+def test_every_template_environment_shows_text_displayable(module: str) -> None:
+    """The choke point for web pages, reports and messages: the environments' ``finalize``;
+    markup stays markup (a macro's output is not escaped twice), other values are untouched."""
+    import importlib
+
+    from markupsafe import Markup
+
+    env = importlib.import_module(module).environment()
+    template = env.from_string("{{ note }}|{{ html }}|{{ number }}|{{ none }}")
+    shown = template.render(
+        note="<a>\x1b[31m\u202e", html=Markup("<b>\x07</b>"), number=3, none=None
+    )
+    assert shown.startswith(("&lt;a&gt;\ufffd[31m\ufffd|<b>\ufffd</b>|3|", "<a>\ufffd[31m\ufffd|"))
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
