@@ -126,7 +126,7 @@ def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> s
     payload = event.payload
     hidden = _LEFT_TO_JSON.get(event.name, frozenset())
     shown = [
-        f"{k}={v}"
+        f"{k}={_one_line(v)}"
         for k, v in payload.items()
         if k != "stage" and k not in hidden and v not in (None, "")
     ]
@@ -134,6 +134,14 @@ def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> s
     if isinstance(stage, str) and stage:
         shown.insert(0, stage_words(stage, event.occurred_on, calendar))
     return ", ".join(shown)
+
+
+def _one_line(value: object) -> str:
+    """A payload value as a table cell: on one line, and no control or direction character
+    reaching the terminal (a note stored before such characters were refused, say)."""
+    from governance.characters import displayable
+
+    return " ".join(displayable(str(value)).split())
 
 
 def stage_words(stage: str, on: date, calendar: WorkCalendar | None = None) -> str:

@@ -194,3 +194,17 @@ def test_event_details_show_words_not_keys() -> None:
     )  # fmt: skip
     details = event_details(escalation)
     assert "escalation:1.1.1" not in details and details.startswith("kind=overdue, reason=")
+
+
+def test_event_details_keep_the_terminal_safe() -> None:
+    """A value with an escape sequence, a direction override or a line break (old data, or a
+    status someone typed) is shown on one line with U+FFFD, never sent raw to the terminal."""
+    from datetime import UTC, datetime
+
+    event = StoredEvent(
+        3, "regie.status.updated", "1.1.1", date(2016, 3, 1), datetime(2016, 3, 1, tzinfo=UTC),
+        {"status": "at_risk", "comment": "rood\x1b[31m\u202egnp.exe\r\nregel twee"}, "k3",
+    )  # fmt: skip
+    details = event_details(event)
+    assert "\x1b" not in details and "\u202e" not in details and "\n" not in details
+    assert details == "status=at_risk, comment=rood\ufffd[31m\ufffdgnp.exe regel twee"
