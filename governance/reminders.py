@@ -36,7 +36,9 @@ update (or since the start, without one). An item escalates at most once per run
 
 - ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
   the day of the latest update and before today — so the owner had at least a day to answer.
-  Prompts for an earlier due date count too: the owner left them unanswered all the same;
+  Prompts for an earlier due date count too: the owner left them unanswered all the same.
+  It escalates whether or not the reminders were delivered (the office must act either way),
+  but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`);
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
   counted from the due date or from the latest update, whichever is later.
 
@@ -116,6 +118,10 @@ class Escalation:
     contact_ids: tuple[str, ...]
     key: str
     kind: str  # unanswered | overdue
+    # Of an ``unanswered`` escalation: the prompts it counts, and how many of them no message
+    # delivered (a failed or unsent reminder: the owner was not reached, not silent).
+    prompts: int = 0
+    undelivered: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,18 +158,24 @@ class PromptQuestion(NamedTuple):
 class PromptFacts(NamedTuple):
     """The answers: whether the asked stage is on record, whether the run escalated, and the
     stages (not escalations) queued after ``since``, each with the first day it was queued
-    (left empty once the run escalated: it escalates no more, so nothing reads them)."""
+    (left empty once the run escalated: it escalates no more, so nothing reads them).
+
+    ``undelivered``: of ``unanswered``, the stages whose every message failed or was not sent
+    (yet). The store tells it only of the items about to escalate for unanswered prompts; an
+    escalation then says how many of the requests never reached the owner."""
 
     stage_prompted: bool = False
     escalated: bool = False
     unanswered: Mapping[str, date] = {}
     too_soon: bool = False  # the previous stage was first prompted after ``previous_after``
+    undelivered: frozenset[str] = frozenset()
 
     def unanswered_before(self, day: date) -> set[str]:
         return {stage for stage, first in self.unanswered.items() if first < day}
 
 
 NO_FACTS = PromptFacts()
+_NONE: frozenset[str] = frozenset()
 
 
 def escalation_keys(run: str) -> tuple[str, ...]:
@@ -328,12 +340,14 @@ def plan_reminders(
     history: Sequence[PromptRecord],
     as_of: date,
     calendar: WorkCalendar | None = None,
+    undelivered: Collection[tuple[str, str]] = (),
 ) -> ReminderPlan:
     """What to queue at ``as_of``: digests per contact, escalations, their events and records,
-    given the prompts on record (any before ``as_of`` and those of ``as_of``)."""
+    given the prompts on record (any before ``as_of`` and those of ``as_of``) and the (item,
+    stage) pairs no message delivered (:attr:`PromptFacts.undelivered`)."""
     cal = calendar or WorkCalendar.for_plan(plan)
     questions = prompt_questions(assessment, as_of, plan.reminders, cal)
-    facts = facts_from_history(history, questions, as_of)
+    facts = facts_from_history(history, questions, as_of, undelivered)
     return plan_reminders_from(plan, assessment, questions, facts, as_of, cal)
 
 
@@ -376,10 +390,14 @@ _new_question = functools.partial(tuple.__new__, PromptQuestion)
 
 
 def facts_from_history(
-    history: Iterable[PromptRecord], questions: Mapping[str, PromptQuestion], as_of: date
+    history: Iterable[PromptRecord],
+    questions: Mapping[str, PromptQuestion],
+    as_of: date,
+    undelivered: Collection[tuple[str, str]] = (),
 ) -> dict[str, PromptFacts]:
     """The answers to ``questions`` from a list of prompts (those after ``as_of`` ignored):
-    what the store's indexed look-ups give (``store.prompt_facts``)."""
+    what the store's indexed look-ups give (``store.prompt_facts``). ``undelivered``: the
+    (item, stage) pairs no message delivered; the unanswered stages among them are told."""
     # A full run's tens of thousands of items: kept to plain loops and C-level look-ups.
     by_item: dict[str, list[PromptRecord]] = {}
     get = by_item.get
@@ -414,7 +432,10 @@ def facts_from_history(
                 if first is None or day < first:
                     unanswered[r.stage] = day
         asked = stage is not None and stage in names
-        out[item_id] = PromptFacts(asked, escalated, unanswered, too_soon)
+        missed = _NONE
+        if undelivered:
+            missed = frozenset(s for s in unanswered if (item_id, s) in undelivered)
+        out[item_id] = PromptFacts(asked, escalated, unanswered, too_soon, missed)
     return out
 
 
@@ -498,6 +519,7 @@ def _escalation(
     latest = item.latest_update
     since = latest.reported_on if latest else None
     kind = reason = ""
+    prompts = undelivered = 0
     if state is State.OVERDUE:
         silent = item.working_days_overdue
         if since is not None:
@@ -514,12 +536,14 @@ def _escalation(
         if len(unanswered) >= policy.escalate_after_unanswered:
             kind = "unanswered"
             after = f" since {since}" if since else ""
-            reason = f"{len(unanswered)} prompts unanswered{after}"
+            prompts = len(unanswered)
+            undelivered = len(unanswered & known.undelivered)
+            missed = f", {undelivered} not delivered" if undelivered else ""
+            reason = f"{prompts} prompts unanswered{after}{missed}"
     if not kind:
         return None
-    return Escalation(
-        item.item_id, reason, office, f"{escalation_run(item.item_id, latest)}{kind}", kind
-    )
+    key = f"{escalation_run(item.item_id, latest)}{kind}"
+    return Escalation(item.item_id, reason, office, key, kind, prompts, undelivered)
 
 
 def free_key(key: str, taken: Collection[str]) -> str:
@@ -624,6 +648,8 @@ def _bundle(
             "contacts": contacts,
             "digests": carriers,
         }
+        if e.undelivered:
+            payload.update(prompts=e.prompts, undelivered=e.undelivered)
         qualifier = "+".join(e.contact_ids) or None
         events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
     escalation_digests = tuple(

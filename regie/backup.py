@@ -1,4 +1,5 @@
-"""`regie db backup FILE`: a consistent copy of the embedded SQLite database while Regie runs.
+"""`regie db backup FILE`: a consistent copy of the embedded SQLite database while Regie runs;
+`regie db restore FILE`: put one back, and record that it happened.
 
 ``cp regie.db`` is not a backup in WAL mode: the latest commits may still be in ``regie.db-wal``.
 SQLite's online backup copies the database as one read transaction sees it (in one step, so a
@@ -6,6 +7,13 @@ steady writer neither waits for it nor restarts it), so a cycle or an answer in 
 wholly in the copy or not at all. The copy is written beside its target and
 renamed into place, so a failed backup never leaves a half-written file under the target name.
 PostgreSQL has its own tools (``pg_dump``); this command says so.
+
+A backup is recorded before the copy is made (a ``regie.db.backed_up`` event: who, which file),
+so the copy holds its own making: after a restore its latest such event is the backup's time.
+A restore is recorded in the restored database (``regie.db.restored``: who, from which file,
+the backup's time, and how many records the replaced database held beyond the backup), and
+the replaced database is kept beside it. A database restored by other means (``pg_restore``,
+a copy) is recorded with ``regie db restore FILE --record-only``.
 """
 
 from __future__ import annotations
@@ -17,7 +25,10 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from regie.bootstrap import App
 from regie.errors import DatabaseNotReady, InvalidInput, RegieError
@@ -46,6 +57,7 @@ def backup(app: App, target: Path) -> str:
     database = source.resolve()
     if target.resolve() in {database, *(Path(f"{database}{s}") for s in _SIDE_FILES)}:
         raise InvalidInput(f"{target}: that is the database or one of its own files")
+    noted = _record_backup(app, target)
     try:
         fd, partial = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".partial", dir=target.parent
@@ -67,7 +79,248 @@ def backup(app: App, target: Path) -> str:
         for leftover in (partial, f"{partial}-journal"):
             Path(leftover).unlink(missing_ok=True)
     size = target.stat().st_size
-    return f"{source} → {target}: {pages:,} pages, {size / 2**20:.1f} MiB, checked"
+    return f"{source} → {target}: {pages:,} pages, {size / 2**20:.1f} MiB, checked{noted}"
+
+
+BACKED_UP = "regie.db.backed_up"
+RESTORED = "regie.db.restored"
+#: The tables whose newest rows a restore compares (records the replaced database held beyond
+#: the backup: lost by the restore, kept in the replaced file).
+COMPARED = ("status_updates", "decisions", "events", "outbox", "report_archive", "plan_revisions")
+
+
+def _record_backup(app: App, target: Path) -> str:
+    """Record the backup in the database before it is copied (so the copy holds it too): a
+    ``regie.db.backed_up`` event naming the file and who made it. Best effort: a database
+    without its programme yet, one at an older revision (the backup before an upgrade: not
+    migrated by backing it up) or one this user may only read is still backed up ("" or a note
+    for the output line)."""
+    from governance.clock import utcnow
+    from store import current_revision, head_revision
+    from store.audit import programme_stored, record_action
+
+    try:
+        # Never migrated here: the backup before an upgrade must be of the database as it was.
+        if current_revision(app.settings.database_url) != head_revision():
+            return " (not recorded in the database: it is at an older revision)"
+        programme_id = app.programme_id()
+        with app.writing(), app.session() as session, session.begin():
+            if not programme_stored(session, programme_id):
+                return ""
+            record_action(
+                session, programme_id, BACKED_UP, now=utcnow(), payload={"file": target.name}
+            )
+    except Exception as exc:  # the copy matters more than its record
+        return f" (not recorded in the database: {' '.join(str(exc).split())[:200]})"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupStamp:
+    """A backup's own record of its making (its latest ``regie.db.backed_up`` event)."""
+
+    made_at: datetime
+    by: str | None
+    file: str | None
+
+
+def backup_stamp(connection: sqlite3.Connection | Any) -> BackupStamp | None:
+    """The latest ``regie.db.backed_up`` event a database holds: the making of the backup it
+    is (or was restored from). ``connection``: sqlite3, or a SQLAlchemy connection."""
+    import json
+
+    import sqlalchemy as sa
+
+    query = "SELECT recorded_at, payload FROM events WHERE name = :name ORDER BY id DESC LIMIT 1"
+    if isinstance(connection, sqlite3.Connection):
+        row = connection.execute(query.replace(":name", "?"), (BACKED_UP,)).fetchone()
+    else:
+        row = connection.execute(sa.text(query), {"name": BACKED_UP}).first()
+    if row is None:
+        return None
+    at, payload = row
+    payload = json.loads(payload) if isinstance(payload, str) else (payload or {})
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return BackupStamp(at, payload.get("by"), payload.get("file"))
+
+
+def _newest_ids(connection: sqlite3.Connection | Any) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    out = {}
+    for table in COMPARED:
+        query = f"SELECT max(id) FROM {table}"  # a fixed table name
+        if isinstance(connection, sqlite3.Connection):
+            value = connection.execute(query).fetchone()[0]
+        else:
+            value = connection.execute(sa.text(query)).scalar()
+        out[table] = int(value or 0)
+    return out
+
+
+def restore(app: App, source: Path, *, apply: bool) -> str:
+    """Put the SQLite backup ``source`` in the database's place (``apply``; else say what
+    would happen): the replaced database is kept beside it (``regie.db.replaced-<UTC time>``),
+    the backup is checked before and copied whole, and the restore is recorded in the restored
+    database (:func:`record_restore`). Stop `regie serve` and the timers first
+    (docs/operations.md, "Restore"); a running cycle makes it wait for none: it refuses."""
+    from regie.locks import cycle_lock
+
+    if not app.settings.is_sqlite:
+        raise InvalidInput(
+            f"{app.safe_url}: `regie db restore` puts back an SQLite backup; restore PostgreSQL "
+            "with pg_restore, then record it: regie db restore DUMP --record-only "
+            "(docs/operations.md)"
+        )
+    if (missing := app.settings.missing_database_directory()) is not None:
+        raise InvalidInput(missing)
+    source = source.expanduser()
+    if not source.is_file():
+        raise InvalidInput(f"{source}: no such file")
+    database = _sqlite_path(app).resolve()
+    if source.resolve() in {database, *(Path(f"{database}{s}") for s in _SIDE_FILES)}:
+        raise InvalidInput(f"{source}: that is the database or one of its own files")
+    stamp, backup_ids = _check_backup(source)
+    replaced_ids = _ids_of(database) if database.is_file() else dict.fromkeys(COMPARED, 0)
+    newer = {
+        t: replaced_ids[t] - backup_ids[t] for t in COMPARED if replaced_ids[t] > backup_ids[t]
+    }
+    made = (
+        f"made {stamp.made_at.isoformat(timespec='seconds')}"
+        + (f" by {stamp.by}" if stamp.by else "")
+        if stamp
+        else "its making not recorded in it (not made by `regie db backup`?)"
+    )
+    lost = ", ".join(f"{t} {n}" for t, n in newer.items()) or "none"
+    lines = [f"backup {source}: {made}", f"records newer than the backup (lost): {lost}"]
+    if not apply:
+        return "\n".join([*lines, "dry run: nothing changed (add --yes to restore)"])
+    app.engine.dispose()
+    kept: Path | None = None
+    with cycle_lock(app.settings.home, "restore"), _terminate_as_interrupt():
+        if database.is_file():
+            stamp_now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            kept = database.with_name(f"{database.name}.replaced-{stamp_now}")
+            _publish_copy(database, kept)
+        partial = database.with_name(f".{database.name}.restore.partial")
+        try:
+            _copy(source, partial)
+            for side in _SIDE_FILES:
+                Path(f"{database}{side}").unlink(missing_ok=True)
+            os.replace(partial, database)
+        except OSError as exc:
+            raise RegieError(f"{database}: {exc.strerror or exc}", exit_code=3) from None
+        except sqlite3.Error as exc:
+            raise RegieError(f"{source}: {exc}", exit_code=3) from None
+        finally:
+            partial.unlink(missing_ok=True)
+            Path(f"{partial}-journal").unlink(missing_ok=True)
+    # A fresh app on the restored file: its schema checked (an older backup migrated, as
+    # every SQLite start does), nothing cached of the replaced one.
+    from regie.bootstrap import bootstrap
+
+    restored = bootstrap(app.settings)
+    restored.ensure_schema()
+    record_restore(restored, source.name, stamp, newer, kept.name if kept else None)
+    restored.engine.dispose()
+    where = f"; the replaced database is kept as {kept}" if kept else ""
+    return "\n".join(
+        [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})",
+         "next: regie cycle --full --dry-run, then regie cycle --full (docs/operations.md)"]
+    )  # fmt: skip
+
+
+def _publish_copy(database: Path, kept: Path) -> None:
+    partial = kept.with_name(f".{kept.name}.partial")
+    try:
+        _copy(database, partial)
+        os.chmod(partial, 0o600)  # the whole history: as private as the database
+        _publish(partial, kept)
+    except OSError as exc:
+        raise RegieError(f"{kept}: {exc.strerror or exc}", exit_code=3) from None
+    except sqlite3.Error as exc:
+        raise RegieError(f"{database}: {exc}", exit_code=3) from None
+    finally:
+        partial.unlink(missing_ok=True)
+        Path(f"{partial}-journal").unlink(missing_ok=True)
+
+
+def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
+    """The backup's stamp and newest ids, after checking it is a whole Regie database."""
+    try:
+        db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise InvalidInput(f"{source}: does not check out as a database: {check}")
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            if not {"alembic_version", "events", *COMPARED} <= tables:
+                raise InvalidInput(f"{source}: not a Regie database (its tables are missing)")
+            return backup_stamp(db), _newest_ids(db)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"{source}: not an SQLite database ({exc})") from None
+
+
+def _ids_of(database: Path) -> dict[str, int]:
+    try:
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return _newest_ids(db)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return dict.fromkeys(COMPARED, 0)  # a damaged database: what it held is not known
+
+
+def record_restore(
+    app: App,
+    file_name: str,
+    stamp: BackupStamp | None,
+    newer: dict[str, int] | None = None,
+    kept: str | None = None,
+    *,
+    made_at: datetime | None = None,
+) -> None:
+    """Record a restore in the (restored) database: a ``regie.db.restored`` event with who
+    (the operator), the backup's file name, its own time (``made_at``, else its stamp), and,
+    when known, the records the replaced database held beyond it and where that is kept."""
+    from governance.clock import utcnow
+    from store.audit import programme_stored, record_action
+
+    at = made_at or (stamp.made_at if stamp else None)
+    payload: dict[str, Any] = {
+        "file": file_name,
+        "backup_made_at": at.isoformat() if at else None,
+        "backup_made_by": stamp.by if stamp and not made_at else None,
+    }
+    if newer is not None:
+        payload["lost"] = newer
+    if kept:
+        payload["replaced_kept_as"] = kept
+    programme_id = app.programme_id()
+    with app.writing(), app.session() as session, session.begin():
+        if not programme_stored(session, programme_id):
+            raise InvalidInput(
+                f"{app.safe_url}: the restored database holds no programme {programme_id!r}: "
+                "nothing to record the restore in"
+            )
+        record_action(session, programme_id, RESTORED, now=utcnow(), payload=payload)
+
+
+def record_only(app: App, file_name: str, made_at: datetime | None) -> str:
+    """`regie db restore DUMP --record-only`: the database was restored by other means
+    (pg_restore, a copy); record it, with the backup's time as given or as the restored
+    database's own stamp says."""
+    with app.engine.connect() as connection:
+        stamp = backup_stamp(connection)
+    record_restore(app, file_name, stamp, made_at=made_at)
+    at = made_at or (stamp.made_at if stamp else None)
+    when = at.isoformat(timespec="seconds") if at else "not known"
+    return f"recorded the restore from {file_name} (backup made {when}) in {app.safe_url}"
 
 
 @contextmanager

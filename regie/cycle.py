@@ -49,6 +49,8 @@ class CheckReport:
     as_of: date
     dry_run: bool
     synced: str = ""  # the sync line, e.g. "in sync" or "2 changed"
+    #: The sync's warnings, as `regie sync` prints them (a due date moved without a decision).
+    warnings: list[str] = field(default_factory=list)
     events: list[EventSummary] = field(default_factory=list)  # newly recorded events
     queued: list[str] = field(default_factory=list)  # idempotency keys newly queued
     counts: dict[str, int] = field(default_factory=dict)  # items per state
@@ -69,6 +71,7 @@ class CheckReport:
             "as_of": self.as_of.isoformat(),
             "dry_run": self.dry_run,
             "synced": self.synced,
+            "warnings": list(self.warnings),
             "events": len(self.events),
             "queued": len(self.queued),
             "counts": dict(self.counts),
@@ -156,6 +159,7 @@ def deadline_check(
     from regie.daily import assess_day, paused_gc
     from regie.delivery import unreachable_contacts
     from regie.messages import outbox_messages
+    from regie.services import sync_warnings
     from store import Repository, sync_plan
     from store.answers import add_links
     from store.dialect import alongside, dialect_name
@@ -166,6 +170,7 @@ def deadline_check(
     with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
         synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         report.synced = synced.describe()
+        report.warnings = sync_warnings(session, plan, synced)
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)

@@ -502,11 +502,14 @@ def _facts_reader(session: Session, plan: Plan, as_of: date, submit: Submit) -> 
     from store.prompt_facts import prompt_facts
 
     pid = plan.programme.id
-    unanswered = plan.reminders.escalate_after_unanswered > 0
+    needed = plan.reminders.escalate_after_unanswered
+    unanswered = needed > 0
 
     def facts_of(questions: Mapping[str, PromptQuestion]) -> Mapping[str, PromptFacts]:
         return submit(
-            lambda: prompt_facts(session, pid, as_of, questions, unanswered=unanswered)
+            lambda: prompt_facts(
+                session, pid, as_of, questions, unanswered=unanswered, delivery_after=needed
+            )
         ).result()
 
     return facts_of

@@ -8,6 +8,8 @@ The Dutch texts these write are templates in ``regie/templates/privacy/``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -19,6 +21,7 @@ from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from sqlalchemy.orm import Session
 
 TEMPLATES = Path(__file__).parent / "templates" / "privacy"
 
@@ -116,30 +119,18 @@ def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bo
             "(and run `regie sync`)"
         )
     programme_id = plan.programme.id
-    with app.writing(), app.session() as session:
-        transaction = session.begin()
-        try:
-            if not contact_known(session, programme_id, code):
-                raise ErasureRefused(f"{code}: no contact with that id is stored")
-            done = forget(
-                session,
-                programme_id,
-                code,
-                now,
-                notes=notes,
-                placeholder=outbox_placeholder,
-                reason=suppressed_reason(),
-            )
-        except ErasureRefused as exc:
-            transaction.rollback()
-            raise InvalidInput(str(exc)) from None
-        except BaseException:
-            transaction.rollback()
-            raise
-        if apply:
-            transaction.commit()
-        else:
-            transaction.rollback()
+    with app.writing(), app.session() as session, _applied_if(session, apply):
+        if not contact_known(session, programme_id, code):
+            raise ErasureRefused(f"{code}: no contact with that id is stored")
+        done = forget(
+            session,
+            programme_id,
+            code,
+            now,
+            notes=notes,
+            placeholder=outbox_placeholder,
+            reason=suppressed_reason(),
+        )
     files = _eml_files(app, done.outbox_keys)
     if apply:
         for path in files:
@@ -147,6 +138,29 @@ def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bo
     counts = {k: v for k, v in sorted(done.counts.items()) if v}
     counts["outbox_files"] = len(files)
     return ForgetReport(code, done.pseudonym, counts, [str(p) for p in files], apply)
+
+
+@contextmanager
+def _applied_if(session: Session, apply: bool) -> Iterator[None]:
+    """One transaction for an erasure or a redaction: committed with ``apply``, else rolled
+    back (a dry run makes the same changes to say what they would be, and keeps none). A
+    refusal (:class:`store.erasure.ErasureRefused`) is the user's one line (exit 2); any
+    error rolls back."""
+    from store.erasure import ErasureRefused
+
+    transaction = session.begin()
+    try:
+        yield
+    except ErasureRefused as exc:
+        transaction.rollback()
+        raise InvalidInput(str(exc)) from None
+    except BaseException:
+        transaction.rollback()
+        raise
+    if apply:
+        transaction.commit()
+    else:
+        transaction.rollback()
 
 
 def _eml_files(app: App, keys: list[str]) -> list[Path]:
@@ -189,7 +203,7 @@ def redact_update(
     (the same transaction, rolled back). Archived reports and sent messages stay as they are.
     ``by``: who redacts (recorded); default the acting operator (:mod:`store.actor`)."""
     from store.actor import clean_actor, current_actor
-    from store.erasure import ErasureRefused, redact
+    from store.erasure import redact
 
     by = clean_actor(by) if by else current_actor()
 
@@ -198,23 +212,11 @@ def redact_update(
         raise InvalidInput("--reason: say why the note is redacted (it is recorded)")
     programme_id = app.programme_id()
     day = _business_day(app, now)
-    with app.writing(), app.session() as session:
-        transaction = session.begin()
-        try:
-            done = redact(
-                session, programme_id, update_id, now, day, by=by, reason=reason,
-                placeholder=redacted_note(day),
-            )  # fmt: skip
-        except ErasureRefused as exc:
-            transaction.rollback()
-            raise InvalidInput(str(exc)) from None
-        except BaseException:
-            transaction.rollback()
-            raise
-        if apply:
-            transaction.commit()
-        else:
-            transaction.rollback()
+    with app.writing(), app.session() as session, _applied_if(session, apply):
+        done = redact(
+            session, programme_id, update_id, now, day, by=by, reason=reason,
+            placeholder=redacted_note(day),
+        )  # fmt: skip
     counts = {k: v for k, v in sorted(done.counts.items()) if v}
     return RedactReport(update_id, done.item_code, counts, apply)
 

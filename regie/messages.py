@@ -117,13 +117,24 @@ def escalation_message(
                 "kind": esc.kind,
                 "days_overdue": item.working_days_overdue,
                 "owners": list(item.owners),
+                # Requests that never reached the owner: not "unanswered" (templates).
+                "prompts": esc.prompts,
+                "undelivered": esc.undelivered,
             }
         )
     payload = [
-        {"id": e.item_id, "kind": e.kind, "state": x["state"], **_shown(x)}
+        {"id": e.item_id, "kind": e.kind, "state": x["state"], **_shown(x), **_undelivered(e)}
         for e, x in zip(digest.escalations, items, strict=True)
     ]
     return _message(plan, "escalation_digest", contact, digest.as_of, digest.key, items, payload)
+
+
+def _undelivered(escalation: Escalation) -> dict[str, int]:
+    """What a channel shows of an escalation's undelivered requests (none: nothing, so the
+    payload of one whose requests all arrived stays as it was)."""
+    if not escalation.undelivered:
+        return {}
+    return {"prompts": escalation.prompts, "undelivered": escalation.undelivered}
 
 
 def _message(

@@ -245,6 +245,37 @@ def plan_on(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
     return plan_as_of(plan, decisions, as_of)
 
 
+@dataclass(frozen=True, slots=True)
+class ReportBasis:
+    """What a report for a day rests on (:func:`report_basis`)."""
+
+    plan: Plan  # as its decisions stood on the day
+    assessment: Assessment  # of the day, from the updates recorded up to the cut-off
+    recorded: list[Decision]  # every decision recorded (up to the cut-off), any meeting date
+    decisions: list[Decision]  # of those, the ones taken on or before the day
+    cut_off: datetime | None  # the data cut-off (``recorded_until``, else the newest record)
+
+
+def report_basis(
+    connection: Connection, plan: Plan, as_of: date, recorded_until: datetime | None
+) -> ReportBasis:
+    """The agenda pack's and the progress report's provenance, read in one place: the plan
+    of ``as_of`` (decisions taken after it undone), the assessment of that day, the decisions
+    and the data cut-off, which is read last (the newest recorded_at among the records read
+    before it, in the same transaction)."""
+    from governance.events import ESCALATION_RAISED
+    from store import reports_read
+
+    everything = recorded_decisions(connection, plan, recorded_until)
+    dated = plan_on(plan, everything, as_of)
+    assessment = assess_as_of(connection, dated, as_of, recorded_until=recorded_until)
+    decisions = [d for d in everything if d.meeting_on <= as_of]
+    cut_off = recorded_until or reports_read.data_until(
+        connection, plan.programme.id, as_of, ESCALATION_RAISED
+    )
+    return ReportBasis(dated, assessment, everything, decisions, cut_off)
+
+
 def agenda_pack(
     app: App,
     body_id: str,
@@ -281,30 +312,23 @@ def _agenda_pack(
     previous, following = previous_and_next(all_meetings, meeting_on)
     # Read on a plain connection: no ORM to import before a PDF's layout can start.
     with app.reading() as connection:
-        programme = plan.programme.id
-        everything = recorded_decisions(connection, plan, recorded_until)
-        plan = plan_on(plan, everything, as_of)
-        assessment = assess_as_of(connection, plan, as_of, recorded_until=recorded_until)
-        # Every body's: a decision of another body may answer an escalation (build_agenda
-        # lists only this body's among the decisions taken).
-        decisions = [d for d in everything if d.meeting_on <= as_of]
         escalations = reports_read.events_named(
-            connection, programme, ESCALATION_RAISED, as_of, recorded_until
+            connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
         )
-        cut_off = recorded_until or reports_read.data_until(
-            connection, programme, as_of, ESCALATION_RAISED
-        )
+        basis = report_basis(connection, plan, as_of, recorded_until)
     pack = build_agenda(
-        plan,
-        assessment,
+        basis.plan,
+        basis.assessment,
         body,
         meeting,
         previous=previous,
         next_meeting=following,
-        decisions=decisions,
+        # Every body's: a decision of another body may answer an escalation (build_agenda
+        # lists only this body's among the decisions taken).
+        decisions=basis.decisions,
         escalations=escalations,
     )
-    return pack, cut_off
+    return pack, basis.cut_off
 
 
 def annex_name(pack: AgendaPack) -> str:
@@ -809,7 +833,6 @@ def _progress_report(
     """The report and its data cut-off. The plan is the one of ``as_of`` (decisions taken
     after it undone); every change of a due date the plan's revisions record is read, so that
     one made without a decision is listed under *vertraagd of gewijzigd*."""
-    from governance.events import ESCALATION_RAISED
     from governance.progress import build_progress
     from governance.provenance import RevisionFact, due_changes
     from store import reports_read
@@ -822,36 +845,27 @@ def _progress_report(
     with app.session() as session:
         connection = reader(session)
         programme = plan.programme.id
-        everything = recorded_decisions(connection, plan, recorded_until)
-        moved = due_changes(
-            (
-                RevisionFact(code, field, before, after, at)
-                for code, field, before, after, at in reports_read.plan_revisions(
-                    connection, programme, recorded_until
-                )
-            ),
-            everything,
-        )
-        plan = plan_on(plan, everything, as_of)
-        assessment = assess_as_of(session, plan, as_of, recorded_until=recorded_until)
-        repo = ReportsRepository(session, programme)
-        decisions = [d for d in everything if d.meeting_on <= as_of]
-        measured = repo.measurements(until=as_of)
+        revisions = [
+            RevisionFact(code, field, before, after, at)
+            for code, field, before, after, at in reports_read.plan_revisions(
+                connection, programme, recorded_until
+            )
+        ]
+        measured = ReportsRepository(session, programme).measurements(until=as_of)
         if recorded_until is not None:
             measured = [m for m in measured if m.recorded_at and m.recorded_at <= recorded_until]
-        cut_off = recorded_until or reports_read.data_until(
-            connection, programme, as_of, ESCALATION_RAISED
-        )
+        basis = report_basis(connection, plan, as_of, recorded_until)
+    moved = due_changes(revisions, basis.recorded)
     report = build_progress(
-        plan,
-        assessment,
+        basis.plan,
+        basis.assessment,
         start,
         end,
-        decisions=decisions,
+        decisions=basis.decisions,
         measurements=measured,
         due_changes=[c for c in moved if not c.decided],
     )
-    return report, cut_off
+    return report, basis.cut_off
 
 
 def progress_annex_name(report: Any) -> str:

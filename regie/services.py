@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from governance.clock import utcnow as utcnow  # the one clock; also importable from here
 from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
     from governance.plan import Plan
+    from store.sync import SyncResult
+
+T = TypeVar("T")
 
 
 def today(app: App, plan: Plan | None = None) -> date:
@@ -64,24 +70,36 @@ def owners_without_contact(plan: Plan) -> list[str]:
     ]
 
 
-def lost_dates(app: App, plan: Plan) -> list[str]:
-    """Warnings (not errors) for items that had a date in the synced plan and have none now: a
-    deleted ``gereed:`` silently makes an item undated. Only against an existing database, read
-    as it is (nothing is created or migrated by validating)."""
-    from pathlib import Path as _Path
-
-    from store.plan_dates import dated_items_in_file, dated_items_on_server
-
+def synced_plan_read(
+    app: App,
+    programme_id: str,
+    in_file: Callable[[Path, str], T],
+    on_server: Callable[[Engine, str], T],
+) -> T | None:
+    """What the synced plan in an existing database says, read as it is (nothing is created or
+    migrated by validating): ``in_file`` reads a SQLite file, ``on_server`` PostgreSQL. None
+    when there is no database yet, an older schema or a server that is down: no warnings."""
     settings = app.settings
     try:
         if settings.is_sqlite:
-            database = _Path(settings.database_url.split("///", 1)[-1].split("?", 1)[0])
+            database = Path(settings.database_url.split("///", 1)[-1].split("?", 1)[0])
             if not database.is_file():
-                return []
-            stored = dated_items_in_file(database, plan.programme.id)
-        else:
-            stored = dated_items_on_server(app.engine, plan.programme.id)
-    except Exception:  # no database yet, an older schema, a server that is down: no warnings
+                return None
+            return in_file(database, programme_id)
+        return on_server(app.engine, programme_id)
+    except Exception:
+        return None
+
+
+def lost_dates(app: App, plan: Plan) -> list[str]:
+    """Warnings (not errors) for items that had a date in the synced plan and have none now: a
+    deleted ``gereed:`` silently makes an item undated. Only against an existing database
+    (:func:`synced_plan_read`)."""
+    from store.plan_dates import dated_items_in_file, dated_items_on_server
+
+    read = dated_items_in_file, dated_items_on_server
+    stored = synced_plan_read(app, plan.programme.id, *read)
+    if stored is None:
         return []
     now = {d.item_id: d for d in plan.deadlines()}
     warnings = []
@@ -99,24 +117,13 @@ def lost_dates(app: App, plan: Plan) -> list[str]:
 def ended_inheritance(app: App, plan: Plan) -> list[str]:
     """Notes for actions whose milestones waited on the action's ``depends_on`` in the synced
     plan and no longer do in the file: the action got a ``gereed`` of its own (as ``decision
-    add --set-gereed`` says). Against an existing database only, read as :func:`lost_dates`."""
-    from pathlib import Path as _Path
-
+    add --set-gereed`` says). Against an existing database only (:func:`synced_plan_read`)."""
     from governance.decisions import ended_inheritance as notes
     from store.plan_dates import inheriting_actions_in_file, inheriting_actions_on_server
 
-    settings = app.settings
-    try:
-        if settings.is_sqlite:
-            database = _Path(settings.database_url.split("///", 1)[-1].split("?", 1)[0])
-            if not database.is_file():
-                return []
-            stored = inheriting_actions_in_file(database, plan.programme.id)
-        else:
-            stored = inheriting_actions_on_server(app.engine, plan.programme.id)
-    except Exception:  # no database yet, an older schema, a server that is down: no notes
-        return []
-    return notes(plan, stored)
+    read = inheriting_actions_in_file, inheriting_actions_on_server
+    stored = synced_plan_read(app, plan.programme.id, *read)
+    return [] if stored is None else notes(plan, stored)
 
 
 # --- database ---------------------------------------------------------------------------------
@@ -182,15 +189,21 @@ def _revision_or_fail(app: App) -> str | None:
 # --- sync and status --------------------------------------------------------------------------
 
 
-def sync(app: App, path: Path | None) -> str:
+def sync_warnings(session: Session, plan: Plan, result: SyncResult) -> list[str]:
+    """The warnings of a sync just done, one line each: a due date moved without a decision.
+    `regie sync` and the cycle's sync (`regie cycle`) print the same lines."""
     from regie.due_dates import undecided_after_sync
+
+    return undecided_after_sync(session, plan, result.revisions)
+
+
+def sync(app: App, path: Path | None) -> str:
     from store import sync_plan
 
     plan = app.load_plan(path)
     with app.session() as session, session.begin():
         result = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-        # A due date moved without a decision: one warning line per item.
-        warnings = undecided_after_sync(session, plan, result.revisions)
+        warnings = sync_warnings(session, plan, result)
     if not result.changed:
         return f"{plan.programme.id}: in sync with {plan.path} (nothing changed)"
     return "\n".join(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -188,67 +188,54 @@ def _get(row: Any, name: str) -> Any:
     return row.get(name)
 
 
-def _updates(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[AuditRow]:
-    for r in _select(s, "status_updates", pid, "recorded_at", start, end):
-        details = {
-            k: _iso(r[k])
-            for k in ("status", "forecast", "completed_on", "author", "source", "comment")
-        }
-        yield AuditRow(
-            r["recorded_at"],
-            r["reported_on"],
-            _get(r, "recorded_by"),
-            "status_update",
-            r["item_code"],
-            "status_updates",
-            r["id"],
-            details,
-        )
+#: One source of the export: (session, programme, start, end) → its rows in that interval.
+Reader = Callable[[Session, str, datetime, datetime], Iterable[AuditRow]]
 
 
-def _decisions(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[AuditRow]:
-    for r in _select(s, "decisions", pid, "recorded_at", start, end):
-        details = {k: r[k] for k in ("body_code", "kind", "text", "gereed_before", "gereed_after")}
-        yield AuditRow(
-            r["recorded_at"],
-            r["meeting_on"],
-            _get(r, "recorded_by"),
-            "decision",
-            r["item_code"],
-            "decisions",
-            r["id"],
-            details,
-        )
+def _recorded(
+    table: str,
+    kind: str,
+    business: str | None,
+    item: str | None,
+    keep: tuple[str, ...],
+    value: Callable[[Any], Any] = lambda v: v,
+) -> Reader:
+    """The reader of a table whose rows carry ``recorded_at`` and ``recorded_by`` (migration
+    0018): one :class:`AuditRow` of ``kind`` per row, its business date from column
+    ``business`` and item from column ``item`` (None: no such column), the ``keep`` columns as
+    details (each through ``value``)."""
+
+    def read(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[AuditRow]:
+        for r in _select(s, table, pid, "recorded_at", start, end):
+            yield AuditRow(
+                r["recorded_at"],
+                r[business] if business else None,
+                _get(r, "recorded_by"),
+                kind,
+                r[item] if item else None,
+                table,
+                r["id"],
+                {k: value(r[k]) for k in keep},
+            )
+
+    return read
 
 
-def _meetings(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[AuditRow]:
-    for r in _select(s, "meetings", pid, "recorded_at", start, end):
-        details = {k: r[k] for k in ("body_code", "starts_at", "location", "note")}
-        yield AuditRow(
-            r["recorded_at"],
-            r["meets_on"],
-            _get(r, "recorded_by"),
-            "meeting",
-            None,
-            "meetings",
-            r["id"],
-            details,
-        )
-
-
-def _revisions(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[AuditRow]:
-    for r in _select(s, "plan_revisions", pid, "recorded_at", start, end):
-        details = {k: r[k] for k in ("entity", "kind", "field", "before", "after", "plan_path")}
-        yield AuditRow(
-            r["recorded_at"],
-            None,
-            _get(r, "recorded_by"),
-            "plan_revision",
-            r["code"],
-            "plan_revisions",
-            r["id"],
-            details,
-        )
+_updates = _recorded(
+    "status_updates", "status_update", "reported_on", "item_code",
+    ("status", "forecast", "completed_on", "author", "source", "comment"), _iso,
+)  # fmt: skip
+_decisions = _recorded(
+    "decisions", "decision", "meeting_on", "item_code",
+    ("body_code", "kind", "text", "gereed_before", "gereed_after"),
+)  # fmt: skip
+_meetings = _recorded(
+    "meetings", "meeting", "meets_on", None, ("body_code", "starts_at", "location", "note")
+)
+_revisions = _recorded(
+    "plan_revisions", "plan_revision", None, "code",
+    ("entity", "kind", "field", "before", "after", "plan_path"),
+)  # fmt: skip
 
 
 def _events(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[AuditRow]:
@@ -335,7 +322,9 @@ def _reports(s: Session, pid: str, start: datetime, end: datetime) -> Iterable[A
         )
 
 
-_READERS = (_updates, _decisions, _meetings, _revisions, _events, _outbox, _erasures, _reports)
+_READERS: tuple[Reader, ...] = (
+    _updates, _decisions, _meetings, _revisions, _events, _outbox, _erasures, _reports,
+)  # fmt: skip
 
 
 # --- verify -------------------------------------------------------------------------------------

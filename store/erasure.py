@@ -317,7 +317,9 @@ def forget(
         )
     )
     e = EventRow
-    needles = [code, *sorted(values)]
+    # A token's scope names the contact (``contact:<id>``): its events name the pseudonym.
+    in_events[f"contact:{code}"] = f"contact:{pseudonym}"
+    needles = [code, f"contact:{code}", *sorted(values)]
     for eid, payload in session.execute(
         sa.select(e.id, e.payload).where(
             e.programme_id == programme_id, sa.or_(*(_mentions(e.payload, v) for v in needles))
@@ -371,6 +373,9 @@ def forget(
     done.counts["slack_lookups"] = _count(
         session.execute(sa.delete(SlackLookupRow).where(SlackLookupRow.email.in_(emails)))
     )
+    done.counts["calendar_tokens"] = _revoke_tokens(
+        session, programme_id, code, pseudonym, values, now
+    )
     close_erasure(session, programme_id, code)
     session.add(
         EventRow(
@@ -383,6 +388,40 @@ def forget(
     )  # fmt: skip
     session.flush()
     return done
+
+
+def _revoke_tokens(
+    session: Session,
+    programme_id: str,
+    code: str,
+    pseudonym: str,
+    values: Iterable[str],
+    now: datetime,
+) -> int:
+    """Revoke the contact's calendar tokens (scope ``contact:<code>``), recorded as any revocation
+    is (``revoked_by``, a ``regie.calendar_token.revoked`` event); every token of theirs, revoked
+    before or now, gets the pseudonym in its scope and label (a label may hold their name). The
+    number revoked now."""
+    from store.audit import TOKEN_REVOKED, token_action
+    from store.models_web import CalendarTokenRow as t
+
+    rows = session.execute(
+        sa.select(t.id, t.revoked_at, t.label).where(
+            t.programme_id == programme_id, t.scope == f"contact:{code}"
+        )
+    ).all()
+    revoked = 0
+    for token_id, revoked_at, label in rows:
+        changes: dict[str, Any] = {"scope": f"contact:{pseudonym}"}
+        if label:
+            changes["label"] = _replace_in(label, [*values, code], pseudonym)
+        if revoked_at is None:
+            changes["revoked_at"] = now
+        session.execute(sa.update(t).where(t.id == token_id).values(**changes))
+        if revoked_at is None:
+            token_action(session, programme_id, TOKEN_REVOKED, token_id, None, now)
+            revoked += 1
+    return revoked
 
 
 def _replace_in(text: str, values: Iterable[str], pseudonym: str) -> str:

@@ -97,18 +97,24 @@ def prompt_facts(
     questions: Mapping[str, PromptQuestion],
     *,
     unanswered: bool = True,
+    delivery_after: int = 0,
 ) -> dict[str, PromptFacts]:
     """The answers to ``questions`` from the prompts queued on or before ``as_of`` (an item
     with nothing on record has no entry). ``unanswered=False`` (no escalation for unanswered
-    prompts in the policy) skips the stages since the latest update: nothing reads them."""
+    prompts in the policy) skips the stages since the latest update: nothing reads them.
+
+    ``delivery_after`` (the policy's ``escalate_after_unanswered``; 0: never) tells the items
+    with at least that many stages unanswered before ``as_of`` (about to escalate) which of
+    them no message delivered (:attr:`PromptFacts.undelivered`, :func:`_with_delivery`)."""
     if not questions:
         return {}
     connection = reader(session)
     withdrawn = Withdrawn.read(session, programme_id, questions.keys())
+    found = None
     if withdrawn:
         affected = withdrawn.items
         if affected:
-            return {
+            found = {
                 **_facts(
                     connection, programme_id, as_of, _without(questions, affected), unanswered
                 ),
@@ -116,7 +122,81 @@ def prompt_facts(
                     connection, programme_id, as_of, questions, affected, withdrawn, unanswered
                 ),
             }
-    return _facts(connection, programme_id, as_of, questions, unanswered)
+    if found is None:
+        found = _facts(connection, programme_id, as_of, questions, unanswered)
+    if unanswered and delivery_after > 0:
+        found = _with_delivery(session, programme_id, as_of, found, delivery_after, withdrawn)
+    return found
+
+
+def _with_delivery(
+    session: Session,
+    programme_id: str,
+    as_of: date,
+    facts: dict[str, PromptFacts],
+    least: int,
+    withdrawn: Withdrawn,
+) -> dict[str, PromptFacts]:
+    """``facts`` with :attr:`PromptFacts.undelivered` told for the items whose run has not
+    escalated and that have at least ``least`` stages unanswered before ``as_of``: the few
+    about to escalate today. A stage is undelivered when the reminder digests that carried it
+    (to any contact; a withdrawn one given again counted on that later day) are on record and
+    none of them was sent: failed, dead, still pending, or left unsent. A stage with no such
+    digest on record is not called undelivered (nothing proves it)."""
+    asked = {
+        item_id: stages
+        for item_id, f in facts.items()
+        if f.unanswered and not f.escalated
+        and len(stages := f.unanswered_before(as_of)) >= least
+    }  # fmt: skip
+    if not asked:
+        return facts
+    rows = _rows_of(reader(session), programme_id, sorted(asked), _UNBOUNDED) or []
+    carried: dict[str, set[tuple[str, str]]] = {}  # digest key → (item, stage) it carried
+    for item_id, stage, contact, day in rows:
+        if stage not in asked[item_id]:
+            continue
+        record = new_prompt_record(item_id, stage, contact, _day(day))
+        given = withdrawn.counted_on(record) if withdrawn else record.queued_on
+        if given is not None and given <= as_of:
+            key = digest_key(programme_id, contact, given)
+            carried.setdefault(key, set()).add((item_id, stage))
+    seen, sent = _deliveries(session, programme_id, carried)
+    out = dict(facts)
+    for item_id, stages in asked.items():
+        missed = frozenset(s for s in stages if (item_id, s) in seen and (item_id, s) not in sent)
+        if missed:
+            out[item_id] = out[item_id]._replace(undelivered=missed)
+    return out
+
+
+def _deliveries(
+    session: Session, programme_id: str, carried: Mapping[str, set[tuple[str, str]]]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The (item, stage) pairs of ``carried`` found in a reminder digest on record (not
+    withdrawn), and those of them in a digest that was sent. A digest key stands for the
+    day's later messages too (``<key>:2`` …, :func:`governance.reminders.free_key`): read as a
+    range of the outbox's (programme, key) index."""
+    o = OutboxRow
+    seen: set[tuple[str, str]] = set()
+    sent: set[tuple[str, str]] = set()
+    keys = sorted(carried)
+    for start in range(0, len(keys), 200):
+        ranges = [sa.and_(o.key >= k, o.key < k + ";") for k in keys[start : start + 200]]
+        rows = session.execute(
+            sa.select(o.key, o.status, o.last_error, o.payload).where(
+                o.programme_id == programme_id, o.kind == _DIGEST, sa.or_(*ranges)
+            )
+        ).all()
+        for key, status, error, payload in rows:
+            if status == "suppressed" and (error or "").startswith(WITHDRAWN):
+                continue  # asked nobody: its prompt counts only where given again
+            base = key if key in carried else key.rpartition(":")[0]
+            pairs = carried.get(base, set()).intersection(_carried(_DIGEST, payload))
+            seen.update(pairs)
+            if status == "sent":
+                sent.update(pairs)
+    return seen, sent
 
 
 def _without(

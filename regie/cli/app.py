@@ -124,6 +124,46 @@ def db_backup(
     typer.echo(backup(_app(), file))
 
 
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="The backup (from `regie db backup`).")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Restore now; without it nothing changes (a dry run).")
+    ] = False,
+    record_only: Annotated[
+        bool,
+        typer.Option(
+            "--record-only",
+            help="The database was restored by other means (pg_restore, a copy): only record "
+            "that it was, from FILE.",
+        ),
+    ] = False,
+    made_at: Annotated[
+        str | None,
+        typer.Option(
+            "--made-at",
+            help="With --record-only: when the backup was made (YYYY-MM-DDTHH:MM, +HH:MM or Z; "
+            "default: as the restored database's own record of its backup says).",
+        ),
+    ] = None,
+) -> None:
+    """Put an SQLite backup in the database's place (the replaced one is kept beside it) and
+    record the restore (who, from which file, the backup's time) as a regie.db.restored event.
+    Stop `regie serve` and the timers first (docs/operations.md, "Restore")."""
+    from regie.backup import record_only as record
+    from regie.backup import restore
+    from regie.history import office_zone, parse_instant
+
+    if made_at is not None and not record_only:
+        raise InvalidInput("--made-at goes with --record-only (a backup knows its own time)")
+    if record_only:
+        app = _app()
+        when = parse_instant(made_at, "--made-at", office_zone(app)) if made_at else None
+        typer.echo(record(app, file.name, when))
+        return
+    typer.echo(restore(_app(), file, apply=yes))
+
+
 # --- programme ------------------------------------------------------------------------------
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from regie.cli.common import command_group
+
+if TYPE_CHECKING:
+    from regie.bootstrap import App
 
 calendar_app = command_group(
     help="Calendar feeds (.ics) and their subscription tokens.",
@@ -30,14 +33,37 @@ def token_create(
     label: Annotated[str | None, typer.Option(help="Who or what it is for.")] = None,
 ) -> None:
     """Create a token; print its https and webcal:// subscribe URLs (shown only this once)."""
+    from sqlalchemy.exc import DBAPIError
+
     from governance.clock import utcnow
     from regie.bootstrap import bootstrap
     from regie.feeds import create_token
 
-    made = create_token(bootstrap(), scope, label, utcnow())
+    app = bootstrap()
+    try:
+        made = create_token(app, scope, label, utcnow())
+    except DBAPIError:
+        _require_synced(app)  # the likely cause, said in one line; anything else as it was
+        raise
     typer.echo(f"calendar token {made.id} for {made.scope}")
     typer.echo(f"  {made.url}")
     typer.echo(f"  {made.webcal_url}")
+
+
+def _require_synced(app: App) -> None:
+    """A token belongs to a programme in the database: before the first `regie sync` (or
+    `regie cycle`) there is none, and one line says so (exit 2, as for a bad --scope) instead
+    of a foreign-key error (exit 3)."""
+    from regie.errors import InvalidInput
+    from store.audit import programme_stored
+
+    programme_id = app.programme_id()
+    with app.session() as session:
+        if not programme_stored(session, programme_id):
+            raise InvalidInput(
+                f"calendar token create: programme {programme_id!r} is not in the database "
+                "yet: run `regie sync` first"
+            )
 
 
 @token_app.command("list")

@@ -19,6 +19,8 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     verb = "would record" if check["dry_run"] else "recorded"
     typer.echo(f"{title} — per {check['as_of']}{' (dry run)' if check['dry_run'] else ''}")
     typer.echo(f"  plan: {check['synced']}")
+    for warning in check.get("warnings", ()):  # as `regie sync` says them
+        typer.echo(f"  {warning}")
     counts = ", ".join(f"{state_label(k)} {v}" for k, v in check["counts"].items())
     typer.echo(f"  milestones: {counts}; programme {rag_label(check['programme_rag'])}")
     if "assessed" in check:

@@ -799,7 +799,7 @@ def _assert_stored_day_is(app: App, plan: Plan, full: Assessment, day: date) -> 
         repo = Repository(session, plan.programme.id)
         _assert_states_are(session, plan.programme.id, full, day)
         before = [r for r in repo.prompt_history(until=day) if r.queued_on < day]
-        reminders = plan_reminders(plan, full, before, day, cal)
+        reminders = plan_reminders(plan, full, before, day, cal, _undelivered(repo, day))
         if not cal.is_working_day(day):
             reminders = quiet(reminders)
         queued = sorted(
@@ -811,6 +811,24 @@ def _assert_stored_day_is(app: App, plan: Plan, full: Assessment, day: date) -> 
         recorded = {e.dedupe_key for e in repo.events(since=day) if e.occurred_on == day}
         assert recorded == {e.key for e in [*full.events, *reminders.events]}, day
         _assert_outbox_is(app, repo, plan, full, reminders, day)
+
+
+def _undelivered(repo: Repository, day: date) -> set[tuple[str, str]]:
+    """The (item, stage) pairs the reminder digests queued before ``day`` carried and none of
+    them delivered (these tests queue and never send: every one of them). A withdrawn digest
+    asked nobody: it neither delivers nor withholds."""
+    carried: set[tuple[str, str]] = set()
+    sent: set[tuple[str, str]] = set()
+    for m in repo.outbox():
+        withdrawn = m.status == "suppressed" and (m.last_error or "").startswith("withdrawn")
+        if m.kind != "reminder_digest" or withdrawn or m.created_on is None:
+            continue
+        if m.created_on < day:
+            pairs = {(i["id"], i["stage"]) for i in m.payload["items"]}
+            carried |= pairs
+            if m.status == "sent":
+                sent |= pairs
+    return carried - sent
 
 
 def _assert_memory_is(app: App, plan: Plan, full: Assessment) -> None:

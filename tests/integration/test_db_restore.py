@@ -1,0 +1,130 @@
+"""`regie db restore FILE` puts an SQLite backup back and records that it happened (a
+``regie.db.restored`` event: who, from which file, the backup's own time, what the replaced
+database held beyond it, which is kept beside it); `--record-only` records a restore made by
+other means (pg_restore), on SQLite and PostgreSQL (audit finding 10)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.cli import regie
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.test_backup import latest
+
+ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+
+
+def _events(env: dict[str, str], name: str) -> list[dict[str, object]]:
+    out = regie("events", "--format", "json", env=env)
+    assert out.code == 0, out.err
+    return [e for e in json.loads(out.out) if e["name"] == name]
+
+
+def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: Path) -> None:
+    assert regie("cycle", "--as-of", "2025-06-02", env=ENV).code == 0
+    assert (
+        regie("update", "1.1.1", "--status", "at_risk", "--as-of", "2025-06-02", env=ENV).code == 0
+    )
+    copy = tmp_path / "regie-backup.db"
+    before = datetime.now(UTC)
+    made = regie("--operator", "b.backup", "db", "backup", str(copy), env=ENV)
+    assert made.code == 0, made.err
+    (stamp,) = _events(ENV, "regie.db.backed_up")  # the database knows a backup was made
+    assert stamp["payload"] == {"file": copy.name, "by": "b.backup"}
+    # Later work, lost by the restore.
+    assert regie("update", "1.2", "--status", "done", "--as-of", "2025-06-03", env=ENV).code == 0
+    assert latest("2025-06-03") == {"1.1.1": "at_risk", "1.2": "done"}
+
+    dry = regie("db", "restore", str(copy), env=ENV)
+    assert dry.code == 0, dry.err
+    assert f"backup {copy}: made " in dry.out and " by b.backup" in dry.out
+    assert "records newer than the backup (lost): status_updates 1, events 1" in dry.out
+    assert dry.out.rstrip().endswith("dry run: nothing changed (add --yes to restore)")
+    assert latest("2025-06-03") == {"1.1.1": "at_risk", "1.2": "done"}
+
+    done = regie("--operator", "r.herstel", "db", "restore", str(copy), "--yes", env=ENV)
+    assert done.code == 0, done.err
+    assert "restored " in done.out and "recorded (regie.db.restored)" in done.out
+    assert latest("2025-06-03") == {"1.1.1": "at_risk"}  # the backup's records
+    (restored,) = _events(ENV, "regie.db.restored")
+    payload = restored["payload"]
+    assert payload["by"] == "r.herstel" and payload["file"] == copy.name
+    made_at = datetime.fromisoformat(str(payload["backup_made_at"]))
+    assert before <= made_at <= datetime.now(UTC)
+    assert payload["backup_made_by"] == "b.backup"
+    assert payload["lost"] == {"status_updates": 1, "events": 1}
+    # The replaced database is kept, private, whole: the lost update is in it.
+    (kept,) = regie_home.glob("regie.db.replaced-*")
+    assert payload["replaced_kept_as"] == kept.name
+    assert kept.stat().st_mode & 0o077 == 0
+    with sqlite3.connect(kept) as db:
+        assert db.execute("SELECT count(*) FROM status_updates").fetchone()[0] == 2
+    result = regie("cycle", "--full", "--as-of", "2025-06-03", env=ENV)
+    assert result.code == 0, result.err
+
+
+def test_bad_restores_are_one_line_and_change_nothing(regie_home: Path, tmp_path: Path) -> None:
+    assert regie("sync", env=ENV).code == 0
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    for args, line in (
+        ([str(tmp_path / "missing.db")], "no such file"),
+        ([str(junk)], "not an SQLite database"),
+        ([str(regie_home / "regie.db"), "--yes"], "that is the database or one of its own files"),
+        ([str(junk), "--made-at", "2025-06-01"], "--made-at goes with --record-only"),
+    ):
+        refused = regie("db", "restore", *args, env=ENV)
+        assert refused.code == 2 and refused.out == "", (args, refused.out)
+        assert line in refused.err and len(refused.err.splitlines()) == 1, refused.err
+    assert not list(regie_home.glob("regie.db.replaced-*"))
+
+
+def test_a_restore_by_other_means_is_recorded(tmp_path: Path, migrated_url: str) -> None:
+    env = {**ENV, "REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url}
+    assert regie("sync", env=env).code == 0
+    said = regie("--operator", "d.dba", "db", "restore", "regie-2025-06-01.dump", "--record-only",
+                 "--made-at", "2025-06-01T02:00Z", env=env)  # fmt: skip
+    assert said.code == 0, said.err
+    assert "recorded the restore from regie-2025-06-01.dump (backup made 2025-06-01T02:00:00" in (
+        said.out
+    )
+    (event,) = _events(env, "regie.db.restored")
+    assert event["payload"] == {
+        "file": "regie-2025-06-01.dump",
+        "backup_made_at": "2025-06-01T02:00:00+00:00",
+        "backup_made_by": None,
+        "by": "d.dba",
+    }
+    if migrated_url.startswith("postgresql"):
+        refused = regie("db", "restore", "x.dump", "--yes", env=env)
+        assert refused.code == 2 and "pg_restore" in refused.err
+    engine = sa.create_engine(migrated_url)
+    try:
+        with engine.connect() as conn:
+            names = conn.execute(sa.text("SELECT name FROM events")).scalars().all()
+    finally:
+        engine.dispose()
+    assert "regie.db.restored" in names
+
+
+def test_a_backup_before_an_upgrade_is_of_the_database_as_it_was(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """Recording the backup never migrates the database first (the backup docs/operations.md
+    takes before `regie db upgrade` must be of the old revision)."""
+    from store import current_revision, head_revision, upgrade
+
+    regie_home.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{regie_home / 'regie.db'}"
+    upgrade(url, "0018")
+    copy = tmp_path / "before-upgrade.db"
+    made = regie("db", "backup", str(copy), env=ENV)
+    assert made.code == 0, made.err
+    assert "not recorded in the database: it is at an older revision" in made.out
+    assert current_revision(url) == "0018" != head_revision()
+    assert current_revision(f"sqlite:///{copy}") == "0018"

@@ -1,0 +1,95 @@
+"""An escalation counts the reminders that went out to an owner, but says "onbeantwoord"
+only of those delivered: the reminders a failing mail server kept from the owner are named
+as not delivered (audit review finding 6), on both databases."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from notifications.base import Delivery, Message, NotifierError
+from regie.bootstrap import App
+from regie.cycle import deadline_check, send_reminders
+from store import Repository
+from tests.integration.test_cycle import make_app
+
+DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 24))
+#: The contact of the staatssecretaris (items 1.3.1-1.3.3) and of IenM (1.2.1 …).
+STAS, IENM = "stas-ienm-voorbeeld", "ienm-voorbeeld"
+
+
+class Down:
+    """The configured notifier, except that mail to ``contact`` fails on ``days``."""
+
+    def __init__(self, app: App, contact: str, days: set[date]) -> None:
+        self.inner = app.notifier()
+        self.channel = self.inner.channel
+        self.contact, self.days, self.day = contact, days, DAYS[0]
+
+    def send(self, message: Message) -> Delivery:
+        if message.recipient == self.contact and self.day in self.days:
+            raise NotifierError("mail server 127.0.0.1:2599 not reachable")
+        return self.inner.send(message)
+
+
+def _run(tmp_path: Path, url: str, failing: set[date]) -> tuple[str, list[Any], list[Any]]:
+    app = make_app(tmp_path, url)
+    down = Down(app, STAS, failing)
+    app.notifier = lambda plan=None: down  # type: ignore[method-assign]
+    for day in DAYS:
+        down.day = day
+        deadline_check(app, day)
+        send_reminders(app)
+    pid = app.load_plan().programme.id
+    with app.session() as session:
+        repo = Repository(session, pid)
+        (office,) = [
+            m for m in repo.outbox() if m.kind == "escalation_digest" and m.created_on == DAYS[2]
+        ]
+        raised = [
+            e
+            for e in repo.events(since=DAYS[2])
+            if e.name == "regie.escalation.raised" and e.occurred_on == DAYS[2]
+        ]
+    return office.body_text, list(office.payload["items"]), raised
+
+
+def _reason(text: str, item: str) -> str:
+    section = text.split(f"- {item} ")[1].split("\n- ")[0]
+    return section.split("Reden: ")[1].split("\n")[0]
+
+
+def test_reminders_that_never_reached_the_owner_are_not_called_unanswered(
+    tmp_path: Path, database_url: str
+) -> None:
+    text, items, raised = _run(tmp_path, database_url, failing=set(DAYS))
+    assert _reason(text, "1.3.1") == (
+        "geen van de 2 verzoeken om een update is afgeleverd (verzending mislukt of nog niet "
+        "verstuurd): de eigenaar is niet bereikt."
+    )
+    # IenM's reminders arrived: its items are unanswered as before.
+    assert _reason(text, "1.2.1") == "herhaalde verzoeken om een update zijn onbeantwoord."
+    (event,) = [e for e in raised if e.item_id == "1.3.1"]
+    assert event.payload["reason"] == "2 prompts unanswered, 2 not delivered"
+    assert (event.payload["prompts"], event.payload["undelivered"]) == (2, 2)
+    (other,) = [e for e in raised if e.item_id == "1.2.1"]
+    assert other.payload["reason"] == "2 prompts unanswered"
+    assert "undelivered" not in other.payload
+    (shown,) = [i for i in items if i["id"] == "1.3.1"]
+    assert (shown["prompts"], shown["undelivered"]) == (2, 2)
+
+
+def test_one_reminder_lost_of_two_is_named(tmp_path: Path, database_url: str) -> None:
+    text, _, _ = _run(tmp_path, database_url, failing={DAYS[1]})
+    assert _reason(text, "1.3.1") == (
+        "2 verzoeken om een update, waarvan 1 niet afgeleverd (verzending mislukt of nog niet "
+        "verstuurd); het afgeleverde is onbeantwoord."
+    )
+
+
+def test_all_reminders_delivered_reads_as_before(tmp_path: Path, database_url: str) -> None:
+    text, _, raised = _run(tmp_path, database_url, failing=set())
+    assert _reason(text, "1.3.1") == "herhaalde verzoeken om een update zijn onbeantwoord."
+    (event,) = [e for e in raised if e.item_id == "1.3.1"]
+    assert event.payload["reason"] == "2 prompts unanswered"
