@@ -9,7 +9,8 @@ Columns (header row required, any order, ``,`` or ``;`` separated, UTF-8 with or
   ``@``) is kept as the text it is, never evaluated or stripped;
 - ``contact``: who answered (a contact id from the plan); empty: the programme office.
 
-The sheet `regie update-sheet` writes reads back as it is: its reference columns
+The sheet `regie update-sheet` writes reads back as it is: its notice line above the header (and
+any row before the header with only its first cell filled) is skipped, its reference columns
 (:data:`REFERENCE`) are skipped, a row whose answer cells are empty is an item left unanswered
 (skipped, counted; a sheet sent back with no answer at all records nothing and says so, which is
 not an error — only a file without rows is), the status may be its Dutch label (``op schema``,
@@ -281,15 +282,21 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[str] = []
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        cells = next(reader)
+        while _is_notice(cells):  # the update sheet's line for the owners (or the office's)
+            cells = next(reader, [])
+        at = reader.line_num
+        if not any(c.strip() for c in cells):
+            raise InvalidInput(f"{path}:{at}: expected a header row ({', '.join(COLUMNS)})")
+        header = [h.strip().lower() for h in cells]
         unknown = [h for h in header if h not in COLUMNS and h not in REFERENCE]
         missing = [c for c in REQUIRED if c not in header]
         problems += [
-            f"{path}:1: unknown column {h!r} (known: {', '.join(COLUMNS)})" for h in unknown
+            f"{path}:{at}: unknown column {h!r} (known: {', '.join(COLUMNS)})" for h in unknown
         ]
-        problems += [f"{path}:1: missing column {c!r}" for c in missing]
+        problems += [f"{path}:{at}: missing column {c!r}" for c in missing]
         if len(set(header)) != len(header):
-            problems.append(f"{path}:1: a column appears twice")
+            problems.append(f"{path}:{at}: a column appears twice")
         if problems:
             raise InvalidInput(*problems)
         rows: list[tuple[int, dict[str, str]]] = []
@@ -311,6 +318,18 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     if problems:
         raise InvalidInput(*problems, f"{path}: nothing imported")
     return rows
+
+
+def _is_notice(cells: list[str]) -> bool:
+    """A line of text above the header (`regie update-sheet` writes one: who reads a note):
+    only its first cell filled, and not with a column's name."""
+    first = cells[0].strip().lower() if cells else ""
+    return (
+        bool(first)
+        and not any(c.strip() for c in cells[1:])
+        and first not in COLUMNS
+        and first not in REFERENCE
+    )
 
 
 def _date(value: str, name: str, problems: list[str]) -> date | None:

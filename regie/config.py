@@ -31,6 +31,8 @@ class Settings:
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
     slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
     slack_app_token: str | None = None  # REGIE_SLACK_APP_TOKEN (xapp-…): `regie slack listen`
+    slack_team_id: str | None = None  # REGIE_SLACK_TEAM_ID (T…/E…): only its interactions
+    slack_app_id: str | None = None  # REGIE_SLACK_APP_ID (A…): only this app's interactions
     notifiers: tuple[str, ...] = ("file",)  # REGIE_NOTIFIER, parsed, in priority order
     contacts_path: Path | None = None  # REGIE_CONTACTS: real addresses kept out of git
     slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
@@ -155,6 +157,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         problems.append(
             "REGIE_SLACK_APP_TOKEN: not an app-level token (it must start with 'xapp-')"
         )
+    # Interactions (buttons, the modal) are taken only from this workspace and app when set:
+    # a request from another one, signed with the same secret, is refused (regie.slack_answers).
+    team_id = (env.get("REGIE_SLACK_TEAM_ID") or "").strip() or None
+    if team_id is not None and not re.fullmatch(r"[TE][A-Z0-9]{2,}", team_id):
+        problems.append(
+            f"REGIE_SLACK_TEAM_ID: {team_id!r} is not a workspace id (T…) or organisation id (E…)"
+        )
+    app_id = (env.get("REGIE_SLACK_APP_ID") or "").strip() or None
+    if app_id is not None and not re.fullmatch(r"A[A-Z0-9]{2,}", app_id):
+        problems.append(f"REGIE_SLACK_APP_ID: {app_id!r} is not a Slack app id (A…)")
     synchronous = (env.get("REGIE_SQLITE_SYNCHRONOUS") or "full").lower()
     if synchronous not in ("normal", "full"):
         problems.append(f"REGIE_SQLITE_SYNCHRONOUS: {synchronous!r} is not 'normal' or 'full'")
@@ -171,6 +183,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         secret_key=env.get("REGIE_SECRET_KEY") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
         slack_app_token=app_token,
+        slack_team_id=team_id,
+        slack_app_id=app_id,
         sqlite_synchronous=synchronous,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,

@@ -37,6 +37,7 @@ import logging
 import re
 import secrets
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -49,6 +50,8 @@ from regie.errors import InvalidInput
 from regie.services import today
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
     from feeds.model import FeedItem, FeedMeeting
@@ -704,6 +707,8 @@ def serve_token_feed(
     The token is checked before the plan file is read: an unknown or revoked one is None
     whatever the file's state. A broken plan file serves the feed of the last version this
     process read well (:func:`feed_plan`); without one, :class:`FeedUnavailable`."""
+    from sqlalchemy.exc import DBAPIError
+
     from feeds.scope import ScopeError, parse_scope
     from store import feeds as store
 
@@ -732,11 +737,12 @@ def serve_token_feed(
             if t.scope.startswith("contact:"):
                 raise ContactLeft(t.id) from None
             return None  # the organisation, step or body left the plan
-        feed = build_feed(app, plan, scope, as_of, version)
-        with _memo_lock:
-            if len(_memo) >= _MEMO_SIZE:
-                _memo.pop(next(iter(_memo)))
-            _memo[key] = feed
+        feed, recorded = _serving_build(app, plan, scope, as_of, version)
+        if recorded:  # an unrecorded one is built again: the next request may record it
+            with _memo_lock:
+                if len(_memo) >= _MEMO_SIZE:
+                    _memo.pop(next(iter(_memo)))
+                _memo[key] = feed
     now = now.astimezone(UTC).replace(microsecond=0)
     served_etag, modified, used = None, t.served_modified_at, None
     if t.served_etag != feed.etag or modified is None:
@@ -748,10 +754,63 @@ def serve_token_feed(
     if served_etag or t.last_used_at is None or now - t.last_used_at > timedelta(hours=1):
         used = now
     if served_etag or used:
-        with app.session() as session, session.begin():
-            store.mark_served(session, t.id, etag=served_etag, modified_at=modified, used_at=used)
+        try:
+            with app.session() as session, session.begin():
+                store.mark_served(
+                    session, t.id, etag=served_etag, modified_at=modified, used_at=used
+                )
+        except DBAPIError as exc:  # read-only or busy: the subscriber gets the feed anyway
+            _write_refused(app, exc)
+            used = None  # not stored: the fast path's memory queues it again (best effort)
     status = 304 if _matches(if_none_match, feed.etag) else 200
     return Served(status, feed.body, feed.etag, modified, t.id, used or t.last_used_at)
+
+
+#: After a write a feed request could not make (a read-only role or file, a busy SQLite), how
+#: long requests build their feed without recording it before one tries again.
+RECORD_RETRY_SECONDS = 60.0
+_refused_lock = threading.Lock()
+_refused: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def _serving_build(
+    app: App, plan: Plan, scope: Scope, as_of: date, version: str
+) -> tuple[Feed, bool]:
+    """A feed request's build and whether its feed memory was recorded. Answering a GET needs
+    no write: when recording fails (read-only transaction or role, read-only file, SQLite busy)
+    the feed is computed against the memory as stored, unrecorded — the same bytes, since an
+    event's stamps come from the data, not from the request — and recording is tried again
+    after ``RECORD_RETRY_SECONDS``. The write is the feed memory's (``feed_entries``,
+    ``feed_meetings``): it keeps SEQUENCE and the stamps of events whose content changes."""
+    import time as clock
+
+    from sqlalchemy.exc import DBAPIError
+
+    with _refused_lock:
+        since = _refused.get(app.engine)
+    if since is None or clock.monotonic() - since >= RECORD_RETRY_SECONDS:
+        try:
+            return build_feed(app, plan, scope, as_of, version), True
+        except DBAPIError as exc:
+            _write_refused(app, exc)
+    return build_feed(app, plan, scope, as_of, version, record=False), False
+
+
+def _write_refused(app: App, exc: DBAPIError) -> None:
+    """A feed request's write failed: logged (the kind of error, no statement or URL) at most
+    once per ``RECORD_RETRY_SECONDS``, and recording paused as long."""
+    import time as clock
+
+    now = clock.monotonic()
+    with _refused_lock:
+        since = _refused.get(app.engine)
+        first = since is None or now - since >= RECORD_RETRY_SECONDS
+        if first:
+            _refused[app.engine] = now
+    if first:
+        log.warning("calendar feeds: served without recording (%s: the database refused a "
+                    "write); tried again in %d s", type(exc.orig).__name__,
+                    RECORD_RETRY_SECONDS)  # fmt: skip
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -910,9 +969,11 @@ def create_token(app: App, scope_text: str, label: str | None, now: datetime) ->
 
 
 def list_tokens(app: App) -> list[dict[str, Any]]:
-    """Every token of the programme, with its ``status``: ``revoked``, ``contact left`` (scoped
-    to a contact no longer in the plan: its URL answers 410; issue the successor a token of
-    their own) or ``active``; None when the plan file cannot be read to tell."""
+    """Every token of the programme (never the token itself: only its hash is stored), with who
+    created and revoked it and its ``status``: ``revoked``, ``contact left`` (scoped to a
+    contact no longer in the plan: its URL answers 410; issue the successor a token of their
+    own) or ``active``; None when the plan file cannot be read to tell. The CLI's ``token
+    list`` and the office's subscriptions page (``/agenda``) show it."""
     from store import feeds as store
 
     try:
@@ -929,6 +990,8 @@ def list_tokens(app: App) -> list[dict[str, Any]]:
             "created": t.created_at.isoformat(),
             "last_used": t.last_used_at.isoformat() if t.last_used_at else None,
             "revoked": t.revoked_at.isoformat() if t.revoked_at else None,
+            "created_by": t.created_by,
+            "revoked_by": t.revoked_by,
             "status": _token_status(t.scope, t.revoked_at is not None, contacts),
         }
         for t in found

@@ -53,6 +53,28 @@ class Malformed(ValueError):
     """Not an interaction payload we understand (answered 400, stores nothing)."""
 
 
+class ForeignOrigin(Malformed):
+    """An interaction from another workspace or app than REGIE_SLACK_TEAM_ID / REGIE_SLACK_APP_ID
+    name (signed with the same secret: the app installed elsewhere). Refused before anything is
+    read or stored: over HTTP as an unsigned request (401), over Socket Mode logged and
+    acknowledged empty."""
+
+
+def check_origin(app: App, payload: dict[str, Any]) -> None:
+    """:class:`ForeignOrigin` unless the payload's ``team.id`` (or, for an organisation-wide
+    install, ``enterprise.id``) and ``api_app_id`` are the configured ones; a setting left unset
+    is not checked."""
+    team, app_id = app.settings.slack_team_id, app.settings.slack_app_id
+    if team is not None:
+        sent = {_text(payload.get("team"), "id"), _text(payload.get("enterprise"), "id")}
+        if team not in sent - {""}:
+            raise ForeignOrigin(f"team {_text(payload.get('team'), 'id')[:20]!r} is not {team}")
+    if app_id is not None:
+        sent_app = payload.get("api_app_id")
+        if sent_app != app_id:
+            raise ForeignOrigin(f"app {str(sent_app)[:20]!r} is not {app_id}")
+
+
 class Replayed(Exception):
     """A request signature seen before (answered 409); its transaction is rolled back."""
 
@@ -109,6 +131,7 @@ def handle_interaction(
     the transaction that stores the answer or its refusal (see :class:`ReplayGuard`)."""
     if not isinstance(payload, dict):
         raise Malformed("payload is not an object")
+    check_origin(app, payload)
     kind = payload.get("type")
     user = _text(payload.get("user"), "id")
     if kind == "block_actions":

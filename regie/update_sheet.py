@@ -4,6 +4,10 @@ The office sends the file out (per organisation, or to one contact), the owners 
 answer columns, and `regie import-updates` reads the same file back: the reference columns
 (:data:`REFERENCE`) are skipped there, and so are rows left unanswered. Written for Excel as
 Dutch offices use it: ``;`` between cells and a byte-order mark, so it opens as UTF-8 in columns.
+
+Above the header row is one line for the owners (:func:`notice`, the answer form's hint): who
+reads a note, and to leave personal data out of it. The import skips it
+(:func:`regie.answer_import.read_rows`: a row with only its first cell filled, before the header).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from governance.characters import displayable
@@ -53,6 +58,8 @@ def update_sheet(
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    # As wide as the header, as Excel saves it: the ";" also tell the reader the delimiter.
+    writer.writerow((notice(), *[""] * (len(HEADER) - 1)))
     writer.writerow(HEADER)
     count = 0
     for row in rows:
@@ -73,6 +80,14 @@ def update_sheet(
         writer.writerow((row["id"], *(_inert(v) for v in reference), *answer))
         count += 1
     return out.getvalue().encode("utf-8"), count
+
+
+NOTICE = Path(__file__).parent / "templates" / "privacy" / "update_sheet_note.txt.j2"
+
+
+def notice() -> str:
+    """The sheet's first line (Dutch, one line): who reads a note; no personal data in it."""
+    return " ".join(NOTICE.read_text(encoding="utf-8").split())
 
 
 def _latest(update: dict[str, Any] | None) -> str:

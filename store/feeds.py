@@ -67,6 +67,8 @@ class CalendarToken:
     revoked_at: datetime | None
     served_etag: str | None
     served_modified_at: datetime | None
+    created_by: str | None = None  # who made it and who revoked it (migration 0018): read by
+    revoked_by: str | None = None  # :func:`tokens`, not by :func:`lookup_token` (serving)
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,6 +479,8 @@ def _token(row: CalendarTokenRow) -> CalendarToken:
         revoked_at=row.revoked_at,
         served_etag=row.served_etag,
         served_modified_at=row.served_modified_at,
+        created_by=row.created_by,
+        revoked_by=row.revoked_by,
     )
 
 

@@ -5,13 +5,16 @@ more than 5 minutes from now, either way), on Regie's one clock, plus our own ch
 more than :data:`MAX_AHEAD` in the future is refused as well, and a signature seen before is
 refused (the replay guard keeps each one until both its arrival and its timestamp are
 :data:`REPLAY_WINDOW` old: as long as the timestamp check still accepts it). Stores, then
-acknowledges; ``chat.update`` and friends run after the response.
+acknowledges; ``chat.update`` and friends run after the response. With REGIE_SLACK_TEAM_ID
+and/or REGIE_SLACK_APP_ID set, a signed request from another workspace or app is refused as an
+unsigned one (:func:`regie.slack_answers.check_origin`); unset, they are not checked.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -24,6 +27,7 @@ from starlette.routing import Route
 if TYPE_CHECKING:
     from regie.bootstrap import App
 
+log = logging.getLogger("regie.slack")
 MAX_BODY = 100_000  # bytes; interaction payloads are a few kilobytes
 #: slack-sdk's timestamp tolerance (``SignatureVerifier``: 5 minutes either way): a signature is
 #: remembered for as long as the request would pass that check again.
@@ -75,7 +79,13 @@ def busy_guard(regie: App, secret: str, body: bytes, timestamp: str, signature: 
 
 def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str) -> Response:
     from regie.services import today, utcnow
-    from regie.slack_answers import Malformed, Replayed, ReplayGuard, handle_interaction
+    from regie.slack_answers import (
+        ForeignOrigin,
+        Malformed,
+        Replayed,
+        ReplayGuard,
+        handle_interaction,
+    )
     from regie.slack_client import slack_client, user_email
     from web.answers import current_plan
 
@@ -112,6 +122,9 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
             guard=guard,
         )
         guard.alone(regie)
+    except ForeignOrigin as exc:  # another workspace or app: as unsigned, nothing stored
+        log.warning("Slack interaction refused: %s", exc)
+        return PlainTextResponse("invalid or stale signature\n", status_code=401)
     except Malformed as exc:
         return PlainTextResponse(f"malformed payload: {exc}\n", status_code=400)
     except Replayed:

@@ -50,7 +50,7 @@ def test_the_command_exits_0_for_an_unanswered_sheet_and_2_for_no_rows(
     sheet = tmp_path / "blad.csv"
     made = regie("update-sheet", "--as-of", DAY, "--out", str(sheet), env=ENV)
     assert made.code == 0, made.err
-    rows = len(sheet.read_text(encoding="utf-8-sig").splitlines()) - 1
+    rows = len(sheet.read_text(encoding="utf-8-sig").splitlines()) - 2  # notice, header
     assert rows > 1
     result = regie("import-updates", str(sheet), "--as-of", DAY, env=ENV)  # sent back unfilled
     assert (result.code, result.err) == (0, "")

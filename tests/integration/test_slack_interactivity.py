@@ -211,3 +211,62 @@ def test_a_signature_rolled_back_with_a_refused_answer_is_still_recorded(app: Ap
     assert guard.done
     with pytest.raises(Replayed), app.session() as session, session.begin():
         ReplayGuard("sig-rolled-back")(session)
+
+
+def _from(payload: dict[str, object], team: str | None, app_id: str | None) -> dict[str, object]:
+    """The payload as Slack sends it from workspace ``team`` and app ``app_id``."""
+    return {
+        **payload,
+        **({"team": {"id": team, "domain": "x"}} if team else {}),
+        **({"api_app_id": app_id} if app_id else {}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("team", "app_id"),
+    [("T0OTHER", "A0REGIE"), ("T0REGIE", "A0OTHER"), (None, "A0REGIE"), ("T0REGIE", None)],
+)
+def test_another_workspace_or_app_is_refused_when_configured(
+    app: App, team: str | None, app_id: str | None
+) -> None:
+    from store.models_answers import SlackRequestRow
+
+    app.settings = replace(app.settings, slack_team_id="T0REGIE", slack_app_id="A0REGIE")
+    web = TestClient(create_app(app))
+    with app.session() as session:
+        seen = session.query(SlackRequestRow).count()
+    for payload in (
+        button("U0ANNA", "1.1.1", "done"),
+        submission("U0ANNA", "1.1.1", "done", note="Klaar"),
+    ):
+        body, headers = signed(_from(payload, team, app_id))
+        assert post(web, body, headers) == (401, "invalid or stale signature\n")
+    assert stored(app) == [] and refused(app) == []  # nothing stored, nothing logged
+    with app.session() as session:
+        assert session.query(SlackRequestRow).count() == seen  # not even the signature
+    # From the workspace and app configured: taken as always.
+    body, headers = signed(_from(button("U0ANNA", "1.1.1", "on_track"), "T0REGIE", "A0REGIE"))
+    assert post(web, body, headers)[0] == 200
+    assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]
+
+
+def test_socket_mode_payloads_are_checked_the_same_way(app: App) -> None:
+    from regie.slack_answers import ForeignOrigin, Malformed, handle_interaction
+
+    app.settings = replace(app.settings, slack_team_id="E0ORG")  # an organisation-wide install
+    plan = app.load_plan()
+    payload = _from(button("U0ANNA", "1.1.1", "done"), "T0OTHER", "A0REGIE")
+    with pytest.raises(ForeignOrigin) as refused_here:
+        handle_interaction(app, plan, payload, date(2025, 6, 2))
+    assert isinstance(refused_here.value, Malformed)  # the listener logs it and acks empty
+    assert stored(app) == []
+    payload["enterprise"] = {"id": "E0ORG"}
+    handle_interaction(app, plan, payload, date(2025, 6, 2))
+    assert [s[:2] for s in stored(app)] == [("1.1.1", "done")]
+
+
+def test_unset_workspace_and_app_are_not_checked(app: App, web: TestClient) -> None:
+    assert (app.settings.slack_team_id, app.settings.slack_app_id) == (None, None)
+    body, headers = signed(_from(button("U0ANNA", "1.1.1", "on_track"), "T0ANY", "A0ANY"))
+    assert post(web, body, headers)[0] == 200
+    assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]

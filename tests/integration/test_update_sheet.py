@@ -12,6 +12,13 @@ from tests.integration.answer_app import ANSWERS_PLAN
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
 DAY = "2025-06-02"
+NOTICE = (
+    "Let op – wie leest de toelichting (kolom note)? Die komt bij het programmabureau en kan "
+    "letterlijk in de vergaderstukken van de stuurgroep, het voortgangsrapport en de "
+    "agenda-abonnementen van uw organisatie staan. Schrijf er daarom geen persoonsgegevens in: "
+    "geen namen of telefoonnummers, niets over iemands gezondheid of afwezigheid (dus niet „Jan "
+    "is ziek”, wel „minder capaciteit dan gepland”)."
+)
 
 
 def sheet(tmp_path: Path, *args: str, env: dict[str, str] = ENV) -> list[list[str]]:
@@ -20,7 +27,8 @@ def sheet(tmp_path: Path, *args: str, env: dict[str, str] = ENV) -> list[list[st
     assert result.code == 0, result.err
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel reads UTF-8 only with a byte-order mark"
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    notice, *rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";")
+    assert notice == [NOTICE] + [""] * (len(rows[0]) - 1)  # one line above the header
     assert f"{out}: {len(rows) - 1} item" in result.err
     return rows
 
@@ -197,3 +205,39 @@ def test_excel_s_plain_csv_and_a_note_over_lines(regie_home: Path, tmp_path: Pat
     result = regie("import-updates", str(lines), "--as-of", DAY, env=ENV)
     assert result.code == 2
     assert result.err.splitlines()[0].startswith(f"{lines}:5: forecast: 'x' is not a date")
+
+
+def test_the_sheet_says_who_reads_a_note_and_reads_back_with_that_line(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """The notice line above the header stays where it is: the sheet as written, filled in,
+    imports; so does Excel's plain CSV of it (Windows-1252, the notice quoted)."""
+    out = tmp_path / "blad.csv"
+    made = regie("update-sheet", "--as-of", DAY, "--contact", "anna", "--out", str(out), env=ENV)
+    assert made.code == 0, made.err
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.startswith(NOTICE + ";" * 11 + "\nitem;actie;titel;")
+
+    def filled(item: str, status: str, note: str) -> list[list[str]]:
+        notice, header, *rows = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        for row in rows:
+            if row[0] == item:
+                row[header.index("status")], row[header.index("note")] = status, note
+        return [notice, header, *rows]
+
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(filled("1.1.1", "risico", "Loopt uit"))
+    result = regie("import-updates", str(out), "--as-of", DAY, env=ENV)
+    assert result.code == 0, result.err
+    assert "1 update recorded" in result.out
+
+    excel = tmp_path / "excel.csv"
+    with excel.open("w", encoding="cp1252", newline="") as f:
+        csv.writer(f, delimiter=";", quoting=csv.QUOTE_NONNUMERIC).writerows(
+            filled("2.1", "op schema", "Volgens plan")
+        )
+    result = regie("import-updates", str(excel), "--as-of", DAY, env=ENV)
+    assert result.code == 0, result.err
+    assert "1 update recorded" in result.out
+    updates = latest(regie_home)
+    assert (updates["1.1.1"]["comment"], updates["2.1"]["comment"]) == ("Loopt uit", "Volgens plan")

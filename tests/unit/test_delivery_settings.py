@@ -135,3 +135,15 @@ def test_every_problem_is_one_line_and_no_secret_is_echoed() -> None:
 )
 def test_one_bad_value(env: dict[str, str], line: str) -> None:
     assert _problems(env) == [line]
+
+
+def test_the_slack_workspace_and_app_to_take_interactions_from() -> None:
+    settings = load_settings({})
+    assert (settings.slack_team_id, settings.slack_app_id) == (None, None)  # not checked
+    settings = load_settings({"REGIE_SLACK_TEAM_ID": "T0123ABC", "REGIE_SLACK_APP_ID": "A0456"})
+    assert (settings.slack_team_id, settings.slack_app_id) == ("T0123ABC", "A0456")
+    assert load_settings({"REGIE_SLACK_TEAM_ID": "E0ORG1"}).slack_team_id == "E0ORG1"
+    assert _problems({"REGIE_SLACK_TEAM_ID": "acme", "REGIE_SLACK_APP_ID": "T0123"}) == [
+        "REGIE_SLACK_TEAM_ID: 'acme' is not a workspace id (T…) or organisation id (E…)",
+        "REGIE_SLACK_APP_ID: 'T0123' is not a Slack app id (A…)",
+    ]

@@ -33,6 +33,7 @@ OWNER_TEMPLATES = [
     *sorted((ROOT / "notifications" / "templates").rglob("*.j2")),
     *sorted((ROOT / "web" / "templates").glob("answer_*.html.j2")),
     ROOT / "web" / "templates" / "base.html.j2",
+    ROOT / "regie" / "templates" / "privacy" / "update_sheet_note.txt.j2",  # the update sheet's
 ]
 #: Code that holds Dutch text for owners: refusals, field problems, Slack's modal and replies,
 #: the answer form's errors and labels.
