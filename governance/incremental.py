@@ -361,10 +361,10 @@ def _counted_actions(
     # A judged item still counted where its row is (same action, same colour: most of a day's
     # items) moves no count: its -1 and +1 would cancel. Only the others touch their actions.
     for item_id, item in items.items():
-        rag, action_id = rag_values[item.rag], item.action_id
+        colour, action_id = rag_values[item.rag], item.action_id
         r = remembered(item_id)
         if r is not None:
-            if r.rag == rag and r.action_id == action_id:
+            if r.rag == colour and r.action_id == action_id:
                 continue
             counts = touched.get(r.action_id)
             if counts is None:
@@ -373,7 +373,7 @@ def _counted_actions(
         counts = touched.get(action_id)
         if counts is None:
             counts = touched[action_id] = list(stored.get(action_id, NO_ITEMS))
-        counts[place[rag]] += 1
+        counts[place[colour]] += 1
     for r in _dropped(index, memory, items):
         counts = touched.get(r.action_id)
         if counts is None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from regie import disk_cache
-from regie.daily import paused_gc
+from regie.gc_pause import paused_gc
 
 
 @pytest.fixture
