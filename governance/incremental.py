@@ -328,6 +328,15 @@ def _gone(
             yield r
 
 
+def _dropped(
+    index: PlanIndex, memory: Mapping[str, Remembered], items: Mapping[str, ItemAssessment]
+) -> list[Remembered]:
+    """The remembered rows of items no longer in the plan (not judged: a judged item is the
+    plan's), which no longer count."""
+    by_id = index.by_id
+    return [r for item_id, r in memory.items() if item_id not in by_id and item_id not in items]
+
+
 class InconsistentMemory(Exception):
     """The item memory read does not fit the plan: a row it should hold was not loaded, or
     its counts do not add up to the plan's items. Not a ``LookupError``: a lookup's default
@@ -347,17 +356,29 @@ def _counted_actions(
     stored = tally.actions
     touched: dict[str, list[int]] = {}  # the counts of the actions the day's rows move in
     place = COLOUR_PLACE
-    for r in _gone(index, memory, items):
+    rag_values = RAG_VALUES  # not Enum.value, a Python-level property: once per judged item
+    remembered = memory.get
+    # A judged item still counted where its row is (same action, same colour: most of a day's
+    # items) moves no count: its -1 and +1 would cancel. Only the others touch their actions.
+    for item_id, item in items.items():
+        colour, action_id = rag_values[item.rag], item.action_id
+        r = remembered(item_id)
+        if r is not None:
+            if r.rag == colour and r.action_id == action_id:
+                continue
+            counts = touched.get(r.action_id)
+            if counts is None:
+                counts = touched[r.action_id] = list(stored.get(r.action_id, NO_ITEMS))
+            counts[place[r.rag]] -= 1
+        counts = touched.get(action_id)
+        if counts is None:
+            counts = touched[action_id] = list(stored.get(action_id, NO_ITEMS))
+        counts[place[colour]] += 1
+    for r in _dropped(index, memory, items):
         counts = touched.get(r.action_id)
         if counts is None:
             counts = touched[r.action_id] = list(stored.get(r.action_id, NO_ITEMS))
         counts[place[r.rag]] -= 1
-    rag_values = RAG_VALUES  # not Enum.value, a Python-level property: once per judged item
-    for item in items.values():
-        counts = touched.get(item.action_id)
-        if counts is None:
-            counts = touched[item.action_id] = list(stored.get(item.action_id, NO_ITEMS))
-        counts[place[rag_values[item.rag]]] += 1
     before = sum(sum(stored.get(a, NO_ITEMS)) for a in touched)
     if tally.items - before + sum(map(sum, touched.values())) != len(index.by_id):
         raise InconsistentMemory("memory tally does not cover the plan's items")

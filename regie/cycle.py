@@ -156,8 +156,9 @@ def deadline_check(
     from governance.clock import utcnow
     from governance.reminders import with_free_keys
     from governance.workdays import WorkCalendar
-    from regie.daily import assess_day, paused_gc
+    from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
+    from regie.gc_pause import paused_gc
     from regie.messages import outbox_messages
     from regie.services import sync_warnings
     from store import Repository, sync_plan

@@ -6,12 +6,13 @@ and never fails a command, and each kind keeps only its newest few entries.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import tempfile
 import time
 from pathlib import Path
+
+from regie.gc_pause import paused_gc
 
 #: Entries kept per kind (file-name prefix); older ones are removed when a new one is written.
 KEEP = 3
@@ -22,21 +23,18 @@ STALE_TMP = 3600
 def load(path: Path) -> object | None:
     """The entry at ``path``; None when it is missing or does not load.
 
-    The cyclic garbage collector is paused while it loads (restored after): a cached plan of
+    The cyclic garbage collector is paused while it loads (restored after without walking
+    what was loaded: :func:`regie.gc_pause.paused_gc`): a cached plan of
     100,000 items is hundreds of thousands of new objects, whose allocation set off
     collections that walked them again and again (≈ 0.15 of 0.25 s, measured). Reference
     counting frees what is acyclic meanwhile; a cycle waits for the next collection."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as f:
-            value: object = pickle.load(f)
-        return value
-    except Exception:
-        return None
-    finally:
-        if enabled:
-            gc.enable()
+    with paused_gc():
+        try:
+            with path.open("rb") as f:
+                value: object = pickle.load(f)
+            return value
+        except Exception:
+            return None
 
 
 def store(target: Path, value: object, prefix: str) -> None:
