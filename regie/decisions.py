@@ -194,6 +194,7 @@ def add_decision(
         raise InvalidInput("give --set-gereed or --cancel, not both")
     plan = app.load_plan()
     body = body_or_fail(plan, body_id)
+    not_yet_taken(app, plan, meeting_on)
     meeting_or_fail(app, plan, body_id, meeting_on)
     target = set_gereed[0] if set_gereed else cancel
     if target and item_id and item_id != target:
@@ -257,6 +258,23 @@ def add_decision(
     if len(dropped) > 1 or (dropped and dropped[0] != target):
         lines.append(f"cancelled with it: {', '.join(i for i in dropped if i != target)}")
     return [*lines, *notes]
+
+
+def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
+    """Refuse a decision of a meeting after today (the business date in the office's zone).
+
+    A decision is recorded once it is taken: one that moves a date edits the plan file at
+    once, so the daily cycle would apply it before its meeting, while reports apply it from
+    the meeting day on (:func:`governance.provenance.plan_as_of`)."""
+    from regie.services import today
+
+    day = today(app, plan)
+    if meeting_on > day:
+        zone = app.settings.timezone or plan.calendar.timezone
+        raise InvalidInput(
+            f"--meeting: {meeting_on} is after today ({day}, {zone}); a decision is recorded "
+            "once its meeting has taken place"
+        )
 
 
 def _to_cancel(app: App, plan: Plan, target: str, meeting_on: date) -> tuple[str, ...]:

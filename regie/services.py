@@ -225,9 +225,15 @@ def status_rows(
     owner: str | None = None,
     state: str | None = None,
 ) -> tuple[date, list[dict[str, Any]]]:
-    """Assess the plan against every recorded status update; rows for display or JSON."""
+    """Assess the plan against every recorded status update; rows for display or JSON.
+
+    The plan is the one of ``as_of`` (:func:`governance.provenance.plan_as_of`), as reports
+    have it: a decision taken at a meeting after ``as_of`` does not move an item's date yet."""
     from governance.assessment import State, assess
+    from governance.provenance import plan_as_of
+    from store import reports_read
     from store.assessment_query import assessment_updates
+    from store.dialect import reader
 
     plan = app.load_plan(None)
     as_of = as_of or today(app)
@@ -240,7 +246,9 @@ def status_rows(
     if step is not None and step not in {s.number for s in plan.steps}:
         raise InvalidInput(f"--step: the plan has no step {step}")
     with app.session() as session:
+        decisions = reports_read.decisions(reader(session), plan.programme.id)
         updates = assessment_updates(session, plan.programme.id, as_of)
+    plan = plan_as_of(plan, decisions, as_of)
     assessment = assess(plan, updates, as_of)
     # Done and cancelled items have no due date left to judge, but readers (and reports) still
     # want the date the plan gave them: take it from the plan's period.
