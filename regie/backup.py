@@ -18,6 +18,7 @@ a copy) is recorded with ``regie db restore FILE --record-only``.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import sqlite3
@@ -164,8 +165,9 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     """Put the SQLite backup ``source`` in the database's place (``apply``; else say what
     would happen): the replaced database is kept beside it (``regie.db.replaced-<UTC time>``),
     the backup is checked before and copied whole, and the restore is recorded in the restored
-    database (:func:`record_restore`). Stop `regie serve` and the timers first
-    (docs/operations.md, "Restore"); a running cycle makes it wait for none: it refuses."""
+    database (:func:`record_restore`); the restored file is 0600. Stop `regie serve` and the
+    timers first (docs/operations.md, "Restore"): a running cycle (``cycle.lock``) or server
+    (``serve.lock``, :func:`serving`) makes it wait for none: it refuses (exit 75)."""
     from regie.locks import cycle_lock
 
     if not app.settings.is_sqlite:
@@ -199,7 +201,11 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         return "\n".join([*lines, "dry run: nothing changed (add --yes to restore)"])
     app.engine.dispose()
     kept: Path | None = None
-    with cycle_lock(app.settings.home, "restore"), _terminate_as_interrupt():
+    with (
+        cycle_lock(app.settings.home, "restore"),
+        _no_server(app.settings.home),
+        _terminate_as_interrupt(),
+    ):
         if database.is_file():
             stamp_now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             kept = database.with_name(f"{database.name}.replaced-{stamp_now}")
@@ -207,6 +213,9 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         partial = database.with_name(f".{database.name}.restore.partial")
         try:
             _copy(source, partial)
+            # As private as a database Regie makes (0600 whatever the umask); SQLite gives the
+            # -wal and -shm files it makes next the database file's mode.
+            os.chmod(partial, 0o600)
             for side in _SIDE_FILES:
                 Path(f"{database}{side}").unlink(missing_ok=True)
             os.replace(partial, database)
@@ -230,6 +239,74 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})",
          "next: regie cycle --full --dry-run, then regie cycle --full (docs/operations.md)"]
     )  # fmt: skip
+
+
+#: Held (shared) by every `regie serve` on a home while it runs (:func:`serving`); a restore
+#: takes it exclusively, so it refuses while a server has the database open, and a server does
+#: not start during a restore.
+SERVE_LOCK = "serve.lock"
+
+
+class ServerRunning(RegieError):
+    """`regie serve` (or a restore, for a starting server) holds this home's serve lock."""
+
+    exit_code = 75  # EX_TEMPFAIL, as for a running cycle: stop it (or wait), then try again
+
+
+def _open_serve_lock(home: Path, what: str) -> int:
+    from store.files import FILE_MODE, private_directory
+
+    try:
+        private_directory(home)
+        return os.open(home / SERVE_LOCK, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as exc:
+        raise RegieError(
+            f"REGIE_HOME {home}: cannot write its lock file ({exc.strerror or exc}): "
+            f"{what} needs a writable home",
+            exit_code=3,
+        ) from None
+
+
+@contextmanager
+def serving(home: Path) -> Iterator[None]:
+    """For `regie serve`, while it runs: a shared lock on ``$REGIE_HOME/serve.lock`` (several
+    servers may share a home), released by the operating system however the process ends."""
+    fd = _open_serve_lock(home, "a server")
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ServerRunning(
+                f"a restore of the database is under way on {home} ({home / SERVE_LOCK}): "
+                "start the server when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _no_server(home: Path) -> Iterator[None]:
+    """The serve lock exclusively for the block: refused while a `regie serve` holds it."""
+    fd = _open_serve_lock(home, "a restore")
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            except OSError:
+                holder = ""
+            raise ServerRunning(
+                f"regie serve is running on {home}{f' (pid {holder})' if holder else ''}, "
+                f"holding {home / SERVE_LOCK}: stop it (and the timers) first; "
+                "nothing was restored"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _publish_copy(database: Path, kept: Path) -> None:

@@ -24,6 +24,7 @@ def serve(
     """Serve the office's web pages and the calendar feeds (REGIE_BASE_URL is the public URL)."""
     import uvicorn
 
+    from regie.backup import serving
     from regie.bootstrap import bootstrap
     from web.app import create_app
 
@@ -55,7 +56,9 @@ def serve(
                 typer.echo(line)
 
     try:
-        Announcing(config).run(sockets=sockets)
+        # Held while serving: `regie db restore` refuses to swap the database under a server.
+        with serving(app.settings.home):
+            Announcing(config).run(sockets=sockets)
     finally:
         for sock in sockets:
             sock.close()

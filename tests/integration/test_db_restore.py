@@ -6,7 +6,11 @@ other means (pg_restore), on SQLite and PostgreSQL (audit finding 10)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +18,7 @@ import sqlalchemy as sa
 
 from tests.cli import regie
 from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.server import TEST_SECRET_KEY, running_server
 from tests.integration.test_backup import latest
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
@@ -128,3 +133,74 @@ def test_a_backup_before_an_upgrade_is_of_the_database_as_it_was(
     assert "not recorded in the database: it is at an older revision" in made.out
     assert current_revision(url) == "0018" != head_revision()
     assert current_revision(f"sqlite:///{copy}") == "0018"
+
+
+@contextmanager
+def _umask(mask: int) -> Iterator[None]:
+    before = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def test_a_restored_database_is_private_whatever_the_umask(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """The restored file (and the -wal and -shm SQLite makes beside it) is 0600, as every
+    database Regie makes (docs/operations.md), not 0644 under the usual umask (ops review,
+    finding 3)."""
+    with _umask(0o022):
+        assert regie("cycle", "--as-of", "2025-06-02", env=ENV).code == 0
+        copy = tmp_path / "regie-backup.db"
+        assert regie("db", "backup", str(copy), env=ENV).code == 0
+        done = regie("db", "restore", str(copy), "--yes", env=ENV)
+        assert done.code == 0, done.err
+        database = regie_home / "regie.db"
+        assert stat.S_IMODE(database.stat().st_mode) == 0o600
+        # The next command reopens it: SQLite makes its -wal and -shm with the file's mode.
+        db = sqlite3.connect(database)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("SELECT count(*) FROM events").fetchone()
+            sides = [p for p in (Path(f"{database}-wal"), Path(f"{database}-shm")) if p.exists()]
+            assert sides
+            for side in sides:
+                assert stat.S_IMODE(side.stat().st_mode) == 0o600, side
+        finally:
+            db.close()
+
+
+def test_a_restore_refuses_while_regie_serve_runs(regie_home: Path, tmp_path: Path) -> None:
+    """A server keeps the replaced database open (answers and sessions would go into a deleted
+    WAL): `regie db restore --yes` refuses, in one line naming the lock file, and changes
+    nothing; once the server is stopped it restores (ops review, finding 3)."""
+    assert regie("cycle", "--as-of", "2025-06-02", env=ENV).code == 0
+    copy = tmp_path / "regie-backup.db"
+    assert regie("db", "backup", str(copy), env=ENV).code == 0
+    assert regie("update", "1.2", "--status", "done", "--as-of", "2025-06-03", env=ENV).code == 0
+    database = regie_home / "regie.db"
+    inode = database.stat().st_ino
+    with running_server(ENV):
+        refused = regie("db", "restore", str(copy), "--yes", env=ENV)
+        assert refused.code == 75, refused.err
+        assert "regie serve is running" in refused.err and "serve.lock" in refused.err
+        assert "nothing was restored" in refused.err
+        assert len(refused.err.splitlines()) == 1, refused.err
+        assert database.stat().st_ino == inode
+        assert not list(regie_home.glob("regie.db.replaced-*"))
+    assert latest("2025-06-03").get("1.2") == "done"  # the later update is still there
+    done = regie("db", "restore", str(copy), "--yes", env=ENV)
+    assert done.code == 0, done.err
+    assert database.stat().st_ino != inode
+    assert "1.2" not in latest("2025-06-03")
+
+
+def test_serve_does_not_start_during_a_restore(regie_home: Path) -> None:
+    from regie.backup import _no_server
+
+    assert regie("sync", env=ENV).code == 0
+    with _no_server(regie_home):
+        refused = regie("serve", "--port", "0", env={**ENV, "REGIE_SECRET_KEY": TEST_SECRET_KEY})
+    assert refused.code == 75, refused.err
+    assert "a restore of the database is under way" in refused.err

@@ -14,10 +14,12 @@ links already stored:
 
 - a message not sent yet (any status but ``sent``): the placeholder, and its ``answer_links`` row
   gets the hash of the id the sender will derive — which needs ``REGIE_SECRET_KEY`` in the
-  environment of the upgrade (as ``regie`` itself reads it). Without the key (or when the link's
-  row is gone, e.g. erased), the link is replaced by ``[link verwijderd]`` like a sent one and
-  its row (if any) gets the hash of a random id (the link was never delivered, and its id is
-  no longer stored anywhere): the owner answers through the next reminder, Slack or the office;
+  environment of the upgrade (as ``regie`` itself reads it). Without the key the link is left
+  as it is stored (nothing is lost: the sender delivers a text without a placeholder unchanged,
+  and the link answers as before), and the upgrade says on stderr how many queued messages
+  still carry a stored link (until they are sent; the link then expires as any other). When
+  the link's row is gone (e.g. erased) the link is replaced by ``[link verwijderd]`` like a
+  sent one;
 - a sent message: ``[link verwijderd]``. The link's row keeps its hash, so the link the owner
   received keeps working until it expires, is used or replaced.
 
@@ -37,6 +39,7 @@ import json
 import os
 import re
 import secrets
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -157,6 +160,7 @@ def upgrade() -> None:
     }
     new_tokens: dict[int, str] = {}
     salts: dict[int, str] = {}
+    kept: set[int] = set()  # unsent messages whose stored links stay (no key)
     changed = []
     for row in rows:
         unsent = row.status != "sent"
@@ -167,9 +171,9 @@ def upgrade() -> None:
                 if not (unsent and found and found[4] == row.key):
                     return REMOVED
                 link_id, programme, contact, item, key = found
-                if not secret:  # never delivered and now gone from the texts: nobody's link
-                    new_tokens[link_id] = _token_hash(secrets.token_urlsafe(16))
-                    return REMOVED
+                if not secret:  # kept as stored: the sender delivers it as it is
+                    kept.add(row.id)
+                    return match[0]
                 salt = salts.setdefault(link_id, secrets.token_urlsafe(9))  # text, HTML, payload
                 derived = _link_id(secret, programme, key, item, contact, salt)
                 new_tokens[link_id] = _token_hash(derived)
@@ -183,6 +187,15 @@ def upgrade() -> None:
             changed.append(new)
     tokens = [{"id": link_id, "token": token} for link_id, token in new_tokens.items()]
     _store(changed, tokens)
+    if kept:
+        print(  # once, on the upgrading command's stderr (`regie db upgrade`, or any first
+            # command on SQLite); migrations have no other way to the operator
+            f"migration 0021: REGIE_SECRET_KEY is not set: {len(kept)} queued message(s) keep "
+            "their answer links as stored (they are delivered and answer as before, and stay "
+            "readable in the database and its backups until sent and expired); messages queued "
+            "from now on store no link",
+            file=sys.stderr,
+        )
 
 
 def downgrade() -> None:
