@@ -411,11 +411,20 @@ def send_reminders(
         with bookkeeping:
             _record_failure(app, plan_id, row, reason, report, tries)
 
+    def release(row: OutboxRecord) -> None:
+        from contextlib import suppress
+
+        from store import outbox
+
+        # OutboxError: another sender reclaimed it meanwhile; it owns it now.
+        with bookkeeping, app.session() as session, session.begin(), suppress(OutboxError):
+            outbox.release(session, plan_id, row.key, claim_token=row.claim_token)
+
     def deliver(row: OutboxRecord) -> None:
         if report.stopped:
-            # The channel is down (bad credentials …): the rest fail with the same reason
-            # and are retried later, without hammering the server now.
-            record_failure(row, report.stopped)
+            # The channel is down (bad credentials, server gone): the rest wait, untried and
+            # without using up an attempt, for the next run (ops review, finding 1).
+            release(row)
             return
         try:
             with bookkeeping:

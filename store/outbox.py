@@ -2,8 +2,10 @@
 
 Life of a row: ``pending`` (or ``suppressed``, never sent) → claimed: ``sending`` → ``sent``;
 or ``failed`` (retried after a backoff) → … → ``dead`` after the last attempt. A claim counts as
-an attempt. A ``sending`` row whose sender vanished is claimed again after ``reclaim_after``.
-Rows are never deleted and a sent row stays sent (triggers from migration 0002 back this up).
+an attempt, unless the row is released untried (its channel went down first). ``regie outbox
+retry`` gives a ``dead`` row fresh attempts. A ``sending`` row whose sender vanished is claimed
+again after ``reclaim_after``. Rows are never deleted and a sent row stays sent (triggers from
+migration 0002 back this up).
 """
 
 from __future__ import annotations
@@ -533,3 +535,136 @@ def withdrawn_prompts(session: Session, programme_id: str) -> set[tuple[str, str
             if isinstance(item, dict) and item.get("id") and item.get("stage"):
                 out.add((str(item["id"]), str(item["stage"]), recipient))
     return out
+
+
+def release(session: Session, programme_id: str, key: str, *, claim_token: str | None) -> str:
+    """'sending' → back where it was, without counting the attempt: the message was claimed but
+    never tried (its channel went down first). Return the status it is back in: 'pending', or
+    'failed' when an earlier attempt had failed (its back-off has passed: it was claimable)."""
+    o = OutboxRow
+    restored = sa.case((o.attempts > 1, "failed"), else_="pending")
+    done = session.execute(
+        sa.update(o)
+        .where(o.programme_id == programme_id, o.key == key, o.status == "sending")
+        .where(_holds(claim_token))
+        .values(status=restored, attempts=o.attempts - 1, claimed_at=None, claim_token=None)
+        .returning(o.status)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if done is None:
+        raise _not_sending(session, programme_id, key, "released")
+    return str(done.status)
+
+
+#: The event `regie outbox retry` records: dead messages given fresh attempts.
+RETRIED_EVENT = "regie.outbox.retried"
+#: Dead messages queued this recently make `regie send` and `regie cycle` exit 1.
+DEAD_NOTICED = timedelta(days=7)
+
+
+def dead_keys(session: Session, programme_id: str, *, since: datetime | None = None) -> list[str]:
+    """The keys of the dead messages (set-up tests left out), oldest first; with ``since``,
+    only those queued from then on."""
+    o = OutboxRow
+    query = sa.select(o.key).where(
+        o.programme_id == programme_id, o.status == "dead", o.kind != TEST_KIND
+    )
+    if since is not None:
+        query = query.where(o.created_at >= since)
+    return list(session.scalars(query.order_by(o.id)))
+
+
+def revive(
+    session: Session, programme_id: str, keys: Collection[str], *, now: datetime
+) -> list[str]:
+    """Dead messages of ``keys`` → 'pending' with fresh attempts; return the keys revived, sorted
+    (one event names them; their failed attempts stay on record as events)."""
+    require_aware(now, "now")
+    from store.audit import record_action
+
+    o = OutboxRow
+    revived: list[str] = []
+    for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
+        revived.extend(
+            session.scalars(
+                sa.update(o)
+                .where(
+                    o.programme_id == programme_id,
+                    o.key.in_(list(chunk)),
+                    o.status == "dead",
+                    o.kind != TEST_KIND,
+                )
+                .values(
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=None,
+                    claimed_at=None,
+                    claim_token=None,
+                )
+                .returning(o.key)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    if revived:
+        record_action(
+            session, programme_id, RETRIED_EVENT, now=now,
+            payload={"messages": sorted(revived), "count": len(revived)},
+        )  # fmt: skip
+    return sorted(revived)
+
+
+#: The event `regie outbox mark-sent` records: messages known to have gone out already.
+MARKED_SENT_EVENT = "regie.outbox.marked_sent"
+
+
+def mark_sent_by_hand(
+    session: Session, programme_id: str, keys: Collection[str], *, now: datetime
+) -> list[str]:
+    """Unsent messages of ``keys`` (pending, failed, dead) → 'sent' without sending them: they
+    went out before the database was restored from an older backup, and the office knows it.
+    Return the keys marked, sorted; one event names them (with the operator)."""
+    require_aware(now, "now")
+    from store.audit import record_action
+
+    o = OutboxRow
+    marked: list[str] = []
+    for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
+        marked.extend(
+            session.scalars(
+                sa.update(o)
+                .where(
+                    o.programme_id == programme_id,
+                    o.key.in_(list(chunk)),
+                    o.status.in_((*UNSENT, "dead")),
+                    o.kind != TEST_KIND,
+                )
+                .values(
+                    status="sent",
+                    sent_at=now,
+                    next_attempt_at=None,
+                    last_error=None,
+                    claimed_at=None,
+                    claim_token=None,
+                )
+                .returning(o.key)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    if marked:
+        record_action(
+            session, programme_id, MARKED_SENT_EVENT, now=now,
+            payload={"messages": sorted(marked), "count": len(marked)},
+        )  # fmt: skip
+    return sorted(marked)
+
+
+def statuses(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, str]:
+    """The status of each of ``keys`` that is in the outbox."""
+    o = OutboxRow
+    found: dict[str, str] = {}
+    for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
+        rows = session.execute(
+            sa.select(o.key, o.status).where(o.programme_id == programme_id, o.key.in_(list(chunk)))
+        ).all()
+        found.update((key, status) for key, status in rows)
+    return found

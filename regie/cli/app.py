@@ -29,6 +29,7 @@ from regie.cli.common import (
     update_day,
 )
 from regie.cli.interrupts import caused_by_interrupt
+from regie.cli.outbox_retry import OutboxCommand
 from regie.cli.redact import UpdateCommand
 from regie.cli.serve import serve
 from regie.cli.users import user_app
@@ -233,6 +234,15 @@ def cycle(
             "the database).",
         ),
     ] = False,
+    no_send: Annotated[
+        bool,
+        typer.Option(
+            "--no-send",
+            help="Queue but do not deliver (in this process, without Prefect, whose triggers "
+            "would send): check `regie outbox` first, e.g. after a restore; `regie outbox "
+            "mark-sent` for those that went out already.",
+        ),
+    ] = False,
 ) -> None:
     """Run the daily cycle: sync, assess, record events, queue and send. A Prefect flow run
     on the server PREFECT_API_URL (or the active Prefect profile) names; without one, the
@@ -244,7 +254,7 @@ def cycle(
     if simulate:
         os.environ["REGIE_SIMULATE"] = "1"  # also for a flow run's own bootstrap
 
-    run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run, full=full)
+    run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run, full=full, send=not no_send)
 
 
 #: An answer's fields as `regie update` spells them (the item is its argument).
@@ -445,18 +455,21 @@ def send(
     from regie.cli.summaries import UNSENT_WHY, print_failures
     from regie.cycle import send_reminders
 
-    report = send_reminders(_app(), limit=limit)
+    app_ = _app()
+    report = send_reminders(app_, limit=limit)
     dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
     finished = f", {len(report.skipped)} not sent {UNSENT_WHY}" if report.skipped else ""
     typer.echo(
         f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}{finished}"
     )
     print_failures(report.summary())
-    if report.failed:
+    from regie.cli.outbox_retry import warn_dead
+
+    if warn_dead(app_) or report.failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=OutboxCommand)  # also `regie outbox retry`/`mark-sent` (cli/outbox_retry.py)
 def outbox(
     status_: Annotated[
         str | None,

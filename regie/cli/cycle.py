@@ -32,14 +32,18 @@ if TYPE_CHECKING:
     from governance.plan import Plan
 
 
-def run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool = False) -> dict[str, Any]:
+def run_cycle(
+    app: App, as_of: date | None, *, dry_run: bool, full: bool = False, send: bool = True
+) -> dict[str, Any]:
     from regie.locks import cycle_lock
 
     with cycle_lock(app.settings.home):
-        return _run_cycle(app, as_of, dry_run=dry_run, full=full)
+        return _run_cycle(app, as_of, dry_run=dry_run, full=full, send=send)
 
 
-def _run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool) -> dict[str, Any]:
+def _run_cycle(
+    app: App, as_of: date | None, *, dry_run: bool, full: bool, send: bool = True
+) -> dict[str, Any]:
     plan = app.load_plan()  # a bad plan fails here, in one line per problem, before Prefect
     app.ensure_schema()
     from regie.services import today
@@ -52,7 +56,14 @@ def _run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool) -> di
         raise InvalidInput(  # checked with the other settings
             f"PREFECT_API_URL: not an http(s) URL: {api_url!r} (in the active Prefect profile)"
         )
-    if api_url is None:
+    if not send:
+        # In this process: the flow would emit the events to Prefect, whose triggers send.
+        result = run_in_process(app, plan, day, dry_run=dry_run, full=full, send=False)
+        where = (
+            "in-process (--no-send: no Prefect flow run, no events sent to Prefect); "
+            "nothing delivered: see `regie outbox --status pending`, then `regie send`"
+        )
+    elif api_url is None:
         result = run_in_process(app, plan, day, dry_run=dry_run, full=full)
         where = "in-process (no PREFECT_API_URL: no Prefect flow run, no events sent to Prefect)"
     else:
@@ -60,13 +71,15 @@ def _run_cycle(app: App, as_of: date | None, *, dry_run: bool, full: bool) -> di
         where = f"Prefect flow run {run_id} on {api_url}"
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
-    if (result.get("send") or {}).get("failed"):
+    from regie.cli.outbox_retry import warn_dead
+
+    if warn_dead(app) or (result.get("send") or {}).get("failed"):
         raise typer.Exit(1)  # a message not delivered needs someone's attention
     return result
 
 
 def run_in_process(
-    app: App, plan: Plan, day: date, *, dry_run: bool, full: bool = False
+    app: App, plan: Plan, day: date, *, dry_run: bool, full: bool = False, send: bool = True
 ) -> dict[str, Any]:
     """What the ``daily-cycle`` flow does, without Prefect: the check, then the sender.
     ``full``: every item judged from the records, the per-item memory rebuilt.
@@ -77,8 +90,8 @@ def run_in_process(
     from regie import cycle
 
     check = cycle.deadline_check(app, day, dry_run=dry_run, plan=plan, rebuild_memory=full)
-    send = None if dry_run else cycle.send_reminders(app)
-    return {"check": check.summary(), "send": send.summary() if send else None}
+    sent = None if dry_run or not send else cycle.send_reminders(app)
+    return {"check": check.summary(), "send": sent.summary() if sent else None}
 
 
 def run_as_flow(

@@ -165,8 +165,12 @@ def test_invalid_auth_stops_the_batch_with_one_line(
     # Only the messages already in flight reached Slack (at most one per worker, 8); the others
     # were not tried and wait for a later run.
     assert 1 <= len(slack.calls) <= 8 and not slack.posts()
+    # Only those tried used up an attempt (ops review, finding 1): the rest are pending, untried.
     rows = json.loads(regie("outbox", "--format", "json", env=env).out)
-    assert {r["status"] for r in rows} == {"failed"}
+    assert {r["status"] for r in rows} <= {"failed", "pending"}
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert 1 <= len(failed) <= 8 and all(r["attempts"] == 1 for r in failed)
+    assert all(r["attempts"] == 0 for r in rows if r["status"] == "pending")
 
 
 @pytest.mark.slow

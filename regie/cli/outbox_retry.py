@@ -1,0 +1,173 @@
+"""`regie outbox retry (--key KEY… | --all-dead) [--yes]`: give dead messages fresh attempts;
+`regie outbox mark-sent KEY… [--yes]`: messages that went out before a restore, marked as sent.
+
+`regie outbox` lists the outbox with options only, so a first argument ``retry`` or
+``mark-sent`` can only mean one of these: :class:`OutboxCommand` hands such a call to it (as
+`regie update redact`).
+Also :func:`warn_dead`, which `regie send` and `regie cycle` use to say that messages are dead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+import typer.core
+
+from regie.cli.common import _app, command_group
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from regie.bootstrap import App
+
+retry_app = command_group(add_completion=False)
+
+
+@retry_app.command("retry")
+def retry(
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key",
+            metavar="KEY",
+            help="A dead message's key (`regie outbox --status dead`); repeat.",
+        ),
+    ] = None,
+    all_dead: Annotated[bool, typer.Option("--all-dead", help="Every dead message.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Retry now; without it nothing changes (a dry run).")
+    ] = False,
+) -> None:
+    """Put dead messages back in the queue with fresh attempts; the next `regie send` (or
+    cycle) sends them. Recorded with the operator (event regie.outbox.retried)."""
+    from regie.services import utcnow
+    from store import outbox
+
+    if bool(key) == all_dead:
+        raise InvalidInput("outbox retry: give --key KEY (repeatable) or --all-dead")
+    app = _app(delivery=False)
+    app.ensure_schema()
+    plan_id = app.programme_id()
+    with app.session() as session, session.begin():
+        dead = outbox.dead_keys(session, plan_id)
+        wanted = dead if all_dead else list(dict.fromkeys(key or ()))
+        unknown = [k for k in wanted if k not in set(dead)]
+        if unknown:
+            raise InvalidInput(f"outbox retry: not a dead message: {', '.join(unknown)}")
+        if not wanted:
+            typer.echo("no dead messages")
+            return
+        if not yes:
+            typer.echo(f"would retry {len(wanted)} dead message(s): {_listed(wanted)}")
+            typer.echo("dry run: nothing changed (add --yes to retry)")
+            return
+        # Who retries is recorded: the operator (`regie --operator`, REGIE_OPERATOR, OS login).
+        revived = outbox.revive(session, plan_id, wanted, now=utcnow())
+    typer.echo(f"retrying {len(revived)} message(s): {_listed(revived)}")
+    typer.echo("recorded (regie.outbox.retried); `regie send` delivers them")
+
+
+@retry_app.command("mark-sent")
+def mark_sent(
+    keys: Annotated[
+        list[str],
+        typer.Argument(metavar="KEY", help="Keys of messages known to have gone out already."),
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Mark now; without it nothing changes (a dry run).")
+    ] = False,
+) -> None:
+    """Mark unsent messages (pending, failed, dead) as sent without sending them: they went out
+    before the database was restored from an older backup. Recorded with the operator (event
+    regie.outbox.marked_sent)."""
+    from regie.services import utcnow
+    from store import outbox
+
+    wanted = list(dict.fromkeys(keys))
+    app = _app(delivery=False)
+    app.ensure_schema()
+    plan_id = app.programme_id()
+    with app.session() as session, session.begin():
+        found = outbox.statuses(session, plan_id, wanted)
+        unknown = [k for k in wanted if k not in found]
+        if unknown:
+            raise InvalidInput(f"outbox mark-sent: not in the outbox: {', '.join(unknown)}")
+        markable = {*outbox.UNSENT, "dead"}
+        refused = [f"{k} ({found[k]})" for k in wanted if found[k] not in markable]
+        if refused:
+            raise InvalidInput(
+                "outbox mark-sent: only pending, failed or dead messages: " + ", ".join(refused)
+            )
+        if not yes:
+            typer.echo(f"would mark {len(wanted)} message(s) as sent: {_listed(wanted)}")
+            typer.echo("dry run: nothing changed (add --yes to mark them)")
+            return
+        marked = outbox.mark_sent_by_hand(session, plan_id, wanted, now=utcnow())
+    typer.echo(f"marked {len(marked)} message(s) as sent, not sent again: {_listed(marked)}")
+    typer.echo("recorded (regie.outbox.marked_sent)")
+
+
+def _listed(keys: list[str]) -> str:
+    return ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+
+
+#: `regie outbox SUBCOMMAND …`: anything else is the listing's options.
+SUBCOMMANDS = ("retry", "mark-sent")
+
+
+def retry_command() -> typer.core.TyperGroup:
+    command = typer.main.get_command(retry_app)
+    assert isinstance(command, typer.core.TyperGroup)
+    return command
+
+
+class OutboxCommand(typer.core.TyperCommand):
+    """`regie outbox`: ``regie outbox retry …`` goes to :func:`retry`, anything else lists."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        if args and args[0] in SUBCOMMANDS:
+            name = f"{info_name or 'outbox'} {args[0]}"
+            command = retry_command().get_command(None, args[0])  # type: ignore[arg-type]
+            assert command is not None
+            return command.make_context(name, args[1:], parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        with formatter.section("Also"):
+            formatter.write_dl(
+                [
+                    (
+                        "regie outbox retry (--key KEY… | --all-dead) [--yes]",
+                        "give dead messages fresh attempts",
+                    ),
+                    (
+                        "regie outbox mark-sent KEY… [--yes]",
+                        "mark messages that went out before a restore as sent",
+                    ),
+                ]
+            )
+
+
+def warn_dead(app: App) -> bool:
+    """Say on stderr when messages queued in the last week are dead (no more attempts) and how
+    to retry them; True then (the command exits 1, as for a message not delivered)."""
+    from regie.services import utcnow
+    from store import outbox
+
+    with app.session() as session:
+        dead = outbox.dead_keys(session, app.programme_id(), since=utcnow() - outbox.DEAD_NOTICED)
+    if not dead:
+        return False
+    typer.echo(
+        f"  dead (no more attempts, not sent): {len(dead)} message(s): {_listed(dead)}; "
+        "see `regie outbox --status dead`, retry with `regie outbox retry --all-dead --yes`",
+        err=True,
+    )
+    return True

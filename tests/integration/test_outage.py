@@ -1,0 +1,211 @@
+"""A mail outage of a few hours (ops review, finding 1): while the relay is down only the message
+actually tried uses up an attempt, the others wait untried; once it is back every message goes
+out once; a dead message is said by `regie send` (exit 1) and revived by `regie outbox retry`.
+A real SMTP server (aiosmtpd), stopped then started, and a real database (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from governance.clock import utcnow
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from regie.cycle import deadline_check, send_reminders
+from store import OutboxRecord, Repository
+from store.models import EventRow, OutboxRow
+from tests.cli import regie
+from tests.fakes.smtp import SmtpServer
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = date(2015, 10, 15)
+CONTACTS = """\
+contacts:
+  - id: office
+    name: Programmabureau
+    organisation: IenM
+    email: pmo@example.nl
+    programme_office: true
+  - id: ienm
+    name: I. en M.
+    organisation: IenM
+    email: ienm@example.nl
+    deputy: ez
+  - id: rivm
+    name: R. Ivm
+    organisation: RIVM
+    email: rivm@example.nl
+  - id: pianoo
+    name: P. Ianoo
+    organisation: PIANOo
+    email: pianoo@example.nl
+  - id: telos
+    name: T. Elos
+    organisation: Telos
+    email: telos@example.nl
+  - id: ez
+    name: E. Z.
+    organisation: EZ
+    email: ez@example.nl
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path, migrated_url: str) -> dict[str, str]:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(CONTACTS, encoding="utf-8")
+    return {
+        "REGIE_HOME": str(tmp_path / "home"),
+        "REGIE_DATABASE_URL": migrated_url,
+        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
+        "REGIE_CONTACTS": str(contacts),
+        "REGIE_NOTIFIER": "email",
+        "REGIE_SMTP_HOST": "127.0.0.1",
+        "REGIE_SMTP_PORT": "0",  # set per test: the relay's port
+        "REGIE_SMTP_SECURITY": "none",
+        "REGIE_MAIL_FROM": "Programmabureau MVI <regie@mvi.example.nl>",
+        "REGIE_OPERATOR": "beheerder",
+    }
+
+
+def _app(env: dict[str, str]) -> App:
+    return bootstrap(load_settings(env))
+
+
+def _outbox(app: App) -> dict[str, OutboxRecord]:
+    with app.session() as session:
+        return {r.key: r for r in Repository(session, app.programme_id()).outbox()}
+
+
+def _backoff_passed(app: App) -> None:
+    """As if the back-off of every failed message had run out (hours pass during an outage)."""
+    with app.session() as session, session.begin():
+        session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.status == "failed")
+            .values(next_attempt_at=utcnow() - timedelta(minutes=1))
+        )
+
+
+def test_an_outage_uses_up_only_the_attempts_tried_and_all_go_out_once_after(
+    env: dict[str, str],
+) -> None:
+    relay = SmtpServer()  # not started: the relay is down
+    env = {**env, "REGIE_SMTP_PORT": str(relay.port)}
+    app = _app(env)
+    queued = deadline_check(app, DAY).queued
+    assert len(queued) >= 7  # more than the six runs try
+    for _ in range(6):  # the 15-minute send timer, six runs during the outage
+        report = send_reminders(app)
+        assert report.stopped is not None and "not reachable" in report.stopped
+        assert report.sent == [] and len(report.failed) == 1  # only the message tried
+    rows = _outbox(app)
+    tried = {k: r for k, r in rows.items() if r.attempts}
+    untried = {k: r for k, r in rows.items() if not r.attempts}
+    # Each run tried one message (the one before waits for its back-off): six attempts in all.
+    assert sorted(r.attempts for r in tried.values()) == [1] * 6
+    assert {r.status for r in tried.values()} == {"failed"}
+    assert len(untried) == len(queued) - 6
+    assert {r.status for r in untried.values()} == {"pending"}
+    assert all(r.claim_token is None for r in untried.values())
+
+    with relay:  # the relay is back
+        _backoff_passed(app)
+        report = send_reminders(app)
+        assert report.failed == [] and sorted(report.sent) == sorted(queued)
+        assert send_reminders(app).sent == []
+    delivered = Counter(m["X-Regie-Key"] for m in relay.mails())
+    assert delivered == Counter(queued)  # each exactly once
+    assert {r.status for r in _outbox(app).values()} == {"sent"}
+
+
+def test_a_dead_message_fails_send_until_outbox_retry_revives_it(env: dict[str, str]) -> None:
+    relay = SmtpServer()
+    env = {**env, "REGIE_SMTP_PORT": str(relay.port)}
+    app = _app(env)
+    queued = deadline_check(app, DAY).queued
+    for _ in range(5):  # hours of outage: the first message uses up its five attempts
+        _backoff_passed(app)
+        send_reminders(app)
+    rows = _outbox(app)
+    dead = sorted(k for k, r in rows.items() if r.status == "dead")
+    assert len(dead) == 1 and rows[dead[0]].attempts == 5
+    key = dead[0]
+
+    with relay:
+        sent = regie("send", env=env)
+        # Everything else goes out; the dead one is said, and the run is not a success.
+        assert sent.code == 1, sent.out + sent.err
+        assert f"dead (no more attempts, not sent): 1 message(s): {key}" in sent.err
+        assert "regie outbox retry --all-dead --yes" in sent.err
+        assert len(relay.mails()) == len(queued) - 1
+        assert regie("send", env=env).code == 1  # still dead: still said
+        cycle = regie("cycle", "--as-of", DAY.isoformat(), env=env)
+        assert cycle.code == 1 and f"1 message(s): {key}" in cycle.err, cycle.out + cycle.err
+
+        dry = regie("outbox", "retry", "--key", key, env=env)
+        assert dry.code == 0, dry.err
+        assert "dry run: nothing changed" in dry.out
+        assert _outbox(app)[key].status == "dead"
+        assert regie("outbox", "retry", env=env).code == 2  # --key or --all-dead
+        assert regie("outbox", "retry", "--key", "nope", env=env).code == 2
+
+        done = regie("outbox", "retry", "--all-dead", "--yes", env=env)
+        assert done.code == 0, done.err
+        assert f"retrying 1 message(s): {key}" in done.out
+        row = _outbox(app)[key]
+        assert (row.status, row.attempts) == ("pending", 0)
+
+        again = regie("send", env=env)
+        assert again.code == 0, again.out + again.err
+        assert "email: 1 sent, 0 failed" in again.out and "dead" not in again.err
+        assert regie("send", env=env).code == 0
+        delivered = Counter(m["X-Regie-Key"] for m in relay.mails())
+        assert delivered == Counter(queued)
+    with app.session() as session:
+        events = session.scalars(
+            sa.select(EventRow).where(EventRow.name == "regie.outbox.retried")
+        ).all()
+    assert [(e.payload["messages"], e.payload["by"]) for e in events] == [([key], "beheerder")]
+    listed = json.loads(regie("outbox", "--status", "sent", "--format", "json", env=env).out)
+    assert key in {r["key"] for r in listed}
+
+
+def test_after_a_restore_the_cycle_queues_without_sending_and_mark_sent_keeps_them_back(
+    env: dict[str, str],
+) -> None:
+    """Ops review, finding 10: `regie cycle --no-send` queues without delivering, so the office
+    can mark the messages that went out before the restore as sent; `regie send` sends the rest
+    once, never the marked ones."""
+    with SmtpServer() as relay:
+        env = {**env, "REGIE_SMTP_PORT": str(relay.port)}
+        cycle = regie("cycle", "--as-of", DAY.isoformat(), "--no-send", env=env)
+        assert cycle.code == 0, cycle.out + cycle.err
+        assert "--no-send" in cycle.out and relay.mails() == []
+        app = _app(env)
+        rows = _outbox(app)
+        assert {r.status for r in rows.values()} == {"pending"} and len(rows) >= 2
+        gone, *rest = sorted(rows)
+        dry = regie("outbox", "mark-sent", gone, env=env)
+        assert dry.code == 0 and "dry run" in dry.out and _outbox(app)[gone].status == "pending"
+        assert regie("outbox", "mark-sent", "nope", env=env).code == 2
+        done = regie("outbox", "mark-sent", gone, "--yes", env=env)
+        assert done.code == 0, done.err
+        assert _outbox(app)[gone].status == "sent"
+        again = regie("outbox", "mark-sent", gone, "--yes", env=env)
+        assert again.code == 2 and "(sent)" in again.err  # a sent message stays as it is
+        sent = regie("send", env=env)
+        assert sent.code == 0, sent.out + sent.err
+        assert sorted(m["X-Regie-Key"] for m in relay.mails()) == rest
+    with app.session() as session:
+        events = session.scalars(
+            sa.select(EventRow).where(EventRow.name == "regie.outbox.marked_sent")
+        ).all()
+    assert [(e.payload["messages"], e.payload["by"]) for e in events] == [([gone], "beheerder")]
