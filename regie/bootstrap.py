@@ -38,7 +38,12 @@ class App:
         from store import make_engine
 
         self.require_usable_sqlite()  # before a file (and its directory) can be created
-        return make_engine(self.settings.database_url, synchronous=self.settings.sqlite_synchronous)
+        settings = self.settings
+        return make_engine(
+            settings.database_url,
+            synchronous=settings.sqlite_synchronous,
+            lock_timeout=settings.db_lock_timeout,
+        )
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -39,6 +40,9 @@ class Settings:
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
     simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
     sqlite_synchronous: str = "full"  # REGIE_SQLITE_SYNCHRONOUS: full (default) or normal
+    #: REGIE_DB_LOCK_TIMEOUT: seconds a statement waits for a lock another connection holds
+    #: before the command fails (exit 3); None: SQLite's busy timeout (10 s), PostgreSQL 30 s.
+    db_lock_timeout: float | None = None
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing, too short or too easy to
@@ -170,6 +174,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
     synchronous = (env.get("REGIE_SQLITE_SYNCHRONOUS") or "full").lower()
     if synchronous not in ("normal", "full"):
         problems.append(f"REGIE_SQLITE_SYNCHRONOUS: {synchronous!r} is not 'normal' or 'full'")
+    lock_timeout = _lock_timeout(env.get("REGIE_DB_LOCK_TIMEOUT"), problems)
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -186,12 +191,35 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         slack_team_id=team_id,
         slack_app_id=app_id,
         sqlite_synchronous=synchronous,
+        db_lock_timeout=lock_timeout,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
         smtp=smtp,
         simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
     )
+
+
+#: The longest REGIE_DB_LOCK_TIMEOUT: a day (PostgreSQL takes at most 2^31 - 1 ms).
+MAX_LOCK_TIMEOUT = 86_400
+
+
+def _lock_timeout(value: str | None, problems: list[str]) -> float | None:
+    """REGIE_DB_LOCK_TIMEOUT in seconds (a fraction allowed), or None when not set."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_LOCK_TIMEOUT:  # NaN and inf fail this too
+        problems.append(
+            f"REGIE_DB_LOCK_TIMEOUT: {text!r} is not a number of seconds "
+            f"(more than 0, at most {MAX_LOCK_TIMEOUT})"
+        )
+        return None
+    return seconds
 
 
 def _notifiers(value: str, problems: list[str]) -> tuple[str, ...]:

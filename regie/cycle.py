@@ -476,8 +476,15 @@ def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
     """The message as it should go out now, or None when nothing is left to send (recorded)."""
     from regie.recheck import NOTHING_LEFT, recheck
     from store import Repository
+    from store.dialect import take_write_lock
 
     with app.session() as session, session.begin():
+        if not recheck(session, plan_id, row).left_out:
+            return row  # the usual case: read only
+    # Something to record: again, write lock first (SQLite refuses a write after a read at once
+    # when another connection writes, instead of waiting: store.dialect.take_write_lock).
+    with app.session() as session, session.begin():
+        take_write_lock(session)
         checked = recheck(session, plan_id, row)
         if not checked.left_out:
             return row

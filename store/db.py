@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: PostgreSQL: how long a statement waits for a lock another connection holds (``lock_timeout``)
+#: unless REGIE_DB_LOCK_TIMEOUT says otherwise. Without it a statement blocked by a forgotten
+#: ``psql`` session waits for ever, and a cycle holds its cycle lock all that time.
+POSTGRES_LOCK_TIMEOUT_MS = 30_000
 #: Connections an engine keeps open (and may open beyond that): a server's threads (anyio's 40)
 #: each hold one; SQLAlchemy's default (5 + 10) closed and reopened connections under load.
 POOL_SIZE = 20
@@ -62,13 +66,18 @@ class MigrationError(RuntimeError):
     """A migration left the database inconsistent (it has been rolled back)."""
 
 
-def make_engine(url: str, *, synchronous: str = "full", **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, synchronous: str = "full", lock_timeout: float | None = None, **kwargs: Any
+) -> Engine:
     """An engine for the application: SQLite gets foreign keys, a busy timeout, real BEGINs and
-    WAL with ``synchronous`` (``full`` by default; ``normal``: see :func:`_install_sqlite_hooks`).
+    WAL with ``synchronous`` (``full`` by default; ``normal``: see :func:`_install_sqlite_hooks`);
+    PostgreSQL a ``lock_timeout``. ``lock_timeout`` (seconds) replaces the default of either
+    (:data:`SQLITE_BUSY_TIMEOUT_MS`, :data:`POSTGRES_LOCK_TIMEOUT_MS`).
     """
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
-    return _engine(url, foreign_keys=True, synchronous=synchronous, **kwargs)
+    wait_ms = None if lock_timeout is None else max(1, round(lock_timeout * 1000))
+    return _engine(url, foreign_keys=True, synchronous=synchronous, wait_ms=wait_ms, **kwargs)
 
 
 #: Every engine made here that is still referenced, so a command can close its connections
@@ -90,7 +99,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs: Any) -> Engine:
+def _engine(
+    url: str,
+    *,
+    foreign_keys: bool,
+    synchronous: str = "full",
+    wait_ms: int | None = None,
+    **kwargs: Any,
+) -> Engine:
     parsed = sa.make_url(normalise_url(url))
     database = parsed.database
     in_memory = not database or database == ":memory:" or "mode=memory" in database
@@ -102,6 +118,8 @@ def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs
         kwargs.setdefault("pool_pre_ping", True)
         server = sa.create_engine(parsed, **kwargs)
         _quiet_interrupts(server)
+        if parsed.get_backend_name() == "postgresql":
+            _install_postgres_lock_timeout(server, wait_ms)
         _LIVE_ENGINES.add(server)
         return server
     on_disk = None
@@ -113,7 +131,11 @@ def _engine(url: str, *, foreign_keys: bool, synchronous: str = "full", **kwargs
         _private_database_file(engine, on_disk)
     _quiet_interrupts(engine)
     _install_sqlite_hooks(
-        engine, foreign_keys=foreign_keys, wal=not in_memory, synchronous=synchronous
+        engine,
+        foreign_keys=foreign_keys,
+        wal=not in_memory,
+        synchronous=synchronous,
+        busy_ms=wait_ms,
     )
     _LIVE_ENGINES.add(engine)
     return engine
@@ -142,8 +164,28 @@ def _not_an_interrupt(record: logging.LogRecord) -> bool:
     return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
 
 
+def _install_postgres_lock_timeout(engine: Engine, wait_ms: int | None) -> None:
+    """Every connection waits at most ``wait_ms`` for a lock (a row, a table, an advisory lock)
+    before its statement fails with ``lock_timeout``; the transaction is then rolled back, the
+    command says so in one line and ends, releasing what it held (a cycle its cycle lock).
+
+    Set with ``SET`` once connected rather than as a start-up ``options`` parameter, which a
+    connection pooler such as PgBouncer may refuse, and which would replace ``PGOPTIONS``."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        timeout = POSTGRES_LOCK_TIMEOUT_MS if wait_ms is None else wait_ms
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET lock_timeout = {int(timeout)}")
+        finally:
+            cursor.close()
+        if not dbapi_connection.autocommit:
+            dbapi_connection.commit()  # the SET outlives the transaction it opened
+
+
 def _install_sqlite_hooks(
-    engine: Engine, *, foreign_keys: bool, wal: bool, synchronous: str
+    engine: Engine, *, foreign_keys: bool, wal: bool, synchronous: str, busy_ms: int | None = None
 ) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -152,7 +194,8 @@ def _install_sqlite_hooks(
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        busy = SQLITE_BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy)}")
         if wal:
             # Readers never wait for the writer (a `regie status` during a cycle). Kept in the
             # file once set; a read-only database simply stays in its journal mode.

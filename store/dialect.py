@@ -38,6 +38,18 @@ def reader(session: Session) -> Connection:
     return session.connection()
 
 
+def take_write_lock(session: Session) -> None:
+    """SQLite: take the database's write lock now, waiting for it up to the busy timeout.
+
+    A transaction starts deferred (a plain ``BEGIN``) and takes the write lock at its first
+    write. When it has read before, SQLite refuses that write at once ('database is locked'),
+    without waiting, if another connection holds the lock: waiting could deadlock it. A no-op
+    write as the transaction's first statement takes the lock while nothing has been read, so
+    it waits like any other first write. PostgreSQL: nothing (its writers lock rows)."""
+    if dialect_name(session) == "sqlite":
+        session.execute(sa.text("UPDATE programmes SET id = id WHERE 1 = 0"))
+
+
 def insert_function(session: Session) -> Callable[..., Any]:
     """The dialect's ``insert``, which has ``on_conflict_do_nothing`` / ``…_do_update``."""
     dialect = dialect_name(session)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
 from governance.plan import Contact, Plan
+from store.dialect import take_write_lock
 from store.models import (
     EventRow,
     OutboxRow,
@@ -197,8 +198,11 @@ def lock_programme(session: Session, programme_id: str) -> None:
 
     Two cycles starting together would otherwise both see "nothing stored yet" and both insert
     the programme (or both record the same revision). PostgreSQL: a transaction-scoped advisory
-    lock; SQLite needs none, its writers are serialised by the database lock.
+    lock. SQLite serialises writers by its database lock: it is taken here, before the sync
+    reads, so that a busy database is waited for (up to the busy timeout) instead of refusing
+    the transaction's first write at once (:func:`store.dialect.take_write_lock`).
     """
+    take_write_lock(session)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),

@@ -549,6 +549,17 @@ def main() -> None:
         sys.exit(3)
 
 
+def lock_wait(orig: object, reason: str) -> str | None:
+    """What a statement that gave up waiting for another connection's lock means, or None."""
+    if getattr(orig, "sqlstate", None) == "55P03" or reason == "database is locked":
+        return (
+            "another connection held a lock for longer than this command waits "
+            "(REGIE_DB_LOCK_TIMEOUT: 10 s on SQLite and 30 s on PostgreSQL unless set); "
+            "try again when it is released"
+        )
+    return None
+
+
 def environment_fault(exc: BaseException) -> str | None:
     """One line for what the machine did wrong (a read-only or corrupted database, a full
     disk, a home that cannot be written); None for anything else."""
@@ -558,6 +569,8 @@ def environment_fault(exc: BaseException) -> str | None:
     if module.startswith("sqlalchemy"):
         orig = getattr(exc, "orig", None)
         reason = first_line(orig) if orig is not None else first_line(exc)
+        if waited := lock_wait(orig, reason):
+            reason = f"{reason}: {waited}"
         return f"database error: {reason} (nothing was changed by this command)"
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""

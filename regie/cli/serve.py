@@ -26,6 +26,7 @@ def serve(
 
     from regie.backup import serving
     from regie.bootstrap import bootstrap
+    from regie.log_lines import server_log_config
     from web.app import create_app
 
     if not 0 <= port <= 65535:
@@ -41,6 +42,7 @@ def serve(
     config = uvicorn.Config(
         create_app(app),
         log_level="warning",
+        log_config=server_log_config(),  # each line with its level (the journal's <4>, …)
         http="httptools",
         access_log=False,  # a line per feed refresh would cost more than the refresh itself
         server_header=False,
