@@ -579,38 +579,8 @@ def revive(
 ) -> list[str]:
     """Dead messages of ``keys`` → 'pending' with fresh attempts; return the keys revived, sorted
     (one event names them; their failed attempts stay on record as events)."""
-    require_aware(now, "now")
-    from store.audit import record_action
-
-    o = OutboxRow
-    revived: list[str] = []
-    for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
-        revived.extend(
-            session.scalars(
-                sa.update(o)
-                .where(
-                    o.programme_id == programme_id,
-                    o.key.in_(list(chunk)),
-                    o.status == "dead",
-                    o.kind != TEST_KIND,
-                )
-                .values(
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=None,
-                    claimed_at=None,
-                    claim_token=None,
-                )
-                .returning(o.key)
-                .execution_options(synchronize_session=False)
-            )
-        )
-    if revived:
-        record_action(
-            session, programme_id, RETRIED_EVENT, now=now,
-            payload={"messages": sorted(revived), "count": len(revived)},
-        )  # fmt: skip
-    return sorted(revived)
+    fresh = {"status": "pending", "attempts": 0, "next_attempt_at": None}
+    return _moved_by_hand(session, programme_id, keys, ("dead",), fresh, RETRIED_EVENT, now)
 
 
 #: The event `regie outbox mark-sent` records: messages known to have gone out already.
@@ -623,39 +593,49 @@ def mark_sent_by_hand(
     """Unsent messages of ``keys`` (pending, failed, dead) → 'sent' without sending them: they
     went out before the database was restored from an older backup, and the office knows it.
     Return the keys marked, sorted; one event names them (with the operator)."""
+    sent = {"status": "sent", "sent_at": now, "next_attempt_at": None, "last_error": None}
+    return _moved_by_hand(
+        session, programme_id, keys, (*UNSENT, "dead"), sent, MARKED_SENT_EVENT, now
+    )
+
+
+def _moved_by_hand(
+    session: Session,
+    programme_id: str,
+    keys: Collection[str],
+    statuses: tuple[str, ...],
+    values: dict[str, object],
+    event: str,
+    now: datetime,
+) -> list[str]:
+    """The messages of ``keys`` in one of ``statuses`` (set-up tests left out) given ``values``
+    and unclaimed; the keys moved, sorted, named by one ``event`` (with the operator)."""
     require_aware(now, "now")
     from store.audit import record_action
 
     o = OutboxRow
-    marked: list[str] = []
+    moved: list[str] = []
     for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
-        marked.extend(
+        moved.extend(
             session.scalars(
                 sa.update(o)
                 .where(
                     o.programme_id == programme_id,
                     o.key.in_(list(chunk)),
-                    o.status.in_((*UNSENT, "dead")),
+                    o.status.in_(statuses),
                     o.kind != TEST_KIND,
                 )
-                .values(
-                    status="sent",
-                    sent_at=now,
-                    next_attempt_at=None,
-                    last_error=None,
-                    claimed_at=None,
-                    claim_token=None,
-                )
+                .values(**values, claimed_at=None, claim_token=None)
                 .returning(o.key)
                 .execution_options(synchronize_session=False)
             )
         )
-    if marked:
+    if moved:
         record_action(
-            session, programme_id, MARKED_SENT_EVENT, now=now,
-            payload={"messages": sorted(marked), "count": len(marked)},
+            session, programme_id, event, now=now,
+            payload={"messages": sorted(moved), "count": len(moved)},
         )  # fmt: skip
-    return sorted(marked)
+    return sorted(moved)
 
 
 def statuses(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, str]:
