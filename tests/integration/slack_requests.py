@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
+
+if TYPE_CHECKING:
+    from regie.bootstrap import App
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
@@ -71,3 +75,23 @@ def submission(
             },
         },
     }
+
+
+def slack_app(migrated_url: str, tmp_path: Path) -> App:
+    """An answers app that takes Slack requests signed with :data:`SIGNING_SECRET`, its plan
+    synced (the endpoint tests' fixture)."""
+    from dataclasses import replace
+
+    from regie.services import utcnow
+    from store import sync_plan
+    from tests.integration.answer_app import answers_app
+    from tests.integration.server import TEST_SECRET_KEY
+
+    app = answers_app(migrated_url, tmp_path)
+    app.settings = replace(
+        app.settings, slack_signing_secret=SIGNING_SECRET, secret_key=TEST_SECRET_KEY
+    )
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+    return app

@@ -12,25 +12,19 @@ from starlette.testclient import TestClient
 
 from regie.bootstrap import App
 from store import Repository
-from tests.integration.answer_app import answers_app
-from tests.integration.server import TEST_SECRET_KEY
-from tests.integration.slack_requests import SIGNING_SECRET, button, sign, signed, submission
+from tests.integration.slack_requests import (
+    button,
+    sign,
+    signed,
+    slack_app,
+    submission,
+)
 from web.app import create_app
 
 
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path) -> App:
-    app = answers_app(migrated_url, tmp_path)
-    app.settings = replace(
-        app.settings, slack_signing_secret=SIGNING_SECRET, secret_key=TEST_SECRET_KEY
-    )
-    from regie.services import utcnow
-    from store import sync_plan
-
-    plan = app.load_plan()
-    with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-    return app
+    return slack_app(migrated_url, tmp_path)
 
 
 @pytest.fixture

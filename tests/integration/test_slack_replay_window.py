@@ -6,7 +6,6 @@ future are refused; a signature is kept until both its arrival and its timestamp
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,9 +19,7 @@ from regie.bootstrap import App
 from store import Repository, downgrade, make_engine, upgrade
 from store.answers import first_seen
 from store.models_answers import SlackRequestRow
-from tests.integration.answer_app import answers_app
-from tests.integration.server import TEST_SECRET_KEY
-from tests.integration.slack_requests import SIGNING_SECRET, button, signed
+from tests.integration.slack_requests import button, signed, slack_app
 from web.app import create_app
 from web.slack import MAX_AHEAD, REPLAY_WINDOW
 
@@ -33,17 +30,7 @@ T0 = datetime.now(UTC).replace(microsecond=0)
 
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path) -> App:
-    app = answers_app(migrated_url, tmp_path)
-    app.settings = replace(
-        app.settings, slack_signing_secret=SIGNING_SECRET, secret_key=TEST_SECRET_KEY
-    )
-    from regie.services import utcnow
-    from store import sync_plan
-
-    plan = app.load_plan()
-    with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
-    return app
+    return slack_app(migrated_url, tmp_path)
 
 
 @pytest.fixture
