@@ -38,7 +38,9 @@ import re
 import secrets
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -167,6 +169,26 @@ def build_feed(
     raise AssertionError("unreachable")
 
 
+#: True while a feed request builds its feed: its writes wait only briefly for another
+#: connection's lock (a request answers unrecorded rather than wait the lock timeout).
+_serving: ContextVar[bool] = ContextVar("regie_feed_serving", default=False)
+
+
+@contextmanager
+def _recording(app: App, *, brief: bool = False) -> Iterator[Session]:
+    """A session in a transaction for the feed memory's reads and writes; during a feed
+    request (or ``brief``) its statements wait at most a second for a lock
+    (:func:`store.lock_wait.brief_lock_wait`); a ``regie calendar`` command waits as any other."""
+    from store.lock_wait import brief_lock_wait
+
+    with app.session() as session, session.begin():
+        if brief or _serving.get():
+            with brief_lock_wait(session):
+                yield session
+        else:
+            yield session
+
+
 def _build(
     app: App, plan: Plan, scope: Scope, as_of: date, version: str | None, record: bool
 ) -> Feed:
@@ -178,7 +200,7 @@ def _build(
     version = version or plan_version(app)
     fallback = version_time(version)  # when that version of the plan file was written
     try:
-        with app.session() as session, session.begin():
+        with _recording(app) as session:
             key = ("feeds", as_of, version, app.settings.base_url,
                    store.watermarks(session, pid))  # fmt: skip
             if record:
@@ -322,7 +344,7 @@ def body_meetings(
     # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
     heading = f"Vergadering: {body.name}."
     out = []
-    with app.session() as session, session.begin():
+    with _recording(app) as session:
         memory = store.feed_meetings(session, pid, f"{body_id}-")
         recorded = store.meetings_recorded(session, pid, body_id)
         change = max(file_time, recorded or file_time).replace(microsecond=0)
@@ -755,7 +777,7 @@ def serve_token_feed(
         used = now
     if served_etag or used:
         try:
-            with app.session() as session, session.begin():
+            with _recording(app, brief=True) as session:
                 store.mark_served(
                     session, t.id, etag=served_etag, modified_at=modified, used_at=used
                 )
@@ -789,10 +811,13 @@ def _serving_build(
     with _refused_lock:
         since = _refused.get(app.engine)
     if since is None or clock.monotonic() - since >= RECORD_RETRY_SECONDS:
+        serving = _serving.set(True)
         try:
             return build_feed(app, plan, scope, as_of, version), True
         except DBAPIError as exc:
             _write_refused(app, exc)
+        finally:
+            _serving.reset(serving)
     return build_feed(app, plan, scope, as_of, version, record=False), False
 
 
@@ -897,7 +922,7 @@ class NotModified:
             return
         pending, self._pending_used = self._pending_used, {}
         try:
-            with self._app.session() as session, session.begin():
+            with _recording(self._app, brief=True) as session:
                 for token_id, used in pending.items():
                     store.mark_served(session, token_id, used_at=used)
         except Exception:

@@ -100,3 +100,55 @@ def test_a_feed_is_served_while_another_process_holds_sqlite_s_write_lock(
     other.dispose()
     writable = TestClient(create_app(bootstrap(app.settings)))
     assert writable.get(f"/calendar/{token.token}.ics").content == first.content
+
+
+def test_a_feed_request_does_not_wait_for_another_connection_s_lock(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """A connection holding the feed tables' write locks (a forgotten ``psql`` session, a long
+    transaction) does not keep a subscriber waiting for the database's lock timeout (here ten
+    minutes): the request answers with the feed, unrecorded, and records it once free."""
+    import dataclasses
+    import threading
+
+    from regie.bootstrap import bootstrap
+    from web.app import create_app
+
+    app = synced_app(tmp_path, migrated_url)
+    token = create_token(app, "programme", "test", NOW)
+    path = f"/calendar/{token.token}.ics"
+    patient = dataclasses.replace(app.settings, db_lock_timeout=600.0)
+    client = TestClient(create_app(bootstrap(patient)), raise_server_exceptions=False)
+    answers: list[Any] = []
+    other = sa.create_engine(migrated_url)
+    with other.connect() as holder:
+        if holder.dialect.name == "sqlite":
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            holder.exec_driver_sql(
+                "LOCK TABLE calendar_tokens, feed_entries, feed_meetings IN EXCLUSIVE MODE"
+            )
+        request = threading.Thread(target=lambda: answers.append(client.get(path)), daemon=True)
+        request.start()
+        request.join(timeout=60)  # without a brief wait it would wait ten minutes
+        answered_while_locked = not request.is_alive()
+        holder.rollback()
+    request.join()
+    other.dispose()
+    assert answered_while_locked, "the feed request waited for the other connection's lock"
+    first = answers[0]
+    assert first.status_code == 200, first.text
+    assert b"BEGIN:VEVENT" in first.content
+    with app.engine.connect() as connection:  # nothing was recorded while the lock was held
+        used = connection.execute(
+            sa.text("SELECT last_used_at FROM calendar_tokens WHERE id = :id"), {"id": token.id}
+        ).scalar_one()
+    assert used is None
+    # Free again: a later request records it (recording paused a minute: a new server here).
+    later = TestClient(create_app(bootstrap(app.settings)))
+    assert later.get(path).content == first.content
+    with app.engine.connect() as connection:
+        used = connection.execute(
+            sa.text("SELECT last_used_at FROM calendar_tokens WHERE id = :id"), {"id": token.id}
+        ).scalar_one()
+    assert used is not None
