@@ -25,6 +25,13 @@ def file_name(key: str) -> str:
     return f"{_UNSAFE.sub('_', key).strip('_')[:120]}-{digest}.eml"
 
 
+def copies(directory: Path, key: str) -> list[Path]:
+    """The files under ``directory`` that hold message ``key``: its .eml, and the .tmp a send
+    that crashed before renaming it left behind (only those that exist)."""
+    target = directory / file_name(key)
+    return [p for p in (target, target.with_suffix(".tmp")) if p.exists()]
+
+
 def message_id(key: str, domain: str = "regie.invalid") -> str:
     """A stable Message-ID per key, so mail clients can spot a duplicate delivery."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]

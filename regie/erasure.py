@@ -164,10 +164,11 @@ def _applied_if(session: Session, apply: bool) -> Iterator[None]:
 
 
 def _eml_files(app: App, keys: list[str]) -> list[Path]:
-    from notifications.file_outbox import file_name
+    """The file notifier's copies of the messages ``keys`` (a crashed send's .tmp included)."""
+    from notifications.file_outbox import copies
 
     directory = app.settings.outbox_dir
-    return [p for p in (directory / file_name(k) for k in keys) if p.exists()]
+    return [path for k in keys for path in copies(directory, k)]
 
 
 def forget_user(app: App, username: str) -> str:
@@ -200,8 +201,11 @@ def redact_update(
 ) -> RedactReport:
     """Replace one status update's note by a placeholder and scrub its copies (see
     :func:`store.erasure.redact`) in one transaction (``apply``), or say what that would change
-    (the same transaction, rolled back). Archived reports and sent messages stay as they are.
-    ``by``: who redacts (recorded); default the acting operator (:mod:`store.actor`)."""
+    (the same transaction, rolled back). The file notifier's copy of a message it scrubs (one
+    not sent, written before a crash or a restore took its sending back) is removed after the
+    commit, so that its sending writes the scrubbed text: counted as ``outbox_files``.
+    Archived reports and sent messages stay as they are. ``by``: who redacts (recorded);
+    default the acting operator (:mod:`store.actor`)."""
     from store.actor import clean_actor, current_actor
     from store.erasure import redact
 
@@ -217,7 +221,15 @@ def redact_update(
             session, programme_id, update_id, now, day, by=by, reason=reason,
             placeholder=redacted_note(day),
         )  # fmt: skip
+    # A file copy would otherwise keep the note: the file notifier does not write a message
+    # again over its existing file.
+    files = _eml_files(app, done.outbox_keys)
+    if apply:
+        for path in files:
+            path.unlink(missing_ok=True)
     counts = {k: v for k, v in sorted(done.counts.items()) if v}
+    if files:
+        counts["outbox_files"] = len(files)
     return RedactReport(update_id, done.item_code, counts, apply)
 
 

@@ -110,6 +110,11 @@ class ReminderRow:
     #: Delivery attempts that failed before this one went out (0: first time, or not sent).
     failed_attempts: int = 0
     sent_at: datetime | None = None
+    #: An escalation for unanswered requests: how many requests it counted, and how many of
+    #: them never reached the owner (failed or not sent), as its ``regie.escalation.raised``
+    #: event records them (0, 0: all delivered, another escalation, or not recorded).
+    prompts: int = 0
+    undelivered: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +374,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         sent = reminders_for(session, pid, item_id)
     calendar = plan_index(plan)[1]
     reminders = []
+    missed = _undelivered_requests(events)
     went_out = {r.stage for r in sent if r.status not in _NEVER_WENT_OUT}
     numbers: dict[str, int] = {}  # a stage before or after its deadline → its number there
     counted: dict[tuple[bool, date], int] = {}  # (after?, deadline) → reminders so far
@@ -394,6 +400,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
                 number,
                 failed_attempts=max(r.attempts - 1, 0) if r.status == "sent" else 0,
                 sent_at=r.sent_at,
+                **missed.get((r.queued_on, r.stage), {}),
             )
         )
     action = plan.action(item.action_id)
@@ -409,6 +416,23 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         events=events,
         reminders=reminders,
     )
+
+
+def _undelivered_requests(events: list[Any]) -> dict[tuple[date, str], dict[str, int]]:
+    """(day, escalation stage key) → the requests it counted and how many of them were not
+    delivered, for the item's escalations whose ``regie.escalation.raised`` event names any
+    undelivered (:attr:`governance.reminders.Escalation.undelivered`)."""
+    from governance.events import ESCALATION_RAISED
+
+    out: dict[tuple[date, str], dict[str, int]] = {}
+    for e in events:
+        payload = e.payload if e.name == ESCALATION_RAISED else None
+        if not isinstance(payload, dict) or not isinstance(payload.get("key"), str):
+            continue
+        prompts, undelivered = payload.get("prompts"), payload.get("undelivered")
+        if isinstance(prompts, int) and isinstance(undelivered, int) and undelivered > 0:
+            out[e.occurred_on, payload["key"]] = {"prompts": prompts, "undelivered": undelivered}
+    return out
 
 
 @dataclass(frozen=True, slots=True)

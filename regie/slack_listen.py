@@ -4,7 +4,10 @@ Slack sends each interaction as an envelope over a WebSocket the app opens itsel
 (``apps.connections.open`` with the app-level token, REGIE_SLACK_APP_TOKEN). We store the answer,
 acknowledge the envelope (with modal errors in its payload when there are any), then make the
 Web API calls. An envelope id seen before is acknowledged and ignored: Slack redelivers
-envelopes that were not acknowledged in time, and an answer must not be stored twice.
+envelopes that were not acknowledged in time, and an answer must not be stored twice. Only
+envelopes Regie handles are recorded (in the answer's own transaction, as over HTTP): one of
+another kind, from another workspace or app, or that it cannot read is acknowledged and
+forgotten.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 
     from slack_sdk.socket_mode.client import BaseSocketModeClient
     from slack_sdk.socket_mode.request import SocketModeRequest
+
+    from regie.slack_answers import ReplayGuard
 
 log = logging.getLogger("regie.slack")
 ENVELOPE_WINDOW = timedelta(minutes=5)  # Slack redelivers an unacknowledged envelope sooner
@@ -63,20 +68,27 @@ def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -
 
     from regie.plan_cache import current_plan
     from regie.services import today
-    from regie.slack_answers import Malformed, handle_interaction
+    from regie.slack_answers import Malformed, Replayed, handle_interaction
     from regie.slack_client import run_after_ack, user_email
 
     body: dict[str, Any] | None = None
     calls: list[Any] = []
     try:
-        if req.type == "interactive" and first_envelope(app, req.envelope_id):
+        if req.type == "interactive":
             plan = current_plan(app)[0]
             day = today(app, plan)
             web = client.web_client
+            # The envelope id is recorded in the answer's own transaction, or on its own when
+            # the interaction wrote nothing (the modal opened, field errors); never for one
+            # refused as foreign or unreadable (Malformed), which is not Regie's to remember.
+            guard = envelope_guard(req.envelope_id)
             reply = handle_interaction(
-                app, plan, req.payload, day, lookup=lambda user: user_email(web, user)
+                app, plan, req.payload, day, lookup=lambda user: user_email(web, user), guard=guard
             )
+            guard.alone(app)
             body, calls = reply.body, reply.then
+    except Replayed:  # redelivered: acknowledged, nothing stored again, no calls again
+        body, calls = None, []
     except Malformed as exc:
         log.warning("Slack envelope %s: %s", req.envelope_id, exc)
     except Exception:  # never leave Slack without an ack; the answer was not stored
@@ -85,10 +97,8 @@ def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -
     run_after_ack(client.web_client, calls)
 
 
-def first_envelope(app: App, envelope_id: str) -> bool:
-    from regie.answers import writing
-    from regie.services import utcnow
-    from store.answers import first_seen
+def envelope_guard(envelope_id: str) -> ReplayGuard:
+    """The replay guard for one envelope: its id, kept :data:`ENVELOPE_WINDOW`."""
+    from regie.slack_answers import ReplayGuard
 
-    with writing(app), app.session() as session, session.begin():
-        return first_seen(session, f"envelope:{envelope_id[:100]}", utcnow(), ENVELOPE_WINDOW)
+    return ReplayGuard(f"envelope:{envelope_id[:100]}", int(ENVELOPE_WINDOW.total_seconds()))

@@ -496,6 +496,8 @@ class Redacted:
     update_id: int
     item_code: str
     counts: Counter[str] = field(default_factory=Counter)
+    #: The keys of the unsent messages whose texts it changed (their file copies go too).
+    outbox_keys: list[str] = field(default_factory=list)
 
 
 def redaction_of(session: Session, programme_id: str, update_id: int) -> Redaction | None:
@@ -611,6 +613,7 @@ def redact(
         if values != {k: getattr(m, k) for k in values}:
             session.execute(sa.update(o).where(o.id == m.id).values(**values))
             done.counts["outbox"] += 1
+            done.outbox_keys.append(m.key)
     session.execute(
         sa.update(UpdateRedactionRow)
         .where(UpdateRedactionRow.update_id == update_id)

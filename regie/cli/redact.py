@@ -36,8 +36,8 @@ def redact(
     ] = False,
 ) -> None:
     """Replace one status update's note by a placeholder, also where it was copied (events,
-    unsent messages, feeds); the redaction is recorded, never the old text. Archived reports
-    and sent messages stay as they are."""
+    unsent messages, feeds; an unsent message's .eml file is removed); the redaction is
+    recorded, never the old text. Archived reports and sent messages stay as they are."""
     from regie.bootstrap import bootstrap
     from regie.erasure import redact_update
     from regie.services import utcnow
