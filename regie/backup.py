@@ -24,7 +24,7 @@ import signal
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,11 +33,17 @@ from typing import Any
 
 from regie.bootstrap import App
 from regie.errors import DatabaseNotReady, InvalidInput, RegieError
+from regie.sqlite_copy import copy_database as _copy
+from regie.sqlite_copy import publish as _publish
+from regie.sqlite_copy import publish_copy as _publish_copy
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own files beside the database
 
 
-def backup(app: App, target: Path) -> str:
+def backup(app: App, target: Path, warn: Callable[[str], None] | None = None) -> str:
+    """Copy the database to ``target``; the output line. A database that refuses the backup's
+    record (read-only) is copied all the same: ``warn`` gets one line saying the record is
+    missing (without ``warn`` that note ends the output line)."""
     if not app.settings.is_sqlite:
         raise InvalidInput(
             f"{app.safe_url}: `regie db backup` copies the embedded SQLite database; back up "
@@ -58,7 +64,7 @@ def backup(app: App, target: Path) -> str:
     database = source.resolve()
     if target.resolve() in {database, *(Path(f"{database}{s}") for s in _SIDE_FILES)}:
         raise InvalidInput(f"{target}: that is the database or one of its own files")
-    noted = _record_backup(app, target)
+    noted, unrecorded = _record_backup(app, target)
     try:
         fd, partial = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".partial", dir=target.parent
@@ -80,6 +86,10 @@ def backup(app: App, target: Path) -> str:
         for leftover in (partial, f"{partial}-journal"):
             Path(leftover).unlink(missing_ok=True)
     size = target.stat().st_size
+    if unrecorded and warn is not None:
+        warn(f"warning: the backup is not recorded in the database ({BACKED_UP}): {unrecorded}")
+    elif unrecorded:
+        noted = f" (not recorded in the database: {unrecorded})"
     return f"{source} → {target}: {pages:,} pages, {size / 2**20:.1f} MiB, checked{noted}"
 
 
@@ -90,12 +100,13 @@ RESTORED = "regie.db.restored"
 COMPARED = ("status_updates", "decisions", "events", "outbox", "report_archive", "plan_revisions")
 
 
-def _record_backup(app: App, target: Path) -> str:
+def _record_backup(app: App, target: Path) -> tuple[str, str | None]:
     """Record the backup in the database before it is copied (so the copy holds it too): a
     ``regie.db.backed_up`` event naming the file and who made it. Best effort: a database
     without its programme yet, one at an older revision (the backup before an upgrade: not
-    migrated by backing it up) or one this user may only read is still backed up ("" or a note
-    for the output line)."""
+    migrated by backing it up) or one that refuses writes (a read-only file, a read-only role)
+    is still backed up. Returns a note for the output line ("" or the older revision) and why
+    the record could not be written (None: written or not needed)."""
     from governance.clock import utcnow
     from store import current_revision, head_revision
     from store.audit import programme_stored, record_action
@@ -103,17 +114,18 @@ def _record_backup(app: App, target: Path) -> str:
     try:
         # Never migrated here: the backup before an upgrade must be of the database as it was.
         if current_revision(app.settings.database_url) != head_revision():
-            return " (not recorded in the database: it is at an older revision)"
+            return " (not recorded in the database: it is at an older revision)", None
         programme_id = app.programme_id()
         with app.writing(), app.session() as session, session.begin():
             if not programme_stored(session, programme_id):
-                return ""
+                return "", None
             record_action(
                 session, programme_id, BACKED_UP, now=utcnow(), payload={"file": target.name}
             )
     except Exception as exc:  # the copy matters more than its record
-        return f" (not recorded in the database: {' '.join(str(exc).split())[:200]})"
-    return ""
+        reason = getattr(exc, "orig", None) or exc  # the driver's words, not the statement
+        return "", " ".join(str(reason).split())[:200] or type(exc).__name__
+    return "", None
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,21 +321,6 @@ def _no_server(home: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _publish_copy(database: Path, kept: Path) -> None:
-    partial = kept.with_name(f".{kept.name}.partial")
-    try:
-        _copy(database, partial)
-        os.chmod(partial, 0o600)  # the whole history: as private as the database
-        _publish(partial, kept)
-    except OSError as exc:
-        raise RegieError(f"{kept}: {exc.strerror or exc}", exit_code=3) from None
-    except sqlite3.Error as exc:
-        raise RegieError(f"{database}: {exc}", exit_code=3) from None
-    finally:
-        partial.unlink(missing_ok=True)
-        Path(f"{partial}-journal").unlink(missing_ok=True)
-
-
 def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
     """The backup's stamp and newest ids, after checking it is a whole Regie database."""
     try:
@@ -416,39 +413,6 @@ def _terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, before)
-
-
-def _publish(partial: Path, target: Path) -> None:
-    """The finished copy under the target's name, whole or not at all, never over a file made
-    meanwhile: a hard link fails when the name exists (``os.replace`` would overwrite it)."""
-    try:
-        os.link(partial, target)
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links: check, then rename
-        if target.exists():
-            raise FileExistsError(target) from None
-        os.replace(partial, target)
-
-
-def _copy(source: Path, partial: Path) -> int:
-    """Copy through SQLite's backup API in one step, then check the copy reads whole. One step:
-    in WAL mode the copy's read transaction does not stop writers, and a copy in several steps
-    starts again at every commit between them — forever under a steady writer."""
-    src = sqlite3.connect(source, timeout=30)  # read-write: WAL readers need the -shm file
-    dst = sqlite3.connect(partial)
-    try:
-        src.backup(dst)
-        # The copy is a rollback-journal file on its own: no -wal beside it to lose.
-        dst.execute("PRAGMA journal_mode=DELETE")
-        check = dst.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"the copy does not check out: {check}")
-        pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
-    finally:
-        dst.close()
-        src.close()
-    return pages
 
 
 def _sqlite_path(app: App) -> Path:

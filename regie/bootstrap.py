@@ -43,6 +43,7 @@ class App:
             settings.database_url,
             synchronous=settings.sqlite_synchronous,
             lock_timeout=settings.db_lock_timeout,
+            connect_timeout=settings.db_connect_timeout,
         )
 
     @cached_property
@@ -72,7 +73,9 @@ class App:
 
         self.require_usable_sqlite()
         try:
-            current = current_revision(self.settings.database_url)
+            current = current_revision(
+                self.settings.database_url, connect_timeout=self.settings.db_connect_timeout
+            )
         except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
             raise DatabaseNotReady(f"database {self.safe_url}: {first_line(exc)}") from exc
         if current != head_revision():
@@ -81,18 +84,50 @@ class App:
             if newer_than_code(current):
                 raise DatabaseNotReady(newer_database(self.safe_url, current))
             if self.settings.is_sqlite:
+                # The embedded default just works, on any first command (a read-only one too):
+                # a database with history is copied first, so the upgrade can be undone.
+                kept = self._keep_before_upgrade(head_revision()) if current else None
                 try:
-                    upgrade(self.settings.database_url)  # the embedded default just works
+                    upgrade(self.settings.database_url)
                 except Exception as exc:  # e.g. a database from a newer Regie
                     raise DatabaseNotReady(
                         f"database {self.safe_url} is at revision {current}: {first_line(exc)}"
                     ) from exc
+                if kept is not None:
+                    import sys
+
+                    print(  # one line on the command's stderr; stdout stays the command's
+                        f"regie: database upgraded from revision {current} to {head_revision()}"
+                        f"; the database as it was is kept as {kept} (`regie db restore {kept}"
+                        " --yes` brings it back)",
+                        file=sys.stderr,
+                    )
             else:
                 raise DatabaseNotReady(
                     f"database {self.safe_url} is at revision {current or 'none'}, "
                     f"not {head_revision()}: run `regie db upgrade`"
                 )
         self._checked_schema = True
+
+    def _keep_before_upgrade(self, revision: str) -> Path | None:
+        """A consistent copy of the SQLite database before it is migrated to ``revision``
+        (:func:`regie.sqlite_copy.keep_before_upgrade`: beside it, 0600, the newest few kept);
+        None for a database without a file. No copy, no upgrade: one line, exit 3."""
+        from regie.errors import RegieError
+        from regie.sqlite_copy import keep_before_upgrade
+        from store.urls import sqlite_file
+
+        name = sqlite_file(self.settings.database_url)
+        database = None if name is None else Path(name).expanduser()
+        if database is None or not database.is_file():
+            return None
+        try:
+            return keep_before_upgrade(database, revision)
+        except RegieError as exc:
+            raise DatabaseNotReady(
+                f"database {self.safe_url} not upgraded to revision {revision}: a copy of it "
+                f"could not be kept first: {exc}"
+            ) from exc
 
     def require_usable_sqlite(self) -> None:
         """On SQLite, refuse in one line, before the database is touched: a file in a directory

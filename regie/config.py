@@ -43,6 +43,12 @@ class Settings:
     #: REGIE_DB_LOCK_TIMEOUT: seconds a statement waits for a lock another connection holds
     #: before the command fails (exit 3); None: SQLite's busy timeout (10 s), PostgreSQL 30 s.
     db_lock_timeout: float | None = None
+    #: REGIE_DB_CONNECT_TIMEOUT: seconds to wait for PostgreSQL to accept a connection (libpq's
+    #: connect_timeout); None: 10 s. A connect_timeout in REGIE_DATABASE_URL wins.
+    db_connect_timeout: int | None = None
+    #: REGIE_OUTBOX_GIVE_UP_HOURS: a message failing for a passing reason is dead only when its
+    #: first attempt is this old as well as after its attempts; None: 24 h (store.outbox).
+    outbox_give_up_hours: float | None = None
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing, too short or too easy to
@@ -175,6 +181,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
     if synchronous not in ("normal", "full"):
         problems.append(f"REGIE_SQLITE_SYNCHRONOUS: {synchronous!r} is not 'normal' or 'full'")
     lock_timeout = _lock_timeout(env.get("REGIE_DB_LOCK_TIMEOUT"), problems)
+    connect_timeout = _connect_timeout(env.get("REGIE_DB_CONNECT_TIMEOUT"), problems)
+    give_up_hours = _give_up_hours(env.get("REGIE_OUTBOX_GIVE_UP_HOURS"), problems)
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -192,6 +200,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         slack_app_id=app_id,
         sqlite_synchronous=synchronous,
         db_lock_timeout=lock_timeout,
+        db_connect_timeout=connect_timeout,
+        outbox_give_up_hours=give_up_hours,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
@@ -220,6 +230,45 @@ def _lock_timeout(value: str | None, problems: list[str]) -> float | None:
         )
         return None
     return seconds
+
+
+def _connect_timeout(value: str | None, problems: list[str]) -> int | None:
+    """REGIE_DB_CONNECT_TIMEOUT in whole seconds (libpq's connect_timeout: at least 2 s, a 1
+    counts as 2), or None when not set."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_LOCK_TIMEOUT:
+        problems.append(
+            f"REGIE_DB_CONNECT_TIMEOUT: {text[:20]!r} is not a whole number of seconds "
+            f"(more than 0, at most {MAX_LOCK_TIMEOUT})"
+        )
+        return None
+    return int(text)
+
+
+#: The longest REGIE_OUTBOX_GIVE_UP_HOURS: six days, so that a message dead at its end (plus
+#: a last back-off of 12 h) is still said by `regie send` (dead ones of the last 7 days).
+MAX_GIVE_UP_HOURS = 144
+
+
+def _give_up_hours(value: str | None, problems: list[str]) -> float | None:
+    """REGIE_OUTBOX_GIVE_UP_HOURS (a fraction allowed; 0: dead after the attempts alone), or
+    None when not set."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = math.nan
+    if not 0 <= hours <= MAX_GIVE_UP_HOURS:  # NaN and inf fail this too
+        problems.append(
+            f"REGIE_OUTBOX_GIVE_UP_HOURS: {text[:20]!r} is not a number of hours "
+            f"(at least 0, at most {MAX_GIVE_UP_HOURS})"
+        )
+        return None
+    return hours
 
 
 def _notifiers(value: str, problems: list[str]) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
@@ -386,13 +386,15 @@ def send_reminders(
     the row claimable again later (the notifiers are idempotent per key).
     """
     from governance.clock import utcnow
-    from notifications.base import ChannelDown, batch, workers
+    from notifications.base import ChannelDown, Unreachable, batch, workers
     from regie.answer_links import link_filler
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
-    from store.outbox import MAX_ATTEMPTS
+    from store.outbox import GIVE_UP_AFTER, MAX_ATTEMPTS
 
     tries = MAX_ATTEMPTS if max_attempts is None else max_attempts
+    hours = app.settings.outbox_give_up_hours  # REGIE_OUTBOX_GIVE_UP_HOURS
+    give_up = GIVE_UP_AFTER if hours is None else timedelta(hours=hours)
     notifier = app.notifier()
     report = SendReport(notifier.channel)
     plan_id = app.programme_id()
@@ -407,9 +409,9 @@ def send_reminders(
     # Slack look-up cache takes the same lock.
     bookkeeping = app.writing()
 
-    def record_failure(row: OutboxRecord, reason: str) -> None:
+    def record_failure(row: OutboxRecord, reason: str, permanent: bool) -> None:
         with bookkeeping:
-            _record_failure(app, plan_id, row, reason, report, tries)
+            _record_failure(app, plan_id, row, reason, report, tries, give_up, permanent)
 
     def release(row: OutboxRecord) -> None:
         from contextlib import suppress
@@ -438,7 +440,8 @@ def send_reminders(
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):
                 report.stopped = reason
-            record_failure(row, reason)
+            # No channel reaches the recipient: waiting does not help, so no give-up window.
+            record_failure(row, reason, permanent=isinstance(exc, Unreachable))
             return
         try:
             with bookkeeping, app.session() as session, session.begin():
@@ -519,6 +522,8 @@ def _record_failure(
     reason: str,
     report: SendReport,
     max_attempts: int,
+    give_up_after: timedelta,
+    permanent: bool,
 ) -> None:
     from governance.clock import utcnow
     from store import OutboxError, Repository
@@ -532,6 +537,8 @@ def _record_failure(
                 now=utcnow(),
                 claim_token=row.claim_token,
                 max_attempts=max_attempts,
+                give_up_after=give_up_after,
+                permanent=permanent,
             )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))

@@ -35,3 +35,10 @@ class DatabaseNotReady(RegieError):
     """The database is missing or not at the latest migration."""
 
     exit_code = 3
+
+
+class ServiceUnreachable(RegieError):
+    """A service Regie needs does not answer (the Prefect API a cycle runs on): exit 3, as for
+    a database that cannot be used; exit 1 stays "a message could not be delivered"."""
+
+    exit_code = 3

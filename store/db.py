@@ -32,6 +32,11 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: unless REGIE_DB_LOCK_TIMEOUT says otherwise. Without it a statement blocked by a forgotten
 #: ``psql`` session waits for ever, and a cycle holds its cycle lock all that time.
 POSTGRES_LOCK_TIMEOUT_MS = 30_000
+#: PostgreSQL: seconds to wait for the server to accept a connection (libpq's
+#: ``connect_timeout``) unless REGIE_DB_CONNECT_TIMEOUT or the URL's own ``connect_timeout``
+#: says otherwise. psycopg's default is 130 s: a server that drops packets (a firewall, a
+#: proxy that stopped forwarding) kept a command, or ``/healthz``, waiting over two minutes.
+POSTGRES_CONNECT_TIMEOUT_S = 10
 #: Connections an engine keeps open (and may open beyond that): a server's threads (anyio's 40)
 #: each hold one; SQLAlchemy's default (5 + 10) closed and reopened connections under load.
 POOL_SIZE = 20
@@ -67,17 +72,30 @@ class MigrationError(RuntimeError):
 
 
 def make_engine(
-    url: str, *, synchronous: str = "full", lock_timeout: float | None = None, **kwargs: Any
+    url: str,
+    *,
+    synchronous: str = "full",
+    lock_timeout: float | None = None,
+    connect_timeout: int | None = None,
+    **kwargs: Any,
 ) -> Engine:
     """An engine for the application: SQLite gets foreign keys, a busy timeout, real BEGINs and
     WAL with ``synchronous`` (``full`` by default; ``normal``: see :func:`_install_sqlite_hooks`);
-    PostgreSQL a ``lock_timeout``. ``lock_timeout`` (seconds) replaces the default of either
-    (:data:`SQLITE_BUSY_TIMEOUT_MS`, :data:`POSTGRES_LOCK_TIMEOUT_MS`).
+    PostgreSQL a ``lock_timeout`` and a ``connect_timeout``. ``lock_timeout`` (seconds) replaces
+    the default of either (:data:`SQLITE_BUSY_TIMEOUT_MS`, :data:`POSTGRES_LOCK_TIMEOUT_MS`);
+    ``connect_timeout`` (seconds) :data:`POSTGRES_CONNECT_TIMEOUT_S`.
     """
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     wait_ms = None if lock_timeout is None else max(1, round(lock_timeout * 1000))
-    return _engine(url, foreign_keys=True, synchronous=synchronous, wait_ms=wait_ms, **kwargs)
+    return _engine(
+        url,
+        foreign_keys=True,
+        synchronous=synchronous,
+        wait_ms=wait_ms,
+        connect_timeout=connect_timeout,
+        **kwargs,
+    )
 
 
 #: Every engine made here that is still referenced, so a command can close its connections
@@ -105,6 +123,7 @@ def _engine(
     foreign_keys: bool,
     synchronous: str = "full",
     wait_ms: int | None = None,
+    connect_timeout: int | None = None,
     **kwargs: Any,
 ) -> Engine:
     parsed = sa.make_url(normalise_url(url))
@@ -116,6 +135,12 @@ def _engine(
         kwargs.pop("max_overflow", None)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            # A URL's own ``?connect_timeout=`` wins (psycopg lets keywords replace the URL's).
+            seconds = POSTGRES_CONNECT_TIMEOUT_S if connect_timeout is None else connect_timeout
+            connect_args = dict(kwargs.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", int(seconds))
+            kwargs["connect_args"] = connect_args
         server = sa.create_engine(parsed, **kwargs)
         _quiet_interrupts(server)
         if parsed.get_backend_name() == "postgresql":
@@ -230,14 +255,15 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def migration_engine(url: str) -> Engine:
-    """An engine for running migrations.
+def migration_engine(url: str, *, connect_timeout: int | None = None) -> Engine:
+    """An engine for running migrations (and reading the revision).
 
     SQLite enforces foreign keys off for the duration: batch migrations rebuild a table by
     copy-and-drop, and dropping a referenced table with enforcement on would fail or cascade.
-    :func:`check_foreign_keys` runs before committing instead.
+    :func:`check_foreign_keys` runs before committing instead. PostgreSQL waits
+    ``connect_timeout`` seconds (default :data:`POSTGRES_CONNECT_TIMEOUT_S`) for a connection.
     """
-    return _engine(url, foreign_keys=False, poolclass=sa.NullPool)
+    return _engine(url, foreign_keys=False, connect_timeout=connect_timeout, poolclass=sa.NullPool)
 
 
 def check_foreign_keys(connection: Connection) -> None:
@@ -271,12 +297,13 @@ def downgrade(url: str, revision: str) -> None:
     _migrate(url, lambda config: command.downgrade(config, revision))
 
 
-def current_revision(url: str | Engine) -> str | None:
+def current_revision(url: str | Engine, *, connect_timeout: int | None = None) -> str | None:
     """The revision the database is at; None for an empty database.
 
     What Alembic's ``MigrationContext.get_current_revision`` returns, read with one query.
+    ``connect_timeout``: as :func:`migration_engine` (for a URL; an engine has its own).
     """
-    engine = migration_engine(url) if isinstance(url, str) else url
+    engine = migration_engine(url, connect_timeout=connect_timeout) if isinstance(url, str) else url
     try:
         with engine.connect() as connection:
             if not sa.inspect(connection).has_table(VERSION_TABLE):

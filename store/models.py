@@ -329,6 +329,9 @@ class OutboxRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A fresh value per claim: only the sender holding the latest claim may record the result.
     claim_token: Mapped[str | None] = mapped_column(sa.String(32))
+    # When it was first tried (migration 0022; NULL: not yet, or tried before 0022): a message
+    # failing for less than the give-up window is never dead (store.outbox.GIVE_UP_AFTER).
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

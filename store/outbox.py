@@ -1,8 +1,10 @@
 """The outbox: messages queued in the deadline check's transaction and delivered later.
 
 Life of a row: ``pending`` (or ``suppressed``, never sent) → claimed: ``sending`` → ``sent``;
-or ``failed`` (retried after a backoff) → … → ``dead`` after the last attempt. A claim counts as
-an attempt, unless the row is released untried (its channel went down first). ``regie outbox
+or ``failed`` (retried after a backoff) → … → ``dead`` once it has had ``MAX_ATTEMPTS`` attempts
+and its first attempt is ``GIVE_UP_AFTER`` old (a failure that cannot pass, :func:`mark_failed`'s
+``permanent``, and a set-up test: after the attempts alone). A claim counts as an attempt, unless
+the row is released untried (its channel went down first). ``regie outbox
 retry`` gives a ``dead`` row fresh attempts. A ``sending`` row whose sender vanished is claimed
 again after ``reclaim_after``. Rows are never deleted and a sent row stays sent (triggers from
 migration 0002 back this up).
@@ -21,10 +23,14 @@ from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
 from store.dialect import batch_size, batches, dialect_name, insert_function, quick_compression
-from store.models import OUTBOX_STATUSES, EventRow, OutboxRow
+from store.models import OUTBOX_STATUSES, EventRow, OutboxRow, UTCDateTime
 from store.records import OutboxRecord
 
 MAX_ATTEMPTS = 5
+#: A message failing for a passing reason (a mail server or Slack down) is dead only when its
+#: first attempt is this old too (REGIE_OUTBOX_GIVE_UP_HOURS): an outage of a few hours must
+#: not kill what was tried during it. In between it is tried at the last back-off.
+GIVE_UP_AFTER = timedelta(hours=24)
 #: The kind of a set-up test message (`regie notify test`): sent only by its own command.
 TEST_KIND = "test"
 RECLAIM_AFTER = timedelta(minutes=15)
@@ -191,7 +197,8 @@ def claim(
         _attempt_failed(session, programme_id, row.key, row, ABANDONED, now, "dead")
     claimable = sa.or_(
         o.status == "pending",
-        sa.and_(o.status == "failed", o.next_attempt_at <= now, o.attempts < max_attempts),
+        # Whether a failed row gets another attempt was decided when it failed (mark_failed).
+        sa.and_(o.status == "failed", o.next_attempt_at <= now),
         sa.and_(o.status == "sending", stale, o.attempts < max_attempts),
     )
     # A general send never takes a set-up test: it belongs to the command that queued it.
@@ -207,6 +214,7 @@ def claim(
     to_sending = {
         "status": "sending",
         "attempts": o.attempts + 1,
+        "first_attempt_at": sa.func.coalesce(o.first_attempt_at, sa.literal(now, UTCDateTime())),
         "claimed_at": now,
         "claim_token": secrets.token_hex(16),
     }
@@ -281,21 +289,34 @@ def mark_failed(
     now: datetime,
     max_attempts: int,
     claim_token: str | None = None,
+    give_up_after: timedelta = GIVE_UP_AFTER,
+    permanent: bool = False,
 ) -> str:
-    """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' after the last attempt;
-    return the new status."""
+    """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' (:func:`gives_up`);
+    return the new status. ``permanent``: the failure cannot pass by waiting (no channel reaches
+    the recipient), so the attempts alone decide, as for a set-up test."""
     require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
-        sa.select(o.status, o.attempts, o.claim_token, o.created_on, o.recipient, o.kind).where(
-            o.programme_id == programme_id, o.key == key
-        )
-    ).first()
+        sa.select(
+            o.status, o.attempts, o.claim_token, o.created_on, o.recipient, o.kind,
+            sa.func.coalesce(o.first_attempt_at, o.created_at, type_=UTCDateTime()).label(
+                "first_attempt_at"
+            ),
+        ).where(o.programme_id == programme_id, o.key == key)
+    ).first()  # fmt: skip
     if row is None or row.status != "sending":
         raise _not_sending(session, programme_id, key, "failed")
     if claim_token is not None and row.claim_token != claim_token:
         raise _not_sending(session, programme_id, key, "failed")
-    if row.attempts >= max_attempts:
+    if gives_up(
+        attempts=row.attempts,
+        max_attempts=max_attempts,
+        first_attempt_at=row.first_attempt_at,
+        now=now,
+        give_up_after=give_up_after,
+        final=permanent or row.kind == TEST_KIND,
+    ):
         values: dict[str, Any] = {"status": "dead", "next_attempt_at": None}
     else:
         values = {"status": "failed", "next_attempt_at": now + retry_delay(row.attempts)}
@@ -317,6 +338,25 @@ def mark_failed(
         raise _not_sending(session, programme_id, key, "failed")
     _attempt_failed(session, programme_id, key, row, error, now, str(values["status"]))
     return str(values["status"])
+
+
+def gives_up(
+    *,
+    attempts: int,
+    max_attempts: int,
+    first_attempt_at: datetime | None,
+    now: datetime,
+    give_up_after: timedelta,
+    final: bool = False,
+) -> bool:
+    """Whether a message that just failed its ``attempts``-th attempt is dead: it has had
+    ``max_attempts`` attempts and (unless ``final``: a permanent failure, a set-up test) its
+    first attempt (None: unknown, treated as long ago) is at least ``give_up_after`` old."""
+    if attempts < max_attempts:
+        return False
+    if final or first_attempt_at is None:
+        return True
+    return now - first_attempt_at >= give_up_after
 
 
 def _attempt_failed(
@@ -543,11 +583,19 @@ def release(session: Session, programme_id: str, key: str, *, claim_token: str |
     'failed' when an earlier attempt had failed (its back-off has passed: it was claimable)."""
     o = OutboxRow
     restored = sa.case((o.attempts > 1, "failed"), else_="pending")
+    # Never tried at all: no first attempt either.
+    first = sa.case((o.attempts > 1, o.first_attempt_at), else_=sa.null())
     done = session.execute(
         sa.update(o)
         .where(o.programme_id == programme_id, o.key == key, o.status == "sending")
         .where(_holds(claim_token))
-        .values(status=restored, attempts=o.attempts - 1, claimed_at=None, claim_token=None)
+        .values(
+            status=restored,
+            attempts=o.attempts - 1,
+            first_attempt_at=first,
+            claimed_at=None,
+            claim_token=None,
+        )
         .returning(o.status)
         .execution_options(synchronize_session=False)
     ).first()
@@ -579,7 +627,7 @@ def revive(
 ) -> list[str]:
     """Dead messages of ``keys`` → 'pending' with fresh attempts; return the keys revived, sorted
     (one event names them; their failed attempts stay on record as events)."""
-    fresh = {"status": "pending", "attempts": 0, "next_attempt_at": None}
+    fresh = {"status": "pending", "attempts": 0, "next_attempt_at": None, "first_attempt_at": None}
     return _moved_by_hand(session, programme_id, keys, ("dead",), fresh, RETRIED_EVENT, now)
 
 

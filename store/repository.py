@@ -345,9 +345,12 @@ class Repository:
         now: datetime,
         max_attempts: int = _outbox.MAX_ATTEMPTS,
         claim_token: str | None = None,
+        give_up_after: timedelta = _outbox.GIVE_UP_AFTER,
+        permanent: bool = False,
     ) -> str:
-        """'sending' → 'failed' (retried later) or 'dead' (returned); :class:`OutboxError` as
-        above."""
+        """'sending' → 'failed' (retried later) or 'dead' (returned; after ``max_attempts``
+        attempts and, unless ``permanent``, ``give_up_after`` since the first);
+        :class:`OutboxError` as above."""
         return _outbox.mark_failed(
             self._session,
             self.programme_id,
@@ -356,6 +359,8 @@ class Repository:
             now=now,
             max_attempts=max_attempts,
             claim_token=claim_token,
+            give_up_after=give_up_after,
+            permanent=permanent,
         )
 
     def revise_outbox(self, message: OutboxRecord) -> None:

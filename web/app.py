@@ -171,10 +171,17 @@ def not_allowed(request: Request, exc: Exception) -> Response:
 
 def healthz(request: Request) -> Response:
     """200 when the database answers, 503 (one line) when it does not. The line does not quote
-    the driver (its host, port, user): anyone may ask; the server's log has it, once."""
+    the driver (its host, port, user): anyone may ask; the server's log has it, once.
+
+    ``?full=1`` from this machine or a logged-in officer: every check of `regie doctor` but the
+    Prefect API's, one line each (``&format=json``: a list of ``{check, status, detail}``),
+    503 when one fails. From anyone else it is the plain answer: the details name files,
+    the database and message keys."""
     from regie.health import database_problem
     from web.limits import BUSY_RETRY_SECONDS
 
+    if request.query_params.get("full") == "1" and _may_see_health(request):
+        return _full_health(request)
     problem = database_problem(request.app.state.regie)
     if problem:
         _log_once(f"healthz: database: {problem}")
@@ -183,6 +190,41 @@ def healthz(request: Request) -> Response:
             headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
         )  # fmt: skip
     return PlainTextResponse("ok\n")
+
+
+#: Headers a proxy adds for the client it forwards: a request carrying one came through a
+#: proxy, so its loopback address says nothing about who asked.
+FORWARDED_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def _may_see_health(request: Request) -> bool:
+    """From this machine (a loopback address, not forwarded by a proxy) or a logged-in
+    officer."""
+    import ipaddress
+
+    host = request.client.host if request.client else ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback and not any(h in request.headers for h in FORWARDED_HEADERS):
+        return True
+    return _logged_in(request)
+
+
+def _full_health(request: Request) -> Response:
+    from starlette.responses import JSONResponse
+
+    from regie.health import full_checks
+
+    checks = full_checks(request.app.state.regie)
+    status = 503 if any(c.status == "fail" for c in checks) else 200
+    headers = {"Cache-Control": "no-store"}
+    if request.query_params.get("format") == "json":
+        body = [c.as_json() for c in checks]
+        return JSONResponse(body, status_code=status, headers=headers)
+    text = "".join(f"{c.line()}\n" for c in checks)
+    return PlainTextResponse(text, status_code=status, headers=headers)
 
 
 def _log_once(problem: str) -> None:

@@ -28,6 +28,7 @@ from regie.cli.common import (
     unknown_item,
     update_day,
 )
+from regie.cli.doctor import doctor
 from regie.cli.interrupts import caused_by_interrupt
 from regie.cli.outbox_retry import OutboxCommand
 from regie.cli.redact import UpdateCommand
@@ -122,7 +123,8 @@ def db_backup(
     """Write a consistent copy of the SQLite database while Regie runs (PostgreSQL: pg_dump)."""
     from regie.backup import backup
 
-    typer.echo(backup(_app(), file))
+    # A database that refuses writes is still copied; that its record is missing: stderr.
+    typer.echo(backup(_app(), file, warn=lambda line: typer.echo(line, err=True)))
 
 
 @db_app.command("restore")
@@ -506,6 +508,7 @@ def _register_reports() -> None:
 
 _register_reports()
 app.command()(serve)
+app.command()(doctor)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
 

@@ -25,7 +25,7 @@ from regie.bootstrap import App, first_line
 from regie.cli.summaries import print_summary
 from regie.config import valid_api_url
 from regie.cycle import check_can_run
-from regie.errors import InvalidInput, RegieError
+from regie.errors import InvalidInput, RegieError, ServiceUnreachable
 from regie.prefect_setup import prefect_api_url, prefect_environment, server_problem
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def run_as_flow(
         raise RegieError(f"PREFECT_HOME {home}: cannot create it: {exc.strerror}") from exc
     unhealthy = server_problem(api_url)  # before importing Prefect: a server down is said at once
     if unhealthy is not None:
-        raise RegieError(
+        raise ServiceUnreachable(
             f"Prefect API {api_url} is not reachable: {unhealthy} "
             "(start the server, or unset PREFECT_API_URL to run the cycle without Prefect)"
         )

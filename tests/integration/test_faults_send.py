@@ -51,12 +51,13 @@ def test_a_poison_message_dies_alone_after_its_last_attempt(
     queued = deadline_check(app, date(2015, 10, 1)).queued
     bad = poison_one(app)
     send_reminders(app)
-    for _ in range(4):  # make the retry due now, as time passing would
+    for _ in range(4):  # make the retry due now, and its first attempt a day old (the give-up
+        # window), as time passing would
         with app.engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    "UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00' "
-                    "WHERE status = 'failed'"
+                    "UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00', "
+                    "first_attempt_at = '2000-01-01 00:00:00' WHERE status = 'failed'"
                 )
             )
         report = send_reminders(app)

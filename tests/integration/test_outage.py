@@ -94,6 +94,16 @@ def _backoff_passed(app: App) -> None:
         )
 
 
+def _day_passed(app: App) -> None:
+    """As if the messages tried had been tried first a day and an hour ago."""
+    with app.session() as session, session.begin():
+        session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.first_attempt_at.is_not(None))
+            .values(first_attempt_at=utcnow() - timedelta(hours=25))
+        )
+
+
 def test_an_outage_uses_up_only_the_attempts_tried_and_all_go_out_once_after(
     env: dict[str, str],
 ) -> None:
@@ -135,9 +145,16 @@ def test_a_dead_message_fails_send_until_outbox_retry_revives_it(env: dict[str, 
         _backoff_passed(app)
         send_reminders(app)
     rows = _outbox(app)
+    # Five attempts within hours: not dead yet (the give-up window, 24 h, has not passed).
+    assert not [k for k, r in rows.items() if r.status == "dead"]
+    [key] = [k for k, r in rows.items() if r.attempts == 5]
+    assert rows[key].status == "failed"
+    _day_passed(app)  # the outage goes on for a day: the next failure is its last
+    _backoff_passed(app)
+    send_reminders(app)
+    rows = _outbox(app)
     dead = sorted(k for k, r in rows.items() if r.status == "dead")
-    assert len(dead) == 1 and rows[dead[0]].attempts == 5
-    key = dead[0]
+    assert dead == [key] and rows[key].attempts == 6
 
     with relay:
         sent = regie("send", env=env)

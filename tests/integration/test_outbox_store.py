@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store import OutboxError, OutboxRecord, Repository, make_engine
+from store import OutboxError, OutboxRecord, Repository, make_engine, outbox
 from store.models import OutboxRow, ProgrammeRow
-from store.outbox import ABANDONED, MAX_ATTEMPTS, RETRY_BACKOFF, retry_delay
+from store.outbox import ABANDONED, GIVE_UP_AFTER, MAX_ATTEMPTS, RETRY_BACKOFF, retry_delay
 
 CREATED = datetime(2015, 9, 7, 6, 0, tzinfo=UTC)
 T = datetime(2015, 9, 7, 9, 0, tzinfo=UTC)
@@ -170,11 +170,60 @@ def test_failures_back_off_then_die(repo: Repository) -> None:
         assert repo.claim_outbox(now=now + retry_delay(attempt) - timedelta(seconds=1)) == []
         now += retry_delay(attempt)
 
-    assert _claim_one(repo, now).attempts == MAX_ATTEMPTS
-    repo.mark_failed("a", error="smtp still down", now=now)
+    # Its attempts used up ≈ 2 h 36 min after the first: not dead while the first attempt is
+    # less than a day old (an outage of hours); tried again at the last back-off meanwhile.
+    while now - T < GIVE_UP_AFTER:
+        row = _claim_one(repo, now)
+        assert row.attempts >= MAX_ATTEMPTS
+        assert repo.mark_failed("a", error=f"smtp down {row.attempts}", now=now) == "failed"
+        [failed] = repo.outbox()
+        assert failed.next_attempt_at == now + RETRY_BACKOFF[-1]
+        assert repo.claim_outbox(now=now + RETRY_BACKOFF[-1] - timedelta(seconds=1)) == []
+        now += RETRY_BACKOFF[-1]
+
+    assert _claim_one(repo, now).attempts == MAX_ATTEMPTS + 2  # 1 m … 2 h, then 12 h twice
+    assert repo.mark_failed("a", error="smtp still down", now=now) == "dead"
     [dead] = repo.outbox()
     assert (dead.status, dead.next_attempt_at, dead.last_error) == ("dead", None, "smtp still down")
     assert repo.claim_outbox(now=now + timedelta(days=30)) == []
+
+
+def test_the_give_up_window_counts_from_the_first_attempt_not_the_queueing(
+    repo: Repository, session: Session
+) -> None:
+    """Queued days before its first attempt (sending stopped), a message still gets the whole
+    window; a release untried is no first attempt; `outbox retry` starts a fresh window."""
+    repo.enqueue([_message("a")])
+    first = T + timedelta(days=3)
+    now = first
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        assert _claim_one(repo, now).attempts == attempt
+        assert repo.mark_failed("a", error="down", now=now) == "failed"
+        now += retry_delay(attempt)
+    assert now - first < GIVE_UP_AFTER < now - CREATED
+    # A shorter window (REGIE_OUTBOX_GIVE_UP_HOURS): dead once the first attempt is that old.
+    _claim_one(repo, now)
+    assert repo.mark_failed("a", error="down", now=now, give_up_after=now - first) == "dead"
+
+    assert outbox.revive(session, "p", ["a"], now=now) == ["a"]
+    [row] = repo.outbox()
+    assert (row.status, row.attempts) == ("pending", 0)
+    later = now + GIVE_UP_AFTER
+    for attempt in range(1, MAX_ATTEMPTS + 1):  # counted from the retry, not the first window
+        _claim_one(repo, later)
+        assert repo.mark_failed("a", error="down", now=later) == "failed"
+        later += retry_delay(attempt)
+
+
+def test_a_release_untried_is_no_first_attempt(repo: Repository, session: Session) -> None:
+    repo.enqueue([_message("a")])
+    row = _claim_one(repo, T)
+    assert outbox.release(session, "p", "a", claim_token=row.claim_token) == "pending"
+    first = session.scalar(sa.select(OutboxRow.first_attempt_at).where(OutboxRow.key == "a"))
+    assert first is None
+    later = T + timedelta(days=2)
+    row = _claim_one(repo, later)
+    assert session.scalar(sa.select(OutboxRow.first_attempt_at)) == later
 
 
 def test_retry_delays() -> None:
@@ -205,12 +254,17 @@ def test_a_failed_message_that_gets_through_is_sent_without_error(repo: Reposito
     )
 
 
-def test_max_attempts_is_honoured_by_claim(repo: Repository) -> None:
+def test_max_attempts_is_honoured_when_a_message_fails(repo: Repository) -> None:
     repo.enqueue([_message("a")])
     repo.claim_outbox(now=T)
-    repo.mark_failed("a", error="x", now=T, max_attempts=3)
-    assert repo.claim_outbox(now=T + timedelta(days=1), max_attempts=1) == []
-    assert _claim_one(repo, T + timedelta(days=1), max_attempts=3).attempts == 2
+    assert repo.mark_failed("a", error="x", now=T, max_attempts=3) == "failed"
+    # A failed message is claimed once its back-off has passed: its failure decided that.
+    later = T + timedelta(hours=1)
+    assert _claim_one(repo, later, max_attempts=1).attempts == 2
+    assert repo.mark_failed("a", error="x", now=later, max_attempts=2) == "failed"  # < a day
+    _claim_one(repo, later + retry_delay(2))
+    # A failure waiting does not cure (no channel reaches the recipient): the attempts decide.
+    assert repo.mark_failed("a", error="x", now=later, max_attempts=3, permanent=True) == "dead"
 
 
 def test_stale_sending_rows_are_reclaimed(repo: Repository) -> None:

@@ -1,0 +1,467 @@
+"""`regie doctor`: one line per check, ok / warning / fail, exit 1 when one fails; it changes
+nothing (no migration, not even of SQLite; no file created) and connects to no mail server or
+Slack. Each check's passing and failing path, on SQLite and PostgreSQL where a database is
+involved (ops review 8)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cli import regie
+from tests.conftest import SEED_PLAN
+from tests.integration.server import TEST_SECRET_KEY
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
+    plan = tmp_path / "plan.yaml"
+    if not plan.exists():
+        shutil.copy(SEED_PLAN, plan)  # never the real plan file: a test may break its copy
+    return {
+        "REGIE_HOME": str(tmp_path / "home"),
+        "REGIE_DATABASE_URL": url,
+        "REGIE_PLAN": str(plan),
+        "REGIE_SECRET_KEY": TEST_SECRET_KEY,
+        "REGIE_NOTIFIER": "file",
+        "REGIE_BASE_URL": "",
+        "REGIE_CONTACTS": "",
+        "PREFECT_API_URL": "",
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        **extra,
+    }
+
+
+def run_cycle_today(env: dict[str, str]) -> None:
+    """Migrate and run today's cycle, queueing its messages without sending them."""
+    for args in (("db", "upgrade"), ("cycle", "--no-send")):
+        done = regie(*args, env=env)
+        assert done.code == 0, done.err
+
+
+@pytest.fixture
+def ready(tmp_path: Path, database_url: str) -> dict[str, str]:
+    """A home whose database is at the latest revision and assessed today."""
+    env = environment(tmp_path, database_url)
+    run_cycle_today(env)
+    return env
+
+
+def doctor(env: dict[str, str], *args: str) -> tuple[int, dict[str, tuple[str, str]]]:
+    """Exit code, and check name → (status, detail)."""
+    result = regie("doctor", "--format", "json", *args, env=env)
+    assert result.err == "", result.err
+    found = json.loads(result.out)
+    assert all(set(c) == {"check", "status", "detail"} for c in found)
+    return result.code, {c["check"]: (c["status"], c["detail"]) for c in found}
+
+
+def statuses(found: dict[str, tuple[str, str]]) -> dict[str, str]:
+    return {name: status for name, (status, _) in found.items()}
+
+
+HEALTHY = {
+    "database": "ok",
+    "privileges": "ok",
+    "plan": "ok",
+    "last-assessed": "ok",
+    "outbox": "ok",
+    "secret-key": "ok",
+    "base-url": "ok",
+    "channels": "warning",  # file only: nothing reaches a person
+    "prefect": "ok",
+}
+
+
+def test_a_healthy_installation_passes_in_text_and_json(ready: dict[str, str]) -> None:
+    code, found = doctor(ready)
+    assert (code, statuses(found)) == (0, HEALTHY)
+    assert "at " in found["database"][1] and "(the latest)" in found["database"][1]
+    text = regie("doctor", env=ready)
+    assert text.code == 0 and text.err == ""
+    lines = text.out.strip().splitlines()
+    assert len(lines) == len(HEALTHY) + 1  # one line per check and a summary
+    assert lines[0].startswith("ok      database: ")
+    assert lines[-1] == "9 checks: 0 failed, 1 warning, 8 ok"
+
+
+def url_of(env: dict[str, str]) -> str:
+    return env["REGIE_DATABASE_URL"]
+
+
+def revision(url: str) -> str | None:
+    from store import current_revision
+
+    return current_revision(url)
+
+
+def test_a_database_one_revision_behind_fails_and_is_not_migrated(
+    ready: dict[str, str],
+) -> None:
+    from store import head_revision
+    from store.db import MIGRATIONS_DIR
+    from store.revision_files import assignments
+
+    head = head_revision()
+    [path] = [
+        p
+        for p in (MIGRATIONS_DIR / "versions").glob("*.py")
+        if assignments(p, ("revision",)).get("revision") == head
+    ]
+    previous = assignments(path, ("down_revision",))["down_revision"]
+    assert isinstance(previous, str)
+    done = regie("db", "downgrade", previous, "--yes", env=ready)
+    assert done.code == 0, done.err
+    code, found = doctor(ready)
+    assert code == 1
+    status, detail = found["database"]
+    assert status == "fail"
+    assert f"at {previous}, not {head}: run `regie db upgrade`" in detail
+    assert revision(url_of(ready)) == previous  # doctor migrates nothing, not even SQLite
+    # What needs the latest schema is not checked; the rest still is.
+    assert found["last-assessed"][0] == found["outbox"][0] == "warning"
+    assert found["plan"][0] == "ok"
+
+
+def test_no_sqlite_file_fails_and_none_is_made(tmp_path: Path) -> None:
+    env = environment(tmp_path, "")
+    code, found = doctor(env)
+    assert code == 1
+    assert found["database"][0] == "fail"
+    assert "the file does not exist" in found["database"][1]
+    assert not (tmp_path / "home" / "regie.db").exists()
+
+
+def test_an_unreachable_server_fails_in_seconds(tmp_path: Path) -> None:
+    """A server that accepts the connection and never answers (a proxy that stopped
+    forwarding): libpq's connect_timeout ends the wait, REGIE_DB_CONNECT_TIMEOUT sets it."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nothing ever answers
+        port = silent.getsockname()[1]
+        url = f"postgresql://regie:geheim@127.0.0.1:{port}/regie"
+        env = environment(tmp_path, url, REGIE_DB_CONNECT_TIMEOUT="2")
+        started = time.monotonic()
+        code, found = doctor(env)
+        assert time.monotonic() - started < 20
+        assert code == 1
+        assert found["database"][0] == "fail" and "geheim" not in found["database"][1]
+        assert found["privileges"][0] == "warning"  # not asked again: one wait, not two
+        started = time.monotonic()
+        status = regie("status", env=env)
+        assert time.monotonic() - started < 20
+        assert status.code == 3 and len(status.err.strip().splitlines()) == 1
+
+
+def test_a_bad_connect_timeout_is_one_line(tmp_path: Path) -> None:
+    env = environment(tmp_path, "", REGIE_DB_CONNECT_TIMEOUT="soon")
+    result = regie("doctor", env=env)
+    assert result.code == 2
+    assert result.err.strip() == (
+        "REGIE_DB_CONNECT_TIMEOUT: 'soon' is not a whole number of seconds "
+        "(more than 0, at most 86400)"
+    )
+
+
+def test_the_connect_timeout_reaches_the_driver_unless_the_url_sets_one() -> None:
+    from store.db import make_engine, migration_engine
+
+    url = "postgresql://regie:x@127.0.0.1:9/regie"
+
+    seen: list[dict[str, object]] = []
+
+    def capture(engine: sa.Engine) -> None:
+        @sa.event.listens_for(engine, "do_connect")
+        def _connect(
+            _dialect: object, _record: object, _args: object, kwargs: dict[str, object]
+        ) -> None:
+            seen.append(dict(kwargs))
+            raise ConnectionRefusedError("not connecting in this test")
+
+    for engine, expected in (
+        (make_engine(url), 10),
+        (make_engine(url, connect_timeout=3), 3),
+        (migration_engine(url), 10),
+        (make_engine(url + "?connect_timeout=5", connect_timeout=3), "5"),  # the URL wins
+    ):
+        capture(engine)
+        with pytest.raises(Exception, match="not connecting"):
+            engine.connect()
+        assert seen.pop().get("connect_timeout") == expected
+        engine.dispose()
+
+
+def test_the_app_role_needs_every_privilege_on_postgres(tmp_path: Path, postgres_url: str) -> None:
+    import secrets
+    import uuid
+
+    from tests.integration.test_pg_app_role import readme_role_sql
+
+    owner = sa.make_url(postgres_url)
+    env = environment(tmp_path, postgres_url)
+    run_cycle_today(env)
+    role = f"regie_doc_{uuid.uuid4().hex[:10]}"
+    password = secrets.token_urlsafe(16)
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    sql = (
+        readme_role_sql()
+        .replace("regie_app", role)
+        .replace("'…'", f"'{password}'")
+        .replace("DATABASE regie ", f'DATABASE "{owner.database}" ')
+    )
+    try:
+        with admin.connect() as conn:
+            for statement in filter(None, (s.strip() for s in sql.split(";"))):
+                conn.exec_driver_sql(statement)
+        app_url = owner.set(username=role, password=password).render_as_string(False)
+        as_role = {**env, "REGIE_DATABASE_URL": app_url}
+        code, found = doctor(as_role)
+        assert (code, found["privileges"][0]) == (0, "ok"), found["privileges"]
+        assert f"role {role} may read" in found["privileges"][1]
+        with admin.connect() as conn:  # a table an upgrade added and nobody granted, in part
+            conn.exec_driver_sql(f'REVOKE DELETE ON item_states FROM "{role}"')
+            conn.exec_driver_sql(f'REVOKE INSERT, UPDATE ON outbox FROM "{role}"')
+        code, found = doctor(as_role)
+        assert code == 1
+        status, detail = found["privileges"]
+        assert status == "fail"
+        assert f"role {role} lacks 3 privileges" in detail
+        assert "DELETE on item_states" in detail and "INSERT on outbox" in detail
+        assert "UPDATE on outbox" in detail
+        assert found["database"][0] == "ok"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                (role,),
+            )
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+        admin.dispose()
+
+
+def test_a_read_only_sqlite_database_fails(tmp_path: Path) -> None:
+    env = environment(tmp_path, "")
+    run_cycle_today(env)
+    database = tmp_path / "home" / "regie.db"
+    read_only = {**env, "REGIE_DATABASE_URL": f"sqlite:///file:{database}?mode=ro&uri=true"}
+    code, found = doctor(read_only)
+    assert code == 1
+    assert found["privileges"] == (
+        "fail",
+        "REGIE_DATABASE_URL opens it read-only (mode=ro or immutable)",
+    )
+    assert found["database"][0] == "ok"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root may write whatever the modes say")  # fmt: skip
+def test_a_directory_the_service_user_cannot_write_fails(tmp_path: Path) -> None:
+    env = environment(tmp_path, "")
+    run_cycle_today(env)
+    home = tmp_path / "home"
+    home.chmod(0o500)
+    try:
+        code, found = doctor(env)
+    finally:
+        home.chmod(0o700)
+    assert code == 1 and found["privileges"][0] == "fail"
+    assert f"directory {home} is not writable" in found["privileges"][1]
+
+
+def test_a_broken_plan_file_fails_with_its_problem_count(ready: dict[str, str]) -> None:
+    plan = Path(ready["REGIE_PLAN"])
+    text = plan.read_text(encoding="utf-8")
+    broken = text.replace('gereed: "Q2-2015"', 'gereed: "Q7-2015"', 2)
+    assert broken != text
+    plan.write_text(broken, encoding="utf-8")
+    code, found = doctor(ready)
+    assert code == 1
+    status, detail = found["plan"]
+    assert status == "fail"
+    assert detail.endswith(" problems; `regie plan validate` lists them")
+    assert detail.startswith(f"{plan}: ")
+    assert "Q7-2015" not in detail  # the count, not every problem
+    assert found["last-assessed"] == ("warning", "not checked: the plan file does not load")
+    assert found["outbox"][0] == "ok"  # the database's only programme is checked
+
+
+def test_a_stale_last_assessed_day_fails(tmp_path: Path, database_url: str) -> None:
+    env = environment(tmp_path, database_url)
+    for args in (("db", "upgrade"), ("cycle", "--as-of", "2015-10-01", "--no-send")):
+        assert regie(*args, env=env).code == 0
+    code, found = doctor(env)
+    assert code == 1
+    status, detail = found["last-assessed"]
+    assert status == "fail"
+    assert "last assessed 2015-10-01, before the last working day" in detail
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    never = environment(fresh, "")  # migrated, never assessed
+    assert regie("db", "upgrade", env=never).code == 0
+    found = doctor(never)[1]
+    assert found["last-assessed"] == (
+        "fail",
+        "mvi-2015-2020: no day assessed yet (run `regie cycle`)",
+    )
+
+
+def outbox_rows(url: str, **values: object) -> list[str]:
+    """Give the oldest pending message ``values``; its key."""
+    from store.models import OutboxRow
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            key, row_id = conn.execute(
+                sa.select(OutboxRow.key, OutboxRow.id)
+                .where(OutboxRow.status == "pending")
+                .order_by(OutboxRow.id)
+                .limit(1)
+            ).one()
+            conn.execute(sa.update(OutboxRow).where(OutboxRow.id == row_id).values(**values))
+    finally:
+        engine.dispose()
+    return [key]
+
+
+def test_dead_failed_and_waiting_messages(ready: dict[str, str]) -> None:
+    from regie.services import utcnow
+
+    url = url_of(ready)
+    # Queued just now and pending: nothing to report.
+    assert doctor(ready)[1]["outbox"][0] == "ok"
+    [dead] = outbox_rows(url, status="dead", attempts=5, next_attempt_at=None)
+    code, found = doctor(ready)
+    assert code == 1
+    status, detail = found["outbox"]
+    assert status == "fail"
+    assert f"1 dead message(s) (no more attempts, not sent), oldest {dead}" in detail
+    assert "`regie outbox retry --all-dead --yes`" in detail
+    # Revived (as `outbox retry` does), then failing for five hours.
+    retried = regie("outbox", "retry", "--all-dead", "--yes", env=ready)
+    assert retried.code == 0, retried.err
+    hours_ago = utcnow() - timedelta(hours=5)
+    [failed] = outbox_rows(url, status="failed", attempts=2, created_at=hours_ago)
+    code, found = doctor(ready)
+    assert code == 1
+    assert found["outbox"][0] == "fail"
+    assert f"1 failed message(s) queued more than 4 h ago, oldest {failed}" in found["outbox"][1]
+    code, found = doctor(ready, "--outbox-hours", "6")  # still inside the window: retried
+    assert found["outbox"] == (
+        "ok",
+        "no message dead, failed or waiting for over 6 h (1 failed in the last 6 h: tried again)",
+    )
+    # A pending message nobody sends (no send timer): a warning only.
+    [waiting] = outbox_rows(url, created_at=hours_ago)
+    code, found = doctor(ready, "--outbox-hours", "6")
+    assert code == 0 and found["outbox"][0] == "ok"
+    code, found = doctor(ready, "--outbox-hours", "4.5")
+    assert found["outbox"][0] == "fail"  # the failed one; the waiting one is named too
+    assert f"pending message(s) queued more than 4.5 h ago, oldest {waiting}" in found["outbox"][1]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (None, "REGIE_SECRET_KEY: not set"),
+        ("a" * 40, "REGIE_SECRET_KEY: too easy to guess"),
+        ("Zq9!x", "REGIE_SECRET_KEY: 5 characters is too short"),
+    ],
+)
+def test_a_missing_or_weak_secret_key_fails(tmp_path: Path, key: str | None, expected: str) -> None:
+    env = environment(tmp_path, "", REGIE_SECRET_KEY=key or "")
+    code, found = doctor(env)
+    assert code == 1
+    status, detail = found["secret-key"]
+    assert status == "fail" and detail.startswith(expected)
+    assert key is None or key not in detail
+
+
+SMTP = {
+    "REGIE_NOTIFIER": "email",
+    "REGIE_SMTP_HOST": "smtp.invalid",  # never resolved: no connection is made
+    "REGIE_MAIL_FROM": "Regie <regie@example.nl>",
+}
+
+
+def test_channel_settings_are_checked_without_connecting(ready: dict[str, str]) -> None:
+    code, found = doctor({**ready, **SMTP, "REGIE_BASE_URL": "https://regie.example.nl"})
+    assert (code, found["channels"][0]) == (0, "ok")
+    assert (
+        found["channels"][1] == "email (smtp.invalid:587 starttls, from Regie <regie@example.nl>)"
+    )
+    incomplete = {**ready, **SMTP, "REGIE_SMTP_HOST": "", "REGIE_MAIL_FROM": ""}
+    code, found = doctor({**incomplete, "REGIE_BASE_URL": "https://regie.example.nl"})
+    assert code == 1  # a check that fails, not a command that refuses to start
+    assert found["channels"] == (
+        "fail",
+        "REGIE_SMTP_HOST: not set, but REGIE_NOTIFIER names email; "
+        "REGIE_MAIL_FROM: not set, but REGIE_NOTIFIER names email",
+    )
+    slack = {**ready, "REGIE_NOTIFIER": "slack", "REGIE_SLACK_BOT_TOKEN": "xoxp-wrong"}
+    code, found = doctor(slack)
+    assert found["channels"] == (
+        "fail", "REGIE_SLACK_BOT_TOKEN: not a bot token (it must start with 'xoxb-')"
+    )  # fmt: skip
+    assert "xoxp-wrong" not in json.dumps(found)
+
+
+def test_a_contact_asking_for_a_channel_not_configured_is_a_warning(
+    ready: dict[str, str],
+) -> None:
+    plan = Path(ready["REGIE_PLAN"])
+    text = plan.read_text(encoding="utf-8")
+    contact = "  - id: ienm-voorbeeld\n"
+    assert contact in text
+    plan.write_text(text.replace(contact, contact + "    channel: slack\n"), encoding="utf-8")
+    contact_id = "ienm-voorbeeld"
+    code, found = doctor(ready)
+    assert code == 0
+    status, detail = found["channels"]
+    assert status == "warning"
+    assert f"contacts ask for slack, which REGIE_NOTIFIER does not name: {contact_id}" in detail
+
+
+def test_the_base_url_is_needed_once_links_leave_the_machine(ready: dict[str, str]) -> None:
+    code, found = doctor({**ready, **SMTP})
+    assert code == 1
+    assert found["base-url"] == (
+        "fail",
+        "REGIE_BASE_URL: not set, but the answer links in messages are built from it: they "
+        "point at http://127.0.0.1:8000",
+    )
+    code, found = doctor({**ready, **SMTP, "REGIE_BASE_URL": "https://regie.example.nl/"})
+    assert (code, found["base-url"]) == (0, ("ok", "https://regie.example.nl"))
+    made = regie("calendar", "token", "create", "--label", "test", env=ready)
+    assert made.code == 0, made.err
+    code, found = doctor(ready)  # a calendar feed's address is built from it too
+    assert found["base-url"] == (
+        "fail",
+        "REGIE_BASE_URL: not set, but 1 calendar feed address(es) are built from it: they "
+        "point at http://127.0.0.1:8000",
+    )
+
+
+def test_an_unreachable_prefect_api_is_a_warning_only(ready: dict[str, str]) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/api"
+    started = time.monotonic()
+    code, found = doctor({**ready, "PREFECT_API_URL": url})
+    assert time.monotonic() - started < 30
+    assert code == 0
+    status, detail = found["prefect"]
+    assert status == "warning"
+    assert detail.startswith(f"Prefect API {url} is not reachable: ")
+    assert detail.endswith("(`regie cycle` exits 3 until it is)")
