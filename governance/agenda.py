@@ -4,23 +4,29 @@ Short and by exception, like a PRINCE2 highlight report: per step one line with 
 and counts; green items only counted, amber and red ones listed; *ter besluitvorming* built from
 the data, each entry with the question the body must answer; a look ahead to the next meeting;
 the full table as annex. Sections 1 (opening) and 6 (rondvraag) are fixed agenda items.
+
+*Sinds de vorige vergadering* (:func:`since_last`) lists what changed since the body's previous
+meeting: items finished, added to or removed from the plan, dates moved (with or without a
+decision), owners changed, items cancelled or taken up again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from typing import TypeVar, cast
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from governance.assessment import Assessment, ItemAssessment
 from governance.assessor import PlanIndex
 from governance.characters import displayable
-from governance.decisions import Decision, DecisionKind
+from governance.decisions import Decision, DecisionKind, decision_label
 from governance.dutch import long_date
 from governance.meetings import Meeting
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import GovernanceBody, Plan
+from governance.provenance import DueChange
 from governance.rag import Rag, State
 from governance.workdays import WorkCalendar
 
@@ -28,6 +34,7 @@ from governance.workdays import WorkCalendar
 QUESTIONS: dict[str, str] = {
     "overdue": "Nieuwe datum vaststellen voor {id}?",
     "slipped": "Verschuiving van {id} naar {forecast} accorderen?",
+    "ratify": "Verschuiving van {id} van {before} naar {after} accorderen?",
     "red": "Maatregelen vaststellen voor {id}?",
     "undated": "Datum vaststellen voor {id}?",
     "waiting": "Termijn vaststellen voor {id}, dat wacht op {waiting_on}?",
@@ -36,6 +43,7 @@ QUESTIONS: dict[str, str] = {
 REASONS: dict[str, str] = {
     "overdue": "te laat",
     "slipped": "verschoven",
+    "ratify": "datum gewijzigd zonder besluit",
     "red": "rood",
     "undated": "geen datum (Ntb)",
     "waiting": "wacht op afhankelijkheid",
@@ -46,9 +54,9 @@ _OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
 DEFAULT_HORIZON = timedelta(days=91)
 #: The longest list a pack section shows (per step, ter besluitvorming, vooruitblik): a pack is
 #: short at any programme size; the rest is counted and left to the annex.
-LIMITS: dict[str, int] = {"step": 12, "asked": 25, "ahead": 25, "progress": 25}
+LIMITS: dict[str, int] = {"step": 12, "asked": 25, "ahead": 25, "progress": 25, "since": 25}
 #: Most severe first when a list is cut: reasons, then RAG colours.
-_REASON_ORDER = ("overdue", "red", "slipped", "escalated", "waiting", "undated")
+_REASON_ORDER = ("overdue", "red", "slipped", "ratify", "escalated", "waiting", "undated")
 _RAG_ORDER = ("red", "amber", "grey", "green")
 
 
@@ -101,6 +109,51 @@ class DecisionLine:
     item_title: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class ItemRevision:
+    """One recorded revision of an action or milestone in the plan (``plan_revisions``): kind
+    ``created``, ``archived``, ``restored`` (field None), or ``changed`` with its field."""
+
+    item_id: str
+    kind: str
+    field: str | None
+    before: Any
+    after: Any
+    recorded_at: datetime
+
+
+#: The kinds of change *sinds de vorige vergadering*, in the order one item's are listed.
+SINCE_KINDS = ("added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed")
+
+
+@dataclass(frozen=True, slots=True)
+class SinceEntry:
+    """One change since the previous meeting. ``before``/``after``: the gereed texts of a moved
+    date, the owners of an owner change; ``decided_by``: the decision behind a moved date,
+    a cancellation or a reinstatement (None: none recorded, the plan file was edited)."""
+
+    item_id: str
+    title: str
+    kind: str  # one of SINCE_KINDS
+    on: date | None = None
+    before: str | None = None
+    after: str | None = None
+    decided_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SinceLast:
+    """What changed from ``since`` (the previous meeting's day, else ``basis``'s day) on."""
+
+    since: date | None
+    #: ``previous``: the body's previous meeting; ``start``: the programme's start date (a
+    #: first meeting); ``plan``: the day the plan was first recorded (a first meeting of a
+    #: programme without a start date); ``none``: nothing to count from (all is listed).
+    basis: str
+    entries: tuple[SinceEntry, ...]
+    counts: dict[str, int]  # per kind of SINCE_KINDS, all present
+
+
 _Entry = TypeVar("_Entry")  # an ItemLine, or an entry about one in its ``item``
 
 
@@ -123,6 +176,7 @@ class AgendaPack:
     annex: tuple[ItemLine, ...]
     horizon: date
     sources: tuple[str, ...] = field(default=())
+    since_last: SinceLast | None = None
 
 
 def inert(text: str | None) -> str | None:
@@ -307,6 +361,7 @@ def open_escalations(
     assessment: Assessment,
     escalations: Sequence[tuple[str, date]],
     decisions: Sequence[Decision] = (),
+    due_changes: Sequence[DueChange] = (),
 ) -> dict[str, date]:
     """Per item whose escalation is still unanswered on ``assessment.as_of``, the day the first
     unanswered one was raised.
@@ -314,12 +369,21 @@ def open_escalations(
     An escalation is answered by anything about its item on or after the day it was raised and
     on or before ``as_of``: an owner's update, or a decision about the item (re-dated, cancelled,
     or only minuted; of any body). An item done or cancelled since has nothing left to chase. A
-    decision about another item, or about none, answers nothing."""
+    decision about another item, or about none, answers nothing.
+
+    It does not outlive the due date it was about either: a change of the item's due date
+    recorded on or after the day it was raised (``due_changes``, with or without a decision;
+    the plan the pack shows has it) ends it, as a new date starts its own prompts and its own
+    silence. A date moved without a decision is put to the body by itself (``ratify``)."""
     as_of = assessment.as_of
     decided: dict[str, date] = {}  # item → its latest decision on or before as_of
     for d in decisions:
         if d.item_id is not None and d.meeting_on <= as_of:
             decided[d.item_id] = max(d.meeting_on, decided.get(d.item_id, d.meeting_on))
+    moved: dict[str, date] = {}  # item → the day its due date last changed
+    for c in due_changes:
+        day = c.decision.meeting_on if c.decision is not None else c.recorded_at.date()
+        moved[c.item_id] = max(day, moved.get(c.item_id, day))
     out: dict[str, date] = {}
     for item_id, raised_on in escalations:
         item = assessment.items.get(item_id)
@@ -328,8 +392,40 @@ def open_escalations(
         latest = item.latest_update
         answers = [decided[item_id]] if item_id in decided else []
         answers += [latest.reported_on] if latest is not None else []
+        answers += [moved[item_id]] if item_id in moved else []
         if not answers or max(answers) < raised_on:
             out[item_id] = min(raised_on, out.get(item_id, raised_on))
+    return out
+
+
+def to_ratify(
+    assessment: Assessment,
+    due_changes: Sequence[DueChange],
+    decisions: Sequence[Decision] = (),
+) -> dict[str, tuple[str, str]]:
+    """Per open item whose due date was last moved in the plan file without a decision (the
+    progress report's *datum gewijzigd in het plan zonder besluit*,
+    :func:`governance.provenance.due_changes`), the gereed before the first of those edits and
+    the gereed now: what the body is asked to ratify. A decision about the item taken on or
+    after the (last) edit's day and on or before ``as_of`` answers it, as does a later move by
+    a decision."""
+    as_of = assessment.as_of
+    runs: dict[str, list[DueChange]] = {}  # item → its trailing undecided changes
+    for c in sorted(due_changes, key=lambda c: c.recorded_at):
+        if c.decided:
+            runs.pop(c.item_id, None)
+        else:
+            runs.setdefault(c.item_id, []).append(c)
+    out: dict[str, tuple[str, str]] = {}
+    for item_id, edits in runs.items():
+        item = assessment.items.get(item_id)
+        if item is None or item.state not in _OPEN_STATES:
+            continue
+        since = edits[-1].recorded_at.date()
+        if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):
+            continue
+        before = edits[0].gereed_before or "geen datum"
+        out[item_id] = (before, edits[-1].gereed_after or "geen datum")
     return out
 
 
@@ -338,31 +434,40 @@ def decisions_asked(
     lines: dict[str, ItemLine],
     escalations: Sequence[tuple[str, date]] = (),
     decisions: Sequence[Decision] = (),
+    due_changes: Sequence[DueChange] = (),
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason.
-    ``decisions``: those taken so far, which may have answered an escalation."""
-    escalated = open_escalations(assessment, escalations, decisions)
+    ``decisions``: those taken so far, which may have answered an escalation;
+    ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
+    file without a decision is put to the body for ratification)."""
+    escalated = open_escalations(assessment, escalations, decisions, due_changes)
+    ratify = to_ratify(assessment, due_changes, decisions)
     out: list[DecisionAsked] = []
     for item in assessment.items.values():
-        reason = _reason(item, item.item_id in escalated)
+        reason = _reason(item, item.item_id in escalated, item.item_id in ratify)
         if reason is None:
             continue
         line = lines[item.item_id]
+        before, after = ratify.get(item.item_id, ("", ""))
         question = QUESTIONS[reason].format(
             id=item.item_id,
             forecast=long_date(item.forecast) if item.forecast else "",
             waiting_on=", ".join(item.waiting_on),
             since=long_date(escalated.get(item.item_id, assessment.as_of)),
+            before=before,
+            after=after,
         )
         out.append(DecisionAsked(line, reason, REASONS[reason], question))
     return out
 
 
-def _reason(item: ItemAssessment, escalated: bool) -> str | None:
+def _reason(item: ItemAssessment, escalated: bool, ratify: bool = False) -> str | None:
     if item.state is State.OVERDUE:
         return "overdue"
     if item.state is State.SLIPPED:
         return "slipped"
+    if ratify:
+        return "ratify"
     if item.state is State.UNDATED:
         return "undated"
     if item.state is State.WAITING:
@@ -372,6 +477,134 @@ def _reason(item: ItemAssessment, escalated: bool) -> str | None:
     if escalated:
         return "escalated"
     return None
+
+
+def since_last(
+    plan: Plan,
+    assessment: Assessment,
+    lines: dict[str, ItemLine],
+    previous: Meeting | None,
+    *,
+    decisions: Sequence[Decision] = (),
+    due_changes: Sequence[DueChange] = (),
+    revisions: Sequence[ItemRevision] = (),
+    first_recorded: datetime | None = None,
+) -> SinceLast:
+    """What changed since the body's previous meeting, one entry per change, in plan order.
+
+    A first meeting counts from the programme's start date, else from the day the plan was
+    first recorded (``first_recorded``: the first sync; the items it created are the plan, not
+    added to it). What the data record with a day counts from that day through ``as_of``:
+    items finished (their ``completed_on``), decisions (their meeting). A plan-file edit has
+    only the moment it was recorded: counted from that day on, whatever ``as_of`` (the pack
+    shows the plan file as it is, with its edits). ``decisions``: those taken on or before
+    ``as_of``; a due change made by a later decision is not in the plan the pack shows."""
+    as_of = assessment.as_of
+    since: date | None
+    if previous is not None:
+        since, basis = previous.on, "previous"
+    elif plan.programme.start is not None:
+        since, basis = plan.programme.start, "start"
+    elif first_recorded is not None:
+        since, basis = local_day(plan, first_recorded), "plan"
+    else:
+        since, basis = None, "none"
+
+    def within(day: date | None) -> bool:
+        return day is not None and (since is None or since <= day) and day <= as_of
+
+    def recorded(at: datetime) -> bool:
+        return since is None or local_day(plan, at) >= since
+
+    taken = [d for d in decisions if d.item_id is not None and d.meeting_on <= as_of]
+    entries: list[SinceEntry] = []
+    titles = {item_id: line.title for item_id, line in lines.items()}
+    for r in revisions:
+        if r.kind == "created" and isinstance(r.after, dict) and r.item_id not in titles:
+            titles[r.item_id] = str(r.after.get("title") or "")
+    for i in assessment.items.values():
+        if i.state is State.DONE and within(i.completed_on):
+            entries.append(SinceEntry(i.item_id, i.title, "done", i.completed_on))
+        elif i.state is State.CANCELLED and within(i.completed_on):
+            drops = [
+                d for d in taken
+                if d.item_id in (i.item_id, i.action_id) and d.kind is DecisionKind.CANCEL
+            ]  # fmt: skip
+            by = decision_label(plan, drops[-1]) if drops else None
+            entries.append(
+                SinceEntry(i.item_id, i.title, "cancelled", i.completed_on, decided_by=by)
+            )
+        elif i.state in _OPEN_STATES:
+            mine = sorted((d for d in taken if d.item_id == i.item_id), key=lambda d: d.meeting_on)
+            drops = [d for d in mine if d.kind is DecisionKind.CANCEL]
+            back = [
+                d for d in mine
+                if drops and d.kind is DecisionKind.SET_GEREED
+                and d.meeting_on >= drops[-1].meeting_on and within(d.meeting_on)
+            ]  # fmt: skip
+            if back:
+                label = decision_label(plan, back[-1])
+                entries.append(
+                    SinceEntry(i.item_id, i.title, "reinstated", back[-1].meeting_on,
+                               after=back[-1].gereed_after, decided_by=label)
+                )  # fmt: skip
+    reinstated = {(e.item_id, e.on) for e in entries if e.kind == "reinstated"}
+    for c in due_changes:
+        if c.decision is not None:
+            if not within(c.decision.meeting_on) or (c.item_id, c.decision.meeting_on) in (
+                reinstated
+            ):
+                continue  # a reinstatement says its new date itself
+            on, by = c.decision.meeting_on, decision_label(plan, c.decision)
+        elif recorded(c.recorded_at):
+            on, by = local_day(plan, c.recorded_at), None
+        else:
+            continue
+        entries.append(
+            SinceEntry(c.item_id, titles.get(c.item_id, ""), "moved", on,
+                       c.gereed_before or "geen datum", c.gereed_after or "geen datum", by)
+        )  # fmt: skip
+    kinds = {"created": "added", "archived": "removed", "restored": "restored"}
+    for r in revisions:
+        if not recorded(r.recorded_at):
+            continue
+        if r.kind == "created" and first_recorded is not None and r.recorded_at <= first_recorded:
+            continue  # the plan as first recorded
+        title = titles.get(r.item_id, "")
+        if r.kind in kinds:
+            entries.append(
+                SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at))
+            )
+        elif r.kind == "changed" and r.field == "owners":
+            entries.append(
+                SinceEntry(r.item_id, title, "owners", local_day(plan, r.recorded_at),
+                           _owners(r.before), _owners(r.after))
+            )  # fmt: skip
+    order = {item_id: n for n, item_id in enumerate(lines)}
+    entries.sort(
+        key=lambda e: (
+            order.get(e.item_id, len(order)),
+            e.item_id,
+            SINCE_KINDS.index(e.kind),
+            e.on or date.min,
+        )
+    )
+    counts = dict.fromkeys(SINCE_KINDS, 0)
+    for e in entries:
+        counts[e.kind] += 1
+    return SinceLast(since, basis, tuple(entries), counts)
+
+
+def local_day(plan: Plan, at: datetime) -> date:
+    """The day in the programme's time zone of a recorded instant (naive: UTC)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(plan.calendar.timezone)).date()
+
+
+def _owners(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "geen"
+    return str(value) if value else "geen"
 
 
 def build_agenda(
@@ -384,8 +617,25 @@ def build_agenda(
     next_meeting: Meeting | None,
     decisions: Sequence[Decision] = (),
     escalations: Sequence[tuple[str, date]] = (),
+    due_changes: Sequence[DueChange] = (),
+    revisions: Sequence[ItemRevision] = (),
+    first_recorded: datetime | None = None,
 ) -> AgendaPack:
-    """The pack for ``meeting`` as the data stand on ``assessment.as_of``."""
+    """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
+
+    ``due_changes``: every change of a due date the plan's revisions record
+    (:func:`governance.provenance.due_changes`, read with every decision recorded); those made
+    by a decision taken after ``as_of`` are left out (the plan of ``as_of`` does not have them).
+    ``revisions``: the items' plan revisions, ``first_recorded``: when the plan was first
+    recorded (both for :func:`since_last`). A plan-file edit counts from the day (in the
+    programme's time zone) it was recorded: one recorded after ``as_of`` is left out."""
+    as_of = assessment.as_of
+    due_changes = [
+        c
+        for c in due_changes
+        if (c.decision.meeting_on if c.decision else local_day(plan, c.recorded_at)) <= as_of
+    ]
+    revisions = [r for r in revisions if local_day(plan, r.recorded_at) <= as_of]
     lines = item_lines(plan, assessment)
     steps = []
     for step in plan.steps:
@@ -434,10 +684,20 @@ def build_agenda(
         rag_counts=_rag_counts(lines.values()),
         decisions=decision_lines,
         steps=tuple(steps),
-        asked=tuple(decisions_asked(assessment, lines, escalations, decisions)),
+        asked=tuple(decisions_asked(assessment, lines, escalations, decisions, due_changes)),
         ahead=ahead,
         annex=tuple(lines.values()),
         horizon=horizon,
+        since_last=since_last(
+            plan,
+            assessment,
+            lines,
+            previous,
+            decisions=decisions,
+            due_changes=due_changes,
+            revisions=revisions,
+            first_recorded=first_recorded,
+        ),
     )
 
 

@@ -4,6 +4,14 @@
   an item in the plan file from the day it is recorded; a report or agenda pack *as of* a day
   before the decision's meeting must not know it yet: the item keeps the gereed it had then
   (its ``gereed_original`` before the first decision), without ``revised_by``/``cancelled_by``.
+- :func:`plan_as_of` also takes the plan file's own edits (``edits``: the plan revisions
+  ``regie sync`` recorded): an edit recorded after the end of ``as_of`` (in the plan's time
+  zone) did not apply then and is undone — a milestone added later is not there yet, one
+  removed later is still there, a date, owner or title edited later is as it was. A revision
+  is stamped with the time of the sync that recorded it (wall-clock time), so in a replay of
+  past days every edit is "later" and every past view shows the plan as first synced; the
+  first sync itself is the earliest plan known and is never undone (the caller leaves its
+  revisions out), nor are the revisions a decision made (rewound by their meeting date).
 - :func:`due_changes`: every change of an item's due date the plan's revisions record, and
   whether a decision stands behind it. A date edited in the plan file without a decision is a
   re-baselined promise: reports list it, ``regie sync`` and ``plan validate`` warn about it.
@@ -14,12 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from governance.decisions import Decision, DecisionKind, decision_label
 from governance.dutch import MONTHS
-from governance.periods import PeriodError, parse_period
+from governance.periods import Period, PeriodError, PeriodKind, parse_period
 from governance.plan import Action, Milestone, Plan
 
 _Item = TypeVar("_Item", Action, Milestone)
@@ -39,14 +48,21 @@ def decided_on(text: str | None) -> date | None:
         return None
 
 
-def plan_as_of(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
-    """``plan`` with every decision whose meeting is after ``as_of`` undone (see the module
-    notes); the very same object when there is none (the usual case: nothing is copied).
+def plan_as_of(
+    plan: Plan,
+    decisions: Sequence[Decision],
+    as_of: date,
+    edits: Sequence[PlanEdit] = (),
+) -> Plan:
+    """``plan`` with every plan-file edit recorded after ``as_of`` and every decision whose
+    meeting is after ``as_of`` undone (see the module notes); the very same object when there
+    is none (the usual case: nothing is copied).
 
     The stored decisions say what each one moved (``gereed_before``/``gereed_after``), so a chain
     of decisions rewinds to the one in force on ``as_of``. An item whose ``revised_by`` or
     ``cancelled_by`` names a later date and that no stored decision accounts for (a plan file
     from elsewhere, a database restored from an older backup) is rewound by that text's date."""
+    plan = _edits_undone(plan, edits, as_of)
     moves: dict[str, list[Decision]] = {}
     for d in decisions:
         if d.item_id is not None and d.kind in _MOVES:
@@ -77,6 +93,193 @@ def plan_as_of(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
         return plan
     # Not the file's plan any more: no hash that a cache could take for the file's.
     return replace(plan, steps=tuple(steps), source_hash=None)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEdit:
+    """One plan revision of an action or milestone (``store.reports_read.plan_edits``): the
+    plan file edited and synced. ``kind``: created, changed (``field``: its ``before`` and
+    ``after``), archived (left the plan), restored (came back). ``after`` of a created one
+    holds every field (``step``/``action``, ``title``, ``gereed``, ``period``, ``owners``…)."""
+
+    entity: str  # "action" or "milestone"
+    code: str
+    kind: str
+    field: str | None
+    before: Any
+    after: Any
+    recorded_at: datetime
+    id: int = 0
+    #: Never undone by its time: the programme's first sync (the earliest plan known) and a
+    #: decision's (rewound by its meeting date); read only to rebuild an item's fields.
+    kept: bool = False
+
+
+#: The fields of an item an undone edit sets back (a milestone moved to another action, an
+#: action to another step, a new position: not undone, the item stays where the file has it).
+_REWOUND = ("title", "gereed", "period", "owners", "depends_on", "note")
+
+
+def end_of_day(plan: Plan, as_of: date) -> datetime:
+    """The first instant after ``as_of`` in the plan's time zone: a revision recorded from
+    then on did not apply on ``as_of``."""
+    return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(plan.calendar.timezone))
+
+
+def edits_after(plan: Plan, edits: Sequence[PlanEdit], as_of: date) -> list[PlanEdit]:
+    """The ``edits`` recorded after ``as_of`` (they did not apply then)."""
+    cut = end_of_day(plan, as_of)
+    return [e for e in edits if e.recorded_at >= cut and not e.kept]
+
+
+def _edits_undone(plan: Plan, edits: Sequence[PlanEdit], as_of: date) -> Plan:
+    late = edits_after(plan, edits, as_of)
+    if not late:
+        return plan
+    cut = end_of_day(plan, as_of)
+    ordered = sorted(edits, key=lambda e: (e.recorded_at, e.id))
+    # What each item was (None: not in the plan), starting from the file and going back.
+    state: dict[str, dict[str, Any] | None] = {}
+    kinds: dict[str, str] = {}
+    for action in plan.actions():
+        state[action.id], kinds[action.id] = _fields(action), "action"
+        for m in action.milestones:
+            state[m.id], kinds[m.id] = _fields(m), "milestone"
+    for e in sorted(late, key=lambda e: (e.recorded_at, e.id), reverse=True):
+        kinds.setdefault(e.code, e.entity)
+        if e.kind in ("created", "restored"):
+            state[e.code] = None
+        elif e.kind == "archived":
+            # As the edits that stood on the day leave it (the kept ones always stand).
+            state[e.code] = _rebuilt(e.code, [x for x in ordered if x.recorded_at < cut or x.kept])
+        elif e.kind == "changed" and e.field in _REWOUND and state.get(e.code) is not None:
+            state[e.code] = {**(state[e.code] or {}), e.field: e.before}
+    steps = []
+    for step in plan.steps:
+        actions: list[Action | None] = [_item(a, state.get(a.id), plan) for a in step.actions]
+        actions += [
+            _new_action(code, fields, plan)
+            for code, fields in state.items()
+            if fields is not None
+            and kinds.get(code) == "action"
+            and plan.action(code) is None
+            and fields.get("step") == step.number
+        ]
+        kept = []
+        for then in actions:
+            if then is None:
+                continue
+            milestones: list[Milestone | None] = [
+                _item(m, state.get(m.id), plan) for m in then.milestones
+            ]
+            milestones += [
+                _new_milestone(code, fields, then, plan)
+                for code, fields in state.items()
+                if fields is not None
+                and kinds.get(code) == "milestone"
+                and fields.get("action") == then.id
+                and all(m.id != code for m in then.milestones)
+            ]
+            kept.append(replace(then, milestones=tuple(m for m in milestones if m)))
+        steps.append(replace(step, actions=tuple(kept)))
+    return replace(plan, steps=tuple(steps), source_hash=None)
+
+
+def _fields(item: Action | Milestone) -> dict[str, Any]:
+    p = item.period
+    return {
+        "title": item.title,
+        "gereed": item.gereed,
+        "period": None
+        if p is None
+        else {"kind": p.kind.value, "start": _iso(p.start), "end": _iso(p.end)},
+        "owners": list(item.owners),
+        "depends_on": list(item.depends_on),
+        "note": item.note,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _rebuilt(code: str, known: Sequence[PlanEdit]) -> dict[str, Any] | None:
+    """An item's fields as the revisions recorded up to the cut (oldest first) leave them;
+    None when none created it (its values are not known)."""
+    fields: dict[str, Any] | None = None
+    for e in known:
+        if e.code != code:
+            continue
+        if e.kind == "created" and isinstance(e.after, Mapping):
+            fields = dict(e.after)
+        elif e.kind == "changed" and fields is not None and e.field:
+            fields[e.field] = e.after
+    return fields
+
+
+def _period(value: Any, text: str | None) -> Period | None:
+    if not isinstance(value, Mapping) or not value.get("kind"):
+        return None
+    start, end = value.get("start"), value.get("end")
+    try:
+        kind = PeriodKind(value["kind"])
+    except ValueError:  # a kind this version does not know: no date rather than a wrong one
+        return None
+    return Period(
+        kind,
+        text or "",
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+    )
+
+
+def _item(item: _Item, fields: dict[str, Any] | None, plan: Plan) -> _Item | None:
+    """``item`` with ``fields`` as they were (None: not in the plan then)."""
+    if fields is None:
+        return None
+    now = _fields(item)
+    if fields == now:
+        return item
+    changes: dict[str, Any] = {}
+    for name in _REWOUND:
+        if fields.get(name, now[name]) == now[name]:
+            continue
+        value = fields.get(name)
+        if name in ("owners", "depends_on"):
+            changes[name] = tuple(value or ())
+        elif name != "period":
+            changes[name] = value
+    if fields.get("period", now["period"]) != now["period"] or "gereed" in changes:
+        changes["period"] = _period(fields.get("period"), fields.get("gereed"))
+    return replace(item, **changes) if changes else item
+
+
+def _new_action(code: str, fields: dict[str, Any], plan: Plan) -> Action:
+    return Action(
+        id=code,
+        step=int(fields["step"]),
+        title=str(fields.get("title") or ""),
+        owners=tuple(fields.get("owners") or ()),
+        gereed=fields.get("gereed"),
+        period=_period(fields.get("period"), fields.get("gereed")),
+        depends_on=tuple(fields.get("depends_on") or ()),
+        group=fields.get("group"),
+        source=fields.get("source"),
+        note=fields.get("note"),
+    )
+
+
+def _new_milestone(code: str, fields: dict[str, Any], action: Action, plan: Plan) -> Milestone:
+    return Milestone(
+        id=code,
+        action_id=action.id,
+        title=str(fields.get("title") or ""),
+        gereed=fields.get("gereed"),
+        period=_period(fields.get("period"), fields.get("gereed")),
+        owners=tuple(fields.get("owners") or ()),
+        depends_on=tuple(fields.get("depends_on") or ()),
+        note=fields.get("note"),
+    )
 
 
 def _late_text(plan: Plan, as_of: date) -> bool:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from governance.decisions import Decision
     from governance.meetings import Meeting
     from governance.plan import GovernanceBody, Plan
+    from governance.provenance import PlanEdit
 
 FORMATS = ("html", "md", "pdf", "docx")
 #: The archive's kind for a PDF pack's annex file (an agenda pack's full table of items).
@@ -237,12 +238,31 @@ def recorded_decisions(
     return [d for d in found if d.recorded_at is None or d.recorded_at <= recorded_until]
 
 
-def plan_on(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
-    """The plan as its decisions stood on ``as_of`` (:func:`governance.provenance.plan_as_of`):
-    a report for a day before a decision's meeting does not know the decision yet."""
+def plan_on(
+    plan: Plan,
+    decisions: Sequence[Decision],
+    as_of: date,
+    edits: Sequence[PlanEdit] = (),
+) -> Plan:
+    """The plan as it stood on ``as_of`` (:func:`governance.provenance.plan_as_of`): a report
+    for a day before a decision's meeting does not know the decision yet, nor a plan-file edit
+    synced after that day (``edits``: :func:`recorded_edits`)."""
     from governance.provenance import plan_as_of
 
-    return plan_as_of(plan, decisions, as_of)
+    return plan_as_of(plan, decisions, as_of, edits)
+
+
+def recorded_edits(
+    connection: Connection, plan: Plan, as_of: date, recorded_until: datetime | None = None
+) -> list[PlanEdit]:
+    """The plan revisions :func:`plan_on` needs to undo the plan-file edits synced after
+    ``as_of`` ([] when there is none: a view of today); recorded up to ``recorded_until``."""
+    from governance.provenance import end_of_day
+    from store import reports_read
+
+    return reports_read.plan_edits(
+        connection, plan.programme.id, end_of_day(plan, as_of), recorded_until
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +287,8 @@ def report_basis(
     from store import reports_read
 
     everything = recorded_decisions(connection, plan, recorded_until)
-    dated = plan_on(plan, everything, as_of)
+    edits = recorded_edits(connection, plan, as_of, recorded_until)
+    dated = plan_on(plan, everything, as_of, edits)
     assessment = assess_as_of(connection, dated, as_of, recorded_until=recorded_until)
     decisions = [d for d in everything if d.meeting_on <= as_of]
     cut_off = recorded_until or reports_read.data_until(
@@ -303,7 +324,8 @@ def _agenda_pack(
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
-    from store import reports_read
+    from governance.provenance import RevisionFact, due_changes
+    from store import agenda_read, reports_read
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
@@ -316,6 +338,20 @@ def _agenda_pack(
             connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
         )
         basis = report_basis(connection, plan, as_of, recorded_until)
+        # The progress report's reading of the due dates moved (with or without a decision),
+        # and the items' other revisions: *Sinds de vorige vergadering*, ratification.
+        moved = due_changes(
+            [
+                RevisionFact(*row)
+                for row in reports_read.plan_revisions(
+                    connection, plan.programme.id, recorded_until
+                )
+            ],
+            basis.recorded,
+        )
+        revisions, first_recorded = agenda_read.item_revisions(
+            connection, plan.programme.id, recorded_until
+        )
     pack = build_agenda(
         basis.plan,
         basis.assessment,
@@ -327,6 +363,9 @@ def _agenda_pack(
         # lists only this body's among the decisions taken).
         decisions=basis.decisions,
         escalations=escalations,
+        due_changes=moved,
+        revisions=revisions,
+        first_recorded=first_recorded,
     )
     return pack, basis.cut_off
 
@@ -831,8 +870,9 @@ def _progress_report(
     recorded_until: datetime | None = None,
 ) -> tuple[Any, datetime | None]:
     """The report and its data cut-off. The plan is the one of ``as_of`` (decisions taken
-    after it undone); every change of a due date the plan's revisions record is read, so that
-    one made without a decision is listed under *vertraagd of gewijzigd*."""
+    and plan-file edits synced after it undone); every change of a due date the plan's
+    revisions record is read (also one synced after ``as_of``, with the day it was recorded),
+    so that one made without a decision is listed under *vertraagd of gewijzigd*."""
     from governance.progress import build_progress
     from governance.provenance import RevisionFact, due_changes
     from store import reports_read

@@ -228,9 +228,10 @@ def status_rows(
     """Assess the plan against every recorded status update; rows for display or JSON.
 
     The plan is the one of ``as_of`` (:func:`governance.provenance.plan_as_of`), as reports
-    have it: a decision taken at a meeting after ``as_of`` does not move an item's date yet."""
+    have it: a decision taken at a meeting after ``as_of`` does not move an item's date yet,
+    nor a plan-file edit synced after that day."""
     from governance.assessment import State, assess
-    from governance.provenance import plan_as_of
+    from governance.provenance import end_of_day, plan_as_of
     from store import reports_read
     from store.assessment_query import assessment_updates
     from store.dialect import reader
@@ -247,8 +248,9 @@ def status_rows(
         raise InvalidInput(f"--step: the plan has no step {step}")
     with app.session() as session:
         decisions = reports_read.decisions(reader(session), plan.programme.id)
+        edits = reports_read.plan_edits(reader(session), plan.programme.id, end_of_day(plan, as_of))
         updates = assessment_updates(session, plan.programme.id, as_of)
-    plan = plan_as_of(plan, decisions, as_of)
+    plan = plan_as_of(plan, decisions, as_of, edits)
     assessment = assess(plan, updates, as_of)
     # Done and cancelled items have no due date left to judge, but readers (and reports) still
     # want the date the plan gave them: take it from the plan's period.

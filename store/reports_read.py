@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from governance.decisions import Decision, DecisionKind
 from governance.meetings import Meeting
+from governance.provenance import PlanEdit
 from governance.updates import StatusUpdate, UpdateStatus
 from store.assessment_query import converters
 
@@ -216,3 +217,64 @@ def plan_revisions(
             query, {"p": programme_id} | cut_params
         )
     ]
+
+
+#: The event ``regie decision add`` records, with the ids of the plan revisions it made.
+_DECISION_RECORDED = "regie.decision.recorded"
+
+
+def plan_edits(
+    connection: sa.Connection,
+    programme_id: str,
+    since: datetime,
+    recorded_until: datetime | None = None,
+) -> list[PlanEdit]:
+    """The revisions of actions and milestones :func:`governance.provenance.plan_as_of` needs
+    to undo the plan-file edits recorded from ``since`` on (the end of a past day), oldest
+    first; [] when none was (one indexed count: the usual case, a view of today). Those of the
+    programme's first sync (the earliest plan known) and those a decision made (rewound by its
+    meeting date) are marked ``kept``: never undone, only read to rebuild an item's fields."""
+    import json
+
+    cut, cut_params = _until(connection, recorded_until)
+    params = {"p": programme_id, "since": instant(connection, since)} | cut_params
+    first = "(SELECT MIN(recorded_at) FROM plan_revisions WHERE programme_id = :p)"
+    late = connection.execute(
+        sa.text(
+            "SELECT COUNT(*) FROM plan_revisions WHERE programme_id = :p"
+            " AND entity IN ('action', 'milestone') AND recorded_at >= :since"
+            f" AND recorded_at > {first}{cut}"
+        ).bindparams(_P),
+        params,
+    ).scalar()
+    if not late:
+        return []
+    text_json = connection.dialect.name == "sqlite"  # PostgreSQL's driver decodes JSON itself
+
+    def value(raw: Any) -> Any:
+        return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+
+    decided: set[int] = set()
+    for (payload,) in connection.execute(
+        sa.text("SELECT payload FROM events WHERE programme_id = :p AND name = :n").bindparams(_P),
+        {"p": programme_id, "n": _DECISION_RECORDED},
+    ):
+        found = value(payload)
+        if isinstance(found, dict):
+            decided.update(int(i) for i in found.get("plan_revisions") or () if str(i).isdigit())
+    _, as_instant = converters(connection.dialect.name)
+    rows = connection.execute(
+        sa.text(
+            f'SELECT id, entity, code, kind, field, "before", "after", recorded_at,'
+            f" recorded_at = {first} FROM plan_revisions WHERE programme_id = :p"
+            f" AND entity IN ('action', 'milestone'){cut} ORDER BY recorded_at, id"
+        ).bindparams(_P),
+        params,
+    )
+    return [
+        PlanEdit(
+            entity, str(code), kind, field, value(before), value(after), as_instant(at),
+            int(row_id), kept=bool(baseline) or int(row_id) in decided,
+        )
+        for row_id, entity, code, kind, field, before, after, at, baseline in rows
+    ]  # fmt: skip

@@ -5,7 +5,7 @@ was raised; an item done or cancelled since is not chased either."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -16,6 +16,7 @@ from governance.decisions import Decision, DecisionKind
 from governance.meetings import Meeting
 from governance.plan import Plan
 from governance.planfile import load_plan
+from governance.provenance import DueChange
 from governance.updates import StatusUpdate, UpdateStatus
 from tests.conftest import SEED_PLAN
 
@@ -123,3 +124,43 @@ def test_an_item_done_since_is_not_chased(plan: Plan) -> None:
 def test_an_escalation_after_the_cut_off_is_ignored(plan: Plan) -> None:
     assessment = _assess(plan)
     assert agenda.open_escalations(assessment, [("3.9", date(2016, 4, 6))]) == {}
+
+
+def _moved(item_id: str, at: datetime, decision: Decision | None = None) -> DueChange:
+    return DueChange(
+        item_id, "Voorjaar 2016", "Q2-2017", date(2016, 5, 31), date(2017, 6, 30), at, decision
+    )
+
+
+def test_a_due_date_moved_since_the_escalation_ends_it(plan: Plan) -> None:
+    # A new date starts its own prompts and its own silence: the old one is not chased.
+    assessment = _assess(plan)
+    edited = datetime(2016, 1, 20, 9, tzinfo=UTC)
+    assert agenda.open_escalations(assessment, ESCALATIONS, (), [_moved("3.9", edited)]) == {
+        "1.4": RAISED
+    }
+    # A move before the escalation leaves it open.
+    before = datetime(2015, 11, 2, 9, tzinfo=UTC)
+    assert "3.9" in agenda.open_escalations(assessment, ESCALATIONS, (), [_moved("3.9", before)])
+
+
+def test_a_date_moved_without_a_decision_is_put_to_the_body_not_one_with(plan: Plan) -> None:
+    assessment = _assess(plan)
+    lines = agenda.item_lines(plan, assessment)
+    edited = datetime(2016, 1, 20, 9, tzinfo=UTC)
+    asked = {
+        a.item.item_id: a
+        for a in agenda.decisions_asked(assessment, lines, ESCALATIONS, (), [_moved("3.9", edited)])
+    }
+    assert asked["3.9"].reason == "ratify"
+    assert asked["3.9"].question == (
+        "Verschuiving van 3.9 van Voorjaar 2016 naar Q2-2017 accorderen?"
+    )
+    decided = _moved("3.9", edited, _decision("3.9", kind="set_gereed"))
+    assert agenda.to_ratify(assessment, [decided]) == {}
+    # A later decision about the item answers it; an earlier one does not.
+    later = _decision("3.9", date(2016, 2, 1))
+    assert agenda.to_ratify(assessment, [_moved("3.9", edited)], [later]) == {}
+    assert agenda.to_ratify(assessment, [_moved("3.9", edited)], [_decision("3.9")]) == {
+        "3.9": ("Voorjaar 2016", "Q2-2017")
+    }

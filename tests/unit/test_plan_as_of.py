@@ -112,3 +112,55 @@ def test_file_edits_against_the_synced_plan() -> None:
     assert [(c.item_id, c.gereed_before, c.gereed_after) for c in found] == [
         ("1.2.1", "Q3-2015", "Najaar 2015")
     ]
+
+
+def _edit(
+    code: str, kind: str, at: datetime, field=None, before=None, after=None, *, n=0, kept=False
+):  # type: ignore[no-untyped-def]
+    from governance.provenance import PlanEdit
+
+    return PlanEdit("milestone", code, kind, field, before, after, at, n, kept=kept)
+
+
+def test_plan_file_edits_recorded_after_the_day_are_undone() -> None:
+    """Stamped after the end of the day (Amsterdam): undone; by then, or kept (the first sync, a
+    decision's): they stand. A milestone taken out later is rebuilt from its revisions."""
+    first = datetime(2015, 9, 1, 10, tzinfo=UTC)
+    later = datetime(2016, 4, 11, 22, 30, tzinfo=UTC)  # 12 April 00:30 in Amsterdam
+    gone = _milestone(PLAN, "1.3.2")
+    created = {
+        "action": gone.action_id, "title": gone.title, "gereed": gone.gereed,
+        "period": {"kind": gone.period.kind.value, "start": gone.period.start.isoformat(),
+                   "end": gone.period.end.isoformat()} if gone.period else None,
+        "owners": list(gone.owners), "depends_on": [], "note": None, "position": 1,
+    }  # fmt: skip
+    edited = _moved(PLAN, "1.3.1", "Q2-2017", None, None)
+    edited = replace(
+        edited,
+        steps=tuple(
+            replace(s, actions=tuple(
+                replace(a, milestones=tuple(m for m in a.milestones if m.id != "1.3.2"))
+                for a in s.actions
+            ))
+            for s in edited.steps
+        ),
+    )  # fmt: skip
+    m131 = _milestone(PLAN, "1.3.1")
+    assert m131.period is not None
+    period = {"kind": m131.period.kind.value, "start": m131.period.start.isoformat(),  # type: ignore[union-attr]
+              "end": m131.period.end.isoformat()}  # type: ignore[union-attr]  # fmt: skip
+    edits = [
+        _edit("1.3.2", "created", first, after=created, n=1, kept=True),
+        _edit("1.3.1", "changed", later, "gereed", m131.gereed, "Q2-2017", n=2),
+        _edit("1.3.1", "changed", later, "period", period, None, n=2),  # as a sync records it
+        _edit("1.3.2", "archived", later, n=3),
+    ]
+    on_the_11th = plan_as_of(edited, [], date(2016, 4, 11), edits)
+    assert _milestone(on_the_11th, "1.3.1").gereed == m131.gereed
+    assert _milestone(on_the_11th, "1.3.1").period == replace(m131.period, text=m131.gereed)
+    assert _milestone(on_the_11th, "1.3.2").title == gone.title
+    assert _milestone(on_the_11th, "1.3.2").period.end == gone.period.end  # type: ignore[union-attr]
+    assert plan_as_of(edited, [], date(2016, 4, 12), edits) is edited  # recorded that day
+    # Kept (a decision's or the first sync's): stands whatever its time.
+    kept = [replace(e, kept=True) for e in edits]
+    assert plan_as_of(edited, [], date(2016, 4, 11), kept) is edited

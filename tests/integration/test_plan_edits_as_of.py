@@ -1,0 +1,153 @@
+"""A past day's view uses the plan as it stood then: a plan-file edit synced after the day (a
+milestone added or removed, a date, owner or title changed) did not apply yet and is undone, in
+`regie status --as-of` and in the reports (review longrun, finding 5). A revision is stamped with
+the time of the sync that recorded it; the programme's first sync is the earliest plan known
+and is never undone. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import regie
+from tests.integration.reports_scenario import make_app
+
+FIRST_SYNC = datetime(2015, 9, 1, 10, 0, tzinfo=UTC)
+EDIT_SYNC = datetime(2016, 12, 20, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam, 20 December 2016
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    from store import upgrade
+
+    if not database_url.startswith("sqlite"):
+        upgrade(database_url)
+    return make_app(tmp_path / "home", database_url)  # a copy of the seed plan
+
+
+def _env(app: App) -> dict[str, str]:
+    return {
+        "REGIE_HOME": str(app.settings.home),
+        "REGIE_PLAN": str(app.settings.plan_path),
+        "REGIE_DATABASE_URL": app.settings.database_url,
+    }
+
+
+def _edit_plan(app: App) -> None:
+    """The longrun review's December edit: 3.1.1 re-dated (and handed to PIANOo) without a
+    decision, a new milestone 3.1.9; and 3.1.2 taken out."""
+    path = Path(str(app.settings.plan_path))
+    text = path.read_text(encoding="utf-8")
+    old = (
+        '          - id: "3.1.1"\n'
+        "            title: Uitvoeren behoeftepeiling\n"
+        '            gereed: "Q4-2015"\n'
+        "            owners: [IenM]\n"
+        '          - id: "3.1.2"\n'
+        "            title: Verwerken uitkomsten in jaarprogramma\n"
+        '            gereed: "Q4-2015"\n'
+        "            owners: [PIANOo]\n"
+        '            depends_on: ["3.1.1"]\n'
+    )
+    new = (
+        '          - id: "3.1.1"\n'
+        "            title: Uitvoeren behoeftepeiling\n"
+        '            gereed: "Q2-2017"\n'
+        "            owners: [PIANOo]\n"
+        '          - id: "3.1.9"\n'
+        "            title: Nieuwe actie evaluatie behoeftepeiling\n"
+        '            gereed: "Q3-2017"\n'
+        "            owners: [IenM]\n"
+    )
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _sync(app: App, now: datetime) -> None:
+    from store import sync_plan
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=now, plan_path=str(plan.path))
+
+
+def _rows(app: App, as_of: date) -> dict[str, dict[str, Any]]:
+    from regie.services import status_rows
+
+    return {row["id"]: row for row in status_rows(app, as_of)[1]}
+
+
+def _as_first_planned(rows: dict[str, dict[str, Any]]) -> None:
+    assert rows["3.1.1"]["gereed"] == "Q4-2015"
+    assert rows["3.1.1"]["due"] == "2015-12-31"
+    assert rows["3.1.1"]["owners"] == ["IenM"]
+    assert "3.1.9" not in rows  # added later
+    assert rows["3.1.2"]["gereed"] == "Q4-2015"  # taken out later
+    assert rows["3.1.2"]["owners"] == ["PIANOo"]
+
+
+def _as_edited(rows: dict[str, dict[str, Any]]) -> None:
+    assert rows["3.1.1"]["gereed"] == "Q2-2017"
+    assert rows["3.1.1"]["owners"] == ["PIANOo"]
+    assert rows["3.1.9"]["gereed"] == "Q3-2017"
+    assert "3.1.2" not in rows
+
+
+def test_an_edit_synced_after_the_day_is_undone_one_synced_by_then_applies(app: App) -> None:
+    _sync(app, FIRST_SYNC)
+    _edit_plan(app)
+    _sync(app, EDIT_SYNC)
+
+    _as_first_planned(_rows(app, date(2016, 9, 1)))
+    assert _rows(app, date(2016, 9, 1))["3.1.1"]["state"] == "overdue"
+    _as_first_planned(_rows(app, date(2016, 12, 19)))
+    _as_edited(_rows(app, date(2016, 12, 20)))  # synced that morning: the day's plan has it
+    _as_edited(_rows(app, date(2017, 1, 10)))
+    # Before the first sync: the plan as first synced, the earliest known.
+    _as_first_planned(_rows(app, date(2015, 6, 1)))
+
+    from regie.reports import progress_report, render_progress
+
+    past = render_progress(
+        progress_report(app, date(2015, 1, 1), date(2016, 6, 30), date(2016, 9, 1)), "md"
+    ).decode()
+    assert "3.1.9" not in past
+    assert "Verwerken uitkomsten in jaarprogramma" in past  # 3.1.2, still in the plan then
+    # The plan of that day has the old date; the later change without a decision is still
+    # listed, with the day it was recorded (as before: README "What a report rests on").
+    assert "zonder besluit: Q4-2015 → Q2-2017 (vastgelegd op 20 december 2016)" in past
+    later = render_progress(
+        progress_report(app, date(2015, 1, 1), date(2016, 12, 31), date(2017, 3, 15)), "md"
+    ).decode()
+    assert "3.1.9" in later
+    assert "Q4-2015 → Q2-2017" in later
+
+
+def test_an_edit_synced_now_does_not_apply_to_a_past_day(app: App) -> None:
+    """Revisions are stamped with the wall-clock time of the sync: in a replay of past days every
+    simulated day precedes an edit synced now, so `--as-of` a past day shows the plan as first
+    synced; today's view has the edit. A decision's own plan revisions count from its meeting."""
+    env = _env(app)
+    assert regie("sync", env=env).code == 0
+    _edit_plan(app)
+    synced = regie("sync", env=env)
+    assert synced.code == 0, synced.err
+    moved = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                  "--text", "Verkenning klimaatambassadeur uitgesteld tot Q2-2016",
+                  "--set-gereed", "1.3.1", "Q2-2016", env=env)  # fmt: skip
+    assert moved.code == 0, moved.err
+
+    shown = regie("status", "--as-of", "2016-09-01", "--format", "json", env=env)
+    assert shown.code == 0, shown.err
+    past = {row["id"]: row for row in json.loads(shown.out)}
+    _as_first_planned(past)
+    assert past["1.3.1"]["gereed"] == "Q2-2016"  # the decision of January 2016 stands
+
+    from regie.services import today
+
+    _as_edited(_rows(app, today(app)))
