@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from governance.assessment import Assessment, ItemAssessment
 from governance.assessor import PlanIndex
 from governance.characters import displayable
-from governance.decisions import Decision, DecisionKind, decision_label
+from governance.decisions import Decision, DecisionKind, decision_label, restores
 from governance.dutch import long_date
 from governance.meetings import Meeting
 from governance.periods import DATED_KINDS, PeriodKind
@@ -107,6 +107,8 @@ class DecisionLine:
     decision: Decision
     follow_up: str | None  # the item's state now, for decisions about an item
     item_title: str | None
+    #: It brought a dropped item back (:func:`governance.decisions.restores`): "hersteld".
+    restored: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -663,11 +665,13 @@ def build_agenda(
     )
     since = previous.on if previous else date.min
     recent = [d for d in decisions if d.body_id == body.id and since <= d.meeting_on < meeting.on]
+    restored = restores(d for d in decisions if d.meeting_on <= assessment.as_of)
     decision_lines = tuple(
         DecisionLine(
             d,
             lines[d.item_id].state if d.item_id in lines else None,
             lines[d.item_id].title if d.item_id in lines else None,
+            d in restored,
         )
         for d in recent
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -16,6 +16,11 @@ class DecisionKind(StrEnum):
     DECISION = "besluit"  # recorded only
     SET_GEREED = "set_gereed"  # moves an item's gereed (the plan file is edited)
     CANCEL = "cancel"  # drops an item (the plan file is edited, the item becomes vervallen)
+
+
+#: The ``source`` of a status update a decision records (a drop's ``cancelled``, a restore's
+#: ``on_track``): the body's word, not the owner's.
+DECISION_SOURCE = "decision"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,24 @@ def decision_label(plan: Plan, decision: Decision) -> str:
     plan no longer has that body)."""
     body = plan.body(decision.body_id)
     return decided_by(body.name if body else decision.body_id, decision.meeting_on)
+
+
+def restores(decisions: Iterable[Decision]) -> frozenset[Decision]:
+    """The decisions that bring a dropped item back: a ``set_gereed`` (with a new date, or to
+    the date it had: ``regie decision add --restore``) about an item whose previous decision
+    that moved or dropped it, by meeting, was a ``cancel``."""
+    last: dict[str, DecisionKind] = {}
+    out = set()
+    ordered = sorted(
+        (d for d in decisions if d.item_id and d.kind is not DecisionKind.DECISION),
+        key=lambda d: (d.meeting_on, d.id or 0),
+    )
+    for d in ordered:
+        assert d.item_id is not None
+        if d.kind is DecisionKind.SET_GEREED and last.get(d.item_id) is DecisionKind.CANCEL:
+            out.add(d)
+        last[d.item_id] = d.kind
+    return frozenset(out)
 
 
 def promise_in_effect(plan: Plan, item_id: str) -> str | None:

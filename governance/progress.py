@@ -10,13 +10,20 @@ step; the full table as annex.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from governance.agenda import ItemLine, item_lines
 from governance.assessment import Assessment
-from governance.decisions import Decision, DecisionKind, Measurement, decision_label
+from governance.decisions import (
+    DECISION_SOURCE,
+    Decision,
+    DecisionKind,
+    Measurement,
+    decision_label,
+    restores,
+)
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan
 from governance.provenance import DueChange
@@ -133,6 +140,7 @@ def build_progress(
     for d in decisions:
         if d.item_id and d.meeting_on <= assessment.as_of:
             by_item.setdefault(d.item_id, []).append(d)
+    restored = restores(d for ds in by_item.values() for d in ds)
     plan_items: dict[str, object] = {}
     for action in plan.actions():
         plan_items[action.id] = action
@@ -152,6 +160,9 @@ def build_progress(
                 done.append(Done(line, item.completed_on))
             original = getattr(plan_items.get(line.item_id), "original_gereed", None)
             moved = by_item.get(line.item_id, [])
+            # A decision's update (a drop, a restore) is the body's word: its decision is listed.
+            latest = item.latest_update
+            note = line.note if latest is not None and latest.source != DECISION_SOURCE else None
             edits = tuple(edited.get(line.item_id, ()))
             if (
                 line.state in _LATE
@@ -159,7 +170,9 @@ def build_progress(
                 or edits
                 or any(d.kind is DecisionKind.CANCEL for d in moved)
             ):
-                changed.append(_change(plan, line, plan_items.get(line.item_id), moved, edits))
+                changed.append(
+                    _change(plan, line, plan_items.get(line.item_id), moved, edits, note, restored)
+                )
             elif line.state not in _FINISHED:
                 ongoing.append(line)
             if (
@@ -183,7 +196,12 @@ def build_progress(
         IndicatorProgress(i, goals.get(i.goal_id, ""), tuple(per_indicator.get(i.id, ())))
         for i in plan.indicators()
     )
-    used = sum(1 for i in assessment.items.values() if i.latest_update is not None)
+    # Items with an owner's update: a decision's (a drop, a restore) is not the owner's word.
+    used = sum(
+        1
+        for i in assessment.items.values()
+        if i.latest_update is not None and i.latest_update.source != DECISION_SOURCE
+    )
     return ProgressReport(
         programme_title=plan.programme.title,
         programme_short=plan.programme.short_title or plan.programme.title,
@@ -221,19 +239,26 @@ def _change(
     plan_item: object,
     decisions: list[Decision],
     edits: tuple[DueChange, ...] = (),
+    note: str | None = None,
+    restored: Collection[Decision] = (),
 ) -> Change:
     """Promised (the first gereed) against now (the forecast, else a revised gereed). A gereed
     edited in the plan file without a decision: promised is the gereed before the first such
-    edit (or the decisions' original), now the gereed the plan has."""
-    reasons = [f"{decision_label(plan, d)}: {d.text}" for d in decisions]
-    if line.note:
-        reasons.append(f"toelichting eigenaar: {line.note}")
+    edit (or the decisions' original), now the gereed the plan has. ``note``: the owner's latest
+    explanation (none when the latest update is a decision's); ``restored``: the decisions that
+    brought a dropped item back (:func:`governance.decisions.restores`)."""
+    reasons = [
+        f"{decision_label(plan, d)}: {d.text}{' (hersteld)' if d in restored else ''}"
+        for d in decisions
+    ]
+    if note:
+        reasons.append(f"toelichting eigenaar: {note}")
     original = getattr(plan_item, "original_gereed", None)
     gereed = getattr(plan_item, "gereed", None)
     now: date | str | None = None
     if line.forecast is not None:
         now = line.forecast
-    elif original or edits:
+    elif original or edits or any(d in restored for d in decisions):
         now = gereed
     if line.state == "cancelled":
         now = "vervallen"

@@ -9,6 +9,14 @@ on. Dropping an action drops its milestones too: one ``cancelled_by`` on the act
 diff; the milestones inherit it) and a ``cancelled`` update for the action, if it has a gereed of
 its own, and for each milestone still open at the meeting (a milestone already done stays done).
 
+A later decision can bring a dropped item back: ``--set-gereed`` on a cancelled item (a new
+date) or ``--restore`` (its date as it stands, refused when that date has passed by the meeting).
+It removes ``cancelled_by`` and records an ``on_track`` update (source ``decision``) from the
+meeting on, which supersedes the cancellation: the item is open again and judged from its
+date like any other. Restoring a dropped action restores the milestones its drop cancelled
+(not those dropped by an earlier decision of their own, nor those done); a milestone of a
+dropped action comes back only with its action.
+
 A decision changes only the items it names. An ``idem`` row ("same as the row above") is held to
 the promise of the row it copies: re-dating it keeps that promise as ``gereed_original`` (not the
 word ``idem``); re-dating the row above it first writes the old promise out into the ``idem`` row
@@ -108,6 +116,7 @@ def edit_plan_text(
     new_gereed: str | None,
     cancel: bool,
     decided: str,
+    restore: bool = False,
     promised: str | None = None,
     depends_on: Sequence[str] = (),
     keep: Sequence[KeptPromise] = (),
@@ -117,7 +126,8 @@ def edit_plan_text(
     ``promised``: the promise the item is held to when that is not its own text (an ``idem``
     row: the text it copies), kept as ``gereed_original``; ``depends_on``: the dependencies such
     a row inherited, written out with its new gereed; ``keep``: the ``idem`` rows below it,
-    whose promise is written out (see :func:`kept_promises`)."""
+    whose promise is written out (see :func:`kept_promises`); ``restore``: the item comes back
+    (its ``cancelled_by`` goes)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
 
     yaml = _yaml()
@@ -125,6 +135,8 @@ def edit_plan_text(
     item = _find_item(data, item_id)
     if item is None:
         raise InvalidInput(f"{item_id}: no such action or milestone in the plan file")
+    if restore and "cancelled_by" in item:
+        del item["cancelled_by"]
     if new_gereed is not None:
         old = promised if promised is not None else item.get("gereed")
         if "gereed_original" not in item and old != new_gereed:
@@ -175,6 +187,7 @@ def add_decision(
     item_id: str | None = None,
     set_gereed: tuple[str, str] | None = None,
     cancel: str | None = None,
+    restore: str | None = None,
 ) -> list[str]:
     from governance.decisions import (
         Decision,
@@ -192,17 +205,24 @@ def add_decision(
         raise InvalidInput("--text: a decision needs its text")
     if set_gereed and cancel:
         raise InvalidInput("give --set-gereed or --cancel, not both")
+    if restore and cancel:
+        raise InvalidInput("give --restore or --cancel, not both")
+    if restore and set_gereed and set_gereed[0] != restore:
+        raise InvalidInput(
+            f"--restore {restore} and --set-gereed {set_gereed[0]}: one item per decision"
+        )
     plan = app.load_plan()
     body = body_or_fail(plan, body_id)
     not_yet_taken(app, plan, meeting_on)
     meeting_or_fail(app, plan, body_id, meeting_on)
-    target = set_gereed[0] if set_gereed else cancel
+    target = set_gereed[0] if set_gereed else cancel or restore
     if target and item_id and item_id != target:
         raise InvalidInput(f"--item {item_id} and the decision's item {target} differ")
     item_id = item_id or target
     known = {d.item_id: d for d in plan.deadlines()}
+    flag = "--restore" if restore else "--set-gereed" if set_gereed else "--cancel"
     if item_id is not None and item_id not in known and plan.action(item_id) is None:
-        flag = "--set-gereed" if set_gereed else "--cancel" if cancel else "--item"
+        flag = flag if target else "--item"
         raise InvalidInput(f"{flag}: no action or milestone {item_id!r} in the plan")
     decided = decided_by(body.name, meeting_on)  # people read it: the name, not the id
     kind = DecisionKind.DECISION
@@ -210,14 +230,24 @@ def add_decision(
     new_text = None
     kept: tuple[KeptPromise, ...] = ()
     notes: list[str] = []
+    revived: tuple[str, ...] = ()
     if target is not None:
-        kind = DecisionKind.SET_GEREED if set_gereed else DecisionKind.CANCEL
+        kind = DecisionKind.CANCEL if cancel else DecisionKind.SET_GEREED
         path = Path(str(plan.path))
         old_text = path.read_text(encoding="utf-8")
         new_gereed = set_gereed[1] if set_gereed else None
         # An ``idem`` row is held to the text it copies: that is the promise being moved.
         before = promise_in_effect(plan, target) if target in known else None
-        after = new_gereed
+        if restore and not set_gereed:
+            # Recorded as a set_gereed to the gereed it has, as written (an ``idem`` row's
+            # "idem (Q1-2016)"): nothing to move, in the file or in a view of an earlier day.
+            before = after = known[target].gereed if target in known else None
+        else:
+            after = new_gereed
+        if not cancel:
+            revived, notes = _to_revive(
+                app, plan, target, meeting_on, flag, dated=bool(set_gereed), asked=bool(restore)
+            )
         inherited: tuple[str, ...] = ()
         if new_gereed is not None:
             kept = kept_promises(plan, target)
@@ -230,6 +260,7 @@ def add_decision(
             new_gereed=new_gereed,
             cancel=bool(cancel),
             decided=decided,
+            restore=bool(revived) or (_dropped_action(plan, target) and not cancel),
             promised=before,
             depends_on=inherited,
             keep=kept,
@@ -242,14 +273,22 @@ def add_decision(
                 *(str(p) for p in exc.problems),
             ) from None
         # An action given a gereed of its own no longer lends its depends_on to its milestones.
-        notes = ended_inheritance(new_plan, inherited_dependencies(plan))
+        notes += ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan
     decision = Decision(body_id, meeting_on, kind, text.strip(), item_id, before, after)
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
-    stored = _store(app, plan, decision, new_text, dropped)
+    stored = _store(app, plan, decision, new_text, dropped, revived)
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
     if new_text is not None:
-        lines.append(f"{plan.path}: {target} {'cancelled' if cancel else f'gereed → {after}'}")
+        if cancel:
+            done = "cancelled"
+        elif revived and set_gereed:
+            done = f"restored, gereed → {after}"
+        elif revived or restore:
+            done = "restored"
+        else:
+            done = f"gereed → {after}"
+        lines.append(f"{plan.path}: {target} {done}")
     for row in kept:
         lines.append(
             f"{plan.path}: {row.item_id} gereed {row.was!r} written out as {row.gereed!r}: it "
@@ -257,7 +296,82 @@ def add_decision(
         )
     if len(dropped) > 1 or (dropped and dropped[0] != target):
         lines.append(f"cancelled with it: {', '.join(i for i in dropped if i != target)}")
+    if len(revived) > 1 or (revived and revived[0] != target):
+        lines.append(f"restored with it: {', '.join(i for i in revived if i != target)}")
     return [*lines, *notes]
+
+
+def _to_revive(
+    app: App, plan: Plan, target: str, meeting_on: date, flag: str, *, dated: bool, asked: bool
+) -> tuple[tuple[str, ...], list[str]]:
+    """The items a decision about ``target`` brings back (cancelled at its meeting), and notes.
+
+    ``dated``: the decision gives a new gereed (``--set-gereed``); an item not cancelled is then
+    just re-dated (nothing to revive), unless ``asked`` (``--restore`` given): then it must be
+    cancelled. Without a new date the item's date must not have passed by the meeting; the
+    milestones a dropped action brings back keep their dates (a passed one is overdue: a note
+    says so)."""
+    from governance.decisions import DECISION_SOURCE
+    from governance.provenance import decided_on
+    from governance.rag import State
+    from regie.reports import assess_as_of
+
+    with app.session() as session:
+        assessed = assess_as_of(session, plan, meeting_on).items
+    action = plan.action(target)
+    parent = next((a for a in plan.actions() if any(m.id == target for m in a.milestones)), None)
+
+    def cancelled(item_id: str) -> bool:
+        return item_id in assessed and assessed[item_id].state is State.CANCELLED
+
+    if parent is not None and parent.cancelled_by and cancelled(target):
+        raise InvalidInput(
+            f"{flag}: {target} was dropped with its action {parent.id} ({parent.cancelled_by}); "
+            f"restore the action (--restore {parent.id}: its milestones with it), then drop "
+            "again what stays dropped"
+        )
+    revived = [target] if cancelled(target) else []
+    if action is not None and action.cancelled_by:
+        # The milestones the action's drop cancelled: cancelled by a decision on its meeting.
+        dropped_on = decided_on(action.cancelled_by)
+        for m in action.milestones:
+            latest = assessed[m.id].latest_update if m.id in assessed else None
+            if (
+                cancelled(m.id)
+                and latest is not None
+                and latest.source == DECISION_SOURCE
+                and (dropped_on is None or latest.reported_on == dropped_on)
+            ):
+                revived.append(m.id)
+    if not revived and not _dropped_action(plan, target):
+        if dated and not asked:
+            return (), []
+        state = assessed[target].state.value if target in assessed else None
+        now = f" (it is {state})" if state else ""
+        raise InvalidInput(f"{flag}: {target} is not cancelled{now}; there is nothing to restore")
+    due = {d.item_id: d.period.due for d in plan.deadlines() if d.period is not None}
+    if not dated and target in revived and _passed(due.get(target), meeting_on):
+        raise InvalidInput(
+            f"--restore: {target}'s date (due {due[target]}) has passed by the meeting; "
+            f"restore it with a new one: --set-gereed {target} TEXT"
+        )
+    # The milestones an action brings back keep their dates, passed or not.
+    notes = [
+        f"note: {i} comes back with its gereed due {due[i]}, passed by the meeting: it is "
+        "overdue until a decision moves it (--set-gereed)"
+        for i in revived
+        if i != target and _passed(due.get(i), meeting_on)
+    ]
+    return tuple(revived), notes
+
+
+def _dropped_action(plan: Plan, target: str) -> bool:
+    action = plan.action(target)
+    return action is not None and action.cancelled_by is not None
+
+
+def _passed(due: date | None, meeting_on: date) -> bool:
+    return due is not None and due < meeting_on
 
 
 def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
@@ -295,10 +409,17 @@ def _to_cancel(app: App, plan: Plan, target: str, meeting_on: date) -> tuple[str
 
 
 def _store(
-    app: App, plan: Plan, decision: Decision, new_text: str | None, dropped: tuple[str, ...]
+    app: App,
+    plan: Plan,
+    decision: Decision,
+    new_text: str | None,
+    dropped: tuple[str, ...],
+    revived: tuple[str, ...] = (),
 ) -> Decision:
-    """Decision (and, for a drop, the cancelled updates) in one transaction; the plan file is
-    replaced inside it, so a failing commit puts the old file back."""
+    """Decision (and, for a drop, the cancelled updates; for a restore, the on_track updates
+    that supersede them) in one transaction; the plan file is replaced inside it, so a failing
+    commit puts the old file back."""
+    from governance.decisions import DECISION_SOURCE
     from governance.updates import StatusUpdate, UpdateStatus
     from regie.services import utcnow
     from store import Repository, sync_plan
@@ -311,16 +432,18 @@ def _store(
             synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
             revisions = [r.id for r in synced.revisions if r.id is not None]
-            _recorded(session, plan.programme.id, stored, dropped, revisions)
-            for item_id in dropped:
+            _recorded(session, plan.programme.id, stored, dropped, revisions, revived)
+            changed = [(i, UpdateStatus.CANCELLED) for i in dropped]
+            changed += [(i, UpdateStatus.ON_TRACK) for i in revived]
+            for item_id, status in changed:
                 Repository(session, plan.programme.id).add_status_update(
                     StatusUpdate(
                         item_id=item_id,
-                        status=UpdateStatus.CANCELLED,
+                        status=status,
                         reported_on=decision.meeting_on,
                         comment=decision.text,
                         author=decision.body_id,
-                        source="decision",
+                        source=DECISION_SOURCE,
                     )
                 )
             if new_text is not None:
@@ -338,9 +461,10 @@ def _recorded(
     stored: Decision,
     dropped: tuple[str, ...],
     revisions: list[int],
+    revived: tuple[str, ...] = (),
 ) -> None:
     """The audit log's event of a recorded decision: who recorded it (store.actor), the items
-    it cancelled and the plan revisions it made (their ids in ``plan_revisions``)."""
+    it cancelled or restored and the plan revisions it made (their ids in ``plan_revisions``)."""
     from regie.services import utcnow
     from store.audit import record_action
 
@@ -350,7 +474,7 @@ def _recorded(
         payload={"decision_id": stored.id, "body": stored.body_id, "kind": stored.kind.value,
                  "text": stored.text, "gereed_before": stored.gereed_before,
                  "gereed_after": stored.gereed_after, "cancelled": list(dropped),
-                 "plan_revisions": revisions},
+                 "restored": list(revived), "plan_revisions": revisions},
     )  # fmt: skip
 
 

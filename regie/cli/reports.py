@@ -368,18 +368,32 @@ def decision_add(
     item: Annotated[str | None, typer.Option("--item", help="The item it is about.")] = None,
     set_gereed: Annotated[
         tuple[str, str] | None,
-        typer.Option("--set-gereed", help="ID TEXT: move an item's gereed (edits the plan)."),
+        typer.Option(
+            "--set-gereed",
+            help="ID TEXT: move an item's gereed (edits the plan); a dropped item comes back.",
+        ),
     ] = None,
     cancel: Annotated[
         str | None, typer.Option("--cancel", help="ID: drop an item (edits the plan).")
     ] = None,
+    restore: Annotated[
+        str | None,
+        typer.Option(
+            "--restore",
+            help="ID: bring a dropped item back with the date it has (edits the plan); an "
+            "action comes back with the milestones its drop cancelled. Refused when the item "
+            "is not cancelled, or its date has passed by the meeting (then give a new one: "
+            "--set-gereed ID TEXT restores a dropped item too).",
+        ),
+    ] = None,
 ) -> None:
-    """Record a decision; one that moves a date or drops an item also edits the plan file."""
+    """Record a decision; one that moves a date, drops an item or brings a dropped item back
+    also edits the plan file."""
     from regie.decisions import add_decision
 
     for line in add_decision(
         _app(), body, _required_date(meeting, "--meeting"), text,
-        item_id=item, set_gereed=set_gereed, cancel=cancel,
+        item_id=item, set_gereed=set_gereed, cancel=cancel, restore=restore,
     ):  # fmt: skip
         typer.echo(line)
 
@@ -389,18 +403,21 @@ def decision_list(
     body: Annotated[str | None, typer.Option("--body", help="Only this body.")] = None,
 ) -> None:
     """List recorded decisions, oldest meeting first: the meeting's date (the business date),
-    then when and by whom each was recorded (office time zone, UTC offset written out)."""
+    then when and by whom each was recorded (office time zone, UTC offset written out). A
+    decision that brought a dropped item back is of kind ``restore``."""
+    from governance.decisions import restores
     from regie.history import decisions_recorded, office_time, office_zone
 
     app = _app()
     found = decisions_recorded(app, body)
     zone = office_zone(app) if found else ""
+    restored = restores(d for d, _ in found)
     for d, by in found:
         about = f" [{d.item_id}]" if d.item_id else ""
         recorded = f"recorded {office_time(d.recorded_at, zone)} by {by or 'unknown'}"
+        kind = "restore" if d in restored else d.kind.value
         typer.echo(
-            f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.kind.value:<10}{about} {d.text}"
-            f"  ({recorded})"
+            f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {kind:<10}{about} {d.text}  ({recorded})"
         )
     if not found:
         typer.echo("no decisions")
