@@ -450,6 +450,7 @@ def _incremental(
             recorded_at=now,
             drop=dropped,
             tally=changes,
+            stored=remembered,
         )
     )
     return DayAssessment(result, reminders, counts, True, len(result.items))

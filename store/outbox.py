@@ -504,19 +504,21 @@ def withdraw(
     """
     require_aware(now, "now")
     o = OutboxRow
+    # Only the channel a message carries is read of its payload, by the database: a day's
+    # unsent digests at 100k items hold tens of megabytes of JSON, which this runs on every
+    # sync (0.6 s and a 130 MiB peak when decoded here, #8 round 21).
     rows = session.execute(
-        sa.select(o.id, o.key, o.recipient, o.payload)
+        sa.select(o.id, o.key, o.recipient, o.payload["channel"].as_string())
         .where(o.programme_id == programme_id, o.status.in_(UNSENT), o.kind != TEST_KIND)
         .order_by(o.id)
     ).all()
     why: dict[str, str] = {}
     by_contact: dict[str, list[tuple[int, str]]] = {}
-    for row_id, key, recipient, payload in rows:
+    for row_id, key, recipient, carried in rows:
         reason = moved.get(recipient)
-        if reason is None and recipient in channels:
-            carried = payload.get("channel") if isinstance(payload, dict) else None
-            if carried is not None and carried != channels[recipient]:
-                reason = "another preferred channel"
+        carries_another = carried is not None and carried != channels.get(recipient, carried)
+        if reason is None and carries_another:
+            reason = "another preferred channel"
         if reason is not None:
             why[recipient] = reason
             by_contact.setdefault(recipient, []).append((row_id, key))

@@ -390,6 +390,55 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
     assert len(fingerprints) == n + 3
 
 
+def test_rows_whose_check_alone_moves_have_that_column_updated(
+    repo: Repository, session: Session
+) -> None:
+    """Given the rows stored now, ``save`` updates the next check of the rows that differ from
+    theirs only there, writes nothing for the rows equal to theirs and upserts the rest; it
+    reads back as an upsert of every row. Should a row to update be gone (the ``stored`` given
+    no longer true), those rows are upserted whole too."""
+    pid = repo.programme_id
+    n = ARRAY_INSERT_FROM_ROWS + 6
+
+    def row(i: int, state: str = "open", check: date | None = D2) -> Remembered:
+        return Remembered(state, "green", False, D3, check, "1", i, D1, "on_track", None)
+
+    stored = {f"1.{i}": row(i) for i in range(n)}
+    header = MemoryHeader(D1, "basis", "hash", 7)
+    fps = {c: f"fp-{c}" for c in stored}
+    memory.save(session, pid, header, stored, fps, replace_all=True, recorded_at=NOW)
+    day = {
+        f"1.{i}": (row(i), row(i, check=D4), row(i, check=None), row(i, "overdue"))[i % 4]
+        for i in range(n)
+    } | {"1.new": row(7)}  # equal; the check moved, or gone; another state; a new item
+    written: list[tuple[str, int]] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "item_memory" in statement.split("(")[0]:
+            written.append((statement.split()[0].upper(), cursor.rowcount))
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "after_cursor_execute", count)
+    try:
+        memory.save(session, pid, header, day, None, replace_all=False, recorded_at=NOW,
+                    stored=stored)  # fmt: skip
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", count)
+    moved = sum(1 for i in range(n) if i % 4 in (1, 2))
+    whole = sum(1 for i in range(n) if i % 4 == 3) + 1
+    assert written == [("UPDATE", moved), ("INSERT", whole)]
+    session.commit()
+    assert memory.load_items(session, pid) == stored | day
+    assert memory.load_fingerprints(session, pid)["1.5"] == ("fp-1.5", "1")
+    # A row to update gone since ``stored`` was read: every moved row upserted as well.
+    session.execute(sa.text("DELETE FROM item_memory WHERE item_code = '1.1'"))
+    later = {c: r._replace(next_check=D1) for c, r in day.items()}
+    memory.save(session, pid, header, later, None, replace_all=False, recorded_at=NOW,
+                stored=day)  # fmt: skip
+    session.commit()
+    assert memory.load_items(session, pid) == stored | later
+
+
 def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
     """The day's partial reads of the memory agree with reading every row: the rows whose next
     check has come, some rows by id (more than one batch of ``IN``), every id, and the counts
