@@ -254,7 +254,7 @@ def deadline_check(
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
         if dry_run:
-            waiting = [r.key for s in ("pending", "failed") for r in repo.outbox(status=s)]
+            waiting = repo.outbox_keys_with_status("pending", "failed")  # keys only: 100k items
             report.resend = sent_before(app, [*report.queued, *waiting])
         if not replay:
             queued = set(report.queued)

@@ -457,6 +457,18 @@ def messages(
     return [_record(row) for row in session.execute(query).mappings()]
 
 
+def keys_with_status(session: Session, programme_id: str, statuses: Collection[str]) -> list[str]:
+    """The keys of the messages in one of ``statuses``, oldest first: only the keys (a dry run
+    names what it would send again without reading every waiting message whole)."""
+    unknown = set(statuses) - set(OUTBOX_STATUSES)
+    if unknown:
+        raise ValueError(f"unknown outbox status {sorted(unknown)[0]!r}")
+    query = sa.select(OutboxRow.key).where(
+        OutboxRow.programme_id == programme_id, OutboxRow.status.in_(list(statuses))
+    )
+    return list(session.scalars(query.order_by(OutboxRow.id)))
+
+
 def keys_of_day(session: Session, programme_id: str, day: date) -> set[str]:
     """The keys of the messages queued for business day ``day`` (a few per contact)."""
     query = sa.select(OutboxRow.key).where(

@@ -390,6 +390,10 @@ class Repository:
         """Messages, oldest first, optionally of one status."""
         return _outbox.messages(self._session, self.programme_id, status, limit)
 
+    def outbox_keys_with_status(self, *statuses: str) -> list[str]:
+        """The keys of the messages in one of ``statuses``, oldest first (no message read whole)."""
+        return _outbox.keys_with_status(self._session, self.programme_id, statuses)
+
     def outbox_keys(self, day: date) -> set[str]:
         """The keys of the messages queued for ``day`` (by earlier runs of that day)."""
         return _outbox.keys_of_day(self._session, self.programme_id, day)

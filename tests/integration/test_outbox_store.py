@@ -124,6 +124,18 @@ def test_outbox_filters_by_status_and_limit(repo: Repository) -> None:
         repo.outbox(status="verzonden")
 
 
+def test_keys_with_status_are_the_keys_alone_oldest_first(repo: Repository) -> None:
+    repo.enqueue([_message(k) for k in "abcde"])
+    repo.claim_outbox(now=T, limit=3)  # a, b, c sending
+    repo.mark_failed("b", error="smtp down", now=T)
+    repo.mark_sent("c", channel="email", external_id=None, now=T)
+    assert repo.outbox_keys_with_status("pending", "failed") == ["b", "d", "e"]
+    assert repo.outbox_keys_with_status("sending") == ["a"]
+    assert repo.outbox_keys_with_status("dead") == []
+    with pytest.raises(ValueError, match="unknown outbox status"):
+        repo.outbox_keys_with_status("pending", "verzonden")
+
+
 # --- claim and mark -------------------------------------------------------------------------------
 
 
