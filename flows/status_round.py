@@ -4,11 +4,11 @@ a day run twice queues nothing new."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from prefect import flow, get_run_logger
 
+from flows._prefect import parse_as_of
 from flows.send_reminders import send_reminders
 
 
@@ -22,13 +22,9 @@ def status_round(
     from regie.bootstrap import bootstrap
     from regie.rounds import run_round_day
 
-    result = run_round_day(
-        bootstrap(),
-        date.fromisoformat(as_of) if as_of else None,
-        body=body,
-        answer_by=date.fromisoformat(answer_by) if answer_by else None,
-        scope=scope,
-    )
+    day = parse_as_of(as_of)  # a bad date fails the run in one line, before any work
+    by = parse_as_of(answer_by, field="answer_by")
+    result = run_round_day(bootstrap(), day, body=body, answer_by=by, scope=scope)
     get_run_logger().info("Statusrondes: %s", result)
     result["send"] = send_reminders()
     return result
