@@ -7,6 +7,7 @@ resource, the payload as recorded in the store.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -49,6 +50,7 @@ def publish(events: Iterable[Publishable], programme_id: str, *, api_url: str | 
 
         if (problem := server_problem(api_url)) is not None:
             raise PrefectUnavailable(api_url, problem)
+        quiet_drain_progress()  # a command's stderr is for problems (cron mails it)
     from prefect.events import emit_event
 
     emitted = 0
@@ -70,3 +72,21 @@ def publish(events: Iterable[Publishable], programme_id: str, *, api_url: str | 
         if sent is not None:
             emitted += 1
     return emitted
+
+
+#: The logger Prefect's events worker writes its progress to while it drains at process exit
+#: (``prefect._internal.concurrency.services``: named after the service's class).
+EVENTS_WORKER_LOGGER = "EventsWorker"
+
+
+def _not_drain_progress(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Still processing items")
+
+
+def quiet_drain_progress() -> None:
+    """Drop the events worker's "Still processing items: N items remaining..." warning: a
+    command that published an answer's event (``regie update``, an import) drains its queue at
+    exit, and the line on stderr is no problem, while cron mails whatever lands there. Its other
+    warnings (a full queue, a failed send) still show."""
+    target = logging.getLogger(EVENTS_WORKER_LOGGER)
+    target.addFilter(_not_drain_progress)  # a set: added once however often called
