@@ -55,6 +55,24 @@ def make_app(home: Path, database_url: str | None = None) -> App:
     return bootstrap(load_settings(env))
 
 
+def migrated_app(home: Path, database_url: str) -> App:
+    """:func:`make_app` on a database at the latest migration (SQLite migrates on first use)."""
+    from store import upgrade
+
+    if not database_url.startswith("sqlite"):
+        upgrade(database_url)
+    return make_app(home, database_url)
+
+
+def cli_env(app: App) -> dict[str, str]:
+    """The environment a `regie` command needs to work on ``app``'s home, plan and database."""
+    return {
+        "REGIE_HOME": str(app.settings.home),
+        "REGIE_PLAN": str(app.settings.plan_path),
+        "REGIE_DATABASE_URL": app.settings.database_url,
+    }
+
+
 def seed_scenario(app: App) -> None:
     """The answers as if given on their day (recorded at noon UTC that day, so that none reads
     as back-dated, *nagekomen*), then the decision."""

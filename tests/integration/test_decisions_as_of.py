@@ -13,7 +13,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import regie
-from tests.integration.reports_scenario import make_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 
 BEFORE = date(2016, 1, 8)  # before the stuurgroep meeting of 12 January 2016
 AFTER = date(2016, 1, 15)
@@ -21,19 +21,10 @@ AFTER = date(2016, 1, 15)
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    return make_app(tmp_path / "home", database_url)  # a copy of the seed plan
+    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
-def _env(app: App) -> dict[str, str]:
-    return {
-        "REGIE_HOME": str(app.settings.home),
-        "REGIE_PLAN": str(app.settings.plan_path),
-        "REGIE_DATABASE_URL": app.settings.database_url,
-    }
+_env = cli_env
 
 
 def _status(app: App, as_of: date) -> dict[str, dict[str, Any]]:

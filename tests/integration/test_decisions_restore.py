@@ -16,26 +16,17 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import Result, regie
-from tests.integration.reports_scenario import make_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 
 TITLE_14 = "Implementatie aanpassingen in aanbestedingswet"
 
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    return make_app(tmp_path / "home", database_url)  # a copy of the seed plan
+    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
-def _env(app: App) -> dict[str, str]:
-    return {
-        "REGIE_HOME": str(app.settings.home),
-        "REGIE_PLAN": str(app.settings.plan_path),
-        "REGIE_DATABASE_URL": app.settings.database_url,
-    }
+_env = cli_env
 
 
 def _decide(app: App, meeting: str, text: str, *args: str) -> Result:

@@ -15,7 +15,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import regie
-from tests.integration.reports_scenario import make_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 
 FIRST_SYNC = datetime(2015, 9, 1, 10, 0, tzinfo=UTC)
 EDIT_SYNC = datetime(2016, 12, 20, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam, 20 December 2016
@@ -23,19 +23,10 @@ EDIT_SYNC = datetime(2016, 12, 20, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam, 20 
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    return make_app(tmp_path / "home", database_url)  # a copy of the seed plan
+    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
-def _env(app: App) -> dict[str, str]:
-    return {
-        "REGIE_HOME": str(app.settings.home),
-        "REGIE_PLAN": str(app.settings.plan_path),
-        "REGIE_DATABASE_URL": app.settings.database_url,
-    }
+_env = cli_env
 
 
 def _edit_plan(app: App) -> None:
