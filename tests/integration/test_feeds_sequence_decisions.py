@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from regie.bootstrap import App
 from tests.cli import regie
-from tests.integration.reports_scenario import make_app
+from tests.integration.reports_scenario import cli_env, make_app
 
 UID = "1.3.1@"
 
@@ -31,12 +31,7 @@ def app(tmp_path: Path, database_url: str) -> App:
     return app
 
 
-def _env(app: App) -> dict[str, str]:
-    return {
-        "REGIE_HOME": str(app.settings.home),
-        "REGIE_PLAN": str(app.settings.plan_path),
-        "REGIE_DATABASE_URL": app.settings.database_url,
-    }
+_env = cli_env
 
 
 def _event(app: App, *as_of: str) -> dict[str, Any]:
