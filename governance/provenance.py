@@ -318,6 +318,11 @@ def _as_of(plan: Plan, item: _Item, moves: Sequence[Decision], as_of: date) -> _
             on = decided_on(item.cancelled_by)
             if on is not None and on > as_of:
                 changes["cancelled_by"] = None
+    elif drops:  # brought back later (a restore removes `cancelled_by`): dropped on as_of?
+        in_force = [d for d in moves if d.meeting_on <= as_of]
+        final = max(in_force, key=lambda d: (d.meeting_on, d.id or 0), default=None)
+        if final is not None and final.kind is DecisionKind.CANCEL:
+            changes["cancelled_by"] = decision_label(plan, final)
     if "gereed" in changes:
         text = changes["gereed"]
         if text in (None, "geen datum"):

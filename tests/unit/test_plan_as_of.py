@@ -164,3 +164,23 @@ def test_plan_file_edits_recorded_after_the_day_are_undone() -> None:
     # Kept (a decision's or the first sync's): stands whatever its time.
     kept = [replace(e, kept=True) for e in edits]
     assert plan_as_of(edited, [], date(2016, 4, 11), kept) is edited
+
+
+def test_an_item_brought_back_later_is_dropped_in_between() -> None:
+    """A restore removes ``cancelled_by`` from the file; a day between the drop and the restore
+    shows the item dropped by the decision then in force."""
+    restored = _moved(
+        PLAN, "1.3.1", "Q4-2016", "besluit Stuurgroep MVI, 12 april 2016", "Najaar 2015"
+    )
+    decisions = [
+        Decision(
+            "stuurgroep", JAN, DecisionKind.CANCEL, "vervalt", "1.3.1", "Najaar 2015", None, id=1
+        ),
+        _decision(APR, "Najaar 2015", "Q4-2016", 2),
+    ]
+    between = _milestone(plan_as_of(restored, decisions, date(2016, 2, 1)), "1.3.1")
+    assert between.cancelled_by == "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"
+    assert between.gereed == "Najaar 2015"
+    before = _milestone(plan_as_of(restored, decisions, date(2016, 1, 8)), "1.3.1")
+    assert before.cancelled_by is None and before.gereed == "Najaar 2015"
+    assert plan_as_of(restored, decisions, APR) is restored
