@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -122,7 +122,10 @@ _REWOUND = ("title", "gereed", "period", "owners", "depends_on", "note")
 
 def end_of_day(plan: Plan, as_of: date) -> datetime:
     """The first instant after ``as_of`` in the plan's time zone: a revision recorded from
-    then on did not apply on ``as_of``."""
+    then on did not apply on ``as_of``. The calendar's last day has no day after: nothing
+    recorded is after its end."""
+    if as_of >= date.max:
+        return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(plan.calendar.timezone))
 
 

@@ -184,3 +184,15 @@ def test_an_item_brought_back_later_is_dropped_in_between() -> None:
     before = _milestone(plan_as_of(restored, decisions, date(2016, 1, 8)), "1.3.1")
     assert before.cancelled_by is None and before.gereed == "Najaar 2015"
     assert plan_as_of(restored, decisions, APR) is restored
+
+
+def test_the_calendar_s_last_day_has_no_day_after() -> None:
+    """A report "as of" 9999-12-31 (the calendar's end) is refused nowhere: nothing is
+    recorded after it, so no plan edit is undone."""
+    from governance.provenance import end_of_day
+
+    cut = end_of_day(PLAN, date.max)
+    assert cut > datetime(9999, 12, 31, 12, 0, tzinfo=UTC)
+    edit = _edit("1.3.1", "changed", datetime(9999, 12, 31, 22, tzinfo=UTC), "gereed",
+                 "Najaar 2015", "Q2-2017")  # fmt: skip
+    assert plan_as_of(PLAN, [], date.max, [edit]) is PLAN  # recorded on the last day: it stands

@@ -43,10 +43,12 @@ def _update_sources() -> set[str]:
     """Every source the code can store on a status update: the answer channels, the dataclass's
     default, and every literal the code makes or records an update with (so a new channel added
     there is walked here too)."""
+    from governance.decisions import DECISION_SOURCE
     from governance.updates import StatusUpdate
     from regie.answers import CHANNELS
 
-    kinds = set(CHANNELS) | {StatusUpdate.__dataclass_fields__["source"].default}
+    # A decision's updates name their source by this constant, not by a literal the walk sees.
+    kinds = set(CHANNELS) | {StatusUpdate.__dataclass_fields__["source"].default, DECISION_SOURCE}
     for package in ("governance", "regie", "store", "web", "flows"):
         for source in (ROOT / package).rglob("*.py"):
             kinds |= _literals(ast.parse(source.read_text(encoding="utf-8")))
