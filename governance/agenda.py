@@ -229,6 +229,7 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
             action_titles,
             # A milestone cancelled with its action names the action's decision.
             dropped_actions.get(i.action_id) if i.state is State.CANCELLED else None,
+            plan.calendar.timezone,
         )
         for i in assessment.items.values()
     }
@@ -313,7 +314,11 @@ def _dependencies_done(
 
 
 def _line(
-    i: ItemAssessment, plan_item: object, actions: dict[str, str], dropped_with: str | None
+    i: ItemAssessment,
+    plan_item: object,
+    actions: dict[str, str],
+    dropped_with: str | None,
+    zone: str = "UTC",
 ) -> ItemLine:
     latest = i.latest_update
     return ItemLine(
@@ -333,7 +338,7 @@ def _line(
         note_on=latest.reported_on if latest else None,
         waiting_on=i.waiting_on,
         # A decision's update counts from its meeting by design: the decision is what is late.
-        recorded_late=recorded_late(latest.reported_on, latest.recorded_at)
+        recorded_late=recorded_late(latest.reported_on, latest.recorded_at, zone)
         if latest is not None and latest.source != "decision"
         else None,
     )
@@ -343,12 +348,15 @@ def _line(
 LATE_AFTER = timedelta(days=1)
 
 
-def recorded_late(reported_on: date, recorded_at: datetime | None) -> date | None:
-    """The day (UTC) an update was recorded when that is later than ``reported_on`` plus
-    :data:`LATE_AFTER` (a back-dated answer, marked *nagekomen* wherever it is shown)."""
+def recorded_late(
+    reported_on: date, recorded_at: datetime | None, zone: str = "UTC"
+) -> date | None:
+    """The day (in the programme's ``zone``) an update was recorded when that is later than
+    ``reported_on`` plus :data:`LATE_AFTER` (a back-dated answer, marked *nagekomen* wherever
+    it is shown)."""
     if recorded_at is None:
         return None
-    day = recorded_at.date()
+    day = _zone_day(recorded_at, zone)
     return day if day > reported_on + LATE_AFTER else None
 
 
@@ -364,6 +372,7 @@ def open_escalations(
     escalations: Sequence[tuple[str, date]],
     decisions: Sequence[Decision] = (),
     due_changes: Sequence[DueChange] = (),
+    zone: str = "UTC",
 ) -> dict[str, date]:
     """Per item whose escalation is still unanswered on ``assessment.as_of``, the day the first
     unanswered one was raised.
@@ -384,7 +393,8 @@ def open_escalations(
             decided[d.item_id] = max(d.meeting_on, decided.get(d.item_id, d.meeting_on))
     moved: dict[str, date] = {}  # item → the day its due date last changed
     for c in due_changes:
-        day = c.decision.meeting_on if c.decision is not None else c.recorded_at.date()
+        # An edit's day is the office's day (``zone``): an edit at 00:30 is not yesterday's.
+        day = c.decision.meeting_on if c.decision is not None else _zone_day(c.recorded_at, zone)
         moved[c.item_id] = max(day, moved.get(c.item_id, day))
     out: dict[str, date] = {}
     for item_id, raised_on in escalations:
@@ -404,6 +414,7 @@ def to_ratify(
     assessment: Assessment,
     due_changes: Sequence[DueChange],
     decisions: Sequence[Decision] = (),
+    zone: str = "UTC",
 ) -> dict[str, tuple[str, str]]:
     """Per open item whose due date was last moved in the plan file without a decision (the
     progress report's *datum gewijzigd in het plan zonder besluit*,
@@ -423,7 +434,7 @@ def to_ratify(
         item = assessment.items.get(item_id)
         if item is None or item.state not in _OPEN_STATES:
             continue
-        since = edits[-1].recorded_at.date()
+        since = _zone_day(edits[-1].recorded_at, zone)
         if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):
             continue
         before = edits[0].gereed_before or "geen datum"
@@ -437,13 +448,14 @@ def decisions_asked(
     escalations: Sequence[tuple[str, date]] = (),
     decisions: Sequence[Decision] = (),
     due_changes: Sequence[DueChange] = (),
+    zone: str = "UTC",
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason.
     ``decisions``: those taken so far, which may have answered an escalation;
     ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
     file without a decision is put to the body for ratification)."""
-    escalated = open_escalations(assessment, escalations, decisions, due_changes)
-    ratify = to_ratify(assessment, due_changes, decisions)
+    escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
+    ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
     for item in assessment.items.values():
         reason = _reason(item, item.item_id in escalated, item.item_id in ratify)
@@ -599,8 +611,12 @@ def since_last(
 
 def local_day(plan: Plan, at: datetime) -> date:
     """The day in the programme's time zone of a recorded instant (naive: UTC)."""
+    return _zone_day(at, plan.calendar.timezone)
+
+
+def _zone_day(at: datetime, zone: str) -> date:
     aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(plan.calendar.timezone)).date()
+    return aware.astimezone(ZoneInfo(zone)).date()
 
 
 def _owners(value: Any) -> str:
@@ -688,7 +704,11 @@ def build_agenda(
         rag_counts=_rag_counts(lines.values()),
         decisions=decision_lines,
         steps=tuple(steps),
-        asked=tuple(decisions_asked(assessment, lines, escalations, decisions, due_changes)),
+        asked=tuple(
+            decisions_asked(
+                assessment, lines, escalations, decisions, due_changes, plan.calendar.timezone
+            )
+        ),
         ahead=ahead,
         annex=tuple(lines.values()),
         horizon=horizon,

@@ -164,3 +164,27 @@ def test_a_date_moved_without_a_decision_is_put_to_the_body_not_one_with(plan: P
     assert agenda.to_ratify(assessment, [_moved("3.9", edited)], [_decision("3.9")]) == {
         "3.9": ("Voorjaar 2016", "Q2-2017")
     }
+
+
+def test_an_edit_counts_on_the_office_day_not_the_utc_day(plan: Plan) -> None:
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Amsterdam: the day the escalation
+    # was raised, so the move ends it there and not in UTC.
+    assessment = _assess(plan)
+    edited = datetime(2015, 11, 30, 23, 30, tzinfo=UTC)
+    zone = plan.calendar.timezone
+    assert zone == "Europe/Amsterdam"
+    moved = [_moved("3.9", edited)]
+    assert "3.9" not in agenda.open_escalations(assessment, ESCALATIONS, (), moved, zone)
+    assert "3.9" in agenda.open_escalations(assessment, ESCALATIONS, (), moved, "UTC")
+    # A decision of 30 November came before that edit in the office's day: it ratifies nothing.
+    day_before = _decision("3.9", date(2015, 11, 30))
+    assert "3.9" in agenda.to_ratify(assessment, moved, [day_before], zone)
+    assert agenda.to_ratify(assessment, moved, [day_before], "UTC") == {}
+
+
+def test_a_late_answer_is_dated_by_the_office_day() -> None:
+    # Recorded 23:30 UTC on 3 March = 00:30 on 4 March in Amsterdam: more than a day after
+    # the 2 March it reports for, so it came in late (nagekomen) there, not in UTC.
+    at = datetime(2016, 3, 3, 23, 30, tzinfo=UTC)
+    assert agenda.recorded_late(date(2016, 3, 2), at, "Europe/Amsterdam") == date(2016, 3, 4)
+    assert agenda.recorded_late(date(2016, 3, 2), at, "UTC") is None
