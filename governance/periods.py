@@ -12,7 +12,8 @@ dashes, spaces around ``-`` and ``/``, trailing dots), then tries, in order:
   ``idem``/``id.``/``same as above``/``ditto`` → SAME_AS_ABOVE;
 - ``Afhankelijk van …``/``depends on …``/``dependent on …`` → DEPENDENT (no dates);
 - one dated period: ``Q3-2015``, ``3e kwartaal 2015`` (QUARTER); ``H1 2016``, ``tweede helft
-  2016`` (HALF); ``Apr 2016``, ``2016-04`` (MONTH); ``Najaar 2015`` (SEASON); ``2016`` (YEAR);
+  2016``, ``S2 2016``, ``2de semester 2016`` (HALF: the Belgian *semester*); ``Apr 2016``,
+  ``2016-04`` (MONTH); ``Najaar 2015`` (SEASON); ``2016`` (YEAR);
   ``18 april 2016``, ``April 18, 2016``, ``2016-04-18``, ``18-04-2016`` (DATE; numeric dates
   are day first, as in Dutch);
 - open-ended: ``Vanaf X``/``from X`` or ``X e.v.``/``X en verder``/``X onwards``/``X and later``
@@ -20,7 +21,10 @@ dashes, spaces around ``-`` and ``/``, trailing dots), then tries, in order:
 - a range ``X/Y``, ``X-Y``, ``X t/m Y``, ``X to Y`` (optionally after ``van``/``from``) of two
   single periods → RANGE from the start of X to the end of Y. The hyphen is tried at every
   position; more than one reading is an error, and so are parts out of order (Y must not start
-  or end before X does), so a range always covers both parts.
+  or end before X does), so a range always covers both parts. A first part without a year
+  takes the last part's (``Q1-Q2 2025``, ``Q1/Q2-2025``, ``januari t/m maart 2025``);
+- a deadline word before any of these: ``uiterlijk X``, ``tegen X``, ``by X``, ``no later
+  than X`` → X itself (its due date is already its last day).
 
 Choices worth knowing:
 
@@ -176,7 +180,7 @@ _ORDINALS = _names(
 )
 _UNITS = {
     **dict.fromkeys(("q", "kw", "kwartaal", "quarter"), PeriodKind.QUARTER),
-    **dict.fromkeys(("h", "helft", "half", "halfjaar"), PeriodKind.HALF),
+    **dict.fromkeys(("h", "s", "helft", "half", "halfjaar", "semester"), PeriodKind.HALF),
 }
 #: Synonyms (Dutch and English) of the Dutch season names a plan defines.
 _SEASON_ALIASES = {
@@ -199,7 +203,16 @@ _KEYWORDS = {
         ("ntb", "nogtebepalen", "tbd", "tobedecided", "tobedetermined"), PeriodKind.TBD
     ),
     **dict.fromkeys(
-        ("periodiek", "doorlopend", "continu", "jaarlijks", "recurring", "ongoing", "periodic"),
+        (
+            "periodiek",
+            "doorlopend",
+            "continu",
+            "permanent",
+            "jaarlijks",
+            "recurring",
+            "ongoing",
+            "periodic",
+        ),
         PeriodKind.RECURRING,
     ),
     **dict.fromkeys(("idem", "id", "sameasabove", "ditto"), PeriodKind.SAME_AS_ABOVE),
@@ -222,7 +235,11 @@ _OPEN = _rx(
 _RANGE_PREFIX = _rx(r"(?:van|from) ")
 _RANGE_SEP = _rx(r"/|-| (?:t/m|tm|tot en met|tot|to|until|till|through) ")
 _Y = r"(?P<year>\d{4})"
-_UNIT_WORDS = "kwartaal|quarter|halfjaar|helft|half"
+_UNIT_WORDS = "kwartaal|quarter|halfjaar|helft|half|semester"
+#: "No later than X" says no more than X does: X's due date is its last day already.
+_DEADLINE_WORD = _rx(r"(?:uiterlijk|tegen|by|no later than|not later than) (?P<rest>.+)")
+_HAS_YEAR = _rx(r".*\d{4}")
+_TAIL_YEAR = _rx(r".*?(?P<year>\d{4})")
 
 
 def _normalise(text: str) -> str:
@@ -332,9 +349,10 @@ def _named_date(m: re.Match[str], seasons: Mapping[str, Season]) -> _Span | None
 
 #: Every single (non-range, non-open) dated form, tried in order on the normalised text.
 _SINGLE: tuple[tuple[re.Pattern[str], _Builder], ...] = (
-    (_rx(rf"(?P<unit>q|kw|h)(?P<n>\d)[ /-]?{_Y}"), _numbered),
+    (_rx(rf"(?P<unit>q|kw|h|s)(?P<n>\d)[ /-]?{_Y}"), _numbered),
     # Year first only with a space: "2016-Q1" would make "2016-Q1-2017" ambiguous.
-    (_rx(rf"{_Y} ?(?P<unit>q|kw|h)(?P<n>\d)"), _numbered),
+    (_rx(rf"{_Y} ?(?P<unit>q|kw|h|s)(?P<n>\d)"), _numbered),
+    (_rx(rf"(?P<unit>semester|kwartaal) (?P<n>\d)(?: van| of)? {_Y}"), _numbered),
     (_rx(rf"(?P<ord>[a-z0-9]+) ?(?P<unit>{_UNIT_WORDS})(?: van| of)? {_Y}"), _numbered),
     (_rx(rf"(?P<word>[a-z]+)\.?(?: van| of)?[ /-]?{_Y}"), _word_year),
     # A season and the two years it touches, before the range split reads "2016" as a year.
@@ -365,9 +383,12 @@ def _range(text: str, seasons: Mapping[str, Season]) -> _Span | None:
     pairs: list[tuple[_Span, _Span]] = []
     error: _Invalid | None = None
     for sep in _RANGE_SEP.finditer(body):
+        head, tail = body[: sep.start()], body[sep.end() :]
+        if not _HAS_YEAR.match(head) and (year := _TAIL_YEAR.match(tail)):
+            head = f"{head} {year['year']}"  # "q1-q2 2025": the first part shares the year
         try:
-            first = _single(body[: sep.start()], seasons)
-            last = _single(body[sep.end() :], seasons)
+            first = _single(head, seasons)
+            last = _single(tail, seasons)
         except _Invalid as exc:  # keep the first precise reason in case no split works
             error = error or exc
             continue
@@ -404,6 +425,10 @@ def _parse(text: str, seasons: Mapping[str, Season]) -> tuple[PeriodKind, date |
             return PeriodKind.OPEN_ENDED, inner[1], None
     if span := _range(norm, seasons):
         return span
+    if deadline := _DEADLINE_WORD.fullmatch(norm):
+        kind, start, end = _parse(deadline["rest"], seasons)
+        if end is not None:  # "uiterlijk Ntb" or "tegen doorlopend" say nothing dated
+            return kind, start, end
     raise _Invalid("unknown period")
 
 

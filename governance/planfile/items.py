@@ -266,7 +266,9 @@ def _gereed(f: Fields, row: Row, above: Row | None, first: str, ctx: _Context) -
     try:
         period = parse_period(text, ctx.seasons)
     except PeriodError as exc:
-        ctx.problems.add(node, f"'gereed': {clip(exc.reason)}: {shown(exc.text)}")
+        # Where to look, said once per line: the accepted forms are a table, not a guess.
+        hint = " (forms: docs/plan-schema.md, Periods)" if exc.reason == "unknown period" else ""
+        ctx.problems.add(node, f"'gereed': {clip(exc.reason)}: {shown(exc.text)}{hint}")
         return
     if period.kind is PeriodKind.SAME_AS_ABOVE:
         row.period = _same_as_above(row, above, first, ctx.problems)

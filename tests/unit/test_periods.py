@@ -162,6 +162,28 @@ OTHER_FORMS: list[Row] = [
     ("April 18, 2016", K.DATE, D(2016, 4, 18), D(2016, 4, 18)),
     ("18 April 2016", K.DATE, D(2016, 4, 18), D(2016, 4, 18)),
     ("29 februari 2016", K.DATE, D(2016, 2, 29), D(2016, 2, 29)),
+    # Belgian semesters are halves
+    ("2de semester 2025", K.HALF, D(2025, 7, 1), D(2025, 12, 31)),
+    ("tweede semester 2025", K.HALF, D(2025, 7, 1), D(2025, 12, 31)),
+    ("1ste semester 2025", K.HALF, D(2025, 1, 1), D(2025, 6, 30)),
+    ("S2 2025", K.HALF, D(2025, 7, 1), D(2025, 12, 31)),
+    ("S1-2025", K.HALF, D(2025, 1, 1), D(2025, 6, 30)),
+    ("semester 2 2025", K.HALF, D(2025, 7, 1), D(2025, 12, 31)),
+    ("kwartaal 3 2025", K.QUARTER, D(2025, 7, 1), D(2025, 9, 30)),
+    # a deadline word says no more than its period
+    ("tegen eind 2025", K.QUARTER, D(2025, 10, 1), D(2025, 12, 31)),
+    ("uiterlijk Q2-2025", K.QUARTER, D(2025, 4, 1), D(2025, 6, 30)),
+    ("Uiterlijk 18 april 2016", K.DATE, D(2016, 4, 18), D(2016, 4, 18)),
+    ("by Q3 2025", K.QUARTER, D(2025, 7, 1), D(2025, 9, 30)),
+    ("no later than 2016", K.YEAR, D(2016, 1, 1), D(2016, 12, 31)),
+    ("uiterlijk Q4-2016/Q1-2017", K.RANGE, D(2016, 10, 1), D(2017, 3, 31)),
+    # a range's first part may share the last part's year
+    ("Q1-Q2 2025", K.RANGE, D(2025, 1, 1), D(2025, 6, 30)),
+    ("Q1/Q2-2025", K.RANGE, D(2025, 1, 1), D(2025, 6, 30)),
+    ("januari t/m maart 2025", K.RANGE, D(2025, 1, 1), D(2025, 3, 31)),
+    ("mei/juni 2025", K.RANGE, D(2025, 5, 1), D(2025, 6, 30)),
+    ("voorjaar-zomer 2025", K.RANGE, D(2025, 3, 1), D(2025, 8, 31)),
+    ("permanent", K.RECURRING, None, None),
     # whitespace, case, dots
     ("  Q3\u00a0-\u00a02015.  ", K.QUARTER, D(2015, 7, 1), D(2015, 9, 30)),
     ("NAJAAR\n2015", K.SEASON, D(2015, 9, 1), D(2015, 11, 30)),
@@ -243,6 +265,14 @@ def test_to_json_of_a_seed_range() -> None:
         ("najaar 2015-2017", "season years not consecutive"),
         ("winter 1899/1900", "year out of range"),
         ("van winter 2015/2016", "unknown period"),  # one winter: "van" needs a range
+        ("S3 2025", "unknown period"),
+        ("3e semester 2025", "unknown period"),
+        ("Q3-Q2 2025", "range ends before it starts"),
+        # "no later than" something undated or open says nothing: refused, not guessed.
+        ("uiterlijk Ntb", "unknown period"),
+        ("tegen 2016 e.v.", "unknown period"),
+        ("uiterlijk", "unknown period"),
+        ("Q1 '25", "unknown period"),
     ],
 )
 def test_errors_quote_the_text(text: str, reason: str) -> None:

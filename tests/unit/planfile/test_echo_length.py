@@ -54,7 +54,10 @@ def test_a_5000_digit_step_number_and_a_long_unknown_period() -> None:
         """)
     )
     assert lines[0] == f"plan.yaml:5:13: 'number' must be 1–999, not {'9' * (ECHO - 1)}…"
-    assert lines[1] == (f"plan.yaml:7:61: 'gereed': unknown period: '{text[: ECHO - 1]}…'")
+    assert lines[1] == (
+        f"plan.yaml:7:61: 'gereed': unknown period: '{text[: ECHO - 1]}…' "
+        "(forms: docs/plan-schema.md, Periods)"
+    )
 
 
 def test_an_id_of_the_longest_allowed_length_is_echoed_whole() -> None:
