@@ -21,7 +21,8 @@ STATE_LABELS: dict[str, str] = {
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 
 #: Where a status update came from (``StatusUpdate.source``): the channel an owner answered by
-#: (regie.answers.CHANNELS), or the governance body's decision that cancelled the item.
+#: (regie.answers.CHANNELS), the governance body's decision that cancelled or restored the item,
+#: or the archived progress report that delivered it (``regie report voortgang --mark-done``).
 SOURCE_LABELS: dict[str, str] = {
     "cli": "opdrachtregel",
     "import": "ingelezen spreadsheet",
@@ -29,6 +30,7 @@ SOURCE_LABELS: dict[str, str] = {
     "slack": "Slack",
     "web": "webformulier",
     "decision": "besluit",
+    "report": "gearchiveerde rapportage",
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from governance.agenda import ItemLine, item_lines
-from governance.assessment import Assessment
+from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
     DECISION_SOURCE,
     Decision,
@@ -25,11 +25,17 @@ from governance.decisions import (
     restores,
 )
 from governance.periods import DATED_KINDS, PeriodKind
-from governance.plan import Indicator, Plan
+from governance.plan import Indicator, Plan, ReportObligation
 from governance.provenance import DueChange
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
+#: The source of the status update that marks a report's action gereed when the report is
+#: archived (``regie report voortgang --mark-done``): the office's record, not the owner's word.
+REPORT_SOURCE = "report"
+#: Sources of updates that are not an owner's own words: a decision's (a drop, a restore) and
+#: a report's mark. The report neither quotes them as *toelichting eigenaar* nor counts them.
+NOT_THE_OWNERS = frozenset({DECISION_SOURCE, REPORT_SOURCE})
 #: The look-ahead after the period in calendar months, when the report does not say otherwise.
 AHEAD_MONTHS = 6
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
@@ -160,9 +166,10 @@ def build_progress(
                 done.append(Done(line, item.completed_on))
             original = getattr(plan_items.get(line.item_id), "original_gereed", None)
             moved = by_item.get(line.item_id, [])
-            # A decision's update (a drop, a restore) is the body's word: its decision is listed.
+            # A decision's update (a drop, a restore) is the body's word: its decision is listed;
+            # a report's mark is the office's record of the report made.
             latest = item.latest_update
-            note = line.note if latest is not None and latest.source != DECISION_SOURCE else None
+            note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
             edits = tuple(edited.get(line.item_id, ()))
             if (
                 line.state in _LATE
@@ -196,11 +203,12 @@ def build_progress(
         IndicatorProgress(i, goals.get(i.goal_id, ""), tuple(per_indicator.get(i.id, ())))
         for i in plan.indicators()
     )
-    # Items with an owner's update: a decision's (a drop, a restore) is not the owner's word.
+    # Items with an owner's update: a decision's (a drop, a restore) or a report's mark is not
+    # the owner's word.
     used = sum(
         1
         for i in assessment.items.values()
-        if i.latest_update is not None and i.latest_update.source != DECISION_SOURCE
+        if i.latest_update is not None and i.latest_update.source not in NOT_THE_OWNERS
     )
     return ProgressReport(
         programme_title=plan.programme.title,
@@ -264,3 +272,92 @@ def _change(
         now = "vervallen"
     promised = original or (edits[0].gereed_before if edits else None) or gereed
     return Change(line, promised or "geen datum", now, tuple(reasons), edits)
+
+
+# --- the period a reporting obligation's next report covers -----------------------------------
+
+#: The cadences of a reporting obligation (``reports[].cadence``) a default period is made for,
+#: in calendar months; read without case, surrounding space or an adjective's final ``e``
+#: (``Tweejaarlijkse`` reads as ``tweejaarlijks``). ``tweejaarlijks`` is every two years, as
+#: the MVI plan uses it ("de tweejaarlijks uit te voeren benchmark", a biennial report to the
+#: Kamer); twice a year is ``halfjaarlijks`` (or ``twee keer per jaar``). Any other text is no
+#: cadence Regie guesses: the period is then given (``--from``/``--to``).
+CADENCES: dict[str, int] = {
+    "maandelijks": 1, "per maand": 1, "elke maand": 1, "iedere maand": 1, "monthly": 1,
+    "per kwartaal": 3, "elk kwartaal": 3, "ieder kwartaal": 3, "kwartaal": 3,
+    "driemaandelijks": 3, "quarterly": 3,
+    "halfjaarlijks": 6, "per halfjaar": 6, "elk halfjaar": 6, "ieder halfjaar": 6,
+    "zesmaandelijks": 6, "twee keer per jaar": 6, "tweemaal per jaar": 6, "half-yearly": 6,
+    "semi-annual": 6, "semiannual": 6,
+    "jaarlijks": 12, "per jaar": 12, "elk jaar": 12, "ieder jaar": 12, "eens per jaar": 12,
+    "annual": 12, "annually": 12, "yearly": 12,
+    "tweejaarlijks": 24, "elke twee jaar": 24, "iedere twee jaar": 24, "om de twee jaar": 24,
+    "eens per twee jaar": 24, "per twee jaar": 24, "biennial": 24, "biennially": 24,
+}  # fmt: skip
+#: The cadences as the command line lists them when it meets another one.
+CADENCE_NAMES = ("maandelijks", "per kwartaal", "halfjaarlijks", "jaarlijks", "tweejaarlijks")
+
+
+def cadence_months(cadence: str | None) -> int | None:
+    """The months of one period of ``cadence`` (:data:`CADENCES`); None for none or another."""
+    if cadence is None:
+        return None
+    text = " ".join(cadence.lower().split())
+    if text.endswith("lijkse"):
+        text = text[:-1]
+    return CADENCES.get(text)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (the month's last day when it is shorter:
+    31 August + 6 → 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def period_after(end: date, months: int) -> tuple[date, date]:
+    """The period of ``months`` that follows one ending on ``end``."""
+    start = end + timedelta(days=1)
+    return start, add_months(start, months) - timedelta(days=1)
+
+
+def whole_periods(start: date, months: int, as_of: date) -> tuple[date, date] | None:
+    """From ``start`` through the end of the last whole period of ``months`` (counted from
+    ``start``) that is over on ``as_of`` (it ends on or before it); None when none is."""
+    count = ((as_of.year - start.year) * 12 + as_of.month - start.month) // months + 1
+    while count > 0 and add_months(start, count * months) - timedelta(days=1) > as_of:
+        count -= 1
+    if count <= 0:
+        return None
+    return start, add_months(start, count * months) - timedelta(days=1)
+
+
+def delivery_window(start: date, end: date, obligation: ReportObligation | None) -> date:
+    """The last due date of an item the report over ``start``–``end`` can deliver: the end of
+    the period after it, one cadence long (as long as the report's own without a cadence)."""
+    months = cadence_months(obligation.cadence) if obligation is not None else None
+    try:
+        return period_after(end, months)[1] if months is not None else end + (end - start)
+    except OverflowError:  # a period that ends at the calendar's last day
+        return date.max
+
+
+def delivered_items(
+    assessment: Assessment, action_id: str, end: date, until: date
+) -> tuple[ItemAssessment, ...]:
+    """The items of ``action_id`` (its own gereed, its milestones) a report ending on ``end``
+    delivers: open (not done, not cancelled) and due from ``end`` through ``until``. An item
+    due before the report's period ended belongs to an earlier report; one without a date, or
+    a periodic one, is never finished by one report."""
+    return tuple(
+        i
+        for i in assessment.items.values()
+        if i.action_id == action_id
+        and i.state.value not in _FINISHED
+        and i.due is not None
+        and end <= i.due <= until
+    )

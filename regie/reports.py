@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from governance.assessment import Assessment
     from governance.decisions import Decision
     from governance.meetings import Meeting
-    from governance.plan import GovernanceBody, Plan
+    from governance.plan import GovernanceBody, Plan, ReportObligation
     from governance.provenance import PlanEdit
 
 FORMATS = ("html", "md", "pdf", "docx")
@@ -968,8 +968,11 @@ def voortgang_formats(
     recorded_until: datetime | None = None,
     plan: Plan | None = None,
     made_via: str = "cli",
+    report_id: str | None = None,
 ) -> list[Rendered]:
-    """The progress report in each format from one report (see :func:`agenda_formats`)."""
+    """The progress report in each format from one report (see :func:`agenda_formats`).
+    ``report_id``: the plan's reporting obligation it is made for (kept with its parameters:
+    the next report's default period follows it, :func:`progress_period`)."""
     for fmt in fmts:
         check_format(fmt)
     from regie.pdf_worker import contents as _contents
@@ -989,6 +992,8 @@ def voortgang_formats(
             fmts, worker, partial(render_progress, report), partial(_progress_charts, report)
         )
     parameters = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat()}
+    if report_id is not None:
+        parameters["report"] = report_id
     title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
@@ -1000,6 +1005,298 @@ def voortgang_formats(
         app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via
     )
     return _with_attachments(stored, progress_annex_name(report))
+
+
+# --- the reporting obligation: default period, the action it delivers --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPeriod:
+    """The period a progress report covers, and the plan's reporting obligation it is for."""
+
+    start: date
+    end: date
+    as_of: date
+    obligation: ReportObligation | None
+    #: How the period was chosen when it was not given (one line for stderr), else None.
+    chosen: str | None = None
+    #: The day the report's action is recorded gereed (``--mark-done``): ``--as-of`` when
+    #: given, else today; never after today.
+    delivered_on: date | None = None
+
+
+def progress_period(
+    app: App,
+    start: date | None,
+    end: date | None,
+    as_of: date | None,
+    report_id: str | None = None,
+    *,
+    mark_done: bool = False,
+    recorded_until: datetime | None = None,
+) -> ProgressPeriod:
+    """The period of ``regie report voortgang``: ``start``–``end`` as given, else from the
+    reporting obligation's cadence (:data:`governance.progress.CADENCES`): the period after
+    the last archived progress report's (recorded up to ``recorded_until``), or else from the
+    programme's start in whole periods through the last one over on ``as_of`` (default today).
+    The obligation: ``report_id``, else the plan's only one. Refusals are one line."""
+    from governance.progress import CADENCE_NAMES, cadence_months, period_after, whole_periods
+    from regie.services import today
+
+    if (start is None) != (end is None):
+        raise InvalidInput(
+            "--from/--to: give both, or neither (the period then follows from the plan's "
+            "reporting cadence)"
+        )
+    plan = app.load_plan()
+    given = start is not None
+    need = None if given and not mark_done else ("--mark-done" if given else "--from/--to")
+    obligation = _obligation(plan, report_id, need)
+    now = today(app, plan)
+    delivered_on = as_of or now
+    if mark_done and delivered_on > now:
+        raise InvalidInput(
+            f"--mark-done: the report is as of {delivered_on}, after today ({now}): its action "
+            "is recorded gereed once the report is made"
+        )
+    if start is not None and end is not None:
+        return ProgressPeriod(start, end, as_of or end, obligation, None, delivered_on)
+    assert obligation is not None
+    day = as_of or now
+    months = cadence_months(obligation.cadence)
+    if months is None:
+        cadence = (
+            f"has cadence {obligation.cadence!r}, not one Regie reads ({', '.join(CADENCE_NAMES)})"
+            if obligation.cadence
+            else "has no cadence"
+        )
+        raise InvalidInput(
+            f"--from/--to: reporting obligation {obligation.id} {cadence}: give --from and --to"
+        )
+    cadence = " ".join((obligation.cadence or "").split())
+    previous = _previous_progress_report(app, plan, obligation, recorded_until)
+    if previous is not None:
+        archive_id, before_from, before_to = previous
+        first, last = period_after(before_to, months)
+        if last > day:
+            raise InvalidInput(
+                f"--from/--to: the {cadence} period after the last archived progress report "
+                f"(archief {archive_id}, {before_from} – {before_to}) runs to {last}, after "
+                f"{day}: give --from and --to, or a later --as-of"
+            )
+        chosen = (
+            f"period {first} – {last}: the {cadence} period ({obligation.id}) after archief "
+            f"{archive_id} ({before_from} – {before_to})"
+        )
+        return ProgressPeriod(first, last, day, obligation, chosen, delivered_on)
+    begin = plan.programme.start
+    if begin is None:
+        raise InvalidInput(
+            f"--from/--to: the programme has no start to count {cadence} periods from: give "
+            "--from and --to"
+        )
+    found = whole_periods(begin, months, day)
+    if found is None:
+        raise InvalidInput(
+            f"--from/--to: no whole {cadence} period since the programme's start {begin} is "
+            f"over on {day}: give --from and --to, or a later --as-of"
+        )
+    first, last = found
+    chosen = (
+        f"period {first} – {last}: from the programme's start in whole {cadence} periods "
+        f"({obligation.id}) through the last one over on {day}; no progress report archived "
+        "before"
+    )
+    return ProgressPeriod(first, last, day, obligation, chosen, delivered_on)
+
+
+def _obligation(plan: Plan, report_id: str | None, need: str | None) -> ReportObligation | None:
+    """The reporting obligation ``report_id`` names, else the plan's only one; when ``need``
+    (the option that needs one) and there is none or several, one line asking for it."""
+    known = [r.id for r in plan.reports]
+    if report_id is not None:
+        found = next((r for r in plan.reports if r.id == report_id), None)
+        if found is None:
+            raise InvalidInput(
+                f"--report: the plan has no reporting obligation {report_id!r} "
+                f"(known: {', '.join(known) or 'none'})"
+            )
+        chosen: ReportObligation | None = found
+    else:
+        chosen = plan.reports[0] if len(plan.reports) == 1 else None
+    if need is None:
+        return chosen
+    if chosen is None and not known:
+        instead = "give --from and --to" if need == "--from/--to" else "no action to mark"
+        raise InvalidInput(f"{need}: the plan names no reporting obligation (reports:): {instead}")
+    if chosen is None:
+        instead = "give --report ID" + (", or --from and --to" if need == "--from/--to" else "")
+        raise InvalidInput(
+            f"{need}: the plan names {len(known)} reporting obligations ({', '.join(known)}): "
+            f"{instead}"
+        )
+    if need == "--mark-done" and chosen.action is None:
+        raise InvalidInput(
+            f"--mark-done: reporting obligation {chosen.id} names no action (reports: … action:)"
+        )
+    return chosen
+
+
+def _previous_progress_report(
+    app: App, plan: Plan, obligation: ReportObligation, recorded_until: datetime | None
+) -> tuple[int, date, date] | None:
+    """The archived progress report for ``obligation`` whose period ends last (archive id,
+    from, to): made for it, or made without naming one while the plan has only this one."""
+    from store.reports_repo import ReportsRepository
+
+    with app.session() as session:
+        rows = ReportsRepository(session, plan.programme.id).archived("voortgang")
+    best: tuple[date, int, date] | None = None
+    for row in rows:
+        if recorded_until is not None and row.created_at > recorded_until:
+            continue
+        p = row.parameters or {}
+        made_for = p.get("report")
+        if made_for != obligation.id and (made_for is not None or len(plan.reports) != 1):
+            continue
+        try:
+            first, last = date.fromisoformat(str(p["from"])), date.fromisoformat(str(p["to"]))
+        except (KeyError, ValueError):
+            continue
+        if best is None or last > best[0]:  # rows in id order: the first of that period
+            best = (last, row.id, first)
+    return None if best is None else (best[1], best[2], best[0])
+
+
+def report_action(
+    app: App, period: ProgressPeriod, rendered: Sequence[Rendered], *, mark_done: bool
+) -> list[str]:
+    """After a progress report is archived: the items of its obligation's action the report
+    delivers (:func:`governance.progress.delivered_items`: open, due from the period's end
+    through the end of the next period). ``mark_done``: each is recorded gereed on the
+    period's ``delivered_on``, an append-only update with source ``report``, the report's
+    archive ids and hashes in its note, by the maker; else a hint names them. One line each.
+    A report not archived (made again with ``--recorded-until``) records nothing."""
+    from governance.progress import delivered_items, delivery_window
+
+    obligation = period.obligation
+    documents = [r for r in rendered if r.archive_id is not None]
+    if obligation is None or obligation.action is None or not documents:
+        return []
+    plan = app.load_plan()
+    # Open on the day it would be recorded (an item marked since the report's day is done).
+    day = max(period.as_of, period.delivered_on or period.as_of)
+    with app.reading() as connection:
+        basis = report_basis(connection, plan, day, None)
+    until = delivery_window(period.start, period.end, obligation)
+    current = {d.item_id for d in plan.deadlines()}
+    items = [
+        i
+        for i in delivered_items(basis.assessment, obligation.action, period.end, until)
+        if i.item_id in current
+    ]
+    if not items:
+        if not mark_done:
+            return []
+        return [
+            f"note: action {obligation.action} ({obligation.id}) has no open item due from "
+            f"{period.end} through {until}: nothing marked gereed"
+        ]
+    if not mark_done:
+        named = ", ".join(
+            f"{i.item_id} (due {i.due}, {i.state.value.replace('_', ' ')})" for i in items
+        )
+        ids = next(r.archive_id for r in documents if r.kind == "voortgang")
+        return [
+            f"note: this report may deliver {named} of action {obligation.action}: "
+            f"`regie report mark-done {ids}` records it gereed with the report"
+        ]
+    return _mark_delivered(app, plan, period, documents, [i.item_id for i in items])
+
+
+def mark_archived_done(
+    app: App, archive_id: int, report_id: str | None = None, on: date | None = None
+) -> list[str]:
+    """``regie report mark-done ID``: what ``--mark-done`` does when the report is made, for a
+    progress report archived before (its period, day and obligation from its parameters;
+    ``report_id`` when it names none and the plan has several), recorded for ``on`` (default
+    today; not before the report's day, not after today)."""
+    from regie.services import today
+
+    report = archived_report(app, archive_id)
+    if report.kind != "voortgang":
+        raise InvalidInput(
+            f"archief {archive_id} is a {report.kind} report, not a progress report (voortgang)"
+        )
+    p = {k: str(v) for k, v in (report.parameters or {}).items()}
+    try:
+        start, end = date.fromisoformat(p["from"]), date.fromisoformat(p["to"])
+        as_of = date.fromisoformat(p["as_of"])
+    except (KeyError, ValueError):
+        raise InvalidInput(
+            f"archief {archive_id}: its parameters do not say which period it covers"
+        ) from None
+    made_for = p.get("report")
+    if report_id is not None and made_for is not None and report_id != made_for:
+        raise InvalidInput(f"--report: archief {archive_id} was made for {made_for}")
+    if on is not None and on < as_of:
+        raise InvalidInput(
+            f"--as-of: {on} is before the day archief {archive_id} is as of ({as_of})"
+        )
+    day = on or max(as_of, today(app))
+    period = progress_period(app, start, end, day, report_id or made_for, mark_done=True)
+    period = replace(period, as_of=as_of)  # the report's day: the items it delivers
+    document = Rendered(
+        report.kind, report.format, report.title, report.as_of, report.parameters, b"",
+        report.sha256, archive_id=report.id,
+    )  # fmt: skip
+    return report_action(app, period, [document], mark_done=True)
+
+
+def _mark_delivered(
+    app: App,
+    plan: Plan,
+    period: ProgressPeriod,
+    documents: Sequence[Rendered],
+    item_ids: Sequence[str],
+) -> list[str]:
+    from governance.progress import REPORT_SOURCE
+    from governance.updates import StatusUpdate, UpdateStatus
+    from regie.answers import backdated_note, store_answers, unpublished_note
+    from reports.render import render
+
+    note = " ".join(
+        render(
+            "voortgang_gereed.txt.j2", start=period.start, end=period.end, as_of=period.as_of,
+            documents=[r for r in documents if r.kind == "voortgang"] or documents,
+        ).split()
+    )  # fmt: skip
+    maker = operator()
+    on = period.delivered_on or period.as_of
+    recorded = store_answers(
+        app,
+        plan,
+        [
+            StatusUpdate(
+                item_id=item_id,
+                status=UpdateStatus.DONE,
+                reported_on=on,
+                completed_on=on,
+                comment=note,
+                author=maker,
+                source=REPORT_SOURCE,
+            )
+            for item_id in item_ids
+        ],
+        sync=True,
+    )
+    ids = ", ".join(str(r.archive_id) for r in documents if r.kind == "voortgang")
+    lines = [
+        f"{r.update.item_id}: done recorded for {on} (update {r.update.id}, source "
+        f"report: archief {ids})"
+        for r in recorded
+    ]
+    return [*lines, *(n for n in (backdated_note(recorded), unpublished_note(recorded)) if n)]
 
 
 def _sync(app: App, plan: Plan) -> None:

@@ -357,6 +357,38 @@ def report_reproduce(
         raise typer.Exit(1)
 
 
+@report_app.command("mark-done")
+def report_mark_done(
+    report_id: Annotated[
+        int, typer.Argument(help="Archive id of a progress report (see `regie report list`).")
+    ],
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="The plan's reporting obligation (reports: id) it was made for, when the "
+            "plan names several and the archive does not say.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day it counts from YYYY-MM-DD (default today; not before the report's "
+            "day, not after today).",
+        ),
+    ] = None,
+) -> None:
+    """Record the action of an archived progress report's obligation (reports: … action:)
+    gereed, as `report voortgang --mark-done` does when it makes one: its open items due from
+    the period's end through the next period, for --as-of (default today), source 'report',
+    the archive id and hash in the note. The report itself is not changed."""
+    from regie.reports import mark_archived_done
+
+    for line in mark_archived_done(_app(), report_id, report, parse_date(as_of, "--as-of")):
+        typer.echo(line)
+
+
 # --- decisions -----------------------------------------------------------------------------
 
 
@@ -469,30 +501,81 @@ def indicator_list(fmt: FormatOpt = Format.table) -> None:
 
 @report_app.command("voortgang")
 def report_voortgang(
-    from_: Annotated[str, typer.Option("--from", help="First day of the period YYYY-MM-DD.")],
-    to: Annotated[str, typer.Option("--to", help="Last day of the period YYYY-MM-DD.")],
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First day of the period YYYY-MM-DD. Without --from/--to: the period after "
+            "the last archived progress report, else from the programme's start in whole "
+            "periods through the last one over on --as-of, by the plan's reporting cadence "
+            "(jaarlijks, tweejaarlijks = every two years, halfjaarlijks, per kwartaal, "
+            "maandelijks).",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day of the period YYYY-MM-DD.")
+    ] = None,
     as_of: AsOfOpt = None,
     fmt: ReportFormat = "html",
     out: OutOpt = None,
     recorded_until: RecordedUntilOpt = None,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="The plan's reporting obligation (reports: id) it is made for, when the plan "
+            "names several.",
+        ),
+    ] = None,
+    mark_done: Annotated[
+        bool,
+        typer.Option(
+            "--mark-done",
+            help="Once archived, record the obligation's action (reports: … action:) gereed: "
+            "its open items due from the period's end through the next period, for --as-of "
+            "(default today), source 'report', the archive ids and hashes in the note.",
+        ),
+    ] = False,
 ) -> None:
     """The progress report to the Kamer over a period (archived with its content hash, the
     plan's hash, the maker and the data cut-off). A PDF names its annex, the full table of
-    items, a separate HTML file written next to it."""
-    from regie.reports import check_formats, parse_recorded_until, voortgang_formats
+    items, a separate HTML file written next to it. The period defaults from the plan's
+    reporting cadence (said on stderr); --mark-done records the report's action gereed."""
+    from regie.reports import (
+        check_formats,
+        parse_recorded_until,
+        progress_period,
+        report_action,
+        voortgang_formats,
+    )
 
     fmts = check_formats(fmt)
     if len(fmts) > 1 and out is None:
         raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
     cut = parse_recorded_until(recorded_until)
+    if mark_done and cut is not None:
+        raise InvalidInput(
+            "--mark-done: a report made again with --recorded-until is not archived and "
+            "records nothing"
+        )
     _check_out(out)
-    start = _required_date(from_, "--from")
-    end = _required_date(to, "--to")
-    day = parse_date(as_of, "--as-of") or end
-    _write_rendered(
-        voortgang_formats(
-            _app(), start, end, day, fmts, background=True, recorded_until=cut,
-            archive=cut is None,
-        ),
-        out,
+    app_ = _app()
+    period = progress_period(
+        app_,
+        parse_date(from_, "--from"),
+        parse_date(to, "--to"),
+        parse_date(as_of, "--as-of"),
+        report,
+        mark_done=mark_done,
+        recorded_until=cut,
+    )
+    if period.chosen:
+        typer.echo(period.chosen, err=True)
+    rendered = voortgang_formats(
+        app_, period.start, period.end, period.as_of, fmts, background=True,
+        recorded_until=cut, archive=cut is None,
+        report_id=period.obligation.id if period.obligation else None,
     )  # fmt: skip
+    _write_rendered(rendered, out)
+    for line in report_action(app_, period, rendered, mark_done=mark_done):
+        typer.echo(line, err=True)

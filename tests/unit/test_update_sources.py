@@ -44,11 +44,14 @@ def _update_sources() -> set[str]:
     default, and every literal the code makes or records an update with (so a new channel added
     there is walked here too)."""
     from governance.decisions import DECISION_SOURCE
+    from governance.progress import REPORT_SOURCE
     from governance.updates import StatusUpdate
     from regie.answers import CHANNELS
 
-    # A decision's updates name their source by this constant, not by a literal the walk sees.
-    kinds = set(CHANNELS) | {StatusUpdate.__dataclass_fields__["source"].default, DECISION_SOURCE}
+    # A decision's and a report's updates name their source by a constant, not by a literal the
+    # walk sees.
+    kinds = set(CHANNELS) | {StatusUpdate.__dataclass_fields__["source"].default}
+    kinds |= {DECISION_SOURCE, REPORT_SOURCE}
     for package in ("governance", "regie", "store", "web", "flows"):
         for source in (ROOT / package).rglob("*.py"):
             kinds |= _literals(ast.parse(source.read_text(encoding="utf-8")))
@@ -57,13 +60,14 @@ def _update_sources() -> set[str]:
 
 def test_every_update_source_has_a_dutch_label_of_its_own() -> None:
     kinds = _update_sources()
-    assert {"cli", "import", "email", "slack", "web", "decision"} <= kinds
+    assert {"cli", "import", "email", "slack", "web", "decision", "report"} <= kinds
     assert kinds <= set(SOURCE_LABELS), kinds - set(SOURCE_LABELS)
     said = {kind: source_label(kind) for kind in sorted(kinds)}
     for kind, text in said.items():
         assert text and text != kind and text != "overig", (kind, text)
     assert len(set(said.values())) == len(said)  # no two sources read alike
     assert said["decision"] == "besluit" and said["email"] == "link in e-mail"
+    assert said["report"] == "gearchiveerde rapportage"
 
 
 @pytest.mark.parametrize("kind", sorted(SOURCE_LABELS))

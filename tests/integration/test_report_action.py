@@ -1,0 +1,286 @@
+"""The progress report and its reporting obligation (longrun review 7): the plan's `reports:`
+entry gives the period (`cadence`) and the action that delivers it (`action`). Without
+--from/--to the period follows the last archived progress report, else the programme's start in
+whole periods; --mark-done (or `regie report mark-done ID` later) records the action's open
+items gereed with the archived report, an update of source "report" that the owner did not
+give. Through the real commands, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import regie
+from tests.integration.reports_scenario import cli_env, migrated_app
+
+MAKER = "r.secretaris"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    return migrated_app(tmp_path / "home", database_url)
+
+
+def _updates(app: App, item: str) -> list[dict[str, object]]:
+    import sqlalchemy as sa
+
+    from store.models import StatusUpdateRow
+
+    with app.session() as session:
+        rows = session.scalars(
+            sa.select(StatusUpdateRow)
+            .where(StatusUpdateRow.item_code == item)
+            .order_by(StatusUpdateRow.id)
+        ).all()
+        return [
+            {
+                "status": r.status, "source": r.source, "author": r.author,
+                "recorded_by": r.recorded_by, "comment": r.comment,
+                "reported_on": r.reported_on, "completed_on": r.completed_on,
+            }
+            for r in rows
+        ]  # fmt: skip
+
+
+def _archived(app: App) -> list[dict[str, object]]:
+    listed = regie("report", "list", "--format", "json", env=cli_env(app))
+    assert listed.code == 0, listed.err
+    return [r for r in json.loads(listed.out) if r["kind"] == "voortgang"]
+
+
+def _state(app: App, item: str, on: str) -> dict[str, object]:
+    shown = regie("status", "--as-of", on, "--format", "json", env=cli_env(app))
+    assert shown.code == 0, shown.err
+    return next(x for x in json.loads(shown.out) if x["id"] == item)
+
+
+def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_path: Path) -> None:
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+    # Too early: no whole two-year period since the programme's start (2015-01-01) is over.
+    early = regie("report", "voortgang", "--as-of", "2016-06-30", "-f", "md", "--out", out, env=env)
+    assert early.code == 2 and len(early.err.strip().splitlines()) == 1, early.err
+    assert "no whole tweejaarlijks period since the programme's start 2015-01-01" in early.err
+    assert not _archived(app)
+
+    first = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    assert first.code == 0, first.err
+    assert "period 2015-01-01 – 2016-12-31" in first.err  # tweejaarlijks: every two years
+    assert "Periode 1 januari 2015 tot en met 31 december 2016" in Path(out).read_text()
+    # Not asked to: nothing recorded, but the command says what the report may deliver.
+    assert "4.4" in first.err and "regie report mark-done" in first.err
+    assert _updates(app, "4.4") == []
+    [made] = _archived(app)
+    assert made["parameters"] == {
+        "from": "2015-01-01", "to": "2016-12-31", "as_of": "2017-03-15",
+        "report": "voortgangsrapportage",
+    }  # fmt: skip
+
+    # The next one: the period after the one archived, whatever day it is made.
+    again = regie("report", "voortgang", "--as-of", "2017-06-01", "-f", "md", "--out", out, env=env)
+    assert again.code == 2 and len(again.err.strip().splitlines()) == 1, again.err
+    assert f"after the last archived progress report (archief {made['id']}" in again.err
+    assert "runs to 2018-12-31" in again.err
+    second = regie(
+        "report", "voortgang", "--as-of", "2019-01-10", "-f", "md", "--out", out, env=env
+    )
+    assert second.code == 0, second.err
+    assert "period 2017-01-01 – 2018-12-31" in second.err and f"archief {made['id']}" in second.err
+
+    # Half a period given is refused in one line; the period given is used as given.
+    half = regie("report", "voortgang", "--from", "2015-01-01", "-f", "md", env=env)
+    assert half.code == 2 and "--from/--to: give both, or neither" in half.err
+    given = regie(
+        "report", "voortgang", "--from", "2016-01-01", "--to", "2016-06-30", "-f", "md",
+        "--out", out, env=env,
+    )  # fmt: skip
+    assert given.code == 0 and "period" not in given.err, given.err
+
+
+def test_mark_done_records_the_action_gereed_and_the_archived_report_still_reproduces(
+    app: App, tmp_path: Path
+) -> None:
+    from regie.decisions import add_decision
+
+    env = cli_env(app)
+    # The stuurgroep moved 4.4 once: in later reports it is listed as changed, with reasons.
+    add_decision(
+        app, "stuurgroep", date(2016, 4, 12), "Rapportage later", set_gereed=("4.4", "Q2-2017")
+    )
+    out = str(tmp_path / "r.md")
+    # A rebuild from the records up to a moment is not archived, so it may not mark anything.
+    dry = regie(
+        "report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31", "--as-of",
+        "2017-03-15", "--recorded-until", "2030-01-01T00:00:00+00:00", "--mark-done",
+        "-f", "md", "--out", out, env=env,
+    )  # fmt: skip
+    assert dry.code == 2 and "--mark-done" in dry.err and "records nothing" in dry.err
+    rebuilt = regie(
+        "report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31", "--as-of",
+        "2017-03-15", "--recorded-until", "2030-01-01T00:00:00+00:00", "-f", "md", env=env,
+    )  # fmt: skip
+    assert rebuilt.code == 0 and "mark-done" not in rebuilt.err, rebuilt.err
+    assert _updates(app, "4.4") == [] and not _archived(app)
+    assert _state(app, "4.4", "2017-06-20")["state"] != "done"
+
+    made = regie(
+        "--operator", MAKER, "report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31",
+        "--as-of", "2017-03-15", "--mark-done", "-f", "md", "--out", out, env=env,
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    [archived] = _archived(app)
+    assert (
+        "4.4: done recorded for 2017-03-15" in made.err and f"archief {archived['id']}" in made.err
+    )
+    [update] = _updates(app, "4.4")
+    assert update["status"] == "done" and update["source"] == "report"
+    assert update["author"] == MAKER and update["recorded_by"] == MAKER
+    assert update["reported_on"] == update["completed_on"] == date(2017, 3, 15)
+    note = str(update["comment"])
+    assert f"archief {archived['id']} (md, sha256 {archived['sha256']})" in note
+    assert "voortgangsrapportage over 1 januari 2015 tot en met 31 december 2016" in note
+    # Done from that day on: no longer late, so no more prompts.
+    shown = _state(app, "4.4", "2017-07-20")
+    assert shown["state"] == "done" and shown["completed_on"] == "2017-03-15"
+
+    # The archived report rests on the records up to its cut-off: the mark came after it.
+    again = regie("report", "reproduce", str(archived["id"]), env=env)
+    assert again.code == 0 and "matches the archived" in again.out, again.out + again.err
+
+    # Marked once: asked again, the action has no open item left, and says so.
+    twice = regie("report", "mark-done", str(archived["id"]), env=env)
+    assert twice.code == 0 and "no open item due from 2016-12-31 through 2018-12-31" in twice.out
+    assert len(_updates(app, "4.4")) == 1
+
+    # The next report does not quote the mark as the owner's words, nor count it as an update.
+    later = tmp_path / "later.md"
+    result = regie(
+        "report", "voortgang", "--as-of", "2019-01-10", "-f", "md", "--out", str(later), env=env
+    )
+    assert result.code == 0, result.err
+    text = later.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| 4.4 |"))
+    assert "Rapportage later" in row and "toelichting eigenaar" not in row
+    assert "de statusupdates van de eigenaren (0 van de " in text
+
+
+def test_mark_done_on_a_report_archived_before(app: App, tmp_path: Path) -> None:
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+    made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    assert made.code == 0, made.err
+    [archived] = _archived(app)
+    early = regie("report", "mark-done", str(archived["id"]), "--as-of", "2017-03-01", env=env)
+    assert early.code == 2 and "before the day archief" in early.err, early.err
+    marked = regie(
+        "--operator", MAKER, "report", "mark-done", str(archived["id"]), "--as-of", "2017-03-15",
+        env=env,
+    )  # fmt: skip
+    assert marked.code == 0, marked.err
+    assert "4.4: done recorded for 2017-03-15" in marked.out
+    [update] = _updates(app, "4.4")
+    assert update["source"] == "report" and update["recorded_by"] == MAKER
+    assert archived["sha256"] in str(update["comment"])
+    # Asked again today: done since the report's day, so nothing is recorded twice.
+    today = regie("report", "mark-done", str(archived["id"]), env=env)
+    assert today.code == 0 and "nothing marked gereed" in today.out, today.out + today.err
+    assert len(_updates(app, "4.4")) == 1
+    # A report as of a day still to come delivers nothing yet.
+    ahead = regie(
+        "report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31", "--as-of",
+        "2099-01-01", "--mark-done", "-f", "md", "--out", out, env=env,
+    )  # fmt: skip
+    assert ahead.code == 2 and "after today" in ahead.err and len(_archived(app)) == 1
+    wrong = regie("report", "mark-done", "999", env=env)
+    assert wrong.code == 2 and "no archived report 999" in wrong.err
+
+
+SECOND_PLAN = """\
+schema: 1
+programme:
+  id: halfjaar-2024
+  title: Programma Halfjaarlijks 2024–2026
+  short_title: Halfjaar
+  start: 2024-01-01
+  end: 2026-12-31
+organisations:
+  - id: BZK
+    name: Ministerie van Binnenlandse Zaken en Koninkrijksrelaties
+contacts:
+  - id: office
+    name: Programmabureau (voorbeeld)
+    organisation: BZK
+    email: office@example.org
+    programme_office: true
+reports:
+  - id: halfjaarbericht
+    title: Halfjaarbericht aan de programmaraad
+    recipient: Programmaraad
+    cadence: Halfjaarlijks
+    action: "1.2"
+  - id: eindevaluatie
+    title: Eindevaluatie
+    recipient: Tweede Kamer
+    cadence: bij afronding
+    action: "1.1"
+steps:
+  - number: 1
+    title: Uitvoeren
+    actions:
+      - id: "1.1"
+        title: Eindevaluatie
+        owners: [BZK]
+        gereed: "Q4 2026"
+      - id: "1.2"
+        title: Halfjaarberichten
+        owners: [BZK]
+        milestones:
+          - id: "1.2.1"
+            title: Bericht eerste helft 2024
+            gereed: "Q3 2024"
+          - id: "1.2.2"
+            title: Bericht tweede helft 2024
+            gereed: "Q1 2025"
+          - id: "1.2.3"
+            title: Bericht eerste helft 2025
+            gereed: "Q3 2025"
+"""
+
+
+def test_a_second_plan_with_another_cadence_and_two_obligations(app: App, tmp_path: Path) -> None:
+    Path(app.settings.plan_path).write_text(SECOND_PLAN, encoding="utf-8")
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+
+    def voortgang(*args: str) -> tuple[int, str]:
+        done = regie("report", "voortgang", *args, "-f", "md", "--out", out, env=env)
+        return done.code, done.err
+
+    code, err = voortgang("--as-of", "2024-08-15")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "2 reporting obligations (halfjaarbericht, eindevaluatie): give --report ID" in err
+    code, err = voortgang("--as-of", "2024-08-15", "--report", "eindevaluatie")
+    assert code == 2 and "cadence 'bij afronding', not one Regie reads" in err, err
+    code, err = voortgang("--from", "2024-01-01", "--to", "2024-06-30", "--mark-done")
+    assert code == 2 and "--mark-done: the plan names 2 reporting obligations" in err, err
+    code, err = voortgang("--as-of", "2024-08-15", "--report", "nope")
+    assert code == 2 and "--report: the plan has no reporting obligation 'nope'" in err, err
+    assert not _archived(app)
+
+    # Half a year from the programme's start; the report delivers 1.2.1, not 1.2.2.
+    code, err = voortgang("--as-of", "2024-08-15", "--report", "halfjaarbericht", "--mark-done")
+    assert code == 0, err
+    assert "period 2024-01-01 – 2024-06-30" in err and "1.2.1: done recorded for 2024-08-15" in err
+    assert [u["source"] for u in _updates(app, "1.2.1")] == ["report"]
+    assert _updates(app, "1.2.2") == []
+
+    # The next half year follows the archived one.
+    code, err = voortgang("--as-of", "2025-02-10", "--report", "halfjaarbericht", "--mark-done")
+    assert code == 0, err
+    assert "period 2024-07-01 – 2024-12-31" in err and "1.2.2: done recorded for 2025-02-10" in err
+    assert _updates(app, "1.2.3") == []
+    assert [r["parameters"]["report"] for r in _archived(app)] == ["halfjaarbericht"] * 2
