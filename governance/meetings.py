@@ -9,7 +9,7 @@ the month, from a start date until an end date, minus exceptions.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
@@ -160,21 +160,48 @@ def previous_and_next(meetings: list[Meeting], on: date) -> tuple[Meeting | None
 #: English day names, Monday first (diagnostics are English; not the locale's).
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+#: The first day of the meetings' term when the programme gives no start.
+TERM_START = date(2000, 1, 1)
+#: Years of meetings after the start when the programme gives no end: a rule without ``until``
+#: in a plan without ``programme.end`` yields meetings through 31 December of start + this.
+OPEN_TERM_YEARS = 20
+
+
+def meeting_term(start: date | None, end: date | None) -> tuple[date, date]:
+    """The days a plan's meetings are expanded over, from the programme's ``start`` and ``end``
+    (either may be missing): its whole term, or a fixed span from its start when it has no end.
+    It depends on the plan alone, never on today: the meetings listed, fed and checked for
+    days off are the same every day, so a plan that is valid today stays valid."""
+    first = start or TERM_START
+    return first, end or date(first.year + OPEN_TERM_YEARS, 12, 31)
+
 
 def meeting_days_off(
     schedules: Sequence[MeetingSchedule | None],
     is_working_day: Callable[[date], bool],
     first: date,
     last: date,
+    extra_days_off: Mapping[date, str | None] | None = None,
+    *,
+    open_ended: bool = False,
 ) -> list[tuple[tuple[str | int, ...], str]]:
-    """The meetings in ``[first, last]`` that fall on a day off (a weekend day or a public
-    holiday), given the plan's governance bodies' schedules in file order: (where in the plan
-    file, keys from the top; the problem). A body meets on working days: a rule's 15th that is
-    a Sunday is a mistake in the plan, refused rather than moved to a day nobody chose (skip it
-    with ``except`` and list the day meant under ``dates``)."""
+    """The meetings in ``[first, last]`` that fall on a day off (a weekend day, a public
+    holiday or one of ``extra_days_off``: date → its name, if any), given the plan's governance
+    bodies' schedules in file order: (where in the plan file, keys from the top; the problem).
+    ``[first, last]`` is the meetings' term (:func:`meeting_term`): exactly the meetings the
+    schedules yield are checked. A body meets on working days: a rule's 15th that is a Sunday
+    is a mistake in the plan, refused rather than moved to a day nobody chose (skip it with
+    ``except`` and list the day meant under ``dates``). ``open_ended``: the programme has no
+    end, so a rule without ``until`` runs through ``last``; its problems say how to stop it."""
+    extra = extra_days_off or {}
 
     def day_off(d: date) -> str:
-        return "a public holiday" if d.weekday() < 5 else f"a {DAY_NAMES[d.weekday()]}"
+        if d.weekday() >= 5:
+            return f"a {DAY_NAMES[d.weekday()]}"
+        if d in extra:
+            name = extra[d]
+            return f"an extra day off ({name})" if name else "an extra day off"
+        return "a public holiday"
 
     out: list[tuple[tuple[str | int, ...], str]] = []
     for index, schedule in enumerate(schedules):
@@ -187,6 +214,12 @@ def meeting_days_off(
                     ((*where, "dates"), f"meeting date {d} is {day_off(d)}, not a working day")
                 )
         if schedule.rule is not None:
+            runs_on = ""
+            if open_ended and schedule.rule.until is None:
+                runs_on = (
+                    f" (the programme has no 'end', so the rule runs through {last}: give it "
+                    "an 'until' to stop it sooner)"
+                )
             for d in schedule.rule.dates(first, last):
                 if not is_working_day(d):
                     out.append(
@@ -194,7 +227,7 @@ def meeting_days_off(
                             (*where, "rule"),
                             f"the meeting rule gives {d}, {day_off(d)}, not a working day: skip "
                             "it under 'except' (and list the day meant under 'dates'), or "
-                            "choose a rule that gives working days",
+                            f"choose a rule that gives working days{runs_on}",
                         )
                     )
     return out

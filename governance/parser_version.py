@@ -12,4 +12,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 5: the milestones of an action without a ``gereed`` of its own depend on what the action's
 #: ``depends_on`` names (checked for cycles too), and problem lines echo at most 60 characters
 #: of a value.
-PARSER_VERSION = 5
+#: 6: ``calendar.extra_days_off`` (a field of the pickled calendar).
+PARSER_VERSION = 6

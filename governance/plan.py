@@ -227,10 +227,25 @@ class Programme:
 
 @pickled_positionally
 @dataclass(frozen=True, slots=True)
+class ExtraDayOff:
+    """A day the programme's offices do not work besides the public holidays (a regional
+    holiday, a closure day): ``calendar.extra_days_off`` in the plan file."""
+
+    on: date
+    name: str | None = None
+
+
+@pickled_positionally
+@dataclass(frozen=True, slots=True)
 class CalendarConfig:
     timezone: str = "Europe/Amsterdam"
     holidays_country: str = "NL"
     seasons: dict[str, Season] = field(default_factory=lambda: dict(DEFAULT_SEASONS))
+    extra_days_off: tuple[ExtraDayOff, ...] = ()
+
+    def extra_dates(self) -> frozenset[date]:
+        """The extra days off, counted as non-working days wherever working days are."""
+        return frozenset(d.on for d in self.extra_days_off)
 
 
 @pickled_positionally

@@ -93,8 +93,12 @@ class WorkCalendar:
 
     @classmethod
     def for_plan(cls, plan: Plan, extra_holidays: Iterable[date] = ()) -> WorkCalendar:
-        """The calendar a plan file configures (``calendar.holidays_country``)."""
-        return cls(plan.calendar.holidays_country, extra_holidays)
+        """The calendar a plan file configures: ``calendar.holidays_country``'s public holidays
+        and ``calendar.extra_days_off`` (with ``extra_holidays`` besides)."""
+        return cls(
+            plan.calendar.holidays_country,
+            plan.calendar.extra_dates().union(extra_holidays),
+        )
 
     def fingerprint(self) -> str:
         """What makes two calendars count alike (country and extra days off)."""

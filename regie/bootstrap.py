@@ -18,8 +18,6 @@ _WRITERS: dict[str, threading.RLock] = {}
 _WRITERS_LOCK = threading.Lock()
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -195,7 +193,7 @@ class App:
                     )
                 )
             ) from None
-        days_off = _meetings_on_days_off(plan, date.today())
+        days_off = _meetings_on_days_off(plan)
         if days_off:
             # Found here, not by the parser, for the same reason: holidays are needed.
             from governance.planfile import locate_all
@@ -314,18 +312,20 @@ def bootstrap(settings: Settings | None = None) -> App:
     return App(settings or load_settings())
 
 
-def _meetings_on_days_off(plan: Plan, today: date) -> list[tuple[tuple[str | int, ...], str]]:
-    """Meetings of the plan on a weekend day or public holiday (docs/plan-schema.md,
-    "Meetings"), over the years whose holidays are kept (the programme's term, or around today)."""
-    from datetime import date
-
-    from governance.meetings import meeting_days_off
+def _meetings_on_days_off(plan: Plan) -> list[tuple[tuple[str | int, ...], str]]:
+    """Meetings of the plan on a weekend day, public holiday or extra day off
+    (docs/plan-schema.md, "Meetings"): exactly the meetings the schedules yield over the
+    programme's term (:func:`governance.meetings.meeting_term`), the same whatever today is."""
+    from governance.meetings import meeting_days_off, meeting_term
     from governance.workdays import WorkCalendar
-    from regie.holiday_cache import kept_years
 
     if not any(body.meetings for body in plan.governance):
         return []
-    years = kept_years(plan, today)
-    first, last = date(years.start, 1, 1), date(years.stop - 1, 12, 31)
+    first, last = meeting_term(plan.programme.start, plan.programme.end)
     schedules = [body.meetings for body in plan.governance]
-    return meeting_days_off(schedules, WorkCalendar.for_plan(plan).is_working_day, first, last)
+    names = {d.on: d.name for d in plan.calendar.extra_days_off}
+    calendar = WorkCalendar.for_plan(plan)
+    return meeting_days_off(
+        schedules, calendar.is_working_day, first, last, names,
+        open_ended=plan.programme.end is None,
+    )  # fmt: skip

@@ -6,8 +6,8 @@ The entry is keyed by the country the plan sets (``calendar.holidays_country``),
 and the installed ``holidays`` package (its version file, read without importing it), so a
 changed setting or an upgraded package computes the table again. A year outside the ones kept,
 or an entry that does not load, is answered by the package itself, as before: the cache only
-ever makes the same answer cheaper. Extra days off (``WorkCalendar(extra_holidays=…)``) are not
-part of it.
+ever makes the same answer cheaper. The plan's extra days off (``calendar.extra_days_off``) are
+not part of it: :meth:`~governance.workdays.WorkCalendar.for_plan` adds them, read from the plan.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TypeGuard
 if TYPE_CHECKING:
     from governance.plan import Plan
 
-#: Years kept around the programme's term (and around today, for a plan without one).
+#: Years kept either side of the meetings' term and of today.
 MARGIN = 5
 #: Bump when what is stored changes shape.
 FORMAT = 1
@@ -48,9 +48,14 @@ def load_plan_holidays(plan: Plan, cache_dir: Path, today: date) -> None:
 
 
 def kept_years(plan: Plan, today: date) -> range:
-    start = plan.programme.start.year if plan.programme.start else today.year
-    end = plan.programme.end.year if plan.programme.end else today.year
-    return range(min(start, today.year) - MARGIN, max(end, today.year) + MARGIN + 1)
+    """The years whose holidays are kept: the plan's meetings' term (the programme's, or a
+    fixed span from its start: :func:`governance.meetings.meeting_term`, so the meeting check
+    at every load reads the cache) and today's year, with a margin either side. Only speed
+    depends on ``today``: a year outside the range is answered by the package, alike."""
+    from governance.meetings import meeting_term
+
+    first, last = meeting_term(plan.programme.start, plan.programme.end)
+    return range(min(first.year, today.year) - MARGIN, max(last.year, today.year) + MARGIN + 1)
 
 
 def package_version() -> str:

@@ -38,8 +38,6 @@ FORMATS = ("html", "md", "pdf", "docx")
 #: The archive's kind for a PDF pack's annex file (an agenda pack's full table of items).
 ANNEX_KIND = "agenda-bijlage"
 PROGRESS_ANNEX_KIND = "voortgang-bijlage"
-#: Meetings are looked for this far around the programme's term when it has no start or end.
-_FAR = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +78,10 @@ def body_or_fail(plan: Plan, body_id: str) -> GovernanceBody:
 
 
 def _term(plan: Plan) -> tuple[date, date]:
-    start = plan.programme.start or date(2000, 1, 1)
-    end = plan.programme.end or date(start.year + _FAR, 12, 31)
-    return start, end
+    from governance.meetings import meeting_term
+
+    # The same term the plan's meeting check covers (regie.bootstrap._meetings_on_days_off).
+    return meeting_term(plan.programme.start, plan.programme.end)
 
 
 def meetings(
@@ -164,8 +163,12 @@ def day_off(plan: Plan, on: date) -> str | None:
     weekend = f"a {DAY_NAMES[on.weekday()]}" if on.weekday() >= 5 else None
     if not calendar.is_holiday(on):
         return weekend
-    name = _holiday_name(plan.calendar.holidays_country, on)
-    holiday = f"a public holiday ({name})" if name else "a public holiday"
+    extra = {d.on: d.name for d in plan.calendar.extra_days_off}
+    if on in extra:  # calendar.extra_days_off, named as the plan names it
+        holiday = f"an extra day off ({extra[on]})" if extra[on] else "an extra day off"
+    else:
+        name = _holiday_name(plan.calendar.holidays_country, on)
+        holiday = f"a public holiday ({name})" if name else "a public holiday"
     return f"{weekend} and {holiday}" if weekend else holiday
 
 

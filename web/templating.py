@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from governance.characters import displayable_value
@@ -16,7 +19,7 @@ from governance.labels import (
     source_label,
     state_label,
 )
-from web.timestamps import dutch_instant
+from web.timestamps import OFFICE_ZONE, dutch_instant
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -38,8 +41,37 @@ def environment() -> Environment:
     env.filters["period_kind"] = period_kind_label
     env.filters["iso_datum"] = iso_date
     env.filters["aantal"] = count_of
-    env.filters["tijdstip"] = dutch_instant  # when recorded: date, time, zone (web.timestamps)
+    env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
     return env
+
+
+@pass_context
+def instant(context: Context, value: datetime | None) -> str:
+    """When something was recorded, in the office's zone (``office_zone``, which every page
+    gets from :func:`office_zone`)."""
+    return dutch_instant(value, context.get("office_zone") or OFFICE_ZONE)
+
+
+def office_zone(request: Request) -> dict[str, Any]:
+    """The office's zone for the page's times: REGIE_TIMEZONE, else the plan's
+    ``calendar.timezone`` (parsed once per version; the last good version's while the file
+    cannot be read), else the plan's default."""
+    from regie.errors import RegieError
+    from regie.plan_cache import current_plan, last_good_plan
+
+    app = getattr(request.app.state, "regie", None)
+    if app is None:
+        return {"office_zone": OFFICE_ZONE}
+    if app.settings.timezone:
+        return {"office_zone": app.settings.timezone}
+    try:
+        plan, _ = current_plan(app)
+    except RegieError:
+        last = last_good_plan(app)
+        if last is None:
+            return {"office_zone": OFFICE_ZONE}
+        plan = last[0]
+    return {"office_zone": plan.calendar.timezone}
 
 
 def count_of(number: int, singular: str, plural: str) -> str:
@@ -56,4 +88,4 @@ def iso_date(text: str) -> str:
 
 
 def templates() -> Jinja2Templates:
-    return Jinja2Templates(env=environment())
+    return Jinja2Templates(env=environment(), context_processors=[office_zone])

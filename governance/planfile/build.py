@@ -24,6 +24,7 @@ from governance.plan import (
     ReminderPolicy,
     ReportObligation,
 )
+from governance.planfile.days_off import extra_days_off
 from governance.planfile.extras import indicators, meeting_schedule
 from governance.planfile.items import build_steps
 from governance.planfile.nodes import (
@@ -52,7 +53,7 @@ _TOP = (
     "steps",
 )
 _PROGRAMME = ("id", "title", "short_title", "description", "start", "end", "source_document")
-_CALENDAR = ("timezone", "holidays_country", "seasons")
+_CALENDAR = ("timezone", "holidays_country", "seasons", "extra_days_off")
 _SEASON = ("start_month", "end_month")
 #: The reminder numbers (docs/plan-schema.md, "Numbers and their ranges"): the lowest and the
 #: highest value, the unit and what 0 means where 0 is allowed. A lead time, window or limit is
@@ -90,7 +91,7 @@ _REPORT = ("id", "title", "recipient", "cadence", "action", "source")
 _GOAL = ("id", "text", "category", "source", "indicators")
 
 _PROGRAMME_ID = re.compile(r"[a-z0-9-]+")
-_COUNTRY = re.compile(r"[A-Z]{2}")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
 # A contact id is part of message keys and event payloads, which join ids with ',', '+' and ':'.
 _CONTACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
 
@@ -177,13 +178,22 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
         problems.add(f.value("timezone"), f"unknown time zone {shown(timezone)}")
     country = f.text("holidays_country") or default.holidays_country
     if "holidays_country" in f and not _COUNTRY.fullmatch(country):
+        # 'BE-VLG': a region's own days off are listed under extra_days_off.
+        region = _COUNTRY.fullmatch(country[:2]) and country[2:3] in ("-", "_", " ")
+        hint = ": list a region's own days off under 'extra_days_off'" if region else ""
         problems.add(
             f.value("holidays_country"),
-            f"holidays_country {shown(country)} must be a two-letter country code such as 'NL'",
+            f"holidays_country {shown(country)} must be a two-letter country code such as "
+            f"'NL'{hint}",
         )
     seasons = dict(DEFAULT_SEASONS)
     seasons.update(_seasons(f, problems))
-    return CalendarConfig(timezone=timezone, holidays_country=country, seasons=seasons)
+    return CalendarConfig(
+        timezone=timezone,
+        holidays_country=country.upper(),  # 'be' is Belgium, as the holidays package says
+        seasons=seasons,
+        extra_days_off=extra_days_off(f.value("extra_days_off"), problems),
+    )
 
 
 def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:
