@@ -6,6 +6,7 @@ from typing import Any
 
 from prefect import flow
 
+from flows._prefect import one_cycle
 from flows.deadline_check import deadline_check
 from flows.send_reminders import send_reminders
 
@@ -18,8 +19,9 @@ def daily_cycle(
 
     A dry run records and sends nothing: it only reports what the check would do. ``full``
     judges every item from the records and rebuilds the per-item memory (``regie cycle
-    --full``).
+    --full``). Under the cycle's lock, as `regie cycle` (:func:`flows._prefect.one_cycle`).
     """
-    check = deadline_check(as_of=as_of, dry_run=dry_run, full=full)
-    send = None if dry_run else send_reminders()
+    with one_cycle("daily-cycle"):
+        check = deadline_check(as_of=as_of, dry_run=dry_run, full=full)
+        send = None if dry_run else send_reminders()
     return {"check": check, "send": send}

@@ -13,7 +13,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows._prefect import parse_as_of
+from flows._prefect import one_cycle, parse_as_of
 from regie import cycle
 from regie.bootstrap import bootstrap
 from regie.cycle import CheckReport, EventSummary
@@ -40,10 +40,13 @@ def deadline_check(
     as_of: str | None = None, dry_run: bool = False, full: bool = False
 ) -> dict[str, Any]:
     """Assess the plan as of ``as_of`` (YYYY-MM-DD; default today in the office's time zone);
-    ``full``: every item from the records, the per-item memory rebuilt."""
-    report = record_check(parse_as_of(as_of), dry_run, full)
-    if not dry_run and report.events:
-        emit_events(report.events, report.programme_id)
+    ``full``: every item from the records, the per-item memory rebuilt. Under the cycle's
+    lock (:func:`flows._prefect.one_cycle`): never beside a `regie cycle` or another check."""
+    day = parse_as_of(as_of)  # a bad date fails the run in one line, before the lock
+    with one_cycle("deadline-check"):
+        report = record_check(day, dry_run, full)
+        if not dry_run and report.events:
+            emit_events(report.events, report.programme_id)
     summary = report.summary()
     get_run_logger().info(
         "Deadlinecontrole %s per %s%s: %d gebeurtenissen, %d herinneringen klaargezet",

@@ -16,6 +16,13 @@ class Unreachable(NotifierError):
     """This channel cannot reach the recipient (no address, unknown Slack user): try the next."""
 
 
+class Refused(Unreachable):
+    """The channel's server refused this message for good: an SMTP 5xx reply (550 mailbox
+    unavailable, 553 bad address), Slack's ``channel_not_found``. No later attempt would pass,
+    so the outbox gives the message up at once (dead), the text naming the server's code and
+    words; like :class:`Unreachable`, the next channel (if any) is tried first."""
+
+
 class ChannelDown(NotifierError):
     """The channel itself refuses service (bad credentials, server gone): stop the batch, as
     every other message would fail the same way. The text is one line, without secrets."""

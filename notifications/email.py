@@ -3,6 +3,11 @@
 SMTP has no idempotency key either. A message is accepted when the server answers DATA; a crash
 after that and before the outbox records it sends it again on the next run — with the same
 ``Message-ID`` (derived from the outbox key), so mail clients and servers can tell.
+
+A 5xx reply to a message (its recipient at RCPT, its content at DATA) is permanent: the message
+fails with :class:`Refused` (the outbox gives it up at once, the reply recorded). A 4xx reply
+and a lost connection pass: :class:`NotifierError`, retried after the outbox's back-off. A 5xx
+refusal of the sender (MAIL FROM) would meet every message: the batch stops (:class:`ChannelDown`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
-from notifications.base import ChannelDown, Delivery, Message, NotifierError, Unreachable
+from notifications.base import (
+    ChannelDown,
+    Delivery,
+    Message,
+    NotifierError,
+    Refused,
+    Unreachable,
+)
 from notifications.file_outbox import message_id
 
 SECURITY = ("starttls", "ssl", "none")
@@ -83,11 +95,13 @@ class EmailNotifier:
             raise NotifierError(f"not a valid e-mail address {message.email!r}: {exc}") from None
         with self._lock:
             try:
-                self._deliver(mail)
+                refused = self._deliver(mail)
             finally:
                 if not self._in_batch:
                     self._close()
-        return Delivery(self.channel, str(mail["Message-ID"]))
+        # Some recipients refused, the others accepted (a message to one address: never).
+        note = f"refused by the mail server: {_refusals(refused)}" if refused else None
+        return Delivery(self.channel, str(mail["Message-ID"]), note=note)
 
     def compose(self, message: Message) -> EmailMessage:
         mail = EmailMessage()
@@ -108,30 +122,47 @@ class EmailNotifier:
             mail.add_alternative(message.html, subtype="html")
         return mail
 
-    def _deliver(self, mail: EmailMessage) -> None:
+    def _deliver(self, mail: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """Send ``mail``; the recipients refused while others accepted it (usually none)."""
         for attempt in (1, 2):
             smtp = self._connection()
             try:
-                smtp.send_message(mail)
-                return
+                return smtp.send_message(mail)
             except smtplib.SMTPServerDisconnected as exc:
                 # The server closed an idle batch connection: once more on a fresh one.
                 self._smtp = None
                 if attempt == 2:
                     raise NotifierError(f"SMTP connection lost: {exc}") from None
             except smtplib.SMTPRecipientsRefused as exc:
-                refused = ", ".join(f"{a} ({c} {_text(m)})" for a, (c, m) in exc.recipients.items())
-                raise NotifierError(f"refused by the mail server: {refused}") from None
+                # Every recipient refused: for good only when every reply was a 5xx.
+                final = all(code >= 500 for code, _ in exc.recipients.values())
+                error = Refused if final else NotifierError
+                raise error(f"refused by the mail server: {_refusals(exc.recipients)}") from None
+            except smtplib.SMTPSenderRefused as exc:
+                if exc.smtp_code in (421, 554) and attempt == 1:
+                    self._close()
+                    continue
+                said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                if exc.smtp_code == 552:  # too large: this message, not the sender
+                    raise Refused(f"refused by the mail server: {said}") from None
+                if exc.smtp_code >= 500:  # the sender's address: every message would fail
+                    raise ChannelDown(
+                        f"mail server {self.host}:{self.port} refused the sender "
+                        f"{_text(exc.sender)}: {said} (check REGIE_MAIL_FROM)"
+                    ) from None
+                raise NotifierError(f"mail server: {said}") from None
             except smtplib.SMTPResponseException as exc:
                 if exc.smtp_code in (421, 554) and attempt == 1:
                     self._close()
                     continue
-                raise NotifierError(
-                    f"mail server: {exc.smtp_code} {_text(exc.smtp_error)}"
-                ) from None
+                said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                if isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500:
+                    raise Refused(f"refused by the mail server: {said}") from None
+                raise NotifierError(f"mail server: {said}") from None
             except (smtplib.SMTPException, OSError) as exc:
                 self._close()
                 raise NotifierError(f"mail server: {type(exc).__name__}: {exc}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is not None:
@@ -184,6 +215,11 @@ def _address(name: str, email: str) -> str:
 def _domain(address: str) -> str:
     _, addr = parseaddr(address)
     return addr.rpartition("@")[2] or "regie.invalid"
+
+
+def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
+    """``a@b (550 5.1.1 No such user), …``: each refused address with the server's reply."""
+    return ", ".join(f"{a} ({c} {_text(m)})" for a, (c, m) in recipients.items())
 
 
 def _text(value: bytes | str | object) -> str:

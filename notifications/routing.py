@@ -3,7 +3,9 @@
 ``REGIE_NOTIFIER=slack,email`` is the priority order; a contact's own ``channel:`` goes first
 when it is configured. A channel that turns out not to reach the contact (no Slack account for
 the address) hands over to the next one, and the delivery says so. A contact no channel reaches
-fails with :class:`Unreachable` — recorded in the outbox, never silently dropped.
+fails with :class:`Unreachable` — recorded in the outbox, never silently dropped; with
+:class:`Refused` when a channel's server refused the message for good (the outbox gives it up
+at once).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from notifications.base import (
     Delivery,
     Message,
     Notifier,
+    Refused,
     Unreachable,
     batch,
     can_reach,
@@ -46,6 +49,7 @@ class Router:
 
     def send(self, message: Message) -> Delivery:
         skipped: list[str] = []
+        refused = False
         for notifier in self.order(message):
             if not can_reach(notifier, message):
                 skipped.append(f"{notifier.channel}: {_why_not(notifier.channel)}")
@@ -54,12 +58,15 @@ class Router:
                 delivery = notifier.send(message)
             except Unreachable as exc:
                 skipped.append(f"{notifier.channel}: {exc}")
+                refused = refused or isinstance(exc, Refused)
                 continue
             if skipped:
                 note = "; ".join(skipped) + f" — verstuurd via {delivery.channel}"
                 delivery = replace(delivery, note=note)
             return delivery
-        raise Unreachable(f"{message.recipient} onbereikbaar ({'; '.join(skipped)})")
+        # A server's refusal for good, and no other channel that reaches: given up at once.
+        error = Refused if refused else Unreachable
+        raise error(f"{message.recipient} onbereikbaar ({'; '.join(skipped)})")
 
 
 def _why_not(channel: str) -> str:

@@ -20,7 +20,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from governance.clock import utcnow
-from notifications.base import ChannelDown, Delivery, Message, NotifierError, Unreachable
+from notifications.base import (
+    ChannelDown,
+    Delivery,
+    Message,
+    NotifierError,
+    Refused,
+    Unreachable,
+)
 from notifications.slack_blocks import EVENT_TYPE, digest_blocks, metadata
 
 if TYPE_CHECKING:
@@ -38,6 +45,10 @@ FATAL = {
     "team_access_not_granted": "the Slack app has no access to this workspace",
 }
 NO_USER = {"users_not_found", "user_not_found", "user_disabled", "cannot_dm_bot"}
+#: Slack's answers to a post that no later attempt would change: the message is given up at
+#: once (:class:`Refused`). The bot's own token (FATAL) stops the batch instead; ``ratelimited``
+#: and 5xx answers pass.
+REFUSED_POST = {"channel_not_found", "is_archived", "not_in_channel"}
 POST = "chat.postMessage"
 PER_CHANNEL = 1.0  # seconds between posts in one channel (Slack: about one a second)
 POST_TRIES = 4  # attempts per post when Slack answers unclearly (5xx, dropped connection)
@@ -155,8 +166,8 @@ class SlackNotifier:
         user_id = self.user_id(message)
         answer = self._call("conversations.open", users=user_id)
         if not answer.get("ok"):
-            if answer.get("error") in NO_USER:
-                raise Unreachable(f"Slack kent gebruiker {user_id} niet ({answer.get('error')})")
+            if answer.get("error") in NO_USER:  # Slack's answer about this user: for good
+                raise Refused(f"Slack kent gebruiker {user_id} niet ({answer.get('error')})")
             raise NotifierError(f"conversations.open: {answer.get('error')}")
         return str(answer["channel"]["id"])
 
@@ -192,8 +203,8 @@ class SlackNotifier:
                 if answer.get("ok"):
                     return str(answer["ts"])
                 error = answer.get("error")
-                if error in {"channel_not_found", "is_archived", "not_in_channel"}:
-                    raise Unreachable(f"Slack-kanaal {channel}: {error}")
+                if error in REFUSED_POST:
+                    raise Refused(f"Slack-kanaal {channel}: {error}")
                 if answer.status_code < 500:  # a clear refusal: nothing was posted
                     raise NotifierError(f"{POST}: {error}")
                 last = f"{POST}: HTTP {answer.status_code} {error or ''}".strip()

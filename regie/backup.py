@@ -40,6 +40,11 @@ from regie.sqlite_copy import publish_copy as _publish_copy
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own files beside the database
 
 
+def _copy_read_only(source: Path, partial: Path) -> int:
+    """:func:`regie.sqlite_copy.copy_database` through a read-only connection (``mode=ro``)."""
+    return _copy(source, partial, read_only=True)
+
+
 def backup(app: App, target: Path, warn: Callable[[str], None] | None = None) -> str:
     """Copy the database to ``target``; the output line. A database that refuses the backup's
     record (read-only) is copied all the same: ``warn`` gets one line saying the record is
@@ -51,7 +56,9 @@ def backup(app: App, target: Path, warn: Callable[[str], None] | None = None) ->
         )
     if (missing := app.settings.missing_database_directory()) is not None:
         raise InvalidInput(missing)  # as every command says it: a mistyped REGIE_DATABASE_URL
-    source = _sqlite_path(app)
+    # A read-only URL (``?mode=ro``, ``file:…?mode=ro&uri=true``) is fine: a backup only reads
+    # (its record in the database is best effort); the copy then opens the file read-only too.
+    source, read_only = _sqlite_source(app)
     if not source.is_file():
         raise DatabaseNotReady(f"{source}: no database yet (run `regie cycle` or `regie sync`)")
     target = target.expanduser()
@@ -64,7 +71,11 @@ def backup(app: App, target: Path, warn: Callable[[str], None] | None = None) ->
     database = source.resolve()
     if target.resolve() in {database, *(Path(f"{database}{s}") for s in _SIDE_FILES)}:
         raise InvalidInput(f"{target}: that is the database or one of its own files")
-    noted, unrecorded = _record_backup(app, target)
+    unrecorded: str | None
+    if read_only:  # asked not to write it (SQLAlchemy opens a plain ``?mode=ro`` read-write)
+        noted, unrecorded = "", "REGIE_DATABASE_URL opens it read-only (mode=ro)"
+    else:
+        noted, unrecorded = _record_backup(app, target)
     try:
         fd, partial = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".partial", dir=target.parent
@@ -74,7 +85,7 @@ def backup(app: App, target: Path, warn: Callable[[str], None] | None = None) ->
     os.close(fd)
     try:
         with _terminate_as_interrupt():
-            pages = _copy(source, Path(partial))
+            pages = (_copy_read_only if read_only else _copy)(source, Path(partial))
             _publish(Path(partial), target)
     except FileExistsError:  # made while we copied (another backup to the same name)
         raise InvalidInput(f"{target}: already exists (a backup never overwrites a file)") from None
@@ -416,9 +427,31 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _sqlite_path(app: App) -> Path:
+    """The database file a restore replaces: never through a read-only URL."""
+    path, read_only = _sqlite_source(app)
+    if read_only:
+        raise InvalidInput(
+            f"{app.safe_url}: opens the database read-only (mode=ro or immutable): a restore "
+            "writes it; set REGIE_DATABASE_URL without mode=ro for `regie db restore`"
+        )
+    return path
+
+
+def _sqlite_source(app: App) -> tuple[Path, bool]:
+    """The SQLite file the URL names (an SQLite ``file:`` URI's too) and whether the URL opens
+    it read-only (``mode=ro``, ``immutable=1``)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
     from sqlalchemy.engine import make_url
 
-    database = make_url(app.settings.database_url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    url = make_url(app.settings.database_url)
+    database = url.database or ""
+    query = {k: v if isinstance(v, str) else v[-1] for k, v in url.query.items()}
+    if database.startswith("file:"):
+        parts = urlsplit(database)
+        database = unquote(parts.path)
+        query.update(parse_qsl(parts.query))
+    if not database or database == ":memory:" or query.get("mode") == "memory":
         raise InvalidInput(f"{app.safe_url}: not a database file")
-    return Path(database).expanduser()
+    read_only = query.get("mode") == "ro" or query.get("immutable") in ("1", "true")
+    return Path(database).expanduser(), read_only

@@ -386,7 +386,7 @@ def send_reminders(
     the row claimable again later (the notifiers are idempotent per key).
     """
     from governance.clock import utcnow
-    from notifications.base import ChannelDown, Unreachable, batch, workers
+    from notifications.base import ChannelDown, Refused, Unreachable, batch, workers
     from regie.answer_links import link_filler
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
@@ -409,9 +409,14 @@ def send_reminders(
     # Slack look-up cache takes the same lock.
     bookkeeping = app.writing()
 
-    def record_failure(row: OutboxRecord, reason: str, permanent: bool) -> None:
+    def record_failure(row: OutboxRecord, reason: str, exc: Exception) -> None:
+        # No channel reaches the recipient: waiting does not help, so no give-up window; a
+        # server refused the message for good (an SMTP 5xx reply): given up at once.
         with bookkeeping:
-            _record_failure(app, plan_id, row, reason, report, tries, give_up, permanent)
+            _record_failure(
+                app, plan_id, row, reason, report, tries, give_up,
+                permanent=isinstance(exc, Unreachable), refused=isinstance(exc, Refused),
+            )  # fmt: skip
 
     def release(row: OutboxRecord) -> None:
         from contextlib import suppress
@@ -440,8 +445,7 @@ def send_reminders(
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):
                 report.stopped = reason
-            # No channel reaches the recipient: waiting does not help, so no give-up window.
-            record_failure(row, reason, permanent=isinstance(exc, Unreachable))
+            record_failure(row, reason, exc)
             return
         try:
             with bookkeeping, app.session() as session, session.begin():
@@ -524,6 +528,7 @@ def _record_failure(
     max_attempts: int,
     give_up_after: timedelta,
     permanent: bool,
+    refused: bool = False,
 ) -> None:
     from governance.clock import utcnow
     from store import OutboxError, Repository
@@ -539,6 +544,7 @@ def _record_failure(
                 max_attempts=max_attempts,
                 give_up_after=give_up_after,
                 permanent=permanent,
+                refused=refused,
             )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))

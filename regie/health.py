@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from regie.bootstrap import App, first_line
@@ -29,3 +30,41 @@ def full_checks(app: App) -> list[Check]:
     from regie.doctor import run_checks
 
     return run_checks(app, prefect=False)
+
+
+#: Headers a proxy adds for the request it forwards (lower case): a request carrying one came
+#: through a proxy, so its loopback address says nothing about who asked. ``X-Forwarded-*`` (any:
+#: a proxy may set only ``-Proto`` or ``-Host``) and the CDNs' client address headers too.
+FORWARDED_HEADERS = frozenset(
+    {
+        "forwarded",
+        "x-real-ip",
+        "via",
+        "x-client-ip",
+        "true-client-ip",
+        "cf-connecting-ip",
+        "fastly-client-ip",
+        "x-cluster-client-ip",
+        "x-original-forwarded-for",
+    }
+)
+FORWARDED_PREFIX = "x-forwarded-"
+
+
+def from_this_machine(peer: str | None, header_names: Iterable[str]) -> bool:
+    """Whether a request came from this machine itself: from a loopback address (``peer``) and
+    not forwarded by a proxy (none of :data:`FORWARDED_HEADERS`, no ``X-Forwarded-*``, whatever
+    their values). A proxy on this machine connects from loopback for everyone it serves."""
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(peer or "").is_loopback
+    except ValueError:
+        return False
+    if not loopback:
+        return False
+    for name in header_names:
+        lowered = name.lower()
+        if lowered in FORWARDED_HEADERS or lowered.startswith(FORWARDED_PREFIX):
+            return False
+    return True

@@ -4,17 +4,27 @@ The database already keeps concurrent cycles from duplicating anything, but on S
 would wait on each other's writes until one gives up with ``database is locked``. A second
 cycle says so at once instead, with its own exit code (75, "try again later"). The operating
 system releases the lock when the process ends, however it ends (a SIGKILL included).
+
+The Prefect flows that run the cycle's steps (``daily-cycle``, ``deadline-check``) take the same
+lock, so a deployment's run and a `regie cycle` never overlap either. `regie cycle` runs those
+flows in its own process while it holds the lock: within one process the lock is re-entrant
+(held once, by the outermost taker; the inner ones only count), so it never waits for itself.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from regie.errors import RegieError
+
+#: The lock files this process holds (taken by an outer taker: the inner ones take nothing).
+_held: set[Path] = set()
+_held_lock = threading.Lock()
 
 
 class AnotherCycleRunning(RegieError):
@@ -37,6 +47,13 @@ def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
             f"a {what} needs a writable home",
             exit_code=3,
         ) from None
+    key = path.resolve()
+    with _held_lock:
+        again = key in _held
+    if again:  # this process holds it already (`regie cycle` running a flow in-process)
+        os.close(fd)
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -48,7 +65,13 @@ def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
-        yield
+        with _held_lock:
+            _held.add(key)
+        try:
+            yield
+        finally:
+            with _held_lock:
+                _held.discard(key)
     finally:
         os.close(fd)  # closing releases the lock
 

@@ -23,11 +23,17 @@ from regie.errors import RegieError
 KEEP_BEFORE_UPGRADE = 3
 
 
-def copy_database(source: Path, partial: Path) -> int:
+def copy_database(source: Path, partial: Path, *, read_only: bool = False) -> int:
     """Copy through SQLite's backup API in one step, then check the copy reads whole; return its
     pages. One step: in WAL mode the copy's read transaction does not stop writers, and a copy in
-    several steps starts again at every commit between them — forever under a steady writer."""
-    src = sqlite3.connect(source, timeout=30)  # read-write: WAL readers need the -shm file
+    several steps starts again at every commit between them — forever under a steady writer.
+    ``read_only``: open ``source`` read-only (``mode=ro``, as the database URL asks)."""
+    if read_only:
+        from urllib.parse import quote
+
+        src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", timeout=30, uri=True)
+    else:
+        src = sqlite3.connect(source, timeout=30)  # read-write: WAL readers need the -shm file
     dst = sqlite3.connect(partial)
     try:
         src.backup(dst)

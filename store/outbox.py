@@ -3,7 +3,8 @@
 Life of a row: ``pending`` (or ``suppressed``, never sent) → claimed: ``sending`` → ``sent``;
 or ``failed`` (retried after a backoff) → … → ``dead`` once it has had ``MAX_ATTEMPTS`` attempts
 and its first attempt is ``GIVE_UP_AFTER`` old (a failure that cannot pass, :func:`mark_failed`'s
-``permanent``, and a set-up test: after the attempts alone). A claim counts as an attempt, unless
+``permanent``, and a set-up test: after the attempts alone; a server's refusal for good,
+``refused``: at once). A claim counts as an attempt, unless
 the row is released untried (its channel went down first). ``regie outbox
 retry`` gives a ``dead`` row fresh attempts. A ``sending`` row whose sender vanished is claimed
 again after ``reclaim_after``. Rows are never deleted and a sent row stays sent (triggers from
@@ -291,10 +292,13 @@ def mark_failed(
     claim_token: str | None = None,
     give_up_after: timedelta = GIVE_UP_AFTER,
     permanent: bool = False,
+    refused: bool = False,
 ) -> str:
     """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' (:func:`gives_up`);
     return the new status. ``permanent``: the failure cannot pass by waiting (no channel reaches
-    the recipient), so the attempts alone decide, as for a set-up test."""
+    the recipient), so the attempts alone decide, as for a set-up test. ``refused``: the
+    recipient's server refused the message for good (an SMTP 5xx reply, Slack's
+    ``channel_not_found``): dead at once, ``error`` keeping the server's reply."""
     require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
@@ -309,7 +313,7 @@ def mark_failed(
         raise _not_sending(session, programme_id, key, "failed")
     if claim_token is not None and row.claim_token != claim_token:
         raise _not_sending(session, programme_id, key, "failed")
-    if gives_up(
+    if refused or gives_up(
         attempts=row.attempts,
         max_attempts=max_attempts,
         first_attempt_at=row.first_attempt_at,

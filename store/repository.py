@@ -347,10 +347,11 @@ class Repository:
         claim_token: str | None = None,
         give_up_after: timedelta = _outbox.GIVE_UP_AFTER,
         permanent: bool = False,
+        refused: bool = False,
     ) -> str:
         """'sending' → 'failed' (retried later) or 'dead' (returned; after ``max_attempts``
-        attempts and, unless ``permanent``, ``give_up_after`` since the first);
-        :class:`OutboxError` as above."""
+        attempts and, unless ``permanent``, ``give_up_after`` since the first; ``refused``: at
+        once); :class:`OutboxError` as above."""
         return _outbox.mark_failed(
             self._session,
             self.programme_id,
@@ -361,6 +362,7 @@ class Repository:
             claim_token=claim_token,
             give_up_after=give_up_after,
             permanent=permanent,
+            refused=refused,
         )
 
     def revise_outbox(self, message: OutboxRecord) -> None:

@@ -192,22 +192,13 @@ def healthz(request: Request) -> Response:
     return PlainTextResponse("ok\n")
 
 
-#: Headers a proxy adds for the client it forwards: a request carrying one came through a
-#: proxy, so its loopback address says nothing about who asked.
-FORWARDED_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
-
-
 def _may_see_health(request: Request) -> bool:
-    """From this machine (a loopback address, not forwarded by a proxy) or a logged-in
-    officer."""
-    import ipaddress
+    """From this machine (a loopback address, not forwarded by a proxy: any header a proxy adds,
+    :func:`regie.health.from_this_machine`) or a logged-in officer."""
+    from regie.health import from_this_machine
 
-    host = request.client.host if request.client else ""
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if loopback and not any(h in request.headers for h in FORWARDED_HEADERS):
+    peer = request.client.host if request.client else None
+    if from_this_machine(peer, request.headers.keys()):
         return True
     return _logged_in(request)
 

@@ -39,6 +39,12 @@ class SmtpServer:
     login: tuple[str, str] | None = None
     tls_context: Any = None
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    #: Recipients answered with the reply given (e.g. "450 4.2.1 Mailbox busy").
+    replies: dict[str, str] = field(default_factory=dict)
+    #: The reply to every MAIL FROM, when given (e.g. "550 5.7.1 Sender not allowed").
+    sender_reply: str | None = None
+    #: The reply to every DATA, when given (e.g. "554 5.6.0 Message content rejected").
+    data_reply: str | None = None
     #: Called after a message is recorded, before the server answers DATA (kill tests).
     on_data: Callable[[Received], None] | None = None
     received: list[Received] = field(default_factory=list)
@@ -64,15 +70,28 @@ class SmtpServer:
                 session.host_name = hostname
                 return responses
 
+            async def handle_MAIL(
+                self, smtp: Any, session: Any, envelope: Any, address: str, options: list[str]
+            ) -> str:
+                if server.sender_reply is not None:
+                    return server.sender_reply
+                envelope.mail_from = address
+                envelope.mail_options.extend(options)
+                return "250 OK"
+
             async def handle_RCPT(
                 self, smtp: Any, session: Any, envelope: Any, address: str, options: list[str]
             ) -> str:
                 if address in server.refuse:
                     return "550 5.1.1 No such user"
+                if address in server.replies:
+                    return server.replies[address]
                 envelope.rcpt_tos.append(address)
                 return "250 OK"
 
             async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:
+                if server.data_reply is not None:
+                    return server.data_reply
                 got = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
                 with server._lock:
                     server.received.append(got)
