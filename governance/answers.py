@@ -14,7 +14,7 @@ from typing import NamedTuple
 from governance.characters import describe_en, describe_nl, refused_character
 from governance.dates import Life
 from governance.plan import Contact, Deadline, Plan
-from governance.updates import UpdateStatus
+from governance.updates import StatusUpdate, UpdateStatus
 
 NOTE_MAX = 2000  # characters; the answer forms and Slack's modal use the same limit
 
@@ -37,6 +37,9 @@ class Refusal(StrEnum):
     SIGNATURE = "signature"
     REPLAYED = "replayed"
     BUSY = "busy"
+    ITEM_CANCELLED = "item_cancelled"  # the item is vervallen: an owner's answer cannot reopen it
+    ITEM_DONE = "item_done"  # someone else reported it gereed: reopening needs a confirmation
+    LINK_REMOVED = "link_removed"  # the link's item is no longer in the plan
 
 
 #: What the person is told (Dutch), per reason.
@@ -63,6 +66,14 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
     Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",
     Refusal.BUSY: "Het is even te druk; er is niets opgeslagen. Probeer het zo opnieuw.",
+    Refusal.ITEM_CANCELLED: (
+        "Dit punt is vervallen: u hoeft er niets meer voor te doen. Uw antwoord is niet opgeslagen."
+    ),
+    Refusal.ITEM_DONE: (
+        "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
+        "wijzigen? Kies ‘Update geven’ en vink ‘Toch wijzigen’ aan."
+    ),
+    Refusal.LINK_REMOVED: "Dit punt staat niet meer in het plan; u hoeft niets te doen.",
 }
 
 
@@ -250,3 +261,78 @@ def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> 
                     )
                 )
     return problems
+
+
+NOTE_EXCERPT = 200  # characters of the latest answer's note a form shows
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """An item's latest answer as an answer form shows it: its status, who gave it (``by``: a
+    contact's name and organisation, the programme office, or the decision's words), on which
+    day, and an excerpt of its note. ``kind`` is ``decision``, ``office`` or ``person``."""
+
+    status: str
+    kind: str
+    by: str
+    author: str | None
+    on: date
+    forecast: date | None
+    completed_on: date | None
+    note: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (UpdateStatus.DONE, UpdateStatus.CANCELLED)
+
+
+def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
+    """How ``latest`` (the item's newest update, or None) reads on an answer form."""
+    from governance.decisions import DECISION_SOURCE, decided_by
+
+    if latest is None:
+        return None
+    author = latest.author
+    person = contact(plan, author) if author else None
+    if latest.source == DECISION_SOURCE:
+        body = plan.body(author) if author else None
+        kind, by = (
+            "decision",
+            decided_by(body.name if body else (author or "?"), latest.reported_on),
+        )
+    elif person is None or person.programme_office:
+        kind, by = "office", "het programmabureau"
+    else:
+        kind = "person"
+        by = f"{person.name} ({person.organisation})" if person.organisation else person.name
+    note = latest.comment
+    if note is not None and len(note) > NOTE_EXCERPT:
+        note = note[: NOTE_EXCERPT - 1].rstrip() + "…"
+    return Standing(
+        status=latest.status.value,
+        kind=kind,
+        by=by,
+        author=author,
+        on=latest.reported_on,
+        forecast=latest.forecast,
+        completed_on=latest.completed_on,
+        note=note,
+    )
+
+
+def standing_refusal(
+    plan: Plan, who: Answerer, latest: StatusUpdate | None, status: str, confirmed: bool
+) -> Refusal | None:
+    """Whether an answer may change what the item's latest update says: an owner cannot
+    answer for a cancelled item (only the office reopens it: a decision or the office's own
+    update), and reopening an item someone else reported done needs ``confirmed``. The office
+    itself is never held back (it may correct anything)."""
+    if latest is None or is_office(plan, who):
+        return None
+    if latest.status is UpdateStatus.CANCELLED:
+        return Refusal.ITEM_CANCELLED
+    reopens = status != UpdateStatus.DONE
+    someone_else = latest.author is None or latest.author != who.contact_id
+    if latest.status is UpdateStatus.DONE and reopens and not confirmed and someone_else:
+        return Refusal.ITEM_DONE
+    return None

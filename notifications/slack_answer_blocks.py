@@ -14,10 +14,46 @@ def answer_block_id(item_id: str) -> str:
     return f"answer:{item_id}"
 
 
+def edit_block_id(item_id: str) -> str:
+    """The "Wijzigen" button shown under an answered item (opens the modal again)."""
+    return f"answer-edit:{item_id}"
+
+
+#: Slack's own confirmation dialog on "Gereed": a mis-click would end the item's reminders.
+DONE_CONFIRM: dict[str, Any] = {
+    "title": {"type": "plain_text", "text": "Gereed melden?"},
+    "text": {
+        "type": "plain_text",
+        "text": "U meldt dit punt als gereed (vandaag). Daarna krijgt u er geen herinneringen "
+        "meer over. Een andere datum of een toelichting geeft u via ‘Update geven’.",
+    },
+    "confirm": {"type": "plain_text", "text": "Ja, gereed"},
+    "deny": {"type": "plain_text", "text": "Annuleren"},
+}
+
+
+def edit_actions(item_id: str) -> dict[str, Any]:
+    """One "Wijzigen" button (the modal, to correct the answer just given)."""
+    return {
+        "type": "actions",
+        "block_id": edit_block_id(item_id),
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Wijzigen"},
+                "action_id": f"{ACTION_PREFIX}{MODAL}",
+                "value": item_id,
+            }
+        ],
+    }
+
+
 def answer_actions(item_id: str) -> dict[str, Any]:
     """Op schema, Risico, Gereed and Update geven (a modal); each button's value is the item."""
 
-    def button(label: str, action: str, style: str | None = None) -> dict[str, Any]:
+    def button(
+        label: str, action: str, style: str | None = None, confirm: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         b: dict[str, Any] = {
             "type": "button",
             "text": {"type": "plain_text", "text": label},
@@ -26,6 +62,8 @@ def answer_actions(item_id: str) -> dict[str, Any]:
         }
         if style:
             b["style"] = style
+        if confirm:
+            b["confirm"] = confirm
         return b
 
     return {
@@ -34,7 +72,7 @@ def answer_actions(item_id: str) -> dict[str, Any]:
         "elements": [
             button("Op schema", "on_track", "primary"),
             button("Risico", "at_risk", "danger"),
-            button("Gereed", "done"),
+            button("Gereed", "done", confirm=DONE_CONFIRM),
             button("Update geven", MODAL),
         ],
     }

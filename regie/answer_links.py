@@ -26,7 +26,18 @@ the item), departed (its contact left the plan), for a successor (its contact id
 another e-mail address: the link was someone else's), used, replaced (a newer reminder for the
 same contact and item has been sent since) or expired. GET never stores anything, not even a
 refusal; only POST does, and only a person's attempt (:func:`_attempted`), once per link, reason
-and hour.
+and hour. A link whose item was taken out of the plan is refused as *removed*, and one whose
+item is cancelled (vervallen: by a decision or the office) as *cancelled*, whatever else holds:
+an owner's answer never reopens it (:func:`governance.answers.standing_refusal`, checked again
+inside the answer's transaction); reopening an item someone else reported gereed needs the
+form's "Toch wijzigen".
+
+Correction links: storing an answer also stores a fresh link for the same contact and item
+(``outbox_key`` ``correction:<update id>``, no message carries it), shown once on the thank-you
+page as "Wijzigen": the same scheme (random 128-bit id, only its SHA-256 stored, MAC over the
+bindings), single use, valid :data:`CORRECTION_LIFETIME` from the answer and only until the next
+reminder for the item is sent (which replaces it, as it replaces any older link). A correction
+is a new update; the history keeps both.
 """
 
 from __future__ import annotations
@@ -54,6 +65,11 @@ if TYPE_CHECKING:
     from store.records import OutboxRecord
 
 LINK_LIFETIME = timedelta(days=14)
+#: A correction link (the "Wijzigen" on the thank-you page) is valid this long from the answer
+#: it corrects, and only until the next reminder for the item is sent (which has its own link).
+CORRECTION_LIFETIME = timedelta(days=7)
+#: The ``outbox_key`` of a correction link: no message carries it (it is shown on the page).
+CORRECTION_KEY = "correction:"
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what token_urlsafe and the MACs are made of
 PATH = "/antwoord/"
 
@@ -185,15 +201,35 @@ class OpenLink:
     contact_id: str
     contact_name: str
     item: Deadline
+    #: The item's newest update when the link was checked (the form shows it), None: none yet.
+    latest: StatusUpdate | None = None
+    #: A correction link (from a thank-you page), not one from a message.
+    correction: bool = False
+    recipient_hash: str | None = None
+    expires_at: datetime | None = None
 
 
 class LinkRefused(AnswerRefused):
-    """A link that cannot be answered (``reason`` says which page to show)."""
+    """A link that cannot be answered (``reason`` says which page to show); ``item`` and
+    ``latest`` when the refusal is about the item's state (a cancelled item)."""
+
+    def __init__(
+        self,
+        reason: Refusal,
+        detail: str = "",
+        *,
+        item: Deadline | None = None,
+        latest: StatusUpdate | None = None,
+    ) -> None:
+        super().__init__(reason, detail)
+        self.item = item
+        self.latest = latest
 
 
 def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     """The link behind ``url_token`` if it may be answered now; :class:`LinkRefused` if not."""
-    from governance.answers import contact, find_item, may_answer
+    from governance.answers import contact, find_item, may_answer, standing_refusal
+    from regie.answers import latest_update
     from store.answers import address_hash, link
 
     secret = app.settings.require_secret_key()
@@ -219,17 +255,38 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     ):
         raise LinkRefused(Refusal.LINK_SUCCESSOR)
     item = find_item(plan, found.item_id)
-    if item is None:
+    if item is None:  # archived from the plan (an item id is never reused for another item)
+        raise LinkRefused(Refusal.LINK_REMOVED)
+    who = Answerer(person.id, person.name)
+    if may_answer(plan, who, item) is not None:
         raise LinkRefused(Refusal.LINK_FOREIGN)
-    if may_answer(plan, Answerer(person.id, person.name), item) is not None:
-        raise LinkRefused(Refusal.LINK_FOREIGN)
+    with app.session() as session:
+        latest = latest_update(session, found.programme_id, item.item_id)
+    # A cancelled item first: whatever the link's own state, there is nothing left to answer.
+    if standing_refusal(plan, who, latest, "", True) is Refusal.ITEM_CANCELLED:
+        raise LinkRefused(Refusal.ITEM_CANCELLED, item=item, latest=latest)
     if found.used_at is not None:
         raise LinkRefused(Refusal.LINK_USED)
     if found.replaced:
         raise LinkRefused(Refusal.LINK_REPLACED)
-    if now >= (found.sent_at or found.created_at) + LINK_LIFETIME:
+    correction = found.outbox_key.startswith(CORRECTION_KEY)
+    if correction:
+        expires = found.created_at + CORRECTION_LIFETIME
+    else:
+        expires = (found.sent_at or found.created_at) + LINK_LIFETIME
+    if now >= expires:
         raise LinkRefused(Refusal.LINK_EXPIRED)
-    return OpenLink(token, csrf_token(secret, token), person.id, person.name, item)
+    return OpenLink(
+        token,
+        csrf_token(secret, token),
+        person.id,
+        person.name,
+        item,
+        latest=latest,
+        correction=correction,
+        recipient_hash=found.recipient_hash,
+        expires_at=expires,
+    )
 
 
 def answer_by_link(
@@ -242,12 +299,21 @@ def answer_by_link(
     now: datetime,
     as_of: date,
     checked: OpenLink | None = None,
+    confirmed: bool = False,
 ) -> Recorded:
     """Store the answer posted through a link, once; the link is used in the same transaction.
     ``checked``: what :func:`check_link` just returned for this token and ``now`` (the form
-    page checks first; single use is enforced by :func:`store.answers.use_link` anyway)."""
+    page checks first; single use is enforced by :func:`store.answers.use_link` anyway).
+    ``confirmed``: the person ticked "Toch wijzigen" (reopening an item someone else reported
+    gereed). The answer may not overturn a cancellation (checked in its transaction).
+
+    The recorded answer's ``extra`` holds a fresh correction link (``correction``: the URL
+    token, ``correction_until``): stored in the same transaction, as a link from a message is
+    (only the SHA-256 of its random id; the MAC binds it to the programme, contact, item and
+    the update it corrects), single use, valid :data:`CORRECTION_LIFETIME` and only until the
+    next reminder for the item is sent."""
     from regie.answers import record_answer
-    from store.answers import use_link
+    from store.answers import NewLink, add_links, token_hash, use_link
 
     try:
         view = checked if checked is not None else check_link(app, plan, url_token, now)
@@ -264,19 +330,40 @@ def answer_by_link(
     if answer.item_id != view.item.item_id:
         raise LinkRefused(Refusal.LINK_TAMPERED, "the form names another item than the link")
 
+    secret = app.settings.require_secret_key()
+    correction: dict[str, object] = {}
+
     def mark_used(session: Session, stored: StatusUpdate) -> None:
         assert stored.id is not None
         if not use_link(session, view.token, stored.id, now):
             raise LinkRefused(Refusal.LINK_USED)  # another POST got there first: roll back
+        new = secrets.token_urlsafe(16)
+        key = f"{CORRECTION_KEY}{stored.id}"
+        bound = (plan.programme.id, view.contact_id, view.item.item_id, key)
+        made = NewLink(
+            token_hash(new), view.contact_id, view.item.item_id, key, view.recipient_hash
+        )
+        add_links(session, plan.programme.id, [made], now)
+        correction["correction"] = f"{new}.{link_mac(secret, new, *bound)}"
+        correction["correction_until"] = now + CORRECTION_LIFETIME
 
     who = Answerer(view.contact_id, view.contact_name)
     try:
-        return record_answer(
-            app, answer, who, channel="email", as_of=as_of, plan=plan, within=mark_used
+        recorded = record_answer(
+            app,
+            answer,
+            who,
+            channel="email",
+            as_of=as_of,
+            plan=plan,
+            within=mark_used,
+            standing=True,
+            confirmed=confirmed,
         )
     except LinkRefused as exc:
         record_link_refusal(app, plan, exc.reason, url_token, answer, who, now, as_of)
         raise
+    return replace(recorded, extra={**recorded.extra, **correction})
 
 
 def _bound_to(app: App, url_token: str) -> tuple[str, str]:

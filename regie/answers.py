@@ -146,8 +146,44 @@ RECORDED_REFUSALS = frozenset(
         Refusal.LINK_EXPIRED,
         Refusal.LINK_REPLACED,
         Refusal.LINK_FOREIGN,
+        Refusal.LINK_REMOVED,
+        Refusal.ITEM_CANCELLED,
+        Refusal.ITEM_DONE,
     }
 )
+
+#: Refusals by what the item's latest update says (:func:`governance.answers.standing_refusal`).
+STANDING_REFUSALS = frozenset({Refusal.ITEM_CANCELLED, Refusal.ITEM_DONE})
+
+
+def latest_update(session: Session, programme_id: str, item_id: str) -> StatusUpdate | None:
+    """The item's newest update (as the assessment reads it), None when it has none."""
+    from store import Repository
+
+    updates = Repository(session, programme_id).status_updates(item=item_id)
+    return updates[-1] if updates else None
+
+
+def standing_check(plan: Plan, who: Answerer, status: str, confirmed: bool) -> WithinTransaction:
+    """Checks, inside the answer's transaction (under the answers' write lock, so no other
+    answer or cancellation slips in between), that the update just stored does not overturn
+    what the item's previous update says (:func:`governance.answers.standing_refusal`): a
+    stale form or a replayed POST cannot get around the form's own check."""
+    from governance.answers import standing_refusal
+
+    def check(session: Session, stored: StatusUpdate) -> None:
+        from store import Repository
+
+        before = [
+            u
+            for u in Repository(session, plan.programme.id).status_updates(item=stored.item_id)
+            if u.id != stored.id
+        ]
+        refusal = standing_refusal(plan, who, before[-1] if before else None, status, confirmed)
+        if refusal is not None:
+            raise AnswerRefused(refusal, f"{stored.item_id}: {refusal.value.replace('_', ' ')}")
+
+    return check
 
 
 @contextmanager
@@ -171,9 +207,13 @@ def record_answer(
     within: WithinTransaction | None = None,
     emit: bool = True,
     guard: Guard | None = None,
+    standing: bool = False,
+    confirmed: bool = False,
 ) -> Recorded:
     """Check and store one answer; see the module notes. ``as_of`` is the business date the
-    answer counts for; ``sync`` loads the plan into the database first (CLI)."""
+    answer counts for; ``sync`` loads the plan into the database first (CLI). ``standing``:
+    an owner's channel (link, Slack), where the answer may not overturn a cancellation, nor
+    without ``confirmed`` someone else's *gereed* (:func:`standing_check`)."""
     plan = plan or app.load_plan()
     try:
         update = check_answer(plan, answer, who, as_of)
@@ -181,15 +221,27 @@ def record_answer(
         if exc.reason in RECORDED_REFUSALS:
             record_refusal(app, plan, exc.reason, answer, who, channel, as_of, guard=guard)
         raise
-    return store_answers(
-        app,
-        plan,
-        [replace(update, source=channel)],
-        sync=sync,
-        within=within,
-        emit=emit,
-        guard=guard,
-    )[0]
+    checks = [standing_check(plan, who, answer.status, confirmed)] if standing else []
+    checks += [within] if within is not None else []
+
+    def each(session: Session, stored: StatusUpdate) -> None:
+        for check in checks:
+            check(session, stored)
+
+    try:
+        return store_answers(
+            app,
+            plan,
+            [replace(update, source=channel)],
+            sync=sync,
+            within=each if checks else None,
+            emit=emit,
+            guard=guard,
+        )[0]
+    except AnswerRefused as exc:
+        if exc.reason in STANDING_REFUSALS and type(exc) is AnswerRefused:
+            record_refusal(app, plan, exc.reason, answer, who, channel, as_of, guard=guard)
+        raise
 
 
 def store_answers(

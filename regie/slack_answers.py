@@ -20,8 +20,10 @@ from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
     MODAL,
     answer_block_id,
+    edit_actions,
+    edit_block_id,
 )
-from regie.answers import AnswerRefused, Guard, record_answer, writing
+from regie.answers import STANDING_REFUSALS, AnswerRefused, Guard, record_answer, writing
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.plan import Contact, Plan
+    from governance.updates import StatusUpdate
 
 QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
 MODAL_CALLBACK = "regie_answer_modal"
@@ -151,7 +154,7 @@ def handle_interaction(
             trigger = str(payload.get("trigger_id", ""))
             if not trigger:
                 raise Malformed("no trigger_id")
-            form = modal(plan, item_id, channel, ts)
+            form = modal(plan, item_id, channel, ts, _latest(app, plan, item_id))
             return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
         if choice not in QUICK:
             raise Malformed(f"unknown action {action_id[:40]!r}")
@@ -175,6 +178,7 @@ def handle_interaction(
         forecast = _picked(values, "forecast", errors)
         completed_on = _picked(values, "completed_on", errors)
         note = _input(values, "note")
+        confirmed = bool(_value(values, "confirm").get("selected_options"))
         if status == "done" and completed_on is None:
             completed_on = as_of
         if errors:
@@ -191,6 +195,7 @@ def handle_interaction(
             meta["ts"],
             modal_errors=True,
             guard=guard,
+            confirmed=confirmed,
         )
     raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
 
@@ -207,6 +212,7 @@ def _answer(
     *,
     modal_errors: bool,
     guard: Guard | None = None,
+    confirmed: bool = False,
 ) -> SlackReply:
     from regie.answers import record_refusal
 
@@ -228,12 +234,17 @@ def _answer(
             as_of=as_of,
             plan=plan,
             guard=guard,
+            standing=True,  # a cancelled item stays cancelled; reopening gereed is confirmed
+            confirmed=confirmed,
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:
             errors = {p.field: p.nl for p in exc.problems}
             return SlackReply(body={"response_action": "errors", "errors": errors})
-        reply = _refusal(exc.reason, channel, user, modal_errors)
+        why = ""
+        if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
+            why = standing_text(plan, _latest(app, plan, answer.item_id))
+        reply = _refusal(exc.reason, channel, user, modal_errors, why)
         return reply
     reply = SlackReply(stored=[recorded.update.id or 0])
     if channel and ts:
@@ -243,8 +254,10 @@ def _answer(
     return reply
 
 
-def _refusal(reason: Refusal, channel: str, user: str, modal_errors: bool) -> SlackReply:
-    text = REFUSAL_TEXT[reason]
+def _refusal(
+    reason: Refusal, channel: str, user: str, modal_errors: bool, why: str = ""
+) -> SlackReply:
+    text = f"{why} {REFUSAL_TEXT[reason]}" if why else REFUSAL_TEXT[reason]
     if modal_errors:
         return SlackReply(
             body={"response_action": "errors", "errors": {"status": text}}, refused=reason
@@ -253,6 +266,28 @@ def _refusal(reason: Refusal, channel: str, user: str, modal_errors: bool) -> Sl
     if channel:
         reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
     return reply
+
+
+def _latest(app: App, plan: Plan, item_id: str) -> StatusUpdate | None:
+    from regie.answers import latest_update
+
+    with app.session() as session:
+        return latest_update(session, plan.programme.id, item_id)
+
+
+def standing_text(plan: Plan, latest: StatusUpdate | None) -> str:
+    """The item's latest answer in one line ("Gereed gemeld door … op …."), as the answer
+    form shows it (web/templates/_answer_state.html.j2); empty without one."""
+    from governance.answers import standing
+    from notifications.render import format_date_nl
+
+    s = standing(plan, latest)
+    if s is None:
+        return ""
+    label = STATUS_LABELS.get(s.status, s.status)
+    if s.kind == "decision":
+        return f"{label} per {s.by}."
+    return f"{label} gemeld door {s.by} op {format_date_nl(s.on)}."
 
 
 def answered_text(name: str, status: str, day: date) -> str:
@@ -264,30 +299,58 @@ def answered_text(name: str, status: str, day: date) -> str:
 
 
 def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: str) -> None:
-    """Replace the item's buttons by "Beantwoord door … op …" in the original message."""
+    """Replace the item's buttons by "Beantwoord door … op …" in the original message, with a
+    "Wijzigen" button under it (the modal: a correction is a new update, the first stays)."""
     found = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
     messages = found.get("messages") or []
     if not messages:
         return
-    blocks = [
-        {
-            "type": "context",
-            "block_id": answer_block_id(item_id),
-            "elements": [{"type": "mrkdwn", "text": text}],
-        }
-        if b.get("block_id") == answer_block_id(item_id)
-        else b
-        for b in messages[0].get("blocks") or []
-    ]
+    blocks: list[dict[str, Any]] = []
+    for b in messages[0].get("blocks") or []:
+        if b.get("block_id") == edit_block_id(item_id):
+            continue  # put back below the new line
+        if b.get("block_id") != answer_block_id(item_id):
+            blocks.append(b)
+            continue
+        line = {"type": "mrkdwn", "text": text}
+        blocks.append({"type": "context", "block_id": answer_block_id(item_id), "elements": [line]})
+        blocks.append(edit_actions(item_id))  # "Wijzigen": the modal, to correct the answer
     client.chat_update(channel=channel, ts=ts, blocks=blocks, text=messages[0].get("text", text))
 
 
-def modal(plan: Plan, item_id: str, channel: str, ts: str) -> dict[str, Any]:
-    """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date."""
+def modal(
+    plan: Plan, item_id: str, channel: str, ts: str, latest: StatusUpdate | None = None
+) -> dict[str, Any]:
+    """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date; with
+    the item's latest answer (``latest``) above, and when the item was reported gereed a
+    "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`)."""
     from governance.answers import NOTE_MAX, find_item
+    from governance.updates import UpdateStatus
 
     item = find_item(plan, item_id)
     title = f"{item_id} {item.title}" if item else item_id
+    state = standing_text(plan, latest)
+    above: list[dict[str, Any]] = []
+    if state:
+        above.append(
+            {"type": "context", "elements": [{"type": "plain_text", "text": f"Stand: {state}"}]}
+        )
+    below: list[dict[str, Any]] = []
+    if latest is not None and latest.status is UpdateStatus.DONE:
+        box = {"text": {"type": "plain_text", "text": "Toch wijzigen"}, "value": "ja"}
+        below.append(
+            {
+                "type": "input",
+                "block_id": "confirm",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Vink aan als u het met een andere status toch wilt heropenen.",
+                },
+                "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
+            }
+        )
     options = [
         {"text": {"type": "plain_text", "text": label}, "value": value}
         for value, label in QUICK.items()
@@ -301,6 +364,7 @@ def modal(plan: Plan, item_id: str, channel: str, ts: str) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Annuleren"},
         "blocks": [
             {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
+            *above,
             {
                 "type": "input",
                 "block_id": "status",
@@ -339,6 +403,7 @@ def modal(plan: Plan, item_id: str, channel: str, ts: str) -> dict[str, Any]:
                     "max_length": NOTE_MAX,
                 },
             },
+            *below,
         ],
     }
 

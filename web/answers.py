@@ -38,8 +38,15 @@ REFUSAL_STATUS = {
     Refusal.UNKNOWN_CONTACT: 403,
     Refusal.OFFICE_ONLY: 403,
     Refusal.UNKNOWN_ITEM: 404,
+    Refusal.LINK_REMOVED: 410,  # the item left the plan
+    Refusal.ITEM_CANCELLED: 409,  # the item is vervallen: nothing to answer
+    Refusal.ITEM_DONE: 409,
 }
-FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token")
+CONFIRM_ERROR = (
+    "Dit punt is al als gereed gemeld. Vink ‘Toch wijzigen’ aan als u het toch wilt wijzigen, "
+    "of kies Gereed."
+)
+FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token", "confirm")
 MAX_FORM_BYTES = 20_000
 
 
@@ -99,8 +106,21 @@ def _show(request: Request, regie: App, token: str) -> Response:
     try:
         view = check_link(regie, plan, token, utcnow())
     except LinkRefused as exc:
-        return _refused(request, exc.reason)
-    return _form(request, plan, view, {}, {})
+        return _refused(request, exc.reason, refusal=exc)
+    return _form(request, plan, view, _own_answer(view), {})
+
+
+def _own_answer(view: Any) -> dict[str, str]:
+    """A correction link's form starts from the answer it corrects (the person's own)."""
+    latest = view.latest
+    if not view.correction or latest is None or latest.author != view.contact_id:
+        return {}
+    values = {"status": latest.status.value, "note": latest.comment or ""}
+    for name in ("forecast", "completed_on"):
+        value = getattr(latest, name)
+        if value is not None:
+            values[name] = value.isoformat()
+    return values
 
 
 def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> Response:
@@ -126,10 +146,16 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
+    if refused is not None:  # shown back, so what was typed is not lost
+        typed = _typed(fields, status)
+        if errors:  # malformed fields for a link that cannot be answered: no trace
+            return _refused(request, refused.reason, typed=typed, refusal=refused)
     if errors:
-        if refused is not None:  # malformed fields for a link that cannot be answered: no trace
-            return _refused(request, refused.reason)
         assert view is not None
+        return _form(request, plan, view, shown, errors)
+    confirmed = fields.get("confirm", "") == "ja"
+    if view is not None and _needs_confirm(plan, view, status) and not confirmed:
+        errors["confirm"] = CONFIRM_ERROR
         return _form(request, plan, view, shown, errors)
     answer = AnswerInput(
         item_id=view.item.item_id if view else "",
@@ -139,7 +165,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         note=note or None,
     )
     try:
-        answer_by_link(
+        recorded = answer_by_link(
             regie,
             plan,
             token,
@@ -148,13 +174,23 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             now=now,
             as_of=today(regie, plan),
             checked=view,
+            confirmed=confirmed,
         )
     except AnswerRefused as exc:
         if exc.problems and view is not None:
             errors = {p.field: _sentence(p.nl) for p in exc.problems}
             return _form(request, plan, view, shown, errors)
-        return _refused(request, exc.reason)
+        if exc.reason in (Refusal.ITEM_DONE, Refusal.ITEM_CANCELLED):  # changed meanwhile
+            try:
+                view = check_link(regie, plan, token, utcnow())
+            except LinkRefused as again:
+                return _refused(request, again.reason, typed=_typed(fields, status), refusal=again)
+            return _form(request, plan, view, shown, {"confirm": CONFIRM_ERROR})
+        return _refused(request, exc.reason, typed=_typed(fields, status), refusal=exc)
     assert view is not None
+    update = recorded.update
+    due = view.item.period.end if view.item.period else None
+    open_ = update.status.value in ("on_track", "at_risk")
     return _render(
         request,
         "answer_done.html.j2",
@@ -163,6 +199,15 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         item=view.item,
         name=view.contact_name,
         status_label=dict(STATUS_CHOICES)[status],
+        update=update,
+        due=due,
+        slipped=open_ and due is not None and update.forecast is not None and update.forecast > due,
+        overdue_without_date=(
+            open_ and due is not None and due < update.reported_on and update.forecast is None
+        ),
+        correction=recorded.extra.get("correction"),
+        correction_until=recorded.extra.get("correction_until"),
+        office=_office(plan),
         finished=status == "done",  # no more reminders about it, so no new link either
     )
 
@@ -209,9 +254,39 @@ def _shown(
     return shown
 
 
+def _needs_confirm(plan: Plan, view: Any, status: str) -> bool:
+    """Whether this answer would reopen an item someone else reported gereed."""
+    from governance.answers import Answerer, standing_refusal
+
+    who = Answerer(view.contact_id, view.contact_name)
+    return standing_refusal(plan, who, view.latest, status, False) is Refusal.ITEM_DONE
+
+
+def _office(plan: Plan | None) -> Any:
+    """The programme office's contact the pages name (the first with an e-mail address)."""
+    if plan is None:
+        return None
+    offices = [c for c in plan.contacts if c.programme_office]
+    return next((c for c in offices if c.email), offices[0] if offices else None)
+
+
+def _typed(fields: dict[str, str], status: str) -> dict[str, str]:
+    """What a refused form held, to show back (never stored: see answer_refused.html.j2)."""
+    typed = {k: fields.get(k, "").strip() for k in ("forecast", "completed_on", "note")}
+    typed["status"] = dict(STATUS_CHOICES).get(status, "")
+    return typed if any(typed.values()) else {}
+
+
 def _form(
     request: Request, plan: Plan, view: Any, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
+    from governance.answers import standing
+    from regie.services import today
+
+    regie: App = request.app.state.regie
+    now = today(regie, plan)
+    state = standing(plan, view.latest)
+    due = view.item.period.end if view.item.period else None
     return _render(
         request,
         "answer_form.html.j2",
@@ -221,15 +296,33 @@ def _form(
         choices=STATUS_CHOICES,
         values=values,
         errors=errors,
+        standing=state,
+        status_labels=STATUS_LABELS,
+        overdue=due is not None and due < now and not (state and state.finished),
+        needs_confirm=_needs_confirm(plan, view, "on_track"),
     )
 
 
-def _refused(request: Request, reason: Refusal, status: int | None = None) -> Response:
+#: Every status as the pages name it (an item's latest update may be cancelled).
+STATUS_LABELS = {**dict(STATUS_CHOICES), "cancelled": "Vervallen"}
+
+
+def _refused(
+    request: Request,
+    reason: Refusal,
+    status: int | None = None,
+    *,
+    typed: dict[str, str] | None = None,
+    refusal: Exception | None = None,
+) -> Response:
+    from governance.answers import standing
+
     regie: App = request.app.state.regie
     try:
         plan: Plan | None = current_plan(regie)
     except Exception:  # the page must render even when the plan file is broken
         plan = None
+    latest = getattr(refusal, "latest", None)
     return _render(
         request,
         "answer_refused.html.j2",
@@ -237,6 +330,11 @@ def _refused(request: Request, reason: Refusal, status: int | None = None) -> Re
         plan,
         reason=reason.value,
         message=REFUSAL_TEXT[reason],
+        typed=typed or {},
+        item=getattr(refusal, "item", None),
+        standing=standing(plan, latest) if plan is not None and latest is not None else None,
+        status_labels=STATUS_LABELS,
+        office=_office(plan),
     )
 
 

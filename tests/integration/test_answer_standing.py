@@ -1,0 +1,323 @@
+"""Answer links and the item's state (review "owner", findings 1–4, 8, 10): a cancelled item
+cannot be reopened by an owner's answer, someone else's *gereed* is reopened only with
+"Toch wijzigen" (checked again in the answer's transaction: a stale form cannot get around it),
+the form shows the latest answer, a refused POST shows back what was typed, the thank-you page
+says what was recorded and offers a single-use correction link, and a link to an item taken
+out of the plan says so."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from governance.answers import OFFICE, Answerer, AnswerInput, Refusal
+from governance.updates import StatusUpdate, UpdateStatus
+from regie import answer_links
+from regie.answer_links import LinkRefused, answer_by_link, check_link
+from regie.answers import AnswerRefused, record_answer
+from regie.bootstrap import App
+from store import Repository
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
+from tests.integration.test_web_item_page import visible
+from web.app import create_app
+
+LATER = (date.today() + timedelta(days=40)).isoformat()  # answers count for today
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    return link_app(migrated_url, tmp_path)
+
+
+def client(app: App) -> TestClient:
+    return TestClient(create_app(app), raise_server_exceptions=True)
+
+
+def csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def updates(app: App) -> list[tuple[str, str, str | None]]:
+    with app.session() as session:
+        return [
+            (u.item_id, u.status.value, u.author)
+            for u in Repository(session, "wegen-test").status_updates()
+        ]
+
+
+def refusals(app: App) -> list[str]:
+    with app.session() as session:
+        events = Repository(session, "wegen-test").events()
+    return [str(e.payload["reason"]) for e in events if e.name == "regie.answer.refused"]
+
+
+def text(page: str) -> str:
+    main = re.search(r"<main\b.*?>(.*?)</main>", page, re.S)
+    assert main, page
+    return visible(main.group(1))
+
+
+def anna_link(app: App) -> tuple[str, str]:
+    ((item, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    return item, token
+
+
+def today() -> date:
+    return date.today()
+
+
+# --- finding 1: a cancelled item ------------------------------------------------------------
+
+
+def test_a_cancelled_item_cannot_be_answered_through_a_stale_link(app: App) -> None:
+    item, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")  # opened before the office cancels
+    assert form.status_code == 200
+    record_answer(app, AnswerInput(item, "cancelled", note="Dubbel"), OFFICE, channel="cli",
+                  as_of=today())  # fmt: skip
+    page = web.get(f"/antwoord/{token}")
+    assert page.status_code == 409
+    shown = text(page.text)
+    assert "Dit punt is vervallen" in shown
+    assert f"Vervallen gemeld door het programmabureau op {today().day} " in shown
+    assert "u hoeft er niets meer voor te doen" in shown
+    assert "P. Bureau, bureau@example.org" in shown  # the office's contact, by name
+    assert "<form" not in page.text
+    posted = web.post(
+        f"/antwoord/{token}",
+        data={"status": "on_track", "note": "Loopt goed", "csrf_token": csrf(form.text)},
+    )
+    assert posted.status_code == 409
+    assert "Dit punt is vervallen" in posted.text and "Loopt goed" in posted.text
+    assert updates(app) == [(item, "cancelled", "programmabureau")]  # still cancelled
+    assert refusals(app) == ["item_cancelled"]
+
+
+def test_a_decision_names_itself_on_the_page(app: App) -> None:
+    item, token = anna_link(app)
+    with app.session() as session, session.begin():
+        Repository(session, "wegen-test").add_status_update(
+            StatusUpdate(item, UpdateStatus.CANCELLED, date(2025, 9, 12), comment="Vervalt",
+                         author="stuurgroep", source="decision")
+        )  # fmt: skip
+    page = client(app).get(f"/antwoord/{token}")
+    assert page.status_code == 409
+    assert "Vervallen per besluit Stuurgroep Fietsroutes, 12 september 2025." in text(page.text)
+
+
+def test_a_cancellation_between_form_and_store_is_refused_in_the_transaction(app: App) -> None:
+    """The form's check passed (``checked``), then the office cancelled: the answer's own
+    transaction refuses it (what a replayed POST or a race meets)."""
+    item, token = anna_link(app)
+    plan = app.load_plan()
+    view = check_link(app, plan, token, datetime.now(UTC))
+    record_answer(app, AnswerInput(item, "cancelled"), OFFICE, channel="cli", as_of=today())
+    with pytest.raises(AnswerRefused) as refused:
+        answer_by_link(app, plan, token, view.csrf, AnswerInput(item, "on_track"),
+                       now=datetime.now(UTC), as_of=today(), checked=view)  # fmt: skip
+    assert refused.value.reason is Refusal.ITEM_CANCELLED
+    assert updates(app) == [(item, "cancelled", "programmabureau")]
+    with pytest.raises(LinkRefused) as again:  # the link was not used up by the refusal
+        check_link(app, plan, token, datetime.now(UTC))
+    assert again.value.reason is Refusal.ITEM_CANCELLED
+
+
+# --- findings 1 and 2: someone else's gereed, the latest answer on the form -------------------
+
+
+def test_the_form_shows_the_latest_answer_of_someone_else(app: App) -> None:
+    item, token = anna_link(app)
+    note = "Aannemer meldt vertraging. " + "x" * 300
+    record_answer(app, AnswerInput(item, "at_risk", note=note), Answerer("bram", "Bram Smit"),
+                  channel="slack", as_of=today())  # fmt: skip
+    shown = text(client(app).get(f"/antwoord/{token}").text)
+    assert f"Laatste antwoord: Risico gemeld door Bram Smit (PROV) op {today().day} " in shown
+    assert "Aannemer meldt vertraging." in shown and "x" * 300 not in shown  # an excerpt
+    assert "De deadline is verstreken." in shown  # 1.1.1 was due 30 June 2025
+
+
+def test_reopening_someone_elses_gereed_needs_toch_wijzigen(app: App) -> None:
+    item, token = anna_link(app)
+    web = client(app)
+    stale = web.get(f"/antwoord/{token}")  # opened before bram reports gereed
+    assert "Toch wijzigen" not in stale.text
+    record_answer(app, AnswerInput(item, "done", completed_on=today()),
+                  Answerer("bram", "Bram Smit"), channel="slack", as_of=today())  # fmt: skip
+    form = web.get(f"/antwoord/{token}")
+    assert "Gereed gemeld door Bram Smit (PROV) op" in text(form.text)
+    assert "Toch wijzigen" in form.text
+    answer = {"status": "at_risk", "note": "Toch niet af", "csrf_token": csrf(stale.text)}
+    page = web.post(f"/antwoord/{token}", data=answer)  # the stale form: no box to tick
+    assert page.status_code == 422
+    assert "Vink ‘Toch wijzigen’ aan" in page.text and "Toch niet af" in page.text
+    assert updates(app) == [(item, "done", "bram")]
+    page = web.post(f"/antwoord/{token}", data={**answer, "confirm": "ja"})
+    assert page.status_code == 200, page.text
+    assert updates(app) == [(item, "done", "bram"), (item, "at_risk", "anna")]  # both kept
+
+
+def test_a_gereed_between_form_and_store_is_refused_in_the_transaction(app: App) -> None:
+    item, token = anna_link(app)
+    plan = app.load_plan()
+    view = check_link(app, plan, token, datetime.now(UTC))
+    record_answer(app, AnswerInput(item, "done"), Answerer("bram", "Bram Smit"), channel="slack",
+                  as_of=today())  # fmt: skip
+    with pytest.raises(AnswerRefused) as refused:
+        answer_by_link(app, plan, token, view.csrf, AnswerInput(item, "at_risk"),
+                       now=datetime.now(UTC), as_of=today(), checked=view)  # fmt: skip
+    assert refused.value.reason is Refusal.ITEM_DONE
+    assert updates(app) == [(item, "done", "bram")]
+    assert refusals(app) == ["item_done"]
+
+
+# --- finding 3: a refused POST keeps what was typed -----------------------------------------
+
+
+def test_a_refused_post_shows_back_what_was_typed_and_whom_to_mail(app: App) -> None:
+    _, token = anna_link(app)
+    web = client(app)
+    tab_a = web.get(f"/antwoord/{token}")
+    tab_b = web.get(f"/antwoord/{token}")
+    first = web.post(
+        f"/antwoord/{token}", data={"status": "on_track", "csrf_token": csrf(tab_a.text)}
+    )
+    assert first.status_code == 200
+    note = "Lange uitleg over de vertraging bij de aanbesteding"
+    page = web.post(
+        f"/antwoord/{token}",
+        data={"status": "at_risk", "forecast": LATER, "note": note, "csrf_token": csrf(tab_b.text)},
+    )
+    assert page.status_code == 409
+    shown = text(page.text)
+    assert "Wat u had ingevuld" in shown and note in shown and LATER in shown and "Risico" in shown
+    assert 'href="mailto:bureau@example.org?subject=' in page.text
+    assert "bureau@example.org" in shown
+
+
+def test_an_expired_link_shows_back_the_answer(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    later = datetime.now(UTC) + timedelta(days=15)  # the form stayed open too long
+    monkeypatch.setattr("governance.clock.utcnow", lambda: later)
+    page = web.post(
+        f"/antwoord/{token}",
+        data={
+            "status": "at_risk",
+            "note": "Over het weekend getypt",
+            "csrf_token": csrf(form.text),
+        },
+    )
+    assert page.status_code == 410
+    shown = text(page.text)
+    assert "verlopen" in shown and "Over het weekend getypt" in shown
+    assert "vraag dan een nieuwe link aan bij het programmabureau" in shown
+    assert updates(app) == [] and refusals(app) == ["link_expired"]
+
+
+# --- findings 4 and 8: what was recorded, and a correction link -------------------------------
+
+
+def test_the_thank_you_page_says_what_was_recorded_and_offers_a_correction(app: App) -> None:
+    item, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    done = web.post(
+        f"/antwoord/{token}",
+        data={"status": "on_track", "forecast": LATER, "note": "Extra ronde",
+              "csrf_token": csrf(form.text)},
+    )  # fmt: skip
+    assert done.status_code == 200
+    shown = text(done.text)
+    assert "Vastgelegd als Verschoven naar" in shown and "(deadline 30 juni 2025)" in shown
+    assert "Extra ronde" in shown
+    (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)
+    assert correction != token
+    page = web.get(f"/antwoord/{correction}")
+    assert page.status_code == 200
+    assert "Uw antwoord: Op schema gemeld door Anna de Wit (GEM)" in text(page.text)
+    assert re.search(r'value="on_track"[^>]* checked>', page.text) and "Extra ronde" in page.text
+    fixed = web.post(
+        f"/antwoord/{correction}",
+        data={"status": "at_risk", "forecast": LATER, "note": "Risico toch",
+              "csrf_token": csrf(page.text)},
+    )  # fmt: skip
+    assert fixed.status_code == 200
+    assert updates(app) == [(item, "on_track", "anna"), (item, "at_risk", "anna")]
+    again = web.post(f"/antwoord/{correction}", data={"status": "done",
+                                                      "csrf_token": csrf(page.text)})  # fmt: skip
+    assert again.status_code == 409  # single use
+    assert len(updates(app)) == 2
+    with app.session() as session:  # only the hash of the correction link's id is stored
+        rows = session.execute(__import__("sqlalchemy").text("SELECT token FROM answer_links"))
+        stored = {r[0] for r in rows}
+    assert correction.split(".")[0] not in stored
+
+
+def test_a_correction_link_is_bound_signed_and_expires(app: App) -> None:
+    item, token = anna_link(app)
+    plan = app.load_plan()
+    view = check_link(app, plan, token, datetime.now(UTC))
+    now = datetime.now(UTC)
+    recorded = answer_by_link(app, plan, token, view.csrf, AnswerInput(item, "at_risk"),
+                              now=now, as_of=today(), checked=view)  # fmt: skip
+    correction = str(recorded.extra["correction"])
+    assert check_link(app, plan, correction, now).correction
+    with pytest.raises(LinkRefused) as late:
+        check_link(app, plan, correction, now + answer_links.CORRECTION_LIFETIME)
+    assert late.value.reason is Refusal.LINK_EXPIRED
+    tampered = correction[:-2] + ("AA" if not correction.endswith("AA") else "BB")
+    with pytest.raises(LinkRefused) as bad:
+        check_link(app, plan, tampered, now)
+    assert bad.value.reason is Refusal.LINK_TAMPERED
+    other = replace(app, settings=replace(app.settings, secret_key="another-" + "k" * 40))
+    with pytest.raises(LinkRefused):  # signed with REGIE_SECRET_KEY
+        check_link(other, plan, correction, now)
+
+
+def test_a_newer_reminder_replaces_the_correction_link(app: App) -> None:
+    item, token = anna_link(app)
+    plan = app.load_plan()
+    now = datetime.now(UTC)
+    view = check_link(app, plan, token, now)
+    recorded = answer_by_link(app, plan, token, view.csrf, AnswerInput(item, "at_risk"),
+                              now=now, as_of=today(), checked=view)  # fmt: skip
+    queue_and_send(app, FIRST_DAY + timedelta(days=14))  # the next prompt for the item
+    with pytest.raises(LinkRefused) as replaced:
+        check_link(app, plan, str(recorded.extra["correction"]), now)
+    assert replaced.value.reason is Refusal.LINK_REPLACED
+
+
+def test_an_overdue_item_on_schedule_without_a_date_is_recorded_honestly(app: App) -> None:
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    done = web.post(f"/antwoord/{token}", data={"status": "on_track",
+                                                "csrf_token": csrf(form.text)})  # fmt: skip
+    shown = text(done.text)
+    assert "zonder nieuwe datum: in het overzicht blijft dit punt ‘te laat’" in shown
+    assert "geef een nieuwe verwachte datum via ‘Wijzigen’" in shown
+
+
+# --- finding 10: an item taken out of the plan ------------------------------------------------
+
+
+def test_a_link_to_an_item_taken_out_of_the_plan_says_so(app: App, tmp_path: Path) -> None:
+    _, token = anna_link(app)
+    smaller = tmp_path / "smaller.yaml"
+    plan_text = ANSWERS_PLAN.read_text()
+    cut = plan_text.index('          - id: "1.1.1"')
+    end = plan_text.index('          - id: "1.1.2"')
+    smaller.write_text(plan_text[:cut] + plan_text[end:])
+    other = replace(app, settings=replace(app.settings, plan_path=smaller))
+    page = client(other).get(f"/antwoord/{token}")
+    assert page.status_code == 410
+    assert "Dit punt staat niet meer in het plan; u hoeft niets te doen." in text(page.text)
+    assert "ander programma" not in page.text

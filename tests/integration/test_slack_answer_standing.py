@@ -1,0 +1,138 @@
+"""Slack answers and the item's state (review "owner", findings 1 and 4): a button cannot
+reopen a cancelled item nor, without "Toch wijzigen" in the modal, someone else's gereed; the
+Gereed button asks Slack's own confirmation; an answered item keeps a "Wijzigen" button."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from governance.answers import OFFICE, Answerer, AnswerInput, Refusal
+from notifications.slack_answer_blocks import answer_actions
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.slack_answers import SlackReply, handle_interaction
+from store import Repository
+from tests.integration.slack_requests import button, slack_app, submission
+
+DAY = date(2025, 6, 2)
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    return slack_app(migrated_url, tmp_path)
+
+
+class Recorder:
+    """Records the Web API calls a reply makes after its acknowledgement."""
+
+    def __init__(self, blocks: list[dict[str, Any]] | None = None) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.blocks = blocks or []
+
+    def __getattr__(self, name: str) -> Any:
+        def call(**kwargs: Any) -> dict[str, Any]:
+            self.calls.append((name, kwargs))
+            if name == "conversations_history":
+                return {"messages": [{"text": "Verzoek", "blocks": self.blocks}]}
+            return {"ok": True}
+
+        return call
+
+
+def run(reply: SlackReply, client: Recorder) -> None:
+    for call in reply.then:
+        call(client)  # type: ignore[arg-type]
+
+
+def updates(app: App) -> list[tuple[str, str, str | None]]:
+    with app.session() as session:
+        return [
+            (u.item_id, u.status.value, u.author)
+            for u in Repository(session, "wegen-test").status_updates()
+        ]
+
+
+def test_the_gereed_button_asks_for_confirmation() -> None:
+    buttons = {b["text"]["text"]: b for b in answer_actions("1.1.1")["elements"]}
+    confirm = buttons["Gereed"]["confirm"]
+    assert confirm["title"]["text"] == "Gereed melden?"
+    assert confirm["confirm"]["text"] == "Ja, gereed" and confirm["deny"]["text"] == "Annuleren"
+    assert "confirm" not in buttons["Op schema"]
+
+
+def test_a_button_cannot_reopen_a_cancelled_item(app: App) -> None:
+    plan = app.load_plan()
+    record_answer(app, AnswerInput("1.1.1", "cancelled"), OFFICE, channel="cli", as_of=DAY)
+    reply = handle_interaction(app, plan, button("U0ANNA", "1.1.1", "on_track"), DAY)
+    assert reply.refused is Refusal.ITEM_CANCELLED and reply.stored == []
+    client = Recorder()
+    run(reply, client)
+    ((name, args),) = client.calls
+    assert name == "chat_postEphemeral"
+    assert args["text"].startswith("Vervallen gemeld door het programmabureau op 2 juni 2025.")
+    assert "u hoeft er niets meer voor te doen" in args["text"]
+    assert updates(app) == [("1.1.1", "cancelled", "programmabureau")]
+    with app.session() as session:
+        events = Repository(session, "wegen-test").events()
+    assert [e.payload["reason"] for e in events if e.name == "regie.answer.refused"] == [
+        "item_cancelled"
+    ]
+
+
+def test_reopening_someone_elses_gereed_needs_toch_wijzigen_in_the_modal(app: App) -> None:
+    plan = app.load_plan()
+    bram = Answerer("bram", "Bram Smit")
+    record_answer(app, AnswerInput("1.1.1", "done"), bram, channel="email", as_of=DAY)
+    reply = handle_interaction(app, plan, button("U0ANNA", "1.1.1", "at_risk"), DAY)
+    assert reply.refused is Refusal.ITEM_DONE
+    client = Recorder()
+    run(reply, client)
+    assert client.calls[0][1]["text"].startswith("Gereed gemeld door Bram Smit (PROV) op ")
+    # The modal shows the state and the box; without the box ticked it is refused there too.
+    opened = handle_interaction(app, plan, button("U0ANNA", "1.1.1", "modal"), DAY)
+    client = Recorder()
+    run(opened, client)
+    view = client.calls[0][1]["view"]
+    assert any(b.get("block_id") == "confirm" for b in view["blocks"])
+    assert "Stand: Gereed gemeld door Bram Smit (PROV)" in str(view["blocks"])
+    plain = handle_interaction(app, plan, submission("U0ANNA", "1.1.1", "at_risk"), DAY)
+    assert plain.body is not None and plain.body["response_action"] == "errors"
+    assert updates(app) == [("1.1.1", "done", "bram")]
+    ticked = submission("U0ANNA", "1.1.1", "at_risk")
+    ticked["view"]["state"]["values"]["confirm"] = {
+        "value": {"selected_options": [{"value": "ja"}]}
+    }
+    done = handle_interaction(app, plan, ticked, DAY)
+    assert done.stored and done.refused is None
+    assert updates(app) == [("1.1.1", "done", "bram"), ("1.1.1", "at_risk", "anna")]
+
+
+def test_an_answered_item_keeps_a_wijzigen_button(app: App) -> None:
+    plan = app.load_plan()
+    reply = handle_interaction(app, plan, button("U0ANNA", "1.1.1", "at_risk"), DAY)
+    client = Recorder([{"type": "section", "block_id": "intro"}, answer_actions("1.1.1")])
+    run(reply, client)
+    (update,) = [args for name, args in client.calls if name == "chat_update"]
+    kinds = [(b["type"], b.get("block_id")) for b in update["blocks"]]
+    assert kinds == [
+        ("section", "intro"),
+        ("context", "answer:1.1.1"),
+        ("actions", "answer-edit:1.1.1"),
+    ]
+    (edit,) = update["blocks"][2]["elements"]
+    assert edit["text"]["text"] == "Wijzigen" and edit["action_id"] == "regie_answer:modal"
+    # Answered again through that modal: one line, one button (not two).
+    again = handle_interaction(app, plan, submission("U0ANNA", "1.1.1", "on_track"), DAY)
+    client2 = Recorder(update["blocks"])
+    run(again, client2)
+    (update2,) = [args for name, args in client2.calls if name == "chat_update"]
+    assert [b.get("block_id") for b in update2["blocks"]] == [
+        "intro",
+        "answer:1.1.1",
+        "answer-edit:1.1.1",
+    ]
+    assert updates(app) == [("1.1.1", "at_risk", "anna"), ("1.1.1", "on_track", "anna")]
