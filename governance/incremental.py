@@ -87,10 +87,10 @@ _new_update = positional_constructor(StatusUpdate)
 class Remembered(NamedTuple):
     """What the last assessment said about one item (a named tuple: 100,000 are read a day).
 
-    With it, what that assessment counted of the item's updates: the latest update's id, day
-    and status value (None: no update) and the latest forecast. Until a new update counts for
-    the item (it is then re-assessed from the updates read), they are what a read of its
-    updates would give again: :func:`known_latest`.
+    With it, what that assessment counted of the item's updates: the latest update's id, day,
+    status value and source (None: no update) and the latest forecast. Until a new update
+    counts for the item (it is then re-assessed from the updates read), they are what a read
+    of its updates would give again: :func:`known_latest`.
 
     No field has a default: a row built without the four counted values would silently read
     as "known, no update and no forecast" and the item be judged without its updates.
@@ -106,6 +106,8 @@ class Remembered(NamedTuple):
     latest_on: date | None
     latest_status: str | None
     forecast: date | None
+    # The latest update's source: a decision's update is no owner's answer (the reminders).
+    latest_source: str | None
 
 
 def basis(plan: Plan, calendar: WorkCalendar) -> str:
@@ -303,15 +305,15 @@ def _recall_latest(
 ) -> None:
     """Put the remembered latest update and forecast of ``known`` items into the maps the
     assessor reads. The update is a lighter copy (id, day and status: all the rules and the
-    reminders read of an unfinished item's latest update; no comment or author, source
-    ``"memory"``)."""
+    reminders read of an unfinished item's latest update, with its source: a decision's update
+    answers no prompt; no comment or author; source ``"memory"`` when the row does not say)."""
     statuses, make = _STATUSES, _new_update
     for item_id in known:
         r = memory[item_id]
         if r.latest_on is not None and r.latest_status is not None:
             latest[item_id] = make(
                 item_id, statuses[r.latest_status], r.latest_on,
-                None, None, None, None, "memory", None, r.latest_id,
+                None, None, None, None, r.latest_source or "memory", None, r.latest_id,
             )  # fmt: skip
         if r.forecast is not None:
             forecasts[item_id] = r.forecast
@@ -649,6 +651,7 @@ def remember(
             None if latest is None else latest.reported_on,
             None if latest is None else statuses[latest.status],
             item.forecast,
+            None if latest is None else latest.source,
         )
         for item_id, item in assessment.items.items()
     }  # fmt: skip

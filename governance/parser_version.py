@@ -12,5 +12,6 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 5: the milestones of an action without a ``gereed`` of its own depend on what the action's
 #: ``depends_on`` names (checked for cycles too), and problem lines echo at most 60 characters
 #: of a value.
-#: 6: ``calendar.extra_days_off`` (a field of the pickled calendar).
+#: 6: ``calendar.extra_days_off`` and ``reminders.after_escalation_every_days`` (fields of the
+#: pickled calendar and policy).
 PARSER_VERSION = 6

@@ -257,6 +257,10 @@ class ReminderPolicy:
     second_prompt_days: int = 5
     on_due_date: bool = True
     overdue_every_days: int = 5
+    # Once an item has escalated (its current run, about its current due date), its overdue
+    # prompts come at most this often (rounded up to whole ``overdue_every_days``): ≈ monthly.
+    # 0: no more overdue prompts after the escalation (governance.reminders, "Back-off").
+    after_escalation_every_days: int = 20
     escalate_after_unanswered: int = 2
     escalate_after_overdue_days: int = 10
     open_ended_every_months: int = 3  # open-ended and periodic items: a status prompt a quarter

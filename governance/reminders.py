@@ -25,14 +25,17 @@ make an owner asked on two days running: a dated stage is left out when its prev
 first prompted (late, after missed days) fewer than half of ``overdue_every_days`` working days
 before it starts; the stage after it asks. An answer
 suppresses a stage: any update reported on or after the day the current stage began means the
-owner already spoke in this stage, so it is not prompted.
+owner already spoke in this stage, so it is not prompted. Only the owner's own updates answer:
+an update a decision recorded (source ``decision``: a stuurgroep restoring a dropped item) is
+not the owner speaking, so it suppresses no stage.
 
 Recipients are contacts: every contact of each owner organisation. An owner without a contact is
 covered by the programme-office contacts, with the note "no contact for <org>". Each contact gets
 ONE digest a day with all their items (key ``reminder:<programme>:<contact>:<as_of>:digest``).
 
 Escalations go to the programme-office contacts. A run is the time since the item's latest status
-update (or since the start, without one). An item escalates at most once per run:
+update (or since the start, without one; a decision's update, which answers no stage, still
+starts a run: the body has just decided on the item). An item escalates at most once per run:
 
 - ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
   the day of the latest update and before today — so the owner had at least a day to answer.
@@ -42,15 +45,37 @@ update (or since the start, without one). An item escalates at most once per run
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
   counted from the due date or from the latest update, whichever is later.
 
+Back-off. Once the current run has escalated (on day E), the office and the steering body know;
+prompting the owner every ``overdue_every_days`` for months more only teaches them to ignore the
+mail. So the overdue stages of the current due date then come at most every
+``after_escalation_every_days`` working days (rounded up to a whole number m of
+``overdue_every_days``: only ``overdue-N`` with N a multiple of m is prompted; 0: no overdue
+prompt at all after the escalation). It applies to the contacts who were prompted about the
+item by the day of the escalation (a successor is prompted at the normal cadence, see below),
+and only while the escalation is about the current due date: raised on or after the day the
+date's first prompt window opened (a later due date — a *gereed* revised by decision or in the
+plan — starts with the normal cadence). Something new ends it: an owner's answer starts a new
+run (normal cadence, and a new escalation when it comes to that); a new due date or a new
+contact has the normal cadence for as long as a new run would need to escalate for being
+overdue (``escalate_after_overdue_days`` working days past the new date, or after the new
+contact's first prompt), then backs off again (the run has escalated: the office knows).
+
+Hand-over. A contact prompted about an item for the first time while other contacts were
+prompted about it before (a new contact of the owning organisation, or a new owning
+organisation after a plan edit or a decision) gets the prompt as a hand-over
+(:class:`Handover`): who was asked before, since when and until when.
+
 Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (the update's
 ``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
 the key, so history alone says whether the current run has escalated already. Programme-office
 contacts get one escalation digest a day (key ``escalation:<programme>:<contact>:<as_of>``).
 
 What the rules read of an item's history is bounded (:class:`PromptQuestion`, :class:`PromptFacts`):
-whether its current stage is on record, whether its current run escalated, and the stages queued
-since its latest update. The store answers those through its indexes, so a day's cost does not
-grow with the years of prompts behind it; :func:`facts_from_history` answers them from a list.
+whether its current stage is on record, whether (and from which day) its current run escalated,
+the stages queued since its latest update, and — only of an item whose stage is to be prompted
+today — which contacts were prompted about it before, from when until when. The store answers
+those through its indexes, so a day's cost does not grow with the years of prompts behind it;
+:func:`facts_from_history` answers them from a list.
 """
 
 from __future__ import annotations
@@ -62,6 +87,7 @@ from datetime import date
 from typing import NamedTuple
 
 from governance.assessment import ONGOING_KINDS, Assessment, ItemAssessment, State
+from governance.decisions import DECISION_SOURCE
 from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent, new_event
 from governance.plan import GovernanceBody, Plan, ReminderPolicy
 from governance.rag import STATE_VALUES
@@ -92,6 +118,16 @@ class PromptRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Handover:
+    """A prompt to a contact who was never prompted about the item while others were: the
+    item was handed over to them (a new contact of its owner, or a new owner)."""
+
+    previous: tuple[str, ...]  # the contacts prompted about it before (ids, sorted)
+    first_asked: date  # the first prompt about the item to any of them
+    last_asked: date  # the last prompt to one of them
+
+
+@dataclass(frozen=True, slots=True)
 class DigestItem:
     item_id: str
     stage: str
@@ -101,6 +137,7 @@ class DigestItem:
     gereed: str | None
     action_id: str
     note: str | None = None  # e.g. "no contact for EZ" when sent to the programme office
+    handover: Handover | None = None  # the contact's first prompt about an item others had
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +206,11 @@ class PromptFacts(NamedTuple):
     unanswered: Mapping[str, date] = {}
     too_soon: bool = False  # the previous stage was first prompted after ``previous_after``
     undelivered: frozenset[str] = frozenset()
+    # The first day the current run escalated (None: it has not).
+    escalated_on: date | None = None
+    # Of an item whose current stage is due (asked, not prompted, not too soon): each contact
+    # prompted about it before (reminders, not escalations) → (first day, last day).
+    contacts: Mapping[str, tuple[date, date]] = {}
 
     def unanswered_before(self, day: date) -> set[str]:
         return {stage for stage, first in self.unanswered.items() if first < day}
@@ -315,7 +357,13 @@ def _periodic_stage(start: date | None, as_of: date, months: int) -> Stage | Non
 
 
 def _answered(latest: StatusUpdate | None, stage: Stage) -> bool:
-    return latest is not None and latest.reported_on >= stage.starts_on
+    """Whether the owner spoke in ``stage``: an update of theirs reported on or after the day
+    it began (a decision's update is the body's, not the owner's)."""
+    return (
+        latest is not None
+        and latest.reported_on >= stage.starts_on
+        and latest.source != DECISION_SOURCE
+    )
 
 
 def recipients(plan: Plan, owners: Sequence[str]) -> dict[str, str | None]:
@@ -379,7 +427,7 @@ def prompt_questions(
         since = latest.reported_on
         ref = since.isoformat() if latest.id is None else latest.id
         run = f"{prefix}{item_id}:{ref}:"
-        if stage is None or since >= stage.starts_on:
+        if stage is None or (since >= stage.starts_on and latest.source != DECISION_SOURCE):
             out[item_id] = make((None, run, since, None, None))
         else:
             out[item_id] = make((stage.name, run, since, stage.previous, stage.previous_after))
@@ -421,7 +469,13 @@ def facts_from_history(
                 r.queued_on for r in past if r.stage == previous and r.queued_on <= as_of
             )
             too_soon = first_asked > previous_after
-        escalated = any(n.startswith(run) for n in names if n.startswith(ESCALATION_PREFIX))
+        escalations = [
+            r.queued_on
+            for r in past
+            if r.queued_on <= as_of and r.stage.startswith(ESCALATION_PREFIX)
+            and r.stage.startswith(run)
+        ]  # fmt: skip
+        escalated = bool(escalations)
         unanswered: dict[str, date] = {}
         if not escalated:
             for r in past:
@@ -435,7 +489,26 @@ def facts_from_history(
         missed = _NONE
         if undelivered:
             missed = frozenset(s for s in unanswered if (item_id, s) in undelivered)
-        out[item_id] = PromptFacts(asked, escalated, unanswered, too_soon, missed)
+        contacts: dict[str, tuple[date, date]] = {}
+        if stage is not None and not asked and not too_soon:
+            for r in past:
+                day = r.queued_on
+                if day > as_of or r.is_escalation:
+                    continue
+                seen = contacts.get(r.contact_id)
+                if seen is None:
+                    contacts[r.contact_id] = (day, day)
+                else:
+                    contacts[r.contact_id] = (min(seen[0], day), max(seen[1], day))
+        out[item_id] = PromptFacts(
+            asked,
+            escalated,
+            unanswered,
+            too_soon,
+            missed,
+            min(escalations) if escalations else None,
+            contacts,
+        )
     return out
 
 
@@ -467,8 +540,12 @@ def plan_reminders_from(
             to = addressed.get(item.owners)
             if to is None:
                 to = addressed[item.owners] = recipients(plan, item.owners)
+            slow = known.escalated and backs_off(item, name, known, as_of, policy, calendar)
             for contact, note in to.items():
-                per_contact.setdefault(contact, []).append(_digest_item(item, name, note))
+                if slow and _settled(known, contact, as_of, policy, calendar):
+                    continue  # knew of the escalation: the slower cadence (module notes)
+                handover = _handover(known, contact) if known.contacts else None
+                per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
         escalation = _escalation(item, known, as_of, policy, calendar, office, silent_since)
@@ -477,7 +554,9 @@ def plan_reminders_from(
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
 
 
-def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestItem:
+def _digest_item(
+    item: ItemAssessment, stage: str, note: str | None, handover: Handover | None = None
+) -> DigestItem:
     return _new_digest_item(
         item.item_id,
         stage,
@@ -487,6 +566,60 @@ def _digest_item(item: ItemAssessment, stage: str, note: str | None) -> DigestIt
         item.gereed,
         item.action_id,
         note,
+        handover,
+    )
+
+
+def backs_off(
+    item: ItemAssessment,
+    stage: str,
+    known: PromptFacts,
+    as_of: date,
+    policy: ReminderPolicy,
+    cal: WorkCalendar,
+) -> bool:
+    """Whether ``stage`` is left out of the slower cadence after an escalation (module notes,
+    "Back-off") for the contacts who knew of it (:func:`_settled`)."""
+    escalated_on, due = known.escalated_on, item.due
+    if escalated_on is None or due is None or not stage.startswith("overdue-"):
+        return False
+    about_this_date = escalated_on >= cal.window_start(due, policy.first_prompt_days)
+    if not about_this_date and item.working_days_overdue < policy.escalate_after_overdue_days:
+        return False  # a new due date: the normal cadence until it would escalate again
+    every, after = policy.overdue_every_days, policy.after_escalation_every_days
+    if after == 0:
+        return True
+    if every <= 0:
+        return False
+    m = -(-after // every)
+    n = int(stage.partition("@")[0].removeprefix("overdue-"))
+    return n % m != 0
+
+
+def _settled(
+    known: PromptFacts, contact: str, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
+) -> bool:
+    """Whether ``contact`` gets the slower cadence: prompted about the item by the day of the
+    escalation, or first prompted long enough ago (``escalate_after_overdue_days``) to have
+    escalated since. A contact never prompted about it (a hand-over) or only lately: not."""
+    seen = known.contacts.get(contact)
+    if seen is None or known.escalated_on is None:
+        return False
+    first = seen[0]
+    if first <= known.escalated_on:
+        return True
+    return cal.working_days_between(first, as_of) >= policy.escalate_after_overdue_days
+
+
+def _handover(known: PromptFacts, contact: str) -> Handover | None:
+    """The hand-over of an item to ``contact``: never prompted about it, others were."""
+    if contact in known.contacts:
+        return None
+    others = known.contacts
+    return Handover(
+        tuple(sorted(others)),
+        min(first for first, _ in others.values()),
+        max(last for _, last in others.values()),
     )
 
 

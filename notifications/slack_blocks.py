@@ -37,6 +37,9 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     for item in items:
         due = item.get("due")
         item["due"] = date.fromisoformat(due) if isinstance(due, str) else None
+        since = item.get("handover_since")  # a hand-over's (regie.messages)
+        if isinstance(since, str):
+            item["handover_since"] = date.fromisoformat(since)
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",

@@ -13,6 +13,7 @@ from governance.reminders import (
     Digest,
     Escalation,
     EscalationDigest,
+    Handover,
     ReminderPlan,
     escalation_digest_key,
     free_key,
@@ -52,6 +53,7 @@ def digest_message(
     contact = _contact(plan, digest.contact_id)
     if actions is None:
         actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
+    names = {c.id: c.name for c in plan.contacts}
     items = []
     for item in digest.items:
         action = actions.get(item.action_id)
@@ -75,13 +77,39 @@ def digest_message(
                     if linker is not None and contact.email
                     else None
                 ),
+                **_handed_over(item.handover, names),
             }
         )
     payload = [
-        {"id": i.item_id, "stage": i.stage, "state": i.state, **_shown(x)}
+        {"id": i.item_id, "stage": i.stage, "state": i.state, **_shown(x), **_handover_shown(x)}
         for i, x in zip(digest.items, items, strict=True)
     ]
     return _message(plan, "reminder_digest", contact, digest.as_of, digest.key, items, payload)
+
+
+def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[str, Any]:
+    """An item's hand-over in its template context (none: nothing, so the context of every
+    other item stays as it was): the names of the contacts asked before that are still in
+    the plan (one who left is not named), the first and the last day they were asked."""
+    if handover is None:
+        return {}
+    return {
+        "handover": True,
+        "handover_from": [names[c] for c in handover.previous if c in names],
+        "handover_since": handover.first_asked,
+        "handover_last": handover.last_asked,
+    }
+
+
+def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
+    """What a channel shows of a hand-over (Slack builds its blocks from the payload)."""
+    if not item.get("handover"):
+        return {}
+    return {
+        "handover": True,
+        "handover_from": item["handover_from"],
+        "handover_since": item["handover_since"].isoformat(),
+    }
 
 
 def _shown(item: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +268,7 @@ def _deputies(
 
 
 #: Date fields of a render context, as ISO text in the payload.
-_DATES = ("as_of", "due")
+_DATES = ("as_of", "due", "handover_since", "handover_last")
 
 
 def to_json(context: dict[str, Any]) -> dict[str, Any]:

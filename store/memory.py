@@ -114,11 +114,11 @@ def _sqlite_all(
     for chunk in sqlite_rows(connection, _SQLITE_ALL, (programme_id,), 20_000):
         for (
             code, state, rag, stale, due, next_check, action, latest_id, latest_on,
-            latest_status, forecast, fingerprint,
+            latest_status, forecast, latest_source, fingerprint,
         ) in chunk:  # fmt: skip
             items[code] = make(
                 state, rag, stale == 1, day[due], day[next_check], action, latest_id,
-                day[latest_on], latest_status, day[forecast],
+                day[latest_on], latest_status, day[forecast], latest_source,
             )  # fmt: skip
             fingerprints[code] = fingerprint
     return items, fingerprints
@@ -154,6 +154,7 @@ _ITEM_COLUMNS = (
     ItemMemoryRow.latest_on,
     ItemMemoryRow.latest_status,
     ItemMemoryRow.forecast,
+    ItemMemoryRow.latest_source,
 )
 
 
@@ -187,9 +188,11 @@ def _sqlite_remembered(
     return {
         code: make(
             state, rag, stale != 0, day[due], day[check], action, latest_id, day[on], status,
-            day[forecast],
+            day[forecast], source,
         )
-        for code, state, rag, stale, due, check, action, latest_id, on, status, forecast in rows
+        for (
+            code, state, rag, stale, due, check, action, latest_id, on, status, forecast, source,
+        ) in rows
     }  # fmt: skip
 
 
@@ -410,6 +413,7 @@ def save(
                 "latest_on": day("latest_on", r.latest_on),
                 "latest_status": r.latest_status,
                 "forecast": day("forecast", r.forecast),
+                "latest_source": r.latest_source,
                 "fingerprint": fingerprints[code] if fingerprints is not None else "",
             }
             for code, r in items.items()
@@ -527,6 +531,7 @@ def _save_sqlite(
             text[r.latest_on],
             r.latest_status,
             text[r.forecast],
+            r.latest_source,
             fingerprints[code] if fingerprints is not None else "",
         )
         for code, r in items.items()
@@ -547,6 +552,7 @@ _SAVED = [
     "latest_on",
     "latest_status",
     "forecast",
+    "latest_source",
 ]
 #: The date columns of a memory row (each distinct date converted once).
 _DAYS = ("due", "next_check", "latest_on", "forecast")

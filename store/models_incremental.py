@@ -49,6 +49,8 @@ class ItemMemoryRow(Base):
     latest_on: Mapped[date | None] = mapped_column(sa.Date)
     latest_status: Mapped[str | None] = mapped_column(sa.String(32))
     forecast: Mapped[date | None] = mapped_column(sa.Date)
+    # The latest update's source (migration 0023): a decision's update answers no prompt.
+    latest_source: Mapped[str | None] = mapped_column(sa.String(32))
     fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
 
 

@@ -495,26 +495,58 @@ def _prompt_facts(
 ) -> dict[str, PromptFacts]:
     keys = _keys(questions)
     on_record = _on_record(connection, programme_id, as_of, keys)
-    escalated = {
-        item_id for item_id, stage in on_record if stage.startswith(ESCALATION_PREFIX)
-    }  # the keys asked for are the current runs' only
+    escalated: dict[str, date] = {}  # the keys asked for are the current runs' only
+    for (code, key), first in on_record.items():
+        if key.startswith(ESCALATION_PREFIX):
+            was = escalated.get(code)
+            escalated[code] = first if was is None else min(was, first)
     since: dict[str, dict[str, date]] = {}
     if unanswered:
         open_runs = [(i, q.since) for i, q in questions.items() if i not in escalated]
         since = _since_update(connection, programme_id, as_of, open_runs)
     out: dict[str, PromptFacts] = {}
-    for item_id in {i for i, _ in on_record} | since.keys():
+    touched = {i for i, _ in on_record} | since.keys()
+    # The items whose current stage is to be prompted: those with nothing on record (not even
+    # the stage before: not too soon) here, the others below.
+    due = [i for i, q in questions.items() if q.stage is not None and i not in touched]
+    for item_id in touched:
         question = questions[item_id]
         stage, previous, after = question.stage, question.previous, question.previous_after
         first_asked = on_record.get((item_id, previous)) if previous is not None else None
+        too_soon = first_asked is not None and after is not None and first_asked > after
+        asked = stage is not None and (item_id, stage) in on_record
+        if stage is not None and not asked and not too_soon:
+            due.append(item_id)
         found = PromptFacts(
-            stage is not None and (item_id, stage) in on_record,
+            asked,
             item_id in escalated,
             since.get(item_id, {}),
-            first_asked is not None and after is not None and first_asked > after,
+            too_soon,
+            escalated_on=escalated.get(item_id),
         )
         if found != NO_FACTS:  # the stage before on record, and not late: nothing to say
             out[item_id] = found
+    for item_id, contacts in _contacts(connection, programme_id, as_of, due).items():
+        out[item_id] = out.get(item_id, NO_FACTS)._replace(contacts=contacts)
+    return out
+
+
+def _contacts(
+    connection: sa.Connection, programme_id: str, as_of: date, codes: list[str]
+) -> dict[str, dict[str, tuple[date, date]]]:
+    """Per item of ``codes``: each contact prompted about it on or before ``as_of``
+    (reminders, not escalations) → the first and the last day (:attr:`PromptFacts.contacts`).
+    Asked only of the items prompted today (their current stage due): few."""
+    out: dict[str, dict[str, tuple[date, date]]] = {}
+    if not codes:
+        return out
+    rows = _rows_of(connection, programme_id, sorted(codes), _UNBOUNDED) or []
+    for item, stage, contact, day in rows:
+        day = _day(day)
+        if day > as_of or stage.startswith(ESCALATION_PREFIX):
+            continue
+        seen = out.setdefault(item, {}).get(contact)
+        out[item][contact] = (day, day) if seen is None else (min(seen[0], day), max(seen[1], day))
     return out
 
 

@@ -25,23 +25,29 @@ def before_0018(model: Any) -> sa.TableClause:
     return sa.table(table.name, *columns)
 
 
-#: Outbox columns added after revisions that tests go back to and then write with today's code
-#: (migration 0022: ``first_attempt_at``, which the sender sets when it claims a message).
-LATER_OUTBOX_COLUMNS = ("first_attempt_at",)
+#: Columns added after revisions that tests go back to and then write with today's code: table,
+#: column and its type per dialect (migration 0022: the outbox's ``first_attempt_at``, which the
+#: sender sets when it claims a message; 0023: the item memory's ``latest_source``, which the
+#: daily step writes with every memory row).
+LATER_COLUMNS = (
+    ("outbox", "first_attempt_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
+    ("item_memory", "latest_source", {}, "VARCHAR(32)"),
+)
 
 
 @contextmanager
-def later_outbox_columns(engine: sa.Engine) -> Iterator[None]:
-    """Today's outbox columns on a database at an earlier revision for the block (so today's
-    sender can write there), removed again before the test upgrades it."""
-    timestamp = "TIMESTAMP WITH TIME ZONE" if engine.dialect.name == "postgresql" else "DATETIME"
+def later_columns(engine: sa.Engine) -> Iterator[None]:
+    """Today's later columns on a database at an earlier revision for the block (so today's
+    code can write there), removed again before the test upgrades it."""
+    dialect = engine.dialect.name
     with engine.begin() as connection:
-        for column in LATER_OUTBOX_COLUMNS:
-            connection.execute(sa.text(f"ALTER TABLE outbox ADD COLUMN {column} {timestamp}"))
+        for table, column, types, default in LATER_COLUMNS:
+            kind = types.get(dialect, default)
+            connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     try:
         yield
     finally:
         engine.dispose()
         with engine.begin() as connection:
-            for column in LATER_OUTBOX_COLUMNS:
-                connection.execute(sa.text(f"ALTER TABLE outbox DROP COLUMN {column}"))
+            for table, column, _, _ in LATER_COLUMNS:
+                connection.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))

@@ -98,7 +98,9 @@ def test_incremental_cycle_equals_full_assessment_every_day(
         # a comment, an author and a source, which the memory does not keep: a message that
         # showed them would differ on the days their items are judged from their memory rows
         # (_assert_outbox_is).
-        _answers(app, plan, day, rng, most=3, label="stand van zaken")
+        # Some recorded by a decision (a restore's update): no owner's answer to a prompt, also
+        # where the item is judged from its memory row (which keeps the source).
+        _answers(app, plan, day, rng, most=3, label="stand van zaken", decisions=0.3)
         day += timedelta(days=1)
     assert incremental_days > 80  # of 138: the incremental path is what ran most days
     assert used.count(False) > 50 and used.count(True) > 30  # both ways, many days
@@ -770,10 +772,11 @@ def _answers(
     label: str,
     offsets: tuple[int, ...] = (-20, -3, 0, 0, 0, 5),
     at: time = time(18),
+    decisions: float = 0.0,
 ) -> None:
     """Up to ``most`` updates of random plan items stored on ``day`` at ``at``, each counting
     from ``day`` plus one of ``offsets`` (back-filled, of the day, post-dated), some with a
-    forecast."""
+    forecast; the share ``decisions`` of them recorded by a decision (source ``decision``)."""
     with app.session() as session:
         repo = Repository(session, plan.programme.id)
         current = [d.item_id for d in plan.deadlines()]
@@ -784,7 +787,8 @@ def _answers(
                     rng.choice(current), rng.choice(_STATUSES), reported,
                     forecast=reported + timedelta(days=rng.randint(-10, 90))
                     if rng.random() < 0.3 else None,
-                    comment=f"{label} {day} ({k})", author=f"eigenaar-{k}", source="web",
+                    comment=f"{label} {day} ({k})", author=f"eigenaar-{k}",
+                    source="decision" if decisions and rng.random() < decisions else "web",
                     recorded_at=datetime.combine(day, at, UTC),
                 )
             )  # fmt: skip

@@ -32,7 +32,7 @@ from store.urls import sqlite_file
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.link_setup import FIRST_DAY, delivered_text, link_app, queue_and_send
-from tests.integration.old_schema import later_outbox_columns
+from tests.integration.old_schema import later_columns
 from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_delivery import CONTACTS, ROOT, USERS
 from web.app import create_app
@@ -277,7 +277,7 @@ def test_0021_takes_the_links_out_of_stored_texts(
     app.ensure_schema()  # at head now; the App does not look again
     app.engine.dispose()
     downgrade(migrated_url, "0020")
-    with monkeypatch.context() as old, later_outbox_columns(app.engine):
+    with monkeypatch.context() as old, later_columns(app.engine):
         _old_style_links(old)
         ((_, sent_token),) = queue_and_send(app, FIRST_DAY)["anna"]
         report = deadline_check(app, FIRST_DAY + timedelta(days=14))  # queued, not sent

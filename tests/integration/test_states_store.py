@@ -364,9 +364,10 @@ def test_a_large_memory_is_saved_as_a_small_one(repo: Repository, session: Sessi
                         100 * shift + i, D1 - timedelta(days=(i + shift) % 9),
                         ("at_risk", "on_track")[(i + shift) % 2],
                         D3 + timedelta(days=shift) if (i + shift) % 7 else None,
+                        ("cli", "decision")[(i + shift) % 2],
                     )
                     if (i + shift) % 6
-                    else (None, None, None, None)
+                    else (None, None, None, None, None)
                 ),
             )
             for i in codes
@@ -401,7 +402,7 @@ def test_rows_whose_check_alone_moves_have_that_column_updated(
     n = ARRAY_INSERT_FROM_ROWS + 6
 
     def row(i: int, state: str = "open", check: date | None = D2) -> Remembered:
-        return Remembered(state, "green", False, D3, check, "1", i, D1, "on_track", None)
+        return Remembered(state, "green", False, D3, check, "1", i, D1, "on_track", None, "cli")
 
     stored = {f"1.{i}": row(i) for i in range(n)}
     header = MemoryHeader(D1, "basis", "hash", 7)
@@ -450,7 +451,7 @@ def test_the_memory_read_in_part(repo: Repository, session: Session) -> None:
         f"{i % 7}.{i}": Remembered(
             states[i % 3], rags[i % 4], bool(i % 2), D1 if i % 5 else None,
             None if i % 6 == 0 else D1 + timedelta(days=i % 4), str(i % 7),
-            None, None, None, None,  # no update counted
+            None, None, None, None, None,  # no update counted
         )
         for i in range(n)
     }  # fmt: skip
@@ -495,7 +496,7 @@ def test_the_due_rows_of_each_programme_beside_others(
             f"{i % 5}.{i}": Remembered(
                 states[i % 3], rags[(i + offset) % 4], bool(i % 2), D1,
                 None if i % 6 == 0 else D1 + timedelta(days=(i + offset) % 4), str(i % 5),
-                None, None, None, None,
+                None, None, None, None, None,
             )
             for i in range(60)
         }  # fmt: skip
@@ -556,7 +557,7 @@ def test_reads_by_many_odd_codes_equal_the_whole_reads(repo: Repository, session
     items = {
         c: Remembered(
             "open", "green", bool(i % 2), D1 if i % 3 else None, D2, c.split(".")[0],
-            None, None, None, None,  # no update counted
+            None, None, None, None, None,  # no update counted
         )
         for i, c in enumerate(codes)
     }  # fmt: skip

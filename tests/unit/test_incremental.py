@@ -225,11 +225,12 @@ def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: I
         r = inc.memory[item.item_id]
         latest = item.latest_update
         counted = (
-            (latest.id, latest.reported_on, latest.status.value, item.forecast)
+            (latest.id, latest.reported_on, latest.status.value, item.forecast, latest.source)
             if latest is not None
-            else (None, None, None, item.forecast)
+            else (None, None, None, item.forecast, None)
         )
-        assert (r.latest_id, r.latest_on, r.latest_status, r.forecast) == counted, (
+        remembered = (r.latest_id, r.latest_on, r.latest_status, r.forecast, r.latest_source)
+        assert remembered == counted, (
             f"{day} {item.item_id}: remembered {r[6:]} != counted {counted}"
         )
     assert (have.actions, have.steps, have.programme) == (want.actions, want.steps, want.programme)
@@ -379,6 +380,42 @@ def test_seed_replay_three_years_with_edits_and_a_calendar_change() -> None:
     assert sum(inc.from_memory) > 0.5 * sum(inc.reassessed[1:])
 
 
+def test_seed_replay_with_back_off_hand_overs_and_decisions_updates() -> None:
+    """The reminder back-off after escalations (its cadence changed, then none at all), the
+    contacts of two organisations replaced (hand-overs) and some updates recorded by a decision
+    (no owner's answer; judged from the memory too): incremental == full every day."""
+    seed = load_plan(SEED_PLAN)
+    first, last = date(2015, 8, 3), date(2016, 12, 30)
+    updates = [
+        dataclasses.replace(u, source="decision", author="stuurgroep") if u.id % 4 == 0 else u
+        for u in random_updates(seed, first, last, per_day=1.5, seed=23)
+    ]  # fmt: skip
+    edits = edited(seed, seed=4)
+    # Two organisations' contacts replaced by successors (the same organisation) in March.
+    leaving = {c.id for c in seed.contacts if not c.programme_office}
+    leaving = set(sorted(leaving)[:2])
+    successors = tuple(
+        dataclasses.replace(c, id=f"{c.id}-opvolger", name=f"{c.name} (opvolger)")
+        if c.id in leaving else c
+        for c in seed.contacts
+    )  # fmt: skip
+    made: dict[tuple[int, int, bool], Plan] = {}
+
+    def plan_on(day: date) -> Plan:
+        plan = edits(day)
+        every = 7 if day < date(2016, 6, 1) else 0  # a changed policy: a full run that day
+        later = day >= date(2016, 3, 1)
+        key = (id(plan), every, later)
+        if key not in made:
+            policy = dataclasses.replace(plan.reminders, after_escalation_every_days=every)
+            contacts = successors if later else plan.contacts
+            made[key] = dataclasses.replace(plan, reminders=policy, contacts=contacts)
+        return made[key]
+
+    world = World(plan_on, calendars(seed.calendar.holidays_country, date(2016, 2, 1)), updates)
+    replay(world, every_day(first, last))
+
+
 def _synthetic_world(milestones: int, updates: int) -> tuple[World, Plan]:
     plan = build_plan(milestones, seed=2015)
     rows = generate_updates(plan, updates, seed=2020)
@@ -459,9 +496,13 @@ def _row(latest_status: str | None, forecast: date | None = None) -> Remembered:
     """A memory row with a counted latest update of ``latest_status`` (None: no update, so no
     forecast either)."""
     if latest_status is None:
-        return Remembered("on_track", "green", False, None, None, "1.1", None, None, None, None)
+        return Remembered(
+            "on_track", "green", False, None, None, "1.1", None, None, None, None, None
+        )
     on = date(2019, 9, 2)
-    return Remembered("on_track", "green", False, None, None, "1.1", 1, on, latest_status, forecast)
+    return Remembered(
+        "on_track", "green", False, None, None, "1.1", 1, on, latest_status, forecast, "cli"
+    )
 
 
 def test_known_latest_names_the_items_whose_row_tells_their_latest_update() -> None:

@@ -113,8 +113,12 @@ def test_stages_follow_the_due_date() -> None:
     assert stage(CAL.add_working_days(DUE, 15)) == at("overdue-3")
 
 
+#: The overdue stages at their own cadence, also after an escalation (no back-off).
+NO_BACK_OFF = {"after_escalation_every_days": 5}
+
+
 def test_daily_runs_prompt_every_stage_once_on_the_day_it_opens() -> None:
-    plan = one_item()
+    plan = one_item(**NO_BACK_OFF)
     results = simulate(plan, [], working(date(2015, 8, 3), CAL.add_working_days(DUE, 12)))
     assert [(d, s) for d, _, s in prompts(results)] == [
         (FIRST, at("first")),
@@ -143,7 +147,7 @@ def test_a_late_catch_up_is_not_followed_by_a_prompt_the_next_day() -> None:
     """Missed runs end a working day before overdue-2: overdue-1 is caught up, and overdue-2
     is left out (overdue_every_days 5: at least 3 working days apart); overdue-3 asks as
     planned. Missed runs that end early in a stage leave the next one as it was."""
-    plan = one_item()
+    plan = one_item(**NO_BACK_OFF)
     day = functools.partial(CAL.add_working_days, DUE)
     every_day = working(DUE, day(20))
     late = simulate(plan, [], [d for d in every_day if d not in {day(k) for k in range(5, 9)}])
@@ -414,7 +418,12 @@ def test_a_due_date_moved_later_gets_its_own_prompts_and_escalation() -> None:
     days = (date(2016, 3, 1), date(2016, 4, 15), CAL.add_working_days(new_due, 5))
     ups = Updates()
     answer = ups.add("1.1.2", "on_track", days[1])  # the owner agrees to the new date
-    old, new = revised(single(quarter(2016, 1)), single(quarter(2016, 3)), days, ups.all)
+    old, new = revised(
+        single(quarter(2016, 1), **NO_BACK_OFF),
+        single(quarter(2016, 3), **NO_BACK_OFF),
+        days,
+        ups.all,
+    )
     before = [(d, s) for d, _, s in prompts(old)]
     assert before[:3] == stages_for(old_due, "first", "second", "due")
     # ... up to the overdue stage of the last run before the revision.

@@ -12,7 +12,7 @@ def test_tally_changes_move_rows_between_counts() -> None:
     row the tally has no count for means the tally does not fit the rows (None)."""
 
     def row(action: str, rag: str, state: str) -> Remembered:
-        return Remembered(state, rag, False, None, None, action, None, None, None, None)
+        return Remembered(state, rag, False, None, None, action, None, None, None, None, None)
 
     before = {
         "1.1": row("1", "red", "overdue"),

@@ -58,6 +58,7 @@ CASES = [
             # the second prompt comes after the first: at most first_prompt_days
             ("second_prompt_days", 0, 366, "working days", "first_prompt_days: 366, "),
             ("overdue_every_days", 0, 366, "working days", ""),
+            ("after_escalation_every_days", 0, 366, "working days", ""),
             ("escalate_after_unanswered", 0, 99, "prompts", ""),
             ("escalate_after_overdue_days", 0, 366, "working days", ""),
             ("open_ended_every_months", 1, 12, "months", ""),
@@ -154,12 +155,14 @@ def test_zero_where_it_has_no_meaning_is_refused() -> None:
 def test_zero_where_it_means_something_passes() -> None:
     zeros = (
         "first_prompt_days: 0, second_prompt_days: 0, overdue_every_days: 0, "
-        "escalate_after_unanswered: 0, escalate_after_overdue_days: 0, dependency_lead_days: 0"
+        "escalate_after_unanswered: 0, escalate_after_overdue_days: 0, dependency_lead_days: 0, "
+        "after_escalation_every_days: 0"
     )
     assert plan(_reminders(zeros)).reminders == ReminderPolicy(
         first_prompt_days=0,
         second_prompt_days=0,
         overdue_every_days=0,
+        after_escalation_every_days=0,
         escalate_after_unanswered=0,
         escalate_after_overdue_days=0,
         dependency_lead_days=0,

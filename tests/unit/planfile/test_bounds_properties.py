@@ -28,6 +28,7 @@ RANGES = {
     "first_prompt_days": (0, 366),
     "second_prompt_days": (0, 366),
     "overdue_every_days": (0, 366),
+    "after_escalation_every_days": (0, 366),
     "escalate_after_unanswered": (0, 99),
     "escalate_after_overdue_days": (0, 366),
     "open_ended_every_months": (1, 12),
@@ -92,7 +93,7 @@ def plan_for(n: dict[str, int], shape: Shape) -> tuple[str, list[date]]:
         f"pack_days: {n['pack_days']}, request_days: {n['request_days']}, "
         f"duration: {n['duration']}}}"
     )
-    reminders = ", ".join(f"{k}: {n[k]}" for k in list(RANGES)[:8])
+    reminders = ", ".join(f"{k}: {n[k]}" for k in list(RANGES)[:9])
     s = n["number"]
     steps = f"""\
         - number: {s}
@@ -154,7 +155,7 @@ def runs_or_is_refused(text: str, days: list[date]) -> bool:
 _POLICY = ReminderPolicy()
 #: The defaults (a day and an interval for the rule): valid together.
 BASE = {
-    **{k: getattr(_POLICY, k) for k in list(RANGES)[:8]},
+    **{k: getattr(_POLICY, k) for k in list(RANGES)[:9]},
     "pack_days": 5,
     "request_days": 10,
     "duration": 120,

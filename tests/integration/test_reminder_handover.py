@@ -1,0 +1,82 @@
+"""Two years of weekly prompts to the same owner (review "longrun", finding 4): after an
+escalation the overdue prompts slow down to about monthly, and a successor's first prompt is
+a hand-over ("Overgedragen aan u"), not a cold "N werkdagen over de deadline". SQLite and
+PostgreSQL, through the real commands on a copy of the seed plan."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from regie.bootstrap import App
+from tests.integration.reports_scenario import migrated_app
+
+OLD = """  - id: stas-ienm-voorbeeld
+    name: B. Voorbeeld (staf staatssecretaris IenM, fictief)
+    organisation: stas-IenM
+    email: b.voorbeeld.stas@example.org"""
+NEW = """  - id: stas-opvolger
+    name: F. Opvolger (staf staatssecretaris IenM, fictief)
+    organisation: stas-IenM
+    email: f.opvolger.stas@example.org"""
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
+
+
+def _weekly(app: App, first: date, last: date) -> None:
+    """The daily cycle once a week (as the review replayed it), on the plan file as it is."""
+    from regie.cycle import deadline_check, send_reminders
+
+    day = first
+    while day <= last:
+        deadline_check(app, day, plan=app.load_plan())
+        send_reminders(app)  # sent: a contact who leaves was prompted (not withdrawn)
+        day += timedelta(days=7)
+
+
+def _digests(app: App, contact: str) -> list[tuple[date, str, str, list[str]]]:
+    """(day, subject, text, item ids) of the contact's reminder digests, oldest first."""
+    from store.models import OutboxRow
+
+    o = OutboxRow
+    with app.session() as session:
+        rows = session.execute(
+            sa.select(o.created_on, o.subject, o.body_text, o.payload)
+            .where(o.recipient == contact, o.kind == "reminder_digest")
+            .order_by(o.created_on)
+        ).all()
+    return [(day, subject, text, [i["id"] for i in p["items"]]) for day, subject, text, p in rows]
+
+
+def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(app: App) -> None:
+    # 1.3.1–1.3.3 (stas-IenM, Najaar 2015) go unanswered: escalated in November.
+    _weekly(app, date(2015, 11, 5), date(2016, 2, 25))
+    before = [(day, items) for day, _, _, items in _digests(app, "stas-ienm-voorbeeld")]
+    late = [day for day, items in before if "1.3.1" in items and day > date(2015, 12, 1)]
+    # Monthly after the escalation (20 working days), not weekly: 13 Thursdays from December.
+    assert 2 <= len(late) <= 4, before
+    assert all((b - a).days >= 25 for a, b in itertools.pairwise(late)), late
+
+    plan = Path(str(app.settings.plan_path))
+    text = plan.read_text(encoding="utf-8")
+    assert OLD in text
+    plan.write_text(text.replace(OLD, NEW), encoding="utf-8")
+    _weekly(app, date(2016, 3, 3), date(2016, 3, 31))
+    after = _digests(app, "stas-opvolger")
+    assert after, "the successor is prompted"
+    _, subject, body, items = after[0]
+    assert {"1.3.1", "1.3.2", "1.3.3"} <= set(items)
+    assert "Aan u overgedragen" in subject, subject
+    assert "U bent eigenaar geworden van" in body
+    assert body.count("Overgedragen aan u: u bent eigenaar geworden van dit punt.") >= 3
+    assert "Sinds " in body and "is om een update gevraagd, het laatst op" in body
+    assert "werkdagen over de deadline" not in body  # not a cold overdue reminder
+    # The successor is prompted at the normal cadence for a while (then it slows down again).
+    assert len([d for d, *_ in after]) >= 2
