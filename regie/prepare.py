@@ -6,6 +6,10 @@ contact, once per round); from pack day (``pack_days`` working days before) the 
 assembled as of that day, archived, and queued to the body's contacts through the outbox under
 the key ``agenda-pack:<body>:<meeting>:<contact>`` — once per meeting, however often (or late)
 the flow runs. A day that was missed loses nothing: the next run before the meeting catches up.
+
+Without a Prefect server `regie cycle` does this too, after the day's deadline check, and then
+chases and closes the open rounds (:func:`meeting_day`: what the ``prepare-meeting`` and
+``status-round`` deployments do on a server); `regie meeting prepare` runs this step alone.
 """
 
 from __future__ import annotations
@@ -28,9 +32,21 @@ class PrepareReport:
     as_of: date
     rounds: list[str] = field(default_factory=list)  # "body meeting" whose round started
     packs: list[str] = field(default_factory=list)  # outbox keys queued
+    #: Per round started ("body meeting"): the requests queued.
+    requests: dict[str, int] = field(default_factory=dict)
+    #: Rounds not started because they would ask nobody: "body meeting: why".
+    skipped: list[str] = field(default_factory=list)
+    dry_run: bool = False  # nothing recorded: rounds and packs say what would be
 
     def summary(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "rounds": self.rounds, "packs": self.packs}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "rounds": self.rounds,
+            "requests": self.requests,
+            "packs": self.packs,
+            "skipped": self.skipped,
+        }
 
 
 def pack_key(body_id: str, meeting_on: date, contact_id: str) -> str:
@@ -43,13 +59,17 @@ def body_contacts(plan: Plan, body: GovernanceBody) -> list[Contact]:
     return [c for c in plan.contacts if c.organisation in body.members or c.programme_office]
 
 
-def prepare_meetings(app: App, as_of: date, *, plan: Plan | None = None) -> PrepareReport:
+def prepare_meetings(
+    app: App, as_of: date, *, plan: Plan | None = None, dry_run: bool = False
+) -> PrepareReport:
+    """Start the status rounds and queue the agenda packs due as of ``as_of``. ``dry_run``:
+    record, archive and queue nothing; the report says what would be started and queued."""
     from governance.workdays import WorkCalendar
     from regie.reports import meetings
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
-    report = PrepareReport(as_of)
+    report = PrepareReport(as_of, dry_run=dry_run)
     for body in plan.governance:
         schedule = body.meetings
         request_days = schedule.request_days if schedule else 10
@@ -61,22 +81,47 @@ def prepare_meetings(app: App, as_of: date, *, plan: Plan | None = None) -> Prep
             request_day = calendar.add_working_days(meeting.on, -request_days)
             if request_day > as_of:
                 break  # meetings are in date order: nothing further is due yet
+            which = f"{body.id} {meeting.on.isoformat()}"
             if as_of < pack_day:
-                if _start_round(app, plan, body.id, pack_day, as_of):
-                    report.rounds.append(f"{body.id} {meeting.on.isoformat()}")
+                _start_round(app, plan, body.id, pack_day, as_of, report, which)
             else:
-                report.packs.extend(_send_pack(app, plan, body, meeting, as_of))
+                report.packs.extend(_send_pack(app, plan, body, meeting, as_of, dry_run))
     return report
 
 
-def _start_round(app: App, plan: Plan, body_id: str, answer_by: date, as_of: date) -> bool:
-    from regie.rounds import start_round
+def _start_round(
+    app: App, plan: Plan, body_id: str, answer_by: date, as_of: date, report: PrepareReport,
+    which: str,
+) -> None:  # fmt: skip
+    from regie.rounds import NothingToAsk, start_round
 
-    return start_round(app, body_id, answer_by, None, as_of, plan).started
+    try:
+        started = start_round(app, body_id, answer_by, None, as_of, plan, dry_run=report.dry_run)
+    except NothingToAsk as exc:  # not an error for the daily run: the meeting goes on
+        report.skipped.append(f"{which}: {exc}")
+        return
+    if started.started:
+        report.rounds.append(which)
+        report.requests[which] = len(started.queued)
+
+
+def meeting_day(
+    app: App, as_of: date, *, plan: Plan | None = None, dry_run: bool = False
+) -> dict[str, Any]:
+    """The day's meeting work, as the ``prepare-meeting`` then ``status-round`` deployments do
+    it on a Prefect server: start the rounds and queue the packs due, then chase and close the
+    open rounds (nothing is sent here). Idempotent per day (outbox keys); ``dry_run`` keeps
+    nothing."""
+    from regie.rounds import progress_rounds
+
+    plan = plan or app.load_plan()
+    prepared = prepare_meetings(app, as_of, plan=plan, dry_run=dry_run)
+    progressed = progress_rounds(app, as_of, plan, dry_run=dry_run)
+    return prepared.summary() | {"progress": [r.summary() for r in progressed]}
 
 
 def _send_pack(
-    app: App, plan: Plan, body: GovernanceBody, meeting: Meeting, as_of: date
+    app: App, plan: Plan, body: GovernanceBody, meeting: Meeting, as_of: date, dry_run: bool
 ) -> list[str]:
     from regie.services import utcnow
     from store import Repository, sync_plan
@@ -91,6 +136,8 @@ def _send_pack(
         )
     if not missing:
         return []  # already queued: the pack is not even assembled again
+    if dry_run:  # neither assembled nor archived: the keys it would be queued under
+        return [key for key in keys.values() if key in missing]
     html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of)
     subject = f"Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
     messages = [

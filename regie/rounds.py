@@ -27,6 +27,11 @@ CHASE_DAYS = 2  # working days before the answer-by date on which silent contact
 ROUND_KINDS = ("round_request", "round_chase", "round_summary")
 
 
+class NothingToAsk(InvalidInput):
+    """A round would ask nobody (every item in scope finished, or no contact to ask): none is
+    started. The daily meeting preparation says so and goes on; `regie round start` fails."""
+
+
 @dataclass
 class RoundReport:
     round_id: int
@@ -59,11 +64,22 @@ def parse_scope(plan: Plan, scope: str | None) -> tuple[str, str] | None:
 
 
 def start_round(
-    app: App, body: str, answer_by: date, scope: str | None, as_of: date, plan: Plan | None = None
+    app: App,
+    body: str,
+    answer_by: date,
+    scope: str | None,
+    as_of: date,
+    plan: Plan | None = None,
+    *,
+    dry_run: bool = False,
 ) -> RoundReport:
-    """Record the round and queue one request per contact with open items in scope."""
+    """Record the round and queue one request per contact with open items in scope.
+
+    ``dry_run``: record nothing (no round, so no round number is used up); the report says
+    whether the round would start and holds one key per contact it would ask."""
     from governance.assessment import State, assess
     from governance.reminders import recipients
+    from regie.cycle import transaction
     from regie.services import utcnow
     from store import sync_plan
     from store.answers import RoundRequest
@@ -78,7 +94,7 @@ def start_round(
     if answer_by <= as_of:
         raise InvalidInput(f"--answer-by: {answer_by} is not after {as_of}")
     where = parse_scope(plan, scope)
-    with app.session() as session, session.begin():
+    with app.session() as session, transaction(session, commit=not dry_run):
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
         requests: list[RoundRequest] = []
@@ -97,7 +113,13 @@ def start_round(
         if not requests and not _round_exists(session, plan.programme.id, body, answer_by):
             # A round asks people about open items; one without would ask nobody and end in a
             # summary of "0 of 0" (and take the body's date from a round that can ask).
-            raise InvalidInput(_nothing_to_ask(scope, as_of, open_items))
+            raise NothingToAsk(_nothing_to_ask(scope, as_of, open_items))
+        if dry_run:
+            exists = _round_exists(session, plan.programme.id, body, answer_by)
+            report = RoundReport(0, body, answer_by, started=not exists)
+            if not exists:
+                report.queued = sorted({f"round:?:{q.contact_id}:request" for q in requests})
+            return report
         found, created = store_round(
             session, plan.programme.id, body, answer_by, scope, as_of, utcnow(), requests
         )
@@ -125,15 +147,19 @@ def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
     return f"{where}nothing to ask on {as_of}: {items} is done or cancelled; no round started"
 
 
-def progress_rounds(app: App, as_of: date, plan: Plan | None = None) -> list[RoundReport]:
-    """Chase and close the open rounds as of ``as_of`` (idempotent per day)."""
+def progress_rounds(
+    app: App, as_of: date, plan: Plan | None = None, *, dry_run: bool = False
+) -> list[RoundReport]:
+    """Chase and close the open rounds as of ``as_of`` (idempotent per day). ``dry_run``: the
+    same work, rolled back (the reports say what would be queued and closed)."""
     from governance.workdays import WorkCalendar
+    from regie.cycle import transaction
     from store.answers import close_round, round_requests, rounds
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     reports = []
-    with app.session() as session, session.begin():
+    with app.session() as session, transaction(session, commit=not dry_run):
         for r in rounds(session, plan.programme.id, open_only=True):
             report = RoundReport(r.id, r.body, r.answer_by)
             if as_of >= r.answer_by:

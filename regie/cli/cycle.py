@@ -10,6 +10,10 @@ server"):
   in-process, without importing Prefect. Prefect would otherwise start a temporary server for
   this one process (≈ 7 s, plus ≈ 2 s of imports and ≈ 3 s of API calls) that nobody else can
   see, whose events no trigger receives, and which outlives the command when it is killed.
+  With no server there are no deployments either, so the cycle also does the day's work of
+  ``prepare-meeting`` and ``status-round`` (``regie.prepare.meeting_day``): the status rounds
+  and agenda packs due, then the open rounds chased and closed — after the check (which syncs
+  the plan and guards the day), before sending. With a server, those deployments do it.
 """
 
 from __future__ import annotations
@@ -57,8 +61,11 @@ def _run_cycle(
             f"PREFECT_API_URL: not an http(s) URL: {api_url!r} (in the active Prefect profile)"
         )
     if not send:
-        # In this process: the flow would emit the events to Prefect, whose triggers send.
-        result = run_in_process(app, plan, day, dry_run=dry_run, full=full, send=False)
+        # In this process: the flow would emit the events to Prefect, whose triggers send. The
+        # meetings' deployments run on a server when there is one, so only without one here.
+        result = run_in_process(
+            app, plan, day, dry_run=dry_run, full=full, send=False, meetings=api_url is None
+        )
         where = (
             "in-process (--no-send: no Prefect flow run, no events sent to Prefect); "
             "nothing delivered: see `regie outbox --status pending`, then `regie send`"
@@ -69,6 +76,8 @@ def _run_cycle(
     else:
         result, run_id = run_as_flow(api_url, day, dry_run=dry_run, full=full)
         where = f"Prefect flow run {run_id} on {api_url}"
+    if api_url is not None:
+        result["meetings"] = {"deployments": api_url}  # prepare-meeting, status-round
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
     from regie.cli.outbox_retry import warn_dead
@@ -79,19 +88,35 @@ def _run_cycle(
 
 
 def run_in_process(
-    app: App, plan: Plan, day: date, *, dry_run: bool, full: bool = False, send: bool = True
+    app: App,
+    plan: Plan,
+    day: date,
+    *,
+    dry_run: bool,
+    full: bool = False,
+    send: bool = True,
+    meetings: bool = True,
 ) -> dict[str, Any]:
     """What the ``daily-cycle`` flow does, without Prefect: the check, then the sender.
     ``full``: every item judged from the records, the per-item memory rebuilt.
+
+    ``meetings``: between the two, what the ``prepare-meeting`` and ``status-round``
+    deployments do on a server (status rounds and agenda packs due, rounds chased and closed);
+    with a dry run it records, archives and queues nothing either.
 
     The flow also emits the newly recorded events to Prefect; without a server there is no one
     to receive them (Regie's own event log holds them either way: ``regie events``).
     """
     from regie import cycle
+    from regie.prepare import meeting_day
 
     check = cycle.deadline_check(app, day, dry_run=dry_run, plan=plan, rebuild_memory=full)
+    prepared = meeting_day(app, day, plan=plan, dry_run=dry_run) if meetings else None
     sent = None if dry_run or not send else cycle.send_reminders(app)
-    return {"check": check.summary(), "send": sent.summary() if sent else None}
+    result = {"check": check.summary(), "send": sent.summary() if sent else None}
+    if prepared is not None:
+        result["meetings"] = prepared
+    return result
 
 
 def run_as_flow(

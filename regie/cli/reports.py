@@ -149,6 +149,37 @@ def meeting_add(
     )
 
 
+@meeting_app.command("prepare")
+def meeting_prepare(
+    as_of: AsOfOpt = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Start, archive, queue and send nothing: say what is due."),
+    ] = False,
+) -> None:
+    """Start the status rounds and queue the agenda packs due as of a day, then send: what the
+    prepare-meeting deployment does each day. Without a Prefect server `regie cycle` does it
+    too; a day run twice queues nothing new."""
+    from regie.cli.summaries import print_meetings
+    from regie.cycle import ensure_not_future, send_reminders
+    from regie.locks import cycle_lock
+    from regie.prepare import prepare_meetings
+    from regie.services import today
+
+    app_ = _app()
+    plan = app_.load_plan()
+    app_.ensure_schema()
+    day = parse_date(as_of, "--as-of") or today(app_, plan)
+    ensure_not_future(app_, plan, day)  # a future day would send its packs early
+    with cycle_lock(app_.settings.home, "meeting preparation"):
+        report = prepare_meetings(app_, day, plan=plan, dry_run=dry_run)
+        typer.echo(f"{plan.programme.title} — meetings per {day}{' (dry run)' if dry_run else ''}")
+        print_meetings(report.summary())
+        if not dry_run:
+            sent = send_reminders(app_)
+            typer.echo(f"{sent.channel}: {len(sent.sent)} sent, {len(sent.failed)} failed")
+
+
 # --- reports -------------------------------------------------------------------------------
 
 

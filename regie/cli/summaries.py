@@ -45,6 +45,8 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         typer.echo(f"  no contact to remind for: {', '.join(check['unaddressed'])}")
     if check.get("unreachable"):
         typer.echo(f"  unreachable on {app.settings.notifier}: {', '.join(check['unreachable'])}")
+    if "meetings" in result:
+        print_meetings(result["meetings"])
     sent = result.get("send")
     if sent:
         # The file outbox says where its files are; a channel's name says it all.
@@ -55,6 +57,45 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
             + (f", not sent: {sent['skipped']} {UNSENT_WHY}" if sent.get("skipped") else "")
         )
         print_failures(sent)
+
+
+def print_meetings(meetings: dict[str, Any]) -> None:
+    """The meetings' day (:func:`regie.prepare.meeting_day`): rounds started, packs queued,
+    rounds chased and closed; or that the Prefect deployments do it."""
+    if "deployments" in meetings:
+        typer.echo(
+            "  meetings: status rounds and agenda packs are left to the prepare-meeting and "
+            f"status-round deployments on {meetings['deployments']}"
+        )
+        return
+    dry = meetings.get("dry_run", False)
+    progress = [r for r in meetings.get("progress", ()) if r["queued"] or r["closed"]]
+    if not (meetings["rounds"] or meetings["packs"] or meetings.get("skipped") or progress):
+        typer.echo("  meetings: nothing due (no status round to start or chase, no agenda pack)")
+        return
+    started = [f"{r} ({meetings['requests'].get(r, 0)} requests)" for r in meetings["rounds"]]
+    typer.echo(
+        f"  status rounds {'would start' if dry else 'started'}: {', '.join(started) or 'none'}"
+    )
+    packs = Counter(" ".join(key.split(":")[1:3]) for key in meetings["packs"])
+    queued = [f"{m} to {n} contact{'' if n == 1 else 's'}" for m, n in packs.items()]
+    typer.echo(
+        f"  agenda packs {'would queue' if dry else 'queued'}: {', '.join(queued) or 'none'}"
+    )
+    for skipped in meetings.get("skipped", ()):
+        typer.echo(f"  no status round for {skipped}")
+    for r in progress:
+        what = f"  status round {r['round']} ({r['body']}, answers by {r['answer_by']}):"
+        if r["closed"]:
+            summaries = f"{r['queued']} summar{'y' if r['queued'] == 1 else 'ies'}"
+            typer.echo(
+                f"{what} would close, {summaries} to queue"
+                if dry
+                else f"{what} closed, {summaries} queued"
+            )
+        elif r["queued"]:
+            chases = f"{r['queued']} chase{'' if r['queued'] == 1 else 's'}"
+            typer.echo(f"{what} {chases} {'to queue' if dry else 'queued'}")
 
 
 def _assessed(check: dict[str, Any]) -> str:
