@@ -21,12 +21,18 @@ from zoneinfo import ZoneInfo
 from governance.assessment import Assessment, ItemAssessment
 from governance.assessor import PlanIndex
 from governance.characters import displayable
-from governance.decisions import Decision, DecisionKind, decision_label, restores
+from governance.decisions import (
+    NOT_THE_OWNERS,
+    Decision,
+    DecisionKind,
+    decision_label,
+    restores,
+)
 from governance.dutch import long_date
 from governance.meetings import Meeting
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import GovernanceBody, Plan
-from governance.provenance import DueChange
+from governance.provenance import DueChange, Removal, removals
 from governance.rag import Rag, State
 from governance.workdays import WorkCalendar
 
@@ -39,6 +45,7 @@ QUESTIONS: dict[str, str] = {
     "undated": "Datum vaststellen voor {id}?",
     "waiting": "Termijn vaststellen voor {id}, dat wacht op {waiting_on}?",
     "escalated": "Eigenaar aanspreken over {id} (escalatie van {since} onbeantwoord)?",
+    "removed": "Verwijdering van {id} uit het plan accorderen?",
 }
 REASONS: dict[str, str] = {
     "overdue": "te laat",
@@ -48,6 +55,7 @@ REASONS: dict[str, str] = {
     "undated": "geen datum (Ntb)",
     "waiting": "wacht op afhankelijkheid",
     "escalated": "escalatie onbeantwoord",
+    "removed": "uit het plan verwijderd zonder besluit",
 }
 _OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
 #: Without a next meeting, the look-ahead covers this long after the meeting.
@@ -56,7 +64,9 @@ DEFAULT_HORIZON = timedelta(days=91)
 #: short at any programme size; the rest is counted and left to the annex.
 LIMITS: dict[str, int] = {"step": 12, "asked": 25, "ahead": 25, "progress": 25, "since": 25}
 #: Most severe first when a list is cut: reasons, then RAG colours.
-_REASON_ORDER = ("overdue", "red", "slipped", "ratify", "escalated", "waiting", "undated")
+_REASON_ORDER = (
+    "overdue", "red", "slipped", "ratify", "removed", "escalated", "waiting", "undated",
+)  # fmt: skip
 _RAG_ORDER = ("red", "amber", "grey", "green")
 
 
@@ -114,7 +124,9 @@ class DecisionLine:
 @dataclass(frozen=True, slots=True)
 class ItemRevision:
     """One recorded revision of an action or milestone in the plan (``plan_revisions``): kind
-    ``created``, ``archived``, ``restored`` (field None), or ``changed`` with its field."""
+    ``created``, ``archived``, ``restored`` (field None), or ``changed`` with its field. The
+    ``before`` of an ``archived`` one holds the item's fields when it left the plan (``title``,
+    ``gereed``, ``owners``, ``step`` or ``action``; :mod:`store.agenda_read`), when known."""
 
     item_id: str
     kind: str
@@ -132,7 +144,8 @@ SINCE_KINDS = ("added", "restored", "done", "moved", "owners", "cancelled", "rei
 class SinceEntry:
     """One change since the previous meeting. ``before``/``after``: the gereed texts of a moved
     date, the owners of an owner change; ``decided_by``: the decision behind a moved date,
-    a cancellation or a reinstatement (None: none recorded, the plan file was edited)."""
+    a cancellation, a reinstatement or a removal (None: none recorded, the plan file was
+    edited)."""
 
     item_id: str
     title: str
@@ -194,12 +207,16 @@ def inert(text: str | None) -> str | None:
     return flat
 
 
-def gereed_text(plan_item: object, gereed: str | None, dropped_with: str | None = None) -> str:
+def gereed_text(
+    plan_item: object, gereed: str | None, dropped_with: str | None = None, *, dropped: bool = True
+) -> str:
     """'oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)'.
-    ``dropped_with``: the decision that dropped the item's action (and so the item)."""
+    ``dropped_with``: the decision that dropped the item's action (and so the item);
+    ``dropped``: False for an item assessed as open, whose ``cancelled_by`` does not apply on
+    the day shown (a line never says *vervallen* for an item it asks a date for)."""
     original = getattr(plan_item, "original_gereed", None)
     revised_by = getattr(plan_item, "revised_by", None)
-    cancelled_by = getattr(plan_item, "cancelled_by", None) or dropped_with
+    cancelled_by = (getattr(plan_item, "cancelled_by", None) or dropped_with) if dropped else None
     text = gereed or "geen datum"
     if original and original != gereed:
         text = f"oorspronkelijk {original}, bijgesteld {text}"
@@ -328,7 +345,7 @@ def _line(
         action_title=actions.get(i.action_id, ""),
         title=i.title,
         owners=i.owners,  # organisation ids: short, and what a programme office says
-        gereed=gereed_text(plan_item, i.gereed, dropped_with),
+        gereed=gereed_text(plan_item, i.gereed, dropped_with, dropped=i.state is State.CANCELLED),
         due=i.due,
         forecast=i.forecast,
         state=i.state.value,
@@ -337,9 +354,10 @@ def _line(
         note=inert(latest.comment) if latest else None,
         note_on=latest.reported_on if latest else None,
         waiting_on=i.waiting_on,
-        # A decision's update counts from its meeting by design: the decision is what is late.
+        # A decision's update counts from its meeting by design: the decision is what is late
+        # (and a report's mark from the report's day): only an owner's answer comes in late.
         recorded_late=recorded_late(latest.reported_on, latest.recorded_at, zone)
-        if latest is not None and latest.source != "decision"
+        if latest is not None and latest.source not in NOT_THE_OWNERS
         else None,
     )
 
@@ -442,6 +460,26 @@ def to_ratify(
     return out
 
 
+def removed_to_ratify(
+    revisions: Sequence[ItemRevision],
+    decisions: Sequence[Decision] = (),
+    zone: str = "UTC",
+    as_of: date | None = None,
+) -> list[Removal]:
+    """The items removed from the plan file without a decision and not back in it
+    (:func:`governance.provenance.removals`: a milestone removed with its action goes with the
+    action), oldest first: what the body is asked to ratify. A decision about the item taken
+    on or after the day it was removed (in ``zone``) and on or before ``as_of`` answers it, as
+    does a drop of the item or its action by a decision (the file tidied after it)."""
+    found = removals(
+        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions),
+        decisions,
+        zone=zone,
+        as_of=as_of,
+    )
+    return [r for r in found if not r.decided]
+
+
 def decisions_asked(
     assessment: Assessment,
     lines: dict[str, ItemLine],
@@ -449,11 +487,14 @@ def decisions_asked(
     decisions: Sequence[Decision] = (),
     due_changes: Sequence[DueChange] = (),
     zone: str = "UTC",
+    revisions: Sequence[ItemRevision] = (),
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason.
     ``decisions``: those taken so far, which may have answered an escalation;
     ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
-    file without a decision is put to the body for ratification)."""
+    file without a decision is put to the body for ratification); ``revisions``: the items'
+    plan revisions (an item removed from the plan file without a decision is put to the body
+    too, after the items of the plan: :func:`removed_to_ratify`)."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
@@ -472,7 +513,44 @@ def decisions_asked(
             after=after,
         )
         out.append(DecisionAsked(line, reason, REASONS[reason], question))
+    for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
+        if removal.item_id in assessment.items:  # pragma: no cover - back: a restored revision
+            continue
+        with_items = f" (met {', '.join(removal.with_items)})" if removal.with_items else ""
+        question = QUESTIONS["removed"].format(id=removal.item_id + with_items)
+        out.append(
+            DecisionAsked(removed_line(removal, lines), "removed", REASONS["removed"], question)
+        )
     return out
+
+
+def removed_line(removal: Removal, lines: dict[str, ItemLine]) -> ItemLine:
+    """A removed item as a line of the pack's *ter besluitvorming*: what it was when it left
+    the plan (no date to judge, no update: grey)."""
+    fields = removal.fields
+    action_id = removal.action_id
+    step = fields.get("step")
+    if step is None:
+        step = next((x.step for x in lines.values() if x.action_id == action_id), 0)
+    owners = fields.get("owners")
+    action_title = next((x.action_title for x in lines.values() if x.action_id == action_id), "")
+    return ItemLine(
+        item_id=removal.item_id,
+        step=int(step or 0),
+        action_id=action_id,
+        action_title=action_title if action_id != removal.item_id else removal.title,
+        title=removal.title,
+        owners=tuple(str(o) for o in owners) if isinstance(owners, list | tuple) else (),
+        gereed=str(fields.get("gereed") or "geen datum"),
+        due=None,
+        forecast=None,
+        state="removed",
+        rag=Rag.GREY.value,
+        stale=False,
+        note=None,
+        note_on=None,
+        waiting_on=(),
+    )
 
 
 def _reason(item: ItemAssessment, escalated: bool, ratify: bool = False) -> str | None:
@@ -536,6 +614,8 @@ def since_last(
     for r in revisions:
         if r.kind == "created" and isinstance(r.after, dict) and r.item_id not in titles:
             titles[r.item_id] = str(r.after.get("title") or "")
+        elif r.kind == "archived" and isinstance(r.before, dict) and r.item_id not in titles:
+            titles[r.item_id] = str(r.before.get("title") or "")  # its title when removed
     for i in assessment.items.values():
         if i.state is State.DONE and within(i.completed_on):
             entries.append(SinceEntry(i.item_id, i.title, "done", i.completed_on))
@@ -585,7 +665,19 @@ def since_last(
         if r.kind == "created" and first_recorded is not None and r.recorded_at <= first_recorded:
             continue  # the plan as first recorded
         title = titles.get(r.item_id, "")
-        if r.kind in kinds:
+        if r.kind == "archived":
+            # Removed by a decision's drop (the file tidied after it), or dealt with by one.
+            found = removals(
+                [(r.item_id, r.kind, r.before, r.recorded_at)],
+                taken,
+                zone=plan.calendar.timezone,
+            )
+            by = decision_label(plan, found[0].decision) if found[0].decision else None
+            entries.append(
+                SinceEntry(r.item_id, title, "removed", local_day(plan, r.recorded_at),
+                           decided_by=by)
+            )  # fmt: skip
+        elif r.kind in kinds:
             entries.append(
                 SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at))
             )
@@ -682,11 +774,17 @@ def build_agenda(
     since = previous.on if previous else date.min
     recent = [d for d in decisions if d.body_id == body.id and since <= d.meeting_on < meeting.on]
     restored = restores(d for d in decisions if d.meeting_on <= assessment.as_of)
+    # An item no longer in the plan (a decision about its removal) is named as it left it.
+    removed_titles = {
+        r.item_id: str(r.before.get("title") or "") or None
+        for r in revisions
+        if r.kind == "archived" and isinstance(r.before, dict)
+    }
     decision_lines = tuple(
         DecisionLine(
             d,
             lines[d.item_id].state if d.item_id in lines else None,
-            lines[d.item_id].title if d.item_id in lines else None,
+            lines[d.item_id].title if d.item_id in lines else removed_titles.get(d.item_id or ""),
             d in restored,
         )
         for d in recent
@@ -706,7 +804,13 @@ def build_agenda(
         steps=tuple(steps),
         asked=tuple(
             decisions_asked(
-                assessment, lines, escalations, decisions, due_changes, plan.calendar.timezone
+                assessment,
+                lines,
+                escalations,
+                decisions,
+                due_changes,
+                plan.calendar.timezone,
+                revisions,
             )
         ),
         ahead=ahead,

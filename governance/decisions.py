@@ -21,6 +21,13 @@ class DecisionKind(StrEnum):
 #: The ``source`` of a status update a decision records (a drop's ``cancelled``, a restore's
 #: ``on_track``): the body's word, not the owner's.
 DECISION_SOURCE = "decision"
+#: The source of the status update that marks a report's action gereed when the report is
+#: archived (``regie report voortgang --mark-done``): the office's record, not the owner's word.
+REPORT_SOURCE = "report"
+#: Sources of updates that are not an owner's own words: a decision's (a drop, a restore) and
+#: a report's mark. Reports neither quote them as *toelichting eigenaar* nor count them, nor
+#: mark them *nagekomen*.
+NOT_THE_OWNERS = frozenset({DECISION_SOURCE, REPORT_SOURCE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,31 +11,26 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from governance.agenda import ItemLine, item_lines
+from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
-    DECISION_SOURCE,
+    NOT_THE_OWNERS,
     Decision,
     DecisionKind,
     Measurement,
     decision_label,
     restores,
 )
+from governance.dutch import long_date
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
-from governance.provenance import DueChange
+from governance.provenance import DueChange, Removal, removals
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
-#: The source of the status update that marks a report's action gereed when the report is
-#: archived (``regie report voortgang --mark-done``): the office's record, not the owner's word.
-REPORT_SOURCE = "report"
-#: Sources of updates that are not an owner's own words: a decision's (a drop, a restore) and
-#: a report's mark. The report neither quotes them as *toelichting eigenaar* nor counts them.
-NOT_THE_OWNERS = frozenset({DECISION_SOURCE, REPORT_SOURCE})
 #: The look-ahead after the period in calendar months, when the report does not say otherwise.
 AHEAD_MONTHS = 6
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
@@ -134,11 +129,18 @@ def build_progress(
     measurements: Sequence[Measurement] = (),
     ahead_months: int = AHEAD_MONTHS,
     due_changes: Sequence[DueChange] = (),
+    revisions: Sequence[ItemRevision] = (),
 ) -> ProgressReport:
     """``due_changes``: due dates moved in the plan file without a decision (the plan's
     revisions); each such item is listed under *vertraagd of gewijzigd*, promised against now,
-    whatever its state: a promise does not move silently."""
+    whatever its state: a promise does not move silently. ``revisions``: the items' plan
+    revisions (:func:`store.agenda_read.item_revisions`): an item removed from the plan file
+    from ``start`` through ``as_of`` and not back is listed there too (with the decision behind
+    it, else *zonder besluit*: the report must not lose it), and so is an owner change recorded
+    in the period."""
     lines = item_lines(plan, assessment)
+    owner_changes = _owner_changes(plan, revisions, start, min(end, assessment.as_of))
+    gone = _removed(plan, lines, revisions, decisions, start, assessment.as_of)
     edited: dict[str, list[DueChange]] = {}
     for c in due_changes:
         edited.setdefault(c.item_id, []).append(c)
@@ -171,15 +173,22 @@ def build_progress(
             latest = item.latest_update
             note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
             edits = tuple(edited.get(line.item_id, ()))
+            owners = owner_changes.get(line.item_id, ())
             if (
                 line.state in _LATE
                 or original
                 or edits
+                or owners
                 or any(d.kind is DecisionKind.CANCEL for d in moved)
             ):
-                changed.append(
-                    _change(plan, line, plan_items.get(line.item_id), moved, edits, note, restored)
+                change = _change(
+                    plan, line, plan_items.get(line.item_id), moved, edits, note, restored
                 )
+                if owners:
+                    if change.now is None and not (line.state in _LATE or original or edits):
+                        change = replace(change, now=change.promised)  # only its owner changed
+                    change = replace(change, reasons=(*change.reasons, *owners))
+                changed.append(change)
             elif line.state not in _FINISHED:
                 ongoing.append(line)
             if (
@@ -188,6 +197,7 @@ def build_progress(
                 and end < line.due <= ahead_until
             ):
                 upcoming.append(line)
+        changed += gone.get(step.number, ())
         steps.append(
             StepProgress(
                 step.number, step.title, step.goal, tuple(done), tuple(ongoing), tuple(changed),
@@ -272,6 +282,77 @@ def _change(
         now = "vervallen"
     promised = original or (edits[0].gereed_before if edits else None) or gereed
     return Change(line, promised or "geen datum", now, tuple(reasons), edits)
+
+
+def _owner_changes(
+    plan: Plan, revisions: Sequence[ItemRevision], start: date, end: date
+) -> dict[str, tuple[str, ...]]:
+    """Item id → its owner changes recorded from ``start`` through ``end`` (the office's day),
+    as reasons of *vertraagd of gewijzigd*."""
+    out: dict[str, list[str]] = {}
+    for r in revisions:
+        if r.kind != "changed" or r.field != "owners":
+            continue
+        day = local_day(plan, r.recorded_at)
+        if start <= day <= end:
+            out.setdefault(r.item_id, []).append(
+                f"eigenaar gewijzigd: {_names(r.before)} → {_names(r.after)} "
+                f"(vastgelegd op {long_date(day)})"
+            )
+    return {item_id: tuple(reasons) for item_id, reasons in out.items()}
+
+
+def _names(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "geen"
+    return str(value) if value else "geen"
+
+
+def _removed(
+    plan: Plan,
+    lines: dict[str, ItemLine],
+    revisions: Sequence[ItemRevision],
+    decisions: Sequence[Decision],
+    start: date,
+    as_of: date,
+) -> dict[int, list[Change]]:
+    """Per step, the items removed from the plan file from ``start`` through ``as_of`` and not
+    back (a milestone removed with its action goes with the action), as changes: promised the
+    gereed they had, now *uit het plan verwijderd*, the decision behind it or *zonder besluit*."""
+    found = removals(
+        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions),
+        decisions,
+        zone=plan.calendar.timezone,
+        as_of=as_of,
+    )
+    numbers = [s.number for s in plan.steps]
+    out: dict[int, list[Change]] = {}
+    for removal in found:
+        day = local_day(plan, removal.recorded_at)
+        if not start <= day <= as_of or removal.item_id in lines:
+            continue
+        line = removed_line(removal, lines)
+        step = line.step if line.step in numbers else _step_of(removal.item_id, numbers)
+        out.setdefault(step, []).append(_removal_change(plan, removal, line, day))
+    return out
+
+
+def _step_of(item_id: str, numbers: Sequence[int]) -> int:
+    """The step an item's id starts with ("3.6.1" → 3), else the first step."""
+    head = item_id.split(".", 1)[0]
+    if head.isdigit() and int(head) in numbers:
+        return int(head)
+    return numbers[0] if numbers else 0
+
+
+def _removal_change(plan: Plan, removal: Removal, line: ItemLine, day: date) -> Change:
+    with_items = f", met {', '.join(removal.with_items)}" if removal.with_items else ""
+    if removal.decision is not None:
+        why = f"uit het plan verwijderd{with_items} ({decision_label(plan, removal.decision)})"
+    else:
+        why = f"uit het plan verwijderd zonder besluit{with_items}"
+    reason = f"{why} (vastgelegd op {long_date(day)})"
+    return Change(line, line.gereed, "uit het plan verwijderd", (reason,))
 
 
 # --- the period a reporting obligation's next report covers -----------------------------------

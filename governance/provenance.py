@@ -443,3 +443,104 @@ def file_edits(
             continue
         out.append(DueChange(d.item_id, gereed, d.gereed, due, now, datetime.min))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """An action or milestone removed from the plan file (archived by a sync) and not back.
+
+    ``fields``: what the store last held of it (``title``, ``gereed``, ``owners``, and ``step``
+    for an action or ``action`` for a milestone), as far as known; ``with_items``: the
+    milestones removed with their action (in the same sync); ``decision``: the decision behind
+    it (a drop of the item or its action, or any decision about the item taken on or after
+    the day it was removed: the body has dealt with it), None when none is recorded."""
+
+    item_id: str
+    recorded_at: datetime
+    fields: Mapping[str, Any]
+    with_items: tuple[str, ...] = ()
+    decision: Decision | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
+
+    @property
+    def title(self) -> str:
+        return str(self.fields.get("title") or "")
+
+    @property
+    def action_id(self) -> str:
+        """The item's action: itself for an action."""
+        action = self.fields.get("action")
+        if action:
+            return str(action)
+        return self.item_id if "step" in self.fields else self.item_id.rsplit(".", 1)[0]
+
+
+def removals(
+    revisions: Iterable[tuple[str, str, Any, datetime]],
+    decisions: Sequence[Decision] = (),
+    *,
+    zone: str = "UTC",
+    as_of: date | None = None,
+) -> list[Removal]:
+    """The items removed from the plan file and not back, oldest first, from their plan
+    revisions ``(code, kind, fields, recorded_at)`` (kinds ``archived`` and ``restored``; others
+    are ignored; ``fields`` as :attr:`Removal.fields`, None when not known). A milestone removed
+    in the same sync as its action is folded into the action's removal. ``decisions``: those
+    recorded (taken on or before ``as_of`` when given); the day of a removal is the one in the
+    plan's time zone ``zone``."""
+    last: dict[str, tuple[str, Any, datetime]] = {}
+    for code, kind, fields, at in sorted(revisions, key=lambda r: r[3]):
+        if kind in ("archived", "restored"):
+            last[code] = (kind, fields, at)
+    found = {
+        code: Removal(code, at, fields if isinstance(fields, Mapping) else {})
+        for code, (kind, fields, at) in last.items()
+        if kind == "archived"
+    }
+    taken = [d for d in decisions if as_of is None or d.meeting_on <= as_of]
+    out: list[Removal] = []
+    folded: dict[str, list[str]] = {}
+    for r in found.values():
+        action = found.get(r.action_id) if r.action_id != r.item_id else None
+        if action is not None and action.recorded_at == r.recorded_at:
+            folded.setdefault(action.item_id, []).append(r.item_id)
+            continue
+        out.append(r)
+    zoned = ZoneInfo(zone)
+    result = []
+    for r in sorted(out, key=lambda r: (r.recorded_at, r.item_id)):
+        aware = r.recorded_at if r.recorded_at.tzinfo else r.recorded_at.replace(tzinfo=UTC)
+        day = aware.astimezone(zoned).date()
+        covering = [
+            d
+            for d in taken
+            if (d.kind is DecisionKind.CANCEL and d.item_id in (r.item_id, r.action_id))
+            or (d.item_id == r.item_id and d.meeting_on >= day)
+        ]
+        decision = max(covering, key=lambda d: (d.meeting_on, d.id or 0), default=None)
+        result.append(replace(r, with_items=tuple(folded.get(r.item_id, ())), decision=decision))
+    return result
+
+
+def removal_lines(found: Iterable[Removal], where: str, *, pending: bool = False) -> list[str]:
+    """``regie sync``/``plan validate``: one warning per item removed from the plan file
+    without a recorded decision (its milestones removed with it named). ``pending``: not synced
+    yet (`plan validate`: the file lacks an item the synced plan has)."""
+    done = "is not in the file: syncing removes it" if pending else "removed from the plan"
+    out = []
+    for r in found:
+        if r.decided:
+            continue
+        title = f" {r.title!r}" if r.title else ""
+        with_items = f" (with {', '.join(r.with_items)})" if r.with_items else ""
+        out.append(
+            f"warning: {where}: {r.item_id}{title}{with_items} {done} without a recorded "
+            "decision (the agenda pack puts it to the body; an item is dropped through "
+            f"`regie decision add --cancel {r.item_id}`, which keeps it in the plan as "
+            f"vervallen; record the body's decision about it with `regie decision add --item "
+            f"{r.item_id}`)"
+        )
+    return out

@@ -221,7 +221,12 @@ def add_decision(
     item_id = item_id or target
     known = {d.item_id: d for d in plan.deadlines()}
     flag = "--restore" if restore else "--set-gereed" if set_gereed else "--cancel"
-    if item_id is not None and item_id not in known and plan.action(item_id) is None:
+    if (
+        item_id is not None
+        and item_id not in known
+        and plan.action(item_id) is None
+        and (target is not None or not _removed_item(app, plan, item_id))
+    ):
         flag = flag if target else "--item"
         raise InvalidInput(f"{flag}: no action or milestone {item_id!r} in the plan")
     decided = decided_by(body.name, meeting_on)  # people read it: the name, not the id
@@ -365,6 +370,15 @@ def _to_revive(
     return tuple(revived), notes
 
 
+def _removed_item(app: App, plan: Plan, item_id: str) -> bool:
+    """Whether ``item_id`` is an item the store knows that the plan file no longer has (removed
+    from it): ``--item`` may name it, to record the body's decision about the removal."""
+    from store import Repository
+
+    with app.session() as session:
+        return Repository(session, plan.programme.id).has_item(item_id)
+
+
 def _dropped_action(plan: Plan, target: str) -> bool:
     action = plan.action(target)
     return action is not None and action.cancelled_by is not None
@@ -429,7 +443,10 @@ def _store(
     old_text = path.read_text(encoding="utf-8") if new_text is not None else None
     try:
         with app.session() as session, session.begin():
-            synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+            # The items this decision drops get its own cancellation, not the file's.
+            synced = sync_plan(
+                session, plan, now=utcnow(), plan_path=str(plan.path), cancelling=dropped
+            )
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
             revisions = [r.id for r in synced.revisions if r.id is not None]
             _recorded(session, plan.programme.id, stored, dropped, revisions, revived)

@@ -17,9 +17,17 @@ if TYPE_CHECKING:
 def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any]) -> list[str]:
     """`regie sync`: one warning per due date the sync just recorded as moved without a
     recorded decision to that gereed (a promise is moved by `regie decision add --set-gereed`,
-    which keeps the first one)."""
-    from governance.provenance import RevisionFact, due_changes, undecided_lines
-    from store import reports_read
+    which keeps the first one), then one per item it just removed from the plan without a
+    recorded decision (an item is dropped by `regie decision add --cancel`, which keeps it)."""
+    from governance.agenda import ItemRevision
+    from governance.provenance import (
+        RevisionFact,
+        due_changes,
+        removal_lines,
+        removals,
+        undecided_lines,
+    )
+    from store import agenda_read, reports_read
     from store.dialect import reader
 
     facts = [
@@ -27,10 +35,25 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
         for r in revisions
         if r.entity in ("action", "milestone") and r.field in ("gereed", "period")
     ]
-    if not facts:
+    removed = [
+        ItemRevision(r.code, r.kind, None, None, None, r.recorded_at)
+        for r in revisions
+        if r.entity in ("action", "milestone") and r.kind == "archived"
+    ]
+    if not facts and not removed:
         return []
-    found = reports_read.decisions(reader(session), plan.programme.id)
-    return undecided_lines(due_changes(facts, found), str(plan.path))
+    connection = reader(session)
+    found = reports_read.decisions(connection, plan.programme.id)
+    lines = undecided_lines(due_changes(facts, found), str(plan.path)) if facts else []
+    if removed:
+        named = agenda_read.with_removed_fields(connection, plan.programme.id, removed)
+        gone = removals(
+            ((r.item_id, r.kind, r.before, r.recorded_at) for r in named),
+            found,
+            zone=plan.calendar.timezone,
+        )
+        lines += removal_lines(gone, str(plan.path))
+    return lines
 
 
 def undecided_in_file(app: App, plan: Plan) -> list[str]:
@@ -47,9 +70,40 @@ def undecided_in_file(app: App, plan: Plan) -> list[str]:
             database = Path(settings.database_url.split("///", 1)[-1].split("?", 1)[0])
             if not database.is_file():
                 return []
-            stored, decided = stored_in_file(database, plan.programme.id)
+            synced = stored_in_file(database, plan.programme.id)
         else:
-            stored, decided = stored_on_server(app.engine, plan.programme.id)
+            synced = stored_on_server(app.engine, plan.programme.id)
     except Exception:  # no database yet, an older schema, a server that is down: no warnings
         return []
-    return undecided_lines(file_edits(plan, stored, decided), str(plan.path))
+    lines = undecided_lines(file_edits(plan, synced.stored, synced.decided), str(plan.path))
+    return lines + _removed_in_file(plan, synced)
+
+
+def _removed_in_file(plan: Plan, synced: Any) -> list[str]:
+    """`regie plan validate`: one warning per item of the synced plan that the file no longer
+    has (syncing it removes the item) and that no decision dropped (a milestone whose action
+    goes too is named with it)."""
+    from datetime import UTC, datetime
+
+    from governance.provenance import removal_lines, removals
+
+    in_file = {a.id for a in plan.actions()} | {m.id for m in plan.milestones()}
+    gone = [
+        (code, "archived", _fields(code, title, entity), datetime.min.replace(tzinfo=UTC))
+        for code, (title, entity) in synced.titles.items()
+        if code not in in_file
+    ]
+    if not gone:
+        return []
+    found = [
+        r
+        for r in removals(gone)
+        if r.item_id not in synced.cancelled and r.action_id not in synced.cancelled
+    ]
+    return removal_lines(found, str(plan.path), pending=True)
+
+
+def _fields(code: str, title: str, entity: str) -> dict[str, Any]:
+    if entity == "action":
+        return {"title": title, "step": None}
+    return {"title": title, "action": code.rsplit(".", 1)[0]}

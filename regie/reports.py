@@ -875,10 +875,11 @@ def _progress_report(
     """The report and its data cut-off. The plan is the one of ``as_of`` (decisions taken
     and plan-file edits synced after it undone); every change of a due date the plan's
     revisions record is read (also one synced after ``as_of``, with the day it was recorded),
-    so that one made without a decision is listed under *vertraagd of gewijzigd*."""
+    so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
+    items removed from the plan file and the owners changed (the items' revisions)."""
     from governance.progress import build_progress
     from governance.provenance import RevisionFact, due_changes
-    from store import reports_read
+    from store import agenda_read, reports_read
     from store.dialect import reader
     from store.reports_repo import ReportsRepository
 
@@ -898,6 +899,7 @@ def _progress_report(
         if recorded_until is not None:
             measured = [m for m in measured if m.recorded_at and m.recorded_at <= recorded_until]
         basis = report_basis(connection, plan, as_of, recorded_until)
+        items, _ = agenda_read.item_revisions(connection, programme, recorded_until)
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,
@@ -907,6 +909,7 @@ def _progress_report(
         decisions=basis.decisions,
         measurements=measured,
         due_changes=[c for c in moved if not c.decided],
+        revisions=items,
     )
     return report, basis.cut_off
 
@@ -1263,7 +1266,7 @@ def _mark_delivered(
     documents: Sequence[Rendered],
     item_ids: Sequence[str],
 ) -> list[str]:
-    from governance.progress import REPORT_SOURCE
+    from governance.decisions import REPORT_SOURCE
     from governance.updates import StatusUpdate, UpdateStatus
     from regie.answers import backdated_note, store_answers, unpublished_note
     from reports.render import render

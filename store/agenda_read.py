@@ -7,6 +7,7 @@ before a PDF's layout can start).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -56,4 +57,57 @@ def item_revisions(
         ItemRevision(str(code), kind, field, value(before), value(after), as_instant(at))
         for code, kind, field, before, after, at in rows
     ]
-    return found, as_instant(first)
+    return with_removed_fields(connection, programme_id, found, cut, params), as_instant(first)
+
+
+#: The fields of a removed item the pack names it by (title, gereed, owners, step or action).
+_KEPT = ("title", "gereed", "owners", "step", "action")
+
+
+def with_removed_fields(
+    connection: sa.Connection,
+    programme_id: str,
+    found: list[ItemRevision],
+    cut: str = "",
+    params: dict[str, Any] | None = None,
+) -> list[ItemRevision]:
+    """``found`` with each ``archived`` revision's ``before`` set to the item's fields as its
+    own revisions (created, then changed) left them when it was removed: the pack names an item
+    that is no longer in the plan. Read from the revisions (never the rows, which a later
+    restore may change), within the same data cut-off (``cut``, ``params``: the filter of
+    :func:`store.reports_read._until` and its parameters with the programme's ``p``)."""
+    codes = sorted({r.item_id for r in found if r.kind == "archived"})
+    if not codes:
+        return found
+    params = params if params is not None else {"p": programme_id}
+    text_json = connection.dialect.name == "sqlite"
+    _, as_instant = converters(connection.dialect.name)
+
+    def value(raw: Any) -> Any:
+        return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+
+    history: dict[str, list[tuple[datetime, str, str | None, Any]]] = {}
+    query = sa.text(
+        'SELECT code, kind, field, "after", recorded_at FROM plan_revisions'
+        " WHERE programme_id = :p AND entity IN ('action', 'milestone') AND code IN :codes"
+        " AND (kind = 'created' OR (kind = 'changed' AND field IN ('title', 'gereed', 'owners')))"
+        f"{cut} ORDER BY recorded_at, id"
+    ).bindparams(_P, sa.bindparam("codes", expanding=True))
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        for code, kind, field, after, at in connection.execute(query, params | {"codes": chunk}):
+            history.setdefault(str(code), []).append((as_instant(at), kind, field, value(after)))
+    out = []
+    for r in found:
+        if r.kind == "archived":
+            fields: dict[str, Any] = {}
+            for at, kind, field, after in history.get(r.item_id, ()):
+                if at > r.recorded_at:
+                    break
+                if kind == "created" and isinstance(after, dict):
+                    fields = {k: after[k] for k in _KEPT if k in after}
+                elif kind == "changed" and field:
+                    fields[field] = after
+            r = replace(r, before=fields or None)
+        out.append(r)
+    return out

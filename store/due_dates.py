@@ -5,28 +5,55 @@ through the standard library's ``sqlite3``, a server through SQLAlchemy)."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-#: Actions and milestones of the synced plan, not archived: (code, gereed, period_end).
+#: Actions and milestones of the synced plan, not archived: (code, gereed, period_end, title,
+#: entity).
 STORED = " UNION ALL ".join(
-    f"SELECT code, gereed, period_end FROM {table} WHERE programme_id = {{programme}}"
-    " AND archived_at IS NULL"
-    for table in ("actions", "milestones")
+    f"SELECT code, gereed, period_end, title, '{entity}' FROM {table}"
+    " WHERE programme_id = {programme} AND archived_at IS NULL"
+    for table, entity in (("actions", "action"), ("milestones", "milestone"))
 )
-#: (item, gereed_after) of every decision that moved a date.
+#: (item, gereed_after, kind) of every decision that moved a date or dropped an item.
 DECIDED = (
-    "SELECT item_code, gereed_after FROM decisions WHERE programme_id = {programme}"
-    " AND kind = 'set_gereed' AND item_code IS NOT NULL"
+    "SELECT item_code, gereed_after, kind FROM decisions WHERE programme_id = {programme}"
+    " AND kind IN ('set_gereed', 'cancel') AND item_code IS NOT NULL"
 )
 
 Stored = dict[str, tuple[str | None, date | None]]
 Decided = set[tuple[str, str | None]]
+
+
+class Synced(NamedTuple):
+    """What `regie plan validate` compares the file with."""
+
+    stored: Stored  # code → (gereed, due)
+    decided: Decided  # (item, gereed_after) of the decisions that moved a date
+    titles: dict[str, tuple[str, str]]  # code → (title, "action" or "milestone")
+    cancelled: set[str]  # the items a decision dropped
+
+
+def _synced(rows: Iterable[Sequence[Any]], decisions: Iterable[Sequence[Any]]) -> Synced:
+    stored: Stored = {}
+    titles: dict[str, tuple[str, str]] = {}
+    for code, gereed, end, title, entity in rows:
+        stored[str(code)] = (gereed, _day(end))
+        titles[str(code)] = (str(title or ""), str(entity))
+    decided: Decided = set()
+    cancelled: set[str] = set()
+    for item, gereed, kind in decisions:
+        if kind == "cancel":
+            cancelled.add(str(item))
+        else:
+            decided.add((str(item), gereed))
+    return Synced(stored, decided, titles, cancelled)
 
 
 def _day(value: Any) -> date | None:
@@ -35,25 +62,24 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def stored_in_file(database: Path, programme_id: str) -> tuple[Stored, Decided]:
+def stored_in_file(database: Path, programme_id: str) -> Synced:
     """Read-only (``mode=ro``: nothing created, nothing migrated); sqlite3 errors propagate."""
     uri = f"file:{quote(str(database.resolve()))}?mode=ro"
     connection = sqlite3.connect(uri, uri=True)
     try:
         rows = connection.execute(STORED.format(programme="?"), (programme_id, programme_id))
-        stored = {str(c): (g, _day(e)) for c, g, e in rows.fetchall()}
+        stored = rows.fetchall()
         decided = connection.execute(DECIDED.format(programme="?"), (programme_id,)).fetchall()
     finally:
         connection.close()
-    return stored, {(str(i), g) for i, g in decided}
+    return _synced(stored, decided)
 
 
-def stored_on_server(engine: Engine, programme_id: str) -> tuple[Stored, Decided]:
+def stored_on_server(engine: Engine, programme_id: str) -> Synced:
     import sqlalchemy as sa
 
     params = {"programme": programme_id}
     with engine.connect() as connection:
         rows = connection.execute(sa.text(STORED.format(programme=":programme")), params)
-        stored = {str(c): (g, _day(e)) for c, g, e in rows.tuples().all()}
         decided = connection.execute(sa.text(DECIDED.format(programme=":programme")), params)
-        return stored, {(str(i), g) for i, g in decided.tuples().all()}
+        return _synced(rows.tuples().all(), decided.tuples().all())

@@ -11,7 +11,7 @@ part-way leaves the database as it was once the caller rolls back.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -34,6 +34,7 @@ from store.models import (
 from store.models_incremental import AssessmentMemoryRow, ItemMemoryRow, PlanSyncRow
 from store.outbox import withdraw
 from store.records import Revision
+from store.sync_cancels import apply_file_cancels
 from store.sync_fields import (
     ACTIONS,
     CONTACTS,
@@ -88,11 +89,15 @@ class SyncResult:
     contacts_rerouted: list[str] = field(default_factory=list)
     #: Unsent messages withdrawn, per contact who left or moved (:func:`store.outbox.withdraw`).
     withdrawn: dict[str, list[str]] = field(default_factory=dict)
+    #: Items the plan file drops (``cancelled_by``) made cancelled by this sync
+    #: (:mod:`store.sync_cancels`).
+    cancelled: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        """True when the sync recorded anything at all (revisions, events, withdrawals)."""
-        return bool(self.revisions or self.contacts_rerouted or self.withdrawn)
+        """True when the sync recorded anything at all (revisions, events, withdrawals, the
+        plan file's cancellations)."""
+        return bool(self.revisions or self.contacts_rerouted or self.withdrawn or self.cancelled)
 
     def describe(self) -> str:
         """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``; the
@@ -112,13 +117,24 @@ class SyncResult:
         if parts:
             return ", ".join(parts) + self.notes()
         # Only what has no revision (a contact's deputy or channel, a withdrawal): no counts.
-        return "; ".join(filter(None, (self._named(), self._withdrawn()))) or "in sync"
+        parts = [self._named(), self._withdrawn(), self._cancelled()]
+        return "; ".join(filter(None, parts)) or "in sync"
 
     def notes(self) -> str:
         """What follows the counts in the cycle's and ``regie sync``'s line: `` (contacts
         created: carol; archived: alice)`` and ``; 1 unsent message withdrawn (alice)``, or ""."""
         named, withdrawn = self._named(), self._withdrawn()
-        return (f" ({named})" if named else "") + (f"; {withdrawn}" if withdrawn else "")
+        cancelled = self._cancelled()
+        return (
+            (f" ({named})" if named else "")
+            + (f"; {withdrawn}" if withdrawn else "")
+            + (f"; {cancelled}" if cancelled else "")
+        )
+
+    def _cancelled(self) -> str:
+        if not self.cancelled:
+            return ""
+        return f"cancelled as the plan file says (cancelled_by): {_some(self.cancelled)}"
 
     def _named(self) -> str:
         named: list[str] = []
@@ -146,12 +162,20 @@ def _some(ids: list[str], most: int = 5) -> str:
 
 
 def sync_plan(
-    session: Session, plan: Plan, *, now: datetime, plan_path: str | None = None
+    session: Session,
+    plan: Plan,
+    *,
+    now: datetime,
+    plan_path: str | None = None,
+    cancelling: Collection[str] = (),
 ) -> SyncResult:
     """Bring the stored programme in line with ``plan``; return what changed.
 
     A plan loaded from a file carries the file's hash: when the last sync stored the same file
-    (same hash, same path), nothing is compared and the result is "in sync".
+    (same hash, same path), nothing is compared and the result is "in sync". Either way an item
+    the file drops (``cancelled_by``) without a cancellation on record is made cancelled
+    (:mod:`store.sync_cancels`), except those in ``cancelling`` (the caller cancels them: a
+    decision being recorded).
     """
     require_aware(now, "now")
     lock_programme(session, plan.programme.id)
@@ -165,6 +189,7 @@ def sync_plan(
         # The same file as last time; a contacts file (REGIE_CONTACTS) may have changed all
         # the same: its contacts are compared (a few hundred rows at most).
         result = _Sync(session, plan, now, path).run(contacts_only=True)
+        result.cancelled = apply_file_cancels(session, plan, now, cancelling)
         if not result.changed:
             return SyncResult(unchanged=synced.entities)
         session.flush()
@@ -190,6 +215,7 @@ def sync_plan(
         synced.plan_hash, synced.plan_path = plan.source_hash, path
         synced.entities, synced.synced_at = entities, now
     session.flush()
+    result.cancelled = apply_file_cancels(session, plan, now, cancelling)
     return result
 
 

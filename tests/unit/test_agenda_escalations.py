@@ -188,3 +188,17 @@ def test_a_late_answer_is_dated_by_the_office_day() -> None:
     at = datetime(2016, 3, 3, 23, 30, tzinfo=UTC)
     assert agenda.recorded_late(date(2016, 3, 2), at, "Europe/Amsterdam") == date(2016, 3, 4)
     assert agenda.recorded_late(date(2016, 3, 2), at, "UTC") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "late"), [("email", True), ("decision", False), ("report", False)]
+)
+def test_only_an_owners_answer_comes_in_late(plan: Plan, source: str, late: bool) -> None:
+    # Recorded a year after the day it counts for: *nagekomen* for an owner's answer; a
+    # decision's update and a report's mark count from their own day by design.
+    update = StatusUpdate(
+        "3.9", UpdateStatus.DONE, date(2016, 3, 2), source=source,
+        recorded_at=datetime(2017, 3, 2, 9, tzinfo=UTC),
+    )  # fmt: skip
+    line = agenda.item_lines(plan, _assess(plan, update))["3.9"]
+    assert (line.recorded_late is not None) is late

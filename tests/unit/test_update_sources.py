@@ -43,8 +43,7 @@ def _update_sources() -> set[str]:
     """Every source the code can store on a status update: the answer channels, the dataclass's
     default, and every literal the code makes or records an update with (so a new channel added
     there is walked here too)."""
-    from governance.decisions import DECISION_SOURCE
-    from governance.progress import REPORT_SOURCE
+    from governance.decisions import DECISION_SOURCE, REPORT_SOURCE
     from governance.updates import StatusUpdate
     from regie.answers import CHANNELS
 

@@ -1,0 +1,118 @@
+"""Items the plan file says are dropped (``cancelled_by``) made *vervallen* in the store.
+
+The plan file is the source of truth. `regie decision add --cancel` writes ``cancelled_by`` and a
+``cancelled`` status update (source ``decision``, from the meeting on); a plan written with
+``cancelled_by`` already in it (a programme adopting Regie mid-term, a re-sync into a fresh
+database, a hand edit) has no such update, and the assessment reads only updates. So each sync
+writes, for every item the file drops (its own ``cancelled_by`` or its action's) that has no
+cancellation on record, the update the decision would have written: ``cancelled`` from the date
+the text names (``besluit Stuurgroep X, 10 juli 2025``), else from the sync's day in the plan's
+time zone. The incremental daily step picks it up like any other update recorded since its
+last run.
+
+Not for an item whose latest update already finishes it (done, cancelled), nor for one with a
+cancellation reported on or after that date (one written before and superseded since: a
+restore, an owner's later answer), nor for the items the caller cancels itself (``skip``: a
+decision being recorded writes its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import UTC, date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from governance.decisions import DECISION_SOURCE
+from governance.plan import Action, Milestone, Plan
+from governance.provenance import decided_on
+from governance.updates import FINISHED, UpdateStatus
+from store.models import StatusUpdateRow
+
+_CHUNK = 500
+
+
+class FileCancel(NamedTuple):
+    item_id: str
+    text: str  # the cancelled_by text (the item's own, else its action's)
+    on: date  # from when it is cancelled
+
+
+def file_cancels(plan: Plan, today: date) -> list[FileCancel]:
+    """Every item (a deadline) the plan file drops, in plan order, with the day it counts from:
+    the date its ``cancelled_by`` text names, else ``today``."""
+    items = plan.deadline_table().by_id
+    out = []
+    for action in plan.actions():
+        chain: list[Action | Milestone] = [action, *action.milestones]
+        for item in chain:
+            text = item.cancelled_by or action.cancelled_by
+            if text and item.id in items:
+                out.append(FileCancel(item.id, text, decided_on(text) or today))
+    return out
+
+
+def _author(plan: Plan, text: str) -> str | None:
+    """The body whose name the text gives ("besluit Stuurgroep X, …"), as a decision's update
+    names its body; None when none matches."""
+    for body in plan.governance:
+        if text.startswith(f"besluit {body.name},"):
+            return body.id
+    return None
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def apply_file_cancels(
+    session: Session, plan: Plan, now: datetime, skip: Collection[str] = ()
+) -> list[str]:
+    """Write the missing cancellations (see the module notes); return their item ids."""
+    today = now.astimezone(ZoneInfo(plan.calendar.timezone)).date()
+    wanted = [c for c in file_cancels(plan, today) if c.item_id not in skip]
+    if not wanted:
+        return []
+    u = StatusUpdateRow
+    latest: dict[str, tuple[date, datetime, int, str]] = {}
+    cancelled_on: dict[str, date] = {}  # item → its latest cancellation's day
+    for ids in _chunks([c.item_id for c in wanted]):
+        rows = session.execute(
+            sa.select(u.item_code, u.reported_on, u.recorded_at, u.id, u.status).where(
+                u.programme_id == plan.programme.id, u.item_code.in_(ids)
+            )
+        )
+        for code, reported_on, recorded_at, row_id, status in rows.tuples():
+            key = (reported_on, recorded_at, row_id, status)
+            if code not in latest or key[:3] > latest[code][:3]:
+                latest[code] = key
+            if status == UpdateStatus.CANCELLED.value:
+                cancelled_on[code] = max(reported_on, cancelled_on.get(code, reported_on))
+    done = {s.value for s in FINISHED}
+    written = []
+    for c in wanted:
+        last = latest.get(c.item_id)
+        if last is not None and last[3] in done:
+            continue
+        if c.item_id in cancelled_on and cancelled_on[c.item_id] >= c.on:
+            continue
+        session.add(
+            u(
+                programme_id=plan.programme.id,
+                item_code=c.item_id,
+                status=UpdateStatus.CANCELLED.value,
+                reported_on=c.on,
+                comment=c.text,
+                author=_author(plan, c.text),
+                source=DECISION_SOURCE,
+                recorded_at=now.astimezone(UTC),
+            )
+        )
+        written.append(c.item_id)
+    if written:
+        session.flush()
+    return written
