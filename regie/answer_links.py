@@ -441,3 +441,49 @@ def record_link_refusal(
         if not repo.programme_exists():
             sync_plan(session, plan, now=now, plan_path=str(plan.path))
         repo.record_events([EventRecord(ANSWER_REFUSED, item, as_of, payload, key)])
+
+
+@dataclass(frozen=True, slots=True)
+class OtherLink:
+    """An item of the same message its recipient may still answer: the thank-you page's
+    "Andere punten uit dit bericht"."""
+
+    item: Deadline
+    url_token: str
+    latest: StatusUpdate | None
+
+
+def other_links(app: App, plan: Plan, url_token: str, now: datetime) -> list[OtherLink]:
+    """The message's other links that may still be answered, in the message's order: the same
+    links the mail holds (made again from its placeholders, as the sender makes them), each
+    checked as if opened now. None for a correction link (no message) or a message whose links
+    cannot be made again (no key). Nothing new is issued, so nothing new can be forwarded."""
+    from store.answers import link
+    from store.outbox import message
+
+    secret = app.settings.secret_key
+    token = url_token.partition(".")[0]
+    if not secret or not _URL_SAFE.fullmatch(token):
+        return []
+    with app.session() as session:
+        found = link(session, token)
+        if found is None or found.outbox_key.startswith(CORRECTION_KEY):
+            return []
+        record = message(session, found.programme_id, found.outbox_key)
+    if record is None or record.recipient != found.contact_id:
+        return []
+    out: list[OtherLink] = []
+    seen = {found.item_id}
+    for match in PLACEHOLDER.finditer(record.body_text):
+        item_id = _placeholder_item(match[1])
+        if item_id is None or item_id in seen:
+            continue
+        seen.add(item_id)
+        other = link_id(secret, found.programme_id, record.key, item_id, found.contact_id, match[2])
+        mac = link_mac(secret, other, found.programme_id, found.contact_id, item_id, record.key)
+        try:
+            view = check_link(app, plan, f"{other}.{mac}", now)
+        except LinkRefused:
+            continue  # answered, replaced, expired, cancelled …: nothing to offer
+        out.append(OtherLink(view.item, f"{other}.{mac}", view.latest))
+    return out

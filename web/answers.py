@@ -188,6 +188,8 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             return _form(request, plan, view, shown, {"confirm": CONFIRM_ERROR})
         return _refused(request, exc.reason, typed=_typed(fields, status), refusal=exc)
     assert view is not None
+    from regie.answer_links import other_links
+
     update = recorded.update
     due = view.item.period.end if view.item.period else None
     open_ = update.status.value in ("on_track", "at_risk")
@@ -209,6 +211,9 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         correction_until=recorded.extra.get("correction_until"),
         office=_office(plan),
         finished=status == "done",  # no more reminders about it, so no new link either
+        # The same message's other items, each with the link the mail holds: one message, one
+        # sitting, not one mail link at a time.
+        others=other_links(regie, plan, token, now),
     )
 
 
