@@ -18,9 +18,10 @@ of days to check that). A first run, another reminder policy, programme start, c
 calendar (:func:`basis`) is a full assessment: the caller decides. A rerun of the memory's
 own day chooses what changed since its earlier run (``assess_selected(…, before_day=True)``).
 
-An item whose prompts of today (this run's, or an earlier run's of the day) make enough
-unanswered ones for an escalation is checked again tomorrow; one whose prompt was held back on
-a day without prompts, on the next working day.
+An item whose prompts on record (this run's, an earlier run's of the day, or older ones) make
+enough unanswered ones for an escalation is checked again on the day they do, once the owner's
+grace (``unanswered_grace_days``) has run out; one whose prompt was held back on a day without
+prompts, on the next working day.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ __all__ = [
 #: A full run still takes each item's previous state and latest update from the memory (facts
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 _DAY = timedelta(days=1)
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
@@ -535,11 +536,16 @@ class Scheduler:
         forecast = item.forecast
         if item.state is State.SLIPPED and due < as_of and forecast is not None:
             # Slipped past its due date: no stage and no overdue escalation until the forecast
-            # passes (then it is overdue); only the forecast and the stale limit matter.
+            # is reached (its own prompt, then overdue the day after); only the forecast and
+            # the stale limit matter.
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
             best: date | None = None
-            candidates: tuple[date, ...] = (forecast + _DAY, self.add(active_on, stale_after))
+            candidates: tuple[date, ...] = (
+                forecast,
+                forecast + _DAY,
+                self.add(active_on, stale_after),
+            )
         else:
             # The days every item with this due date shares, then the item's own: the earliest
             # after as_of of them all (the due date's share is worked out once per date).
@@ -557,6 +563,12 @@ class Scheduler:
                 candidates = (forecast + _DAY, stale_on)
             else:
                 candidates = (stale_on,)
+        if forecast is not None and forecast > due:
+            # Past its due date the owner's forecast takes over: its prompt on the day, its
+            # overdue prompts and escalation counted from it (governance.reminders, "Forecasts").
+            comes = self._next_due_day(forecast)
+            if comes is not None:
+                candidates = (*candidates, comes)
         for day in candidates:
             if day > as_of and (best is None or day < best):
                 best = day
@@ -585,52 +597,65 @@ def remember(
     are stored today (not on a day off) and ``facts`` what the prompts on record before today's
     told the plan (:func:`governance.reminders.plan_reminders_from`).
     Besides :meth:`Scheduler.next_check`, an item is checked tomorrow when something for it was
-    due but nobody can receive it, or when today's prompt makes enough unanswered ones for an
-    escalation tomorrow; on the next working day when its prompt was held back on a day off.
+    due but nobody can receive it; on the day its unanswered prompts escalate (the owner's grace
+    ended); on the next working day when its prompt was held back on a day off.
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY
     busy = {i.item_id for d in reminders.digests for i in d.items}
     busy.update(e.item_id for e in reminders.escalations)
     again = {i.item_id for i in reminders.unaddressed}
+    # Items whose unanswered prompts escalate on a later day: that day (the owner's grace,
+    # ``unanswered_grace_days`` after the prompt that makes the count, has run out).
+    ripe: dict[str, date] = {}
     held: set[str] = set()
+    today: dict[str, list[PromptRecord]] = {}
     if not recorded:
         # Held back on a day off: nothing is prompted before the next working day, so the
         # prompt is looked at again then (a state change before it has its own next check).
         held = busy - again
     else:
-        today: dict[str, list[PromptRecord]] = {}
         for r in reminders.records:
             today.setdefault(r.item_id, []).append(r)
-        needed = scheduler.policy.escalate_after_unanswered
-        # Besides the items prompted now, those an earlier run of this day prompted (a rerun,
-        # e.g. after an owner's answer): those prompts are on record (in ``facts``) and count
-        # as unanswered from tomorrow. On a first run of a day an item with that many
-        # unanswered escalates today instead (``escalation_run`` below, or ``escalated``).
-        pending = busy.union(
+    needed = scheduler.policy.escalate_after_unanswered
+    if needed > 0:
+        # Besides the items prompted now, those with enough prompts on record (in ``facts``):
+        # an earlier run of this day prompted them (a rerun, e.g. after an owner's answer),
+        # or the owner's grace has not run out yet (also on a day off, which records none).
+        # On a first run of a day an item with that many ripe unanswered escalates today
+        # instead (``escalation_run`` below, or ``escalated``).
+        pending = (busy if recorded else set()).union(
             i for i, f in facts.items() if len(f.unanswered) >= needed and not f.escalated
-        ) if needed > 0 else busy  # fmt: skip
+        )
         for item_id in pending:
             latest = assessment.items[item_id].latest_update
             known = facts.get(item_id, NO_FACTS)
             records = today.get(item_id, ())
             run = escalation_run(item_id, latest)
-            if needed <= 0 or known.escalated or any(r.stage.startswith(run) for r in records):
+            if known.escalated or any(r.stage.startswith(run) for r in records):
                 continue  # no escalation for unanswered prompts, or this run had its one
-            # Unanswered tomorrow: those on record (after the latest update's day, up to
-            # today) and today's, unless the latest update is of today.
-            stages = set(known.unanswered)
+            # Unanswered from tomorrow: those on record (after the latest update's day, up to
+            # today) and today's, unless the latest update is of today. They escalate once
+            # the ``needed``-th of them (by first day) is ``unanswered_grace_days`` old.
+            stages = dict(known.unanswered)
             since = latest.reported_on if latest is not None else None
             if since is None or since < as_of:
-                stages.update(r.stage for r in records if not r.is_escalation)
+                for r in records:
+                    if not r.is_escalation:
+                        stages.setdefault(r.stage, as_of)
             if len(stages) >= needed:
-                again.add(item_id)
+                nth = sorted(stages.values())[needed - 1]
+                grace = scheduler.policy.unanswered_grace_days
+                ripe[item_id] = max(scheduler.add(nth, grace), tomorrow)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:
             return tomorrow
         scheduled = scheduler.next_check(item)
+        escalates = ripe.get(item_id)
+        if escalates is not None and (scheduled is None or escalates < scheduled):
+            scheduled = escalates
         if item_id in held:
             return working if scheduled is None else min(scheduled, working)
         return scheduled

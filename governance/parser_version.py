@@ -14,4 +14,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: of a value.
 #: 6: ``calendar.extra_days_off`` and ``reminders.after_escalation_every_days`` (fields of the
 #: pickled calendar and policy).
-PARSER_VERSION = 6
+#: 7: ``reminders.unanswered_grace_days`` (a field of the pickled policy).
+PARSER_VERSION = 7

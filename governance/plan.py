@@ -262,6 +262,9 @@ class ReminderPolicy:
     # 0: no more overdue prompts after the escalation (governance.reminders, "Back-off").
     after_escalation_every_days: int = 20
     escalate_after_unanswered: int = 2
+    # The owner's time to answer: an unanswered prompt counts towards an escalation only once
+    # it is this many working days old (0: from the day after it was sent).
+    unanswered_grace_days: int = 5
     escalate_after_overdue_days: int = 10
     open_ended_every_months: int = 3  # open-ended and periodic items: a status prompt a quarter
     stale_after_days: int = 20  # no update for this many working days → stale flag

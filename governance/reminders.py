@@ -13,8 +13,11 @@ Stages. At any ``as_of`` an open item is in at most one stage:
   due date it is about, so when the due date changes (a *gereed* revised in the plan, or a
   dependent item's date computed anew) the new date gets its own prompts: those sent for the
   old date do not count for it. A slipped item past its due date, whose owner's forecast is
-  still ahead, is in no stage: the forecast is the new commitment, and once it passes the item
-  is overdue and prompted again;
+  still ahead, is in no stage: the forecast is the new commitment. Forecasts: from the day the
+  forecast F comes (after the due date) the item has the stages of a due date F: ``due@F`` on
+  the forecast day ("your expected date has come: is it done?"), whatever ``on_due_date``
+  says, then ``overdue-N@F`` counted from F (the item is overdue again). Items without such a
+  forecast keep their stage keys;
 - ongoing items (open-ended, recurring): ``periodic-YYYYQn``, once per calendar quarter from their
   start (other ``open_ended_every_months`` give ``periodic-YYYYMmm`` blocks);
 - done, cancelled, undated and waiting items are in no stage and never prompted.
@@ -38,12 +41,15 @@ update (or since the start, without one; a decision's update, which answers no s
 starts a run: the body has just decided on the item). An item escalates at most once per run:
 
 - ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
-  the day of the latest update and before today — so the owner had at least a day to answer.
-  Prompts for an earlier due date count too: the owner left them unanswered all the same.
+  the day of the latest update, each before today and at least ``unanswered_grace_days``
+  working days before it — the owner's time to answer, so that a prompt just before the
+  holidays does not escalate on the first day back. Prompts for an earlier due date count
+  too: the owner left them unanswered all the same.
   It escalates whether or not the reminders were delivered (the office must act either way),
   but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`);
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
-  counted from the due date or from the latest update, whichever is later.
+  counted from the due date or from the latest update, whichever is later; of an item whose
+  owner's forecast (after the due date) has passed, from that forecast instead of the due date.
 
 Back-off. Once the current run has escalated (on day E), the office and the steering body know;
 prompting the owner every ``overdue_every_days`` for months more only teaches them to ignore the
@@ -281,7 +287,7 @@ class _Stages:
 
     def __init__(self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar) -> None:
         self.as_of, self.policy, self.cal = as_of, policy, cal
-        self.dated: dict[tuple[date, bool], Stage | None] = {}
+        self.dated: dict[tuple[date, bool, date | None], Stage | None] = {}
         self.periodic: dict[date | None, Stage | None] = {}
 
     def of(self, item: ItemAssessment) -> Stage | None:
@@ -290,10 +296,16 @@ class _Stages:
             return None
         due = item.due
         if due is not None:
-            key = (due, state is State.SLIPPED)  # the only part of the state a stage reads
+            # The only parts of the state a stage reads; a forecast only once it is reached.
+            forecast = item.forecast
+            if forecast is not None and (forecast <= due or forecast > self.as_of):
+                forecast = None
+            key = (due, state is State.SLIPPED, forecast)
             if key in self.dated:
                 return self.dated[key]
-            found = self.dated[key] = _dated_stage(due, state, self.as_of, self.policy, self.cal)
+            found = self.dated[key] = _dated_stage(
+                due, state, self.as_of, self.policy, self.cal, forecast
+            )
             return found
         if item.period_kind in ONGOING_KINDS:
             start = item.start
@@ -306,8 +318,17 @@ class _Stages:
 
 
 def _dated_stage(
-    due: date, state: State, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
+    due: date,
+    state: State,
+    as_of: date,
+    policy: ReminderPolicy,
+    cal: WorkCalendar,
+    forecast: date | None = None,
 ) -> Stage | None:
+    """The stage of an item due on ``due``; ``forecast``: the owner's forecast after ``due``,
+    when ``as_of`` has reached it (see the module notes, "Forecasts")."""
+    if forecast is not None and as_of > due:
+        return _forecast_stage(forecast, as_of, policy, cal)
     # The due date is part of the name: prompts for an old due date must not count for a new one.
     at = f"@{due.isoformat()}"
     every = policy.overdue_every_days
@@ -343,6 +364,26 @@ def _dated_stage(
     if as_of >= first:
         return stage("first", first, None)
     return None
+
+
+def _forecast_stage(
+    forecast: date, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
+) -> Stage:
+    """The stage of an item past its due date whose owner's forecast ``as_of`` has reached:
+    ``due@F`` from the forecast day F, then ``overdue-N@F`` counted from F."""
+    at = f"@{forecast.isoformat()}"
+    every = policy.overdue_every_days
+    n = cal.working_days_between(forecast, as_of) // every if every > 0 else 0
+    if n < 1:
+        return Stage("due" + at, forecast)
+    starts = cal.add_working_days(forecast, n * every)
+    gap = -(-every // 2)
+    if n > 1:
+        previous, began = f"overdue-{n - 1}", cal.add_working_days(forecast, (n - 1) * every)
+    else:
+        previous, began = "due", forecast
+    after = max(cal.add_working_days(starts, -gap), began)
+    return Stage(f"overdue-{n}{at}", starts, previous + at, after)
 
 
 def _periodic_stage(start: date | None, as_of: date, months: int) -> Stage | None:
@@ -653,20 +694,31 @@ def _escalation(
     since = latest.reported_on if latest else None
     kind = reason = ""
     prompts = undelivered = 0
+    counts = silent_since if silent_since is not None else {}
+
+    def quiet(day: date) -> int:
+        found = counts.get(day)
+        if found is None:
+            found = counts[day] = cal.working_days_between(day, as_of)
+        return found
+
     if state is State.OVERDUE:
         silent = item.working_days_overdue
+        forecast, due, past = item.forecast, item.due, ""
+        if forecast is not None and due is not None and forecast > due:
+            silent = quiet(forecast)  # the owner's forecast passed: counted from it
+            past = f", {silent} past the forecast {forecast}"
         if since is not None:
-            counts = silent_since if silent_since is not None else {}
-            quiet = counts.get(since)
-            if quiet is None:
-                quiet = counts[since] = cal.working_days_between(since, as_of)
-            silent = min(silent, quiet)
+            silent = min(silent, quiet(since))
         if silent >= policy.escalate_after_overdue_days:
             kind = "overdue"
-            reason = f"{item.working_days_overdue} working days overdue, {silent} without answer"
+            overdue = item.working_days_overdue
+            reason = f"{overdue} working days overdue{past}, {silent} without answer"
     if not kind and policy.escalate_after_unanswered > 0 and known.unanswered:
         unanswered = known.unanswered_before(as_of)
-        if len(unanswered) >= policy.escalate_after_unanswered:
+        grace = policy.unanswered_grace_days
+        ripe = [s for s in unanswered if quiet(known.unanswered[s]) >= grace]
+        if len(ripe) >= policy.escalate_after_unanswered:
             kind = "unanswered"
             after = f" since {since}" if since else ""
             prompts = len(unanswered)

@@ -37,9 +37,11 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     for item in items:
         due = item.get("due")
         item["due"] = date.fromisoformat(due) if isinstance(due, str) else None
-        since = item.get("handover_since")  # a hand-over's (regie.messages)
-        if isinstance(since, str):
-            item["handover_since"] = date.fromisoformat(since)
+        # A hand-over's and the latest answer's (regie.messages).
+        for name in ("handover_since", "latest_on", "latest_forecast"):
+            value = item.get(name)
+            if isinstance(value, str):
+                item[name] = date.fromisoformat(value)
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
@@ -50,7 +52,9 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     intro = render(f"slack/{message.kind}.intro.md.j2", message=message, items=items).strip()
     if intro:
         blocks.append(_section("intro", intro))
-    answerable = message.kind in ANSWERABLE  # buttons under each item (issue #10)
+    # Buttons under each item (issue #10); a deputy's copy of escalations too: a deputy may
+    # answer for the contacts they stand in for (regie.messages).
+    answerable = message.kind in ANSWERABLE or bool(message.metadata.get("deputy_for"))
     room = MAX_BLOCKS - len(blocks) - 1  # one left for "and N more"
     if answerable:
         room //= 2

@@ -159,10 +159,11 @@ def deadline_check(
     from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
     from regie.gc_pause import paused_gc
-    from regie.messages import outbox_messages
+    from regie.messages import latest_update_ids, outbox_messages
     from regie.services import sync_warnings
     from store import Repository, sync_plan
     from store.answers import add_links
+    from store.assessment_query import updates_by_id
     from store.dialect import alongside, dialect_name
 
     plan = plan or app.load_plan()
@@ -231,6 +232,14 @@ def deadline_check(
             report.incremental = day.incremental
             report.rebuilt = rebuild_memory
             linker = answer_linker(app, plan) if not replay else None
+            # The notes of the latest answers the messages repeat (an incremental run's
+            # memory holds none), read as the session's submitted work (PostgreSQL).
+            note_ids = latest_update_ids(assessment, reminders)
+            notes = {
+                u.id: u.comment
+                for u in submit(lambda: updates_by_id(session, note_ids)).result()
+                if u.id is not None
+            }
             records = list(
                 outbox_messages(
                     plan,
@@ -239,6 +248,7 @@ def deadline_check(
                     linker,
                     office_channel=office_channel(app),
                     taken=taken,
+                    notes=notes,
                 )
             )
         new_keys = recorded[-1].result()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, time
 from typing import Any
 
-from governance.assessment import Assessment
+from governance.assessment import Assessment, ItemAssessment
 from governance.plan import Action, Contact, Plan
+from governance.rag import State
 from governance.reminders import (
     Digest,
     Escalation,
@@ -47,6 +48,7 @@ def digest_message(
     assessment: Assessment,
     linker: Callable[[str, str, str], str] | None = None,
     actions: Mapping[str, Action] | None = None,
+    notes: Mapping[int, str | None] | None = None,
 ) -> OutboxRecord:
     """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
     ``actions`` (the plan's by id) saves a pass over the plan per digest."""
@@ -78,10 +80,18 @@ def digest_message(
                     else None
                 ),
                 **_handed_over(item.handover, names),
+                **_latest(assessed, notes or {}),
             }
         )
     payload = [
-        {"id": i.item_id, "stage": i.stage, "state": i.state, **_shown(x), **_handover_shown(x)}
+        {
+            "id": i.item_id,
+            "stage": i.stage,
+            "state": i.state,
+            **_shown(x),
+            **_handover_shown(x),
+            **_latest_shown(x),
+        }
         for i, x in zip(digest.items, items, strict=True)
     ]
     return _message(plan, "reminder_digest", contact, digest.as_of, digest.key, items, payload)
@@ -112,6 +122,46 @@ def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _latest(assessed: ItemAssessment, notes: Mapping[int, str | None]) -> dict[str, Any]:
+    """The owner's latest answer on an item in its template context (none: nothing, so the
+    context of an item never answered stays as it was): the day it counts for, the status,
+    the standing forecast and the note. An incremental run's latest update is the memory's
+    copy, without its note: ``notes`` (by update id, :func:`latest_update_ids`) has it."""
+    update = assessed.latest_update
+    if update is None:
+        return {}
+    note = update.comment
+    if note is None and update.id is not None:
+        note = notes.get(update.id)
+    forecast = assessed.forecast
+    overdue = assessed.state is State.OVERDUE
+    return {
+        "latest_on": update.reported_on,
+        "latest_status": update.status.value,
+        "latest_forecast": forecast,
+        "latest_note": note or None,
+        # Still overdue after it: what is missing is a new date (or "gereed"); with a forecast,
+        # that forecast has passed (an overdue item has no live one).
+        "latest_overdue": overdue,
+        "latest_lapsed": overdue and forecast is not None,
+    }
+
+
+def _latest_shown(item: dict[str, Any]) -> dict[str, Any]:
+    """What a channel shows of the latest answer (Slack builds its blocks from the payload)."""
+    if "latest_on" not in item:
+        return {}
+    forecast = item["latest_forecast"]
+    return {
+        "latest_on": item["latest_on"].isoformat(),
+        "latest_status": item["latest_status"],
+        "latest_forecast": forecast.isoformat() if forecast else None,
+        "latest_note": item["latest_note"],
+        "latest_overdue": item["latest_overdue"],
+        "latest_lapsed": item["latest_lapsed"],
+    }
+
+
 def _shown(item: dict[str, Any]) -> dict[str, Any]:
     """What a channel shows per item (Slack builds its blocks from the payload)."""
     due = item["due"]
@@ -130,8 +180,15 @@ def escalation_message(
     assessment: Assessment,
     *,
     contact: Contact | None = None,
+    deputy_for: Sequence[str] = (),
+    linker: Callable[[str, str, str], str] | None = None,
+    notes: Mapping[int, str | None] | None = None,
 ) -> OutboxRecord:
+    """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
+    variant, with an answer link per item from ``linker`` when it has an e-mail address: a
+    deputy may answer for them, :func:`governance.answers.may_answer`)."""
     contact = contact or _contact(plan, digest.contact_id)
+    links = linker if deputy_for and contact.email else None
     items = []
     for esc in digest.escalations:
         item = assessment.items[esc.item_id]
@@ -148,13 +205,30 @@ def escalation_message(
                 # Requests that never reached the owner: not "unanswered" (templates).
                 "prompts": esc.prompts,
                 "undelivered": esc.undelivered,
+                **_latest(item, notes or {}),
+                # A deputy's copy: a link per item (None without one); the office's: no key.
+                **(
+                    {"answer_url": (links(contact.id, item.item_id, digest.key) if links else None)}
+                    if deputy_for
+                    else {}
+                ),
             }
         )
     payload = [
-        {"id": e.item_id, "kind": e.kind, "state": x["state"], **_shown(x), **_undelivered(e)}
+        {
+            "id": e.item_id,
+            "kind": e.kind,
+            "state": x["state"],
+            **_shown(x),
+            **_undelivered(e),
+            **_latest_shown(x),
+        }
         for e, x in zip(digest.escalations, items, strict=True)
     ]
-    return _message(plan, "escalation_digest", contact, digest.as_of, digest.key, items, payload)
+    extra = {"deputy_for": list(deputy_for)} if deputy_for else {}
+    return _message(
+        plan, "escalation_digest", contact, digest.as_of, digest.key, items, payload, extra
+    )
 
 
 def _undelivered(escalation: Escalation) -> dict[str, int]:
@@ -173,8 +247,10 @@ def _message(
     key: str,
     items: list[dict[str, Any]],
     payload_items: list[dict[str, Any]],
+    extra: Mapping[str, Any] | None = None,
 ) -> OutboxRecord:
-    """Render ``<kind>.subject.j2`` and ``<kind>.txt.j2`` into one outbox record."""
+    """Render ``<kind>.subject.j2`` and ``<kind>.txt.j2`` into one outbox record. ``extra``:
+    more context, also in the payload (Slack's intro reads it)."""
     from notifications.render import header_text, render
 
     context = {
@@ -186,6 +262,7 @@ def _message(
         "steering_body": steering_body(plan),
         # A rerun's second message of the day says it adds to the first.
         "addition": is_addition(key),
+        **(extra or {}),
     }
     return OutboxRecord(
         key=key,
@@ -205,6 +282,7 @@ def _message(
             "items": payload_items,
             "render": to_json(context),
             **({"addition": True} if context["addition"] else {}),  # Slack's intro reads it
+            **(extra or {}),
             # The contact's own channel travels with the message, so routing needs no plan file.
             **({"channel": contact.channel} if contact.channel else {}),
         },
@@ -220,6 +298,7 @@ def outbox_messages(
     *,
     office_channel: str | None = None,
     taken: Collection[str] = (),
+    notes: Mapping[int, str | None] | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
@@ -228,47 +307,66 @@ def outbox_messages(
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         for digest in reminders.digests:
-            yield digest_message(plan, digest, assessment, linker, actions)
+            yield digest_message(plan, digest, assessment, linker, actions, notes)
     for esc in reminders.escalation_digests:
-        yield escalation_message(plan, esc, assessment)
+        yield escalation_message(plan, esc, assessment, notes=notes)
     if not reminders.escalation_digests:
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
     as_of = reminders.as_of
-    for deputy, items in sorted(_deputies(plan, assessment, escalations.values()).items()):
+    deputies = _deputies(plan, assessment, escalations.values())
+    for deputy, (items, of) in sorted(deputies.items()):
         key = free_key(f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy", taken)
         copy = EscalationDigest(deputy, as_of, tuple(items), key)
-        yield escalation_message(plan, copy, assessment)
+        yield escalation_message(plan, copy, assessment, deputy_for=of, linker=linker, notes=notes)
     if office_channel:
         channel = Contact(
             id="office-channel", name="Programmabureau", organisation="", slack=office_channel
         )
         key = free_key(escalation_digest_key(plan.programme.id, channel.id, as_of), taken)
         office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
-        record = escalation_message(plan, office, assessment, contact=channel)
+        record = escalation_message(plan, office, assessment, contact=channel, notes=notes)
         yield replace(record, payload={**record.payload, "to_channel": True})
+
+
+def latest_update_ids(assessment: Assessment, reminders: ReminderPlan) -> set[int]:
+    """The ids of the latest updates of the items the day's messages name whose note the
+    assessment does not hold (an incremental run's memory copy): for ``notes``."""
+    named = {i.item_id for d in reminders.digests for i in d.items}
+    named.update(e.item_id for d in reminders.escalation_digests for e in d.escalations)
+    ids = set()
+    for item_id in named:
+        update = assessment.items[item_id].latest_update
+        if update is not None and update.id is not None and update.comment is None:
+            ids.add(update.id)
+    return ids
 
 
 def _deputies(
     plan: Plan, assessment: Assessment, escalations: Iterable[Escalation]
-) -> dict[str, list[Escalation]]:
-    """Deputies of the contacts whose items escalate (copied, unless they get it anyway)."""
+) -> dict[str, tuple[list[Escalation], list[str]]]:
+    """Deputies of the contacts whose items escalate (copied, unless they get it anyway): per
+    deputy the escalations and the names of the contacts they stand in for."""
     office = {c.id for c in plan.contacts if c.programme_office}
-    out: dict[str, list[Escalation]] = {}
+    out: dict[str, tuple[list[Escalation], list[str]]] = {}
     for e in escalations:
         owners = assessment.items[e.item_id].owners
-        deputies = {
-            c.deputy
+        standing_in = [
+            c
             for c in plan.contacts
             if c.organisation in owners and c.deputy and c.deputy not in office
-        }
-        for deputy in sorted(deputies):
-            out.setdefault(deputy, []).append(e)
+        ]
+        for deputy in sorted({c.deputy for c in standing_in if c.deputy}):
+            items, names = out.setdefault(deputy, ([], []))
+            items.append(e)
+            for c in standing_in:
+                if c.deputy == deputy and c.name not in names:
+                    names.append(c.name)
     return out
 
 
 #: Date fields of a render context, as ISO text in the payload.
-_DATES = ("as_of", "due", "handover_since", "handover_last")
+_DATES = ("as_of", "due", "handover_since", "handover_last", "latest_on", "latest_forecast")
 
 
 def to_json(context: dict[str, Any]) -> dict[str, Any]:

@@ -65,6 +65,7 @@ _REMINDER_RANGES: dict[str, tuple[int, int, str, str]] = {
     "overdue_every_days": (0, 366, "working days", "0: no prompts once overdue"),
     "after_escalation_every_days": (0, 366, "working days", "0: no overdue prompts once escalated"),
     "escalate_after_unanswered": (0, 99, "prompts", "0: never for unanswered prompts"),
+    "unanswered_grace_days": (0, 366, "working days", "0: from the day after the prompt"),
     "escalate_after_overdue_days": (0, 366, "working days", "0: on the first day overdue"),
     "open_ended_every_months": (1, 12, "months", ""),
     "stale_after_days": (1, 366, "working days", ""),

@@ -167,13 +167,14 @@ def _retitled(plan: Plan, item_id: str) -> Plan:
     return dataclasses.replace(plan, steps=steps, source_hash=f"retitled {item_id}")
 
 
-def test_an_item_prompted_in_the_morning_and_edited_before_a_rerun_escalates_next_day(
+def test_an_item_prompted_in_the_morning_and_edited_before_a_rerun_escalates_after_grace(
     tmp_path: Path, database_url: str
 ) -> None:
     """From 28 September on, 1 October's run queues action 3.5's second prompt, unanswered
-    the next day: then it escalates. Its plan entry edited before a rerun, the rerun judges
-    it again and finds that prompt on record (not prompted now): it must still be checked
-    tomorrow, and tomorrow's incremental run raises the escalation a full assessment raises."""
+    five working days later (``unanswered_grace_days``): then it escalates. Its plan entry
+    edited before a rerun, the rerun judges it again and finds that prompt on record (not
+    prompted now): it must still be checked when the grace ends, and that day's incremental
+    run raises the escalation a full assessment raises."""
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     pid = seed.programme.id
@@ -185,10 +186,12 @@ def test_an_item_prompted_in_the_morning_and_edited_before_a_rerun_escalates_nex
     edited = _retitled(seed, "3.5")
     rerun = deadline_check(app, day, plan=edited)
     assert rerun.incremental and rerun.assessed >= 1
-    nextday = day + timedelta(days=1)
-    report = deadline_check(app, nextday, plan=edited)
-    assert report.incremental
-    _assert_day_is_full_assessment(app, report, edited, nextday)
+    calendar = WorkCalendar.for_plan(seed)
+    nextday = calendar.add_working_days(day, seed.reminders.unanswered_grace_days)
+    for later in calendar.working_days_in(day + timedelta(days=1), nextday):
+        report = deadline_check(app, later, plan=edited)
+        assert report.incremental
+        _assert_day_is_full_assessment(app, report, edited, later)
     with app.session() as session:
         raised = [
             p.stage

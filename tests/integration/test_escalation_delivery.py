@@ -14,7 +14,8 @@ from regie.cycle import deadline_check, send_reminders
 from store import Repository
 from tests.integration.test_cycle import make_app
 
-DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 24))
+# The third: the second prompt unanswered for 5 working days (``unanswered_grace_days``).
+DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 30))
 #: The contact of the staatssecretaris (items 1.3.1-1.3.3) and of IenM (1.2.1 …).
 STAS, IENM = "stas-ienm-voorbeeld", "ienm-voorbeeld"
 

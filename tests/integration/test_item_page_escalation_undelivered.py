@@ -24,7 +24,8 @@ def _escalation_row(tmp_path: Path, url: str, failing: set[date]) -> str:
     page = _client(app).get("/items/1.3.1")
     assert page.status_code == 200
     shown = visible(page.text)
-    (row,) = [part for part in shown.split("24 november 2015 ")[1:] if part.startswith("escalatie")]
+    # The escalation day: DAYS[2], 30 November (the owner's grace after the second request).
+    (row,) = [part for part in shown.split("30 november 2015 ")[1:] if part.startswith("escalatie")]
     return row
 
 

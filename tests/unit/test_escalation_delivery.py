@@ -15,7 +15,8 @@ from regie.mapping import message_from_outbox
 from regie.messages import outbox_messages
 from tests.conftest import SEED_PLAN
 
-DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 24))
+# The third: the second request unanswered for 5 working days (``unanswered_grace_days``).
+DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 30))
 ITEM = "1.3.1"
 
 

@@ -452,6 +452,43 @@ def _item(**changes: object) -> ItemAssessment:
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
+def test_replay_of_a_forecast_and_the_grace_for_unanswered_prompts() -> None:
+    """The days a new rule makes things happen without new input are next checks too: the
+    owner's forecast (its prompt, its lapse, the overdue escalation counted from it) and the
+    end of the grace for unanswered prompts (the second prompt on Christmas Eve escalates on 4
+    January). Incremental == full every day, and the full path does what the rules say."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+
+    plan = make_plan(
+        act("1.1", ms("1.1.1", quarter(2026, 3))),  # due 30 September 2026
+        act("3.1", ms("3.1.1", quarter(2026, 4))),  # due 31 December 2026
+        contacts=(contact("ann", "IenM"), contact("po", "Bureau", office=True)),
+        reminders=policy(second_prompt_days=4),
+    )
+    cal = WorkCalendar("NL")
+    forecast = date(2027, 1, 29)
+    answer = StatusUpdate(
+        "1.1.1", UpdateStatus.ON_TRACK, date(2026, 12, 4), forecast,
+        recorded_at=datetime.combine(date(2026, 12, 4), time(9), UTC), id=1,
+    )  # fmt: skip
+    world = World(lambda _: plan, lambda _: cal, [answer])
+    full, inc = Full(), Incremental()
+    raised: list[tuple[date, str, str]] = []
+    prompted: list[tuple[date, str, str]] = []
+    for day in every_day(date(2026, 11, 2), date(2027, 3, 1)):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        raised += [(day, e.item_id, e.kind) for e in want[1].escalations]
+        prompted += [(day, i.item_id, i.stage) for d in want[1].digests for i in d.items]
+    assert (date(2027, 1, 4), "3.1.1", "unanswered") in raised
+    assert next(d for d, i, _ in raised if i == "3.1.1") == date(2027, 1, 4)
+    after = [(d, s) for d, i, s in prompted if i == "1.1.1" and d > date(2026, 12, 4)]
+    assert after[0] == (forecast, "due@2027-01-29")
+    late = [(d, k) for d, i, k in raised if i == "1.1.1" and d > date(2026, 12, 4)]
+    assert late == [(cal.add_working_days(forecast, 10), "overdue")]
+
+
 def test_next_check_of_an_ongoing_item_not_yet_started_is_its_start() -> None:
     cal = WorkCalendar("NL")
     as_of, start = date(2019, 10, 1), date(2020, 1, 1)

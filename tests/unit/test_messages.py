@@ -33,7 +33,7 @@ def test_digests_are_dutch_and_name_every_item() -> None:
         assert item in office.body_text
     assert office.payload["items"] and office.created_on == day
     # The first run may escalate before any reminder went out: it says what is known.
-    assert "over de deadline, zonder recente statusupdate van de eigenaar" in office.body_text
+    assert "over de deadline, nog geen statusupdate van de eigenaar" in office.body_text
     assert "zonder antwoord" not in office.body_text
 
 

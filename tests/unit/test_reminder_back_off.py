@@ -32,8 +32,8 @@ from tests.unit.test_reminders import (
 
 day = functools.partial(CAL.add_working_days, DUE)
 FIRST = CAL.window_start(DUE, 15)
-#: The day after the second prompt: two unanswered, the escalation.
-ESCALATED = CAL.add_working_days(CAL.window_start(DUE, 5), 1)
+#: Two unanswered, the second one ``unanswered_grace_days`` (5) working days old: the escalation.
+ESCALATED = CAL.add_working_days(CAL.window_start(DUE, 5), 5)
 BEA = contact("bea", "IenM")
 
 
@@ -42,8 +42,8 @@ def overdue_prompts(results: list[ReminderPlan]) -> list[tuple[date, str, str]]:
 
 
 def test_after_an_escalation_the_overdue_prompts_come_monthly() -> None:
-    """Unanswered first and second prompts escalate the day after the second; from then on the owner
-    is prompted every 20 working days (overdue-4, -8 …), not every 5."""
+    """Unanswered first and second prompts escalate 5 working days after the second; from then
+    on the owner is prompted every 20 working days (overdue-4, -8 …), not every 5."""
     results = simulate(one_item(), [], working(FIRST, day(45)))
     assert [(d, kind) for d, _, kind in escalations(results)] == [(ESCALATED, "unanswered")]
     assert [(d, s) for d, _, s in overdue_prompts(results)] == [
@@ -82,16 +82,16 @@ def test_before_the_escalation_the_overdue_prompts_keep_their_cadence() -> None:
 
 def test_an_answer_from_the_owner_resumes_the_normal_cadence() -> None:
     """The owner answers (still late) during the back-off: a new run, prompted weekly again
-    until it escalates (two prompts unanswered since the answer), then monthly."""
+    until it escalates (10 working days overdue and silent since the answer), then monthly."""
     answer = StatusUpdate("1.1.1", UpdateStatus.AT_RISK, day(22), id=1)
     results = simulate(one_item(), [answer], working(FIRST, day(50)))
     kinds = [(d, kind) for d, _, kind in escalations(results)]
-    assert kinds == [(ESCALATED, "unanswered"), (day(31), "unanswered")]
+    assert kinds == [(ESCALATED, "unanswered"), (day(32), "overdue")]
     assert [(d, s) for d, _, s in overdue_prompts(results)] == [
         (day(20), at("overdue-4")),
         (day(25), at("overdue-5")),  # the answer of day 22 answered overdue-4
         (day(30), at("overdue-6")),
-        (day(40), at("overdue-8")),  # escalated on day 31: monthly again
+        (day(40), at("overdue-8")),  # escalated on day 32: monthly again
     ]
 
 

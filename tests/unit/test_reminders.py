@@ -206,17 +206,54 @@ def test_an_answer_in_a_stage_suppresses_that_stage_only() -> None:
     assert [s for _, _, s in prompts(results)] == [at("first")]
 
 
-def test_a_slipped_item_past_due_is_not_prompted_until_its_forecast_passes() -> None:
+def test_a_slipped_item_is_prompted_on_its_forecast_and_escalates_from_its_lapse() -> None:
+    """Past its due date the owner's forecast is the commitment: no prompt before it, a prompt
+    on the forecast day (``due@F``), overdue prompts counted from F, and the overdue
+    escalation ``escalate_after_overdue_days`` (10) after F: not the day after F (review
+    "owner", finding 6)."""
+    plan = one_item(escalate_after_unanswered=0)
+    ups = Updates()
+    forecast = date(2015, 10, 30)  # a Friday
+    ups.add("1.1.1", "at_risk", DUE, forecast=forecast)
+    days = working(CAL.add_working_days(DUE, 1), CAL.add_working_days(forecast, 12))
+    results = simulate(plan, ups.all, days)
+    assert [(d, s) for d, _, s in prompts(results)] == [
+        (forecast, at("due", forecast)),
+        (CAL.add_working_days(forecast, 5), at("overdue-1", forecast)),
+        (CAL.add_working_days(forecast, 10), at("overdue-2", forecast)),
+    ]
+    assert escalations(results) == [
+        (CAL.add_working_days(forecast, 10), "escalation:1.1.1:1:overdue", "overdue")
+    ]
+    (raised,) = [r for r in results if r.escalations]
+    assert "10 past the forecast 2015-10-30" in raised.escalations[0].reason
+
+
+def test_a_forecast_on_a_day_off_is_prompted_on_the_next_working_day() -> None:
     plan = one_item()
     ups = Updates()
-    forecast = date(2015, 10, 30)
+    forecast = date(2015, 10, 31)  # a Saturday
     ups.add("1.1.1", "at_risk", DUE, forecast=forecast)
-    days = working(CAL.add_working_days(DUE, 1), CAL.add_working_days(forecast, 1))
-    results = simulate(plan, ups.all, days)
-    overdue = CAL.working_days_between(DUE, CAL.add_working_days(forecast, 1))
-    assert [(d, s) for d, _, s in prompts(results)] == [
-        (CAL.add_working_days(forecast, 1), at(f"overdue-{overdue // 5}"))
-    ]
+    results = simulate(plan, ups.all, working(CAL.add_working_days(DUE, 1), date(2015, 11, 3)))
+    assert [(d, s) for d, _, s in prompts(results)] == [(date(2015, 11, 2), at("due", forecast))]
+    assert escalations(results) == []
+
+
+def test_unanswered_prompts_escalate_after_the_owners_grace_over_the_holidays() -> None:
+    """The second prompt on Christmas Eve: the owner has 5 working days to answer it (25 and
+    26 December and 1 January are holidays), so the escalation for two unanswered prompts
+    comes on 4 January, not on 28 December (review "owner", finding 5)."""
+    item = act("3.1", ms("3.1.1", quarter(2026, 4)))  # due Thursday 31 December 2026
+    rules = {"second_prompt_days": 4, "escalate_after_overdue_days": 20}
+    plan = make_plan(item, contacts=(ANN, PO), reminders=policy(**rules))
+    days = working(date(2026, 12, 1), date(2027, 1, 8))
+    results = simulate(plan, [], days)
+    assert (date(2026, 12, 24), "3.1.1", "second@2026-12-31") in prompts(results)
+    assert [(d, kind) for d, _, kind in escalations(results)] == [(date(2027, 1, 4), "unanswered")]
+    assert CAL.working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 5
+    # 0: the escalation the day after the prompt that makes the count, as before.
+    eager = make_plan(item, contacts=(ANN, PO), reminders=policy(**rules, unanswered_grace_days=0))
+    assert [d for d, _, _ in escalations(simulate(eager, [], days))] == [date(2026, 12, 28)]
 
 
 def test_ongoing_items_get_one_prompt_per_quarter_from_their_start() -> None:
@@ -287,7 +324,7 @@ def test_escalation_after_two_unanswered_prompts_is_raised_once() -> None:
     plan = one_item()
     results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
     assert escalations(results) == [
-        (CAL.add_working_days(SECOND, 1), "escalation:1.1.1:none:unanswered", "unanswered")
+        (CAL.add_working_days(SECOND, 5), "escalation:1.1.1:none:unanswered", "unanswered")
     ]
     day = next(r for r in results if r.escalations)
     (digest,) = day.escalation_digests
@@ -330,16 +367,13 @@ def test_a_rerun_of_the_day_queues_its_digests_under_keys_not_taken() -> None:
 def test_a_new_answer_then_more_silence_escalates_again() -> None:
     plan = one_item()
     ups = Updates()
-    answer = ups.add("1.1.1", "at_risk", CAL.add_working_days(DUE, -2))
+    answer = ups.add("1.1.1", "at_risk", CAL.add_working_days(DUE, 1))
     results = simulate(plan, ups.all, working(date(2015, 8, 3), date(2015, 12, 31)))
-    # Before the answer: first + second unanswered. After it: "due" and "overdue-1".
+    # Before the answer: first + second unanswered (the owner's 5 working days to answer the
+    # second ran out on the due date). After it: silent for 10 working days, overdue.
     assert escalations(results) == [
-        (CAL.add_working_days(SECOND, 1), "escalation:1.1.1:none:unanswered", "unanswered"),
-        (
-            CAL.add_working_days(DUE, 6),
-            f"escalation:1.1.1:{answer.id}:unanswered",
-            "unanswered",
-        ),
+        (CAL.add_working_days(SECOND, 5), "escalation:1.1.1:none:unanswered", "unanswered"),
+        (CAL.add_working_days(DUE, 11), f"escalation:1.1.1:{answer.id}:overdue", "overdue"),
     ]
 
 
@@ -436,7 +470,7 @@ def test_a_due_date_moved_later_gets_its_own_prompts_and_escalation() -> None:
     # Two distinct stages unanswered since the answer: one escalation in the new run.
     assert escalations(new) == [
         (
-            CAL.add_working_days(CAL.window_start(new_due, 5), 1),
+            CAL.add_working_days(CAL.window_start(new_due, 5), 5),
             f"escalation:1.1.2:{answer.id}:unanswered",
             "unanswered",
         )
@@ -498,7 +532,7 @@ def test_unanswered_counts_distinct_stages_not_contacts() -> None:
     first_day = next(r for r in results if r.as_of == FIRST)
     assert len(first_day.records) == 2  # one stage, two contacts
     assert escalations(results) == [
-        (CAL.add_working_days(SECOND, 1), "escalation:1.1.1:none:unanswered", "unanswered")
+        (CAL.add_working_days(SECOND, 5), "escalation:1.1.1:none:unanswered", "unanswered")
     ]
 
 

@@ -60,6 +60,7 @@ CASES = [
             ("overdue_every_days", 0, 366, "working days", ""),
             ("after_escalation_every_days", 0, 366, "working days", ""),
             ("escalate_after_unanswered", 0, 99, "prompts", ""),
+            ("unanswered_grace_days", 0, 366, "working days", ""),
             ("escalate_after_overdue_days", 0, 366, "working days", ""),
             ("open_ended_every_months", 1, 12, "months", ""),
             ("stale_after_days", 1, 366, "working days", ""),
@@ -156,7 +157,7 @@ def test_zero_where_it_means_something_passes() -> None:
     zeros = (
         "first_prompt_days: 0, second_prompt_days: 0, overdue_every_days: 0, "
         "escalate_after_unanswered: 0, escalate_after_overdue_days: 0, dependency_lead_days: 0, "
-        "after_escalation_every_days: 0"
+        "after_escalation_every_days: 0, unanswered_grace_days: 0"
     )
     assert plan(_reminders(zeros)).reminders == ReminderPolicy(
         first_prompt_days=0,
@@ -164,6 +165,7 @@ def test_zero_where_it_means_something_passes() -> None:
         overdue_every_days=0,
         after_escalation_every_days=0,
         escalate_after_unanswered=0,
+        unanswered_grace_days=0,
         escalate_after_overdue_days=0,
         dependency_lead_days=0,
     )

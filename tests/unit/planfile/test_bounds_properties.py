@@ -30,6 +30,7 @@ RANGES = {
     "overdue_every_days": (0, 366),
     "after_escalation_every_days": (0, 366),
     "escalate_after_unanswered": (0, 99),
+    "unanswered_grace_days": (0, 366),
     "escalate_after_overdue_days": (0, 366),
     "open_ended_every_months": (1, 12),
     "stale_after_days": (1, 366),
@@ -93,7 +94,7 @@ def plan_for(n: dict[str, int], shape: Shape) -> tuple[str, list[date]]:
         f"pack_days: {n['pack_days']}, request_days: {n['request_days']}, "
         f"duration: {n['duration']}}}"
     )
-    reminders = ", ".join(f"{k}: {n[k]}" for k in list(RANGES)[:9])
+    reminders = ", ".join(f"{k}: {n[k]}" for k in list(RANGES)[:10])
     s = n["number"]
     steps = f"""\
         - number: {s}
@@ -155,7 +156,7 @@ def runs_or_is_refused(text: str, days: list[date]) -> bool:
 _POLICY = ReminderPolicy()
 #: The defaults (a day and an interval for the rule): valid together.
 BASE = {
-    **{k: getattr(_POLICY, k) for k in list(RANGES)[:9]},
+    **{k: getattr(_POLICY, k) for k in list(RANGES)[:10]},
     "pack_days": 5,
     "request_days": 10,
     "duration": 120,

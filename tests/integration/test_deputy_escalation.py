@@ -1,0 +1,102 @@
+"""Owner review findings 6, 7 and 9 through the cycle into the file outbox (SQLite and
+PostgreSQL): the deputy's own copy of an escalation, with a link that records the deputy's
+answer, and texts that acknowledge the owner's earlier (lapsed) answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from governance.answers import Answerer, AnswerInput
+from regie.answer_links import answer_by_link, check_link
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.cycle import deadline_check, send_reminders
+from store import Repository, sync_plan
+from tests.integration.link_setup import LINK, link_app
+
+#: 1.1.1 (GEM: anna, deputy bram) is due 30 June 2025; anna gave a date that has passed.
+ANSWERED = date(2025, 7, 1)
+DAY = date(2025, 9, 15)
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    from governance.clock import utcnow
+
+    app = link_app(migrated_url, tmp_path)
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+    return app
+
+
+def _mail(app: App, key: str) -> EmailMessage:
+    from notifications.file_outbox import file_name
+
+    data = (app.settings.outbox_dir / file_name(key)).read_bytes()
+    mail = message_from_bytes(data, policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    return mail
+
+
+def _part(mail: EmailMessage, kind: str) -> str:
+    part = mail.get_body((kind,))
+    assert part is not None
+    return " ".join(str(part.get_content()).split())  # type: ignore[attr-defined]
+
+
+def test_the_deputy_s_copy_explains_itself_and_its_link_records_the_deputy(app: App) -> None:
+    answer = AnswerInput("1.1.1", "on_track", forecast=date(2025, 8, 1), note="Extra ronde")
+    record_answer(app, answer, Answerer("anna", "Anna de Wit"), channel="email", as_of=ANSWERED)
+    report = deadline_check(app, DAY)
+    send_reminders(app)
+    (key,) = [k for k in report.queued if k.endswith(":deputy")]
+    assert ":bram:" in key
+    mail = _mail(app, key)
+    text, html = _part(mail, "plain"), _part(mail, "html")
+    assert mail["X-Regie-Key"] == key
+    for body in (text, html):
+        assert "U ontvangt dit als plaatsvervanger van Anna de Wit." in body
+        assert "aandacht van het programmabureau" not in body
+        assert "zonder recente statusupdate" not in body
+        assert "(1 juli 2025: Op schema, verwacht gereed 1 augustus 2025) is verlopen" in body
+    office = _part(_mail(app, next(k for k in report.queued if ":office:" in k)), "plain")
+    assert "verwacht gereed 1 augustus 2025) is verlopen" in office
+    assert "plaatsvervanger" not in office
+    # The link is bram's own: the answer is recorded under the deputy's name.
+    links = [(m[0], m[1]) for m in LINK.findall(_part(mail, "plain"))]
+    assert len(links) == 1
+    plan = app.load_plan()
+    view = check_link(app, plan, links[0][1], datetime.now(UTC))
+    assert view.contact_id == "bram"
+    answer_by_link(
+        app,
+        plan,
+        links[0][1],
+        view.csrf,
+        AnswerInput("1.1.1", "at_risk", forecast=date(2025, 10, 1)),
+        now=datetime.now(UTC),
+        as_of=DAY,
+        checked=view,
+    )
+    with app.session() as session:
+        latest = Repository(session, "wegen-test").status_updates()[-1]
+    assert (latest.author, latest.source, latest.item_id) == ("bram", "email", "1.1.1")
+
+
+def test_the_owner_s_digest_shows_the_latest_answer_and_what_is_missing(app: App) -> None:
+    answer = AnswerInput("1.1.1", "at_risk", note="Weinig respons")
+    record_answer(app, answer, Answerer("anna", "Anna de Wit"), channel="email", as_of=ANSWERED)
+    report = deadline_check(app, DAY)
+    send_reminders(app)
+    (key,) = [k for k in report.queued if ":anna:" in k and k.endswith(":digest")]
+    mail = _mail(app, key)
+    for body in (_part(mail, "plain"), _part(mail, "html")):
+        assert "Uw laatste update (1 juli 2025): Risico — 'Weinig respons'" in body
+        assert "de deadline is verstreken: geef een nieuwe datum of meld gereed" in body
+        assert f"Bij vragen over dit bericht: kenmerk {key}." in body
