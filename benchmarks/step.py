@@ -62,14 +62,14 @@ PHASES = {
     ),
     "store.tallies": ("load_tally", "stored_tally"),
     "store.prompt_facts": ("prompt_facts",),
-    "store.assessment_query": ("assessment_updates", "updates_by_id"),
+    "store.assessment_query": ("assessment_updates", "updates_by_id", "completions_by_id"),
     "store.states": (
         "previous_values", "previous_values_of", "record_states", "prompt_history",
     ),
     "governance.assessment": ("assess",),
     "governance.incremental": (
         "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
-        "known_latest", "recalled_latest", "tally_changes",
+        "known_latest", "recalled_latest", "remembered_inputs", "tally_changes",
     ),
     "governance.reminders": ("plan_reminders", "prompt_questions", "plan_reminders_from"),
 }  # fmt: skip

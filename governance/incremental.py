@@ -60,9 +60,11 @@ __all__ = [
     "basis",
     "item_fingerprint",
     "known_latest",
+    "new_remembered",
     "plan_changes",
     "recalled_latest",
     "remember",
+    "remembered_inputs",
     "select",
     "select_due",
     "state_counts",
@@ -109,6 +111,11 @@ class Remembered(NamedTuple):
     forecast: date | None
     # The latest update's source: a decision's update is no owner's answer (the reminders).
     latest_source: str | None
+
+
+#: ``Remembered`` from one tuple of its eleven values, in field order: without the named tuple's
+#: Python-level ``__new__`` (a full run makes 100,000 twice: the rows read and the rows made).
+new_remembered = functools.partial(tuple.__new__, Remembered)
 
 
 def basis(plan: Plan, calendar: WorkCalendar) -> str:
@@ -274,28 +281,78 @@ def known_latest(
     return out
 
 
+def remembered_inputs(
+    item_ids: Iterable[str], memory: Mapping[str, Remembered], updated: Collection[str]
+) -> tuple[dict[str, str], set[str], list[str], set[str], dict[int, str]]:
+    """What a full assessment takes from a memory of the last assessed day, in one pass over
+    ``item_ids`` (the plan's): each remembered item's previous state and whether it was stale;
+    the items the memory lacks; those whose latest update and forecast their row tells
+    (:func:`known_latest`); and the finished ones with a row and no update since (not in
+    ``updated``), by their remembered latest update's id — whose completion day the memory
+    does not keep (:func:`recalled_latest`'s ``finished``)."""
+    finished_values = _FINISHED_VALUES
+    previous: dict[str, str] = {}
+    stale: set[str] = set()
+    missing: list[str] = []
+    known: set[str] = set()
+    finished: dict[int, str] = {}
+    found = memory.get
+    for item_id in item_ids:
+        r = found(item_id)
+        if r is None:
+            missing.append(item_id)
+            continue
+        previous[item_id] = r.state
+        if r.stale:
+            stale.add(item_id)
+        if item_id in updated:
+            continue
+        if r.latest_status not in finished_values:
+            known.add(item_id)
+        elif r.latest_id is not None:
+            finished[r.latest_id] = item_id
+    return previous, stale, missing, known, finished
+
+
 def recalled_latest(
     updates: Iterable[StatusUpdate],
     as_of: date,
     known: Iterable[str],
     memory: Mapping[str, Remembered],
-    rows: Iterable[StatusUpdate] = (),
+    finished: Mapping[str, date | None] | None = None,
 ) -> tuple[dict[str, StatusUpdate], dict[str, date]]:
     """:func:`latest_updates` of ``updates`` (which need not hold the updates of ``known``
     items), with the latest update and forecast of ``known`` items (:func:`known_latest`)
     taken from their memory rows: ``assess(…, picked=…)`` of a full assessment that reads
-    only the other items' updates. ``rows``: the latest updates of other items with a
-    memory row and no update since it was written (finished ones, whose completion day the
-    memory does not keep), read by their remembered ids; their forecasts from the memory."""
+    only the other items' updates. ``finished``: other items with a memory row and no update
+    since it was written (finished ones), each with its latest update's ``completed_on`` (read
+    by the remembered id: the memory does not keep it); the rest of that update and the
+    forecast from the memory."""
     latest, forecasts = latest_updates(updates, as_of)
     _recall_latest(known, memory, latest, forecasts)
-    for update in rows:
-        item_id = update.item_id
-        latest[item_id] = update
-        forecast = memory[item_id].forecast
-        if forecast is not None:
-            forecasts[item_id] = forecast
+    if finished:
+        _recall_finished(finished, memory, latest, forecasts)
     return latest, forecasts
+
+
+def _recall_finished(
+    finished: Mapping[str, date | None],
+    memory: Mapping[str, Remembered],
+    latest: dict[str, StatusUpdate],
+    forecasts: dict[str, date],
+) -> None:
+    """:func:`_recall_latest` of finished items: the lighter copy with the completion day read
+    (id, day, status and completion: all the rules read of a finished item's latest update)."""
+    statuses, make = _STATUSES, _new_update
+    for item_id, completed_on in finished.items():
+        r = memory[item_id]
+        if r.latest_on is not None and r.latest_status is not None:
+            latest[item_id] = make(
+                item_id, statuses[r.latest_status], r.latest_on,
+                None, completed_on, None, None, r.latest_source or "memory", None, r.latest_id,
+            )  # fmt: skip
+        if r.forecast is not None:
+            forecasts[item_id] = r.forecast
 
 
 def _recall_latest(
@@ -662,10 +719,10 @@ def remember(
 
     # Positional (a named tuple's keyword call costs twice as much), with the enums' values
     # looked up rather than read through Enum.value: once per judged item.
-    make = Remembered
+    make = new_remembered
     states, rags, statuses = STATE_VALUES, RAG_VALUES, _STATUS_VALUES
     return {
-        item_id: make(
+        item_id: make((
             states[item.state],
             rags[item.rag],
             item.stale,
@@ -677,7 +734,7 @@ def remember(
             None if latest is None else statuses[latest.status],
             item.forecast,
             None if latest is None else latest.source,
-        )
+        ))
         for item_id, item in assessment.items.items()
     }  # fmt: skip
 

@@ -16,7 +16,8 @@ asked for) takes each item's previous state and most latest updates from that me
 writes only the memory rows that changed; on a first run, a forced rerun, a memory of another
 day or one found inconsistent it reads them from item_states and the updates instead. The memory is
 trusted as the incremental path trusts it; ``rebuild`` (``regie cycle --full``) reads them from
-item_states and the updates and writes the whole memory anew.
+item_states and the updates and makes the whole memory anew (on PostgreSQL by writing the rows
+that differ from the stored ones: :func:`store.memory.save`).
 """
 
 from __future__ import annotations
@@ -222,49 +223,52 @@ def _full_from_memory(
     memory and those rows are written from the same assessment: the window function over
     item_states gives the same); items the memory lacks (new to it, restored) have theirs
     read. Latest updates and forecasts as on the incremental path (:func:`governance.
-    incremental.known_latest`: the others' updates read). item_states gets the rows of the
+    incremental.known_latest`: the others' updates read); a finished item not updated since
+    has its completion day read by its remembered latest update's id, the rest of that update
+    from the memory (:func:`governance.incremental.recalled_latest`; an id not found or of
+    another item: the picked updates read). item_states gets the rows of the
     items that changed (nothing is recorded on or after ``as_of``: the memory's day is the
     last assessed one), the memory only its rows that differ, and forgets items no longer in
     the plan. Same states, events, reminders and memory as :func:`_full` without it
     (tests/integration/test_daily.py).
     """
     from governance.assessment import assess
-    from governance.incremental import item_fingerprint, known_latest, recalled_latest
+    from governance.incremental import item_fingerprint, recalled_latest, remembered_inputs
     from governance.rag import RAG_VALUES, STATE_VALUES
     from governance.tally import tally_difference
     from store import memory, tallies
-    from store.assessment_query import assessment_updates, updates_by_id
+    from store.assessment_query import assessment_updates, completions_by_id
     from store.states import previous_values_of
 
     plan = index.plan
     pid = plan.programme.id
     by_id = index.by_id
-    missing = [i for i in by_id if i not in remembered]
+    updated = memory.updated_items(
+        session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
+    )
+    # One pass over the plan's items: previous states, the items the memory lacks, those whose
+    # latest update it tells, and the finished ones (not updated since) by their latest id.
+    previous, stale, missing, known, by_row = remembered_inputs(by_id, remembered, updated)
     earlier = previous_values_of(session, pid, as_of, missing) if missing else {}
-    previous = {i: r.state for i, r in remembered.items()}
-    stale = {i for i, r in remembered.items() if r.stale}
     for i, (state, _, flag, _) in earlier.items():
         previous[i] = state
         if flag:
             stale.add(i)
-    updated = memory.updated_items(
-        session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
-    )
-    known = known_latest(by_id, remembered, updated)
-    # The others with a row and no update since (finished items): their latest update read
-    # by its remembered id (a primary key look-up); the rest's picked updates read.
-    by_row = {
-        r.latest_id: i
-        for i in by_id
-        if i not in known and i not in updated and (r := remembered.get(i)) is not None
-        and r.latest_id is not None
-    }  # fmt: skip
-    rows = updates_by_id(session, by_row) if by_row else []
+    # The finished items' latest updates: the memory has all the rules read of them but the
+    # completion day, read by the remembered id (a primary key look-up, three columns).
+    rows = completions_by_id(session, by_row) if by_row else {}
     tally = tallies.stored_tally(session, pid, len(remembered))
-    if len(rows) != len(by_row) or any(by_row.get(u.id or 0) != u.item_id for u in rows):
-        rows, by_row = [], {}  # an id not found, or of another item: read the picks instead
-    read_by_id = set(by_row.values())
-    unknown = [i for i in by_id if i not in known and i not in read_by_id]
+    finished: dict[str, date | None] = {}
+    if len(rows) == len(by_row):
+        for row_id, (item_id, completed_on) in rows.items():
+            if by_row.get(row_id) != item_id:
+                break  # of another item: read the picks instead
+            finished[item_id] = completed_on
+        else:
+            by_row = {}
+    if by_row:  # an id not found, or of another item
+        finished = {}
+    unknown = [i for i in by_id if i not in known and i not in finished]
     updates = assessment_updates(session, pid, as_of, unknown) if unknown else []
     # From here the session is the worker's (store.dialect.alongside).
     result = assess(
@@ -275,7 +279,7 @@ def _full_from_memory(
         previous_stale=stale,
         calendar=calendar,
         index=index,
-        picked=recalled_latest(updates, as_of, known, remembered, rows),
+        picked=recalled_latest(updates, as_of, known, remembered, finished),
     )
     changed = []
     states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
@@ -285,7 +289,7 @@ def _full_from_memory(
         if before is None:
             if earlier.get(item_id) != value:
                 changed.append((item_id, *value))
-        elif (before.state, before.rag, before.stale, before.due) != value:
+        elif before[:4] != value:  # (state, rag, stale, due)
             changed.append((item_id, *value))
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
     facts_of = _facts_reader(session, plan, as_of, submit)
@@ -302,7 +306,9 @@ def _full_from_memory(
             i: r for i, r in fresh.items() if remembered.get(i) != r or stored.get(i) != every[i]
         }
         fingerprints = {i: every[i] for i in written}
-    dropped = [i for i in remembered if i not in by_id]
+    # Rows of items no longer in the plan: none when every row is of a plan item.
+    in_plan = len(by_id) - len(missing)
+    dropped = [] if in_plan == len(remembered) else [i for i in remembered if i not in by_id]
     # After the write the memory holds exactly ``fresh`` (every plan item's row: those not
     # written equal the stored ones): the stored tally is made its own (a full run repairs it,
     # as it repairs the rows), writing only the counts that differ.
