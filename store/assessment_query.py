@@ -123,6 +123,11 @@ _FOR_JSON = sa.text(_QUERY.format(items=_JSON_ITEMS, **_LATEST)).bindparams(
     *_PARAMS, sa.bindparam("codes", type_=sa.String)
 )
 
+#: Updates by id (a primary key look-up each), the ids as one parameter.
+_BY_ID_JSON = sa.text(f"{_COLUMNS} WHERE s.id IN (SELECT value FROM json_each(:ids))")
+_BY_ID_ANY = sa.text(f"{_COLUMNS} WHERE s.id = ANY(:ids)").bindparams(
+    sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger))
+)
 #: The item and completion day of updates by id (a primary key look-up each).
 _DONE_BY_ID_JSON = (
     "SELECT id, item_code, completed_on FROM status_updates "
@@ -155,6 +160,18 @@ def assessment_updates(
     return _fetch(
         session, _FOR_JSON, {"p": programme_id, "as_of": as_of, "codes": json_codes(items)}
     )
+
+
+def updates_by_id(session: Session | sa.Connection, ids: Collection[int]) -> list[StatusUpdate]:
+    """The updates with these ids (those that exist), in no particular order: the latest
+    updates a caller already knows the ids of (the notes a message quotes of answers the
+    memory recalled without them), one primary key look-up each."""
+    if not ids:
+        return []
+    bind = session if isinstance(session, sa.Connection) else session.get_bind()
+    if bind.dialect.name == "postgresql":
+        return _fetch(session, _BY_ID_ANY, {"ids": sorted(ids)})
+    return _fetch(session, _BY_ID_JSON, {"ids": json.dumps(sorted(ids))})
 
 
 def completions_by_id(
