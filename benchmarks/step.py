@@ -62,7 +62,7 @@ PHASES = {
     ),
     "store.tallies": ("load_tally", "stored_tally"),
     "store.prompt_facts": ("prompt_facts",),
-    "store.assessment_query": ("assessment_updates", "updates_by_id", "completions_by_id"),
+    "store.assessment_query": ("assessment_updates", "notes_by_id", "completions_by_id"),
     "store.states": (
         "previous_values", "previous_values_of", "record_states", "prompt_history",
     ),

@@ -163,7 +163,7 @@ def deadline_check(
     from regie.services import sync_warnings
     from store import Repository, sync_plan
     from store.answers import add_links
-    from store.assessment_query import updates_by_id
+    from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
 
     plan = plan or app.load_plan()
@@ -235,11 +235,7 @@ def deadline_check(
             # The notes of the latest answers the messages repeat (an incremental run's
             # memory holds none), read as the session's submitted work (PostgreSQL).
             note_ids = latest_update_ids(assessment, reminders)
-            notes = {
-                u.id: u.comment
-                for u in submit(lambda: updates_by_id(session, note_ids)).result()
-                if u.id is not None
-            }
+            notes = submit(lambda: notes_by_id(session, note_ids)).result()
             records = list(
                 outbox_messages(
                     plan,

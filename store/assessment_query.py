@@ -123,11 +123,13 @@ _FOR_JSON = sa.text(_QUERY.format(items=_JSON_ITEMS, **_LATEST)).bindparams(
     *_PARAMS, sa.bindparam("codes", type_=sa.String)
 )
 
-#: Updates by id (a primary key look-up each), the ids as one parameter.
-_BY_ID_JSON = sa.text(f"{_COLUMNS} WHERE s.id IN (SELECT value FROM json_each(:ids))")
-_BY_ID_ANY = sa.text(f"{_COLUMNS} WHERE s.id = ANY(:ids)").bindparams(
-    sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger))
+#: The note of updates by id (a primary key look-up each).
+_NOTES_BY_ID_JSON = (
+    "SELECT id, comment FROM status_updates WHERE id IN (SELECT value FROM json_each(?))"
 )
+_NOTES_BY_ID_ANY = sa.text(
+    "SELECT id, comment FROM status_updates WHERE id = ANY(:ids)"
+).bindparams(sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger)))
 #: The item and completion day of updates by id (a primary key look-up each).
 _DONE_BY_ID_JSON = (
     "SELECT id, item_code, completed_on FROM status_updates "
@@ -162,16 +164,18 @@ def assessment_updates(
     )
 
 
-def updates_by_id(session: Session | sa.Connection, ids: Collection[int]) -> list[StatusUpdate]:
-    """The updates with these ids (those that exist), in no particular order: the latest
-    updates a caller already knows the ids of (the notes a message quotes of answers the
-    memory recalled without them), one primary key look-up each."""
+def notes_by_id(session: Session | sa.Connection, ids: Collection[int]) -> dict[int, str | None]:
+    """Update id → its note (``comment``) for the updates with these ids (those that exist):
+    the notes the day's messages quote of latest answers an incremental run recalled from the
+    memory, which keeps none; two columns by primary key, not whole rows."""
     if not ids:
-        return []
-    bind = session if isinstance(session, sa.Connection) else session.get_bind()
-    if bind.dialect.name == "postgresql":
-        return _fetch(session, _BY_ID_ANY, {"ids": sorted(ids)})
-    return _fetch(session, _BY_ID_JSON, {"ids": json.dumps(sorted(ids))})
+        return {}
+    connection = session if isinstance(session, sa.Connection) else reader(session)
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_NOTES_BY_ID_ANY, {"ids": sorted(ids)}).tuples()
+        return dict(rows.all())
+    chunks = sqlite_rows(connection, _NOTES_BY_ID_JSON, (json.dumps(sorted(ids)),), _BATCH)
+    return {row_id: note for chunk in chunks for row_id, note in chunk}
 
 
 def completions_by_id(
