@@ -37,6 +37,7 @@ ONE_LINE_FIELDS = {
     ("contacts", "email"),
     ("contacts", "slack"),
     ("governance", "name"),
+    ("calendar", "name"),  # an extra day off's: it is named in one-line problems and feeds
     ("steps", "title"),
 }
 

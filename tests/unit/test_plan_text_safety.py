@@ -22,6 +22,13 @@ SEED = SEED_PLAN.read_text(encoding="utf-8")
             "'name' must be one line, but contains a line break (a folded '>' keeps one",
         ),
         (
+            "  holidays_country: NL\n",
+            "  holidays_country: NL\n"
+            '  extra_days_off: [{date: 2016-07-11, name: "Vlaamse\\nfeestdag"}]\n',
+            47,
+            "'name' must be one line, but contains a line break",
+        ),
+        (
             "    email: programmabureau-mvi@example.org\n",
             "    email: programmabureau-mvi at example.org\n",
             118,
