@@ -1,6 +1,8 @@
 """Flow ``prepare-meeting``: each day, start the status round for meetings ten working days
 ahead and send the agenda pack on pack day (``regie.prepare``), then deliver the outbox.
-Runs daily (prefect.yaml); a day run twice queues nothing new."""
+Runs daily (prefect.yaml); a day run twice queues nothing new. Under the cycle's lock
+(:func:`flows._prefect.one_cycle`): two runs at once, or one beside a `regie cycle` (which does
+the same day's work in-process), would assemble and archive a pack twice."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows._prefect import parse_as_of
+from flows._prefect import one_cycle, parse_as_of
 from flows.send_reminders import send_reminders
 
 
@@ -25,13 +27,17 @@ def prepare(as_of: str | None) -> dict[str, Any]:
 
 @flow(name="prepare-meeting")
 def prepare_meeting(as_of: str | None = None) -> dict[str, Any]:
-    """Prepare every governance meeting that is due for it as of ``as_of`` (default today)."""
-    result = prepare(as_of)
-    get_run_logger().info(
-        "Vergadervoorbereiding per %s: %d statusrondes gestart, %d agenda's klaargezet",
-        result["as_of"],
-        len(result["rounds"]),
-        len(result["packs"]),
-    )
-    result["send"] = send_reminders()
+    """Prepare every governance meeting that is due for it as of ``as_of`` (default today);
+    a second run meanwhile, or a `regie cycle`, fails at once doing nothing (as
+    ``deadline-check``)."""
+    parse_as_of(as_of)  # a bad date fails the run in one line, before the lock
+    with one_cycle("prepare-meeting"):
+        result = prepare(as_of)
+        get_run_logger().info(
+            "Vergadervoorbereiding per %s: %d statusrondes gestart, %d agenda's klaargezet",
+            result["as_of"],
+            len(result["rounds"]),
+            len(result["packs"]),
+        )
+        result["send"] = send_reminders()
     return result

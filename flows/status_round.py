@@ -1,6 +1,8 @@
 """Flow ``status-round``: start a status round (with ``body`` and ``answer_by``), chase and close
 open rounds as of the day, then deliver what was queued. Runs every working day (prefect.yaml);
-a day run twice queues nothing new."""
+a day run twice queues nothing new. Under the cycle's lock (:func:`flows._prefect.one_cycle`),
+as ``prepare-meeting``: never beside another run or a `regie cycle`, which chases and closes the
+same rounds in-process."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows._prefect import parse_as_of
+from flows._prefect import one_cycle, parse_as_of
 from flows.send_reminders import send_reminders
 
 
@@ -24,7 +26,8 @@ def status_round(
 
     day = parse_as_of(as_of)  # a bad date fails the run in one line, before any work
     by = parse_as_of(answer_by, field="answer_by")
-    result = run_round_day(bootstrap(), day, body=body, answer_by=by, scope=scope)
-    get_run_logger().info("Statusrondes: %s", result)
-    result["send"] = send_reminders()
+    with one_cycle("status-round"):
+        result = run_round_day(bootstrap(), day, body=body, answer_by=by, scope=scope)
+        get_run_logger().info("Statusrondes: %s", result)
+        result["send"] = send_reminders()
     return result

@@ -158,10 +158,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         problems.append(f"REGIE_TIMEZONE: unknown time zone {timezone!r}")
     prefect_api = (env.get("PREFECT_API_URL") or "").strip() or None
     if prefect_api is not None and not valid_api_url(prefect_api):
-        problems.append(f"PREFECT_API_URL: not an http(s) URL: {prefect_api!r}")
+        problems.append(f"PREFECT_API_URL: not an http(s) URL: {hide_password(prefect_api)!r}")
     base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not valid_base_url(base_url):
-        problems.append(f"REGIE_BASE_URL: not an http(s) URL: {base_url!r}")
+        problems.append(f"REGIE_BASE_URL: not an http(s) URL: {hide_password(base_url)!r}")
     app_token = env.get("REGIE_SLACK_APP_TOKEN") or None
     if app_token is not None and not app_token.startswith("xapp-"):
         problems.append(
@@ -297,7 +297,9 @@ def _slack(env: Mapping[str, str], problems: list[str]) -> SlackSettings | None:
         problems.append("REGIE_SLACK_BOT_TOKEN: not a bot token (it must start with 'xoxb-')")
     url = env.get("REGIE_SLACK_API_URL") or SLACK_API_URL
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
-        problems.append(f"REGIE_SLACK_API_URL: not an http(s) URL: {url!r}")
+        from store.urls import hide_password
+
+        problems.append(f"REGIE_SLACK_API_URL: not an http(s) URL: {hide_password(url)!r}")
     rate = _number(env, "REGIE_SLACK_RATE", "10", float, problems)
     if rate is not None and not 0 < rate <= 1000:
         problems.append(f"REGIE_SLACK_RATE: {rate:g} posts per second is not in 0 < rate ≤ 1000")

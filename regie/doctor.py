@@ -337,7 +337,20 @@ def _outbox(app: App, plan: Plan | None, hours: float, now: datetime) -> Check:
 
 
 def _secret_key(app: App) -> Check:
-    app.settings.require_secret_key()  # one line when missing, short or easy to guess
+    """A key that is set must be good; a missing one fails once messages reach people (their
+    answer links are off, and `regie serve` would not start). A file-only home (the README's
+    quick start and demo, a test home: nothing leaves the machine) only gets a warning saying
+    what to do: nobody set a bad key there, its cycle needs none."""
+    from regie.strength import KEY_HINT
+
+    settings = app.settings
+    if not settings.secret_key and set(settings.notifiers) <= {"file"}:
+        return Check(
+            "secret-key", WARNING,
+            "REGIE_SECRET_KEY: not set: fine for a file-only home; `regie serve` and answer "
+            f"links need one: {KEY_HINT}",
+        )  # fmt: skip
+    settings.require_secret_key()  # one line when missing, short or easy to guess
     return Check("secret-key", OK, "REGIE_SECRET_KEY is set and not easy to guess")
 
 
@@ -430,15 +443,18 @@ def _prefect(app: App) -> Check:
     from regie.prefect_setup import prefect_api_url, prefect_environment, server_problem
 
     prefect_environment(app)  # the profile Regie's own runs would read
+    from store.urls import hide_password
+
     url = prefect_api_url()
     if url is None:
         return Check("prefect", OK, "PREFECT_API_URL not set: cycles run in-process")
+    shown = hide_password(url)  # a password in the URL's user info is never printed
     if not valid_api_url(url):
-        return Check("prefect", WARNING, f"PREFECT_API_URL: not an http(s) URL: {url!r}")
+        return Check("prefect", WARNING, f"PREFECT_API_URL: not an http(s) URL: {shown!r}")
     problem = server_problem(url)
     if problem is not None:
         return Check(
             "prefect", WARNING,
-            f"Prefect API {url} is not reachable: {problem} (`regie cycle` exits 3 until it is)",
+            f"Prefect API {shown} is not reachable: {problem} (`regie cycle` exits 3 until it is)",
         )  # fmt: skip
-    return Check("prefect", OK, f"Prefect API {url} answers")
+    return Check("prefect", OK, f"Prefect API {shown} answers")

@@ -30,7 +30,9 @@ class PrefectUnavailable(Exception):
     events; the next cycle reads them from there)."""
 
     def __init__(self, api_url: str, reason: str) -> None:
-        super().__init__(f"Prefect server {api_url} does not answer: {reason}")
+        from store.urls import hide_password
+
+        super().__init__(f"Prefect server {hide_password(api_url)} does not answer: {reason}")
         self.api_url = api_url
         self.reason = reason
 

@@ -5,10 +5,11 @@ would wait on each other's writes until one gives up with ``database is locked``
 cycle says so at once instead, with its own exit code (75, "try again later"). The operating
 system releases the lock when the process ends, however it ends (a SIGKILL included).
 
-The Prefect flows that run the cycle's steps (``daily-cycle``, ``deadline-check``) take the same
-lock, so a deployment's run and a `regie cycle` never overlap either. `regie cycle` runs those
-flows in its own process while it holds the lock: within one process the lock is re-entrant
-(held once, by the outermost taker; the inner ones only count), so it never waits for itself.
+The Prefect flows that run the cycle's steps (``daily-cycle``, ``deadline-check``,
+``prepare-meeting``, ``status-round``) take the same lock, so a deployment's run and a `regie
+cycle` never overlap either, nor two runs of one flow. `regie cycle` runs those flows in its
+own process while it holds the lock: within one process the lock is re-entrant (held once, by
+the outermost taker; the inner ones only count), so it never waits for itself.
 """
 
 from __future__ import annotations

@@ -43,7 +43,12 @@ def validate(app: App, path: Path | None) -> str:
         f"{milestones} milestones, {len(plan.organisations)} organisations"
     )
     contacts = app.settings.contacts_path
-    read = [f"contacts: {contacts} (REGIE_CONTACTS), {len(plan.contacts)}"] if contacts else []
+    if contacts:
+        read = [f"contacts: {contacts} (REGIE_CONTACTS), {len(plan.contacts)}"]
+    else:  # which source was read, always: an empty REGIE_CONTACTS is easy to miss
+        read = [
+            f"contacts: {plan.path} (the plan file; REGIE_CONTACTS not set), {len(plan.contacts)}"
+        ]
     notes = [*owners_without_contact(plan), *lost_dates(app, plan), *ended_inheritance(app, plan)]
     from regie.due_dates import undecided_in_file
 
@@ -52,19 +57,30 @@ def validate(app: App, path: Path | None) -> str:
 
 
 def owners_without_contact(plan: Plan) -> list[str]:
-    """Warnings for organisations that own items and have no contact: their reminders go to
-    the programme office, which the author may not have meant (a contacts file that lacks one).
+    """Warnings for organisations that own open items (not cancelled in the file) and have no
+    contact: their reminders go to the programme office, which the author may not have meant (a
+    contacts file that lacks one), or to nobody when the plan has no programme-office contact.
     None when the plan has no contacts at all (a plan not yet filled in)."""
     if not plan.contacts:
         return []
     reached = {c.organisation for c in plan.contacts}
+    cancelled = {a.id for a in plan.actions() if a.cancelled_by} | {
+        m.id for a in plan.actions() for m in a.milestones if m.cancelled_by or a.cancelled_by
+    }
     owned: dict[str, int] = {}
     for d in plan.deadlines():
+        if d.item_id in cancelled:
+            continue
         for owner in d.owners:
             owned[owner] = owned.get(owner, 0) + 1
-    return [
-        f"warning: organisation {org!r} owns {n} item{'' if n == 1 else 's'} and has no contact: "
+    goes_to = (
         "their reminders go to the programme office"
+        if any(c.programme_office for c in plan.contacts)
+        else "nobody receives their reminders (the plan has no programme-office contact either)"
+    )
+    return [
+        f"warning: organisation {org!r} owns {n} open item{'' if n == 1 else 's'} and has no "
+        f"contact: {goes_to}"
         for org, n in owned.items()
         if org not in reached
     ]

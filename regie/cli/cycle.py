@@ -31,6 +31,7 @@ from regie.config import valid_api_url
 from regie.cycle import check_can_run
 from regie.errors import InvalidInput, RegieError, ServiceUnreachable
 from regie.prefect_setup import prefect_api_url, prefect_environment, server_problem
+from store.urls import hide_password
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -58,7 +59,8 @@ def _run_cycle(
     api_url = prefect_api_url()
     if api_url is not None and not valid_api_url(api_url):  # from the profile: the env's is
         raise InvalidInput(  # checked with the other settings
-            f"PREFECT_API_URL: not an http(s) URL: {api_url!r} (in the active Prefect profile)"
+            f"PREFECT_API_URL: not an http(s) URL: {hide_password(api_url)!r} "
+            "(in the active Prefect profile)"
         )
     if not send:
         # In this process: the flow would emit the events to Prefect, whose triggers send. The
@@ -75,9 +77,9 @@ def _run_cycle(
         where = "in-process (no PREFECT_API_URL: no Prefect flow run, no events sent to Prefect)"
     else:
         result, run_id = run_as_flow(api_url, day, dry_run=dry_run, full=full)
-        where = f"Prefect flow run {run_id} on {api_url}"
-    if api_url is not None:
-        result["meetings"] = {"deployments": api_url}  # prepare-meeting, status-round
+        where = f"Prefect flow run {run_id} on {hide_password(api_url)}"
+    if api_url is not None:  # prepare-meeting, status-round
+        result["meetings"] = {"deployments": hide_password(api_url)}
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
     from regie.cli.outbox_retry import warn_dead
@@ -135,7 +137,7 @@ def run_as_flow(
     unhealthy = server_problem(api_url)  # before importing Prefect: a server down is said at once
     if unhealthy is not None:
         raise ServiceUnreachable(
-            f"Prefect API {api_url} is not reachable: {unhealthy} "
+            f"Prefect API {hide_password(api_url)} is not reachable: {unhealthy} "
             "(start the server, or unset PREFECT_API_URL to run the cycle without Prefect)"
         )
     from flows.daily_cycle import daily_cycle

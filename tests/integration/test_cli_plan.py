@@ -301,9 +301,9 @@ def test_validate_names_the_contacts_file_and_owners_without_a_contact(
     assert f"contacts: {contacts} (REGIE_CONTACTS), 1" in lines
     warned = sorted(line for line in lines if line.startswith("warning: organisation"))
     assert warned == [
-        "warning: organisation 'PIANOo' owns 4 items and has no contact: "
+        "warning: organisation 'PIANOo' owns 4 open items and has no contact: "
         "their reminders go to the programme office",
-        "warning: organisation 'RIVM' owns 1 item and has no contact: "
+        "warning: organisation 'RIVM' owns 1 open item and has no contact: "
         "their reminders go to the programme office",
     ]
     # The plan's own contacts reach every owner organisation: no warning.

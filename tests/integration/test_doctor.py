@@ -373,16 +373,27 @@ def test_dead_failed_and_waiting_messages(ready: dict[str, str]) -> None:
     assert f"pending message(s) queued more than 4.5 h ago, oldest {waiting}" in found["outbox"][1]
 
 
+SMTP = {
+    "REGIE_NOTIFIER": "email",
+    "REGIE_SMTP_HOST": "smtp.invalid",  # never resolved: no connection is made
+    "REGIE_MAIL_FROM": "Regie <regie@example.nl>",
+}
+
+
 @pytest.mark.parametrize(
-    ("key", "expected"),
+    ("key", "expected", "channel"),
     [
-        (None, "REGIE_SECRET_KEY: not set"),
-        ("a" * 40, "REGIE_SECRET_KEY: too easy to guess"),
-        ("Zq9!x", "REGIE_SECRET_KEY: 5 characters is too short"),
+        (None, "REGIE_SECRET_KEY: not set", "email"),  # messages reach people: links off
+        ("a" * 40, "REGIE_SECRET_KEY: too easy to guess", "file"),
+        ("Zq9!x", "REGIE_SECRET_KEY: 5 characters is too short", "file"),
     ],
 )
-def test_a_missing_or_weak_secret_key_fails(tmp_path: Path, key: str | None, expected: str) -> None:
-    env = environment(tmp_path, "", REGIE_SECRET_KEY=key or "")
+def test_a_missing_or_weak_secret_key_fails(
+    tmp_path: Path, key: str | None, expected: str, channel: str
+) -> None:
+    env = environment(tmp_path, "", REGIE_SECRET_KEY=key or "", REGIE_NOTIFIER=channel)
+    if channel == "email":
+        env.update(SMTP)
     code, found = doctor(env)
     assert code == 1
     status, detail = found["secret-key"]
@@ -390,11 +401,29 @@ def test_a_missing_or_weak_secret_key_fails(tmp_path: Path, key: str | None, exp
     assert key is None or key not in detail
 
 
-SMTP = {
-    "REGIE_NOTIFIER": "email",
-    "REGIE_SMTP_HOST": "smtp.invalid",  # never resolved: no connection is made
-    "REGIE_MAIL_FROM": "Regie <regie@example.nl>",
-}
+def test_the_readme_demo_home_sees_no_secret_key_failure(tmp_path: Path) -> None:
+    """The README's quick start (`REGIE_HOME=var/demo regie cycle --as-of 2015-10-01`) sets no
+    REGIE_SECRET_KEY and needs none: a file-only home gets a warning saying what to do, not a
+    failure the user did not cause. Before: "fail secret-key: REGIE_SECRET_KEY: not set"."""
+    env = {
+        "REGIE_HOME": str(tmp_path / "demo"),
+        "REGIE_PLAN": str(SEED_PLAN),
+        "REGIE_DATABASE_URL": "",
+        "REGIE_SECRET_KEY": "",
+        "REGIE_NOTIFIER": "",
+        "REGIE_BASE_URL": "",
+        "REGIE_CONTACTS": "",
+        "PREFECT_API_URL": "",
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    done = regie("cycle", "--as-of", "2015-10-01", env=env)
+    assert done.code == 0, done.err
+    _, found = doctor(env)
+    status, detail = found["secret-key"]
+    assert status == "warning", detail
+    assert detail.startswith("REGIE_SECRET_KEY: not set: fine for a file-only home")
+    assert "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'" in detail
+    assert "\n" not in detail
 
 
 def test_channel_settings_are_checked_without_connecting(ready: dict[str, str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -110,3 +112,104 @@ def test_the_app_shows_its_database_without_a_query_password(tmp_path: object) -
     url = "postgresql://regie@127.0.0.1:1/regie?password=S3cretPw&application_name=x"
     app = bootstrap(load_settings({"REGIE_HOME": str(tmp_path), "REGIE_DATABASE_URL": url}))
     assert "S3cretPw" not in app.safe_url and "password=***" in app.safe_url
+
+
+#: Passwords with an unescaped ``@`` followed by what ends a host (``:``, ``/``, ``?``): every
+#: character of the password ("pw@XQZ" + tail) must be hidden wherever the URL is printed.
+UNESCAPED_AT = [
+    "postgresql://regie:XQZKVW@XQZKVW@db.example/regie",
+    "postgresql://regie:pw@XQZ:KVW@db.example:5432/regie",
+    "postgresql://regie:pw@XQZ/KVW@db.example/regie",
+    "postgresql://regie:pw@XQZ?KVW@db.example/regie",
+    "postgresql://regie:pw@XQZ?KVW@db.example",
+    "postgresql://regie:pw@XQZ:1@127.0.0.1:1/regie",
+    "http://user:pw@XQZ:KVW@prefect.example:4200/api",
+]
+
+
+@pytest.mark.parametrize("url", UNESCAPED_AT)
+def test_a_password_with_an_unescaped_at_sign_is_hidden_whole(url: str) -> None:
+    """Before: ``regie:***@XQZ:KVW@db.example`` (the password's tail after its first ``@``
+    printed); the user info now ends at its last ``@``."""
+    shown = hide_password(url)
+    assert "XQZ" not in shown and "KVW" not in shown
+    assert ":***@db.example" in shown or ":***@127.0.0.1" in shown or ":***@prefect" in shown
+    assert url_problem(normalise_url(url)) == (
+        "an '@' in the user name or password must be written as %40"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [  # an '@' that is not in the password is left where it is
+        ("postgresql://u:pw@h/my@db", "postgresql://u:***@h/my@db"),
+        (
+            "postgresql://u:pw@h/d?application_name=a@b",
+            "postgresql://u:***@h/d?application_name=a@b",
+        ),
+        ("postgresql://u@h/my@db", "postgresql://u@h/my@db"),
+        ("postgresql://h:5432/d", "postgresql://h:5432/d"),
+    ],
+)
+def test_an_at_sign_outside_the_password_stays(url: str, shown: str) -> None:
+    assert hide_password(url) == shown
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize("url", UNESCAPED_AT[:-1])
+def test_no_printed_line_shows_part_of_such_a_password(tmp_path: Path, url: str) -> None:
+    """The commands that print the database URL (doctor, status, a settings error) refuse it
+    in one line and print no character of the password."""
+    from tests.cli import regie
+
+    env = {"REGIE_HOME": str(tmp_path), "REGIE_DATABASE_URL": url, "PREFECT_API_URL": ""}
+    for command in (("doctor",), ("status",), ("plan", "validate")):
+        done = regie(*command, env=env)
+        printed = done.out + done.err
+        assert done.code == 2 and "%40" in printed, printed
+        assert "XQZ" not in printed and "KVW" not in printed, printed
+
+
+def test_a_password_in_the_prefect_api_url_is_not_printed(tmp_path: Path) -> None:
+    from tests.cli import regie
+
+    env = {
+        "REGIE_HOME": str(tmp_path),
+        "REGIE_PLAN": "plan/actions.yaml",
+        "PREFECT_API_URL": "ftp://user:S3cr@tPw@prefect.example/api",
+    }
+    done = regie("doctor", env=env)
+    assert done.code == 2 and "S3cr" not in done.err and "tPw" not in done.err, done.err
+    assert "ftp://user:***@prefect.example/api" in done.err
+
+
+def test_no_other_printed_url_shows_its_password(tmp_path: Path) -> None:
+    """Every URL a setting, a check or an error prints: the Prefect API's (doctor's check, the
+    error of a server that does not answer), the Slack API's, the base URL."""
+    from regie.config import load_settings
+    from regie.errors import InvalidInput
+    from regie.events import PrefectUnavailable
+    from tests.cli import regie
+
+    env = {
+        "REGIE_HOME": str(tmp_path),
+        "REGIE_PLAN": "plan/actions.yaml",
+        "PREFECT_API_URL": "http://user:S3cretPw@127.0.0.1:1/api",
+    }
+    done = regie("doctor", env=env)
+    assert "S3cretPw" not in done.out + done.err
+    assert "prefect: Prefect API http://user:***@127.0.0.1:1/api is not reachable" in done.out
+    error = PrefectUnavailable("http://user:S3cr@tPw@prefect.example/api", "timed out")
+    assert "S3cr" not in str(error) and "http://user:***@prefect.example/api" in str(error)
+    bad = {
+        "REGIE_HOME": str(tmp_path),
+        "REGIE_NOTIFIER": "slack",
+        "REGIE_SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+        "REGIE_SLACK_API_URL": "ftp://u:S3cretPw@slack.example/api/",
+        "REGIE_BASE_URL": "ftp://u:S3cretPw@regie.example",
+    }
+    with pytest.raises(InvalidInput) as raised:
+        load_settings(bad)
+    text = "\n".join(raised.value.lines)
+    assert "S3cretPw" not in text
+    assert "ftp://u:***@slack.example/api/" in text and "ftp://u:***@regie.example" in text

@@ -1,0 +1,112 @@
+"""`regie plan validate` names the contacts it read (the plan file, or the REGIE_CONTACTS file)
+and warns, one line per organisation, of one that owns open items but has no contact: its
+reminders go to the programme office, or to nobody. Warnings leave the exit code at 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cli import regie
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
+#: The fixture plans that list contacts (and validate).
+WITH_CONTACTS = sorted(
+    p.name
+    for p in FIXTURES.glob("*.yaml")
+    if "contacts" in (yaml.safe_load(p.read_text("utf-8")) or {}) and p.name != "many_problems.yaml"
+)
+
+
+def expected_warnings(plan: dict, contacts: list[dict]) -> list[str]:
+    """The warnings, worked out from the YAML itself: owners of items not cancelled."""
+    reached = {c["organisation"] for c in contacts}
+    office = any(c.get("programme_office") for c in contacts)
+    owned: dict[str, int] = {}
+    for step in plan["steps"]:
+        for action in step.get("actions", []):
+            items = []
+            if action.get("gereed") is not None or not action.get("milestones"):
+                items.append(action)
+            items += [{"owners": action["owners"], **m} for m in action.get("milestones", [])]
+            for item in items:
+                if item.get("cancelled_by") or action.get("cancelled_by"):
+                    continue
+                for owner in item.get("owners") or action["owners"]:
+                    owned[owner] = owned.get(owner, 0) + 1
+    goes_to = (
+        "their reminders go to the programme office"
+        if office
+        else "nobody receives their reminders (the plan has no programme-office contact either)"
+    )
+    return sorted(
+        f"warning: organisation {org!r} owns {n} open item{'' if n == 1 else 's'} and has no "
+        f"contact: {goes_to}"
+        for org, n in owned.items()
+        if org not in reached
+    )
+
+
+def validate(tmp_path: Path, plan: Path, contacts: str = "") -> tuple[list[str], list[str]]:
+    env = {
+        "REGIE_HOME": str(tmp_path / "home"),
+        "REGIE_DATABASE_URL": "",
+        "REGIE_CONTACTS": contacts,
+    }
+    result = regie("plan", "validate", str(plan), env=env)
+    assert result.code == 0, result.err  # warnings only
+    lines = result.out.splitlines()
+    return lines, sorted(line for line in lines if line.startswith("warning: organisation"))
+
+
+def test_the_fixtures_with_contacts_are_found() -> None:
+    assert {"minimal.yaml", "answers.yaml", "second_programme.yaml"} <= set(WITH_CONTACTS)
+
+
+@pytest.mark.parametrize("name", WITH_CONTACTS)
+def test_validate_names_the_plan_as_the_contacts_source_and_warns_per_organisation(
+    tmp_path: Path, name: str
+) -> None:
+    """Before: nothing said where the contacts came from when REGIE_CONTACTS was not set."""
+    plan = FIXTURES / name
+    data = yaml.safe_load(plan.read_text("utf-8"))
+    lines, warned = validate(tmp_path, plan)
+    source = f"contacts: {plan} (the plan file; REGIE_CONTACTS not set), {len(data['contacts'])}"
+    assert source in lines
+    assert warned == expected_warnings(data, data["contacts"])
+
+
+@pytest.mark.parametrize("name", WITH_CONTACTS)
+def test_validate_names_the_contacts_file_and_warns_per_organisation(
+    tmp_path: Path, name: str
+) -> None:
+    """The contacts file replaces the plan's: one contact of the first organisation only, not
+    the programme office; every other owner organisation is warned of, reminders reach nobody."""
+    plan = FIXTURES / name
+    data = yaml.safe_load(plan.read_text("utf-8"))
+    first = data["organisations"][0]["id"]
+    contact = {"id": "enige", "name": "Enige", "organisation": first, "email": "e@example.nl"}
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(yaml.safe_dump({"contacts": [contact]}), "utf-8")
+    lines, warned = validate(tmp_path, plan, str(contacts))
+    assert f"contacts: {contacts} (REGIE_CONTACTS), 1" in lines
+    assert warned == expected_warnings(data, [contact])
+    assert all("nobody receives their reminders" in line for line in warned)
+
+
+def test_an_organisation_whose_items_are_all_cancelled_is_not_warned_of(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    text = (FIXTURES / "toegankelijkheid.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    [warning] = expected_warnings(data, data["contacts"])
+    org = warning.split("'")[1]
+    for step in data["steps"]:
+        for action in step["actions"]:
+            for milestone in action.get("milestones", []):
+                if org in (milestone.get("owners") or action["owners"]):
+                    milestone["cancelled_by"] = "besluit Stuurgroep, 12 januari 2016"
+    plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    lines, warned = validate(tmp_path, plan)
+    assert warned == [], lines
