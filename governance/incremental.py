@@ -20,8 +20,9 @@ own day chooses what changed since its earlier run (``assess_selected(…, befor
 
 An item whose prompts on record (this run's, an earlier run's of the day, or older ones) make
 enough unanswered ones for an escalation is checked again on the day they do, once the owner's
-grace (``unanswered_grace_days``) has run out; one whose prompt was held back on a day without
-prompts, on the next working day.
+grace (``unanswered_grace_days``) has run out; one overdue long enough to escalate, on the day
+the grace after its first prompt about that date runs out (governance.reminders, "Asked
+first"); one whose prompt was held back on a day without prompts, on the next working day.
 """
 
 from __future__ import annotations
@@ -43,9 +44,11 @@ from governance.records import positional_constructor
 from governance.reminders import (
     NO_FACTS,
     PromptFacts,
+    PromptQuestion,
     PromptRecord,
     ReminderPlan,
     escalation_run,
+    prompt_questions,
 )
 from governance.tally import COLOUR_PLACE, NO_ITEMS, Tally, worst_value
 from governance.updates import FINISHED, StatusUpdate, UpdateStatus, latest_updates
@@ -75,7 +78,7 @@ __all__ = [
 #: A full run still takes each item's previous state and latest update from the memory (facts
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 _DAY = timedelta(days=1)
 _SILENT = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
@@ -647,15 +650,19 @@ def remember(
     facts: Mapping[str, PromptFacts],
     *,
     recorded: bool,
+    questions: Mapping[str, PromptQuestion] | None = None,
 ) -> dict[str, Remembered]:
     """What to keep of the items just assessed, with their next checks.
 
     ``reminders`` is the day's plan before it was held back, ``recorded`` whether its records
     are stored today (not on a day off) and ``facts`` what the prompts on record before today's
-    told the plan (:func:`governance.reminders.plan_reminders_from`).
+    told the plan (:func:`governance.reminders.plan_reminders_from`), asked ``questions``
+    (:func:`governance.reminders.prompt_questions`: worked out again when not given).
     Besides :meth:`Scheduler.next_check`, an item is checked tomorrow when something for it was
     due but nobody can receive it; on the day its unanswered prompts escalate (the owner's grace
-    ended); on the next working day when its prompt was held back on a day off.
+    ended); on the day an item overdue long enough escalates, its owner's grace after the first
+    prompt about its date ended; on the next working day when its prompt was held back on a day
+    off.
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY
@@ -704,6 +711,7 @@ def remember(
                 nth = sorted(stages.values())[needed - 1]
                 grace = scheduler.policy.unanswered_grace_days
                 ripe[item_id] = max(scheduler.add(nth, grace), tomorrow)
+    _asked_first(assessment, reminders, scheduler, facts, today, ripe, questions)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
@@ -737,6 +745,43 @@ def remember(
         ))
         for item_id, item in assessment.items.items()
     }  # fmt: skip
+
+
+def _asked_first(
+    assessment: Assessment,
+    reminders: ReminderPlan,
+    scheduler: Scheduler,
+    facts: Mapping[str, PromptFacts],
+    today: Mapping[str, Sequence[PromptRecord]],
+    ripe: dict[str, date],
+    questions: Mapping[str, PromptQuestion] | None,
+) -> None:
+    """Into ``ripe``: the items overdue long enough to escalate that did not today (their run
+    has not escalated) → the day the owner's grace after the first prompt about the date
+    they are overdue against runs out (governance.reminders, "Asked first"). Without such a
+    prompt (held back, nobody to receive it, or an answer suppressed the stage) the day the
+    next prompt comes is the next check already."""
+    as_of = assessment.as_of
+    if questions is None:
+        questions = prompt_questions(assessment, as_of, scheduler.policy, scheduler.cal)
+    escalated = {e.item_id for e in reminders.escalations}
+    grace, tomorrow = scheduler.policy.unanswered_grace_days, as_of + _DAY
+    for item_id, question in questions.items():
+        about = question.asked_about
+        if not about or item_id in escalated:
+            continue
+        known = facts.get(item_id, NO_FACTS)
+        if known.escalated:
+            continue
+        first = known.asked_on
+        if first is None and any(
+            not r.is_escalation and r.stage.endswith(about) for r in today.get(item_id, ())
+        ):
+            first = as_of  # asked today: the grace counts from today
+        if first is not None:
+            day = max(scheduler.add(first, grace), tomorrow)
+            if item_id not in ripe or day < ripe[item_id]:
+                ripe[item_id] = day
 
 
 def with_dependencies(index: PlanIndex, item_ids: Iterable[str]) -> set[str]:

@@ -49,7 +49,20 @@ starts a run: the body has just decided on the item). An item escalates at most 
   but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`);
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
   counted from the due date or from the latest update, whichever is later; of an item whose
-  owner's forecast (after the due date) has passed, from that forecast instead of the due date.
+  owner's forecast (after the due date) has passed, from that forecast instead of the due date
+  — and only once the owner was asked (below).
+
+Asked first. An item escalates for being overdue only once its owner was prompted about the
+date it is overdue against (a stage naming its due date, or the passed forecast) at least
+``unanswered_grace_days`` working days before (0: the day before), as prompts count for
+``unanswered``. Prompts about an earlier due date do not count: they asked about another date.
+So an item nobody was asked about — the first live run after adopting Regie mid-programme, an
+item added to the plan already overdue, a due date moved into the past, a dependent item whose
+computed date has passed — is prompted first and escalates when the answer window has passed
+unanswered, never on the day of its first prompt. Prompts a ``regie replay`` recorded count as
+given: a programme whose owners were asked before replays those days and escalates at once.
+Who was prompted does not matter (a new owner's first prompt is a hand-over, below): the
+office is told about the item, and the item was asked about.
 
 Back-off. Once the current run has escalated (on day E), the office and the steering body know;
 prompting the owner every ``overdue_every_days`` for months more only teaches them to ignore the
@@ -196,6 +209,10 @@ class PromptQuestion(NamedTuple):
     # too close to this one, which is then left out (:func:`_dated_stage`).
     previous: str | None = None
     previous_after: date | None = None
+    # Of an item overdue long enough to escalate for it (:func:`overdue_dates`): the stage
+    # suffixes (``@<date>``) of the dates it is overdue against; its first prompt naming one of
+    # them is asked for (:attr:`PromptFacts.asked_on`). Empty for every other item.
+    asked_about: tuple[str, ...] = ()
 
 
 class PromptFacts(NamedTuple):
@@ -217,6 +234,9 @@ class PromptFacts(NamedTuple):
     # Of an item whose current stage is due (asked, not prompted, not too soon): each contact
     # prompted about it before (reminders, not escalations) → (first day, last day).
     contacts: Mapping[str, tuple[date, date]] = {}
+    # Of an item asked about (:attr:`PromptQuestion.asked_about`) whose run has not escalated:
+    # the first day a prompt (not an escalation) named one of those dates (None: never).
+    asked_on: date | None = None
 
     def unanswered_before(self, day: date) -> set[str]:
         return {stage for stage, first in self.unanswered.items() if first < day}
@@ -451,28 +471,92 @@ def prompt_questions(
     # Per item (all of them on a full run) :func:`_answered` and :func:`escalation_run` are
     # written out, and the tuple made without NamedTuple's keyword-checking constructor.
     of = _Stages(as_of, policy, calendar).of
-    make, prefix, silent = _new_question, ESCALATION_PREFIX, _SILENT
+    make, prefix, silent, overdue = _new_question, ESCALATION_PREFIX, _SILENT, State.OVERDUE
+    quiet = _Quiet(as_of, calendar)
     out: dict[str, PromptQuestion] = {}
     for item_id, item in assessment.items.items():
-        if item.state in silent:
+        state = item.state
+        if state in silent:
             continue  # no stage, no escalation
+        about = overdue_dates(item, policy, quiet) if state is overdue else ()
         latest = item.latest_update
         stage = of(item)
         if latest is None:
+            run = f"{prefix}{item_id}:none:"
             if stage is None:
-                out[item_id] = make((None, f"{prefix}{item_id}:none:", None, None, None))
+                out[item_id] = make((None, run, None, None, None, about))
             else:
-                run = f"{prefix}{item_id}:none:"
-                out[item_id] = make((stage.name, run, None, stage.previous, stage.previous_after))
+                name, previous, after = stage.name, stage.previous, stage.previous_after
+                out[item_id] = make((name, run, None, previous, after, about))
             continue
         since = latest.reported_on
         ref = since.isoformat() if latest.id is None else latest.id
         run = f"{prefix}{item_id}:{ref}:"
         if stage is None or (since >= stage.starts_on and latest.source != DECISION_SOURCE):
-            out[item_id] = make((None, run, since, None, None))
+            out[item_id] = make((None, run, since, None, None, about))
         else:
-            out[item_id] = make((stage.name, run, since, stage.previous, stage.previous_after))
+            name, previous, after = stage.name, stage.previous, stage.previous_after
+            out[item_id] = make((name, run, since, previous, after, about))
     return out
+
+
+class _Quiet:
+    """``working_days_between(day, as_of)``, cached per day across items."""
+
+    __slots__ = ("as_of", "cal", "counts")
+
+    def __init__(
+        self, as_of: date, cal: WorkCalendar, counts: dict[date, int] | None = None
+    ) -> None:
+        self.as_of, self.cal = as_of, cal
+        self.counts = counts if counts is not None else {}
+
+    def __call__(self, day: date) -> int:
+        found = self.counts.get(day)
+        if found is None:
+            found = self.counts[day] = self.cal.working_days_between(day, self.as_of)
+        return found
+
+
+def _overdue_silence(item: ItemAssessment, quiet: _Quiet) -> tuple[int, str]:
+    """The working days an overdue item has been without an answer (module notes,
+    ``overdue``), and the words on a forecast that has passed."""
+    silent = item.working_days_overdue
+    forecast, due, past = item.forecast, item.due, ""
+    if forecast is not None and due is not None and forecast > due:
+        silent = quiet(forecast)  # the owner's forecast passed: counted from it
+        past = f", {silent} past the forecast {forecast}"
+    latest = item.latest_update
+    if latest is not None:
+        silent = min(silent, quiet(latest.reported_on))
+    return silent, past
+
+
+def overdue_dates(item: ItemAssessment, policy: ReminderPolicy, quiet: _Quiet) -> tuple[str, ...]:
+    """Of an item overdue long enough without an answer to escalate for it
+    (``escalate_after_overdue_days``): the stage suffixes (``@<date>``) of the dates it is
+    overdue against, its due date and a forecast after it that has passed. It escalates only
+    once its owner was prompted about one of them and had ``unanswered_grace_days`` to answer
+    (module notes, "Asked first"). Empty for every other item."""
+    due = item.due
+    if item.state is not State.OVERDUE or due is None:
+        return ()
+    if _overdue_silence(item, quiet)[0] < policy.escalate_after_overdue_days:
+        return ()
+    forecast = item.forecast
+    if forecast is not None and forecast > due:
+        return (f"@{due.isoformat()}", f"@{forecast.isoformat()}")
+    return (f"@{due.isoformat()}",)
+
+
+def asked_long_enough(asked_on: date | None, policy: ReminderPolicy, quiet: _Quiet) -> bool:
+    """Whether an owner first prompted on ``asked_on`` about the date an item is overdue
+    against has had their time to answer (``unanswered_grace_days``; 0: from the next day)."""
+    return (
+        asked_on is not None
+        and asked_on < quiet.as_of
+        and quiet(asked_on) >= policy.unanswered_grace_days
+    )
 
 
 _new_question = functools.partial(tuple.__new__, PromptQuestion)
@@ -500,7 +584,7 @@ def facts_from_history(
         past.append(r)
     out: dict[str, PromptFacts] = {}
     for item_id, past in by_item.items():
-        stage, run, since, previous, previous_after = questions[item_id]
+        stage, run, since, previous, previous_after, about = questions[item_id]
         names = [r.stage for r in past if r.queued_on <= as_of]
         if not names:
             continue
@@ -527,6 +611,14 @@ def facts_from_history(
                 if first is None or day < first:
                     unanswered[r.stage] = day
         asked = stage is not None and stage in names
+        asked_on = None
+        if about and not escalated:
+            for r in past:
+                day, name = r.queued_on, r.stage
+                if day > as_of or not name.endswith(about) or r.is_escalation:
+                    continue
+                if asked_on is None or day < asked_on:
+                    asked_on = day
         missed = _NONE
         if undelivered:
             missed = frozenset(s for s in unanswered if (item_id, s) in undelivered)
@@ -549,6 +641,7 @@ def facts_from_history(
             missed,
             min(escalations) if escalations else None,
             contacts,
+            asked_on,
         )
     return out
 
@@ -571,7 +664,7 @@ def plan_reminders_from(
     # Thousands of items share a few hundred owner lists and update days: each list of
     # recipients and working-day count is worked out once.
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
-    silent_since: dict[date, int] = {}
+    quiet = _Quiet(as_of, calendar)
     items = assessment.items
     for item_id, question in questions.items():
         item = items[item_id]
@@ -589,7 +682,7 @@ def plan_reminders_from(
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
-        escalation = _escalation(item, known, as_of, policy, calendar, office, silent_since)
+        escalation = _escalation(item, known, policy, office, quiet)
         if escalation is not None:
             escalations.append(escalation)
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
@@ -678,13 +771,11 @@ def _update_ref(latest: StatusUpdate | None) -> str:
 def _escalation(
     item: ItemAssessment,
     known: PromptFacts,
-    as_of: date,
     policy: ReminderPolicy,
-    cal: WorkCalendar,
     office: tuple[str, ...],
-    silent_since: dict[date, int] | None = None,
+    quiet: _Quiet,
 ) -> Escalation | None:
-    """``silent_since`` caches ``working_days_between(day, as_of)`` per day across items."""
+    """``quiet`` caches ``working_days_between(day, as_of)`` per day across items."""
     state = item.state
     if state in _SILENT or known.escalated:
         return None  # silent, or this run has escalated already
@@ -694,28 +785,18 @@ def _escalation(
     since = latest.reported_on if latest else None
     kind = reason = ""
     prompts = undelivered = 0
-    counts = silent_since if silent_since is not None else {}
-
-    def quiet(day: date) -> int:
-        found = counts.get(day)
-        if found is None:
-            found = counts[day] = cal.working_days_between(day, as_of)
-        return found
-
     if state is State.OVERDUE:
-        silent = item.working_days_overdue
-        forecast, due, past = item.forecast, item.due, ""
-        if forecast is not None and due is not None and forecast > due:
-            silent = quiet(forecast)  # the owner's forecast passed: counted from it
-            past = f", {silent} past the forecast {forecast}"
-        if since is not None:
-            silent = min(silent, quiet(since))
-        if silent >= policy.escalate_after_overdue_days:
+        silent, past = _overdue_silence(item, quiet)
+        # Only once the owner was asked about the date it is overdue against, and had their
+        # time to answer (module notes, "Asked first"): never about an item nobody asked.
+        if silent >= policy.escalate_after_overdue_days and asked_long_enough(
+            known.asked_on, policy, quiet
+        ):
             kind = "overdue"
             overdue = item.working_days_overdue
             reason = f"{overdue} working days overdue{past}, {silent} without answer"
     if not kind and policy.escalate_after_unanswered > 0 and known.unanswered:
-        unanswered = known.unanswered_before(as_of)
+        unanswered = known.unanswered_before(quiet.as_of)
         grace = policy.unanswered_grace_days
         ripe = [s for s in unanswered if quiet(known.unanswered[s]) >= grace]
         if len(ripe) >= policy.escalate_after_unanswered:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from governance.plan import Plan
+    from governance.planfile.nodes import Problem
     from notifications.base import Notifier
 
 
@@ -168,38 +169,19 @@ class App:
         plan, problems = load_plan_cached(
             path or self.settings.plan_path, self.settings.home / "cache"
         )
+        where = path or self.settings.plan_path
         if plan is None or problems:
-            raise InvalidInput(*(str(p) for p in problems))
-        from datetime import date
+            # The checks after parsing run on what the refused file gives them too, so that
+            # one run reports every problem (docs/plan-schema.md).
+            from governance.planfile import plan_outline
 
-        from governance.workdays import UnknownHolidaysCountry
-        from regie.holiday_cache import load_plan_holidays
-
-        try:
-            load_plan_holidays(plan, self.settings.home / "cache", date.today())
-        except UnknownHolidaysCountry:
-            # Found here, not by the parser: parsing does not import the holidays package.
-            from governance.planfile import locate
-
-            country = plan.calendar.holidays_country
-            where = path or self.settings.plan_path
-            raise InvalidInput(
-                str(
-                    locate(
-                        where,
-                        ("calendar", "holidays_country"),
-                        f"holidays_country {country!r}: no public holidays are known for "
-                        "that country code",
-                    )
-                )
-            ) from None
-        days_off = _meetings_on_days_off(plan)
-        if days_off:
-            # Found here, not by the parser, for the same reason: holidays are needed.
-            from governance.planfile import locate_all
-
-            where = path or self.settings.plan_path
-            raise InvalidInput(*(str(p) for p in locate_all(where, days_off)))
+            outline = plan_outline(where, problems)
+            later = self._checked_after_parse(outline, where) if outline is not None else []
+            found = sorted([*problems, *later], key=lambda p: (p.line, p.col))
+            raise InvalidInput(*(str(p) for p in found))
+        later = self._checked_after_parse(plan, where)
+        if later:
+            raise InvalidInput(*(str(p) for p in later))
         if self.settings.contacts_path is not None:
             from governance.planfile.contacts import validate_contacts_file
 
@@ -209,6 +191,26 @@ class App:
         if path is None:
             self._programme_id = plan.programme.id
         return plan
+
+    def _checked_after_parse(self, plan: Plan, where: Path) -> list[Problem]:
+        """The problems found once the plan is built, because they need the holidays package,
+        which parsing does not import: an unknown holidays country, meetings on days off."""
+        from datetime import date
+
+        from governance.planfile import locate, locate_all
+        from governance.workdays import UnknownHolidaysCountry
+        from regie.holiday_cache import load_plan_holidays
+
+        try:
+            load_plan_holidays(plan, self.settings.home / "cache", date.today())
+        except UnknownHolidaysCountry:
+            country = plan.calendar.holidays_country
+            message = (
+                f"holidays_country {country!r}: no public holidays are known for that country code"
+            )
+            return [locate(where, ("calendar", "holidays_country"), message)]
+        days_off = _meetings_on_days_off(plan)
+        return locate_all(where, days_off) if days_off else []
 
     def programme_id(self) -> str:
         """The programme every query is scoped to: the database's only programme, so that

@@ -482,7 +482,8 @@ def _plan_and_remember(
         planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
-    return reminders, remember(result, reminders, scheduler, facts, recorded=working)
+    fresh = remember(result, reminders, scheduler, facts, recorded=working, questions=questions)
+    return reminders, fresh
 
 
 def _facts_reader(session: Session, plan: Plan, as_of: date, submit: Submit) -> FactsOf:

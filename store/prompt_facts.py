@@ -386,7 +386,7 @@ def _keys(questions: Mapping[str, PromptQuestion]) -> list[tuple[str, str]]:
     """Every (item, stage) the questions ask to look up: the current stage and the one before
     it (when it was first prompted), the run's keys."""
     keys: list[tuple[str, str]] = []
-    for item_id, (stage, run, _, previous, _) in questions.items():
+    for item_id, (stage, run, _, previous, _, _) in questions.items():
         if stage is not None:
             keys.append((item_id, stage))
         if previous is not None:
@@ -528,6 +528,29 @@ def _prompt_facts(
             out[item_id] = found
     for item_id, contacts in _contacts(connection, programme_id, as_of, due).items():
         out[item_id] = out.get(item_id, NO_FACTS)._replace(contacts=contacts)
+    about = {i: q.asked_about for i, q in questions.items() if q.asked_about and i not in escalated}
+    for item_id, day in _asked_on(connection, programme_id, as_of, about).items():
+        out[item_id] = out.get(item_id, NO_FACTS)._replace(asked_on=day)
+    return out
+
+
+def _asked_on(
+    connection: sa.Connection, programme_id: str, as_of: date, about: Mapping[str, tuple[str, ...]]
+) -> dict[str, date]:
+    """Per item of ``about``: the first day on or before ``as_of`` a prompt (not an
+    escalation) named one of its dates (:attr:`PromptFacts.asked_on`). Asked only of the
+    items overdue long enough to escalate whose run has not: few, but for the first days of
+    a programme adopted mid-way."""
+    out: dict[str, date] = {}
+    if not about:
+        return out
+    rows = _rows_of(connection, programme_id, sorted(about), _UNBOUNDED) or []
+    for item, stage, _, day in rows:
+        day = _day(day)
+        if day > as_of or not stage.endswith(about[item]) or stage.startswith(ESCALATION_PREFIX):
+            continue
+        if item not in out or day < out[item]:
+            out[item] = day
     return out
 
 

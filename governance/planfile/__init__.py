@@ -13,6 +13,7 @@ from governance.planfile.load import (
     locate,
     locate_all,
     parse_plan,
+    plan_outline,
     validate_plan_file,
 )
 from governance.planfile.nodes import Problem
@@ -24,5 +25,6 @@ __all__ = [
     "locate",
     "locate_all",
     "parse_plan",
+    "plan_outline",
     "validate_plan_file",
 ]

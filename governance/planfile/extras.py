@@ -6,7 +6,7 @@ import math
 import re
 from datetime import date, time
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from governance.meetings import DAY_NAMES, WEEKDAYS, Frequency, MeetingRule, MeetingSchedule
 from governance.plan import Indicator
@@ -47,6 +47,13 @@ _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 MAX_LEAD_DAYS = 366
 MAX_INTERVAL = 24
 MAX_INDICATOR = 10**15
+#: A meeting rule's ``every``, in English or Dutch (as ``weekday`` takes both).
+FREQUENCIES: dict[str, Frequency] = {
+    **{f.value: f for f in Frequency},
+    "maand": Frequency.MONTH,
+    "kwartaal": Frequency.QUARTER,
+    "jaar": Frequency.YEAR,
+}
 
 
 def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None:
@@ -62,8 +69,9 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
             problems.add(f.value("time"), f"'time' must be HH:MM (24 hours), not {shown(text)}")
         else:
             at = time(int(match.group(1)), int(match.group(2)))
+    listed = f.items("dates") or []
     dates = tuple(
-        d for d in (date_of(n, "each date in 'dates'", problems) for n in f.items("dates") or [])
+        d for d in (date_of(n, "each date in 'dates'", problems) for n in listed)
         if d is not None
     )  # fmt: skip
     # request_days > pack_days (below): each range is what the other one leaves.
@@ -85,7 +93,10 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         )
     duration = f.integer_in("duration", 1, 24 * 60, "minutes")
     rule = _rule(f, problems)
-    if not dates and rule is None:
+    # Only when neither is given: a 'dates' or 'rule' that is wrong is reported as such.
+    value = f.value("dates")
+    dates_given = bool(listed) or (value is not None and not isinstance(value, SequenceNode))
+    if not dates_given and f.value("rule") is None:
         problems.add(node, f"{body.where} meetings: give 'dates', a 'rule', or both")
     return MeetingSchedule(
         dates=tuple(sorted(set(dates))),
@@ -107,15 +118,14 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
     every_text = f.text("every", required=True)
     every = None
     if every_text is not None:
-        names = [x.value for x in Frequency]
-        if every_text not in names:
+        every = FREQUENCIES.get(every_text.strip().lower())
+        if every is None:
+            names = [x.value for x in Frequency]
             problems.add(
                 f.value("every"),
-                f"'every' must be one of {', '.join(names)}, not {shown(every_text)}"
-                f"{suggest(every_text, names)}",
+                f"'every' must be one of {', '.join(names)} (Dutch: week, maand, kwartaal, "
+                f"jaar), not {shown(every_text)}{suggest(every_text.lower(), list(FREQUENCIES))}",
             )
-        else:
-            every = Frequency(every_text)
     interval = f.integer_in("interval", 1, MAX_INTERVAL)
     weekday = None
     name = f.text("weekday")

@@ -36,6 +36,7 @@ __all__ = [
     "locate",
     "locate_all",
     "parse_plan",
+    "plan_outline",
     "validate_plan_file",
 ]
 
@@ -77,6 +78,20 @@ def validate_plan_file(path: str | os.PathLike[str]) -> tuple[Plan | None, list[
         return load_plan(path), []
     except PlanInvalid as exc:
         return None, exc.problems
+
+
+def plan_outline(path: str | os.PathLike[str], problems: list[Problem]) -> Plan | None:
+    """Of the plan file at ``path``, refused for ``problems``: what the checks made after
+    parsing read, so that they report in the same run (:mod:`governance.planfile.outline`).
+    None when the programme's term or the calendar cannot be told."""
+    from governance.planfile.outline import outline_from_root
+
+    name = os.fspath(path)
+    try:
+        root = _compose(_read(name), Problems(name))  # its own problems are among those
+    except PlanInvalid:
+        return None
+    return outline_from_root(root, name, problems)
 
 
 def locate(path: str | os.PathLike[str], keys: tuple[str | int, ...], message: str) -> Problem:

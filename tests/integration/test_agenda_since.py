@@ -23,6 +23,7 @@ from tests.integration.reports_scenario import make_app
 
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
 RAISED_BY = date(2016, 1, 15)  # the cycle of that day escalates 3.1.1 (Q4-2015, unanswered)
+ASKED = date(2016, 1, 8)  # its owner asked a week before (an escalation comes after the grace)
 EDITED = datetime(2016, 12, 19, 10, tzinfo=UTC)
 MEETING, AS_OF, PREVIOUS = date(2017, 1, 10), date(2017, 1, 3), date(2016, 10, 11)
 NEXT, NEXT_AS_OF = date(2017, 4, 11), date(2017, 4, 4)
@@ -71,6 +72,7 @@ def app(tmp_path: Path, database_url: str) -> App:
         upgrade(database_url)
     app = make_app(tmp_path / "home", database_url)
     _sync(app, FIRST_SYNC)
+    deadline_check(app, ASKED)
     deadline_check(app, RAISED_BY)
     # Decided at the meeting of 12 July 2016 (before the previous meeting: not "since").
     add_decision(

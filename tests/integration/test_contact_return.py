@@ -78,6 +78,8 @@ def test_a_contact_back_at_the_old_address_is_asked_again_once(
 OCTOBER_1 = date(2015, 10, 1)  # the seed's office gets an escalation digest (2.2.1, 2.3.1)
 OCTOBER_2 = date(2015, 10, 2)
 OCTOBER_5 = date(2015, 10, 5)
+# The owners asked (and sent) a week before: an item escalates only after the owner's grace.
+ASKED = date(2015, 9, 24)
 
 
 def _new_office(plan: Plan) -> Plan:
@@ -106,6 +108,8 @@ def test_an_escalation_withdrawn_from_an_office_contact_who_left_is_raised_to_th
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     office = next(c.id for c in seed.contacts if c.programme_office)
+    deadline_check(app, ASKED, plan=seed)
+    send_reminders(app)
     deadline_check(app, OCTOBER_1, plan=seed)  # queued, not sent
     raised = _escalated(app, seed, OCTOBER_1)[office]
     assert raised
@@ -126,6 +130,8 @@ def test_an_office_contact_back_at_the_old_address_gets_the_escalation_once(
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     office = next(c for c in seed.contacts if c.programme_office)
+    deadline_check(app, ASKED, plan=seed)
+    send_reminders(app)
     deadline_check(app, OCTOBER_1, plan=seed)
     raised = _escalated(app, seed, OCTOBER_1)[office.id]
     moment = datetime(2015, 10, 1, 16, 0, tzinfo=UTC)

@@ -22,6 +22,9 @@ from tests.integration.link_setup import LINK, link_app
 #: 1.1.1 (GEM: anna, deputy bram) is due 30 June 2025; anna gave a date that has passed.
 ANSWERED = date(2025, 7, 1)
 DAY = date(2025, 9, 15)
+#: The owner's prompt about the lapsed date: an item escalates only once its owner was asked
+#: and had ``unanswered_grace_days`` (5 working days) to answer.
+ASKED = date(2025, 9, 8)
 
 
 @pytest.fixture
@@ -53,6 +56,7 @@ def _part(mail: EmailMessage, kind: str) -> str:
 def test_the_deputy_s_copy_explains_itself_and_its_link_records_the_deputy(app: App) -> None:
     answer = AnswerInput("1.1.1", "on_track", forecast=date(2025, 8, 1), note="Extra ronde")
     record_answer(app, answer, Answerer("anna", "Anna de Wit"), channel="email", as_of=ANSWERED)
+    assert not [k for k in deadline_check(app, ASKED).queued if k.endswith(":deputy")]
     report = deadline_check(app, DAY)
     send_reminders(app)
     (key,) = [k for k in report.queued if k.endswith(":deputy")]

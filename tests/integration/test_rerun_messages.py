@@ -24,6 +24,7 @@ from tests.conftest import SEED_PLAN
 from tests.integration.test_cycle import make_app
 
 DAY = date(2015, 10, 5)
+ASKED = date(2015, 9, 28)  # five working days before: the owners' grace has passed by DAY
 
 
 def _with_new_milestone(
@@ -112,20 +113,23 @@ def test_a_rerun_queues_its_new_prompts_under_a_key_of_their_own(
 
 
 def test_a_rerun_escalates_anew_in_a_digest_of_its_own(tmp_path: Path, database_url: str) -> None:
-    """A milestone added at noon, long overdue and never answered, escalates on the rerun. The
-    office's morning digest is sent; the new escalation goes in a second one, and the item
-    page shows that one's delivery."""
+    """A milestone restored to the plan at noon (taken out in the morning), long overdue, its
+    owner asked a week before and silent, escalates on the rerun (an item escalates only once
+    its owner was asked and had the grace). The office's morning digest is sent; the new
+    escalation goes in a second one, and the item page shows that one's delivery."""
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     pid = seed.programme.id
+    owners = {c.id for c in seed.contacts if not c.programme_office}
+    edited, item, _ = _with_new_milestone(seed, owners, due=DAY - timedelta(days=60))
+    deadline_check(app, ASKED, plan=edited)  # everyone asked, the milestone's owner too
+    send_reminders(app)
     morning = deadline_check(app, DAY, plan=seed)
     send_reminders(app)
     escalated = [k for k in morning.queued if k.startswith("escalation:")]
     assert escalated  # the office's escalation digest of the morning, sent
     with app.session() as session:
         before = {m.key: m for m in Repository(session, pid).outbox()}
-    reminded = {m.recipient for m in before.values() if m.kind == "reminder_digest"}
-    edited, item, _ = _with_new_milestone(seed, reminded, due=DAY - timedelta(days=60))
     rerun = deadline_check(app, DAY, plan=edited)
     assert rerun.incremental
     again = sorted(f"{k}:2" for k in escalated if ":deputy" not in k)

@@ -18,6 +18,7 @@ from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.messages import outbox_messages
 from tests.cli import regie
+from tests.unit.asked import asked_before
 from tests.unit.planbuilder import act, contact, make_plan, ms, quarter
 
 PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
@@ -80,7 +81,8 @@ def _escalation_text(plan_path: Path | None = None) -> str:
         )
     day = date(2015, 11, 2)  # 22 working days after the due date of Q3-2015
     assessment = assess(plan, [], day)
-    reminders = plan_reminders(plan, assessment, [], day)
+    # Its owner asked a week before (an item escalates only after the owner's grace).
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
     [escalation] = [
         m for m in outbox_messages(plan, assessment, reminders) if m.kind == "escalation_digest"
     ]

@@ -606,15 +606,19 @@ def test_prompt_facts_are_what_the_whole_history_says(
             prompts.append(PromptRecord(code, earlier, "office", rng.choice(days)))
         # The stage before the asked one, and the day after which its first prompt was late.
         previous = rng.choice([None, *stages])
+        # Of an item overdue long enough to escalate: the dates whose first prompt is asked for.
+        about = rng.choice(
+            [(), (), ("@2015-09-30",), ("@2015-12-31",), ("@2015-12-31", "@2015-09-30")]
+        )
         questions[code] = PromptQuestion(
             rng.choice([None, *stages]), run, rng.choice([None, *days]), previous,
-            rng.choice(days) if previous else None,
+            rng.choice(days) if previous else None, about,
         )  # fmt: skip
     questions["9.none"] = PromptQuestion(stages[0], "escalation:9.none:none:", None)
     repo.record_prompts(prompts)
     session.commit()
     everything = repo.prompt_history(until=days[-1])
-    asked = 0
+    asked = first_asked = 0
     on_pg = session.get_bind().dialect.name == "postgresql"
     jit = "SELECT current_setting('jit')" if on_pg else "SELECT 1"
     setting = session.execute(sa.text(jit)).scalar()
@@ -632,9 +636,11 @@ def test_prompt_facts_are_what_the_whole_history_says(
         bare = {i: f._replace(unanswered={}) for i, f in want.items()}
         assert without == {i: f for i, f in bare.items() if f != NO_FACTS}, as_of
         asked += sum(f.stage_prompted + f.escalated + len(f.unanswered) for f in got.values())
+        first_asked += sum(f.asked_on is not None for f in got.values())
         soon = [f.too_soon for f in got.values()]
         assert as_of == days[0] or (any(soon) and not all(soon))  # both answers, at each day
     assert asked > 500  # the random history answers many questions, each way
+    assert first_asked > 50  # the first prompt about an overdue item's date, too
     assert session.execute(sa.text(jit)).scalar() == setting  # PostgreSQL's JIT as it was
     monkeypatch.undo()
     # Read only while the items asked about hold no more prompts than there are keys (every

@@ -23,6 +23,7 @@ from notifications.render import render
 from notifications.slack_blocks import MAX_BLOCKS, digest_blocks
 from regie.messages import outbox_messages
 from tests.conftest import SEED_PLAN
+from tests.unit.asked import asked_before
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 INFORMAL = re.compile(
@@ -152,7 +153,7 @@ def test_rendered_mails_say_u() -> None:
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 1)
     assessment = assess(plan, [], day)
-    reminders = plan_reminders(plan, assessment, [], day)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
     messages = list(outbox_messages(plan, assessment, reminders))
     assert {m.kind for m in messages} == {"reminder_digest", "escalation_digest"}
     for m in messages:

@@ -489,6 +489,51 @@ def test_replay_of_a_forecast_and_the_grace_for_unanswered_prompts() -> None:
     assert late == [(cal.add_working_days(forecast, 10), "overdue")]
 
 
+def test_replay_of_an_adoption_mid_programme_asks_before_it_escalates() -> None:
+    """Regie adopted with items long overdue, one added to the plan already overdue and one
+    whose due date is moved into the past: each escalates for being overdue only once its
+    owner was asked about that date and had the grace (governance.reminders, "Asked first").
+    That day is a next check: incremental == full every day (a long overdue cadence, so no
+    other prompt brings the items up for judgement on it)."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, on, policy, quarter
+
+    people = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
+    rules = policy(overdue_every_days=40, escalate_after_unanswered=0)
+    old = (
+        act("1.1", ms("1.1.1", quarter(2025, 1))),
+        act("1.2", ms("1.2.1", quarter(2027, 2))),  # moved to 2026-03-31 on 11 January
+    )
+    first = make_plan(*old, contacts=people, reminders=rules)
+    moved = act("1.2", ms("1.2.1", on(date(2026, 3, 31))))
+    added = act("2.1", ms("2.1.1", quarter(2026, 2)))  # added on 1 February, overdue
+    second = make_plan(old[0], moved, contacts=people, reminders=rules)
+    third = make_plan(old[0], moved, added, contacts=people, reminders=rules)
+    edits = {date(2027, 1, 11): second, date(2027, 2, 1): third}
+    cal = WorkCalendar("NL")
+
+    def plan_on(day: date) -> Plan:
+        return next((p for d, p in sorted(edits.items(), reverse=True) if day >= d), first)
+
+    world = World(plan_on, lambda _: cal, [])
+    full, inc = Full(), Incremental()
+    raised: dict[str, date] = {}
+    asked: dict[str, date] = {}
+    for day in every_day(date(2026, 12, 1), date(2027, 3, 31)):
+        plan = plan_on(day)
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        for e in want[1].escalations:
+            raised.setdefault(e.item_id, day)
+        for d in want[1].digests:
+            for i in d.items:
+                if i.stage.startswith("overdue-"):
+                    asked.setdefault(i.item_id, day)
+    assert asked == {"1.1.1": date(2026, 12, 1), "1.2.1": date(2027, 1, 11),
+                     "2.1.1": date(2027, 2, 1)}  # fmt: skip
+    assert raised == {i: cal.add_working_days(d, 5) for i, d in asked.items()}
+
+
 def test_next_check_of_an_ongoing_item_not_yet_started_is_its_start() -> None:
     cal = WorkCalendar("NL")
     as_of, start = date(2019, 10, 1), date(2020, 1, 1)

@@ -9,13 +9,14 @@ from governance.planfile.load import load_plan
 from governance.reminders import plan_reminders
 from regie.messages import outbox_messages
 from tests.conftest import SEED_PLAN
+from tests.unit.asked import asked_before
 
 
 def test_digests_are_dutch_and_name_every_item() -> None:
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 1)
     assessment = assess(plan, [], day)
-    reminders = plan_reminders(plan, assessment, [], day)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
     messages = {m.key: m for m in outbox_messages(plan, assessment, reminders)}
     assert set(messages) == {d.key for d in reminders.digests} | {
         d.key for d in reminders.escalation_digests
@@ -32,7 +33,7 @@ def test_digests_are_dutch_and_name_every_item() -> None:
     for item in escalated:
         assert item in office.body_text
     assert office.payload["items"] and office.created_on == day
-    # The first run may escalate before any reminder went out: it says what is known.
+    # Owners asked a week before, who never answered: it says what is known.
     assert "over de deadline, nog geen statusupdate van de eigenaar" in office.body_text
     assert "zonder antwoord" not in office.body_text
 
@@ -88,7 +89,7 @@ def test_the_copies_of_escalations_avoid_keys_an_earlier_run_of_the_day_took() -
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 1)
     assessment = assess(plan, [], day)
-    reminders = plan_reminders(plan, assessment, [], day)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
     first = [m.key for m in outbox_messages(plan, assessment, reminders, office_channel="C1")]
     copies = [k for k in first if k not in {d.key for d in reminders.escalation_digests}]
     copies = [k for k in copies if not k.startswith("reminder:")]
@@ -109,7 +110,7 @@ def test_a_later_message_of_the_day_says_it_adds_to_the_first() -> None:
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 1)
     assessment = assess(plan, [], day)
-    reminders = plan_reminders(plan, assessment, [], day)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
     renamed = replace(
         reminders,
         digests=tuple(replace(d, key=f"{d.key}:2") for d in reminders.digests),
@@ -151,7 +152,7 @@ def test_the_html_escalation_names_the_steering_body_as_the_text_does() -> None:
         (replace(seed, governance=()), "het overleg dat het programma aanstuurt"),
     ):
         assessment = assess(plan, [], day)
-        reminders = plan_reminders(plan, assessment, [], day)
+        reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
         (office,) = [
             m for m in outbox_messages(plan, assessment, reminders) if m.kind == "escalation_digest"
         ]
@@ -193,7 +194,7 @@ def test_one_working_day_and_one_point_are_singular() -> None:
     plan = load_plan(SEED_PLAN)
     day = date(2015, 10, 1)  # Q3-2015's items are one working day late
     assessment = assess(plan, [], day)
-    reminders = plan_reminders(plan, assessment, [], day)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [], day), day)
     (office,) = reminders.escalation_digests
     single = replace(
         reminders, escalation_digests=(replace(office, escalations=office.escalations[:1]),)

@@ -16,6 +16,7 @@ from notifications.slack_blocks import digest_blocks
 from regie.messages import from_json, outbox_messages
 from store.records import OutboxRecord
 from tests.conftest import SEED_PLAN
+from tests.unit.asked import asked_before
 
 DAY = date(2015, 10, 1)
 UPDATES = [
@@ -44,7 +45,7 @@ def _plan() -> Plan:
 def _messages(updates: list[StatusUpdate] = UPDATES) -> dict[str, OutboxRecord]:
     plan = _plan()
     assessment = assess(plan, updates, DAY)
-    reminders = plan_reminders(plan, assessment, [], DAY)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, updates, DAY), DAY)
 
     def linker(contact: str, item: str, key: str) -> str:
         return f"https://regie.example/a/{contact}/{item}"
