@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from governance.characters import describe_en, describe_nl, refused_character
 from governance.dates import Life
-from governance.plan import Contact, Deadline, Plan
+from governance.office_names import office_names
+from governance.plan import Contact, Deadline, Plan, Programme
 from governance.updates import StatusUpdate, UpdateStatus
 
 NOTE_MAX = 2000  # characters; the answer forms and Slack's modal use the same limit
@@ -42,12 +43,13 @@ class Refusal(StrEnum):
     LINK_REMOVED = "link_removed"  # the link's item is no longer in the plan
 
 
-#: What the person is told (Dutch), per reason.
+#: What the person is told (Dutch), per reason; ``{office}`` is how the plan names the office
+#: ("het programmabureau"): :func:`refusal_text` fills it in.
 REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.UNKNOWN_CONTACT: "U staat niet als contactpersoon in het plan.",
     Refusal.UNKNOWN_ITEM: "Dit punt bestaat niet (meer) in het plan.",
     Refusal.NOT_OWNER: "U kunt alleen antwoorden voor punten van uw eigen organisatie.",
-    Refusal.OFFICE_ONLY: "Alleen het programmabureau kan een punt laten vervallen.",
+    Refusal.OFFICE_ONLY: "Alleen {office} kan een punt laten vervallen.",
     Refusal.INVALID: "Het antwoord is niet volledig of niet geldig.",
     Refusal.LINK_USED: "Deze link is al gebruikt: uw antwoord is eerder opgeslagen.",
     Refusal.LINK_EXPIRED: "Deze link is verlopen (links zijn 14 dagen geldig).",
@@ -56,7 +58,7 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
     Refusal.LINK_DEPARTED: (
         "Deze link was voor een contactpersoon die niet meer in het plan staat; "
-        "uw antwoord is niet opgeslagen. Neem contact op met het programmabureau."
+        "uw antwoord is niet opgeslagen. Neem contact op met {office}."
     ),
     Refusal.LINK_SUCCESSOR: (
         "Deze link was bestemd voor een eerdere contactpersoon van deze organisatie "
@@ -75,6 +77,12 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     ),
     Refusal.LINK_REMOVED: "Dit punt staat niet meer in het plan; u hoeft niets te doen.",
 }
+
+
+def refusal_text(reason: Refusal, programme: Programme | None = None) -> str:
+    """:data:`REFUSAL_TEXT` of ``reason``, the office named as the plan's ``programme`` names it
+    (None: "het programmabureau")."""
+    return REFUSAL_TEXT[reason].replace("{office}", office_names(programme).the)
 
 
 def refused_en(reason: Refusal, item: Deadline) -> str:
@@ -301,7 +309,7 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
             decided_by(body.name if body else (author or "?"), latest.reported_on),
         )
     elif person is None or person.programme_office:
-        kind, by = "office", "het programmabureau"
+        kind, by = "office", office_names(plan.programme).the
     else:
         kind = "person"
         by = f"{person.name} ({person.organisation})" if person.organisation else person.name

@@ -15,4 +15,6 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 6: ``calendar.extra_days_off`` and ``reminders.after_escalation_every_days`` (fields of the
 #: pickled calendar and policy).
 #: 7: ``reminders.unanswered_grace_days`` (a field of the pickled policy).
-PARSER_VERSION = 7
+#: 8: ``programme.office_name`` and ``programme.office_article`` (fields of the pickled
+#: programme).
+PARSER_VERSION = 8

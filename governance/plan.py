@@ -223,6 +223,10 @@ class Programme:
     start: date | None = None
     end: date | None = None
     source_document: str | None = None
+    #: How messages and pages name the office (None: "Programmabureau", "het"):
+    #: :func:`governance.office_names.office_names`.
+    office_name: str | None = None
+    office_article: str | None = None
 
 
 @pickled_positionally

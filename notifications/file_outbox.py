@@ -38,13 +38,24 @@ def message_id(key: str, domain: str = "regie.invalid") -> str:
     return f"<{digest}@{domain}>"
 
 
-def to_email(message: Message) -> EmailMessage:
+#: The copy's From when no REGIE_MAIL_FROM is configured: nobody reads it.
+DEFAULT_FROM = "Regie <regie@regie.invalid>"
+
+
+def to_email(
+    message: Message, *, mail_from: str | None = None, reply_to: str | None = None
+) -> EmailMessage:
+    """The message as the mail would go out: ``mail_from`` and ``reply_to`` as the SMTP
+    notifier sets them (:meth:`regie.bootstrap.App.mail_reply_to`), so the office previews what
+    a reply would reach."""
     mail = EmailMessage()
     mail["Subject"] = message.subject
     mail["To"] = (
         f"{message.recipient_name} <{message.email}>" if message.email else (message.recipient_name)
     )
-    mail["From"] = "Regie <regie@regie.invalid>"
+    mail["From"] = mail_from or DEFAULT_FROM
+    if reply_to:
+        mail["Reply-To"] = reply_to
     mail["Message-ID"] = message_id(message.key) if message.key else make_msgid()
     # As the SMTP sender writes them: a mail client opening the file shows when it was queued.
     queued = message.queued_at
@@ -61,12 +72,16 @@ def to_email(message: Message) -> EmailMessage:
 class FileOutbox:
     channel = "file"
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self, directory: Path, *, mail_from: str | None = None, reply_to: str | None = None
+    ) -> None:
         self.directory = directory
+        self.mail_from = mail_from
+        self.reply_to = reply_to
 
     def send(self, message: Message) -> Delivery:
         target = self.directory / file_name(message.key)
-        data = to_email(message).as_bytes()
+        data = to_email(message, mail_from=self.mail_from, reply_to=self.reply_to).as_bytes()
         try:
             _private_directory(self.directory)
             if not target.exists():

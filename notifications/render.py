@@ -91,6 +91,11 @@ def environment() -> Environment:
 
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
+    from governance.office_names import office_names
+
+    # {{ office_names(programme).the }}: how the plan names the office (a programme, or a
+    # context's or payload's mapping, one made before the plan could name it too).
+    env.globals["office_names"] = office_names
     return env
 
 

@@ -64,7 +64,8 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         if answerable:
             blocks.append(answer_actions(str(item["id"])))
     if len(items) > room:
-        more = render("slack/more.md.j2", count=len(items) - room).strip()
+        more = render("slack/more.md.j2", count=len(items) - room, office=message.metadata)
+        more = more.strip()
         blocks.append({"type": "context", "block_id": "more", "elements": [_mrkdwn(more)]})
     return blocks
 

@@ -244,7 +244,7 @@ class App:
         channel, or a router over several in priority order."""
         names = self.settings.notifiers
         if names == ("file",):
-            return self.channel("file")
+            return self.channel("file", plan)
         from notifications.routing import Router
 
         plan = plan or self._plan_if_readable()
@@ -265,7 +265,13 @@ class App:
         if name == "file":
             from notifications.file_outbox import FileOutbox
 
-            return FileOutbox(settings.outbox_dir)
+            # The copy carries the From and Reply-To the mail itself would (the office
+            # previews what goes out); without SMTP settings, Regie's own From.
+            return FileOutbox(
+                settings.outbox_dir,
+                mail_from=settings.smtp.mail_from if settings.smtp else None,
+                reply_to=self.mail_reply_to(plan or self._plan_if_readable()),
+            )
         if name == "slack" and settings.slack is not None:
             from notifications.slack import SlackNotifier, web_client
             from store.slack_lookups import SlackUserCache
@@ -281,8 +287,6 @@ class App:
             from notifications.email import EmailNotifier
 
             smtp = settings.smtp
-            plan = plan or self._plan_if_readable()
-            office = [c.email for c in plan.contacts if c.programme_office] if plan else []
             return EmailNotifier(
                 smtp.host,
                 smtp.port,
@@ -290,10 +294,20 @@ class App:
                 security=smtp.security,
                 user=smtp.user,
                 password=smtp.password,
-                reply_to=smtp.reply_to or ", ".join(e for e in office if e) or None,
+                reply_to=self.mail_reply_to(plan or self._plan_if_readable()),
                 timeout=smtp.timeout,
             )
         raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
+
+    def mail_reply_to(self, plan: Plan | None) -> str | None:
+        """The Reply-To of every mail (and of its file copy): REGIE_MAIL_REPLY_TO, else the
+        programme-office contacts' addresses; None when there is neither (a reply would reach
+        nobody, so the texts do not invite one)."""
+        smtp = self.settings.smtp
+        if smtp is not None and smtp.reply_to:
+            return smtp.reply_to
+        office = [c.email for c in plan.contacts if c.programme_office] if plan else []
+        return ", ".join(e for e in office if e) or None
 
 
 def newer_database(url: str, revision: str | None) -> str:

@@ -245,6 +245,7 @@ def deadline_check(
                     office_channel=office_channel(app),
                     taken=taken,
                     notes=notes,
+                    reply_to=app.mail_reply_to(plan) is not None,
                 )
             )
         new_keys = recorded[-1].result()

@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Any
 
 from governance.assessment import Assessment, ItemAssessment
+from governance.office_names import office_names
 from governance.plan import Action, Contact, Plan
 from governance.rag import State
 from governance.reminders import (
@@ -33,7 +34,15 @@ def _contact(plan: Plan, contact_id: str) -> Contact:
 
 def _programme(plan: Plan) -> dict[str, Any]:
     p = plan.programme
-    return {"id": p.id, "title": p.title, "short_title": p.short_title}
+    return {"id": p.id, "title": p.title, "short_title": p.short_title, **office_fields(plan)}
+
+
+def office_fields(plan: Plan) -> dict[str, str]:
+    """The plan's own name for the office (``programme.office_name``/``office_article``) for a
+    render context or a payload; none when it leaves them out (the templates' defaults)."""
+    p = plan.programme
+    fields = {"office_name": p.office_name, "office_article": p.office_article}
+    return {k: v for k, v in fields.items() if v}
 
 
 def _without_contact(plan: Plan, owners: tuple[str, ...]) -> list[str]:
@@ -49,9 +58,12 @@ def digest_message(
     linker: Callable[[str, str, str], str] | None = None,
     actions: Mapping[str, Action] | None = None,
     notes: Mapping[int, str | None] | None = None,
+    *,
+    reply_to: bool = True,
 ) -> OutboxRecord:
     """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
-    ``actions`` (the plan's by id) saves a pass over the plan per digest."""
+    ``actions`` (the plan's by id) saves a pass over the plan per digest. ``reply_to``: the
+    mail carries a Reply-To (a reply by mail reaches the office)."""
     contact = _contact(plan, digest.contact_id)
     if actions is None:
         actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
@@ -94,7 +106,16 @@ def digest_message(
         }
         for i, x in zip(digest.items, items, strict=True)
     ]
-    return _message(plan, "reminder_digest", contact, digest.as_of, digest.key, items, payload)
+    return _message(
+        plan,
+        "reminder_digest",
+        contact,
+        digest.as_of,
+        digest.key,
+        items,
+        payload,
+        reply_to=reply_to,
+    )
 
 
 def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[str, Any]:
@@ -183,6 +204,7 @@ def escalation_message(
     deputy_for: Sequence[str] = (),
     linker: Callable[[str, str, str], str] | None = None,
     notes: Mapping[int, str | None] | None = None,
+    reply_to: bool = True,
 ) -> OutboxRecord:
     """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
     variant, with an answer link per item from ``linker`` when it has an e-mail address: a
@@ -227,7 +249,15 @@ def escalation_message(
     ]
     extra = {"deputy_for": list(deputy_for)} if deputy_for else {}
     return _message(
-        plan, "escalation_digest", contact, digest.as_of, digest.key, items, payload, extra
+        plan,
+        "escalation_digest",
+        contact,
+        digest.as_of,
+        digest.key,
+        items,
+        payload,
+        extra,
+        reply_to=reply_to,
     )
 
 
@@ -248,9 +278,13 @@ def _message(
     items: list[dict[str, Any]],
     payload_items: list[dict[str, Any]],
     extra: Mapping[str, Any] | None = None,
+    *,
+    reply_to: bool = True,
 ) -> OutboxRecord:
     """Render ``<kind>.subject.j2`` and ``<kind>.txt.j2`` into one outbox record. ``extra``:
-    more context, also in the payload (Slack's intro reads it)."""
+    more context, also in the payload (Slack's intro reads it). ``reply_to``: a reply by mail
+    would reach the office (the mail's Reply-To); only then does the text invite one, and only
+    to a contact with an e-mail address (on Slack a reply reaches nobody)."""
     from notifications.render import header_text, render
 
     context = {
@@ -262,6 +296,7 @@ def _message(
         "steering_body": steering_body(plan),
         # A rerun's second message of the day says it adds to the first.
         "addition": is_addition(key),
+        "reply_reaches": reply_to and bool(contact.email),
         **(extra or {}),
     }
     return OutboxRecord(
@@ -279,6 +314,7 @@ def _message(
         payload={
             "as_of": as_of.isoformat(),
             "programme": plan.programme.short_title or plan.programme.title,
+            **office_fields(plan),  # Slack's texts name the office
             "items": payload_items,
             "render": to_json(context),
             **({"addition": True} if context["addition"] else {}),  # Slack's intro reads it
@@ -299,17 +335,21 @@ def outbox_messages(
     office_channel: str | None = None,
     taken: Collection[str] = (),
     notes: Mapping[int, str | None] | None = None,
+    reply_to: bool = True,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
     ``taken``: the outbox keys of the day (an earlier run's), which the copies avoid as
-    :func:`governance.reminders.with_free_keys` has the digests avoid them."""
+    :func:`governance.reminders.with_free_keys` has the digests avoid them. ``reply_to``: the
+    mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`)."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         for digest in reminders.digests:
-            yield digest_message(plan, digest, assessment, linker, actions, notes)
+            yield digest_message(
+                plan, digest, assessment, linker, actions, notes, reply_to=reply_to
+            )
     for esc in reminders.escalation_digests:
-        yield escalation_message(plan, esc, assessment, notes=notes)
+        yield escalation_message(plan, esc, assessment, notes=notes, reply_to=reply_to)
     if not reminders.escalation_digests:
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
@@ -318,11 +358,18 @@ def outbox_messages(
     for deputy, (items, of) in sorted(deputies.items()):
         key = free_key(f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy", taken)
         copy = EscalationDigest(deputy, as_of, tuple(items), key)
-        yield escalation_message(plan, copy, assessment, deputy_for=of, linker=linker, notes=notes)
-    if office_channel:
-        channel = Contact(
-            id="office-channel", name="Programmabureau", organisation="", slack=office_channel
+        yield escalation_message(
+            plan,
+            copy,
+            assessment,
+            deputy_for=of,
+            linker=linker,
+            notes=notes,
+            reply_to=reply_to,
         )
+    if office_channel:
+        name = office_names(plan.programme).name
+        channel = Contact(id="office-channel", name=name, organisation="", slack=office_channel)
         key = free_key(escalation_digest_key(plan.programme.id, channel.id, as_of), taken)
         office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
         record = escalation_message(plan, office, assessment, contact=channel, notes=notes)

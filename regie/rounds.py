@@ -265,7 +265,13 @@ def _queue(
     silent = set(progress["silent_contacts"])
     missing = {i["id"] for i in progress["without_answer"]}
     body = next(g for g in plan.governance if g.id == r.body)
-    programme = {"title": plan.programme.title, "short_title": plan.programme.short_title}
+    from regie.messages import office_fields
+
+    programme = {
+        "title": plan.programme.title,
+        "short_title": plan.programme.short_title,
+        **office_fields(plan),  # the plan's own name for the office, if it gives one
+    }
     deadlines = {d.item_id: d for d in plan.deadlines()}
     linker = answer_linker(app, plan) if kind != "round_summary" else None
     per_contact: dict[str, list[str]] = {}

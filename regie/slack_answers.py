@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from governance.answers import REFUSAL_TEXT, Answerer, AnswerInput, Refusal
+from governance.answers import Answerer, AnswerInput, Refusal, refusal_text
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
     MODAL,
@@ -220,7 +220,7 @@ def _answer(
     if contact_id is None:
         who = Answerer(f"slack:{user[:32]}", user)
         record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of, guard=guard)
-        return _refusal(Refusal.UNKNOWN_CONTACT, channel, user, modal_errors)
+        return _refusal(Refusal.UNKNOWN_CONTACT, channel, user, modal_errors, plan=plan)
     from governance.answers import contact
 
     person = contact(plan, contact_id)
@@ -244,7 +244,7 @@ def _answer(
         why = ""
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
             why = standing_text(plan, _latest(app, plan, answer.item_id))
-        reply = _refusal(exc.reason, channel, user, modal_errors, why)
+        reply = _refusal(exc.reason, channel, user, modal_errors, why, plan=plan)
         return reply
     reply = SlackReply(stored=[recorded.update.id or 0])
     if channel and ts:
@@ -255,9 +255,16 @@ def _answer(
 
 
 def _refusal(
-    reason: Refusal, channel: str, user: str, modal_errors: bool, why: str = ""
+    reason: Refusal,
+    channel: str,
+    user: str,
+    modal_errors: bool,
+    why: str = "",
+    *,
+    plan: Plan | None = None,
 ) -> SlackReply:
-    text = f"{why} {REFUSAL_TEXT[reason]}" if why else REFUSAL_TEXT[reason]
+    said = refusal_text(reason, plan.programme if plan is not None else None)
+    text = f"{why} {said}" if why else said
     if modal_errors:
         return SlackReply(
             body={"response_action": "errors", "errors": {"status": text}}, refused=reason
@@ -325,9 +332,11 @@ def modal(
     the item's latest answer (``latest``) above, and when the item was reported gereed a
     "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`)."""
     from governance.answers import NOTE_MAX, find_item
+    from governance.office_names import office_names
     from governance.updates import UpdateStatus
 
     item = find_item(plan, item_id)
+    office = office_names(plan.programme)
     title = f"{item_id} {item.title}" if item else item_id
     state = standing_text(plan, latest)
     above: list[dict[str, Any]] = []
@@ -392,7 +401,7 @@ def modal(
                 "label": {"type": "plain_text", "text": "Toelichting"},
                 "hint": {
                     "type": "plain_text",
-                    "text": "Het programmabureau leest dit; het kan letterlijk in de "
+                    "text": f"{office.The} leest dit; het kan letterlijk in de "
                     "vergaderstukken van de stuurgroep en het voortgangsrapport staan. "
                     "Geen persoonsgegevens: geen namen, gezondheid of telefoonnummers.",
                 },

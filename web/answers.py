@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from governance.answers import REFUSAL_TEXT, AnswerInput, Refusal
+from governance.answers import AnswerInput, Refusal, refusal_text
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -222,7 +222,12 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 DATE_LABELS = {"forecast": "Verwachte datum gereed", "completed_on": "Datum gereed"}
-DATE_HINT = "Kies een datum (dag-maand-jaar)."
+#: True in every browser locale: a date control shows the locale's own order (mm/dd/yyyy in an
+#: English Chromium), so the format is only named for a browser without one (a text field).
+DATE_HINT = (
+    "Kies een datum met de kalender bij het veld. Ziet u geen kalender, typ dan "
+    "dag-maand-jaar, bijvoorbeeld 31-12-2025."
+)
 SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
 
 
@@ -305,6 +310,7 @@ def _form(
         status_labels=STATUS_LABELS,
         overdue=due is not None and due < now and not (state and state.finished),
         needs_confirm=_needs_confirm(plan, view, "on_track"),
+        date_hint=DATE_HINT,
     )
 
 
@@ -334,7 +340,7 @@ def _refused(
         status or REFUSAL_STATUS.get(reason, 400),
         plan,
         reason=reason.value,
-        message=REFUSAL_TEXT[reason],
+        message=refusal_text(reason, plan.programme if plan is not None else None),
         typed=typed or {},
         item=getattr(refusal, "item", None),
         standing=standing(plan, latest) if plan is not None and latest is not None else None,
@@ -352,6 +358,9 @@ def _render(
         (plan.programme.short_title or plan.programme.title) if plan else "Regie"
     )
     context["programme_full_title"] = plan.programme.title if plan else None
+    # An owner's page: the header's title leads nowhere (the site's root is the office's
+    # login page, base.html.j2).
+    context["owner_page"] = True
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status
     )

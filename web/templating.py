@@ -19,6 +19,7 @@ from governance.labels import (
     source_label,
     state_label,
 )
+from governance.office_names import office_names
 from web.timestamps import OFFICE_ZONE, dutch_instant
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,23 +56,33 @@ def instant(context: Context, value: datetime | None) -> str:
 def office_zone(request: Request) -> dict[str, Any]:
     """The office's zone for the page's times: REGIE_TIMEZONE, else the plan's
     ``calendar.timezone`` (parsed once per version; the last good version's while the file
-    cannot be read), else the plan's default."""
+    cannot be read), else the plan's default. And how the pages name the office
+    (``office_words``: the plan's ``programme.office_name``, by default "het programmabureau")."""
+    app = getattr(request.app.state, "regie", None)
+    if app is None:
+        return {"office_zone": OFFICE_ZONE, "office_words": office_names()}
+    plan = _page_plan(app)
+    words = office_names(plan.programme if plan is not None else None)
+    if app.settings.timezone:
+        return {"office_zone": app.settings.timezone, "office_words": words}
+    return {
+        "office_zone": plan.calendar.timezone if plan is not None else OFFICE_ZONE,
+        "office_words": words,
+    }
+
+
+def _page_plan(app: Any) -> Any:
+    """The plan (parsed once per version), the last good version's while the file cannot be
+    read, or None."""
     from regie.errors import RegieError
     from regie.plan_cache import current_plan, last_good_plan
 
-    app = getattr(request.app.state, "regie", None)
-    if app is None:
-        return {"office_zone": OFFICE_ZONE}
-    if app.settings.timezone:
-        return {"office_zone": app.settings.timezone}
     try:
         plan, _ = current_plan(app)
     except RegieError:
         last = last_good_plan(app)
-        if last is None:
-            return {"office_zone": OFFICE_ZONE}
-        plan = last[0]
-    return {"office_zone": plan.calendar.timezone}
+        return last[0] if last is not None else None
+    return plan
 
 
 def count_of(number: int, singular: str, plural: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ruamel.yaml.nodes import MappingNode, Node
 
 from governance.clock import known_timezone
+from governance.office_names import OFFICE_ARTICLES
 from governance.periods import DEFAULT_SEASONS, Season
 from governance.plan import (
     CalendarConfig,
@@ -52,7 +53,17 @@ _TOP = (
     "goals",
     "steps",
 )
-_PROGRAMME = ("id", "title", "short_title", "description", "start", "end", "source_document")
+_PROGRAMME = (
+    "id",
+    "title",
+    "short_title",
+    "description",
+    "start",
+    "end",
+    "source_document",
+    "office_name",
+    "office_article",
+)
 _CALENDAR = ("timezone", "holidays_country", "seasons", "extra_days_off")
 _SEASON = ("start_month", "end_month")
 #: The reminder numbers (docs/plan-schema.md, "Numbers and their ranges"): the lowest and the
@@ -166,7 +177,22 @@ def _programme(top: Fields, problems: Problems) -> Programme:
         start=start,
         end=end,
         source_document=f.text("source_document"),
+        office_name=(f.text("office_name") or "").strip() or None,
+        office_article=_office_article(f, problems),
     )
+
+
+def _office_article(f: Fields, problems: Problems) -> str | None:
+    article = f.text("office_article")
+    article = article.strip().lower() if article is not None else None
+    if article is not None and article not in OFFICE_ARTICLES:
+        problems.add(
+            f.value("office_article"),
+            f"office_article {shown(article)} must be 'het' or 'de' (the article before "
+            "office_name in a sentence, e.g. 'het programmabureau')",
+        )
+        return None
+    return article
 
 
 def _calendar(top: Fields, problems: Problems) -> CalendarConfig:

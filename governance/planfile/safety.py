@@ -33,6 +33,7 @@ _EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+\.[^@\s<>,;:\"()\
 ONE_LINE_FIELDS = {
     ("programme", "title"),
     ("programme", "short_title"),
+    ("programme", "office_name"),
     ("contacts", "name"),
     ("contacts", "email"),
     ("contacts", "slack"),

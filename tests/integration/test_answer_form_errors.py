@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from regie.bootstrap import App
 from store import Repository
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
+from web.answers import DATE_HINT
 from web.app import create_app
 
 
@@ -103,8 +104,8 @@ def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
     assert forecast.get("aria-invalid") == "true"
     described = [" ".join(failed.text[i].split()) for i in _describedby(forecast)]
     assert described == [
-        "Kies een datum (dag-maand-jaar).",
-        "Verwachte datum gereed: ‘22016-03-10’ is geen datum. Kies een datum (dag-maand-jaar).",
+        DATE_HINT,
+        f"Verwachte datum gereed: ‘22016-03-10’ is geen datum. {DATE_HINT}",
     ]
     assert forecast.get("value") == ""  # a date input cannot show it: not put back
     # The fields without a problem are not marked.

@@ -121,7 +121,7 @@ def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None
             "el => el.getAttribute('aria-describedby').split(' ')"
             ".map(id => document.getElementById(id).textContent.trim())"
         )
-        assert described[0] == "Kies een datum (dag-maand-jaar)."
+        assert described[0].startswith("Kies een datum met de kalender bij het veld.")
         assert "‘22016-03-10’ is geen datum" in described[1]
         assert axe_violations(page) == []
         save_artifact(page, "answer-form-errors.png")
