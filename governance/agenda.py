@@ -33,7 +33,7 @@ from governance.meetings import Meeting
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import GovernanceBody, Plan
 from governance.provenance import DueChange, Removal, removals
-from governance.rag import Rag, State
+from governance.rag import SLIP_RED_WORKING_DAYS, Rag, State
 from governance.workdays import WorkCalendar
 
 #: The questions a body is asked, per reason (Dutch: they are printed on the pack as they are).
@@ -68,6 +68,11 @@ _REASON_ORDER = (
     "overdue", "red", "slipped", "ratify", "removed", "escalated", "waiting", "undated",
 )  # fmt: skip
 _RAG_ORDER = ("red", "amber", "grey", "green")
+#: States worst first (an action's milestones, counted on the decision list).
+_STATE_ORDER = (
+    State.OVERDUE, State.SLIPPED, State.AT_RISK, State.WAITING, State.UNDATED, State.DUE_SOON,
+    State.ON_TRACK, State.ONGOING, State.DONE, State.CANCELLED,
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +109,28 @@ class StepLine:
     exceptions: tuple[ItemLine, ...]  # amber and red items
 
 
+#: How heavily a point ter besluitvorming weighs, heaviest first: an owner's request to approve a
+#: slip, a date set by a decision (of this body) that was missed again, an escalation left
+#: unanswered, a choice only the body can make (a date or removal to ratify, measures for a red
+#: item), then the routine ones (a new date for a late item, a date for an undated one, a term
+#: for a waiting one). :func:`by_weight` orders the list so; a cut drops routine points first.
+WEIGHTS = ("slip", "again", "escalated", "choice", "routine")
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionAsked:
     item: ItemLine
     reason: str  # a key of QUESTIONS
     reason_label: str
     question: str
+    weight: str = "routine"  # one of WEIGHTS
+    #: Since when the item is late (its deadline passed) or its escalation unanswered.
+    late_since: date | None = None
+    #: The body's earlier meetings the point was on the agenda of (as the data then stood).
+    earlier: tuple[date, ...] = ()
+    #: A missed date that a decision had set: the gereed decided and the meeting that did.
+    decided_gereed: str | None = None
+    decided_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +140,10 @@ class DecisionLine:
     item_title: str | None
     #: It brought a dropped item back (:func:`governance.decisions.restores`): "hersteld".
     restored: bool = False
+    #: A decision about an action assessed through its milestones (no line of its own): the
+    #: action's title and its milestones' states now (state value, how many), worst first.
+    action_title: str | None = None
+    milestone_states: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +179,24 @@ class SinceEntry:
     before: str | None = None
     after: str | None = None
     decided_by: str | None = None
+    #: The first pack layout that lists it (1: every pack; 2: an action taken up again by a
+    #: decision about the action itself, whose milestones carry the dates).
+    layout: int = 1
+
+
+#: What got worse since the previous meeting, per item: ``late`` (open, its deadline passed
+#: since then), ``at_risk`` (an owner reported a risk or a slip since then; not late).
+WORSE_KINDS = ("late", "at_risk")
+
+
+@dataclass(frozen=True, slots=True)
+class RagChange:
+    """The programme's (``step`` None) or a step's RAG then (at the previous meeting) and now."""
+
+    step: int | None
+    title: str
+    before: str
+    after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +210,19 @@ class SinceLast:
     basis: str
     entries: tuple[SinceEntry, ...]
     counts: dict[str, int]  # per kind of SINCE_KINDS, all present
+    #: What got worse (:data:`WORSE_KINDS`; ``on``: the deadline passed, or the update's day),
+    #: longest late first; the programme's and steps' RAG changes, programme first.
+    worse: tuple[SinceEntry, ...] = ()
+    rag_changes: tuple[RagChange, ...] = ()
+
+    @property
+    def layout1(self) -> SinceLast:
+        """What packs of layout 1 listed (packs archived before layout 2, made again)."""
+        entries = tuple(e for e in self.entries if e.layout == 1)
+        counts = dict.fromkeys(SINCE_KINDS, 0)
+        for e in entries:
+            counts[e.kind] += 1
+        return replace(self, entries=entries, counts=counts, worse=(), rag_changes=())
 
 
 _Entry = TypeVar("_Entry")  # an ItemLine, or an entry about one in its ``item``
@@ -192,6 +248,10 @@ class AgendaPack:
     horizon: date
     sources: tuple[str, ...] = field(default=())
     since_last: SinceLast | None = None
+    #: The rules the pack's legend states: working days without an update before an item is
+    #: *verouderd*, and past the deadline before a forecast makes a slip red.
+    stale_after_days: int = 20
+    slip_red_days: int = SLIP_RED_WORKING_DAYS
 
 
 def inert(text: str | None) -> str | None:
@@ -488,8 +548,15 @@ def decisions_asked(
     due_changes: Sequence[DueChange] = (),
     zone: str = "UTC",
     revisions: Sequence[ItemRevision] = (),
+    *,
+    body_id: str | None = None,
+    earlier_meetings: Sequence[date] = (),
 ) -> list[DecisionAsked]:
-    """What the body must decide, one entry per item, by its most pressing reason.
+    """What the body must decide, one entry per item, by its most pressing reason, in plan
+    order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
+    a date set by a decision of ``body_id``, any body's when None, missed again is ``again``),
+    since when it is late, and at which of ``earlier_meetings`` (the body's meetings before
+    this one) it was on the agenda already (:func:`asked_before`).
     ``decisions``: those taken so far, which may have answered an escalation;
     ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
     file without a decision is put to the body for ratification); ``revisions``: the items'
@@ -512,7 +579,17 @@ def decisions_asked(
             before=before,
             after=after,
         )
-        out.append(DecisionAsked(line, reason, REASONS[reason], question))
+        setting = _set_by(item.item_id, decisions, body_id, assessment.as_of)
+        weight = _weight(reason, item.item_id in escalated, setting is not None)
+        late_since = item.due if reason in ("overdue", "slipped") else escalated.get(item.item_id)
+        out.append(
+            DecisionAsked(
+                line, reason, REASONS[reason], question, weight, late_since,
+                asked_before(item, reason, due_changes, earlier_meetings, zone),
+                setting.gereed_after if setting is not None else None,
+                setting.meeting_on if setting is not None else None,
+            )
+        )  # fmt: skip
     for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
         if removal.item_id in assessment.items:  # pragma: no cover - back: a restored revision
             continue
@@ -553,6 +630,100 @@ def removed_line(removal: Removal, lines: dict[str, ItemLine]) -> ItemLine:
     )
 
 
+def _set_by(
+    item_id: str, decisions: Sequence[Decision], body_id: str | None, as_of: date
+) -> Decision | None:
+    """The decision (of ``body_id``; any body's when None) that set the date an item has now:
+    the latest that moved it, by meeting, when that was a ``set_gereed``."""
+    mine = sorted(
+        (
+            d for d in decisions
+            if d.item_id == item_id and d.meeting_on <= as_of
+            and d.kind in (DecisionKind.SET_GEREED, DecisionKind.CANCEL)
+        ),
+        key=lambda d: (d.meeting_on, d.id or 0),
+    )  # fmt: skip
+    if not mine or mine[-1].kind is not DecisionKind.SET_GEREED:
+        return None
+    return mine[-1] if body_id is None or mine[-1].body_id == body_id else None
+
+
+def _weight(reason: str, escalated: bool, set_by_decision: bool) -> str:
+    if reason == "slipped":
+        return "slip"
+    if reason == "overdue" and set_by_decision:
+        return "again"
+    if escalated:
+        return "escalated"
+    if reason in ("ratify", "removed", "red"):
+        return "choice"
+    return "routine"
+
+
+def asked_before(
+    item: ItemAssessment,
+    reason: str,
+    due_changes: Sequence[DueChange],
+    meetings: Sequence[date],
+    zone: str = "UTC",
+) -> tuple[date, ...]:
+    """Which of ``meetings`` (earlier ones of the body) had this point on their agenda as the
+    data then stood: a late item at each meeting after the deadline in force then had passed
+    (a date moved by a decision counts from its meeting; one moved in the plan file from the
+    day it was recorded), an undated one at each meeting while it had no date. Other reasons
+    (a slip's forecast, a wait, a ratification) are not traced back."""
+    if reason not in ("overdue", "undated", "escalated", "red") or not meetings:
+        return ()
+    changes = sorted(
+        (
+            (c.decision.meeting_on if c.decision is not None else _zone_day(c.recorded_at, zone), c)
+            for c in due_changes
+            if c.item_id == item.item_id
+        ),
+        key=lambda dc: dc[0],
+    )
+    out = []
+    for on in sorted(meetings):
+        due = changes[0][1].due_before if changes else item.due
+        for day, c in changes:
+            if day >= on:
+                break
+            due = c.due_after
+        late = due is not None and due < on
+        if (late and reason != "undated") or (due is None and reason == "undated"):
+            out.append(on)
+    return tuple(out)
+
+
+def by_weight(asked: Sequence[DecisionAsked]) -> list[DecisionAsked]:
+    """The points ter besluitvorming heaviest first (:data:`WEIGHTS`), within a weight the
+    longest late first, then in plan order."""
+    order = {id(a): n for n, a in enumerate(asked)}
+    return sorted(
+        asked,
+        key=lambda a: (
+            WEIGHTS.index(a.weight) if a.weight in WEIGHTS else len(WEIGHTS),
+            a.late_since or date.max,
+            order[id(a)],
+        ),
+    )
+
+
+def shortlist_asked(
+    asked: Sequence[DecisionAsked], limit: int
+) -> tuple[list[DecisionAsked], list[DecisionAsked]]:
+    """The points a short list shows, heaviest first, and the routine ones left out: only
+    routine points are cut, however many weighty ones there are (the list then is longer
+    than ``limit``)."""
+    ranked = by_weight(asked)
+    if len(ranked) <= limit:
+        return ranked, []
+    weighty = [a for a in ranked if a.weight != "routine"]
+    routine = [a for a in ranked if a.weight == "routine"]
+    room = max(limit - len(weighty), 0)
+    return weighty + routine[:room], routine[room:]
+
+
 def _reason(item: ItemAssessment, escalated: bool, ratify: bool = False) -> str | None:
     if item.state is State.OVERDUE:
         return "overdue"
@@ -581,8 +752,11 @@ def since_last(
     due_changes: Sequence[DueChange] = (),
     revisions: Sequence[ItemRevision] = (),
     first_recorded: datetime | None = None,
+    previous_assessment: Assessment | None = None,
 ) -> SinceLast:
-    """What changed since the body's previous meeting, one entry per change, in plan order.
+    """What changed since the body's previous meeting, one entry per change, in plan order,
+    and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
+    the previous meeting's day, when there was one).
 
     A first meeting counts from the programme's start date, else from the day the plan was
     first recorded (``first_recorded``: the first sync; the items it created are the plan, not
@@ -642,6 +816,19 @@ def since_last(
                     SinceEntry(i.item_id, i.title, "reinstated", back[-1].meeting_on,
                                after=back[-1].gereed_after, decided_by=label)
                 )  # fmt: skip
+    # An action assessed through its milestones, taken up again by a decision about the
+    # action: one entry for the action (its milestones' dates are listed as they moved).
+    restoring = restores(d for d in decisions if d.meeting_on <= as_of)
+    actions = {a.id: a for a in plan.actions()}
+    for d in sorted(restoring, key=lambda d: (d.meeting_on, d.id or 0)):
+        action = actions.get(d.item_id or "")
+        if action is None or d.item_id in assessment.items or not within(d.meeting_on):
+            continue
+        after = d.gereed_after if d.gereed_after != d.gereed_before else None
+        entries.append(
+            SinceEntry(action.id, action.title, "reinstated", d.meeting_on, after=after,
+                       decided_by=decision_label(plan, d), layout=2)
+        )  # fmt: skip
     reinstated = {(e.item_id, e.on) for e in entries if e.kind == "reinstated"}
     for c in due_changes:
         if c.decision is not None:
@@ -687,6 +874,8 @@ def since_last(
                            _owners(r.before), _owners(r.after))
             )  # fmt: skip
     order = {item_id: n for n, item_id in enumerate(lines)}
+    for n, line in enumerate(lines.values()):
+        order.setdefault(line.action_id, n)  # an action before its first milestone
     entries.sort(
         key=lambda e: (
             order.get(e.item_id, len(order)),
@@ -698,7 +887,50 @@ def since_last(
     counts = dict.fromkeys(SINCE_KINDS, 0)
     for e in entries:
         counts[e.kind] += 1
-    return SinceLast(since, basis, tuple(entries), counts)
+    worse, rag_changes = got_worse(plan, assessment, since, previous_assessment)
+    return SinceLast(since, basis, tuple(entries), counts, worse, rag_changes)
+
+
+def got_worse(
+    plan: Plan, assessment: Assessment, since: date | None, previous: Assessment | None
+) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...]]:
+    """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
+    passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
+    reported at risk or slipped in that time (not late), and the RAG of the programme and of
+    each step on ``since`` (``previous``) and now, where it changed."""
+    as_of = assessment.as_of
+    worse: list[SinceEntry] = []
+    before = previous.items if previous is not None else {}
+    for i in assessment.items.values():
+        was = before.get(i.item_id)
+        if i.state is State.OVERDUE:
+            if i.due is None or (since is not None and i.due < since) or i.due >= as_of:
+                continue
+            if was is not None and was.state is State.OVERDUE:
+                continue
+            worse.append(SinceEntry(i.item_id, i.title, "late", i.due))
+        elif i.state in (State.AT_RISK, State.SLIPPED):
+            latest = i.latest_update
+            on = latest.reported_on if latest is not None else None
+            if on is None or (since is not None and on < since) or on > as_of:
+                continue
+            if was is not None and was.state in (State.AT_RISK, State.SLIPPED, State.OVERDUE):
+                continue
+            worse.append(SinceEntry(i.item_id, i.title, "at_risk", on, after=i.state.value))
+    worse.sort(key=lambda e: (WORSE_KINDS.index(e.kind), e.on or date.max))
+    changes: list[RagChange] = []
+    if previous is not None:
+        if previous.programme is not assessment.programme:
+            changes.append(
+                RagChange(None, plan.programme.title, previous.programme.value,
+                          assessment.programme.value)
+            )  # fmt: skip
+        for step in plan.steps:
+            then = previous.steps.get(step.number, Rag.GREY)
+            now = assessment.steps.get(step.number, Rag.GREY)
+            if then is not now:
+                changes.append(RagChange(step.number, step.title, then.value, now.value))
+    return tuple(worse), tuple(changes)
 
 
 def local_day(plan: Plan, at: datetime) -> date:
@@ -730,8 +962,17 @@ def build_agenda(
     due_changes: Sequence[DueChange] = (),
     revisions: Sequence[ItemRevision] = (),
     first_recorded: datetime | None = None,
+    earlier: Sequence[Meeting] = (),
+    previous_assessment: Assessment | None = None,
+    decisions_from: date | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
+
+    ``earlier``: the body's meetings before this one (a point ter besluitvorming says at which
+    it was on the agenda already); ``previous_assessment``: the data as they stood on the
+    previous meeting's day (*sinds de vorige vergadering* names the RAG changes);
+    ``decisions_from``: list the body's decisions from this day on rather than from the
+    previous meeting's (a meeting that got no pack: its decision list was never sent).
 
     ``due_changes``: every change of a due date the plan's revisions record
     (:func:`governance.provenance.due_changes`, read with every decision recorded); those made
@@ -772,6 +1013,8 @@ def build_agenda(
         )
     )
     since = previous.on if previous else date.min
+    if decisions_from is not None:
+        since = min(since, decisions_from)
     recent = [d for d in decisions if d.body_id == body.id and since <= d.meeting_on < meeting.on]
     restored = restores(d for d in decisions if d.meeting_on <= assessment.as_of)
     # An item no longer in the plan (a decision about its removal) is named as it left it.
@@ -780,12 +1023,25 @@ def build_agenda(
         for r in revisions
         if r.kind == "archived" and isinstance(r.before, dict)
     }
+    actions = {a.id: a for a in plan.actions()}
+
+    def milestone_states(action_id: str) -> tuple[tuple[str, int], ...]:
+        states = [x.state for x in lines.values() if x.action_id == action_id]
+        order = [s.value for s in _STATE_ORDER]
+        counted = {s: states.count(s) for s in set(states)}
+        return tuple(sorted(counted.items(), key=lambda sc: order.index(sc[0])))
+
     decision_lines = tuple(
         DecisionLine(
             d,
             lines[d.item_id].state if d.item_id in lines else None,
             lines[d.item_id].title if d.item_id in lines else removed_titles.get(d.item_id or ""),
             d in restored,
+            *(
+                (actions[d.item_id].title, milestone_states(d.item_id))
+                if d.item_id in actions and d.item_id not in lines
+                else (None, ())
+            ),
         )
         for d in recent
     )
@@ -811,6 +1067,8 @@ def build_agenda(
                 due_changes,
                 plan.calendar.timezone,
                 revisions,
+                body_id=body.id,
+                earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
             )
         ),
         ahead=ahead,
@@ -825,7 +1083,9 @@ def build_agenda(
             due_changes=due_changes,
             revisions=revisions,
             first_recorded=first_recorded,
+            previous_assessment=previous_assessment,
         ),
+        stale_after_days=plan.reminders.stale_after_days,
     )
 
 

@@ -34,8 +34,12 @@ class PrepareReport:
     packs: list[str] = field(default_factory=list)  # outbox keys queued
     #: Per round started ("body meeting"): the requests queued.
     requests: dict[str, int] = field(default_factory=dict)
-    #: Rounds not started because they would ask nobody: "body meeting: why".
+    #: Rounds not started because they would ask nobody: "body meeting: why"; and a meeting
+    #: that passed without an agenda pack while the daily run was there (:attr:`missed`).
     skipped: list[str] = field(default_factory=list)
+    #: Meetings ("body meeting") that passed with no agenda pack queued for them, though the
+    #: daily run was there before their pack day: the latest per body.
+    missed: list[str] = field(default_factory=list)
     dry_run: bool = False  # nothing recorded: rounds and packs say what would be
 
     def summary(self) -> dict[str, Any]:
@@ -46,6 +50,7 @@ class PrepareReport:
             "requests": self.requests,
             "packs": self.packs,
             "skipped": self.skipped,
+            "missed": self.missed,
         }
 
 
@@ -74,7 +79,23 @@ def prepare_meetings(
         schedule = body.meetings
         request_days = schedule.request_days if schedule else 10
         pack_days = schedule.pack_days if schedule else 5
-        for meeting in meetings(app, body.id, plan=plan):
+        every = meetings(app, body.id, plan=plan)
+        held = [m for m in every if m.on <= as_of]
+        ahead = [m for m in every if m.on > as_of][:1]
+        # Said until the next meeting's pack (whose decision list makes up for it) has gone out.
+        if (
+            held
+            and not any(_sent(app, plan, body, m.on) for m in ahead)
+            and _unsent(app, plan, body, held[-1], calendar, pack_days)
+        ):
+            which = f"{body.id} {held[-1].on.isoformat()}"
+            report.missed.append(which)
+            # Said where the cycle's summary says what it skipped (one line, not "nothing due").
+            report.skipped.append(
+                f"{which}: the meeting passed without an agenda pack (none was queued before "
+                "it); its decisions go on the next pack's decision list"
+            )
+        for meeting in every:
             if meeting.on <= as_of:
                 continue
             pack_day = calendar.add_working_days(meeting.on, -pack_days)
@@ -85,8 +106,56 @@ def prepare_meetings(
             if as_of < pack_day:
                 _start_round(app, plan, body.id, pack_day, as_of, report, which)
             else:
-                report.packs.extend(_send_pack(app, plan, body, meeting, as_of, dry_run))
+                start = decisions_from(app, plan, body, meeting.on, calendar, pack_days)
+                report.packs.extend(_send_pack(app, plan, body, meeting, as_of, dry_run, start))
     return report
+
+
+def _sent(app: App, plan: Plan, body: GovernanceBody, meeting_on: date) -> bool | None:
+    """Whether a pack for the meeting was queued to any of the body's contacts (None: the
+    body has no contacts, so no pack could go out)."""
+    from store.reports_repo import ReportsRepository
+
+    keys = [pack_key(body.id, meeting_on, c.id) for c in body_contacts(plan, body)]
+    if not keys:
+        return None
+    with app.session() as session:
+        missing = ReportsRepository(session, plan.programme.id).missing_outbox_keys(keys)
+    return len(missing) < len(keys)
+
+
+def _running_since(app: App, plan: Plan) -> date | None:
+    """The first day the daily run checked the deadlines (:func:`store.states.first_assessed`)."""
+    from store.states import first_assessed
+
+    with app.session() as session:
+        return first_assessed(session, plan.programme.id)
+
+
+def _unsent(
+    app: App, plan: Plan, body: GovernanceBody, meeting: Meeting, calendar: Any, pack_days: int
+) -> bool:
+    """A meeting that got no pack, though the daily run was there before its pack day."""
+    since = _running_since(app, plan)
+    pack_day = calendar.add_working_days(meeting.on, -pack_days)
+    return since is not None and since < pack_day and _sent(app, plan, body, meeting.on) is False
+
+
+def decisions_from(
+    app: App, plan: Plan, body: GovernanceBody, meeting_on: date, calendar: Any, pack_days: int
+) -> date | None:
+    """Where the decision list of the pack for ``meeting_on`` starts when the previous
+    meeting(s) got no pack (:func:`_unsent`): at the last meeting whose decisions a pack did
+    list — the one before the first unsent meeting. None: at the previous meeting, as always."""
+    from regie.reports import meetings
+
+    earlier = [m for m in meetings(app, body.id, plan=plan) if m.on < meeting_on][::-1]
+    start = None
+    for n, m in enumerate(earlier):
+        if not _unsent(app, plan, body, m, calendar, pack_days):
+            break
+        start = earlier[n + 1].on if n + 1 < len(earlier) else start
+    return start
 
 
 def _start_round(
@@ -121,7 +190,13 @@ def meeting_day(
 
 
 def _send_pack(
-    app: App, plan: Plan, body: GovernanceBody, meeting: Meeting, as_of: date, dry_run: bool
+    app: App,
+    plan: Plan,
+    body: GovernanceBody,
+    meeting: Meeting,
+    as_of: date,
+    dry_run: bool,
+    start: date | None = None,
 ) -> list[str]:
     from regie.services import utcnow
     from store import Repository, sync_plan
@@ -138,7 +213,7 @@ def _send_pack(
         return []  # already queued: the pack is not even assembled again
     if dry_run:  # neither assembled nor archived: the keys it would be queued under
         return [key for key in keys.values() if key in missing]
-    html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of)
+    html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of, start)
     subject = f"Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
     messages = [
         OutboxRecord(
@@ -163,16 +238,17 @@ def _send_pack(
 
 
 def _assemble(
-    app: App, plan: Plan, body_id: str, meeting_on: date, as_of: date
+    app: App, plan: Plan, body_id: str, meeting_on: date, as_of: date, start: date | None = None
 ) -> tuple[str, str, str]:
-    """The pack as HTML (archived, with its hash) and Markdown (the message's text part)."""
-    from regie.reports import agenda_pack, render_agenda
+    """The pack as HTML (archived, with its hash) and Markdown (the message's text part);
+    ``start``: where its decision list starts (:func:`decisions_from`)."""
+    from regie.reports import agenda_pack, agenda_parameters, render_agenda
 
-    pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan)
+    pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan, decisions_from=start)
     from regie.reports import _archive
 
     html = render_agenda(pack, "html")
-    parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
+    parameters = agenda_parameters(body_id, meeting_on, as_of, start)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     archived = _archive(
         app, plan, "agenda", "html", title, as_of, parameters, html, True, made_via="prepare"

@@ -308,10 +308,12 @@ def agenda_pack(
     *,
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
+    decisions_from: date | None = None,
 ) -> AgendaPack:
-    return _agenda_pack(app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until)[
-        0
-    ]
+    return _agenda_pack(
+        app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
+        decisions_from=decisions_from,
+    )[0]  # fmt: skip
 
 
 def _agenda_pack(
@@ -322,8 +324,11 @@ def _agenda_pack(
     *,
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
+    decisions_from: date | None = None,
 ) -> tuple[AgendaPack, datetime | None]:
-    """The pack and its data cut-off (the newest recorded_at among the records it read)."""
+    """The pack and its data cut-off (the newest recorded_at among the records it read).
+    ``decisions_from``: the decision list starts there (:func:`governance.agenda.build_agenda`;
+    kept with an archived pack's parameters)."""
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -355,6 +360,12 @@ def _agenda_pack(
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until
         )
+        # The data as they stood on the previous meeting's day: what got worse since.
+        before = None
+        if previous is not None and previous.on <= as_of:
+            edits = recorded_edits(connection, plan, previous.on, recorded_until)
+            then = plan_on(plan, basis.recorded, previous.on, edits)
+            before = assess_as_of(connection, then, previous.on, recorded_until=recorded_until)
     pack = build_agenda(
         basis.plan,
         basis.assessment,
@@ -369,6 +380,9 @@ def _agenda_pack(
         due_changes=moved,
         revisions=revisions,
         first_recorded=first_recorded,
+        earlier=[m for m in all_meetings if m.on < meeting_on],
+        previous_assessment=before,
+        decisions_from=decisions_from,
     )
     return pack, basis.cut_off
 
@@ -378,15 +392,40 @@ def annex_name(pack: AgendaPack) -> str:
     return f"agenda-{pack.body_id}-{pack.meeting.on.isoformat()}-bijlage.html"
 
 
-def render_agenda(pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
+#: The agenda pack's layout (kept with an archived pack's parameters as ``layout``): 2 puts
+#: what needs a decision first (page 1), ranks *ter besluitvorming* by weight and says what got
+#: worse. A pack archived without it is made again with layout 1's frozen templates
+#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it.
+AGENDA_LAYOUT = 2
+
+
+def _agenda_template(layout: int, name: str) -> str:
+    return name if layout >= AGENDA_LAYOUT else f"{name}_v1"
+
+
+def render_agenda(
+    pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = None, layout: int = AGENDA_LAYOUT
+) -> bytes:
     """The pack in one format. HTML and Markdown are byte-identical for the same pack.
 
     The PDF leaves the full table out and names the annex file (:func:`render_agenda_annex`):
-    WeasyPrint's table layout is the cost of a PDF, and a pack is read by exception."""
+    WeasyPrint's table layout is the cost of a PDF, and a pack is read by exception.
+    ``layout``: an archived pack's (:data:`AGENDA_LAYOUT`)."""
+    from governance.agenda import LIMITS, WEIGHTS, by_weight, shortlist_asked
+
+    shown, cut = shortlist_asked(pack.asked, LIMITS["asked"] if fmt == "pdf" else len(pack.asked))
     return _render_document(
         fmt,
-        template="agenda",
-        context={"pack": pack, "annex_file": annex_name(pack) if fmt == "pdf" else None},
+        template=_agenda_template(layout, "agenda"),
+        context={
+            "pack": pack,
+            "annex_file": annex_name(pack) if fmt == "pdf" else None,
+            # Layout 2: ter besluitvorming heaviest first; the PDF cuts routine points only.
+            "ranked": by_weight(pack.asked),
+            "asked_shown": shown,
+            "asked_cut": cut,
+            "weights": WEIGHTS,
+        },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
         footer=f"{pack.programme_short} · agenda {pack.body_name}, {long_date(pack.meeting.on)}",
@@ -394,14 +433,16 @@ def render_agenda(pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = Non
     )
 
 
-def render_agenda_annex(pack: AgendaPack) -> bytes:
+def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
     """The annex of the PDF pack as its own self-contained HTML file: every item, and every
-    point ter besluitvorming when the PDF could show only the first of them."""
-    from governance.agenda import LIMITS
+    point ter besluitvorming (by weight) when the PDF could show only the first of them."""
+    from governance.agenda import LIMITS, by_weight
 
+    asked = pack.asked if layout < AGENDA_LAYOUT else by_weight(pack.asked)
     return _render_annex(
         pack.annex,
-        asked=pack.asked if len(pack.asked) > LIMITS["asked"] else (),
+        template=_agenda_template(layout, "bijlage"),
+        asked=asked if len(pack.asked) > LIMITS["asked"] else (),
         # The body's name after a colon: no article to choose ("de"/"het", or a proper name).
         about=f"Bij de agenda: {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
         programme_title=pack.programme_title,
@@ -419,13 +460,15 @@ def _render_annex(
     footer: str,
     asked: Sequence[Any] = (),
     completed: dict[str, date] | None = None,
+    template: str = "bijlage",
 ) -> bytes:
+    from governance.agenda import WEIGHTS
     from reports.render import render
 
     return render(
-        "bijlage.html.j2", lines=lines, about=about, programme_title=programme_title,
+        f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
-        asked=asked, completed=completed or {},
+        asked=asked, completed=completed or {}, weights=WEIGHTS,
     ).encode()  # fmt: skip
 
 
@@ -507,6 +550,22 @@ def check_formats(value: str) -> tuple[str, ...]:
     return fmts
 
 
+def agenda_parameters(
+    body_id: str, meeting_on: date, as_of: date, decisions_from: date | None = None
+) -> dict[str, Any]:
+    """What an archived pack keeps to be made again: body, meeting, day and layout (and where
+    its decision list starts, when not at the previous meeting)."""
+    parameters: dict[str, Any] = {
+        "body": body_id,
+        "meeting": meeting_on.isoformat(),
+        "as_of": as_of.isoformat(),
+        "layout": AGENDA_LAYOUT,
+    }
+    if decisions_from is not None:
+        parameters["decisions_from"] = decisions_from.isoformat()
+    return parameters
+
+
 def agenda(
     app: App, body_id: str, meeting_on: date, as_of: date, fmt: str, *, archive: bool = True
 ) -> Rendered:
@@ -552,7 +611,7 @@ def agenda_formats(
             partial(_agenda_charts, pack),
             _ready_to_archive if archive else None,
         )
-    parameters = {"body": body_id, "meeting": meeting_on.isoformat(), "as_of": as_of.isoformat()}
+    parameters = agenda_parameters(body_id, meeting_on, as_of)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
@@ -821,8 +880,15 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
             pack, _ = _agenda_pack(
                 app, p["body"], date.fromisoformat(p["meeting"]), as_of, plan=plan,
                 recorded_until=cut,
+                decisions_from=date.fromisoformat(p["decisions_from"])
+                if p.get("decisions_from") else None,
             )  # fmt: skip
-            content = render_agenda_annex(pack) if annex else render_agenda(pack, report.format)
+            layout = int(p.get("layout", 1))  # archived before layouts were numbered: 1
+            content = (
+                render_agenda_annex(pack, layout)
+                if annex
+                else render_agenda(pack, report.format, layout=layout)
+            )
         elif base == "voortgang":
             made, _ = _progress_report(
                 app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,

@@ -132,6 +132,21 @@ def last_assessed(session: Session, programme_id: str) -> date | None:
     return max(found, default=None)
 
 
+def first_assessed(session: Session, programme_id: str) -> date | None:
+    """The earliest day a deadline check was recorded for: from then on the daily run was
+    there to prepare the meetings (a meeting before it got no pack through no fault)."""
+    from store.models_faults import AssessedDayRow
+
+    days = sa.select(sa.func.min(AssessedDayRow.as_of)).where(
+        AssessedDayRow.programme_id == programme_id
+    )
+    states = sa.select(sa.func.min(ItemStateRow.as_of)).where(
+        ItemStateRow.programme_id == programme_id
+    )
+    found = [d for d in (session.scalar(days), session.scalar(states)) if d is not None]
+    return min(found, default=None)
+
+
 def record_assessed_day(
     session: Session, programme_id: str, as_of: date, recorded_at: datetime
 ) -> None:

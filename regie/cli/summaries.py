@@ -70,8 +70,19 @@ def print_meetings(meetings: dict[str, Any]) -> None:
         return
     dry = meetings.get("dry_run", False)
     progress = [r for r in meetings.get("progress", ()) if r["queued"] or r["closed"]]
-    if not (meetings["rounds"] or meetings["packs"] or meetings.get("skipped") or progress):
-        typer.echo("  meetings: nothing due (no status round to start or chase, no agenda pack)")
+    # A meeting that passed without a pack: one line of its own (regie.prepare.PrepareReport).
+    missed = meetings.get("missed", ())
+    for which in missed:
+        typer.echo(
+            f"  meeting {which} passed without an agenda pack (none was queued before it); "
+            "its decisions go on the next pack's decision list"
+        )
+    skipped = [s for s in meetings.get("skipped", ()) if s.split(":")[0] not in missed]
+    if not (meetings["rounds"] or meetings["packs"] or skipped or progress):
+        if not missed:
+            typer.echo(
+                "  meetings: nothing due (no status round to start or chase, no agenda pack)"
+            )
         return
     started = [f"{r} ({meetings['requests'].get(r, 0)} requests)" for r in meetings["rounds"]]
     typer.echo(
@@ -82,8 +93,8 @@ def print_meetings(meetings: dict[str, Any]) -> None:
     typer.echo(
         f"  agenda packs {'would queue' if dry else 'queued'}: {', '.join(queued) or 'none'}"
     )
-    for skipped in meetings.get("skipped", ()):
-        typer.echo(f"  no status round for {skipped}")
+    for one in skipped:
+        typer.echo(f"  no status round for {one}")
     for r in progress:
         what = f"  status round {r['round']} ({r['body']}, answers by {r['answer_by']}):"
         if r["closed"]:

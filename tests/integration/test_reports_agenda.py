@@ -51,6 +51,26 @@ def test_golden_and_byte_identical(app: App, fmt: str) -> None:
     _golden(f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.{fmt}", first.content)
 
 
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_pack_archived_before_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    """A pack archived without a layout (before layout 2) is made again with layout 1's frozen
+    templates: the same bytes as then (the golden file of layout 1), and reproduce matches."""
+    from regie.reports import _archive, render_agenda, reproduce
+
+    plan = app.load_plan()
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    old = render_agenda(pack, fmt, layout=1)
+    assert (
+        old == (GOLDEN / f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.layout1.{fmt}").read_bytes()
+    )
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat()}
+    archived = _archive(app, plan, "agenda", fmt, "Agenda", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+    new = agenda(app, "stuurgroep", MEETING, AS_OF, fmt)  # archived with its layout
+    assert new.content != old and reproduce(app, new.archive_id).matches
+
+
 def test_pack_content(app: App) -> None:
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     assert pack.previous is not None and pack.previous.on.isoformat() == "2016-01-12"
@@ -252,8 +272,9 @@ def test_docx_has_headings_and_tables(app: App) -> None:
     assert len(annex.rows) == 1 + len(pack.annex)
     ids = [row.cells[0].text for row in annex.rows[1:]]
     assert ids == [x.item_id for x in pack.annex]
-    asked = next(t for t in doc.tables if t.rows[0].cells[-1].text.startswith("Vraag aan"))
-    assert len(asked.rows) == 1 + len(pack.asked)
+    # Ter besluitvorming: one table per weight, heaviest first, the question first.
+    asked = [t for t in doc.tables if t.rows[0].cells[1].text.startswith("Vraag aan")]
+    assert sum(len(t.rows) - 1 for t in asked) == len(pack.asked)
     body = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "<script>alert(1)</script> **vet** $x^2$ \\textbf{x}" in body
     assert doc.inline_shapes  # the charts are in
@@ -291,9 +312,16 @@ def test_the_pdf_cuts_the_questions_and_its_annex_file_lists_them_all(
     monkeypatch.setitem(LIMITS, "asked", 3)
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(render_agenda(pack, "pdf"))).pages)
-    assert f"en nog {len(pack.asked) - 3} punten" in " ".join(text.split())
+    # Only routine points are cut, each named; the three slips to approve stay.
+    flat = " ".join(text.split())
+    routine = [a.item.item_id for a in pack.asked if a.weight == "routine"]
+    assert len(pack.asked) - len(routine) == 3
+    assert f"Verder {len(routine)} routinepunten (datum of termijn vaststellen) voor:" in flat
+    assert all(x in "".join(text.split()) for x in routine)
+    for slip in ("1.2.1", "3.1.1", "3.3.2"):
+        assert f"Verschuiving van {slip} naar" in flat
     annex = render_agenda_annex(pack).decode()
-    assert f"Ter besluitvorming: alle {len(pack.asked)} punten" in annex
+    assert f"Ter besluitvorming: alle {len(pack.asked)} punten, de zwaarste eerst" in annex
     assert annex.count('class="question"') == len(pack.asked)
     monkeypatch.setitem(LIMITS, "asked", len(pack.asked))  # nothing cut: the annex has items only
     assert 'class="question"' not in render_agenda_annex(pack).decode()
