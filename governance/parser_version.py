@@ -17,4 +17,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 7: ``reminders.unanswered_grace_days`` (a field of the pickled policy).
 #: 8: ``programme.office_name`` and ``programme.office_article`` (fields of the pickled
 #: programme).
-PARSER_VERSION = 8
+#: 9: ``reminders.report_lead_days`` (a field of the pickled policy).
+PARSER_VERSION = 9

@@ -273,6 +273,9 @@ class ReminderPolicy:
     open_ended_every_months: int = 3  # open-ended and periodic items: a status prompt a quarter
     stale_after_days: int = 20  # no update for this many working days → stale flag
     dependency_lead_days: int = 20  # dependent item due this long after its dependency is done
+    # The programme office is reminded of a report a ``reports:`` entry owes this long before
+    # it falls due (governance.report_due).
+    report_lead_days: int = 10
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,20 @@
-"""What goes in the progress report to the Kamer (*voortgangsrapportage*): pure content.
+"""What goes in the progress report (*voortgangsrapportage*) to the recipient the plan's
+reporting obligation names (the Tweede Kamer, the Vlaams Parlement …): pure content.
 
-Kamerbrief-style, all from data: per step its goal (from the plan), *gerealiseerd* (finished in
-the period, with the date), *lopend*, *vertraagd of gewijzigd* (promised versus the new date,
-with the reason from the owner's note and the decisions), *vooruitblik*; indicators (target
-against measured values; one without a measurement says so, nothing is invented); a summary per
-step; the full table as annex.
+Kamerbrief-style, all from data: whom it is for (``reports[].recipient``), per step its goal
+(from the plan), *gerealiseerd* (finished in the period, with the date), *lopend*, *vertraagd of
+gewijzigd* (promised versus the new date, with the reason from the owner's note and the
+decisions), *vooruitblik*; indicators (target against measured values; one without a
+measurement says so, nothing is invented); a summary per step; the full table as annex.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
 from governance.assessment import Assessment, ItemAssessment
@@ -33,6 +35,12 @@ _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
 #: The look-ahead after the period in calendar months, when the report does not say otherwise.
 AHEAD_MONTHS = 6
+#: The report's layout (kept with an archived report's parameters): 2 takes the date in force
+#: as *Nu* and for the outlook, counts each item once in the summary, shows the source document
+#: as a title and is a concept until approved. A report archived without one is made again as
+#: layout 1 (the owner's forecast first, the outlook by due date, the source as written) with
+#: its frozen templates (``voortgang_v1``), so that it reproduces byte for byte.
+LAYOUT = 2
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -47,6 +55,11 @@ class Change:
     reasons: tuple[str, ...]
     #: Due dates moved in the plan file without a decision, oldest first (the report says so).
     edits: tuple[DueChange, ...] = ()
+    #: The day a done item was delivered (the report shows it as now).
+    delivered: date | None = None
+    #: ``now`` (a date, or a gereed whose due date it is) has passed on the report's day and the
+    #: item is not finished: the report says the new date lapsed too.
+    lapsed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +78,18 @@ class StepProgress:
     changed: tuple[Change, ...]
     ahead: tuple[ItemLine, ...]
     total: int
+    #: The summary counts each item once; these add up to ``total + removed``: ``done``,
+    #: ``ongoing``, ``changed_only`` (the changed items not already under done: an item
+    #: delivered late counts as done) and ``other`` (finished outside the period, or dropped,
+    #: and not listed). ``removed``: items taken out of the plan in the period (under changed).
+    changed_only: int = 0
+    other: int = 0
+    removed: int = 0
+    #: Open items whose date in force (decided, forecast or planned) has passed on the day.
+    late_open: int = 0
+    #: Item id → the owner's forecast in force, for items of ``ahead`` expected on another
+    #: day than their due date.
+    expected: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +121,14 @@ class ProgressReport:
     date_example: str | None = None
     #: Item id → completion date, for the finished items of the annex that have one.
     completed_on: dict[str, date] = field(default_factory=dict)
+    #: Whom it is for: the reporting obligation's ``recipient`` (None: the report names none).
+    recipient: str | None = None
+    #: The decision that approved the report (:func:`approval`); None: it is a concept.
+    approved: Decision | None = None
+    #: How the report names that decision ("besluit Stuurgroep …, 11 april 2017").
+    approved_by: str | None = None
+    #: :data:`LAYOUT`, or 1 for a report archived before it (made again as it was).
+    layout: int = LAYOUT
 
 
 def months_after(end: date, months: int) -> date:
@@ -130,14 +163,26 @@ def build_progress(
     ahead_months: int = AHEAD_MONTHS,
     due_changes: Sequence[DueChange] = (),
     revisions: Sequence[ItemRevision] = (),
+    recipient: str | None = None,
+    delivered_by: str | None = None,
+    layout: int = LAYOUT,
 ) -> ProgressReport:
-    """``due_changes``: due dates moved in the plan file without a decision (the plan's
+    """``recipient``: whom the report is for (the reporting obligation's; None: the report
+    names none). ``delivered_by``: the action that delivers the report (the obligation's; None: the
+    one of the plan's obligation for ``recipient``), whose approval :func:`approval` looks
+    for. ``layout``: :data:`LAYOUT` (1: as reports archived before it were made).
+    ``due_changes``: due dates moved in the plan file without a decision (the plan's
     revisions); each such item is listed under *vertraagd of gewijzigd*, promised against now,
     whatever its state: a promise does not move silently. ``revisions``: the items' plan
     revisions (:func:`store.agenda_read.item_revisions`): an item removed from the plan file
     from ``start`` through ``as_of`` and not back is listed there too (with the decision behind
     it, else *zonder besluit*: the report must not lose it), and so is an owner change recorded
-    in the period."""
+    in the period.
+
+    *Nu* of a changed item is the date in force: the latest in time of the decisions and
+    plan-file edits that moved it and the owner's forecast (:func:`_forecast_stands`), its
+    delivery when done; one that has passed again is said to have lapsed. The outlook takes
+    the same date."""
     lines = item_lines(plan, assessment)
     owner_changes = _owner_changes(plan, revisions, start, min(end, assessment.as_of))
     gone = _removed(plan, lines, revisions, decisions, start, assessment.as_of)
@@ -162,6 +207,8 @@ def build_progress(
         ongoing = []
         changed = []
         upcoming = []
+        expected: dict[str, date] = {}
+        late_open = 0
         for line in mine:
             item = assessment.items[line.item_id]
             if line.state == "done" and item.completed_on and start <= item.completed_on <= end:
@@ -174,6 +221,14 @@ def build_progress(
             note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
             edits = tuple(edited.get(line.item_id, ()))
             owners = owner_changes.get(line.item_id, ())
+            forecast = (
+                line.forecast
+                if layout < 2 or _forecast_stands(plan, item, moved, edits, assessment.as_of)
+                else None
+            )
+            # The date in force: the owner's forecast when it is the latest word, else the due
+            # date (a decision's or the plan's).
+            current = line.due if layout < 2 else forecast or line.due
             if (
                 line.state in _LATE
                 or original
@@ -182,8 +237,9 @@ def build_progress(
                 or any(d.kind is DecisionKind.CANCEL for d in moved)
             ):
                 change = _change(
-                    plan, line, plan_items.get(line.item_id), moved, edits, note, restored
-                )
+                    plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
+                    forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
+                )  # fmt: skip
                 if owners:
                     if change.now is None and not (line.state in _LATE or original or edits):
                         change = replace(change, now=change.promised)  # only its owner changed
@@ -191,17 +247,23 @@ def build_progress(
                 changed.append(change)
             elif line.state not in _FINISHED:
                 ongoing.append(line)
-            if (
-                line.state not in _FINISHED
-                and line.due is not None
-                and end < line.due <= ahead_until
-            ):
-                upcoming.append(line)
-        changed += gone.get(step.number, ())
+            if line.state not in _FINISHED and current is not None:
+                if end < current <= ahead_until:
+                    upcoming.append(line)
+                    if forecast is not None and forecast != line.due:
+                        expected[line.item_id] = forecast
+                if current < assessment.as_of:
+                    late_open += 1
+        removed = gone.get(step.number, [])
+        delivered = {d.item.item_id for d in done}
+        changed_only = sum(1 for c in changed if c.item.item_id not in delivered) + len(removed)
+        changed += removed
         steps.append(
             StepProgress(
                 step.number, step.title, step.goal, tuple(done), tuple(ongoing), tuple(changed),
-                tuple(upcoming), len(mine),
+                tuple(upcoming), len(mine), changed_only=changed_only,
+                other=len(mine) - len(done) - len(ongoing) - (changed_only - len(removed)),
+                removed=len(removed), late_open=late_open, expected=expected,
             )
         )  # fmt: skip
     goals = {g.id: g.text for g in plan.goals}
@@ -220,10 +282,18 @@ def build_progress(
         for i in assessment.items.values()
         if i.latest_update is not None and i.latest_update.source not in NOT_THE_OWNERS
     )
+    approved = (
+        approval(
+            decisions, delivered_by or _obligation_action(plan, recipient), end, assessment.as_of
+        )
+        if layout >= 2
+        else None
+    )
+    source = plan.programme.source_document
     return ProgressReport(
         programme_title=plan.programme.title,
         programme_short=plan.programme.short_title or plan.programme.title,
-        source_document=plan.programme.source_document,
+        source_document=document_title(source) if layout >= 2 else source,
         start=start,
         end=end,
         as_of=assessment.as_of,
@@ -239,7 +309,75 @@ def build_progress(
             for i in assessment.items.values()
             if i.completed_on is not None and i.state.value in _FINISHED
         },
+        recipient=" ".join(recipient.split()) if recipient and recipient.strip() else None,
+        approved=approved,
+        approved_by=decision_label(plan, approved) if approved is not None else None,
+        layout=layout,
     )
+
+
+def approval(
+    decisions: Sequence[Decision], action: str | None, end: date, as_of: date
+) -> Decision | None:
+    """The decision that approves the report over a period ending on ``end``, as of ``as_of``:
+    the latest text-only decision (``regie decision add --item ACTION --text …``) of a body
+    about ``action``, the action that delivers the report, taken after the period and on or
+    before ``as_of``. A decision that moves or drops the action is no approval. None: the
+    report is a concept (so is one whose obligation names no action)."""
+    if action is None:
+        return None
+    found = [
+        d
+        for d in decisions
+        if d.item_id == action and d.kind is DecisionKind.DECISION and end < d.meeting_on <= as_of
+    ]
+    return max(
+        found, key=lambda d: (d.meeting_on, d.recorded_at or datetime.min, d.id or 0), default=None
+    )
+
+
+def _obligation_action(plan: Plan, recipient: str | None) -> str | None:
+    """The action of the plan's reporting obligation for ``recipient`` (the only one when
+    ``recipient`` is None); None when there is none, or several that differ."""
+    wanted = " ".join(recipient.split()) if recipient else None
+    actions = {
+        r.action
+        for r in plan.reports
+        if r.action and (wanted is None or " ".join(r.recipient.split()) == wanted)
+    }
+    if wanted is None and len(plan.reports) != 1:
+        return None
+    return next(iter(actions)) if len(actions) == 1 else None
+
+
+#: A file path in a text: a token with a directory separator that ends in a file name with an
+#: extension (``shared/seeds/000_06e2.txt``, ``C:\plannen\mvi.pdf``), or one that starts like
+#: a path (``/srv/…``, ``~/…``, ``./…``). A web address is no path.
+_PATH = re.compile(
+    r"(?<![\w:/])(?:[A-Za-z]:\\|~/|\.{1,2}/|/)?(?:[\w.-]+[/\\])+[\w.-]*\.[A-Za-z][A-Za-z0-9]{0,4}\b"
+    r"|(?<![\w:/])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]+)+"
+)
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def document_title(text: str | None) -> str | None:
+    """The plan's ``source_document`` as the report names it: a document's title, without
+    what only the programme office reads: a part in brackets that names a file path is left
+    out ("… Bijlage 2 (tekstextractie: shared/seeds/….txt)" → "… Bijlage 2"); a text that
+    still names a path after that (or is one) is not shown at all (None)."""
+    if text is None:
+        return None
+    kept = " ".join(text.split())
+    bare = _URL.sub("", kept)
+    if not _PATH.search(bare):
+        return kept or None
+    kept = re.sub(
+        r"\s*\(([^()]*)\)", lambda m: "" if _PATH.search(_URL.sub("", m[1])) else m[0], kept
+    )
+    kept = kept.strip(" ,;:")
+    if not kept or _PATH.search(_URL.sub("", kept)):
+        return None
+    return kept
 
 
 def date_example(plan: Plan) -> str | None:
@@ -259,12 +397,19 @@ def _change(
     edits: tuple[DueChange, ...] = (),
     note: str | None = None,
     restored: Collection[Decision] = (),
+    *,
+    forecast: date | None = None,
+    completed_on: date | None = None,
+    as_of: date | None = None,
 ) -> Change:
-    """Promised (the first gereed) against now (the forecast, else a revised gereed). A gereed
-    edited in the plan file without a decision: promised is the gereed before the first such
-    edit (or the decisions' original), now the gereed the plan has. ``note``: the owner's latest
-    explanation (none when the latest update is a decision's); ``restored``: the decisions that
-    brought a dropped item back (:func:`governance.decisions.restores`)."""
+    """Promised (the first gereed) against now: the owner's ``forecast`` when it is in force
+    (:func:`_forecast_stands`; None when not), else a revised gereed; a done item's delivery
+    (``completed_on``). A gereed edited in the plan file without a decision: promised is the
+    gereed before the first such edit (or the decisions' original), now the gereed the plan
+    has. ``note``: the owner's latest explanation (none when the latest update is a
+    decision's); ``restored``: the decisions that brought a dropped item back
+    (:func:`governance.decisions.restores`). A now that has passed on ``as_of`` while the item
+    is open is ``lapsed``."""
     reasons = [
         f"{decision_label(plan, d)}: {d.text}{' (hersteld)' if d in restored else ''}"
         for d in decisions
@@ -274,14 +419,44 @@ def _change(
     original = getattr(plan_item, "original_gereed", None)
     gereed = getattr(plan_item, "gereed", None)
     now: date | str | None = None
-    if line.forecast is not None:
-        now = line.forecast
+    ends: date | None = None  # the last day of now
+    if forecast is not None:
+        now = ends = forecast
     elif original or edits or any(d in restored for d in decisions):
-        now = gereed
+        now, ends = gereed, line.due
+    delivered = completed_on if line.state == "done" else None
     if line.state == "cancelled":
         now = "vervallen"
+    lapsed = line.state not in _FINISHED and ends is not None and as_of is not None and ends < as_of
     promised = original or (edits[0].gereed_before if edits else None) or gereed
-    return Change(line, promised or "geen datum", now, tuple(reasons), edits)
+    return Change(line, promised or "geen datum", now, tuple(reasons), edits, delivered, lapsed)
+
+
+def _forecast_stands(
+    plan: Plan,
+    item: ItemAssessment,
+    decisions: Sequence[Decision],
+    edits: Sequence[DueChange],
+    as_of: date,
+) -> bool:
+    """Whether the owner's forecast is the item's date in force: it is unless a decision
+    (``set_gereed``: a new date, a restore) or a plan-file edit moved the date after the owner
+    gave it. Given on: the day of the owner's latest update when that update gives it; a
+    forecast from an earlier update (kept by later ones without a forecast) is older than any
+    date moved since the latest update, and is not taken over one moved before it either: a
+    body's or the plan's date stands unless the owner's latest word says otherwise. An edit
+    synced after ``as_of`` is not in the plan of that day: it moves nothing yet. A forecast on
+    or before the due date moves nothing either: the due date stays the promise in force."""
+    if item.forecast is None or (item.due is not None and item.forecast <= item.due):
+        return False
+    moved = [d.meeting_on for d in decisions if d.kind is DecisionKind.SET_GEREED]
+    moved += [day for e in edits if (day := local_day(plan, e.recorded_at)) <= as_of]
+    if not moved:
+        return True
+    latest = item.latest_update
+    if latest is None or latest.forecast != item.forecast:
+        return False
+    return latest.reported_on > max(moved)
 
 
 def _owner_changes(

@@ -160,6 +160,7 @@ def deadline_check(
     from regie.delivery import unreachable_contacts
     from regie.gc_pause import paused_gc
     from regie.messages import latest_update_ids, outbox_messages
+    from regie.report_due import queue_report_reminders
     from regie.services import sync_warnings
     from store import Repository, sync_plan
     from store.answers import add_links
@@ -252,6 +253,11 @@ def deadline_check(
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
         if linker is not None:  # links of messages queued just now (not of duplicates)
             add_links(session, plan.programme.id, linker.made(set(report.queued)), utcnow())
+        # The reports the plan's reporting obligations owe: the office reminded before they
+        # fall due, once per obligation and due date (regie.report_due).
+        report.queued += queue_report_reminders(
+            session, plan, as_of, status="suppressed" if replay else "pending"
+        )
         report.events = [
             EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
             for e in events

@@ -892,7 +892,8 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
         elif base == "voortgang":
             made, _ = _progress_report(
                 app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,
-                plan=plan, recorded_until=cut,
+                plan=plan, recorded_until=cut, recipient=p.get("recipient"),
+                layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
             )  # fmt: skip
             content = render_progress_annex(made) if annex else render_progress(made, report.format)
         else:
@@ -914,7 +915,7 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
     )
 
 
-# --- progress report to the Kamer -------------------------------------------------------------
+# --- the progress report (to the recipient its reporting obligation names) -------------------
 
 
 def progress_report(
@@ -925,8 +926,11 @@ def progress_report(
     *,
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
+    recipient: str | None = None,
 ) -> Any:
-    return _progress_report(app, start, end, as_of, plan=plan, recorded_until=recorded_until)[0]
+    return _progress_report(
+        app, start, end, as_of, plan=plan, recorded_until=recorded_until, recipient=recipient
+    )[0]
 
 
 def _progress_report(
@@ -937,13 +941,16 @@ def _progress_report(
     *,
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
+    recipient: str | None = None,
+    layout: int | None = None,
 ) -> tuple[Any, datetime | None]:
-    """The report and its data cut-off. The plan is the one of ``as_of`` (decisions taken
+    """The report and its data cut-off; ``recipient``: whom it is for (the reporting
+    obligation's, :func:`report_recipient`). The plan is the one of ``as_of`` (decisions taken
     and plan-file edits synced after it undone); every change of a due date the plan's
     revisions record is read (also one synced after ``as_of``, with the day it was recorded),
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
-    from governance.progress import build_progress
+    from governance.progress import LAYOUT, build_progress
     from governance.provenance import RevisionFact, due_changes
     from store import agenda_read, reports_read
     from store.dialect import reader
@@ -976,6 +983,8 @@ def _progress_report(
         measurements=measured,
         due_changes=[c for c in moved if not c.decided],
         revisions=items,
+        recipient=recipient,
+        layout=LAYOUT if layout is None else layout,
     )
     return report, basis.cut_off
 
@@ -986,9 +995,11 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
+    from governance.progress import LAYOUT
+
     return _render_document(
         fmt,
-        template="voortgang",
+        template="voortgang" if report.layout >= LAYOUT else "voortgang_v1",
         context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
@@ -1044,7 +1055,9 @@ def voortgang_formats(
 ) -> list[Rendered]:
     """The progress report in each format from one report (see :func:`agenda_formats`).
     ``report_id``: the plan's reporting obligation it is made for (kept with its parameters:
-    the next report's default period follows it, :func:`progress_period`)."""
+    the next report's default period follows it, :func:`progress_period`); the report names
+    its recipient (:func:`report_recipient`, kept with the parameters too, so that
+    ``regie report reproduce`` names the same one)."""
     for fmt in fmts:
         check_format(fmt)
     from regie.pdf_worker import contents as _contents
@@ -1057,15 +1070,23 @@ def voortgang_formats(
                 # The plan file's edits recorded first: the report lists them (a date moved
                 # without a decision) and rests on this plan's revision.
                 _sync(app, plan)
+        recipient = report_recipient(plan, report_id)
         report, cut_off = _progress_report(
-            app, start, end, as_of, plan=plan, recorded_until=recorded_until
+            app, start, end, as_of, plan=plan, recorded_until=recorded_until, recipient=recipient
         )
         contents = _contents(
             fmts, worker, partial(render_progress, report), partial(_progress_charts, report)
         )
-    parameters = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat()}
+    parameters: dict[str, Any] = {
+        "from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat(),
+    }  # fmt: skip
     if report_id is not None:
         parameters["report"] = report_id
+    if report.recipient is not None:
+        parameters["recipient"] = report.recipient
+    if report.approved is None:  # not yet approved: the next report's period does not follow it
+        parameters["concept"] = "yes"
+    parameters["layout"] = report.layout  # reproduce makes it again with the same layout
     title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
@@ -1080,6 +1101,14 @@ def voortgang_formats(
 
 
 # --- the reporting obligation: default period, the action it delivers --------------------------
+
+
+def report_recipient(plan: Plan, report_id: str | None) -> str | None:
+    """Whom a progress report is for: the ``recipient`` of the reporting obligation
+    ``report_id`` names, else of the plan's only one; None when the plan names none, or
+    several and the report names none of them (the report then names no recipient)."""
+    obligation = _obligation(plan, report_id, None)
+    return obligation.recipient if obligation is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1231,6 +1260,8 @@ def _previous_progress_report(
         made_for = p.get("report")
         if made_for != obligation.id and (made_for is not None or len(plan.reports) != 1):
             continue
+        if p.get("concept"):  # a concept is made again once approved: that one counts
+            continue
         try:
             first, last = date.fromisoformat(str(p["from"])), date.fromisoformat(str(p["to"]))
         except (KeyError, ValueError):
@@ -1248,8 +1279,10 @@ def report_action(
     through the end of the next period). ``mark_done``: each is recorded gereed on the
     period's ``delivered_on``, an append-only update with source ``report``, the report's
     archive ids and hashes in its note, by the maker; else a hint names them. One line each.
-    A report not archived (made again with ``--recorded-until``) records nothing."""
-    from governance.progress import delivered_items, delivery_window
+    A report not archived (made again with ``--recorded-until``) records nothing. A concept
+    (no decision about the action approved it, :func:`governance.progress.approval`, among
+    the decisions recorded up to its data cut-off) is not marked: refused in one line."""
+    from governance.progress import approval, delivered_items, delivery_window
 
     obligation = period.obligation
     documents = [r for r in rendered if r.archive_id is not None]
@@ -1260,6 +1293,18 @@ def report_action(
     day = max(period.as_of, period.delivered_on or period.as_of)
     with app.reading() as connection:
         basis = report_basis(connection, plan, day, None)
+    cut = next((r.data_until for r in documents if r.data_until is not None), None)
+    known = [d for d in basis.decisions if not (cut and d.recorded_at and d.recorded_at > cut)]
+    ids = next((r.archive_id for r in documents if r.kind == "voortgang"), documents[0].archive_id)
+    concept = approval(known, obligation.action, period.end, period.as_of) is None
+    if mark_done and concept:
+        raise InvalidInput(
+            f"--mark-done: archief {ids} is a concept: no decision about action "
+            f"{obligation.action} taken after {period.end} and on or before {period.as_of} "
+            f"approves it; record the approval (`regie decision add --body ID --meeting DATE "
+            f"--item {obligation.action} --text …`), make the report again as of that day or "
+            "later, then mark that one"
+        )
     until = delivery_window(period.start, period.end, obligation)
     current = {d.item_id for d in plan.deadlines()}
     items = [
@@ -1278,7 +1323,12 @@ def report_action(
         named = ", ".join(
             f"{i.item_id} (due {i.due}, {i.state.value.replace('_', ' ')})" for i in items
         )
-        ids = next(r.archive_id for r in documents if r.kind == "voortgang")
+        if concept:
+            return [
+                f"note: this report may deliver {named} of action {obligation.action}; it is a "
+                f"concept until a decision about {obligation.action} approves it: make it again "
+                "after that decision, then `regie report mark-done ID` records it gereed"
+            ]
         return [
             f"note: this report may deliver {named} of action {obligation.action}: "
             f"`regie report mark-done {ids}` records it gereed with the report"
@@ -1320,7 +1370,7 @@ def mark_archived_done(
     period = replace(period, as_of=as_of)  # the report's day: the items it delivers
     document = Rendered(
         report.kind, report.format, report.title, report.as_of, report.parameters, b"",
-        report.sha256, archive_id=report.id,
+        report.sha256, archive_id=report.id, data_until=report.data_until,
     )  # fmt: skip
     return report_action(app, period, [document], mark_done=True)
 

@@ -555,7 +555,7 @@ def report_voortgang(
         typer.Option(
             "--report",
             help="The plan's reporting obligation (reports: id) it is made for, when the plan "
-            "names several.",
+            "names several; the report names its recipient.",
         ),
     ] = None,
     mark_done: Annotated[
@@ -568,10 +568,12 @@ def report_voortgang(
         ),
     ] = False,
 ) -> None:
-    """The progress report to the Kamer over a period (archived with its content hash, the
-    plan's hash, the maker and the data cut-off). A PDF names its annex, the full table of
-    items, a separate HTML file written next to it. The period defaults from the plan's
-    reporting cadence (said on stderr); --mark-done records the report's action gereed."""
+    """The progress report over a period, addressed to the recipient of the plan's
+    reporting obligation (reports: … recipient:), e.g. the Tweede Kamer or the Vlaams
+    Parlement (archived with its content hash, the plan's hash, the maker and the data
+    cut-off). A PDF names its annex, the full table of items, a separate HTML file written
+    next to it. The period defaults from the plan's reporting cadence (said on stderr);
+    --mark-done records the report's action gereed."""
     from regie.reports import (
         check_formats,
         parse_recorded_until,

@@ -67,6 +67,11 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
     assert "no whole tweejaarlijks period since the programme's start 2015-01-01" in early.err
     assert not _archived(app)
 
+    from regie.decisions import add_decision
+
+    # Approved (a concept would not count as the last report for the next period).
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
+                 item_id="4.4")  # fmt: skip
     first = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
     assert first.code == 0, first.err
     assert "period 2015-01-01 – 2016-12-31" in first.err  # tweejaarlijks: every two years
@@ -77,7 +82,7 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
     [made] = _archived(app)
     assert made["parameters"] == {
         "from": "2015-01-01", "to": "2016-12-31", "as_of": "2017-03-15",
-        "report": "voortgangsrapportage",
+        "report": "voortgangsrapportage", "layout": 2,
     }  # fmt: skip
 
     # The next one: the period after the one archived, whatever day it is made.
@@ -111,6 +116,9 @@ def test_mark_done_records_the_action_gereed_and_the_archived_report_still_repro
     add_decision(
         app, "stuurgroep", date(2016, 4, 12), "Rapportage later", set_gereed=("4.4", "Q2-2017")
     )
+    # Approved by the stuurgroep before it is marked: a concept is never marked done.
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
+                 item_id="4.4")  # fmt: skip
     out = str(tmp_path / "r.md")
     # A rebuild from the records up to a moment is not archived, so it may not mark anything.
     dry = regie(
@@ -168,9 +176,40 @@ def test_mark_done_records_the_action_gereed_and_the_archived_report_still_repro
     assert "de statusupdates van de eigenaren (0 van de " in text
 
 
-def test_mark_done_on_a_report_archived_before(app: App, tmp_path: Path) -> None:
+def test_a_concept_is_not_marked_done(app: App, tmp_path: Path) -> None:
+    from regie.decisions import add_decision
+
     env = cli_env(app)
     out = str(tmp_path / "r.md")
+    made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    assert made.code == 0 and "concept until a decision about 4.4" in made.err, made.err
+    assert "**Concept**" in Path(out).read_text()
+    [concept] = _archived(app)
+    refused = regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
+    assert refused.code == 2 and f"archief {concept['id']} is a concept" in refused.err
+    # Approved after that report was archived: that concept stays one (its data cut-off).
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
+                 item_id="4.4")  # fmt: skip
+    again = regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
+    assert again.code == 2 and "is a concept" in again.err, again.err
+    at_once = regie(
+        "report", "voortgang", "--as-of", "2017-03-15", "--mark-done", "-f", "md", "--out", out,
+        env=env,
+    )  # fmt: skip
+    assert at_once.code == 0 and "4.4: done recorded for 2017-03-15" in at_once.err, at_once.err
+    assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017." in (
+        Path(out).read_text()
+    )
+    assert [u["source"] for u in _updates(app, "4.4")] == ["report"]
+
+
+def test_mark_done_on_a_report_archived_before(app: App, tmp_path: Path) -> None:
+    from regie.decisions import add_decision
+
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
+                 item_id="4.4")  # fmt: skip
     made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
     assert made.code == 0, made.err
     [archived] = _archived(app)
@@ -216,6 +255,11 @@ contacts:
     organisation: BZK
     email: office@example.org
     programme_office: true
+governance:
+  - id: raad
+    name: Programmaraad
+    purpose: Stelt de halfjaarberichten vast.
+    members: [BZK]
 reports:
   - id: halfjaarbericht
     title: Halfjaarbericht aan de programmaraad
@@ -271,7 +315,11 @@ def test_a_second_plan_with_another_cadence_and_two_obligations(app: App, tmp_pa
     assert code == 2 and "--report: the plan has no reporting obligation 'nope'" in err, err
     assert not _archived(app)
 
-    # Half a year from the programme's start; the report delivers 1.2.1, not 1.2.2.
+    # Half a year from the programme's start; the report delivers 1.2.1, not 1.2.2, once the
+    # programmaraad approved it.
+    code, err = voortgang("--as-of", "2024-08-15", "--report", "halfjaarbericht", "--mark-done")
+    assert code == 2 and "is a concept: no decision about action 1.2" in err, err
+    _approve(app, "2024-07-16")
     code, err = voortgang("--as-of", "2024-08-15", "--report", "halfjaarbericht", "--mark-done")
     assert code == 0, err
     assert "period 2024-01-01 – 2024-06-30" in err and "1.2.1: done recorded for 2024-08-15" in err
@@ -279,8 +327,20 @@ def test_a_second_plan_with_another_cadence_and_two_obligations(app: App, tmp_pa
     assert _updates(app, "1.2.2") == []
 
     # The next half year follows the archived one.
+    _approve(app, "2025-01-14")
     code, err = voortgang("--as-of", "2025-02-10", "--report", "halfjaarbericht", "--mark-done")
     assert code == 0, err
     assert "period 2024-07-01 – 2024-12-31" in err and "1.2.2: done recorded for 2025-02-10" in err
     assert _updates(app, "1.2.3") == []
-    assert [r["parameters"]["report"] for r in _archived(app)] == ["halfjaarbericht"] * 2
+    # The concept refused first is archived too (as a concept).
+    assert [r["parameters"]["report"] for r in _archived(app)] == ["halfjaarbericht"] * 3
+
+
+def _approve(app: App, day: str) -> None:
+    """The programmaraad meets (a one-off meeting) and approves the half-year report."""
+    from regie.decisions import add_decision
+
+    added = regie("meeting", "add", "raad", day, env=cli_env(app))
+    assert added.code == 0, added.err
+    add_decision(app, "raad", date.fromisoformat(day), "Halfjaarbericht vastgesteld",
+                 item_id="1.2")  # fmt: skip

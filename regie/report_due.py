@@ -1,0 +1,170 @@
+"""Reminders of the reports the plan's reporting obligations (``reports:``) owe.
+
+The daily cycle (:func:`regie.cycle.deadline_check`, so `regie cycle` and the ``daily-cycle``
+flow) calls :func:`queue_report_reminders` in its own transaction: a dry run rolls it back,
+a replay keeps the messages suppressed. Each programme-office contact gets one message per
+obligation and due date (the outbox key, :func:`governance.report_due.reminder_key`), from
+``reminders.report_lead_days`` working days before the report falls due; none once its report
+is archived or its action recorded gereed (the rules: :mod:`governance.report_due`). The
+message's items are the action's items that deliver the report: one recorded gereed before the
+message goes out is left out of it, and with none left it is not sent (:mod:`regie.recheck`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from governance.plan import Contact, Plan
+    from governance.report_due import ArchivedPeriod, ReportDue
+    from governance.workdays import WorkCalendar
+    from store.records import OutboxRecord
+
+#: The outbox kind (templates ``report_due.*.j2``, ``slack/report_due.*.md.j2``).
+KIND = "report_due"
+
+
+def queue_report_reminders(
+    session: Session, plan: Plan, as_of: date, *, status: str = "pending"
+) -> list[str]:
+    """Queue the day's reminders to the programme office; return the keys newly queued (a key
+    queued before is not queued again). Nothing on a day off: the window's next working day
+    catches up."""
+    from governance.report_due import reminders_due, reported_items
+    from governance.workdays import WorkCalendar
+    from store import Repository
+
+    office = [c for c in plan.contacts if c.programme_office]
+    if not plan.reports or not office:
+        return []
+    calendar = WorkCalendar.for_plan(plan)
+    if not calendar.is_working_day(as_of):
+        return []
+    programme = plan.programme.id
+    finished = _finished(session, programme, as_of, reported_items(plan))
+    dues = reminders_due(plan, as_of, calendar, finished=finished)
+    if not dues:
+        return []
+    # The archive only when a report is due at all: most days none is.
+    dues = reminders_due(
+        plan, as_of, calendar, finished=finished, archived=archived_periods(session, plan)
+    )
+    messages = [
+        report_due_message(plan, due, contact, as_of, calendar)
+        for due in dues
+        for contact in office
+    ]
+    return Repository(session, programme).enqueue(messages, status=status)
+
+
+def _finished(session: Session, programme: str, as_of: date, items: Collection[str]) -> set[str]:
+    """Of ``items``, those whose latest update on or before ``as_of`` is done or cancelled."""
+    from governance.updates import UpdateStatus, latest_updates
+    from store.assessment_query import assessment_updates
+
+    if not items:
+        return set()
+    latest, _ = latest_updates(assessment_updates(session, programme, as_of, items), as_of)
+    done = {UpdateStatus.DONE, UpdateStatus.CANCELLED}
+    return {item for item, u in latest.items() if u.status in done}
+
+
+def archived_periods(session: Session, plan: Plan) -> dict[str, list[ArchivedPeriod]]:
+    """Per reporting obligation, its archived progress reports: made for it, or made naming
+    none while the plan has only this one (as :func:`regie.reports.progress_period` reads
+    them)."""
+    from governance.report_due import ArchivedPeriod
+    from store.reports_repo import ReportsRepository
+
+    out: dict[str, list[ArchivedPeriod]] = {}
+    only = plan.reports[0].id if len(plan.reports) == 1 else None
+    for row in ReportsRepository(session, plan.programme.id).archived("voortgang"):
+        p = row.parameters or {}
+        made_for = p.get("report") or only
+        if made_for is None:
+            continue
+        try:
+            start, end = date.fromisoformat(str(p["from"])), date.fromisoformat(str(p["to"]))
+        except (KeyError, ValueError):
+            continue
+        out.setdefault(str(made_for), []).append(ArchivedPeriod(start, end, row.as_of))
+    return out
+
+
+def report_due_message(
+    plan: Plan,
+    due: ReportDue,
+    contact: Contact,
+    as_of: date,
+    calendar: WorkCalendar | None = None,
+) -> OutboxRecord:
+    """The reminder to one programme-office contact (Dutch, from the templates)."""
+    from governance.progress import cadence_months
+    from governance.report_due import reminder_key
+    from governance.workdays import WorkCalendar
+    from notifications.render import header_text, render
+    from regie.messages import _programme, to_json
+    from store.records import OutboxRecord
+
+    obligation = due.obligation
+    key = reminder_key(obligation.id, due.due, contact.id)
+    items = [
+        {"item_id": d.item_id, "title": d.title, "gereed": d.gereed, "owners": list(d.owners)}
+        for d in due.items
+    ]
+    report = {
+        "id": obligation.id,
+        "title": " ".join(obligation.title.split()),
+        "recipient": " ".join(obligation.recipient.split()),
+        "cadence": obligation.cadence,
+        "action": obligation.action,
+    }
+    context = {
+        "contact": contact,
+        "programme": _programme(plan),
+        "report": report,
+        "due": due.due,
+        "start": due.start,
+        "end": due.end,
+        "items": items,
+        "as_of": as_of,
+        "key": key,
+        "lead_days": plan.reminders.report_lead_days,
+        "working_days_left": max(
+            (calendar or WorkCalendar.for_plan(plan)).working_days_between(as_of, due.due), 0
+        ),
+        # Whether the cadence is one Regie reads: `regie report voortgang` then needs no period.
+        "default_period": cadence_months(obligation.cadence) is not None,
+    }
+    return OutboxRecord(
+        key=key,
+        kind=KIND,
+        recipient=contact.id,
+        recipient_name=header_text(contact.name),
+        email=header_text(contact.email) if contact.email else None,
+        slack=contact.slack,
+        subject=header_text(render(f"{KIND}.subject.j2", **context)),
+        body_text=render(f"{KIND}.txt.j2", **context),
+        body_html=render(f"{KIND}.html.j2", **context),
+        payload={
+            "as_of": as_of.isoformat(),
+            "programme": plan.programme.short_title or plan.programme.title,
+            # The action's items that deliver the report: one recorded gereed or vervallen
+            # before the message goes out is left out of it, and with none left it is not sent
+            # (regie.recheck; the templates read ``start``/``end`` as ISO text there).
+            "items": [
+                {"id": i["item_id"], "title": i["title"], "gereed": i["gereed"]} for i in items
+            ],
+            "report": report,
+            "due": due.due.isoformat(),
+            "start": due.start.isoformat() if due.start else None,
+            "end": due.end.isoformat() if due.end else None,
+            "render": to_json(context),
+            **({"channel": contact.channel} if contact.channel else {}),
+        },
+        created_on=as_of,
+    )

@@ -1,0 +1,228 @@
+"""A reporting obligation (`reports:`) in use (review newprog, finding 7): the progress report
+states whom it is for, and the programme office is reminded, once, before the report falls due
+(`regie cycle`; a dry run queues nothing; none once the report is archived or marked gereed).
+Two programmes: the MVI plan (Tweede Kamer, every two years, action 4.4) and the Flemish
+Circulair Bouwen plan (a yearly report to the Vlaams Parlement)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from regie.cycle import deadline_check, send_reminders
+from regie.reports import archived_report, reproduce, voortgang_formats
+from tests.cli import regie
+from tests.integration.reports_scenario import migrated_app
+
+FLEMISH = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
+
+YEARLY = """
+reports:
+  - id: jaarverslag
+    title: Jaarlijkse voortgangsrapportage Circulair Bouwen
+    recipient: Vlaams Parlement
+    cadence: jaarlijks
+"""
+SECOND = """  - id: raad
+    title: Rapportage aan de Raad
+    recipient: SERV
+    cadence: halfjaarlijks
+"""
+KEY = "report-due:jaarverslag:2025-12-31:secretariaat"
+
+
+def flemish_app(tmp_path: Path, database_url: str, reports: str | None = YEARLY) -> App:
+    """The Circulair Bouwen plan with ``reports`` and reminders 5 working days ahead."""
+    text = FLEMISH.read_text(encoding="utf-8")
+    text = text.replace(
+        "  second_prompt_days: 1\n", "  second_prompt_days: 1\n  report_lead_days: 5\n"
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    plan = home / "plan.yaml"
+    plan.write_text(text + (reports or ""), encoding="utf-8")
+    env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(plan), "REGIE_DATABASE_URL": database_url}
+    if not database_url.startswith("sqlite"):
+        from store import upgrade
+
+        upgrade(database_url)
+    return bootstrap(load_settings(env))
+
+
+def report_rows(app: App) -> list[tuple[str, str, str, str, str, str]]:
+    with app.engine.connect() as conn:
+        return [
+            (r.key, r.kind, r.recipient, r.status, r.subject, r.body_text)
+            for r in conn.execute(
+                sa.text(
+                    "SELECT key, kind, recipient, status, subject, body_text FROM outbox "
+                    "WHERE kind = 'report_due' ORDER BY id"
+                )
+            )
+        ]
+
+
+def due_keys(keys: list[str]) -> list[str]:
+    return [k for k in keys if k.startswith("report-due:")]
+
+
+# --- the report states whom it is for ---------------------------------------------------------
+
+
+def test_the_progress_report_names_the_recipient_of_its_obligation(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = migrated_app(tmp_path / "home", database_url)  # the MVI plan: to the Tweede Kamer
+    start, end, as_of = date(2015, 1, 1), date(2016, 12, 31), date(2017, 1, 16)
+    md, html = voortgang_formats(
+        app, start, end, as_of, ("md", "html"), report_id="voortgangsrapportage"
+    )
+    assert "\nAan: Tweede Kamer\n" in md.content.decode()
+    assert '<p class="meta recipient">Aan: Tweede Kamer</p>' in html.content.decode()
+    assert md.parameters["recipient"] == "Tweede Kamer"
+    # The plan's only obligation when the report names none; reproduced byte for byte.
+    (again,) = voortgang_formats(app, start, end, as_of, ("md",))
+    assert "Aan: Tweede Kamer" in again.content.decode()
+    assert again.archive_id is not None and reproduce(app, again.archive_id).matches
+    assert archived_report(app, again.archive_id).parameters["recipient"] == "Tweede Kamer"
+
+
+def test_a_second_programme_reports_to_its_own_recipient(tmp_path: Path, database_url: str) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    app = flemish_app(tmp_path, database_url)
+    start, end, as_of = date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 5)
+    md, pdf = voortgang_formats(app, start, end, as_of, ("md", "pdf"), report_id="jaarverslag")
+    text = md.content.decode()
+    assert "Aan: Vlaams Parlement" in text and "Kamer" not in text
+    pages = PdfReader(io.BytesIO(pdf.content)).pages
+    assert "Aan: Vlaams Parlement" in " ".join(" ".join(p.extract_text() for p in pages).split())
+    (docx,) = voortgang_formats(app, start, end, as_of, ("docx",), report_id="jaarverslag")
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    assert "Aan: Vlaams Parlement" in paragraphs
+
+
+def test_a_plan_without_obligations_gets_a_report_without_recipient(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = flemish_app(tmp_path, database_url, reports=None)
+    start, end, as_of = date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 5)
+    (md,) = voortgang_formats(app, start, end, as_of, ("md",))
+    text = md.content.decode()
+    assert "Aan:" not in text and "# Voortgangsrapportage Actieplan Circulair Bouwen" in text
+    assert "Periode 1 januari 2025 tot en met 31 december 2025" in text
+    assert "recipient" not in md.parameters
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == []
+
+
+def test_a_plan_with_several_obligations(tmp_path: Path, database_url: str) -> None:
+    start, end, as_of = date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 5)
+    several = flemish_app(tmp_path, database_url, reports=YEARLY + SECOND)
+    (unnamed,) = voortgang_formats(several, start, end, as_of, ("md",), archive=False)
+    assert "Aan:" not in unnamed.content.decode()  # which one is not known: none named
+    (named,) = voortgang_formats(several, start, end, as_of, ("md",), report_id="raad")
+    assert "Aan: SERV" in named.content.decode()
+
+
+# --- the office is reminded before the report falls due --------------------------------------
+
+
+def test_the_cycle_reminds_the_office_once_before_the_yearly_report_falls_due(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = flemish_app(tmp_path, database_url)
+    # 31 December 2025; 5 working days before (26 December is a day off): from the 22nd.
+    assert due_keys(deadline_check(app, date(2025, 12, 19)).queued) == []
+    dry = deadline_check(app, date(2025, 12, 22), dry_run=True)
+    assert due_keys(dry.queued) == [KEY] and report_rows(app) == []  # said, not queued
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == [KEY]
+    ((key, kind, recipient, status, subject, body),) = report_rows(app)
+    assert (key, kind, recipient, status) == (KEY, "report_due", "secretariaat", "pending")
+    assert "Vlaams Parlement" in subject and "31 december 2025" in subject
+    assert "Aan: Vlaams Parlement" in body
+    assert "Periode: 1 januari 2025 tot en met 31 december 2025" in body
+    assert "regie report voortgang --report jaarverslag" in body
+    # Once: not again the same day, the next days, or up to the due date.
+    for day in (date(2025, 12, 22), date(2025, 12, 23), date(2025, 12, 31)):
+        assert due_keys(deadline_check(app, day).queued) == []
+    assert len(report_rows(app)) == 1
+    sent = send_reminders(app)
+    assert KEY in sent.sent
+    mails = list(app.settings.outbox_dir.glob("*.eml"))
+    assert any("Vlaams Parlement" in m.read_text(encoding="utf-8") for m in mails)
+
+
+def test_no_reminder_once_the_report_for_the_period_is_archived(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = flemish_app(tmp_path, database_url)
+    assert due_keys(deadline_check(app, date(2025, 12, 22), dry_run=True).queued) == [KEY]
+    voortgang_formats(
+        app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 19), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == []
+    assert report_rows(app) == []
+
+
+def test_the_mvi_report_is_due_with_action_4_4_and_not_once_it_is_marked_gereed(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = migrated_app(tmp_path / "a", database_url)
+    check = deadline_check(app, date(2017, 3, 17))  # 10 working days before 31 March 2017
+    assert due_keys(check.queued) == ["report-due:voortgangsrapportage:2017-03-31:programmabureau"]
+    ((*_, subject, body),) = report_rows(app)
+    assert "Tweede Kamer" in subject and "uiterlijk 31 maart 2017" in subject
+    assert "Periode: 1 januari 2015 tot en met 31 december 2016" in body
+    assert "- 4.4 Tweejaarlijkse voortgangsrapportage aan de Kamer" in body
+    assert "Gereed: Q4-2016/Q1-2017" in body
+
+
+def test_a_reminder_queued_is_not_sent_once_the_action_is_marked_gereed(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = migrated_app(tmp_path / "c", database_url)
+    mvi_key = "report-due:voortgangsrapportage:2017-03-31:programmabureau"
+    assert mvi_key in deadline_check(app, date(2017, 3, 17)).queued
+    _mark(app, "4.4", "done", date(2017, 3, 17))
+    assert mvi_key in send_reminders(app).skipped
+    ((*_, status, _subject, _body),) = report_rows(app)
+    assert status == "suppressed"
+
+
+def _mark(app: App, item: str, status: str, on: date) -> None:
+    from governance.answers import OFFICE, AnswerInput
+    from regie.answers import check_answer, store_answers
+
+    plan = app.load_plan()
+    done = on if status == "done" else None
+    who = replace(OFFICE, name="t")
+    update = check_answer(plan, AnswerInput(item, status, None, done, None), who, on)
+    store_answers(app, plan, [update], sync=True)
+
+
+@pytest.mark.parametrize("status", ["done", "cancelled"])
+def test_no_reminder_once_the_action_is_marked_gereed(
+    tmp_path: Path, database_url: str, status: str
+) -> None:
+    app = migrated_app(tmp_path / "b", database_url)
+    mvi_key = "report-due:voortgangsrapportage:2017-03-31:programmabureau"
+    assert due_keys(deadline_check(app, date(2017, 3, 17), dry_run=True).queued) == [mvi_key]
+    _mark(app, "4.4", status, date(2017, 3, 10))
+    assert due_keys(deadline_check(app, date(2017, 3, 17)).queued) == []
+
+
+def test_the_report_help_is_programme_neutral() -> None:
+    result = regie("report", "voortgang", "--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert "Kamer" not in text.replace("Tweede Kamer", "")
+    assert "recipient" in text

@@ -1,0 +1,149 @@
+"""When a reporting obligation's report falls due and when the office is reminded of it
+(governance.report_due, pure): the cadence's periods, the action's items, what is delivered."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from governance.plan import Plan, Programme, ReportObligation
+from governance.report_due import ArchivedPeriod, obligation_dues, reminder_key, reminders_due
+from governance.workdays import WorkCalendar
+from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+
+YEARLY = ReportObligation("jaarverslag", "Jaarverslag", "Vlaams Parlement", cadence="jaarlijks")
+
+
+def _plan(*reports: ReportObligation, lead: int = 10) -> Plan:
+    plan = make_plan(
+        act("1.1", ms("1.1.1", quarter(2025, 3))),
+        act("4.4", period=quarter(2027, 1)),
+        contacts=(contact("po", "IenM", office=True),),
+        reminders=policy(report_lead_days=lead),
+        start=date(2025, 1, 1),
+    )
+    programme = Programme("cb", "Circulair Bouwen", start=date(2025, 1, 1), end=date(2028, 12, 31))
+    return dataclasses.replace(plan, programme=programme, reports=reports)
+
+
+def test_a_yearly_report_falls_due_at_each_periods_end_within_the_programme() -> None:
+    plan = _plan(YEARLY)
+    dues = list(obligation_dues(plan, YEARLY, date(2030, 1, 1)))
+    assert [(r.start, r.end, r.due) for r in dues] == [
+        (date(y, 1, 1), date(y, 12, 31), date(y, 12, 31)) for y in (2025, 2026, 2027, 2028)
+    ]
+
+
+def test_the_office_is_reminded_from_the_lead_days_before_through_the_due_date() -> None:
+    plan = _plan(YEARLY, lead=5)
+    cal = WorkCalendar.for_plan(plan)
+    # 31 December 2025 is a Wednesday; 23, 24, 29, 30 and 31 December are the 5 working days
+    # (25 and 26 December are holidays): the window opens on the 22nd.
+    assert cal.window_start(date(2025, 12, 31), 5) == date(2025, 12, 22)
+    assert reminders_due(plan, date(2025, 12, 19), cal) == []
+    (due,) = reminders_due(plan, date(2025, 12, 22), cal)
+    assert (due.obligation.id, due.due) == ("jaarverslag", date(2025, 12, 31))
+    assert [r.due for r in reminders_due(plan, date(2025, 12, 31), cal)] == [date(2025, 12, 31)]
+    assert reminders_due(plan, date(2026, 1, 2), cal) == []
+    assert reminder_key("jaarverslag", date(2025, 12, 31), "po") == (
+        "report-due:jaarverslag:2025-12-31:po"
+    )
+
+
+def test_the_default_lead_is_ten_working_days() -> None:
+    plan = _plan(YEARLY)
+    assert plan.reminders.report_lead_days == 10
+    cal = WorkCalendar.for_plan(plan)
+    opens = cal.window_start(date(2025, 12, 31), 10)
+    assert reminders_due(plan, opens, cal) and not reminders_due(plan, opens.replace(day=12), cal)
+
+
+def test_an_archived_report_for_the_period_stops_the_reminder() -> None:
+    plan = _plan(YEARLY)
+    cal = WorkCalendar.for_plan(plan)
+    day = date(2025, 12, 22)
+    made = {"jaarverslag": [ArchivedPeriod(date(2025, 1, 1), date(2025, 12, 31), day)]}
+    assert reminders_due(plan, day, cal, archived=made) == []
+    earlier = {"jaarverslag": [ArchivedPeriod(date(2024, 1, 1), date(2024, 12, 31), day)]}
+    assert reminders_due(plan, day, cal, archived=earlier) != []
+
+
+def test_the_action_that_delivers_it_sets_the_due_date_and_its_gereed_mark_stops_it() -> None:
+    biennial = ReportObligation(
+        "vgr", "Voortgangsrapportage", "Tweede Kamer", cadence="tweejaarlijks", action="4.4"
+    )
+    plan = _plan(biennial)
+    (first, second) = obligation_dues(plan, biennial, date(2030, 1, 1))
+    # The report over 2025–2026 is delivered by 4.4 (Q1-2027): due at its gereed.
+    assert (first.start, first.end, first.due) == (date(2025, 1, 1), date(2026, 12, 31),
+                                                   date(2027, 3, 31))  # fmt: skip
+    assert [d.item_id for d in first.items] == ["4.4"]
+    assert (second.end, second.due, second.items) == (date(2028, 12, 31), date(2028, 12, 31), ())
+    cal = WorkCalendar.for_plan(plan)
+    assert [r.due for r in reminders_due(plan, date(2027, 3, 24), cal)] == [date(2027, 3, 31)]
+    assert reminders_due(plan, date(2027, 3, 24), cal, finished={"4.4"}) == []
+
+
+def test_without_a_cadence_the_actions_open_items_set_the_dates() -> None:
+    ad_hoc = ReportObligation("brief", "Kamerbrief", "Tweede Kamer", action="4.4")
+    plan = _plan(ad_hoc)
+    assert [r.due for r in obligation_dues(plan, ad_hoc, date(2030, 1, 1))] == [date(2027, 3, 31)]
+    made = [ArchivedPeriod(date(2025, 1, 1), date(2026, 12, 31), date(2027, 3, 1))]
+    assert list(obligation_dues(plan, ad_hoc, date(2030, 1, 1), archived=made)) == []
+    nothing = ReportObligation("los", "Losse rapportage", "Raad")  # no cadence, no action
+    assert list(obligation_dues(_plan(nothing), nothing, date(2030, 1, 1))) == []
+
+
+def test_a_plan_without_reports_has_nothing_due() -> None:
+    plan = _plan()
+    assert reminders_due(plan, date(2025, 12, 22), WorkCalendar.for_plan(plan)) == []
+
+
+def test_the_reminder_reads_in_mail_and_slack() -> None:
+    """The message to the office (regie.report_due) in its three forms, under the templates'
+    strict undefined: Dutch, whom the report is for, the period, the action's item."""
+    from notifications.slack_blocks import digest_blocks
+    from regie.mapping import message_from_outbox
+    from regie.recheck import rerender
+    from regie.report_due import report_due_message
+
+    biennial = ReportObligation(
+        "vgr", "Voortgangsrapportage", "Tweede Kamer", cadence="tweejaarlijks", action="4.4"
+    )
+    plan = _plan(biennial)
+    cal = WorkCalendar.for_plan(plan)
+    (due,) = reminders_due(plan, date(2027, 3, 24), cal)
+    office = plan.contacts[0]
+    record = report_due_message(plan, due, office, date(2027, 3, 24), cal)
+    assert record.key == "report-due:vgr:2027-03-31:po" and record.kind == "report_due"
+    assert "Aan: Tweede Kamer" in record.body_text and "Uiterlijk: 31 maart 2027 (nog " in (
+        record.body_text
+    )
+    assert "- 4.4 Actie 4.4" in record.body_text and "Gereed: Q1-2027" in record.body_text
+    assert record.body_html is not None and '<td valign="top">Tweede Kamer</td>' in record.body_html
+    # The item that delivers it (left out at sending once it is gereed: regie.recheck).
+    assert record.payload["items"] == [{"id": "4.4", "title": "Actie 4.4", "gereed": "Q1-2027"}]
+    blocks = digest_blocks(message_from_outbox(record))
+    intro = next(b for b in blocks if b.get("block_id") == "intro")["text"]["text"]
+    assert "*Tweede Kamer*" in intro and "uiterlijk 31 maart 2027" in intro and "4.4" in intro
+    item = next(b for b in blocks if b.get("block_id") == "item:4.4")["text"]["text"]
+    assert item == "*4.4* Actie 4.4\nGereed: _Q1-2027_"
+    assert not any(b["type"] == "actions" for b in blocks)  # nothing for an owner to answer
+    # Made again from what it stored (regie.recheck, before sending): the same message.
+    again = rerender(record, dict(record.payload["render"]), set())
+    assert (again.subject, again.body_text, again.body_html) == (
+        record.subject, record.body_text, record.body_html,
+    )  # fmt: skip
+
+
+def test_report_lead_days_is_a_reminders_setting_with_a_range() -> None:
+    from tests.unit.planfile.plantext import plan as loaded
+    from tests.unit.planfile.plantext import plan_text, problems
+
+    assert loaded(plan_text()).reminders.report_lead_days == 10
+    assert loaded(plan_text(reminders="{report_lead_days: 0}")).reminders.report_lead_days == 0
+    assert loaded(plan_text(reminders="{report_lead_days: 366}")).reminders.report_lead_days == 366
+    (problem,) = problems(plan_text(reminders="{report_lead_days: 367}"))
+    assert problem.endswith(
+        "'report_lead_days' must be 0–366 working days (0: on the due date), not 367"
+    )
