@@ -12,15 +12,18 @@ ical.js, so the writer is checked by two independent readers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from feeds.model import FeedHeader, FeedItem, FeedMeeting
 from governance.characters import displayable
 from governance.labels import dutch_date
+from governance.office_names import OfficeNames
 
 PRODID = "-//Regie//Regie feeds//NL"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -88,13 +91,6 @@ def _template() -> Template:
     return _environment().get_template("events.ics.j2")
 
 
-def notice(name: str, **context: object) -> str:
-    """A Dutch plain-text answer of a feed URL that serves no calendar
-    (``templates/<name>.txt.j2``), ending in one newline."""
-    text = _environment().get_template(f"{name}.txt.j2").render(**context)
-    return text.strip() + "\n"
-
-
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -150,7 +146,58 @@ def _envelope(header: FeedHeader) -> tuple[bytes, bytes]:
     envelope: bytes = calendar.to_ical()
     end = b"END:VCALENDAR" + CRLF.encode()
     assert envelope.endswith(end)
-    return envelope[: -len(end)], end
+    head = envelope[: -len(end)]
+    if header.description:  # escaped here: icalendar writes X-WR-CALDESC unescaped
+        text = escape_text(header.description)
+        head += "".join(fold(f"{name}:{text}") + CRLF
+                        for name in ("DESCRIPTION", "X-WR-CALDESC")).encode()  # fmt: skip
+    return head, end
+
+
+def describe(kind: str, programme: str, office: OfficeNames) -> str:
+    """An ordinary feed's own description for a scope ``kind``
+    (``templates/calendar_description.txt.j2``): what it holds and what not, on one line."""
+    text = (
+        _environment()
+        .get_template("calendar_description.txt.j2")
+        .render(kind=kind, programme=programme, office=office)
+    )
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """What a subscription that ended serves: a calendar without the old events (so that
+    clients drop them) and one all-day event on ``day`` that says why and whom to ask
+    (``templates/ended.ics.j2``). It names neither the scope nor a person: the link may have
+    been passed on, or leaked (why it was revoked)."""
+
+    reason: str  # revoked | contact_left | scope_left
+    programme: str  # the programme's short title
+    office: OfficeNames
+    contact: str | None  # an address to write to (REGIE_MAIL_REPLY_TO), if any
+    uid: str  # the calendar's UID, the same for every ended subscription of the programme
+    day: date
+    stamp: datetime  # DTSTAMP and LAST-MODIFIED (UTC)
+
+
+def render_ended(ended: Ended) -> bytes:
+    """An ended subscription's calendar (:class:`Ended`)."""
+    context = {"reason": ended.reason, "programme": ended.programme, "office": ended.office,
+               "contact": ended.contact, "day": ended.day, "stamp": ended.stamp,
+               "uid": "melding-" + ended.uid}  # fmt: skip
+    # The template's own {% set name %} and {% set description %} (Any: Jinja's module type
+    # does not know them).
+    module: Any = _environment().get_template("ended.ics.j2").make_module(context)
+    header = FeedHeader(
+        name=str(module.name).strip(),
+        uid=ended.uid,
+        refresh_minutes=24 * 60,  # nothing will change but the day: once a day is enough
+        description=" ".join(str(module.description).split()),
+    )
+    head, end = _envelope(header)
+    event = "".join(fold(line) + CRLF for line in str(module).splitlines() if line).encode()
+    return head + event + end
 
 
 def render_feed(

@@ -23,10 +23,22 @@ class FeedItem:
     rag_label: str  # Dutch: rood, oranje …
     forecast: date | None
     latest_note: str | None
-    url: str
+    url: str | None  # the office's item page (behind the login): only in the programme's feed
     cancelled: bool  # cancelled by its owner, or archived from the plan
     sequence: int  # bumped whenever ``due`` changed
     last_modified: datetime  # UTC; the item's last change (DTSTAMP and LAST-MODIFIED)
+    by_end: bool = False  # ``due`` is the end of a period (Q3-2015, Najaar 2015): "uiterlijk"
+    decided: FeedDecision | None = None  # the decision that moved or dropped it last
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDecision:
+    """A governance body's decision that set an item's date or dropped it."""
+
+    kind: str  # set_gereed | cancel
+    label: str  # "besluit Stuurgroep MVI, 12 januari 2016"
+    text: str  # what was decided, as recorded
+    gereed_before: str | None  # the date text it had before (None: it had been dropped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +46,19 @@ class FeedMeeting:
     """A governance body's meeting: a timed event, written in UTC."""
 
     uid: str
-    title: str
+    title: str  # the body's name
     start: datetime  # aware
     end: datetime  # aware
     location: str | None
-    description: str | None
+    description: str | None  # the meeting's own note (a one-off meeting's), if any
     url: str | None
     cancelled: bool
     sequence: int
     last_modified: datetime  # UTC
     all_day: bool = False  # no start time known: an all-day event on ``day``
     day: date | None = None
+    purpose: str | None = None  # the body's purpose, as the plan gives it
+    members: tuple[str, ...] = ()  # its member organisations' names
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +66,4 @@ class FeedHeader:
     name: str  # X-WR-CALNAME
     uid: str  # the calendar's own UID, stable per scope
     refresh_minutes: int = 60
+    description: str | None = None  # DESCRIPTION and X-WR-CALDESC: what the calendar is

@@ -9,13 +9,15 @@ from governance.plan import Plan
 from governance.reminders import recipients
 
 KINDS = ("programme", "org", "step", "contact", "body")
-#: Scopes whose feeds carry the owners' free-text notes ("Laatste notitie"): an organisation's
-#: own items, and one contact's own (their organisation's items; for a programme-office contact
-#: the items nobody else answers for). A note can hold personal data ("Jan is ziek", a phone
-#: number); the programme's and a step's feeds span many organisations and are handed on
-#: widely (a steering body, a ministry), so they leave notes out: the office reads them on the
-#: item pages, behind the login.
-NOTE_KINDS = ("org", "contact")
+#: Scopes whose feeds may carry an owner's free-text note ("Laatste notitie"): a contact's own
+#: feed, and there only the notes that contact wrote (:meth:`Scope.shows_note`). A note can hold
+#: personal data ("Jan is ziek", a phone number). Every other feed is shared by more people
+#: than the writer chose: the programme's and a step's span organisations and are handed on
+#: widely (a steering body, a ministry); an organisation's is handed to everyone who works for
+#: it, and in a plan an organisation is often a group of independent parties (``medeoverheden``:
+#: every municipality, province and water board). Those feeds leave notes out; the office reads
+#: them on the item pages, behind the login.
+NOTE_KINDS = ("contact",)
 
 
 class ScopeError(ValueError):
@@ -30,10 +32,18 @@ class Scope:
     def __str__(self) -> str:
         return self.kind if self.kind == "programme" else f"{self.kind}:{self.value}"
 
+    def shows_note(self, author: str | None) -> bool:
+        """Whether this feed's events carry a note written by ``author`` (a contact id, or an
+        office user's name): only a contact's own feed, only their own notes."""
+        return self.kind in NOTE_KINDS and author is not None and author == self.value
+
     @property
-    def shows_notes(self) -> bool:
-        """Whether this feed's events carry the latest note (:data:`NOTE_KINDS`)."""
-        return self.kind in NOTE_KINDS
+    def office_link(self) -> bool:
+        """Whether events link to the office's item page: only in the programme's feed, whose
+        subscribers are mostly the office's staff. The page is behind the login: owners,
+        policy officers and anyone a feed is passed on to cannot open it (calendar review,
+        finding 3), so their feeds carry no link."""
+        return self.kind == "programme"
 
     def includes(self, plan: Plan, item: ItemAssessment) -> bool:
         if self.kind == "programme":

@@ -10,9 +10,11 @@ How items appear (README "Calendar feeds" says the same for users):
 - done items stay (state *gereed*); cancelled items and items that left the plan are
   ``STATUS:CANCELLED`` on their last date, so calendars remove or strike them;
 - a slipped item stays on its promised date, its forecast in the description;
-- the owner's latest note is in the description only in ``org:`` and ``contact:`` feeds
-  (:attr:`feeds.scope.Scope.shows_notes`): free text can hold personal data, and the
-  programme's and a step's feeds are handed on widely;
+- the owner's latest note is in the description only in the ``contact:`` feed of the contact
+  who wrote it (:meth:`feeds.scope.Scope.shows_note`): free text can hold personal data, and
+  every other feed is shared wider than its writer chose (an organisation may be a group of
+  independent parties, as ``medeoverheden``; the programme's and a step's feeds are handed on
+  widely);
 - a governance body's feed holds its meetings (plan schedule and one-off meetings): timed
   events in UTC when the start time is known, as long as the body's ``meetings.duration``
   (minutes, default 120: neither the plan nor ``regie meeting add`` gives an end time),
@@ -43,7 +45,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -56,9 +58,10 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
-    from feeds.model import FeedItem, FeedMeeting
+    from feeds.model import FeedDecision, FeedItem, FeedMeeting
     from feeds.scope import Scope
     from governance.assessment import Assessment, ItemAssessment
+    from governance.decisions import Decision
     from governance.plan import Plan
     from store.feeds import ArchivedItem, FeedEntry, MeetingEntry
 
@@ -72,28 +75,29 @@ DEFAULT_MEETING_MINUTES = 120  # a body without a meetings block (one-off meetin
 #: later of its old day and the day its cancellation was first published.
 CANCELLED_MEETING_DAYS = 90
 
-#: An event with its step and owner ids, and the same event without its note (the feeds of
-#: scopes that do not show notes: :attr:`feeds.scope.Scope.shows_notes`).
-Event = tuple["FeedItem", int, tuple[str, ...], "FeedItem"]
+
+class Event(NamedTuple):
+    """An item's event in the forms the scopes pick from, with what they filter on."""
+
+    step: int
+    owners: tuple[str, ...]  # organisation ids
+    author: str | None  # who wrote the note in ``noted``
+    plain: FeedItem  # no note, no link: every feed but the two below
+    noted: FeedItem  # with the note: its writer's own feed (Scope.shows_note)
+    office: FeedItem  # with the office's (login) link: the programme's feed (Scope.office_link)
+
+    def pick(self, scope: Scope) -> FeedItem:
+        if scope.shows_note(self.author):
+            return self.noted
+        return self.office if scope.office_link else self.plain
+
+
 # What an item's event was made from: (assessment, feed entry, change time, event or None).
 _Made = tuple["ItemAssessment", "FeedEntry | None", "datetime | None", "Event | None"]
 RETRY_SECONDS = 300  # Retry-After of a 503 while no feed can be built
 ONE_SECOND = timedelta(seconds=1)
 
 log = logging.getLogger("regie.feeds")
-
-
-class ContactLeft(Exception):
-    """The token is scoped to a contact who is no longer in the plan: 410 Gone with a Dutch
-    text (:func:`gone_text`), not the 404 of an unknown or revoked token. The token is that
-    person's: it is not moved to a successor, who asks the office for one of their own."""
-
-
-def gone_text() -> str:
-    """What a token of a contact who left answers (Dutch, plain text)."""
-    from feeds.ics import notice
-
-    return notice("contact_left")
 
 
 class FeedUnavailable(Exception):
@@ -116,6 +120,7 @@ class Served:
     last_modified: datetime
     token_id: int = 0
     last_used: datetime | None = None  # as stored after this request
+    ended: bool = False  # an ended subscription's calendar (:func:`ended_feed`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,7 @@ class NewToken:
     token: str  # shown once; only its hash is stored
     url: str
     webcal_url: str
+    events: int | None = None  # events the feed holds now (None: not known); 0 deserves a word
 
 
 # --- building -------------------------------------------------------------------------------
@@ -217,9 +223,10 @@ def _build(
         if scope.kind == "body"
         else []
     )
-    notes = scope.shows_notes  # not the programme's or a step's: notes can hold personal data
-    items = [item if notes else bare for item, step, owners, bare in facts["events"]
-             if scope.includes_archived(step, owners, plan)]  # fmt: skip
+    # A note only in its writer's own feed (notes can hold personal data); the office's link
+    # only in the programme's feed (the page is behind the login).
+    items = [e.pick(scope) for e in facts["events"]
+             if scope.includes_archived(e.step, e.owners, plan)]  # fmt: skip
     body = render_feed(_header(plan, scope), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
     changed_at = max(stamps, default=fallback)
@@ -244,6 +251,7 @@ def _programme_events(
     from regie.office import shared_assessment, store_identity
     from regie.plan_cache import previous_facts
     from store import feeds as store
+    from store.reports_repo import ReportsRepository
 
     pid = plan.programme.id
     as_of = key[1]
@@ -269,7 +277,10 @@ def _programme_events(
         archived += store.left_the_file(session, pid, in_file, file_time)
     entries = store.feed_entries(session, pid)
     stamps = _Stamps(changes, file_time, file_time if unsynced else None)
-    events, by_item, published = _items(app, plan, assessment, archived, entries, stamps, reuse)
+    decided = _decided(plan, ReportsRepository(session, pid).decisions(None), as_of)
+    events, by_item, published = _items(
+        app, plan, assessment, archived, entries, stamps, reuse, decided
+    )
     if record:
         store.save_feed_entries(session, pid, *published)
     return {"events": events, "by_item": by_item, **memory}
@@ -341,8 +352,9 @@ def body_meetings(
     body = next(b for b in plan.governance if b.id == body_id)
     length = timedelta(minutes=body.meetings.duration if body.meetings else DEFAULT_MEETING_MINUTES)
     found = meetings(app, body_id, plan=plan)
-    # "Vergadering van" would need the body's article (de stuurgroep, het overleg).
-    heading = f"Vergadering: {body.name}."
+    names = {o.id: o.name for o in plan.organisations}
+    members = tuple(names.get(m, m) for m in body.members)
+    about = (body.purpose, members)  # in every event's text (feeds/templates/events.ics.j2)
     out = []
     with _recording(app) as session:
         memory = store.feed_meetings(session, pid, f"{body_id}-")
@@ -361,7 +373,7 @@ def body_meetings(
                 moved = before.timing != timing or before.cancelled != cancelled
                 sequence = before.sequence + moved
             mark = _fingerprint(
-                uid, body.name, timing, location, description, None, cancelled, sequence
+                uid, body.name, timing, location, description, about, cancelled, sequence
             )
             if before is not None and before.fingerprint == mark:
                 return sequence, before.changed_at
@@ -378,7 +390,7 @@ def body_meetings(
             end = start + length
             all_day = m.time is None
             timing = m.on.isoformat() if all_day else f"{utc_stamp(start)}/{utc_stamp(end)}"
-            description = "\n".join([heading] + ([m.note] if m.note else []))
+            description = m.note or ""
             sequence, stamp = publish(uid, timing, m.location, description, False)
             out.append(
                 FeedMeeting(
@@ -387,13 +399,15 @@ def body_meetings(
                     start=start,
                     end=end,
                     location=m.location,
-                    description=description,
+                    description=description or None,
                     url=None,
                     cancelled=False,
                     sequence=sequence,
                     last_modified=stamp,
                     all_day=all_day,
                     day=m.on,
+                    purpose=body.purpose,
+                    members=members,
                 )
             )
         scheduled = {e.uid for e in out}
@@ -408,7 +422,7 @@ def body_meetings(
             published_on = before.changed_at.astimezone(zone).date() if before.cancelled else as_of
             if max(day, published_on) < keep_from:
                 continue  # long gone: every calendar has seen it cancelled
-            sequence, stamp = publish(uid, before.timing, None, heading, True)
+            sequence, stamp = publish(uid, before.timing, None, "", True)
             out.append(
                 FeedMeeting(
                     uid=uid,
@@ -416,13 +430,15 @@ def body_meetings(
                     start=times[0],
                     end=times[1],
                     location=None,
-                    description=heading,
+                    description=None,
                     url=None,
                     cancelled=True,
                     sequence=sequence,
                     last_modified=stamp,
                     all_day="/" not in before.timing,
                     day=day,
+                    purpose=body.purpose,
+                    members=members,
                 )
             )
         if record:
@@ -529,6 +545,7 @@ def _items(
     entries: dict[str, FeedEntry],
     stamps: _Stamps,
     reuse: Mapping[str, _Made],
+    decided: Mapping[str, FeedDecision] | None = None,
 ) -> tuple[list[Event], dict[str, _Made], tuple[dict[str, FeedEntry], dict[str, FeedEntry]]]:
     """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; per
     current item what its event was made from (``reuse`` next time); and the feed memory to
@@ -543,6 +560,8 @@ def _items(
     actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
     deadlines = plan_index(plan)[0].deadlines
     period_ends = {d.item_id: d.period.end for d in deadlines if d.period is not None}
+    exact = {d.item_id for d in deadlines if d.period is not None and d.period.kind == "date"}
+    decided = decided or {}
     out: list[Event] = []
     made: dict[str, _Made] = {}
     published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]] = ({}, {})
@@ -567,8 +586,10 @@ def _items(
         state, cancelled = item.state.value, item.state.value == "cancelled"
         labels = (state_label(state), rag_label(item.rag.value))
         note = latest.comment if latest else None
+        decision = decided.get(code)
         content = (uid, code, item.title, item.gereed, due, item.step, action, owners, state,
-                   *labels, item.forecast, note, url)  # fmt: skip
+                   *labels, item.forecast, note, url,
+                   *((decision,) if decision else ()))  # fmt: skip
         sequence, stamp = _publish(code, entry, due, cancelled, stamps, None, content, published)
         event = FeedItem(
             uid=uid,
@@ -588,9 +609,18 @@ def _items(
             cancelled=cancelled,
             sequence=sequence,
             last_modified=stamp,
+            by_end=code not in exact,
+            decided=decision,
         )
-        bare = event if note is None else replace(event, latest_note=None)
-        made_event: Event = (event, item.step, tuple(item.owners), bare)
+        plain = replace(event, latest_note=None, url=None)
+        made_event = Event(
+            step=item.step,
+            owners=tuple(item.owners),
+            author=latest.author if latest and note else None,
+            plain=plain,
+            noted=replace(event, url=None) if note is not None else plain,
+            office=replace(event, latest_note=None) if note is not None else event,
+        )
         saved = published[0].get(code) or published[1].get(code) or entry
         made[code] = (item, saved, change, made_event)
         out.append(made_event)
@@ -626,9 +656,32 @@ def _items(
             cancelled=True,
             sequence=sequence,
             last_modified=stamp,
+            by_end=code not in exact,
         )
-        out.append((event, gone.step, tuple(gone.owners), event))  # no note: left the plan
+        plain = replace(event, url=None)  # no note: it left the plan
+        out.append(Event(gone.step, tuple(gone.owners), None, plain, plain, event))
     return out, made, published
+
+
+def _decided(plan: Plan, decisions: list[Decision], as_of: date) -> dict[str, FeedDecision]:
+    """Item → the decision that set its date or dropped it last (by meeting, up to ``as_of``),
+    as its event's description tells it (calendar review, finding 8)."""
+    from feeds.model import FeedDecision
+    from governance.decisions import DecisionKind, decision_label
+
+    latest: dict[str, Decision] = {}
+    for d in decisions:
+        if d.item_id is None or d.meeting_on > as_of:
+            continue
+        if d.kind not in (DecisionKind.SET_GEREED, DecisionKind.CANCEL):
+            continue
+        before = latest.get(d.item_id)
+        if before is None or (d.meeting_on, d.id or 0) >= (before.meeting_on, before.id or 0):
+            latest[d.item_id] = d
+    return {
+        code: FeedDecision(str(d.kind), decision_label(plan, d), d.text, d.gereed_before)
+        for code, d in latest.items()
+    }
 
 
 def _finished_date(
@@ -648,7 +701,9 @@ def _header(plan: Plan, scope: Scope) -> Any:
     short = plan.programme.short_title or plan.programme.title
     if scope.kind == "org":
         org = plan.organisation(scope.value)
-        label = f"deadlines {org.name if org else scope.value}"
+        # Without a bracketed explanation: calendar sidebars cut long names short.
+        name = re.sub(r"\s*\(.*\)\s*$", "", org.name) if org else ""
+        label = f"deadlines {name or scope.value}"
     elif scope.kind == "step":
         step = next((s for s in plan.steps if str(s.number) == scope.value), None)
         label = f"stap {scope.value}" + (f": {step.title}" if step else "")
@@ -663,7 +718,15 @@ def _header(plan: Plan, scope: Scope) -> Any:
     return FeedHeader(
         name=f"{short} – {label}",
         uid=f"{scope}@{plan.programme.id}.regie",
+        description=_description(scope.kind, short, plan),
     )
+
+
+def _description(kind: str, programme: str, plan: Plan) -> str:
+    from feeds.ics import describe
+    from governance.office_names import office_names
+
+    return describe(kind, programme, office_names(plan.programme))
 
 
 def _scope(text: str, plan: Plan) -> Scope:
@@ -722,11 +785,17 @@ def feed_plan(app: App) -> tuple[Plan, str]:
 def serve_token_feed(
     app: App, token: str, if_none_match: str | None, now: datetime
 ) -> Served | None:
-    """The feed a token subscribes to, or None for an unknown or revoked token (the caller
-    answers 404 either way); :class:`ContactLeft` for a valid token of a contact who is no
-    longer in the plan. Unchanged data costs one small query and no rendering.
+    """The feed a token subscribes to, or None for a token that never existed (404).
+    Unchanged data costs one small query and no rendering.
 
-    The token is checked before the plan file is read: an unknown or revoked one is None
+    A subscription that ended — the token revoked, its contact or the organisation, step or
+    body it follows no longer in the plan — answers 200 with :func:`ended_feed`: a calendar
+    without the old events and one that says so, because calendar apps keep the last copy of
+    a feed that answers an error, stale deadlines and all, and show no error text. Only a
+    holder of the link can ask (192 random bits: nobody finds a revoked token by trying), and
+    the answer names neither scope nor person, so it tells them nothing they did not have.
+
+    The token is checked before the plan file is read: an unknown or revoked one is answered
     whatever the file's state. A broken plan file serves the feed of the last version this
     process read well (:func:`feed_plan`); without one, :class:`FeedUnavailable`."""
     from sqlalchemy.exc import DBAPIError
@@ -739,12 +808,20 @@ def serve_token_feed(
     app.ensure_schema()
     with app.engine.connect() as connection:  # no ORM session: this is the 304 fast path
         found = store.lookup_token(connection, None, token_hash(token))
-    if found is None or found.token.revoked_at is not None:
+    if found is None:
         return None
+    t = found.token
+    if t.revoked_at is not None:
+        try:
+            known: Plan | None = feed_plan(app)[0]
+        except FeedUnavailable:
+            known = None  # the ended calendar needs no plan: generic names
+        if known is not None and found.programme_id != known.programme.id:
+            return None
+        return _ended(app, known, found.programme_id, "revoked", t, if_none_match, now)
     plan, version = feed_plan(app)
     if found.programme_id != plan.programme.id:
         return None  # another programme's token, in a database several programmes share
-    t = found.token
     as_of = today(app, plan)
     key = (
         FEED_FORMAT, t.scope, as_of, version, app.settings.base_url,
@@ -755,10 +832,9 @@ def serve_token_feed(
     if feed is None:
         try:
             scope = parse_scope(t.scope, plan)
-        except ScopeError:
-            if t.scope.startswith("contact:"):
-                raise ContactLeft(t.id) from None
-            return None  # the organisation, step or body left the plan
+        except ScopeError:  # the contact, organisation, step or body left the plan
+            reason = "contact_left" if t.scope.startswith("contact:") else "scope_left"
+            return _ended(app, plan, plan.programme.id, reason, t, if_none_match, now)
         feed, recorded = _serving_build(app, plan, scope, as_of, version)
         if recorded:  # an unrecorded one is built again: the next request may record it
             with _memo_lock:
@@ -786,6 +862,53 @@ def serve_token_feed(
             used = None  # not stored: the fast path's memory queues it again (best effort)
     status = 304 if _matches(if_none_match, feed.etag) else 200
     return Served(status, feed.body, feed.etag, modified, t.id, used or t.last_used_at)
+
+
+def ended_feed(app: App, plan: Plan | None, programme_id: str, reason: str, day: date) -> Feed:
+    """The calendar of a subscription that ended (``reason``: revoked, contact_left,
+    scope_left): :class:`feeds.ics.Ended`. The same for every such token of the programme on
+    a day; its one event is on ``day`` (today), so it is seen where the subscriber looks."""
+    from feeds.ics import Ended, render_ended
+    from governance.office_names import office_names
+
+    zone = ZoneInfo(plan.calendar.timezone if plan is not None else "Europe/Amsterdam")
+    stamp = datetime.combine(day, time(), zone).astimezone(UTC)
+    programme = ""
+    if plan is not None:
+        programme = plan.programme.short_title or plan.programme.title
+    ended = Ended(
+        reason=reason,
+        programme=programme or "het programma",
+        office=office_names(plan.programme if plan is not None else None),
+        contact=app.settings.smtp.reply_to if app.settings.smtp else None,
+        uid=f"beeindigd@{programme_id}.regie",
+        day=day,
+        stamp=stamp,
+    )
+    body = render_ended(ended)
+    return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', stamp)
+
+
+def _ended(
+    app: App,
+    plan: Plan | None,
+    programme_id: str,
+    reason: str,
+    token: Any,
+    if_none_match: str | None,
+    now: datetime,
+) -> Served:
+    """An ended subscription's answer (:func:`ended_feed`). Nothing is written: the token's
+    served ETag and time stay as last served. Last-Modified is after anything served to it
+    before (a client's If-Modified-Since must not keep the old feed), and after the end."""
+    day = today(app, plan) if plan is not None else now.date()
+    feed = ended_feed(app, plan, programme_id, reason, day)
+    modified = feed.changed_at
+    for before in (token.served_modified_at, token.revoked_at):
+        if before is not None:
+            modified = max(modified, before.astimezone(UTC).replace(microsecond=0) + ONE_SECOND)
+    status = 304 if _matches(if_none_match, feed.etag) else 200
+    return Served(status, feed.body, feed.etag, modified, token.id, token.last_used_at, True)
 
 
 #: After a write a feed request could not make (a read-only role or file, a busy SQLite), how
@@ -838,12 +961,21 @@ def _write_refused(app: App, exc: DBAPIError) -> None:
                     RECORD_RETRY_SECONDS)  # fmt: skip
 
 
+def gzip_etag(etag: str) -> str:
+    """The ETag of a feed's gzip-compressed representation (``web.feeds``): another tag than
+    the uncompressed one's, as RFC 9110 §8.8.3 asks of another representation."""
+    return etag[:-1] + '-gzip"'
+
+
 def _matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` holds ``etag`` or its gzip representation's tag (the same
+    calendar once decoded: either copy a client holds is current)."""
     if not if_none_match:
         return False
+    tags = (etag, gzip_etag(etag))
     for candidate in if_none_match.split(","):
         candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == etag:
+        if candidate == "*" or candidate.removeprefix("W/") in tags:
             return True
     return False
 
@@ -856,8 +988,9 @@ class NotModified:
     watermarks, newest token id, number of revoked tokens) — is read at most once every
     ``REFRESH_SECONDS`` for all requests together. Any change empties the memory, so a
     revocation (in this process or by ``regie calendar token revoke``) turns the next request
-    into the full path, and a 404, within ``REFRESH_SECONDS``. ``last used`` updates for tokens
-    answered here are collected and written at the next refresh, not one write per request.
+    into the full path, and the ended calendar, within ``REFRESH_SECONDS``. ``last used``
+    updates for tokens answered here are collected and written at the next refresh, not one
+    write per request.
     """
 
     REFRESH_SECONDS = 0.25
@@ -939,6 +1072,7 @@ class NotModified:
             (b"etag", served.etag.encode()),
             (b"last-modified", format_datetime(served.last_modified, usegmt=True).encode()),
             (b"cache-control", f"private, max-age={CACHE_SECONDS}".encode()),
+            (b"vary", b"Accept-Encoding"),
         ]
         with self._lock:
             if snapshot is self._snapshot:
@@ -990,15 +1124,29 @@ def create_token(app: App, scope_text: str, label: str | None, now: datetime) ->
         row = store.add_token(session, plan.programme.id, token_hash(token), str(scope), label, now)
         _token_event(session, plan.programme.id, TOKEN_CREATED, row.id, str(scope), now)
     url, webcal = feed_urls(app, token)
-    return NewToken(row.id, str(scope), token, url, webcal)
+    return NewToken(row.id, str(scope), token, url, webcal, _event_count(app, plan, scope))
+
+
+def _event_count(app: App, plan: Plan, scope: Scope) -> int | None:
+    """How many events ``scope``'s feed holds today: 0 tells the office that the subscriber
+    will see an empty calendar (nothing dated yet: undated, open-ended, periodic and waiting
+    items are not in feeds). A read-only look (nothing recorded); None when it cannot be
+    built now — the token is made all the same."""
+    try:
+        feed = build_feed(app, plan, scope, today(app, plan), record=False)
+    except Exception:  # a count for a hint must never fail the token
+        log.warning("calendar token: could not count the events of %s", scope, exc_info=True)
+        return None
+    return feed.body.count(b"BEGIN:VEVENT")
 
 
 def list_tokens(app: App) -> list[dict[str, Any]]:
     """Every token of the programme (never the token itself: only its hash is stored), with who
     created and revoked it and its ``status``: ``revoked``, ``contact left`` (scoped to a
-    contact no longer in the plan: its URL answers 410; issue the successor a token of their
-    own) or ``active``; None when the plan file cannot be read to tell. The CLI's ``token
-    list`` and the office's subscriptions page (``/agenda``) show it."""
+    contact no longer in the plan: its URL serves the ended calendar, :func:`ended_feed`;
+    issue the successor a token of their own) or ``active``; None when the plan file cannot be
+    read to tell. The CLI's ``token list`` and the office's subscriptions page (``/agenda``)
+    show it."""
     from store import feeds as store
 
     try:

@@ -7,6 +7,7 @@ before the caller commits.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -400,11 +401,23 @@ def _revoke_tokens(
 ) -> int:
     """Revoke the contact's calendar tokens (scope ``contact:<code>``), recorded as any revocation
     is (``revoked_by``, a ``regie.calendar_token.revoked`` event); every token of theirs, revoked
-    before or now, gets the pseudonym in its scope and label (a label may hold their name). The
-    number revoked now."""
+    before or now, gets the pseudonym in its scope and label. The label of *any* token of the
+    programme (an organisation's, a step's, another contact's) that names them gets the
+    pseudonym in place of that name too (:func:`name_pattern`: labels are typed by hand, "voor
+    K. Voorbeeld en team"). The number revoked now."""
     from store.audit import TOKEN_REVOKED, token_action
     from store.models_web import CalendarTokenRow as t
 
+    names = name_pattern([*values, code])
+    labelled = session.execute(
+        sa.select(t.id, t.label).where(
+            t.programme_id == programme_id, t.scope != f"contact:{code}", t.label.is_not(None)
+        )
+    ).all()
+    for token_id, label in labelled:  # anyone's token whose label names them (finding: forget)
+        new = names.sub(pseudonym, label) if names is not None else label
+        if new != label:
+            session.execute(sa.update(t).where(t.id == token_id).values(label=new))
     rows = session.execute(
         sa.select(t.id, t.revoked_at, t.label).where(
             t.programme_id == programme_id, t.scope == f"contact:{code}"
@@ -414,7 +427,8 @@ def _revoke_tokens(
     for token_id, revoked_at, label in rows:
         changes: dict[str, Any] = {"scope": f"contact:{pseudonym}"}
         if label:
-            changes["label"] = _replace_in(label, [*values, code], pseudonym)
+            label = _replace_in(label, [*values, code], pseudonym)
+            changes["label"] = names.sub(pseudonym, label) if names is not None else label
         if revoked_at is None:
             changes["revoked_at"] = now
         session.execute(sa.update(t).where(t.id == token_id).values(**changes))
@@ -422,6 +436,66 @@ def _revoke_tokens(
             token_action(session, programme_id, TOKEN_REVOKED, token_id, None, now)
             revoked += 1
     return revoked
+
+
+#: Words that join a Dutch surname (``van der Berg``): not a given name.
+_PARTICLES = frozenset("van von der den de het ten ter te in 't d' la le du da di".split())  # noqa: SIM905
+
+
+def name_pattern(values: Iterable[str]) -> re.Pattern[str] | None:
+    """A case-insensitive pattern for the ways a hand-typed label names the person with these
+    personal values (names, e-mail addresses, ids): each value whole; a name without its
+    bracketed suffix (``K. Voorbeeld (PIANOo, fictief)`` → ``K. Voorbeeld``); the given name or
+    its initial(s) with or without dots before the surname (``Hanna Jansen``, ``H. Jansen``,
+    ``H Jansen``, ``H.J. Jansen`` for ``Hanna Jansen``); the reversed form (``Jansen, H.``);
+    and an e-mail address's local part. Whitespace may vary. A surname alone is not matched:
+    it would hit namesakes (``G. Voorbeeld`` is another person than ``K. Voorbeeld``)."""
+    whole: set[str] = set()  # tried first: a value whole, its bracketed suffix included
+    forms: set[str] = set()
+    for value in values:
+        value = value.strip()
+        if len(value) <= 2:
+            continue
+        whole.add(_flexible(value))
+        if "@" in value:
+            local = value.split("@", 1)[0]
+            if len(local) > 2:
+                forms.add(_flexible(local))
+            continue
+        base = re.sub(r"\s*\(.*?\)\s*", " ", value).strip()
+        words = base.split()
+        if len(words) < 2:
+            if len(base) > 2:
+                forms.add(_flexible(base))
+            continue
+        forms.add(_flexible(base))
+        given = 1
+        while given < len(words) - 1 and words[given].rstrip(".").lower() not in _PARTICLES:
+            if not re.fullmatch(r"(?:\w\.)+\w?\.?|\w+", words[given]) or given >= 2:
+                break
+            given += 1  # "Anna Maria de Vries": two given names (at most)
+        first, surname = words[:given], words[given:]
+        if surname and surname[0].rstrip(".").lower() not in _PARTICLES and given > 1:
+            first, surname = words[:1], words[1:]
+        last = r"\s+".join(re.escape(w) for w in surname)
+        initial = re.escape(first[0][0])
+        full_given = r"\s+".join(re.escape(w) for w in first)
+        # "H. Jansen", "H Jansen", "H.J. Jansen", "HJ Jansen", "Hanna Jansen"
+        initials = rf"{initial}\.?(?:\s*\w\.?){{0,3}}"
+        alternatives = [full_given, initials]
+        if not re.fullmatch(r"(?:\w\.?)+", first[0]):
+            alternatives.append(re.escape(first[0]))  # the first given name alone
+        given_forms = "|".join(alternatives)
+        forms.add(rf"(?:{given_forms})\s+{last}")
+        forms.add(rf"{last},\s*(?:{given_forms})")
+    if not whole:
+        return None
+    ordered = sorted(whole, key=len, reverse=True) + sorted(forms - whole, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
+
+
+def _flexible(text: str) -> str:
+    return r"\s+".join(re.escape(w) for w in text.split())
 
 
 def _replace_in(text: str, values: Iterable[str], pseudonym: str) -> str:

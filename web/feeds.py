@@ -3,8 +3,14 @@
 Two paths. :class:`NotModifiedFastPath` is raw ASGI in front of Starlette's routing: a refresh
 whose ``If-None-Match`` already holds what this token was last served gets its 304 from memory
 (:class:`regie.feeds.NotModified`), no database query, no routing. Everything else — first
-requests, changed data, unknown or revoked tokens, ``If-Modified-Since`` — takes
+requests, changed data, unknown or ended tokens, ``If-Modified-Since`` — takes
 :func:`calendar_feed`.
+
+The body is gzip-compressed when the client accepts it (``Accept-Encoding``), under another
+ETag (:func:`regie.feeds.gzip_etag`) and with ``Vary: Accept-Encoding``; either tag in
+``If-None-Match`` is answered 304 while the calendar is unchanged. A token that never existed
+answers 404; one whose subscription ended, a calendar that says so
+(:func:`regie.feeds.serve_token_feed`).
 
 A subscriber is never shown a server problem: while the plan file is broken a valid token gets
 the feed of the last good version of it (or, when this process has none, a 503 with
@@ -14,6 +20,7 @@ the feed of the last good version of it (or, when this process has none, a 503 w
 from __future__ import annotations
 
 import contextlib
+import threading
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -25,10 +32,9 @@ from starlette.responses import PlainTextResponse, Response
 from regie.feeds import (
     CACHE_SECONDS,
     RETRY_SECONDS,
-    ContactLeft,
     FeedUnavailable,
     NotModified,
-    gone_text,
+    gzip_etag,
     serve_token_feed,
 )
 
@@ -54,6 +60,11 @@ class NotModifiedFastPath:
                             await run_in_threadpool(self._refresh)
                         headers = self._answer(path[len(PREFIX) : -len(SUFFIX)], value)
                         if headers is not None:
+                            if accepts_gzip(_header(scope, b"accept-encoding")):
+                                headers = [
+                                    (k, gzip_etag(v.decode()).encode() if k == b"etag" else v)
+                                    for k, v in headers
+                                ]
                             await send(
                                 {"type": "http.response.start", "status": 304, "headers": headers}
                             )
@@ -73,6 +84,47 @@ class NotModifiedFastPath:
             return None
 
 
+def _header(scope: Scope, name: bytes) -> str:
+    return ", ".join(v.decode("latin-1") for k, v in scope["headers"] if k == name)
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header admits gzip (RFC 9110 §12.5.3: not with q=0)."""
+    for part in (accept_encoding or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() not in ("gzip", "x-gzip"):
+            continue
+        q = params.strip().lower().replace(" ", "")
+        if q.startswith("q="):
+            try:
+                return float(q[2:]) > 0
+            except ValueError:
+                return False
+        return True
+    return False
+
+
+_gzipped_lock = threading.Lock()
+_gzipped: dict[str, bytes] = {}  # ETag → compressed body (the same bytes every time)
+_GZIPPED_SIZE = 16
+MIN_GZIP_BYTES = 1024  # below this, compression saves too little to matter
+
+
+def gzipped(etag: str, body: bytes) -> bytes:
+    """``body`` gzip-compressed, deterministically (no time stamp in the header), kept for the
+    last few ETags: a 4.5 MB programme feed takes a noticeable moment to compress."""
+    import gzip
+
+    found = _gzipped.get(etag)
+    if found is None:
+        found = gzip.compress(body, compresslevel=6, mtime=0)
+        with _gzipped_lock:
+            if len(_gzipped) >= _GZIPPED_SIZE:
+                _gzipped.pop(next(iter(_gzipped)))
+            _gzipped[etag] = found
+    return found
+
+
 def calendar_feed(request: Request) -> Response:
     from governance.clock import utcnow
 
@@ -89,16 +141,19 @@ def calendar_feed(request: Request) -> Response:
         return PlainTextResponse(
             UNAVAILABLE, status_code=503, headers={"Retry-After": str(RETRY_SECONDS)}
         )
-    except ContactLeft:  # a valid token of a contact who left the plan: say so, and what to do
-        return PlainTextResponse(gone_text(), status_code=410)
-    if served is None:  # unknown and revoked look the same: no hint which
+    if served is None:  # a token that never existed (regie.feeds.serve_token_feed)
         return PlainTextResponse("Niet gevonden\n", status_code=404)
-    if snapshot is not None:
+    if snapshot is not None and not served.ended:  # an ended one takes the full path
         memory.remember(token, snapshot, served)
+    # gzip when the client takes it (a feed shrinks to about an eighth): another representation,
+    # so another ETag; Vary tells caches the answer depends on Accept-Encoding.
+    gzip = accepts_gzip(request.headers.get("accept-encoding"))
+    gzip = gzip and len(served.body) >= MIN_GZIP_BYTES
     headers = {
-        "ETag": served.etag,
+        "ETag": gzip_etag(served.etag) if gzip else served.etag,
         "Last-Modified": format_datetime(served.last_modified, usegmt=True),
         "Cache-Control": f"private, max-age={CACHE_SECONDS}",
+        "Vary": "Accept-Encoding",
     }
     unchanged = served.status == 304
     if if_none_match is None:  # RFC 9110 §13.2.2: If-Modified-Since only without If-None-Match
@@ -106,6 +161,10 @@ def calendar_feed(request: Request) -> Response:
         unchanged = since is not None and served.last_modified <= since
     if unchanged:
         return Response(status_code=304, headers=headers)
+    if gzip:
+        headers["Content-Encoding"] = "gzip"
+        body = gzipped(served.etag, served.body)
+        return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
     return Response(served.body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 

@@ -48,6 +48,16 @@ def token_create(
     typer.echo(f"calendar token {made.id} for {made.scope}")
     typer.echo(f"  {made.url}")
     typer.echo(f"  {made.webcal_url}")
+    if made.events == 0:
+        typer.echo(
+            f"warning: the feed for {made.scope} holds no events today: nothing in it has a "
+            "date yet (undated, open-ended, periodic and waiting items are not in feeds, nor "
+            "are meetings of a body without a schedule); the subscriber sees an empty "
+            "calendar until something gets a date",
+            err=True,
+        )
+    elif made.events is not None:
+        typer.echo(f"  {made.events} events today")
 
 
 def _require_synced(app: App) -> None:
@@ -96,9 +106,9 @@ def token_list(
     console().print(table)
     if any(row["status"] == "contact left" for row in rows):
         typer.echo(
-            "contact left: the contact is no longer in the plan, so the URL answers 410 Gone; "
-            "their successor gets a token of their own: regie calendar token create "
-            "--scope contact:ID"
+            "contact left: the contact is no longer in the plan, so the URL serves an empty "
+            "calendar that says the subscription ended; their successor gets a token of their "
+            "own: regie calendar token create --scope contact:ID"
         )
 
 
@@ -106,7 +116,8 @@ def token_list(
 def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The id from `regie calendar token list`.")],
 ) -> None:
-    """Revoke a token: its URL answers 404 from now on."""
+    """Revoke a token: from now on its URL serves an empty calendar that says the
+    subscription ended (so calendar apps drop its events); a URL never issued answers 404."""
     from governance.clock import utcnow
     from regie.bootstrap import bootstrap
     from regie.feeds import revoke_token

@@ -50,7 +50,7 @@ def _edit_plan(app: App, old: str, new: str) -> None:
 def test_every_dated_item_is_an_all_day_event_both_clients_agree(feed_app: App) -> None:
     record_update(
         feed_app, "1.1.1", "at_risk", as_of=AS_OF, forecast=date(2016, 2, 29),
-        completed_on=None, comment=NOTE, author="K. Bakker",
+        completed_on=None, comment=NOTE, author="kbakker",
     )  # fmt: skip
     body = export_feed(feed_app, "programme", AS_OF)
     js = ical_js(body)
@@ -65,9 +65,9 @@ def test_every_dated_item_is_an_all_day_event_both_clients_agree(feed_app: App) 
     assert (first["start"], first["end"], first["allDay"]) == ("2015-09-30", "2015-10-01", True)
     assert first["transp"] == "TRANSPARENT"
     assert first["categories"] == ["Stap 1", "verschoven"]  # forecast after the due date
-    # The programme's feed leaves owners' notes out (personal data): the organisation's has it.
+    # The programme's feed leaves owners' notes out (personal data): the writer's own has it.
     assert "Laatste notitie" not in first["description"]
-    own = {e["uid"]: e for e in ical_js(export_feed(feed_app, "org:GGD", AS_OF))["events"]}
+    own = {e["uid"]: e for e in ical_js(export_feed(feed_app, "contact:kbakker", AS_OF))["events"]}
     assert f"Laatste notitie: {NOTE}" in own["1.1.1@zorg-test.regie"]["description"]
     assert "Eigenaren: GGD Regio, afdeling Preventie" in first["description"]
     assert "Prognose: 29 februari 2016" in first["description"]
@@ -175,7 +175,10 @@ def test_scopes_choose_items(feed_app: App) -> None:
     assert spring["summary"] == "Regieteam Gezonde Wijk"
     extra = meetings["regieteam-2016-06-07@zorg-test.regie"]  # no start time: all day
     assert (extra["allDay"], extra["start"]) == (True, "2016-06-07")
-    assert extra["description"] == "Vergadering: Regieteam Gezonde Wijk.\nExtra: budget, planning"
+    assert extra["description"] == (
+        "Vergadering: Regieteam Gezonde Wijk.\nDoel: Sturen; besluiten, bijsturen\n"
+        "Leden: GGD Regio, afdeling Preventie, Gemeente Voorbeeldstad\nExtra: budget, planning"
+    )
     located = icalendar_events(raw)["regieteam-2016-03-29@zorg-test.regie"]
     assert str(located["LOCATION"]) == "Stadhuis, zaal 2; ingang B"
     assert located.decoded("DTEND") - located.decoded("DTSTART") == timedelta(minutes=90)

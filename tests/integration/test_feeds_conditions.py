@@ -57,10 +57,12 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
     web.state.not_modified.check_now()
     with caplog.at_level(logging.WARNING):
         for _ in range(3):
-            # Unknown and revoked tokens: the same 404 as ever, whatever the plan's state.
-            for dead in (UNKNOWN, f"/calendar/{other.token}.ics"):
-                gone = client.get(dead)
-                assert (gone.status_code, gone.text) == (404, "Niet gevonden\n")
+            # An unknown token: 404; a revoked one: the ended calendar, whatever the plan's
+            # state.
+            gone = client.get(UNKNOWN)
+            assert (gone.status_code, gone.text) == (404, "Niet gevonden\n")
+            ended = client.get(f"/calendar/{other.token}.ics")
+            assert ended.status_code == 200 and "ingetrokken" in ended.text
             # A subscriber: the feed of the last good version of the plan, as it was.
             served = client.get(path)
             assert served.status_code == 200

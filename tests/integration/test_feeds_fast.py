@@ -62,7 +62,9 @@ def test_304_from_memory_until_revoked_or_changed(
 
     revoke_token(app, token.id, NOW)
     memory.check_now()  # in `serve` at most REFRESH_SECONDS (0.25 s) after the revocation
-    assert client.get(path, headers={"If-None-Match": etag}).status_code == 404
+    ended = client.get(path, headers={"If-None-Match": etag})  # the ended calendar
+    assert ended.status_code == 200 and b"BEGIN:VEVENT" in ended.content
+    assert ended.headers["etag"] != etag
     assert memory.answer(token.token, etag) is None
 
 

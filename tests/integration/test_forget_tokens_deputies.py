@@ -110,3 +110,41 @@ def regie_forget(app: App, *, apply: bool) -> str:
     done = regie("contact", "forget", WHO, *(["--yes"] if apply else []), env=_env(app))
     assert done.code == 0, done.err
     return done.out
+
+
+def test_forget_pseudonymises_every_label_that_names_them(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """Labels are typed by hand: the name in another token's label, in another case, in the
+    initials form or without the organisation suffix is replaced too; another person with the
+    same surname, and the token's scope, stay as they were (calendar review, finding 2)."""
+    from regie.feeds import create_token
+    from regie.services import sync
+    from tests.integration.test_contact_erasure import EMAIL, ENTRY
+
+    app = _app(tmp_path, migrated_url)
+    sync(app, None)
+    labels = {
+        "org:Telos": f"voor {NAME} en team",
+        "org:RIVM": "h voorbeeld (Telos), agenda op telefoon",
+        "step:2": "Voorbeeld, H. en G. Voorbeeld (RIVM)",
+        "programme": f"doorsturen naar {EMAIL.upper()}",
+        f"contact:{WHO}": "H.  VOORBEELD thuis",
+    }
+    with acting_as("a.beheer"):
+        made = {scope: create_token(app, scope, label, NOW).id for scope, label in labels.items()}
+    _plan_edit(app, ENTRY, "")  # they left the plan
+    with acting_as("p.bureau"):
+        from regie.erasure import forget_contact
+
+        pseudonym = forget_contact(app, WHO, NOW, notes=False, apply=True).pseudonym
+    tokens = {t["id"]: t for t in _tokens(app)}
+    assert {scope: tokens[i]["label"] for scope, i in made.items()} == {
+        "org:Telos": f"voor {pseudonym} en team",
+        "org:RIVM": f"{pseudonym} (Telos), agenda op telefoon",
+        "step:2": f"{pseudonym} en G. Voorbeeld (RIVM)",
+        "programme": f"doorsturen naar {pseudonym}",
+        f"contact:{WHO}": f"{pseudonym} thuis",
+    }
+    assert tokens[made["org:Telos"]]["revoked_at"] is None  # not theirs: only relabelled
+    assert tokens[made["org:Telos"]]["scope"] == "org:Telos"

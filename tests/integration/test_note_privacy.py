@@ -1,15 +1,15 @@
 """Owners' free-text notes and personal data (privacy review), on SQLite and PostgreSQL:
 
-- feeds: only an organisation's and a contact's own feeds carry notes, not the programme's or
-  a step's;
+- feeds: only the writer's own (``contact:``) feed carries their note, not their organisation's,
+  a colleague's, the programme's or a step's;
 - the answer form says who reads the note and to leave personal data out;
 - `regie update redact`: the office replaces one update's note by a placeholder (a template),
   scrubs its copies (events, unsent messages, the feeds' and pages' caches), records who, when,
   why and which update — never the old text — and leaves sent messages and archived reports
   alone; the append-only triggers still refuse every other change (migration 0017);
 - the erasure's Dutch texts come from templates;
-- a calendar token of a contact who left the plan answers 410 Gone with a Dutch text, and the
-  token list says "contact left".
+- a calendar token of a contact who left the plan (or a revoked one) serves a calendar that says
+  the subscription ended, in Dutch, and the token list says "contact left".
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import json
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -84,14 +85,34 @@ def _descriptions(app: App, scope: str) -> str:
 # --- feeds: which scopes carry notes ----------------------------------------------------------
 
 
-def test_only_an_organisations_and_a_contacts_own_feed_carry_notes(feed_app: App) -> None:
+def test_only_the_writers_own_feed_carries_their_note(feed_app: App) -> None:
+    """A note is in the ``contact:`` feed of the contact who wrote it, nowhere else: not in
+    their organisation's feed (an organisation may be a group of independent parties, as
+    ``medeoverheden``: calendar review, finding 1), not in a colleague's own feed, not in the
+    programme's or a step's."""
+    _edit_plan(feed_app, KBAKKER, KBAKKER + KBAKKER.replace("kbakker", "jjansen").replace(
+        "K. Bakker", "J. Jansen").replace("k.bakker", "j.jansen"))  # fmt: skip
     _note(feed_app)
-    assert f"Laatste notitie: {NOTE}" in _descriptions(feed_app, "org:GGD")
     assert f"Laatste notitie: {NOTE}" in _descriptions(feed_app, "contact:kbakker")
-    for wide in ("programme", "step:1"):
+    for wide in ("org:GGD", "contact:jjansen", "programme", "step:1"):
         text = _descriptions(feed_app, wide)
         assert "Prognose: 29 februari 2016" in text  # the item is there, with its forecast …
-        assert "Laatste notitie" not in text and "Jan is ziek" not in text  # … not its note
+        assert "Laatste notitie" not in text and "Jan is ziek" not in text, wide  # … no note
+    # A later note by someone else (the office, a colleague) is not in kbakker's feed either.
+    record_update(
+        feed_app, "1.1.1", "at_risk", as_of=AS_OF, forecast=date(2016, 2, 29),
+        completed_on=None, comment="Overleg gepland", author="jjansen",
+    )  # fmt: skip
+    assert "Laatste notitie" not in _descriptions(feed_app, "contact:kbakker")
+    assert "Laatste notitie: Overleg gepland" in _descriptions(feed_app, "contact:jjansen")
+
+
+def _edit_plan(app: App, old: str, new: str) -> None:
+    path = app.settings.plan_path
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    sync(app, None)
 
 
 # --- the answer form says who reads the note --------------------------------------------------
@@ -161,10 +182,10 @@ def test_redact_replaces_the_note_and_its_copies_and_records_only_who_when_why(
     # the feeds' facts and the shared assessment (AS_OF), in that order (one slot each).
     from web.app import create_app
 
-    made = create_token(feed_app, "org:GGD", None, NOW)
+    made = create_token(feed_app, "contact:kbakker", None, NOW)
     web = TestClient(create_app(feed_app))
     assert NOTE.split(";")[0] in web.get(f"/calendar/{made.token}.ics").text
-    assert NOTE in _descriptions(feed_app, "org:GGD")
+    assert NOTE in _descriptions(feed_app, "contact:kbakker")
     warm = item_detail(feed_app, "1.1.1", AS_OF)
     assert warm is not None and warm.row.note == NOTE
 
@@ -203,7 +224,7 @@ def test_redact_replaces_the_note_and_its_copies_and_records_only_who_when_why(
     assert detail is not None and detail.updates[0].comment == PLACEHOLDER
     assert detail.row.note == PLACEHOLDER  # the shared assessment's latest update
     assert "regie.update.redacted" in [e.name for e in detail.events]
-    assert "Jan is ziek" not in _descriptions(feed_app, "org:GGD")
+    assert "Jan is ziek" not in _descriptions(feed_app, "contact:kbakker")
     served = web.get(f"/calendar/{made.token}.ics")
     assert served.status_code == 200 and "Jan is ziek" not in served.text
     assert "notitie verwijderd door het programmabureau" in served.text.replace("\r\n ", "")
@@ -408,7 +429,12 @@ def test_the_erasure_texts_are_templates() -> None:
 # --- a token of a contact who left ----------------------------------------------------------------
 
 
-def test_a_token_of_a_contact_who_left_answers_410_and_is_listed_as_such(feed_app: App) -> None:
+def test_an_ended_subscription_serves_a_calendar_that_says_so(feed_app: App) -> None:
+    """A token of a contact who left, a revoked token and a token whose organisation left the
+    plan answer 200 with a valid calendar without the old events and one event today that
+    says the subscription ended and whom to ask (calendar review, finding 4): calendar apps
+    keep the last copy of a feed that answers an error. A token never issued: 404."""
+    from tests.integration.feed_clients import icalendar_events
     from web.app import create_app
 
     mine = create_token(feed_app, "contact:kbakker", "K. Bakker", NOW)
@@ -416,25 +442,51 @@ def test_a_token_of_a_contact_who_left_answers_410_and_is_listed_as_such(feed_ap
     revoke_token(feed_app, revoked.id, NOW)
     org = create_token(feed_app, "org:GGD", None, NOW)
     web = TestClient(create_app(feed_app))
-    assert web.get(f"/calendar/{mine.token}.ics").status_code == 200
+    first = web.get(f"/calendar/{mine.token}.ics")
+    assert first.status_code == 200 and "1.1.1@zorg-test.regie" in first.text
     assert [r["status"] for r in list_tokens(feed_app)] == ["active", "revoked", "active"]
 
     plan = feed_app.settings.plan_path
     plan.write_text(plan.read_text("utf-8").replace(KBAKKER, ""), "utf-8")
-    gone = web.get(f"/calendar/{mine.token}.ics")
-    assert gone.status_code == 410
-    assert gone.headers["content-type"].startswith("text/plain")
-    assert "contactpersoon" in gone.text and "niet meer in het plan" in gone.text
-    assert "programmabureau" in gone.text and "K. Bakker" not in gone.text
-    # Revoked and unknown tokens: the same 404 as ever; the organisation's feed: served.
-    assert web.get(f"/calendar/{revoked.token}.ics").status_code == 404
+    gone = web.get(
+        f"/calendar/{mine.token}.ics", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
+    assert gone.status_code == 200  # not a 304: the old events must go
+    assert gone.headers["content-type"].startswith("text/calendar")
+    js = ical_js(gone.content)
+    (event,) = js["events"]
+    assert "beëindigd" in js["name"] and "beëindigd" in event["summary"]
+    assert "contactpersoon" in event["description"]
+    assert "niet meer in het plan" in event["description"]
+    assert "programmabureau" in event["description"] and "K. Bakker" not in gone.text
+    assert event["allDay"] and event["start"] == (
+        datetime.now(UTC).astimezone(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+    )
+    assert list(icalendar_events(gone.content)) == [event["uid"]]  # icalendar agrees
+    assert web.get(
+        f"/calendar/{mine.token}.ics", headers={"If-None-Match": gone.headers["etag"]}
+    ).status_code == 304  # fmt: skip
+    # Revoked: the same calendar but the reason; never issued: 404; the organisation's: served.
+    ended = web.get(f"/calendar/{revoked.token}.ics")
+    assert ended.status_code == 200 and "ingetrokken" in ical_js(ended.content)["events"][0][
+        "description"]  # fmt: skip
+    assert "kbakker" not in ended.text and "K. Bakker" not in ended.text
     assert web.get(f"/calendar/{'x' * 32}.ics").status_code == 404
     assert web.get(f"/calendar/{org.token}.ics").status_code == 200
     statuses = [r["status"] for r in list_tokens(feed_app)]
     assert statuses == ["contact left", "revoked", "active"]
     sync(feed_app, None)  # after the sync too; the token is not moved to anyone
-    assert web.get(f"/calendar/{mine.token}.ics").status_code == 410
+    assert "beëindigd" in web.get(f"/calendar/{mine.token}.ics").text
     assert next(r["scope"] for r in list_tokens(feed_app)) == "contact:kbakker"
+    # A governance body leaves the plan: its feed ends the same way.
+    body = create_token(feed_app, "body:regieteam", None, NOW)
+    assert "Regieteam" in web.get(f"/calendar/{body.token}.ics").text
+    text = plan.read_text("utf-8")
+    start, end = text.index("governance:\n"), text.index("steps:\n")
+    plan.write_text(text[:start] + text[end:], "utf-8")
+    left = web.get(f"/calendar/{body.token}.ics")
+    assert left.status_code == 200 and "Regieteam" not in left.text
+    assert "niet meer in het plan" in ical_js(left.content)["events"][0]["description"]
 
 
 def test_the_token_list_says_contact_left(tmp_path: Path) -> None:
@@ -447,6 +499,6 @@ def test_the_token_list_says_contact_left(tmp_path: Path) -> None:
     plan.write_text(plan.read_text("utf-8").replace(KBAKKER, ""), "utf-8")
     listed = regie("calendar", "token", "list", env=env)
     assert listed.code == 0, listed.err
-    assert "contact left" in listed.out and "410" in listed.out
+    assert "contact left" in listed.out and "subscription ended" in listed.out
     (row,) = json.loads(regie("calendar", "token", "list", "--format", "json", env=env).out)
     assert row["status"] == "contact left"

@@ -23,7 +23,7 @@ from tests.integration.feed_clients import ical_js, icalendar_events
 from tests.integration.reports_scenario import AS_OF, MEETING, seed_scenario
 from tests.integration.server import TEST_SECRET_KEY
 
-ITEM = "1.1.2"  # IenM's, due Q1-2016: amber on the pack, an event in IenM's feed
+ITEM = "1.1.2"  # IenM's, due Q1-2016: amber on the pack, an event in its writer's feed
 NOTE = "Vertraging\x1b[31m\x07 bij \u202egnp.exe leverancier"
 SHOWN = "Vertraging\ufffd[31m\ufffd bij \ufffdgnp.exe leverancier"
 #: What no rendered text may hold: C0 (tab and line feed aside; carriage return only before a
@@ -49,7 +49,7 @@ def app(tmp_path: Path, migrated_url: str) -> App:
     plan = app.load_plan()
     note = NOTE + ("\x00" if migrated_url.startswith("sqlite") else "")
     update = check_answer(plan, AnswerInput(ITEM, "at_risk", note="x"), OFFICE, date(2016, 1, 14))
-    store_answers(app, plan, [replace(update, comment=note, source="cli")])
+    store_answers(app, plan, [replace(update, comment=note, source="cli", author="ienm-voorbeeld")])
     with app.session() as session:
         from store import Repository
 
@@ -69,7 +69,7 @@ def _clean(text: str) -> str:
 def test_the_calendar_feed_holds_no_control_character(app: App) -> None:
     from regie.feeds import export_feed
 
-    body = export_feed(app, "org:IenM", AS_OF)
+    body = export_feed(app, "contact:ienm-voorbeeld", AS_OF)  # the note's writer's feed
     _clean(body.decode())
     uid = f"{ITEM}@mvi-2015-2020.regie"
     js = {e["uid"]: e for e in ical_js(body)["events"]}

@@ -67,3 +67,47 @@ def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrate
     assert revoked["Status"] == "ingetrokken op 2016-01-11 door p.bureau"
     for made in (everyone, theirs, gone):  # the secret address is shown once, when made
         assert made.token not in page.text
+
+
+EMPTY_ORG = "  - id: LEEG\n    name: Leeg bureau (geen acties)\n"
+
+
+def test_an_empty_scope_is_said_and_the_page_says_how_to_subscribe(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """A scope with nothing dated makes an empty calendar: the page and `regie calendar token
+    create` say so when the token is made; the page says how the recipient subscribes in
+    Outlook, Google and Apple (calendar review, findings 5 and 6)."""
+    from regie.services import sync
+    from tests.cli import regie
+    from web.security import CSRF_FIELD
+
+    app = synced_app(tmp_path, migrated_url)
+    plan = app.settings.plan_path
+    text = plan.read_text("utf-8")
+    plan.write_text(text.replace("contacts:\n", EMPTY_ORG + "\ncontacts:\n", 1), "utf-8")
+    sync(app, None)
+    web = _office(TestClient(create_app(app)), app)
+    form = web.get("/agenda")
+    csrf = form.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
+
+    empty = visible(web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "org:LEEG"}).text)
+    assert "Let op: deze agenda is nu leeg." in empty
+    assert "Niets in dit bereik heeft al een datum." in empty
+    for step in ("Abonneren via internet", "Via URL", "Nieuw agenda-abonnement",
+                 "Niet op het adres klikken"):  # fmt: skip
+        assert step in empty, step
+    full = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "programme"})
+    assert "webcal://" in full.text
+    shown = visible(full.text)
+    assert "is nu leeg" not in shown
+    assert re.search(r"Deze agenda heeft nu \d+ afspraken\.", shown), shown
+
+    env = {"REGIE_HOME": str(app.settings.home), "REGIE_PLAN": str(plan),
+           "REGIE_DATABASE_URL": app.settings.database_url}  # fmt: skip
+    made = regie("calendar", "token", "create", "--scope", "org:LEEG", env=env)
+    assert made.code == 0, made.err
+    assert "holds no events today" in made.err and "/calendar/" in made.out
+    made = regie("calendar", "token", "create", "--scope", "programme", env=env)
+    assert made.code == 0 and "holds no events" not in made.err
+    assert re.search(r"\d+ events today", made.out)

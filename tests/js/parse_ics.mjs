@@ -32,6 +32,8 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
 });
 console.log(JSON.stringify({
   name: value("x-wr-calname"),
+  description: value("x-wr-caldesc"),
+  calendarDescription: value("description"),
   refresh: refresh ? { value: String(refresh.getFirstValue()), type: refresh.type } : null,
   ttl: value("x-published-ttl"),
   events,
