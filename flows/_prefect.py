@@ -10,14 +10,17 @@ from datetime import date
 @contextmanager
 def one_cycle(what: str) -> Iterator[None]:
     """The cycle's lock (``$REGIE_HOME/cycle.lock``, :func:`regie.locks.cycle_lock`) around a
-    flow that runs the cycle's steps: a deployment's run and a `regie cycle` never overlap. A
-    second one fails at once, doing nothing, its state message saying so (`regie cycle` exits 75
-    with the same line); taken already in this process (`regie cycle` running the flow, a
+    flow that runs the cycle's steps: a deployment's run and a `regie cycle` never overlap. Held
+    by another process, the run waits for it (``REGIE_CYCLE_LOCK_WAIT``, 10 minutes by default:
+    the 07:00 ``daily-cycle`` and an answer's ``deadline-check`` run one after the other); still
+    held then, it fails, doing nothing, its state message saying so (`regie cycle` exits 75 at
+    once with the same line). Taken already in this process (`regie cycle` running the flow, a
     subflow of ``daily-cycle``), it is held on, not waited for."""
     from regie.config import load_settings
     from regie.locks import cycle_lock
 
-    with cycle_lock(load_settings().home, what):
+    settings = load_settings()
+    with cycle_lock(settings.home, what, wait=settings.cycle_lock_wait):
         yield
 
 

@@ -18,6 +18,7 @@ SLACK_API_URL = "https://slack.com/api/"
 SMTP_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
 MIN_SECRET_KEY_LENGTH = 32  # characters; secrets.token_urlsafe(32) gives 43
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_CYCLE_LOCK_WAIT = 600.0  # REGIE_CYCLE_LOCK_WAIT: a flow run waits 10 minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,9 @@ class Settings:
     #: REGIE_OUTBOX_GIVE_UP_HOURS: a message failing for a passing reason is dead only when its
     #: first attempt is this old as well as after its attempts; None: 24 h (store.outbox).
     outbox_give_up_hours: float | None = None
+    #: REGIE_CYCLE_LOCK_WAIT: seconds a Prefect flow run waits for the cycle's lock held by
+    #: another cycle (0: fails at once, as `regie cycle` does).
+    cycle_lock_wait: float = DEFAULT_CYCLE_LOCK_WAIT
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing, too short or too easy to
@@ -183,6 +187,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
     lock_timeout = _lock_timeout(env.get("REGIE_DB_LOCK_TIMEOUT"), problems)
     connect_timeout = _connect_timeout(env.get("REGIE_DB_CONNECT_TIMEOUT"), problems)
     give_up_hours = _give_up_hours(env.get("REGIE_OUTBOX_GIVE_UP_HOURS"), problems)
+    lock_wait = _cycle_lock_wait(env.get("REGIE_CYCLE_LOCK_WAIT"), problems)
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -202,6 +207,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         db_lock_timeout=lock_timeout,
         db_connect_timeout=connect_timeout,
         outbox_give_up_hours=give_up_hours,
+        cycle_lock_wait=lock_wait,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
@@ -269,6 +275,24 @@ def _give_up_hours(value: str | None, problems: list[str]) -> float | None:
         )
         return None
     return hours
+
+
+def _cycle_lock_wait(value: str | None, problems: list[str]) -> float:
+    """REGIE_CYCLE_LOCK_WAIT in seconds (a fraction allowed, 0 to a day); the default if unset."""
+    text = (value or "").strip()
+    if not text:
+        return DEFAULT_CYCLE_LOCK_WAIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_LOCK_TIMEOUT:  # NaN and inf fail this too
+        problems.append(
+            f"REGIE_CYCLE_LOCK_WAIT: {text[:20]!r} is not a number of seconds "
+            f"(at least 0, at most {MAX_LOCK_TIMEOUT})"
+        )
+        return DEFAULT_CYCLE_LOCK_WAIT
+    return seconds
 
 
 def _notifiers(value: str, problems: list[str]) -> tuple[str, ...]:

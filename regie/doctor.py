@@ -251,8 +251,15 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
             ),
             None,
         )  # fmt: skip
+    from regie.services import bodies_unreached
+
     milestones = sum(1 for _ in plan.milestones())
     detail = f"{path}: valid ({len(plan.steps)} steps, {milestones} milestones)"
+    unreached = bodies_unreached(plan)
+    if unreached:  # a warning, not a failure: the cycle runs, these members just get nothing
+        shown = ", ".join(f"{org} ({', '.join(bodies)})" for org, bodies in unreached.items())
+        detail += f"; governance body members without a contact receive no agenda pack: {shown}"
+        return Check("plan", WARNING, detail), plan
     return Check("plan", OK, detail), plan
 
 

@@ -9,7 +9,12 @@ The Prefect flows that run the cycle's steps (``daily-cycle``, ``deadline-check`
 ``prepare-meeting``, ``status-round``) take the same lock, so a deployment's run and a `regie
 cycle` never overlap either, nor two runs of one flow. `regie cycle` runs those flows in its
 own process while it holds the lock: within one process the lock is re-entrant (held once, by
-the outermost taker; the inner ones only count), so it never waits for itself.
+the outermost taker; the inner ones only count), so it never waits for itself. A flow run waits
+for the lock (``wait`` seconds, ``REGIE_CYCLE_LOCK_WAIT``, 10 minutes by default) before it
+gives up with the same line: the 07:00 ``daily-cycle`` and a ``deadline-check`` an answer
+triggered, or a 07:30 ``status-round`` beside a cycle still running, then run one after the
+other. A command on the
+command line does not wait (exit 75 at once: cron tries again, a person sees it at once).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +40,16 @@ class AnotherCycleRunning(RegieError):
     exit_code = 75  # EX_TEMPFAIL: nothing is wrong, try again when the other one is done
 
 
+#: How often a waiting taker tries the lock again, in seconds.
+POLL = 1.0
+
+
 @contextmanager
-def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
+def cycle_lock(
+    home: Path, what: str = "cycle", *, wait: float = 0.0, poll: float = POLL
+) -> Iterator[None]:
+    """Hold the home's cycle lock. Held by another process, it is tried again every ``poll``
+    seconds for up to ``wait`` seconds (0: not at all), then :class:`AnotherCycleRunning`."""
     from store.files import private_directory
 
     path = home / "cycle.lock"
@@ -56,14 +70,12 @@ def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
         yield
         return
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _take(fd, wait, poll):
             holder = _read(fd)
             raise AnotherCycleRunning(
                 f"another cycle is running on {home}{f' (pid {holder})' if holder else ''}: "
                 f"this {what} did nothing; try again when it has finished"
-            ) from None
+            )
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         with _held_lock:
@@ -75,6 +87,20 @@ def cycle_lock(home: Path, what: str = "cycle") -> Iterator[None]:
                 _held.discard(key)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _take(fd: int, wait: float, poll: float) -> bool:
+    """Lock ``fd`` exclusively, trying for up to ``wait`` seconds; False if another holds it."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(poll, left))
 
 
 def _read(fd: int) -> str:

@@ -49,7 +49,12 @@ def validate(app: App, path: Path | None) -> str:
         read = [
             f"contacts: {plan.path} (the plan file; REGIE_CONTACTS not set), {len(plan.contacts)}"
         ]
-    notes = [*owners_without_contact(plan), *lost_dates(app, plan), *ended_inheritance(app, plan)]
+    notes = [
+        *owners_without_contact(plan),
+        *members_without_contact(plan),
+        *lost_dates(app, plan),
+        *ended_inheritance(app, plan),
+    ]
     from regie.due_dates import undecided_in_file
 
     notes += undecided_in_file(app, plan)  # a due date moved without a decision
@@ -83,6 +88,31 @@ def owners_without_contact(plan: Plan) -> list[str]:
         f"contact: {goes_to}"
         for org, n in owned.items()
         if org not in reached
+    ]
+
+
+def bodies_unreached(plan: Plan) -> dict[str, list[str]]:
+    """Member organisations of a governance body that have no contact, each with the bodies it
+    is a member of (plan order): a body's agenda pack goes to its members' contacts and the
+    programme office (:func:`regie.prepare.body_contacts`), so they never receive it. Empty
+    when the plan has no contacts at all (a plan not yet filled in)."""
+    if not plan.contacts:
+        return {}
+    reached = {c.organisation for c in plan.contacts}
+    unreached: dict[str, list[str]] = {}
+    for body in plan.governance:
+        for org in body.members:
+            if org not in reached and body.id not in unreached.setdefault(org, []):
+                unreached[org].append(body.id)
+    return unreached
+
+
+def members_without_contact(plan: Plan) -> list[str]:
+    """One warning per governance body member organisation without any contact."""
+    return [
+        f"warning: governance body member {org!r} ({', '.join(bodies)}) has no contact: "
+        "it receives no agenda pack"
+        for org, bodies in bodies_unreached(plan).items()
     ]
 
 

@@ -306,5 +306,7 @@ def test_validate_names_the_contacts_file_and_owners_without_a_contact(
         "warning: organisation 'RIVM' owns 1 open item and has no contact: "
         "their reminders go to the programme office",
     ]
-    # The plan's own contacts reach every owner organisation: no warning.
-    assert "warning" not in regie("plan", "validate", env=home).out
+    # The plan's own contacts reach every owner organisation: no such warning (two governance
+    # body members have none: tests/integration/test_validate_contacts.py).
+    own = regie("plan", "validate", env=home).out.splitlines()
+    assert [line for line in own if line.startswith("warning: organisation")] == []

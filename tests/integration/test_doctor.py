@@ -75,7 +75,7 @@ def statuses(found: dict[str, tuple[str, str]]) -> dict[str, str]:
 HEALTHY = {
     "database": "ok",
     "privileges": "ok",
-    "plan": "ok",
+    "plan": "warning",  # the MVI plan: two stuurgroep members have no contact (see below)
     "last-assessed": "ok",
     "outbox": "ok",
     "secret-key": "ok",
@@ -94,7 +94,7 @@ def test_a_healthy_installation_passes_in_text_and_json(ready: dict[str, str]) -
     lines = text.out.strip().splitlines()
     assert len(lines) == len(HEALTHY) + 1  # one line per check and a summary
     assert lines[0].startswith("ok      database: ")
-    assert lines[-1] == "9 checks: 0 failed, 1 warning, 8 ok"
+    assert lines[-1] == "9 checks: 0 failed, 2 warnings, 7 ok"
 
 
 def url_of(env: dict[str, str]) -> str:
@@ -132,7 +132,7 @@ def test_a_database_one_revision_behind_fails_and_is_not_migrated(
     assert revision(url_of(ready)) == previous  # doctor migrates nothing, not even SQLite
     # What needs the latest schema is not checked; the rest still is.
     assert found["last-assessed"][0] == found["outbox"][0] == "warning"
-    assert found["plan"][0] == "ok"
+    assert found["plan"][0] == "warning"  # loaded (its only warning: members without a contact)
 
 
 def test_no_sqlite_file_fails_and_none_is_made(tmp_path: Path) -> None:
@@ -494,3 +494,54 @@ def test_an_unreachable_prefect_api_is_a_warning_only(ready: dict[str, str]) -> 
     assert status == "warning"
     assert detail.startswith(f"Prefect API {url} is not reachable: ")
     assert detail.endswith("(`regie cycle` exits 3 until it is)")
+
+
+#: The MVI plan's governance body members that have no contact (stuurgroep review, finding 10).
+UNREACHED = (
+    "governance body members without a contact receive no agenda pack: "
+    "medeoverheden (landelijk-overleg, stuurgroep, klankbordgroep), "
+    "bedrijfsleven (stuurgroep, klankbordgroep)"
+)
+
+
+def test_body_members_without_a_contact_are_a_plan_warning_not_a_failure(
+    tmp_path: Path, ready: dict[str, str]
+) -> None:
+    """Before: doctor said nothing while two of the stuurgroep's seven member organisations
+    never received its agenda pack. A contact for each makes the plan check ok again."""
+    code, found = doctor(ready)
+    assert code == 0
+    status, detail = found["plan"]
+    assert status == "warning"
+    assert detail.startswith(f"{ready['REGIE_PLAN']}: valid (") and detail.endswith(UNREACHED)
+    plan = Path(ready["REGIE_PLAN"])
+    text = plan.read_text(encoding="utf-8")
+    added = "".join(
+        f"  - id: lid-{org}\n    name: Lid {org}\n    organisation: {org}\n"
+        f"    email: lid-{org}@example.org\n"
+        for org in ("medeoverheden", "bedrijfsleven")
+    )
+    assert "\ncontacts:\n" in text
+    plan.write_text(text.replace("\ncontacts:\n", "\ncontacts:\n" + added, 1), encoding="utf-8")
+    code, found = doctor(ready)
+    assert (code, found["plan"][0]) == (0, "ok"), found["plan"]
+    assert "agenda pack" not in found["plan"][1]
+
+
+def test_a_second_plans_member_without_a_contact_is_a_warning(
+    tmp_path: Path, database_url: str
+) -> None:
+    """toegankelijkheid.yaml: Logius, a member of the programmaraad, has no contact."""
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(
+        Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "toegankelijkheid.yaml", plan
+    )
+    env = environment(tmp_path, database_url)
+    run_cycle_today(env)
+    code, found = doctor(env)
+    assert code == 0
+    status, detail = found["plan"]
+    assert status == "warning"
+    assert detail.endswith(
+        "governance body members without a contact receive no agenda pack: Logius (programmaraad)"
+    )

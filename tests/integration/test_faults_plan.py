@@ -9,6 +9,15 @@ from tests.cli import regie
 from tests.conftest import SEED_PLAN
 
 
+def warnings(out: str) -> list[str]:
+    """The warnings, but for the plan's governance body members without a contact (always)."""
+    return [
+        line
+        for line in out.splitlines()
+        if "warning" in line and not line.startswith("warning: governance body member")
+    ]
+
+
 def test_plan_validate_warns_about_a_deleted_gereed(tmp_path: Path, database_url: str) -> None:
     env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": database_url}
     assert regie("db", "upgrade", env=env).code == 0  # PostgreSQL is migrated on request
@@ -25,10 +34,10 @@ def test_plan_validate_warns_about_a_deleted_gereed(tmp_path: Path, database_url
         in result.out
     )
     unchanged = regie("plan", "validate", env=env)
-    assert unchanged.code == 0 and "warning" not in unchanged.out
+    assert unchanged.code == 0 and warnings(unchanged.out) == []
     elsewhere = {"REGIE_HOME": str(tmp_path / "x"), "REGIE_DATABASE_URL": ""}
     fresh = regie("plan", "validate", str(edited), env=elsewhere)
-    assert fresh.code == 0 and "warning" not in fresh.out  # nothing synced: nothing to compare
+    assert fresh.code == 0 and warnings(fresh.out) == []  # nothing synced: nothing to compare
     assert not (tmp_path / "x" / "regie.db").exists()  # validating creates no database
 
 

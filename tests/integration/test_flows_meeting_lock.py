@@ -1,8 +1,10 @@
 """The ``prepare-meeting`` and ``status-round`` flows take the cycle's lock, as ``daily-cycle`` and
 ``deadline-check`` do: two runs at once (two workers), or one beside a `regie cycle` (which does
 the same day's work in-process), would otherwise assemble and archive an agenda pack twice or
-start a round beside another. The second run fails at once, doing nothing; a flow run in a
-process that holds the lock already does not wait for itself. Real flow runs on the session's
+start a round beside another. The second run waits for the first (``REGIE_CYCLE_LOCK_WAIT``: the
+07:30 ``status-round`` beside a daily cycle still running) and then does its work once; when
+the wait runs out (0: at once) it fails, doing nothing; a flow run in a process that holds the
+lock already does not wait for itself. Real flow runs on the session's
 Prefect test server; the second run is another real process on the same server; SQLite and
 PostgreSQL."""
 
@@ -12,6 +14,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -142,9 +146,11 @@ def test_two_prepare_meeting_runs_at_once_archive_and_queue_each_pack_once(
 ) -> None:
     """The second worker's run starts while the first has found the packs missing and is about
     to assemble them: without the lock both archive the pack (the first had checked before the
-    second queued it)."""
+    second queued it). The first waits for the second here, so the second may not wait."""
     import regie.prepare
     from flows.prepare_meeting import prepare_meeting
+
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "0")
 
     seen = second_run_meanwhile(
         monkeypatch, regie.prepare, "prepare_meeting", "_assemble", as_of=PACK_DAY
@@ -170,6 +176,7 @@ def test_two_status_round_runs_at_once_start_the_round_once(
     import regie.rounds
     from flows.status_round import status_round
 
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "0")  # the first waits for the second
     seen = second_run_meanwhile(monkeypatch, regie.rounds, "status_round", "start_round", **ROUND)
     state = status_round(**ROUND, return_state=True)
     assert state.is_completed(), state.message
@@ -182,8 +189,9 @@ def test_two_status_round_runs_at_once_start_the_round_once(
 
 
 @pytest.fixture
-def held(tmp_path: Path) -> Iterator[tuple[Path, int]]:
-    """Another process holds the home's cycle lock (as a running `regie cycle` does)."""
+def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the home's cycle lock (as a running `regie cycle` does) until its
+    standard input is closed."""
     home = tmp_path / "home"
     process = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(home)],
@@ -194,11 +202,21 @@ def held(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     )
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "held"
-        yield home, process.pid
+        yield process
     finally:
         assert process.stdin is not None
-        process.stdin.close()
+        if not process.stdin.closed:
+            process.stdin.close()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def held(
+    tmp_path: Path, holder: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, int]:
+    """The home and the pid of the process holding its lock; flow runs do not wait for it."""
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "0")
+    return tmp_path / "home", holder.pid
 
 
 def test_prepare_meeting_beside_a_running_cycle_does_nothing(
@@ -230,12 +248,14 @@ def test_status_round_beside_a_running_cycle_does_nothing(
 
 
 def test_the_meeting_flows_run_by_a_process_holding_the_lock_do_not_wait_for_it(
-    round_home: App,
+    round_home: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A process that holds the lock (a `regie cycle`) may run them: re-entrant, not waited
-    for."""
+    for (no wait allowed: waiting for itself would fail)."""
     from flows.prepare_meeting import prepare_meeting
     from flows.status_round import status_round
+
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "0")
 
     with cycle_lock(round_home.settings.home):
         started = status_round(**ROUND, return_state=True)
@@ -243,3 +263,75 @@ def test_the_meeting_flows_run_by_a_process_holding_the_lock_do_not_wait_for_it(
     assert started.is_completed(), started.message
     assert prepared.is_completed(), prepared.message
     assert started.result()["send"]["sent"] == 3
+
+
+def release_later(holder: subprocess.Popen[str], seconds: float) -> threading.Thread:
+    """Let the holder end (and so release the lock) ``seconds`` from now, as a cycle finishes."""
+
+    def release() -> None:
+        time.sleep(seconds)
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+    thread = threading.Thread(target=release, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_status_round_beside_a_running_cycle_waits_for_it_and_starts_the_round_once(
+    round_home: App, holder: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 07:30 ``status-round`` while the daily cycle still runs: it waits (the default wait)
+    until the cycle has finished, then starts the round, once; a run after it adds nothing."""
+    from flows.status_round import status_round
+
+    monkeypatch.delenv("REGIE_CYCLE_LOCK_WAIT", raising=False)
+    started = time.monotonic()
+    releaser = release_later(holder, 2.0)
+    state = status_round(**ROUND, return_state=True)
+    took = time.monotonic() - started
+    releaser.join(timeout=30)
+    assert state.is_completed(), state.message
+    assert took >= 2.0  # it waited for the other cycle
+    assert state.result()["send"]["sent"] == 3
+    again = status_round(**ROUND, return_state=True)
+    assert again.is_completed(), again.message
+    recorded, queued = rounds(round_home)
+    assert recorded == 1 and len(queued) == 3 and set(queued.values()) == {1}
+
+
+def test_prepare_meeting_beside_a_running_cycle_waits_for_it_and_archives_the_pack_once(
+    meeting_home: App, holder: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.prepare_meeting import prepare_meeting
+
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "60")
+    started = time.monotonic()
+    releaser = release_later(holder, 2.0)
+    state = prepare_meeting(as_of=PACK_DAY, return_state=True)
+    took = time.monotonic() - started
+    releaser.join(timeout=30)
+    assert state.is_completed(), state.message
+    assert took >= 2.0
+    plan = meeting_home.load_plan()
+    body = plan.body("stuurgroep")
+    assert body is not None
+    archived, queued = packs(meeting_home)
+    assert archived == 1
+    assert len(queued) == len(body_contacts(plan, body)) and set(queued.values()) == {1}
+
+
+def test_status_round_fails_when_its_wait_runs_out_and_does_nothing(
+    round_home: App, holder: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.status_round import status_round
+
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "4")
+    started = time.monotonic()
+    state = status_round(**ROUND, return_state=True)
+    assert time.monotonic() - started >= 4
+    assert state.is_failed()
+    line = f"another cycle is running on {round_home.settings.home} (pid {holder.pid}): "
+    assert line + "this status-round did nothing" in str(state.message)
+    assert rounds(round_home) == (0, Counter())

@@ -110,3 +110,90 @@ def test_an_organisation_whose_items_are_all_cancelled_is_not_warned_of(tmp_path
     plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     lines, warned = validate(tmp_path, plan)
     assert warned == [], lines
+
+
+#: The warning for a governance body member organisation without a contact (stuurgroep
+#: review, finding 10): a body's agenda pack goes to its members' contacts only.
+MEMBER = "warning: governance body member"
+MVI_PLAN = Path(__file__).resolve().parents[2] / "plan" / "actions.yaml"
+
+
+def expected_member_warnings(plan: dict, contacts: list[dict]) -> list[str]:
+    """Worked out from the YAML itself: each member organisation no contact belongs to, with
+    its bodies; nothing when there are no contacts at all (a plan not yet filled in)."""
+    if not contacts:
+        return []
+    reached = {c["organisation"] for c in contacts}
+    bodies: dict[str, list[str]] = {}
+    for body in plan.get("governance") or []:
+        for org in body.get("members") or []:
+            if org not in reached and body["id"] not in bodies.setdefault(org, []):
+                bodies[org].append(body["id"])
+    return sorted(
+        f"{MEMBER} {org!r} ({', '.join(ids)}) has no contact: it receives no agenda pack"
+        for org, ids in bodies.items()
+    )
+
+
+def member_warnings(lines: list[str]) -> list[str]:
+    return sorted(line for line in lines if line.startswith(MEMBER))
+
+
+def test_validate_warns_of_the_stuurgroep_members_the_mvi_pack_never_reaches(
+    tmp_path: Path,
+) -> None:
+    """Before: "OK" and nothing else, while medeoverheden and bedrijfsleven (members of the
+    stuurgroep) never got an agenda pack; still exit 0."""
+    lines, _ = validate(tmp_path, MVI_PLAN)
+    assert member_warnings(lines) == [
+        f"{MEMBER} 'bedrijfsleven' (stuurgroep, klankbordgroep) has no contact: "
+        "it receives no agenda pack",
+        f"{MEMBER} 'medeoverheden' (landelijk-overleg, stuurgroep, klankbordgroep) has no "
+        "contact: it receives no agenda pack",
+    ]
+
+
+def test_validate_says_nothing_once_every_member_has_a_contact(tmp_path: Path) -> None:
+    """A contacts file (REGIE_CONTACTS) with a contact of each member organisation."""
+    data = yaml.safe_load(MVI_PLAN.read_text("utf-8"))
+    members = sorted({org for body in data["governance"] for org in body["members"]})
+    contacts = tmp_path / "contacts.yaml"
+    listed = [
+        {"id": f"c-{org.lower()}", "name": org, "organisation": org, "email": f"{org}@example.nl"}
+        for org in members
+    ]
+    contacts.write_text(yaml.safe_dump({"contacts": listed}), "utf-8")
+    lines, _ = validate(tmp_path, MVI_PLAN, str(contacts))
+    assert member_warnings(lines) == [], lines
+
+
+@pytest.mark.parametrize("name", WITH_CONTACTS)
+def test_validate_warns_per_body_member_without_a_contact(tmp_path: Path, name: str) -> None:
+    """Each fixture plan: the plan's own contacts (minimal.yaml: PIANOo, a stuurgroep member;
+    toegankelijkheid.yaml: Logius, of the programmaraad), then a contacts file of only the
+    first organisation's contact."""
+    plan = FIXTURES / name
+    data = yaml.safe_load(plan.read_text("utf-8"))
+    lines, _ = validate(tmp_path, plan)
+    assert member_warnings(lines) == expected_member_warnings(data, data["contacts"])
+    first = data["organisations"][0]["id"]
+    contact = {"id": "enige", "name": "Enige", "organisation": first, "email": "e@example.nl"}
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(yaml.safe_dump({"contacts": [contact]}), "utf-8")
+    lines, _ = validate(tmp_path, plan, str(contacts))
+    warned = member_warnings(lines)
+    assert warned == expected_member_warnings(data, [contact])
+    assert warned or not any(
+        set(body.get("members") or []) - {first} for body in data.get("governance") or []
+    )
+
+
+def test_the_fixtures_include_plans_with_unreached_members() -> None:
+    unreached = [
+        name
+        for name in WITH_CONTACTS
+        if expected_member_warnings(
+            data := yaml.safe_load((FIXTURES / name).read_text("utf-8")), data["contacts"]
+        )
+    ]
+    assert {"minimal.yaml", "toegankelijkheid.yaml"} <= set(unreached)
