@@ -31,7 +31,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -515,3 +515,78 @@ def decisions(app: App, body_id: str | None) -> list[Decision]:
 
     with app.session() as session:
         return ReportsRepository(session, app.programme_id()).decisions(body_id)
+
+
+#: A decision's kind as the office names it (``regie decision list``, its ``md`` export): the
+#: stored kinds plus ``restore`` (a ``set_gereed`` that brought a dropped item back).
+KIND_LABELS = {
+    "besluit": "besluit",
+    "set_gereed": "gereed bijgesteld",
+    "cancel": "vervallen",
+    "restore": "hersteld",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """One recorded decision as the list and the item page show it. ``kind``: the stored kind,
+    or ``restore`` for a decision that brought a dropped item back (machine-readable)."""
+
+    id: int | None
+    meeting_on: date
+    body_id: str
+    body_name: str
+    kind: str
+    text: str
+    item_id: str | None
+    gereed_before: str | None
+    gereed_after: str | None
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def effect(self) -> str:
+        """What it did, in Dutch: "gereed bijgesteld: Q3-2015 → Q4-2015", "vervallen",
+        "hersteld" (", gereed bijgesteld: …" when it gave a new date), "besluit"."""
+        moved = self.gereed_before != self.gereed_after and self.gereed_after is not None
+        dates = f"{self.gereed_before or 'geen datum'} → {self.gereed_after}"
+        if self.kind == "set_gereed":
+            return f"gereed bijgesteld: {dates}"
+        if self.kind == "restore":
+            return f"hersteld, gereed bijgesteld: {dates}" if moved else "hersteld"
+        return self.label
+
+
+def decision_rows(
+    found: Sequence[tuple[Decision, str | None]],
+    names: dict[str, str],
+    *,
+    items: Sequence[str] | None = None,
+) -> list[DecisionRow]:
+    """The decisions (``regie.history.decisions_recorded``: each with who recorded it) as
+    rows, in their order; ``names``: body id → name; ``items``: only those about these items.
+    A restore is told from the decisions before it, so ``found`` is all of them."""
+    from governance.decisions import restores
+
+    restored = restores(d for d, _ in found)
+    return [
+        DecisionRow(
+            d.id,
+            d.meeting_on,
+            d.body_id,
+            names.get(d.body_id, d.body_id),
+            "restore" if d in restored else d.kind.value,
+            d.text,
+            d.item_id,
+            d.gereed_before,
+            d.gereed_after,
+            by,
+            d.recorded_at,
+        )
+        for d, by in found
+        if items is None or d.item_id in items
+    ]

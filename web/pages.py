@@ -234,9 +234,23 @@ def item(request: Request) -> Response:
         )  # fmt: skip
     return render(
         request, "item.html.j2",
-        {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app)},
+        {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
+         "decisions": _item_decisions(app, detail.row.id)},
         user=user,
     )  # fmt: skip
+
+
+def _item_decisions(app: Any, item_id: str) -> list[Any]:
+    """The decisions about the item and, for a milestone, about its action (a drop or restore of
+    the action drops or restores its milestones): oldest meeting first (regie.decisions)."""
+    from regie.decisions import decision_rows
+    from regie.history import decisions_recorded
+    from regie.plan_cache import current_plan
+
+    plan, _ = current_plan(app)
+    parents = [a.id for a in plan.actions() if any(m.id == item_id for m in a.milestones)]
+    names = {b.id: b.name for b in plan.governance}
+    return decision_rows(decisions_recorded(app, None), names, items=[item_id, *parents])
 
 
 def _body_names(app: Any) -> dict[str, str]:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, time
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,7 @@ from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, command_group, pa
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from regie.decisions import DecisionRow
     from regie.reports import Rendered
 
 meeting_app = command_group(
@@ -461,29 +463,109 @@ def decision_add(
         typer.echo(line)
 
 
+class DecisionFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+#: The machine-readable columns of ``decision list --format csv|json``.
+DECISION_FIELDS = (
+    "id", "meeting_on", "body", "body_name", "kind", "effect", "item", "text",
+    "gereed_before", "gereed_after", "recorded_at", "recorded_by",
+)  # fmt: skip
+
+
 @decision_app.command("list")
 def decision_list(
     body: Annotated[str | None, typer.Option("--body", help="Only this body.")] = None,
+    item: Annotated[str | None, typer.Option("--item", help="Only those about this item.")] = None,
+    fmt: Annotated[
+        DecisionFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (default): one line each, what it did in Dutch (gereed bijgesteld: "
+            "Q3-2015 → Q4-2015, vervallen, hersteld, besluit). csv | json: for other tools, "
+            "columns " + ", ".join(DECISION_FIELDS) + "; kind is the raw kind (besluit, "
+            "set_gereed, cancel, restore), effect the Dutch text. md: a Dutch table "
+            "(Vergadering, Orgaan, Onderdeel, Besluit, Gevolg) to paste into the minutes.",
+        ),
+    ] = DecisionFormat.table,
 ) -> None:
     """List recorded decisions, oldest meeting first: the meeting's date (the business date),
-    then when and by whom each was recorded (office time zone, UTC offset written out). A
-    decision that brought a dropped item back is of kind ``restore``."""
-    from governance.decisions import restores
+    what the decision did, then when and by whom it was recorded (office time zone, UTC offset
+    written out). A decision that brought a dropped item back is *hersteld* (kind
+    ``restore``)."""
+    from regie.decisions import decision_rows
     from regie.history import decisions_recorded, office_time, office_zone
 
     app = _app()
-    found = decisions_recorded(app, body)
-    zone = office_zone(app) if found else ""
-    restored = restores(d for d, _ in found)
-    for d, by in found:
+    names = {b.id: b.name for b in app.load_plan().governance}
+    rows = decision_rows(decisions_recorded(app, body), names, items=[item] if item else None)
+    zone = office_zone(app) if rows else ""
+    if fmt in (DecisionFormat.csv, DecisionFormat.json):
+        records = [
+            {
+                "id": d.id,
+                "meeting_on": d.meeting_on.isoformat(),
+                "body": d.body_id,
+                "body_name": d.body_name,
+                "kind": d.kind,
+                "effect": d.effect,
+                "item": d.item_id,
+                "text": d.text,
+                "gereed_before": d.gereed_before,
+                "gereed_after": d.gereed_after,
+                "recorded_at": d.recorded_at.isoformat() if d.recorded_at else None,
+                "recorded_by": d.recorded_by,
+            }
+            for d in rows
+        ]
+        if fmt == DecisionFormat.json:
+            from regie.cli.tables import print_json
+
+            print_json(records)
+            return
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=DECISION_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return
+    if fmt == DecisionFormat.md:
+        typer.echo(_decisions_md(rows))
+        return
+    for d in rows:
         about = f" [{d.item_id}]" if d.item_id else ""
-        recorded = f"recorded {office_time(d.recorded_at, zone)} by {by or 'unknown'}"
-        kind = "restore" if d in restored else d.kind.value
+        recorded = f"recorded {office_time(d.recorded_at, zone)} by {d.recorded_by or 'unknown'}"
         typer.echo(
-            f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {kind:<10}{about} {d.text}  ({recorded})"
+            f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.effect}{about} {d.text}  ({recorded})"
         )
-    if not found:
+    if not rows:
         typer.echo("no decisions")
+
+
+def _decisions_md(rows: Sequence[DecisionRow]) -> str:
+    """A Dutch Markdown table of decisions, for the minutes (Besluitenlijst)."""
+    from governance.labels import dutch_date
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = [
+        "| Vergadering | Orgaan | Onderdeel | Besluit | Gevolg |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {dutch_date(d.meeting_on)} | {cell(d.body_name)} | {cell(d.item_id or '–')} | "
+        f"{cell(d.text)} | {cell(d.effect)} |"
+        for d in rows
+    ]
+    if not rows:
+        lines.append("| – | – | – | Geen besluiten vastgelegd. | – |")
+    return "\n".join(lines)
 
 
 # --- indicators ----------------------------------------------------------------------------

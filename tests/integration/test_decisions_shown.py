@@ -1,0 +1,115 @@
+"""What a body decided, in Dutch, with its effect (review "stuurgroep", finding 13):
+`regie decision list` says what each decision did (gereed bijgesteld: oud → nieuw, vervallen,
+hersteld, besluit), keeps the raw kind for tools (``--format csv|json``) and exports a Dutch
+table for the minutes (``--format md``); the item page shows each decision about the item (or
+its action) with its text, body, meeting and effect. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import regie
+from tests.integration.reports_scenario import cli_env
+from tests.integration.test_item_page_decision_author import _app, _client
+from tests.integration.test_web_item_page import visible
+
+BODY_NAME = "Stuurgroep Plan van aanpak MVI"
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_url: str) -> App:
+    from regie.decisions import add_decision
+
+    app = _app(tmp_path, migrated_url)  # a copy of the seed plan, a secret key for the web
+    add_decision(app, "stuurgroep", date(2016, 1, 12), "Verkenning later",
+                 set_gereed=("1.3.1", "Q2-2016"))  # fmt: skip
+    add_decision(app, "stuurgroep", date(2016, 1, 12), "1.4 vervalt", cancel="1.4")
+    add_decision(app, "stuurgroep", date(2016, 4, 12), "1.4 gaat toch door", restore="1.4")
+    add_decision(app, "stuurgroep", date(2016, 4, 12), "Akkoord met de voortgang")
+    return app
+
+
+def test_the_list_says_in_dutch_what_each_decision_did(app: App) -> None:
+    listed = regie("decision", "list", env=cli_env(app))
+    assert listed.code == 0, listed.err
+    lines = listed.out.splitlines()
+    assert len(lines) == 4
+    assert "gereed bijgesteld: Najaar 2015 → Q2-2016 [1.3.1] Verkenning later" in lines[0]
+    assert "vervallen [1.4] 1.4 vervalt" in lines[1]
+    assert re.search(r"stuurgroep +hersteld \[1\.4\] 1\.4 gaat toch door", lines[2]), lines[2]
+    assert "besluit Akkoord met de voortgang" in lines[3]
+    for english in ("set_gereed", "cancel", "restore"):
+        assert english not in listed.out
+
+
+def test_csv_and_json_keep_the_raw_kind(app: App) -> None:
+    as_csv = regie("decision", "list", "--format", "csv", env=cli_env(app))
+    assert as_csv.code == 0, as_csv.err
+    rows = list(csv.DictReader(io.StringIO(as_csv.out)))
+    assert [r["kind"] for r in rows] == ["set_gereed", "cancel", "restore", "besluit"]
+    assert [r["effect"] for r in rows][:3] == [
+        "gereed bijgesteld: Najaar 2015 → Q2-2016", "vervallen", "hersteld"
+    ]  # fmt: skip
+    assert (rows[0]["meeting_on"], rows[0]["item"], rows[0]["gereed_after"]) == (
+        "2016-01-12", "1.3.1", "Q2-2016"
+    )  # fmt: skip
+    assert rows[0]["body_name"] == BODY_NAME
+    as_json = regie("decision", "list", "--format", "json", "--item", "1.4", env=cli_env(app))
+    assert as_json.code == 0, as_json.err
+    assert [(r["kind"], r["text"]) for r in json.loads(as_json.out)] == [
+        ("cancel", "1.4 vervalt"), ("restore", "1.4 gaat toch door")
+    ]  # fmt: skip
+
+
+def test_md_is_a_dutch_table_for_the_minutes(app: App) -> None:
+    md = regie("decision", "list", "--format", "md", env=cli_env(app))
+    assert md.code == 0, md.err
+    lines = md.out.splitlines()
+    assert lines[0] == "| Vergadering | Orgaan | Onderdeel | Besluit | Gevolg |"
+    assert lines[2] == (
+        f"| 12 januari 2016 | {BODY_NAME} | 1.3.1 | Verkenning later | "
+        "gereed bijgesteld: Najaar 2015 → Q2-2016 |"
+    )
+    assert lines[4] == f"| 12 april 2016 | {BODY_NAME} | 1.4 | 1.4 gaat toch door | hersteld |"
+    assert lines[5] == f"| 12 april 2016 | {BODY_NAME} | – | Akkoord met de voortgang | besluit |"
+
+
+def _decisions_table(html: str) -> list[str]:
+    section = html.split("<h2>Besluiten</h2>", 1)[1].split("<h2>", 1)[0]
+    return [visible(row) for row in re.findall(r'<tr id="besluit-\d+">(.*?)</tr>', section, re.S)]
+
+
+def test_the_item_page_shows_each_decision_with_its_effect(app: App) -> None:
+    client = _client(app)
+    page = client.get("/items/1.3.1")
+    assert page.status_code == 200, page.text
+    assert _decisions_table(page.text) == [
+        f"12 januari 2016 {BODY_NAME} Verkenning later gereed bijgesteld: Najaar 2015 → Q2-2016"
+    ]
+    assert re.search(r"besluit vastgelegd \(<a href=\"#besluit-\d+\">zie besluit</a>\)", page.text)
+    page = client.get("/items/1.4")
+    assert _decisions_table(page.text) == [
+        f"12 januari 2016 {BODY_NAME} 1.4 vervalt vervallen",
+        f"12 april 2016 {BODY_NAME} 1.4 gaat toch door hersteld",
+    ]
+
+
+def test_a_milestone_shows_the_decision_about_its_action(app: App) -> None:
+    from regie.decisions import add_decision
+
+    add_decision(app, "stuurgroep", date(2016, 7, 12), "Gezant en verkenning vervallen",
+                 cancel="1.3")  # fmt: skip
+    page = _client(app).get("/items/1.3.2")
+    assert page.status_code == 200, page.text
+    assert _decisions_table(page.text) == [
+        f"12 juli 2016 {BODY_NAME} Gezant en verkenning vervallen over actie 1.3: vervallen"
+    ]
+    assert "en zijn actie" in page.text
