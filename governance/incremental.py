@@ -608,8 +608,13 @@ class Scheduler:
             )
         else:
             # The days every item with this due date shares, then the item's own: the earliest
-            # after as_of of them all (the due date's share is worked out once per date).
-            best = self._next_due_day(due)
+            # after as_of of them all (the due date's share is worked out once per date). Past
+            # a forecast after the due date (overdue since it passed) the forecast's days take
+            # over (below): the due date's own are all past or no longer its stages.
+            if forecast is not None and due < forecast < as_of:
+                best = None
+            else:
+                best = self._next_due_day(due)
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
             stale_on = self.add(active_on, stale_after)

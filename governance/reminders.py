@@ -303,11 +303,12 @@ class _Stages:
     """:func:`current_stage` for many items at one ``as_of``: thousands of items share a few
     hundred due dates and starts, so each date's stage is worked out once."""
 
-    __slots__ = ("as_of", "cal", "dated", "periodic", "policy")
+    __slots__ = ("as_of", "cal", "dated", "forecasts", "periodic", "policy")
 
     def __init__(self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar) -> None:
         self.as_of, self.policy, self.cal = as_of, policy, cal
-        self.dated: dict[tuple[date, bool, date | None], Stage | None] = {}
+        self.dated: dict[tuple[date, bool], Stage | None] = {}
+        self.forecasts: dict[date, Stage] = {}
         self.periodic: dict[date | None, Stage | None] = {}
 
     def of(self, item: ItemAssessment) -> Stage | None:
@@ -316,16 +317,21 @@ class _Stages:
             return None
         due = item.due
         if due is not None:
-            # The only parts of the state a stage reads; a forecast only once it is reached.
             forecast = item.forecast
-            if forecast is not None and (forecast <= due or forecast > self.as_of):
-                forecast = None
-            key = (due, state is State.SLIPPED, forecast)
+            if forecast is not None and due < forecast <= self.as_of:
+                # The owner's forecast after the due date, reached (the module notes,
+                # "Forecasts"): the stage is the forecast's alone, whatever the due date and
+                # state. Items share forecast days as they share due dates: each worked out once.
+                staged = self.forecasts.get(forecast)
+                if staged is None:
+                    staged = self.forecasts[forecast] = _forecast_stage(
+                        forecast, self.as_of, self.policy, self.cal
+                    )
+                return staged
+            key = (due, state is State.SLIPPED)  # the only part of the state a stage reads
             if key in self.dated:
                 return self.dated[key]
-            found = self.dated[key] = _dated_stage(
-                due, state, self.as_of, self.policy, self.cal, forecast
-            )
+            found = self.dated[key] = _dated_stage(due, state, self.as_of, self.policy, self.cal)
             return found
         if item.period_kind in ONGOING_KINDS:
             start = item.start
@@ -338,17 +344,10 @@ class _Stages:
 
 
 def _dated_stage(
-    due: date,
-    state: State,
-    as_of: date,
-    policy: ReminderPolicy,
-    cal: WorkCalendar,
-    forecast: date | None = None,
+    due: date, state: State, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
 ) -> Stage | None:
-    """The stage of an item due on ``due``; ``forecast``: the owner's forecast after ``due``,
-    when ``as_of`` has reached it (see the module notes, "Forecasts")."""
-    if forecast is not None and as_of > due:
-        return _forecast_stage(forecast, as_of, policy, cal)
+    """The stage of an item due on ``due`` with no forecast after it that ``as_of`` has reached
+    (else :func:`_forecast_stage`)."""
     # The due date is part of the name: prompts for an old due date must not count for a new one.
     at = f"@{due.isoformat()}"
     every = policy.overdue_every_days

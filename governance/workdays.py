@@ -18,7 +18,6 @@ The counting conventions, used throughout Regie:
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -68,28 +67,16 @@ def _public_holidays_in(country: str, year: int) -> frozenset[date]:
     return known
 
 
-def _weekdays_through(d: date) -> int:
-    """Monday–Friday days from 0001-01-01 (a Monday) through ``d``, inclusive."""
-    weeks, rest = divmod(d.toordinal(), 7)
-    return weeks * 5 + min(rest, 5)
-
-
-def _weekday_number(count: int) -> date:
-    """The first day with ``_weekdays_through(day) == count``: the count-th weekday (a Monday to
-    Friday) from 0001-01-01."""
-    weeks, rest = divmod(count - 1, 5)
-    return date.fromordinal(weeks * 7 + rest + 1)
-
-
 class WorkCalendar:
     """Working days for one country; holiday years are computed once and cached."""
 
     def __init__(self, country: str = "NL", extra_holidays: Iterable[date] = ()) -> None:
         self.country = country
         self._extra = frozenset(extra_holidays)
-        # Per year: the days off, and the sorted ones that fall on a weekday (for counting).
+        # Per year: the days off (weekend ones included).
         self._days_off: dict[int, frozenset[date]] = {}
-        self._weekday_off: dict[int, tuple[date, ...]] = {}
+        # Per year, made when a count first reaches it: :class:`_Year` (working days by index).
+        self._years: dict[int, _Year] = {}
 
     @classmethod
     def for_plan(cls, plan: Plan, extra_holidays: Iterable[date] = ()) -> WorkCalendar:
@@ -116,7 +103,6 @@ class WorkCalendar:
             extra = {d for d in self._extra if d.year == year}
             cached = _public_holidays_in(self.country, year) | frozenset(extra)
             self._days_off[year] = cached
-            self._weekday_off[year] = tuple(sorted(d for d in cached if d.weekday() < 5))
         return cached
 
     def is_holiday(self, d: date) -> bool:
@@ -137,40 +123,47 @@ class WorkCalendar:
             d -= _DAY
         return d
 
+    def _year(self, year: int) -> _Year:
+        found = self._years.get(year)
+        if found is None:
+            found = self._years[year] = _Year(year, self.holidays_in(year))
+        return found
+
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day after (n > 0) or before (n < 0) ``d``; see the module notes.
 
-        O(log n): jump to the date that many weekdays away, then move on by the number of
-        holidays the jump passed over (rarely more than two rounds).
+        By index into each year's working days (:class:`_Year`), moving a year at a time when
+        the count leaves it: only the years from ``d`` to the answer are worked out.
         """
+        if n == 0:
+            return d
+        year = self._years.get(d.year) or self._year(d.year)
+        offset = d.toordinal() - year.first
         if n > 0:
-            first_guess = _weekdays_through(d) + n
-            found = _weekday_number(first_guess)
-            while (count := self.working_days_between(d, found)) < n:
-                found = _weekday_number(_weekdays_through(found) + n - count)
-            return found
-        if n < 0:
-            # The |n|-th working day counting back through [found, d): the latest such day.
-            last = d - _DAY
-            wanted = -n
-            need = wanted
-            found = _weekday_number(_weekdays_through(last) - need + 1)
-            while (count := self.working_days_between(found - _DAY, last)) < wanted:
-                need += wanted - count
-                found = _weekday_number(_weekdays_through(last) - need + 1)
-            return found
-        return d
+            k = year.through[offset] + n - 1  # the index of the answer in the year's days
+            while k >= len(year.days):
+                k -= len(year.days)
+                year = self._year(year.year + 1)
+        else:
+            # Working days before d in its year: those through d, less d itself if it is one.
+            k = year.through[offset] - (offset in year.working) + n
+            while k < 0:
+                year = self._year(year.year - 1)
+                k += len(year.days)
+        return date.fromordinal(year.days[k])
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in ``(a, b]``; negative (working days in ``(b, a]``) when ``b < a``."""
         if b < a:
             return -self.working_days_between(b, a)
-        count = _weekdays_through(b) - _weekdays_through(a)
-        for year in range(a.year, b.year + 1):
-            self.holidays_in(year)
-            off = self._weekday_off[year]
-            # Weekday holidays in (a, b]: bisect keeps long spans cheap.
-            count -= bisect.bisect_right(off, b) - bisect.bisect_right(off, a)
+        years = self._years
+        first = years.get(a.year) or self._year(a.year)
+        last = first if b.year == a.year else years.get(b.year) or self._year(b.year)
+        count = (
+            last.through[b.toordinal() - last.first] - first.through[a.toordinal() - first.first]
+        )
+        for year in range(a.year, b.year):
+            count += len((years.get(year) or self._year(year)).days)
         return count
 
     def working_days_in(self, start: date, end: date) -> Iterator[date]:
@@ -184,3 +177,26 @@ class WorkCalendar:
     def window_start(self, due: date, n: int) -> date:
         """The first day that lies at most ``n`` working days before ``due``."""
         return self.add_working_days(self.working_day_on_or_before(due), -n)
+
+
+class _Year:
+    """One year's working days, for counting by index: ``through[i]`` the working days from
+    1 January through the day ``first + i`` (an ordinal), ``days`` their ordinals in order,
+    ``working`` the indexes ``i`` that are working days."""
+
+    __slots__ = ("days", "first", "through", "working", "year")
+
+    def __init__(self, year: int, days_off: frozenset[date]) -> None:
+        self.year = year
+        self.first = date(year, 1, 1).toordinal()
+        off = {d.toordinal() for d in days_off}
+        days: list[int] = []
+        through: list[int] = []
+        working: set[int] = set()
+        for ordinal in range(self.first, date(year, 12, 31).toordinal() + 1):
+            # Ordinal 1, 1 January of year 1, is a Monday: Saturday and Sunday leave 5 and 6.
+            if (ordinal - 1) % 7 < 5 and ordinal not in off:
+                working.add(ordinal - self.first)
+                days.append(ordinal)
+            through.append(len(days))
+        self.days, self.through, self.working = days, through, frozenset(working)

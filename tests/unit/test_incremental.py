@@ -560,6 +560,29 @@ def test_next_check_of_a_slipped_item_past_due_skips_the_overdue_stages() -> Non
     assert first is not None and first < stale_on  # an overdue item's next stage comes first
 
 
+def test_next_check_of_an_item_overdue_past_its_forecast_follows_the_forecast_alone() -> None:
+    """Past a forecast after the due date the item's stages and overdue escalation are the
+    forecast's: the due date's overdue-N days are no checks of its (RESULTS §5, round 23: a
+    third of the forecast follow-ups' checks were those), the forecast's are."""
+    cal = WorkCalendar("NL")
+    as_of, due, forecast = date(2019, 10, 1), date(2019, 8, 1), date(2019, 9, 2)
+    policy = ReminderPolicy()
+    scheduler = Scheduler(as_of, policy, cal)
+    update = StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2019, 9, 25), forecast)
+    item = _item(due=due, state=State.OVERDUE, forecast=forecast, latest_update=update)
+    every = policy.overdue_every_days
+    forecasts_next = cal.add_working_days(
+        forecast, (cal.working_days_between(forecast, as_of) // every + 1) * every
+    )
+    dues_next = cal.add_working_days(
+        due, (cal.working_days_between(due, as_of) // every + 1) * every
+    )
+    assert as_of < dues_next < forecasts_next == date(2019, 10, 7)
+    assert scheduler.next_check(item) == forecasts_next
+    # Without the forecast (or before it passed) the due date's days are its own.
+    assert scheduler.next_check(dataclasses.replace(item, forecast=None)) == dues_next
+
+
 def test_a_dependency_not_loaded_is_an_error_not_grey() -> None:
     """The remembered colours the assessor looks up (``.get(item, GREY)``): a plan item whose
     row was not loaded raises InconsistentMemory (no lookup error, which ``get`` would turn

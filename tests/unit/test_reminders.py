@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from governance import reminders
 from governance.assessment import assess
 from governance.periods import Period
 from governance.plan import Plan
@@ -227,6 +228,49 @@ def test_a_slipped_item_is_prompted_on_its_forecast_and_escalates_from_its_lapse
     ]
     (raised,) = [r for r in results if r.escalations]
     assert "10 past the forecast 2015-10-30" in raised.escalations[0].reason
+
+
+def test_a_forecast_shared_by_items_due_on_different_days_is_staged_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past their due dates, items whose owners gave the same forecast share its stage, whatever
+    their due dates and states: it is worked out once a day (RESULTS §5, round 23), and it is
+    each item's own stage."""
+    plan = make_plan(
+        act(
+            "1.1",
+            ms("1.1.1", quarter(2015, 1)),
+            ms("1.1.2", quarter(2015, 2)),
+            ms("1.1.3", quarter(2015, 3)),
+            ms("1.1.4", quarter(2015, 4)),  # a forecast before the due date: not the forecast's
+        ),
+        contacts=(ANN, PO),
+        reminders=policy(),
+    )
+    ups = Updates()
+    forecast = date(2015, 10, 30)
+    for item, status in (("1.1.1", "at_risk"), ("1.1.2", "on_track"), ("1.1.3", "at_risk")):
+        ups.add(item, status, date(2015, 7, 1), forecast=forecast)
+    ups.add("1.1.4", "on_track", date(2015, 7, 1), forecast=forecast)
+    as_of = CAL.add_working_days(forecast, 7)
+    assessment = assess(plan, ups.all, as_of, calendar=CAL)
+    alone = {i: current_stage(item, as_of, plan.reminders, CAL) for i, item in
+             assessment.items.items()}  # fmt: skip
+    worked_out: list[date] = []
+    staged = reminders._forecast_stage
+
+    def counted(f: date, *args: object) -> object:
+        worked_out.append(f)
+        return staged(f, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reminders, "_forecast_stage", counted)
+    questions = reminders.prompt_questions(assessment, as_of, plan.reminders, CAL)
+    assert worked_out == [forecast]
+    assert {i: q.stage for i, q in questions.items()} == {
+        i: None if stage is None else stage.name for i, stage in alone.items()
+    }
+    assert {questions[i].stage for i in ("1.1.1", "1.1.2", "1.1.3")} == {at("overdue-1", forecast)}
+    assert questions["1.1.4"].stage is None  # its due date's window has not opened
 
 
 def test_a_forecast_on_a_day_off_is_prompted_on_the_next_working_day() -> None:

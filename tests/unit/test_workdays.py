@@ -129,3 +129,93 @@ def test_counting_matches_enumeration(a: date, span: int) -> None:
 def test_window_start_opens_the_window(due: date, d: date, n: int) -> None:
     opens = NL.window_start(due, n)
     assert (d >= opens) == (NL.working_days_between(d, due) <= n)
+
+
+# --- counting by index (each year's working days): the same answers as stepping day by day ---
+
+#: Extra days off around year ends and a whole week, so counts cross them as they cross years.
+EXTRA = WorkCalendar(
+    "NL",
+    [date(2016, 12, 30), date(2017, 1, 2), date(2019, 12, 31), date(2020, 1, 2)]
+    + [date(2018, 7, 2) + timedelta(days=i) for i in range(5)],
+)
+
+
+def _stepped_add(cal: WorkCalendar, d: date, n: int) -> date:
+    step = timedelta(days=1 if n > 0 else -1)
+    left = abs(n)
+    while left:
+        d += step
+        left -= cal.is_working_day(d)
+    return d
+
+
+def _stepped_between(cal: WorkCalendar, a: date, b: date) -> int:
+    if b < a:
+        return -_stepped_between(cal, b, a)
+    return sum(cal.is_working_day(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
+
+
+@given(days, st.integers(-700, 700))
+def test_adding_matches_stepping_day_by_day(d: date, n: int) -> None:
+    for cal in (NL, EXTRA):
+        assert cal.add_working_days(d, n) == _stepped_add(cal, d, n)
+
+
+@given(days, st.integers(-800, 800))
+def test_counting_matches_stepping_day_by_day(a: date, span: int) -> None:
+    b = a + timedelta(days=span)
+    for cal in (NL, EXTRA):
+        assert cal.working_days_between(a, b) == _stepped_between(cal, a, b)
+
+
+@pytest.mark.parametrize(
+    ("d", "n", "expected"),
+    [
+        (date(2016, 12, 29), 1, date(2017, 1, 3)),  # over 30 Dec, the weekend, 1 and 2 Jan
+        (date(2017, 1, 3), -1, date(2016, 12, 29)),
+        (date(2016, 12, 31), -1, date(2016, 12, 29)),  # from a Saturday, back
+        (date(2016, 12, 31), 1, date(2017, 1, 3)),
+        (date(2018, 6, 29), 1, date(2018, 7, 9)),  # over the week off
+        (date(2019, 12, 30), 1, date(2020, 1, 3)),  # 31 Dec, 1 and 2 Jan off
+        (date(2020, 1, 6), -2, date(2019, 12, 30)),
+    ],
+)
+def test_adding_over_year_ends_and_days_off(d: date, n: int, expected: date) -> None:
+    assert EXTRA.add_working_days(d, n) == expected
+    if EXTRA.is_working_day(d):
+        assert EXTRA.working_days_between(d, expected) == n
+
+
+def test_only_the_years_counted_through_are_worked_out() -> None:
+    """A count works out the holidays of the years it passes through, no others (a year not
+    handed in imports the holidays package: RESULTS §5, round 23)."""
+    cal = WorkCalendar("NL")
+    cal.add_working_days(date(2019, 12, 20), 5)
+    assert set(cal._days_off) == {2019}
+    cal.add_working_days(date(2019, 12, 20), 10)
+    assert set(cal._days_off) == {2019, 2020}
+    cal.add_working_days(date(2016, 1, 8), -10)
+    assert set(cal._days_off) == {2015, 2016, 2019, 2020}
+    cal.working_days_between(date(2012, 3, 1), date(2012, 3, 9))
+    assert set(cal._days_off) == {2012, 2015, 2016, 2019, 2020}
+
+
+def test_counts_index_each_year_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of counts a day (RESULTS §5, round 23): each year's days off are looked at
+    once, when its index of working days is made, not again per count."""
+    cal = WorkCalendar("NL")
+    asked: list[int] = []
+    holidays_in = cal.holidays_in
+
+    def counted(year: int) -> frozenset[date]:
+        asked.append(year)
+        return holidays_in(year)
+
+    monkeypatch.setattr(cal, "holidays_in", counted)
+    for i in range(200):
+        d = date(2019, 1, 1) + timedelta(days=i)
+        cal.add_working_days(d, 15)
+        cal.add_working_days(d, -5)
+        cal.working_days_between(d, date(2019, 10, 1))
+    assert sorted(asked) == [2018, 2019]
