@@ -43,6 +43,8 @@ def environment() -> Environment:
     env.filters["iso_datum"] = iso_date
     env.filters["aantal"] = count_of
     env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
+    # The default wording; a page's context (office_zone below) gives the plan's own.
+    env.globals["office_words"] = office_names()
     return env
 
 

@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
 PREFECT = Path(sys.executable).with_name("prefect")
 AS_OF = "2015-10-01"
+ASKED = "2015-09-22"  # the owners asked (7 working days before AS_OF)
 RUN_TIMEOUT = 180.0
 T = TypeVar("T")
 
@@ -252,7 +253,14 @@ def test_deploy_creates_the_schedule_and_the_triggers(stack: Stack) -> None:
 
 @pytest.fixture(scope="module")
 def daily_run(stack: Stack) -> Any:
-    """One run of the daily-cycle deployment for AS_OF, started as an operator would."""
+    """One run of the daily-cycle deployment for AS_OF, started as an operator would, on a home
+    whose owners were asked a week before (in-process, no Prefect): an item escalates only
+    after its owner was asked and had the grace to answer."""
+    asked = {k: v for k, v in stack.env.items() if k != "PREFECT_API_URL"}
+    subprocess.run(
+        [sys.executable, "-m", "regie.cli", "cycle", "--as-of", ASKED],
+        env=asked, cwd=ROOT, check=True, capture_output=True, timeout=RUN_TIMEOUT,
+    )  # fmt: skip
     started = time.time()
     run_prefect(
         stack.env, "deployment", "run", "daily-cycle/daily-cycle", "--param", f"as_of={AS_OF}"
