@@ -258,41 +258,38 @@ def _connect_timeout(value: str | None, problems: list[str]) -> int | None:
 MAX_GIVE_UP_HOURS = 144
 
 
-def _give_up_hours(value: str | None, problems: list[str]) -> float | None:
-    """REGIE_OUTBOX_GIVE_UP_HOURS (a fraction allowed; 0: dead after the attempts alone), or
-    None when not set."""
+def _bounded_number(
+    name: str, value: str | None, unit: str, maximum: float, problems: list[str]
+) -> float | None:
+    """A setting that is a number from 0 to ``maximum`` (a fraction allowed), or None when not
+    set; a bad one is one line in ``problems`` (and None)."""
     text = (value or "").strip()
     if not text:
         return None
     try:
-        hours = float(text)
+        number = float(text)
     except ValueError:
-        hours = math.nan
-    if not 0 <= hours <= MAX_GIVE_UP_HOURS:  # NaN and inf fail this too
+        number = math.nan
+    if not 0 <= number <= maximum:  # NaN and inf fail this too
         problems.append(
-            f"REGIE_OUTBOX_GIVE_UP_HOURS: {text[:20]!r} is not a number of hours "
-            f"(at least 0, at most {MAX_GIVE_UP_HOURS})"
+            f"{name}: {text[:20]!r} is not a number of {unit} (at least 0, at most {maximum})"
         )
         return None
-    return hours
+    return number
+
+
+def _give_up_hours(value: str | None, problems: list[str]) -> float | None:
+    """REGIE_OUTBOX_GIVE_UP_HOURS (a fraction allowed; 0: dead after the attempts alone), or
+    None when not set."""
+    return _bounded_number(
+        "REGIE_OUTBOX_GIVE_UP_HOURS", value, "hours", MAX_GIVE_UP_HOURS, problems
+    )
 
 
 def _cycle_lock_wait(value: str | None, problems: list[str]) -> float:
     """REGIE_CYCLE_LOCK_WAIT in seconds (a fraction allowed, 0 to a day); the default if unset."""
-    text = (value or "").strip()
-    if not text:
-        return DEFAULT_CYCLE_LOCK_WAIT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not 0 <= seconds <= MAX_LOCK_TIMEOUT:  # NaN and inf fail this too
-        problems.append(
-            f"REGIE_CYCLE_LOCK_WAIT: {text[:20]!r} is not a number of seconds "
-            f"(at least 0, at most {MAX_LOCK_TIMEOUT})"
-        )
-        return DEFAULT_CYCLE_LOCK_WAIT
-    return seconds
+    seconds = _bounded_number("REGIE_CYCLE_LOCK_WAIT", value, "seconds", MAX_LOCK_TIMEOUT, problems)
+    return DEFAULT_CYCLE_LOCK_WAIT if seconds is None else seconds
 
 
 def _notifiers(value: str, problems: list[str]) -> tuple[str, ...]:

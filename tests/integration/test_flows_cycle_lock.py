@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,40 +21,19 @@ import pytest
 
 from regie import cycle as use_cases
 from regie.locks import cycle_lock
-from tests.cli import ROOT, regie
+from tests.cli import regie
 from tests.integration.test_flows import AS_OF, database, home, outbox  # noqa: F401
+from tests.lock_holder import holding_cycle_lock
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
-
-HOLD = """
-import sys
-from pathlib import Path
-from regie.locks import cycle_lock
-with cycle_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()
-"""
 
 
 @pytest.fixture
 def holder(home: Path) -> Iterator[subprocess.Popen[str]]:  # noqa: F811
     """Another process holds the home's cycle lock (as a running `regie cycle` does) until its
     standard input is closed."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(home)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    with holding_cycle_lock(home) as process:
         yield process
-    finally:
-        assert process.stdin is not None
-        if not process.stdin.closed:
-            process.stdin.close()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

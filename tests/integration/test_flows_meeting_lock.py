@@ -31,6 +31,7 @@ from store.reports_repo import ReportsRepository
 from tests.cli import ROOT
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.reports_scenario import migrated_app
+from tests.lock_holder import holding_cycle_lock
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 
@@ -44,15 +45,6 @@ from importlib import import_module
 flow = getattr(import_module(f"flows.{sys.argv[1]}"), sys.argv[1])
 state = flow(**json.loads(sys.argv[2]), return_state=True)
 print(json.dumps({"failed": state.is_failed(), "message": str(state.message)}))
-"""
-
-HOLD = """
-import sys
-from pathlib import Path
-from regie.locks import cycle_lock
-with cycle_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()
 """
 
 
@@ -193,21 +185,8 @@ def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holds the home's cycle lock (as a running `regie cycle` does) until its
     standard input is closed."""
     home = tmp_path / "home"
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(home)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    with holding_cycle_lock(home) as process:
         yield process
-    finally:
-        assert process.stdin is not None
-        if not process.stdin.closed:
-            process.stdin.close()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the command line does not (``wait=0``). The lock is held by another real process
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,35 +15,13 @@ import pytest
 from regie.config import DEFAULT_CYCLE_LOCK_WAIT, load_settings
 from regie.errors import InvalidInput
 from regie.locks import AnotherCycleRunning, cycle_lock
-from tests.cli import ROOT
-
-HOLD = """
-import sys
-from pathlib import Path
-from regie.locks import cycle_lock
-with cycle_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()
-"""
+from tests.lock_holder import holding_cycle_lock
 
 
 @pytest.fixture
 def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(tmp_path)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    with holding_cycle_lock(tmp_path) as process:
         yield process
-    finally:
-        assert process.stdin is not None
-        if not process.stdin.closed:
-            process.stdin.close()
-        process.wait(timeout=30)
 
 
 def test_the_setting_defaults_to_ten_minutes_and_takes_seconds() -> None:
