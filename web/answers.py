@@ -114,7 +114,18 @@ def _show(request: Request, regie: App, token: str) -> Response:
         view = check_link(regie, plan, token, utcnow())
     except LinkRefused as exc:
         return _refused(request, exc.reason, refusal=exc)
-    return _form(request, plan, view, _own_answer(view), {})
+    return _form(
+        request, plan, view, _own_answer(view) or _preselected(request, regie, plan, view), {}
+    )
+
+
+def _preselected(request: Request, regie: App, plan: Plan, view: Any) -> dict[str, str]:
+    """``?status=…`` from a quick link in a mail: that choice checked on the form, if it may
+    be preselected for this item (:func:`regie.answer_links.quick_statuses`); else nothing."""
+    from regie.answer_links import quick_statuses
+
+    wanted = request.query_params.get("status", "")
+    return {"status": wanted} if wanted in quick_statuses(_overdue(regie, plan, view)) else {}
 
 
 def _own_answer(view: Any) -> dict[str, str]:

@@ -163,3 +163,23 @@ def test_an_overdue_items_new_date_years_ahead_is_refused_at_its_field(app: App)
     assert failed.by_id["forecast"].get("value") == far.isoformat()  # shown back as picked
     with app.session() as session:
         assert Repository(session, "wegen-test").status_updates() == []
+
+
+def test_a_quick_link_preselects_only_what_an_overdue_item_can_be_without_a_date(
+    app: App,
+) -> None:
+    """``?status=`` checks that choice on the form (GET still stores nothing); on an overdue
+    item "Op schema" needs the new date, so a quick link cannot preselect it."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = TestClient(create_app(app), raise_server_exceptions=True)
+
+    def checked(query: str) -> list[str | None]:
+        page = Page(web.get(f"/antwoord/{token}{query}").text)
+        return [r.get("value") for r in page.radios if "checked" in r]
+
+    assert checked("?status=done") == ["done"]
+    assert checked("?status=at_risk") == ["at_risk"]
+    assert checked("?status=on_track") == []  # overdue: the date comes first
+    assert checked("?status=cancelled") == [] and checked("") == []
+    with app.session() as session:
+        assert Repository(session, "wegen-test").status_updates() == []
