@@ -25,7 +25,14 @@ from notifications.slack_answer_blocks import (
     edit_actions,
     edit_block_id,
 )
-from regie.answers import STANDING_REFUSALS, AnswerRefused, Guard, record_answer, writing
+from regie.answers import (
+    STANDING_REFUSALS,
+    AnswerRefused,
+    Guard,
+    WithinTransaction,
+    record_answer,
+    writing,
+)
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -217,7 +224,8 @@ def handle_interaction(
                 meta["channel"],
                 meta["ts"],
                 modal_errors=True,
-                guard=_once_per_view(guard, view),
+                guard=guard,
+                within=_once_per_view(view),
                 confirmed=confirmed,
             )
         except ViewSubmitted:
@@ -273,7 +281,8 @@ def _submit_overdue(
             meta["channel"],
             meta["ts"],
             modal_errors=True,
-            guard=_once_per_view(guard, view),
+            guard=guard,
+            within=_once_per_view(view),
             label=label,
             error_block="forecast",
         )
@@ -281,26 +290,26 @@ def _submit_overdue(
         return SlackReply()  # the first submit stored it; an empty 200 closes the modal
 
 
-def _once_per_view(guard: Guard | None, view: dict[str, Any]) -> Guard | None:
-    """``guard`` plus the view's id, in the same transaction: Slack sends a second submit of
-    one modal (a double click, a retry) as a new, validly signed request."""
+def _once_per_view(view: dict[str, Any]) -> WithinTransaction | None:
+    """Records the view's id in the transaction that stores the answer (only there: a
+    refused submit, e.g. without "Toch wijzigen", may be corrected and sent again). Slack
+    sends a second submit of one modal (a double click, a retry) as a new, validly signed
+    request; it then rolls back and stores nothing."""
     view_id = view.get("id")
     if not isinstance(view_id, str) or not view_id:
-        return guard
+        return None
 
-    def both(session: Session) -> None:
+    def once(session: Session, _stored: StatusUpdate) -> None:
         from datetime import timedelta
 
         from regie.services import utcnow
         from store.answers import first_seen
 
-        if guard is not None:
-            guard(session)
         window = timedelta(seconds=VIEW_WINDOW_SECONDS)
         if not first_seen(session, f"view:{view_id[:64]}", utcnow(), window):
             raise ViewSubmitted(view_id[:64])
 
-    return both
+    return once
 
 
 def _overdue_kind(raw: Any) -> str:
@@ -328,6 +337,7 @@ def _answer(
     confirmed: bool = False,
     label: str | None = None,
     error_block: str = "status",
+    within: WithinTransaction | None = None,
 ) -> SlackReply:
     """``label``: what the message shows was recorded (default: the status's name);
     ``error_block``: the modal's block that shows a refusal."""
@@ -355,6 +365,7 @@ def _answer(
             guard=guard,
             standing=True,  # a cancelled item stays cancelled; reopening gereed is confirmed
             confirmed=confirmed,
+            within=within,
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:
