@@ -6,6 +6,9 @@ from typing import Any
 
 ACTION_PREFIX = "regie_answer:"
 MODAL = "modal"
+#: An overdue item's buttons that open the new-date modal (regie.slack_answers.overdue_modal).
+NEW_DATE = "new_date"
+BLOCKED = "blocked"
 #: Message kinds whose items can be answered with buttons.
 ANSWERABLE = frozenset({"reminder_digest", "round_request", "round_chase"})
 
@@ -31,6 +34,16 @@ DONE_CONFIRM: dict[str, Any] = {
     "deny": {"type": "plain_text", "text": "Annuleren"},
 }
 
+#: The same on an overdue item, where the other ways in are the two modals.
+DONE_CONFIRM_OVERDUE: dict[str, Any] = {
+    **DONE_CONFIRM,
+    "text": {
+        "type": "plain_text",
+        "text": "U meldt dit punt als gereed (vandaag). Daarna krijgt u er geen herinneringen "
+        "meer over. Nog niet gereed? Kies ‘Nieuwe datum…’ of ‘Loopt vast…’.",
+    },
+}
+
 
 def edit_actions(item_id: str) -> dict[str, Any]:
     """One "Wijzigen" button (the modal, to correct the answer just given)."""
@@ -48,23 +61,52 @@ def edit_actions(item_id: str) -> dict[str, Any]:
     }
 
 
+def _button(
+    item_id: str,
+    label: str,
+    action: str,
+    style: str | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    b: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": f"{ACTION_PREFIX}{action}",
+        "value": item_id,
+    }
+    if style:
+        b["style"] = style
+    if confirm:
+        b["confirm"] = confirm
+    return b
+
+
+def item_actions(item_id: str, state: object) -> dict[str, Any]:
+    """The buttons for an item in the state a digest shows it in."""
+    return overdue_actions(item_id) if str(state) == "overdue" else answer_actions(item_id)
+
+
+def overdue_actions(item_id: str) -> dict[str, Any]:
+    """An overdue item: "Op schema" cannot be true without a new date, so Gereed, Nieuwe
+    datum… and Loopt vast… (both a modal with a date picker and a note)."""
+    return {
+        "type": "actions",
+        "block_id": answer_block_id(item_id),
+        "elements": [
+            _button(item_id, "Gereed", "done", confirm=DONE_CONFIRM_OVERDUE),
+            _button(item_id, "Nieuwe datum…", NEW_DATE, "primary"),
+            _button(item_id, "Loopt vast…", BLOCKED, "danger"),
+        ],
+    }
+
+
 def answer_actions(item_id: str) -> dict[str, Any]:
     """Op schema, Risico, Gereed and Update geven (a modal); each button's value is the item."""
 
     def button(
         label: str, action: str, style: str | None = None, confirm: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        b: dict[str, Any] = {
-            "type": "button",
-            "text": {"type": "plain_text", "text": label},
-            "action_id": f"{ACTION_PREFIX}{action}",
-            "value": item_id,
-        }
-        if style:
-            b["style"] = style
-        if confirm:
-            b["confirm"] = confirm
-        return b
+        return _button(item_id, label, action, style, confirm)
 
     return {
         "type": "actions",

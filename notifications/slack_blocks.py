@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from notifications.base import Message
-from notifications.slack_answer_blocks import ANSWERABLE, answer_actions
+from notifications.slack_answer_blocks import ANSWERABLE, item_actions
 
 EVENT_TYPE = "regie_message"
 MAX_BLOCKS = 50  # Slack's limit per message
@@ -62,7 +62,8 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         text = render(f"slack/{message.kind}.item.md.j2", item=item).strip()
         blocks.append(_section(item_block_id(str(item["id"])), text))
         if answerable:
-            blocks.append(answer_actions(str(item["id"])))
+            # An overdue item gets buttons that can carry a new date (issue: overdue answers).
+            blocks.append(item_actions(str(item["id"]), item.get("state")))
     if len(items) > room:
         more = render("slack/more.md.j2", count=len(items) - room, office=message.metadata)
         more = more.strip()

@@ -226,6 +226,17 @@ class LinkRefused(AnswerRefused):
         self.latest = latest
 
 
+#: The statuses a link may preselect on its form (``?status=…``: a one-click answer in a
+#: mail still lands on the form, GET never stores). An overdue item only those that need no
+#: new date: "Op schema" is not true of it until a date is given on the form itself.
+QUICK_STATUSES = ("on_track", "at_risk", "done")
+QUICK_STATUSES_OVERDUE = ("done", "at_risk")
+
+
+def quick_statuses(overdue: bool) -> tuple[str, ...]:
+    return QUICK_STATUSES_OVERDUE if overdue else QUICK_STATUSES
+
+
 def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     """The link behind ``url_token`` if it may be answered now; :class:`LinkRefused` if not."""
     from governance.answers import contact, find_item, may_answer, standing_refusal

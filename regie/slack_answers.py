@@ -18,12 +18,21 @@ from typing import TYPE_CHECKING, Any
 from governance.answers import Answerer, AnswerInput, Refusal, refusal_text
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
+    BLOCKED,
     MODAL,
+    NEW_DATE,
     answer_block_id,
     edit_actions,
     edit_block_id,
 )
-from regie.answers import STANDING_REFUSALS, AnswerRefused, Guard, record_answer, writing
+from regie.answers import (
+    STANDING_REFUSALS,
+    AnswerRefused,
+    Guard,
+    WithinTransaction,
+    record_answer,
+    writing,
+)
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -35,6 +44,12 @@ if TYPE_CHECKING:
 
 QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
 MODAL_CALLBACK = "regie_answer_modal"
+#: The overdue item's modal ("Nieuwe datum…" / "Loopt vast…"), :func:`overdue_modal`.
+OVERDUE_CALLBACK = "regie_overdue_modal"
+#: What each of its two kinds stores: a new expected date (op schema), or stuck (risico).
+OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
+#: How long a submitted view's id is remembered: a double submit of one modal stores once.
+VIEW_WINDOW_SECONDS = 24 * 3600
 STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
 
 
@@ -76,6 +91,11 @@ def check_origin(app: App, payload: dict[str, Any]) -> None:
         sent_app = payload.get("api_app_id")
         if sent_app != app_id:
             raise ForeignOrigin(f"app {str(sent_app)[:20]!r} is not {app_id}")
+
+
+class ViewSubmitted(Exception):
+    """This modal (its view id) was submitted and stored before: a double submit. Its
+    transaction is rolled back; the modal is closed without storing again."""
 
 
 class Replayed(Exception):
@@ -156,6 +176,13 @@ def handle_interaction(
                 raise Malformed("no trigger_id")
             form = modal(plan, item_id, channel, ts, _latest(app, plan, item_id))
             return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
+        if choice in OVERDUE_STATUS:
+            trigger = str(payload.get("trigger_id", ""))
+            if not trigger:
+                raise Malformed("no trigger_id")
+            latest = _latest(app, plan, item_id)
+            form = overdue_modal(plan, item_id, choice, channel, ts, as_of, latest)
+            return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
         if choice not in QUICK:
             raise Malformed(f"unknown action {action_id[:40]!r}")
         completed = as_of if choice == "done" else None
@@ -165,6 +192,8 @@ def handle_interaction(
         )
     if kind == "view_submission":
         view = payload.get("view")
+        if isinstance(view, dict) and view.get("callback_id") == OVERDUE_CALLBACK:
+            return _submit_overdue(app, plan, user, view, as_of, lookup, guard)
         if not isinstance(view, dict) or view.get("callback_id") != MODAL_CALLBACK:
             raise Malformed("unknown view")
         meta = _metadata(view.get("private_metadata"))
@@ -184,6 +213,64 @@ def handle_interaction(
         if errors:
             return SlackReply(body={"response_action": "errors", "errors": errors})
         answer = AnswerInput(meta["item"], status, forecast, completed_on, note or None)
+        try:
+            return _answer(
+                app,
+                plan,
+                user,
+                answer,
+                as_of,
+                lookup,
+                meta["channel"],
+                meta["ts"],
+                modal_errors=True,
+                guard=guard,
+                within=_once_per_view(view),
+                confirmed=confirmed,
+            )
+        except ViewSubmitted:
+            return SlackReply()  # the first submit stored it; an empty 200 closes the modal
+    raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
+
+
+def _submit_overdue(
+    app: App,
+    plan: Plan,
+    user: str,
+    view: dict[str, Any],
+    as_of: date,
+    lookup: Callable[[str], str | None] | None,
+    guard: Guard | None,
+) -> SlackReply:
+    """The overdue modal's submission: a new expected date (required for "Nieuwe datum…",
+    optional for "Loopt vast…", whose note is required), checked at its field first."""
+    from governance.new_date import new_date_problem
+    from notifications.render import format_date_nl
+
+    meta = _metadata(view.get("private_metadata"))
+    choice = _overdue_kind(view.get("private_metadata"))
+    values = (view.get("state") or {}).get("values")
+    if not isinstance(values, dict):
+        raise Malformed("view without state")
+    errors: dict[str, str] = {}
+    day = _picked(values, "forecast", errors)
+    note = _input(values, "note").strip()
+    if "forecast" not in errors:
+        problem = new_date_problem(day, as_of, required=choice == NEW_DATE)
+        if problem:
+            errors["forecast"] = problem
+    if choice == BLOCKED and not note:
+        errors["note"] = "Schrijf kort wat er vastloopt of welke hulp u nodig hebt."
+    if errors:
+        return SlackReply(body={"response_action": "errors", "errors": errors})
+    answer = AnswerInput(meta["item"], OVERDUE_STATUS[choice], day, None, note or None)
+    if choice == NEW_DATE:
+        label = f"Nieuwe datum: verwacht gereed op {format_date_nl(day)}"
+    else:
+        label = "Loopt vast, hulp nodig" + (
+            f" (verwacht gereed op {format_date_nl(day)})" if day else ""
+        )
+    try:
         return _answer(
             app,
             plan,
@@ -195,9 +282,44 @@ def handle_interaction(
             meta["ts"],
             modal_errors=True,
             guard=guard,
-            confirmed=confirmed,
+            within=_once_per_view(view),
+            label=label,
+            error_block="forecast",
         )
-    raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
+    except ViewSubmitted:
+        return SlackReply()  # the first submit stored it; an empty 200 closes the modal
+
+
+def _once_per_view(view: dict[str, Any]) -> WithinTransaction | None:
+    """Records the view's id in the transaction that stores the answer (only there: a
+    refused submit, e.g. without "Toch wijzigen", may be corrected and sent again). Slack
+    sends a second submit of one modal (a double click, a retry) as a new, validly signed
+    request; it then rolls back and stores nothing."""
+    view_id = view.get("id")
+    if not isinstance(view_id, str) or not view_id:
+        return None
+
+    def once(session: Session, _stored: StatusUpdate) -> None:
+        from datetime import timedelta
+
+        from regie.services import utcnow
+        from store.answers import first_seen
+
+        window = timedelta(seconds=VIEW_WINDOW_SECONDS)
+        if not first_seen(session, f"view:{view_id[:64]}", utcnow(), window):
+            raise ViewSubmitted(view_id[:64])
+
+    return once
+
+
+def _overdue_kind(raw: Any) -> str:
+    try:
+        kind = json.loads(raw).get("kind") if isinstance(raw, str) else None
+    except (ValueError, AttributeError):
+        kind = None
+    if kind not in OVERDUE_STATUS:
+        raise Malformed("private_metadata is not ours")
+    return str(kind)
 
 
 def _answer(
@@ -213,14 +335,21 @@ def _answer(
     modal_errors: bool,
     guard: Guard | None = None,
     confirmed: bool = False,
+    label: str | None = None,
+    error_block: str = "status",
+    within: WithinTransaction | None = None,
 ) -> SlackReply:
+    """``label``: what the message shows was recorded (default: the status's name);
+    ``error_block``: the modal's block that shows a refusal."""
     from regie.answers import record_refusal
 
     contact_id = resolve_contact(app, plan, user, lookup)
     if contact_id is None:
         who = Answerer(f"slack:{user[:32]}", user)
         record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of, guard=guard)
-        return _refusal(Refusal.UNKNOWN_CONTACT, channel, user, modal_errors, plan=plan)
+        return _refusal(
+            Refusal.UNKNOWN_CONTACT, channel, user, modal_errors, plan=plan, block=error_block
+        )
     from governance.answers import contact
 
     person = contact(plan, contact_id)
@@ -236,19 +365,20 @@ def _answer(
             guard=guard,
             standing=True,  # a cancelled item stays cancelled; reopening gereed is confirmed
             confirmed=confirmed,
+            within=within,
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:
-            errors = {p.field: p.nl for p in exc.problems}
+            errors = {_block(p.field, error_block): p.nl for p in exc.problems}
             return SlackReply(body={"response_action": "errors", "errors": errors})
         why = ""
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
             why = standing_text(plan, _latest(app, plan, answer.item_id))
-        reply = _refusal(exc.reason, channel, user, modal_errors, why, plan=plan)
+        reply = _refusal(exc.reason, channel, user, modal_errors, why, plan=plan, block=error_block)
         return reply
     reply = SlackReply(stored=[recorded.update.id or 0])
     if channel and ts:
-        text = answered_text(person.name, STATUS_LABELS[answer.status], as_of)
+        text = answered_text(person.name, label or STATUS_LABELS[answer.status], as_of)
         item = answer.item_id
         reply.then.append(lambda c: mark_answered(c, channel, ts, item, text))
     return reply
@@ -262,17 +392,26 @@ def _refusal(
     why: str = "",
     *,
     plan: Plan | None = None,
+    block: str = "status",
 ) -> SlackReply:
     said = refusal_text(reason, plan.programme if plan is not None else None)
     text = f"{why} {said}" if why else said
     if modal_errors:
         return SlackReply(
-            body={"response_action": "errors", "errors": {"status": text}}, refused=reason
+            body={"response_action": "errors", "errors": {block: text}}, refused=reason
         )
     reply = SlackReply(refused=reason)
     if channel:
         reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
     return reply
+
+
+def _block(field: str, error_block: str) -> str:
+    """The modal block a field problem is shown at: the overdue modal has only the date
+    (``forecast``) and the note; anything else goes to its date."""
+    if error_block == "status" or field in ("forecast", "note"):
+        return field
+    return error_block
 
 
 def _latest(app: App, plan: Plan, item_id: str) -> StatusUpdate | None:
@@ -413,6 +552,91 @@ def modal(
                 },
             },
             *below,
+        ],
+    }
+
+
+def overdue_modal(
+    plan: Plan,
+    item_id: str,
+    kind: str,
+    channel: str,
+    ts: str,
+    as_of: date,
+    latest: StatusUpdate | None = None,
+) -> dict[str, Any]:
+    """The modal behind an overdue item's "Nieuwe datum…" (``kind`` NEW_DATE: a new expected
+    date, required, the picker starting at a sensible day ahead; an optional note) or
+    "Loopt vast…" (BLOCKED: what is stuck, required; a date if the owner knows one). The
+    date's block is ``forecast`` and the note's ``note``, so field problems land there."""
+    from governance.answers import NOTE_MAX, find_item
+    from governance.new_date import MAX_YEARS_AHEAD, initial_new_date
+    from governance.office_names import office_names
+    from notifications.render import format_date_nl
+
+    item = find_item(plan, item_id)
+    office = office_names(plan.programme)
+    title = f"{item_id} {item.title}" if item else item_id
+    due = item.period.end if item is not None and item.period is not None else None
+    lines = [f"De deadline ({format_date_nl(due)}) is verstreken." if due else ""]
+    if state := standing_text(plan, latest):
+        lines.append(f"Stand: {state}")
+    blocked = kind == BLOCKED
+    picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    forecast = latest.forecast if latest is not None else None
+    if not blocked or (forecast is not None and forecast >= as_of):
+        # Never a day in the past: Slack would submit it as picked.
+        picker["initial_date"] = initial_new_date(as_of, forecast).isoformat()
+    date_label = "Verwacht gereed op (als u dat weet)" if blocked else "Verwacht gereed op"
+    note_label = "Wat loopt vast, welke hulp is nodig?" if blocked else "Toelichting"
+    context = " ".join(line for line in lines if line)
+    return {
+        "type": "modal",
+        "callback_id": OVERDUE_CALLBACK,
+        "private_metadata": json.dumps(
+            {"item": item_id, "channel": channel, "ts": ts, "kind": kind}
+        ),
+        "title": {"type": "plain_text", "text": "Loopt vast" if blocked else "Nieuwe datum"},
+        "submit": {"type": "plain_text", "text": "Versturen"},
+        "close": {"type": "plain_text", "text": "Annuleren"},
+        "blocks": [
+            {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
+            *(
+                [{"type": "context", "elements": [{"type": "plain_text", "text": context}]}]
+                if context
+                else []
+            ),
+            {
+                "type": "input",
+                "block_id": "forecast",
+                "optional": blocked,
+                "label": {"type": "plain_text", "text": date_label},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Vandaag of later, hoogstens "
+                    f"{MAX_YEARS_AHEAD} jaar vooruit. Het punt staat dan als ‘verschoven’ in "
+                    "het overzicht en u krijgt rond die datum weer een herinnering.",
+                },
+                "element": picker,
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "optional": not blocked,
+                "label": {"type": "plain_text", "text": note_label},
+                "hint": {
+                    "type": "plain_text",
+                    "text": f"{office.The} leest dit; het kan letterlijk in de "
+                    "vergaderstukken van de stuurgroep en het voortgangsrapport staan. "
+                    "Geen persoonsgegevens: geen namen, gezondheid of telefoonnummers.",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": NOTE_MAX,
+                },
+            },
         ],
     }
 

@@ -25,6 +25,13 @@ STATUS_CHOICES = (
     ("at_risk", "Risico"),
     ("done", "Gereed"),
 )
+#: The same statuses on an overdue item, worded for what each then means: the new date
+#: (asked first on its form) goes with *Op schema*; *Risico* is "it is stuck".
+OVERDUE_CHOICES = (
+    ("on_track", "Op schema, met de nieuwe datum hierboven"),
+    ("at_risk", "Risico: loopt vast of hulp nodig (schrijf hieronder wat er nodig is)"),
+    ("done", "Gereed"),
+)
 #: HTTP status per refusal: the page is the same kind either way, the code tells tools why.
 REFUSAL_STATUS = {
     Refusal.LINK_TAMPERED: 404,
@@ -107,7 +114,18 @@ def _show(request: Request, regie: App, token: str) -> Response:
         view = check_link(regie, plan, token, utcnow())
     except LinkRefused as exc:
         return _refused(request, exc.reason, refusal=exc)
-    return _form(request, plan, view, _own_answer(view), {})
+    return _form(
+        request, plan, view, _own_answer(view) or _preselected(request, regie, plan, view), {}
+    )
+
+
+def _preselected(request: Request, regie: App, plan: Plan, view: Any) -> dict[str, str]:
+    """``?status=…`` from a quick link in a mail: that choice checked on the form, if it may
+    be preselected for this item (:func:`regie.answer_links.quick_statuses`); else nothing."""
+    from regie.answer_links import quick_statuses
+
+    wanted = request.query_params.get("status", "")
+    return {"status": wanted} if wanted in quick_statuses(_overdue(regie, plan, view)) else {}
 
 
 def _own_answer(view: Any) -> dict[str, str]:
@@ -144,6 +162,13 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     completed_on = _date(fields.get("completed_on", ""), "completed_on", errors)
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
+    # After ``shown``: a date read but refused is put back as the date input shows it.
+    if view is not None and forecast is not None and _overdue(regie, plan, view):
+        from governance.new_date import new_date_problem
+
+        problem = new_date_problem(forecast, today(regie, plan), required=False)
+        if problem:
+            errors["forecast"] = f"{DATE_LABELS['forecast']}: {problem}"
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
     if refused is not None:  # shown back, so what was typed is not lost
@@ -287,6 +312,20 @@ def _typed(fields: dict[str, str], status: str) -> dict[str, str]:
     return typed if any(typed.values()) else {}
 
 
+def _overdue(regie: App, plan: Plan, view: Any) -> bool:
+    """Whether the link's item is past its deadline, not finished and without a new date
+    still ahead (the form then asks the new date first)."""
+    from governance.answers import standing
+    from regie.services import today
+
+    state = standing(plan, view.latest)
+    due = view.item.period.end if view.item.period else None
+    now = today(regie, plan)
+    if state is not None and (state.finished or (state.forecast and state.forecast >= now)):
+        return False  # finished, or a new date given that still lies ahead (verschoven)
+    return due is not None and due < now
+
+
 def _form(
     request: Request, plan: Plan, view: Any, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
@@ -294,21 +333,21 @@ def _form(
     from regie.services import today
 
     regie: App = request.app.state.regie
-    now = today(regie, plan)
     state = standing(plan, view.latest)
-    due = view.item.period.end if view.item.period else None
+    overdue = _overdue(regie, plan, view)
     return _render(
         request,
         "answer_form.html.j2",
         422 if errors else 200,
         plan,
         view=view,
-        choices=STATUS_CHOICES,
+        choices=OVERDUE_CHOICES if overdue else STATUS_CHOICES,
         values=values,
         errors=errors,
         standing=state,
         status_labels=STATUS_LABELS,
-        overdue=due is not None and due < now and not (state and state.finished),
+        overdue=overdue,
+        today_iso=today(regie, plan).isoformat(),
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         date_hint=DATE_HINT,
     )

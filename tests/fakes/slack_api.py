@@ -4,7 +4,17 @@ It records every call, keeps the posted messages per channel (with their ``metad
 429 + ``Retry-After`` when posts come faster than ``rate`` per second, and injects failures:
 HTTP 500s and dropped connections, either before a post is stored or after (the nasty case:
 Slack posted, the client never heard). Other tests extend it through :meth:`FakeSlack.route`
-(e.g. ``chat.update``, ``views.open``).
+(e.g. ``conversations.history`` with canned blocks).
+
+``views.open`` takes the request slack-sdk sends (``trigger_id`` plus ``view`` as JSON) and
+checks it as Slack does: a trigger is one the fake handed out (:meth:`FakeSlack.trigger`, as
+Slack puts one in each interaction payload), used once (``exchanged_trigger_id``) and within
+:attr:`FakeSlack.trigger_seconds` (``expired_trigger_id``: Slack's triggers live about 3
+seconds, so a modal must be opened right after the acknowledgement); the view is a modal
+within Block Kit's limits (title ≤ 24 characters, input blocks with a label and an element,
+unique block ids, a date picker's ``initial_date`` as YYYY-MM-DD), else ``invalid_arguments``
+with the reasons in ``response_metadata.messages``. ``chat.update`` replaces a stored
+message's blocks and text.
 
 Usage::
 
@@ -57,6 +67,7 @@ class FakeSlack:
     seed: int = 0
     retry_after: int = 1
     team: str = "Fake workspace"
+    trigger_seconds: float = 3.0  # how long Slack's trigger_id can be exchanged
 
     def __post_init__(self) -> None:
         self.calls: list[Call] = []
@@ -68,7 +79,11 @@ class FakeSlack:
             "conversations.open": FakeSlack._open,
             POST: FakeSlack._post,
             "conversations.history": FakeSlack._history,
+            "views.open": FakeSlack._views_open,
+            "chat.update": FakeSlack._update,
         }
+        self.triggers: dict[str, float] = {}  # trigger id → when handed out (monotonic)
+        self.views: list[dict[str, Any]] = []  # views opened, oldest first
         self._lock = threading.Lock()
         self._random = random.Random(self.seed)
         self._recent: deque[float] = deque()
@@ -108,6 +123,15 @@ class FakeSlack:
         assert self._server is not None, "start() the fake first"
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/api/"
+
+    def trigger(self, at: float | None = None) -> str:
+        """A trigger id as Slack puts one in an interaction payload (handed out ``at``,
+        monotonic seconds; default now)."""
+        with self._lock:
+            self._ts += 1
+            trigger = f"{self._ts}.98765.abcd{self._ts:04x}"
+            self.triggers[trigger] = time.monotonic() if at is None else at
+            return trigger
 
     # --- what happened --------------------------------------------------------------------
 
@@ -236,6 +260,93 @@ class FakeSlack:
             "has_more": more,
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(args.get("trigger_id") or "")
+        if not trigger:
+            return {"ok": False, "error": "invalid_arguments"}
+        if trigger not in self.triggers:
+            return {"ok": False, "error": "invalid_trigger_id"}
+        issued = self.triggers[trigger]
+        if issued < 0:
+            return {"ok": False, "error": "exchanged_trigger_id"}
+        if time.monotonic() - issued > self.trigger_seconds:
+            return {"ok": False, "error": "expired_trigger_id"}
+        view = _json(args.get("view"))
+        problems = view_problems(view)
+        if problems:
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]},
+            }
+        self.triggers[trigger] = -1.0  # exchanged
+        self._ts += 1
+        opened = {**view, "id": f"V{self._ts:08d}", "hash": f"{self._ts}.hash", "state": {}}
+        self.views.append(opened)
+        return {"view": opened}
+
+    def _update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        found = [m for m in self.messages.get(channel, []) if m["ts"] == ts]
+        if not found:
+            return {"ok": False, "error": "message_not_found"}
+        if "blocks" in args:
+            found[0]["blocks"] = _json(args["blocks"])
+        if args.get("text") is not None:
+            found[0]["text"] = args["text"]
+        return {"channel": channel, "ts": ts}
+
+
+TITLE_MAX = 24  # characters in a modal's title, submit and close (Block Kit)
+VIEW_BLOCKS_MAX = 100
+METADATA_MAX = 3000  # characters of private_metadata
+
+
+def view_problems(view: Any) -> list[str]:
+    """What Slack would refuse in a modal view (the checks a fake can make)."""
+    import re
+
+    if not isinstance(view, dict):
+        return ["view must be a JSON object"]
+    problems: list[str] = []
+    if view.get("type") != "modal":
+        problems.append("type must be modal")
+    for name in ("title", "submit", "close"):
+        text = view.get(name)
+        if text is None and name != "title":
+            continue
+        if not isinstance(text, dict) or text.get("type") != "plain_text":
+            problems.append(f"{name} must be a plain_text object")
+        elif not 0 < len(str(text.get("text", ""))) <= TITLE_MAX:
+            problems.append(f"{name}.text must be 1 to {TITLE_MAX} characters")
+    if len(str(view.get("private_metadata") or "")) > METADATA_MAX:
+        problems.append(f"private_metadata must be at most {METADATA_MAX} characters")
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not 0 < len(blocks) <= VIEW_BLOCKS_MAX:
+        return [*problems, f"blocks must be a list of 1 to {VIEW_BLOCKS_MAX} blocks"]
+    seen: set[str] = set()
+    inputs = 0
+    for n, block in enumerate(blocks):
+        block_id = block.get("block_id") if isinstance(block, dict) else None
+        if block_id is not None:
+            if block_id in seen:
+                problems.append(f"blocks[{n}].block_id {block_id!r} is not unique")
+            seen.add(str(block_id))
+        if not isinstance(block, dict) or block.get("type") != "input":
+            continue
+        inputs += 1
+        element = block.get("element")
+        if not isinstance(block.get("label"), dict) or not isinstance(element, dict):
+            problems.append(f"blocks[{n}]: an input block needs a label and an element")
+            continue
+        initial = element.get("initial_date")
+        iso = isinstance(initial, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", initial)
+        if element.get("type") == "datepicker" and initial is not None and not iso:
+            problems.append(f"blocks[{n}].element.initial_date must be YYYY-MM-DD")
+    if inputs and view.get("submit") is None:
+        problems.append("a modal with input blocks needs submit")
+    return problems
 
 
 def _json(value: Any) -> Any:

@@ -143,3 +143,43 @@ def test_a_date_read_but_refused_comes_back_as_the_date_input_shows_it(app: App)
     failed = Page(page.text)
     assert failed.by_id["forecast"].get("value") == "2001-02-01"
     assert failed.by_id["forecast"].get("aria-invalid") == "true"
+
+
+def test_an_overdue_items_new_date_years_ahead_is_refused_at_its_field(app: App) -> None:
+    """The item is past its deadline (30 juni 2025): its form asks the new date first, and one
+    more than 2 years ahead (a slip of the date picker's year) is an error, nothing stored."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = TestClient(create_app(app), raise_server_exceptions=True)
+    form = web.get(f"/antwoord/{token}")
+    assert form.text.index('id="forecast"') < form.text.index('name="status"')
+    far = date.today() + timedelta(days=3 * 366)  # answers count for today
+    page = web.post(
+        f"/antwoord/{token}",
+        data={"status": "on_track", "forecast": far.isoformat(), "csrf_token": _csrf(form.text)},
+    )
+    assert page.status_code == 422, page.text
+    failed = Page(page.text)
+    assert "meer dan 2 jaar vooruit" in failed.text["forecast-fout"]
+    assert failed.by_id["forecast"].get("value") == far.isoformat()  # shown back as picked
+    with app.session() as session:
+        assert Repository(session, "wegen-test").status_updates() == []
+
+
+def test_a_quick_link_preselects_only_what_an_overdue_item_can_be_without_a_date(
+    app: App,
+) -> None:
+    """``?status=`` checks that choice on the form (GET still stores nothing); on an overdue
+    item "Op schema" needs the new date, so a quick link cannot preselect it."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = TestClient(create_app(app), raise_server_exceptions=True)
+
+    def checked(query: str) -> list[str | None]:
+        page = Page(web.get(f"/antwoord/{token}{query}").text)
+        return [r.get("value") for r in page.radios if "checked" in r]
+
+    assert checked("?status=done") == ["done"]
+    assert checked("?status=at_risk") == ["at_risk"]
+    assert checked("?status=on_track") == []  # overdue: the date comes first
+    assert checked("?status=cancelled") == [] and checked("") == []
+    with app.session() as session:
+        assert Repository(session, "wegen-test").status_updates() == []

@@ -99,15 +99,22 @@ def test_reopening_someone_elses_gereed_needs_toch_wijzigen_in_the_modal(app: Ap
     view = client.calls[0][1]["view"]
     assert any(b.get("block_id") == "confirm" for b in view["blocks"])
     assert "Stand: Gereed gemeld door Bram Smit (PROV)" in str(view["blocks"])
-    plain = handle_interaction(app, plan, submission("U0ANNA", "1.1.1", "at_risk"), DAY)
+    # Both submits of one modal (one view id): the refused first does not block the second.
+    first = submission("U0ANNA", "1.1.1", "at_risk")
+    first["view"]["id"] = "V0MODAL"
+    plain = handle_interaction(app, plan, first, DAY)
     assert plain.body is not None and plain.body["response_action"] == "errors"
     assert updates(app) == [("1.1.1", "done", "bram")]
     ticked = submission("U0ANNA", "1.1.1", "at_risk")
+    ticked["view"]["id"] = "V0MODAL"
     ticked["view"]["state"]["values"]["confirm"] = {
         "value": {"selected_options": [{"value": "ja"}]}
     }
     done = handle_interaction(app, plan, ticked, DAY)
     assert done.stored and done.refused is None
+    assert updates(app) == [("1.1.1", "done", "bram"), ("1.1.1", "at_risk", "anna")]
+    again = handle_interaction(app, plan, ticked, DAY)  # a double submit: closed, not stored
+    assert again.body is None and not again.stored and again.refused is None
     assert updates(app) == [("1.1.1", "done", "bram"), ("1.1.1", "at_risk", "anna")]
 
 

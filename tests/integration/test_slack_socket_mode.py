@@ -134,3 +134,40 @@ def test_socket_mode_modal_errors_in_the_acknowledgement(
     assert ack["payload"]["response_action"] == "errors"
     assert "status" in ack["payload"]["errors"]
     assert updates(app) == []
+
+
+def test_socket_mode_overdue_modal_opens_checks_its_date_and_stores_once(
+    listening: tuple[App, SocketSlack, FakeSocketMode],
+) -> None:
+    """An overdue item's "Nieuwe datum…" over Socket Mode: the modal is opened with the
+    envelope's trigger, a past date comes back in the acknowledgement, and the same modal
+    submitted in two envelopes is stored once."""
+    from datetime import timedelta
+
+    from regie.services import today
+
+    app, web, socket = listening
+    pressed = button("U0ANNA", "1.1.1", "new_date")
+    pressed["trigger_id"] = web.trigger()
+    socket.push({"envelope_id": "env-3", "type": "interactive", "payload": pressed})
+    socket.ack_for("env-3")
+    deadline = time.monotonic() + 10
+    while not web.views and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (view,) = web.views
+
+    def submitted(envelope: str, day: str) -> dict[str, Any]:
+        values = {"forecast": {"value": {"selected_date": day}}, "note": {"value": {}}}
+        state = {k: view[k] for k in ("id", "callback_id", "private_metadata")}
+        state["state"] = {"values": values}
+        payload = {"type": "view_submission", "user": {"id": "U0ANNA"}, "view": state}
+        socket.push({"envelope_id": envelope, "type": "interactive", "payload": payload})
+        return socket.ack_for(envelope)
+
+    now = today(app)
+    ack = submitted("env-4", (now - timedelta(days=1)).isoformat())
+    assert "in het verleden" in ack["payload"]["errors"]["forecast"]
+    later = (now + timedelta(days=21)).isoformat()
+    assert submitted("env-5", later).get("payload") in (None, {})
+    assert submitted("env-6", later).get("payload") in (None, {})  # a double submit
+    assert updates(app) == [("1.1.1", "on_track", "anna")]

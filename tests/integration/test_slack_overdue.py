@@ -1,0 +1,217 @@
+"""An overdue item in Slack: Gereed, Nieuwe datum… and Loopt vast… (a modal with a date picker
+and a note), over HTTP against the fake Slack Web API (views.open, chat.update)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from notifications.base import Message
+from notifications.slack_blocks import digest_blocks
+from regie.bootstrap import App
+from regie.config import SlackSettings
+from regie.services import today
+from store import Repository
+from tests.fakes.slack_api import FakeSlack
+from tests.integration.slack_requests import button, signed, slack_app
+from web.app import create_app
+
+CHANNEL = "DANNA"
+
+
+def _items() -> list[dict[str, Any]]:
+    overdue = {"id": "1.1.1", "title": "Knelpuntenkaart", "state": "overdue", "due": "2025-06-30"}
+    open_ = {"id": "1.1.2", "title": "Prioriteiten", "state": "on_track", "due": "2027-09-30"}
+    return [
+        {**overdue, "days_overdue": 5, "gereed": "Q2-2025", "owners": ["GEM"]},
+        {**open_, "days_overdue": 0, "gereed": "Q3-2027", "owners": ["GEM"]},
+    ]
+
+
+def digest() -> Message:
+    return Message(
+        "digest-1", "reminder_digest", "anna", "Anna de Wit", "Herinnering", "tekst",
+        slack="U0ANNA", metadata={"items": _items()},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack(users={"anna@example.org": "U0ANNA"}) as fake:
+        fake.messages[CHANNEL] = [
+            {"ts": "1.000001", "channel": CHANNEL, "text": "Herinnering",
+             "blocks": digest_blocks(digest()), "metadata": None},
+        ]  # fmt: skip
+        yield fake
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path, slack: FakeSlack) -> App:
+    app = slack_app(migrated_url, tmp_path)
+    app.settings = replace(app.settings, slack=SlackSettings(slack.token, slack.base_url))
+    return app
+
+
+@pytest.fixture
+def web(app: App) -> TestClient:
+    return TestClient(create_app(app))
+
+
+def actions(blocks: list[dict[str, Any]], item: str) -> list[str]:
+    (block,) = [b for b in blocks if b.get("block_id") == f"answer:{item}"]
+    return [e["text"]["text"] for e in block.get("elements", []) if "text" in e]
+
+
+def press(web: TestClient, slack: FakeSlack, choice: str, item: str = "1.1.1") -> dict[str, Any]:
+    """Press an item's button with a fresh trigger; the modal the fake opened."""
+    payload = button("U0ANNA", item, choice, channel=CHANNEL)
+    payload["trigger_id"] = slack.trigger()
+    response = web.post("/slack/interactivity", content=(s := signed(payload))[0], headers=s[1])
+    assert response.status_code == 200 and response.text == ""
+    return slack.views[-1]
+
+
+def submit(
+    web: TestClient,
+    view: dict[str, Any],
+    day: str | None,
+    note: str | None = None,
+    at: float | None = None,
+) -> tuple[int, Any]:
+    """Submit the opened view as Slack does: its id, callback, metadata and state."""
+    payload = {
+        "type": "view_submission",
+        "user": {"id": "U0ANNA"},
+        "view": {
+            "id": view["id"],
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": {
+                "values": {
+                    "forecast": {"value": {"type": "datepicker", "selected_date": day}},
+                    "note": {"value": {"type": "plain_text_input", "value": note}},
+                }
+            },
+        },
+    }
+    body, headers = signed(payload, at=at)
+    response = web.post("/slack/interactivity", content=body, headers=headers)
+    return response.status_code, (response.json() if response.text else None)
+
+
+def stored(app: App) -> list[tuple[str, str, date | None, str | None, str]]:
+    with app.session() as session:
+        return [
+            (u.item_id, u.status.value, u.forecast, u.comment, u.source)
+            for u in Repository(session, "wegen-test").status_updates()
+        ]
+
+
+def message_line(slack: FakeSlack, item: str = "1.1.1") -> str:
+    (message,) = slack.messages[CHANNEL]
+    (block,) = [b for b in message["blocks"] if b.get("block_id") == f"answer:{item}"]
+    assert block["type"] == "context"  # the buttons are gone
+    return str(block["elements"][0]["text"])
+
+
+def test_an_overdue_item_offers_gereed_new_date_and_stuck() -> None:
+    blocks = digest_blocks(digest())
+    assert actions(blocks, "1.1.1") == ["Gereed", "Nieuwe datum…", "Loopt vast…"]
+    assert actions(blocks, "1.1.2") == ["Op schema", "Risico", "Gereed", "Update geven"]
+
+
+def test_a_new_date_opens_a_modal_and_is_stored_once(
+    app: App, web: TestClient, slack: FakeSlack
+) -> None:
+    view = press(web, slack, "new_date")
+    (opened,) = slack.calls_to("views.open")
+    assert opened.outcome == "ok"
+    now = today(app)
+    picker = next(b for b in view["blocks"] if b.get("block_id") == "forecast")["element"]
+    assert picker["type"] == "datepicker"
+    assert date.fromisoformat(picker["initial_date"]) > now  # never in the past
+    assert view["title"]["text"] == "Nieuwe datum"
+    day = now + timedelta(days=30)
+    assert submit(web, view, day.isoformat(), "Wacht op de aannemer") == (200, None)
+    assert stored(app) == [("1.1.1", "on_track", day, "Wacht op de aannemer", "slack")]
+    from notifications.render import format_date_nl
+
+    line = message_line(slack)
+    assert line.startswith("Beantwoord door Anna de Wit op ")
+    assert line.endswith(f"Nieuwe datum: verwacht gereed op {format_date_nl(day)}")
+    # Submitted again (Slack sends a second, validly signed request): stored once.
+    again = submit(web, view, day.isoformat(), "Wacht op de aannemer", at=time.time() - 2)
+    assert again == (200, None)
+    assert len(stored(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("offset", "words"),
+    [(-1, "in het verleden"), (2 * 366 + 1, "meer dan 2 jaar vooruit"), (None, "Kies de nieuwe")],
+)
+def test_a_date_in_the_past_or_far_ahead_is_a_field_error(
+    app: App, web: TestClient, slack: FakeSlack, offset: int | None, words: str
+) -> None:
+    view = press(web, slack, "new_date")
+    day = None if offset is None else (today(app) + timedelta(days=offset)).isoformat()
+    code, body = submit(web, view, day)
+    assert code == 200 and body["response_action"] == "errors"
+    assert list(body["errors"]) == ["forecast"] and words in body["errors"]["forecast"]
+    assert stored(app) == []
+    assert slack.calls_to("chat.update") == []
+    # Corrected in the same modal: stored.
+    good = (today(app) + timedelta(days=7)).isoformat()
+    assert submit(web, view, good) == (200, None)
+    assert [s[:3] for s in stored(app)] == [("1.1.1", "on_track", date.fromisoformat(good))]
+
+
+def test_stuck_needs_a_note_and_stores_at_risk(app: App, web: TestClient, slack: FakeSlack) -> None:
+    view = press(web, slack, "blocked")
+    assert view["title"]["text"] == "Loopt vast"
+    picker = next(b for b in view["blocks"] if b.get("block_id") == "forecast")
+    assert picker["optional"] is True and "initial_date" not in picker["element"]
+    code, body = submit(web, view, None, "  ")
+    assert code == 200 and list(body["errors"]) == ["note"]
+    assert submit(web, view, None, "Vergunning ligt stil bij de provincie") == (200, None)
+    assert stored(app) == [
+        ("1.1.1", "at_risk", None, "Vergunning ligt stil bij de provincie", "slack")
+    ]
+    assert message_line(slack).endswith("Loopt vast, hulp nodig")
+
+
+def test_the_modal_is_opened_with_the_real_request_shape(app: App, slack: FakeSlack) -> None:
+    """slack-sdk's views_open against the fake: a trigger works once and only briefly, and a
+    view Slack would refuse is refused."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    from regie.slack_answers import overdue_modal
+
+    client = WebClient(token=slack.token, base_url=slack.base_url)
+    plan = app.load_plan()
+    view = overdue_modal(plan, "1.1.1", "new_date", CHANNEL, "1.000001", today(app))
+    trigger = slack.trigger()
+    assert client.views_open(trigger_id=trigger, view=view)["view"]["id"]
+    for used, error in [
+        (trigger, "exchanged_trigger_id"),
+        (slack.trigger(at=time.monotonic() - 10), "expired_trigger_id"),
+        ("made-up", "invalid_trigger_id"),
+    ]:
+        with pytest.raises(SlackApiError) as refused:
+            client.views_open(trigger_id=used, view=view)
+        assert refused.value.response["error"] == error
+    bad = {**view, "title": {"type": "plain_text", "text": "x" * 25}}
+    bad["blocks"][2]["element"]["initial_date"] = "4-12-2026"
+    with pytest.raises(SlackApiError) as refused:
+        client.views_open(trigger_id=slack.trigger(), view=bad)
+    assert refused.value.response["error"] == "invalid_arguments"
+    assert len(refused.value.response["response_metadata"]["messages"]) == 2
+    assert json.loads(view["private_metadata"])["kind"] == "new_date"
