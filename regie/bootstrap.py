@@ -287,6 +287,7 @@ class App:
             from notifications.email import EmailNotifier
 
             smtp = settings.smtp
+            plan = plan or self._plan_if_readable()
             return EmailNotifier(
                 smtp.host,
                 smtp.port,
@@ -294,10 +295,28 @@ class App:
                 security=smtp.security,
                 user=smtp.user,
                 password=smtp.password,
-                reply_to=self.mail_reply_to(plan or self._plan_if_readable()),
+                reply_to=self.mail_reply_to(plan),
                 timeout=smtp.timeout,
+                bouncing=self.bouncing_addresses(plan),
             )
         raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
+
+    def bouncing_addresses(self, plan: Plan | None) -> dict[str, str]:
+        """Addresses (lower case) of the plan's contacts whose e-mail bounces, with the remote
+        server's words (``regie mail bounces``); {} without a plan."""
+        if plan is None:
+            return {}
+        from store.bounces import current_bounces
+
+        self.ensure_schema()
+        with self.session() as session:
+            found = current_bounces(
+                session, plan.programme.id, {c.id: c.email for c in plan.contacts}
+            )
+        return {
+            b.email: " ".join(x for x in (b.status, b.diagnostic) if x) or "teruggestuurd"
+            for b in found.values()
+        }
 
     def mail_reply_to(self, plan: Plan | None) -> str | None:
         """The Reply-To of every mail (and of its file copy): REGIE_MAIL_REPLY_TO, else the
