@@ -54,6 +54,7 @@ class EmailNotifier:
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
         bouncing: Mapping[str, str] | None = None,
+        sender_setting: str = "REGIE_MAIL_FROM",
     ) -> None:
         if security not in SECURITY:
             raise ValueError(f"security must be one of {SECURITY}, not {security!r}")
@@ -68,6 +69,7 @@ class EmailNotifier:
         self.ssl_context = ssl_context
         #: Addresses (lower case) whose mail comes back, with why (regie.bounces): not sent to.
         self.bouncing = dict(bouncing or {})
+        self.sender_setting = sender_setting  # where mail_from is set: named when refused
         self._smtp: smtplib.SMTP | None = None
         self._in_batch = False
         self._lock = threading.RLock()  # one SMTP conversation at a time on the connection
@@ -155,7 +157,7 @@ class EmailNotifier:
                 if exc.smtp_code >= 500:  # the sender's address: every message would fail
                     raise SenderRefused(
                         f"mail server {self.host}:{self.port} refused the sender "
-                        f"{_text(exc.sender)}: {said} (check REGIE_MAIL_FROM)"
+                        f"{_text(exc.sender)}: {said} (check {self.sender_setting})"
                     ) from None
                 raise NotifierError(f"mail server: {said}") from None
             except smtplib.SMTPResponseException as exc:

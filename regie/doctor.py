@@ -442,9 +442,8 @@ def _channels(app: App, plan: Plan | None) -> Check:
                     )
             else:
                 smtp = settings.smtp
-                configured.append(
-                    f"email ({smtp.host}:{smtp.port} {smtp.security}, from {smtp.mail_from})"
-                )
+                sender = app.mail_from(plan)[0] or smtp.mail_from  # the plan's, else the default
+                configured.append(f"email ({smtp.host}:{smtp.port} {smtp.security}, from {sender})")
         elif name == "slack":
             if settings.slack is None:
                 before = len(problems)

@@ -321,3 +321,43 @@ def test_a_refused_sender_stops_the_batch_keeps_every_message_queued_and_doctor_
         assert sorted(send_reminders(app).sent) == sorted(queued)
         doctor = regie("doctor", env=env)
         assert "fail    mail" not in doctor.out
+
+
+# --- a sender per programme -----------------------------------------------------------------
+
+
+def _plan_with_sender(tmp_path: Path, sender: str) -> Path:
+    text = (ROOT / "plan" / "actions.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "actions.yaml"
+    line = "  id: mvi-2015-2020\n"
+    plan.write_text(text.replace(line, f"{line}  mail_from: {sender}\n", 1), encoding="utf-8")
+    return plan
+
+
+def test_the_plan_sets_the_programme_s_own_sender_for_the_mail_and_its_file_copy(
+    tmp_path: Path, migrated_url: str, clock: Clock
+) -> None:
+    sender = "'Programma MVI <mvi@inkoop.example.nl>'"
+    plan = _plan_with_sender(tmp_path, sender)
+    with SmtpServer() as relay:
+        env = _env(tmp_path, migrated_url, relay.port, REGIE_PLAN=str(plan),
+                   REGIE_NOTIFIER="email")  # fmt: skip
+        app = bootstrap(load_settings(env))
+        deadline_check(app, DAY)
+        assert send_reminders(app).sent
+        mails = relay.mails()
+        assert {str(m["From"]) for m in mails} == {"Programma MVI <mvi@inkoop.example.nl>"}
+        assert {r.sender for r in relay.received} == {"mvi@inkoop.example.nl"}
+        copy = app.channel("file")
+        assert getattr(copy, "mail_from", None) == "Programma MVI <mvi@inkoop.example.nl>"
+
+    with SmtpServer(sender_reply="550 5.7.1 Sender not allowed") as refusing:
+        env = _env(tmp_path, migrated_url, refusing.port, REGIE_PLAN=str(plan))
+        next_reminder(bootstrap(load_settings(env)), clock)
+        report = send_reminders(bootstrap(load_settings(env)))
+        assert report.stopped and "programme.mail_from in the plan" in report.stopped
+
+    bad = _plan_with_sender(tmp_path, "'het programmabureau'")
+    checked = regie("plan", "validate", str(bad), env={**env, "REGIE_PLAN": str(bad)})
+    assert checked.code == 2
+    assert f"{bad}:19:" in checked.err and "mail_from 'het programmabureau'" in checked.err
