@@ -8,12 +8,14 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import mailbox
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from notifications.base import Message
 from notifications.email import EmailNotifier
@@ -24,6 +26,7 @@ from regie.bounces import bouncing
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store import Repository
+from store.models_delivery import MailBounceRow
 from store.records import OutboxRecord
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
@@ -262,6 +265,21 @@ def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the
         assert _bouncing(bootstrap(load_settings(env))) == set()
         doctor = regie("doctor", env=env)
         assert "warning mail" not in doctor.out
+
+    # The bounces name the contact and the address: an export shows them, forgetting erases them.
+    out = tmp_path / "inzage.json"
+    assert regie("contact", "export", "telos", "--out", str(out), env=env).code == 0
+    assert len(json.loads(out.read_text("utf-8"))["mail_bounces"]) == 3
+    entry = (
+        "  - id: telos\n    name: T. Elos\n    organisation: Telos\n    email: t.elos@example.nl\n"
+    )
+    assert entry in contacts.read_text("utf-8")
+    contacts.write_text(contacts.read_text("utf-8").replace(entry, ""), encoding="utf-8")
+    assert regie("sync", env=env).code == 0
+    forgot = regie("contact", "forget", "telos", "--yes", env=env)
+    assert forgot.code == 0, forgot.err
+    with bootstrap(load_settings(env)).session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(MailBounceRow)) == 0
 
 
 def test_a_contact_with_slack_gets_the_next_reminder_there_and_a_later_send_clears_it(
