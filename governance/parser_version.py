@@ -18,4 +18,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 8: ``programme.office_name`` and ``programme.office_article`` (fields of the pickled
 #: programme).
 #: 9: ``reminders.report_lead_days`` (a field of the pickled policy).
-PARSER_VERSION = 9
+#: 10: ``programme.mail_from`` (a field of the pickled programme).
+PARSER_VERSION = 10

@@ -227,6 +227,8 @@ class Programme:
     #: :func:`governance.office_names.office_names`.
     office_name: str | None = None
     office_article: str | None = None
+    #: The mail's From for this programme ("Naam <adres>"); None: REGIE_MAIL_FROM.
+    mail_from: str | None = None
 
 
 @pickled_positionally

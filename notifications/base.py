@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,34 @@ class Refused(Unreachable):
 class ChannelDown(NotifierError):
     """The channel itself refuses service (bad credentials, server gone): stop the batch, as
     every other message would fail the same way. The text is one line, without secrets."""
+
+
+class SenderRefused(ChannelDown):
+    """The mail server refused our sender address (a 5xx reply to MAIL FROM): a configuration
+    fault (REGIE_MAIL_FROM), not the message's. The batch stops and the message stays queued,
+    untried, instead of using up its attempts."""
+
+
+#: The Message-ID domain when there is no sender address (a file copy without SMTP settings).
+NO_DOMAIN = "regie.invalid"
+
+
+def message_id(key: str, mail_from: str | None = None) -> str:
+    """The stable Message-ID of the message with idempotency ``key``, the same for the SMTP
+    mail and its file copy: mail clients spot a duplicate delivery, and a bounce that quotes it
+    finds its message (:mod:`regie.bounces`). The domain is the sender's (some servers distrust
+    a foreign one); the part before it, derived from the key alone, is what identifies it."""
+    from email.utils import parseaddr
+
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    domain = parseaddr(mail_from or "")[1].rpartition("@")[2] or NO_DOMAIN
+    return f"<{digest}@{domain}>"
+
+
+def message_id_digest(value: str) -> str | None:
+    """The key-derived part of a Message-ID as :func:`message_id` writes it, or None."""
+    local = value.strip().strip("<>").partition("@")[0].strip().lower()
+    return local if len(local) == 24 and all(c in "0123456789abcdef" for c in local) else None
 
 
 @dataclass(frozen=True, slots=True)

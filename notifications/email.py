@@ -15,11 +15,11 @@ from __future__ import annotations
 import smtplib
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.utils import formatdate
 
 from notifications.base import (
     ChannelDown,
@@ -27,9 +27,10 @@ from notifications.base import (
     Message,
     NotifierError,
     Refused,
+    SenderRefused,
     Unreachable,
+    message_id,
 )
-from notifications.file_outbox import message_id
 
 SECURITY = ("starttls", "ssl", "none")
 
@@ -52,6 +53,8 @@ class EmailNotifier:
         reply_to: str | None = None,
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
+        bouncing: Mapping[str, str] | None = None,
+        sender_setting: str = "REGIE_MAIL_FROM",
     ) -> None:
         if security not in SECURITY:
             raise ValueError(f"security must be one of {SECURITY}, not {security!r}")
@@ -64,6 +67,9 @@ class EmailNotifier:
         self.reply_to = reply_to
         self.timeout = timeout
         self.ssl_context = ssl_context
+        #: Addresses (lower case) whose mail comes back, with why (regie.bounces): not sent to.
+        self.bouncing = dict(bouncing or {})
+        self.sender_setting = sender_setting  # where mail_from is set: named when refused
         self._smtp: smtplib.SMTP | None = None
         self._in_batch = False
         self._lock = threading.RLock()  # one SMTP conversation at a time on the connection
@@ -89,6 +95,10 @@ class EmailNotifier:
     def send(self, message: Message) -> Delivery:
         if not message.email:
             raise Unreachable(f"geen e-mailadres voor {message.recipient}")
+        bounced = self.bouncing.get(message.email.strip().lower())
+        # A set-up test ("test") still goes: accepted, it clears the mark (regie.bounces).
+        if bounced is not None and message.kind != "test":
+            raise Unreachable(f"e-mail aan {message.email} komt niet aan ({bounced})")
         try:
             mail = self.compose(message)
         except (ValueError, IndexError) as exc:  # the header parser's verdict on an address
@@ -111,8 +121,7 @@ class EmailNotifier:
         if self.reply_to:
             mail["Reply-To"] = self.reply_to
         mail["Date"] = formatdate(localtime=True)
-        # The sender's domain, not ours: some servers distrust foreign Message-ID domains.
-        mail["Message-ID"] = message_id(message.key, domain=_domain(self.mail_from))
+        mail["Message-ID"] = message_id(message.key, self.mail_from)
         mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
         mail["X-Auto-Response-Suppress"] = "All"  # the same, for Exchange
         mail["X-Regie-Key"] = message.key
@@ -146,9 +155,9 @@ class EmailNotifier:
                 if exc.smtp_code == 552:  # too large: this message, not the sender
                     raise Refused(f"refused by the mail server: {said}") from None
                 if exc.smtp_code >= 500:  # the sender's address: every message would fail
-                    raise ChannelDown(
+                    raise SenderRefused(
                         f"mail server {self.host}:{self.port} refused the sender "
-                        f"{_text(exc.sender)}: {said} (check REGIE_MAIL_FROM)"
+                        f"{_text(exc.sender)}: {said} (check {self.sender_setting})"
                     ) from None
                 raise NotifierError(f"mail server: {said}") from None
             except smtplib.SMTPResponseException as exc:
@@ -210,11 +219,6 @@ class EmailNotifier:
 
 def _address(name: str, email: str) -> str:
     return str(Address(display_name=name, addr_spec=email))
-
-
-def _domain(address: str) -> str:
-    _, addr = parseaddr(address)
-    return addr.rpartition("@")[2] or "regie.invalid"
 
 
 def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:

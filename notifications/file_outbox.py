@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 
-from notifications.base import Delivery, Message, NotifierError
+from notifications.base import Delivery, Message, NotifierError, message_id
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -30,12 +30,6 @@ def copies(directory: Path, key: str) -> list[Path]:
     that crashed before renaming it left behind (only those that exist)."""
     target = directory / file_name(key)
     return [p for p in (target, target.with_suffix(".tmp")) if p.exists()]
-
-
-def message_id(key: str, domain: str = "regie.invalid") -> str:
-    """A stable Message-ID per key, so mail clients can spot a duplicate delivery."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return f"<{digest}@{domain}>"
 
 
 #: The copy's From when no REGIE_MAIL_FROM is configured: nobody reads it.
@@ -56,7 +50,8 @@ def to_email(
     mail["From"] = mail_from or DEFAULT_FROM
     if reply_to:
         mail["Reply-To"] = reply_to
-    mail["Message-ID"] = message_id(message.key) if message.key else make_msgid()
+    # The SMTP mail's Message-ID (its sender's domain): one message, one id, in both.
+    mail["Message-ID"] = message_id(message.key, mail_from) if message.key else make_msgid()
     # As the SMTP sender writes them: a mail client opening the file shows when it was queued.
     queued = message.queued_at
     mail["Date"] = format_datetime(queued) if queued is not None else formatdate(localtime=True)

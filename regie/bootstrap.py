@@ -267,10 +267,11 @@ class App:
 
             # The copy carries the From and Reply-To the mail itself would (the office
             # previews what goes out); without SMTP settings, Regie's own From.
+            plan = plan or self._plan_if_readable()
             return FileOutbox(
                 settings.outbox_dir,
-                mail_from=settings.smtp.mail_from if settings.smtp else None,
-                reply_to=self.mail_reply_to(plan or self._plan_if_readable()),
+                mail_from=self.mail_from(plan)[0],
+                reply_to=self.mail_reply_to(plan),
             )
         if name == "slack" and settings.slack is not None:
             from notifications.slack import SlackNotifier, web_client
@@ -287,17 +288,47 @@ class App:
             from notifications.email import EmailNotifier
 
             smtp = settings.smtp
+            plan = plan or self._plan_if_readable()
+            mail_from, setting = self.mail_from(plan)
             return EmailNotifier(
                 smtp.host,
                 smtp.port,
-                mail_from=smtp.mail_from,
+                mail_from=mail_from or smtp.mail_from,
+                sender_setting=setting,
                 security=smtp.security,
                 user=smtp.user,
                 password=smtp.password,
-                reply_to=self.mail_reply_to(plan or self._plan_if_readable()),
+                reply_to=self.mail_reply_to(plan),
                 timeout=smtp.timeout,
+                bouncing=self.bouncing_addresses(plan),
             )
         raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
+
+    def mail_from(self, plan: Plan | None) -> tuple[str | None, str]:
+        """The mail's From and where it is set: the plan's ``programme.mail_from`` (two
+        programmes in one install each send as themselves), else REGIE_MAIL_FROM (None when
+        neither is set: the file copy then has Regie's own)."""
+        if plan is not None and plan.programme.mail_from:
+            return plan.programme.mail_from, "programme.mail_from in the plan"
+        smtp = self.settings.smtp
+        return (smtp.mail_from if smtp else None), "REGIE_MAIL_FROM"
+
+    def bouncing_addresses(self, plan: Plan | None) -> dict[str, str]:
+        """Addresses (lower case) of the plan's contacts whose e-mail bounces, with the remote
+        server's words (``regie mail bounces``); {} without a plan."""
+        if plan is None:
+            return {}
+        from store.bounces import current_bounces
+
+        self.ensure_schema()
+        with self.session() as session:
+            found = current_bounces(
+                session, plan.programme.id, {c.id: c.email for c in plan.contacts}
+            )
+        return {
+            b.email: " ".join(x for x in (b.status, b.diagnostic) if x) or "teruggestuurd"
+            for b in found.values()
+        }
 
     def mail_reply_to(self, plan: Plan | None) -> str | None:
         """The Reply-To of every mail (and of its file copy): REGIE_MAIL_REPLY_TO, else the

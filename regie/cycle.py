@@ -399,7 +399,14 @@ def send_reminders(
     the row claimable again later (the notifiers are idempotent per key).
     """
     from governance.clock import utcnow
-    from notifications.base import ChannelDown, Refused, Unreachable, batch, workers
+    from notifications.base import (
+        ChannelDown,
+        Refused,
+        SenderRefused,
+        Unreachable,
+        batch,
+        workers,
+    )
     from regie.answer_links import link_filler
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
@@ -458,6 +465,12 @@ def send_reminders(
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):
                 report.stopped = reason
+            if isinstance(exc, SenderRefused):
+                # Our sender address, not this message: it stays queued, its attempt uncounted.
+                release(row)
+                with bookkeeping:
+                    _sender_refused(app, plan_id, reason)
+                return
             record_failure(row, reason, exc)
             return
         try:
@@ -490,6 +503,23 @@ def send_reminders(
                 for _ in pool.map(deliver, claimed):
                     pass
     return report
+
+
+def _sender_refused(app: App, plan_id: str, reason: str) -> None:
+    """Remember the refusal of our sender for `regie doctor` (one event a day and reason)."""
+    import hashlib
+
+    from governance.clock import utcnow
+    from store.audit import record_action
+    from store.bounces import SENDER_REFUSED_EVENT
+
+    now = utcnow()
+    said = hashlib.sha256(reason.encode()).hexdigest()[:16]
+    with app.session() as session, session.begin():
+        record_action(
+            session, plan_id, SENDER_REFUSED_EVENT, now=now, payload={"reason": reason},
+            key=f"{now.date().isoformat()}:{said}",
+        )  # fmt: skip
 
 
 def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:

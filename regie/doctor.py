@@ -107,6 +107,8 @@ def run_checks(
     checks.append(_safely("secret-key", lambda: _secret_key(app)))
     checks.append(_safely("base-url", lambda: _base_url(app, usable)))
     checks.append(_safely("channels", lambda: _channels(app, the_plan)))
+    if usable and the_plan is not None:
+        checks.append(_safely("mail", lambda: _mail(app, the_plan)))
     if prefect:
         checks.append(_safely("prefect", lambda: _prefect(app)))
     return checks
@@ -340,6 +342,37 @@ def _outbox(app: App, plan: Plan | None, hours: float, now: datetime) -> Check:
     return Check("outbox", status, "; ".join(text for _, text in parts))
 
 
+def _mail(app: App, plan: Plan) -> Check:
+    """The mail server's refusal of our sender, and contacts whose e-mail bounces."""
+    from regie.bounces import bouncing
+    from store.bounces import sender_refused
+
+    with app.sessions() as session:
+        refused = sender_refused(session, plan.programme.id)
+        bounces = bouncing(session, plan)
+    parts: list[tuple[str, str]] = []
+    if refused is not None:
+        when, reason = refused
+        parts.append((
+            FAIL,
+            f"since {when:%Y-%m-%d %H:%M} UTC no e-mail goes out: {reason} "
+            "(messages wait in the outbox; fix REGIE_MAIL_FROM, then `regie send`)",
+        ))  # fmt: skip
+    if bounces:
+        listed = ", ".join(
+            f"{cid} <{b.bounce.email}> ({b.reason})" for cid, b in sorted(bounces.items())
+        )
+        parts.append((
+            WARNING,
+            f"e-mail to {len(bounces)} contact(s) bounces: {listed}; their messages go by "
+            "Slack or wait: correct the address in the plan or REGIE_CONTACTS",
+        ))  # fmt: skip
+    if not parts:
+        return Check("mail", OK, "no bounces recorded against current addresses")
+    status = max((s for s, _ in parts), key=_RANK.__getitem__)
+    return Check("mail", status, "; ".join(text for _, text in parts))
+
+
 # --- settings -------------------------------------------------------------------------------
 
 
@@ -409,9 +442,8 @@ def _channels(app: App, plan: Plan | None) -> Check:
                     )
             else:
                 smtp = settings.smtp
-                configured.append(
-                    f"email ({smtp.host}:{smtp.port} {smtp.security}, from {smtp.mail_from})"
-                )
+                sender = app.mail_from(plan)[0] or smtp.mail_from  # the plan's, else the default
+                configured.append(f"email ({smtp.host}:{smtp.port} {smtp.security}, from {sender})")
         elif name == "slack":
             if settings.slack is None:
                 before = len(problems)

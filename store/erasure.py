@@ -27,7 +27,7 @@ from store.models import (
     StatusUpdateRow,
 )
 from store.models_answers import AnswerLinkRow, RoundRequestRow, SlackUserRow, StatusRoundRow
-from store.models_delivery import SlackLookupRow
+from store.models_delivery import MailBounceRow, SlackLookupRow
 from store.models_erasure import ErasureRow
 from store.models_reports import ReportArchiveRow
 
@@ -177,6 +177,12 @@ def export(session: Session, programme_id: str, code: str) -> dict[str, Any]:
         "slack_lookups": _rows(
             session, sa.select(SlackLookupRow.__table__).where(SlackLookupRow.email.in_(emails))
         ),
+        "mail_bounces": _rows(
+            session,
+            sa.select(MailBounceRow.__table__)
+            .where(_bounced(programme_id, code, emails))
+            .order_by(MailBounceRow.id),
+        ),
         "report_archive": reports_naming(session, programme_id, values),
         "erasure": (
             {"pseudonym": erasure.pseudonym, "forgotten_at": _plain(erasure.forgotten_at)}
@@ -185,6 +191,11 @@ def export(session: Session, programme_id: str, code: str) -> dict[str, Any]:
         ),
     }
     return data
+
+
+def _bounced(programme_id: str, code: str, emails: list[str]) -> sa.ColumnElement[bool]:
+    b = MailBounceRow
+    return sa.and_(b.programme_id == programme_id, sa.or_(b.recipient == code, b.email.in_(emails)))
 
 
 def reports_naming(
@@ -373,6 +384,10 @@ def forget(
     )
     done.counts["slack_lookups"] = _count(
         session.execute(sa.delete(SlackLookupRow).where(SlackLookupRow.email.in_(emails)))
+    )
+    # A bounce names the contact and their address: it goes with them (no trigger guards it).
+    done.counts["mail_bounces"] = _count(
+        session.execute(sa.delete(MailBounceRow).where(_bounced(programme_id, code, emails)))
     )
     done.counts["calendar_tokens"] = _revoke_tokens(
         session, programme_id, code, pseudonym, values, now

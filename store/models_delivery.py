@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, UTCDateTime
+from store.models import CODE, Base, UTCDateTime
 
 
 class SlackLookupRow(Base):
@@ -21,3 +21,28 @@ class SlackLookupRow(Base):
     email: Mapped[str] = mapped_column(sa.String(320), primary_key=True)  # lower case
     user_id: Mapped[str | None] = mapped_column(sa.String(64))
     looked_up_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MailBounceRow(Base):
+    """Append-only: one delivery status notification (a bounce) matched to a message of ours.
+
+    ``permanent`` (a 5.x.x status, or a non-standard bounce read as one): the address is
+    bouncing until a later successful send to it or a plan change of it (:mod:`store.bounces`
+    derives that; nothing here is updated). A temporary (4.x.x) one is only noted.
+    """
+
+    __tablename__ = "mail_bounces"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    #: The same report read twice (another copy, another run) is recorded once.
+    dedupe_key: Mapped[str] = mapped_column(sa.String(64))
+    message_key: Mapped[str] = mapped_column(sa.String(255))  # the outbox key it bounced
+    recipient: Mapped[str] = mapped_column(CODE)  # contact id
+    email: Mapped[str] = mapped_column(sa.String(320))  # the address that bounced, lower case
+    permanent: Mapped[bool] = mapped_column(sa.Boolean)
+    status: Mapped[str | None] = mapped_column(sa.String(16))  # RFC 3463 code, e.g. 5.1.1
+    diagnostic: Mapped[str | None] = mapped_column(sa.Text)  # the remote server's words
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the report's Date
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

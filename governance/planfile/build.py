@@ -63,6 +63,7 @@ _PROGRAMME = (
     "source_document",
     "office_name",
     "office_article",
+    "mail_from",
 )
 _CALENDAR = ("timezone", "holidays_country", "seasons", "extra_days_off")
 _SEASON = ("start_month", "end_month")
@@ -180,7 +181,28 @@ def _programme(top: Fields, problems: Problems) -> Programme:
         source_document=f.text("source_document"),
         office_name=(f.text("office_name") or "").strip() or None,
         office_article=_office_article(f, problems),
+        mail_from=_mail_from(f, problems),
     )
+
+
+_SENDER = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+\.[^@\s<>,;:\"()\[\]]+")
+
+
+def _mail_from(f: Fields, problems: Problems) -> str | None:
+    """``programme.mail_from``: one sender address, with or without a display name."""
+    from email.utils import parseaddr
+
+    value = (f.text("mail_from") or "").strip()
+    if not value:
+        return None
+    if not _SENDER.fullmatch(parseaddr(value)[1]):
+        problems.add(
+            f.value("mail_from"),
+            f"mail_from {shown(value)} is not a sender address "
+            "('Programmabureau <regie@example.nl>' or 'regie@example.nl')",
+        )
+        return None
+    return value
 
 
 def _office_article(f: Fields, problems: Problems) -> str | None:

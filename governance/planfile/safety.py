@@ -34,6 +34,7 @@ ONE_LINE_FIELDS = {
     ("programme", "title"),
     ("programme", "short_title"),
     ("programme", "office_name"),
+    ("programme", "mail_from"),
     ("contacts", "name"),
     ("contacts", "email"),
     ("contacts", "slack"),

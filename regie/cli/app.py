@@ -60,6 +60,9 @@ app.add_typer(audit_app, name="audit")
 from regie.cli.notify import notify_app  # noqa: E402  (light: typer only)
 
 app.add_typer(notify_app, name="notify")
+from regie.cli.mail import mail_app  # noqa: E402  (light: typer only)
+
+app.add_typer(mail_app, name="mail")
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -467,7 +470,7 @@ def send(
     print_failures(report.summary())
     from regie.cli.outbox_retry import warn_dead
 
-    if warn_dead(app_) or report.failed:
+    if warn_dead(app_) or report.failed or report.stopped:
         raise typer.Exit(1)
 
 

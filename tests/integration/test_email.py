@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from notifications.base import ChannelDown, Message, NotifierError, Unreachable, batch
+from notifications.base import ChannelDown, Message, NotifierError, Unreachable, batch, message_id
 from notifications.email import EmailNotifier
-from notifications.file_outbox import message_id
 from tests.fakes.smtp import SmtpServer, free_port, tls_contexts
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
@@ -51,7 +50,7 @@ def test_a_batch_uses_one_connection_and_mails_carry_text_html_and_stable_header
     assert len(mails) == 5
     mail = mails[0]
     assert deliveries[0].external_id == mail["Message-ID"]
-    assert mail["Message-ID"] == message_id(_message(1).key, domain="mvi.example.nl")
+    assert mail["Message-ID"] == message_id(_message(1).key, "regie@mvi.example.nl")
     assert mail["Auto-Submitted"] == "auto-generated"
     assert mail["From"] == "Programmabureau MVI <regie@mvi.example.nl>"
     assert mail["Reply-To"] == "programmabureau@mvi.example.nl"

@@ -20,6 +20,7 @@ CHECKS = [
     "secret-key",
     "base-url",
     "channels",
+    "mail",
 ]
 
 

@@ -1,0 +1,48 @@
+"""`regie mail bounces PATH...`: read bounces from the sender's mailbox (regie.bounces)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regie.cli.common import command_group
+
+mail_app = command_group(help="E-mail delivery: bounces.", no_args_is_help=True)
+
+
+@mail_app.command("bounces")
+def mail_bounces(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help=".eml files, maildirs, mbox files or directories of .eml files."),
+    ],
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say only what is new (for cron).")
+    ] = False,
+) -> None:
+    """Record the bounces among these messages; a contact whose e-mail bounces for good gets
+    their next messages by Slack (or they wait), `regie doctor` names them, the office is told
+    once. Reading the same bounce again records nothing new."""
+    from regie.bootstrap import bootstrap
+    from regie.bounces import read_bounces
+
+    run = read_bounces(bootstrap(), paths)
+    for line in run.recorded:
+        typer.echo(f"bounce: {line}")
+    for line in run.temporary:
+        typer.echo(f"delayed (noted, nothing changes): {line}")
+    if not quiet:
+        for line in run.unmatched:
+            typer.echo(f"not ours: {line}")
+        for line in run.skipped:
+            typer.echo(f"skipped: {line}")
+    if run.notices:
+        typer.echo(f"programme office told: {len(run.notices)} message(s) queued")
+    if not quiet or run.recorded or run.temporary:
+        typer.echo(
+            f"{len(run.recorded)} bounce(s) recorded, {len(run.temporary)} delay(s) noted, "
+            f"{run.already} read before, {len(run.unmatched)} not ours, "
+            f"{len(run.skipped)} not a bounce"
+        )

@@ -1,0 +1,165 @@
+"""Bounces (migration 0024) and what they say about an address: queries, no decisions.
+
+Append-only: a bounce is inserted once (``dedupe_key``) and never changed. Whether a contact's
+address still bounces is derived: its latest permanent bounce, unless an e-mail was sent to
+the same address after it was recorded (the plan's current address is compared by
+:mod:`regie.bounces`, which has the plan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store.dialect import insert_function
+from store.models import EventRow, OutboxRow
+from store.models_delivery import MailBounceRow
+
+#: The event the sender records when the mail server refuses REGIE_MAIL_FROM.
+SENDER_REFUSED_EVENT = "regie.mail.sender_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """The outbox message a bounce returns."""
+
+    programme_id: str
+    key: str
+    recipient: str
+    recipient_name: str
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBounce:
+    recipient: str
+    email: str
+    status: str | None
+    diagnostic: str | None
+    message_key: str
+    dedupe_key: str
+    recorded_at: datetime
+
+
+def find_message(session: Session, *, key: str | None, digest: str | None) -> SentMessage | None:
+    """The message of outbox ``key`` (the returned X-Regie-Key), else the e-mail whose
+    Message-ID starts with ``digest`` (:func:`notifications.base.message_id`), in any programme."""
+    o = OutboxRow
+    columns = (o.programme_id, o.key, o.recipient, o.recipient_name, o.email)
+    row = None
+    if key:
+        row = session.execute(sa.select(*columns).where(o.key == key).limit(1)).first()
+    if row is None and digest:
+        row = session.execute(
+            sa.select(*columns)
+            .where(o.external_id.startswith(f"<{digest}@", autoescape=True))
+            .limit(1)
+        ).first()
+    return None if row is None else SentMessage(*row)
+
+
+def record(
+    session: Session,
+    message: SentMessage,
+    *,
+    dedupe_key: str,
+    email: str,
+    permanent: bool,
+    status: str | None,
+    diagnostic: str | None,
+    reported_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Insert one bounce; False when that report was recorded already."""
+    statement = (
+        insert_function(session)(MailBounceRow)
+        .values(
+            programme_id=message.programme_id,
+            dedupe_key=dedupe_key,
+            message_key=message.key,
+            recipient=message.recipient,
+            email=email.lower(),
+            permanent=permanent,
+            status=status,
+            diagnostic=diagnostic,
+            reported_at=reported_at,
+            recorded_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["programme_id", "dedupe_key"])
+        .returning(MailBounceRow.id)
+    )
+    return session.scalar(statement) is not None
+
+
+def latest_bounces(session: Session, programme_id: str) -> dict[str, StoredBounce]:
+    """Per contact, the latest permanent bounce not followed by an e-mail sent to the same
+    address (that send reached a server that took it)."""
+    b = MailBounceRow
+    latest: dict[str, StoredBounce] = {}
+    rows = session.execute(
+        sa.select(
+            b.recipient, b.email, b.status, b.diagnostic, b.message_key, b.dedupe_key,
+            b.recorded_at,
+        )
+        .where(b.programme_id == programme_id, b.permanent.is_(True))
+        .order_by(b.id)
+    ).all()  # fmt: skip
+    for row in rows:
+        latest[row.recipient] = StoredBounce(*row)
+    if not latest:
+        return {}
+    o = OutboxRow
+    sent = session.execute(
+        sa.select(o.recipient, sa.func.lower(o.email), sa.func.max(o.sent_at))
+        .where(
+            o.programme_id == programme_id,
+            o.status == "sent",
+            o.channel == "email",
+            o.recipient.in_(list(latest)),
+        )
+        .group_by(o.recipient, sa.func.lower(o.email))
+    ).all()
+    for recipient, email, last_sent in sent:
+        bounce = latest.get(recipient)
+        if bounce and email == bounce.email and last_sent and last_sent > bounce.recorded_at:
+            del latest[recipient]
+    return latest
+
+
+def current_bounces(
+    session: Session, programme_id: str, addresses: Mapping[str, str | None]
+) -> dict[str, StoredBounce]:
+    """:func:`latest_bounces` of the contacts whose current address (``addresses``: contact id
+    → the plan's address) is the one that bounced: another address has not bounced (yet)."""
+    return {
+        cid: bounce
+        for cid, bounce in latest_bounces(session, programme_id).items()
+        if (addresses.get(cid) or "").strip().lower() == bounce.email
+    }
+
+
+def sender_refused(session: Session, programme_id: str) -> tuple[datetime, str] | None:
+    """When and why the mail server last refused our sender, unless an e-mail went out since."""
+    e = EventRow
+    row = session.execute(
+        sa.select(e.recorded_at, e.payload)
+        .where(e.programme_id == programme_id, e.name == SENDER_REFUSED_EVENT)
+        .order_by(e.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    o = OutboxRow
+    later = session.scalar(
+        sa.select(sa.func.max(o.sent_at)).where(
+            o.programme_id == programme_id, o.status == "sent", o.channel == "email"
+        )
+    )
+    if later is not None and later > row.recorded_at:
+        return None
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    return row.recorded_at, str(payload.get("reason", ""))
