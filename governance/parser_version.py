@@ -18,4 +18,6 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 8: ``programme.office_name`` and ``programme.office_article`` (fields of the pickled
 #: programme).
 #: 9: ``reminders.report_lead_days`` (a field of the pickled policy).
-PARSER_VERSION = 9
+#: 10: ``calendar.feed_keep_done_months`` (a field of the pickled calendar) and a meeting
+#: schedule's ``example`` flag.
+PARSER_VERSION = 10
