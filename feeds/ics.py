@@ -154,14 +154,22 @@ def _envelope(header: FeedHeader) -> tuple[bytes, bytes]:
     return head, end
 
 
-def describe(kind: str, programme: str, office: OfficeNames) -> str:
-    """An ordinary feed's own description for a scope ``kind``
-    (``templates/calendar_description.txt.j2``): what it holds and what not, on one line."""
-    text = (
-        _environment()
-        .get_template("calendar_description.txt.j2")
-        .render(kind=kind, programme=programme, office=office)
-    )
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What an ordinary feed's own description says (``templates/calendar_description.txt.j2``)."""
+
+    kind: str  # the scope's kind: programme, org, step, contact, body
+    programme: str  # the programme's short title
+    office: OfficeNames
+    undated: int = 0  # the scope's open items without a date: not in the calendar
+    overview: str = ""  # the office's web overview (where those are listed), if known
+    keep_months: int = 12  # calendar.feed_keep_done_months
+    example: bool = False  # a body's meeting dates are an example plan's
+
+
+def describe(about: Described) -> str:
+    """An ordinary feed's own description: what it holds and what not, on one line."""
+    text = _environment().get_template("calendar_description.txt.j2").render(about=about)
     return " ".join(text.split())
 
 

@@ -59,6 +59,7 @@ class FeedMeeting:
     day: date | None = None
     purpose: str | None = None  # the body's purpose, as the plan gives it
     members: tuple[str, ...] = ()  # its member organisations' names
+    example: bool = False  # an example plan's date, not a real one: "voorbeelddatum"
 
 
 @dataclass(frozen=True, slots=True)

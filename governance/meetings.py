@@ -116,6 +116,9 @@ class MeetingSchedule:
     pack_days: int = 5  # working days before a meeting the agenda pack goes out
     request_days: int = 10  # working days before a meeting owners are asked for an update
     duration: int = 120  # minutes a meeting lasts (calendar feeds: its end time)
+    # The dates came with an example plan (docs/examples) and are not the programme's own:
+    # validation warns until the flag is removed, feeds say "voorbeelddatum".
+    example: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,4 +19,6 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: programme).
 #: 9: ``reminders.report_lead_days`` (a field of the pickled policy).
 #: 10: ``programme.mail_from`` (a field of the pickled programme).
-PARSER_VERSION = 10
+#: 11: ``calendar.feed_keep_done_months`` (a field of the pickled calendar) and a meeting
+#: schedule's ``example`` flag.
+PARSER_VERSION = 11

@@ -248,6 +248,8 @@ class CalendarConfig:
     holidays_country: str = "NL"
     seasons: dict[str, Season] = field(default_factory=lambda: dict(DEFAULT_SEASONS))
     extra_days_off: tuple[ExtraDayOff, ...] = ()
+    # Months a done or dropped item, or a past meeting, stays in calendar feeds (regie.feeds).
+    feed_keep_done_months: int = 12
 
     def extra_dates(self) -> frozenset[date]:
         """The extra days off, counted as non-working days wherever working days are."""

@@ -253,7 +253,7 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
             ),
             None,
         )  # fmt: skip
-    from regie.services import bodies_unreached
+    from regie.services import bodies_unreached, example_bodies
 
     milestones = sum(1 for _ in plan.milestones())
     detail = f"{path}: valid ({len(plan.steps)} steps, {milestones} milestones)"
@@ -261,6 +261,11 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
     if unreached:  # a warning, not a failure: the cycle runs, these members just get nothing
         shown = ", ".join(f"{org} ({', '.join(bodies)})" for org, bodies in unreached.items())
         detail += f"; governance body members without a contact receive no agenda pack: {shown}"
+    examples = example_bodies(plan)
+    if examples:  # an example plan's made-up dates: packs and rounds would follow them
+        detail += ("; meeting dates still marked 'example: true' (an example plan's, not "
+                   f"yours): {', '.join(examples)}")  # fmt: skip
+    if unreached or examples:
         return Check("plan", WARNING, detail), plan
     return Check("plan", OK, detail), plan
 

@@ -85,6 +85,15 @@ class Event(NamedTuple):
     plain: FeedItem  # no note, no link: every feed but the two below
     noted: FeedItem  # with the note: its writer's own feed (Scope.shows_note)
     office: FeedItem  # with the office's (login) link: the programme's feed (Scope.office_link)
+    finished: date | None = None  # done or dropped (or left the plan) on this day
+
+    def kept(self, kept_from: date) -> bool:
+        """Whether the event is still in feeds: an open item's always; a done or dropped
+        one's while its date or the day it was finished is on or after ``kept_from``
+        (:func:`keep_since`). Both are fixed for the day: two fetches get the same bytes."""
+        if self.plain.state not in FINISHED:
+            return True
+        return max(self.plain.due, self.finished or self.plain.due) >= kept_from
 
     def pick(self, scope: Scope) -> FeedItem:
         if scope.shows_note(self.author):
@@ -225,9 +234,12 @@ def _build(
     )
     # A note only in its writer's own feed (notes can hold personal data); the office's link
     # only in the programme's feed (the page is behind the login).
+    kept_from = keep_since(plan, as_of)
     items = [e.pick(scope) for e in facts["events"]
-             if scope.includes_archived(e.step, e.owners, plan)]  # fmt: skip
-    body = render_feed(_header(plan, scope), items, meetings)
+             if scope.includes_archived(e.step, e.owners, plan) and e.kept(kept_from)]  # fmt: skip
+    undated = sum(1 for step, owners in facts["undated"]
+                  if scope.includes_archived(step, list(owners), plan))  # fmt: skip
+    body = render_feed(_header(plan, scope, undated, app.settings.base_url), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
     changed_at = max(stamps, default=fallback)
     return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', changed_at)
@@ -283,7 +295,11 @@ def _programme_events(
     )
     if record:
         store.save_feed_entries(session, pid, *published)
-    return {"events": events, "by_item": by_item, **memory}
+    # Open items without a date (Ntb, periodic, open-ended, waiting): no event, but each
+    # calendar's description counts its scope's (filtered as the events are).
+    undated = [(i.step, tuple(i.owners)) for i in assessment.items.values()
+               if i.due is None and i.state.value not in FINISHED]  # fmt: skip
+    return {"events": events, "by_item": by_item, "undated": undated, **memory}
 
 
 def _change_times(
@@ -355,6 +371,7 @@ def body_meetings(
     names = {o.id: o.name for o in plan.organisations}
     members = tuple(names.get(m, m) for m in body.members)
     about = (body.purpose, members)  # in every event's text (feeds/templates/events.ics.j2)
+    example = body.meetings is not None and body.meetings.example
     out = []
     with _recording(app) as session:
         memory = store.feed_meetings(session, pid, f"{body_id}-")
@@ -364,7 +381,7 @@ def body_meetings(
         changed: dict[str, MeetingEntry] = {}
 
         def publish(
-            uid: str, timing: str, location: str | None, description: str, cancelled: bool
+            uid: str, timing: str, location: str | None, description: object, cancelled: bool
         ) -> tuple[int, datetime]:
             before = memory.get(uid)
             if before is None:
@@ -391,7 +408,10 @@ def body_meetings(
             all_day = m.time is None
             timing = m.on.isoformat() if all_day else f"{utc_stamp(start)}/{utc_stamp(end)}"
             description = m.note or ""
-            sequence, stamp = publish(uid, timing, m.location, description, False)
+            # An example plan's date (the schedule, not a one-off meeting added since).
+            sample = example and m.source == "plan"
+            fingerprinted = (description, "voorbeelddatum") if sample else description
+            sequence, stamp = publish(uid, timing, m.location, fingerprinted, False)
             out.append(
                 FeedMeeting(
                     uid=uid,
@@ -408,6 +428,7 @@ def body_meetings(
                     day=m.on,
                     purpose=body.purpose,
                     members=members,
+                    example=sample,
                 )
             )
         scheduled = {e.uid for e in out}
@@ -443,8 +464,21 @@ def body_meetings(
             )
         if record:
             store.save_feed_meetings(session, pid, new, changed)
+    # Long past meetings leave the feed (still remembered above: their UIDs stay "scheduled",
+    # never published cancelled); a meeting still to come is always kept.
+    kept_from = keep_since(plan, as_of)
+    out = [e for e in out if (e.day or e.start.date()) >= kept_from]
     out.sort(key=lambda e: e.day or e.start.date())  # stable: the schedule's order within a day
     return out
+
+
+def keep_since(plan: Plan, as_of: date) -> date:
+    """The first day a done or dropped item, or a past meeting, still shows in feeds:
+    ``calendar.feed_keep_done_months`` before ``as_of`` (a big programme's feed would otherwise
+    grow for ever with years of finished work)."""
+    from governance.progress import add_months
+
+    return add_months(as_of, -plan.calendar.feed_keep_done_months)
 
 
 def _meeting_uid(body_id: str, on: date, programme_id: str) -> str:
@@ -620,6 +654,7 @@ def _items(
             plain=plain,
             noted=replace(event, url=None) if note is not None else plain,
             office=replace(event, latest_note=None) if note is not None else event,
+            finished=item.completed_on,
         )
         saved = published[0].get(code) or published[1].get(code) or entry
         made[code] = (item, saved, change, made_event)
@@ -659,7 +694,8 @@ def _items(
             by_end=code not in exact,
         )
         plain = replace(event, url=None)  # no note: it left the plan
-        out.append(Event(gone.step, tuple(gone.owners), None, plain, plain, event))
+        left = gone.archived_at.date()  # when it left the plan
+        out.append(Event(gone.step, tuple(gone.owners), None, plain, plain, event, left))
     return out, made, published
 
 
@@ -684,6 +720,9 @@ def _decided(plan: Plan, decisions: list[Decision], as_of: date) -> dict[str, Fe
     }
 
 
+FINISHED = ("done", "cancelled")
+
+
 def _finished_date(
     item: ItemAssessment, entries: dict[str, FeedEntry], period_ends: dict[str, date | None]
 ) -> date | None:
@@ -695,10 +734,11 @@ def _finished_date(
     return entry.due if entry is not None and entry.due else period_ends.get(item.item_id)
 
 
-def _header(plan: Plan, scope: Scope) -> Any:
+def _header(plan: Plan, scope: Scope, undated: int = 0, base_url: str = "") -> Any:
     from feeds.model import FeedHeader
 
     short = plan.programme.short_title or plan.programme.title
+    example = False
     if scope.kind == "org":
         org = plan.organisation(scope.value)
         # Without a bracketed explanation: calendar sidebars cut long names short.
@@ -713,20 +753,32 @@ def _header(plan: Plan, scope: Scope) -> Any:
     elif scope.kind == "body":
         body = next((b for b in plan.governance if b.id == scope.value), None)
         label = f"vergaderingen {body.name if body else scope.value}"
+        example = body is not None and body.meetings is not None and body.meetings.example
     else:
         label = "alle deadlines"
     return FeedHeader(
         name=f"{short} – {label}",
         uid=f"{scope}@{plan.programme.id}.regie",
-        description=_description(scope.kind, short, plan),
+        description=_description(scope.kind, short, plan, undated, base_url, example),
     )
 
 
-def _description(kind: str, programme: str, plan: Plan) -> str:
-    from feeds.ics import describe
+def _description(
+    kind: str, programme: str, plan: Plan, undated: int, base_url: str, example: bool
+) -> str:
+    from feeds.ics import Described, describe
     from governance.office_names import office_names
 
-    return describe(kind, programme, office_names(plan.programme))
+    about = Described(
+        kind=kind,
+        programme=programme,
+        office=office_names(plan.programme),
+        undated=undated,
+        overview=f"{base_url}/" if base_url else "",
+        keep_months=plan.calendar.feed_keep_done_months,
+        example=example,
+    )
+    return describe(about)
 
 
 def _scope(text: str, plan: Plan) -> Scope:

@@ -52,6 +52,7 @@ def validate(app: App, path: Path | None) -> str:
     notes = [
         *owners_without_contact(plan),
         *members_without_contact(plan),
+        *example_meetings(plan),
         *lost_dates(app, plan),
         *ended_inheritance(app, plan),
     ]
@@ -113,6 +114,21 @@ def members_without_contact(plan: Plan) -> list[str]:
         f"warning: governance body member {org!r} ({', '.join(bodies)}) has no contact: "
         "it receives no agenda pack"
         for org, bodies in bodies_unreached(plan).items()
+    ]
+
+
+def example_bodies(plan: Plan) -> list[str]:
+    """Governance bodies whose meeting schedule is still marked ``example: true``."""
+    return [b.id for b in plan.governance if b.meetings is not None and b.meetings.example]
+
+
+def example_meetings(plan: Plan) -> list[str]:
+    """One warning per governance body whose meeting dates are still an example plan's."""
+    return [
+        f"warning: governance body {body!r}: its meetings are marked 'example: true' (the dates "
+        "of an example plan, not your own): set its real dates and remove 'example'; until then "
+        "calendar feeds and the subscriptions page call them 'voorbeelddatum'"
+        for body in example_bodies(plan)
     ]
 
 

@@ -264,10 +264,12 @@ def _body_names(app: Any) -> dict[str, str]:
 
 def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
     from regie.feeds import list_tokens
+    from web.scope_form import plan_choices
 
     app = request.app.state.regie
     context = {
         "tokens": list_tokens(app),
+        "choices": plan_choices(app),  # the "Bereik" picker (None: a broken plan file)
         "nav": "agenda",
         "new": None,
         "problem": None,  # a ScopeProblem: what is wrong with the "Bereik" given

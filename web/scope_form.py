@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -59,3 +59,81 @@ def _known(kind: str, plan: Plan) -> tuple[str, ...]:
     if kind == "body":
         return tuple(b.id for b in plan.governance)
     return ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeChoice:
+    value: str  # the scope as typed (``org:GGD``): what the form posts
+    name: str  # what a person recognises: a name, a step's title
+    code: str  # the id shown beside it (for `regie calendar token create --scope`)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeGroup:
+    label: str  # Dutch: the kind of scope
+    choices: tuple[ScopeChoice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeChoices:
+    """The "Bereik" picker on ``/agenda``: every scope the plan has, grouped and named."""
+
+    groups: tuple[ScopeGroup, ...]
+    examples: tuple[str, ...] = ()  # governance bodies whose meeting dates are an example's
+
+
+def scope_choices(plan: Plan) -> ScopeChoices:
+    """Contacts, organisations, steps and governance bodies by name (plan order for steps and
+    bodies, alphabetical for people and organisations: a long list is searched by name)."""
+    orgs = {o.id: o.name for o in plan.organisations}
+    contacts = sorted(plan.contacts, key=lambda c: (c.name.casefold(), c.id))
+    sample = {b.id for b in plan.governance if b.meetings is not None and b.meetings.example}
+    groups = (
+        ScopeGroup("Alles", (ScopeChoice("programme", "Het hele programma", "programme"),)),
+        ScopeGroup(
+            "Contactpersonen (de deadlines waarover zij worden herinnerd)",
+            tuple(
+                ScopeChoice(
+                    f"contact:{c.id}", f"{c.name}, {orgs.get(c.organisation, c.organisation)}", c.id
+                )
+                for c in contacts
+            ),
+        ),
+        ScopeGroup(
+            "Organisaties (de deadlines van hun acties)",
+            tuple(
+                ScopeChoice(f"org:{o.id}", o.name, o.id)
+                for o in sorted(plan.organisations, key=lambda o: o.name.casefold())
+            ),
+        ),
+        ScopeGroup(
+            "Stappen",
+            tuple(
+                ScopeChoice(f"step:{s.number}", f"Stap {s.number}: {s.title}", str(s.number))
+                for s in plan.steps
+            ),
+        ),
+        ScopeGroup(
+            "Overleggen (hun vergaderingen)",
+            tuple(
+                ScopeChoice(
+                    f"body:{b.id}", b.name + (" – voorbeelddata" if b.id in sample else ""), b.id
+                )
+                for b in plan.governance
+            ),
+        ),
+    )
+    examples = tuple(b.name for b in plan.governance if b.id in sample)
+    return ScopeChoices(tuple(g for g in groups if g.choices), examples)
+
+
+def plan_choices(app: Any) -> ScopeChoices | None:
+    """The picker for the current plan; None while the plan file cannot be read (the page
+    then offers the typed form, and the list of subscriptions still shows)."""
+    from regie.errors import InvalidInput
+    from regie.plan_cache import current_plan
+
+    try:
+        return scope_choices(current_plan(app)[0])
+    except InvalidInput:
+        return None

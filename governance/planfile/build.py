@@ -65,7 +65,9 @@ _PROGRAMME = (
     "office_article",
     "mail_from",
 )
-_CALENDAR = ("timezone", "holidays_country", "seasons", "extra_days_off")
+_CALENDAR = (
+    "timezone", "holidays_country", "seasons", "extra_days_off", "feed_keep_done_months",
+)  # fmt: skip
 _SEASON = ("start_month", "end_month")
 #: The reminder numbers (docs/plan-schema.md, "Numbers and their ranges"): the lowest and the
 #: highest value, the unit and what 0 means where 0 is allowed. A lead time, window or limit is
@@ -244,7 +246,15 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
         holidays_country=country.upper(),  # 'be' is Belgium, as the holidays package says
         seasons=seasons,
         extra_days_off=extra_days_off(f.value("extra_days_off"), problems),
+        feed_keep_done_months=_keep_done_months(f),
     )
+
+
+def _keep_done_months(f: Fields) -> int:
+    """``calendar.feed_keep_done_months``: how long done and dropped items and past meetings
+    stay in calendar feeds (0–1200 months: a century, which keeps them for good)."""
+    months = f.integer_in("feed_keep_done_months", 0, 1200, "months", zero="0: gone once done")
+    return CalendarConfig().feed_keep_done_months if months is None else months
 
 
 def _seasons(calendar: Fields, problems: Problems) -> dict[str, Season]:

@@ -25,7 +25,9 @@ from governance.planfile.nodes import (
     text_of,
 )
 
-_MEETINGS = ("time", "location", "dates", "rule", "pack_days", "request_days", "duration")
+_MEETINGS = (
+    "time", "location", "dates", "rule", "pack_days", "request_days", "duration", "example",
+)  # fmt: skip
 _RULE = ("every", "interval", "weekday", "nth", "day", "start", "until", "except")
 _INDICATOR = (
     "id",
@@ -106,6 +108,7 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         pack_days=days["pack_days"],
         request_days=days["request_days"],
         duration=120 if duration is None else duration,
+        example=bool(f.boolean("example")),
     )
 
 

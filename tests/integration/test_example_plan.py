@@ -4,6 +4,7 @@ what it sends speaks of that programme only."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -24,6 +25,25 @@ def test_the_example_plan_validates(tmp_path: Path) -> None:
     result = regie("plan", "validate", env=_env(tmp_path))
     assert result.code == 0, result.err
     assert "OK — 2 steps, 4 actions, 4 milestones, 3 organisations" in result.out
+
+
+def test_the_examples_meeting_dates_are_marked_until_replaced(tmp_path: Path) -> None:
+    """Its made-up meeting dates are `example: true`: `plan validate` and `regie doctor` warn
+    until the flag is removed (new programmes kept following the example's dates)."""
+    env = _env(tmp_path)
+    warning = "warning: governance body 'stuurgroep': its meetings are marked 'example: true'"
+    result = regie("plan", "validate", env=env)
+    assert result.code == 0 and warning in result.out, result
+    doctor = regie("doctor", env=env)
+    assert "meeting dates still marked 'example: true'" in doctor.out
+    assert "stuurgroep" in doctor.out.split("meeting dates still marked", 1)[1]
+    plan = tmp_path / "plan.yaml"
+    text = plan.read_text("utf-8")
+    plan.write_text(re.sub(r"\n +example: true[^\n]*(\n +#[^\n]*)*", "", text), "utf-8")
+    assert "example" not in plan.read_text("utf-8").split("meetings:", 1)[1].split("reports:")[0]
+    result = regie("plan", "validate", env=env)
+    assert result.code == 0 and "warning" not in result.out, result
+    assert "example: true" not in regie("doctor", env=env).out
 
 
 def test_the_guide_names_the_example_and_its_first_commands() -> None:

@@ -27,6 +27,13 @@ def app(tmp_path: Path, database_url: str) -> App:
     if not database_url.startswith("sqlite"):
         upgrade(database_url)
     app = make_app(tmp_path / "home", database_url)  # a copy of the seed plan
+    # Published for today, years after 2016: keep the dropped item in the feed (the default
+    # drops finished work 12 months after; test_feeds_keep_done).
+    plan = app.settings.plan_path
+    text = plan.read_text("utf-8")
+    assert "  holidays_country: NL\n" in text
+    plan.write_text(text.replace("  holidays_country: NL\n", "  holidays_country: NL\n"
+                                 "  feed_keep_done_months: 1200\n", 1), "utf-8")  # fmt: skip
     assert regie("sync", env=_env(app)).code == 0
     return app
 

@@ -100,7 +100,7 @@ def test_titles_deadlines_and_links_say_what_a_subscriber_needs(
     # The calendar says what it holds and what not (an empty one does not look broken).
     body = export_feed(app, "org:GGD", as_of)
     js = ical_js(body)
-    assert "Acties zonder datum (‘Ntb’)" in js["calendarDescription"]
+    assert "nog geen datum (‘Ntb’, doorlopend, periodiek" in js["calendarDescription"]
     assert "staat op de laatste dag ervan: uiterlijk" in js["calendarDescription"]
     assert js["description"]  # X-WR-CALDESC too (ical.js leaves an X- property escaped)
     assert str(Calendar.from_ical(body)["DESCRIPTION"]) == js["calendarDescription"]

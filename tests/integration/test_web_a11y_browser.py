@@ -62,7 +62,7 @@ def test_pages_reflow_at_320_pixels(page: Page, server: Server) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == f"1.1.3 {LONG_ITEM}"
     widths["item"] = _page_width(page)
     page.goto(server.url + "/agenda")
-    page.get_by_label("Bereik").fill("programme")
+    page.get_by_label("Bereik").select_option("programme")
     page.get_by_role("button", name="Abonnement maken").click()
     assert page.locator('a[href^="webcal:"]').is_visible()
     widths["agenda with a new subscription"] = _page_width(page)

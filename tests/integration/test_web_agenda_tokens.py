@@ -111,3 +111,62 @@ def test_an_empty_scope_is_said_and_the_page_says_how_to_subscribe(
     made = regie("calendar", "token", "create", "--scope", "programme", env=env)
     assert made.code == 0 and "holds no events" not in made.err
     assert re.search(r"\d+ events today", made.out)
+
+
+DURATION = "      duration: 90\n"
+
+
+def _options(html: str) -> list[tuple[str, str, str]]:
+    """(group, value, visible text) of each choice in the "Bereik" picker."""
+    picker = html.split('<select id="bereik"', 1)[1].split("</select>", 1)[0]
+    out = []
+    for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', picker, re.S):
+        for value, text in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', body, re.S):
+            out.append((label, value, visible(text)))
+    return out
+
+
+def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """`/agenda` offers the plan's contacts, organisations, steps and bodies by name, grouped,
+    with the id beside each (no typing `org:ID`); a script may still post the typed form; a
+    body whose dates are an example's says so; a broken plan file leaves the typed field."""
+    from web.security import CSRF_FIELD
+
+    app = synced_app(tmp_path, migrated_url)
+    plan = app.settings.plan_path
+    text = plan.read_text("utf-8")
+    plan.write_text(text.replace(DURATION, DURATION + "      example: true\n"), "utf-8")
+    web = _office(TestClient(create_app(app)), app)
+    page = web.get("/agenda")
+    assert page.status_code == 200
+    assert _options(page.text) == [
+        ("Alles", "programme", "Het hele programma"),
+        ("Contactpersonen (de deadlines waarover zij worden herinnerd)", "contact:kbakker",
+         "K. Bakker, GGD Regio, afdeling Preventie (kbakker)"),
+        ("Contactpersonen (de deadlines waarover zij worden herinnerd)", "contact:office",
+         "Programmabureau, Gemeente Voorbeeldstad (office)"),
+        ("Organisaties (de deadlines van hun acties)", "org:GEM", "Gemeente Voorbeeldstad (GEM)"),
+        ("Organisaties (de deadlines van hun acties)", "org:GGD",
+         "GGD Regio, afdeling Preventie (GGD)"),
+        ("Stappen", "step:1", "Stap 1: Inventariseren (1)"),
+        ("Stappen", "step:2", "Stap 2: Uitvoeren (2)"),
+        ("Overleggen (hun vergaderingen)", "body:regieteam",
+         "Regieteam Gezonde Wijk – voorbeelddata (regieteam)"),
+    ]  # fmt: skip
+    assert "de vergaderdata van Regieteam Gezonde Wijk komen uit een voorbeeldplan" in visible(
+        page.text
+    )
+    csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
+    made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "step:2"})  # as a script types
+    assert made.status_code == 200 and "Nieuw abonnement voor step:2" in made.text
+    wrong = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "contact:weg"})
+    assert wrong.status_code == 400
+    assert "Bereik: er is geen contactpersoon ‘weg’ in het plan." in visible(wrong.text)
+    assert "selected" not in wrong.text.split('<select id="bereik"', 1)[1].split("</select>")[0]
+    # The plan file cannot be read: the subscriptions still show, the scope is typed.
+    plan.write_text(text + "  - broken: [\n", "utf-8")
+    broken = web.get("/agenda")
+    assert broken.status_code == 200 and '<select id="bereik"' not in broken.text
+    assert '<input type="text" id="bereik" name="bereik"' in broken.text

@@ -124,12 +124,29 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
 
     # Calendar tokens: make one, see its URL once, revoke it.
     page.get_by_role("link", name="Agenda-abonnementen").click()
-    page.get_by_label("Bereik").fill("org:NOPE")
+    # The scope is picked by name from the plan, grouped, the id beside it (a native select:
+    # keyboard, screen reader, no JavaScript needed).
+    picker = page.get_by_role("combobox", name="Bereik")
+    assert picker.evaluate("el => el.tagName") == "SELECT"
+    groups = page.locator("#bereik optgroup")
+    assert [g.get_attribute("label") for g in groups.all()] == [
+        "Alles", "Contactpersonen (de deadlines waarover zij worden herinnerd)",
+        "Organisaties (de deadlines van hun acties)", "Stappen", "Overleggen (hun vergaderingen)",
+    ]  # fmt: skip
+    assert picker.input_value() == "programme"  # the first choice
+    named = page.locator("#bereik option").all_inner_texts()
+    assert "K. Bakker, GGD Regio, afdeling Preventie (kbakker)" in named
+    assert "Stap 1: Inventariseren (1)" in named and "Regieteam Gezonde Wijk (regieteam)" in named
+    assert axe_violations(page) == []
+    # A page left open while the organisation left the plan posts what is no longer there.
+    picker.evaluate("el => { el.add(new Option('weg', 'org:NOPE')); el.value = 'org:NOPE'; }")
     page.get_by_role("button", name="Abonnement maken").click()
     assert page.get_by_role("alert").inner_text().count("er is geen organisatie ‘NOPE’") == 1
     assert page.get_by_label("Bereik").get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == []
-    page.get_by_label("Bereik").fill("org:GGD")
+    page.get_by_label("Bereik").focus()  # chosen with the keyboard: type the first letters
+    page.keyboard.type("GGD")
+    assert page.get_by_label("Bereik").input_value() == "org:GGD"
     page.get_by_label("Omschrijving (voor wie of waarvoor)").fill("K. Bakker")
     page.get_by_role("button", name="Abonnement maken").click()
     url = page.locator("code.url").inner_text()

@@ -78,6 +78,9 @@ CASES = [
     ("nth", lambda v: _rule(f"weekday: dinsdag, nth: {v}"), [-1, 1, 4], [-2, 0, 5],
      "'nth' must be 1, 2, 3, 4 or -1 (the last)"),
     ("step number", lambda v: _step(str(v)), [1, 999], [0, 1000], "'number' must be 1–999"),
+    ("feed_keep_done_months",
+     lambda v: plan_text(calendar=f"{{feed_keep_done_months: {v}}}"),
+     [0, 1200], [-1, 1201], "'feed_keep_done_months' must be 0–1200 months (0: gone once done)"),
     ("season month",
      lambda v: plan_text(calendar=f"{{seasons: {{zomer: {{start_month: {v}, end_month: 8}}}}}}"),
      [1, 12], [0, 13], "start_month of season 'zomer' must be 1–12"),
@@ -254,3 +257,15 @@ def test_ids_are_at_most_64_characters(kind: str) -> None:
     assert message.startswith(f"{kind} id '") and message.endswith(
         "…' is 65 characters long: at most 64"
     ), message
+
+
+def test_the_feed_setting_and_the_example_flag_are_read() -> None:
+    assert plan(plan_text()).calendar.feed_keep_done_months == 12  # the default
+    assert (
+        plan(plan_text(calendar="{feed_keep_done_months: 3}")).calendar.feed_keep_done_months == 3
+    )
+    sample = plan(_meetings(f"{_DATES}, example: true")).governance[0].meetings
+    assert sample is not None and sample.example
+    real = plan(_meetings(_DATES)).governance[0].meetings
+    assert real is not None and not real.example
+    assert problems(_meetings(f"{_DATES}, example: ja"))[0].startswith("plan.yaml:4:")
