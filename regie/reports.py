@@ -585,9 +585,12 @@ def agenda_formats(
     recorded_until: datetime | None = None,
     plan: Plan | None = None,
     made_via: str = "cli",
+    decisions_from: date | None = None,
 ) -> list[Rendered]:
     """The pack in each format from one assembled pack; each archived with its hash. A PDF's
     annex (every item, :func:`render_agenda_annex`) is archived too, as its attachment.
+    ``decisions_from``: where its decision list starts, when not at the previous meeting
+    (:func:`regie.prepare.pack_decisions_from`; kept with the archived pack's parameters).
 
     ``background`` (the command line): a PDF is made in a worker process forked now, which
     imports WeasyPrint and matplotlib while this one loads the plan and assembles the pack,
@@ -602,8 +605,9 @@ def agenda_formats(
     with pdf_worker(fmts, background, "agenda.html.j2") as worker:
         plan = plan or app.load_plan()
         pack, cut_off = _agenda_pack(
-            app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until
-        )
+            app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
+            decisions_from=decisions_from,
+        )  # fmt: skip
         contents = _contents(
             fmts,
             worker,
@@ -611,7 +615,7 @@ def agenda_formats(
             partial(_agenda_charts, pack),
             _ready_to_archive if archive else None,
         )
-    parameters = agenda_parameters(body_id, meeting_on, as_of)
+    parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
