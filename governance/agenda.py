@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from governance.assessment import Assessment, ItemAssessment
 from governance.assessor import PlanIndex
 from governance.characters import displayable
+from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     NOT_THE_OWNERS,
     Decision,
@@ -162,7 +163,10 @@ class ItemRevision:
 
 
 #: The kinds of change *sinds de vorige vergadering*, in the order one item's are listed.
-SINCE_KINDS = ("added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed")
+SINCE_KINDS = (
+    "added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed",
+    "contact",  # an organisation's contact person (layout 3): ``item_id`` is the organisation's
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +184,8 @@ class SinceEntry:
     after: str | None = None
     decided_by: str | None = None
     #: The first pack layout that lists it (1: every pack; 2: an action taken up again by a
-    #: decision about the action itself, whose milestones carry the dates).
+    #: decision about the action itself, whose milestones carry the dates; 3: an
+    #: organisation's contact person changed).
     layout: int = 1
 
 
@@ -223,6 +228,16 @@ class SinceLast:
         for e in entries:
             counts[e.kind] += 1
         return replace(self, entries=entries, counts=counts, worse=(), rag_changes=())
+
+    def upto(self, layout: int) -> SinceLast:
+        """What packs of ``layout`` (2 or later) listed: an archived pack made again."""
+        entries = tuple(e for e in self.entries if e.layout <= layout)
+        if len(entries) == len(self.entries):
+            return self
+        counts = dict.fromkeys(SINCE_KINDS, 0)
+        for e in entries:
+            counts[e.kind] += 1
+        return replace(self, entries=entries, counts=counts)
 
 
 _Entry = TypeVar("_Entry")  # an ItemLine, or an entry about one in its ``item``
@@ -753,6 +768,7 @@ def since_last(
     revisions: Sequence[ItemRevision] = (),
     first_recorded: datetime | None = None,
     previous_assessment: Assessment | None = None,
+    contact_revisions: Sequence[ItemRevision] = (),
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -764,7 +780,9 @@ def since_last(
     items finished (their ``completed_on``), decisions (their meeting). A plan-file edit has
     only the moment it was recorded: counted from that day on, whatever ``as_of`` (the pack
     shows the plan file as it is, with its edits). ``decisions``: those taken on or before
-    ``as_of``; a due change made by a later decision is not in the plan the pack shows."""
+    ``as_of``; a due change made by a later decision is not in the plan the pack shows.
+    ``contact_revisions``: the contacts' plan revisions (an organisation's contact person
+    changed: :func:`governance.contact_changes.contact_changes`)."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -873,6 +891,10 @@ def since_last(
                 SinceEntry(r.item_id, title, "owners", local_day(plan, r.recorded_at),
                            _owners(r.before), _owners(r.after))
             )  # fmt: skip
+    for org, name, on, before, after in contact_changes(
+        plan, contact_revisions, since, as_of, lambda at: local_day(plan, at)
+    ):
+        entries.append(SinceEntry(org, name, "contact", on, before, after, layout=CONTACT_LAYOUT))
     order = {item_id: n for n, item_id in enumerate(lines)}
     for n, line in enumerate(lines.values()):
         order.setdefault(line.action_id, n)  # an action before its first milestone
@@ -965,6 +987,7 @@ def build_agenda(
     earlier: Sequence[Meeting] = (),
     previous_assessment: Assessment | None = None,
     decisions_from: date | None = None,
+    contact_revisions: Sequence[ItemRevision] = (),
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -1084,6 +1107,7 @@ def build_agenda(
             revisions=revisions,
             first_recorded=first_recorded,
             previous_assessment=previous_assessment,
+            contact_revisions=contact_revisions,
         ),
         stale_after_days=plan.reminders.stale_after_days,
     )

@@ -360,6 +360,7 @@ def _agenda_pack(
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until
         )
+        contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
         # The data as they stood on the previous meeting's day: what got worse since.
         before = None
         if previous is not None and previous.on <= as_of:
@@ -383,6 +384,7 @@ def _agenda_pack(
         earlier=[m for m in all_meetings if m.on < meeting_on],
         previous_assessment=before,
         decisions_from=decisions_from,
+        contact_revisions=contacts,
     )
     return pack, basis.cut_off
 
@@ -394,13 +396,24 @@ def annex_name(pack: AgendaPack) -> str:
 
 #: The agenda pack's layout (kept with an archived pack's parameters as ``layout``): 2 puts
 #: what needs a decision first (page 1), ranks *ter besluitvorming* by weight and says what got
-#: worse. A pack archived without it is made again with layout 1's frozen templates
-#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it.
-AGENDA_LAYOUT = 2
+#: worse; 3 lists an organisation's change of contact person *sinds de vorige vergadering*. A
+#: pack archived without it is made again with layout 1's frozen templates
+#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it; one of layout 2 with
+#: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
+AGENDA_LAYOUT = 3
 
 
 def _agenda_template(layout: int, name: str) -> str:
-    return name if layout >= AGENDA_LAYOUT else f"{name}_v1"
+    return name if layout >= 2 else f"{name}_v1"
+
+
+def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
+    """``pack`` with only what packs of ``layout`` listed (an archived pack made again)."""
+    if layout >= AGENDA_LAYOUT or layout < 2 or pack.since_last is None:
+        return pack  # layout 1's frozen templates pick their own (SinceLast.layout1)
+    from dataclasses import replace
+
+    return replace(pack, since_last=pack.since_last.upto(layout))
 
 
 def render_agenda(
@@ -413,6 +426,7 @@ def render_agenda(
     ``layout``: an archived pack's (:data:`AGENDA_LAYOUT`)."""
     from governance.agenda import LIMITS, WEIGHTS, by_weight, shortlist_asked
 
+    pack = _as_laid_out(pack, layout)
     shown, cut = shortlist_asked(pack.asked, LIMITS["asked"] if fmt == "pdf" else len(pack.asked))
     return _render_document(
         fmt,
@@ -438,7 +452,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
     point ter besluitvorming (by weight) when the PDF could show only the first of them."""
     from governance.agenda import LIMITS, by_weight
 
-    asked = pack.asked if layout < AGENDA_LAYOUT else by_weight(pack.asked)
+    asked = pack.asked if layout < 2 else by_weight(pack.asked)
     return _render_annex(
         pack.annex,
         template=_agenda_template(layout, "bijlage"),

@@ -111,3 +111,32 @@ def with_removed_fields(
             r = replace(r, before=fields or None)
         out.append(r)
     return out
+
+
+def contact_revisions(
+    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+) -> list[ItemRevision]:
+    """The contacts' revisions that change who answers for an organisation (created,
+    archived, restored, a changed name or organisation), oldest first, recorded up to
+    ``recorded_until`` when given (``item_id``: the contact's id)."""
+    cut, cut_params = _until(connection, recorded_until)
+    _, as_instant = converters(connection.dialect.name)
+    rows = connection.execute(
+        sa.text(
+            'SELECT code, kind, field, "before", "after", recorded_at FROM plan_revisions'
+            " WHERE programme_id = :p AND entity = 'contact'"
+            " AND (kind IN ('created', 'archived', 'restored')"
+            f" OR (kind = 'changed' AND field IN ('name', 'organisation'))){cut}"
+            " ORDER BY recorded_at, id"
+        ).bindparams(_P),
+        {"p": programme_id} | cut_params,
+    )
+    text_json = connection.dialect.name == "sqlite"
+
+    def value(raw: Any) -> Any:
+        return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+
+    return [
+        ItemRevision(str(code), kind, field, value(before), value(after), as_instant(at))
+        for code, kind, field, before, after, at in rows
+    ]
