@@ -12,7 +12,7 @@ decision), owners changed, items cancelled or taken up again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -127,11 +127,15 @@ class DecisionAsked:
     weight: str = "routine"  # one of WEIGHTS
     #: Since when the item is late (its deadline passed) or its escalation unanswered.
     late_since: date | None = None
-    #: The body's earlier meetings the point was on the agenda of (as the data then stood).
+    #: The body's earlier meetings the point was on the agenda of: as their archived packs
+    #: listed it (layout 3), else as the data then stood.
     earlier: tuple[date, ...] = ()
     #: A missed date that a decision had set: the gereed decided and the meeting that did.
     decided_gereed: str | None = None
     decided_on: date | None = None
+    #: Of ``earlier``: the meetings whose archived pack did not keep what it listed (archived
+    #: before packs kept it), worked out from the data as they then stood instead.
+    earlier_estimated: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,6 +570,7 @@ def decisions_asked(
     *,
     body_id: str | None = None,
     earlier_meetings: Sequence[date] = (),
+    listed: Mapping[date, frozenset[str] | None] | None = None,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -576,7 +581,9 @@ def decisions_asked(
     ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
     file without a decision is put to the body for ratification); ``revisions``: the items'
     plan revisions (an item removed from the plan file without a decision is put to the body
-    too, after the items of the plan: :func:`removed_to_ratify`)."""
+    too, after the items of the plan: :func:`removed_to_ratify`). ``listed``: per earlier
+    meeting that got an archived pack, the items it listed (None: not kept), for
+    :func:`asked_in_packs`; None: every meeting counts as the data then stood (layout 2)."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
@@ -597,12 +604,20 @@ def decisions_asked(
         setting = _set_by(item.item_id, decisions, body_id, assessment.as_of)
         weight = _weight(reason, item.item_id in escalated, setting is not None)
         late_since = item.due if reason in ("overdue", "slipped") else escalated.get(item.item_id)
+        earlier: tuple[date, ...]
+        estimated: tuple[date, ...] = ()
+        if listed is None:
+            earlier = asked_before(item, reason, due_changes, earlier_meetings, zone)
+        else:
+            earlier, estimated = asked_in_packs(
+                item, reason, due_changes, earlier_meetings, listed, zone
+            )
         out.append(
             DecisionAsked(
-                line, reason, REASONS[reason], question, weight, late_since,
-                asked_before(item, reason, due_changes, earlier_meetings, zone),
+                line, reason, REASONS[reason], question, weight, late_since, earlier,
                 setting.gereed_after if setting is not None else None,
                 setting.meeting_on if setting is not None else None,
+                estimated,
             )
         )  # fmt: skip
     for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
@@ -708,6 +723,32 @@ def asked_before(
         if (late and reason != "undated") or (due is None and reason == "undated"):
             out.append(on)
     return tuple(out)
+
+
+def asked_in_packs(
+    item: ItemAssessment,
+    reason: str,
+    due_changes: Sequence[DueChange],
+    meetings: Sequence[date],
+    listed: Mapping[date, frozenset[str] | None],
+    zone: str = "UTC",
+) -> tuple[tuple[date, ...], tuple[date, ...]]:
+    """Which of ``meetings`` had the item *ter besluitvorming* in the pack that was archived for
+    them (``listed``): a meeting that got no pack does not count. A pack archived before packs
+    kept their list is read as the data then stood (:func:`asked_before`); those meetings are
+    returned second, so the pack's data say which were worked out."""
+    out, estimated = [], []
+    for on in sorted(meetings):
+        if on not in listed:
+            continue  # the meeting passed without a pack: nothing was put to the body
+        items = listed[on]
+        if items is None:
+            if asked_before(item, reason, due_changes, [on], zone):
+                out.append(on)
+                estimated.append(on)
+        elif item.item_id in items:
+            out.append(on)
+    return tuple(out), tuple(estimated)
 
 
 def by_weight(asked: Sequence[DecisionAsked]) -> list[DecisionAsked]:
@@ -988,6 +1029,7 @@ def build_agenda(
     previous_assessment: Assessment | None = None,
     decisions_from: date | None = None,
     contact_revisions: Sequence[ItemRevision] = (),
+    packs_listed: Mapping[date, frozenset[str] | None] | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -996,6 +1038,8 @@ def build_agenda(
     previous meeting's day (*sinds de vorige vergadering* names the RAG changes);
     ``decisions_from``: list the body's decisions from this day on rather than from the
     previous meeting's (a meeting that got no pack: its decision list was never sent).
+    ``packs_listed``: per earlier meeting with an archived pack, the items it put to the body
+    (layout 3: *eerder voorgelegd* counts the packs archived; None: the meetings, layout 2).
 
     ``due_changes``: every change of a due date the plan's revisions record
     (:func:`governance.provenance.due_changes`, read with every decision recorded); those made
@@ -1092,6 +1136,7 @@ def build_agenda(
                 revisions,
                 body_id=body.id,
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
+                listed=packs_listed,
             )
         ),
         ahead=ahead,

@@ -260,7 +260,7 @@ def _assemble(
     from regie.reports import _archive
 
     html = render_agenda(pack, "html")
-    parameters = agenda_parameters(body_id, meeting_on, as_of, start)
+    parameters = agenda_parameters(body_id, meeting_on, as_of, start, pack)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     archived = _archive(
         app, plan, "agenda", "html", title, as_of, parameters, html, True, made_via="prepare"

@@ -325,10 +325,13 @@ def _agenda_pack(
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
     decisions_from: date | None = None,
+    layout: int | None = None,
 ) -> tuple[AgendaPack, datetime | None]:
-    """The pack and its data cut-off (the newest recorded_at among the records it read).
-    ``decisions_from``: the decision list starts there (:func:`governance.agenda.build_agenda`;
-    kept with an archived pack's parameters)."""
+    """The pack and its data cut-off (the newest recorded_at among the records it read, and
+    the archiving of the earlier packs it read). ``decisions_from``: the decision list starts
+    there (:func:`governance.agenda.build_agenda`; kept with an archived pack's parameters);
+    ``layout``: an archived pack's (before layout 3 *eerder voorgelegd* counted meetings, not
+    the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -361,6 +364,13 @@ def _agenda_pack(
             connection, plan.programme.id, recorded_until
         )
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
+        listed: dict[date, frozenset[str] | None] | None = None
+        archived_at: list[datetime] = []
+        if (layout or AGENDA_LAYOUT) >= 3:
+            packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
+            packs = {on: found for on, found in packs.items() if on < meeting_on}
+            listed = {on: items for on, (items, _) in packs.items()}
+            archived_at = [at for _, at in packs.values()]
         # The data as they stood on the previous meeting's day: what got worse since.
         before = None
         if previous is not None and previous.on <= as_of:
@@ -385,8 +395,12 @@ def _agenda_pack(
         previous_assessment=before,
         decisions_from=decisions_from,
         contact_revisions=contacts,
+        packs_listed=listed,
     )
-    return pack, basis.cut_off
+    cut_off = basis.cut_off
+    if listed:  # the packs it read are part of its data: a rebuild reads the same ones
+        cut_off = max([*archived_at, *([cut_off] if cut_off else [])])
+    return pack, cut_off
 
 
 def annex_name(pack: AgendaPack) -> str:
@@ -565,10 +579,16 @@ def check_formats(value: str) -> tuple[str, ...]:
 
 
 def agenda_parameters(
-    body_id: str, meeting_on: date, as_of: date, decisions_from: date | None = None
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    decisions_from: date | None = None,
+    pack: AgendaPack | None = None,
 ) -> dict[str, Any]:
     """What an archived pack keeps to be made again: body, meeting, day and layout (and where
-    its decision list starts, when not at the previous meeting)."""
+    its decision list starts, when not at the previous meeting); and the items its *ter
+    besluitvorming* put to the body (``listed``): a later pack says *eerder voorgelegd* from
+    them."""
     parameters: dict[str, Any] = {
         "body": body_id,
         "meeting": meeting_on.isoformat(),
@@ -577,6 +597,8 @@ def agenda_parameters(
     }
     if decisions_from is not None:
         parameters["decisions_from"] = decisions_from.isoformat()
+    if pack is not None:
+        parameters["listed"] = sorted({a.item.item_id for a in pack.asked})
     return parameters
 
 
@@ -629,7 +651,7 @@ def agenda_formats(
             partial(_agenda_charts, pack),
             _ready_to_archive if archive else None,
         )
-    parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from)
+    parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from, pack)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
@@ -900,8 +922,9 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
                 recorded_until=cut,
                 decisions_from=date.fromisoformat(p["decisions_from"])
                 if p.get("decisions_from") else None,
+                layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
             )  # fmt: skip
-            layout = int(p.get("layout", 1))  # archived before layouts were numbered: 1
+            layout = int(p.get("layout", 1))
             content = (
                 render_agenda_annex(pack, layout)
                 if annex
