@@ -12,7 +12,7 @@ decision), owners changed, items cancelled or taken up again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from governance.assessment import Assessment, ItemAssessment
 from governance.assessor import PlanIndex
 from governance.characters import displayable
+from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     NOT_THE_OWNERS,
     Decision,
@@ -126,11 +127,15 @@ class DecisionAsked:
     weight: str = "routine"  # one of WEIGHTS
     #: Since when the item is late (its deadline passed) or its escalation unanswered.
     late_since: date | None = None
-    #: The body's earlier meetings the point was on the agenda of (as the data then stood).
+    #: The body's earlier meetings the point was on the agenda of: as their archived packs
+    #: listed it (layout 3), else as the data then stood.
     earlier: tuple[date, ...] = ()
     #: A missed date that a decision had set: the gereed decided and the meeting that did.
     decided_gereed: str | None = None
     decided_on: date | None = None
+    #: Of ``earlier``: the meetings whose archived pack did not keep what it listed (archived
+    #: before packs kept it), worked out from the data as they then stood instead.
+    earlier_estimated: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +167,10 @@ class ItemRevision:
 
 
 #: The kinds of change *sinds de vorige vergadering*, in the order one item's are listed.
-SINCE_KINDS = ("added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed")
+SINCE_KINDS = (
+    "added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed",
+    "contact",  # an organisation's contact person (layout 3): ``item_id`` is the organisation's
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +188,8 @@ class SinceEntry:
     after: str | None = None
     decided_by: str | None = None
     #: The first pack layout that lists it (1: every pack; 2: an action taken up again by a
-    #: decision about the action itself, whose milestones carry the dates).
+    #: decision about the action itself, whose milestones carry the dates; 3: an
+    #: organisation's contact person changed).
     layout: int = 1
 
 
@@ -223,6 +232,16 @@ class SinceLast:
         for e in entries:
             counts[e.kind] += 1
         return replace(self, entries=entries, counts=counts, worse=(), rag_changes=())
+
+    def upto(self, layout: int) -> SinceLast:
+        """What packs of ``layout`` (2 or later) listed: an archived pack made again."""
+        entries = tuple(e for e in self.entries if e.layout <= layout)
+        if len(entries) == len(self.entries):
+            return self
+        counts = dict.fromkeys(SINCE_KINDS, 0)
+        for e in entries:
+            counts[e.kind] += 1
+        return replace(self, entries=entries, counts=counts)
 
 
 _Entry = TypeVar("_Entry")  # an ItemLine, or an entry about one in its ``item``
@@ -551,6 +570,7 @@ def decisions_asked(
     *,
     body_id: str | None = None,
     earlier_meetings: Sequence[date] = (),
+    listed: Mapping[date, frozenset[str] | None] | None = None,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -561,7 +581,9 @@ def decisions_asked(
     ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
     file without a decision is put to the body for ratification); ``revisions``: the items'
     plan revisions (an item removed from the plan file without a decision is put to the body
-    too, after the items of the plan: :func:`removed_to_ratify`)."""
+    too, after the items of the plan: :func:`removed_to_ratify`). ``listed``: per earlier
+    meeting that got an archived pack, the items it listed (None: not kept), for
+    :func:`asked_in_packs`; None: every meeting counts as the data then stood (layout 2)."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
@@ -582,12 +604,20 @@ def decisions_asked(
         setting = _set_by(item.item_id, decisions, body_id, assessment.as_of)
         weight = _weight(reason, item.item_id in escalated, setting is not None)
         late_since = item.due if reason in ("overdue", "slipped") else escalated.get(item.item_id)
+        earlier: tuple[date, ...]
+        estimated: tuple[date, ...] = ()
+        if listed is None:
+            earlier = asked_before(item, reason, due_changes, earlier_meetings, zone)
+        else:
+            earlier, estimated = asked_in_packs(
+                item, reason, due_changes, earlier_meetings, listed, zone
+            )
         out.append(
             DecisionAsked(
-                line, reason, REASONS[reason], question, weight, late_since,
-                asked_before(item, reason, due_changes, earlier_meetings, zone),
+                line, reason, REASONS[reason], question, weight, late_since, earlier,
                 setting.gereed_after if setting is not None else None,
                 setting.meeting_on if setting is not None else None,
+                estimated,
             )
         )  # fmt: skip
     for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
@@ -695,6 +725,32 @@ def asked_before(
     return tuple(out)
 
 
+def asked_in_packs(
+    item: ItemAssessment,
+    reason: str,
+    due_changes: Sequence[DueChange],
+    meetings: Sequence[date],
+    listed: Mapping[date, frozenset[str] | None],
+    zone: str = "UTC",
+) -> tuple[tuple[date, ...], tuple[date, ...]]:
+    """Which of ``meetings`` had the item *ter besluitvorming* in the pack that was archived for
+    them (``listed``): a meeting that got no pack does not count. A pack archived before packs
+    kept their list is read as the data then stood (:func:`asked_before`); those meetings are
+    returned second, so the pack's data say which were worked out."""
+    out, estimated = [], []
+    for on in sorted(meetings):
+        if on not in listed:
+            continue  # the meeting passed without a pack: nothing was put to the body
+        items = listed[on]
+        if items is None:
+            if asked_before(item, reason, due_changes, [on], zone):
+                out.append(on)
+                estimated.append(on)
+        elif item.item_id in items:
+            out.append(on)
+    return tuple(out), tuple(estimated)
+
+
 def by_weight(asked: Sequence[DecisionAsked]) -> list[DecisionAsked]:
     """The points ter besluitvorming heaviest first (:data:`WEIGHTS`), within a weight the
     longest late first, then in plan order."""
@@ -753,6 +809,7 @@ def since_last(
     revisions: Sequence[ItemRevision] = (),
     first_recorded: datetime | None = None,
     previous_assessment: Assessment | None = None,
+    contact_revisions: Sequence[ItemRevision] = (),
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -764,7 +821,9 @@ def since_last(
     items finished (their ``completed_on``), decisions (their meeting). A plan-file edit has
     only the moment it was recorded: counted from that day on, whatever ``as_of`` (the pack
     shows the plan file as it is, with its edits). ``decisions``: those taken on or before
-    ``as_of``; a due change made by a later decision is not in the plan the pack shows."""
+    ``as_of``; a due change made by a later decision is not in the plan the pack shows.
+    ``contact_revisions``: the contacts' plan revisions (an organisation's contact person
+    changed: :func:`governance.contact_changes.contact_changes`)."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -873,6 +932,10 @@ def since_last(
                 SinceEntry(r.item_id, title, "owners", local_day(plan, r.recorded_at),
                            _owners(r.before), _owners(r.after))
             )  # fmt: skip
+    for org, name, on, before, after in contact_changes(
+        plan, contact_revisions, since, as_of, lambda at: local_day(plan, at)
+    ):
+        entries.append(SinceEntry(org, name, "contact", on, before, after, layout=CONTACT_LAYOUT))
     order = {item_id: n for n, item_id in enumerate(lines)}
     for n, line in enumerate(lines.values()):
         order.setdefault(line.action_id, n)  # an action before its first milestone
@@ -965,6 +1028,8 @@ def build_agenda(
     earlier: Sequence[Meeting] = (),
     previous_assessment: Assessment | None = None,
     decisions_from: date | None = None,
+    contact_revisions: Sequence[ItemRevision] = (),
+    packs_listed: Mapping[date, frozenset[str] | None] | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -973,6 +1038,8 @@ def build_agenda(
     previous meeting's day (*sinds de vorige vergadering* names the RAG changes);
     ``decisions_from``: list the body's decisions from this day on rather than from the
     previous meeting's (a meeting that got no pack: its decision list was never sent).
+    ``packs_listed``: per earlier meeting with an archived pack, the items it put to the body
+    (layout 3: *eerder voorgelegd* counts the packs archived; None: the meetings, layout 2).
 
     ``due_changes``: every change of a due date the plan's revisions record
     (:func:`governance.provenance.due_changes`, read with every decision recorded); those made
@@ -1069,6 +1136,7 @@ def build_agenda(
                 revisions,
                 body_id=body.id,
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
+                listed=packs_listed,
             )
         ),
         ahead=ahead,
@@ -1084,6 +1152,7 @@ def build_agenda(
             revisions=revisions,
             first_recorded=first_recorded,
             previous_assessment=previous_assessment,
+            contact_revisions=contact_revisions,
         ),
         stale_after_days=plan.reminders.stale_after_days,
     )

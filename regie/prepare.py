@@ -106,7 +106,7 @@ def prepare_meetings(
             if as_of < pack_day:
                 _start_round(app, plan, body.id, pack_day, as_of, report, which)
             else:
-                start = decisions_from(app, plan, body, meeting.on, calendar, pack_days)
+                start = pack_decisions_from(app, plan, body, meeting.on)
                 report.packs.extend(_send_pack(app, plan, body, meeting, as_of, dry_run, start))
     return report
 
@@ -139,6 +139,18 @@ def _unsent(
     since = _running_since(app, plan)
     pack_day = calendar.add_working_days(meeting.on, -pack_days)
     return since is not None and since < pack_day and _sent(app, plan, body, meeting.on) is False
+
+
+def pack_decisions_from(
+    app: App, plan: Plan, body: GovernanceBody, meeting_on: date
+) -> date | None:
+    """Where the decision list of the pack for ``meeting_on`` starts (:func:`decisions_from`),
+    by the body's schedule: what the ``prepare-meeting`` flow and ``regie report agenda``
+    both use, so a pack made by hand lists what a sent one would."""
+    from governance.workdays import WorkCalendar
+
+    pack_days = body.meetings.pack_days if body.meetings else 5
+    return decisions_from(app, plan, body, meeting_on, WorkCalendar.for_plan(plan), pack_days)
 
 
 def decisions_from(
@@ -248,7 +260,7 @@ def _assemble(
     from regie.reports import _archive
 
     html = render_agenda(pack, "html")
-    parameters = agenda_parameters(body_id, meeting_on, as_of, start)
+    parameters = agenda_parameters(body_id, meeting_on, as_of, start, pack)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     archived = _archive(
         app, plan, "agenda", "html", title, as_of, parameters, html, True, made_via="prepare"

@@ -325,10 +325,13 @@ def _agenda_pack(
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
     decisions_from: date | None = None,
+    layout: int | None = None,
 ) -> tuple[AgendaPack, datetime | None]:
-    """The pack and its data cut-off (the newest recorded_at among the records it read).
-    ``decisions_from``: the decision list starts there (:func:`governance.agenda.build_agenda`;
-    kept with an archived pack's parameters)."""
+    """The pack and its data cut-off (the newest recorded_at among the records it read, and
+    the archiving of the earlier packs it read). ``decisions_from``: the decision list starts
+    there (:func:`governance.agenda.build_agenda`; kept with an archived pack's parameters);
+    ``layout``: an archived pack's (before layout 3 *eerder voorgelegd* counted meetings, not
+    the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -360,6 +363,14 @@ def _agenda_pack(
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until
         )
+        contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
+        listed: dict[date, frozenset[str] | None] | None = None
+        archived_at: list[datetime] = []
+        if (layout or AGENDA_LAYOUT) >= 3:
+            packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
+            packs = {on: found for on, found in packs.items() if on < meeting_on}
+            listed = {on: items for on, (items, _) in packs.items()}
+            archived_at = [at for _, at in packs.values()]
         # The data as they stood on the previous meeting's day: what got worse since.
         before = None
         if previous is not None and previous.on <= as_of:
@@ -383,8 +394,13 @@ def _agenda_pack(
         earlier=[m for m in all_meetings if m.on < meeting_on],
         previous_assessment=before,
         decisions_from=decisions_from,
+        contact_revisions=contacts,
+        packs_listed=listed,
     )
-    return pack, basis.cut_off
+    cut_off = basis.cut_off
+    if listed:  # the packs it read are part of its data: a rebuild reads the same ones
+        cut_off = max([*archived_at, *([cut_off] if cut_off else [])])
+    return pack, cut_off
 
 
 def annex_name(pack: AgendaPack) -> str:
@@ -394,13 +410,24 @@ def annex_name(pack: AgendaPack) -> str:
 
 #: The agenda pack's layout (kept with an archived pack's parameters as ``layout``): 2 puts
 #: what needs a decision first (page 1), ranks *ter besluitvorming* by weight and says what got
-#: worse. A pack archived without it is made again with layout 1's frozen templates
-#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it.
-AGENDA_LAYOUT = 2
+#: worse; 3 lists an organisation's change of contact person *sinds de vorige vergadering*. A
+#: pack archived without it is made again with layout 1's frozen templates
+#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it; one of layout 2 with
+#: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
+AGENDA_LAYOUT = 3
 
 
 def _agenda_template(layout: int, name: str) -> str:
-    return name if layout >= AGENDA_LAYOUT else f"{name}_v1"
+    return name if layout >= 2 else f"{name}_v1"
+
+
+def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
+    """``pack`` with only what packs of ``layout`` listed (an archived pack made again)."""
+    if layout >= AGENDA_LAYOUT or layout < 2 or pack.since_last is None:
+        return pack  # layout 1's frozen templates pick their own (SinceLast.layout1)
+    from dataclasses import replace
+
+    return replace(pack, since_last=pack.since_last.upto(layout))
 
 
 def render_agenda(
@@ -413,6 +440,7 @@ def render_agenda(
     ``layout``: an archived pack's (:data:`AGENDA_LAYOUT`)."""
     from governance.agenda import LIMITS, WEIGHTS, by_weight, shortlist_asked
 
+    pack = _as_laid_out(pack, layout)
     shown, cut = shortlist_asked(pack.asked, LIMITS["asked"] if fmt == "pdf" else len(pack.asked))
     return _render_document(
         fmt,
@@ -438,7 +466,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
     point ter besluitvorming (by weight) when the PDF could show only the first of them."""
     from governance.agenda import LIMITS, by_weight
 
-    asked = pack.asked if layout < AGENDA_LAYOUT else by_weight(pack.asked)
+    asked = pack.asked if layout < 2 else by_weight(pack.asked)
     return _render_annex(
         pack.annex,
         template=_agenda_template(layout, "bijlage"),
@@ -551,10 +579,16 @@ def check_formats(value: str) -> tuple[str, ...]:
 
 
 def agenda_parameters(
-    body_id: str, meeting_on: date, as_of: date, decisions_from: date | None = None
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    decisions_from: date | None = None,
+    pack: AgendaPack | None = None,
 ) -> dict[str, Any]:
     """What an archived pack keeps to be made again: body, meeting, day and layout (and where
-    its decision list starts, when not at the previous meeting)."""
+    its decision list starts, when not at the previous meeting); and the items its *ter
+    besluitvorming* put to the body (``listed``): a later pack says *eerder voorgelegd* from
+    them."""
     parameters: dict[str, Any] = {
         "body": body_id,
         "meeting": meeting_on.isoformat(),
@@ -563,6 +597,8 @@ def agenda_parameters(
     }
     if decisions_from is not None:
         parameters["decisions_from"] = decisions_from.isoformat()
+    if pack is not None:
+        parameters["listed"] = sorted({a.item.item_id for a in pack.asked})
     return parameters
 
 
@@ -585,9 +621,12 @@ def agenda_formats(
     recorded_until: datetime | None = None,
     plan: Plan | None = None,
     made_via: str = "cli",
+    decisions_from: date | None = None,
 ) -> list[Rendered]:
     """The pack in each format from one assembled pack; each archived with its hash. A PDF's
     annex (every item, :func:`render_agenda_annex`) is archived too, as its attachment.
+    ``decisions_from``: where its decision list starts, when not at the previous meeting
+    (:func:`regie.prepare.pack_decisions_from`; kept with the archived pack's parameters).
 
     ``background`` (the command line): a PDF is made in a worker process forked now, which
     imports WeasyPrint and matplotlib while this one loads the plan and assembles the pack,
@@ -602,8 +641,9 @@ def agenda_formats(
     with pdf_worker(fmts, background, "agenda.html.j2") as worker:
         plan = plan or app.load_plan()
         pack, cut_off = _agenda_pack(
-            app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until
-        )
+            app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
+            decisions_from=decisions_from,
+        )  # fmt: skip
         contents = _contents(
             fmts,
             worker,
@@ -611,7 +651,7 @@ def agenda_formats(
             partial(_agenda_charts, pack),
             _ready_to_archive if archive else None,
         )
-    parameters = agenda_parameters(body_id, meeting_on, as_of)
+    parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from, pack)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
@@ -882,8 +922,9 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
                 recorded_until=cut,
                 decisions_from=date.fromisoformat(p["decisions_from"])
                 if p.get("decisions_from") else None,
+                layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
             )  # fmt: skip
-            layout = int(p.get("layout", 1))  # archived before layouts were numbered: 1
+            layout = int(p.get("layout", 1))
             content = (
                 render_agenda_annex(pack, layout)
                 if annex

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -110,4 +110,69 @@ def with_removed_fields(
                     fields[field] = after
             r = replace(r, before=fields or None)
         out.append(r)
+    return out
+
+
+def contact_revisions(
+    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+) -> list[ItemRevision]:
+    """The contacts' revisions that change who answers for an organisation (created,
+    archived, restored, a changed name or organisation), oldest first, recorded up to
+    ``recorded_until`` when given (``item_id``: the contact's id)."""
+    cut, cut_params = _until(connection, recorded_until)
+    _, as_instant = converters(connection.dialect.name)
+    rows = connection.execute(
+        sa.text(
+            'SELECT code, kind, field, "before", "after", recorded_at FROM plan_revisions'
+            " WHERE programme_id = :p AND entity = 'contact'"
+            " AND (kind IN ('created', 'archived', 'restored')"
+            f" OR (kind = 'changed' AND field IN ('name', 'organisation'))){cut}"
+            " ORDER BY recorded_at, id"
+        ).bindparams(_P),
+        {"p": programme_id} | cut_params,
+    )
+    text_json = connection.dialect.name == "sqlite"
+
+    def value(raw: Any) -> Any:
+        return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+
+    return [
+        ItemRevision(str(code), kind, field, value(before), value(after), as_instant(at))
+        for code, kind, field, before, after, at in rows
+    ]
+
+
+def packs_listed(
+    connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None = None
+) -> dict[date, tuple[frozenset[str] | None, datetime]]:
+    """Per meeting of ``body_id`` that got an agenda pack archived (up to ``until`` when
+    given): the items its *ter besluitvorming* listed, as the pack's parameters keep them
+    (``listed``; None for a pack archived before they were kept), and when it was archived.
+    The latest pack per meeting counts."""
+    _, as_instant = converters(connection.dialect.name)
+    rows = connection.execute(
+        sa.text(
+            "SELECT parameters, created_at FROM report_archive"
+            " WHERE programme_id = :p AND kind = 'agenda' ORDER BY created_at, id"
+        ).bindparams(_P),
+        {"p": programme_id},
+    )
+    text_json = connection.dialect.name == "sqlite"
+    out: dict[date, tuple[frozenset[str] | None, datetime]] = {}
+    for raw, at in rows:
+        parameters = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+        created = as_instant(at)
+        if not isinstance(parameters, dict) or parameters.get("body") != body_id:
+            continue
+        if until is not None and created > until:
+            continue
+        try:
+            meeting = date.fromisoformat(str(parameters.get("meeting")))
+        except ValueError:
+            continue
+        listed = parameters.get("listed")
+        out[meeting] = (
+            frozenset(str(x) for x in listed) if isinstance(listed, list) else None,
+            created,
+        )
     return out

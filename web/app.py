@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from regie.errors import RegieError
-from web import pages, report_pages
+from web import decision_pages, pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
 from web.security import ActingUser, SecurityHeaders
 from web.templating import STATIC, templates
@@ -50,6 +50,8 @@ def create_app(regie: App) -> Starlette:
         Route("/agenda", pages.agenda),
         Route("/agenda", pages.agenda_create, methods=["POST"]),
         Route("/agenda/{token_id}/intrekken", pages.agenda_revoke, methods=["POST"]),
+        Route("/besluiten", decision_pages.decisions),
+        Route("/besluiten.csv", decision_pages.decisions_csv),
         Route("/rapporten", report_pages.reports),
         Route("/rapporten/{report_id}", report_pages.download),
         Route("/inloggen", pages.login_form),

@@ -291,8 +291,10 @@ def report_agenda(
 ) -> None:
     """The agenda pack for one meeting (archived with its content hash, the plan's hash, the
     maker and the data cut-off). A PDF names its annex, the full table of items, a separate
-    HTML file written next to it."""
-    from regie.reports import agenda_formats, check_formats, parse_recorded_until
+    HTML file written next to it. Its decision list starts where the last pack sent ended,
+    as the daily run's would (after meetings that passed without a pack: said on stderr)."""
+    from regie.prepare import pack_decisions_from
+    from regie.reports import agenda_formats, body_or_fail, check_formats, parse_recorded_until
     from regie.services import today
 
     fmts = check_formats(fmt)
@@ -302,9 +304,20 @@ def report_agenda(
     _check_out(out)
     app_ = _app()
     day = parse_date(as_of, "--as-of") or today(app_)
+    meeting_on = _required_date(meeting, "--meeting")
+    start, plan = None, None
+    if cut is None:  # a rebuild as of a cut-off reads no outbox of then: the previous meeting
+        plan = app_.load_plan()
+        start = pack_decisions_from(app_, plan, body_or_fail(plan, body), meeting_on)
+    if start is not None:
+        typer.echo(
+            f"decision list from {start.isoformat()}: the meetings after it passed without "
+            "an agenda pack",
+            err=True,
+        )
     rendered = agenda_formats(
-        app_, body, _required_date(meeting, "--meeting"), day, fmts, background=True,
-        recorded_until=cut, archive=cut is None,
+        app_, body, meeting_on, day, fmts, background=True,
+        recorded_until=cut, archive=cut is None, plan=plan, decisions_from=start,
     )  # fmt: skip
     _write_rendered(rendered, out)
 

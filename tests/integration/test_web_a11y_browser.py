@@ -43,6 +43,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
     added = _regie_stdin(env, PASSWORD + "\n", "user", "add", "office", "--name", "P. Bureau",
                          "--password-stdin")  # fmt: skip
     assert added.returncode == 0, added.stderr
+    for decision in (  # for the Besluiten page: a long text and every effect column
+        ("--item", "1.1.3", "--text", f"{LONG_ITEM}: {LONG_ACTION} blijft ongewijzigd"),
+        ("--set-gereed", "2.1", "2017", "--text", "Wijkaanpak later starten"),
+    ):
+        made = regie("decision", "add", "--body", "regieteam", "--meeting", "2016-03-29",
+                     *decision, env=env)  # fmt: skip
+        assert made.code == 0, made.err
     with running_server(env) as running:
         yield running
 
@@ -66,6 +73,9 @@ def test_pages_reflow_at_320_pixels(page: Page, server: Server) -> None:
     page.get_by_role("button", name="Abonnement maken").click()
     assert page.locator('a[href^="webcal:"]').is_visible()
     widths["agenda with a new subscription"] = _page_width(page)
+    page.goto(server.url + "/besluiten?stap=1")
+    assert page.get_by_role("link", name="1.1.3", exact=True).is_visible()
+    widths["decisions"] = _page_width(page)
     save_artifact(page, "agenda-320.png")
     assert {name: w for name, w in widths.items() if w > PHONE["width"]} == {}
 
@@ -90,6 +100,32 @@ def test_phone_cards_do_not_read_the_column_name_twice(page: Page, server: Serve
     assert cells, "no table cells in the accessibility tree"
     labels = ("Nr:", "Status:", "Mijlpaal:", "Gereed:", "Deadline:", "Eigenaar:")
     assert [c for c in cells if c.startswith(labels)] == []
+
+
+def test_the_decisions_page_on_a_phone(page: Page, server: Server) -> None:
+    """Besluiten at 375 pixels: each decision a card (its cells labelled, no sideways scroll),
+    the filter form usable; axe finds nothing serious, with and without a bad filter."""
+    log_in(page, server)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(server.url + "/besluiten")
+    menu = page.get_by_role("link", name="Besluiten", exact=True)
+    assert menu.get_attribute("aria-current") == "page"
+    cell = page.locator('td[data-label="Gevolg"]').first
+    assert cell.is_visible()
+    assert page.evaluate("el => getComputedStyle(el).display", cell.element_handle()) != (
+        "table-cell"  # a card: the cells stack
+    )
+    assert _page_width(page) <= 375
+    assert axe_violations(page) == []
+    page.get_by_label("Gevolg").select_option("set_gereed")
+    page.get_by_role("button", name="Filteren").click()
+    assert page.locator('td[data-label="Gevolg"]').all_inner_texts() == [
+        "gereed bijgesteld: 2016 → 2017"
+    ]
+    save_artifact(page, "besluiten-375.png")
+    page.goto(server.url + "/besluiten?stap=x")
+    assert page.locator(".error-summary").is_visible()
+    assert axe_violations(page) == []
 
 
 def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None:

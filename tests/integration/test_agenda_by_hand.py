@@ -1,0 +1,66 @@
+"""`regie report agenda` made by hand lists the decisions the daily run's pack would: after a
+meeting that passed without a pack, its decision list starts where the last pack sent ended
+(one shared function with the ``prepare-meeting`` flow), says so on stderr and keeps it with
+the archived pack, which reproduces. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import regie
+from tests.integration.reports_scenario import cli_env, migrated_app, seed_scenario
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    app = migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
+    seed_scenario(app)
+    return app
+
+
+def _archived_packs(app: App, meeting: str) -> list[dict[str, str]]:
+    from store.reports_repo import ReportsRepository
+
+    with app.session() as session:
+        rows = ReportsRepository(session, app.programme_id()).archived()
+        return [dict(r.parameters) for r in rows
+                if r.kind == "agenda" and r.parameters.get("meeting") == meeting]  # fmt: skip
+
+
+def test_a_pack_by_hand_starts_where_the_last_sent_pack_ended(app: App) -> None:
+    from regie.prepare import prepare_meetings
+    from regie.reports import archived, reproduce
+    from store.states import record_assessed_day
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():  # the daily run was there from 2016
+        record_assessed_day(session, plan.programme.id, date(2016, 1, 4), datetime.now(UTC))
+    assert prepare_meetings(app, date(2016, 4, 5)).packs  # the April pack goes out
+    env = cli_env(app)
+    decided = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                    "--text", "Wetsvoorstel aanhouden", "--item", "1.4", env=env)  # fmt: skip
+    assert decided.code == 0, decided.err
+    # No pack for the July meeting; the office makes October's by hand.
+    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-10-11",
+                 "--as-of", "2016-10-04", "--format", "md", env=env)  # fmt: skip
+    assert made.code == 0, made.err
+    assert "decision list from 2016-04-12" in made.err
+    decisions = made.out.split("2. Besluitenlijst")[1].split("3. Voortgang")[0]
+    assert "Wetsvoorstel aanhouden" in decisions
+    (parameters,) = _archived_packs(app, "2016-10-11")
+    assert parameters["decisions_from"] == "2016-04-12"
+    (row,) = [r for r in archived(app) if r.parameters.get("meeting") == "2016-10-11"]
+    assert reproduce(app, row.id).matches
+
+
+def test_after_a_sent_pack_the_list_starts_at_the_previous_meeting(app: App) -> None:
+    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-04-05", "--format", "md", env=cli_env(app))  # fmt: skip
+    assert made.code == 0, made.err
+    assert "decision list from" not in made.err
+    (parameters,) = _archived_packs(app, "2016-04-12")
+    assert "decisions_from" not in parameters
