@@ -894,6 +894,7 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
                 app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,
                 plan=plan, recorded_until=cut, recipient=p.get("recipient"),
                 layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
+                report_id=p.get("report"),
             )  # fmt: skip
             content = render_progress_annex(made) if annex else render_progress(made, report.format)
         else:
@@ -927,9 +928,17 @@ def progress_report(
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
     recipient: str | None = None,
+    report_id: str | None = None,
 ) -> Any:
     return _progress_report(
-        app, start, end, as_of, plan=plan, recorded_until=recorded_until, recipient=recipient
+        app,
+        start,
+        end,
+        as_of,
+        plan=plan,
+        recorded_until=recorded_until,
+        recipient=recipient,
+        report_id=report_id,
     )[0]
 
 
@@ -943,6 +952,7 @@ def _progress_report(
     recorded_until: datetime | None = None,
     recipient: str | None = None,
     layout: int | None = None,
+    report_id: str | None = None,
 ) -> tuple[Any, datetime | None]:
     """The report and its data cut-off; ``recipient``: whom it is for (the reporting
     obligation's, :func:`report_recipient`). The plan is the one of ``as_of`` (decisions taken
@@ -959,6 +969,9 @@ def _progress_report(
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = plan or app.load_plan()
+    obligation = next((r for r in plan.reports if r.id == report_id), None)
+    if report_id is None and len(plan.reports) == 1:
+        obligation = plan.reports[0]
     with app.session() as session:
         connection = reader(session)
         programme = plan.programme.id
@@ -985,6 +998,9 @@ def _progress_report(
         revisions=items,
         recipient=recipient,
         layout=LAYOUT if layout is None else layout,
+        # The obligation it is for (its approval names it): the one given, else the plan's only.
+        obligation_id=obligation.id if obligation is not None else None,
+        delivered_by=obligation.action if obligation is not None else None,
     )
     return report, basis.cut_off
 
@@ -995,11 +1011,11 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import LAYOUT
+    from governance.progress import TEMPLATES_FROM
 
     return _render_document(
         fmt,
-        template="voortgang" if report.layout >= LAYOUT else "voortgang_v1",
+        template="voortgang" if report.layout >= TEMPLATES_FROM else "voortgang_v1",
         context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
@@ -1072,7 +1088,14 @@ def voortgang_formats(
                 _sync(app, plan)
         recipient = report_recipient(plan, report_id)
         report, cut_off = _progress_report(
-            app, start, end, as_of, plan=plan, recorded_until=recorded_until, recipient=recipient
+            app,
+            start,
+            end,
+            as_of,
+            plan=plan,
+            recorded_until=recorded_until,
+            recipient=recipient,
+            report_id=report_id,
         )
         contents = _contents(
             fmts, worker, partial(render_progress, report), partial(_progress_charts, report)
@@ -1086,6 +1109,8 @@ def voortgang_formats(
         parameters["recipient"] = report.recipient
     if report.approved is None:  # not yet approved: the next report's period does not follow it
         parameters["concept"] = "yes"
+    elif report.approved_implicitly:  # `regie doctor` lists it: the decision names no report
+        parameters["approval"] = "implicit"
     parameters["layout"] = report.layout  # reproduce makes it again with the same layout
     title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
@@ -1160,6 +1185,7 @@ def progress_period(
             f"--mark-done: the report is as of {delivered_on}, after today ({now}): its action "
             "is recorded gereed once the report is made"
         )
+    _within_life(plan, start, end, as_of, now)
     if start is not None and end is not None:
         return ProgressPeriod(start, end, as_of or end, obligation, None, delivered_on)
     assert obligation is not None
@@ -1209,6 +1235,21 @@ def progress_period(
         "before"
     )
     return ProgressPeriod(first, last, day, obligation, chosen, delivered_on)
+
+
+def _within_life(
+    plan: Plan, start: date | None, end: date | None, as_of: date | None, today: date
+) -> None:
+    """Refuse a period or day far off the programme's life plus margin (``--as-of 9999-12-31``
+    would count whole periods to the calendar's end and archive one): one line each. Today
+    is never far off: a report of a finished programme may be made (and marked) late."""
+    from governance.dates import outside_life, programme_life
+
+    given = {"--from": start, "--to": end, "--as-of": as_of}
+    life = programme_life(plan).reaching(today)
+    problems = outside_life(life, {k: v for k, v in given.items() if v})
+    if problems:
+        raise InvalidInput(*problems)
 
 
 def _obligation(plan: Plan, report_id: str | None, need: str | None) -> ReportObligation | None:
@@ -1282,7 +1323,13 @@ def report_action(
     A report not archived (made again with ``--recorded-until``) records nothing. A concept
     (no decision about the action approved it, :func:`governance.progress.approval`, among
     the decisions recorded up to its data cut-off) is not marked: refused in one line."""
-    from governance.progress import approval, delivered_items, delivery_window
+    from governance.progress import (
+        LAYOUT,
+        approval,
+        delivered_items,
+        delivery_window,
+        report_approval,
+    )
 
     obligation = period.obligation
     documents = [r for r in rendered if r.archive_id is not None]
@@ -1296,13 +1343,20 @@ def report_action(
     cut = next((r.data_until for r in documents if r.data_until is not None), None)
     known = [d for d in basis.decisions if not (cut and d.recorded_at and d.recorded_at > cut)]
     ids = next((r.archive_id for r in documents if r.kind == "voortgang"), documents[0].archive_id)
-    concept = approval(known, obligation.action, period.end, period.as_of) is None
+    made = next((r for r in documents if r.kind == "voortgang"), documents[0])
+    if int((made.parameters or {}).get("layout", LAYOUT)) >= 3:
+        approved, _ = report_approval(
+            plan, known, obligation.id, obligation.action, period.start, period.end, period.as_of
+        )
+    else:  # archived before approvals named their report: the rule it was made with
+        approved = approval(known, obligation.action, period.end, period.as_of)
+    concept = approved is None
     if mark_done and concept:
         raise InvalidInput(
-            f"--mark-done: archief {ids} is a concept: no decision about action "
-            f"{obligation.action} taken after {period.end} and on or before {period.as_of} "
-            f"approves it; record the approval (`regie decision add --body ID --meeting DATE "
-            f"--item {obligation.action} --text …`), make the report again as of that day or "
+            f"--mark-done: archief {ids} is a concept: no decision taken after {period.end} "
+            f"and on or before {period.as_of} approves it; record the approval (`regie "
+            f"decision add --body ID --meeting DATE --approves-report {obligation.id}:"
+            f"{period.start}/{period.end} --text …`), make the report again as of that day or "
             "later, then mark that one"
         )
     until = delivery_window(period.start, period.end, obligation)
@@ -1326,8 +1380,9 @@ def report_action(
         if concept:
             return [
                 f"note: this report may deliver {named} of action {obligation.action}; it is a "
-                f"concept until a decision about {obligation.action} approves it: make it again "
-                "after that decision, then `regie report mark-done ID` records it gereed"
+                f"concept until a decision approves it (`regie decision add … --approves-report "
+                f"{obligation.id}:{period.start}/{period.end}`): make it again after that "
+                "decision, then `regie report mark-done ID` records it gereed"
             ]
         return [
             f"note: this report may deliver {named} of action {obligation.action}: "

@@ -4,7 +4,7 @@ transaction). Decisions, measurements and archived reports are only ever inserte
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from store.models_reports import (
     IndicatorMeasurementRow,
     MeetingRow,
     PlanTextRow,
+    ReportApprovalRow,
     ReportArchiveRow,
     UpdateImportRow,
 )
@@ -119,7 +120,20 @@ class ReportsRepository:
         )
         self._session.add(row)
         self._session.flush()
-        return _decision(row)
+        if decision.approves is not None:
+            ref = decision.approves
+            self._session.add(
+                ReportApprovalRow(
+                    programme_id=self.programme_id,
+                    decision_id=row.id,
+                    report_code=ref.report_id,
+                    period_from=ref.start,
+                    period_to=ref.end,
+                    recorded_at=row.recorded_at,
+                )
+            )
+            self._session.flush()
+        return replace(_decision(row), approves=decision.approves)
 
     def decisions(self, body_id: str | None = None, *, until: date | None = None) -> list[Decision]:
         return reports_read.decisions(reader(self._session), self.programme_id, body_id, until)

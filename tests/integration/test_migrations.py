@@ -42,6 +42,7 @@ TABLES_0013 = {"feed_meetings"}
 TABLES_0015 = {"erasures"}
 TABLES_0017 = {"update_redactions"}
 TABLES_0019 = {"plan_texts", "update_imports"}
+TABLES_0024 = {"report_approvals"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -161,6 +162,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0015
         - TABLES_0017
         - TABLES_0019
+        - TABLES_0024
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
