@@ -168,3 +168,39 @@ def report_due_message(
         },
         created_on=as_of,
     )
+
+
+#: The reason a reminder cancelled once its report is delivered carries (``last_error``).
+CANCELLED = "cancelled: "
+
+
+def cancel_delivered(
+    session: Session, plan: Plan, obligation_id: str, why: str, today: date
+) -> list[str]:
+    """Cancel the obligation's queued, unsent reminders whose report is no longer owed (a
+    report archived for its period, its action's items recorded gereed): suppressed in the
+    outbox with ``cancelled: <why>``, never silently dropped. Return their keys."""
+    from governance.report_due import obligation_dues, reminder_key, reported_items
+    from store.reports_repo import ReportsRepository
+
+    obligation = next((r for r in plan.reports if r.id == obligation_id), None)
+    if obligation is None:
+        return []
+    repo = ReportsRepository(session, plan.programme.id)
+    prefix = reminder_key(obligation.id, date.min, "")
+    prefix = prefix[: prefix.index(date.min.isoformat())]  # "report-due:<obligation>:"
+    queued: list[tuple[str, date]] = []
+    for key, due in repo.unsent_report_reminders(KIND, prefix):
+        try:
+            queued.append((key, date.fromisoformat(str(due))))
+        except ValueError:
+            continue
+    if not queued:
+        return []
+    last = max(due for _, due in queued)
+    # Finished as the records stand today: an item marked gereed with the report counts.
+    day = max(today, last)
+    finished = _finished(session, plan.programme.id, day, reported_items(plan))
+    made = archived_periods(session, plan).get(obligation.id, [])
+    owed = {r.due for r in obligation_dues(plan, obligation, last, finished, made)}
+    return repo.cancel_unsent([key for key, due in queued if due not in owed], CANCELLED + why)

@@ -697,9 +697,27 @@ def _archive_many(
                 sha256=r.sha256, content=r.content, provenance=made,
             )  # fmt: skip
             out[n] = replace(r, archive_id=stored.id, data_until=data_until)
+        if documents and documents[0][0] == "voortgang":
+            # Its queued report-due reminders are moot now: cancelled with the archive.
+            _cancel_reminders(app, session, plan, parameters, out)
     for r in out:
         _copy_on_disk(app, r)
     return out
+
+
+def _cancel_reminders(
+    app: App, session: Session, plan: Plan, parameters: dict[str, Any], out: list[Rendered]
+) -> None:
+    from regie.report_due import cancel_delivered
+    from regie.services import today
+
+    only = plan.reports[0].id if len(plan.reports) == 1 else None
+    made_for = parameters.get("report") or only
+    if made_for is None:
+        return
+    ids = ", ".join(str(r.archive_id) for r in out if r.kind == "voortgang")
+    why = f"report {made_for} {parameters.get('from')} – {parameters.get('to')} archived ({ids})"
+    cancel_delivered(session, plan, str(made_for), why, today(app, plan))
 
 
 #: Each archived report is also written here (REGIE_HOME/archief), 0600: a database restored
@@ -1468,6 +1486,14 @@ def _mark_delivered(
         sync=True,
     )
     ids = ", ".join(str(r.archive_id) for r in documents if r.kind == "voortgang")
+    if period.obligation is not None:
+        from regie.report_due import cancel_delivered
+        from regie.services import today
+
+        # The reminders of the items now gereed are moot: cancelled, visibly, in the outbox.
+        why = f"report {period.obligation.id} marked done (archief {ids})"
+        with app.session() as session, session.begin():
+            cancel_delivered(session, plan, period.obligation.id, why, today(app, plan))
     lines = [
         f"{r.update.item_id}: done recorded for {on} (update {r.update.id}, source "
         f"report: archief {ids})"

@@ -19,7 +19,7 @@ from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.reports import archived_report, reproduce, voortgang_formats
 from tests.cli import regie
-from tests.integration.reports_scenario import migrated_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 
 FLEMISH = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
 
@@ -171,6 +171,36 @@ def test_no_reminder_once_the_report_for_the_period_is_archived(
     )  # fmt: skip
     assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == []
     assert report_rows(app) == []
+
+
+def test_a_reminder_queued_is_cancelled_when_the_report_is_archived(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = flemish_app(tmp_path, database_url)
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == [KEY]
+    # A report over another period leaves the reminder alone.
+    voortgang_formats(
+        app, date(2024, 1, 1), date(2024, 12, 31), date(2025, 12, 22), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    assert [r[3] for r in report_rows(app)] == ["pending"]
+    [made] = voortgang_formats(
+        app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    # Cancelled with the archive, visibly: the row stays, suppressed, with the reason.
+    with app.engine.connect() as conn:
+        status, error = conn.execute(
+            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
+        ).one()
+    assert status == "suppressed"
+    assert error == (
+        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})"
+    )
+    assert KEY not in send_reminders(app).sent
+    assert [r[3] for r in report_rows(app)] == ["suppressed"]  # still, after the send
+    listed = regie("outbox", "--status", "suppressed", env=cli_env(app))
+    assert listed.code == 0 and "cancelled: report jaarverslag" in listed.out, listed.err
 
 
 def test_the_mvi_report_is_due_with_action_4_4_and_not_once_it_is_marked_gereed(
