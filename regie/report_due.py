@@ -8,6 +8,9 @@ obligation and due date (the outbox key, :func:`governance.report_due.reminder_k
 is archived or its action recorded gereed (the rules: :mod:`governance.report_due`). The
 message's items are the action's items that deliver the report: one recorded gereed before the
 message goes out is left out of it, and with none left it is not sent (:mod:`regie.recheck`).
+The office's Slack channel, when configured, gets each reminder too (its own key). One queued
+and unsent when its report is archived or marked done is cancelled then
+(:func:`cancel_delivered`): suppressed, with the reason, never silently dropped.
 """
 
 from __future__ import annotations
@@ -29,17 +32,24 @@ KIND = "report_due"
 
 
 def queue_report_reminders(
-    session: Session, plan: Plan, as_of: date, *, status: str = "pending"
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    *,
+    status: str = "pending",
+    office_channel: str | None = None,
 ) -> list[str]:
     """Queue the day's reminders to the programme office; return the keys newly queued (a key
     queued before is not queued again). Nothing on a day off: the window's next working day
-    catches up."""
+    catches up. ``office_channel``: the office's Slack channel (REGIE_SLACK_OFFICE_CHANNEL,
+    with Slack on), which gets each reminder too, under a key of its own."""
     from governance.report_due import reminders_due, reported_items
     from governance.workdays import WorkCalendar
     from store import Repository
 
     office = [c for c in plan.contacts if c.programme_office]
-    if not plan.reports or not office:
+    channel = _channel_contact(plan, office_channel)
+    if not plan.reports or not (office or channel):
         return []
     calendar = WorkCalendar.for_plan(plan)
     if not calendar.is_working_day(as_of):
@@ -58,7 +68,32 @@ def queue_report_reminders(
         for due in dues
         for contact in office
     ]
+    if channel is not None:
+        # Posted in the channel as given (notifications.slack: ``to_channel``), no DM.
+        messages += [
+            _to_channel(report_due_message(plan, due, channel, as_of, calendar)) for due in dues
+        ]
     return Repository(session, programme).enqueue(messages, status=status)
+
+
+#: The contact id of the office's Slack channel (its reminders' keys end in it).
+CHANNEL_ID = "office-channel"
+
+
+def _channel_contact(plan: Plan, channel: str | None) -> Contact | None:
+    from governance.office_names import office_names
+    from governance.plan import Contact
+
+    if not channel or not channel.strip():
+        return None
+    name = office_names(plan.programme).name
+    return Contact(id=CHANNEL_ID, name=name, organisation="", slack=channel.strip())
+
+
+def _to_channel(record: OutboxRecord) -> OutboxRecord:
+    from dataclasses import replace
+
+    return replace(record, payload={**record.payload, "to_channel": True})
 
 
 def _finished(session: Session, programme: str, as_of: date, items: Collection[str]) -> set[str]:
