@@ -31,6 +31,16 @@ NOT_THE_OWNERS = frozenset({DECISION_SOURCE, REPORT_SOURCE})
 
 
 @dataclass(frozen=True, slots=True)
+class ReportRef:
+    """The progress report a decision approves: the plan's reporting obligation (``reports:``
+    id) and the period the report covers (``regie decision add --approves-report``)."""
+
+    report_id: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     body_id: str
     meeting_on: date
@@ -41,6 +51,8 @@ class Decision:
     gereed_after: str | None = None
     recorded_at: datetime | None = None
     id: int | None = None
+    #: The report this decision approves (a text-only decision, stored in report_approvals).
+    approves: ReportRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,8 +39,13 @@ AHEAD_MONTHS = 6
 #: as *Nu* and for the outlook, counts each item once in the summary, shows the source document
 #: as a title and is a concept until approved. A report archived without one is made again as
 #: layout 1 (the owner's forecast first, the outlook by due date, the source as written) with
-#: its frozen templates (``voortgang_v1``), so that it reproduces byte for byte.
-LAYOUT = 2
+#: its frozen templates (``voortgang_v1``), so that it reproduces byte for byte. 3: approved
+#: by a decision that names the report (:func:`report_approval`); a text-only decision about
+#: the action still approves it, flagged *impliciet goedgekeurd*. Layout 2 reports keep the
+#: old rule (:func:`approval`), so that they reproduce.
+LAYOUT = 3
+#: The first layout made with the current templates (``voortgang``), not ``voortgang_v1``.
+TEMPLATES_FROM = 2
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -129,6 +134,9 @@ class ProgressReport:
     approved_by: str | None = None
     #: :data:`LAYOUT`, or 1 for a report archived before it (made again as it was).
     layout: int = LAYOUT
+    #: The approving decision does not name the report: a text-only decision about the
+    #: report's action (the rule before layout 3), kept as a fallback (:func:`report_approval`).
+    approved_implicitly: bool = False
 
 
 def months_after(end: date, months: int) -> date:
@@ -166,11 +174,13 @@ def build_progress(
     recipient: str | None = None,
     delivered_by: str | None = None,
     layout: int = LAYOUT,
+    obligation_id: str | None = None,
 ) -> ProgressReport:
     """``recipient``: whom the report is for (the reporting obligation's; None: the report
     names none). ``delivered_by``: the action that delivers the report (the obligation's; None: the
     one of the plan's obligation for ``recipient``), whose approval :func:`approval` looks
     for. ``layout``: :data:`LAYOUT` (1: as reports archived before it were made).
+    ``obligation_id``: the reporting obligation it is made for (its approval names it).
     ``due_changes``: due dates moved in the plan file without a decision (the plan's
     revisions); each such item is listed under *vertraagd of gewijzigd*, promised against now,
     whatever its state: a promise does not move silently. ``revisions``: the items' plan
@@ -282,13 +292,15 @@ def build_progress(
         for i in assessment.items.values()
         if i.latest_update is not None and i.latest_update.source not in NOT_THE_OWNERS
     )
-    approved = (
-        approval(
-            decisions, delivered_by or _obligation_action(plan, recipient), end, assessment.as_of
-        )
-        if layout >= 2
-        else None
-    )
+    delivering = delivered_by or _obligation_action(plan, recipient)
+    approved, implicit = None, False
+    if layout >= 3:
+        approved, implicit = report_approval(
+            plan, decisions, obligation_id or _obligation_id(plan, recipient), delivering,
+            start, end, assessment.as_of,
+        )  # fmt: skip
+    elif layout >= 2:
+        approved = approval(decisions, delivering, end, assessment.as_of)
     source = plan.programme.source_document
     return ProgressReport(
         programme_title=plan.programme.title,
@@ -313,7 +325,46 @@ def build_progress(
         approved=approved,
         approved_by=decision_label(plan, approved) if approved is not None else None,
         layout=layout,
+        approved_implicitly=implicit,
     )
+
+
+def report_approval(
+    plan: Plan,
+    decisions: Sequence[Decision],
+    obligation_id: str | None,
+    action: str | None,
+    start: date,
+    end: date,
+    as_of: date,
+) -> tuple[Decision | None, bool]:
+    """The decision that approves the report of ``obligation_id`` over ``start``–``end`` as of
+    ``as_of``, and whether only implicitly. Explicit: the latest decision that names this
+    report and period (:attr:`Decision.approves`), taken after the period and on or before
+    ``as_of``. Else, as a fallback so that a programme's habit does not turn its reports into
+    concepts overnight: :func:`approval`'s text-only decision about the report's action, but
+    only when that action delivers no other obligation of the plan (else it cannot tell which
+    report it approves). (None, False): the report is a concept."""
+    named = [
+        d
+        for d in decisions
+        if d.approves is not None
+        and obligation_id is not None
+        and d.approves.report_id == obligation_id
+        and (d.approves.start, d.approves.end) == (start, end)
+        and end < d.meeting_on <= as_of
+    ]
+    if named:
+        return max(named, key=_decision_order), False
+    sharing = [r.id for r in plan.reports if action is not None and r.action == action]
+    if len(sharing) > 1:
+        return None, False
+    implicit = approval([d for d in decisions if d.approves is None], action, end, as_of)
+    return implicit, implicit is not None
+
+
+def _decision_order(d: Decision) -> tuple[date, datetime, int]:
+    return (d.meeting_on, d.recorded_at or datetime.min, d.id or 0)
 
 
 def approval(
@@ -334,6 +385,16 @@ def approval(
     return max(
         found, key=lambda d: (d.meeting_on, d.recorded_at or datetime.min, d.id or 0), default=None
     )
+
+
+def _obligation_id(plan: Plan, recipient: str | None) -> str | None:
+    """The plan's reporting obligation for ``recipient`` (the only one when ``recipient`` is
+    None); None when there is none, or several."""
+    wanted = " ".join(recipient.split()) if recipient else None
+    found = [
+        r.id for r in plan.reports if wanted is None or " ".join(r.recipient.split()) == wanted
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _obligation_action(plan: Plan, recipient: str | None) -> str | None:

@@ -256,8 +256,9 @@ def deadline_check(
         # The reports the plan's reporting obligations owe: the office reminded before they
         # fall due, once per obligation and due date (regie.report_due).
         report.queued += queue_report_reminders(
-            session, plan, as_of, status="suppressed" if replay else "pending"
-        )
+            session, plan, as_of, status="suppressed" if replay else "pending",
+            office_channel=office_channel(app),
+        )  # fmt: skip
         report.events = [
             EventSummary(e.name, e.item_id, e.occurred_on, dict(e.payload))
             for e in events

@@ -188,6 +188,7 @@ def add_decision(
     set_gereed: tuple[str, str] | None = None,
     cancel: str | None = None,
     restore: str | None = None,
+    approves_report: str | None = None,
 ) -> list[str]:
     from governance.decisions import (
         Decision,
@@ -211,10 +212,27 @@ def add_decision(
         raise InvalidInput(
             f"--restore {restore} and --set-gereed {set_gereed[0]}: one item per decision"
         )
+    if approves_report is not None and (set_gereed or cancel or restore):
+        raise InvalidInput(
+            "--approves-report: a decision that approves a report moves no date and drops "
+            "nothing; record that as a decision of its own"
+        )
     plan = app.load_plan()
     body = body_or_fail(plan, body_id)
     not_yet_taken(app, plan, meeting_on)
     meeting_or_fail(app, plan, body_id, meeting_on)
+    approves = None
+    approval_notes: list[str] = []
+    if approves_report is not None:
+        from regie.report_approval import approved_report
+
+        approves, action, approval_notes = approved_report(app, plan, approves_report, meeting_on)
+        if item_id is not None and item_id != action:
+            about = f"its action {action}" if action else "no action"
+            raise InvalidInput(
+                f"--item {item_id}: the report --approves-report names is about {about}"
+            )
+        item_id = action
     target = set_gereed[0] if set_gereed else cancel or restore
     if target and item_id and item_id != target:
         raise InvalidInput(f"--item {item_id} and the decision's item {target} differ")
@@ -280,10 +298,18 @@ def add_decision(
         # An action given a gereed of its own no longer lends its depends_on to its milestones.
         notes += ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan
-    decision = Decision(body_id, meeting_on, kind, text.strip(), item_id, before, after)
+    decision = Decision(
+        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves
+    )
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
     stored = _store(app, plan, decision, new_text, dropped, revived)
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
+    if approves is not None:
+        lines.append(
+            f"approves the progress report {approves.report_id} over {approves.start} – "
+            f"{approves.end}: make it again as of {meeting_on} or later to archive it approved"
+        )
+        lines += approval_notes
     if new_text is not None:
         if cancel:
             done = "cancelled"

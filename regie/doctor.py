@@ -104,6 +104,10 @@ def run_checks(
         checks.append(_safely("outbox", lambda: _outbox(app, the_plan, outbox_hours, now)))
     else:
         checks.append(Check("outbox", WARNING, NOT_CHECKED))
+    if usable and the_plan is not None:
+        checks.append(_safely("reports", lambda: _implicit_approvals(app, the_plan)))
+    else:
+        checks.append(Check("reports", WARNING, NOT_CHECKED))
     checks.append(_safely("secret-key", lambda: _secret_key(app)))
     checks.append(_safely("base-url", lambda: _base_url(app, usable)))
     checks.append(_safely("channels", lambda: _channels(app, the_plan)))
@@ -297,6 +301,37 @@ def _last_assessed(app: App, plan: Plan) -> Check:
         "last-assessed", OK,
         f"{plan.programme.id}: last assessed {last} (last working day before today: {expected})",
     )  # fmt: skip
+
+
+def _implicit_approvals(app: App, plan: Plan) -> Check:
+    """Progress reports archived as approved by a decision that does not name them (a
+    text-only decision about their action: *impliciet goedgekeurd*), whose period has no
+    report since that an approval names: a warning, with what to record."""
+    from store.reports_repo import ReportsRepository
+
+    with app.sessions() as session:
+        rows = ReportsRepository(session, plan.programme.id).archived("voortgang")
+    implicit: dict[tuple[str, str, str], int] = {}
+    named: set[tuple[str, str, str]] = set()
+    for row in rows:
+        p = row.parameters or {}
+        period = (str(p.get("report", "")), str(p.get("from")), str(p.get("to")))
+        if p.get("approval") == "implicit":
+            implicit.setdefault(period, row.id)
+        elif not p.get("concept") and int(p.get("layout", 1)) >= 3:
+            named.add(period)
+    open_ = {period: i for period, i in implicit.items() if period not in named}
+    if not open_:
+        return Check("reports", OK, "no progress report approved implicitly")
+    (report, first, last), archive_id = next(iter(open_.items()))
+    spec = f"{report}:{first}/{last}" if report else f"OBLIGATION:{first}/{last}"
+    return Check(
+        "reports",
+        WARNING,
+        f"{len(open_)} progress report(s) impliciet goedgekeurd (a text-only decision about "
+        f"the action, not naming the report), first archief {archive_id}: record the approval "
+        f"(`regie decision add … --approves-report {spec}`) and make the report again",
+    )
 
 
 def _listed(keys: list[str]) -> str:

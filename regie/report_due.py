@@ -8,6 +8,9 @@ obligation and due date (the outbox key, :func:`governance.report_due.reminder_k
 is archived or its action recorded gereed (the rules: :mod:`governance.report_due`). The
 message's items are the action's items that deliver the report: one recorded gereed before the
 message goes out is left out of it, and with none left it is not sent (:mod:`regie.recheck`).
+The office's Slack channel, when configured, gets each reminder too (its own key). One queued
+and unsent when its report is archived or marked done is cancelled then
+(:func:`cancel_delivered`): suppressed, with the reason, never silently dropped.
 """
 
 from __future__ import annotations
@@ -29,17 +32,24 @@ KIND = "report_due"
 
 
 def queue_report_reminders(
-    session: Session, plan: Plan, as_of: date, *, status: str = "pending"
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    *,
+    status: str = "pending",
+    office_channel: str | None = None,
 ) -> list[str]:
     """Queue the day's reminders to the programme office; return the keys newly queued (a key
     queued before is not queued again). Nothing on a day off: the window's next working day
-    catches up."""
+    catches up. ``office_channel``: the office's Slack channel (REGIE_SLACK_OFFICE_CHANNEL,
+    with Slack on), which gets each reminder too, under a key of its own."""
     from governance.report_due import reminders_due, reported_items
     from governance.workdays import WorkCalendar
     from store import Repository
 
     office = [c for c in plan.contacts if c.programme_office]
-    if not plan.reports or not office:
+    channel = _channel_contact(plan, office_channel)
+    if not plan.reports or not (office or channel):
         return []
     calendar = WorkCalendar.for_plan(plan)
     if not calendar.is_working_day(as_of):
@@ -58,7 +68,32 @@ def queue_report_reminders(
         for due in dues
         for contact in office
     ]
+    if channel is not None:
+        # Posted in the channel as given (notifications.slack: ``to_channel``), no DM.
+        messages += [
+            _to_channel(report_due_message(plan, due, channel, as_of, calendar)) for due in dues
+        ]
     return Repository(session, programme).enqueue(messages, status=status)
+
+
+#: The contact id of the office's Slack channel (its reminders' keys end in it).
+CHANNEL_ID = "office-channel"
+
+
+def _channel_contact(plan: Plan, channel: str | None) -> Contact | None:
+    from governance.office_names import office_names
+    from governance.plan import Contact
+
+    if not channel or not channel.strip():
+        return None
+    name = office_names(plan.programme).name
+    return Contact(id=CHANNEL_ID, name=name, organisation="", slack=channel.strip())
+
+
+def _to_channel(record: OutboxRecord) -> OutboxRecord:
+    from dataclasses import replace
+
+    return replace(record, payload={**record.payload, "to_channel": True})
 
 
 def _finished(session: Session, programme: str, as_of: date, items: Collection[str]) -> set[str]:
@@ -168,3 +203,39 @@ def report_due_message(
         },
         created_on=as_of,
     )
+
+
+#: The reason a reminder cancelled once its report is delivered carries (``last_error``).
+CANCELLED = "cancelled: "
+
+
+def cancel_delivered(
+    session: Session, plan: Plan, obligation_id: str, why: str, today: date
+) -> list[str]:
+    """Cancel the obligation's queued, unsent reminders whose report is no longer owed (a
+    report archived for its period, its action's items recorded gereed): suppressed in the
+    outbox with ``cancelled: <why>``, never silently dropped. Return their keys."""
+    from governance.report_due import obligation_dues, reminder_key, reported_items
+    from store.reports_repo import ReportsRepository
+
+    obligation = next((r for r in plan.reports if r.id == obligation_id), None)
+    if obligation is None:
+        return []
+    repo = ReportsRepository(session, plan.programme.id)
+    prefix = reminder_key(obligation.id, date.min, "")
+    prefix = prefix[: prefix.index(date.min.isoformat())]  # "report-due:<obligation>:"
+    queued: list[tuple[str, date]] = []
+    for key, due in repo.unsent_report_reminders(KIND, prefix):
+        try:
+            queued.append((key, date.fromisoformat(str(due))))
+        except ValueError:
+            continue
+    if not queued:
+        return []
+    last = max(due for _, due in queued)
+    # Finished as the records stand today: an item marked gereed with the report counts.
+    day = max(today, last)
+    finished = _finished(session, plan.programme.id, day, reported_items(plan))
+    made = archived_periods(session, plan).get(obligation.id, [])
+    owed = {r.due for r in obligation_dues(plan, obligation, last, finished, made)}
+    return repo.cancel_unsent([key for key, due in queued if due not in owed], CANCELLED + why)

@@ -737,9 +737,27 @@ def _archive_many(
                 sha256=r.sha256, content=r.content, provenance=made,
             )  # fmt: skip
             out[n] = replace(r, archive_id=stored.id, data_until=data_until)
+        if documents and documents[0][0] == "voortgang":
+            # Its queued report-due reminders are moot now: cancelled with the archive.
+            _cancel_reminders(app, session, plan, parameters, out)
     for r in out:
         _copy_on_disk(app, r)
     return out
+
+
+def _cancel_reminders(
+    app: App, session: Session, plan: Plan, parameters: dict[str, Any], out: list[Rendered]
+) -> None:
+    from regie.report_due import cancel_delivered
+    from regie.services import today
+
+    only = plan.reports[0].id if len(plan.reports) == 1 else None
+    made_for = parameters.get("report") or only
+    if made_for is None:
+        return
+    ids = ", ".join(str(r.archive_id) for r in out if r.kind == "voortgang")
+    why = f"report {made_for} {parameters.get('from')} – {parameters.get('to')} archived ({ids})"
+    cancel_delivered(session, plan, str(made_for), why, today(app, plan))
 
 
 #: Each archived report is also written here (REGIE_HOME/archief), 0600: a database restored
@@ -935,6 +953,7 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
                 app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,
                 plan=plan, recorded_until=cut, recipient=p.get("recipient"),
                 layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
+                report_id=p.get("report"),
             )  # fmt: skip
             content = render_progress_annex(made) if annex else render_progress(made, report.format)
         else:
@@ -968,9 +987,17 @@ def progress_report(
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
     recipient: str | None = None,
+    report_id: str | None = None,
 ) -> Any:
     return _progress_report(
-        app, start, end, as_of, plan=plan, recorded_until=recorded_until, recipient=recipient
+        app,
+        start,
+        end,
+        as_of,
+        plan=plan,
+        recorded_until=recorded_until,
+        recipient=recipient,
+        report_id=report_id,
     )[0]
 
 
@@ -984,6 +1011,7 @@ def _progress_report(
     recorded_until: datetime | None = None,
     recipient: str | None = None,
     layout: int | None = None,
+    report_id: str | None = None,
 ) -> tuple[Any, datetime | None]:
     """The report and its data cut-off; ``recipient``: whom it is for (the reporting
     obligation's, :func:`report_recipient`). The plan is the one of ``as_of`` (decisions taken
@@ -1000,6 +1028,9 @@ def _progress_report(
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}")
     plan = plan or app.load_plan()
+    obligation = next((r for r in plan.reports if r.id == report_id), None)
+    if report_id is None and len(plan.reports) == 1:
+        obligation = plan.reports[0]
     with app.session() as session:
         connection = reader(session)
         programme = plan.programme.id
@@ -1026,6 +1057,9 @@ def _progress_report(
         revisions=items,
         recipient=recipient,
         layout=LAYOUT if layout is None else layout,
+        # The obligation it is for (its approval names it): the one given, else the plan's only.
+        obligation_id=obligation.id if obligation is not None else None,
+        delivered_by=obligation.action if obligation is not None else None,
     )
     return report, basis.cut_off
 
@@ -1036,11 +1070,11 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import LAYOUT
+    from governance.progress import TEMPLATES_FROM
 
     return _render_document(
         fmt,
-        template="voortgang" if report.layout >= LAYOUT else "voortgang_v1",
+        template="voortgang" if report.layout >= TEMPLATES_FROM else "voortgang_v1",
         context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
@@ -1113,7 +1147,14 @@ def voortgang_formats(
                 _sync(app, plan)
         recipient = report_recipient(plan, report_id)
         report, cut_off = _progress_report(
-            app, start, end, as_of, plan=plan, recorded_until=recorded_until, recipient=recipient
+            app,
+            start,
+            end,
+            as_of,
+            plan=plan,
+            recorded_until=recorded_until,
+            recipient=recipient,
+            report_id=report_id,
         )
         contents = _contents(
             fmts, worker, partial(render_progress, report), partial(_progress_charts, report)
@@ -1127,6 +1168,8 @@ def voortgang_formats(
         parameters["recipient"] = report.recipient
     if report.approved is None:  # not yet approved: the next report's period does not follow it
         parameters["concept"] = "yes"
+    elif report.approved_implicitly:  # `regie doctor` lists it: the decision names no report
+        parameters["approval"] = "implicit"
     parameters["layout"] = report.layout  # reproduce makes it again with the same layout
     title = f"Voortgangsrapportage {start.isoformat()} – {end.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
@@ -1201,6 +1244,7 @@ def progress_period(
             f"--mark-done: the report is as of {delivered_on}, after today ({now}): its action "
             "is recorded gereed once the report is made"
         )
+    _within_life(plan, start, end, as_of, now)
     if start is not None and end is not None:
         return ProgressPeriod(start, end, as_of or end, obligation, None, delivered_on)
     assert obligation is not None
@@ -1250,6 +1294,21 @@ def progress_period(
         "before"
     )
     return ProgressPeriod(first, last, day, obligation, chosen, delivered_on)
+
+
+def _within_life(
+    plan: Plan, start: date | None, end: date | None, as_of: date | None, today: date
+) -> None:
+    """Refuse a period or day far off the programme's life plus margin (``--as-of 9999-12-31``
+    would count whole periods to the calendar's end and archive one): one line each. Today
+    is never far off: a report of a finished programme may be made (and marked) late."""
+    from governance.dates import outside_life, programme_life
+
+    given = {"--from": start, "--to": end, "--as-of": as_of}
+    life = programme_life(plan).reaching(today)
+    problems = outside_life(life, {k: v for k, v in given.items() if v})
+    if problems:
+        raise InvalidInput(*problems)
 
 
 def _obligation(plan: Plan, report_id: str | None, need: str | None) -> ReportObligation | None:
@@ -1323,7 +1382,13 @@ def report_action(
     A report not archived (made again with ``--recorded-until``) records nothing. A concept
     (no decision about the action approved it, :func:`governance.progress.approval`, among
     the decisions recorded up to its data cut-off) is not marked: refused in one line."""
-    from governance.progress import approval, delivered_items, delivery_window
+    from governance.progress import (
+        LAYOUT,
+        approval,
+        delivered_items,
+        delivery_window,
+        report_approval,
+    )
 
     obligation = period.obligation
     documents = [r for r in rendered if r.archive_id is not None]
@@ -1337,13 +1402,20 @@ def report_action(
     cut = next((r.data_until for r in documents if r.data_until is not None), None)
     known = [d for d in basis.decisions if not (cut and d.recorded_at and d.recorded_at > cut)]
     ids = next((r.archive_id for r in documents if r.kind == "voortgang"), documents[0].archive_id)
-    concept = approval(known, obligation.action, period.end, period.as_of) is None
+    made = next((r for r in documents if r.kind == "voortgang"), documents[0])
+    if int((made.parameters or {}).get("layout", LAYOUT)) >= 3:
+        approved, _ = report_approval(
+            plan, known, obligation.id, obligation.action, period.start, period.end, period.as_of
+        )
+    else:  # archived before approvals named their report: the rule it was made with
+        approved = approval(known, obligation.action, period.end, period.as_of)
+    concept = approved is None
     if mark_done and concept:
         raise InvalidInput(
-            f"--mark-done: archief {ids} is a concept: no decision about action "
-            f"{obligation.action} taken after {period.end} and on or before {period.as_of} "
-            f"approves it; record the approval (`regie decision add --body ID --meeting DATE "
-            f"--item {obligation.action} --text …`), make the report again as of that day or "
+            f"--mark-done: archief {ids} is a concept: no decision taken after {period.end} "
+            f"and on or before {period.as_of} approves it; record the approval (`regie "
+            f"decision add --body ID --meeting DATE --approves-report {obligation.id}:"
+            f"{period.start}/{period.end} --text …`), make the report again as of that day or "
             "later, then mark that one"
         )
     until = delivery_window(period.start, period.end, obligation)
@@ -1367,8 +1439,9 @@ def report_action(
         if concept:
             return [
                 f"note: this report may deliver {named} of action {obligation.action}; it is a "
-                f"concept until a decision about {obligation.action} approves it: make it again "
-                "after that decision, then `regie report mark-done ID` records it gereed"
+                f"concept until a decision approves it (`regie decision add … --approves-report "
+                f"{obligation.id}:{period.start}/{period.end}`): make it again after that "
+                "decision, then `regie report mark-done ID` records it gereed"
             ]
         return [
             f"note: this report may deliver {named} of action {obligation.action}: "
@@ -1454,6 +1527,14 @@ def _mark_delivered(
         sync=True,
     )
     ids = ", ".join(str(r.archive_id) for r in documents if r.kind == "voortgang")
+    if period.obligation is not None:
+        from regie.report_due import cancel_delivered
+        from regie.services import today
+
+        # The reminders of the items now gereed are moot: cancelled, visibly, in the outbox.
+        why = f"report {period.obligation.id} marked done (archief {ids})"
+        with app.session() as session, session.begin():
+            cancel_delivered(session, plan, period.obligation.id, why, today(app, plan))
     lines = [
         f"{r.update.item_id}: done recorded for {on} (update {r.update.id}, source "
         f"report: archief {ids})"

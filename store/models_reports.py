@@ -15,6 +15,7 @@ from store.models import CODE, Base, UTCDateTime, _one_of, recorded_by
 DECISION_KINDS = ("besluit", "set_gereed", "cancel")
 REPORT_APPEND_ONLY_TABLES = (
     "decisions",
+    "report_approvals",
     "indicator_measurements",
     "report_archive",
     "plan_texts",
@@ -59,6 +60,25 @@ class DecisionRow(Base):
     gereed_after: Mapped[str | None] = mapped_column(sa.Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str | None] = recorded_by()  # migration 0018
+
+
+class ReportApprovalRow(Base):
+    """The progress report a decision approves (migration 0024): the reporting obligation and
+    the report's period. The decision stays a text-only one (``besluit``)."""
+
+    __tablename__ = "report_approvals"
+    __table_args__ = (
+        sa.UniqueConstraint("decision_id"),
+        sa.Index("ix_report_approvals_report", "programme_id", "report_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    report_code: Mapped[str] = mapped_column(CODE)
+    period_from: Mapped[date] = mapped_column(sa.Date)
+    period_to: Mapped[date] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class IndicatorMeasurementRow(Base):

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from governance.decisions import Decision, DecisionKind
+from governance.decisions import Decision, DecisionKind, ReportRef
 from governance.meetings import Meeting
 from governance.provenance import PlanEdit
 from governance.updates import StatusUpdate, UpdateStatus
@@ -79,12 +79,15 @@ def decisions(
     until: date | None = None,
 ) -> list[Decision]:
     """Decisions of one body (or all), up to meetings on ``until`` (a date) when given."""
-    where = (" AND body_code = :b" if body_id is not None else "") + (
-        " AND meeting_on <= :until" if until is not None else ""
+    where = (" AND d.body_code = :b" if body_id is not None else "") + (
+        " AND d.meeting_on <= :until" if until is not None else ""
     )
+    # The report a decision approves (0024) joined in: one query per question.
     query = sa.text(
-        "SELECT id, body_code, meeting_on, kind, text, item_code, gereed_before, gereed_after,"
-        f" recorded_at FROM decisions WHERE programme_id = :p{where} ORDER BY meeting_on, id"
+        "SELECT d.id, d.body_code, d.meeting_on, d.kind, d.text, d.item_code, d.gereed_before,"
+        " d.gereed_after, d.recorded_at, a.report_code, a.period_from, a.period_to"
+        " FROM decisions d LEFT JOIN report_approvals a ON a.decision_id = d.id"
+        f" WHERE d.programme_id = :p{where} ORDER BY d.meeting_on, d.id"
     ).bindparams(_P, *([sa.bindparam("until", type_=sa.Date)] if until is not None else []))
     params: dict[str, object] = {"p": programme_id}
     params |= {"b": body_id} if body_id is not None else {}
@@ -102,9 +105,13 @@ def decisions(
             gereed_after=after,
             recorded_at=as_instant(recorded_at),
             id=row_id,
+            approves=ReportRef(report, as_date(first), as_date(last)) if report else None,
         )
-        for row_id, body, meeting_on, kind, text, item, before, after, recorded_at in rows
-    ]
+        for (
+            row_id, body, meeting_on, kind, text, item, before, after, recorded_at,
+            report, first, last,
+        ) in rows
+    ]  # fmt: skip
 
 
 def events_named(

@@ -4,7 +4,7 @@ transaction). Decisions, measurements and archived reports are only ever inserte
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from store.models_reports import (
     IndicatorMeasurementRow,
     MeetingRow,
     PlanTextRow,
+    ReportApprovalRow,
     ReportArchiveRow,
     UpdateImportRow,
 )
@@ -119,7 +120,20 @@ class ReportsRepository:
         )
         self._session.add(row)
         self._session.flush()
-        return _decision(row)
+        if decision.approves is not None:
+            ref = decision.approves
+            self._session.add(
+                ReportApprovalRow(
+                    programme_id=self.programme_id,
+                    decision_id=row.id,
+                    report_code=ref.report_id,
+                    period_from=ref.start,
+                    period_to=ref.end,
+                    recorded_at=row.recorded_at,
+                )
+            )
+            self._session.flush()
+        return replace(_decision(row), approves=decision.approves)
 
     def decisions(self, body_id: str | None = None, *, until: date | None = None) -> list[Decision]:
         return reports_read.decisions(reader(self._session), self.programme_id, body_id, until)
@@ -151,6 +165,44 @@ class ReportsRepository:
     def missing_outbox_keys(self, keys: list[str]) -> set[str]:
         """The keys that are not in the outbox yet (whatever their delivery state)."""
         return set(keys) - _outbox_keys_present(self._session, self.programme_id, keys)
+
+    def unsent_report_reminders(self, kind: str, prefix: str) -> list[tuple[str, str | None]]:
+        """(key, due date as ISO text) of the unsent messages of ``kind`` whose key starts
+        with ``prefix`` (one obligation's report reminders)."""
+        from store.models import OutboxRow
+        from store.outbox import UNSENT
+
+        o = OutboxRow
+        rows = self._session.execute(
+            sa.select(o.key, o.payload["due"].as_string()).where(
+                o.programme_id == self.programme_id,
+                o.kind == kind,
+                o.status.in_(UNSENT),
+                o.key.startswith(prefix, autoescape=True),
+            )
+        ).all()
+        return [(str(key), due) for key, due in rows]
+
+    def cancel_unsent(self, keys: list[str], why: str) -> list[str]:
+        """Suppress these messages if still unsent (pending, failed), with ``why`` as their
+        last error: the row stays, and `regie outbox` shows it suppressed with the reason.
+        Return the keys cancelled (one being sent, or sent, is left as it is)."""
+        from store.models import OutboxRow
+        from store.outbox import UNSENT
+
+        if not keys:
+            return []
+        o = OutboxRow
+        found = list(
+            self._session.scalars(
+                sa.update(o)
+                .where(o.programme_id == self.programme_id, o.key.in_(keys), o.status.in_(UNSENT))
+                .values(status="suppressed", next_attempt_at=None, last_error=why)
+                .returning(o.key)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        return sorted(found)
 
     def events_named(self, name: str, until: date) -> list[tuple[str, date]]:
         """(item, day) of every event with this name up to ``until`` (e.g. escalations)."""

@@ -464,6 +464,16 @@ def decision_add(
             "--set-gereed ID TEXT restores a dropped item too).",
         ),
     ] = None,
+    approves_report: Annotated[
+        str | None,
+        typer.Option(
+            "--approves-report",
+            help="OBLIGATION[:FROM/TO]: the decision approves the progress report of this "
+            "reporting obligation (reports: id) over that period (default: its archived "
+            "report whose period ended last before the meeting). Made again as of the "
+            "meeting or later, the report is no longer a concept and names this decision.",
+        ),
+    ] = None,
 ) -> None:
     """Record a decision; one that moves a date, drops an item or brings a dropped item back
     also edits the plan file."""
@@ -472,6 +482,7 @@ def decision_add(
     for line in add_decision(
         _app(), body, _required_date(meeting, "--meeting"), text,
         item_id=item, set_gereed=set_gereed, cancel=cancel, restore=restore,
+        approves_report=approves_report,
     ):  # fmt: skip
         typer.echo(line)
 

@@ -78,6 +78,7 @@ HEALTHY = {
     "plan": "warning",  # the MVI plan: two stuurgroep members have no contact (see below)
     "last-assessed": "ok",
     "outbox": "ok",
+    "reports": "ok",
     "secret-key": "ok",
     "base-url": "ok",
     "channels": "warning",  # file only: nothing reaches a person
@@ -546,3 +547,28 @@ def test_a_second_plans_member_without_a_contact_is_a_warning(
     assert detail.endswith(
         "governance body members without a contact receive no agenda pack: Logius (programmaraad)"
     )
+
+
+def test_a_progress_report_approved_implicitly_is_a_warning(ready: dict[str, str]) -> None:
+    for args in (
+        ("decision", "add", "--body", "stuurgroep", "--meeting", "2017-01-10", "--item", "4.4",
+         "--text", "Voortgangsrapportage vastgesteld"),
+        ("report", "voortgang", "--as-of", "2017-03-15", "-f", "md"),
+    ):  # fmt: skip
+        done = regie(*args, env=ready)
+        assert done.code == 0, done.err
+    code, found = doctor(ready)
+    status, detail = found["reports"]
+    assert code == 0 and status == "warning", detail
+    assert "1 progress report(s) impliciet goedgekeurd" in detail
+    assert "--approves-report voortgangsrapportage:2015-01-01/2016-12-31" in detail
+    # Approved explicitly and made again: no longer flagged.
+    for args in (
+        ("decision", "add", "--body", "stuurgroep", "--meeting", "2017-01-10", "--text",
+         "Voortgangsrapportage vastgesteld", "--approves-report", "voortgangsrapportage"),
+        ("report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31", "--as-of",
+         "2017-03-15", "-f", "md"),
+    ):  # fmt: skip
+        done = regie(*args, env=ready)
+        assert done.code == 0, done.err
+    assert doctor(ready)[1]["reports"][0] == "ok"

@@ -53,7 +53,7 @@ def test_a_concept_until_approved_and_both_reproduce(app: App) -> None:
     concept = voortgang(app, START, END, as_of, "md")
     assert b"**Concept**: nog niet vastgesteld." in concept.content
     add_decision(app, "stuurgroep", date(2016, 7, 12), "Voortgangsrapportage vastgesteld",
-                 item_id="4.4")  # fmt: skip
+                 approves_report="voortgangsrapportage")  # fmt: skip
     final = voortgang(app, START, END, as_of, "md")
     assert b"Concept" not in final.content
     assert b"Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 12 juli 2016." in final.content

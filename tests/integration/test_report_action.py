@@ -18,6 +18,7 @@ from tests.cli import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 MAKER = "r.secretaris"
+REPORT = "voortgangsrapportage"  # the seed plan's reporting obligation
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
 
     # Approved (a concept would not count as the last report for the next period).
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 item_id="4.4")  # fmt: skip
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31")  # fmt: skip
     first = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
     assert first.code == 0, first.err
     assert "period 2015-01-01 – 2016-12-31" in first.err  # tweejaarlijks: every two years
@@ -82,7 +83,7 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
     [made] = _archived(app)
     assert made["parameters"] == {
         "from": "2015-01-01", "to": "2016-12-31", "as_of": "2017-03-15",
-        "report": "voortgangsrapportage", "layout": 2, "recipient": "Tweede Kamer",
+        "report": "voortgangsrapportage", "layout": 3, "recipient": "Tweede Kamer",
     }  # fmt: skip
 
     # The next one: the period after the one archived, whatever day it is made.
@@ -118,7 +119,7 @@ def test_mark_done_records_the_action_gereed_and_the_archived_report_still_repro
     )
     # Approved by the stuurgroep before it is marked: a concept is never marked done.
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 item_id="4.4")  # fmt: skip
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31")  # fmt: skip
     out = str(tmp_path / "r.md")
     # A rebuild from the records up to a moment is not archived, so it may not mark anything.
     dry = regie(
@@ -182,14 +183,16 @@ def test_a_concept_is_not_marked_done(app: App, tmp_path: Path) -> None:
     env = cli_env(app)
     out = str(tmp_path / "r.md")
     made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
-    assert made.code == 0 and "concept until a decision about 4.4" in made.err, made.err
+    assert made.code == 0 and "concept until a decision approves it" in made.err, made.err
+    assert f"--approves-report {REPORT}:2015-01-01/2016-12-31" in made.err
     assert "**Concept**" in Path(out).read_text()
     [concept] = _archived(app)
     refused = regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
     assert refused.code == 2 and f"archief {concept['id']} is a concept" in refused.err
-    # Approved after that report was archived: that concept stays one (its data cut-off).
+    # Approved after that report was archived (the decision names the obligation; the period
+    # is that of its archived report): that concept stays one (its data cut-off).
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 item_id="4.4")  # fmt: skip
+                 approves_report=REPORT)  # fmt: skip
     again = regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
     assert again.code == 2 and "is a concept" in again.err, again.err
     at_once = regie(
@@ -209,7 +212,7 @@ def test_mark_done_on_a_report_archived_before(app: App, tmp_path: Path) -> None
     env = cli_env(app)
     out = str(tmp_path / "r.md")
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 item_id="4.4")  # fmt: skip
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31")  # fmt: skip
     made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
     assert made.code == 0, made.err
     [archived] = _archived(app)
@@ -318,8 +321,8 @@ def test_a_second_plan_with_another_cadence_and_two_obligations(app: App, tmp_pa
     # Half a year from the programme's start; the report delivers 1.2.1, not 1.2.2, once the
     # programmaraad approved it.
     code, err = voortgang("--as-of", "2024-08-15", "--report", "halfjaarbericht", "--mark-done")
-    assert code == 2 and "is a concept: no decision about action 1.2" in err, err
-    _approve(app, "2024-07-16")
+    assert code == 2 and "is a concept: no decision taken after 2024-06-30" in err, err
+    _approve(app, "2024-07-16", "2024-01-01/2024-06-30")
     code, err = voortgang("--as-of", "2024-08-15", "--report", "halfjaarbericht", "--mark-done")
     assert code == 0, err
     assert "period 2024-01-01 – 2024-06-30" in err and "1.2.1: done recorded for 2024-08-15" in err
@@ -327,7 +330,7 @@ def test_a_second_plan_with_another_cadence_and_two_obligations(app: App, tmp_pa
     assert _updates(app, "1.2.2") == []
 
     # The next half year follows the archived one.
-    _approve(app, "2025-01-14")
+    _approve(app, "2025-01-14", "2024-07-01/2024-12-31")
     code, err = voortgang("--as-of", "2025-02-10", "--report", "halfjaarbericht", "--mark-done")
     assert code == 0, err
     assert "period 2024-07-01 – 2024-12-31" in err and "1.2.2: done recorded for 2025-02-10" in err
@@ -336,11 +339,79 @@ def test_a_second_plan_with_another_cadence_and_two_obligations(app: App, tmp_pa
     assert [r["parameters"]["report"] for r in _archived(app)] == ["halfjaarbericht"] * 3
 
 
-def _approve(app: App, day: str) -> None:
+def _approve(app: App, day: str, period: str) -> None:
     """The programmaraad meets (a one-off meeting) and approves the half-year report."""
     from regie.decisions import add_decision
 
     added = regie("meeting", "add", "raad", day, env=cli_env(app))
     assert added.code == 0, added.err
     add_decision(app, "raad", date.fromisoformat(day), "Halfjaarbericht vastgesteld",
-                 item_id="1.2")  # fmt: skip
+                 approves_report=f"halfjaarbericht:{period}")  # fmt: skip
+
+
+def test_approves_report_names_the_report_and_refuses_a_wrong_one_in_one_line(
+    app: App, tmp_path: Path
+) -> None:
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+
+    def decide(spec: str, meeting: str = "2017-01-10") -> tuple[int, str, str]:
+        done = regie(
+            "decision", "add", "--body", "stuurgroep", "--meeting", meeting, "--text",
+            "Voortgangsrapportage vastgesteld", "--approves-report", spec, env=env,
+        )  # fmt: skip
+        return done.code, done.out, done.err
+
+    for spec, said in (
+        ("nope", "--approves-report: the plan has no reporting obligation 'nope' (known: "),
+        (f"{REPORT}:2015-01-01", "is not a period FROM/TO"),
+        (f"{REPORT}:2016-12-31/2015-01-01", "ends before it starts"),
+        (f"{REPORT}:2015-01-01/2017-01-10", "has not ended before the meeting (2017-01-10)"),
+        (REPORT, f"no progress report of {REPORT} archived over a period that ended before"),
+    ):
+        code, _, err = decide(spec)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and said in err, (spec, err)
+    listed = regie("decision", "list", "--format", "json", env=env)
+    assert json.loads(listed.out) == []  # nothing half-written
+
+    # The concept is archived; the decision names the obligation and approves that report.
+    made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    assert made.code == 0 and "**Concept**" in Path(out).read_text(), made.err
+    code, said, err = decide(REPORT, "2017-01-10")
+    assert code == 0, err
+    assert f"approves the progress report {REPORT} over 2015-01-01 – 2016-12-31" in said
+    [decision] = json.loads(regie("decision", "list", "--format", "json", env=env).out)
+    assert decision["item"] == "4.4" and decision["kind"] == "besluit"  # about the action
+    again = regie("report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31",
+                  "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)  # fmt: skip
+    assert again.code == 0, again.err
+    text = Path(out).read_text()
+    assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017." in text
+    assert "impliciet" not in text
+    assert "approval" not in _archived(app)[-1]["parameters"]
+
+
+def test_a_text_only_decision_approves_implicitly_and_says_so(app: App, tmp_path: Path) -> None:
+    from regie.decisions import add_decision
+
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
+                 item_id="4.4")  # fmt: skip
+    made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    assert made.code == 0, made.err
+    assert "10 januari 2017 (impliciet goedgekeurd" in Path(out).read_text()
+    [archived] = _archived(app)
+    assert archived["parameters"]["approval"] == "implicit"
+    assert "concept" not in archived["parameters"]
+
+
+def test_a_far_off_day_is_refused_in_one_line_each(app: App, tmp_path: Path) -> None:
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+    for args in (("--as-of", "9999-12-31"), ("--from", "1900-01-01", "--to", "1900-12-31")):
+        far = regie("report", "voortgang", *args, "-f", "md", "--out", out, env=env)
+        lines = far.err.strip().splitlines()  # one line per day refused
+        assert far.code == 2 and len(lines) == len(args) // 2, far.err
+        assert all("is beyond the programme's life plus margin" in line for line in lines)
+    assert not _archived(app)

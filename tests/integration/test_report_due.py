@@ -7,6 +7,7 @@ Circulair Bouwen plan (a yearly report to the Vlaams Parlement)."""
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.reports import archived_report, reproduce, voortgang_formats
 from tests.cli import regie
-from tests.integration.reports_scenario import migrated_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 
 FLEMISH = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
 
@@ -173,6 +174,62 @@ def test_no_reminder_once_the_report_for_the_period_is_archived(
     assert report_rows(app) == []
 
 
+def test_a_reminder_queued_is_cancelled_when_the_report_is_archived(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = flemish_app(tmp_path, database_url)
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == [KEY]
+    # A report over another period leaves the reminder alone.
+    voortgang_formats(
+        app, date(2024, 1, 1), date(2024, 12, 31), date(2025, 12, 22), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    assert [r[3] for r in report_rows(app)] == ["pending"]
+    [made] = voortgang_formats(
+        app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    # Cancelled with the archive, visibly: the row stays, suppressed, with the reason.
+    with app.engine.connect() as conn:
+        status, error = conn.execute(
+            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
+        ).one()
+    assert status == "suppressed"
+    assert error == (
+        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})"
+    )
+    assert KEY not in send_reminders(app).sent
+    assert [r[3] for r in report_rows(app)] == ["suppressed"]  # still, after the send
+    listed = regie("outbox", "--status", "suppressed", env=cli_env(app))
+    assert listed.code == 0 and "cancelled: report jaarverslag" in listed.out, listed.err
+
+
+def test_the_office_channel_is_reminded_too_and_cancelled_with_the_archive(
+    tmp_path: Path, database_url: str
+) -> None:
+    from regie.config import SlackSettings
+
+    app = flemish_app(tmp_path, database_url)
+    slack = SlackSettings(token="xoxb-test", office_channel="#programmabureau")
+    app.settings = replace(app.settings, slack=slack, notifiers=("file", "slack"))
+    channel_key = "report-due:jaarverslag:2025-12-31:office-channel"
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == [KEY, channel_key]
+    with app.engine.connect() as conn:
+        row = conn.execute(
+            sa.text("SELECT slack, email, payload FROM outbox WHERE key = :k"), {"k": channel_key}
+        ).one()
+    payload = row.payload if isinstance(row.payload, dict) else json.loads(row.payload)
+    assert row.slack == "#programmabureau" and row.email is None
+    assert payload["to_channel"] is True and payload["report"]["id"] == "jaarverslag"
+    # Once: not again the next day.
+    assert due_keys(deadline_check(app, date(2025, 12, 23)).queued) == []
+    voortgang_formats(
+        app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    assert [r[3] for r in report_rows(app)] == ["suppressed", "suppressed"]
+
+
 def test_the_mvi_report_is_due_with_action_4_4_and_not_once_it_is_marked_gereed(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -226,3 +283,22 @@ def test_the_report_help_is_programme_neutral() -> None:
     text = " ".join(result.out.split())
     assert "Kamer" not in text.replace("Tweede Kamer", "")
     assert "recipient" in text
+
+
+def test_the_office_channel_reminder_is_posted_in_the_channel(
+    tmp_path: Path, database_url: str
+) -> None:
+    from regie.config import SlackSettings
+    from tests.fakes.slack_api import FakeSlack
+
+    app = flemish_app(tmp_path, database_url)
+    with FakeSlack() as fake:
+        fake.channels.add("COFFICE")
+        slack = SlackSettings(token=fake.token, api_url=fake.base_url, office_channel="COFFICE")
+        app.settings = replace(app.settings, slack=slack, notifiers=("slack", "file"))
+        deadline_check(app, date(2025, 12, 22))
+        sent = send_reminders(app)
+        assert "report-due:jaarverslag:2025-12-31:office-channel" in sent.sent
+        [post] = [p for p in fake.posts() if p["channel"] == "COFFICE"]
+    assert "Jaarlijkse voortgangsrapportage Circulair Bouwen" in str(post)
+    assert "Vlaams Parlement" in str(post)

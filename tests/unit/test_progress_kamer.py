@@ -16,7 +16,7 @@ import pytest
 
 from governance import progress
 from governance.assessment import assess
-from governance.decisions import Decision, DecisionKind
+from governance.decisions import Decision, DecisionKind, ReportRef
 from governance.periods import Period
 from governance.plan import Action, Plan, Programme
 from governance.planfile import load_plan
@@ -267,7 +267,8 @@ def test_a_concept_until_a_decision_about_the_reports_action_approves_it() -> No
                            recipient="Tweede Kamer")  # fmt: skip
     assert still.approved is None
     approved = Decision("stuurgroep", date(2017, 4, 11), DecisionKind.DECISION,
-                        "Voortgangsrapportage vastgesteld", "4.4", id=9)  # fmt: skip
+                        "Voortgangsrapportage vastgesteld", "4.4", id=9,
+                        approves=ReportRef("voortgangsrapportage", START, END))  # fmt: skip
     final = build_progress(plan, assess(plan, [], as_of), START, END,
                            decisions=[*not_yet, approved], recipient="Tweede Kamer")  # fmt: skip
     assert final.approved == approved
@@ -279,6 +280,54 @@ def test_a_concept_until_a_decision_about_the_reports_action_approves_it() -> No
         "<title>Voortgangsrapportage MVI 2015–2020 1 januari 2015 tot en met "
         "31 december 2016</title>"
     ) in html
+
+
+def test_an_approval_names_its_report_and_a_text_only_decision_is_implicit() -> None:
+    plan = load_plan(SEED_PLAN)
+    as_of = date(2017, 4, 12)
+    report = "voortgangsrapportage"
+
+    def made(decisions: list[Decision], on: Plan = plan, layout: int = 3) -> ProgressReport:
+        return build_progress(on, assess(on, [], as_of), START, END, decisions=decisions,
+                              recipient="Tweede Kamer", obligation_id=report,
+                              layout=layout)  # fmt: skip
+
+    text_only = Decision("stuurgroep", date(2017, 4, 11), DecisionKind.DECISION, "Akkoord",
+                         "4.4", id=3)  # fmt: skip
+    # A text-only decision about the report's action still approves it, flagged as such.
+    implicit = made([text_only])
+    assert implicit.approved == text_only and implicit.approved_implicitly
+    said = (
+        "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 11 april 2017 (impliciet "
+        "goedgekeurd: het besluit noemt deze rapportage niet)."
+    )
+    assert said in render_progress(implicit, "md").decode()
+    assert said in render_progress(implicit, "html").decode()
+    # A report of layout 2 (archived before approvals named their report) keeps the old rule.
+    old = made([text_only], layout=2)
+    assert old.approved == text_only and not old.approved_implicitly
+    assert "impliciet" not in render_progress(old, "md").decode()
+    # A decision that names the report approves it; one naming another period does not, and
+    # it is no text-only decision about the action either.
+    year = ReportRef(report, date(2015, 1, 1), date(2015, 12, 31))
+    other = Decision("stuurgroep", date(2017, 4, 11), DecisionKind.DECISION, "Akkoord", "4.4",
+                     id=4, approves=year)  # fmt: skip
+    assert made([other]).approved is None
+    named = replace(
+        other, id=5, meeting_on=date(2017, 3, 1), approves=ReportRef(report, START, END)
+    )
+    explicit = made([text_only, other, named])
+    assert explicit.approved == named and not explicit.approved_implicitly
+    md = render_progress(explicit, "md").decode()
+    assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 1 maart 2017." in md
+    # Taken before the period ended, or after the report's day: no approval.
+    assert made([replace(named, meeting_on=END)]).approved is None
+    assert made([replace(named, meeting_on=date(2017, 4, 13))]).approved is None
+    # Two obligations delivered by one action: a text-only decision cannot tell which report
+    # it approves, so it approves none; a named one still does.
+    twice = replace(plan, reports=(*plan.reports, replace(plan.reports[0], id="jaarbrief")))
+    assert made([text_only], on=twice).approved is None
+    assert made([text_only, named], on=twice).approved == named
 
 
 def test_a_second_programme_builds_its_report() -> None:
