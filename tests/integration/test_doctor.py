@@ -96,7 +96,7 @@ def test_a_healthy_installation_passes_in_text_and_json(ready: dict[str, str]) -
     lines = text.out.strip().splitlines()
     assert len(lines) == len(HEALTHY) + 1  # one line per check and a summary
     assert lines[0].startswith("ok      database: ")
-    assert lines[-1] == "10 checks: 0 failed, 2 warnings, 8 ok"
+    assert lines[-1] == "11 checks: 0 failed, 2 warnings, 9 ok"
 
 
 def url_of(env: dict[str, str]) -> str:

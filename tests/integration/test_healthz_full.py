@@ -17,6 +17,7 @@ CHECKS = [
     "plan",
     "last-assessed",
     "outbox",
+    "reports",
     "secret-key",
     "base-url",
     "channels",
