@@ -23,6 +23,8 @@ enough unanswered ones for an escalation is checked again on the day they do, on
 grace (``unanswered_grace_days``) has run out; one overdue long enough to escalate, on the day
 the grace after its first prompt about that date runs out (governance.reminders, "Asked
 first"); one whose prompt was held back on a day without prompts, on the next working day.
+One first prompted late in its overdue stage (adoption, days without prompts) is not checked
+on the first day of the next one when that stage is left out as too close to the prompt.
 """
 
 from __future__ import annotations
@@ -771,18 +773,29 @@ def remember(
 
     # Items first prompted today whose next overdue stage will be left out as too close to
     # this prompt (most items the day a programme's prompts start, or after days without
-    # them): that stage's first day is no next check.
+    # them): that stage's first day is no next check. Today's first prompt is today's record
+    # or, on a rerun of the day, the earlier run's (the first day of an unanswered stage): a
+    # rerun, incremental or full, then sets the same next check as the first run. Not for an
+    # item whose run has escalated (its unanswered prompts are no longer told).
     skips: dict[str, _Skip] = {}
-    if today:
-        for item_id, records in today.items():
+    if recorded:
+        escalating = {e.item_id for e in reminders.escalations}
+        asked = set(today)
+        asked.update(i for i, f in facts.items() if f.stage_prompted)
+        for item_id in asked:
             question = questions.get(item_id)
             stage = None if question is None else question.stage
-            if stage is None or facts.get(item_id, NO_FACTS).stage_prompted:
-                continue  # asked before today (its first day not known here): no skip
-            if any(r.stage == stage for r in records):
-                skip = scheduler.too_soon_next(stage)
-                if skip is not None:
-                    skips[item_id] = skip
+            known = facts.get(item_id, NO_FACTS)
+            if stage is None or known.escalated or item_id in escalating:
+                continue
+            if known.stage_prompted:
+                if known.unanswered.get(stage) != as_of:
+                    continue  # first asked on an earlier day (or answered since): no skip
+            elif not any(r.stage == stage for r in today.get(item_id, ())):
+                continue
+            skip = scheduler.too_soon_next(stage)
+            if skip is not None:
+                skips[item_id] = skip
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:
