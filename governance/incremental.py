@@ -23,6 +23,8 @@ enough unanswered ones for an escalation is checked again on the day they do, on
 grace (``unanswered_grace_days``) has run out; one overdue long enough to escalate, on the day
 the grace after its first prompt about that date runs out (governance.reminders, "Asked
 first"); one whose prompt was held back on a day without prompts, on the next working day.
+One first prompted late in its overdue stage (adoption, days without prompts) is not checked
+on the first day of the next one when that stage is left out as too close to the prompt.
 """
 
 from __future__ import annotations
@@ -518,6 +520,10 @@ class _KnownRags(Mapping[str, Rag]):
         return sum(1 for _ in self)
 
 
+#: A date D and the day its next overdue stage starts (:meth:`Scheduler.too_soon_next`).
+_Skip = tuple[date, date]
+
+
 class Scheduler:
     """:meth:`next_check` for many items at one ``as_of``, with working-day sums cached per date
     (most items share their due dates and update days with others)."""
@@ -531,6 +537,7 @@ class Scheduler:
         self._after: dict[tuple[date, int], date] = {}
         self._ongoing_kinds = {k.value for k in ONGOING_KINDS}
         self._block = _next_block(as_of, policy.open_ended_every_months)
+        self._too_soon: dict[tuple[str, int], _Skip | None] = {}
 
     def add(self, day: date, n: int) -> date:
         key = (day, n)
@@ -559,18 +566,61 @@ class Scheduler:
             self._by_due[due] = days
         return days
 
-    def _next_due_day(self, due: date) -> date | None:
-        """The earliest of :meth:`_due_days` after ``as_of`` (None if none is)."""
+    def _next_due_day(self, due: date, skip: _Skip | None = None) -> date | None:
+        """The earliest of :meth:`_due_days` after ``as_of`` (None if none is); with ``skip``
+        of this date, its next overdue prompt's day replaced by the one after it."""
+        if skip is not None and skip[0] == due:
+            return self._next_due_day_skipping(due, skip[1])
         if due in self._due_next:
             return self._due_next[due]
         later = [d for d in self._due_days(due) if d > self.as_of]
         found = self._due_next[due] = min(later) if later else None
         return found
 
-    def next_check(self, item: ItemAssessment) -> date | None:
+    def _next_due_day_skipping(self, due: date, day: date) -> date | None:
+        days = self._due_days(due)
+        every = self.policy.overdue_every_days
+        if every <= 0 or days[-1] != day:
+            return self._next_due_day(due)  # not the next overdue prompt's day: nothing left out
+        passed = max(self.cal.working_days_between(due, self.as_of), 0) // every
+        later = [d for d in days[:-1] if d > self.as_of]
+        later.append(self.add(due, (passed + 2) * every))
+        return min(later)
+
+    def too_soon_next(self, stage: str) -> _Skip | None:
+        """Of an item first prompted today about ``stage`` (``due@D`` or ``overdue-N@D``): the
+        date D and the day its next overdue stage starts, when that stage will be left out as
+        too close to today's prompt (governance.reminders, ``_dated_stage``: it starts fewer
+        than half of ``overdue_every_days`` working days after it). That day changes nothing
+        for the item, so it is no next check; None when the next stage will be prompted."""
+        every = self.policy.overdue_every_days
+        gap = -(-every // 2)
+        if every <= 0 or gap <= 0:
+            return None
+        name, at, day = stage.partition("@")
+        if not at:
+            return None
+        if name == "due":
+            n = 0
+        elif name.startswith("overdue-") and name[8:].isdigit():
+            n = int(name[8:])
+        else:
+            return None
+        key = (day, n)
+        if key in self._too_soon:
+            return self._too_soon[key]
+        d = date.fromisoformat(day)
+        starts = self.add(d, n * every)
+        comes = self.add(d, (n + 1) * every)
+        after = max(self.cal.add_working_days(comes, -gap), starts)
+        found = self._too_soon[key] = (d, comes) if self.as_of > after else None
+        return found
+
+    def next_check(self, item: ItemAssessment, skip: _Skip | None = None) -> date | None:
         """The first day after ``as_of`` on which ``item``'s state, colour, stale flag,
         reminder stage or escalation could change without new input; None if only new input
-        can change it.
+        can change it. ``skip`` (:meth:`too_soon_next`): a date's next overdue prompt day
+        that will prompt nothing, left out.
 
         May be early (a needless re-assessment), never late. Waiting on another item's colour
         is not counted here: dependents are re-assessed with the items they depend on.
@@ -614,7 +664,7 @@ class Scheduler:
             if forecast is not None and due < forecast < as_of:
                 best = None
             else:
-                best = self._next_due_day(due)
+                best = self._next_due_day(due, skip)
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
             stale_on = self.add(active_on, stale_after)
@@ -631,7 +681,7 @@ class Scheduler:
         if forecast is not None and forecast > due:
             # Past its due date the owner's forecast takes over: its prompt on the day, its
             # overdue prompts and escalation counted from it (governance.reminders, "Forecasts").
-            comes = self._next_due_day(forecast)
+            comes = self._next_due_day(forecast, skip)
             if comes is not None:
                 candidates = (*candidates, comes)
         for day in candidates:
@@ -716,13 +766,41 @@ def remember(
                 nth = sorted(stages.values())[needed - 1]
                 grace = scheduler.policy.unanswered_grace_days
                 ripe[item_id] = max(scheduler.add(nth, grace), tomorrow)
+    if questions is None:
+        questions = prompt_questions(assessment, as_of, scheduler.policy, scheduler.cal)
     _asked_first(assessment, reminders, scheduler, facts, today, ripe, questions)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
+
+    # Items first prompted today whose next overdue stage will be left out as too close to
+    # this prompt (most items the day a programme's prompts start, or after days without
+    # them): that stage's first day is no next check. Today's first prompt is today's record
+    # or, on a rerun of the day, the earlier run's (the first day of an unanswered stage): a
+    # rerun, incremental or full, then sets the same next check as the first run. Not for an
+    # item whose run has escalated (its unanswered prompts are no longer told).
+    skips: dict[str, _Skip] = {}
+    if recorded:
+        escalating = {e.item_id for e in reminders.escalations}
+        asked = set(today)
+        asked.update(i for i, f in facts.items() if f.stage_prompted)
+        for item_id in asked:
+            question = questions.get(item_id)
+            stage = None if question is None else question.stage
+            known = facts.get(item_id, NO_FACTS)
+            if stage is None or known.escalated or item_id in escalating:
+                continue
+            if known.stage_prompted:
+                if known.unanswered.get(stage) != as_of:
+                    continue  # first asked on an earlier day (or answered since): no skip
+            elif not any(r.stage == stage for r in today.get(item_id, ())):
+                continue
+            skip = scheduler.too_soon_next(stage)
+            if skip is not None:
+                skips[item_id] = skip
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:
             return tomorrow
-        scheduled = scheduler.next_check(item)
+        scheduled = scheduler.next_check(item, skips.get(item_id))
         escalates = ripe.get(item_id)
         if escalates is not None and (scheduled is None or escalates < scheduled):
             scheduled = escalates
@@ -759,7 +837,7 @@ def _asked_first(
     facts: Mapping[str, PromptFacts],
     today: Mapping[str, Sequence[PromptRecord]],
     ripe: dict[str, date],
-    questions: Mapping[str, PromptQuestion] | None,
+    questions: Mapping[str, PromptQuestion],
 ) -> None:
     """Into ``ripe``: the items overdue long enough to escalate that did not today (their run
     has not escalated) → the day the owner's grace after the first prompt about the date
@@ -767,8 +845,6 @@ def _asked_first(
     prompt (held back, nobody to receive it, or an answer suppressed the stage) the day the
     next prompt comes is the next check already."""
     as_of = assessment.as_of
-    if questions is None:
-        questions = prompt_questions(assessment, as_of, scheduler.policy, scheduler.cal)
     escalated = {e.item_id for e in reminders.escalations}
     grace, tomorrow = scheduler.policy.unanswered_grace_days, as_of + _DAY
     for item_id, question in questions.items():

@@ -534,6 +534,41 @@ def test_replay_of_an_adoption_mid_programme_asks_before_it_escalates() -> None:
     assert raised == {i: cal.add_working_days(d, 5) for i, d in asked.items()}
 
 
+def test_a_stage_too_close_to_a_late_first_prompt_is_no_next_check() -> None:
+    """Prompted late about its overdue stage (the first live run, or the first after days
+    without prompts), an item's next overdue stage, which starts fewer than half a cadence
+    after that prompt, is left out (governance.reminders); its first day changes nothing and
+    the item is not re-assessed on it, only when the stage after it is prompted. Incremental ==
+    full every day."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+
+    people = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
+    # No escalation (whose back-off would thin the overdue prompts out).
+    rules = policy(escalate_after_overdue_days=1000, escalate_after_unanswered=0)
+    plan = make_plan(act("1.1", ms("1.1.1", quarter(2025, 1))), contacts=people, reminders=rules)
+    cal = WorkCalendar("NL")
+    due, every = date(2025, 3, 31), plan.reminders.overdue_every_days
+    comes = cal.add_working_days(due, 40 * every)  # overdue-40's first day
+    first = cal.add_working_days(comes, -1)  # overdue-39 prompted on its last day
+    world = World(lambda _: plan, lambda _: cal, [])
+    full, inc = Full(), Incremental()
+    prompted: dict[date, str] = {}
+    judged: list[date] = []
+    for day in every_day(first, cal.add_working_days(comes, 2 * every)):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        prompted.update((day, i.stage) for d in want[1].digests for i in d.items)
+        if "1.1.1" in have[0].items:
+            judged.append(day)
+    assert prompted[first] == f"overdue-39@{due}"
+    assert comes not in prompted  # too soon after the prompt the day before
+    after = cal.add_working_days(comes, every)
+    assert prompted[after] == f"overdue-41@{due}"
+    assert comes not in judged
+    assert after in judged
+
+
 def test_next_check_of_an_ongoing_item_not_yet_started_is_its_start() -> None:
     cal = WorkCalendar("NL")
     as_of, start = date(2019, 10, 1), date(2020, 1, 1)
