@@ -39,7 +39,7 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from governance.decisions import Decision
+    from governance.decisions import Decision, ReportRef
     from governance.plan import Action, Milestone, Plan
 
 
@@ -569,6 +569,8 @@ class DecisionRow:
     gereed_after: str | None
     recorded_by: str | None = None
     recorded_at: datetime | None = None
+    #: The progress report the decision approves (``--approves-report``), if any.
+    approves: ReportRef | None = None
 
     @property
     def label(self) -> str:
@@ -584,6 +586,12 @@ class DecisionRow:
             return f"gereed bijgesteld: {dates}"
         if self.kind == "restore":
             return f"hersteld, gereed bijgesteld: {dates}" if moved else "hersteld"
+        if self.approves is not None:  # the report it approves, so the minutes can say which
+            from governance.dutch import long_date
+
+            a = self.approves
+            period = f"{long_date(a.start)} – {long_date(a.end)}"
+            return f"rapportage vastgesteld: {a.report_id} ({period})"
         return self.label
 
 
@@ -612,6 +620,7 @@ def decision_rows(
             d.gereed_after,
             by,
             d.recorded_at,
+            d.approves,
         )
         for d, by in found
         if items is None or d.item_id in items

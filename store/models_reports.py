@@ -63,7 +63,7 @@ class DecisionRow(Base):
 
 
 class ReportApprovalRow(Base):
-    """The progress report a decision approves (migration 0024): the reporting obligation and
+    """The progress report a decision approves (migration 0025): the reporting obligation and
     the report's period. The decision stays a text-only one (``besluit``)."""
 
     __tablename__ = "report_approvals"

@@ -82,7 +82,7 @@ def decisions(
     where = (" AND d.body_code = :b" if body_id is not None else "") + (
         " AND d.meeting_on <= :until" if until is not None else ""
     )
-    # The report a decision approves (0024) joined in: one query per question.
+    # The report a decision approves (0025) joined in: one query per question.
     query = sa.text(
         "SELECT d.id, d.body_code, d.meeting_on, d.kind, d.text, d.item_code, d.gereed_before,"
         " d.gereed_after, d.recorded_at, a.report_code, a.period_from, a.period_to"

@@ -497,7 +497,7 @@ class DecisionFormat(StrEnum):
 #: The machine-readable columns of ``decision list --format csv|json``.
 DECISION_FIELDS = (
     "id", "meeting_on", "body", "body_name", "kind", "effect", "item", "text",
-    "gereed_before", "gereed_after", "recorded_at", "recorded_by",
+    "gereed_before", "gereed_after", "recorded_at", "recorded_by", "approves_report",
 )  # fmt: skip
 
 
@@ -544,6 +544,11 @@ def decision_list(
                 "gereed_after": d.gereed_after,
                 "recorded_at": d.recorded_at.isoformat() if d.recorded_at else None,
                 "recorded_by": d.recorded_by,
+                "approves_report": (
+                    f"{d.approves.report_id}:{d.approves.start}/{d.approves.end}"
+                    if d.approves
+                    else None
+                ),
             }
             for d in rows
         ]

@@ -382,6 +382,10 @@ def test_approves_report_names_the_report_and_refuses_a_wrong_one_in_one_line(
     assert f"approves the progress report {REPORT} over 2015-01-01 – 2016-12-31" in said
     [decision] = json.loads(regie("decision", "list", "--format", "json", env=env).out)
     assert decision["item"] == "4.4" and decision["kind"] == "besluit"  # about the action
+    assert decision["approves_report"] == f"{REPORT}:2015-01-01/2016-12-31"
+    assert decision["effect"] == (  # the list and the Besluiten page say which report
+        f"rapportage vastgesteld: {REPORT} (1 januari 2015 – 31 december 2016)"
+    )
     again = regie("report", "voortgang", "--from", "2015-01-01", "--to", "2016-12-31",
                   "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)  # fmt: skip
     assert again.code == 0, again.err
