@@ -271,6 +271,10 @@ class AgendaPack:
     #: *verouderd*, and past the deadline before a forecast makes a slip red.
     stale_after_days: int = 20
     slip_red_days: int = SLIP_RED_WORKING_DAYS
+    #: The body's earlier meetings whose archived pack *eerder voorgelegd* read, and why
+    #: (layout 4): ``sent`` (it counts), ``never_sent`` (made by hand or never queued) or
+    #: ``made_after_meeting`` (as of the meeting's day or later); not one of them counts.
+    earlier_packs: tuple[tuple[date, str], ...] = ()
 
 
 def inert(text: str | None) -> str | None:
@@ -1030,6 +1034,7 @@ def build_agenda(
     decisions_from: date | None = None,
     contact_revisions: Sequence[ItemRevision] = (),
     packs_listed: Mapping[date, frozenset[str] | None] | None = None,
+    packs_not_counted: Mapping[date, str] | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -1039,7 +1044,9 @@ def build_agenda(
     ``decisions_from``: list the body's decisions from this day on rather than from the
     previous meeting's (a meeting that got no pack: its decision list was never sent).
     ``packs_listed``: per earlier meeting with an archived pack, the items it put to the body
-    (layout 3: *eerder voorgelegd* counts the packs archived; None: the meetings, layout 2).
+    (layout 3: *eerder voorgelegd* counts the packs archived; None: the meetings, layout 2);
+    ``packs_not_counted``: the earlier meetings whose archived pack was never put to the body,
+    and why (layout 4: only packs sent before the meeting count; kept as ``earlier_packs``).
 
     ``due_changes``: every change of a due date the plan's revisions record
     (:func:`governance.provenance.due_changes`, read with every decision recorded); those made
@@ -1155,7 +1162,20 @@ def build_agenda(
             contact_revisions=contact_revisions,
         ),
         stale_after_days=plan.reminders.stale_after_days,
+        earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),
     )
+
+
+def _earlier_packs(
+    meeting_on: date,
+    listed: Mapping[date, frozenset[str] | None] | None,
+    not_counted: Mapping[date, str] | None,
+) -> tuple[tuple[date, str], ...]:
+    """Per earlier meeting with an archived pack, whether it counted and why (layout 4)."""
+    if not_counted is None:
+        return ()
+    why = {on: "sent" for on in listed or {}} | dict(not_counted)
+    return tuple(sorted((on, w) for on, w in why.items() if on < meeting_on))
 
 
 def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:

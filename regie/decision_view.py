@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -81,7 +82,9 @@ def parse_filters(
     meeting_ok = None
     if meeting:
         try:
-            meeting_ok = date.fromisoformat(meeting) if len(meeting) == 10 else None
+            # Only JJJJ-MM-DD: fromisoformat reads ISO week dates too (2016-W02-1).
+            day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", meeting, re.ASCII)
+            meeting_ok = date.fromisoformat(meeting) if day else None
         except ValueError:
             meeting_ok = None
         if meeting_ok is None:
@@ -147,10 +150,12 @@ def decision_view(
     )
 
 
-#: The CSV's columns (Dutch: the office opens it in a spreadsheet).
+#: The CSV's columns (Dutch: the office opens it in a spreadsheet). *Soort* is the kind as
+#: the page's filter names it; *Code soort* the same as a fixed code (``cancel``,
+#: ``set_gereed``, …: the page's ``gevolg=`` filter) for scripts that sort or count by it.
 CSV_HEADER = (
     "Vergadering", "Orgaan", "Stap", "Onderdeel", "Besluit", "Gevolg", "Soort",
-    "Gereed voor", "Gereed na", "Vastgelegd op (UTC)", "Vastgelegd door",
+    "Gereed voor", "Gereed na", "Vastgelegd op (UTC)", "Vastgelegd door", "Code soort",
 )  # fmt: skip
 
 
@@ -172,8 +177,9 @@ def decisions_csv(view: DecisionView) -> bytes:
         writer.writerow(
             (
                 r.meeting_on.isoformat(), cell(r.body_name), "" if step is None else str(step),
-                cell(r.item_id), cell(r.text), cell(r.effect), r.kind,
+                cell(r.item_id), cell(r.text), cell(r.effect), cell(r.label),
                 cell(r.gereed_before), cell(r.gereed_after), recorded, cell(r.recorded_by),
+                cell(r.kind),
             )
         )  # fmt: skip
     return out.getvalue().encode("utf-8")

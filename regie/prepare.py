@@ -55,7 +55,9 @@ class PrepareReport:
 
 
 def pack_key(body_id: str, meeting_on: date, contact_id: str) -> str:
-    return f"agenda-pack:{body_id}:{meeting_on.isoformat()}:{contact_id}"
+    from store.agenda_read import pack_key as key
+
+    return key(body_id, meeting_on, contact_id)
 
 
 def body_contacts(plan: Plan, body: GovernanceBody) -> list[Contact]:
@@ -112,16 +114,15 @@ def prepare_meetings(
 
 
 def _sent(app: App, plan: Plan, body: GovernanceBody, meeting_on: date) -> bool | None:
-    """Whether a pack for the meeting was queued to any of the body's contacts (None: the
-    body has no contacts, so no pack could go out)."""
-    from store.reports_repo import ReportsRepository
+    """Whether a pack for the meeting was queued to the body's contacts (None: the body has
+    no contacts, so no pack could go out). The rule *eerder voorgelegd* counts packs by too
+    (:func:`store.agenda_read.packs_queued`)."""
+    from store.agenda_read import packs_queued
 
-    keys = [pack_key(body.id, meeting_on, c.id) for c in body_contacts(plan, body)]
-    if not keys:
+    if not body_contacts(plan, body):
         return None
-    with app.session() as session:
-        missing = ReportsRepository(session, plan.programme.id).missing_outbox_keys(keys)
-    return len(missing) < len(keys)
+    with app.reading() as connection:
+        return meeting_on in packs_queued(connection, plan.programme.id, body.id)
 
 
 def _running_since(app: App, plan: Plan) -> date | None:

@@ -365,8 +365,15 @@ def _agenda_pack(
         )
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
         listed: dict[date, frozenset[str] | None] | None = None
+        not_counted: dict[date, str] | None = None
         archived_at: list[datetime] = []
-        if (layout or AGENDA_LAYOUT) >= 3:
+        if (layout or AGENDA_LAYOUT) >= 4:  # only the packs sent before their meeting count
+            read = agenda_read.packs_sent(connection, plan.programme.id, body_id, recorded_until)
+            packs = {on: found for on, found in read.listed.items() if on < meeting_on}
+            listed = {on: items for on, (items, _) in packs.items()}
+            not_counted = {on: why for on, why in read.not_counted.items() if on < meeting_on}
+            archived_at = [at for _, at in packs.values()]
+        elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
             listed = {on: items for on, (items, _) in packs.items()}
@@ -396,6 +403,7 @@ def _agenda_pack(
         decisions_from=decisions_from,
         contact_revisions=contacts,
         packs_listed=listed,
+        packs_not_counted=not_counted,
     )
     cut_off = basis.cut_off
     if listed:  # the packs it read are part of its data: a rebuild reads the same ones
@@ -414,7 +422,9 @@ def annex_name(pack: AgendaPack) -> str:
 #: pack archived without it is made again with layout 1's frozen templates
 #: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it; one of layout 2 with
 #: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
-AGENDA_LAYOUT = 3
+#: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
+#: the last pack archived for each meeting, made by hand or after it too).
+AGENDA_LAYOUT = 4
 
 
 def _agenda_template(layout: int, name: str) -> str:

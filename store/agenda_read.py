@@ -7,7 +7,7 @@ before a PDF's layout can start).
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -176,3 +176,103 @@ def packs_listed(
             created,
         )
     return out
+
+
+#: The outbox key of the agenda pack for one meeting, per recipient (:func:`pack_key`).
+PACK_KEY = "agenda-pack"
+
+
+def pack_key(body_id: str, meeting_on: date, contact_id: str) -> str:
+    return f"{PACK_KEY}:{body_id}:{meeting_on.isoformat()}:{contact_id}"
+
+
+def packs_queued(
+    connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None = None
+) -> dict[date, datetime]:
+    """Per meeting of ``body_id`` whose pack went out: when it was first queued to one of the
+    body's contacts (queued up to ``until`` when given), whatever its delivery state since.
+    The one rule for "the meeting got its pack": the decision list's start
+    (:func:`regie.prepare.decisions_from`) and *eerder voorgelegd* (:func:`packs_sent`)."""
+    _, as_instant = converters(connection.dialect.name)
+    prefix = f"{PACK_KEY}:{body_id}:"
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = connection.execute(
+        sa.text(
+            "SELECT key, created_at FROM outbox"
+            " WHERE programme_id = :p AND key LIKE :prefix ESCAPE '\\'"
+        ).bindparams(_P),
+        {"p": programme_id, "prefix": escaped + "%"},
+    )
+    out: dict[date, datetime] = {}
+    for key, at in rows:
+        queued = as_instant(at)
+        if until is not None and queued > until:
+            continue
+        try:
+            meeting = date.fromisoformat(str(key)[len(prefix) :].split(":", 1)[0])
+        except ValueError:
+            continue
+        out[meeting] = min(queued, out.get(meeting, queued))
+    return out
+
+
+#: Why an earlier meeting's archived packs did or did not count (:class:`PacksRead`).
+SENT, NEVER_SENT, MADE_AFTER = "sent", "never_sent", "made_after_meeting"
+
+
+@dataclass(frozen=True, slots=True)
+class PacksRead:
+    """The packs put to a body (:func:`packs_sent`): ``listed`` per meeting that got one (the
+    items its *ter besluitvorming* listed; None for a pack archived before packs kept them)
+    with the moment it was archived or queued, whichever was later (the data it rests on);
+    ``not_counted``: the other meetings with an archived pack, and why it did not count."""
+
+    listed: dict[date, tuple[frozenset[str] | None, datetime]]
+    not_counted: dict[date, str]
+
+
+def packs_sent(
+    connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None = None
+) -> PacksRead:
+    """The agenda packs really put to ``body_id`` (agenda layout 4), read up to ``until``:
+    per meeting, the last pack archived for it that went out — made by the meeting-preparation
+    run (or before packs kept how they were made) as of a day before the meeting, and queued
+    to the body's contacts (:func:`packs_queued`). A pack made by hand, or made on or after the
+    meeting's day, was never put to the body, nor one that was never sent."""
+    _, as_instant = converters(connection.dialect.name)
+    queued = packs_queued(connection, programme_id, body_id, until)
+    rows = connection.execute(
+        sa.text(
+            "SELECT parameters, created_at, made_via FROM report_archive"
+            " WHERE programme_id = :p AND kind = 'agenda' ORDER BY created_at, id"
+        ).bindparams(_P),
+        {"p": programme_id},
+    )
+    text_json = connection.dialect.name == "sqlite"
+    listed: dict[date, tuple[frozenset[str] | None, datetime]] = {}
+    not_counted: dict[date, str] = {}
+    for raw, at, made_via in rows:
+        parameters = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+        created = as_instant(at)
+        if not isinstance(parameters, dict) or parameters.get("body") != body_id:
+            continue
+        if until is not None and created > until:
+            continue
+        try:
+            meeting = date.fromisoformat(str(parameters.get("meeting")))
+            as_of = date.fromisoformat(str(parameters.get("as_of")))
+        except ValueError:
+            continue
+        if as_of >= meeting:
+            why = MADE_AFTER
+        elif made_via not in (None, "prepare") or meeting not in queued:
+            why = NEVER_SENT
+        else:
+            items = parameters.get("listed")
+            kept = frozenset(str(x) for x in items) if isinstance(items, list) else None
+            listed[meeting] = (kept, max(created, queued[meeting]))
+            not_counted.pop(meeting, None)
+            continue
+        if meeting not in listed:
+            not_counted[meeting] = why  # the last pack made for it says why
+    return PacksRead(listed, not_counted)

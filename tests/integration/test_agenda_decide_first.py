@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
-from regie.reports import agenda, agenda_pack, render_agenda
+from regie.reports import agenda_pack, render_agenda
 from tests.cli import Result, regie
 from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, migrated_app, seed_scenario
 
@@ -36,9 +36,11 @@ def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(a
     # The stuurgroep set 3.3.1 to Q4-2015 in October; on 15 January it is late again.
     _decide(app, "2015-10-13", "Opdrachtformulering naar Q4-2015", "--set-gereed", "3.3.1",
             "Q4-2015")  # fmt: skip
-    # *Eerder voorgelegd* counts the packs archived for the earlier meetings.
-    agenda(app, "stuurgroep", date(2015, 10, 13), date(2015, 10, 6), "md")
-    agenda(app, "stuurgroep", date(2016, 1, 12), date(2016, 1, 5), "md")
+    # *Eerder voorgelegd* counts the packs sent for the earlier meetings.
+    from regie.prepare import prepare_meetings
+
+    assert prepare_meetings(app, date(2015, 10, 6)).packs
+    assert prepare_meetings(app, date(2016, 1, 5)).packs
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     html = render_agenda(pack, "html").decode()
     md = render_agenda(pack, "md").decode()

@@ -91,10 +91,17 @@ def test_filters_narrow_the_list_and_the_csv(decided: App) -> None:
     rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:7] == ["Vergadering", "Orgaan", "Stap", "Onderdeel", "Besluit", "Gevolg",
                            "Soort"]  # fmt: skip
-    assert [r[:7] for r in rows[1:]] == [
-        ["2016-10-31", BODY, "1", "1.1.6", "'=Evaluatie vervalt", "vervallen", "cancel"],
-        ["2016-03-29", BODY, "1", "1.1.1", "Inventarisatie loopt door", "besluit", "besluit"],
-    ]  # a text starting with "=" is not a formula in the spreadsheet
+    assert rows[0][-1] == "Code soort"
+    assert [r[:7] + r[-1:] for r in rows[1:]] == [
+        ["2016-10-31", BODY, "1", "1.1.6", "'=Evaluatie vervalt", "vervallen", "vervallen",
+         "cancel"],
+        ["2016-03-29", BODY, "1", "1.1.1", "Inventarisatie loopt door", "besluit", "besluit",
+         "besluit"],
+    ]  # fmt: skip  # a text starting with "=" is not a formula in the spreadsheet
+    # The kind in Dutch under *Soort*, its code apart (for scripts): a new date reads so.
+    by_kind = web.get("/besluiten.csv", params={"gevolg": "set_gereed"})
+    (_, moved) = list(csv.reader(io.StringIO(by_kind.content.decode("utf-8-sig")), delimiter=";"))
+    assert (moved[6], moved[-1]) == ("gereed bijgesteld", "set_gereed")
 
 
 def test_a_bad_filter_is_named_and_ignored(decided: App) -> None:
@@ -107,6 +114,16 @@ def test_a_bad_filter_is_named_and_ignored(decided: App) -> None:
     assert "Gevolg: onbekend gevolg ‘x’." in text
     assert len(_rows(page.text)) == 3  # ignored: the whole list
     assert web.get("/besluiten.csv", params={"orgaan": "nope"}).status_code == 400
+
+
+@pytest.mark.parametrize("day", ["2016-W13-2", "２０１６-03-29"])
+def test_only_a_plain_date_is_a_meeting(decided: App, day: str) -> None:
+    """An ISO week date is a date to Python (2016-W13-2 is 29 March) but not to the office."""
+    web = _client(decided)
+    page = web.get("/besluiten", params={"vergadering": day})
+    assert page.status_code == 400
+    assert f"Vergadering: ‘{day}’ is geen datum (JJJJ-MM-DD)." in visible(page.text)
+    assert web.get("/besluiten.csv", params={"vergadering": day}).status_code == 400
 
 
 def test_behind_the_login(tmp_path: Path, migrated_url: str) -> None:
