@@ -93,7 +93,7 @@ class Event(NamedTuple):
         (:func:`keep_since`). Both are fixed for the day: two fetches get the same bytes."""
         if self.plain.state not in FINISHED:
             return True
-        return max(self.plain.due, self.finished or self.plain.due) >= kept_from
+        return _last_day(self) >= kept_from
 
     def pick(self, scope: Scope) -> FeedItem:
         if scope.shows_note(self.author):
@@ -235,12 +235,22 @@ def _build(
     # A note only in its writer's own feed (notes can hold personal data); the office's link
     # only in the programme's feed (the page is behind the login).
     kept_from = keep_since(plan, as_of)
-    items = [e.pick(scope) for e in facts["events"]
-             if scope.includes_archived(e.step, e.owners, plan) and e.kept(kept_from)]  # fmt: skip
+    in_scope = [e for e in facts["events"] if scope.includes_archived(e.step, e.owners, plan)]
+    items = [e.pick(scope) for e in in_scope if e.kept(kept_from)]
     undated = sum(1 for step, owners in facts["undated"]
                   if scope.includes_archived(step, list(owners), plan))  # fmt: skip
     body = render_feed(_header(plan, scope, undated, app.settings.base_url), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
+    # Last-Modified never goes back while the bytes change (If-Modified-Since clients would
+    # keep what left): also the start of the day the newest finished event left the window,
+    # and the last change of any item the description's undated count is made from.
+    gone = [e for e in in_scope if not e.kept(kept_from)]
+    if gone:
+        zone = ZoneInfo(plan.calendar.timezone)
+        left = _left_on(plan, max(_last_day(e) for e in gone), as_of)
+        stamps.append(datetime.combine(left, time(), zone).astimezone(UTC))
+    stamps += [at for step, owners, at in facts.get("undated_changes", ())
+               if scope.includes_archived(step, list(owners), plan)]  # fmt: skip
     changed_at = max(stamps, default=fallback)
     return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"', changed_at)
 
@@ -299,7 +309,12 @@ def _programme_events(
     # calendar's description counts its scope's (filtered as the events are).
     undated = [(i.step, tuple(i.owners)) for i in assessment.items.values()
                if i.due is None and i.state.value not in FINISHED]  # fmt: skip
-    return {"events": events, "by_item": by_item, "undated": undated, **memory}
+    # Every item without a date, finished or not, with its last change: the description's
+    # count moves only when one of them changes, so Last-Modified moves with it.
+    undated_changes = [(i.step, tuple(i.owners), stamps.change(i.item_id))
+                       for i in assessment.items.values() if i.due is None]  # fmt: skip
+    return {"events": events, "by_item": by_item, "undated": undated,
+            "undated_changes": undated_changes, **memory}  # fmt: skip
 
 
 def _change_times(
@@ -470,6 +485,22 @@ def body_meetings(
     out = [e for e in out if (e.day or e.start.date()) >= kept_from]
     out.sort(key=lambda e: e.day or e.start.date())  # stable: the schedule's order within a day
     return out
+
+
+def _last_day(event: Event) -> date:
+    """The day a finished event is kept from (:meth:`Event.kept`)."""
+    return max(event.plain.due, event.finished or event.plain.due)
+
+
+def _left_on(plan: Plan, last: date, as_of: date) -> date:
+    """The first day an event whose :func:`_last_day` is ``last`` was no longer kept, never
+    after ``as_of`` (month ends clamp, so found by stepping a few days from the estimate)."""
+    from governance.progress import add_months
+
+    day = add_months(last, plan.calendar.feed_keep_done_months) - timedelta(days=4)
+    while day < as_of and keep_since(plan, day) <= last:
+        day += timedelta(days=1)
+    return min(day, as_of)
 
 
 def keep_since(plan: Plan, as_of: date) -> date:

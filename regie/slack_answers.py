@@ -51,6 +51,18 @@ OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
 VIEW_WINDOW_SECONDS = 24 * 3600
 STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
+#: The overdue modal's refusal for an item reported gereed, naming what that modal has (its
+#: message has no "Update geven" button): the box below, or, when the item was reported
+#: gereed after the modal opened, the button again (the new modal has the box).
+OVERDUE_DONE_BOX = (
+    "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
+    "wijzigen? Vink hieronder ‘Toch wijzigen’ aan en verstuur opnieuw."
+)
+OVERDUE_DONE_AGAIN = (
+    "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
+    "wijzigen? Sluit dit venster, druk opnieuw op de knop bij het punt en vink "
+    "‘Toch wijzigen’ aan."
+)
 
 
 Call = Callable[["WebClient"], Any]
@@ -197,9 +209,7 @@ def handle_interaction(
         if not isinstance(view, dict) or view.get("callback_id") != MODAL_CALLBACK:
             raise Malformed("unknown view")
         meta = _metadata(view.get("private_metadata"))
-        values = (view.get("state") or {}).get("values")
-        if not isinstance(values, dict):
-            raise Malformed("view without state")
+        values = _state_values(view)
         errors: dict[str, str] = {}
         status = _selected(values, "status")
         if status not in STATUS_LABELS:
@@ -249,9 +259,7 @@ def _submit_overdue(
 
     meta = _metadata(view.get("private_metadata"))
     choice = _overdue_kind(view.get("private_metadata"))
-    values = (view.get("state") or {}).get("values")
-    if not isinstance(values, dict):
-        raise Malformed("view without state")
+    values = _state_values(view)
     errors: dict[str, str] = {}
     day = _picked(values, "forecast", errors)
     note = _input(values, "note").strip()
@@ -263,6 +271,10 @@ def _submit_overdue(
         errors["note"] = "Schrijf kort wat er vastloopt of welke hulp u nodig hebt."
     if errors:
         return SlackReply(body={"response_action": "errors", "errors": errors})
+    # Slack sends every input block in state.values: "confirm" there means this modal has the
+    # "Toch wijzigen" box (the item was reported gereed when it opened).
+    has_box = "confirm" in values
+    confirmed = has_box and bool(_value(values, "confirm").get("selected_options"))
     answer = AnswerInput(meta["item"], OVERDUE_STATUS[choice], day, None, note or None)
     if choice == NEW_DATE:
         label = f"Nieuwe datum: verwacht gereed op {format_date_nl(day)}"
@@ -285,6 +297,8 @@ def _submit_overdue(
             within=_once_per_view(view),
             label=label,
             error_block="forecast",
+            confirmed=confirmed,
+            overdue_box=has_box,
         )
     except ViewSubmitted:
         return SlackReply()  # the first submit stored it; an empty 200 closes the modal
@@ -303,10 +317,10 @@ def _once_per_view(view: dict[str, Any]) -> WithinTransaction | None:
         from datetime import timedelta
 
         from regie.services import utcnow
-        from store.answers import first_seen
+        from store.answers import VIEW_PREFIX, first_seen
 
         window = timedelta(seconds=VIEW_WINDOW_SECONDS)
-        if not first_seen(session, f"view:{view_id[:64]}", utcnow(), window):
+        if not first_seen(session, f"{VIEW_PREFIX}{view_id[:64]}", utcnow(), window):
             raise ViewSubmitted(view_id[:64])
 
     return once
@@ -317,9 +331,19 @@ def _overdue_kind(raw: Any) -> str:
         kind = json.loads(raw).get("kind") if isinstance(raw, str) else None
     except (ValueError, AttributeError):
         kind = None
-    if kind not in OVERDUE_STATUS:
+    if not isinstance(kind, str) or kind not in OVERDUE_STATUS:  # a list is unhashable
         raise Malformed("private_metadata is not ours")
-    return str(kind)
+    return kind
+
+
+def _state_values(view: dict[str, Any]) -> dict[str, Any]:
+    """The submitted view's ``state.values``; anything but objects there is malformed (a 400,
+    not a traceback)."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        raise Malformed("view without state")
+    return values
 
 
 def _answer(
@@ -338,9 +362,13 @@ def _answer(
     label: str | None = None,
     error_block: str = "status",
     within: WithinTransaction | None = None,
+    overdue_box: bool | None = None,
 ) -> SlackReply:
     """``label``: what the message shows was recorded (default: the status's name);
-    ``error_block``: the modal's block that shows a refusal."""
+    ``error_block``: the modal's block that shows a refusal; ``overdue_box``: for the overdue
+    modal, whether it shows the "Toch wijzigen" box (its refusal then names that box, else
+    how to get it: the general text names the "Update geven" button, which an overdue item's
+    message does not have)."""
     from regie.answers import record_refusal
 
     contact_id = resolve_contact(app, plan, user, lookup)
@@ -374,8 +402,13 @@ def _answer(
         why = ""
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
             why = standing_text(plan, _latest(app, plan, answer.item_id))
-        reply = _refusal(exc.reason, channel, user, modal_errors, why, plan=plan, block=error_block)
-        return reply
+        said, block = None, error_block
+        if overdue_box is not None and exc.reason is Refusal.ITEM_DONE:
+            said = OVERDUE_DONE_BOX if overdue_box else OVERDUE_DONE_AGAIN
+            block = "confirm" if overdue_box else error_block  # shown at the box itself
+        return _refusal(
+            exc.reason, channel, user, modal_errors, why, plan=plan, block=block, said=said
+        )
     reply = SlackReply(stored=[recorded.update.id or 0])
     if channel and ts:
         text = answered_text(person.name, label or STATUS_LABELS[answer.status], as_of)
@@ -393,8 +426,9 @@ def _refusal(
     *,
     plan: Plan | None = None,
     block: str = "status",
+    said: str | None = None,
 ) -> SlackReply:
-    said = refusal_text(reason, plan.programme if plan is not None else None)
+    said = said or refusal_text(reason, plan.programme if plan is not None else None)
     text = f"{why} {said}" if why else said
     if modal_errors:
         return SlackReply(
@@ -472,7 +506,6 @@ def modal(
     "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`)."""
     from governance.answers import NOTE_MAX, find_item
     from governance.office_names import office_names
-    from governance.updates import UpdateStatus
 
     item = find_item(plan, item_id)
     office = office_names(plan.programme)
@@ -483,22 +516,7 @@ def modal(
         above.append(
             {"type": "context", "elements": [{"type": "plain_text", "text": f"Stand: {state}"}]}
         )
-    below: list[dict[str, Any]] = []
-    if latest is not None and latest.status is UpdateStatus.DONE:
-        box = {"text": {"type": "plain_text", "text": "Toch wijzigen"}, "value": "ja"}
-        below.append(
-            {
-                "type": "input",
-                "block_id": "confirm",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
-                "hint": {
-                    "type": "plain_text",
-                    "text": "Vink aan als u het met een andere status toch wilt heropenen.",
-                },
-                "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
-            }
-        )
+    below = _confirm_blocks(latest)
     options = [
         {"text": {"type": "plain_text", "text": label}, "value": value}
         for value, label in QUICK.items()
@@ -554,6 +572,29 @@ def modal(
             *below,
         ],
     }
+
+
+def _confirm_blocks(latest: StatusUpdate | None) -> list[dict[str, Any]]:
+    """The "Toch wijzigen" box when the item was reported gereed (needed to reopen it,
+    :func:`governance.answers.standing_refusal`); none otherwise."""
+    from governance.updates import UpdateStatus
+
+    if latest is None or latest.status is not UpdateStatus.DONE:
+        return []
+    box = {"text": {"type": "plain_text", "text": "Toch wijzigen"}, "value": "ja"}
+    return [
+        {
+            "type": "input",
+            "block_id": "confirm",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
+            "hint": {
+                "type": "plain_text",
+                "text": "Vink aan als u het met een andere status toch wilt heropenen.",
+            },
+            "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
+        }
+    ]
 
 
 def overdue_modal(
@@ -637,6 +678,7 @@ def overdue_modal(
                     "max_length": NOTE_MAX,
                 },
             },
+            *_confirm_blocks(latest),
         ],
     }
 

@@ -165,6 +165,10 @@ def use_link(session: Session, token: str, update_id: int, now: datetime) -> boo
 # --- Slack --------------------------------------------------------------------------------------
 
 
+#: The prefix of a submitted Slack view's id among the request signatures (its own window).
+VIEW_PREFIX = "view:"
+
+
 def first_seen(
     session: Session,
     signature: str,
@@ -177,11 +181,16 @@ def first_seen(
     ``request_time`` is the time the request says it was made (Slack's
     ``X-Slack-Request-Timestamp``; None: ``now``). A signature is kept until both ``now`` and
     ``request_time`` lie more than ``window`` back: Slack's own timestamp check refuses the
-    request only then, also when Slack's clock runs ahead of ours. Older ones are pruned."""
+    request only then, also when Slack's clock runs ahead of ours. Older ones of the same kind
+    are pruned: a ``view:`` id (kept for its own, longer window) only by another ``view:``
+    call, a request signature only by another signature."""
     cutoff = now - window
+    views = SlackRequestRow.signature.startswith(VIEW_PREFIX, autoescape=True)
     session.execute(
         sa.delete(SlackRequestRow).where(
-            SlackRequestRow.received_at < cutoff, SlackRequestRow.request_time < cutoff
+            SlackRequestRow.received_at < cutoff,
+            SlackRequestRow.request_time < cutoff,
+            views if signature.startswith(VIEW_PREFIX) else sa.not_(views),
         )
     )
     inserted = session.execute(

@@ -163,12 +163,15 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     # After ``shown``: a date read but refused is put back as the date input shows it.
-    if view is not None and forecast is not None and _overdue(regie, plan, view):
+    # On an overdue item "Op schema" is "met de nieuwe datum hierboven": without that date it
+    # is refused at the field, as Slack's "Nieuwe datum…" is (Risico may come without one).
+    if view is not None and "forecast" not in errors and _overdue(regie, plan, view):
         from governance.new_date import new_date_problem
 
-        problem = new_date_problem(forecast, today(regie, plan), required=False)
+        required = status == "on_track"
+        problem = new_date_problem(forecast, today(regie, plan), required=required)
         if problem:
-            errors["forecast"] = f"{DATE_LABELS['forecast']}: {problem}"
+            errors["forecast"] = f"{OVERDUE_DATE_LABEL}: {problem}"
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
     if refused is not None:  # shown back, so what was typed is not lost
@@ -247,6 +250,8 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 DATE_LABELS = {"forecast": "Verwachte datum gereed", "completed_on": "Datum gereed"}
+#: The forecast field's label on an overdue item's form, where it asks the new date.
+OVERDUE_DATE_LABEL = "Nieuwe verwachte datum gereed"
 #: True in every browser locale: a date control shows the locale's own order (mm/dd/yyyy in an
 #: English Chromium), so the format is only named for a browser without one (a text field).
 DATE_HINT = (

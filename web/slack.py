@@ -125,7 +125,8 @@ def handle(regie: App, secret: str, body: bytes, timestamp: str, signature: str)
     except ForeignOrigin as exc:  # another workspace or app: as unsigned, nothing stored
         log.warning("Slack interaction refused: %s", exc)
         return PlainTextResponse("invalid or stale signature\n", status_code=401)
-    except Malformed as exc:
+    except Malformed as exc:  # one line, no traceback: only Slack (or the secret) sends these
+        log.warning("Slack interaction malformed: %s", exc)
         return PlainTextResponse(f"malformed payload: {exc}\n", status_code=400)
     except Replayed:
         return PlainTextResponse("request already handled\n", status_code=409)

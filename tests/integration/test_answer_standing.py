@@ -186,7 +186,7 @@ def test_a_refused_post_shows_back_what_was_typed_and_whom_to_mail(app: App) -> 
     tab_a = web.get(f"/antwoord/{token}")
     tab_b = web.get(f"/antwoord/{token}")
     first = web.post(
-        f"/antwoord/{token}", data={"status": "on_track", "csrf_token": csrf(tab_a.text)}
+        f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": csrf(tab_a.text)}
     )
     assert first.status_code == 200
     note = "Lange uitleg over de vertraging bij de aanbesteding"
@@ -295,15 +295,32 @@ def test_a_newer_reminder_replaces_the_correction_link(app: App) -> None:
     assert replaced.value.reason is Refusal.LINK_REPLACED
 
 
-def test_an_overdue_item_on_schedule_without_a_date_is_recorded_honestly(app: App) -> None:
+def test_an_overdue_item_at_risk_without_a_date_is_recorded_honestly(app: App) -> None:
+    """Risico may come without a new date (it is stuck); the done page says what that means.
+    (Before webrev finding 2 this test used "Op schema", which now needs the date.)"""
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
-    done = web.post(f"/antwoord/{token}", data={"status": "on_track",
+    done = web.post(f"/antwoord/{token}", data={"status": "at_risk",
                                                 "csrf_token": csrf(form.text)})  # fmt: skip
     shown = text(done.text)
-    assert "zonder nieuwe datum: in het overzicht blijft dit punt ‘te laat’" in shown
+    assert "Risico, maar zonder nieuwe datum: in het overzicht blijft dit punt ‘te laat’" in shown
     assert "geef een nieuwe verwachte datum via ‘Wijzigen’" in shown
+
+
+def test_an_overdue_item_on_schedule_needs_the_new_date(app: App) -> None:
+    """ "Op schema, met de nieuwe datum hierboven" without that date is refused at the date
+    field, as Slack's "Nieuwe datum…" is; nothing is stored, the choice is kept."""
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    page = web.post(f"/antwoord/{token}", data={"status": "on_track", "forecast": "",
+                                                "csrf_token": csrf(form.text)})  # fmt: skip
+    assert page.status_code == 422, page.text
+    assert "Nieuwe verwachte datum gereed: Kies de nieuwe verwachte datum." in text(page.text)
+    assert 'aria-invalid="true"' in page.text.split('id="forecast"', 1)[1].split(">", 1)[0]
+    assert re.search(r'value="on_track"[^>]* checked>', page.text)
+    assert updates(app) == []
 
 
 # --- finding 10: an item taken out of the plan ------------------------------------------------

@@ -69,7 +69,7 @@ def test_a_busy_database_answers_503_with_retry_after(
     csrf = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     with _busy(app, migrated_url, monkeypatch):
         shown = web.get(f"/antwoord/{token}")
-        posted = web.post(f"/antwoord/{token}", data={"status": "on_track", "csrf_token": csrf})
+        posted = web.post(f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": csrf})
         body, headers = signed(button("UANNA", "1.1.1", "on_track"))
         slack = web.post("/slack/interactivity", content=body, headers=headers)
         health = web.get("/healthz")

@@ -52,17 +52,25 @@ def test_a_calendar_counts_its_open_items_without_a_date(tmp_path: Path, migrate
     as_of = date(2016, 1, 11)
     # GGD: 'Vanaf 2016', 'Periodiek', 'Ntb' and one waiting on 1.1.1; GEM: none.
     ggd = _description(app, "org:GGD", as_of)
-    assert "In dit bereik hebben 4 open acties nog geen datum" in ggd
+    assert "In dit bereik hebben 4 open punten (acties en mijlpalen) nog geen datum" in ggd
     assert "die staan daarom niet in deze agenda" in ggd
+    # An owner's calendar (org, contact) points to the reminders and the office, not to the
+    # office's overview, which they cannot log into; the programme's calendar does.
+    assert "met inlog" not in ggd and "http://" not in ggd
+    assert "Naar de stand ervan vraagt het programmabureau u in de herinneringen" in ggd
+    programme = _description(app, "programme", as_of)
     assert (
-        "overzicht van Regie (http://127.0.0.1:8000/, met inlog) of via het programmabureau" in ggd
+        "overzicht van Regie (http://127.0.0.1:8000/, met inlog) of via het programmabureau"
+        in programme
     )
     assert "in dit bereik zijn er nu geen." in _description(app, "org:GEM", as_of)
     assert "geen datum" not in _description(app, "body:regieteam", as_of)
     # 1.1.1 done: the one waiting on it gets its date, so three are left without one.
     record_update(app, "1.1.1", "done", as_of=as_of, forecast=None, completed_on=as_of,
                   comment=None, author="kbakker")  # fmt: skip
-    assert "hebben 3 open acties nog geen datum" in _description(app, "contact:kbakker", as_of)
+    kbakker = _description(app, "contact:kbakker", as_of)
+    assert "hebben 3 open punten (acties en mijlpalen) nog geen datum" in kbakker
+    assert "met inlog" not in kbakker
 
 
 def test_long_done_items_and_past_meetings_leave_the_feed(

@@ -42,7 +42,7 @@ def used_link(app: App) -> tuple[TestClient, str, str]:
     web = TestClient(create_app(app))
     form_token = csrf_token(TEST_SECRET_KEY, token.partition(".")[0])
     assert f'value="{form_token}"' in web.get(f"/antwoord/{token}").text
-    done = web.post(f"/antwoord/{token}", data={"status": "on_track", "csrf_token": form_token})
+    done = web.post(f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": form_token})
     assert done.status_code == 200, done.text
     assert refusals(app) == []
     return web, token, form_token
@@ -67,8 +67,8 @@ def test_malformed_fields_with_the_right_token_add_no_event(app: App) -> None:
     for data in (
         {"status": "<junk>", "csrf_token": form_token},
         {"status": "", "csrf_token": form_token},
-        {"status": "on_track", "forecast": "morgen", "csrf_token": form_token},
-        {"status": "on_track", "note": "x" * 2001, "csrf_token": form_token},
+        {"status": "at_risk", "forecast": "morgen", "csrf_token": form_token},
+        {"status": "at_risk", "note": "x" * 2001, "csrf_token": form_token},
     ):
         page = web.post(f"/antwoord/{token}", data=data)
         assert page.status_code == 409, data

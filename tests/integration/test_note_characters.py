@@ -57,7 +57,7 @@ def test_the_answer_form_refuses_the_note_with_a_dutch_field_error(app: App, kin
     web = TestClient(create_app(app), raise_server_exceptions=False)
     csrf = _csrf(web.get(f"/antwoord/{token}").text)
     response = web.post(
-        f"/antwoord/{token}", data={"csrf_token": csrf, "status": "on_track", "note": note}
+        f"/antwoord/{token}", data={"csrf_token": csrf, "status": "at_risk", "note": note}
     )
     assert response.status_code == 422, response.text[:300]
     assert "De toelichting bevat" in response.text and codepoint in response.text
@@ -65,7 +65,7 @@ def test_the_answer_form_refuses_the_note_with_a_dutch_field_error(app: App, kin
     # The link still works: the note without the character is stored.
     clean = "".join(c for c in note if c.isprintable())
     again = web.post(
-        f"/antwoord/{token}", data={"csrf_token": csrf, "status": "on_track", "note": clean}
+        f"/antwoord/{token}", data={"csrf_token": csrf, "status": "at_risk", "note": clean}
     )
     assert again.status_code == 200, again.text[:300]
     assert _comments(app) == [clean]
@@ -77,7 +77,7 @@ def test_tabs_and_line_breaks_are_kept(app: App) -> None:
     csrf = _csrf(web.get(f"/antwoord/{token}").text)
     note = "Regel een\r\nRegel\ttwee – é 🚧"
     response = web.post(
-        f"/antwoord/{token}", data={"csrf_token": csrf, "status": "on_track", "note": note}
+        f"/antwoord/{token}", data={"csrf_token": csrf, "status": "at_risk", "note": note}
     )
     assert response.status_code == 200, response.text[:300]
     assert _comments(app) == ["Regel een\nRegel\ttwee – é 🚧"]

@@ -158,6 +158,10 @@ def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
     assert "de vergaderdata van Regieteam Gezonde Wijk komen uit een voorbeeldplan" in visible(
         page.text
     )
+    # The hint says what the brackets hold: the bare code (GGD, 1), not org:GGD or step:1.
+    hint = visible(page.text.split('id="bereik-uitleg"', 1)[1].split("</p>", 1)[0])
+    assert "Tussen haakjes de code van de organisatie, de stap of de persoon in het plan" in hint
+    assert "org:ID" not in hint and "step:N" not in hint
     csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "step:2"})  # as a script types
     assert made.status_code == 200 and "Nieuw abonnement voor step:2" in made.text
