@@ -520,8 +520,10 @@ class _KnownRags(Mapping[str, Rag]):
         return sum(1 for _ in self)
 
 
-#: A date D and the day its next overdue stage starts (:meth:`Scheduler.too_soon_next`).
-_Skip = tuple[date, date]
+#: A date D, the day its next overdue stage starts, and the number N of the first overdue stage
+#: after it that will be prompted (None: none will): that day is no next check, ``overdue-N``'s
+#: day is (:meth:`Scheduler.too_soon_next`, :meth:`Scheduler.backed_off_next`).
+_Skip = tuple[date, date, int | None]
 
 
 class Scheduler:
@@ -570,22 +572,22 @@ class Scheduler:
         """The earliest of :meth:`_due_days` after ``as_of`` (None if none is); with ``skip``
         of this date, its next overdue prompt's day replaced by the one after it."""
         if skip is not None and skip[0] == due:
-            return self._next_due_day_skipping(due, skip[1])
+            return self._next_due_day_skipping(due, skip[1], skip[2])
         if due in self._due_next:
             return self._due_next[due]
         later = [d for d in self._due_days(due) if d > self.as_of]
         found = self._due_next[due] = min(later) if later else None
         return found
 
-    def _next_due_day_skipping(self, due: date, day: date) -> date | None:
+    def _next_due_day_skipping(self, due: date, day: date, stage: int | None) -> date | None:
         days = self._due_days(due)
         every = self.policy.overdue_every_days
         if every <= 0 or days[-1] != day:
             return self._next_due_day(due)  # not the next overdue prompt's day: nothing left out
-        passed = max(self.cal.working_days_between(due, self.as_of), 0) // every
         later = [d for d in days[:-1] if d > self.as_of]
-        later.append(self.add(due, (passed + 2) * every))
-        return min(later)
+        if stage is not None:
+            later.append(self.add(due, stage * every))
+        return min(later) if later else None
 
     def too_soon_next(self, stage: str) -> _Skip | None:
         """Of an item first prompted today about ``stage`` (``due@D`` or ``overdue-N@D``): the
@@ -613,8 +615,29 @@ class Scheduler:
         starts = self.add(d, n * every)
         comes = self.add(d, (n + 1) * every)
         after = max(self.cal.add_working_days(comes, -gap), starts)
-        found = self._too_soon[key] = (d, comes) if self.as_of > after else None
+        found = self._too_soon[key] = (d, comes, n + 2) if self.as_of > after else None
         return found
+
+    def backed_off_next(self, stage: str) -> _Skip | None:
+        """Of an item whose ``stage`` (``overdue-N@D``) was due today and left out for every
+        contact by the back-off after its run escalated (governance.reminders, "Back-off"):
+        the overdue stages of D after it that the back-off leaves out too (N not a multiple of
+        m), none of them a next check. The back-off only grows until new input (an update
+        starts a new run, a plan or contact change re-assesses the item): contacts left out
+        today stay so, and a new date's normal cadence, once over, does not come back."""
+        policy = self.policy
+        every, after = policy.overdue_every_days, policy.after_escalation_every_days
+        name, at, day = stage.partition("@")
+        if every <= 0 or not at or not name.startswith("overdue-") or not name[8:].isdigit():
+            return None
+        n = int(name[8:])
+        d = date.fromisoformat(day)
+        if after == 0:
+            return d, self.add(d, (n + 1) * every), None  # no overdue prompt any more
+        m = -(-after // every)
+        if (n + 1) % m == 0:
+            return None  # the next stage is prompted
+        return d, self.add(d, (n + 1) * every), (n // m + 1) * m
 
     def next_check(self, item: ItemAssessment, skip: _Skip | None = None) -> date | None:
         """The first day after ``as_of`` on which ``item``'s state, colour, stale flag,
@@ -796,6 +819,23 @@ def remember(
             skip = scheduler.too_soon_next(stage)
             if skip is not None:
                 skips[item_id] = skip
+    # Items whose overdue stage was due today and left out for every contact by the
+    # back-off after an escalation: the stages it leaves out next are no next checks (on
+    # a continuous run most overdue items have escalated; 3 of 4 of their stages prompt
+    # nobody by default). Also on a day off: a full run then sets what the last working day's
+    # run did.
+    for item_id, question in questions.items():
+        stage = question.stage
+        if stage is None or item_id in busy or item_id in again or item_id in today:
+            continue
+        facts_of = facts.get(item_id)
+        if facts_of is None or not facts_of.escalated or facts_of.stage_prompted:
+            continue
+        if facts_of.too_soon or facts_of.escalated_on is None or facts_of.escalated_on >= as_of:
+            continue  # escalated today: a rerun must set what the first run did
+        skip = scheduler.backed_off_next(stage)
+        if skip is not None:
+            skips[item_id] = skip
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:

@@ -666,3 +666,38 @@ def test_known_latest_names_the_items_whose_row_tells_their_latest_update() -> N
     assert known == {"open", "at-risk", "never-updated"}
     assert known_latest([], memory, updated) == set()
     assert known_latest(asked, {}, ()) == set()
+
+
+def test_overdue_stages_the_back_off_leaves_out_are_no_next_checks() -> None:
+    """After an item's run escalated, its owner is prompted about every 4th overdue stage only
+    (governance.reminders, "Back-off": 20 working days, the cadence 5). Once a stage was left
+    out for every contact, the next ones the back-off leaves out are no next checks either: the
+    item is re-assessed on the prompted stages and the first one after each, not on the other
+    two. Incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+
+    people = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
+    rules = policy(escalate_after_unanswered=0)
+    plan = make_plan(act("1.1", ms("1.1.1", quarter(2025, 1))), contacts=people, reminders=rules)
+    cal = WorkCalendar("NL")
+    due, every = date(2025, 3, 31), plan.reminders.overdue_every_days
+    assert -(-plan.reminders.after_escalation_every_days // every) == 4
+    world = World(lambda _: plan, lambda _: cal, [])
+    full, inc = Full(), Incremental()
+    prompted: dict[date, str] = {}
+    judged: list[date] = []
+    escalated: list[date] = []
+    start = cal.add_working_days(due, 40 * every)  # overdue-40's first day: prompted, then
+    for day in every_day(start, cal.add_working_days(start, 24 * every)):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        prompted.update((day, i.stage) for d in want[1].digests for i in d.items)
+        escalated += [day for e in want[1].escalations if e.item_id == "1.1.1"]
+        if "1.1.1" in have[0].items:
+            judged.append(day)
+    assert escalated == [cal.add_working_days(start, 5)]  # asked first, then the grace
+    stages = {n: cal.add_working_days(due, n * every) for n in range(42, 65)}
+    assert [n for n, d in stages.items() if d in prompted] == [44, 48, 52, 56, 60, 64]
+    assert [n for n, d in stages.items() if d in judged] == [42, 44, 45, 48, 49, 52, 53, 56, 57,
+                                                             60, 61, 64]  # fmt: skip
