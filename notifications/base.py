@@ -24,6 +24,12 @@ class Refused(Unreachable):
     words; like :class:`Unreachable`, the next channel (if any) is tried first."""
 
 
+class Bounced(Unreachable):
+    """The recipient's e-mail address bounces (`regie mail bounces`): no attempt would pass
+    until the address changes, so the message waits for that (or for another channel) and is
+    not given up; like :class:`Unreachable`, the next channel (if any) is tried first."""
+
+
 class ChannelDown(NotifierError):
     """The channel itself refuses service (bad credentials, server gone): stop the batch, as
     every other message would fail the same way. The text is one line, without secrets."""

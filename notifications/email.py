@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from notifications.base import (
+    Bounced,
     ChannelDown,
     Delivery,
     Message,
@@ -98,7 +99,7 @@ class EmailNotifier:
         bounced = self.bouncing.get(message.email.strip().lower())
         # A set-up test ("test") still goes: accepted, it clears the mark (regie.bounces).
         if bounced is not None and message.kind != "test":
-            raise Unreachable(f"e-mail aan {message.email} komt niet aan ({bounced})")
+            raise Bounced(f"e-mail aan {message.email} komt niet aan ({bounced})")
         try:
             mail = self.compose(message)
         except (ValueError, IndexError) as exc:  # the header parser's verdict on an address

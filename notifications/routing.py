@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 
 from notifications.base import (
+    Bounced,
     Delivery,
     Message,
     Notifier,
@@ -49,7 +50,7 @@ class Router:
 
     def send(self, message: Message) -> Delivery:
         skipped: list[str] = []
-        refused = False
+        refused = bounced = False
         for notifier in self.order(message):
             if not can_reach(notifier, message):
                 skipped.append(f"{notifier.channel}: {_why_not(notifier.channel)}")
@@ -59,13 +60,15 @@ class Router:
             except Unreachable as exc:
                 skipped.append(f"{notifier.channel}: {exc}")
                 refused = refused or isinstance(exc, Refused)
+                bounced = bounced or isinstance(exc, Bounced)
                 continue
             if skipped:
                 note = "; ".join(skipped) + f" — verstuurd via {delivery.channel}"
                 delivery = replace(delivery, note=note)
             return delivery
-        # A server's refusal for good, and no other channel that reaches: given up at once.
-        error = Refused if refused else Unreachable
+        # A server's refusal for good, and no other channel that reaches: given up at once;
+        # a bouncing address and no other channel: it waits for a new address.
+        error = Refused if refused else Bounced if bounced else Unreachable
         raise error(f"{message.recipient} onbereikbaar ({'; '.join(skipped)})")
 
 

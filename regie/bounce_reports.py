@@ -122,7 +122,11 @@ def _standard(
             continue  # delivered, relayed, expanded: not a bounce
         status = _first_status(str(block.get("Status", "")))
         permanent = action == "failed" and (status is None or status.startswith("5"))
-        recipient = _address(str(block.get("Final-Recipient") or block.get("Original-Recipient")))
+        # The address we sent to, as the first server saw it; Final-Recipient may be where a
+        # forward or an alias took it.
+        recipient = _address(str(block.get("Original-Recipient") or "")) or _address(
+            str(block.get("Final-Recipient") or "")
+        )
         out.append(
             BounceReport(
                 source=source,
@@ -219,8 +223,17 @@ def _all_text(mail: EmailMessage) -> str:
         if part.get_content_maintype() == "text":
             content = part.get_payload(decode=True)
             if isinstance(content, bytes):
-                texts.append(content.decode(part.get_content_charset() or "utf-8", "replace"))
+                texts.append(_decode(content, part.get_content_charset()))
     return "\n".join(texts)
+
+
+def _decode(content: bytes, charset: str | None) -> str:
+    """The text in its declared charset; an unknown one (``unknown-8bit`` is common in real
+    mailboxes) is read as UTF-8, whatever does not decode replaced."""
+    try:
+        return content.decode(charset or "utf-8", "replace")
+    except LookupError:
+        return content.decode("utf-8", "replace")
 
 
 def _report_id(mail: EmailMessage, raw: bytes) -> str:

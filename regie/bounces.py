@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from governance.plan import Contact, Plan
     from regie.bootstrap import App
-    from store.bounces import StoredBounce
+    from store.bounces import SentMessage, StoredBounce
 
 #: The kind of the office's message about a contact whose e-mail bounces.
 NOTICE_KIND = "mail_bounce"
@@ -45,7 +45,11 @@ class BounceRun:
     already: int = 0  # read before
     unmatched: list[str] = field(default_factory=list)  # bounces of no message of ours
     skipped: list[str] = field(default_factory=list)  # not bounces at all
+    unreadable: list[str] = field(default_factory=list)  # mails the parser gave up on
     notices: list[str] = field(default_factory=list)  # keys of the office's messages queued
+    untold: list[str] = field(default_factory=list)  # bouncing contacts no office could be told
+
+    read: int = 0  # mails read (bounces or not), the unreadable ones left out
 
 
 def bouncing(session: Session, plan: Plan) -> dict[str, Bouncing]:
@@ -68,26 +72,40 @@ def read_bounces(app: App, paths: list[Path]) -> BounceRun:
     app.ensure_schema()
     run = BounceRun()
     messages = list(read_paths(paths))  # a missing path: one line before anything is recorded
+    programme_id = plan.programme.id
     with app.writing(), app.session() as session, session.begin():
         before = set(bouncing(session, plan))
         for source, raw in messages:
-            parsed = parse(source, raw)
+            try:
+                parsed = parse(source, raw)
+            except Exception as exc:  # one unreadable mail must not stop every later run
+                run.unreadable.append(f"{source}: could not be read ({_said(exc)})")
+                continue
+            run.read += 1
             if isinstance(parsed, NotABounce):
                 run.skipped.append(f"{source}: {parsed.why}")
                 continue
             for report in parsed:
                 digest = message_id_digest(report.message_id or "")
-                sent = store.find_message(session, key=report.regie_key, digest=digest)
-                if sent is None:
-                    quoted = report.message_id or report.regie_key
-                    run.unmatched.append(f"{source}: no message of ours has {quoted}")
+                found = store.find_messages(session, key=report.regie_key, digest=digest)
+                quoted = report.message_id or report.regie_key
+                sent = _ours(found, programme_id, report.recipient)
+                if isinstance(sent, str):
+                    run.unmatched.append(f"{source}: {sent.format(quoted=quoted)}")
                     continue
-                email = report.recipient or (sent.email or "").lower()
+                if sent.forgotten:
+                    run.already += 1  # erased with its contact: never recorded again
+                    continue
+                # The address we mailed: the report's may be where a forward or alias took it.
+                email = (sent.email or report.recipient or "").lower()
+                diagnostic = report.diagnostic
+                if report.recipient and report.recipient != email:
+                    diagnostic = f"{diagnostic or ''} (reported for {report.recipient})".strip()
                 new = store.record(
                     session, sent,
                     dedupe_key=_dedupe(report.report_id, email),
                     email=email, permanent=report.permanent, status=report.status,
-                    diagnostic=report.diagnostic, reported_at=report.reported_at, now=utcnow(),
+                    diagnostic=diagnostic, reported_at=report.reported_at, now=utcnow(),
                 )  # fmt: skip
                 if not new:
                     run.already += 1
@@ -98,8 +116,35 @@ def read_bounces(app: App, paths: list[Path]) -> BounceRun:
         now_bouncing = bouncing(session, plan)
         fresh = [b for cid, b in now_bouncing.items() if cid not in before]
         if fresh:
-            run.notices = _tell_office(session, plan, fresh)
+            run.notices, run.untold = _tell_office(app, session, plan, fresh)
     return run
+
+
+def _said(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _ours(found: list[SentMessage], programme_id: str, address: str | None) -> SentMessage | str:
+    """The message of this programme that the bounce returns, or why none is (a line with a
+    ``{quoted}`` slot). A key or Message-ID does not name the programme: when messages of
+    several programmes carry it, the address the bounce names decides; nothing is guessed."""
+    if not found:
+        return "no message of ours has {quoted}"
+    to_address = [m for m in found if address and (m.email or "").lower() == address]
+    candidates = to_address or found
+    mine = [m for m in candidates if m.programme_id == programme_id]
+    others = sorted({m.programme_id for m in candidates} - {programme_id})
+    if mine and (not others or to_address):
+        # Messages of several programmes to this very address: each records its own.
+        return mine[0]
+    if mine:
+        names = ", ".join([programme_id, *others])
+        return f"{{quoted}} is a message of several programmes ({names}); cannot tell which"
+    return (
+        f"{{quoted}} is a message of programme {', '.join(others)}, not this one "
+        "(its own `regie mail bounces` records it)"
+    )
 
 
 def _dedupe(report_id: str, email: str) -> str:
@@ -108,22 +153,33 @@ def _dedupe(report_id: str, email: str) -> str:
     return hashlib.sha256(f"{report_id}\n{email}".encode()).hexdigest()
 
 
-def _tell_office(session: Session, plan: Plan, fresh: list[Bouncing]) -> list[str]:
-    """One message per newly bouncing contact to each programme-office contact (queued; its
-    key per bounce, so the office is told once)."""
+def _tell_office(
+    app: App, session: Session, plan: Plan, fresh: list[Bouncing]
+) -> tuple[list[str], list[str]]:
+    """One message per newly bouncing contact to each programme-office contact and to the
+    office's Slack channel when there is one (queued; its key per bounce, so the office is told
+    once). Returns the keys queued and a line per bouncing contact nobody could be told about."""
     from notifications.render import header_text, render
+    from regie.cycle import office_channel
     from regie.messages import office_fields
+    from regie.report_due import _channel_contact
     from regie.services import utcnow
     from store import Repository
     from store.records import OutboxRecord
 
+    channel = _channel_contact(plan, office_channel(app))
     office = [c for c in plan.contacts if c.programme_office]
     programme = plan.programme
     records = []
+    untold = []
     for b in fresh:
-        for to in office:
-            if to.id == b.contact.id:
-                continue  # a bouncing address cannot be told by mail that it bounces
+        # A bouncing address cannot be told by mail that it bounces.
+        told = [to for to in office if to.id != b.contact.id]
+        if channel is not None:
+            told.append(channel)
+        if not told:
+            untold.append(f"{b.contact.id} <{b.contact.email}>: {b.reason}")
+        for to in told:
             context = {
                 "contact": to,
                 "programme": programme,
@@ -149,10 +205,11 @@ def _tell_office(session: Session, plan: Plan, fresh: list[Bouncing]) -> list[st
                         "bounced_name": b.contact.name,
                         "reason": b.reason,
                         **({"channel": to.channel} if to.channel else {}),
+                        **({"to_channel": True} if to is channel else {}),
                     },
                     created_on=utcnow().date(),
                 )
             )
     if not records:
-        return []
-    return Repository(session, programme.id).enqueue(records)
+        return [], untold
+    return Repository(session, programme.id).enqueue(records), untold

@@ -401,6 +401,7 @@ def send_reminders(
     """
     from governance.clock import utcnow
     from notifications.base import (
+        Bounced,
         ChannelDown,
         Refused,
         SenderRefused,
@@ -409,6 +410,7 @@ def send_reminders(
         workers,
     )
     from regie.answer_links import link_filler
+    from regie.delivery import current_addresses, readdressed
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository
     from store.outbox import GIVE_UP_AFTER, MAX_ATTEMPTS
@@ -421,6 +423,7 @@ def send_reminders(
     plan_id = app.programme_id()
     # Stored messages hold placeholders: the answer links go in here (regie.answer_links).
     with_links = link_filler(app, plan_id)
+    addresses = current_addresses(app)  # a message goes to the contact's address of now
     with app.session() as session, session.begin():
         claimed = Repository(session, plan_id).claim_outbox(
             limit=limit, now=utcnow(), keys=keys, max_attempts=tries
@@ -432,11 +435,14 @@ def send_reminders(
 
     def record_failure(row: OutboxRecord, reason: str, exc: Exception) -> None:
         # No channel reaches the recipient: waiting does not help, so no give-up window; a
-        # server refused the message for good (an SMTP 5xx reply): given up at once.
+        # server refused the message for good (an SMTP 5xx reply): given up at once; the
+        # address bounces: it waits for a new one, however long.
+        bounced = isinstance(exc, Bounced)
         with bookkeeping:
             _record_failure(
                 app, plan_id, row, reason, report, tries, give_up,
-                permanent=isinstance(exc, Unreachable), refused=isinstance(exc, Refused),
+                permanent=isinstance(exc, Unreachable) and not bounced,
+                refused=isinstance(exc, Refused), waiting=bounced,
             )  # fmt: skip
 
     def release(row: OutboxRecord) -> None:
@@ -460,7 +466,8 @@ def send_reminders(
             if checked is None:
                 report.skipped.append(row.key)
                 return
-            row = checked
+            with bookkeeping:
+                row = readdressed(app, plan_id, checked, addresses)
             delivery = notifier.send(message_from_outbox(with_links(row)))
         except Exception as exc:  # one bad message must not strand the batch
             reason = failure_reason(exc)
@@ -573,6 +580,7 @@ def _record_failure(
     give_up_after: timedelta,
     permanent: bool,
     refused: bool = False,
+    waiting: bool = False,
 ) -> None:
     from governance.clock import utcnow
     from store import OutboxError, Repository
@@ -589,6 +597,7 @@ def _record_failure(
                 give_up_after=give_up_after,
                 permanent=permanent,
                 refused=refused,
+                waiting=waiting,
             )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))

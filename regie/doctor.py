@@ -385,6 +385,7 @@ def _outbox(app: App, plan: Plan | None, hours: float, now: datetime) -> Check:
 def _mail(app: App, plan: Plan) -> Check:
     """The mail server's refusal of our sender, and contacts whose e-mail bounces."""
     from regie.bounces import bouncing
+    from regie.cycle import office_channel
     from store.bounces import sender_refused
 
     with app.sessions() as session:
@@ -396,7 +397,7 @@ def _mail(app: App, plan: Plan) -> Check:
         parts.append((
             FAIL,
             f"since {when:%Y-%m-%d %H:%M} UTC no e-mail goes out: {reason} "
-            "(messages wait in the outbox; fix REGIE_MAIL_FROM, then `regie send`)",
+            f"(messages wait in the outbox; fix {app.mail_from(plan)[1]}, then `regie send`)",
         ))  # fmt: skip
     if bounces:
         listed = ", ".join(
@@ -407,6 +408,15 @@ def _mail(app: App, plan: Plan) -> Check:
             f"e-mail to {len(bounces)} contact(s) bounces: {listed}; their messages go by "
             "Slack or wait: correct the address in the plan or REGIE_CONTACTS",
         ))  # fmt: skip
+        office = {c.id for c in plan.contacts if c.programme_office}
+        if office and office <= set(bounces) and not office_channel(app):
+            # The bounce notice goes to the office by mail: nobody there got it.
+            parts.append((
+                WARNING,
+                f"the only programme-office contact(s) {', '.join(sorted(office))} bounce: the "
+                "office was not told by mail; set REGIE_SLACK_OFFICE_CHANNEL or add an office "
+                "contact",
+            ))  # fmt: skip
     if not parts:
         return Check("mail", OK, "no bounces recorded against current addresses")
     status = max((s for s, _ in parts), key=_RANK.__getitem__)

@@ -34,6 +34,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"email: geen e-mailadres", "email: no address"),
         (r"geen e-mailadres", "no e-mail address"),
         (r"niet bereikbaar", "not reachable"),
+        (r"e-mail aan (\S+) komt niet aan \(", r"e-mail to \1 bounces ("),
         (r" na (\S+) pogingen niet gelukt: ", r" failed after \1 attempts: "),
         (r" — verstuurd via ", " — sent via "),
         (r"al eerder geplaatst", "already posted before"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from store.dialect import insert_function
 from store.models import EventRow, OutboxRow
 from store.models_delivery import MailBounceRow
+from store.models_erasure import ErasureRow
 
 #: The event the sender records when the mail server refuses REGIE_MAIL_FROM.
 SENDER_REFUSED_EVENT = "regie.mail.sender_refused"
@@ -25,13 +27,14 @@ SENDER_REFUSED_EVENT = "regie.mail.sender_refused"
 
 @dataclass(frozen=True, slots=True)
 class SentMessage:
-    """The outbox message a bounce returns."""
+    """An outbox message a bounce may return."""
 
     programme_id: str
     key: str
     recipient: str
     recipient_name: str
     email: str | None
+    forgotten: bool = False  # its contact was forgotten (`regie contact forget`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +48,34 @@ class StoredBounce:
     recorded_at: datetime
 
 
-def find_message(session: Session, *, key: str | None, digest: str | None) -> SentMessage | None:
-    """The message of outbox ``key`` (the returned X-Regie-Key), else the e-mail whose
-    Message-ID starts with ``digest`` (:func:`notifications.base.message_id`), in any programme."""
-    o = OutboxRow
-    columns = (o.programme_id, o.key, o.recipient, o.recipient_name, o.email)
-    row = None
+def find_messages(session: Session, *, key: str | None, digest: str | None) -> list[SentMessage]:
+    """The messages of outbox ``key`` (the returned X-Regie-Key), else the e-mails whose
+    Message-ID starts with ``digest`` (:func:`notifications.base.message_id`), in every
+    programme (a key is unique per programme only), the latest sent first. Which one the
+    bounce returns is for :mod:`regie.bounces` to decide, not the database's row order."""
+    o, e = OutboxRow, ErasureRow
+    forgotten = (
+        sa.exists()
+        .where(e.programme_id == o.programme_id, e.contact_code == o.recipient)
+        .correlate(o)
+    )
+    columns = (
+        o.programme_id, o.key, o.recipient, o.recipient_name, o.email,
+        sa.and_(o.email.is_(None), forgotten).label("forgotten"),
+    )  # fmt: skip
+    order = (o.sent_at.desc().nulls_last(), o.id.desc())
+    rows: list[sa.Row[Any]] = []
     if key:
-        row = session.execute(sa.select(*columns).where(o.key == key).limit(1)).first()
-    if row is None and digest:
-        row = session.execute(
-            sa.select(*columns)
-            .where(o.external_id.startswith(f"<{digest}@", autoescape=True))
-            .limit(1)
-        ).first()
-    return None if row is None else SentMessage(*row)
+        rows = list(session.execute(sa.select(*columns).where(o.key == key).order_by(*order)))
+    if not rows and digest:
+        starts = o.external_id.startswith(f"<{digest}@", autoescape=True)
+        rows = list(session.execute(sa.select(*columns).where(starts).order_by(*order)))
+    return [
+        SentMessage(
+            r.programme_id, r.key, r.recipient, r.recipient_name, r.email, bool(r.forgotten)
+        )
+        for r in rows
+    ]
 
 
 def record(

@@ -35,6 +35,8 @@ GIVE_UP_AFTER = timedelta(hours=24)
 #: The kind of a set-up test message (`regie notify test`): sent only by its own command.
 TEST_KIND = "test"
 RECLAIM_AFTER = timedelta(minutes=15)
+#: A message to a bouncing address looks again this often whether the address has changed.
+WAIT_FOR_ADDRESS = timedelta(minutes=15)
 #: Wait before retry n (n = attempts so far); the last one repeats.
 RETRY_BACKOFF = (
     timedelta(minutes=1),
@@ -293,12 +295,15 @@ def mark_failed(
     give_up_after: timedelta = GIVE_UP_AFTER,
     permanent: bool = False,
     refused: bool = False,
+    waiting: bool = False,
 ) -> str:
     """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' (:func:`gives_up`);
     return the new status. ``permanent``: the failure cannot pass by waiting (no channel reaches
     the recipient), so the attempts alone decide, as for a set-up test. ``refused``: the
     recipient's server refused the message for good (an SMTP 5xx reply, Slack's
-    ``channel_not_found``): dead at once, ``error`` keeping the server's reply."""
+    ``channel_not_found``): dead at once, ``error`` keeping the server's reply. ``waiting``:
+    nothing reaches the recipient until their address changes (it bounces): 'failed', the
+    attempt not counted, looked at again after :data:`WAIT_FOR_ADDRESS`, never given up."""
     require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
@@ -313,7 +318,14 @@ def mark_failed(
         raise _not_sending(session, programme_id, key, "failed")
     if claim_token is not None and row.claim_token != claim_token:
         raise _not_sending(session, programme_id, key, "failed")
-    if refused or gives_up(
+    values: dict[str, Any]
+    if waiting:
+        values = {
+            "status": "failed",
+            "next_attempt_at": now + WAIT_FOR_ADDRESS,
+            "attempts": o.attempts - 1,
+        }
+    elif refused or gives_up(
         attempts=row.attempts,
         max_attempts=max_attempts,
         first_attempt_at=row.first_attempt_at,
@@ -321,7 +333,7 @@ def mark_failed(
         give_up_after=give_up_after,
         final=permanent or row.kind == TEST_KIND,
     ):
-        values: dict[str, Any] = {"status": "dead", "next_attempt_at": None}
+        values = {"status": "dead", "next_attempt_at": None}
     else:
         values = {"status": "failed", "next_attempt_at": now + retry_delay(row.attempts)}
     done = session.execute(
@@ -620,6 +632,25 @@ def release(session: Session, programme_id: str, key: str, *, claim_token: str |
     if done is None:
         raise _not_sending(session, programme_id, key, "released")
     return str(done.status)
+
+
+def readdress(
+    session: Session, programme_id: str, key: str, *, email: str, claim_token: str | None
+) -> None:
+    """A claimed message goes to the contact's current e-mail address, not the one it was
+    queued with (the address was fixed meanwhile, e.g. after a bounce): the row says where
+    it went."""
+    o = OutboxRow
+    done = session.execute(
+        sa.update(o)
+        .where(o.programme_id == programme_id, o.key == key, o.status == "sending")
+        .where(_holds(claim_token))
+        .values(email=email)
+        .returning(o.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if done is None:
+        raise _not_sending(session, programme_id, key, "readdressed")
 
 
 #: The event `regie outbox retry` records: dead messages given fresh attempts.

@@ -348,10 +348,11 @@ class Repository:
         give_up_after: timedelta = _outbox.GIVE_UP_AFTER,
         permanent: bool = False,
         refused: bool = False,
+        waiting: bool = False,
     ) -> str:
         """'sending' → 'failed' (retried later) or 'dead' (returned; after ``max_attempts``
         attempts and, unless ``permanent``, ``give_up_after`` since the first; ``refused``: at
-        once); :class:`OutboxError` as above."""
+        once; ``waiting``: never, the attempt not counted); :class:`OutboxError` as above."""
         return _outbox.mark_failed(
             self._session,
             self.programme_id,
@@ -363,6 +364,7 @@ class Repository:
             give_up_after=give_up_after,
             permanent=permanent,
             refused=refused,
+            waiting=waiting,
         )
 
     def revise_outbox(self, message: OutboxRecord) -> None:

@@ -40,9 +40,20 @@ def mail_bounces(
             typer.echo(f"skipped: {line}")
     if run.notices:
         typer.echo(f"programme office told: {len(run.notices)} message(s) queued")
-    if not quiet or run.recorded or run.temporary:
+    for line in run.untold:
+        typer.echo(
+            f"nobody told: {line} (no other programme-office contact and no "
+            "REGIE_SLACK_OFFICE_CHANNEL; `regie doctor` names it)"
+        )
+    # An unreadable mail is skipped, said on stderr every run (cron mails it) until removed.
+    for line in run.unreadable:
+        typer.echo(f"unreadable: {line}", err=True)
+    if not quiet or run.recorded or run.temporary or run.unreadable:
         typer.echo(
             f"{len(run.recorded)} bounce(s) recorded, {len(run.temporary)} delay(s) noted, "
             f"{run.already} read before, {len(run.unmatched)} not ours, "
             f"{len(run.skipped)} not a bounce"
+            + (f", {len(run.unreadable)} unreadable" if run.unreadable else "")
         )
+    if run.unreadable and not run.read:
+        raise typer.Exit(1)  # nothing could be read at all: the mailbox itself is wrong

@@ -265,6 +265,10 @@ def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the
         assert _bouncing(bootstrap(load_settings(env))) == set()
         doctor = regie("doctor", env=env)
         assert "warning mail" not in doctor.out
+        relay.received.clear()
+        clock.now += timedelta(hours=1)
+        assert {r.key for r in waiting} <= set(send_reminders(bootstrap(load_settings(env))).sent)
+        assert {r for m in relay.received for r in m.recipients} == {"t.elos@example.nl"}
 
     # The bounces name the contact and the address: an export shows them, forgetting erases them.
     out = tmp_path / "inzage.json"
@@ -374,6 +378,10 @@ def test_the_plan_sets_the_programme_s_own_sender_for_the_mail_and_its_file_copy
         next_reminder(bootstrap(load_settings(env)), clock)
         report = send_reminders(bootstrap(load_settings(env)))
         assert report.stopped and "programme.mail_from in the plan" in report.stopped
+        doctor = regie("doctor", env=env)
+        line = next(x for x in doctor.out.splitlines() if " mail: " in x)
+        assert "fix programme.mail_from in the plan, then" in line, line
+        assert "REGIE_MAIL_FROM" not in line
 
     bad = _plan_with_sender(tmp_path, "'het programmabureau'")
     checked = regie("plan", "validate", str(bad), env={**env, "REGIE_PLAN": str(bad)})
