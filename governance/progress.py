@@ -344,7 +344,9 @@ def report_approval(
     ``as_of``. Else, as a fallback so that a programme's habit does not turn its reports into
     concepts overnight: :func:`approval`'s text-only decision about the report's action, but
     only when that action delivers no other obligation of the plan (else it cannot tell which
-    report it approves). (None, False): the report is a concept."""
+    report it approves). (None, False): the report is a concept. No text-only decision taken
+    at or after the first meeting that names a report of the obligation counts: the body has
+    named what it approves since."""
     named = [
         d
         for d in decisions
@@ -359,7 +361,19 @@ def report_approval(
     sharing = [r.id for r in plan.reports if action is not None and r.action == action]
     if len(sharing) > 1:
         return None, False
-    implicit = approval([d for d in decisions if d.approves is None], action, end, as_of)
+    # Once the body names the reports it approves, a text-only decision about the action
+    # ("4.4 uitgesteld") approves none taken after that (review mailrep, 9): the fallback is
+    # for the habit before.
+    first_named = min(
+        (
+            d.meeting_on
+            for d in decisions
+            if d.approves is not None and d.approves.report_id == obligation_id
+        ),
+        default=date.max,
+    )
+    text_only = [d for d in decisions if d.approves is None and d.meeting_on < first_named]
+    implicit = approval(text_only, action, end, as_of)
     return implicit, implicit is not None
 
 

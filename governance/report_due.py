@@ -128,6 +128,24 @@ def obligation_dues(
         yield report
 
 
+def cadence_periods(
+    plan: Plan, obligation: ReportObligation, until: date
+) -> list[tuple[date, date]]:
+    """The obligation's periods (whole periods of its ``cadence`` counted from the programme's
+    ``start``) that end on or before ``until``, oldest first; none without a cadence Regie
+    reads or a programme start (then any period is the obligation's)."""
+    months = cadence_months(obligation.cadence)
+    begin = plan.programme.start
+    if months is None or begin is None:
+        return []
+    out = []
+    count, start = 1, begin
+    while (end := add_months(begin, count * months) - _DAY) <= until:
+        out.append((start, end))  # counted as obligation_dues counts them
+        count, start = count + 1, end + _DAY
+    return out
+
+
 def reminders_due(
     plan: Plan,
     as_of: date,

@@ -537,16 +537,20 @@ def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
     from store.dialect import take_write_lock
 
     with app.session() as session, session.begin():
-        if not recheck(session, plan_id, row).left_out:
+        first = recheck(session, plan_id, row)
+        if not (first.left_out or first.cancelled):
             return row  # the usual case: read only
     # Something to record: again, write lock first (SQLite refuses a write after a read at once
     # when another connection writes, instead of waiting: store.dialect.take_write_lock).
     with app.session() as session, session.begin():
         take_write_lock(session)
         checked = recheck(session, plan_id, row)
-        if not checked.left_out:
+        if not (checked.left_out or checked.cancelled):
             return row
         repo = Repository(session, plan_id)
+        if checked.cancelled:
+            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=checked.cancelled)
+            return None
         if checked.empty:
             reason = f"{NOTHING_LEFT} ({', '.join(checked.left_out)})"
             repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)

@@ -189,6 +189,7 @@ def add_decision(
     cancel: str | None = None,
     restore: str | None = None,
     approves_report: str | None = None,
+    before_archive: bool = False,
 ) -> list[str]:
     from governance.decisions import (
         Decision,
@@ -212,6 +213,8 @@ def add_decision(
         raise InvalidInput(
             f"--restore {restore} and --set-gereed {set_gereed[0]}: one item per decision"
         )
+    if before_archive and approves_report is None:
+        raise InvalidInput("--before-archive: only with --approves-report OBLIGATION:FROM/TO")
     if approves_report is not None and (set_gereed or cancel or restore):
         raise InvalidInput(
             "--approves-report: a decision that approves a report moves no date and drops "
@@ -226,7 +229,9 @@ def add_decision(
     if approves_report is not None:
         from regie.report_approval import approved_report
 
-        approves, action, approval_notes = approved_report(app, plan, approves_report, meeting_on)
+        approves, action, approval_notes = approved_report(
+            app, plan, approves_report, meeting_on, before_archive=before_archive
+        )
         if item_id is not None and item_id != action:
             about = f"its action {action}" if action else "no action"
             raise InvalidInput(

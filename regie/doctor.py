@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from regie.config import DEFAULT_BASE_URL
 from regie.errors import RegieError
 
 if TYPE_CHECKING:
+    from governance.decisions import Decision
     from governance.plan import Plan
 
 OK, WARNING, FAIL = "ok", "warning", "fail"
@@ -310,7 +311,9 @@ def _implicit_approvals(app: App, plan: Plan) -> Check:
     from store.reports_repo import ReportsRepository
 
     with app.sessions() as session:
-        rows = ReportsRepository(session, plan.programme.id).archived("voortgang")
+        repo = ReportsRepository(session, plan.programme.id)
+        rows = repo.archived("voortgang")
+        since = _naming_since(repo.decisions())
     implicit: dict[tuple[str, str, str], int] = {}
     named: set[tuple[str, str, str]] = set()
     for row in rows:
@@ -322,7 +325,7 @@ def _implicit_approvals(app: App, plan: Plan) -> Check:
             named.add(period)
     open_ = {period: i for period, i in implicit.items() if period not in named}
     if not open_:
-        return Check("reports", OK, "no progress report approved implicitly")
+        return Check("reports", OK, "no progress report approved implicitly" + since)
     (report, first, last), archive_id = next(iter(open_.items()))
     spec = f"{report}:{first}/{last}" if report else f"OBLIGATION:{first}/{last}"
     return Check(
@@ -330,7 +333,24 @@ def _implicit_approvals(app: App, plan: Plan) -> Check:
         WARNING,
         f"{len(open_)} progress report(s) impliciet goedgekeurd (a text-only decision about "
         f"the action, not naming the report), first archief {archive_id}: record the approval "
-        f"(`regie decision add … --approves-report {spec}`) and make the report again",
+        f"(`regie decision add … --approves-report {spec}`) and make the report again{since}",
+    )
+
+
+def _naming_since(decisions: list[Decision]) -> str:
+    """Which obligations a decision has approved by name, since when: a text-only decision
+    about their action taken since approves none of their reports (governance.progress)."""
+    first: dict[str, date] = {}
+    for d in decisions:
+        if d.approves is not None:
+            got = first.get(d.approves.report_id)
+            first[d.approves.report_id] = min(got, d.meeting_on) if got else d.meeting_on
+    if not first:
+        return ""
+    named = ", ".join(f"{r} since {day}" for r, day in sorted(first.items()))
+    return (
+        f"; approvals name their report ({named}): a text-only decision about the action "
+        "taken since approves none"
     )
 
 

@@ -2,8 +2,9 @@
 
 A digest may wait in the outbox (a retry after a failure, a sender that was down): items done
 or cancelled in the meantime are left out of it, and a digest left with nothing to ask is not
-sent at all but recorded as such. Works from the database alone: the message's payload carries
-what its templates need (``render``), so no plan file is read.
+sent at all but recorded as such. A report-due reminder whose report has been archived
+meanwhile is not sent either (suppressed, with the reason). Works from the database alone: the
+message's payload carries what its templates need (``render``), so no plan file is read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ NOTHING_LEFT = "niet verzonden: alle punten zijn intussen gereed of vervallen"
 class Rechecked:
     message: OutboxRecord  # what to send (revised when items were left out)
     left_out: tuple[str, ...] = ()  # item ids done or cancelled since the message was queued
+    cancelled: str | None = None  # why it is not to go out at all (a report archived meanwhile)
 
     @property
     def empty(self) -> bool:
@@ -45,6 +47,12 @@ def finished_items(session: Session, programme_id: str, item_ids: list[str]) -> 
 
 
 def recheck(session: Session, programme_id: str, message: OutboxRecord) -> Rechecked:
+    if message.kind == "report_due":
+        from regie.report_due import archived_since
+
+        # Its report archived while it waited or was being sent (review mailrep, finding 3).
+        if (why := archived_since(session, programme_id, message.payload)) is not None:
+            return Rechecked(message, cancelled=why)
     items: list[dict[str, Any]] = list(message.payload.get("items") or [])
     ids = [str(i["id"]) for i in items if "id" in i]
     if not ids:

@@ -15,9 +15,9 @@ and unsent when its report is archived or marked done is cancelled then
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -199,6 +199,8 @@ def report_due_message(
             "start": due.start.isoformat() if due.start else None,
             "end": due.end.isoformat() if due.end else None,
             "render": to_json(context),
+            # Whether a report archived naming no obligation is this one's (send-time check).
+            "sole": len(plan.reports) == 1,
             **({"channel": contact.channel} if contact.channel else {}),
         },
         created_on=as_of,
@@ -239,3 +241,42 @@ def cancel_delivered(
     made = archived_periods(session, plan).get(obligation.id, [])
     owed = {r.due for r in obligation_dues(plan, obligation, last, finished, made)}
     return repo.cancel_unsent([key for key, due in queued if due not in owed], CANCELLED + why)
+
+
+def archived_since(session: Session, programme_id: str, payload: Mapping[str, Any]) -> str | None:
+    """Why a queued reminder (its ``payload``) is no longer owed because its report has been
+    archived meanwhile (``cancelled: report … archived (ids)``), else None. Checked just before
+    it goes out (:mod:`regie.recheck`): a reminder being sent while the report was archived,
+    or retried after a failure, must not go out after all. From the payload alone, by the rule
+    of :func:`governance.report_due.obligation_dues`: a report over a period ending on or after
+    the reminder's; without a period, one made from the day it was queued through its due
+    date."""
+    from store.reports_repo import ReportsRepository
+
+    report = payload.get("report") or {}
+    obligation = str(report.get("id") or "")
+    try:
+        due = date.fromisoformat(str(payload["due"]))
+        queued = date.fromisoformat(str(payload["as_of"]))
+        end = date.fromisoformat(str(payload["end"])) if payload.get("end") else None
+    except (KeyError, ValueError):
+        return None
+    if not obligation:
+        return None
+    found: list[tuple[int, str, str]] = []
+    for row in ReportsRepository(session, programme_id).archived("voortgang"):
+        p = row.parameters or {}
+        made_for = p.get("report")
+        if made_for != obligation and (made_for is not None or not payload.get("sole")):
+            continue
+        try:
+            start, stop = date.fromisoformat(str(p["from"])), date.fromisoformat(str(p["to"]))
+        except (KeyError, ValueError):
+            continue
+        if (stop >= end) if end is not None else (queued <= row.as_of <= due):
+            found.append((row.id, start.isoformat(), stop.isoformat()))
+    if not found:
+        return None
+    _, start_text, end_text = found[-1]
+    ids = ", ".join(str(i) for i, s, e in found if (s, e) == (start_text, end_text))
+    return f"{CANCELLED}report {obligation} {start_text} – {end_text} archived ({ids})"

@@ -470,10 +470,21 @@ def decision_add(
             "--approves-report",
             help="OBLIGATION[:FROM/TO]: the decision approves the progress report of this "
             "reporting obligation (reports: id) over that period (default: its archived "
-            "report whose period ended last before the meeting). Made again as of the "
-            "meeting or later, the report is no longer a concept and names this decision.",
+            "report whose period ended last before the meeting; refused when a decision "
+            "already approves that one: give the next period). Made again as of the "
+            "meeting or later, the report is no longer a concept and names this decision. "
+            "A period no archived report covers is refused without --before-archive.",
         ),
     ] = None,
+    before_archive: Annotated[
+        bool,
+        typer.Option(
+            "--before-archive",
+            help="With --approves-report OBLIGATION:FROM/TO: approve the report over that "
+            "period although none is archived yet (the body approved a text drafted "
+            "before the report is made here); it must be one of the obligation's periods.",
+        ),
+    ] = False,
 ) -> None:
     """Record a decision; one that moves a date, drops an item or brings a dropped item back
     also edits the plan file."""
@@ -482,7 +493,7 @@ def decision_add(
     for line in add_decision(
         _app(), body, _required_date(meeting, "--meeting"), text,
         item_id=item, set_gereed=set_gereed, cancel=cancel, restore=restore,
-        approves_report=approves_report,
+        approves_report=approves_report, before_archive=before_archive,
     ):  # fmt: skip
         typer.echo(line)
 

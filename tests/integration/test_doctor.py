@@ -571,4 +571,11 @@ def test_a_progress_report_approved_implicitly_is_a_warning(ready: dict[str, str
     ):  # fmt: skip
         done = regie(*args, env=ready)
         assert done.code == 0, done.err
-    assert doctor(ready)[1]["reports"][0] == "ok"
+    status, detail = doctor(ready)[1]["reports"]
+    assert status == "ok", detail
+    # ... and says that text-only decisions approve none of the obligation's reports since.
+    assert detail == (
+        "no progress report approved implicitly; approvals name their report "
+        "(voortgangsrapportage since 2017-01-10): a text-only decision about the action taken "
+        "since approves none"
+    )

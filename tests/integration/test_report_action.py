@@ -72,7 +72,8 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
 
     # Approved (a concept would not count as the last report for the next period).
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 approves_report=f"{REPORT}:2015-01-01/2016-12-31")  # fmt: skip
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31",
+                 before_archive=True)  # fmt: skip
     first = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
     assert first.code == 0, first.err
     assert "period 2015-01-01 – 2016-12-31" in first.err  # tweejaarlijks: every two years
@@ -119,7 +120,8 @@ def test_mark_done_records_the_action_gereed_and_the_archived_report_still_repro
     )
     # Approved by the stuurgroep before it is marked: a concept is never marked done.
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 approves_report=f"{REPORT}:2015-01-01/2016-12-31")  # fmt: skip
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31",
+                 before_archive=True)  # fmt: skip
     out = str(tmp_path / "r.md")
     # A rebuild from the records up to a moment is not archived, so it may not mark anything.
     dry = regie(
@@ -212,7 +214,8 @@ def test_mark_done_on_a_report_archived_before(app: App, tmp_path: Path) -> None
     env = cli_env(app)
     out = str(tmp_path / "r.md")
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
-                 approves_report=f"{REPORT}:2015-01-01/2016-12-31")  # fmt: skip
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31",
+                 before_archive=True)  # fmt: skip
     made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
     assert made.code == 0, made.err
     [archived] = _archived(app)
@@ -346,7 +349,7 @@ def _approve(app: App, day: str, period: str) -> None:
     added = regie("meeting", "add", "raad", day, env=cli_env(app))
     assert added.code == 0, added.err
     add_decision(app, "raad", date.fromisoformat(day), "Halfjaarbericht vastgesteld",
-                 approves_report=f"halfjaarbericht:{period}")  # fmt: skip
+                 approves_report=f"halfjaarbericht:{period}", before_archive=True)  # fmt: skip
 
 
 def test_approves_report_names_the_report_and_refuses_a_wrong_one_in_one_line(
@@ -393,6 +396,76 @@ def test_approves_report_names_the_report_and_refuses_a_wrong_one_in_one_line(
     assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017." in text
     assert "impliciet" not in text
     assert "approval" not in _archived(app)[-1]["parameters"]
+
+
+def test_a_report_is_not_approved_twice_and_a_mistyped_period_is_refused(
+    app: App, tmp_path: Path
+) -> None:
+    """Review mailrep, finding 6: approvals are append-only, so the default does not approve
+    the report approved before again, and a period no archived report covers needs
+    --before-archive (and must be one of the obligation's periods)."""
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+
+    def decide(spec: str, meeting: str, *more: str) -> tuple[int, str, str]:
+        done = regie(
+            "decision", "add", "--body", "stuurgroep", "--meeting", meeting, "--text",
+            "Rapportage vastgesteld", "--approves-report", spec, *more, env=env,
+        )  # fmt: skip
+        return done.code, done.out, done.err
+
+    period = f"{REPORT}:2015-01-01/2016-12-31"
+    code, _, err = decide(period, "2017-01-10")  # not archived yet: asked for explicitly
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "is archived (archived: none); check the period, or add --before-archive" in err
+    code, said, err = decide(period, "2017-01-10", "--before-archive")
+    assert code == 0, err
+    assert "note: no progress report of voortgangsrapportage over 2015-01-01 – 2016-12-31" in (
+        said + err
+    )
+    made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    assert made.code == 0 and "Vastgesteld: besluit Stuurgroep" in Path(out).read_text()
+    [first] = json.loads(regie("decision", "list", "--format", "json", env=env).out)
+    # The next meeting approves "the report" again: refused, naming the approval there is.
+    for spec, said_there in (
+        (REPORT, f"is already approved by decision {first['id']} (stuurgroep, meeting "
+                 "2017-01-10); to approve another report give its period"),
+        (period, f"is already approved by decision {first['id']}"),
+        (f"{REPORT}:2015-01-01/2016-12-30", "2015-01-01 – 2016-12-30 is not a period of "
+                                            f"{REPORT} (tweejaarlijks; the latest: "),
+        (f"{REPORT}:2015-01-01/2015-01-02", "is not a period of"),
+    ):  # fmt: skip
+        code, _, err = decide(spec, "2017-04-11", "--before-archive")
+        assert code == 2 and len(err.strip().splitlines()) == 1, (spec, err)
+        assert said_there in err, (spec, err)
+    only = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2017-04-11",
+                 "--text", "x", "--before-archive", env=env)  # fmt: skip
+    assert only.code == 2 and "--before-archive: only with --approves-report" in only.err
+    assert len(json.loads(regie("decision", "list", "--format", "json", env=env).out)) == 1
+
+
+def test_a_text_only_decision_approves_nothing_once_approvals_name_the_report(
+    app: App, tmp_path: Path
+) -> None:
+    """Review mailrep, 9: after the first named approval, a text-only decision about the
+    action ("4.4 uitgesteld") does not make a later report approved (impliciet)."""
+    from regie.decisions import add_decision
+
+    env = cli_env(app)
+    out = str(tmp_path / "r.md")
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
+                 approves_report=f"{REPORT}:2015-01-01/2016-12-31",
+                 before_archive=True)  # fmt: skip
+    add_decision(app, "stuurgroep", date(2019, 1, 8), "Actie 4.4 uitgesteld",
+                 item_id="4.4")  # fmt: skip
+    made = regie(
+        "report", "voortgang", "--from", "2017-01-01", "--to", "2018-12-31", "--as-of",
+        "2019-01-10", "-f", "md", "--out", out, env=env,
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    text = Path(out).read_text()
+    assert "**Concept**" in text and "impliciet" not in text
+    assert _archived(app)[-1]["parameters"].get("concept") == "yes"
 
 
 def test_a_text_only_decision_approves_implicitly_and_says_so(app: App, tmp_path: Path) -> None:

@@ -302,3 +302,47 @@ def test_the_office_channel_reminder_is_posted_in_the_channel(
         [post] = [p for p in fake.posts() if p["channel"] == "COFFICE"]
     assert "Jaarlijkse voortgangsrapportage Circulair Bouwen" in str(post)
     assert "Vlaams Parlement" in str(post)
+
+
+def test_a_reminder_being_sent_while_its_report_is_archived_does_not_go_out_later(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Review mailrep, finding 3: the archive cancels only unsent rows; one claimed by a
+    sender at that moment, whose delivery then fails, is checked again before its retry."""
+    from datetime import timedelta
+
+    from governance.clock import utcnow
+    from store import Repository
+
+    app = flemish_app(tmp_path, database_url)
+    deadline_check(app, date(2025, 12, 22))
+    with app.session() as s, s.begin():  # a sender has claimed it (pending -> sending) ...
+        [row] = Repository(s, app.programme_id()).claim_outbox(
+            limit=None, now=utcnow(), keys=[KEY], max_attempts=5
+        )
+    [made] = voortgang_formats(  # ... when the office archives the report ...
+        app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",),
+        report_id="jaarverslag",
+    )  # fmt: skip
+    assert [r[3] for r in report_rows(app)] == ["sending"]
+    with app.session() as s, s.begin():  # ... and its delivery fails: retried later
+        Repository(s, app.programme_id()).mark_failed(
+            KEY, error="timeout", now=utcnow(), claim_token=row.claim_token, max_attempts=5
+        )
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
+            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
+        )
+    sent = send_reminders(app)
+    assert KEY not in sent.sent and KEY in sent.skipped
+    with app.engine.connect() as conn:
+        status, error = conn.execute(
+            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
+        ).one()
+    assert status == "suppressed"
+    assert error == (
+        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})"
+    )
+    listed = regie("outbox", "--status", "suppressed", env=cli_env(app))
+    assert listed.code == 0 and "cancelled: report jaarverslag" in listed.out, listed.err
