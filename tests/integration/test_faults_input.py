@@ -186,9 +186,16 @@ def test_reports_at_the_ends_of_the_calendar(
     home: dict[str, str], tmp_path: Path, args: list[str]
 ) -> None:
     """A report looks at any day (unlike what is stored): the charts and the look-ahead stay
-    within the years a date can have instead of failing with a traceback."""
+    within the years a date can have instead of failing with a traceback; a progress report
+    over a period far outside the programme is refused in one line per date (it would be
+    archived)."""
     out = tmp_path / "report.html"
     made = regie("report", *args, "-o", str(out), env=home)
+    if args[0] == "voortgang":  # a period far outside the programme: refused, one line per date
+        lines = made.err.strip().splitlines()
+        assert made.code == 2 and len(lines) == 3 and not out.exists(), made
+        assert all("beyond the programme's life plus margin" in line for line in lines), lines
+        return
     assert made.code == 0, made.err
     # The agenda's timeline runs from the items' dates to the peildatum: it is drawn.
     assert ("data:image/svg+xml" if args[0] == "agenda" else "Voortgangsrapportage") in (
