@@ -162,7 +162,9 @@ def test_a_back_dated_update_is_accepted_said_and_marked(app: App) -> None:
     assert said.splitlines()[1].startswith(
         "note: 1 update back-dated to 2016-01-05, before the last assessed day 2016-01-15: accepted"
     )
-    today = datetime.now(UTC).date()
+    from regie.services import today as office_today
+
+    today = office_today(app)  # the office's date, not UTC's (they differ 23:00–24:00 UTC)
     md = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "md").content.decode()
     row = [line for line in md.splitlines() if line.startswith("| 2.4.1 |")][-1]  # the annex
     assert f"(nagekomen, vastgelegd op {today:%d-%m-%Y})" in row
