@@ -346,9 +346,8 @@ def _form(
     request: Request, plan: Plan, view: Any, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
     from governance.answers import standing
-    from regie.services import today
-
     from governance.new_date import earliest_done, latest_allowed
+    from regie.services import today
 
     regie: App = request.app.state.regie
     state = standing(plan, view.latest)
