@@ -54,12 +54,15 @@ def initial_new_date(today: date, forecast: date | None = None) -> date:
     return today + timedelta(days=14)
 
 
-def earliest_done(item: Deadline | None) -> date | None:
+def earliest_done(item: Deadline | None, today: date) -> date | None:
     """The first day an item can have been finished: the start of its period (``Q2-2016``:
-    1 April 2016, ``Vanaf 2016``: 1 January 2016); None when it has no dated period."""
-    if item is None or item.period is None:
+    1 April 2016, ``Vanaf 2016``: 1 January 2016). None when it has no dated period, or when
+    that period has not begun yet: an item finished ahead of it may have been finished on any
+    day so far."""
+    if item is None or item.period is None or item.period.start is None:
         return None
-    return item.period.start
+    start = item.period.start
+    return start if start <= today else None
 
 
 def done_date_problem(day: date | None, today: date, earliest: date | None) -> str | None:

@@ -323,7 +323,7 @@ def _done_problem(plan: Plan, item_id: str, day: date | None, as_of: date) -> st
     from governance.answers import find_item
     from governance.new_date import done_date_problem, earliest_done
 
-    return done_date_problem(day, as_of, earliest_done(find_item(plan, item_id)))
+    return done_date_problem(day, as_of, earliest_done(find_item(plan, item_id), as_of))
 
 
 def _submit_view(
@@ -743,8 +743,8 @@ def done_modal(
     latest: StatusUpdate | None = None,
 ) -> dict[str, Any]:
     """The "Gereed…" modal: the day the item was finished (block ``completed_on``, today
-    preset: one click more than before, in place of Slack's confirmation) and an optional
-    note. Sending it is the confirmation; the hint says reminders stop."""
+    preset) and an optional note. Sending it is the confirmation (in place of Slack's "Gereed
+    melden?" dialog: no click more than before); the hint says reminders stop."""
     from governance.answers import NOTE_MAX, find_item
     from governance.new_date import earliest_done
     from governance.office_names import office_names
@@ -758,7 +758,7 @@ def done_modal(
     if state := standing_text(plan, latest):
         lines.append(f"Stand: {state}")
     context = " ".join(line for line in lines if line)
-    earliest = earliest_done(item)
+    earliest = earliest_done(item, as_of)
     since = f", niet voor {format_date_nl(earliest)}" if earliest else ""
     return {
         "type": "modal",

@@ -180,7 +180,8 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     if view is not None and status == "done":
         from governance.new_date import done_date_problem, earliest_done
 
-        late = done_date_problem(completed_on, today(regie, plan), earliest_done(view.item))
+        on = today(regie, plan)
+        late = done_date_problem(completed_on, on, earliest_done(view.item, on))
         if late:
             errors["completed_on"] = f"{DATE_LABELS['completed_on']}: {late}"
     if status == "done" and completed_on is None and "completed_on" not in errors:
@@ -353,7 +354,7 @@ def _form(
     state = standing(plan, view.latest)
     overdue = _overdue(regie, plan, view)
     now = today(regie, plan)
-    earliest = earliest_done(view.item)
+    earliest = earliest_done(view.item, now)
     return _render(
         request,
         "answer_form.html.j2",
@@ -369,7 +370,7 @@ def _form(
         today_iso=now.isoformat(),
         # What the date pickers offer (the server checks the same: a typed date too).
         latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
-        done_from=earliest if earliest is not None and earliest <= now else None,
+        done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         date_hint=DATE_HINT,
     )
