@@ -21,4 +21,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 10: ``programme.mail_from`` (a field of the pickled programme).
 #: 11: ``calendar.feed_keep_done_months`` (a field of the pickled calendar) and a meeting
 #: schedule's ``example`` flag.
-PARSER_VERSION = 11
+#: 12: ``reminders.new_date_max_years`` (a field of the pickled policy).
+PARSER_VERSION = 12

@@ -280,6 +280,9 @@ class ReminderPolicy:
     # The programme office is reminded of a report a ``reports:`` entry owes this long before
     # it falls due (governance.report_due).
     report_lead_days: int = 10
+    # How far ahead an owner's new date for an overdue item may lie (Slack's "Nieuwe datum…",
+    # the answer form); further is refused at the field as a likely slip of the date picker.
+    new_date_max_years: int = 2
 
 
 @dataclass(frozen=True, slots=True)

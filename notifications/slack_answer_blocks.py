@@ -9,6 +9,9 @@ MODAL = "modal"
 #: An overdue item's buttons that open the new-date modal (regie.slack_answers.overdue_modal).
 NEW_DATE = "new_date"
 BLOCKED = "blocked"
+#: "Gereed…": a modal asking the day it was finished (regie.slack_answers.done_modal), today
+#: preset. The bare "done" of messages sent before it records today, as their confirmation said.
+DONE_ON = "done_on"
 #: Message kinds whose items can be answered with buttons.
 ANSWERABLE = frozenset({"reminder_digest", "round_request", "round_chase"})
 
@@ -20,29 +23,6 @@ def answer_block_id(item_id: str) -> str:
 def edit_block_id(item_id: str) -> str:
     """The "Wijzigen" button shown under an answered item (opens the modal again)."""
     return f"answer-edit:{item_id}"
-
-
-#: Slack's own confirmation dialog on "Gereed": a mis-click would end the item's reminders.
-DONE_CONFIRM: dict[str, Any] = {
-    "title": {"type": "plain_text", "text": "Gereed melden?"},
-    "text": {
-        "type": "plain_text",
-        "text": "U meldt dit punt als gereed (vandaag). Daarna krijgt u er geen herinneringen "
-        "meer over. Een andere datum of een toelichting geeft u via ‘Update geven’.",
-    },
-    "confirm": {"type": "plain_text", "text": "Ja, gereed"},
-    "deny": {"type": "plain_text", "text": "Annuleren"},
-}
-
-#: The same on an overdue item, where the other ways in are the two modals.
-DONE_CONFIRM_OVERDUE: dict[str, Any] = {
-    **DONE_CONFIRM,
-    "text": {
-        "type": "plain_text",
-        "text": "U meldt dit punt als gereed (vandaag). Daarna krijgt u er geen herinneringen "
-        "meer over. Nog niet gereed? Kies ‘Nieuwe datum…’ of ‘Loopt vast…’.",
-    },
-}
 
 
 def edit_actions(item_id: str) -> dict[str, Any]:
@@ -66,7 +46,6 @@ def _button(
     label: str,
     action: str,
     style: str | None = None,
-    confirm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     b: dict[str, Any] = {
         "type": "button",
@@ -76,8 +55,6 @@ def _button(
     }
     if style:
         b["style"] = style
-    if confirm:
-        b["confirm"] = confirm
     return b
 
 
@@ -87,13 +64,13 @@ def item_actions(item_id: str, state: object) -> dict[str, Any]:
 
 
 def overdue_actions(item_id: str) -> dict[str, Any]:
-    """An overdue item: "Op schema" cannot be true without a new date, so Gereed, Nieuwe
-    datum… and Loopt vast… (both a modal with a date picker and a note)."""
+    """An overdue item: "Op schema" cannot be true without a new date, so Gereed…, Nieuwe
+    datum… and Loopt vast… (each a modal with a date picker and a note)."""
     return {
         "type": "actions",
         "block_id": answer_block_id(item_id),
         "elements": [
-            _button(item_id, "Gereed", "done", confirm=DONE_CONFIRM_OVERDUE),
+            _button(item_id, "Gereed…", DONE_ON),
             _button(item_id, "Nieuwe datum…", NEW_DATE, "primary"),
             _button(item_id, "Loopt vast…", BLOCKED, "danger"),
         ],
@@ -101,12 +78,11 @@ def overdue_actions(item_id: str) -> dict[str, Any]:
 
 
 def answer_actions(item_id: str) -> dict[str, Any]:
-    """Op schema, Risico, Gereed and Update geven (a modal); each button's value is the item."""
+    """Op schema, Risico, Gereed… and Update geven (both a modal); each button's value is the
+    item. "Gereed…" asks the day it was finished: an owner who finished last week says so."""
 
-    def button(
-        label: str, action: str, style: str | None = None, confirm: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        return _button(item_id, label, action, style, confirm)
+    def button(label: str, action: str, style: str | None = None) -> dict[str, Any]:
+        return _button(item_id, label, action, style)
 
     return {
         "type": "actions",
@@ -114,7 +90,7 @@ def answer_actions(item_id: str) -> dict[str, Any]:
         "elements": [
             button("Op schema", "on_track", "primary"),
             button("Risico", "at_risk", "danger"),
-            button("Gereed", "done", confirm=DONE_CONFIRM),
+            button("Gereed…", DONE_ON),
             button("Update geven", MODAL),
         ],
     }

@@ -227,14 +227,17 @@ def _build(
     except Exception:
         clear_facts()  # the feed memory may not have been saved: compute it again next time
         raise
-    meetings = (
+    scheduled = (
         body_meetings(app, plan, scope.value, fallback, as_of, record=record)
         if scope.kind == "body"
         else []
     )
+    # Long past meetings leave the feed (still remembered by body_meetings: their UIDs stay
+    # "scheduled", never published cancelled); a meeting still to come is always kept.
+    kept_from = keep_since(plan, as_of)
+    meetings = [m for m in scheduled if _meeting_on(m) >= kept_from]
     # A note only in its writer's own feed (notes can hold personal data); the office's link
     # only in the programme's feed (the page is behind the login).
-    kept_from = keep_since(plan, as_of)
     in_scope = [e for e in facts["events"] if scope.includes_archived(e.step, e.owners, plan)]
     items = [e.pick(scope) for e in in_scope if e.kept(kept_from)]
     undated = sum(1 for step, owners in facts["undated"]
@@ -242,12 +245,14 @@ def _build(
     body = render_feed(_header(plan, scope, undated, app.settings.base_url), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
     # Last-Modified never goes back while the bytes change (If-Modified-Since clients would
-    # keep what left): also the start of the day the newest finished event left the window,
-    # and the last change of any item the description's undated count is made from.
-    gone = [e for e in in_scope if not e.kept(kept_from)]
+    # keep what left): also the start of the day the newest finished event or past meeting
+    # left the window, and the last change of any item the description's undated count is
+    # made from.
+    gone = [_last_day(e) for e in in_scope if not e.kept(kept_from)]
+    gone += [_meeting_on(m) for m in scheduled if _meeting_on(m) < kept_from]
     if gone:
         zone = ZoneInfo(plan.calendar.timezone)
-        left = _left_on(plan, max(_last_day(e) for e in gone), as_of)
+        left = _left_on(plan, max(gone), as_of)
         stamps.append(datetime.combine(left, time(), zone).astimezone(UTC))
     stamps += [at for step, owners, at in facts.get("undated_changes", ())
                if scope.includes_archived(step, list(owners), plan)]  # fmt: skip
@@ -372,6 +377,8 @@ def body_meetings(
     so calendars remove or strike it rather than keep it or drop it unseen; it is left out once
     both its day and the day its cancellation was published are more than
     ``CANCELLED_MEETING_DAYS`` before ``as_of``. One that comes back raises SEQUENCE again.
+    Past meetings are all returned: :func:`build_feed` leaves out those before
+    ``calendar.feed_keep_done_months`` and moves Last-Modified to the day they left.
     ``record``: remember what was published (not for a read-only look at another day)."""
     from feeds.ics import utc_stamp
     from feeds.model import FeedMeeting
@@ -479,12 +486,13 @@ def body_meetings(
             )
         if record:
             store.save_feed_meetings(session, pid, new, changed)
-    # Long past meetings leave the feed (still remembered above: their UIDs stay "scheduled",
-    # never published cancelled); a meeting still to come is always kept.
-    kept_from = keep_since(plan, as_of)
-    out = [e for e in out if (e.day or e.start.date()) >= kept_from]
-    out.sort(key=lambda e: e.day or e.start.date())  # stable: the schedule's order within a day
+    out.sort(key=_meeting_on)  # stable: the schedule's order within a day
     return out
+
+
+def _meeting_on(meeting: FeedMeeting) -> date:
+    """A meeting's day (for a timed one, its start's UTC date as before)."""
+    return meeting.day or meeting.start.date()
 
 
 def _last_day(event: Event) -> date:

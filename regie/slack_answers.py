@@ -19,6 +19,7 @@ from governance.answers import Answerer, AnswerInput, Refusal, refusal_text
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
     BLOCKED,
+    DONE_ON,
     MODAL,
     NEW_DATE,
     answer_block_id,
@@ -46,6 +47,8 @@ QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
 MODAL_CALLBACK = "regie_answer_modal"
 #: The overdue item's modal ("Nieuwe datum…" / "Loopt vast…"), :func:`overdue_modal`.
 OVERDUE_CALLBACK = "regie_overdue_modal"
+#: The "Gereed…" modal (:func:`done_modal`): the day the item was finished, today preset.
+DONE_CALLBACK = "regie_done_modal"
 #: What each of its two kinds stores: a new expected date (op schema), or stuck (risico).
 OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
@@ -188,15 +191,19 @@ def handle_interaction(
                 raise Malformed("no trigger_id")
             form = modal(plan, item_id, channel, ts, _latest(app, plan, item_id))
             return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
-        if choice in OVERDUE_STATUS:
+        if choice in OVERDUE_STATUS or choice == DONE_ON:
             trigger = str(payload.get("trigger_id", ""))
             if not trigger:
                 raise Malformed("no trigger_id")
             latest = _latest(app, plan, item_id)
-            form = overdue_modal(plan, item_id, choice, channel, ts, as_of, latest)
+            if choice == DONE_ON:
+                form = done_modal(plan, item_id, channel, ts, as_of, latest)
+            else:
+                form = overdue_modal(plan, item_id, choice, channel, ts, as_of, latest)
             return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
         if choice not in QUICK:
             raise Malformed(f"unknown action {action_id[:40]!r}")
+        # "done" comes only from a message sent before "Gereed…" (its confirmation said today).
         completed = as_of if choice == "done" else None
         answer = AnswerInput(item_id, choice, completed_on=completed)
         return _answer(
@@ -206,6 +213,8 @@ def handle_interaction(
         view = payload.get("view")
         if isinstance(view, dict) and view.get("callback_id") == OVERDUE_CALLBACK:
             return _submit_overdue(app, plan, user, view, as_of, lookup, guard)
+        if isinstance(view, dict) and view.get("callback_id") == DONE_CALLBACK:
+            return _submit_done(app, plan, user, view, as_of, lookup, guard)
         if not isinstance(view, dict) or view.get("callback_id") != MODAL_CALLBACK:
             raise Malformed("unknown view")
         meta = _metadata(view.get("private_metadata"))
@@ -218,28 +227,17 @@ def handle_interaction(
         completed_on = _picked(values, "completed_on", errors)
         note = _input(values, "note")
         confirmed = bool(_value(values, "confirm").get("selected_options"))
+        # (a date that could not be read is None here, its error already set)
+        if status == "done" and (problem := _done_problem(plan, meta["item"], completed_on, as_of)):
+            errors["completed_on"] = problem
         if status == "done" and completed_on is None:
             completed_on = as_of
         if errors:
             return SlackReply(body={"response_action": "errors", "errors": errors})
         answer = AnswerInput(meta["item"], status, forecast, completed_on, note or None)
-        try:
-            return _answer(
-                app,
-                plan,
-                user,
-                answer,
-                as_of,
-                lookup,
-                meta["channel"],
-                meta["ts"],
-                modal_errors=True,
-                guard=guard,
-                within=_once_per_view(view),
-                confirmed=confirmed,
-            )
-        except ViewSubmitted:
-            return SlackReply()  # the first submit stored it; an empty 200 closes the modal
+        return _submit_view(
+            app, plan, user, view, answer, as_of, lookup, guard, confirmed=confirmed
+        )
     raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
 
 
@@ -264,7 +262,9 @@ def _submit_overdue(
     day = _picked(values, "forecast", errors)
     note = _input(values, "note").strip()
     if "forecast" not in errors:
-        problem = new_date_problem(day, as_of, required=choice == NEW_DATE)
+        problem = new_date_problem(
+            day, as_of, required=choice == NEW_DATE, max_years=plan.reminders.new_date_max_years
+        )
         if problem:
             errors["forecast"] = problem
     if choice == BLOCKED and not note:
@@ -282,24 +282,74 @@ def _submit_overdue(
         label = "Loopt vast, hulp nodig" + (
             f" (verwacht gereed op {format_date_nl(day)})" if day else ""
         )
+    return _submit_view(
+        app, plan, user, view, answer, as_of, lookup, guard,
+        label=label, error_block="forecast", confirmed=confirmed, overdue_box=has_box,
+    )  # fmt: skip
+
+
+def _submit_done(
+    app: App,
+    plan: Plan,
+    user: str,
+    view: dict[str, Any],
+    as_of: date,
+    lookup: Callable[[str], str | None] | None,
+    guard: Guard | None,
+) -> SlackReply:
+    """The "Gereed…" modal's submission: the day the item was finished (empty: today; not in
+    the future, not before the item's period began) and an optional note."""
+    from notifications.render import format_date_nl
+
+    meta = _metadata(view.get("private_metadata"))
+    values = _state_values(view)
+    errors: dict[str, str] = {}
+    day = _picked(values, "completed_on", errors)
+    if problem := _done_problem(plan, meta["item"], day, as_of):  # None when unreadable
+        errors["completed_on"] = problem
+    if errors:
+        return SlackReply(body={"response_action": "errors", "errors": errors})
+    day = day or as_of
+    note = _input(values, "note").strip()
+    answer = AnswerInput(meta["item"], "done", None, day, note or None)
+    label = "Gereed" if day == as_of else f"Gereed op {format_date_nl(day)}"
+    return _submit_view(
+        app, plan, user, view, answer, as_of, lookup, guard,
+        label=label, error_block="completed_on",
+    )  # fmt: skip
+
+
+def _done_problem(plan: Plan, item_id: str, day: date | None, as_of: date) -> str | None:
+    from governance.answers import find_item
+    from governance.new_date import done_date_problem, earliest_done
+
+    return done_date_problem(day, as_of, earliest_done(find_item(plan, item_id), as_of))
+
+
+def _submit_view(
+    app: App,
+    plan: Plan,
+    user: str,
+    view: dict[str, Any],
+    answer: AnswerInput,
+    as_of: date,
+    lookup: Callable[[str], str | None] | None,
+    guard: Guard | None,
+    *,
+    label: str | None = None,
+    error_block: str = "status",
+    confirmed: bool = False,
+    overdue_box: bool | None = None,
+) -> SlackReply:
+    """Store a modal's answer (:func:`_answer`, refusals shown in the modal), once per view:
+    a second submit of the same modal closes it without storing again."""
+    meta = _metadata(view.get("private_metadata"))
     try:
         return _answer(
-            app,
-            plan,
-            user,
-            answer,
-            as_of,
-            lookup,
-            meta["channel"],
-            meta["ts"],
-            modal_errors=True,
-            guard=guard,
-            within=_once_per_view(view),
-            label=label,
-            error_block="forecast",
-            confirmed=confirmed,
-            overdue_box=has_box,
-        )
+            app, plan, user, answer, as_of, lookup, meta["channel"], meta["ts"],
+            modal_errors=True, guard=guard, within=_once_per_view(view), label=label,
+            error_block=error_block, confirmed=confirmed, overdue_box=overdue_box,
+        )  # fmt: skip
     except ViewSubmitted:
         return SlackReply()  # the first submit stored it; an empty 200 closes the modal
 
@@ -556,12 +606,7 @@ def modal(
                 "block_id": "note",
                 "optional": True,
                 "label": {"type": "plain_text", "text": "Toelichting"},
-                "hint": {
-                    "type": "plain_text",
-                    "text": f"{office.The} leest dit; het kan letterlijk in de "
-                    "vergaderstukken van de stuurgroep en het voortgangsrapport staan. "
-                    "Geen persoonsgegevens: geen namen, gezondheid of telefoonnummers.",
-                },
+                "hint": _note_hint(office.The),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "value",
@@ -571,6 +616,16 @@ def modal(
             },
             *below,
         ],
+    }
+
+
+def _note_hint(office: str) -> dict[str, str]:
+    """Who reads a note, and so what to leave out (AVG): every modal's note says so."""
+    return {
+        "type": "plain_text",
+        "text": f"{office} leest dit; het kan letterlijk in de vergaderstukken van de "
+        "stuurgroep en het voortgangsrapport staan. Geen persoonsgegevens: geen namen, "
+        "gezondheid of telefoonnummers.",
     }
 
 
@@ -611,7 +666,7 @@ def overdue_modal(
     "Loopt vast…" (BLOCKED: what is stuck, required; a date if the owner knows one). The
     date's block is ``forecast`` and the note's ``note``, so field problems land there."""
     from governance.answers import NOTE_MAX, find_item
-    from governance.new_date import MAX_YEARS_AHEAD, initial_new_date
+    from governance.new_date import initial_new_date
     from governance.office_names import office_names
     from notifications.render import format_date_nl
 
@@ -655,8 +710,9 @@ def overdue_modal(
                 "hint": {
                     "type": "plain_text",
                     "text": "Vandaag of later, hoogstens "
-                    f"{MAX_YEARS_AHEAD} jaar vooruit. Het punt staat dan als ‘verschoven’ in "
-                    "het overzicht en u krijgt rond die datum weer een herinnering.",
+                    f"{plan.reminders.new_date_max_years} jaar vooruit. Het punt staat dan "
+                    "als ‘verschoven’ in het overzicht en u krijgt rond die datum weer een "
+                    "herinnering.",
                 },
                 "element": picker,
             },
@@ -665,12 +721,7 @@ def overdue_modal(
                 "block_id": "note",
                 "optional": not blocked,
                 "label": {"type": "plain_text", "text": note_label},
-                "hint": {
-                    "type": "plain_text",
-                    "text": f"{office.The} leest dit; het kan letterlijk in de "
-                    "vergaderstukken van de stuurgroep en het voortgangsrapport staan. "
-                    "Geen persoonsgegevens: geen namen, gezondheid of telefoonnummers.",
-                },
+                "hint": _note_hint(office.The),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "value",
@@ -679,6 +730,78 @@ def overdue_modal(
                 },
             },
             *_confirm_blocks(latest),
+        ],
+    }
+
+
+def done_modal(
+    plan: Plan,
+    item_id: str,
+    channel: str,
+    ts: str,
+    as_of: date,
+    latest: StatusUpdate | None = None,
+) -> dict[str, Any]:
+    """The "Gereed…" modal: the day the item was finished (block ``completed_on``, today
+    preset) and an optional note. Sending it is the confirmation (in place of Slack's "Gereed
+    melden?" dialog: no click more than before); the hint says reminders stop."""
+    from governance.answers import NOTE_MAX, find_item
+    from governance.new_date import earliest_done
+    from governance.office_names import office_names
+    from notifications.render import format_date_nl
+
+    item = find_item(plan, item_id)
+    office = office_names(plan.programme)
+    title = f"{item_id} {item.title}" if item else item_id
+    due = item.period.end if item is not None and item.period is not None else None
+    lines = [f"Deadline: {format_date_nl(due)}." if due else ""]
+    if state := standing_text(plan, latest):
+        lines.append(f"Stand: {state}")
+    context = " ".join(line for line in lines if line)
+    earliest = earliest_done(item, as_of)
+    since = f", niet voor {format_date_nl(earliest)}" if earliest else ""
+    return {
+        "type": "modal",
+        "callback_id": DONE_CALLBACK,
+        "private_metadata": json.dumps({"item": item_id, "channel": channel, "ts": ts}),
+        "title": {"type": "plain_text", "text": "Gereed melden"},
+        "submit": {"type": "plain_text", "text": "Gereed melden"},
+        "close": {"type": "plain_text", "text": "Annuleren"},
+        "blocks": [
+            {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
+            *(
+                [{"type": "context", "elements": [{"type": "plain_text", "text": context}]}]
+                if context
+                else []
+            ),
+            {
+                "type": "input",
+                "block_id": "completed_on",
+                "label": {"type": "plain_text", "text": "Gereed op"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": f"De dag dat het klaar was: vandaag of eerder{since}. Daarna krijgt "
+                    "u er geen herinneringen meer over.",
+                },
+                "element": {
+                    "type": "datepicker",
+                    "action_id": "value",
+                    "initial_date": as_of.isoformat(),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Toelichting"},
+                "hint": _note_hint(office.The),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": NOTE_MAX,
+                },
+            },
         ],
     }
 

@@ -169,9 +169,21 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         from governance.new_date import new_date_problem
 
         required = status == "on_track"
-        problem = new_date_problem(forecast, today(regie, plan), required=required)
+        max_years = plan.reminders.new_date_max_years
+        problem = new_date_problem(
+            forecast, today(regie, plan), required=required, max_years=max_years
+        )
         if problem:
             errors["forecast"] = f"{OVERDUE_DATE_LABEL}: {problem}"
+    # The day it was finished: as Slack's "Gereed…" checks it (not after today, not before
+    # the item's period began). An unreadable date is None here, its error already set.
+    if view is not None and status == "done":
+        from governance.new_date import done_date_problem, earliest_done
+
+        on = today(regie, plan)
+        late = done_date_problem(completed_on, on, earliest_done(view.item, on))
+        if late:
+            errors["completed_on"] = f"{DATE_LABELS['completed_on']}: {late}"
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
     if refused is not None:  # shown back, so what was typed is not lost
@@ -335,11 +347,14 @@ def _form(
     request: Request, plan: Plan, view: Any, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
     from governance.answers import standing
+    from governance.new_date import earliest_done, latest_allowed
     from regie.services import today
 
     regie: App = request.app.state.regie
     state = standing(plan, view.latest)
     overdue = _overdue(regie, plan, view)
+    now = today(regie, plan)
+    earliest = earliest_done(view.item, now)
     return _render(
         request,
         "answer_form.html.j2",
@@ -352,7 +367,10 @@ def _form(
         standing=state,
         status_labels=STATUS_LABELS,
         overdue=overdue,
-        today_iso=today(regie, plan).isoformat(),
+        today_iso=now.isoformat(),
+        # What the date pickers offer (the server checks the same: a typed date too).
+        latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
+        done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         date_hint=DATE_HINT,
     )

@@ -264,12 +264,18 @@ def _body_names(app: Any) -> dict[str, str]:
 
 def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
     from regie.feeds import list_tokens
-    from web.scope_form import plan_choices
+    from web.scope_form import plan_choices, scope_names
 
     app = request.app.state.regie
+    tokens = list_tokens(app)
+    choices = plan_choices(app)  # the "Bereik" picker (None: a broken plan file)
+    new = extra.get("new")
+    scopes = [t["scope"] for t in tokens] + ([new.scope] if new is not None else [])
     context = {
-        "tokens": list_tokens(app),
-        "choices": plan_choices(app),  # the "Bereik" picker (None: a broken plan file)
+        "tokens": tokens,
+        "choices": choices,
+        # Each subscription's scope by name (the raw code only beside it).
+        "scope_names": scope_names(scopes, choices),
         "nav": "agenda",
         "new": None,
         "problem": None,  # a ScopeProblem: what is wrong with the "Bereik" given

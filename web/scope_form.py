@@ -127,6 +127,36 @@ def scope_choices(plan: Plan) -> ScopeChoices:
     return ScopeChoices(tuple(g for g in groups if g.choices), examples)
 
 
+#: Each kind of scope in Dutch, beside a subscription's name on ``/agenda``.
+KIND_NOUNS = {
+    "programme": "",  # its name says it all: "Het hele programma"
+    "contact": "contactpersoon",
+    "org": "organisatie",
+    "step": "stap",
+    "body": "overleg",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeName:
+    """A stored scope (``org:GGD``) as the subscriptions table shows it: the plan's name first,
+    the kind and the raw code as a secondary detail (for the command line and scripts)."""
+
+    code: str
+    name: str | None  # None: not in the plan (any more), or the plan cannot be read now
+    kind: str  # Dutch; "" for the programme, and when the plan cannot be read
+
+
+def scope_names(scopes: list[str], choices: ScopeChoices | None) -> dict[str, ScopeName]:
+    """Each stored scope's :class:`ScopeName`, named from the picker's choices (so the table
+    and the picker say the same); without choices (a broken plan file) the bare code, as it
+    cannot be told whether the plan still has it."""
+    if choices is None:
+        return {s: ScopeName(s, None, "") for s in scopes}
+    named = {c.value: c.name for g in choices.groups for c in g.choices}
+    return {s: ScopeName(s, named.get(s), KIND_NOUNS.get(s.partition(":")[0], "")) for s in scopes}
+
+
 def plan_choices(app: Any) -> ScopeChoices | None:
     """The picker for the current plan; None while the plan file cannot be read (the page
     then offers the typed form, and the list of subscriptions still shows)."""

@@ -85,6 +85,7 @@ _REMINDER_RANGES: dict[str, tuple[int, int, str, str]] = {
     "stale_after_days": (1, 366, "working days", ""),
     "dependency_lead_days": (0, 366, "working days", "0: due the day they are done"),
     "report_lead_days": (0, 366, "working days", "0: on the due date"),
+    "new_date_max_years": (1, 100, "years", ""),
 }
 _REMINDER_INTS = tuple(_REMINDER_RANGES)
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")

@@ -103,3 +103,26 @@ def _undated_ggd_items(app: App, as_of: date) -> list[str]:
              if i.due is None and "GGD" in i.owners
              and i.state.value not in ("done", "cancelled")]  # fmt: skip
     return found
+
+
+def test_a_past_meeting_leaving_the_window_moves_last_modified(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The regieteam's meeting of 29 March 2016 leaves its feed six months later, on 30
+    September: the bytes change, and so do the ETag and Last-Modified (that day's start in
+    Amsterdam), though no meeting changed; the clock is the days' own, passed as ``as_of``."""
+    _Clock(monkeypatch)
+    app = synced_app(tmp_path, migrated_url)
+    _keep(app, 6)
+    _written(app)
+    body, etag, before = _feed(app, "body:regieteam", date(2016, 9, 29))
+    uids = {str(e["uid"]).split("@")[0] for e in ical_js(body)["events"]}
+    assert uids == {"regieteam-2016-03-29", "regieteam-2016-10-31"}
+    after_body, after_etag, after = _feed(app, "body:regieteam", date(2016, 9, 30))
+    uids = {str(e["uid"]).split("@")[0] for e in ical_js(after_body)["events"]}
+    assert uids == {"regieteam-2016-10-31"}
+    assert after_etag != etag and after > before
+    assert after == datetime(2016, 9, 29, 22, 0, tzinfo=UTC)  # 30 September, Amsterdam midnight
+    assert _feed(app, "body:regieteam", date(2016, 9, 30))[1:] == (after_etag, after)
+    # Later days keep that moment: nothing else left since.
+    assert _feed(app, "body:regieteam", date(2016, 10, 15))[1:] == (after_etag, after)

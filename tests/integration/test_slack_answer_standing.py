@@ -1,6 +1,6 @@
 """Slack answers and the item's state (review "owner", findings 1 and 4): a button cannot
 reopen a cancelled item nor, without "Toch wijzigen" in the modal, someone else's gereed; the
-Gereed button asks Slack's own confirmation; an answered item keeps a "Wijzigen" button."""
+Gereed… button opens a modal asking the day; an answered item keeps a "Wijzigen" button."""
 
 from __future__ import annotations
 
@@ -56,12 +56,11 @@ def updates(app: App) -> list[tuple[str, str, str | None]]:
         ]
 
 
-def test_the_gereed_button_asks_for_confirmation() -> None:
+def test_the_gereed_button_opens_a_modal_that_asks_the_day() -> None:
+    """No Slack confirmation any more: the "Gereed…" modal, sent with the day, is it."""
     buttons = {b["text"]["text"]: b for b in answer_actions("1.1.1")["elements"]}
-    confirm = buttons["Gereed"]["confirm"]
-    assert confirm["title"]["text"] == "Gereed melden?"
-    assert confirm["confirm"]["text"] == "Ja, gereed" and confirm["deny"]["text"] == "Annuleren"
-    assert "confirm" not in buttons["Op schema"]
+    assert buttons["Gereed…"]["action_id"] == "regie_answer:done_on"
+    assert all("confirm" not in b for b in buttons.values())
 
 
 def test_a_button_cannot_reopen_a_cancelled_item(app: App) -> None:

@@ -1,6 +1,6 @@
 """The office's subscriptions page shows each calendar token's status as `regie calendar token
 list` does — active, revoked, contact left — with who made it and when it was last used, and
-never a token itself."""
+never a token itself; each scope by its name in the plan, the raw code beside it."""
 
 from __future__ import annotations
 
@@ -25,12 +25,17 @@ KBAKKER = """  - id: kbakker
 """
 
 
+def _tight(text: str) -> str:
+    """:func:`visible` text without the spaces it puts inside brackets ("( stap: step:1 )")."""
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
+
+
 def _rows(html: str) -> dict[int, dict[str, str]]:
     """Subscription number → its row in the table: column → visible text."""
     table = html.split("<h2>Bestaande abonnementen</h2>", 1)[1]
     out = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:  # after the header row
-        cells = {label: visible(cell) for label, cell in
+        cells = {label: _tight(visible(cell)) for label, cell in
                  re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row, re.S)}  # fmt: skip
         out[int(cells["Nr"])] = cells
     return out
@@ -42,6 +47,8 @@ def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrate
         everyone = create_token(app, "programme", "Iedereen", NOW)
         theirs = create_token(app, "contact:kbakker", "K. Bakker", NOW)
         gone = create_token(app, "org:GGD", None, NOW)
+        step = create_token(app, "step:1", None, NOW)
+        body = create_token(app, "body:regieteam", None, NOW)
     with acting_as("p.bureau"):
         revoke_token(app, gone.id, NOW)
     web = TestClient(create_app(app))
@@ -57,8 +64,13 @@ def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrate
     today = datetime.now(UTC).date().isoformat()
     active, left, revoked = rows[everyone.id], rows[theirs.id], rows[gone.id]
     assert (active["Bereik"], active["Omschrijving"], active["Gemaakt"]) == (
-        "programme", "Iedereen", "2016-01-11"
+        "Het hele programma (programme)", "Iedereen", "2016-01-11"
     )  # fmt: skip
+    # Each scope by its name in the plan, in Dutch; the raw code only beside it.
+    assert revoked["Bereik"] == "GGD Regio, afdeling Preventie (organisatie: org:GGD)"
+    assert rows[step.id]["Bereik"] == "Stap 1: Inventariseren (stap: step:1)"
+    assert rows[body.id]["Bereik"] == "Regieteam Gezonde Wijk (overleg: body:regieteam)"
+    assert left["Bereik"] == "Contactpersoon niet in het plan (contact:kbakker)"
     assert active["Gemaakt door"] == left["Gemaakt door"] == revoked["Gemaakt door"] == "a.beheer"
     assert active["Laatst gebruikt"] == today and left["Laatst gebruikt"] == "nooit"
     assert active["Status"].startswith("actief Intrekken")
@@ -164,7 +176,8 @@ def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
     assert "org:ID" not in hint and "step:N" not in hint
     csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "step:2"})  # as a script types
-    assert made.status_code == 200 and "Nieuw abonnement voor step:2" in made.text
+    assert made.status_code == 200
+    assert "Nieuw abonnement voor Stap 2: Uitvoeren (stap: step:2)" in _tight(visible(made.text))
     wrong = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "contact:weg"})
     assert wrong.status_code == 400
     assert "Bereik: er is geen contactpersoon ‘weg’ in het plan." in visible(wrong.text)

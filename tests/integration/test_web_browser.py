@@ -151,6 +151,12 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
     page.get_by_role("button", name="Abonnement maken").click()
     url = page.locator("code.url").inner_text()
     assert re.fullmatch(re.escape(server.url) + r"/calendar/[A-Za-z0-9_-]{32}\.ics", url)
+    # The scope by its name, in the new subscription's heading and in the table; the raw
+    # code only as a detail beside it.
+    made = page.get_by_role("heading", name="Nieuw abonnement voor GGD Regio", exact=False)
+    assert made.inner_text().endswith("(organisatie: org:GGD)")
+    cell = page.get_by_role("cell", name="GGD Regio, afdeling Preventie (organisatie: org:GGD)")
+    assert cell.is_visible() and cell.locator("code").inner_text() == "org:GGD"
     assert axe_violations(page) == []
     page.get_by_role("button", name="Intrekken").click()
     assert page.get_by_role("cell", name="ingetrokken").is_visible()

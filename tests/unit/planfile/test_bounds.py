@@ -65,6 +65,7 @@ CASES = [
             ("open_ended_every_months", 1, 12, "months", ""),
             ("stale_after_days", 1, 366, "working days", ""),
             ("dependency_lead_days", 0, 366, "working days", ""),
+            ("new_date_max_years", 1, 100, "years", ""),
         ]
     ],
     ("pack_days", lambda v: _meetings(f"{_DATES}, pack_days: {v}, request_days: 366"),
@@ -109,6 +110,13 @@ def test_values_at_the_ends_of_a_range_pass_and_the_next_ones_out_are_refused(
         assert len(found) == 1, found
         assert message in found[0] and found[0].startswith("plan.yaml:"), found[0]
         assert found[0].split(":")[1] != "0"  # a line, not the whole file
+
+
+def test_how_far_ahead_a_new_date_may_lie_is_read_from_the_plan() -> None:
+    """``reminders.new_date_max_years``: the cap on an overdue item's new date (default 2)."""
+    assert plan(_reminders("new_date_max_years: 5")).reminders.new_date_max_years == 5
+    assert plan(plan_text()).reminders.new_date_max_years == ReminderPolicy().new_date_max_years
+    assert ReminderPolicy().new_date_max_years == 2
 
 
 def test_the_reviewers_huge_numbers_are_refused_where_they_are_written() -> None:

@@ -5,64 +5,24 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from notifications.base import Message
 from notifications.slack_blocks import digest_blocks
 from regie.bootstrap import App
-from regie.config import SlackSettings
 from regie.services import today
-from store import Repository
 from tests.fakes.slack_api import FakeSlack
-from tests.integration.slack_requests import button, signed, slack_app
-from web.app import create_app
-
-CHANNEL = "DANNA"
-
-
-def _items() -> list[dict[str, Any]]:
-    overdue = {"id": "1.1.1", "title": "Knelpuntenkaart", "state": "overdue", "due": "2025-06-30"}
-    open_ = {"id": "1.1.2", "title": "Prioriteiten", "state": "on_track", "due": "2027-09-30"}
-    return [
-        {**overdue, "days_overdue": 5, "gereed": "Q2-2025", "owners": ["GEM"]},
-        {**open_, "days_overdue": 0, "gereed": "Q3-2027", "owners": ["GEM"]},
-    ]
-
-
-def digest() -> Message:
-    return Message(
-        "digest-1", "reminder_digest", "anna", "Anna de Wit", "Herinnering", "tekst",
-        slack="U0ANNA", metadata={"items": _items()},
-    )  # fmt: skip
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack(users={"anna@example.org": "U0ANNA"}) as fake:
-        fake.messages[CHANNEL] = [
-            {"ts": "1.000001", "channel": CHANNEL, "text": "Herinnering",
-             "blocks": digest_blocks(digest()), "metadata": None},
-        ]  # fmt: skip
-        yield fake
-
-
-@pytest.fixture
-def app(migrated_url: str, tmp_path: Path, slack: FakeSlack) -> App:
-    app = slack_app(migrated_url, tmp_path)
-    app.settings = replace(app.settings, slack=SlackSettings(slack.token, slack.base_url))
-    return app
-
-
-@pytest.fixture
-def web(app: App) -> TestClient:
-    return TestClient(create_app(app))
+from tests.integration.slack_overdue.desk import (
+    CHANNEL,
+    digest,
+    message_line,
+    press,
+    stored,
+    submit,
+)
 
 
 def actions(blocks: list[dict[str, Any]], item: str) -> list[str]:
@@ -70,62 +30,10 @@ def actions(blocks: list[dict[str, Any]], item: str) -> list[str]:
     return [e["text"]["text"] for e in block.get("elements", []) if "text" in e]
 
 
-def press(web: TestClient, slack: FakeSlack, choice: str, item: str = "1.1.1") -> dict[str, Any]:
-    """Press an item's button with a fresh trigger; the modal the fake opened."""
-    payload = button("U0ANNA", item, choice, channel=CHANNEL)
-    payload["trigger_id"] = slack.trigger()
-    response = web.post("/slack/interactivity", content=(s := signed(payload))[0], headers=s[1])
-    assert response.status_code == 200 and response.text == ""
-    return slack.views[-1]
-
-
-def submit(
-    web: TestClient,
-    view: dict[str, Any],
-    day: str | None,
-    note: str | None = None,
-    at: float | None = None,
-) -> tuple[int, Any]:
-    """Submit the opened view as Slack does: its id, callback, metadata and state."""
-    payload = {
-        "type": "view_submission",
-        "user": {"id": "U0ANNA"},
-        "view": {
-            "id": view["id"],
-            "callback_id": view["callback_id"],
-            "private_metadata": view["private_metadata"],
-            "state": {
-                "values": {
-                    "forecast": {"value": {"type": "datepicker", "selected_date": day}},
-                    "note": {"value": {"type": "plain_text_input", "value": note}},
-                }
-            },
-        },
-    }
-    body, headers = signed(payload, at=at)
-    response = web.post("/slack/interactivity", content=body, headers=headers)
-    return response.status_code, (response.json() if response.text else None)
-
-
-def stored(app: App) -> list[tuple[str, str, date | None, str | None, str]]:
-    with app.session() as session:
-        return [
-            (u.item_id, u.status.value, u.forecast, u.comment, u.source)
-            for u in Repository(session, "wegen-test").status_updates()
-        ]
-
-
-def message_line(slack: FakeSlack, item: str = "1.1.1") -> str:
-    (message,) = slack.messages[CHANNEL]
-    (block,) = [b for b in message["blocks"] if b.get("block_id") == f"answer:{item}"]
-    assert block["type"] == "context"  # the buttons are gone
-    return str(block["elements"][0]["text"])
-
-
 def test_an_overdue_item_offers_gereed_new_date_and_stuck() -> None:
     blocks = digest_blocks(digest())
-    assert actions(blocks, "1.1.1") == ["Gereed", "Nieuwe datum…", "Loopt vast…"]
-    assert actions(blocks, "1.1.2") == ["Op schema", "Risico", "Gereed", "Update geven"]
+    assert actions(blocks, "1.1.1") == ["Gereed…", "Nieuwe datum…", "Loopt vast…"]
+    assert actions(blocks, "1.1.2") == ["Op schema", "Risico", "Gereed…", "Update geven"]
 
 
 def test_a_new_date_opens_a_modal_and_is_stored_once(

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,64 +16,13 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from governance.answers import OFFICE, AnswerInput
-from notifications.slack_blocks import digest_blocks
 from regie.answers import record_answer
 from regie.bootstrap import App
-from regie.config import SlackSettings
 from regie.services import today
 from store.answers import first_seen
 from tests.fakes.slack_api import FakeSlack
-from tests.integration.slack_requests import signed, slack_app
-from tests.integration.test_slack_overdue import CHANNEL, digest, press, stored
-from web.app import create_app
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack(users={"anna@example.org": "U0ANNA"}) as fake:
-        fake.messages[CHANNEL] = [
-            {"ts": "1.000001", "channel": CHANNEL, "text": "Herinnering",
-             "blocks": digest_blocks(digest()), "metadata": None},
-        ]  # fmt: skip
-        yield fake
-
-
-@pytest.fixture
-def app(migrated_url: str, tmp_path: Path, slack: FakeSlack) -> App:
-    app = slack_app(migrated_url, tmp_path)
-    app.settings = replace(app.settings, slack=SlackSettings(slack.token, slack.base_url))
-    return app
-
-
-@pytest.fixture
-def web(app: App) -> TestClient:
-    return TestClient(create_app(app))
-
-
-def _submit(web: TestClient, view: dict[str, Any], values: dict[str, Any]) -> Any:
-    payload = {
-        "type": "view_submission",
-        "user": {"id": "U0ANNA"},
-        "view": {
-            "id": view["id"],
-            "callback_id": view["callback_id"],
-            "private_metadata": view["private_metadata"],
-            "state": {"values": values},
-        },
-    }
-    body, headers = signed(payload)
-    return web.post("/slack/interactivity", content=body, headers=headers)
-
-
-def _values(day: str, confirm: bool | None = None) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "forecast": {"value": {"type": "datepicker", "selected_date": day}},
-        "note": {"value": {"type": "plain_text_input", "value": None}},
-    }
-    if confirm is not None:  # Slack sends every input block, the box ticked or not
-        box = [{"value": "ja"}] if confirm else []
-        values["confirm"] = {"value": {"type": "checkboxes", "selected_options": box}}
-    return values
+from tests.integration.slack_overdue.desk import press, send, stored, values
+from tests.integration.slack_requests import signed
 
 
 def test_an_overdue_item_reported_gereed_gets_the_toch_wijzigen_box(
@@ -87,13 +33,13 @@ def test_an_overdue_item_reported_gereed_gets_the_toch_wijzigen_box(
     boxes = [b for b in view["blocks"] if b.get("block_id") == "confirm"]
     assert [b["element"]["options"][0]["text"]["text"] for b in boxes] == ["Toch wijzigen"]
     day = (today(app) + timedelta(days=20)).isoformat()
-    refused = _submit(web, view, _values(day, confirm=False)).json()
+    refused = send(web, view, values(day, confirm=False)).json()
     assert refused["response_action"] == "errors"
     (where, text), *_ = refused["errors"].items()
     assert where == "confirm" and "Vink hieronder ‘Toch wijzigen’ aan" in text
     assert "Update geven" not in text
     assert [s[1] for s in stored(app)] == ["done"]
-    assert _submit(web, view, _values(day, confirm=True)).status_code == 200
+    assert send(web, view, values(day, confirm=True)).status_code == 200
     assert [s[1] for s in stored(app)] == ["done", "on_track"]
 
 
@@ -104,7 +50,7 @@ def test_gereed_after_the_modal_opened_says_how_to_get_the_box(
     assert not [b for b in view["blocks"] if b.get("block_id") == "confirm"]
     record_answer(app, AnswerInput("1.1.1", "done"), OFFICE, channel="cli", as_of=today(app))
     day = (today(app) + timedelta(days=20)).isoformat()
-    refused = _submit(web, view, _values(day)).json()
+    refused = send(web, view, values(day)).json()
     text = refused["errors"]["forecast"]
     assert "druk opnieuw op de knop bij het punt en vink ‘Toch wijzigen’ aan" in text
     assert "Update geven" not in text
@@ -132,7 +78,7 @@ def test_a_malformed_overdue_submission_is_a_400_with_one_log_line(
         "id": view["id"],
         "callback_id": view["callback_id"],
         "private_metadata": view["private_metadata"],
-        "state": {"values": _values("2099-01-01")},
+        "state": {"values": values("2099-01-01")},
     }
     if "kind" in change:
         inner["private_metadata"] = json.dumps({**meta, "kind": change["kind"]})
