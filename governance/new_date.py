@@ -5,16 +5,12 @@ is stored, with one Dutch sentence per problem for the form or Slack modal.
 A forecast in the past says nothing new (the item stays overdue), and one years ahead is
 almost always a mis-click in a date picker (the year wheel); both are refused at the field.
 How far ahead is the plan's ``reminders.new_date_max_years`` (default 2). A finished day in
-the future has not happened yet, one before the item's period began is a slip of the picker.
+the future has not happened yet; one more years back than that is a slip of the picker too.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from governance.plan import Deadline
 
 #: How far ahead a new date may lie by default (``reminders.new_date_max_years``).
 DEFAULT_MAX_YEARS_AHEAD = 2
@@ -54,28 +50,25 @@ def initial_new_date(today: date, forecast: date | None = None) -> date:
     return today + timedelta(days=14)
 
 
-def earliest_done(item: Deadline | None, today: date) -> date | None:
-    """The first day an item can have been finished: the start of its period (``Q2-2016``:
-    1 April 2016, ``Vanaf 2016``: 1 January 2016). None when it has no dated period, or when
-    that period has not begun yet: an item finished ahead of it may have been finished on any
-    day so far."""
-    if item is None or item.period is None or item.period.start is None:
-        return None
-    start = item.period.start
-    return start if start <= today else None
+def earliest_done(today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD) -> date:
+    """The first day :func:`done_date_problem` accepts: as many years back as a new date may
+    lie ahead. Not the item's period: a deadline says when an item must be finished, not
+    when work on it began, so an item finished ahead of its period is an honest answer."""
+    year = today.year - max_years
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
 
 
-def done_date_problem(day: date | None, today: date, earliest: date | None) -> str | None:
+def done_date_problem(
+    day: date | None, today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD
+) -> str | None:
     """The problem with the day an item was finished (None: today, never a problem)."""
-    from governance.labels import dutch_date
-
     if day is None:
         return None
     if day > today:
         return "Deze datum ligt in de toekomst. Kies vandaag of een eerdere datum."
-    if earliest is not None and day < earliest:
-        return (
-            f"Deze datum ligt voor het begin van dit punt ({dutch_date(earliest)}). "
-            "Kies die dag of een latere datum."
-        )
+    if day < earliest_done(today, max_years):
+        return f"Deze datum ligt meer dan {max_years} jaar terug. Kies een latere datum."
     return None

@@ -228,7 +228,7 @@ def handle_interaction(
         note = _input(values, "note")
         confirmed = bool(_value(values, "confirm").get("selected_options"))
         # (a date that could not be read is None here, its error already set)
-        if status == "done" and (problem := _done_problem(plan, meta["item"], completed_on, as_of)):
+        if status == "done" and (problem := _done_problem(plan, completed_on, as_of)):
             errors["completed_on"] = problem
         if status == "done" and completed_on is None:
             completed_on = as_of
@@ -298,14 +298,14 @@ def _submit_done(
     guard: Guard | None,
 ) -> SlackReply:
     """The "Gereed…" modal's submission: the day the item was finished (empty: today; not in
-    the future, not before the item's period began) and an optional note."""
+    the future, not more than the plan's ``new_date_max_years`` back) and an optional note."""
     from notifications.render import format_date_nl
 
     meta = _metadata(view.get("private_metadata"))
     values = _state_values(view)
     errors: dict[str, str] = {}
     day = _picked(values, "completed_on", errors)
-    if problem := _done_problem(plan, meta["item"], day, as_of):  # None when unreadable
+    if problem := _done_problem(plan, day, as_of):  # None when unreadable
         errors["completed_on"] = problem
     if errors:
         return SlackReply(body={"response_action": "errors", "errors": errors})
@@ -319,11 +319,10 @@ def _submit_done(
     )  # fmt: skip
 
 
-def _done_problem(plan: Plan, item_id: str, day: date | None, as_of: date) -> str | None:
-    from governance.answers import find_item
-    from governance.new_date import done_date_problem, earliest_done
+def _done_problem(plan: Plan, day: date | None, as_of: date) -> str | None:
+    from governance.new_date import done_date_problem
 
-    return done_date_problem(day, as_of, earliest_done(find_item(plan, item_id), as_of))
+    return done_date_problem(day, as_of, plan.reminders.new_date_max_years)
 
 
 def _submit_view(
@@ -758,8 +757,8 @@ def done_modal(
     if state := standing_text(plan, latest):
         lines.append(f"Stand: {state}")
     context = " ".join(line for line in lines if line)
-    earliest = earliest_done(item, as_of)
-    since = f", niet voor {format_date_nl(earliest)}" if earliest else ""
+    earliest = earliest_done(as_of, plan.reminders.new_date_max_years)
+    since = f", niet voor {format_date_nl(earliest)}"
     return {
         "type": "modal",
         "callback_id": DONE_CALLBACK,

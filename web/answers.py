@@ -175,13 +175,13 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         )
         if problem:
             errors["forecast"] = f"{OVERDUE_DATE_LABEL}: {problem}"
-    # The day it was finished: as Slack's "Gereed…" checks it (not after today, not before
-    # the item's period began). An unreadable date is None here, its error already set.
+    # The day it was finished: as Slack's "Gereed…" checks it (not after today, not more
+    # than new_date_max_years back). An unreadable date is None here, its error already set.
     if view is not None and status == "done":
-        from governance.new_date import done_date_problem, earliest_done
+        from governance.new_date import done_date_problem
 
         on = today(regie, plan)
-        late = done_date_problem(completed_on, on, earliest_done(view.item, on))
+        late = done_date_problem(completed_on, on, plan.reminders.new_date_max_years)
         if late:
             errors["completed_on"] = f"{DATE_LABELS['completed_on']}: {late}"
     if status == "done" and completed_on is None and "completed_on" not in errors:
@@ -354,7 +354,7 @@ def _form(
     state = standing(plan, view.latest)
     overdue = _overdue(regie, plan, view)
     now = today(regie, plan)
-    earliest = earliest_done(view.item, now)
+    earliest = earliest_done(now, plan.reminders.new_date_max_years)
     return _render(
         request,
         "answer_form.html.j2",

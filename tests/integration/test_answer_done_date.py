@@ -1,6 +1,6 @@
 """The answer form's *Datum gereed* is checked as Slack's "Gereed…" is: not after today, not
-before the item's period began (its picker offers only those days); and an overdue item's new
-date is capped by the plan's ``reminders.new_date_max_years``. SQLite and PostgreSQL."""
+more than ``new_date_max_years`` back (its picker offers only those days); and an overdue item's
+new date is capped by the plan's ``reminders.new_date_max_years``. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from governance.new_date import earliest_done
+from notifications.render import format_date_nl
 from regie.bootstrap import App
 from regie.services import today
 from store import Repository
@@ -32,31 +34,32 @@ def _finished(app: App) -> list[tuple[str, str, date | None]]:
     ("day", "words"),
     [
         (lambda now: now + timedelta(days=1), "Datum gereed: Deze datum ligt in de toekomst"),
-        (lambda now: date(2025, 3, 31), "ligt voor het begin van dit punt (1 april 2025)"),
+        (lambda now: earliest_done(now) - timedelta(days=1), "ligt meer dan 2 jaar terug"),
     ],
-    ids=["tomorrow", "before-its-period"],
+    ids=["tomorrow", "years-back"],
 )
-def test_a_day_finished_in_the_future_or_before_the_item_began_is_refused_at_its_field(
+def test_a_day_finished_in_the_future_or_years_back_is_refused_at_its_field(
     migrated_url: str, tmp_path: Path, day: Callable[[date], date], words: str
 ) -> None:
     app = link_app(migrated_url, tmp_path)
     now = today(app)  # the office's date: answers count for it
     ((item, token), *_) = queue_and_send(app, FIRST_DAY)["anna"]
-    assert item == "1.1.1"  # Q2-2025: its period began on 1 April 2025
+    assert item == "1.1.1"
     web = TestClient(create_app(app), raise_server_exceptions=True)
     form = web.get(f"/antwoord/{token}")
     shown = Page(form.text)
-    assert shown.by_id["completed_on"].get("min") == "2025-04-01"
+    first = earliest_done(now)  # the plan's new_date_max_years (2) back
+    assert shown.by_id["completed_on"].get("min") == first.isoformat()
     assert shown.by_id["completed_on"].get("max") == now.isoformat()
-    assert "niet voor 1 april 2025" in shown.text["completed_on-uitleg"]
+    assert f"niet voor {format_date_nl(first)}" in shown.text["completed_on-uitleg"]
     data = {"status": "done", "completed_on": day(now).isoformat(), "csrf_token": _csrf(form.text)}
     page = web.post(f"/antwoord/{token}", data=data)
     assert page.status_code == 422, page.text
     assert words in Page(page.text).text["completed_on-fout"]
     assert _finished(app) == []
-    again = {**data, "completed_on": "2025-04-01"}
+    again = {**data, "completed_on": first.isoformat()}
     assert web.post(f"/antwoord/{token}", data=again).status_code == 200
-    assert _finished(app) == [("1.1.1", "done", date(2025, 4, 1))]
+    assert _finished(app) == [("1.1.1", "done", first)]
 
 
 def test_the_forms_new_date_cap_is_the_plans_setting(migrated_url: str, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Slack's "Gereed…" asks the day the item was finished (today preset, not in the future, not
-before the item's period began), for an overdue item and an open one alike; and how far ahead
+more than ``new_date_max_years`` back), for an overdue item and an open one alike; how far ahead
 "Nieuwe datum…" may go is the plan's ``reminders.new_date_max_years``. Over HTTP against the
 fake Slack Web API, on SQLite and PostgreSQL."""
 
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from governance.new_date import earliest_done
 from notifications.render import format_date_nl
 from regie.bootstrap import App
 from regie.services import today
@@ -64,24 +65,27 @@ def test_gereed_as_preset_is_today(app: App, web: TestClient, slack: FakeSlack) 
     ("day", "words"),
     [
         (lambda now: now + timedelta(days=1), "ligt in de toekomst"),
-        # 1.1.1 is Q2-2025: its period began on 1 April 2025
-        (lambda now: date(2025, 3, 31), "voor het begin van dit punt (1 april 2025)"),
+        # the plan's new_date_max_years (2) back: a slip of the picker's year wheel
+        (lambda now: earliest_done(now) - timedelta(days=1), "meer dan 2 jaar terug"),
     ],
-    ids=["tomorrow", "before-its-period"],
+    ids=["tomorrow", "years-back"],
 )
-def test_a_day_in_the_future_or_before_the_item_began_is_a_field_error(
+def test_a_day_in_the_future_or_years_back_is_a_field_error(
     app: App, web: TestClient, slack: FakeSlack, day: Any, words: str
 ) -> None:
     view = press(web, slack, "done_on")
-    assert "niet voor 1 april 2025" in block(view, "completed_on")["hint"]["text"]
-    code, body = submit(web, view, day(today(app)).isoformat(), block="completed_on")
+    now = today(app)
+    hint = f"niet voor {format_date_nl(earliest_done(now))}"
+    assert hint in block(view, "completed_on")["hint"]["text"]
+    code, body = submit(web, view, day(now).isoformat(), block="completed_on")
     assert code == 200 and body["response_action"] == "errors"
     assert list(body["errors"]) == ["completed_on"] and words in body["errors"]["completed_on"]
     assert finished(app) == []
     assert slack.calls_to("chat.update") == []
-    # Corrected in the same modal: stored.
-    assert submit(web, view, "2025-04-01", block="completed_on") == (200, None)
-    assert finished(app) == [("1.1.1", "done", date(2025, 4, 1), None)]
+    # Corrected in the same modal: stored (the first day allowed).
+    first = earliest_done(now)
+    assert submit(web, view, first.isoformat(), block="completed_on") == (200, None)
+    assert finished(app) == [("1.1.1", "done", first, None)]
 
 
 def test_update_geven_checks_the_day_finished_the_same_way(
@@ -93,11 +97,11 @@ def test_update_geven_checks_the_day_finished_the_same_way(
     state = {
         "status": {"value": {"selected_option": {"value": "done"}}},
         "forecast": {"value": {"selected_date": None}},
-        "completed_on": {"value": {"selected_date": "2025-03-31"}},
+        "completed_on": {"value": {"selected_date": (today(app) + timedelta(days=1)).isoformat()}},
         "note": {"value": {"value": None}},
     }
     refused = send(web, view, state).json()
-    assert "voor het begin van dit punt" in refused["errors"]["completed_on"]
+    assert "ligt in de toekomst" in refused["errors"]["completed_on"]
     assert finished(app) == []
 
 
