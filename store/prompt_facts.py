@@ -277,14 +277,17 @@ _SQLITE_CARRIED = f"""SELECT o.id, json_extract(e.value, '$.id'), json_extract(e
     WHERE o.id IN (SELECT value FROM json_each(?)) AND json_type(o.payload, '$.items') = 'array'
       AND e.type = 'object'
       AND CAST(json_extract(e.value, '$.id') AS TEXT) IN (SELECT value FROM json_each(?))"""
+# PostgreSQL: ``items`` taken out once (a ``json`` value is text: each ``->`` parses it again);
+# the ids as a hashed set, not ``= ANY`` (thousands of ids against every entry).
 _PG_CARRIED = sa.text(
     f"""SELECT o.id, e->>'id', e->>'stage'
     FROM {OutboxRow.__tablename__} AS o
+    CROSS JOIN LATERAL (SELECT o.payload->'items' AS items) AS p
     CROSS JOIN LATERAL json_array_elements(
-        CASE WHEN json_typeof(o.payload) = 'object' AND json_typeof(o.payload->'items') = 'array'
-        THEN o.payload->'items' ELSE '[]'::json END
+        CASE WHEN json_typeof(p.items) = 'array' THEN p.items ELSE '[]'::json END
     ) AS e
-    WHERE o.id = ANY(:ids) AND json_typeof(e) = 'object' AND e->>'id' = ANY(:codes)"""
+    WHERE o.id = ANY(:ids) AND json_typeof(e) = 'object'
+      AND e->>'id' IN (SELECT unnest(CAST(:codes AS text[])))"""
 ).bindparams(
     sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)),
     sa.bindparam("codes", type_=postgresql.ARRAY(sa.String)),
