@@ -186,7 +186,7 @@ def _full(
         ),
         earlier,
     )
-    facts_of = _facts_reader(session, plan, as_of, submit)
+    facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, remembered = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
     submit(
@@ -292,7 +292,7 @@ def _full_from_memory(
         elif before[:4] != value:  # (state, rag, stale, due)
             changed.append((item_id, *value))
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
-    facts_of = _facts_reader(session, plan, as_of, submit)
+    facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # The memory's rows that differ from what it holds (most do not); fingerprints made only
     # for those when the plan file is the one the memory was made from (the stored ones fit).
@@ -438,7 +438,7 @@ def _incremental(
             ):
                 changed.append((item_id, state, rag, i.stale, i.due))
         submit(lambda: memory.append_states(session, pid, as_of, changed, now))
-    facts_of = _facts_reader(session, plan, as_of, submit)
+    facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
@@ -486,19 +486,33 @@ def _plan_and_remember(
     return reminders, fresh
 
 
-def _facts_reader(session: Session, plan: Plan, as_of: date, submit: Submit) -> FactsOf:
+def _facts_reader(
+    session: Session, plan: Plan, as_of: date, calendar: WorkCalendar, submit: Submit
+) -> FactsOf:
     """The prompts on record as the rules ask about them (:mod:`store.prompt_facts`), read by
-    the session's worker after the writes submitted before."""
+    the session's worker after the writes submitted before. Whether prompts were delivered is
+    read only for the items whose unanswered prompts' grace has run out (``ripe``): the others
+    cannot escalate for them today."""
     from store.prompt_facts import prompt_facts
 
     pid = plan.programme.id
     needed = plan.reminders.escalate_after_unanswered
     unanswered = needed > 0
+    grace = plan.reminders.unanswered_grace_days
+
+    def ripe(first: date) -> bool:
+        return calendar.working_days_between(first, as_of) >= grace
 
     def facts_of(questions: Mapping[str, PromptQuestion]) -> Mapping[str, PromptFacts]:
         return submit(
             lambda: prompt_facts(
-                session, pid, as_of, questions, unanswered=unanswered, delivery_after=needed
+                session,
+                pid,
+                as_of,
+                questions,
+                unanswered=unanswered,
+                delivery_after=needed,
+                ripe=ripe,
             )
         ).result()
 

@@ -18,7 +18,7 @@ are keys (a young programme: a few each) they are read instead and answered in P
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,6 +98,7 @@ def prompt_facts(
     *,
     unanswered: bool = True,
     delivery_after: int = 0,
+    ripe: Callable[[date], bool] | None = None,
 ) -> dict[str, PromptFacts]:
     """The answers to ``questions`` from the prompts queued on or before ``as_of`` (an item
     with nothing on record has no entry). ``unanswered=False`` (no escalation for unanswered
@@ -105,7 +106,10 @@ def prompt_facts(
 
     ``delivery_after`` (the policy's ``escalate_after_unanswered``; 0: never) tells the items
     with at least that many stages unanswered before ``as_of`` (about to escalate) which of
-    them no message delivered (:attr:`PromptFacts.undelivered`, :func:`_with_delivery`)."""
+    them no message delivered (:attr:`PromptFacts.undelivered`, :func:`_with_delivery`).
+    ``ripe`` (None: every such stage) tells of a stage's first day whether the owner's grace
+    after it has run out: only an item with ``delivery_after`` ripe stages can escalate for
+    them today (:func:`governance.reminders._escalation`), so only those are told."""
     if not questions:
         return {}
     connection = reader(session)
@@ -125,7 +129,7 @@ def prompt_facts(
     if found is None:
         found = _facts(connection, programme_id, as_of, questions, unanswered)
     if unanswered and delivery_after > 0:
-        found = _with_delivery(session, programme_id, as_of, found, delivery_after, withdrawn)
+        found = _with_delivery(session, programme_id, as_of, found, delivery_after, withdrawn, ripe)
     return found
 
 
@@ -136,19 +140,34 @@ def _with_delivery(
     facts: dict[str, PromptFacts],
     least: int,
     withdrawn: Withdrawn,
+    ripe: Callable[[date], bool] | None = None,
 ) -> dict[str, PromptFacts]:
     """``facts`` with :attr:`PromptFacts.undelivered` told for the items whose run has not
-    escalated and that have at least ``least`` stages unanswered before ``as_of``: the few
-    about to escalate today. A stage is undelivered when the reminder digests that carried it
-    (to any contact; a withdrawn one given again counted on that later day) are on record and
-    none of them was sent: failed, dead, still pending, or left unsent. A stage with no such
-    digest on record is not called undelivered (nothing proves it)."""
+    escalated and that have at least ``least`` stages unanswered before ``as_of`` (of them
+    ``ripe`` by their first day, when given): the few about to escalate today. A stage is
+    undelivered when the reminder digests that carried it (to any contact; a withdrawn one
+    given again counted on that later day) are on record and none of them was sent: failed,
+    dead, still pending, or left unsent. A stage with no such digest on record is not called
+    undelivered (nothing proves it)."""
     asked = {
         item_id: stages
         for item_id, f in facts.items()
         if f.unanswered and not f.escalated
         and len(stages := f.unanswered_before(as_of)) >= least
     }  # fmt: skip
+    if ripe is not None and asked:
+        days: dict[date, bool] = {}  # a few hundred first days: each asked once
+        for item_id in list(asked):
+            first = facts[item_id].unanswered
+            count = 0
+            for stage in asked[item_id]:
+                day = first[stage]
+                is_ripe = days.get(day)
+                if is_ripe is None:
+                    is_ripe = days[day] = ripe(day)
+                count += is_ripe
+            if count < least:
+                del asked[item_id]
     if not asked:
         return facts
     rows = _rows_of(reader(session), programme_id, sorted(asked), _UNBOUNDED) or []
@@ -161,42 +180,118 @@ def _with_delivery(
         if given is not None and given <= as_of:
             key = digest_key(programme_id, contact, given)
             carried.setdefault(key, set()).add((item_id, stage))
-    seen, sent = _deliveries(session, programme_id, carried)
+    missed_pairs = _undelivered(session, programme_id, carried, set(asked))
     out = dict(facts)
     for item_id, stages in asked.items():
-        missed = frozenset(s for s in stages if (item_id, s) in seen and (item_id, s) not in sent)
+        missed = frozenset(s for s in stages if (item_id, s) in missed_pairs)
         if missed:
             out[item_id] = out[item_id]._replace(undelivered=missed)
     return out
 
 
-def _deliveries(
-    session: Session, programme_id: str, carried: Mapping[str, set[tuple[str, str]]]
-) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+def _undelivered(
+    session: Session,
+    programme_id: str,
+    carried: Mapping[str, set[tuple[str, str]]],
+    items: Collection[str],
+) -> set[tuple[str, str]]:
     """The (item, stage) pairs of ``carried`` found in a reminder digest on record (not
-    withdrawn), and those of them in a digest that was sent. A digest key stands for the
-    day's later messages too (``<key>:2`` …, :func:`governance.reminders.free_key`): read as a
-    range of the outbox's (programme, key) index."""
+    withdrawn) that was not sent, and in none that was. A digest key stands for the day's
+    later messages too (``<key>:2`` …, :func:`governance.reminders.free_key`): read as a range
+    of the outbox's (programme, key) index.
+
+    A digest names every item its contact was prompted about that day (a contact who owns
+    thousands of items: megabytes of JSON), so the digests' states are read first and their
+    items only where a state leaves the answer open: those of the unsent ones, then those of
+    the sent ones that carry a pair found unsent — and of each only the entries of ``items``,
+    picked out by the database (:func:`_carried_rows`)."""
+    unsent: dict[int, str] = {}  # outbox id → the digest key it stands for
+    sent: dict[int, str] = {}
+    for row_id, key, status, error in _digest_states(session, programme_id, sorted(carried)):
+        if status == "suppressed" and (error or "").startswith(WITHDRAWN):
+            continue  # asked nobody: its prompt counts only where given again
+        base = key if key in carried else key.rpartition(":")[0]
+        if carried.get(base):
+            (sent if status == "sent" else unsent)[row_id] = base
+    if not unsent:
+        return set()
+    found: set[tuple[str, str]] = set()
+    for row_id, pair in _carried_rows(session, unsent, items):
+        if pair in carried[unsent[row_id]]:
+            found.add(pair)
+    if not found or not sent:
+        return found
+    # Only the sent digests whose key carried a pair found unsent can tell it was delivered.
+    open_keys = {base for base, pairs in carried.items() if not found.isdisjoint(pairs)}
+    sent = {row_id: base for row_id, base in sent.items() if base in open_keys}
+    for row_id, pair in _carried_rows(session, sent, {i for i, _ in found}):
+        if pair in carried[sent[row_id]]:
+            found.discard(pair)
+    return found
+
+
+def _digest_states(
+    session: Session, programme_id: str, keys: list[str]
+) -> list[tuple[int, str, str, str | None]]:
+    """Id, key, status and last error of the reminder digests of ``keys`` (and their later
+    messages, ``<key>:2`` …); no payloads."""
     o = OutboxRow
-    seen: set[tuple[str, str]] = set()
-    sent: set[tuple[str, str]] = set()
-    keys = sorted(carried)
+    out: list[tuple[int, str, str, str | None]] = []
     for start in range(0, len(keys), 200):
         ranges = [sa.and_(o.key >= k, o.key < k + ";") for k in keys[start : start + 200]]
         rows = session.execute(
-            sa.select(o.key, o.status, o.last_error, o.payload).where(
+            sa.select(o.id, o.key, o.status, o.last_error).where(
                 o.programme_id == programme_id, o.kind == _DIGEST, sa.or_(*ranges)
             )
-        ).all()
-        for key, status, error, payload in rows:
-            if status == "suppressed" and (error or "").startswith(WITHDRAWN):
-                continue  # asked nobody: its prompt counts only where given again
-            base = key if key in carried else key.rpartition(":")[0]
-            pairs = carried.get(base, set()).intersection(_carried(_DIGEST, payload))
-            seen.update(pairs)
-            if status == "sent":
-                sent.update(pairs)
-    return seen, sent
+        ).tuples()
+        out.extend(rows)
+    return out
+
+
+def _carried_rows(
+    session: Session, row_ids: Collection[int], items: Collection[str]
+) -> list[tuple[int, tuple[str, str]]]:
+    """(outbox id, (item, stage)) of the reminder digests ``row_ids``' entries whose item is
+    one of ``items``, as :func:`_carried` reads them: the database walks the JSON and returns
+    only those entries (a digest's other entries never reach Python)."""
+    if not row_ids or not items:
+        return []
+    ids, codes = sorted(row_ids), sorted(items)
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        rows: Iterable[Any] = [
+            r
+            for chunk in sqlite_rows(
+                connection, _SQLITE_CARRIED, (json.dumps(ids), json.dumps(codes)), 10_000
+            )
+            for r in chunk
+        ]
+    else:
+        rows = connection.execute(_PG_CARRIED, {"ids": ids, "codes": codes}).tuples()
+    return [(row_id, (str(item), str(stage))) for row_id, item, stage in rows if item and stage]
+
+
+# The entries of a digest's ``items`` array that are objects with one of the asked ids.
+_SQLITE_CARRIED = f"""SELECT o.id, json_extract(e.value, '$.id'), json_extract(e.value, '$.stage')
+    FROM {OutboxRow.__tablename__} AS o, json_each(o.payload, '$.items') AS e
+    WHERE o.id IN (SELECT value FROM json_each(?)) AND json_type(o.payload, '$.items') = 'array'
+      AND e.type = 'object'
+      AND CAST(json_extract(e.value, '$.id') AS TEXT) IN (SELECT value FROM json_each(?))"""
+# PostgreSQL: ``items`` taken out once (a ``json`` value is text: each ``->`` parses it again);
+# the ids as a hashed set, not ``= ANY`` (thousands of ids against every entry).
+_PG_CARRIED = sa.text(
+    f"""SELECT o.id, e->>'id', e->>'stage'
+    FROM {OutboxRow.__tablename__} AS o
+    CROSS JOIN LATERAL (SELECT o.payload->'items' AS items) AS p
+    CROSS JOIN LATERAL json_array_elements(
+        CASE WHEN json_typeof(p.items) = 'array' THEN p.items ELSE '[]'::json END
+    ) AS e
+    WHERE o.id = ANY(:ids) AND json_typeof(e) = 'object'
+      AND e->>'id' IN (SELECT unnest(CAST(:codes AS text[])))"""
+).bindparams(
+    sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)),
+    sa.bindparam("codes", type_=postgresql.ARRAY(sa.String)),
+)
 
 
 def _without(

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from notifications.base import Delivery, Message, NotifierError
 from regie.bootstrap import App
 from regie.cycle import deadline_check, send_reminders
@@ -94,3 +96,49 @@ def test_all_reminders_delivered_reads_as_before(tmp_path: Path, database_url: s
     assert _reason(text, "1.3.1") == "herhaalde verzoeken om een update zijn onbeantwoord."
     (event,) = [e for e in raised if e.item_id == "1.3.1"]
     assert event.payload["reason"] == "2 prompts unanswered"
+
+
+def _reads_digest_items(statement: str) -> bool:
+    """Whether ``statement`` reads reminder digests' lists of items (their payload, picked by
+    their keys or walked for their entries)."""
+    s = statement.lower()
+    if not s.lstrip().startswith("select") or "payload" not in s:
+        return False
+    return "items" in s or 'key" >=' in s or "key >=" in s
+
+
+def test_delivered_reminders_are_told_without_reading_the_digests(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Every reminder went out: the day the owner's grace runs out tells so from the
+    digests' states alone, not from their lists of items (a contact's digest names every item
+    prompted that day: megabytes for a large programme, read for every item about to
+    escalate)."""
+    app = make_app(tmp_path, database_url)
+    down = Down(app, STAS, set())
+    app.notifier = lambda plan=None: down  # type: ignore[method-assign]
+    for day in DAYS[:2]:
+        down.day = day
+        deadline_check(app, day)
+        send_reminders(app)
+    read: list[str] = []
+
+    def record(*args: Any) -> None:
+        if _reads_digest_items(args[2]):
+            read.append(args[2])
+
+    sa.event.listen(app.engine, "before_cursor_execute", record)
+    try:
+        down.day = DAYS[2]
+        deadline_check(app, DAYS[2])
+    finally:
+        sa.event.remove(app.engine, "before_cursor_execute", record)
+    assert read == []
+    pid = app.load_plan().programme.id
+    with app.session() as session:
+        raised = [
+            e
+            for e in Repository(session, pid).events(since=DAYS[2])
+            if e.name == "regie.escalation.raised" and e.item_id == "1.3.1"
+        ]
+    assert [e.payload["reason"] for e in raised] == ["2 prompts unanswered"]
