@@ -10,7 +10,8 @@ A plan's ``reports:`` entry (:class:`~governance.plan.ReportObligation`) falls d
   for the report over 2015–2016);
 - else, with a ``cadence`` Regie reads (:data:`governance.progress.CADENCES`), on the last day
   of each whole period counted from the programme's ``start`` (the yearly report over 2025 on
-  31 December 2025), within the programme's ``end`` when it has one;
+  31 December 2025); none after the programme's ``end`` when it has one, and the period that
+  end cuts short falls due on the end (:func:`periods`);
 - without a cadence, on the due date of each of its action's open dated items.
 
 A period whose action items are all done or cancelled (``regie report voortgang --mark-done``)
@@ -28,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import takewhile
 
 from governance.periods import DATED_KINDS
 from governance.plan import Deadline, Plan, ReportObligation
@@ -101,16 +103,11 @@ def obligation_dues(
                 yield ReportDue(obligation, due, None, None, open_)
             previous = due
         return
-    last = plan.programme.end
-    count = 1
-    start = begin
-    while True:
-        end = add_months(begin, count * months) - _DAY
-        following = add_months(begin, (count + 1) * months) - _DAY
-        if start > until or (last is not None and end > last):
+    for count, (period_start, end) in enumerate(periods(plan, months), start=1):
+        if period_start > until:
             return
-        count += 1
-        period_start, start = start, end + _DAY
+        # The next period's end as the cadence counts it (also after the programme's end).
+        following = add_months(begin, (count + 1) * months) - _DAY
         delivering = [d for d in items if end <= (_due(d) or date.min) < following]
         if any(a.end >= end for a in archived):
             continue
@@ -128,22 +125,30 @@ def obligation_dues(
         yield report
 
 
+def periods(plan: Plan, months: int) -> Iterator[tuple[date, date]]:
+    """Whole periods of ``months`` counted from the programme's ``start``, oldest first, none
+    after its ``end`` (the last day of the programme, as the plan schema has it): the period
+    that end cuts ends on it. Endless without an ``end``; none without a ``start``."""
+    begin, last = plan.programme.start, plan.programme.end
+    if begin is None:
+        return
+    count, start = 1, begin
+    while last is None or start <= last:
+        end = add_months(begin, count * months) - _DAY
+        yield start, (end if last is None or end <= last else last)
+        count, start = count + 1, end + _DAY
+
+
 def cadence_periods(
     plan: Plan, obligation: ReportObligation, until: date
 ) -> list[tuple[date, date]]:
-    """The obligation's periods (whole periods of its ``cadence`` counted from the programme's
-    ``start``) that end on or before ``until``, oldest first; none without a cadence Regie
-    reads or a programme start (then any period is the obligation's)."""
+    """The obligation's periods (:func:`periods` of its ``cadence``) that end on or before
+    ``until``, oldest first; none without a cadence Regie reads or a programme start (then any
+    period is the obligation's)."""
     months = cadence_months(obligation.cadence)
-    begin = plan.programme.start
-    if months is None or begin is None:
+    if months is None:
         return []
-    out = []
-    count, start = 1, begin
-    while (end := add_months(begin, count * months) - _DAY) <= until:
-        out.append((start, end))  # counted as obligation_dues counts them
-        count, start = count + 1, end + _DAY
-    return out
+    return list(takewhile(lambda p: p[1] <= until, periods(plan, months)))
 
 
 def reminders_due(

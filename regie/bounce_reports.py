@@ -63,18 +63,30 @@ class NotABounce:
     why: str
 
 
-def read_paths(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
-    """(source, raw message) for every message under ``paths``: an ``.eml`` file, a maildir
-    (``cur``/``new``), an mbox file, or a directory of ``.eml`` files. A path that is none of
-    these: one clear line (:class:`InvalidInput`) before anything is read."""
+def check_paths(paths: list[Path]) -> None:
+    """A path that does not exist: one clear line (:class:`InvalidInput`) before anything is
+    read or recorded."""
     for path in paths:
         if not path.exists():
             raise InvalidInput(f"{path}: no such file or directory")
+
+
+def read_paths(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """(source, raw message) for every message under ``paths``: an ``.eml`` file, a maildir
+    (``cur``/``new``), an mbox file, or a directory of ``.eml`` files. One message at a time:
+    a mailbox that is never emptied grows, and only the message at hand is held in memory
+    (an mbox is indexed by offsets first, as :mod:`mailbox` does). A path that does not exist:
+    one clear line (:func:`check_paths`) before anything is read."""
+    check_paths(paths)
     for path in paths:
         if path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir():
             box = mailbox.Maildir(path, create=False)
             for key in sorted(box.iterkeys()):
-                yield f"{path}:{key}", box.get_bytes(key)
+                try:
+                    raw = box.get_bytes(key)
+                except (KeyError, FileNotFoundError):
+                    continue  # removed meanwhile (a mail client, a colleague): nothing to read
+                yield f"{path}:{key}", raw
         elif path.is_dir():
             for file in sorted(path.glob("*.eml")):
                 yield str(file), file.read_bytes()

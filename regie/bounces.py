@@ -64,18 +64,19 @@ def bouncing(session: Session, plan: Plan) -> dict[str, Bouncing]:
 
 def read_bounces(app: App, paths: list[Path]) -> BounceRun:
     from notifications.base import message_id_digest
-    from regie.bounce_reports import NotABounce, parse, read_paths
+    from regie.bounce_reports import NotABounce, check_paths, parse, read_paths
     from regie.services import utcnow
     from store import bounces as store
 
     plan = app.load_plan()
     app.ensure_schema()
     run = BounceRun()
-    messages = list(read_paths(paths))  # a missing path: one line before anything is recorded
+    check_paths(paths)  # a missing path: one line before anything is recorded
     programme_id = plan.programme.id
     with app.writing(), app.session() as session, session.begin():
         before = set(bouncing(session, plan))
-        for source, raw in messages:
+        # One message at a time: the mailbox is not emptied, so it only grows.
+        for source, raw in read_paths(paths):
             try:
                 parsed = parse(source, raw)
             except Exception as exc:  # one unreadable mail must not stop every later run
@@ -89,7 +90,7 @@ def read_bounces(app: App, paths: list[Path]) -> BounceRun:
                 digest = message_id_digest(report.message_id or "")
                 found = store.find_messages(session, key=report.regie_key, digest=digest)
                 quoted = report.message_id or report.regie_key
-                sent = _ours(found, programme_id, report.recipient)
+                sent = _ours(found, programme_id, report.recipient, report.message_id)
                 if isinstance(sent, str):
                     run.unmatched.append(f"{source}: {sent.format(quoted=quoted)}")
                     continue
@@ -125,18 +126,25 @@ def _said(exc: Exception) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def _ours(found: list[SentMessage], programme_id: str, address: str | None) -> SentMessage | str:
+def _ours(
+    found: list[SentMessage], programme_id: str, address: str | None, message_id: str | None = None
+) -> SentMessage | str:
     """The message of this programme that the bounce returns, or why none is (a line with a
-    ``{quoted}`` slot). A key or Message-ID does not name the programme: when messages of
-    several programmes carry it, the address the bounce names decides; nothing is guessed."""
+    ``{quoted}`` slot). A key does not name the programme, nor does a Message-ID's key-derived
+    part: when messages of several programmes carry it, the whole Message-ID (its domain is
+    the programme's sender's) and then the address the bounce names decide; when that still
+    leaves several programmes, nothing is guessed, so another programme's bounce never marks
+    this one's contact."""
     if not found:
         return "no message of ours has {quoted}"
-    to_address = [m for m in found if address and (m.email or "").lower() == address]
-    candidates = to_address or found
+    wanted = (message_id or "").strip().lower()
+    same_id = [m for m in found if wanted and (m.external_id or "").strip().lower() == wanted]
+    candidates = same_id or found
+    to_address = [m for m in candidates if address and (m.email or "").lower() == address]
+    candidates = to_address or candidates
     mine = [m for m in candidates if m.programme_id == programme_id]
     others = sorted({m.programme_id for m in candidates} - {programme_id})
-    if mine and (not others or to_address):
-        # Messages of several programmes to this very address: each records its own.
+    if mine and not others:
         return mine[0]
     if mine:
         names = ", ".join([programme_id, *others])

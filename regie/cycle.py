@@ -532,19 +532,23 @@ def _sender_refused(app: App, plan_id: str, reason: str) -> None:
 
 def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
     """The message as it should go out now, or None when nothing is left to send (recorded)."""
-    from regie.recheck import NOTHING_LEFT, recheck
+    from regie.recheck import NOTHING_LEFT, needs_plan, recheck
     from store import Repository
     from store.dialect import take_write_lock
 
+    obligations = None
+    if needs_plan(row):  # an old report-due reminder: rare, so the plan is read for it only
+        plan = app._plan_if_readable()
+        obligations = [r.id for r in plan.reports] if plan is not None else None
     with app.session() as session, session.begin():
-        first = recheck(session, plan_id, row)
+        first = recheck(session, plan_id, row, obligations)
         if not (first.left_out or first.cancelled):
             return row  # the usual case: read only
     # Something to record: again, write lock first (SQLite refuses a write after a read at once
     # when another connection writes, instead of waiting: store.dialect.take_write_lock).
     with app.session() as session, session.begin():
         take_write_lock(session)
-        checked = recheck(session, plan_id, row)
+        checked = recheck(session, plan_id, row, obligations)
         if not (checked.left_out or checked.cancelled):
             return row
         repo = Repository(session, plan_id)

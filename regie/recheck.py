@@ -4,11 +4,14 @@ A digest may wait in the outbox (a retry after a failure, a sender that was down
 or cancelled in the meantime are left out of it, and a digest left with nothing to ask is not
 sent at all but recorded as such. A report-due reminder whose report has been archived
 meanwhile is not sent either (suppressed, with the reason). Works from the database alone: the
-message's payload carries what its templates need (``render``), so no plan file is read.
+message's payload carries what its templates need (``render``), so no plan file is read; only a
+report-due reminder queued before its payload said whether its obligation is the plan's only
+one is checked with the plan's obligations as they are now (the sender passes them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -46,12 +49,20 @@ def finished_items(session: Session, programme_id: str, item_ids: list[str]) -> 
     return {item for item, u in latest.items() if u.status in finished}
 
 
-def recheck(session: Session, programme_id: str, message: OutboxRecord) -> Rechecked:
+def recheck(
+    session: Session,
+    programme_id: str,
+    message: OutboxRecord,
+    obligations: Collection[str] | None = None,
+) -> Rechecked:
+    """``obligations``: the plan's reporting obligations now, for a report-due reminder queued
+    before its payload carried what the archive check needs (:func:`needs_plan`)."""
     if message.kind == "report_due":
         from regie.report_due import archived_since
 
         # Its report archived while it waited or was being sent (review mailrep, finding 3).
-        if (why := archived_since(session, programme_id, message.payload)) is not None:
+        why = archived_since(session, programme_id, message.payload, obligations)
+        if why is not None:
             return Rechecked(message, cancelled=why)
     items: list[dict[str, Any]] = list(message.payload.get("items") or [])
     ids = [str(i["id"]) for i in items if "id" in i]
@@ -68,6 +79,12 @@ def recheck(session: Session, programme_id: str, message: OutboxRecord) -> Reche
     if payload["items"] and isinstance(context, dict):
         revised = rerender(revised, context, done)
     return Rechecked(revised, left_out)
+
+
+def needs_plan(message: OutboxRecord) -> bool:
+    """A report-due reminder queued before its payload said whether its obligation is the
+    plan's only one (``sole``): the archive check asks the plan for that."""
+    return message.kind == "report_due" and "sole" not in message.payload
 
 
 def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> OutboxRecord:

@@ -243,14 +243,20 @@ def cancel_delivered(
     return repo.cancel_unsent([key for key, due in queued if due not in owed], CANCELLED + why)
 
 
-def archived_since(session: Session, programme_id: str, payload: Mapping[str, Any]) -> str | None:
+def archived_since(
+    session: Session,
+    programme_id: str,
+    payload: Mapping[str, Any],
+    obligations: Collection[str] | None = None,
+) -> str | None:
     """Why a queued reminder (its ``payload``) is no longer owed because its report has been
     archived meanwhile (``cancelled: report … archived (ids)``), else None. Checked just before
     it goes out (:mod:`regie.recheck`): a reminder being sent while the report was archived,
     or retried after a failure, must not go out after all. From the payload alone, by the rule
     of :func:`governance.report_due.obligation_dues`: a report over a period ending on or after
     the reminder's; without a period, one made from the day it was queued through its due
-    date."""
+    date. ``obligations``: the plan's reporting obligations now, for a reminder queued before
+    its payload said whether its obligation is the plan's only one (``sole``)."""
     from store.reports_repo import ReportsRepository
 
     report = payload.get("report") or {}
@@ -263,11 +269,14 @@ def archived_since(session: Session, programme_id: str, payload: Mapping[str, An
         return None
     if not obligation:
         return None
+    sole = payload.get("sole")
+    if "sole" not in payload:  # queued before `sole` was: the plan as it is now says
+        sole = obligations is not None and list(obligations) == [obligation]
     found: list[tuple[int, str, str]] = []
     for row in ReportsRepository(session, programme_id).archived("voortgang"):
         p = row.parameters or {}
         made_for = p.get("report")
-        if made_for != obligation and (made_for is not None or not payload.get("sole")):
+        if made_for != obligation and (made_for is not None or not sole):
             continue
         try:
             start, stop = date.fromisoformat(str(p["from"])), date.fromisoformat(str(p["to"]))

@@ -1235,7 +1235,8 @@ def progress_period(
     the last archived progress report's (recorded up to ``recorded_until``), or else from the
     programme's start in whole periods through the last one over on ``as_of`` (default today).
     The obligation: ``report_id``, else the plan's only one. Refusals are one line."""
-    from governance.progress import CADENCE_NAMES, cadence_months, period_after, whole_periods
+    from governance.progress import CADENCE_NAMES, cadence_months, period_after
+    from governance.report_due import cadence_periods
     from regie.services import today
 
     if (start is None) != (end is None):
@@ -1274,6 +1275,15 @@ def progress_period(
     if previous is not None:
         archive_id, before_from, before_to = previous
         first, last = period_after(before_to, months)
+        ended = plan.programme.end
+        if ended is not None and first > ended:
+            raise InvalidInput(
+                f"--from/--to: the programme ended on {ended} and the last archived progress "
+                f"report ({obligation.id}, archief {archive_id}, {before_from} – {before_to}) "
+                "reaches it: there is no later period; give --from and --to"
+            )
+        if ended is not None and last > ended:
+            last = ended  # the programme's end cuts the last period short
         if last > day:
             raise InvalidInput(
                 f"--from/--to: the {cadence} period after the last archived progress report "
@@ -1291,7 +1301,9 @@ def progress_period(
             f"--from/--to: the programme has no start to count {cadence} periods from: give "
             "--from and --to"
         )
-    found = whole_periods(begin, months, day)
+    # Whole periods, none after the programme's end: the last one ends on it (cadence_periods).
+    over = cadence_periods(plan, obligation, day)
+    found = (begin, over[-1][1]) if over else None
     if found is None:
         raise InvalidInput(
             f"--from/--to: no whole {cadence} period since the programme's start {begin} is "

@@ -342,9 +342,10 @@ NEVER_DELETED = (
     "report_archive",
     "erasures",
     "update_redactions",
+    "report_approvals",
 )
 
-#: PostgreSQL: the triggers of migrations 0001-0018 (table, trigger).
+#: PostgreSQL: the triggers of migrations 0001-0018, 0025 and 0026 (table, trigger).
 PG_TRIGGERS = frozenset(
     [
         (t, f"{t}_append_only")
@@ -359,6 +360,8 @@ PG_TRIGGERS = frozenset(
             "report_archive",
             "round_requests",
             "erasures",
+            "report_approvals",
+            "mail_bounces",
         )
     ]
     + [
@@ -375,6 +378,8 @@ PG_TRIGGERS = frozenset(
             "outbox",
             "item_states",
             "erasures",
+            "report_approvals",
+            "mail_bounces",
         )
     ]
     + [

@@ -35,6 +35,7 @@ class SentMessage:
     recipient_name: str
     email: str | None
     forgotten: bool = False  # its contact was forgotten (`regie contact forget`)
+    external_id: str | None = None  # the Message-ID it went out with (the sender's domain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ def find_messages(session: Session, *, key: str | None, digest: str | None) -> l
     )
     columns = (
         o.programme_id, o.key, o.recipient, o.recipient_name, o.email,
-        sa.and_(o.email.is_(None), forgotten).label("forgotten"),
+        sa.and_(o.email.is_(None), forgotten).label("forgotten"), o.external_id,
     )  # fmt: skip
     order = (o.sent_at.desc().nulls_last(), o.id.desc())
     rows: list[sa.Row[Any]] = []
@@ -72,7 +73,13 @@ def find_messages(session: Session, *, key: str | None, digest: str | None) -> l
         rows = list(session.execute(sa.select(*columns).where(starts).order_by(*order)))
     return [
         SentMessage(
-            r.programme_id, r.key, r.recipient, r.recipient_name, r.email, bool(r.forgotten)
+            r.programme_id,
+            r.key,
+            r.recipient,
+            r.recipient_name,
+            r.email,
+            bool(r.forgotten),
+            r.external_id,
         )
         for r in rows
     ]

@@ -385,7 +385,8 @@ def forget(
     done.counts["slack_lookups"] = _count(
         session.execute(sa.delete(SlackLookupRow).where(SlackLookupRow.email.in_(emails)))
     )
-    # A bounce names the contact and their address: it goes with them (no trigger guards it).
+    # A bounce names the contact and their address: it goes with them (the append-only
+    # trigger lets the running erasure delete in its programme, migration 0026).
     done.counts["mail_bounces"] = _count(
         session.execute(sa.delete(MailBounceRow).where(_bounced(programme_id, code, emails)))
     )

@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 # Prefect's home and analytics must be set before prefect is first imported.
-pytest_plugins = ["tests.prefect_harness", "tests.integration.browser"]
+pytest_plugins = [
+    "tests.prefect_harness",
+    "tests.integration.browser",
+    "tests.integration.mail_setup",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PLAN = ROOT / "plan" / "actions.yaml"

@@ -342,3 +342,33 @@ def test_cli_operator_export_events_and_decision_times(
     broken = regie("audit", "verify")
     assert broken.code == 1
     assert broken.err.strip() == "trigger events_no_update: missing (dropped?)"
+
+
+def test_verify_names_the_bounce_and_approval_triggers_when_dropped(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """mail_bounces (0026) and report_approvals (0025) are guarded like the older records."""
+    from regie.history import audit_verify
+    from regie.services import sync
+
+    app = _app(tmp_path, migrated_url)
+    sync(app, None)
+    assert audit_verify(app) == []
+    with app.engine.begin() as conn:
+        if app.engine.dialect.name == "sqlite":
+            conn.execute(sa.text("DROP TRIGGER mail_bounces_no_delete"))
+            conn.execute(sa.text("DROP TRIGGER report_approvals_no_update"))
+        else:
+            conn.execute(sa.text("DROP TRIGGER mail_bounces_append_only ON mail_bounces"))
+            conn.execute(sa.text("DROP TRIGGER report_approvals_no_truncate ON report_approvals"))
+    problems = audit_verify(app)
+    if app.engine.dialect.name == "sqlite":
+        assert problems == [
+            "trigger mail_bounces_no_delete: missing (dropped?)",
+            "trigger report_approvals_no_update: missing (dropped?)",
+        ]
+    else:
+        assert problems == [
+            "trigger mail_bounces_append_only on mail_bounces: missing (dropped?)",
+            "trigger report_approvals_no_truncate on report_approvals: missing (dropped?)",
+        ]

@@ -25,29 +25,17 @@ from regie.bounce_reports import NotABounce, parse
 from regie.bounces import bouncing
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
-from store import Repository
 from store.models_delivery import MailBounceRow
-from store.records import OutboxRecord
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
+from tests.integration.mail_setup import FROM, mail_env, outbox_rows
 from tests.integration.test_outage import CONTACTS
 from tests.integration.test_outbox_give_up import DAY, ROOT, Clock
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The senders' clock, moved on by the test."""
-    import governance.clock
-
-    fake = Clock()
-    monkeypatch.setattr(governance.clock, "utcnow", fake)
-    return fake
-
-
-FROM = "Programmabureau MVI <regie@mvi.example.nl>"
 GONE = "telos@example.nl"
 
 
@@ -163,35 +151,10 @@ def test_the_file_copy_and_the_smtp_mail_carry_the_same_message_id() -> None:
 # --- the whole way: send, bounce, record, route ---------------------------------------------
 
 
-def _env(tmp_path: Path, url: str, port: int, **extra: str) -> dict[str, str]:
-    contacts = tmp_path / "contacts.yaml"
-    if not contacts.exists():
-        contacts.write_text(CONTACTS, encoding="utf-8")
-    return {
-        "REGIE_HOME": str(tmp_path / "home"),
-        "REGIE_DATABASE_URL": url,
-        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
-        "REGIE_CONTACTS": str(contacts),
-        "REGIE_NOTIFIER": "email",
-        "REGIE_SMTP_HOST": "127.0.0.1",
-        "REGIE_SMTP_PORT": str(port),
-        "REGIE_SMTP_SECURITY": "none",
-        "REGIE_MAIL_FROM": FROM,
-        "REGIE_BASE_URL": "",
-        "PREFECT_API_URL": "",
-        **extra,
-    }
-
-
-def _rows(app: App) -> dict[str, OutboxRecord]:
-    with app.session() as session:
-        return {r.key: r for r in Repository(session, app.programme_id()).outbox()}
-
-
-def next_reminder(app: App, clock: Clock) -> None:
+def next_reminder(app: App, sender_clock: Clock) -> None:
     """The next days' checks until one queues a reminder to Telos."""
     for n in range(1, 15):
-        clock.now += timedelta(days=1)
+        sender_clock.now += timedelta(days=1)
         if any(":telos:" in k for k in deadline_check(app, DAY + timedelta(days=n)).queued):
             return
     raise AssertionError("no reminder to telos in two weeks")
@@ -203,10 +166,10 @@ def _bouncing(app: App) -> set[str]:
 
 
 def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the_mail(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         app = bootstrap(load_settings(env))
         deadline_check(app, DAY)
         assert send_reminders(app).sent
@@ -238,7 +201,7 @@ def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the
         assert "programme office told" not in again.out
 
         # The office is told once, by a message of its own, sent with the next batch.
-        notices = [r for r in _rows(app).values() if r.kind == "mail_bounce"]
+        notices = [r for r in outbox_rows(app).values() if r.kind == "mail_bounce"]
         assert [(r.recipient, r.status) for r in notices] == [("office", "pending")]
         said = "E-mail aan T. Elos komt niet aan (host mx.oud.example.nl: 550"
         assert said in notices[0].body_text
@@ -250,11 +213,13 @@ def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the
 
         # The next reminder to Telos is not mailed: it waits, failed, with the reason.
         relay.received.clear()
-        next_reminder(app, clock)
+        next_reminder(app, sender_clock)
         report = send_reminders(app)
         assert GONE not in {r for m in relay.received for r in m.recipients}
         assert "pmo@example.nl" in {r for m in relay.received for r in m.recipients}  # the notice
-        waiting = [r for r in _rows(app).values() if r.recipient == "telos" and r.status != "sent"]
+        waiting = [
+            r for r in outbox_rows(app).values() if r.recipient == "telos" and r.status != "sent"
+        ]
         assert waiting and {r.status for r in waiting} == {"failed"}
         assert all("komt niet aan (host mx.oud" in str(r.last_error) for r in waiting)
         assert report.failed
@@ -266,7 +231,7 @@ def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the
         doctor = regie("doctor", env=env)
         assert "warning mail" not in doctor.out
         relay.received.clear()
-        clock.now += timedelta(hours=1)
+        sender_clock.now += timedelta(hours=1)
         assert {r.key for r in waiting} <= set(send_reminders(bootstrap(load_settings(env))).sent)
         assert {r for m in relay.received for r in m.recipients} == {"t.elos@example.nl"}
 
@@ -287,11 +252,11 @@ def test_a_bounce_is_recorded_once_named_by_doctor_told_the_office_and_stops_the
 
 
 def test_a_contact_with_slack_gets_the_next_reminder_there_and_a_later_send_clears_it(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     with SmtpServer() as relay, FakeSlack(users={GONE: "UTELOS"}) as slack:
-        env = _env(
-            tmp_path, migrated_url, relay.port, REGIE_NOTIFIER="email,slack",
+        env = mail_env(
+            tmp_path, migrated_url, relay, REGIE_NOTIFIER="email,slack",
             REGIE_SLACK_API_URL=slack.base_url, REGIE_SLACK_BOT_TOKEN=slack.token,
             REGIE_SLACK_RATE="1000",
         )  # fmt: skip
@@ -303,32 +268,32 @@ def test_a_contact_with_slack_gets_the_next_reminder_there_and_a_later_send_clea
         assert regie("mail", "bounces", str(tmp_path / "bounce.eml"), env=env).code == 0
 
         relay.received.clear()
-        next_reminder(app, clock)
+        next_reminder(app, sender_clock)
         report = send_reminders(app)
-        telos = [r for r in _rows(app).values() if r.recipient == "telos" and r.sent_at
-                 and r.sent_at > clock.now - timedelta(minutes=1)]  # fmt: skip
+        telos = [r for r in outbox_rows(app).values() if r.recipient == "telos" and r.sent_at
+                 and r.sent_at > sender_clock.now - timedelta(minutes=1)]  # fmt: skip
         assert telos and {r.channel for r in telos} == {"slack"}
         assert any("komt niet aan" in note for _, note in report.notes)
         assert GONE not in {r for m in relay.received for r in m.recipients}
 
         # A set-up test still mails the address; accepted, it clears the mark.
-        clock.now += timedelta(minutes=5)
+        sender_clock.now += timedelta(minutes=5)
         tested = regie("notify", "test", "telos", env=env)
         assert tested.code == 0, tested.err
         assert _bouncing(app) == set()
 
 
 def test_a_refused_sender_stops_the_batch_keeps_every_message_queued_and_doctor_says_so(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     with SmtpServer(sender_reply="553 5.7.1 Sender address rejected: not owned by user") as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         app = bootstrap(load_settings(env))
         queued = deadline_check(app, DAY).queued
         report = send_reminders(app)
         assert report.stopped and "REGIE_MAIL_FROM" in report.stopped
         assert report.failed == [] and report.dead == []
-        rows = _rows(app)
+        rows = outbox_rows(app)
         assert {(rows[k].status, rows[k].attempts) for k in queued} == {("pending", 0)}
         sent = regie("send", env=env)
         assert sent.code == 1
@@ -339,7 +304,7 @@ def test_a_refused_sender_stops_the_batch_keeps_every_message_queued_and_doctor_
         assert line.startswith("fail") and "REGIE_MAIL_FROM" in line
 
         relay.sender_reply = None  # the sender is fixed: everything goes out, doctor is calm
-        clock.now += timedelta(minutes=1)
+        sender_clock.now += timedelta(minutes=1)
         assert sorted(send_reminders(app).sent) == sorted(queued)
         doctor = regie("doctor", env=env)
         assert "fail    mail" not in doctor.out
@@ -357,12 +322,12 @@ def _plan_with_sender(tmp_path: Path, sender: str) -> Path:
 
 
 def test_the_plan_sets_the_programme_s_own_sender_for_the_mail_and_its_file_copy(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     sender = "'Programma MVI <mvi@inkoop.example.nl>'"
     plan = _plan_with_sender(tmp_path, sender)
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port, REGIE_PLAN=str(plan),
+        env = mail_env(tmp_path, migrated_url, relay, REGIE_PLAN=str(plan),
                    REGIE_NOTIFIER="email")  # fmt: skip
         app = bootstrap(load_settings(env))
         deadline_check(app, DAY)
@@ -374,8 +339,8 @@ def test_the_plan_sets_the_programme_s_own_sender_for_the_mail_and_its_file_copy
         assert getattr(copy, "mail_from", None) == "Programma MVI <mvi@inkoop.example.nl>"
 
     with SmtpServer(sender_reply="550 5.7.1 Sender not allowed") as refusing:
-        env = _env(tmp_path, migrated_url, refusing.port, REGIE_PLAN=str(plan))
-        next_reminder(bootstrap(load_settings(env)), clock)
+        env = mail_env(tmp_path, migrated_url, refusing, REGIE_PLAN=str(plan))
+        next_reminder(bootstrap(load_settings(env)), sender_clock)
         report = send_reminders(bootstrap(load_settings(env)))
         assert report.stopped and "programme.mail_from in the plan" in report.stopped
         doctor = regie("doctor", env=env)

@@ -24,30 +24,19 @@ from store.models_delivery import MailBounceRow
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
+from tests.integration.mail_setup import mail_env, outbox_rows
 from tests.integration.test_mail_bounces import (
     CONTACTS,
     DAY,
     GONE,
     Clock,
     _bouncing,
-    _env,
-    _rows,
     dsn,
     next_reminder,
     plain_bounce,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The senders' clock, moved on by the test."""
-    import governance.clock
-
-    fake = Clock()
-    monkeypatch.setattr(governance.clock, "utcnow", fake)
-    return fake
 
 
 def _sent_and_bounced(tmp_path: Path, env: dict[str, str], relay: SmtpServer) -> bytes:
@@ -63,7 +52,7 @@ def test_a_bounce_in_an_unknown_charset_is_read_and_an_unreadable_mail_is_skippe
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         bounce = _sent_and_bounced(tmp_path, env, relay)
         original = next(m for m in relay.mails() if m["To"].addresses[0].addr_spec == GONE)
         # A mailer-daemon's text in a charset Python does not know (common in real mailboxes).
@@ -102,7 +91,7 @@ def test_a_forgotten_contact_s_bounce_is_not_recorded_again(
     tmp_path: Path, migrated_url: str
 ) -> None:
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         box = mailbox.Maildir(tmp_path / "Maildir")
         box.add(_sent_and_bounced(tmp_path, env, relay))
         assert regie("mail", "bounces", str(tmp_path / "Maildir"), env=env).code == 0
@@ -123,7 +112,7 @@ def test_a_forgotten_contact_s_bounce_is_not_recorded_again(
 
 def test_a_forwarded_bounce_marks_the_address_we_mailed(tmp_path: Path, migrated_url: str) -> None:
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         raw = _sent_and_bounced(tmp_path, env, relay)
         # A forwarding mailbox: the final recipient is not the address we wrote to.
         forwarded = raw.replace(
@@ -143,18 +132,20 @@ def test_a_forwarded_bounce_marks_the_address_we_mailed(tmp_path: Path, migrated
 
 
 def test_a_bouncing_contact_s_messages_wait_and_go_to_the_new_address(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         (tmp_path / "b.eml").write_bytes(_sent_and_bounced(tmp_path, env, relay))
         assert regie("mail", "bounces", str(tmp_path / "b.eml"), env=env).code == 0
         app = bootstrap(load_settings(env))
-        next_reminder(app, clock)
+        next_reminder(app, sender_clock)
         for _ in range(8):  # more tries than MAX_ATTEMPTS, over a day
             send_reminders(bootstrap(load_settings(env)))
-            clock.now += timedelta(hours=3)
-        waiting = {k: r for k, r in _rows(app).items() if r.recipient == "telos" and not r.sent_at}
+            sender_clock.now += timedelta(hours=3)
+        waiting = {
+            k: r for k, r in outbox_rows(app).items() if r.recipient == "telos" and not r.sent_at
+        }
         assert waiting and {(r.status, r.attempts) for r in waiting.values()} == {("failed", 0)}
 
         # The office corrects the address: the waiting messages go there, and say so.
@@ -166,7 +157,7 @@ def test_a_bouncing_contact_s_messages_wait_and_go_to_the_new_address(
         assert set(waiting) <= set(report.sent)
         assert {r for m in relay.received for r in m.recipients} >= {"t.elos@example.nl"}
         assert GONE not in {r for m in relay.received for r in m.recipients}
-        rows = _rows(app)
+        rows = outbox_rows(app)
         assert {rows[k].email for k in waiting} == {"t.elos@example.nl"}
 
 
@@ -184,6 +175,13 @@ def test_a_bounce_is_matched_within_its_own_programme() -> None:
     assert isinstance(unsure, str) and "cannot tell which" in unsure
     # One programme only: its message, whatever address the report names.
     assert _ours([a], "a", "elders@x.nl") == a
+    # The same key to the same address in both: the whole Message-ID (its domain is the
+    # programme's sender's) tells them apart; without it nothing is guessed.
+    a2 = SentMessage("a", a.key, "pmo", "PMO", "pmo@x.nl", external_id="<d@a.example>")
+    b2 = SentMessage("b", a.key, "pmo", "PMO", "pmo@x.nl", external_id="<d@b.example>")
+    assert _ours([b2, a2], "a", "pmo@x.nl", "<d@A.example>") == a2
+    assert "not this one" in str(_ours([b2, a2], "a", "pmo@x.nl", "<d@b.example>"))
+    assert "cannot tell which" in str(_ours([b2, a2], "a", "pmo@x.nl", None))
 
 
 OFFICE_IS_TELOS = CONTACTS.replace("    programme_office: true\n", "").replace(
@@ -196,7 +194,7 @@ def test_the_only_office_contact_bounces_doctor_and_the_run_say_nobody_was_told(
 ) -> None:
     (tmp_path / "contacts.yaml").write_text(OFFICE_IS_TELOS, encoding="utf-8")
     with SmtpServer() as relay:
-        env = _env(tmp_path, migrated_url, relay.port)
+        env = mail_env(tmp_path, migrated_url, relay)
         (tmp_path / "b.eml").write_bytes(_sent_and_bounced(tmp_path, env, relay))
         done = regie("mail", "bounces", str(tmp_path / "b.eml"), env=env)
         assert done.code == 0, done.err
@@ -213,8 +211,8 @@ def test_the_only_office_contact_bounces_doctor_and_the_run_say_nobody_was_told(
 def test_the_office_slack_channel_is_told_too(tmp_path: Path, migrated_url: str) -> None:
     (tmp_path / "contacts.yaml").write_text(OFFICE_IS_TELOS, encoding="utf-8")
     with SmtpServer() as relay, FakeSlack() as slack:
-        env = _env(
-            tmp_path, migrated_url, relay.port, REGIE_NOTIFIER="email,slack",
+        env = mail_env(
+            tmp_path, migrated_url, relay, REGIE_NOTIFIER="email,slack",
             REGIE_SLACK_API_URL=slack.base_url, REGIE_SLACK_BOT_TOKEN=slack.token,
             REGIE_SLACK_RATE="1000", REGIE_SLACK_OFFICE_CHANNEL="COFFICE",
         )  # fmt: skip
@@ -223,6 +221,36 @@ def test_the_office_slack_channel_is_told_too(tmp_path: Path, migrated_url: str)
         assert done.code == 0, done.err
         assert "programme office told: 1" in done.out and "nobody told" not in done.out
         app = bootstrap(load_settings(env))
-        [notice] = [r for r in _rows(app).values() if r.kind == "mail_bounce"]
+        [notice] = [r for r in outbox_rows(app).values() if r.kind == "mail_bounce"]
         assert (notice.recipient, notice.slack) == ("office-channel", "COFFICE")
         assert notice.payload.get("to_channel") is True
+
+
+def test_the_mailbox_is_read_one_message_at_a_time(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is read ahead (a mailbox that is never emptied only grows): a message removed
+    from the maildir while the run reads the first one is not read at all, and the run goes
+    on."""
+    with SmtpServer() as relay:
+        env = mail_env(tmp_path, migrated_url, relay)
+        bounce = _sent_and_bounced(tmp_path, env, relay)
+    box = mailbox.Maildir(tmp_path / "Maildir")
+    first = box.add(bounce)
+    second = box.add(b"From: someone@example.nl\nSubject: hallo\n\nGewoon een mail.\n")
+    assert sorted(box.keys()) == sorted([first, second])
+    from regie import bounce_reports
+
+    real = bounce_reports.parse
+    seen: list[str] = []
+
+    def expunging(source: str, raw: bytes) -> object:
+        seen.append(source)
+        other = second if source.endswith(first) else first
+        if other in box:
+            box.remove(other)  # a mail client expunges it meanwhile
+        return real(source, raw)
+
+    monkeypatch.setattr(bounce_reports, "parse", expunging)
+    run = read_bounces(bootstrap(load_settings(env)), [tmp_path / "Maildir"])
+    assert len(seen) == 1 and run.read == 1 and not run.unreadable

@@ -570,3 +570,84 @@ def test_0013_keeps_the_feed_memory_and_adds_the_meetings_memory(database_url: s
     assert _sorted_rows(database_url, "SELECT item_code, sequence FROM feed_entries") == [
         ("1.1", 2)
     ]
+
+
+def _seed_bounce_and_approval(engine: sa.Engine) -> None:
+    from store.models_delivery import MailBounceRow
+    from store.models_reports import DecisionRow, ReportApprovalRow
+
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)
+        )
+        conn.execute(
+            sa.insert(MailBounceRow).values(
+                programme_id="p", dedupe_key="d1", message_key="reminder:c:2016-01-04:digest",
+                recipient="c", email="c@example.nl", permanent=True, status="5.1.1",
+                recorded_at=NOW,
+            )
+        )  # fmt: skip
+        decision = conn.execute(
+            sa.insert(DecisionRow)
+            .values(
+                programme_id="p", body_code="stuurgroep", meeting_on=date(2017, 1, 10),
+                kind="besluit", text="Vastgesteld", recorded_at=NOW,
+            )
+            .returning(DecisionRow.id)
+        ).scalar_one()  # fmt: skip
+        conn.execute(
+            sa.insert(ReportApprovalRow).values(
+                programme_id="p", decision_id=decision, report_code="r",
+                period_from=date(2015, 1, 1), period_to=date(2016, 12, 31), recorded_at=NOW,
+            )
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("table", ["mail_bounces", "report_approvals"])
+@pytest.mark.parametrize("operation", ["UPDATE {} SET programme_id = 'p'", "DELETE FROM {}"])
+def test_bounces_and_report_approvals_are_append_only(
+    migrated_url: str, table: str, operation: str
+) -> None:
+    """Records, as status updates are: the database refuses to change or remove them (a
+    bounce only with its contact's erasure, tests of `regie contact forget`)."""
+    engine = make_engine(migrated_url)
+    _seed_bounce_and_approval(engine)
+    with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as conn:
+        conn.execute(sa.text(operation.format(table)))
+    if migrated_url.startswith("postgresql"):
+        with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {table} CASCADE"))
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text(f"SELECT count(*) FROM {table}")) == 1
+    engine.dispose()
+
+
+def test_a_running_erasure_may_remove_its_programme_s_bounces_only(migrated_url: str) -> None:
+    from store.models_delivery import MailBounceRow
+    from store.models_erasure import ErasureRow
+
+    engine = make_engine(migrated_url)
+    _seed_bounce_and_approval(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(id="q", title="Q", created_at=NOW, updated_at=NOW)
+        )
+    for programme, removed in (("q", 0), ("p", 1)):  # another programme's erasure: refused
+        erasing = sa.insert(ErasureRow).values(
+            programme_id=programme, contact_code="c", pseudonym=f"vertrokken-{programme}",
+            forgotten_at=NOW, in_progress=True,
+        )  # fmt: skip
+        closing = sa.update(ErasureRow).values(in_progress=False)
+        if removed:
+            with engine.begin() as conn:
+                conn.execute(erasing)
+                conn.execute(sa.delete(MailBounceRow))
+                conn.execute(closing)
+        else:
+            with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as c:
+                c.execute(erasing)
+                c.execute(sa.delete(MailBounceRow))
+        with engine.connect() as conn:
+            left = conn.scalar(sa.select(sa.func.count()).select_from(MailBounceRow))
+        assert left == 1 - removed
+    engine.dispose()

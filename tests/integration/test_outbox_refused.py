@@ -28,28 +28,16 @@ from notifications.base import (
 from notifications.email import EmailNotifier
 from notifications.routing import Router
 from notifications.slack import SlackNotifier, web_client
-from regie.bootstrap import App, bootstrap
+from regie.bootstrap import bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
-from store import Repository
-from store.records import OutboxRecord
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
-from tests.integration.test_outage import CONTACTS
-from tests.integration.test_outbox_give_up import DAY, ROOT, Clock
+from tests.integration.mail_setup import mail_env, outbox_rows
+from tests.integration.test_outbox_give_up import DAY, Clock
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The senders' clock, moved on by the test."""
-    import governance.clock
-
-    fake = Clock()
-    monkeypatch.setattr(governance.clock, "utcnow", fake)
-    return fake
 
 
 REFUSED = "telos@example.nl"  # 550: no such mailbox
@@ -203,40 +191,19 @@ def test_slack_refusals_for_good_against_passing_and_channel_wide_answers(slack:
 # --- the outbox: dead at once, and shown where undelivered messages are ----------------------
 
 
-def _env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
-    contacts = tmp_path / "contacts.yaml"
-    contacts.write_text(CONTACTS, encoding="utf-8")
-    return {
-        "REGIE_HOME": str(tmp_path / "home"),
-        "REGIE_DATABASE_URL": url,
-        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
-        "REGIE_CONTACTS": str(contacts),
-        "REGIE_NOTIFIER": "email",
-        "REGIE_SMTP_HOST": "127.0.0.1",
-        "REGIE_SMTP_SECURITY": "none",
-        "REGIE_MAIL_FROM": "Programmabureau MVI <regie@mvi.example.nl>",
-        **extra,
-    }
-
-
-def _rows(app: App) -> dict[str, OutboxRecord]:
-    with app.session() as session:
-        return {r.key: r for r in Repository(session, app.programme_id()).outbox()}
-
-
 def test_a_refused_message_is_dead_at_once_with_the_reply_a_busy_one_is_retried(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     replies = {BUSY: "450 4.2.1 Mailbox busy, try again later"}
     with SmtpServer(refuse={REFUSED}, replies=replies) as relay:
-        env = _env(tmp_path, migrated_url, REGIE_SMTP_PORT=str(relay.port))
+        env = mail_env(tmp_path, migrated_url, relay)
         app = bootstrap(load_settings(env))
         queued = deadline_check(app, DAY).queued
         refused = [k for k in queued if ":telos:" in k]
         busy = [k for k in queued if ":rivm:" in k]
         assert refused and busy
         report = send_reminders(app)
-        rows = _rows(app)
+        rows = outbox_rows(app)
         assert sorted(report.dead) == sorted(refused)  # on the first attempt, not after a day
         for key in refused:
             row = rows[key]
@@ -251,7 +218,7 @@ def test_a_refused_message_is_dead_at_once_with_the_reply_a_busy_one_is_retried(
         )
 
         relay.replies.clear()  # the mailbox is free again; the refused one stays given up
-        clock.now += timedelta(minutes=2)
+        sender_clock.now += timedelta(minutes=2)
         again = send_reminders(app)
         assert sorted(again.sent) == sorted(busy) and again.dead == []
         assert not {m["X-Regie-Key"] for m in relay.mails()} & set(refused)
@@ -269,7 +236,7 @@ def test_a_refused_message_is_dead_at_once_with_the_reply_a_busy_one_is_retried(
 
 
 def test_slack_refusals_kill_only_their_message_and_a_bad_token_kills_none(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     users = {
         "pmo@example.nl": "UOFF",
@@ -280,7 +247,7 @@ def test_slack_refusals_kill_only_their_message_and_a_bad_token_kills_none(
         "telos@example.nl": "UTELOS",
     }
     with FakeSlack(users=users) as slack:
-        env = _env(
+        env = mail_env(
             tmp_path, migrated_url, REGIE_NOTIFIER="slack", REGIE_SLACK_API_URL=slack.base_url,
             REGIE_SLACK_BOT_TOKEN=slack.token, REGIE_SLACK_RATE="1000",
         )  # fmt: skip
@@ -299,16 +266,16 @@ def test_slack_refusals_kill_only_their_message_and_a_bad_token_kills_none(
 
         slack.route("chat.postMessage", post)
         report = send_reminders(app)
-        rows = _rows(app)
+        rows = outbox_rows(app)
         assert sorted(report.dead) == sorted(rivm)
         assert {(rows[k].status, rows[k].attempts) for k in rivm} == {("dead", 1)}
         assert "channel_not_found" in str(rows[rivm[0]].last_error)
         assert {rows[k].status for k in telos} == {"failed"}
 
         # A wrong bot token (invalid_auth): the batch stops, the messages wait, none is dead.
-        clock.now += timedelta(hours=1)
+        sender_clock.now += timedelta(hours=1)
         wrong = bootstrap(load_settings({**env, "REGIE_SLACK_BOT_TOKEN": "xoxb-wrong"}))
         stopped = send_reminders(wrong)
         assert stopped.stopped and "invalid_auth" in stopped.stopped
         assert stopped.dead == []
-        assert {r.status for k, r in _rows(app).items() if k in telos} == {"failed"}
+        assert {r.status for k, r in outbox_rows(app).items() if k in telos} == {"failed"}

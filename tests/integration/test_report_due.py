@@ -346,3 +346,121 @@ def test_a_reminder_being_sent_while_its_report_is_archived_does_not_go_out_late
     )
     listed = regie("outbox", "--status", "suppressed", env=cli_env(app))
     assert listed.code == 0 and "cancelled: report jaarverslag" in listed.out, listed.err
+
+
+def old_shape(app: App) -> object:
+    """Take ``sole`` out of the reminder's payload, as it was queued before stop 33; return
+    what it said."""
+    from store.models import OutboxRow
+
+    o = OutboxRow.__table__
+    with app.engine.begin() as conn:
+        payload = dict(conn.execute(sa.select(o.c.payload).where(o.c.key == KEY)).scalar_one())
+        said = payload.pop("sole")
+        conn.execute(sa.update(o).where(o.c.key == KEY).values(payload=payload))
+    return said
+
+
+def test_a_reminder_queued_before_the_send_time_check_is_checked_too(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A reminder queued before stop 33 has no ``sole`` in its payload (whether its obligation
+    is the plan's only one): a report archived naming no obligation is still its report when
+    the plan has only this one, so it is suppressed, not sent on the retry."""
+    from datetime import timedelta
+
+    from governance.clock import utcnow
+    from store import Repository
+
+    app = flemish_app(tmp_path, database_url)
+    deadline_check(app, date(2025, 12, 22))
+    assert old_shape(app) is True  # the payload as it was written before stop 33
+    with app.session() as s, s.begin():  # a sender has claimed it ...
+        [row] = Repository(s, app.programme_id()).claim_outbox(
+            limit=None, now=utcnow(), keys=[KEY], max_attempts=5
+        )
+    assert "sole" not in row.payload
+    [made] = voortgang_formats(  # ... when the report is archived, naming no obligation ...
+        app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",)
+    )
+    with app.session() as s, s.begin():  # ... and its delivery fails: retried later
+        Repository(s, app.programme_id()).mark_failed(
+            KEY, error="timeout", now=utcnow(), claim_token=row.claim_token, max_attempts=5
+        )
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
+            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
+        )
+    sent = send_reminders(app)
+    assert KEY not in sent.sent and KEY in sent.skipped
+    with app.engine.connect() as conn:
+        status, error = conn.execute(
+            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
+        ).one()
+    assert (status, error) == (
+        "suppressed",
+        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})",
+    )
+
+
+def test_an_old_reminder_is_not_cancelled_by_a_report_of_another_obligation(
+    tmp_path: Path, database_url: str
+) -> None:
+    """With two obligations, a report archived naming none is neither's: the old reminder
+    still goes out."""
+    from datetime import timedelta
+
+    from governance.clock import utcnow
+
+    app = flemish_app(tmp_path, database_url, YEARLY + SECOND)
+    deadline_check(app, date(2025, 12, 22))
+    assert old_shape(app) is False
+    voortgang_formats(app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",))
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
+            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
+        )
+    assert KEY in send_reminders(app).sent
+
+
+def test_the_programme_s_end_cuts_its_last_period_short_and_nothing_comes_after(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The plan schema's ``programme.end`` is the programme's last day: a yearly obligation's
+    period that it cuts runs to it (reminded, reported), and no period follows."""
+    app = flemish_app(tmp_path, database_url)
+    plan = app.settings.plan_path
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  end: 2028-12-31\n", "  end: 2025-06-30\n"), encoding="utf-8")
+    app = bootstrap(load_settings(cli_env(app)))
+    cut = "report-due:jaarverslag:2025-06-30:secretariaat"
+    # 30 June 2025, the programme's last day; 5 working days before: from the 23rd.
+    assert due_keys(deadline_check(app, date(2025, 6, 20)).queued) == []
+    assert due_keys(deadline_check(app, date(2025, 6, 23)).queued) == [cut]
+    [(_, _, _, _, subject, body)] = report_rows(app)
+    assert "30 juni 2025" in subject
+    assert "Periode: 1 januari 2025 tot en met 30 juni 2025" in body
+    # No period after the end: nothing where 31 December 2025 would have been due.
+    for day in (date(2025, 12, 22), date(2025, 12, 31), date(2026, 12, 1)):
+        assert due_keys(deadline_check(app, day).queued) == []
+    assert len(report_rows(app)) == 1
+
+    # The report covers the programme up to its end; approved, none comes after it.
+    env = cli_env(app)
+    # The stuurgroep meets once more after the end, to approve the last report.
+    assert regie("meeting", "add", "stuurgroep", "2025-07-10", env=env).code == 0
+    approved = regie(
+        "decision", "add", "--body", "stuurgroep", "--meeting", "2025-07-10", "--text",
+        "Jaarverslag vastgesteld", "--approves-report", "jaarverslag:2025-01-01/2025-06-30",
+        "--before-archive", env=env,
+    )  # fmt: skip
+    assert approved.code == 0, approved.err
+    made = regie("report", "voortgang", "--as-of", "2025-07-14", "-f", "md", env=env)
+    assert made.code == 0, made.err
+    assert "period 2025-01-01 – 2025-06-30" in made.err and "Vastgesteld" in made.out
+    after = regie("report", "voortgang", "--as-of", "2026-07-06", "-f", "md", env=env)
+    assert after.code == 2 and "Traceback" not in after.err
+    [line] = after.err.strip().splitlines()
+    assert "the programme ended on 2025-06-30" in line and "no later period" in line

@@ -65,3 +65,36 @@ def test_the_items_a_report_delivers_are_due_up_to_the_end_of_the_next_period() 
 def test_a_window_past_the_calendars_end_stops_there() -> None:
     assert delivery_window(date(9990, 1, 1), date(9999, 12, 31), None) == date.max
     assert add_months(date(9999, 6, 1), 12) == date.max
+
+
+def test_no_period_after_the_programme_s_end_and_the_one_it_cuts_ends_on_it() -> None:
+    from dataclasses import replace
+
+    from governance.report_due import cadence_periods, obligation_dues
+    from tests.integration.store_plans import make_sample_plan
+
+    plan = make_sample_plan()
+    plan = replace(
+        plan,
+        programme=replace(plan.programme, start=date(2025, 1, 1), end=date(2026, 6, 30)),
+        reports=(ReportObligation(id="j", title="Jaarverslag", recipient="Raad",
+                                  cadence="jaarlijks"),),
+    )  # fmt: skip
+    [obligation] = plan.reports
+    assert cadence_periods(plan, obligation, date(2030, 1, 1)) == [
+        (date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2026, 1, 1), date(2026, 6, 30)),
+    ]
+    assert cadence_periods(plan, obligation, date(2026, 6, 29)) == [
+        (date(2025, 1, 1), date(2025, 12, 31))
+    ]
+    dues = list(obligation_dues(plan, obligation, date(2030, 1, 1)))
+    assert [(d.due, d.start, d.end) for d in dues] == [
+        (date(2025, 12, 31), date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2026, 6, 30), date(2026, 1, 1), date(2026, 6, 30)),
+    ]
+    # An end on a period's last day cuts nothing.
+    whole = replace(plan, programme=replace(plan.programme, end=date(2025, 12, 31)))
+    assert cadence_periods(whole, obligation, date(2030, 1, 1)) == [
+        (date(2025, 1, 1), date(2025, 12, 31))
+    ]
