@@ -91,7 +91,7 @@ def obligation_dues(
     first: not delivered (items finished, a report archived)."""
     items = action_items(plan, obligation)
     months = cadence_months(obligation.cadence)
-    begin = plan.programme.start
+    begin, finale = plan.programme.start, plan.programme.end
     if months is None or begin is None:
         previous = date.min
         for due in sorted({day for d in items if (day := _due(d)) is not None}):
@@ -106,8 +106,12 @@ def obligation_dues(
     for count, (period_start, end) in enumerate(periods(plan, months), start=1):
         if period_start > until:
             return
-        # The next period's end as the cadence counts it (also after the programme's end).
+        # The next period's end as the cadence counts it (also after the programme's end) —
+        # but an item due on or after the programme's end delivers the last, cut period's
+        # report, not this one's too: one obligation never owes two reports on one day.
         following = add_months(begin, (count + 1) * months) - _DAY
+        if finale is not None and end < finale:
+            following = min(following, finale)
         delivering = [d for d in items if end <= (_due(d) or date.min) < following]
         if any(a.end >= end for a in archived):
             continue

@@ -89,7 +89,11 @@ def read_paths(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
                 yield f"{path}:{key}", raw
         elif path.is_dir():
             for file in sorted(path.glob("*.eml")):
-                yield str(file), file.read_bytes()
+                try:
+                    raw = file.read_bytes()
+                except FileNotFoundError:
+                    continue  # removed meanwhile, as in a maildir
+                yield str(file), raw
         elif _is_mbox(path):
             mbox = mailbox.mbox(path, create=False)
             for n, key in enumerate(mbox.iterkeys(), start=1):

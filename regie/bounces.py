@@ -132,9 +132,10 @@ def _ours(
     """The message of this programme that the bounce returns, or why none is (a line with a
     ``{quoted}`` slot). A key does not name the programme, nor does a Message-ID's key-derived
     part: when messages of several programmes carry it, the whole Message-ID (its domain is
-    the programme's sender's) and then the address the bounce names decide; when that still
-    leaves several programmes, nothing is guessed, so another programme's bounce never marks
-    this one's contact."""
+    the programme's sender's) and then the address the bounce names decide. Several
+    programmes left with the same Message-ID (one sender domain) and the same address: the
+    address is dead for each, so each records it. Several left without the address: nothing
+    is guessed, so another programme's bounce never marks this one's contact."""
     if not found:
         return "no message of ours has {quoted}"
     wanted = (message_id or "").strip().lower()
@@ -144,7 +145,7 @@ def _ours(
     candidates = to_address or candidates
     mine = [m for m in candidates if m.programme_id == programme_id]
     others = sorted({m.programme_id for m in candidates} - {programme_id})
-    if mine and not others:
+    if mine and (not others or to_address):
         return mine[0]
     if mine:
         names = ", ".join([programme_id, *others])

@@ -539,7 +539,8 @@ def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
     obligations = None
     if needs_plan(row):  # an old report-due reminder: rare, so the plan is read for it only
         plan = app._plan_if_readable()
-        obligations = [r.id for r in plan.reports] if plan is not None else None
+        if plan is not None and plan.programme.id == plan_id:  # another programme's: unknown
+            obligations = [r.id for r in plan.reports]
     with app.session() as session, session.begin():
         first = recheck(session, plan_id, row, obligations)
         if not (first.left_out or first.cancelled):

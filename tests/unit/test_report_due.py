@@ -84,6 +84,26 @@ def test_the_action_that_delivers_it_sets_the_due_date_and_its_gereed_mark_stops
     assert reminders_due(plan, date(2027, 3, 24), cal, finished={"4.4"}) == []
 
 
+def test_an_item_due_on_the_programmes_end_delivers_the_last_cut_period_not_two() -> None:
+    """The programme ends on 4.4's day (31 March 2027), inside the second biennial period:
+    4.4 delivers the last report (2027-01-01 up to the end), the one over 2025–2026 falls due
+    at its own end. Two reports due the same day would share one reminder key."""
+    biennial = ReportObligation(
+        "vgr", "Voortgangsrapportage", "Tweede Kamer", cadence="tweejaarlijks", action="4.4"
+    )
+    plan = _plan(biennial)
+    ends = dataclasses.replace(plan.programme, end=date(2027, 3, 31))
+    plan = dataclasses.replace(plan, programme=ends)
+    dues = list(obligation_dues(plan, biennial, date(2030, 1, 1)))
+    assert [(r.start, r.end, r.due, [d.item_id for d in r.items]) for r in dues] == [
+        (date(2025, 1, 1), date(2026, 12, 31), date(2026, 12, 31), []),
+        (date(2027, 1, 1), date(2027, 3, 31), date(2027, 3, 31), ["4.4"]),
+    ]
+    cal = WorkCalendar.for_plan(plan)
+    (last,) = reminders_due(plan, date(2027, 3, 24), cal)
+    assert (last.start, last.end) == (date(2027, 1, 1), date(2027, 3, 31))
+
+
 def test_without_a_cadence_the_actions_open_items_set_the_dates() -> None:
     ad_hoc = ReportObligation("brief", "Kamerbrief", "Tweede Kamer", action="4.4")
     plan = _plan(ad_hoc)
