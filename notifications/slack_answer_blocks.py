@@ -6,10 +6,10 @@ from typing import Any
 
 ACTION_PREFIX = "regie_answer:"
 MODAL = "modal"
-#: An overdue item's buttons that open the new-date modal (regie.slack_answers.overdue_modal).
+#: An overdue item's buttons that open the new-date modal (regie.slack_modals.overdue_modal).
 NEW_DATE = "new_date"
 BLOCKED = "blocked"
-#: "Gereed…": a modal asking the day it was finished (regie.slack_answers.done_modal), today
+#: "Gereed…": a modal asking the day it was finished (regie.slack_modals.done_modal), today
 #: preset. The bare "done" of messages sent before it records today, as their confirmation said.
 DONE_ON = "done_on"
 #: Message kinds whose items can be answered with buttons.

@@ -35,6 +35,17 @@ from regie.answers import (
     writing,
 )
 from regie.bootstrap import App
+from regie.slack_modals import (
+    DONE_CALLBACK,
+    MODAL_CALLBACK,
+    OVERDUE_CALLBACK,
+    QUICK,
+    STATUS_LABELS,
+    done_modal,
+    modal,
+    overdue_modal,
+    standing_text,
+)
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -43,17 +54,10 @@ if TYPE_CHECKING:
     from governance.plan import Contact, Plan
     from governance.updates import StatusUpdate
 
-QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
-MODAL_CALLBACK = "regie_answer_modal"
-#: The overdue item's modal ("Nieuwe datum…" / "Loopt vast…"), :func:`overdue_modal`.
-OVERDUE_CALLBACK = "regie_overdue_modal"
-#: The "Gereed…" modal (:func:`done_modal`): the day the item was finished, today preset.
-DONE_CALLBACK = "regie_done_modal"
 #: What each of its two kinds stores: a new expected date (op schema), or stuck (risico).
 OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
 VIEW_WINDOW_SECONDS = 24 * 3600
-STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
 #: The overdue modal's refusal for an item reported gereed, naming what that modal has (its
 #: message has no "Update geven" button): the box below, or, when the item was reported
 #: gereed after the modal opened, the button again (the new modal has the box).
@@ -504,21 +508,6 @@ def _latest(app: App, plan: Plan, item_id: str) -> StatusUpdate | None:
         return latest_update(session, plan.programme.id, item_id)
 
 
-def standing_text(plan: Plan, latest: StatusUpdate | None) -> str:
-    """The item's latest answer in one line ("Gereed gemeld door … op …."), as the answer
-    form shows it (web/templates/_answer_state.html.j2); empty without one."""
-    from governance.answers import standing
-    from notifications.render import format_date_nl
-
-    s = standing(plan, latest)
-    if s is None:
-        return ""
-    label = STATUS_LABELS.get(s.status, s.status)
-    if s.kind == "decision":
-        return f"{label} per {s.by}."
-    return f"{label} gemeld door {s.by} op {format_date_nl(s.on)}."
-
-
 def answered_text(name: str, status: str, day: date) -> str:
     """The mrkdwn line that replaces an answered item's buttons. The name comes from the plan
     and is escaped: ``<!channel>`` or ``<https://…|…>`` in it must not ping or link."""
@@ -545,264 +534,6 @@ def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: 
         blocks.append({"type": "context", "block_id": answer_block_id(item_id), "elements": [line]})
         blocks.append(edit_actions(item_id))  # "Wijzigen": the modal, to correct the answer
     client.chat_update(channel=channel, ts=ts, blocks=blocks, text=messages[0].get("text", text))
-
-
-def modal(
-    plan: Plan, item_id: str, channel: str, ts: str, latest: StatusUpdate | None = None
-) -> dict[str, Any]:
-    """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date; with
-    the item's latest answer (``latest``) above, and when the item was reported gereed a
-    "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`)."""
-    from governance.answers import NOTE_MAX, find_item
-    from governance.office_names import office_names
-
-    item = find_item(plan, item_id)
-    office = office_names(plan.programme)
-    title = f"{item_id} {item.title}" if item else item_id
-    state = standing_text(plan, latest)
-    above: list[dict[str, Any]] = []
-    if state:
-        above.append(
-            {"type": "context", "elements": [{"type": "plain_text", "text": f"Stand: {state}"}]}
-        )
-    below = _confirm_blocks(latest)
-    options = [
-        {"text": {"type": "plain_text", "text": label}, "value": value}
-        for value, label in QUICK.items()
-    ]
-    return {
-        "type": "modal",
-        "callback_id": MODAL_CALLBACK,
-        "private_metadata": json.dumps({"item": item_id, "channel": channel, "ts": ts}),
-        "title": {"type": "plain_text", "text": "Update geven"},
-        "submit": {"type": "plain_text", "text": "Versturen"},
-        "close": {"type": "plain_text", "text": "Annuleren"},
-        "blocks": [
-            {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
-            *above,
-            {
-                "type": "input",
-                "block_id": "status",
-                "label": {"type": "plain_text", "text": "Status"},
-                "element": {"type": "static_select", "action_id": "value", "options": options},
-            },
-            {
-                "type": "input",
-                "block_id": "forecast",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Verwachte datum gereed"},
-                "element": {"type": "datepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "completed_on",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Datum gereed (bij Gereed)"},
-                "element": {"type": "datepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "note",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Toelichting"},
-                "hint": _note_hint(office.The),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "multiline": True,
-                    "max_length": NOTE_MAX,
-                },
-            },
-            *below,
-        ],
-    }
-
-
-def _note_hint(office: str) -> dict[str, str]:
-    """Who reads a note, and so what to leave out (AVG): every modal's note says so."""
-    return {
-        "type": "plain_text",
-        "text": f"{office} leest dit; het kan letterlijk in de vergaderstukken van de "
-        "stuurgroep en het voortgangsrapport staan. Geen persoonsgegevens: geen namen, "
-        "gezondheid of telefoonnummers.",
-    }
-
-
-def _confirm_blocks(latest: StatusUpdate | None) -> list[dict[str, Any]]:
-    """The "Toch wijzigen" box when the item was reported gereed (needed to reopen it,
-    :func:`governance.answers.standing_refusal`); none otherwise."""
-    from governance.updates import UpdateStatus
-
-    if latest is None or latest.status is not UpdateStatus.DONE:
-        return []
-    box = {"text": {"type": "plain_text", "text": "Toch wijzigen"}, "value": "ja"}
-    return [
-        {
-            "type": "input",
-            "block_id": "confirm",
-            "optional": True,
-            "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
-            "hint": {
-                "type": "plain_text",
-                "text": "Vink aan als u het met een andere status toch wilt heropenen.",
-            },
-            "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
-        }
-    ]
-
-
-def overdue_modal(
-    plan: Plan,
-    item_id: str,
-    kind: str,
-    channel: str,
-    ts: str,
-    as_of: date,
-    latest: StatusUpdate | None = None,
-) -> dict[str, Any]:
-    """The modal behind an overdue item's "Nieuwe datum…" (``kind`` NEW_DATE: a new expected
-    date, required, the picker starting at a sensible day ahead; an optional note) or
-    "Loopt vast…" (BLOCKED: what is stuck, required; a date if the owner knows one). The
-    date's block is ``forecast`` and the note's ``note``, so field problems land there."""
-    from governance.answers import NOTE_MAX, find_item
-    from governance.new_date import initial_new_date
-    from governance.office_names import office_names
-    from notifications.render import format_date_nl
-
-    item = find_item(plan, item_id)
-    office = office_names(plan.programme)
-    title = f"{item_id} {item.title}" if item else item_id
-    due = item.period.end if item is not None and item.period is not None else None
-    lines = [f"De deadline ({format_date_nl(due)}) is verstreken." if due else ""]
-    if state := standing_text(plan, latest):
-        lines.append(f"Stand: {state}")
-    blocked = kind == BLOCKED
-    picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
-    forecast = latest.forecast if latest is not None else None
-    if not blocked or (forecast is not None and forecast >= as_of):
-        # Never a day in the past: Slack would submit it as picked.
-        picker["initial_date"] = initial_new_date(as_of, forecast).isoformat()
-    date_label = "Verwacht gereed op (als u dat weet)" if blocked else "Verwacht gereed op"
-    note_label = "Wat loopt vast, welke hulp is nodig?" if blocked else "Toelichting"
-    context = " ".join(line for line in lines if line)
-    return {
-        "type": "modal",
-        "callback_id": OVERDUE_CALLBACK,
-        "private_metadata": json.dumps(
-            {"item": item_id, "channel": channel, "ts": ts, "kind": kind}
-        ),
-        "title": {"type": "plain_text", "text": "Loopt vast" if blocked else "Nieuwe datum"},
-        "submit": {"type": "plain_text", "text": "Versturen"},
-        "close": {"type": "plain_text", "text": "Annuleren"},
-        "blocks": [
-            {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
-            *(
-                [{"type": "context", "elements": [{"type": "plain_text", "text": context}]}]
-                if context
-                else []
-            ),
-            {
-                "type": "input",
-                "block_id": "forecast",
-                "optional": blocked,
-                "label": {"type": "plain_text", "text": date_label},
-                "hint": {
-                    "type": "plain_text",
-                    "text": "Vandaag of later, hoogstens "
-                    f"{plan.reminders.new_date_max_years} jaar vooruit. Het punt staat dan "
-                    "als ‘verschoven’ in het overzicht en u krijgt rond die datum weer een "
-                    "herinnering.",
-                },
-                "element": picker,
-            },
-            {
-                "type": "input",
-                "block_id": "note",
-                "optional": not blocked,
-                "label": {"type": "plain_text", "text": note_label},
-                "hint": _note_hint(office.The),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "multiline": True,
-                    "max_length": NOTE_MAX,
-                },
-            },
-            *_confirm_blocks(latest),
-        ],
-    }
-
-
-def done_modal(
-    plan: Plan,
-    item_id: str,
-    channel: str,
-    ts: str,
-    as_of: date,
-    latest: StatusUpdate | None = None,
-) -> dict[str, Any]:
-    """The "Gereed…" modal: the day the item was finished (block ``completed_on``, today
-    preset) and an optional note. Sending it is the confirmation (in place of Slack's "Gereed
-    melden?" dialog: no click more than before); the hint says reminders stop."""
-    from governance.answers import NOTE_MAX, find_item
-    from governance.new_date import earliest_done
-    from governance.office_names import office_names
-    from notifications.render import format_date_nl
-
-    item = find_item(plan, item_id)
-    office = office_names(plan.programme)
-    title = f"{item_id} {item.title}" if item else item_id
-    due = item.period.end if item is not None and item.period is not None else None
-    lines = [f"Deadline: {format_date_nl(due)}." if due else ""]
-    if state := standing_text(plan, latest):
-        lines.append(f"Stand: {state}")
-    context = " ".join(line for line in lines if line)
-    earliest = earliest_done(as_of, plan.reminders.new_date_max_years)
-    since = f", niet voor {format_date_nl(earliest)}"
-    return {
-        "type": "modal",
-        "callback_id": DONE_CALLBACK,
-        "private_metadata": json.dumps({"item": item_id, "channel": channel, "ts": ts}),
-        "title": {"type": "plain_text", "text": "Gereed melden"},
-        "submit": {"type": "plain_text", "text": "Gereed melden"},
-        "close": {"type": "plain_text", "text": "Annuleren"},
-        "blocks": [
-            {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}},
-            *(
-                [{"type": "context", "elements": [{"type": "plain_text", "text": context}]}]
-                if context
-                else []
-            ),
-            {
-                "type": "input",
-                "block_id": "completed_on",
-                "label": {"type": "plain_text", "text": "Gereed op"},
-                "hint": {
-                    "type": "plain_text",
-                    "text": f"De dag dat het klaar was: vandaag of eerder{since}. Daarna krijgt "
-                    "u er geen herinneringen meer over.",
-                },
-                "element": {
-                    "type": "datepicker",
-                    "action_id": "value",
-                    "initial_date": as_of.isoformat(),
-                },
-            },
-            {
-                "type": "input",
-                "block_id": "note",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Toelichting"},
-                "hint": _note_hint(office.The),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "multiline": True,
-                    "max_length": NOTE_MAX,
-                },
-            },
-        ],
-    }
 
 
 def resolve_contact(

@@ -141,7 +141,8 @@ def test_rendered_slack_messages_say_u(kind: str, count: int) -> None:
 
 
 def test_slack_modal_and_replies_say_u() -> None:
-    from regie.slack_answers import answered_text, modal
+    from regie.slack_answers import answered_text
+    from regie.slack_modals import modal
 
     plan = load_plan(SEED_PLAN)
     form = modal(plan, "1.1.1", "D1", "1.0")

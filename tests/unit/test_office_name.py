@@ -186,7 +186,7 @@ def test_the_footer_invites_a_reply_only_when_it_reaches_the_office(part: str) -
 def test_answers_and_refusals_name_the_plans_office() -> None:
     from governance.answers import REFUSAL_TEXT, Refusal, refusal_text, standing
     from governance.updates import StatusUpdate, UpdateStatus
-    from regie.slack_answers import modal, standing_text
+    from regie.slack_modals import modal, standing_text
 
     plan = _be()
     assert refusal_text(Refusal.OFFICE_ONLY, plan.programme) == (

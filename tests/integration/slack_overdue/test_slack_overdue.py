@@ -101,7 +101,7 @@ def test_the_modal_is_opened_with_the_real_request_shape(app: App, slack: FakeSl
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
 
-    from regie.slack_answers import overdue_modal
+    from regie.slack_modals import overdue_modal
 
     client = WebClient(token=slack.token, base_url=slack.base_url)
     plan = app.load_plan()

@@ -1,0 +1,278 @@
+"""The Slack modals an owner answers in: "Update geven" (:func:`modal`), an overdue item's
+"Nieuwe datum…" / "Loopt vast…" (:func:`overdue_modal`) and "Gereed…" (:func:`done_modal`).
+Each opens with the item and its standing, and ends with a note whose hint says who reads it;
+the field blocks are named as the submission handlers (:mod:`regie.slack_answers`) read them,
+so a field's problem lands under that field."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from notifications.slack_answer_blocks import BLOCKED
+
+if TYPE_CHECKING:
+    from governance.plan import Plan
+    from governance.updates import StatusUpdate
+
+QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
+STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
+MODAL_CALLBACK = "regie_answer_modal"
+#: The overdue item's modal ("Nieuwe datum…" / "Loopt vast…"), :func:`overdue_modal`.
+OVERDUE_CALLBACK = "regie_overdue_modal"
+#: The "Gereed…" modal (:func:`done_modal`): the day the item was finished, today preset.
+DONE_CALLBACK = "regie_done_modal"
+
+
+def standing_text(plan: Plan, latest: StatusUpdate | None) -> str:
+    """The item's latest answer in one line ("Gereed gemeld door … op …."), as the answer
+    form shows it (web/templates/_answer_state.html.j2); empty without one."""
+    from governance.answers import standing
+    from notifications.render import format_date_nl
+
+    s = standing(plan, latest)
+    if s is None:
+        return ""
+    label = STATUS_LABELS.get(s.status, s.status)
+    if s.kind == "decision":
+        return f"{label} per {s.by}."
+    return f"{label} gemeld door {s.by} op {format_date_nl(s.on)}."
+
+
+def modal(
+    plan: Plan, item_id: str, channel: str, ts: str, latest: StatusUpdate | None = None
+) -> dict[str, Any]:
+    """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date; with
+    the item's latest answer (``latest``) above, and when the item was reported gereed a
+    "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`)."""
+    state = standing_text(plan, latest)
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": value}
+        for value, label in QUICK.items()
+    ]
+    return _view(
+        MODAL_CALLBACK,
+        {"item": item_id, "channel": channel, "ts": ts},
+        "Update geven",
+        "Versturen",
+        _heading(plan, item_id, f"Stand: {state}" if state else ""),
+        [
+            {
+                "type": "input",
+                "block_id": "status",
+                "label": {"type": "plain_text", "text": "Status"},
+                "element": {"type": "static_select", "action_id": "value", "options": options},
+            },
+            {
+                "type": "input",
+                "block_id": "forecast",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Verwachte datum gereed"},
+                "element": {"type": "datepicker", "action_id": "value"},
+            },
+            {
+                "type": "input",
+                "block_id": "completed_on",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Datum gereed (bij Gereed)"},
+                "element": {"type": "datepicker", "action_id": "value"},
+            },
+            _note(plan, "Toelichting", optional=True),
+            *_confirm_blocks(latest),
+        ],
+    )
+
+
+def overdue_modal(
+    plan: Plan,
+    item_id: str,
+    kind: str,
+    channel: str,
+    ts: str,
+    as_of: date,
+    latest: StatusUpdate | None = None,
+) -> dict[str, Any]:
+    """The modal behind an overdue item's "Nieuwe datum…" (``kind`` NEW_DATE: a new expected
+    date, required, the picker starting at a sensible day ahead; an optional note) or
+    "Loopt vast…" (BLOCKED: what is stuck, required; a date if the owner knows one). The
+    date's block is ``forecast`` and the note's ``note``, so field problems land there."""
+    from governance.new_date import initial_new_date
+    from notifications.render import format_date_nl
+
+    due = _due(plan, item_id)
+    lines = [f"De deadline ({format_date_nl(due)}) is verstreken." if due else ""]
+    if state := standing_text(plan, latest):
+        lines.append(f"Stand: {state}")
+    blocked = kind == BLOCKED
+    picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    forecast = latest.forecast if latest is not None else None
+    if not blocked or (forecast is not None and forecast >= as_of):
+        # Never a day in the past: Slack would submit it as picked.
+        picker["initial_date"] = initial_new_date(as_of, forecast).isoformat()
+    date_label = "Verwacht gereed op (als u dat weet)" if blocked else "Verwacht gereed op"
+    note_label = "Wat loopt vast, welke hulp is nodig?" if blocked else "Toelichting"
+    return _view(
+        OVERDUE_CALLBACK,
+        {"item": item_id, "channel": channel, "ts": ts, "kind": kind},
+        "Loopt vast" if blocked else "Nieuwe datum",
+        "Versturen",
+        _heading(plan, item_id, " ".join(line for line in lines if line)),
+        [
+            {
+                "type": "input",
+                "block_id": "forecast",
+                "optional": blocked,
+                "label": {"type": "plain_text", "text": date_label},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Vandaag of later, hoogstens "
+                    f"{plan.reminders.new_date_max_years} jaar vooruit. Het punt staat dan "
+                    "als ‘verschoven’ in het overzicht en u krijgt rond die datum weer een "
+                    "herinnering.",
+                },
+                "element": picker,
+            },
+            _note(plan, note_label, optional=not blocked),
+            *_confirm_blocks(latest),
+        ],
+    )
+
+
+def done_modal(
+    plan: Plan,
+    item_id: str,
+    channel: str,
+    ts: str,
+    as_of: date,
+    latest: StatusUpdate | None = None,
+) -> dict[str, Any]:
+    """The "Gereed…" modal: the day the item was finished (block ``completed_on``, today
+    preset) and an optional note. Sending it is the confirmation (in place of Slack's "Gereed
+    melden?" dialog: no click more than before); the hint says reminders stop."""
+    from governance.new_date import earliest_done
+    from notifications.render import format_date_nl
+
+    due = _due(plan, item_id)
+    lines = [f"Deadline: {format_date_nl(due)}." if due else ""]
+    if state := standing_text(plan, latest):
+        lines.append(f"Stand: {state}")
+    earliest = earliest_done(as_of, plan.reminders.new_date_max_years)
+    return _view(
+        DONE_CALLBACK,
+        {"item": item_id, "channel": channel, "ts": ts},
+        "Gereed melden",
+        "Gereed melden",
+        _heading(plan, item_id, " ".join(line for line in lines if line)),
+        [
+            {
+                "type": "input",
+                "block_id": "completed_on",
+                "label": {"type": "plain_text", "text": "Gereed op"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "De dag dat het klaar was: vandaag of eerder, niet voor "
+                    f"{format_date_nl(earliest)}. Daarna krijgt u er geen herinneringen "
+                    "meer over.",
+                },
+                "element": {
+                    "type": "datepicker",
+                    "action_id": "value",
+                    "initial_date": as_of.isoformat(),
+                },
+            },
+            _note(plan, "Toelichting", optional=True),
+        ],
+    )
+
+
+def _view(
+    callback_id: str,
+    metadata: dict[str, str],
+    title: str,
+    submit: str,
+    heading: list[dict[str, Any]],
+    fields: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A modal view: what it is, where its answer goes back to (``private_metadata``), the
+    heading and the fields."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": json.dumps(metadata),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": "Annuleren"},
+        "blocks": [*heading, *fields],
+    }
+
+
+def _heading(plan: Plan, item_id: str, context: str) -> list[dict[str, Any]]:
+    """The item's number and title, and a line of context (none when empty)."""
+    from governance.answers import find_item
+
+    item = find_item(plan, item_id)
+    title = f"{item_id} {item.title}" if item else item_id
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "plain_text", "text": title[:2900]}}
+    ]
+    if context:
+        blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": context}]})
+    return blocks
+
+
+def _due(plan: Plan, item_id: str) -> date | None:
+    from governance.answers import find_item
+
+    item = find_item(plan, item_id)
+    return item.period.end if item is not None and item.period is not None else None
+
+
+def _note(plan: Plan, label: str, *, optional: bool) -> dict[str, Any]:
+    """The note field (≤ NOTE_MAX), whose hint says who reads it and so what to leave out
+    (AVG): every modal's note says so."""
+    from governance.answers import NOTE_MAX
+    from governance.office_names import office_names
+
+    office = office_names(plan.programme).The
+    return {
+        "type": "input",
+        "block_id": "note",
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "hint": {
+            "type": "plain_text",
+            "text": f"{office} leest dit; het kan letterlijk in de vergaderstukken van de "
+            "stuurgroep en het voortgangsrapport staan. Geen persoonsgegevens: geen namen, "
+            "gezondheid of telefoonnummers.",
+        },
+        "element": {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": True,
+            "max_length": NOTE_MAX,
+        },
+    }
+
+
+def _confirm_blocks(latest: StatusUpdate | None) -> list[dict[str, Any]]:
+    """The "Toch wijzigen" box when the item was reported gereed (needed to reopen it,
+    :func:`governance.answers.standing_refusal`); none otherwise."""
+    from governance.updates import UpdateStatus
+
+    if latest is None or latest.status is not UpdateStatus.DONE:
+        return []
+    box = {"text": {"type": "plain_text", "text": "Toch wijzigen"}, "value": "ja"}
+    return [
+        {
+            "type": "input",
+            "block_id": "confirm",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
+            "hint": {
+                "type": "plain_text",
+                "text": "Vink aan als u het met een andere status toch wilt heropenen.",
+            },
+            "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
+        }
+    ]
