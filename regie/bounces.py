@@ -172,7 +172,7 @@ def _tell_office(
     from regie.cycle import office_channel
     from regie.messages import office_fields
     from regie.report_due import _channel_contact
-    from regie.services import utcnow
+    from regie.services import today
     from store import Repository
     from store.records import OutboxRecord
 
@@ -181,6 +181,7 @@ def _tell_office(
     programme = plan.programme
     records = []
     untold = []
+    day = today(app, plan)  # the office's business day, not UTC's (they differ around midnight)
     for b in fresh:
         # A bouncing address cannot be told by mail that it bounces.
         told = [to for to in office if to.id != b.contact.id]
@@ -216,7 +217,7 @@ def _tell_office(
                         **({"channel": to.channel} if to.channel else {}),
                         **({"to_channel": True} if to is channel else {}),
                     },
-                    created_on=utcnow().date(),
+                    created_on=day,
                 )
             )
     if not records:

@@ -128,6 +128,9 @@ class ItemDetail:
     updates: list[Any]  # StatusUpdate, newest first
     events: list[StoredEvent]
     reminders: list[ReminderRow]
+    #: Per update (same order): the office's day it was recorded when it came in late
+    #: (*nagekomen*, :func:`governance.agenda.recorded_late`), else None.
+    late: list[date | None] = field(default_factory=list)
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
@@ -356,6 +359,7 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
 
 
 def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
+    from governance.agenda import recorded_late
     from governance.stage_keys import stage_parts
     from regie.plan_cache import plan_index
     from store import Repository
@@ -373,6 +377,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         events = repo.events(item=item_id)
         sent = reminders_for(session, pid, item_id)
     calendar = plan_index(plan)[1]
+    zone = app.settings.timezone or plan.calendar.timezone
     reminders = []
     missed = _undelivered_requests(events)
     went_out = {r.stage for r in sent if r.status not in _NEVER_WENT_OUT}
@@ -415,6 +420,11 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         updates=updates,
         events=events,
         reminders=reminders,
+        # The office's date, as the reports say it (UTC's differs around midnight).
+        late=[
+            None if u.source == "decision" else recorded_late(u.reported_on, u.recorded_at, zone)
+            for u in updates
+        ],
     )
 
 

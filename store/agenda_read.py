@@ -7,6 +7,7 @@ before a PDF's layout can start).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -142,24 +143,22 @@ def contact_revisions(
     ]
 
 
-def packs_listed(
-    connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None = None
-) -> dict[date, tuple[frozenset[str] | None, datetime]]:
-    """Per meeting of ``body_id`` that got an agenda pack archived (up to ``until`` when
-    given): the items its *ter besluitvorming* listed, as the pack's parameters keep them
-    (``listed``; None for a pack archived before they were kept), and when it was archived.
-    The latest pack per meeting counts."""
+def _archived_packs(
+    connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None
+) -> Iterator[tuple[dict[str, Any], datetime, date, str | None]]:
+    """The agenda packs archived for ``body_id`` (up to ``until`` when given), oldest first:
+    each pack's parameters, when it was archived, its meeting and how it was made. A pack whose
+    parameters name no readable meeting is left out."""
     _, as_instant = converters(connection.dialect.name)
     rows = connection.execute(
         sa.text(
-            "SELECT parameters, created_at FROM report_archive"
+            "SELECT parameters, created_at, made_via FROM report_archive"
             " WHERE programme_id = :p AND kind = 'agenda' ORDER BY created_at, id"
         ).bindparams(_P),
         {"p": programme_id},
     )
     text_json = connection.dialect.name == "sqlite"
-    out: dict[date, tuple[frozenset[str] | None, datetime]] = {}
-    for raw, at in rows:
+    for raw, at, made_via in rows:
         parameters = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
         created = as_instant(at)
         if not isinstance(parameters, dict) or parameters.get("body") != body_id:
@@ -170,12 +169,29 @@ def packs_listed(
             meeting = date.fromisoformat(str(parameters.get("meeting")))
         except ValueError:
             continue
-        listed = parameters.get("listed")
-        out[meeting] = (
-            frozenset(str(x) for x in listed) if isinstance(listed, list) else None,
-            created,
+        yield parameters, created, meeting, made_via
+
+
+def _listed(parameters: dict[str, Any]) -> frozenset[str] | None:
+    """The items a pack's *ter besluitvorming* listed, None for a pack from before packs kept
+    them."""
+    items = parameters.get("listed")
+    return frozenset(str(x) for x in items) if isinstance(items, list) else None
+
+
+def packs_listed(
+    connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None = None
+) -> dict[date, tuple[frozenset[str] | None, datetime]]:
+    """Per meeting of ``body_id`` that got an agenda pack archived (up to ``until`` when
+    given): the items its *ter besluitvorming* listed, as the pack's parameters keep them
+    (``listed``; None for a pack archived before they were kept), and when it was archived.
+    The latest pack per meeting counts."""
+    return {
+        meeting: (_listed(parameters), created)
+        for parameters, created, meeting, _ in _archived_packs(
+            connection, programme_id, body_id, until
         )
-    return out
+    }
 
 
 #: The outbox key of the agenda pack for one meeting, per recipient (:func:`pack_key`).
@@ -239,27 +255,13 @@ def packs_sent(
     run (or before packs kept how they were made) as of a day before the meeting, and queued
     to the body's contacts (:func:`packs_queued`). A pack made by hand, or made on or after the
     meeting's day, was never put to the body, nor one that was never sent."""
-    _, as_instant = converters(connection.dialect.name)
     queued = packs_queued(connection, programme_id, body_id, until)
-    rows = connection.execute(
-        sa.text(
-            "SELECT parameters, created_at, made_via FROM report_archive"
-            " WHERE programme_id = :p AND kind = 'agenda' ORDER BY created_at, id"
-        ).bindparams(_P),
-        {"p": programme_id},
-    )
-    text_json = connection.dialect.name == "sqlite"
     listed: dict[date, tuple[frozenset[str] | None, datetime]] = {}
     not_counted: dict[date, str] = {}
-    for raw, at, made_via in rows:
-        parameters = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
-        created = as_instant(at)
-        if not isinstance(parameters, dict) or parameters.get("body") != body_id:
-            continue
-        if until is not None and created > until:
-            continue
+    for parameters, created, meeting, made_via in _archived_packs(
+        connection, programme_id, body_id, until
+    ):
         try:
-            meeting = date.fromisoformat(str(parameters.get("meeting")))
             as_of = date.fromisoformat(str(parameters.get("as_of")))
         except ValueError:
             continue
@@ -268,9 +270,7 @@ def packs_sent(
         elif made_via not in (None, "prepare") or meeting not in queued:
             why = NEVER_SENT
         else:
-            items = parameters.get("listed")
-            kept = frozenset(str(x) for x in items) if isinstance(items, list) else None
-            listed[meeting] = (kept, max(created, queued[meeting]))
+            listed[meeting] = (_listed(parameters), max(created, queued[meeting]))
             not_counted.pop(meeting, None)
             continue
         if meeting not in listed:
