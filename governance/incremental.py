@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from importlib.metadata import version
 from typing import NamedTuple
@@ -51,6 +51,7 @@ from governance.reminders import (
     ReminderPlan,
     escalation_run,
     prompt_questions,
+    settled,
 )
 from governance.tally import COLOUR_PLACE, NO_ITEMS, Tally, worst_value
 from governance.updates import FINISHED, StatusUpdate, UpdateStatus, latest_updates
@@ -729,6 +730,7 @@ def remember(
     *,
     recorded: bool,
     questions: Mapping[str, PromptQuestion] | None = None,
+    recipients_of: Callable[[Sequence[str]], Collection[str]] | None = None,
 ) -> dict[str, Remembered]:
     """What to keep of the items just assessed, with their next checks.
 
@@ -740,7 +742,9 @@ def remember(
     due but nobody can receive it; on the day its unanswered prompts escalate (the owner's grace
     ended); on the day an item overdue long enough escalates, its owner's grace after the first
     prompt about its date ended; on the next working day when its prompt was held back on a day
-    off.
+    off. ``recipients_of`` (owners → the contacts prompted for them,
+    :func:`governance.reminders.recipients`): without it no prompted stage's next stages are
+    left out (:func:`_settled_after_prompt`).
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY
@@ -836,6 +840,9 @@ def remember(
         skip = scheduler.backed_off_next(stage)
         if skip is not None:
             skips[item_id] = skip
+    if recipients_of is not None:
+        skips.update(_settled_after_prompt(assessment, scheduler, facts, questions, today,
+                                           again, recipients_of))  # fmt: skip
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:
@@ -868,6 +875,72 @@ def remember(
         ))
         for item_id, item in assessment.items.items()
     }  # fmt: skip
+
+
+def _settled_after_prompt(
+    assessment: Assessment,
+    scheduler: Scheduler,
+    facts: Mapping[str, PromptFacts],
+    questions: Mapping[str, PromptQuestion],
+    today: Mapping[str, Sequence[PromptRecord]],
+    again: Collection[str],
+    recipients_of: Callable[[Sequence[str]], Collection[str]],
+) -> dict[str, _Skip]:
+    """The items whose current overdue stage (``overdue-N@D``) is on record — prompted today
+    or before — after their run escalated (before the stage began), when the back-off will
+    leave the next stages out for every contact: those stages are no next checks, the next
+    prompted one is (:meth:`Scheduler.backed_off_next`). Without it the item wakes on N+1,
+    prompts nobody, and only from then skips (≈ 1 of 3 left-out stages per cycle on a
+    continuous run).
+
+    Decided as the reminders will on N+1's first day, from what stays fixed until new input:
+    the escalation is about the current due date (a new date's normal cadence is not
+    counted), and every contact the owners have (``recipients_of``) is settled on that day
+    (:func:`governance.reminders.settled`: prompted by the escalation's day, or first
+    prompted long enough before it), their first prompts counted with today's. Between now
+    and then nothing is prompted for the stage (it is on record), so every day of stage N —
+    the first run of the prompt's day, a rerun, a full run later — decides the same. An
+    update, a plan or a contact change re-assesses the item anyway."""
+    policy, cal = scheduler.policy, scheduler.cal
+    as_of, every = assessment.as_of, policy.overdue_every_days
+    items = assessment.items
+    found: dict[str, _Skip] = {}
+    for item_id, question in questions.items():
+        stage = question.stage
+        if stage is None or item_id in again or not stage.startswith("overdue-"):
+            continue
+        known = facts.get(item_id)
+        if known is None or not known.escalated or known.too_soon:
+            continue
+        records = today.get(item_id, ())
+        if not known.stage_prompted and not any(r.stage == stage for r in records):
+            continue
+        skip = scheduler.backed_off_next(stage)
+        if skip is None:
+            continue  # N+1 is prompted
+        escalated_on = known.escalated_on
+        starts = scheduler.add(skip[0], int(stage[8:].partition("@")[0]) * every)
+        if escalated_on is None or escalated_on >= starts:
+            # Escalated while stage N runs: the first run of that day (whose facts do not
+            # say so yet, nor who was prompted when the stage is on record) keeps N+1, so
+            # every later day of the stage must too (a rerun, a full run).
+            continue
+        item = items[item_id]
+        due = item.due
+        if due is None or escalated_on < cal.window_start(due, policy.first_prompt_days):
+            continue  # about an earlier date: the new date's normal cadence may prompt N+1
+        to = recipients_of(item.owners)
+        if not to:
+            continue
+        contacts = dict(known.contacts)
+        for r in records:
+            if not r.is_escalation:
+                contacts.setdefault(r.contact_id, (as_of, as_of))
+        after = known._replace(contacts=contacts)
+        comes = skip[1]
+        if all(settled(after, contact, comes, policy, cal) for contact in to):
+            found[item_id] = skip
+    return found
 
 
 def _asked_first(
