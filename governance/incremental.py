@@ -51,7 +51,7 @@ from governance.reminders import (
     ReminderPlan,
     escalation_run,
     prompt_questions,
-    settled,
+    settled_since,
 )
 from governance.tally import COLOUR_PLACE, NO_ITEMS, Tally, worst_value
 from governance.updates import FINISHED, StatusUpdate, UpdateStatus, latest_updates
@@ -541,6 +541,7 @@ class Scheduler:
         self._ongoing_kinds = {k.value for k in ONGOING_KINDS}
         self._block = _next_block(as_of, policy.open_ended_every_months)
         self._too_soon: dict[tuple[str, int], _Skip | None] = {}
+        self._backed_off: dict[str, _Skip | None] = {}
 
     def add(self, day: date, n: int) -> date:
         key = (day, n)
@@ -626,6 +627,12 @@ class Scheduler:
         m), none of them a next check. The back-off only grows until new input (an update
         starts a new run, a plan or contact change re-assesses the item): contacts left out
         today stay so, and a new date's normal cadence, once over, does not come back."""
+        if stage in self._backed_off:  # thousands of items share a due date's stages
+            return self._backed_off[stage]
+        found = self._backed_off[stage] = self._backed_off_next(stage)
+        return found
+
+    def _backed_off_next(self, stage: str) -> _Skip | None:
         policy = self.policy
         every, after = policy.overdue_every_days, policy.after_escalation_every_days
         name, at, day = stage.partition("@")
@@ -905,6 +912,7 @@ def _settled_after_prompt(
     as_of, every = assessment.as_of, policy.overdue_every_days
     items = assessment.items
     found: dict[str, _Skip] = {}
+    windows: dict[date, date] = {}
     for item_id, question in questions.items():
         stage = question.stage
         if stage is None or item_id in again or not stage.startswith("overdue-"):
@@ -927,18 +935,25 @@ def _settled_after_prompt(
             continue
         item = items[item_id]
         due = item.due
-        if due is None or escalated_on < cal.window_start(due, policy.first_prompt_days):
+        if due is None:
+            continue
+        opened = windows.get(due)
+        if opened is None:
+            opened = windows[due] = cal.window_start(due, policy.first_prompt_days)
+        if escalated_on < opened:
             continue  # about an earlier date: the new date's normal cadence may prompt N+1
         to = recipients_of(item.owners)
         if not to:
             continue
-        contacts = dict(known.contacts)
-        for r in records:
-            if not r.is_escalation:
-                contacts.setdefault(r.contact_id, (as_of, as_of))
-        after = known._replace(contacts=contacts)
+        contacts = known.contacts
+        prompted = {r.contact_id for r in records if not r.is_escalation}
         comes = skip[1]
-        if all(settled(after, contact, comes, policy, cal) for contact in to):
+        for contact in to:
+            seen = contacts.get(contact)
+            first = seen[0] if seen is not None else as_of if contact in prompted else None
+            if first is None or not settled_since(first, escalated_on, comes, policy, cal):
+                break  # never prompted (a hand-over on N+1) or only lately
+        else:
             found[item_id] = skip
     return found
 

@@ -738,10 +738,16 @@ def settled(
     escalation, or first prompted long enough ago (``escalate_after_overdue_days``) to have
     escalated since. A contact never prompted about it (a hand-over) or only lately: not."""
     seen = known.contacts.get(contact)
-    if seen is None or known.escalated_on is None:
+    return seen is not None and settled_since(seen[0], known.escalated_on, as_of, policy, cal)
+
+
+def settled_since(
+    first: date, escalated_on: date | None, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
+) -> bool:
+    """:func:`settled` of a contact first prompted about the item on ``first``."""
+    if escalated_on is None:
         return False
-    first = seen[0]
-    if first <= known.escalated_on:
+    if first <= escalated_on:
         return True
     return cal.working_days_between(first, as_of) >= policy.escalate_after_overdue_days
 
