@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from importlib.metadata import version
 from typing import NamedTuple
@@ -51,6 +51,7 @@ from governance.reminders import (
     ReminderPlan,
     escalation_run,
     prompt_questions,
+    settled_since,
 )
 from governance.tally import COLOUR_PLACE, NO_ITEMS, Tally, worst_value
 from governance.updates import FINISHED, StatusUpdate, UpdateStatus, latest_updates
@@ -540,6 +541,7 @@ class Scheduler:
         self._ongoing_kinds = {k.value for k in ONGOING_KINDS}
         self._block = _next_block(as_of, policy.open_ended_every_months)
         self._too_soon: dict[tuple[str, int], _Skip | None] = {}
+        self._backed_off: dict[str, _Skip | None] = {}
 
     def add(self, day: date, n: int) -> date:
         key = (day, n)
@@ -625,6 +627,12 @@ class Scheduler:
         m), none of them a next check. The back-off only grows until new input (an update
         starts a new run, a plan or contact change re-assesses the item): contacts left out
         today stay so, and a new date's normal cadence, once over, does not come back."""
+        if stage in self._backed_off:  # thousands of items share a due date's stages
+            return self._backed_off[stage]
+        found = self._backed_off[stage] = self._backed_off_next(stage)
+        return found
+
+    def _backed_off_next(self, stage: str) -> _Skip | None:
         policy = self.policy
         every, after = policy.overdue_every_days, policy.after_escalation_every_days
         name, at, day = stage.partition("@")
@@ -729,6 +737,7 @@ def remember(
     *,
     recorded: bool,
     questions: Mapping[str, PromptQuestion] | None = None,
+    recipients_of: Callable[[Sequence[str]], Collection[str]] | None = None,
 ) -> dict[str, Remembered]:
     """What to keep of the items just assessed, with their next checks.
 
@@ -740,7 +749,9 @@ def remember(
     due but nobody can receive it; on the day its unanswered prompts escalate (the owner's grace
     ended); on the day an item overdue long enough escalates, its owner's grace after the first
     prompt about its date ended; on the next working day when its prompt was held back on a day
-    off.
+    off. ``recipients_of`` (owners → the contacts prompted for them,
+    :func:`governance.reminders.recipients`): without it no prompted stage's next stages are
+    left out (:func:`_settled_after_prompt`).
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY
@@ -836,6 +847,9 @@ def remember(
         skip = scheduler.backed_off_next(stage)
         if skip is not None:
             skips[item_id] = skip
+    if recipients_of is not None:
+        skips.update(_settled_after_prompt(assessment, scheduler, facts, questions, today,
+                                           again, recipients_of))  # fmt: skip
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:
@@ -868,6 +882,80 @@ def remember(
         ))
         for item_id, item in assessment.items.items()
     }  # fmt: skip
+
+
+def _settled_after_prompt(
+    assessment: Assessment,
+    scheduler: Scheduler,
+    facts: Mapping[str, PromptFacts],
+    questions: Mapping[str, PromptQuestion],
+    today: Mapping[str, Sequence[PromptRecord]],
+    again: Collection[str],
+    recipients_of: Callable[[Sequence[str]], Collection[str]],
+) -> dict[str, _Skip]:
+    """The items whose current overdue stage (``overdue-N@D``) is on record — prompted today
+    or before — after their run escalated (before the stage began), when the back-off will
+    leave the next stages out for every contact: those stages are no next checks, the next
+    prompted one is (:meth:`Scheduler.backed_off_next`). Without it the item wakes on N+1,
+    prompts nobody, and only from then skips (≈ 1 of 3 left-out stages per cycle on a
+    continuous run).
+
+    Decided as the reminders will on N+1's first day, from what stays fixed until new input:
+    the escalation is about the current due date (a new date's normal cadence is not
+    counted), and every contact the owners have (``recipients_of``) is settled on that day
+    (:func:`governance.reminders.settled`: prompted by the escalation's day, or first
+    prompted long enough before it), their first prompts counted with today's. Between now
+    and then nothing is prompted for the stage (it is on record), so every day of stage N —
+    the first run of the prompt's day, a rerun, a full run later — decides the same. An
+    update, a plan or a contact change re-assesses the item anyway."""
+    policy, cal = scheduler.policy, scheduler.cal
+    as_of, every = assessment.as_of, policy.overdue_every_days
+    items = assessment.items
+    found: dict[str, _Skip] = {}
+    windows: dict[date, date] = {}
+    for item_id, question in questions.items():
+        stage = question.stage
+        if stage is None or item_id in again or not stage.startswith("overdue-"):
+            continue
+        known = facts.get(item_id)
+        if known is None or not known.escalated or known.too_soon:
+            continue
+        records = today.get(item_id, ())
+        if not known.stage_prompted and not any(r.stage == stage for r in records):
+            continue
+        skip = scheduler.backed_off_next(stage)
+        if skip is None:
+            continue  # N+1 is prompted
+        escalated_on = known.escalated_on
+        starts = scheduler.add(skip[0], int(stage[8:].partition("@")[0]) * every)
+        if escalated_on is None or escalated_on >= starts:
+            # Escalated while stage N runs: the first run of that day (whose facts do not
+            # say so yet, nor who was prompted when the stage is on record) keeps N+1, so
+            # every later day of the stage must too (a rerun, a full run).
+            continue
+        item = items[item_id]
+        due = item.due
+        if due is None:
+            continue
+        opened = windows.get(due)
+        if opened is None:
+            opened = windows[due] = cal.window_start(due, policy.first_prompt_days)
+        if escalated_on < opened:
+            continue  # about an earlier date: the new date's normal cadence may prompt N+1
+        to = recipients_of(item.owners)
+        if not to:
+            continue
+        contacts = known.contacts
+        prompted = {r.contact_id for r in records if not r.is_escalation}
+        comes = skip[1]
+        for contact in to:
+            seen = contacts.get(contact)
+            first = seen[0] if seen is not None else as_of if contact in prompted else None
+            if first is None or not settled_since(first, escalated_on, comes, policy, cal):
+                break  # never prompted (a hand-over on N+1) or only lately
+        else:
+            found[item_id] = skip
+    return found
 
 
 def _asked_first(

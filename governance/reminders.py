@@ -231,8 +231,10 @@ class PromptFacts(NamedTuple):
     undelivered: frozenset[str] = frozenset()
     # The first day the current run escalated (None: it has not).
     escalated_on: date | None = None
-    # Of an item whose current stage is due (asked, not prompted, not too soon): each contact
-    # prompted about it before (reminders, not escalations) → (first day, last day).
+    # Of an item whose current stage is due (asked, not prompted, not too soon), or on record
+    # after its run escalated (governance.incremental: whether the next stage is left out for
+    # every contact): each contact prompted about it before (reminders, not escalations) →
+    # (first day, last day).
     contacts: Mapping[str, tuple[date, date]] = {}
     # Of an item asked about (:attr:`PromptQuestion.asked_about`) whose run has not escalated:
     # the first day a prompt (not an escalation) named one of those dates (None: never).
@@ -622,7 +624,7 @@ def facts_from_history(
         if undelivered:
             missed = frozenset(s for s in unanswered if (item_id, s) in undelivered)
         contacts: dict[str, tuple[date, date]] = {}
-        if stage is not None and not asked and not too_soon:
+        if stage is not None and not too_soon and (not asked or escalated):
             for r in past:
                 day = r.queued_on
                 if day > as_of or r.is_escalation:
@@ -675,7 +677,7 @@ def plan_reminders_from(
                 to = addressed[item.owners] = recipients(plan, item.owners)
             slow = known.escalated and backs_off(item, name, known, as_of, policy, calendar)
             for contact, note in to.items():
-                if slow and _settled(known, contact, as_of, policy, calendar):
+                if slow and settled(known, contact, as_of, policy, calendar):
                     continue  # knew of the escalation: the slower cadence (module notes)
                 handover = _handover(known, contact) if known.contacts else None
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
@@ -712,7 +714,7 @@ def backs_off(
     cal: WorkCalendar,
 ) -> bool:
     """Whether ``stage`` is left out of the slower cadence after an escalation (module notes,
-    "Back-off") for the contacts who knew of it (:func:`_settled`)."""
+    "Back-off") for the contacts who knew of it (:func:`settled`)."""
     escalated_on, due = known.escalated_on, item.due
     if escalated_on is None or due is None or not stage.startswith("overdue-"):
         return False
@@ -729,17 +731,23 @@ def backs_off(
     return n % m != 0
 
 
-def _settled(
+def settled(
     known: PromptFacts, contact: str, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
 ) -> bool:
     """Whether ``contact`` gets the slower cadence: prompted about the item by the day of the
     escalation, or first prompted long enough ago (``escalate_after_overdue_days``) to have
     escalated since. A contact never prompted about it (a hand-over) or only lately: not."""
     seen = known.contacts.get(contact)
-    if seen is None or known.escalated_on is None:
+    return seen is not None and settled_since(seen[0], known.escalated_on, as_of, policy, cal)
+
+
+def settled_since(
+    first: date, escalated_on: date | None, as_of: date, policy: ReminderPolicy, cal: WorkCalendar
+) -> bool:
+    """:func:`settled` of a contact first prompted about the item on ``first``."""
+    if escalated_on is None:
         return False
-    first = seen[0]
-    if first <= known.escalated_on:
+    if first <= escalated_on:
         return True
     return cal.working_days_between(first, as_of) >= policy.escalate_after_overdue_days
 

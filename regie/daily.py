@@ -22,7 +22,7 @@ that differ from the stored ones: :func:`store.memory.save`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -473,7 +473,7 @@ def _plan_and_remember(
     """The judged items' reminders (handed to ``planned`` at once, so the day's records can
     be written meanwhile) and what to remember of each: the same on both paths."""
     from governance.incremental import Scheduler, remember
-    from governance.reminders import plan_reminders_from, prompt_questions
+    from governance.reminders import plan_reminders_from, prompt_questions, recipients
 
     questions = prompt_questions(result, as_of, plan.reminders, calendar)
     facts = facts_of(questions)
@@ -482,7 +482,23 @@ def _plan_and_remember(
         planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
-    fresh = remember(result, reminders, scheduler, facts, recorded=working, questions=questions)
+    by_owners: dict[Sequence[str], Collection[str]] = {}
+
+    def recipients_of(owners: Sequence[str]) -> Collection[str]:
+        found = by_owners.get(owners)
+        if found is None:
+            found = by_owners[owners] = tuple(recipients(plan, owners))
+        return found
+
+    fresh = remember(
+        result,
+        reminders,
+        scheduler,
+        facts,
+        recorded=working,
+        questions=questions,
+        recipients_of=recipients_of,
+    )
     return reminders, fresh
 
 

@@ -610,8 +610,8 @@ def _prompt_facts(
         first_asked = on_record.get((item_id, previous)) if previous is not None else None
         too_soon = first_asked is not None and after is not None and first_asked > after
         asked = stage is not None and (item_id, stage) in on_record
-        if stage is not None and not asked and not too_soon:
-            due.append(item_id)
+        if stage is not None and not too_soon and (not asked or item_id in escalated):
+            due.append(item_id)  # prompted today, or on record after the escalation
         found = PromptFacts(
             asked,
             item_id in escalated,
@@ -654,7 +654,8 @@ def _contacts(
 ) -> dict[str, dict[str, tuple[date, date]]]:
     """Per item of ``codes``: each contact prompted about it on or before ``as_of``
     (reminders, not escalations) → the first and the last day (:attr:`PromptFacts.contacts`).
-    Asked only of the items prompted today (their current stage due): few."""
+    Asked only of the items prompted today (their current stage due) and of those whose
+    stage is on record after their run escalated: few."""
     out: dict[str, dict[str, tuple[date, date]]] = {}
     if not codes:
         return out

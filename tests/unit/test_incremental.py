@@ -46,6 +46,7 @@ from governance.reminders import (
     plan_reminders,
     plan_reminders_from,
     prompt_questions,
+    recipients,
 )
 from governance.tally import Tally, tally_changes
 from governance.updates import StatusUpdate, UpdateStatus
@@ -180,7 +181,14 @@ class Incremental:
         reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
         working = cal.is_working_day(day)
-        fresh = remember(result, reminders, scheduler, facts, recorded=working)
+        fresh = remember(
+            result,
+            reminders,
+            scheduler,
+            facts,
+            recorded=working,
+            recipients_of=lambda owners: tuple(recipients(plan, owners)),
+        )
         gone = [i for i in self.memory if i not in index.by_id]
         if self.memory and self.tally is None:  # the day after a full run
             self.tally = Tally.of(self.memory)
@@ -671,9 +679,10 @@ def test_known_latest_names_the_items_whose_row_tells_their_latest_update() -> N
 def test_overdue_stages_the_back_off_leaves_out_are_no_next_checks() -> None:
     """After an item's run escalated, its owner is prompted about every 4th overdue stage only
     (governance.reminders, "Back-off": 20 working days, the cadence 5). Once a stage was left
-    out for every contact, the next ones the back-off leaves out are no next checks either: the
-    item is re-assessed on the prompted stages and the first one after each, not on the other
-    two. Incremental == full every day."""
+    out for every contact, the next ones the back-off leaves out are no next checks either; once
+    a stage was prompted with every contact settled (prompted by the escalation's day), the
+    stages after it are not either: the item is re-assessed on the prompted stages only (and
+    on the first left-out one after the escalation). Incremental == full every day."""
     from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
 
     people = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
@@ -699,5 +708,46 @@ def test_overdue_stages_the_back_off_leaves_out_are_no_next_checks() -> None:
     assert escalated == [cal.add_working_days(start, 5)]  # asked first, then the grace
     stages = {n: cal.add_working_days(due, n * every) for n in range(42, 65)}
     assert [n for n, d in stages.items() if d in prompted] == [44, 48, 52, 56, 60, 64]
-    assert [n for n, d in stages.items() if d in judged] == [42, 44, 45, 48, 49, 52, 53, 56, 57,
-                                                             60, 61, 64]  # fmt: skip
+    assert [n for n, d in stages.items() if d in judged] == [42, 44, 48, 52, 56, 60, 64]
+
+
+def test_a_contact_added_after_the_escalation_is_prompted_on_the_stage_after_a_prompted_one() -> (
+    None
+):
+    """The stages after a prompted one are left out of the next checks only while every
+    contact is settled: a contact added after the escalation (a plan edit while the prompted
+    stage runs) gets the next stage at the normal cadence, a hand-over, and the item is
+    re-assessed for it. Incremental == full every day (the incremental twin would miss the
+    prompt if the next check skipped that stage)."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+
+    ann, po, bob = (
+        contact("ann", "IenM"),
+        contact("po", "Bureau", office=True),
+        contact("bob", "IenM"),
+    )
+    rules = policy(escalate_after_unanswered=0)
+    milestone = act("1.1", ms("1.1.1", quarter(2025, 1)))
+    before = make_plan(milestone, contacts=(ann, po), reminders=rules)
+    after = make_plan(milestone, contacts=(ann, po, bob), reminders=rules)
+    cal = WorkCalendar("NL")
+    due, every = date(2025, 3, 31), before.reminders.overdue_every_days
+    start = cal.add_working_days(due, 40 * every)
+    added = cal.add_working_days(due, 44 * every + 2)  # while overdue-44 (prompted) runs
+    world = World(lambda d: before if d < added else after, lambda _: cal, [])
+    full, inc = Full(), Incremental()
+    prompted: dict[tuple[date, str], str] = {}
+    judged: list[date] = []
+    for day in every_day(start, cal.add_working_days(start, 12 * every)):
+        plan = world.plan_on(day)
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        prompted.update(((day, d.contact_id), i.stage) for d in want[1].digests for i in d.items)
+        if "1.1.1" in have[0].items:
+            judged.append(day)
+    stages = {n: cal.add_working_days(due, n * every) for n in range(42, 53)}
+    assert (stages[44], "ann") in prompted
+    assert prompted.get((stages[45], "bob")) == f"overdue-45@{due}"  # the hand-over
+    assert (stages[45], "ann") not in prompted
+    assert stages[45] in judged
