@@ -1,0 +1,360 @@
+"""An agenda pack's *ter besluitvorming* (:mod:`governance.agenda`): what the body is asked to
+decide, from the data, each with its question and weight; what earlier packs put to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from governance.agenda_model import (
+    _OPEN_STATES,
+    QUESTIONS,
+    REASONS,
+    WEIGHTS,
+    DecisionAsked,
+    ItemLine,
+    ItemRevision,
+    _zone_day,
+)
+from governance.assessment import Assessment, ItemAssessment
+from governance.decisions import (
+    Decision,
+    DecisionKind,
+)
+from governance.dutch import long_date
+from governance.provenance import DueChange, Removal, removals
+from governance.rag import Rag, State
+
+
+def open_escalations(
+    assessment: Assessment,
+    escalations: Sequence[tuple[str, date]],
+    decisions: Sequence[Decision] = (),
+    due_changes: Sequence[DueChange] = (),
+    zone: str = "UTC",
+) -> dict[str, date]:
+    """Per item whose escalation is still unanswered on ``assessment.as_of``, the day the first
+    unanswered one was raised.
+
+    An escalation is answered by anything about its item on or after the day it was raised and
+    on or before ``as_of``: an owner's update, or a decision about the item (re-dated, cancelled,
+    or only minuted; of any body). An item done or cancelled since has nothing left to chase. A
+    decision about another item, or about none, answers nothing.
+
+    It does not outlive the due date it was about either: a change of the item's due date
+    recorded on or after the day it was raised (``due_changes``, with or without a decision;
+    the plan the pack shows has it) ends it, as a new date starts its own prompts and its own
+    silence. A date moved without a decision is put to the body by itself (``ratify``)."""
+    as_of = assessment.as_of
+    decided: dict[str, date] = {}  # item → its latest decision on or before as_of
+    for d in decisions:
+        if d.item_id is not None and d.meeting_on <= as_of:
+            decided[d.item_id] = max(d.meeting_on, decided.get(d.item_id, d.meeting_on))
+    moved: dict[str, date] = {}  # item → the day its due date last changed
+    for c in due_changes:
+        # An edit's day is the office's day (``zone``): an edit at 00:30 is not yesterday's.
+        day = c.decision.meeting_on if c.decision is not None else _zone_day(c.recorded_at, zone)
+        moved[c.item_id] = max(day, moved.get(c.item_id, day))
+    out: dict[str, date] = {}
+    for item_id, raised_on in escalations:
+        item = assessment.items.get(item_id)
+        if item is None or item.state not in _OPEN_STATES or raised_on > as_of:
+            continue
+        latest = item.latest_update
+        answers = [decided[item_id]] if item_id in decided else []
+        answers += [latest.reported_on] if latest is not None else []
+        answers += [moved[item_id]] if item_id in moved else []
+        if not answers or max(answers) < raised_on:
+            out[item_id] = min(raised_on, out.get(item_id, raised_on))
+    return out
+
+
+def to_ratify(
+    assessment: Assessment,
+    due_changes: Sequence[DueChange],
+    decisions: Sequence[Decision] = (),
+    zone: str = "UTC",
+) -> dict[str, tuple[str, str]]:
+    """Per open item whose due date was last moved in the plan file without a decision (the
+    progress report's *datum gewijzigd in het plan zonder besluit*,
+    :func:`governance.provenance.due_changes`), the gereed before the first of those edits and
+    the gereed now: what the body is asked to ratify. A decision about the item taken on or
+    after the (last) edit's day and on or before ``as_of`` answers it, as does a later move by
+    a decision."""
+    as_of = assessment.as_of
+    runs: dict[str, list[DueChange]] = {}  # item → its trailing undecided changes
+    for c in sorted(due_changes, key=lambda c: c.recorded_at):
+        if c.decided:
+            runs.pop(c.item_id, None)
+        else:
+            runs.setdefault(c.item_id, []).append(c)
+    out: dict[str, tuple[str, str]] = {}
+    for item_id, edits in runs.items():
+        item = assessment.items.get(item_id)
+        if item is None or item.state not in _OPEN_STATES:
+            continue
+        since = _zone_day(edits[-1].recorded_at, zone)
+        if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):
+            continue
+        before = edits[0].gereed_before or "geen datum"
+        out[item_id] = (before, edits[-1].gereed_after or "geen datum")
+    return out
+
+
+def removed_to_ratify(
+    revisions: Sequence[ItemRevision],
+    decisions: Sequence[Decision] = (),
+    zone: str = "UTC",
+    as_of: date | None = None,
+) -> list[Removal]:
+    """The items removed from the plan file without a decision and not back in it
+    (:func:`governance.provenance.removals`: a milestone removed with its action goes with the
+    action), oldest first: what the body is asked to ratify. A decision about the item taken
+    on or after the day it was removed (in ``zone``) and on or before ``as_of`` answers it, as
+    does a drop of the item or its action by a decision (the file tidied after it)."""
+    found = removals(
+        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions),
+        decisions,
+        zone=zone,
+        as_of=as_of,
+    )
+    return [r for r in found if not r.decided]
+
+
+def decisions_asked(
+    assessment: Assessment,
+    lines: dict[str, ItemLine],
+    escalations: Sequence[tuple[str, date]] = (),
+    decisions: Sequence[Decision] = (),
+    due_changes: Sequence[DueChange] = (),
+    zone: str = "UTC",
+    revisions: Sequence[ItemRevision] = (),
+    *,
+    body_id: str | None = None,
+    earlier_meetings: Sequence[date] = (),
+    listed: Mapping[date, frozenset[str] | None] | None = None,
+) -> list[DecisionAsked]:
+    """What the body must decide, one entry per item, by its most pressing reason, in plan
+    order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
+    a date set by a decision of ``body_id``, any body's when None, missed again is ``again``),
+    since when it is late, and at which of ``earlier_meetings`` (the body's meetings before
+    this one) it was on the agenda already (:func:`asked_before`).
+    ``decisions``: those taken so far, which may have answered an escalation;
+    ``due_changes``: the due-date changes the plan's revisions record (a date moved in the plan
+    file without a decision is put to the body for ratification); ``revisions``: the items'
+    plan revisions (an item removed from the plan file without a decision is put to the body
+    too, after the items of the plan: :func:`removed_to_ratify`). ``listed``: per earlier
+    meeting that got an archived pack, the items it listed (None: not kept), for
+    :func:`asked_in_packs`; None: every meeting counts as the data then stood (layout 2)."""
+    escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
+    ratify = to_ratify(assessment, due_changes, decisions, zone)
+    out: list[DecisionAsked] = []
+    for item in assessment.items.values():
+        reason = _reason(item, item.item_id in escalated, item.item_id in ratify)
+        if reason is None:
+            continue
+        line = lines[item.item_id]
+        before, after = ratify.get(item.item_id, ("", ""))
+        question = QUESTIONS[reason].format(
+            id=item.item_id,
+            forecast=long_date(item.forecast) if item.forecast else "",
+            waiting_on=", ".join(item.waiting_on),
+            since=long_date(escalated.get(item.item_id, assessment.as_of)),
+            before=before,
+            after=after,
+        )
+        setting = _set_by(item.item_id, decisions, body_id, assessment.as_of)
+        weight = _weight(reason, item.item_id in escalated, setting is not None)
+        late_since = item.due if reason in ("overdue", "slipped") else escalated.get(item.item_id)
+        earlier: tuple[date, ...]
+        estimated: tuple[date, ...] = ()
+        if listed is None:
+            earlier = asked_before(item, reason, due_changes, earlier_meetings, zone)
+        else:
+            earlier, estimated = asked_in_packs(
+                item, reason, due_changes, earlier_meetings, listed, zone
+            )
+        out.append(
+            DecisionAsked(
+                line, reason, REASONS[reason], question, weight, late_since, earlier,
+                setting.gereed_after if setting is not None else None,
+                setting.meeting_on if setting is not None else None,
+                estimated,
+            )
+        )  # fmt: skip
+    for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
+        if removal.item_id in assessment.items:  # pragma: no cover - back: a restored revision
+            continue
+        with_items = f" (met {', '.join(removal.with_items)})" if removal.with_items else ""
+        question = QUESTIONS["removed"].format(id=removal.item_id + with_items)
+        out.append(
+            DecisionAsked(removed_line(removal, lines), "removed", REASONS["removed"], question)
+        )
+    return out
+
+
+def removed_line(removal: Removal, lines: dict[str, ItemLine]) -> ItemLine:
+    """A removed item as a line of the pack's *ter besluitvorming*: what it was when it left
+    the plan (no date to judge, no update: grey)."""
+    fields = removal.fields
+    action_id = removal.action_id
+    step = fields.get("step")
+    if step is None:
+        step = next((x.step for x in lines.values() if x.action_id == action_id), 0)
+    owners = fields.get("owners")
+    action_title = next((x.action_title for x in lines.values() if x.action_id == action_id), "")
+    return ItemLine(
+        item_id=removal.item_id,
+        step=int(step or 0),
+        action_id=action_id,
+        action_title=action_title if action_id != removal.item_id else removal.title,
+        title=removal.title,
+        owners=tuple(str(o) for o in owners) if isinstance(owners, list | tuple) else (),
+        gereed=str(fields.get("gereed") or "geen datum"),
+        due=None,
+        forecast=None,
+        state="removed",
+        rag=Rag.GREY.value,
+        stale=False,
+        note=None,
+        note_on=None,
+        waiting_on=(),
+    )
+
+
+def _set_by(
+    item_id: str, decisions: Sequence[Decision], body_id: str | None, as_of: date
+) -> Decision | None:
+    """The decision (of ``body_id``; any body's when None) that set the date an item has now:
+    the latest that moved it, by meeting, when that was a ``set_gereed``."""
+    mine = sorted(
+        (
+            d for d in decisions
+            if d.item_id == item_id and d.meeting_on <= as_of
+            and d.kind in (DecisionKind.SET_GEREED, DecisionKind.CANCEL)
+        ),
+        key=lambda d: (d.meeting_on, d.id or 0),
+    )  # fmt: skip
+    if not mine or mine[-1].kind is not DecisionKind.SET_GEREED:
+        return None
+    return mine[-1] if body_id is None or mine[-1].body_id == body_id else None
+
+
+def _weight(reason: str, escalated: bool, set_by_decision: bool) -> str:
+    if reason == "slipped":
+        return "slip"
+    if reason == "overdue" and set_by_decision:
+        return "again"
+    if escalated:
+        return "escalated"
+    if reason in ("ratify", "removed", "red"):
+        return "choice"
+    return "routine"
+
+
+def asked_before(
+    item: ItemAssessment,
+    reason: str,
+    due_changes: Sequence[DueChange],
+    meetings: Sequence[date],
+    zone: str = "UTC",
+) -> tuple[date, ...]:
+    """Which of ``meetings`` (earlier ones of the body) had this point on their agenda as the
+    data then stood: a late item at each meeting after the deadline in force then had passed
+    (a date moved by a decision counts from its meeting; one moved in the plan file from the
+    day it was recorded), an undated one at each meeting while it had no date. Other reasons
+    (a slip's forecast, a wait, a ratification) are not traced back."""
+    if reason not in ("overdue", "undated", "escalated", "red") or not meetings:
+        return ()
+    changes = sorted(
+        (
+            (c.decision.meeting_on if c.decision is not None else _zone_day(c.recorded_at, zone), c)
+            for c in due_changes
+            if c.item_id == item.item_id
+        ),
+        key=lambda dc: dc[0],
+    )
+    out = []
+    for on in sorted(meetings):
+        due = changes[0][1].due_before if changes else item.due
+        for day, c in changes:
+            if day >= on:
+                break
+            due = c.due_after
+        late = due is not None and due < on
+        if (late and reason != "undated") or (due is None and reason == "undated"):
+            out.append(on)
+    return tuple(out)
+
+
+def asked_in_packs(
+    item: ItemAssessment,
+    reason: str,
+    due_changes: Sequence[DueChange],
+    meetings: Sequence[date],
+    listed: Mapping[date, frozenset[str] | None],
+    zone: str = "UTC",
+) -> tuple[tuple[date, ...], tuple[date, ...]]:
+    """Which of ``meetings`` had the item *ter besluitvorming* in the pack that was archived for
+    them (``listed``): a meeting that got no pack does not count. A pack archived before packs
+    kept their list is read as the data then stood (:func:`asked_before`); those meetings are
+    returned second, so the pack's data say which were worked out."""
+    out, estimated = [], []
+    for on in sorted(meetings):
+        if on not in listed:
+            continue  # the meeting passed without a pack: nothing was put to the body
+        items = listed[on]
+        if items is None:
+            if asked_before(item, reason, due_changes, [on], zone):
+                out.append(on)
+                estimated.append(on)
+        elif item.item_id in items:
+            out.append(on)
+    return tuple(out), tuple(estimated)
+
+
+def by_weight(asked: Sequence[DecisionAsked]) -> list[DecisionAsked]:
+    """The points ter besluitvorming heaviest first (:data:`WEIGHTS`), within a weight the
+    longest late first, then in plan order."""
+    order = {id(a): n for n, a in enumerate(asked)}
+    return sorted(
+        asked,
+        key=lambda a: (
+            WEIGHTS.index(a.weight) if a.weight in WEIGHTS else len(WEIGHTS),
+            a.late_since or date.max,
+            order[id(a)],
+        ),
+    )
+
+
+def shortlist_asked(
+    asked: Sequence[DecisionAsked], limit: int
+) -> tuple[list[DecisionAsked], list[DecisionAsked]]:
+    """The points a short list shows, heaviest first, and the routine ones left out: only
+    routine points are cut, however many weighty ones there are (the list then is longer
+    than ``limit``)."""
+    ranked = by_weight(asked)
+    if len(ranked) <= limit:
+        return ranked, []
+    weighty = [a for a in ranked if a.weight != "routine"]
+    routine = [a for a in ranked if a.weight == "routine"]
+    room = max(limit - len(weighty), 0)
+    return weighty + routine[:room], routine[room:]
+
+
+def _reason(item: ItemAssessment, escalated: bool, ratify: bool = False) -> str | None:
+    if item.state is State.OVERDUE:
+        return "overdue"
+    if item.state is State.SLIPPED:
+        return "slipped"
+    if ratify:
+        return "ratify"
+    if item.state is State.UNDATED:
+        return "undated"
+    if item.state is State.WAITING:
+        return "waiting"
+    if item.rag is Rag.RED:
+        return "red"
+    if escalated:
+        return "escalated"
+    return None

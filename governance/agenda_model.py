@@ -1,0 +1,298 @@
+"""What an agenda pack holds (:mod:`governance.agenda`): its lines, points ter besluitvorming,
+decisions and changes *sinds de vorige vergadering*, the questions and limits it is laid out
+with, and the helpers every section shares (the list cut, the plan's local day)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
+
+from governance.decisions import (
+    Decision,
+)
+from governance.meetings import Meeting
+from governance.plan import Plan
+from governance.rag import SLIP_RED_WORKING_DAYS, State
+
+#: The questions a body is asked, per reason (Dutch: they are printed on the pack as they are).
+QUESTIONS: dict[str, str] = {
+    "overdue": "Nieuwe datum vaststellen voor {id}?",
+    "slipped": "Verschuiving van {id} naar {forecast} accorderen?",
+    "ratify": "Verschuiving van {id} van {before} naar {after} accorderen?",
+    "red": "Maatregelen vaststellen voor {id}?",
+    "undated": "Datum vaststellen voor {id}?",
+    "waiting": "Termijn vaststellen voor {id}, dat wacht op {waiting_on}?",
+    "escalated": "Eigenaar aanspreken over {id} (escalatie van {since} onbeantwoord)?",
+    "removed": "Verwijdering van {id} uit het plan accorderen?",
+}
+
+
+REASONS: dict[str, str] = {
+    "overdue": "te laat",
+    "slipped": "verschoven",
+    "ratify": "datum gewijzigd zonder besluit",
+    "red": "rood",
+    "undated": "geen datum (Ntb)",
+    "waiting": "wacht op afhankelijkheid",
+    "escalated": "escalatie onbeantwoord",
+    "removed": "uit het plan verwijderd zonder besluit",
+}
+
+
+_OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
+
+
+#: Without a next meeting, the look-ahead covers this long after the meeting.
+DEFAULT_HORIZON = timedelta(days=91)
+
+
+#: The longest list a pack section shows (per step, ter besluitvorming, vooruitblik): a pack is
+#: short at any programme size; the rest is counted and left to the annex.
+LIMITS: dict[str, int] = {"step": 12, "asked": 25, "ahead": 25, "progress": 25, "since": 25}
+
+
+#: Most severe first when a list is cut: reasons, then RAG colours.
+_REASON_ORDER = (
+    "overdue", "red", "slipped", "ratify", "removed", "escalated", "waiting", "undated",
+)  # fmt: skip
+
+
+_RAG_ORDER = ("red", "amber", "grey", "green")
+
+
+#: States worst first (an action's milestones, counted on the decision list).
+_STATE_ORDER = (
+    State.OVERDUE, State.SLIPPED, State.AT_RISK, State.WAITING, State.UNDATED, State.DUE_SOON,
+    State.ON_TRACK, State.ONGOING, State.DONE, State.CANCELLED,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLine:
+    """One item as a pack shows it; ``note`` is the owner's latest comment, made inert."""
+
+    item_id: str
+    step: int
+    action_id: str
+    action_title: str
+    title: str
+    owners: tuple[str, ...]  # organisation ids
+    gereed: str  # as promised, verbatim, with a decision's revision spelt out
+    due: date | None
+    forecast: date | None
+    state: str
+    rag: str
+    stale: bool
+    note: str | None
+    note_on: date | None
+    waiting_on: tuple[str, ...]
+    #: The day the latest update was recorded, when that was later than the day after the day
+    #: it reports for (a back-dated answer: shown as *nagekomen, vastgelegd op …*); else None.
+    recorded_late: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepLine:
+    number: int
+    title: str
+    rag: str
+    counts: dict[str, int]  # per RAG colour value, all four present
+    total: int
+    exceptions: tuple[ItemLine, ...]  # amber and red items
+
+
+#: How heavily a point ter besluitvorming weighs, heaviest first: an owner's request to approve a
+#: slip, a date set by a decision (of this body) that was missed again, an escalation left
+#: unanswered, a choice only the body can make (a date or removal to ratify, measures for a red
+#: item), then the routine ones (a new date for a late item, a date for an undated one, a term
+#: for a waiting one). :func:`by_weight` orders the list so; a cut drops routine points first.
+WEIGHTS = ("slip", "again", "escalated", "choice", "routine")
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionAsked:
+    item: ItemLine
+    reason: str  # a key of QUESTIONS
+    reason_label: str
+    question: str
+    weight: str = "routine"  # one of WEIGHTS
+    #: Since when the item is late (its deadline passed) or its escalation unanswered.
+    late_since: date | None = None
+    #: The body's earlier meetings the point was on the agenda of: as their archived packs
+    #: listed it (layout 3), else as the data then stood.
+    earlier: tuple[date, ...] = ()
+    #: A missed date that a decision had set: the gereed decided and the meeting that did.
+    decided_gereed: str | None = None
+    decided_on: date | None = None
+    #: Of ``earlier``: the meetings whose archived pack did not keep what it listed (archived
+    #: before packs kept it), worked out from the data as they then stood instead.
+    earlier_estimated: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    decision: Decision
+    follow_up: str | None  # the item's state now, for decisions about an item
+    item_title: str | None
+    #: It brought a dropped item back (:func:`governance.decisions.restores`): "hersteld".
+    restored: bool = False
+    #: A decision about an action assessed through its milestones (no line of its own): the
+    #: action's title and its milestones' states now (state value, how many), worst first.
+    action_title: str | None = None
+    milestone_states: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRevision:
+    """One recorded revision of an action or milestone in the plan (``plan_revisions``): kind
+    ``created``, ``archived``, ``restored`` (field None), or ``changed`` with its field. The
+    ``before`` of an ``archived`` one holds the item's fields when it left the plan (``title``,
+    ``gereed``, ``owners``, ``step`` or ``action``; :mod:`store.agenda_read`), when known."""
+
+    item_id: str
+    kind: str
+    field: str | None
+    before: Any
+    after: Any
+    recorded_at: datetime
+
+
+#: The kinds of change *sinds de vorige vergadering*, in the order one item's are listed.
+SINCE_KINDS = (
+    "added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed",
+    "contact",  # an organisation's contact person (layout 3): ``item_id`` is the organisation's
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SinceEntry:
+    """One change since the previous meeting. ``before``/``after``: the gereed texts of a moved
+    date, the owners of an owner change; ``decided_by``: the decision behind a moved date,
+    a cancellation, a reinstatement or a removal (None: none recorded, the plan file was
+    edited)."""
+
+    item_id: str
+    title: str
+    kind: str  # one of SINCE_KINDS
+    on: date | None = None
+    before: str | None = None
+    after: str | None = None
+    decided_by: str | None = None
+    #: The first pack layout that lists it (1: every pack; 2: an action taken up again by a
+    #: decision about the action itself, whose milestones carry the dates; 3: an
+    #: organisation's contact person changed).
+    layout: int = 1
+
+
+#: What got worse since the previous meeting, per item: ``late`` (open, its deadline passed
+#: since then), ``at_risk`` (an owner reported a risk or a slip since then; not late).
+WORSE_KINDS = ("late", "at_risk")
+
+
+@dataclass(frozen=True, slots=True)
+class RagChange:
+    """The programme's (``step`` None) or a step's RAG then (at the previous meeting) and now."""
+
+    step: int | None
+    title: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class SinceLast:
+    """What changed from ``since`` (the previous meeting's day, else ``basis``'s day) on."""
+
+    since: date | None
+    #: ``previous``: the body's previous meeting; ``start``: the programme's start date (a
+    #: first meeting); ``plan``: the day the plan was first recorded (a first meeting of a
+    #: programme without a start date); ``none``: nothing to count from (all is listed).
+    basis: str
+    entries: tuple[SinceEntry, ...]
+    counts: dict[str, int]  # per kind of SINCE_KINDS, all present
+    #: What got worse (:data:`WORSE_KINDS`; ``on``: the deadline passed, or the update's day),
+    #: longest late first; the programme's and steps' RAG changes, programme first.
+    worse: tuple[SinceEntry, ...] = ()
+    rag_changes: tuple[RagChange, ...] = ()
+
+    @property
+    def layout1(self) -> SinceLast:
+        """What packs of layout 1 listed (packs archived before layout 2, made again)."""
+        entries = tuple(e for e in self.entries if e.layout == 1)
+        counts = dict.fromkeys(SINCE_KINDS, 0)
+        for e in entries:
+            counts[e.kind] += 1
+        return replace(self, entries=entries, counts=counts, worse=(), rag_changes=())
+
+    def upto(self, layout: int) -> SinceLast:
+        """What packs of ``layout`` (2 or later) listed: an archived pack made again."""
+        entries = tuple(e for e in self.entries if e.layout <= layout)
+        if len(entries) == len(self.entries):
+            return self
+        counts = dict.fromkeys(SINCE_KINDS, 0)
+        for e in entries:
+            counts[e.kind] += 1
+        return replace(self, entries=entries, counts=counts)
+
+
+_Entry = TypeVar("_Entry")  # an ItemLine, or an entry about one in its ``item``
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaPack:
+    programme_title: str
+    programme_short: str
+    body_id: str
+    body_name: str
+    meeting: Meeting
+    previous: Meeting | None
+    next: Meeting | None
+    as_of: date
+    programme_rag: str
+    rag_counts: dict[str, int]
+    decisions: tuple[DecisionLine, ...]
+    steps: tuple[StepLine, ...]
+    asked: tuple[DecisionAsked, ...]
+    ahead: tuple[ItemLine, ...]
+    annex: tuple[ItemLine, ...]
+    horizon: date
+    sources: tuple[str, ...] = field(default=())
+    since_last: SinceLast | None = None
+    #: The rules the pack's legend states: working days without an update before an item is
+    #: *verouderd*, and past the deadline before a forecast makes a slip red.
+    stale_after_days: int = 20
+    slip_red_days: int = SLIP_RED_WORKING_DAYS
+    #: The body's earlier meetings whose archived pack *eerder voorgelegd* read, and why
+    #: (layout 4): ``sent`` (it counts), ``never_sent`` (made by hand or never queued) or
+    #: ``made_after_meeting`` (as of the meeting's day or later); not one of them counts.
+    earlier_packs: tuple[tuple[date, str], ...] = ()
+
+
+def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:
+    """At most ``limit`` entries and how many were left out. A list that fits keeps its order;
+    a longer one shows the most severe first (reason, RAG, date), then in its own order."""
+    if len(entries) <= limit:
+        return list(entries), 0
+
+    def severity(entry: _Entry) -> tuple[int, int, date]:
+        line: ItemLine = getattr(entry, "item", None) or cast(ItemLine, entry)
+        reason = getattr(entry, "reason", "")
+        rank = _REASON_ORDER.index(reason) if reason in _REASON_ORDER else len(_REASON_ORDER)
+        return rank, _RAG_ORDER.index(line.rag), line.due or date.max
+
+    order = {id(e): n for n, e in enumerate(entries)}
+    shown = sorted(sorted(entries, key=severity)[:limit], key=lambda e: order[id(e)])
+    return shown, len(entries) - limit
+
+
+def local_day(plan: Plan, at: datetime) -> date:
+    """The day in the programme's time zone of a recorded instant (naive: UTC)."""
+    return _zone_day(at, plan.calendar.timezone)
+
+
+def _zone_day(at: datetime, zone: str) -> date:
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone)).date()

@@ -1,0 +1,236 @@
+"""An agenda pack's *sinds de vorige vergadering* (:mod:`governance.agenda`): what changed in the
+plan and its items since the previous meeting, and what got worse."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from governance.agenda_model import (
+    _OPEN_STATES,
+    SINCE_KINDS,
+    WORSE_KINDS,
+    ItemLine,
+    ItemRevision,
+    RagChange,
+    SinceEntry,
+    SinceLast,
+    local_day,
+)
+from governance.assessment import Assessment
+from governance.contact_changes import CONTACT_LAYOUT, contact_changes
+from governance.decisions import (
+    Decision,
+    DecisionKind,
+    decision_label,
+    restores,
+)
+from governance.meetings import Meeting
+from governance.plan import Plan
+from governance.provenance import DueChange, removals
+from governance.rag import Rag, State
+
+
+def since_last(
+    plan: Plan,
+    assessment: Assessment,
+    lines: dict[str, ItemLine],
+    previous: Meeting | None,
+    *,
+    decisions: Sequence[Decision] = (),
+    due_changes: Sequence[DueChange] = (),
+    revisions: Sequence[ItemRevision] = (),
+    first_recorded: datetime | None = None,
+    previous_assessment: Assessment | None = None,
+    contact_revisions: Sequence[ItemRevision] = (),
+) -> SinceLast:
+    """What changed since the body's previous meeting, one entry per change, in plan order,
+    and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
+    the previous meeting's day, when there was one).
+
+    A first meeting counts from the programme's start date, else from the day the plan was
+    first recorded (``first_recorded``: the first sync; the items it created are the plan, not
+    added to it). What the data record with a day counts from that day through ``as_of``:
+    items finished (their ``completed_on``), decisions (their meeting). A plan-file edit has
+    only the moment it was recorded: counted from that day on, whatever ``as_of`` (the pack
+    shows the plan file as it is, with its edits). ``decisions``: those taken on or before
+    ``as_of``; a due change made by a later decision is not in the plan the pack shows.
+    ``contact_revisions``: the contacts' plan revisions (an organisation's contact person
+    changed: :func:`governance.contact_changes.contact_changes`)."""
+    as_of = assessment.as_of
+    since: date | None
+    if previous is not None:
+        since, basis = previous.on, "previous"
+    elif plan.programme.start is not None:
+        since, basis = plan.programme.start, "start"
+    elif first_recorded is not None:
+        since, basis = local_day(plan, first_recorded), "plan"
+    else:
+        since, basis = None, "none"
+
+    def within(day: date | None) -> bool:
+        return day is not None and (since is None or since <= day) and day <= as_of
+
+    def recorded(at: datetime) -> bool:
+        return since is None or local_day(plan, at) >= since
+
+    taken = [d for d in decisions if d.item_id is not None and d.meeting_on <= as_of]
+    entries: list[SinceEntry] = []
+    titles = {item_id: line.title for item_id, line in lines.items()}
+    for r in revisions:
+        if r.kind == "created" and isinstance(r.after, dict) and r.item_id not in titles:
+            titles[r.item_id] = str(r.after.get("title") or "")
+        elif r.kind == "archived" and isinstance(r.before, dict) and r.item_id not in titles:
+            titles[r.item_id] = str(r.before.get("title") or "")  # its title when removed
+    for i in assessment.items.values():
+        if i.state is State.DONE and within(i.completed_on):
+            entries.append(SinceEntry(i.item_id, i.title, "done", i.completed_on))
+        elif i.state is State.CANCELLED and within(i.completed_on):
+            drops = [
+                d for d in taken
+                if d.item_id in (i.item_id, i.action_id) and d.kind is DecisionKind.CANCEL
+            ]  # fmt: skip
+            by = decision_label(plan, drops[-1]) if drops else None
+            entries.append(
+                SinceEntry(i.item_id, i.title, "cancelled", i.completed_on, decided_by=by)
+            )
+        elif i.state in _OPEN_STATES:
+            mine = sorted((d for d in taken if d.item_id == i.item_id), key=lambda d: d.meeting_on)
+            drops = [d for d in mine if d.kind is DecisionKind.CANCEL]
+            back = [
+                d for d in mine
+                if drops and d.kind is DecisionKind.SET_GEREED
+                and d.meeting_on >= drops[-1].meeting_on and within(d.meeting_on)
+            ]  # fmt: skip
+            if back:
+                label = decision_label(plan, back[-1])
+                entries.append(
+                    SinceEntry(i.item_id, i.title, "reinstated", back[-1].meeting_on,
+                               after=back[-1].gereed_after, decided_by=label)
+                )  # fmt: skip
+    # An action assessed through its milestones, taken up again by a decision about the
+    # action: one entry for the action (its milestones' dates are listed as they moved).
+    restoring = restores(d for d in decisions if d.meeting_on <= as_of)
+    actions = {a.id: a for a in plan.actions()}
+    for d in sorted(restoring, key=lambda d: (d.meeting_on, d.id or 0)):
+        action = actions.get(d.item_id or "")
+        if action is None or d.item_id in assessment.items or not within(d.meeting_on):
+            continue
+        after = d.gereed_after if d.gereed_after != d.gereed_before else None
+        entries.append(
+            SinceEntry(action.id, action.title, "reinstated", d.meeting_on, after=after,
+                       decided_by=decision_label(plan, d), layout=2)
+        )  # fmt: skip
+    reinstated = {(e.item_id, e.on) for e in entries if e.kind == "reinstated"}
+    for c in due_changes:
+        if c.decision is not None:
+            if not within(c.decision.meeting_on) or (c.item_id, c.decision.meeting_on) in (
+                reinstated
+            ):
+                continue  # a reinstatement says its new date itself
+            on, by = c.decision.meeting_on, decision_label(plan, c.decision)
+        elif recorded(c.recorded_at):
+            on, by = local_day(plan, c.recorded_at), None
+        else:
+            continue
+        entries.append(
+            SinceEntry(c.item_id, titles.get(c.item_id, ""), "moved", on,
+                       c.gereed_before or "geen datum", c.gereed_after or "geen datum", by)
+        )  # fmt: skip
+    kinds = {"created": "added", "archived": "removed", "restored": "restored"}
+    for r in revisions:
+        if not recorded(r.recorded_at):
+            continue
+        if r.kind == "created" and first_recorded is not None and r.recorded_at <= first_recorded:
+            continue  # the plan as first recorded
+        title = titles.get(r.item_id, "")
+        if r.kind == "archived":
+            # Removed by a decision's drop (the file tidied after it), or dealt with by one.
+            found = removals(
+                [(r.item_id, r.kind, r.before, r.recorded_at)],
+                taken,
+                zone=plan.calendar.timezone,
+            )
+            by = decision_label(plan, found[0].decision) if found[0].decision else None
+            entries.append(
+                SinceEntry(r.item_id, title, "removed", local_day(plan, r.recorded_at),
+                           decided_by=by)
+            )  # fmt: skip
+        elif r.kind in kinds:
+            entries.append(
+                SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at))
+            )
+        elif r.kind == "changed" and r.field == "owners":
+            entries.append(
+                SinceEntry(r.item_id, title, "owners", local_day(plan, r.recorded_at),
+                           _owners(r.before), _owners(r.after))
+            )  # fmt: skip
+    for org, name, on, before, after in contact_changes(
+        plan, contact_revisions, since, as_of, lambda at: local_day(plan, at)
+    ):
+        entries.append(SinceEntry(org, name, "contact", on, before, after, layout=CONTACT_LAYOUT))
+    order = {item_id: n for n, item_id in enumerate(lines)}
+    for n, line in enumerate(lines.values()):
+        order.setdefault(line.action_id, n)  # an action before its first milestone
+    entries.sort(
+        key=lambda e: (
+            order.get(e.item_id, len(order)),
+            e.item_id,
+            SINCE_KINDS.index(e.kind),
+            e.on or date.min,
+        )
+    )
+    counts = dict.fromkeys(SINCE_KINDS, 0)
+    for e in entries:
+        counts[e.kind] += 1
+    worse, rag_changes = got_worse(plan, assessment, since, previous_assessment)
+    return SinceLast(since, basis, tuple(entries), counts, worse, rag_changes)
+
+
+def got_worse(
+    plan: Plan, assessment: Assessment, since: date | None, previous: Assessment | None
+) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...]]:
+    """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
+    passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
+    reported at risk or slipped in that time (not late), and the RAG of the programme and of
+    each step on ``since`` (``previous``) and now, where it changed."""
+    as_of = assessment.as_of
+    worse: list[SinceEntry] = []
+    before = previous.items if previous is not None else {}
+    for i in assessment.items.values():
+        was = before.get(i.item_id)
+        if i.state is State.OVERDUE:
+            if i.due is None or (since is not None and i.due < since) or i.due >= as_of:
+                continue
+            if was is not None and was.state is State.OVERDUE:
+                continue
+            worse.append(SinceEntry(i.item_id, i.title, "late", i.due))
+        elif i.state in (State.AT_RISK, State.SLIPPED):
+            latest = i.latest_update
+            on = latest.reported_on if latest is not None else None
+            if on is None or (since is not None and on < since) or on > as_of:
+                continue
+            if was is not None and was.state in (State.AT_RISK, State.SLIPPED, State.OVERDUE):
+                continue
+            worse.append(SinceEntry(i.item_id, i.title, "at_risk", on, after=i.state.value))
+    worse.sort(key=lambda e: (WORSE_KINDS.index(e.kind), e.on or date.max))
+    changes: list[RagChange] = []
+    if previous is not None:
+        if previous.programme is not assessment.programme:
+            changes.append(
+                RagChange(None, plan.programme.title, previous.programme.value,
+                          assessment.programme.value)
+            )  # fmt: skip
+        for step in plan.steps:
+            then = previous.steps.get(step.number, Rag.GREY)
+            now = assessment.steps.get(step.number, Rag.GREY)
+            if then is not now:
+                changes.append(RagChange(step.number, step.title, then.value, now.value))
+    return tuple(worse), tuple(changes)
+
+
+def _owners(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "geen"
+    return str(value) if value else "geen"

@@ -1,0 +1,317 @@
+"""A calendar feed's item events: each item's event in the forms the scopes pick from, with the
+SEQUENCE and stamps it gets against what was last published (the feed memory,
+``feed_entries``); what every part of the feed shares (the format, the finished states, the
+window done work stays in, the memory's transaction). See :mod:`regie.feeds`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote
+
+from regie.bootstrap import App
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from feeds.model import FeedDecision, FeedItem
+    from feeds.scope import Scope
+    from governance.assessment import Assessment, ItemAssessment
+    from governance.decisions import Decision
+    from governance.plan import Plan
+    from store.feeds import ArchivedItem, FeedEntry
+
+
+FEED_FORMAT = "1"  # part of every ETag key: bump when the feed's layout changes
+
+
+FINISHED = ("done", "cancelled")
+
+
+ONE_SECOND = timedelta(seconds=1)
+
+
+class Event(NamedTuple):
+    """An item's event in the forms the scopes pick from, with what they filter on."""
+
+    step: int
+    owners: tuple[str, ...]  # organisation ids
+    author: str | None  # who wrote the note in ``noted``
+    plain: FeedItem  # no note, no link: every feed but the two below
+    noted: FeedItem  # with the note: its writer's own feed (Scope.shows_note)
+    office: FeedItem  # with the office's (login) link: the programme's feed (Scope.office_link)
+    finished: date | None = None  # done or dropped (or left the plan) on this day
+
+    def kept(self, kept_from: date) -> bool:
+        """Whether the event is still in feeds: an open item's always; a done or dropped
+        one's while its date or the day it was finished is on or after ``kept_from``
+        (:func:`keep_since`). Both are fixed for the day: two fetches get the same bytes."""
+        if self.plain.state not in FINISHED:
+            return True
+        return _last_day(self) >= kept_from
+
+    def pick(self, scope: Scope) -> FeedItem:
+        if scope.shows_note(self.author):
+            return self.noted
+        return self.office if scope.office_link else self.plain
+
+
+_Made = tuple["ItemAssessment", "FeedEntry | None", "datetime | None", "Event | None"]
+
+
+#: True while a feed request builds its feed: its writes wait only briefly for another
+#: connection's lock (a request answers unrecorded rather than wait the lock timeout).
+_serving: ContextVar[bool] = ContextVar("regie_feed_serving", default=False)
+
+
+@contextmanager
+def _recording(app: App, *, brief: bool = False) -> Iterator[Session]:
+    """A session in a transaction for the feed memory's reads and writes; during a feed
+    request (or ``brief``) its statements wait at most a second for a lock
+    (:func:`store.lock_wait.brief_lock_wait`); a ``regie calendar`` command waits as any other."""
+    from store.lock_wait import brief_lock_wait
+
+    with app.session() as session, session.begin():
+        if brief or _serving.get():
+            with brief_lock_wait(session):
+                yield session
+        else:
+            yield session
+
+
+def _last_day(event: Event) -> date:
+    """The day a finished event is kept from (:meth:`Event.kept`)."""
+    return max(event.plain.due, event.finished or event.plain.due)
+
+
+def keep_since(plan: Plan, as_of: date) -> date:
+    """The first day a done or dropped item, or a past meeting, still shows in feeds:
+    ``calendar.feed_keep_done_months`` before ``as_of`` (a big programme's feed would otherwise
+    grow for ever with years of finished work)."""
+    from governance.progress import add_months
+
+    return add_months(as_of, -plan.calendar.feed_keep_done_months)
+
+
+def _fingerprint(*parts: object) -> str:
+    """What a subscriber receives of an event, but its stamps: equal parts, equal text."""
+    text = repr((FEED_FORMAT, *parts)).encode()
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamps:
+    """What an item's changed event is stamped with."""
+
+    changes: dict[str, datetime]  # item code → its newest change in the store
+    fallback: datetime  # no change known: the plan file's time
+    unsynced: datetime | None  # the plan file's time when it is not the synced plan
+
+    def change(self, code: str, *more: datetime | None) -> datetime:
+        known = [t for t in (self.changes.get(code), *more, self.unsynced) if t is not None]
+        return max(known, default=self.fallback).replace(microsecond=0)
+
+
+def _publish(
+    code: str,
+    entry: FeedEntry | None,
+    due: date,
+    cancelled: bool,
+    stamps: _Stamps,
+    more: datetime | None,
+    content: tuple[object, ...],
+    published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]],
+) -> tuple[int, datetime]:
+    """An item event's SEQUENCE and stamp against what was last published (``entry``), its new
+    memory added to ``published`` (new, changed) when the event changed. ``content``: the
+    event's other values; ``more``: another change time (an archived item's)."""
+    from store.feeds import FeedEntry
+
+    if entry is None:
+        sequence = 0
+    else:
+        status_moved = entry.cancelled is not None and entry.cancelled != cancelled
+        sequence = entry.sequence + (entry.due != due or status_moved)
+    mark = _fingerprint(*content, cancelled, sequence)
+    if entry is not None and entry.fingerprint == mark and entry.changed_at is not None:
+        return sequence, entry.changed_at
+    if entry is None:
+        stamp = stamps.change(code, more)
+    elif entry.fingerprint is None and sequence == entry.sequence:
+        # Stored before the fingerprints (migration 0013): stamped as then, so that upgrading
+        # moves no stamp; the fingerprint is recorded now.
+        known = [t for t in (stamps.changes.get(code), entry.changed_at, more) if t is not None]
+        stamp = max(known, default=stamps.fallback).replace(microsecond=0)
+    else:
+        stamp = stamps.change(code, more)
+        if entry.changed_at is not None:
+            stamp = max(stamp, entry.changed_at.replace(microsecond=0) + ONE_SECOND)
+    (published[0] if entry is None else published[1])[code] = FeedEntry(
+        due, sequence, stamp, mark, cancelled
+    )
+    return sequence, stamp
+
+
+def _items(
+    app: App,
+    plan: Plan,
+    assessment: Assessment,
+    archived: list[ArchivedItem],
+    entries: dict[str, FeedEntry],
+    stamps: _Stamps,
+    reuse: Mapping[str, _Made],
+    decided: Mapping[str, FeedDecision] | None = None,
+) -> tuple[list[Event], dict[str, _Made], tuple[dict[str, FeedEntry], dict[str, FeedEntry]]]:
+    """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; per
+    current item what its event was made from (``reuse`` next time); and the feed memory to
+    save (new and changed entries: :func:`_publish`)."""
+    from feeds.model import FeedItem
+    from governance.labels import rag_label, state_label
+    from regie.plan_cache import plan_index
+
+    pid = plan.programme.id
+    base = app.settings.base_url
+    org_names = {o.id: o.name for o in plan.organisations}
+    actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
+    deadlines = plan_index(plan)[0].deadlines
+    period_ends = {d.item_id: d.period.end for d in deadlines if d.period is not None}
+    exact = {d.item_id for d in deadlines if d.period is not None and d.period.kind == "date"}
+    decided = decided or {}
+    out: list[Event] = []
+    made: dict[str, _Made] = {}
+    published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]] = ({}, {})
+
+    for item in assessment.items.values():
+        code = item.item_id
+        entry, change = entries.get(code), stamps.changes.get(code)
+        known = reuse.get(code)
+        if known is not None and known[0] is item and known[1] == entry and known[2] == change:
+            made[code] = known
+            if known[3] is not None:
+                out.append(known[3])
+            continue
+        due = item.due or _finished_date(item, entries, period_ends)
+        made[code] = (item, entry, change, None)
+        if due is None:
+            continue
+        latest = item.latest_update
+        uid, url = f"{code}@{pid}.regie", f"{base}/items/{quote(code)}"
+        action = actions.get(item.action_id, item.action_id)
+        owners = tuple(org_names.get(o, o) for o in item.owners)
+        state, cancelled = item.state.value, item.state.value == "cancelled"
+        labels = (state_label(state), rag_label(item.rag.value))
+        note = latest.comment if latest else None
+        decision = decided.get(code)
+        content = (uid, code, item.title, item.gereed, due, item.step, action, owners, state,
+                   *labels, item.forecast, note, url,
+                   *((decision,) if decision else ()))  # fmt: skip
+        sequence, stamp = _publish(code, entry, due, cancelled, stamps, None, content, published)
+        event = FeedItem(
+            uid=uid,
+            item_id=code,
+            title=item.title,
+            gereed=item.gereed,
+            due=due,
+            step=item.step,
+            action=action,
+            owners=owners,
+            state=state,
+            state_label=labels[0],
+            rag_label=labels[1],
+            forecast=item.forecast,
+            latest_note=note,
+            url=url,
+            cancelled=cancelled,
+            sequence=sequence,
+            last_modified=stamp,
+            by_end=code not in exact,
+            decided=decision,
+        )
+        plain = replace(event, latest_note=None, url=None)
+        made_event = Event(
+            step=item.step,
+            owners=tuple(item.owners),
+            author=latest.author if latest and note else None,
+            plain=plain,
+            noted=replace(event, url=None) if note is not None else plain,
+            office=replace(event, latest_note=None) if note is not None else event,
+            finished=item.completed_on,
+        )
+        saved = published[0].get(code) or published[1].get(code) or entry
+        made[code] = (item, saved, change, made_event)
+        out.append(made_event)
+    current = set(assessment.items)
+    for gone in archived:
+        if gone.due is None or gone.code in current:
+            continue
+        code = gone.code
+        uid, url = f"{code}@{pid}.regie", f"{base}/items/{quote(code)}"
+        action = actions.get(gone.action_code, gone.action_code)
+        owners = tuple(org_names.get(o, o) for o in gone.owners)
+        labels = ("uit het plan gehaald", rag_label("grey"))
+        content = (uid, code, gone.title, gone.gereed, gone.due, gone.step, action, owners,
+                   "cancelled", *labels, None, None, url)  # fmt: skip
+        sequence, stamp = _publish(
+            code, entries.get(code), gone.due, True, stamps, gone.archived_at, content, published
+        )
+        event = FeedItem(
+            uid=uid,
+            item_id=code,
+            title=gone.title,
+            gereed=gone.gereed,
+            due=gone.due,
+            step=gone.step,
+            action=action,
+            owners=owners,
+            state="cancelled",
+            state_label=labels[0],
+            rag_label=labels[1],
+            forecast=None,
+            latest_note=None,
+            url=url,
+            cancelled=True,
+            sequence=sequence,
+            last_modified=stamp,
+            by_end=code not in exact,
+        )
+        plain = replace(event, url=None)  # no note: it left the plan
+        left = gone.archived_at.date()  # when it left the plan
+        out.append(Event(gone.step, tuple(gone.owners), None, plain, plain, event, left))
+    return out, made, published
+
+
+def _decided(plan: Plan, decisions: list[Decision], as_of: date) -> dict[str, FeedDecision]:
+    """Item → the decision that set its date or dropped it last (by meeting, up to ``as_of``),
+    as its event's description tells it (calendar review, finding 8)."""
+    from feeds.model import FeedDecision
+    from governance.decisions import DecisionKind, decision_label
+
+    latest: dict[str, Decision] = {}
+    for d in decisions:
+        if d.item_id is None or d.meeting_on > as_of:
+            continue
+        if d.kind not in (DecisionKind.SET_GEREED, DecisionKind.CANCEL):
+            continue
+        before = latest.get(d.item_id)
+        if before is None or (d.meeting_on, d.id or 0) >= (before.meeting_on, before.id or 0):
+            latest[d.item_id] = d
+    return {
+        code: FeedDecision(str(d.kind), decision_label(plan, d), d.text, d.gereed_before)
+        for code, d in latest.items()
+    }
+
+
+def _finished_date(
+    item: ItemAssessment, entries: dict[str, FeedEntry], period_ends: dict[str, date | None]
+) -> date | None:
+    """A done or cancelled item has no due date in the assessment; it stays on the date it was
+    last published on (or its period's end), so the calendar shows it finished, not gone."""
+    if item.state.value not in ("done", "cancelled"):
+        return None
+    entry = entries.get(item.item_id)
+    return entry.due if entry is not None and entry.due else period_ends.get(item.item_id)

@@ -1,0 +1,255 @@
+"""The governance reports' content assembled: the agenda pack (and its layout) and the progress
+report, from :mod:`governance.agenda` / :mod:`governance.progress` over what
+:mod:`regie.report_reads` reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+from regie.report_reads import (
+    assess_as_of,
+    body_or_fail,
+    meeting_or_fail,
+    plan_on,
+    recorded_edits,
+    report_basis,
+)
+
+if TYPE_CHECKING:
+    from governance.agenda import AgendaPack
+    from governance.plan import Plan
+
+
+def agenda_pack(
+    app: App,
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+    decisions_from: date | None = None,
+) -> AgendaPack:
+    return _agenda_pack(
+        app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
+        decisions_from=decisions_from,
+    )[0]  # fmt: skip
+
+
+def _agenda_pack(
+    app: App,
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+    decisions_from: date | None = None,
+    layout: int | None = None,
+) -> tuple[AgendaPack, datetime | None]:
+    """The pack and its data cut-off (the newest recorded_at among the records it read, and
+    the archiving of the earlier packs it read). ``decisions_from``: the decision list starts
+    there (:func:`governance.agenda.build_agenda`; kept with an archived pack's parameters);
+    ``layout``: an archived pack's (before layout 3 *eerder voorgelegd* counted meetings, not
+    the packs archived for them)."""
+    from governance.agenda import build_agenda
+    from governance.events import ESCALATION_RAISED
+    from governance.meetings import previous_and_next
+    from governance.provenance import RevisionFact, due_changes
+    from store import agenda_read, reports_read
+
+    plan = plan or app.load_plan()
+    body = body_or_fail(plan, body_id)
+    all_meetings = meeting_or_fail(app, plan, body_id, meeting_on, recorded_until=recorded_until)
+    meeting = next(m for m in all_meetings if m.on == meeting_on)
+    previous, following = previous_and_next(all_meetings, meeting_on)
+    # Read on a plain connection: no ORM to import before a PDF's layout can start.
+    with app.reading() as connection:
+        escalations = reports_read.events_named(
+            connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
+        )
+        basis = report_basis(connection, plan, as_of, recorded_until)
+        # The progress report's reading of the due dates moved (with or without a decision),
+        # and the items' other revisions: *Sinds de vorige vergadering*, ratification.
+        moved = due_changes(
+            [
+                RevisionFact(*row)
+                for row in reports_read.plan_revisions(
+                    connection, plan.programme.id, recorded_until
+                )
+            ],
+            basis.recorded,
+        )
+        revisions, first_recorded = agenda_read.item_revisions(
+            connection, plan.programme.id, recorded_until
+        )
+        contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
+        listed: dict[date, frozenset[str] | None] | None = None
+        not_counted: dict[date, str] | None = None
+        archived_at: list[datetime] = []
+        if (layout or AGENDA_LAYOUT) >= 4:  # only the packs sent before their meeting count
+            read = agenda_read.packs_sent(connection, plan.programme.id, body_id, recorded_until)
+            packs = {on: found for on, found in read.listed.items() if on < meeting_on}
+            listed = {on: items for on, (items, _) in packs.items()}
+            not_counted = {on: why for on, why in read.not_counted.items() if on < meeting_on}
+            archived_at = [at for _, at in packs.values()]
+        elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
+            packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
+            packs = {on: found for on, found in packs.items() if on < meeting_on}
+            listed = {on: items for on, (items, _) in packs.items()}
+            archived_at = [at for _, at in packs.values()]
+        # The data as they stood on the previous meeting's day: what got worse since.
+        before = None
+        if previous is not None and previous.on <= as_of:
+            edits = recorded_edits(connection, plan, previous.on, recorded_until)
+            then = plan_on(plan, basis.recorded, previous.on, edits)
+            before = assess_as_of(connection, then, previous.on, recorded_until=recorded_until)
+    pack = build_agenda(
+        basis.plan,
+        basis.assessment,
+        body,
+        meeting,
+        previous=previous,
+        next_meeting=following,
+        # Every body's: a decision of another body may answer an escalation (build_agenda
+        # lists only this body's among the decisions taken).
+        decisions=basis.decisions,
+        escalations=escalations,
+        due_changes=moved,
+        revisions=revisions,
+        first_recorded=first_recorded,
+        earlier=[m for m in all_meetings if m.on < meeting_on],
+        previous_assessment=before,
+        decisions_from=decisions_from,
+        contact_revisions=contacts,
+        packs_listed=listed,
+        packs_not_counted=not_counted,
+    )
+    cut_off = basis.cut_off
+    if listed:  # the packs it read are part of its data: a rebuild reads the same ones
+        cut_off = max([*archived_at, *([cut_off] if cut_off else [])])
+    return pack, cut_off
+
+
+#: The agenda pack's layout (kept with an archived pack's parameters as ``layout``): 2 puts
+#: what needs a decision first (page 1), ranks *ter besluitvorming* by weight and says what got
+#: worse; 3 lists an organisation's change of contact person *sinds de vorige vergadering*. A
+#: pack archived without it is made again with layout 1's frozen templates
+#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it; one of layout 2 with
+#: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
+#: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
+#: the last pack archived for each meeting, made by hand or after it too).
+AGENDA_LAYOUT = 4
+
+
+def agenda_parameters(
+    body_id: str,
+    meeting_on: date,
+    as_of: date,
+    decisions_from: date | None = None,
+    pack: AgendaPack | None = None,
+) -> dict[str, Any]:
+    """What an archived pack keeps to be made again: body, meeting, day and layout (and where
+    its decision list starts, when not at the previous meeting); and the items its *ter
+    besluitvorming* put to the body (``listed``): a later pack says *eerder voorgelegd* from
+    them."""
+    parameters: dict[str, Any] = {
+        "body": body_id,
+        "meeting": meeting_on.isoformat(),
+        "as_of": as_of.isoformat(),
+        "layout": AGENDA_LAYOUT,
+    }
+    if decisions_from is not None:
+        parameters["decisions_from"] = decisions_from.isoformat()
+    if pack is not None:
+        parameters["listed"] = sorted({a.item.item_id for a in pack.asked})
+    return parameters
+
+
+def progress_report(
+    app: App,
+    start: date,
+    end: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+    recipient: str | None = None,
+    report_id: str | None = None,
+) -> Any:
+    return _progress_report(
+        app,
+        start,
+        end,
+        as_of,
+        plan=plan,
+        recorded_until=recorded_until,
+        recipient=recipient,
+        report_id=report_id,
+    )[0]
+
+
+def _progress_report(
+    app: App,
+    start: date,
+    end: date,
+    as_of: date,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+    recipient: str | None = None,
+    layout: int | None = None,
+    report_id: str | None = None,
+) -> tuple[Any, datetime | None]:
+    """The report and its data cut-off; ``recipient``: whom it is for (the reporting
+    obligation's, :func:`report_recipient`). The plan is the one of ``as_of`` (decisions taken
+    and plan-file edits synced after it undone); every change of a due date the plan's
+    revisions record is read (also one synced after ``as_of``, with the day it was recorded),
+    so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
+    items removed from the plan file and the owners changed (the items' revisions)."""
+    from governance.progress import LAYOUT, build_progress
+    from governance.provenance import RevisionFact, due_changes
+    from store import agenda_read, reports_read
+    from store.dialect import reader
+    from store.reports_repo import ReportsRepository
+
+    if end < start:
+        raise InvalidInput(f"--to {end} is before --from {start}")
+    plan = plan or app.load_plan()
+    obligation = next((r for r in plan.reports if r.id == report_id), None)
+    if report_id is None and len(plan.reports) == 1:
+        obligation = plan.reports[0]
+    with app.session() as session:
+        connection = reader(session)
+        programme = plan.programme.id
+        revisions = [
+            RevisionFact(code, field, before, after, at)
+            for code, field, before, after, at in reports_read.plan_revisions(
+                connection, programme, recorded_until
+            )
+        ]
+        measured = ReportsRepository(session, programme).measurements(until=as_of)
+        if recorded_until is not None:
+            measured = [m for m in measured if m.recorded_at and m.recorded_at <= recorded_until]
+        basis = report_basis(connection, plan, as_of, recorded_until)
+        items, _ = agenda_read.item_revisions(connection, programme, recorded_until)
+    moved = due_changes(revisions, basis.recorded)
+    report = build_progress(
+        basis.plan,
+        basis.assessment,
+        start,
+        end,
+        decisions=basis.decisions,
+        measurements=measured,
+        due_changes=[c for c in moved if not c.decided],
+        revisions=items,
+        recipient=recipient,
+        layout=LAYOUT if layout is None else layout,
+        # The obligation it is for (its approval names it): the one given, else the plan's only.
+        obligation_id=obligation.id if obligation is not None else None,
+        delivered_by=obligation.action if obligation is not None else None,
+    )
+    return report, basis.cut_off

@@ -1,0 +1,253 @@
+"""What the governance reports read: the body's meetings, and the plan, assessment and
+decisions of a day that the agenda pack and the progress report rest on (:func:`report_basis`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from regie.bootstrap import App
+from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from governance.assessment import Assessment
+    from governance.decisions import Decision
+    from governance.meetings import Meeting
+    from governance.plan import GovernanceBody, Plan
+    from governance.provenance import PlanEdit
+
+
+def body_or_fail(plan: Plan, body_id: str) -> GovernanceBody:
+    body = plan.body(body_id)
+    if body is None:
+        known = ", ".join(b.id for b in plan.governance) or "none"
+        raise InvalidInput(f"--body: unknown governance body {body_id!r} (known: {known})")
+    return body
+
+
+def _term(plan: Plan) -> tuple[date, date]:
+    from governance.meetings import meeting_term
+
+    # The same term the plan's meeting check covers (regie.bootstrap._meetings_on_days_off).
+    return meeting_term(plan.programme.start, plan.programme.end)
+
+
+def meetings(
+    app: App,
+    body_id: str | None = None,
+    *,
+    plan: Plan | None = None,
+    recorded_until: datetime | None = None,
+) -> list[Meeting]:
+    """Every meeting of one body (or all bodies) over the programme's term: plan and database
+    (the one-off meetings recorded up to ``recorded_until`` when given)."""
+    from governance.meetings import schedule_meetings
+    from store import reports_read
+
+    plan = plan or app.load_plan()
+    bodies = [body_or_fail(plan, body_id)] if body_id else list(plan.governance)
+    with app.reading() as connection:
+        extra = reports_read.meetings(connection, plan.programme.id, body_id, recorded_until)
+    first, last = _term(plan)
+    out: list[Meeting] = []
+    for body in bodies:
+        in_db = [m for m in extra if m.body_id == body.id]
+        last_db = max((m.on for m in in_db), default=last)
+        out.extend(schedule_meetings(body.id, body.meetings, in_db, first, max(last, last_db)))
+    return sorted(out, key=lambda m: (m.on, m.body_id))
+
+
+def add_meeting(
+    app: App,
+    body_id: str,
+    on: date,
+    at: time | None,
+    location: str | None,
+    note: str | None,
+    *,
+    allow_day_off: bool = False,
+) -> str:
+    """Store a one-off meeting. A body meets on working days, as the plan file's meetings must
+    (docs/plan-schema.md, "Meetings"): a weekend day or a public holiday of the plan's calendar
+    is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real)."""
+    from governance.dates import outside_life, programme_life
+    from governance.meetings import Meeting
+    from regie.services import utcnow
+    from store import sync_plan
+    from store.reports_repo import ReportsRepository
+
+    plan = app.load_plan()
+    body_or_fail(plan, body_id)
+    beyond = outside_life(programme_life(plan), {"DATE": on})
+    if beyond:
+        raise InvalidInput(*beyond)
+    off = day_off(plan, on)
+    if off is not None and not allow_day_off:
+        raise InvalidInput(
+            f"DATE: {on} is {off}, not a working day: give --allow-day-off to add the meeting "
+            "anyway"
+        )
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        added = ReportsRepository(session, plan.programme.id).add_meeting(
+            Meeting(body_id, on, at, location, source="db", note=note)
+        )
+    if not added:
+        raise InvalidInput(f"{body_id} already has a meeting on {on} in the database")
+    return f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
+
+
+def day_off(plan: Plan, on: date) -> str | None:
+    """What ``on`` is when it is no working day of the plan's calendar (``calendar.
+    holidays_country``): ``a Saturday``, ``a public holiday (Koningsdag)``, ``a Sunday and a
+    public holiday (Eerste Kerstdag)``; None on a working day. The holiday is named as the
+    ``holidays`` package names it in the country's own language."""
+    from governance.meetings import DAY_NAMES
+    from governance.workdays import WorkCalendar
+
+    calendar = WorkCalendar.for_plan(plan)
+    if calendar.is_working_day(on):
+        return None
+    weekend = f"a {DAY_NAMES[on.weekday()]}" if on.weekday() >= 5 else None
+    if not calendar.is_holiday(on):
+        return weekend
+    extra = {d.on: d.name for d in plan.calendar.extra_days_off}
+    if on in extra:  # calendar.extra_days_off, named as the plan names it
+        holiday = f"an extra day off ({extra[on]})" if extra[on] else "an extra day off"
+    else:
+        name = _holiday_name(plan.calendar.holidays_country, on)
+        holiday = f"a public holiday ({name})" if name else "a public holiday"
+    return f"{weekend} and {holiday}" if weekend else holiday
+
+
+def _holiday_name(country: str, on: date) -> str | None:
+    """The holiday's name in the country's default language (not the locale's: the same
+    text wherever the command runs)."""
+    import holidays
+
+    try:
+        found = holidays.country_holidays(country, years=on.year)
+        language = getattr(found, "default_language", None)
+        if language:
+            found = holidays.country_holidays(country, years=on.year, language=language)
+    except NotImplementedError:  # pragma: no cover - load_plan has refused such a country
+        return None
+    name = found.get(on)
+    return str(name) if name else None
+
+
+def meeting_or_fail(
+    app: App, plan: Plan, body_id: str, on: date, *, recorded_until: datetime | None = None
+) -> list[Meeting]:
+    """The body's meetings; ``on`` must be one of them."""
+    found = meetings(app, body_id, plan=plan, recorded_until=recorded_until)
+    if not any(m.on == on for m in found):
+        near = ", ".join(m.on.isoformat() for m in found if abs((m.on - on).days) < 120)
+        hint = f" (nearby: {near})" if near else ""
+        raise InvalidInput(
+            f"--meeting: {body_id} has no meeting on {on}{hint}; add one with `regie meeting add`"
+        )
+    return found
+
+
+def assess_as_of(
+    session: Session | Connection,
+    plan: Plan,
+    as_of: date,
+    *,
+    recorded_until: datetime | None = None,
+) -> Assessment:
+    """The assessment on ``as_of`` from the updates reported up to then; with
+    ``recorded_until``, from those recorded up to that moment only (a data cut-off)."""
+    from governance.assessment import assess
+    from store.assessment_query import assessment_updates
+
+    if recorded_until is None:
+        return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+    from sqlalchemy import Connection as _Connection
+
+    from store import reports_read
+    from store.dialect import reader
+
+    connection = session if isinstance(session, _Connection) else reader(session)
+    updates = reports_read.updates_recorded_until(
+        connection, plan.programme.id, as_of, recorded_until
+    )
+    return assess(plan, updates, as_of)
+
+
+def recorded_decisions(
+    connection: Connection, plan: Plan, recorded_until: datetime | None
+) -> list[Decision]:
+    """Every decision of the programme (all bodies, any meeting date), recorded up to
+    ``recorded_until`` when given."""
+    from store import reports_read
+
+    found = reports_read.decisions(connection, plan.programme.id)
+    if recorded_until is None:
+        return found
+    return [d for d in found if d.recorded_at is None or d.recorded_at <= recorded_until]
+
+
+def plan_on(
+    plan: Plan,
+    decisions: Sequence[Decision],
+    as_of: date,
+    edits: Sequence[PlanEdit] = (),
+) -> Plan:
+    """The plan as it stood on ``as_of`` (:func:`governance.provenance.plan_as_of`): a report
+    for a day before a decision's meeting does not know the decision yet, nor a plan-file edit
+    synced after that day (``edits``: :func:`recorded_edits`)."""
+    from governance.provenance import plan_as_of
+
+    return plan_as_of(plan, decisions, as_of, edits)
+
+
+def recorded_edits(
+    connection: Connection, plan: Plan, as_of: date, recorded_until: datetime | None = None
+) -> list[PlanEdit]:
+    """The plan revisions :func:`plan_on` needs to undo the plan-file edits synced after
+    ``as_of`` ([] when there is none: a view of today); recorded up to ``recorded_until``."""
+    from governance.provenance import end_of_day
+    from store import reports_read
+
+    return reports_read.plan_edits(
+        connection, plan.programme.id, end_of_day(plan, as_of), recorded_until
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportBasis:
+    """What a report for a day rests on (:func:`report_basis`)."""
+
+    plan: Plan  # as its decisions stood on the day
+    assessment: Assessment  # of the day, from the updates recorded up to the cut-off
+    recorded: list[Decision]  # every decision recorded (up to the cut-off), any meeting date
+    decisions: list[Decision]  # of those, the ones taken on or before the day
+    cut_off: datetime | None  # the data cut-off (``recorded_until``, else the newest record)
+
+
+def report_basis(
+    connection: Connection, plan: Plan, as_of: date, recorded_until: datetime | None
+) -> ReportBasis:
+    """The agenda pack's and the progress report's provenance, read in one place: the plan
+    of ``as_of`` (decisions taken after it undone), the assessment of that day, the decisions
+    and the data cut-off, which is read last (the newest recorded_at among the records read
+    before it, in the same transaction)."""
+    from governance.events import ESCALATION_RAISED
+    from store import reports_read
+
+    everything = recorded_decisions(connection, plan, recorded_until)
+    edits = recorded_edits(connection, plan, as_of, recorded_until)
+    dated = plan_on(plan, everything, as_of, edits)
+    assessment = assess_as_of(connection, dated, as_of, recorded_until=recorded_until)
+    decisions = [d for d in everything if d.meeting_on <= as_of]
+    cut_off = recorded_until or reports_read.data_until(
+        connection, plan.programme.id, as_of, ESCALATION_RAISED
+    )
+    return ReportBasis(dated, assessment, everything, decisions, cut_off)

@@ -1,0 +1,234 @@
+"""The governance reports rendered: HTML (SVG charts), PDF (PNG charts, an annex file for the
+full tables), Markdown and DOCX, formats from :mod:`reports`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from regie.errors import InvalidInput
+from regie.pdf_worker import (
+    ChartMaker,
+    ChartSets,
+    Placeholders,
+    _chart_maker,
+    _data_uris,
+)
+from regie.report_build import AGENDA_LAYOUT
+
+if TYPE_CHECKING:
+    from governance.agenda import AgendaPack
+
+
+FORMATS = ("html", "md", "pdf", "docx")
+
+
+def annex_name(pack: AgendaPack) -> str:
+    """The file the PDF pack refers to for its annex (the same name wherever it is written)."""
+    return f"agenda-{pack.body_id}-{pack.meeting.on.isoformat()}-bijlage.html"
+
+
+def _agenda_template(layout: int, name: str) -> str:
+    return name if layout >= 2 else f"{name}_v1"
+
+
+def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
+    """``pack`` with only what packs of ``layout`` listed (an archived pack made again)."""
+    if layout >= AGENDA_LAYOUT or layout < 2 or pack.since_last is None:
+        return pack  # layout 1's frozen templates pick their own (SinceLast.layout1)
+    from dataclasses import replace
+
+    return replace(pack, since_last=pack.since_last.upto(layout))
+
+
+def render_agenda(
+    pack: AgendaPack, fmt: str, *, charts: ChartMaker | None = None, layout: int = AGENDA_LAYOUT
+) -> bytes:
+    """The pack in one format. HTML and Markdown are byte-identical for the same pack.
+
+    The PDF leaves the full table out and names the annex file (:func:`render_agenda_annex`):
+    WeasyPrint's table layout is the cost of a PDF, and a pack is read by exception.
+    ``layout``: an archived pack's (:data:`AGENDA_LAYOUT`)."""
+    from governance.agenda import LIMITS, WEIGHTS, by_weight, shortlist_asked
+
+    pack = _as_laid_out(pack, layout)
+    shown, cut = shortlist_asked(pack.asked, LIMITS["asked"] if fmt == "pdf" else len(pack.asked))
+    return _render_document(
+        fmt,
+        template=_agenda_template(layout, "agenda"),
+        context={
+            "pack": pack,
+            "annex_file": annex_name(pack) if fmt == "pdf" else None,
+            # Layout 2: ter besluitvorming heaviest first; the PDF cuts routine points only.
+            "ranked": by_weight(pack.asked),
+            "asked_shown": shown,
+            "asked_cut": cut,
+            "weights": WEIGHTS,
+        },
+        charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
+        title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
+        footer=f"{pack.programme_short} · agenda {pack.body_name}, {long_date(pack.meeting.on)}",
+        as_of=pack.as_of,
+    )
+
+
+def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
+    """The annex of the PDF pack as its own self-contained HTML file: every item, and every
+    point ter besluitvorming (by weight) when the PDF could show only the first of them."""
+    from governance.agenda import LIMITS, by_weight
+
+    asked = pack.asked if layout < 2 else by_weight(pack.asked)
+    return _render_annex(
+        pack.annex,
+        template=_agenda_template(layout, "bijlage"),
+        asked=asked if len(pack.asked) > LIMITS["asked"] else (),
+        # The body's name after a colon: no article to choose ("de"/"het", or a proper name).
+        about=f"Bij de agenda: {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
+        programme_title=pack.programme_title,
+        as_of=pack.as_of,
+        footer=f"{pack.programme_short} · {annex_name(pack)}",
+    )
+
+
+def _render_annex(
+    lines: Sequence[Any],
+    *,
+    about: str,
+    programme_title: str,
+    as_of: date,
+    footer: str,
+    asked: Sequence[Any] = (),
+    completed: dict[str, date] | None = None,
+    template: str = "bijlage",
+) -> bytes:
+    from governance.agenda import WEIGHTS
+    from reports.render import render
+
+    return render(
+        f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
+        as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
+        asked=asked, completed=completed or {}, weights=WEIGHTS,
+    ).encode()  # fmt: skip
+
+
+def _render_document(
+    fmt: str,
+    *,
+    template: str,
+    context: dict[str, Any],
+    charts: ChartMaker,
+    title: str,
+    footer: str,
+    as_of: Any,
+) -> bytes:
+    """One report in one format: HTML (SVG charts) → PDF (PNG charts), Markdown, DOCX."""
+    from reports.render import render
+
+    if fmt in ("html", "pdf"):
+        chart_fmt = "svg" if fmt == "html" else "png"
+        html = render(
+            f"{template}.html.j2", **context, charts=_data_uris(charts(chart_fmt), chart_fmt),
+            title=title, footer=footer,
+        )  # fmt: skip
+        if fmt == "html":
+            return html.encode()
+        if isinstance(charts, Placeholders):  # laid out now, written when the charts exist
+            from reports.pdf import lay_out
+
+            charts.document = lay_out(html)
+            return b""
+        from reports.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    if fmt == "md":
+        return render(f"{template}.md.j2", **context, images=False).encode()
+    if fmt == "docx":
+        from reports.docx import markdown_to_docx
+
+        markdown = render(f"{template}.md.j2", **context, images=True)
+        return markdown_to_docx(markdown, charts("png"), title=title, as_of=as_of)
+    raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def _agenda_charts(pack: AgendaPack, fmts: Sequence[str]) -> ChartSets:
+    """Per chart format, the pack's charts by name."""
+    from reports import charts
+
+    drawn = {"rag": charts.rag_summary(pack.steps, fmts)}
+    for step in pack.steps:
+        chart = charts.timeline(
+            [line for line in pack.annex if line.step == step.number], pack.as_of, fmts
+        )
+        if chart is not None:
+            drawn[f"timeline-{step.number}"] = chart
+    return _by_format(drawn, fmts)
+
+
+def _by_format(
+    drawn: dict[str, dict[str, bytes]], fmts: Sequence[str]
+) -> dict[str, dict[str, bytes]]:
+    return {fmt: {name: saved[fmt] for name, saved in drawn.items()} for fmt in fmts}
+
+
+def long_date(day: date) -> str:
+    from reports.render import long_date as dutch
+
+    return dutch(day)
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def check_formats(value: str) -> tuple[str, ...]:
+    """``html``, or several at once: ``html,pdf`` (one process, one pack, charts drawn once)."""
+    fmts = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    for fmt in fmts or (value,):
+        check_format(fmt)
+    return fmts
+
+
+def progress_annex_name(report: Any) -> str:
+    return f"voortgang-{report.start.isoformat()}-{report.end.isoformat()}-bijlage.html"
+
+
+def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
+    """Like the agenda pack: the PDF caps its lists and names its annex file."""
+    from governance.progress import TEMPLATES_FROM
+
+    return _render_document(
+        fmt,
+        template="voortgang" if report.layout >= TEMPLATES_FROM else "voortgang_v1",
+        context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
+        charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
+        title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
+        footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",
+        as_of=report.as_of,
+    )
+
+
+def render_progress_annex(report: Any) -> bytes:
+    about = (
+        f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"
+    )
+    return _render_annex(
+        report.annex,
+        about=about,
+        programme_title=report.programme_title,
+        as_of=report.as_of,
+        footer=f"{report.programme_short} · {progress_annex_name(report)}",
+        completed=report.completed_on,
+    )
+
+
+def _progress_charts(report: Any, fmts: Sequence[str]) -> ChartSets:
+    from reports import charts
+
+    drawn = {
+        f"indicator-{i.indicator.id}": charts.indicator(i, fmts)
+        for i in report.indicators
+        if i.measurements
+    }
+    return _by_format(drawn, fmts)
