@@ -18,7 +18,8 @@ from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store import Repository
 from tests.fakes.smtp import SmtpServer
-from tests.integration.test_mail_bounces import DAY, GONE, _env, dsn
+from tests.integration.mail_setup import mail_env
+from tests.integration.test_mail_bounces import DAY, GONE, dsn
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -44,7 +45,7 @@ def test_the_bounce_notice_is_filed_under_the_office_s_date(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with SmtpServer() as relay:
-        app = bootstrap(load_settings(_env(tmp_path, migrated_url, relay.port)))
+        app = bootstrap(load_settings(mail_env(tmp_path, migrated_url, relay)))
         deadline_check(app, DAY)
         assert send_reminders(app).sent
         original = next(m for m in relay.mails() if m["To"].addresses[0].addr_spec == GONE)
