@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,3 +87,14 @@ def save_artifact(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def appears(locator: Locator) -> bool:
+    """Whether the locator is (or becomes, within the page's timeout) visible.
+
+    ``is_visible()`` does not wait: right after a click that submits a form, Playwright has
+    only seen the navigation start, and the check may still run on the old page (a flaky CI
+    failure after *Intrekken*). Raises Playwright's TimeoutError when it never shows.
+    """
+    locator.wait_for(state="visible")
+    return True

@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli import regie
 from tests.integration.answer_app import ANSWERS_PLAN
-from tests.integration.browser import axe_violations, save_artifact
+from tests.integration.browser import appears, axe_violations, save_artifact
 from tests.integration.server import running_server
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def test_correct_an_answer_then_a_cancellation_stops_an_open_form(
         assert page.get_by_label("Toelichting").input_value() == "Extra ronde met de provincie"
         page.get_by_label("Risico").check()
         page.get_by_role("button", name="Versturen").click()
-        assert page.get_by_role("heading", name="Dank u, uw antwoord is opgeslagen").is_visible()
+        assert appears(page.get_by_role("heading", name="Dank u, uw antwoord is opgeslagen"))
         assert [s for s, _ in history(server.env)] == ["on_track", "at_risk"]  # both kept
 
         page.get_by_role("link", name="Wijzigen").click()  # a second correction, left open
@@ -72,8 +72,8 @@ def test_correct_an_answer_then_a_cancellation_stops_an_open_form(
                        env=server.env)  # fmt: skip
         assert cancel.code == 0, cancel.err
         page.get_by_role("button", name="Versturen").click()
-        assert page.get_by_role("heading", name="Dit punt is vervallen").is_visible()
-        assert "Vervallen gemeld door het programmabureau" in page.content()
+        assert appears(page.get_by_role("heading", name="Dit punt is vervallen"))
+        assert appears(page.get_by_text("Vervallen gemeld door het programmabureau").first)
         typed = page.get_by_label("Toelichting")  # shown back, to copy
         assert typed.input_value() == "Opgeleverd, zie verslag"
         save_artifact(page, "answer-cancelled.png")

@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli import regie
 from tests.integration.answer_app import ANSWERS_PLAN
-from tests.integration.browser import axe_violations, save_artifact
+from tests.integration.browser import appears, axe_violations, save_artifact
 from tests.integration.server import Server, running_server
 from tests.integration.test_web_browser import PASSWORD, _regie_stdin, log_in
 
@@ -71,7 +71,7 @@ def test_pages_reflow_at_320_pixels(page: Page, server: Server) -> None:
     page.goto(server.url + "/agenda")
     page.get_by_label("Bereik").select_option("programme")
     page.get_by_role("button", name="Abonnement maken").click()
-    assert page.locator('a[href^="webcal:"]').is_visible()
+    assert appears(page.locator('a[href^="webcal:"]'))
     widths["agenda with a new subscription"] = _page_width(page)
     page.goto(server.url + "/besluiten?stap=1")
     assert page.get_by_role("link", name="1.1.3", exact=True).is_visible()
@@ -119,6 +119,7 @@ def test_the_decisions_page_on_a_phone(page: Page, server: Server) -> None:
     assert axe_violations(page) == []
     page.get_by_label("Gevolg").select_option("set_gereed")
     page.get_by_role("button", name="Filteren").click()
+    page.wait_for_url(re.compile("gevolg=set_gereed"))
     assert page.locator('td[data-label="Gevolg"]').all_inner_texts() == [
         "gereed bijgesteld: 2016 → 2017"
     ]

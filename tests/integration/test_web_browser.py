@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.cli import regie
-from tests.integration.browser import axe_violations, save_artifact
+from tests.integration.browser import appears, axe_violations, save_artifact
 from tests.integration.server import Server, running_server
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
     # Filters live in the URL, so a view can be shared.
     page.get_by_label("Eigenaar", exact=True).select_option("GEM")
     page.get_by_role("button", name="Filteren").click()
-    assert "eigenaar=GEM" in page.url
+    page.wait_for_url(re.compile("eigenaar=GEM"))
     ids = page.locator("td.item-id").all_inner_texts()
     assert ids == ["2.1"]
     page.goto(server.url + "/?stap=1&status=overdue")
@@ -101,18 +101,19 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
 
     # The overdue list, longest overdue first.
     page.get_by_role("link", name="Te laat").first.click()
+    page.wait_for_url(re.compile("/te-laat"))  # the whole list loaded, not only the heading
     assert page.get_by_role("heading", level=1).inner_text() == "Te laat"
     overdue_ids = page.locator("td.item-id").all_inner_texts()
     assert "1.1.1" in overdue_ids and "2.1" not in overdue_ids
     assert axe_violations(page) == []
     page.get_by_role("link", name=re.compile(r"^Stap 1: Inventariseren \(\d+\)$")).click()
-    assert "stap=1" in page.url
+    page.wait_for_url(re.compile("stap=1"))
     assert set(page.locator("td.item-id").all_inner_texts()) == {"1.1.1", "1.1.2", "1.1.3"}
 
     # The archived reports, downloadable.
     page.get_by_role("link", name="Rapporten").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Rapporten"
-    assert page.get_by_role("cell", name="Regieteam Gezonde Wijk", exact=True).is_visible()
+    assert appears(page.get_by_role("cell", name="Regieteam Gezonde Wijk", exact=True))
     link = page.get_by_role("link", name=re.compile("^Agenda Regieteam Gezonde Wijk 2016-03-29"))
     download = page.request.get(server.url + str(link.get_attribute("href")))
     assert download.status == 200 and download.body().startswith(b"#")
@@ -159,13 +160,13 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
     assert cell.is_visible() and cell.locator("code").inner_text() == "org:GGD"
     assert axe_violations(page) == []
     page.get_by_role("button", name="Intrekken").click()
-    assert page.get_by_role("cell", name="ingetrokken").is_visible()
+    assert appears(page.get_by_role("cell", name="ingetrokken"))
     ended = page.request.get(url)  # a calendar that says the subscription ended (not a 404)
     assert ended.status == 200 and "beëindigd" in ended.text()
 
     # Log out: the session is over.
     page.get_by_role("button", name=re.compile("Uitloggen")).click()
-    assert page.get_by_text("U bent uitgelogd.").is_visible()
+    assert appears(page.get_by_text("U bent uitgelogd."))
     page.goto(server.url + "/te-laat")
     assert "/inloggen" in page.url
 
