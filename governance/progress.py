@@ -656,17 +656,6 @@ def period_after(end: date, months: int) -> tuple[date, date]:
     return start, add_months(start, months) - timedelta(days=1)
 
 
-def whole_periods(start: date, months: int, as_of: date) -> tuple[date, date] | None:
-    """From ``start`` through the end of the last whole period of ``months`` (counted from
-    ``start``) that is over on ``as_of`` (it ends on or before it); None when none is."""
-    count = ((as_of.year - start.year) * 12 + as_of.month - start.month) // months + 1
-    while count > 0 and add_months(start, count * months) - timedelta(days=1) > as_of:
-        count -= 1
-    if count <= 0:
-        return None
-    return start, add_months(start, count * months) - timedelta(days=1)
-
-
 def delivery_window(start: date, end: date, obligation: ReportObligation | None) -> date:
     """The last due date of an item the report over ``start``–``end`` can deliver: the end of
     the period after it, one cadence long (as long as the report's own without a cadence)."""

@@ -8,6 +8,7 @@ module with its own ``clock`` fixture keeps it.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,22 @@ from store import Repository
 from store.records import OutboxRecord
 from tests.fakes.smtp import SmtpServer
 from tests.integration.test_outage import CONTACTS
-from tests.integration.test_outbox_give_up import ROOT, Clock
 
+ROOT = Path(__file__).resolve().parents[2]
 #: The seed programme's sender (``REGIE_MAIL_FROM``).
 FROM = "Programmabureau MVI <regie@mvi.example.nl>"
+#: The day the mail tests run the cycle on (a Thursday; reminders fall due then).
+DAY = date(2015, 10, 15)
+
+
+class Clock:
+    """The senders' clock (governance.clock.utcnow), moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @pytest.fixture

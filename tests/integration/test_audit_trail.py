@@ -262,10 +262,25 @@ def test_the_export_holds_every_recorded_action_of_the_interval(
     assert audit_export(app, start - timedelta(days=1), start) == []
 
 
+def _verify_finds(
+    app: App, tamper: dict[str, tuple[str, ...]], found: dict[str, list[str]]
+) -> None:
+    """`audit verify` finds nothing; after ``tamper``'s statements for the app's database it
+    finds exactly what ``found`` lists for that database."""
+    from regie.history import audit_verify
+
+    dialect = app.engine.dialect.name
+    assert audit_verify(app) == []
+    with app.engine.begin() as conn:
+        for sql in tamper[dialect]:
+            conn.execute(sa.text(sql))
+    assert audit_verify(app) == found[dialect]
+
+
 def test_verify_finds_dropped_and_disabled_triggers_and_deleted_rows(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    from regie.history import audit_verify, record_update
+    from regie.history import record_update
     from regie.services import sync
 
     app = _app(tmp_path, migrated_url)
@@ -275,25 +290,27 @@ def test_verify_finds_dropped_and_disabled_triggers_and_deleted_rows(
             app, "1.1.1", "on_track", as_of=date(2015, 10, day), forecast=None,
             completed_on=None, comment=None, author=None,
         )  # fmt: skip
-    assert audit_verify(app) == []
-    with app.engine.begin() as conn:
-        if app.engine.dialect.name == "sqlite":
-            conn.execute(sa.text("DROP TRIGGER status_updates_no_delete"))
-            conn.execute(sa.text("DELETE FROM status_updates WHERE id = 2"))
-        else:
-            conn.execute(sa.text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
-            conn.execute(sa.text("DROP TRIGGER item_states_history ON item_states"))
-    problems = audit_verify(app)
-    if app.engine.dialect.name == "sqlite":
-        assert problems == [
+    tamper = {
+        "sqlite": (
+            "DROP TRIGGER status_updates_no_delete",
+            "DELETE FROM status_updates WHERE id = 2",
+        ),
+        "postgresql": (
+            "ALTER TABLE events DISABLE TRIGGER events_append_only",
+            "DROP TRIGGER item_states_history ON item_states",
+        ),
+    }
+    found = {
+        "sqlite": [
             "trigger status_updates_no_delete: missing (dropped?)",
             "status_updates: 1 id(s) missing between 1 and 3 (rows deleted?): 2",
-        ]
-    else:  # sequences leave gaps by design: not reported there
-        assert problems == [
+        ],
+        "postgresql": [  # sequences leave gaps by design: not reported there
             "trigger events_append_only on events: disabled",
             "trigger item_states_history on item_states: missing (dropped?)",
-        ]
+        ],
+    }
+    _verify_finds(app, tamper, found)
 
 
 def test_cli_operator_export_events_and_decision_times(
@@ -348,27 +365,28 @@ def test_verify_names_the_bounce_and_approval_triggers_when_dropped(
     tmp_path: Path, migrated_url: str
 ) -> None:
     """mail_bounces (0026) and report_approvals (0025) are guarded like the older records."""
-    from regie.history import audit_verify
     from regie.services import sync
 
     app = _app(tmp_path, migrated_url)
     sync(app, None)
-    assert audit_verify(app) == []
-    with app.engine.begin() as conn:
-        if app.engine.dialect.name == "sqlite":
-            conn.execute(sa.text("DROP TRIGGER mail_bounces_no_delete"))
-            conn.execute(sa.text("DROP TRIGGER report_approvals_no_update"))
-        else:
-            conn.execute(sa.text("DROP TRIGGER mail_bounces_append_only ON mail_bounces"))
-            conn.execute(sa.text("DROP TRIGGER report_approvals_no_truncate ON report_approvals"))
-    problems = audit_verify(app)
-    if app.engine.dialect.name == "sqlite":
-        assert problems == [
+    tamper = {
+        "sqlite": (
+            "DROP TRIGGER mail_bounces_no_delete",
+            "DROP TRIGGER report_approvals_no_update",
+        ),
+        "postgresql": (
+            "DROP TRIGGER mail_bounces_append_only ON mail_bounces",
+            "DROP TRIGGER report_approvals_no_truncate ON report_approvals",
+        ),
+    }
+    found = {
+        "sqlite": [
             "trigger mail_bounces_no_delete: missing (dropped?)",
             "trigger report_approvals_no_update: missing (dropped?)",
-        ]
-    else:
-        assert problems == [
+        ],
+        "postgresql": [
             "trigger mail_bounces_append_only on mail_bounces: missing (dropped?)",
             "trigger report_approvals_no_truncate on report_approvals: missing (dropped?)",
-        ]
+        ],
+    }
+    _verify_finds(app, tamper, found)

@@ -6,134 +6,97 @@ hours kills nothing; migration 0022 keeps the first attempt's time. A real SMTP 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-import governance.clock
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.errors import InvalidInput
-from store import Repository, make_engine, outbox
+from store import make_engine, outbox
 from store.db import downgrade, upgrade
 from tests.fakes.smtp import SmtpServer
+from tests.integration.mail_setup import DAY, Clock, mail_env, outbox_rows
 from tests.integration.test_outage import CONTACTS
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
-ROOT = Path(__file__).resolve().parents[2]
-DAY = date(2015, 10, 15)
 
-
-class Clock:
-    """The senders' clock (governance.clock.utcnow), moved on by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(governance.clock, "utcnow", fake)
-    return fake
-
-
-def _app(tmp_path: Path, url: str, port: int, **extra: str) -> App:
-    contacts = tmp_path / "contacts.yaml"
-    contacts.write_text(CONTACTS, encoding="utf-8")
-    env = {
-        "REGIE_HOME": str(tmp_path / "home"),
-        "REGIE_DATABASE_URL": url,
-        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
-        "REGIE_CONTACTS": str(contacts),
-        "REGIE_NOTIFIER": "email",
-        "REGIE_SMTP_HOST": "127.0.0.1",
-        "REGIE_SMTP_PORT": str(port),
-        "REGIE_SMTP_SECURITY": "none",
-        "REGIE_MAIL_FROM": "Programmabureau MVI <regie@mvi.example.nl>",
-        **extra,
-    }
-    return bootstrap(load_settings(env))
+def _app(tmp_path: Path, url: str, relay: SmtpServer, **extra: str) -> App:
+    return bootstrap(load_settings(mail_env(tmp_path, url, relay, **extra)))
 
 
 def _statuses(app: App) -> Counter[str]:
-    with app.session() as session:
-        return Counter(r.status for r in Repository(session, app.programme_id()).outbox())
+    return Counter(r.status for r in outbox_rows(app).values())
 
 
 def test_a_three_hour_outage_then_recovery_delivers_every_message(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     relay = SmtpServer()  # down
-    app = _app(tmp_path, migrated_url, relay.port)
+    app = _app(tmp_path, migrated_url, relay)
     queued = deadline_check(app, DAY).queued
-    start = clock.now
+    start = sender_clock.now
     # The send timer every 15 minutes for three hours and a quarter, the relay down throughout:
     # the first message is tried at 0, 15, 30, 60 and 180 minutes (its back-offs 1 m, 5 m,
     # 30 m and 2 h), its fifth attempt; the old rule made it dead there.
-    while clock.now - start <= timedelta(hours=3, minutes=15):
+    while sender_clock.now - start <= timedelta(hours=3, minutes=15):
         report = send_reminders(app)
         assert report.sent == [] and report.dead == []
-        clock.now += timedelta(minutes=15)
+        sender_clock.now += timedelta(minutes=15)
     tried = _statuses(app)
     assert tried["dead"] == 0 and tried["failed"] >= 2, tried
-    with app.session() as session:
-        most = max(r.attempts for r in Repository(session, app.programme_id()).outbox())
-    assert most == 5
+    assert max(r.attempts for r in outbox_rows(app).values()) == 5
 
     with relay:  # back: the timer goes on (hourly here) until every message has gone out
-        while _statuses(app)["sent"] < len(queued) and clock.now - start < timedelta(days=1):
+        while _statuses(app)["sent"] < len(queued) and sender_clock.now - start < timedelta(days=1):
             send_reminders(app)
-            clock.now += timedelta(hours=1)
+            sender_clock.now += timedelta(hours=1)
     assert _statuses(app) == Counter(sent=len(queued))
     assert Counter(m.mail["X-Regie-Key"] for m in relay.received) == Counter(queued)  # once each
 
 
 def test_a_message_failing_for_over_a_day_goes_dead_and_the_setting_shortens_the_window(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     relay = SmtpServer()  # down for good
-    app = _app(tmp_path, migrated_url, relay.port)
+    app = _app(tmp_path, migrated_url, relay)
     deadline_check(app, DAY)
-    start = clock.now
+    start = sender_clock.now
     dead: list[str] = []
-    while not dead and clock.now - start < timedelta(days=3):
+    while not dead and sender_clock.now - start < timedelta(days=3):
         dead = send_reminders(app).dead
-        clock.now += timedelta(minutes=15)
+        sender_clock.now += timedelta(minutes=15)
     assert len(dead) == 1
     with app.session() as session:
         row = outbox.message(session, app.programme_id(), dead[0])
     assert row is not None and row.attempts >= 5
     # Dead on the first failure after the day, not at the fifth attempt (2 h 36 min).
-    assert timedelta(days=1) <= clock.now - start <= timedelta(days=1, hours=13)
+    assert timedelta(days=1) <= sender_clock.now - start <= timedelta(days=1, hours=13)
 
-    shorter = _app(tmp_path, migrated_url, relay.port, REGIE_OUTBOX_GIVE_UP_HOURS="0")
+    shorter = _app(tmp_path, migrated_url, relay, REGIE_OUTBOX_GIVE_UP_HOURS="0")
     assert shorter.settings.outbox_give_up_hours == 0
-    clock.now += timedelta(hours=1)
+    sender_clock.now += timedelta(hours=1)
     before = _statuses(app)["dead"]
     others: list[str] = []
-    begun = clock.now
-    while not others and clock.now - begun < timedelta(days=1):
+    begun = sender_clock.now
+    while not others and sender_clock.now - begun < timedelta(days=1):
         others = send_reminders(shorter).dead
-        clock.now += timedelta(minutes=15)
+        sender_clock.now += timedelta(minutes=15)
     # 0 hours: dead at the fifth attempt, as before this change (≈ 2 h 36 min).
     assert len(others) == 1 and _statuses(app)["dead"] == before + 1
-    assert clock.now - begun < timedelta(hours=4)
+    assert sender_clock.now - begun < timedelta(hours=4)
 
 
 def test_a_message_no_channel_reaches_is_dead_after_its_attempts_alone(
-    tmp_path: Path, migrated_url: str, clock: Clock
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
     """No e-mail address (Unreachable): waiting does not help, so the old rule stays."""
     with SmtpServer() as relay:
-        app = _app(tmp_path, migrated_url, relay.port)
+        app = _app(tmp_path, migrated_url, relay)
         (tmp_path / "contacts.yaml").write_text(
             CONTACTS.replace("    email: telos@example.nl\n", ""), encoding="utf-8"
         )
@@ -141,14 +104,13 @@ def test_a_message_no_channel_reaches_is_dead_after_its_attempts_alone(
         queued = deadline_check(app, DAY).queued
         unreachable = [k for k in queued if ":telos:" in k]
         assert unreachable
-        start = clock.now
+        start = sender_clock.now
         dead: list[str] = []
-        while clock.now - start < timedelta(hours=6):
+        while sender_clock.now - start < timedelta(hours=6):
             dead += send_reminders(app).dead
-            clock.now += timedelta(minutes=15)
+            sender_clock.now += timedelta(minutes=15)
     assert sorted(dead) == sorted(unreachable)  # after 5 attempts (≈ 2 h 36 min), not a day
-    with app.session() as session:
-        rows = {r.key: r for r in Repository(session, app.programme_id()).outbox()}
+    rows = outbox_rows(app)
     assert {rows[k].attempts for k in unreachable} == {5}
     assert "geen e-mailadres" in str(rows[unreachable[0]].last_error)
 

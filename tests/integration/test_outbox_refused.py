@@ -34,8 +34,7 @@ from regie.cycle import deadline_check, send_reminders
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
-from tests.integration.mail_setup import mail_env, outbox_rows
-from tests.integration.test_outbox_give_up import DAY, Clock
+from tests.integration.mail_setup import DAY, Clock, mail_env, outbox_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from governance.clock import utcnow
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.reports import archived_report, reproduce, voortgang_formats
+from store import Repository
+from store.records import OutboxRecord
 from tests.cli import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
@@ -72,6 +75,46 @@ def report_rows(app: App) -> list[tuple[str, str, str, str, str, str]]:
 
 def due_keys(keys: list[str]) -> list[str]:
     return [k for k in keys if k.startswith("report-due:")]
+
+
+def outbox_state(app: App) -> tuple[str, str | None]:
+    """The reminder's outbox status and last error."""
+    with app.engine.connect() as conn:
+        status, error = conn.execute(
+            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
+        ).one()
+    return status, error
+
+
+def cancelled(archive_id: int | None) -> str:
+    """The reason a reminder is suppressed once its report is archived as ``archive_id``."""
+    return f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({archive_id})"
+
+
+def claim(app: App) -> OutboxRecord:
+    """A sender claims the reminder (pending -> sending), as at the start of a delivery."""
+    with app.session() as s, s.begin():
+        [row] = Repository(s, app.programme_id()).claim_outbox(
+            limit=None, now=utcnow(), keys=[KEY], max_attempts=5
+        )
+    return row
+
+
+def fail(app: App, claimed: OutboxRecord) -> None:
+    """The claimed delivery fails: a retry is scheduled."""
+    with app.session() as s, s.begin():
+        Repository(s, app.programme_id()).mark_failed(
+            KEY, error="timeout", now=utcnow(), claim_token=claimed.claim_token, max_attempts=5
+        )
+
+
+def retry_due(app: App) -> None:
+    """Move the reminder's next attempt into the past, so the next send tries it."""
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
+            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
+        )
 
 
 # --- the report states whom it is for ---------------------------------------------------------
@@ -190,14 +233,7 @@ def test_a_reminder_queued_is_cancelled_when_the_report_is_archived(
         report_id="jaarverslag",
     )  # fmt: skip
     # Cancelled with the archive, visibly: the row stays, suppressed, with the reason.
-    with app.engine.connect() as conn:
-        status, error = conn.execute(
-            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
-        ).one()
-    assert status == "suppressed"
-    assert error == (
-        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})"
-    )
+    assert outbox_state(app) == ("suppressed", cancelled(made.archive_id))
     assert KEY not in send_reminders(app).sent
     assert [r[3] for r in report_rows(app)] == ["suppressed"]  # still, after the send
     listed = regie("outbox", "--status", "suppressed", env=cli_env(app))
@@ -309,41 +345,19 @@ def test_a_reminder_being_sent_while_its_report_is_archived_does_not_go_out_late
 ) -> None:
     """Review mailrep, finding 3: the archive cancels only unsent rows; one claimed by a
     sender at that moment, whose delivery then fails, is checked again before its retry."""
-    from datetime import timedelta
-
-    from governance.clock import utcnow
-    from store import Repository
-
     app = flemish_app(tmp_path, database_url)
     deadline_check(app, date(2025, 12, 22))
-    with app.session() as s, s.begin():  # a sender has claimed it (pending -> sending) ...
-        [row] = Repository(s, app.programme_id()).claim_outbox(
-            limit=None, now=utcnow(), keys=[KEY], max_attempts=5
-        )
+    row = claim(app)  # a sender has claimed it (pending -> sending) ...
     [made] = voortgang_formats(  # ... when the office archives the report ...
         app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",),
         report_id="jaarverslag",
     )  # fmt: skip
     assert [r[3] for r in report_rows(app)] == ["sending"]
-    with app.session() as s, s.begin():  # ... and its delivery fails: retried later
-        Repository(s, app.programme_id()).mark_failed(
-            KEY, error="timeout", now=utcnow(), claim_token=row.claim_token, max_attempts=5
-        )
-    with app.engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
-            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
-        )
+    fail(app, row)  # ... and its delivery fails: retried later
+    retry_due(app)
     sent = send_reminders(app)
     assert KEY not in sent.sent and KEY in sent.skipped
-    with app.engine.connect() as conn:
-        status, error = conn.execute(
-            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
-        ).one()
-    assert status == "suppressed"
-    assert error == (
-        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})"
-    )
+    assert outbox_state(app) == ("suppressed", cancelled(made.archive_id))
     listed = regie("outbox", "--status", "suppressed", env=cli_env(app))
     assert listed.code == 0 and "cancelled: report jaarverslag" in listed.out, listed.err
 
@@ -367,41 +381,19 @@ def test_a_reminder_queued_before_the_send_time_check_is_checked_too(
     """A reminder queued before stop 33 has no ``sole`` in its payload (whether its obligation
     is the plan's only one): a report archived naming no obligation is still its report when
     the plan has only this one, so it is suppressed, not sent on the retry."""
-    from datetime import timedelta
-
-    from governance.clock import utcnow
-    from store import Repository
-
     app = flemish_app(tmp_path, database_url)
     deadline_check(app, date(2025, 12, 22))
     assert old_shape(app) is True  # the payload as it was written before stop 33
-    with app.session() as s, s.begin():  # a sender has claimed it ...
-        [row] = Repository(s, app.programme_id()).claim_outbox(
-            limit=None, now=utcnow(), keys=[KEY], max_attempts=5
-        )
+    row = claim(app)  # a sender has claimed it ...
     assert "sole" not in row.payload
     [made] = voortgang_formats(  # ... when the report is archived, naming no obligation ...
         app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",)
     )
-    with app.session() as s, s.begin():  # ... and its delivery fails: retried later
-        Repository(s, app.programme_id()).mark_failed(
-            KEY, error="timeout", now=utcnow(), claim_token=row.claim_token, max_attempts=5
-        )
-    with app.engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
-            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
-        )
+    fail(app, row)  # ... and its delivery fails: retried later
+    retry_due(app)
     sent = send_reminders(app)
     assert KEY not in sent.sent and KEY in sent.skipped
-    with app.engine.connect() as conn:
-        status, error = conn.execute(
-            sa.text("SELECT status, last_error FROM outbox WHERE key = :k"), {"k": KEY}
-        ).one()
-    assert (status, error) == (
-        "suppressed",
-        f"cancelled: report jaarverslag 2025-01-01 – 2025-12-31 archived ({made.archive_id})",
-    )
+    assert outbox_state(app) == ("suppressed", cancelled(made.archive_id))
 
 
 def test_an_old_reminder_is_not_cancelled_by_a_report_of_another_obligation(
@@ -409,19 +401,11 @@ def test_an_old_reminder_is_not_cancelled_by_a_report_of_another_obligation(
 ) -> None:
     """With two obligations, a report archived naming none is neither's: the old reminder
     still goes out."""
-    from datetime import timedelta
-
-    from governance.clock import utcnow
-
     app = flemish_app(tmp_path, database_url, YEARLY + SECOND)
     deadline_check(app, date(2025, 12, 22))
     assert old_shape(app) is False
     voortgang_formats(app, date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 22), ("md",))
-    with app.engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE outbox SET next_attempt_at = :t WHERE key = :k"),
-            {"k": KEY, "t": utcnow() - timedelta(hours=1)},
-        )
+    retry_due(app)
     assert KEY in send_reminders(app).sent
 
 

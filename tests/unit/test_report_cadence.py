@@ -14,7 +14,6 @@ from governance.progress import (
     cadence_months,
     delivery_window,
     period_after,
-    whole_periods,
 )
 
 
@@ -37,15 +36,30 @@ def test_every_cadence_the_command_line_names_is_read() -> None:
 
 
 def test_whole_periods_from_the_start_through_the_last_one_over() -> None:
+    """The periods a first progress report covers (regie.report_period): from the programme's
+    start, whole periods of the cadence, through the last one over on the day."""
+    from dataclasses import replace
+
+    from governance.report_due import cadence_periods
+    from tests.integration.store_plans import make_sample_plan
+
+    def over(start: date, cadence: str, day: date) -> list[tuple[date, date]]:
+        programme = replace(sample.programme, start=start, end=None)
+        plan = replace(sample, programme=programme)
+        return cadence_periods(plan, ReportObligation("r", "R", "Kamer", cadence=cadence), day)
+
+    sample = make_sample_plan()
     start = date(2015, 1, 1)
-    assert whole_periods(start, 24, date(2016, 12, 30)) is None
-    assert whole_periods(start, 24, date(2016, 12, 31)) == (start, date(2016, 12, 31))
-    assert whole_periods(start, 24, date(2017, 3, 15)) == (start, date(2016, 12, 31))
+    assert over(start, "tweejaarlijks", date(2016, 12, 30)) == []
+    assert over(start, "tweejaarlijks", date(2016, 12, 31)) == [(start, date(2016, 12, 31))]
+    assert over(start, "tweejaarlijks", date(2017, 3, 15)) == [(start, date(2016, 12, 31))]
     # A first report made late covers every whole period since the start.
-    assert whole_periods(start, 24, date(2019, 1, 10)) == (start, date(2018, 12, 31))
-    assert whole_periods(date(2024, 3, 15), 3, date(2024, 9, 14)) == (
-        date(2024, 3, 15), date(2024, 9, 14),
-    )  # fmt: skip
+    assert over(start, "tweejaarlijks", date(2019, 1, 10)) == [
+        (start, date(2016, 12, 31)), (date(2017, 1, 1), date(2018, 12, 31)),
+    ]  # fmt: skip
+    assert over(date(2024, 3, 15), "per kwartaal", date(2024, 9, 14)) == [
+        (date(2024, 3, 15), date(2024, 6, 14)), (date(2024, 6, 15), date(2024, 9, 14)),
+    ]  # fmt: skip
 
 
 def test_the_period_after_keeps_its_length_at_a_month_end() -> None:
