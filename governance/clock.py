@@ -6,12 +6,20 @@ and the store stamp ``recorded_at`` / ``created_at`` with :func:`utcnow`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utcnow() -> datetime:
     """Now, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def local_date(instant: datetime, zone: str) -> date:
+    """The date ``instant`` falls on in the IANA time zone ``zone`` (a business date: the
+    office's day, not UTC's, which is a day behind Amsterdam's from 22:00/23:00 UTC)."""
+    from zoneinfo import ZoneInfo
+
+    return require_aware(instant, "instant").astimezone(ZoneInfo(zone)).date()
 
 
 def require_aware(value: datetime, name: str) -> datetime:

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from governance import clock
 from regie.bootstrap import App
 from regie.errors import DatabaseNotReady, InvalidInput, RegieError
 from regie.sqlite_copy import copy_database as _copy
@@ -118,7 +119,7 @@ def _record_backup(app: App, target: Path) -> tuple[str, str | None]:
     migrated by backing it up) or one that refuses writes (a read-only file, a read-only role)
     is still backed up. Returns a note for the output line ("" or the older revision) and why
     the record could not be written (None: written or not needed)."""
-    from governance.clock import utcnow
+    from regie.services import office_day, utcnow
     from store import current_revision, head_revision
     from store.audit import programme_stored, record_action
 
@@ -130,9 +131,11 @@ def _record_backup(app: App, target: Path) -> tuple[str, str | None]:
         with app.writing(), app.session() as session, session.begin():
             if not programme_stored(session, programme_id):
                 return "", None
+            now = utcnow()
             record_action(
-                session, programme_id, BACKED_UP, now=utcnow(), payload={"file": target.name}
-            )
+                session, programme_id, BACKED_UP, now=now, occurred_on=office_day(app, now),
+                payload={"file": target.name},
+            )  # fmt: skip
     except Exception as exc:  # the copy matters more than its record
         reason = getattr(exc, "orig", None) or exc  # the driver's words, not the statement
         return "", " ".join(str(reason).split())[:200] or type(exc).__name__
@@ -230,7 +233,7 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         _terminate_as_interrupt(),
     ):
         if database.is_file():
-            stamp_now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp_now = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")  # a UTC name (Z), not a day
             kept = database.with_name(f"{database.name}.replaced-{stamp_now}")
             _publish_copy(database, kept)
         partial = database.with_name(f".{database.name}.restore.partial")
@@ -373,7 +376,7 @@ def record_restore(
     """Record a restore in the (restored) database: a ``regie.db.restored`` event with who
     (the operator), the backup's file name, its own time (``made_at``, else its stamp), and,
     when known, the records the replaced database held beyond it and where that is kept."""
-    from governance.clock import utcnow
+    from regie.services import office_day, utcnow
     from store.audit import programme_stored, record_action
 
     at = made_at or (stamp.made_at if stamp else None)
@@ -393,7 +396,11 @@ def record_restore(
                 f"{app.safe_url}: the restored database holds no programme {programme_id!r}: "
                 "nothing to record the restore in"
             )
-        record_action(session, programme_id, RESTORED, now=utcnow(), payload=payload)
+        now = utcnow()
+        record_action(
+            session, programme_id, RESTORED, now=now, occurred_on=office_day(app, now),
+            payload=payload,
+        )  # fmt: skip
 
 
 def record_only(app: App, file_name: str, made_at: datetime | None) -> str:

@@ -195,14 +195,14 @@ class App:
     def _checked_after_parse(self, plan: Plan, where: Path) -> list[Problem]:
         """The problems found once the plan is built, because they need the holidays package,
         which parsing does not import: an unknown holidays country, meetings on days off."""
-        from datetime import date
-
+        from governance.clock import utcnow
         from governance.planfile import locate, locate_all
         from governance.workdays import UnknownHolidaysCountry
         from regie.holiday_cache import load_plan_holidays
 
         try:
-            load_plan_holidays(plan, self.settings.home / "cache", date.today())
+            # Only the cache's span depends on the day (kept_years): UTC's date will do.
+            load_plan_holidays(plan, self.settings.home / "cache", utcnow().date())
         except UnknownHolidaysCountry:
             country = plan.calendar.holidays_country
             message = (

@@ -514,19 +514,21 @@ def send_reminders(
 
 
 def _sender_refused(app: App, plan_id: str, reason: str) -> None:
-    """Remember the refusal of our sender for `regie doctor` (one event a day and reason)."""
+    """Remember the refusal of our sender for `regie doctor` (one event a day and reason: the
+    office's day, as the audit export files it)."""
     import hashlib
 
-    from governance.clock import utcnow
+    from regie.services import office_day, utcnow
     from store.audit import record_action
     from store.bounces import SENDER_REFUSED_EVENT
 
     now = utcnow()
+    day = office_day(app, now)
     said = hashlib.sha256(reason.encode()).hexdigest()[:16]
     with app.session() as session, session.begin():
         record_action(
-            session, plan_id, SENDER_REFUSED_EVENT, now=now, payload={"reason": reason},
-            key=f"{now.date().isoformat()}:{said}",
+            session, plan_id, SENDER_REFUSED_EVENT, now=now, occurred_on=day,
+            payload={"reason": reason}, key=f"{day.isoformat()}:{said}",
         )  # fmt: skip
 
 

@@ -110,6 +110,7 @@ def write_export(data: dict[str, Any], out: Path | None) -> str:
 def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bool) -> ForgetReport:
     """Erase contact ``code``'s personal data in one transaction (``apply``), or say what an
     erasure would change (the same transaction, rolled back)."""
+    from regie.services import office_day
     from store.erasure import ErasureRefused, contact_known, forget
 
     plan = app.load_plan()
@@ -127,6 +128,7 @@ def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bo
             programme_id,
             code,
             now,
+            day=office_day(app, now),
             notes=notes,
             placeholder=outbox_placeholder,
             reason=suppressed_reason(),
@@ -206,6 +208,7 @@ def redact_update(
     commit, so that its sending writes the scrubbed text: counted as ``outbox_files``.
     Archived reports and sent messages stay as they are. ``by``: who redacts (recorded);
     default the acting operator (:mod:`store.actor`)."""
+    from regie.services import office_day
     from store.actor import clean_actor, current_actor
     from store.erasure import redact
 
@@ -215,7 +218,7 @@ def redact_update(
     if not reason:
         raise InvalidInput("--reason: say why the note is redacted (it is recorded)")
     programme_id = app.programme_id()
-    day = _business_day(app, now)
+    day = office_day(app, now)
     with app.writing(), app.session() as session, _applied_if(session, apply):
         done = redact(
             session, programme_id, update_id, now, day, by=by, reason=reason,
@@ -231,14 +234,3 @@ def redact_update(
     if files:
         counts["outbox_files"] = len(files)
     return RedactReport(update_id, done.item_code, counts, apply)
-
-
-def _business_day(app: App, now: datetime) -> date:
-    """``now``'s day in the office's time zone (the plan's; UTC while the plan is unreadable)."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        zone = app.settings.timezone or app.load_plan().calendar.timezone
-    except InvalidInput:
-        return now.date()
-    return now.astimezone(ZoneInfo(zone)).date()

@@ -171,11 +171,13 @@ def _items(
     current item what its event was made from (``reuse`` next time); and the feed memory to
     save (new and changed entries: :func:`_publish`)."""
     from feeds.model import FeedItem
+    from governance.clock import local_date
     from governance.labels import rag_label, state_label
     from regie.plan_cache import plan_index
 
     pid = plan.programme.id
     base = app.settings.base_url
+    zone = app.settings.timezone or plan.calendar.timezone  # the business date's (services.today)
     org_names = {o.id: o.name for o in plan.organisations}
     actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
     deadlines = plan_index(plan)[0].deadlines
@@ -280,7 +282,7 @@ def _items(
             by_end=code not in exact,
         )
         plain = replace(event, url=None)  # no note: it left the plan
-        left = gone.archived_at.date()  # when it left the plan
+        left = local_date(gone.archived_at, zone)  # the office's day it left the plan
         out.append(Event(gone.step, tuple(gone.owners), None, plain, plain, event, left))
     return out, made, published
 

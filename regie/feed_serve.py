@@ -27,7 +27,7 @@ from regie.feed_events import (
     _recording,
     _serving,
 )
-from regie.services import today
+from regie.services import office_day, today, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -233,7 +233,7 @@ def _ended(
     """An ended subscription's answer (:func:`ended_feed`). Nothing is written: the token's
     served ETag and time stay as last served. Last-Modified is after anything served to it
     before (a client's If-Modified-Since must not keep the old feed), and after the end."""
-    day = today(app, plan) if plan is not None else now.date()
+    day = today(app, plan, now) if plan is not None else office_day(app, now)
     feed = ended_feed(app, plan, programme_id, reason, day)
     modified = feed.changed_at
     for before in (token.served_modified_at, token.revoked_at):
@@ -435,7 +435,7 @@ class NotModified:
             return None
         token_id = known[3]
         used = self._last_used.get(token_id)
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = utcnow().replace(microsecond=0)
         if used is None or now - used > timedelta(hours=1):
             with self._lock:
                 self._last_used[token_id] = self._pending_used[token_id] = now

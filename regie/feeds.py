@@ -215,7 +215,7 @@ def create_token(app: App, scope_text: str, label: str | None, now: datetime) ->
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with app.session() as session, session.begin():
         row = store.add_token(session, plan.programme.id, token_hash(token), str(scope), label, now)
-        _token_event(session, plan.programme.id, TOKEN_CREATED, row.id, str(scope), now)
+        _token_event(app, session, plan.programme.id, TOKEN_CREATED, row.id, str(scope), now)
     url, webcal = feed_urls(app, token)
     return NewToken(row.id, str(scope), token, url, webcal, _event_count(app, plan, scope))
 
@@ -284,7 +284,7 @@ def revoke_token(app: App, token_id: int, now: datetime) -> str:
     with app.session() as session, session.begin():
         done = store.revoke_token(session, app.programme_id(), token_id, now)
         if done is not None and done[0]:
-            _token_event(session, app.programme_id(), TOKEN_REVOKED, token_id, None, now)
+            _token_event(app, session, app.programme_id(), TOKEN_REVOKED, token_id, None, now)
     if done is None:
         raise InvalidInput(f"calendar token {token_id}: no such token")
     newly, at = done
@@ -301,9 +301,17 @@ TOKEN_REVOKED = "regie.calendar_token.revoked"
 
 
 def _token_event(
-    session: Any, programme_id: str, name: str, token_id: int, scope: str | None, now: datetime
+    app: App,
+    session: Any,
+    programme_id: str,
+    name: str,
+    token_id: int,
+    scope: str | None,
+    now: datetime,
 ) -> None:
-    """Who created or revoked a calendar token (``created_by``/``revoked_by`` and an event)."""
+    """Who created or revoked a calendar token (``created_by``/``revoked_by`` and an event on
+    the office's day)."""
+    from regie.services import office_day
     from store.audit import token_action
 
-    token_action(session, programme_id, name, token_id, scope, now)
+    token_action(session, programme_id, name, token_id, scope, now, office_day(app, now))

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from store.audit import AuditRow
     from store.records import OutboxRecord, StoredEvent
 
-#: The office's zone when the plan file cannot be read (the programme's plan says it).
-OFFICE_ZONE = "Europe/Amsterdam"
+from regie.services import OFFICE_ZONE as OFFICE_ZONE  # the office's zone, one rule
+from regie.services import office_zone as office_zone
 
 
 def record_update(
@@ -110,16 +110,6 @@ def parse_instant(value: str | None, option: str, zone: str) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(zone))
     return parsed
-
-
-def office_zone(app: App) -> str:
-    """The office's time zone: REGIE_TIMEZONE, else the plan's, else Europe/Amsterdam."""
-    if app.settings.timezone:
-        return app.settings.timezone
-    try:
-        return app.load_plan().calendar.timezone
-    except InvalidInput:
-        return OFFICE_ZONE
 
 
 def office_time(instant: datetime | None, zone: str) -> str:

@@ -326,9 +326,11 @@ def kept_plan(app: App, sha256: str | None) -> Plan | None:
         return None
     if plan.source_hash != sha256:
         return None
+    from governance.clock import utcnow
     from regie.holiday_cache import load_plan_holidays
 
-    load_plan_holidays(plan, app.settings.home / "cache", date.today())
+    # Only the cache's span depends on the day (kept_years): UTC's date will do.
+    load_plan_holidays(plan, app.settings.home / "cache", utcnow().date())
     return plan
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from governance.clock import utcnow as utcnow  # the one clock; also importable from here
+from governance import clock
 from regie.bootstrap import App, first_line
 from regie.errors import InvalidInput
 
@@ -21,14 +21,41 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def today(app: App, plan: Plan | None = None) -> date:
-    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's).
+def utcnow() -> datetime:
+    """Now, in UTC: :func:`governance.clock.utcnow`, looked up at each call, so that a clock
+    faked there (a test) moves every use case and the office's date (:func:`today`) with it."""
+    return clock.utcnow()
+
+
+def today(app: App, plan: Plan | None = None, now: datetime | None = None) -> date:
+    """The business date in the programme office's time zone (REGIE_TIMEZONE, else the plan's)
+    at ``now`` (default: :func:`utcnow`); between 22:00/23:00 and 24:00 UTC it is already
+    tomorrow in Amsterdam.
 
     The one place that turns the clock into a business date; pass ``plan`` when it is loaded."""
-    from zoneinfo import ZoneInfo
-
     zone = app.settings.timezone or (plan or app.load_plan()).calendar.timezone
-    return datetime.now(ZoneInfo(zone)).date()
+    return clock.local_date(now or utcnow(), zone)
+
+
+#: The office's zone when neither REGIE_TIMEZONE nor a readable plan gives one (the plan's
+#: default ``calendar.timezone``).
+OFFICE_ZONE = "Europe/Amsterdam"
+
+
+def office_zone(app: App) -> str:
+    """The office's time zone: REGIE_TIMEZONE, else the plan's, else :data:`OFFICE_ZONE`."""
+    if app.settings.timezone:
+        return app.settings.timezone
+    try:
+        return app.load_plan().calendar.timezone
+    except InvalidInput:
+        return OFFICE_ZONE
+
+
+def office_day(app: App, now: datetime) -> date:
+    """``now``'s date in the office's zone, also while the plan cannot be read (then in
+    :data:`OFFICE_ZONE`): the day an audit event is filed under must not fail with the plan."""
+    return clock.local_date(now, office_zone(app))
 
 
 # --- plan -------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ import os
 import re
 import sqlite3
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from governance.clock import utcnow
 from regie.errors import RegieError
 
 #: Copies kept before automatic upgrades, per database: the newest ones; older ones removed.
@@ -83,7 +84,7 @@ def keep_before_upgrade(database: Path, revision: str, *, now: datetime | None =
     """A copy of ``database`` before it is migrated to ``revision``, beside it:
     ``<name>.before-<revision>-<UTC time>`` (0600); only the newest :data:`KEEP_BEFORE_UPGRADE`
     such copies are kept. Returns the copy's path."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")  # UTC by design: the name says Z
     kept = database.with_name(f"{database.name}.before-{revision}-{stamp}")
     if not kept.exists():  # else: made this very second by another command upgrading it
         publish_copy(database, kept)

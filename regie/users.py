@@ -94,12 +94,14 @@ def _event(
     """An action event of the office's logins, in the caller's transaction. Logins are not a
     programme's: the event goes under the programme of this home, and is not recorded while the
     database holds no programme yet (nothing synced: an event needs its programme's row)."""
+    from regie.services import office_day
     from store.audit import programme_stored, record_action
 
     if not programme_stored(session, app.programme_id()):
         return
     record_action(
-        session, app.programme_id(), name, now=now, payload=payload,
+        session, app.programme_id(), name, now=now, occurred_on=office_day(app, now),
+        payload=payload,
         key=f"{payload.get('user')}:{key}" if key else None, by=by,
     )  # fmt: skip
 

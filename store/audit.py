@@ -42,7 +42,7 @@ def record_action(
     name: str,
     *,
     now: datetime,
-    occurred_on: date | None = None,
+    occurred_on: date,
     item: str | None = None,
     payload: Mapping[str, Any] | None = None,
     key: str | None = None,
@@ -50,12 +50,13 @@ def record_action(
 ) -> None:
     """Append one action event (who: ``by`` or the current actor, in the payload's ``by``).
     ``key`` makes it idempotent (a second one with the same key is not recorded); without it,
-    every call is one event. ``occurred_on``: the business day (default ``now``'s UTC date)."""
+    every call is one event. ``occurred_on``: the business day, the office's (the store does not
+    know the office's zone, and ``now``'s UTC date is a day behind Amsterdam's late at night)."""
     values = {
         "programme_id": programme_id,
         "name": name,
         "item_code": item,
-        "occurred_on": occurred_on or now.date(),
+        "occurred_on": occurred_on,
         "recorded_at": now,
         "payload": {**(payload or {}), "by": by or current_actor()},
         "dedupe_key": f"{name}:{key or uuid.uuid4().hex}",
@@ -79,9 +80,11 @@ def token_action(
     token_id: int,
     scope: str | None,
     now: datetime,
+    day: date,
 ) -> None:
     """A calendar token created (:data:`TOKEN_CREATED`) or revoked (:data:`TOKEN_REVOKED`) by
-    the current actor: its ``created_by``/``revoked_by`` and an event (never the token)."""
+    the current actor: its ``created_by``/``revoked_by`` and an event (never the token) filed
+    under ``day``, the office's date of ``now``."""
     from store.models_web import CalendarTokenRow
 
     who = current_actor()
@@ -92,7 +95,10 @@ def token_action(
             .values(revoked_by=who)
         )
     payload = {"token_id": token_id, **({"scope": scope} if scope else {})}
-    record_action(session, programme_id, name, now=now, payload=payload, key=str(token_id), by=who)
+    record_action(
+        session, programme_id, name, now=now, occurred_on=day, payload=payload,
+        key=str(token_id), by=who,
+    )  # fmt: skip
 
 
 # --- export -------------------------------------------------------------------------------------

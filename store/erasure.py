@@ -267,11 +267,13 @@ def forget(
     code: str,
     now: datetime,
     *,
+    day: date,
     notes: bool,
     placeholder: Callable[[str, str, str], str],
     reason: str,
 ) -> Erased:
-    """Erase the contact's personal data (see docs/operations.md, "Personal data").
+    """Erase the contact's personal data (see docs/operations.md, "Personal data"); its events
+    are filed under ``day`` (the office's date of ``now``).
     ``placeholder(pseudonym, kind, day)``: a message body's replacement (``day`` in ISO or "");
     ``reason``: why a message not yet sent is suppressed."""
     o = OutboxRow
@@ -391,13 +393,13 @@ def forget(
         session.execute(sa.delete(MailBounceRow).where(_bounced(programme_id, code, emails)))
     )
     done.counts["calendar_tokens"] = _revoke_tokens(
-        session, programme_id, code, pseudonym, values, now
+        session, programme_id, code, pseudonym, values, now, day
     )
     close_erasure(session, programme_id, code)
     session.add(
         EventRow(
             programme_id=programme_id, name=FORGOTTEN_EVENT, item_code=None,
-            occurred_on=now.date(), recorded_at=now,
+            occurred_on=day, recorded_at=now,
             payload={"pseudonym": pseudonym, "notes": notes,
                      "counts": {k: v for k, v in sorted(done.counts.items()) if v}},
             dedupe_key=f"{FORGOTTEN_EVENT}:{pseudonym}:{now.isoformat()}",
@@ -414,6 +416,7 @@ def _revoke_tokens(
     pseudonym: str,
     values: Iterable[str],
     now: datetime,
+    day: date,
 ) -> int:
     """Revoke the contact's calendar tokens (scope ``contact:<code>``), recorded as any revocation
     is (``revoked_by``, a ``regie.calendar_token.revoked`` event); every token of theirs, revoked
@@ -449,7 +452,7 @@ def _revoke_tokens(
             changes["revoked_at"] = now
         session.execute(sa.update(t).where(t.id == token_id).values(**changes))
         if revoked_at is None:
-            token_action(session, programme_id, TOKEN_REVOKED, token_id, None, now)
+            token_action(session, programme_id, TOKEN_REVOKED, token_id, None, now, day)
             revoked += 1
     return revoked
 

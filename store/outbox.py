@@ -672,12 +672,14 @@ def dead_keys(session: Session, programme_id: str, *, since: datetime | None = N
 
 
 def revive(
-    session: Session, programme_id: str, keys: Collection[str], *, now: datetime
+    session: Session, programme_id: str, keys: Collection[str], *, now: datetime, day: date
 ) -> list[str]:
     """Dead messages of ``keys`` → 'pending' with fresh attempts; return the keys revived, sorted
-    (one event names them; their failed attempts stay on record as events)."""
+    (one event names them, on ``day``, the office's date; their failed attempts stay on record
+    as events)."""
     fresh = {"status": "pending", "attempts": 0, "next_attempt_at": None, "first_attempt_at": None}
-    return _moved_by_hand(session, programme_id, keys, ("dead",), fresh, RETRIED_EVENT, now)
+    moved = (fresh, RETRIED_EVENT, now, day)
+    return _moved_by_hand(session, programme_id, keys, ("dead",), *moved)
 
 
 #: The event `regie outbox mark-sent` records: messages known to have gone out already.
@@ -685,14 +687,14 @@ MARKED_SENT_EVENT = "regie.outbox.marked_sent"
 
 
 def mark_sent_by_hand(
-    session: Session, programme_id: str, keys: Collection[str], *, now: datetime
+    session: Session, programme_id: str, keys: Collection[str], *, now: datetime, day: date
 ) -> list[str]:
     """Unsent messages of ``keys`` (pending, failed, dead) → 'sent' without sending them: they
     went out before the database was restored from an older backup, and the office knows it.
     Return the keys marked, sorted; one event names them (with the operator)."""
     sent = {"status": "sent", "sent_at": now, "next_attempt_at": None, "last_error": None}
     return _moved_by_hand(
-        session, programme_id, keys, (*UNSENT, "dead"), sent, MARKED_SENT_EVENT, now
+        session, programme_id, keys, (*UNSENT, "dead"), sent, MARKED_SENT_EVENT, now, day
     )
 
 
@@ -704,9 +706,11 @@ def _moved_by_hand(
     values: dict[str, object],
     event: str,
     now: datetime,
+    day: date,
 ) -> list[str]:
     """The messages of ``keys`` in one of ``statuses`` (set-up tests left out) given ``values``
-    and unclaimed; the keys moved, sorted, named by one ``event`` (with the operator)."""
+    and unclaimed; the keys moved, sorted, named by one ``event`` (with the operator) filed
+    under ``day``."""
     require_aware(now, "now")
     from store.audit import record_action
 
@@ -729,7 +733,7 @@ def _moved_by_hand(
         )
     if moved:
         record_action(
-            session, programme_id, event, now=now,
+            session, programme_id, event, now=now, occurred_on=day,
             payload={"messages": sorted(moved), "count": len(moved)},
         )  # fmt: skip
     return sorted(moved)

@@ -116,18 +116,15 @@ class ActingUser:
 
     @staticmethod
     async def _actor(request: Request) -> str:
-        from datetime import UTC, datetime
-
         from starlette.concurrency import run_in_threadpool
 
+        from regie.services import utcnow
         from regie.users import current_user
 
         token = session_token(request)
         if not token:
             return ANONYMOUS_ACTOR
-        user = await run_in_threadpool(
-            current_user, request.app.state.regie, token, datetime.now(UTC)
-        )
+        user = await run_in_threadpool(current_user, request.app.state.regie, token, utcnow())
         return user.username if user is not None else ANONYMOUS_ACTOR
 
 

@@ -35,7 +35,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         finalize=displayable_value,  # no control or direction character shown
     )
-    env.filters["datum"] = dutch_date
+    env.filters["datum"] = business_date
     env.filters["state_label"] = state_label
     env.filters["rag_label"] = rag_label
     env.filters["source_label"] = source_label
@@ -43,6 +43,7 @@ def environment() -> Environment:
     env.filters["iso_datum"] = iso_date
     env.filters["aantal"] = count_of
     env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
+    env.filters["kantoordag"] = office_day  # the office's date of an instant (ISO)
     # The default wording; a page's context (office_zone below) gives the plan's own.
     env.globals["office_words"] = office_names()
     return env
@@ -53,6 +54,28 @@ def instant(context: Context, value: datetime | None) -> str:
     """When something was recorded, in the office's zone (``office_zone``, which every page
     gets from :func:`office_zone`)."""
     return dutch_instant(value, context.get("office_zone") or OFFICE_ZONE)
+
+
+@pass_context
+def business_date(context: Context, value: date | None) -> str:
+    """``18 april 2016``; an instant (a link's expiry) by its date in the office's zone."""
+    if isinstance(value, datetime):
+        from governance.clock import local_date
+
+        value = local_date(value, context.get("office_zone") or OFFICE_ZONE)
+    return dutch_date(value)
+
+
+@pass_context
+def office_day(context: Context, value: datetime | str | None) -> str:
+    """``2026-07-01``: the date of an instant (a datetime or its ISO text) in the office's zone,
+    not UTC's (a token made at 22:30 UTC on 30 June was made on 1 July in Amsterdam)."""
+    from governance.clock import local_date
+
+    if value is None or value == "":
+        return ""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return local_date(at, context.get("office_zone") or OFFICE_ZONE).isoformat()
 
 
 def office_zone(request: Request) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def retry(
 ) -> None:
     """Put dead messages back in the queue with fresh attempts; the next `regie send` (or
     cycle) sends them. Recorded with the operator (event regie.outbox.retried)."""
-    from regie.services import utcnow
+    from regie.services import office_day, utcnow
     from store import outbox
 
     if bool(key) == all_dead:
@@ -62,7 +62,8 @@ def retry(
             typer.echo("dry run: nothing changed (add --yes to retry)")
             return
         # Who retries is recorded: the operator (`regie --operator`, REGIE_OPERATOR, OS login).
-        revived = outbox.revive(session, plan_id, wanted, now=utcnow())
+        now = utcnow()
+        revived = outbox.revive(session, plan_id, wanted, now=now, day=office_day(app, now))
     typer.echo(f"retrying {len(revived)} message(s): {_listed(revived)}")
     typer.echo("recorded (regie.outbox.retried); `regie send` delivers them")
 
@@ -80,7 +81,7 @@ def mark_sent(
     """Mark unsent messages (pending, failed, dead) as sent without sending them: they went out
     before the database was restored from an older backup. Recorded with the operator (event
     regie.outbox.marked_sent)."""
-    from regie.services import utcnow
+    from regie.services import office_day, utcnow
     from store import outbox
 
     wanted = list(dict.fromkeys(keys))
@@ -102,7 +103,9 @@ def mark_sent(
             typer.echo(f"would mark {len(wanted)} message(s) as sent: {_listed(wanted)}")
             typer.echo("dry run: nothing changed (add --yes to mark them)")
             return
-        marked = outbox.mark_sent_by_hand(session, plan_id, wanted, now=utcnow())
+        now = utcnow()
+        day = office_day(app, now)
+        marked = outbox.mark_sent_by_hand(session, plan_id, wanted, now=now, day=day)
     typer.echo(f"marked {len(marked)} message(s) as sent, not sent again: {_listed(marked)}")
     typer.echo("recorded (regie.outbox.marked_sent)")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 import governance.clock
-import regie.services
 from regie.bootstrap import bootstrap
 from regie.bounces import read_bounces
 from regie.config import load_settings
@@ -29,8 +28,8 @@ LATE = datetime(datetime.now(UTC).year + 1, 6, 30, 22, 30, tzinfo=UTC)
 
 
 def _stop_the_clock(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
-    """Regie's clock (:func:`governance.clock.utcnow`) and the office's date
-    (:func:`regie.services.today`) both at ``at``."""
+    """Regie's clock (:func:`governance.clock.utcnow`) at ``at``, and with it the office's
+    date (:func:`regie.services.today` follows it)."""
 
     class Frozen(datetime):
         @classmethod
@@ -38,7 +37,6 @@ def _stop_the_clock(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
             return cls.fromtimestamp(at.timestamp(), tz)
 
     monkeypatch.setattr(governance.clock, "datetime", Frozen)
-    monkeypatch.setattr(regie.services, "datetime", Frozen)
 
 
 def test_the_bounce_notice_is_filed_under_the_office_s_date(

@@ -217,7 +217,7 @@ def test_the_give_up_window_counts_from_the_first_attempt_not_the_queueing(
     _claim_one(repo, now)
     assert repo.mark_failed("a", error="down", now=now, give_up_after=now - first) == "dead"
 
-    assert outbox.revive(session, "p", ["a"], now=now) == ["a"]
+    assert outbox.revive(session, "p", ["a"], now=now, day=now.date()) == ["a"]
     [row] = repo.outbox()
     assert (row.status, row.attempts) == ("pending", 0)
     later = now + GIVE_UP_AFTER

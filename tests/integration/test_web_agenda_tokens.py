@@ -8,8 +8,10 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
+import governance.clock
 from regie.feeds import create_token, revoke_token
 from store.actor import acting_as
 from tests.integration.feed_clients import synced_app
@@ -18,6 +20,7 @@ from tests.integration.test_web_problem_pages import _office
 from web.app import create_app
 
 NOW = datetime(2016, 1, 11, 9, 0, tzinfo=UTC)
+USED = datetime(2016, 1, 12, 9, 0, tzinfo=UTC)
 KBAKKER = """  - id: kbakker
     name: K. Bakker
     organisation: GGD
@@ -41,7 +44,9 @@ def _rows(html: str) -> dict[int, dict[str, str]]:
     return out
 
 
-def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrated_url: str) -> None:
+def test_the_subscriptions_page_shows_each_tokens_status(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = synced_app(tmp_path, migrated_url)
     with acting_as("a.beheer"):
         everyone = create_token(app, "programme", "Iedereen", NOW)
@@ -52,7 +57,9 @@ def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrate
     with acting_as("p.bureau"):
         revoke_token(app, gone.id, NOW)
     web = TestClient(create_app(app))
-    assert web.get(f"/calendar/{everyone.token}.ics").status_code == 200  # now last used
+    with monkeypatch.context() as clock:  # Regie's clock when the calendar fetches it
+        clock.setattr(governance.clock, "utcnow", lambda: USED)
+        assert web.get(f"/calendar/{everyone.token}.ics").status_code == 200  # now last used
     plan = app.settings.plan_path
     text = plan.read_text("utf-8")
     assert KBAKKER in text
@@ -61,7 +68,6 @@ def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrate
     page = _office(web, app).get("/agenda")
     assert page.status_code == 200
     rows = _rows(page.text)
-    today = datetime.now(UTC).date().isoformat()
     active, left, revoked = rows[everyone.id], rows[theirs.id], rows[gone.id]
     assert (active["Bereik"], active["Omschrijving"], active["Gemaakt"]) == (
         "Het hele programma (programme)", "Iedereen", "2016-01-11"
@@ -72,7 +78,7 @@ def test_the_subscriptions_page_shows_each_tokens_status(tmp_path: Path, migrate
     assert rows[body.id]["Bereik"] == "Regieteam Gezonde Wijk (overleg: body:regieteam)"
     assert left["Bereik"] == "Contactpersoon niet in het plan (contact:kbakker)"
     assert active["Gemaakt door"] == left["Gemaakt door"] == revoked["Gemaakt door"] == "a.beheer"
-    assert active["Laatst gebruikt"] == today and left["Laatst gebruikt"] == "nooit"
+    assert active["Laatst gebruikt"] == "2016-01-12" and left["Laatst gebruikt"] == "nooit"
     assert active["Status"].startswith("actief Intrekken")
     assert left["Status"].startswith("contactpersoon niet meer in het plan")
     assert "Intrekken" in left["Status"]  # the office may still revoke it
