@@ -71,6 +71,8 @@ PHASES = {
         "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
         "known_latest", "recalled_latest", "remembered_inputs", "tally_changes",
     ),
+    # remembered_inputs moved here (round 26); absent names are skipped on either build.
+    "governance.memory_inputs": ("remembered_inputs", "recall_finished"),
     "governance.reminders": ("plan_reminders", "prompt_questions", "plan_reminders_from"),
 }  # fmt: skip
 

@@ -68,9 +68,7 @@ __all__ = [
     "known_latest",
     "new_remembered",
     "plan_changes",
-    "recalled_latest",
     "remember",
-    "remembered_inputs",
     "select",
     "select_due",
     "state_counts",
@@ -285,80 +283,6 @@ def known_latest(
         if r is not None and r.latest_status not in finished:
             out.add(item_id)
     return out
-
-
-def remembered_inputs(
-    item_ids: Iterable[str], memory: Mapping[str, Remembered], updated: Collection[str]
-) -> tuple[dict[str, str], set[str], list[str], set[str], dict[int, str]]:
-    """What a full assessment takes from a memory of the last assessed day, in one pass over
-    ``item_ids`` (the plan's): each remembered item's previous state and whether it was stale;
-    the items the memory lacks; those whose latest update and forecast their row tells
-    (:func:`known_latest`); and the finished ones with a row and no update since (not in
-    ``updated``), by their remembered latest update's id — whose completion day the memory
-    does not keep (:func:`recalled_latest`'s ``finished``)."""
-    finished_values = _FINISHED_VALUES
-    previous: dict[str, str] = {}
-    stale: set[str] = set()
-    missing: list[str] = []
-    known: set[str] = set()
-    finished: dict[int, str] = {}
-    found = memory.get
-    for item_id in item_ids:
-        r = found(item_id)
-        if r is None:
-            missing.append(item_id)
-            continue
-        previous[item_id] = r.state
-        if r.stale:
-            stale.add(item_id)
-        if item_id in updated:
-            continue
-        if r.latest_status not in finished_values:
-            known.add(item_id)
-        elif r.latest_id is not None:
-            finished[r.latest_id] = item_id
-    return previous, stale, missing, known, finished
-
-
-def recalled_latest(
-    updates: Iterable[StatusUpdate],
-    as_of: date,
-    known: Iterable[str],
-    memory: Mapping[str, Remembered],
-    finished: Mapping[str, date | None] | None = None,
-) -> tuple[dict[str, StatusUpdate], dict[str, date]]:
-    """:func:`latest_updates` of ``updates`` (which need not hold the updates of ``known``
-    items), with the latest update and forecast of ``known`` items (:func:`known_latest`)
-    taken from their memory rows: ``assess(…, picked=…)`` of a full assessment that reads
-    only the other items' updates. ``finished``: other items with a memory row and no update
-    since it was written (finished ones), each with its latest update's ``completed_on`` (read
-    by the remembered id: the memory does not keep it); the rest of that update and the
-    forecast from the memory."""
-    latest, forecasts = latest_updates(updates, as_of)
-    _recall_latest(known, memory, latest, forecasts)
-    if finished:
-        _recall_finished(finished, memory, latest, forecasts)
-    return latest, forecasts
-
-
-def _recall_finished(
-    finished: Mapping[str, date | None],
-    memory: Mapping[str, Remembered],
-    latest: dict[str, StatusUpdate],
-    forecasts: dict[str, date],
-) -> None:
-    """:func:`_recall_latest` of finished items: the lighter copy with the completion day read
-    (id, day, status and completion: all the rules read of a finished item's latest update)."""
-    statuses, make = _STATUSES, _new_update
-    for item_id, completed_on in finished.items():
-        r = memory[item_id]
-        if r.latest_on is not None and r.latest_status is not None:
-            latest[item_id] = make(
-                item_id, statuses[r.latest_status], r.latest_on,
-                None, completed_on, None, None, r.latest_source or "memory", None, r.latest_id,
-            )  # fmt: skip
-        if r.forecast is not None:
-            forecasts[item_id] = r.forecast
 
 
 def _recall_latest(

@@ -225,17 +225,19 @@ def _full_from_memory(
     read. Latest updates and forecasts as on the incremental path (:func:`governance.
     incremental.known_latest`: the others' updates read); a finished item not updated since
     has its completion day read by its remembered latest update's id, the rest of that update
-    from the memory (:func:`governance.incremental.recalled_latest`; an id not found or of
-    another item: the picked updates read). item_states gets the rows of the
+    from the memory (:mod:`governance.memory_inputs`; an id not found or of another item: the
+    picked updates read). item_states gets the rows of the
     items that changed (nothing is recorded on or after ``as_of``: the memory's day is the
     last assessed one), the memory only its rows that differ, and forgets items no longer in
     the plan. Same states, events, reminders and memory as :func:`_full` without it
     (tests/integration/test_daily.py).
     """
     from governance.assessment import assess
-    from governance.incremental import item_fingerprint, recalled_latest, remembered_inputs
+    from governance.incremental import item_fingerprint
+    from governance.memory_inputs import recall_finished, remembered_inputs
     from governance.rag import RAG_VALUES, STATE_VALUES
     from governance.tally import tally_difference
+    from governance.updates import latest_updates
     from store import memory, tallies
     from store.assessment_query import assessment_updates, completions_by_id
     from store.states import previous_values_of
@@ -246,9 +248,12 @@ def _full_from_memory(
     updated = memory.updated_items(
         session, pid, after_id=last.seen_update_id, after_day=last.as_of, through=as_of
     )
-    # One pass over the plan's items: previous states, the items the memory lacks, those whose
-    # latest update it tells, and the finished ones (not updated since) by their latest id.
-    previous, stale, missing, known, by_row = remembered_inputs(by_id, remembered, updated)
+    # One pass over the plan's items: previous states, the items the memory lacks, the latest
+    # updates and forecasts it tells, the items whose updates are read, and the finished ones
+    # (not updated since) by their latest id.
+    inputs = remembered_inputs(by_id, remembered, updated)
+    previous, stale, missing = inputs.previous, inputs.stale, inputs.missing
+    by_row = inputs.finished
     earlier = previous_values_of(session, pid, as_of, missing) if missing else {}
     for i, (state, _, flag, _) in earlier.items():
         previous[i] = state
@@ -266,10 +271,16 @@ def _full_from_memory(
             finished[item_id] = completed_on
         else:
             by_row = {}
-    if by_row:  # an id not found, or of another item
+    unknown = inputs.unknown
+    if by_row:  # an id not found, or of another item: those items' updates read too
         finished = {}
-    unknown = [i for i in by_id if i not in known and i not in finished]
+        unknown = [*unknown, *by_row.values()]
     updates = assessment_updates(session, pid, as_of, unknown) if unknown else []
+    latest, forecasts = inputs.latest, inputs.forecasts
+    picked_latest, picked_forecasts = latest_updates(updates, as_of)
+    latest.update(picked_latest)  # items not among the known ones: no key is in both
+    forecasts.update(picked_forecasts)
+    recall_finished(finished, remembered, latest, forecasts)
     # From here the session is the worker's (store.dialect.alongside).
     result = assess(
         plan,
@@ -279,7 +290,7 @@ def _full_from_memory(
         previous_stale=stale,
         calendar=calendar,
         index=index,
-        picked=recalled_latest(updates, as_of, known, remembered, finished),
+        picked=(latest, forecasts),
     )
     changed = []
     states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
@@ -294,12 +305,14 @@ def _full_from_memory(
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
-    # The memory's rows that differ from what it holds (most do not); fingerprints made only
-    # for those when the plan file is the one the memory was made from (the stored ones fit).
+    # The memory's rows that differ from what it holds (most do not). When the plan file is
+    # the one the memory was made from, a stored fingerprint is the item's (the incremental
+    # path keeps them so too: every item whose entry changed was re-assessed and given its
+    # new one): written again as it is, one made only for a row without.
     same_plan = header.plan_hash is not None and header.plan_hash == last.plan_hash
     if same_plan:
         written = {i: r for i, r in fresh.items() if remembered.get(i) != r or not stored.get(i)}
-        fingerprints = {i: item_fingerprint(by_id[i]) for i in written}
+        fingerprints = {i: stored.get(i) or item_fingerprint(by_id[i]) for i in written}
     else:
         every = {i: item_fingerprint(d) for i, d in by_id.items()}
         written = {
