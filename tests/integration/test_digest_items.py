@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -136,3 +137,21 @@ def test_0027_fills_the_entries_of_the_digests_on_record(database_url: str) -> N
         assert _stored(session) == _expected(session)
         assert len(_stored(session)) == 3
     engine.dispose()
+
+
+def test_a_forgotten_contact_s_digests_keep_their_entries(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """`regie contact forget` rewrites the contact's messages (texts replaced, payload
+    scrubbed, unsent ones suppressed): the entries still mirror each digest's payload."""
+    from regie.erasure import forget_contact
+    from tests.integration.test_contact_erasure import NOW, WHO, _app, _history
+
+    app = _app(tmp_path, migrated_url)
+    _history(app)
+    with app.session() as session:
+        before = _stored(session)
+        assert before and before == _expected(session)
+    assert forget_contact(app, WHO, NOW, notes=True, apply=True).done
+    with app.session() as session:
+        assert _stored(session) == _expected(session) == before
