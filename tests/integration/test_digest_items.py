@@ -155,3 +155,34 @@ def test_a_forgotten_contact_s_digests_keep_their_entries(
     assert forget_contact(app, WHO, NOW, notes=True, apply=True).done
     with app.session() as session:
         assert _stored(session) == _expected(session) == before
+
+
+def test_a_redacted_note_s_text_in_a_digest_rewrites_its_entries(session: Session) -> None:
+    """A redaction replaces the note's text inside every string of an unsent message's payload
+    (an item id or stage that holds it too): the entries follow the payload."""
+    from store.erasure import redact
+    from store.models import StatusUpdateRow
+
+    session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
+    session.commit()
+    note = "A-7"
+    session.add(
+        StatusUpdateRow(
+            programme_id="p", item_code="1.1", status="at_risk", reported_on=date(2015, 9, 7),
+            comment=note, source="cli", recorded_at=CREATED,
+        )
+    )  # fmt: skip
+    repo = Repository(session, "p", clock=lambda: CREATED)
+    repo.enqueue([_message("a", items=[{"id": "1.1", "stage": f"late:{note}", "note": note}])])
+    session.commit()
+    update_id = session.scalar(sa.select(StatusUpdateRow.id))
+    assert update_id is not None
+    done = redact(
+        session, "p", update_id, CREATED, date(2015, 9, 8),
+        by="bureau", reason="persoonsgegevens", placeholder="[verwijderd]",
+    )  # fmt: skip
+    session.commit()
+    assert done.outbox_keys == ["a"]
+    (entries_now,) = _stored(session).values()
+    assert entries_now == {("1.1", "late:[verwijderd]")}
+    assert _stored(session) == _expected(session)
