@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from store import digest_items
 from store.models import (
     ContactRow,
     EventRow,
@@ -365,6 +366,8 @@ def forget(
             update.update(status="suppressed", next_attempt_at=None, last_error=reason)
             done.counts["outbox_suppressed"] += 1
         session.execute(sa.update(o).where(o.id == row.id).values(**update))
+        if row.kind == digest_items.DIGEST_KIND:  # the entries stored beside it follow
+            digest_items.replace(session, row.id, update["payload"])
         done.counts["outbox"] += 1
     a = AnswerLinkRow
     done.counts["answer_links"] = _count(
@@ -666,9 +669,9 @@ def redact(
         sa.cast(o.payload, sa.Text).contains(old, autoescape=True),
     )  # fmt: skip
     messages = session.execute(
-        sa.select(o.id, o.status, o.key, o.subject, o.body_text, o.body_html, o.payload).where(
-            o.programme_id == programme_id, o.status.in_((*NOT_SENT, "sending")), quoting
-        )
+        sa.select(
+            o.id, o.status, o.key, o.kind, o.subject, o.body_text, o.body_html, o.payload
+        ).where(o.programme_id == programme_id, o.status.in_((*NOT_SENT, "sending")), quoting)
     ).all()
     if any(m.status == "sending" for m in messages):
         raise ErasureRefused(
@@ -705,6 +708,8 @@ def redact(
         }
         if values != {k: getattr(m, k) for k in values}:
             session.execute(sa.update(o).where(o.id == m.id).values(**values))
+            if m.kind == digest_items.DIGEST_KIND:  # the entries stored beside it follow
+                digest_items.replace(session, m.id, values["payload"])
             done.counts["outbox"] += 1
             done.outbox_keys.append(m.key)
     session.execute(

@@ -1,6 +1,7 @@
-"""Delivery details (issue #9): the Slack user look-up cache.
+"""Delivery details (issue #9): the Slack user look-up cache, bounces, and the entries of the
+reminder digests.
 
-A cache, not history: a row is replaced when an address is looked up again.
+The cache is not history: a row is replaced when an address is looked up again.
 """
 
 from __future__ import annotations
@@ -46,3 +47,18 @@ class MailBounceRow(Base):
     diagnostic: Mapped[str | None] = mapped_column(sa.Text)  # the remote server's words
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the report's Date
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxDigestItemRow(Base):
+    """The (item, stage) entries of a reminder digest's current payload, one row each (0027):
+    whether prompts were delivered (:mod:`store.prompt_facts`) is read here, not from the
+    digests' JSON (megabytes each). Derived, kept in step with the payload by
+    :mod:`store.digest_items` wherever a digest is queued or its payload changes."""
+
+    __tablename__ = "outbox_digest_items"
+
+    # No foreign key: outbox rows are never deleted, and one would turn PostgreSQL's refusal of
+    # ``TRUNCATE outbox`` (its trigger's "never deleted") into a constraint error.
+    message_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    item_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    stage: Mapped[str] = mapped_column(sa.Text, primary_key=True)

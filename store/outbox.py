@@ -23,6 +23,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
+from store import digest_items
 from store.dialect import batch_size, batches, dialect_name, insert_function, quick_compression
 from store.models import OUTBOX_STATUSES, EventRow, OutboxRow, UTCDateTime
 from store.records import OutboxRecord
@@ -152,16 +153,25 @@ def enqueue(
     if not rows:
         return []
     insert = insert_function(session)
-    inserted: set[str] = set()
+    inserted: dict[str, int] = {}  # key → outbox id
     with quick_compression(session.connection()):
         for batch in batches(list(rows.values()), batch_size(len(_INSERTED))):
             statement = (
                 insert(OutboxRow)
                 .values(list(batch))
                 .on_conflict_do_nothing(index_elements=["programme_id", "key"])
-                .returning(OutboxRow.key)
+                .returning(OutboxRow.key, OutboxRow.id)
             )
-            inserted.update(session.scalars(statement))
+            inserted.update((key, row_id) for key, row_id in session.execute(statement))
+    # A reminder digest's (item, stage) entries beside it, in the same transaction.
+    digest_items.record(
+        session,
+        [
+            (row_id, rows[key]["payload"])
+            for key, row_id in inserted.items()
+            if rows[key]["kind"] == DIGEST_KIND
+        ],
+    )
     return [key for key in rows if key in inserted]
 
 
@@ -414,6 +424,12 @@ def revise(
         session, programme_id, key, claim_token, "herzien",
         subject=subject, body_text=body_text, body_html=body_html, payload=payload,
     )  # fmt: skip
+    o = OutboxRow
+    row = session.execute(
+        sa.select(o.id, o.kind).where(o.programme_id == programme_id, o.key == key)
+    ).one()
+    if row.kind == DIGEST_KIND:  # items left out: its stored entries follow
+        digest_items.replace(session, row.id, payload)
 
 
 def mark_suppressed(
@@ -508,7 +524,7 @@ WITHDRAWN = "withdrawn: "
 #: The event a sync records when it withdraws messages (one per contact).
 WITHDRAWN_EVENT = "regie.messages.withdrawn"
 #: The kind of message whose items are prompts (governance.reminders): withdrawn, they are not.
-DIGEST_KIND = "reminder_digest"
+DIGEST_KIND = digest_items.DIGEST_KIND
 
 
 def withdraw(

@@ -41,6 +41,7 @@ from governance.reminders import (
     facts_from_history,
     new_prompt_record,
 )
+from store import digest_items
 from store.dialect import reader, sqlite_rows
 from store.models import OutboxRow, PromptRow
 from store.outbox import WITHDRAWN
@@ -200,11 +201,11 @@ def _undelivered(
     later messages too (``<key>:2`` …, :func:`governance.reminders.free_key`): read as a range
     of the outbox's (programme, key) index.
 
-    A digest names every item its contact was prompted about that day (a contact who owns
-    thousands of items: megabytes of JSON), so the digests' states are read first and their
-    items only where a state leaves the answer open: those of the unsent ones, then those of
-    the sent ones that carry a pair found unsent — and of each only the entries of ``items``,
-    picked out by the database (:func:`_carried_rows`)."""
+    The digests' states are read first and their entries only where a state leaves the answer
+    open: those of the unsent ones, then those of the sent ones that carry a pair found unsent
+    — and of each only the entries of ``items``, from the rows stored beside each digest
+    (:mod:`store.digest_items`: a digest's payload, megabytes for a contact who owns thousands
+    of items, is never read here)."""
     unsent: dict[int, str] = {}  # outbox id → the digest key it stands for
     sent: dict[int, str] = {}
     for row_id, key, status, error in _digest_states(session, programme_id, sorted(carried)):
@@ -216,7 +217,7 @@ def _undelivered(
     if not unsent:
         return set()
     found: set[tuple[str, str]] = set()
-    for row_id, pair in _carried_rows(session, unsent, items):
+    for row_id, pair in digest_items.carried(session, unsent, items):
         if pair in carried[unsent[row_id]]:
             found.add(pair)
     if not found or not sent:
@@ -224,7 +225,7 @@ def _undelivered(
     # Only the sent digests whose key carried a pair found unsent can tell it was delivered.
     open_keys = {base for base, pairs in carried.items() if not found.isdisjoint(pairs)}
     sent = {row_id: base for row_id, base in sent.items() if base in open_keys}
-    for row_id, pair in _carried_rows(session, sent, {i for i, _ in found}):
+    for row_id, pair in digest_items.carried(session, sent, {i for i, _ in found}):
         if pair in carried[sent[row_id]]:
             found.discard(pair)
     return found
@@ -246,52 +247,6 @@ def _digest_states(
         ).tuples()
         out.extend(rows)
     return out
-
-
-def _carried_rows(
-    session: Session, row_ids: Collection[int], items: Collection[str]
-) -> list[tuple[int, tuple[str, str]]]:
-    """(outbox id, (item, stage)) of the reminder digests ``row_ids``' entries whose item is
-    one of ``items``, as :func:`_carried` reads them: the database walks the JSON and returns
-    only those entries (a digest's other entries never reach Python)."""
-    if not row_ids or not items:
-        return []
-    ids, codes = sorted(row_ids), sorted(items)
-    connection = reader(session)
-    if connection.dialect.name == "sqlite":
-        rows: Iterable[Any] = [
-            r
-            for chunk in sqlite_rows(
-                connection, _SQLITE_CARRIED, (json.dumps(ids), json.dumps(codes)), 10_000
-            )
-            for r in chunk
-        ]
-    else:
-        rows = connection.execute(_PG_CARRIED, {"ids": ids, "codes": codes}).tuples()
-    return [(row_id, (str(item), str(stage))) for row_id, item, stage in rows if item and stage]
-
-
-# The entries of a digest's ``items`` array that are objects with one of the asked ids.
-_SQLITE_CARRIED = f"""SELECT o.id, json_extract(e.value, '$.id'), json_extract(e.value, '$.stage')
-    FROM {OutboxRow.__tablename__} AS o, json_each(o.payload, '$.items') AS e
-    WHERE o.id IN (SELECT value FROM json_each(?)) AND json_type(o.payload, '$.items') = 'array'
-      AND e.type = 'object'
-      AND CAST(json_extract(e.value, '$.id') AS TEXT) IN (SELECT value FROM json_each(?))"""
-# PostgreSQL: ``items`` taken out once (a ``json`` value is text: each ``->`` parses it again);
-# the ids as a hashed set, not ``= ANY`` (thousands of ids against every entry).
-_PG_CARRIED = sa.text(
-    f"""SELECT o.id, e->>'id', e->>'stage'
-    FROM {OutboxRow.__tablename__} AS o
-    CROSS JOIN LATERAL (SELECT o.payload->'items' AS items) AS p
-    CROSS JOIN LATERAL json_array_elements(
-        CASE WHEN json_typeof(p.items) = 'array' THEN p.items ELSE '[]'::json END
-    ) AS e
-    WHERE o.id = ANY(:ids) AND json_typeof(e) = 'object'
-      AND e->>'id' IN (SELECT unnest(CAST(:codes AS text[])))"""
-).bindparams(
-    sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)),
-    sa.bindparam("codes", type_=postgresql.ARRAY(sa.String)),
-)
 
 
 def _without(

@@ -4,6 +4,9 @@ as not delivered (audit review finding 6), on both databases."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -142,3 +145,54 @@ def test_delivered_reminders_are_told_without_reading_the_digests(
             if e.name == "regie.escalation.raised" and e.item_id == "1.3.1"
         ]
     assert [e.payload["reason"] for e in raised] == ["2 prompts unanswered"]
+
+
+def test_pending_reminders_are_told_without_reading_the_digests(
+    tmp_path: Path, database_url: str
+) -> None:
+    """No reminder went out (every digest still pending, as when the sender has not run): the
+    day the owner's grace runs out names them as not delivered from the digests' states and
+    the (item, stage) entries stored beside each digest — no statement reads a digest's
+    payload, which for a large programme is megabytes a contact."""
+    app = make_app(tmp_path, database_url)
+    for day in DAYS[:2]:
+        deadline_check(app, day)  # queued, never sent
+    with _statements(app.engine) as read:
+        deadline_check(app, DAYS[2])
+    assert [s for s in read if _reads_digest_items(s)] == []
+    assert any("outbox_digest_items" in s for s in read)  # told, from the entries
+    pid = app.load_plan().programme.id
+    with app.session() as session:
+        raised = {
+            e.item_id: e.payload
+            for e in Repository(session, pid).events(since=DAYS[2])
+            if e.name == "regie.escalation.raised" and e.item_id in ("1.3.1", "1.2.1")
+        }
+    assert {i: p["reason"] for i, p in raised.items()} == {
+        "1.3.1": "2 prompts unanswered, 2 not delivered",
+        "1.2.1": "2 prompts unanswered, 2 not delivered",
+    }
+
+
+@contextmanager
+def _statements(engine: sa.Engine) -> Iterator[list[str]]:
+    """Every statement run on ``engine`` meanwhile: through SQLAlchemy, and on SQLite also
+    those the daily step's large reads hand the driver directly (``store.dialect.sqlite_rows``),
+    from the driver's own trace."""
+    read: list[str] = []
+
+    def record(*args: Any) -> None:
+        read.append(args[2])
+
+    def trace(dbapi_connection: Any, *_: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(read.append)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    sa.event.listen(engine, "checkout", trace)
+    try:
+        yield read
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+        sa.event.remove(engine, "checkout", trace)
+        engine.dispose()  # the traced connections go with the pool

@@ -1,0 +1,188 @@
+"""A reminder digest's (item, stage) entries stored beside it (``outbox_digest_items``,
+migration 0027), on SQLite and PostgreSQL: written when it is queued, rewritten when its
+payload is revised before sending, filled by the migration from the digests on record."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store import OutboxRecord, Repository, downgrade, make_engine, upgrade
+from store.digest_items import entries
+from store.models import OutboxRow, ProgrammeRow
+from store.models_delivery import OutboxDigestItemRow
+
+CREATED = datetime(2015, 9, 7, 6, 0, tzinfo=UTC)
+ITEMS: list[Any] = [
+    {"id": "1.1", "stage": "overdue:2015-09-01:1", "title": "Eerste"},
+    {"id": "1.2", "stage": "due_soon:2015-09-14"},
+    {"id": "1.1", "stage": "overdue:2015-09-01:1"},  # twice: one entry
+    {"id": "1.3"},  # no stage: no prompt
+    {"id": "", "stage": "x"},
+    "1.4",
+    {"id": 7, "stage": "first"},  # a number as the plan's YAML may give it
+]
+STORED = {("1.1", "overdue:2015-09-01:1"), ("1.2", "due_soon:2015-09-14"), ("7", "first")}
+
+
+def _message(key: str, kind: str = "reminder_digest", items: Any = ITEMS) -> OutboxRecord:
+    return OutboxRecord(
+        key=key,
+        kind=kind,
+        recipient="jdevries",
+        recipient_name="J. de Vries",
+        subject="Verzoek om update",
+        body_text="Beste J. de Vries, …",
+        email="jdv@example.org",
+        payload={"items": items, "key": key},
+        created_on=date(2015, 9, 7),
+    )
+
+
+def _stored(session: Session) -> dict[int, set[tuple[str, str]]]:
+    t = OutboxDigestItemRow
+    out: dict[int, set[tuple[str, str]]] = {}
+    for message_id, item, stage in session.execute(sa.select(t.message_id, t.item_code, t.stage)):
+        out.setdefault(message_id, set()).add((item, stage))
+    return out
+
+
+def _expected(session: Session) -> dict[int, set[tuple[str, str]]]:
+    """The entries of every reminder digest's current payload (those with any)."""
+    o = OutboxRow
+    rows = session.execute(sa.select(o.id, o.payload).where(o.kind == "reminder_digest"))
+    return {i: found for i, payload in rows if (found := entries(payload))}
+
+
+def test_queued_digests_store_their_entries_and_a_revision_rewrites_them(session: Session) -> None:
+    session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
+    session.commit()
+    repo = Repository(session, "p", clock=lambda: CREATED)
+    queued = [
+        _message("a"),
+        _message("b", kind="escalation_digest"),
+        _message("c", items={"not": "a list"}),
+    ]
+    assert repo.enqueue(queued) == ["a", "b", "c"]
+    assert repo.enqueue([_message("a", items=[{"id": "9.9", "stage": "s"}])]) == []  # known key
+    session.commit()
+    ids = {r.key: r.id for r in session.execute(sa.select(OutboxRow.key, OutboxRow.id))}
+    assert _stored(session) == {ids["a"]: STORED}
+
+    (claimed,) = repo.claim_outbox(now=CREATED + timedelta(hours=1), keys=["a"])
+    assert claimed.key == "a"
+    left = {**claimed.payload, "items": [ITEMS[1]]}  # 1.1 finished meanwhile: left out
+    repo.revise_outbox(replace(claimed, payload=left))
+    session.commit()
+    assert _stored(session) == {ids["a"]: {("1.2", "due_soon:2015-09-14")}}
+    assert _stored(session) == _expected(session)
+
+
+def test_0027_fills_the_entries_of_the_digests_on_record(database_url: str) -> None:
+    upgrade(database_url, "0026")
+    engine = make_engine(database_url)
+    base = {
+        "programme_id": "p", "recipient": "jdevries", "recipient_name": "J", "subject": "s",
+        "body_text": "t", "created_on": date(2015, 9, 7), "attempts": 0, "created_at": CREATED,
+    }  # fmt: skip
+    messages = [  # (key, kind, status, items)
+        ("a", "reminder_digest", "pending", ITEMS),
+        ("b", "reminder_digest", "sent", [{"id": "2.1", "stage": "first"}]),
+        ("c", "reminder_digest", "suppressed", [{"id": "3.1", "stage": "first"}]),
+        ("d", "escalation_digest", "pending", [{"id": "1.1", "kind": "overdue"}]),
+        ("e", "reminder_digest", "failed", []),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ProgrammeRow).values(
+                id="p", title="P", created_at=CREATED, updated_at=CREATED
+            )
+        )
+        for key, kind, status, items in messages:
+            conn.execute(
+                sa.insert(OutboxRow).values(
+                    key=key, kind=kind, status=status, payload={"items": items}, **base
+                )
+            )
+    engine.dispose()
+
+    upgrade(database_url, "0027")
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        ids = {k: i for k, i in session.execute(sa.select(OutboxRow.key, OutboxRow.id))}
+        assert _stored(session) == {
+            ids["a"]: STORED,
+            ids["b"]: {("2.1", "first")},
+            ids["c"]: {("3.1", "first")},
+        }
+        assert _stored(session) == _expected(session)
+    engine.dispose()
+
+    downgrade(database_url, "0026")
+    engine = make_engine(database_url)
+    try:
+        assert not sa.inspect(engine).has_table("outbox_digest_items")
+        with engine.connect() as conn:
+            assert conn.scalar(sa.select(sa.func.count()).select_from(OutboxRow)) == 5
+    finally:
+        engine.dispose()
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        assert _stored(session) == _expected(session)
+        assert len(_stored(session)) == 3
+    engine.dispose()
+
+
+def test_a_forgotten_contact_s_digests_keep_their_entries(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """`regie contact forget` rewrites the contact's messages (texts replaced, payload
+    scrubbed, unsent ones suppressed): the entries still mirror each digest's payload."""
+    from regie.erasure import forget_contact
+    from tests.integration.test_contact_erasure import NOW, WHO, _app, _history
+
+    app = _app(tmp_path, migrated_url)
+    _history(app)
+    with app.session() as session:
+        before = _stored(session)
+        assert before and before == _expected(session)
+    assert forget_contact(app, WHO, NOW, notes=True, apply=True).done
+    with app.session() as session:
+        assert _stored(session) == _expected(session) == before
+
+
+def test_a_redacted_note_s_text_in_a_digest_rewrites_its_entries(session: Session) -> None:
+    """A redaction replaces the note's text inside every string of an unsent message's payload
+    (an item id or stage that holds it too): the entries follow the payload."""
+    from store.erasure import redact
+    from store.models import StatusUpdateRow
+
+    session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
+    session.commit()
+    note = "A-7"
+    session.add(
+        StatusUpdateRow(
+            programme_id="p", item_code="1.1", status="at_risk", reported_on=date(2015, 9, 7),
+            comment=note, source="cli", recorded_at=CREATED,
+        )
+    )  # fmt: skip
+    repo = Repository(session, "p", clock=lambda: CREATED)
+    repo.enqueue([_message("a", items=[{"id": "1.1", "stage": f"late:{note}", "note": note}])])
+    session.commit()
+    update_id = session.scalar(sa.select(StatusUpdateRow.id))
+    assert update_id is not None
+    done = redact(
+        session, "p", update_id, CREATED, date(2015, 9, 8),
+        by="bureau", reason="persoonsgegevens", placeholder="[verwijderd]",
+    )  # fmt: skip
+    session.commit()
+    assert done.outbox_keys == ["a"]
+    (entries_now,) = _stored(session).values()
+    assert entries_now == {("1.1", "late:[verwijderd]")}
+    assert _stored(session) == _expected(session)
