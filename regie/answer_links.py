@@ -435,7 +435,8 @@ def record_link_refusal(
     :func:`regie.answers.record_refusal`), at most once per link, reason and
     :data:`REFUSAL_WINDOW`: the event's dedupe key says which, so a repeat is not inserted."""
     from regie.answers import ANSWER_REFUSED, writing
-    from store import EventRecord, Repository, sync_plan
+    from regie.services import sync_store
+    from store import EventRecord, Repository
 
     payload = {
         "reason": reason.value,
@@ -450,7 +451,7 @@ def record_link_refusal(
     with writing(app), app.session() as session, session.begin():
         repo = Repository(session, plan.programme.id)
         if not repo.programme_exists():
-            sync_plan(session, plan, now=now, plan_path=str(plan.path))
+            sync_store(app, session, plan, now=now)
         repo.record_events([EventRecord(ANSWER_REFUSED, item, as_of, payload, key)])
 
 

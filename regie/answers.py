@@ -255,9 +255,9 @@ def store_answers(
     guard: Guard | None = None,
 ) -> list[Recorded]:
     """Store checked updates and their events in one transaction (all or none); then emit."""
-    from governance.clock import utcnow
     from governance.events import status_updated
-    from store import EventRecord, Repository, UnknownItem, sync_plan
+    from regie.services import sync_store
+    from store import EventRecord, Repository, UnknownItem
     from store.answers import write_lock
 
     recorded: list[Recorded] = []
@@ -267,7 +267,7 @@ def store_answers(
             guard(session)
         write_lock(session, plan.programme.id)  # answers are stored in the order they commit
         if sync:
-            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+            sync_store(app, session, plan)
         last = repo.last_assessed()
         for update in updates:
             try:
@@ -318,8 +318,8 @@ def record_refusal(
     """Record a ``regie.answer.refused`` event (its own transaction) and return the error."""
     import uuid
 
-    from governance.clock import utcnow
-    from store import EventRecord, Repository, sync_plan
+    from regie.services import sync_store
+    from store import EventRecord, Repository
 
     item_id = answer.item_id if answer else None
     payload = {
@@ -335,7 +335,7 @@ def record_refusal(
             guard(session)
         repo = Repository(session, plan.programme.id)
         if not repo.programme_exists():
-            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+            sync_store(app, session, plan)
         repo.record_events(
             [
                 EventRecord(

@@ -161,8 +161,8 @@ def deadline_check(
     from regie.gc_pause import paused_gc
     from regie.messages import latest_update_ids, outbox_messages
     from regie.report_due import queue_report_reminders
-    from regie.services import sync_warnings
-    from store import Repository, sync_plan
+    from regie.services import sync_store, sync_warnings
+    from store import Repository
     from store.answers import add_links
     from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
@@ -171,7 +171,7 @@ def deadline_check(
     calendar = WorkCalendar.for_plan(plan)
     report = CheckReport(plan.programme.id, as_of, dry_run)
     with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
-        synced = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        synced = sync_store(app, session, plan)
         report.synced = synced.describe()
         report.warnings = sync_warnings(session, plan, synced)
         repo = Repository(session, plan.programme.id)

@@ -466,8 +466,8 @@ def _store(
     commit puts the old file back."""
     from governance.decisions import DECISION_SOURCE
     from governance.updates import StatusUpdate, UpdateStatus
-    from regie.services import utcnow
-    from store import Repository, sync_plan
+    from regie.services import sync_store
+    from store import Repository
     from store.reports_repo import ReportsRepository
 
     path = Path(str(plan.path))
@@ -475,9 +475,7 @@ def _store(
     try:
         with app.session() as session, session.begin():
             # The items this decision drops get its own cancellation, not the file's.
-            synced = sync_plan(
-                session, plan, now=utcnow(), plan_path=str(plan.path), cancelling=dropped
-            )
+            synced = sync_store(app, session, plan, cancelling=dropped)
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
             revisions = [r.id for r in synced.revisions if r.id is not None]
             _recorded(session, plan.programme.id, stored, dropped, revisions, revived)

@@ -211,8 +211,8 @@ def _send_pack(
     dry_run: bool,
     start: date | None = None,
 ) -> list[str]:
-    from regie.services import utcnow
-    from store import Repository, sync_plan
+    from regie.services import sync_store
+    from store import Repository
     from store.records import OutboxRecord
     from store.reports_repo import ReportsRepository
 
@@ -246,7 +246,7 @@ def _send_pack(
         if keys[c.id] in missing
     ]
     with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        sync_store(app, session, plan)
         return Repository(session, plan.programme.id).enqueue(messages)
 
 

@@ -77,8 +77,7 @@ def add_meeting(
     is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real)."""
     from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
-    from regie.services import utcnow
-    from store import sync_plan
+    from regie.services import sync_store
     from store.reports_repo import ReportsRepository
 
     plan = app.load_plan()
@@ -93,7 +92,7 @@ def add_meeting(
             "anyway"
         )
     with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        sync_store(app, session, plan)
         added = ReportsRepository(session, plan.programme.id).add_meeting(
             Meeting(body_id, on, at, location, source="db", note=note)
         )

@@ -322,8 +322,7 @@ def voortgang_formats(
 def record_measurement(app: App, indicator_id: str, value: float, on: date, source: str) -> str:
     from governance.dates import outside_life, programme_life
     from governance.decisions import Measurement
-    from regie.services import utcnow
-    from store import sync_plan
+    from regie.services import sync_store
     from store.reports_repo import ReportsRepository
 
     plan = app.load_plan()
@@ -343,7 +342,7 @@ def record_measurement(app: App, indicator_id: str, value: float, on: date, sour
     if not source.strip():
         raise InvalidInput("--source: say where the value comes from")
     with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        sync_store(app, session, plan)
         stored = ReportsRepository(session, plan.programme.id).add_measurement(
             Measurement(indicator_id, value, on, source.strip())
         )

@@ -80,8 +80,7 @@ def start_round(
     from governance.assessment import State, assess
     from governance.reminders import recipients
     from regie.cycle import transaction
-    from regie.services import utcnow
-    from store import sync_plan
+    from regie.services import sync_store, utcnow
     from store.answers import RoundRequest
     from store.answers import start_round as store_round
     from store.assessment_query import assessment_updates
@@ -95,7 +94,7 @@ def start_round(
         raise InvalidInput(f"--answer-by: {answer_by} is not after {as_of}")
     where = parse_scope(plan, scope)
     with app.session() as session, transaction(session, commit=not dry_run):
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        sync_store(app, session, plan)
         assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
         requests: list[RoundRequest] = []
         open_items = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +37,25 @@ def today(app: App, plan: Plan | None = None, now: datetime | None = None) -> da
     return clock.local_date(now or utcnow(), zone)
 
 
+def sync_store(
+    app: App,
+    session: Session,
+    plan: Plan,
+    *,
+    now: datetime | None = None,
+    cancelling: Collection[str] = (),
+) -> SyncResult:
+    """:func:`store.sync_plan` in the caller's transaction, its events and cancellations filed
+    under the office's day (REGIE_TIMEZONE, else the plan's), as every other event is."""
+    from store import sync_plan
+
+    now = now or utcnow()
+    day = today(app, plan, now)
+    return sync_plan(
+        session, plan, now=now, plan_path=str(plan.path), cancelling=cancelling, day=day
+    )
+
+
 #: The office's zone when neither REGIE_TIMEZONE nor a readable plan gives one (the plan's
 #: default ``calendar.timezone``).
 OFFICE_ZONE = "Europe/Amsterdam"
@@ -46,10 +65,15 @@ def office_zone(app: App) -> str:
     """The office's time zone: REGIE_TIMEZONE, else the plan's, else :data:`OFFICE_ZONE`."""
     if app.settings.timezone:
         return app.settings.timezone
+    from regie.plan_cache import current_plan, last_good_plan
+
+    # Through the per-version cache: a broken file is parsed once, not on every request that
+    # files an event (a revoked calendar link, a login); meanwhile the last good plan's zone.
     try:
-        return app.load_plan().calendar.timezone
+        return current_plan(app)[0].calendar.timezone
     except InvalidInput:
-        return OFFICE_ZONE
+        good = last_good_plan(app)
+        return good[0].calendar.timezone if good is not None else OFFICE_ZONE
 
 
 def office_day(app: App, now: datetime) -> date:
@@ -287,11 +311,10 @@ def sync_warnings(session: Session, plan: Plan, result: SyncResult) -> list[str]
 
 
 def sync(app: App, path: Path | None) -> str:
-    from store import sync_plan
 
     plan = app.load_plan(path)
     with app.session() as session, session.begin():
-        result = sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        result = sync_store(app, session, plan)
         warnings = sync_warnings(session, plan, result)
     if not result.changed:
         return f"{plan.programme.id}: in sync with {plan.path} (nothing changed)"

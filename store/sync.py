@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -168,8 +168,13 @@ def sync_plan(
     now: datetime,
     plan_path: str | None = None,
     cancelling: Collection[str] = (),
+    day: date | None = None,
 ) -> SyncResult:
     """Bring the stored programme in line with ``plan``; return what changed.
+
+    ``day`` is the office's date at ``now`` (REGIE_TIMEZONE first: the caller knows the
+    settings, the store does not); the events and cancellations this sync records are filed
+    under it. Default: ``now``'s date in the plan's time zone.
 
     A plan loaded from a file carries the file's hash: when the last sync stored the same file
     (same hash, same path), nothing is compared and the result is "in sync". Either way an item
@@ -178,6 +183,8 @@ def sync_plan(
     decision being recorded).
     """
     require_aware(now, "now")
+    if day is None:
+        day = now.astimezone(ZoneInfo(plan.calendar.timezone)).date()
     lock_programme(session, plan.programme.id)
     path = plan_path if plan_path is not None else plan.path
     synced = session.get(PlanSyncRow, plan.programme.id)
@@ -188,8 +195,8 @@ def sync_plan(
     ):
         # The same file as last time; a contacts file (REGIE_CONTACTS) may have changed all
         # the same: its contacts are compared (a few hundred rows at most).
-        result = _Sync(session, plan, now, path).run(contacts_only=True)
-        result.cancelled = apply_file_cancels(session, plan, now, cancelling)
+        result = _Sync(session, plan, now, path, day).run(contacts_only=True)
+        result.cancelled = apply_file_cancels(session, plan, now, cancelling, day=day)
         if not result.changed:
             return SyncResult(unchanged=synced.entities)
         session.flush()
@@ -200,7 +207,7 @@ def sync_plan(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        result = _Sync(session, plan, now, path).run()
+        result = _Sync(session, plan, now, path, day).run()
     finally:
         if collecting:
             gc.enable()
@@ -215,7 +222,7 @@ def sync_plan(
         synced.plan_hash, synced.plan_path = plan.source_hash, path
         synced.entities, synced.synced_at = entities, now
     session.flush()
-    result.cancelled = apply_file_cancels(session, plan, now, cancelling)
+    result.cancelled = apply_file_cancels(session, plan, now, cancelling, day=day)
     return result
 
 
@@ -237,11 +244,14 @@ def lock_programme(session: Session, programme_id: str) -> None:
 
 
 class _Sync:
-    def __init__(self, session: Session, plan: Plan, now: datetime, plan_path: str | None):
+    def __init__(
+        self, session: Session, plan: Plan, now: datetime, plan_path: str | None, day: date
+    ):
         self.session = session
         self.plan = plan
         self.programme_id = plan.programme.id
         self.now = now
+        self.day = day  # the office's date at ``now``
         self.plan_path = plan_path
         self.result = SyncResult()
         self.revision_rows: list[dict[str, Any]] = []
@@ -255,13 +265,12 @@ class _Sync:
         organisation or preferred channel) by this sync."""
         if self.first:
             return
-        zone = ZoneInfo(self.plan.calendar.timezone)
         self.result.withdrawn = withdraw(
             self.session,
             self.programme_id,
             self.moved,
             {c.id: c.channel for c in self.plan.contacts},
-            occurred_on=self.now.astimezone(zone).date(),
+            occurred_on=self.day,
             now=self.now,
         )
 
@@ -336,7 +345,6 @@ class _Sync:
         ):
             if isinstance(payload, dict) and isinstance(payload.get("contact"), str):
                 known[payload["contact"]] = {name: payload.get(name) for name in _ROUTING}
-        zone = ZoneInfo(self.plan.calendar.timezone)
         events = []
         for person in self.plan.contacts:
             if person.id in self.result.contacts_created:
@@ -353,7 +361,7 @@ class _Sync:
                     "programme_id": self.programme_id,
                     "name": CONTACT_CHANGED_EVENT,
                     "item_code": None,
-                    "occurred_on": self.now.astimezone(zone).date(),
+                    "occurred_on": self.day,
                     "recorded_at": self.now,
                     "payload": {
                         "contact": person.id,

@@ -6,9 +6,9 @@ The plan file is the source of truth. `regie decision add --cancel` writes ``can
 database, a hand edit) has no such update, and the assessment reads only updates. So each sync
 writes, for every item the file drops (its own ``cancelled_by`` or its action's) that has no
 cancellation on record, the update the decision would have written: ``cancelled`` from the date
-the text names (``besluit Stuurgroep X, 10 juli 2025``), else from the sync's day in the plan's
-time zone. The incremental daily step picks it up like any other update recorded since its
-last run.
+the text names (``besluit Stuurgroep X, 10 juli 2025``), else from the sync's day in the office's
+time zone (REGIE_TIMEZONE, else the plan's). The incremental daily step picks it up like any
+other update recorded since its last run.
 
 Not for an item whose latest update already finishes it (done, cancelled), nor for one with a
 cancellation reported on or after that date (one written before and superseded since: a
@@ -70,10 +70,16 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
 
 
 def apply_file_cancels(
-    session: Session, plan: Plan, now: datetime, skip: Collection[str] = ()
+    session: Session,
+    plan: Plan,
+    now: datetime,
+    skip: Collection[str] = (),
+    *,
+    day: date | None = None,
 ) -> list[str]:
-    """Write the missing cancellations (see the module notes); return their item ids."""
-    today = now.astimezone(ZoneInfo(plan.calendar.timezone)).date()
+    """Write the missing cancellations (see the module notes); return their item ids.
+    ``day``: the office's date at ``now`` (default: in the plan's time zone)."""
+    today = day if day is not None else now.astimezone(ZoneInfo(plan.calendar.timezone)).date()
     wanted = [c for c in file_cancels(plan, today) if c.item_id not in skip]
     if not wanted:
         return []

@@ -123,8 +123,7 @@ def test_a_refused_sender_is_recorded_once_a_day_of_the_office(
     is recorded on each, filed under the office's date."""
     from regie.cycle import deadline_check, send_reminders
     from tests.fakes.smtp import SmtpServer
-    from tests.integration.mail_setup import mail_env
-    from tests.integration.test_outbox_give_up import DAY
+    from tests.integration.mail_setup import DAY, mail_env
 
     with SmtpServer(sender_reply="553 5.7.1 Sender address rejected: not owned by user") as relay:
         app = bootstrap(load_settings(mail_env(tmp_path, migrated_url, relay)))
@@ -137,3 +136,61 @@ def test_a_refused_sender_is_recorded_once_a_day_of_the_office(
         (SENDER_REFUSED_EVENT, date(2026, 12, 31)),
         (SENDER_REFUSED_EVENT, date(2027, 1, 1)),
     ]
+
+
+def test_a_sync_files_its_events_and_cancellations_under_the_office_s_date(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REGIE_TIMEZONE says the office keeps UTC's date, the plan says Amsterdam: a sync at 23:30
+    UTC on New Year's Eve files a contact's new channel and an item the file drops under
+    31 December, the day ``today()`` gives, not the plan zone's 1 January (review2, finding 1)."""
+    from store.models import StatusUpdateRow
+    from store.sync import CONTACT_CHANGED_EVENT
+
+    app = App(replace(synced_app(tmp_path, migrated_url).settings, timezone="UTC"))
+    path = app.settings.plan_path
+    text = path.read_text("utf-8")
+    dropped = "            gereed: Q4-2016/Q1-2017\n"
+    email = "    email: k.bakker@example.org\n"
+    assert email in text and dropped in text
+    text = text.replace(email, email + "    channel: email\n")
+    path.write_text(text.replace(dropped, dropped + "            cancelled_by: vervallen\n"))
+    with monkeypatch.context() as clock:
+        _set_clock(clock, NEW_YEAR)
+        assert today(app) == date(2026, 12, 31)
+        sync(app, None)
+    assert _events(app, CONTACT_CHANGED_EVENT) == [(CONTACT_CHANGED_EVENT, date(2026, 12, 31))]
+    with app.session() as session:
+        cancelled = session.execute(
+            sa.select(StatusUpdateRow.reported_on).where(StatusUpdateRow.item_code == "1.1.3")
+        ).scalars()
+        assert list(cancelled) == [date(2026, 12, 31)]
+
+
+def test_the_office_zone_of_a_broken_plan_is_the_last_good_one_read_once(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revoked calendar link or a login files an event while the plan file is broken: the
+    office's zone is then the last good plan's, and the broken file is parsed once per version,
+    not on every request (review2, finding 2)."""
+    import regie.parse_cache
+    from regie.services import office_day, office_zone
+
+    app = synced_app(tmp_path, migrated_url)
+    path = app.settings.plan_path
+    text = path.read_text("utf-8")
+    assert "timezone: Europe/Amsterdam" not in text  # the default zone: use another one
+    path.write_text(text.replace("calendar:\n", "calendar:\n  timezone: America/Curacao\n", 1))
+    assert office_zone(app) == "America/Curacao"
+    parsed = []
+    real = regie.parse_cache.load_plan_cached
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parsed.append(args[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(regie.parse_cache, "load_plan_cached", counting)
+    path.write_text("programme: [kapot\n", "utf-8")
+    days = {office_day(app, NEW_YEAR) for _ in range(3)}
+    assert days == {date(2026, 12, 31)}  # 19:30 on New Year's Eve in Curaçao
+    assert len(parsed) == 1

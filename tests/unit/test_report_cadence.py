@@ -35,7 +35,7 @@ def test_every_cadence_the_command_line_names_is_read() -> None:
     assert all(cadence_months(name) for name in CADENCE_NAMES)
 
 
-def test_whole_periods_from_the_start_through_the_last_one_over() -> None:
+def test_cadence_periods_from_the_start_through_the_last_one_over() -> None:
     """The periods a first progress report covers (regie.report_period): from the programme's
     start, whole periods of the cadence, through the last one over on the day."""
     from dataclasses import replace
