@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlalchemy.orm import Session
 
+    from store.records import OutboxRecord
+
 TEMPLATES = Path(__file__).parent / "templates" / "privacy"
 
 
@@ -192,6 +194,26 @@ class RedactReport:
     done: bool = False
 
 
+def _rerendered(message: OutboxRecord) -> OutboxRecord | None:
+    """``message``'s texts rendered again from its (redacted) payload's ``render`` context, as
+    the sender does for a digest revised before sending (:func:`regie.recheck.rerender`)."""
+    from jinja2 import TemplateError
+
+    from regie.recheck import rerender
+
+    context = message.payload.get("render")
+    if not isinstance(context, dict) or message.kind not in RENDERED_KINDS:
+        return None
+    try:
+        return rerender(message, context, set())
+    except (TemplateError, KeyError, TypeError, ValueError):
+        return None  # a context today's templates cannot render: the quoted form is replaced
+
+
+#: The kinds whose payload's ``render`` context is what :func:`regie.recheck.rerender` reads.
+RENDERED_KINDS = ("reminder_digest", "escalation_digest")
+
+
 def redact_update(
     app: App,
     update_id: int,
@@ -222,7 +244,7 @@ def redact_update(
     with app.writing(), app.session() as session, _applied_if(session, apply):
         done = redact(
             session, programme_id, update_id, now, day, by=by, reason=reason,
-            placeholder=redacted_note(day),
+            placeholder=redacted_note(day), rerender=_rerendered,
         )  # fmt: skip
     # A file copy would otherwise keep the note: the file notifier does not write a message
     # again over its existing file.

@@ -31,6 +31,8 @@ from store.models_answers import AnswerLinkRow, RoundRequestRow, SlackUserRow, S
 from store.models_delivery import MailBounceRow, SlackLookupRow
 from store.models_erasure import ErasureRow
 from store.models_reports import ReportArchiveRow
+from store.note_copies import Rerender, item_ids, quoted_forms, redact_json, redact_message
+from store.records import OutboxRecord
 
 FORGOTTEN_EVENT = "regie.contact.forgotten"
 #: Outbox statuses that would still be delivered: forgetting makes them 'suppressed'.
@@ -629,17 +631,21 @@ def redact(
     by: str,
     reason: str,
     placeholder: str,
+    rerender: Rerender | None = None,
 ) -> Redacted:
-    """Replace status update ``update_id``'s note by ``placeholder`` and scrub the same text where
-    it was copied: event payloads of its item (and those about no item), the subject, texts and
-    payload of every message not sent. The redaction is recorded (``update_redactions`` and a
+    """Replace status update ``update_id``'s note by ``placeholder`` and its copies where they
+    quote it (:mod:`store.note_copies`): event payloads of its item (and those about no item),
+    and the messages not sent that are about its item, or about no item and quote the note —
+    never another item's message, nor an id, stage or key (a note such as "1" is in many of
+    them). ``rerender`` renders a message's texts again from its redacted ``render`` context
+    (the use case's templates); without it, or for a message without one, the quoted form is
+    replaced, and only in a message about the item without a quoted form the note as a
+    substring of its texts. The redaction is recorded (``update_redactions`` and a
     ``regie.update.redacted`` event on ``day``: who, when, why, which update — never the old
     text). Runs in the caller's transaction; opens the append-only triggers for exactly these
     changes (migration 0017) and closes them again. :class:`ErasureRefused` for an unknown
     update, one redacted before, one without a note, or while a message quoting it is being
     sent."""
-    from markupsafe import escape
-
     from store.models_erasure import UpdateRedactionRow
 
     s = StatusUpdateRow
@@ -658,21 +664,7 @@ def redact(
     if not old or not old.strip():
         raise ErasureRefused(f"update {update_id}: has no note, nothing to redact")
     done = Redacted(update_id, row.item_code)
-    texts = {old: placeholder}
-    if str(escape(old)) != old:  # as an HTML part quotes it
-        texts[str(escape(old))] = str(escape(placeholder))
-
-    o = OutboxRow
-    quoting = sa.or_(
-        *(column.contains(text, autoescape=True)
-          for column in (o.subject, o.body_text, o.body_html) for text in texts),
-        sa.cast(o.payload, sa.Text).contains(old, autoescape=True),
-    )  # fmt: skip
-    messages = session.execute(
-        sa.select(
-            o.id, o.status, o.key, o.kind, o.subject, o.body_text, o.body_html, o.payload
-        ).where(o.programme_id == programme_id, o.status.in_((*NOT_SENT, "sending")), quoting)
-    ).all()
+    messages = _quoting(session, programme_id, row.item_code, old)
     if any(m.status == "sending" for m in messages):
         raise ErasureRefused(
             f"update {update_id}: a message quoting its note is being sent now; try again later"
@@ -689,23 +681,23 @@ def redact(
         session.execute(sa.update(s).where(s.id == update_id).values(comment=placeholder))
     )
     e = EventRow
-    for eid, payload in session.execute(
-        sa.select(e.id, e.payload).where(
+    for eid, item_code, payload in session.execute(
+        sa.select(e.id, e.item_code, e.payload).where(
             e.programme_id == programme_id,
             sa.or_(e.item_code == row.item_code, e.item_code.is_(None)),
         )
     ).all():
-        new = _replace_text(payload, texts)
+        # Only the item's own event naming this update surely holds this very note in a
+        # longer note field ("zie: <note>"); elsewhere only a value equal to it is a copy.
+        loose = item_code == row.item_code and _names_update(payload, update_id)
+        new = redact_json(payload, row.item_code, old, placeholder, loose=loose)
         if new != payload:
             session.execute(sa.update(e).where(e.id == eid).values(payload=new))
             done.counts["events"] += 1
+    o = OutboxRow
     for m in messages:
-        values = {
-            "subject": _replace_text(m.subject, texts),
-            "body_text": _replace_text(m.body_text, texts),
-            "body_html": _replace_text(m.body_html, texts),
-            "payload": _replace_text(m.payload, texts),
-        }
+        again = redact_message(m, row.item_code, old, placeholder, rerender)
+        values = {k: getattr(again, k) for k in ("subject", "body_text", "body_html", "payload")}
         if values != {k: getattr(m, k) for k in values}:
             session.execute(sa.update(o).where(o.id == m.id).values(**values))
             if m.kind == digest_items.DIGEST_KIND:  # the entries stored beside it follow
@@ -730,15 +722,54 @@ def redact(
     return done
 
 
-def _replace_text(value: Any, texts: dict[str, str]) -> Any:
-    """``value`` (text or JSON) with every occurrence of a key of ``texts`` replaced, inside any
-    string (not in keys)."""
-    if isinstance(value, str):
-        for old, new in texts.items():
-            value = value.replace(old, new)
-        return value
-    if isinstance(value, list):
-        return [_replace_text(v, texts) for v in value]
-    if isinstance(value, dict):
-        return {k: _replace_text(v, texts) for k, v in value.items()}
-    return value
+@dataclass(frozen=True, slots=True)
+class _Unsent(OutboxRecord):
+    id: int = 0  # the outbox row
+
+
+def _quoting(session: Session, programme_id: str, item: str, old: str) -> list[_Unsent]:
+    """The messages not sent (or being sent) that may quote note ``old`` of ``item``: those
+    about the item holding its text anywhere, and those about no item that quote it (the
+    quoted form in a text, or a note field equal to it in the payload)."""
+    o = OutboxRow
+    forms = [f for forms in quoted_forms(old, "") for f in forms]
+    rows = session.execute(
+        sa.select(
+            o.id, o.status, o.key, o.kind, o.recipient, o.recipient_name, o.subject,
+            o.body_text, o.body_html, o.payload,
+        ).where(
+            o.programme_id == programme_id,
+            o.status.in_((*NOT_SENT, "sending")),
+            sa.or_(
+                *(column.contains(old, autoescape=True)
+                  for column in (o.subject, o.body_text, o.body_html)),
+                *(o.body_html.contains(f, autoescape=True) for f in forms),
+                sa.cast(o.payload, sa.Text).contains(old, autoescape=True),
+            ),
+        )
+    ).all()  # fmt: skip
+    found = []
+    for r in rows:
+        payload = r.payload or {}
+        about = item_ids(payload)
+        texts = (r.subject, r.body_text, r.body_html)
+        quotes = any(t is not None and f in t for t in texts for f in forms)
+        if item in about or (not about and (quotes or _carries(payload, item, old))):
+            found.append(
+                _Unsent(
+                    key=r.key, kind=r.kind, recipient=r.recipient,
+                    recipient_name=r.recipient_name, subject=r.subject,
+                    body_text=r.body_text, body_html=r.body_html, payload=payload,
+                    status=r.status, id=r.id,
+                )
+            )  # fmt: skip
+    return found
+
+
+def _carries(payload: Any, item: str, old: str) -> bool:
+    """A note field of ``payload`` (outside another item's part) holds exactly ``old``."""
+    return bool(redact_json(payload, item, old, old + "\n") != payload)
+
+
+def _names_update(payload: Any, update_id: int) -> bool:
+    return isinstance(payload, dict) and payload.get("update_id") == update_id

@@ -143,29 +143,38 @@ def test_a_forgotten_contact_s_digests_keep_their_entries(
     tmp_path: Path, migrated_url: str
 ) -> None:
     """`regie contact forget` rewrites the contact's messages (texts replaced, payload
-    scrubbed, unsent ones suppressed): the entries still mirror each digest's payload."""
+    scrubbed, unsent ones suppressed): the entries still mirror each digest's payload, also
+    one whose (item, stage) held a value that is scrubbed (review3, nit 4)."""
     from regie.erasure import forget_contact
-    from tests.integration.test_contact_erasure import NOW, WHO, _app, _history
+    from tests.integration.test_contact_erasure import EMAIL, NOW, WHO, _app, _history
 
     app = _app(tmp_path, migrated_url)
     _history(app)
     with app.session() as session:
+        repo = Repository(session, app.programme_id(), clock=lambda: CREATED)
+        odd = replace(_message("odd", items=[{"id": "9.9", "stage": EMAIL}]), recipient=WHO)
+        repo.enqueue([odd])
+        session.commit()
         before = _stored(session)
         assert before and before == _expected(session)
+        assert ("9.9", EMAIL) in set().union(*before.values())
     assert forget_contact(app, WHO, NOW, notes=True, apply=True).done
     with app.session() as session:
-        assert _stored(session) == _expected(session) == before
+        after = _stored(session)
+        assert after == _expected(session) != before
+        assert ("9.9", EMAIL) not in set().union(*after.values())
 
 
-def test_a_redacted_note_s_text_in_a_digest_rewrites_its_entries(session: Session) -> None:
-    """A redaction replaces the note's text inside every string of an unsent message's payload
-    (an item id or stage that holds it too): the entries follow the payload."""
+def test_a_short_redacted_note_leaves_ids_stages_and_keys_alone(session: Session) -> None:
+    """A redaction replaces the note where a message quotes it (review3, finding 1): a note
+    "1" is in item ids, stages and keys, which stay as they are, and so do the entries; another
+    item's digest, whose own note is also "1", is not touched at all."""
     from store.erasure import redact
     from store.models import StatusUpdateRow
 
     session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
     session.commit()
-    note = "A-7"
+    note = "1"
     session.add(
         StatusUpdateRow(
             programme_id="p", item_code="1.1", status="at_risk", reported_on=date(2015, 9, 7),
@@ -173,8 +182,19 @@ def test_a_redacted_note_s_text_in_a_digest_rewrites_its_entries(session: Sessio
         )
     )  # fmt: skip
     repo = Repository(session, "p", clock=lambda: CREATED)
-    repo.enqueue([_message("a", items=[{"id": "1.1", "stage": f"late:{note}", "note": note}])])
+    own = {"id": "1.1", "stage": "overdue:2015-09-01:1", "latest_note": note, "title": "1"}
+    other = {"id": "2.1", "stage": "due_soon:2015-09-14", "latest_note": note}
+    repo.enqueue(
+        [
+            _message("reminder:2015-09-14:jdevries:1", items=[own]),
+            _message("reminder:2015-09-14:jdevries:2", items=[other]),
+        ]
+    )
     session.commit()
+    o = OutboxRow
+    columns = (o.key, o.subject, o.body_text, o.body_html, o.payload)
+    rows_before = {r.key: tuple(r) for r in session.execute(sa.select(*columns))}
+    entries_before = _stored(session)
     update_id = session.scalar(sa.select(StatusUpdateRow.id))
     assert update_id is not None
     done = redact(
@@ -182,7 +202,11 @@ def test_a_redacted_note_s_text_in_a_digest_rewrites_its_entries(session: Sessio
         by="bureau", reason="persoonsgegevens", placeholder="[verwijderd]",
     )  # fmt: skip
     session.commit()
-    assert done.outbox_keys == ["a"]
-    (entries_now,) = _stored(session).values()
-    assert entries_now == {("1.1", "late:[verwijderd]")}
-    assert _stored(session) == _expected(session)
+    assert done.outbox_keys == ["reminder:2015-09-14:jdevries:1"]
+    rows_after = {r.key: tuple(r) for r in session.execute(sa.select(*columns))}
+    untouched = "reminder:2015-09-14:jdevries:2"
+    assert rows_after[untouched] == rows_before[untouched]
+    (item,) = rows_after["reminder:2015-09-14:jdevries:1"][4]["items"]
+    # The note is replaced; the id, the stage and the title (equal to it) of its item stay.
+    assert item == {**own, "latest_note": "[verwijderd]"}
+    assert _stored(session) == entries_before == _expected(session)
