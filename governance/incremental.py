@@ -137,7 +137,12 @@ def basis(plan: Plan, calendar: WorkCalendar) -> str:
 
 
 def item_fingerprint(d: Deadline) -> str:
-    """A digest of one item's plan entry (what the assessment and reminders read of it)."""
+    """A digest of one item's plan entry (what the assessment and reminders read of it).
+
+    A change of its recipe (what it reads, how it writes it) must raise
+    ``governance.parser_version.PARSER_VERSION``: a full run keeps the stored fingerprints while the
+    plan's source hash (which includes that version) is unchanged (``regie.daily``), so stale
+    ones would stay until the next plan edit re-judged every item."""
     p = d.period
     period = _period_text(p.kind, p.start, p.end) if p is not None else "None"
     # The text of repr((level, action id, step, title, gereed, period, owners)), written out

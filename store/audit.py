@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from store import digest_items
 from store.actor import current_actor
 from store.dialect import dialect_name, insert_function
 from store.models import EventRow
@@ -406,7 +407,10 @@ def verify(session: Session, reference: Mapping[str, str] | None = None) -> list
       PostgreSQL with :data:`PG_TRIGGERS` and, per table, with the reference's tables;
     - SQLite: the ids of the tables whose rows are never deleted have no gaps. PostgreSQL
       sequences leave gaps by design (a rolled-back insert, an ``ON CONFLICT DO NOTHING``, a
-      crash all use up ids), so there a gap proves nothing and is not reported.
+      crash all use up ids), so there a gap proves nothing and is not reported;
+    - every reminder digest's stored (item, stage) entries equal those of its payload
+      (:func:`store.digest_items.mismatches`): that table has no trigger of its own, as it is
+      rewritten with a payload, and the escalation rules read it.
     """
     problems: list[str] = []
     if dialect_name(session) == "sqlite":
@@ -414,6 +418,8 @@ def verify(session: Session, reference: Mapping[str, str] | None = None) -> list
         problems += _sqlite_gaps(session)
     else:
         problems += _pg_triggers(session, reference or {})
+    if _table(session, "outbox_digest_items") is not None:
+        problems += digest_items.mismatches(session)
     return problems
 
 

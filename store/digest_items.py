@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from store.dialect import reader, sqlite_rows
+from store.models import OutboxRow
 from store.models_delivery import OutboxDigestItemRow
 
 #: The outbox kind whose entries are stored (escalation digests name kinds, not stages).
@@ -29,15 +30,17 @@ DIGEST_KIND = "reminder_digest"
 _BATCH = 5000
 
 
-def entries(payload: Any) -> set[tuple[str, str]]:
-    """(item, stage) of a reminder digest's ``items``: objects with an id and a stage."""
-    items = payload.get("items", []) if isinstance(payload, dict) else []
+def entries(payload: Any, what: str = "stage") -> set[tuple[str, str]]:
+    """(item, stage) of a reminder digest's ``items``: objects with an id and a stage. The one
+    reader of a digest's items: ``what="kind"`` gives (item, kind) of an escalation digest's.
+    Anything else (no ``items``, ``null``, not a list, an entry without both) adds nothing."""
+    items = payload.get("items") if isinstance(payload, dict) else None
     if not isinstance(items, list):
         return set()
     return {
-        (str(item["id"]), str(item["stage"]))
+        (str(item["id"]), str(item[what]))
         for item in items
-        if isinstance(item, dict) and item.get("id") and item.get("stage")
+        if isinstance(item, dict) and item.get("id") and item.get(what)
     }
 
 
@@ -76,6 +79,59 @@ def carried(
     else:
         rows = connection.execute(_PG_CARRIED, {"ids": ids, "codes": codes}).tuples()
     return [(message_id, (item, stage)) for message_id, item, stage in rows]
+
+
+def mismatches(session: Session, batch: int = 50) -> list[str]:
+    """One line per reminder digest whose stored entries differ from :func:`entries` of its
+    payload (rows deleted, added or changed beside the outbox's append-only guard), and per
+    message id with entries that is no reminder digest. Every digest, sent ones too (a sent
+    digest's entries tell a prompt was delivered, or given again after a withdrawal), read
+    ``batch`` payloads at a time as migration 0027 fills them: never the table at once."""
+    o, t = OutboxRow, OutboxDigestItemRow
+    problems: list[str] = []
+    last = 0
+    while True:
+        rows = session.execute(
+            sa.select(o.id, o.key, o.payload)
+            .where(o.kind == DIGEST_KIND, o.id > last)
+            .order_by(o.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1].id
+        stored: dict[int, set[tuple[str, str]]] = {}
+        for message_id, item, stage in session.execute(
+            sa.select(t.message_id, t.item_code, t.stage).where(
+                t.message_id.in_([r.id for r in rows])
+            )
+        ).tuples():
+            stored.setdefault(message_id, set()).add((item, stage))
+        for row in rows:
+            problems += _differs(row.id, row.key, entries(row.payload), stored.get(row.id, set()))
+    stray = session.execute(
+        sa.select(t.message_id)
+        .distinct()
+        .where(~sa.exists().where(o.id == t.message_id, o.kind == DIGEST_KIND))
+        .order_by(t.message_id)
+    ).scalars()
+    problems += [f"{_TABLE}: message {i}: entries stored, but no reminder digest" for i in stray]
+    return problems
+
+
+def _differs(
+    message_id: int, key: str, want: set[tuple[str, str]], have: set[tuple[str, str]]
+) -> list[str]:
+    if want == have:
+        return []
+    missing, extra = sorted(want - have), sorted(have - want)
+    shown = ", ".join(f"-{i} {s}" for i, s in missing[:3])
+    shown += (", " if shown and extra else "") + ", ".join(f"+{i} {s}" for i, s in extra[:3])
+    more = " …" if len(missing) > 3 or len(extra) > 3 else ""
+    return [
+        f"{_TABLE}: digest {message_id} ({key}): entries differ from its payload "
+        f"({len(missing)} missing, {len(extra)} extra: {shown}{more})"
+    ]
 
 
 _TABLE = OutboxDigestItemRow.__tablename__

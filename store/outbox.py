@@ -543,8 +543,8 @@ def withdraw(
     change without a stored column: a message that carries another one is withdrawn too. A
     withdrawn message keeps its row (status 'suppressed', last_error ``withdrawn: …``), one
     event per contact names the messages, and the prompts of a withdrawn digest no longer count
-    (:func:`withdrawn_prompts`): the next cycle asks the organisation's current contacts. A
-    message already sent, or being sent, is left as it is.
+    (:class:`store.prompt_facts.Withdrawn`, from its stored entries): the next cycle asks the
+    organisation's current contacts. A message already sent, or being sent, is left as it is.
     """
     require_aware(now, "now")
     o = OutboxRow
@@ -600,27 +600,6 @@ def withdraw(
         ],
     )
     return {contact: [key for _, key in found] for contact, found in by_contact.items()}
-
-
-def withdrawn_prompts(session: Session, programme_id: str) -> set[tuple[str, str, str]]:
-    """The prompts (item, stage, contact) of reminder digests withdrawn before they were sent:
-    they asked nobody, so the reminder rules do not count them. Few: a handful per departure."""
-    o = OutboxRow
-    rows = session.execute(
-        sa.select(o.recipient, o.payload).where(
-            o.programme_id == programme_id,
-            o.status == "suppressed",
-            o.kind == DIGEST_KIND,
-            o.last_error.startswith(WITHDRAWN, autoescape=True),
-        )
-    ).all()
-    out: set[tuple[str, str, str]] = set()
-    for recipient, payload in rows:
-        items = payload.get("items", []) if isinstance(payload, dict) else []
-        for item in items:
-            if isinstance(item, dict) and item.get("id") and item.get("stage"):
-                out.add((str(item["id"]), str(item["stage"]), recipient))
-    return out
 
 
 def release(session: Session, programme_id: str, key: str, *, claim_token: str | None) -> str:

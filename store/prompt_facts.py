@@ -288,43 +288,55 @@ class Withdrawn:
     @classmethod
     def read(cls, session: Session, programme_id: str, items: Collection[str]) -> Withdrawn:
         """The withdrawn prompts of ``items`` (the others are not asked about), and for each
-        the day a later message gave it again."""
+        the day a later message gave it again. A reminder digest's prompts are read from its
+        stored entries (:mod:`store.digest_items`), never its payload; an escalation digest's
+        (no entries stored: it names kinds) from its payload, only where one was withdrawn."""
         o = OutboxRow
         rows = session.execute(
-            sa.select(o.recipient, o.kind, o.created_on, o.payload).where(
+            sa.select(o.id, o.recipient, o.kind, o.created_on).where(
                 o.programme_id == programme_id,
                 o.status == "suppressed",
                 o.kind.in_((_DIGEST, _ESCALATION)),
                 o.last_error.startswith(WITHDRAWN, autoescape=True),
             )
         ).all()
+        if not rows:
+            return cls()
+        sent_to = {row_id: (contact, kind, _day(day)) for row_id, contact, kind, day in rows}
+        reminders = [row_id for row_id, _, kind, _ in rows if kind == _DIGEST]
+        escalations = [row_id for row_id, _, kind, _ in rows if kind == _ESCALATION]
         out = cls()
         first: dict[tuple[str, str], date] = {}  # (contact, kind) → its first withdrawn day
-        for contact, kind, day, payload in rows:
-            day = _day(day)
-            carried = [(i, w) for i, w in _carried(kind, payload) if i in items]
-            if not carried:
-                continue
-            for item_id, what in carried:
-                if kind == _DIGEST:
-                    out.reminders[item_id, what, contact] = None
-                else:
-                    out.escalations[item_id, what, contact, day] = None
+        asked: dict[tuple[str, str], set[str]] = {}  # (contact, kind) → its withdrawn items
+        for row_id, (item_id, what) in _pairs(session, reminders, escalations, items):
+            contact, kind, day = sent_to[row_id]
+            if kind == _DIGEST:
+                out.reminders[item_id, what, contact] = None
+            else:
+                out.escalations[item_id, what, contact, day] = None
             if (contact, kind) not in first or day < first[contact, kind]:
                 first[contact, kind] = day
+            asked.setdefault((contact, kind), set()).add(item_id)
         for (contact, kind), since in first.items():
-            for day, carried in _given_since(session, programme_id, contact, kind, since):
+            given = _given_since(session, programme_id, contact, kind, since, asked[contact, kind])
+            for day, carried in given:
                 for item_id, what in carried:
                     if kind == _DIGEST:
                         key = (item_id, what, contact)
                         if key in out.reminders and out.reminders[key] is None:
                             out.reminders[key] = day
                         continue
-                    for (i, k, c, withdrawn_on), given in list(out.escalations.items()):
-                        again = given is None and withdrawn_on <= day
+                    for (i, k, c, withdrawn_on), again_on in list(out.escalations.items()):
+                        again = again_on is None and withdrawn_on <= day
                         if again and (i, k, c) == (item_id, what, contact):
                             out.escalations[i, k, c, withdrawn_on] = day
+                if kind == _ESCALATION and out.given_again(contact):
+                    break  # every one given again: the later digests tell no more
         return out
+
+    def given_again(self, contact: str) -> bool:
+        """Whether each withdrawn escalation of ``contact`` was given again."""
+        return all(day is not None for k, day in self.escalations.items() if k[2] == contact)
 
     def counted_on(self, prompt: PromptRecord) -> date | None:
         """The day ``prompt`` counts from: its own, or the day it was given again after a
@@ -337,24 +349,43 @@ class Withdrawn:
         return self.reminders.get(triple, prompt.queued_on)
 
 
-def _carried(kind: str, payload: Any) -> list[tuple[str, str]]:
-    """(item, stage) of a reminder digest's items, (item, kind) of an escalation digest's."""
-    items = payload.get("items", []) if isinstance(payload, dict) else []
-    what = "stage" if kind == _DIGEST else "kind"
-    return [
-        (str(item["id"]), str(item[what]))
-        for item in items
-        if isinstance(item, dict) and item.get("id") and item.get(what)
-    ]
+def _pairs(
+    session: Session, reminders: list[int], escalations: list[int], items: Collection[str]
+) -> list[tuple[int, tuple[str, str]]]:
+    """(outbox id, (item, stage)) of reminder digests ``reminders`` from their stored entries,
+    (outbox id, (item, kind)) of escalation digests ``escalations`` from their payloads; of
+    ``items`` only."""
+    found = digest_items.carried(session, reminders, items)
+    if escalations:
+        o = OutboxRow
+        for start in range(0, len(escalations), 500):
+            rows = session.execute(
+                sa.select(o.id, o.payload).where(o.id.in_(escalations[start : start + 500]))
+            ).tuples()
+            for row_id, payload in rows:
+                found += [
+                    (row_id, pair)
+                    for pair in sorted(digest_items.entries(payload, "kind"))
+                    if pair[0] in items
+                ]
+    return found
 
 
 def _given_since(
-    session: Session, programme_id: str, contact: str, kind: str, since: date
-) -> list[tuple[date, list[tuple[str, str]]]]:
-    """The days and items of ``contact``'s digests of ``kind`` queued on or after ``since``
-    and not withdrawn, oldest first. Read through the outbox's (programme, key) index: the
-    keys (:func:`governance.reminders.digest_key`, :func:`escalation_digest_key`) name the
-    contact and the day, so the range is that contact's keys from that day on."""
+    session: Session,
+    programme_id: str,
+    contact: str,
+    kind: str,
+    since: date,
+    items: Collection[str],
+) -> Iterator[tuple[date, list[tuple[str, str]]]]:
+    """The days and prompts of ``items`` of ``contact``'s digests of ``kind`` queued on or
+    after ``since`` and not withdrawn, oldest first. Read through the outbox's (programme, key)
+    index: the keys (:func:`governance.reminders.digest_key`, :func:`escalation_digest_key`)
+    name the contact and the day, so the range is that contact's keys from that day on. Their
+    states only: a reminder digest's prompts come from its stored entries (a returning
+    contact's later digests, every day after, are never read whole); an escalation digest's
+    from its payload, a few at a time, as the caller asks for more."""
     if kind == _DIGEST:
         low = digest_key(programme_id, contact, since).removesuffix(":digest")
     else:
@@ -366,17 +397,28 @@ def _given_since(
         o.status == "suppressed", o.last_error.startswith(WITHDRAWN, autoescape=True)
     )
     rows = session.execute(
-        sa.select(o.key, o.created_on, o.payload)
+        sa.select(o.id, o.key, o.created_on)
         .where(o.programme_id == programme_id, o.key >= low, o.key < high)
         .where(o.recipient == contact, o.kind == kind, sa.not_(withdrawn))
         .order_by(o.created_on, o.id)
     ).all()
-    return [
-        (_day(day), _carried(kind, payload))
-        for key, day, payload in rows
-        # A deputy's copy of escalations (``…:<day>:deputy``) is no prompt on record.
+    # A deputy's copy of escalations (``…:<day>:deputy``) is no prompt on record.
+    kept = [
+        (row_id, _day(day))
+        for row_id, key, day in rows
         if day is not None and "deputy" not in key[len(prefix) :].split(":")
     ]
+    step = len(kept) if kind == _DIGEST else 5  # the caller stops once all are given again
+    for start in range(0, len(kept), max(step, 1)):
+        batch = kept[start : start + step]
+        ids = [row_id for row_id, _ in batch]
+        by_id: dict[int, list[tuple[str, str]]] = {}
+        pairs = (
+            _pairs(session, ids, [], items) if kind == _DIGEST else _pairs(session, [], ids, items)
+        )
+        for row_id, pair in pairs:
+            by_id.setdefault(row_id, []).append(pair)
+        yield from ((day, by_id[row_id]) for row_id, day in batch if row_id in by_id)
 
 
 def _facts_withdrawn(

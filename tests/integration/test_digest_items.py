@@ -210,3 +210,63 @@ def test_a_short_redacted_note_leaves_ids_stages_and_keys_alone(session: Session
     # The note is replaced; the id, the stage and the title (equal to it) of its item stay.
     assert item == {**own, "latest_note": "[verwijderd]"}
     assert _stored(session) == entries_before == _expected(session)
+
+
+def test_audit_verify_reports_a_digest_whose_entries_were_tampered_with(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The entries have no append-only trigger (a revision rewrites them with the payload):
+    `regie audit verify` compares each reminder digest's entries with its payload, one line per
+    digest that differs. Deleting an unsent digest's entries would make its prompts count as
+    delivered, and the item escalate as if its owner had been asked."""
+    from regie.cycle import deadline_check
+    from regie.history import audit_verify
+    from tests.integration.test_cycle import make_app
+
+    app = make_app(tmp_path, database_url)
+    deadline_check(app, date(2015, 11, 9))  # reminder digests queued, not sent
+    assert audit_verify(app) == []
+    t, o = OutboxDigestItemRow, OutboxRow
+    with app.engine.begin() as conn:
+        message_id, key, item, stage = conn.execute(
+            sa.select(t.message_id, o.key, t.item_code, t.stage)
+            .join(o, o.id == t.message_id)
+            .order_by(t.message_id, t.item_code, t.stage)
+            .limit(1)
+        ).one()
+        conn.execute(
+            sa.delete(t).where(t.message_id == message_id, t.item_code == item, t.stage == stage)
+        )
+        conn.execute(sa.insert(t).values(message_id=message_id, item_code="9.9", stage="x"))
+    assert audit_verify(app) == [
+        f"outbox_digest_items: digest {message_id} ({key}): entries differ from its payload "
+        f"(1 missing, 1 extra: -{item} {stage}, +9.9 x)"
+    ]
+
+
+def test_a_withdrawn_escalation_digest_with_no_list_of_items_counts_nothing(
+    session: Session,
+) -> None:
+    """``{"items": null}`` in a withdrawn digest (a hand-edited or damaged payload) adds no
+    withdrawn prompt instead of stopping the daily step: one reader of a digest's items
+    (:func:`store.digest_items.entries`) for both kinds."""
+    from store.outbox import WITHDRAWN
+    from store.prompt_facts import Withdrawn
+
+    session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
+    session.commit()
+    repo = Repository(session, "p", clock=lambda: CREATED)
+    repo.enqueue(
+        [
+            _message("esc", kind="escalation_digest", items=None),
+            _message("rem", items=None),
+            _message("esc2", kind="escalation_digest", items=[{"id": "1.1", "kind": "overdue"}]),
+        ]
+    )
+    session.execute(
+        sa.update(OutboxRow).values(status="suppressed", last_error=f"{WITHDRAWN}contact x: left")
+    )
+    session.commit()
+    found = Withdrawn.read(session, "p", ["1.1", "1.2"])
+    assert found.reminders == {}
+    assert found.escalations == {("1.1", "overdue", "jdevries", date(2015, 9, 7)): None}

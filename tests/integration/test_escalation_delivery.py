@@ -4,10 +4,12 @@ as not delivered (audit review finding 6), on both databases."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,16 @@ import sqlalchemy as sa
 from notifications.base import Delivery, Message, NotifierError
 from regie.bootstrap import App
 from regie.cycle import deadline_check, send_reminders
-from store import Repository
+from store import Repository, sync_plan
 from tests.integration.test_cycle import make_app
 
 # The third: the second prompt unanswered for 5 working days (``unanswered_grace_days``).
 DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 30))
 #: The contact of the staatssecretaris (items 1.3.1-1.3.3) and of IenM (1.2.1 …).
 STAS, IENM = "stas-ienm-voorbeeld", "ienm-voorbeeld"
+#: Who escalates on DAYS[2] when STAS's first digest was withdrawn and given again on DAYS[1]:
+#: IenM's items, not yet the staatssecretaris' (one prompt counted, not two).
+EXPECTED_AFTER_RETURN = {"1.2.1": "2 prompts unanswered, 2 not delivered"}
 
 
 class Down:
@@ -196,3 +201,50 @@ def _statements(engine: sa.Engine) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", record)
         sa.event.remove(engine, "checkout", trace)
         engine.dispose()  # the traced connections go with the pool
+
+
+def _reads_outbox_payloads(statement: str) -> bool:
+    """Whether ``statement`` reads outbox payloads whole: a statement on the outbox whose
+    column list names ``payload`` as a column (a withdrawn digest's, a returning contact's
+    later ones), not one key the database picks out of it (the sync's channel)."""
+    s = " ".join(statement.lower().split())
+    if not s.startswith("select") or "from outbox" not in s:
+        return False
+    columns = [c.strip() for c in s.split(" from ")[0].removeprefix("select").split(",")]
+    return any(re.fullmatch(r'("?\w+"?\.)?"?payload"?', c) for c in columns)
+
+
+def test_a_contact_back_after_a_withdrawal_is_told_without_reading_the_digests(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The owner's address changed and changed back after the first day (that day's digest
+    withdrawn, its prompts asked again the next): the withdrawn prompts and the day they were
+    given again come from the digests' stored entries too — no statement reads a digest's
+    payload, however many later digests the returning contact has."""
+    app = make_app(tmp_path, database_url)
+    plan = app.load_plan()
+    moment = datetime(2015, 11, 9, 16, 0, tzinfo=UTC)
+    deadline_check(app, DAYS[0])  # queued, never sent
+    moved = replace(
+        plan,
+        contacts=tuple(
+            replace(c, email="tijdelijk@example.org") if c.id == STAS else c for c in plan.contacts
+        ),
+    )
+    for version in (moved, plan):
+        with app.session() as session, session.begin():
+            sync_plan(session, version, now=moment, plan_path=str(plan.path))
+    deadline_check(app, DAYS[1])
+    with _statements(app.engine) as read:
+        deadline_check(app, DAYS[2])
+    pid = plan.programme.id
+    with app.session() as session:
+        digests = Repository(session, pid).outbox()
+        raised = {
+            e.item_id: e.payload["reason"]
+            for e in Repository(session, pid).events(since=DAYS[2])
+            if e.name == "regie.escalation.raised" and e.item_id in ("1.3.1", "1.2.1")
+        }
+    assert any(m.recipient == STAS and m.status == "suppressed" for m in digests)
+    assert [s for s in read if _reads_outbox_payloads(s)] == []
+    assert raised == EXPECTED_AFTER_RETURN
