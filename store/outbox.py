@@ -399,7 +399,10 @@ def _attempt_failed(
     from store.audit import MESSAGE_FAILED, record_action
 
     record_action(
-        session, programme_id, MESSAGE_FAILED, now=now, occurred_on=row.created_on,
+        session, programme_id, MESSAGE_FAILED, now=now,
+        # A message queued for no business day (a row from before created_on was kept) has
+        # only its attempt's instant: UTC's date, as before the office's day was passed in.
+        occurred_on=row.created_on or now.date(),
         payload={"key": key, "kind": row.kind, "recipient": row.recipient,
                  "attempt": row.attempts, "reason": error, "at": now.isoformat(),
                  "status": status},

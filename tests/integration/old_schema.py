@@ -37,13 +37,21 @@ LATER_COLUMNS = (
 
 @contextmanager
 def later_columns(engine: sa.Engine) -> Iterator[None]:
-    """Today's later columns on a database at an earlier revision for the block (so today's
-    code can write there), removed again before the test upgrades it."""
+    """Today's later columns and tables on a database at an earlier revision for the block (so
+    today's code can write there), removed again before the test upgrades it."""
+    from store.models_delivery import OutboxDigestItemRow
+
     dialect = engine.dialect.name
+    # 0027: a reminder digest's entries, written with every digest queued (the upgrade fills
+    # the table again from the payloads, so it goes before the test upgrades).
+    later_tables: list[sa.Table] = [OutboxDigestItemRow.__table__]  # type: ignore[list-item]
     with engine.begin() as connection:
         for table, column, types, default in LATER_COLUMNS:
             kind = types.get(dialect, default)
             connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+        made = [t for t in later_tables if not sa.inspect(connection).has_table(t.name)]
+        for later in made:
+            later.create(connection)
     try:
         yield
     finally:
@@ -51,3 +59,5 @@ def later_columns(engine: sa.Engine) -> Iterator[None]:
         with engine.begin() as connection:
             for table, column, _, _ in LATER_COLUMNS:
                 connection.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+            for later in made:
+                later.drop(connection)
