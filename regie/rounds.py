@@ -4,8 +4,8 @@ chased once a working day; on the date the round closes and the programme office
 
 Everything goes through the outbox with keys that make each step happen once
 (``round:<id>:<contact>:request``, ``…:chase:<day>``, ``…:summary``), so the daily run may be
-repeated, skipped or run late. An item counts as answered when it has any status update reported
-on or after the day the round started (through any channel).
+repeated, skipped or run late. An item counts as answered when it has a status update reported
+from the day the round started up to the day before its answer-by date (through any channel).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from regie.errors import InvalidInput
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from governance.assessment import Assessment
     from governance.plan import Deadline, Plan
     from store.answers import Round, RoundRequest
 
@@ -93,6 +94,7 @@ def start_round(
     if answer_by <= as_of:
         raise InvalidInput(f"--answer-by: {answer_by} is not after {as_of}")
     where = parse_scope(plan, scope)
+    days = meeting_days(app, plan)  # read before the write transaction (its own connection)
     with app.session() as session, transaction(session, commit=not dry_run):
         sync_store(app, session, plan)
         assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
@@ -124,7 +126,9 @@ def start_round(
         )
         report = RoundReport(found.id, body, answer_by, started=created)
         if created:
-            report.queued = _queue(app, session, plan, found, "round_request", "request", as_of)
+            report.queued = _queue(
+                app, session, plan, found, "round_request", "request", as_of, days, assessment
+            )
     return report
 
 
@@ -158,6 +162,7 @@ def progress_rounds(
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     reports = []
+    days = meeting_days(app, plan) if plan.governance else {}
     with app.session() as session, transaction(session, commit=not dry_run):
         for r in rounds(session, plan.programme.id, open_only=True):
             report = RoundReport(r.id, r.body, r.answer_by)
@@ -165,24 +170,45 @@ def progress_rounds(
                 # A round that asked nobody (started before such rounds were refused) closes
                 # without a summary of "0 of 0".
                 if round_requests(session, r.id):
-                    report.queued = _queue(app, session, plan, r, "round_summary", "summary", as_of)
+                    report.queued = _queue(
+                        app, session, plan, r, "round_summary", "summary", as_of, days
+                    )
                 report.closed = close_round(session, r.id, as_of)
-            elif calendar.is_working_day(as_of) and as_of >= calendar.window_start(
-                r.answer_by, CHASE_DAYS
+            elif (
+                as_of > r.started_on  # never chased on the day it asked (a late start)
+                and calendar.is_working_day(as_of)
+                and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
             ):
                 stage = f"chase:{as_of.isoformat()}"
-                report.queued = _queue(app, session, plan, r, "round_chase", stage, as_of)
+                report.queued = _queue(app, session, plan, r, "round_chase", stage, as_of, days)
             reports.append(report)
     return reports
 
 
-def round_progress(session: Session, plan: Plan, r: Round) -> dict[str, Any]:
-    """Who was asked, who answered: per organisation and the items still without answer."""
+def answered_until(r: Round, as_of: date | None) -> date:
+    """The last day whose answers count for round ``r``: the day before its answer-by date
+    (the round asks "vóór" it and closes that morning), or ``as_of`` when earlier (what a
+    chase or ``round status --as-of`` sees on that day; an answer recorded later, e.g. through a
+    link at today's date in a demo run for 2015, does not count)."""
+    from datetime import timedelta
+
+    last = r.answer_by - timedelta(days=1)
+    return last if as_of is None else min(last, as_of)
+
+
+def round_progress(
+    session: Session, plan: Plan, r: Round, as_of: date | None = None
+) -> dict[str, Any]:
+    """Who was asked, who answered: per organisation and the items still without answer.
+    An item counts as answered with an update reported from the round's start up to
+    :func:`answered_until`."""
     from store import Repository
     from store.answers import round_requests
 
     requests = round_requests(session, r.id)
-    latest = Repository(session, plan.programme.id).latest_updates()
+    # The latest update up to that day is the one reported last, so this asks whether any
+    # update falls in the window.
+    latest = Repository(session, plan.programme.id).latest_updates(answered_until(r, as_of))
     answered = {
         q.item_id
         for q in requests
@@ -241,26 +267,54 @@ def _unanswered(item_id: str, d: Deadline | None, owners: list[str]) -> dict[str
     }
 
 
-def round_status(app: App) -> list[dict[str, Any]]:
+def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Every round as of ``as_of`` (None: up to each round's answer-by date)."""
     from store.answers import rounds
 
     plan = app.load_plan()
     with app.session() as session:
-        return [round_progress(session, plan, r) for r in rounds(session, plan.programme.id)]
+        return [round_progress(session, plan, r, as_of) for r in rounds(session, plan.programme.id)]
+
+
+def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
+    """Every body's meeting days (plan and database), in date order."""
+    from regie.report_reads import meetings
+
+    days: dict[str, list[date]] = {}
+    for m in meetings(app, plan=plan):
+        days.setdefault(m.body_id, []).append(m.on)
+    return days
+
+
+def round_meeting(days: dict[str, list[date]], r: Round) -> date | None:
+    """The meeting a round prepares: its body's first on or after the answer-by date (a round
+    the meeting preparation starts asks for answers by pack day, before the meeting)."""
+    return next((d for d in days.get(r.body, []) if d >= r.answer_by), None)
 
 
 def _queue(
-    app: App, session: Session, plan: Plan, r: Round, kind: str, stage: str, as_of: date
+    app: App,
+    session: Session,
+    plan: Plan,
+    r: Round,
+    kind: str,
+    stage: str,
+    as_of: date,
+    days: dict[str, list[date]],
+    assessment: Assessment | None = None,
 ) -> list[str]:
-    """Render and enqueue the round's messages of one kind; return the newly queued keys."""
+    """Render and enqueue the round's messages of one kind; return the newly queued keys.
+    ``assessment``: the plan's as of ``as_of`` when the caller has it (each item's stand)."""
     from governance.answers import contact
+    from governance.assessment import assess
     from notifications.render import header_text, render
     from regie.cycle import answer_linker
     from regie.services import utcnow
     from store import OutboxRecord, Repository
     from store.answers import add_links, round_requests
+    from store.assessment_query import assessment_updates
 
-    progress = round_progress(session, plan, r)
+    progress = round_progress(session, plan, r, as_of)
     silent = set(progress["silent_contacts"])
     missing = {i["id"] for i in progress["without_answer"]}
     body = next(g for g in plan.governance if g.id == r.body)
@@ -273,6 +327,9 @@ def _queue(
     }
     deadlines = {d.item_id: d for d in plan.deadlines()}
     linker = answer_linker(app, plan) if kind != "round_summary" else None
+    if linker is not None and assessment is None:  # an owner sees each item's stand
+        assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+    judged = assessment.items if assessment is not None and kind != "round_summary" else {}
     per_contact: dict[str, list[str]] = {}
     #: Per recipient: the organisations without a contact whose items it answers for instead.
     no_contact: dict[str, dict[str, list[str]]] = {}
@@ -293,6 +350,7 @@ def _queue(
                     no_contact.setdefault(to, {}).setdefault(q.organisation, []).append(q.item_id)
                 if to == q.contact_id:
                     asked_of.setdefault(to, set()).add(q.item_id)
+    meeting_on = round_meeting(days, r)
     messages = []
     for contact_id, item_ids in sorted(per_contact.items()):
         person = contact(plan, contact_id)
@@ -303,6 +361,7 @@ def _queue(
         for item_id in item_ids:
             d = deadlines.get(item_id)
             url = linker(contact_id, item_id, key) if linker and person.email else None
+            assessed = judged.get(item_id)
             items.append(
                 {
                     "item_id": item_id,
@@ -310,6 +369,9 @@ def _queue(
                     "gereed": d.gereed if d else None,
                     "due": d.period.end if d and d.period else None,
                     "answer_url": url,
+                    # The stand, as the digest shows it (none for an item out of the plan).
+                    "state": assessed.state.value if assessed else None,
+                    "days_overdue": assessed.working_days_overdue if assessed else None,
                 }
             )
         context = {
@@ -317,6 +379,7 @@ def _queue(
             "programme": programme,
             "body": body,
             "round": r,
+            "meeting_on": meeting_on,
             "items": items,
             "progress": progress,
             "as_of": as_of,
@@ -344,6 +407,7 @@ def _queue(
                     "round": r.id,
                     "body": body.name,
                     "answer_by": r.answer_by.isoformat(),
+                    "meeting_on": _iso(meeting_on),
                     "answered": progress["answered"],
                     "asked": progress["items"],
                     "items": [_shown(i) for i in (items or progress["without_answer"])],
@@ -397,10 +461,18 @@ def run_round_day(
 def _shown(item: dict[str, Any]) -> dict[str, Any]:
     """What a channel shows per item (Slack builds its blocks from the payload)."""
     due = item.get("due")
-    return {
+    shown = {
         "id": item.get("item_id") or item.get("id"),
         "title": item.get("title", ""),
         "gereed": item.get("gereed"),
         "due": due.isoformat() if isinstance(due, date) else due,  # a date, ISO text or None
         "owners": list(item.get("owners", ())),
     }
+    if item.get("state"):  # an owner's request or chase: the item's stand
+        shown["state"] = item["state"]
+        shown["days_overdue"] = item.get("days_overdue")
+    return shown
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

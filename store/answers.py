@@ -64,7 +64,7 @@ class AnswerLink:
     used_at: datetime | None
     update_id: int | None
     sent_at: datetime | None  # of its outbox message; None while not sent
-    replaced: bool  # a newer link for the same contact and item has been sent
+    replaced: bool  # a link of a later business day for the same contact and item was sent
     recipient_hash: str | None  # of the address it was sent to; None: not known (before 0016)
 
 
@@ -99,17 +99,16 @@ def add_links(session: Session, programme_id: str, links: Iterable[NewLink], now
 
 def link(session: Session, token: str) -> AnswerLink | None:
     """The link whose id (from the URL) is ``token``, when its message was sent, and whether a
-    newer one replaced it: one query (each round trip counts when 100 answers arrive at once)."""
+    link of a later business day replaced it: one query (each round trip counts when 100
+    answers arrive at once)."""
     newer_link = aliased(AnswerLinkRow)
     newer_sent = aliased(OutboxRow)
-    sent_at = (
-        sa.select(OutboxRow.sent_at)
-        .where(
-            OutboxRow.programme_id == AnswerLinkRow.programme_id,
-            OutboxRow.key == AnswerLinkRow.outbox_key,
-        )
-        .scalar_subquery()
-    )
+    own = aliased(OutboxRow)  # the link's own message (none for a correction link)
+    # Replaced by a sent link for the same contact and item from a message of a later business
+    # day (an older mail may show a stale state; the newer one is current). Messages of the same
+    # day (the digest and a round's request of one cycle) leave each other's links valid: one
+    # could otherwise be dead before its owner read it. Without a day (a correction link, which
+    # has no message, or a message from before created_on was kept) any newer link replaces.
     replaced = (
         sa.select(newer_link.id)
         .join(
@@ -123,13 +122,28 @@ def link(session: Session, token: str) -> AnswerLink | None:
             newer_link.programme_id == AnswerLinkRow.programme_id,
             newer_link.contact_code == AnswerLinkRow.contact_code,
             newer_link.item_code == AnswerLinkRow.item_code,
-            newer_link.id > AnswerLinkRow.id,
+            newer_link.id != AnswerLinkRow.id,
             newer_sent.status == "sent",
+            sa.or_(
+                newer_sent.created_on > own.created_on,
+                sa.and_(
+                    sa.or_(own.created_on.is_(None), newer_sent.created_on.is_(None)),
+                    newer_link.id > AnswerLinkRow.id,
+                ),
+            ),
         )
         .exists()
     )
     found = session.execute(
-        sa.select(AnswerLinkRow, sent_at, replaced).where(AnswerLinkRow.token == token_hash(token))
+        sa.select(AnswerLinkRow, own.sent_at, replaced)
+        .outerjoin(
+            own,
+            sa.and_(
+                own.programme_id == AnswerLinkRow.programme_id,
+                own.key == AnswerLinkRow.outbox_key,
+            ),
+        )
+        .where(AnswerLinkRow.token == token_hash(token))
     ).first()
     if found is None:
         return None

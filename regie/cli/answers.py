@@ -152,12 +152,15 @@ def round_tick(as_of: AsOfOpt = None) -> None:
 
 
 @round_app.command("status")
-def round_status(fmt: FormatOpt = Format.table) -> None:
-    """Every round: response rate per organisation and the items still without an answer."""
+def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
+    """Every round: response rate per organisation and the items still without an answer.
+
+    An answer counts when reported from the round's start to the day before its answer-by date
+    (and, with --as-of, on or before that day)."""
     from regie.cli.tables import print_json
     from regie.rounds import round_status as rounds
 
-    found = rounds(_app())
+    found = rounds(_app(), parse_date(as_of, "--as-of"))
     if fmt == Format.json:
         print_json(found)
         return

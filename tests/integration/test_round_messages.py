@@ -59,17 +59,24 @@ def test_slack_summary_shows_gereed_and_deadline_of_unanswered_items(app: App) -
     }
 
 
-def test_slack_request_and_chase_give_the_answer_by_date_in_dutch(app: App) -> None:
+def test_request_and_chase_give_the_answer_by_date_in_dutch_as_voor(app: App) -> None:
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
     run_round_day(app, date(2025, 6, 19))  # a chase day
     messages = outbox(app)
     request = slack_texts(messages["round:1:anna:request"])["intro"]
     chase = slack_texts(messages["round:1:anna:chase:2025-06-19"])["intro"]
-    assert "uiterlijk 20 juni 2025 om een update" in request
-    assert "(uiterlijk 20 juni 2025)" in chase
+    # "vóór", as the subjects say: the round closes on the morning of the answer-by date.
+    assert "vóór 20 juni 2025 om een update" in request
+    assert "(graag vóór 20 juni 2025)" in chase
     assert "2025-06-20" not in request + chase
-    # The e-mail says the same.
-    assert "uiterlijk 20 juni 2025" in messages["round:1:anna:request"].body_text
+    # The e-mails say the same, in text and HTML.
+    for key in ("round:1:anna:request", "round:1:anna:chase:2025-06-19"):
+        mail = messages[key]
+        assert "Wilt u vóór 20 juni 2025 laten weten" in " ".join(mail.body_text.split())
+        assert "vóór <strong>20 juni 2025</strong>" in (mail.body_html or "")
+        assert "uiterlijk" not in mail.body_text + (mail.body_html or "")
+        assert "uiterlijk" not in "".join(slack_texts(mail).values())
+        assert "vóór 20 juni 2025" in mail.subject
 
 
 def test_summary_counts_each_item_for_its_owners_not_for_who_answers(

@@ -1,0 +1,175 @@
+"""What an owner meets on a round's first days (walk27 findings 1, 2, 7, 8): the digest and the
+round request of one cycle both carry links that answer; a round started late is not chased
+on its start day; a round counts only the answers reported in its own window; the request
+names the meeting and each item's stand."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from governance.answers import Answerer, AnswerInput
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.cycle import send_reminders
+from regie.rounds import round_status, run_round_day
+from store import Repository
+from tests.cli import regie
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import LINK, delivered_text, link_app, queue_and_send
+from tests.integration.test_round_messages import slack_texts
+from web.app import create_app
+
+DAY = date(2025, 6, 10)  # a Tuesday: anna's first reminder digest (1.1.1) goes out
+ANSWER_BY = date(2025, 6, 13)  # a Friday: the round's chase days are 11 and 12 June
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    return link_app(migrated_url, tmp_path)
+
+
+def keys(app: App) -> list[str]:
+    with app.session() as session:
+        return [m.key for m in Repository(session, "wegen-test").outbox()]
+
+
+def round_links(app: App, key: str) -> dict[str, str]:
+    """The delivered round message's links by item id."""
+    import re
+
+    text = delivered_text(app, key)
+    items = re.findall(r"^- (\S+) ", text, flags=re.M)
+    return dict(zip(items, [m[1] for m in LINK.findall(text)], strict=True))
+
+
+def csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def updates(app: App) -> int:
+    with app.session() as session:
+        return len(Repository(session, "wegen-test").status_updates())
+
+
+def test_a_digest_and_a_round_request_of_one_day_both_answer(app: App) -> None:
+    ((item, digest_link),) = queue_and_send(app, DAY)["anna"]
+    run_round_day(app, DAY, body="stuurgroep", answer_by=ANSWER_BY)
+    send_reminders(app)
+    request = round_links(app, "round:1:anna:request")
+    assert item == "1.1.1" and set(request) == {"1.1.1", "1.1.2", "2.1"}
+    web = TestClient(create_app(app), raise_server_exceptions=True)
+    # Both links of that day answer: neither message replaces the other.
+    form = web.get(f"/antwoord/{digest_link}")
+    assert form.status_code == 200
+    assert web.get(f"/antwoord/{request['1.1.1']}").status_code == 200
+    done = web.post(f"/antwoord/{digest_link}",
+                    data={"status": "at_risk", "csrf_token": csrf(form.text)})  # fmt: skip
+    assert done.status_code == 200 and updates(app) == 1
+    again = web.post(f"/antwoord/{digest_link}",
+                     data={"status": "at_risk", "csrf_token": csrf(form.text)})  # fmt: skip
+    assert again.status_code == 409 and updates(app) == 1  # once per link, as before
+    # The round's link for the same item still answers (its form shows the answer just given).
+    other = web.get(f"/antwoord/{request['1.1.1']}")
+    assert other.status_code == 200
+    answered = {"status": "at_risk", "csrf_token": csrf(other.text)}
+    assert web.post(f"/antwoord/{request['1.1.1']}", data=answered).status_code == 200
+    assert updates(app) == 2
+    # The next working day's chase replaces the request's links of the items it asks about
+    # (1.1.1 too: a link's answer is recorded at today's date, after this 2025 round's window).
+    run_round_day(app, date(2025, 6, 11))
+    send_reminders(app)
+    chase = round_links(app, "round:1:anna:chase:2025-06-11")
+    assert {"1.1.2", "2.1"} <= set(chase)
+    replaced = web.get(f"/antwoord/{request['1.1.2']}")
+    assert replaced.status_code == 410 and "nieuwere herinnering" in replaced.text
+    assert web.get(f"/antwoord/{chase['1.1.2']}").status_code == 200
+
+
+def test_a_round_started_inside_its_chase_window_is_chased_from_the_next_working_day(
+    app: App,
+) -> None:
+    started = date(2025, 6, 11)  # the first chase day of a round answered by 13 June
+    for _ in range(2):  # a day run twice chases no more
+        run_round_day(app, started, body="stuurgroep", answer_by=ANSWER_BY)
+    assert not [k for k in keys(app) if ":chase:" in k]
+    run_round_day(app, date(2025, 6, 12))
+    assert sorted(k for k in keys(app) if ":chase:" in k) == [
+        "round:1:anna:chase:2025-06-12",
+        "round:1:bram:chase:2025-06-12",
+        "round:1:carla:chase:2025-06-12",
+    ]
+
+
+def test_a_round_counts_only_answers_reported_before_its_answer_by_date(app: App) -> None:
+    """An answer reported after the round's as-of (here: on or after its answer-by date, when it
+    had closed; or after the day `round status --as-of` asks about) does not count for it."""
+    run_round_day(app, DAY, body="stuurgroep", answer_by=ANSWER_BY)
+    answer = AnswerInput("1.2", "on_track")
+    record_answer(app, answer, Answerer("carla", "C"), channel="web", as_of=date(2025, 6, 12))
+    record_answer(app, AnswerInput("2.1", "on_track"), Answerer("carla", "C"), channel="web",
+                  as_of=ANSWER_BY)  # fmt: skip
+    (status,) = round_status(app)
+    assert status["answered"] == 1 and [i["id"] for i in status["without_answer"]] == [
+        "1.1.1", "1.1.2", "2.1",
+    ]  # fmt: skip
+    (earlier,) = round_status(app, date(2025, 6, 11))
+    assert earlier["answered"] == 0
+    # The summary on the answer-by date counts what the round asked for "vóór" that date.
+    run_round_day(app, ANSWER_BY)
+    with app.session() as session:
+        summary = next(
+            m for m in Repository(session, "wegen-test").outbox() if m.key.endswith(":summary")
+        )
+    assert "1 van de 4 punten is beantwoord" in summary.body_text
+
+
+def test_round_status_as_of_a_day(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    start = ["round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-13"]
+    assert regie(*start, "--as-of", "2025-06-10", env=env).code == 0
+    update = ["update", "1.2", "--status", "on_track", "--as-of", "2025-06-12"]
+    assert regie(*update, env=env).code == 0
+    before = regie("round", "status", "--as-of", "2025-06-11", env=env)
+    assert before.code == 0 and "0/4 items answered" in before.out
+    assert "1/4 items answered" in regie("round", "status", env=env).out
+    bad = regie("round", "status", "--as-of", "11-06-2025", env=env)
+    assert bad.code == 2 and bad.err.startswith("--as-of: ")
+
+
+def test_the_request_names_the_meeting_and_each_item_s_stand(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """Walk27 finding 7: the request says for which meeting (its date) and how each item stands,
+    as the digest of the same day does ("te laat", working days past the deadline)."""
+    app = link_app(migrated_url, tmp_path, plan=ANSWERS_PLAN.parent / "second_programme.yaml")
+    # The programmaraad meets on 16 September 2024; its pack day is 11 September.
+    run_round_day(app, date(2024, 9, 6), body="programmaraad", answer_by=date(2024, 9, 11))
+    run_round_day(app, date(2024, 9, 10))  # a chase day
+    with app.session() as session:
+        found = {m.key: m for m in Repository(session, app.load_plan().programme.id).outbox()}
+    request = found["round:1:logius-contact:request"]
+    chase = found["round:1:logius-contact:chase:2024-09-10"]
+    text = " ".join(request.body_text.split())
+    assert "Voor de vergadering van 16 september 2024 (Programmaraad Digitale" in text
+    assert "Stand: te laat (112 werkdagen over de deadline)" in request.body_text
+    html = request.body_html or ""
+    assert "vergadering van 16 september 2024" in html
+    assert "te laat<br><strong>112 werkdagen over de deadline</strong>" in html
+    slack = slack_texts(request)
+    assert slack["intro"].startswith("Voor de vergadering van 16 september 2024 (")
+    assert "Stand: te laat (112 werkdagen over de deadline)" in slack["item:1.1.1"]
+    assert "voor de vergadering van 16 september 2024" in chase.body_text
+    assert "Stand: te laat (114 werkdagen over de deadline)" in chase.body_text
+    summary = run_round_day(app, date(2024, 9, 11))
+    assert summary["rounds"][0]["closed"]
+    with app.session() as session:
+        (closing,) = [
+            m
+            for m in Repository(session, app.load_plan().programme.id).outbox()
+            if m.kind == "round_summary"
+        ]
+    assert "De statusronde voor de vergadering van 16 september 2024" in closing.body_text
