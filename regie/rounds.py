@@ -5,7 +5,7 @@ chased once a working day; on the date the round closes and the programme office
 Everything goes through the outbox with keys that make each step happen once
 (``round:<id>:<contact>:request``, ``…:chase:<day>``, ``…:summary``), so the daily run may be
 repeated, skipped or run late. An item counts as answered when it has a status update reported
-from the day the round started up to the day before its answer-by date (through any channel).
+from the day the round started up to the day it closed (through any channel).
 """
 
 from __future__ import annotations
@@ -185,15 +185,14 @@ def progress_rounds(
     return reports
 
 
-def answered_until(r: Round, as_of: date | None) -> date:
-    """The last day whose answers count for round ``r``: the day before its answer-by date
-    (the round asks "vóór" it and closes that morning), or ``as_of`` when earlier (what a
-    chase or ``round status --as-of`` sees on that day; an answer recorded later, e.g. through a
-    link at today's date in a demo run for 2015, does not count)."""
-    from datetime import timedelta
-
-    last = r.answer_by - timedelta(days=1)
-    return last if as_of is None else min(last, as_of)
+def answered_until(r: Round, as_of: date | None) -> date | None:
+    """The last day whose answers count for round ``r``: the day it closed (its summary is
+    written that morning from what is in by then, an answer of that morning included), or
+    ``as_of`` when earlier (what a chase or ``round status --as-of`` sees on that day; an answer
+    recorded later, e.g. through a link at today's date in a demo run for 2015, does not
+    count); None for an open round asked about today."""
+    ends = [d for d in (r.closed_on, as_of) if d is not None]
+    return min(ends) if ends else None
 
 
 def round_progress(

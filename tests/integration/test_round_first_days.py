@@ -5,7 +5,7 @@ names the meeting and each item's stand."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,27 +104,32 @@ def test_a_round_started_inside_its_chase_window_is_chased_from_the_next_working
     ]
 
 
-def test_a_round_counts_only_answers_reported_before_its_answer_by_date(app: App) -> None:
-    """An answer reported after the round's as-of (here: on or after its answer-by date, when it
-    had closed; or after the day `round status --as-of` asks about) does not count for it."""
+def test_a_round_counts_answers_up_to_the_day_it_closed(app: App) -> None:
+    """An answer of the closing morning (in before the summary is written) counts; one reported
+    after the round closed, or after the day `round status --as-of` asks about, does not."""
     run_round_day(app, DAY, body="stuurgroep", answer_by=ANSWER_BY)
-    answer = AnswerInput("1.2", "on_track")
-    record_answer(app, answer, Answerer("carla", "C"), channel="web", as_of=date(2025, 6, 12))
-    record_answer(app, AnswerInput("2.1", "on_track"), Answerer("carla", "C"), channel="web",
-                  as_of=ANSWER_BY)  # fmt: skip
-    (status,) = round_status(app)
-    assert status["answered"] == 1 and [i["id"] for i in status["without_answer"]] == [
-        "1.1.1", "1.1.2", "2.1",
-    ]  # fmt: skip
+    carla = Answerer("carla", "C")
+    record_answer(
+        app, AnswerInput("1.2", "on_track"), carla, channel="web", as_of=date(2025, 6, 12)
+    )
+    record_answer(app, AnswerInput("2.1", "on_track"), carla, channel="web", as_of=ANSWER_BY)
     (earlier,) = round_status(app, date(2025, 6, 11))
     assert earlier["answered"] == 0
-    # The summary on the answer-by date counts what the round asked for "vóór" that date.
-    run_round_day(app, ANSWER_BY)
+    (on_the_12th,) = round_status(app, date(2025, 6, 12))
+    assert on_the_12th["answered"] == 1
+    run_round_day(app, ANSWER_BY)  # closes the round: its summary counts the morning's answer
     with app.session() as session:
         summary = next(
             m for m in Repository(session, "wegen-test").outbox() if m.key.endswith(":summary")
         )
-    assert "1 van de 4 punten is beantwoord" in summary.body_text
+    assert "2 van de 4 punten zijn beantwoord" in " ".join(summary.body_text.split())
+    after = ANSWER_BY + timedelta(days=3)
+    anna = Answerer("anna", "A")
+    record_answer(app, AnswerInput("1.1.1", "on_track"), anna, channel="web", as_of=after)
+    (status,) = round_status(app)
+    assert status["answered"] == 2 and [i["id"] for i in status["without_answer"]] == [
+        "1.1.1", "1.1.2",
+    ]  # fmt: skip
 
 
 def test_round_status_as_of_a_day(regie_home: Path) -> None:
