@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import store.prompt_facts as prompt_facts
 from store import OutboxRecord, Repository, downgrade, make_engine, upgrade
 from store.digest_items import entries, holding
 from store.models import OutboxRow, ProgrammeRow
@@ -109,6 +110,30 @@ def test_holding_finds_exactly_the_entries_asked_about(session: Session) -> None
         (b, "1.1", "other"),
     }
     assert holding(session, []) == set()
+
+
+def test_0028_the_digests_states_are_read_from_the_key_s_index(database_url: str) -> None:
+    """The delivery check's read of the digests' states (a range of keys per contact and day)
+    takes the status from the outbox's (programme, key, status) index (0028): on SQLite a
+    row's status is stored after its megabytes of text and payload. Gone after a downgrade."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    indexes = {i["name"]: i["column_names"] for i in sa.inspect(engine).get_indexes("outbox")}
+    assert indexes[STATUS_INDEX] == ["programme_id", "key", "status"]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + prompt_facts._SQLITE_STATES, ('["k"]', "p", "x")
+            ).all()
+        assert any(STATUS_INDEX in row[-1] for row in plan), plan
+    engine.dispose()
+    downgrade(database_url, "0027")
+    engine = make_engine(database_url)
+    assert STATUS_INDEX not in {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
+    engine.dispose()
+
+
+STATUS_INDEX = "ix_outbox_programme_id_key_status"
 
 
 def test_0027_fills_the_entries_of_the_digests_on_record(database_url: str) -> None:
