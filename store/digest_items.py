@@ -81,6 +81,30 @@ def carried(
     return [(message_id, (item, stage)) for message_id, item, stage in rows]
 
 
+def holding(session: Session, triples: Iterable[tuple[int, str, str]]) -> set[tuple[int, str, str]]:
+    """The (outbox id, item, stage) of ``triples`` stored as a digest's entries: one probe of
+    the table's key each. The delivery check knows the exact entries it asks about (each
+    digest's carried pairs); probing every asked item in every digest instead cost one probe
+    per (digest, item): ≈ 500,000 on an escalation wave's day against ≈ 10,000 this way."""
+    wanted = sorted(set(triples))
+    if not wanted:
+        return set()
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        params = (json.dumps(wanted),)
+        return {
+            (message_id, item, stage)
+            for chunk in sqlite_rows(connection, _SQLITE_HOLDING, params, 10_000)
+            for message_id, item, stage in chunk
+        }
+    named = {
+        "ids": [m for m, _, _ in wanted],
+        "codes": [i for _, i, _ in wanted],
+        "stages": [s for _, _, s in wanted],
+    }
+    return set(connection.execute(_PG_HOLDING, named).tuples())
+
+
 def mismatches(session: Session, batch: int = 50) -> list[str]:
     """One line per reminder digest whose stored entries differ from :func:`entries` of its
     payload (rows deleted, added or changed beside the outbox's append-only guard), and per
@@ -145,4 +169,19 @@ _PG_CARRIED = sa.text(
 ).bindparams(
     sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)),
     sa.bindparam("codes", type_=postgresql.ARRAY(sa.String)),
+)
+# The keys' list first (CROSS JOIN keeps it the outer loop): each triple one probe of the key.
+_SQLITE_HOLDING = f"""SELECT t.message_id, t.item_code, t.stage
+    FROM json_each(?) AS k CROSS JOIN {_TABLE} AS t
+    WHERE t.message_id = json_extract(k.value, '$[0]')
+      AND t.item_code = json_extract(k.value, '$[1]') AND t.stage = json_extract(k.value, '$[2]')"""
+_PG_HOLDING = sa.text(
+    f"""SELECT t.message_id, t.item_code, t.stage
+    FROM unnest(:ids, :codes, :stages) AS k(message_id, item_code, stage)
+    JOIN {_TABLE} AS t ON t.message_id = k.message_id AND t.item_code = k.item_code
+      AND t.stage = k.stage"""
+).bindparams(
+    sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)),
+    sa.bindparam("codes", type_=postgresql.ARRAY(sa.String)),
+    sa.bindparam("stages", type_=postgresql.ARRAY(sa.String)),
 )

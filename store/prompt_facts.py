@@ -116,21 +116,23 @@ def prompt_facts(
     connection = reader(session)
     withdrawn = Withdrawn.read(session, programme_id, questions.keys())
     found = None
+    held: list[PromptRecord] | None = None  # the prompts read whole, when they were
     if withdrawn:
         affected = withdrawn.items
         if affected:
-            found = {
-                **_facts(
-                    connection, programme_id, as_of, _without(questions, affected), unanswered
-                ),
-                **_facts_withdrawn(
-                    connection, programme_id, as_of, questions, affected, withdrawn, unanswered
-                ),
-            }
+            rest = _without(questions, affected)
+            found, held = _facts(connection, programme_id, as_of, rest, unanswered)
+            of_withdrawn, held_withdrawn = _facts_withdrawn(
+                connection, programme_id, as_of, questions, affected, withdrawn, unanswered
+            )
+            found.update(of_withdrawn)
+            held = None if held is None else held + held_withdrawn
     if found is None:
-        found = _facts(connection, programme_id, as_of, questions, unanswered)
+        found, held = _facts(connection, programme_id, as_of, questions, unanswered)
     if unanswered and delivery_after > 0:
-        found = _with_delivery(session, programme_id, as_of, found, delivery_after, withdrawn, ripe)
+        found = _with_delivery(
+            session, programme_id, as_of, found, delivery_after, withdrawn, ripe, held
+        )
     return found
 
 
@@ -142,6 +144,7 @@ def _with_delivery(
     least: int,
     withdrawn: Withdrawn,
     ripe: Callable[[date], bool] | None = None,
+    held: Sequence[PromptRecord] | None = None,
 ) -> dict[str, PromptFacts]:
     """``facts`` with :attr:`PromptFacts.undelivered` told for the items whose run has not
     escalated and that have at least ``least`` stages unanswered before ``as_of`` (of them
@@ -149,7 +152,11 @@ def _with_delivery(
     undelivered when the reminder digests that carried it (to any contact; a withdrawn one
     given again counted on that later day) are on record and none of them was sent: failed,
     dead, still pending, or left unsent. A stage with no such digest on record is not called
-    undelivered (nothing proves it)."""
+    undelivered (nothing proves it).
+
+    ``held``: every prompt of the items asked about, each on the day it counts from (a
+    withdrawn one given again: that day; one not given again left out), when :func:`_facts`
+    read them whole; otherwise the asked items' prompts are read here."""
     asked = {
         item_id: stages
         for item_id, f in facts.items()
@@ -171,17 +178,15 @@ def _with_delivery(
                 del asked[item_id]
     if not asked:
         return facts
-    rows = _rows_of(reader(session), programme_id, sorted(asked), _UNBOUNDED) or []
+    if held is None:
+        held = _counted(reader(session), programme_id, as_of, sorted(asked), withdrawn)
     carried: dict[str, set[tuple[str, str]]] = {}  # digest key → (item, stage) it carried
-    for item_id, stage, contact, day in rows:
-        if stage not in asked[item_id]:
-            continue
-        record = new_prompt_record(item_id, stage, contact, _day(day))
-        given = withdrawn.counted_on(record) if withdrawn else record.queued_on
-        if given is not None and given <= as_of:
-            key = digest_key(programme_id, contact, given)
-            carried.setdefault(key, set()).add((item_id, stage))
-    missed_pairs = _undelivered(session, programme_id, carried, set(asked))
+    for record in held:
+        wanted = asked.get(record.item_id)
+        if wanted is not None and record.stage in wanted:
+            key = digest_key(programme_id, record.contact_id, record.queued_on)
+            carried.setdefault(key, set()).add((record.item_id, record.stage))
+    missed_pairs = _undelivered(session, programme_id, carried)
     out = dict(facts)
     for item_id, stages in asked.items():
         missed = frozenset(s for s in stages if (item_id, s) in missed_pairs)
@@ -194,7 +199,6 @@ def _undelivered(
     session: Session,
     programme_id: str,
     carried: Mapping[str, set[tuple[str, str]]],
-    items: Collection[str],
 ) -> set[tuple[str, str]]:
     """The (item, stage) pairs of ``carried`` found in a reminder digest on record (not
     withdrawn) that was not sent, and in none that was. A digest key stands for the day's
@@ -203,7 +207,7 @@ def _undelivered(
 
     The digests' states are read first and their entries only where a state leaves the answer
     open: those of the unsent ones, then those of the sent ones that carry a pair found unsent
-    — and of each only the entries of ``items``, from the rows stored beside each digest
+    — and of each only the pairs its key carried, probed in the rows stored beside each digest
     (:mod:`store.digest_items`: a digest's payload, megabytes for a contact who owns thousands
     of items, is never read here)."""
     unsent: dict[int, str] = {}  # outbox id → the digest key it stands for
@@ -216,18 +220,17 @@ def _undelivered(
             (sent if status == "sent" else unsent)[row_id] = base
     if not unsent:
         return set()
-    found: set[tuple[str, str]] = set()
-    for row_id, pair in digest_items.carried(session, unsent, items):
-        if pair in carried[unsent[row_id]]:
-            found.add(pair)
+    # Each digest is asked about the very pairs its key carried: one probe per entry.
+    asked = ((row_id, *pair) for row_id, base in unsent.items() for pair in carried[base])
+    found = {(item, stage) for _, item, stage in digest_items.holding(session, asked)}
     if not found or not sent:
         return found
     # Only the sent digests whose key carried a pair found unsent can tell it was delivered.
-    open_keys = {base for base, pairs in carried.items() if not found.isdisjoint(pairs)}
-    sent = {row_id: base for row_id, base in sent.items() if base in open_keys}
-    for row_id, pair in digest_items.carried(session, sent, {i for i, _ in found}):
-        if pair in carried[sent[row_id]]:
-            found.discard(pair)
+    asked = (
+        (row_id, *pair) for row_id, base in sent.items() for pair in carried[base] if pair in found
+    )
+    for _, item, stage in digest_items.holding(session, asked):
+        found.discard((item, stage))
     return found
 
 
@@ -235,18 +238,34 @@ def _digest_states(
     session: Session, programme_id: str, keys: list[str]
 ) -> list[tuple[int, str, str, str | None]]:
     """Id, key, status and last error of the reminder digests of ``keys`` (and their later
-    messages, ``<key>:2`` …); no payloads."""
-    o = OutboxRow
-    out: list[tuple[int, str, str, str | None]] = []
-    for start in range(0, len(keys), 200):
-        ranges = [sa.and_(o.key >= k, o.key < k + ";") for k in keys[start : start + 200]]
-        rows = session.execute(
-            sa.select(o.id, o.key, o.status, o.last_error).where(
-                o.programme_id == programme_id, o.kind == _DIGEST, sa.or_(*ranges)
-            )
-        ).tuples()
-        out.extend(rows)
-    return out
+    messages, ``<key>:2`` …); no payloads. One statement, the keys one parameter, each a range
+    of the outbox's (programme, key) index: as an ``OR`` of ranges it was compiled anew for
+    every count of keys."""
+    if not keys:
+        return []
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        params = (json.dumps(keys), programme_id, _DIGEST)
+        chunks = sqlite_rows(connection, _SQLITE_STATES, params, 10_000)
+        return [row for chunk in chunks for row in chunk]
+    named = {"keys": keys, "programme": programme_id, "kind": _DIGEST}
+    return list(connection.execute(_PG_STATES, named).tuples())
+
+
+_OUTBOX = OutboxRow.__tablename__
+# A key stands for itself and the day's later messages: [key, key || ';') (';' follows ':').
+_SQLITE_STATES = f"""SELECT o.id, o.key, o.status, o.last_error
+    FROM json_each(?) AS k CROSS JOIN {_OUTBOX} AS o
+    WHERE o.programme_id = ? AND o.key >= k.value AND o.key < k.value || ';' AND o.kind = ?"""
+_PG_STATES = sa.text(
+    f"""SELECT o.id, o.key, o.status, o.last_error
+    FROM unnest(:keys) AS k(key)
+    CROSS JOIN LATERAL (
+        SELECT o.id, o.key, o.status, o.last_error FROM {_OUTBOX} AS o
+        WHERE o.programme_id = :programme AND o.key >= k.key AND o.key < k.key || ';'
+          AND o.kind = :kind
+    ) AS o"""
+).bindparams(sa.bindparam("keys", type_=postgresql.ARRAY(sa.String)))
 
 
 def _without(
@@ -429,20 +448,35 @@ def _facts_withdrawn(
     affected: Collection[str],
     withdrawn: Withdrawn,
     unanswered: bool,
-) -> dict[str, PromptFacts]:
+) -> tuple[dict[str, PromptFacts], list[PromptRecord]]:
     """The answers for the items with a prompt of a withdrawn message: from their prompts read
-    whole, those withdrawn left out, and those given again later counted from that day."""
+    whole, those withdrawn left out, and those given again later counted from that day (with
+    those prompts, as they count)."""
     codes = sorted(affected)
-    rows = _rows_of(connection, programme_id, codes, _UNBOUNDED) or []
-    held = []
-    for i, s, c, d in rows:
-        day = withdrawn.counted_on(new_prompt_record(i, s, c, _day(d)))
-        if day is not None and day <= as_of:
-            held.append(new_prompt_record(i, s, c, day))
+    held = _counted(connection, programme_id, as_of, codes, withdrawn)
     found = facts_from_history(held, {i: questions[i] for i in codes}, as_of)
     if not unanswered:
         found = {i: f._replace(unanswered={}) for i, f in found.items()}
-    return {i: f for i, f in found.items() if f != NO_FACTS}
+    return {i: f for i, f in found.items() if f != NO_FACTS}, held
+
+
+def _counted(
+    connection: sa.Connection,
+    programme_id: str,
+    as_of: date,
+    codes: list[str],
+    withdrawn: Withdrawn,
+) -> list[PromptRecord]:
+    """The prompts of items ``codes`` (sorted), each on the day it counts from
+    (:meth:`Withdrawn.counted_on`), that day on or before ``as_of``."""
+    rows = _rows_of(connection, programme_id, codes, _UNBOUNDED) or []
+    held = []
+    for i, s, c, d in rows:
+        record = new_prompt_record(i, s, c, _day(d))
+        day = withdrawn.counted_on(record) if withdrawn else record.queued_on
+        if day is not None and day <= as_of:
+            held.append(record if day == record.queued_on else new_prompt_record(i, s, c, day))
+    return held
 
 
 #: No limit on the rows :func:`_rows_of` reads (the few items of a withdrawn message).
@@ -459,19 +493,21 @@ def _facts(
     as_of: date,
     questions: Mapping[str, PromptQuestion],
     unanswered: bool,
-) -> dict[str, PromptFacts]:
+) -> tuple[dict[str, PromptFacts], list[PromptRecord] | None]:
+    """The answers to ``questions``, and the prompts read to give them when read whole (None:
+    answered by probes, :func:`_held_prompts`)."""
     if not questions:
-        return {}
+        return {}, []
     asked = sum((q.stage is not None) + (q.previous is not None) for q in questions.values())
     keys = asked + len(questions) * len(ESCALATION_KINDS)
     with _no_jit(connection):
         held = _held_prompts(connection, programme_id, as_of, questions.keys(), keys)
         if held is None:
-            return _prompt_facts(connection, programme_id, as_of, questions, unanswered)
+            return _prompt_facts(connection, programme_id, as_of, questions, unanswered), None
     found = facts_from_history(held, questions, as_of)
     if not unanswered:
         found = {i: f._replace(unanswered={}) for i, f in found.items()}
-    return {i: f for i, f in found.items() if f != NO_FACTS}
+    return {i: f for i, f in found.items() if f != NO_FACTS}, held
 
 
 def _keys(questions: Mapping[str, PromptQuestion]) -> list[tuple[str, str]]:

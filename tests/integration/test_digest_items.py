@@ -12,8 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import store.prompt_facts as prompt_facts
 from store import OutboxRecord, Repository, downgrade, make_engine, upgrade
-from store.digest_items import entries
+from store.digest_items import entries, holding
 from store.models import OutboxRow, ProgrammeRow
 from store.models_delivery import OutboxDigestItemRow
 
@@ -81,6 +82,58 @@ def test_queued_digests_store_their_entries_and_a_revision_rewrites_them(session
     session.commit()
     assert _stored(session) == {ids["a"]: {("1.2", "due_soon:2015-09-14")}}
     assert _stored(session) == _expected(session)
+
+
+def test_holding_finds_exactly_the_entries_asked_about(session: Session) -> None:
+    """The delivery check asks about the exact (digest, item, stage) entries a digest's key
+    carried: those stored come back, whatever else the digest or another one holds."""
+    session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
+    session.commit()
+    repo = Repository(session, "p", clock=lambda: CREATED)
+    repo.enqueue([_message("a"), _message("b", items=[{"id": "1.1", "stage": "other"}])])
+    session.commit()
+    ids = {r.key: r.id for r in session.execute(sa.select(OutboxRow.key, OutboxRow.id))}
+    a, b = ids["a"], ids["b"]
+    asked = [
+        (a, "1.1", "overdue:2015-09-01:1"),  # stored
+        (a, "1.1", "overdue:2015-09-01:1"),  # asked twice: once
+        (a, "7", "first"),  # stored (a number in the payload: text here)
+        (a, "1.1", "other"),  # b's stage, not a's
+        (b, "1.1", "other"),  # stored
+        (b, "1.2", "due_soon:2015-09-14"),  # a's entry, not b's
+        (b + a + 1, "1.1", "other"),  # no such digest
+        (a, "1.3", ""),  # no stage: no entry
+    ]
+    assert holding(session, iter(asked)) == {
+        (a, "1.1", "overdue:2015-09-01:1"),
+        (a, "7", "first"),
+        (b, "1.1", "other"),
+    }
+    assert holding(session, []) == set()
+
+
+def test_0028_the_digests_states_are_read_from_the_key_s_index(database_url: str) -> None:
+    """The delivery check's read of the digests' states (a range of keys per contact and day)
+    takes the status from the outbox's (programme, key, status) index (0028): on SQLite a
+    row's status is stored after its megabytes of text and payload. Gone after a downgrade."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    indexes = {i["name"]: i["column_names"] for i in sa.inspect(engine).get_indexes("outbox")}
+    assert indexes[STATUS_INDEX] == ["programme_id", "key", "status"]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + prompt_facts._SQLITE_STATES, ('["k"]', "p", "x")
+            ).all()
+        assert any(STATUS_INDEX in row[-1] for row in plan), plan
+    engine.dispose()
+    downgrade(database_url, "0027")
+    engine = make_engine(database_url)
+    assert STATUS_INDEX not in {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
+    engine.dispose()
+
+
+STATUS_INDEX = "ix_outbox_programme_id_key_status"
 
 
 def test_0027_fills_the_entries_of_the_digests_on_record(database_url: str) -> None:

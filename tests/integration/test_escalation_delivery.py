@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
+import store.prompt_facts as prompt_facts_module
 from notifications.base import Delivery, Message, NotifierError
 from regie.bootstrap import App
 from regie.cycle import deadline_check, send_reminders
@@ -177,6 +179,46 @@ def test_pending_reminders_are_told_without_reading_the_digests(
         "1.3.1": "2 prompts unanswered, 2 not delivered",
         "1.2.1": "2 prompts unanswered, 2 not delivered",
     }
+
+
+def test_the_delivery_check_reads_no_prompt_the_answers_did_not(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The items about to escalate are told undelivered from the prompts the day's answers
+    already read (a young history's, read whole) and the digests' entries of the stages their
+    keys carried: the delivery check adds no read of the prompts, whose table after years of a
+    programme is millions of rows."""
+    app = make_app(tmp_path, database_url)
+    for day in DAYS[:2]:
+        deadline_check(app, day)  # queued, never sent
+    real = prompt_facts_module.prompt_facts
+    told: list[tuple[int, int, int]] = []  # prompts read without and with the check, undelivered
+
+    def both(*args: Any, **kwargs: Any) -> Any:
+        start = len(read)
+        real(*args, **{**kwargs, "delivery_after": 0})
+        middle = len(read)
+        found = real(*args, **kwargs)
+        prompts = [_reads_prompts(s) for s in read[start:]]
+        told.append(
+            (
+                sum(prompts[: middle - start]),
+                sum(prompts[middle - start :]),
+                sum(1 for f in found.values() if f.undelivered),
+            )
+        )
+        return found
+
+    monkeypatch.setattr(prompt_facts_module, "prompt_facts", both)
+    with _statements(app.engine) as read:
+        deadline_check(app, DAYS[2])
+    assert told and all(without > 0 for without, _, _ in told)
+    assert [(w, w) for w, _, _ in told] == [(w, d) for w, d, _ in told]
+    assert sum(undelivered for _, _, undelivered in told) > 0  # the check told some
+
+
+def _reads_prompts(statement: str) -> bool:
+    return re.search(r"\bfrom\s+prompts\b", statement.lower()) is not None
 
 
 @contextmanager
