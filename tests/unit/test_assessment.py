@@ -372,3 +372,41 @@ def test_states_and_counts() -> None:
     counts = result.counts()
     assert counts["undated"] == 2 and counts["on_track"] == 1
     assert sum(counts.values()) == 3 and set(counts) == {s.value for s in State}
+
+
+def test_a_waiting_item_judged_before_what_it_waits_on_takes_its_colour() -> None:
+    """Results are made as items are judged; a waiting item's colour comes from what it waits
+    on, which may be judged after it (here: later in the plan, through another waiting item)."""
+    plan = make_plan(
+        act(
+            "1.1",
+            ms("1.1.1", dependent(), depends_on=("1.1.2",)),  # waits on a waiting item
+            ms("1.1.2", dependent(), depends_on=("1.2.1",)),
+        ),
+        act("1.2", ms("1.2.1", Q3)),  # judged last, red once overdue
+    )
+    on_time = run(plan, Updates(), date(2015, 8, 3)).items
+    assert [on_time[i].rag for i in ("1.1.1", "1.1.2", "1.2.1")] == [Rag.GREEN] * 3
+    late = run(plan, Updates(), date(2015, 10, 5))
+    assert late.items["1.2.1"].rag is Rag.RED
+    for item_id in ("1.1.1", "1.1.2"):
+        assert (late.items[item_id].state, late.items[item_id].rag) == (State.WAITING, Rag.AMBER)
+    assert list(late.items) == ["1.1.1", "1.1.2", "1.2.1"]  # plan order
+    assert late.actions["1.1"] is Rag.AMBER
+
+
+def test_judging_an_item_gives_its_result() -> None:
+    """One object an item: the assessor makes the result while judging (no facts first)."""
+    from governance.assessor import Assessor, ItemAssessment, PlanIndex
+
+    plan = dependent_plan()
+    index = PlanIndex(plan)
+    assessor = Assessor(index, {}, {}, date(2015, 10, 5), CAL)
+    late = assessor.judge(index.by_id["1.1.1"])
+    assert isinstance(late, ItemAssessment)
+    assert (late.state, late.rag) == (State.OVERDUE, Rag.RED)
+    waiting = assessor.judge(index.by_id["1.2.1"])
+    assert waiting.state is State.WAITING
+    results = assessor.results()
+    assert results["1.1.1"] is late  # not made again
+    assert results["1.2.1"].rag is Rag.AMBER  # a waiting item's colour given once all are judged
