@@ -194,3 +194,30 @@ def test_the_office_zone_of_a_broken_plan_is_the_last_good_one_read_once(
     days = {office_day(app, NEW_YEAR) for _ in range(3)}
     assert days == {date(2026, 12, 31)}  # 19:30 on New Year's Eve in Curaçao
     assert len(parsed) == 1
+
+
+def test_today_of_a_broken_plan_is_the_last_good_plan_s_date_and_reads_it_once(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's date does not parse the plan again, nor fail with it: while the file is
+    broken it is the date in the last good plan's zone (a command that needs the plan reports
+    the problems when it loads it)."""
+    import regie.parse_cache
+
+    app = synced_app(tmp_path, migrated_url)
+    path = app.settings.plan_path
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("calendar:\n", "calendar:\n  timezone: America/Curacao\n", 1))
+    _set_clock(monkeypatch, NEW_YEAR)
+    assert today(app) == date(2026, 12, 31)  # 19:30 on New Year's Eve in Curaçao
+    parsed = []
+    real = regie.parse_cache.load_plan_cached
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parsed.append(args[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(regie.parse_cache, "load_plan_cached", counting)
+    path.write_text("programme: [kapot\n", "utf-8")
+    assert {today(app) for _ in range(3)} == {date(2026, 12, 31)}  # not Amsterdam's 1 January
+    assert len(parsed) == 1  # the broken version, once
