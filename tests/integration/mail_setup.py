@@ -17,13 +17,42 @@ from regie.bootstrap import App
 from store import Repository
 from store.records import OutboxRecord
 from tests.fakes.smtp import SmtpServer
-from tests.integration.test_outage import CONTACTS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The seed programme's sender (``REGIE_MAIL_FROM``).
 FROM = "Programmabureau MVI <regie@mvi.example.nl>"
 #: The day the mail tests run the cycle on (a Thursday; reminders fall due then).
 DAY = date(2015, 10, 15)
+#: The outage tests' contacts: each owner of the seed plan by e-mail, the office among them.
+CONTACTS = """\
+contacts:
+  - id: office
+    name: Programmabureau
+    organisation: IenM
+    email: pmo@example.nl
+    programme_office: true
+  - id: ienm
+    name: I. en M.
+    organisation: IenM
+    email: ienm@example.nl
+    deputy: ez
+  - id: rivm
+    name: R. Ivm
+    organisation: RIVM
+    email: rivm@example.nl
+  - id: pianoo
+    name: P. Ianoo
+    organisation: PIANOo
+    email: pianoo@example.nl
+  - id: telos
+    name: T. Elos
+    organisation: Telos
+    email: telos@example.nl
+  - id: ez
+    name: E. Z.
+    organisation: EZ
+    email: ez@example.nl
+"""
 
 
 class Clock:
