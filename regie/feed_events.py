@@ -157,6 +157,69 @@ def _publish(
     return sequence, stamp
 
 
+@dataclass(frozen=True, slots=True)
+class _Builder:
+    """Builds one feed's item events: a current item's and an archived one's alike."""
+
+    pid: str
+    base: str | None
+    exact: set[str]  # items with an exact date (not a period's end): no "uiterlijk"
+    stamps: _Stamps
+    published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]]  # see _publish
+
+    def item(
+        self,
+        code: str,
+        entry: FeedEntry | None,
+        more: datetime | None,
+        *,
+        title: str,
+        gereed: str | None,
+        due: date,
+        step: int,
+        action: str,
+        owners: tuple[str, ...],
+        state: str,
+        labels: tuple[str, str],
+        forecast: date | None = None,
+        note: str | None = None,
+        decision: FeedDecision | None = None,
+    ) -> FeedItem:
+        """The event with its note and link, published against ``entry`` (:func:`_publish`;
+        ``more``: another change time); a scope's forms leave out what it must not show."""
+        from feeds.model import FeedItem
+
+        uid, url = f"{code}@{self.pid}.regie", f"{self.base}/items/{quote(code)}"
+        cancelled = state == "cancelled"
+        # The fingerprint's parts, in this order: a change would move every stored event's stamp.
+        content = (uid, code, title, gereed, due, step, action, owners, state, *labels,
+                   forecast, note, url, *((decision,) if decision else ()))  # fmt: skip
+        sequence, stamp = _publish(
+            code, entry, due, cancelled, self.stamps, more, content, self.published
+        )
+        return FeedItem(
+            uid=uid,
+            item_id=code,
+            title=title,
+            gereed=gereed,
+            due=due,
+            step=step,
+            action=action,
+            owners=owners,
+            state=state,
+            state_label=labels[0],
+            rag_label=labels[1],
+            forecast=forecast,
+            latest_note=note,
+            url=url,
+            cancelled=cancelled,
+            sequence=sequence,
+            last_modified=stamp,
+            by_end=code not in self.exact,
+            decided=decision,
+        )
+
+
 def _items(
     app: App,
     plan: Plan,
@@ -170,13 +233,10 @@ def _items(
     """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; per
     current item what its event was made from (``reuse`` next time); and the feed memory to
     save (new and changed entries: :func:`_publish`)."""
-    from feeds.model import FeedItem
     from governance.clock import local_date
     from governance.labels import rag_label, state_label
     from regie.plan_cache import plan_index
 
-    pid = plan.programme.id
-    base = app.settings.base_url
     zone = app.settings.timezone or plan.calendar.timezone  # the business date's (services.today)
     org_names = {o.id: o.name for o in plan.organisations}
     actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
@@ -187,6 +247,7 @@ def _items(
     out: list[Event] = []
     made: dict[str, _Made] = {}
     published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]] = ({}, {})
+    build = _Builder(plan.programme.id, app.settings.base_url, exact, stamps, published)
 
     for item in assessment.items.values():
         code = item.item_id
@@ -202,38 +263,14 @@ def _items(
         if due is None:
             continue
         latest = item.latest_update
-        uid, url = f"{code}@{pid}.regie", f"{base}/items/{quote(code)}"
-        action = actions.get(item.action_id, item.action_id)
-        owners = tuple(org_names.get(o, o) for o in item.owners)
-        state, cancelled = item.state.value, item.state.value == "cancelled"
-        labels = (state_label(state), rag_label(item.rag.value))
         note = latest.comment if latest else None
-        decision = decided.get(code)
-        content = (uid, code, item.title, item.gereed, due, item.step, action, owners, state,
-                   *labels, item.forecast, note, url,
-                   *((decision,) if decision else ()))  # fmt: skip
-        sequence, stamp = _publish(code, entry, due, cancelled, stamps, None, content, published)
-        event = FeedItem(
-            uid=uid,
-            item_id=code,
-            title=item.title,
-            gereed=item.gereed,
-            due=due,
-            step=item.step,
-            action=action,
-            owners=owners,
-            state=state,
-            state_label=labels[0],
-            rag_label=labels[1],
-            forecast=item.forecast,
-            latest_note=note,
-            url=url,
-            cancelled=cancelled,
-            sequence=sequence,
-            last_modified=stamp,
-            by_end=code not in exact,
-            decided=decision,
-        )
+        event = build.item(
+            code, entry, None, title=item.title, gereed=item.gereed, due=due, step=item.step,
+            action=actions.get(item.action_id, item.action_id),
+            owners=tuple(org_names.get(o, o) for o in item.owners), state=item.state.value,
+            labels=(state_label(item.state.value), rag_label(item.rag.value)),
+            forecast=item.forecast, note=note, decision=decided.get(code),
+        )  # fmt: skip
         plain = replace(event, latest_note=None, url=None)
         made_event = Event(
             step=item.step,
@@ -251,36 +288,13 @@ def _items(
     for gone in archived:
         if gone.due is None or gone.code in current:
             continue
-        code = gone.code
-        uid, url = f"{code}@{pid}.regie", f"{base}/items/{quote(code)}"
-        action = actions.get(gone.action_code, gone.action_code)
-        owners = tuple(org_names.get(o, o) for o in gone.owners)
-        labels = ("uit het plan gehaald", rag_label("grey"))
-        content = (uid, code, gone.title, gone.gereed, gone.due, gone.step, action, owners,
-                   "cancelled", *labels, None, None, url)  # fmt: skip
-        sequence, stamp = _publish(
-            code, entries.get(code), gone.due, True, stamps, gone.archived_at, content, published
-        )
-        event = FeedItem(
-            uid=uid,
-            item_id=code,
-            title=gone.title,
-            gereed=gone.gereed,
-            due=gone.due,
-            step=gone.step,
-            action=action,
-            owners=owners,
-            state="cancelled",
-            state_label=labels[0],
-            rag_label=labels[1],
-            forecast=None,
-            latest_note=None,
-            url=url,
-            cancelled=True,
-            sequence=sequence,
-            last_modified=stamp,
-            by_end=code not in exact,
-        )
+        event = build.item(
+            gone.code, entries.get(gone.code), gone.archived_at, title=gone.title,
+            gereed=gone.gereed, due=gone.due, step=gone.step,
+            action=actions.get(gone.action_code, gone.action_code),
+            owners=tuple(org_names.get(o, o) for o in gone.owners), state="cancelled",
+            labels=("uit het plan gehaald", rag_label("grey")),
+        )  # fmt: skip
         plain = replace(event, url=None)  # no note: it left the plan
         left = local_date(gone.archived_at, zone)  # the office's day it left the plan
         out.append(Event(gone.step, tuple(gone.owners), None, plain, plain, event, left))

@@ -32,8 +32,10 @@ def today(app: App, plan: Plan | None = None, now: datetime | None = None) -> da
     at ``now`` (default: :func:`utcnow`); between 22:00/23:00 and 24:00 UTC it is already
     tomorrow in Amsterdam.
 
-    The one place that turns the clock into a business date; pass ``plan`` when it is loaded."""
-    zone = app.settings.timezone or (plan or app.load_plan()).calendar.timezone
+    The one place that turns the clock into a business date; pass ``plan`` when it is loaded.
+    Without it the zone is :func:`office_zone`'s: the date never parses the plan again and
+    never fails with it (a command that needs the plan reports its problems when it loads it)."""
+    zone = office_zone(app) if plan is None else app.settings.timezone or plan.calendar.timezone
     return clock.local_date(now or utcnow(), zone)
 
 
@@ -62,7 +64,10 @@ OFFICE_ZONE = "Europe/Amsterdam"
 
 
 def office_zone(app: App) -> str:
-    """The office's time zone: REGIE_TIMEZONE, else the plan's, else :data:`OFFICE_ZONE`."""
+    """The office's time zone: REGIE_TIMEZONE, else the plan's (read once per version of the
+    file, :func:`regie.plan_cache.current_plan`), else, while the file cannot be read, the last
+    good plan's in this process (:func:`regie.plan_cache.last_good_plan`), else
+    :data:`OFFICE_ZONE`."""
     if app.settings.timezone:
         return app.settings.timezone
     from regie.plan_cache import current_plan, last_good_plan

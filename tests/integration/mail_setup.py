@@ -8,7 +8,7 @@ module with its own ``clock`` fixture keeps it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -17,32 +17,75 @@ from regie.bootstrap import App
 from store import Repository
 from store.records import OutboxRecord
 from tests.fakes.smtp import SmtpServer
-from tests.integration.test_outage import CONTACTS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The seed programme's sender (``REGIE_MAIL_FROM``).
 FROM = "Programmabureau MVI <regie@mvi.example.nl>"
 #: The day the mail tests run the cycle on (a Thursday; reminders fall due then).
 DAY = date(2015, 10, 15)
+#: The outage tests' contacts: each owner of the seed plan by e-mail, the office among them.
+CONTACTS = """\
+contacts:
+  - id: office
+    name: Programmabureau
+    organisation: IenM
+    email: pmo@example.nl
+    programme_office: true
+  - id: ienm
+    name: I. en M.
+    organisation: IenM
+    email: ienm@example.nl
+    deputy: ez
+  - id: rivm
+    name: R. Ivm
+    organisation: RIVM
+    email: rivm@example.nl
+  - id: pianoo
+    name: P. Ianoo
+    organisation: PIANOo
+    email: pianoo@example.nl
+  - id: telos
+    name: T. Elos
+    organisation: Telos
+    email: telos@example.nl
+  - id: ez
+    name: E. Z.
+    organisation: EZ
+    email: ez@example.nl
+"""
+
+
+#: Where the senders' clock starts: a fixed instant (a test must not depend on today's date),
+#: years after :data:`DAY` as a real run's now would be, at an hour when the office's date is
+#: UTC's.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class Clock:
-    """The senders' clock (governance.clock.utcnow), moved on by hand."""
+    """The senders' clock: ``now``, moved on by hand (:func:`sender_clock`)."""
 
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
 
 
 @pytest.fixture
 def sender_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The senders' clock (governance.clock.utcnow), moved on by the test."""
+    """The senders' clock, moved on by the test: Regie's one clock (``governance.clock``'s
+    ``datetime.now``, so :func:`~governance.clock.utcnow` however imported, a repository's
+    default clock too) reads it, and a `regie` command the test runs (:mod:`tests.cli`) starts
+    on it."""
     import governance.clock
+    import tests.cli
 
     fake = Clock()
-    monkeypatch.setattr(governance.clock, "utcnow", fake)
+    monkeypatch.setattr(tests.cli, "clock", lambda: fake.now)
+
+    class Moved(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Moved:  # type: ignore[override]
+            return cls.fromtimestamp(fake.now.timestamp(), tz)
+
+    monkeypatch.setattr(governance.clock, "datetime", Moved)
     return fake
 
 

@@ -5,43 +5,31 @@ under (the outbox's ``created_on``: audit export, the day's messages) must be th
 from __future__ import annotations
 
 import mailbox
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-import governance.clock
 from regie.bootstrap import bootstrap
 from regie.bounces import read_bounces
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store import Repository
 from tests.fakes.smtp import SmtpServer
-from tests.integration.mail_setup import mail_env
+from tests.integration.mail_setup import Clock, mail_env
 from tests.integration.test_mail_bounces import DAY, GONE, dsn
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
-#: Half past midnight on 1 July in Amsterdam, still 30 June in UTC; next year's, after the
-#: reminder the test sends (a bounce older than a later good send no longer counts).
-LATE = datetime(datetime.now(UTC).year + 1, 6, 30, 22, 30, tzinfo=UTC)
-
-
-def _stop_the_clock(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
-    """Regie's clock (:func:`governance.clock.utcnow`) at ``at``, and with it the office's
-    date (:func:`regie.services.today` follows it)."""
-
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: tzinfo | None = None) -> Frozen:  # type: ignore[override]
-            return cls.fromtimestamp(at.timestamp(), tz)
-
-    monkeypatch.setattr(governance.clock, "datetime", Frozen)
+#: Half past midnight on 1 July in Amsterdam, still 30 June in UTC; after the reminder the test
+#: sends (at the senders' clock's start: a bounce older than a later good send no longer counts).
+LATE = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
 
 
 def test_the_bounce_notice_is_filed_under_the_office_s_date(
-    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, migrated_url: str, sender_clock: Clock
 ) -> None:
+    assert sender_clock.now < LATE
     with SmtpServer() as relay:
         app = bootstrap(load_settings(mail_env(tmp_path, migrated_url, relay)))
         deadline_check(app, DAY)
@@ -50,7 +38,7 @@ def test_the_bounce_notice_is_filed_under_the_office_s_date(
     box = mailbox.Maildir(tmp_path / "Maildir")
     box.add(dsn(original))
 
-    _stop_the_clock(monkeypatch, LATE)
+    sender_clock.now = LATE  # Regie's clock, and with it the office's date (services.today)
     run = read_bounces(app, [tmp_path / "Maildir"])
 
     assert run.notices, run

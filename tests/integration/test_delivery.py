@@ -13,14 +13,13 @@ import pytest
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
-from store import OutboxRecord, Repository
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
+from tests.integration.mail_setup import mail_env, outbox_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
-ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = """\
 contacts:
   - id: office
@@ -70,23 +69,15 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def env(tmp_path: Path, migrated_url: str, slack: FakeSlack, smtp: SmtpServer) -> dict[str, str]:
-    contacts = tmp_path / "contacts.yaml"
-    contacts.write_text(CONTACTS, encoding="utf-8")
-    return {
-        "REGIE_HOME": str(tmp_path / "home"),
-        "REGIE_DATABASE_URL": migrated_url,
-        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
-        "REGIE_CONTACTS": str(contacts),
-        "REGIE_NOTIFIER": "slack,email",
-        "REGIE_SLACK_BOT_TOKEN": slack.token,
-        "REGIE_SLACK_API_URL": slack.base_url,
-        "REGIE_SLACK_OFFICE_CHANNEL": "CPMO",
-        "REGIE_SLACK_RATE": "1000",
-        "REGIE_SMTP_HOST": "127.0.0.1",
-        "REGIE_SMTP_PORT": str(smtp.port),
-        "REGIE_SMTP_SECURITY": "none",
-        "REGIE_MAIL_FROM": "Programmabureau MVI <regie@mvi.example.nl>",
-    }
+    (tmp_path / "contacts.yaml").write_text(CONTACTS, encoding="utf-8")  # these, not mail_env's
+    return mail_env(
+        tmp_path, migrated_url, smtp,
+        REGIE_NOTIFIER="slack,email",
+        REGIE_SLACK_BOT_TOKEN=slack.token,
+        REGIE_SLACK_API_URL=slack.base_url,
+        REGIE_SLACK_OFFICE_CHANNEL="CPMO",
+        REGIE_SLACK_RATE="1000",
+    )  # fmt: skip
 
 
 def _app(env: dict[str, str]) -> App:
@@ -113,7 +104,7 @@ def test_each_message_goes_to_the_first_channel_that_reaches_its_contact(
             "telos onbereikbaar (slack: geen Slack-id of e-mailadres; email: geen e-mailadres)",
         )
     ]
-    by_key = {r.key: r for r in app_outbox(app)}
+    by_key = outbox_rows(app)
     channel = {k: r.channel for k, r in by_key.items() if r.status == "sent"}
     assert channel["reminder:mvi-2015-2020:office:2015-10-15:digest"] == "slack"
     assert (
@@ -145,11 +136,6 @@ def test_each_message_goes_to_the_first_channel_that_reaches_its_contact(
     # Nothing left to send; a second run sends nothing again.
     again = send_reminders(app)
     assert again.sent == [] and len(slack.posts()) == len(slack_keys)
-
-
-def app_outbox(app: App) -> list[OutboxRecord]:
-    with app.session() as session:
-        return Repository(session, app.programme_id()).outbox()
 
 
 def test_invalid_auth_stops_the_batch_with_one_line(
@@ -248,7 +234,7 @@ def test_slack_and_email_delivery_need_no_readable_plan(
     broken.write_text("schema: 1\nprogramme: [\n", encoding="utf-8")
     report = send_reminders(_app({**env, "REGIE_PLAN": str(broken)}))
     assert report.sent and set(report.sent) <= set(check.queued)
-    sent = {r.key: r.channel for r in app_outbox(_app(env)) if r.status == "sent"}
+    sent = {r.key: r.channel for r in outbox_rows(_app(env)).values() if r.status == "sent"}
     assert sent["reminder:mvi-2015-2020:rivm:2015-10-15:digest"] == "email"  # channel: email
     assert sent["reminder:mvi-2015-2020:office:2015-10-15:digest"] == "slack"
     assert any("rivm@example.nl" in m.recipients for m in smtp.received)

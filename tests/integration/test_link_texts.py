@@ -32,9 +32,10 @@ from store.urls import sqlite_file
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.link_setup import FIRST_DAY, delivered_text, link_app, queue_and_send
+from tests.integration.mail_setup import ROOT
 from tests.integration.old_schema import later_columns
 from tests.integration.server import TEST_SECRET_KEY
-from tests.integration.test_delivery import CONTACTS, ROOT, USERS
+from tests.integration.test_delivery import CONTACTS, USERS
 from web.app import create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")

@@ -29,8 +29,7 @@ from store.models_delivery import MailBounceRow
 from tests.cli import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
-from tests.integration.mail_setup import DAY, FROM, ROOT, Clock, mail_env, outbox_rows
-from tests.integration.test_outage import CONTACTS
+from tests.integration.mail_setup import CONTACTS, DAY, FROM, ROOT, Clock, mail_env, outbox_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

@@ -167,21 +167,21 @@ def test_a_sync_files_its_events_and_cancellations_under_the_office_s_date(
         assert list(cancelled) == [date(2026, 12, 31)]
 
 
-def test_the_office_zone_of_a_broken_plan_is_the_last_good_one_read_once(
-    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A revoked calendar link or a login files an event while the plan file is broken: the
-    office's zone is then the last good plan's, and the broken file is parsed once per version,
-    not on every request (review2, finding 2)."""
-    import regie.parse_cache
-    from regie.services import office_day, office_zone
-
-    app = synced_app(tmp_path, migrated_url)
+def _in_curacao(tmp_path: Path, url: str) -> App:
+    """A synced programme whose plan puts the office in Curaçao (UTC−4: :data:`NEW_YEAR` is
+    still New Year's Eve there, as in UTC, while it is New Year's Day in Amsterdam)."""
+    app = synced_app(tmp_path, url)
     path = app.settings.plan_path
     text = path.read_text("utf-8")
     assert "timezone: Europe/Amsterdam" not in text  # the default zone: use another one
     path.write_text(text.replace("calendar:\n", "calendar:\n  timezone: America/Curacao\n", 1))
-    assert office_zone(app) == "America/Curacao"
+    return app
+
+
+def _break_the_plan(app: App, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Break the programme's plan file; the plan files parsed from then on, one entry a parse."""
+    import regie.parse_cache
+
     parsed = []
     real = regie.parse_cache.load_plan_cached
 
@@ -190,7 +190,35 @@ def test_the_office_zone_of_a_broken_plan_is_the_last_good_one_read_once(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(regie.parse_cache, "load_plan_cached", counting)
-    path.write_text("programme: [kapot\n", "utf-8")
+    app.settings.plan_path.write_text("programme: [kapot\n", "utf-8")
+    return parsed
+
+
+def test_the_office_zone_of_a_broken_plan_is_the_last_good_one_read_once(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revoked calendar link or a login files an event while the plan file is broken: the
+    office's zone is then the last good plan's, and the broken file is parsed once per version,
+    not on every request (review2, finding 2)."""
+    from regie.services import office_day, office_zone
+
+    app = _in_curacao(tmp_path, migrated_url)
+    assert office_zone(app) == "America/Curacao"
+    parsed = _break_the_plan(app, monkeypatch)
     days = {office_day(app, NEW_YEAR) for _ in range(3)}
     assert days == {date(2026, 12, 31)}  # 19:30 on New Year's Eve in Curaçao
     assert len(parsed) == 1
+
+
+def test_today_of_a_broken_plan_is_the_last_good_plan_s_date_and_reads_it_once(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's date does not parse the plan again, nor fail with it: while the file is
+    broken it is the date in the last good plan's zone (a command that needs the plan reports
+    the problems when it loads it)."""
+    app = _in_curacao(tmp_path, migrated_url)
+    _set_clock(monkeypatch, NEW_YEAR)
+    assert today(app) == date(2026, 12, 31)  # 19:30 on New Year's Eve in Curaçao
+    parsed = _break_the_plan(app, monkeypatch)
+    assert {today(app) for _ in range(3)} == {date(2026, 12, 31)}  # not Amsterdam's 1 January
+    assert len(parsed) == 1  # the broken version, once

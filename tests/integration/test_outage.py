@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,71 +17,27 @@ from governance.clock import utcnow
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
-from store import OutboxRecord, Repository
 from store.models import EventRow, OutboxRow
 from tests.cli import regie
 from tests.fakes.smtp import SmtpServer
+from tests.integration.mail_setup import DAY, mail_env, outbox_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
-ROOT = Path(__file__).resolve().parents[2]
-DAY = date(2015, 10, 15)
-CONTACTS = """\
-contacts:
-  - id: office
-    name: Programmabureau
-    organisation: IenM
-    email: pmo@example.nl
-    programme_office: true
-  - id: ienm
-    name: I. en M.
-    organisation: IenM
-    email: ienm@example.nl
-    deputy: ez
-  - id: rivm
-    name: R. Ivm
-    organisation: RIVM
-    email: rivm@example.nl
-  - id: pianoo
-    name: P. Ianoo
-    organisation: PIANOo
-    email: pianoo@example.nl
-  - id: telos
-    name: T. Elos
-    organisation: Telos
-    email: telos@example.nl
-  - id: ez
-    name: E. Z.
-    organisation: EZ
-    email: ez@example.nl
-"""
+
+@pytest.fixture
+def relay() -> SmtpServer:
+    """The relay, down until a test starts it (``with relay:``)."""
+    return SmtpServer()
 
 
 @pytest.fixture
-def env(tmp_path: Path, migrated_url: str) -> dict[str, str]:
-    contacts = tmp_path / "contacts.yaml"
-    contacts.write_text(CONTACTS, encoding="utf-8")
-    return {
-        "REGIE_HOME": str(tmp_path / "home"),
-        "REGIE_DATABASE_URL": migrated_url,
-        "REGIE_PLAN": str(ROOT / "plan" / "actions.yaml"),
-        "REGIE_CONTACTS": str(contacts),
-        "REGIE_NOTIFIER": "email",
-        "REGIE_SMTP_HOST": "127.0.0.1",
-        "REGIE_SMTP_PORT": "0",  # set per test: the relay's port
-        "REGIE_SMTP_SECURITY": "none",
-        "REGIE_MAIL_FROM": "Programmabureau MVI <regie@mvi.example.nl>",
-        "REGIE_OPERATOR": "beheerder",
-    }
+def env(tmp_path: Path, migrated_url: str, relay: SmtpServer) -> dict[str, str]:
+    return mail_env(tmp_path, migrated_url, relay, REGIE_OPERATOR="beheerder")
 
 
 def _app(env: dict[str, str]) -> App:
     return bootstrap(load_settings(env))
-
-
-def _outbox(app: App) -> dict[str, OutboxRecord]:
-    with app.session() as session:
-        return {r.key: r for r in Repository(session, app.programme_id()).outbox()}
 
 
 def _backoff_passed(app: App) -> None:
@@ -105,11 +61,9 @@ def _day_passed(app: App) -> None:
 
 
 def test_an_outage_uses_up_only_the_attempts_tried_and_all_go_out_once_after(
-    env: dict[str, str],
+    env: dict[str, str], relay: SmtpServer
 ) -> None:
-    relay = SmtpServer()  # not started: the relay is down
-    env = {**env, "REGIE_SMTP_PORT": str(relay.port)}
-    app = _app(env)
+    app = _app(env)  # the relay is down
     # The owners asked a week before (recorded as given, as a replay does): the day's overdue
     # prompts and the escalations that follow their grace make more than the six runs try.
     deadline_check(app, DAY - timedelta(days=7), replay=True)
@@ -119,7 +73,7 @@ def test_an_outage_uses_up_only_the_attempts_tried_and_all_go_out_once_after(
         report = send_reminders(app)
         assert report.stopped is not None and "not reachable" in report.stopped
         assert report.sent == [] and len(report.failed) == 1  # only the message tried
-    rows = {k: r for k, r in _outbox(app).items() if k in queued}  # not the replay's
+    rows = {k: r for k, r in outbox_rows(app).items() if k in queued}  # not the replay's
     tried = {k: r for k, r in rows.items() if r.attempts}
     untried = {k: r for k, r in rows.items() if not r.attempts}
     # Each run tried one message (the one before waits for its back-off): six attempts in all.
@@ -136,18 +90,18 @@ def test_an_outage_uses_up_only_the_attempts_tried_and_all_go_out_once_after(
         assert send_reminders(app).sent == []
     delivered = Counter(m["X-Regie-Key"] for m in relay.mails())
     assert delivered == Counter(queued)  # each exactly once
-    assert {r.status for k, r in _outbox(app).items() if k in queued} == {"sent"}
+    assert {r.status for k, r in outbox_rows(app).items() if k in queued} == {"sent"}
 
 
-def test_a_dead_message_fails_send_until_outbox_retry_revives_it(env: dict[str, str]) -> None:
-    relay = SmtpServer()
-    env = {**env, "REGIE_SMTP_PORT": str(relay.port)}
+def test_a_dead_message_fails_send_until_outbox_retry_revives_it(
+    env: dict[str, str], relay: SmtpServer
+) -> None:
     app = _app(env)
     queued = deadline_check(app, DAY).queued
     for _ in range(5):  # hours of outage: the first message uses up its five attempts
         _backoff_passed(app)
         send_reminders(app)
-    rows = _outbox(app)
+    rows = outbox_rows(app)
     # Five attempts within hours: not dead yet (the give-up window, 24 h, has not passed).
     assert not [k for k, r in rows.items() if r.status == "dead"]
     [key] = [k for k, r in rows.items() if r.attempts == 5]
@@ -155,7 +109,7 @@ def test_a_dead_message_fails_send_until_outbox_retry_revives_it(env: dict[str, 
     _day_passed(app)  # the outage goes on for a day: the next failure is its last
     _backoff_passed(app)
     send_reminders(app)
-    rows = _outbox(app)
+    rows = outbox_rows(app)
     dead = sorted(k for k, r in rows.items() if r.status == "dead")
     assert dead == [key] and rows[key].attempts == 6
 
@@ -173,14 +127,14 @@ def test_a_dead_message_fails_send_until_outbox_retry_revives_it(env: dict[str, 
         dry = regie("outbox", "retry", "--key", key, env=env)
         assert dry.code == 0, dry.err
         assert "dry run: nothing changed" in dry.out
-        assert _outbox(app)[key].status == "dead"
+        assert outbox_rows(app)[key].status == "dead"
         assert regie("outbox", "retry", env=env).code == 2  # --key or --all-dead
         assert regie("outbox", "retry", "--key", "nope", env=env).code == 2
 
         done = regie("outbox", "retry", "--all-dead", "--yes", env=env)
         assert done.code == 0, done.err
         assert f"retrying 1 message(s): {key}" in done.out
-        row = _outbox(app)[key]
+        row = outbox_rows(app)[key]
         assert (row.status, row.attempts) == ("pending", 0)
 
         again = regie("send", env=env)
@@ -199,26 +153,25 @@ def test_a_dead_message_fails_send_until_outbox_retry_revives_it(env: dict[str, 
 
 
 def test_after_a_restore_the_cycle_queues_without_sending_and_mark_sent_keeps_them_back(
-    env: dict[str, str],
+    env: dict[str, str], relay: SmtpServer
 ) -> None:
     """Ops review, finding 10: `regie cycle --no-send` queues without delivering, so the office
     can mark the messages that went out before the restore as sent; `regie send` sends the rest
     once, never the marked ones."""
-    with SmtpServer() as relay:
-        env = {**env, "REGIE_SMTP_PORT": str(relay.port)}
+    with relay:
         cycle = regie("cycle", "--as-of", DAY.isoformat(), "--no-send", env=env)
         assert cycle.code == 0, cycle.out + cycle.err
         assert "--no-send" in cycle.out and relay.mails() == []
         app = _app(env)
-        rows = _outbox(app)
+        rows = outbox_rows(app)
         assert {r.status for r in rows.values()} == {"pending"} and len(rows) >= 2
         gone, *rest = sorted(rows)
         dry = regie("outbox", "mark-sent", gone, env=env)
-        assert dry.code == 0 and "dry run" in dry.out and _outbox(app)[gone].status == "pending"
+        assert dry.code == 0 and "dry run" in dry.out and outbox_rows(app)[gone].status == "pending"
         assert regie("outbox", "mark-sent", "nope", env=env).code == 2
         done = regie("outbox", "mark-sent", gone, "--yes", env=env)
         assert done.code == 0, done.err
-        assert _outbox(app)[gone].status == "sent"
+        assert outbox_rows(app)[gone].status == "sent"
         again = regie("outbox", "mark-sent", gone, "--yes", env=env)
         assert again.code == 2 and "(sent)" in again.err  # a sent message stays as it is
         sent = regie("send", env=env)

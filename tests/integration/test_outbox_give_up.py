@@ -19,8 +19,7 @@ from regie.errors import InvalidInput
 from store import make_engine, outbox
 from store.db import downgrade, upgrade
 from tests.fakes.smtp import SmtpServer
-from tests.integration.mail_setup import DAY, Clock, mail_env, outbox_rows
-from tests.integration.test_outage import CONTACTS
+from tests.integration.mail_setup import CONTACTS, DAY, Clock, mail_env, outbox_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from markupsafe import escape
@@ -17,6 +17,9 @@ from regie.bootstrap import App
 from store.models import OutboxRow, StatusUpdateRow
 from store.models_delivery import OutboxDigestItemRow
 from tests.integration.test_contact_erasure import NOW, _app
+
+if TYPE_CHECKING:
+    from store.erasure import Redacted
 
 NOTE = "1"
 ITEM = "3.3.1"  # its digest also asks about 3.5.1
@@ -121,21 +124,40 @@ def _quote_replaced(was: dict[str, Any], now: dict[str, Any], placeholder: str) 
     assert _without_notes(payload) == _without_notes(old_payload)
 
 
-def test_event_payloads_lose_only_the_note_s_own_values(session: Session) -> None:
-    """In events, only note-bearing values change: a note field equal to the note (or holding
-    it, in the item's own event about this update); never an id, a stage, another item's
-    note or a number-like text of an event about no item."""
-    from store.erasure import redact
-    from store.models import EventRow, ProgrammeRow
+def _note_of_1_1(session: Session, reported_on: date) -> StatusUpdateRow:
+    """Programme ``p`` with an update of item 1.1 whose note is :data:`NOTE` (flushed)."""
+    from store.models import ProgrammeRow
 
     session.add(ProgrammeRow(id="p", title="P", created_at=NOW, updated_at=NOW))
     session.commit()
     update = StatusUpdateRow(
-        programme_id="p", item_code="1.1", status="at_risk", reported_on=date(2015, 9, 7),
+        programme_id="p", item_code="1.1", status="at_risk", reported_on=reported_on,
         comment=NOTE, source="cli", recorded_at=NOW,
     )  # fmt: skip
     session.add(update)
     session.flush()
+    return update
+
+
+def _redact(session: Session, update_id: int, day: date) -> Redacted:
+    """:func:`store.erasure.redact` by the office, the note replaced by ``[weg]``; committed."""
+    from store.erasure import redact
+
+    done = redact(
+        session, "p", update_id, NOW, day,
+        by="bureau", reason="persoonsgegevens", placeholder="[weg]",
+    )  # fmt: skip
+    session.commit()
+    return done
+
+
+def test_event_payloads_lose_only_the_note_s_own_values(session: Session) -> None:
+    """In events, only note-bearing values change: a note field equal to the note (or holding
+    it, in the item's own event about this update); never an id, a stage, another item's
+    note or a number-like text of an event about no item."""
+    from store.models import EventRow
+
+    update = _note_of_1_1(session, date(2015, 9, 7))
     payloads: dict[str, tuple[str | None, dict[str, Any]]] = {
         "own": ("1.1", {"update_id": update.id, "note": f"zie: {NOTE}", "stage": "due:1"}),
         "own-other-update": ("1.1", {"update_id": 999, "note": f"zie: {NOTE}", "id": "1.1"}),
@@ -150,11 +172,7 @@ def test_event_payloads_lose_only_the_note_s_own_values(session: Session) -> Non
             )
         )  # fmt: skip
     session.commit()
-    redact(
-        session, "p", update.id, NOW, date(2015, 9, 8),
-        by="bureau", reason="persoonsgegevens", placeholder="[weg]",
-    )  # fmt: skip
-    session.commit()
+    _redact(session, update.id, date(2015, 9, 8))
     stored = {
         n.removeprefix("test."): p
         for n, p in session.execute(sa.select(EventRow.name, EventRow.payload))
@@ -172,16 +190,8 @@ def test_a_message_quoting_a_later_note_of_the_item_is_not_changed(session: Sess
     """The item's digest quotes its latest note, not the redacted older one ("1"): its render
     context says so, and its text, where "1" is only part of dates and ids, stays as it was."""
     from store import OutboxRecord, Repository
-    from store.erasure import redact
-    from store.models import ProgrammeRow
 
-    session.add(ProgrammeRow(id="p", title="P", created_at=NOW, updated_at=NOW))
-    session.commit()
-    older = StatusUpdateRow(
-        programme_id="p", item_code="1.1", status="at_risk", reported_on=date(2015, 9, 1),
-        comment=NOTE, source="cli", recorded_at=NOW,
-    )  # fmt: skip
-    session.add(older)
+    older = _note_of_1_1(session, date(2015, 9, 1))
     later = {"item_id": "1.1", "latest_note": "nieuwer"}
     Repository(session, "p", clock=lambda: NOW).enqueue(
         [
@@ -199,10 +209,6 @@ def test_a_message_quoting_a_later_note_of_the_item_is_not_changed(session: Sess
     o = OutboxRow
     columns = (o.key, o.subject, o.body_text, o.body_html, o.payload)
     before = session.execute(sa.select(*columns)).one()
-    done = redact(
-        session, "p", older.id, NOW, date(2015, 9, 15),
-        by="bureau", reason="persoonsgegevens", placeholder="[weg]",
-    )  # fmt: skip
-    session.commit()
+    done = _redact(session, older.id, date(2015, 9, 15))
     assert done.outbox_keys == []
     assert session.execute(sa.select(*columns)).one() == before
