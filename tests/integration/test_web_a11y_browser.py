@@ -148,7 +148,7 @@ def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None
         summary = page.locator(".error-summary")
         assert page.evaluate("document.activeElement.classList.contains('error-summary')")
         assert "22016-03-10" in summary.inner_text()
-        group = page.get_by_role("radiogroup", name="Status (verplicht)")
+        group = page.get_by_role("radiogroup", name="Stand (verplicht)")
         assert group.get_attribute("aria-invalid") == "true"
         assert page.get_by_role("radio", name="Op schema").get_attribute("required") is not None
         forecast = page.get_by_label("Verwachte datum gereed")
@@ -162,7 +162,7 @@ def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None
         assert "‘22016-03-10’ is geen datum" in described[1]
         assert axe_violations(page) == []
         save_artifact(page, "answer-form-errors.png")
-        summary.get_by_role("link", name="Kies een status.").click()
+        summary.get_by_role("link", name="Kies een stand.").click()
         assert page.evaluate("document.activeElement.id") == "status"
 
 
