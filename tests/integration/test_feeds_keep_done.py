@@ -69,7 +69,7 @@ def test_a_calendar_counts_its_open_items_without_a_date(tmp_path: Path, migrate
     record_update(app, "1.1.1", "done", as_of=as_of, forecast=None, completed_on=as_of,
                   comment=None, author="kbakker")  # fmt: skip
     kbakker = _description(app, "contact:kbakker", as_of)
-    assert "hebben 3 open punten (acties en mijlpalen) nog geen datum" in kbakker
+    assert "hebben 3 open punten (acties en mijlpalen) van deze agenda nog geen datum" in kbakker
     assert "met inlog" not in kbakker
 
 

@@ -332,7 +332,7 @@ def test_long_lists_end_with_a_count_and_the_annex(
     section = md.split("## 4. Ter besluitvorming")[1].split("## 5.")[0]
     # Every question is put to the board in the documents people edit and read on screen.
     assert section.count("| **") == len(pack.asked) and "En nog" not in section
-    assert f"En nog {len(pack.ahead) - 1} items — zie bijlage." in md.split("## 5.")[1]
+    assert f"En nog {len(pack.ahead) - 1} punten — zie bijlage." in md.split("## 5.")[1]
     html = render_agenda(pack, "html").decode()
     assert html.count('class="question"') == len(pack.asked)
 

@@ -89,7 +89,7 @@ def test_filters_narrow_the_list_and_the_csv(decided: App) -> None:
     assert sheet.headers["content-disposition"] == 'attachment; filename="besluiten.csv"'
     assert sheet.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:7] == ["Vergadering", "Orgaan", "Stap", "Punt", "Besluit", "Gevolg",
+    assert rows[0][:7] == ["Vergadering", "Orgaan", "Stap", "Onderdeel", "Besluit", "Gevolg",
                            "Soort"]  # fmt: skip
     assert rows[0][-1] == "Code soort"
     assert [r[:7] + r[-1:] for r in rows[1:]] == [
