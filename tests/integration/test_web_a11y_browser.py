@@ -86,10 +86,10 @@ def test_phone_cards_do_not_read_the_column_name_twice(page: Page, server: Serve
     log_in(page, server)
     page.set_viewport_size(PHONE)
     page.goto(server.url + "/")
-    label = page.locator('td[data-label="Status"]').first
+    label = page.locator('td[data-label="Stand"]').first
     assert label.is_visible()
     shown = page.evaluate("el => getComputedStyle(el, '::before').content", label.element_handle())
-    assert "Status" in shown or "attr" in shown  # the label is still shown
+    assert "Stand" in shown or "attr" in shown  # the label is still shown
     cdp = page.context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
     cells = [
@@ -98,7 +98,7 @@ def test_phone_cards_do_not_read_the_column_name_twice(page: Page, server: Serve
         if n.get("role", {}).get("value") in ("cell", "gridcell") and n.get("name")
     ]
     assert cells, "no table cells in the accessibility tree"
-    labels = ("Nr:", "Status:", "Mijlpaal:", "Gereed:", "Deadline:", "Eigenaar:")
+    labels = ("Nr:", "Stand:", "Mijlpaal:", "Gereed:", "Deadline:", "Eigenaar:")
     assert [c for c in cells if c.startswith(labels)] == []
 
 
