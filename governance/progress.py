@@ -42,10 +42,15 @@ AHEAD_MONTHS = 6
 #: its frozen templates (``voortgang_v1``), so that it reproduces byte for byte. 3: approved
 #: by a decision that names the report (:func:`report_approval`); a text-only decision about
 #: the action still approves it, flagged *impliciet goedgekeurd*. Layout 2 reports keep the
-#: old rule (:func:`approval`), so that they reproduce.
-LAYOUT = 3
-#: The first layout made with the current templates (``voortgang``), not ``voortgang_v1``.
+#: old rule (:func:`approval`), so that they reproduce. 4: an item delivered late (done after
+#: its due date) is listed under *vertraagd of gewijzigd* too (Nu: the delivery), as the report
+#: says, and the report says *punt* where it said *item*; layouts 2–3 keep their rule and their
+#: frozen templates (``voortgang_v2``).
+LAYOUT = 4
+#: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
 TEMPLATES_FROM = 2
+#: The first layout made with the current templates (``voortgang``), not ``voortgang_v2``.
+WORDS_FROM = 4
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -239,8 +244,18 @@ def build_progress(
             # The date in force: the owner's forecast when it is the latest word, else the due
             # date (a decision's or the plan's).
             current = line.due if layout < 2 else forecast or line.due
+            # Delivered after its due date: late, so listed as changed too (layout 4 on).
+            late_delivery = (
+                layout >= WORDS_FROM
+                and line.state == "done"
+                and item.completed_on is not None
+                and line.due is not None
+                and item.completed_on > line.due
+                and start <= item.completed_on <= end
+            )
             if (
                 line.state in _LATE
+                or late_delivery
                 or original
                 or edits
                 or owners
@@ -250,6 +265,9 @@ def build_progress(
                     plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
                 )  # fmt: skip
+                if late_delivery and line.due is not None:
+                    why = f"gereed na de deadline van {long_date(line.due)}"
+                    change = replace(change, reasons=(why, *change.reasons))
                 if owners:
                     if change.now is None and not (line.state in _LATE or original or edits):
                         change = replace(change, now=change.promised)  # only its owner changed

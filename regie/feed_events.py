@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from store.feeds import ArchivedItem, FeedEntry
 
 
-FEED_FORMAT = "1"  # part of every ETag key: bump when the feed's layout changes
+FEED_FORMAT = "2"  # part of every ETag key: bump when the feed's layout changes (2: words)
 
 
 FINISHED = ("done", "cancelled")

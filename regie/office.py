@@ -264,7 +264,7 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
             problems.append(f"Stap: het plan heeft geen stap ‘{step}’.")
     state_ok = state_key(state) if state else None
     if state and state_ok is None:
-        problems.append(f"Status: onbekende status ‘{state}’.")
+        problems.append(f"Stand: onbekende stand ‘{state}’.")
     return Filters(owner_ok, step_ok, state_ok), problems
 
 

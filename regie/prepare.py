@@ -227,7 +227,9 @@ def _send_pack(
     if dry_run:  # neither assembled nor archived: the keys it would be queued under
         return [key for key in keys.values() if key in missing]
     html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of, start)
-    subject = f"Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
+    # The programme in brackets, as every other mail's subject starts.
+    programme = plan.programme.short_title or plan.programme.title
+    subject = f"[{programme}] Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
     messages = [
         OutboxRecord(
             key=keys[c.id],

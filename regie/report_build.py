@@ -141,8 +141,10 @@ def _agenda_pack(
 #: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it; one of layout 2 with
 #: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
 #: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
-#: the last pack archived for each meeting, made by hand or after it too).
-AGENDA_LAYOUT = 4
+#: the last pack archived for each meeting, made by hand or after it too). 5: the programme's
+#: words (*punt*, *stand*, *toelichting*) where packs said *item*; layouts 2–4 are made again
+#: with their frozen templates (``*_v2.*.j2``), so they still match byte for byte.
+AGENDA_LAYOUT = 5
 
 
 def agenda_parameters(

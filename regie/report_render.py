@@ -29,8 +29,19 @@ def annex_name(pack: AgendaPack) -> str:
     return f"agenda-{pack.body_id}-{pack.meeting.on.isoformat()}-bijlage.html"
 
 
+#: The first agenda layout made with the current templates; 2–4 have frozen ``*_v2`` ones.
+AGENDA_TEMPLATES_FROM = 5
+
+
 def _agenda_template(layout: int, name: str) -> str:
-    return name if layout >= 2 else f"{name}_v1"
+    if layout >= AGENDA_TEMPLATES_FROM:
+        return name
+    return f"{name}_v2" if layout >= 2 else f"{name}_v1"
+
+
+def _annex_title(about: str, new_words: bool) -> str:
+    """The annex's title; archived layouts keep the word they had (*items*)."""
+    return f"Bijlage: overzicht van alle {'punten' if new_words else 'items'} ({about})"
 
 
 def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
@@ -85,6 +96,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         asked=asked if len(pack.asked) > LIMITS["asked"] else (),
         # The body's name after a colon: no article to choose ("de"/"het", or a proper name).
         about=f"Bij de agenda: {pack.body_name}, vergadering {long_date(pack.meeting.on)}",
+        new_words=layout >= AGENDA_TEMPLATES_FROM,
         programme_title=pack.programme_title,
         as_of=pack.as_of,
         footer=f"{pack.programme_short} · {annex_name(pack)}",
@@ -95,6 +107,7 @@ def _render_annex(
     lines: Sequence[Any],
     *,
     about: str,
+    new_words: bool,
     programme_title: str,
     as_of: date,
     footer: str,
@@ -107,7 +120,7 @@ def _render_annex(
 
     return render(
         f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
-        as_of=as_of, title=f"Bijlage: overzicht van alle items ({about})", footer=footer,
+        as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS,
     ).encode()  # fmt: skip
 
@@ -196,11 +209,9 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import TEMPLATES_FROM
-
     return _render_document(
         fmt,
-        template="voortgang" if report.layout >= TEMPLATES_FROM else "voortgang_v1",
+        template=_progress_template(report.layout, "voortgang"),
         context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
@@ -209,12 +220,27 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
     )
 
 
+def _progress_template(layout: int, name: str) -> str:
+    """Layout 1's frozen templates (``voortgang_v1``), 2–3's (``*_v2``), or the current ones."""
+    from governance.progress import TEMPLATES_FROM, WORDS_FROM
+
+    if layout >= WORDS_FROM:
+        return name
+    return f"{name}_v2" if layout >= TEMPLATES_FROM else f"{name}_v1"
+
+
 def render_progress_annex(report: Any) -> bytes:
+    from governance.progress import WORDS_FROM
+
     about = (
         f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"
     )
+    new_words = report.layout >= WORDS_FROM
     return _render_annex(
         report.annex,
+        # Every archived report's annex was made with the templates layouts 2–4 of packs froze.
+        template="bijlage" if new_words else "bijlage_v2",
+        new_words=new_words,
         about=about,
         programme_title=report.programme_title,
         as_of=report.as_of,

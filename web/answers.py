@@ -157,15 +157,20 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     errors: dict[str, str] = {}
     status = fields.get("status", "")
     if status not in {s for s, _ in STATUS_CHOICES}:
-        errors["status"] = "Kies een status."
-    forecast = _date(fields.get("forecast", ""), "forecast", errors)
-    completed_on = _date(fields.get("completed_on", ""), "completed_on", errors)
+        errors["status"] = "Kies een stand."
+    overdue = view is not None and _overdue(regie, plan, view)
+    # Each error names its field as the form labels it (an overdue item asks a new date).
+    forecast_label = OVERDUE_DATE_LABEL if overdue else DATE_LABELS["forecast"]
+    forecast = _date(fields.get("forecast", ""), forecast_label, "forecast", errors)
+    completed_on = _date(
+        fields.get("completed_on", ""), DATE_LABELS["completed_on"], "completed_on", errors
+    )
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     # After ``shown``: a date read but refused is put back as the date input shows it.
     # On an overdue item "Op schema" is "met de nieuwe datum hierboven": without that date it
     # is refused at the field, as Slack's "Nieuwe datum…" is (Risico may come without one).
-    if view is not None and "forecast" not in errors and _overdue(regie, plan, view):
+    if view is not None and "forecast" not in errors and overdue:
         from governance.new_date import new_date_problem
 
         required = status == "on_track"
@@ -273,7 +278,7 @@ DATE_HINT = (
 SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
 
 
-def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
+def _date(value: str, label: str, name: str, errors: dict[str, str]) -> date | None:
     value = value.strip()
     if not value:
         return None
@@ -288,7 +293,8 @@ def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
     # A date input cannot show what it rejected (it would look empty next to its error):
     # the error quotes it instead.
     shown = value if len(value) <= SHOWN_MAX else value[: SHOWN_MAX - 1] + "…"
-    errors[name] = f"{DATE_LABELS[name]}: ‘{shown}’ is geen datum. {DATE_HINT}"
+    # The hint stands just above the field: the error says what to type, not the hint again.
+    errors[name] = f"{label}: ‘{shown}’ is geen datum; typ dag-maand-jaar, zoals 31-12-2025."
     return None
 
 
@@ -433,7 +439,7 @@ def _render(
 
 
 def _sentence(text: str) -> str:
-    """A field problem as the form's own errors read ("Kies een status."): capital, full stop.
+    """A field problem as the form's own errors read ("Kies een stand."): capital, full stop.
     The domain's texts are phrases, as Slack's modal shows them under a field."""
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else f"{text}."

@@ -229,13 +229,13 @@ def item(request: Request) -> Response:
     detail = item_detail(app, str(request.path_params["item_id"]), today(app))
     if detail is None:
         return render(
-            request, "not_found.html.j2", {"title": "Onderdeel niet gevonden"}, status=404,
+            request, "not_found.html.j2", {"title": "Punt niet gevonden"}, status=404,
             user=user,
         )  # fmt: skip
     return render(
         request, "item.html.j2",
         {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
-         "decisions": _item_decisions(app, detail.row.id)},
+         "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id)},
         user=user,
     )  # fmt: skip
 
@@ -260,6 +260,15 @@ def _body_names(app: Any) -> dict[str, str]:
 
     plan, _ = current_plan(app)
     return {b.id: b.name for b in plan.governance}
+
+
+def _contact_names(app: Any) -> dict[str, str]:
+    """Contact id → name: updates and reminders record a contact by id; the item page shows
+    the name, as the mails and the answer form do (the id muted beside it)."""
+    from regie.plan_cache import current_plan
+
+    plan, _ = current_plan(app)
+    return {c.id: c.name for c in plan.contacts}
 
 
 def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:

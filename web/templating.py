@@ -111,7 +111,7 @@ def _page_plan(app: Any) -> Any:
 
 
 def count_of(number: int, singular: str, plural: str) -> str:
-    """``1 onderdeel``, ``2 onderdelen``, ``0 onderdelen``: a count with its noun in Dutch."""
+    """``1 punt``, ``2 punten``, ``0 punten``: a count with its noun in Dutch."""
     return f"{number} {singular if number == 1 else plural}"
 
 

@@ -204,6 +204,7 @@ def _compose(text: str, problems: Problems) -> Node | None:
         if mark is None:
             problems.add(None, f"YAML syntax error: {what}")
         else:
+            what += _opened(text, exc, problems.path)
             problems.add_at(mark.line + 1, mark.column + 1, f"YAML syntax error: {what}")
         return None
     except ReaderError as exc:
@@ -220,6 +221,24 @@ def _compose(text: str, problems: Problems) -> Node | None:
         problems.add(None, "YAML is nested too deeply")
         return None
     return node
+
+
+def _opened(text: str, exc: MarkedYAMLError, path: str) -> str:
+    """Where a bracket or quote left open starts (the context mark), when that is another
+    place than the problem's: the parser only notices lines later."""
+    start, at = exc.context_mark, exc.problem_mark
+    if start is None or at is None or (start.line, start.column) == (at.line, at.column):
+        return ""
+    lines = text.splitlines()
+    row = lines[start.line] if start.line < len(lines) else ""
+    char = row[start.column] if start.column < len(row) else ""
+    name = _OPENERS.get(char)
+    if name is None:
+        return ""  # a block mapping's context is where it starts: no help
+    return f" (the {name} opened at {path}:{start.line + 1}:{start.column + 1})"
+
+
+_OPENERS = {"[": "'['", "{": "'{'", '"': "double quote", "'": "single quote"}
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

@@ -120,12 +120,14 @@ def test_a_pack_of_layout_3_is_made_again_as_it_was(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Layout 3 counted the last pack archived per meeting, sent or not: so it still does."""
-    from regie import report_build
+    from regie import report_build, report_render
     from regie.reports import reproduce
 
     agenda(app, "stuurgroep", JANUARY, date(2016, 3, 1), "md")  # made after it, never sent
     with monkeypatch.context() as then:
         then.setattr(report_build, "AGENDA_LAYOUT", 3)  # where the pack and its parameters read it
+        # … rendered with the templates packs of layouts 2–4 had (the frozen ``*_v2``).
+        then.setattr(report_render, "AGENDA_TEMPLATES_FROM", 99)
         made = agenda(app, "stuurgroep", MEETING, AS_OF, "md")
     assert made.parameters["layout"] == 3
     assert "eerder voorgelegd op 12-01-2016" in made.content.decode()

@@ -98,15 +98,19 @@ def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
     # The radio group: invalid, described by its error.
     (group,) = failed.fieldsets
     assert group.get("aria-invalid") == "true"
-    assert [failed.text[i].strip() for i in _describedby(group)] == ["Kies een status."]
+    assert [failed.text[i].strip() for i in _describedby(group)] == ["Kies een stand."]
     # The date: invalid, described by its hint and its error, which quotes what was rejected.
     forecast = failed.by_id["forecast"]
     assert forecast.get("aria-invalid") == "true"
     described = [" ".join(failed.text[i].split()) for i in _describedby(forecast)]
+    # The error names the field as its label does (this item is overdue: a new date) and says
+    # what to type, without repeating the hint just above it.
     assert described == [
         DATE_HINT,
-        f"Verwachte datum gereed: ‘22016-03-10’ is geen datum. {DATE_HINT}",
+        "Nieuwe verwachte datum gereed: ‘22016-03-10’ is geen datum; typ dag-maand-jaar, zoals "
+        "31-12-2025.",
     ]
+    assert DATE_HINT not in described[1]
     assert forecast.get("value") == ""  # a date input cannot show it: not put back
     # The fields without a problem are not marked.
     assert "aria-invalid" not in failed.by_id["completed_on"]

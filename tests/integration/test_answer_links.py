@@ -94,7 +94,7 @@ def test_field_errors_come_back_in_the_form(app: App) -> None:
         data={"status": "on_track", "forecast": "31-13-2025", "csrf_token": token_csrf},
     )
     assert page.status_code == 422
-    assert "‘31-13-2025’ is geen datum. Kies een datum met de kalender bij het veld." in page.text
+    assert "‘31-13-2025’ is geen datum; typ dag-maand-jaar, zoals 31-12-2025." in page.text
     page = web.post(
         f"/antwoord/{token}", data={"status": "done", "note": "x" * 2001, "csrf_token": token_csrf}
     )

@@ -323,6 +323,20 @@ def test_an_overdue_item_on_schedule_needs_the_new_date(app: App) -> None:
     assert updates(app) == []
 
 
+def test_an_overdue_items_unreadable_date_is_named_as_its_field_is(app: App) -> None:
+    """The overdue form labels the date *Nieuwe verwachte datum gereed*: a date it cannot read
+    is named so too (not *Verwachte datum gereed*), as its other date errors are."""
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    page = web.post(f"/antwoord/{token}", data={"status": "at_risk", "forecast": "abc",
+                                                "csrf_token": csrf(form.text)})  # fmt: skip
+    assert page.status_code == 422, page.text
+    shown = text(page.text)
+    assert "Nieuwe verwachte datum gereed: ‘abc’ is geen datum; typ dag-maand-jaar" in shown
+    assert "Verwachte datum gereed: ‘abc’" not in shown.replace("Nieuwe verwachte", "")
+
+
 # --- finding 10: an item taken out of the plan ------------------------------------------------
 
 

@@ -66,9 +66,9 @@ def test_every_dated_item_is_an_all_day_event_both_clients_agree(feed_app: App) 
     assert first["transp"] == "TRANSPARENT"
     assert first["categories"] == ["Stap 1", "verschoven"]  # forecast after the due date
     # The programme's feed leaves owners' notes out (personal data): the writer's own has it.
-    assert "Laatste notitie" not in first["description"]
+    assert "Laatste toelichting" not in first["description"]
     own = {e["uid"]: e for e in ical_js(export_feed(feed_app, "contact:kbakker", AS_OF))["events"]}
-    assert f"Laatste notitie: {NOTE}" in own["1.1.1@zorg-test.regie"]["description"]
+    assert f"Laatste toelichting: {NOTE}" in own["1.1.1@zorg-test.regie"]["description"]
     assert "Eigenaren: GGD Regio, afdeling Preventie" in first["description"]
     assert "Prognose: 29 februari 2016" in first["description"]
     assert first["url"] == "https://regie.example.org/items/1.1.1"

@@ -93,18 +93,18 @@ def test_only_the_writers_own_feed_carries_their_note(feed_app: App) -> None:
     _edit_plan(feed_app, KBAKKER, KBAKKER + KBAKKER.replace("kbakker", "jjansen").replace(
         "K. Bakker", "J. Jansen").replace("k.bakker", "j.jansen"))  # fmt: skip
     _note(feed_app)
-    assert f"Laatste notitie: {NOTE}" in _descriptions(feed_app, "contact:kbakker")
+    assert f"Laatste toelichting: {NOTE}" in _descriptions(feed_app, "contact:kbakker")
     for wide in ("org:GGD", "contact:jjansen", "programme", "step:1"):
         text = _descriptions(feed_app, wide)
         assert "Prognose: 29 februari 2016" in text  # the item is there, with its forecast …
-        assert "Laatste notitie" not in text and "Jan is ziek" not in text, wide  # … no note
+        assert "Laatste toelichting" not in text and "Jan is ziek" not in text, wide  # … no note
     # A later note by someone else (the office, a colleague) is not in kbakker's feed either.
     record_update(
         feed_app, "1.1.1", "at_risk", as_of=AS_OF, forecast=date(2016, 2, 29),
         completed_on=None, comment="Overleg gepland", author="jjansen",
     )  # fmt: skip
-    assert "Laatste notitie" not in _descriptions(feed_app, "contact:kbakker")
-    assert "Laatste notitie: Overleg gepland" in _descriptions(feed_app, "contact:jjansen")
+    assert "Laatste toelichting" not in _descriptions(feed_app, "contact:kbakker")
+    assert "Laatste toelichting: Overleg gepland" in _descriptions(feed_app, "contact:jjansen")
 
 
 def _edit_plan(app: App, old: str, new: str) -> None:

@@ -73,7 +73,7 @@ def test_the_calendar_feed_holds_no_control_character(app: App) -> None:
     _clean(body.decode())
     uid = f"{ITEM}@mvi-2015-2020.regie"
     js = {e["uid"]: e for e in ical_js(body)["events"]}
-    assert f"Laatste notitie: {SHOWN}" in js[uid]["description"]
+    assert f"Laatste toelichting: {SHOWN}" in js[uid]["description"]
     assert str(icalendar_events(body)[uid]["DESCRIPTION"]) == js[uid]["description"]
 
 

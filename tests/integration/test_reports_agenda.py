@@ -71,6 +71,25 @@ def test_a_pack_of_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_pack_of_layout_4_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    """A pack archived with layout 4 (it said *item* where packs now say *punt*) is made again
+    with its frozen templates: the golden file of layout 4, and reproduce matches."""
+    from regie.reports import _agenda_pack, _archive, render_agenda, reproduce
+
+    plan = app.load_plan()
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=4)
+    old = render_agenda(pack, fmt, layout=4)
+    golden = GOLDEN / f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.layout4.{fmt}"
+    assert old == golden.read_bytes()
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 4}  # fmt: skip
+    archived = _archive(app, plan, "agenda", fmt, "Agenda", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+    assert agenda(app, "stuurgroep", MEETING, AS_OF, fmt).content != old  # layout 5: punten
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_archived_before_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived without a layout (before layout 2) is made again with layout 1's frozen
     templates: the same bytes as then (the golden file of layout 1), and reproduce matches."""
@@ -184,7 +203,7 @@ def test_pdf_has_sections_and_numbers(app: App) -> None:
         "4. Ter besluitvorming",
         "5. Vooruitblik",
         "6. Rondvraag en sluiting",
-        "Bijlage: overzicht van alle items",
+        "Bijlage: overzicht van alle punten",
     ):
         assert heading in flat, heading
     assert "Datum vaststellen voor 1.2.2?" in flat
@@ -284,7 +303,7 @@ def test_docx_has_headings_and_tables(app: App) -> None:
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == "Agenda Stuurgroep Plan van aanpak MVI"
     assert "4. Ter besluitvorming" in headings
-    assert "Bijlage: overzicht van alle items" in headings
+    assert "Bijlage: overzicht van alle punten" in headings
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     annex = doc.tables[-1]
     assert annex.rows[0].cells[0].text == "Nr"
@@ -313,7 +332,7 @@ def test_long_lists_end_with_a_count_and_the_annex(
     section = md.split("## 4. Ter besluitvorming")[1].split("## 5.")[0]
     # Every question is put to the board in the documents people edit and read on screen.
     assert section.count("| **") == len(pack.asked) and "En nog" not in section
-    assert f"En nog {len(pack.ahead) - 1} items — zie bijlage." in md.split("## 5.")[1]
+    assert f"En nog {len(pack.ahead) - 1} punten — zie bijlage." in md.split("## 5.")[1]
     html = render_agenda(pack, "html").decode()
     assert html.count('class="question"') == len(pack.asked)
 

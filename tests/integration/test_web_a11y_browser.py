@@ -86,10 +86,10 @@ def test_phone_cards_do_not_read_the_column_name_twice(page: Page, server: Serve
     log_in(page, server)
     page.set_viewport_size(PHONE)
     page.goto(server.url + "/")
-    label = page.locator('td[data-label="Status"]').first
+    label = page.locator('td[data-label="Stand"]').first
     assert label.is_visible()
     shown = page.evaluate("el => getComputedStyle(el, '::before').content", label.element_handle())
-    assert "Status" in shown or "attr" in shown  # the label is still shown
+    assert "Stand" in shown or "attr" in shown  # the label is still shown
     cdp = page.context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
     cells = [
@@ -98,7 +98,7 @@ def test_phone_cards_do_not_read_the_column_name_twice(page: Page, server: Serve
         if n.get("role", {}).get("value") in ("cell", "gridcell") and n.get("name")
     ]
     assert cells, "no table cells in the accessibility tree"
-    labels = ("Nr:", "Status:", "Mijlpaal:", "Gereed:", "Deadline:", "Eigenaar:")
+    labels = ("Nr:", "Stand:", "Mijlpaal:", "Gereed:", "Deadline:", "Eigenaar:")
     assert [c for c in cells if c.startswith(labels)] == []
 
 
@@ -148,7 +148,7 @@ def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None
         summary = page.locator(".error-summary")
         assert page.evaluate("document.activeElement.classList.contains('error-summary')")
         assert "22016-03-10" in summary.inner_text()
-        group = page.get_by_role("radiogroup", name="Status (verplicht)")
+        group = page.get_by_role("radiogroup", name="Stand (verplicht)")
         assert group.get_attribute("aria-invalid") == "true"
         assert page.get_by_role("radio", name="Op schema").get_attribute("required") is not None
         forecast = page.get_by_label("Verwachte datum gereed")
@@ -162,7 +162,7 @@ def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None
         assert "‘22016-03-10’ is geen datum" in described[1]
         assert axe_violations(page) == []
         save_artifact(page, "answer-form-errors.png")
-        summary.get_by_role("link", name="Kies een status.").click()
+        summary.get_by_role("link", name="Kies een stand.").click()
         assert page.evaluate("document.activeElement.id") == "status"
 
 

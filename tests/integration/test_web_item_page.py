@@ -121,16 +121,26 @@ def test_item_page_numbers_the_reminders_that_went_out_and_names_every_event(
     answer = AnswerInput("2.3.1", "on_track")
     record_refusal(app, plan, Refusal.NOT_OWNER, answer, Answerer("x", "x"), "cli",
                    date(2015, 10, 8))  # fmt: skip
+    from regie.answers import check_answer, store_answers
+
+    owner = Answerer("telos-voorbeeld", "H. Voorbeeld")
+    update = check_answer(plan, AnswerInput("2.3.1", "at_risk"), owner, date(2015, 10, 8))
+    store_answers(app, plan, [update], sync=True)
 
     page = _client(app).get("/items/2.3.1")
     assert page.status_code == 200
     shown = visible(page.text)
     replayed = "1 september 2015 herinnering na de deadline van 30 juni 2015 (45 werkdagen te laat)"
-    assert f"{replayed} telos-voorbeeld niet verstuurd: niet meer nodig" in shown  # no number
+    # The contact by name, its id muted beside it (not the bare id).
+    person = "H. Voorbeeld (Telos, fictief) (telos-voorbeeld)"
+    assert f"{replayed} {person} niet verstuurd: niet meer nodig" in shown  # no number
+    assert '<span class="muted">(telos-voorbeeld)</span>' in page.text
     assert "1e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
     assert "2e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)" in shown
     assert "3e herinnering" not in shown
     assert "statusupdate geweigerd" in shown
+    # Door: the owner's update names the owner, as the mails and the answer form do.
+    assert f"risico – – {person} " in shown, shown
     assert "regie." not in shown and "overige gebeurtenis" not in shown
 
 
@@ -149,7 +159,8 @@ def test_agenda_form_errors_are_dutch_and_name_the_field(tmp_path: Path, migrate
         "org:": "Bereik: geef achter ‘org:’ een organisatie op, bijvoorbeeld org:",
         "programme:x": "Bereik: ‘programme’ (het hele programma) krijgt geen waarde.",
         "iets": "Bereik: ‘iets’ is geen bereik. Gebruik programme, org:ID, step:N, contact:ID",
-        "": "Bereik: vul een bereik in, bijvoorbeeld programme.",
+        # The form offers names: the error uses the option's name, not the code.
+        "": "Bereik: kies een bereik, bijvoorbeeld ‘Het hele programma’.",
     }
     for scope, message in cases.items():
         page = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": scope})

@@ -78,13 +78,13 @@ def test_the_not_found_page_names_what_was_not_found(
     report = web.get("/rapporten/99")
     assert report.status_code == 404
     shown = visible(report.text)
-    assert "Rapport niet gevonden" in shown and "onderdeel" not in shown.casefold(), shown
+    assert "Rapport niet gevonden" in shown and "dit punt" not in shown.casefold(), shown
     assert 'href="/rapporten"' in report.text
     item = web.get("/items/9.9.9")
     assert item.status_code == 404
     shown = visible(item.text)
-    assert "Onderdeel niet gevonden" in shown
-    assert "Dit onderdeel staat niet (meer) in het plan." in shown
+    assert "Punt niet gevonden" in shown
+    assert "Dit punt staat niet (meer) in het plan." in shown
 
 
 def test_counts_are_in_the_singular_for_one(
@@ -92,17 +92,17 @@ def test_counts_are_in_the_singular_for_one(
 ) -> None:
     _, web = _office(tmp_path, migrated_url, monkeypatch)
     late = visible(web.get("/te-laat").text)
-    assert "1 onderdeel is op 1 juli 2015 over zijn deadline" in late, late
-    assert "onderdelen zijn" not in late
+    assert "1 punt is op 1 juli 2015 over zijn deadline" in late, late
+    assert "punten zijn" not in late
     one = visible(web.get("/?eigenaar=RIVM&status=done").text)
-    assert "1 van de 48 onderdelen past bij de filters" in one, one
+    assert "1 van de 48 punten past bij de filters" in one, one
     four = visible(web.get("/?eigenaar=RIVM").text)
-    assert "4 van de 48 onderdelen passen bij het filter." in four, four
+    assert "4 van de 48 punten passen bij het filter." in four, four
     none = visible(web.get("/?eigenaar=BZ&status=done").text)
-    assert "geen van de 48 onderdelen past bij de filters." in none, none
-    assert "Geen onderdelen voor deze filters." in none
+    assert "geen van de 48 punten past bij de filters." in none, none
+    assert "Geen punten voor deze filters." in none
     everything = visible(web.get("/").text)
-    assert "het plan heeft 48 onderdelen." in everything and " passen bij" not in everything
+    assert "het plan heeft 48 punten." in everything and " passen bij" not in everything
 
 
 def test_a_bad_filter_or_page_number_is_not_contradicted(
@@ -113,15 +113,15 @@ def test_a_bad_filter_or_page_number_is_not_contradicted(
     assert bad.status_code == 400
     shown = visible(bad.text)
     assert " passen bij" not in shown and " past bij" not in shown, shown
-    assert "het plan heeft 48 onderdelen." in shown and "Niet elk filter" in shown
+    assert "het plan heeft 48 punten." in shown and "Niet elk filter" in shown
     half = visible(web.get("/?eigenaar=rivm&status=done").text)  # one filter still applies
-    assert "2 van de 48 onderdelen passen bij het filter dat wel kon worden gebruikt" in half
+    assert "2 van de 48 punten passen bij het filter dat wel kon worden gebruikt" in half
 
     # Beyond the last page: the last page, saying so (a list shrinks as items are answered).
     past = web.get("/?pagina=2")
     assert past.status_code == 200
     shown = visible(past.text)
-    assert "Geen onderdelen" not in shown and "Pagina 2 bestaat niet (meer)" in shown, shown
+    assert "Geen punten" not in shown and "Pagina 2 bestaat niet (meer)" in shown, shown
     assert _row(past.text, "1.1.1")
     monkeypatch.setattr(office, "PAGE_SIZE", 20)
     last = web.get("/?pagina=4")
@@ -147,10 +147,10 @@ def test_the_status_filter_takes_the_dutch_label(
         page = web.get("/", params={"status": value})
         assert page.status_code == 200, value
         assert '<option value="overdue" selected>' in page.text, value
-        assert "1 van de 48 onderdelen past bij het filter." in visible(page.text), value
+        assert "1 van de 48 punten past bij het filter." in visible(page.text), value
     gereed = web.get("/?status=gereed")
     assert gereed.status_code == 200
-    assert "2 van de 48 onderdelen passen bij het filter." in visible(gereed.text)
+    assert "2 van de 48 punten passen bij het filter." in visible(gereed.text)
     assert web.get("/?status=laat").status_code == 400
 
 

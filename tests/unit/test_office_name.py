@@ -220,7 +220,7 @@ def test_the_item_pages_events_name_the_plans_office() -> None:
     )
     shown = page.render(office_words=office_names(_be().programme))
     assert shown == (
-        "geëscaleerd naar het programmasecretariaat | notitie van een statusupdate "
+        "geëscaleerd naar het programmasecretariaat | toelichting van een statusupdate "
         "verwijderd door het programmasecretariaat (AVG)"
     )
     assert "naar het programmabureau" in page.render(office_words=office_names())

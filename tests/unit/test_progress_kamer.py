@@ -191,7 +191,7 @@ def test_the_outlook_names_what_is_late_and_open() -> None:
     assert report.steps[0].late_open == 2
     md = render_progress(report, "md").decode()
     assert "Niets gepland tot 30 juni 2016." in md
-    assert "Daarnaast zijn 2 items te laat en nog niet gereed (zie Vertraagd of gewijzigd)." in md
+    assert "Daarnaast zijn 2 punten te laat en nog niet gereed (zie Vertraagd of gewijzigd)." in md
 
 
 # --- finding 12: nothing internal, and a concept until approved --------------------------------

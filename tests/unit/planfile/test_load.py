@@ -110,6 +110,25 @@ def test_yaml_syntax_errors_use_the_problem_mark(text: str, position: str) -> No
     assert found.startswith(f"plan.yaml:{position}: YAML syntax error: ")
 
 
+@pytest.mark.parametrize(
+    ("text", "opened"),
+    [
+        ("schema: 1\nprogramme:\n  title: [a, b\n  id: x\n", "(the '[' opened at plan.yaml:3:10)"),
+        ("schema: 1\nname: {a: b\n", "(the '{' opened at plan.yaml:2:7)"),
+        ("schema: 1\nname: 'unterminated\n", "(the single quote opened at plan.yaml:2:7)"),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_says_where_it_opened(text: str, opened: str) -> None:
+    """The parser notices an unclosed '[' lines later: the line also names where it opened."""
+    (found,) = problems(text)
+    assert found.endswith(opened), found
+
+
+def test_an_indentation_error_names_no_opening() -> None:
+    (found,) = problems("schema: 1\na:\n  b: c\n d: e\n")
+    assert "opened at" not in found
+
+
 def test_control_character() -> None:
     assert problems("schema: 1\nx: a\x07b\n") == [
         "plan.yaml:2:5: character U+0007 is not allowed in YAML"

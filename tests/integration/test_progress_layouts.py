@@ -1,0 +1,52 @@
+"""A progress report archived with layout 3 (before late deliveries were listed as changed and
+before the report said *punt*) is made again byte for byte: golden files made by layout 3's
+code, and reproduce matches; layout 4 differs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from tests.integration.reports_scenario import AS_OF, make_app, seed_scenario
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+START, END = date(2015, 7, 1), date(2015, 12, 31)
+NAME = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout3"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    from store import upgrade
+
+    if not database_url.startswith("sqlite"):
+        upgrade(database_url)
+    app = make_app(tmp_path / "home", database_url)
+    seed_scenario(app)
+    return app
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_report_of_layout_3_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    from regie.reports import (
+        _archive,
+        _progress_report,
+        render_progress,
+        render_progress_annex,
+        reproduce,
+    )
+
+    plan = app.load_plan()
+    report, _ = _progress_report(app, START, END, AS_OF, layout=3)
+    old = render_progress(report, fmt)
+    assert old == (GOLDEN / f"{NAME}.{fmt}").read_bytes()
+    assert render_progress_annex(report) == (GOLDEN / f"{NAME}.bijlage.html").read_bytes()
+    parameters = {"from": START.isoformat(), "to": END.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 3}  # fmt: skip
+    archived = _archive(app, plan, "voortgang", fmt, "Voortgang", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+    new, _ = _progress_report(app, START, END, AS_OF)
+    assert render_progress(new, fmt) != old
