@@ -211,6 +211,7 @@ def _send_pack(
     dry_run: bool,
     start: date | None = None,
 ) -> list[str]:
+    from notifications.render import header_text
     from regie.services import sync_store
     from store import Repository
     from store.records import OutboxRecord
@@ -229,7 +230,9 @@ def _send_pack(
     html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of, start)
     # The programme in brackets, as every other mail's subject starts.
     programme = plan.programme.short_title or plan.programme.title
-    subject = f"[{programme}] Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
+    subject = header_text(
+        f"[{programme}] Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
+    )
     messages = [
         OutboxRecord(
             key=keys[c.id],

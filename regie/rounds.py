@@ -200,19 +200,22 @@ def round_progress(
 ) -> dict[str, Any]:
     """Who was asked, who answered: per organisation and the items still without answer.
     An item counts as answered with an update reported from the round's start up to
-    :func:`answered_until`."""
+    :func:`answered_until` (for a closed round: recorded before its summary was queued)."""
     from store import Repository
-    from store.answers import round_requests
+    from store.answers import round_closed_at, round_requests
 
     requests = round_requests(session, r.id)
-    # The latest update up to that day is the one reported last, so this asks whether any
-    # update falls in the window.
-    latest = Repository(session, plan.programme.id).latest_updates(answered_until(r, as_of))
-    answered = {
-        q.item_id
-        for q in requests
-        if q.item_id in latest and latest[q.item_id].reported_on >= r.started_on
+    # A closed round counts what its summary counted: an answer recorded later on the closing
+    # day came in after the summary and is not the round's.
+    closed_at = round_closed_at(session, r)
+    updates = Repository(session, plan.programme.id).status_updates(answered_until(r, as_of))
+    in_window = {
+        u.item_id
+        for u in updates
+        if u.reported_on >= r.started_on
+        and (closed_at is None or u.recorded_at is None or u.recorded_at <= closed_at)
     }
+    answered = {q.item_id for q in requests if q.item_id in in_window}
     deadlines = {d.item_id: d for d in plan.deadlines()}
     asked_by: dict[str, set[str]] = {}
     for q in requests:
@@ -267,7 +270,8 @@ def _unanswered(item_id: str, d: Deadline | None, owners: list[str]) -> dict[str
 
 
 def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Every round as of ``as_of`` (None: up to each round's answer-by date)."""
+    """Every round as of ``as_of`` (None: a closed round as its summary counted, an open one
+    with every answer so far)."""
     from store.answers import rounds
 
     plan = app.load_plan()
@@ -326,7 +330,7 @@ def _queue(
     }
     deadlines = {d.item_id: d for d in plan.deadlines()}
     linker = answer_linker(app, plan) if kind != "round_summary" else None
-    if linker is not None and assessment is None:  # an owner sees each item's stand
+    if kind != "round_summary" and assessment is None:  # an owner sees each item's stand
         assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
     judged = assessment.items if assessment is not None and kind != "round_summary" else {}
     per_contact: dict[str, list[str]] = {}

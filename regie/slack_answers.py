@@ -226,7 +226,7 @@ def handle_interaction(
         errors: dict[str, str] = {}
         status = _selected(values, "status")
         if status not in STATUS_LABELS:
-            errors["status"] = "Kies een status."
+            errors["status"] = "Kies een stand."
         forecast = _picked(values, "forecast", errors)
         completed_on = _picked(values, "completed_on", errors)
         note = _input(values, "note")

@@ -61,7 +61,7 @@ def modal(
             {
                 "type": "input",
                 "block_id": "status",
-                "label": {"type": "plain_text", "text": "Status"},
+                "label": {"type": "plain_text", "text": "Stand"},
                 "element": {"type": "static_select", "action_id": "value", "options": options},
             },
             {
@@ -271,7 +271,7 @@ def _confirm_blocks(latest: StatusUpdate | None) -> list[dict[str, Any]]:
             "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
             "hint": {
                 "type": "plain_text",
-                "text": "Vink aan als u het met een andere status toch wilt heropenen.",
+                "text": "Vink aan als u het met een andere stand toch wilt heropenen.",
             },
             "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
         }

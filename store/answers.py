@@ -366,6 +366,19 @@ def round_requests(session: Session, round_id: int) -> list[RoundRequest]:
     ]
 
 
+def round_closed_at(session: Session, r: Round) -> datetime | None:
+    """When closed round ``r``'s summary was queued (the round closes in that transaction): the
+    instant its counts stand at. None for an open round or one closed without a summary."""
+    if r.closed_on is None:
+        return None
+    return session.scalar(
+        sa.select(sa.func.min(OutboxRow.created_at)).where(
+            OutboxRow.programme_id == r.programme_id,
+            OutboxRow.key.like(f"round:{r.id}:%:summary"),
+        )
+    )
+
+
 def close_round(session: Session, round_id: int, on: date) -> bool:
     done = session.execute(
         sa.update(StatusRoundRow)

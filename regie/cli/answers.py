@@ -155,8 +155,9 @@ def round_tick(as_of: AsOfOpt = None) -> None:
 def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """Every round: response rate per organisation and the items still without an answer.
 
-    An answer counts when reported from the round's start to the day before its answer-by date
-    (and, with --as-of, on or before that day)."""
+    An answer counts when reported from the round's start up to the day the round closed (before
+    its summary was queued), and with --as-of on or before that day; an open round without
+    --as-of counts every answer so far."""
     from regie.cli.tables import print_json
     from regie.rounds import round_status as rounds
 

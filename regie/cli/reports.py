@@ -525,7 +525,7 @@ def decision_list(
             "Q3-2015 → Q4-2015, vervallen, hersteld, besluit). csv | json: for other tools, "
             "columns " + ", ".join(DECISION_FIELDS) + "; kind is the raw kind (besluit, "
             "set_gereed, cancel, restore), effect the Dutch text. md: a Dutch table "
-            "(Vergadering, Orgaan, Onderdeel, Besluit, Gevolg) to paste into the minutes.",
+            "(Vergadering, Orgaan, Punt, Besluit, Gevolg) to paste into the minutes.",
         ),
     ] = DecisionFormat.table,
 ) -> None:
@@ -595,7 +595,7 @@ def _decisions_md(rows: Sequence[DecisionRow]) -> str:
         return " ".join(text.split()).replace("|", "\\|")
 
     lines = [
-        "| Vergadering | Orgaan | Onderdeel | Besluit | Gevolg |",
+        "| Vergadering | Orgaan | Punt | Besluit | Gevolg |",
         "| --- | --- | --- | --- | --- |",
     ]
     lines += [

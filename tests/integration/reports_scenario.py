@@ -64,6 +64,13 @@ def migrated_app(home: Path, database_url: str) -> App:
     return make_app(home, database_url)
 
 
+def scenario_app(home: Path, database_url: str) -> App:
+    """:func:`migrated_app` with the answers and decision of :func:`seed_scenario` recorded."""
+    app = migrated_app(home, database_url)
+    seed_scenario(app)
+    return app
+
+
 def cli_env(app: App) -> dict[str, str]:
     """The environment a `regie` command needs to work on ``app``'s home, plan and database."""
     return {

@@ -16,7 +16,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import agenda, agenda_pack
-from tests.integration.reports_scenario import AS_OF, MEETING, migrated_app, seed_scenario
+from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
 
 OCTOBER, JANUARY = date(2015, 10, 13), date(2016, 1, 12)
 LATE = "3.5.1"  # late since 30 September 2015: a point at both earlier meetings
@@ -24,9 +24,7 @@ LATE = "3.5.1"  # late since 30 September 2015: a point at both earlier meetings
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    app = migrated_app(tmp_path / "home", database_url)
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)
 
 
 def _point(app: App) -> tuple[tuple[date, ...], tuple[date, ...]]:

@@ -12,14 +12,12 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import regie
-from tests.integration.reports_scenario import cli_env, migrated_app, seed_scenario
+from tests.integration.reports_scenario import cli_env, scenario_app
 
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    app = migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
 def _archived_packs(app: App, meeting: str) -> list[dict[str, str]]:

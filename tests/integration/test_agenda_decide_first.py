@@ -15,14 +15,12 @@ import pytest
 from regie.bootstrap import App
 from regie.reports import agenda_pack, render_agenda
 from tests.cli import Result, regie
-from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, migrated_app, seed_scenario
+from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, scenario_app
 
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    app = migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
 def _decide(app: App, meeting: str, text: str, *args: str) -> Result:

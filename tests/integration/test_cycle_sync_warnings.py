@@ -9,7 +9,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import regie
-from tests.integration.reports_scenario import AS_OF, make_app, seed_scenario
+from tests.integration.reports_scenario import AS_OF, scenario_app
 
 #: What `regie sync` says (tests/integration/test_report_provenance.py).
 WARNING = (
@@ -21,13 +21,7 @@ WARNING = (
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)
 
 
 def _env(app: App) -> dict[str, str]:

@@ -73,7 +73,7 @@ def test_md_is_a_dutch_table_for_the_minutes(app: App) -> None:
     md = regie("decision", "list", "--format", "md", env=cli_env(app))
     assert md.code == 0, md.err
     lines = md.out.splitlines()
-    assert lines[0] == "| Vergadering | Orgaan | Onderdeel | Besluit | Gevolg |"
+    assert lines[0] == "| Vergadering | Orgaan | Punt | Besluit | Gevolg |"
     assert lines[2] == (
         f"| 12 januari 2016 | {BODY_NAME} | 1.3.1 | Verkenning later | "
         "gereed bijgesteld: Najaar 2015 → Q2-2016 |"

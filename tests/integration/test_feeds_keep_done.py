@@ -52,7 +52,7 @@ def test_a_calendar_counts_its_open_items_without_a_date(tmp_path: Path, migrate
     as_of = date(2016, 1, 11)
     # GGD: 'Vanaf 2016', 'Periodiek', 'Ntb' and one waiting on 1.1.1; GEM: none.
     ggd = _description(app, "org:GGD", as_of)
-    assert "hebben 4 open punten (acties en mijlpalen) van deze agenda nog geen datum" in ggd
+    assert "hebben 4 open punten (acties en mijlpalen) binnen deze selectie nog geen datum" in ggd
     assert "die staan daarom niet in deze agenda" in ggd
     # An owner's calendar (org, contact) points to the reminders and the office, not to the
     # office's overview, which they cannot log into; the programme's calendar does.
@@ -69,7 +69,9 @@ def test_a_calendar_counts_its_open_items_without_a_date(tmp_path: Path, migrate
     record_update(app, "1.1.1", "done", as_of=as_of, forecast=None, completed_on=as_of,
                   comment=None, author="kbakker")  # fmt: skip
     kbakker = _description(app, "contact:kbakker", as_of)
-    assert "hebben 3 open punten (acties en mijlpalen) van deze agenda nog geen datum" in kbakker
+    assert (
+        "hebben 3 open punten (acties en mijlpalen) binnen deze selectie nog geen datum" in kbakker
+    )
     assert "met inlog" not in kbakker
 
 

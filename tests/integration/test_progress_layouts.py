@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
-from tests.integration.reports_scenario import AS_OF, make_app, seed_scenario
+from tests.integration.reports_scenario import AS_OF, scenario_app
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 START, END = date(2015, 7, 1), date(2015, 12, 31)
@@ -19,13 +19,7 @@ NAME = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout3"
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

@@ -15,7 +15,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import regie
-from tests.integration.reports_scenario import AS_OF, MEETING, make_app, seed_scenario
+from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
 from tests.integration.server import TEST_SECRET_KEY
 
 BEFORE_DECISION = date(2016, 1, 8)  # the decision on 1.3.1 is of the meeting of 12 January 2016
@@ -24,13 +24,7 @@ DECISION_MEETING = date(2016, 1, 12)
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)
 
 
 def _env(app: App) -> dict[str, str]:

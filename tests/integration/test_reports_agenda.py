@@ -12,12 +12,7 @@ from governance.agenda import AgendaPack
 from regie.bootstrap import App
 from regie.reports import agenda, agenda_pack
 from tests.fresh import in_fresh_process
-from tests.integration.reports_scenario import (
-    AS_OF,
-    MEETING,
-    make_app,
-    seed_scenario,
-)
+from tests.integration.reports_scenario import AS_OF, MEETING, make_app, scenario_app
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
@@ -25,13 +20,7 @@ UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)
 
 
 def _golden(name: str, content: bytes) -> None:

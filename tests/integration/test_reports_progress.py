@@ -13,20 +13,14 @@ import pytest
 from regie.bootstrap import App
 from regie.reports import agenda, meetings, progress_report, record_measurement, voortgang
 from tests.cli import regie
-from tests.integration.reports_scenario import AS_OF, make_app, seed_scenario
+from tests.integration.reports_scenario import AS_OF, make_app, scenario_app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
-    seed_scenario(app)
-    return app
+    return scenario_app(tmp_path / "home", database_url)
 
 
 def test_progress_content(app: App) -> None:

@@ -18,7 +18,7 @@ from regie.cycle import send_reminders
 from regie.rounds import round_status, run_round_day
 from store import Repository
 from tests.cli import regie
-from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.answer_app import ANSWERS_PLAN, answers_app
 from tests.integration.link_setup import LINK, delivered_text, link_app, queue_and_send
 from tests.integration.test_round_messages import slack_texts
 from web.app import create_app
@@ -130,6 +130,31 @@ def test_a_round_counts_answers_up_to_the_day_it_closed(app: App) -> None:
     assert status["answered"] == 2 and [i["id"] for i in status["without_answer"]] == [
         "1.1.1", "1.1.2",
     ]  # fmt: skip
+
+
+def test_a_closed_round_counts_what_its_summary_counted(app: App) -> None:
+    """Review4 #3: an answer recorded on the closing day after the summary was queued is not
+    the round's: `round status` then says what the summary said."""
+    run_round_day(app, DAY, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, ANSWER_BY)  # closes the round: "0 van de 4"
+    late = AnswerInput("1.2", "on_track")
+    record_answer(app, late, Answerer("carla", "C"), channel="web", as_of=ANSWER_BY)
+    (status,) = round_status(app)
+    assert status["answered"] == 0 and len(status["without_answer"]) == 4
+
+
+def test_a_chase_shows_each_item_s_stand_without_answer_links(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """Review4 #1: an office that takes answers by reply (no answer links) sends chases that
+    show each item's stand, as the request did."""
+    app = answers_app(migrated_url, tmp_path)  # no secret key: no answer links
+    run_round_day(app, DAY, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 11))
+    with app.session() as session:
+        found = {m.key: m for m in Repository(session, "wegen-test").outbox()}
+    assert "Stand:" in found["round:1:anna:request"].body_text
+    assert "Stand:" in found["round:1:anna:chase:2025-06-11"].body_text
 
 
 def test_round_status_as_of_a_day(regie_home: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from datetime import date, timedelta
@@ -127,6 +128,7 @@ def test_modal_submission_with_field_errors_comes_back_as_errors(app: App, web: 
     code, text = post(web, *signed(submission("U0ANNA", "1.1.1", None, note="x")))
     assert code == 200
     assert '"response_action":"errors"' in text.replace(" ", "") and "status" in text
+    assert "Kies een stand." in json.loads(text)["errors"].values()  # the form's word
     code, text = post(web, *signed(submission("U0ANNA", "1.1.1", "on_track", note="x" * 2001)))
     assert '"note"' in text and "2000" in text
     code, text = post(web, *signed(submission("U0ANNA", "1.1.1", "done", forecast="2025-09-01")))
