@@ -78,13 +78,12 @@ def start_round(
 
     ``dry_run``: record nothing (no round, so no round number is used up); the report says
     whether the round would start and holds one key per contact it would ask."""
-    from governance.assessment import State, assess
+    from governance.assessment import State
     from governance.reminders import recipients
     from regie.cycle import transaction
     from regie.services import sync_store, utcnow
     from store.answers import RoundRequest
     from store.answers import start_round as store_round
-    from store.assessment_query import assessment_updates
 
     plan = plan or app.load_plan()
     bodies = [g.id for g in plan.governance]
@@ -97,7 +96,7 @@ def start_round(
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
     with app.session() as session, transaction(session, commit=not dry_run):
         sync_store(app, session, plan)
-        assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+        assessment = _assessed(session, plan, as_of)
         requests: list[RoundRequest] = []
         open_items = 0
         for item in assessment.items.values():
@@ -163,6 +162,8 @@ def progress_rounds(
     calendar = WorkCalendar.for_plan(plan)
     reports = []
     days = meeting_days(app, plan) if plan.governance else {}
+    #: The plan as of ``as_of`` for the chases' stands: assessed once, for every round chased.
+    stands: Assessment | None = None
     with app.session() as session, transaction(session, commit=not dry_run):
         for r in rounds(session, plan.programme.id, open_only=True):
             report = RoundReport(r.id, r.body, r.answer_by)
@@ -180,9 +181,19 @@ def progress_rounds(
                 and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
             ):
                 stage = f"chase:{as_of.isoformat()}"
-                report.queued = _queue(app, session, plan, r, "round_chase", stage, as_of, days)
+                stands = stands or _assessed(session, plan, as_of)
+                report.queued = _queue(
+                    app, session, plan, r, "round_chase", stage, as_of, days, stands
+                )
             reports.append(report)
     return reports
+
+
+def _assessed(session: Session, plan: Plan, as_of: date) -> Assessment:
+    from governance.assessment import assess
+    from store.assessment_query import assessment_updates
+
+    return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
 
 
 def answered_until(r: Round, as_of: date | None) -> date | None:
@@ -307,15 +318,13 @@ def _queue(
     assessment: Assessment | None = None,
 ) -> list[str]:
     """Render and enqueue the round's messages of one kind; return the newly queued keys.
-    ``assessment``: the plan's as of ``as_of`` when the caller has it (each item's stand)."""
+    ``assessment``: the plan's as of ``as_of`` (each item's stand in a request or chase)."""
     from governance.answers import contact
-    from governance.assessment import assess
     from notifications.render import header_text, render
     from regie.cycle import answer_linker
     from regie.services import utcnow
     from store import OutboxRecord, Repository
     from store.answers import add_links, round_requests
-    from store.assessment_query import assessment_updates
 
     progress = round_progress(session, plan, r, as_of)
     silent = set(progress["silent_contacts"])
@@ -330,8 +339,7 @@ def _queue(
     }
     deadlines = {d.item_id: d for d in plan.deadlines()}
     linker = answer_linker(app, plan) if kind != "round_summary" else None
-    if kind != "round_summary" and assessment is None:  # an owner sees each item's stand
-        assessment = assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+    # An owner's request or chase shows each item's stand; the summary to the office does not.
     judged = assessment.items if assessment is not None and kind != "round_summary" else {}
     per_contact: dict[str, list[str]] = {}
     #: Per recipient: the organisations without a contact whose items it answers for instead.

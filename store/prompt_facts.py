@@ -454,10 +454,20 @@ def _facts_withdrawn(
     those prompts, as they count)."""
     codes = sorted(affected)
     held = _counted(connection, programme_id, as_of, codes, withdrawn)
-    found = facts_from_history(held, {i: questions[i] for i in codes}, as_of)
+    return _answers(held, {i: questions[i] for i in codes}, as_of, unanswered), held
+
+
+def _answers(
+    held: Sequence[PromptRecord],
+    questions: Mapping[str, PromptQuestion],
+    as_of: date,
+    unanswered: bool,
+) -> dict[str, PromptFacts]:
+    """The answers to ``questions`` from their prompts ``held``; only the items with some."""
+    found = facts_from_history(held, questions, as_of)
     if not unanswered:
         found = {i: f._replace(unanswered={}) for i, f in found.items()}
-    return {i: f for i, f in found.items() if f != NO_FACTS}, held
+    return {i: f for i, f in found.items() if f != NO_FACTS}
 
 
 def _counted(
@@ -504,10 +514,7 @@ def _facts(
         held = _held_prompts(connection, programme_id, as_of, questions.keys(), keys)
         if held is None:
             return _prompt_facts(connection, programme_id, as_of, questions, unanswered), None
-    found = facts_from_history(held, questions, as_of)
-    if not unanswered:
-        found = {i: f._replace(unanswered={}) for i, f in found.items()}
-    return {i: f for i, f in found.items() if f != NO_FACTS}, held
+    return _answers(held, questions, as_of, unanswered), held
 
 
 def _keys(questions: Mapping[str, PromptQuestion]) -> list[tuple[str, str]]:
