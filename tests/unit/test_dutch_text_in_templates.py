@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CLEAN = [
     "governance/answers.py",
     "governance/new_date.py",
+    "governance/progress.py",
     "regie/slack_answers.py",
     "regie/texts.py",
 ]
