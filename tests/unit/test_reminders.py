@@ -20,6 +20,7 @@ from governance.reminders import (
     current_stage,
     free_key,
     plan_reminders,
+    stages,
     with_free_keys,
 )
 from governance.updates import StatusUpdate, UpdateStatus
@@ -257,13 +258,13 @@ def test_a_forecast_shared_by_items_due_on_different_days_is_staged_once(
     alone = {i: current_stage(item, as_of, plan.reminders, CAL) for i, item in
              assessment.items.items()}  # fmt: skip
     worked_out: list[date] = []
-    staged = reminders._forecast_stage
+    staged = stages._forecast_stage
 
     def counted(f: date, *args: object) -> object:
         worked_out.append(f)
         return staged(f, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reminders, "_forecast_stage", counted)
+    monkeypatch.setattr(stages, "_forecast_stage", counted)
     questions = reminders.prompt_questions(assessment, as_of, plan.reminders, CAL)
     assert worked_out == [forecast]
     assert {i: q.stage for i, q in questions.items()} == {
