@@ -11,18 +11,22 @@ from notifications.base import Message
 from notifications.file_outbox import FileOutbox
 
 
-def test_a_written_message_has_a_date_and_says_it_was_sent_automatically(tmp_path: Path) -> None:
-    queued = datetime(2015, 10, 1, 6, 30, tzinfo=UTC)
-    message = Message(
+def _message(text: str = "Beste C. Contact,\n", queued_at: datetime | None = None) -> Message:
+    return Message(
         key="reminder:p:c:2015-10-01:digest",
         kind="reminder_digest",
         recipient="c",
         recipient_name="C. Contact",
         subject="[P] Verzoek om update: 1 punt",
-        text="Beste C. Contact,\n",
+        text=text,
         email="c@example.org",
-        queued_at=queued,
+        queued_at=queued_at,
     )
+
+
+def test_a_written_message_has_a_date_and_says_it_was_sent_automatically(tmp_path: Path) -> None:
+    queued = datetime(2015, 10, 1, 6, 30, tzinfo=UTC)
+    message = _message(queued_at=queued)
     delivery = FileOutbox(tmp_path).send(message)
     mail = message_from_bytes(Path(str(delivery.external_id)).read_bytes())
     assert parsedate_to_datetime(mail["Date"]) == queued
@@ -31,15 +35,7 @@ def test_a_written_message_has_a_date_and_says_it_was_sent_automatically(tmp_pat
 
 
 def _written(tmp_path: Path, text: str) -> tuple[bytes, str]:
-    message = Message(
-        key="reminder:p:c:2015-10-01:digest",
-        kind="reminder_digest",
-        recipient="c",
-        recipient_name="C. Contact",
-        subject="[P] Verzoek om update",
-        text=text,
-        email="c@example.org",
-    )
+    message = _message(text)
     raw = Path(str(FileOutbox(tmp_path).send(message).external_id)).read_bytes()
     body = message_from_bytes(raw).get_payload(decode=True)
     assert isinstance(body, bytes)
