@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment
     from governance.plan import Deadline, Plan
+    from governance.workdays import WorkCalendar
     from store.answers import Round, RoundRequest
 
 CHASE_DAYS = 2  # working days before the answer-by date on which silent contacts are chased
@@ -92,6 +93,7 @@ def start_round(
         raise InvalidInput(f"--body: unknown governance body {body!r} (known: {known})")
     if answer_by <= as_of:
         raise InvalidInput(f"--answer-by: {answer_by} is not after {as_of}")
+    _check_horizon(plan, answer_by, as_of)
     where = parse_scope(plan, scope)
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
     with app.session() as session, transaction(session, commit=not dry_run):
@@ -131,6 +133,21 @@ def start_round(
     return report
 
 
+def _check_horizon(plan: Plan, answer_by: date, as_of: date) -> None:
+    """Refuse an answer-by day further ahead than a new date may lie (the plan's
+    ``reminders.new_date_max_years``): 9999-12-31 is a typo, and such a round would never be
+    chased or closed."""
+    from governance.new_date import latest_allowed
+
+    years = plan.reminders.new_date_max_years
+    last = latest_allowed(as_of, years)
+    if answer_by > last:
+        raise InvalidInput(
+            f"--answer-by: {answer_by} is more than {years} years after {as_of} "
+            f"(the latest is {last}; reminders.new_date_max_years)"
+        )
+
+
 def _round_exists(session: Session, programme_id: str, body: str, answer_by: date) -> bool:
     from store.answers import rounds
 
@@ -161,13 +178,25 @@ def progress_rounds(
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     reports = []
-    days = meeting_days(app, plan) if plan.governance else {}
+    pid = plan.programme.id
+    with app.session() as session:
+        open_rounds = rounds(session, pid, open_only=True)
+    if not open_rounds:
+        return []  # most days: no round, nothing to read or write
+    due = {r.id for r in open_rounds if _step(r, as_of, calendar)}
+    # The meeting days (a schedule expanded over the programme's term, and a read) only for a
+    # day on which some round sends something; read before the write transaction (their own
+    # connection).
+    days = meeting_days(app, plan) if due and plan.governance else {}
     #: The plan as of ``as_of`` for the chases' stands: assessed once, for every round chased.
     stands: Assessment | None = None
     with app.session() as session, transaction(session, commit=not dry_run):
-        for r in rounds(session, plan.programme.id, open_only=True):
+        for r in rounds(session, pid, open_only=True):
             report = RoundReport(r.id, r.body, r.answer_by)
-            if as_of >= r.answer_by:
+            # A round started since the look above has nothing to do today (it is neither
+            # chased nor closed on the day it asks): the next day's step takes it.
+            step = _step(r, as_of, calendar) if r.id in due else None
+            if step == "close":
                 # A round that asked nobody (started before such rounds were refused) closes
                 # without a summary of "0 of 0".
                 if round_requests(session, r.id):
@@ -175,11 +204,7 @@ def progress_rounds(
                         app, session, plan, r, "round_summary", "summary", as_of, days
                     )
                 report.closed = close_round(session, r.id, as_of)
-            elif (
-                as_of > r.started_on  # never chased on the day it asked (a late start)
-                and calendar.is_working_day(as_of)
-                and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
-            ):
+            elif step == "chase":
                 stage = f"chase:{as_of.isoformat()}"
                 stands = stands or _assessed(session, plan, as_of)
                 report.queued = _queue(
@@ -187,6 +212,20 @@ def progress_rounds(
                 )
             reports.append(report)
     return reports
+
+
+def _step(r: Round, as_of: date, calendar: WorkCalendar) -> str | None:
+    """What an open round does on ``as_of``: ``close`` on or after its answer-by day,
+    ``chase`` on the last working days before it (never on the day it asked), else None."""
+    if as_of >= r.answer_by:
+        return "close"
+    if (
+        as_of > r.started_on  # never chased on the day it asked (a late start)
+        and calendar.is_working_day(as_of)
+        and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
+    ):
+        return "chase"
+    return None
 
 
 def _assessed(session: Session, plan: Plan, as_of: date) -> Assessment:

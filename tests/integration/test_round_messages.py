@@ -146,3 +146,27 @@ def test_summary_numbers_agree_with_their_nouns(
     )
     assert summary.subject.endswith(f"gesloten: {subject}")
     assert f"is gesloten: {sentence}." in slack_texts(summary)["intro"]
+
+
+def test_round_mails_keep_each_sentence_on_one_line(app: App) -> None:
+    """The text mails flow like the other digests: a sentence is never broken by hand inside,
+    so a long body name or date does not leave half a sentence on a line of its own."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # a chase day
+    run_round_day(app, ANSWER_BY)
+    messages = outbox(app)
+    request = messages["round:1:anna:request"].body_text.splitlines()
+    chase = messages["round:1:anna:chase:2025-06-19"].body_text.splitlines()
+    summary = messages["round:1:office:summary"].body_text.splitlines()
+    assert any(line.startswith("Voor de ") and "(Stuurgroep Fietsroutes) vragen we de stand" in line
+               for line in request)  # fmt: skip
+    assert any(line.startswith("Geef per punt") and line.endswith("nieuwe verwachte datum.")
+               for line in request)  # fmt: skip
+    assert any(line.startswith("Wilt u vóór 20 juni 2025") and line.endswith("punten:")
+               for line in chase)  # fmt: skip
+    assert any(line.startswith("De statusronde voor de ")
+               and "is gesloten; het antwoord was gevraagd vóór 20 juni 2025." in line
+               for line in summary)  # fmt: skip
+    for key, lines in (("round:1:anna:request", request), ("round:1:anna:chase:2025-06-19", chase),
+                       ("round:1:office:summary", summary)):  # fmt: skip
+        assert f"Bij vragen over dit bericht: kenmerk {key}." in lines[-1]
