@@ -78,7 +78,8 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
     assert "1.1.2 Prioriteiten" in chase and "1.1.1" not in chase and "/antwoord/" in chase
     summary = messages["round:1:office:summary"].body_text
     assert "3 van de 4 punten zijn beantwoord" in summary
-    assert "- GEM: 2 van 3 (67%)" in summary and "- PROV: 2 van 2 (100%)" in summary
+    # 2.1 (PROV and GEM) was answered by Carla of PROV: PROV's response, not GEM's.
+    assert "- GEM: 1 van 3 (33%)" in summary and "- PROV: 2 van 2 (100%)" in summary
     assert "- 1.1.2 Prioriteiten" in summary
     assert all(m.status == "sent" for m in messages.values())
     # Each subject names the programme first, as the digests' do (a contact may be in several).
@@ -247,3 +248,32 @@ def test_the_daily_step_reads_the_meeting_days_only_when_a_round_sends(app: App)
         assert chased["queued"] and reads  # the chase names the meeting
     finally:
         event.remove(app.engine, "before_cursor_execute", seen)
+
+
+def test_an_answer_by_day_off_is_refused_naming_the_day(app: App) -> None:
+    """Owners would read "vóór 9 juni" for a day the office does not work: refused, one line
+    naming --answer-by, the kind of day and the working day before it; nothing recorded."""
+    for day, why in (
+        (date(2025, 6, 14), "is a Saturday, not a working day (the working day before it is "
+         "2025-06-13)"),
+        (date(2025, 6, 9), "is a public holiday, not a working day (the working day before it "
+         "is 2025-06-06)"),  # Tweede Pinksterdag
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput) as refused:
+            run_round_day(app, START, body="stuurgroep", answer_by=day)
+        assert refused.value.lines == [f"--answer-by: {day} {why}"]
+    assert round_status(app) == [] and keys(app) == []
+
+
+def test_a_second_open_round_of_a_body_is_pointed_out(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    args = ["round", "start", "--body", "stuurgroep", "--as-of", "2025-06-02"]
+    first = regie(*args, "--answer-by", "2025-06-20", "--scope", "step:1", env=env)
+    assert first.code == 0, first.err
+    assert "note:" not in first.out
+    second = regie(*args, "--answer-by", "2025-06-19", "--scope", "step:2", env=env)
+    assert second.code == 0, second.err
+    assert (
+        "note: stuurgroep still has an open round (round 1, answers by 2025-06-20): its "
+        "contacts are asked twice"
+    ) in second.out
