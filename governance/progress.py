@@ -45,12 +45,15 @@ AHEAD_MONTHS = 6
 #: old rule (:func:`approval`), so that they reproduce. 4: an item delivered late (done after
 #: its due date) is listed under *vertraagd of gewijzigd* too (Nu: the delivery), as the report
 #: says, and the report says *punt* where it said *item*; layouts 2–3 keep their rule and their
-#: frozen templates (``voortgang_v2``).
-LAYOUT = 4
+#: frozen templates (``voortgang_v2``). 5: the day a plan-file edit was recorded (*vastgelegd
+#: op*) is the office's day (``calendar.timezone``), not UTC's; layout 4 keeps UTC's date.
+LAYOUT = 5
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
 TEMPLATES_FROM = 2
 #: The first layout made with the current templates (``voortgang``), not ``voortgang_v2``.
 WORDS_FROM = 4
+#: The first layout that shows a plan-file edit's recording day in the office's time zone.
+LOCAL_DAYS_FROM = 5
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -105,6 +108,9 @@ class Change:
     lapsed: bool = False
     #: The item was dropped or left the plan: the report says so as its now.
     ended: Ending | None = None
+    #: Per edit of ``edits``, the day it was recorded (*vastgelegd op*): the office's day
+    #: (layout 5 on), else the stored instant's own date (UTC's), as archived reports show it.
+    edit_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +306,7 @@ def build_progress(
                     plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
                 )  # fmt: skip
+                change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if late_delivery and line.due is not None:
                     why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
                     change = replace(change, reasons=(why, *change.reasons))
@@ -567,6 +574,15 @@ def _change(
     return Change(
         line, promised or None, now, tuple(reasons), edits, delivered, lapsed, ended=ended
     )
+
+
+def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[date, ...]:
+    """The day each edit was recorded, as the report shows it: the office's day from
+    :data:`LOCAL_DAYS_FROM` (an edit at 00:30 in Amsterdam is 23:30 UTC the day before), else
+    the date the stored instant carries, so that an archived report reproduces."""
+    if layout >= LOCAL_DAYS_FROM:
+        return tuple(local_day(plan, e.recorded_at) for e in edits)
+    return tuple(e.recorded_at.date() for e in edits)
 
 
 def _forecast_stands(

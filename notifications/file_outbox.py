@@ -58,10 +58,21 @@ def to_email(
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-Regie-Key"] = message.key
     mail["X-Regie-Kind"] = message.kind
-    mail.set_content(message.text, cte="8bit")  # readable as a plain file, too
+    mail.set_content(message.text, cte=_text_encoding(message.text))
     if message.html:
         mail.add_alternative(message.html, subtype="html")
     return mail
+
+
+#: RFC 5322's limit on a line, in octets without its CRLF.
+_LINE_MAX = 998
+
+
+def _text_encoding(text: str) -> str:
+    """8bit keeps the file readable as plain text; a line past RFC 5322's limit (a long note
+    or title) would not survive a relay, so such a text goes quoted-printable as SMTP sends it."""
+    longest = max((len(line.encode()) for line in text.splitlines()), default=0)
+    return "8bit" if longest <= _LINE_MAX else "quoted-printable"
 
 
 class FileOutbox:

@@ -485,7 +485,8 @@ def _plan_and_remember(
 ) -> tuple[ReminderPlan, dict[str, Remembered]]:
     """The judged items' reminders (handed to ``planned`` at once, so the day's records can
     be written meanwhile) and what to remember of each: the same on both paths."""
-    from governance.incremental import Scheduler, remember
+    from governance.next_checks import Scheduler
+    from governance.remember import remember
     from governance.reminders import plan_reminders_from, prompt_questions, recipients
 
     questions = prompt_questions(result, as_of, plan.reminders, calendar)

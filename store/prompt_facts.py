@@ -110,7 +110,7 @@ def prompt_facts(
     them no message delivered (:attr:`PromptFacts.undelivered`, :func:`_with_delivery`).
     ``ripe`` (None: every such stage) tells of a stage's first day whether the owner's grace
     after it has run out: only an item with ``delivery_after`` ripe stages can escalate for
-    them today (:func:`governance.reminders._escalation`), so only those are told."""
+    them today (:func:`governance.reminders.escalations.escalation_for`), so only those are told."""
     if not questions:
         return {}
     connection = reader(session)

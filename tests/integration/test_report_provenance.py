@@ -279,7 +279,10 @@ def test_the_reports_page_says_who_made_each_version_and_from_what(app: App) -> 
     plan_hash = app.load_plan().source_hash or ""
     assert f"plan <code>{plan_hash[:12]}</code>" in text
     assert made.data_until is not None
-    assert f"gegevens tot {made.data_until:%Y-%m-%d %H:%M:%S} UTC" in text
+    from web.timestamps import dutch_instant
+
+    zone = served.settings.timezone or app.load_plan().calendar.timezone
+    assert f"gegevens tot {dutch_instant(made.data_until, zone)}" in text  # the office's time
 
 
 def _words(reasons: tuple[object, ...]) -> tuple[str, ...]:

@@ -11,20 +11,46 @@ from notifications.base import Message
 from notifications.file_outbox import FileOutbox
 
 
-def test_a_written_message_has_a_date_and_says_it_was_sent_automatically(tmp_path: Path) -> None:
-    queued = datetime(2015, 10, 1, 6, 30, tzinfo=UTC)
-    message = Message(
+def _message(text: str = "Beste C. Contact,\n", queued_at: datetime | None = None) -> Message:
+    return Message(
         key="reminder:p:c:2015-10-01:digest",
         kind="reminder_digest",
         recipient="c",
         recipient_name="C. Contact",
         subject="[P] Verzoek om update: 1 punt",
-        text="Beste C. Contact,\n",
+        text=text,
         email="c@example.org",
-        queued_at=queued,
+        queued_at=queued_at,
     )
+
+
+def test_a_written_message_has_a_date_and_says_it_was_sent_automatically(tmp_path: Path) -> None:
+    queued = datetime(2015, 10, 1, 6, 30, tzinfo=UTC)
+    message = _message(queued_at=queued)
     delivery = FileOutbox(tmp_path).send(message)
     mail = message_from_bytes(Path(str(delivery.external_id)).read_bytes())
     assert parsedate_to_datetime(mail["Date"]) == queued
     assert mail["Auto-Submitted"] == "auto-generated"
     assert mail["Subject"] == message.subject
+
+
+def _written(tmp_path: Path, text: str) -> tuple[bytes, str]:
+    message = _message(text)
+    raw = Path(str(FileOutbox(tmp_path).send(message).external_id)).read_bytes()
+    body = message_from_bytes(raw).get_payload(decode=True)
+    assert isinstance(body, bytes)
+    return raw, body.decode()
+
+
+def test_an_ordinary_text_stays_readable_as_a_plain_file(tmp_path: Path) -> None:
+    raw, body = _written(tmp_path, "Beste C. Contact,\n\nDe stand van één punt.\n")
+    assert b"De stand van \xc3\xa9\xc3\xa9n punt." in raw  # 8bit: the file reads as written
+    assert body == "Beste C. Contact,\n\nDe stand van één punt.\n"
+
+
+def test_a_line_past_the_mail_limit_is_encoded_so_a_relay_keeps_it(tmp_path: Path) -> None:
+    # A long toelichting can make one line longer than RFC 5322's 998 octets.
+    note = "toelichting " * 100 + "één"
+    raw, body = _written(tmp_path, f"Beste C. Contact,\n\n{note}\n")
+    assert max(len(line) for line in raw.splitlines()) <= 998
+    assert body == f"Beste C. Contact,\n\n{note}\n"

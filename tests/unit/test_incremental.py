@@ -23,22 +23,22 @@ from governance.assessment import Assessment, assess
 from governance.assessor import ItemAssessment, PlanIndex
 from governance.incremental import (
     Remembered,
-    Scheduler,
     assess_selected,
     basis,
     item_fingerprint,
     known_latest,
     plan_changes,
-    remember,
     select,
     select_due,
     state_counts,
     with_dependencies,
 )
+from governance.next_checks import Scheduler
 from governance.periods import Period, PeriodKind
 from governance.plan import Action, ItemLevel, Plan, ReminderPolicy
 from governance.planfile.load import load_plan
 from governance.rag import Rag, State
+from governance.remember import remember
 from governance.reminders import (
     PromptRecord,
     ReminderPlan,

@@ -20,6 +20,7 @@ from governance.reminders import (
     current_stage,
     free_key,
     plan_reminders,
+    stages,
     with_free_keys,
 )
 from governance.updates import StatusUpdate, UpdateStatus
@@ -257,13 +258,13 @@ def test_a_forecast_shared_by_items_due_on_different_days_is_staged_once(
     alone = {i: current_stage(item, as_of, plan.reminders, CAL) for i, item in
              assessment.items.items()}  # fmt: skip
     worked_out: list[date] = []
-    staged = reminders._forecast_stage
+    staged = stages._forecast_stage
 
     def counted(f: date, *args: object) -> object:
         worked_out.append(f)
         return staged(f, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reminders, "_forecast_stage", counted)
+    monkeypatch.setattr(stages, "_forecast_stage", counted)
     questions = reminders.prompt_questions(assessment, as_of, plan.reminders, CAL)
     assert worked_out == [forecast]
     assert {i: q.stage for i, q in questions.items()} == {
@@ -639,3 +640,24 @@ def test_replaying_two_years_never_queues_or_emits_twice(
             keys.add(event.key)
         history.extend(result.records)
         previous, previous_stale = assessment.states(), assessment.stale_ids()
+
+
+def test_a_deadline_on_a_day_off_is_asked_about_on_the_last_working_day_before_it() -> None:
+    # "december 2016" ends on Saturday 31 December; 26 December 2016 (Tweede Kerstdag) is a
+    # holiday. The deadline's prompt comes before it, while the item is not yet te laat, not on
+    # the next working day after it.
+    for gereed, due, asked in (
+        (month(2016, 12), date(2016, 12, 31), date(2016, 12, 30)),
+        (on(date(2016, 12, 26)), date(2016, 12, 26), date(2016, 12, 23)),
+    ):
+        plan = make_plan(act("1.1", ms("1.1.1", gereed)), contacts=(ANN, PO), reminders=policy())
+        days = working(CAL.window_start(due, 6), CAL.add_working_days(due, 2))
+        results = simulate(plan, [], days)
+        asked_due = [
+            (r.as_of, i.state)
+            for r in results
+            for d in r.digests
+            for i in d.items
+            if i.stage == at("due", due)
+        ]
+        assert asked_due == [(asked, "due_soon")]

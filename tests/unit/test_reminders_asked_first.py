@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from governance.assessment import assess
-from governance.incremental import Scheduler, remember
+from governance.next_checks import Scheduler
 from governance.plan import Plan
+from governance.remember import remember
 from governance.reminders import (
     PromptRecord,
     ReminderPlan,

@@ -92,12 +92,8 @@ def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan)
     """Per item not silent: the current stage unless an update on or after its start answered
     it, the run's escalation prefix (by the latest update's id, its day without one, or
     'none'), and that update's day: what :func:`current_stage` and :func:`escalation_run` say."""
-    from governance.reminders import (
-        ReminderPolicy,
-        current_stage,
-        escalation_run,
-        prompt_questions,
-    )
+    from governance.plan import ReminderPolicy
+    from governance.reminders import current_stage, escalation_run, prompt_questions
     from governance.workdays import WorkCalendar
 
     day = date(2015, 12, 1)

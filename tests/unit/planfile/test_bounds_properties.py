@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from governance.assessment import assess
-from governance.incremental import Scheduler
 from governance.meetings import meeting_days_off, schedule_meetings
+from governance.next_checks import Scheduler
 from governance.plan import ReminderPolicy
 from governance.planfile import PlanInvalid, parse_plan
 from governance.reminders import plan_reminders

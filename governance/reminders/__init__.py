@@ -1,0 +1,191 @@
+"""The reminder policy: who is prompted about what today, and what escalates.
+
+The package: ``records`` (what the rules read and give), ``stages``, ``facts`` (the questions
+asked of the prompts on record), ``escalations``, ``planning`` (a day's digests and
+escalations) and ``free_keys`` (a rerun's keys). The notes below are the rules they share.
+
+Settings come from ``plan.reminders`` (all counts in working days). Everything is computed from
+an assessment and the history of what was queued before, so a daily run can be repeated, skipped
+or run late without losing or duplicating prompts.
+
+Stages. At any ``as_of`` an open item is in at most one stage:
+
+- dated items: ``first@D`` (at most ``first_prompt_days`` before the due date D), ``second@D``
+  (at most ``second_prompt_days`` before), ``due@D`` (on the due date and after it, until the
+  first overdue stage; only with ``on_due_date``; a due date on a day off from the last working
+  day before it, so that the owner is asked before the deadline has passed), ``overdue-N@D`` (N
+  = working days overdue // ``overdue_every_days``, N ≥ 1), D in ISO form
+  (``first@2016-09-30``). A dated stage names the due date it is about, so when the due date
+  changes (a *gereed* revised in the plan, or a dependent item's date computed anew) the new
+  date gets its own prompts: those sent for the old date do not count for it. A slipped item
+  past its due date, whose owner's forecast is still ahead, is in no stage: the forecast is the
+  new commitment. Forecasts: from the day the forecast F comes (after the due date) the item has
+  the stages of a due date F: ``due@F`` on the forecast day ("your expected date has come: is it
+  done?"), whatever ``on_due_date`` says, then ``overdue-N@F`` counted from F (the item is
+  overdue again). Items without such a forecast keep their stage keys;
+- ongoing items (open-ended, recurring): ``periodic-YYYYQn``, once per calendar quarter from their
+  start (other ``open_ended_every_months`` give ``periodic-YYYYMmm`` blocks);
+- done, cancelled, undated and waiting items are in no stage and never prompted.
+
+A prompt is due when the item's current stage was never prompted before (whatever the contact):
+a missed day never loses a reminder and never sends the skipped stages afterwards. Nor does it
+make an owner asked on two days running: a dated stage is left out when its previous stage was
+first prompted (late, after missed days) fewer than half of ``overdue_every_days`` working days
+before it starts; the stage after it asks. An answer
+suppresses a stage: any update reported on or after the day the current stage began means the
+owner already spoke in this stage, so it is not prompted. Only the owner's own updates answer:
+an update a decision recorded (source ``decision``: a stuurgroep restoring a dropped item) is
+not the owner speaking, so it suppresses no stage.
+
+Recipients are contacts: every contact of each owner organisation. An owner without a contact is
+covered by the programme-office contacts, with the note "no contact for <org>". Each contact gets
+ONE digest a day with all their items (key ``reminder:<programme>:<contact>:<as_of>:digest``).
+
+Escalations go to the programme-office contacts. A run is the time since the item's latest status
+update (or since the start, without one; a decision's update, which answers no stage, still
+starts a run: the body has just decided on the item). An item escalates at most once per run:
+
+- ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
+  the day of the latest update, each before today and at least ``unanswered_grace_days``
+  working days before it — the owner's time to answer, so that a prompt just before the
+  holidays does not escalate on the first day back. Prompts for an earlier due date count
+  too: the owner left them unanswered all the same.
+  It escalates whether or not the reminders were delivered (the office must act either way),
+  but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`);
+- ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
+  counted from the due date or from the latest update, whichever is later; of an item whose
+  owner's forecast (after the due date) has passed, from that forecast instead of the due date
+  — and only once the owner was asked (below).
+
+Asked first. An item escalates for being overdue only once its owner was prompted about the
+date it is overdue against (a stage naming its due date, or the passed forecast) at least
+``unanswered_grace_days`` working days before (0: the day before), as prompts count for
+``unanswered``. Prompts about an earlier due date do not count: they asked about another date.
+So an item nobody was asked about — the first live run after adopting Regie mid-programme, an
+item added to the plan already overdue, a due date moved into the past, a dependent item whose
+computed date has passed — is prompted first and escalates when the answer window has passed
+unanswered, never on the day of its first prompt. Prompts a ``regie replay`` recorded count as
+given: a programme whose owners were asked before replays those days and escalates at once.
+Who was prompted does not matter (a new owner's first prompt is a hand-over, below): the
+office is told about the item, and the item was asked about.
+
+Back-off. Once the current run has escalated (on day E), the office and the steering body know;
+prompting the owner every ``overdue_every_days`` for months more only teaches them to ignore the
+mail. So the overdue stages of the current due date then come at most every
+``after_escalation_every_days`` working days (rounded up to a whole number m of
+``overdue_every_days``: only ``overdue-N`` with N a multiple of m is prompted; 0: no overdue
+prompt at all after the escalation). It applies to the contacts who were prompted about the
+item by the day of the escalation (a successor is prompted at the normal cadence, see below),
+and only while the escalation is about the current due date: raised on or after the day the
+date's first prompt window opened (a later due date — a *gereed* revised by decision or in the
+plan — starts with the normal cadence). Something new ends it: an owner's answer starts a new
+run (normal cadence, and a new escalation when it comes to that); a new due date or a new
+contact has the normal cadence for as long as a new run would need to escalate for being
+overdue (``escalate_after_overdue_days`` working days past the new date, or after the new
+contact's first prompt), then backs off again (the run has escalated: the office knows).
+
+Hand-over. A contact prompted about an item for the first time while other contacts were
+prompted about it before (a new contact of the owning organisation, or a new owning
+organisation after a plan edit or a decision) gets the prompt as a hand-over
+(:class:`Handover`): who was asked before, since when and until when.
+
+Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (the update's
+``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
+the key, so history alone says whether the current run has escalated already. Programme-office
+contacts get one escalation digest a day (key ``escalation:<programme>:<contact>:<as_of>``).
+
+What the rules read of an item's history is bounded (:class:`PromptQuestion`, :class:`PromptFacts`):
+whether its current stage is on record, whether (and from which day) its current run escalated,
+the stages queued since its latest update, and — only of an item whose stage is to be prompted
+today — which contacts were prompted about it before, from when until when. The store answers
+those through its indexes, so a day's cost does not grow with the years of prompts behind it;
+:func:`facts_from_history` answers them from a list.
+"""
+
+from __future__ import annotations
+
+from governance.reminders.escalations import (
+    asked_long_enough,
+    backs_off,
+    escalation_run,
+    overdue_dates,
+    settled,
+    settled_since,
+)
+from governance.reminders.facts import (
+    facts_from_history,
+    prompt_questions,
+)
+from governance.reminders.free_keys import (
+    free_key,
+    is_addition,
+    with_free_keys,
+)
+from governance.reminders.planning import (
+    plan_reminders,
+    plan_reminders_from,
+    recipients,
+)
+from governance.reminders.records import (
+    ESCALATION_KINDS,
+    ESCALATION_PREFIX,
+    NO_FACTS,
+    SILENT_STATES,
+    STEERING_WORDS,
+    Digest,
+    DigestItem,
+    Escalation,
+    EscalationDigest,
+    Handover,
+    PromptFacts,
+    PromptQuestion,
+    PromptRecord,
+    ReminderPlan,
+    digest_key,
+    escalation_digest_key,
+    escalation_keys,
+    new_prompt_record,
+    steering_body,
+)
+from governance.reminders.stages import (
+    Stage,
+    current_stage,
+)
+
+__all__ = [
+    "ESCALATION_KINDS",
+    "ESCALATION_PREFIX",
+    "NO_FACTS",
+    "SILENT_STATES",
+    "STEERING_WORDS",
+    "Digest",
+    "DigestItem",
+    "Escalation",
+    "EscalationDigest",
+    "Handover",
+    "PromptFacts",
+    "PromptQuestion",
+    "PromptRecord",
+    "ReminderPlan",
+    "Stage",
+    "asked_long_enough",
+    "backs_off",
+    "current_stage",
+    "digest_key",
+    "escalation_digest_key",
+    "escalation_keys",
+    "escalation_run",
+    "facts_from_history",
+    "free_key",
+    "is_addition",
+    "new_prompt_record",
+    "overdue_dates",
+    "plan_reminders",
+    "plan_reminders_from",
+    "prompt_questions",
+    "recipients",
+    "settled",
+    "settled_since",
+    "steering_body",
+    "with_free_keys",
+]

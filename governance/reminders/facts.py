@@ -1,0 +1,152 @@
+"""What the rules ask of the prompts on record and their answers from a list (the store answers
+them through its indexes: ``store.prompt_facts``)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+
+from governance.assessment import Assessment, State
+from governance.decisions import DECISION_SOURCE
+from governance.plan import ReminderPolicy
+from governance.reminders.escalations import Quiet, overdue_dates
+from governance.reminders.records import (
+    ESCALATION_PREFIX,
+    SILENT_STATES,
+    PromptFacts,
+    PromptQuestion,
+    PromptRecord,
+)
+from governance.reminders.stages import Stages
+from governance.workdays import WorkCalendar
+
+_NONE: frozenset[str] = frozenset()
+
+
+def prompt_questions(
+    assessment: Assessment, as_of: date, policy: ReminderPolicy, calendar: WorkCalendar
+) -> dict[str, PromptQuestion]:
+    """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
+    silent item, the stage only when an answer has not already suppressed it."""
+    if assessment.as_of != as_of:
+        raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
+    # Thousands of items share a few hundred due dates and starts: each stage worked out once.
+    # Per item (all of them on a full run) the answer check (an owner's update reported on or
+    # after the stage began) and :func:`escalation_run` are written out, and the tuple made
+    # without NamedTuple's keyword-checking constructor.
+    of = Stages(as_of, policy, calendar).of
+    make, prefix, silent, overdue = _new_question, ESCALATION_PREFIX, SILENT_STATES, State.OVERDUE
+    quiet = Quiet(as_of, calendar)
+    out: dict[str, PromptQuestion] = {}
+    for item_id, item in assessment.items.items():
+        state = item.state
+        if state in silent:
+            continue  # no stage, no escalation
+        about = overdue_dates(item, policy, quiet) if state is overdue else ()
+        latest = item.latest_update
+        stage = of(item)
+        if latest is None:
+            run = f"{prefix}{item_id}:none:"
+            if stage is None:
+                out[item_id] = make((None, run, None, None, None, about))
+            else:
+                name, previous, after = stage.name, stage.previous, stage.previous_after
+                out[item_id] = make((name, run, None, previous, after, about))
+            continue
+        since = latest.reported_on
+        ref = since.isoformat() if latest.id is None else latest.id
+        run = f"{prefix}{item_id}:{ref}:"
+        if stage is None or (since >= stage.starts_on and latest.source != DECISION_SOURCE):
+            out[item_id] = make((None, run, since, None, None, about))
+        else:
+            name, previous, after = stage.name, stage.previous, stage.previous_after
+            out[item_id] = make((name, run, since, previous, after, about))
+    return out
+
+
+_new_question = functools.partial(tuple.__new__, PromptQuestion)
+
+
+def facts_from_history(
+    history: Iterable[PromptRecord],
+    questions: Mapping[str, PromptQuestion],
+    as_of: date,
+    undelivered: Collection[tuple[str, str]] = (),
+) -> dict[str, PromptFacts]:
+    """The answers to ``questions`` from a list of prompts (those after ``as_of`` ignored):
+    what the store's indexed look-ups give (``store.prompt_facts``). ``undelivered``: the
+    (item, stage) pairs no message delivered; the unanswered stages among them are told."""
+    # A full run's tens of thousands of items: kept to plain loops and C-level look-ups.
+    by_item: dict[str, list[PromptRecord]] = {}
+    get = by_item.get
+    for r in history:
+        item_id = r.item_id
+        past = get(item_id)
+        if past is None:
+            if item_id not in questions:
+                continue
+            past = by_item[item_id] = []
+        past.append(r)
+    out: dict[str, PromptFacts] = {}
+    for item_id, past in by_item.items():
+        stage, run, since, previous, previous_after, about = questions[item_id]
+        names = [r.stage for r in past if r.queued_on <= as_of]
+        if not names:
+            continue
+        too_soon = False
+        if previous is not None and previous_after is not None and previous in names:
+            first_asked = min(
+                r.queued_on for r in past if r.stage == previous and r.queued_on <= as_of
+            )
+            too_soon = first_asked > previous_after
+        escalations = [
+            r.queued_on
+            for r in past
+            if r.queued_on <= as_of and r.stage.startswith(ESCALATION_PREFIX)
+            and r.stage.startswith(run)
+        ]  # fmt: skip
+        escalated = bool(escalations)
+        unanswered: dict[str, date] = {}
+        if not escalated:
+            for r in past:
+                day = r.queued_on
+                if day > as_of or (since is not None and day <= since) or r.is_escalation:
+                    continue
+                first = unanswered.get(r.stage)
+                if first is None or day < first:
+                    unanswered[r.stage] = day
+        asked = stage is not None and stage in names
+        asked_on = None
+        if about and not escalated:
+            for r in past:
+                day, name = r.queued_on, r.stage
+                if day > as_of or not name.endswith(about) or r.is_escalation:
+                    continue
+                if asked_on is None or day < asked_on:
+                    asked_on = day
+        missed = _NONE
+        if undelivered:
+            missed = frozenset(s for s in unanswered if (item_id, s) in undelivered)
+        contacts: dict[str, tuple[date, date]] = {}
+        if stage is not None and not too_soon and (not asked or escalated):
+            for r in past:
+                day = r.queued_on
+                if day > as_of or r.is_escalation:
+                    continue
+                seen = contacts.get(r.contact_id)
+                if seen is None:
+                    contacts[r.contact_id] = (day, day)
+                else:
+                    contacts[r.contact_id] = (min(seen[0], day), max(seen[1], day))
+        out[item_id] = PromptFacts(
+            asked,
+            escalated,
+            unanswered,
+            too_soon,
+            missed,
+            min(escalations) if escalations else None,
+            contacts,
+            asked_on,
+        )
+    return out

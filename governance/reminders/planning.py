@@ -1,0 +1,199 @@
+"""What to queue on a day: digests per contact, escalations, their events and records."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+
+from governance.assessment import Assessment, ItemAssessment
+from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent, new_event
+from governance.plan import Plan
+from governance.rag import STATE_VALUES
+from governance.records import positional_constructor
+from governance.reminders.escalations import Quiet, backs_off, escalation_for, settled
+from governance.reminders.facts import facts_from_history, prompt_questions
+from governance.reminders.records import (
+    NO_FACTS,
+    Digest,
+    DigestItem,
+    Escalation,
+    EscalationDigest,
+    Handover,
+    PromptFacts,
+    PromptQuestion,
+    PromptRecord,
+    ReminderPlan,
+    digest_key,
+    escalation_digest_key,
+    new_prompt_record,
+)
+from governance.workdays import WorkCalendar
+
+#: ``DigestItem(...)`` positionally, made fast (see governance.records).
+_new_digest_item = positional_constructor(DigestItem)
+
+
+def recipients(plan: Plan, owners: Sequence[str]) -> dict[str, str | None]:
+    """Contact id → note for the contacts that answer for ``owners`` (see the module notes)."""
+    office = [c.id for c in plan.contacts if c.programme_office]
+    out: dict[str, str | None] = {}
+    missing: list[str] = []
+    for org in owners:
+        ids = [c.id for c in plan.contacts if c.organisation == org]
+        if not ids:
+            missing.append(org)
+        out.update(dict.fromkeys((i for i in ids if i not in out), None))
+    if missing or not owners:
+        note = f"no contact for {', '.join(missing)}" if missing else "no owner"
+        out.update(dict.fromkeys(office, note))
+    return out
+
+
+def plan_reminders(
+    plan: Plan,
+    assessment: Assessment,
+    history: Sequence[PromptRecord],
+    as_of: date,
+    calendar: WorkCalendar | None = None,
+    undelivered: Collection[tuple[str, str]] = (),
+) -> ReminderPlan:
+    """What to queue at ``as_of``: digests per contact, escalations, their events and records,
+    given the prompts on record (any before ``as_of`` and those of ``as_of``) and the (item,
+    stage) pairs no message delivered (:attr:`PromptFacts.undelivered`)."""
+    cal = calendar or WorkCalendar.for_plan(plan)
+    questions = prompt_questions(assessment, as_of, plan.reminders, cal)
+    facts = facts_from_history(history, questions, as_of, undelivered)
+    return plan_reminders_from(plan, assessment, questions, facts, as_of, cal)
+
+
+def plan_reminders_from(
+    plan: Plan,
+    assessment: Assessment,
+    questions: Mapping[str, PromptQuestion],
+    facts: Mapping[str, PromptFacts],
+    as_of: date,
+    calendar: WorkCalendar,
+) -> ReminderPlan:
+    """:func:`plan_reminders` with the prompts on record given as the answers (``facts``,
+    missing for an item with none) to ``questions`` (:func:`prompt_questions`)."""
+    policy = plan.reminders
+    per_contact: dict[str, list[DigestItem]] = {}
+    unaddressed: list[DigestItem] = []
+    escalations: list[Escalation] = []
+    office = tuple(sorted(c.id for c in plan.contacts if c.programme_office))
+    # Thousands of items share a few hundred owner lists and update days: each list of
+    # recipients and working-day count is worked out once.
+    addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
+    quiet = Quiet(as_of, calendar)
+    items = assessment.items
+    for item_id, question in questions.items():
+        item = items[item_id]
+        known = facts.get(item_id, NO_FACTS)
+        name = question.stage
+        if name is not None and not known.stage_prompted and not known.too_soon:
+            to = addressed.get(item.owners)
+            if to is None:
+                to = addressed[item.owners] = recipients(plan, item.owners)
+            slow = known.escalated and backs_off(item, name, known, as_of, policy, calendar)
+            for contact, note in to.items():
+                if slow and settled(known, contact, as_of, policy, calendar):
+                    continue  # knew of the escalation: the slower cadence (module notes)
+                handover = _handover(known, contact) if known.contacts else None
+                per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
+            if not to:
+                unaddressed.append(_digest_item(item, name, "no contact"))
+        escalation = escalation_for(item, known, policy, office, quiet)
+        if escalation is not None:
+            escalations.append(escalation)
+    return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
+
+
+def _digest_item(
+    item: ItemAssessment, stage: str, note: str | None, handover: Handover | None = None
+) -> DigestItem:
+    return _new_digest_item(
+        item.item_id,
+        stage,
+        STATE_VALUES[item.state],
+        item.due,
+        item.title,
+        item.gereed,
+        item.action_id,
+        note,
+        handover,
+    )
+
+
+def _handover(known: PromptFacts, contact: str) -> Handover | None:
+    """The hand-over of an item to ``contact``: never prompted about it, others were."""
+    if contact in known.contacts:
+        return None
+    others = known.contacts
+    return Handover(
+        tuple(sorted(others)),
+        min(first for first, _ in others.values()),
+        max(last for _, last in others.values()),
+    )
+
+
+def _bundle(
+    programme_id: str,
+    as_of: date,
+    per_contact: dict[str, list[DigestItem]],
+    escalations: list[Escalation],
+    unaddressed: list[DigestItem],
+) -> ReminderPlan:
+    digests = tuple(
+        Digest(contact, as_of, tuple(items), digest_key(programme_id, contact, as_of))
+        for contact, items in sorted(per_contact.items())
+    )
+    events: list[DomainEvent] = []
+    records: list[PromptRecord] = []
+    record, event = new_prompt_record, new_event
+    for digest in digests:
+        contact, key = digest.contact_id, digest.key
+        for di in digest.items:
+            records.append(record(di.item_id, di.stage, contact, as_of))
+            payload: dict[str, str | int | None] = {
+                "stage": di.stage,
+                "state": di.state,
+                "contact": contact,
+                "digest": key,
+            }
+            events.append(event(REMINDER_QUEUED, di.item_id, as_of, payload, contact))
+    to_office: dict[str, list[Escalation]] = {}
+    for e in escalations:
+        for contact in e.contact_ids or ("",):
+            records.append(PromptRecord(e.item_id, e.key, contact, as_of))
+            if contact:
+                to_office.setdefault(contact, []).append(e)
+        contacts = ",".join(e.contact_ids)
+        # The message that carries it to each contact, in the order of ``contacts``: a rerun
+        # of the day puts it in a digest of its own (with_free_keys renames it).
+        carriers = ",".join(escalation_digest_key(programme_id, c, as_of) for c in e.contact_ids)
+        payload = {
+            "kind": e.kind,
+            "reason": e.reason,
+            "key": e.key,
+            "contacts": contacts,
+            "digests": carriers,
+        }
+        if e.undelivered:
+            payload.update(prompts=e.prompts, undelivered=e.undelivered)
+        qualifier = "+".join(e.contact_ids) or None
+        events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
+    escalation_digests = tuple(
+        EscalationDigest(
+            contact, as_of, tuple(items), escalation_digest_key(programme_id, contact, as_of)
+        )
+        for contact, items in sorted(to_office.items())
+    )
+    return ReminderPlan(
+        as_of,
+        digests,
+        tuple(escalations),
+        escalation_digests,
+        tuple(events),
+        tuple(records),
+        tuple(unaddressed),
+    )
