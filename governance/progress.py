@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
 from governance.assessment import Assessment, ItemAssessment
@@ -26,7 +27,6 @@ from governance.decisions import (
     decision_label,
     restores,
 )
-from governance.dutch import long_date
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
@@ -58,14 +58,47 @@ LOCAL_DAYS_FROM = 5
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
 
+class ReasonKind(StrEnum):
+    """Why an item is listed under *vertraagd of gewijzigd* (one macro each in
+    ``reports/templates/_progress_texts.j2``, which words it)."""
+
+    DECISION = "decision"  # decided_by, text, restored
+    OWNER_NOTE = "owner_note"  # text: the owner's latest explanation
+    LATE_DELIVERY = "late_delivery"  # on: the due date it was delivered after
+    OWNER_CHANGE = "owner_change"  # before, after: the owners; on: the day recorded
+    REMOVED = "removed"  # decided_by (None: without a decision), with_items; on: recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason of a :class:`Change`, in data: the report's templates word it."""
+
+    kind: ReasonKind
+    text: str | None = None
+    decided_by: str | None = None  # how the report names the decision (decision_label)
+    restored: bool = False  # the decision brought a dropped item back
+    on: date | None = None
+    before: object = None
+    after: object = None
+    with_items: tuple[str, ...] = ()
+
+
+class Ending(StrEnum):
+    """A change whose *now* is no date: the item was dropped or left the plan."""
+
+    CANCELLED = "cancelled"
+    REMOVED = "removed"
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """A delay or change: what was promised, what it is now, and why (notes, decisions)."""
 
     item: ItemLine
-    promised: str
+    #: The first gereed as written; None when the item had none (the report says so).
+    promised: str | None
     now: date | str | None  # a forecast or revised gereed; None when no new date is known
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     #: Due dates moved in the plan file without a decision, oldest first (the report says so).
     edits: tuple[DueChange, ...] = ()
     #: The day a done item was delivered (the report shows it as now).
@@ -73,6 +106,8 @@ class Change:
     #: ``now`` (a date, or a gereed whose due date it is) has passed on the report's day and the
     #: item is not finished: the report says the new date lapsed too.
     lapsed: bool = False
+    #: The item was dropped or left the plan: the report says so as its now.
+    ended: Ending | None = None
     #: Per edit of ``edits``, the day it was recorded (*vastgelegd op*): the office's day
     #: (layout 5 on), else the stored instant's own date (UTC's), as archived reports show it.
     edit_days: tuple[date, ...] = ()
@@ -273,10 +308,11 @@ def build_progress(
                 )  # fmt: skip
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if late_delivery and line.due is not None:
-                    why = f"gereed na de deadline van {long_date(line.due)}"
+                    why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
                     change = replace(change, reasons=(why, *change.reasons))
                 if owners:
-                    if change.now is None and not (line.state in _LATE or original or edits):
+                    unmoved = change.now is None and change.ended is None
+                    if unmoved and not (line.state in _LATE or original or edits):
                         change = replace(change, now=change.promised)  # only its owner changed
                     change = replace(change, reasons=(*change.reasons, *owners))
                 changed.append(change)
@@ -511,11 +547,16 @@ def _change(
     (:func:`governance.decisions.restores`). A now that has passed on ``as_of`` while the item
     is open is ``lapsed``."""
     reasons = [
-        f"{decision_label(plan, d)}: {d.text}{' (hersteld)' if d in restored else ''}"
+        Reason(
+            ReasonKind.DECISION,
+            text=d.text,
+            decided_by=decision_label(plan, d),
+            restored=d in restored,
+        )
         for d in decisions
     ]
     if note:
-        reasons.append(f"toelichting eigenaar: {note}")
+        reasons.append(Reason(ReasonKind.OWNER_NOTE, text=note))
     original = getattr(plan_item, "original_gereed", None)
     gereed = getattr(plan_item, "gereed", None)
     now: date | str | None = None
@@ -525,11 +566,14 @@ def _change(
     elif original or edits or any(d in restored for d in decisions):
         now, ends = gereed, line.due
     delivered = completed_on if line.state == "done" else None
-    if line.state == "cancelled":
-        now = "vervallen"
+    ended = Ending.CANCELLED if line.state == "cancelled" else None
+    if ended is not None:
+        now = None
     lapsed = line.state not in _FINISHED and ends is not None and as_of is not None and ends < as_of
     promised = original or (edits[0].gereed_before if edits else None) or gereed
-    return Change(line, promised or "geen datum", now, tuple(reasons), edits, delivered, lapsed)
+    return Change(
+        line, promised or None, now, tuple(reasons), edits, delivered, lapsed, ended=ended
+    )
 
 
 def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[date, ...]:
@@ -570,26 +614,19 @@ def _forecast_stands(
 
 def _owner_changes(
     plan: Plan, revisions: Sequence[ItemRevision], start: date, end: date
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, tuple[Reason, ...]]:
     """Item id → its owner changes recorded from ``start`` through ``end`` (the office's day),
     as reasons of *vertraagd of gewijzigd*."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Reason]] = {}
     for r in revisions:
         if r.kind != "changed" or r.field != "owners":
             continue
         day = local_day(plan, r.recorded_at)
         if start <= day <= end:
             out.setdefault(r.item_id, []).append(
-                f"eigenaar gewijzigd: {_names(r.before)} → {_names(r.after)} "
-                f"(vastgelegd op {long_date(day)})"
+                Reason(ReasonKind.OWNER_CHANGE, before=r.before, after=r.after, on=day)
             )
     return {item_id: tuple(reasons) for item_id, reasons in out.items()}
-
-
-def _names(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "geen"
-    return str(value) if value else "geen"
 
 
 def _removed(
@@ -630,13 +667,11 @@ def _step_of(item_id: str, numbers: Sequence[int]) -> int:
 
 
 def _removal_change(plan: Plan, removal: Removal, line: ItemLine, day: date) -> Change:
-    with_items = f", met {', '.join(removal.with_items)}" if removal.with_items else ""
-    if removal.decision is not None:
-        why = f"uit het plan verwijderd{with_items} ({decision_label(plan, removal.decision)})"
-    else:
-        why = f"uit het plan verwijderd zonder besluit{with_items}"
-    reason = f"{why} (vastgelegd op {long_date(day)})"
-    return Change(line, line.gereed, "uit het plan verwijderd", (reason,))
+    decided_by = decision_label(plan, removal.decision) if removal.decision is not None else None
+    reason = Reason(
+        ReasonKind.REMOVED, decided_by=decided_by, with_items=tuple(removal.with_items), on=day
+    )
+    return Change(line, line.gereed, None, (reason,), ended=Ending.REMOVED)
 
 
 # --- the period a reporting obligation's next report covers -----------------------------------

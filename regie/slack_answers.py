@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from governance.answers import Answerer, AnswerInput, Refusal, refusal_text
+from governance.answers import Answerer, AnswerInput, Refusal
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
     BLOCKED,
@@ -46,6 +46,7 @@ from regie.slack_modals import (
     overdue_modal,
     standing_text,
 )
+from regie.texts import date_text, modal_text, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -58,18 +59,8 @@ if TYPE_CHECKING:
 OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
 VIEW_WINDOW_SECONDS = 24 * 3600
-#: The overdue modal's refusal for an item reported gereed, naming what that modal has (its
-#: message has no "Update geven" button): the box below, or, when the item was reported
-#: gereed after the modal opened, the button again (the new modal has the box).
-OVERDUE_DONE_BOX = (
-    "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
-    "wijzigen? Vink hieronder ‘Toch wijzigen’ aan en verstuur opnieuw."
-)
-OVERDUE_DONE_AGAIN = (
-    "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
-    "wijzigen? Sluit dit venster, druk opnieuw op de knop bij het punt en vink "
-    "‘Toch wijzigen’ aan."
-)
+#: The answered line and the modals' answer labels, one macro each.
+ANSWERED = "slack/answered.md.j2"
 
 
 Call = Callable[["WebClient"], Any]
@@ -226,7 +217,7 @@ def handle_interaction(
         errors: dict[str, str] = {}
         status = _selected(values, "status")
         if status not in STATUS_LABELS:
-            errors["status"] = "Kies een stand."
+            errors["status"] = modal_text("choose_status")
         forecast = _picked(values, "forecast", errors)
         completed_on = _picked(values, "completed_on", errors)
         note = _input(values, "note")
@@ -257,7 +248,6 @@ def _submit_overdue(
     """The overdue modal's submission: a new expected date (required for "Nieuwe datum…",
     optional for "Loopt vast…", whose note is required), checked at its field first."""
     from governance.new_date import new_date_problem
-    from notifications.render import format_date_nl
 
     meta = _metadata(view.get("private_metadata"))
     choice = _overdue_kind(view.get("private_metadata"))
@@ -266,13 +256,12 @@ def _submit_overdue(
     day = _picked(values, "forecast", errors)
     note = _input(values, "note").strip()
     if "forecast" not in errors:
-        problem = new_date_problem(
-            day, as_of, required=choice == NEW_DATE, max_years=plan.reminders.new_date_max_years
-        )
+        max_years = plan.reminders.new_date_max_years
+        problem = new_date_problem(day, as_of, required=choice == NEW_DATE, max_years=max_years)
         if problem:
-            errors["forecast"] = problem
+            errors["forecast"] = date_text(problem, max_years)
     if choice == BLOCKED and not note:
-        errors["note"] = "Schrijf kort wat er vastloopt of welke hulp u nodig hebt."
+        errors["note"] = modal_text("describe_blocked")
     if errors:
         return SlackReply(body={"response_action": "errors", "errors": errors})
     # Slack sends every input block in state.values: "confirm" there means this modal has the
@@ -280,12 +269,7 @@ def _submit_overdue(
     has_box = "confirm" in values
     confirmed = has_box and bool(_value(values, "confirm").get("selected_options"))
     answer = AnswerInput(meta["item"], OVERDUE_STATUS[choice], day, None, note or None)
-    if choice == NEW_DATE:
-        label = f"Nieuwe datum: verwacht gereed op {format_date_nl(day)}"
-    else:
-        label = "Loopt vast, hulp nodig" + (
-            f" (verwacht gereed op {format_date_nl(day)})" if day else ""
-        )
+    label = _said("new_date" if choice == NEW_DATE else "blocked", day)
     return _submit_view(
         app, plan, user, view, answer, as_of, lookup, guard,
         label=label, error_block="forecast", confirmed=confirmed, overdue_box=has_box,
@@ -303,8 +287,6 @@ def _submit_done(
 ) -> SlackReply:
     """The "Gereed…" modal's submission: the day the item was finished (empty: today; not in
     the future, not more than the plan's ``new_date_max_years`` back) and an optional note."""
-    from notifications.render import format_date_nl
-
     meta = _metadata(view.get("private_metadata"))
     values = _state_values(view)
     errors: dict[str, str] = {}
@@ -316,7 +298,7 @@ def _submit_done(
     day = day or as_of
     note = _input(values, "note").strip()
     answer = AnswerInput(meta["item"], "done", None, day, note or None)
-    label = "Gereed" if day == as_of else f"Gereed op {format_date_nl(day)}"
+    label = _said("done", day, as_of)
     return _submit_view(
         app, plan, user, view, answer, as_of, lookup, guard,
         label=label, error_block="completed_on",
@@ -324,9 +306,12 @@ def _submit_done(
 
 
 def _done_problem(plan: Plan, day: date | None, as_of: date) -> str | None:
+    """What is wrong with the day the item was finished, in words; None when nothing is."""
     from governance.new_date import done_date_problem
 
-    return done_date_problem(day, as_of, plan.reminders.new_date_max_years)
+    max_years = plan.reminders.new_date_max_years
+    problem = done_date_problem(day, as_of, max_years)
+    return None if problem is None else date_text(problem, max_years)
 
 
 def _submit_view(
@@ -450,14 +435,16 @@ def _answer(
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:
-            errors = {_block(p.field, error_block): p.nl for p in exc.problems}
+            errors = {_block(p.field, error_block): problem_text(p) for p in exc.problems}
             return SlackReply(body={"response_action": "errors", "errors": errors})
         why = ""
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
             why = standing_text(plan, _latest(app, plan, answer.item_id))
         said, block = None, error_block
         if overdue_box is not None and exc.reason is Refusal.ITEM_DONE:
-            said = OVERDUE_DONE_BOX if overdue_box else OVERDUE_DONE_AGAIN
+            # The overdue modal's message has no "Update geven" button: name what it has (the
+            # box below; or the button again when the item was reported gereed meanwhile).
+            said = modal_text("done_box" if overdue_box else "done_again")
             block = "confirm" if overdue_box else error_block  # shown at the box itself
         return _refusal(
             exc.reason, channel, user, modal_errors, why, plan=plan, block=block, said=said
@@ -508,12 +495,16 @@ def _latest(app: App, plan: Plan, item_id: str) -> StatusUpdate | None:
         return latest_update(session, plan.programme.id, item_id)
 
 
+def _said(macro: str, *args: Any) -> str:
+    from notifications.render import phrase  # Jinja2: not imported for the command line
+
+    return phrase(ANSWERED, macro, *args)
+
+
 def answered_text(name: str, status: str, day: date) -> str:
     """The mrkdwn line that replaces an answered item's buttons. The name comes from the plan
     and is escaped: ``<!channel>`` or ``<https://…|…>`` in it must not ping or link."""
-    from notifications.render import format_date_nl, slack_escape
-
-    return f"Beantwoord door {slack_escape(name)} op {format_date_nl(day)}: {slack_escape(status)}"
+    return _said("answered", name, status, day)
 
 
 def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: str) -> None:
@@ -621,7 +612,7 @@ def _picked(values: dict[str, Any], block: str, errors: dict[str, str]) -> date 
             raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
-        errors[block] = "Kies een datum."
+        errors[block] = modal_text("choose_date")
         return None
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.new_date import done_date_problem, earliest_done
+from governance.new_date import DateProblem, done_date_problem, earliest_done
+from regie.texts import date_text
 
 TODAY = date(2016, 6, 15)
 
@@ -15,9 +16,9 @@ def test_the_day_may_lie_up_to_the_plans_years_back_and_not_after_today() -> Non
     assert earliest_done(TODAY) == date(2014, 6, 15)
     assert done_date_problem(date(2014, 6, 15), TODAY) is None
     refused = done_date_problem(date(2014, 6, 14), TODAY)
-    assert refused is not None and "meer dan 2 jaar terug" in refused
+    assert refused is DateProblem.TOO_FAR_BACK and "meer dan 2 jaar terug" in date_text(refused, 2)
     ahead = done_date_problem(date(2016, 6, 16), TODAY)
-    assert ahead is not None and "in de toekomst" in ahead
+    assert ahead is DateProblem.FUTURE and "in de toekomst" in date_text(ahead, 2)
     assert done_date_problem(TODAY, TODAY) is None
     assert done_date_problem(None, TODAY) is None  # empty: today
 
@@ -26,7 +27,7 @@ def test_the_plans_setting_moves_the_first_day() -> None:
     assert earliest_done(TODAY, 5) == date(2011, 6, 15)
     assert done_date_problem(date(2012, 1, 2), TODAY, 5) is None
     refused = done_date_problem(date(2014, 6, 14), TODAY, 1)
-    assert refused is not None and "meer dan 1 jaar terug" in refused
+    assert refused is DateProblem.TOO_FAR_BACK and "meer dan 1 jaar terug" in date_text(refused, 1)
 
 
 def test_a_leap_day_rolls_to_the_28th() -> None:
