@@ -28,7 +28,7 @@ from notifications.base import (
     Refused,
     Unreachable,
 )
-from notifications.slack_blocks import EVENT_TYPE, digest_blocks, metadata
+from notifications.slack_blocks import EVENT_TYPE, digest_blocks, has_blocks, metadata
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -174,6 +174,8 @@ class SlackNotifier:
     # --- send ----------------------------------------------------------------------------
 
     def send(self, message: Message) -> Delivery:
+        if not has_blocks(message.kind):  # checked first: nothing is looked up or opened
+            raise Unreachable(f"soort {message.kind} gaat niet via Slack")
         channel = self.conversation(message)
         if message.attempt > 1:
             found = self.find_posted(channel, message)

@@ -18,6 +18,21 @@ HEADER_LIMIT = 150  # characters in a header block
 SECTION_LIMIT = 3000  # characters in a section's text
 
 
+def has_blocks(kind: str) -> bool:
+    """Whether a message of ``kind`` has a Slack form (``slack/<kind>.intro.md.j2``). A kind
+    without one (the agenda pack: a document with an HTML part) is not posted to Slack: the
+    notifier hands it to the next channel (e-mail) instead of failing it."""
+    from jinja2 import TemplateNotFound
+
+    from notifications.render import environment
+
+    try:
+        environment().get_template(f"slack/{kind}.intro.md.j2")
+    except TemplateNotFound:
+        return False
+    return True
+
+
 def item_block_id(item_id: str) -> str:
     return f"item:{item_id}"
 
