@@ -423,8 +423,12 @@ def _answer(
     how to get it: the general text names the "Update geven" button, which an overdue item's
     message does not have)."""
     from regie.answers import record_refusal
+    from regie.slack_client import LookupFailed
 
-    contact_id = resolve_contact(app, plan, user, lookup)
+    try:
+        contact_id = resolve_contact(app, plan, user, lookup)
+    except LookupFailed:  # not an unknown person: nothing recorded, the owner tries again
+        return _not_recognised(channel, user, modal_errors, error_block)
     if contact_id is None:
         who = Answerer(f"slack:{user[:32]}", user)
         record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of, guard=guard)
@@ -493,6 +497,19 @@ def _refusal(
     return reply
 
 
+def _not_recognised(channel: str, user: str, modal_errors: bool, block: str) -> SlackReply:
+    """Slack could not say who the user is just now (``users.info`` failed): try again."""
+    from notifications.render import render
+
+    text = " ".join(render("slack/not_recognised.txt.j2").split())
+    if modal_errors:
+        return SlackReply(body={"response_action": "errors", "errors": {block: text}})
+    reply = SlackReply()
+    if channel:
+        reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
+    return reply
+
+
 def _block(field: str, error_block: str) -> str:
     """The modal block a field problem is shown at: the overdue modal has only the date
     (``forecast``) and the note; anything else goes to its date."""
@@ -539,13 +556,17 @@ def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: 
 def resolve_contact(
     app: App, plan: Plan, user_id: str, lookup: Callable[[str], str | None] | None
 ) -> str | None:
-    """The contact behind a Slack user: the id in the plan, else the cached (or now looked up)
-    e-mail address matched against the contacts' e-mail or Slack e-mail. A cached resolution
+    """The contact behind a Slack user: the id in the plan, else the cached resolution, else
+    the address the sender found the user by (``users.lookupByEmail``, kept in
+    ``slack_lookups``), else the address ``lookup`` (``users.info``) gives now, matched against
+    the contacts' e-mail or Slack e-mail (:class:`regie.slack_client.LookupFailed` passes
+    through: a look-up that failed is not an unknown person). A cached resolution
     holds only while that contact still has the address it was made through: when the plan
     gives the contact id another e-mail (a successor) the user is looked up again, so the
     predecessor's Slack account no longer answers for the id."""
     from regie.services import utcnow
-    from store.answers import forget_slack_user, remember_slack_user, slack_contact
+    from store.answers import forget_slack_user, slack_contact
+    from store.slack_lookups import addresses_of
 
     if not user_id:
         return None
@@ -561,9 +582,20 @@ def resolve_contact(
             return holder.id
         with writing(app), app.session() as session, session.begin():
             forget_slack_user(session, plan.programme.id, user_id)
-    email = lookup(user_id) if lookup else None
-    if not email:
-        return None
+    with app.session() as session:
+        known = addresses_of(session, user_id, utcnow())
+    for email in known:
+        if found := _remember(app, plan, user_id, email):
+            return found
+    looked_up = lookup(user_id) if lookup else None
+    return _remember(app, plan, user_id, looked_up) if looked_up else None
+
+
+def _remember(app: App, plan: Plan, user_id: str, email: str) -> str | None:
+    """The contact whose address ``email`` is, its resolution remembered; None: nobody's."""
+    from regie.services import utcnow
+    from store.answers import remember_slack_user
+
     email = email.strip().lower()
     for c in plan.contacts:
         if email in _addresses(c):

@@ -81,6 +81,7 @@ class FakeSlack:
             "conversations.history": FakeSlack._history,
             "views.open": FakeSlack._views_open,
             "chat.update": FakeSlack._update,
+            "chat.postEphemeral": FakeSlack._ephemeral,
         }
         self.triggers: dict[str, float] = {}  # trigger id → when handed out (monotonic)
         self.views: list[dict[str, Any]] = []  # views opened, oldest first
@@ -285,6 +286,11 @@ class FakeSlack:
         opened = {**view, "id": f"V{self._ts:08d}", "hash": f"{self._ts}.hash", "state": {}}
         self.views.append(opened)
         return {"view": opened}
+
+    def _ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Shown to one user only, not kept in the channel (the call is recorded)."""
+        self._ts += 1
+        return {"message_ts": f"{time.time():.0f}.{self._ts:06d}"}
 
     def _update(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
