@@ -14,7 +14,8 @@ seconds, so a modal must be opened right after the acknowledgement); the view is
 within Block Kit's limits (title ≤ 24 characters, input blocks with a label and an element,
 unique block ids, a date picker's ``initial_date`` as YYYY-MM-DD), else ``invalid_arguments``
 with the reasons in ``response_metadata.messages``. ``chat.update`` replaces a stored
-message's blocks and text.
+message's blocks and text; ``conversations.history`` honours ``oldest``, ``latest`` and
+``inclusive``, newest first.
 
 Usage::
 
@@ -250,9 +251,16 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         with_meta = str(args.get("include_all_metadata", "")).lower() in {"1", "true"}
         oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        inclusive = str(args.get("inclusive", "")).lower() in {"1", "true"}
         limit = int(args.get("limit") or 100)
         start = int(args.get("cursor") or 0)
-        newest_first = [m for m in reversed(self.messages[channel]) if float(m["ts"]) > oldest]
+        newest_first = [
+            m
+            for m in reversed(self.messages[channel])
+            if float(m["ts"]) > oldest
+            and (float(m["ts"]) < latest or (inclusive and float(m["ts"]) == latest))
+        ]
         page = newest_first[start : start + limit]
         shown = [{k: v for k, v in m.items() if with_meta or k != "metadata"} for m in page]
         more = start + limit < len(newest_first)
