@@ -45,6 +45,20 @@ def metadata(message: Message) -> dict[str, Any]:
     }
 
 
+#: Characters of a message's notification text (:func:`fallback_text`).
+FALLBACK_LIMIT = 300
+
+
+def fallback_text(message: Message) -> str:
+    """The post's ``text`` (notification, search, clients without blocks): the subject and
+    the first items, not the e-mail's text with its sentences about links and replies."""
+    from notifications.render import render
+
+    items = [i for i in message.metadata.get("items", []) if isinstance(i, dict) and "id" in i]
+    text = render("slack/fallback.txt.j2", subject=message.subject, items=items)
+    return _cut(" ".join(text.split()), FALLBACK_LIMIT)
+
+
 def digest_blocks(message: Message) -> list[dict[str, Any]]:
     from notifications.render import render
 
