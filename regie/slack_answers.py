@@ -262,6 +262,7 @@ def _update_modal(
     geven". ``editing`` ("Wijzigen"): its fields start from the latest answer."""
     from governance.answers import standing
 
+    # (the rule of web/answers.py's ``_overdue``, the answer form's)
     start_from = latest if editing else None
     state = standing(plan, latest)
     due = _due_of(plan, item_id)
@@ -313,20 +314,19 @@ def _removed(
     """A button of an item taken out of the plan: no modal; the refusal is recorded as the
     e-mail link's is (``link_removed``) and the item's buttons give way to what the link's
     page says ("… u hoeft niets te doen")."""
+    from notifications.render import slack_escape
     from regie.answers import record_refusal
     from regie.slack_client import LookupFailed
 
     try:
         contact_id = resolve_contact(app, plan, user, lookup)
-    except LookupFailed:
+    except LookupFailed:  # still recorded, under the Slack user id
         contact_id = None
     person = contact(plan, contact_id) if contact_id else None
     who = Answerer(person.id, person.name) if person else Answerer(f"slack:{user[:32]}", user)
     status = choice if choice in STATUS_LABELS else ""
     answer = AnswerInput(item_id, status)
     record_refusal(app, plan, Refusal.LINK_REMOVED, answer, who, "slack", as_of, guard=guard)
-    from notifications.render import slack_escape
-
     text = slack_escape(refusal_text(Refusal.LINK_REMOVED, plan.programme))
     reply = SlackReply(refused=Refusal.LINK_REMOVED)
     if channel and ts:
