@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from governance.workdays import WorkCalendar
 
 #: How far ahead a new date may lie by default (``reminders.new_date_max_years``).
 DEFAULT_MAX_YEARS_AHEAD = 2
@@ -54,12 +58,16 @@ def new_date_problem(
     return None
 
 
-def initial_new_date(today: date, forecast: date | None = None) -> date:
+def initial_new_date(
+    today: date, forecast: date | None = None, calendar: WorkCalendar | None = None
+) -> date:
     """What the date picker shows first: the standing forecast when it still lies ahead,
-    else two weeks from today (never a date in the past)."""
+    else two weeks from today (never a date in the past), moved to the next working day of
+    ``calendar`` when that is a weekend day or a holiday (nobody delivers on a Saturday)."""
     if forecast is not None and forecast >= today:
         return forecast
-    return today + timedelta(days=14)
+    ahead = today + timedelta(days=14)
+    return calendar.working_day_on_or_after(ahead) if calendar is not None else ahead
 
 
 def earliest_done(today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD) -> date:

@@ -118,6 +118,7 @@ def overdue_modal(
     ``start_from``: the answer a "Wijzigen" corrects (its note filled in; the picker starts
     at its date anyway)."""
     from governance.new_date import initial_new_date
+    from governance.workdays import WorkCalendar
     from notifications.render import format_date_nl
 
     due = _due(plan, item_id)
@@ -129,7 +130,8 @@ def overdue_modal(
     forecast = latest.forecast if latest is not None else None
     if not blocked or (forecast is not None and forecast >= as_of):
         # Never a day in the past: Slack would submit it as picked.
-        picker["initial_date"] = initial_new_date(as_of, forecast).isoformat()
+        calendar = WorkCalendar.for_plan(plan)
+        picker["initial_date"] = initial_new_date(as_of, forecast, calendar).isoformat()
     date_label = "Verwacht gereed op (als u dat weet)" if blocked else "Verwacht gereed op"
     note_label = "Wat loopt vast, welke hulp is nodig?" if blocked else "Toelichting"
     return _view(

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.new_date import DateProblem, done_date_problem, earliest_done
+from governance.new_date import DateProblem, done_date_problem, earliest_done, initial_new_date
+from governance.workdays import WorkCalendar
 from regie.texts import date_text
 
 TODAY = date(2016, 6, 15)
@@ -32,3 +33,14 @@ def test_the_plans_setting_moves_the_first_day() -> None:
 
 def test_a_leap_day_rolls_to_the_28th() -> None:
     assert earliest_done(date(2016, 2, 29)) == date(2014, 2, 28)
+
+
+def test_the_new_date_picker_never_starts_on_a_day_off() -> None:
+    # Two weeks after Saturday 5 December 2026 is a Saturday; after Friday 11 December, Eerste
+    # Kerstdag (a Friday) and the weekend after it: the picker starts on the next working day.
+    nl = WorkCalendar("NL")
+    assert initial_new_date(date(2026, 12, 5), None, nl) == date(2026, 12, 21)
+    assert initial_new_date(date(2026, 12, 11), None, nl) == date(2026, 12, 28)
+    assert initial_new_date(date(2026, 12, 2), None, nl) == date(2026, 12, 16)  # a Wednesday
+    # The owner's own forecast ahead stays what it is, a Saturday too.
+    assert initial_new_date(date(2026, 12, 2), date(2026, 12, 19), nl) == date(2026, 12, 19)
