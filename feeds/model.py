@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from governance.office_names import OfficeNames
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
@@ -29,6 +31,8 @@ class FeedItem:
     last_modified: datetime  # UTC; the item's last change (DTSTAMP and LAST-MODIFIED)
     by_end: bool = False  # ``due`` is the end of a period (Q3-2015, Najaar 2015): "uiterlijk"
     decided: FeedDecision | None = None  # the decision that moved or dropped it last
+    removed: bool = False  # taken out of the plan (archived): "Uit het plan", not "Vervallen"
+    office: str = OfficeNames().the  # the plan's words for the office, in a sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,14 +45,34 @@ class SenderRefused(ChannelDown):
 NO_DOMAIN = "regie.invalid"
 
 
-def message_id(key: str, mail_from: str | None = None) -> str:
-    """The stable Message-ID of the message with idempotency ``key``, the same for the SMTP
-    mail and its file copy: mail clients spot a duplicate delivery, and a bounce that quotes it
-    finds its message (:mod:`regie.bounces`). The domain is the sender's (some servers distrust
-    a foreign one); the part before it, derived from the key alone, is what identifies it."""
+def scoped_key(key: str, programme: str | None) -> str:
+    """The name of outbox message ``key`` of ``programme`` outside its database: its file in
+    the file outbox and its Message-ID. An outbox key is unique per programme only (a round's
+    ``round:1:…``, a pack's ``agenda-pack:stuurgroep:…`` recur in every programme), while
+    programmes may share a REGIE_HOME and a sender domain; so the programme id goes in after
+    the key's first part. A key that already names its programme there (``reminder:<programme>:…``,
+    ``escalation:<programme>:…``) is its own name, as it always was, so those names did not
+    change. The database keeps the key as it is: what was queued stays queued, nothing twice."""
+    if not programme:
+        return key
+    kind, sep, rest = key.partition(":")
+    if not sep:
+        return f"{programme}:{key}"
+    if rest.partition(":")[0] == programme:
+        return key
+    return f"{kind}:{programme}:{rest}"
+
+
+def message_id(key: str, mail_from: str | None = None, programme: str | None = None) -> str:
+    """The stable Message-ID of the message with idempotency ``key`` of ``programme``, the same
+    for the SMTP mail and its file copy: mail clients spot a duplicate delivery, and a bounce
+    that quotes it finds its message (:mod:`regie.bounces`). The domain is the sender's (some
+    servers distrust a foreign one); the part before it, derived from :func:`scoped_key`, is
+    what identifies it (without ``programme``: from the key alone, as before per-programme
+    names; messages sent so went out with it and their bounces match their stored id)."""
     from email.utils import parseaddr
 
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    digest = hashlib.sha256(scoped_key(key, programme).encode()).hexdigest()[:24]
     domain = parseaddr(mail_from or "")[1].rpartition("@")[2] or NO_DOMAIN
     return f"<{digest}@{domain}>"
 
@@ -77,6 +97,12 @@ class Message:
     metadata: dict[str, Any] = field(default_factory=dict)
     attempt: int = 1  # >1: an earlier attempt may have reached the recipient
     queued_at: datetime | None = None
+    programme: str | None = None  # the programme id: with the key, the message's name outside
+
+    @property
+    def name(self) -> str:
+        """The message's name outside the database (:func:`scoped_key`)."""
+        return scoped_key(self.key, self.programme)
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,7 @@ class EmailNotifier:
         if self.reply_to:
             mail["Reply-To"] = self.reply_to
         mail["Date"] = formatdate(localtime=True)
-        mail["Message-ID"] = message_id(message.key, self.mail_from)
+        mail["Message-ID"] = message_id(message.key, self.mail_from, message.programme)
         mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
         mail["X-Auto-Response-Suppress"] = "All"  # the same, for Exchange
         mail["X-Regie-Key"] = message.key

@@ -1,7 +1,8 @@
 """The default notifier: one .eml file per message under REGIE_HOME/outbox/.
 
-Files are named after the idempotency key, so a message sent twice (a crash between delivery
-and bookkeeping) lands on the same file instead of a second copy.
+Files are named after the idempotency key and the programme (:func:`notifications.base.scoped_key`),
+so a message sent twice (a crash between delivery and bookkeeping) lands on the same file
+instead of a second copy, and two programmes sharing a REGIE_HOME never share a file.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 
-from notifications.base import Delivery, Message, NotifierError, message_id
+from notifications.base import Delivery, Message, NotifierError, message_id, scoped_key
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -25,11 +26,19 @@ def file_name(key: str) -> str:
     return f"{_UNSAFE.sub('_', key).strip('_')[:120]}-{digest}.eml"
 
 
-def copies(directory: Path, key: str) -> list[Path]:
-    """The files under ``directory`` that hold message ``key``: its .eml, and the .tmp a send
-    that crashed before renaming it left behind (only those that exist)."""
-    target = directory / file_name(key)
-    return [p for p in (target, target.with_suffix(".tmp")) if p.exists()]
+def file_names(key: str, programme: str | None) -> list[str]:
+    """The names message ``key`` of ``programme`` may have in the file outbox: its own
+    (:func:`scoped_key`) and, for a key that did not name its programme, the name it was
+    written under before file names carried the programme (one name when they are the same)."""
+    return list(dict.fromkeys([file_name(scoped_key(key, programme)), file_name(key)]))
+
+
+def copies(directory: Path, key: str, programme: str | None = None) -> list[Path]:
+    """The files under ``directory`` that hold message ``key`` of ``programme``: its .eml
+    under either name (:func:`file_names`), and the .tmp a send that crashed before renaming
+    it left behind (only those that exist)."""
+    targets = [directory / name for name in file_names(key, programme)]
+    return [p for t in targets for p in (t, t.with_suffix(".tmp")) if p.exists()]
 
 
 #: The copy's From when no REGIE_MAIL_FROM is configured: nobody reads it.
@@ -51,7 +60,9 @@ def to_email(
     if reply_to:
         mail["Reply-To"] = reply_to
     # The SMTP mail's Message-ID (its sender's domain): one message, one id, in both.
-    mail["Message-ID"] = message_id(message.key, mail_from) if message.key else make_msgid()
+    mail["Message-ID"] = (
+        message_id(message.key, mail_from, message.programme) if message.key else make_msgid()
+    )
     # As the SMTP sender writes them: a mail client opening the file shows when it was queued.
     queued = message.queued_at
     mail["Date"] = format_datetime(queued) if queued is not None else formatdate(localtime=True)
@@ -86,7 +97,10 @@ class FileOutbox:
         self.reply_to = reply_to
 
     def send(self, message: Message) -> Delivery:
-        target = self.directory / file_name(message.key)
+        target = self.directory / file_name(message.name)
+        earlier = _earlier_copy(self.directory, message)
+        if earlier is not None:
+            return Delivery(self.channel, str(earlier))
         data = to_email(message, mail_from=self.mail_from, reply_to=self.reply_to).as_bytes()
         try:
             _private_directory(self.directory)
@@ -103,6 +117,30 @@ class FileOutbox:
         except OSError as exc:
             raise NotifierError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return Delivery(self.channel, str(target))
+
+
+def _earlier_copy(directory: Path, message: Message) -> Path | None:
+    """This very message's file under the key-only name it was written under before names
+    carried the programme (an attempt that reached the file but not the bookkeeping, a
+    database restored from before it was sent): it is not written a second time. The file
+    counts only when its Subject, To and Date (the time the row was queued) are this
+    message's: under that name another programme's message may lie."""
+    legacy = directory / file_name(message.key)
+    if legacy.name == file_name(message.name) or not legacy.exists():
+        return None
+    from email import policy
+    from email.parser import BytesHeaderParser
+
+    try:
+        with legacy.open("rb") as handle:
+            headers = BytesHeaderParser(policy=policy.default).parse(handle)
+    except OSError:
+        return None
+    mine = to_email(message)
+    same = message.queued_at is not None and all(
+        str(headers.get(h, "")) == str(mine.get(h, "")) for h in ("Subject", "To", "Date")
+    )
+    return legacy if same else None
 
 
 def _private_directory(path: Path) -> None:

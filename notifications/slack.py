@@ -243,7 +243,7 @@ class SlackNotifier:
             for posted in answer.get("messages") or []:
                 meta = posted.get("metadata") or {}
                 payload = meta.get("event_payload") or {}
-                if meta.get("event_type") == EVENT_TYPE and payload.get("key") == message.key:
+                if meta.get("event_type") == EVENT_TYPE and _same(payload, message):
                     return str(posted["ts"])
             cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
@@ -276,6 +276,14 @@ class SlackNotifier:
             return response
         except (OSError, TimeoutError) as exc:  # dropped connection, refused, timed out
             raise _Unclear(f"{method}: {type(exc).__name__}: {exc}") from None
+
+
+def _same(payload: dict[str, Any], message: Message) -> bool:
+    """Whether a post's metadata names ``message``: its key, and its programme when the post
+    names one (a key is unique per programme only; posts from before programmes were named
+    match by key, as they did)."""
+    programme = payload.get("programme")
+    return bool(payload.get("key") == message.key and programme in (None, message.programme))
 
 
 class _Unclear(NotifierError):

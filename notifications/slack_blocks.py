@@ -41,7 +41,8 @@ def metadata(message: Message) -> dict[str, Any]:
     """Finds the message again in the channel (``conversations.history``) after a crash."""
     return {
         "event_type": EVENT_TYPE,
-        "event_payload": {"key": message.key, "kind": message.kind},
+        "event_payload": {"key": message.key, "kind": message.kind}
+        | ({"programme": message.programme} if message.programme else {}),
     }
 
 

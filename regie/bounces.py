@@ -130,9 +130,11 @@ def _ours(
     found: list[SentMessage], programme_id: str, address: str | None, message_id: str | None = None
 ) -> SentMessage | str:
     """The message of this programme that the bounce returns, or why none is (a line with a
-    ``{quoted}`` slot). A key does not name the programme, nor does a Message-ID's key-derived
-    part: when messages of several programmes carry it, the whole Message-ID (its domain is
-    the programme's sender's) and then the address the bounce names decide. Several
+    ``{quoted}`` slot). A key does not name the programme, and a Message-ID sent before they
+    were derived from programme and key (:func:`notifications.base.message_id`) does not
+    either: when messages of several programmes carry it, the whole Message-ID (its domain is
+    the programme's sender's) and then the address the bounce names decide; a message of ours
+    with that key that was mailed under another Message-ID is not the one returned. Several
     programmes left with the same Message-ID (one sender domain) and the same address: the
     address is dead for each, so each records it. Several left without the address: nothing
     is guessed, so another programme's bounce never marks this one's contact."""
@@ -140,6 +142,12 @@ def _ours(
         return "no message of ours has {quoted}"
     wanted = (message_id or "").strip().lower()
     same_id = [m for m in found if wanted and (m.external_id or "").strip().lower() == wanted]
+    if wanted and not same_id:
+        # A message of ours mailed under another Message-ID is not the one returned: the key
+        # is another database's (a programme with its own database, one sender domain).
+        found = [m for m in found if not (m.external_id or "").startswith("<")]
+        if not found:
+            return "{quoted} was not sent by this programme (another programme's message?)"
     candidates = same_id or found
     to_address = [m for m in candidates if address and (m.email or "").lower() == address]
     candidates = to_address or candidates

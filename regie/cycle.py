@@ -285,12 +285,18 @@ def sent_before(app: App, keys: list[str]) -> list[str]:
     """Of ``keys``, those whose ``.eml`` file is already in the file outbox: messages delivered
     before that the database does not know as sent (a restore from an older backup). Only the
     file outbox leaves such a trace; a mail server or Slack keeps none Regie can read."""
-    from notifications.file_outbox import file_name
+    from notifications.file_outbox import file_names
 
     folder = app.settings.outbox_dir
     if not keys or not folder.is_dir():
         return []
-    return [k for k in dict.fromkeys(keys) if (folder / file_name(k)).exists()]
+    programme = app.programme_id()
+    # Either name: a warning, so a message written before names carried the programme counts.
+    return [
+        k
+        for k in dict.fromkeys(keys)
+        if any((folder / name).exists() for name in file_names(k, programme))
+    ]
 
 
 def office_channel(app: App) -> str | None:
@@ -468,7 +474,7 @@ def send_reminders(
                 return
             with bookkeeping:
                 row = readdressed(app, plan_id, checked, addresses)
-            delivery = notifier.send(message_from_outbox(with_links(row)))
+            delivery = notifier.send(message_from_outbox(with_links(row), plan_id))
         except Exception as exc:  # one bad message must not strand the batch
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):

@@ -21,6 +21,7 @@ from regie.errors import InvalidInput
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from governance.office_names import OfficeNames
     from store.records import OutboxRecord
 
 
@@ -41,9 +42,12 @@ def suppressed_reason() -> str:
     return text("suppressed_forgotten")
 
 
-def redacted_note(day: date) -> str:
-    """What a redacted status update's note becomes."""
-    return text("note_redacted", day=day)
+def redacted_note(day: date, office: OfficeNames | None = None) -> str:
+    """What a redacted status update's note becomes (``office``: the plan's words for the
+    office, default "het programmabureau")."""
+    from governance.office_names import office_names
+
+    return text("note_redacted", day=day, office=office or office_names())
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +153,15 @@ def _applied_if(session: Session, apply: bool) -> Iterator[None]:
 
 
 def _eml_files(app: App, keys: list[str]) -> list[Path]:
-    """The file notifier's copies of the messages ``keys`` (a crashed send's .tmp included)."""
+    """The file notifier's copies of the messages ``keys`` (a crashed send's .tmp included),
+    also under the key-only name files had before they carried the programme: in a home
+    shared by programmes that name may hold another's message, and an erasure errs toward
+    removing a copy rather than leaving one behind."""
     from notifications.file_outbox import copies
 
     directory = app.settings.outbox_dir
-    return [path for k in keys for path in copies(directory, k)]
+    programme = app.programme_id()
+    return [path for k in keys for path in copies(directory, k, programme)]
 
 
 def forget_user(app: App, username: str) -> str:
@@ -211,6 +219,7 @@ def redact_update(
     commit, so that its sending writes the scrubbed text: counted as ``outbox_files``.
     Archived reports and sent messages stay as they are. ``by``: who redacts (recorded);
     default the acting operator (:mod:`store.actor`)."""
+    from governance.office_names import office_names
     from regie.services import office_day
     from store.actor import clean_actor, current_actor
     from store.erasure import redact
@@ -222,10 +231,11 @@ def redact_update(
         raise InvalidInput("--reason: say why the note is redacted (it is recorded)")
     programme_id = app.programme_id()
     day = office_day(app, now)
+    office = office_names(app.load_plan().programme)
     with app.writing(), app.session() as session, _applied_if(session, apply):
         done = redact(
             session, programme_id, update_id, now, day, by=by, reason=reason,
-            placeholder=redacted_note(day), rerender=_rerendered,
+            placeholder=redacted_note(day, office), rerender=_rerendered,
         )  # fmt: skip
     # A file copy would otherwise keep the note: the file notifier does not write a message
     # again over its existing file.

@@ -54,7 +54,18 @@ def export_feed(
     day = today(app, plan)
     as_of = as_of or day
     keep = record if record is not None else as_of == day
+    if keep and not _stored(app, plan.programme.id):
+        # Never synced: the memory of what was published belongs to the programme's row, which
+        # the first sync (or cycle) makes. The feed is the plan file's, as a look (walk28 #6).
+        keep = False
     return build_feed(app, plan, scope, as_of, record=keep).body
+
+
+def _stored(app: App, programme_id: str) -> bool:
+    from store.audit import programme_stored
+
+    with app.session() as session:
+        return programme_stored(session, programme_id)
 
 
 def build_feed(

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from store.feeds import ArchivedItem, FeedEntry
 
 
-FEED_FORMAT = "2"  # part of every ETag key: bump when the feed's layout changes (2: words)
+#: Part of every ETag key and event fingerprint: bump when the feed's layout changes (2: words;
+#: 3: the plan's office name in the link line, "Uit het plan:" for an item taken out of it).
+FEED_FORMAT = "3"
 
 
 FINISHED = ("done", "cancelled")
@@ -166,6 +168,7 @@ class _Builder:
     exact: set[str]  # items with an exact date (not a period's end): no "uiterlijk"
     stamps: _Stamps
     published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]]  # see _publish
+    office: str  # the plan's words for the office, in a sentence ("het programmasecretariaat")
 
     def item(
         self,
@@ -184,6 +187,7 @@ class _Builder:
         forecast: date | None = None,
         note: str | None = None,
         decision: FeedDecision | None = None,
+        removed: bool = False,
     ) -> FeedItem:
         """The event with its note and link, published against ``entry`` (:func:`_publish`;
         ``more``: another change time); a scope's forms leave out what it must not show."""
@@ -193,7 +197,8 @@ class _Builder:
         cancelled = state == "cancelled"
         # The fingerprint's parts, in this order: a change would move every stored event's stamp.
         content = (uid, code, title, gereed, due, step, action, owners, state, *labels,
-                   forecast, note, url, *((decision,) if decision else ()))  # fmt: skip
+                   forecast, note, url, *((decision,) if decision else ()),
+                   self.office, removed)  # fmt: skip
         sequence, stamp = _publish(
             code, entry, due, cancelled, self.stamps, more, content, self.published
         )
@@ -217,6 +222,8 @@ class _Builder:
             last_modified=stamp,
             by_end=code not in self.exact,
             decided=decision,
+            removed=removed,
+            office=self.office,
         )
 
 
@@ -235,6 +242,7 @@ def _items(
     save (new and changed entries: :func:`_publish`)."""
     from governance.clock import local_date
     from governance.labels import rag_label, state_label
+    from governance.office_names import office_names
     from regie.plan_cache import plan_index
 
     zone = app.settings.timezone or plan.calendar.timezone  # the business date's (services.today)
@@ -247,7 +255,8 @@ def _items(
     out: list[Event] = []
     made: dict[str, _Made] = {}
     published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]] = ({}, {})
-    build = _Builder(plan.programme.id, app.settings.base_url, exact, stamps, published)
+    office = office_names(plan.programme).the
+    build = _Builder(plan.programme.id, app.settings.base_url, exact, stamps, published, office)
 
     for item in assessment.items.values():
         code = item.item_id
@@ -293,7 +302,7 @@ def _items(
             gereed=gone.gereed, due=gone.due, step=gone.step,
             action=actions.get(gone.action_code, gone.action_code),
             owners=tuple(org_names.get(o, o) for o in gone.owners), state="cancelled",
-            labels=("uit het plan gehaald", rag_label("grey")),
+            labels=("uit het plan gehaald", rag_label("grey")), removed=True,
         )  # fmt: skip
         plain = replace(event, url=None)  # no note: it left the plan
         left = local_date(gone.archived_at, zone)  # the office's day it left the plan

@@ -10,8 +10,8 @@ from notifications.base import Message
 from store.records import OutboxRecord
 
 
-def message_from_outbox(record: OutboxRecord) -> Message:
-    """The message a notifier delivers for one claimed outbox row."""
+def message_from_outbox(record: OutboxRecord, programme_id: str | None = None) -> Message:
+    """The message a notifier delivers for one claimed outbox row of ``programme_id``."""
     return Message(
         key=record.key,
         kind=record.kind,
@@ -25,4 +25,5 @@ def message_from_outbox(record: OutboxRecord) -> Message:
         metadata=dict(record.payload),
         attempt=record.attempts,
         queued_at=record.created_at,
+        programme=programme_id,
     )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
     from governance.stage_keys import StageParts
+    from store.feeds import ArchivedItem
     from store.records import Revision, StoredEvent
 
 PAGE_SIZE = 250  # items per overview page: a 10,000-item programme stays a readable page
@@ -131,6 +132,9 @@ class ItemDetail:
     #: Per update (same order): the office's day it was recorded when it came in late
     #: (*nagekomen*, :func:`governance.agenda.recorded_late`), else None.
     late: list[date | None] = field(default_factory=list)
+    #: The office's day the item left the plan (archived by a sync, or gone from the file
+    #: since the last one): the page shows it read-only with its history; None: in the plan.
+    left_on: date | None = None
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
@@ -360,24 +364,63 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
 
 def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     from governance.agenda import recorded_late
-    from governance.stage_keys import stage_parts
-    from regie.plan_cache import plan_index
+    from governance.clock import local_date, utcnow
     from store import Repository
+    from store.feeds import stored_item
     from store.office import reminders_for
 
     plan, assessment = _assessment(app, as_of)
     item = assessment.items.get(item_id)
-    if item is None:
-        return None
     pid = plan.programme.id
+    zone = app.settings.timezone or plan.calendar.timezone
     with app.session() as session:
+        # An item that left the plan keeps its history: the page shows it (walk28 #13).
+        gone = stored_item(session, pid, item_id, utcnow()) if item is None else None
+        if item is None and gone is None:
+            return None
         repo = Repository(session, pid)
         revisions = [r for r in repo.revisions(code=item_id) if r.entity in ("action", "milestone")]
         updates = list(reversed(repo.status_updates(item=item_id)))
         events = repo.events(item=item_id)
         sent = reminders_for(session, pid, item_id)
+    if item is not None:
+        action = plan.action(item.action_id)
+        step = next(s for s in plan.steps if s.number == item.step)
+        row = _row(item, _finished_deadlines(plan, assessment, [item_id]).get(item_id))
+        action_id, step_text, left_on = item.action_id, f"Stap {step.number}: {step.title}", None
+    else:
+        assert gone is not None
+        action = plan.action(gone.action_code)
+        known = next((s for s in plan.steps if s.number == gone.step), None)
+        row = _left_row(gone, updates[0] if updates else None)
+        action_id = gone.action_code
+        step_text = f"Stap {known.number}: {known.title}" if known else f"Stap {gone.step}"
+        left_on = local_date(gone.archived_at, zone)
+    return ItemDetail(
+        as_of=as_of,
+        programme=plan.programme.short_title or plan.programme.title,
+        row=row,
+        action=f"{action_id} {action.title if action else ''}".strip(),
+        step=step_text,
+        revisions=revisions,
+        updates=updates,
+        events=events,
+        reminders=_reminder_rows(plan, sent, events),
+        # The office's date, as the reports say it (UTC's differs around midnight).
+        late=[
+            None if u.source == "decision" else recorded_late(u.reported_on, u.recorded_at, zone)
+            for u in updates
+        ],
+        left_on=left_on,
+    )
+
+
+def _reminder_rows(plan: Plan, sent: list[Any], events: list[StoredEvent]) -> list[ReminderRow]:
+    """The item's reminders, oldest first, numbered per stage as the office counts them."""
+    from governance.stage_keys import stage_parts
+    from regie.plan_cache import plan_index
+
     calendar = plan_index(plan)[1]
-    zone = app.settings.timezone or plan.calendar.timezone
     reminders = []
     missed = _undelivered_requests(events)
     went_out = {r.stage for r in sent if r.status not in _NEVER_WENT_OUT}
@@ -408,23 +451,26 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
                 **missed.get((r.queued_on, r.stage), {}),
             )
         )
-    action = plan.action(item.action_id)
-    step = next(s for s in plan.steps if s.number == item.step)
-    return ItemDetail(
-        as_of=as_of,
-        programme=plan.programme.short_title or plan.programme.title,
-        row=_row(item, _finished_deadlines(plan, assessment, [item_id]).get(item_id)),
-        action=f"{item.action_id} {action.title if action else ''}".strip(),
-        step=f"Stap {step.number}: {step.title}",
-        revisions=revisions,
-        updates=updates,
-        events=events,
-        reminders=reminders,
-        # The office's date, as the reports say it (UTC's differs around midnight).
-        late=[
-            None if u.source == "decision" else recorded_late(u.reported_on, u.recorded_at, zone)
-            for u in updates
-        ],
+    return reminders
+
+
+def _left_row(gone: ArchivedItem, latest: Any) -> ItemRow:
+    """An item that left the plan, as last stored: no stand is judged any more (grey)."""
+    return ItemRow(
+        id=gone.code,
+        level="action" if gone.code == gone.action_code else "milestone",
+        title=gone.title,
+        state="cancelled",
+        rag="grey",
+        due=gone.due,
+        gereed=gone.gereed,
+        owners=tuple(gone.owners),
+        forecast=None,
+        note=latest.comment if latest else None,
+        reported_on=latest.reported_on if latest else None,
+        stale=False,
+        waiting_on=(),
+        overdue_days=0,
     )
 
 

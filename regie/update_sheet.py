@@ -15,13 +15,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from governance.characters import displayable
 from regie.answer_import import REFERENCE  # columns for the reader only: import skips them
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from governance.office_names import OfficeNames
 
 #: The columns an owner fills in, named as `regie import-updates` reads them.
 ANSWER = ("status", "forecast", "completed_on", "note", "contact")
@@ -42,6 +44,7 @@ def update_sheet(
     """The sheet (bytes, UTF-8 with BOM) and its number of item rows. ``contact_id``: only the
     items that contact may answer for, their id in the ``contact`` column."""
     from governance.answers import Answerer, contact, may_answer
+    from governance.office_names import office_names
     from regie.services import status_rows
 
     plan = app.load_plan(None)
@@ -59,7 +62,7 @@ def update_sheet(
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     # As wide as the header, as Excel saves it: the ";" also tell the reader the delimiter.
-    writer.writerow((notice(), *[""] * (len(HEADER) - 1)))
+    writer.writerow((notice(office_names(plan.programme)), *[""] * (len(HEADER) - 1)))
     writer.writerow(HEADER)
     count = 0
     for row in rows:
@@ -82,12 +85,13 @@ def update_sheet(
     return out.getvalue().encode("utf-8"), count
 
 
-NOTICE = Path(__file__).parent / "templates" / "privacy" / "update_sheet_note.txt.j2"
+def notice(office: OfficeNames | None = None) -> str:
+    """The sheet's first line (Dutch, one line): who reads a note (``office``: the plan's words
+    for the office, default "het programmabureau"); no personal data in it."""
+    from governance.office_names import office_names
+    from regie.erasure import text
 
-
-def notice() -> str:
-    """The sheet's first line (Dutch, one line): who reads a note; no personal data in it."""
-    return " ".join(NOTICE.read_text(encoding="utf-8").split())
+    return text("update_sheet_note", office=office or office_names())
 
 
 def _latest(update: dict[str, Any] | None) -> str:

@@ -207,6 +207,27 @@ def left_the_file(
 _BATCH = 1000
 
 
+def stored_item(
+    session: Session, programme_id: str, code: str, at: datetime
+) -> ArchivedItem | None:
+    """Action or milestone ``code`` as last stored, for an item no longer in the plan file:
+    archived by a sync, or (not synced since) as if archived ``at``; None when never stored."""
+    action = session.scalars(
+        sa.select(ActionRow).where(ActionRow.programme_id == programme_id, ActionRow.code == code)
+    ).first()
+    if action is not None:
+        return _archived(action, action.code, action.step_number, at)
+    found = session.execute(
+        sa.select(MilestoneRow, ActionRow.code, ActionRow.step_number)
+        .join(ActionRow, MilestoneRow.action_id == ActionRow.id)
+        .where(MilestoneRow.programme_id == programme_id, MilestoneRow.code == code)
+    ).first()
+    if found is None:
+        return None
+    milestone, action_code, step = found.tuple()
+    return _archived(milestone, action_code, step, at)
+
+
 def _archived(
     row: ActionRow | MilestoneRow, action_code: str, step: int, at: datetime | None = None
 ) -> ArchivedItem:

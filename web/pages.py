@@ -212,6 +212,7 @@ def overdue(request: Request) -> Response:
 
 
 def item(request: Request) -> Response:
+    from governance.answers import OFFICE  # the author an office's own update is stored under
     from regie.office import item_detail, today
 
     user = _user(request)
@@ -227,7 +228,8 @@ def item(request: Request) -> Response:
     return render(
         request, "item.html.j2",
         {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
-         "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id)},
+         "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id),
+         "office_author": OFFICE.name},
         user=user,
     )  # fmt: skip
 

@@ -31,10 +31,12 @@ def delivered_text(app: App, key: str) -> str:
     from email import message_from_bytes, policy
     from email.message import EmailMessage
 
+    from notifications.base import scoped_key
     from notifications.file_outbox import file_name
 
     mail = message_from_bytes(
-        (app.settings.outbox_dir / file_name(key)).read_bytes(), policy=policy.default
+        (app.settings.outbox_dir / file_name(scoped_key(key, app.programme_id()))).read_bytes(),
+        policy=policy.default,
     )
     assert isinstance(mail, EmailMessage)
     part = mail.get_body(("plain",))

@@ -39,9 +39,10 @@ def app(migrated_url: str, tmp_path: Path) -> App:
 
 
 def _mail(app: App, key: str) -> EmailMessage:
+    from notifications.base import scoped_key
     from notifications.file_outbox import file_name
 
-    data = (app.settings.outbox_dir / file_name(key)).read_bytes()
+    data = (app.settings.outbox_dir / file_name(scoped_key(key, app.programme_id()))).read_bytes()
     mail = message_from_bytes(data, policy=policy.default)
     assert isinstance(mail, EmailMessage)
     return mail

@@ -99,10 +99,12 @@ def test_a_backup_holds_no_working_link_and_the_delivered_message_does(app: App)
 def to_email_html(app: App, key: str) -> str:
     from email import message_from_bytes, policy
 
+    from notifications.base import scoped_key
     from notifications.file_outbox import file_name
 
     mail = message_from_bytes(
-        (app.settings.outbox_dir / file_name(key)).read_bytes(), policy=policy.default
+        (app.settings.outbox_dir / file_name(scoped_key(key, app.programme_id()))).read_bytes(),
+        policy=policy.default,
     )
     part = mail.get_body(("html",))  # type: ignore[attr-defined]
     return str(part.get_content())

@@ -416,6 +416,7 @@ def test_regie_update_redact_on_the_command_line(tmp_path: Path) -> None:
 
 
 def test_the_erasure_texts_are_templates() -> None:
+    from governance.office_names import office_names
     from regie.erasure import outbox_placeholder, redacted_note, suppressed_reason
 
     env = Environment(loader=FileSystemLoader(ROOT / "regie" / "templates" / "privacy"))
@@ -428,7 +429,9 @@ def test_the_erasure_texts_are_templates() -> None:
         "outbox_forgotten", pseudonym="vertrokken-1", kind="reminder_digest", day="2015-10-01"
     )
     assert suppressed_reason() == render("suppressed_forgotten") != ""
-    assert redacted_note(date(2016, 1, 12)) == render("note_redacted", day=date(2016, 1, 12))
+    office = office_names()
+    day = date(2016, 1, 12)
+    assert redacted_note(day) == render("note_redacted", day=day, office=office)
     assert redacted_note(date(2016, 1, 12)) == PLACEHOLDER
     source = (ROOT / "regie" / "erasure.py").read_text("utf-8")
     assert "verwijderd op verzoek" not in source and "ontvanger vergeten" not in source

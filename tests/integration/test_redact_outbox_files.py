@@ -5,6 +5,7 @@ docs/operations.md says; the dry run counts the files and removes none. On both 
 
 from __future__ import annotations
 
+from notifications.base import scoped_key
 from notifications.file_outbox import file_name
 from regie.bootstrap import App
 from tests.integration import test_note_privacy as privacy
@@ -21,6 +22,7 @@ def test_redact_removes_the_file_copies_of_the_messages_it_scrubs(feed_app: App)
     _seed_copies(feed_app, update_id)  # pending-1 (not sent) and sent-1, both quoting the note
     outbox = feed_app.settings.outbox_dir
     outbox.mkdir(parents=True, exist_ok=True)
+    # Written under the key-only names of before names carried the programme: still found.
     pending, sent = outbox / file_name("pending-1"), outbox / file_name("sent-1")
     leftover = pending.with_suffix(".tmp")  # a send that crashed before its rename
     for path in (pending, sent, leftover):
@@ -37,7 +39,9 @@ def test_redact_removes_the_file_copies_of_the_messages_it_scrubs(feed_app: App)
     assert sent.read_bytes() == kept  # a sent message's copy is not changed
     # Sent now, the message's file holds the placeholder, not the note.
     send_reminders(feed_app)
-    written = pending.read_text(encoding="utf-8")
+    written = (outbox / file_name(scoped_key("pending-1", feed_app.programme_id()))).read_text(
+        encoding="utf-8"
+    )
     assert "Jan is ziek" not in written and PLACEHOLDER.split(":")[0] in written
 
 

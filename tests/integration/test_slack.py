@@ -212,6 +212,19 @@ def test_a_retried_message_already_in_the_channel_is_not_posted_again(slack: Fak
     assert len(slack.posts()) == 2
 
 
+def test_a_retry_does_not_take_another_programme_s_post_with_its_key(slack: FakeSlack) -> None:
+    """Keys are unique per programme only (walk28 finding 2): programme B's retried message
+    is not "found" in A's post with the same key in the same DM; A's retry still is."""
+    queued = datetime.now(UTC) - timedelta(minutes=5)
+    notifier = _notifier(slack)
+    first = notifier.send(_message(queued_at=queued, programme="a"))
+    assert slack.posts()[0]["metadata"]["event_payload"]["programme"] == "a"
+    theirs = notifier.send(_message(queued_at=queued, attempt=2, programme="b"))
+    assert theirs.external_id != first.external_id and len(slack.posts()) == 2
+    again = notifier.send(_message(queued_at=queued, attempt=3, programme="a"))
+    assert again.external_id == first.external_id and len(slack.posts()) == 2
+
+
 def test_429_waits_for_retry_after_and_nothing_is_lost() -> None:
     users = {f"u{n}@example.org": f"U{n:03d}" for n in range(8)}
     with FakeSlack(users=users, rate=5, retry_after=1) as slack:
