@@ -31,10 +31,15 @@ def annex_name(pack: AgendaPack) -> str:
 
 #: The first agenda layout made with the current templates; 2–4 have frozen ``*_v2`` ones.
 AGENDA_TEMPLATES_FROM = 5
+#: The first agenda layout made with the current ``agenda`` templates; 5 has frozen
+#: ``agenda_v5`` ones (its annex is the same).
+AGENDA_CURRENT_FROM = 6
 
 
 def _agenda_template(layout: int, name: str) -> str:
     if layout >= AGENDA_TEMPLATES_FROM:
+        if name == "agenda" and layout < AGENDA_CURRENT_FROM:
+            return "agenda_v5"
         return name
     return f"{name}_v2" if layout >= 2 else f"{name}_v1"
 
