@@ -30,6 +30,7 @@ from governance.dutch import long_date
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
+from governance.updates import StatusUpdate
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
@@ -45,8 +46,12 @@ AHEAD_MONTHS = 6
 #: old rule (:func:`approval`), so that they reproduce. 4: an item delivered late (done after
 #: its due date) is listed under *vertraagd of gewijzigd* too (Nu: the delivery), as the report
 #: says, and the report says *punt* where it said *item*; layouts 2–3 keep their rule and their
-#: frozen templates (``voortgang_v2``).
-LAYOUT = 4
+#: frozen templates (``voortgang_v2``). 5: the heading is the reporting obligation's
+#: ``title`` (the plan's name for the report), and a note the office (or a body's decision)
+#: wrote is attributed to it, not called *toelichting eigenaar*; layout 4 keeps both.
+LAYOUT = 5
+#: The first layout that says whose note it quotes and carries the obligation's title.
+AUTHORS_FROM = 5
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
 TEMPLATES_FROM = 2
 #: The first layout made with the current templates (``voortgang``), not ``voortgang_v2``.
@@ -142,6 +147,9 @@ class ProgressReport:
     #: The approving decision does not name the report: a text-only decision about the
     #: report's action (the rule before layout 3), kept as a fallback (:func:`report_approval`).
     approved_implicitly: bool = False
+    #: The reporting obligation's ``title`` (layout 5 on; None: the report names none, or
+    #: an archived layout made again): the report's heading.
+    title: str | None = None
 
 
 def months_after(end: date, months: int) -> date:
@@ -234,6 +242,7 @@ def build_progress(
             # a report's mark is the office's record of the report made.
             latest = item.latest_update
             note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
+            noted_by = _noted_by(plan, latest) if layout >= AUTHORS_FROM else "eigenaar"
             edits = tuple(edited.get(line.item_id, ()))
             owners = owner_changes.get(line.item_id, ())
             forecast = (
@@ -264,6 +273,7 @@ def build_progress(
                 change = _change(
                     plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
+                    noted_by=noted_by,
                 )  # fmt: skip
                 if late_delivery and line.due is not None:
                     why = f"gereed na de deadline van {long_date(line.due)}"
@@ -344,7 +354,31 @@ def build_progress(
         approved_by=decision_label(plan, approved) if approved is not None else None,
         layout=layout,
         approved_implicitly=implicit,
+        title=(
+            _report_title(plan, obligation_id or _obligation_id(plan, recipient))
+            if layout >= AUTHORS_FROM
+            else None
+        ),
     )
+
+
+def _report_title(plan: Plan, obligation_id: str | None) -> str | None:
+    """The reporting obligation's title, in one line; None without one."""
+    found = next((r for r in plan.reports if r.id == obligation_id), None)
+    if found is None:
+        return None
+    return " ".join(found.title.split()) or None
+
+
+def _noted_by(plan: Plan, latest: StatusUpdate | None) -> str:
+    """Whose note a change quotes (layout 5): the owner's, or the office's own words (a
+    correction by the office is not the owner's explanation)."""
+    from governance.answers import written_by
+    from governance.office_names import office_names
+
+    if latest is not None and written_by(plan, latest) == "office":
+        return f"van {office_names(plan.programme).the}"
+    return "eigenaar"
 
 
 def report_approval(
@@ -494,6 +528,7 @@ def _change(
     forecast: date | None = None,
     completed_on: date | None = None,
     as_of: date | None = None,
+    noted_by: str = "eigenaar",
 ) -> Change:
     """Promised (the first gereed) against now: the owner's ``forecast`` when it is in force
     (:func:`_forecast_stands`; None when not), else a revised gereed; a done item's delivery
@@ -508,7 +543,7 @@ def _change(
         for d in decisions
     ]
     if note:
-        reasons.append(f"toelichting eigenaar: {note}")
+        reasons.append(f"toelichting {noted_by}: {note}")
     original = getattr(plan_item, "original_gereed", None)
     gereed = getattr(plan_item, "gereed", None)
     now: date | str | None = None

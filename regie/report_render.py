@@ -219,7 +219,11 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         template=_progress_template(report.layout, "voortgang"),
         context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
-        title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
+        title=(
+            f"{report.title} {report.start} – {report.end}"
+            if report.title  # the reporting obligation's (layout 5 on)
+            else f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
+        ),
         footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",
         as_of=report.as_of,
     )
