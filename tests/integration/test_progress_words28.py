@@ -104,3 +104,17 @@ def test_a_report_of_layout_4_keeps_its_heading_and_words(app: App) -> None:
     archived = _archive(app, plan, "voortgang", "md", "Voortgang", END, parameters, old, True)
     again = reproduce(app, archived.archive_id)
     assert again.matches and again.content == old
+
+
+def test_the_store_recalls_an_update_s_note_and_author(app: App) -> None:
+    """What an incremental run's messages read of a latest answer the memory keeps without its
+    note and author (regie.messages: "Uw" only to the author)."""
+    import sqlalchemy as sa
+
+    from store.assessment_query import notes_by_id
+
+    with app.session() as session:
+        ids = session.execute(sa.text("SELECT id FROM status_updates")).scalars().all()
+        recalled = set(notes_by_id(session, ids).values())
+    assert ("Correctie: de datum is 31 maart 2026", "programmabureau") in recalled
+    assert ("Leverancier vertraagd", "ovam") in recalled
