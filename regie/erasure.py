@@ -12,42 +12,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.privacy_texts import text
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
     from sqlalchemy.orm import Session
 
     from store.records import OutboxRecord
-
-TEMPLATES = Path(__file__).parent / "templates" / "privacy"
-
-
-@cache
-def _environment() -> Environment:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from governance.labels import dutch_date
-
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=False,  # plain text: stored in the database, escaped where it is shown
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["datum"] = dutch_date
-    return env
-
-
-def text(template: str, **context: Any) -> str:
-    """One of the privacy texts (``regie/templates/privacy/<template>.txt.j2``), one line."""
-    return " ".join(_environment().get_template(f"{template}.txt.j2").render(**context).split())
 
 
 def outbox_placeholder(pseudonym: str, kind: str, day: str) -> str:

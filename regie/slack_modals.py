@@ -233,8 +233,15 @@ def _note(plan: Plan, label: str, *, optional: bool) -> dict[str, Any]:
     (AVG): every modal's note says so."""
     from governance.answers import NOTE_MAX
     from governance.office_names import office_names
+    from governance.reminders import steering_body
+    from regie.privacy_texts import text
 
-    office = office_names(plan.programme).The
+    body = steering_body(plan)  # the plan's own name for it, not "de stuurgroep"
+    hint = text(
+        "note_hint_slack",
+        office=office_names(plan.programme).The,
+        body=body.name if body is not None else None,
+    )
     return {
         "type": "input",
         "block_id": "note",
@@ -242,9 +249,7 @@ def _note(plan: Plan, label: str, *, optional: bool) -> dict[str, Any]:
         "label": {"type": "plain_text", "text": label},
         "hint": {
             "type": "plain_text",
-            "text": f"{office} leest dit; het kan letterlijk in de vergaderstukken van de "
-            "stuurgroep en het voortgangsrapport staan. Geen persoonsgegevens: geen namen, "
-            "gezondheid of telefoonnummers.",
+            "text": hint,
         },
         "element": {
             "type": "plain_text_input",

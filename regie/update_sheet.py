@@ -15,13 +15,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from governance.characters import displayable
 from regie.answer_import import REFERENCE  # columns for the reader only: import skips them
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from governance.plan import Plan
 
 #: The columns an owner fills in, named as `regie import-updates` reads them.
 ANSWER = ("status", "forecast", "completed_on", "note", "contact")
@@ -59,7 +61,7 @@ def update_sheet(
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     # As wide as the header, as Excel saves it: the ";" also tell the reader the delimiter.
-    writer.writerow((notice(), *[""] * (len(HEADER) - 1)))
+    writer.writerow((notice(plan), *[""] * (len(HEADER) - 1)))
     writer.writerow(HEADER)
     count = 0
     for row in rows:
@@ -82,12 +84,14 @@ def update_sheet(
     return out.getvalue().encode("utf-8"), count
 
 
-NOTICE = Path(__file__).parent / "templates" / "privacy" / "update_sheet_note.txt.j2"
+def notice(plan: Plan) -> str:
+    """The sheet's first line (Dutch, one line): who reads a note (the meeting papers of the
+    plan's steering body, by its name); no personal data in it."""
+    from governance.reminders import steering_body
+    from regie.privacy_texts import text
 
-
-def notice() -> str:
-    """The sheet's first line (Dutch, one line): who reads a note; no personal data in it."""
-    return " ".join(NOTICE.read_text(encoding="utf-8").split())
+    body = steering_body(plan)
+    return text("update_sheet_note", body=body.name if body is not None else None)
 
 
 def _latest(update: dict[str, Any] | None) -> str:
