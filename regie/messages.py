@@ -429,15 +429,21 @@ def _deputies(
     plan: Plan, assessment: Assessment, escalations: Iterable[Escalation]
 ) -> dict[str, tuple[list[Escalation], list[str]]]:
     """Deputies of the contacts whose items escalate (copied, unless they get it anyway): per
-    deputy the escalations and the names of the contacts they stand in for."""
+    deputy the escalations and the names of the contacts they stand in for. A deputy who is a
+    contact of an owning organisation gets no copy of that item: they were asked about it
+    themselves, as every contact of an owner is, and an owner gets no escalation either."""
     office = {c.id for c in plan.contacts if c.programme_office}
+    organisation = {c.id: c.organisation for c in plan.contacts}
     out: dict[str, tuple[list[Escalation], list[str]]] = {}
     for e in escalations:
         owners = assessment.items[e.item_id].owners
         standing_in = [
             c
             for c in plan.contacts
-            if c.organisation in owners and c.deputy and c.deputy not in office
+            if c.organisation in owners
+            and c.deputy
+            and c.deputy not in office
+            and organisation.get(c.deputy) not in owners
         ]
         for deputy in sorted({c.deputy for c in standing_in if c.deputy}):
             items, names = out.setdefault(deputy, ([], []))
