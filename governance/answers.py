@@ -6,15 +6,17 @@ database. The use case :func:`regie.answers.record_answer` applies these rules a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 from typing import NamedTuple
 
-from governance.characters import describe_en, describe_nl, refused_character
+from governance.characters import describe_en, refused_character
 from governance.dates import Life
 from governance.office_names import office_names
-from governance.plan import Contact, Deadline, Plan, Programme
+from governance.plan import Contact, Deadline, Plan
 from governance.updates import StatusUpdate, UpdateStatus
 
 NOTE_MAX = 2000  # characters; the answer forms and Slack's modal use the same limit
@@ -43,51 +45,9 @@ class Refusal(StrEnum):
     LINK_REMOVED = "link_removed"  # the link's item is no longer in the plan
 
 
-#: What the person is told (Dutch), per reason; ``{office}`` is how the plan names the office
-#: ("het programmabureau"): :func:`refusal_text` fills it in.
-REFUSAL_TEXT: dict[Refusal, str] = {
-    Refusal.UNKNOWN_CONTACT: "U staat niet als contactpersoon in het plan.",
-    Refusal.UNKNOWN_ITEM: "Dit punt bestaat niet (meer) in het plan.",
-    Refusal.NOT_OWNER: "U kunt alleen antwoorden voor punten van uw eigen organisatie.",
-    Refusal.OFFICE_ONLY: "Alleen {office} kan een punt laten vervallen.",
-    Refusal.INVALID: "Het antwoord is niet volledig of niet geldig.",
-    Refusal.LINK_USED: "Deze link is al gebruikt: uw antwoord is eerder opgeslagen.",
-    Refusal.LINK_EXPIRED: "Deze link is verlopen (links zijn 14 dagen geldig).",
-    Refusal.LINK_REPLACED: "Er is een nieuwere herinnering voor dit punt; gebruik de link daarin.",
-    Refusal.LINK_TAMPERED: "Deze link is niet (meer) geldig.",
-    Refusal.LINK_FOREIGN: "Deze link hoort bij een ander programma of een andere persoon.",
-    Refusal.LINK_DEPARTED: (
-        "Deze link was voor een contactpersoon die niet meer in het plan staat; "
-        "uw antwoord is niet opgeslagen. Neem contact op met {office}."
-    ),
-    Refusal.LINK_SUCCESSOR: (
-        "Deze link was bestemd voor een eerdere contactpersoon van deze organisatie "
-        "(of een eerder e-mailadres); uw antwoord is niet opgeslagen. "
-        "Gebruik de link in de nieuwste herinnering aan uw eigen e-mailadres."
-    ),
-    Refusal.SIGNATURE: "Het verzoek is niet ondertekend door Slack.",
-    Refusal.REPLAYED: "Dit verzoek is al eerder ontvangen.",
-    Refusal.BUSY: "Het is even te druk; er is niets opgeslagen. Probeer het zo opnieuw.",
-    Refusal.ITEM_CANCELLED: (
-        "Dit punt is vervallen: u hoeft er niets meer voor te doen. Uw antwoord is niet opgeslagen."
-    ),
-    Refusal.ITEM_DONE: (
-        "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
-        "wijzigen? Kies ‘Update geven’ en vink ‘Toch wijzigen’ aan."
-    ),
-    Refusal.LINK_REMOVED: "Dit punt staat niet meer in het plan; u hoeft niets te doen.",
-}
-
-
-def refusal_text(reason: Refusal, programme: Programme | None = None) -> str:
-    """:data:`REFUSAL_TEXT` of ``reason``, the office named as the plan's ``programme`` names it
-    (None: "het programmabureau")."""
-    return REFUSAL_TEXT[reason].replace("{office}", office_names(programme).the)
-
-
 def refused_en(reason: Refusal, item: Deadline) -> str:
     """Why a person may not answer for ``item``, in English for the command line (the person
-    themselves is told :data:`REFUSAL_TEXT`)."""
+    themselves is told the reason's Dutch text: ``regie/templates/answers/refusals.txt.j2``)."""
     if reason is Refusal.NOT_OWNER:
         if not item.owners:
             return "the item has no owner: only the programme office may answer for it"
@@ -158,12 +118,30 @@ class AnswerInput:
     note: str | None = None
 
 
+class Problem(StrEnum):
+    """What is wrong with one field of an answer. The person reads it in Dutch (a macro per
+    value in ``regie/templates/answers/problems.txt.j2``, given the problem's ``values``)."""
+
+    UNKNOWN_STATUS = "unknown_status"
+    DONE_DATE_NOT_DONE = "done_date_not_done"  # a completion date with another status
+    DONE_DATE_AFTER_REPORT = "done_date_after_report"
+    FORECAST_FINISHED = "forecast_finished"  # a forecast with done or cancelled
+    FORECAST_PAST = "forecast_past"
+    NOTE_TOO_LONG = "note_too_long"  # values: limit
+    NOTE_CHARACTER = "note_character"  # values: character, position (1-based)
+    BEFORE_LIFE = "before_life"  # the update's own date
+    OUTSIDE_LIFE = "outside_life"
+    NO_OWN_DATE = "no_own_date"  # an action judged by its milestones; values: milestones
+
+
 class FieldProblem(NamedTuple):
-    """One problem with one field: Dutch for the person, English for the command line."""
+    """One problem with one field: ``code`` and its ``values`` for the person (worded where it
+    is shown: :func:`regie.texts.problem_text`), English for the command line."""
 
     field: str
-    nl: str
+    code: Problem
     en: str
+    values: Mapping[str, object] = MappingProxyType({})
 
 
 def answer_problems(
@@ -177,7 +155,7 @@ def answer_problems(
         problems.append(
             FieldProblem(
                 "status",
-                "kies een status",
+                Problem.UNKNOWN_STATUS,
                 f"unknown status {answer.status[:40]!r} (known: {', '.join(known)})",
             )
         )
@@ -186,7 +164,7 @@ def answer_problems(
             problems.append(
                 FieldProblem(
                     "completed_on",
-                    "een datum gereed hoort alleen bij 'gereed'",
+                    Problem.DONE_DATE_NOT_DONE,
                     "only with status done",
                 )
             )
@@ -194,7 +172,7 @@ def answer_problems(
             problems.append(
                 FieldProblem(
                     "completed_on",
-                    "de datum gereed ligt na vandaag",
+                    Problem.DONE_DATE_AFTER_REPORT,
                     f"{answer.completed_on} is after the update's date {reported_on}",
                 )
             )
@@ -202,7 +180,7 @@ def answer_problems(
         problems.append(
             FieldProblem(
                 "forecast",
-                "een verwachte datum hoort niet bij 'gereed' of 'vervallen'",
+                Problem.FORECAST_FINISHED,
                 "only with status on_track or at_risk",
             )
         )
@@ -210,7 +188,7 @@ def answer_problems(
         problems.append(
             FieldProblem(
                 "forecast",
-                "de verwachte datum ligt in het verleden",
+                Problem.FORECAST_PAST,
                 f"{answer.forecast} is before the update's date {reported_on}",
             )
         )
@@ -218,8 +196,9 @@ def answer_problems(
         problems.append(
             FieldProblem(
                 "note",
-                f"de toelichting is langer dan {NOTE_MAX} tekens",
+                Problem.NOTE_TOO_LONG,
                 f"{len(answer.note)} characters, at most {NOTE_MAX}",
+                {"limit": NOTE_MAX},
             )
         )
     elif answer.note is not None and (problem := note_character_problem(answer.note)):
@@ -237,9 +216,9 @@ def note_character_problem(note: str) -> FieldProblem | None:
     at, char = found
     return FieldProblem(
         "note",
-        f"de toelichting bevat {describe_nl(char)} op positie {at + 1}; haal het weg "
-        "(het komt vaak mee bij kopiëren uit een terminal of een pdf)",
+        Problem.NOTE_CHARACTER,
         f"contains {describe_en(char)} at character {at + 1}: remove it",
+        {"character": char, "position": at + 1},
     )
 
 
@@ -254,7 +233,7 @@ def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> 
             problems.append(
                 FieldProblem(
                     "as_of",
-                    "de datum van de update ligt voor de looptijd van het programma",
+                    Problem.BEFORE_LIFE,
                     f"{reported_on} is before the programme's life ({life.describe()})",
                 )
             )
@@ -264,7 +243,7 @@ def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> 
                 problems.append(
                     FieldProblem(
                         name,
-                        "deze datum valt buiten de looptijd van het programma",
+                        Problem.OUTSIDE_LIFE,
                         f"{value} is outside the programme's life ({span.describe()})",
                     )
                 )

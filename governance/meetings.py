@@ -179,6 +179,17 @@ def meeting_term(start: date | None, end: date | None) -> tuple[date, date]:
     return first, end or date(first.year + OPEN_TERM_YEARS, 12, 31)
 
 
+def day_off_words(d: date, extra_days_off: Mapping[date, str | None]) -> str:
+    """What day off ``d`` is, for a one-line problem: "a Saturday", "an extra day off
+    (Sluitingsdag)", "a public holiday" (``extra_days_off``: date → its name, if any)."""
+    if d.weekday() >= 5:
+        return f"a {DAY_NAMES[d.weekday()]}"
+    if d in extra_days_off:
+        name = extra_days_off[d]
+        return f"an extra day off ({name})" if name else "an extra day off"
+    return "a public holiday"
+
+
 def meeting_days_off(
     schedules: Sequence[MeetingSchedule | None],
     is_working_day: Callable[[date], bool],
@@ -199,12 +210,7 @@ def meeting_days_off(
     extra = extra_days_off or {}
 
     def day_off(d: date) -> str:
-        if d.weekday() >= 5:
-            return f"a {DAY_NAMES[d.weekday()]}"
-        if d in extra:
-            name = extra[d]
-            return f"an extra day off ({name})" if name else "an extra day off"
-        return "a public holiday"
+        return day_off_words(d, extra)
 
     out: list[tuple[tuple[str | int, ...], str]] = []
     for index, schedule in enumerate(schedules):

@@ -1,6 +1,7 @@
 """The dates an owner gives in an answer: an overdue item's new expected date ("Nieuwe
 datum…", "Loopt vast…") and the day an item was finished ("Gereed…"), checked before anything
-is stored, with one Dutch sentence per problem for the form or Slack modal.
+is stored, with one problem (a :class:`DateProblem`) per field: the form or Slack modal words
+it (``regie/templates/answers/dates.txt.j2``, :func:`regie.texts.date_text`).
 
 A forecast in the past says nothing new (the item stays overdue), and one years ahead is
 almost always a mis-click in a date picker (the year wheel); both are refused at the field.
@@ -11,9 +12,24 @@ the future has not happened yet; one more years back than that is a slip of the 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from governance.workdays import WorkCalendar
 
 #: How far ahead a new date may lie by default (``reminders.new_date_max_years``).
 DEFAULT_MAX_YEARS_AHEAD = 2
+
+
+class DateProblem(StrEnum):
+    """What is wrong with a date an owner picked (the years are the plan's setting)."""
+
+    MISSING = "missing"  # no new date where one is required
+    PAST = "past"  # a new expected date before today
+    TOO_FAR_AHEAD = "too_far_ahead"  # beyond the years a new date may lie ahead
+    FUTURE = "future"  # a day finished after today
+    TOO_FAR_BACK = "too_far_back"  # before the years a finished day may lie back
 
 
 def latest_allowed(today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD) -> date:
@@ -31,23 +47,27 @@ def new_date_problem(
     *,
     required: bool,
     max_years: int = DEFAULT_MAX_YEARS_AHEAD,
-) -> str | None:
+) -> DateProblem | None:
     """The problem with an overdue item's new expected date, None when there is none."""
     if day is None:
-        return "Kies de nieuwe verwachte datum." if required else None
+        return DateProblem.MISSING if required else None
     if day < today:
-        return "Deze datum ligt in het verleden. Kies vandaag of een latere datum."
+        return DateProblem.PAST
     if day > latest_allowed(today, max_years):
-        return f"Deze datum ligt meer dan {max_years} jaar vooruit. Kies een eerdere datum."
+        return DateProblem.TOO_FAR_AHEAD
     return None
 
 
-def initial_new_date(today: date, forecast: date | None = None) -> date:
+def initial_new_date(
+    today: date, forecast: date | None = None, calendar: WorkCalendar | None = None
+) -> date:
     """What the date picker shows first: the standing forecast when it still lies ahead,
-    else two weeks from today (never a date in the past)."""
+    else two weeks from today (never a date in the past), moved to the next working day of
+    ``calendar`` when that is a weekend day or a holiday (nobody delivers on a Saturday)."""
     if forecast is not None and forecast >= today:
         return forecast
-    return today + timedelta(days=14)
+    ahead = today + timedelta(days=14)
+    return calendar.working_day_on_or_after(ahead) if calendar is not None else ahead
 
 
 def earliest_done(today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD) -> date:
@@ -63,12 +83,12 @@ def earliest_done(today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD) -> date
 
 def done_date_problem(
     day: date | None, today: date, max_years: int = DEFAULT_MAX_YEARS_AHEAD
-) -> str | None:
+) -> DateProblem | None:
     """The problem with the day an item was finished (None: today, never a problem)."""
     if day is None:
         return None
     if day > today:
-        return "Deze datum ligt in de toekomst. Kies vandaag of een eerdere datum."
+        return DateProblem.FUTURE
     if day < earliest_done(today, max_years):
-        return f"Deze datum ligt meer dan {max_years} jaar terug. Kies een latere datum."
+        return DateProblem.TOO_FAR_BACK
     return None

@@ -50,6 +50,7 @@ class Scheduler:
             days = [
                 cal.window_start(due, policy.first_prompt_days),
                 cal.window_start(due, policy.second_prompt_days),
+                cal.working_day_on_or_before(due),  # the ``due`` stage of a deadline on a day off
                 due,
                 due + _DAY,
                 self.add(due, policy.escalate_after_overdue_days),

@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
 from governance.assessment import Assessment, ItemAssessment
@@ -26,7 +27,6 @@ from governance.decisions import (
     decision_label,
     restores,
 )
-from governance.dutch import long_date
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
@@ -46,18 +46,56 @@ AHEAD_MONTHS = 6
 #: old rule (:func:`approval`), so that they reproduce. 4: an item delivered late (done after
 #: its due date) is listed under *vertraagd of gewijzigd* too (Nu: the delivery), as the report
 #: says, and the report says *punt* where it said *item*; layouts 2–3 keep their rule and their
-#: frozen templates (``voortgang_v2``). 5: the heading is the reporting obligation's
-#: ``title`` (the plan's name for the report), and a note the office (or a body's decision)
-#: wrote is attributed to it, not called *toelichting eigenaar*; layout 4 keeps both.
-LAYOUT = 5
+#: frozen templates (``voortgang_v2``). 5: the day a plan-file edit was recorded (*vastgelegd
+#: op*) is the office's day (``calendar.timezone``), not UTC's; layout 4 keeps UTC's date.
+#: 6: the heading is the reporting obligation's ``title`` (the plan's name for the report),
+#: and a note the office wrote is attributed to it, not called *toelichting eigenaar*;
+#: layouts 4–5 keep both.
+LAYOUT = 6
 #: The first layout that says whose note it quotes and carries the obligation's title.
-AUTHORS_FROM = 5
+AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
 TEMPLATES_FROM = 2
 #: The first layout made with the current templates (``voortgang``), not ``voortgang_v2``.
 WORDS_FROM = 4
+#: The first layout that shows a plan-file edit's recording day in the office's time zone.
+LOCAL_DAYS_FROM = 5
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
+
+
+class ReasonKind(StrEnum):
+    """Why an item is listed under *vertraagd of gewijzigd* (one macro each in
+    ``reports/templates/_progress_texts.j2``, which words it)."""
+
+    DECISION = "decision"  # decided_by, text, restored
+    OWNER_NOTE = "owner_note"  # text: the owner's latest explanation
+    OFFICE_NOTE = "office_note"  # text, by: the office's own words (layout 6 on)
+    LATE_DELIVERY = "late_delivery"  # on: the due date it was delivered after
+    OWNER_CHANGE = "owner_change"  # before, after: the owners; on: the day recorded
+    REMOVED = "removed"  # decided_by (None: without a decision), with_items; on: recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason of a :class:`Change`, in data: the report's templates word it."""
+
+    kind: ReasonKind
+    text: str | None = None
+    decided_by: str | None = None  # how the report names the decision (decision_label)
+    restored: bool = False  # the decision brought a dropped item back
+    on: date | None = None
+    before: object = None
+    after: object = None
+    with_items: tuple[str, ...] = ()
+    by: str | None = None  # who wrote a note that is not the owner's (the office, by name)
+
+
+class Ending(StrEnum):
+    """A change whose *now* is no date: the item was dropped or left the plan."""
+
+    CANCELLED = "cancelled"
+    REMOVED = "removed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +103,10 @@ class Change:
     """A delay or change: what was promised, what it is now, and why (notes, decisions)."""
 
     item: ItemLine
-    promised: str
+    #: The first gereed as written; None when the item had none (the report says so).
+    promised: str | None
     now: date | str | None  # a forecast or revised gereed; None when no new date is known
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     #: Due dates moved in the plan file without a decision, oldest first (the report says so).
     edits: tuple[DueChange, ...] = ()
     #: The day a done item was delivered (the report shows it as now).
@@ -75,6 +114,11 @@ class Change:
     #: ``now`` (a date, or a gereed whose due date it is) has passed on the report's day and the
     #: item is not finished: the report says the new date lapsed too.
     lapsed: bool = False
+    #: The item was dropped or left the plan: the report says so as its now.
+    ended: Ending | None = None
+    #: Per edit of ``edits``, the day it was recorded (*vastgelegd op*): the office's day
+    #: (layout 5 on), else the stored instant's own date (UTC's), as archived reports show it.
+    edit_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +286,7 @@ def build_progress(
             # a report's mark is the office's record of the report made.
             latest = item.latest_update
             note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
-            noted_by = _noted_by(plan, latest) if layout >= AUTHORS_FROM else "eigenaar"
+            noted_by = _noted_by(plan, latest) if layout >= AUTHORS_FROM else None
             edits = tuple(edited.get(line.item_id, ()))
             owners = owner_changes.get(line.item_id, ())
             forecast = (
@@ -275,11 +319,13 @@ def build_progress(
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
                     noted_by=noted_by,
                 )  # fmt: skip
+                change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if late_delivery and line.due is not None:
-                    why = f"gereed na de deadline van {long_date(line.due)}"
+                    why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
                     change = replace(change, reasons=(why, *change.reasons))
                 if owners:
-                    if change.now is None and not (line.state in _LATE or original or edits):
+                    unmoved = change.now is None and change.ended is None
+                    if unmoved and not (line.state in _LATE or original or edits):
                         change = replace(change, now=change.promised)  # only its owner changed
                     change = replace(change, reasons=(*change.reasons, *owners))
                 changed.append(change)
@@ -370,15 +416,16 @@ def _report_title(plan: Plan, obligation_id: str | None) -> str | None:
     return " ".join(found.title.split()) or None
 
 
-def _noted_by(plan: Plan, latest: StatusUpdate | None) -> str:
-    """Whose note a change quotes (layout 5): the owner's, or the office's own words (a
-    correction by the office is not the owner's explanation)."""
+def _noted_by(plan: Plan, latest: StatusUpdate | None) -> str | None:
+    """Who wrote the note a change quotes when it is not the owner (layout 6): the office, by
+    the plan's name for it (a correction by the office is not the owner's explanation); None:
+    the owner's."""
     from governance.answers import written_by
     from governance.office_names import office_names
 
     if latest is not None and written_by(plan, latest) == "office":
-        return f"van {office_names(plan.programme).the}"
-    return "eigenaar"
+        return office_names(plan.programme).the
+    return None
 
 
 def report_approval(
@@ -528,7 +575,7 @@ def _change(
     forecast: date | None = None,
     completed_on: date | None = None,
     as_of: date | None = None,
-    noted_by: str = "eigenaar",
+    noted_by: str | None = None,
 ) -> Change:
     """Promised (the first gereed) against now: the owner's ``forecast`` when it is in force
     (:func:`_forecast_stands`; None when not), else a revised gereed; a done item's delivery
@@ -539,11 +586,19 @@ def _change(
     (:func:`governance.decisions.restores`). A now that has passed on ``as_of`` while the item
     is open is ``lapsed``."""
     reasons = [
-        f"{decision_label(plan, d)}: {d.text}{' (hersteld)' if d in restored else ''}"
+        Reason(
+            ReasonKind.DECISION,
+            text=d.text,
+            decided_by=decision_label(plan, d),
+            restored=d in restored,
+        )
         for d in decisions
     ]
     if note:
-        reasons.append(f"toelichting {noted_by}: {note}")
+        if noted_by is None:
+            reasons.append(Reason(ReasonKind.OWNER_NOTE, text=note))
+        else:  # the office's own words (layout 6 on)
+            reasons.append(Reason(ReasonKind.OFFICE_NOTE, text=note, by=noted_by))
     original = getattr(plan_item, "original_gereed", None)
     gereed = getattr(plan_item, "gereed", None)
     now: date | str | None = None
@@ -553,11 +608,23 @@ def _change(
     elif original or edits or any(d in restored for d in decisions):
         now, ends = gereed, line.due
     delivered = completed_on if line.state == "done" else None
-    if line.state == "cancelled":
-        now = "vervallen"
+    ended = Ending.CANCELLED if line.state == "cancelled" else None
+    if ended is not None:
+        now = None
     lapsed = line.state not in _FINISHED and ends is not None and as_of is not None and ends < as_of
     promised = original or (edits[0].gereed_before if edits else None) or gereed
-    return Change(line, promised or "geen datum", now, tuple(reasons), edits, delivered, lapsed)
+    return Change(
+        line, promised or None, now, tuple(reasons), edits, delivered, lapsed, ended=ended
+    )
+
+
+def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[date, ...]:
+    """The day each edit was recorded, as the report shows it: the office's day from
+    :data:`LOCAL_DAYS_FROM` (an edit at 00:30 in Amsterdam is 23:30 UTC the day before), else
+    the date the stored instant carries, so that an archived report reproduces."""
+    if layout >= LOCAL_DAYS_FROM:
+        return tuple(local_day(plan, e.recorded_at) for e in edits)
+    return tuple(e.recorded_at.date() for e in edits)
 
 
 def _forecast_stands(
@@ -589,26 +656,19 @@ def _forecast_stands(
 
 def _owner_changes(
     plan: Plan, revisions: Sequence[ItemRevision], start: date, end: date
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, tuple[Reason, ...]]:
     """Item id → its owner changes recorded from ``start`` through ``end`` (the office's day),
     as reasons of *vertraagd of gewijzigd*."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Reason]] = {}
     for r in revisions:
         if r.kind != "changed" or r.field != "owners":
             continue
         day = local_day(plan, r.recorded_at)
         if start <= day <= end:
             out.setdefault(r.item_id, []).append(
-                f"eigenaar gewijzigd: {_names(r.before)} → {_names(r.after)} "
-                f"(vastgelegd op {long_date(day)})"
+                Reason(ReasonKind.OWNER_CHANGE, before=r.before, after=r.after, on=day)
             )
     return {item_id: tuple(reasons) for item_id, reasons in out.items()}
-
-
-def _names(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "geen"
-    return str(value) if value else "geen"
 
 
 def _removed(
@@ -649,13 +709,11 @@ def _step_of(item_id: str, numbers: Sequence[int]) -> int:
 
 
 def _removal_change(plan: Plan, removal: Removal, line: ItemLine, day: date) -> Change:
-    with_items = f", met {', '.join(removal.with_items)}" if removal.with_items else ""
-    if removal.decision is not None:
-        why = f"uit het plan verwijderd{with_items} ({decision_label(plan, removal.decision)})"
-    else:
-        why = f"uit het plan verwijderd zonder besluit{with_items}"
-    reason = f"{why} (vastgelegd op {long_date(day)})"
-    return Change(line, line.gereed, "uit het plan verwijderd", (reason,))
+    decided_by = decision_label(plan, removal.decision) if removal.decision is not None else None
+    reason = Reason(
+        ReasonKind.REMOVED, decided_by=decided_by, with_items=tuple(removal.with_items), on=day
+    )
+    return Change(line, line.gereed, None, (reason,), ended=Ending.REMOVED)
 
 
 # --- the period a reporting obligation's next report covers -----------------------------------

@@ -108,3 +108,10 @@ def render(template: str, **context: Any) -> str:
     with _COMPILING:
         compiled = environment().get_template(template)  # cached after the first time
     return compiled.render(**context)
+
+
+def phrase(template: str, macro: str, *args: Any) -> str:
+    """Macro ``macro`` of ``template`` called with ``args``: a short text, not a message."""
+    with _COMPILING:
+        compiled = environment().get_template(template)
+    return str(getattr(compiled.module, macro)(*args))

@@ -28,7 +28,13 @@ from notifications.base import (
     Refused,
     Unreachable,
 )
-from notifications.slack_blocks import EVENT_TYPE, digest_blocks, metadata
+from notifications.slack_blocks import (
+    EVENT_TYPE,
+    digest_blocks,
+    fallback_text,
+    has_blocks,
+    metadata,
+)
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -174,6 +180,8 @@ class SlackNotifier:
     # --- send ----------------------------------------------------------------------------
 
     def send(self, message: Message) -> Delivery:
+        if not has_blocks(message.kind):  # checked first: nothing is looked up or opened
+            raise Unreachable(f"soort {message.kind} gaat niet via Slack")
         channel = self.conversation(message)
         if message.attempt > 1:
             found = self.find_posted(channel, message)
@@ -184,6 +192,7 @@ class SlackNotifier:
     def post(self, channel: str, message: Message) -> str:
         """Post once; after an unclear failure look for the post before trying again."""
         blocks = digest_blocks(message)
+        text = fallback_text(message)
         last = ""
         for attempt in range(1, POST_TRIES + 1):
             self.pacer.wait(channel)
@@ -191,7 +200,7 @@ class SlackNotifier:
                 answer = self._call(
                     POST,
                     channel=channel,
-                    text=message.text,
+                    text=text,
                     blocks=blocks,
                     metadata=metadata(message),
                     unfurl_links=False,

@@ -18,6 +18,21 @@ HEADER_LIMIT = 150  # characters in a header block
 SECTION_LIMIT = 3000  # characters in a section's text
 
 
+def has_blocks(kind: str) -> bool:
+    """Whether a message of ``kind`` has a Slack form (``slack/<kind>.intro.md.j2``). A kind
+    without one (the agenda pack: a document with an HTML part) is not posted to Slack: the
+    notifier hands it to the next channel (e-mail) instead of failing it."""
+    from jinja2 import TemplateNotFound
+
+    from notifications.render import environment
+
+    try:
+        environment().get_template(f"slack/{kind}.intro.md.j2")
+    except TemplateNotFound:
+        return False
+    return True
+
+
 def item_block_id(item_id: str) -> str:
     return f"item:{item_id}"
 
@@ -28,6 +43,20 @@ def metadata(message: Message) -> dict[str, Any]:
         "event_type": EVENT_TYPE,
         "event_payload": {"key": message.key, "kind": message.kind},
     }
+
+
+#: Characters of a message's notification text (:func:`fallback_text`).
+FALLBACK_LIMIT = 300
+
+
+def fallback_text(message: Message) -> str:
+    """The post's ``text`` (notification, search, clients without blocks): the subject and
+    the first items, not the e-mail's text with its sentences about links and replies."""
+    from notifications.render import render
+
+    items = [i for i in message.metadata.get("items", []) if isinstance(i, dict) and "id" in i]
+    text = render("slack/fallback.txt.j2", subject=message.subject, items=items)
+    return _cut(" ".join(text.split()), FALLBACK_LIMIT)
 
 
 def digest_blocks(message: Message) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from governance.answers import Answerer, AnswerInput, FieldProblem, Refusal, refusal_text
+from governance.answers import Answerer, AnswerInput, FieldProblem, Refusal
 from regie.bootstrap import App
 from regie.errors import RegieError
 
@@ -53,6 +53,8 @@ class AnswerRefused(RegieError):
     ) -> None:
         self.reason = reason
         self.problems = problems or []
+        from regie.texts import refusal_text
+
         self.message = refusal_text(reason)
         lines = [f"{p.field}: {p.en}" for p in self.problems] or [detail or self.message]
         super().__init__(*lines)

@@ -58,6 +58,8 @@ class DecisionView:
     effects: list[tuple[str, str]]  # (kind, Dutch label)
     step_of: dict[str, int]  # item id → its step, for the items still in the plan
     linked: frozenset[str]  # the items that have a page (still in the plan)
+    #: The office's time zone (REGIE_TIMEZONE, else the plan's): the CSV's *Vastgelegd op*.
+    zone: str = "UTC"
 
 
 def _item_steps(plan: Plan) -> dict[str, int]:
@@ -147,6 +149,7 @@ def decision_view(
         effects=list(KIND_LABELS.items()),
         step_of=step_of,
         linked=frozenset(step_of),
+        zone=app.settings.timezone or plan.calendar.timezone,
     )
 
 
@@ -155,7 +158,7 @@ def decision_view(
 #: ``set_gereed``, …: the page's ``gevolg=`` filter) for scripts that sort or count by it.
 CSV_HEADER = (
     "Vergadering", "Orgaan", "Stap", "Onderdeel", "Besluit", "Gevolg", "Soort",
-    "Gereed voor", "Gereed na", "Vastgelegd op (UTC)", "Vastgelegd door", "Code soort",
+    "Gereed voor", "Gereed na", "Vastgelegd op", "Vastgelegd door", "Code soort",
 )  # fmt: skip
 
 
@@ -170,10 +173,15 @@ def decisions_csv(view: DecisionView) -> bytes:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    # When recorded, in the office's zone (named in the header, so the cells stay plain
+    # date-times a spreadsheet reads): a decision typed in at 00:30 is on the office's day.
+    recorded_col = CSV_HEADER.index("Vastgelegd op")
+    writer.writerow(
+        h if n != recorded_col else f"{h} ({view.zone})" for n, h in enumerate(CSV_HEADER)
+    )
     for r in view.rows:
         step = view.step_of.get(r.item_id or "")
-        recorded = _utc(r.recorded_at) if r.recorded_at else ""
+        recorded = _local(r.recorded_at, view.zone) if r.recorded_at else ""
         writer.writerow(
             (
                 r.meeting_on.isoformat(), cell(r.body_name), "" if step is None else str(step),
@@ -185,6 +193,8 @@ def decisions_csv(view: DecisionView) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _utc(at: datetime) -> str:
+def _local(at: datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
     aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite's are naive UTC
-    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return aware.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")

@@ -17,12 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
-from regie.privacy_texts import text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from store.records import OutboxRecord
+
+
+def text(template: str, **context: Any) -> str:
+    """One of the privacy texts (``regie/templates/privacy/<template>.txt.j2``), one line."""
+    from regie.texts import text
+
+    return text(f"privacy/{template}.txt.j2", **context)
 
 
 def outbox_placeholder(pseudonym: str, kind: str, day: str) -> str:

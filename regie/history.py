@@ -38,7 +38,15 @@ def record_update(
     """
     from dataclasses import replace
 
-    from governance.answers import OFFICE, Answerer, AnswerInput, FieldProblem, Refusal, contact
+    from governance.answers import (
+        OFFICE,
+        Answerer,
+        AnswerInput,
+        FieldProblem,
+        Problem,
+        Refusal,
+        contact,
+    )
     from regie.answers import AnswerRefused, backdated_note, record_answer, unpublished_note
 
     plan = app.load_plan()
@@ -49,8 +57,9 @@ def record_update(
         ids = ", ".join(m.id for m in action.milestones)
         problem = FieldProblem(
             "item_id",
-            f"dit punt heeft geen eigen datum gereed: antwoord per mijlpaal ({ids})",
+            Problem.NO_OWN_DATE,
             f"no gereed of its own: report on its milestones ({ids})",
+            {"milestones": [m.id for m in action.milestones]},
         )
         raise AnswerRefused(Refusal.INVALID, problems=[problem])
     answer = AnswerInput(item_id, status, forecast, completed_on, comment)

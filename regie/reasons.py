@@ -28,6 +28,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"geen Slack-id of e-mailadres", "no Slack id or e-mail address"),
         (r"geen Slack-account voor ", "no Slack account for "),
         (r"geen Slack-kanaal opgegeven", "no Slack channel given"),
+        (r"soort (\S+) gaat niet via Slack", r"kind \1 does not go by Slack"),
         (r"Slack kent gebruiker (\S+) niet \(", r"Slack does not know user \1 ("),
         (r"Slack-kanaal ", "Slack channel "),
         (r"geen e-mailadres voor ", "no e-mail address for "),

@@ -10,6 +10,7 @@ from the day the round started up to the day it closed (through any channel).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment
     from governance.plan import Deadline, Plan
+    from governance.updates import StatusUpdate
+    from governance.workdays import WorkCalendar
     from store.answers import Round, RoundRequest
 
 CHASE_DAYS = 2  # working days before the answer-by date on which silent contacts are chased
@@ -41,6 +44,9 @@ class RoundReport:
     started: bool = False
     queued: list[str] = field(default_factory=list)
     closed: bool = False
+    #: The body's other open rounds when this one started ("round 1, answers by 2025-06-13"):
+    #: their contacts are asked twice.
+    also_open: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,7 @@ class RoundReport:
             "started": self.started,
             "queued": len(self.queued),
             "closed": self.closed,
+            "also_open": list(self.also_open),
         }
 
 
@@ -92,6 +99,8 @@ def start_round(
         raise InvalidInput(f"--body: unknown governance body {body!r} (known: {known})")
     if answer_by <= as_of:
         raise InvalidInput(f"--answer-by: {answer_by} is not after {as_of}")
+    _check_horizon(plan, answer_by, as_of)
+    _check_working_day(plan, answer_by)
     where = parse_scope(plan, scope)
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
     with app.session() as session, transaction(session, commit=not dry_run):
@@ -125,10 +134,53 @@ def start_round(
         )
         report = RoundReport(found.id, body, answer_by, started=created)
         if created:
+            report.also_open = _also_open(session, plan.programme.id, body, found.id)
             report.queued = _queue(
                 app, session, plan, found, "round_request", "request", as_of, days, assessment
             )
     return report
+
+
+def _check_horizon(plan: Plan, answer_by: date, as_of: date) -> None:
+    """Refuse an answer-by day further ahead than a new date may lie (the plan's
+    ``reminders.new_date_max_years``): 9999-12-31 is a typo, and such a round would never be
+    chased or closed."""
+    from governance.new_date import latest_allowed
+
+    years = plan.reminders.new_date_max_years
+    last = latest_allowed(as_of, years)
+    if answer_by > last:
+        raise InvalidInput(
+            f"--answer-by: {answer_by} is more than {years} years after {as_of} "
+            f"(the latest is {last}; reminders.new_date_max_years)"
+        )
+
+
+def _check_working_day(plan: Plan, answer_by: date) -> None:
+    """Refuse an answer-by day the office does not work (a weekend day, a public holiday, one of
+    ``calendar.extra_days_off``): owners would read "vóór 25 december", and the round would be
+    chased on the days before a day nobody reads the answers."""
+    from governance.meetings import day_off_words
+    from governance.workdays import WorkCalendar
+
+    calendar = WorkCalendar.for_plan(plan)
+    if calendar.is_working_day(answer_by):
+        return
+    names = {d.on: d.name for d in plan.calendar.extra_days_off}
+    raise InvalidInput(
+        f"--answer-by: {answer_by} is {day_off_words(answer_by, names)}, not a working day "
+        f"(the working day before it is {calendar.working_day_on_or_before(answer_by)})"
+    )
+
+
+def _also_open(session: Session, programme_id: str, body: str, started: int) -> list[str]:
+    from store.answers import rounds
+
+    return [
+        f"round {r.id}, answers by {r.answer_by}"
+        for r in rounds(session, programme_id, open_only=True)
+        if r.body == body and r.id != started
+    ]
 
 
 def _round_exists(session: Session, programme_id: str, body: str, answer_by: date) -> bool:
@@ -161,13 +213,25 @@ def progress_rounds(
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     reports = []
-    days = meeting_days(app, plan) if plan.governance else {}
+    pid = plan.programme.id
+    with app.session() as session:
+        open_rounds = rounds(session, pid, open_only=True)
+    if not open_rounds:
+        return []  # most days: no round, nothing to read or write
+    due = {r.id for r in open_rounds if _step(r, as_of, calendar)}
+    # The meeting days (a schedule expanded over the programme's term, and a read) only for a
+    # day on which some round sends something; read before the write transaction (their own
+    # connection).
+    days = meeting_days(app, plan) if due and plan.governance else {}
     #: The plan as of ``as_of`` for the chases' stands: assessed once, for every round chased.
     stands: Assessment | None = None
     with app.session() as session, transaction(session, commit=not dry_run):
-        for r in rounds(session, plan.programme.id, open_only=True):
+        for r in rounds(session, pid, open_only=True):
             report = RoundReport(r.id, r.body, r.answer_by)
-            if as_of >= r.answer_by:
+            # A round started since the look above has nothing to do today (it is neither
+            # chased nor closed on the day it asks): the next day's step takes it.
+            step = _step(r, as_of, calendar) if r.id in due else None
+            if step == "close":
                 # A round that asked nobody (started before such rounds were refused) closes
                 # without a summary of "0 of 0".
                 if round_requests(session, r.id):
@@ -175,11 +239,7 @@ def progress_rounds(
                         app, session, plan, r, "round_summary", "summary", as_of, days
                     )
                 report.closed = close_round(session, r.id, as_of)
-            elif (
-                as_of > r.started_on  # never chased on the day it asked (a late start)
-                and calendar.is_working_day(as_of)
-                and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
-            ):
+            elif step == "chase":
                 stage = f"chase:{as_of.isoformat()}"
                 stands = stands or _assessed(session, plan, as_of)
                 report.queued = _queue(
@@ -189,11 +249,41 @@ def progress_rounds(
     return reports
 
 
+def _step(r: Round, as_of: date, calendar: WorkCalendar) -> str | None:
+    """What an open round does on ``as_of``: ``close`` on or after its answer-by day,
+    ``chase`` on the last working days before it (never on the day it asked), else None."""
+    if as_of >= r.answer_by:
+        return "close"
+    if (
+        as_of > r.started_on  # never chased on the day it asked (a late start)
+        and calendar.is_working_day(as_of)
+        and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
+    ):
+        return "chase"
+    return None
+
+
 def _assessed(session: Session, plan: Plan, as_of: date) -> Assessment:
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
 
     return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+
+
+def _answering_organisations(plan: Plan, updates: Sequence[StatusUpdate]) -> dict[str, set[str]]:
+    """Per item, the organisations whose own contacts answered it in the round. An item shared
+    by two owners and answered by one counts as that owner's response, not the other's; one
+    answered by the office, a decision or someone outside its owners (empty set) counts for
+    every owner, as it always did."""
+    from governance.answers import contact
+
+    out: dict[str, set[str]] = {}
+    for u in updates:
+        person = contact(plan, u.author) if u.author else None
+        orgs = out.setdefault(u.item_id, set())
+        if person is not None and not person.programme_office:
+            orgs.add(person.organisation)
+    return out
 
 
 def answered_until(r: Round, as_of: date | None) -> date | None:
@@ -220,13 +310,15 @@ def round_progress(
     # day came in after the summary and is not the round's.
     closed_at = round_closed_at(session, r)
     updates = Repository(session, plan.programme.id).status_updates(answered_until(r, as_of))
-    in_window = {
-        u.item_id
+    counted = [
+        u
         for u in updates
         if u.reported_on >= r.started_on
         and (closed_at is None or u.recorded_at is None or u.recorded_at <= closed_at)
-    }
+    ]
+    in_window = {u.item_id for u in counted}
     answered = {q.item_id for q in requests if q.item_id in in_window}
+    answered_for = _answering_organisations(plan, counted)
     deadlines = {d.item_id: d for d in plan.deadlines()}
     asked_by: dict[str, set[str]] = {}
     for q in requests:
@@ -243,7 +335,8 @@ def round_progress(
         for name in orgs:
             org = per_org.setdefault(name, {"asked": set(), "answered": set()})
             org["asked"].add(item_id)
-            if item_id in answered:
+            by = answered_for.get(item_id, set()) & set(orgs)
+            if item_id in answered and (not by or name in by):
                 org["answered"].add(item_id)
     missing = sorted(set(asked_by) - answered)
     return {
@@ -347,10 +440,15 @@ def _queue(
     #: Per recipient: the items the round's request asked of that very contact (a successor or
     #: the office answers for items asked of one who left).
     asked_of: dict[str, set[str]] = {}
+    #: The contacts the round asked about an item that has been answered since: a chase thanks
+    #: them rather than saying nothing came in.
+    answered_by: set[str] = set()
     if kind == "round_summary":
         per_contact = {c.id: [] for c in plan.contacts if c.programme_office}
     else:
         for q in round_requests(session, r.id):
+            if q.item_id not in missing:
+                answered_by.add(q.contact_id)
             if kind == "round_chase" and (q.contact_id not in silent or q.item_id not in missing):
                 continue
             for to, note in _answering(plan, q.contact_id, q.organisation).items():
@@ -400,6 +498,7 @@ def _queue(
             # How many of these items the round's request asked of this very person: all of
             # them, or fewer when it answers for a contact who left (a successor, the office).
             "asked_of_you": len(asked_of.get(contact_id, set()) & set(item_ids)),
+            "answered_some": contact_id in answered_by,
         }
         messages.append(
             OutboxRecord(
@@ -423,6 +522,7 @@ def _queue(
                     "asked": progress["items"],
                     "items": [_shown(i) for i in (items or progress["without_answer"])],
                     "asked_of_you": context["asked_of_you"],  # Slack's chase intro reads it
+                    "answered_some": context["answered_some"],
                 },
                 created_on=as_of,
             )

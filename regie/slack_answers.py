@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from governance.answers import Answerer, AnswerInput, Refusal, refusal_text
+from governance.answers import Answerer, AnswerInput, Refusal, contact, find_item
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
     BLOCKED,
@@ -46,6 +46,7 @@ from regie.slack_modals import (
     overdue_modal,
     standing_text,
 )
+from regie.texts import date_text, modal_text, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -58,18 +59,8 @@ if TYPE_CHECKING:
 OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
 VIEW_WINDOW_SECONDS = 24 * 3600
-#: The overdue modal's refusal for an item reported gereed, naming what that modal has (its
-#: message has no "Update geven" button): the box below, or, when the item was reported
-#: gereed after the modal opened, the button again (the new modal has the box).
-OVERDUE_DONE_BOX = (
-    "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
-    "wijzigen? Vink hieronder ‘Toch wijzigen’ aan en verstuur opnieuw."
-)
-OVERDUE_DONE_AGAIN = (
-    "Dit punt is al als gereed gemeld; uw antwoord is niet opgeslagen. Wilt u het toch "
-    "wijzigen? Sluit dit venster, druk opnieuw op de knop bij het punt en vink "
-    "‘Toch wijzigen’ aan."
-)
+#: The answered line and the modals' answer labels, one macro each.
+ANSWERED = "slack/answered.md.j2"
 
 
 Call = Callable[["WebClient"], Any]
@@ -189,18 +180,18 @@ def handle_interaction(
             payload.get("channel"), "id"
         )
         ts = _text(payload.get("container"), "message_ts")
-        if choice == MODAL:
-            trigger = str(payload.get("trigger_id", ""))
-            if not trigger:
-                raise Malformed("no trigger_id")
-            form = modal(plan, item_id, channel, ts, _latest(app, plan, item_id))
-            return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
-        if choice in OVERDUE_STATUS or choice == DONE_ON:
+        if find_item(plan, item_id) is None:  # taken out of the plan: nothing to answer
+            return _removed(app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard)
+        if choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS:
             trigger = str(payload.get("trigger_id", ""))
             if not trigger:
                 raise Malformed("no trigger_id")
             latest = _latest(app, plan, item_id)
-            if choice == DONE_ON:
+            if choice == MODAL:
+                # "Wijzigen" (under an answered item) starts from the answer it corrects.
+                editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
+                form = _update_modal(plan, item_id, channel, ts, as_of, latest, editing=editing)
+            elif choice == DONE_ON:
                 form = done_modal(plan, item_id, channel, ts, as_of, latest)
             else:
                 form = overdue_modal(plan, item_id, choice, channel, ts, as_of, latest)
@@ -226,7 +217,7 @@ def handle_interaction(
         errors: dict[str, str] = {}
         status = _selected(values, "status")
         if status not in STATUS_LABELS:
-            errors["status"] = "Kies een stand."
+            errors["status"] = modal_text("choose_status")
         forecast = _picked(values, "forecast", errors)
         completed_on = _picked(values, "completed_on", errors)
         note = _input(values, "note")
@@ -239,10 +230,99 @@ def handle_interaction(
         if errors:
             return SlackReply(body={"response_action": "errors", "errors": errors})
         answer = AnswerInput(meta["item"], status, forecast, completed_on, note or None)
+        label = _label(status, forecast, completed_on)
         return _submit_view(
-            app, plan, user, view, answer, as_of, lookup, guard, confirmed=confirmed
+            app, plan, user, view, answer, as_of, lookup, guard, confirmed=confirmed, label=label
         )
     raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
+
+
+def _update_modal(
+    plan: Plan,
+    item_id: str,
+    channel: str,
+    ts: str,
+    as_of: date,
+    latest: StatusUpdate | None,
+    *,
+    editing: bool,
+) -> dict[str, Any]:
+    """The modal behind "Update geven" and "Wijzigen": for an item past its deadline, not
+    finished and without a new date ahead, the overdue modal (a new date or what is stuck,
+    never a bare "Op schema"), as the answer form asks the new date first; else "Update
+    geven". ``editing`` ("Wijzigen"): its fields start from the latest answer."""
+    from governance.answers import standing
+
+    # (the rule of web/answers.py's ``_overdue``, the answer form's)
+    start_from = latest if editing else None
+    state = standing(plan, latest)
+    due = _due_of(plan, item_id)
+    moved = state is not None and state.forecast is not None and state.forecast >= as_of
+    finished = state is not None and state.finished
+    if due is not None and due < as_of and not finished:
+        at_risk = latest is not None and latest.status.value == "at_risk"
+        # A new date already given: "Wijzigen" corrects it in the same (new-date) modal.
+        if not moved or editing:
+            kind = BLOCKED if at_risk else NEW_DATE
+            return overdue_modal(
+                plan, item_id, kind, channel, ts, as_of, latest, start_from=start_from
+            )
+    return modal(plan, item_id, channel, ts, latest, start_from=start_from)
+
+
+def _due_of(plan: Plan, item_id: str) -> date | None:
+    item = find_item(plan, item_id)
+    return item.period.end if item is not None and item.period is not None else None
+
+
+def _label(status: str, forecast: date | None, completed_on: date | None) -> str:
+    """What the answered message says the "Update geven" modal recorded (with its date)."""
+    from notifications.render import render
+
+    label = STATUS_LABELS.get(status, status)
+    text = render(
+        "slack/answer_label.txt.j2",
+        label=label,
+        status=status,
+        forecast=forecast,
+        completed_on=completed_on,
+    )
+    return " ".join(text.split())
+
+
+def _removed(
+    app: App,
+    plan: Plan,
+    user: str,
+    item_id: str,
+    choice: str,
+    as_of: date,
+    lookup: Callable[[str], str | None] | None,
+    channel: str,
+    ts: str,
+    guard: Guard | None,
+) -> SlackReply:
+    """A button of an item taken out of the plan: no modal; the refusal is recorded as the
+    e-mail link's is (``link_removed``) and the item's buttons give way to what the link's
+    page says ("… u hoeft niets te doen")."""
+    from notifications.render import slack_escape
+    from regie.answers import record_refusal
+    from regie.slack_client import LookupFailed
+
+    try:
+        contact_id = resolve_contact(app, plan, user, lookup)
+    except LookupFailed:  # still recorded, under the Slack user id
+        contact_id = None
+    person = contact(plan, contact_id) if contact_id else None
+    who = Answerer(person.id, person.name) if person else Answerer(f"slack:{user[:32]}", user)
+    status = choice if choice in STATUS_LABELS else ""
+    answer = AnswerInput(item_id, status)
+    record_refusal(app, plan, Refusal.LINK_REMOVED, answer, who, "slack", as_of, guard=guard)
+    text = slack_escape(refusal_text(Refusal.LINK_REMOVED, plan.programme))
+    reply = SlackReply(refused=Refusal.LINK_REMOVED)
+    if channel and ts:
+        reply.then.append(lambda c: mark_item(c, channel, ts, item_id, text, edit=False))
+    return reply
 
 
 def _submit_overdue(
@@ -257,7 +337,6 @@ def _submit_overdue(
     """The overdue modal's submission: a new expected date (required for "Nieuwe datum…",
     optional for "Loopt vast…", whose note is required), checked at its field first."""
     from governance.new_date import new_date_problem
-    from notifications.render import format_date_nl
 
     meta = _metadata(view.get("private_metadata"))
     choice = _overdue_kind(view.get("private_metadata"))
@@ -266,13 +345,12 @@ def _submit_overdue(
     day = _picked(values, "forecast", errors)
     note = _input(values, "note").strip()
     if "forecast" not in errors:
-        problem = new_date_problem(
-            day, as_of, required=choice == NEW_DATE, max_years=plan.reminders.new_date_max_years
-        )
+        max_years = plan.reminders.new_date_max_years
+        problem = new_date_problem(day, as_of, required=choice == NEW_DATE, max_years=max_years)
         if problem:
-            errors["forecast"] = problem
+            errors["forecast"] = date_text(problem, max_years)
     if choice == BLOCKED and not note:
-        errors["note"] = "Schrijf kort wat er vastloopt of welke hulp u nodig hebt."
+        errors["note"] = modal_text("describe_blocked")
     if errors:
         return SlackReply(body={"response_action": "errors", "errors": errors})
     # Slack sends every input block in state.values: "confirm" there means this modal has the
@@ -280,12 +358,7 @@ def _submit_overdue(
     has_box = "confirm" in values
     confirmed = has_box and bool(_value(values, "confirm").get("selected_options"))
     answer = AnswerInput(meta["item"], OVERDUE_STATUS[choice], day, None, note or None)
-    if choice == NEW_DATE:
-        label = f"Nieuwe datum: verwacht gereed op {format_date_nl(day)}"
-    else:
-        label = "Loopt vast, hulp nodig" + (
-            f" (verwacht gereed op {format_date_nl(day)})" if day else ""
-        )
+    label = _said("new_date" if choice == NEW_DATE else "blocked", day)
     return _submit_view(
         app, plan, user, view, answer, as_of, lookup, guard,
         label=label, error_block="forecast", confirmed=confirmed, overdue_box=has_box,
@@ -303,8 +376,6 @@ def _submit_done(
 ) -> SlackReply:
     """The "Gereed…" modal's submission: the day the item was finished (empty: today; not in
     the future, not more than the plan's ``new_date_max_years`` back) and an optional note."""
-    from notifications.render import format_date_nl
-
     meta = _metadata(view.get("private_metadata"))
     values = _state_values(view)
     errors: dict[str, str] = {}
@@ -316,7 +387,7 @@ def _submit_done(
     day = day or as_of
     note = _input(values, "note").strip()
     answer = AnswerInput(meta["item"], "done", None, day, note or None)
-    label = "Gereed" if day == as_of else f"Gereed op {format_date_nl(day)}"
+    label = _said("done", day, as_of)
     return _submit_view(
         app, plan, user, view, answer, as_of, lookup, guard,
         label=label, error_block="completed_on",
@@ -324,9 +395,12 @@ def _submit_done(
 
 
 def _done_problem(plan: Plan, day: date | None, as_of: date) -> str | None:
+    """What is wrong with the day the item was finished, in words; None when nothing is."""
     from governance.new_date import done_date_problem
 
-    return done_date_problem(day, as_of, plan.reminders.new_date_max_years)
+    max_years = plan.reminders.new_date_max_years
+    problem = done_date_problem(day, as_of, max_years)
+    return None if problem is None else date_text(problem, max_years)
 
 
 def _submit_view(
@@ -423,16 +497,18 @@ def _answer(
     how to get it: the general text names the "Update geven" button, which an overdue item's
     message does not have)."""
     from regie.answers import record_refusal
+    from regie.slack_client import LookupFailed
 
-    contact_id = resolve_contact(app, plan, user, lookup)
+    try:
+        contact_id = resolve_contact(app, plan, user, lookup)
+    except LookupFailed:  # not an unknown person: nothing recorded, the owner tries again
+        return _not_recognised(channel, user, modal_errors, error_block)
     if contact_id is None:
         who = Answerer(f"slack:{user[:32]}", user)
         record_refusal(app, plan, Refusal.UNKNOWN_CONTACT, answer, who, "slack", as_of, guard=guard)
         return _refusal(
             Refusal.UNKNOWN_CONTACT, channel, user, modal_errors, plan=plan, block=error_block
         )
-    from governance.answers import contact
-
     person = contact(plan, contact_id)
     assert person is not None
     try:
@@ -450,14 +526,16 @@ def _answer(
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:
-            errors = {_block(p.field, error_block): p.nl for p in exc.problems}
+            errors = {_block(p.field, error_block): problem_text(p) for p in exc.problems}
             return SlackReply(body={"response_action": "errors", "errors": errors})
         why = ""
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
             why = standing_text(plan, _latest(app, plan, answer.item_id))
         said, block = None, error_block
         if overdue_box is not None and exc.reason is Refusal.ITEM_DONE:
-            said = OVERDUE_DONE_BOX if overdue_box else OVERDUE_DONE_AGAIN
+            # The overdue modal's message has no "Update geven" button: name what it has (the
+            # box below; or the button again when the item was reported gereed meanwhile).
+            said = modal_text("done_box" if overdue_box else "done_again")
             block = "confirm" if overdue_box else error_block  # shown at the box itself
         return _refusal(
             exc.reason, channel, user, modal_errors, why, plan=plan, block=block, said=said
@@ -493,6 +571,19 @@ def _refusal(
     return reply
 
 
+def _not_recognised(channel: str, user: str, modal_errors: bool, block: str) -> SlackReply:
+    """Slack could not say who the user is just now (``users.info`` failed): try again."""
+    from notifications.render import render
+
+    text = " ".join(render("slack/not_recognised.txt.j2").split())
+    if modal_errors:
+        return SlackReply(body={"response_action": "errors", "errors": {block: text}})
+    reply = SlackReply()
+    if channel:
+        reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
+    return reply
+
+
 def _block(field: str, error_block: str) -> str:
     """The modal block a field problem is shown at: the overdue modal has only the date
     (``forecast``) and the note; anything else goes to its date."""
@@ -508,44 +599,101 @@ def _latest(app: App, plan: Plan, item_id: str) -> StatusUpdate | None:
         return latest_update(session, plan.programme.id, item_id)
 
 
+def _said(macro: str, *args: Any) -> str:
+    from notifications.render import phrase  # Jinja2: not imported for the command line
+
+    return phrase(ANSWERED, macro, *args)
+
+
 def answered_text(name: str, status: str, day: date) -> str:
     """The mrkdwn line that replaces an answered item's buttons. The name comes from the plan
     and is escaped: ``<!channel>`` or ``<https://…|…>`` in it must not ping or link."""
-    from notifications.render import format_date_nl, slack_escape
+    return _said("answered", name, status, day)
 
-    return f"Beantwoord door {slack_escape(name)} op {format_date_nl(day)}: {slack_escape(status)}"
+
+#: How many of a conversation's latest messages are searched for earlier (or later) Regie
+#: messages about the same item (one ``conversations.history`` page).
+HISTORY_LIMIT = 100
 
 
 def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: str) -> None:
-    """Replace the item's buttons by "Beantwoord door … op …" in the original message, with a
-    "Wijzigen" button under it (the modal: a correction is a new update, the first stays)."""
-    found = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
-    messages = found.get("messages") or []
-    if not messages:
-        return
-    blocks: list[dict[str, Any]] = []
-    for b in messages[0].get("blocks") or []:
+    """Replace the item's buttons by "Beantwoord door … op …" with a "Wijzigen" button under
+    it (the modal: a correction is a new update, the first stays), in the message answered
+    from and in every other Regie message of the conversation that still offers the item's
+    buttons: an older digest's buttons would otherwise record another answer (as e-mail, where
+    a newer reminder's link replaces the older)."""
+    mark_item(client, channel, ts, item_id, text, edit=True)
+
+
+def mark_item(
+    client: WebClient, channel: str, ts: str, item_id: str, text: str, *, edit: bool
+) -> None:
+    """Put ``text`` in place of the item's buttons (and, ``edit``, a "Wijzigen" button under
+    it) in message ``ts`` and in the conversation's other Regie messages about the item."""
+    from notifications.slack_blocks import EVENT_TYPE
+
+    found = client.conversations_history(
+        channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
+    )
+    recent = [m for m in found.get("messages") or [] if m.get("ts") != ts]
+    own = [m for m in found.get("messages") or [] if m.get("ts") == ts]
+    if not own:  # an older message than the page holds: fetched by its ts
+        one = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        own = (one.get("messages") or [])[:1]
+    for message in own:
+        blocks = _marked(message.get("blocks") or [], item_id, text, edit)
+        client.chat_update(channel=channel, ts=ts, blocks=blocks, text=message.get("text", text))
+    for message in recent:
+        ours = (message.get("metadata") or {}).get("event_type") == EVENT_TYPE
+        if ours and _has_buttons(message, item_id):
+            blocks = _marked(message.get("blocks") or [], item_id, text, edit)
+            client.chat_update(
+                channel=channel,
+                ts=str(message["ts"]),
+                blocks=blocks,
+                text=message.get("text", text),
+            )
+
+
+def _has_buttons(message: dict[str, Any], item_id: str) -> bool:
+    """Whether the message still offers the item's answer buttons (or its "Wijzigen")."""
+    ids = {answer_block_id(item_id), edit_block_id(item_id)}
+    return any(
+        b.get("type") == "actions" and b.get("block_id") in ids for b in message.get("blocks") or []
+    )
+
+
+def _marked(
+    blocks: list[dict[str, Any]], item_id: str, text: str, edit: bool
+) -> list[dict[str, Any]]:
+    marked: list[dict[str, Any]] = []
+    for b in blocks:
         if b.get("block_id") == edit_block_id(item_id):
             continue  # put back below the new line
         if b.get("block_id") != answer_block_id(item_id):
-            blocks.append(b)
+            marked.append(b)
             continue
         line = {"type": "mrkdwn", "text": text}
-        blocks.append({"type": "context", "block_id": answer_block_id(item_id), "elements": [line]})
-        blocks.append(edit_actions(item_id))  # "Wijzigen": the modal, to correct the answer
-    client.chat_update(channel=channel, ts=ts, blocks=blocks, text=messages[0].get("text", text))
+        marked.append({"type": "context", "block_id": answer_block_id(item_id), "elements": [line]})
+        if edit:
+            marked.append(edit_actions(item_id))  # "Wijzigen": the modal, to correct the answer
+    return marked
 
 
 def resolve_contact(
     app: App, plan: Plan, user_id: str, lookup: Callable[[str], str | None] | None
 ) -> str | None:
-    """The contact behind a Slack user: the id in the plan, else the cached (or now looked up)
-    e-mail address matched against the contacts' e-mail or Slack e-mail. A cached resolution
+    """The contact behind a Slack user: the id in the plan, else the cached resolution, else
+    the address the sender found the user by (``users.lookupByEmail``, kept in
+    ``slack_lookups``), else the address ``lookup`` (``users.info``) gives now, matched against
+    the contacts' e-mail or Slack e-mail (:class:`regie.slack_client.LookupFailed` passes
+    through: a look-up that failed is not an unknown person). A cached resolution
     holds only while that contact still has the address it was made through: when the plan
     gives the contact id another e-mail (a successor) the user is looked up again, so the
     predecessor's Slack account no longer answers for the id."""
     from regie.services import utcnow
-    from store.answers import forget_slack_user, remember_slack_user, slack_contact
+    from store.answers import forget_slack_user, slack_contact
+    from store.slack_lookups import addresses_of
 
     if not user_id:
         return None
@@ -561,9 +709,20 @@ def resolve_contact(
             return holder.id
         with writing(app), app.session() as session, session.begin():
             forget_slack_user(session, plan.programme.id, user_id)
-    email = lookup(user_id) if lookup else None
-    if not email:
-        return None
+    with app.session() as session:
+        known = addresses_of(session, user_id, utcnow())
+    for email in known:
+        if found := _remember(app, plan, user_id, email):
+            return found
+    looked_up = lookup(user_id) if lookup else None
+    return _remember(app, plan, user_id, looked_up) if looked_up else None
+
+
+def _remember(app: App, plan: Plan, user_id: str, email: str) -> str | None:
+    """The contact whose address ``email`` is, its resolution remembered; None: nobody's."""
+    from regie.services import utcnow
+    from store.answers import remember_slack_user
+
     email = email.strip().lower()
     for c in plan.contacts:
         if email in _addresses(c):
@@ -621,7 +780,7 @@ def _picked(values: dict[str, Any], block: str, errors: dict[str, str]) -> date 
             raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
-        errors[block] = "Kies een datum."
+        errors[block] = modal_text("choose_date")
         return None
 
 

@@ -25,13 +25,32 @@ def slack_client(app: App) -> WebClient | None:
     return web_client(slack.token, slack.api_url, timeout=10)
 
 
+#: ``users.info`` errors that are Slack's answer about the user (no later try would differ).
+NO_SUCH_USER = frozenset({"user_not_found", "users_not_found", "user_not_visible"})
+
+
+class LookupFailed(Exception):
+    """``users.info`` did not answer (Slack down, rate limited, a scope missing): the user may
+    well be a contact; the answer is refused as "try again", not as an unknown person."""
+
+
 def user_email(client: WebClient, user_id: str) -> str | None:
-    """``users.info`` → the profile's e-mail address (scope users:read.email), or None."""
+    """``users.info`` → the profile's e-mail address (scope users:read.email); None when Slack
+    says there is no such user or the profile has no address; :class:`LookupFailed` when the
+    look-up itself failed."""
+    from slack_sdk.errors import SlackApiError
+
     try:
         user = client.users_info(user=user_id).get("user") or {}
-    except Exception as exc:  # Slack down or the user unknown: the answer is refused, not lost
+    except SlackApiError as exc:
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        if error in NO_SUCH_USER:
+            return None
+        log.warning("users.info %s failed: %s", user_id, error or exc)
+        raise LookupFailed(str(error or exc)) from None
+    except Exception as exc:  # Slack down, the connection dropped: try again later
         log.warning("users.info %s failed: %s", user_id, exc)
-        return None
+        raise LookupFailed(str(exc)) from None
     email = (user.get("profile") or {}).get("email")
     return email if isinstance(email, str) else None
 

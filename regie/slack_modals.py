@@ -26,31 +26,47 @@ DONE_CALLBACK = "regie_done_modal"
 
 
 def standing_text(plan: Plan, latest: StatusUpdate | None) -> str:
-    """The item's latest answer in one line ("Gereed gemeld door … op …."), as the answer
-    form shows it (web/templates/_answer_state.html.j2); empty without one."""
+    """The item's latest answer in one line ("Gereed gemeld door … op …."), with its expected
+    date and the note's excerpt, as the answer form shows it
+    (web/templates/_answer_state.html.j2); empty without one."""
     from governance.answers import standing
-    from notifications.render import format_date_nl
+    from notifications.render import render
 
     s = standing(plan, latest)
     if s is None:
         return ""
     label = STATUS_LABELS.get(s.status, s.status)
-    if s.kind == "decision":
-        return f"{label} per {s.by}."
-    return f"{label} gemeld door {s.by} op {format_date_nl(s.on)}."
+    return " ".join(render("slack/standing.txt.j2", s=s, label=label).split())
 
 
 def modal(
-    plan: Plan, item_id: str, channel: str, ts: str, latest: StatusUpdate | None = None
+    plan: Plan,
+    item_id: str,
+    channel: str,
+    ts: str,
+    latest: StatusUpdate | None = None,
+    *,
+    start_from: StatusUpdate | None = None,
 ) -> dict[str, Any]:
     """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date; with
     the item's latest answer (``latest``) above, and when the item was reported gereed a
-    "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`)."""
+    "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`).
+    ``start_from``: the answer a "Wijzigen" corrects, its values filled in (as the e-mail's
+    correction form starts from the answer it corrects)."""
     state = standing_text(plan, latest)
     options = [
         {"text": {"type": "plain_text", "text": label}, "value": value}
         for value, label in QUICK.items()
     ]
+    status: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
+    forecast: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    completed: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    if start_from is not None:
+        status.update(_initial_option(options, start_from.status.value))
+        if start_from.forecast is not None:
+            forecast["initial_date"] = start_from.forecast.isoformat()
+        if start_from.completed_on is not None:
+            completed["initial_date"] = start_from.completed_on.isoformat()
     return _view(
         MODAL_CALLBACK,
         {"item": item_id, "channel": channel, "ts": ts},
@@ -62,23 +78,23 @@ def modal(
                 "type": "input",
                 "block_id": "status",
                 "label": {"type": "plain_text", "text": "Stand"},
-                "element": {"type": "static_select", "action_id": "value", "options": options},
+                "element": status,
             },
             {
                 "type": "input",
                 "block_id": "forecast",
                 "optional": True,
                 "label": {"type": "plain_text", "text": "Verwachte datum gereed"},
-                "element": {"type": "datepicker", "action_id": "value"},
+                "element": forecast,
             },
             {
                 "type": "input",
                 "block_id": "completed_on",
                 "optional": True,
                 "label": {"type": "plain_text", "text": "Datum gereed (bij Gereed)"},
-                "element": {"type": "datepicker", "action_id": "value"},
+                "element": completed,
             },
-            _note(plan, "Toelichting", optional=True),
+            _note(plan, "Toelichting", optional=True, initial=_note_of(start_from)),
             *_confirm_blocks(latest),
         ],
     )
@@ -92,12 +108,17 @@ def overdue_modal(
     ts: str,
     as_of: date,
     latest: StatusUpdate | None = None,
+    *,
+    start_from: StatusUpdate | None = None,
 ) -> dict[str, Any]:
     """The modal behind an overdue item's "Nieuwe datum…" (``kind`` NEW_DATE: a new expected
     date, required, the picker starting at a sensible day ahead; an optional note) or
     "Loopt vast…" (BLOCKED: what is stuck, required; a date if the owner knows one). The
-    date's block is ``forecast`` and the note's ``note``, so field problems land there."""
+    date's block is ``forecast`` and the note's ``note``, so field problems land there.
+    ``start_from``: the answer a "Wijzigen" corrects (its note filled in; the picker starts
+    at its date anyway)."""
     from governance.new_date import initial_new_date
+    from governance.workdays import WorkCalendar
     from notifications.render import format_date_nl
 
     due = _due(plan, item_id)
@@ -109,7 +130,8 @@ def overdue_modal(
     forecast = latest.forecast if latest is not None else None
     if not blocked or (forecast is not None and forecast >= as_of):
         # Never a day in the past: Slack would submit it as picked.
-        picker["initial_date"] = initial_new_date(as_of, forecast).isoformat()
+        calendar = WorkCalendar.for_plan(plan)
+        picker["initial_date"] = initial_new_date(as_of, forecast, calendar).isoformat()
     date_label = "Verwacht gereed op (als u dat weet)" if blocked else "Verwacht gereed op"
     note_label = "Wat loopt vast, welke hulp is nodig?" if blocked else "Toelichting"
     return _view(
@@ -133,7 +155,7 @@ def overdue_modal(
                 },
                 "element": picker,
             },
-            _note(plan, note_label, optional=not blocked),
+            _note(plan, note_label, optional=not blocked, initial=_note_of(start_from)),
             *_confirm_blocks(latest),
         ],
     )
@@ -228,17 +250,27 @@ def _due(plan: Plan, item_id: str) -> date | None:
     return item.period.end if item is not None and item.period is not None else None
 
 
-def _note(plan: Plan, label: str, *, optional: bool) -> dict[str, Any]:
+def _note_of(update: StatusUpdate | None) -> str | None:
+    return update.comment if update is not None and update.comment else None
+
+
+def _initial_option(options: list[dict[str, Any]], value: str) -> dict[str, Any]:
+    """``initial_option`` for a select: the option itself, as Slack requires."""
+    found = next((o for o in options if o["value"] == value), None)
+    return {"initial_option": found} if found is not None else {}
+
+
+def _note(plan: Plan, label: str, *, optional: bool, initial: str | None = None) -> dict[str, Any]:
     """The note field (≤ NOTE_MAX), whose hint says who reads it and so what to leave out
     (AVG): every modal's note says so."""
     from governance.answers import NOTE_MAX
     from governance.office_names import office_names
     from governance.reminders import steering_body
-    from regie.privacy_texts import text
+    from regie.texts import text
 
     body = steering_body(plan)  # the plan's own name for it, not "de stuurgroep"
     hint = text(
-        "note_hint_slack",
+        "privacy/note_hint_slack.txt.j2",
         office=office_names(plan.programme).The,
         body=body.name if body is not None else None,
     )
@@ -256,6 +288,7 @@ def _note(plan: Plan, label: str, *, optional: bool) -> dict[str, Any]:
             "action_id": "value",
             "multiline": True,
             "max_length": NOTE_MAX,
+            **({"initial_value": initial[:NOTE_MAX]} if initial else {}),
         },
     }
 

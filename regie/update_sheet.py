@@ -88,10 +88,10 @@ def notice(plan: Plan) -> str:
     """The sheet's first line (Dutch, one line): who reads a note (the meeting papers of the
     plan's steering body, by its name); no personal data in it."""
     from governance.reminders import steering_body
-    from regie.privacy_texts import text
+    from regie.texts import text
 
     body = steering_body(plan)
-    return text("update_sheet_note", body=body.name if body is not None else None)
+    return text("privacy/update_sheet_note.txt.j2", body=body.name if body is not None else None)
 
 
 def _latest(update: dict[str, Any] | None) -> str:

@@ -84,6 +84,7 @@ def environment() -> Environment:
     env.filters["getal"] = number
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
+    env.filters["tekst"] = change_text
     env.globals["shortlist"] = shortlist
     env.globals["limits"] = LIMITS
     env.globals["rag_summary_alt"] = rag_summary_alt
@@ -92,6 +93,13 @@ def environment() -> Environment:
     env.globals["rag_colours"] = RAG_COLOURS  # the badges' colours are the charts'
     env.globals["rag_text_colours"] = RAG_TEXT_COLOURS
     return env
+
+
+def change_text(value: object, macro: str) -> str:
+    """``value`` in the words of ``macro`` of ``_progress_texts.j2`` (the ``tekst`` filter: a
+    change's reason, its ending, what was promised): plain text, escaped where it is shown."""
+    texts = environment().get_template("_progress_texts.j2").module
+    return str(getattr(texts, macro)(value))
 
 
 def render(template: str, **context: Any) -> str:

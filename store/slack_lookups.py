@@ -49,3 +49,17 @@ class SlackUserCache:
                     set_={"user_id": user_id, "looked_up_at": now},
                 )
             )
+
+
+def addresses_of(session: Session, user_id: str, now: datetime) -> list[str]:
+    """The e-mail addresses ``users.lookupByEmail`` found ``user_id`` for (the sender's own
+    look-ups, while fresh as :meth:`SlackUserCache.lookup` counts them): an answer maps the
+    user back through them before asking Slack (``users.info``)."""
+    from sqlalchemy import select
+
+    found = session.scalars(
+        select(SlackLookupRow.email)
+        .where(SlackLookupRow.user_id == user_id, SlackLookupRow.looked_up_at >= now - FOUND_FOR)
+        .limit(20)
+    )
+    return sorted(found)

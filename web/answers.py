@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from governance.answers import AnswerInput, Refusal, refusal_text
+from governance.answers import AnswerInput, Refusal
+from regie.texts import date_text, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -179,16 +180,18 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             forecast, today(regie, plan), required=required, max_years=max_years
         )
         if problem:
-            errors["forecast"] = f"{OVERDUE_DATE_LABEL}: {problem}"
+            errors["forecast"] = f"{OVERDUE_DATE_LABEL}: {date_text(problem, max_years)}"
     # The day it was finished: as Slack's "Gereed…" checks it (not after today, not more
     # than new_date_max_years back). An unreadable date is None here, its error already set.
     if view is not None and status == "done":
         from governance.new_date import done_date_problem
 
         on = today(regie, plan)
-        late = done_date_problem(completed_on, on, plan.reminders.new_date_max_years)
+        max_years = plan.reminders.new_date_max_years
+        late = done_date_problem(completed_on, on, max_years)
         if late:
-            errors["completed_on"] = f"{DATE_LABELS['completed_on']}: {late}"
+            said = date_text(late, max_years)
+            errors["completed_on"] = f"{DATE_LABELS['completed_on']}: {said}"
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
     if refused is not None:  # shown back, so what was typed is not lost
@@ -223,7 +226,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         )
     except AnswerRefused as exc:
         if exc.problems and view is not None:
-            errors = {p.field: _sentence(p.nl) for p in exc.problems}
+            errors = {p.field: _sentence(problem_text(p)) for p in exc.problems}
             return _form(request, plan, view, shown, errors)
         if exc.reason in (Refusal.ITEM_DONE, Refusal.ITEM_CANCELLED):  # changed meanwhile
             try:

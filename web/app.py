@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("regie.web")
 RETRY_SECONDS = 300
-UNAVAILABLE = "Regie is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
-SERVER_ERROR = "Er is iets misgegaan in Regie. Probeer het later opnieuw.\n"
 #: What every response carries unless its handler set the header itself (SecurityHeaders):
 #: the office pages' headers; Cache-Control stays each handler's choice (static files, feeds).
 RESPONSE_HEADERS = {k: v for k, v in pages.SECURITY_HEADERS.items() if k != "Cache-Control"}
@@ -86,6 +84,8 @@ def create_app(regie: App) -> Starlette:
     web.state.not_modified = not_modified
     web.state.secret_key = regie.settings.require_secret_key()
     web.state.templates = templates()
+    # The plain-text answers' macros, loaded now: an outage must not need a template loaded.
+    web.state.plain = web.state.templates.env.get_template("plain.txt.j2").module
     return web
 
 
@@ -108,7 +108,8 @@ def server_error(request: Request, exc: Exception) -> Response:
     """An unexpected error (a bug): one generic Dutch line, no traceback or English page. This
     answer is sent outside the app's middleware (Starlette's ServerErrorMiddleware), so it
     carries the security headers itself. The exception goes on to the server's log."""
-    return PlainTextResponse(SERVER_ERROR, status_code=500, headers=pages.SECURITY_HEADERS)
+    text = str(request.app.state.plain.server_error())
+    return PlainTextResponse(text, status_code=500, headers=pages.SECURITY_HEADERS)
 
 
 def regie_problem(request: Request, exc: Exception) -> Response:
@@ -132,8 +133,9 @@ def regie_problem(request: Request, exc: Exception) -> Response:
         )
         return page
     except Exception:  # the page must answer even when rendering fails: the plain line
-        text = UNAVAILABLE if shown is None else f"Regie kan deze pagina nu niet tonen: {shown}\n"
-        return PlainTextResponse(text, status_code=503, headers=headers)
+        plain = request.app.state.plain
+        text = plain.unavailable() if shown is None else plain.cannot_show(shown)
+        return PlainTextResponse(str(text), status_code=503, headers=headers)
 
 
 def _logged_in(request: Request) -> bool:
@@ -153,22 +155,15 @@ def not_found(request: Request, exc: Exception) -> Response:
     """An address we do not serve: the Dutch page, with the menu for a logged-in officer. A
     file under /static/ is asked for by the browser, not read by a person: a plain line."""
     if request.url.path.startswith("/static/"):
-        return PlainTextResponse("Niet gevonden\n", status_code=404)
-    return pages.error_page(
-        request, 404, "Pagina niet gevonden", "Op dit adres staat geen pagina van Regie."
-    )
+        return PlainTextResponse(str(request.app.state.plain.not_found()), status_code=404)
+    return pages.error_page(request, 404, "page")
 
 
 def not_allowed(request: Request, exc: Exception) -> Response:
     """A page asked for with a method it does not take (``POST /``): the Dutch page, 405, and
     the ``Allow`` header Starlette gave."""
     headers = exc.headers if isinstance(exc, HTTPException) else None
-    return pages.error_page(
-        request, 405, "Dit kan hier niet",
-        "Deze pagina kan niet op deze manier worden gebruikt (verzoek: "
-        f"{request.method}). Open de pagina via een link of het menu.",
-        headers=headers,
-    )  # fmt: skip
+    return pages.error_page(request, 405, "method", headers=headers, method=request.method)
 
 
 def healthz(request: Request) -> Response:

@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
 PREFIX, SUFFIX = "/calendar/", ".ics"
-UNAVAILABLE = "Deze agenda is tijdelijk niet beschikbaar. Probeer het later opnieuw.\n"
 
 
 class NotModifiedFastPath:
@@ -138,11 +137,10 @@ def calendar_feed(request: Request) -> Response:
     try:
         served = serve_token_feed(request.app.state.regie, token, if_none_match, utcnow())
     except FeedUnavailable:
-        return PlainTextResponse(
-            UNAVAILABLE, status_code=503, headers={"Retry-After": str(RETRY_SECONDS)}
-        )
+        text = str(request.app.state.plain.feed_unavailable())
+        return PlainTextResponse(text, status_code=503, headers={"Retry-After": str(RETRY_SECONDS)})
     if served is None:  # a token that never existed (regie.feeds.serve_token_feed)
-        return PlainTextResponse("Niet gevonden\n", status_code=404)
+        return PlainTextResponse(str(request.app.state.plain.not_found()), status_code=404)
     if snapshot is not None and not served.ended:  # an ended one takes the full path
         memory.remember(token, snapshot, served)
     # gzip when the client takes it (a feed shrinks to about an eighth): another representation,

@@ -23,10 +23,6 @@ from web.security import (
 )
 
 FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
-LOGIN_BUSY = (
-    "Inloggen lukt op dit moment niet: Regie is even te druk. Probeer het over een paar "
-    "seconden opnieuw."
-)
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -78,13 +74,14 @@ def programme_title(request: Request) -> str:
 
 
 def error_page(
-    request: Request, status: int, title: str, message: str,
-    headers: Mapping[str, str] | None = None,
+    request: Request, status: int, error: str, headers: Mapping[str, str] | None = None,
+    **values: str,
 ) -> Response:  # fmt: skip
     """A Dutch page for an address or method we do not serve, in the site's layout; the menu
-    shows for a logged-in officer."""
+    shows for a logged-in officer. ``error``: which (its words are ``_errors.html.j2``'s:
+    ``page``, ``method`` with the request's ``method``, ``subscription`` …)."""
     response = render(
-        request, "not_found.html.j2", {"title": title, "message": message}, status=status,
+        request, "not_found.html.j2", {"error": error, **values}, status=status,
         user=_user(request),
     )  # fmt: skip
     response.headers.update(headers or {})
@@ -146,20 +143,15 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
         busy = render(
             request, "login.html.j2",
-            {"error": LOGIN_BUSY, "username": username, "next": next_url},
+            {"error": "busy", "username": username, "next": next_url},
             status=503, anonymous=True,
         )  # fmt: skip
         busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
         return busy
     if token is None:
         await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
-        error = (
-            "Inloggen is niet gelukt: de gebruikersnaam of het wachtwoord klopt niet, of het "
-            "account is tijdelijk geblokkeerd na te veel pogingen. Probeer het over een paar "
-            "minuten opnieuw."
-        )
         return render(
-            request, "login.html.j2", {"error": error, "username": username, "next": next_url},
+            request, "login.html.j2", {"error": "failed", "username": username, "next": next_url},
             status=401, anonymous=True,
         )  # fmt: skip
     response = RedirectResponse(next_url, status_code=303)
@@ -229,7 +221,7 @@ def item(request: Request) -> Response:
     detail = item_detail(app, str(request.path_params["item_id"]), today(app))
     if detail is None:
         return render(
-            request, "not_found.html.j2", {"title": "Punt niet gevonden"}, status=404,
+            request, "not_found.html.j2", {"error": "item"}, status=404,
             user=user,
         )  # fmt: skip
     return render(
@@ -349,9 +341,5 @@ async def agenda_revoke(request: Request) -> Response:
         token_id = int(str(request.path_params["token_id"]))
         await run_in_threadpool(revoke_token, request.app.state.regie, token_id, _now())
     except (ValueError, InvalidInput):  # the Dutch not-found page, as any unknown address
-        return await run_in_threadpool(
-            error_page, request, 404, "Abonnement niet gevonden",
-            "Er is geen abonnement met dit nummer. De bestaande abonnementen staan op de "
-            "pagina Agenda-abonnementen.",
-        )  # fmt: skip
+        return await run_in_threadpool(error_page, request, 404, "subscription")
     return RedirectResponse("/agenda", status_code=303)

@@ -46,9 +46,7 @@ def download(request: Request) -> Response:
     except (ValueError, InvalidInput):
         return render(
             request, "not_found.html.j2",
-            {"title": "Rapport niet gevonden",
-             "message": "Er is geen gearchiveerd rapport met dit nummer.",
-             "back": ("/rapporten", "Naar de rapporten")},
+            {"error": "report", "back": "/rapporten"},
             status=404, user=user,
         )  # fmt: skip
     name = download_name(report.kind, report.format, dict(report.parameters or {}), report.id)

@@ -102,8 +102,11 @@ def _dated_stage(
             return stage(f"overdue-{n}", cal.add_working_days(due, n * every), before)
     second = cal.window_start(due, policy.second_prompt_days)
     first = cal.window_start(due, policy.first_prompt_days)
-    if as_of >= due and policy.on_due_date:
-        return stage("due", due, ("second", second))
+    # A deadline on a day off is asked about on the last working day before it: no prompt goes
+    # out on the day itself, and on the next working day the item is already te laat.
+    on_due = cal.working_day_on_or_before(due)
+    if as_of >= on_due and policy.on_due_date:
+        return stage("due", on_due, ("second", second))
     if as_of >= second:
         return stage("second", second, ("first", first))
     if as_of >= first:

@@ -128,10 +128,13 @@ def round_start(
     result = run_round_day(app_, day, body=body, answer_by=by, scope=scope)
     started = result["started"]
     verb = "started" if started["started"] else "already running"
+    queued = started["queued"]
     typer.echo(
         f"round {started['round']} ({body}, answers by {answer_by}) {verb}: "
-        f"{started['queued']} requests queued"
+        f"{queued} request{'' if queued == 1 else 's'} queued"
     )
+    for other in started["also_open"]:
+        typer.echo(f"note: {body} still has an open round ({other}): its contacts are asked twice")
     report = send_reminders(app_)
     typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
 

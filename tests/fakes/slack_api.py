@@ -14,7 +14,8 @@ seconds, so a modal must be opened right after the acknowledgement); the view is
 within Block Kit's limits (title ≤ 24 characters, input blocks with a label and an element,
 unique block ids, a date picker's ``initial_date`` as YYYY-MM-DD), else ``invalid_arguments``
 with the reasons in ``response_metadata.messages``. ``chat.update`` replaces a stored
-message's blocks and text.
+message's blocks and text; ``conversations.history`` honours ``oldest``, ``latest`` and
+``inclusive``, newest first.
 
 Usage::
 
@@ -81,6 +82,7 @@ class FakeSlack:
             "conversations.history": FakeSlack._history,
             "views.open": FakeSlack._views_open,
             "chat.update": FakeSlack._update,
+            "chat.postEphemeral": FakeSlack._ephemeral,
         }
         self.triggers: dict[str, float] = {}  # trigger id → when handed out (monotonic)
         self.views: list[dict[str, Any]] = []  # views opened, oldest first
@@ -249,9 +251,16 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         with_meta = str(args.get("include_all_metadata", "")).lower() in {"1", "true"}
         oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        inclusive = str(args.get("inclusive", "")).lower() in {"1", "true"}
         limit = int(args.get("limit") or 100)
         start = int(args.get("cursor") or 0)
-        newest_first = [m for m in reversed(self.messages[channel]) if float(m["ts"]) > oldest]
+        newest_first = [
+            m
+            for m in reversed(self.messages[channel])
+            if float(m["ts"]) > oldest
+            and (float(m["ts"]) < latest or (inclusive and float(m["ts"]) == latest))
+        ]
         page = newest_first[start : start + limit]
         shown = [{k: v for k, v in m.items() if with_meta or k != "metadata"} for m in page]
         more = start + limit < len(newest_first)
@@ -285,6 +294,11 @@ class FakeSlack:
         opened = {**view, "id": f"V{self._ts:08d}", "hash": f"{self._ts}.hash", "state": {}}
         self.views.append(opened)
         return {"view": opened}
+
+    def _ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Shown to one user only, not kept in the channel (the call is recorded)."""
+        self._ts += 1
+        return {"message_ts": f"{time.time():.0f}.{self._ts:06d}"}
 
     def _update(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))

@@ -238,3 +238,27 @@ def test_slack_and_email_delivery_need_no_readable_plan(
     assert sent["reminder:mvi-2015-2020:rivm:2015-10-15:digest"] == "email"  # channel: email
     assert sent["reminder:mvi-2015-2020:office:2015-10-15:digest"] == "slack"
     assert any("rivm@example.nl" in m.recipients for m in smtp.received)
+
+
+def test_an_agenda_pack_to_a_member_on_slack_goes_by_e_mail(
+    env: dict[str, str], slack: FakeSlack, smtp: SmtpServer
+) -> None:
+    """A pack is a document (its HTML part, the Markdown body): Slack has no form for it, so
+    the router hands it to e-mail, for members with a Slack id and those found by address."""
+    from regie.prepare import PACK_KIND, prepare_meetings
+
+    app = _app(env)
+    queued = prepare_meetings(app, date(2016, 4, 5)).packs  # pack day of 12 April 2016
+    packs = {k for k in queued if k.startswith("agenda-pack:")}
+    assert any(k.endswith(":office") for k in packs) and any(k.endswith(":ienm") for k in packs)
+    report = send_reminders(app)
+    assert not report.failed
+    rows = {k: r for k, r in outbox_rows(app).items() if r.kind == PACK_KIND}
+    assert {r.status for r in rows.values()} == {"sent"}
+    assert {r.channel for r in rows.values()} == {"email"}
+    notes = dict(report.notes)
+    office = next(k for k in packs if k.endswith(":office"))
+    assert "slack: soort agenda_pack gaat niet via Slack" in notes[office]
+    mailed = {m["X-Regie-Key"] for m in smtp.mails()}
+    assert packs <= mailed
+    assert not [k for k in slack.keys_posted() if k.startswith("agenda-pack:")]

@@ -227,11 +227,13 @@ def test_mail_and_slack_carry_working_links_the_database_none(
         text: Any = post.get("text") or ""
         assert "{answer-link:" not in text
         posted += _links(text)
-    assert mailed and posted  # rivm and pianoo by e-mail; office and ienm in Slack
+    # rivm and pianoo by e-mail; office and ienm in Slack, whose notification text carries no
+    # answer links (its buttons answer; walk28 #19)
+    assert mailed and slack.posts() and not posted
     plan = app.load_plan()
-    for token in mailed + posted:
+    for token in mailed:
         check_link(app, plan, token, utcnow())  # each one answers
-    assert_nothing_answers(app, mailed + posted)
+    assert_nothing_answers(app, mailed)
 
 
 # --- migration 0021: links stored by earlier versions ---------------------------------------------

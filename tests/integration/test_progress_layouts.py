@@ -1,6 +1,6 @@
 """A progress report archived with layout 3 (before late deliveries were listed as changed and
 before the report said *punt*) is made again byte for byte: golden files made by layout 3's
-code, and reproduce matches; layout 4 differs."""
+code, and reproduce matches; the current layout differs."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The progress report of a second programme (Flemish, ``office_name`` Programmasecretariaat):
 its heading is the reporting obligation's title, and a note the office wrote (a correction) is
-the office's, not *toelichting eigenaar* (walk28 findings 21 and 4). Layout 4 keeps both."""
+the office's, not *toelichting eigenaar* (walk28 findings 21 and 4). Layouts 4–5 keep both."""
 
 from __future__ import annotations
 
@@ -90,17 +90,18 @@ def test_the_heading_is_the_obligations_title_and_the_office_note_is_the_offices
     assert "<title>Concept: Jaarverslag Circulair Bouwen 1 januari 2025" in html
 
 
-def test_a_report_of_layout_4_keeps_its_heading_and_words(app: App) -> None:
+@pytest.mark.parametrize("layout", [4, 5])
+def test_a_report_of_an_earlier_layout_keeps_its_heading_and_words(app: App, layout: int) -> None:
     from regie.reports import _archive, _progress_report, render_progress, reproduce
 
     plan = app.load_plan()
-    report, _ = _progress_report(app, START, END, END, layout=4)
+    report, _ = _progress_report(app, START, END, END, layout=layout)
     old = render_progress(report, "md")
     text = old.decode()
     assert text.startswith("# Voortgangsrapportage Actieplan Circulair Bouwen")
     assert "toelichting eigenaar: Correctie: de datum is 31 maart 2026" in text
     parameters = {"from": START.isoformat(), "to": END.isoformat(), "as_of": END.isoformat(),
-                  "layout": 4}  # fmt: skip
+                  "layout": layout}  # fmt: skip
     archived = _archive(app, plan, "voortgang", "md", "Voortgang", END, parameters, old, True)
     again = reproduce(app, archived.archive_id)
     assert again.matches and again.content == old

@@ -54,7 +54,7 @@ def test_a_report_before_a_decision_does_not_know_it(app: App) -> None:
     assert line.gereed == "Najaar 2015" and line.due == date(2015, 11, 30)
     changed = {c.item.item_id: c for s in before.steps for c in s.changed}
     assert changed["1.3.1"].promised == "Najaar 2015"
-    assert not any("besluit" in r for r in changed["1.3.1"].reasons)
+    assert not any("besluit" in r for r in _words(changed["1.3.1"].reasons))
 
     pack = agenda_pack(app, "stuurgroep", DECISION_MEETING, BEFORE_DECISION)
     asked = {a.item.item_id: a for a in pack.asked}
@@ -279,4 +279,14 @@ def test_the_reports_page_says_who_made_each_version_and_from_what(app: App) -> 
     plan_hash = app.load_plan().source_hash or ""
     assert f"plan <code>{plan_hash[:12]}</code>" in text
     assert made.data_until is not None
-    assert f"gegevens tot {made.data_until:%Y-%m-%d %H:%M:%S} UTC" in text
+    from web.timestamps import dutch_instant
+
+    zone = served.settings.timezone or app.load_plan().calendar.timezone
+    assert f"gegevens tot {dutch_instant(made.data_until, zone)}" in text  # the office's time
+
+
+def _words(reasons: tuple[object, ...]) -> tuple[str, ...]:
+    """A change's reasons as the report words them (reports/templates/_progress_texts.j2)."""
+    from reports.render import change_text
+
+    return tuple(change_text(r, "reason") for r in reasons)

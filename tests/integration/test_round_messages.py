@@ -146,3 +146,67 @@ def test_summary_numbers_agree_with_their_nouns(
     )
     assert summary.subject.endswith(f"gesloten: {subject}")
     assert f"is gesloten: {sentence}." in slack_texts(summary)["intro"]
+
+
+def test_round_mails_keep_each_sentence_on_one_line(app: App) -> None:
+    """The text mails flow like the other digests: a sentence is never broken by hand inside,
+    so a long body name or date does not leave half a sentence on a line of its own."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # a chase day
+    run_round_day(app, ANSWER_BY)
+    messages = outbox(app)
+    request = messages["round:1:anna:request"].body_text.splitlines()
+    chase = messages["round:1:anna:chase:2025-06-19"].body_text.splitlines()
+    summary = messages["round:1:office:summary"].body_text.splitlines()
+    assert any(line.startswith("Voor de ") and "(Stuurgroep Fietsroutes) vragen we de stand" in line
+               for line in request)  # fmt: skip
+    assert any(line.startswith("Geef per punt") and line.endswith("nieuwe verwachte datum.")
+               for line in request)  # fmt: skip
+    assert any(line.startswith("Wilt u vóór 20 juni 2025") and line.endswith("punten:")
+               for line in chase)  # fmt: skip
+    assert any(line.startswith("De statusronde voor de ")
+               and "is gesloten; het antwoord was gevraagd vóór 20 juni 2025." in line
+               for line in summary)  # fmt: skip
+    for key, lines in (("round:1:anna:request", request), ("round:1:anna:chase:2025-06-19", chase),
+                       ("round:1:office:summary", summary)):  # fmt: skip
+        assert f"Bij vragen over dit bericht: kenmerk {key}." in lines[-1]
+
+
+def test_a_chase_thanks_a_contact_who_answered_part_of_the_round(app: App) -> None:
+    """Anna answered 1.1.1 of her three items: her chase asks about the other two and does not
+    tell her that nothing came in from her; Bram, who answered nothing, is told so."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    record_answer(
+        app, AnswerInput("1.1.1", "on_track"), Answerer("anna", "A"), channel="web",
+        as_of=date(2025, 6, 4),
+    )  # fmt: skip
+    run_round_day(app, date(2025, 6, 19))
+    messages = outbox(app)
+    anna = messages["round:1:anna:chase:2025-06-19"]
+    assert [i["id"] for i in anna.payload["items"]] == ["1.1.2", "2.1"]
+    for text in (" ".join(anna.body_text.split()), anna.body_html or ""):
+        assert "Dank voor uw update voor de" in text
+        assert "Over de punten hieronder hebben we nog niets van u ontvangen." in text
+        assert "nog geen update van u ontvangen" not in text
+    bram = messages["round:1:bram:chase:2025-06-19"]
+    assert "We hebben nog geen update van u ontvangen" in " ".join(bram.body_text.split())
+    assert "Dank voor uw update" not in bram.body_text + (bram.body_html or "")
+
+
+def test_an_item_of_two_owners_counts_for_the_one_whose_contact_answered(app: App) -> None:
+    """2.1 belongs to PROV and GEM; Anna (GEM) answers it and nothing else: GEM responded for
+    it, PROV did not. The item itself is answered (not in the list without an answer)."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    record_answer(
+        app, AnswerInput("2.1", "on_track"), Answerer("anna", "A"), channel="web",
+        as_of=date(2025, 6, 4),
+    )  # fmt: skip
+    run_round_day(app, ANSWER_BY)
+    (status,) = round_status(app)
+    assert status["organisations"] == [
+        {"id": "GEM", "asked": 3, "answered": 1, "rate": 0.333},
+        {"id": "PROV", "asked": 2, "answered": 0, "rate": 0.0},
+    ]
+    assert "2.1" not in [i["id"] for i in status["without_answer"]]
+    summary = outbox(app)["round:1:office:summary"].body_text
+    assert "- PROV: 0 van 2 (0%)" in summary

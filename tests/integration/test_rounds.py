@@ -78,7 +78,8 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
     assert "1.1.2 Prioriteiten" in chase and "1.1.1" not in chase and "/antwoord/" in chase
     summary = messages["round:1:office:summary"].body_text
     assert "3 van de 4 punten zijn beantwoord" in summary
-    assert "- GEM: 2 van 3 (67%)" in summary and "- PROV: 2 van 2 (100%)" in summary
+    # 2.1 (PROV and GEM) was answered by Carla of PROV: PROV's response, not GEM's.
+    assert "- GEM: 1 van 3 (33%)" in summary and "- PROV: 2 van 2 (100%)" in summary
     assert "- 1.1.2 Prioriteiten" in summary
     assert all(m.status == "sent" for m in messages.values())
     # Each subject names the programme first, as the digests' do (a contact may be in several).
@@ -106,6 +107,39 @@ def test_bad_round_input_is_one_line(app: App) -> None:
     with pytest.raises(InvalidInput, match="step:N"):
         run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:9")
     assert keys(app) == []
+
+
+def test_an_answer_by_day_out_of_bounds_is_refused(app: App) -> None:
+    """A round whose answer-by day lies further ahead than a new date may (the plan's
+    ``reminders.new_date_max_years``, 2) would never close: refused like a day before the
+    start, one line naming --answer-by, nothing recorded or queued."""
+    last = date(2027, 6, 2)  # START two years on: still accepted
+    for day in (date(9999, 12, 31), last + timedelta(days=1)):
+        with pytest.raises(InvalidInput) as refused:
+            run_round_day(app, START, body="stuurgroep", answer_by=day)
+        assert refused.value.lines == [
+            f"--answer-by: {day} is more than 2 years after 2025-06-02 (the latest is "
+            "2027-06-02; reminders.new_date_max_years)"
+        ]
+    with pytest.raises(InvalidInput, match=r"^--answer-by: 2025-05-30 is not after 2025-06-02"):
+        run_round_day(app, START, body="stuurgroep", answer_by=date(2025, 5, 30))
+    assert round_status(app) == [] and keys(app) == []
+    started = run_round_day(app, START, body="stuurgroep", answer_by=last)
+    assert started["started"]["started"]
+
+
+def test_round_cli_refuses_an_answer_by_day_that_never_comes(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    args = ["round", "start", "--body", "stuurgroep", "--as-of", "2025-06-02"]
+    for answer_by, why in (
+        ("9999-12-31", "is more than 2 years after"),
+        ("2025-05-01", "is not after"),
+    ):
+        result = regie(*args, "--answer-by", answer_by, env=env)
+        assert result.code == 2 and result.err.startswith(f"--answer-by: {answer_by} {why}")
+        assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    result = regie("round", "status", "--format", "json", env=env)
+    assert result.code == 0 and json.loads(result.out) == []
 
 
 def test_a_round_with_nothing_to_ask_is_not_started(app: App) -> None:
@@ -188,3 +222,58 @@ def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> Non
     assert "van de 4 punten zijn beantwoord" in summary.body_html
     assert "Nog zonder antwoord" in summary.body_html
     assert "<script" not in "".join(m.body_html or "" for m in messages.values())
+
+
+def test_the_daily_step_reads_the_meeting_days_only_when_a_round_sends(app: App) -> None:
+    """The daily round step expands and reads the meeting days (for the messages' meeting
+    line) only on a day some round chases or closes: not with no round open, nor on a quiet
+    day of an open round."""
+    from sqlalchemy import event
+
+    reads: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "FROM meetings" in statement:
+            reads.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", seen)
+    try:
+        assert run_round_day(app, START)["rounds"] == []
+        assert reads == []
+        run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+        reads.clear()
+        (quiet,) = run_round_day(app, START + timedelta(days=1))["rounds"]
+        assert not quiet["queued"] and not quiet["closed"] and reads == []
+        (chased,) = run_round_day(app, date(2025, 6, 18))["rounds"]  # two working days before
+        assert chased["queued"] and reads  # the chase names the meeting
+    finally:
+        event.remove(app.engine, "before_cursor_execute", seen)
+
+
+def test_an_answer_by_day_off_is_refused_naming_the_day(app: App) -> None:
+    """Owners would read "vóór 9 juni" for a day the office does not work: refused, one line
+    naming --answer-by, the kind of day and the working day before it; nothing recorded."""
+    for day, why in (
+        (date(2025, 6, 14), "is a Saturday, not a working day (the working day before it is "
+         "2025-06-13)"),
+        (date(2025, 6, 9), "is a public holiday, not a working day (the working day before it "
+         "is 2025-06-06)"),  # Tweede Pinksterdag
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput) as refused:
+            run_round_day(app, START, body="stuurgroep", answer_by=day)
+        assert refused.value.lines == [f"--answer-by: {day} {why}"]
+    assert round_status(app) == [] and keys(app) == []
+
+
+def test_a_second_open_round_of_a_body_is_pointed_out(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    args = ["round", "start", "--body", "stuurgroep", "--as-of", "2025-06-02"]
+    first = regie(*args, "--answer-by", "2025-06-20", "--scope", "step:1", env=env)
+    assert first.code == 0, first.err
+    assert "note:" not in first.out
+    second = regie(*args, "--answer-by", "2025-06-19", "--scope", "step:2", env=env)
+    assert second.code == 0, second.err
+    assert (
+        "note: stuurgroep still has an open round (round 1, answers by 2025-06-20): its "
+        "contacts are asked twice"
+    ) in second.out

@@ -73,7 +73,12 @@ def test_a_digest_is_a_dm_with_header_a_section_per_item_text_and_metadata(
     delivery = _notifier(slack, engine).send(_message())
     [post] = slack.posts()
     assert post["channel"] == "DUAAA" and delivery.external_id == f"DUAAA/{post['ts']}"
-    assert post["text"] == "Beste A. Contact, … (de volledige tekst)"
+    # The notification text: the subject and the items with their stand, not the e-mail's
+    # text (its sentences about links and replying by e-mail), walk28 #19.
+    assert post["text"] == (
+        "[MVI] Verzoek om update: 2 punten: 1.1.1 Inventarisatie &lt;concept&gt; &amp; plan "
+        "(te laat); 1.2 Nieuwe afspraken (binnenkort)"
+    )
     assert post["metadata"] == {
         "event_type": EVENT_TYPE,
         "event_payload": {"key": "reminder:c1:2015-10-01:digest", "kind": "reminder_digest"},
@@ -86,7 +91,8 @@ def test_a_digest_is_a_dm_with_header_a_section_per_item_text_and_metadata(
     first = sections["item:1.1.1"]
     assert "*1.1.1* Inventarisatie &lt;concept&gt; &amp; plan" in first  # escaped for mrkdwn
     assert "_Q3-2015_" in first and "30 september 2015" in first
-    assert "te laat" in first and "3 werkdagen over de deadline" in first
+    # The stand as a round's request and the e-mails say it (walk28 #19).
+    assert "· Stand: te laat (3 werkdagen over de deadline)" in first
     assert "item:1.2" in sections and "31 december 2015" in sections["item:1.2"]
 
 

@@ -98,6 +98,16 @@ def test_filters_narrow_the_list_and_the_csv(decided: App) -> None:
         ["2016-03-29", BODY, "1", "1.1.1", "Inventarisatie loopt door", "besluit", "besluit",
          "besluit"],
     ]  # fmt: skip  # a text starting with "=" is not a formula in the spreadsheet
+    # When recorded: the office's time (the header names the zone), not UTC's.
+    from zoneinfo import ZoneInfo
+
+    from regie.history import decisions_recorded
+
+    recorded = rows[0].index("Vastgelegd op (Europe/Amsterdam)")
+    stored = {d.text: d.recorded_at for d, _ in decisions_recorded(decided, None)}
+    at = stored["Inventarisatie loopt door"]
+    assert at is not None
+    assert rows[2][recorded] == f"{at.astimezone(ZoneInfo('Europe/Amsterdam')):%Y-%m-%d %H:%M:%S}"
     # The kind in Dutch under *Soort*, its code apart (for scripts): a new date reads so.
     by_kind = web.get("/besluiten.csv", params={"gevolg": "set_gereed"})
     (_, moved) = list(csv.reader(io.StringIO(by_kind.content.decode("utf-8-sig")), delimiter=";"))

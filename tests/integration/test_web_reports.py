@@ -52,6 +52,38 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     assert web.get("/rapporten/" + "9" * 40).status_code == 404  # beyond any integer column
 
 
+def test_when_a_report_was_made_is_shown_in_the_office_time_zone(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """Made at 23:30 UTC on 31 March 2016 is 1 April 01:30 in Amsterdam: the page says the
+    office's day and time (and the zone), for when it was made and for its data cut-off."""
+    from regie.users import add_user, log_in
+    from store.reports_repo import Provenance, ReportsRepository
+    from web.app import create_app
+    from web.security import SESSION_COOKIE
+
+    app = synced_app(tmp_path, migrated_url)
+    late = datetime(2016, 3, 31, 23, 30, tzinfo=UTC)
+    content = b"# Agendapakket\n"
+    with app.session() as session, session.begin():
+        ReportsRepository(session, app.programme_id(), clock=lambda: late).archive(
+            kind="agenda", format="md", title="Agendapakket", as_of=date(2016, 3, 1),
+            parameters={"body": "regieteam", "meeting": "2016-03-29"},
+            sha256=hashlib.sha256(content).hexdigest(), content=content,
+            provenance=Provenance("ab" * 32, "office", "cli", late.replace(minute=15)),
+        )  # fmt: skip
+    now = datetime.now(UTC)
+    add_user(app, "office", "a long enough password", "P. Bureau", now)
+    token = log_in(app, "office", "a long enough password", now)
+    assert token is not None
+    web = TestClient(create_app(app), follow_redirects=False)
+    web.cookies.set(SESSION_COOKIE, token)
+    text = web.get("/rapporten").text
+    assert "1 april 2016 01:30:00 (Amsterdamse tijd, UTC+02:00)" in text  # made
+    assert "gegevens tot 1 april 2016 01:15:00 (Amsterdamse tijd, UTC+02:00)" in text
+    assert "2016-03-31" not in text
+
+
 def test_download_names_match_what_the_pdf_refers_to() -> None:
     from regie.reports import download_name
 

@@ -74,6 +74,8 @@ def test_an_unreachable_contact_reads_as_the_cycle_summary_says_it() -> None:
          "Slack does not know user U123 (user_not_found)"),
         ("Slack-kanaal C1: channel_not_found", "Slack channel C1: channel_not_found"),
         ("geen Slack-kanaal opgegeven", "no Slack channel given"),
+        ("slack: soort agenda_pack gaat niet via Slack — verstuurd via email",
+         "slack: kind agenda_pack does not go by Slack — sent via email"),
         ("chat.postMessage na 4 pogingen niet gelukt: HTTP 503",
          "chat.postMessage failed after 4 attempts: HTTP 503"),
         ("al eerder geplaatst", "already posted before"),

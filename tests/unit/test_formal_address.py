@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from governance.answers import REFUSAL_TEXT
+from governance.answers import Refusal
 from governance.assessment import assess
 from governance.planfile.load import load_plan
 from governance.reminders import plan_reminders
@@ -22,6 +22,7 @@ from notifications.base import Message
 from notifications.render import render
 from notifications.slack_blocks import MAX_BLOCKS, digest_blocks
 from regie.messages import outbox_messages
+from regie.texts import refusal_text
 from tests.conftest import SEED_PLAN
 from tests.unit.asked import asked_before
 
@@ -35,6 +36,7 @@ OWNER_TEMPLATES = [
     *sorted((ROOT / "web" / "templates").glob("answer_*.html.j2")),
     ROOT / "web" / "templates" / "base.html.j2",
     ROOT / "regie" / "templates" / "privacy" / "update_sheet_note.txt.j2",  # the update sheet's
+    *sorted((ROOT / "regie" / "templates" / "answers").glob("*.j2")),  # refusals, field problems
 ]
 #: Code that holds Dutch text for owners: refusals, field problems, Slack's modal and replies,
 #: the answer form's errors and labels.
@@ -85,7 +87,7 @@ def test_dutch_strings_in_owner_facing_code_say_u(path: Path) -> None:
 
 
 def test_refusals_say_u() -> None:
-    assert [t for t in REFUSAL_TEXT.values() if informal(t)] == []
+    assert [t for t in map(refusal_text, Refusal) if informal(t)] == []
 
 
 def _slack_items(n: int) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from governance.planfile import load_plan
 from governance.progress import ProgressReport, build_progress
 from governance.updates import StatusUpdate, UpdateStatus
 from regie.reports import render_progress
+from reports.render import change_text
 from tests.conftest import SEED_PLAN
 
 START, END, AS_OF = date(2015, 7, 1), date(2016, 6, 30), date(2016, 1, 15)
@@ -46,7 +47,9 @@ def _report(updates: list[StatusUpdate], decisions: list[Decision]) -> ProgressR
 
 
 def _change(report: ProgressReport, item_id: str) -> tuple[str, ...]:
-    return next(c for s in report.steps for c in s.changed if c.item.item_id == item_id).reasons
+    return _words(
+        next(c for s in report.steps for c in s.changed if c.item.item_id == item_id).reasons
+    )
 
 
 def test_a_drop_is_the_decision_not_the_owners_explanation_nor_an_owner_update() -> None:
@@ -70,9 +73,14 @@ def test_a_restore_reads_hersteld_and_the_item_is_open() -> None:
     report = _report(updates, [DROP, BACK])
     assert report.updates_used == 2
     change = next(c for s in report.steps for c in s.changed if c.item.item_id == "1.3.2")
-    assert change.reasons == (
+    assert _words(change.reasons) == (
         "besluit Stuurgroep Plan van aanpak MVI, 13 oktober 2015: Gezant vervalt",
         "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016: Gezant toch (hersteld)",
     )
     assert change.now == "Najaar 2015"  # its gereed, not "vervallen" nor "no new date"
     assert change.item.state == "overdue"
+
+
+def _words(reasons: tuple[object, ...]) -> tuple[str, ...]:
+    """A change's reasons as the report words them (reports/templates/_progress_texts.j2)."""
+    return tuple(change_text(r, "reason") for r in reasons)

@@ -640,3 +640,24 @@ def test_replaying_two_years_never_queues_or_emits_twice(
             keys.add(event.key)
         history.extend(result.records)
         previous, previous_stale = assessment.states(), assessment.stale_ids()
+
+
+def test_a_deadline_on_a_day_off_is_asked_about_on_the_last_working_day_before_it() -> None:
+    # "december 2016" ends on Saturday 31 December; 26 December 2016 (Tweede Kerstdag) is a
+    # holiday. The deadline's prompt comes before it, while the item is not yet te laat, not on
+    # the next working day after it.
+    for gereed, due, asked in (
+        (month(2016, 12), date(2016, 12, 31), date(2016, 12, 30)),
+        (on(date(2016, 12, 26)), date(2016, 12, 26), date(2016, 12, 23)),
+    ):
+        plan = make_plan(act("1.1", ms("1.1.1", gereed)), contacts=(ANN, PO), reminders=policy())
+        days = working(CAL.window_start(due, 6), CAL.add_working_days(due, 2))
+        results = simulate(plan, [], days)
+        asked_due = [
+            (r.as_of, i.state)
+            for r in results
+            for d in r.digests
+            for i in d.items
+            if i.stage == at("due", due)
+        ]
+        assert asked_due == [(asked, "due_soon")]

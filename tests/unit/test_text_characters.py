@@ -13,6 +13,7 @@ import pytest
 from governance.answers import AnswerInput, answer_problems
 from governance.characters import xml_safe
 from governance.planfile import validate_plan_file
+from regie.texts import problem_text
 from reports.docx import markdown_to_docx
 from tests.conftest import SEED_PLAN
 
@@ -21,7 +22,7 @@ DAY = date(2016, 1, 15)
 
 def _note(note: str) -> list[tuple[str, str, str]]:
     answer = AnswerInput("1.1.1", "on_track", note=note)
-    return [tuple(p) for p in answer_problems(answer, DAY)]  # type: ignore[misc]
+    return [(p.field, problem_text(p), p.en) for p in answer_problems(answer, DAY)]
 
 
 @pytest.mark.parametrize(

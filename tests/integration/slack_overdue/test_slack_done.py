@@ -91,8 +91,14 @@ def test_a_day_in_the_future_or_years_back_is_a_field_error(
 def test_update_geven_checks_the_day_finished_the_same_way(
     app: App, web: TestClient, slack: FakeSlack
 ) -> None:
+    from governance.answers import Answerer, AnswerInput
+    from regie.answers import record_answer
     from tests.integration.slack_overdue.desk import send
 
+    # A new date still ahead (verschoven): "Update geven" is the general modal again (an
+    # item past its deadline without one gets the overdue modal, walk28 #11).
+    ahead = AnswerInput("1.1.1", "on_track", today(app) + timedelta(days=30))
+    record_answer(app, ahead, Answerer("anna", "Anna de Wit"), channel="cli", as_of=today(app))
     view = press(web, slack, "modal")
     state = {
         "status": {"value": {"selected_option": {"value": "done"}}},
@@ -102,7 +108,7 @@ def test_update_geven_checks_the_day_finished_the_same_way(
     }
     refused = send(web, view, state).json()
     assert "ligt in de toekomst" in refused["errors"]["completed_on"]
-    assert finished(app) == []
+    assert [u[1] for u in finished(app)] == ["on_track"]  # nothing stored
 
 
 def test_how_far_ahead_a_new_date_may_lie_is_the_plans_setting(

@@ -1,0 +1,85 @@
+"""Dutch phrases the use cases and entrypoints show that are not whole messages: catalogues of
+macros in ``regie/templates/`` (why an answer was refused, what is wrong with a field or a
+picked date, the privacy texts), one macro per code, rendered through one environment.
+
+The domain says *what* (a :class:`~governance.answers.Refusal`, a
+:class:`~governance.answers.Problem` and its values); this module words it. Jinja2 is imported
+when a text is first needed, never when the command line starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from governance.answers import FieldProblem, Refusal
+    from governance.new_date import DateProblem
+    from governance.plan import Programme
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from governance.characters import describe_nl
+    from governance.labels import dutch_date
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=False,  # plain text: escaped where it is shown (a web page, Slack)
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datum"] = dutch_date
+    env.filters["teken"] = describe_nl  # a refused character, by what it is (never itself)
+    return env
+
+
+def text(template: str, **context: object) -> str:
+    """A whole template (``regie/templates/<template>``) rendered on one line."""
+    return _one_line(environment().get_template(template).render(**context))
+
+
+def phrase(catalogue: str, code: str, values: Mapping[str, object] | None = None) -> str:
+    """Macro ``code`` of ``regie/templates/<catalogue>`` on one line; the macros read the
+    ``values`` that their code carries (as the catalogue's variables)."""
+    module = environment().get_template(catalogue).make_module(dict(values or {}))
+    return _one_line(str(getattr(module, code)()))
+
+
+def refusal_text(reason: Refusal, programme: Programme | None = None) -> str:
+    """What a person is told when an answer was not stored, the office named as the plan's
+    ``programme`` names it (None: "het programmabureau")."""
+    from governance.office_names import office_names
+
+    return phrase("answers/refusals.txt.j2", reason.value, {"office": office_names(programme).the})
+
+
+def problem_text(problem: FieldProblem) -> str:
+    """What is wrong with one field, as a phrase ("kies een status"): Slack's modal shows it
+    under the field; the web form makes it a sentence."""
+    return phrase("answers/problems.txt.j2", problem.code.value, problem.values)
+
+
+def date_text(problem: DateProblem, max_years: int) -> str:
+    """What is wrong with a picked date, as a sentence for its field; ``max_years``: the plan's
+    ``reminders.new_date_max_years``."""
+    return phrase("answers/dates.txt.j2", problem.value, {"years": max_years})
+
+
+def modal_text(code: str) -> str:
+    """One of the Slack modals' own errors (``regie/templates/answers/modal.txt.j2``)."""
+    return phrase("answers/modal.txt.j2", code)
+
+
+def _one_line(rendered: str) -> str:
+    # The catalogues wrap long texts over lines; the person reads one line.
+    return " ".join(rendered.split())
