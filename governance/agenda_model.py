@@ -192,6 +192,10 @@ class SinceEntry:
 WORSE_KINDS = ("late", "at_risk")
 
 
+#: The colours that say how an item stands, best first (grey says nothing: not ranked).
+_RAG_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
 @dataclass(frozen=True, slots=True)
 class RagChange:
     """The programme's (``step`` None) or a step's RAG then (at the previous meeting) and now."""
@@ -200,6 +204,15 @@ class RagChange:
     title: str
     before: str
     after: str
+
+    @property
+    def direction(self) -> str:
+        """``worse`` (to a worse colour: green < amber < red), ``better``, or ``other`` (to or
+        from grey: nothing to assess then or now, neither better nor worse)."""
+        then, now = _RAG_RANK.get(self.before), _RAG_RANK.get(self.after)
+        if then is None or now is None:
+            return "other"
+        return "worse" if now > then else "better"
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +229,18 @@ class SinceLast:
     #: What got worse (:data:`WORSE_KINDS`; ``on``: the deadline passed, or the update's day),
     #: longest late first; the programme's and steps' RAG changes, programme first.
     worse: tuple[SinceEntry, ...] = ()
+    #: Every change of colour, better or worse: packs of layouts 2–5 listed them all as worse.
     rag_changes: tuple[RagChange, ...] = ()
+
+    @property
+    def rag_worse(self) -> tuple[RagChange, ...]:
+        """The changes to a worse colour (layout 6 on: only these are *verslechterd*)."""
+        return tuple(c for c in self.rag_changes if c.direction == "worse")
+
+    @property
+    def rag_other(self) -> tuple[RagChange, ...]:
+        """The other changes of colour: improvements, and to or from grey (layout 6 on)."""
+        return tuple(c for c in self.rag_changes if c.direction != "worse")
 
     @property
     def layout1(self) -> SinceLast:

@@ -194,7 +194,8 @@ def got_worse(
     """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
     passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
     reported at risk or slipped in that time (not late), and the RAG of the programme and of
-    each step on ``since`` (``previous``) and now, where it changed."""
+    each step on ``since`` (``previous``) and now, where it changed: better or worse
+    (:attr:`SinceLast.rag_worse` tells them apart; packs before layout 6 called all worse)."""
     as_of = assessment.as_of
     worse: list[SinceEntry] = []
     before = previous.items if previous is not None else {}

@@ -307,6 +307,22 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
     )
 
 
+def written_by(plan: Plan, update: StatusUpdate) -> str:
+    """Who wrote ``update``, as far as the record tells: ``decision`` (a body's), ``office``
+    (the office itself, or one of its contacts), ``contact`` (another contact of the plan), or
+    ``unknown`` (no author, or one the plan does not name: the messages name no one then)."""
+    from governance.decisions import DECISION_SOURCE
+
+    if update.source == DECISION_SOURCE:
+        return "decision"
+    if update.author == OFFICE.name:
+        return "office"
+    person = contact(plan, update.author) if update.author else None
+    if person is None:
+        return "unknown"
+    return "office" if person.programme_office else "contact"
+
+
 def standing_refusal(
     plan: Plan, who: Answerer, latest: StatusUpdate | None, status: str, confirmed: bool
 ) -> Refusal | None:

@@ -30,6 +30,7 @@ from governance.decisions import (
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
+from governance.updates import StatusUpdate
 
 _LATE = frozenset({"overdue", "slipped"})
 _FINISHED = frozenset({"done", "cancelled"})
@@ -47,7 +48,12 @@ AHEAD_MONTHS = 6
 #: says, and the report says *punt* where it said *item*; layouts 2–3 keep their rule and their
 #: frozen templates (``voortgang_v2``). 5: the day a plan-file edit was recorded (*vastgelegd
 #: op*) is the office's day (``calendar.timezone``), not UTC's; layout 4 keeps UTC's date.
-LAYOUT = 5
+#: 6: the heading is the reporting obligation's ``title`` (the plan's name for the report),
+#: and a note the office wrote is attributed to it, not called *toelichting eigenaar*;
+#: layouts 4–5 keep both.
+LAYOUT = 6
+#: The first layout that says whose note it quotes and carries the obligation's title.
+AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
 TEMPLATES_FROM = 2
 #: The first layout made with the current templates (``voortgang``), not ``voortgang_v2``.
@@ -64,6 +70,7 @@ class ReasonKind(StrEnum):
 
     DECISION = "decision"  # decided_by, text, restored
     OWNER_NOTE = "owner_note"  # text: the owner's latest explanation
+    OFFICE_NOTE = "office_note"  # text, by: the office's own words (layout 6 on)
     LATE_DELIVERY = "late_delivery"  # on: the due date it was delivered after
     OWNER_CHANGE = "owner_change"  # before, after: the owners; on: the day recorded
     REMOVED = "removed"  # decided_by (None: without a decision), with_items; on: recorded
@@ -81,6 +88,7 @@ class Reason:
     before: object = None
     after: object = None
     with_items: tuple[str, ...] = ()
+    by: str | None = None  # who wrote a note that is not the owner's (the office, by name)
 
 
 class Ending(StrEnum):
@@ -183,6 +191,9 @@ class ProgressReport:
     #: The approving decision does not name the report: a text-only decision about the
     #: report's action (the rule before layout 3), kept as a fallback (:func:`report_approval`).
     approved_implicitly: bool = False
+    #: The reporting obligation's ``title`` (layout 5 on; None: the report names none, or
+    #: an archived layout made again): the report's heading.
+    title: str | None = None
 
 
 def months_after(end: date, months: int) -> date:
@@ -275,6 +286,7 @@ def build_progress(
             # a report's mark is the office's record of the report made.
             latest = item.latest_update
             note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
+            noted_by = _noted_by(plan, latest) if layout >= AUTHORS_FROM else None
             edits = tuple(edited.get(line.item_id, ()))
             owners = owner_changes.get(line.item_id, ())
             forecast = (
@@ -305,6 +317,7 @@ def build_progress(
                 change = _change(
                     plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
+                    noted_by=noted_by,
                 )  # fmt: skip
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if late_delivery and line.due is not None:
@@ -387,7 +400,32 @@ def build_progress(
         approved_by=decision_label(plan, approved) if approved is not None else None,
         layout=layout,
         approved_implicitly=implicit,
+        title=(
+            _report_title(plan, obligation_id or _obligation_id(plan, recipient))
+            if layout >= AUTHORS_FROM
+            else None
+        ),
     )
+
+
+def _report_title(plan: Plan, obligation_id: str | None) -> str | None:
+    """The reporting obligation's title, in one line; None without one."""
+    found = next((r for r in plan.reports if r.id == obligation_id), None)
+    if found is None:
+        return None
+    return " ".join(found.title.split()) or None
+
+
+def _noted_by(plan: Plan, latest: StatusUpdate | None) -> str | None:
+    """Who wrote the note a change quotes when it is not the owner (layout 6): the office, by
+    the plan's name for it (a correction by the office is not the owner's explanation); None:
+    the owner's."""
+    from governance.answers import written_by
+    from governance.office_names import office_names
+
+    if latest is not None and written_by(plan, latest) == "office":
+        return office_names(plan.programme).the
+    return None
 
 
 def report_approval(
@@ -537,6 +575,7 @@ def _change(
     forecast: date | None = None,
     completed_on: date | None = None,
     as_of: date | None = None,
+    noted_by: str | None = None,
 ) -> Change:
     """Promised (the first gereed) against now: the owner's ``forecast`` when it is in force
     (:func:`_forecast_stands`; None when not), else a revised gereed; a done item's delivery
@@ -556,7 +595,10 @@ def _change(
         for d in decisions
     ]
     if note:
-        reasons.append(Reason(ReasonKind.OWNER_NOTE, text=note))
+        if noted_by is None:
+            reasons.append(Reason(ReasonKind.OWNER_NOTE, text=note))
+        else:  # the office's own words (layout 6 on)
+            reasons.append(Reason(ReasonKind.OFFICE_NOTE, text=note, by=noted_by))
     original = getattr(plan_item, "original_gereed", None)
     gereed = getattr(plan_item, "gereed", None)
     now: date | str | None = None

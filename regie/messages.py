@@ -22,7 +22,11 @@ from governance.reminders import (
     is_addition,
     steering_body,
 )
+from governance.updates import StatusUpdate
 from store.records import OutboxRecord
+
+#: An update's note and author, read by id (:func:`store.assessment_query.notes_by_id`).
+Recalled = tuple[str | None, str | None]
 
 
 def _contact(plan: Plan, contact_id: str) -> Contact:
@@ -57,7 +61,7 @@ def digest_message(
     assessment: Assessment,
     linker: Callable[[str, str, str], str] | None = None,
     actions: Mapping[str, Action] | None = None,
-    notes: Mapping[int, str | None] | None = None,
+    notes: Mapping[int, Recalled] | None = None,
     *,
     reply_to: bool = True,
 ) -> OutboxRecord:
@@ -92,7 +96,7 @@ def digest_message(
                     else None
                 ),
                 **_handed_over(item.handover, names),
-                **_latest(assessed, notes or {}),
+                **_latest(plan, assessed, notes or {}, contact.id),
             }
         )
     payload = [
@@ -143,17 +147,21 @@ def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _latest(assessed: ItemAssessment, notes: Mapping[int, str | None]) -> dict[str, Any]:
-    """The owner's latest answer on an item in its template context (none: nothing, so the
-    context of an item never answered stays as it was): the day it counts for, the status,
-    the standing forecast and the note. An incremental run's latest update is the memory's
-    copy, without its note: ``notes`` (by update id, :func:`latest_update_ids`) has it."""
+def _latest(
+    plan: Plan, assessed: ItemAssessment, notes: Mapping[int, Recalled], recipient: str
+) -> dict[str, Any]:
+    """The latest answer on an item in its template context (none: nothing, so the context
+    of an item never answered stays as it was): the day it counts for, the status, the
+    standing forecast, the note and who gave it (:func:`_latest_by`). An incremental run's
+    latest update is the memory's copy, without its note and author: ``notes`` (by update id,
+    :func:`latest_update_ids`) has them."""
     update = assessed.latest_update
     if update is None:
         return {}
-    note = update.comment
+    note, author = update.comment, update.author
     if note is None and update.id is not None:
-        note = notes.get(update.id)
+        note, recalled = notes.get(update.id, (None, None))
+        author = author or recalled
     forecast = assessed.forecast
     overdue = assessed.state is State.OVERDUE
     return {
@@ -161,11 +169,38 @@ def _latest(assessed: ItemAssessment, notes: Mapping[int, str | None]) -> dict[s
         "latest_status": update.status.value,
         "latest_forecast": forecast,
         "latest_note": note or None,
+        **_latest_by(plan, replace(update, author=author), recipient),
         # Still overdue after it: what is missing is a new date (or "gereed"); with a forecast,
         # that forecast has passed (an overdue item has no live one).
         "latest_overdue": overdue,
         "latest_lapsed": overdue and forecast is not None,
     }
+
+
+def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, Any]:
+    """Who gave the latest answer, so that a message says "Uw" only to its author and names
+    the office or a decision as the source of their own words: ``latest_kind`` (``own``,
+    ``contact``, ``office`` or ``decision``) and ``latest_by`` (their name, or the decision's
+    words); none when the record does not tell (the templates' older wording then)."""
+    from governance.answers import contact as find_contact
+    from governance.answers import written_by
+    from governance.decisions import decided_by
+
+    kind = written_by(plan, update)
+    if kind == "unknown":
+        return {}
+    if kind == "office":
+        return {"latest_kind": kind, "latest_by": office_names(plan.programme).the}
+    if kind == "decision":
+        body = plan.body(update.author) if update.author else None
+        name = body.name if body is not None else (update.author or "?")
+        return {"latest_kind": kind, "latest_by": decided_by(name, update.reported_on)}
+    if update.author == recipient:
+        return {"latest_kind": "own"}
+    person = find_contact(plan, update.author or "")
+    assert person is not None  # written_by found it
+    name = f"{person.name} ({person.organisation})" if person.organisation else person.name
+    return {"latest_kind": kind, "latest_by": name}
 
 
 def _latest_shown(item: dict[str, Any]) -> dict[str, Any]:
@@ -180,6 +215,7 @@ def _latest_shown(item: dict[str, Any]) -> dict[str, Any]:
         "latest_note": item["latest_note"],
         "latest_overdue": item["latest_overdue"],
         "latest_lapsed": item["latest_lapsed"],
+        **{k: item[k] for k in ("latest_kind", "latest_by") if k in item},
     }
 
 
@@ -203,7 +239,7 @@ def escalation_message(
     contact: Contact | None = None,
     deputy_for: Sequence[str] = (),
     linker: Callable[[str, str, str], str] | None = None,
-    notes: Mapping[int, str | None] | None = None,
+    notes: Mapping[int, Recalled] | None = None,
     reply_to: bool = True,
 ) -> OutboxRecord:
     """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
@@ -227,7 +263,7 @@ def escalation_message(
                 # Requests that never reached the owner: not "unanswered" (templates).
                 "prompts": esc.prompts,
                 "undelivered": esc.undelivered,
-                **_latest(item, notes or {}),
+                **_latest(plan, item, notes or {}, contact.id),
                 # A deputy's copy: a link per item (None without one); the office's: no key.
                 **(
                     {"answer_url": (links(contact.id, item.item_id, digest.key) if links else None)}
@@ -334,7 +370,7 @@ def outbox_messages(
     *,
     office_channel: str | None = None,
     taken: Collection[str] = (),
-    notes: Mapping[int, str | None] | None = None,
+    notes: Mapping[int, Recalled] | None = None,
     reply_to: bool = True,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
@@ -393,15 +429,21 @@ def _deputies(
     plan: Plan, assessment: Assessment, escalations: Iterable[Escalation]
 ) -> dict[str, tuple[list[Escalation], list[str]]]:
     """Deputies of the contacts whose items escalate (copied, unless they get it anyway): per
-    deputy the escalations and the names of the contacts they stand in for."""
+    deputy the escalations and the names of the contacts they stand in for. A deputy who is a
+    contact of an owning organisation gets no copy of that item: they were asked about it
+    themselves, as every contact of an owner is, and an owner gets no escalation either."""
     office = {c.id for c in plan.contacts if c.programme_office}
+    organisation = {c.id: c.organisation for c in plan.contacts}
     out: dict[str, tuple[list[Escalation], list[str]]] = {}
     for e in escalations:
         owners = assessment.items[e.item_id].owners
         standing_in = [
             c
             for c in plan.contacts
-            if c.organisation in owners and c.deputy and c.deputy not in office
+            if c.organisation in owners
+            and c.deputy
+            and c.deputy not in office
+            and organisation.get(c.deputy) not in owners
         ]
         for deputy in sorted({c.deputy for c in standing_in if c.deputy}):
             items, names = out.setdefault(deputy, ([], []))

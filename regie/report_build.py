@@ -143,8 +143,10 @@ def _agenda_pack(
 #: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
 #: the last pack archived for each meeting, made by hand or after it too). 5: the programme's
 #: words (*punt*, *stand*, *toelichting*) where packs said *item*; layouts 2–4 are made again
-#: with their frozen templates (``*_v2.*.j2``), so they still match byte for byte.
-AGENDA_LAYOUT = 5
+#: with their frozen templates (``*_v2.*.j2``), so they still match byte for byte. 6: only a
+#: change to a worse colour is *verslechterd*; improvements are listed apart (layout 5 listed
+#: every change of colour as worse; made again with ``agenda_v5.*.j2``).
+AGENDA_LAYOUT = 6
 
 
 def agenda_parameters(

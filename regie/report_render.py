@@ -31,10 +31,15 @@ def annex_name(pack: AgendaPack) -> str:
 
 #: The first agenda layout made with the current templates; 2–4 have frozen ``*_v2`` ones.
 AGENDA_TEMPLATES_FROM = 5
+#: The first agenda layout made with the current ``agenda`` templates; 5 has frozen
+#: ``agenda_v5`` ones (its annex is the same).
+AGENDA_CURRENT_FROM = 6
 
 
 def _agenda_template(layout: int, name: str) -> str:
     if layout >= AGENDA_TEMPLATES_FROM:
+        if name == "agenda" and layout < AGENDA_CURRENT_FROM:
+            return "agenda_v5"
         return name
     return f"{name}_v2" if layout >= 2 else f"{name}_v1"
 
@@ -214,7 +219,11 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         template=_progress_template(report.layout, "voortgang"),
         context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
-        title=f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}",
+        title=(
+            f"{report.title} {report.start} – {report.end}"
+            if report.title  # the reporting obligation's (layout 5 on)
+            else f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
+        ),
         footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",
         as_of=report.as_of,
     )

@@ -265,8 +265,15 @@ def _note(plan: Plan, label: str, *, optional: bool, initial: str | None = None)
     (AVG): every modal's note says so."""
     from governance.answers import NOTE_MAX
     from governance.office_names import office_names
+    from governance.reminders import steering_body
+    from regie.texts import text
 
-    office = office_names(plan.programme).The
+    body = steering_body(plan)  # the plan's own name for it, not "de stuurgroep"
+    hint = text(
+        "privacy/note_hint_slack.txt.j2",
+        office=office_names(plan.programme).The,
+        body=body.name if body is not None else None,
+    )
     return {
         "type": "input",
         "block_id": "note",
@@ -274,9 +281,7 @@ def _note(plan: Plan, label: str, *, optional: bool, initial: str | None = None)
         "label": {"type": "plain_text", "text": label},
         "hint": {
             "type": "plain_text",
-            "text": f"{office} leest dit; het kan letterlijk in de vergaderstukken van de "
-            "stuurgroep en het voortgangsrapport staan. Geen persoonsgegevens: geen namen, "
-            "gezondheid of telefoonnummers.",
+            "text": hint,
         },
         "element": {
             "type": "plain_text_input",

@@ -23,7 +23,7 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from governance.office_names import OfficeNames
+    from governance.plan import Plan
 
 #: The columns an owner fills in, named as `regie import-updates` reads them.
 ANSWER = ("status", "forecast", "completed_on", "note", "contact")
@@ -44,7 +44,6 @@ def update_sheet(
     """The sheet (bytes, UTF-8 with BOM) and its number of item rows. ``contact_id``: only the
     items that contact may answer for, their id in the ``contact`` column."""
     from governance.answers import Answerer, contact, may_answer
-    from governance.office_names import office_names
     from regie.services import status_rows
 
     plan = app.load_plan(None)
@@ -62,7 +61,7 @@ def update_sheet(
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     # As wide as the header, as Excel saves it: the ";" also tell the reader the delimiter.
-    writer.writerow((notice(office_names(plan.programme)), *[""] * (len(HEADER) - 1)))
+    writer.writerow((notice(plan), *[""] * (len(HEADER) - 1)))
     writer.writerow(HEADER)
     count = 0
     for row in rows:
@@ -85,13 +84,19 @@ def update_sheet(
     return out.getvalue().encode("utf-8"), count
 
 
-def notice(office: OfficeNames | None = None) -> str:
-    """The sheet's first line (Dutch, one line): who reads a note (``office``: the plan's words
-    for the office, default "het programmabureau"); no personal data in it."""
+def notice(plan: Plan) -> str:
+    """The sheet's first line (Dutch, one line): who reads a note (the plan's words for the
+    office, the meeting papers of the plan's steering body by its name); no personal data."""
     from governance.office_names import office_names
-    from regie.erasure import text
+    from governance.reminders import steering_body
+    from regie.texts import text
 
-    return text("update_sheet_note", office=office or office_names())
+    body = steering_body(plan)
+    return text(
+        "privacy/update_sheet_note.txt.j2",
+        office=office_names(plan.programme),
+        body=body.name if body is not None else None,
+    )
 
 
 def _latest(update: dict[str, Any] | None) -> str:

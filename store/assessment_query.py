@@ -125,10 +125,10 @@ _FOR_JSON = sa.text(_QUERY.format(items=_JSON_ITEMS, **_LATEST)).bindparams(
 
 #: The note of updates by id (a primary key look-up each).
 _NOTES_BY_ID_JSON = (
-    "SELECT id, comment FROM status_updates WHERE id IN (SELECT value FROM json_each(?))"
+    "SELECT id, comment, author FROM status_updates WHERE id IN (SELECT value FROM json_each(?))"
 )
 _NOTES_BY_ID_ANY = sa.text(
-    "SELECT id, comment FROM status_updates WHERE id = ANY(:ids)"
+    "SELECT id, comment, author FROM status_updates WHERE id = ANY(:ids)"
 ).bindparams(sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger)))
 #: The item and completion day of updates by id (a primary key look-up each).
 _DONE_BY_ID_JSON = (
@@ -164,18 +164,20 @@ def assessment_updates(
     )
 
 
-def notes_by_id(session: Session | sa.Connection, ids: Collection[int]) -> dict[int, str | None]:
-    """Update id → its note (``comment``) for the updates with these ids (those that exist):
-    the notes the day's messages quote of latest answers an incremental run recalled from the
-    memory, which keeps none; two columns by primary key, not whole rows."""
+def notes_by_id(
+    session: Session | sa.Connection, ids: Collection[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Update id → (its note, its author) for the updates with these ids (those that exist):
+    what the day's messages quote and attribute of latest answers an incremental run recalled
+    from the memory, which keeps neither; three columns by primary key, not whole rows."""
     if not ids:
         return {}
     connection = session if isinstance(session, sa.Connection) else reader(session)
     if connection.dialect.name == "postgresql":
         rows = connection.execute(_NOTES_BY_ID_ANY, {"ids": sorted(ids)}).tuples()
-        return dict(rows.all())
+        return {row_id: (note, author) for row_id, note, author in rows.all()}
     chunks = sqlite_rows(connection, _NOTES_BY_ID_JSON, (json.dumps(sorted(ids)),), _BATCH)
-    return {row_id: note for chunk in chunks for row_id, note in chunk}
+    return {row_id: (note, author) for chunk in chunks for row_id, note, author in chunk}
 
 
 def completions_by_id(

@@ -32,6 +32,7 @@ STRUCTURAL = frozenset(
      "deputy_for", "channel", "as_of", "due", "gereed", "update_id", "answer_url", "url",
      "latest_on", "latest_forecast", "forecast", "completed_on", "reported_on",
      "handover_from", "handover_since", "handover_last", "author", "by", "title",
+     "latest_kind", "latest_by",
      "action_title", "programme", "short_title"}
 )  # fmt: skip
 

@@ -352,6 +352,14 @@ def _overdue(regie: App, plan: Plan, view: Any) -> bool:
     return due is not None and due < now
 
 
+def _note_body(plan: Plan) -> str | None:
+    """The body whose meeting papers may quote a note: the plan's steering body, by name."""
+    from governance.reminders import steering_body
+
+    body = steering_body(plan)
+    return body.name if body is not None else None
+
+
 def _form(
     request: Request, plan: Plan, view: Any, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
@@ -381,6 +389,7 @@ def _form(
         latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
+        note_body=_note_body(plan),
         date_hint=DATE_HINT,
     )
 

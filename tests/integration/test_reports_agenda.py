@@ -79,6 +79,24 @@ def test_a_pack_of_layout_4_is_made_again_byte_for_byte(app: App, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_pack_of_layout_5_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    """A pack archived with layout 5 (every change of colour under *verslechterd*) is made
+    again with its frozen templates: the golden file of layout 5, and reproduce matches."""
+    from regie.reports import _agenda_pack, _archive, render_agenda, reproduce
+
+    plan = app.load_plan()
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=5)
+    old = render_agenda(pack, fmt, layout=5)
+    golden = GOLDEN / f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.layout5.{fmt}"
+    assert old == golden.read_bytes()
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 5}  # fmt: skip
+    archived = _archive(app, plan, "agenda", fmt, "Agenda", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_archived_before_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived without a layout (before layout 2) is made again with layout 1's frozen
     templates: the same bytes as then (the golden file of layout 1), and reproduce matches."""

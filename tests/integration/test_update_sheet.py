@@ -14,7 +14,8 @@ ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
 DAY = "2025-06-02"
 NOTICE = (
     "Let op – wie leest de toelichting (kolom note)? Die komt bij het programmabureau en kan "
-    "letterlijk in de vergaderstukken van de stuurgroep, het voortgangsrapport en uw eigen "
+    "letterlijk in de vergaderstukken (agenda) van het overleg „Stuurgroep Fietsroutes”, het "
+    "voortgangsrapport en uw eigen "
     "agenda-abonnement staan. Schrijf er daarom geen persoonsgegevens in: "
     "geen namen of telefoonnummers, niets over iemands gezondheid of afwezigheid (dus niet „Jan "
     "is ziek”, wel „minder capaciteit dan gepland”)."

@@ -247,7 +247,8 @@ def test_a_concept_until_a_decision_about_the_reports_action_approves_it() -> No
     assert "<strong>Concept</strong>: nog niet vastgesteld." in html
     # The PDF's title and footer (the HTML it is printed from): concept, dates in words.
     assert (
-        "<title>Concept voortgangsrapportage MVI 2015–2020 1 januari 2015 tot en met "
+        "<title>Concept: Tweejaarlijkse voortgangsrapportage aan de Kamer, in combinatie met "
+        "de uitkomsten van de tweejaarlijks uit te voeren benchmark 1 januari 2015 tot en met "
         "31 december 2016</title>"
     ) in html
     assert (
@@ -277,7 +278,8 @@ def test_a_concept_until_a_decision_about_the_reports_action_approves_it() -> No
     assert "Concept" not in md and "oncept" not in html
     assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 11 april 2017." in md
     assert (
-        "<title>Voortgangsrapportage MVI 2015–2020 1 januari 2015 tot en met "
+        "<title>Tweejaarlijkse voortgangsrapportage aan de Kamer, in combinatie met de "
+        "uitkomsten van de tweejaarlijks uit te voeren benchmark 1 januari 2015 tot en met "
         "31 december 2016</title>"
     ) in html
 
