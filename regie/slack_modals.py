@@ -70,31 +70,31 @@ def modal(
     return _view(
         MODAL_CALLBACK,
         {"item": item_id, "channel": channel, "ts": ts},
-        "Update geven",
-        "Versturen",
-        _heading(plan, item_id, f"Stand: {state}" if state else ""),
+        _w("title_update"),
+        _w("submit"),
+        _heading(plan, item_id, _w("stand", state=state) if state else ""),
         [
             {
                 "type": "input",
                 "block_id": "status",
-                "label": {"type": "plain_text", "text": "Stand"},
+                "label": {"type": "plain_text", "text": _w("label_status")},
                 "element": status,
             },
             {
                 "type": "input",
                 "block_id": "forecast",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "Verwachte datum gereed"},
+                "label": {"type": "plain_text", "text": _w("label_forecast")},
                 "element": forecast,
             },
             {
                 "type": "input",
                 "block_id": "completed_on",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "Datum gereed (bij Gereed)"},
+                "label": {"type": "plain_text", "text": _w("label_completed")},
                 "element": completed,
             },
-            _note(plan, "Toelichting", optional=True, initial=_note_of(start_from)),
+            _note(plan, _w("label_note"), optional=True, initial=_note_of(start_from)),
             *_confirm_blocks(latest),
         ],
     )
@@ -122,9 +122,9 @@ def overdue_modal(
     from notifications.render import format_date_nl
 
     due = _due(plan, item_id)
-    lines = [f"De deadline ({format_date_nl(due)}) is verstreken." if due else ""]
+    lines = [_w("deadline_passed", due=format_date_nl(due)) if due else ""]
     if state := standing_text(plan, latest):
-        lines.append(f"Stand: {state}")
+        lines.append(_w("stand", state=state))
     blocked = kind == BLOCKED
     picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
     forecast = latest.forecast if latest is not None else None
@@ -132,13 +132,13 @@ def overdue_modal(
         # Never a day in the past: Slack would submit it as picked.
         calendar = WorkCalendar.for_plan(plan)
         picker["initial_date"] = initial_new_date(as_of, forecast, calendar).isoformat()
-    date_label = "Verwacht gereed op (als u dat weet)" if blocked else "Verwacht gereed op"
-    note_label = "Wat loopt vast, welke hulp is nodig?" if blocked else "Toelichting"
+    date_label = _w("label_new_date_blocked" if blocked else "label_new_date")
+    note_label = _w("label_blocked" if blocked else "label_note")
     return _view(
         OVERDUE_CALLBACK,
         {"item": item_id, "channel": channel, "ts": ts, "kind": kind},
-        "Loopt vast" if blocked else "Nieuwe datum",
-        "Versturen",
+        _w("title_blocked" if blocked else "title_new_date"),
+        _w("submit"),
         _heading(plan, item_id, " ".join(line for line in lines if line)),
         [
             {
@@ -148,10 +148,7 @@ def overdue_modal(
                 "label": {"type": "plain_text", "text": date_label},
                 "hint": {
                     "type": "plain_text",
-                    "text": "Vandaag of later, hoogstens "
-                    f"{plan.reminders.new_date_max_years} jaar vooruit. Het punt staat dan "
-                    "als ‘verschoven’ in het overzicht en u krijgt rond die datum weer een "
-                    "herinnering.",
+                    "text": _w("hint_new_date", years=plan.reminders.new_date_max_years),
                 },
                 "element": picker,
             },
@@ -176,26 +173,24 @@ def done_modal(
     from notifications.render import format_date_nl
 
     due = _due(plan, item_id)
-    lines = [f"Deadline: {format_date_nl(due)}." if due else ""]
+    lines = [_w("deadline", due=format_date_nl(due)) if due else ""]
     if state := standing_text(plan, latest):
-        lines.append(f"Stand: {state}")
+        lines.append(_w("stand", state=state))
     earliest = earliest_done(as_of, plan.reminders.new_date_max_years)
     return _view(
         DONE_CALLBACK,
         {"item": item_id, "channel": channel, "ts": ts},
-        "Gereed melden",
-        "Gereed melden",
+        _w("title_done"),
+        _w("submit_done"),
         _heading(plan, item_id, " ".join(line for line in lines if line)),
         [
             {
                 "type": "input",
                 "block_id": "completed_on",
-                "label": {"type": "plain_text", "text": "Gereed op"},
+                "label": {"type": "plain_text", "text": _w("label_done_on")},
                 "hint": {
                     "type": "plain_text",
-                    "text": "De dag dat het klaar was: vandaag of eerder, niet voor "
-                    f"{format_date_nl(earliest)}. Daarna krijgt u er geen herinneringen "
-                    "meer over.",
+                    "text": _w("hint_done_on", earliest=format_date_nl(earliest)),
                 },
                 "element": {
                     "type": "datepicker",
@@ -203,7 +198,7 @@ def done_modal(
                     "initial_date": as_of.isoformat(),
                 },
             },
-            _note(plan, "Toelichting", optional=True),
+            _note(plan, _w("label_note"), optional=True),
         ],
     )
 
@@ -224,7 +219,7 @@ def _view(
         "private_metadata": json.dumps(metadata),
         "title": {"type": "plain_text", "text": title},
         "submit": {"type": "plain_text", "text": submit},
-        "close": {"type": "plain_text", "text": "Annuleren"},
+        "close": {"type": "plain_text", "text": _w("close")},
         "blocks": [*heading, *fields],
     }
 
@@ -300,17 +295,21 @@ def _confirm_blocks(latest: StatusUpdate | None) -> list[dict[str, Any]]:
 
     if latest is None or latest.status is not UpdateStatus.DONE:
         return []
-    box = {"text": {"type": "plain_text", "text": "Toch wijzigen"}, "value": "ja"}
+    box = {"text": {"type": "plain_text", "text": _w("confirm_box")}, "value": "ja"}
     return [
         {
             "type": "input",
             "block_id": "confirm",
             "optional": True,
-            "label": {"type": "plain_text", "text": "Dit punt is al als gereed gemeld"},
-            "hint": {
-                "type": "plain_text",
-                "text": "Vink aan als u het met een andere stand toch wilt heropenen.",
-            },
+            "label": {"type": "plain_text", "text": _w("confirm_label")},
+            "hint": {"type": "plain_text", "text": _w("confirm_hint")},
             "element": {"type": "checkboxes", "action_id": "value", "options": [box]},
         }
     ]
+
+
+def _w(code: str, **values: object) -> str:
+    """The modals' words (``regie/templates/answers/modal_words.txt.j2``)."""
+    from regie.texts import modal_words
+
+    return modal_words(code, **values)

@@ -80,6 +80,12 @@ def modal_text(code: str) -> str:
     return phrase("answers/modal.txt.j2", code)
 
 
+def modal_words(code: str, **values: object) -> str:
+    """A Slack answer modal's title, label, hint or context line
+    (``regie/templates/answers/modal_words.txt.j2``), with its ``values``."""
+    return phrase("answers/modal_words.txt.j2", code, values)
+
+
 def _one_line(rendered: str) -> str:
     # The catalogues wrap long texts over lines; the person reads one line.
     return " ".join(rendered.split())

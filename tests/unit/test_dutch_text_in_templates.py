@@ -20,6 +20,7 @@ CLEAN = [
     "governance/new_date.py",
     "governance/progress.py",
     "regie/slack_answers.py",
+    "regie/slack_modals.py",
     "regie/texts.py",
     "web/app.py",
     "web/feeds.py",
