@@ -191,7 +191,7 @@ class ProgressReport:
     #: The approving decision does not name the report: a text-only decision about the
     #: report's action (the rule before layout 3), kept as a fallback (:func:`report_approval`).
     approved_implicitly: bool = False
-    #: The reporting obligation's ``title`` (layout 5 on; None: the report names none, or
+    #: The reporting obligation's ``title`` (layout 6 on; None: the report names none, or
     #: an archived layout made again): the report's heading.
     title: str | None = None
 

@@ -45,6 +45,11 @@ class SenderRefused(ChannelDown):
 NO_DOMAIN = "regie.invalid"
 
 
+#: The key kinds that put their programme second: only these are their own name (a pack of a
+#: body whose id equals the programme's, or a round of a numeric programme id, is not).
+_NAMED_KINDS = frozenset({"reminder", "escalation"})
+
+
 def scoped_key(key: str, programme: str | None) -> str:
     """The name of outbox message ``key`` of ``programme`` outside its database: its file in
     the file outbox and its Message-ID. An outbox key is unique per programme only (a round's
@@ -58,7 +63,7 @@ def scoped_key(key: str, programme: str | None) -> str:
     kind, sep, rest = key.partition(":")
     if not sep:
         return f"{programme}:{key}"
-    if rest.partition(":")[0] == programme:
+    if kind in _NAMED_KINDS and rest.partition(":")[0] == programme:
         return key
     return f"{kind}:{programme}:{rest}"
 

@@ -189,14 +189,14 @@ def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, An
     kind = written_by(plan, update)
     if kind == "unknown":
         return {}
+    if kind != "decision" and update.author == recipient:
+        return {"latest_kind": "own"}  # an office contact who owns the item: their own words
     if kind == "office":
         return {"latest_kind": kind, "latest_by": office_names(plan.programme).the}
     if kind == "decision":
         body = plan.body(update.author) if update.author else None
         name = body.name if body is not None else (update.author or "?")
         return {"latest_kind": kind, "latest_by": decided_by(name, update.reported_on)}
-    if update.author == recipient:
-        return {"latest_kind": "own"}
     person = find_contact(plan, update.author or "")
     assert person is not None  # written_by found it
     name = f"{person.name} ({person.organisation})" if person.organisation else person.name

@@ -221,7 +221,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
             f"{report.title} {report.start} – {report.end}"
-            if report.title  # the reporting obligation's (layout 5 on)
+            if report.title  # the reporting obligation's (layout 6 on)
             else f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
         ),
         footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",

@@ -272,9 +272,9 @@ def _assessed(session: Session, plan: Plan, as_of: date) -> Assessment:
 
 def _answering_organisations(plan: Plan, updates: Sequence[StatusUpdate]) -> dict[str, set[str]]:
     """Per item, the organisations whose own contacts answered it in the round. An item shared
-    by two owners and answered by one counts as that owner's response, not the other's; one
-    answered by the office, a decision or someone outside its owners (empty set) counts for
-    every owner, as it always did."""
+    by two owners and answered by one counts as that owner's response and is not counted for
+    the other (:func:`round_progress`); one answered only by the office, a decision or someone
+    outside its owners (no owner's contact among them) counts for every owner."""
     from governance.answers import contact
 
     out: dict[str, set[str]] = {}
@@ -332,11 +332,15 @@ def round_progress(
         owners[item_id] = list(d.owners) if d and d.owners else sorted(asked)
     per_org: dict[str, dict[str, set[str]]] = {}
     for item_id, orgs in owners.items():
+        # An item of several owners answered by one owner's contact is that owner's response;
+        # the others are neither asked for it any more (not chased) nor counted against.
+        by = answered_for.get(item_id, set()) & set(orgs) if item_id in answered else set()
         for name in orgs:
             org = per_org.setdefault(name, {"asked": set(), "answered": set()})
+            if by and name not in by:
+                continue
             org["asked"].add(item_id)
-            by = answered_for.get(item_id, set()) & set(orgs)
-            if item_id in answered and (not by or name in by):
+            if item_id in answered:
                 org["answered"].add(item_id)
     missing = sorted(set(asked_by) - answered)
     return {
@@ -359,6 +363,8 @@ def round_progress(
         ],
         "without_answer": [_unanswered(i, deadlines.get(i), owners[i]) for i in missing],
         "silent_contacts": sorted({q.contact_id for q in requests if q.item_id not in answered}),
+        # Who answered in the round themselves (a chase thanks them for it).
+        "answering_contacts": sorted({u.author for u in counted if u.author}),
     }
 
 
@@ -440,15 +446,13 @@ def _queue(
     #: Per recipient: the items the round's request asked of that very contact (a successor or
     #: the office answers for items asked of one who left).
     asked_of: dict[str, set[str]] = {}
-    #: The contacts the round asked about an item that has been answered since: a chase thanks
-    #: them rather than saying nothing came in.
-    answered_by: set[str] = set()
+    #: The contacts who answered in the round themselves: a chase thanks them rather than
+    #: saying nothing came in from them.
+    answered_by = set(progress["answering_contacts"])
     if kind == "round_summary":
         per_contact = {c.id: [] for c in plan.contacts if c.programme_office}
     else:
         for q in round_requests(session, r.id):
-            if q.item_id not in missing:
-                answered_by.add(q.contact_id)
             if kind == "round_chase" and (q.contact_id not in silent or q.item_id not in missing):
                 continue
             for to, note in _answering(plan, q.contact_id, q.organisation).items():

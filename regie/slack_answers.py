@@ -321,7 +321,10 @@ def _removed(
     text = slack_escape(refusal_text(Refusal.LINK_REMOVED, plan.programme))
     reply = SlackReply(refused=Refusal.LINK_REMOVED)
     if channel and ts:
-        reply.then.append(lambda c: mark_item(c, channel, ts, item_id, text, edit=False))
+        pid = plan.programme.id
+        reply.then.append(
+            lambda c: mark_item(c, channel, ts, item_id, text, edit=False, programme=pid)
+        )
     return reply
 
 
@@ -543,8 +546,8 @@ def _answer(
     reply = SlackReply(stored=[recorded.update.id or 0])
     if channel and ts:
         text = answered_text(person.name, label or STATUS_LABELS[answer.status], as_of)
-        item = answer.item_id
-        reply.then.append(lambda c: mark_answered(c, channel, ts, item, text))
+        item, pid = answer.item_id, plan.programme.id
+        reply.then.append(lambda c: mark_answered(c, channel, ts, item, text, programme=pid))
     return reply
 
 
@@ -616,20 +619,31 @@ def answered_text(name: str, status: str, day: date) -> str:
 HISTORY_LIMIT = 100
 
 
-def mark_answered(client: WebClient, channel: str, ts: str, item_id: str, text: str) -> None:
+def mark_answered(
+    client: WebClient, channel: str, ts: str, item_id: str, text: str, *, programme: str | None
+) -> None:
     """Replace the item's buttons by "Beantwoord door … op …" with a "Wijzigen" button under
     it (the modal: a correction is a new update, the first stays), in the message answered
     from and in every other Regie message of the conversation that still offers the item's
     buttons: an older digest's buttons would otherwise record another answer (as e-mail, where
     a newer reminder's link replaces the older)."""
-    mark_item(client, channel, ts, item_id, text, edit=True)
+    mark_item(client, channel, ts, item_id, text, edit=True, programme=programme)
 
 
 def mark_item(
-    client: WebClient, channel: str, ts: str, item_id: str, text: str, *, edit: bool
+    client: WebClient,
+    channel: str,
+    ts: str,
+    item_id: str,
+    text: str,
+    *,
+    edit: bool,
+    programme: str | None,
 ) -> None:
     """Put ``text`` in place of the item's buttons (and, ``edit``, a "Wijzigen" button under
-    it) in message ``ts`` and in the conversation's other Regie messages about the item."""
+    it) in message ``ts`` and in the conversation's other Regie messages about the item of
+    the same ``programme`` (item ids recur across plans; a post from before posts named
+    their programme counts as this one's)."""
     from notifications.slack_blocks import EVENT_TYPE
 
     found = client.conversations_history(
@@ -644,7 +658,9 @@ def mark_item(
         blocks = _marked(message.get("blocks") or [], item_id, text, edit)
         client.chat_update(channel=channel, ts=ts, blocks=blocks, text=message.get("text", text))
     for message in recent:
-        ours = (message.get("metadata") or {}).get("event_type") == EVENT_TYPE
+        meta = message.get("metadata") or {}
+        named = (meta.get("event_payload") or {}).get("programme")
+        ours = meta.get("event_type") == EVENT_TYPE and named in (None, programme)
         if ours and _has_buttons(message, item_id):
             blocks = _marked(message.get("blocks") or [], item_id, text, edit)
             client.chat_update(

@@ -86,6 +86,12 @@ def modal_words(code: str, **values: object) -> str:
     return phrase("answers/modal_words.txt.j2", code, values)
 
 
+def form_words(code: str, **values: object) -> str:
+    """The answer form's labels, errors and hints that its code puts together
+    (``regie/templates/answers/form_words.txt.j2``), with their ``values``."""
+    return phrase("answers/form_words.txt.j2", code, values)
+
+
 def _one_line(rendered: str) -> str:
     # The catalogues wrap long texts over lines; the person reads one line.
     return " ".join(rendered.split())

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from governance.answers import AnswerInput, Refusal
-from regie.texts import date_text, problem_text, refusal_text
+from regie.texts import date_text, form_words, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from governance.plan import Plan
@@ -24,13 +24,6 @@ if TYPE_CHECKING:
 STATUS_CHOICES = (
     ("on_track", "Op schema"),
     ("at_risk", "Risico"),
-    ("done", "Gereed"),
-)
-#: The same statuses on an overdue item, worded for what each then means: the new date
-#: (asked first on its form) goes with *Op schema*; *Risico* is "it is stuck".
-OVERDUE_CHOICES = (
-    ("on_track", "Op schema, met de nieuwe datum hierboven"),
-    ("at_risk", "Risico: loopt vast of hulp nodig (schrijf hieronder wat er nodig is)"),
     ("done", "Gereed"),
 )
 #: HTTP status per refusal: the page is the same kind either way, the code tells tools why.
@@ -50,10 +43,6 @@ REFUSAL_STATUS = {
     Refusal.ITEM_CANCELLED: 409,  # the item is vervallen: nothing to answer
     Refusal.ITEM_DONE: 409,
 }
-CONFIRM_ERROR = (
-    "Dit punt is al als gereed gemeld. Vink ‘Toch wijzigen’ aan als u het toch wilt wijzigen, "
-    "of kies Gereed."
-)
 FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token", "confirm")
 MAX_FORM_BYTES = 20_000
 
@@ -158,14 +147,13 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     errors: dict[str, str] = {}
     status = fields.get("status", "")
     if status not in {s for s, _ in STATUS_CHOICES}:
-        errors["status"] = "Kies een stand."
+        errors["status"] = form_words("choose_status")
     overdue = view is not None and _overdue(regie, plan, view)
     # Each error names its field as the form labels it (an overdue item asks a new date).
-    forecast_label = OVERDUE_DATE_LABEL if overdue else DATE_LABELS["forecast"]
+    forecast_label = form_words("label_new_date" if overdue else "label_forecast")
     forecast = _date(fields.get("forecast", ""), forecast_label, "forecast", errors)
-    completed_on = _date(
-        fields.get("completed_on", ""), DATE_LABELS["completed_on"], "completed_on", errors
-    )
+    completed_label = form_words("label_completed_on")
+    completed_on = _date(fields.get("completed_on", ""), completed_label, "completed_on", errors)
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     # After ``shown``: a date read but refused is put back as the date input shows it.
@@ -180,7 +168,9 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             forecast, today(regie, plan), required=required, max_years=max_years
         )
         if problem:
-            errors["forecast"] = f"{OVERDUE_DATE_LABEL}: {date_text(problem, max_years)}"
+            errors["forecast"] = form_words(
+                "field_problem", label=forecast_label, problem=date_text(problem, max_years)
+            )
     # The day it was finished: as Slack's "Gereed…" checks it (not after today, not more
     # than new_date_max_years back). An unreadable date is None here, its error already set.
     if view is not None and status == "done":
@@ -191,7 +181,9 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         late = done_date_problem(completed_on, on, max_years)
         if late:
             said = date_text(late, max_years)
-            errors["completed_on"] = f"{DATE_LABELS['completed_on']}: {said}"
+            errors["completed_on"] = form_words(
+                "field_problem", label=completed_label, problem=said
+            )
     if status == "done" and completed_on is None and "completed_on" not in errors:
         completed_on = today(regie, plan)
     if refused is not None:  # shown back, so what was typed is not lost
@@ -203,7 +195,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         return _form(request, plan, view, shown, errors)
     confirmed = fields.get("confirm", "") == "ja"
     if view is not None and _needs_confirm(plan, view, status) and not confirmed:
-        errors["confirm"] = CONFIRM_ERROR
+        errors["confirm"] = form_words("confirm_error")
         return _form(request, plan, view, shown, errors)
     answer = AnswerInput(
         item_id=view.item.item_id if view else "",
@@ -233,7 +225,7 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
                 view = check_link(regie, plan, token, utcnow())
             except LinkRefused as again:
                 return _refused(request, again.reason, typed=_typed(fields, status), refusal=again)
-            return _form(request, plan, view, shown, {"confirm": CONFIRM_ERROR})
+            return _form(request, plan, view, shown, {"confirm": form_words("confirm_error")})
         return _refused(request, exc.reason, typed=_typed(fields, status), refusal=exc)
     assert view is not None
     from regie.answer_links import other_links
@@ -269,15 +261,6 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
 #: one, or a person following the hint, gives day-month-year (31-3-2016, 31/03/2016, 31.03.2016).
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-DATE_LABELS = {"forecast": "Verwachte datum gereed", "completed_on": "Datum gereed"}
-#: The forecast field's label on an overdue item's form, where it asks the new date.
-OVERDUE_DATE_LABEL = "Nieuwe verwachte datum gereed"
-#: True in every browser locale: a date control shows the locale's own order (mm/dd/yyyy in an
-#: English Chromium), so the format is only named for a browser without one (a text field).
-DATE_HINT = (
-    "Kies een datum met de kalender bij het veld. Ziet u geen kalender, typ dan "
-    "dag-maand-jaar, bijvoorbeeld 31-12-2025."
-)
 SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
 
 
@@ -296,8 +279,7 @@ def _date(value: str, label: str, name: str, errors: dict[str, str]) -> date | N
     # A date input cannot show what it rejected (it would look empty next to its error):
     # the error quotes it instead.
     shown = value if len(value) <= SHOWN_MAX else value[: SHOWN_MAX - 1] + "…"
-    # The hint stands just above the field: the error says what to type, not the hint again.
-    errors[name] = f"{label}: ‘{shown}’ is geen datum; typ dag-maand-jaar, zoals 31-12-2025."
+    errors[name] = form_words("not_a_date", label=label, shown=shown)
     return None
 
 
@@ -321,6 +303,16 @@ def _needs_confirm(plan: Plan, view: Any, status: str) -> bool:
 
     who = Answerer(view.contact_id, view.contact_name)
     return standing_refusal(plan, who, view.latest, status, False) is Refusal.ITEM_DONE
+
+
+def _overdue_choices() -> tuple[tuple[str, str], ...]:
+    """The statuses on an overdue item, worded for what each then means: the new date (asked
+    first on its form) goes with *Op schema*; *Risico* is "it is stuck"."""
+    return (
+        ("on_track", form_words("overdue_on_track")),
+        ("at_risk", form_words("overdue_at_risk")),
+        ("done", dict(STATUS_CHOICES)["done"]),
+    )
 
 
 def _office(plan: Plan | None) -> Any:
@@ -378,7 +370,7 @@ def _form(
         422 if errors else 200,
         plan,
         view=view,
-        choices=OVERDUE_CHOICES if overdue else STATUS_CHOICES,
+        choices=_overdue_choices() if overdue else STATUS_CHOICES,
         values=values,
         errors=errors,
         standing=state,
@@ -390,7 +382,7 @@ def _form(
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         note_body=_note_body(plan),
-        date_hint=DATE_HINT,
+        date_hint=form_words("date_hint"),
     )
 
 

@@ -15,9 +15,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from regie.bootstrap import App
+from regie.texts import form_words
 from store import Repository
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
-from web.answers import DATE_HINT
 from web.app import create_app
 
 
@@ -105,12 +105,13 @@ def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
     described = [" ".join(failed.text[i].split()) for i in _describedby(forecast)]
     # The error names the field as its label does (this item is overdue: a new date) and says
     # what to type, without repeating the hint just above it.
+    hint = form_words("date_hint")
     assert described == [
-        DATE_HINT,
+        hint,
         "Nieuwe verwachte datum gereed: ‘22016-03-10’ is geen datum; typ dag-maand-jaar, zoals "
         "31-12-2025.",
     ]
-    assert DATE_HINT not in described[1]
+    assert hint not in described[1]
     assert forecast.get("value") == ""  # a date input cannot show it: not put back
     # The fields without a problem are not marked.
     assert "aria-invalid" not in failed.by_id["completed_on"]

@@ -193,9 +193,28 @@ def test_a_chase_thanks_a_contact_who_answered_part_of_the_round(app: App) -> No
     assert "Dank voor uw update" not in bram.body_text + (bram.body_html or "")
 
 
+def test_a_chase_thanks_only_who_answered_not_the_co_owners_of_an_answered_item(
+    app: App,
+) -> None:
+    """Anna (GEM) answers the shared 2.1 (PROV, GEM): Bram and Carla of PROV sent nothing, so
+    their chase does not thank them."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    record_answer(
+        app, AnswerInput("2.1", "on_track"), Answerer("anna", "A"), channel="web",
+        as_of=date(2025, 6, 4),
+    )  # fmt: skip
+    run_round_day(app, date(2025, 6, 19))
+    messages = outbox(app)
+    for who in ("bram", "carla"):
+        chase = messages[f"round:1:{who}:chase:2025-06-19"]
+        assert "Dank voor uw update" not in chase.body_text + (chase.body_html or "")
+        assert "We hebben nog geen update van u ontvangen" in " ".join(chase.body_text.split())
+
+
 def test_an_item_of_two_owners_counts_for_the_one_whose_contact_answered(app: App) -> None:
-    """2.1 belongs to PROV and GEM; Anna (GEM) answers it and nothing else: GEM responded for
-    it, PROV did not. The item itself is answered (not in the list without an answer)."""
+    """2.1 belongs to PROV and GEM; Anna (GEM) answers it and nothing else: it is GEM's
+    response, and PROV, no longer asked about it (nor chased), is not counted for it. The
+    item itself is answered (not in the list without an answer)."""
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
     record_answer(
         app, AnswerInput("2.1", "on_track"), Answerer("anna", "A"), channel="web",
@@ -205,8 +224,8 @@ def test_an_item_of_two_owners_counts_for_the_one_whose_contact_answered(app: Ap
     (status,) = round_status(app)
     assert status["organisations"] == [
         {"id": "GEM", "asked": 3, "answered": 1, "rate": 0.333},
-        {"id": "PROV", "asked": 2, "answered": 0, "rate": 0.0},
+        {"id": "PROV", "asked": 1, "answered": 0, "rate": 0.0},
     ]
     assert "2.1" not in [i["id"] for i in status["without_answer"]]
     summary = outbox(app)["round:1:office:summary"].body_text
-    assert "- PROV: 0 van 2 (0%)" in summary
+    assert "- PROV: 0 van 1 (0%)" in summary

@@ -22,6 +22,7 @@ CLEAN = [
     "regie/slack_answers.py",
     "regie/slack_modals.py",
     "regie/texts.py",
+    "web/answers.py",
     "web/app.py",
     "web/feeds.py",
     "web/pages.py",

@@ -84,3 +84,17 @@ def test_the_escalation_names_the_office_as_the_author_of_its_words() -> None:
         office.body_text
     )
     assert "Laatste update van het programmasecretariaat, 16 september 2025" in office.body_text
+
+
+def test_an_office_contact_who_owns_the_item_reads_their_own_answer_as_their_own() -> None:
+    """Claes works at the office and answers for OVAM's item: his own answer is "Uw laatste
+    update" to him, not "van het programmasecretariaat"."""
+    plan = _plan()
+    office_claes = replace(plan.contacts[-1], programme_office=True)
+    plan = replace(plan, contacts=(*plan.contacts[:-1], office_claes))
+    own = StatusUpdate("1.1", UpdateStatus.AT_RISK, date(2025, 9, 22), comment="X", author="claes")
+    assessment = assess(plan, [own], DAY)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [own], DAY), DAY)
+    claes = {m.recipient: m for m in outbox_messages(plan, assessment, reminders)}["claes"]
+    assert "Uw laatste update (22 september 2025): Risico" in claes.body_text
+    assert "van het programmasecretariaat" not in claes.body_text

@@ -41,9 +41,9 @@ def test_the_slack_hint_names_the_plans_body_and_the_calendar() -> None:
 def test_without_a_body_the_hint_is_neutral() -> None:
     plan = replace(_plan(), governance=())
     hint = _hint(plan)
-    assert "in vergaderstukken (agenda), het voortgangsrapport" in hint
+    assert "in de vergaderstukken (agenda), het voortgangsrapport" in hint
     assert "stuurgroep" not in hint.lower() and "overleg" not in hint
-    assert "in vergaderstukken (agenda), het voortgangsrapport" in notice(plan)
+    assert "in de vergaderstukken (agenda), het voortgangsrapport" in notice(plan)
 
 
 def test_the_update_sheet_names_the_plans_body() -> None:

@@ -28,3 +28,13 @@ def test_two_programmes_get_two_names_for_one_key() -> None:
     assert message_id(key, None, "a") != message_id(key, None, "b")
     assert file_names(key, "a")[0] != file_names(key, "b")[0]
     assert file_names(key, "a")[1] == file_name(key)  # the name written before, still found
+
+
+def test_only_the_kinds_that_name_their_programme_keep_their_name() -> None:
+    # A body whose id is the programme's, a round number equal to a numeric programme id.
+    assert scoped_key("agenda-pack:wegen:2025-06-12:anna", "wegen") == (
+        "agenda-pack:wegen:wegen:2025-06-12:anna"
+    )
+    assert scoped_key("round:7:anna:request", "7") == "round:7:7:anna:request"
+    key = "escalation:wegen:office:2025-06-02"
+    assert scoped_key(key, "wegen") == key

@@ -30,7 +30,7 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         attempts=2,
         created_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
     )
-    message = message_from_outbox(row)
+    message = message_from_outbox(row, "p")
     assert message == Message(
         key=row.key,
         kind=row.kind,
@@ -44,6 +44,7 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         metadata={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
         attempt=2,
         queued_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
+        programme="p",
     )
     # No field of the message is left at its default: a new Message field needs a mapping.
     defaults = Message(key="", kind="", recipient="", recipient_name="", subject="", text="")

@@ -64,3 +64,24 @@ def test_an_answer_replaces_the_items_buttons_in_the_other_digests(
     # The other item keeps its buttons everywhere; a message not Regie's is left alone.
     assert _blocks(slack, other, "1.1.2") == ["section", "actions"]
     assert _blocks(slack, "1.500000") == ["section", "actions"]
+
+
+def test_another_programmes_digest_in_the_conversation_keeps_its_buttons(
+    app: App, web: TestClient, slack: FakeSlack
+) -> None:
+    """Two programmes post into one conversation (one bot for the workspace): answering this
+    programme's 1.1.1 leaves the other programme's 1.1.1 alone (item ids recur across plans)."""
+    (old,) = slack.messages[CHANNEL]
+    old["metadata"] = _meta("digest-1")
+    old["metadata"]["event_payload"]["programme"] = app.programme_id()
+    other = {"ts": "1.500000", "channel": CHANNEL, "text": "x", "blocks": digest_blocks(digest()),
+             "metadata": _meta("digest-9")}  # fmt: skip
+    other["metadata"]["event_payload"]["programme"] = "another-programme"
+    slack.messages[CHANNEL] = [old, other]
+    payload = button("U0ANNA", "1.1.1", "new_date", channel=CHANNEL, ts=old["ts"])
+    payload["trigger_id"] = slack.trigger()
+    assert web.post("/slack/interactivity", content=(s := signed(payload))[0], headers=s[1])
+    day = today(app) + timedelta(days=30)
+    assert submit(web, slack.views[-1], day.isoformat(), "Wacht") == (200, None)
+    assert _blocks(slack, old["ts"]) == ["section", "context", "actions"]
+    assert _blocks(slack, "1.500000") == ["section", "actions"]  # its buttons as they were
