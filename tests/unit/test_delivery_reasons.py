@@ -18,6 +18,7 @@ from regie.cli.tables import event_details, stage_words
 from regie.reasons import in_english
 from regie.recheck import NOTHING_LEFT
 from store.records import StoredEvent
+from tests.unit.python_texts import docstring_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where delivery reasons and notes are written (not the messages: those are Dutch on purpose).
@@ -102,14 +103,7 @@ def _written_texts(path: Path) -> list[tuple[int, str]]:
     """Every string literal of a module but its docstrings, an f-string's fields given as
     ``3`` (its fixed parts are what can be Dutch)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
+    docstrings = docstring_ids(tree)
     parts_of_fstrings = set()
     out = []
     for node in ast.walk(tree):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.python_texts import docstring_ids
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: Modules whose user-facing Dutch moved to templates; add a module once it is clean.
 CLEAN = [
@@ -46,14 +48,7 @@ def dutch_literals(source: str) -> list[tuple[int, str]]:
     """(line, text) of every string literal in ``source`` that reads as Dutch, docstrings
     aside."""
     tree = ast.parse(source)
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
+    docstrings = docstring_ids(tree)
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
