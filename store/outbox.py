@@ -546,7 +546,7 @@ def withdraw(
     change without a stored column: a message that carries another one is withdrawn too. A
     withdrawn message keeps its row (status 'suppressed', last_error ``withdrawn: …``), one
     event per contact names the messages, and the prompts of a withdrawn digest no longer count
-    (:class:`store.prompt_facts.Withdrawn`, from its stored entries): the next cycle asks the
+    (:class:`store.withdrawn_prompts.Withdrawn`, from its stored entries): the next cycle asks the
     organisation's current contacts. A message already sent, or being sent, is left as it is.
     """
     require_aware(now, "now")

@@ -70,20 +70,20 @@ def _edited(plan: Plan, day: date) -> Plan:
 def test_incremental_cycle_equals_full_assessment_every_day(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from store import prompt_facts
+    from store import prompt_rows
 
     # The prompts on record looked up through the index one day, the items' prompts read the
     # next (the seed alone would mostly have them read: fewer prompts than keys): each day is
     # compared with the rules applied to the whole stored history either way.
     ways = itertools.cycle((False, True, False))
     used: list[bool] = []
-    held = prompt_facts._held_prompts
+    held = prompt_rows.held_prompts
 
     def read_or_probe(*args: Any) -> Any:
         used.append(next(ways))
         return held(*args[:-1], 10**9) if used[-1] else None
 
-    monkeypatch.setattr(prompt_facts, "_held_prompts", read_or_probe)
+    monkeypatch.setattr(prompt_rows, "held_prompts", read_or_probe)
     app = make_app(tmp_path, database_url)
     seed = load_plan(SEED_PLAN)
     rng = random.Random(8)

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import store.prompt_facts as prompt_facts
+import store.prompt_delivery as prompt_delivery
 from store import OutboxRecord, Repository, downgrade, make_engine, upgrade
 from store.digest_items import entries, holding
 from store.models import OutboxRow, ProgrammeRow
@@ -123,7 +123,7 @@ def test_0028_the_digests_states_are_read_from_the_key_s_index(database_url: str
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             plan = connection.exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + prompt_facts._SQLITE_STATES, ('["k"]', "p", "x")
+                "EXPLAIN QUERY PLAN " + prompt_delivery._SQLITE_STATES, ('["k"]', "p", "x")
             ).all()
         assert any(STATUS_INDEX in row[-1] for row in plan), plan
     engine.dispose()
@@ -304,7 +304,7 @@ def test_a_withdrawn_escalation_digest_with_no_list_of_items_counts_nothing(
     withdrawn prompt instead of stopping the daily step: one reader of a digest's items
     (:func:`store.digest_items.entries`) for both kinds."""
     from store.outbox import WITHDRAWN
-    from store.prompt_facts import Withdrawn
+    from store.withdrawn_prompts import Withdrawn
 
     session.add(ProgrammeRow(id="p", title="P", created_at=CREATED, updated_at=CREATED))
     session.commit()

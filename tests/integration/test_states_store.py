@@ -579,12 +579,12 @@ def test_prompt_facts_are_what_the_whole_history_says(
     before, first prompted on, before or after a day), this run's and an earlier run's
     escalation keys, prompts on, before and after the latest update's
     day and after the day asked about, an item with nothing on record."""
-    from store import prompt_facts as facts
+    from store import prompt_rows
 
-    held = facts._held_prompts
+    held = prompt_rows.held_prompts
     # Every prompt of the items asked about read (as many as they are), or none: the probes.
     monkeypatch.setattr(
-        facts, "_held_prompts", lambda *a: held(*a[:-1], 10**9) if read_all else None
+        prompt_rows, "held_prompts", lambda *a: held(*a[:-1], 10**9) if read_all else None
     )
     pid = repo.programme_id
     rng = random.Random(8)
@@ -658,7 +658,7 @@ def test_prompt_facts_are_what_the_whole_history_says(
     # Whole or nothing at every limit: read (all of them) only from ``ever`` on; below, None,
     # whether the eighth read first or the rest went over (both seen: ``read_first``).
     read_first: list[bool] = []
-    rows_of = facts._rows_of
+    rows_of = prompt_rows.rows_of
 
     def spied(connection: Any, programme: str, codes: list[str], most: int) -> Any:
         rows = rows_of(connection, programme, codes, most)
@@ -666,9 +666,9 @@ def test_prompt_facts_are_what_the_whole_history_says(
             read_first.append(rows is not None)
         return rows
 
-    monkeypatch.setattr(facts, "_rows_of", spied)
+    monkeypatch.setattr(prompt_rows, "rows_of", spied)
     for limit in sorted({*range(0, 2 * ever, max(1, ever // 40)), ever - 1, ever, 2 * ever}):
-        got = facts._held_prompts(session.connection(), pid, days[4], some, limit)
+        got = prompt_rows.held_prompts(session.connection(), pid, days[4], some, limit)
         if limit < ever:
             assert got is None, limit
         elif got is not None or limit == 2 * ever:  # from twice as many on, read for sure
@@ -683,6 +683,7 @@ def test_sqlite_looks_prompts_up_through_the_unique_index(session: Session) -> N
     range of it: not a scan of every prompt up to the day through the (programme, queued_on)
     index, which SQLite otherwise picks (years of prompts read per key)."""
     from store import prompt_facts as facts
+    from store import prompt_rows
 
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("a SQLite query plan")
@@ -705,7 +706,7 @@ def test_sqlite_looks_prompts_up_through_the_unique_index(session: Session) -> N
     held = " ".join(
         str(row[-1])
         for row in connection.execute(
-            f"EXPLAIN QUERY PLAN {facts._SQLITE_HELD}", ("p", '["1.1", "1.2"]', 10)
+            f"EXPLAIN QUERY PLAN {prompt_rows._SQLITE_HELD}", ("p", '["1.1", "1.2"]', 10)
         )
     )
     assert "USING INDEX sqlite_autoindex_prompts_1 (programme_id=? AND item_code=?)" in held

@@ -5,7 +5,7 @@ Revises: 0027
 Create Date: 2026-12-05
 
 The daily step reads the states of the reminder digests that carried the prompts about to
-escalate (``store.prompt_facts._digest_states``: a range of keys per contact and day). On SQLite
+escalate (``store.prompt_delivery._digest_states``: a range of keys per contact and day). On SQLite
 a row's status is stored after its text and payload (megabytes for a contact who owns thousands
 of items), so reading it walked every overflow page of both: ≈ 0.2 ms a digest, ≈ 17 ms for the
 40 digests of the 100k-item benchmark's escalation wave. With the status in an index on
