@@ -156,9 +156,12 @@ def decision_view(
 #: The CSV's columns (Dutch: the office opens it in a spreadsheet). *Soort* is the kind as
 #: the page's filter names it; *Code soort* the same as a fixed code (``cancel``,
 #: ``set_gereed``, …: the page's ``gevolg=`` filter) for scripts that sort or count by it.
+#: *Vastgelegd op* in the office's zone (the header names it), then the same moment in UTC
+#: with its ``Z``: the local autumn hour happens twice, the UTC one never.
 CSV_HEADER = (
     "Vergadering", "Orgaan", "Stap", "Onderdeel", "Besluit", "Gevolg", "Soort",
-    "Gereed voor", "Gereed na", "Vastgelegd op", "Vastgelegd door", "Code soort",
+    "Gereed voor", "Gereed na", "Vastgelegd op", "Vastgelegd op (UTC)", "Vastgelegd door",
+    "Code soort",
 )  # fmt: skip
 
 
@@ -182,12 +185,13 @@ def decisions_csv(view: DecisionView) -> bytes:
     for r in view.rows:
         step = view.step_of.get(r.item_id or "")
         recorded = _local(r.recorded_at, view.zone) if r.recorded_at else ""
+        in_utc = _utc(r.recorded_at) if r.recorded_at else ""
         writer.writerow(
             (
                 r.meeting_on.isoformat(), cell(r.body_name), "" if step is None else str(step),
                 cell(r.item_id), cell(r.text), cell(r.effect), cell(r.label),
-                cell(r.gereed_before), cell(r.gereed_after), recorded, cell(r.recorded_by),
-                cell(r.kind),
+                cell(r.gereed_before), cell(r.gereed_after), recorded, in_utc,
+                cell(r.recorded_by), cell(r.kind),
             )
         )  # fmt: skip
     return out.getvalue().encode("utf-8")
@@ -196,5 +200,12 @@ def decisions_csv(view: DecisionView) -> bytes:
 def _local(at: datetime, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
-    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite's are naive UTC
-    return aware.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
+    return _aware(at).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _utc(at: datetime) -> str:
+    return _aware(at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite's are naive UTC

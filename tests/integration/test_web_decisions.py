@@ -108,6 +108,9 @@ def test_filters_narrow_the_list_and_the_csv(decided: App) -> None:
     at = stored["Inventarisatie loopt door"]
     assert at is not None
     assert rows[2][recorded] == f"{at.astimezone(ZoneInfo('Europe/Amsterdam')):%Y-%m-%d %H:%M:%S}"
+    # The same moment in UTC beside it, unambiguous in the autumn hour that happens twice.
+    assert rows[0][recorded + 1] == "Vastgelegd op (UTC)"
+    assert rows[2][recorded + 1] == f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
     # The kind in Dutch under *Soort*, its code apart (for scripts): a new date reads so.
     by_kind = web.get("/besluiten.csv", params={"gevolg": "set_gereed"})
     (_, moved) = list(csv.reader(io.StringIO(by_kind.content.decode("utf-8-sig")), delimiter=";"))
