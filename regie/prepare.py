@@ -213,6 +213,7 @@ def _send_pack(
 ) -> list[str]:
     from notifications.render import header_text
     from regie.services import sync_store
+    from reports.plain_text import markdown_to_text
     from store import Repository
     from store.records import OutboxRecord
     from store.reports_repo import ReportsRepository
@@ -242,7 +243,7 @@ def _send_pack(
             email=c.email,
             slack=c.slack,
             subject=subject,
-            body_text=markdown,
+            body_text=markdown_to_text(markdown),
             body_html=html,
             payload={"body": body.id, "meeting": meeting.on.isoformat(), "sha256": sha256},
             created_on=as_of,
@@ -258,7 +259,8 @@ def _send_pack(
 def _assemble(
     app: App, plan: Plan, body_id: str, meeting_on: date, as_of: date, start: date | None = None
 ) -> tuple[str, str, str]:
-    """The pack as HTML (archived, with its hash) and Markdown (the message's text part);
+    """The pack as HTML (archived, with its hash) and Markdown (the message's text part, read
+    as plain text: :func:`reports.plain_text.markdown_to_text`);
     ``start``: where its decision list starts (:func:`decisions_from`)."""
     from regie.reports import agenda_pack, agenda_parameters, render_agenda
 

@@ -1,7 +1,6 @@
 """DOCX from the report's Markdown with python-docx: real headings, real tables, PNG charts.
 
-The Markdown templates produce a small subset (ATX headings, paragraphs, pipe tables,
-``**bold**`` spans, chart references ``![caption](chart:NAME "alt text")``); this reads exactly
+The Markdown templates produce a small subset (:mod:`reports.md_blocks`); this reads exactly
 that, so the Word file carries the same text as the Markdown and the HTML. A chart's alt text is
 the HTML's and the PDF's (:mod:`reports.charts`), as the picture's description (``wp:docPr
 descr``, Word's "Alternatieve tekst").
@@ -10,40 +9,18 @@ descr``, Word's "Alternatieve tekst").
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from governance.characters import xml_safe
+from reports.md_blocks import BOLD, HEADING, IMAGE, blocks, cells
 from reports.render import md_unescape
-
-_HEADING = re.compile(r"(#{1,6}) (.*)")
-_IMAGE = re.compile(r'!\[((?:[^\]\\]|\\.)*)\]\(chart:([\w-]+)(?: "((?:[^"\\]|\\.)*)")?\)')
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-
-
-def _blocks(markdown: str) -> Iterator[list[str]]:
-    block: list[str] = []
-    for line in markdown.splitlines():
-        if line.strip():
-            block.append(line)
-        elif block:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
-def _cells(row: str) -> list[str]:
-    parts = _CELL_SPLIT.split(row.strip())
-    return [p.strip() for p in parts[1:-1]]
 
 
 def _add_text(paragraph: object, text: str) -> None:
     """Runs for ``**bold**`` spans and plain text; escapes removed."""
     pos = 0
-    for match in _BOLD.finditer(text):
+    for match in BOLD.finditer(text):
         if match.start() > pos:
             paragraph.add_run(md_unescape(text[pos : match.start()]))  # type: ignore[attr-defined]
         paragraph.add_run(md_unescape(match.group(1))).bold = True  # type: ignore[attr-defined]
@@ -68,10 +45,10 @@ def markdown_to_docx(
     style.font.size = Pt(10)
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(1.8)
-    for block in _blocks(markdown):
+    for block in blocks(markdown):
         first = block[0]
-        heading = _HEADING.fullmatch(first)
-        image = _IMAGE.fullmatch(first.strip())
+        heading = HEADING.fullmatch(first)
+        image = IMAGE.fullmatch(first.strip())
         if heading and len(block) == 1:
             level = len(heading.group(1))
             text = md_unescape(heading.group(2))
@@ -91,7 +68,7 @@ def markdown_to_docx(
             for line in block:
                 _add_text(doc.add_paragraph(style="List Bullet"), line[2:])
         elif first.startswith("|") and len(block) >= 2:
-            header, rows = _cells(first), [_cells(r) for r in block[2:]]
+            header, rows = cells(first), [cells(r) for r in block[2:]]
             table = doc.add_table(rows=1 + len(rows), cols=len(header))
             table.style = doc.styles["Table Grid"]
             for col, text in enumerate(header):
@@ -99,8 +76,8 @@ def markdown_to_docx(
                 cell.text = ""
                 run = cell.paragraphs[0].add_run(md_unescape(text))
                 run.bold = True
-            for r, cells in enumerate(rows, start=1):
-                for col, text in enumerate(cells[: len(header)]):
+            for r, row_cells in enumerate(rows, start=1):
+                for col, text in enumerate(row_cells[: len(header)]):
                     cell = table.rows[r].cells[col]
                     _add_text(cell.paragraphs[0], text)
             for row in table.rows:
