@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from governance.plan import Plan
@@ -39,6 +39,9 @@ class Life:
 
     first: date
     last: date
+    #: The programme's own first and last day, which ``first`` … ``last`` widen: a message
+    #: names both, or "before the programme's life (2012-01-01 …)" reads as its real start.
+    planned: tuple[date, date] | None = field(default=None, compare=False)
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.first <= day <= self.last
@@ -46,17 +49,23 @@ class Life:
     def around(self, day: date) -> Life:
         """The life stretched to reach ``day`` plus the margin (an update made after the
         programme's planned end may still forecast a little beyond it)."""
-        return Life(min(self.first, day), max(self.last, _shift(day, MARGIN_YEARS)))
+        last = max(self.last, _shift(day, MARGIN_YEARS))
+        return Life(min(self.first, day), last, self.planned)
 
     def reaching(self, day: date) -> Life:
         """The life stretched to ``day`` with the margin on either side (an indicator's
         baseline year, long before the programme, is measured around that year)."""
         return Life(
-            min(self.first, _shift(day, -MARGIN_YEARS)), max(self.last, _shift(day, MARGIN_YEARS))
+            min(self.first, _shift(day, -MARGIN_YEARS)),
+            max(self.last, _shift(day, MARGIN_YEARS)),
+            self.planned,
         )
 
     def describe(self) -> str:
-        return f"{self.first} … {self.last}"
+        if self.planned is None:
+            return f"{self.first} … {self.last}"
+        start, end = self.planned
+        return f"{self.first} … {self.last}; the programme itself runs {start} … {end}"
 
 
 def programme_life(plan: Plan) -> Life:
@@ -66,9 +75,10 @@ def programme_life(plan: Plan) -> Life:
     ends = [d.period.end for d in plan.deadlines() if d.period and d.period.end]
     first = plan.programme.start or min(starts + ends, default=None)
     last = plan.programme.end or max(starts + ends, default=None)
+    planned = (first, last) if first is not None and last is not None else None
     if first is None or last is None:  # a plan without a single date: only the margin's sense
         first = last = first or last or date(2000, 1, 1)
-    return Life(_shift(first, -MARGIN_YEARS), _shift(last, MARGIN_YEARS))
+    return Life(_shift(first, -MARGIN_YEARS), _shift(last, MARGIN_YEARS), planned)
 
 
 def outside_life(life: Life, days: Mapping[str, date]) -> list[str]:

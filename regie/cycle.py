@@ -355,8 +355,9 @@ def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
         )
 
 
-def check_can_run(app: App, plan: Plan, as_of: date) -> None:
-    """The checks a cycle would fail on, done before Prefect starts (one line, no flow log)."""
+def check_can_run(app: App, plan: Plan, as_of: date) -> str | None:
+    """The checks a cycle would fail on, done before Prefect starts (one line, no flow log);
+    a warning to show, or None."""
     from governance.dates import programme_life
     from store import Repository
 
@@ -365,9 +366,16 @@ def check_can_run(app: App, plan: Plan, as_of: date) -> None:
         raise InvalidInput(f"--as-of {as_of} is before the programme's life ({life.describe()})")
     ensure_not_future(app, plan, as_of)
     with app.session() as session:
-        ensure_forward(
-            plan.programme.id, Repository(session, plan.programme.id).last_assessed(), as_of
+        last = Repository(session, plan.programme.id).last_assessed()
+    ensure_forward(plan.programme.id, last, as_of)
+    start = plan.programme.start
+    if last is None and start is not None and as_of < start:
+        # Allowed (a run-up), but history only moves forward: say it before it is recorded.
+        return (
+            f"warning: this home's first day {as_of} is before the programme's start {start}; "
+            "it can never assess an earlier day"
         )
+    return None
 
 
 def quiet(reminders: ReminderPlan) -> ReminderPlan:

@@ -54,7 +54,9 @@ def _run_cycle(
     from regie.services import today
 
     day = as_of or today(app, plan)
-    check_can_run(app, plan, day)
+    warning = check_can_run(app, plan, day)
+    if warning is not None and not dry_run:  # a dry run records no first day
+        typer.echo(warning, err=True)
     prefect_environment(app)
     api_url = prefect_api_url()
     if api_url is not None and not valid_api_url(api_url):  # from the profile: the env's is

@@ -29,7 +29,8 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     detail = ", ".join(f"{n} {name}" for name, n in sorted(names.items()))
     typer.echo(f"  events {verb}: {check['events']}" + (f" ({detail})" if detail else ""))
     quiet = "" if check.get("working_day", True) else " (not a working day: no prompts)"
-    typer.echo(f"  reminders queued: {check['queued']}{quiet}")
+    queued = "would queue" if check["dry_run"] else "queued"  # a dry run queues nothing
+    typer.echo(f"  reminders {queued}: {check['queued']}{quiet}")
     if check["queued"] and not check["dry_run"] and not app.settings.secret_key:
         typer.echo("  answer links: off (REGIE_SECRET_KEY is not set): owners are asked to reply")
     if check.get("resend"):

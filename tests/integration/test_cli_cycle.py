@@ -57,6 +57,8 @@ def test_cycle_dry_run_writes_nothing(home: dict[str, str]) -> None:
     result = regie("cycle", "--as-of", "2015-10-01", "--dry-run", env=home)
     assert result.code == 0, result.err
     assert "(dry run)" in result.out and "would record" in result.out
+    # Nothing is queued in a dry run, and the summary does not say so (walk29 10).
+    assert "reminders would queue: " in result.out and "queued:" not in result.out
     assert not (Path(home["REGIE_HOME"]) / "outbox").exists()
     events = json.loads(regie("events", "--format", "json", env=home).out)
     assert events == []

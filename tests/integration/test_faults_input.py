@@ -19,6 +19,8 @@ def home(tmp_path: Path) -> dict[str, str]:
 
 
 def stored_updates(home: dict[str, str]) -> list[object]:
+    if not (Path(home["REGIE_HOME"]) / "regie.db").exists():
+        return []  # not even a database was made
     found = regie("events", "--format", "json", env=home)
     assert found.code == 0, found.err
     return [e for e in json.loads(found.out) if e["name"] == "regie.status.updated"]
@@ -73,7 +75,8 @@ def test_cycle_refuses_a_day_after_today_unless_simulating(home: dict[str, str])
     [
         (
             ["--as-of", "0001-01-01"],
-            "--as-of 0001-01-01 is before the programme's life (2012-01-01",
+            "--as-of 0001-01-01 is before the programme's life (2012-01-01 … 2023-12-31; "
+            "the programme itself runs 2015-01-01 … 2020-12-31)",
         ),
         (["--as-of", "9999-12-31", "--simulate"], "a simulation reaches at most 100 years past"),
     ],
@@ -133,7 +136,8 @@ def test_a_meeting_beyond_reason_is_refused_and_not_stored(home: dict[str, str],
     refused = regie("meeting", "add", "stuurgroep", day, env=home)
     assert refused.code == 2, refused
     assert refused.err.strip() == (
-        f"DATE: {day} is beyond the programme's life plus margin (2012-01-01 … 2023-12-31)"
+        f"DATE: {day} is beyond the programme's life plus margin (2012-01-01 … 2023-12-31; "
+        "the programme itself runs 2015-01-01 … 2020-12-31)"
     )
     assert day not in regie("meeting", "list", env=home).out
     assert regie("meeting", "add", "stuurgroep", "2016-02-02", env=home).code == 0
@@ -261,3 +265,22 @@ def test_slack_listen_without_a_token_says_so_and_not_that_it_listens(
     assert result.code == 2
     assert result.err.strip() == "REGIE_SLACK_APP_TOKEN: not set (an app-level token, xapp-…)"
     assert "listening" not in result.out
+
+
+def test_a_first_cycle_before_the_programme_s_start_runs_with_a_warning(
+    home: dict[str, str],
+) -> None:
+    """A run-up before the start is allowed, but a home's first day is for good (history only
+    moves forward): said once, on the first cycle, not on a dry run or the days after."""
+    dry = regie("cycle", "--as-of", "2014-06-02", "--dry-run", env=home)
+    assert dry.code == 0, dry.err
+    assert "warning" not in dry.err
+    first = regie("cycle", "--as-of", "2014-06-02", env=home)
+    assert first.code == 0, first.err
+    assert (
+        "warning: this home's first day 2014-06-02 is before the programme's start 2015-01-01; "
+        "it can never assess an earlier day"
+    ) in first.err
+    later = regie("cycle", "--as-of", "2014-06-03", env=home)
+    assert later.code == 0, later.err
+    assert "warning" not in later.err

@@ -23,7 +23,8 @@ def test_life_is_the_programme_plus_three_years_either_side() -> None:
     assert life == Life(date(2013, 4, 1), date(2022, 12, 31))
     assert date(2013, 4, 1) in life and date(2013, 3, 31) not in life
     assert outside_life(life, {"--on": date(2020, 1, 1), "--to": date(9999, 12, 31)}) == [
-        "--to: 9999-12-31 is beyond the programme's life plus margin (2013-04-01 … 2022-12-31)"
+        "--to: 9999-12-31 is beyond the programme's life plus margin (2013-04-01 … "
+        "2022-12-31; the programme itself runs 2016-04-01 … 2019-12-31)"
     ]
 
 
