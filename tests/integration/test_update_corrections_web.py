@@ -78,6 +78,7 @@ def test_an_officer_corrects_the_latest_update_and_the_history_says_so(app: App)
     assert "gecorrigeerd op 3 juli 2015" in visible(row1) and "<del>gereed</del>" in row1
     row2 = shown.split('<tr id="update-2">', 1)[1].split("</tr>", 1)[0]
     assert "Correctie van de update van 1 juli 2015 (" in visible(row2)
+    assert "statusupdate vastgelegd: correctie van de update van 1 juli 2015" in visible(shown)
     # The state comes from the correction; the form now corrects the correction.
     assert form_fields(shown)["corrects"] == "2"
     with app.session() as session:
