@@ -226,7 +226,7 @@ def item_page(
     from governance.answers import OFFICE  # the author an office's own update is stored under
     from governance.corrections import corrected_by
     from regie.office import item_detail, today
-    from web.corrections import STATUSES, start_form
+    from web.correction_form import STATUSES, start_form
 
     app = request.app.state.regie
     detail = item_detail(app, item_id, today(app))

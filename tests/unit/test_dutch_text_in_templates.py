@@ -28,6 +28,7 @@ CLEAN = [
     "regie/texts.py",
     "web/answers.py",
     "web/app.py",
+    "web/correction_form.py",
     "web/corrections.py",
     "web/feeds.py",
     "web/pages.py",
