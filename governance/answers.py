@@ -132,6 +132,13 @@ class Problem(StrEnum):
     BEFORE_LIFE = "before_life"  # the update's own date
     OUTSIDE_LIFE = "outside_life"
     NO_OWN_DATE = "no_own_date"  # an action judged by its milestones; values: milestones
+    # A correction (governance.corrections); values as there.
+    REASON_MISSING = "reason_missing"
+    CORRECTS_UNKNOWN = "corrects_unknown"
+    CORRECTS_OTHER_ITEM = "corrects_other_item"
+    CORRECTS_CORRECTED = "corrects_corrected"
+    CORRECTS_NOT_LATEST = "corrects_not_latest"
+    CORRECTS_LATER = "corrects_later"
 
 
 class FieldProblem(NamedTuple):

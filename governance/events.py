@@ -88,19 +88,18 @@ def status_updated(update: StatusUpdate) -> DomainEvent:
         qualifier = str(update.id)
     elif update.recorded_at is not None:
         qualifier = update.recorded_at.isoformat()
+    payload: Payload = {
+        "status": update.status.value,
+        "forecast": update.forecast.isoformat() if update.forecast else None,
+        "completed_on": update.completed_on.isoformat() if update.completed_on else None,
+        "author": update.author,
+        "source": update.source,
+        "update_id": update.id,
+    }
+    if update.corrects is not None:  # only then: a plain update's event stays as it was
+        payload["corrects"] = update.corrects
     return DomainEvent(
-        STATUS_UPDATED,
-        update.item_id,
-        update.reported_on,
-        {
-            "status": update.status.value,
-            "forecast": update.forecast.isoformat() if update.forecast else None,
-            "completed_on": update.completed_on.isoformat() if update.completed_on else None,
-            "author": update.author,
-            "source": update.source,
-            "update_id": update.id,
-        },
-        qualifier=qualifier,
+        STATUS_UPDATED, update.item_id, update.reported_on, payload, qualifier=qualifier
     )
 
 

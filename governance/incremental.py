@@ -291,7 +291,7 @@ def _recall_latest(
         if r.latest_on is not None and r.latest_status is not None:
             latest[item_id] = make(
                 item_id, statuses[r.latest_status], r.latest_on,
-                None, None, None, None, r.latest_source or "memory", None, r.latest_id,
+                None, None, None, None, r.latest_source or "memory", None, r.latest_id, None,
             )  # fmt: skip
         if r.forecast is not None:
             forecasts[item_id] = r.forecast

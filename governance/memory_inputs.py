@@ -80,7 +80,7 @@ def remembered_inputs(
             if latest_on is not None and status is not None:
                 latest[item_id] = make(
                     item_id, statuses[status], latest_on,
-                    None, None, None, None, source or "memory", None, latest_id,
+                    None, None, None, None, source or "memory", None, latest_id, None,
                 )  # fmt: skip
             if forecast is not None:
                 forecasts[item_id] = forecast
@@ -107,7 +107,8 @@ def recall_finished(
         if r.latest_on is not None and r.latest_status is not None:
             latest[item_id] = make(
                 item_id, statuses[r.latest_status], r.latest_on,
-                None, completed_on, None, None, r.latest_source or "memory", None, r.latest_id,
+                None, completed_on, None, None, r.latest_source or "memory", None,
+                r.latest_id, None,
             )  # fmt: skip
         if r.forecast is not None:
             forecasts[item_id] = r.forecast

@@ -34,6 +34,9 @@ class StatusUpdate:
     source: str = "cli"  # cli, slack, email, web
     recorded_at: datetime | None = None
     id: int | None = None
+    #: The id of the update this one corrects (it replaces that answer from its own
+    #: ``reported_on`` on; the corrected update stays on record), None for a plain update.
+    corrects: int | None = None
 
 
 _MIN_INSTANT = datetime.min

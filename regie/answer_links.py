@@ -207,6 +207,8 @@ class OpenLink:
     correction: bool = False
     recipient_hash: str | None = None
     expires_at: datetime | None = None
+    #: A correction link's answer (the update its "Wijzigen" changes), None for another link.
+    changes: int | None = None
 
 
 class LinkRefused(AnswerRefused):
@@ -297,7 +299,16 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
         correction=correction,
         recipient_hash=found.recipient_hash,
         expires_at=expires,
+        changes=_corrected_id(found.outbox_key),
     )
+
+
+def _corrected_id(outbox_key: str) -> int | None:
+    """The update a correction link's key (``correction:<update id>``) names; None otherwise."""
+    if not outbox_key.startswith(CORRECTION_KEY):
+        return None
+    number = outbox_key[len(CORRECTION_KEY) :]
+    return int(number) if number.isdigit() else None
 
 
 def answer_by_link(
@@ -370,6 +381,7 @@ def answer_by_link(
             within=mark_used,
             standing=True,
             confirmed=confirmed,
+            changes=view.changes,  # "Wijzigen": the answer it changes is corrected
         )
     except LinkRefused as exc:
         record_link_refusal(app, plan, exc.reason, url_token, answer, who, now, as_of)

@@ -34,6 +34,9 @@ CHANNELS = ("cli", "import", "email", "slack", "web")
 #: Called inside the answer's transaction once the update is stored (e.g. mark a link used);
 #: raising :class:`AnswerRefused` there rolls the update back.
 WithinTransaction = Callable[["Session", "StatusUpdate"], None]
+#: Completes an update inside the answer's transaction, before it is stored (a correction's
+#: ``corrects``); raising :class:`AnswerRefused` stores nothing.
+Prepare = Callable[["Session", "StatusUpdate"], "StatusUpdate"]
 #: Called first inside whichever transaction the attempt writes (the answer's or its refusal's),
 #: e.g. Slack's replay guard: one COMMIT per request; raising rolls everything back.
 Guard = Callable[["Session"], None]
@@ -101,8 +104,15 @@ def backdated_note(recorded: list[Recorded]) -> str | None:
     )
 
 
-def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) -> StatusUpdate:
-    """The status update ``answer`` becomes, or :class:`AnswerRefused` (nothing recorded)."""
+def check_answer(
+    plan: Plan,
+    answer: AnswerInput,
+    who: Answerer,
+    as_of: date,
+    extra: list[FieldProblem] | None = None,
+) -> StatusUpdate:
+    """The status update ``answer`` becomes, or :class:`AnswerRefused` (nothing recorded);
+    ``extra``: problems the caller found besides the answer's own (shown with them)."""
     from governance.answers import (
         answer_problems,
         find_item,
@@ -113,7 +123,7 @@ def check_answer(plan: Plan, answer: AnswerInput, who: Answerer, as_of: date) ->
     from governance.dates import programme_life
     from governance.updates import StatusUpdate, UpdateStatus
 
-    problems = answer_problems(answer, as_of, programme_life(plan))
+    problems = answer_problems(answer, as_of, programme_life(plan)) + (extra or [])
     if problems:
         raise AnswerRefused(Refusal.INVALID, problems=problems)
     item = find_item(plan, answer.item_id)
@@ -211,14 +221,23 @@ def record_answer(
     guard: Guard | None = None,
     standing: bool = False,
     confirmed: bool = False,
+    corrects: int | None = None,
+    changes: int | None = None,
 ) -> Recorded:
     """Check and store one answer; see the module notes. ``as_of`` is the business date the
     answer counts for; ``sync`` loads the plan into the database first (CLI). ``standing``:
     an owner's channel (link, Slack), where the answer may not overturn a cancellation, nor
-    without ``confirmed`` someone else's *gereed* (:func:`standing_check`)."""
+    without ``confirmed`` someone else's *gereed* (:func:`standing_check`).
+
+    ``corrects``: the office corrects that update (a reason required; refused unless the rules
+    of :mod:`governance.corrections` allow it). ``changes``: an owner's "Wijzigen" of their
+    answer with that id: the update corrects it while it is still the item's latest."""
+    from governance.corrections import reason_problem
+
     plan = plan or app.load_plan()
+    reason = reason_problem(answer.note) if corrects is not None else None
     try:
-        update = check_answer(plan, answer, who, as_of)
+        update = check_answer(plan, answer, who, as_of, [reason] if reason else None)
     except AnswerRefused as exc:
         if exc.reason in RECORDED_REFUSALS:
             record_refusal(app, plan, exc.reason, answer, who, channel, as_of, guard=guard)
@@ -239,11 +258,40 @@ def record_answer(
             within=each if checks else None,
             emit=emit,
             guard=guard,
+            prepare=correcting(plan, corrects, changes),
         )[0]
     except AnswerRefused as exc:
         if exc.reason in STANDING_REFUSALS and type(exc) is AnswerRefused:
             record_refusal(app, plan, exc.reason, answer, who, channel, as_of, guard=guard)
         raise
+
+
+def correcting(plan: Plan, corrects: int | None, changes: int | None) -> Prepare | None:
+    """Sets, inside the answer's transaction (under the answers' write lock: no other answer
+    slips in between), the update a correction corrects: ``corrects`` as the office gave it
+    (or :class:`AnswerRefused`), or for an owner's change of ``changes`` the update that
+    answer now stands as (:func:`governance.corrections.owner_corrects`)."""
+    if corrects is None and changes is None:
+        return None
+
+    def prepare(session: Session, update: StatusUpdate) -> StatusUpdate:
+        from governance.corrections import correction_problems, owner_corrects
+        from store import Repository
+
+        repo = Repository(session, plan.programme.id)
+        history = repo.status_updates(item=update.item_id)
+        if corrects is None:
+            assert changes is not None
+            return replace(update, corrects=owner_corrects(changes, history))
+        target = repo.status_update(corrects)
+        problems = correction_problems(
+            corrects, target, update.item_id, history, update.reported_on
+        )
+        if problems:
+            raise AnswerRefused(Refusal.INVALID, problems=problems)
+        return replace(update, corrects=corrects)
+
+    return prepare
 
 
 def store_answers(
@@ -255,8 +303,10 @@ def store_answers(
     within: WithinTransaction | None = None,
     emit: bool = True,
     guard: Guard | None = None,
+    prepare: Prepare | None = None,
 ) -> list[Recorded]:
-    """Store checked updates and their events in one transaction (all or none); then emit."""
+    """Store checked updates and their events in one transaction (all or none); then emit.
+    ``prepare``: completes each update in the transaction before it is stored."""
     from governance.events import status_updated
     from regie.services import sync_store
     from store import EventRecord, Repository, UnknownItem
@@ -272,6 +322,8 @@ def store_answers(
             sync_store(app, session, plan)
         last = repo.last_assessed()
         for update in updates:
+            if prepare is not None:
+                update = prepare(session, update)
             try:
                 stored = repo.add_status_update(update)
             except UnknownItem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
     from governance.decisions import Decision
+    from governance.updates import StatusUpdate
     from store.audit import AuditRow
     from store.records import OutboxRecord, StoredEvent
 
@@ -29,12 +31,14 @@ def record_update(
     comment: str | None,
     author: str | None,
     source: str = "cli",
+    corrects: int | None = None,
 ) -> str:
     """Append one status update from the command line: the programme office answering, or the
     contact ``author`` names, through the one answer use case (:func:`regie.answers.record_answer`).
 
     Refusals are :class:`~regie.answers.AnswerRefused` in domain words (the answer's fields, a
-    refusal reason); the command line words them as its flags.
+    refusal reason); the command line words them as its flags. ``corrects``: the id of the
+    update this one corrects (:mod:`governance.corrections`; the comment is its reason).
     """
     from dataclasses import replace
 
@@ -71,10 +75,54 @@ def record_update(
         who = Answerer(person.id, person.name)
     else:
         who = replace(OFFICE, name=author) if author else OFFICE
-    recorded = record_answer(app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True)
-    done = f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id})"
+    recorded = record_answer(
+        app, answer, who, channel=source, as_of=as_of, plan=plan, sync=True, corrects=corrects
+    )
+    fixed = f", correcting update {corrects}" if corrects is not None else ""
+    done = f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id}{fixed})"
     notes = [n for n in (backdated_note([recorded]), unpublished_note([recorded])) if n]
     return "\n".join([done, *notes])
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateLine:
+    """One update of an item's history as the command line shows it: who by name, and what
+    it corrects or was corrected by."""
+
+    update: StatusUpdate
+    author: str
+    corrects: StatusUpdate | None  # the update this one corrects
+    corrected_by: StatusUpdate | None  # the update that corrects this one (up to as_of)
+
+
+def item_updates(app: App, item_id: str, as_of: date) -> list[UpdateLine]:
+    """The item's updates reported on or before ``as_of``, oldest first (as the assessment
+    orders them), each with what it corrects and what corrects it by then."""
+    from governance.answers import OFFICE
+    from governance.corrections import corrected_by
+    from store import Repository
+
+    plan = app.load_plan()
+    names = {c.id: c.name for c in plan.contacts}
+    with app.session() as session:
+        updates = Repository(session, plan.programme.id).status_updates(as_of, item=item_id)
+    by_id = {u.id: u for u in updates}
+    by = corrected_by(updates)
+
+    def name(author: str | None) -> str:
+        if author == OFFICE.name:
+            return "the office"
+        return names.get(author or "", author or "-")
+
+    return [
+        UpdateLine(
+            u,
+            name(u.author),
+            by_id.get(u.corrects) if u.corrects is not None else None,
+            by.get(u.id) if u.id is not None else None,
+        )
+        for u in updates
+    ]
 
 
 def list_events(

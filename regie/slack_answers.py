@@ -429,6 +429,7 @@ def _submit_view(
             app, plan, user, answer, as_of, lookup, meta["channel"], meta["ts"],
             modal_errors=True, guard=guard, within=_once_per_view(view), label=label,
             error_block=error_block, confirmed=confirmed, overdue_box=overdue_box,
+            changes=_changes(view.get("private_metadata")),
         )  # fmt: skip
     except ViewSubmitted:
         return SlackReply()  # the first submit stored it; an empty 200 closes the modal
@@ -493,6 +494,7 @@ def _answer(
     error_block: str = "status",
     within: WithinTransaction | None = None,
     overdue_box: bool | None = None,
+    changes: int | None = None,
 ) -> SlackReply:
     """``label``: what the message shows was recorded (default: the status's name);
     ``error_block``: the modal's block that shows a refusal; ``overdue_box``: for the overdue
@@ -526,6 +528,7 @@ def _answer(
             standing=True,  # a cancelled item stays cancelled; reopening gereed is confirmed
             confirmed=confirmed,
             within=within,
+            changes=changes,  # "Wijzigen": the answer it changes is corrected
         )
     except AnswerRefused as exc:
         if exc.problems and modal_errors:
@@ -771,6 +774,17 @@ def _metadata(raw: Any) -> dict[str, str]:
     ):
         raise Malformed("private_metadata is not ours")
     return {k: str(meta[k])[:64] for k in ("item", "channel", "ts")}
+
+
+def _changes(raw: Any) -> int | None:
+    """The answer a "Wijzigen" modal changes (its metadata's ``changes``), None for a modal
+    that gives a new answer (or whose metadata says nothing readable about it)."""
+    try:
+        meta = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    found = meta.get("changes") if isinstance(meta, dict) else None
+    return int(found) if isinstance(found, str) and found.isdigit() and len(found) < 19 else None
 
 
 def _value(values: dict[str, Any], block: str) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def modal(
             completed["initial_date"] = start_from.completed_on.isoformat()
     return _view(
         MODAL_CALLBACK,
-        {"item": item_id, "channel": channel, "ts": ts},
+        {"item": item_id, "channel": channel, "ts": ts, **_changes(start_from)},
         _w("title_update"),
         _w("submit"),
         _heading(plan, item_id, _w("stand", state=state) if state else ""),
@@ -136,7 +136,7 @@ def overdue_modal(
     note_label = _w("label_blocked" if blocked else "label_note")
     return _view(
         OVERDUE_CALLBACK,
-        {"item": item_id, "channel": channel, "ts": ts, "kind": kind},
+        {"item": item_id, "channel": channel, "ts": ts, "kind": kind, **_changes(start_from)},
         _w("title_blocked" if blocked else "title_new_date"),
         _w("submit"),
         _heading(plan, item_id, " ".join(line for line in lines if line)),
@@ -201,6 +201,14 @@ def done_modal(
             _note(plan, _w("label_note"), optional=True),
         ],
     )
+
+
+def _changes(start_from: StatusUpdate | None) -> dict[str, str]:
+    """The metadata naming the answer a "Wijzigen" changes (its submit corrects that update);
+    nothing for a new answer."""
+    if start_from is None or start_from.id is None:
+        return {}
+    return {"changes": str(start_from.id)}
 
 
 def _view(

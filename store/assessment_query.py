@@ -66,13 +66,13 @@ picked AS MATERIALIZED (
     FROM items i
 )
 SELECT s.id, s.item_code, s.status, s.reported_on, s.forecast, s.completed_on, s.comment,
-       s.author, s.source, s.recorded_at
+       s.author, s.source, s.recorded_at, s.corrects
 FROM status_updates s
 WHERE s.id IN (SELECT latest_id FROM picked UNION SELECT forecast_id FROM picked)
 """
 _PARAMS = (sa.bindparam("p", type_=sa.String), sa.bindparam("as_of", type_=sa.Date))
 _COLUMNS = """SELECT s.id, s.item_code, s.status, s.reported_on, s.forecast, s.completed_on,
-       s.comment, s.author, s.source, s.recorded_at
+       s.comment, s.author, s.source, s.recorded_at, s.corrects
 FROM status_updates s"""
 _LATEST = {
     "latest": _LATEST_ID.format(only=""),
@@ -237,6 +237,7 @@ def _fetch(
             source,
             as_instant(recorded_at),
             row_id,
+            corrects,
         )
         for (
             row_id,
@@ -249,6 +250,7 @@ def _fetch(
             author,
             source,
             recorded_at,
+            corrects,
         ) in itertools.chain.from_iterable(chunks)
     ]
 

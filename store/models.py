@@ -213,6 +213,9 @@ class StatusUpdateRow(Base):
             postgresql_where=sa.text("forecast IS NOT NULL"),
         ),
         sa.Index("ix_status_updates_reported_on", "programme_id", "reported_on"),
+        # An update is corrected at most once (migration 0029): a correction of a correction
+        # goes on the chain's newest link.
+        sa.Index("ux_status_updates_corrects", "corrects", unique=True),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -227,6 +230,9 @@ class StatusUpdateRow(Base):
     source: Mapped[str] = mapped_column(sa.String(32))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str | None] = recorded_by()  # who typed it in (author: whose answer)
+    #: The update this one corrects (the office's "Corrigeren", an owner's "Wijzigen"); the
+    #: corrected row stays as it was.
+    corrects: Mapped[int | None] = mapped_column(sa.ForeignKey("status_updates.id"))
 
 
 class EventRow(Base):

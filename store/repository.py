@@ -144,6 +144,7 @@ class Repository:
             author=update.author,
             source=update.source,
             recorded_at=recorded_at.astimezone(UTC),
+            corrects=update.corrects,
         )
         self._session.add(row)
         self._session.flush()
@@ -162,6 +163,13 @@ class Repository:
             StatusUpdateRow.reported_on, StatusUpdateRow.recorded_at, StatusUpdateRow.id
         )
         return [_status_update(row) for row in self._session.scalars(query)]
+
+    def status_update(self, update_id: int) -> StatusUpdate | None:
+        """The programme's update ``update_id`` (None: no such update here)."""
+        row = self._session.get(StatusUpdateRow, update_id)
+        if row is None or row.programme_id != self.programme_id:
+            return None
+        return _status_update(row)
 
     def latest_updates(self, until: date | None = None) -> dict[str, StatusUpdate]:
         """The newest update per item (the last in :meth:`status_updates` order)."""
@@ -418,4 +426,5 @@ def _status_update(row: StatusUpdateRow) -> StatusUpdate:
         source=row.source,
         recorded_at=row.recorded_at,
         id=row.id,
+        corrects=row.corrects,
     )

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from regie.errors import RegieError
-from web import decision_pages, pages, report_pages
+from web import corrections, decision_pages, pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
 from web.security import ActingUser, SecurityHeaders
 from web.templating import STATIC, templates
@@ -45,6 +45,7 @@ def create_app(regie: App) -> Starlette:
         Route("/", pages.overview),
         Route("/te-laat", pages.overdue),
         Route("/items/{item_id}", pages.item),
+        Route("/items/{item_id}/corrigeren", corrections.correct, methods=["POST"]),
         Route("/agenda", pages.agenda),
         Route("/agenda", pages.agenda_create, methods=["POST"]),
         Route("/agenda/{token_id}/intrekken", pages.agenda_revoke, methods=["POST"]),

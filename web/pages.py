@@ -212,25 +212,39 @@ def overdue(request: Request) -> Response:
 
 
 def item(request: Request) -> Response:
-    from governance.answers import OFFICE  # the author an office's own update is stored under
-    from regie.office import item_detail, today
-
     user = _user(request)
     if user is None:
         return _to_login(request)
+    return item_page(request, user, str(request.path_params["item_id"]))
+
+
+def item_page(
+    request: Request, user: LoggedIn, item_id: str, form: Any = None, *, status: int = 200
+) -> Response:
+    """The item page; ``form``: the "Corrigeren" form as posted, with its errors (None: the
+    form starts from the item's latest update)."""
+    from governance.answers import OFFICE  # the author an office's own update is stored under
+    from governance.corrections import corrected_by
+    from regie.office import item_detail, today
+    from web.correction_form import STATUSES, start_form
+
     app = request.app.state.regie
-    detail = item_detail(app, str(request.path_params["item_id"]), today(app))
+    detail = item_detail(app, item_id, today(app))
     if detail is None:
         return render(
             request, "not_found.html.j2", {"error": "item"}, status=404,
             user=user,
         )  # fmt: skip
+    if form is None and detail.left_on is None:  # an item out of the plan takes no updates
+        form = start_form(detail.updates[0] if detail.updates else None)
     return render(
         request, "item.html.j2",
         {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
          "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id),
-         "office_author": OFFICE.name},
-        user=user,
+         "office_author": OFFICE.name, "fix": form, "fix_statuses": STATUSES,
+         "by_id": {u.id: u for u in detail.updates},
+         "corrected_by": corrected_by(detail.updates)},
+        user=user, status=status,
     )  # fmt: skip
 
 

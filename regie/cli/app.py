@@ -181,6 +181,14 @@ def sync(path: PlanPath = None) -> None:
 
 @app.command()
 def status(
+    item: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ITEM]",
+            help="Only this milestone or action, with its status updates (their ids, for "
+            "`regie update ITEM --corrects UPDATE_ID`) up to --as-of.",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     step: Annotated[int | None, typer.Option(help="Only this step number.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only items this organisation owns.")] = None,
@@ -192,17 +200,32 @@ def status(
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Show every milestone with its due date, state and RAG colour."""
-    from regie.cli.tables import console, print_json, status_table
+    """Show every milestone with its due date, state and RAG colour; with ITEM, that item
+    and its status updates."""
+    from regie.cli.tables import console, print_json, status_table, update_lines, updates_json
 
     app_ = _app(reads=True)
     day, rows = _services().status_rows(
         app_, parse_date(as_of, "--as-of"), step=step, owner=owner, state=_state_key(state)
     )
+    if item is None:
+        if fmt == Format.json:
+            print_json(rows)
+        else:
+            console().print(status_table(rows, day))
+        return
+    from regie.history import is_known_item, item_updates
+
+    rows = [r for r in rows if r["id"] == item]
+    if not rows and not is_known_item(app_, item):
+        raise unknown_item(app_, item)
+    history = item_updates(app_, item, day)
     if fmt == Format.json:
-        print_json(rows)
-    else:
-        console().print(status_table(rows, day))
+        print_json({"items": rows, "updates": updates_json(history)})
+        return
+    console().print(status_table(rows, day))
+    for line in update_lines(item, history, day):
+        typer.echo(line)
 
 
 def _state_key(text: str | None) -> str | None:
@@ -269,6 +292,7 @@ UPDATE_FLAGS = {
     "completed_on": "--completed-on",
     "forecast": "--forecast",
     "note": "--comment",
+    "corrects": "--corrects",
 }
 
 
@@ -301,6 +325,16 @@ def update(
         ),
     ] = None,
     as_of: AsOfOpt = None,
+    corrects: Annotated[
+        int | None,
+        typer.Option(
+            "--corrects",
+            metavar="UPDATE_ID",
+            help="This update corrects that one (its id: `regie status ITEM`): the item's "
+            "latest update, not yet corrected; --comment gives the reason (required). The "
+            "corrected update stays on record, marked as corrected.",
+        ),
+    ] = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
     from governance.answers import OFFICE, Refusal, contact
@@ -329,6 +363,7 @@ def update(
             completed_on=parse_date(completed_on, "--completed-on"),
             comment=comment,
             author=author,
+            corrects=corrects,
         )
     except AnswerRefused as exc:
         # The domain names the answer's fields; the user typed flags (and the item argument).

@@ -24,8 +24,8 @@ def redact(
         int,
         typer.Argument(
             metavar="UPDATE_ID",
-            help="The status update's id: update_id in `regie events --item ITEM --format json` "
-            "(its regie.status.updated event), also printed when it was recorded.",
+            help="The status update's id: listed by `regie status ITEM`, also update_id in "
+            "`regie events --item ITEM --format json` and printed when it was recorded.",
         ),
     ],
     reason: Annotated[

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from governance.plan import Plan
+    from governance.updates import StatusUpdate
     from governance.workdays import WorkCalendar
+    from regie.history import UpdateLine
     from store.records import OutboxRecord, StoredEvent
 
 RAG_STYLES: dict[str, str] = {"green": "green", "amber": "yellow", "red": "bold red", "grey": "dim"}
@@ -269,4 +271,55 @@ def outbox_json(
             "unreachable": why.get(r.recipient) if r.status != "sent" else None,
         }
         for r in rows
+    ]
+
+
+def update_lines(item: str, history: list[UpdateLine], as_of: date) -> list[str]:
+    """An item's status updates, oldest first, one line each: the id (for ``--corrects``),
+    the day, the status, who, and what it corrects or was corrected by."""
+    if not history:
+        return [f"{item}: no status updates up to {as_of.isoformat()}"]
+    lines = [f"{item}: status updates up to {as_of.isoformat()}, oldest first"]
+    for line in history:
+        u = line.update
+        parts = [f"update {u.id}", u.reported_on.isoformat(), u.status.value]
+        if u.forecast is not None:
+            parts.append(f"forecast {u.forecast.isoformat()}")
+        if u.completed_on is not None:
+            parts.append(f"completed {u.completed_on.isoformat()}")
+        parts.append(f"by {line.author} ({u.source})")
+        if line.corrects is not None:
+            c = line.corrects
+            parts.append(
+                f"correction of update {c.id} of {c.reported_on.isoformat()} ({_by(history, c)})"
+            )
+        if line.corrected_by is not None:
+            b = line.corrected_by
+            parts.append(f"CORRECTED by update {b.id} on {b.reported_on.isoformat()}")
+        if u.comment:
+            parts.append(repr(u.comment[:80]))
+        lines.append("  " + "  ".join(parts))
+    return lines
+
+
+def _by(history: list[UpdateLine], update: StatusUpdate) -> str:
+    return next((h.author for h in history if h.update.id == update.id), update.author or "-")
+
+
+def updates_json(history: list[UpdateLine]) -> list[dict[str, Any]]:
+    """An item's status updates for ``--format json``: ids, days as ISO text."""
+    return [
+        {
+            "id": h.update.id,
+            "reported_on": h.update.reported_on.isoformat(),
+            "status": h.update.status.value,
+            "forecast": h.update.forecast.isoformat() if h.update.forecast else None,
+            "completed_on": h.update.completed_on.isoformat() if h.update.completed_on else None,
+            "comment": h.update.comment,
+            "author": h.update.author,
+            "source": h.update.source,
+            "corrects": h.update.corrects,
+            "corrected_by": h.corrected_by.id if h.corrected_by else None,
+        }
+        for h in history
     ]

@@ -1,0 +1,69 @@
+"""The item page's "Corrigeren" form in Chromium (walk28 #12): an officer corrects the latest
+update, sees a refused date at its field, and then the history ties the correction to the
+corrected update; the page stays accessible (axe) throughout."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.cli import regie
+from tests.integration.browser import appears, axe_violations
+from tests.integration.server import Server, running_server
+from tests.integration.test_web_browser import FIXTURE, PASSWORD, _regie_stdin, log_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("corrections")
+    plan = tmp / "plan.yaml"
+    shutil.copy(FIXTURE, plan)
+    env = {"REGIE_HOME": str(tmp / "home"), "REGIE_PLAN": str(plan), "REGIE_DATABASE_URL": ""}
+    for args in (
+        ("sync",),
+        ("update", "1.1.2", "--status", "done", "--comment", "Klaar", "--author", "kbakker",
+         "--as-of", "2016-03-01"),
+    ):  # fmt: skip
+        result = regie(*args, env=env)
+        assert result.code == 0, result.err
+    added = _regie_stdin(env, PASSWORD + "\n", "user", "add", "office", "--name", "P. Bureau",
+                         "--password-stdin")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    with running_server(env) as running:
+        yield running
+
+
+def test_an_officer_corrects_an_update_in_the_browser(page: Page, server: Server) -> None:
+    log_in(page, server)
+    page.goto(server.url + "/items/1.1.2")
+    assert page.get_by_role("heading", name="Laatste update corrigeren").is_visible()
+    assert page.get_by_label("Stand", exact=True).input_value() == "done"  # from the update
+    assert axe_violations(page) == []
+
+    page.get_by_label("Stand", exact=True).select_option("on_track")
+    page.get_by_label("Verwachte datum gereed").fill("2016-06-30")  # before today: refused
+    page.get_by_label("Reden van de correctie").fill("Correctie: nog niet vastgesteld")
+    page.get_by_role("button", name="Correctie vastleggen").click()
+    assert appears(page.get_by_role("alert"))
+    assert "De verwachte datum ligt in het verleden." in page.get_by_role("alert").inner_text()
+    field = page.get_by_label("Verwachte datum gereed")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Reden van de correctie").input_value().startswith("Correctie:")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Stand", exact=True).select_option("at_risk")
+    field.fill("")
+    page.get_by_role("button", name="Correctie vastleggen").click()
+    page.wait_for_url("**/items/1.1.2#update-2")
+    history = page.locator("#update-2").inner_text()
+    assert "Correctie van de update van 1 maart 2016 (K. Bakker" in history
+    corrected = page.locator("#update-1")
+    assert "gecorrigeerd op" in corrected.inner_text()
+    assert corrected.locator("del").first.inner_text() == "gereed"
+    assert axe_violations(page) == []

@@ -1,0 +1,143 @@
+"""The office corrects an item's latest update on the item page (walk28 #12): a "Corrigeren"
+form for logged-in officers (status, dates, a required reason, CSRF), field-named errors, one
+correction for a double submit, and the history shows which update corrects which."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from httpx import Response
+from starlette.testclient import TestClient
+
+from regie import office
+from regie.bootstrap import App
+from store import Repository
+from tests.integration.test_web_item_page import _app, _client, visible
+
+AS_OF = date(2015, 7, 1)
+LATER = date(2015, 7, 3)
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> App:
+    """The seed plan with 1.1.1 reported gereed on ``AS_OF`` by the office; the office's today
+    is ``LATER``."""
+    from regie.history import record_update
+    from regie.services import sync
+
+    app = _app(tmp_path, migrated_url)
+    sync(app, None)
+    record_update(
+        app, "1.1.1", "done", as_of=AS_OF, forecast=None, completed_on=date(2015, 6, 30),
+        comment="Afgerond", author=None,
+    )  # fmt: skip
+    monkeypatch.setattr(office, "today", lambda app: LATER)
+    return app
+
+
+def updates(app: App) -> list[tuple[int | None, str, int | None, str | None]]:
+    with app.session() as session:
+        found = Repository(session, app.programme_id()).status_updates(item="1.1.1")
+    return [(u.id, u.status.value, u.corrects, u.comment) for u in found]
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The hidden fields of the item page's correction form."""
+    form = page.split('action="/items/1.1.1/corrigeren"', 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def post(web: TestClient, hidden: dict[str, str], **fields: str) -> Response:
+    return web.post("/items/1.1.1/corrigeren", data={**hidden, **fields}, follow_redirects=False)
+
+
+def test_an_officer_corrects_the_latest_update_and_the_history_says_so(app: App) -> None:
+    web = _client(app)
+    page = web.get("/items/1.1.1")
+    assert page.status_code == 200
+    assert "Laatste update corrigeren" in visible(page.text)
+    hidden = form_fields(page.text)
+    assert hidden["corrects"] == "1" and hidden["csrf_token"]
+    done = web.post(
+        "/items/1.1.1/corrigeren",
+        data={**hidden, "status": "on_track", "forecast": "2015-09-30",
+              "note": "Correctie: het rapport is nog niet vastgesteld"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert done.status_code == 303
+    assert done.headers["location"] == "/items/1.1.1#update-2"
+    assert updates(app) == [
+        (1, "done", None, "Afgerond"),
+        (2, "on_track", 1, "Correctie: het rapport is nog niet vastgesteld"),
+    ]
+    shown = web.get("/items/1.1.1").text
+    row1 = shown.split('<tr id="update-1" class="corrected">', 1)[1].split("</tr>", 1)[0]
+    assert "gecorrigeerd op 3 juli 2015" in visible(row1) and "<del>gereed</del>" in row1
+    row2 = shown.split('<tr id="update-2">', 1)[1].split("</tr>", 1)[0]
+    assert "Correctie van de update van 1 juli 2015 (" in visible(row2)
+    assert "statusupdate vastgelegd: correctie van de update van 1 juli 2015" in visible(shown)
+    # The state comes from the correction; the form now corrects the correction.
+    assert form_fields(shown)["corrects"] == "2"
+    with app.session() as session:
+        events = Repository(session, app.programme_id()).events(item="1.1.1")
+    fixed = [e for e in events if e.name == "regie.status.updated"][-1]
+    assert fixed.payload["corrects"] == 1 and fixed.payload["source"] == "web"
+
+
+def test_a_double_submit_stores_one_correction(app: App) -> None:
+    web = _client(app)
+    hidden = form_fields(web.get("/items/1.1.1").text)
+    data = {"status": "at_risk", "note": "Correctie: loopt vast"}
+    first = post(web, hidden, **data)
+    second = post(web, hidden, **data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == "/items/1.1.1#update-2"
+    assert [u[0] for u in updates(app)] == [1, 2]
+    # A different correction of the same update is not the same submit: refused, said why.
+    other = post(web, hidden, status="on_track", note="Iets anders")
+    assert other.status_code == 400
+    said = visible(other.text)
+    assert "De correctie is niet vastgelegd" in said
+    assert "Deze update is al gecorrigeerd op 3 juli 2015" in said
+    assert len(updates(app)) == 2
+
+
+def test_errors_are_named_per_field_and_nothing_is_stored(app: App) -> None:
+    web = _client(app)
+    hidden = form_fields(web.get("/items/1.1.1").text)
+    page = post(web, hidden, status="on_track", forecast="31-13-2015", note="")
+    assert page.status_code == 400
+    html = page.text
+    said = visible(html)
+    assert "Verwachte datum gereed: ‘31-13-2015’ is geen datum" in said
+    no_reason = post(web, hidden, status="on_track", note="   ")
+    assert no_reason.status_code == 400
+    error = 'id="correctie-note-fout" class="field-error">Geef de reden van de correctie.<'
+    assert error in no_reason.text
+    past = post(web, hidden, status="on_track", forecast="2015-01-01", note="Reden")
+    assert "De verwachte datum ligt in het verleden." in visible(past.text)
+    unknown = post(web, hidden, status="klaar", note="Reden")
+    assert "Kies een stand." in visible(unknown.text)
+    assert updates(app) == [(1, "done", None, "Afgerond")]
+
+
+def test_without_login_or_csrf_nothing_is_stored(app: App) -> None:
+    web = _client(app)
+    hidden = form_fields(web.get("/items/1.1.1").text)
+    anonymous = TestClient(web.app)
+    page = anonymous.get("/items/1.1.1", follow_redirects=False)
+    assert page.status_code == 303  # to the login page: no form
+    posted = anonymous.post(
+        "/items/1.1.1/corrigeren",
+        data={**hidden, "status": "on_track", "note": "Reden"},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303 and posted.headers["location"].startswith("/inloggen")
+    forged = post(web, {**hidden, "csrf_token": "nope"}, status="on_track", note="Reden")
+    assert forged.status_code == 403
+    bare = post(web, {"corrects": "1"}, status="on_track", note="Reden")
+    assert bare.status_code == 403
+    assert updates(app) == [(1, "done", None, "Afgerond")]

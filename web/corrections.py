@@ -1,0 +1,133 @@
+"""The office corrects an item's latest status update from the item page ("Corrigeren").
+
+Logged-in officers only, with the session's CSRF token. Stored through the one answer use case
+(:func:`regie.answers.record_answer` with ``corrects``), as `regie update --corrects` does: the
+correction is a new update by the office, the corrected one stays and is marked. A second
+submit of the same form (a double click, a reload) finds its update already corrected by an
+identical correction and shows that one: one correction, not two, and no error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from web.correction_form import FIELDS, STATUSES, CorrectionForm
+
+if TYPE_CHECKING:
+    from regie.bootstrap import App
+
+
+async def correct(request: Request) -> Response:
+    from web.pages import _refused, _to_login, _user
+    from web.security import CSRF_FIELD, csrf_ok
+
+    form = await request.form()
+    user = await run_in_threadpool(_user, request)
+    if user is None:
+        return _to_login(request)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return _refused(request)
+    item_id = str(request.path_params["item_id"])
+    fields = {k: str(form.get(k) or "") for k in ("status", "forecast", "completed_on", "note")}
+    fields["note"] = fields["note"].replace("\r\n", "\n")
+    corrects = str(form.get("corrects") or "")
+    return await run_in_threadpool(_record, request, user, item_id, corrects, fields)
+
+
+def _record(
+    request: Request, user: Any, item_id: str, corrects_text: str, fields: dict[str, str]
+) -> Response:
+    from governance.answers import OFFICE, AnswerInput
+    from regie.answers import AnswerRefused, record_answer
+    from regie.office import today
+    from regie.plan_cache import current_plan
+    from regie.texts import form_words, problem_text
+    from web.answers import _date, _sentence
+
+    app = request.app.state.regie
+    if not corrects_text.isdigit() or len(corrects_text) > 18:
+        return _page(request, user, item_id, None, fields, {})  # not our form: shown afresh
+    corrects = int(corrects_text)
+    errors: dict[str, str] = {}
+    status = fields["status"]
+    if status not in STATUSES:
+        errors["status"] = form_words("choose_status")
+    forecast = _date(fields["forecast"], form_words("label_forecast"), "forecast", errors)
+    completed = _date(
+        fields["completed_on"], form_words("label_completed_on"), "completed_on", errors
+    )
+    if errors:
+        return _page(request, user, item_id, corrects, fields, errors)
+    plan, _ = current_plan(app)
+    as_of = today(app)
+    if status == "done" and completed is None:
+        completed = as_of
+    answer = AnswerInput(item_id, status, forecast, completed, fields["note"].strip() or None)
+    try:
+        recorded = record_answer(
+            app, answer, OFFICE, channel="web", as_of=as_of, plan=plan, corrects=corrects
+        )
+    except AnswerRefused as exc:
+        again = _same_correction(app, plan.programme.id, exc, corrects, answer)
+        if again is not None:
+            return _shown(item_id, again)
+        if not exc.problems:  # not about the form's fields (an item left the plan, say)
+            errors["corrects"] = _sentence(exc.message)
+        for p in exc.problems:
+            errors.setdefault(p.field, _sentence(problem_text(p)))
+        return _page(request, user, item_id, corrects, fields, errors)
+    return _shown(item_id, recorded.update.id)
+
+
+def _same_correction(
+    app: App, programme_id: str, exc: Any, corrects: int, answer: Any
+) -> int | None:
+    """The id of the correction this submit already stored (the form sent twice), else None:
+    the update was corrected by an office correction that says exactly the same."""
+    from governance.answers import OFFICE, Problem
+    from store import Repository
+
+    if not any(p.code is Problem.CORRECTS_CORRECTED for p in exc.problems):
+        return None
+    with app.session() as session:
+        updates = Repository(session, programme_id).status_updates(item=answer.item_id)
+    found = next((u for u in updates if u.corrects == corrects), None)
+    if found is None or found.author != OFFICE.name or found.source != "web":
+        return None
+    same = (found.status.value, found.forecast, found.completed_on, found.comment) == (
+        answer.status,
+        answer.forecast,
+        answer.completed_on,
+        answer.note,
+    )
+    return found.id if same else None
+
+
+def _shown(item_id: str, update_id: int | None) -> Response:
+    from urllib.parse import quote
+
+    anchor = f"#update-{update_id}" if update_id is not None else ""
+    return RedirectResponse(f"/items/{quote(item_id)}{anchor}", status_code=303)
+
+
+def _page(
+    request: Request,
+    user: Any,
+    item_id: str,
+    corrects: int | None,
+    fields: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    """The item page again with the form as typed and its errors (400), or afresh when the
+    form was not ours (``corrects`` unreadable)."""
+    from web.pages import item_page
+
+    form = None
+    if corrects is not None:
+        ordered = {k: errors[k] for k in FIELDS if k in errors}
+        form = CorrectionForm(corrects, fields, ordered)
+    return item_page(request, user, item_id, form, status=400)
