@@ -50,8 +50,13 @@ AHEAD_MONTHS = 6
 #: op*) is the office's day (``calendar.timezone``), not UTC's; layout 4 keeps UTC's date.
 #: 6: the heading is the reporting obligation's ``title`` (the plan's name for the report),
 #: and a note the office wrote is attributed to it, not called *toelichting eigenaar*;
-#: layouts 4–5 keep both.
-LAYOUT = 6
+#: layouts 4–5 keep both. 7: chapter 2 names, per step, the items the summary counts under
+#: *afgerond buiten de periode of vervallen* (finished before or after the period, or
+#: dropped), so that the count can be checked; an item due by the period's end and finished
+#: only after it was late at the end, and is listed (and counted) under *vertraagd of
+#: gewijzigd*; the PDF hyphenates the item tables' long words. Layouts 4–6 are made again with
+#: their frozen templates (``voortgang_v6``) and their counts.
+LAYOUT = 7
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -60,6 +65,11 @@ TEMPLATES_FROM = 2
 WORDS_FROM = 4
 #: The first layout that shows a plan-file edit's recording day in the office's time zone.
 LOCAL_DAYS_FROM = 5
+#: The first layout that names the items finished outside the period and lists one finished
+#: after the period, though due by its end, as changed (``voortgang``, not ``voortgang_v6``).
+OUTSIDE_FROM = 7
+#: The first layout whose PDF hyphenates the item tables (``_base.html.j2``'s ``hyphenate``).
+HYPHENS_FROM = 7
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -74,6 +84,9 @@ class ReasonKind(StrEnum):
     LATE_DELIVERY = "late_delivery"  # on: the due date it was delivered after
     OWNER_CHANGE = "owner_change"  # before, after: the owners; on: the day recorded
     REMOVED = "removed"  # decided_by (None: without a decision), with_items; on: recorded
+    #: Due by the period's end, finished only after it (layout 7 on): on: the due date;
+    #: finished_on: the day it was done or dropped; cancelled: dropped, not done.
+    AFTER_PERIOD = "after_period"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +102,8 @@ class Reason:
     after: object = None
     with_items: tuple[str, ...] = ()
     by: str | None = None  # who wrote a note that is not the owner's (the office, by name)
+    finished_on: date | None = None  # AFTER_PERIOD: the day the item was done or dropped
+    cancelled: bool = False  # AFTER_PERIOD: dropped, not done
 
 
 class Ending(StrEnum):
@@ -127,6 +142,25 @@ class Done:
     on: date
 
 
+class OutsideKind(StrEnum):
+    """Why an item counted under *afgerond buiten de periode of vervallen* is not listed in
+    the step's other groups (layout 7 on)."""
+
+    AFTER = "after"  # done after the period (not due by its end: else it is changed)
+    BEFORE = "before"  # done before the period started
+    UNDATED = "undated"  # done; the owner gave no completion date
+    CANCELLED = "cancelled"  # dropped without a decision (a decision's drop is changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """An item finished outside the period or dropped, as chapter 2 names it."""
+
+    item: ItemLine
+    kind: OutsideKind
+    on: date | None  # the day it was done or dropped; None when not known
+
+
 @dataclass(frozen=True, slots=True)
 class StepProgress:
     number: int
@@ -149,6 +183,9 @@ class StepProgress:
     #: Item id → the owner's forecast in force, for items of ``ahead`` expected on another
     #: day than their due date.
     expected: dict[str, date] = field(default_factory=dict)
+    #: The items counted in ``other``, in plan order, as chapter 2 names them (layout 7 on;
+    #: empty before it, when the report did not name them).
+    outside: tuple[Outside, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,9 +343,19 @@ def build_progress(
                 and item.completed_on > line.due
                 and start <= item.completed_on <= end
             )
+            # Due by the period's end and finished after it: late at the end (layout 7 on).
+            after_period = (
+                layout >= OUTSIDE_FROM
+                and line.state in _FINISHED
+                and item.completed_on is not None
+                and item.completed_on > end
+                and line.due is not None
+                and line.due <= end
+            )
             if (
                 line.state in _LATE
                 or late_delivery
+                or after_period
                 or original
                 or edits
                 or owners
@@ -322,6 +369,12 @@ def build_progress(
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if late_delivery and line.due is not None:
                     why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
+                    change = replace(change, reasons=(why, *change.reasons))
+                if after_period and line.due is not None:
+                    why = Reason(
+                        ReasonKind.AFTER_PERIOD, on=line.due, finished_on=item.completed_on,
+                        cancelled=line.state == "cancelled",
+                    )  # fmt: skip
                     change = replace(change, reasons=(why, *change.reasons))
                 if owners:
                     unmoved = change.now is None and change.ended is None
@@ -339,6 +392,11 @@ def build_progress(
                 if current < assessment.as_of:
                     late_open += 1
         removed = gone.get(step.number, [])
+        outside = (
+            _outside(mine, assessment, done, ongoing, changed, end)
+            if layout >= OUTSIDE_FROM
+            else ()
+        )
         delivered = {d.item.item_id for d in done}
         changed_only = sum(1 for c in changed if c.item.item_id not in delivered) + len(removed)
         changed += removed
@@ -348,6 +406,7 @@ def build_progress(
                 tuple(upcoming), len(mine), changed_only=changed_only,
                 other=len(mine) - len(done) - len(ongoing) - (changed_only - len(removed)),
                 removed=len(removed), late_open=late_open, expected=expected,
+                outside=outside,
             )
         )  # fmt: skip
     goals = {g.id: g.text for g in plan.goals}
@@ -406,6 +465,33 @@ def build_progress(
             else None
         ),
     )
+
+
+def _outside(
+    mine: Sequence[ItemLine],
+    assessment: Assessment,
+    done: Sequence[Done],
+    ongoing: Sequence[ItemLine],
+    changed: Sequence[Change],
+    end: date,
+) -> tuple[Outside, ...]:
+    """The step's items listed in none of its groups (the summary's *other*), in plan order:
+    each one is finished, since an open item is ongoing or changed."""
+    listed = {d.item.item_id for d in done} | {x.item_id for x in ongoing}
+    listed |= {c.item.item_id for c in changed}
+    out = []
+    for line in mine:
+        if line.item_id in listed:
+            continue
+        on = assessment.items[line.item_id].completed_on
+        if line.state == "cancelled":
+            kind = OutsideKind.CANCELLED
+        elif on is None:
+            kind = OutsideKind.UNDATED
+        else:
+            kind = OutsideKind.AFTER if on > end else OutsideKind.BEFORE
+        out.append(Outside(line, kind, on))
+    return tuple(out)
 
 
 def _report_title(plan: Plan, obligation_id: str | None) -> str | None:

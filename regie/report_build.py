@@ -145,8 +145,10 @@ def _agenda_pack(
 #: words (*punt*, *stand*, *toelichting*) where packs said *item*; layouts 2–4 are made again
 #: with their frozen templates (``*_v2.*.j2``), so they still match byte for byte. 6: only a
 #: change to a worse colour is *verslechterd*; improvements are listed apart (layout 5 listed
-#: every change of colour as worse; made again with ``agenda_v5.*.j2``).
-AGENDA_LAYOUT = 6
+#: every change of colour as worse; made again with ``agenda_v5.*.j2``). 7: the PDF hyphenates
+#: the item tables' long words and the owner's column fits its header (``_base.html.j2``'s
+#: ``hyphenate``; layouts 5–6 broke a title anywhere, without a hyphen).
+AGENDA_LAYOUT = 7
 
 
 def agenda_parameters(

@@ -34,6 +34,10 @@ AGENDA_TEMPLATES_FROM = 5
 #: The first agenda layout made with the current ``agenda`` templates; 5 has frozen
 #: ``agenda_v5`` ones (its annex is the same).
 AGENDA_CURRENT_FROM = 6
+#: The first agenda layout whose PDF hyphenates the item tables' words (``_base.html.j2``'s
+#: ``hyphenate``) and gives the owner's column room for its header; 5–6 broke a long title
+#: anywhere, without a hyphen.
+AGENDA_HYPHENS_FROM = 7
 
 
 def _agenda_template(layout: int, name: str) -> str:
@@ -81,6 +85,7 @@ def render_agenda(
             "asked_shown": shown,
             "asked_cut": cut,
             "weights": WEIGHTS,
+            "hyphenate": layout >= AGENDA_HYPHENS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -105,6 +110,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         programme_title=pack.programme_title,
         as_of=pack.as_of,
         footer=f"{pack.programme_short} · {annex_name(pack)}",
+        hyphenate=layout >= AGENDA_HYPHENS_FROM,
     )
 
 
@@ -119,6 +125,7 @@ def _render_annex(
     asked: Sequence[Any] = (),
     completed: dict[str, date] | None = None,
     template: str = "bijlage",
+    hyphenate: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -126,7 +133,7 @@ def _render_annex(
     return render(
         f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
-        asked=asked, completed=completed or {}, weights=WEIGHTS,
+        asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
     ).encode()  # fmt: skip
 
 
@@ -214,10 +221,16 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
+    from governance.progress import HYPHENS_FROM
+
     return _render_document(
         fmt,
         template=_progress_template(report.layout, "voortgang"),
-        context={"r": report, "annex_file": progress_annex_name(report) if fmt == "pdf" else None},
+        context={
+            "r": report,
+            "annex_file": progress_annex_name(report) if fmt == "pdf" else None,
+            "hyphenate": report.layout >= HYPHENS_FROM,
+        },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
             f"{report.title} {report.start} – {report.end}"
@@ -230,16 +243,19 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
 
 
 def _progress_template(layout: int, name: str) -> str:
-    """Layout 1's frozen templates (``voortgang_v1``), 2–3's (``*_v2``), or the current ones."""
-    from governance.progress import TEMPLATES_FROM, WORDS_FROM
+    """Layout 1's frozen templates (``voortgang_v1``), 2–3's (``*_v2``), 4–6's
+    (``voortgang_v6``), or the current ones."""
+    from governance.progress import OUTSIDE_FROM, TEMPLATES_FROM, WORDS_FROM
 
-    if layout >= WORDS_FROM:
+    if layout >= OUTSIDE_FROM:
         return name
+    if layout >= WORDS_FROM:
+        return f"{name}_v6"
     return f"{name}_v2" if layout >= TEMPLATES_FROM else f"{name}_v1"
 
 
 def render_progress_annex(report: Any) -> bytes:
-    from governance.progress import WORDS_FROM
+    from governance.progress import HYPHENS_FROM, WORDS_FROM
 
     about = (
         f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"
@@ -255,6 +271,7 @@ def render_progress_annex(report: Any) -> bytes:
         as_of=report.as_of,
         footer=f"{report.programme_short} · {progress_annex_name(report)}",
         completed=report.completed_on,
+        hyphenate=report.layout >= HYPHENS_FROM,
     )
 
 

@@ -25,8 +25,16 @@ def app(tmp_path: Path, database_url: str) -> App:
 LAYOUT4 = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout4"
 
 
+#: Layouts 5 and 6: before chapter 2 named the items outside the period and the PDF
+#: hyphenated (layout 5: before the obligation's title, as layout 4).
+LAYOUT5 = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout5"
+LAYOUT6 = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout6"
+
+
 @pytest.mark.parametrize("fmt", ["md", "html"])
-@pytest.mark.parametrize(("layout", "golden"), [(3, NAME), (4, LAYOUT4)])
+@pytest.mark.parametrize(
+    ("layout", "golden"), [(3, NAME), (4, LAYOUT4), (5, LAYOUT5), (6, LAYOUT6)]
+)
 def test_an_archived_layout_is_made_again_byte_for_byte(
     app: App, fmt: str, layout: int, golden: str
 ) -> None:

@@ -97,6 +97,24 @@ def test_a_pack_of_layout_5_is_made_again_byte_for_byte(app: App, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_pack_of_layout_6_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    """A pack archived with layout 6 (its PDF broke long title words without a hyphen) is
+    made again as it was: the golden file of layout 6, and reproduce matches."""
+    from regie.reports import _agenda_pack, _archive, render_agenda, reproduce
+
+    plan = app.load_plan()
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=6)
+    old = render_agenda(pack, fmt, layout=6)
+    golden = GOLDEN / f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.layout6.{fmt}"
+    assert old == golden.read_bytes()
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 6}  # fmt: skip
+    archived = _archive(app, plan, "agenda", fmt, "Agenda", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_archived_before_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived without a layout (before layout 2) is made again with layout 1's frozen
     templates: the same bytes as then (the golden file of layout 1), and reproduce matches."""
@@ -221,6 +239,24 @@ def test_pdf_has_sections_and_numbers(app: App) -> None:
     assert "agenda-stuurgroep-2016-04-12-bijlage.html" in "".join(text.split())
     assert "1.2.1 Verkennen draagvlak" in flat  # red, in section 3
     assert "Uitvoeren overlegronde" not in flat  # green 1.1.2: counted, only in the annex
+
+
+def test_pdf_hyphenates_title_words_and_keeps_header_words_apart(app: App) -> None:
+    """Layout 7 (review walk29): a title word too long for its column is hyphenated by the
+    pack's language, never broken without a hyphen ("Opdrachtformulerin|g"); the owner's
+    column is wide enough for its header ("EigenaarGereed" ran together)."""
+    from pypdf import PdfReader
+
+    from tests.pdf_words import broken_words, title_words
+
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    pdf = agenda(app, "stuurgroep", MEETING, AS_OF, "pdf", archive=False).content
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    words = title_words([t for line in pack.annex for t in (line.title, line.action_title)])
+    hyphenated, bare = broken_words(text, words)
+    assert bare == []
+    assert hyphenated  # the seed's long words do need breaking in these columns
+    assert "EigenaarGereed" not in text and "Eigenaar" in text
 
 
 def test_pdf_annex_file_has_every_item(app: App) -> None:
