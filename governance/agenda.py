@@ -51,10 +51,9 @@ from governance.agenda_model import (
     _RAG_ORDER,
     _REASON_ORDER,
     _STATE_ORDER,
+    ASK_REASONS,
     DEFAULT_HORIZON,
     LIMITS,
-    QUESTIONS,
-    REASONS,
     SINCE_KINDS,
     WEIGHTS,
     WORSE_KINDS,
@@ -90,11 +89,10 @@ from governance.rag import Rag
 
 # The sections' names, importable from here as before the split.
 __all__ = [
+    "ASK_REASONS",
     "DEFAULT_HORIZON",
     "LATE_AFTER",
     "LIMITS",
-    "QUESTIONS",
-    "REASONS",
     "SINCE_KINDS",
     "WEIGHTS",
     "WORSE_KINDS",

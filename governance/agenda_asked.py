@@ -8,8 +8,6 @@ from datetime import date
 
 from governance.agenda_model import (
     _OPEN_STATES,
-    QUESTIONS,
-    REASONS,
     WEIGHTS,
     DecisionAsked,
     ItemLine,
@@ -21,7 +19,6 @@ from governance.decisions import (
     Decision,
     DecisionKind,
 )
-from governance.dutch import long_date
 from governance.provenance import DueChange, Removal, removals
 from governance.rag import Rag, State
 
@@ -74,13 +71,13 @@ def to_ratify(
     due_changes: Sequence[DueChange],
     decisions: Sequence[Decision] = (),
     zone: str = "UTC",
-) -> dict[str, tuple[str, str]]:
+) -> dict[str, tuple[str | None, str | None]]:
     """Per open item whose due date was last moved in the plan file without a decision (the
     progress report's *datum gewijzigd in het plan zonder besluit*,
     :func:`governance.provenance.due_changes`), the gereed before the first of those edits and
-    the gereed now: what the body is asked to ratify. A decision about the item taken on or
-    after the (last) edit's day and on or before ``as_of`` answers it, as does a later move by
-    a decision."""
+    the gereed now (None: it had none): what the body is asked to ratify. A decision about the
+    item taken on or after the (last) edit's day and on or before ``as_of`` answers it, as does
+    a later move by a decision."""
     as_of = assessment.as_of
     runs: dict[str, list[DueChange]] = {}  # item → its trailing undecided changes
     for c in sorted(due_changes, key=lambda c: c.recorded_at):
@@ -88,7 +85,7 @@ def to_ratify(
             runs.pop(c.item_id, None)
         else:
             runs.setdefault(c.item_id, []).append(c)
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[str | None, str | None]] = {}
     for item_id, edits in runs.items():
         item = assessment.items.get(item_id)
         if item is None or item.state not in _OPEN_STATES:
@@ -96,8 +93,7 @@ def to_ratify(
         since = _zone_day(edits[-1].recorded_at, zone)
         if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):
             continue
-        before = edits[0].gereed_before or "geen datum"
-        out[item_id] = (before, edits[-1].gereed_after or "geen datum")
+        out[item_id] = (edits[0].gereed_before or None, edits[-1].gereed_after or None)
     return out
 
 
@@ -154,15 +150,7 @@ def decisions_asked(
         if reason is None:
             continue
         line = lines[item.item_id]
-        before, after = ratify.get(item.item_id, ("", ""))
-        question = QUESTIONS[reason].format(
-            id=item.item_id,
-            forecast=long_date(item.forecast) if item.forecast else "",
-            waiting_on=", ".join(item.waiting_on),
-            since=long_date(escalated.get(item.item_id, assessment.as_of)),
-            before=before,
-            after=after,
-        )
+        before, after = ratify.get(item.item_id, (None, None))
         setting = _set_by(item.item_id, decisions, body_id, assessment.as_of)
         weight = _weight(reason, item.item_id in escalated, setting is not None)
         late_since = item.due if reason in ("overdue", "slipped") else escalated.get(item.item_id)
@@ -176,20 +164,22 @@ def decisions_asked(
             )
         out.append(
             DecisionAsked(
-                line, reason, REASONS[reason], question, weight, late_since, earlier,
+                line, reason, weight, late_since, earlier,
                 setting.gereed_after if setting is not None else None,
                 setting.meeting_on if setting is not None else None,
                 estimated,
+                forecast=item.forecast,
+                waiting_on=tuple(item.waiting_on),
+                escalated_on=escalated.get(item.item_id),
+                ratify_before=before,
+                ratify_after=after,
             )
         )  # fmt: skip
     for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
         if removal.item_id in assessment.items:  # pragma: no cover - back: a restored revision
             continue
-        with_items = f" (met {', '.join(removal.with_items)})" if removal.with_items else ""
-        question = QUESTIONS["removed"].format(id=removal.item_id + with_items)
-        out.append(
-            DecisionAsked(removed_line(removal, lines), "removed", REASONS["removed"], question)
-        )
+        line = removed_line(removal, lines)
+        out.append(DecisionAsked(line, "removed", with_items=tuple(removal.with_items)))
     return out
 
 

@@ -17,29 +17,9 @@ from governance.meetings import Meeting
 from governance.plan import Plan
 from governance.rag import SLIP_RED_WORKING_DAYS, State
 
-#: The questions a body is asked, per reason (Dutch: they are printed on the pack as they are).
-QUESTIONS: dict[str, str] = {
-    "overdue": "Nieuwe datum vaststellen voor {id}?",
-    "slipped": "Verschuiving van {id} naar {forecast} accorderen?",
-    "ratify": "Verschuiving van {id} van {before} naar {after} accorderen?",
-    "red": "Maatregelen vaststellen voor {id}?",
-    "undated": "Datum vaststellen voor {id}?",
-    "waiting": "Termijn vaststellen voor {id}, dat wacht op {waiting_on}?",
-    "escalated": "Eigenaar aanspreken over {id} (escalatie van {since} onbeantwoord)?",
-    "removed": "Verwijdering van {id} uit het plan accorderen?",
-}
-
-
-REASONS: dict[str, str] = {
-    "overdue": "te laat",
-    "slipped": "verschoven",
-    "ratify": "datum gewijzigd zonder besluit",
-    "red": "rood",
-    "undated": "geen datum (Ntb)",
-    "waiting": "wacht op afhankelijkheid",
-    "escalated": "escalatie onbeantwoord",
-    "removed": "uit het plan verwijderd zonder besluit",
-}
+#: Why a point is put to the body (:attr:`DecisionAsked.reason`); each has its question and
+#: its label in ``reports/templates/_asked_texts.j2``, which words them.
+ASK_REASONS = ("overdue", "slipped", "ratify", "red", "undated", "waiting", "escalated", "removed")
 
 
 _OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
@@ -114,10 +94,11 @@ WEIGHTS = ("slip", "again", "escalated", "choice", "routine")
 
 @dataclass(frozen=True, slots=True)
 class DecisionAsked:
+    """A point ter besluitvorming, in data: ``reports/templates/_asked_texts.j2`` words its
+    question and its reason from ``reason`` and the values the question names."""
+
     item: ItemLine
-    reason: str  # a key of QUESTIONS
-    reason_label: str
-    question: str
+    reason: str  # one of ASK_REASONS
     weight: str = "routine"  # one of WEIGHTS
     #: Since when the item is late (its deadline passed) or its escalation unanswered.
     late_since: date | None = None
@@ -130,6 +111,15 @@ class DecisionAsked:
     #: Of ``earlier``: the meetings whose archived pack did not keep what it listed (archived
     #: before packs kept it), worked out from the data as they then stood instead.
     earlier_estimated: tuple[date, ...] = ()
+    #: What the question names: the owner's forecast (a slip to approve), the items waited on,
+    #: the day an escalation was raised, the gereed before and after a date moved without a
+    #: decision (to ratify; None: it had none), the milestones removed with a removed action.
+    forecast: date | None = None
+    waiting_on: tuple[str, ...] = ()
+    escalated_on: date | None = None
+    ratify_before: str | None = None
+    ratify_after: str | None = None
+    with_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +160,9 @@ SINCE_KINDS = (
 @dataclass(frozen=True, slots=True)
 class SinceEntry:
     """One change since the previous meeting. ``before``/``after``: the gereed texts of a moved
-    date, the owners of an owner change; ``decided_by``: the decision behind a moved date,
-    a cancellation, a reinstatement or a removal (None: none recorded, the plan file was
-    edited)."""
+    date, the owners of an owner change (None: none; the pack's templates say so);
+    ``decided_by``: the decision behind a moved date, a cancellation, a reinstatement or a
+    removal (None: none recorded, the plan file was edited)."""
 
     item_id: str
     title: str

@@ -136,7 +136,7 @@ def since_last(
             continue
         entries.append(
             SinceEntry(c.item_id, titles.get(c.item_id, ""), "moved", on,
-                       c.gereed_before or "geen datum", c.gereed_after or "geen datum", by)
+                       c.gereed_before or None, c.gereed_after or None, by)
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
     for r in revisions:
@@ -231,7 +231,8 @@ def got_worse(
     return tuple(worse), tuple(changes)
 
 
-def _owners(value: Any) -> str:
+def _owners(value: Any) -> str | None:
+    """The owners as the pack lists them; None: none (the pack says so)."""
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "geen"
-    return str(value) if value else "geen"
+        return ", ".join(str(v) for v in value) or None
+    return str(value) if value else None

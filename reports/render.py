@@ -85,6 +85,8 @@ def environment() -> Environment:
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
     env.filters["tekst"] = change_text
+    env.filters["vraag"] = asked_question
+    env.filters["reden"] = asked_reason
     env.globals["shortlist"] = shortlist
     env.globals["limits"] = LIMITS
     env.globals["rag_summary_alt"] = rag_summary_alt
@@ -100,6 +102,22 @@ def change_text(value: object, macro: str) -> str:
     change's reason, its ending, what was promised): plain text, escaped where it is shown."""
     texts = environment().get_template("_progress_texts.j2").module
     return str(getattr(texts, macro)(value))
+
+
+def asked_question(asked: object) -> str:
+    """The question a point ter besluitvorming puts to the body (the ``vraag`` filter), in the
+    words of ``_asked_texts.j2``: plain text, escaped where it is shown."""
+    return _asked_text(asked, "question")
+
+
+def asked_reason(asked: object) -> str:
+    """Why a point is ter besluitvorming, as its label (the ``reden`` filter), plain text."""
+    return _asked_text(asked, "reason")
+
+
+def _asked_text(asked: object, macro: str) -> str:
+    texts = environment().get_template("_asked_texts.j2").module
+    return str(getattr(texts, macro)(asked))
 
 
 def render(template: str, **context: Any) -> str:

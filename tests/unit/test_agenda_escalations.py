@@ -18,6 +18,7 @@ from governance.plan import Plan
 from governance.planfile import load_plan
 from governance.provenance import DueChange
 from governance.updates import StatusUpdate, UpdateStatus
+from reports.render import asked_question
 from tests.conftest import SEED_PLAN
 
 AS_OF = date(2016, 4, 5)  # pack day of the stuurgroep meeting of 12 April 2016
@@ -57,7 +58,7 @@ def test_a_decision_about_the_item_after_the_escalation_answers_it(plan: Plan, k
     asked = {a.item.item_id: a for a in pack.asked}
     assert "3.9" not in asked  # the body already decided about it
     assert asked["1.4"].reason == "escalated"  # no decision about 1.4: still put to the body
-    assert asked["1.4"].question == (
+    assert asked_question(asked["1.4"]) == (
         "Eigenaar aanspreken over 1.4 (escalatie van 1 december 2015 onbeantwoord)?"
     )
 
@@ -153,7 +154,7 @@ def test_a_date_moved_without_a_decision_is_put_to_the_body_not_one_with(plan: P
         for a in agenda.decisions_asked(assessment, lines, ESCALATIONS, (), [_moved("3.9", edited)])
     }
     assert asked["3.9"].reason == "ratify"
-    assert asked["3.9"].question == (
+    assert asked_question(asked["3.9"]) == (
         "Verschuiving van 3.9 van Voorjaar 2016 naar Q2-2017 accorderen?"
     )
     decided = _moved("3.9", edited, _decision("3.9", kind="set_gereed"))

@@ -35,9 +35,9 @@ def test_a_long_list_keeps_the_most_severe_in_their_own_order() -> None:
 
 def test_questions_are_cut_by_reason_first() -> None:
     asked = [
-        DecisionAsked(_line("1", "grey"), "undated", "geen datum (Ntb)", "?"),
-        DecisionAsked(_line("2", "red"), "slipped", "verschoven", "?"),
-        DecisionAsked(_line("3", "red"), "overdue", "te laat", "?"),
+        DecisionAsked(_line("1", "grey"), "undated"),
+        DecisionAsked(_line("2", "red"), "slipped"),
+        DecisionAsked(_line("3", "red"), "overdue"),
     ]
     shown, hidden = shortlist(asked, 2)
     assert [a.item.item_id for a in shown] == ["2", "3"] and hidden == 1

@@ -21,7 +21,7 @@ def _asked(item_id: str, weight: str, late_since: date | None = None) -> Decisio
         owners=("IenM",), gereed="Q4-2015", due=None, forecast=None, state="overdue",
         rag="red", stale=False, note=None, note_on=None, waiting_on=(),
     )  # fmt: skip
-    return DecisionAsked(line, "overdue", "te laat", f"Vraag {item_id}?", weight, late_since)
+    return DecisionAsked(line, "overdue", weight, late_since)
 
 
 def test_weights_follow_what_the_body_must_choose() -> None:

@@ -19,6 +19,8 @@ from tests.unit.python_texts import docstring_ids
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: Modules whose user-facing Dutch moved to templates; add a module once it is clean.
 CLEAN = [
+    "governance/agenda_model.py",
+    "governance/agenda_since.py",
     "governance/answers.py",
     "governance/corrections.py",
     "governance/new_date.py",

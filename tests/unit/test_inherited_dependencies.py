@@ -14,6 +14,7 @@ from governance.planfile.load import load_plan
 from governance.rag import Rag, State
 from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
+from reports.render import asked_question
 from tests.conftest import SEED_PLAN
 from tests.unit.planbuilder import Updates, act, contact, dependent, make_plan, ms, quarter
 from tests.unit.test_incremental import World, every_day, random_updates, replay
@@ -60,7 +61,8 @@ def test_the_agenda_asks_for_a_term_and_knows_when_it_became_due() -> None:
     ups = _updates()
     waiting = assess(PLAN, ups.all[:1], date(2015, 10, 1), calendar=CAL)
     asked = {
-        a.item.item_id: a.question for a in decisions_asked(waiting, item_lines(PLAN, waiting))
+        a.item.item_id: asked_question(a)
+        for a in decisions_asked(waiting, item_lines(PLAN, waiting))
     }
     assert asked["1.2.1"] == "Termijn vaststellen voor 1.2.1, dat wacht op 1.1?"
     ups.add("1.2.1", "done", date(2016, 1, 4))

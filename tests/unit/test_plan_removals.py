@@ -13,6 +13,7 @@ from governance.assessment import assess
 from governance.decisions import Decision, DecisionKind
 from governance.planfile import load_plan
 from governance.provenance import removal_lines, removals
+from reports.render import asked_question, asked_reason
 from tests.conftest import SEED_PLAN
 
 REMOVED = datetime(2016, 12, 19, 23, 30, tzinfo=UTC)  # 20 December in Amsterdam
@@ -77,8 +78,11 @@ def test_the_pack_asks_to_ratify_an_undecided_removal_once() -> None:
     asked = agenda.decisions_asked(assessment, agenda.item_lines(plan, assessment), revisions=gone)
     removed = {a.item.item_id: a for a in asked if a.reason == "removed"}
     assert set(removed) == {"9.6", "9.5.2"}
-    assert removed["9.6"].question == "Verwijdering van 9.6 (met 9.6.1) uit het plan accorderen?"
-    assert removed["9.6"].reason_label == "uit het plan verwijderd zonder besluit"
+    assert (
+        asked_question(removed["9.6"])
+        == "Verwijdering van 9.6 (met 9.6.1) uit het plan accorderen?"
+    )
+    assert asked_reason(removed["9.6"]) == "uit het plan verwijderd zonder besluit"
     assert (removed["9.6"].item.title, removed["9.6"].item.owners) == ("Lessen delen", ("PIANOo",))
     assert removed["9.5.2"].item.gereed == "Q4 -2015"
 

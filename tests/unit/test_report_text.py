@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from governance.agenda import gereed_text, inert
-from reports.render import md_escape, md_unescape
+from reports.render import asked_question, md_escape, md_unescape
 
 
 def test_inert_flattens_and_quotes_formulas() -> None:
@@ -51,7 +51,7 @@ def test_unanswered_escalation_is_put_to_the_body() -> None:
     escalations = [("3.7", date(2016, 1, 4)), ("1.4", date(2016, 1, 4))]
     asked = {a.item.item_id: a for a in decisions_asked(assessment, lines, escalations)}
     assert asked["3.7"].reason == "escalated"
-    assert asked["3.7"].question == (
+    assert asked_question(asked["3.7"]) == (
         "Eigenaar aanspreken over 3.7 (escalatie van 4 januari 2016 onbeantwoord)?"
     )
     assert "1.4" not in asked  # answered after the escalation
