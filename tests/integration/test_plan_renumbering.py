@@ -130,3 +130,23 @@ def test_a_renumbered_action_whose_milestone_goes_keeps_the_milestone_removal(ap
     assert any("(3.6 → 3.10, 3.6.1 → 3.10.1: same title, same step 3)" in w for w in warnings)
     removed = [w for w in warnings if "removed from the plan" in w]
     assert len(removed) == 1 and "3.6.2 'Lanceren innovatiemarkt' removed" in removed[0], warnings
+
+
+def test_the_cycle_says_it_of_an_item_with_answers(tmp_path: Path, database_url: str) -> None:
+    # walk29's case: 1.1.2 (answered by its owner) renumbered 1.1.3 before a cycle.
+    from tests.integration.reports_scenario import scenario_app
+
+    app = scenario_app(tmp_path / "home", database_url)
+    env = cli_env(app)
+    assert regie("sync", env=env).code == 0
+    path = _edit(app, ('          - id: "1.1.2"\n', '          - id: "1.1.3"\n'))
+    ran = regie("cycle", "--as-of", "2016-04-14", env=env)
+    assert ran.code == 0, ran.err
+    said = [x.strip() for x in ran.out.splitlines() if "renumbered" in x]
+    assert len(said) == 1, ran.out
+    at = _at(path, '          - id: "1.1.3"')
+    assert said[0].startswith(
+        f"warning: {at}: 1.1.3 'Uitvoeren overlegronde' "
+        "looks like 1.1.2 renumbered (1.1.2 → 1.1.3: same title, same action 1.1)"
+    )
+    assert "1.1.2 'Uitvoeren overlegronde' removed from the plan" not in ran.out
