@@ -1,11 +1,13 @@
-"""Due dates moved in the plan file without a decision: `regie sync` and `regie plan validate`
-warn, one line per item (the rule is :mod:`governance.provenance`'s)."""
+"""Due dates moved and items removed in the plan file without a decision: `regie sync` and
+`regie plan validate` warn, one line per item (the rule is :mod:`governance.provenance`'s); an
+item that looks renumbered (:mod:`governance.renumbering`) is one line saying so instead."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from governance.renumbering import Gone, Renumbering, renumbering_lines, renumberings
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -18,7 +20,9 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
     """`regie sync`: one warning per due date the sync just recorded as moved without a
     recorded decision to that gereed (a promise is moved by `regie decision add --set-gereed`,
     which keeps the first one), then one per item it just removed from the plan without a
-    recorded decision (an item is dropped by `regie decision add --cancel`, which keeps it)."""
+    recorded decision (an item is dropped by `regie decision add --cancel`, which keeps it).
+    A removed item that a created one with the same title looks like renumbered is one
+    renumbering line instead (its history stays with the old id)."""
     from governance.agenda import ItemRevision
     from governance.provenance import (
         RevisionFact,
@@ -47,13 +51,34 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
     lines = undecided_lines(due_changes(facts, found), str(plan.path)) if facts else []
     if removed:
         named = agenda_read.with_removed_fields(connection, plan.programme.id, removed)
+        created = {
+            r.code for r in revisions if r.entity in ("action", "milestone") and r.kind == "created"
+        }
+        pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), created)
+        moved = _old_ids(pairs)
         gone = removals(
-            ((r.item_id, r.kind, r.before, r.recorded_at) for r in named),
+            ((r.item_id, r.kind, r.before, r.recorded_at) for r in named if r.item_id not in moved),
             found,
             zone=plan.calendar.timezone,
         )
         lines += removal_lines(gone, str(plan.path))
+        lines += renumbering_lines(pairs, str(plan.path), pending=False)
     return lines
+
+
+def _old_ids(pairs: Sequence[Renumbering]) -> set[str]:
+    """The old ids of the renumbered items, their action's milestones with them."""
+    return {r.old for r in pairs} | {old for r in pairs for old, _ in r.milestones}
+
+
+def _gone(code: str, fields: Any) -> Gone:
+    """A removed item as :func:`governance.renumbering.renumberings` compares it, from the
+    fields its revisions left (:func:`store.agenda_read.with_removed_fields`)."""
+    known = fields if isinstance(fields, dict) else {}
+    title = str(known.get("title") or "")
+    if known.get("step") is not None:
+        return Gone(code, title, "action", str(known["step"]))
+    return Gone(code, title, "milestone", str(known.get("action") or code.rsplit(".", 1)[0]))
 
 
 def undecided_in_file(app: App, plan: Plan) -> list[str]:
@@ -88,19 +113,30 @@ def _removed_in_file(plan: Plan, synced: Any) -> list[str]:
     from governance.provenance import removal_lines, removals
 
     in_file = {a.id for a in plan.actions()} | {m.id for m in plan.milestones()}
+    pairs = renumberings(
+        plan,
+        (
+            Gone(code, title, entity, synced.parents.get(code, ""))
+            for code, (title, entity) in synced.titles.items()
+            if code not in in_file
+        ),
+        in_file - set(synced.titles),
+    )
+    moved = _old_ids(pairs)
     gone = [
         (code, "archived", _fields(code, title, entity), datetime.min.replace(tzinfo=UTC))
         for code, (title, entity) in synced.titles.items()
-        if code not in in_file
+        if code not in in_file and code not in moved
     ]
+    renumbered = renumbering_lines(pairs, str(plan.path), pending=True)
     if not gone:
-        return []
+        return renumbered
     found = [
         r
         for r in removals(gone)
         if r.item_id not in synced.cancelled and r.action_id not in synced.cancelled
     ]
-    return removal_lines(found, str(plan.path), pending=True)
+    return removal_lines(found, str(plan.path), pending=True) + renumbered
 
 
 def _fields(code: str, title: str, entity: str) -> dict[str, Any]:

@@ -15,11 +15,14 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 #: Actions and milestones of the synced plan, not archived: (code, gereed, period_end, title,
-#: entity).
+#: entity, parent: an action's step number, a milestone's action id).
 STORED = " UNION ALL ".join(
-    f"SELECT code, gereed, period_end, title, '{entity}' FROM {table}"
+    f"SELECT code, gereed, period_end, title, '{entity}', {parent} FROM {table} AS item"
     " WHERE programme_id = {programme} AND archived_at IS NULL"
-    for table, entity in (("actions", "action"), ("milestones", "milestone"))
+    for table, entity, parent in (
+        ("actions", "action", "CAST(step_number AS VARCHAR(16))"),
+        ("milestones", "milestone", "(SELECT a.code FROM actions a WHERE a.id = item.action_id)"),
+    )
 )
 #: (item, gereed_after, kind) of every decision that moved a date or dropped an item.
 DECIDED = (
@@ -38,14 +41,17 @@ class Synced(NamedTuple):
     decided: Decided  # (item, gereed_after) of the decisions that moved a date
     titles: dict[str, tuple[str, str]]  # code → (title, "action" or "milestone")
     cancelled: set[str]  # the items a decision dropped
+    parents: dict[str, str]  # code → an action's step number, a milestone's action id
 
 
 def _synced(rows: Iterable[Sequence[Any]], decisions: Iterable[Sequence[Any]]) -> Synced:
     stored: Stored = {}
     titles: dict[str, tuple[str, str]] = {}
-    for code, gereed, end, title, entity in rows:
+    parents: dict[str, str] = {}
+    for code, gereed, end, title, entity, parent in rows:
         stored[str(code)] = (gereed, _day(end))
         titles[str(code)] = (str(title or ""), str(entity))
+        parents[str(code)] = str(parent or "")
     decided: Decided = set()
     cancelled: set[str] = set()
     for item, gereed, kind in decisions:
@@ -53,7 +59,7 @@ def _synced(rows: Iterable[Sequence[Any]], decisions: Iterable[Sequence[Any]]) -
             cancelled.add(str(item))
         else:
             decided.add((str(item), gereed))
-    return Synced(stored, decided, titles, cancelled)
+    return Synced(stored, decided, titles, cancelled, parents)
 
 
 def _day(value: Any) -> date | None:
