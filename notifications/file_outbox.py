@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import os
 import re
-from email.errors import HeaderParseError
 from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
@@ -104,14 +103,10 @@ class FileOutbox:
 
     def send(self, message: Message) -> Delivery:
         target = self.directory / file_name(message.name)
-        try:
-            mail = to_email(message, mail_from=self.mail_from, reply_to=self.reply_to)
-        except (ValueError, IndexError, HeaderParseError) as exc:  # the To header's address
-            raise NotifierError(f"not a valid e-mail address {message.email!r}: {exc}") from None
         earlier = _earlier_copy(self.directory, message)
         if earlier is not None:
             return Delivery(self.channel, str(earlier))
-        data = mail.as_bytes()
+        data = to_email(message, mail_from=self.mail_from, reply_to=self.reply_to).as_bytes()
         try:
             _private_directory(self.directory)
             if not target.exists():
