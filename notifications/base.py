@@ -82,6 +82,19 @@ def message_id(key: str, mail_from: str | None = None, programme: str | None = N
     return f"<{digest}@{domain}>"
 
 
+def to_header(name: str, email: str | None) -> str:
+    """The To header of a mail to ``name`` at ``email``, the same in the SMTP mail and its file
+    copy: the name quoted as needed (``"Jansen, P." <p@…>``: the usual Dutch "Achternaam,
+    voorletters", quotes or an "ë" stay one address, not two). Without an address (a contact
+    only on Slack: the file copy) an empty group, so the name still reads as one recipient.
+    An address the header parser refuses raises ValueError, IndexError or HeaderParseError."""
+    from email.headerregistry import Address, Group
+
+    if email is None:
+        return str(Group(display_name=name))
+    return str(Address(display_name=name, addr_spec=email))
+
+
 def message_id_digest(value: str) -> str | None:
     """The key-derived part of a Message-ID as :func:`message_id` writes it, or None."""
     local = value.strip().strip("<>").partition("@")[0].strip().lower()

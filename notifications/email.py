@@ -17,7 +17,6 @@ import ssl
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -31,6 +30,7 @@ from notifications.base import (
     SenderRefused,
     Unreachable,
     message_id,
+    to_header,
 )
 
 SECURITY = ("starttls", "ssl", "none")
@@ -118,7 +118,7 @@ class EmailNotifier:
         mail = EmailMessage()
         mail["Subject"] = message.subject
         mail["From"] = self.mail_from
-        mail["To"] = _address(message.recipient_name, message.email or "")
+        mail["To"] = to_header(message.recipient_name, message.email or "")
         if self.reply_to:
             mail["Reply-To"] = self.reply_to
         mail["Date"] = formatdate(localtime=True)
@@ -216,10 +216,6 @@ class EmailNotifier:
             smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
-
-
-def _address(name: str, email: str) -> str:
-    return str(Address(display_name=name, addr_spec=email))
 
 
 def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:

@@ -15,7 +15,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 
-from notifications.base import Delivery, Message, NotifierError, message_id, scoped_key
+from notifications.base import (
+    Delivery,
+    Message,
+    NotifierError,
+    message_id,
+    scoped_key,
+    to_header,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -53,9 +60,7 @@ def to_email(
     a reply would reach."""
     mail = EmailMessage()
     mail["Subject"] = message.subject
-    mail["To"] = (
-        f"{message.recipient_name} <{message.email}>" if message.email else (message.recipient_name)
-    )
+    mail["To"] = to_header(message.recipient_name, message.email or None)
     mail["From"] = mail_from or DEFAULT_FROM
     if reply_to:
         mail["Reply-To"] = reply_to
@@ -124,7 +129,8 @@ def _earlier_copy(directory: Path, message: Message) -> Path | None:
     carried the programme (an attempt that reached the file but not the bookkeeping, a
     database restored from before it was sent): it is not written a second time. The file
     counts only when its Subject, To and Date (the time the row was queued) are this
-    message's: under that name another programme's message may lie."""
+    message's: under that name another programme's message may lie. Its To may be the one
+    written before names were quoted (``Jansen, P. <p@…>``, :func:`_unquoted_to`)."""
     legacy = directory / file_name(message.key)
     if legacy.name == file_name(message.name) or not legacy.exists():
         return None
@@ -138,9 +144,20 @@ def _earlier_copy(directory: Path, message: Message) -> Path | None:
         return None
     mine = to_email(message)
     same = message.queued_at is not None and all(
-        str(headers.get(h, "")) == str(mine.get(h, "")) for h in ("Subject", "To", "Date")
+        str(headers.get(h, "")) == str(mine.get(h, "")) for h in ("Subject", "Date")
     )
-    return legacy if same else None
+    to = str(headers.get("To", ""))
+    return legacy if same and to in (str(mine["To"]), _unquoted_to(message)) else None
+
+
+def _unquoted_to(message: Message) -> str:
+    """The To header as the file outbox wrote it before it quoted names (walk29 finding 5:
+    ``Jansen, P. <p@…>``), read back as a parser reads it from the file."""
+    old = EmailMessage()
+    old["To"] = (
+        f"{message.recipient_name} <{message.email}>" if message.email else message.recipient_name
+    )
+    return str(old["To"])
 
 
 def _private_directory(path: Path) -> None:

@@ -420,6 +420,7 @@ def _queue(
     ``assessment``: the plan's as of ``as_of`` (each item's stand in a request or chase)."""
     from governance.answers import contact
     from notifications.render import header_text, render
+    from regie.answer_links import LINK_LIFETIME
     from regie.cycle import answer_linker
     from regie.services import utcnow
     from store import OutboxRecord, Repository
@@ -438,6 +439,8 @@ def _queue(
     }
     deadlines = {d.item_id: d for d in plan.deadlines()}
     linker = answer_linker(app, plan) if kind != "round_summary" else None
+    # A reply by mail reaches the office only when the mail carries a Reply-To.
+    reply_to = app.mail_reply_to(plan) is not None
     # An owner's request or chase shows each item's stand; the summary to the office does not.
     judged = assessment.items if assessment is not None and kind != "round_summary" else {}
     per_contact: dict[str, list[str]] = {}
@@ -503,6 +506,11 @@ def _queue(
             # them, or fewer when it answers for a contact who left (a successor, the office).
             "asked_of_you": len(asked_of.get(contact_id, set()) & set(item_ids)),
             "answered_some": contact_id in answered_by,
+            # How to answer (round_how.j2): the links' validity, whether a reply reaches the
+            # office, and whether this is the office itself (no reply to itself).
+            "link_days": LINK_LIFETIME.days,
+            "reply_reaches": reply_to and bool(person.email),
+            "to_office": person.programme_office,
         }
         messages.append(
             OutboxRecord(

@@ -1,8 +1,8 @@
 """Accessibility checks in headless Chromium against the real `regie serve` (WCAG 2.1 AA, as
 EN 301 549 asks of Dutch government sites): reflow at 320 CSS pixels (1.4.10) with the long
 Dutch compounds of a real plan, phone cards that do not read the column name twice (1.3.1),
-the owner's answer form after a failed POST (focus, title, invalid fields: 3.3.1, 4.1.2) and
-the Dutch 503 page; axe-core finds nothing serious on them."""
+the owner's answer form and the login page after a failed POST (focus, title, invalid fields:
+3.3.1, 4.1.2) and the Dutch 503 page; axe-core finds nothing serious on them."""
 
 from __future__ import annotations
 
@@ -164,6 +164,29 @@ def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None
         save_artifact(page, "answer-form-errors.png")
         summary.get_by_role("link", name="Kies een stand.").click()
         assert page.evaluate("document.activeElement.id") == "status"
+
+
+def test_the_login_page_after_a_wrong_password(page: Page, server: Server) -> None:
+    """Walk29 finding 12: as the answer form after a failed POST — the title says so, the
+    error block has the focus, both fields are invalid and described by the message."""
+    page.goto(server.url + "/inloggen")
+    title = page.title()
+    assert title.startswith("Inloggen – ")
+    page.get_by_label("Gebruikersnaam").fill("office")
+    page.get_by_label("Wachtwoord").fill("not the password")
+    page.get_by_label("Wachtwoord").press("Enter")
+    assert appears(page.locator(".error-summary"))
+    assert page.title() == "Fout: " + title
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    for label in ("Gebruikersnaam", "Wachtwoord"):
+        field = page.get_by_label(label)
+        assert field.get_attribute("aria-invalid") == "true", label
+        described = field.evaluate(
+            "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+        )
+        assert "de gebruikersnaam of het wachtwoord klopt niet" in described, label
+    assert axe_violations(page) == []
+    save_artifact(page, "login-error.png")
 
 
 def test_the_unavailable_page_passes_axe(page: Page, tmp_path: Path) -> None:
