@@ -29,11 +29,6 @@ if TYPE_CHECKING:
 @dataclass
 class App:
     settings: Settings
-    #: False for a command that only reads or adds to an existing programme (``status``,
-    #: ``outbox``, ``update`` …): on SQLite it refuses a home without a database instead of
-    #: creating an empty one there (a mistyped REGIE_HOME would look like lost answers, or a
-    #: scheduled job on it would send every first reminder again). True: ``cycle``, ``sync``…
-    may_create: bool = True
     _checked_schema: bool = field(default=False, repr=False)
     _programme_id: str | None = field(default=None, repr=False)
 
@@ -141,24 +136,10 @@ class App:
             return
         if (missing := self.settings.missing_database_directory()) is not None:
             raise InvalidInput(missing)
-        if not self.may_create and (absent := self.absent_database()) is not None:
-            raise DatabaseNotReady(absent)
         from store.db import sqlite_shortfall
 
         if (shortfall := sqlite_shortfall()) is not None:
             raise DatabaseNotReady(f"database {self.safe_url}: {shortfall}")
-
-    def absent_database(self) -> str | None:
-        """Why there is no database to read here (a SQLite file that does not exist), or None."""
-        from store.urls import sqlite_file
-
-        file = sqlite_file(self.settings.database_url)
-        if file is None or Path(file).expanduser().exists():
-            return None
-        return (
-            f"no Regie database in {self.settings.home} ({file} does not exist): check "
-            "REGIE_HOME (or REGIE_DATABASE_URL); `regie cycle` starts a programme in a new home"
-        )
 
     def private_home(self) -> None:
         """REGIE_HOME, when Regie has to create it, is made 0700 (it holds the database, the
@@ -184,12 +165,10 @@ class App:
     def load_plan(self, path: Path | None = None) -> Plan:
         from regie.parse_cache import load_plan_cached
 
-        # A command that is not to make a home, on a home without a database: the plan's
-        # problems first, then that one line; nothing (not even a cache) is made there.
-        refused = not self.may_create and self.absent_database() is not None
-        if not refused:
-            self.private_home()
-        plan, problems = load_plan_cached(path or self.settings.plan_path, self._cache_dir)
+        self.private_home()
+        plan, problems = load_plan_cached(
+            path or self.settings.plan_path, self.settings.home / "cache"
+        )
         where = path or self.settings.plan_path
         if plan is None or problems:
             # The checks after parsing run on what the refused file gives them too, so that
@@ -209,18 +188,9 @@ class App:
             plan, problems = validate_contacts_file(self.settings.contacts_path, plan)
             if plan is None or problems:
                 raise InvalidInput(*(str(p) for p in problems))
-        if refused:
-            self.require_usable_sqlite()  # a missing directory first, then the missing file
         if path is None:
             self._programme_id = plan.programme.id
         return plan
-
-    @property
-    def _cache_dir(self) -> Path | None:
-        """Where parsed plans and holidays are kept; None for a home that is not to be made."""
-        if not self.may_create and self.absent_database() is not None:
-            return None
-        return self.settings.home / "cache"
 
     def _checked_after_parse(self, plan: Plan, where: Path) -> list[Problem]:
         """The problems found once the plan is built, because they need the holidays package,
@@ -232,7 +202,7 @@ class App:
 
         try:
             # Only the cache's span depends on the day (kept_years): UTC's date will do.
-            load_plan_holidays(plan, self._cache_dir, utcnow().date())
+            load_plan_holidays(plan, self.settings.home / "cache", utcnow().date())
         except UnknownHolidaysCountry:
             country = plan.calendar.holidays_country
             message = (

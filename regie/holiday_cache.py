@@ -27,20 +27,16 @@ MARGIN = 5
 FORMAT = 1
 
 
-def load_plan_holidays(plan: Plan, cache_dir: Path | None, today: date) -> None:
+def load_plan_holidays(plan: Plan, cache_dir: Path, today: date) -> None:
     """Make the plan's public holidays known to :mod:`governance.workdays`: from the cache, or
-    computed with the package and stored for the next command (None: no cache). An unwritable
-    cache is only slower; an unknown country raises
-    :class:`~governance.workdays.UnknownHolidaysCountry` (the plan is wrong: the parser does not
-    import the package to find out)."""
+    computed with the package and stored for the next command. An unwritable cache is only
+    slower; an unknown country raises :class:`~governance.workdays.UnknownHolidaysCountry`
+    (the plan is wrong: the parser does not import the package to find out)."""
     from governance.workdays import know_public_holidays, public_holidays
     from regie import disk_cache
 
     country = plan.calendar.holidays_country
     years = kept_years(plan, today)
-    if cache_dir is None:
-        know_public_holidays(country, public_holidays(country, years))
-        return
     target = cache_dir / f"holidays-{_key(country, years)}.pickle"
     stored = disk_cache.load(target)
     if _valid(stored, years):

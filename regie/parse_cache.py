@@ -28,16 +28,12 @@ if TYPE_CHECKING:
 CHECKS = 2
 
 
-def load_plan_cached(path: Path, cache_dir: Path | None) -> tuple[Plan | None, list[Problem]]:
+def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Problem]]:
     """:func:`governance.planfile.validate_plan_file`, answered from the cache when the same
-    file content was loaded before (None: no cache, e.g. for a home that is not to be made)."""
+    file content was loaded before."""
     from governance.plan import Plan
     from regie import disk_cache
 
-    if cache_dir is None:
-        from governance.planfile import validate_plan_file
-
-        return validate_plan_file(path)
     try:
         data = path.read_bytes()
     except OSError:

@@ -164,7 +164,7 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     from regie.cli.tables import print_json
     from regie.rounds import round_status as rounds
 
-    found = rounds(_app(reads=True), parse_date(as_of, "--as-of"))
+    found = rounds(_app(), parse_date(as_of, "--as-of"))
     if fmt == Format.json:
         print_json(found)
         return

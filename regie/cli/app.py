@@ -204,7 +204,7 @@ def status(
     and its status updates."""
     from regie.cli.tables import console, print_json, status_table, update_lines, updates_json
 
-    app_ = _app(reads=True)
+    app_ = _app()
     day, rows = _services().status_rows(
         app_, parse_date(as_of, "--as-of"), step=step, owner=owner, state=_state_key(state)
     )
@@ -405,7 +405,7 @@ def events(
 
     if fmt not in ("table", "json", "csv"):
         raise InvalidInput(f"--format: {fmt[:20]!r} is not one of table, json, csv")
-    app_ = _app(delivery=False, reads=True)
+    app_ = _app(delivery=False)
     zone = office_zone(app_) if recorded_since or recorded_until else "UTC"
     found = list_events(
         app_, parse_date(since, "--since"), item,
@@ -522,7 +522,7 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    app_ = _app(delivery=False, reads=True)  # it lists what was sent: no channel's settings needed
+    app_ = _app(delivery=False)  # it lists what was sent: no channel's settings needed
     rows = list_outbox(app_, status_)
     from regie.cli.notify import print_unreachable, unreachable_reasons
 

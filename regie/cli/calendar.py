@@ -82,13 +82,13 @@ def token_list(
 ) -> None:
     """List tokens: id, scope, label, created, last used, revoked, status (active, revoked, or
     contact left: a contact no longer in the plan; never the token itself)."""
-    from regie.cli.common import _app
+    from regie.bootstrap import bootstrap
     from regie.errors import InvalidInput
     from regie.feeds import list_tokens
 
     if fmt not in ("table", "json"):
         raise InvalidInput(f"--format: {fmt!r} is not table or json")
-    rows = list_tokens(_app(reads=True))
+    rows = list_tokens(bootstrap())
     if fmt == "json":
         from regie.cli.tables import print_json
 
@@ -146,12 +146,13 @@ def export(
     """Write a scope's feed (.ics) without a server."""
     import sys
 
-    from regie.cli.common import _app, parse_date
+    from regie.bootstrap import bootstrap
+    from regie.cli.common import parse_date
     from regie.errors import InvalidInput
     from regie.feeds import export_feed
 
     # Another day than today is a look, not a publication: nothing is remembered of it.
-    body = export_feed(_app(), scope, parse_date(as_of, "--as-of"), record=None)
+    body = export_feed(bootstrap(), scope, parse_date(as_of, "--as-of"), record=None)
     if out is None or str(out) == "-":
         sys.stdout.buffer.write(body)
         sys.stdout.flush()

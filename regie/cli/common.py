@@ -96,13 +96,10 @@ def _services() -> ModuleType:
     return services
 
 
-def _app(*, delivery: bool = True, reads: bool = False) -> App:
+def _app(*, delivery: bool = True) -> App:
     """The application; ``delivery=False`` for a command that only reads the outbox or the
-    event log, which needs no channel's settings (see :func:`regie.config.load_settings`).
-    ``reads``: a command that shows what a programme recorded (``status``, ``events``,
-    ``outbox`` …) refuses a home without a database rather than show an empty one
-    (:attr:`regie.bootstrap.App.may_create`)."""
-    from regie.bootstrap import App
+    event log, which needs no channel's settings (see :func:`regie.config.load_settings`)."""
+    from regie.bootstrap import bootstrap
     from regie.config import load_settings
 
-    return App(load_settings(delivery=delivery), may_create=not reads)
+    return bootstrap(load_settings(delivery=delivery))

@@ -328,7 +328,7 @@ def report_list(fmt: FormatOpt = Format.table) -> None:
     from regie.cli.tables import print_json
     from regie.reports import archived, unknown_copies
 
-    app_ = _app(reads=True)
+    app_ = _app()
     rows = archived(app_)
     lost = unknown_copies(app_, rows)
     if lost:
@@ -368,7 +368,7 @@ def report_show(
     """Write an archived report out exactly as it was generated (its hash is checked)."""
     from regie.reports import archived_report
 
-    report = archived_report(_app(reads=True), report_id)
+    report = archived_report(_app(), report_id)
     assert report.content is not None
     _write(report.content, out, report.format)
 

@@ -25,13 +25,13 @@ def serve(
     import uvicorn
 
     from regie.backup import serving
-    from regie.cli.common import _app
+    from regie.bootstrap import bootstrap
     from regie.log_lines import server_log_config
     from web.app import create_app
 
     if not 0 <= port <= 65535:
         raise InvalidInput(f"--port {port}: not a TCP port (0 … 65535)")
-    app = _app(reads=True)
+    app = bootstrap()
     app.settings.require_secret_key()  # sessions and CSRF tokens are signed: refuse to start
     app.ensure_schema()
     app.load_plan()  # a broken plan file is one line now, not an error page later

@@ -80,7 +80,6 @@ def test_the_home_is_still_made_as_needed(tmp_path: Path, home: dict[str, str]) 
     for n, url in enumerate(("", "sqlite:///{home}/regie.db")):
         fresh = tmp_path / f"fresh{n}" / "a" / "home"
         env = {**home, "REGIE_HOME": str(fresh), "REGIE_DATABASE_URL": url.format(home=fresh)}
-        assert regie("sync", env=env).code == 0  # status shows a programme: sync starts it
         result = regie("status", "--format", "json", env=env)
         assert result.code == 0, result.err
         assert json.loads(result.out)
@@ -251,41 +250,3 @@ def test_an_update_with_the_prefect_server_up_sends_its_trigger(home: dict[str, 
     assert result.code == 0, result.err
     assert "not sent" not in result.out and len(result.out.strip().splitlines()) == 1
     assert not any(noise in result.err for noise in PREFECT_NOISE), result.err
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("status",),
-        ("outbox",),
-        ("events",),
-        ("report", "list"),
-        ("report", "show", "1"),
-        ("round", "status"),
-        ("calendar", "token", "list"),
-    ],
-)
-def test_a_home_without_a_database_is_refused_not_started_by_a_reading_command(
-    home: dict[str, str], tmp_path: Path, args: tuple[str, ...]
-) -> None:
-    """A mistyped REGIE_HOME (or a missing `export`) is named, not shown as an empty programme
-    — "no updates, empty outbox" reads as lost answers — and nothing is made there: a
-    scheduled job on it would otherwise start the programme again and send every reminder."""
-    result = regie(*args, env=home)
-    assert result.code == 3, result
-    database = tmp_path / "home" / "regie.db"
-    assert one_line(result.err) == (
-        f"no Regie database in {tmp_path / 'home'} ({database} does not exist): check "
-        "REGIE_HOME (or REGIE_DATABASE_URL); `regie cycle` starts a programme in a new home"
-    )
-    assert not (tmp_path / "home").exists()
-
-
-def test_the_daily_cycle_starts_a_programme_in_a_new_home(
-    home: dict[str, str], tmp_path: Path
-) -> None:
-    """The commands that start a programme or record in it still make the home (the
-    README's first run)."""
-    assert regie("update", "1.1.1", "--status", "on_track", *AS_OF, env=home).code == 0
-    assert (tmp_path / "home" / "regie.db").is_file()
-    assert regie("status", *AS_OF, env=home).code == 0
