@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,14 +67,7 @@ def parameters(code: NoteCode) -> tuple[str, ...]:
     return tuple(getattr(_catalogue(), code.value).arguments)
 
 
-@cache
 def _catalogue() -> TemplateModule:
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from notifications.words import catalogue
 
-    env = Environment(
-        loader=PackageLoader("notifications", "templates"),
-        autoescape=False,  # plain text: escaped where it is shown
-        undefined=StrictUndefined,
-        keep_trailing_newline=False,
-    )
-    return env.get_template(CATALOGUE).module
+    return catalogue(CATALOGUE)
