@@ -23,3 +23,18 @@ def test_the_slack_buttons_read_as_before() -> None:
     assert _labels(answer_actions("1.1.1")) == ["Op schema", "Risico", "Gereed…", "Update geven"]
     assert _labels(overdue_actions("1.1.1")) == ["Gereed…", "Nieuwe datum…", "Loopt vast…"]
     assert _labels(edit_actions("1.1.1")) == ["Wijzigen"]
+
+
+def test_the_python_names_and_the_messages_use_the_catalogue() -> None:
+    from notifications.render import environment
+    from regie.slack_modals import QUICK, STATUS_LABELS
+    from web.answers import STATUS_CHOICES
+    from web.answers import STATUS_LABELS as WEB_LABELS
+
+    assert STATUS_CHOICES == (("on_track", "Op schema"), ("at_risk", "Risico"), ("done", "Gereed"))
+    assert dict(STATUS_CHOICES) == QUICK
+    assert STATUS_LABELS == WEB_LABELS == status_labels()
+    status = environment().get_template("latest_answer.j2").module.status
+    assert [str(status(s)) for s in (*ALL_STATUSES, "later")] == [
+        "Op schema", "Risico", "Gereed", "Vervallen", "later",
+    ]  # fmt: skip
