@@ -8,9 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from notifications.notes import Note
+
 
 class NotifierError(Exception):
-    """Delivery failed; the outbox keeps the message for another try."""
+    """Delivery failed; the outbox keeps the message for another try. The text is the
+    notifier's words (English: a server's or Slack's own error) or a :class:`Note` (worded in
+    Dutch, as stored); ``note`` keeps its code and values."""
+
+    def __init__(self, reason: str | Note) -> None:
+        super().__init__(str(reason))
+        self.note = reason if isinstance(reason, Note) else None
 
 
 class Unreachable(NotifierError):
@@ -127,7 +135,7 @@ class Message:
 class Delivery:
     channel: str
     external_id: str | None = None  # file path, Message-ID, Slack ts
-    note: str | None = None  # e.g. "no Slack account for …: sent by e-mail"
+    note: str | None = None  # a worded Note, e.g. why it went by e-mail and not by Slack
 
 
 class Notifier(Protocol):

@@ -32,6 +32,7 @@ from notifications.base import (
     message_id,
     to_header,
 )
+from notifications.notes import NoteCode, note
 
 SECURITY = ("starttls", "ssl", "none")
 
@@ -95,11 +96,11 @@ class EmailNotifier:
 
     def send(self, message: Message) -> Delivery:
         if not message.email:
-            raise Unreachable(f"geen e-mailadres voor {message.recipient}")
+            raise Unreachable(note(NoteCode.NO_EMAIL_FOR, contact=message.recipient))
         bounced = self.bouncing.get(message.email.strip().lower())
         # A set-up test ("test") still goes: accepted, it clears the mark (regie.bounces).
         if bounced is not None and message.kind != "test":
-            raise Bounced(f"e-mail aan {message.email} komt niet aan ({bounced})")
+            raise Bounced(note(NoteCode.BOUNCES, address=message.email, mark=bounced))
         try:
             mail = self.compose(message)
         except (ValueError, IndexError) as exc:  # the header parser's verdict on an address
@@ -111,8 +112,8 @@ class EmailNotifier:
                 if not self._in_batch:
                     self._close()
         # Some recipients refused, the others accepted (a message to one address: never).
-        note = f"refused by the mail server: {_refusals(refused)}" if refused else None
-        return Delivery(self.channel, str(mail["Message-ID"]), note=note)
+        partly = f"refused by the mail server: {_refusals(refused)}" if refused else None
+        return Delivery(self.channel, str(mail["Message-ID"]), note=partly)
 
     def compose(self, message: Message) -> EmailMessage:
         mail = EmailMessage()

@@ -25,6 +25,10 @@ from notifications.base import (
     can_reach,
     workers,
 )
+from notifications.notes import NoteCode, note
+
+#: Why a channel cannot reach the contact before it is tried (no address it could use).
+_CANNOT_REACH = {"slack": NoteCode.SLACK_CANNOT_REACH, "email": NoteCode.EMAIL_CANNOT_REACH}
 
 
 class Router:
@@ -53,7 +57,8 @@ class Router:
         refused = bounced = False
         for notifier in self.order(message):
             if not can_reach(notifier, message):
-                skipped.append(f"{notifier.channel}: {_why_not(notifier.channel)}")
+                why = note(_CANNOT_REACH.get(notifier.channel, NoteCode.CANNOT_REACH))
+                skipped.append(f"{notifier.channel}: {why}")
                 continue
             try:
                 delivery = notifier.send(message)
@@ -63,16 +68,12 @@ class Router:
                 bounced = bounced or isinstance(exc, Bounced)
                 continue
             if skipped:
-                note = "; ".join(skipped) + f" — verstuurd via {delivery.channel}"
-                delivery = replace(delivery, note=note)
+                via = note(NoteCode.SENT_VIA, skipped="; ".join(skipped), channel=delivery.channel)
+                delivery = replace(delivery, note=str(via))
             return delivery
         # A server's refusal for good, and no other channel that reaches: given up at once;
         # a bouncing address and no other channel: it waits for a new address.
         error = Refused if refused else Bounced if bounced else Unreachable
-        raise error(f"{message.recipient} onbereikbaar ({'; '.join(skipped)})")
-
-
-def _why_not(channel: str) -> str:
-    return {"slack": "geen Slack-id of e-mailadres", "email": "geen e-mailadres"}.get(
-        channel, "niet bereikbaar"
-    )
+        raise error(
+            note(NoteCode.UNREACHABLE, contact=message.recipient, skipped="; ".join(skipped))
+        )

@@ -28,6 +28,7 @@ from notifications.base import (
     Refused,
     Unreachable,
 )
+from notifications.notes import NoteCode, note
 from notifications.slack_blocks import (
     EVENT_TYPE,
     digest_blocks,
@@ -146,7 +147,7 @@ class SlackNotifier:
             return given
         email = given if "@" in given else (message.email or "")
         if not email:
-            raise Unreachable(f"geen Slack-id of e-mailadres voor {message.recipient}")
+            raise Unreachable(note(NoteCode.NO_SLACK_ID_FOR, contact=message.recipient))
         now = self.now()
         cached = self.users.lookup(email, now) if self.users else None
         if cached is not None:
@@ -159,7 +160,7 @@ class SlackNotifier:
             if self.users:
                 self.users.store(email, user_id, now)
         if user_id is None:
-            raise Unreachable(f"geen Slack-account voor {email}")
+            raise Unreachable(note(NoteCode.NO_SLACK_ACCOUNT, email=email))
         return user_id
 
     def conversation(self, message: Message) -> str:
@@ -167,13 +168,15 @@ class SlackNotifier:
         target = (message.slack or "").strip()
         if message.metadata.get("to_channel"):
             if not target:
-                raise Unreachable("geen Slack-kanaal opgegeven")
+                raise Unreachable(note(NoteCode.NO_SLACK_CHANNEL))
             return target
         user_id = self.user_id(message)
         answer = self._call("conversations.open", users=user_id)
         if not answer.get("ok"):
             if answer.get("error") in NO_USER:  # Slack's answer about this user: for good
-                raise Refused(f"Slack kent gebruiker {user_id} niet ({answer.get('error')})")
+                raise Refused(
+                    note(NoteCode.UNKNOWN_SLACK_USER, user=user_id, error=answer.get("error"))
+                )
             raise NotifierError(f"conversations.open: {answer.get('error')}")
         return str(answer["channel"]["id"])
 
@@ -181,12 +184,13 @@ class SlackNotifier:
 
     def send(self, message: Message) -> Delivery:
         if not has_blocks(message.kind):  # checked first: nothing is looked up or opened
-            raise Unreachable(f"soort {message.kind} gaat niet via Slack")
+            raise Unreachable(note(NoteCode.NOT_BY_SLACK, kind=message.kind))
         channel = self.conversation(message)
         if message.attempt > 1:
             found = self.find_posted(channel, message)
             if found:
-                return Delivery(self.channel, f"{channel}/{found}", note="al eerder geplaatst")
+                posted = str(note(NoteCode.POSTED_BEFORE))
+                return Delivery(self.channel, f"{channel}/{found}", note=posted)
         return Delivery(self.channel, f"{channel}/{self.post(channel, message)}")
 
     def post(self, channel: str, message: Message) -> str:
@@ -213,7 +217,9 @@ class SlackNotifier:
                     return str(answer["ts"])
                 error = answer.get("error")
                 if error in REFUSED_POST:
-                    raise Refused(f"Slack-kanaal {channel}: {error}")
+                    raise Refused(
+                        note(NoteCode.SLACK_CHANNEL_REFUSED, channel=channel, error=error)
+                    )
                 if answer.status_code < 500:  # a clear refusal: nothing was posted
                     raise NotifierError(f"{POST}: {error}")
                 last = f"{POST}: HTTP {answer.status_code} {error or ''}".strip()
@@ -222,7 +228,7 @@ class SlackNotifier:
                 return found
             if attempt > 1:  # the first retry waits only for the pacer; then back off
                 self.sleep(min(0.25 * 2.0 ** (attempt - 2), 2.0))
-        raise NotifierError(f"{POST} na {POST_TRIES} pogingen niet gelukt: {last}")
+        raise NotifierError(note(NoteCode.POST_FAILED, method=POST, tries=POST_TRIES, last=last))
 
     def find_posted(self, channel: str, message: Message) -> str | None:
         """The ts of an earlier post of this message in ``channel``, if any."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from notifications.words import button_label, status_label
+
 ACTION_PREFIX = "regie_answer:"
 MODAL = "modal"
 #: An overdue item's buttons that open the new-date modal (regie.slack_modals.overdue_modal).
@@ -33,7 +35,7 @@ def edit_actions(item_id: str) -> dict[str, Any]:
         "elements": [
             {
                 "type": "button",
-                "text": {"type": "plain_text", "text": "Wijzigen"},
+                "text": {"type": "plain_text", "text": button_label("edit")},
                 "action_id": f"{ACTION_PREFIX}{MODAL}",
                 "value": item_id,
             }
@@ -70,9 +72,9 @@ def overdue_actions(item_id: str) -> dict[str, Any]:
         "type": "actions",
         "block_id": answer_block_id(item_id),
         "elements": [
-            _button(item_id, "Gereed…", DONE_ON),
-            _button(item_id, "Nieuwe datum…", NEW_DATE, "primary"),
-            _button(item_id, "Loopt vast…", BLOCKED, "danger"),
+            _button(item_id, button_label(DONE_ON), DONE_ON),
+            _button(item_id, button_label(NEW_DATE), NEW_DATE, "primary"),
+            _button(item_id, button_label(BLOCKED), BLOCKED, "danger"),
         ],
     }
 
@@ -88,9 +90,9 @@ def answer_actions(item_id: str) -> dict[str, Any]:
         "type": "actions",
         "block_id": answer_block_id(item_id),
         "elements": [
-            button("Op schema", "on_track", "primary"),
-            button("Risico", "at_risk", "danger"),
-            button("Gereed…", DONE_ON),
-            button("Update geven", MODAL),
+            button(status_label("on_track"), "on_track", "primary"),
+            button(status_label("at_risk"), "at_risk", "danger"),
+            button(button_label(DONE_ON), DONE_ON),
+            button(button_label(MODAL), MODAL),
         ],
     }

@@ -548,7 +548,8 @@ def _sender_refused(app: App, plan_id: str, reason: str) -> None:
 
 def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
     """The message as it should go out now, or None when nothing is left to send (recorded)."""
-    from regie.recheck import NOTHING_LEFT, needs_plan, recheck
+    from notifications.notes import NoteCode, dutch
+    from regie.recheck import needs_plan, recheck
     from store import Repository
     from store.dialect import take_write_lock
 
@@ -573,7 +574,7 @@ def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
             repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=checked.cancelled)
             return None
         if checked.empty:
-            reason = f"{NOTHING_LEFT} ({', '.join(checked.left_out)})"
+            reason = f"{dutch(NoteCode.NOTHING_LEFT)} ({', '.join(checked.left_out)})"
             repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)
             return None
         repo.revise_outbox(checked.message)

@@ -76,11 +76,13 @@ def parse_filters(
     plan: Plan, rows: list[DecisionRow], body: str, meeting: str, step: str, effect: str
 ) -> tuple[DecisionFilters, list[str]]:
     """The filters from the URL's text; a bad value becomes a Dutch line naming the field."""
+    from regie.texts import filter_text
+
     problems = []
     known_bodies = {b.id for b in plan.governance} | {r.body_id for r in rows}
     body_ok = body if body in known_bodies else None
     if body and body_ok is None:
-        problems.append(f"Orgaan: onbekend orgaan ‘{body}’.")
+        problems.append(filter_text("unknown_body", body))
     meeting_ok = None
     if meeting:
         try:
@@ -90,16 +92,16 @@ def parse_filters(
         except ValueError:
             meeting_ok = None
         if meeting_ok is None:
-            problems.append(f"Vergadering: ‘{meeting}’ is geen datum (JJJJ-MM-DD).")
+            problems.append(filter_text("not_a_date", meeting))
     step_ok = None
     if step:
         if step.isascii() and step.isdigit() and int(step) in {s.number for s in plan.steps}:
             step_ok = int(step)
         else:
-            problems.append(f"Stap: het plan heeft geen stap ‘{step}’.")
+            problems.append(filter_text("unknown_step", step))
     effect_ok = effect if effect in KIND_LABELS else None
     if effect and effect_ok is None:
-        problems.append(f"Gevolg: onbekend gevolg ‘{effect}’.")
+        problems.append(filter_text("unknown_effect", effect))
     return DecisionFilters(body_ok, meeting_ok, step_ok, effect_ok), problems
 
 

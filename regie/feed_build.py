@@ -262,6 +262,7 @@ def _left_on(plan: Plan, last: date, as_of: date) -> date:
 
 def _header(plan: Plan, scope: Scope, undated: int = 0, base_url: str = "") -> Any:
     from feeds.model import FeedHeader
+    from regie.texts import feed_words
 
     short = plan.programme.short_title or plan.programme.title
     example = False
@@ -269,19 +270,19 @@ def _header(plan: Plan, scope: Scope, undated: int = 0, base_url: str = "") -> A
         org = plan.organisation(scope.value)
         # Without a bracketed explanation: calendar sidebars cut long names short.
         name = re.sub(r"\s*\(.*\)\s*$", "", org.name) if org else ""
-        label = f"deadlines {name or scope.value}"
+        label = feed_words("scope_org", name=name or scope.value)
     elif scope.kind == "step":
         step = next((s for s in plan.steps if str(s.number) == scope.value), None)
-        label = f"stap {scope.value}" + (f": {step.title}" if step else "")
+        label = feed_words("scope_step", number=scope.value, title=step.title if step else "")
     elif scope.kind == "contact":
         contact = next((c for c in plan.contacts if c.id == scope.value), None)
-        label = f"deadlines voor {contact.name if contact else scope.value}"
+        label = feed_words("scope_contact", name=contact.name if contact else scope.value)
     elif scope.kind == "body":
         body = next((b for b in plan.governance if b.id == scope.value), None)
-        label = f"vergaderingen {body.name if body else scope.value}"
+        label = feed_words("scope_body", name=body.name if body else scope.value)
         example = body is not None and body.meetings is not None and body.meetings.example
     else:
-        label = "alle deadlines"
+        label = feed_words("scope_all")
     return FeedHeader(
         name=f"{short} – {label}",
         uid=f"{scope}@{plan.programme.id}.regie",

@@ -244,6 +244,7 @@ def _items(
     from governance.labels import rag_label, state_label
     from governance.office_names import office_names
     from regie.plan_cache import plan_index
+    from regie.texts import feed_words
 
     zone = app.settings.timezone or plan.calendar.timezone  # the business date's (services.today)
     org_names = {o.id: o.name for o in plan.organisations}
@@ -302,7 +303,7 @@ def _items(
             gereed=gone.gereed, due=gone.due, step=gone.step,
             action=actions.get(gone.action_code, gone.action_code),
             owners=tuple(org_names.get(o, o) for o in gone.owners), state="cancelled",
-            labels=("uit het plan gehaald", rag_label("grey")), removed=True,
+            labels=(feed_words("removed"), rag_label("grey")), removed=True,
         )  # fmt: skip
         plain = replace(event, url=None)  # no note: it left the plan
         left = local_date(gone.archived_at, zone)  # the office's day it left the plan

@@ -202,6 +202,7 @@ def ended_feed(app: App, plan: Plan | None, programme_id: str, reason: str, day:
     a day; its one event is on ``day`` (today), so it is seen where the subscriber looks."""
     from feeds.ics import Ended, render_ended
     from governance.office_names import office_names
+    from regie.texts import feed_words
 
     zone = ZoneInfo(plan.calendar.timezone if plan is not None else "Europe/Amsterdam")
     stamp = datetime.combine(day, time(), zone).astimezone(UTC)
@@ -210,7 +211,7 @@ def ended_feed(app: App, plan: Plan | None, programme_id: str, reason: str, day:
         programme = plan.programme.short_title or plan.programme.title
     ended = Ended(
         reason=reason,
-        programme=programme or "het programma",
+        programme=programme or feed_words("no_programme"),
         office=office_names(plan.programme if plan is not None else None),
         contact=app.settings.smtp.reply_to if app.settings.smtp else None,
         uid=f"beeindigd@{programme_id}.regie",

@@ -255,20 +255,21 @@ def _page(text: str, pages: int) -> tuple[int, int | None]:
 def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filters, list[str]]:
     """Filters from the URL; a bad one becomes a Dutch message naming the field, and is ignored."""
     from governance.labels import state_key
+    from regie.texts import filter_text
 
     problems = []
     owner_ok = owner if owner and plan.organisation(owner) is not None else None
     if owner and owner_ok is None:
-        problems.append(f"Eigenaar: onbekende organisatie ‘{owner}’.")
+        problems.append(filter_text("unknown_owner", owner))
     step_ok = None
     if step:
         if step.isdigit() and int(step) in {s.number for s in plan.steps}:
             step_ok = int(step)
         else:
-            problems.append(f"Stap: het plan heeft geen stap ‘{step}’.")
+            problems.append(filter_text("unknown_step", step))
     state_ok = state_key(state) if state else None
     if state and state_ok is None:
-        problems.append(f"Stand: onbekende stand ‘{state}’.")
+        problems.append(filter_text("unknown_state", state))
     return Filters(owner_ok, step_ok, state_ok), problems
 
 

@@ -20,8 +20,16 @@ from sqlalchemy.orm import Session
 
 from store.records import OutboxRecord
 
-#: Why a message was not sent (stored as its last_error; status 'suppressed').
-NOTHING_LEFT = "niet verzonden: alle punten zijn intussen gereed of vervallen"
+
+def __getattr__(name: str) -> str:
+    # NOTHING_LEFT: why a message was not sent (stored as its last_error, status 'suppressed',
+    # the items left out after it in parentheses), worded by the delivery-note catalogue when
+    # first asked for (no Jinja2 when the command line starts).
+    if name == "NOTHING_LEFT":
+        from notifications.notes import NoteCode, dutch
+
+        return dutch(NoteCode.NOTHING_LEFT)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from notifications.slack_answer_blocks import BLOCKED
+from notifications.words import ANSWER_STATUSES, status_labels
 
 if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.updates import StatusUpdate
 
-QUICK = {"on_track": "Op schema", "at_risk": "Risico", "done": "Gereed"}
-STATUS_LABELS = {**QUICK, "cancelled": "Vervallen"}
+#: The statuses the modal offers, with their labels (notifications/templates/answer_words.txt.j2).
+QUICK = {status: status_labels()[status] for status in ANSWER_STATUSES}
+#: Every status as the modals name it (an item's latest answer may be cancelled).
+STATUS_LABELS = dict(status_labels())
 MODAL_CALLBACK = "regie_answer_modal"
 #: The overdue item's modal ("Nieuwe datum…" / "Loopt vast…"), :func:`overdue_modal`.
 OVERDUE_CALLBACK = "regie_overdue_modal"

@@ -51,8 +51,12 @@ def text(template: str, **context: object) -> str:
 def phrase(catalogue: str, code: str, values: Mapping[str, object] | None = None) -> str:
     """Macro ``code`` of ``regie/templates/<catalogue>`` on one line; the macros read the
     ``values`` that their code carries (as the catalogue's variables)."""
+    return _one_line(_macro(catalogue, code, values))
+
+
+def _macro(catalogue: str, code: str, values: Mapping[str, object] | None) -> str:
     module = environment().get_template(catalogue).make_module(dict(values or {}))
-    return _one_line(str(getattr(module, code)()))
+    return str(getattr(module, code)())
 
 
 def refusal_text(reason: Refusal, programme: Programme | None = None) -> str:
@@ -90,6 +94,20 @@ def form_words(code: str, **values: object) -> str:
     """The answer form's labels, errors and hints that its code puts together
     (``regie/templates/answers/form_words.txt.j2``), with their ``values``."""
     return phrase("answers/form_words.txt.j2", code, values)
+
+
+def filter_text(code: str, value: str) -> str:
+    """What is wrong with a page's filter, naming its field, the ``value`` as typed
+    (``regie/templates/filters.txt.j2``)."""
+    # One line in the catalogue; the value is shown as typed (not reflowed).
+    return _macro("filters.txt.j2", code, {"value": value})
+
+
+def feed_words(code: str, **values: object) -> str:
+    """A calendar feed's own words: its name by scope, a removed item's label
+    (``regie/templates/feeds.txt.j2``), with their ``values``."""
+    # One line in the catalogue; a name is kept as the plan writes it (not reflowed).
+    return _macro("feeds.txt.j2", code, values)
 
 
 def _one_line(rendered: str) -> str:

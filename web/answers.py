@@ -15,17 +15,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from governance.answers import AnswerInput, Refusal
+from notifications.words import ANSWER_STATUSES, status_label, status_labels
 from regie.texts import date_text, form_words, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from governance.plan import Plan
     from regie.bootstrap import App
 
-STATUS_CHOICES = (
-    ("on_track", "Op schema"),
-    ("at_risk", "Risico"),
-    ("done", "Gereed"),
-)
+#: The statuses the form offers, with their labels (notifications/templates/answer_words.txt.j2).
+STATUS_CHOICES = tuple((status, status_label(status)) for status in ANSWER_STATUSES)
 #: HTTP status per refusal: the page is the same kind either way, the code tells tools why.
 REFUSAL_STATUS = {
     Refusal.LINK_TAMPERED: 404,
@@ -387,7 +385,7 @@ def _form(
 
 
 #: Every status as the pages name it (an item's latest update may be cancelled).
-STATUS_LABELS = {**dict(STATUS_CHOICES), "cancelled": "Vervallen"}
+STATUS_LABELS = dict(status_labels())
 
 
 def _refused(
