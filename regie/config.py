@@ -71,6 +71,15 @@ class Settings:
             raise InvalidInput(f"REGIE_SECRET_KEY: too easy to guess: it {weak}; {hint}")
         return self.secret_key
 
+    def refuse_unusable_key(self) -> None:
+        """A REGIE_SECRET_KEY that is set but too short or easy to guess, refused (one line) by
+        a command that signs answer links with it (``cycle``, ``round``, ``meeting prepare``)
+        as its first step: before SQLite is migrated, so a refused command has changed nothing
+        (a key an older release accepted, refused after an upgrade). An unset key is allowed:
+        those commands then make no links."""
+        if self.secret_key:
+            self.require_secret_key()
+
     def missing_database_directory(self) -> str | None:
         """Why a SQLite database file cannot be made where the URL says, or None. REGIE_HOME,
         the default database's place, is created as needed; any other directory must exist,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from regie import __version__ as regie_version
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 from regie.report_build import _agenda_pack, _progress_report
@@ -113,6 +114,9 @@ def _archive_many(
     ]  # fmt: skip
     if not archive:
         return out
+    # The Regie that made it, beside its layout: what an auditor asks of a report that an
+    # earlier release archived (its templates are that release's).
+    parameters = {**parameters, "regie_version": regie_version}
     plan_text = _plan_text(plan)
     with app.session() as session, session.begin():
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
@@ -278,17 +282,44 @@ class Reproduction:
 
     report_id: int
     archived_sha256: str
+    #: The rebuild's hash and bytes ("" and b"" when it was not made again).
     sha256: str
     content: bytes
-    recorded_until: datetime
-    #: Where the plan came from: the text kept with the report, else today's plan file.
+    recorded_until: datetime | None
+    #: Where the plan came from: the text kept with the report, else today's plan file (``none``
+    #: when it was not made again).
     plan_source: str
     plan_sha256: str | None
     format: str = "html"
+    #: False for a report archived by a Regie from before layouts were recorded that layout
+    #: 1 does not make again (or that has no cut-off to make it from): its templates are not
+    #: known, so no comparison is claimed (:data:`NOT_COMPARABLE`).
+    comparable: bool = True
 
     @property
     def matches(self) -> bool:
-        return self.sha256 == self.archived_sha256
+        return self.comparable and self.sha256 == self.archived_sha256
+
+    @property
+    def outcome(self) -> str:
+        """``matches``, ``differs`` (exit 1: the records or the plan are not what it was made
+        from) or :data:`NOT_COMPARABLE`."""
+        if not self.comparable:
+            return NOT_COMPARABLE
+        return "matches" if self.matches else "differs"
+
+
+#: The outcome for a report archived before layouts were recorded (agenda packs before layout
+#: 2, progress reports before their layouts, 2026-12-04) that layout 1 does not make again: its
+#: templates changed more than once after its data cut-off was first recorded (migration 0019)
+#: and before layout 1 was frozen, and no archive says which ones it was made with. Its stored
+#: bytes are checked against their hash instead (as ``regie report show`` does).
+NOT_COMPARABLE = "not-comparable"
+
+
+def pre_layout(parameters: dict[str, Any] | None) -> bool:
+    """Archived by a Regie from before layouts were recorded (no ``layout`` parameter)."""
+    return "layout" not in (parameters or {})
 
 
 def parse_recorded_until(value: str | None, option: str = "--recorded-until") -> datetime | None:
@@ -337,9 +368,19 @@ def kept_plan(app: App, sha256: str | None) -> Plan | None:
 def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) -> Reproduction:
     """Make archived report ``report_id`` again, in its format, from the records recorded up to
     its data cut-off (or ``recorded_until``) and the plan it was made from (kept with it; today's
-    plan file when none was kept, which the result says). Nothing is archived."""
-    report = archived_report(app, report_id)
+    plan file when none was kept, which the result says). Nothing is archived. A report archived
+    before layouts were recorded is made with layout 1; when that does not give its bytes, or it
+    has no cut-off either, the result is :data:`NOT_COMPARABLE`, not a difference."""
+    report = archived_report(app, report_id)  # its stored bytes checked against their hash
     cut = recorded_until or report.data_until
+    old = pre_layout(report.parameters)
+    if cut is None and old:
+        # Made before the cut-off and the layout were recorded (before migration 0019): no
+        # records' moment, no templates to make it from; its hash is all there is to check.
+        return Reproduction(
+            report_id, report.sha256, "", b"", None, "none", report.plan_sha256,
+            report.format, comparable=False,
+        )  # fmt: skip
     if cut is None:
         raise InvalidInput(
             f"archived report {report_id} has no data cut-off (made before it was recorded): "
@@ -381,13 +422,17 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
             f"archived report {report_id} ({report.kind}): its parameters do not say how to "
             "make it again"
         ) from None
+    digest = hashlib.sha256(content).hexdigest()
     return Reproduction(
         report_id,
         report.sha256,
-        hashlib.sha256(content).hexdigest(),
+        digest,
         content,
         cut,
         source,
         plan.source_hash if source == "kept" else report.plan_sha256,
         "html" if annex else report.format,
+        # Layout 1 was frozen after the templates had changed: a pre-layout report it does not
+        # make again may have been made with earlier ones, not from other records.
+        comparable=digest == report.sha256 or not old,
     )

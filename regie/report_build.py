@@ -138,7 +138,8 @@ def _agenda_pack(
 #: what needs a decision first (page 1), ranks *ter besluitvorming* by weight and says what got
 #: worse; 3 lists an organisation's change of contact person *sinds de vorige vergadering*. A
 #: pack archived without it is made again with layout 1's frozen templates
-#: (``agenda_v1.*.j2``), so ``regie report reproduce`` still matches it; one of layout 2 with
+#: (``agenda_v1.*.j2``: the release's just before layout 2; a pack an earlier release made is
+#: not comparable, :data:`regie.report_archive.NOT_COMPARABLE`); one of layout 2 with
 #: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
 #: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
 #: the last pack archived for each meeting, made by hand or after it too). 5: the programme's

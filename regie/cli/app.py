@@ -283,7 +283,9 @@ def cycle(
     if simulate:
         os.environ["REGIE_SIMULATE"] = "1"  # also for a flow run's own bootstrap
 
-    run_cycle(_app(), parse_date(as_of, "--as-of"), dry_run=dry_run, full=full, send=not no_send)
+    app_ = _app()
+    app_.settings.refuse_unusable_key()  # before the lock and the migration: nothing changed
+    run_cycle(app_, parse_date(as_of, "--as-of"), dry_run=dry_run, full=full, send=not no_send)
 
 
 #: An answer's fields as `regie update` spells them (the item is its argument).

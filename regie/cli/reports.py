@@ -169,6 +169,7 @@ def meeting_prepare(
     from regie.services import today
 
     app_ = _app()
+    app_.settings.refuse_unusable_key()  # a round it starts sends answer links: before migrating
     plan = app_.load_plan()
     app_.ensure_schema()
     day = parse_date(as_of, "--as-of") or today(app_, plan)
@@ -380,14 +381,32 @@ def report_reproduce(
     out: OutOpt = None,
 ) -> None:
     """Make an archived report again from the records recorded up to its data cut-off and the
-    plan it was made from, and say whether the hash matches (exit 1 when it does not). Nothing
-    is archived; --out writes the rebuilt file."""
+    plan it was made from, and say whether the hash matches (exit 1 when it does not). A report
+    archived by a Regie from before layouts were recorded that cannot be made again byte for
+    byte is said so, with its stored hash checked (exit 0). Nothing is archived; --out writes
+    the rebuilt file."""
     from regie.reports import parse_recorded_until, reproduce
 
     _check_out(out)
     again = reproduce(_app(), report_id, parse_recorded_until(recorded_until))
-    if out is not None:
+    if out is not None and again.content:
         _write(again.content, out, again.format)
+    elif out is not None:
+        typer.echo(f"--out: nothing written to {out}: the report was not made again", err=True)
+    if not again.comparable:
+        tried = (
+            f"layout 1's templates give sha256 {again.sha256} from the records recorded up to "
+            f"{again.recorded_until.isoformat()}, not its bytes, so "
+            if again.recorded_until is not None
+            else ""
+        )
+        typer.echo(
+            f"report {report_id} was archived by an earlier Regie, before layouts were "
+            f"recorded: {tried}it cannot be rebuilt byte for byte; its stored content matches "
+            f"its hash (sha256 {again.archived_sha256})"
+        )
+        return
+    assert again.recorded_until is not None
     plan = (
         f"the plan kept with it ({(again.plan_sha256 or '')[:12]})"
         if again.plan_source == "kept"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from governance.planfile import load_plan
+from regie import __version__
 from tests.cli import regie
 from tests.conftest import SEED_PLAN
 
@@ -85,7 +86,8 @@ def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
     parameters = listed[0]["parameters"]
     assert parameters.pop("listed")  # what its ter besluitvorming put to the body
     assert parameters == {
-        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 7
+        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 7,
+        "regie_version": __version__,
     }  # fmt: skip
     shown = tmp_path / "shown.md"
     assert regie("report", "show", str(listed[0]["id"]), "--out", str(shown)).code == 0

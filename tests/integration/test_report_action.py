@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from regie import __version__
 from regie.bootstrap import App
 from tests.cli import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
@@ -85,6 +86,7 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
     assert made["parameters"] == {
         "from": "2015-01-01", "to": "2016-12-31", "as_of": "2017-03-15",
         "report": "voortgangsrapportage", "layout": 7, "recipient": "Tweede Kamer",
+        "regie_version": __version__,
     }  # fmt: skip
 
     # The next one: the period after the one archived, whatever day it is made.
