@@ -59,8 +59,14 @@ def test_progress_formats(app: App) -> None:
     assert "gereed op 25 september 2015, beloofd Q3-2015" in md
     assert "| 1.3.1 | Klimaatambassadeur | Najaar 2015 | Q2-2016 |" in md
     assert "5,8 % op 31 december 2015" in md and "geen meting" in md
+    # An ongoing item without a date reads as its state and the plan's words, not "gereed
+    # Periodiek" (walk29 13); a dated one keeps "gereed Q3-2016, …".
+    assert "3.5 Lessen Green Deals delen (PIANOo): doorlopend (plan: Periodiek)" in md
+    assert "wacht op 1.2 (plan: Afhankelijk van overleg bestuurlijke afspraken)" in md
+    assert "gereed Periodiek" not in md and "gereed Afhankelijk" not in md
     html = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "html").content.decode()
     assert "data:image/svg+xml;base64," in html  # the indicator chart
+    assert "doorlopend (plan: Periodiek)" in html and "gereed Periodiek" not in html
     pdf = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "pdf").content
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     for heading in ("1. Inleiding", "2. Voortgang per stap", "3. Indicatoren", "4. Samenvatting"):
