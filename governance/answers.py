@@ -139,6 +139,7 @@ class Problem(StrEnum):
     CORRECTS_CORRECTED = "corrects_corrected"
     CORRECTS_NOT_LATEST = "corrects_not_latest"
     CORRECTS_LATER = "corrects_later"
+    CORRECTS_DECISION = "corrects_decision"
 
 
 class FieldProblem(NamedTuple):

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from governance.answers import FieldProblem, Problem
+from governance.decisions import DECISION_SOURCE
 from governance.updates import StatusUpdate
 
 FIELD = "corrects"  # the answer's field a correction problem is about
@@ -51,6 +52,18 @@ def correction_problems(
                 f"update {corrects} is about {target.item_id}, not {item_id}",
                 update=corrects,
                 item=target.item_id,
+            )
+        ]
+    if target.source == DECISION_SOURCE:
+        return [
+            _problem(
+                Problem.CORRECTS_DECISION,
+                f"update {corrects} records a decision of {target.author} "
+                f"({target.reported_on}): a decision is changed by a new one "
+                "(`regie decision add`)",
+                update=corrects,
+                body=target.author,
+                on=target.reported_on,
             )
         ]
     by = corrected_by(history).get(corrects)

@@ -90,17 +90,28 @@ def message_id(key: str, mail_from: str | None = None, programme: str | None = N
     return f"<{digest}@{domain}>"
 
 
-def to_header(name: str, email: str | None) -> str:
+def to_header(name: str, email: str | None, *, strict: bool = False) -> str:
     """The To header of a mail to ``name`` at ``email``, the same in the SMTP mail and its file
     copy: the name quoted as needed (``"Jansen, P." <p@…>``: the usual Dutch "Achternaam,
     voorletters", quotes or an "ë" stay one address, not two). Without an address (a contact
     only on Slack: the file copy) an empty group, so the name still reads as one recipient.
-    An address the header parser refuses raises ValueError, IndexError or HeaderParseError."""
+    ``strict`` (SMTP): an address the header parser refuses raises ValueError, IndexError or
+    HeaderParseError, which the sender reports; else it is written as given."""
+    from email.errors import HeaderParseError
     from email.headerregistry import Address, Group
 
     if email is None:
         return str(Group(display_name=name))
-    return str(Address(display_name=name, addr_spec=email))
+    try:
+        return str(Address(display_name=name, addr_spec=email))
+    except (ValueError, IndexError, HeaderParseError):
+        if strict:
+            raise
+        # An address the plan accepts but the strict parser does not (``p..q@x.nl``): the
+        # file copy is still written, the name quoted by formataddr, as before the quoting.
+        from email.utils import formataddr
+
+        return formataddr((name, email))
 
 
 def message_id_digest(value: str) -> str | None:

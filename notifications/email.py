@@ -119,7 +119,7 @@ class EmailNotifier:
         mail = EmailMessage()
         mail["Subject"] = message.subject
         mail["From"] = self.mail_from
-        mail["To"] = to_header(message.recipient_name, message.email or "")
+        mail["To"] = to_header(message.recipient_name, message.email or "", strict=True)
         if self.reply_to:
             mail["Reply-To"] = self.reply_to
         mail["Date"] = formatdate(localtime=True)

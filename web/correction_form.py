@@ -27,7 +27,10 @@ class CorrectionForm:
 def start_form(latest: StatusUpdate | None) -> CorrectionForm | None:
     """The form for the item's latest update (None: nothing to correct), its values filled in
     from that update except the reason, which is the correction's own."""
-    if latest is None or latest.id is None:
+    from governance.decisions import DECISION_SOURCE
+
+    # A decision's update is changed by a new decision, not corrected here.
+    if latest is None or latest.id is None or latest.source == DECISION_SOURCE:
         return None
     values = {
         "status": latest.status.value,

@@ -20,6 +20,10 @@ from web.correction_form import FIELDS, STATUSES, CorrectionForm
 if TYPE_CHECKING:
     from regie.bootstrap import App
 
+#: The refusals that mean the item moved on since the form was shown (an answer, or another
+#: correction): the form is shown again aimed at the newest update, the reason kept.
+_MOVED_ON = frozenset({"corrects_not_latest", "corrects_corrected"})
+
 
 async def correct(request: Request) -> Response:
     from web.pages import _refused, _to_login, _user
@@ -49,7 +53,7 @@ def _record(
     from web.answers import _date, _sentence
 
     app = request.app.state.regie
-    if not corrects_text.isdigit() or len(corrects_text) > 18:
+    if not (corrects_text.isascii() and corrects_text.isdigit()) or len(corrects_text) > 18:
         return _page(request, user, item_id, None, fields, {})  # not our form: shown afresh
     corrects = int(corrects_text)
     errors: dict[str, str] = {}
@@ -62,6 +66,12 @@ def _record(
     )
     if errors:
         return _page(request, user, item_id, corrects, fields, errors)
+    # The form starts from the corrected update's values: a date its new status does not
+    # take (a completion date when it is no longer gereed, a forecast when it is) is left out.
+    if status != "done":
+        completed = None
+    if status in ("done", "cancelled"):
+        forecast = None
     plan, _ = current_plan(app)
     as_of = today(app)
     if status == "done" and completed is None:
@@ -78,7 +88,13 @@ def _record(
         if not exc.problems:  # not about the form's fields (an item left the plan, say)
             errors["corrects"] = _sentence(exc.message)
         for p in exc.problems:
-            errors.setdefault(p.field, _sentence(problem_text(p)))
+            # A problem of a field the form does not show is said at the form's top.
+            errors.setdefault(
+                p.field if p.field in FIELDS else "corrects", _sentence(problem_text(p))
+            )
+            newer = p.values.get("latest", p.values.get("by"))
+            if p.code in _MOVED_ON and isinstance(newer, int):
+                corrects = newer  # someone answered meanwhile: the form now corrects that one
         return _page(request, user, item_id, corrects, fields, errors)
     return _shown(item_id, recorded.update.id)
 

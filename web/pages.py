@@ -226,6 +226,7 @@ def item_page(
     from governance.answers import OFFICE  # the author an office's own update is stored under
     from governance.corrections import corrected_by
     from regie.office import item_detail, today
+    from web.answers import STATUS_LABELS
     from web.correction_form import STATUSES, start_form
 
     app = request.app.state.regie
@@ -242,6 +243,7 @@ def item_page(
         {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
          "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id),
          "office_author": OFFICE.name, "fix": form, "fix_statuses": STATUSES,
+         "fix_labels": STATUS_LABELS,
          "by_id": {u.id: u for u in detail.updates},
          "corrected_by": corrected_by(detail.updates)},
         user=user, status=status,

@@ -141,3 +141,53 @@ def test_without_login_or_csrf_nothing_is_stored(app: App) -> None:
     bare = post(web, {"corrects": "1"}, status="on_track", note="Reden")
     assert bare.status_code == 403
     assert updates(app) == [(1, "done", None, "Afgerond")]
+
+
+@pytest.mark.parametrize("corrects", ["²", "١", "1x", ""])
+def test_a_corrects_that_is_no_plain_number_shows_the_form_afresh(app: App, corrects: str) -> None:
+    """review6: "²" passes ``str.isdigit`` but not ``int``: the page, not a server error."""
+    web = _client(app)
+    hidden = form_fields(web.get("/items/1.1.1").text)
+    page = post(web, {**hidden, "corrects": corrects}, status="on_track", note="Reden")
+    assert page.status_code < 500, page.text
+    assert updates(app) == [(1, "done", None, "Afgerond")]
+
+
+def test_a_correction_as_prefilled_is_stored_and_a_refusal_takes_the_focus(app: App) -> None:
+    """review6: the form starts from the corrected update's values; a completion date that
+    the new status does not take is left out, not refused. A refused submit says so in the
+    title and its summary takes the focus (the form sits below the history); the statuses
+    read as in every other answer form."""
+    web = _client(app)
+    page = web.get("/items/1.1.1").text
+    select = page.split('id="correctie-status"', 1)[1].split("</select>", 1)[0]
+    assert ">Gereed</option>" in select and ">Op schema</option>" in select
+    hidden = form_fields(page)
+    refused = post(web, hidden, status="on_track", completed_on="2015-06-30", note="")
+    assert refused.status_code == 400
+    assert "<title>Fout: 1.1.1" in refused.text
+    assert 'aria-labelledby="correctie-fout" tabindex="-1" autofocus' in refused.text
+    stored = post(web, hidden, status="on_track", completed_on="2015-06-30", note="Niet gereed")
+    assert stored.status_code == 303, visible(stored.text)
+    assert updates(app)[-1] == (2, "on_track", 1, "Niet gereed")
+
+
+def test_a_form_outrun_by_a_new_answer_is_aimed_at_the_newest_update(app: App) -> None:
+    """review6: someone answered after the form was shown: the refusal says so, and the form
+    shown with it corrects the newest update, so the officer's next submit succeeds."""
+    from regie.history import record_update
+
+    web = _client(app)
+    hidden = form_fields(web.get("/items/1.1.1").text)
+    record_update(
+        app, "1.1.1", "at_risk", as_of=LATER, forecast=None, completed_on=None,
+        comment="Loopt vertraging op", author=None,
+    )  # fmt: skip
+    late = post(web, hidden, status="on_track", note="Correctie")
+    assert late.status_code == 400
+    assert "er is na deze update een nieuwere update gegeven" in visible(late.text).lower()
+    again = form_fields(late.text)
+    assert again["corrects"] == "2"
+    done = post(web, again, status="on_track", note="Correctie")
+    assert done.status_code == 303
+    assert updates(app)[-1] == (3, "on_track", 2, "Correctie")
