@@ -80,10 +80,12 @@ def test_an_address_the_plan_accepts_is_still_written_to_the_file_outbox(
     from notifications.base import to_header
 
     written = FileOutbox(tmp_path).send(_message("Jansen, P.", email=address))
-    mail = _read(Path(str(written.external_id)).read_bytes())
-    assert address in str(mail["To"]) and '"Jansen, P."' in str(mail["To"])
+    data = Path(str(written.external_id)).read_bytes()
+    assert f'To: "Jansen, P." <{address}>'.encode() in data
     assert to_header("Jansen, P.", address) == f'"Jansen, P." <{address}>'
-    with pytest.raises(ValueError):
+    from email.errors import HeaderParseError
+
+    with pytest.raises((ValueError, HeaderParseError)):
         to_header("Jansen, P.", address, strict=True)
 
 
