@@ -28,10 +28,12 @@ def before_0018(model: Any) -> sa.TableClause:
 #: Columns added after revisions that tests go back to and then write with today's code: table,
 #: column and its type per dialect (migration 0022: the outbox's ``first_attempt_at``, which the
 #: sender sets when it claims a message; 0023: the item memory's ``latest_source``, which the
-#: daily step writes with every memory row).
+#: daily step writes with every memory row; 0029: the update a status update corrects, which
+#: the daily step reads with every latest update).
 LATER_COLUMNS = (
     ("outbox", "first_attempt_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("item_memory", "latest_source", {}, "VARCHAR(32)"),
+    ("status_updates", "corrects", {}, "INTEGER"),
 )
 
 
