@@ -230,7 +230,7 @@ def _recorded(
 
 _updates = _recorded(
     "status_updates", "status_update", "reported_on", "item_code",
-    ("status", "forecast", "completed_on", "author", "source", "comment"), _iso,
+    ("status", "forecast", "completed_on", "author", "source", "comment", "corrects"), _iso,
 )  # fmt: skip
 _decisions = _recorded(
     "decisions", "decision", "meeting_on", "item_code",

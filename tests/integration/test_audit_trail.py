@@ -243,6 +243,10 @@ def test_the_export_holds_every_recorded_action_of_the_interval(
             app, "1.1.1", "at_risk", as_of=date(2015, 9, 21), forecast=None,
             completed_on=None, comment="nagekomen", author=None,
         )  # fmt: skip
+        record_update(
+            app, "1.1.1", "on_track", as_of=date(2015, 9, 21), forecast=None,
+            completed_on=None, comment="toch op schema", author=None, corrects=1,
+        )  # fmt: skip
         add_decision(app, "stuurgroep", date(2015, 10, 13), "Akkoord")
         create_token(app, "programme", "voor de auditor", datetime.now(UTC))
         deadline_check(app, date(2015, 10, 1))
@@ -255,8 +259,9 @@ def test_the_export_holds_every_recorded_action_of_the_interval(
                  "message.sent", "regie.reminder.queued"):  # fmt: skip
         assert kind in kinds, kind
     assert all(start <= r.recorded_at < end for r in rows)
-    update = next(r for r in rows if r.kind == "status_update")
+    update, correction = (r for r in rows if r.kind == "status_update")
     assert (update.actor, update.item, str(update.business_date)) == ("erik", "1.1.1", "2015-09-21")
+    assert (update.details["corrects"], correction.details["corrects"]) == (None, update.source_id)
     assert update.as_dict()["recorded_at"].endswith("+00:00")
     assert {r.actor for r in rows if r.source in ("decisions", "plan_revisions")} == {"erik"}
     assert audit_export(app, start - timedelta(days=1), start) == []
