@@ -198,4 +198,6 @@ def test_waiting_item_reads_wacht_op_once(seed: ProgressReport) -> None:
         assert f"wacht op {on_}" in text
     assert f" | wacht op {on_} | " in md
     lopend = next(b for b in md.splitlines() if b.startswith(f"- {waiting.item_id} "))
-    assert lopend.endswith(f", wacht op {on_}")
+    # Layout 7: an undated waiting item reads as its state, then the plan's words for its date.
+    assert lopend.count("wacht") == 1
+    assert re.search(rf"[:,] wacht op {re.escape(on_)}( \(plan: [^)]+\))?$", lopend), lopend
