@@ -26,15 +26,12 @@ _MOVED_ON = frozenset({"corrects_not_latest", "corrects_corrected"})
 
 
 async def correct(request: Request) -> Response:
-    from web.pages import _refused, _to_login, _user
-    from web.security import CSRF_FIELD, csrf_ok
+    from web.pages import officer_post
 
-    form = await request.form()
-    user = await run_in_threadpool(_user, request)
-    if user is None:
-        return _to_login(request)
-    if not csrf_ok(request, form.get(CSRF_FIELD)):
-        return _refused(request)
+    posted = await officer_post(request)
+    if isinstance(posted, Response):
+        return posted
+    form, user = posted
     item_id = str(request.path_params["item_id"])
     fields = {k: str(form.get(k) or "") for k in ("status", "forecast", "completed_on", "note")}
     fields["note"] = fields["note"].replace("\r\n", "\n")

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -102,6 +103,19 @@ def _to_login(request: Request) -> Response:
 def _safe_next(value: object) -> str:
     text = value if isinstance(value, str) else ""
     return text if text.startswith("/") and not text.startswith("//") and "\\" not in text else "/"
+
+
+async def officer_post(request: Request) -> tuple[FormData, LoggedIn] | Response:
+    """A logged-in officer's POST: its form and user, or the response that ends it here (the
+    login page without a login, a refusal without the session's CSRF token). One place for both
+    checks, so no form handler can forget one."""
+    form = await request.form()
+    user = await run_in_threadpool(_user, request)
+    if user is None:
+        return _to_login(request)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return _refused(request)
+    return form, user
 
 
 def _refused(request: Request) -> Response:
@@ -319,12 +333,10 @@ async def agenda_create(request: Request) -> Response:
     from web.answers import current_plan
     from web.scope_form import scope_problem
 
-    form = await request.form()
-    user = await run_in_threadpool(_user, request)
-    if user is None:
-        return _to_login(request)
-    if not csrf_ok(request, form.get(CSRF_FIELD)):
-        return _refused(request)
+    posted = await officer_post(request)
+    if isinstance(posted, Response):
+        return posted
+    form, user = posted
     scope = str(form.get("bereik") or "").strip()
     label = str(form.get("omschrijving") or "").strip() or None
     app = request.app.state.regie
@@ -349,12 +361,9 @@ async def agenda_revoke(request: Request) -> Response:
     from regie.errors import InvalidInput
     from regie.feeds import revoke_token
 
-    form = await request.form()
-    user = await run_in_threadpool(_user, request)
-    if user is None:
-        return _to_login(request)
-    if not csrf_ok(request, form.get(CSRF_FIELD)):
-        return _refused(request)
+    posted = await officer_post(request)
+    if isinstance(posted, Response):
+        return posted
     try:
         token_id = int(str(request.path_params["token_id"]))
         await run_in_threadpool(revoke_token, request.app.state.regie, token_id, _now())
