@@ -4,6 +4,8 @@ rebuild says the same; no round, no section; a pack of layout 7 is made again wi
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from regie.answers import record_answer
 from regie.bootstrap import App
 from regie.reports import add_meeting, agenda, reproduce
 from regie.rounds import run_round_day
+from reports.plain_text import markdown_to_text
 from tests.integration.link_setup import link_app
 
 START = date(2025, 6, 2)  # a Monday
@@ -122,3 +125,13 @@ def test_a_pack_of_layout_7_is_made_again_without_the_section(
     again = reproduce(app, made.archive_id or 0)
     assert again.matches and "Statusronde" not in again.content.decode()
     assert "## Statusronde" in _md(app, DURING)  # today's layout has it
+
+
+def test_the_section_in_plain_text_and_word(app: App) -> None:
+    """The formats made from the md and html pack carry it too (the mail's text part, Word)."""
+    _round(app)
+    text = markdown_to_text(_md(app, DURING))
+    assert "Statusronde\n-----------\n" in text and "1.1.2 Prioriteiten (GEM)" in text
+    made = agenda(app, "stuurgroep", MEETING, DURING, "docx", archive=False).content
+    document = zipfile.ZipFile(io.BytesIO(made)).read("word/document.xml").decode()
+    assert "Statusronde" in document and "Nog geen antwoord op:" in document
