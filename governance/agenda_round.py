@@ -86,11 +86,15 @@ def round_outcome(
     if not asked:
         return None
     deadlines = {d.item_id: d for d in plan.deadlines()}
+    order = {item_id: n for n, item_id in enumerate(deadlines)}
     asked_by: dict[str, set[str]] = {}
     for item_id, organisation in asked:
         asked_by.setdefault(item_id, set()).add(organisation)
     missing = []
-    for item_id in sorted(set(asked_by) - set(answered)):
+    # In the plan's order, as the pack's tables list items (1.2 before 1.10); an item no longer
+    # in the plan last.
+    unanswered = sorted(set(asked_by) - set(answered), key=lambda i: (order.get(i, len(order)), i))
+    for item_id in unanswered:
         d = deadlines.get(item_id)
         # An item no longer in the plan: the organisations asked about it stand for its owners.
         owners = tuple(d.owners) if d and d.owners else tuple(sorted(asked_by[item_id]))
