@@ -71,6 +71,7 @@ from governance.agenda_model import (
     local_day,
     shortlist,
 )
+from governance.agenda_round import RoundOutcome
 from governance.agenda_since import (
     _owners,
     got_worse,
@@ -162,6 +163,7 @@ def build_agenda(
     contact_revisions: Sequence[ItemRevision] = (),
     packs_listed: Mapping[date, frozenset[str] | None] | None = None,
     packs_not_counted: Mapping[date, str] | None = None,
+    status_round: RoundOutcome | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -290,6 +292,7 @@ def build_agenda(
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),
+        status_round=status_round,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
+from governance.agenda_round import RoundOutcome
 from governance.decisions import (
     Decision,
 )
@@ -283,6 +284,9 @@ class AgendaPack:
     #: (layout 4): ``sent`` (it counts), ``never_sent`` (made by hand or never queued) or
     #: ``made_after_meeting`` (as of the meeting's day or later); not one of them counts.
     earlier_packs: tuple[tuple[date, str], ...] = ()
+    #: How the status round before the meeting went (layout 8; None: no round, or an older
+    #: layout, which had no such section).
+    status_round: RoundOutcome | None = None
 
 
 def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:

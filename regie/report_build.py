@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.pack_round import pack_round
 from regie.report_reads import (
     assess_as_of,
     body_or_fail,
@@ -20,6 +21,7 @@ from regie.report_reads import (
 
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
+    from governance.agenda_round import RoundOutcome
     from governance.plan import Plan
 
 
@@ -107,6 +109,14 @@ def _agenda_pack(
             edits = recorded_edits(connection, plan, previous.on, recorded_until)
             then = plan_on(plan, basis.recorded, previous.on, edits)
             before = assess_as_of(connection, then, previous.on, recorded_until=recorded_until)
+        # Layout 8: how the status round went; an older archived pack had no such section.
+        status_round: RoundOutcome | None = None
+        round_at: list[datetime] = []
+        if (layout or AGENDA_LAYOUT) >= 8:
+            status_round, round_at = pack_round(
+                connection, plan, body_id, meeting_on, previous.on if previous else None,
+                as_of, recorded_until,
+            )  # fmt: skip
     pack = build_agenda(
         basis.plan,
         basis.assessment,
@@ -127,10 +137,12 @@ def _agenda_pack(
         contact_revisions=contacts,
         packs_listed=listed,
         packs_not_counted=not_counted,
+        status_round=status_round,
     )
     cut_off = basis.cut_off
-    if listed:  # the packs it read are part of its data: a rebuild reads the same ones
-        cut_off = max([*archived_at, *([cut_off] if cut_off else [])])
+    # The packs and the round it read are part of its data: a rebuild reads the same ones.
+    if listed or round_at:
+        cut_off = max([*archived_at, *round_at, *([cut_off] if cut_off else [])])
     return pack, cut_off
 
 
@@ -148,8 +160,10 @@ def _agenda_pack(
 #: change to a worse colour is *verslechterd*; improvements are listed apart (layout 5 listed
 #: every change of colour as worse; made again with ``agenda_v5.*.j2``). 7: the PDF hyphenates
 #: the item tables' long words and the owner's column fits its header (``_base.html.j2``'s
-#: ``hyphenate``; layouts 5–6 broke a title anywhere, without a hyphen).
-AGENDA_LAYOUT = 7
+#: ``hyphenate``; layouts 5–6 broke a title anywhere, without a hyphen). 8: *Statusronde* after
+#: the summary says how the meeting's status round went (asked, answered, the items without an
+#: answer), read within the pack's cut-off; layouts up to 7 leave it out and read no round.
+AGENDA_LAYOUT = 8
 
 
 def agenda_parameters(

@@ -1,0 +1,137 @@
+"""The agenda pack's *Statusronde* (layout 8, walk29 7): how the status round before the meeting
+went — asked, answered, the items without an answer — read within the pack's data cut-off, so a
+rebuild says the same; no round, no section; a pack of layout 7 is made again without it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from governance.answers import Answerer, AnswerInput
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.reports import add_meeting, agenda, reproduce
+from regie.rounds import run_round_day
+from reports.plain_text import markdown_to_text
+from tests.integration.link_setup import link_app
+
+START = date(2025, 6, 2)  # a Monday
+ANSWER_BY = date(2025, 6, 13)
+MEETING = date(2025, 6, 17)
+DURING = date(2025, 6, 10)  # the round still runs
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    app = link_app(migrated_url, tmp_path)
+    add_meeting(app, "stuurgroep", MEETING, None, None, None)
+    return app
+
+
+def _answer(app: App, item: str, by: str, day: date) -> None:
+    record_answer(app, AnswerInput(item, "on_track"), Answerer(by, by), channel="web", as_of=day)
+
+
+def _round(app: App) -> None:
+    """A round for the meeting (four items asked); Carla (PROV) answers for 1.2 and 2.1."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    for item in ("1.2", "2.1"):
+        _answer(app, item, "carla", date(2025, 6, 5))
+
+
+def _md(app: App, as_of: date, *, archive: bool = False) -> str:
+    return agenda(app, "stuurgroep", MEETING, as_of, "md", archive=archive).content.decode()
+
+
+def test_a_pack_after_the_round_says_how_it_went(app: App) -> None:
+    _round(app)
+    run_round_day(app, ANSWER_BY)  # closes it: the office's summary
+    md = _md(app, ANSWER_BY)
+    section = md[md.index("## Statusronde") : md.index("## 1. Opening")]
+    assert section == (
+        "## Statusronde\n\n"
+        "Gevraagd op 2 juni 2025, antwoorden tot 13 juni 2025: 2 van 4 punten beantwoord.\n\n"
+        "Geen antwoord ontvangen op:\n\n"
+        "- 1.1.1 Knelpuntenkaart (GEM)\n"
+        "- 1.1.2 Prioriteiten (GEM)\n\n"
+    )
+    assert md.index("## In het kort") < md.index("## Statusronde")
+    html = agenda(app, "stuurgroep", MEETING, ANSWER_BY, "html", archive=False).content.decode()
+    assert '<h2 id="ronde">Statusronde</h2>' in html
+    assert "antwoorden tot 13 juni 2025: 2 van 4 punten beantwoord." in html
+    assert "<li>1.1.2 Prioriteiten <small>(GEM)</small></li>" in html
+
+
+def test_a_round_still_open_says_so(app: App) -> None:
+    _round(app)
+    md = _md(app, DURING)
+    assert (
+        "Gevraagd op 2 juni 2025, de ronde loopt nog tot 13 juni 2025: tot nu toe 2 van 4"
+        " punten beantwoord.\n\nNog geen antwoord op:\n"
+    ) in md
+
+
+def test_no_round_no_section(app: App) -> None:
+    md = _md(app, ANSWER_BY)
+    assert "Statusronde" not in md and "Geen antwoord" not in md
+    html = agenda(app, "stuurgroep", MEETING, ANSWER_BY, "html", archive=False).content.decode()
+    assert "Statusronde" not in html
+
+
+def test_a_round_of_an_earlier_meeting_is_not_this_ones(app: App) -> None:
+    """A round whose answers were due by an earlier meeting prepared that one."""
+    add_meeting(app, "stuurgroep", date(2025, 6, 12), None, None, None)
+    _round(app)  # answers by 13 June: for the meeting of the 17th, not the 12th
+    earlier = agenda(app, "stuurgroep", date(2025, 6, 12), DURING, "md", archive=False)
+    assert "## Statusronde" not in earlier.content.decode()
+    assert "## Statusronde" in _md(app, DURING)
+
+
+def test_answers_and_closing_after_the_cut_off_do_not_change_a_rebuild(app: App) -> None:
+    _round(app)
+    made = agenda(app, "stuurgroep", MEETING, DURING, "md")
+    # Later: an answer reported on the pack's day, then the round closes.
+    _answer(app, "1.1.1", "anna", DURING)
+    run_round_day(app, ANSWER_BY)
+    assert "tot nu toe 3 van 4 punten" in _md(app, DURING)  # a fresh pack counts it
+    again = reproduce(app, made.archive_id or 0)
+    assert again.matches, "the archived pack is not made again byte for byte"
+    assert "tot nu toe 2 van 4 punten" in again.content.decode()
+
+
+def test_a_round_started_after_the_last_update_is_in_the_cut_off(app: App) -> None:
+    """The round's own records count for the cut-off: a rebuild still finds it."""
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    made = agenda(app, "stuurgroep", MEETING, DURING, "md")
+    assert "tot nu toe 0 van 4 punten" in made.content.decode()
+    assert reproduce(app, made.archive_id or 0).matches
+
+
+def test_a_pack_of_layout_7_is_made_again_without_the_section(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regie import report_build
+
+    _round(app)
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", 7)  # where the pack and its parameters read it
+        made = agenda(app, "stuurgroep", MEETING, DURING, "md")
+    assert made.parameters["layout"] == 7
+    assert "Statusronde" not in made.content.decode()
+    again = reproduce(app, made.archive_id or 0)
+    assert again.matches and "Statusronde" not in again.content.decode()
+    assert "## Statusronde" in _md(app, DURING)  # today's layout has it
+
+
+def test_the_section_in_plain_text_and_word(app: App) -> None:
+    """The formats made from the md and html pack carry it too (the mail's text part, Word)."""
+    _round(app)
+    text = markdown_to_text(_md(app, DURING))
+    assert "Statusronde\n-----------\n" in text and "1.1.2 Prioriteiten (GEM)" in text
+    made = agenda(app, "stuurgroep", MEETING, DURING, "docx", archive=False).content
+    document = zipfile.ZipFile(io.BytesIO(made)).read("word/document.xml").decode()
+    assert "Statusronde" in document and "Nog geen antwoord op:" in document
