@@ -1,7 +1,7 @@
-"""The agenda pack's *Statusronde* (layout 8): how the status round before the meeting went.
+"""The agenda pack's *Statusronde* (layout 8): how the status rounds before the meeting went.
 
 Pure: the store reads the body's rounds, a round's requests and the items answered in it up to
-the pack's data cut-off; this picks the round that belongs to the meeting and counts. An item
+the pack's data cut-off; this picks the rounds that belong to the meeting and counts. An item
 counts as answered as :func:`regie.rounds.round_progress` counts it (an update reported from
 the day the round started up to the day it closed, or the pack's day when earlier), so the pack
 and the office's summary agree.
@@ -39,25 +39,33 @@ class RoundItem:
 
 @dataclass(frozen=True, slots=True)
 class RoundOutcome:
+    #: The first round's start and the last one's answer-by (a meeting may have had a round for
+    #: everyone and a later one for some owners: counted as one).
     asked_on: date
     answer_by: date
-    #: The round still takes answers on the pack's day (*loopt nog tot* ``answer_by``).
+    #: A round still takes answers on the pack's day (*loopt nog tot* ``answer_by``).
     still_open: bool
     asked: int
     answered: int
+    #: The first :data:`LISTED` items without an answer, in the plan's order; ``more``: the rest.
     unanswered: tuple[RoundItem, ...]
+    more: int = 0
 
 
-def round_for_meeting(
+#: How many unanswered items the pack names before "en nog N punten zonder antwoord".
+LISTED = 25
+
+
+def rounds_for_meeting(
     rounds: Sequence[RoundFacts],
     body_id: str,
     meeting_on: date,
     previous_on: date | None,
     as_of: date,
-) -> RoundFacts | None:
-    """The round that prepares the meeting, as :func:`regie.rounds.round_meeting` ties them:
-    this body's, answers due by the meeting and after the previous one; started by ``as_of``.
-    Of several, the latest started."""
+) -> list[RoundFacts]:
+    """The rounds that prepare the meeting, as :func:`regie.rounds.round_meeting` ties them
+    (the rule the rounds' own mails follow): this body's, answers due by the meeting and after
+    the previous one; started by ``as_of``. In the order they started."""
     mine = [
         r
         for r in rounds
@@ -66,7 +74,7 @@ def round_for_meeting(
         and r.answer_by <= meeting_on
         and (previous_on is None or r.answer_by > previous_on)
     ]
-    return max(mine, key=lambda r: (r.started_on, r.round_id), default=None)
+    return sorted(mine, key=lambda r: (r.started_on, r.round_id))
 
 
 def answers_until(r: RoundFacts, as_of: date) -> date:
@@ -76,35 +84,41 @@ def answers_until(r: RoundFacts, as_of: date) -> date:
 
 def round_outcome(
     plan: Plan,
-    r: RoundFacts,
-    asked: Sequence[tuple[str, str]],
-    answered: Set[str],
+    asked: Sequence[tuple[RoundFacts, Sequence[tuple[str, str]], Set[str]]],
     as_of: date,
 ) -> RoundOutcome | None:
-    """``asked``: (item, organisation) of the round's requests; ``answered``: the items with an
-    update in the round's window. None when the round asked nothing (no section)."""
-    if not asked:
+    """The meeting's rounds counted as one: per round, (the round, (item, organisation) of its
+    requests, the items with an update in its window). An item asked in several rounds is
+    answered when it was answered in any of them. None when the rounds asked nothing."""
+    asked_by: dict[str, set[str]] = {}
+    answered: set[str] = set()
+    for _, requests, in_window in asked:
+        for item_id, organisation in requests:
+            asked_by.setdefault(item_id, set()).add(organisation)
+            if item_id in in_window:
+                answered.add(item_id)
+    if not asked_by:
         return None
     deadlines = {d.item_id: d for d in plan.deadlines()}
     order = {item_id: n for n, item_id in enumerate(deadlines)}
-    asked_by: dict[str, set[str]] = {}
-    for item_id, organisation in asked:
-        asked_by.setdefault(item_id, set()).add(organisation)
     missing = []
     # In the plan's order, as the pack's tables list items (1.2 before 1.10); an item no longer
     # in the plan last.
-    unanswered = sorted(set(asked_by) - set(answered), key=lambda i: (order.get(i, len(order)), i))
+    unanswered = sorted(set(asked_by) - answered, key=lambda i: (order.get(i, len(order)), i))
     for item_id in unanswered:
         d = deadlines.get(item_id)
         # An item no longer in the plan: the organisations asked about it stand for its owners.
         owners = tuple(d.owners) if d and d.owners else tuple(sorted(asked_by[item_id]))
         missing.append(RoundItem(item_id, d.title if d else "", owners))
-    still_open = as_of < r.answer_by and (r.closed_on is None or r.closed_on > as_of)
+    rounds = [r for r, requests, _ in asked if requests]
     return RoundOutcome(
-        asked_on=r.started_on,
-        answer_by=r.answer_by,
-        still_open=still_open,
+        asked_on=min(r.started_on for r in rounds),
+        answer_by=max(r.answer_by for r in rounds),
+        still_open=any(
+            as_of < r.answer_by and (r.closed_on is None or r.closed_on > as_of) for r in rounds
+        ),
         asked=len(asked_by),
-        answered=len(asked_by) - len(missing),
-        unanswered=tuple(missing),
+        answered=len(answered),
+        unanswered=tuple(missing[:LISTED]),
+        more=max(0, len(missing) - LISTED),
     )

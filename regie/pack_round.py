@@ -23,29 +23,30 @@ def pack_round(
     as_of: date,
     recorded_until: datetime | None,
 ) -> tuple[RoundOutcome | None, list[datetime]]:
-    """How the meeting's round went as of ``as_of`` (None: no round for it), and the instants
+    """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
     of the round records it read: the pack's cut-off covers them, so a rebuild reads them too."""
-    from governance.agenda_round import answers_until, round_for_meeting, round_outcome
+    from governance.agenda_round import answers_until, round_outcome, rounds_for_meeting
     from store import round_read
 
     programme = plan.programme.id
     found = {r.facts.round_id: r for r in round_read.body_rounds(
         connection, programme, body_id, recorded_until
     )}  # fmt: skip
-    picked = round_for_meeting(
+    picked = rounds_for_meeting(
         [r.facts for r in found.values()], body_id, meeting_on, previous_on, as_of
     )
-    if picked is None:
-        return None, []
-    read = found[picked.round_id]
-    # A closed round counts what its summary counted (an answer recorded later that day is not
-    # the round's), and nothing recorded after the pack's cut-off.
-    ends = [at for at in (read.closed_at, recorded_until) if at is not None]
-    answered = round_read.round_answered(
-        connection, programme, picked.started_on, answers_until(picked, as_of),
-        min(ends) if ends else None,
-    )  # fmt: skip
-    asked = round_read.round_asked(connection, picked.round_id)
-    outcome = round_outcome(plan, picked, asked, answered, as_of)
-    instants = [read.started_at, *([read.closed_at] if read.closed_at else [])]
+    counted = []
+    instants: list[datetime] = []
+    for facts in picked:
+        read = found[facts.round_id]
+        # A closed round counts what its summary counted (an answer recorded later that day is
+        # not the round's), and nothing recorded after the pack's cut-off.
+        ends = [at for at in (read.closed_at, recorded_until) if at is not None]
+        answered = round_read.round_answered(
+            connection, programme, facts.started_on, answers_until(facts, as_of),
+            min(ends) if ends else None,
+        )  # fmt: skip
+        counted.append((facts, round_read.round_asked(connection, facts.round_id), answered))
+        instants += [read.started_at, *([read.closed_at] if read.closed_at else [])]
+    outcome = round_outcome(plan, counted, as_of)
     return outcome, instants if outcome is not None else []

@@ -113,8 +113,8 @@ def _agenda_pack(
         status_round: RoundOutcome | None = None
         round_at: list[datetime] = []
         if (layout or AGENDA_LAYOUT) >= 8:
-            status_round, round_at = pack_round(
-                connection, plan, body_id, meeting_on, previous.on if previous else None,
+            status_round, round_at = pack_round(  # titles as the pack's tables show them
+                connection, basis.plan, body_id, meeting_on, previous.on if previous else None,
                 as_of, recorded_until,
             )  # fmt: skip
     pack = build_agenda(

@@ -54,7 +54,7 @@ def test_a_pack_after_the_round_says_how_it_went(app: App) -> None:
     section = md[md.index("## Statusronde") : md.index("## 1. Opening")]
     assert section == (
         "## Statusronde\n\n"
-        "Gevraagd op 2 juni 2025, antwoorden tot 13 juni 2025: 2 van 4 punten beantwoord.\n\n"
+        "Gevraagd op 2 juni 2025, antwoorden tot 13 juni 2025: 2 van de 4 punten beantwoord.\n\n"
         "Geen antwoord ontvangen op:\n\n"
         "- 1.1.1 Knelpuntenkaart (GEM)\n"
         "- 1.1.2 Prioriteiten (GEM)\n\n"
@@ -62,7 +62,7 @@ def test_a_pack_after_the_round_says_how_it_went(app: App) -> None:
     assert md.index("## In het kort") < md.index("## Statusronde")
     html = agenda(app, "stuurgroep", MEETING, ANSWER_BY, "html", archive=False).content.decode()
     assert '<h2 id="ronde">Statusronde</h2>' in html
-    assert "antwoorden tot 13 juni 2025: 2 van 4 punten beantwoord." in html
+    assert "antwoorden tot 13 juni 2025: 2 van de 4 punten beantwoord." in html
     assert "<li>1.1.2 Prioriteiten <small>(GEM)</small></li>" in html
 
 
@@ -70,7 +70,7 @@ def test_a_round_still_open_says_so(app: App) -> None:
     _round(app)
     md = _md(app, DURING)
     assert (
-        "Gevraagd op 2 juni 2025, de ronde loopt nog tot 13 juni 2025: tot nu toe 2 van 4"
+        "Gevraagd op 2 juni 2025, de ronde loopt nog tot 13 juni 2025: tot nu toe 2 van de 4"
         " punten beantwoord.\n\nNog geen antwoord op:\n"
     ) in md
 
@@ -97,17 +97,17 @@ def test_answers_and_closing_after_the_cut_off_do_not_change_a_rebuild(app: App)
     # Later: an answer reported on the pack's day, then the round closes.
     _answer(app, "1.1.1", "anna", DURING)
     run_round_day(app, ANSWER_BY)
-    assert "tot nu toe 3 van 4 punten" in _md(app, DURING)  # a fresh pack counts it
+    assert "tot nu toe 3 van de 4 punten" in _md(app, DURING)  # a fresh pack counts it
     again = reproduce(app, made.archive_id or 0)
     assert again.matches, "the archived pack is not made again byte for byte"
-    assert "tot nu toe 2 van 4 punten" in again.content.decode()
+    assert "tot nu toe 2 van de 4 punten" in again.content.decode()
 
 
 def test_a_round_started_after_the_last_update_is_in_the_cut_off(app: App) -> None:
     """The round's own records count for the cut-off: a rebuild still finds it."""
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
     made = agenda(app, "stuurgroep", MEETING, DURING, "md")
-    assert "tot nu toe 0 van 4 punten" in made.content.decode()
+    assert "tot nu toe 0 van de 4 punten" in made.content.decode()
     assert reproduce(app, made.archive_id or 0).matches
 
 
@@ -135,3 +135,35 @@ def test_the_section_in_plain_text_and_word(app: App) -> None:
     made = agenda(app, "stuurgroep", MEETING, DURING, "docx", archive=False).content
     document = zipfile.ZipFile(io.BytesIO(made)).read("word/document.xml").decode()
     assert "Statusronde" in document and "Nog geen antwoord op:" in document
+
+
+def test_two_rounds_before_one_meeting_are_counted_as_one(app: App) -> None:
+    """A round for everyone, then one for some owners only: the pack counts every item asked,
+    not just the later round's (review7 2)."""
+    from regie.rounds import start_round
+
+    _round(app)
+    start_round(app, "stuurgroep", date(2025, 6, 12), "owner:PROV", date(2025, 6, 4))
+    md = _md(app, DURING)
+    assert (
+        "Gevraagd op 2 juni 2025, de ronde loopt nog tot 13 juni 2025: tot nu toe 2 van de 4"
+        " punten beantwoord."
+    ) in md
+    assert "- 1.1.1 Knelpuntenkaart (GEM)\n- 1.1.2 Prioriteiten (GEM)\n" in md
+
+
+def test_the_pack_counts_as_the_rounds_summary_did(app: App) -> None:
+    """An answer reported on the closing day but recorded after the summary is not the round's,
+    in the pack as in `regie round status` (review7 4)."""
+    from regie.rounds import round_status
+
+    _round(app)
+    run_round_day(app, ANSWER_BY)  # closes it: the office's summary
+    _answer(app, "1.1.1", "anna", ANSWER_BY)  # later that day
+    md = _md(app, ANSWER_BY)
+    (status,) = round_status(app, ANSWER_BY)
+    assert (status["items"], status["answered"]) == (4, 2)
+    assert "antwoorden tot 13 juni 2025: 2 van de 4 punten beantwoord." in md
+    unanswered = [f"- {u['id']} {u['title']} ({', '.join(u['owners'])})"
+                  for u in status["without_answer"]]  # fmt: skip
+    assert "\n".join(unanswered) + "\n" in md

@@ -104,3 +104,32 @@ def test_before_0030_a_redaction_could_change_what_an_update_corrects(
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:
         conn.execute(sa.update(UpdateRedactionRow).values(in_progress=True))
         conn.execute(sa.text("UPDATE status_updates SET corrects = 1 WHERE id = 2"))
+
+
+@pytest.mark.parametrize("recorded_by", ["office", "someone else"])
+def test_an_erasure_keeps_who_recorded_a_plan_revision(engine: sa.Engine, recorded_by: str) -> None:
+    """A contact's plan revision loses the contact's data in an erasure; who recorded the
+    revision stays (review7 9)."""
+    from store.models import PlanRevisionRow
+
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(PlanRevisionRow).values(
+                id=1, programme_id="p", recorded_at=NOW, entity="contact", code="c",
+                kind="changed", field="email", before="c@x.nl", after="c@y.nl",
+                plan_path="plan/contacts.yaml", recorded_by="office",
+            )
+        )  # fmt: skip
+    erase = (
+        f"UPDATE plan_revisions SET before = NULL, after = NULL, recorded_by = '{recorded_by}'"
+        " WHERE id = 1"
+    )
+    if recorded_by == "office":
+        with engine.begin() as conn:
+            _erasing(conn, erase)
+    else:
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:
+            _erasing(conn, erase)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(PlanRevisionRow.before, PlanRevisionRow.recorded_by)).one()
+    assert tuple(row) == ((None, "office") if recorded_by == "office" else ("c@x.nl", "office"))

@@ -1,11 +1,15 @@
-"""The pack's *Statusronde* counted without a store (governance.agenda_round): which round
-belongs to the meeting, and the unanswered items in the plan's order."""
+"""The pack's *Statusronde* counted without a store (governance.agenda_round): which rounds
+belong to the meeting, several counted as one, the unanswered items in the plan's order and cut
+after a limit."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from governance.agenda_round import RoundFacts, round_for_meeting, round_outcome
+import pytest
+
+from governance import agenda_round
+from governance.agenda_round import RoundFacts, round_outcome, rounds_for_meeting
 from tests.unit.planbuilder import act, make_plan, ms, quarter
 
 PLAN = make_plan(
@@ -13,33 +17,61 @@ PLAN = make_plan(
     act("1.10", ms("1.10.1", quarter(2025, 3)), owners=("IPO",)),
 )
 ROUND = RoundFacts(7, "stuurgroep", date(2025, 6, 2), date(2025, 6, 13), date(2025, 6, 13))
+AFTER = date(2025, 6, 20)
 
 
 def test_unanswered_items_in_the_plan_order_an_item_gone_from_the_plan_last() -> None:
     asked = [("1.10.1", "IPO"), ("1.2.1", "GEM"), ("9.9", "VNG"), ("1.10.1", "IPO")]
-    outcome = round_outcome(PLAN, ROUND, asked, set(), date(2025, 6, 20))
+    outcome = round_outcome(PLAN, [(ROUND, asked, set())], AFTER)
     assert outcome is not None
     assert [(i.item_id, i.owners) for i in outcome.unanswered] == [
         ("1.2.1", ("GEM",)), ("1.10.1", ("IPO",)), ("9.9", ("VNG",)),
     ]  # fmt: skip
-    assert (outcome.asked, outcome.answered, outcome.still_open) == (3, 0, False)
+    assert (outcome.asked, outcome.answered, outcome.still_open, outcome.more) == (3, 0, False, 0)
+
+
+def test_a_long_list_is_cut_and_says_how_many_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(agenda_round, "LISTED", 2)
+    asked = [("1.10.1", "IPO"), ("1.2.1", "GEM"), ("9.9", "VNG")]
+    outcome = round_outcome(PLAN, [(ROUND, asked, set())], AFTER)
+    assert outcome is not None
+    assert ([i.item_id for i in outcome.unanswered], outcome.more) == (["1.2.1", "1.10.1"], 1)
 
 
 def test_open_round_and_the_counts() -> None:
     still = RoundFacts(7, "stuurgroep", date(2025, 6, 2), date(2025, 6, 13), None)
-    outcome = round_outcome(PLAN, still, [("1.2.1", "GEM"), ("1.10.1", "IPO")], {"1.2.1"},
-                            date(2025, 6, 10))  # fmt: skip
+    requests = [("1.2.1", "GEM"), ("1.10.1", "IPO")]
+    outcome = round_outcome(PLAN, [(still, requests, {"1.2.1"})], date(2025, 6, 10))
     assert outcome is not None
     assert (outcome.asked, outcome.answered, outcome.still_open) == (2, 1, True)
-    assert round_outcome(PLAN, still, [], set(), date(2025, 6, 10)) is None
+    assert round_outcome(PLAN, [(still, [], set())], date(2025, 6, 10)) is None
+    assert round_outcome(PLAN, [], date(2025, 6, 10)) is None
 
 
-def test_the_round_of_this_meeting_not_the_previous_ones_or_another_bodys() -> None:
+def test_several_rounds_count_as_one_an_item_answered_in_either() -> None:
+    later = RoundFacts(9, "stuurgroep", date(2025, 6, 4), date(2025, 6, 12), None)
+    outcome = round_outcome(
+        PLAN,
+        [
+            (ROUND, [("1.2.1", "GEM"), ("1.10.1", "IPO")], set()),
+            (later, [("1.2.1", "GEM")], {"1.2.1"}),
+        ],
+        date(2025, 6, 10),
+    )
+    assert outcome is not None
+    assert (outcome.asked_on, outcome.answer_by) == (date(2025, 6, 2), date(2025, 6, 13))
+    assert (outcome.asked, outcome.answered, outcome.still_open) == (2, 1, True)
+    assert [i.item_id for i in outcome.unanswered] == ["1.10.1"]
+
+
+def test_the_rounds_of_this_meeting_not_the_previous_ones_or_another_bodys() -> None:
     earlier = RoundFacts(3, "stuurgroep", date(2025, 3, 3), date(2025, 3, 14), date(2025, 3, 14))
     other = RoundFacts(8, "regieteam", date(2025, 6, 3), date(2025, 6, 12), None)
-    rounds = [earlier, ROUND, other]
+    later = RoundFacts(9, "stuurgroep", date(2025, 6, 4), date(2025, 6, 12), None)
+    rounds = [later, earlier, ROUND, other]
     meeting, previous = date(2025, 6, 17), date(2025, 3, 18)
-    assert round_for_meeting(rounds, "stuurgroep", meeting, previous, date(2025, 6, 16)) == ROUND
-    assert round_for_meeting(rounds, "stuurgroep", meeting, previous, date(2025, 6, 1)) is None
-    assert round_for_meeting(rounds, "stuurgroep", date(2025, 3, 18), None,
-                             date(2025, 3, 17)) == earlier  # fmt: skip
+    found = rounds_for_meeting(rounds, "stuurgroep", meeting, previous, date(2025, 6, 16))
+    assert found == [ROUND, later]
+    assert rounds_for_meeting(rounds, "stuurgroep", meeting, previous, date(2025, 6, 1)) == []
+    assert rounds_for_meeting(rounds, "stuurgroep", date(2025, 3, 18), None,
+                              date(2025, 3, 17)) == [earlier]  # fmt: skip
