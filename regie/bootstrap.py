@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 from regie.config import Settings, load_settings
 from regie.errors import DatabaseNotReady, InvalidInput
 
+#: Lines for the command's stderr once it has succeeded (a failing command's error stays its
+#: only output: one line per problem).
+NOTES: list[str] = []
+
 #: One writer lock per SQLite database in this process (see :meth:`App.writing`).
 _WRITERS: dict[str, threading.RLock] = {}
 _WRITERS_LOCK = threading.Lock()
@@ -71,6 +75,7 @@ class App:
         from store import current_revision, head_revision, upgrade
 
         self.require_usable_sqlite()
+        new_database = self.settings.new_database_note()
         try:
             current = current_revision(
                 self.settings.database_url, connect_timeout=self.settings.db_connect_timeout
@@ -92,6 +97,8 @@ class App:
                     raise DatabaseNotReady(
                         f"database {self.safe_url} is at revision {current}: {first_line(exc)}"
                     ) from exc
+                if new_database is not None and current is None:
+                    NOTES.append(new_database)
                 if kept is not None:
                     import sys
 

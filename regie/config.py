@@ -40,6 +40,7 @@ class Settings:
     slack: SlackSettings | None = None  # set when REGIE_NOTIFIER names slack
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
     simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
+    home_given: bool = False  # REGIE_HOME was set (not the default ./var)
     sqlite_synchronous: str = "full"  # REGIE_SQLITE_SYNCHRONOUS: full (default) or normal
     #: REGIE_DB_LOCK_TIMEOUT: seconds a statement waits for a lock another connection holds
     #: before the command fails (exit 3); None: SQLite's busy timeout (10 s), PostgreSQL 30 s.
@@ -95,6 +96,22 @@ class Settings:
         if folder.exists():
             return f"REGIE_DATABASE_URL: {folder} is not a directory"
         return f"REGIE_DATABASE_URL: directory {folder} does not exist"
+
+    def new_database_note(self) -> str | None:
+        """Said once, when a set REGIE_HOME holds no database yet and Regie is about to make
+        one there: a mistyped home would otherwise read as a programme without any updates."""
+        from store.urls import sqlite_file
+
+        file = sqlite_file(self.database_url)
+        if not self.home_given or file is None:
+            return None
+        path = Path(file).expanduser()
+        if path.exists() or path.parent.resolve() != self.home.resolve():
+            return None  # an existing database, or one REGIE_DATABASE_URL names on purpose
+        return (
+            f"regie: REGIE_HOME {self.home} held no database: a new, empty one was made "
+            f"({path}); if you meant an existing home, check REGIE_HOME"
+        )
 
     @property
     def outbox_dir(self) -> Path:
@@ -222,6 +239,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         slack=slack,
         smtp=smtp,
         simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
+        home_given=bool(env.get("REGIE_HOME")),
     )
 
 

@@ -557,6 +557,15 @@ app.add_typer(user_app, name="user")
 _answers.register(app)
 
 
+def _say_notes() -> None:
+    """What the command's run noticed on the way (:data:`regie.bootstrap.NOTES`), after it
+    succeeded."""
+    from regie.bootstrap import NOTES
+
+    while NOTES:
+        print(NOTES.pop(0), file=sys.stderr)
+
+
 def main() -> None:
     """Entry point: known problems become one line per problem and a non-zero exit."""
     for position, arg in enumerate(sys.argv[1:], start=1):
@@ -571,12 +580,15 @@ def main() -> None:
     try:
         with pdf_worker_ahead(sys.argv[1:]):
             app()
+        _say_notes()
     except KeyboardInterrupt:  # before or after a command ran
         print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
     except SystemExit as exc:
         if exc.code == 130:  # typer turns Ctrl-C inside a command into a silent Exit(130)
             print(INTERRUPTED, file=sys.stderr)
+        elif exc.code in (0, None):
+            _say_notes()
         raise
     except Exception as exc:
         if caused_by_interrupt(exc):  # clean-up that failed on its way out of a Ctrl-C
