@@ -26,6 +26,9 @@ class RoundFacts:
     answer_by: date
     #: The day it closed, when its closing was recorded by the cut-off (else None: still open).
     closed_on: date | None
+    #: The meeting it prepares, when the meeting preparation started it (None: started by hand
+    #: or before that was recorded; tied by its answer-by date).
+    meeting_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +67,17 @@ def rounds_for_meeting(
     as_of: date,
 ) -> list[RoundFacts]:
     """The rounds that prepare the meeting, as :func:`regie.rounds.round_meeting` ties them
-    (the rule the rounds' own mails follow): this body's, answers due by the meeting and after
-    the previous one; started by ``as_of``. In the order they started."""
-    mine = [
-        r
-        for r in rounds
-        if r.body_id == body_id
-        and r.started_on <= as_of
-        and r.answer_by <= meeting_on
-        and (previous_on is None or r.answer_by > previous_on)
-    ]
+    (the rule the rounds' own mails follow): this body's, started by ``as_of``, for this meeting
+    — the one recorded with the round, else (a round without one) answers due by the meeting and
+    after the previous one. In the order they started."""
+
+    def prepares(r: RoundFacts) -> bool:
+        if r.meeting_on is not None:
+            # A weekly body's pack day is the previous meeting's day: answer-by cannot tell.
+            return r.meeting_on == meeting_on
+        return r.answer_by <= meeting_on and (previous_on is None or r.answer_by > previous_on)
+
+    mine = [r for r in rounds if r.body_id == body_id and r.started_on <= as_of and prepares(r)]
     return sorted(mine, key=lambda r: (r.started_on, r.round_id))
 
 

@@ -106,7 +106,7 @@ def prepare_meetings(
                 break  # meetings are in date order: nothing further is due yet
             which = f"{body.id} {meeting.on.isoformat()}"
             if as_of < pack_day:
-                _start_round(app, plan, body.id, pack_day, as_of, report, which)
+                _start_round(app, plan, body.id, pack_day, meeting.on, as_of, report, which)
             else:
                 start = pack_decisions_from(app, plan, body, meeting.on)
                 report.packs.extend(_send_pack(app, plan, body, meeting, as_of, dry_run, start))
@@ -172,13 +172,18 @@ def decisions_from(
 
 
 def _start_round(
-    app: App, plan: Plan, body_id: str, answer_by: date, as_of: date, report: PrepareReport,
-    which: str,
+    app: App, plan: Plan, body_id: str, answer_by: date, meeting_on: date, as_of: date,
+    report: PrepareReport, which: str,
 ) -> None:  # fmt: skip
     from regie.rounds import NothingToAsk, start_round
 
     try:
-        started = start_round(app, body_id, answer_by, None, as_of, plan, dry_run=report.dry_run)
+        # The round records the meeting it prepares: a weekly body's pack day (answer-by) is
+        # the day of the meeting before, so answer-by alone would tie it to that one.
+        started = start_round(
+            app, body_id, answer_by, None, as_of, plan, dry_run=report.dry_run,
+            meeting_on=meeting_on,
+        )  # fmt: skip
     except NothingToAsk as exc:  # not an error for the daily run: the meeting goes on
         report.skipped.append(f"{which}: {exc}")
         return

@@ -80,11 +80,14 @@ def start_round(
     plan: Plan | None = None,
     *,
     dry_run: bool = False,
+    meeting_on: date | None = None,
 ) -> RoundReport:
     """Record the round and queue one request per contact with open items in scope.
 
     ``dry_run``: record nothing (no round, so no round number is used up); the report says
-    whether the round would start and holds one key per contact it would ask."""
+    whether the round would start and holds one key per contact it would ask. ``meeting_on``:
+    the meeting the round prepares (the meeting preparation's; by hand none:
+    :func:`round_meeting`)."""
     from governance.assessment import State
     from governance.reminders import recipients
     from regie.cycle import transaction
@@ -130,8 +133,9 @@ def start_round(
                 report.queued = sorted({f"round:?:{q.contact_id}:request" for q in requests})
             return report
         found, created = store_round(
-            session, plan.programme.id, body, answer_by, scope, as_of, utcnow(), requests
-        )
+            session, plan.programme.id, body, answer_by, scope, as_of, utcnow(), requests,
+            meeting_on,
+        )  # fmt: skip
         report = RoundReport(found.id, body, answer_by, started=created)
         if created:
             report.also_open = _also_open(session, plan.programme.id, body, found.id)
@@ -208,6 +212,7 @@ def progress_rounds(
     same work, rolled back (the reports say what would be queued and closed)."""
     from governance.workdays import WorkCalendar
     from regie.cycle import transaction
+    from regie.services import utcnow
     from store.answers import close_round, round_requests, rounds
 
     plan = plan or app.load_plan()
@@ -238,7 +243,9 @@ def progress_rounds(
                     report.queued = _queue(
                         app, session, plan, r, "round_summary", "summary", as_of, days
                     )
-                report.closed = close_round(session, r.id, as_of)
+                # The instant it closed, recorded with the close (a round without a summary
+                # has one too): a pack made before it reads the round as open (review7 6).
+                report.closed = close_round(session, r.id, as_of, utcnow())
             elif step == "chase":
                 stage = f"chase:{as_of.isoformat()}"
                 stands = stands or _assessed(session, plan, as_of)
@@ -303,12 +310,13 @@ def round_progress(
     An item counts as answered with an update reported from the round's start up to
     :func:`answered_until` (for a closed round: recorded before its summary was queued)."""
     from store import Repository
-    from store.answers import round_closed_at, round_requests
+    from store.answers import round_requests
 
     requests = round_requests(session, r.id)
     # A closed round counts what its summary counted: an answer recorded later on the closing
-    # day came in after the summary and is not the round's.
-    closed_at = round_closed_at(session, r)
+    # day came in after the summary and is not the round's. (None: closed before 0031 without
+    # a summary, nothing recorded when.)
+    closed_at = r.closed_at if r.closed_on is not None else None
     updates = Repository(session, plan.programme.id).status_updates(answered_until(r, as_of))
     counted = [
         u
@@ -400,8 +408,15 @@ def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
 
 
 def round_meeting(days: dict[str, list[date]], r: Round) -> date | None:
-    """The meeting a round prepares: its body's first on or after the answer-by date (a round
-    the meeting preparation starts asks for answers by pack day, before the meeting)."""
+    """The meeting a round prepares: the one the meeting preparation started it for (0031).
+    A round started by hand or before 0031 has none recorded: its body's first meeting on or
+    after the answer-by date (the preparation asks for answers by pack day, before the
+    meeting). The pack's *Statusronde* ties rounds by the same rule
+    (:func:`governance.agenda_round.rounds_for_meeting`)."""
+    if r.meeting_on is not None:
+        # Not derived from the answer-by date: a weekly body's pack day is the day of the
+        # meeting before (review7 1).
+        return r.meeting_on
     return next((d for d in days.get(r.body, []) if d >= r.answer_by), None)
 
 

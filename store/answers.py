@@ -288,6 +288,10 @@ class Round:
     scope: str | None
     started_on: date
     closed_on: date | None
+    #: The meeting it prepares, when started for one (0031); None: tied by its answer-by date.
+    meeting_on: date | None = None
+    #: When it closed (0031); None: open, or closed before 0031 without a summary.
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,8 +303,9 @@ class RoundRequest:
 
 def _round(row: StatusRoundRow) -> Round:
     return Round(
-        row.id, row.programme_id, row.body, row.answer_by, row.scope, row.started_on, row.closed_on
-    )
+        row.id, row.programme_id, row.body, row.answer_by, row.scope, row.started_on,
+        row.closed_on, row.meeting_on, row.closed_at,
+    )  # fmt: skip
 
 
 def start_round(
@@ -312,8 +317,11 @@ def start_round(
     started_on: date,
     now: datetime,
     requests: Iterable[RoundRequest],
+    meeting_on: date | None = None,
 ) -> tuple[Round, bool]:
-    """The round for (body, answer_by), created with its requests if new; (round, created)."""
+    """The round for (body, answer_by), created with its requests if new; (round, created).
+    ``meeting_on``: the meeting it prepares (a round found keeps the meeting it was started
+    for: an archived pack read it so)."""
     existing = session.scalar(
         sa.select(StatusRoundRow).where(
             StatusRoundRow.programme_id == programme_id,
@@ -330,6 +338,7 @@ def start_round(
         scope=scope,
         started_on=started_on,
         started_at=now,
+        meeting_on=meeting_on,
     )
     session.add(row)
     session.flush()
@@ -366,24 +375,13 @@ def round_requests(session: Session, round_id: int) -> list[RoundRequest]:
     ]
 
 
-def round_closed_at(session: Session, r: Round) -> datetime | None:
-    """When closed round ``r``'s summary was queued (the round closes in that transaction): the
-    instant its counts stand at. None for an open round or one closed without a summary."""
-    if r.closed_on is None:
-        return None
-    return session.scalar(
-        sa.select(sa.func.min(OutboxRow.created_at)).where(
-            OutboxRow.programme_id == r.programme_id,
-            OutboxRow.key.like(f"round:{r.id}:%:summary"),
-        )
-    )
-
-
-def close_round(session: Session, round_id: int, on: date) -> bool:
+def close_round(session: Session, round_id: int, on: date, at: datetime) -> bool:
+    """Close the round on ``on`` at instant ``at`` (after its summary was queued, in the same
+    transaction: the summary's counts stand at ``at``); False if it was closed already."""
     done = session.execute(
         sa.update(StatusRoundRow)
         .where(StatusRoundRow.id == round_id, StatusRoundRow.closed_on.is_(None))
-        .values(closed_on=on)
+        .values(closed_on=on, closed_at=at)
         .returning(StatusRoundRow.id)
         .execution_options(synchronize_session=False)
     ).first()

@@ -87,6 +87,11 @@ class StatusRoundRow(Base):
     started_on: Mapped[date] = mapped_column(sa.Date)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: The meeting it prepares, when the meeting preparation started it (0031; None: started by
+    #: hand or before 0031, tied by its answer-by date: :func:`regie.rounds.round_meeting`).
+    meeting_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: When it closed (0031; None: open, or closed before 0031 without a summary).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RoundRequestRow(Base):

@@ -25,48 +25,46 @@ class RoundRead:
 
     facts: RoundFacts
     started_at: datetime
-    closed_at: datetime | None  # its summary queued (the instant it closed), if by the cut-off
+    closed_at: datetime | None  # the instant it closed, if by the cut-off (and recorded)
 
 
 def body_rounds(
     connection: sa.Connection, programme_id: str, body_id: str, recorded_until: datetime | None
 ) -> list[RoundRead]:
     """The body's rounds started by ``recorded_until`` (all when None), closed only when their
-    summary was queued by then (a round closes in the transaction that queues it)."""
+    close was recorded by then.
+
+    The closing instant is the row's ``closed_at`` (0031; filled from the summary for rounds
+    closed before it), read here in plain SQL rather than through
+    :mod:`store.answers`: the pack's read path must not import the ORM (a PDF's layout starts
+    without it; ``test_the_pack_is_read_on_a_plain_connection``)."""
     cut = "" if recorded_until is None else " AND r.started_at <= :cut"
     params: dict[str, object] = {"p": programme_id, "b": body_id}
     if recorded_until is not None:
         params["cut"] = instant(connection, recorded_until)
     rows = connection.execute(
         sa.text(
-            "SELECT r.id, r.started_on, r.answer_by, r.started_at, r.closed_on FROM status_rounds r"
+            "SELECT r.id, r.started_on, r.answer_by, r.started_at, r.closed_on, r.closed_at,"
+            " r.meeting_on FROM status_rounds r"
             f" WHERE r.programme_id = :p AND r.body = :b{cut} ORDER BY r.id"
         ).bindparams(_P),
         params,
     )
     as_date, as_instant = converters(connection.dialect.name)
     found = []
-    for round_id, started_on, answer_by, started_at, closed_on in rows.all():
-        closed_at = _summary_at(connection, programme_id, round_id) if closed_on else None
+    for round_id, started_on, answer_by, started_at, closed_on, closed, meeting_on in rows.all():
+        # None for a round closed before 0031 without a summary: nothing says when, so it reads
+        # as closed (as it did before 0031).
+        closed_at = as_instant(closed) if closed_on is not None and closed is not None else None
         if closed_at is not None and recorded_until is not None and closed_at > recorded_until:
             closed_on, closed_at = None, None  # closed after the cut-off: open as it stood
         facts = RoundFacts(
             round_id, body_id, as_date(started_on), as_date(answer_by),
             None if closed_on is None else as_date(closed_on),
+            None if meeting_on is None else as_date(meeting_on),
         )  # fmt: skip
         found.append(RoundRead(facts, as_instant(started_at), closed_at))
     return found
-
-
-def _summary_at(connection: sa.Connection, programme_id: str, round_id: int) -> datetime | None:
-    """When the round's summary was queued (:func:`store.answers.round_closed_at`)."""
-    value = connection.execute(
-        sa.text(
-            "SELECT MIN(created_at) FROM outbox WHERE programme_id = :p AND key LIKE :k"
-        ).bindparams(_P),
-        {"p": programme_id, "k": f"round:{round_id}:%:summary"},
-    ).scalar()
-    return None if value is None else converters(connection.dialect.name)[1](value)
 
 
 def round_asked(connection: sa.Connection, round_id: int) -> list[tuple[str, str]]:

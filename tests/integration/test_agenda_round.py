@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -167,3 +167,79 @@ def test_the_pack_counts_as_the_rounds_summary_did(app: App) -> None:
     unanswered = [f"- {u['id']} {u['title']} ({', '.join(u['owners'])})"
                   for u in status["without_answer"]]  # fmt: skip
     assert "\n".join(unanswered) + "\n" in md
+
+
+WEEKLY = date(2025, 6, 10)  # a meeting the week before MEETING: the body meets weekly
+
+
+def _prepared_weekly(app: App) -> tuple[date, date]:
+    """The daily meeting preparation (rounds started, chased, closed) for meetings on 10 and 17
+    June; the two rounds' answer-by days (the meetings' pack days)."""
+    from governance.workdays import WorkCalendar
+    from regie.prepare import meeting_day
+
+    add_meeting(app, "stuurgroep", WEEKLY, None, None, None)
+    calendar = WorkCalendar.for_plan(app.load_plan())
+    first, second = (calendar.add_working_days(on, -5) for on in (WEEKLY, MEETING))
+    assert second == WEEKLY  # the next meeting's pack day is this meeting's day
+    day = date(2025, 5, 19)
+    while day <= WEEKLY:
+        meeting_day(app, day)
+        day += timedelta(days=1)
+    return first, second
+
+
+def test_a_weekly_body_s_rounds_name_and_count_their_own_meeting(app: App) -> None:
+    """The round started for the meeting of the 17th asks for answers by the 10th, the day of
+    the meeting before: its mails name the 17th, and each meeting's pack counts its own round
+    (review7 1; before, the answer-by date tied both rounds to the 10th)."""
+    from store import Repository
+
+    first, second = _prepared_weekly(app)
+    with app.session() as session:
+        outbox = Repository(session, "wegen-test").outbox()
+    named = {(m.kind, m.payload["answer_by"], m.payload["meeting_on"]) for m in outbox
+             if m.kind.startswith("round_")}  # fmt: skip
+    assert {(b, on) for _, b, on in named} == {
+        (first.isoformat(), WEEKLY.isoformat()), (second.isoformat(), MEETING.isoformat()),
+    }  # fmt: skip
+    assert ("round_summary", second.isoformat(), MEETING.isoformat()) in named
+    request = next(m for m in outbox if m.kind == "round_request" and
+                   m.payload["answer_by"] == second.isoformat())  # fmt: skip
+    assert "Voor de vergadering van 17 juni 2025" in request.body_text
+    on_tenth = agenda(app, "stuurgroep", WEEKLY, date(2025, 6, 5), "md", archive=False)
+    assert "antwoorden tot 2 juni 2025: 0 van de 4 punten beantwoord." in (
+        on_tenth.content.decode()
+    )
+    seventeenth = _md(app, WEEKLY)
+    assert (
+        "Gevraagd op 2 juni 2025, antwoorden tot 10 juni 2025: 0 van de 4 punten beantwoord."
+    ) in seventeenth
+
+
+def test_a_close_recorded_after_the_pack_without_a_summary_does_not_change_a_rebuild(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """A plan without a programme office contact: the round closes without a summary mail, so
+    the outbox has no closing instant. Closed later for its answer-by day (a missed daily run
+    caught up), it still reads as open in a rebuild of a pack made before (review7 6)."""
+    from store import Repository
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    plan = tmp_path / "plan.yaml"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    plan.write_text(text.replace("    programme_office: true\n", ""), encoding="utf-8")
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    add_meeting(app, "stuurgroep", MEETING, None, None, None)
+    _round(app)
+    late = date(2025, 6, 16)  # the round's close was missed
+    _answer(app, "1.1.1", "anna", late)
+    made = agenda(app, "stuurgroep", MEETING, late, "md")
+    assert "antwoorden tot 13 juni 2025: 3 van de 4 punten beantwoord." in made.content.decode()
+    (closed,) = run_round_day(app, ANSWER_BY)["rounds"]  # run for the day it was due
+    assert closed["closed"] and closed["queued"] == 0
+    with app.session() as session:
+        assert not [m for m in Repository(session, "wegen-test").outbox() if ":summary" in m.key]
+    assert "2 van de 4 punten" in _md(app, late)  # a fresh pack counts up to its close
+    again = reproduce(app, made.archive_id or 0)
+    assert again.matches, "the archived pack is not made again byte for byte"

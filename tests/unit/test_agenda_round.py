@@ -75,3 +75,17 @@ def test_the_rounds_of_this_meeting_not_the_previous_ones_or_another_bodys() -> 
     assert rounds_for_meeting(rounds, "stuurgroep", meeting, previous, date(2025, 6, 1)) == []
     assert rounds_for_meeting(rounds, "stuurgroep", date(2025, 3, 18), None,
                               date(2025, 3, 17)) == [earlier]  # fmt: skip
+
+
+def test_a_round_recorded_for_a_meeting_is_that_meetings_whatever_its_answer_by() -> None:
+    """A weekly body: the round for the 17th asks answers by the 10th, the previous meeting's
+    day (review7 1). A round without a recorded meeting keeps the answer-by rule."""
+    tenth, seventeenth = date(2025, 6, 10), date(2025, 6, 17)
+    for_tenth = RoundFacts(1, "stuurgroep", date(2025, 5, 26), date(2025, 6, 3), None, tenth)
+    for_17th = RoundFacts(2, "stuurgroep", date(2025, 6, 3), tenth, None, seventeenth)
+    by_hand = RoundFacts(3, "stuurgroep", date(2025, 6, 4), date(2025, 6, 16), None)
+    rounds = [for_tenth, for_17th, by_hand]
+    assert rounds_for_meeting(rounds, "stuurgroep", tenth, date(2025, 6, 3), tenth) == [for_tenth]
+    assert rounds_for_meeting(rounds, "stuurgroep", seventeenth, tenth, seventeenth) == [
+        for_17th, by_hand,
+    ]  # fmt: skip
