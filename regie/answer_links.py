@@ -34,10 +34,13 @@ form's "Toch wijzigen".
 
 Correction links: storing an answer also stores a fresh link for the same contact and item
 (``outbox_key`` ``correction:<update id>``, no message carries it), shown once on the thank-you
-page as "Wijzigen": the same scheme (random 128-bit id, only its SHA-256 stored, MAC over the
-bindings), single use, valid :data:`CORRECTION_LIFETIME` from the answer and only until the next
-reminder for the item is sent (which replaces it, as it replaces any older link). A correction
-is a new update; the history keeps both.
+page as "Wijzigen": the same scheme (a 128-bit id derived from the used link's id and the answer
+under ``REGIE_SECRET_KEY``, only its SHA-256 stored, MAC over the bindings), single use, valid
+:data:`CORRECTION_LIFETIME` from the answer and only until the next reminder for the item is
+sent (which replaces it, as it replaces any older link). Because it is derived, opening the used
+link again (the 409 page) can offer the same "Wijzigen" while it is still valid
+(:func:`open_correction`); nothing new is issued. A correction is a new update; the history
+keeps both.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from governance.answers import Answerer, AnswerInput, Refusal
 from regie.answers import AnswerRefused, Recorded
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
 
     from governance.plan import Deadline, Plan
     from governance.updates import StatusUpdate
-    from store.answers import NewLink
+    from store.answers import AnswerLink, NewLink
     from store.records import OutboxRecord
 
 LINK_LIFETIME = timedelta(days=14)
@@ -209,11 +212,16 @@ class OpenLink:
     expires_at: datetime | None = None
     #: A correction link's answer (the update its "Wijzigen" changes), None for another link.
     changes: int | None = None
+    #: The key of the message the link came in (``round:…`` for a status round's).
+    outbox_key: str = ""
 
 
 class LinkRefused(AnswerRefused):
     """A link that cannot be answered (``reason`` says which page to show); ``item`` and
-    ``latest`` when the refusal is about the item's state (a cancelled item)."""
+    ``latest`` when the refusal is about the item's state (a cancelled item); ``item`` also
+    for a used link or one whose contact left. ``item_id``/``item_title``: the item a link was
+    for when it is no longer in the plan (the title the store last had). ``used``: the answer a
+    used link recorded."""
 
     def __init__(
         self,
@@ -222,10 +230,16 @@ class LinkRefused(AnswerRefused):
         *,
         item: Deadline | None = None,
         latest: StatusUpdate | None = None,
+        item_id: str | None = None,
+        item_title: str | None = None,
+        used: StatusUpdate | None = None,
     ) -> None:
         super().__init__(reason, detail)
         self.item = item
         self.latest = latest
+        self.item_id = item.item_id if item is not None else item_id
+        self.item_title = item.title if item is not None else item_title
+        self.used = used
 
 
 #: The statuses a link may preselect on its form (``?status=…``: a one-click answer in a
@@ -261,15 +275,15 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     if found.programme_id != plan.programme.id:
         raise LinkRefused(Refusal.LINK_FOREIGN)
     person = contact(plan, found.contact_id)
-    if person is None:
-        raise LinkRefused(Refusal.LINK_DEPARTED)
+    if person is None:  # the page still names the item the link was about
+        raise LinkRefused(Refusal.LINK_DEPARTED, **_named(app, plan, found))
     if found.recipient_hash is not None and (
         not person.email or address_hash(person.email) != found.recipient_hash
     ):
         raise LinkRefused(Refusal.LINK_SUCCESSOR)
     item = find_item(plan, found.item_id)
     if item is None:  # archived from the plan (an item id is never reused for another item)
-        raise LinkRefused(Refusal.LINK_REMOVED)
+        raise LinkRefused(Refusal.LINK_REMOVED, **_named(app, plan, found))
     who = Answerer(person.id, person.name)
     if may_answer(plan, who, item) is not None:
         raise LinkRefused(Refusal.LINK_FOREIGN)
@@ -279,7 +293,8 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     if standing_refusal(plan, who, latest, "", True) is Refusal.ITEM_CANCELLED:
         raise LinkRefused(Refusal.ITEM_CANCELLED, item=item, latest=latest)
     if found.used_at is not None:
-        raise LinkRefused(Refusal.LINK_USED)
+        used = _update(app, plan, item.item_id, found.update_id)
+        raise LinkRefused(Refusal.LINK_USED, item=item, latest=latest, used=used)
     if found.replaced:
         raise LinkRefused(Refusal.LINK_REPLACED)
     correction = found.outbox_key.startswith(CORRECTION_KEY)
@@ -300,7 +315,69 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
         recipient_hash=found.recipient_hash,
         expires_at=expires,
         changes=_corrected_id(found.outbox_key),
+        outbox_key=found.outbox_key,
     )
+
+
+def _named(app: App, plan: Plan, found: AnswerLink) -> dict[str, Any]:
+    """What a refusal page needs to name the link's item: the plan's item, else its id and the
+    title the store last had (an item taken out of the plan)."""
+    from governance.answers import find_item
+    from store.answers import stored_title
+
+    item = find_item(plan, found.item_id)
+    if item is not None:
+        return {"item": item}
+    with app.session() as session:
+        title = stored_title(session, found.programme_id, found.item_id)
+    return {"item_id": found.item_id, "item_title": title}
+
+
+def _update(app: App, plan: Plan, item_id: str, update_id: int | None) -> StatusUpdate | None:
+    """The update a used link recorded (None: not known, or redacted away)."""
+    from store import Repository
+
+    if update_id is None:
+        return None
+    with app.session() as session:
+        updates = Repository(session, plan.programme.id).status_updates(item=item_id)
+    return next((u for u in updates if u.id == update_id), None)
+
+
+def correction_id(secret: str, token: str, update_id: int) -> str:
+    """The id of the correction link an answer through link ``token`` gets: derived, as a
+    message's link ids are, so the holder of the used link can be offered its "Wijzigen" again
+    (:func:`open_correction`) and nobody without ``REGIE_SECRET_KEY`` and that link can make it."""
+    return _mac(secret, "regie-correction-link-id-v1", token, str(update_id))
+
+
+def open_correction(app: App, plan: Plan, url_token: str, now: datetime) -> str | None:
+    """The URL token of the "Wijzigen" that the answer through used link ``url_token`` got, if
+    it may still be used now (:func:`check_link` on it: single use, its lifetime, not replaced
+    by a newer reminder); else None. Makes nothing: the correction link was stored with the
+    answer. Only for a link whose MAC is right (the holder of the personal link)."""
+    from store.answers import link
+
+    secret = app.settings.secret_key
+    token, _, mac = url_token.partition(".")
+    if not secret or not (_URL_SAFE.fullmatch(token) and _URL_SAFE.fullmatch(mac)):
+        return None
+    with app.session() as session:
+        found = link(session, token)
+    if found is None or found.used_at is None or found.update_id is None:
+        return None
+    bound = (found.programme_id, found.contact_id, found.item_id, found.outbox_key)
+    if not hmac.compare_digest(link_mac(secret, token, *bound).encode(), mac.encode()):
+        return None
+    new = correction_id(secret, token, found.update_id)
+    key = f"{CORRECTION_KEY}{found.update_id}"
+    own = (found.programme_id, found.contact_id, found.item_id, key)
+    mine = f"{new}.{link_mac(secret, new, *own)}"
+    try:
+        check_link(app, plan, mine, now)
+    except LinkRefused:
+        return None
+    return mine
 
 
 def _corrected_id(outbox_key: str) -> int | None:
@@ -331,9 +408,9 @@ def answer_by_link(
 
     The recorded answer's ``extra`` holds a fresh correction link (``correction``: the URL
     token, ``correction_until``): stored in the same transaction, as a link from a message is
-    (only the SHA-256 of its random id; the MAC binds it to the programme, contact, item and
-    the update it corrects), single use, valid :data:`CORRECTION_LIFETIME` and only until the
-    next reminder for the item is sent."""
+    (only the SHA-256 of its id, :func:`correction_id`; the MAC binds it to the programme,
+    contact, item and the update it corrects), single use, valid :data:`CORRECTION_LIFETIME`
+    and only until the next reminder for the item is sent."""
     from regie.answers import record_answer
     from store.answers import NewLink, add_links, token_hash, use_link
 
@@ -359,7 +436,7 @@ def answer_by_link(
         assert stored.id is not None
         if not use_link(session, view.token, stored.id, now):
             raise LinkRefused(Refusal.LINK_USED)  # another POST got there first: roll back
-        new = secrets.token_urlsafe(16)
+        new = correction_id(secret, view.token, stored.id)
         key = f"{CORRECTION_KEY}{stored.id}"
         bound = (plan.programme.id, view.contact_id, view.item.item_id, key)
         made = NewLink(

@@ -420,6 +420,37 @@ def round_meeting(days: dict[str, list[date]], r: Round) -> date | None:
     return next((d for d in days.get(r.body, []) if d >= r.answer_by), None)
 
 
+@dataclass(frozen=True, slots=True)
+class AskedBy:
+    """What an answer form says of the round a link came from: answers wanted by ``answer_by``,
+    for ``body``'s meeting on ``meeting_on`` (None: no meeting of the body follows)."""
+
+    answer_by: date
+    body: str
+    meeting_on: date | None
+
+
+def link_round(app: App, plan: Plan, outbox_key: str, as_of: date) -> AskedBy | None:
+    """The open round whose request or chase (key ``round:<id>:…``) carried a link, while its
+    answer-by date is not past; None for another link (a digest's, a correction's)."""
+    from store.answers import rounds
+
+    parts = outbox_key.split(":")
+    if len(parts) < 3 or parts[0] != "round" or not parts[1].isdigit():
+        return None
+    with app.session() as session:
+        found = [r for r in rounds(session, plan.programme.id) if r.id == int(parts[1])]
+    if not found or found[0].closed_on is not None or found[0].answer_by < as_of:
+        return None
+    r = found[0]
+    body = next((g.name for g in plan.governance if g.id == r.body), None)
+    if body is None:
+        return None
+    # The meeting as the round's own messages name it (round_meeting), not a query of its own.
+    meeting_on = round_meeting(meeting_days(app, plan), r)
+    return AskedBy(r.answer_by, body, meeting_on if meeting_on and meeting_on >= as_of else None)
+
+
 def _queue(
     app: App,
     session: Session,

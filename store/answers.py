@@ -163,6 +163,20 @@ def link(session: Session, token: str) -> AnswerLink | None:
     )
 
 
+def stored_title(session: Session, programme_id: str, code: str) -> str | None:
+    """The title the store last had for action or milestone ``code`` (archived ones included:
+    a link to an item taken out of the plan still names it); None if unknown."""
+    from store.models import ActionRow, MilestoneRow
+
+    for model in (ActionRow, MilestoneRow):
+        title = session.scalar(
+            sa.select(model.title).where(model.programme_id == programme_id, model.code == code)
+        )
+        if title is not None:
+            return str(title)
+    return None
+
+
 def use_link(session: Session, token: str, update_id: int, now: datetime) -> bool:
     """Mark the link used by this update; False when it was used already (single use, also
     under two concurrent POSTs: only one UPDATE finds ``used_at`` still empty)."""

@@ -20,6 +20,7 @@ from regie.texts import date_text, form_words, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from governance.plan import Plan
+    from governance.updates import StatusUpdate
     from regie.bootstrap import App
 
 #: The statuses the form offers, with their labels (notifications/templates/answer_words.txt.j2).
@@ -41,7 +42,7 @@ REFUSAL_STATUS = {
     Refusal.ITEM_CANCELLED: 409,  # the item is vervallen: nothing to answer
     Refusal.ITEM_DONE: 409,
 }
-FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token", "confirm")
+FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token", "confirm", "unchanged")
 MAX_FORM_BYTES = 20_000
 
 
@@ -143,6 +144,8 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     except LinkRefused as exc:
         view, refused = None, exc
     errors: dict[str, str] = {}
+    if "unchanged" in fields:  # "Geen wijziging": the latest answer again, as of today
+        fields = _unchanged(regie, plan, view, fields)
     status = fields.get("status", "")
     if status not in {s for s, _ in STATUS_CHOICES}:
         errors["status"] = form_words("choose_status")
@@ -295,6 +298,38 @@ def _shown(
     return shown
 
 
+def _repeatable(regie: App, plan: Plan, view: Any) -> StatusUpdate | None:
+    """The latest update a "Geen wijziging" would record again (same status, same expected
+    date, as of today), or None when there is nothing to repeat: no answer yet, a correction
+    link (that form is for changing), an item finished, or one that needs a new date first (past
+    its deadline without a date ahead, or an expected date already past)."""
+    from regie.services import today
+
+    latest: StatusUpdate | None = view.latest
+    if view.correction or latest is None or latest.status.value not in ("on_track", "at_risk"):
+        return None
+    if _overdue(regie, plan, view):
+        return None
+    if latest.forecast is not None and latest.forecast < today(regie, plan):
+        return None
+    return latest
+
+
+def _unchanged(regie: App, plan: Plan, view: Any, fields: dict[str, str]) -> dict[str, str]:
+    """The form's fields for "Geen wijziging": the latest answer's status and expected date,
+    if the update the button was shown for (its id in ``unchanged``) is still the latest and
+    may be repeated. Otherwise no status: the form comes back (with the item's state as it is
+    now) asking for one."""
+    kept = {k: v for k, v in fields.items() if k in ("csrf_token",)}
+    latest = _repeatable(regie, plan, view) if view is not None else None
+    if latest is None or str(latest.id) != fields.get("unchanged", ""):
+        return kept
+    kept["status"] = latest.status.value
+    if latest.forecast is not None:
+        kept["forecast"] = latest.forecast.isoformat()
+    return kept
+
+
 def _needs_confirm(plan: Plan, view: Any, status: str) -> bool:
     """Whether this answer would reopen an item someone else reported gereed."""
     from governance.answers import Answerer, standing_refusal
@@ -355,6 +390,7 @@ def _form(
 ) -> Response:
     from governance.answers import standing
     from governance.new_date import earliest_done, latest_allowed
+    from regie.rounds import link_round
     from regie.services import today
 
     regie: App = request.app.state.regie
@@ -362,6 +398,7 @@ def _form(
     overdue = _overdue(regie, plan, view)
     now = today(regie, plan)
     earliest = earliest_done(now, plan.reminders.new_date_max_years)
+    repeat = _repeatable(regie, plan, view)
     return _render(
         request,
         "answer_form.html.j2",
@@ -381,6 +418,11 @@ def _form(
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         note_body=_note_body(plan),
         date_hint=form_words("date_hint"),
+        # A status round's link: by when, and for which meeting (None for another link).
+        asked_by=link_round(regie, plan, view.outbox_key, now),
+        # "Geen wijziging": the update it repeats (None: not offered).
+        repeat=repeat,
+        repeat_standing=standing(plan, repeat) if repeat is not None else None,
     )
 
 
@@ -404,6 +446,13 @@ def _refused(
     except Exception:  # the page must render even when the plan file is broken
         plan = None
     latest = getattr(refusal, "latest", None)
+    used = getattr(refusal, "used", None)
+    correction = None
+    if reason is Refusal.LINK_USED and plan is not None:  # its "Wijzigen", if still allowed
+        from governance.clock import utcnow
+        from regie.answer_links import open_correction
+
+        correction = open_correction(regie, plan, request.path_params["token"], utcnow())
     return _render(
         request,
         "answer_refused.html.j2",
@@ -413,7 +462,19 @@ def _refused(
         message=refusal_text(reason, plan.programme if plan is not None else None),
         typed=typed or {},
         item=getattr(refusal, "item", None),
+        item_id=getattr(refusal, "item_id", None),
+        item_title=getattr(refusal, "item_title", None),
         standing=standing(plan, latest) if plan is not None and latest is not None else None,
+        # A used link: the answer it recorded, and the newest when someone answered since.
+        used=standing(plan, used) if plan is not None and used is not None else None,
+        newer=(
+            standing(plan, latest)
+            if plan is not None and used is not None and latest is not None and latest.id != used.id
+            else None
+        ),
+        correction=correction,
+        # Only a POST can have tried to store something ("niet opgeslagen" after a submit).
+        posted=request.method == "POST",
         status_labels=STATUS_LABELS,
         office=_office(plan),
     )

@@ -50,7 +50,7 @@ def render(
         "user": user.display_name if user else None,
         "csrf_token": csrf_token(request, anonymous=anonymous),
         "nav": "",
-        "programme_title": programme_title(request),
+        **programme_titles(request),
         **context,
     }
     response = request.app.state.templates.TemplateResponse(
@@ -60,18 +60,22 @@ def render(
     return response  # type: ignore[no-any-return]
 
 
-def programme_title(request: Request) -> str:
-    """The programme's (short) title every office page carries in its title and header, from
-    the plan file (parsed once per version); "Regie" while the file cannot be read, so that an
-    error page can still be shown."""
+def programme_titles(request: Request) -> dict[str, str | None]:
+    """The programme's (short) title every office page carries in its title and header, and
+    its full title (the footer's), from the plan file (parsed once per version); "Regie" and
+    None while the file cannot be read, so that an error page can still be shown."""
     from regie.errors import RegieError
     from regie.plan_cache import current_plan
 
     try:
         plan, _ = current_plan(request.app.state.regie)
     except RegieError:
-        return "Regie"
-    return plan.programme.short_title or plan.programme.title
+        return {"programme_title": "Regie", "programme_full_title": None}
+    programme = plan.programme
+    return {
+        "programme_title": programme.short_title or programme.title,
+        "programme_full_title": programme.title,
+    }
 
 
 def error_page(

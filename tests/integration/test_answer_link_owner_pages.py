@@ -1,0 +1,252 @@
+"""The owner's pages of an answer link (walk30 5, 6, 11): a status round's form says by when and
+for which meeting; "Geen wijziging" records the latest answer again as of today; a used link
+names its item and what it recorded and offers the one-time "Wijzigen" while allowed; the 410
+pages name the item and a mere opening says nothing was "niet opgeslagen". SQLite and
+PostgreSQL (the ``migrated_url`` fixture)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from governance.answers import Answerer, AnswerInput
+from governance.labels import dutch_date
+from governance.workdays import WorkCalendar
+from regie.answers import record_answer
+from regie.bootstrap import App
+from regie.cycle import send_reminders
+from regie.rounds import round_status, run_round_day
+from regie.services import sync
+from store import Repository
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import LINK, delivered_text, link_app
+from tests.integration.test_answer_standing import LATER, anna_link, client, csrf, text
+
+ANNA = Answerer("anna", "Anna de Wit")
+#: The stuurgroep meets on the second Tuesday of every month (the fixture plan has no meetings).
+MEETINGS = """    members: [GEM, PROV]
+    meetings:
+      time: "14:00"
+      rule: {every: maand, weekday: dinsdag, nth: 2, start: 2024-01-01}
+"""
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(ANSWERS_PLAN, plan)
+    return link_app(migrated_url, tmp_path / "home", plan)
+
+
+def updates(app: App) -> list[tuple[str, str, date | None, date, str | None]]:
+    with app.session() as session:
+        found = Repository(session, "wegen-test").status_updates()
+    return [(u.item_id, u.status.value, u.forecast, u.reported_on, u.author) for u in found]
+
+
+def second_tuesday_from(day: date) -> date:
+    """The stuurgroep's first meeting on or after ``day`` (counted here, not by the code)."""
+    month = day.replace(day=1)
+    while True:
+        days = (month + timedelta(days=i) for i in range(31))
+        tuesdays = [d for d in days if d.month == month.month and d.weekday() == 1]
+        if tuesdays[1] >= day:
+            return tuesdays[1]
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def round_link(app: App) -> tuple[date, str]:
+    """A round for the stuurgroep started today (real clock: links expire by it), answers by
+    the third working day from now; (answer-by date, anna's link for 1.1.1)."""
+    plan_file = app.settings.plan_path
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace("    members: [GEM, PROV]\n", MEETINGS),
+        encoding="utf-8",
+    )
+    plan = app.load_plan()
+    calendar = WorkCalendar.for_plan(plan)
+    answer_by, working = date.today(), 0
+    while working < 3:
+        answer_by += timedelta(days=1)
+        working += calendar.is_working_day(answer_by)
+    run_round_day(app, date.today(), body="stuurgroep", answer_by=answer_by)
+    send_reminders(app)
+    mail = delivered_text(app, "round:1:anna:request")
+    items = re.findall(r"^- (\S+) ", mail, flags=re.M)
+    links = dict(zip(items, [m[1] for m in LINK.findall(mail)], strict=True))
+    return answer_by, links["1.1.1"]
+
+
+# --- walk30 5: by when, for which meeting ---------------------------------------------------------
+
+
+def test_a_round_link_says_by_when_and_for_which_meeting(app: App) -> None:
+    answer_by, token = round_link(app)
+    page = text(client(app).get(f"/antwoord/{token}").text)
+    meeting = second_tuesday_from(answer_by)
+    assert (
+        f"Graag uw antwoord vóór {dutch_date(answer_by)}, voor de vergadering van "
+        f"{dutch_date(meeting)} (Stuurgroep Fietsroutes)."
+    ) in page
+
+
+def test_a_digest_link_says_nothing_of_a_round(app: App) -> None:
+    _, token = anna_link(app)
+    page = client(app).get(f"/antwoord/{token}")
+    assert page.status_code == 200
+    assert "Graag uw antwoord vóór" not in page.text and "vergadering van" not in page.text
+
+
+# --- walk30 5: "Geen wijziging" -------------------------------------------------------------------
+
+
+def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(app: App) -> None:
+    sync(app, None)  # the store knows the items
+    forecast = date.fromisoformat(LATER)
+    three_days_ago = date.today() - timedelta(days=3)
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast, note="Wacht op data"),
+                  ANNA, channel="cli", as_of=three_days_ago)  # fmt: skip
+    _, token = round_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    assert 'id="geen-wijziging"' in form.text
+    (latest_id,) = re.findall(r'name="unchanged" value="(\d+)"', form.text)
+    assert round_status(app)[0]["answered"] == 0  # answered before the round started
+    done = web.post(
+        f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
+    )
+    assert done.status_code == 200
+    assert updates(app) == [
+        ("1.1.1", "at_risk", forecast, three_days_ago, "anna"),
+        ("1.1.1", "at_risk", forecast, date.today(), "anna"),  # the same again, as of today
+    ]
+    assert round_status(app)[0]["answered"] == 1
+    assert dutch_date(forecast) in text(done.text)
+    # The button sent twice (a double tap): the link is used, nothing more is stored.
+    again = web.post(
+        f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
+    )
+    assert again.status_code == 409
+    assert len(updates(app)) == 2
+
+
+def test_geen_wijziging_is_refused_when_someone_answered_since_the_form_was_shown(app: App) -> None:
+    sync(app, None)
+    record_answer(app, AnswerInput("1.1.1", "on_track", forecast=date.fromisoformat(LATER)), ANNA,
+                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    (latest_id,) = re.findall(r'name="unchanged" value="(\d+)"', form.text)
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER)), ANNA,
+                  channel="cli", as_of=date.today())  # fmt: skip
+    page = web.post(
+        f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
+    )
+    assert page.status_code == 422  # the form again, with the item's state as it is now
+    assert "Kies een stand" in text(page.text) and "Laatste antwoord: Risico" in text(page.text)
+    assert len(updates(app)) == 2
+
+
+def test_no_geen_wijziging_without_an_answer_or_when_a_new_date_is_needed(app: App) -> None:
+    _, token = anna_link(app)
+    web = client(app)
+    assert 'id="geen-wijziging"' not in web.get(f"/antwoord/{token}").text  # nothing to repeat
+    # 1.1.1 is past its deadline (30 June 2025); "op schema" without a new date: overdue, the
+    # form asks the new date first.
+    record_answer(app, AnswerInput("1.1.1", "on_track"), ANNA, channel="cli", as_of=date.today())
+    page = web.get(f"/antwoord/{token}").text
+    assert 'id="geen-wijziging"' not in page and "De deadline is verstreken" in page
+
+
+# --- walk30 6: a used link ------------------------------------------------------------------------
+
+
+def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    answer = {"status": "at_risk", "forecast": LATER, "csrf_token": csrf(form.text)}
+    done = web.post(f"/antwoord/{token}", data=answer)
+    (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)
+    opened = web.get(f"/antwoord/{token}")
+    assert opened.status_code == 409
+    shown = text(opened.text)
+    assert "Punt 1.1.1 Knelpuntenkaart" in shown
+    assert (
+        f"Vastgelegd: Risico gemeld door Anna de Wit (GEM) op {dutch_date(date.today())}, "
+        f"verwachte datum gereed {dutch_date(date.fromisoformat(LATER))}."
+    ) in shown
+    assert "niets nieuws opgeslagen" not in shown  # a GET tried to store nothing
+    # The same "Wijzigen" as the thank-you page's: it opens the correction form.
+    assert re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', opened.text) == [correction]
+    # Past its lifetime the used link no longer offers it.
+    later = datetime.now(UTC) + timedelta(days=8)
+    with monkeypatch.context() as m:
+        m.setattr("governance.clock.utcnow", lambda: later)
+        assert 'id="wijzigen"' not in web.get(f"/antwoord/{token}").text
+    page = web.get(f"/antwoord/{correction}")
+    change = {"status": "on_track", "forecast": LATER, "csrf_token": csrf(page.text)}
+    fixed = web.post(f"/antwoord/{correction}", data=change)
+    assert fixed.status_code == 200
+    # Used once: not offered again; the page shows what came after.
+    after = web.get(f"/antwoord/{token}")
+    assert 'href="/antwoord/' + correction not in after.text
+    assert "Daarna: Op schema gemeld door Anna de Wit (GEM)" in text(after.text)
+
+
+# --- walk30 6 and 11: the 410 pages ---------------------------------------------------------------
+
+
+def _with_plan(app: App, tmp_path: Path, text_: str) -> App:
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text_, encoding="utf-8")
+    return replace(app, settings=replace(app.settings, plan_path=changed))
+
+
+def test_the_contact_left_page_names_the_item_and_says_each_thing_once(
+    app: App, tmp_path: Path
+) -> None:
+    _, token = anna_link(app)
+    form = client(app).get(f"/antwoord/{token}")
+    plan = app.settings.plan_path.read_text(encoding="utf-8")
+    anna = plan[plan.index("  - id: anna\n") : plan.index("  - id: bram\n")]
+    web = TestClient(create_web(_with_plan(app, tmp_path, plan.replace(anna, ""))))
+    opened = web.get(f"/antwoord/{token}")
+    assert opened.status_code == 410
+    shown = text(opened.text)
+    assert "Punt 1.1.1 Knelpuntenkaart" in shown
+    assert shown.count("niet meer in het plan staat") == 1
+    assert shown.count("Neem contact op met") == 1
+    assert "opgeslagen" not in shown  # only opened: nothing was submitted
+    posted = web.post(f"/antwoord/{token}", data={"status": "done", "csrf_token": csrf(form.text)})
+    assert posted.status_code == 410
+    assert text(posted.text).count("Uw antwoord is niet opgeslagen.") == 1
+
+
+def test_the_item_removed_page_names_the_item(app: App, tmp_path: Path) -> None:
+    sync(app, None)  # the store knows the item's title
+    _, token = anna_link(app)
+    plan = app.settings.plan_path.read_text(encoding="utf-8")
+    start = plan.index('          - id: "1.1.1"')
+    gone = plan[start : plan.index('          - id: "1.1.2"')]
+    web = TestClient(create_web(_with_plan(app, tmp_path, plan.replace(gone, ""))))
+    page = web.get(f"/antwoord/{token}")
+    assert page.status_code == 410
+    shown = text(page.text)
+    assert "Punt 1.1.1 Knelpuntenkaart" in shown and "staat niet meer in het plan" in shown
+
+
+def create_web(app: App) -> Starlette:
+    from web.app import create_app
+
+    return create_app(app)
