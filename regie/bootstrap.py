@@ -297,10 +297,12 @@ class App:
             smtp = settings.smtp
             plan = plan or self._plan_if_readable()
             mail_from, setting = self.mail_from(plan)
+            if mail_from is None:  # before a message is claimed: they all stay queued
+                raise InvalidInput(sender_problem(plan, None) or "REGIE_MAIL_FROM: not set")
             return EmailNotifier(
                 smtp.host,
                 smtp.port,
-                mail_from=mail_from or smtp.mail_from,
+                mail_from=mail_from,
                 sender_setting=setting,
                 security=smtp.security,
                 user=smtp.user,
@@ -346,6 +348,23 @@ class App:
             return smtp.reply_to
         office = [c.email for c in plan.contacts if c.programme_office] if plan else []
         return ", ".join(e for e in office if e) or None
+
+
+def sender_problem(plan: Plan | None, default: str | None) -> str | None:
+    """One line when e-mail has no sender: neither the plan's ``programme.mail_from`` nor
+    REGIE_MAIL_FROM (``default``); None when one of them names it. A one-programme office puts
+    its sender in the plan; REGIE_MAIL_FROM is the default of a home with several."""
+    if default or (plan is not None and plan.programme.mail_from):
+        return None
+    if plan is None:
+        return (
+            "REGIE_MAIL_FROM: not set, and the plan file does not load, so its "
+            "programme.mail_from is not known: e-mail has no sender"
+        )
+    return (
+        "REGIE_MAIL_FROM: not set, and the plan sets no programme.mail_from: e-mail has no "
+        "sender (set either)"
+    )
 
 
 def newer_database(url: str, revision: str | None) -> str:

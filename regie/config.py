@@ -135,7 +135,9 @@ class SmtpSettings:
     host: str  # REGIE_SMTP_HOST
     port: int  # REGIE_SMTP_PORT (default by security: 587, 465, 25)
     security: str  # REGIE_SMTP_SECURITY: starttls | ssl | none
-    mail_from: str  # REGIE_MAIL_FROM
+    #: REGIE_MAIL_FROM: the sender when the plan sets no ``programme.mail_from`` (None: the
+    #: plan's is the only one; :meth:`regie.bootstrap.App.missing_sender` says when neither is).
+    mail_from: str | None
     user: str | None = None  # REGIE_SMTP_USER
     password: str | None = field(default=None, repr=False)  # REGIE_SMTP_PASSWORD; never logged
     reply_to: str | None = None  # REGIE_MAIL_REPLY_TO; None: the programme office
@@ -389,10 +391,10 @@ def _smtp(env: Mapping[str, str], problems: list[str]) -> SmtpSettings | None:
             "REGIE_SMTP_SECURITY: 'none' would send REGIE_SMTP_PASSWORD in the clear; "
             "use starttls or ssl"
         )
-    mail_from = env.get("REGIE_MAIL_FROM") or ""
-    if not mail_from:
-        problems.append("REGIE_MAIL_FROM: not set, but REGIE_NOTIFIER names email")
-    elif not _ADDRESS.search(mail_from):
+    # Not required here: the plan's programme.mail_from may name the sender, and the plan is
+    # not read with the settings (App.missing_sender checks the two together).
+    mail_from = env.get("REGIE_MAIL_FROM") or None
+    if mail_from is not None and not _ADDRESS.search(mail_from):
         problems.append(f"REGIE_MAIL_FROM: {mail_from!r} is not an e-mail address")
     reply_to = env.get("REGIE_MAIL_REPLY_TO") or None
     if reply_to is not None and not _ADDRESS.search(reply_to):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.reminders import ReminderPlan
     from regie.answer_links import LinkMaker
+    from store import Repository
     from store.records import OutboxRecord
 
 
@@ -64,6 +65,11 @@ class CheckReport:
     #: Dry run: keys of messages the run would send whose file is already in the file outbox
     #: (sent before, by a database that no longer knows it: restored from a backup?).
     resend: list[str] = field(default_factory=list)
+    #: Computed deadlines first seen after the programme's end: "<item> <due>" (walk30 9).
+    after_end: list[str] = field(default_factory=list)
+    #: After the programme's end: its last day and how many items are still open.
+    ended: tuple[date, int] | None = None
+    programme_end: date | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -84,6 +90,11 @@ class CheckReport:
             "unreachable": list(self.unreachable),
             "resend": list(self.resend),
             "event_names": [e.name for e in self.events],
+            "after_end": list(self.after_end),
+            "programme_end": self.programme_end.isoformat() if self.programme_end else None,
+            "ended": (
+                {"on": self.ended[0].isoformat(), "open": self.ended[1]} if self.ended else None
+            ),
         }
 
 
@@ -154,6 +165,7 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.clock import utcnow
+    from governance.programme_end import still_open
     from governance.reminders import with_free_keys
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
@@ -170,6 +182,7 @@ def deadline_check(
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     report = CheckReport(plan.programme.id, as_of, dry_run)
+    done_meeting = steering_done(app, plan, as_of)  # read before the day's transaction
     with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
         synced = sync_store(app, session, plan)
         report.synced = synced.describe()
@@ -247,6 +260,7 @@ def deadline_check(
                     taken=taken,
                     notes=notes,
                     reply_to=app.mail_reply_to(plan) is not None,
+                    steering_done=done_meeting,
                 )
             )
         new_keys = recorded[-1].result()
@@ -264,6 +278,10 @@ def deadline_check(
             for e in events
             if e.key in new_keys
         ]
+        report.events += _after_end(repo, plan, assessment, as_of, report)
+        end = plan.programme.end
+        if end is not None and as_of > end:  # the cycle goes on; the office is told each run
+            report.ended = (end, still_open(day.counts))
         report.counts = {k: v for k, v in day.counts.items() if v}
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
@@ -297,6 +315,21 @@ def sent_before(app: App, keys: list[str]) -> list[str]:
         for k in dict.fromkeys(keys)
         if any((folder / name).exists() for name in file_names(k, programme))
     ]
+
+
+def steering_done(app: App, plan: Plan, as_of: date) -> bool:
+    """Whether the steering body an escalation names had meetings and has none left on or
+    after ``as_of`` (`regie meeting list`: the plan's and the one-off ones): the escalation
+    then says so instead of suggesting the item for its agenda (walk30 9). A body without any
+    meeting known is not "done": nothing says it stopped meeting."""
+    from governance.reminders import steering_body
+    from regie.report_reads import meetings
+
+    body = steering_body(plan)
+    if body is None:
+        return False
+    known = meetings(app, body.id, plan=plan)
+    return bool(known) and known[-1].on < as_of
 
 
 def office_channel(app: App) -> str | None:
@@ -391,6 +424,37 @@ def quiet(reminders: ReminderPlan) -> ReminderPlan:
         records=(),
         unaddressed=(),
     )
+
+
+def _after_end(
+    repo: Repository, plan: Plan, assessment: Assessment, as_of: date, report: CheckReport
+) -> list[EventSummary]:
+    """Record each computed deadline after the programme's end once per item and date (the
+    key has no day: :func:`governance.programme_end.after_end_key`); the new ones go in the
+    report, for the cycle's one line and Prefect."""
+    from governance.programme_end import DUE_AFTER_END, after_end_key, computed_after_end
+    from store import EventRecord
+
+    end = plan.programme.end
+    late = computed_after_end(assessment.items.values(), end)
+    if end is None or not late:
+        return []
+    report.programme_end = end
+    records = [
+        EventRecord(
+            DUE_AFTER_END,
+            i.item_id,
+            as_of,
+            {"due": i.due.isoformat(), "end": end.isoformat(), "gereed": i.gereed},
+            after_end_key(i.item_id, i.due),
+        )
+        for i in late
+        if i.due is not None
+    ]
+    fresh = set(repo.record_new_events(records))
+    new = [r for r in records if r.dedupe_key in fresh]
+    report.after_end = [f"{r.item_id} {r.payload['due']}" for r in new]
+    return [EventSummary(r.name, r.item_id or "", r.occurred_on, dict(r.payload)) for r in new]
 
 
 def _event_records(events: list[DomainEvent]) -> list[Any]:

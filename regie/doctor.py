@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from regie.bootstrap import App, first_line, newer_database
+from regie.bootstrap import App, first_line, newer_database, sender_problem
 from regie.config import DEFAULT_BASE_URL
 from regie.errors import RegieError
 
@@ -503,16 +503,22 @@ def _channels(app: App, plan: Plan | None) -> Check:
         if name == "file":
             configured.append(f"file ({settings.outbox_dir})")
         elif name == "email":
-            if settings.smtp is None:
+            # The sender: the plan's programme.mail_from, else REGIE_MAIL_FROM (either will do).
+            smtp = settings.smtp
+            default = smtp.mail_from if smtp else os.environ.get("REGIE_MAIL_FROM")
+            no_sender = sender_problem(plan, default or None)
+            if smtp is None:
                 before = len(problems)
                 _smtp(os.environ, problems)
+                problems.extend([no_sender] if no_sender else [])
                 if len(problems) == before:
                     problems.append(
                         "REGIE_SMTP_*, REGIE_MAIL_*: incomplete, but REGIE_NOTIFIER names email"
                     )
+            elif no_sender is not None:
+                problems.append(no_sender)
             else:
-                smtp = settings.smtp
-                sender = app.mail_from(plan)[0] or smtp.mail_from  # the plan's, else the default
+                sender = app.mail_from(plan)[0]
                 configured.append(f"email ({smtp.host}:{smtp.port} {smtp.security}, from {sender})")
         elif name == "slack":
             if settings.slack is None:

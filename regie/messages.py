@@ -241,10 +241,12 @@ def escalation_message(
     linker: Callable[[str, str, str], str] | None = None,
     notes: Mapping[int, Recalled] | None = None,
     reply_to: bool = True,
+    steering_done: bool = False,
 ) -> OutboxRecord:
     """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
     variant, with an answer link per item from ``linker`` when it has an e-mail address: a
-    deputy may answer for them, :func:`governance.answers.may_answer`)."""
+    deputy may answer for them, :func:`governance.answers.may_answer`). ``steering_done``: the
+    steering body has no meeting left, so the text does not suggest putting an item to it."""
     contact = contact or _contact(plan, digest.contact_id)
     links = linker if deputy_for and contact.email else None
     items = []
@@ -283,7 +285,9 @@ def escalation_message(
         }
         for e, x in zip(digest.escalations, items, strict=True)
     ]
-    extra = {"deputy_for": list(deputy_for)} if deputy_for else {}
+    extra: dict[str, Any] = {"deputy_for": list(deputy_for)} if deputy_for else {}
+    if steering_done:  # only then: the payload of any other escalation stays as it was
+        extra["steering_done"] = True
     return _message(
         plan,
         "escalation_digest",
@@ -372,12 +376,14 @@ def outbox_messages(
     taken: Collection[str] = (),
     notes: Mapping[int, Recalled] | None = None,
     reply_to: bool = True,
+    steering_done: bool = False,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
     ``taken``: the outbox keys of the day (an earlier run's), which the copies avoid as
     :func:`governance.reminders.with_free_keys` has the digests avoid them. ``reply_to``: the
-    mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`)."""
+    mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`). ``steering_done``: the
+    steering body meets no more (:func:`escalation_message`)."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         for digest in reminders.digests:
@@ -385,7 +391,9 @@ def outbox_messages(
                 plan, digest, assessment, linker, actions, notes, reply_to=reply_to
             )
     for esc in reminders.escalation_digests:
-        yield escalation_message(plan, esc, assessment, notes=notes, reply_to=reply_to)
+        yield escalation_message(
+            plan, esc, assessment, notes=notes, reply_to=reply_to, steering_done=steering_done
+        )
     if not reminders.escalation_digests:
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
@@ -402,13 +410,16 @@ def outbox_messages(
             linker=linker,
             notes=notes,
             reply_to=reply_to,
+            steering_done=steering_done,
         )
     if office_channel:
         name = office_names(plan.programme).name
         channel = Contact(id="office-channel", name=name, organisation="", slack=office_channel)
         key = free_key(escalation_digest_key(plan.programme.id, channel.id, as_of), taken)
         office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
-        record = escalation_message(plan, office, assessment, contact=channel, notes=notes)
+        record = escalation_message(
+            plan, office, assessment, contact=channel, notes=notes, steering_done=steering_done
+        )
         yield replace(record, payload={**record.payload, "to_channel": True})
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
-    from governance.plan import Plan
+    from governance.plan import Action, Milestone, Plan
     from store.sync import SyncResult
 
 T = TypeVar("T")
@@ -109,6 +109,7 @@ def validate(app: App, path: Path | None) -> str:
         *owners_without_contact(plan),
         *members_without_contact(plan),
         *example_meetings(plan),
+        *gereed_after_end(plan),
         *lost_dates(app, plan),
         *ended_inheritance(app, plan),
     ]
@@ -116,6 +117,29 @@ def validate(app: App, path: Path | None) -> str:
 
     notes += undecided_in_file(app, plan)  # a due date moved without a decision
     return "\n".join([summary, *read, *notes])
+
+
+def gereed_after_end(plan: Plan) -> list[str]:
+    """One warning (``PATH:LINE:COL``) per open item whose fixed *gereed* ends after
+    ``programme.end`` (walk30 9). A computed deadline (``depends_on``) is not known here: the
+    daily cycle and `regie status` say when it falls after the end."""
+    end = plan.programme.end
+    if end is None:
+        return []
+    out = []
+    for action in plan.actions():
+        rows: list[tuple[Action | Milestone, str | None]] = [(action, action.cancelled_by)]
+        rows += [(m, m.cancelled_by or action.cancelled_by) for m in action.milestones]
+        for item, cancelled in rows:
+            due = item.period.end if item.period is not None else None
+            if cancelled or due is None or due <= end:
+                continue
+            where = f"{item.location}: " if item.location is not None else f"{plan.path}: "
+            out.append(
+                f"{where}warning: {item.id} gereed {item.gereed!r} (due {due.isoformat()}) is "
+                f"after the programme's end {end.isoformat()}"
+            )
+    return out
 
 
 def owners_without_contact(plan: Plan) -> list[str]:
@@ -348,6 +372,7 @@ def status_rows(
     have it: a decision taken at a meeting after ``as_of`` does not move an item's date yet,
     nor a plan-file edit synced after that day."""
     from governance.assessment import State, assess
+    from governance.programme_end import past_end
     from governance.provenance import end_of_day, plan_as_of
     from store import reports_read
     from store.assessment_query import assessment_updates
@@ -397,6 +422,8 @@ def status_rows(
                 "owners": list(item.owners),
                 "forecast": item.forecast.isoformat() if item.forecast else None,
                 "waiting_on": list(item.waiting_on),
+                # Open and due after programme.end (walk30 9): `regie status` marks it.
+                "after_end": past_end(item, plan.programme.end),
                 "latest_update": (
                     {
                         "status": latest.status.value,

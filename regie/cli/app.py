@@ -202,17 +202,27 @@ def status(
 ) -> None:
     """Show every milestone with its due date, state and RAG colour; with ITEM, that item
     and its status updates."""
-    from regie.cli.tables import console, print_json, status_table, update_lines, updates_json
+    from regie.cli.tables import (
+        after_end_line,
+        console,
+        print_json,
+        status_table,
+        update_lines,
+        updates_json,
+    )
 
     app_ = _app()
     day, rows = _services().status_rows(
         app_, parse_date(as_of, "--as-of"), step=step, owner=owner, state=_state_key(state)
     )
+    late = after_end_line(rows, app_.load_plan().programme.end)
     if item is None:
         if fmt == Format.json:
             print_json(rows)
         else:
             console().print(status_table(rows, day))
+            if late:
+                typer.echo(late)
         return
     from regie.history import is_known_item, item_updates
 
@@ -224,6 +234,8 @@ def status(
         print_json({"items": rows, "updates": updates_json(history)})
         return
     console().print(status_table(rows, day))
+    if late:
+        typer.echo(late)
     for line in update_lines(item, history, day):
         typer.echo(line)
 

@@ -28,6 +28,18 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     names = Counter(check.get("event_names", []))
     detail = ", ".join(f"{n} {name}" for name, n in sorted(names.items()))
     typer.echo(f"  events {verb}: {check['events']}" + (f" ({detail})" if detail else ""))
+    if check.get("after_end"):  # once per item and date: the event is new (walk30 9)
+        typer.echo(
+            f"  deadline after the programme's end ({check['programme_end']}): "
+            f"{', '.join(check['after_end'])} (computed from depends_on)"
+        )
+    if check.get("ended"):  # every run after the end: the cycle goes on while items are open
+        ended = check["ended"]
+        typer.echo(
+            f"  programme ended on {ended['on']}; {ended['open']} item"
+            f"{'' if ended['open'] == 1 else 's'} still open (reminders continue until each is "
+            "done or cancelled)"
+        )
     quiet = "" if check.get("working_day", True) else " (not a working day: no prompts)"
     queued = "would queue" if check["dry_run"] else "queued"  # a dry run queues nothing
     typer.echo(f"  reminders {queued}: {check['queued']}{quiet}")

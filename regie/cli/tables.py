@@ -93,12 +93,21 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
             row["title"],
             ", ".join(row["owners"]),
             row["gereed"] or "",
-            row["due"] or "",
+            f"{row['due']} !" if row.get("after_end") else row["due"] or "",
             state,
             f"[{RAG_STYLES.get(rag, '')}]{rag_label(rag)}[/]",
             f"{latest['reported_on']} {state_label(latest['status'])}" if latest else "",
         )
     return table
+
+
+def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:
+    """The line under the status table for the deadlines it marks with "!": open items due
+    after the programme's end (a dependent item's date is computed from its ``depends_on``)."""
+    late = [r["id"] for r in rows if r.get("after_end")]
+    if end is None or not late:
+        return None
+    return f"! deadline after the programme's end ({end.isoformat()}): {', '.join(late)}"
 
 
 def events_table(events: list[Any], calendar: WorkCalendar | None = None) -> Table:

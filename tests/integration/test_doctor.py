@@ -455,7 +455,8 @@ def test_channel_settings_are_checked_without_connecting(ready: dict[str, str]) 
     assert found["channels"] == (
         "fail",
         "REGIE_SMTP_HOST: not set, but REGIE_NOTIFIER names email; "
-        "REGIE_MAIL_FROM: not set, but REGIE_NOTIFIER names email",
+        "REGIE_MAIL_FROM: not set, and the plan sets no programme.mail_from: e-mail has no "
+        "sender (set either)",
     )
     slack = {**ready, "REGIE_NOTIFIER": "slack", "REGIE_SLACK_BOT_TOKEN": "xoxp-wrong"}
     code, found = doctor(slack)

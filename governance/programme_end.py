@@ -1,0 +1,51 @@
+"""The programme's end (``programme.end``) against what is still open (walk30 9).
+
+A fixed *gereed* after the end is the plan file's own affair (`regie plan validate` warns); a
+computed deadline — a ``depends_on`` item's, its dependency's completion plus the lead time —
+can only cross the end when that completion is known, so the daily cycle records it then, once
+per item and date (:func:`after_end_key`), and `regie status` marks every deadline past the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from governance.periods import PeriodKind
+from governance.rag import State
+
+if TYPE_CHECKING:
+    from governance.assessor import ItemAssessment
+
+#: The event of a computed deadline that falls after the programme's end.
+DUE_AFTER_END = "regie.deadline.after-end"
+
+_FINISHED = frozenset({State.DONE, State.CANCELLED})
+
+
+def past_end(item: ItemAssessment, end: date | None) -> bool:
+    """Whether ``item`` is still open and due after the programme's ``end``."""
+    return (
+        end is not None and item.due is not None and item.due > end and item.state not in _FINISHED
+    )
+
+
+def computed_after_end(items: Iterable[ItemAssessment], end: date | None) -> list[ItemAssessment]:
+    """The open items whose computed deadline (``gereed: Afhankelijk van …``) falls after
+    ``end``, in the order given."""
+    if end is None:
+        return []
+    return [i for i in items if i.period_kind == PeriodKind.DEPENDENT and past_end(i, end)]
+
+
+def after_end_key(item_id: str, due: date) -> str:
+    """The event's idempotency key: without the day it was seen, so it is recorded once per
+    item and deadline (a later completion that moves the date again is a new event)."""
+    return f"{DUE_AFTER_END}:{item_id}:{due.isoformat()}"
+
+
+def still_open(counts: Mapping[str, int]) -> int:
+    """How many items are neither done nor cancelled, from the day's items per state (an
+    incremental assessment holds only the items it judged again)."""
+    return sum(n for state, n in counts.items() if state not in _FINISHED)

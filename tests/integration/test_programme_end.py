@@ -1,0 +1,170 @@
+"""The programme's end (walk30 9): a computed deadline after ``programme.end`` is said once by
+the daily cycle (its event) and marked by `regie status`; a fixed *gereed* after the end is a
+`plan validate` warning at PATH:LINE:COL; after the steering body's last meeting an escalation
+no longer suggests its agenda; after the end the cycle says the programme ended and how much is
+still open. A second, unrelated plan (Europe/Amsterdam, 2025), SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from regie.cycle import deadline_check
+from store import Repository
+from tests.cli import regie
+
+PLAN = """\
+schema: 1
+programme:
+  id: eindtest
+  title: Eindtest Programma
+  start: 2025-09-01
+  end: 2025-12-31
+calendar:
+  timezone: Europe/Amsterdam
+  holidays_country: NL
+reminders:
+  first_prompt_days: 10
+  second_prompt_days: 3
+  overdue_every_days: 3
+  escalate_after_overdue_days: 5
+  unanswered_grace_days: 3
+organisations:
+  - {id: stad, name: Stad}
+  - {id: bond, name: Bond}
+contacts:
+  - {id: office, name: Olga Office, organisation: stad, email: office@example.org, programme_office: true}
+  - {id: bert, name: Bert Bond, organisation: bond, email: bert@example.org}
+governance:
+  - id: stuurgroep
+    name: Stuurgroep Eindtest
+    purpose: Sturing
+    members: [stad, bond]
+    escalations: true
+    meetings:
+      time: "14:00"
+      rule: {every: maand, weekday: donderdag, nth: 2, start: 2025-09-01, until: UNTIL}
+steps:
+  - number: 1
+    title: Werk
+    actions:
+      - {id: "1.1", title: Pakket vaststellen, owners: [stad], gereed: 2025-11-14}
+      - {id: "1.2", title: Handhaving, owners: [bond], gereed: 2025-12-03}
+      - {id: "1.3", title: Campagne, owners: [bond], gereed: Afhankelijk van pakket, depends_on: ["1.1"]}
+      - {id: "1.4", title: Nazorg, owners: [stad], gereed: 2026-01-30}
+"""  # noqa: E501
+
+
+def _env(tmp_path: Path, url: str, until: str = "2025-12-31") -> dict[str, str]:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.replace("UNTIL", until), encoding="utf-8")
+    return {
+        "REGIE_HOME": str(tmp_path / "home"),
+        "REGIE_DATABASE_URL": url,
+        "REGIE_PLAN": str(plan),
+        "REGIE_CONTACTS": "",
+        "REGIE_NOTIFIER": "file",
+        "REGIE_SECRET_KEY": "",
+        "REGIE_BASE_URL": "",
+        "PREFECT_API_URL": "",
+    }
+
+
+def _app(env: dict[str, str]) -> App:
+    return bootstrap(load_settings(env))
+
+
+def _events(app: App, name: str) -> list[tuple[str | None, str]]:
+    with app.session() as session:
+        found = Repository(session, app.programme_id()).events()
+    return [(e.item_id, e.payload.get("due")) for e in found if e.name == name]
+
+
+def test_a_computed_deadline_after_the_end_is_said_once_and_marked_in_status(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    env = _env(tmp_path, migrated_url)
+    app = _app(env)
+    assert deadline_check(app, date(2025, 12, 4)).summary()["after_end"] == []
+    done = regie(
+        "update", "1.1", "-s", "done", "--completed-on", "2025-12-08", "--as-of", "2025-12-08",
+        env=env,
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    # 1.3 is due 20 working days after 1.1 was done: 8 January 2026, after the end.
+    ran = regie("cycle", "--as-of", "2025-12-09", "--no-send", env=env)
+    assert ran.code == 0, ran.err
+    said = [x for x in ran.out.splitlines() if "after the programme's end" in x]
+    assert said == [
+        "  deadline after the programme's end (2025-12-31): 1.3 2026-01-08 "
+        "(computed from depends_on)"
+    ], ran.out
+    assert "programme ended" not in ran.out  # not yet
+    # Once: the next days are quiet, the event is recorded once (also after a full run).
+    assert deadline_check(app, date(2025, 12, 10)).summary()["after_end"] == []
+    assert deadline_check(app, date(2025, 12, 11), rebuild_memory=True).after_end == []
+    assert _events(app, "regie.deadline.after-end") == [("1.3", "2026-01-08")]
+
+    status = regie("status", "--as-of", "2025-12-10", env=env)
+    assert status.code == 0, status.err
+    assert "2026-01-08 !" in status.out
+    assert "2026-01-30 !" in status.out  # a fixed gereed after the end is marked too
+    assert "! deadline after the programme's end (2025-12-31): 1.3, 1.4" in status.out
+    rows = json.loads(regie("status", "--as-of", "2025-12-10", "-f", "json", env=env).out)
+    assert {r["id"]: r["after_end"] for r in rows} == {
+        "1.1": False, "1.2": False, "1.3": True, "1.4": True
+    }  # fmt: skip
+
+    # After the end the cycle goes on, and says so each run.
+    ended = regie("cycle", "--as-of", "2026-01-05", "--no-send", env=env)
+    assert ended.code == 0, ended.err
+    assert (
+        "  programme ended on 2025-12-31; 3 items still open (reminders continue until each "
+        "is done or cancelled)"
+    ) in ended.out.splitlines(), ended.out
+    assert deadline_check(app, date(2026, 1, 6)).summary()["ended"] == {
+        "on": "2025-12-31", "open": 3
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("until", "meets_again"), [("2025-11-30", False), ("2025-12-31", True)])
+def test_after_the_last_meeting_the_escalation_does_not_suggest_its_agenda(
+    tmp_path: Path, migrated_url: str, until: str, meets_again: bool
+) -> None:
+    app = _app(_env(tmp_path, migrated_url, until))  # last meeting 13 Nov, or 11 Dec
+    for day in (date(2025, 11, 24), date(2025, 12, 1), date(2025, 12, 4)):
+        deadline_check(app, day)
+    with app.session() as session:
+        rows = Repository(session, app.programme_id()).outbox()
+    texts = [(r.body_text, r.body_html or "") for r in rows if r.kind == "escalation_digest"]
+    assert texts
+    for text, html in texts:
+        if meets_again:
+            assert "te agenderen voor het sturend overleg: Stuurgroep Eindtest." in text
+            assert "geen vergadering meer" not in text
+        else:
+            assert "agenderen voor" not in text and "agenderen voor" not in html
+            line = (
+                "Overweeg contact op te nemen met de eigenaar. Het sturend overleg (Stuurgroep "
+                "Eindtest) heeft geen vergadering meer gepland, dus agenderen is daar niet meer "
+                "mogelijk."
+            )
+            assert line in text
+            assert "heeft geen vergadering meer gepland" in html
+
+
+def test_validate_warns_about_a_fixed_gereed_after_the_end(tmp_path: Path) -> None:
+    from governance.planfile.load import load_plan
+    from regie.services import gereed_after_end
+
+    env = _env(tmp_path, "sqlite:///unused.db")
+    plan = load_plan(env["REGIE_PLAN"])
+    assert gereed_after_end(plan) == [
+        f"{env['REGIE_PLAN']}:38:10: warning: 1.4 gereed '2026-01-30' (due 2026-01-30) is after "
+        "the programme's end 2025-12-31"
+    ]
