@@ -483,7 +483,10 @@ def _queue(
                     "item_id": item_id,
                     "title": d.title if d else item_id,
                     "gereed": d.gereed if d else None,
-                    "due": d.period.end if d and d.period else None,
+                    # The assessed deadline, as the digest shows it: a dependent item's is
+                    # computed from what it waits for (the plan's period has none).
+                    "due": (assessed.due if assessed else None)
+                    or (d.period.end if d and d.period else None),
                     "answer_url": url,
                     # The stand, as the digest shows it (none for an item out of the plan).
                     "state": assessed.state.value if assessed else None,
