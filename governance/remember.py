@@ -99,7 +99,9 @@ def remember(
                 grace = scheduler.policy.unanswered_grace_days
                 ripe[item_id] = max(scheduler.add(nth, grace), tomorrow)
     if questions is None:
-        questions = prompt_questions(assessment, as_of, scheduler.policy, scheduler.cal)
+        questions = prompt_questions(
+            assessment, as_of, scheduler.policy, scheduler.cal, recipients_of
+        )
     _asked_first(assessment, reminders, scheduler, facts, today, ripe, questions)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
 
@@ -281,8 +283,10 @@ def _asked_first(
         if known.escalated:
             continue
         first = known.asked_on
+        of = question.asked_of
         if first is None and any(
-            not r.is_escalation and r.stage.endswith(about) for r in today.get(item_id, ())
+            not r.is_escalation and r.stage.endswith(about) and (not of or r.contact_id in of)
+            for r in today.get(item_id, ())
         ):
             first = as_of  # asked today: the grace counts from today
         if first is not None:

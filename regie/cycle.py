@@ -171,13 +171,14 @@ def deadline_check(
     from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
     from regie.gc_pause import paused_gc
-    from regie.messages import latest_update_ids, outbox_messages
+    from regie.messages import former_contacts, latest_update_ids, outbox_messages
     from regie.report_due import queue_report_reminders
     from regie.services import sync_store, sync_warnings
     from store import Repository
     from store.answers import add_links
     from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
+    from store.former_contacts import former_contact_names
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -250,6 +251,9 @@ def deadline_check(
             # memory holds none), read as the session's submitted work (PostgreSQL).
             note_ids = latest_update_ids(assessment, reminders)
             notes = submit(lambda: notes_by_id(session, note_ids)).result()
+            # A hand-over names a predecessor removed from the plan (archived, not forgotten).
+            gone, pid = former_contacts(plan, reminders), plan.programme.id
+            former = submit(lambda: former_contact_names(session, pid, gone)).result()
             records = list(
                 outbox_messages(
                     plan,
@@ -261,6 +265,7 @@ def deadline_check(
                     notes=notes,
                     reply_to=app.mail_reply_to(plan) is not None,
                     steering_done=done_meeting,
+                    former=former,
                 )
             )
         new_keys = recorded[-1].result()

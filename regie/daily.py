@@ -487,9 +487,9 @@ def _plan_and_remember(
     be written meanwhile) and what to remember of each: the same on both paths."""
     from governance.next_checks import Scheduler
     from governance.remember import remember
-    from governance.reminders import plan_reminders_from, prompt_questions, recipients
+    from governance.reminders import contacts_of, plan_reminders_from, prompt_questions, recipients
 
-    questions = prompt_questions(result, as_of, plan.reminders, calendar)
+    questions = prompt_questions(result, as_of, plan.reminders, calendar, contacts_of(plan))
     facts = facts_of(questions)
     reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar)
     if planned is not None:

@@ -64,14 +64,17 @@ def digest_message(
     notes: Mapping[int, Recalled] | None = None,
     *,
     reply_to: bool = True,
+    former: Mapping[str, str] | None = None,
 ) -> OutboxRecord:
     """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
     ``actions`` (the plan's by id) saves a pass over the plan per digest. ``reply_to``: the
-    mail carries a Reply-To (a reply by mail reaches the office)."""
+    mail carries a Reply-To (a reply by mail reaches the office). ``former``: the names of
+    contacts no longer in the plan but not forgotten (:func:`former_contacts`), so that a
+    hand-over names the predecessor who was removed from the plan."""
     contact = _contact(plan, digest.contact_id)
     if actions is None:
         actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
-    names = {c.id: c.name for c in plan.contacts}
+    names = {**(former or {}), **{c.id: c.name for c in plan.contacts}}
     items = []
     for item in digest.items:
         action = actions.get(item.action_id)
@@ -124,8 +127,9 @@ def digest_message(
 
 def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[str, Any]:
     """An item's hand-over in its template context (none: nothing, so the context of every
-    other item stays as it was): the names of the contacts asked before that are still in
-    the plan (one who left is not named), the first and the last day they were asked."""
+    other item stays as it was): the names of the contacts asked before whose name is known
+    (in the plan, or removed from it; a forgotten one is never named: the templates then say
+    "een vorige contactpersoon"), the first and the last day they were asked."""
     if handover is None:
         return {}
     return {
@@ -377,18 +381,20 @@ def outbox_messages(
     notes: Mapping[int, Recalled] | None = None,
     reply_to: bool = True,
     steering_done: bool = False,
+    former: Mapping[str, str] | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
     ``taken``: the outbox keys of the day (an earlier run's), which the copies avoid as
     :func:`governance.reminders.with_free_keys` has the digests avoid them. ``reply_to``: the
     mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`). ``steering_done``: the
-    steering body meets no more (:func:`escalation_message`)."""
+    steering body meets no more (:func:`escalation_message`). ``former``: see
+    :func:`digest_message`."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         for digest in reminders.digests:
             yield digest_message(
-                plan, digest, assessment, linker, actions, notes, reply_to=reply_to
+                plan, digest, assessment, linker, actions, notes, reply_to=reply_to, former=former
             )
     for esc in reminders.escalation_digests:
         yield escalation_message(
@@ -421,6 +427,20 @@ def outbox_messages(
             plan, office, assessment, contact=channel, notes=notes, steering_done=steering_done
         )
         yield replace(record, payload={**record.payload, "to_channel": True})
+
+
+def former_contacts(plan: Plan, reminders: ReminderPlan) -> set[str]:
+    """The contacts a hand-over of the day names that are no longer in the plan: whose names
+    the store is asked for (``former``)."""
+    current = {c.id for c in plan.contacts}
+    return {
+        c
+        for d in reminders.digests
+        for i in d.items
+        if i.handover is not None
+        for c in i.handover.previous
+        if c not in current
+    }
 
 
 def latest_update_ids(assessment: Assessment, reminders: ReminderPlan) -> set[int]:

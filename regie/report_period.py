@@ -91,7 +91,7 @@ def progress_period(
             f"--from/--to: reporting obligation {obligation.id} {cadence}: give --from and --to"
         )
     cadence = " ".join((obligation.cadence or "").split())
-    previous = _previous_progress_report(app, plan, obligation, recorded_until)
+    previous, concepts = _previous_progress_report(app, plan, obligation, recorded_until)
     if previous is not None:
         archive_id, before_from, before_to = previous
         first, last = period_after(before_to, months)
@@ -130,10 +130,16 @@ def progress_period(
             f"over on {day}: give --from and --to, or a later --as-of"
         )
     first, last = found
+    # Concepts do not count (each is made again once approved): say so rather than "none".
+    before = (
+        "no approved (vastgesteld) progress report archived before; concepts (not counted): "
+        f"archief {', '.join(str(i) for i in concepts)}"
+        if concepts
+        else "no progress report archived before"
+    )
     chosen = (
         f"period {first} – {last}: from the programme's start in whole {cadence} periods "
-        f"({obligation.id}) through the last one over on {day}; no progress report archived "
-        "before"
+        f"({obligation.id}) through the last one over on {day}; {before}"
     )
     return ProgressPeriod(first, last, day, obligation, chosen, delivered_on)
 
@@ -187,14 +193,16 @@ def _obligation(plan: Plan, report_id: str | None, need: str | None) -> ReportOb
 
 def _previous_progress_report(
     app: App, plan: Plan, obligation: ReportObligation, recorded_until: datetime | None
-) -> tuple[int, date, date] | None:
+) -> tuple[tuple[int, date, date] | None, list[int]]:
     """The archived progress report for ``obligation`` whose period ends last (archive id,
-    from, to): made for it, or made without naming one while the plan has only this one."""
+    from, to): made for it, or made without naming one while the plan has only this one; and
+    the archive ids of its concepts, which do not count (so that the CLI says they exist)."""
     from store.reports_repo import ReportsRepository
 
     with app.session() as session:
         rows = ReportsRepository(session, plan.programme.id).archived("voortgang")
     best: tuple[date, int, date] | None = None
+    concepts: list[int] = []
     for row in rows:
         if recorded_until is not None and row.created_at > recorded_until:
             continue
@@ -203,6 +211,7 @@ def _previous_progress_report(
         if made_for != obligation.id and (made_for is not None or len(plan.reports) != 1):
             continue
         if p.get("concept"):  # a concept is made again once approved: that one counts
+            concepts.append(row.id)
             continue
         try:
             first, last = date.fromisoformat(str(p["from"])), date.fromisoformat(str(p["to"]))
@@ -210,7 +219,7 @@ def _previous_progress_report(
             continue
         if best is None or last > best[0]:  # rows in id order: the first of that period
             best = (last, row.id, first)
-    return None if best is None else (best[1], best[2], best[0])
+    return (None if best is None else (best[1], best[2], best[0])), concepts
 
 
 def report_action(

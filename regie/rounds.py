@@ -47,6 +47,8 @@ class RoundReport:
     #: The body's other open rounds when this one started ("round 1, answers by 2025-06-13"):
     #: their contacts are asked twice.
     also_open: list[str] = field(default_factory=list)
+    #: What is odd about the answer-by date (:func:`_date_warnings`): one line each.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class RoundReport:
             "queued": len(self.queued),
             "closed": self.closed,
             "also_open": list(self.also_open),
+            "warnings": list(self.warnings),
         }
 
 
@@ -106,6 +109,7 @@ def start_round(
     _check_working_day(plan, answer_by)
     where = parse_scope(plan, scope)
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
+    warnings = _date_warnings(plan, body, answer_by, days)
     with app.session() as session, transaction(session, commit=not dry_run):
         sync_store(app, session, plan)
         assessment = _assessed(session, plan, as_of)
@@ -128,7 +132,7 @@ def start_round(
             raise NothingToAsk(_nothing_to_ask(scope, as_of, open_items))
         if dry_run:
             exists = _round_exists(session, plan.programme.id, body, answer_by)
-            report = RoundReport(0, body, answer_by, started=not exists)
+            report = RoundReport(0, body, answer_by, started=not exists, warnings=warnings)
             if not exists:
                 report.queued = sorted({f"round:?:{q.contact_id}:request" for q in requests})
             return report
@@ -136,13 +140,33 @@ def start_round(
             session, plan.programme.id, body, answer_by, scope, as_of, utcnow(), requests,
             meeting_on,
         )  # fmt: skip
-        report = RoundReport(found.id, body, answer_by, started=created)
+        report = RoundReport(found.id, body, answer_by, started=created, warnings=warnings)
         if created:
             report.also_open = _also_open(session, plan.programme.id, body, found.id)
             report.queued = _queue(
                 app, session, plan, found, "round_request", "request", as_of, days, assessment
             )
     return report
+
+
+def _date_warnings(
+    plan: Plan, body: str, answer_by: date, days: dict[str, list[date]]
+) -> list[str]:
+    """A round whose answer-by date no meeting of ``body`` follows, or that lies after the
+    programme's end: allowed (a meeting may still be added, a last round may be late), but
+    said, as its messages then name no meeting (round_meeting.j2)."""
+    warnings = []
+    held = days.get(body, [])
+    if not any(d >= answer_by for d in held):
+        last = f"its last is {held[-1]}" if held else "none is scheduled"
+        warnings.append(
+            f"warning: no {body} meeting on or after {answer_by} ({last}): the round's "
+            "messages name no meeting"
+        )
+    end = plan.programme.end
+    if end is not None and answer_by > end:
+        warnings.append(f"warning: --answer-by {answer_by} is after the programme's end ({end})")
+    return warnings
 
 
 def _check_horizon(plan: Plan, answer_by: date, as_of: date) -> None:
@@ -513,6 +537,12 @@ def _queue(
                 if to == q.contact_id:
                     asked_of.setdefault(to, set()).add(q.item_id)
     meeting_on = round_meeting(days, r)
+    # No meeting to name although the body's are known, or a date after the programme's end:
+    # the messages say so neutrally rather than "de komende vergadering" (walk30 4).
+    end = plan.programme.end
+    no_meeting = meeting_on is None and (
+        bool(days.get(r.body)) or (end is not None and r.answer_by > end)
+    )
     messages = []
     for contact_id, item_ids in sorted(per_contact.items()):
         person = contact(plan, contact_id)
@@ -529,7 +559,10 @@ def _queue(
                     "item_id": item_id,
                     "title": d.title if d else item_id,
                     "gereed": d.gereed if d else None,
-                    "due": d.period.end if d and d.period else None,
+                    # The assessed deadline, as the digest shows it: a dependent item's is
+                    # computed from what it waits for (the plan's period has none).
+                    "due": (assessed.due if assessed else None)
+                    or (d.period.end if d and d.period else None),
                     "answer_url": url,
                     # The stand, as the digest shows it (none for an item out of the plan).
                     "state": assessed.state.value if assessed else None,
@@ -542,6 +575,7 @@ def _queue(
             "body": body,
             "round": r,
             "meeting_on": meeting_on,
+            "no_meeting": no_meeting,
             "items": items,
             "progress": progress,
             "as_of": as_of,
@@ -576,6 +610,7 @@ def _queue(
                     "body": body.name,
                     "answer_by": r.answer_by.isoformat(),
                     "meeting_on": _iso(meeting_on),
+                    "no_meeting": no_meeting,
                     "answered": progress["answered"],
                     "asked": progress["items"],
                     "items": [_shown(i) for i in (items or progress["without_answer"])],

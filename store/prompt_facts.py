@@ -199,7 +199,7 @@ def _keys(questions: Mapping[str, PromptQuestion]) -> list[tuple[str, str]]:
     """Every (item, stage) the questions ask to look up: the current stage and the one before
     it (when it was first prompted), the run's keys."""
     keys: list[tuple[str, str]] = []
-    for item_id, (stage, run, _, previous, _, _) in questions.items():
+    for item_id, (stage, run, _, previous, _, _, _) in questions.items():
         if stage is not None:
             keys.append((item_id, stage))
         if previous is not None:
@@ -272,27 +272,38 @@ def _prompt_facts(
             out[item_id] = found
     for item_id, contacts in _contacts(connection, programme_id, as_of, due).items():
         out[item_id] = out.get(item_id, NO_FACTS)._replace(contacts=contacts)
-    about = {i: q.asked_about for i, q in questions.items() if q.asked_about and i not in escalated}
+    about = {
+        i: (q.asked_about, q.asked_of)
+        for i, q in questions.items()
+        if q.asked_about and i not in escalated
+    }
     for item_id, day in _asked_on(connection, programme_id, as_of, about).items():
         out[item_id] = out.get(item_id, NO_FACTS)._replace(asked_on=day)
     return out
 
 
 def _asked_on(
-    connection: sa.Connection, programme_id: str, as_of: date, about: Mapping[str, tuple[str, ...]]
+    connection: sa.Connection,
+    programme_id: str,
+    as_of: date,
+    about: Mapping[str, tuple[tuple[str, ...], frozenset[str]]],
 ) -> dict[str, date]:
-    """Per item of ``about``: the first day on or before ``as_of`` a prompt (not an
-    escalation) named one of its dates (:attr:`PromptFacts.asked_on`). Asked only of the
+    """Per item of ``about`` (its dates' stage suffixes, its current contacts): the first day
+    on or before ``as_of`` a prompt (not an escalation) to one of those contacts (any, when
+    none is given) named one of its dates (:attr:`PromptFacts.asked_on`). Asked only of the
     items overdue long enough to escalate whose run has not: few, but for the first days of
     a programme adopted mid-way."""
     out: dict[str, date] = {}
     if not about:
         return out
     rows = prompt_rows.rows_of(connection, programme_id, sorted(about), prompt_rows.UNBOUNDED) or []
-    for item, stage, _, day in rows:
+    for item, stage, contact, day in rows:
         day = as_day(day)
-        if day > as_of or not stage.endswith(about[item]) or stage.startswith(ESCALATION_PREFIX):
+        dates, of = about[item]
+        if day > as_of or not stage.endswith(dates) or stage.startswith(ESCALATION_PREFIX):
             continue
+        if of and contact not in of:
+            continue  # asked of a contact who no longer answers for the item
         if item not in out or day < out[item]:
             out[item] = day
     return out

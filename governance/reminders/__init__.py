@@ -66,8 +66,11 @@ item added to the plan already overdue, a due date moved into the past, a depend
 computed date has passed — is prompted first and escalates when the answer window has passed
 unanswered, never on the day of its first prompt. Prompts a ``regie replay`` recorded count as
 given: a programme whose owners were asked before replays those days and escalates at once.
-Who was prompted does not matter (a new owner's first prompt is a hand-over, below): the
-office is told about the item, and the item was asked about.
+Only prompts to the contacts who answer for the item now count (:attr:`PromptQuestion.asked_of`):
+after a hand-over (a new contact of the owner, or a new owner) the successor's grace runs from
+their own first prompt about that date, the hand-over request, not from the prompts to the
+contact who left (walk30 3). A contact change is a full assessment day (``incremental.basis``),
+so every item's next check follows.
 
 Back-off. Once the current run has escalated (on day E), the office and the steering body know;
 prompting the owner every ``overdue_every_days`` for months more only teaches them to ignore the
@@ -122,6 +125,7 @@ from governance.reminders.free_keys import (
     with_free_keys,
 )
 from governance.reminders.planning import (
+    contacts_of,
     plan_reminders,
     plan_reminders_from,
     recipients,
@@ -170,6 +174,7 @@ __all__ = [
     "Stage",
     "asked_long_enough",
     "backs_off",
+    "contacts_of",
     "current_stage",
     "digest_key",
     "escalation_digest_key",

@@ -4,7 +4,7 @@ them through its indexes: ``store.prompt_facts``)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 
 from governance.assessment import Assessment, State
@@ -25,10 +25,17 @@ _NONE: frozenset[str] = frozenset()
 
 
 def prompt_questions(
-    assessment: Assessment, as_of: date, policy: ReminderPolicy, calendar: WorkCalendar
+    assessment: Assessment,
+    as_of: date,
+    policy: ReminderPolicy,
+    calendar: WorkCalendar,
+    contacts_of: Callable[[tuple[str, ...]], Collection[str]] | None = None,
 ) -> dict[str, PromptQuestion]:
     """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
-    silent item, the stage only when an answer has not already suppressed it."""
+    silent item, the stage only when an answer has not already suppressed it.
+    ``contacts_of(owners)``: the contacts prompted for those owners now
+    (:func:`governance.reminders.recipients`): an item overdue long enough to escalate is asked
+    when they were first prompted about its date (:attr:`PromptQuestion.asked_of`)."""
     if assessment.as_of != as_of:
         raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
     # Thousands of items share a few hundred due dates and starts: each stage worked out once.
@@ -39,29 +46,35 @@ def prompt_questions(
     make, prefix, silent, overdue = _new_question, ESCALATION_PREFIX, SILENT_STATES, State.OVERDUE
     quiet = Quiet(as_of, calendar)
     out: dict[str, PromptQuestion] = {}
+    whom: dict[tuple[str, ...], frozenset[str]] = {}  # per owner list: a few hundred
     for item_id, item in assessment.items.items():
         state = item.state
         if state in silent:
             continue  # no stage, no escalation
         about = overdue_dates(item, policy, quiet) if state is overdue else ()
+        to: frozenset[str] | None = _NONE
+        if about and contacts_of is not None:
+            to = whom.get(item.owners)
+            if to is None:
+                to = whom[item.owners] = frozenset(contacts_of(item.owners))
         latest = item.latest_update
         stage = of(item)
         if latest is None:
             run = f"{prefix}{item_id}:none:"
             if stage is None:
-                out[item_id] = make((None, run, None, None, None, about))
+                out[item_id] = make((None, run, None, None, None, about, to))
             else:
                 name, previous, after = stage.name, stage.previous, stage.previous_after
-                out[item_id] = make((name, run, None, previous, after, about))
+                out[item_id] = make((name, run, None, previous, after, about, to))
             continue
         since = latest.reported_on
         ref = since.isoformat() if latest.id is None else latest.id
         run = f"{prefix}{item_id}:{ref}:"
         if stage is None or (since >= stage.starts_on and latest.source != DECISION_SOURCE):
-            out[item_id] = make((None, run, since, None, None, about))
+            out[item_id] = make((None, run, since, None, None, about, to))
         else:
             name, previous, after = stage.name, stage.previous, stage.previous_after
-            out[item_id] = make((name, run, since, previous, after, about))
+            out[item_id] = make((name, run, since, previous, after, about, to))
     return out
 
 
@@ -90,7 +103,7 @@ def facts_from_history(
         past.append(r)
     out: dict[str, PromptFacts] = {}
     for item_id, past in by_item.items():
-        stage, run, since, previous, previous_after, about = questions[item_id]
+        stage, run, since, previous, previous_after, about, asked_of = questions[item_id]
         names = [r.stage for r in past if r.queued_on <= as_of]
         if not names:
             continue
@@ -123,6 +136,8 @@ def facts_from_history(
                 day, name = r.queued_on, r.stage
                 if day > as_of or not name.endswith(about) or r.is_escalation:
                     continue
+                if asked_of and r.contact_id not in asked_of:
+                    continue  # asked of a contact who no longer answers for the item
                 if asked_on is None or day < asked_on:
                     asked_on = day
         missed = _NONE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
 from governance.assessment import Assessment, ItemAssessment
@@ -49,6 +49,12 @@ def recipients(plan: Plan, owners: Sequence[str]) -> dict[str, str | None]:
     return out
 
 
+def contacts_of(plan: Plan) -> Callable[[tuple[str, ...]], Collection[str]]:
+    """``owners`` → the contacts prompted for them now (:func:`recipients`): whose prompts start
+    an owner's grace (:attr:`PromptQuestion.asked_of`)."""
+    return lambda owners: recipients(plan, owners).keys()
+
+
 def plan_reminders(
     plan: Plan,
     assessment: Assessment,
@@ -61,7 +67,7 @@ def plan_reminders(
     given the prompts on record (any before ``as_of`` and those of ``as_of``) and the (item,
     stage) pairs no message delivered (:attr:`PromptFacts.undelivered`)."""
     cal = calendar or WorkCalendar.for_plan(plan)
-    questions = prompt_questions(assessment, as_of, plan.reminders, cal)
+    questions = prompt_questions(assessment, as_of, plan.reminders, cal, contacts_of(plan))
     facts = facts_from_history(history, questions, as_of, undelivered)
     return plan_reminders_from(plan, assessment, questions, facts, as_of, cal)
 

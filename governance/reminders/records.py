@@ -112,6 +112,10 @@ class PromptQuestion(NamedTuple):
     # suffixes (``@<date>``) of the dates it is overdue against; its first prompt naming one of
     # them is asked for (:attr:`PromptFacts.asked_on`). Empty for every other item.
     asked_about: tuple[str, ...] = ()
+    # Of such an item: the contacts its prompts go to now; only a prompt to one of them starts
+    # the owner's grace (a successor's grace runs from the hand-over request, not from the
+    # prompts to the contact who left). Empty: any contact's (no plan given).
+    asked_of: frozenset[str] = frozenset()
 
 
 class PromptFacts(NamedTuple):
@@ -136,7 +140,8 @@ class PromptFacts(NamedTuple):
     # (first day, last day).
     contacts: Mapping[str, tuple[date, date]] = {}
     # Of an item asked about (:attr:`PromptQuestion.asked_about`) whose run has not escalated:
-    # the first day a prompt (not an escalation) named one of those dates (None: never).
+    # the first day a prompt (not an escalation) to one of its current contacts
+    # (:attr:`PromptQuestion.asked_of`) named one of those dates (None: never).
     asked_on: date | None = None
 
     def unanswered_before(self, day: date) -> set[str]:

@@ -136,6 +136,8 @@ def round_start(
     )
     for other in started["also_open"]:
         typer.echo(f"note: {body} still has an open round ({other}): its contacts are asked twice")
+    for warning in started["warnings"]:
+        typer.echo(warning, err=True)
     report = send_reminders(app_)
     typer.echo(f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed")
 

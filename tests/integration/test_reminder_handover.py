@@ -6,7 +6,7 @@ PostgreSQL, through the real commands on a copy of the seed plan."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,8 @@ OLD = """  - id: stas-ienm-voorbeeld
     name: B. Voorbeeld (staf staatssecretaris IenM, fictief)
     organisation: stas-IenM
     email: b.voorbeeld.stas@example.org"""
+OLD_NAME = "B. Voorbeeld (staf staatssecretaris IenM, fictief)"
+NOW = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
 NEW = """  - id: stas-opvolger
     name: F. Opvolger (staf staatssecretaris IenM, fictief)
     organisation: stas-IenM
@@ -55,7 +57,10 @@ def _digests(app: App, contact: str) -> list[tuple[date, str, str, list[str]]]:
     return [(day, subject, text, [i["id"] for i in p["items"]]) for day, subject, text, p in rows]
 
 
-def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(app: App) -> None:
+@pytest.mark.parametrize("forgotten", [False, True], ids=["archived", "forgotten"])
+def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(
+    app: App, forgotten: bool
+) -> None:
     # 1.3.1–1.3.3 (stas-IenM, Najaar 2015) go unanswered: escalated in November.
     _weekly(app, date(2015, 11, 5), date(2016, 2, 25))
     before = [(day, items) for day, _, _, items in _digests(app, "stas-ienm-voorbeeld")]
@@ -68,6 +73,13 @@ def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(app
     text = plan.read_text(encoding="utf-8")
     assert OLD in text
     plan.write_text(text.replace(OLD, NEW), encoding="utf-8")
+    if forgotten:  # removed from the plan, synced, then erased (`regie contact forget`)
+        from regie.erasure import forget_contact
+        from regie.services import sync_store
+
+        with app.session() as session, session.begin():
+            sync_store(app, session, app.load_plan())
+        forget_contact(app, "stas-ienm-voorbeeld", NOW, notes=False, apply=True)
     _weekly(app, date(2016, 3, 3), date(2016, 3, 31))
     after = _digests(app, "stas-opvolger")
     assert after, "the successor is prompted"
@@ -75,7 +87,13 @@ def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(app
     assert {"1.3.1", "1.3.2", "1.3.3"} <= set(items)
     assert "Aan u overgedragen" in subject, subject
     assert "U bent eigenaar geworden van" in body
-    assert body.count("Overgedragen aan u: u bent eigenaar geworden van dit punt.") >= 3
+    # The predecessor removed from the plan is named (archived, the name is on record); one
+    # forgotten never is: the line still keeps the intro's promise, neutrally (walk30 2).
+    predecessor = "een vorige contactpersoon" if forgotten else OLD_NAME
+    handed = f"u bent eigenaar geworden van dit punt, overgenomen van {predecessor}."
+    assert body.count(f"Overgedragen aan u: {handed}") >= 3, body
+    assert "Daar staat bij van wie u" in body
+    assert (OLD_NAME in body) is not forgotten
     assert "Sinds " in body and "is om een update gevraagd, het laatst op" in body
     assert "werkdagen over de deadline" not in body  # not a cold overdue reminder
     # The successor is prompted at the normal cadence for a while (then it slows down again).

@@ -204,6 +204,14 @@ def test_a_concept_is_not_marked_done(app: App, tmp_path: Path) -> None:
         env=env,
     )  # fmt: skip
     assert at_once.code == 0 and "4.4: done recorded for 2017-03-15" in at_once.err, at_once.err
+    # The first said no report was archived before; now the concept is, and it is named as
+    # one that does not count (walk30 10), not "no progress report archived before".
+    assert made.err.rstrip().count("; no progress report archived before") == 1, made.err
+    assert "no progress report archived before" not in at_once.err, at_once.err
+    assert (
+        "; no approved (vastgesteld) progress report archived before; concepts (not counted): "
+        f"archief {concept['id']}"
+    ) in at_once.err, at_once.err
     assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017." in (
         Path(out).read_text()
     )

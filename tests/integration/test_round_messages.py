@@ -231,3 +231,50 @@ def test_an_item_of_two_owners_counts_for_the_one_whose_contact_answered(app: Ap
     assert "2.1" not in [i["id"] for i in status["without_answer"]]
     summary = outbox(app)["round:1:office:summary"].body_text
     assert "- PROV: 0 van 1 (0%)" in summary
+
+
+def test_a_dependent_items_computed_deadline_is_in_the_request_and_the_chase(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """walk30 8: the digest shows a dependent item's computed deadline ("Afhankelijk van …
+    (deadline …)"); a round's request and chase show the same date, not the bare *gereed*."""
+    from notifications.render import format_date_nl as datum
+    from regie.rounds import _assessed
+
+    plan = tmp_path / "afhankelijk.yaml"
+    plan.write_text(
+        ANSWERS_PLAN.read_text(encoding="utf-8")
+        + """      - id: "2.2"
+        title: Routes openstellen
+        owners: [PROV]
+        gereed: Afhankelijk van het ontwerp
+        depends_on: ["1.2"]
+""",
+        encoding="utf-8",
+    )
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    from regie.services import sync_store
+
+    with app.session() as session, session.begin():
+        sync_store(app, session, app.load_plan())
+    record_answer(
+        app,
+        AnswerInput("1.2", "done", completed_on=date(2025, 5, 30)),
+        Answerer("carla", "C"),
+        channel="web",
+        as_of=date(2025, 5, 30),
+    )
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # the last working day before: chases
+    with app.session() as session:
+        due = _assessed(session, app.load_plan(), START).items["2.2"].due
+    assert due is not None  # computed from 1.2's completion
+    sent = outbox(app)
+    chase = next(k for k in sent if k.startswith("round:1:carla:chase:"))
+    for key in ("round:1:carla:request", chase):
+        text = " ".join(sent[key].body_text.split())
+        assert f"Gereed: Afhankelijk van het ontwerp (deadline {datum(due)})" in text, text
+        html = " ".join((sent[key].body_html or "").split())
+        assert datum(due) in html, html
+        [shown] = [i for i in sent[key].payload["items"] if i["id"] == "2.2"]
+        assert shown["due"] == due.isoformat()

@@ -278,3 +278,38 @@ def test_a_second_open_round_of_a_body_is_pointed_out(regie_home: Path) -> None:
         "note: stuurgroep still has an open round (round 1, answers by 2025-06-20): its "
         "contacts are asked twice"
     ) in second.out
+
+
+def test_round_start_warns_when_no_meeting_follows_or_the_programme_has_ended(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """walk30 4: a round whose answer-by date no meeting of the body follows, or after the
+    programme's end, starts (exit 0) with one warning line each on stderr; its messages do not
+    promise "de komende vergadering" but say "voortgangsbespreking"."""
+    text = ANSWERS_PLAN.read_text(encoding="utf-8").replace("end: 2027-12-31", "end: 2025-06-30")
+    text = text.replace(
+        "    members: [GEM, PROV]\n",
+        "    members: [GEM, PROV]\n    meetings:\n"
+        "      rule: {every: maand, weekday: donderdag, nth: 2, start: 2025-01-01}\n",
+    )
+    plan = tmp_path / "vergaderingen.yaml"
+    plan.write_text(text, encoding="utf-8")
+    env = {"REGIE_PLAN": str(plan)}
+    args = ["round", "start", "--body", "stuurgroep", "--as-of", "2025-06-02"]
+    before = regie(*args, "--answer-by", "2025-06-06", "--scope", "step:1", env=env)
+    assert before.code == 0 and "warning" not in before.err, before.err  # 12 June follows
+    last = regie(*args, "--answer-by", "2025-07-11", "--scope", "step:2", env=env)
+    assert last.code == 0, last.err
+    assert last.err.splitlines() == [
+        "warning: no stuurgroep meeting on or after 2025-07-11 (its last is 2025-06-12): the "
+        "round's messages name no meeting",
+        "warning: --answer-by 2025-07-11 is after the programme's end (2025-06-30)",
+    ], last.err
+    outbox = {p.name: p.read_text(encoding="utf-8") for p in (regie_home / "outbox").glob("*")}
+    first = [t for n, t in outbox.items() if "_1_" in n and "request" in n]
+    second = [t for n, t in outbox.items() if "_2_" in n and "request" in n]
+    assert first and second, sorted(outbox)
+    assert all("Voor de vergadering van 12 juni 2025 (Stuurgroep" in t for t in first)
+    for t in second:
+        assert "komende vergadering" not in t and "vergadering van" not in t, t
+        assert "Voor de voortgangsbespreking (Stuurgroep Fietsroutes)" in t, t

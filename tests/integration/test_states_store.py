@@ -610,9 +610,11 @@ def test_prompt_facts_are_what_the_whole_history_says(
         about = rng.choice(
             [(), (), ("@2015-09-30",), ("@2015-12-31",), ("@2015-12-31", "@2015-09-30")]
         )
+        # Of such an item, the contacts whose prompts count (walk30 3: the current ones).
+        of = rng.choice([frozenset(), frozenset({"jdevries"}), frozenset({"pbakker"})])
         questions[code] = PromptQuestion(
             rng.choice([None, *stages]), run, rng.choice([None, *days]), previous,
-            rng.choice(days) if previous else None, about,
+            rng.choice(days) if previous else None, about, of if about else frozenset(),
         )  # fmt: skip
     questions["9.none"] = PromptQuestion(stages[0], "escalation:9.none:none:", None)
     repo.record_prompts(prompts)

@@ -114,3 +114,26 @@ def test_each_item_of_a_round_message_is_a_block_of_its_own(kind: str, links: bo
         first += "  Antwoorden: https://regie.example/antwoord/a\n"
     assert first + "\n- 1.2 Lijst van apps\n  Gereed: geen datum\n\n" in text
     assert "  Gereed: geen datum\n\nGeef per punt" in text  # the chase too (walk29 finding 8)
+
+
+@pytest.mark.parametrize("kind", ROUND_KINDS)
+def test_no_meeting_after_the_date_is_no_komende_vergadering(kind: str) -> None:
+    """walk30 4: when the body's meetings are known and none follows the answer-by date (or
+    the date is after the programme's end), no message promises "de komende vergadering"."""
+    name = "Stuurgroep Fietsplan"
+    context = {**_context(name, links=True), "no_meeting": True}
+    message = Message(
+        key="k", kind=kind, recipient="a", recipient_name="A", subject="s", text="t",
+        metadata={"body": name, "answer_by": "2027-03-05", "programme": "X", "answered": 1,
+                  "asked": 2, "no_meeting": True,
+                  "items": [{"id": "1.2", "title": "Lijst van apps", "gereed": None,
+                             "due": None}]},
+    )  # fmt: skip
+    slack = next(b["text"]["text"] for b in digest_blocks(message) if b["block_id"] == "intro")
+    for text in (
+        render(f"{kind}.txt.j2", **context),
+        render(f"{kind}.html.j2", **context),
+        str(slack),
+    ):
+        assert "komende vergadering" not in text, text
+        assert "voortgangsbespreking" in " ".join(text.split()), text

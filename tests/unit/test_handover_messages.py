@@ -70,3 +70,25 @@ def test_slack_and_a_message_rendered_again_show_the_hand_over() -> None:
     assert "_Overgedragen aan u_" in slack and "gevraagd sinds 9 september 2015" in slack
     again = rerender(message, message.payload["render"], {digest.items[-1].item_id})
     assert again.body_text.count("Overgedragen aan u: u bent eigenaar") == 2
+
+
+def test_a_predecessor_removed_from_the_plan_is_named_one_forgotten_is_not() -> None:
+    """walk30 2: the intro promises "van wie u het overneemt"; the line keeps it: the name of an
+    archived contact (``former``), else "een vorige contactpersoon" (a forgotten one)."""
+    plan = load_plan(SEED_PLAN)
+    assessment = assess(plan, [], DAY)
+    reminders = plan_reminders(plan, assessment, [], DAY)
+    digest = reminders.digests[0]
+    handover = Handover(("vertrokken",), date(2015, 9, 9), date(2015, 12, 10))
+    items = (replace(digest.items[0], handover=handover),)
+    one = replace(reminders, digests=(replace(digest, items=items),), escalation_digests=())
+    (named,) = outbox_messages(plan, assessment, one, former={"vertrokken": "B. Peeters"})
+    (erased,) = outbox_messages(plan, assessment, one)
+    for message, who in ((named, "B. Peeters"), (erased, "een vorige contactpersoon")):
+        assert f"u bent eigenaar geworden van dit punt, overgenomen van {who}." in " ".join(
+            message.body_text.split()
+        )
+        assert f"overgenomen van {who};" in " ".join((message.body_html or "").split())
+        assert message.payload["render"]["items"][0]["handover_from"] == (
+            [who] if who == "B. Peeters" else []
+        )

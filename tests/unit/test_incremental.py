@@ -42,6 +42,7 @@ from governance.remember import remember
 from governance.reminders import (
     PromptRecord,
     ReminderPlan,
+    contacts_of,
     facts_from_history,
     plan_reminders,
     plan_reminders_from,
@@ -176,7 +177,7 @@ class Incremental:
                 )
         self.reassessed.append(len(result.items))
         # As regie.daily: the judged items' questions answered from the prompts on record.
-        questions = prompt_questions(result, day, plan.reminders, cal)
+        questions = prompt_questions(result, day, plan.reminders, cal, contacts_of(plan))
         facts = facts_from_history(self.history, questions, day)
         reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)

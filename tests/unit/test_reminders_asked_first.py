@@ -5,6 +5,7 @@ of a due date moved into the past."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from governance.assessment import assess
@@ -14,6 +15,7 @@ from governance.remember import remember
 from governance.reminders import (
     PromptRecord,
     ReminderPlan,
+    contacts_of,
     facts_from_history,
     plan_reminders,
     plan_reminders_from,
@@ -157,3 +159,39 @@ def test_the_next_check_is_the_day_the_grace_runs_out() -> None:
     scheduler = Scheduler(ADOPTED, plan.reminders, CAL)
     memory = remember(assessment, reminders, scheduler, facts, recorded=True)
     assert memory["1.1.1"].next_check == CAL.add_working_days(ADOPTED, 5)
+
+
+def test_a_successors_grace_runs_from_the_hand_over_request() -> None:
+    """walk30 3: ann was asked about the due date a week before she left; bea, her successor,
+    gets the hand-over request and her own ``unanswered_grace_days`` before the item escalates,
+    not one counted from the prompt to ann. The next check the incremental assessment keeps
+    is that same day."""
+    plan = one_item(escalate_after_unanswered=0, overdue_every_days=3)
+    grace = plan.reminders.unanswered_grace_days
+    replayed = run(plan, [CAL.add_working_days(ADOPTED, -6)])  # ann asked, a week before
+    history = list(replayed[0].records)
+    assert {r.contact_id for r in history} == {"ann"} and replayed[0].escalations == ()
+    assert escalated(run(plan, [ADOPTED], history=list(history))) == [(ADOPTED, "overdue")]
+
+    bea = contact("bea", "IenM")
+    successor = dataclasses.replace(plan, contacts=(bea, PO))
+    results = run(successor, working(ADOPTED, 15), history=list(history))
+    handed = [(r.as_of, i.handover is not None) for r in results for d in r.digests
+              if d.contact_id == "bea" for i in d.items]  # fmt: skip
+    assert handed and handed[0][1], handed  # her first prompt is the hand-over request
+    first = handed[0][0]
+    assert escalated(results) == [(CAL.add_working_days(first, grace), "overdue")]
+
+    # The next check on the hand-over day is the day her grace runs out (incremental = full).
+    day = first
+    assessment = assess(successor, [], day, calendar=CAL)
+    questions = prompt_questions(assessment, day, successor.reminders, CAL, contacts_of(successor))
+    assert questions["1.1.1"].asked_of == frozenset({"bea"})
+    before = [r for r in history + [x for r in results for x in r.records] if r.queued_on < day]
+    facts = facts_from_history(before, questions, day)
+    reminders = plan_reminders_from(successor, assessment, questions, facts, day, CAL)
+    scheduler = Scheduler(day, successor.reminders, CAL)
+    memory = remember(assessment, reminders, scheduler, facts, recorded=True,
+                      questions=questions)  # fmt: skip
+    check = memory["1.1.1"].next_check
+    assert check is not None and day < check <= CAL.add_working_days(first, grace)

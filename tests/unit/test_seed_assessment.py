@@ -111,7 +111,7 @@ def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan)
     runs = {q.run for q in questions.values()}
     assert "escalation:1.1.1:7:" in runs and "escalation:2.2.1:2015-09-01:" in runs
     answered = 0
-    for item_id, (stage, run, since, previous, previous_after, _) in questions.items():
+    for item_id, (stage, run, since, previous, previous_after, _, _) in questions.items():
         item = result.items[item_id]
         latest = item.latest_update
         assert run == escalation_run(item_id, latest)
