@@ -249,6 +249,7 @@ def build_agenda(
         for d in recent
     )
     return AgendaPack(
+        owner_labels=plan.owner_labels(),
         programme_title=plan.programme.title,
         programme_short=plan.programme.short_title or plan.programme.title,
         body_id=body.id,

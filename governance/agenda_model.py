@@ -287,6 +287,9 @@ class AgendaPack:
     #: How the status round before the meeting went (layout 8; None: no round, or an older
     #: layout, which had no such section).
     status_round: RoundOutcome | None = None
+    #: Organisation id → how the pack shows it as an owner (:meth:`Plan.owner_labels`); the
+    #: renderer uses it from layout 9 on (older layouts showed the ids).
+    owner_labels: dict[str, str] = field(default_factory=dict)
 
 
 def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:

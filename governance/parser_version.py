@@ -22,4 +22,5 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 11: ``calendar.feed_keep_done_months`` (a field of the pickled calendar) and a meeting
 #: schedule's ``example`` flag.
 #: 12: ``reminders.new_date_max_years`` (a field of the pickled policy).
-PARSER_VERSION = 12
+#: 13: ``organisations[].short_name`` (a field of the pickled organisation).
+PARSER_VERSION = 13

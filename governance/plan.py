@@ -6,7 +6,7 @@ to one programme.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -37,6 +37,14 @@ class Organisation:
     name: str
     kind: str | None = None  # ministry, agency, body, …
     note: str | None = None
+    #: What mails, agenda packs and progress reports call it (an abbreviation such as "IenM");
+    #: without it they show ``name``.
+    short_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How a reader sees the organisation as an owner: ``short_name``, else ``name``."""
+        return self.short_name or self.name
 
 
 @pickled_positionally
@@ -423,6 +431,16 @@ class Plan:
 
     def organisation(self, org_id: str) -> Organisation | None:
         return next((o for o in self.organisations if o.id == org_id), None)
+
+    def owner_labels(self) -> dict[str, str]:
+        """Organisation id → how mails, packs and reports show it as an owner
+        (:attr:`Organisation.label`)."""
+        return {o.id: o.label for o in self.organisations}
+
+    def owner_names(self, owners: Iterable[str]) -> list[str]:
+        """``owners`` as a reader sees them; an id no longer in the plan as itself."""
+        labels = self.owner_labels()
+        return [labels.get(o, o) for o in owners]
 
     def to_json(self) -> dict[str, Any]:
         """The shape of ``regie plan show --format json``."""

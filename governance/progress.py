@@ -55,8 +55,11 @@ AHEAD_MONTHS = 6
 #: dropped), so that the count can be checked; an item due by the period's end and finished
 #: only after it was late at the end, and is listed (and counted) under *vertraagd of
 #: gewijzigd*; the PDF hyphenates the item tables' long words. Layouts 4–6 are made again with
-#: their frozen templates (``voortgang_v6``) and their counts.
-LAYOUT = 7
+#: their frozen templates (``voortgang_v6``) and their counts. 8: owners by the plan's
+#: organisation ``short_name`` or ``name`` (layout 7 showed their ids), and a report whose period
+#: ends on the programme's end says it is the final one and looks no further ahead (layout 7
+#: promised an outlook past the end).
+LAYOUT = 8
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -70,6 +73,8 @@ LOCAL_DAYS_FROM = 5
 OUTSIDE_FROM = 7
 #: The first layout whose PDF hyphenates the item tables (``_base.html.j2``'s ``hyphenate``).
 HYPHENS_FROM = 7
+#: The first layout that shows owners by name and knows the final report (the programme's end).
+NAMES_FROM = 8
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -231,6 +236,11 @@ class ProgressReport:
     #: The reporting obligation's ``title`` (layout 6 on; None: the report names none, or
     #: an archived layout made again): the report's heading.
     title: str | None = None
+    #: Organisation id → how the report shows it as an owner (layout 8 on; empty before).
+    owner_labels: dict[str, str] = field(default_factory=dict)
+    #: The period ends on the programme's end (layout 8 on): the final report, without an
+    #: outlook past it.
+    final: bool = False
 
 
 def months_after(end: date, months: int) -> date:
@@ -303,7 +313,9 @@ def build_progress(
         plan_items[action.id] = action
         for m in action.milestones:
             plan_items[m.id] = m
-    ahead_until = months_after(end, ahead_months)
+    final = layout >= NAMES_FROM and plan.programme.end is not None and end >= plan.programme.end
+    # The final report looks no further than the programme's end: nothing comes after it.
+    ahead_until = end if final else months_after(end, ahead_months)
     steps = []
     for step in plan.steps:
         mine = [x for x in lines.values() if x.step == step.number]
@@ -464,6 +476,8 @@ def build_progress(
             if layout >= AUTHORS_FROM
             else None
         ),
+        owner_labels=plan.owner_labels() if layout >= NAMES_FROM else {},
+        final=final,
     )
 
 

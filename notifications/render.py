@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from datetime import date
 from functools import cache, lru_cache
 from typing import Any
@@ -45,6 +46,12 @@ def header_text(value: str) -> str:
     """``value`` on one line, safe for a mail header or a Slack title (the plan validator
     already refuses such characters; this is the second line of defence)."""
     return " ".join(_UNSAFE_IN_HEADER.sub(" ", value).split())
+
+
+def owners_shown(item: Mapping[str, Any]) -> str:
+    """An item's owners as the reader knows them (the plan's ``short_name`` or ``name``); a
+    message queued before it kept only their ids."""
+    return ", ".join(item.get("owner_names") or item.get("owners") or ())
 
 
 def slack_escape(text: str) -> str:
@@ -91,6 +98,7 @@ def environment() -> Environment:
 
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
+    env.filters["eigenaren"] = owners_shown
     from governance.office_names import office_names
 
     # {{ office_names(programme).the }}: how the plan names the office (a programme, or a

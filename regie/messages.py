@@ -92,7 +92,10 @@ def digest_message(
                 "stage": item.stage,
                 "days_overdue": assessed.working_days_overdue,
                 "owners": list(owners),
-                "no_contact_for": _without_contact(plan, owners) if item.note else [],
+                "owner_names": plan.owner_names(owners),  # as the reader knows them
+                "no_contact_for": (
+                    plan.owner_names(_without_contact(plan, owners)) if item.note else []
+                ),
                 "answer_url": (
                     linker(contact.id, item.item_id, digest.key)
                     if linker is not None and contact.email
@@ -232,6 +235,7 @@ def _shown(item: dict[str, Any]) -> dict[str, Any]:
         "due": due.isoformat() if due else None,
         "days_overdue": item["days_overdue"],
         "owners": item["owners"],
+        "owner_names": item.get("owner_names") or item["owners"],
     }
 
 
@@ -266,6 +270,7 @@ def escalation_message(
                 "kind": esc.kind,
                 "days_overdue": item.working_days_overdue,
                 "owners": list(item.owners),
+                "owner_names": plan.owner_names(item.owners),
                 # Requests that never reached the owner: not "unanswered" (templates).
                 "prompts": esc.prompts,
                 "undelivered": esc.undelivered,

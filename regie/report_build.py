@@ -4,6 +4,7 @@ report, from :mod:`governance.agenda` / :mod:`governance.progress` over what
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -139,6 +140,8 @@ def _agenda_pack(
         packs_not_counted=not_counted,
         status_round=status_round,
     )
+    if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
+        pack = replace(pack, owner_labels={})
     cut_off = basis.cut_off
     # The packs and the round it read are part of its data: a rebuild reads the same ones.
     if listed or round_at:
@@ -163,7 +166,12 @@ def _agenda_pack(
 #: ``hyphenate``; layouts 5–6 broke a title anywhere, without a hyphen). 8: *Statusronde* after
 #: the summary says how the meeting's status round went (asked, answered, the items without an
 #: answer), read within the pack's cut-off; layouts up to 7 leave it out and read no round.
-AGENDA_LAYOUT = 8
+#: 9: owners by the plan's organisation ``short_name`` or ``name``
+#: (:data:`regie.report_render.AGENDA_NAMES_FROM`); layouts up to 8 show their ids.
+AGENDA_LAYOUT = 9
+#: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
+#: ``name`` (8 and before showed their ids).
+AGENDA_NAMES_FROM = 9
 
 
 def agenda_parameters(

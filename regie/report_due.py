@@ -148,7 +148,13 @@ def report_due_message(
     obligation = due.obligation
     key = reminder_key(obligation.id, due.due, contact.id)
     items = [
-        {"item_id": d.item_id, "title": d.title, "gereed": d.gereed, "owners": list(d.owners)}
+        {
+            "item_id": d.item_id,
+            "title": d.title,
+            "gereed": d.gereed,
+            "owners": list(d.owners),
+            "owner_names": plan.owner_names(d.owners),
+        }
         for d in due.items
     ]
     report = {

@@ -15,7 +15,7 @@ from regie.pdf_worker import (
     _chart_maker,
     _data_uris,
 )
-from regie.report_build import AGENDA_LAYOUT
+from regie.report_build import AGENDA_LAYOUT, AGENDA_NAMES_FROM
 
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
@@ -38,6 +38,11 @@ AGENDA_CURRENT_FROM = 6
 #: ``hyphenate``) and gives the owner's column room for its header; 5–6 broke a long title
 #: anywhere, without a hyphen.
 AGENDA_HYPHENS_FROM = 7
+
+
+def _agenda_owners(pack: AgendaPack, layout: int) -> dict[str, str]:
+    """How the pack's templates show owners (``eigenaren``): by id for an older layout."""
+    return dict(pack.owner_labels) if layout >= AGENDA_NAMES_FROM else {}
 
 
 def _agenda_template(layout: int, name: str) -> str:
@@ -86,6 +91,7 @@ def render_agenda(
             "asked_cut": cut,
             "weights": WEIGHTS,
             "hyphenate": layout >= AGENDA_HYPHENS_FROM,
+            "org_names": _agenda_owners(pack, layout),
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -111,6 +117,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         as_of=pack.as_of,
         footer=f"{pack.programme_short} · {annex_name(pack)}",
         hyphenate=layout >= AGENDA_HYPHENS_FROM,
+        org_names=_agenda_owners(pack, layout),
     )
 
 
@@ -126,6 +133,7 @@ def _render_annex(
     completed: dict[str, date] | None = None,
     template: str = "bijlage",
     hyphenate: bool = False,
+    org_names: dict[str, str] | None = None,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -134,6 +142,7 @@ def _render_annex(
         f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
+        org_names=org_names or {},
     ).encode()  # fmt: skip
 
 
@@ -230,6 +239,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "r": report,
             "annex_file": progress_annex_name(report) if fmt == "pdf" else None,
             "hyphenate": report.layout >= HYPHENS_FROM,
+            "org_names": report.owner_labels,  # empty before layout 8: ids, as then
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
@@ -272,6 +282,7 @@ def render_progress_annex(report: Any) -> bytes:
         footer=f"{report.programme_short} · {progress_annex_name(report)}",
         completed=report.completed_on,
         hyphenate=report.layout >= HYPHENS_FROM,
+        org_names=report.owner_labels,
     )
 
 

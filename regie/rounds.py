@@ -352,6 +352,7 @@ def round_progress(
     answered = {q.item_id for q in requests if q.item_id in in_window}
     answered_for = _answering_organisations(plan, counted)
     deadlines = {d.item_id: d for d in plan.deadlines()}
+    labels = plan.owner_labels()
     asked_by: dict[str, set[str]] = {}
     for q in requests:
         asked_by.setdefault(q.item_id, set()).add(q.organisation)
@@ -387,25 +388,29 @@ def round_progress(
         "organisations": [
             {
                 "id": org,
+                "name": labels.get(org, org),
                 "asked": len(v["asked"]),
                 "answered": len(v["answered"]),
                 "rate": round(len(v["answered"]) / len(v["asked"]), 3) if v["asked"] else 1.0,
             }
             for org, v in sorted(per_org.items())
         ],
-        "without_answer": [_unanswered(i, deadlines.get(i), owners[i]) for i in missing],
+        "without_answer": [_unanswered(i, deadlines.get(i), owners[i], labels) for i in missing],
         "silent_contacts": sorted({q.contact_id for q in requests if q.item_id not in answered}),
         # Who answered in the round themselves (a chase thanks them for it).
         "answering_contacts": sorted({u.author for u in counted if u.author}),
     }
 
 
-def _unanswered(item_id: str, d: Deadline | None, owners: list[str]) -> dict[str, Any]:
+def _unanswered(
+    item_id: str, d: Deadline | None, owners: list[str], labels: dict[str, str]
+) -> dict[str, Any]:
     """An item without answer as the summary and ``round status --format json`` show it."""
     return {
         "id": item_id,
         "title": d.title if d else "",
         "owners": owners,
+        "owner_names": [labels.get(o, o) for o in owners],
         "gereed": d.gereed if d else None,
         "due": d.period.end.isoformat() if d and d.period and d.period.end else None,
     }
@@ -508,6 +513,7 @@ def _queue(
         **office_fields(plan),  # the plan's own name for the office, if it gives one
     }
     deadlines = {d.item_id: d for d in plan.deadlines()}
+    labels = plan.owner_labels()
     linker = answer_linker(app, plan) if kind != "round_summary" else None
     # A reply by mail reaches the office only when the mail carries a Reply-To.
     reply_to = app.mail_reply_to(plan) is not None
@@ -581,7 +587,10 @@ def _queue(
             "as_of": as_of,
             "key": key,
             # Organisations left without a contact since the round started (the office asked).
-            "no_contact": sorted(no_contact.get(contact_id, {}).items()),
+            "no_contact": [
+                (labels.get(org, org), ids)
+                for org, ids in sorted(no_contact.get(contact_id, {}).items())
+            ],
             # How many of these items the round's request asked of this very person: all of
             # them, or fewer when it answers for a contact who left (a successor, the office).
             "asked_of_you": len(asked_of.get(contact_id, set()) & set(item_ids)),
@@ -671,6 +680,7 @@ def _shown(item: dict[str, Any]) -> dict[str, Any]:
         "gereed": item.get("gereed"),
         "due": due.isoformat() if isinstance(due, date) else due,  # a date, ISO text or None
         "owners": list(item.get("owners", ())),
+        "owner_names": list(item.get("owner_names") or item.get("owners", ())),
     }
     if item.get("state"):  # an owner's request or chase: the item's stand
         shown["state"] = item["state"]

@@ -9,11 +9,13 @@ leading formula character (:func:`governance.agenda.inert`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$~!#&])")
 
@@ -55,6 +57,14 @@ def number(value: float) -> str:
     return str(format_decimal(value, locale="nl_NL"))
 
 
+@pass_context
+def owners_shown(context: Context, owners: Iterable[str]) -> str:
+    """Owners as the reader knows them: the render's ``org_names`` (an archived older layout
+    has none, and shows the ids it showed)."""
+    names = context.get("org_names") or {}
+    return ", ".join(names.get(o, o) for o in owners)
+
+
 @cache
 def environment() -> Environment:
     from governance.agenda import LIMITS, shortlist
@@ -78,6 +88,7 @@ def environment() -> Environment:
         finalize=displayable_value,  # no control or direction character shown
     )
     env.filters["datum"] = long_date
+    env.filters["eigenaren"] = owners_shown
     env.filters["datum_kort"] = short_date
     env.filters["md"] = md_escape
     env.filters["md_title"] = md_title

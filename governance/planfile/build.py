@@ -89,7 +89,7 @@ _REMINDER_RANGES: dict[str, tuple[int, int, str, str]] = {
 }
 _REMINDER_INTS = tuple(_REMINDER_RANGES)
 _REMINDERS = (*_REMINDER_INTS, "on_due_date")
-_ORGANISATION = ("id", "name", "kind", "note")
+_ORGANISATION = ("id", "name", "short_name", "kind", "note")
 _CONTACT = (
     "id",
     "name",
@@ -373,6 +373,7 @@ def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
                 name=f.text("name", required=True) or "",
                 kind=f.text("kind"),
                 note=f.text("note"),
+                short_name=f.text("short_name"),
             )
         )
     return tuple(out)

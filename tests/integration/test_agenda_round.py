@@ -56,14 +56,14 @@ def test_a_pack_after_the_round_says_how_it_went(app: App) -> None:
         "## Statusronde\n\n"
         "Gevraagd op 2 juni 2025, antwoorden tot 13 juni 2025: 2 van de 4 punten beantwoord.\n\n"
         "Geen antwoord ontvangen op:\n\n"
-        "- 1.1.1 Knelpuntenkaart (GEM)\n"
-        "- 1.1.2 Prioriteiten (GEM)\n\n"
+        "- 1.1.1 Knelpuntenkaart (Gemeente Rivierstad)\n"
+        "- 1.1.2 Prioriteiten (Gemeente Rivierstad)\n\n"
     )
     assert md.index("## In het kort") < md.index("## Statusronde")
     html = agenda(app, "stuurgroep", MEETING, ANSWER_BY, "html", archive=False).content.decode()
     assert '<h2 id="ronde">Statusronde</h2>' in html
     assert "antwoorden tot 13 juni 2025: 2 van de 4 punten beantwoord." in html
-    assert "<li>1.1.2 Prioriteiten <small>(GEM)</small></li>" in html
+    assert "<li>1.1.2 Prioriteiten <small>(Gemeente Rivierstad)</small></li>" in html
 
 
 def test_a_round_still_open_says_so(app: App) -> None:
@@ -131,7 +131,9 @@ def test_the_section_in_plain_text_and_word(app: App) -> None:
     """The formats made from the md and html pack carry it too (the mail's text part, Word)."""
     _round(app)
     text = markdown_to_text(_md(app, DURING))
-    assert "Statusronde\n-----------\n" in text and "1.1.2 Prioriteiten (GEM)" in text
+    assert (
+        "Statusronde\n-----------\n" in text and "1.1.2 Prioriteiten (Gemeente Rivierstad)" in text
+    )
     made = agenda(app, "stuurgroep", MEETING, DURING, "docx", archive=False).content
     document = zipfile.ZipFile(io.BytesIO(made)).read("word/document.xml").decode()
     assert "Statusronde" in document and "Nog geen antwoord op:" in document
@@ -149,7 +151,10 @@ def test_two_rounds_before_one_meeting_are_counted_as_one(app: App) -> None:
         "Gevraagd op 2 juni 2025, de ronde loopt nog tot 13 juni 2025: tot nu toe 2 van de 4"
         " punten beantwoord."
     ) in md
-    assert "- 1.1.1 Knelpuntenkaart (GEM)\n- 1.1.2 Prioriteiten (GEM)\n" in md
+    assert (
+        "- 1.1.1 Knelpuntenkaart (Gemeente Rivierstad)\n"
+        "- 1.1.2 Prioriteiten (Gemeente Rivierstad)\n"
+    ) in md
 
 
 def test_the_pack_counts_as_the_rounds_summary_did(app: App) -> None:
@@ -164,7 +169,7 @@ def test_the_pack_counts_as_the_rounds_summary_did(app: App) -> None:
     (status,) = round_status(app, ANSWER_BY)
     assert (status["items"], status["answered"]) == (4, 2)
     assert "antwoorden tot 13 juni 2025: 2 van de 4 punten beantwoord." in md
-    unanswered = [f"- {u['id']} {u['title']} ({', '.join(u['owners'])})"
+    unanswered = [f"- {u['id']} {u['title']} ({', '.join(u['owner_names'])})"
                   for u in status["without_answer"]]  # fmt: skip
     assert "\n".join(unanswered) + "\n" in md
 

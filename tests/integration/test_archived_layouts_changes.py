@@ -1,4 +1,4 @@
-"""Archived progress reports (layouts 3–6) and agenda packs (layouts 1, 2, 4–6) of a year with every
+"""Archived progress reports (layouts 3–7) and agenda packs (layouts 1, 2, 4–8) of a year with every
 kind of change (tests/integration/changes_scenario.py: an owner change, items removed from the
 plan, a decision that drops an item and one that brings it back, the office's correction, a
 date moved in the plan file, steps better and worse) are made again byte for byte: golden files
@@ -47,7 +47,7 @@ def test_archived_progress_reports_with_every_change_are_made_again(app: App) ->
 
     differ: list[str] = []
     made: dict[tuple[int, str], str] = {}
-    for layout in (3, 4, 5, 6):
+    for layout in (3, 4, 5, 6, 7):
         report, _ = _progress_report(app, REPORT_START, REPORT_END, REPORT_AS_OF, layout=layout)
         for fmt in ("md", "html"):
             content = render_progress(report, fmt)
@@ -76,7 +76,7 @@ def test_archived_packs_with_every_change_are_made_again(app: App) -> None:
 
     differ: list[str] = []
     made: dict[tuple[int, str], str] = {}
-    for layout in (1, 2, 4, 5, 6):
+    for layout in (1, 2, 4, 5, 6, 7, 8):
         if layout == 1:  # archived without a layout: the current pack, layout 1's templates
             pack = agenda_pack(app, "stuurgroep", MEETING, PACK_AS_OF)
         else:

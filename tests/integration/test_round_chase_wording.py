@@ -52,4 +52,4 @@ def test_the_office_is_told_the_request_went_to_another_contact(
     text = " ".join(chase.body_text.split())
     assert FROM_YOU not in text
     assert f"{ELSEWHERE}; u bent nu aanspreekpunt." in text
-    assert "GEM heeft geen contactpersoon meer in het plan" in text
+    assert "Gemeente Rivierstad heeft geen contactpersoon meer in het plan" in text

@@ -71,5 +71,8 @@ def test_without_a_successor_the_office_is_chased_and_told_so(
     sent = _run(tmp_path, migrated_url, "")
     chase = sent["round:1:office:chase:2025-06-19"]
     assert "1.1.1" in chase.body_text and "1.1.2" in chase.body_text
-    assert "GEM heeft geen contactpersoon meer in het plan" in chase.body_text
-    assert chase.body_html and "GEM heeft geen contactpersoon meer in het plan" in chase.body_html
+    assert "Gemeente Rivierstad heeft geen contactpersoon meer in het plan" in chase.body_text
+    assert (
+        chase.body_html
+        and "Gemeente Rivierstad heeft geen contactpersoon meer in het plan" in chase.body_html
+    )

@@ -54,6 +54,7 @@ def test_slack_summary_shows_gereed_and_deadline_of_unanswered_items(app: App) -
         "id": "1.1.2",
         "title": "Prioriteiten",
         "owners": ["GEM"],
+        "owner_names": ["Gemeente Rivierstad"],
         "gereed": "Q3-2025",
         "due": "2025-09-30",
     }
@@ -97,27 +98,41 @@ def test_summary_counts_each_item_for_its_owners_not_for_who_answers(
     run_round_day(app, answer_by)
     (status,) = round_status(app)
     assert status["organisations"] == [
-        {"id": "BZK", "asked": 1, "answered": 0, "rate": 0.0},
-        {"id": "Logius", "asked": 2, "answered": 1, "rate": 0.5},
-        {"id": "gemeenten", "asked": 1, "answered": 0, "rate": 0.0},
+        {
+            "id": "BZK",
+            "name": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+            "asked": 1,
+            "answered": 0,
+            "rate": 0.0,
+        },
+        {"id": "Logius", "name": "Logius", "asked": 2, "answered": 1, "rate": 0.5},
+        {"id": "gemeenten", "name": "Gemeenten (VNG)", "asked": 1, "answered": 0, "rate": 0.0},
     ]
     summary = outbox(app)["round:1:office:summary"]
-    assert "- BZK: 0 van 1 (0%)" in summary.body_text
-    assert "- gemeenten: 0 van 1 (0%)" in summary.body_text
+    assert (
+        "- Ministerie van Binnenlandse Zaken en Koninkrijksrelaties: 0 van 1 (0%)"
+        in summary.body_text
+    )
+    assert "- Gemeenten (VNG): 0 van 1 (0%)" in summary.body_text
     assert "- Logius: 1 van 2 (50%)" in summary.body_text
-    assert "- 2.1 Verbeterplannen gemeenten (eigenaar: gemeenten)" in summary.body_text
+    assert "- 2.1 Verbeterplannen gemeenten (eigenaar: Gemeenten (VNG))" in summary.body_text
     assert "- 1.1.1 Steekproef trekken (eigenaar: Logius)" in summary.body_text
     assert summary.body_html is not None
-    assert "<li>2.1 Verbeterplannen gemeenten (eigenaar: gemeenten)</li>" in summary.body_html
-    assert "eigenaar: gemeenten" in slack_texts(summary)["item:2.1"]
+    assert "<li>2.1 Verbeterplannen gemeenten (eigenaar: Gemeenten (VNG))</li>" in summary.body_html
+    assert "eigenaar: Gemeenten (VNG)" in slack_texts(summary)["item:2.1"]
 
 
 def test_an_item_with_two_owners_is_named_with_both(app: App) -> None:
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:2")
     run_round_day(app, ANSWER_BY)
     summary = outbox(app)["round:1:office:summary"]
-    assert "- 2.1 Aanbesteden (eigenaren: PROV, GEM)" in summary.body_text
-    assert "eigenaren: PROV, GEM" in slack_texts(summary)["item:2.1"]
+    assert (
+        "- 2.1 Aanbesteden (eigenaren: Provincie Noordwaarts, Gemeente Rivierstad)"
+        in summary.body_text
+    )
+    assert (
+        "eigenaren: Provincie Noordwaarts, Gemeente Rivierstad" in slack_texts(summary)["item:2.1"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -225,12 +240,12 @@ def test_an_item_of_two_owners_counts_for_the_one_whose_contact_answered(app: Ap
     run_round_day(app, ANSWER_BY)
     (status,) = round_status(app)
     assert status["organisations"] == [
-        {"id": "GEM", "asked": 3, "answered": 1, "rate": 0.333},
-        {"id": "PROV", "asked": 1, "answered": 0, "rate": 0.0},
+        {"id": "GEM", "name": "Gemeente Rivierstad", "asked": 3, "answered": 1, "rate": 0.333},
+        {"id": "PROV", "name": "Provincie Noordwaarts", "asked": 1, "answered": 0, "rate": 0.0},
     ]
     assert "2.1" not in [i["id"] for i in status["without_answer"]]
     summary = outbox(app)["round:1:office:summary"].body_text
-    assert "- PROV: 0 van 1 (0%)" in summary
+    assert "- Provincie Noordwaarts: 0 van 1 (0%)" in summary
 
 
 def test_a_dependent_items_computed_deadline_is_in_the_request_and_the_chase(

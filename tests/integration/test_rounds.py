@@ -80,7 +80,10 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
     assert "3 van de 4 punten zijn beantwoord" in summary
     # 2.1 (PROV and GEM) was answered by Carla of PROV: PROV's response; GEM is not counted
     # for it (not asked about it any more, not chased).
-    assert "- GEM: 1 van 2 (50%)" in summary and "- PROV: 2 van 2 (100%)" in summary
+    assert (
+        "- Gemeente Rivierstad: 1 van 2 (50%)" in summary
+        and "- Provincie Noordwaarts: 2 van 2 (100%)" in summary
+    )
     assert "- 1.1.2 Prioriteiten" in summary
     assert all(m.status == "sent" for m in messages.values())
     # Each subject names the programme first, as the digests' do (a contact may be in several).
@@ -94,6 +97,7 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
             "id": "1.1.2",
             "title": "Prioriteiten",
             "owners": ["GEM"],
+            "owner_names": ["Gemeente Rivierstad"],
             "gereed": "Q3-2025",
             "due": "2025-09-30",
         }

@@ -18,7 +18,7 @@ SEED = SEED_PLAN.read_text(encoding="utf-8")
         (
             "    name: Programmabureau MVI (voorbeeld)\n",
             "    name: >\n      Programmabureau MVI\n",
-            116,
+            131,
             "'name' must be one line, but contains a line break (a folded '>' keeps one",
         ),
         (
@@ -31,13 +31,13 @@ SEED = SEED_PLAN.read_text(encoding="utf-8")
         (
             "    email: programmabureau-mvi@example.org\n",
             "    email: programmabureau-mvi at example.org\n",
-            118,
+            133,
             "is not an e-mail address",
         ),
         (
             "    name: Programmabureau MVI (voorbeeld)\n",
             "    name: Programmabureau \u202eIVM (voorbeeld)\n",
-            116,
+            131,
             "U+202E",
         ),
     ],
@@ -108,11 +108,11 @@ def test_titles_and_body_names_must_be_one_line(tmp_path: Path) -> None:
     _, problems = validate_plan_file(path)
     hint = " (a folded '>' keeps one at the end: write '>-')"
     assert [str(p) for p in problems] == [
-        f"{path}:170:11: 'name' must be one line, but contains a line break{hint}",
-        f"{path}:431:12: 'title' must be one line, but contains a line break{hint}",
-        f"{path}:437:16: 'title' must be one line, but contains a line break{hint}",
-        f"{path}:447:20: 'title' must be one line, but contains a line break{hint}",
-        f"{path}:531:12: 'title' contains the control character U+0009: remove it",
+        f"{path}:185:11: 'name' must be one line, but contains a line break{hint}",
+        f"{path}:446:12: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:452:16: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:462:20: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:546:12: 'title' contains the control character U+0009: remove it",
     ]
 
 

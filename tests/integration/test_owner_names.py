@@ -1,0 +1,126 @@
+"""Owners by the names the plan gives them (walk30 1), and the final progress report (walk30 9).
+
+A plan whose organisation ids are slugs (``gemeente``, ``provincie``): the round summary, the
+agenda pack (layout 9) and the progress report (layout 8) show the organisation's ``short_name``
+or ``name``; an archived pack of layout 8 and a report of layout 7 are made again with the ids
+they showed. A report whose period ends on the programme's end says it is the final one and
+looks no further ahead."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from regie.reports import (
+    _agenda_pack,
+    _progress_report,
+    add_meeting,
+    agenda,
+    render_agenda,
+    render_progress,
+)
+from regie.rounds import round_status, run_round_day
+from store import Repository
+from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.link_setup import link_app
+
+START = date(2025, 6, 2)  # a Monday
+ANSWER_BY = date(2025, 6, 13)
+MEETING = date(2025, 6, 17)
+AS_OF = date(2025, 6, 10)
+SLUGS = {"GEM": "gemeente", "PROV": "provincie", "PB": "bureau"}
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path) -> App:
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    for old, new in SLUGS.items():
+        text = re.sub(rf"\b{old}\b", new, text)
+    # The province gets a short name: shown instead of its long name.
+    text = text.replace(
+        "    name: Provincie Noordwaarts\n",
+        "    name: Provincie Noordwaarts\n    short_name: PNW\n",
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    add_meeting(app, "stuurgroep", MEETING, None, None, None)
+    return app
+
+
+def test_the_round_summary_names_the_organisations(app: App) -> None:
+    from notifications.slack_blocks import digest_blocks
+    from regie.mapping import message_from_outbox
+
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, ANSWER_BY)  # nobody answered: the summary lists every item
+    with app.session() as session:
+        outbox = {m.key: m for m in Repository(session, "wegen-test").outbox()}
+    summary = outbox["round:1:office:summary"]
+    text = " ".join(summary.body_text.split())
+    assert "- Gemeente Rivierstad: 0 van 3 (0%)" in summary.body_text
+    assert "- PNW: 0 van 2 (0%)" in summary.body_text
+    assert "2.1 Aanbesteden (eigenaren: PNW, Gemeente Rivierstad)" in text
+    assert '<td valign="top">Gemeente Rivierstad</td>' in (summary.body_html or "")
+    blocks = digest_blocks(message_from_outbox(summary))
+    slack = {b["block_id"]: b["text"]["text"] for b in blocks if b["type"] == "section"}
+    assert "eigenaren: PNW, Gemeente Rivierstad" in slack["item:2.1"]
+    assert not re.search(r"\b(gemeente|provincie)\b", summary.body_text)
+    (status,) = round_status(app)
+    assert [o["name"] for o in status["organisations"]] == ["Gemeente Rivierstad", "PNW"]
+
+
+def test_the_pack_names_the_owners_and_layout_8_kept_the_ids(app: App) -> None:
+    md = agenda(app, "stuurgroep", MEETING, AS_OF, "md").content.decode()
+    html = agenda(app, "stuurgroep", MEETING, AS_OF, "html").content.decode()
+    assert "| Knelpuntenkaart | Gemeente Rivierstad |" in md
+    assert "| PNW, Gemeente Rivierstad |" in md  # 2.1's two owners, as the plan lists them
+    assert '<td data-label="Eigenaar">Gemeente Rivierstad</td>' in html
+    assert "| gemeente |" not in md
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=8)
+    old = render_agenda(pack, "md", layout=8).decode()
+    assert "| Knelpuntenkaart | gemeente |" in old and "Gemeente Rivierstad" not in old
+
+
+def test_the_progress_report_names_the_owners_and_layout_7_kept_the_ids(app: App) -> None:
+    start, end, as_of = date(2025, 1, 1), date(2025, 6, 30), date(2025, 7, 1)
+    report, _ = _progress_report(app, start, end, as_of)
+    md = render_progress(report, "md").decode()
+    html = render_progress(report, "html").decode()
+    assert "2.1 Aanbesteden (PNW, Gemeente Rivierstad):" in md
+    assert "1.1.2 Prioriteiten (Gemeente Rivierstad):" in md
+    assert "1.1.2 Prioriteiten (Gemeente Rivierstad):" in html
+    assert "| Knelpuntenkaart | Gemeente Rivierstad |" in md  # the annex
+    assert "(gemeente)" not in md
+    old, _ = _progress_report(app, start, end, as_of, layout=7)
+    text = render_progress(old, "md").decode()
+    assert "1.1.2 Prioriteiten (gemeente):" in text and "Gemeente Rivierstad" not in text
+    # Not the final report: it looks six months ahead.
+    assert "wat volgt tot 31 december 2025" in md and "#### Vooruitblik" in md
+    assert "Eindrapportage" not in md
+
+
+def test_the_final_report_says_so_and_looks_no_further_than_the_end(app: App) -> None:
+    """The programme ends on 31 December 2027: a report over its last half year is the final
+    one; every item is still open and late at its end."""
+    start, end, as_of = date(2027, 7, 1), date(2027, 12, 31), date(2028, 1, 5)
+    report, _ = _progress_report(app, start, end, as_of)
+    assert report.final and report.ahead_until == end
+    for fmt in ("md", "html"):
+        text = " ".join(render_progress(report, fmt).decode().split())
+        assert "Eindrapportage" in text, fmt
+        assert "de periode eindigt met het programma op 31 december 2027" in text, fmt
+        assert "deze eindrapportage kijkt niet verder vooruit" in text, fmt
+        assert "Bij het einde van het programma zijn 3 punten te laat" in text, fmt  # step 1
+        assert "Bij het einde van het programma is 1 punt te laat" in text, fmt  # step 2
+        for promise in ("wat volgt tot", "Niets gepland tot", "Vooruitblik", "30 juni 2028"):
+            assert promise not in text, (fmt, promise)
+    # An archived report of layout 7 over the same period is made again as it was.
+    old, _ = _progress_report(app, start, end, as_of, layout=7)
+    assert not old.final
+    text = render_progress(old, "md").decode()
+    assert "wat volgt tot 30 juni 2028" in text and "Eindrapportage" not in text
