@@ -9,7 +9,7 @@ and the office's summary agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Collection, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,16 +65,21 @@ def rounds_for_meeting(
     meeting_on: date,
     previous_on: date | None,
     as_of: date,
+    meetings: Collection[date] = (),
 ) -> list[RoundFacts]:
     """The rounds that prepare the meeting, as :func:`regie.rounds.round_meeting` ties them
     (the rule the rounds' own mails follow): this body's, started by ``as_of``, for this meeting
-    — the one recorded with the round, else (a round without one) answers due by the meeting and
+    — the one recorded with the round (of the body's ``meetings``, the first on or after it: a
+    meeting moved or dropped since), else (a round without one) answers due by the meeting and
     after the previous one. In the order they started."""
+    held = sorted(meetings)
 
     def prepares(r: RoundFacts) -> bool:
         if r.meeting_on is not None:
             # A weekly body's pack day is the previous meeting's day: answer-by cannot tell.
-            return r.meeting_on == meeting_on
+            recorded = r.meeting_on
+            tied = next((d for d in held if d >= recorded), None) if held else recorded
+            return tied == meeting_on
         return r.answer_by <= meeting_on and (previous_on is None or r.answer_by > previous_on)
 
     mine = [r for r in rounds if r.body_id == body_id and r.started_on <= as_of and prepares(r)]

@@ -457,7 +457,8 @@ class Plan:
                 "end": self.programme.end.isoformat() if self.programme.end else None,
             },
             "organisations": [
-                {"id": o.id, "name": o.name, "kind": o.kind} for o in self.organisations
+                {"id": o.id, "name": o.name, "short_name": o.short_name, "kind": o.kind}
+                for o in self.organisations
             ],
             "steps": [
                 {

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
 from governance.assessment import Assessment, ItemAssessment
@@ -241,6 +242,8 @@ class ProgressReport:
     #: The period ends on the programme's end (layout 8 on): the final report, without an
     #: outlook past it.
     final: bool = False
+    #: The programme's end, which a final report names (a period given by hand may end later).
+    programme_end: date | None = None
 
 
 def months_after(end: date, months: int) -> date:
@@ -298,7 +301,9 @@ def build_progress(
     delivery when done; one that has passed again is said to have lapsed. The outlook takes
     the same date."""
     lines = item_lines(plan, assessment)
-    owner_changes = _owner_changes(plan, revisions, start, min(end, assessment.as_of))
+    # From layout 8 by the names the tables use (review8 4); before, the ids.
+    labels = plan.owner_labels() if layout >= NAMES_FROM else {}
+    owner_changes = _owner_changes(plan, revisions, start, min(end, assessment.as_of), labels)
     gone = _removed(plan, lines, revisions, decisions, start, assessment.as_of)
     edited: dict[str, list[DueChange]] = {}
     for c in due_changes:
@@ -478,6 +483,7 @@ def build_progress(
         ),
         owner_labels=plan.owner_labels() if layout >= NAMES_FROM else {},
         final=final,
+        programme_end=plan.programme.end if final else None,
     )
 
 
@@ -755,10 +761,20 @@ def _forecast_stands(
 
 
 def _owner_changes(
-    plan: Plan, revisions: Sequence[ItemRevision], start: date, end: date
+    plan: Plan,
+    revisions: Sequence[ItemRevision],
+    start: date,
+    end: date,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, tuple[Reason, ...]]:
     """Item id → its owner changes recorded from ``start`` through ``end`` (the office's day),
-    as reasons of *vertraagd of gewijzigd*."""
+    as reasons of *vertraagd of gewijzigd*; owners by ``labels`` (id → name) where given."""
+
+    def named(owners: Any) -> Any:
+        if not labels or not isinstance(owners, list | tuple):
+            return owners
+        return [labels.get(str(o), o) for o in owners]
+
     out: dict[str, list[Reason]] = {}
     for r in revisions:
         if r.kind != "changed" or r.field != "owners":
@@ -766,7 +782,9 @@ def _owner_changes(
         day = local_day(plan, r.recorded_at)
         if start <= day <= end:
             out.setdefault(r.item_id, []).append(
-                Reason(ReasonKind.OWNER_CHANGE, before=r.before, after=r.after, on=day)
+                Reason(
+                    ReasonKind.OWNER_CHANGE, before=named(r.before), after=named(r.after), on=day
+                )
             )
     return {item_id: tuple(reasons) for item_id, reasons in out.items()}
 

@@ -292,16 +292,18 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     # A cancelled item first: whatever the link's own state, there is nothing left to answer.
     if standing_refusal(plan, who, latest, "", True) is Refusal.ITEM_CANCELLED:
         raise LinkRefused(Refusal.ITEM_CANCELLED, item=item, latest=latest)
-    if found.used_at is not None:
-        used = _update(app, plan, item.item_id, found.update_id)
-        raise LinkRefused(Refusal.LINK_USED, item=item, latest=latest, used=used)
-    if found.replaced:
-        raise LinkRefused(Refusal.LINK_REPLACED)
     correction = found.outbox_key.startswith(CORRECTION_KEY)
     if correction:
         expires = found.created_at + CORRECTION_LIFETIME
     else:
         expires = (found.sent_at or found.created_at) + LINK_LIFETIME
+    if found.used_at is not None:
+        if now >= expires:  # a kept or forwarded mail is no lasting view of the item (review8 2)
+            raise LinkRefused(Refusal.LINK_USED)
+        used = _update(app, plan, item.item_id, found.update_id)
+        raise LinkRefused(Refusal.LINK_USED, item=item, latest=latest, used=used)
+    if found.replaced:
+        raise LinkRefused(Refusal.LINK_REPLACED)
     if now >= expires:
         raise LinkRefused(Refusal.LINK_EXPIRED)
     return OpenLink(

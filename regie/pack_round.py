@@ -4,6 +4,7 @@ pack's data cut-off, the round of the meeting picked and counted by
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ def pack_round(
     previous_on: date | None,
     as_of: date,
     recorded_until: datetime | None,
+    meetings: Collection[date] = (),
 ) -> tuple[RoundOutcome | None, list[datetime]]:
     """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
     of the round records it read: the pack's cut-off covers them, so a rebuild reads them too."""
@@ -33,7 +35,7 @@ def pack_round(
         connection, programme, body_id, recorded_until
     )}  # fmt: skip
     picked = rounds_for_meeting(
-        [r.facts for r in found.values()], body_id, meeting_on, previous_on, as_of
+        [r.facts for r in found.values()], body_id, meeting_on, previous_on, as_of, meetings
     )
     counted = []
     instants: list[datetime] = []

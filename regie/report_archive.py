@@ -352,10 +352,11 @@ def kept_plan(app: App, sha256: str | None) -> Plan | None:
         return None
     data, path = found
     try:
-        plan = parse_plan(data.decode("utf-8-sig"), path or "<kept plan>")
-    except (PlanInvalid, UnicodeDecodeError):  # parsed by an older parser: not the same plan
+        text = data.decode("utf-8-sig")
+        plan = parse_plan(text, path or "<kept plan>")
+    except (PlanInvalid, UnicodeDecodeError):  # a newer parser refuses it: not the same plan
         return None
-    if plan.source_hash != sha256:
+    if plan.source_hash != sha256 and not _hashed_by_an_earlier_parser(text, sha256):
         return None
     from governance.clock import utcnow
     from regie.holiday_cache import load_plan_holidays
@@ -363,6 +364,21 @@ def kept_plan(app: App, sha256: str | None) -> Plan | None:
     # Only the cache's span depends on the day (kept_years): UTC's date will do.
     load_plan_holidays(plan, app.settings.home / "cache", utcnow().date())
     return plan
+
+
+def _hashed_by_an_earlier_parser(text: str, sha256: str) -> bool:
+    """``sha256`` is this text's hash under an earlier parser version (a plan's hash names the
+    parser too): the kept text is still the one the report was made from. A parser change adds
+    fields or checks; it does not change what an accepted plan says, so the text parsed today
+    is that plan (owner names, the programme's end), not today's plan file (review8 1)."""
+    import hashlib
+
+    from governance.planfile.load import PARSER_VERSION  # the version parse_plan hashes with
+
+    return any(
+        hashlib.sha256(f"{v}\n{text}".encode("utf-8", "surrogatepass")).hexdigest() == sha256
+        for v in range(1, PARSER_VERSION)
+    )
 
 
 def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) -> Reproduction:
@@ -430,7 +446,7 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
         content,
         cut,
         source,
-        plan.source_hash if source == "kept" else report.plan_sha256,
+        report.plan_sha256,  # the kept text's id (a newer parser hashes it otherwise)
         "html" if annex else report.format,
         # Layout 1 was frozen after the templates had changed: a pre-layout report it does not
         # make again may have been made with earlier ones, not from other records.

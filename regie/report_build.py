@@ -22,6 +22,7 @@ from regie.report_reads import (
 
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
+    from governance.agenda_model import SinceEntry, SinceLast
     from governance.agenda_round import RoundOutcome
     from governance.plan import Plan
 
@@ -116,7 +117,7 @@ def _agenda_pack(
         if (layout or AGENDA_LAYOUT) >= 8:
             status_round, round_at = pack_round(  # titles as the pack's tables show them
                 connection, basis.plan, body_id, meeting_on, previous.on if previous else None,
-                as_of, recorded_until,
+                as_of, recorded_until, frozenset(m.on for m in all_meetings),
             )  # fmt: skip
     pack = build_agenda(
         basis.plan,
@@ -142,6 +143,8 @@ def _agenda_pack(
     )
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})
+    elif pack.since_last is not None:  # an owner change by names too, as the tables (review8 4)
+        pack = replace(pack, since_last=_owner_changes_named(pack.since_last, pack.owner_labels))
     cut_off = basis.cut_off
     # The packs and the round it read are part of its data: a rebuild reads the same ones.
     if listed or round_at:
@@ -282,3 +285,20 @@ def _progress_report(
         delivered_by=obligation.action if obligation is not None else None,
     )
     return report, basis.cut_off
+
+
+def _owner_changes_named(since: SinceLast, labels: dict[str, str]) -> SinceLast:
+    """*Sinds de vorige vergadering*'s owner changes ("gemeente, provincie") by the names the
+    pack's tables use; an organisation no longer in the plan by its id."""
+
+    def named(owners: str | None) -> str | None:
+        return ", ".join(labels.get(o, o) for o in owners.split(", ")) if owners else owners
+
+    def entry(e: SinceEntry) -> SinceEntry:
+        return replace(e, before=named(e.before), after=named(e.after)) if e.kind == "owners" else e
+
+    return replace(
+        since,
+        entries=tuple(entry(e) for e in since.entries),
+        worse=tuple(entry(e) for e in since.worse),
+    )

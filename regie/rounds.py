@@ -157,11 +157,12 @@ def _date_warnings(
     said, as its messages then name no meeting (round_meeting.j2)."""
     warnings = []
     held = days.get(body, [])
-    if not any(d >= answer_by for d in held):
-        last = f"its last is {held[-1]}" if held else "none is scheduled"
+    # A body whose meetings Regie does not know is normal (its messages say "de komende
+    # vergadering"): only a known schedule with nothing after the date is worth a word.
+    if held and not any(d >= answer_by for d in held):
         warnings.append(
-            f"warning: no {body} meeting on or after {answer_by} ({last}): the round's "
-            "messages name no meeting"
+            f"warning: no {body} meeting on or after {answer_by} (its last is {held[-1]}): "
+            "the round's messages name no meeting"
         )
     end = plan.programme.end
     if end is not None and answer_by > end:
@@ -440,12 +441,14 @@ def round_meeting(days: dict[str, list[date]], r: Round) -> date | None:
     """The meeting a round prepares: the one the meeting preparation started it for (0031).
     A round started by hand or before 0031 has none recorded: its body's first meeting on or
     after the answer-by date (the preparation asks for answers by pack day, before the
-    meeting). The pack's *Statusronde* ties rounds by the same rule
+    meeting). A recorded meeting moved or dropped since: the body's first on or after it
+    (review8 3). The pack's *Statusronde* ties rounds by the same rule
     (:func:`governance.agenda_round.rounds_for_meeting`)."""
     if r.meeting_on is not None:
         # Not derived from the answer-by date: a weekly body's pack day is the day of the
         # meeting before (review7 1).
-        return r.meeting_on
+        held = days.get(r.body)
+        return next((d for d in held if d >= r.meeting_on), None) if held else r.meeting_on
     return next((d for d in days.get(r.body, []) if d >= r.answer_by), None)
 
 

@@ -365,17 +365,28 @@ def _known_org(ref: str, node: Node, org_ids: list[str], where: str, problems: P
 def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
     out: list[Organisation] = []
     seen: dict[str, Node] = {}
+    shown_as: dict[str, Node] = {}  # how readers see each owner: two alike cannot be told apart
     for node in _records(top, "organisations", "organisation", problems, required=True):
         f = Fields(node, _ORGANISATION, "organisation", problems)
-        out.append(
-            Organisation(
-                id=_unique(f, "organisation", seen, problems),
-                name=f.text("name", required=True) or "",
-                kind=f.text("kind"),
-                note=f.text("note"),
-                short_name=f.text("short_name"),
-            )
+        org = Organisation(
+            id=_unique(f, "organisation", seen, problems),
+            name=f.text("name", required=True) or "",
+            kind=f.text("kind"),
+            note=f.text("note"),
+            short_name=f.text("short_name"),
         )
+        out.append(org)
+        where = f.value("short_name" if org.short_name else "name")
+        if org.label and where is not None:
+            if org.label in shown_as:
+                first = shown_as[org.label].start_mark.line + 1
+                problems.add(
+                    where,
+                    f"organisation {shown(org.id)} is shown as {shown(org.label)}, as another "
+                    f"one is (line {first}): give it a short_name of its own",
+                )
+            else:
+                shown_as[org.label] = where
     return tuple(out)
 
 

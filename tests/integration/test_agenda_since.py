@@ -243,3 +243,17 @@ def test_a_second_programme_first_meeting_counts_from_its_start_then_from_the_me
                             ("pdf",), archive=False)  # fmt: skip
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Sinds de vorige vergadering" in text and "gereed gekomen op 09-04-2024" in text
+
+
+def test_an_owner_change_reads_by_the_names_the_tables_use(app: App) -> None:
+    """review8 4: from layout 9 the pack shows owners by the plan's short name (else name), in
+    *Sinds de vorige vergadering* as in its tables; layout 8 kept the ids."""
+    from regie.reports import _agenda_pack, render_agenda
+
+    _edit(app, ("    short_name: PIANOo\n", "    short_name: Expertisecentrum\n"))
+    md = agenda_formats(app, "stuurgroep", MEETING, AS_OF, ("md",), archive=False)[0]
+    section = md.content.decode().split("### Sinds de vorige vergadering")[1].split("| Stap |")[0]
+    assert "eigenaar gewijzigd: Expertisecentrum → IenM" in section, section
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=8)
+    old = render_agenda(pack, "md", layout=8).decode()
+    assert "eigenaar gewijzigd: PIANOo → IenM" in old

@@ -194,6 +194,13 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     with monkeypatch.context() as m:
         m.setattr("governance.clock.utcnow", lambda: later)
         assert 'id="wijzigen"' not in web.get(f"/antwoord/{token}").text
+    # Past the link's own lifetime it is no lasting view of the item (review8 2).
+    gone = datetime.now(UTC) + timedelta(days=15)
+    with monkeypatch.context() as m:
+        m.setattr("governance.clock.utcnow", lambda: gone)
+        aged = web.get(f"/antwoord/{token}")
+        assert aged.status_code == 409
+        assert "Knelpuntenkaart" not in aged.text and "Vastgelegd" not in aged.text
     page = web.get(f"/antwoord/{correction}")
     change = {"status": "on_track", "forecast": LATER, "csrf_token": csrf(page.text)}
     fixed = web.post(f"/antwoord/{correction}", data=change)

@@ -115,12 +115,40 @@ def test_the_final_report_says_so_and_looks_no_further_than_the_end(app: App) ->
         assert "Eindrapportage" in text, fmt
         assert "de periode eindigt met het programma op 31 december 2027" in text, fmt
         assert "deze eindrapportage kijkt niet verder vooruit" in text, fmt
-        assert "Bij het einde van het programma zijn 3 punten te laat" in text, fmt  # step 1
-        assert "Bij het einde van het programma is 1 punt te laat" in text, fmt  # step 2
+        assert "Op 5 januari 2028 zijn 3 punten te laat" in text, fmt  # step 1
+        assert "Op 5 januari 2028 is 1 punt te laat" in text, fmt  # step 2
         for promise in ("wat volgt tot", "Niets gepland tot", "Vooruitblik", "30 juni 2028"):
             assert promise not in text, (fmt, promise)
+    # A period given by hand past the end names the programme's end, not the period's
+    # (review8 5).
+    longer, _ = _progress_report(app, start, date(2028, 3, 31), date(2028, 4, 3))
+    assert longer.final
+    text = " ".join(render_progress(longer, "md").decode().split())
+    assert "de periode eindigt met het programma op 31 december 2027" in text
+    assert "Het programma eindigt op 31 december 2027" in text
     # An archived report of layout 7 over the same period is made again as it was.
     old, _ = _progress_report(app, start, end, as_of, layout=7)
     assert not old.final
     text = render_progress(old, "md").decode()
     assert "wat volgt tot 30 juni 2028" in text and "Eindrapportage" not in text
+
+
+def test_a_pack_is_made_again_with_its_names_after_a_parser_change(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review8 1: the names come from the plan kept with the pack; a newer parser hashes that
+    text otherwise, and the rebuild must still use it, not today's plan file."""
+    from governance.planfile import load
+    from regie.report_archive import reproduce
+
+    made = agenda(app, "stuurgroep", MEETING, AS_OF, "md")
+    assert made.archive_id is not None and b"| PNW, Gemeente Rivierstad |" in made.content
+    plan = app.settings.plan_path
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("short_name: PNW", "short_name: Provincie NW"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(load, "PARSER_VERSION", load.PARSER_VERSION + 1)
+    again = reproduce(app, made.archive_id)
+    assert again.plan_source == "kept", again.plan_source
+    assert again.matches, again.content.decode()[:400]

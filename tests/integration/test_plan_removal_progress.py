@@ -76,3 +76,21 @@ def test_the_progress_report_lists_removed_items_and_owner_changes(app: App) -> 
 def test_a_report_of_a_period_before_the_removal_does_not_list_it(app: App) -> None:
     text = _report(app, date(2016, 1, 1), date(2016, 6, 30), date(2016, 7, 1))
     assert "uit het plan verwijderd" not in text and "eigenaar gewijzigd" not in text
+
+
+def test_an_owner_change_reads_by_the_names_the_tables_use(app: App) -> None:
+    """review8 4: from layout 8 the report's owner change names the owners as its tables do
+    (the plan's short name, else name); layout 7 kept the ids."""
+    from regie.reports import _progress_report, render_progress
+
+    path = Path(app.settings.plan_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    short_name: PIANOo\n", "    short_name: Expertisecentrum\n"),
+        encoding="utf-8",
+    )
+    period = date(2016, 1, 1), date(2016, 12, 31), date(2017, 1, 3)
+    new = _report(app, *period)
+    assert "eigenaar gewijzigd: Expertisecentrum → IenM (vastgelegd op 19 december 2016)" in new
+    old, _ = _progress_report(app, *period, layout=7)
+    assert "eigenaar gewijzigd: PIANOo → IenM" in render_progress(old, "md").decode()

@@ -317,3 +317,18 @@ def test_round_start_warns_when_no_meeting_follows_or_the_programme_has_ended(
     for t in second:
         assert "komende vergadering" not in t and "vergadering van" not in t, t
         assert "Voor de voortgangsbespreking (Stuurgroep Fietsroutes)" in t, t
+
+
+def test_round_start_says_nothing_for_a_body_whose_meetings_regie_does_not_know(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """review8 6: no meetings in the plan or the database is a normal set-up (the messages say
+    "de komende vergadering"): no warning on every round."""
+    plan = tmp_path / "zonder-vergaderingen.yaml"
+    plan.write_text(ANSWERS_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    started = regie(
+        "round", "start", "--body", "stuurgroep", "--as-of", "2025-06-02",
+        "--answer-by", "2025-06-13", env={"REGIE_PLAN": str(plan)},
+    )  # fmt: skip
+    assert started.code == 0 and "warning" not in started.err, started.err
+    assert "started" in started.out + started.err

@@ -89,3 +89,23 @@ def test_a_round_recorded_for_a_meeting_is_that_meetings_whatever_its_answer_by(
     assert rounds_for_meeting(rounds, "stuurgroep", seventeenth, tenth, seventeenth) == [
         for_17th, by_hand,
     ]  # fmt: skip
+
+
+def test_a_round_whose_meeting_moved_prepares_the_next_meeting_after_it() -> None:
+    """review8 3: the meeting recorded with a round was moved (17 → 24 June) or dropped: the
+    round prepares the body's first meeting on or after it, in the pack as in its mails."""
+    from regie.rounds import round_meeting
+    from store.answers import Round
+
+    tenth, seventeenth, moved = date(2025, 6, 10), date(2025, 6, 17), date(2025, 6, 24)
+    for_17th = RoundFacts(2, "stuurgroep", date(2025, 6, 3), tenth, None, seventeenth)
+    meetings = [tenth, moved]
+    assert rounds_for_meeting([for_17th], "stuurgroep", moved, tenth, moved, meetings) == [for_17th]
+    assert rounds_for_meeting([for_17th], "stuurgroep", tenth, None, tenth, meetings) == []
+    # Still on the 17th: that meeting's, not the next one's.
+    kept = [tenth, seventeenth, moved]
+    assert rounds_for_meeting([for_17th], "stuurgroep", moved, seventeenth, moved, kept) == []
+    r = Round(2, "p", "stuurgroep", tenth, None, date(2025, 6, 3), None, seventeenth)
+    assert round_meeting({"stuurgroep": meetings}, r) == moved
+    assert round_meeting({"stuurgroep": kept}, r) == seventeenth
+    assert round_meeting({"stuurgroep": [tenth]}, r) is None  # dropped, none after it

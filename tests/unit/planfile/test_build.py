@@ -75,6 +75,23 @@ def test_programme_id_format_and_missing_title() -> None:
     ]
 
 
+def test_two_organisations_shown_alike_are_refused_at_the_second() -> None:
+    """review8 7: mails, packs and reports show an owner by its short_name, else its name;
+    two alike ("Respons per organisatie" twice the same row) cannot be told apart."""
+    assert problems(
+        plan_text(
+            organisations=(
+                "- {id: IenM, name: Infrastructuur}\n"
+                "- {id: RIVM, name: RIVM, short_name: Infrastructuur}\n"
+                "- {id: EZ, name: Economische Zaken, short_name: EZ}\n"
+            ),
+        )
+    ) == [
+        "plan.yaml:5:40: organisation 'RIVM' is shown as 'Infrastructuur', as another one is "
+        "(line 4): give it a short_name of its own",
+    ]
+
+
 def test_duplicate_ids_per_kind() -> None:
     assert problems(
         plan_text(
