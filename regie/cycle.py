@@ -450,7 +450,7 @@ def _after_end(
             DUE_AFTER_END,
             i.item_id,
             as_of,
-            {"due": i.due.isoformat(), "end": end.isoformat(), "gereed": i.gereed},
+            {"due": i.due.isoformat(), "end": end.isoformat(), "period_text": i.gereed},
             after_end_key(i.item_id, i.due),
         )
         for i in late
