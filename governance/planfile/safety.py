@@ -35,6 +35,9 @@ ONE_LINE_FIELDS = {
     ("programme", "short_title"),
     ("programme", "office_name"),
     ("programme", "mail_from"),
+    # Shown as an owner in mail lines, the pack's and the report's table cells (walk30 1).
+    ("organisations", "name"),
+    ("organisations", "short_name"),
     ("contacts", "name"),
     ("contacts", "email"),
     ("contacts", "slack"),

@@ -28,6 +28,12 @@ SEED = SEED_PLAN.read_text(encoding="utf-8")
             47,
             "'name' must be one line, but contains a line break",
         ),
+        (  # shown as an owner in table cells and mail lines: one line (walk30 1)
+            "    short_name: PIANOo\n",
+            '    short_name: "PIA\\nNOo"\n',
+            97,
+            "'short_name' must be one line, but contains a line break",
+        ),
         (
             "    email: programmabureau-mvi@example.org\n",
             "    email: programmabureau-mvi at example.org\n",
