@@ -336,14 +336,14 @@ def _named(app: App, plan: Plan, found: AnswerLink) -> dict[str, Any]:
 
 
 def _update(app: App, plan: Plan, item_id: str, update_id: int | None) -> StatusUpdate | None:
-    """The update a used link recorded (None: not known, or redacted away)."""
+    """The update a used link recorded (None: not known)."""
     from store import Repository
 
     if update_id is None:
         return None
-    with app.session() as session:
-        updates = Repository(session, plan.programme.id).status_updates(item=item_id)
-    return next((u for u in updates if u.id == update_id), None)
+    with app.session() as session:  # one row by its key, not the item's whole history
+        found = Repository(session, plan.programme.id).status_update(update_id)
+    return found if found is not None and found.item_id == item_id else None
 
 
 def correction_id(secret: str, token: str, update_id: int) -> str:

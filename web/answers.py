@@ -320,7 +320,7 @@ def _unchanged(regie: App, plan: Plan, view: Any, fields: dict[str, str]) -> dic
     if the update the button was shown for (its id in ``unchanged``) is still the latest and
     may be repeated. Otherwise no status: the form comes back (with the item's state as it is
     now) asking for one."""
-    kept = {k: v for k, v in fields.items() if k in ("csrf_token",)}
+    kept = {"csrf_token": fields["csrf_token"]} if "csrf_token" in fields else {}
     latest = _repeatable(regie, plan, view) if view is not None else None
     if latest is None or str(latest.id) != fields.get("unchanged", ""):
         return kept
