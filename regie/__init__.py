@@ -1,3 +1,3 @@
-"""Regie: run a programme's plan van aanpak from ``plan/actions.yaml``."""
+"""Regie: run a programme from its plan, ``plan/actions.yaml``."""
 
 __version__ = "0.1.0"

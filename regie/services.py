@@ -108,6 +108,7 @@ def validate(app: App, path: Path | None) -> str:
     notes = [
         *owners_without_contact(plan),
         *members_without_contact(plan),
+        *long_owner_names(plan),
         *example_meetings(plan),
         *gereed_after_end(plan),
         *lost_dates(app, plan),
@@ -170,6 +171,33 @@ def owners_without_contact(plan: Plan) -> list[str]:
         for org, n in owned.items()
         if org not in reached
     ]
+
+
+#: Longer than this, an owner's name crowds a mail line and the pack's and report's table cells.
+OWNER_NAME_WIDTH = 40
+
+
+def long_owner_names(plan: Plan) -> list[str]:
+    """One warning per organisation whose owner name (``short_name``, else ``name``) is longer
+    than :data:`OWNER_NAME_WIDTH`: it is what mails, agenda packs and reports print as the owner.
+    A warning, not an error: a long name still reads, only less well."""
+    out = []
+    for org in plan.organisations:
+        label = org.label
+        if len(label) <= OWNER_NAME_WIDTH:
+            continue
+        if org.short_name:
+            advice = f"shorten it to at most {OWNER_NAME_WIDTH} characters"
+            field = "short_name"
+        else:
+            advice = "give it a 'short_name' (an abbreviation) for mails, packs and reports"
+            field = "name"
+        out.append(
+            f"warning: owner name of organisation {org.id!r} is long: its {field} has "
+            f"{len(label)} characters and is shown as the owner in mail lines and table cells: "
+            f"{advice}"
+        )
+    return out
 
 
 def bodies_unreached(plan: Plan) -> dict[str, list[str]]:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 app = command_group(
     name="regie",
-    help="Regie: run a programme's plan van aanpak from plan/actions.yaml.",
+    help="Regie: run a programme from its plan, plan/actions.yaml.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

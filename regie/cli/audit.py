@@ -35,7 +35,7 @@ def operator_callback(
         ),
     ] = None,
 ) -> None:
-    """Regie: run a programme's plan van aanpak from plan/actions.yaml."""
+    """Regie: run a programme from its plan, plan/actions.yaml."""
     from regie.errors import InvalidInput
     from store.actor import clean_actor, os_user, set_actor
 
