@@ -106,6 +106,8 @@ def prepare_meetings(
                 break  # meetings are in date order: nothing further is due yet
             which = f"{body.id} {meeting.on.isoformat()}"
             if as_of < pack_day:
+                if _has_round(app, plan, body.id, meeting.on, [m.on for m in every]):
+                    continue  # it has its round (started before it moved?): not asked again
                 _start_round(app, plan, body.id, pack_day, meeting.on, as_of, report, which)
             else:
                 start = pack_decisions_from(app, plan, body, meeting.on)
@@ -169,6 +171,28 @@ def decisions_from(
             break
         start = earlier[n + 1].on if n + 1 < len(earlier) else start
     return start
+
+
+def _has_round(app: App, plan: Plan, body_id: str, meeting_on: date, held: list[date]) -> bool:
+    """Whether the meeting has its round already, also under another answer-by date than its
+    pack day now: started before the meeting moved (round33 3), or by hand with ``--meeting``. One
+    recorded for a meeting that :func:`regie.rounds.round_meeting` ties to this one (the first
+    of ``held``, the body's meeting days, on or after the recorded day), with answers due no
+    earlier than the meeting before (not an earlier meeting's, moved forward past it). Open or
+    closed: one closed on its old pack day still prepared it, and counting open ones only would
+    ask again the day after it closed."""
+    from regie.rounds import round_meeting
+    from store.answers import rounds
+
+    before = [d for d in held if d < meeting_on][-1:]
+    with app.session() as session:
+        found = [r for r in rounds(session, plan.programme.id) if r.body == body_id]
+    return any(
+        r.meeting_on is not None
+        and round_meeting({body_id: held}, r) == meeting_on
+        and (not before or r.answer_by >= before[0])
+        for r in found
+    )
 
 
 def _start_round(

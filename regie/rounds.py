@@ -89,8 +89,8 @@ def start_round(
 
     ``dry_run``: record nothing (no round, so no round number is used up); the report says
     whether the round would start and holds one key per contact it would ask. ``meeting_on``:
-    the meeting the round prepares (the meeting preparation's; by hand none:
-    :func:`round_meeting`)."""
+    the meeting the round prepares (the meeting preparation's, or ``--meeting``: one of the
+    body's known meetings on or after ``answer_by``, else refused; none: :func:`round_meeting`)."""
     from governance.assessment import State
     from governance.reminders import recipients
     from regie.cycle import transaction
@@ -109,6 +109,8 @@ def start_round(
     _check_working_day(plan, answer_by)
     where = parse_scope(plan, scope)
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
+    if meeting_on is not None:
+        _check_meeting(body, meeting_on, answer_by, days)
     warnings = _date_warnings(plan, body, answer_by, days)
     with app.session() as session, transaction(session, commit=not dry_run):
         sync_store(app, session, plan)
@@ -168,6 +170,39 @@ def _date_warnings(
     if end is not None and answer_by > end:
         warnings.append(f"warning: --answer-by {answer_by} is after the programme's end ({end})")
     return warnings
+
+
+def _check_meeting(
+    body: str, meeting_on: date, answer_by: date, days: dict[str, list[date]]
+) -> None:
+    """Refuse a meeting (``--meeting``) that is not one of ``body``'s known meetings on or after
+    the answer-by date: the round's messages would name a meeting that does not take place, or
+    one before the answers are in; the refusal names the nearest that would do."""
+    held = days.get(body, [])
+    if meeting_on in held and meeting_on >= answer_by:
+        return
+    fits = [d for d in held if d >= answer_by]
+    if meeting_on in held:
+        raise InvalidInput(
+            f"--meeting: {meeting_on} is before --answer-by {answer_by} (the first {body} "
+            f"meeting on or after it is {fits[0]})"
+            if fits
+            else f"--meeting: {meeting_on} is before --answer-by {answer_by}, and no {body} "
+            "meeting is known after it"
+        )
+    if not fits:
+        known = f"its last is {held[-1]}" if held else "none is known"
+        raise InvalidInput(
+            f"--meeting: {meeting_on} is not a known {body} meeting, and none is on or after "
+            f"--answer-by {answer_by} ({known}; add one with `regie meeting add`)"
+        )
+    before = [d for d in fits if d < meeting_on][-1:]
+    after = [d for d in fits if d > meeting_on][:1]
+    nearest = ", ".join(str(d) for d in before + after)
+    raise InvalidInput(
+        f"--meeting: {meeting_on} is not a known {body} meeting on or after --answer-by "
+        f"{answer_by} (nearest: {nearest})"
+    )
 
 
 def _check_horizon(plan: Plan, answer_by: date, as_of: date) -> None:
@@ -419,12 +454,19 @@ def _unanswered(
 
 def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
     """Every round as of ``as_of`` (None: a closed round as its summary counted, an open one
-    with every answer so far)."""
+    with every answer so far), with the meeting it prepares (``meeting_on``, as its messages
+    name it: :func:`round_meeting`; None when none is known)."""
     from store.answers import rounds
 
     plan = app.load_plan()
     with app.session() as session:
-        return [round_progress(session, plan, r, as_of) for r in rounds(session, plan.programme.id)]
+        found = rounds(session, plan.programme.id)
+        progress = [round_progress(session, plan, r, as_of) for r in found]
+    if not found:
+        return []
+    days = meeting_days(app, plan)  # its own connection: after the session above
+    meetings = [_iso(round_meeting(days, r)) for r in found]
+    return [p | {"meeting_on": on} for p, on in zip(progress, meetings, strict=True)]
 
 
 def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
@@ -659,8 +701,11 @@ def run_round_day(
     body: str | None = None,
     answer_by: date | None = None,
     scope: str | None = None,
+    meeting_on: date | None = None,
 ) -> dict[str, Any]:
-    """What the ``status-round`` flow does before sending: start (if asked), chase, close."""
+    """What the ``status-round`` flow does before sending: start (if asked), chase, close.
+    ``meeting_on``: the meeting the round prepares (``--meeting``; None: derived,
+    :func:`round_meeting`)."""
     from regie.services import today
 
     plan = app.load_plan()
@@ -669,7 +714,9 @@ def run_round_day(
     if body is not None or answer_by is not None:
         if body is None or answer_by is None:
             raise InvalidInput("a round needs both --body and --answer-by")
-        started = start_round(app, body, answer_by, scope, day, plan).summary()
+        started = start_round(
+            app, body, answer_by, scope, day, plan, meeting_on=meeting_on
+        ).summary()
     progressed = [r.summary() for r in progress_rounds(app, day, plan)]
     return {"as_of": day.isoformat(), "started": started, "rounds": progressed}
 

@@ -113,6 +113,13 @@ def round_start(
     scope: Annotated[
         str | None, typer.Option(help="Only step:N or owner:ORG (default: everything open).")
     ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            help="The meeting the round prepares, YYYY-MM-DD: one of the body's known meetings "
+            "on or after --answer-by (default: the first of them)."
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ask every contact with open items in scope for an update (one message each), then send.
@@ -126,7 +133,8 @@ def round_start(
     app_.settings.refuse_unusable_key()  # its requests carry answer links: before migrating
     day = parse_date(as_of, "--as-of")
     by = parse_date(answer_by, "--answer-by")
-    result = run_round_day(app_, day, body=body, answer_by=by, scope=scope)
+    on = parse_date(meeting, "--meeting")
+    result = run_round_day(app_, day, body=body, answer_by=by, scope=scope, meeting_on=on)
     started = result["started"]
     verb = "started" if started["started"] else "already running"
     queued = started["queued"]
@@ -176,9 +184,11 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
         typer.echo("no status rounds yet")
     for r in found:
         state = f"closed {r['closed_on']}" if r["closed_on"] else "open"
+        # The meeting its messages name; none when the body's schedule has none after it.
+        meeting = r["meeting_on"] or "none known"
         typer.echo(
-            f"round {r['round']} {r['body']} answers by {r['answer_by']} ({state}): "
-            f"{r['answered']}/{r['items']} items answered"
+            f"round {r['round']} {r['body']}, meeting {meeting}, answers by {r['answer_by']} "
+            f"({state}): {r['answered']}/{r['items']} items answered"
         )
         for org in r["organisations"]:
             typer.echo(f"  {org['id']}: {org['answered']}/{org['asked']}")

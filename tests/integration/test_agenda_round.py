@@ -248,3 +248,85 @@ def test_a_close_recorded_after_the_pack_without_a_summary_does_not_change_a_reb
     assert "2 van de 4 punten" in _md(app, late)  # a fresh pack counts up to its close
     again = reproduce(app, made.archive_id or 0)
     assert again.matches, "the archived pack is not made again byte for byte"
+
+
+def _moved_meeting(
+    migrated_url: str, tmp_path: Path, old: date, new: date, moved_on: date, until: date
+) -> tuple[App, list[tuple[date, date | None]], list[str]]:
+    """The second programme whose stuurgroep meets on ``old`` and 10 July 2025, ``old`` moved
+    to ``new`` in the plan on ``moved_on``; the daily meeting preparation run from 19 May up to
+    ``until``. The rounds (answer-by, meeting recorded) and the round requests' recipients."""
+    from regie.prepare import meeting_day
+    from store import Repository
+    from store.answers import rounds
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    plan = tmp_path / "plan.yaml"
+    schedule = "    members: [GEM, PROV]\n    meetings:\n      dates: [{}, 2025-07-10]\n"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+
+    def meets_on(day: date) -> None:
+        plan.write_text(
+            text.replace("    members: [GEM, PROV]\n", schedule.format(day.isoformat())),
+            encoding="utf-8",
+        )
+
+    meets_on(old)
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    day = date(2025, 5, 19)
+    while day <= until:
+        if day == moved_on:
+            meets_on(new)
+        meeting_day(app, day)
+        day += timedelta(days=1)
+    with app.session() as session:
+        found = [(r.answer_by, r.meeting_on) for r in rounds(session, "wegen-test")]
+        outbox = Repository(session, "wegen-test").outbox()
+    return app, found, [m.recipient for m in outbox if m.kind == "round_request"]
+
+
+def test_a_moved_meeting_keeps_the_round_started_for_it(migrated_url: str, tmp_path: Path) -> None:
+    """Task round33 3: the plan's meeting of 12 June moved to 19 June after its round started
+    (answers by its old pack day). The daily preparation starts no second round for the new pack
+    day, neither while the first is open nor after it closed: its contacts are asked once, and
+    the next meeting (10 July) still gets its own round."""
+    from governance.planfile.load import load_plan
+    from governance.workdays import WorkCalendar
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    calendar = WorkCalendar.for_plan(load_plan(ANSWERS_PLAN))
+    old, new, following = date(2025, 6, 12), date(2025, 6, 19), date(2025, 7, 10)
+    old_pack, new_pack = (calendar.add_working_days(on, -5) for on in (old, new))
+    moved_on = date(2025, 6, 2)
+    # The new round would be due while the old one runs, and after it closed.
+    assert moved_on <= calendar.add_working_days(new, -10) <= old_pack < new_pack
+    app, found, requests = _moved_meeting(
+        migrated_url, tmp_path, old, new, moved_on, calendar.add_working_days(following, -9)
+    )
+    assert found == [(old_pack, old), (calendar.add_working_days(following, -5), following)]
+    assert sorted(requests) == sorted([*set(requests)] * 2), requests  # once per round
+    # The moved meeting's pack counts the one round (started before the move).
+    pack = agenda(app, "stuurgroep", new, new_pack, "md", archive=False).content.decode()
+    assert f"antwoorden tot {old_pack.day} juni 2025: 0 van de 4 punten beantwoord." in pack
+
+
+def test_a_meeting_moved_earlier_leaves_the_next_meeting_its_round(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """The round for 19 June, once the meeting moved to 17 June, is tied to the next meeting
+    (10 July) by the rule of the rounds' mails; its answers were due before 17 June, so it is
+    not that meeting's round: 10 July still gets one."""
+    from governance.planfile.load import load_plan
+    from governance.workdays import WorkCalendar
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    calendar = WorkCalendar.for_plan(load_plan(ANSWERS_PLAN))
+    old, following = date(2025, 6, 19), date(2025, 7, 10)
+    _, found, _ = _moved_meeting(
+        migrated_url, tmp_path, old, date(2025, 6, 17), date(2025, 6, 11),
+        calendar.add_working_days(following, -9),
+    )  # fmt: skip
+    assert found == [
+        (calendar.add_working_days(old, -5), old),
+        (calendar.add_working_days(following, -5), following),
+    ]

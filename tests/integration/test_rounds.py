@@ -332,3 +332,153 @@ def test_round_start_says_nothing_for_a_body_whose_meetings_regie_does_not_know(
     )  # fmt: skip
     assert started.code == 0 and "warning" not in started.err, started.err
     assert "started" in started.out + started.err
+
+
+def _monthly_plan(tmp_path: Path) -> Path:
+    """The second programme with stuurgroep meetings on 12 June, 10 July and 14 August 2025."""
+    text = ANSWERS_PLAN.read_text(encoding="utf-8").replace(
+        "    members: [GEM, PROV]\n",
+        "    members: [GEM, PROV]\n    meetings:\n"
+        "      dates: [2025-06-12, 2025-07-10, 2025-08-14]\n",
+    )
+    plan = tmp_path / "maandelijks.yaml"
+    plan.write_text(text, encoding="utf-8")
+    return plan
+
+
+def test_round_status_names_the_meeting_each_round_prepares(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """Task round33 1: `regie round status` names the meeting a round prepares (as its messages
+    do), beside its answer-by date and whether it closed; JSON has it as `meeting_on`."""
+    env = {"REGIE_PLAN": str(_monthly_plan(tmp_path))}
+    args = ["round", "start", "--body", "stuurgroep"]
+    first = regie(*args, "--answer-by", "2025-06-06", "--scope", "step:1", "--as-of", "2025-06-02",
+                  env=env)  # fmt: skip
+    assert first.code == 0, first.err
+    assert regie("round", "tick", "--as-of", "2025-06-06", env=env).code == 0  # closes round 1
+    second = regie(*args, "--answer-by", "2025-06-20", "--scope", "step:2",
+                   "--as-of", "2025-06-09", env=env)  # fmt: skip
+    assert second.code == 0, second.err
+    shown = regie("round", "status", env=env)
+    assert shown.code == 0, shown.err
+    lines = [line for line in shown.out.splitlines() if line.startswith("round ")]
+    assert lines == [
+        "round 1 stuurgroep, meeting 2025-06-12, answers by 2025-06-06 (closed 2025-06-06): "
+        "0/3 items answered",
+        "round 2 stuurgroep, meeting 2025-07-10, answers by 2025-06-20 (open): 0/1 items answered",
+    ], shown.out
+    listed = json.loads(regie("round", "status", "--format", "json", env=env).out)
+    assert [(r["meeting_on"], r["answer_by"], r["closed_on"]) for r in listed] == [
+        ("2025-06-12", "2025-06-06", "2025-06-06"),
+        ("2025-07-10", "2025-06-20", None),
+    ]
+
+
+def test_round_status_says_when_no_meeting_is_known(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}  # no meetings in the plan or the database
+    args = ["round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-20"]
+    assert regie(*args, "--as-of", "2025-06-02", env=env).code == 0
+    shown = regie("round", "status", env=env).out
+    assert "round 1 stuurgroep, meeting none known, answers by 2025-06-20 (open)" in shown
+    (status,) = json.loads(regie("round", "status", "--format", "json", env=env).out)
+    assert status["meeting_on"] is None
+
+
+def test_round_start_with_meeting_prepares_that_meeting(regie_home: Path, tmp_path: Path) -> None:
+    """Task round33 2: `--meeting` says which of the body's meetings the round prepares (here
+    not the first after the answer-by date): its status and its messages name it."""
+    env = {"REGIE_PLAN": str(_monthly_plan(tmp_path))}
+    started = regie(
+        "round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-06",
+        "--meeting", "2025-07-10", "--as-of", "2025-06-02", env=env,
+    )  # fmt: skip
+    assert started.code == 0, started.err
+    assert "warning" not in started.err, started.err
+    (status,) = json.loads(regie("round", "status", "--format", "json", env=env).out)
+    assert (status["meeting_on"], status["answer_by"]) == ("2025-07-10", "2025-06-06")
+    outbox = [p.read_text(encoding="utf-8") for p in (regie_home / "outbox").glob("*request*")]
+    assert outbox and all("Voor de vergadering van 10 juli 2025" in t for t in outbox)
+    # Without --meeting: derived as before (the first meeting on or after the answer-by date).
+    derived = regie(
+        "round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-13",
+        "--as-of", "2025-06-02", env=env,
+    )  # fmt: skip
+    assert derived.code == 0, derived.err
+    listed = json.loads(regie("round", "status", "--format", "json", env=env).out)
+    assert [r["meeting_on"] for r in listed] == ["2025-07-10", "2025-07-10"]
+
+
+@pytest.mark.parametrize(
+    ("answer_by", "meeting", "said"),
+    [
+        (
+            "2025-06-20", "2025-07-11",
+            "--meeting: 2025-07-11 is not a known stuurgroep meeting on or after --answer-by "
+            "2025-06-20 (nearest: 2025-07-10, 2025-08-14)",
+        ),
+        (
+            "2025-06-06", "2025-06-11",
+            "--meeting: 2025-06-11 is not a known stuurgroep meeting on or after --answer-by "
+            "2025-06-06 (nearest: 2025-06-12)",
+        ),
+        (
+            "2025-06-20", "2025-06-12",
+            "--meeting: 2025-06-12 is before --answer-by 2025-06-20 (the first stuurgroep "
+            "meeting on or after it is 2025-07-10)",
+        ),
+        ("2025-06-20", "10-07-2025", "--meeting: "),
+    ],
+)  # fmt: skip
+def test_round_start_refuses_a_meeting_that_is_not_one_of_the_body_s(
+    regie_home: Path, tmp_path: Path, answer_by: str, meeting: str, said: str
+) -> None:
+    env = {"REGIE_PLAN": str(_monthly_plan(tmp_path))}
+    refused = regie(
+        "round", "start", "--body", "stuurgroep", "--answer-by", answer_by,
+        "--meeting", meeting, "--as-of", "2025-06-02", env=env,
+    )  # fmt: skip
+    assert refused.code == 2, refused.err
+    assert len(refused.err.splitlines()) == 1 and refused.err.startswith(said), refused.err
+    assert "Traceback" not in refused.err
+    assert json.loads(regie("round", "status", "--format", "json", env=env).out) == []
+    assert not list((regie_home / "outbox").glob("*"))
+
+
+def test_round_start_refuses_a_meeting_for_a_body_without_known_meetings(
+    regie_home: Path,
+) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    refused = regie(
+        "round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-20",
+        "--meeting", "2025-06-26", "--as-of", "2025-06-02", env=env,
+    )  # fmt: skip
+    assert refused.code == 2
+    assert refused.err.strip() == (
+        "--meeting: 2025-06-26 is not a known stuurgroep meeting, and none is on or after "
+        "--answer-by 2025-06-20 (none is known; add one with `regie meeting add`)"
+    )
+    assert json.loads(regie("round", "status", "--format", "json", env=env).out) == []
+
+
+def test_a_round_for_a_chosen_meeting_records_it_and_a_wrong_one_records_nothing(
+    app: App,
+) -> None:
+    """Task round33 2, on both databases: the meeting given is the round's (not the first after
+    its answer-by date); one that is not the body's is refused before anything is written."""
+    from regie.reports import add_meeting
+    from store.answers import rounds
+
+    for on in (date(2025, 6, 26), date(2025, 7, 3)):
+        add_meeting(app, "stuurgroep", on, None, None, None)
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, meeting_on=date(2025, 7, 3))
+    with pytest.raises(InvalidInput, match=r"^--meeting: 2025-07-02 is not a known stuurgroep"):
+        run_round_day(
+            app, START, body="stuurgroep", answer_by=date(2025, 6, 19), meeting_on=date(2025, 7, 2)
+        )
+    with app.session() as session:
+        assert [(r.answer_by, r.meeting_on) for r in rounds(session, "wegen-test")] == [
+            (ANSWER_BY, date(2025, 7, 3))
+        ]
+    (status,) = round_status(app)
+    assert status["meeting_on"] == "2025-07-03"
