@@ -264,8 +264,9 @@ NOTE_EXCERPT = 200  # characters of the latest answer's note a form shows
 @dataclass(frozen=True, slots=True)
 class Standing:
     """An item's latest answer as an answer form shows it: its status, who gave it (``by``: a
-    contact's name and organisation, the programme office, or the decision's words), on which
-    day, and an excerpt of its note. ``kind`` is ``decision``, ``office`` or ``person``."""
+    contact's name and organisation (:attr:`Organisation.label`), the programme office, or the
+    decision's words), on which day, and an excerpt of its note. ``kind`` is ``decision``,
+    ``office`` or ``person``."""
 
     status: str
     kind: str
@@ -299,7 +300,9 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
         kind, by = "office", office_names(plan.programme).the
     else:
         kind = "person"
-        by = f"{person.name} ({person.organisation})" if person.organisation else person.name
+        # The organisation as mails, packs and reports show it (short_name, else name).
+        org = plan.owner_labels().get(person.organisation, person.organisation)
+        by = f"{person.name} ({org})" if person.organisation else person.name
     note = latest.comment
     if note is not None and len(note) > NOTE_EXCERPT:
         note = note[: NOTE_EXCERPT - 1].rstrip() + "…"

@@ -39,6 +39,7 @@ class NoteCode(StrEnum):
     SENT_VIA = "sent_via"
     UNREACHABLE = "unreachable"
     NOTHING_LEFT = "nothing_left"
+    IN_ROUND = "in_round"
 
 
 @dataclass(frozen=True, slots=True)

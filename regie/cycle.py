@@ -105,6 +105,8 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
     dead: list[str] = field(default_factory=list)  # keys of failures that were the last attempt
     skipped: list[str] = field(default_factory=list)  # nothing left to send (items finished)
+    #: Reminder digests not sent as the day's status round message asks all their items.
+    in_round: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
     stopped: str | None = None  # why the batch stopped early (bad credentials …)
 
@@ -115,6 +117,7 @@ class SendReport:
             "failed": len(self.failed),
             "dead": len(self.dead),
             "skipped": len(self.skipped),
+            "in_round": len(self.in_round),
             "errors": [
                 f"{key}: {error}"
                 for key, error in self.failed[:ERRORS_SHOWN]
@@ -549,6 +552,9 @@ def send_reminders(
             if checked is None:
                 report.skipped.append(row.key)
                 return
+            if isinstance(checked, InRound):
+                report.in_round.append(row.key)
+                return
             with bookkeeping:
                 row = readdressed(app, plan_id, checked, addresses)
             delivery = notifier.send(message_from_outbox(with_links(row), plan_id))
@@ -615,8 +621,13 @@ def _sender_refused(app: App, plan_id: str, reason: str) -> None:
         )  # fmt: skip
 
 
-def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
-    """The message as it should go out now, or None when nothing is left to send (recorded)."""
+class InRound:
+    """A reminder digest not sent: the day's status round message asks all its items."""
+
+
+def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | InRound | None:
+    """The message as it should go out now, or None when nothing is left to send (recorded),
+    or :class:`InRound` when the day's status round message asks all its items (recorded)."""
     from notifications.notes import NoteCode, dutch
     from regie.recheck import needs_plan, recheck
     from store import Repository
@@ -629,23 +640,30 @@ def _recheck(app: App, plan_id: str, row: OutboxRecord) -> OutboxRecord | None:
             obligations = [r.id for r in plan.reports]
     with app.session() as session, session.begin():
         first = recheck(session, plan_id, row, obligations)
-        if not (first.left_out or first.cancelled):
+        if not first.changed:
             return row  # the usual case: read only
     # Something to record: again, write lock first (SQLite refuses a write after a read at once
     # when another connection writes, instead of waiting: store.dialect.take_write_lock).
     with app.session() as session, session.begin():
         take_write_lock(session)
         checked = recheck(session, plan_id, row, obligations)
-        if not (checked.left_out or checked.cancelled):
+        if not checked.changed:
             return row
         repo = Repository(session, plan_id)
         if checked.cancelled:
             repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=checked.cancelled)
             return None
         if checked.empty:
-            reason = f"{dutch(NoteCode.NOTHING_LEFT)} ({', '.join(checked.left_out)})"
-            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason=reason)
-            return None
+            reasons = []
+            if checked.left_out:
+                reasons.append(f"{dutch(NoteCode.NOTHING_LEFT)} ({', '.join(checked.left_out)})")
+            if checked.in_round:
+                reasons.append(f"{dutch(NoteCode.IN_ROUND)} ({', '.join(checked.in_round)})")
+                # Its stored entries emptied too: an item the round asked is no stage left
+                # undelivered (store.prompt_delivery), so escalation keeps its day.
+                repo.revise_outbox(checked.message)
+            repo.mark_suppressed(row.key, claim_token=row.claim_token, reason="; ".join(reasons))
+            return None if checked.left_out else InRound()
         repo.revise_outbox(checked.message)
         return checked.message
 

@@ -38,6 +38,7 @@ ENGLISH: dict[NoteCode, str] = {
     NoteCode.SENT_VIA: "{skipped} — sent via {channel}",
     NoteCode.UNREACHABLE: "{contact} unreachable ({skipped})",
     NoteCode.NOTHING_LEFT: "not sent: every item in it was done or cancelled meanwhile",
+    NoteCode.IN_ROUND: "not sent: today's status round message asks about the same items",
 }
 
 #: Words stored by earlier versions or by other layers, matched after the codes' own.

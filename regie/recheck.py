@@ -3,10 +3,13 @@
 A digest may wait in the outbox (a retry after a failure, a sender that was down): items done
 or cancelled in the meantime are left out of it, and a digest left with nothing to ask is not
 sent at all but recorded as such. A report-due reminder whose report has been archived
-meanwhile is not sent either (suppressed, with the reason). Works from the database alone: the
-message's payload carries what its templates need (``render``), so no plan file is read; only a
-report-due reminder queued before its payload said whether its obligation is the plan's only
-one is checked with the plan's obligations as they are now (the sender passes them).
+meanwhile is not sent either (suppressed, with the reason). A reminder digest also leaves out
+the items a status round's request or chase of the same day asks its contact about (that
+message is the day's one request for them), and is not sent when nothing is left. Works from
+the database alone: the message's payload carries what its templates need (``render``), so no
+plan file is read; only a report-due reminder queued before its payload said whether its
+obligation is the plan's only one is checked with the plan's obligations as they are now (the
+sender passes them).
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ class Rechecked:
     message: OutboxRecord  # what to send (revised when items were left out)
     left_out: tuple[str, ...] = ()  # item ids done or cancelled since the message was queued
     cancelled: str | None = None  # why it is not to go out at all (a report archived meanwhile)
+    #: Item ids of a reminder digest that a status round's request or chase to the same contact,
+    #: queued for the same day, asks about: left out, that message is the day's one request.
+    in_round: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.left_out or self.in_round or self.cancelled)
 
     @property
     def empty(self) -> bool:
@@ -77,16 +87,29 @@ def recheck(
     if not ids:
         return Rechecked(message)
     done = finished_items(session, programme_id, ids)
-    if not done:
+    asked = _asked_in_round(session, programme_id, message) - done
+    if not done and not asked:
         return Rechecked(message)
+    gone = done | asked
     payload = dict(message.payload)
-    payload["items"] = [i for i in items if str(i.get("id")) not in done]
+    payload["items"] = [i for i in items if str(i.get("id")) not in gone]
     left_out = tuple(i for i in ids if i in done)
     revised = replace(message, payload=payload)
     context = payload.get("render")
     if payload["items"] and isinstance(context, dict):
-        revised = rerender(revised, context, done)
-    return Rechecked(revised, left_out)
+        revised = rerender(revised, context, gone)
+    return Rechecked(revised, left_out, in_round=tuple(i for i in ids if i in asked))
+
+
+def _asked_in_round(session: Session, programme_id: str, message: OutboxRecord) -> set[str]:
+    """A reminder digest's items that the same day's status round message to the same contact
+    asks about (walk30 7): the owner is asked about an item once a day. Their prompts stay on
+    record, as the round's message asked them that day."""
+    from store.outbox import DIGEST_KIND, asked_in_round
+
+    if message.kind != DIGEST_KIND or message.created_on is None:
+        return set()
+    return asked_in_round(session, programme_id, message.recipient, message.created_on)
 
 
 def needs_plan(message: OutboxRecord) -> bool:
@@ -96,7 +119,7 @@ def needs_plan(message: OutboxRecord) -> bool:
 
 
 def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> OutboxRecord:
-    """Subject and text again from the templates, without the finished items."""
+    """Subject and text again from the templates, without the items left out (``done``)."""
     from governance.reminders import is_addition
     from notifications.render import header_text, render
     from regie.messages import from_json

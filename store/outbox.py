@@ -512,6 +512,34 @@ def keys_of_day(session: Session, programme_id: str, day: date) -> set[str]:
     return set(session.scalars(query))
 
 
+#: The status round's messages that ask an owner about items (``round:<id>:<contact>:…``).
+ROUND_ASKS = ("round_request", "round_chase")
+
+
+def asked_in_round(session: Session, programme_id: str, recipient: str, day: date) -> set[str]:
+    """The items the status round's requests and chases queued for business day ``day`` ask
+    ``recipient`` about (none withdrawn or otherwise left unsent): that day's reminder digest
+    to the same contact leaves them out, as the round's message asks them (walk30 7). A range
+    of the (programme, key) index: few rows, only the rounds'."""
+    o = OutboxRow
+    query = sa.select(o.payload).where(
+        o.programme_id == programme_id,
+        o.key >= "round:",
+        o.key < "round;",  # ';' follows ':'
+        o.kind.in_(ROUND_ASKS),
+        o.recipient == recipient,
+        o.created_on == day,
+        o.status != "suppressed",
+    )
+    asked: set[str] = set()
+    for payload in session.scalars(query):
+        items = payload.get("items") if isinstance(payload, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and item.get("id"):
+                asked.add(str(item["id"]))
+    return asked
+
+
 def message(session: Session, programme_id: str, key: str) -> OutboxRecord | None:
     """One message by its idempotency key."""
     query = sa.select(*_COLUMNS).where(OutboxRow.programme_id == programme_id, OutboxRow.key == key)

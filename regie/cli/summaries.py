@@ -12,6 +12,8 @@ from regie.bootstrap import App
 
 #: Why the send step left a message out: all its items were finished meanwhile.
 UNSENT_WHY = "(their items finished since they were queued)"
+#: Why the send step left a reminder digest out: the day's status round message asks its items.
+IN_ROUND_WHY = "(reminders whose items today's status round message asks)"
 
 
 def print_summary(result: dict[str, Any], title: str, app: App) -> None:
@@ -68,6 +70,7 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
             f"  sent: {sent['sent']} via {sent['channel']}{where}, failed: {sent['failed']}"
             + (f" (of which {sent['dead']} dead: no more attempts)" if sent.get("dead") else "")
             + (f", not sent: {sent['skipped']} {UNSENT_WHY}" if sent.get("skipped") else "")
+            + (f", not sent: {sent['in_round']} {IN_ROUND_WHY}" if sent.get("in_round") else "")
         )
         print_failures(sent)
 

@@ -183,7 +183,8 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     shown = text(opened.text)
     assert "Punt 1.1.1 Knelpuntenkaart" in shown
     assert (
-        f"Vastgelegd: Risico gemeld door Anna de Wit (GEM) op {dutch_date(date.today())}, "
+        "Vastgelegd: Risico gemeld door Anna de Wit (Gemeente Rivierstad) op "
+        f"{dutch_date(date.today())}, "
         f"verwachte datum gereed {dutch_date(date.fromisoformat(LATER))}."
     ) in shown
     assert "niets nieuws opgeslagen" not in shown  # a GET tried to store nothing
@@ -208,7 +209,7 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     # Used once: not offered again; the page shows what came after.
     after = web.get(f"/antwoord/{token}")
     assert 'href="/antwoord/' + correction not in after.text
-    assert "Daarna: Op schema gemeld door Anna de Wit (GEM)" in text(after.text)
+    assert "Daarna: Op schema gemeld door Anna de Wit (Gemeente Rivierstad)" in text(after.text)
 
 
 # --- walk30 6 and 11: the 410 pages ---------------------------------------------------------------

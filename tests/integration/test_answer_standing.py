@@ -138,7 +138,8 @@ def test_the_form_shows_the_latest_answer_of_someone_else(app: App) -> None:
     record_answer(app, AnswerInput(item, "at_risk", note=note), Answerer("bram", "Bram Smit"),
                   channel="slack", as_of=today())  # fmt: skip
     shown = text(client(app).get(f"/antwoord/{token}").text)
-    assert f"Laatste antwoord: Risico gemeld door Bram Smit (PROV) op {today().day} " in shown
+    by = "Risico gemeld door Bram Smit (Provincie Noordwaarts)"
+    assert f"Laatste antwoord: {by} op {today().day} " in shown
     assert "Aannemer meldt vertraging." in shown and "x" * 300 not in shown  # an excerpt
     assert "De deadline is verstreken." in shown  # 1.1.1 was due 30 June 2025
 
@@ -151,7 +152,7 @@ def test_reopening_someone_elses_gereed_needs_toch_wijzigen(app: App) -> None:
     record_answer(app, AnswerInput(item, "done", completed_on=today()),
                   Answerer("bram", "Bram Smit"), channel="slack", as_of=today())  # fmt: skip
     form = web.get(f"/antwoord/{token}")
-    assert "Gereed gemeld door Bram Smit (PROV) op" in text(form.text)
+    assert "Gereed gemeld door Bram Smit (Provincie Noordwaarts) op" in text(form.text)
     assert "Toch wijzigen" in form.text
     answer = {"status": "at_risk", "note": "Toch niet af", "csrf_token": csrf(stale.text)}
     page = web.post(f"/antwoord/{token}", data=answer)  # the stale form: no box to tick
@@ -242,7 +243,7 @@ def test_the_thank_you_page_says_what_was_recorded_and_offers_a_correction(app: 
     assert correction != token
     page = web.get(f"/antwoord/{correction}")
     assert page.status_code == 200
-    assert "Uw antwoord: Op schema gemeld door Anna de Wit (GEM)" in text(page.text)
+    assert "Uw antwoord: Op schema gemeld door Anna de Wit (Gemeente Rivierstad)" in text(page.text)
     assert re.search(r'value="on_track"[^>]* checked>', page.text) and "Extra ronde" in page.text
     fixed = web.post(
         f"/antwoord/{correction}",
@@ -352,3 +353,34 @@ def test_a_link_to_an_item_taken_out_of_the_plan_says_so(app: App, tmp_path: Pat
     assert page.status_code == 410
     assert "Dit punt staat niet meer in het plan; u hoeft niets te doen." in text(page.text)
     assert "ander programma" not in page.text
+
+
+def test_the_owner_pages_name_the_organisation_as_the_mails_do(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """The answer form, the used link and the correction form name who answered with the
+    organisation's short_name (else its name), as mails, packs and reports do: not its id."""
+    plan = tmp_path / "plan.yaml"
+    text_of_plan = ANSWERS_PLAN.read_text(encoding="utf-8")
+    plan.write_text(
+        text_of_plan.replace(
+            "    name: Gemeente Rivierstad\n",
+            "    name: Gemeente Rivierstad\n    short_name: Rivierstad\n",
+        ),
+        encoding="utf-8",
+    )
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    done = web.post(
+        f"/antwoord/{token}",
+        data={"status": "at_risk", "forecast": LATER, "csrf_token": csrf(form.text)},
+    )
+    assert done.status_code == 200
+    (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)
+    used = text(web.get(f"/antwoord/{token}").text)
+    assert "Vastgelegd: Risico gemeld door Anna de Wit (Rivierstad) op" in used
+    again = text(web.get(f"/antwoord/{correction}").text)
+    assert "Uw antwoord: Risico gemeld door Anna de Wit (Rivierstad) op" in again
+    assert "(GEM)" not in used + again

@@ -482,3 +482,111 @@ def test_a_round_for_a_chosen_meeting_records_it_and_a_wrong_one_records_nothing
         ]
     (status,) = round_status(app)
     assert status["meeting_on"] == "2025-07-03"
+
+
+def _day(app: App, day: date, *, round_first: bool, **start: object) -> None:
+    """One day of the in-process cycle: the check, the round step, then the sender (or the
+    round step first, as a status-round deployment may run before the daily cycle)."""
+    from regie.cycle import deadline_check
+
+    if round_first:
+        run_round_day(app, day, **start)  # type: ignore[arg-type]
+    deadline_check(app, day)
+    if not round_first:
+        run_round_day(app, day, **start)  # type: ignore[arg-type]
+    send_reminders(app)
+
+
+def _entries(app: App, key: str) -> list[tuple[str, str]]:
+    import sqlalchemy as sa
+
+    from store.models import OutboxRow
+    from store.models_delivery import OutboxDigestItemRow as t
+
+    with app.session() as session:
+        return [
+            (r.item_code, r.stage)
+            for r in session.execute(
+                sa.select(t.item_code, t.stage)
+                .join(OutboxRow, OutboxRow.id == t.message_id)
+                .where(OutboxRow.key == key)
+            )
+        ]
+
+
+@pytest.mark.parametrize("round_first", [False, True])
+def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool) -> None:
+    """walk30 7: on the round's request day anna's reminder digest would ask about 1.1.1 again,
+    with a link of its own. The round's request is the day's one request: the digest is not
+    sent (recorded why), the request is. A day without a round message keeps its digest, and
+    the escalation comes on the day it came without the round (the prompt stays on record)."""
+    from notifications.base import scoped_key
+    from notifications.file_outbox import file_name
+
+    def delivered(key: str) -> bool:
+        return (app.settings.outbox_dir / file_name(scoped_key(key, "wegen-test"))).exists()
+
+    request_day = date(2025, 6, 10)  # anna's first prompt for 1.1.1 (link_setup.FIRST_DAY)
+    _day(app, request_day, round_first=round_first, body="stuurgroep", answer_by=ANSWER_BY)
+    day = request_day + timedelta(days=1)
+    while day <= date(2025, 6, 30):
+        _day(app, day, round_first=round_first)
+        day += timedelta(days=1)
+    with app.session() as session:
+        messages = {m.key: m for m in Repository(session, "wegen-test").outbox()}
+    digest = messages["reminder:wegen-test:anna:2025-06-10:digest"]
+    assert digest.status == "suppressed" and not delivered(digest.key)
+    assert (digest.last_error or "").startswith("niet verzonden: het verzoek van de statusronde")
+    assert "(1.1.1)" in (digest.last_error or "")
+    # Its prompt is not "undelivered" (store.prompt_delivery): the digest carries it no more.
+    assert digest.payload["items"] == [] and _entries(app, digest.key) == []
+    request = messages["round:1:anna:request"]
+    assert request.status == "sent" and delivered(request.key)
+    assert "1.1.1" in request.body_text
+    # Of the day's messages to anna, one asks about 1.1.1.
+    asking = [
+        m.key
+        for m in messages.values()
+        if m.recipient == "anna" and m.created_on == request_day and m.status == "sent"
+    ]
+    assert asking == ["round:1:anna:request"]
+    # 23 June: no round message to anna; her digest goes out as before.
+    later = messages["reminder:wegen-test:anna:2025-06-23:digest"]
+    assert later.status == "sent" and delivered(later.key)
+    assert later.subject.endswith("Verzoek om update: 1 punt")
+    # The escalation of the unanswered 1.1.1 on 30 June, as without the round.
+    assert messages["escalation:wegen-test:office:2025-06-30"].status == "sent"
+
+
+def test_a_digest_keeps_the_items_the_round_does_not_ask(migrated_url: str, tmp_path: Path) -> None:
+    """walk30 7, in part: anna's digest of the request day asks about 1.1.1 (the round's, step
+    1) and 2.2 (not in the round's scope). It goes out with 2.2 only, its subject counting one
+    item and its one link for 2.2; the round's request asks about 1.1.1."""
+    from regie.cycle import deadline_check
+    from tests.integration.link_setup import LINK, delivered_text
+
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    extra = """      - id: "2.2"
+        title: Schouwen
+        owners: [GEM]
+        gereed: Q2-2025
+"""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text + extra, encoding="utf-8")
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    day = date(2025, 6, 10)
+    deadline_check(app, day)
+    run_round_day(app, day, body="stuurgroep", answer_by=ANSWER_BY, scope="step:1")
+    sent = send_reminders(app)
+    key = "reminder:wegen-test:anna:2025-06-10:digest"
+    assert key in sent.sent and "round:1:anna:request" in sent.sent
+    with app.session() as session:
+        digest = Repository(session, "wegen-test").outbox_message(key)
+    assert digest is not None
+    assert digest.subject.endswith("Verzoek om update: 1 punt")
+    assert [i["id"] for i in digest.payload["items"]] == ["2.2"]
+    assert {item for item, _ in _entries(app, key)} == {"2.2"}
+    mail = delivered_text(app, key)
+    assert "2.2 Schouwen" in mail and "1.1.1" not in mail
+    assert len(LINK.findall(mail)) == 1
+    assert "1.1.1" in delivered_text(app, "round:1:anna:request")

@@ -90,14 +90,15 @@ def test_reopening_someone_elses_gereed_needs_toch_wijzigen_in_the_modal(app: Ap
     assert reply.refused is Refusal.ITEM_DONE
     client = Recorder()
     run(reply, client)
-    assert client.calls[0][1]["text"].startswith("Gereed gemeld door Bram Smit (PROV) op ")
+    by = "Gereed gemeld door Bram Smit (Provincie Noordwaarts) op "
+    assert client.calls[0][1]["text"].startswith(by)
     # The modal shows the state and the box; without the box ticked it is refused there too.
     opened = handle_interaction(app, plan, button("U0ANNA", "1.1.1", "modal"), DAY)
     client = Recorder()
     run(opened, client)
     view = client.calls[0][1]["view"]
     assert any(b.get("block_id") == "confirm" for b in view["blocks"])
-    assert "Stand: Gereed gemeld door Bram Smit (PROV)" in str(view["blocks"])
+    assert "Stand: Gereed gemeld door Bram Smit (Provincie Noordwaarts)" in str(view["blocks"])
     # Both submits of one modal (one view id): the refused first does not block the second.
     first = submission("U0ANNA", "1.1.1", "at_risk")
     first["view"]["id"] = "V0MODAL"
