@@ -114,6 +114,9 @@ def basis(plan: Plan, calendar: WorkCalendar) -> str:
         f"rules {RULES_VERSION}",
         repr(plan.reminders),
         repr(plan.programme.start),
+        # The end too: the cycle's after-end events (regie.cycle._after_end) are found among
+        # the items judged, so a moved end must judge them all (review9 1).
+        repr(plan.programme.end),
         repr(plan.contacts),
         calendar.fingerprint(),
         f"holidays {version('holidays')}",

@@ -36,8 +36,9 @@ Correction links: storing an answer also stores a fresh link for the same contac
 (``outbox_key`` ``correction:<update id>``, no message carries it), shown once on the thank-you
 page as "Wijzigen": the same scheme (a 128-bit id derived from the used link's id and the answer
 under ``REGIE_SECRET_KEY``, only its SHA-256 stored, MAC over the bindings), single use, valid
-:data:`CORRECTION_LIFETIME` from the answer and only until the next reminder for the item is
-sent (which replaces it, as it replaces any older link). Because it is derived, opening the used
+:data:`CORRECTION_LIFETIME` from the answer, never past the lifetime of the link it corrects
+through (:func:`_expires`), and only until the next reminder for the item is sent (which
+replaces it, as it replaces any older link). Because it is derived, opening the used
 link again (the 409 page) can offer the same "Wijzigen" while it is still valid
 (:func:`open_correction`); nothing new is issued. A correction is a new update; the history
 keeps both.
@@ -274,16 +275,17 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
         raise LinkRefused(Refusal.LINK_TAMPERED)
     if found.programme_id != plan.programme.id:
         raise LinkRefused(Refusal.LINK_FOREIGN)
+    expires = _expires(app, found)
     person = contact(plan, found.contact_id)
     if person is None:  # the page still names the item the link was about
-        raise LinkRefused(Refusal.LINK_DEPARTED, **_named(app, plan, found))
+        raise LinkRefused(Refusal.LINK_DEPARTED, **_named(app, plan, found, now < expires))
     if found.recipient_hash is not None and (
         not person.email or address_hash(person.email) != found.recipient_hash
     ):
         raise LinkRefused(Refusal.LINK_SUCCESSOR)
     item = find_item(plan, found.item_id)
     if item is None:  # archived from the plan (an item id is never reused for another item)
-        raise LinkRefused(Refusal.LINK_REMOVED, **_named(app, plan, found))
+        raise LinkRefused(Refusal.LINK_REMOVED, **_named(app, plan, found, now < expires))
     who = Answerer(person.id, person.name)
     if may_answer(plan, who, item) is not None:
         raise LinkRefused(Refusal.LINK_FOREIGN)
@@ -293,10 +295,6 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     if standing_refusal(plan, who, latest, "", True) is Refusal.ITEM_CANCELLED:
         raise LinkRefused(Refusal.ITEM_CANCELLED, item=item, latest=latest)
     correction = found.outbox_key.startswith(CORRECTION_KEY)
-    if correction:
-        expires = found.created_at + CORRECTION_LIFETIME
-    else:
-        expires = (found.sent_at or found.created_at) + LINK_LIFETIME
     if found.used_at is not None:
         if now >= expires:  # a kept or forwarded mail is no lasting view of the item (review8 2)
             raise LinkRefused(Refusal.LINK_USED)
@@ -321,12 +319,50 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     )
 
 
-def _named(app: App, plan: Plan, found: AnswerLink) -> dict[str, Any]:
+def _own_lifetime(found: AnswerLink) -> datetime:
+    """The end of ``found``'s own lifetime: a correction link's from its answer, a message's
+    link's from its sending."""
+    if found.outbox_key.startswith(CORRECTION_KEY):
+        return found.created_at + CORRECTION_LIFETIME
+    return (found.sent_at or found.created_at) + LINK_LIFETIME
+
+
+def _expires(app: App, found: AnswerLink) -> datetime:
+    """When link ``found`` stops: its own lifetime, and for a correction link never later than
+    the link whose answer it corrects (and so on back to the message's link): "Wijzigen" is no
+    way to keep a link open past the lifetime of the mail it came from (review9 2). A link
+    before it that cannot be found bounds nothing."""
+    from store.answers import answered_through
+
+    expires = _own_lifetime(found)
+    corrected = _corrected_id(found.outbox_key)
+    if corrected is None:
+        return expires
+    with app.session() as session:
+        link = found
+        # The update ids go down along the chain (each answer was recorded before its
+        # correction link was made), so this ends.
+        while corrected is not None:
+            before = answered_through(
+                session, link.programme_id, link.contact_id, link.item_id, corrected
+            )
+            if before is None:
+                break
+            expires = min(expires, _own_lifetime(before))
+            link, corrected = before, _corrected_id(before.outbox_key)
+    return expires
+
+
+def _named(app: App, plan: Plan, found: AnswerLink, alive: bool) -> dict[str, Any]:
     """What a refusal page needs to name the link's item: the plan's item, else its id and the
-    title the store last had (an item taken out of the plan)."""
+    title the store last had (an item taken out of the plan). Nothing once the link is past its
+    lifetime (not ``alive``): a kept or forwarded mail is no lasting view of the item, as for
+    a used link (review8 2, review9 5)."""
     from governance.answers import find_item
     from store.answers import stored_title
 
+    if not alive:
+        return {}
     item = find_item(plan, found.item_id)
     if item is not None:
         return {"item": item}
@@ -446,7 +482,11 @@ def answer_by_link(
         )
         add_links(session, plan.programme.id, [made], now)
         correction["correction"] = f"{new}.{link_mac(secret, new, *bound)}"
-        correction["correction_until"] = now + CORRECTION_LIFETIME
+        until = now + CORRECTION_LIFETIME
+        # Never past the lifetime of the link answered through (check_link: _expires).
+        if view.expires_at is not None:
+            until = min(until, view.expires_at)
+        correction["correction_until"] = until
 
     who = Answerer(view.contact_id, view.contact_name)
     try:

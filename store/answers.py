@@ -163,6 +163,47 @@ def link(session: Session, token: str) -> AnswerLink | None:
     )
 
 
+def answered_through(
+    session: Session, programme_id: str, contact_id: str, item_id: str, update_id: int
+) -> AnswerLink | None:
+    """The link of this contact and item that recorded update ``update_id`` (the one a
+    correction link's key names), with when its message was sent; None if no link did."""
+    own = aliased(OutboxRow)
+    found = session.execute(
+        sa.select(AnswerLinkRow, own.sent_at)
+        .outerjoin(
+            own,
+            sa.and_(
+                own.programme_id == AnswerLinkRow.programme_id,
+                own.key == AnswerLinkRow.outbox_key,
+            ),
+        )
+        .where(
+            AnswerLinkRow.programme_id == programme_id,
+            AnswerLinkRow.contact_code == contact_id,
+            AnswerLinkRow.item_code == item_id,
+            AnswerLinkRow.update_id == update_id,
+        )
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    row, sent = found
+    return AnswerLink(
+        token_hash=row.token,
+        programme_id=row.programme_id,
+        contact_id=row.contact_code,
+        item_id=row.item_code,
+        outbox_key=row.outbox_key,
+        created_at=row.created_at,
+        used_at=row.used_at,
+        update_id=row.update_id,
+        sent_at=sent,
+        replaced=False,  # not asked: only its lifetime is read
+        recipient_hash=row.recipient_hash,
+    )
+
+
 def stored_title(session: Session, programme_id: str, code: str) -> str | None:
     """The title the store last had for action or milestone ``code`` (archived ones included:
     a link to an item taken out of the plan still names it); None if unknown."""

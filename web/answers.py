@@ -318,8 +318,10 @@ def _repeatable(regie: App, plan: Plan, view: Any) -> StatusUpdate | None:
 def _unchanged(regie: App, plan: Plan, view: Any, fields: dict[str, str]) -> dict[str, str]:
     """The form's fields for "Geen wijziging": the latest answer's status and expected date,
     if the update the button was shown for (its id in ``unchanged``) is still the latest and
-    may be repeated. Otherwise no status: the form comes back (with the item's state as it is
-    now) asking for one."""
+    may be repeated, and its note (:func:`regie.answers.repeated_note`). Otherwise no status:
+    the form comes back (with the item's state as it is now) asking for one."""
+    from regie.answers import repeated_note
+
     kept = {"csrf_token": fields["csrf_token"]} if "csrf_token" in fields else {}
     latest = _repeatable(regie, plan, view) if view is not None else None
     if latest is None or str(latest.id) != fields.get("unchanged", ""):
@@ -327,6 +329,9 @@ def _unchanged(regie: App, plan: Plan, view: Any, fields: dict[str, str]) -> dic
     kept["status"] = latest.status.value
     if latest.forecast is not None:
         kept["forecast"] = latest.forecast.isoformat()
+    note = repeated_note(regie, plan.programme.id, latest)
+    if note is not None:  # nothing changed: the explanation neither (review9 4)
+        kept["note"] = note
     return kept
 
 
@@ -390,6 +395,7 @@ def _form(
 ) -> Response:
     from governance.answers import standing
     from governance.new_date import earliest_done, latest_allowed
+    from regie.answers import repeated_note
     from regie.rounds import link_round
     from regie.services import today
 
@@ -423,6 +429,8 @@ def _form(
         # "Geen wijziging": the update it repeats (None: not offered).
         repeat=repeat,
         repeat_standing=standing(plan, repeat) if repeat is not None else None,
+        repeat_note=repeat is not None
+        and repeated_note(regie, plan.programme.id, repeat) is not None,
     )
 
 

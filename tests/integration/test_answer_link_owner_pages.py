@@ -137,6 +137,44 @@ def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(
     assert len(updates(app)) == 2
 
 
+def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(app: App) -> None:
+    """review9 4: "nothing changed" keeps the explanation: the agenda pack's *Laatste
+    toelichting* and the progress report's reason still quote the owner's note."""
+    from regie.reports import (
+        add_meeting,
+        agenda_pack,
+        progress_report,
+        render_agenda,
+        render_progress,
+    )
+
+    sync(app, None)
+    note = "Wacht op data van de provincie"
+    forecast = date.fromisoformat(LATER)
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast, note=note), ANNA,
+                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    assert "met dezelfde toelichting" in text(form.text)
+    (latest_id,) = re.findall(r'name="unchanged" value="(\d+)"', form.text)
+    done = web.post(
+        f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
+    )
+    assert done.status_code == 200
+    assert [u[3] for u in updates(app)] == [date.today() - timedelta(days=3), date.today()]
+    meeting, calendar = date.today() + timedelta(days=7), WorkCalendar.for_plan(app.load_plan())
+    while not calendar.is_working_day(meeting):
+        meeting += timedelta(days=1)
+    add_meeting(app, "stuurgroep", meeting, None, None, None)
+    pack = agenda_pack(app, "stuurgroep", meeting, date.today())
+    assert [(line.item_id, line.note) for line in pack.annex if line.note] == [("1.1.1", note)]
+    assert note in render_agenda(pack, "md").decode()
+    start = (date.today() - timedelta(days=10)).replace(day=1)  # from before the first answer
+    report = render_progress(progress_report(app, start, date.today(), date.today()), "md")
+    assert f"toelichting eigenaar: {note}" in report.decode()
+
+
 def test_geen_wijziging_is_refused_when_someone_answered_since_the_form_was_shown(app: App) -> None:
     sync(app, None)
     record_answer(app, AnswerInput("1.1.1", "on_track", forecast=date.fromisoformat(LATER)), ANNA,
@@ -212,6 +250,42 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     assert "Daarna: Op schema gemeld door Anna de Wit (Gemeente Rivierstad)" in text(after.text)
 
 
+def test_a_late_answers_wijzigen_ends_with_the_link_it_was_answered_through(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review9 2: answered on day 12 of the link's 14, the correction link may not outlive the
+    link: past day 14 neither the used link's page nor the thank-you page's "Wijzigen" opens the
+    item's form (7 days from the answer would be day 19)."""
+    _, token = anna_link(app)
+    web = client(app)
+    start = datetime.now(UTC)
+    with monkeypatch.context() as m:
+        m.setattr("governance.clock.utcnow", lambda: start + timedelta(days=12))
+        form = web.get(f"/antwoord/{token}")
+        answer = {"status": "at_risk", "forecast": LATER, "csrf_token": csrf(form.text)}
+        done = web.post(f"/antwoord/{token}", data=answer)
+        assert done.status_code == 200, done.text
+        (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)
+        # The page says until when: not the 7 days the answer alone would give.
+        assert dutch_date((start + timedelta(days=19)).date()) not in text(done.text)
+    with monkeypatch.context() as m:  # within the link's lifetime: offered, and it opens
+        m.setattr("governance.clock.utcnow", lambda: start + timedelta(days=13))
+        opened = web.get(f"/antwoord/{token}")
+        assert re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', opened.text) == [correction]
+        assert web.get(f"/antwoord/{correction}").status_code == 200
+    with monkeypatch.context() as m:
+        m.setattr("governance.clock.utcnow", lambda: start + timedelta(days=15))
+        aged = web.get(f"/antwoord/{token}")
+        assert aged.status_code == 409
+        assert 'id="wijzigen"' not in aged.text and "Knelpuntenkaart" not in aged.text
+        kept = web.get(f"/antwoord/{correction}")  # the thank-you page kept open
+        assert kept.status_code == 410
+        assert "Knelpuntenkaart" not in kept.text
+        change = {"status": "on_track", "forecast": LATER, "csrf_token": csrf(form.text)}
+        assert web.post(f"/antwoord/{correction}", data=change).status_code == 410
+    assert [u[1] for u in updates(app) if u[0] == "1.1.1"] == ["at_risk"]
+
+
 # --- walk30 6 and 11: the 410 pages ---------------------------------------------------------------
 
 
@@ -239,6 +313,13 @@ def test_the_contact_left_page_names_the_item_and_says_each_thing_once(
     posted = web.post(f"/antwoord/{token}", data={"status": "done", "csrf_token": csrf(form.text)})
     assert posted.status_code == 410
     assert text(posted.text).count("Uw antwoord is niet opgeslagen.") == 1
+    # Past the link's lifetime the page names nothing of the item, as a used link's (review9 5).
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr("governance.clock.utcnow", lambda: datetime.now(UTC) + timedelta(days=15))
+        aged = web.get(f"/antwoord/{token}")
+    assert aged.status_code == 410
+    assert "niet meer in het plan staat" in text(aged.text)
+    assert "1.1.1" not in aged.text and "Knelpuntenkaart" not in aged.text
 
 
 def test_the_item_removed_page_names_the_item(app: App, tmp_path: Path) -> None:
@@ -252,6 +333,13 @@ def test_the_item_removed_page_names_the_item(app: App, tmp_path: Path) -> None:
     assert page.status_code == 410
     shown = text(page.text)
     assert "Punt 1.1.1 Knelpuntenkaart" in shown and "staat niet meer in het plan" in shown
+    # Past the link's lifetime the page names nothing of the item, as a used link's (review9 5).
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr("governance.clock.utcnow", lambda: datetime.now(UTC) + timedelta(days=15))
+        aged = web.get(f"/antwoord/{token}")
+    assert aged.status_code == 410
+    assert "staat niet meer in het plan" in text(aged.text)
+    assert "1.1.1" not in aged.text and "Knelpuntenkaart" not in aged.text
 
 
 def create_web(app: App) -> Starlette:

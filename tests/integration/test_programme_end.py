@@ -168,3 +168,53 @@ def test_validate_warns_about_a_fixed_gereed_after_the_end(tmp_path: Path) -> No
         f"{env['REGIE_PLAN']}:38:10: warning: 1.4 gereed '2026-01-30' (due 2026-01-30) is after "
         "the programme's end 2025-12-31"
     ]
+
+
+def test_a_moved_end_is_seen_the_same_day_on_the_incremental_path_as_on_a_full_one(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """review9 1: an edit that moves only ``programme.end`` changes no item, yet decides which
+    computed deadlines lie after it. Two programmes in one database live the same days; on the
+    day after the end moved before 1.3's deadline one goes on incrementally, the other is
+    assessed in full: the same after-end line and the same recorded events."""
+
+    def events(app: App) -> list[tuple[str, str | None, date, str]]:
+        pid = app.programme_id()
+        with app.session() as session:
+            found = Repository(session, pid).events()
+        # The cycles' events (an answer's names its update id); keys name their programme.
+        return sorted(
+            (e.name, e.item_id, e.occurred_on, repr(sorted(e.payload.items())).replace(pid, "P"))
+            for e in found
+            if e.name != "regie.status.updated"
+        )
+
+    envs, apps = [], []
+    for name in ("eindtest", "eindtwee"):
+        (tmp_path / name).mkdir()
+        env = _env(tmp_path / name, migrated_url)
+        plan = Path(env["REGIE_PLAN"])
+        text = plan.read_text().replace("id: eindtest", f"id: {name}")
+        plan.write_text(text.replace("end: 2025-12-31", "end: 2026-03-31"))
+        envs.append(env)
+        apps.append(_app(env))
+        deadline_check(apps[-1], date(2025, 12, 4))
+        done = regie(
+            "update", "1.1", "-s", "done", "--completed-on", "2025-12-08", "--as-of",
+            "2025-12-08", env=env,
+        )  # fmt: skip
+        assert done.code == 0, done.err
+        # 1.3 is due 8 January 2026: before the end of 31 March, nothing to say.
+        assert deadline_check(apps[-1], date(2025, 12, 9)).after_end == []
+        plan.write_text(plan.read_text().replace("end: 2026-03-31", "end: 2025-12-31"))
+    day = date(2025, 12, 10)
+    apps = [_app(env) for env in envs]  # the edited plan files
+    incremental = deadline_check(apps[0], day)
+    full = deadline_check(apps[1], day, full_assessment=True)
+    assert incremental.after_end == full.after_end == ["1.3 2026-01-08"]
+    mine, theirs = incremental.summary(), full.summary()
+    for summary in (mine, theirs):
+        del summary["programme"], summary["incremental"], summary["assessed"]
+    assert mine == theirs
+    assert events(apps[0]) == events(apps[1])
+    assert ("regie.deadline.after-end", "1.3", day) in [e[:3] for e in events(apps[0])]
