@@ -201,7 +201,20 @@ class EmailNotifier:
             raise ChannelDown(
                 f"mail server {where}: {_text(exc)} (check REGIE_SMTP_SECURITY)"
             ) from None
-        except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+        except ssl.SSLError as exc:
+            if isinstance(exc, ssl.SSLCertVerificationError):
+                why = exc.verify_message or exc
+                raise ChannelDown(
+                    f"mail server {where}: its certificate is not trusted: {why}"
+                ) from None
+            # A server reached that does not speak TLS as the mode expects (`ssl` against a
+            # plain-text port, typically WRONG_VERSION_NUMBER): the setting, not the network.
+            raise ChannelDown(
+                f"mail server {where}: TLS failed ({self.security}): {type(exc).__name__}: "
+                f"{exc} (check REGIE_SMTP_SECURITY and REGIE_SMTP_PORT: ssl is TLS from the "
+                "start, usually port 465; starttls begins in plain text, usually port 587)"
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
             raise ChannelDown(
                 f"mail server {where} not reachable: {type(exc).__name__}: {exc}"
             ) from None

@@ -131,10 +131,26 @@ def fill_links(text: str, secret: str, programme_id: str, message_key: str, cont
     return PLACEHOLDER.sub(link, text)
 
 
+def rebased(text: str, base_url: str) -> str:
+    """``text`` with each link placeholder that follows :data:`DEFAULT_BASE_URL` (queued while
+    REGIE_BASE_URL was not set) moved to ``base_url``. Only that exact prefix: an address set
+    on purpose when the message was queued is kept."""
+    from regie.config import DEFAULT_BASE_URL
+
+    if base_url == DEFAULT_BASE_URL:
+        return text
+    return text.replace(
+        f"{DEFAULT_BASE_URL}{PATH}{{answer-link:", f"{base_url}{PATH}{{answer-link:"
+    )
+
+
 def link_filler(app: App, programme_id: str) -> Callable[[OutboxRecord], OutboxRecord]:
     """What the sender applies to a claimed outbox row before a channel gets it: the row's
-    texts with working links (the row itself keeps its placeholders)."""
+    texts with working links (the row itself keeps its placeholders). A message queued while
+    REGIE_BASE_URL was not set carries the local default before its placeholders: it gets the
+    address set now (:func:`rebased`), not links no owner can open."""
     secret = app.settings.secret_key
+    base = app.settings.base_url
 
     def fill(record: OutboxRecord) -> OutboxRecord:
         texts = (record.body_text, record.body_html or "")
@@ -149,7 +165,9 @@ def link_filler(app: App, programme_id: str) -> Callable[[OutboxRecord], OutboxR
             )
 
         def filled(text: str) -> str:
-            return fill_links(text, secret, programme_id, record.key, record.recipient)
+            return fill_links(
+                rebased(text, base), secret, programme_id, record.key, record.recipient
+            )
 
         return replace(
             record,

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 class App:
     settings: Settings
     _checked_schema: bool = field(default=False, repr=False)
+    #: `regie doctor` ("changes nothing"): REGIE_HOME and its cache are read, never created or
+    #: written (a mistyped home stays absent; root leaves no root-owned cache behind).
+    read_only: bool = field(default=False, repr=False)
     _programme_id: str | None = field(default=None, repr=False)
 
     @cached_property
@@ -172,9 +175,10 @@ class App:
     def load_plan(self, path: Path | None = None) -> Plan:
         from regie.parse_cache import load_plan_cached
 
-        self.private_home()
+        if not self.read_only:
+            self.private_home()
         plan, problems = load_plan_cached(
-            path or self.settings.plan_path, self.settings.home / "cache"
+            path or self.settings.plan_path, self.settings.home / "cache", write=not self.read_only
         )
         where = path or self.settings.plan_path
         if plan is None or problems:
@@ -209,7 +213,9 @@ class App:
 
         try:
             # Only the cache's span depends on the day (kept_years): UTC's date will do.
-            load_plan_holidays(plan, self.settings.home / "cache", utcnow().date())
+            load_plan_holidays(
+                plan, self.settings.home / "cache", utcnow().date(), write=not self.read_only
+            )
         except UnknownHolidaysCountry:
             country = plan.calendar.holidays_country
             message = (

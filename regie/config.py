@@ -41,6 +41,7 @@ class Settings:
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
     simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
     home_given: bool = False  # REGIE_HOME was set (not the default ./var)
+    base_url_given: bool = False  # REGIE_BASE_URL was set (not the default, a local address)
     sqlite_synchronous: str = "full"  # REGIE_SQLITE_SYNCHRONOUS: full (default) or normal
     #: REGIE_DB_LOCK_TIMEOUT: seconds a statement waits for a lock another connection holds
     #: before the command fails (exit 3); None: SQLite's busy timeout (10 s), PostgreSQL 30 s.
@@ -80,6 +81,22 @@ class Settings:
         those commands then make no links."""
         if self.secret_key:
             self.require_secret_key()
+
+    def refuse_local_links(self) -> None:
+        """Refused (one line) by a command that queues answer links for e-mail or Slack
+        (``cycle``, ``round``, ``meeting prepare``) while REGIE_BASE_URL is not set: every link
+        would point at :data:`DEFAULT_BASE_URL`, which no owner can open, and the address is
+        stored with each queued message. A local address set on purpose (a test) and a
+        file-only home (the demo) are fine, as is a home without a key (no links are made)."""
+        reaching = [n for n in self.notifiers if n in ("email", "slack")]
+        if self.base_url_given or not self.secret_key or not reaching:
+            return
+        raise InvalidInput(
+            f"REGIE_BASE_URL: not set, but answer links go out by {' and '.join(reaching)} and "
+            f"would point at {DEFAULT_BASE_URL}, which owners cannot open; set it to the "
+            "address owners reach `regie serve` at (e.g. https://regie.example.nl), or set "
+            f"REGIE_BASE_URL={DEFAULT_BASE_URL} on purpose for a test"
+        )
 
     def missing_database_directory(self) -> str | None:
         """Why a SQLite database file cannot be made where the URL says, or None. REGIE_HOME,
@@ -242,6 +259,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         smtp=smtp,
         simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
         home_given=bool(env.get("REGIE_HOME")),
+        base_url_given=bool((env.get("REGIE_BASE_URL") or "").strip()),
     )
 
 

@@ -467,11 +467,10 @@ def _secret_key(app: App) -> Check:
 def _base_url(app: App, usable: bool) -> Check:
     """REGIE_BASE_URL must be this server's public address once links leave the machine:
     answer links in messages to owners (made when REGIE_SECRET_KEY is set and a channel reaches
-    people) and calendar feeds' addresses."""
+    people) and calendar feeds' addresses. A public address over plain http sends those links
+    and the office's login unencrypted (and the session cookie is not ``Secure``): a warning."""
     settings = app.settings
     base = settings.base_url
-    if base != DEFAULT_BASE_URL:
-        return Check("base-url", OK, base)
     needs = []
     if settings.secret_key and {"email", "slack"} & set(settings.notifiers):
         needs.append("the answer links in messages")
@@ -482,13 +481,44 @@ def _base_url(app: App, usable: bool) -> Check:
             tokens = active_calendar_tokens(session)
         if tokens:
             needs.append(f"{tokens} calendar feed address(es)")
-    if needs:
+    built = f"{' and '.join(needs)} are built from it"
+    if not settings.base_url_given:
+        if needs:
+            return Check(
+                "base-url", FAIL,
+                f"REGIE_BASE_URL: not set, but {built}: they point at {DEFAULT_BASE_URL}",
+            )  # fmt: skip
+        return Check("base-url", OK, f"not set ({DEFAULT_BASE_URL}): no links leave this machine")
+    if _local(base):
+        if needs:
+            return Check(
+                "base-url", WARNING,
+                f"{base}: a local address, but {built}: only this machine can open them "
+                "(fine for a test; set the public address `regie serve` is reached at)",
+            )  # fmt: skip
+        return Check("base-url", OK, f"{base} (a local address): no links leave this machine")
+    if base.startswith("http://"):
         return Check(
-            "base-url", FAIL,
-            f"REGIE_BASE_URL: not set, but {' and '.join(needs)} are built from it: they "
-            f"point at {DEFAULT_BASE_URL}",
+            "base-url", WARNING,
+            f"{base}: plain http for a public address: answer links, calendar feeds and the "
+            "office's login go unencrypted and the session cookie is not Secure; put TLS in "
+            "front (docs/operations.md) and set an https:// address",
         )  # fmt: skip
-    return Check("base-url", OK, f"not set ({DEFAULT_BASE_URL}): no links leave this machine")
+    return Check("base-url", OK, base)
+
+
+def _local(url: str) -> bool:
+    """Whether ``url``'s host is this machine (a loopback name or address)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _channels(app: App, plan: Plan | None) -> Check:

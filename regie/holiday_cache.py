@@ -27,11 +27,12 @@ MARGIN = 5
 FORMAT = 1
 
 
-def load_plan_holidays(plan: Plan, cache_dir: Path, today: date) -> None:
+def load_plan_holidays(plan: Plan, cache_dir: Path, today: date, *, write: bool = True) -> None:
     """Make the plan's public holidays known to :mod:`governance.workdays`: from the cache, or
     computed with the package and stored for the next command. An unwritable cache is only
     slower; an unknown country raises :class:`~governance.workdays.UnknownHolidaysCountry`
-    (the plan is wrong: the parser does not import the package to find out)."""
+    (the plan is wrong: the parser does not import the package to find out); ``write=False``:
+    the cache is only read."""
     from governance.workdays import know_public_holidays, public_holidays
     from regie import disk_cache
 
@@ -44,7 +45,8 @@ def load_plan_holidays(plan: Plan, cache_dir: Path, today: date) -> None:
         return
     computed = public_holidays(country, years)
     know_public_holidays(country, computed)
-    disk_cache.store(target, computed, "holidays-")
+    if write:
+        disk_cache.store(target, computed, "holidays-")
 
 
 def kept_years(plan: Plan, today: date) -> range:

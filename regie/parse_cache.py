@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 CHECKS = 2
 
 
-def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Problem]]:
+def load_plan_cached(
+    path: Path, cache_dir: Path, *, write: bool = True
+) -> tuple[Plan | None, list[Problem]]:
     """:func:`governance.planfile.validate_plan_file`, answered from the cache when the same
-    file content was loaded before."""
+    file content was loaded before; ``write=False``: the cache is only read."""
     from governance.plan import Plan
     from regie import disk_cache
 
@@ -47,7 +49,7 @@ def load_plan_cached(path: Path, cache_dir: Path) -> tuple[Plan | None, list[Pro
     from governance.planfile import validate_plan_file  # ruamel.yaml: only when parsing
 
     plan, problems = validate_plan_file(path)
-    if plan is not None and not problems:
+    if write and plan is not None and not problems:
         # replace(): a copy without what the plan memoised (its deadlines), built on use.
         disk_cache.store(cached, dataclasses.replace(plan), "plan-")
     return plan, problems

@@ -131,6 +131,7 @@ def round_start(
 
     app_ = _app()
     app_.settings.refuse_unusable_key()  # its requests carry answer links: before migrating
+    app_.settings.refuse_local_links()
     day = parse_date(as_of, "--as-of")
     by = parse_date(answer_by, "--answer-by")
     on = parse_date(meeting, "--meeting")
@@ -158,6 +159,7 @@ def round_tick(as_of: AsOfOpt = None) -> None:
 
     app_ = _app()
     app_.settings.refuse_unusable_key()  # its chases carry answer links: before migrating
+    app_.settings.refuse_local_links()
     result = run_round_day(app_, parse_date(as_of, "--as-of"))
     for r in result["rounds"]:
         state = "closed" if r["closed"] else "open"

@@ -297,6 +297,8 @@ def cycle(
 
     app_ = _app()
     app_.settings.refuse_unusable_key()  # before the lock and the migration: nothing changed
+    if not dry_run:  # a dry run queues nothing
+        app_.settings.refuse_local_links()
     run_cycle(app_, parse_date(as_of, "--as-of"), dry_run=dry_run, full=full, send=not no_send)
 
 

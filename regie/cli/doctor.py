@@ -46,6 +46,7 @@ def doctor(
     from regie.doctor import failed, run_checks, summary
 
     app = _app(delivery=False)  # the channels' settings are one of the checks
+    app.read_only = True  # it changes nothing: not even REGIE_HOME's plan cache
     checks = run_checks(app, prefect=True, outbox_hours=outbox_hours)
     if fmt == DoctorFormat.json:
         print_json([c.as_json() for c in checks])

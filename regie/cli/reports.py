@@ -170,6 +170,8 @@ def meeting_prepare(
 
     app_ = _app()
     app_.settings.refuse_unusable_key()  # a round it starts sends answer links: before migrating
+    if not dry_run:
+        app_.settings.refuse_local_links()
     plan = app_.load_plan()
     app_.ensure_schema()
     day = parse_date(as_of, "--as-of") or today(app_, plan)

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cli import regie
-from tests.conftest import SEED_PLAN
+from tests.conftest import ROOT, SEED_PLAN
 from tests.integration.server import TEST_SECRET_KEY
 
 
@@ -159,6 +159,30 @@ def test_no_sqlite_file_fails_and_none_is_made(tmp_path: Path) -> None:
     assert found["database"][0] == "fail"
     assert "the file does not exist" in found["database"][1]
     assert not (tmp_path / "home" / "regie.db").exists()
+    # walk31 9: it changes nothing, so a mistyped REGIE_HOME is not made (nor its plan cache).
+    assert not (tmp_path / "home").exists()
+
+
+def test_the_plan_cache_is_read_not_written(ready: dict[str, str]) -> None:
+    """walk31 9: `regie doctor` loads the plan without writing REGIE_HOME/cache (run as root
+    by mistake it would leave a cache the service user cannot replace)."""
+    cache = Path(ready["REGIE_HOME"]) / "cache"
+    assert any(cache.glob("plan-*.pickle"))  # the cycle filled it
+    shutil.rmtree(cache)
+    code, found = doctor(ready)
+    assert code == 0 and found["plan"][0] == "warning", found["plan"]  # loaded all the same
+    assert not cache.exists()
+
+
+def test_the_monitoring_table_documents_every_check(ready: dict[str, str]) -> None:
+    """walk31 10: docs/operations.md's table under "Monitoring" has a row for each check the
+    doctor prints, in its order, and none it does not."""
+    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text.split("\n## Monitoring\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = [row.split("`")[1] for row in rows]
+    _, found = doctor(ready)
+    assert documented == list(found)
 
 
 def test_an_unreachable_server_fails_in_seconds(tmp_path: Path) -> None:
@@ -500,6 +524,31 @@ def test_the_base_url_is_needed_once_links_leave_the_machine(ready: dict[str, st
         "REGIE_BASE_URL: not set, but 1 calendar feed address(es) are built from it: they "
         "point at http://127.0.0.1:8000",
     )
+
+
+def test_a_base_url_set_to_a_local_address_is_set_and_plain_http_is_a_warning(
+    ready: dict[str, str],
+) -> None:
+    """walk31 7: the default address set on purpose is not "not set" (a warning while links
+    leave by e-mail: only this machine opens them); a public address over plain http is a
+    warning (links and the login unencrypted, no Secure cookie); https and loopback are ok."""
+    local = {**ready, **SMTP, "REGIE_BASE_URL": "http://127.0.0.1:8000"}
+    code, found = doctor(local)
+    assert code == 0
+    status, detail = found["base-url"]
+    assert status == "warning" and "not set" not in detail
+    assert detail.startswith("http://127.0.0.1:8000: a local address, but the answer links")
+    code, found = doctor({**ready, "REGIE_BASE_URL": "http://localhost:8000"})  # file only
+    assert found["base-url"] == ("ok", "http://localhost:8000 (a local address): no links "
+                                       "leave this machine")  # fmt: skip
+    code, found = doctor({**ready, **SMTP, "REGIE_BASE_URL": "http://regie.example.nl"})
+    assert code == 0
+    status, detail = found["base-url"]
+    assert status == "warning"
+    assert detail.startswith("http://regie.example.nl: plain http for a public address")
+    assert "session cookie is not Secure" in detail
+    code, found = doctor({**ready, **SMTP, "REGIE_BASE_URL": "https://regie.example.nl"})
+    assert found["base-url"] == ("ok", "https://regie.example.nl")
 
 
 def test_an_unreachable_prefect_api_is_a_warning_only(ready: dict[str, str]) -> None:

@@ -83,6 +83,37 @@ def test_starttls_and_login(tmp_path: Path) -> None:
         assert len(smtp.received) == 1
 
 
+def test_a_wrong_tls_mode_says_to_check_the_security_setting_not_reachable(
+    tmp_path: Path,
+) -> None:
+    """walk31 13: ``ssl`` against a server that starts in plain text is reached, but speaks no
+    TLS: the line names REGIE_SMTP_SECURITY (as the starttls case does), not an outage."""
+    _, client_tls = tls_contexts(tmp_path)
+    with SmtpServer() as smtp:
+        notifier = _notifier(smtp, security="ssl", ssl_context=client_tls)
+        with pytest.raises(ChannelDown) as caught:
+            notifier.send(_message())
+        assert smtp.received == []
+    line = str(caught.value)
+    assert line.startswith(f"mail server 127.0.0.1:{smtp.port}: TLS failed (ssl): SSLError")
+    assert "check REGIE_SMTP_SECURITY" in line and "not reachable" not in line
+
+
+def test_an_untrusted_certificate_is_said_as_such(tmp_path: Path) -> None:
+    """A certificate the client does not trust (here: the default trust store, not the test
+    CA) is a TLS problem of its own, not the security mode."""
+    import ssl
+
+    server_tls, _ = tls_contexts(tmp_path)
+    with SmtpServer(tls_context=server_tls) as smtp:
+        notifier = _notifier(smtp, security="starttls", ssl_context=ssl.create_default_context())
+        with pytest.raises(ChannelDown) as caught:
+            notifier.send(_message())
+    line = str(caught.value)
+    assert line.startswith(f"mail server 127.0.0.1:{smtp.port}: its certificate is not trusted")
+    assert "REGIE_SMTP_SECURITY" not in line
+
+
 def test_a_refused_login_stops_the_batch_without_the_password(tmp_path: Path) -> None:
     server_tls, client_tls = tls_contexts(tmp_path)
     with SmtpServer(login=("regie", "geheim"), tls_context=server_tls) as smtp:
