@@ -174,7 +174,12 @@ def deadline_check(
     from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
     from regie.gc_pause import paused_gc
-    from regie.messages import former_contacts, latest_update_ids, outbox_messages
+    from regie.messages import (
+        escalation_handovers,
+        former_contacts,
+        latest_update_ids,
+        outbox_messages,
+    )
     from regie.report_due import queue_report_reminders
     from regie.services import sync_store, sync_warnings
     from store import Repository
@@ -182,6 +187,7 @@ def deadline_check(
     from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
     from store.former_contacts import former_contact_names
+    from store.prompt_rows import prompts_of
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -255,7 +261,12 @@ def deadline_check(
             note_ids = latest_update_ids(assessment, reminders)
             notes = submit(lambda: notes_by_id(session, note_ids)).result()
             # A hand-over names a predecessor removed from the plan (archived, not forgotten).
-            gone, pid = former_contacts(plan, reminders), plan.programme.id
+            pid = plan.programme.id
+            # An escalated item that changed hands lately says so: its prompts read (few).
+            escalated = {e.item_id for e in reminders.escalations}
+            held = submit(lambda: prompts_of(session, pid, as_of, escalated)).result()
+            handed = escalation_handovers(plan, assessment, reminders, held)
+            gone = former_contacts(plan, reminders, handed)
             former = submit(lambda: former_contact_names(session, pid, gone)).result()
             records = list(
                 outbox_messages(
@@ -269,6 +280,7 @@ def deadline_check(
                     reply_to=app.mail_reply_to(plan) is not None,
                     steering_done=done_meeting,
                     former=former,
+                    handed=handed,
                 )
             )
         new_keys = recorded[-1].result()

@@ -15,11 +15,15 @@ from governance.reminders import (
     Digest,
     Escalation,
     EscalationDigest,
+    HandedOver,
     Handover,
+    PromptRecord,
     ReminderPlan,
     escalation_digest_key,
     free_key,
+    handed_over,
     is_addition,
+    recipients,
     steering_body,
 )
 from governance.updates import StatusUpdate
@@ -250,12 +254,17 @@ def escalation_message(
     notes: Mapping[int, Recalled] | None = None,
     reply_to: bool = True,
     steering_done: bool = False,
+    handed: Mapping[str, HandedOver] | None = None,
+    former: Mapping[str, str] | None = None,
 ) -> OutboxRecord:
     """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
     variant, with an answer link per item from ``linker`` when it has an e-mail address: a
     deputy may answer for them, :func:`governance.answers.may_answer`). ``steering_done``: the
-    steering body has no meeting left, so the text does not suggest putting an item to it."""
+    steering body has no meeting left, so the text does not suggest putting an item to it.
+    ``handed``: the items that changed hands lately (:func:`escalation_handovers`), named with
+    the plan's contacts and ``former`` (:func:`digest_message`)."""
     contact = contact or _contact(plan, digest.contact_id)
+    names = {**(former or {}), **{c.id: c.name for c in plan.contacts}} if handed else {}
     links = linker if deputy_for and contact.email else None
     items = []
     for esc in digest.escalations:
@@ -274,6 +283,7 @@ def escalation_message(
                 # Requests that never reached the owner: not "unanswered" (templates).
                 "prompts": esc.prompts,
                 "undelivered": esc.undelivered,
+                **_changed_hands((handed or {}).get(item.item_id), names),
                 **_latest(plan, item, notes or {}, contact.id),
                 # A deputy's copy: a link per item (None without one); the office's: no key.
                 **(
@@ -290,6 +300,7 @@ def escalation_message(
             "state": x["state"],
             **_shown(x),
             **_undelivered(e),
+            **_changed_hands_shown(x),
             **_latest_shown(x),
         }
         for e, x in zip(digest.escalations, items, strict=True)
@@ -308,6 +319,56 @@ def escalation_message(
         extra,
         reply_to=reply_to,
     )
+
+
+def _changed_hands(handed: HandedOver | None, names: Mapping[str, str]) -> dict[str, Any]:
+    """An escalated item's recent hand-over in its template context (none: nothing, so the
+    context of every other item stays as it was): the day, the new contacts' names and those
+    of the contacts asked before whose name is known (a forgotten one is never named: the
+    templates then say "een vorige contactpersoon")."""
+    if handed is None:
+        return {}
+    return {
+        "handed_on": handed.on,
+        "handed_to": [names.get(c, c) for c in handed.to],
+        "handed_from": [names[c] for c in handed.previous if c in names],
+    }
+
+
+def _changed_hands_shown(item: dict[str, Any]) -> dict[str, Any]:
+    """What a channel shows of an escalated item's hand-over (Slack reads the payload)."""
+    if "handed_on" not in item:
+        return {}
+    return {
+        "handed_on": item["handed_on"].isoformat(),
+        "handed_to": item["handed_to"],
+        "handed_from": item["handed_from"],
+    }
+
+
+def escalation_handovers(
+    plan: Plan, assessment: Assessment, reminders: ReminderPlan, history: Iterable[PromptRecord]
+) -> dict[str, HandedOver]:
+    """The day's escalated items that changed hands since their latest update
+    (:func:`governance.reminders.handed_over`), from their prompts on record (``history``)
+    and the day's."""
+    escalated = {e.item_id for e in reminders.escalations}
+    if not escalated:
+        return {}
+    prompts: dict[str, list[PromptRecord]] = {}
+    for r in [*history, *reminders.records]:
+        if r.item_id in escalated:
+            prompts.setdefault(r.item_id, []).append(r)
+    out: dict[str, HandedOver] = {}
+    for item_id in sorted(escalated):
+        item = assessment.items[item_id]
+        latest = item.latest_update
+        since = latest.reported_on if latest is not None else None
+        current = recipients(plan, item.owners).keys()
+        found = handed_over(prompts.get(item_id, ()), current, since, reminders.as_of)
+        if found is not None:
+            out[item_id] = found
+    return out
 
 
 def _undelivered(escalation: Escalation) -> dict[str, int]:
@@ -387,6 +448,7 @@ def outbox_messages(
     reply_to: bool = True,
     steering_done: bool = False,
     former: Mapping[str, str] | None = None,
+    handed: Mapping[str, HandedOver] | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
@@ -394,7 +456,8 @@ def outbox_messages(
     :func:`governance.reminders.with_free_keys` has the digests avoid them. ``reply_to``: the
     mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`). ``steering_done``: the
     steering body meets no more (:func:`escalation_message`). ``former``: see
-    :func:`digest_message`."""
+    :func:`digest_message`. ``handed``: the escalated items that changed hands lately
+    (:func:`escalation_handovers`)."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         for digest in reminders.digests:
@@ -403,7 +466,14 @@ def outbox_messages(
             )
     for esc in reminders.escalation_digests:
         yield escalation_message(
-            plan, esc, assessment, notes=notes, reply_to=reply_to, steering_done=steering_done
+            plan,
+            esc,
+            assessment,
+            notes=notes,
+            reply_to=reply_to,
+            steering_done=steering_done,
+            handed=handed,
+            former=former,
         )
     if not reminders.escalation_digests:
         return
@@ -422,6 +492,8 @@ def outbox_messages(
             notes=notes,
             reply_to=reply_to,
             steering_done=steering_done,
+            handed=handed,
+            former=former,
         )
     if office_channel:
         name = office_names(plan.programme).name
@@ -429,23 +501,34 @@ def outbox_messages(
         key = free_key(escalation_digest_key(plan.programme.id, channel.id, as_of), taken)
         office = EscalationDigest(channel.id, as_of, tuple(escalations.values()), key)
         record = escalation_message(
-            plan, office, assessment, contact=channel, notes=notes, steering_done=steering_done
+            plan,
+            office,
+            assessment,
+            contact=channel,
+            notes=notes,
+            steering_done=steering_done,
+            handed=handed,
+            former=former,
         )
         yield replace(record, payload={**record.payload, "to_channel": True})
 
 
-def former_contacts(plan: Plan, reminders: ReminderPlan) -> set[str]:
-    """The contacts a hand-over of the day names that are no longer in the plan: whose names
-    the store is asked for (``former``)."""
+def former_contacts(
+    plan: Plan, reminders: ReminderPlan, handed: Mapping[str, HandedOver] | None = None
+) -> set[str]:
+    """The contacts a hand-over of the day names (in a digest, or with an escalated item:
+    ``handed``) that are no longer in the plan: whose names the store is asked for
+    (``former``)."""
     current = {c.id for c in plan.contacts}
-    return {
+    named = {
         c
         for d in reminders.digests
         for i in d.items
         if i.handover is not None
         for c in i.handover.previous
-        if c not in current
     }
+    named.update(c for h in (handed or {}).values() for c in h.previous)
+    return named - current
 
 
 def latest_update_ids(assessment: Assessment, reminders: ReminderPlan) -> set[int]:
@@ -491,7 +574,15 @@ def _deputies(
 
 
 #: Date fields of a render context, as ISO text in the payload.
-_DATES = ("as_of", "due", "handover_since", "handover_last", "latest_on", "latest_forecast")
+_DATES = (
+    "as_of",
+    "due",
+    "handover_since",
+    "handover_last",
+    "handed_on",
+    "latest_on",
+    "latest_forecast",
+)
 
 
 def to_json(context: dict[str, Any]) -> dict[str, Any]:

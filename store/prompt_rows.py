@@ -10,9 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord, new_prompt_record
-from store.dialect import sqlite_rows
+from store.dialect import reader, sqlite_rows
 from store.models import PromptRow
 
 _TABLE = PromptRow.__tablename__
@@ -64,6 +65,17 @@ def held_prompts(
         if day <= as_of:  # here, not in SQL: there SQLite chose the (programme, day) index
             held.append(new_prompt_record(item, stage, contact, day))
     return held
+
+
+def prompts_of(
+    session: Session, programme_id: str, as_of: date, item_ids: Collection[str]
+) -> list[PromptRecord]:
+    """Every prompt of ``item_ids`` queued on or before ``as_of``, in one read: of a day's
+    escalated items (few), whether they changed hands (``regie.messages.escalation_handovers``)."""
+    if not item_ids:
+        return []
+    held = held_prompts(reader(session), programme_id, as_of, item_ids, UNBOUNDED)
+    return held or []
 
 
 def rows_of(

@@ -49,7 +49,10 @@ starts a run: the body has just decided on the item). An item escalates at most 
   the day of the latest update, each before today and at least ``unanswered_grace_days``
   working days before it — the owner's time to answer, so that a prompt just before the
   holidays does not escalate on the first day back. Prompts for an earlier due date count
-  too: the owner left them unanswered all the same.
+  too: the owner left them unanswered all the same. Only prompts to the contacts who answer for
+  the item now count (:attr:`PromptQuestion.asked_of`), each from its first day to one of them:
+  after a hand-over the successor has their own prompts and grace, as a first-time owner
+  (walk30 3, hands33).
   It escalates whether or not the reminders were delivered (the office must act either way),
   but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`);
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
@@ -91,6 +94,9 @@ Hand-over. A contact prompted about an item for the first time while other conta
 prompted about it before (a new contact of the owning organisation, or a new owning
 organisation after a plan edit or a decision) gets the prompt as a hand-over
 (:class:`Handover`): who was asked before, since when and until when.
+An escalation of an item handed over since its latest update (or ever, without one) says so:
+when, to whom and from whom (:func:`handed_over`), so that the office does not chase a contact
+who has just got the item as if they had ignored it.
 
 Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (the update's
 ``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
@@ -124,6 +130,7 @@ from governance.reminders.free_keys import (
     is_addition,
     with_free_keys,
 )
+from governance.reminders.handed import HandedOver, handed_over
 from governance.reminders.planning import (
     contacts_of,
     plan_reminders,
@@ -166,6 +173,7 @@ __all__ = [
     "DigestItem",
     "Escalation",
     "EscalationDigest",
+    "HandedOver",
     "Handover",
     "PromptFacts",
     "PromptQuestion",
@@ -182,6 +190,7 @@ __all__ = [
     "escalation_run",
     "facts_from_history",
     "free_key",
+    "handed_over",
     "is_addition",
     "new_prompt_record",
     "overdue_dates",

@@ -34,8 +34,9 @@ def prompt_questions(
     """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
     silent item, the stage only when an answer has not already suppressed it.
     ``contacts_of(owners)``: the contacts prompted for those owners now
-    (:func:`governance.reminders.recipients`): an item overdue long enough to escalate is asked
-    when they were first prompted about its date (:attr:`PromptQuestion.asked_of`)."""
+    (:func:`governance.reminders.recipients`): only their prompts start an owner's grace, for
+    the overdue escalation (an item overdue long enough to escalate is asked when they were
+    first prompted about its date) and for the unanswered one (:attr:`PromptQuestion.asked_of`)."""
     if assessment.as_of != as_of:
         raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
     # Thousands of items share a few hundred due dates and starts: each stage worked out once.
@@ -47,13 +48,14 @@ def prompt_questions(
     quiet = Quiet(as_of, calendar)
     out: dict[str, PromptQuestion] = {}
     whom: dict[tuple[str, ...], frozenset[str]] = {}  # per owner list: a few hundred
+    counts_unanswered = policy.escalate_after_unanswered > 0
     for item_id, item in assessment.items.items():
         state = item.state
         if state in silent:
             continue  # no stage, no escalation
         about = overdue_dates(item, policy, quiet) if state is overdue else ()
         to: frozenset[str] | None = _NONE
-        if about and contacts_of is not None:
+        if contacts_of is not None and (about or counts_unanswered):
             to = whom.get(item.owners)
             if to is None:
                 to = whom[item.owners] = frozenset(contacts_of(item.owners))
@@ -126,6 +128,8 @@ def facts_from_history(
                 day = r.queued_on
                 if day > as_of or (since is not None and day <= since) or r.is_escalation:
                     continue
+                if asked_of and r.contact_id not in asked_of:
+                    continue  # asked of a contact who no longer answers for the item
                 first = unanswered.get(r.stage)
                 if first is None or day < first:
                     unanswered[r.stage] = day

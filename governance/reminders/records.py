@@ -112,15 +112,17 @@ class PromptQuestion(NamedTuple):
     # suffixes (``@<date>``) of the dates it is overdue against; its first prompt naming one of
     # them is asked for (:attr:`PromptFacts.asked_on`). Empty for every other item.
     asked_about: tuple[str, ...] = ()
-    # Of such an item: the contacts its prompts go to now; only a prompt to one of them starts
-    # the owner's grace (a successor's grace runs from the hand-over request, not from the
-    # prompts to the contact who left). Empty: any contact's (no plan given).
+    # Of such an item, and of every item when unanswered prompts escalate: the contacts its
+    # prompts go to now; only prompts to them start the owner's grace and count as unanswered
+    # (a successor's grace runs from their own requests, not from the prompts to the contact
+    # who left). Empty: any contact's (no plan given).
     asked_of: frozenset[str] = frozenset()
 
 
 class PromptFacts(NamedTuple):
     """The answers: whether the asked stage is on record, whether the run escalated, and the
-    stages (not escalations) queued after ``since``, each with the first day it was queued
+    stages (not escalations) queued after ``since`` for the current contacts
+    (:attr:`PromptQuestion.asked_of`), each with the first day it was queued for one of them
     (left empty once the run escalated: it escalates no more, so nothing reads them).
 
     ``undelivered``: of ``unanswered``, the stages whose every message failed or was not sent

@@ -36,9 +36,11 @@ from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
 from regie.bootstrap import App
 from regie.cycle import CheckReport, deadline_check, office_channel, quiet
-from regie.messages import outbox_messages
+from regie.messages import escalation_handovers, former_contacts, outbox_messages
 from store import Repository
 from store.assessment_query import assessment_updates
+from store.former_contacts import former_contact_names
+from store.prompt_rows import prompts_of
 from store.records import OutboxRecord
 from store.states import latest_states
 from tests.conftest import SEED_PLAN
@@ -365,7 +367,13 @@ def _assert_tally_fits_rows(app: App) -> None:
 
 
 def _assert_outbox_is(
-    app: App, repo: Repository, plan: Plan, full: Assessment, reminders: ReminderPlan, day: date
+    app: App,
+    session: Session,
+    repo: Repository,
+    plan: Plan,
+    full: Assessment,
+    reminders: ReminderPlan,
+    day: date,
 ) -> None:
     """The messages queued for ``day`` are, key for key, those the full assessment renders:
     kind, recipient and addresses, subject, both bodies and the payload (with what the
@@ -373,7 +381,21 @@ def _assert_outbox_is(
     store's. The test app has no REGIE_SECRET_KEY, so the digests carry no answer links."""
     assert not app.settings.secret_key
     stored = {m.key: _message(m) for m in repo.outbox() if m.created_on == day}
-    rendered = outbox_messages(plan, full, reminders, None, office_channel=office_channel(app))
+    # As the cycle: a hand-over names a predecessor removed from the plan (archived); an
+    # escalated item that changed hands lately says so.
+    pid = plan.programme.id
+    held = prompts_of(session, pid, day, {e.item_id for e in reminders.escalations})
+    handed = escalation_handovers(plan, full, reminders, held)
+    former = former_contact_names(session, pid, former_contacts(plan, reminders, handed))
+    rendered = outbox_messages(
+        plan,
+        full,
+        reminders,
+        None,
+        office_channel=office_channel(app),
+        former=former,
+        handed=handed,
+    )
     wanted: dict[str, tuple[object, ...]] = {}
     for m in rendered:
         wanted.setdefault(m.key, _message(m))  # as the outbox: the first of a key is kept
@@ -821,7 +843,7 @@ def _assert_stored_day_is(app: App, plan: Plan, full: Assessment, day: date) -> 
         assert queued == sorted((r.item_id, r.stage, r.contact_id) for r in reminders.records)
         recorded = {e.dedupe_key for e in repo.events(since=day) if e.occurred_on == day}
         assert recorded == {e.key for e in [*full.events, *reminders.events]}, day
-        _assert_outbox_is(app, repo, plan, full, reminders, day)
+        _assert_outbox_is(app, session, repo, plan, full, reminders, day)
 
 
 def _undelivered(repo: Repository, day: date) -> set[tuple[str, str]]:

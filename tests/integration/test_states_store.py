@@ -610,11 +610,15 @@ def test_prompt_facts_are_what_the_whole_history_says(
         about = rng.choice(
             [(), (), ("@2015-09-30",), ("@2015-12-31",), ("@2015-12-31", "@2015-09-30")]
         )
-        # Of such an item, the contacts whose prompts count (walk30 3: the current ones).
-        of = rng.choice([frozenset(), frozenset({"jdevries"}), frozenset({"pbakker"})])
+        # The contacts whose prompts count (walk30 3: the current ones), for the first prompt
+        # about such an item's date and for any item's unanswered prompts (hands33).
+        of = rng.choice(
+            [frozenset(), frozenset({"jdevries"}), frozenset({"pbakker"}),
+             frozenset({"pbakker", "jdevries"}), frozenset({"kclaes"})]
+        )  # fmt: skip
         questions[code] = PromptQuestion(
             rng.choice([None, *stages]), run, rng.choice([None, *days]), previous,
-            rng.choice(days) if previous else None, about, of if about else frozenset(),
+            rng.choice(days) if previous else None, about, of,
         )  # fmt: skip
     questions["9.none"] = PromptQuestion(stages[0], "escalation:9.none:none:", None)
     repo.record_prompts(prompts)
@@ -693,7 +697,7 @@ def test_sqlite_looks_prompts_up_through_the_unique_index(session: Session) -> N
     assert connection is not None
     for sql, keys in (
         (facts._SQLITE_ON_RECORD, '[["1.1", "first@2015-09-30"]]'),
-        (facts._SQLITE_SINCE, '[["1.1", null]]'),
+        (facts._SQLITE_SINCE, '[["1.1", null, ""]]'),
     ):
         plan = " ".join(
             str(row[-1])
