@@ -507,7 +507,7 @@ def send(
     ] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
-    from regie.cli.summaries import UNSENT_WHY, print_failures
+    from regie.cli.summaries import UNSENT_WHY, print_failures, print_waiting
     from regie.cycle import send_reminders
 
     app_ = _app()
@@ -518,6 +518,7 @@ def send(
         f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}{finished}"
     )
     print_failures(report.summary())
+    print_waiting(report.summary(), app_)
     from regie.cli.outbox_retry import warn_dead
 
     if warn_dead(app_) or report.failed or report.stopped:
@@ -543,7 +544,9 @@ def outbox(
     if fmt == Format.json:
         print_json(outbox_json(rows, unreachable_reasons(app_, rows)))
     else:
-        console().print(outbox_table(rows))
+        from regie.services import office_zone
+
+        console().print(outbox_table(rows, office_zone(app_) if rows else "UTC"))
         print_unreachable(app_, rows)
 
 
