@@ -18,7 +18,11 @@ The salt gives a message queued again after a restore from a backup new links, n
 before. Only the SHA-256 of the id is stored (:func:`store.answers.token_hash`): the database and
 its backups hold nothing that answers, and the key is not in the database. A link also remembers
 a hash of the address it was sent to. Changing ``REGIE_SECRET_KEY`` ends every link not yet
-answered (their MACs no longer match), also those of messages still queued.
+answered (their MACs no longer match), also those of messages still queued — unless the old key
+is kept as ``REGIE_SECRET_KEY_PREVIOUS`` for a while (:meth:`regie.config.Settings.
+verification_keys`): a MAC or form token under either key is accepted, and an id derived under
+the old key is still found (a message queued before the rotation goes out with the id stored
+for it, signed under the new key). Everything new is signed with the current key only.
 
 A link is refused (a clear Dutch page, nothing stored) when it is tampered with (bad format,
 unknown id, wrong MAC), foreign (another programme, or a contact who may no longer answer for
@@ -51,7 +55,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -116,16 +120,27 @@ def _placeholder_item(encoded: str) -> str | None:
         return None
 
 
-def fill_links(text: str, secret: str, programme_id: str, message_key: str, contact: str) -> str:
-    """``text`` with each placeholder replaced by its link's id and MAC. The contact is the
-    message's own recipient (a link is only ever made for the person a message goes to), so a
-    placeholder that found its way into a note makes at most a link of this very message."""
+def fill_links(
+    text: str,
+    secret: str,
+    programme_id: str,
+    message_key: str,
+    contact: str,
+    ids: Mapping[tuple[str, str], str] | None = None,
+) -> str:
+    """``text`` with each placeholder replaced by its link's id and MAC (under ``secret``). The
+    contact is the message's own recipient (a link is only ever made for the person a message
+    goes to), so a placeholder that found its way into a note makes at most a link of this very
+    message. ``ids``: the id per (item, salt) where it is not derived under ``secret`` (one
+    derived under the previous key, :func:`stored_ids`)."""
 
     def link(match: re.Match[str]) -> str:
         item = _placeholder_item(match[1])
         if item is None:
             return match[0]
-        token = link_id(secret, programme_id, message_key, item, contact, match[2])
+        token = (ids or {}).get((item, match[2])) or link_id(
+            secret, programme_id, message_key, item, contact, match[2]
+        )
         return f"{token}.{link_mac(secret, token, programme_id, contact, item, message_key)}"
 
     return PLACEHOLDER.sub(link, text)
@@ -144,6 +159,49 @@ def rebased(text: str, base_url: str) -> str:
     )
 
 
+def stored_ids(
+    app: App,
+    keys: Sequence[str],
+    programme_id: str,
+    message_key: str,
+    contact: str,
+    links: Iterable[tuple[str, str]],
+) -> dict[tuple[str, str], str]:
+    """The id of each link (item, salt) of a message as it was stored: derived under the first
+    of ``keys`` that gives a stored id, the current key's when none does. After a rotation a
+    message queued before it has ids derived under the previous key; they are used as they
+    are, signed under the current key, so the link keeps working once the old key is gone."""
+    from store.answers import stored_tokens
+
+    derived = {
+        link: [link_id(key, programme_id, message_key, link[0], contact, link[1]) for key in keys]
+        for link in dict.fromkeys(links)
+    }
+    if len(keys) < 2 or not derived:
+        return {link: ids[0] for link, ids in derived.items()}
+    with app.session() as session:
+        known = stored_tokens(session, [i for ids in derived.values() for i in ids])
+    return {link: next((i for i in ids if i in known), ids[0]) for link, ids in derived.items()}
+
+
+def _links_in(*texts: str) -> list[tuple[str, str]]:
+    """The (item, salt) of each placeholder in ``texts``, in order."""
+    found = []
+    for text in texts:
+        for match in PLACEHOLDER.finditer(text):
+            item = _placeholder_item(match[1])
+            if item is not None:
+                found.append((item, match[2]))
+    return found
+
+
+def signed_by_any(keys: Sequence[str], mac: str, make: Callable[[str], str]) -> bool:
+    """Whether ``mac`` is ``make(key)`` for one of ``keys``: each compared in constant time,
+    and all of them (how long it takes does not say which key matched)."""
+    given = mac.encode()
+    return any([hmac.compare_digest(make(key).encode(), given) for key in keys])
+
+
 def link_filler(app: App, programme_id: str) -> Callable[[OutboxRecord], OutboxRecord]:
     """What the sender applies to a claimed outbox row before a channel gets it: the row's
     texts with working links (the row itself keeps its placeholders). A message queued while
@@ -151,6 +209,10 @@ def link_filler(app: App, programme_id: str) -> Callable[[OutboxRecord], OutboxR
     address set now (:func:`rebased`), not links no owner can open."""
     secret = app.settings.secret_key
     base = app.settings.base_url
+    # During a rotation's grace period a message queued under the previous key keeps its ids.
+    keys: tuple[str, ...] = (secret,) if secret else ()
+    if secret and app.settings.previous_secret_key:
+        keys = app.settings.verification_keys()
 
     def fill(record: OutboxRecord) -> OutboxRecord:
         texts = (record.body_text, record.body_html or "")
@@ -164,9 +226,12 @@ def link_filler(app: App, programme_id: str) -> Callable[[OutboxRecord], OutboxR
                 "(it stays in the outbox and is tried again)"
             )
 
+        found = _links_in(*texts) if len(keys) > 1 else []
+        ids = stored_ids(app, keys, programme_id, record.key, record.recipient, found)
+
         def filled(text: str) -> str:
             return fill_links(
-                rebased(text, base), secret, programme_id, record.key, record.recipient
+                rebased(text, base), secret, programme_id, record.key, record.recipient, ids
             )
 
         return replace(
@@ -278,7 +343,8 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     from regie.answers import latest_update
     from store.answers import address_hash, link
 
-    secret = app.settings.require_secret_key()
+    keys = app.settings.verification_keys()  # the current key, then a rotation's previous
+    secret = keys[0]
     token, _, mac = url_token.partition(".")
     if not (_URL_SAFE.fullmatch(token) and _URL_SAFE.fullmatch(mac)):
         raise LinkRefused(Refusal.LINK_TAMPERED)
@@ -286,10 +352,8 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
         found = link(session, token)
     if found is None:
         raise LinkRefused(Refusal.LINK_TAMPERED)
-    expected = link_mac(
-        secret, token, found.programme_id, found.contact_id, found.item_id, found.outbox_key
-    )
-    if not hmac.compare_digest(expected.encode(), mac.encode()):
+    bound = (found.programme_id, found.contact_id, found.item_id, found.outbox_key)
+    if not signed_by_any(keys, mac, lambda key: link_mac(key, token, *bound)):
         raise LinkRefused(Refusal.LINK_TAMPERED)
     if found.programme_id != plan.programme.id:
         raise LinkRefused(Refusal.LINK_FOREIGN)
@@ -412,20 +476,30 @@ def open_correction(app: App, plan: Plan, url_token: str, now: datetime) -> str 
     it may still be used now (:func:`check_link` on it: single use, its lifetime, not replaced
     by a newer reminder); else None. Makes nothing: the correction link was stored with the
     answer. Only for a link whose MAC is right (the holder of the personal link)."""
-    from store.answers import link
+    from store.answers import link, stored_tokens
 
-    secret = app.settings.secret_key
+    if not app.settings.secret_key:
+        return None
+    keys = app.settings.verification_keys()
+    secret = keys[0]
     token, _, mac = url_token.partition(".")
-    if not secret or not (_URL_SAFE.fullmatch(token) and _URL_SAFE.fullmatch(mac)):
+    if not (_URL_SAFE.fullmatch(token) and _URL_SAFE.fullmatch(mac)):
         return None
     with app.session() as session:
         found = link(session, token)
     if found is None or found.used_at is None or found.update_id is None:
         return None
     bound = (found.programme_id, found.contact_id, found.item_id, found.outbox_key)
-    if not hmac.compare_digest(link_mac(secret, token, *bound).encode(), mac.encode()):
+    if not signed_by_any(keys, mac, lambda key: link_mac(key, token, *bound)):
         return None
-    new = correction_id(secret, token, found.update_id)
+    # Its id was derived under the key of the day of the answer: the previous one, just after
+    # a rotation. The link shown is signed under the current key.
+    ids = [correction_id(key, token, found.update_id) for key in keys]
+    if len(ids) > 1:
+        with app.session() as session:
+            known = stored_tokens(session, ids)
+        ids = [i for i in ids if i in known] or ids
+    new = ids[0]
     key = f"{CORRECTION_KEY}{found.update_id}"
     own = (found.programme_id, found.contact_id, found.item_id, key)
     mine = f"{new}.{link_mac(secret, new, *own)}"
@@ -480,7 +554,7 @@ def answer_by_link(
                 who = Answerer(contact_id, contact_id)
                 record_link_refusal(app, plan, exc.reason, url_token, attempt, who, now, as_of)
         raise
-    if not (_URL_SAFE.fullmatch(csrf) and hmac.compare_digest(csrf.encode(), view.csrf.encode())):
+    if not _form_token_ok(app, view.token, csrf):
         raise LinkRefused(Refusal.LINK_TAMPERED, "the form's token does not match the link")
     if answer.item_id != view.item.item_id:
         raise LinkRefused(Refusal.LINK_TAMPERED, "the form names another item than the link")
@@ -554,10 +628,18 @@ def _attempted(
     from governance.answers import answer_problems
     from governance.dates import programme_life
 
-    expected = csrf_token(app.settings.require_secret_key(), url_token.partition(".")[0])
-    if not (_URL_SAFE.fullmatch(csrf) and hmac.compare_digest(csrf.encode(), expected.encode())):
+    if not _form_token_ok(app, url_token.partition(".")[0], csrf):
         return False
     return not answer_problems(answer, as_of, programme_life(plan))
+
+
+def _form_token_ok(app: App, token: str, csrf: str) -> bool:
+    """Whether ``csrf`` is the form token of link id ``token`` under the current key or, during
+    a rotation's grace period, the previous one (a form opened before the rotation)."""
+    keys = app.settings.verification_keys()
+    return bool(_URL_SAFE.fullmatch(csrf)) and signed_by_any(
+        keys, csrf, lambda key: csrf_token(key, token)
+    )
 
 
 def refusal_key(url_token: str, reason: Refusal, now: datetime) -> str:
@@ -635,12 +717,17 @@ def other_links(app: App, plan: Plan, url_token: str, now: datetime) -> list[Oth
         return []
     out: list[OtherLink] = []
     seen = {found.item_id}
-    for match in PLACEHOLDER.finditer(record.body_text):
-        item_id = _placeholder_item(match[1])
-        if item_id is None or item_id in seen:
-            continue
-        seen.add(item_id)
-        other = link_id(secret, found.programme_id, record.key, item_id, found.contact_id, match[2])
+    wanted = []
+    for item_id, salt in _links_in(record.body_text):
+        if item_id not in seen:
+            seen.add(item_id)
+            wanted.append((item_id, salt))
+    # The ids as the sender made them (the previous key's for a message sent before a
+    # rotation); each signed under the current key.
+    keys = app.settings.verification_keys()
+    ids = stored_ids(app, keys, found.programme_id, record.key, found.contact_id, wanted)
+    for item_id, salt in wanted:
+        other = ids[(item_id, salt)]
         mac = link_mac(secret, other, found.programme_id, found.contact_id, item_id, record.key)
         try:
             view = check_link(app, plan, f"{other}.{mac}", now)

@@ -31,6 +31,9 @@ class Settings:
     prefect_api_url: str | None = None  # PREFECT_API_URL: a Prefect server to tell about answers
     base_url: str = DEFAULT_BASE_URL  # REGIE_BASE_URL: where `regie serve` is reached (links)
     secret_key: str | None = None  # REGIE_SECRET_KEY: signs sessions, CSRF tokens, links
+    #: REGIE_SECRET_KEY_PREVIOUS: the key before a rotation, still accepted when a link or form
+    #: token is checked (never used to sign anything new) until it is removed.
+    previous_secret_key: str | None = None
     slack_signing_secret: str | None = None  # REGIE_SLACK_SIGNING_SECRET: POST /slack/interactivity
     slack_app_token: str | None = None  # REGIE_SLACK_APP_TOKEN (xapp-…): `regie slack listen`
     slack_team_id: str | None = None  # REGIE_SLACK_TEAM_ID (T…/E…): only its interactions
@@ -60,18 +63,20 @@ class Settings:
         """The signing key, or one clear line when it is missing, too short or too easy to
         guess (:mod:`regie.strength`: it signs sessions and every answer link)."""
         from regie.strength import KEY_HINT as hint
-        from regie.strength import key_problem
 
         if not self.secret_key:
             raise InvalidInput(f"REGIE_SECRET_KEY: not set; {hint}")
-        if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
-            raise InvalidInput(
-                f"REGIE_SECRET_KEY: {len(self.secret_key)} characters is too short "
-                f"(at least {MIN_SECRET_KEY_LENGTH}); {hint}"
-            )
-        if weak := key_problem(self.secret_key):
-            raise InvalidInput(f"REGIE_SECRET_KEY: too easy to guess: it {weak}; {hint}")
-        return self.secret_key
+        return _checked_key(self.secret_key, "REGIE_SECRET_KEY")
+
+    def verification_keys(self) -> tuple[str, ...]:
+        """The keys a link, form token or CSRF token may be signed with: the current one
+        (:meth:`require_secret_key`), then REGIE_SECRET_KEY_PREVIOUS during a rotation's grace
+        period (as good as a current key must be: it still opens links). Only the first signs."""
+        current = self.require_secret_key()
+        previous = self.previous_secret_key
+        if not previous or previous == current:
+            return (current,)
+        return (current, _checked_key(previous, "REGIE_SECRET_KEY_PREVIOUS"))
 
     def refuse_unusable_key(self) -> None:
         """A REGIE_SECRET_KEY that is set but too short or easy to guess, refused (one line) by
@@ -165,6 +170,21 @@ _TOKEN = re.compile(r"xoxb-[A-Za-z0-9-]+")
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
+def _checked_key(key: str, name: str) -> str:
+    """``key`` (the variable ``name``), or one clear line when it is too short or too easy to
+    guess (:mod:`regie.strength`: it signs sessions and every answer link)."""
+    from regie.strength import KEY_HINT as hint
+    from regie.strength import key_problem
+
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise InvalidInput(
+            f"{name}: {len(key)} characters is too short (at least {MIN_SECRET_KEY_LENGTH}); {hint}"
+        )
+    if weak := key_problem(key):
+        raise InvalidInput(f"{name}: too easy to guess: it {weak}; {hint}")
+    return key
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True) -> Settings:
     """Read and check the REGIE_* variables; a bad value is one clear line, not a traceback.
 
@@ -244,6 +264,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         prefect_api_url=prefect_api,
         base_url=base_url,
         secret_key=env.get("REGIE_SECRET_KEY") or None,
+        previous_secret_key=env.get("REGIE_SECRET_KEY_PREVIOUS") or None,
         slack_signing_secret=env.get("REGIE_SLACK_SIGNING_SECRET") or None,
         slack_app_token=app_token,
         slack_team_id=team_id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
@@ -109,6 +109,8 @@ class SendReport:
     in_round: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (key, e.g. "sent by e-mail")
     stopped: str | None = None  # why the batch stopped early (bad credentials …)
+    waiting: int = 0  # failed messages waiting for a later attempt, after this send
+    next_attempt: datetime | None = None  # when the first of them is tried next
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -125,6 +127,8 @@ class SendReport:
             ],
             "notes": [f"{key}: {note}" for key, note in self.notes],
             "stopped": self.stopped,
+            "waiting": self.waiting,
+            "next_attempt": self.next_attempt.isoformat() if self.next_attempt else None,
         }
 
 
@@ -510,7 +514,7 @@ def send_reminders(
     from regie.answer_links import link_filler
     from regie.delivery import current_addresses, readdressed
     from regie.mapping import message_from_outbox
-    from store import OutboxError, Repository
+    from store import OutboxError, Repository, outbox
     from store.outbox import GIVE_UP_AFTER, MAX_ATTEMPTS
 
     tries = MAX_ATTEMPTS if max_attempts is None else max_attempts
@@ -611,6 +615,9 @@ def send_reminders(
             with ThreadPoolExecutor(workers(notifier), thread_name_prefix="send") as pool:
                 for _ in pool.map(deliver, claimed):
                     pass
+    # What a later send tries: said, so that "0 failed" does not hide it (walk31 4).
+    with app.session() as session:
+        report.waiting, report.next_attempt = outbox.waiting(session, plan_id)
     return report
 
 

@@ -461,6 +461,15 @@ def _secret_key(app: App) -> Check:
             f"links need one: {KEY_HINT}",
         )  # fmt: skip
     settings.require_secret_key()  # one line when missing, short or easy to guess
+    if settings.previous_secret_key and settings.previous_secret_key != settings.secret_key:
+        settings.verification_keys()  # the previous key opens links: as good as a current one
+        # A grace period is meant to end: said until the old key is removed.
+        return Check(
+            "secret-key", WARNING,
+            "REGIE_SECRET_KEY is set and not easy to guess; REGIE_SECRET_KEY_PREVIOUS is set: "
+            "links and forms signed with the old key are still accepted; remove it 14 days "
+            "after the last message sent before the rotation (at once if the old key leaked)",
+        )  # fmt: skip
     return Check("secret-key", OK, "REGIE_SECRET_KEY is set and not easy to guess")
 
 

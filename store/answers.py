@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from store.dialect import dialect_name, insert_function
+from store.dialect import batches, dialect_name, insert_function
 from store.models import OutboxRow
 from store.models_answers import (
     AnswerLinkRow,
@@ -95,6 +95,19 @@ def add_links(session: Session, programme_id: str, links: Iterable[NewLink], now
     ]
     if rows:
         session.execute(sa.insert(AnswerLinkRow), rows)
+
+
+def stored_tokens(session: Session, tokens: Iterable[str]) -> set[str]:
+    """Which of these link ids (from URLs, or derived again) have a stored link: those of
+    ``tokens`` whose hash is stored."""
+    by_hash = {token_hash(t): t for t in tokens}
+    found: set[str] = set()
+    for chunk in batches(sorted(by_hash), 1000):
+        rows = session.scalars(
+            sa.select(AnswerLinkRow.token).where(AnswerLinkRow.token.in_(list(chunk)))
+        )
+        found.update(by_hash[h] for h in rows)
+    return found
 
 
 def link(session: Session, token: str) -> AnswerLink | None:

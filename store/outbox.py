@@ -6,9 +6,9 @@ and its first attempt is ``GIVE_UP_AFTER`` old (a failure that cannot pass, :fun
 ``permanent``, and a set-up test: after the attempts alone; a server's refusal for good,
 ``refused``: at once). A claim counts as an attempt, unless
 the row is released untried (its channel went down first). ``regie outbox
-retry`` gives a ``dead`` row fresh attempts. A ``sending`` row whose sender vanished is claimed
-again after ``reclaim_after``. Rows are never deleted and a sent row stays sent (triggers from
-migration 0002 back this up).
+retry`` gives a ``dead`` row fresh attempts and makes a ``failed`` one due now. A ``sending``
+row whose sender vanished is claimed again after ``reclaim_after``. Rows are never deleted
+and a sent row stays sent (triggers from migration 0002 back this up).
 """
 
 from __future__ import annotations
@@ -685,16 +685,26 @@ RETRIED_EVENT = "regie.outbox.retried"
 DEAD_NOTICED = timedelta(days=7)
 
 
-def dead_keys(session: Session, programme_id: str, *, since: datetime | None = None) -> list[str]:
-    """The keys of the dead messages (set-up tests left out), oldest first; with ``since``,
-    only those queued from then on."""
+def dead_keys(
+    session: Session,
+    programme_id: str,
+    *,
+    since: datetime | None = None,
+    statuses: Collection[str] = ("dead",),
+) -> list[str]:
+    """The keys of the dead messages (of ``statuses`` when given; set-up tests left out),
+    oldest first; with ``since``, only those queued from then on."""
     o = OutboxRow
     query = sa.select(o.key).where(
-        o.programme_id == programme_id, o.status == "dead", o.kind != TEST_KIND
+        o.programme_id == programme_id, o.status.in_(list(statuses)), o.kind != TEST_KIND
     )
     if since is not None:
         query = query.where(o.created_at >= since)
     return list(session.scalars(query.order_by(o.id)))
+
+
+#: What `regie outbox retry` takes: a dead message, or a failed one waiting for its back-off.
+RETRIABLE = ("dead", "failed")
 
 
 def revive(
@@ -703,9 +713,47 @@ def revive(
     """Dead messages of ``keys`` → 'pending' with fresh attempts; return the keys revived, sorted
     (one event names them, on ``day``, the office's date; their failed attempts stay on record
     as events)."""
-    fresh = {"status": "pending", "attempts": 0, "next_attempt_at": None, "first_attempt_at": None}
-    moved = (fresh, RETRIED_EVENT, now, day)
-    return _moved_by_hand(session, programme_id, keys, ("dead",), *moved)
+    return retry(session, programme_id, keys, now=now, day=day)[0]
+
+
+def retry(
+    session: Session, programme_id: str, keys: Collection[str], *, now: datetime, day: date
+) -> tuple[list[str], list[str]]:
+    """The messages of ``keys`` sent by the next send: a dead one → 'pending' with fresh
+    attempts, a failed one (waiting for its back-off) due ``now``, its attempts and give-up
+    window kept. Return (revived, due now), each sorted; one event names them all. A message
+    sent (or being sent) is left as it is: it never goes out twice."""
+    fresh: dict[str, object] = {
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": None,
+        "first_attempt_at": None,
+    }
+    revived = _moved_by_hand(session, programme_id, keys, ("dead",), fresh, None, now, day)
+    due: dict[str, object] = {"next_attempt_at": now}
+    hurried = _moved_by_hand(session, programme_id, keys, ("failed",), due, None, now, day)
+    if revived or hurried:
+        from store.audit import record_action
+
+        both = sorted([*revived, *hurried])
+        record_action(
+            session, programme_id, RETRIED_EVENT, now=now, occurred_on=day,
+            payload={"messages": both, "count": len(both), "due_now": hurried},
+        )  # fmt: skip
+    return revived, hurried
+
+
+def waiting(session: Session, programme_id: str) -> tuple[int, datetime | None]:
+    """How many messages failed and wait for a later attempt (set-up tests left out), and
+    when the first of them is next tried (None: none waits)."""
+    o = OutboxRow
+    first_due = sa.func.min(o.next_attempt_at)  # typed as the column: aware UTC
+    count, first = session.execute(
+        sa.select(sa.func.count(), first_due).where(
+            o.programme_id == programme_id, o.status == "failed", o.kind != TEST_KIND
+        )
+    ).one()
+    return int(count), first
 
 
 #: The event `regie outbox mark-sent` records: messages known to have gone out already.
@@ -730,13 +778,13 @@ def _moved_by_hand(
     keys: Collection[str],
     statuses: tuple[str, ...],
     values: dict[str, object],
-    event: str,
+    event: str | None,
     now: datetime,
     day: date,
 ) -> list[str]:
     """The messages of ``keys`` in one of ``statuses`` (set-up tests left out) given ``values``
     and unclaimed; the keys moved, sorted, named by one ``event`` (with the operator) filed
-    under ``day``."""
+    under ``day`` (none: the caller records it)."""
     require_aware(now, "now")
     from store.audit import record_action
 
@@ -757,7 +805,7 @@ def _moved_by_hand(
                 .execution_options(synchronize_session=False)
             )
         )
-    if moved:
+    if moved and event is not None:
         record_action(
             session, programme_id, event, now=now, occurred_on=day,
             payload={"messages": sorted(moved), "count": len(moved)},

@@ -84,6 +84,8 @@ def create_app(regie: App) -> Starlette:
     web.state.regie = regie
     web.state.not_modified = not_modified
     web.state.secret_key = regie.settings.require_secret_key()
+    # A rotation's previous key (REGIE_SECRET_KEY_PREVIOUS) still verifies, never signs.
+    web.state.verification_keys = regie.settings.verification_keys()
     web.state.templates = templates()
     # The plain-text answers' macros, loaded now: an outage must not need a template loaded.
     web.state.plain = web.state.templates.env.get_template("plain.txt.j2").module

@@ -3,7 +3,9 @@
 The session cookie holds a random token (only its hash is stored). A form's CSRF token is an
 HMAC of the session token under REGIE_SECRET_KEY; before login (and for forms outside the
 login, e.g. answer links) it is an HMAC of a random nonce kept in its own cookie. Every POST
-handler calls :func:`csrf_ok` before acting.
+handler calls :func:`csrf_ok` before acting. During a key rotation's grace period a token made
+under REGIE_SECRET_KEY_PREVIOUS (a form opened before the restart) is accepted too; new tokens
+are made under the current key only.
 """
 
 from __future__ import annotations
@@ -27,8 +29,20 @@ def _secret(request: Request) -> bytes:
     return key.encode()
 
 
-def _sign(request: Request, purpose: str, basis: str) -> str:
-    return hmac.new(_secret(request), f"{purpose}:{basis}".encode(), hashlib.sha256).hexdigest()
+def _sign(request: Request, purpose: str, basis: str, key: bytes | None = None) -> str:
+    secret = _secret(request) if key is None else key
+    return hmac.new(secret, f"{purpose}:{basis}".encode(), hashlib.sha256).hexdigest()
+
+
+def _signed_by_any(request: Request, purpose: str, basis: str, submitted: str) -> bool:
+    """Whether ``submitted`` is the token for ``basis`` under the current key or a rotation's
+    previous one (``state.verification_keys``); every key compared, in constant time."""
+    keys: tuple[str, ...] = getattr(request.app.state, "verification_keys", ())
+    signers = [_secret(request), *(k.encode() for k in keys[1:])]
+    given = submitted.encode()
+    return any(
+        [hmac.compare_digest(_sign(request, purpose, basis, k).encode(), given) for k in signers]
+    )
 
 
 def secure_cookies(request: Request) -> bool:
@@ -69,13 +83,9 @@ def csrf_ok(request: Request, submitted: object, *, anonymous: bool = False) -> 
     """Whether a POSTed token matches this browser's session (or nonce, with ``anonymous``)."""
     if not isinstance(submitted, str) or not submitted:
         return False
-    if anonymous:
-        nonce = request.cookies.get(NONCE_COOKIE)
-        expected = _sign(request, "nonce", nonce) if nonce else None
-    else:
-        token = session_token(request)
-        expected = _sign(request, "session", token) if token else None
-    return expected is not None and hmac.compare_digest(expected, submitted)
+    basis = request.cookies.get(NONCE_COOKIE) if anonymous else session_token(request)
+    purpose = "nonce" if anonymous else "session"
+    return bool(basis) and _signed_by_any(request, purpose, str(basis), submitted)
 
 
 def set_session_cookie(request: Request, response: Response, token: str, max_age: int) -> None:

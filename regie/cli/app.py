@@ -92,25 +92,51 @@ def plan_show(path: PlanPath = None, fmt: FormatOpt = Format.table) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="[REVISION]", help="Target revision (default: head), e.g. 0031."),
+    ] = None,
+    revision: Annotated[
+        str | None, typer.Option(help="The same as REVISION (the older form).")
+    ] = None,
 ) -> None:
     """Create or migrate the database to the latest (or given) revision."""
-    typer.echo(_services().db_upgrade(_app(), revision))
+    chosen = _revision("upgrade", target, revision) or "head"
+    typer.echo(_services().db_upgrade(_app(), chosen))
 
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, e.g. base or 0001.")],
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="REVISION", help="Target revision, e.g. base or 0001."),
+    ] = None,
+    revision: Annotated[
+        str | None, typer.Option(help="The same as REVISION (as `db upgrade --revision`).")
+    ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm: dropping tables loses the history in them.")
     ] = False,
 ) -> None:
     """Migrate the database down to REVISION (needs --yes: it drops tables and their history)."""
+    chosen = _revision("downgrade", target, revision)
+    if chosen is None:
+        raise InvalidInput("db downgrade: give the target revision, e.g. base or 0001")
     if not yes:
         raise InvalidInput(
-            f"db downgrade {revision} drops tables and the history in them: add --yes to confirm"
+            f"db downgrade {chosen} drops tables and the history in them: add --yes to confirm"
         )
-    typer.echo(_services().db_downgrade(_app(), revision))
+    typer.echo(_services().db_downgrade(_app(), chosen))
+
+
+def _revision(verb: str, target: str | None, option: str | None) -> str | None:
+    """The revision given as an argument or as --revision (both forms work for upgrade and
+    downgrade alike, walk31 11); both, unless the same: one line."""
+    if target is not None and option is not None and target != option:
+        raise InvalidInput(
+            f"db {verb}: two revisions given ({target} and --revision {option}): give one"
+        )
+    return target if target is not None else option
 
 
 @db_app.command("current")
@@ -141,15 +167,16 @@ def db_restore(
         typer.Option(
             "--record-only",
             help="The database was restored by other means (pg_restore, a copy): only record "
-            "that it was, from FILE.",
+            "that it was, from FILE (which must exist here: a mistyped name is refused).",
         ),
     ] = False,
     made_at: Annotated[
         str | None,
         typer.Option(
             "--made-at",
-            help="With --record-only: when the backup was made (YYYY-MM-DDTHH:MM, +HH:MM or Z; "
-            "default: as the restored database's own record of its backup says).",
+            help="With --record-only: when the backup was made (YYYY-MM-DDTHH:MM, in the "
+            "office's time zone — REGIE_TIMEZONE, else the plan's — unless +HH:MM or Z is "
+            "given; default: as the restored database's own record of its backup says).",
         ),
     ] = None,
 ) -> None:
@@ -163,6 +190,11 @@ def db_restore(
     if made_at is not None and not record_only:
         raise InvalidInput("--made-at goes with --record-only (a backup knows its own time)")
     if record_only:
+        if not file.is_file():  # a typo must not go into the audit trail (walk31 12)
+            raise InvalidInput(
+                f"db restore --record-only: {file}: no such file (give the dump the database "
+                "was restored from)"
+            )
         app = _app()
         when = parse_instant(made_at, "--made-at", office_zone(app)) if made_at else None
         typer.echo(record(app, file.name, when))
@@ -509,7 +541,7 @@ def send(
     ] = None,
 ) -> None:
     """Deliver pending outbox messages through the configured notifier."""
-    from regie.cli.summaries import UNSENT_WHY, print_failures
+    from regie.cli.summaries import UNSENT_WHY, print_failures, print_waiting
     from regie.cycle import send_reminders
 
     app_ = _app()
@@ -520,6 +552,7 @@ def send(
         f"{report.channel}: {len(report.sent)} sent, {len(report.failed)} failed{dead}{finished}"
     )
     print_failures(report.summary())
+    print_waiting(report.summary(), app_)
     from regie.cli.outbox_retry import warn_dead
 
     if warn_dead(app_) or report.failed or report.stopped:
@@ -545,7 +578,9 @@ def outbox(
     if fmt == Format.json:
         print_json(outbox_json(rows, unreachable_reasons(app_, rows)))
     else:
-        console().print(outbox_table(rows))
+        from regie.services import office_zone
+
+        console().print(outbox_table(rows, office_zone(app_) if rows else "UTC"))
         print_unreachable(app_, rows)
 
 

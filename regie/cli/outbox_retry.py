@@ -1,4 +1,5 @@
-"""`regie outbox retry (--key KEY… | --all-dead) [--yes]`: give dead messages fresh attempts;
+"""`regie outbox retry (--key KEY… | --all-dead | --all-failed) [--yes]`: give dead messages
+fresh attempts, make failed ones (waiting for their back-off) due now;
 `regie outbox mark-sent KEY… [--yes]`: messages that went out before a restore, marked as sent.
 
 `regie outbox` lists the outbox with options only, so a first argument ``retry`` or
@@ -30,41 +31,62 @@ def retry(
         typer.Option(
             "--key",
             metavar="KEY",
-            help="A dead message's key (`regie outbox --status dead`); repeat.",
+            help="A dead or failed message's key (`regie outbox --status dead`, "
+            "`--status failed`); repeat.",
         ),
     ] = None,
     all_dead: Annotated[bool, typer.Option("--all-dead", help="Every dead message.")] = False,
+    all_failed: Annotated[
+        bool,
+        typer.Option("--all-failed", help="Every failed message waiting for a later attempt."),
+    ] = False,
     yes: Annotated[
         bool, typer.Option("--yes", help="Retry now; without it nothing changes (a dry run).")
     ] = False,
 ) -> None:
-    """Put dead messages back in the queue with fresh attempts; the next `regie send` (or
-    cycle) sends them. Recorded with the operator (event regie.outbox.retried)."""
+    """Put messages back in the queue; the next `regie send` (or cycle) sends them. A dead
+    message gets fresh attempts; a failed one, waiting for its back-off (after an outage: up to
+    12 hours), is due at once, its attempts kept. A sent message is never sent again. Recorded
+    with the operator (event regie.outbox.retried)."""
     from regie.services import office_day, utcnow
     from store import outbox
 
-    if bool(key) == all_dead:
-        raise InvalidInput("outbox retry: give --key KEY (repeatable) or --all-dead")
+    if bool(key) == (all_dead or all_failed):
+        raise InvalidInput(
+            "outbox retry: give --key KEY (repeatable), or --all-dead and/or --all-failed"
+        )
     app = _app(delivery=False)
     app.ensure_schema()
     plan_id = app.programme_id()
     with app.session() as session, session.begin():
-        dead = outbox.dead_keys(session, plan_id)
-        wanted = dead if all_dead else list(dict.fromkeys(key or ()))
-        unknown = [k for k in wanted if k not in set(dead)]
-        if unknown:
-            raise InvalidInput(f"outbox retry: not a dead message: {', '.join(unknown)}")
-        if not wanted:
-            typer.echo("no dead messages")
-            return
+        if key:
+            wanted = list(dict.fromkeys(key))
+            found = outbox.statuses(session, plan_id, wanted)
+            retriable = set(outbox.dead_keys(session, plan_id, statuses=outbox.RETRIABLE))
+            refused = [
+                f"{k} ({found.get(k, 'not in the outbox')})" for k in wanted if k not in retriable
+            ]
+            if refused:
+                raise InvalidInput(
+                    f"outbox retry: not a dead or failed message: {', '.join(refused)}"
+                )
+        else:
+            chosen = (("dead",) if all_dead else ()) + (("failed",) if all_failed else ())
+            wanted = outbox.dead_keys(session, plan_id, statuses=chosen)
+            if not wanted:
+                typer.echo(f"no {' or '.join(chosen)} messages")
+                return
         if not yes:
-            typer.echo(f"would retry {len(wanted)} dead message(s): {_listed(wanted)}")
+            typer.echo(f"would retry {len(wanted)} message(s): {_listed(wanted)}")
             typer.echo("dry run: nothing changed (add --yes to retry)")
             return
         # Who retries is recorded: the operator (`regie --operator`, REGIE_OPERATOR, OS login).
         now = utcnow()
-        revived = outbox.revive(session, plan_id, wanted, now=now, day=office_day(app, now))
-    typer.echo(f"retrying {len(revived)} message(s): {_listed(revived)}")
+        revived, due = outbox.retry(session, plan_id, wanted, now=now, day=office_day(app, now))
+    if revived:
+        typer.echo(f"retrying {len(revived)} message(s): {_listed(revived)}")
+    if due:
+        typer.echo(f"due now, attempts kept: {len(due)} failed message(s): {_listed(due)}")
     typer.echo("recorded (regie.outbox.retried); `regie send` delivers them")
 
 
@@ -147,8 +169,8 @@ class OutboxCommand(typer.core.TyperCommand):
             formatter.write_dl(
                 [
                     (
-                        "regie outbox retry (--key KEY… | --all-dead) [--yes]",
-                        "give dead messages fresh attempts",
+                        "regie outbox retry (--key KEY… | --all-dead | --all-failed) [--yes]",
+                        "give dead messages fresh attempts, send failed ones at the next send",
                     ),
                     (
                         "regie outbox mark-sent KEY… [--yes]",

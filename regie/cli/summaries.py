@@ -73,6 +73,27 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
             + (f", not sent: {sent['in_round']} {IN_ROUND_WHY}" if sent.get("in_round") else "")
         )
         print_failures(sent)
+        print_waiting(sent, app)
+
+
+def print_waiting(sent: dict[str, Any], app: App) -> None:
+    """How many failed messages wait for a later attempt and when the first is tried: after an
+    outage a message can wait hours for its back-off (walk31 4)."""
+    from datetime import datetime
+
+    from governance.clock import utcnow
+    from regie.history import office_time
+    from regie.services import office_zone
+
+    count = sent.get("waiting") or 0
+    if not count:
+        return
+    when = datetime.fromisoformat(sent["next_attempt"]) if sent.get("next_attempt") else None
+    due = "due now" if when is None or when <= utcnow() else office_time(when, office_zone(app))
+    typer.echo(
+        f"  waiting for a later attempt: {count} message(s), next attempt {due}; "
+        "to send them at the next send: `regie outbox retry --all-failed --yes`"
+    )
 
 
 def print_meetings(meetings: dict[str, Any]) -> None:

@@ -188,10 +188,12 @@ def stage_words(stage: str, on: date, calendar: WorkCalendar | None = None) -> s
     return f"reminder (stage {stage})"
 
 
-def outbox_table(rows: list[Any]) -> Table:
-    """The outbox; a reason as stored in the notifier's words, shown in English."""
+def outbox_table(rows: list[Any], zone: str) -> Table:
+    """The outbox; a reason as stored in the notifier's words, shown in English; a failed
+    message's next attempt in the office's time ``zone``."""
     from rich.table import Table
 
+    from regie.history import office_time
     from regie.reasons import in_english
 
     table = Table(title="Outbox")
@@ -205,9 +207,19 @@ def outbox_table(rows: list[Any]) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
-            in_english(r.last_error) if r.last_error else _late(r),
+            _next_attempt(
+                in_english(r.last_error) if r.last_error else _late(r),
+                office_time(r.next_attempt_at, zone) if r.status == "failed" else "",
+            ),
         )
     return table
+
+
+def _next_attempt(reason: str, when: str) -> str:
+    """A failed message's reason and when it is tried again (`regie outbox retry`: now)."""
+    if not when:
+        return reason
+    return f"{reason}; next attempt {when}" if reason else f"next attempt {when}"
 
 
 def _late(row: Any) -> str:
@@ -278,6 +290,12 @@ def outbox_json(
             "last_error": r.last_error,
             "reason": in_english(r.last_error) if r.last_error else None,
             "unreachable": why.get(r.recipient) if r.status != "sent" else None,
+            # A failed message's next attempt (UTC); None for any other status.
+            "next_attempt_at": (
+                r.next_attempt_at.isoformat()
+                if r.status == "failed" and r.next_attempt_at
+                else None
+            ),
         }
         for r in rows
     ]

@@ -225,6 +225,25 @@ def test_db_commands_up_down_and_current(home: dict[str, str]) -> None:
     assert "run `regie db upgrade`" in regie("db", "current", env=home).out
 
 
+def test_db_upgrade_and_downgrade_take_the_revision_in_either_form(home: dict[str, str]) -> None:
+    """walk31 11: `db upgrade 0020` as `db downgrade 0020`; `--revision` for both (the older
+    forms keep working)."""
+    assert regie("db", "upgrade", "0020", env=home).out.strip().endswith("→ 0020")
+    down = regie("db", "downgrade", "--revision", "0010", "--yes", env=home)
+    assert down.code == 0 and down.out.strip().endswith("→ 0010"), down.out + down.err
+    assert regie("db", "upgrade", "--revision", "0020", env=home).out.strip().endswith("→ 0020")
+    assert regie("db", "downgrade", "0010", "--yes", env=home).out.strip().endswith("→ 0010")
+    for args, line in (
+        (("upgrade", "0020", "--revision", "0019"), "two revisions given"),
+        (("downgrade", "--yes"), "give the target revision"),
+        (("downgrade", "--revision", "base"), "add --yes to confirm"),
+    ):
+        refused = regie("db", *args, env=home)
+        assert refused.code == 2 and line in refused.err, (args, refused.err)
+        assert len(refused.err.strip().splitlines()) == 1
+    assert regie("db", "upgrade", "0010", "--revision", "0010", env=home).code == 0  # the same
+
+
 @pytest.mark.postgres
 def test_postgres_needs_an_explicit_upgrade_then_syncs(
     home: dict[str, str], postgres_url: str

@@ -92,7 +92,16 @@ def test_bad_restores_are_one_line_and_change_nothing(regie_home: Path, tmp_path
 def test_a_restore_by_other_means_is_recorded(tmp_path: Path, migrated_url: str) -> None:
     env = {**ENV, "REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url}
     assert regie("sync", env=env).code == 0
-    said = regie("--operator", "d.dba", "db", "restore", "regie-2025-06-01.dump", "--record-only",
+    missing = regie("db", "restore", str(tmp_path / "regie-2025-06-01.dmup"), "--record-only",
+                    env=env)  # fmt: skip
+    assert missing.code == 2 and missing.out == "", missing.out
+    assert "regie-2025-06-01.dmup: no such file" in missing.err, missing.err
+    assert len(missing.err.splitlines()) == 1 and not _events(env, "regie.db.restored")
+    shown = " ".join(regie("db", "restore", "--help", env=env).out.replace("│", " ").split())
+    assert "in the office's time zone — REGIE_TIMEZONE, else the plan's — unless" in shown, shown
+    dump = tmp_path / "regie-2025-06-01.dump"
+    dump.write_bytes(b"PGDMP")  # pg_dump's custom format, restored by other means
+    said = regie("--operator", "d.dba", "db", "restore", str(dump), "--record-only",
                  "--made-at", "2025-06-01T02:00Z", env=env)  # fmt: skip
     assert said.code == 0, said.err
     assert "recorded the restore from regie-2025-06-01.dump (backup made 2025-06-01T02:00:00" in (

@@ -182,3 +182,70 @@ def test_after_a_restore_the_cycle_queues_without_sending_and_mark_sent_keeps_th
             sa.select(EventRow).where(EventRow.name == "regie.outbox.marked_sent")
         ).all()
     assert [(e.payload["messages"], e.payload["by"]) for e in events] == [([gone], "beheerder")]
+
+
+def test_after_an_outage_a_failed_message_is_said_waiting_and_outbox_retry_sends_it_now(
+    env: dict[str, str], relay: SmtpServer
+) -> None:
+    """walk31, finding 4: once the relay is back, the message tried during the outage waits for
+    its back-off (up to 12 h); `regie send` says how many wait and when the next is tried,
+    `regie outbox` shows each one's next attempt, and `regie outbox retry` makes it due now —
+    without ever sending a sent message again."""
+    from regie.history import office_time
+    from regie.services import office_zone
+
+    app = _app(env)  # the relay is down
+    queued = deadline_check(app, DAY).queued
+    send_reminders(app)  # the first message tried and failed; the rest wait untried
+    [key] = [k for k, r in outbox_rows(app).items() if r.status == "failed"]
+    with app.session() as session, session.begin():  # the back-off after a long outage
+        session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.key == key)
+            .values(next_attempt_at=utcnow() + timedelta(hours=12))
+        )
+    due = outbox_rows(app)[key].next_attempt_at
+    assert due is not None
+
+    with relay:
+        sent = regie("send", env=env)
+        assert sent.code == 0, sent.out + sent.err
+        assert f"email: {len(queued) - 1} sent, 0 failed" in sent.out
+        shown = office_time(due, office_zone(app))
+        assert f"waiting for a later attempt: 1 message(s), next attempt {shown}" in sent.out
+        assert "regie outbox retry --all-failed --yes" in sent.out
+
+        listed = json.loads(regie("outbox", "--format", "json", env=env).out)
+        by_key = {r["key"]: r for r in listed}
+        assert by_key[key]["status"] == "failed"
+        assert by_key[key]["next_attempt_at"] == due.isoformat()
+        assert {r["next_attempt_at"] for k, r in by_key.items() if k != key} == {None}
+        table = regie("outbox", "--status", "failed", env=env)
+        assert f"next attempt {shown}" in " ".join(table.out.split()), table.out
+
+        # A sent message is refused, with its status: it never goes out twice.
+        other = next(k for k in queued if k != key)
+        refused = regie("outbox", "retry", "--key", other, "--yes", env=env)
+        assert refused.code == 2 and f"{other} (sent)" in refused.err, refused.err
+        dry = regie("outbox", "retry", "--all-failed", env=env)
+        assert dry.code == 0 and f"would retry 1 message(s): {key}" in dry.out, dry.err
+        assert outbox_rows(app)[key].next_attempt_at == due
+        done = regie("outbox", "retry", "--key", key, "--yes", env=env)
+        assert done.code == 0, done.err
+        assert f"due now, attempts kept: 1 failed message(s): {key}" in done.out
+        row = outbox_rows(app)[key]
+        assert (row.status, row.attempts) == ("failed", 1)
+
+        again = regie("send", env=env)
+        assert again.code == 0, again.out + again.err
+        assert "email: 1 sent, 0 failed" in again.out and "waiting" not in again.out
+        assert regie("outbox", "retry", "--all-failed", "--yes", env=env).out.startswith(
+            "no failed messages"
+        )
+        delivered = Counter(m["X-Regie-Key"] for m in relay.mails())
+        assert delivered == Counter(queued)  # each exactly once
+    with app.session() as session:
+        events = session.scalars(
+            sa.select(EventRow).where(EventRow.name == "regie.outbox.retried")
+        ).all()
+    assert [(e.payload["due_now"], e.payload["by"]) for e in events] == [([key], "beheerder")]
