@@ -24,3 +24,13 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 12: ``reminders.new_date_max_years`` (a field of the pickled policy).
 #: 13: ``organisations[].short_name`` (a field of the pickled organisation).
 PARSER_VERSION = 13
+
+#: The version that added each check refusing a plan an earlier version accepted. A plan text
+#: kept with an archived report is read without the checks added after the version that hashed
+#: it (``parse_plan(..., accepted_by=v)``): a stricter parser must not make an intact archive
+#: unreadable; the plan file itself is always checked with every one (review9 3). A new check
+#: that refuses what was accepted raises PARSER_VERSION and is named here with it.
+#: 13: an organisation's ``name`` and ``short_name`` are one line.
+ONE_LINE_ORGANISATION_NAMES = 13
+#: 13: no two organisations are shown alike (``short_name``, else ``name``).
+DISTINCT_ORGANISATION_LABELS = 13

@@ -337,10 +337,18 @@ def parse_recorded_until(value: str | None, option: str = "--recorded-until") ->
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+class KeptPlanUnreadable(Exception):
+    """The plan text kept with an archived report cannot be read as the plan it was made from;
+    ``str()`` says why, in one line."""
+
+
 def kept_plan(app: App, sha256: str | None) -> Plan | None:
     """The plan an archived report was made from, parsed from the text kept with it (None when
     none was kept: a report archived before migration 0019, or a plan file that changed while
-    the report was made)."""
+    the report was made). The text is read with the checks of the parser version that accepted
+    it: a check added later must not make an intact archive unreadable (review9 3).
+    :class:`KeptPlanUnreadable` when the kept text is not that plan or cannot be read: the
+    rebuild must not fall back to today's plan file and call an intact archive different."""
     from governance.planfile import PlanInvalid, parse_plan
     from store.reports_repo import ReportsRepository
 
@@ -353,11 +361,22 @@ def kept_plan(app: App, sha256: str | None) -> Plan | None:
     data, path = found
     try:
         text = data.decode("utf-8-sig")
-        plan = parse_plan(text, path or "<kept plan>")
-    except (PlanInvalid, UnicodeDecodeError):  # a newer parser refuses it: not the same plan
-        return None
-    if plan.source_hash != sha256 and not _hashed_by_an_earlier_parser(text, sha256):
-        return None
+    except UnicodeDecodeError:
+        raise KeptPlanUnreadable("its kept plan text is not UTF-8") from None
+    accepted_by = _parser_that_hashed(text, sha256)
+    if accepted_by is None:
+        raise KeptPlanUnreadable(
+            "its kept plan text does not give its plan's hash under this Regie's plan parser "
+            "or an earlier one (made by a newer Regie?)"
+        )
+    try:
+        plan = parse_plan(text, path or "<kept plan>", accepted_by=accepted_by)
+    except PlanInvalid as exc:
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        first = str(exc.problems[0]) if exc.problems else "refused"
+        raise KeptPlanUnreadable(
+            f"the plan parser refuses its kept plan text: {first}{more}"
+        ) from None
     from governance.clock import utcnow
     from regie.holiday_cache import load_plan_holidays
 
@@ -366,18 +385,23 @@ def kept_plan(app: App, sha256: str | None) -> Plan | None:
     return plan
 
 
-def _hashed_by_an_earlier_parser(text: str, sha256: str) -> bool:
-    """``sha256`` is this text's hash under an earlier parser version (a plan's hash names the
-    parser too): the kept text is still the one the report was made from. A parser change adds
-    fields or checks; it does not change what an accepted plan says, so the text parsed today
-    is that plan (owner names, the programme's end), not today's plan file (review8 1)."""
+def _parser_that_hashed(text: str, sha256: str) -> int | None:
+    """The parser version under which ``sha256`` is this text's hash (a plan's hash names the
+    parser too), newest first; None when none does. A parser change adds fields or checks; it
+    does not change what an accepted plan says, so the text parsed today with the checks of
+    that version is that plan (owner names, the programme's end), not today's plan file
+    (review8 1)."""
     import hashlib
 
     from governance.planfile.load import PARSER_VERSION  # the version parse_plan hashes with
 
-    return any(
-        hashlib.sha256(f"{v}\n{text}".encode("utf-8", "surrogatepass")).hexdigest() == sha256
-        for v in range(1, PARSER_VERSION)
+    return next(
+        (
+            v
+            for v in range(PARSER_VERSION, 0, -1)
+            if hashlib.sha256(f"{v}\n{text}".encode("utf-8", "surrogatepass")).hexdigest() == sha256
+        ),
+        None,
     )
 
 
@@ -402,7 +426,13 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
             f"archived report {report_id} has no data cut-off (made before it was recorded): "
             "give --recorded-until"
         )
-    plan = kept_plan(app, report.plan_sha256)
+    try:
+        plan = kept_plan(app, report.plan_sha256)
+    except KeptPlanUnreadable as exc:
+        sha = (report.plan_sha256 or "")[:12]
+        raise InvalidInput(
+            f"archived report {report_id} ({report.kind}, plan {sha}) cannot be made again: {exc}"
+        ) from None
     source = "kept" if plan is not None else "current"
     plan = plan or app.load_plan()
     p = {k: str(v) for k, v in (report.parameters or {}).items()}

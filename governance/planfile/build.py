@@ -13,6 +13,7 @@ from ruamel.yaml.nodes import MappingNode, Node
 
 from governance.clock import known_timezone
 from governance.office_names import OFFICE_ARTICLES
+from governance.parser_version import DISTINCT_ORGANISATION_LABELS, PARSER_VERSION
 from governance.periods import DEFAULT_SEASONS, Season
 from governance.plan import (
     CalendarConfig,
@@ -114,8 +115,11 @@ _COUNTRY = re.compile(r"[A-Za-z]{2}")
 _CONTACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
 
 
-def build_plan(root: Node, path: str, problems: Problems) -> Plan | None:
-    """The plan, or None when anything is wrong (then ``problems`` says what)."""
+def build_plan(
+    root: Node, path: str, problems: Problems, accepted_by: int = PARSER_VERSION
+) -> Plan | None:
+    """The plan, or None when anything is wrong (then ``problems`` says what). ``accepted_by``:
+    see :func:`governance.planfile.parse_plan`."""
     if not isinstance(root, MappingNode):
         problems.add(
             root,
@@ -134,7 +138,9 @@ def build_plan(root: Node, path: str, problems: Problems) -> Plan | None:
     programme = _programme(top, problems)
     calendar = _calendar(top, problems)
     reminders = _reminders(top, problems)
-    organisations = _organisations(top, problems)
+    organisations = _organisations(
+        top, problems, distinct=accepted_by >= DISTINCT_ORGANISATION_LABELS
+    )
     org_ids = [o.id for o in organisations]
     contacts = _contacts(top, org_ids, problems)
     bodies = _governance(top, org_ids, problems)
@@ -362,7 +368,7 @@ def _known_org(ref: str, node: Node, org_ids: list[str], where: str, problems: P
         problems.add(node, f"unknown organisation {shown(ref)} in {where}{suggest(ref, org_ids)}")
 
 
-def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
+def _organisations(top: Fields, problems: Problems, *, distinct: bool) -> tuple[Organisation, ...]:
     out: list[Organisation] = []
     seen: dict[str, Node] = {}
     shown_as: dict[str, Node] = {}  # how readers see each owner: two alike cannot be told apart
@@ -377,7 +383,7 @@ def _organisations(top: Fields, problems: Problems) -> tuple[Organisation, ...]:
         )
         out.append(org)
         where = f.value("short_name" if org.short_name else "name")
-        if org.label and where is not None:
+        if distinct and org.label and where is not None:
             if org.label in shown_as:
                 first = shown_as[org.label].start_mark.line + 1
                 problems.add(

@@ -53,10 +53,14 @@ class PlanInvalid(Exception):
         self.problems = problems
 
 
-def parse_plan(text: str, path: str = "<plan>") -> Plan:
-    """The plan in ``text``; ``path`` is only used to name the file in problems."""
+def parse_plan(text: str, path: str = "<plan>", *, accepted_by: int | None = None) -> Plan:
+    """The plan in ``text``; ``path`` is only used to name the file in problems.
+
+    ``accepted_by``: the parser version that accepted the text (a plan kept with an archived
+    report): the checks added after it are not made (see ``governance.parser_version``). The
+    hash is today's parser's either way."""
     problems = Problems(path)
-    plan = _parse(text, problems)
+    plan = _parse(text, problems, PARSER_VERSION if accepted_by is None else accepted_by)
     if plan is None or problems:
         raise PlanInvalid(problems.sorted())
     digest = hashlib.sha256(
@@ -173,7 +177,7 @@ def _decode(data: bytes, problems: Problems) -> str | None:
         return None
 
 
-def _parse(text: str, problems: Problems) -> Plan | None:
+def _parse(text: str, problems: Problems, accepted_by: int) -> Plan | None:
     if "\0" in text:
         problems.add(None, "is not a text file (it contains NUL characters)")
         return None
@@ -182,8 +186,8 @@ def _parse(text: str, problems: Problems) -> Plan | None:
         if not problems:
             problems.add(None, "is empty: a plan needs schema, programme, organisations and steps")
         return None
-    check_text_safety(root, problems)
-    return build_plan(root, problems.path, problems)
+    check_text_safety(root, problems, accepted_by)
+    return build_plan(root, problems.path, problems, accepted_by)
 
 
 def _compose(text: str, problems: Problems) -> Node | None:

@@ -21,6 +21,7 @@ import re
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from governance.characters import BIDI, CONTROL, codepoint
+from governance.parser_version import ONE_LINE_ORGANISATION_NAMES, PARSER_VERSION
 from governance.planfile.nodes import Problems, key_name, shown
 
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
@@ -46,24 +47,35 @@ ONE_LINE_FIELDS = {
     ("steps", "title"),
 }
 
+#: One-line fields that a later parser version made so (the others always were): a plan text
+#: accepted before is read as it was (see :mod:`governance.parser_version`).
+_ONE_LINE_SINCE = {
+    ("organisations", "name"): ONE_LINE_ORGANISATION_NAMES,
+    ("organisations", "short_name"): ONE_LINE_ORGANISATION_NAMES,
+}
 
-def check_text_safety(root: Node, problems: Problems) -> None:
-    _walk(root, section="", key="", problems=problems)
+
+def check_text_safety(root: Node, problems: Problems, accepted_by: int = PARSER_VERSION) -> None:
+    """``accepted_by``: see :func:`governance.planfile.parse_plan`."""
+    one_line = {f for f in ONE_LINE_FIELDS if _ONE_LINE_SINCE.get(f, 0) <= accepted_by}
+    _walk(root, section="", key="", problems=problems, one_line=one_line)
 
 
-def _walk(node: Node, *, section: str, key: str, problems: Problems) -> None:
+def _walk(
+    node: Node, *, section: str, key: str, problems: Problems, one_line: set[tuple[str, str]]
+) -> None:
     if isinstance(node, MappingNode):
         for k, v in node.value:
             name = key_name(k) or ""
-            _walk(v, section=section or name, key=name, problems=problems)
+            _walk(v, section=section or name, key=name, problems=problems, one_line=one_line)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            _walk(item, section=section, key=key, problems=problems)
+            _walk(item, section=section, key=key, problems=problems, one_line=one_line)
     elif isinstance(node, ScalarNode) and isinstance(node.value, str):
-        _check(node, section, key, problems)
+        _check(node, section, key, problems, (section, key) in one_line)
 
 
-def _check(node: ScalarNode, section: str, key: str, problems: Problems) -> None:
+def _check(node: ScalarNode, section: str, key: str, problems: Problems, one_line: bool) -> None:
     text = str(node.value)
     bidi = BIDI.search(text)
     if bidi:
@@ -72,7 +84,6 @@ def _check(node: ScalarNode, section: str, key: str, problems: Problems) -> None
             f"'{key}' contains the invisible direction-changing character "
             f"{codepoint(bidi.group())}: it makes the text read differently; remove it",
         )
-    one_line = (section, key) in ONE_LINE_FIELDS
     if one_line and _LINE_BREAK.search(text):
         hint = " (a folded '>' keeps one at the end: write '>-')"
         problems.add(node, f"'{key}' must be one line, but contains a line break{hint}")
