@@ -104,7 +104,10 @@ class Router:
         if tried is not None:
             # This message used its attempt; the batch stops only when no channel is left.
             if all(n.channel in self.down for n in self.notifiers):
-                raise tried
+                if len(self.down) == 1:
+                    raise tried
+                every = "; ".join(self.down.values())  # each channel's reason, said once
+                raise ChannelDown(every, maybe_delivered=tried.maybe_delivered)
             raise NotifierError(tried.note or str(tried))
         if waits:
             raise Postponed("; ".join(f"{c}: {why}" for c, why in self.down.items()))
