@@ -39,8 +39,20 @@ class Bounced(Unreachable):
 
 
 class ChannelDown(NotifierError):
-    """The channel itself refuses service (bad credentials, server gone): stop the batch, as
-    every other message would fail the same way. The text is one line, without secrets."""
+    """The channel itself refuses service (bad credentials, server gone or not answering): stop
+    the batch, as every other message would fail the same way. The text is one line, without
+    secrets. ``maybe_delivered``: the message may have reached its recipient all the same (a
+    post that timed out after it was sent), so no other channel may carry it (nothing twice);
+    otherwise it clearly did not, and the router hands it to the next channel that reaches."""
+
+    def __init__(self, reason: str | Note, *, maybe_delivered: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_delivered = maybe_delivered
+
+
+class Postponed(NotifierError):
+    """Not tried: the message's channel went down earlier in this batch (and no other channel
+    may carry it). It goes back to the queue untried, without using up an attempt."""
 
 
 class SenderRefused(ChannelDown):

@@ -6,6 +6,12 @@ the address) hands over to the next one, and the delivery says so. A contact no 
 fails with :class:`Unreachable` — recorded in the outbox, never silently dropped; with
 :class:`Refused` when a channel's server refused the message for good (the outbox gives it up
 at once).
+
+A channel that is down (:class:`ChannelDown`: Slack or the mail server not reachable, bad
+credentials) is not tried again in this batch. The message that found it down goes to the next
+channel only when it clearly did not reach its contact (and no earlier attempt may have): an
+unclear post is never duplicated by another channel. Messages that no channel still up may
+carry wait, untried (:class:`Postponed`); with every channel down the batch stops.
 """
 
 from __future__ import annotations
@@ -16,10 +22,14 @@ from dataclasses import replace
 
 from notifications.base import (
     Bounced,
+    ChannelDown,
     Delivery,
     Message,
     Notifier,
+    NotifierError,
+    Postponed,
     Refused,
+    SenderRefused,
     Unreachable,
     batch,
     can_reach,
@@ -37,6 +47,8 @@ class Router:
         self.preferred = dict(preferred)  # contact id → channel
         self.channel = ",".join(n.channel for n in self.notifiers)
         self.workers = max(workers(n) for n in self.notifiers)
+        #: channel → why it is down, for the rest of this router's batch (first reason kept)
+        self.down: dict[str, str] = {}
 
     def order(self, message: Message) -> list[Notifier]:
         first = message.metadata.get("channel") or self.preferred.get(message.recipient)
@@ -55,13 +67,31 @@ class Router:
     def send(self, message: Message) -> Delivery:
         skipped: list[str] = []
         refused = bounced = False
+        waits = False  # a channel that reaches the contact is down: the message can wait
+        tried: ChannelDown | None = None  # this message found its channel down
         for notifier in self.order(message):
             if not can_reach(notifier, message):
                 why = note(_CANNOT_REACH.get(notifier.channel, NoteCode.CANNOT_REACH))
                 skipped.append(f"{notifier.channel}: {why}")
                 continue
+            down = self.down.get(notifier.channel)
+            if down is not None:
+                waits = True
+                if message.attempt > 1:  # an earlier attempt may have reached them there
+                    break
+                skipped.append(f"{notifier.channel}: {down}")
+                continue
             try:
                 delivery = notifier.send(message)
+            except SenderRefused:
+                raise  # our sender address: the send loop keeps the message and stops
+            except ChannelDown as exc:
+                self.down.setdefault(notifier.channel, str(exc))
+                tried = exc
+                if exc.maybe_delivered or message.attempt > 1:
+                    break  # it may have arrived: no second copy by another channel
+                skipped.append(f"{notifier.channel}: {exc}")
+                continue
             except Unreachable as exc:
                 skipped.append(f"{notifier.channel}: {exc}")
                 refused = refused or isinstance(exc, Refused)
@@ -71,6 +101,16 @@ class Router:
                 via = note(NoteCode.SENT_VIA, skipped="; ".join(skipped), channel=delivery.channel)
                 delivery = replace(delivery, note=str(via))
             return delivery
+        if tried is not None:
+            # This message used its attempt; the batch stops only when no channel is left.
+            if all(n.channel in self.down for n in self.notifiers):
+                if len(self.down) == 1:
+                    raise tried
+                every = "; ".join(self.down.values())  # each channel's reason, said once
+                raise ChannelDown(every, maybe_delivered=tried.maybe_delivered)
+            raise NotifierError(tried.note or str(tried))
+        if waits:
+            raise Postponed("; ".join(f"{c}: {why}" for c, why in self.down.items()))
         # A server's refusal for good, and no other channel that reaches: given up at once;
         # a bouncing address and no other channel: it waits for a new address.
         error = Refused if refused else Bounced if bounced else Unreachable

@@ -185,7 +185,12 @@ class SlackNotifier:
     def send(self, message: Message) -> Delivery:
         if not has_blocks(message.kind):  # checked first: nothing is looked up or opened
             raise Unreachable(note(NoteCode.NOT_BY_SLACK, kind=message.kind))
-        channel = self.conversation(message)
+        try:
+            channel = self.conversation(message)
+        except _Offline as exc:
+            # Slack cannot be reached: every other message would wait for it the same way, and
+            # nothing of this one was posted yet, so another channel may carry it.
+            raise ChannelDown(self._offline(exc)) from None
         if message.attempt > 1:
             found = self.find_posted(channel, message)
             if found:
@@ -198,6 +203,7 @@ class SlackNotifier:
         blocks = digest_blocks(message)
         text = fallback_text(message)
         last = ""
+        sent = False  # whether a post may have reached Slack (not only failed to connect)
         for attempt in range(1, POST_TRIES + 1):
             self.pacer.wait(channel)
             try:
@@ -212,6 +218,7 @@ class SlackNotifier:
                 )
             except _Unclear as exc:
                 last = str(exc)
+                sent = sent or not (isinstance(exc, _Offline) and exc.unsent)
             else:
                 if answer.get("ok"):
                     return str(answer["ts"])
@@ -223,15 +230,19 @@ class SlackNotifier:
                 if answer.status_code < 500:  # a clear refusal: nothing was posted
                     raise NotifierError(f"{POST}: {error}")
                 last = f"{POST}: HTTP {answer.status_code} {error or ''}".strip()
-            found = self.find_posted(channel, message)
+            found = self.find_posted(channel, message, posted_maybe=sent)
             if found:
                 return found
             if attempt > 1:  # the first retry waits only for the pacer; then back off
                 self.sleep(min(0.25 * 2.0 ** (attempt - 2), 2.0))
         raise NotifierError(note(NoteCode.POST_FAILED, method=POST, tries=POST_TRIES, last=last))
 
-    def find_posted(self, channel: str, message: Message) -> str | None:
-        """The ts of an earlier post of this message in ``channel``, if any."""
+    def find_posted(
+        self, channel: str, message: Message, *, posted_maybe: bool = True
+    ) -> str | None:
+        """The ts of an earlier post of this message in ``channel``, if any. Slack out of
+        reach: :class:`ChannelDown`, the post counted as maybe delivered unless ``posted_maybe``
+        is false (this send's posts never left, and no earlier attempt could have posted)."""
         oldest = message.queued_at.timestamp() - 60 if message.queued_at else None
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
@@ -242,6 +253,9 @@ class SlackNotifier:
                 args["cursor"] = cursor
             try:
                 answer = self._call("conversations.history", **args)
+            except _Offline as exc:
+                maybe = posted_maybe or message.attempt > 1
+                raise ChannelDown(self._offline(exc), maybe_delivered=maybe) from None
             except _Unclear as exc:
                 raise NotifierError(f"conversations.history: {exc}") from None
             if not answer.get("ok"):
@@ -263,6 +277,9 @@ class SlackNotifier:
             raise NotifierError(f"auth.test: {answer.get('error')}")
         return f"{answer.get('user')} in {answer.get('team')}"
 
+    def _offline(self, exc: _Offline) -> str:
+        return f"Slack ({self.client.base_url}) not reachable: {exc}"
+
     def _call(self, method: str, **kwargs: Any) -> Any:
         """One Web API call; fatal errors raise ChannelDown, unclear ones ``_Unclear``."""
         from slack_sdk.errors import SlackApiError
@@ -281,7 +298,12 @@ class SlackNotifier:
                 raise _Unclear(f"HTTP {response.status_code}") from None
             return response
         except (OSError, TimeoutError) as exc:  # dropped connection, refused, timed out
-            raise _Unclear(f"{method}: {type(exc).__name__}: {exc}") from None
+            from urllib.error import URLError
+
+            # URLError: the request could not be sent (refused, name unknown, no route);
+            # anything later (a timeout waiting for the answer) may follow a post.
+            unsent = isinstance(exc, URLError)
+            raise _Offline(f"{method}: {type(exc).__name__}: {exc}", unsent=unsent) from None
 
 
 def _same(payload: dict[str, Any], message: Message) -> bool:
@@ -294,6 +316,15 @@ def _same(payload: dict[str, Any], message: Message) -> bool:
 
 class _Unclear(NotifierError):
     """Slack did not answer clearly (5xx, dropped connection): a post may or may not exist."""
+
+
+class _Offline(_Unclear):
+    """No answer at all: the connection failed or timed out. ``unsent``: the request itself
+    could not be sent, so nothing was posted by it."""
+
+    def __init__(self, reason: str, *, unsent: bool) -> None:
+        super().__init__(reason)
+        self.unsent = unsent
 
 
 def web_client(token: str, base_url: str, *, timeout: int = 30, retries: int = 2) -> WebClient:

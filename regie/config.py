@@ -58,6 +58,11 @@ class Settings:
     #: REGIE_CYCLE_LOCK_WAIT: seconds a Prefect flow run waits for the cycle's lock held by
     #: another cycle (0: fails at once, as `regie cycle` does).
     cycle_lock_wait: float = DEFAULT_CYCLE_LOCK_WAIT
+    #: REGIE_LOG_LEVEL: the least level `regie serve` and `regie slack listen` log (Regie's and
+    #: the web server's loggers; other libraries stay at WARNING: their debug lines may hold
+    #: tokens). REGIE_LOG_FORMAT: ``text`` lines or ``json``, an object a line.
+    log_level: str = "WARNING"
+    log_format: str = "text"
 
     def require_secret_key(self) -> str:
         """The signing key, or one clear line when it is missing, too short or too easy to
@@ -253,6 +258,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
     connect_timeout = _connect_timeout(env.get("REGIE_DB_CONNECT_TIMEOUT"), problems)
     give_up_hours = _give_up_hours(env.get("REGIE_OUTBOX_GIVE_UP_HOURS"), problems)
     lock_wait = _cycle_lock_wait(env.get("REGIE_CYCLE_LOCK_WAIT"), problems)
+    log_level, log_format = _logging(env, problems)
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -274,6 +280,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         db_connect_timeout=connect_timeout,
         outbox_give_up_hours=give_up_hours,
         cycle_lock_wait=lock_wait,
+        log_level=log_level,
+        log_format=log_format,
         notifiers=notifiers,
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
@@ -282,6 +290,24 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         home_given=bool(env.get("REGIE_HOME")),
         base_url_given=bool((env.get("REGIE_BASE_URL") or "").strip()),
     )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
+
+
+def _logging(env: Mapping[str, str], problems: list[str]) -> tuple[str, str]:
+    """REGIE_LOG_LEVEL (default warning) and REGIE_LOG_FORMAT (default text), checked."""
+    level = (env.get("REGIE_LOG_LEVEL") or "warning").strip().upper()
+    if level not in LOG_LEVELS:
+        shown = ", ".join(x.lower() for x in LOG_LEVELS)
+        problems.append(f"REGIE_LOG_LEVEL: {env.get('REGIE_LOG_LEVEL')!r} is not one of {shown}")
+        level = "WARNING"
+    form = (env.get("REGIE_LOG_FORMAT") or "text").strip().lower()
+    if form not in LOG_FORMATS:
+        problems.append(f"REGIE_LOG_FORMAT: {env.get('REGIE_LOG_FORMAT')!r} is not text or json")
+        form = "text"
+    return level, form
 
 
 #: The longest REGIE_DB_LOCK_TIMEOUT: a day (PostgreSQL takes at most 2^31 - 1 ms).

@@ -505,6 +505,8 @@ def send_reminders(
     from notifications.base import (
         Bounced,
         ChannelDown,
+        NotifierError,
+        Postponed,
         Refused,
         SenderRefused,
         Unreachable,
@@ -575,6 +577,10 @@ def send_reminders(
                 row = readdressed(app, plan_id, checked, addresses)
             delivery = notifier.send(message_from_outbox(with_links(row), plan_id))
         except Exception as exc:  # one bad message must not strand the batch
+            if isinstance(exc, Postponed):
+                # Its channel went down earlier in this batch: untried, no attempt used.
+                release(row)
+                return
             reason = failure_reason(exc)
             if isinstance(exc, ChannelDown):
                 report.stopped = reason
@@ -615,6 +621,10 @@ def send_reminders(
             with ThreadPoolExecutor(workers(notifier), thread_name_prefix="send") as pool:
                 for _ in pool.map(deliver, claimed):
                     pass
+    down: dict[str, str] = getattr(notifier, "down", {})
+    if down and not report.stopped:
+        # One channel down, the others went on (the router's fall-back): still said once.
+        report.stopped = "; ".join(failure_reason(NotifierError(why)) for why in down.values())
     # What a later send tries: said, so that "0 failed" does not hide it (walk31 4).
     with app.session() as session:
         report.waiting, report.next_attempt = outbox.waiting(session, plan_id)

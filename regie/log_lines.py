@@ -62,20 +62,47 @@ class LevelFormatter(logging.Formatter):
         return "\n".join(prefix + line for line in text.split("\n"))
 
 
-def server_log_config(level: str = "WARNING") -> dict[str, Any]:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (REGIE_LOG_FORMAT=json), for a log collector: ``time`` (UTC,
+    ISO 8601), ``level``, ``logger``, ``message`` and, with an exception, ``exception``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+        from datetime import UTC, datetime
+
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+#: The loggers REGIE_LOG_LEVEL opens up; every other library stays at WARNING (slack_sdk's
+#: and the HTTP clients' debug lines would show tokens and personal data).
+OWN_LOGGERS = ("regie", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def server_log_config(level: str = "WARNING", form: str = "text") -> dict[str, Any]:
     """The logging set-up of `regie serve` (uvicorn's ``log_config``): Regie's and uvicorn's
-    records at ``level`` and above on standard error, one :class:`LevelFormatter` line each."""
-    handler = {"class": "logging.StreamHandler", "formatter": "level", "stream": "ext://sys.stderr"}
+    records at ``level`` and above, other libraries' at WARNING and above, on standard error,
+    one :class:`LevelFormatter` line each (``form`` ``json``: a :class:`JsonFormatter` one)."""
+    formatter = "json" if form == "json" else "level"
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": formatter,
+        "stream": "ext://sys.stderr",
+    }
+    # uvicorn's own loggers would otherwise keep the handlers of its default set-up
+    own = {name: {"handlers": [], "level": level, "propagate": True} for name in OWN_LOGGERS}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"level": {"()": LevelFormatter}},
+        "formatters": {"level": {"()": LevelFormatter}, "json": {"()": JsonFormatter}},
         "handlers": {"stderr": handler},
-        "loggers": {
-            # uvicorn's own loggers would otherwise keep the handlers of its default set-up
-            "uvicorn": {"handlers": [], "level": level, "propagate": True},
-            "uvicorn.error": {"handlers": [], "level": level, "propagate": True},
-            "uvicorn.access": {"handlers": [], "level": level, "propagate": True},
-        },
-        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": own,
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
     }

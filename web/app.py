@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from regie.errors import RegieError
 from web import corrections, decision_pages, pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
-from web.security import ActingUser, SecurityHeaders
+from web.security import ActingUser, SecurityHeaders, SubPath, route_path, sub_path
 from web.templating import STATIC, templates
 
 if TYPE_CHECKING:
@@ -70,7 +70,9 @@ def create_app(regie: App) -> Starlette:
         routes=routes,
         lifespan=_lifespan,
         middleware=[
-            Middleware(SecurityHeaders, headers=RESPONSE_HEADERS),  # outermost: on every answer
+            # First: every later part sees the site's sub-path (links, redirects, routing).
+            Middleware(SubPath, prefix=sub_path(regie.settings.base_url)),
+            Middleware(SecurityHeaders, headers=RESPONSE_HEADERS),  # on every answer
             Middleware(NotModifiedFastPath, memory=not_modified),
             Middleware(ActingUser),  # who a POST records as acting (store.actor)
         ],
@@ -157,7 +159,7 @@ def _logged_in(request: Request) -> bool:
 def not_found(request: Request, exc: Exception) -> Response:
     """An address we do not serve: the Dutch page, with the menu for a logged-in officer. A
     file under /static/ is asked for by the browser, not read by a person: a plain line."""
-    if request.url.path.startswith("/static/"):
+    if route_path(request.scope).startswith("/static/"):
         return PlainTextResponse(str(request.app.state.plain.not_found()), status_code=404)
     return pages.error_page(request, 404, "page")
 

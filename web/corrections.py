@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from web.correction_form import FIELDS, STATUSES, CorrectionForm
+from web.templating import root
 
 if TYPE_CHECKING:
     from regie.bootstrap import App
@@ -81,7 +82,7 @@ def _record(
     except AnswerRefused as exc:
         again = _same_correction(app, plan.programme.id, exc, corrects, answer)
         if again is not None:
-            return _shown(item_id, again)
+            return _shown(request, item_id, again)
         if not exc.problems:  # not about the form's fields (an item left the plan, say)
             errors["corrects"] = _sentence(exc.message)
         for p in exc.problems:
@@ -93,7 +94,7 @@ def _record(
             if p.code in _MOVED_ON and isinstance(newer, int):
                 corrects = newer  # someone answered meanwhile: the form now corrects that one
         return _page(request, user, item_id, corrects, fields, errors)
-    return _shown(item_id, recorded.update.id)
+    return _shown(request, item_id, recorded.update.id)
 
 
 def _same_correction(
@@ -120,11 +121,11 @@ def _same_correction(
     return found.id if same else None
 
 
-def _shown(item_id: str, update_id: int | None) -> Response:
+def _shown(request: Request, item_id: str, update_id: int | None) -> Response:
     from urllib.parse import quote
 
     anchor = f"#update-{update_id}" if update_id is not None else ""
-    return RedirectResponse(f"/items/{quote(item_id)}{anchor}", status_code=303)
+    return RedirectResponse(f"{root(request)}/items/{quote(item_id)}{anchor}", status_code=303)
 
 
 def _page(

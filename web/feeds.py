@@ -37,6 +37,7 @@ from regie.feeds import (
     gzip_etag,
     serve_token_feed,
 )
+from web.security import route_path
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -51,7 +52,7 @@ class NotModifiedFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            path: str = scope["path"]
+            path = route_path(scope)  # without the site's sub-path (web.security.SubPath)
             if path.startswith(PREFIX) and path.endswith(SUFFIX):
                 for name, value in scope["headers"]:
                     if name == b"if-none-match":

@@ -22,6 +22,7 @@ from web.security import (
     set_nonce_cookie,
     set_session_cookie,
 )
+from web.templating import root
 
 FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
 SECURITY_HEADERS = {
@@ -100,13 +101,16 @@ def _user(request: Request) -> LoggedIn | None:
 
 
 def _to_login(request: Request) -> Response:
+    # The public path (with the site's sub-path): where the browser comes back to.
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/inloggen?volgende={quote(target)}", status_code=303)
+    return RedirectResponse(f"{root(request)}/inloggen?volgende={quote(target)}", status_code=303)
 
 
-def _safe_next(value: object) -> str:
+def _safe_next(request: Request, value: object) -> str:
     text = value if isinstance(value, str) else ""
-    return text if text.startswith("/") and not text.startswith("//") and "\\" not in text else "/"
+    if text.startswith("/") and not text.startswith("//") and "\\" not in text:
+        return text
+    return f"{root(request)}/"
 
 
 async def officer_post(request: Request) -> tuple[FormData, LoggedIn] | Response:
@@ -135,7 +139,10 @@ def _refused(request: Request) -> Response:
 def login_form(request: Request) -> Response:
     return render(
         request, "login.html.j2",
-        {"error": None, "username": "", "next": _safe_next(request.query_params.get("volgende"))},
+        {
+            "error": None, "username": "",
+            "next": _safe_next(request, request.query_params.get("volgende")),
+        },
         anonymous=True,
     )  # fmt: skip
 
@@ -151,7 +158,7 @@ async def login(request: Request) -> Response:
         return _refused(request)
     username = str(form.get("gebruikersnaam") or "")
     password = str(form.get("wachtwoord") or "")
-    next_url = _safe_next(form.get("volgende"))
+    next_url = _safe_next(request, form.get("volgende"))
     try:
         token = await run_in_threadpool(log_in, request.app.state.regie, username, password, _now())
     except OperationalError:
@@ -184,7 +191,7 @@ async def logout(request: Request) -> Response:
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return _refused(request)
     await run_in_threadpool(log_out, request.app.state.regie, session_token(request), _now())
-    response = RedirectResponse("/inloggen?uitgelogd=1", status_code=303)
+    response = RedirectResponse(f"{root(request)}/inloggen?uitgelogd=1", status_code=303)
     clear_session_cookie(response)
     return response
 
@@ -373,4 +380,4 @@ async def agenda_revoke(request: Request) -> Response:
         await run_in_threadpool(revoke_token, request.app.state.regie, token_id, _now())
     except (ValueError, InvalidInput):  # the Dutch not-found page, as any unknown address
         return await run_in_threadpool(error_page, request, 404, "subscription")
-    return RedirectResponse("/agenda", status_code=303)
+    return RedirectResponse(f"{root(request)}/agenda", status_code=303)

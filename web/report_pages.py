@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from web.pages import _to_login, _user, render
+from web.templating import root
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -46,7 +47,7 @@ def download(request: Request) -> Response:
     except (ValueError, InvalidInput):
         return render(
             request, "not_found.html.j2",
-            {"error": "report", "back": "/rapporten"},
+            {"error": "report", "back": f"{root(request)}/rapporten"},
             status=404, user=user,
         )  # fmt: skip
     name = download_name(report.kind, report.format, dict(report.parameters or {}), report.id)

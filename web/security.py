@@ -169,3 +169,45 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def sub_path(base_url: str) -> str:
+    """The path REGIE_BASE_URL puts the site under (``https://example.org/regie/`` →
+    ``/regie``); empty at the host's root."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url).path.rstrip("/")
+
+
+class SubPath:
+    """ASGI middleware: the site behind a reverse proxy on a sub-path (REGIE_BASE_URL's path).
+    It becomes the ASGI ``root_path``, so routes match without it and every address the pages
+    make (``url_for``, the templates' ``root``, redirects) has it. A proxy that takes the
+    sub-path off the request has it put back first (as ``uvicorn --root-path`` does); one that
+    passes it on is served as it is."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        prefix = self.prefix
+        if not prefix or scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        scope = {**scope, "root_path": prefix}
+        if path != prefix and not path.startswith(prefix + "/"):
+            scope["path"] = prefix + path
+            raw = scope.get("raw_path")
+            if raw is not None:
+                scope["raw_path"] = prefix.encode() + raw
+        await self.app(scope, receive, send)
+
+
+def route_path(scope: Scope) -> str:
+    """The request's path within the site: without its sub-path (:class:`SubPath`). Inside a
+    mount (``/static``) the site's is ``app_root_path``, ``root_path`` the mount's."""
+    path: str = scope["path"]
+    root: str = scope.get("app_root_path", scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path

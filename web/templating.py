@@ -123,5 +123,15 @@ def iso_date(text: str) -> str:
         return str(text)
 
 
+def site_root(request: Request) -> dict[str, Any]:
+    """``root``: the sub-path the site is served under (REGIE_BASE_URL's path, e.g. ``/regie``;
+    empty at the host's root), put before every address a page links to."""
+    return {"root": root(request)}
+
+
+def root(request: Request) -> str:
+    return str(request.scope.get("root_path", ""))
+
+
 def templates() -> Jinja2Templates:
-    return Jinja2Templates(env=environment(), context_processors=[office_zone])
+    return Jinja2Templates(env=environment(), context_processors=[office_zone, site_root])

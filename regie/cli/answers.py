@@ -90,10 +90,16 @@ slack_app = command_group(
 @slack_app.command("listen")
 def slack_listen() -> None:
     """Handle Slack buttons and modals over Socket Mode (REGIE_SLACK_APP_TOKEN); Ctrl-C stops."""
+    import logging.config
+
+    from regie.log_lines import server_log_config
     from regie.slack_listen import listen
 
+    app_ = _app()
+    # A long-running service, as `regie serve`: lines with their level (REGIE_LOG_LEVEL).
+    logging.config.dictConfig(server_log_config(app_.settings.log_level, app_.settings.log_format))
     listen(
-        _app(),
+        app_,
         on_connected=lambda: typer.echo(
             "listening for Slack interactions (Socket Mode); Ctrl-C stops"
         ),

@@ -41,8 +41,9 @@ def serve(
     line = f"Regie serving on http://{shown}:{bound} (public URL {app.settings.base_url})"
     config = uvicorn.Config(
         create_app(app),
-        log_level="warning",
-        log_config=server_log_config(),  # each line with its level (the journal's <4>, …)
+        log_level=app.settings.log_level.lower(),  # REGIE_LOG_LEVEL
+        # Each line with its level (the journal's <4>, …), or JSON (REGIE_LOG_FORMAT).
+        log_config=server_log_config(app.settings.log_level, app.settings.log_format),
         http="httptools",
         access_log=False,  # a line per feed refresh would cost more than the refresh itself
         server_header=False,
