@@ -161,19 +161,7 @@ def link(session: Session, token: str) -> AnswerLink | None:
     if found is None:
         return None
     row, sent, newer = found
-    return AnswerLink(
-        token_hash=row.token,
-        programme_id=row.programme_id,
-        contact_id=row.contact_code,
-        item_id=row.item_code,
-        outbox_key=row.outbox_key,
-        created_at=row.created_at,
-        used_at=row.used_at,
-        update_id=row.update_id,
-        sent_at=sent,
-        replaced=bool(newer),
-        recipient_hash=row.recipient_hash,
-    )
+    return _answer_link(row, sent, replaced=bool(newer))
 
 
 def answered_through(
@@ -202,6 +190,10 @@ def answered_through(
     if found is None:
         return None
     row, sent = found
+    return _answer_link(row, sent, replaced=False)  # not asked: only its lifetime is read
+
+
+def _answer_link(row: AnswerLinkRow, sent: datetime | None, *, replaced: bool) -> AnswerLink:
     return AnswerLink(
         token_hash=row.token,
         programme_id=row.programme_id,
@@ -212,7 +204,7 @@ def answered_through(
         used_at=row.used_at,
         update_id=row.update_id,
         sent_at=sent,
-        replaced=False,  # not asked: only its lifetime is read
+        replaced=replaced,
         recipient_hash=row.recipient_hash,
     )
 
