@@ -176,16 +176,21 @@ def latest_update(session: Session, programme_id: str, item_id: str) -> StatusUp
     return updates[-1] if updates else None
 
 
-def repeated_note(app: App, programme_id: str, update: StatusUpdate) -> str | None:
-    """The note a "Geen wijziging" that repeats ``update`` carries: its note, so the
-    explanation the packs and reports show (the latest update's) stays (review9 4). Written
-    into the new update, not looked up by the readers: an archived report reads the updates as
-    recorded and is made again the same. None for a decision's or a report's update (their
-    text is nobody's explanation) and for a redacted note (the placeholder is nobody's words)."""
+def repeated_note(app: App, programme_id: str, update: StatusUpdate, by: str) -> str | None:
+    """The note a "Geen wijziging" by contact ``by`` that repeats ``update`` carries: its note,
+    so the explanation the packs and reports show (the latest update's) stays (review9 4).
+    Written into the new update, not looked up by the readers: an archived report reads the
+    updates as recorded and is made again the same. None for a decision's or a report's update
+    (their text is nobody's explanation), for a redacted note (the placeholder is nobody's
+    words) and for a note ``by`` did not write (review10a 1): a deputy's, a co-owner's or the
+    office's words are not the repeater's, and `contact forget --notes` of their author blanks
+    only the updates that author reported, so a copy under ``by``'s name would outlive it."""
     from governance.decisions import NOT_THE_OWNERS
     from store.erasure.redaction import redaction_of
 
     if not update.comment or update.source in NOT_THE_OWNERS or update.id is None:
+        return None
+    if update.author != by:
         return None
     with app.session() as session:
         if redaction_of(session, programme_id, update.id) is not None:

@@ -12,7 +12,7 @@ own process while it holds the lock: within one process the lock is re-entrant (
 the outermost taker; the inner ones only count), so it never waits for itself. A flow run waits
 for the lock (``wait`` seconds, ``REGIE_CYCLE_LOCK_WAIT``, 10 minutes by default) before it
 gives up with the same line: the 07:00 ``daily-cycle`` and a ``deadline-check`` an answer
-triggered, or a 07:30 ``status-round`` beside a cycle still running, then run one after the
+triggered, or a 07:00 ``daily-cycle`` beside a status round still running, then run one after the
 other. A command on the
 command line does not wait (exit 75 at once: cron tries again, a person sees it at once).
 """

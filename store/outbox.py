@@ -514,13 +514,18 @@ def keys_of_day(session: Session, programme_id: str, day: date) -> set[str]:
 
 #: The status round's messages that ask an owner about items (``round:<id>:<contact>:…``).
 ROUND_ASKS = ("round_request", "round_chase")
+#: A round message in one of these statuses asks (or is still to ask) its recipient; a
+#: ``failed`` or ``dead`` one may never arrive, a ``suppressed`` one never will (review10a 5).
+ROUND_ASKING = ("pending", "sending", "sent")
 
 
 def asked_in_round(session: Session, programme_id: str, recipient: str, day: date) -> set[str]:
     """The items the status round's requests and chases queued for business day ``day`` ask
-    ``recipient`` about (none withdrawn or otherwise left unsent): that day's reminder digest
-    to the same contact leaves them out, as the round's message asks them (walk30 7). A range
-    of the (programme, key) index: few rows, only the rounds'."""
+    ``recipient`` about (sent, being sent or still to be sent: none withdrawn, failed or given
+    up): that day's reminder digest to the same contact leaves them out, as the round's message
+    asks them (walk30 7). A round message that failed or died does not: the digest still asks,
+    and so keeps the items whose delivery the escalation reports (review10a 5). A range of the
+    (programme, key) index: few rows, only the rounds'."""
     o = OutboxRow
     query = sa.select(o.payload).where(
         o.programme_id == programme_id,
@@ -529,7 +534,7 @@ def asked_in_round(session: Session, programme_id: str, recipient: str, day: dat
         o.kind.in_(ROUND_ASKS),
         o.recipient == recipient,
         o.created_on == day,
-        o.status != "suppressed",
+        o.status.in_(ROUND_ASKING),
     )
     asked: set[str] = set()
     for payload in session.scalars(query):

@@ -329,7 +329,7 @@ def _unchanged(regie: App, plan: Plan, view: Any, fields: dict[str, str]) -> dic
     kept["status"] = latest.status.value
     if latest.forecast is not None:
         kept["forecast"] = latest.forecast.isoformat()
-    note = repeated_note(regie, plan.programme.id, latest)
+    note = repeated_note(regie, plan.programme.id, latest, view.contact_id)
     if note is not None:  # nothing changed: the explanation neither (review9 4)
         kept["note"] = note
     return kept
@@ -395,7 +395,6 @@ def _form(
 ) -> Response:
     from governance.answers import standing
     from governance.new_date import earliest_done, latest_allowed
-    from regie.answers import repeated_note
     from regie.rounds import link_round
     from regie.services import today
 
@@ -429,9 +428,21 @@ def _form(
         # "Geen wijziging": the update it repeats (None: not offered).
         repeat=repeat,
         repeat_standing=standing(plan, repeat) if repeat is not None else None,
-        repeat_note=repeat is not None
-        and repeated_note(regie, plan.programme.id, repeat) is not None,
+        repeat_note=_repeat_note(regie, plan, view, repeat),
     )
+
+
+def _repeat_note(regie: App, plan: Plan, view: Any, repeat: StatusUpdate | None) -> str | None:
+    """What "Geen wijziging" does with the repeated update's note, as its explanation says:
+    ``same`` (carried), ``other`` (someone else's note, not carried: review10a 1) or None (no
+    note to speak of)."""
+    from regie.answers import repeated_note
+
+    if repeat is None or not repeat.comment:
+        return None
+    if repeated_note(regie, plan.programme.id, repeat, view.contact_id) is not None:
+        return "same"
+    return "other" if repeat.author != view.contact_id else None
 
 
 #: Every status as the pages name it (an item's latest update may be cancelled).

@@ -175,6 +175,72 @@ def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(app: Ap
     assert f"toelichting eigenaar: {note}" in report.decode()
 
 
+def _forget(app: App, contact: str) -> None:
+    """``contact`` leaves the plan and is forgotten with their notes
+    (`regie contact forget CONTACT --notes --yes`)."""
+    from regie.erasure import forget_contact
+
+    plan = app.settings.plan_path.read_text(encoding="utf-8")
+    nxt = {"anna": "  - id: bram\n", "bram": "  - id: carla\n"}[contact]
+    block = plan[plan.index(f"  - id: {contact}\n") : plan.index(nxt)]
+    plan = plan.replace(block, "").replace(f"    deputy: {contact}\n", "")
+    app.settings.plan_path.write_text(plan, encoding="utf-8")
+    sync(app, None)
+    forget_contact(app, contact, datetime.now(UTC), notes=True, apply=True)
+
+
+def _notes(app: App) -> list[tuple[str | None, str | None]]:
+    with app.session() as session:
+        found = Repository(session, "wegen-test").status_updates(item="1.1.1")
+    return [(u.author, u.comment) for u in found]
+
+
+def _press_geen_wijziging(app: App) -> str:
+    """anna opens her link and presses "Geen wijziging"; the button's explanation (its text)."""
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    (latest_id,) = re.findall(r'name="unchanged" value="(\d+)"', form.text)
+    done = web.post(
+        f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
+    )
+    assert done.status_code == 200
+    (explained,) = re.findall(r'<p id="geen-wijziging-uitleg">(.*?)</p>', form.text, re.S)
+    return " ".join(explained.split())
+
+
+def test_geen_wijziging_does_not_copy_the_deputys_note(app: App) -> None:
+    """review10a 1: anna repeats the answer her deputy bram gave. His note is his words, not
+    hers: the button says it is not carried, her update has none, and once bram is forgotten
+    with his notes none of his words are left."""
+    sync(app, None)
+    note = "Bram: wacht op de aanbesteding (persoonlijk: ik ben ziek tot 1 mei)"
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER),
+                                   note=note), Answerer("bram", "Bram Smit"),
+                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+    explained = _press_geen_wijziging(app)
+    assert "met dezelfde toelichting" not in explained
+    assert "zonder toelichting (de laatste toelichting is niet van u)" in explained
+    assert _notes(app) == [("bram", note), ("anna", None)]
+    _forget(app, "bram")
+    assert [comment for _, comment in _notes(app)] == [None, None]
+
+
+def test_geen_wijziging_copies_the_own_note_and_forget_blanks_both(app: App) -> None:
+    """review10a 1: anna repeats her own answer: her note is carried (review9 4); forgetting
+    anna with her notes blanks the original and the copy, both reported by her."""
+    sync(app, None)
+    note = "Wacht op data (persoonlijk: tot 1 mei afwezig)"
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER),
+                                   note=note), ANNA,
+                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+    explained = _press_geen_wijziging(app)
+    assert "met dezelfde toelichting" in explained and "niet van u" not in explained
+    assert _notes(app) == [("anna", note), ("anna", note)]
+    _forget(app, "anna")
+    assert [comment for _, comment in _notes(app)] == [None, None]
+
+
 def test_geen_wijziging_is_refused_when_someone_answered_since_the_form_was_shown(app: App) -> None:
     sync(app, None)
     record_answer(app, AnswerInput("1.1.1", "on_track", forecast=date.fromisoformat(LATER)), ANNA,

@@ -2,7 +2,7 @@
 ``deadline-check`` do: two runs at once (two workers), or one beside a `regie cycle` (which does
 the same day's work in-process), would otherwise assemble and archive an agenda pack twice or
 start a round beside another. The second run waits for the first (``REGIE_CYCLE_LOCK_WAIT``: the
-07:30 ``status-round`` beside a daily cycle still running) and then does its work once; when
+``status-round`` beside a daily cycle still running) and then does its work once; when
 the wait runs out (0: at once) it fails, doing nothing; a flow run in a process that holds the
 lock already does not wait for itself. Real flow runs on the session's
 Prefect test server; the second run is another real process on the same server; SQLite and
@@ -261,7 +261,7 @@ def release_later(holder: subprocess.Popen[str], seconds: float) -> threading.Th
 def test_status_round_beside_a_running_cycle_waits_for_it_and_starts_the_round_once(
     round_home: App, holder: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The 07:30 ``status-round`` while the daily cycle still runs: it waits (the default wait)
+    """A ``status-round`` while the daily cycle still runs: it waits (the default wait)
     until the cycle has finished, then starts the round, once; a run after it adds nothing."""
     from flows.status_round import status_round
 

@@ -558,6 +558,38 @@ def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool)
     assert messages["escalation:wegen-test:office:2025-06-30"].status == "sent"
 
 
+@pytest.mark.parametrize("status", ["dead", "failed"])
+def test_a_round_message_never_delivered_leaves_the_digest_its_items(app: App, status: str) -> None:
+    """review10a 5: anna's round request of the day was given up (dead) or waits on a failure
+    when her digest is rechecked. It asks nobody, so the digest goes out with 1.1.1 and keeps
+    its prompt (store.prompt_delivery), rather than being suppressed "in the round"."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from regie.cycle import deadline_check
+    from store.models import OutboxRow
+
+    day = date(2025, 6, 10)
+    run_round_day(app, day, body="stuurgroep", answer_by=ANSWER_BY)
+    later = datetime(2099, 1, 1, tzinfo=UTC)  # a failed one not due again during this test
+    with app.session() as session, session.begin():
+        session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.key == "round:1:anna:request")
+            .values(status=status, last_error="550 refused", next_attempt_at=later)
+        )
+    deadline_check(app, day)
+    sent = send_reminders(app)
+    key = "reminder:wegen-test:anna:2025-06-10:digest"
+    assert key in sent.sent and "round:1:anna:request" not in sent.sent
+    with app.session() as session:
+        digest = Repository(session, "wegen-test").outbox_message(key)
+    assert digest is not None and digest.status == "sent"
+    assert "1.1.1" in [i["id"] for i in digest.payload["items"]]
+    assert "1.1.1" in {item for item, _ in _entries(app, key)}
+
+
 def test_a_digest_keeps_the_items_the_round_does_not_ask(migrated_url: str, tmp_path: Path) -> None:
     """walk30 7, in part: anna's digest of the request day asks about 1.1.1 (the round's, step
     1) and 2.2 (not in the round's scope). It goes out with 2.2 only, its subject counting one

@@ -1,12 +1,15 @@
-"""The status-round flow on a real (temporary) Prefect API: start, then chase and close."""
+"""The status-round flow on a real (temporary) Prefect API: start, then chase and close; a chase
+day run in prefect.yaml's order of the morning."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from regie.bootstrap import App
 from tests.integration.answer_app import ANSWERS_PLAN
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
@@ -39,3 +42,62 @@ def test_status_round_flow_starts_chases_and_closes(home: Path) -> None:
     assert closed["send"]["sent"] == 1  # the office's summary
     mails = sorted(p.name for p in (home / "outbox").rglob("*.eml"))
     assert len(mails) == 7
+
+
+@pytest.fixture
+def deployed_home(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[App]:
+    """The answers plan, a file outbox; SQLite and PostgreSQL."""
+    from tests.integration.reports_scenario import migrated_app
+
+    app = migrated_app(tmp_path / "home", database_url)
+    monkeypatch.setenv("REGIE_HOME", str(app.settings.home))
+    monkeypatch.setenv("REGIE_PLAN", str(ANSWERS_PLAN))
+    monkeypatch.setenv("REGIE_DATABASE_URL", database_url)
+    monkeypatch.setenv("REGIE_NOTIFIER", "file")
+    yield app
+    app.engine.dispose()
+
+
+def morning_flows() -> list[Callable[..., Any]]:
+    """The scheduled working-day flows of prefect.yaml that take ``as_of``, in the order their
+    crons run them of a morning."""
+    from importlib import import_module
+
+    from tests.unit.test_prefect_schedule import deployments, morning
+
+    found = deployments()
+    names = sorted(("prepare-meeting", "status-round", "daily-cycle"), key=lambda n: morning(n)[0])
+    flows = []
+    for name in names:
+        path, function = found[name]["entrypoint"].split(":")
+        module = import_module(path.removesuffix(".py").replace("/", "."))
+        flows.append(getattr(module, function))
+    return flows
+
+
+def test_a_chase_day_run_in_the_deployed_order_asks_the_owner_once(deployed_home: App) -> None:
+    """review10a 2: the round (answers by 25 June) chases anna on 23 June. Run as the
+    deployments run that morning (prefect.yaml's order), her reminder digest of the day is not
+    sent: the chase, queued first, asks about the same items."""
+    from store import Repository
+
+    def run_day(day: str, **start: str) -> None:
+        for flow in morning_flows():
+            parameters = start if flow.name == "status-round" else {}
+            state = flow(as_of=day, **parameters, return_state=True)
+            assert state.is_completed(), state.message
+
+    run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-25")
+    run_day("2025-06-23")
+    with deployed_home.session() as session:
+        sent = {
+            m.key: m.status
+            for m in Repository(session, "wegen-test").outbox()
+            if m.recipient == "anna" and str(m.created_on) == "2025-06-23"
+        }
+    assert sent == {
+        "round:1:anna:chase:2025-06-23": "sent",
+        "reminder:wegen-test:anna:2025-06-23:digest": "suppressed",
+    }
