@@ -59,6 +59,42 @@ class RoundOutcome:
 LISTED = 25
 
 
+def tie_rounds(
+    rounds: Sequence[tuple[int, date | None, date]], held: Sequence[date]
+) -> dict[int, date | None]:
+    """The meeting each of one body's rounds prepares — the one rule of its mails, answer form,
+    ``round status``, the pack's *Statusronde* and the daily preparation's "has its round"
+    (review10a 3, 4). ``rounds``: (id, meeting recorded with it or None, answer-by date);
+    ``held``: the body's known meetings.
+
+    A recorded meeting still known is it. A round without one: the first meeting on or after its
+    answer-by date (the preparation asks for answers by pack day, before the meeting). A recorded
+    meeting no longer known (moved or dropped since): of the known meetings just before and just
+    after the recorded day, the nearer (the later on a tie) that is after its answer-by date
+    (its answers come in before it) and has no round of its own — a meeting moved earlier
+    keeps its round, and does not take the next meeting's. None known at all: the recorded one
+    as it is."""
+    days = sorted(set(held))
+    known = set(days)
+    tied: dict[int, date | None] = {}
+    for key, recorded, answer_by in rounds:
+        if recorded is None:
+            tied[key] = next((d for d in days if d >= answer_by), None)
+        elif recorded in known or not days:
+            tied[key] = recorded
+    taken = {d for d in tied.values() if d is not None}
+    for key, recorded, answer_by in rounds:
+        if key in tied or recorded is None:
+            continue
+        before = [d for d in days if d < recorded][-1:]
+        after = [d for d in days if d > recorded][:1]
+        fits = [d for d in after + before if d > answer_by and d not in taken]
+        # Nearest first; ``after`` comes first, so the later one wins a tie (stable sort).
+        fits.sort(key=lambda d: abs((d - recorded).days))
+        tied[key] = fits[0] if fits else None
+    return tied
+
+
 def rounds_for_meeting(
     rounds: Sequence[RoundFacts],
     body_id: str,
@@ -67,22 +103,13 @@ def rounds_for_meeting(
     as_of: date,
     meetings: Collection[date] = (),
 ) -> list[RoundFacts]:
-    """The rounds that prepare the meeting, as :func:`regie.rounds.round_meeting` ties them
-    (the rule the rounds' own mails follow): this body's, started by ``as_of``, for this meeting
-    — the one recorded with the round (of the body's ``meetings``, the first on or after it: a
-    meeting moved or dropped since), else (a round without one) answers due by the meeting and
-    after the previous one. In the order they started."""
-    held = sorted(meetings)
-
-    def prepares(r: RoundFacts) -> bool:
-        if r.meeting_on is not None:
-            # A weekly body's pack day is the previous meeting's day: answer-by cannot tell.
-            recorded = r.meeting_on
-            tied = next((d for d in held if d >= recorded), None) if held else recorded
-            return tied == meeting_on
-        return r.answer_by <= meeting_on and (previous_on is None or r.answer_by > previous_on)
-
-    mine = [r for r in rounds if r.body_id == body_id and r.started_on <= as_of and prepares(r)]
+    """The rounds that prepare the meeting, as :func:`tie_rounds` ties them (the rule the
+    rounds' own mails follow): this body's, started by ``as_of``, for this meeting of the body's
+    ``meetings`` (with this one and ``previous_on``). In the order they started."""
+    held = {*meetings, meeting_on, *([previous_on] if previous_on is not None else [])}
+    body = [r for r in rounds if r.body_id == body_id]
+    tied = tie_rounds([(r.round_id, r.meeting_on, r.answer_by) for r in body], sorted(held))
+    mine = [r for r in body if r.started_on <= as_of and tied[r.round_id] == meeting_on]
     return sorted(mine, key=lambda r: (r.started_on, r.round_id))
 
 

@@ -175,24 +175,17 @@ def decisions_from(
 
 def _has_round(app: App, plan: Plan, body_id: str, meeting_on: date, held: list[date]) -> bool:
     """Whether the meeting has its round already, also under another answer-by date than its
-    pack day now: started before the meeting moved (round33 3), or by hand with ``--meeting``. One
-    recorded for a meeting that :func:`regie.rounds.round_meeting` ties to this one (the first
-    of ``held``, the body's meeting days, on or after the recorded day), with answers due no
-    earlier than the meeting before (not an earlier meeting's, moved forward past it). Open or
-    closed: one closed on its old pack day still prepared it, and counting open ones only would
-    ask again the day after it closed."""
-    from regie.rounds import round_meeting
+    pack day now: a round that :func:`regie.rounds.round_meetings` ties to it, the meeting its
+    mails and ``round status`` name (``held``: the body's meeting days) — started before the
+    meeting moved, later (round33 3) or earlier (review10a 3), with ``--meeting``, or by hand
+    without it (review10a 4). Open or closed: one closed on its old pack day still prepared it,
+    and counting open ones only would ask again the day after it closed."""
+    from regie.rounds import round_meetings
     from store.answers import rounds
 
-    before = [d for d in held if d < meeting_on][-1:]
     with app.session() as session:
         found = [r for r in rounds(session, plan.programme.id) if r.body == body_id]
-    return any(
-        r.meeting_on is not None
-        and round_meeting({body_id: held}, r) == meeting_on
-        and (not before or r.answer_by >= before[0])
-        for r in found
-    )
+    return meeting_on in round_meetings({body_id: held}, found).values()
 
 
 def _start_round(

@@ -465,7 +465,8 @@ def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
     if not found:
         return []
     days = meeting_days(app, plan)  # its own connection: after the session above
-    meetings = [_iso(round_meeting(days, r)) for r in found]
+    tied = round_meetings(days, found)
+    meetings = [_iso(tied[r.id]) for r in found]
     return [p | {"meeting_on": on} for p, on in zip(progress, meetings, strict=True)]
 
 
@@ -479,19 +480,24 @@ def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
     return days
 
 
-def round_meeting(days: dict[str, list[date]], r: Round) -> date | None:
-    """The meeting a round prepares: the one the meeting preparation started it for (0031).
-    A round started by hand or before 0031 has none recorded: its body's first meeting on or
-    after the answer-by date (the preparation asks for answers by pack day, before the
-    meeting). A recorded meeting moved or dropped since: the body's first on or after it
-    (review8 3). The pack's *Statusronde* ties rounds by the same rule
-    (:func:`governance.agenda_round.rounds_for_meeting`)."""
-    if r.meeting_on is not None:
-        # Not derived from the answer-by date: a weekly body's pack day is the day of the
-        # meeting before (review7 1).
-        held = days.get(r.body)
-        return next((d for d in held if d >= r.meeting_on), None) if held else r.meeting_on
-    return next((d for d in days.get(r.body, []) if d >= r.answer_by), None)
+def round_meeting(days: dict[str, list[date]], r: Round, found: Sequence[Round]) -> date | None:
+    """The meeting a round prepares, among ``found`` (the programme's rounds: a meeting moved
+    since the round started ties to the nearest that has no round of its own):
+    :func:`governance.agenda_round.tie_rounds`, the rule of the round's mails, ``round status``,
+    the pack's *Statusronde* and the daily preparation alike."""
+    return round_meetings(days, [*found, r])[r.id]
+
+
+def round_meetings(days: dict[str, list[date]], found: Sequence[Round]) -> dict[int, date | None]:
+    """The meeting each of ``found`` prepares, by round id (:func:`round_meeting`)."""
+    from governance.agenda_round import tie_rounds
+
+    tied: dict[int, date | None] = {}
+    for body in {r.body for r in found}:
+        mine = {r.id: r for r in found if r.body == body}  # once each, ``found`` may repeat one
+        rows = [(r.id, r.meeting_on, r.answer_by) for r in mine.values()]
+        tied |= tie_rounds(rows, days.get(body, []))
+    return tied
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,7 +519,8 @@ def link_round(app: App, plan: Plan, outbox_key: str, as_of: date) -> AskedBy | 
     if len(parts) < 3 or parts[0] != "round" or not parts[1].isdigit():
         return None
     with app.session() as session:
-        found = [r for r in rounds(session, plan.programme.id) if r.id == int(parts[1])]
+        every = rounds(session, plan.programme.id)
+    found = [r for r in every if r.id == int(parts[1])]
     if not found or found[0].closed_on is not None or found[0].answer_by < as_of:
         return None
     r = found[0]
@@ -521,7 +528,7 @@ def link_round(app: App, plan: Plan, outbox_key: str, as_of: date) -> AskedBy | 
     if body is None:
         return None
     # The meeting as the round's own messages name it (round_meeting), not a query of its own.
-    meeting_on = round_meeting(meeting_days(app, plan), r)
+    meeting_on = round_meeting(meeting_days(app, plan), r, every)
     return AskedBy(r.answer_by, body, meeting_on if meeting_on and meeting_on >= as_of else None)
 
 
@@ -544,7 +551,7 @@ def _queue(
     from regie.cycle import answer_linker
     from regie.services import utcnow
     from store import OutboxRecord, Repository
-    from store.answers import add_links, round_requests
+    from store.answers import add_links, round_requests, rounds
 
     progress = round_progress(session, plan, r, as_of)
     silent = set(progress["silent_contacts"])
@@ -587,7 +594,7 @@ def _queue(
                     no_contact.setdefault(to, {}).setdefault(q.organisation, []).append(q.item_id)
                 if to == q.contact_id:
                     asked_of.setdefault(to, set()).add(q.item_id)
-    meeting_on = round_meeting(days, r)
+    meeting_on = round_meeting(days, r, rounds(session, plan.programme.id))
     # No meeting to name although the body's are known, or a date after the programme's end:
     # the messages say so neutrally rather than "de komende vergadering" (walk30 4).
     end = plan.programme.end

@@ -330,3 +330,60 @@ def test_a_meeting_moved_earlier_leaves_the_next_meeting_its_round(
         (calendar.add_working_days(old, -5), old),
         (calendar.add_working_days(following, -5), following),
     ]
+
+
+def test_a_meeting_moved_earlier_before_its_new_pack_day_keeps_its_round(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """review10a 3: the 19 June meeting moved to 17 June on 6 June, its new pack day still
+    ahead. The round started for 19 June prepares 17 June (no second round, contacts asked
+    once, the pack counts it, ``round status`` names it), and 10 July still gets its own."""
+    from governance.planfile.load import load_plan
+    from governance.workdays import WorkCalendar
+    from regie.rounds import round_status
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    calendar = WorkCalendar.for_plan(load_plan(ANSWERS_PLAN))
+    old, new, following = date(2025, 6, 19), date(2025, 6, 17), date(2025, 7, 10)
+    old_pack, new_pack = (calendar.add_working_days(on, -5) for on in (old, new))
+    moved_on = date(2025, 6, 6)
+    assert calendar.add_working_days(old, -10) < moved_on < new_pack < old_pack
+    app, found, requests = _moved_meeting(
+        migrated_url, tmp_path, old, new, moved_on, calendar.add_working_days(following, -9)
+    )
+    assert found == [(old_pack, old), (calendar.add_working_days(following, -5), following)]
+    assert sorted(requests) == sorted([*set(requests)] * 2), requests  # once per round
+    assert [r["meeting_on"] for r in round_status(app)] == [new.isoformat(), following.isoformat()]
+    pack = agenda(app, "stuurgroep", new, new_pack, "md", archive=False).content.decode()
+    assert "0 van de 4 punten beantwoord" in pack, pack
+
+
+def test_a_round_started_by_hand_without_a_meeting_is_the_meetings_round(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """review10a 4: a round started by hand on 2 June without ``--meeting``, answers by 11 June:
+    ``round status`` says it prepares the 19 June meeting, so the daily preparation starts none
+    for that meeting (its contacts are asked once)."""
+    from regie.prepare import meeting_day
+    from regie.rounds import round_status
+    from store import Repository
+    from store.answers import rounds
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    plan = tmp_path / "plan.yaml"
+    schedule = "    members: [GEM, PROV]\n    meetings:\n      dates: [2025-06-19, 2025-07-10]\n"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    plan.write_text(text.replace("    members: [GEM, PROV]\n", schedule), encoding="utf-8")
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    run_round_day(app, date(2025, 6, 2), body="stuurgroep", answer_by=date(2025, 6, 11))
+    assert [r["meeting_on"] for r in round_status(app)] == ["2025-06-19"]
+    day = date(2025, 6, 2)
+    while day <= date(2025, 6, 12):
+        meeting_day(app, day)
+        day += timedelta(days=1)
+    with app.session() as session:
+        found = [(r.answer_by, r.meeting_on) for r in rounds(session, "wegen-test")]
+        outbox = Repository(session, "wegen-test").outbox()
+    assert found == [(date(2025, 6, 11), None)]
+    asked = [m.recipient for m in outbox if m.kind == "round_request"]
+    assert asked and sorted(asked) == sorted(set(asked)), asked

@@ -93,7 +93,8 @@ def test_a_round_recorded_for_a_meeting_is_that_meetings_whatever_its_answer_by(
 
 def test_a_round_whose_meeting_moved_prepares_the_next_meeting_after_it() -> None:
     """review8 3: the meeting recorded with a round was moved (17 → 24 June) or dropped: the
-    round prepares the body's first meeting on or after it, in the pack as in its mails."""
+    round prepares the nearer known meeting after its answer-by date without a round of its own
+    (here the next one), in the pack as in its mails (review10a 3)."""
     from regie.rounds import round_meeting
     from store.answers import Round
 
@@ -106,6 +107,23 @@ def test_a_round_whose_meeting_moved_prepares_the_next_meeting_after_it() -> Non
     kept = [tenth, seventeenth, moved]
     assert rounds_for_meeting([for_17th], "stuurgroep", moved, seventeenth, moved, kept) == []
     r = Round(2, "p", "stuurgroep", tenth, None, date(2025, 6, 3), None, seventeenth)
-    assert round_meeting({"stuurgroep": meetings}, r) == moved
-    assert round_meeting({"stuurgroep": kept}, r) == seventeenth
-    assert round_meeting({"stuurgroep": [tenth]}, r) is None  # dropped, none after it
+    assert round_meeting({"stuurgroep": meetings}, r, [r]) == moved
+    assert round_meeting({"stuurgroep": kept}, r, [r]) == seventeenth
+    assert round_meeting({"stuurgroep": [tenth]}, r, [r]) is None  # dropped, none after it
+
+
+def test_a_meeting_moved_earlier_keeps_its_round_and_the_next_meeting_its_own() -> None:
+    """review10a 3: the round for 19 June (answers by 12 June), the meeting moved to 17 June:
+    it prepares 17 June, the nearer of its neighbours, not 10 July. A meeting before its
+    answer-by date, or one with a round of its own, is not it."""
+    from governance.agenda_round import tie_rounds
+
+    old, new, following = date(2025, 6, 19), date(2025, 6, 17), date(2025, 7, 10)
+    moved = (1, old, date(2025, 6, 12))
+    assert tie_rounds([moved], [new, following]) == {1: new}
+    assert tie_rounds([moved, (2, new, date(2025, 6, 10))], [new, following]) == {
+        1: following, 2: new,
+    }  # fmt: skip
+    assert tie_rounds([moved], [date(2025, 6, 11), following]) == {1: following}
+    by_hand = (3, None, date(2025, 6, 11))  # review10a 4: the first on or after answer-by
+    assert tie_rounds([by_hand], [old, following]) == {3: old}
