@@ -19,6 +19,9 @@ class NotifierError(Exception):
     def __init__(self, reason: str | Note) -> None:
         super().__init__(str(reason))
         self.note = reason if isinstance(reason, Note) else None
+        #: The channel this attempt handed the message to without knowing whether it arrived
+        #: (set by the router): the outbox keeps it, later attempts use that channel only.
+        self.channel: str | None = None
 
 
 class Unreachable(NotifierError):
@@ -145,8 +148,15 @@ class Message:
     html: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     attempt: int = 1  # >1: an earlier attempt may have reached the recipient
+    tried_on: str | None = None  # the channel an earlier attempt may have left it on
     queued_at: datetime | None = None
     programme: str | None = None  # the programme id: with the key, the message's name outside
+
+    @property
+    def tried_before(self) -> bool:
+        """Whether an earlier attempt may have reached the recipient (also before `regie
+        outbox retry` gave fresh attempts): no other channel may carry it, Slack looks first."""
+        return self.attempt > 1 or self.tried_on is not None
 
     @property
     def name(self) -> str:

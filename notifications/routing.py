@@ -12,6 +12,11 @@ credentials) is not tried again in this batch. The message that found it down go
 channel only when it clearly did not reach its contact (and no earlier attempt may have): an
 unclear post is never duplicated by another channel. Messages that no channel still up may
 carry wait, untried (:class:`Postponed`); with every channel down the batch stops.
+
+An attempt whose outcome on a channel is unclear (a post or SMTP exchange that timed out)
+names that channel on its error (``NotifierError.channel``); the outbox keeps it and later
+attempts (``Message.tried_on``) use that channel only, so a fall-back to e-mail that may have
+arrived is not posted to Slack once Slack is back.
 """
 
 from __future__ import annotations
@@ -51,6 +56,11 @@ class Router:
         self.down: dict[str, str] = {}
 
     def order(self, message: Message) -> list[Notifier]:
+        if message.tried_on is not None:
+            # An earlier attempt may have left it there: no second copy by another channel.
+            there = [n for n in self.notifiers if n.channel == message.tried_on]
+            if there:
+                return there
         first = message.metadata.get("channel") or self.preferred.get(message.recipient)
         return sorted(self.notifiers, key=lambda n: n.channel != first)  # stable
 
@@ -77,7 +87,7 @@ class Router:
             down = self.down.get(notifier.channel)
             if down is not None:
                 waits = True
-                if message.attempt > 1:  # an earlier attempt may have reached them there
+                if message.tried_before:  # an earlier attempt may have reached them there
                     break
                 skipped.append(f"{notifier.channel}: {down}")
                 continue
@@ -88,7 +98,9 @@ class Router:
             except ChannelDown as exc:
                 self.down.setdefault(notifier.channel, str(exc))
                 tried = exc
-                if exc.maybe_delivered or message.attempt > 1:
+                if exc.maybe_delivered:
+                    exc.channel = notifier.channel
+                if exc.maybe_delivered or message.tried_before:
                     break  # it may have arrived: no second copy by another channel
                 skipped.append(f"{notifier.channel}: {exc}")
                 continue
@@ -97,18 +109,26 @@ class Router:
                 refused = refused or isinstance(exc, Refused)
                 bounced = bounced or isinstance(exc, Bounced)
                 continue
+            except NotifierError as exc:
+                # Not clearly refused nor down (an SMTP exchange that timed out after the
+                # message was handed over): it may be there, so later attempts stay there.
+                exc.channel = exc.channel or notifier.channel
+                raise
             if skipped:
                 via = note(NoteCode.SENT_VIA, skipped="; ".join(skipped), channel=delivery.channel)
                 delivery = replace(delivery, note=str(via))
             return delivery
         if tried is not None:
             # This message used its attempt; the batch stops only when no channel is left.
+            failure: NotifierError = tried
             if all(n.channel in self.down for n in self.notifiers):
-                if len(self.down) == 1:
-                    raise tried
-                every = "; ".join(self.down.values())  # each channel's reason, said once
-                raise ChannelDown(every, maybe_delivered=tried.maybe_delivered)
-            raise NotifierError(tried.note or str(tried))
+                if len(self.down) > 1:
+                    every = "; ".join(self.down.values())  # each channel's reason, said once
+                    failure = ChannelDown(every, maybe_delivered=tried.maybe_delivered)
+            else:
+                failure = NotifierError(tried.note or str(tried))
+            failure.channel = tried.channel  # where it may have arrived, if anywhere
+            raise failure
         if waits:
             raise Postponed("; ".join(f"{c}: {why}" for c, why in self.down.items()))
         # A server's refusal for good, and no other channel that reaches: given up at once;

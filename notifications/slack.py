@@ -191,7 +191,7 @@ class SlackNotifier:
             # Slack cannot be reached: every other message would wait for it the same way, and
             # nothing of this one was posted yet, so another channel may carry it.
             raise ChannelDown(self._offline(exc)) from None
-        if message.attempt > 1:
+        if message.tried_before:
             found = self.find_posted(channel, message)
             if found:
                 posted = str(note(NoteCode.POSTED_BEFORE))
@@ -254,7 +254,7 @@ class SlackNotifier:
             try:
                 answer = self._call("conversations.history", **args)
             except _Offline as exc:
-                maybe = posted_maybe or message.attempt > 1
+                maybe = posted_maybe or message.tried_before
                 raise ChannelDown(self._offline(exc), maybe_delivered=maybe) from None
             except _Unclear as exc:
                 raise NotifierError(f"conversations.history: {exc}") from None

@@ -547,6 +547,7 @@ def send_reminders(
                 app, plan_id, row, reason, report, tries, give_up,
                 permanent=isinstance(exc, Unreachable) and not bounced,
                 refused=isinstance(exc, Refused), waiting=bounced,
+                channel=getattr(exc, "channel", None),
             )  # fmt: skip
 
     def release(row: OutboxRecord) -> None:
@@ -723,6 +724,7 @@ def _record_failure(
     permanent: bool,
     refused: bool = False,
     waiting: bool = False,
+    channel: str | None = None,
 ) -> None:
     from governance.clock import utcnow
     from store import OutboxError, Repository
@@ -740,6 +742,7 @@ def _record_failure(
                 permanent=permanent,
                 refused=refused,
                 waiting=waiting,
+                channel=channel,  # where it may have arrived: later attempts stay there
             )
     except OutboxError as exc:
         report.failed.append((key, f"claim lost: {exc}"))

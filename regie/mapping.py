@@ -23,7 +23,9 @@ def message_from_outbox(record: OutboxRecord, programme_id: str | None = None) -
         slack=record.slack,
         html=record.body_html,
         metadata=dict(record.payload),
-        attempt=record.attempts,
+        # Attempts before `regie outbox retry` count: it may have arrived then (review10b 1).
+        attempt=record.attempts + record.earlier_attempts,
+        tried_on=record.tried_channel,
         queued_at=record.created_at,
         programme=programme_id,
     )

@@ -331,6 +331,13 @@ class OutboxRow(Base):
     created_on: Mapped[date | None] = mapped_column(sa.Date)  # the business day it was queued for
     status: Mapped[str] = mapped_column(sa.String(16))
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default=sa.text("0"))
+    # The attempts before `regie outbox retry` gave fresh ones (0032): the message was tried.
+    earlier_attempts: Mapped[int] = mapped_column(
+        sa.Integer, default=0, server_default=sa.text("0")
+    )
+    # The channel an attempt left it on without knowing whether it arrived (0032; NULL: none):
+    # later attempts use that channel only (notifications.routing).
+    tried_channel: Mapped[str | None] = mapped_column(sa.String(32))
     channel: Mapped[str | None] = mapped_column(sa.String(32))
     external_id: Mapped[str | None] = mapped_column(sa.Text)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

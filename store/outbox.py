@@ -6,7 +6,8 @@ and its first attempt is ``GIVE_UP_AFTER`` old (a failure that cannot pass, :fun
 ``permanent``, and a set-up test: after the attempts alone; a server's refusal for good,
 ``refused``: at once). A claim counts as an attempt, unless
 the row is released untried (its channel went down first). ``regie outbox
-retry`` gives a ``dead`` row fresh attempts and makes a ``failed`` one due now. A ``sending``
+retry`` gives a ``dead`` row fresh attempts (the old ones kept in ``earlier_attempts``: it
+was tried) and makes a ``failed`` one due now. A ``sending``
 row whose sender vanished is claimed again after ``reclaim_after``. Rows are never deleted
 and a sent row stays sent (triggers from migration 0002 back this up).
 """
@@ -108,6 +109,8 @@ def _record(row: RowMapping) -> OutboxRecord:
         created_on=row["created_on"],
         status=row["status"],
         attempts=row["attempts"],
+        earlier_attempts=row["earlier_attempts"],
+        tried_channel=row["tried_channel"],
         channel=row["channel"],
         external_id=row["external_id"],
         last_error=row["last_error"],
@@ -306,6 +309,7 @@ def mark_failed(
     permanent: bool = False,
     refused: bool = False,
     waiting: bool = False,
+    channel: str | None = None,
 ) -> str:
     """'sending' → 'failed' (retried after :func:`retry_delay`) or 'dead' (:func:`gives_up`);
     return the new status. ``permanent``: the failure cannot pass by waiting (no channel reaches
@@ -313,7 +317,9 @@ def mark_failed(
     recipient's server refused the message for good (an SMTP 5xx reply, Slack's
     ``channel_not_found``): dead at once, ``error`` keeping the server's reply. ``waiting``:
     nothing reaches the recipient until their address changes (it bounces): 'failed', the
-    attempt not counted, looked at again after :data:`WAIT_FOR_ADDRESS`, never given up."""
+    attempt not counted, looked at again after :data:`WAIT_FOR_ADDRESS`, never given up.
+    ``channel``: the attempt handed the message to that channel and it may have arrived there
+    (``tried_channel``: later attempts use it only); None keeps what an earlier one left."""
     require_aware(now, "now")
     o = OutboxRow
     row = session.execute(
@@ -346,6 +352,8 @@ def mark_failed(
         values = {"status": "dead", "next_attempt_at": None}
     else:
         values = {"status": "failed", "next_attempt_at": now + retry_delay(row.attempts)}
+    if channel is not None:
+        values["tried_channel"] = channel
     done = session.execute(
         sa.update(o)
         # Unchanged since we read it, or another sender got there first.
@@ -727,9 +735,13 @@ def retry(
     """The messages of ``keys`` sent by the next send: a dead one → 'pending' with fresh
     attempts, a failed one (waiting for its back-off) due ``now``, its attempts and give-up
     window kept. Return (revived, due now), each sorted; one event names them all. A message
-    sent (or being sent) is left as it is: it never goes out twice."""
+    sent (or being sent) is left as it is: it never goes out twice. A revived message keeps
+    its earlier attempts apart (``earlier_attempts``): it was tried, so it may have arrived
+    (no fall-back to another channel, Slack looks for its earlier post first)."""
+    o = OutboxRow
     fresh: dict[str, object] = {
         "status": "pending",
+        "earlier_attempts": o.earlier_attempts + o.attempts,
         "attempts": 0,
         "next_attempt_at": None,
         "first_attempt_at": None,

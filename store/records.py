@@ -95,6 +95,8 @@ class OutboxRecord:
     created_on: date | None = None  # the business date (as_of) it was queued for
     status: str = "pending"  # pending | sending | sent | failed | dead | suppressed
     attempts: int = 0
+    earlier_attempts: int = 0  # before `regie outbox retry` gave fresh ones: it was tried
+    tried_channel: str | None = None  # where an attempt left it, not knowing if it arrived
     channel: str | None = None
     external_id: str | None = None
     last_error: str | None = None

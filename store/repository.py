@@ -357,10 +357,12 @@ class Repository:
         permanent: bool = False,
         refused: bool = False,
         waiting: bool = False,
+        channel: str | None = None,
     ) -> str:
         """'sending' → 'failed' (retried later) or 'dead' (returned; after ``max_attempts``
         attempts and, unless ``permanent``, ``give_up_after`` since the first; ``refused``: at
-        once; ``waiting``: never, the attempt not counted); :class:`OutboxError` as above."""
+        once; ``waiting``: never, the attempt not counted; ``channel``: where it may have
+        arrived); :class:`OutboxError` as above."""
         return _outbox.mark_failed(
             self._session,
             self.programme_id,
@@ -373,6 +375,7 @@ class Repository:
             permanent=permanent,
             refused=refused,
             waiting=waiting,
+            channel=channel,
         )
 
     def revise_outbox(self, message: OutboxRecord) -> None:
