@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows._prefect import one_cycle, parse_as_of
 from regie import cycle
-from regie.bootstrap import bootstrap
+from regie.bootstrap import bootstrap_for_links
 from regie.cycle import CheckReport, EventSummary
 from regie.services import today
 
@@ -24,7 +24,7 @@ from regie.services import today
 # not fix; the check is idempotent, so the next run catches up. NO_CACHE: it has side effects.
 @task(name="record-deadline-check", cache_policy=NO_CACHE)
 def record_check(as_of: date | None, dry_run: bool, full: bool = False) -> CheckReport:
-    app = bootstrap()
+    app = bootstrap_for_links(queues=not dry_run)  # refuses unusable links: nothing done
     return cycle.deadline_check(app, as_of or today(app), dry_run=dry_run, rebuild_memory=full)
 
 

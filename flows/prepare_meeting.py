@@ -17,11 +17,11 @@ from flows.send_reminders import send_reminders
 
 @task(name="prepare-meetings", cache_policy=NO_CACHE)
 def prepare(as_of: str | None) -> dict[str, Any]:
-    from regie.bootstrap import bootstrap
+    from regie.bootstrap import bootstrap_for_links
     from regie.prepare import prepare_meetings
     from regie.services import today
 
-    app = bootstrap()
+    app = bootstrap_for_links()  # refuses unusable links: nothing done
     return prepare_meetings(app, parse_as_of(as_of) or today(app)).summary()
 
 

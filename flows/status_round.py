@@ -21,13 +21,13 @@ def status_round(
     answer_by: str | None = None,
     scope: str | None = None,
 ) -> dict[str, Any]:
-    from regie.bootstrap import bootstrap
+    from regie.bootstrap import bootstrap_for_links
     from regie.rounds import run_round_day
 
     day = parse_as_of(as_of)  # a bad date fails the run in one line, before any work
     by = parse_as_of(answer_by, field="answer_by")
     with one_cycle("status-round"):
-        result = run_round_day(bootstrap(), day, body=body, answer_by=by, scope=scope)
+        result = run_round_day(bootstrap_for_links(), day, body=body, answer_by=by, scope=scope)
         get_run_logger().info("Statusrondes: %s", result)
         result["send"] = send_reminders()
     return result

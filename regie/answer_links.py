@@ -147,9 +147,11 @@ def fill_links(
 
 
 def rebased(text: str, base_url: str) -> str:
-    """``text`` with each link placeholder that follows :data:`DEFAULT_BASE_URL` (queued while
-    REGIE_BASE_URL was not set) moved to ``base_url``. Only that exact prefix: an address set
-    on purpose when the message was queued is kept."""
+    """``text`` with each link placeholder that follows :data:`DEFAULT_BASE_URL` moved to
+    ``base_url`` (when that is another address): a link queued while REGIE_BASE_URL was not
+    set, and equally one queued with that local address set on purpose (a test): the stored
+    text cannot tell the two apart. Only that exact prefix: any other address a message was
+    queued with is kept."""
     from regie.config import DEFAULT_BASE_URL
 
     if base_url == DEFAULT_BASE_URL:

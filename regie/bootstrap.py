@@ -391,6 +391,20 @@ def bootstrap(settings: Settings | None = None) -> App:
     return App(settings or load_settings())
 
 
+def bootstrap_for_links(*, queues: bool = True) -> App:
+    """The App of a step that signs answer links and (``queues``; not in a dry run) queues
+    them for people: the flows' deadline check, status round and meeting preparation, as
+    `regie cycle`, `round` and `meeting prepare` do before their own work. An unusable key and
+    a missing REGIE_BASE_URL (:meth:`Settings.refuse_unusable_key`,
+    :meth:`Settings.refuse_local_links`) are refused here in one line, before the database is
+    opened: a deployment's run fails with that line as its state message, nothing queued."""
+    settings = load_settings()
+    settings.refuse_unusable_key()
+    if queues:
+        settings.refuse_local_links()
+    return App(settings)
+
+
 def _meetings_on_days_off(plan: Plan) -> list[tuple[tuple[str | int, ...], str]]:
     """Meetings of the plan on a weekend day, public holiday or extra day off
     (docs/plan-schema.md, "Meetings"): exactly the meetings the schedules yield over the

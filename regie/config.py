@@ -84,25 +84,28 @@ class Settings:
         return (current, _checked_key(previous, "REGIE_SECRET_KEY_PREVIOUS"))
 
     def refuse_unusable_key(self) -> None:
-        """A REGIE_SECRET_KEY that is set but too short or easy to guess, refused (one line) by
-        a command that signs answer links with it (``cycle``, ``round``, ``meeting prepare``)
-        as its first step: before SQLite is migrated, so a refused command has changed nothing
-        (a key an older release accepted, refused after an upgrade). An unset key is allowed:
-        those commands then make no links."""
+        """A REGIE_SECRET_KEY (or REGIE_SECRET_KEY_PREVIOUS) that is set but too short or easy
+        to guess, refused (one line) by a command that signs answer links with it (``cycle``,
+        ``round``, ``meeting prepare``) as its first step: before SQLite is migrated, so a
+        refused command has changed nothing (a key an older release accepted, refused after an
+        upgrade), rather than when the queued messages are sent. An unset key is allowed: those
+        commands then make no links."""
         if self.secret_key:
-            self.require_secret_key()
+            self.verification_keys()  # the current key, and the previous one when set
 
     def refuse_local_links(self) -> None:
-        """Refused (one line) by a command that queues answer links for e-mail or Slack
-        (``cycle``, ``round``, ``meeting prepare``) while REGIE_BASE_URL is not set: every link
-        would point at :data:`DEFAULT_BASE_URL`, which no owner can open, and the address is
-        stored with each queued message. A local address set on purpose (a test) and a
-        file-only home (the demo) are fine, as is a home without a key (no links are made)."""
-        reaching = [n for n in self.notifiers if n in ("email", "slack")]
-        if self.base_url_given or not self.secret_key or not reaching:
+        """Refused (one line) by a command that queues answer links for e-mail (``cycle``,
+        ``round``, ``meeting prepare``) while REGIE_BASE_URL is not set: every link would point
+        at :data:`DEFAULT_BASE_URL`, which no owner can open. Only e-mail carries answer links
+        (also as Slack's fall-back in ``slack,email``); Slack posts carry buttons, not links
+        (notifications/slack_blocks.py), so a Slack-only home is fine, as are a local address
+        set on purpose (a test), a file-only home (the demo) and a home without a key (no links
+        are made). A message queued meanwhile keeps its placeholders and gets the address set
+        when it is sent (:func:`regie.answer_links.rebased`)."""
+        if self.base_url_given or not self.secret_key or "email" not in self.notifiers:
             return
         raise InvalidInput(
-            f"REGIE_BASE_URL: not set, but answer links go out by {' and '.join(reaching)} and "
+            "REGIE_BASE_URL: not set, but answer links go out by email and "
             f"would point at {DEFAULT_BASE_URL}, which owners cannot open; set it to the "
             "address owners reach `regie serve` at (e.g. https://regie.example.nl), or set "
             f"REGIE_BASE_URL={DEFAULT_BASE_URL} on purpose for a test"

@@ -475,13 +475,14 @@ def _secret_key(app: App) -> Check:
 
 def _base_url(app: App, usable: bool) -> Check:
     """REGIE_BASE_URL must be this server's public address once links leave the machine:
-    answer links in messages to owners (made when REGIE_SECRET_KEY is set and a channel reaches
-    people) and calendar feeds' addresses. A public address over plain http sends those links
+    answer links in e-mails to owners (made when REGIE_SECRET_KEY is set; Slack posts carry
+    buttons, not links: :meth:`regie.config.Settings.refuse_local_links`) and calendar feeds'
+    addresses. A public address over plain http sends those links
     and the office's login unencrypted (and the session cookie is not ``Secure``): a warning."""
     settings = app.settings
     base = settings.base_url
     needs = []
-    if settings.secret_key and {"email", "slack"} & set(settings.notifiers):
+    if settings.secret_key and "email" in settings.notifiers:
         needs.append("the answer links in messages")
     if usable:
         from store.doctor import active_calendar_tokens

@@ -192,7 +192,7 @@ async def logout(request: Request) -> Response:
         return _refused(request)
     await run_in_threadpool(log_out, request.app.state.regie, session_token(request), _now())
     response = RedirectResponse(f"{root(request)}/inloggen?uitgelogd=1", status_code=303)
-    clear_session_cookie(response)
+    clear_session_cookie(request, response)
     return response
 
 

@@ -75,7 +75,7 @@ def set_nonce_cookie(request: Request, response: Response) -> None:
     if nonce:
         response.set_cookie(
             NONCE_COOKIE, nonce, httponly=True, samesite="strict", secure=secure_cookies(request),
-            path="/",
+            path=cookie_path(request),
         )  # fmt: skip
 
 
@@ -88,16 +88,25 @@ def csrf_ok(request: Request, submitted: object, *, anonymous: bool = False) -> 
     return bool(basis) and _signed_by_any(request, purpose, str(basis), submitted)
 
 
+def cookie_path(request: Request) -> str:
+    """The cookies' ``Path``: the site's sub-path (:class:`SubPath`, e.g. ``/regie/``), so the
+    session's bearer token is not sent to other applications on the same host; ``/`` at the
+    host's root. A cookie is deleted with the path it was set with."""
+    scope = request.scope
+    return f"{scope.get('app_root_path', scope.get('root_path', ''))}/"
+
+
 def set_session_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
+    path = cookie_path(request)
     response.set_cookie(
         SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax",
-        secure=secure_cookies(request), path="/",
+        secure=secure_cookies(request), path=path,
     )  # fmt: skip
-    response.delete_cookie(NONCE_COOKIE, path="/")
+    response.delete_cookie(NONCE_COOKIE, path=path)
 
 
-def clear_session_cookie(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/")
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path=cookie_path(request))
 
 
 #: Who a request that is not logged in records as acting (an owner's answer link, Slack): the

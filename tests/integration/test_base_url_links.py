@@ -20,7 +20,7 @@ from tests.integration.server import TEST_SECRET_KEY
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
 REFUSED = (
-    "REGIE_BASE_URL: not set, but answer links go out by {channels} and would point at "
+    "REGIE_BASE_URL: not set, but answer links go out by email and would point at "
     "http://127.0.0.1:8000, which owners cannot open; set it to the address owners reach "
     "`regie serve` at (e.g. https://regie.example.nl), or set "
     "REGIE_BASE_URL=http://127.0.0.1:8000 on purpose for a test"
@@ -32,8 +32,8 @@ REFUSED = (
     [
         ("email", ("cycle", "--as-of", DAY.isoformat())),
         ("email", ("cycle", "--no-send", "--as-of", DAY.isoformat())),
-        ("slack,email", ("round", "tick", "--as-of", DAY.isoformat())),
-        ("slack", ("meeting", "prepare", "--as-of", DAY.isoformat())),
+        ("slack,email", ("round", "tick", "--as-of", DAY.isoformat())),  # e-mail: fall-back
+        ("file,email", ("meeting", "prepare", "--as-of", DAY.isoformat())),
     ],
 )
 def test_links_for_people_without_a_base_url_are_refused_before_anything_is_written(
@@ -45,8 +45,7 @@ def test_links_for_people_without_a_base_url_are_refused_before_anything_is_writ
         REGIE_SLACK_BOT_TOKEN="xoxb-test", REGIE_SLACK_API_URL="http://127.0.0.1:9/api/",
     )  # fmt: skip
     done = regie(*args, env=env)
-    channels = " and ".join(notifier.split(","))
-    assert (done.code, done.err.strip()) == (2, REFUSED.format(channels=channels)), done.out
+    assert (done.code, done.err.strip()) == (2, REFUSED), done.out
     assert not Path(env["REGIE_HOME"]).exists()  # no home, no outbox, no lock file
     engine = sa.create_engine(database_url)
     try:
@@ -95,3 +94,56 @@ def test_a_local_address_set_on_purpose_works_and_one_set_later_reaches_queued_m
     assert linked, "the digests carry answer links"
     assert all("https://regie.example.nl/antwoord/" in p for p in linked)
     assert not any("127.0.0.1:8000" in p for p in parts)
+
+
+def test_a_slack_only_home_is_not_refused(tmp_path: Path, migrated_url: str) -> None:
+    """review10b 6: Slack posts carry answer buttons, never answer links (the blocks and the
+    notification text, notifications/slack_blocks.py), so a Slack-only home needs no
+    REGIE_BASE_URL; its queued messages are stored with placeholders, not addresses."""
+    env = mail_env(
+        tmp_path, migrated_url, None,
+        REGIE_SECRET_KEY=TEST_SECRET_KEY, REGIE_NOTIFIER="slack",
+        REGIE_SLACK_BOT_TOKEN="xoxb-test", REGIE_SLACK_API_URL="http://127.0.0.1:9/api/",
+    )  # fmt: skip
+    done = regie("cycle", "--no-send", "--as-of", DAY.isoformat(), env=env)
+    assert done.code == 0, done.err
+    assert "REGIE_BASE_URL" not in done.err
+    engine = sa.create_engine(migrated_url)
+    try:
+        with engine.connect() as connection:
+            queued = connection.execute(sa.text("SELECT count(*) FROM outbox")).scalar_one()
+    finally:
+        engine.dispose()
+    assert queued > 0
+
+
+@pytest.mark.prefect
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("name", ["deadline-check", "status-round", "prepare-meeting"])
+def test_the_flows_refuse_links_without_a_base_url_and_queue_nothing(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """review10b 3: the deployments' runs (a worker whose environment lacks REGIE_BASE_URL)
+    refuse as `regie cycle` does: the run fails, its state message the same line, nothing
+    written (the database not even migrated)."""
+    from flows.deadline_check import deadline_check
+    from flows.prepare_meeting import prepare_meeting
+    from flows.status_round import status_round
+
+    env = mail_env(tmp_path, database_url, SmtpServer(), REGIE_SECRET_KEY=TEST_SECRET_KEY)
+    env.pop("PREFECT_API_URL")  # the session's Prefect test server
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    flow = {
+        "deadline-check": deadline_check,
+        "status-round": status_round,
+        "prepare-meeting": prepare_meeting,
+    }[name]
+    state = flow(as_of=DAY.isoformat(), return_state=True)
+    assert state.is_failed()
+    assert REFUSED in str(state.message)
+    engine = sa.create_engine(database_url)
+    try:
+        assert sa.inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()

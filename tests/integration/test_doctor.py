@@ -516,6 +516,12 @@ def test_the_base_url_is_needed_once_links_leave_the_machine(ready: dict[str, st
     )
     code, found = doctor({**ready, **SMTP, "REGIE_BASE_URL": "https://regie.example.nl/"})
     assert (code, found["base-url"]) == (0, ("ok", "https://regie.example.nl"))
+    slack = {"REGIE_NOTIFIER": "slack", "REGIE_SLACK_BOT_TOKEN": "xoxb-test",
+             "REGIE_SLACK_API_URL": "http://127.0.0.1:9/api/"}  # fmt: skip
+    code, found = doctor({**ready, **slack})  # Slack posts carry no links (review10b 6)
+    assert found["base-url"] == (
+        "ok", "not set (http://127.0.0.1:8000): no links leave this machine"
+    )  # fmt: skip
     made = regie("calendar", "token", "create", "--label", "test", env=ready)
     assert made.code == 0, made.err
     code, found = doctor(ready)  # a calendar feed's address is built from it too

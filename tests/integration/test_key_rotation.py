@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
@@ -171,6 +172,31 @@ def test_a_weak_previous_key_is_one_line() -> None:
         settings.verification_keys()
     assert str(weak.value).startswith("REGIE_SECRET_KEY_PREVIOUS: 5 characters is too short")
     assert load_settings({"REGIE_SECRET_KEY": NEW}).verification_keys() == (NEW,)
+
+
+@pytest.mark.parametrize("args", [("cycle", "--no-send"), ("round", "tick")])
+def test_a_weak_previous_key_is_refused_before_anything_is_queued(
+    tmp_path: Path, database_url: str, args: tuple[str, ...]
+) -> None:
+    """review10b 5: refused with the current key, at the start (not when the messages the
+    cycle queued are sent): exit 2, one line, the database not even migrated."""
+    from tests.cli import regie
+    from tests.integration.mail_setup import DAY, mail_env
+
+    env = mail_env(
+        tmp_path, database_url, None, REGIE_NOTIFIER="file", REGIE_SECRET_KEY=NEW,
+        REGIE_SECRET_KEY_PREVIOUS="short", REGIE_BASE_URL="https://regie.example.nl",
+    )  # fmt: skip
+    done = regie(*args, "--as-of", DAY.isoformat(), env=env)
+    assert done.code == 2, done.out + done.err
+    assert len(done.err.strip().splitlines()) == 1
+    assert done.err.startswith("REGIE_SECRET_KEY_PREVIOUS: 5 characters is too short")
+    assert not Path(env["REGIE_HOME"]).exists()
+    engine = sa.create_engine(database_url)
+    try:
+        assert sa.inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
 
 
 def test_doctor_warns_while_a_previous_key_is_set(tmp_path: Path) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from httpx import Response
 from starlette.testclient import TestClient
 
 from regie.bootstrap import App, bootstrap
@@ -96,3 +98,45 @@ def test_an_address_outside_the_site_is_still_not_found(tmp_path: Path, migrated
     # A missing style sheet is still the browser's plain line, not a page.
     static = web.get("/regie/static/nope.css")
     assert static.status_code == 404 and static.headers["content-type"].startswith("text/plain")
+
+
+def _cookie_paths(response: Response) -> dict[str, str]:
+    """Each cookie the response sets or deletes, with its ``Path``."""
+    found = {}
+    for header in response.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        attributes = [part.strip().partition("=") for part in rest.split(";")[1:]]
+        found[name] = next(value for key, _, value in attributes if key.lower() == "path")
+    return found
+
+
+def test_the_session_and_form_cookies_stay_under_the_sub_path(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """review10b 4: on a host shared with other applications (the reason for a sub-path) the
+    office session's token and the login form's nonce are sent only to /regie/, and logging out
+    deletes the cookie that was set (same path)."""
+    app = _app(tmp_path, migrated_url)
+    add_user(app, "office", PASSWORD, "P. Bureau", datetime.now(UTC))
+    web = TestClient(create_app(app), base_url="https://testserver", follow_redirects=False)
+    for path in ("/inloggen", "/regie/inloggen"):  # the sub-path taken off, or passed on
+        fresh = TestClient(create_app(app), base_url="https://testserver")
+        assert _cookie_paths(fresh.get(path)) == {"regie_nonce": "/regie/"}, path
+    form = web.get("/regie/inloggen")
+    logged_in = web.post(
+        "/regie/inloggen",
+        data={"gebruikersnaam": "office", "wachtwoord": PASSWORD, "volgende": "/regie/",
+              "csrf_token": _csrf(form.text)},
+    )  # fmt: skip
+    assert logged_in.status_code == 303
+    assert _cookie_paths(logged_in) == {"regie_session": "/regie/", "regie_nonce": "/regie/"}
+    overview = web.get("/regie/")
+    assert overview.status_code == 200  # the browser sends the cookie back under /regie/
+    out = web.post("/regie/uitloggen", data={"csrf_token": _csrf(overview.text)})
+    assert out.status_code == 303
+    assert _cookie_paths(out) == {"regie_session": "/regie/"}
+    assert 'regie_session=""' in out.headers["set-cookie"]  # deleted, not set
+
+    at_root = replace(app, settings=replace(app.settings, base_url="https://regie.example.org"))
+    plain = TestClient(create_app(at_root), base_url="https://testserver")
+    assert _cookie_paths(plain.get("/inloggen")) == {"regie_nonce": "/"}
