@@ -332,9 +332,9 @@ class OutboxRow(Base):
     status: Mapped[str] = mapped_column(sa.String(16))
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default=sa.text("0"))
     # The attempts before `regie outbox retry` gave fresh ones (0032): the message was tried.
-    earlier_attempts: Mapped[int] = mapped_column(
-        sa.Integer, default=0, server_default=sa.text("0")
-    )
+    # The server's default only: an insert that does not name it also fits an older schema
+    # (the migration tests insert rows before 0032).
+    earlier_attempts: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("0"))
     # The channel an attempt left it on without knowing whether it arrived (0032; NULL: none):
     # later attempts use that channel only (notifications.routing).
     tried_channel: Mapped[str | None] = mapped_column(sa.String(32))
