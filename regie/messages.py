@@ -210,7 +210,9 @@ def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, An
         return {"latest_kind": kind, "latest_by": decided_by(name, update.reported_on)}
     person = find_contact(plan, update.author or "")
     assert person is not None  # written_by found it
-    name = f"{person.name} ({person.organisation})" if person.organisation else person.name
+    # The organisation as the owner lines show it (short_name, else name), not its id.
+    org = plan.owner_labels().get(person.organisation, person.organisation)
+    name = f"{person.name} ({org})" if person.organisation else person.name
     return {"latest_kind": kind, "latest_by": name}
 
 

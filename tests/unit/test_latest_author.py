@@ -98,3 +98,21 @@ def test_an_office_contact_who_owns_the_item_reads_their_own_answer_as_their_own
     claes = {m.recipient: m for m in outbox_messages(plan, assessment, reminders)}["claes"]
     assert "Uw laatste update (22 september 2025): Risico" in claes.body_text
     assert "van het programmasecretariaat" not in claes.body_text
+
+
+def test_another_contact_s_answer_names_their_organisation_as_the_owner_lines_do() -> None:
+    """By ``short_name`` (else ``name``), not by the plan's id, as every owner line does."""
+    plan = _plan()
+    ovam = replace(plan.organisations[1], name="Openbare Vlaamse Afvalstoffenmaatschappij")
+    plan = replace(plan, organisations=(plan.organisations[0], ovam))
+    late = StatusUpdate("1.1", UpdateStatus.AT_RISK, date(2025, 9, 22), comment="L", author="ovam")
+    assessment = assess(plan, [late], DAY)
+    reminders = plan_reminders(plan, assessment, asked_before(plan, [late], DAY), DAY)
+    claes = {m.recipient: m for m in outbox_messages(plan, assessment, reminders)}["claes"]
+    said = "Laatste update van A. Peeters (Openbare Vlaamse Afvalstoffenmaatschappij), 22 sep"
+    assert said in claes.body_text
+    assert "(OVAM)" not in claes.body_text
+    short = replace(ovam, short_name="Afvalmaatschappij")
+    plan = replace(plan, organisations=(plan.organisations[0], short))
+    claes = {m.recipient: m for m in outbox_messages(plan, assessment, reminders)}["claes"]
+    assert "Laatste update van A. Peeters (Afvalmaatschappij), 22 sep" in claes.body_text
