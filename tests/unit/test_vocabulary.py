@@ -28,6 +28,8 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         body_html="<p>Tekst</p>",
         payload={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
         attempts=2,
+        earlier_attempts=3,  # before `regie outbox retry`: the attempt number counts them
+        tried_channel="slack",
         created_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
     )
     message = message_from_outbox(row, "p")
@@ -42,7 +44,8 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         slack=row.slack,
         html=row.body_html,
         metadata={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
-        attempt=2,
+        attempt=5,
+        tried_on="slack",
         queued_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
         programme="p",
     )
