@@ -236,8 +236,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
     prefect_api = (env.get("PREFECT_API_URL") or "").strip() or None
     if prefect_api is not None and not valid_api_url(prefect_api):
         problems.append(f"PREFECT_API_URL: not an http(s) URL: {hide_password(prefect_api)!r}")
-    base_url = (env.get("REGIE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    if not valid_base_url(base_url):
+    base_url = (env.get("REGIE_BASE_URL") or "").strip() or DEFAULT_BASE_URL
+    base_url = base_url.rstrip("/")
+    if _has_blank(base_url):
+        # urlsplit drops line breaks and tabs, so the check below alone would pass a value
+        # whose links break in every mail and header it is written into.
+        problems.append(
+            f"REGIE_BASE_URL: contains a space, tab or line break: {hide_password(base_url)!r}"
+        )
+    elif not valid_base_url(base_url):
         problems.append(f"REGIE_BASE_URL: not an http(s) URL: {hide_password(base_url)!r}")
     app_token = env.get("REGIE_SLACK_APP_TOKEN") or None
     if app_token is not None and not app_token.startswith("xapp-"):
@@ -496,10 +503,22 @@ def _number(
 
 
 def valid_base_url(url: str) -> bool:
+    """An http(s) URL with a host, without a query, fragment, blank or control character."""
     from urllib.parse import urlsplit
 
+    if _has_blank(url):
+        return False
     parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and not parts.query
+        and not parts.fragment
+    )
+
+
+def _has_blank(text: str) -> bool:
+    return any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text)
 
 
 def valid_api_url(url: str) -> bool:

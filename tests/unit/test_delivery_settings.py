@@ -150,3 +150,28 @@ def test_the_slack_workspace_and_app_to_take_interactions_from() -> None:
         "REGIE_SLACK_TEAM_ID: 'acme' is not a workspace id (T…) or organisation id (E…)",
         "REGIE_SLACK_APP_ID: 'T0123' is not a Slack app id (A…)",
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://x.nl/re\ngie/", "https://x.nl/re\r\ngie", "https://x.nl/re gie", "https://x.nl/\tr"],
+)
+def test_a_base_url_with_a_blank_inside_is_refused_in_one_line(value: str) -> None:
+    # urlsplit drops line breaks and tabs: the raw value would have gone into every link.
+    lines = _problems({"REGIE_BASE_URL": value})
+    assert lines == [f"REGIE_BASE_URL: contains a space, tab or line break: {value.rstrip('/')!r}"]
+
+
+def test_a_base_url_with_a_fragment_or_query_is_refused() -> None:
+    assert _problems({"REGIE_BASE_URL": "https://x.nl/regie#top"}) == [
+        "REGIE_BASE_URL: not an http(s) URL: 'https://x.nl/regie#top'"
+    ]
+    assert _problems({"REGIE_BASE_URL": "https://x.nl/?a=1"}) == [
+        "REGIE_BASE_URL: not an http(s) URL: 'https://x.nl/?a=1'"
+    ]
+
+
+def test_blanks_around_a_base_url_are_dropped() -> None:
+    settings = load_settings({"REGIE_BASE_URL": "  https://x.nl/regie/\n"})
+    assert settings.base_url == "https://x.nl/regie"
+    assert settings.base_url_given
