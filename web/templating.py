@@ -112,6 +112,9 @@ def _page_plan(app: Any) -> Any:
 
 def count_of(number: int, singular: str, plural: str) -> str:
     """``1 punt``, ``2 punten``, ``0 punten``: a count with its noun in Dutch."""
+    # A list passed by mistake would print its repr into the page (read aloud by screen readers).
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TypeError(f"aantal needs a whole number, not {type(number).__name__}")
     return f"{number} {singular if number == 1 else plural}"
 
 

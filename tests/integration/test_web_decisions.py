@@ -64,6 +64,8 @@ def test_every_decision_newest_first_with_links_and_effects(decided: App) -> Non
     ]
     assert 'href="/items/2.1#besluit-' in page.text
     assert 'href="/besluiten" aria-current="page"' in page.text  # in the menu
+    # What a screen reader says of the CSV link: the count, not the rows' Python repr (walk32a 2).
+    assert "(spreadsheet, 3 besluiten)" in page.text and "DecisionRow" not in page.text
     assert 'href="/besluiten"' in web.get("/").text
     item = web.get("/items/2.1").text
     assert 'href="/besluiten"' in item  # the item page's decision list links to all of them
