@@ -80,6 +80,16 @@ class _Environment(Environment):
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+def without_prefix(text: str, prefix: str) -> str:
+    """``text`` without a leading ``prefix`` (any case) when more follows it.
+
+    The mails say *het programma "…"*; a title that starts with that word would say it twice.
+    """
+    if len(text) > len(prefix) and text[: len(prefix)].casefold() == prefix.casefold():
+        return text[len(prefix) :]
+    return text
+
+
 @cache
 def environment() -> Environment:
     env = _Environment(
@@ -99,6 +109,7 @@ def environment() -> Environment:
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
     env.filters["eigenaren"] = owners_shown
+    env.filters["without_prefix"] = without_prefix
     from governance.office_names import office_names
 
     # {{ office_names(programme).the }}: how the plan names the office (a programme, or a

@@ -152,9 +152,12 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     overdue = view is not None and _overdue(regie, plan, view)
     # Each error names its field as the form labels it (an overdue item asks a new date).
     forecast_label = form_words("label_new_date" if overdue else "label_forecast")
-    forecast = _date(fields.get("forecast", ""), forecast_label, "forecast", errors)
+    year = today(regie, plan).year  # the hint's example date: the end of this year
+    forecast = _date(fields.get("forecast", ""), forecast_label, "forecast", errors, year)
     completed_label = form_words("label_completed_on")
-    completed_on = _date(fields.get("completed_on", ""), completed_label, "completed_on", errors)
+    completed_on = _date(
+        fields.get("completed_on", ""), completed_label, "completed_on", errors, year
+    )
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     # After ``shown``: a date read but refused is put back as the date input shows it.
@@ -265,7 +268,7 @@ _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
 
 
-def _date(value: str, label: str, name: str, errors: dict[str, str]) -> date | None:
+def _date(value: str, label: str, name: str, errors: dict[str, str], year: int) -> date | None:
     value = value.strip()
     if not value:
         return None
@@ -280,7 +283,7 @@ def _date(value: str, label: str, name: str, errors: dict[str, str]) -> date | N
     # A date input cannot show what it rejected (it would look empty next to its error):
     # the error quotes it instead.
     shown = value if len(value) <= SHOWN_MAX else value[: SHOWN_MAX - 1] + "…"
-    errors[name] = form_words("not_a_date", label=label, shown=shown)
+    errors[name] = form_words("not_a_date", label=label, shown=shown, year=year)
     return None
 
 
@@ -422,7 +425,7 @@ def _form(
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         note_body=_note_body(plan),
-        date_hint=form_words("date_hint"),
+        date_hint=form_words("date_hint", year=now.year),
         # A status round's link: by when, and for which meeting (None for another link).
         asked_by=link_round(regie, plan, view.outbox_key, now),
         # "Geen wijziging": the update it repeats (None: not offered).

@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from regie.bootstrap import App
+from regie.services import today as business_today
 from regie.texts import form_words
 from store import Repository
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
@@ -105,11 +106,14 @@ def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
     described = [" ".join(failed.text[i].split()) for i in _describedby(forecast)]
     # The error names the field as its label does (this item is overdue: a new date) and says
     # what to type, without repeating the hint just above it.
-    hint = form_words("date_hint")
+    # The example is the end of this year (it was a fixed 2025: a past date for a forecast).
+    year = business_today(app).year
+    hint = form_words("date_hint", year=year)
+    assert f"bijvoorbeeld 31-12-{year}." in hint
     assert described == [
         hint,
         "Nieuwe verwachte datum gereed: ‘22016-03-10’ is geen datum; typ dag-maand-jaar, zoals "
-        "31-12-2025.",
+        f"31-12-{year}.",
     ]
     assert hint not in described[1]
     assert forecast.get("value") == ""  # a date input cannot show it: not put back

@@ -251,3 +251,26 @@ def test_an_action_asked_about_itself_has_no_action_line_of_its_own() -> None:
         at = next(n for n, line in enumerate(lines) if line.startswith(f"- {item_id} "))
         assert lines[at + 1].startswith("  Gereed: "), lines[at : at + 3]
         assert not any(line.strip() == f"Actie {item_id}" for line in lines)
+
+
+def test_a_title_that_starts_with_programma_is_not_said_twice() -> None:
+    """'het programma "Programma …"' read as a typo to every owner (walk32a 11)."""
+    from dataclasses import replace
+
+    plan = load_plan(SEED_PLAN)
+    day = date(2015, 10, 1)
+    assessment = assess(plan, [], day)
+    reminders = plan_reminders(plan, assessment, [], day)
+    for title, shown in [
+        ("Programma Digitale Weerbaarheid", "Digitale Weerbaarheid"),
+        ("programma Water 2030", "Water 2030"),
+        ("Programmatuur op orde", "Programmatuur op orde"),  # another word: kept whole
+    ]:
+        renamed = replace(plan, programme=replace(plan.programme, title=title))
+        digest = next(
+            m
+            for m in outbox_messages(renamed, assessment, reminders)
+            if m.kind == "reminder_digest"
+        )
+        assert f'het programma "{shown}"' in digest.body_text
+        assert f"het programma &ldquo;{shown}&rdquo;" in (digest.body_html or "")
