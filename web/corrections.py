@@ -58,9 +58,10 @@ def _record(
     status = fields["status"]
     if status not in STATUSES:
         errors["status"] = form_words("choose_status")
-    forecast = _date(fields["forecast"], form_words("label_forecast"), "forecast", errors)
+    year = today(app).year  # an unreadable date's example: the end of this year
+    forecast = _date(fields["forecast"], form_words("label_forecast"), "forecast", errors, year)
     completed = _date(
-        fields["completed_on"], form_words("label_completed_on"), "completed_on", errors
+        fields["completed_on"], form_words("label_completed_on"), "completed_on", errors, year
     )
     if errors:
         return _page(request, user, item_id, corrects, fields, errors)
