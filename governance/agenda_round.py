@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from governance.plan import Plan
 
@@ -95,6 +96,20 @@ def tie_rounds(
     return tied
 
 
+class TieRule(Enum):
+    """Which rule a pack's *Statusronde* ties a round to its meeting by: an archived pack is made
+    again with the rule it was built with (regie picks one per agenda layout)."""
+
+    #: The meeting recorded with the round, exactly; a round without one: answers due after the
+    #: previous meeting and by this one (agenda layout 8, since migration 0031).
+    RECORDED = "recorded"
+    #: As ``RECORDED``, but a recorded meeting no longer known: the first known meeting on or
+    #: after the recorded day (review8 3; agenda layout 9).
+    NEXT = "next"
+    #: :func:`tie_rounds`, the rule of the rounds' own mails (review10a 3; agenda layout 10).
+    NEARER = "nearer"
+
+
 def rounds_for_meeting(
     rounds: Sequence[RoundFacts],
     body_id: str,
@@ -102,15 +117,38 @@ def rounds_for_meeting(
     previous_on: date | None,
     as_of: date,
     meetings: Collection[date] = (),
+    rule: TieRule = TieRule.NEARER,
 ) -> list[RoundFacts]:
-    """The rounds that prepare the meeting, as :func:`tie_rounds` ties them (the rule the
-    rounds' own mails follow): this body's, started by ``as_of``, for this meeting of the body's
-    ``meetings`` (with this one and ``previous_on``). In the order they started."""
-    held = {*meetings, meeting_on, *([previous_on] if previous_on is not None else [])}
+    """The rounds that prepare the meeting, as ``rule`` ties them (:attr:`TieRule.NEARER`: by
+    :func:`tie_rounds`, the rule the rounds' own mails follow): this body's, started by
+    ``as_of``, for this meeting of the body's ``meetings`` (with this one and ``previous_on``).
+    In the order they started."""
     body = [r for r in rounds if r.body_id == body_id]
-    tied = tie_rounds([(r.round_id, r.meeting_on, r.answer_by) for r in body], sorted(held))
-    mine = [r for r in body if r.started_on <= as_of and tied[r.round_id] == meeting_on]
+    if rule is TieRule.NEARER:
+        held = {*meetings, meeting_on, *([previous_on] if previous_on is not None else [])}
+        tied = tie_rounds([(r.round_id, r.meeting_on, r.answer_by) for r in body], sorted(held))
+        mine = [r for r in body if r.started_on <= as_of and tied[r.round_id] == meeting_on]
+    else:
+        mine = [
+            r
+            for r in body
+            if r.started_on <= as_of
+            and _tied_before(r, meeting_on, previous_on, sorted(meetings), rule) == meeting_on
+        ]
     return sorted(mine, key=lambda r: (r.started_on, r.round_id))
+
+
+def _tied_before(
+    r: RoundFacts, meeting_on: date, previous_on: date | None, held: Sequence[date], rule: TieRule
+) -> date | None:
+    """The meeting a round prepared by an older layout's rule (kept as it was, so an archived
+    pack is made again as built); ``meeting_on`` when its answers were due in the window."""
+    if r.meeting_on is None:
+        due = r.answer_by <= meeting_on and (previous_on is None or r.answer_by > previous_on)
+        return meeting_on if due else None
+    if rule is TieRule.RECORDED or not held:
+        return r.meeting_on
+    return next((d for d in held if d >= r.meeting_on), None)
 
 
 def answers_until(r: RoundFacts, as_of: date) -> date:

@@ -30,6 +30,15 @@ PARSER_VERSION = 13
 #: it (``parse_plan(..., accepted_by=v)``): a stricter parser must not make an intact archive
 #: unreadable; the plan file itself is always checked with every one (review9 3). A new check
 #: that refuses what was accepted raises PARSER_VERSION and is named here with it.
+#: Plan texts are kept since migration 0019, which came with parser 5: every kept text passed
+#: the checks parsers 2, 3 and 5 added, so they need no entry. A check added while a version was
+#: current, without a raise, is named with the next version (the first whose every accepted text
+#: passed it): a text that version hashed before the check came is read without it.
+#: 6: steps', actions' and milestones' ``title`` and a governance body's ``name`` are one line
+#: (added while 5 was current, after plan texts were kept).
+ONE_LINE_TITLES = 6
+#: 8: an extra day off's ``name`` is one line (added while 7 was current).
+ONE_LINE_DAY_OFF_NAMES = 8
 #: 13: an organisation's ``name`` and ``short_name`` are one line.
 ONE_LINE_ORGANISATION_NAMES = 13
 #: 13: no two organisations are shown alike (``short_name``, else ``name``).

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from governance.agenda_round import RoundOutcome
+    from governance.agenda_round import RoundOutcome, TieRule
     from governance.plan import Plan
 
 
@@ -24,10 +24,12 @@ def pack_round(
     as_of: date,
     recorded_until: datetime | None,
     meetings: Collection[date] = (),
+    rule: TieRule | None = None,
 ) -> tuple[RoundOutcome | None, list[datetime]]:
     """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
-    of the round records it read: the pack's cut-off covers them, so a rebuild reads them too."""
-    from governance.agenda_round import answers_until, round_outcome, rounds_for_meeting
+    of the round records it read: the pack's cut-off covers them, so a rebuild reads them too.
+    ``rule``: how a round is tied to its meeting (an archived pack's layout's; None: today's)."""
+    from governance.agenda_round import TieRule, answers_until, round_outcome, rounds_for_meeting
     from store import round_read
 
     programme = plan.programme.id
@@ -35,8 +37,9 @@ def pack_round(
         connection, programme, body_id, recorded_until
     )}  # fmt: skip
     picked = rounds_for_meeting(
-        [r.facts for r in found.values()], body_id, meeting_on, previous_on, as_of, meetings
-    )
+        [r.facts for r in found.values()], body_id, meeting_on, previous_on, as_of, meetings,
+        rule or TieRule.NEARER,
+    )  # fmt: skip
     counted = []
     instants: list[datetime] = []
     for facts in picked:

@@ -23,7 +23,7 @@ from regie.report_reads import (
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
     from governance.agenda_model import SinceEntry, SinceLast
-    from governance.agenda_round import RoundOutcome
+    from governance.agenda_round import RoundOutcome, TieRule
     from governance.plan import Plan
 
 
@@ -118,6 +118,7 @@ def _agenda_pack(
             status_round, round_at = pack_round(  # titles as the pack's tables show them
                 connection, basis.plan, body_id, meeting_on, previous.on if previous else None,
                 as_of, recorded_until, frozenset(m.on for m in all_meetings),
+                round_tie_rule(layout or AGENDA_LAYOUT),
             )  # fmt: skip
     pack = build_agenda(
         basis.plan,
@@ -171,10 +172,27 @@ def _agenda_pack(
 #: answer), read within the pack's cut-off; layouts up to 7 leave it out and read no round.
 #: 9: owners by the plan's organisation ``short_name`` or ``name``
 #: (:data:`regie.report_render.AGENDA_NAMES_FROM`); layouts up to 8 show their ids.
-AGENDA_LAYOUT = 9
+#: 10: *Statusronde* ties a round whose meeting was moved or dropped to the nearer known meeting
+#: (:func:`governance.agenda_round.tie_rounds`, review10a 3); layouts 8 and 9 are made again
+#: with the rule each was built with (:func:`round_tie_rule`).
+AGENDA_LAYOUT = 10
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
+#: The first agenda layout whose *Statusronde* ties rounds by today's rule (``tie_rounds``).
+AGENDA_NEARER_ROUND_FROM = 10
+
+
+def round_tie_rule(layout: int) -> TieRule:
+    """The rule a pack of ``layout`` tied a round to its meeting by: 8 the meeting recorded
+    with the round exactly, 9 (review8 3) a recorded meeting no longer known as the next known
+    one, 10 the nearer known one (review10a 3)."""
+    from governance.agenda_round import TieRule
+
+    if layout >= AGENDA_NEARER_ROUND_FROM:
+        return TieRule.NEARER
+    # review8 3 (the next known meeting) was released with layout 9.
+    return TieRule.NEXT if layout >= 9 else TieRule.RECORDED
 
 
 def agenda_parameters(

@@ -21,7 +21,12 @@ import re
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from governance.characters import BIDI, CONTROL, codepoint
-from governance.parser_version import ONE_LINE_ORGANISATION_NAMES, PARSER_VERSION
+from governance.parser_version import (
+    ONE_LINE_DAY_OFF_NAMES,
+    ONE_LINE_ORGANISATION_NAMES,
+    ONE_LINE_TITLES,
+    PARSER_VERSION,
+)
 from governance.planfile.nodes import Problems, key_name, shown
 
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
@@ -50,6 +55,9 @@ ONE_LINE_FIELDS = {
 #: One-line fields that a later parser version made so (the others always were): a plan text
 #: accepted before is read as it was (see :mod:`governance.parser_version`).
 _ONE_LINE_SINCE = {
+    ("governance", "name"): ONE_LINE_TITLES,
+    ("steps", "title"): ONE_LINE_TITLES,
+    ("calendar", "name"): ONE_LINE_DAY_OFF_NAMES,
     ("organisations", "name"): ONE_LINE_ORGANISATION_NAMES,
     ("organisations", "short_name"): ONE_LINE_ORGANISATION_NAMES,
 }

@@ -387,3 +387,60 @@ def test_a_round_started_by_hand_without_a_meeting_is_the_meetings_round(
     assert found == [(date(2025, 6, 11), None)]
     asked = [m.recipient for m in outbox if m.kind == "round_request"]
     assert asked and sorted(asked) == sorted(set(asked)), asked
+
+
+def _archived_pack(
+    app: App, meeting_on: date, as_of: date, monkeypatch: pytest.MonkeyPatch, layout: int
+) -> tuple[str, bool]:
+    """A pack archived as a release of ``layout`` made it, and whether reproduce matches."""
+    from regie import report_build
+
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", layout)  # as a release of that layout
+        made = agenda(app, "stuurgroep", meeting_on, as_of, "md")
+    assert made.parameters["layout"] == layout
+    again = reproduce(app, made.archive_id or 0)
+    assert again.content == made.content
+    return made.content.decode(), again.matches
+
+
+def test_a_pack_of_layout_9_after_a_meeting_moved_earlier_keeps_its_rule(
+    migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """layout35 1: the 19 June meeting moved to 17 June after its round started. Layout 9 tied
+    that round to the next known meeting (10 July, review8 3): its pack of 17 June had no
+    *Statusronde* and is made again so; a new pack (layout 10) ties it to the nearer 17 June."""
+    from governance.planfile.load import load_plan
+    from governance.workdays import WorkCalendar
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    calendar = WorkCalendar.for_plan(load_plan(ANSWERS_PLAN))
+    old, new = date(2025, 6, 19), date(2025, 6, 17)
+    new_pack = calendar.add_working_days(new, -5)
+    app, _, _ = _moved_meeting(migrated_url, tmp_path, old, new, date(2025, 6, 6), new_pack)
+    pack, matches = _archived_pack(app, new, new_pack, monkeypatch, 9)
+    assert "Statusronde" not in pack and matches
+    made = agenda(app, "stuurgroep", new, new_pack, "md")
+    assert made.parameters["layout"] == 10
+    assert "## Statusronde" in made.content.decode()
+    assert reproduce(app, made.archive_id or 0).matches
+
+
+def test_a_pack_of_layout_8_after_a_meeting_moved_later_keeps_its_rule(
+    migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """layout35 1: the 12 June meeting moved to 19 June after its round started. Layout 8 counted
+    a round only for the meeting recorded with it: its pack of 19 June had no *Statusronde* and
+    is made again so; layouts 9 and 10 tie it to 19 June."""
+    from governance.planfile.load import load_plan
+    from governance.workdays import WorkCalendar
+    from tests.integration.answer_app import ANSWERS_PLAN
+
+    calendar = WorkCalendar.for_plan(load_plan(ANSWERS_PLAN))
+    old, new = date(2025, 6, 12), date(2025, 6, 19)
+    new_pack = calendar.add_working_days(new, -5)
+    app, _, _ = _moved_meeting(migrated_url, tmp_path, old, new, date(2025, 6, 2), new_pack)
+    pack, matches = _archived_pack(app, new, new_pack, monkeypatch, 8)
+    assert "Statusronde" not in pack and matches
+    pack, matches = _archived_pack(app, new, new_pack, monkeypatch, 9)
+    assert "## Statusronde" in pack and matches

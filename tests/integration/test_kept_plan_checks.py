@@ -146,3 +146,60 @@ def test_a_progress_report_archived_with_a_plan_now_refused_is_made_again(app: A
     assert made.archive_id is not None
     again = reproduce(app, made.archive_id)
     assert (again.plan_source, again.matches) == ("kept", True)
+
+
+#: One-line checks added while a parser version was current (no raise of their own), each with
+#: the version that hashed plans without it (layout35 2): a text that version accepted before
+#: the check came was kept, and must still be read.
+REFUSED_SINCE = {
+    # A step's title folded with '>' (keeps its line break): one line while 5 was current.
+    "step-title": (
+        ("    title: Routes ontwerpen\n", "    title: >\n      Routes ontwerpen\n"),
+        ("steps", "title"),
+        5,
+    ),
+    "body-name": (
+        ("    name: Stuurgroep Fietsroutes\n", "    name: >\n      Stuurgroep Fietsroutes\n"),
+        ("governance", "name"),
+        5,
+    ),
+    # An extra day off's name: one line while 7 was current.
+    "day-off-name": (
+        (
+            "governance:\n",
+            "calendar:\n  extra_days_off:\n    - date: 2025-12-24\n      name: >\n"
+            "        Kerstavond\ngovernance:\n",
+        ),
+        ("calendar", "name"),
+        7,
+    ),
+}
+
+
+@pytest.mark.parametrize("problem", sorted(REFUSED_SINCE))
+def test_a_kept_plan_an_older_parser_accepted_with_a_two_line_value_is_read(
+    app: App, problem: str
+) -> None:
+    """A pack archived while parser 5 (7) read a plan with a value the later one-line check
+    refuses is made again from its kept text; the plan file is refused at PATH:LINE:COL."""
+    from governance.planfile import safety
+
+    (old, new), field, version = REFUSED_SINCE[problem]
+    plan = app.settings.plan_path
+    text = plan.read_text(encoding="utf-8")
+    assert old in text
+    plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        _as_parser(mp, version)
+        # That parser before the check came: the field was not in the one-line set.
+        mp.setattr(safety, "ONE_LINE_FIELDS", safety.ONE_LINE_FIELDS - {field})
+        made = agenda(app, "stuurgroep", MEETING, AS_OF, "md")
+    assert made.archive_id is not None
+    refused, problems = validate_plan_file(plan)
+    assert refused is None and len(problems) == 1, problems
+    said = str(problems[0])
+    assert "must be one line" in said and "\n" not in said, said
+    assert re.match(rf"{re.escape(str(plan))}:\d+:\d+: ", said), said
+    again = reproduce(app, made.archive_id)
+    assert (again.plan_source, again.matches) == ("kept", True), again.content.decode()[:600]
+    assert again.content == made.content

@@ -127,3 +127,23 @@ def test_a_meeting_moved_earlier_keeps_its_round_and_the_next_meeting_its_own() 
     assert tie_rounds([moved], [date(2025, 6, 11), following]) == {1: following}
     by_hand = (3, None, date(2025, 6, 11))  # review10a 4: the first on or after answer-by
     assert tie_rounds([by_hand], [old, following]) == {3: old}
+
+
+def test_each_rule_ties_a_round_of_a_moved_meeting_as_its_layout_did() -> None:
+    """layout35 1: a round recorded for 19 June, answers by 12 June; the meeting moved to 17 June
+    (known: 17 June, 10 July). Layout 8's rule: the recorded meeting only (neither); 9's: the
+    next known (10 July); 10's: the nearer known after its answer-by (17 June)."""
+    from governance.agenda_round import TieRule
+
+    moved = RoundFacts(
+        4, "stuurgroep", date(2025, 6, 5), date(2025, 6, 12), None, date(2025, 6, 19)
+    )
+    known = (date(2025, 6, 17), date(2025, 7, 10))
+
+    def picked(meeting: date, previous: date | None, rule: TieRule) -> bool:
+        found = rounds_for_meeting([moved], "stuurgroep", meeting, previous, meeting, known, rule)
+        return found == [moved]
+
+    july, june = known[1], known[0]
+    assert [picked(june, None, r) for r in TieRule] == [False, False, True]
+    assert [picked(july, june, r) for r in TieRule] == [False, True, False]
