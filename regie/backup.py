@@ -34,7 +34,9 @@ from typing import Any
 from governance import clock
 from regie.bootstrap import App
 from regie.errors import DatabaseNotReady, InvalidInput, RegieError
+from regie.sqlite_copy import KEEP_REPLACED
 from regie.sqlite_copy import copy_database as _copy
+from regie.sqlite_copy import drop_older_copies as _drop_older
 from regie.sqlite_copy import publish as _publish
 from regie.sqlite_copy import publish_copy as _publish_copy
 
@@ -189,9 +191,10 @@ def _newest_ids(connection: sqlite3.Connection | Any) -> dict[str, int]:
 
 def restore(app: App, source: Path, *, apply: bool) -> str:
     """Put the SQLite backup ``source`` in the database's place (``apply``; else say what
-    would happen): the replaced database is kept beside it (``regie.db.replaced-<UTC time>``),
-    the backup is checked before and copied whole, and the restore is recorded in the restored
-    database (:func:`record_restore`); the restored file is 0600. Stop `regie serve` and the
+    would happen): the replaced database is kept beside it (``regie.db.replaced-<UTC time>``; the
+    newest :data:`KEEP_REPLACED` such copies are kept, older ones removed), the backup is checked
+    before and copied whole, and the restore is recorded in the restored database
+    (:func:`record_restore`); the restored file is 0600. Stop `regie serve` and the
     timers first (docs/operations.md, "Restore"): a running cycle (``cycle.lock``) or server
     (``serve.lock``, :func:`serving`) makes it wait for none: it refuses (exit 75)."""
     from regie.locks import cycle_lock
@@ -252,6 +255,8 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         finally:
             partial.unlink(missing_ok=True)
             Path(f"{partial}-journal").unlink(missing_ok=True)
+        # As the copies before an upgrade: the newest few, else every restore adds a database.
+        dropped = _drop_older(database, "replaced", KEEP_REPLACED) if kept else []
     # A fresh app on the restored file: its schema checked (an older backup migrated, as
     # every SQLite start does), nothing cached of the replaced one.
     from regie.bootstrap import bootstrap
@@ -261,6 +266,11 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     record_restore(restored, source.name, stamp, newer, kept.name if kept else None)
     restored.engine.dispose()
     where = f"; the replaced database is kept as {kept}" if kept else ""
+    if dropped:
+        where += (
+            f" (older replaced copies removed, the newest {KEEP_REPLACED} kept: "
+            f"{', '.join(p.name for p in dropped)})"
+        )
     return "\n".join(
         [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})",
          "next: regie cycle --full --dry-run, then regie cycle --full (docs/operations.md)"]

@@ -235,15 +235,31 @@ def is_known_item(app: App, item: str) -> bool:
         return Repository(session, plan.programme.id).has_item(item)
 
 
-def list_outbox(app: App, status: str | None) -> list[OutboxRecord]:
+def list_outbox(
+    app: App, status: str | None, *, since: date | None = None, limit: int | None = None
+) -> list[OutboxRecord]:
+    """The outbox, oldest first: of ``status``, queued from the start of day ``since`` (the
+    office's zone) on, the newest ``limit`` of them."""
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
     from store import Repository
     from store.models import OUTBOX_STATUSES
 
     if status is not None and status not in OUTBOX_STATUSES:
         known = ", ".join(OUTBOX_STATUSES)
         raise InvalidInput(f"--status: unknown outbox status {status[:40]!r} (known: {known})")
+    if limit is not None and limit < 1:
+        raise InvalidInput(f"--limit: {limit} is not a number of messages of at least 1")
+    start = (
+        datetime.combine(since, time(0), tzinfo=ZoneInfo(office_zone(app)))
+        if since is not None
+        else None
+    )
     with app.session() as session:
-        return Repository(session, app.programme_id()).outbox(status=status)
+        return Repository(session, app.programme_id()).outbox(
+            status=status, limit=limit, since=start, newest=True
+        )
 
 
 def replay(

@@ -22,6 +22,8 @@ from regie.errors import RegieError
 
 #: Copies kept before automatic upgrades, per database: the newest ones; older ones removed.
 KEEP_BEFORE_UPGRADE = 3
+#: The databases `regie db restore` replaced kept beside it (``<name>.replaced-<UTC time>``).
+KEEP_REPLACED = 3
 
 
 def copy_database(source: Path, partial: Path, *, read_only: bool = False) -> int:
@@ -88,13 +90,22 @@ def keep_before_upgrade(database: Path, revision: str, *, now: datetime | None =
     kept = database.with_name(f"{database.name}.before-{revision}-{stamp}")
     if not kept.exists():  # else: made this very second by another command upgrading it
         publish_copy(database, kept)
-    pattern = re.compile(rf"{re.escape(database.name)}\.before-[A-Za-z0-9_]+-(\d{{8}}T\d{{6}}Z)")
+    drop_older_copies(database, r"before-[A-Za-z0-9_]+", KEEP_BEFORE_UPGRADE)
+    return kept
+
+
+def drop_older_copies(database: Path, kind: str, keep: int) -> list[Path]:
+    """Remove all but the newest ``keep`` copies ``<name>.<kind>-<UTC time>`` beside
+    ``database`` (``kind``: a regular expression); return those removed, oldest first."""
+    pattern = re.compile(rf"{re.escape(database.name)}\.{kind}-(\d{{8}}T\d{{6}}Z)")
     found = [
         (match[1], path)
         for path in database.parent.iterdir()
         if (match := pattern.fullmatch(path.name)) is not None
     ]
-    for _, old in sorted(found, reverse=True)[KEEP_BEFORE_UPGRADE:]:
+    removed: list[Path] = []
+    for _, old in sorted(found, reverse=True)[keep:]:
         with suppress(OSError):  # a copy we cannot remove stays: nothing is lost
             old.unlink()
-    return kept
+            removed.append(old)
+    return sorted(removed)

@@ -120,7 +120,9 @@ def record(
 
 def latest_bounces(session: Session, programme_id: str) -> dict[str, StoredBounce]:
     """Per contact, the latest permanent bounce not followed by an e-mail sent to the same
-    address (that send reached a server that took it)."""
+    address (that send reached a server that took it). A message pruned since (its address
+    erased, `regie outbox prune`) counts as sent to it: a prune must not bring back a bounce
+    a later send had ended."""
     b = MailBounceRow
     latest: dict[str, StoredBounce] = {}
     rows = session.execute(
@@ -136,19 +138,26 @@ def latest_bounces(session: Session, programme_id: str) -> dict[str, StoredBounc
     if not latest:
         return {}
     o = OutboxRow
+    # NULL: pruned, its address erased; it was sent to the contact after all.
+    address = sa.case((o.pruned_at.is_not(None), None), else_=sa.func.lower(o.email)).label("a")
     sent = session.execute(
-        sa.select(o.recipient, sa.func.lower(o.email), sa.func.max(o.sent_at))
+        sa.select(o.recipient, address, sa.func.max(o.sent_at))
         .where(
             o.programme_id == programme_id,
             o.status == "sent",
             o.channel == "email",
             o.recipient.in_(list(latest)),
         )
-        .group_by(o.recipient, sa.func.lower(o.email))
+        .group_by(o.recipient, address)
     ).all()
     for recipient, email, last_sent in sent:
         bounce = latest.get(recipient)
-        if bounce and email == bounce.email and last_sent and last_sent > bounce.recorded_at:
+        if (
+            bounce
+            and email in (None, bounce.email)
+            and last_sent
+            and last_sent > bounce.recorded_at
+        ):
             del latest[recipient]
     return latest
 

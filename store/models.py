@@ -350,6 +350,9 @@ class OutboxRow(Base):
     first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When `regie outbox prune` erased its personal content (0033; NULL: not pruned): the row,
+    # its key and dates stay, so the message is never queued again.
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 #: Tables whose rows may only be inserted (enforced by triggers from migrations 0001, 0002, 0004).

@@ -9,7 +9,8 @@ the row is released untried (its channel went down first). ``regie outbox
 retry`` gives a ``dead`` row fresh attempts (the old ones kept in ``earlier_attempts``: it
 was tried) and makes a ``failed`` one due now. A ``sending``
 row whose sender vanished is claimed again after ``reclaim_after``. Rows are never deleted
-and a sent row stays sent (triggers from migration 0002 back this up).
+and a sent row stays sent (triggers from migration 0002 back this up); :func:`prune` erases an
+old final message's personal content and keeps the row (migration 0033).
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def _record(row: RowMapping) -> OutboxRecord:
         sent_at=row["sent_at"],
         next_attempt_at=row["next_attempt_at"],
         claim_token=row["claim_token"],
+        pruned_at=row["pruned_at"],
     )
 
 
@@ -489,15 +491,28 @@ def _not_sending(session: Session, programme_id: str, key: str, action: str) -> 
 
 
 def messages(
-    session: Session, programme_id: str, status: str | None, limit: int | None
+    session: Session,
+    programme_id: str,
+    status: str | None,
+    limit: int | None,
+    *,
+    since: datetime | None = None,
+    newest: bool = False,
 ) -> list[OutboxRecord]:
+    """The messages (of ``status``; queued from ``since`` on), oldest first; ``limit`` of them:
+    the first, or with ``newest`` the last (still listed oldest first)."""
     if status is not None and status not in OUTBOX_STATUSES:
         raise ValueError(f"unknown outbox status {status!r}: one of {', '.join(OUTBOX_STATUSES)}")
-    query = sa.select(*_COLUMNS).where(OutboxRow.programme_id == programme_id)
+    o = OutboxRow
+    query = sa.select(*_COLUMNS).where(o.programme_id == programme_id)
     if status is not None:
-        query = query.where(OutboxRow.status == status)
-    query = query.order_by(OutboxRow.id).limit(limit)
-    return [_record(row) for row in session.execute(query).mappings()]
+        query = query.where(o.status == status)
+    if since is not None:
+        require_aware(since, "since")
+        query = query.where(o.created_at >= since)
+    query = query.order_by(o.id.desc() if newest else o.id).limit(limit)
+    found = [_record(row) for row in session.execute(query).mappings()]
+    return found[::-1] if newest else found
 
 
 def keys_with_status(session: Session, programme_id: str, statuses: Collection[str]) -> list[str]:
@@ -705,11 +720,15 @@ def dead_keys(
     since: datetime | None = None,
     statuses: Collection[str] = ("dead",),
 ) -> list[str]:
-    """The keys of the dead messages (of ``statuses`` when given; set-up tests left out),
-    oldest first; with ``since``, only those queued from then on."""
+    """The keys of the dead messages (of ``statuses`` when given; set-up tests and pruned
+    messages, with nothing left to send, left out), oldest first; with ``since``, only those
+    queued from then on."""
     o = OutboxRow
     query = sa.select(o.key).where(
-        o.programme_id == programme_id, o.status.in_(list(statuses)), o.kind != TEST_KIND
+        o.programme_id == programme_id,
+        o.status.in_(list(statuses)),
+        o.kind != TEST_KIND,
+        o.pruned_at.is_(None),
     )
     if since is not None:
         query = query.where(o.created_at >= since)
@@ -816,6 +835,7 @@ def _moved_by_hand(
                     o.key.in_(list(chunk)),
                     o.status.in_(statuses),
                     o.kind != TEST_KIND,
+                    o.pruned_at.is_(None),  # nothing left to send: it stays as it is
                 )
                 .values(**values, claimed_at=None, claim_token=None)
                 .returning(o.key)
@@ -828,6 +848,70 @@ def _moved_by_hand(
             payload={"messages": sorted(moved), "count": len(moved)},
         )  # fmt: skip
     return sorted(moved)
+
+
+#: The states a message no longer leaves by itself: what :func:`prune` may erase. A dead one
+#: only by `regie outbox retry`, which leaves a pruned one as it is.
+FINAL = ("sent", "suppressed", "dead")
+#: What a pruned message keeps of its payload's items: what later checks read (which items
+#: and stages a digest or an escalation carried, :mod:`store.digest_items`).
+_ITEM_KEEPS = ("id", "stage", "kind")
+
+
+def pruned_payload(payload: Any) -> dict[str, Any]:
+    """A payload without its personal content: its plain top-level values (dates, the
+    programme's name, flags) but its contact's channel, each item's id, stage and kind; no
+    render context, texts or nested objects. A reminder digest's stored entries stay equal."""
+    if not isinstance(payload, dict):
+        return {}
+    kept: dict[str, Any] = {
+        k: v
+        for k, v in payload.items()
+        if k != "channel" and (v is None or isinstance(v, str | int | float | bool))
+    }
+    items = payload.get("items")
+    if isinstance(items, list):
+        entries = [item for item in items if isinstance(item, dict)]
+        kept["items"] = [{k: item[k] for k in _ITEM_KEEPS if k in item} for item in entries]
+    return kept
+
+
+def prune(
+    session: Session, programme_id: str, before: datetime, *, now: datetime, apply: bool
+) -> list[str]:
+    """Erase the personal content of the messages in a final state (:data:`FINAL`) sent, or
+    else queued, before ``before`` and not pruned yet: recipient name, e-mail address, Slack
+    id, subject, bodies and the payload's personal parts (:func:`pruned_payload`). The row
+    stays with its key, kind, recipient code, status and dates, so it is never queued again
+    (:func:`enqueue` skips a key it holds). Return the keys, oldest first (``apply`` False:
+    those it would prune, nothing changed)."""
+    require_aware(before, "before")
+    require_aware(now, "now")
+    o = OutboxRow
+    query = sa.select(o.id, o.key).where(
+        o.programme_id == programme_id,
+        o.status.in_(FINAL),
+        o.pruned_at.is_(None),
+        sa.func.coalesce(o.sent_at, o.created_at) < before,
+    )
+    found = session.execute(query.order_by(o.id)).all()
+    if not apply:
+        return [key for _, key in found]
+    for chunk in batches([row_id for row_id, _ in found], 500):
+        for row_id, payload in session.execute(
+            sa.select(o.id, o.payload).where(o.id.in_(chunk))
+        ).tuples():
+            session.execute(
+                sa.update(o)
+                # Still final: a dead one revived meanwhile is left whole (it is sent again).
+                .where(o.id == row_id, o.pruned_at.is_(None), o.status.in_(FINAL))
+                .values(
+                    recipient_name="", email=None, slack=None, subject="", body_text="",
+                    body_html=None, payload=pruned_payload(payload), pruned_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )  # fmt: skip
+    return [key for _, key in found]
 
 
 def statuses(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, str]:

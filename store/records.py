@@ -104,3 +104,4 @@ class OutboxRecord:
     sent_at: datetime | None = None
     next_attempt_at: datetime | None = None
     claim_token: str | None = None  # the claim this copy was taken under (see outbox.claim)
+    pruned_at: datetime | None = None  # its personal content erased (`regie outbox prune`)

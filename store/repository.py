@@ -401,9 +401,19 @@ class Repository:
         """One message by its idempotency key, or None."""
         return _outbox.message(self._session, self.programme_id, key)
 
-    def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxRecord]:
-        """Messages, oldest first, optionally of one status."""
-        return _outbox.messages(self._session, self.programme_id, status, limit)
+    def outbox(
+        self,
+        status: str | None = None,
+        limit: int | None = None,
+        *,
+        since: datetime | None = None,
+        newest: bool = False,
+    ) -> list[OutboxRecord]:
+        """Messages, oldest first, optionally of one status, queued from ``since`` on; ``limit``
+        of them: the first, or with ``newest`` the last."""
+        return _outbox.messages(
+            self._session, self.programme_id, status, limit, since=since, newest=newest
+        )
 
     def outbox_keys_with_status(self, *statuses: str) -> list[str]:
         """The keys of the messages in one of ``statuses``, oldest first (no message read whole)."""

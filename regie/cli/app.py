@@ -559,20 +559,38 @@ def send(
         raise typer.Exit(1)
 
 
-@app.command(cls=OutboxCommand)  # also `regie outbox retry`/`mark-sent` (cli/outbox_retry.py)
+@app.command(cls=OutboxCommand)  # also `regie outbox retry`/`mark-sent`/`prune` (outbox_retry)
 def outbox(
     status_: Annotated[
         str | None,
         typer.Option("--status", help="pending | sending | sent | failed | dead | suppressed"),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only messages queued on or after DATE (YYYY-MM-DD, the office's time zone).",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help="Only the N most recently queued messages (still listed oldest first).",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """List outbox messages and their delivery state."""
+    """List outbox messages and their delivery state, oldest first (all of them without
+    --since or --limit). A pruned message shows no name, address or subject (`regie outbox
+    prune`)."""
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
     app_ = _app(delivery=False)  # it lists what was sent: no channel's settings needed
-    rows = list_outbox(app_, status_)
+    rows = list_outbox(app_, status_, since=parse_date(since, "--since"), limit=limit)
     from regie.cli.notify import print_unreachable, unreachable_reasons
 
     if fmt == Format.json:

@@ -1,6 +1,8 @@
 """`regie outbox retry (--key KEY… | --all-dead | --all-failed) [--yes]`: give dead messages
 fresh attempts, make failed ones (waiting for their back-off) due now;
-`regie outbox mark-sent KEY… [--yes]`: messages that went out before a restore, marked as sent.
+`regie outbox mark-sent KEY… [--yes]`: messages that went out before a restore, marked as sent;
+`regie outbox prune (--older-than DAYS | --before DATE) [--yes]`: old messages' personal content
+erased (:mod:`regie.retention`).
 
 `regie outbox` lists the outbox with options only, so a first argument ``retry`` or
 ``mark-sent`` can only mean one of these: :class:`OutboxCommand` hands such a call to it (as
@@ -132,12 +134,64 @@ def mark_sent(
     typer.echo("recorded (regie.outbox.marked_sent)")
 
 
+@retry_app.command("prune")
+def prune(
+    older_than: Annotated[
+        str | None,
+        typer.Option(
+            "--older-than",
+            metavar="DAYS",
+            help="Messages sent (or else queued) more than DAYS days ago, e.g. 400d.",
+        ),
+    ] = None,
+    before: Annotated[
+        str | None,
+        typer.Option(
+            "--before",
+            metavar="DATE",
+            help="Messages sent (or else queued) before DATE (YYYY-MM-DD, the office's zone).",
+        ),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Prune now; without it nothing changes (a dry run).")
+    ] = False,
+) -> None:
+    """Erase the personal content of old messages that are done with (sent, suppressed, dead):
+    name, address, Slack id, subject, texts; their file copies (.eml) are removed. Each keeps
+    its key, kind, status and dates, so it is never sent again; pending, failed and sending
+    messages are left alone. Recorded with the operator (event regie.outbox.pruned)."""
+    from regie.cli.common import parse_date
+    from regie.retention import cutoff, prune_outbox
+    from regie.services import utcnow
+
+    app = _app(delivery=False)
+    now = utcnow()
+    since = cutoff(app, now, older_than=older_than, before=parse_date(before, "--before"))
+    app.ensure_schema()
+    done = prune_outbox(app, since, now, apply=yes)
+    when = since.isoformat(timespec="seconds")
+    if not yes:
+        typer.echo(
+            f"would prune {len(done.keys)} message(s) sent or queued before {when} "
+            f"and remove {done.files} file copies: {_listed(done.keys)}"
+            if done.keys
+            else f"nothing to prune before {when}"
+        )
+        typer.echo("dry run: nothing changed (add --yes to prune)")
+        return
+    typer.echo(
+        f"pruned {len(done.keys)} message(s) sent or queued before {when} "
+        f"(key, kind, status and dates kept), removed {done.files} file copies"
+        + ("; recorded (regie.outbox.pruned)" if done.keys else "")
+    )
+
+
 def _listed(keys: list[str]) -> str:
     return ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
 
 
 #: `regie outbox SUBCOMMAND …`: anything else is the listing's options.
-SUBCOMMANDS = ("retry", "mark-sent")
+SUBCOMMANDS = ("retry", "mark-sent", "prune")
 
 
 def retry_command() -> typer.core.TyperGroup:
@@ -175,6 +229,10 @@ class OutboxCommand(typer.core.TyperCommand):
                     (
                         "regie outbox mark-sent KEY… [--yes]",
                         "mark messages that went out before a restore as sent",
+                    ),
+                    (
+                        "regie outbox prune (--older-than DAYS | --before DATE) [--yes]",
+                        "erase old sent, suppressed and dead messages' personal content",
                     ),
                 ]
             )

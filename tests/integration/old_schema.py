@@ -30,13 +30,15 @@ def before_0018(model: Any) -> sa.TableClause:
 #: sender sets when it claims a message; 0023: the item memory's ``latest_source``, which the
 #: daily step writes with every memory row; 0029: the update a status update corrects, which
 #: the daily step reads with every latest update; 0032: the outbox's earlier attempts and tried
-#: channel, which the sender reads with every claimed message).
+#: channel, which the sender reads with every claimed message; 0033: when a message was pruned,
+#: which every outbox read returns).
 LATER_COLUMNS = (
     ("outbox", "first_attempt_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("item_memory", "latest_source", {}, "VARCHAR(32)"),
     ("status_updates", "corrects", {}, "INTEGER"),
     ("outbox", "earlier_attempts", {}, "INTEGER NOT NULL DEFAULT 0"),
     ("outbox", "tried_channel", {}, "VARCHAR(32)"),
+    ("outbox", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
 )
 
 

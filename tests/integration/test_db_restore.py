@@ -73,6 +73,31 @@ def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: 
     assert result.code == 0, result.err
 
 
+def test_a_restore_keeps_the_newest_three_replaced_databases(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """Every restore keeps the database it replaced; like the copies before an upgrade only
+    the newest three stay, and the command names those it removed (walk31 finding 8)."""
+    assert regie("cycle", "--as-of", "2025-06-02", env=ENV).code == 0
+    copy = tmp_path / "regie-backup.db"
+    assert regie("db", "backup", str(copy), env=ENV).code == 0
+    older = [regie_home / f"regie.db.replaced-2020010{d}T000000Z" for d in range(1, 5)]
+    for path in older:
+        path.write_bytes(b"an earlier replaced database")
+    other = regie_home / "regie.db.before-0031-20200101T000000Z"  # not a restore's: stays
+    other.write_bytes(b"a copy before an upgrade")
+    done = regie("db", "restore", str(copy), "--yes", env=ENV)
+    assert done.code == 0, done.err
+    kept = sorted(p.name for p in regie_home.glob("regie.db.replaced-*"))
+    assert len(kept) == 3
+    assert kept[:2] == [older[2].name, older[3].name]  # the two newest earlier ones, and today's
+    assert (
+        f"older replaced copies removed, the newest 3 kept: {older[0].name}, {older[1].name}"
+        in done.out
+    )
+    assert other.exists()
+
+
 def test_bad_restores_are_one_line_and_change_nothing(regie_home: Path, tmp_path: Path) -> None:
     assert regie("sync", env=ENV).code == 0
     junk = tmp_path / "junk.db"

@@ -115,4 +115,6 @@ def test_the_readme_role_runs_the_daily_work(tmp_path: Path, app_role_url: tuple
     ok("update", "1.1.1", "--status", "at_risk", "--comment", "Vertraging", "--as-of", "2015-10-05")
     ok("cycle", "--as-of", "2015-10-05")
     ok("send")
+    ok("outbox", "prune", "--older-than", "1d", "--yes")  # retention: the messages just sent stay
+    ok("outbox", "--since", "2015-10-01", "--limit", "5")
     ok("audit", "verify")
