@@ -67,7 +67,9 @@ def plan_table(plan: Plan) -> Table:
     return table
 
 
-def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
+def status_table(rows: list[dict[str, Any]], as_of: date, labels: Mapping[str, str]) -> Table:
+    """``labels``: organisation id → ``short_name``, else ``name`` (:meth:`Plan.owner_labels`):
+    owners by name, the id beside it where it differs (what ``--owner`` takes)."""
     from rich.table import Table
 
     table = Table(title=f"Stand per {as_of.isoformat()}")
@@ -91,7 +93,7 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
         table.add_row(
             row["id"],
             row["title"],
-            ", ".join(row["owners"]),
+            ", ".join(owner_label(o, labels) for o in row["owners"]),
             row["gereed"] or "",
             f"{row['due']} !" if row.get("after_end") else row["due"] or "",
             state,
@@ -99,6 +101,13 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
             f"{latest['reported_on']} {state_label(latest['status'])}" if latest else "",
         )
     return table
+
+
+def owner_label(owner: str, labels: Mapping[str, str]) -> str:
+    """An owner as ``regie status`` shows it: "Gemeente Rivierstad (GEM)"; just the id when
+    the plan no longer has it or names it so."""
+    label = labels.get(owner, owner)
+    return owner if label == owner else f"{label} ({owner})"
 
 
 def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:
