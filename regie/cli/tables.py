@@ -209,6 +209,10 @@ def outbox_table(rows: list[Any], zone: str) -> Table:
     for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp", "Reden"):
         table.add_column(heading)
     for r in rows:
+        reason = _next_attempt(
+            in_english(r.last_error) if r.last_error else _late(r),
+            office_time(r.next_attempt_at, zone) if r.status == "failed" else "",
+        )
         table.add_row(
             r.created_on.isoformat() if r.created_on else "",
             r.kind,
@@ -216,12 +220,22 @@ def outbox_table(rows: list[Any], zone: str) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
-            _next_attempt(
-                in_english(r.last_error) if r.last_error else _late(r),
-                office_time(r.next_attempt_at, zone) if r.status == "failed" else "",
-            ),
+            "; ".join(part for part in (reason, *_tried_before(r)) if part),
         )
     return table
+
+
+def _tried_before(row: Any) -> list[str]:
+    """What migration 0032 keeps, when set: the attempts before `regie outbox retry` gave
+    fresh ones, and the channel an attempt left the message on not knowing if it arrived
+    (later attempts use that channel only)."""
+    out = []
+    if row.earlier_attempts:
+        n = row.earlier_attempts
+        out.append(f"{n} earlier attempt{'s' if n > 1 else ''} before a retry")
+    if row.tried_channel:
+        out.append(f"tried via {row.tried_channel}, arrival unknown: {row.tried_channel} only")
+    return out
 
 
 def _next_attempt(reason: str, when: str) -> str:
@@ -292,6 +306,10 @@ def outbox_json(
             "recipient": r.recipient,
             "status": r.status,
             "attempts": r.attempts,
+            # Before `regie outbox retry` gave fresh attempts (0: none), and the channel an
+            # attempt left it on without knowing if it arrived (null: none); migration 0032.
+            "earlier_attempts": r.earlier_attempts,
+            "tried_channel": r.tried_channel,
             "created_on": r.created_on.isoformat() if r.created_on else None,
             "channel": r.channel,
             "external_id": r.external_id,
