@@ -499,6 +499,8 @@ def _refused(
         posted=request.method == "POST",
         status_labels=STATUS_LABELS,
         office=_office(plan),
+        # Whether a reply to the mail with the link reaches the office (its Reply-To).
+        reply_reaches=plan is not None and regie.mail_reply_to(plan) is not None,
     )
 
 

@@ -267,6 +267,7 @@ def item_page(
         request, "item.html.j2",
         {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
          "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id),
+         "owner_labels": _owner_labels(app),
          "office_author": OFFICE.name, "fix": form, "fix_statuses": STATUSES,
          "fix_labels": STATUS_LABELS,
          "by_id": {u.id: u for u in detail.updates},
@@ -295,6 +296,15 @@ def _body_names(app: Any) -> dict[str, str]:
 
     plan, _ = current_plan(app)
     return {b.id: b.name for b in plan.governance}
+
+
+def _owner_labels(app: Any) -> dict[str, str]:
+    """Organisation id → ``short_name``, else ``name``: a plan revision records owners by id;
+    the item page shows them as the rows above it do."""
+    from regie.plan_cache import current_plan
+
+    plan, _ = current_plan(app)
+    return plan.owner_labels()
 
 
 def _contact_names(app: Any) -> dict[str, str]:

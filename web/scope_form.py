@@ -84,8 +84,9 @@ class ScopeChoices:
 
 def scope_choices(plan: Plan) -> ScopeChoices:
     """Contacts, organisations, steps and governance bodies by name (plan order for steps and
-    bodies, alphabetical for people and organisations: a long list is searched by name)."""
-    orgs = {o.id: o.name for o in plan.organisations}
+    bodies, alphabetical for people and organisations: a long list is searched by name).
+    Organisations by ``short_name``, else ``name``, as mails, packs and answer pages show them."""
+    orgs = {o.id: o.label for o in plan.organisations}
     contacts = sorted(plan.contacts, key=lambda c: (c.name.casefold(), c.id))
     sample = {b.id for b in plan.governance if b.meetings is not None and b.meetings.example}
     groups = (
@@ -102,8 +103,8 @@ def scope_choices(plan: Plan) -> ScopeChoices:
         ScopeGroup(
             "Organisaties (de deadlines van hun acties)",
             tuple(
-                ScopeChoice(f"org:{o.id}", o.name, o.id)
-                for o in sorted(plan.organisations, key=lambda o: o.name.casefold())
+                ScopeChoice(f"org:{o.id}", o.label, o.id)
+                for o in sorted(plan.organisations, key=lambda o: (o.label.casefold(), o.id))
             ),
         ),
         ScopeGroup(

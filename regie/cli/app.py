@@ -247,12 +247,14 @@ def status(
     day, rows = _services().status_rows(
         app_, parse_date(as_of, "--as-of"), step=step, owner=owner, state=_state_key(state)
     )
-    late = after_end_line(rows, app_.load_plan().programme.end)
+    plan = app_.load_plan()
+    late = after_end_line(rows, plan.programme.end)
+    labels = plan.owner_labels()  # the table names owners; JSON keeps the ids
     if item is None:
         if fmt == Format.json:
             print_json(rows)
         else:
-            console().print(status_table(rows, day))
+            console().print(status_table(rows, day, labels))
             if late:
                 typer.echo(late)
         return
@@ -265,7 +267,7 @@ def status(
     if fmt == Format.json:
         print_json({"items": rows, "updates": updates_json(history)})
         return
-    console().print(status_table(rows, day))
+    console().print(status_table(rows, day, labels))
     if late:
         typer.echo(late)
     for line in update_lines(item, history, day):

@@ -67,7 +67,9 @@ def plan_table(plan: Plan) -> Table:
     return table
 
 
-def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
+def status_table(rows: list[dict[str, Any]], as_of: date, labels: Mapping[str, str]) -> Table:
+    """``labels``: organisation id → ``short_name``, else ``name`` (:meth:`Plan.owner_labels`):
+    owners by name, the id beside it where it differs (what ``--owner`` takes)."""
     from rich.table import Table
 
     table = Table(title=f"Stand per {as_of.isoformat()}")
@@ -91,7 +93,7 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
         table.add_row(
             row["id"],
             row["title"],
-            ", ".join(row["owners"]),
+            ", ".join(owner_label(o, labels) for o in row["owners"]),
             row["gereed"] or "",
             f"{row['due']} !" if row.get("after_end") else row["due"] or "",
             state,
@@ -99,6 +101,13 @@ def status_table(rows: list[dict[str, Any]], as_of: date) -> Table:
             f"{latest['reported_on']} {state_label(latest['status'])}" if latest else "",
         )
     return table
+
+
+def owner_label(owner: str, labels: Mapping[str, str]) -> str:
+    """An owner as ``regie status`` shows it: "Gemeente Rivierstad (GEM)"; just the id when
+    the plan no longer has it or names it so."""
+    label = labels.get(owner, owner)
+    return owner if label == owner else f"{label} ({owner})"
 
 
 def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:
@@ -200,6 +209,10 @@ def outbox_table(rows: list[Any], zone: str) -> Table:
     for heading in ("Datum", "Soort", "Aan", "Status", "Pogingen", "Onderwerp", "Reden"):
         table.add_column(heading)
     for r in rows:
+        reason = _next_attempt(
+            in_english(r.last_error) if r.last_error else _late(r),
+            office_time(r.next_attempt_at, zone) if r.status == "failed" else "",
+        )
         table.add_row(
             r.created_on.isoformat() if r.created_on else "",
             r.kind,
@@ -207,12 +220,22 @@ def outbox_table(rows: list[Any], zone: str) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
-            _next_attempt(
-                in_english(r.last_error) if r.last_error else _late(r),
-                office_time(r.next_attempt_at, zone) if r.status == "failed" else "",
-            ),
+            "; ".join(part for part in (reason, *_tried_before(r)) if part),
         )
     return table
+
+
+def _tried_before(row: Any) -> list[str]:
+    """What migration 0032 keeps, when set: the attempts before `regie outbox retry` gave
+    fresh ones, and the channel an attempt left the message on not knowing if it arrived
+    (later attempts use that channel only)."""
+    out = []
+    if row.earlier_attempts:
+        n = row.earlier_attempts
+        out.append(f"{n} earlier attempt{'s' if n > 1 else ''} before a retry")
+    if row.tried_channel:
+        out.append(f"tried via {row.tried_channel}, arrival unknown: {row.tried_channel} only")
+    return out
 
 
 def _next_attempt(reason: str, when: str) -> str:
@@ -283,6 +306,10 @@ def outbox_json(
             "recipient": r.recipient,
             "status": r.status,
             "attempts": r.attempts,
+            # Before `regie outbox retry` gave fresh attempts (0: none), and the channel an
+            # attempt left it on without knowing if it arrived (null: none); migration 0032.
+            "earlier_attempts": r.earlier_attempts,
+            "tried_channel": r.tried_channel,
             "created_on": r.created_on.isoformat() if r.created_on else None,
             "channel": r.channel,
             "external_id": r.external_id,

@@ -220,6 +220,8 @@ def test_an_expired_link_shows_back_the_answer(app: App, monkeypatch: pytest.Mon
     shown = text(page.text)
     assert "verlopen" in shown and "Over het weekend getypt" in shown
     assert "vraag dan een nieuwe link aan bij het programmabureau" in shown
+    # Or answer without a link: a reply to the mail reaches the office (names35 4).
+    assert "U kunt uw antwoord ook zonder link geven: beantwoord de e-mail" in shown
     assert updates(app) == [] and refusals(app) == ["link_expired"]
 
 

@@ -206,3 +206,32 @@ def test_doctor_warns_while_a_previous_key_is_set(tmp_path: Path) -> None:
     assert _secret_key(App(load_settings(env))).status == "ok"
     check = _secret_key(App(load_settings({**env, "REGIE_SECRET_KEY_PREVIOUS": OLD})))
     assert check.status == "warning" and "REGIE_SECRET_KEY_PREVIOUS is set" in check.detail
+
+
+def test_a_link_dead_after_a_rotation_says_how_to_answer_instead(app: App, tmp_path: Path) -> None:
+    """names35 4: the page of a link that no longer verifies (the key changed without a grace
+    period) tells the owner how to answer all the same: reply to the mail (its Reply-To is the
+    office's), or — when a reply reaches nobody — tell the office; the office named from the
+    plan."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    removed = keyed(app, NEW, None)
+    page = client(removed).get(f"/antwoord/{token}")
+    assert page.status_code == 404
+    what = page.text.split('<p id="wat-nu">', 1)[1].split("</p>", 1)[0]
+    assert "beantwoord de e-mail waarin u deze link kreeg" in what
+    assert "het programmabureau legt uw antwoord vast" in what
+    assert "Neem contact op met het programmabureau" in page.text
+    assert "P. Bureau" in page.text and "mailto:bureau@example.org" in page.text
+
+    # No Reply-To (no REGIE_MAIL_REPLY_TO, the office contact without an e-mail address): a
+    # reply would reach nobody, so the page does not invite one.
+    plan = tmp_path / "no-reply.yaml"
+    text = app.settings.plan_path.read_text(encoding="utf-8")
+    plan.write_text(text.replace("    email: bureau@example.org\n", "", 1), encoding="utf-8")
+    quiet = replace(removed, settings=replace(removed.settings, plan_path=plan))
+    assert quiet.mail_reply_to(quiet.load_plan()) is None
+    page = client(quiet).get(f"/antwoord/{token}")
+    assert page.status_code == 404
+    what = page.text.split('<p id="wat-nu">', 1)[1].split("</p>", 1)[0]
+    assert "laat het programmabureau weten hoe het met dit punt staat" in what
+    assert "beantwoord" not in what

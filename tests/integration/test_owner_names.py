@@ -152,3 +152,65 @@ def test_a_pack_is_made_again_with_its_names_after_a_parser_change(
     again = reproduce(app, made.archive_id)
     assert again.plan_source == "kept", again.plan_source
     assert again.matches, again.content.decode()[:400]
+
+
+def _env(app: App) -> dict[str, str]:
+    return {"REGIE_HOME": str(app.settings.home), "REGIE_PLAN": str(app.settings.plan_path),
+            "REGIE_DATABASE_URL": app.settings.database_url}  # fmt: skip
+
+
+def test_regie_status_names_the_owners_beside_the_id_it_takes(app: App) -> None:
+    """names35 2: `regie status` shows an owner as people read it, the id `--owner` takes
+    beside it; `--format json` keeps the ids."""
+    import json
+
+    from regie.services import sync
+    from tests.cli import regie
+
+    sync(app, None)
+    shown = regie("status", "--as-of", "2025-06-10", "--step", "2", env=_env(app))
+    assert shown.code == 0, shown.err
+    row = next(line for line in shown.out.splitlines() if "Aanbesteden" in line)
+    assert "PNW (provincie), Gemeente Rivierstad (gemeente)" in row, shown.out
+    one = regie("status", "1.1.1", "--as-of", "2025-06-10", env=_env(app))
+    assert one.code == 0 and "Gemeente Rivierstad (gemeente)" in one.out, one.out
+    rows = json.loads(
+        regie("status", "--as-of", "2025-06-10", "--format", "json", env=_env(app)).out
+    )
+    assert {r["id"]: r["owners"] for r in rows}["2.1"] == ["provincie", "gemeente"]
+
+
+def test_the_office_pages_name_the_owners(app: App) -> None:
+    """names35 2: the overview, the overdue list and the item page (its facts, the owner
+    filter and a plan revision of its owners) show owners by ``short_name``, else ``name``."""
+    from starlette.testclient import TestClient
+
+    from regie.services import sync
+    from tests.integration.test_web_item_page import visible
+    from tests.integration.test_web_problem_pages import _office
+    from web.app import create_app
+
+    sync(app, None)
+    plan = app.settings.plan_path
+    text = plan.read_text(encoding="utf-8")
+    # 1.2 passes from the province to the municipality: a revision of its owners.
+    plan.write_text(text.replace("owners: [provincie]\n", "owners: [gemeente]\n"), "utf-8")
+    sync(app, None)
+    web = _office(TestClient(create_app(app)), app)
+    overview = web.get("/")
+    assert overview.status_code == 200
+    cells = re.findall(r'<td data-label="Eigenaren">(.*?)</td>', overview.text)
+    assert "PNW, Gemeente Rivierstad" in cells and "Gemeente Rivierstad" in cells, cells
+    assert not {"gemeente", "provincie"} & {o for c in cells for o in c.split(", ")}
+    assert '<option value="provincie" >PNW (provincie)</option>' in overview.text
+    late = web.get("/te-laat")
+    assert late.status_code == 200
+    shown = re.findall(r'<td data-label="Eigenaren">(.*?)</td>', late.text)
+    assert shown and set(shown) <= {"Gemeente Rivierstad", "PNW", "PNW, Gemeente Rivierstad"}
+    item = web.get("/items/1.2")
+    assert item.status_code == 200
+    page = visible(item.text)
+    assert "Eigenaren Gemeente Rivierstad" in page, page
+    revision = item.text.split('<td data-label="Veld">eigenaren</td>', 1)[1].split("</tr>")[0]
+    assert "PNW" in revision and "Gemeente Rivierstad" in revision, revision
+    assert "provincie" not in revision and "gemeente<" not in revision

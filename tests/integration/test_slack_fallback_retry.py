@@ -9,6 +9,7 @@ send loop, on both databases, with the fake Slack Web API and the aiosmtpd test 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -81,6 +82,22 @@ def _queued(app: App) -> None:
     assert KEY in deadline_check(app, date(2015, 10, 15)).queued
 
 
+def _table(out: str) -> list[list[str]]:
+    """`regie outbox`'s rows, each cell's text joined over the lines Rich wrapped it onto."""
+    rows: list[list[str]] = []
+    for line in out.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        if cells[0] == "Datum":
+            continue
+        if cells[0] or not rows:
+            rows.append(cells)
+        else:
+            rows[-1] = [" ".join(filter(None, p)) for p in zip(rows[-1], cells, strict=True)]
+    return rows
+
+
 def _failed_until_dead(app: App, slack_url: str | None = None) -> None:
     """KEY's attempts all ended unclearly (a post that timed out after it was sent) until it
     was given up; with ``slack_url``, the first of them did reach Slack."""
@@ -116,6 +133,13 @@ def test_a_retried_dead_message_is_not_sent_by_email_while_slack_is_down(
     assert [m["X-Regie-Key"] for m in smtp.mails()] == []
     # Fresh attempts all the same: one used, the give-up window anew.
     assert row.attempts == 1
+    # `regie outbox` says it was tried before the retry (names35 3): one line, and in JSON.
+    [line] = [r for r in _table(regie("outbox", env=env).out) if r[3] == "failed"]
+    assert line[-1].endswith(f"; {MAX_ATTEMPTS} earlier attempts before a retry"), line
+    shown = {r["key"]: r for r in json.loads(regie("outbox", "-f", "json", env=env).out)}
+    assert (shown[KEY]["attempts"], shown[KEY]["earlier_attempts"]) == (1, MAX_ATTEMPTS)
+    assert shown[KEY]["tried_channel"] is None
+    assert all(r["earlier_attempts"] == 0 for k, r in shown.items() if k != KEY)
 
 
 def test_a_retried_dead_message_already_on_slack_is_not_posted_again(
@@ -158,6 +182,13 @@ def test_an_unclear_email_fall_back_is_not_posted_to_slack_when_slack_is_back(
             "failed",
             "email",
         )
+        # `regie outbox` shows where it may be (names35 3): one line, and in JSON.
+        [line] = [r for r in _table(regie("outbox", env=down).out) if r[3] == "failed"]
+        assert line[-1].endswith("; tried via email, arrival unknown: email only"), line
+        assert "earlier attempt" not in line[-1]
+        shown = {r["key"]: r for r in json.loads(regie("outbox", "-f", "json", env=down).out)}
+        assert (shown[KEY]["tried_channel"], shown[KEY]["earlier_attempts"]) == ("email", 0)
+        assert all(r["tried_channel"] is None for k, r in shown.items() if k != KEY)
 
         # Attempt 2: Slack is back; the message stays with e-mail (same Message-ID again).
         back = _env(tmp_path, migrated_url, server, slack.base_url)

@@ -193,3 +193,28 @@ def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
     broken = web.get("/agenda")
     assert broken.status_code == 200 and '<select id="bereik"' not in broken.text
     assert '<input type="text" id="bereik" name="bereik"' in broken.text
+
+
+def test_the_picker_names_organisations_by_short_name(tmp_path: Path, migrated_url: str) -> None:
+    """An organisation with a ``short_name`` is shown by it in the picker — beside a contact
+    and as a scope of its own — and in the subscriptions table, as mails, packs and the answer
+    pages show it; one without keeps its ``name`` (names35 1)."""
+    from regie.services import sync
+
+    app = synced_app(tmp_path, migrated_url)
+    plan = app.settings.plan_path
+    text = plan.read_text("utf-8")
+    long_name = "    name: GGD Regio, afdeling Preventie\n"
+    plan.write_text(text.replace(long_name, long_name + "    short_name: GGD-RP\n"), "utf-8")
+    sync(app, None)
+    with acting_as("p.bureau"):
+        create_token(app, "org:GGD", None, NOW)
+    web = _office(TestClient(create_app(app)), app)
+    page = web.get("/agenda")
+    options = {value: shown for _, value, shown in _options(page.text)}
+    assert options["contact:kbakker"] == "K. Bakker, GGD-RP (kbakker)"
+    assert options["org:GGD"] == "GGD-RP (GGD)"
+    assert options["org:GEM"] == "Gemeente Voorbeeldstad (GEM)"
+    assert "GGD Regio" not in visible(page.text)
+    (row,) = _rows(page.text).values()
+    assert row["Bereik"] == "GGD-RP (organisatie: org:GGD)"
