@@ -178,6 +178,18 @@ def _set_depends_on(item: Any, depends_on: Sequence[str], *, after: str) -> None
     _after(item, after, "depends_on", seq)
 
 
+def _refuse_past_gereed(plan: Plan, item_id: str, gereed: str, meeting_on: date) -> None:
+    """A body sets a date still to come: one that passed before its meeting makes the item late
+    at once, and the pack and the progress report then publish a typo as a missed promise."""
+    moved = plan.deadline_table().by_id.get(item_id)
+    due = moved.period.due if moved is not None and moved.period is not None else None
+    if due is not None and due < meeting_on:
+        raise InvalidInput(
+            f"--set-gereed {item_id} {gereed}: its deadline {due} is before the meeting "
+            f"({meeting_on}); a decision sets a gereed still to come (a typo in the year?)"
+        )
+
+
 def add_decision(
     app: App,
     body_id: str,
@@ -300,6 +312,8 @@ def add_decision(
                 "the decision would make the plan invalid; nothing was written:",
                 *(str(p) for p in exc.problems),
             ) from None
+        if new_gereed is not None:
+            _refuse_past_gereed(new_plan, target, new_gereed, meeting_on)
         # An action given a gereed of its own no longer lends its depends_on to its milestones.
         notes += ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from governance.periods import Period, PeriodError, PeriodKind, Season, parse_period
 from governance.plan import Action, Location, Milestone, Step
@@ -274,7 +274,15 @@ def _gereed(f: Fields, row: Row, above: Row | None, first: str, ctx: _Context) -
         row.period = _same_as_above(row, above, first, ctx.problems)
         return
     row.period = period
-    if period.kind is PeriodKind.DEPENDENT and not row.own_depends and not row.inherited():
+    # A 'depends_on' that is there but no list has its own line; "add it" would be wrong.
+    written = f.value("depends_on")
+    unreadable = written is not None and not isinstance(written, SequenceNode)
+    if (
+        period.kind is PeriodKind.DEPENDENT
+        and not unreadable
+        and not row.own_depends
+        and not row.inherited()
+    ):
         ctx.problems.add(
             node,
             f"'gereed' {shown(text)} is dependent: add 'depends_on' with the id(s) "

@@ -18,6 +18,7 @@ from regie.cli.common import AsOfOpt, Format, FormatOpt, _app, command_group, pa
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from regie.bootstrap import App
     from regie.decisions import DecisionRow
     from regie.reports import Rendered
 
@@ -283,6 +284,19 @@ def _format_argument(argv: Sequence[str]) -> str:
     return value
 
 
+def _refuse_future(app_: App, day: date, flag: str = "--as-of") -> None:
+    """A report is archived as the record of its day: one for a day that has not come would be
+    a forecast kept as a record. A simulation (REGIE_SIMULATE) may look ahead."""
+    from regie.services import today
+
+    now = today(app_)
+    if day > now and not app_.settings.simulate:
+        raise InvalidInput(
+            f"{flag} {day} is after today ({now}): a report is archived as the record of its "
+            "day; make it on that day, or leave out --as-of for today's"
+        )
+
+
 @report_app.command("agenda")
 def report_agenda(
     body: BodyOpt,
@@ -307,6 +321,8 @@ def report_agenda(
     _check_out(out)
     app_ = _app()
     day = parse_date(as_of, "--as-of") or today(app_)
+    if cut is None:
+        _refuse_future(app_, day)
     meeting_on = _required_date(meeting, "--meeting")
     start, plan = None, None
     if cut is None:  # a rebuild as of a cut-off reads no outbox of then: the previous meeting
@@ -745,6 +761,8 @@ def report_voortgang(
         mark_done=mark_done,
         recorded_until=cut,
     )
+    if cut is None:  # --as-of, else --to, else today: a --to still to come is a day too
+        _refuse_future(app_, period.as_of, "--as-of" if as_of or not to else "--to")
     if period.chosen:
         typer.echo(period.chosen, err=True)
     rendered = voortgang_formats(

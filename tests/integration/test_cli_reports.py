@@ -74,6 +74,31 @@ def test_an_unwritable_out_fails_first_and_archives_nothing(
     assert json.loads(regie("report", "list", "--format", "json").out) == []
 
 
+def test_a_report_for_a_day_that_has_not_come_is_refused_and_not_archived(
+    plan_copy: Path, tmp_path: Path
+) -> None:
+    """A pack or report made --as-of a future day would be a forecast archived as the record of
+    that day (walk32a 4): refused in one line, nothing archived; a simulation may look ahead."""
+    from datetime import timedelta
+
+    later = (date.today() + timedelta(days=60)).isoformat()
+    pack = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", later, "--format", "md")  # fmt: skip
+    assert pack.code == 2 and pack.out == ""
+    (line,) = pack.err.strip().splitlines()
+    assert line.startswith(f"--as-of {later} is after today (") and "archived" in line
+    report = regie("report", "voortgang", "--from", "2015-07-01", "--to", "2015-12-31",
+                   "--as-of", later, "--format", "md")  # fmt: skip
+    assert report.code == 2 and report.err.strip().startswith(f"--as-of {later} is after today")
+    to_come = regie("report", "voortgang", "--from", "2015-07-01", "--to", later, "--format", "md")
+    assert to_come.code == 2 and to_come.err.strip().startswith(f"--to {later} is after")
+    assert json.loads(regie("report", "list", "--format", "json").out) == []
+    simulated = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                      "--as-of", later, "--format", "md", env={"REGIE_SIMULATE": "1"})  # fmt: skip
+    assert simulated.code == 0, simulated.err
+    assert len(json.loads(regie("report", "list", "--format", "json").out)) == 1
+
+
 def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.md"
     made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
@@ -135,6 +160,25 @@ def test_decision_that_would_break_the_plan_writes_nothing(plan_copy: Path) -> N
     assert "ooit misschien" in bad.err
     assert plan_copy.read_bytes() == before
     assert regie("decision", "list").out.strip() == "no decisions"
+
+
+def test_a_gereed_before_the_meeting_is_refused_and_writes_nothing(plan_copy: Path) -> None:
+    """A typo in the year (Q2-2015 for Q2-2016) made the item late at once and went into the
+    pack and the progress report as a missed promise (walk32a 3)."""
+    before = plan_copy.read_bytes()
+    bad = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+                "--text", "Terug", "--set-gereed", "1.3.1", "Q2-2015")  # fmt: skip
+    assert bad.code == 2
+    assert bad.err.strip() == (
+        "--set-gereed 1.3.1 Q2-2015: its deadline 2015-06-30 is before the meeting "
+        "(2016-01-12); a decision sets a gereed still to come (a typo in the year?)"
+    )
+    assert plan_copy.read_bytes() == before
+    assert regie("decision", "list").out.strip() == "no decisions"
+    # The meeting's own quarter still ends after it: taken.
+    ok = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-01-12",
+               "--text", "Dit kwartaal", "--set-gereed", "1.3.1", "Q1-2016")  # fmt: skip
+    assert ok.code == 0, ok.err
 
 
 def test_an_unknown_item_is_named_by_the_flag_that_gave_it(plan_copy: Path) -> None:

@@ -154,3 +154,24 @@ def test_a_cycle_spelling_out_both_kinds_of_unwritten_step() -> None:
         "action waits for each of its milestones; 1.1.1 → 1.2: action 1.1 has no 'gereed' of "
         "its own, so its milestones wait for what it depends on)",
     ]
+
+
+def test_a_depends_on_written_as_text_is_one_line_not_also_add_depends_on() -> None:
+    """``depends_on: "1.2"`` said "add 'depends_on'" (it is there) before the real problem
+    (walk32b 12)."""
+    steps = """\
+      - number: 1
+        title: S
+        actions:
+          - id: "1.1"
+            title: A
+            owners: [IenM]
+            gereed: Afhankelijk van 1.2
+            depends_on: "1.2"
+          - {id: "1.2", title: B, owners: [IenM], gereed: Q3-2015}
+    """
+    found = problems(plan_text(steps))
+    assert len(found) == 1 and "'depends_on' must be a list, not the text '1.2'" in found[0]
+    # Not written at all: the dependent gereed still asks for it.
+    missing = problems(plan_text(steps.replace('depends_on: "1.2"', "note: N")))
+    assert len(missing) == 1 and "is dependent: add 'depends_on'" in missing[0]
