@@ -23,7 +23,8 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: schedule's ``example`` flag.
 #: 12: ``reminders.new_date_max_years`` (a field of the pickled policy).
 #: 13: ``organisations[].short_name`` (a field of the pickled organisation).
-PARSER_VERSION = 13
+#: 14: an action's or milestone's ``formerly`` (a field of the pickled items), with its checks.
+PARSER_VERSION = 14
 
 #: The version that added each check refusing a plan an earlier version accepted. A plan text
 #: kept with an archived report is read without the checks added after the version that hashed
@@ -43,3 +44,7 @@ ONE_LINE_DAY_OFF_NAMES = 8
 ONE_LINE_ORGANISATION_NAMES = 13
 #: 13: no two organisations are shown alike (``short_name``, else ``name``).
 DISTINCT_ORGANISATION_LABELS = 13
+#: 14: an item's ``formerly`` names an id the plan no longer has, not its own, and no other
+#: item's. (Parsers before 14 refused the key itself, so no kept plan has it; the constant says
+#: where the checks start all the same.)
+FORMERLY_CHECKS = 14

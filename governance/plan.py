@@ -134,6 +134,9 @@ class Milestone:
     original_gereed: str | None = None  # the gereed first promised, when a decision moved it
     revised_by: str | None = None  # the decision that moved it ("besluit stuurgroep 12 …")
     cancelled_by: str | None = None  # the decision that dropped it
+    #: The id the item had before the plan renumbered it (``formerly``): a sync carries that
+    #: id's history over to this one (docs/plan-schema.md, "Renumbering").
+    formerly: str | None = None
 
 
 @pickled_positionally
@@ -154,6 +157,7 @@ class Action:
     original_gereed: str | None = None  # see Milestone
     revised_by: str | None = None
     cancelled_by: str | None = None
+    formerly: str | None = None  # see Milestone
 
 
 @pickled_positionally

@@ -2,7 +2,9 @@
 appears in the same step (an action) or the same action (a milestone). Regie keys an item's
 history (status updates, answers, decisions, its calendar event) by its id, so a new number is
 a new item: `regie plan validate` and `regie sync` say so, one line per pair, instead of the
-plain "removed without a recorded decision" warning (pure; the callers read the store)."""
+plain "removed without a recorded decision" warning (pure; the callers read the store). An item
+that says ``formerly: <old id>`` is a renumbering on purpose: the sync carries the history over
+(:mod:`store.sync_formerly`), so neither it nor its old id is warned about here."""
 
 from __future__ import annotations
 
@@ -44,18 +46,27 @@ def same_title(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split()).casefold().rstrip(" .")
 
 
+def formerly_ids(plan: Plan) -> dict[str, str]:
+    """Old id → the item that names it in ``formerly`` (the parser allows one each)."""
+    out = {a.formerly: a.id for a in plan.actions() if a.formerly is not None}
+    out.update({m.formerly: m.id for m in plan.milestones() if m.formerly is not None})
+    return out
+
+
 def renumberings(plan: Plan, gone: Iterable[Gone], new_ids: Collection[str]) -> list[Renumbering]:
     """The pairs (old id gone, new id in ``new_ids``) with the same title under the same parent,
     in file order. A milestone's parent counts as the same when its action was renumbered with
-    it; such milestones are named with their action's pair, not on a line of their own. A title
-    that matches more than one gone item (or new item) is paired in order, one to one."""
+    it (by title or by ``formerly``); such milestones are named with their action's pair, not on
+    a line of their own. A title that matches more than one gone item (or new item) is paired in
+    order, one to one. Items renumbered with ``formerly`` are no pair (they keep their history)."""
+    claimed = formerly_ids(plan)
     left: dict[tuple[str, str, str], list[Gone]] = {}
     for g in gone:
-        if g.title.strip():
+        if g.title.strip() and g.item_id not in claimed:
             left.setdefault((g.entity, g.parent, same_title(g.title)), []).append(g)
     actions: dict[str, Renumbering] = {}
     for action in plan.actions():
-        if action.id not in new_ids:
+        if action.id not in new_ids or action.formerly is not None:
             continue
         key = ("action", str(action.step), same_title(action.title))
         if left.get(key):
@@ -64,10 +75,11 @@ def renumberings(plan: Plan, gone: Iterable[Gone], new_ids: Collection[str]) -> 
                 old.item_id, action.id, action.title, "action", str(action.step), action.location
             )
     renamed = {r.new: r.old for r in actions.values()}
+    renamed.update({a.id: a.formerly for a in plan.actions() if a.formerly is not None})
     alone: list[Renumbering] = []
     folded: dict[str, list[tuple[str, str]]] = {}
     for m in plan.milestones():
-        if m.id not in new_ids:
+        if m.id not in new_ids or m.formerly is not None:
             continue
         parent = renamed.get(m.action_id, m.action_id)
         key = ("milestone", parent, same_title(m.title))
@@ -107,7 +119,8 @@ def renumbering_lines(found: Iterable[Renumbering], path: str, *, pending: bool)
             else f"the sync archived {r.old} and created {r.new}"
         )
         keep = (
-            f"keep the number {r.old} in the file"
+            f'keep the number {r.old} in the file, or write formerly: "{r.old}" under '
+            f"{r.new} (the sync then carries the history over)"
             if pending
             else f"give the item its number {r.old} again and sync ({r.old} comes back with its "
             f"history, {r.new} goes)"

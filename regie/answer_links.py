@@ -306,8 +306,9 @@ class LinkRefused(AnswerRefused):
     """A link that cannot be answered (``reason`` says which page to show); ``item`` and
     ``latest`` when the refusal is about the item's state (a cancelled item); ``item`` also
     for a used link or one whose contact left. ``item_id``/``item_title``: the item a link was
-    for when it is no longer in the plan (the title the store last had). ``used``: the answer a
-    used link recorded."""
+    for when it is no longer in the plan (the title the store last had); ``renumbered``: the
+    item that took over its history with ``formerly``, if one did. ``used``: the answer a used
+    link recorded."""
 
     def __init__(
         self,
@@ -319,8 +320,10 @@ class LinkRefused(AnswerRefused):
         item_id: str | None = None,
         item_title: str | None = None,
         used: StatusUpdate | None = None,
+        renumbered: Deadline | None = None,
     ) -> None:
         super().__init__(reason, detail)
+        self.renumbered = renumbered
         self.item = item
         self.latest = latest
         self.item_id = item.item_id if item is not None else item_id
@@ -444,6 +447,7 @@ def _named(app: App, plan: Plan, found: AnswerLink, alive: bool) -> dict[str, An
     a used link (review8 2, review9 5)."""
     from governance.answers import find_item
     from store.answers import stored_title
+    from store.sync_formerly import renumbered_to
 
     if not alive:
         return {}
@@ -452,7 +456,11 @@ def _named(app: App, plan: Plan, found: AnswerLink, alive: bool) -> dict[str, An
         return {"item": item}
     with app.session() as session:
         title = stored_title(session, found.programme_id, found.item_id)
-    return {"item_id": found.item_id, "item_title": title}
+        new = renumbered_to(session, found.programme_id, found.item_id)
+    named: dict[str, Any] = {"item_id": found.item_id, "item_title": title}
+    if new is not None and (now_item := find_item(plan, new)) is not None:
+        named["renumbered"] = now_item
+    return named
 
 
 def _update(app: App, plan: Plan, item_id: str, update_id: int | None) -> StatusUpdate | None:

@@ -7,13 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from governance.renumbering import Gone, Renumbering, renumbering_lines, renumberings
+from governance.renumbering import (
+    Gone,
+    Renumbering,
+    formerly_ids,
+    renumbering_lines,
+    renumberings,
+)
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.plan import Plan
+    from store.sync import SyncResult
 
 
 def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any]) -> list[str]:
@@ -55,7 +62,7 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
             r.code for r in revisions if r.entity in ("action", "milestone") and r.kind == "created"
         }
         pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), created)
-        moved = _old_ids(pairs)
+        moved = _old_ids(pairs) | set(formerly_ids(plan))  # formerly: renumbered on purpose
         gone = removals(
             ((r.item_id, r.kind, r.before, r.recorded_at) for r in named if r.item_id not in moved),
             found,
@@ -63,6 +70,35 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
         )
         lines += removal_lines(gone, str(plan.path))
         lines += renumbering_lines(pairs, str(plan.path), pending=False)
+    return lines
+
+
+def formerly_lines(plan: Plan, result: SyncResult) -> list[str]:
+    """`regie sync`: one line per item whose ``formerly`` the sync just acted on, at the item
+    (``PATH:LINE:COL``): the history it carried over, or why it carried none."""
+    where = {a.id: a.location for a in plan.actions()}
+    where.update({m.id: m.location for m in plan.milestones()})
+
+    def at(code: str) -> str:
+        found = where.get(code)
+        return str(found) if found is not None else str(plan.path)
+
+    lines = [
+        f"note: {at(c.new)}: {c.new} is {c.old} renumbered (formerly): it takes over "
+        f"{c.old}'s history ({c.updates} status update(s), {c.events} event(s), "
+        f"{c.prompts} reminder stage(s)); {c.old} stays archived"
+        for c in result.renumbered
+    ]
+    for n in result.not_carried:
+        why = (
+            f"the database has no {n.old} of the same kind (check the id)"
+            if n.reason == "unknown"
+            else f"{n.new} was in the plan before and came back with its own history"
+        )
+        lines.append(
+            f"warning: {at(n.new)}: {n.new} says formerly: {n.old!r}, but nothing was carried "
+            f"over: {why}"
+        )
     return lines
 
 
@@ -122,7 +158,7 @@ def _removed_in_file(plan: Plan, synced: Any) -> list[str]:
         ),
         in_file - set(synced.titles),
     )
-    moved = _old_ids(pairs)
+    moved = _old_ids(pairs) | set(formerly_ids(plan))  # formerly: renumbered on purpose
     gone = [
         (code, "archived", _fields(code, title, entity), datetime.min.replace(tzinfo=UTC))
         for code, (title, entity) in synced.titles.items()

@@ -167,6 +167,7 @@ def _programme_events(
     from regie.plan_cache import previous_facts
     from store import feeds as store
     from store.reports_repo import ReportsRepository
+    from store.sync_formerly import renumbered_ids
 
     pid = plan.programme.id
     as_of = key[1]
@@ -194,8 +195,9 @@ def _programme_events(
     stamps = _Stamps(changes, file_time, file_time if unsynced else None)
     decided = _decided(plan, ReportsRepository(session, pid).decisions(None), as_of)
     events, by_item, published = _items(
-        app, plan, assessment, archived, entries, stamps, reuse, decided
-    )
+        app, plan, assessment, archived, entries, stamps, reuse, decided,
+        renumbered_ids(session, pid),
+    )  # fmt: skip
     if record:
         store.save_feed_entries(session, pid, *published)
     # Open items without a date (Ntb, periodic, open-ended, waiting): no event, but each

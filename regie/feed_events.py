@@ -188,12 +188,16 @@ class _Builder:
         note: str | None = None,
         decision: FeedDecision | None = None,
         removed: bool = False,
+        first_code: str | None = None,
     ) -> FeedItem:
         """The event with its note and link, published against ``entry`` (:func:`_publish`;
-        ``more``: another change time); a scope's forms leave out what it must not show."""
+        ``more``: another change time); a scope's forms leave out what it must not show.
+        ``first_code``: the id the item had before it was renumbered with ``formerly`` (the
+        first of a chain): its UID stays, so a calendar updates the event, not deletes it."""
         from feeds.model import FeedItem
 
-        uid, url = f"{code}@{self.pid}.regie", f"{self.base}/items/{quote(code)}"
+        uid = f"{first_code or code}@{self.pid}.regie"
+        url = f"{self.base}/items/{quote(code)}"
         cancelled = state == "cancelled"
         # The fingerprint's parts, in this order: a change would move every stored event's stamp.
         content = (uid, code, title, gereed, due, step, action, owners, state, *labels,
@@ -236,10 +240,12 @@ def _items(
     stamps: _Stamps,
     reuse: Mapping[str, _Made],
     decided: Mapping[str, FeedDecision] | None = None,
+    renumbered: Mapping[str, str] | None = None,
 ) -> tuple[list[Event], dict[str, _Made], tuple[dict[str, FeedEntry], dict[str, FeedEntry]]]:
     """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; per
     current item what its event was made from (``reuse`` next time); and the feed memory to
-    save (new and changed entries: :func:`_publish`)."""
+    save (new and changed entries: :func:`_publish`). ``renumbered``: old id → the id that
+    took it over with ``formerly`` (:func:`store.sync_formerly.renumbered_ids`)."""
     from governance.clock import local_date
     from governance.labels import rag_label, state_label
     from governance.office_names import office_names
@@ -258,10 +264,35 @@ def _items(
     published: tuple[dict[str, FeedEntry], dict[str, FeedEntry]] = ({}, {})
     office = office_names(plan.programme).the
     build = _Builder(plan.programme.id, app.settings.base_url, exact, stamps, published, office)
+    renumbered = renumbered or {}
+    earlier = {new: old for old, new in renumbered.items()}
+
+    def first_code(code: str) -> str | None:
+        """The first id of ``code``'s renumberings (None: never renumbered)."""
+        seen = {code}
+        while code in earlier and earlier[code] not in seen:
+            code = earlier[code]
+            seen.add(code)
+        return code if len(seen) > 1 else None
+
+    def taken_over(code: str) -> FeedEntry | None:
+        """A renumbered item's first publication: its old id's memory, one SEQUENCE on (the
+        summary names the new id), no fingerprint (so it is published again)."""
+        seen = {code}
+        while code in earlier and earlier[code] not in seen:
+            code = earlier[code]
+            seen.add(code)
+            found = entries.get(code)
+            if found is not None:
+                return replace(found, sequence=found.sequence + 1, fingerprint="")
+        return None
 
     for item in assessment.items.values():
         code = item.item_id
         entry, change = entries.get(code), stamps.changes.get(code)
+        carried = entry is None and code in earlier
+        if carried:
+            entry = taken_over(code)
         known = reuse.get(code)
         if known is not None and known[0] is item and known[1] == entry and known[2] == change:
             made[code] = known
@@ -280,7 +311,10 @@ def _items(
             owners=tuple(org_names.get(o, o) for o in item.owners), state=item.state.value,
             labels=(state_label(item.state.value), rag_label(item.rag.value)),
             forecast=item.forecast, note=note, decision=decided.get(code),
+            first_code=first_code(code),
         )  # fmt: skip
+        if carried and code in published[1]:  # no stored memory of the new id yet: a new row
+            published[0][code] = published[1].pop(code)
         plain = replace(event, latest_note=None, url=None)
         made_event = Event(
             step=item.step,
@@ -296,14 +330,15 @@ def _items(
         out.append(made_event)
     current = set(assessment.items)
     for gone in archived:
-        if gone.due is None or gone.code in current:
-            continue
+        if gone.due is None or gone.code in current or gone.code in renumbered:
+            continue  # a renumbered item's event goes on under its new id (same UID)
         event = build.item(
             gone.code, entries.get(gone.code), gone.archived_at, title=gone.title,
             gereed=gone.gereed, due=gone.due, step=gone.step,
             action=actions.get(gone.action_code, gone.action_code),
             owners=tuple(org_names.get(o, o) for o in gone.owners), state="cancelled",
             labels=(feed_words("removed"), rag_label("grey")), removed=True,
+            first_code=first_code(gone.code),
         )  # fmt: skip
         plain = replace(event, url=None)  # no note: it left the plan
         left = local_date(gone.archived_at, zone)  # the office's day it left the plan

@@ -55,6 +55,7 @@ from store.sync_fields import (
     to_json,
     write_programme,
 )
+from store.sync_formerly import Carried, NotCarried, carry_formerly
 
 R = TypeVar("R", bound=PlanEntityMixin)
 
@@ -92,6 +93,10 @@ class SyncResult:
     #: Items the plan file drops (``cancelled_by``) made cancelled by this sync
     #: (:mod:`store.sync_cancels`).
     cancelled: list[str] = field(default_factory=list)
+    #: Items renumbered with ``formerly`` whose old id's history this sync carried over, and
+    #: those that name a ``formerly`` it could not carry (:mod:`store.sync_formerly`).
+    renumbered: list[Carried] = field(default_factory=list)
+    not_carried: list[NotCarried] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -393,12 +398,34 @@ class _Sync:
             action_ids = self._reconcile(ACTIONS, actions(self.plan))
             code_of = {row_id: code for code, row_id in action_ids.items()}
             self._reconcile(MILESTONES, milestones(self.plan, action_ids), code_of)
+            self._carry_formerly()
         if self.stale_rows:  # the bulk statements bypassed any plan rows this session holds
             for loaded in list(self.session.identity_map.values()):
                 if isinstance(loaded, PlanEntityMixin):
                     self.session.expire(loaded)
         self.result.revisions = self._write_revisions()
         return self.result
+
+    def _carry_formerly(self) -> None:
+        """After the items are in line with the plan: a new id that says ``formerly`` takes
+        over the old id's history (:mod:`store.sync_formerly`)."""
+        if self.first:
+            return  # nothing stored before: no old id to carry
+        made = [
+            (r["entity"], r["code"])
+            for r in self.revision_rows
+            if r["entity"] in (ACTIONS.name, MILESTONES.name) and r["kind"] == "created"
+        ]
+        back = [
+            (r["entity"], r["code"])
+            for r in self.revision_rows
+            if r["entity"] in (ACTIONS.name, MILESTONES.name) and r["kind"] == "restored"
+        ]
+        if not made and not back:
+            return
+        self.result.renumbered, self.result.not_carried = carry_formerly(
+            self.session, self.plan, created=made, restored=back, now=self.now, day=self.day
+        )
 
     def _programme(self) -> None:
         p = self.plan.programme

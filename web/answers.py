@@ -486,6 +486,7 @@ def _refused(
         item=getattr(refusal, "item", None),
         item_id=getattr(refusal, "item_id", None),
         item_title=getattr(refusal, "item_title", None),
+        renumbered=getattr(refusal, "renumbered", None),
         standing=standing(plan, latest) if plan is not None and latest is not None else None,
         # A used link: the answer it recorded, and the newest when someone answered since.
         used=standing(plan, used) if plan is not None and used is not None else None,

@@ -13,7 +13,11 @@ from ruamel.yaml.nodes import MappingNode, Node
 
 from governance.clock import known_timezone
 from governance.office_names import OFFICE_ARTICLES
-from governance.parser_version import DISTINCT_ORGANISATION_LABELS, PARSER_VERSION
+from governance.parser_version import (
+    DISTINCT_ORGANISATION_LABELS,
+    FORMERLY_CHECKS,
+    PARSER_VERSION,
+)
 from governance.periods import DEFAULT_SEASONS, Season
 from governance.plan import (
     CalendarConfig,
@@ -145,7 +149,14 @@ def build_plan(
     contacts = _contacts(top, org_ids, problems)
     bodies = _governance(top, org_ids, problems)
     goals = _goals(top, problems)
-    steps = build_steps(top, org_ids, calendar.seasons, path, problems)
+    steps = build_steps(
+        top,
+        org_ids,
+        calendar.seasons,
+        path,
+        problems,
+        formerly_checks=accepted_by >= FORMERLY_CHECKS,
+    )
     action_ids = [a.id for s in steps for a in s.actions]
     reports = _reports(top, action_ids, problems)
     if problems:

@@ -43,9 +43,10 @@ _ACTION = (
     "depends_on",
     "note",
     "milestones",
+    "formerly",
     *_DECIDED,
 )
-_MILESTONE = ("id", "title", "gereed", "owners", "depends_on", "note", *_DECIDED)
+_MILESTONE = ("id", "title", "gereed", "owners", "depends_on", "note", "formerly", *_DECIDED)
 _ACTION_ID = re.compile(r"([0-9]+)\.([0-9]+)")
 #: Step numbers are 1–999: a plan has a handful of steps (docs/plan-schema.md, "Numbers").
 MAX_STEP = 999
@@ -59,6 +60,7 @@ class _Context:
     problems: Problems
     ids: dict[str, Row] = field(default_factory=dict)  # actions and milestones share ids
     rows: list[Row] = field(default_factory=list)  # in file order
+    formerly: list[tuple[Row, str, Node]] = field(default_factory=list)  # row, old id, where
 
     def location(self, row: Row) -> Location:
         mark = row.at.start_mark
@@ -71,6 +73,8 @@ def build_steps(
     seasons: dict[str, Season],
     path: str,
     problems: Problems,
+    *,
+    formerly_checks: bool = True,
 ) -> tuple[Step, ...]:
     items = top.items("steps", required=True)
     if items is None:
@@ -102,7 +106,50 @@ def build_steps(
         actions = _actions(action_nodes, number, ctx)
         steps.append(Step(number=number or 0, title=title, actions=actions, goal=goal))
     check_dependencies(ctx.rows, ctx.ids, problems)
+    if formerly_checks:
+        _check_formerly(ctx)
     return tuple(steps)
+
+
+def _check_formerly(ctx: _Context) -> None:
+    """``formerly`` names an id this plan no longer has (a renumbering is one step: an id
+    still in the plan would make a chain or a cycle), not the item's own, and no other item's."""
+    claimed: dict[str, Row] = {}
+    for row, old, node in sorted(ctx.formerly, key=lambda f: f[2].start_mark.index):
+        what = f"{row.kind} {shown(row.id)}"
+        current = ctx.ids.get(old)
+        if old == row.id:
+            ctx.problems.add(node, f"{what} names itself in 'formerly'")
+        elif current is not None:
+            line = current.at.start_mark.line + 1
+            ctx.problems.add(
+                node,
+                f"{what}: 'formerly' names {shown(old)}, which is still in the plan (the "
+                f"{current.kind} at line {line}); 'formerly' is the id the item had before this "
+                "renumbering, and that id must be gone from the plan (no chains or cycles)",
+            )
+        elif old in claimed:
+            first = claimed[old]
+            ctx.problems.add(
+                node,
+                f"{what}: {shown(old)} is already named in 'formerly' by the {first.kind} "
+                f"{shown(first.id)} at line {first.at.start_mark.line + 1}; one item takes over "
+                "an old id's history",
+            )
+        else:
+            claimed[old] = row
+
+
+def _formerly(f: Fields, row: Row, ctx: _Context) -> str | None:
+    old = f.text("formerly")
+    node = f.value("formerly")
+    if old is None or node is None:
+        return None
+    old = old.strip()
+    id_too_long(old, f"{row.kind}'s former", node, ctx.problems)
+    if row.id:
+        ctx.formerly.append((row, old, node))
+    return old
 
 
 def _peek(node: MappingNode, key: str) -> str | None:
@@ -144,6 +191,7 @@ def _actions(nodes: list[Node], step: int | None, ctx: _Context) -> tuple[Action
                 source=f.text("source"),
                 note=f.text("note"),
                 location=ctx.location(row),
+                formerly=_formerly(f, row, ctx),
                 **_decided(f),
             )
         )
@@ -179,6 +227,7 @@ def _milestones(
                 depends_on=tuple(row.depends_on),
                 note=f.text("note"),
                 location=ctx.location(row),
+                formerly=_formerly(f, row, ctx),
                 **_decided(f),
             )
         )

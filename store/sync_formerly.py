@@ -1,0 +1,234 @@
+"""An item the plan renumbered with ``formerly`` keeps its history (docs/plan-schema.md,
+"Renumbering").
+
+The tables that hold an item's history are append-only (status updates, events, prompts), so
+the old id's rows are not rewritten: inside the sync's transaction they are copied to the new
+id, unchanged apart from the id (their ``recorded_at`` too, so a report's data cut-off reads
+the same), and a ``regie.item.renumbered`` event on the new id records the step. The old id
+stays archived with its rows, so archived reports that name it reproduce as they were.
+
+Only a new id the store never had takes over a history: an id that comes back (restored) has
+its own, and the two are not merged (the sync warns instead).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from governance.plan import Plan
+from store.models import ActionRow, EventRow, MilestoneRow, PromptRow, StatusUpdateRow
+
+#: The event recorded on the new id (payload: ``from``, ``to``, what was carried over).
+RENUMBERED_EVENT = "regie.item.renumbered"
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """``old``'s history copied to ``new``: how many rows of each kind."""
+
+    old: str
+    new: str
+    updates: int
+    events: int
+    prompts: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotCarried:
+    """``new`` says ``formerly: old`` but takes nothing over; ``reason``: "unknown" (the store
+    never had ``old`` as that kind of item) or "restored" (``new`` had a history of its own)."""
+
+    old: str
+    new: str
+    reason: str
+
+
+def carry_formerly(
+    session: Session,
+    plan: Plan,
+    *,
+    created: Iterable[tuple[str, str]],
+    restored: Iterable[tuple[str, str]],
+    now: datetime,
+    day: date,
+) -> tuple[list[Carried], list[NotCarried]]:
+    """Copy the history of each ``formerly`` id to the item that names it, for the items this
+    sync created (``created``/``restored``: (entity, code) pairs of this sync's revisions).
+    Once only: on a later sync the new id is no longer created."""
+    made = set(created)
+    back = set(restored)
+    programme = plan.programme.id
+    carried: list[Carried] = []
+    skipped: list[NotCarried] = []
+    items: list[tuple[str, str, str | None]] = [
+        *(("action", a.id, a.formerly) for a in plan.actions()),
+        *(("milestone", m.id, m.formerly) for m in plan.milestones()),
+    ]
+    for entity, new, old in items:
+        if old is None:
+            continue
+        if (entity, new) in back:
+            skipped.append(NotCarried(old, new, "restored"))
+            continue
+        if (entity, new) not in made:
+            continue  # carried when it was created (or never: said then)
+        model: Any = ActionRow if entity == "action" else MilestoneRow
+        known = session.execute(
+            sa.select(model.id).where(model.programme_id == programme, model.code == old)
+        ).first()
+        if known is None:
+            skipped.append(NotCarried(old, new, "unknown"))
+            continue
+        updates = _copy_updates(session, programme, old, new)
+        events = _copy_events(session, programme, old, new)
+        prompts = _copy_prompts(session, programme, old, new)
+        session.execute(
+            sa.insert(EventRow),
+            [
+                {
+                    "programme_id": programme,
+                    "name": RENUMBERED_EVENT,
+                    "item_code": new,
+                    "occurred_on": day,
+                    "recorded_at": now,
+                    "payload": {
+                        "from": old,
+                        "to": new,
+                        "updates": updates,
+                        "events": events,
+                        "prompts": prompts,
+                    },
+                    "dedupe_key": f"{RENUMBERED_EVENT}:{old}:{new}:{now.isoformat()}",
+                }
+            ],
+        )
+        carried.append(Carried(old, new, updates, events, prompts))
+    return carried, skipped
+
+
+_UPDATE_COLUMNS = (
+    "status",
+    "reported_on",
+    "forecast",
+    "completed_on",
+    "comment",
+    "author",
+    "source",
+    "recorded_at",
+    "recorded_by",
+)
+
+
+def _copy_updates(session: Session, programme: str, old: str, new: str) -> int:
+    """One at a time in id order: a correction names the copy of the update it corrects, and
+    that copy (an earlier id) is made first."""
+    t: Any = StatusUpdateRow.__table__
+    rows = session.execute(
+        sa.select(t.c.id, t.c.corrects, *(t.c[c] for c in _UPDATE_COLUMNS))
+        .where(t.c.programme_id == programme, t.c.item_code == old)
+        .order_by(t.c.id)
+    ).all()
+    copy_of: dict[int, int] = {}
+    for row in rows:
+        values = dict(zip(_UPDATE_COLUMNS, row[2:], strict=True))
+        values.update(
+            programme_id=programme,
+            item_code=new,
+            corrects=copy_of.get(row.corrects) if row.corrects is not None else None,
+        )
+        made = session.execute(sa.insert(t).returning(t.c.id), [values]).scalar_one()
+        copy_of[row.id] = made
+    return len(rows)
+
+
+def _copy_events(session: Session, programme: str, old: str, new: str) -> int:
+    t: Any = EventRow.__table__
+    rows = session.execute(
+        sa.select(t.c.name, t.c.occurred_on, t.c.recorded_at, t.c.payload, t.c.dedupe_key)
+        .where(t.c.programme_id == programme, t.c.item_code == old)
+        .order_by(t.c.id)
+    ).all()
+    if rows:
+        session.execute(
+            sa.insert(t),
+            [
+                {
+                    "programme_id": programme,
+                    "name": r.name,
+                    "item_code": new,
+                    "occurred_on": r.occurred_on,
+                    "recorded_at": r.recorded_at,
+                    "payload": r.payload,
+                    "dedupe_key": _copied_key(r.dedupe_key, new),
+                }
+                for r in rows
+            ],
+        )
+    return len(rows)
+
+
+def _copied_key(key: str, new: str) -> str:
+    """The copy's dedupe key: unique per original and new id, within the column's 255."""
+    copied = f"{key}@{new}"
+    if len(copied) <= 255:
+        return copied
+    return f"{key[:180]}@{hashlib.sha256(copied.encode()).hexdigest()}"
+
+
+def _copy_prompts(session: Session, programme: str, old: str, new: str) -> int:
+    """The reminder stages already queued: the owner is not asked again from the first one."""
+    t: Any = PromptRow.__table__
+    rows = session.execute(
+        sa.select(t.c.stage, t.c.contact_code, t.c.queued_on, t.c.recorded_at)
+        .where(t.c.programme_id == programme, t.c.item_code == old)
+        .order_by(t.c.id)
+    ).all()
+    if rows:
+        session.execute(
+            sa.insert(t),
+            [
+                {
+                    "programme_id": programme,
+                    "item_code": new,
+                    "stage": r.stage,
+                    "contact_code": r.contact_code,
+                    "queued_on": r.queued_on,
+                    "recorded_at": r.recorded_at,
+                }
+                for r in rows
+            ],
+        )
+    return len(rows)
+
+
+def renumbered_ids(session: Session, programme_id: str) -> dict[str, str]:
+    """Old id → the id that took over its history with ``formerly`` (one step each; an old id
+    is taken over once: its item left the plan)."""
+    e: Any = EventRow
+    moves: dict[str, str] = {}
+    for new, payload in session.execute(
+        sa.select(e.item_code, e.payload)
+        .where(e.programme_id == programme_id, e.name == RENUMBERED_EVENT)
+        .order_by(e.id)
+    ):
+        if isinstance(payload, dict) and isinstance(payload.get("from"), str) and new:
+            moves[payload["from"]] = str(new)
+    return moves
+
+
+def renumbered_to(session: Session, programme_id: str, code: str) -> str | None:
+    """The id that took over ``code``'s history with ``formerly`` (following later
+    renumberings too), None if none did: an old answer link names its item's new number."""
+    moves = renumbered_ids(session, programme_id)
+    found, seen = moves.get(code), {code}
+    while found is not None and found in moves and found not in seen:
+        seen.add(found)
+        found = moves[found]
+    return found
