@@ -24,6 +24,7 @@ from regie.bootstrap import App
 from regie.cycle import send_reminders
 from regie.rounds import round_status, run_round_day
 from regie.services import sync
+from regie.services import today as business_today
 from store import Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import LINK, delivered_text, link_app
@@ -72,11 +73,11 @@ def round_link(app: App) -> tuple[date, str]:
     )
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
-    answer_by, working = date.today(), 0
+    answer_by, working = business_today(app), 0
     while working < 3:
         answer_by += timedelta(days=1)
         working += calendar.is_working_day(answer_by)
-    run_round_day(app, date.today(), body="stuurgroep", answer_by=answer_by)
+    run_round_day(app, business_today(app), body="stuurgroep", answer_by=answer_by)
     send_reminders(app)
     mail = delivered_text(app, "round:1:anna:request")
     items = re.findall(r"^- (\S+) ", mail, flags=re.M)
@@ -110,7 +111,7 @@ def test_a_digest_link_says_nothing_of_a_round(app: App) -> None:
 def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(app: App) -> None:
     sync(app, None)  # the store knows the items
     forecast = date.fromisoformat(LATER)
-    three_days_ago = date.today() - timedelta(days=3)
+    three_days_ago = business_today(app) - timedelta(days=3)
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast, note="Wacht op data"),
                   ANNA, channel="cli", as_of=three_days_ago)  # fmt: skip
     _, token = round_link(app)
@@ -125,7 +126,7 @@ def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(
     assert done.status_code == 200
     assert updates(app) == [
         ("1.1.1", "at_risk", forecast, three_days_ago, "anna"),
-        ("1.1.1", "at_risk", forecast, date.today(), "anna"),  # the same again, as of today
+        ("1.1.1", "at_risk", forecast, business_today(app), "anna"),  # the same again, as of today
     ]
     assert round_status(app)[0]["answered"] == 1
     assert dutch_date(forecast) in text(done.text)
@@ -152,7 +153,7 @@ def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(app: Ap
     note = "Wacht op data van de provincie"
     forecast = date.fromisoformat(LATER)
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast, note=note), ANNA,
-                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+                  channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
@@ -162,16 +163,26 @@ def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(app: Ap
         f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
     )
     assert done.status_code == 200
-    assert [u[3] for u in updates(app)] == [date.today() - timedelta(days=3), date.today()]
-    meeting, calendar = date.today() + timedelta(days=7), WorkCalendar.for_plan(app.load_plan())
+    assert [u[3] for u in updates(app)] == [
+        business_today(app) - timedelta(days=3),
+        business_today(app),
+    ]
+    meeting, calendar = (
+        business_today(app) + timedelta(days=7),
+        WorkCalendar.for_plan(app.load_plan()),
+    )
     while not calendar.is_working_day(meeting):
         meeting += timedelta(days=1)
     add_meeting(app, "stuurgroep", meeting, None, None, None)
-    pack = agenda_pack(app, "stuurgroep", meeting, date.today())
+    pack = agenda_pack(app, "stuurgroep", meeting, business_today(app))
     assert [(line.item_id, line.note) for line in pack.annex if line.note] == [("1.1.1", note)]
     assert note in render_agenda(pack, "md").decode()
-    start = (date.today() - timedelta(days=10)).replace(day=1)  # from before the first answer
-    report = render_progress(progress_report(app, start, date.today(), date.today()), "md")
+    start = (business_today(app) - timedelta(days=10)).replace(
+        day=1
+    )  # from before the first answer
+    report = render_progress(
+        progress_report(app, start, business_today(app), business_today(app)), "md"
+    )
     assert f"toelichting eigenaar: {note}" in report.decode()
 
 
@@ -217,7 +228,7 @@ def test_geen_wijziging_does_not_copy_the_deputys_note(app: App) -> None:
     note = "Bram: wacht op de aanbesteding (persoonlijk: ik ben ziek tot 1 mei)"
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER),
                                    note=note), Answerer("bram", "Bram Smit"),
-                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+                  channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     explained = _press_geen_wijziging(app)
     assert "met dezelfde toelichting" not in explained
     assert "zonder toelichting (de laatste toelichting is niet van u)" in explained
@@ -233,7 +244,7 @@ def test_geen_wijziging_copies_the_own_note_and_forget_blanks_both(app: App) -> 
     note = "Wacht op data (persoonlijk: tot 1 mei afwezig)"
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER),
                                    note=note), ANNA,
-                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+                  channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     explained = _press_geen_wijziging(app)
     assert "met dezelfde toelichting" in explained and "niet van u" not in explained
     assert _notes(app) == [("anna", note), ("anna", note)]
@@ -244,13 +255,13 @@ def test_geen_wijziging_copies_the_own_note_and_forget_blanks_both(app: App) -> 
 def test_geen_wijziging_is_refused_when_someone_answered_since_the_form_was_shown(app: App) -> None:
     sync(app, None)
     record_answer(app, AnswerInput("1.1.1", "on_track", forecast=date.fromisoformat(LATER)), ANNA,
-                  channel="cli", as_of=date.today() - timedelta(days=3))  # fmt: skip
+                  channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
     (latest_id,) = re.findall(r'name="unchanged" value="(\d+)"', form.text)
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER)), ANNA,
-                  channel="cli", as_of=date.today())  # fmt: skip
+                  channel="cli", as_of=business_today(app))  # fmt: skip
     page = web.post(
         f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
     )
@@ -265,7 +276,9 @@ def test_no_geen_wijziging_without_an_answer_or_when_a_new_date_is_needed(app: A
     assert 'id="geen-wijziging"' not in web.get(f"/antwoord/{token}").text  # nothing to repeat
     # 1.1.1 is past its deadline (30 June 2025); "op schema" without a new date: overdue, the
     # form asks the new date first.
-    record_answer(app, AnswerInput("1.1.1", "on_track"), ANNA, channel="cli", as_of=date.today())
+    record_answer(
+        app, AnswerInput("1.1.1", "on_track"), ANNA, channel="cli", as_of=business_today(app)
+    )
     page = web.get(f"/antwoord/{token}").text
     assert 'id="geen-wijziging"' not in page and "De deadline is verstreken" in page
 
@@ -288,7 +301,7 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     assert "Punt 1.1.1 Knelpuntenkaart" in shown
     assert (
         "Vastgelegd: Risico gemeld door Anna de Wit (Gemeente Rivierstad) op "
-        f"{dutch_date(date.today())}, "
+        f"{dutch_date(business_today(app))}, "
         f"verwachte datum gereed {dutch_date(date.fromisoformat(LATER))}."
     ) in shown
     assert "niets nieuws opgeslagen" not in shown  # a GET tried to store nothing

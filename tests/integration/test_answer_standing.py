@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
@@ -27,7 +28,9 @@ from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
 from tests.integration.test_web_item_page import visible
 from web.app import create_app
 
-LATER = (date.today() + timedelta(days=40)).isoformat()  # answers count for today
+LATER = (
+    datetime.now(ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=40)
+).isoformat()  # answers count for today
 
 
 @pytest.fixture
@@ -69,7 +72,9 @@ def anna_link(app: App) -> tuple[str, str]:
 
 
 def today() -> date:
-    return date.today()
+    """The business date the app uses (the plan's zone, Europe/Amsterdam by default), not the
+    machine's: they differ between 22:00/23:00 and 24:00 UTC."""
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
 # --- finding 1: a cancelled item ------------------------------------------------------------
