@@ -276,6 +276,8 @@ class Standing:
     forecast: date | None
     completed_on: date | None
     note: str | None
+    #: *Op schema* with an expected date after the item's deadline: the overview's *verschoven*.
+    moved: bool = False
 
     @property
     def finished(self) -> bool:
@@ -306,7 +308,12 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
     note = latest.comment
     if note is not None and len(note) > NOTE_EXCERPT:
         note = note[: NOTE_EXCERPT - 1].rstrip() + "…"
+    item = find_item(plan, latest.item_id)
+    due = item.period.end if item is not None and item.period is not None else None
+    ahead = latest.forecast
+    moved = latest.status is UpdateStatus.ON_TRACK and None not in (ahead, due)
     return Standing(
+        moved=moved and ahead is not None and due is not None and ahead > due,
         status=latest.status.value,
         kind=kind,
         by=by,

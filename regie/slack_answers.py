@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from governance.answers import Answerer, AnswerInput, Refusal, contact, find_item
@@ -182,14 +183,18 @@ def handle_interaction(
         ts = _text(payload.get("container"), "message_ts")
         if find_item(plan, item_id) is None:  # taken out of the plan: nothing to answer
             return _removed(app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard)
+        # "Wijzigen" (under an answered item) starts from the answer it corrects.
+        editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
+        if early := _before_answering(
+            app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard, editing=editing
+        ):
+            return early
         if choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS:
             trigger = str(payload.get("trigger_id", ""))
             if not trigger:
                 raise Malformed("no trigger_id")
             latest = _latest(app, plan, item_id)
             if choice == MODAL:
-                # "Wijzigen" (under an answered item) starts from the answer it corrects.
-                editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
                 form = _update_modal(plan, item_id, channel, ts, as_of, latest, editing=editing)
             elif choice == DONE_ON:
                 form = done_modal(plan, item_id, channel, ts, as_of, latest)
@@ -201,9 +206,13 @@ def handle_interaction(
         # "done" comes only from a message sent before "Gereed…" (its confirmation said today).
         completed = as_of if choice == "done" else None
         answer = AnswerInput(item_id, choice, completed_on=completed)
-        return _answer(
-            app, plan, user, answer, as_of, lookup, channel, ts, modal_errors=False, guard=guard
-        )
+        try:
+            return _answer(
+                app, plan, user, answer, as_of, lookup, channel, ts, modal_errors=False,
+                guard=guard, within=_once_per_button(plan, channel, ts, item_id),
+            )  # fmt: skip
+        except ButtonAnswered:  # a double tap that passed the check above meanwhile
+            return _already(channel, user, item_id)
     if kind == "view_submission":
         view = payload.get("view")
         if isinstance(view, dict) and view.get("callback_id") == OVERDUE_CALLBACK:
@@ -328,6 +337,123 @@ def _removed(
     return reply
 
 
+class ButtonAnswered(Exception):
+    """This message's buttons for the item were answered from before (a double tap, an old
+    copy of the message): its transaction is rolled back, nothing is stored again."""
+
+
+def button_key(programme: str, channel: str, ts: str, item_id: str) -> str:
+    """The record that message ``ts`` in ``channel`` was answered for ``item_id``."""
+    from hashlib import sha256
+
+    from store.answers import BUTTON_PREFIX
+
+    raw = json.dumps([programme, channel, ts, item_id])
+    return BUTTON_PREFIX + sha256(raw.encode()).hexdigest()
+
+
+def _once_per_button(
+    plan: Plan, channel: str, ts: str, item_id: str, then: WithinTransaction | None = None
+) -> WithinTransaction | None:
+    """Records, in the transaction that stores the answer, that the message's buttons for the
+    item were answered, and so are those of every other Slack digest carrying the item (their
+    buttons give way to the answered line): a prompt's buttons answer once, as an e-mail link;
+    a correction goes through "Wijzigen". ``then``: a check to run first (a modal's own)."""
+    if not channel or not ts:
+        return then
+
+    def once(session: Session, stored: StatusUpdate) -> None:
+        from regie.services import utcnow
+        from store.answers import first_seen, slack_posts
+
+        if then is not None:
+            then(session, stored)
+        pid = plan.programme.id
+        keep = timedelta(days=1)  # (not pruned: the window does not apply to these)
+        if not first_seen(session, button_key(pid, channel, ts, item_id), utcnow(), keep):
+            raise ButtonAnswered(item_id)
+        for other in slack_posts(session, pid, item_id):
+            if other != (channel, ts):
+                first_seen(session, button_key(pid, *other, item_id), utcnow(), keep)
+
+    return once
+
+
+def _before_answering(
+    app: App,
+    plan: Plan,
+    user: str,
+    item_id: str,
+    choice: str,
+    as_of: date,
+    lookup: Callable[[str], str | None] | None,
+    channel: str,
+    ts: str,
+    guard: Guard | None,
+    *,
+    editing: bool,
+) -> SlackReply | None:
+    """Checked when a button is pressed, before a modal opens or anything is stored: a
+    person who may not answer for the item (e.g. it was handed over to another organisation)
+    is told so at once, naming the item and its owners; a message whose item was answered
+    from it before stores nothing again ("Wijzigen", ``editing``, corrects). None: go on.
+    A person Slack cannot name now is left to :func:`_answer`."""
+    from governance.answers import may_answer
+    from regie.answers import record_refusal
+    from regie.slack_client import LookupFailed
+    from store.answers import seen
+
+    try:
+        contact_id = resolve_contact(app, plan, user, lookup)
+    except LookupFailed:
+        return None
+    person = contact(plan, contact_id) if contact_id else None
+    item = find_item(plan, item_id)
+    if person is None or item is None:
+        return None
+    who = Answerer(person.id, person.name)
+    if may_answer(plan, who, item) is Refusal.NOT_OWNER:
+        status = choice if choice in STATUS_LABELS else ""
+        answer = AnswerInput(item_id, status)
+        record_refusal(app, plan, Refusal.NOT_OWNER, answer, who, "slack", as_of, guard=guard)
+        text = not_owner_text(plan, item_id)
+        reply = SlackReply(refused=Refusal.NOT_OWNER)
+        if channel:
+            reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
+        if channel.startswith("D") and ts:  # a DM is theirs alone; a channel's buttons stay
+            pid = plan.programme.id
+            reply.then.append(
+                lambda c: mark_item(c, channel, ts, item_id, text, edit=False, programme=pid)
+            )
+        return reply
+    if editing or not channel or not ts:
+        return None
+    with app.session() as session:
+        answered = seen(session, button_key(plan.programme.id, channel, ts, item_id))
+    return _already(channel, user, item_id) if answered else None
+
+
+def not_owner_text(plan: Plan, item_id: str) -> str:
+    """Which organisations the item belongs to, and that the presser need not do anything."""
+    item = find_item(plan, item_id)
+    owners = [] if item is None else list(item.owners)
+    labels = [(o.label if (o := plan.organisation(org)) else org) for org in owners]
+    if not labels:  # an item without owners: only the office answers for it
+        from governance.office_names import office_names
+
+        labels = [office_names(plan.programme).the]
+    return _said("not_owner", item_id, labels)
+
+
+def _already(channel: str, user: str, item_id: str) -> SlackReply:
+    """The message's item was answered from it before: nothing stored; the person is told so
+    and where to correct it (the message's line already shows the answer and "Wijzigen")."""
+    text = _said("already", item_id)
+    reply = SlackReply()
+    reply.then.append(lambda c: c.chat_postEphemeral(channel=channel, user=user, text=text))
+    return reply
+
+
 def _submit_overdue(
     app: App,
     plan: Plan,
@@ -424,15 +550,21 @@ def _submit_view(
     """Store a modal's answer (:func:`_answer`, refusals shown in the modal), once per view:
     a second submit of the same modal closes it without storing again."""
     meta = _metadata(view.get("private_metadata"))
+    changes = _changes(view.get("private_metadata"))
+    within = _once_per_view(view)
+    if changes is None:  # a new answer, not "Wijzigen": the message's buttons answer once
+        within = _once_per_button(plan, meta["channel"], meta["ts"], meta["item"], within)
     try:
         return _answer(
             app, plan, user, answer, as_of, lookup, meta["channel"], meta["ts"],
-            modal_errors=True, guard=guard, within=_once_per_view(view), label=label,
+            modal_errors=True, guard=guard, within=within, label=label,
             error_block=error_block, confirmed=confirmed, overdue_box=overdue_box,
-            changes=_changes(view.get("private_metadata")),
+            changes=changes,
         )  # fmt: skip
     except ViewSubmitted:
         return SlackReply()  # the first submit stored it; an empty 200 closes the modal
+    except ButtonAnswered:  # answered from the message meanwhile: closed, told why
+        return _already(meta["channel"], user, meta["item"])
 
 
 def _once_per_view(view: dict[str, Any]) -> WithinTransaction | None:
@@ -538,6 +670,8 @@ def _answer(
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
             why = standing_text(plan, _latest(app, plan, answer.item_id))
         said, block = None, error_block
+        if exc.reason is Refusal.NOT_OWNER:  # which item, and whose it is now
+            said = not_owner_text(plan, answer.item_id)
         if overdue_box is not None and exc.reason is Refusal.ITEM_DONE:
             # The overdue modal's message has no "Update geven" button: name what it has (the
             # box below; or the button again when the item was reported gereed meanwhile).
@@ -547,10 +681,26 @@ def _answer(
             exc.reason, channel, user, modal_errors, why, plan=plan, block=block, said=said
         )
     reply = SlackReply(stored=[recorded.update.id or 0])
+    item, pid = answer.item_id, plan.programme.id
+    answered = find_item(plan, item)
+    # A deputy answers for another organisation's item: the owners read who it was.
+    deputy = answered is not None and not person.programme_office
+    deputy = deputy and person.organisation not in (answered.owners if answered else ())
+    text = answered_text(person.name, label or STATUS_LABELS[answer.status], as_of, deputy)
     if channel and ts:
-        text = answered_text(person.name, label or STATUS_LABELS[answer.status], as_of)
-        item, pid = answer.item_id, plan.programme.id
         reply.then.append(lambda c: mark_answered(c, channel, ts, item, text, programme=pid))
+    # The item's messages to the other owners' contacts (and deputies) close too: none of
+    # them answers the same prompt a second time.
+    with app.session() as session:
+        from store.answers import slack_posts
+
+        elsewhere = sorted({ch for ch, _ts in slack_posts(session, pid, item) if ch != channel})
+    for other in elsewhere:
+        reply.then.append(
+            partial(
+                mark_conversation, channel=other, item_id=item, text=text, edit=True, programme=pid
+            )
+        )
     return reply
 
 
@@ -611,10 +761,11 @@ def _said(macro: str, *args: Any) -> str:
     return phrase(ANSWERED, macro, *args)
 
 
-def answered_text(name: str, status: str, day: date) -> str:
-    """The mrkdwn line that replaces an answered item's buttons. The name comes from the plan
-    and is escaped: ``<!channel>`` or ``<https://…|…>`` in it must not ping or link."""
-    return _said("answered", name, status, day)
+def answered_text(name: str, status: str, day: date, deputy: bool = False) -> str:
+    """The mrkdwn line that replaces an answered item's buttons (``deputy``: the answerer is
+    a deputy, said so). The name comes from the plan and is escaped: ``<!channel>`` or
+    ``<https://…|…>`` in it must not ping or link."""
+    return _said("answered", name, status, day, deputy)
 
 
 #: How many of a conversation's latest messages are searched for earlier (or later) Regie
@@ -647,7 +798,6 @@ def mark_item(
     it) in message ``ts`` and in the conversation's other Regie messages about the item of
     the same ``programme`` (item ids recur across plans; a post from before posts named
     their programme counts as this one's)."""
-    from notifications.slack_blocks import EVENT_TYPE
 
     found = client.conversations_history(
         channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
@@ -660,6 +810,33 @@ def mark_item(
     for message in own:
         blocks = _marked(message.get("blocks") or [], item_id, text, edit)
         client.chat_update(channel=channel, ts=ts, blocks=blocks, text=message.get("text", text))
+    _mark_others(client, channel, recent, item_id, text, edit=edit, programme=programme)
+
+
+def mark_conversation(
+    client: WebClient, channel: str, item_id: str, text: str, *, edit: bool, programme: str | None
+) -> None:
+    """:func:`mark_item` for a conversation the answer was not given in (another owner's or
+    a deputy's DM): every Regie message there that still offers the item's buttons."""
+    found = client.conversations_history(
+        channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
+    )
+    messages = found.get("messages") or []
+    _mark_others(client, channel, messages, item_id, text, edit=edit, programme=programme)
+
+
+def _mark_others(
+    client: WebClient,
+    channel: str,
+    recent: list[dict[str, Any]],
+    item_id: str,
+    text: str,
+    *,
+    edit: bool,
+    programme: str | None,
+) -> None:
+    from notifications.slack_blocks import EVENT_TYPE
+
     for message in recent:
         meta = message.get("metadata") or {}
         named = (meta.get("event_payload") or {}).get("programme")

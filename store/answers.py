@@ -241,6 +241,9 @@ def use_link(session: Session, token: str, update_id: int, now: datetime) -> boo
 
 #: The prefix of a submitted Slack view's id among the request signatures (its own window).
 VIEW_PREFIX = "view:"
+#: The prefix of a Slack message's item whose buttons were answered from (kept for good: a
+#: prompt's buttons answer once, as an e-mail link; one short row per answer).
+BUTTON_PREFIX = "button:"
 
 
 def first_seen(
@@ -260,13 +263,15 @@ def first_seen(
     call, a request signature only by another signature."""
     cutoff = now - window
     views = SlackRequestRow.signature.startswith(VIEW_PREFIX, autoescape=True)
-    session.execute(
-        sa.delete(SlackRequestRow).where(
-            SlackRequestRow.received_at < cutoff,
-            SlackRequestRow.request_time < cutoff,
-            views if signature.startswith(VIEW_PREFIX) else sa.not_(views),
+    buttons = SlackRequestRow.signature.startswith(BUTTON_PREFIX, autoescape=True)
+    if not signature.startswith(BUTTON_PREFIX):  # answered buttons are never pruned
+        session.execute(
+            sa.delete(SlackRequestRow).where(
+                SlackRequestRow.received_at < cutoff,
+                SlackRequestRow.request_time < cutoff,
+                views if signature.startswith(VIEW_PREFIX) else sa.not_(views | buttons),
+            )
         )
-    )
     inserted = session.execute(
         insert_function(session)(SlackRequestRow)
         .values(
@@ -278,6 +283,32 @@ def first_seen(
         .returning(SlackRequestRow.id)
     ).first()
     return inserted is not None
+
+
+def seen(session: Session, signature: str) -> bool:
+    """Whether ``signature`` is on record (an answered button: :data:`BUTTON_PREFIX`)."""
+    found = session.execute(
+        sa.select(SlackRequestRow.id).where(SlackRequestRow.signature == signature)
+    ).first()
+    return found is not None
+
+
+def slack_posts(session: Session, programme_id: str, item_id: str) -> list[tuple[str, str]]:
+    """(channel, ts) of every reminder digest posted in Slack that carries ``item_id``: the
+    messages whose buttons an answer to the item closes, whoever they were sent to."""
+    from store.digest_items import DIGEST_KIND
+    from store.models_delivery import OutboxDigestItemRow as d
+
+    o = OutboxRow
+    found = session.execute(
+        sa.select(o.external_id)
+        .join(d, d.message_id == o.id)
+        .where(o.programme_id == programme_id, o.kind == DIGEST_KIND)
+        .where(o.status == "sent", o.channel == "slack", d.item_code == item_id)
+        .distinct()
+    ).scalars()
+    posts = {tuple(str(ref).split("/", 1)) for ref in found if ref and "/" in str(ref)}
+    return sorted((channel, ts) for channel, ts in posts)
 
 
 @dataclass(frozen=True, slots=True)

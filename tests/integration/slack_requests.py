@@ -56,8 +56,11 @@ def submission(
     note: str | None = None,
     forecast: str | None = None,
     completed_on: str | None = None,
+    changes: int | None = None,
 ) -> dict[str, Any]:
-    meta = json.dumps({"item": item, "channel": "DANNA", "ts": "1.000001"})
+    """``changes``: the update a "Wijzigen" modal corrects (None: a new answer's modal)."""
+    fields = {"item": item, "channel": "DANNA", "ts": "1.000001"}
+    meta = json.dumps(fields | ({"changes": str(changes)} if changes is not None else {}))
     option = {"selected_option": {"value": status}} if status else {"selected_option": None}
     return {
         "type": "view_submission",

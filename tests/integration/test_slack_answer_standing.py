@@ -133,7 +133,9 @@ def test_an_answered_item_keeps_a_wijzigen_button(app: App) -> None:
     (edit,) = update["blocks"][2]["elements"]
     assert edit["text"]["text"] == "Wijzigen" and edit["action_id"] == "regie_answer:modal"
     # Answered again through that modal: one line, one button (not two).
-    again = handle_interaction(app, plan, submission("U0ANNA", "1.1.1", "on_track"), DAY)
+    (first,) = reply.stored
+    changed = submission("U0ANNA", "1.1.1", "on_track", changes=first)
+    again = handle_interaction(app, plan, changed, DAY)
     client2 = Recorder(update["blocks"])
     run(again, client2)
     (update2,) = [args for name, args in client2.calls if name == "chat_update"]

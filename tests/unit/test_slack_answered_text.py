@@ -24,3 +24,9 @@ def test_a_plain_name_is_unchanged() -> None:
     assert answered_text("A. Claes", "Op schema", date(2015, 10, 1)) == (
         "Beantwoord door A. Claes op 1 oktober 2015: Op schema"
     )
+
+
+def test_a_deputys_answer_says_so() -> None:
+    assert answered_text("Bram Smit", "Op schema", date(2026, 12, 5), deputy=True) == (
+        "Beantwoord door Bram Smit (plaatsvervanger) op 5 december 2026: Op schema"
+    )
