@@ -118,6 +118,7 @@ def _agenda_pack(
             status_round, round_at = pack_round(  # titles as the pack's tables show them
                 connection, basis.plan, body_id, meeting_on, previous.on if previous else None,
                 as_of, recorded_until, frozenset(m.on for m in all_meetings),
+                corrections=(layout or AGENDA_LAYOUT) >= AGENDA_ROUND_CORRECTIONS_FROM,
             )  # fmt: skip
     pack = build_agenda(
         basis.plan,
@@ -171,10 +172,15 @@ def _agenda_pack(
 #: answer), read within the pack's cut-off; layouts up to 7 leave it out and read no round.
 #: 9: owners by the plan's organisation ``short_name`` or ``name``
 #: (:data:`regie.report_render.AGENDA_NAMES_FROM`); layouts up to 8 show their ids.
-AGENDA_LAYOUT = 9
+#: 10: *Statusronde* does not count a correction of an update reported before the round as
+#: an answer (:data:`AGENDA_ROUND_CORRECTIONS_FROM`); layouts 8–9 counted it.
+AGENDA_LAYOUT = 10
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
+#: The first agenda layout whose *Statusronde* leaves out a correction of an update reported
+#: before the round (review7 8: the office's typo fix is not the owner's answer).
+AGENDA_ROUND_CORRECTIONS_FROM = 10
 
 
 def agenda_parameters(

@@ -387,7 +387,10 @@ def round_progress(
 ) -> dict[str, Any]:
     """Who was asked, who answered: per organisation and the items still without answer.
     An item counts as answered with an update reported from the round's start up to
-    :func:`answered_until` (for a closed round: recorded before its summary was queued)."""
+    :func:`answered_until` (for a closed round: recorded before its summary was queued), not
+    with a correction of an update reported before the round
+    (:func:`governance.agenda_round.answers_round`)."""
+    from governance.agenda_round import answers_round
     from store import Repository
     from store.answers import round_requests
 
@@ -397,10 +400,15 @@ def round_progress(
     # a summary, nothing recorded when.)
     closed_at = r.closed_at if r.closed_on is not None else None
     updates = Repository(session, plan.programme.id).status_updates(answered_until(r, as_of))
+    reported = {u.id: u.reported_on for u in updates}
     counted = [
         u
         for u in updates
-        if u.reported_on >= r.started_on
+        if answers_round(
+            u.reported_on,
+            reported.get(u.corrects) if u.corrects is not None else None,
+            r.started_on,
+        )
         and (closed_at is None or u.recorded_at is None or u.recorded_at <= closed_at)
     ]
     in_window = {u.item_id for u in counted}

@@ -127,3 +127,21 @@ def test_a_meeting_moved_earlier_keeps_its_round_and_the_next_meeting_its_own() 
     assert tie_rounds([moved], [date(2025, 6, 11), following]) == {1: following}
     by_hand = (3, None, date(2025, 6, 11))  # review10a 4: the first on or after answer-by
     assert tie_rounds([by_hand], [old, following]) == {3: old}
+
+
+def test_a_correction_answers_a_round_only_when_what_it_corrects_is_the_round_s() -> None:
+    """review7 8: reported in the round and correcting nothing, or an update of the round:
+    an answer; correcting an update from before the round (a typo fix): none."""
+    from governance.agenda_round import answered_in_round, answers_round
+
+    start = date(2025, 6, 2)
+    assert answers_round(date(2025, 6, 3), None, start)
+    assert answers_round(date(2025, 6, 3), date(2025, 6, 2), start)
+    assert not answers_round(date(2025, 6, 3), date(2025, 5, 30), start)
+    assert not answers_round(date(2025, 6, 1), None, start)
+    rows = [
+        ("1.1", date(2025, 6, 3), date(2025, 5, 30)),
+        ("1.2", date(2025, 6, 4), None),
+        ("1.3", date(2025, 6, 4), date(2025, 6, 3)),
+    ]
+    assert answered_in_round(rows, start) == {"1.2", "1.3"}
