@@ -3,13 +3,14 @@
 Pure: the store reads the body's rounds, a round's requests and the items answered in it up to
 the pack's data cut-off; this picks the rounds that belong to the meeting and counts. An item
 counts as answered as :func:`regie.rounds.round_progress` counts it (an update reported from
-the day the round started up to the day it closed, or the pack's day when earlier), so the pack
+the day the round started up to the day it closed, or the pack's day when earlier; from layout
+10 not a correction of an update reported before the round: :func:`answers_round`), so the pack
 and the office's summary agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence, Set
+from collections.abc import Collection, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -149,6 +150,23 @@ def _tied_before(
     if rule is TieRule.RECORDED or not held:
         return r.meeting_on
     return next((d for d in held if d >= r.meeting_on), None)
+
+
+def answers_round(reported_on: date, corrected_on: date | None, started_on: date) -> bool:
+    """Whether an update reported on ``reported_on`` answers a round started on ``started_on``:
+    reported from that day, and not a correction of an update reported before it
+    (``corrected_on``: the corrected update's day, None for no correction). A fix of an earlier
+    answer (the office's typo fix of a pre-round update) is not the owner's answer to the
+    round (review7 8); a correction of an answer given in the round still counts."""
+    if reported_on < started_on:
+        return False
+    return corrected_on is None or corrected_on >= started_on
+
+
+def answered_in_round(rows: Iterable[tuple[str, date, date | None]], started_on: date) -> set[str]:
+    """The items answered in a round started on ``started_on``, of (item, reported on, the
+    corrected update's reported on or None) rows in its window (:func:`answers_round`)."""
+    return {item for item, on, corrected in rows if answers_round(on, corrected, started_on)}
 
 
 def answers_until(r: RoundFacts, as_of: date) -> date:

@@ -517,7 +517,7 @@ def send_reminders(
     from regie.delivery import current_addresses, readdressed
     from regie.mapping import message_from_outbox
     from store import OutboxError, Repository, outbox
-    from store.outbox import GIVE_UP_AFTER, MAX_ATTEMPTS
+    from store.outbox import GIVE_UP_AFTER, MAX_ATTEMPTS, ROUND_ASKS
 
     tries = MAX_ATTEMPTS if max_attempts is None else max_attempts
     hours = app.settings.outbox_give_up_hours  # REGIE_OUTBOX_GIVE_UP_HOURS
@@ -610,18 +610,24 @@ def send_reminders(
         if delivery.note:
             report.notes.append((row.key, delivery.note))
 
+    # A status round's requests and chases are settled first: a digest of the same day then
+    # leaves out what a round message asks only when that message went (or still waits to go),
+    # not one that fails later in the same batch (store.outbox.asked_in_round).
+    asks = [row for row in claimed if row.kind in ROUND_ASKS]
+    others = [row for row in claimed if row.kind not in ROUND_ASKS]
     with batch(notifier):  # e.g. one SMTP connection for the lot
-        if workers(notifier) == 1 or len(claimed) < 2:
-            for row in claimed:
-                deliver(row)
-        else:
-            # Slack answers in tenths of a second: a few messages in flight keep the pace
-            # at the workspace limit (each row is still claimed, sent and marked on its own).
-            from concurrent.futures import ThreadPoolExecutor
+        for rows in (asks, others):
+            if workers(notifier) == 1 or len(rows) < 2:
+                for row in rows:
+                    deliver(row)
+            else:
+                # Slack answers in tenths of a second: a few messages in flight keep the pace
+                # at the workspace limit (each row is still claimed, sent and marked on its own).
+                from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(workers(notifier), thread_name_prefix="send") as pool:
-                for _ in pool.map(deliver, claimed):
-                    pass
+                with ThreadPoolExecutor(workers(notifier), thread_name_prefix="send") as pool:
+                    for _ in pool.map(deliver, rows):
+                        pass
     down: dict[str, str] = getattr(notifier, "down", {})
     if down and not report.stopped:
         # One channel down, the others went on (the router's fall-back): still said once.

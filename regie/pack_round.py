@@ -25,11 +25,22 @@ def pack_round(
     recorded_until: datetime | None,
     meetings: Collection[date] = (),
     rule: TieRule | None = None,
+    *,
+    corrections: bool = True,
 ) -> tuple[RoundOutcome | None, list[datetime]]:
     """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
     of the round records it read: the pack's cut-off covers them, so a rebuild reads them too.
-    ``rule``: how a round is tied to its meeting (an archived pack's layout's; None: today's)."""
-    from governance.agenda_round import TieRule, answers_until, round_outcome, rounds_for_meeting
+    ``rule``: how a round is tied to its meeting (an archived pack's layout's; None: today's).
+    ``corrections``: a correction of an update reported before the round is no answer (agenda
+    layout 10, :func:`governance.agenda_round.answers_round`); an archived pack of layout 8 or
+    9 counted it."""
+    from governance.agenda_round import (
+        TieRule,
+        answered_in_round,
+        answers_until,
+        round_outcome,
+        rounds_for_meeting,
+    )
     from store import round_read
 
     programme = plan.programme.id
@@ -47,10 +58,14 @@ def pack_round(
         # A closed round counts what its summary counted (an answer recorded later that day is
         # not the round's), and nothing recorded after the pack's cut-off.
         ends = [at for at in (read.closed_at, recorded_until) if at is not None]
-        answered = round_read.round_answered(
+        window = (
             connection, programme, facts.started_on, answers_until(facts, as_of),
             min(ends) if ends else None,
         )  # fmt: skip
+        if corrections:  # layout 10: a correction of a pre-round update is no answer
+            answered = answered_in_round(round_read.round_answers(*window), facts.started_on)
+        else:
+            answered = round_read.round_answered(*window)
         counted.append((facts, round_read.round_asked(connection, facts.round_id), answered))
         instants += [read.started_at, *([read.closed_at] if read.closed_at else [])]
     outcome = round_outcome(plan, counted, as_of)

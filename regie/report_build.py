@@ -119,6 +119,7 @@ def _agenda_pack(
                 connection, basis.plan, body_id, meeting_on, previous.on if previous else None,
                 as_of, recorded_until, frozenset(m.on for m in all_meetings),
                 round_tie_rule(layout or AGENDA_LAYOUT),
+                corrections=(layout or AGENDA_LAYOUT) >= AGENDA_ROUND_CORRECTIONS_FROM,
             )  # fmt: skip
     pack = build_agenda(
         basis.plan,
@@ -175,6 +176,8 @@ def _agenda_pack(
 #: 10: *Statusronde* ties a round whose meeting was moved or dropped to the nearer known meeting
 #: (:func:`governance.agenda_round.tie_rounds`, review10a 3); layouts 8 and 9 are made again
 #: with the rule each was built with (:func:`round_tie_rule`).
+#: 10 also: *Statusronde* does not count a correction of an update reported before the round as
+#: an answer (:data:`AGENDA_ROUND_CORRECTIONS_FROM`); layouts 8–9 counted it.
 AGENDA_LAYOUT = 10
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -193,6 +196,11 @@ def round_tie_rule(layout: int) -> TieRule:
         return TieRule.NEARER
     # review8 3 (the next known meeting) was released with layout 9.
     return TieRule.NEXT if layout >= 9 else TieRule.RECORDED
+
+
+#: The first agenda layout whose *Statusronde* leaves out a correction of an update reported
+#: before the round (review7 8: the office's typo fix is not the owner's answer).
+AGENDA_ROUND_CORRECTIONS_FROM = 10
 
 
 def agenda_parameters(

@@ -49,6 +49,10 @@ class RoundReport:
     also_open: list[str] = field(default_factory=list)
     #: What is odd about the answer-by date (:func:`_date_warnings`): one line each.
     warnings: list[str] = field(default_factory=list)
+    #: Contacts asked by this round's requests about items that their reminder digest of the
+    #: same day, already sent, asked too (a round started by hand after the morning's digests):
+    #: the request still goes, as the round's formal one; the duplicate is only said.
+    reminded_today: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -60,6 +64,7 @@ class RoundReport:
             "closed": self.closed,
             "also_open": list(self.also_open),
             "warnings": list(self.warnings),
+            "reminded_today": list(self.reminded_today),
         }
 
 
@@ -148,7 +153,21 @@ def start_round(
             report.queued = _queue(
                 app, session, plan, found, "round_request", "request", as_of, days, assessment
             )
+            report.reminded_today = _reminded_today(session, plan.programme.id, as_of, requests)
     return report
+
+
+def _reminded_today(
+    session: Session, programme_id: str, as_of: date, requests: list[RoundRequest]
+) -> list[str]:
+    """The contacts among ``requests`` whose reminder digest of ``as_of`` already went out
+    asking about some of the same items (:attr:`RoundReport.reminded_today`)."""
+    from store.outbox import sent_digest_items
+
+    sent = sent_digest_items(session, programme_id, as_of)
+    if not sent:
+        return []
+    return sorted({r.contact_id for r in requests if r.item_id in sent.get(r.contact_id, ())})
 
 
 def _date_warnings(
@@ -368,7 +387,10 @@ def round_progress(
 ) -> dict[str, Any]:
     """Who was asked, who answered: per organisation and the items still without answer.
     An item counts as answered with an update reported from the round's start up to
-    :func:`answered_until` (for a closed round: recorded before its summary was queued)."""
+    :func:`answered_until` (for a closed round: recorded before its summary was queued), not
+    with a correction of an update reported before the round
+    (:func:`governance.agenda_round.answers_round`)."""
+    from governance.agenda_round import answers_round
     from store import Repository
     from store.answers import round_requests
 
@@ -378,10 +400,15 @@ def round_progress(
     # a summary, nothing recorded when.)
     closed_at = r.closed_at if r.closed_on is not None else None
     updates = Repository(session, plan.programme.id).status_updates(answered_until(r, as_of))
+    reported = {u.id: u.reported_on for u in updates}
     counted = [
         u
         for u in updates
-        if u.reported_on >= r.started_on
+        if answers_round(
+            u.reported_on,
+            reported.get(u.corrects) if u.corrects is not None else None,
+            r.started_on,
+        )
         and (closed_at is None or u.recorded_at is None or u.recorded_at <= closed_at)
     ]
     in_window = {u.item_id for u in counted}

@@ -568,6 +568,26 @@ def asked_in_round(session: Session, programme_id: str, recipient: str, day: dat
     return asked
 
 
+def sent_digest_items(session: Session, programme_id: str, day: date) -> dict[str, set[str]]:
+    """Per recipient, the items the reminder digests queued for business day ``day`` and already
+    sent asked about: a status round started later that day asks them again, which cannot be
+    undone, only said (:attr:`regie.rounds.RoundReport.reminded_today`)."""
+    o = OutboxRow
+    query = sa.select(o.recipient, o.payload).where(
+        o.programme_id == programme_id,
+        o.kind == DIGEST_KIND,
+        o.created_on == day,
+        o.status == "sent",
+    )
+    asked: dict[str, set[str]] = {}
+    for recipient, payload in session.execute(query):
+        items = payload.get("items") if isinstance(payload, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and item.get("id"):
+                asked.setdefault(recipient, set()).add(str(item["id"]))
+    return asked
+
+
 def message(session: Session, programme_id: str, key: str) -> OutboxRecord | None:
     """One message by its idempotency key."""
     query = sa.select(*_COLUMNS).where(OutboxRow.programme_id == programme_id, OutboxRow.key == key)

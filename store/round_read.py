@@ -100,3 +100,33 @@ def round_answered(
         params,
     )
     return {str(item) for (item,) in rows}
+
+
+def round_answers(
+    connection: sa.Connection,
+    programme_id: str,
+    first: date,
+    last: date,
+    recorded_until: datetime | None,
+) -> list[tuple[str, date, date | None]]:
+    """The updates :func:`round_answered` reads, each as (item, reported on, the reported-on day
+    of the update it corrects or None), for :func:`governance.agenda_round.answered_in_round`
+    (agenda layout 10: a correction of an update from before the round is no answer)."""
+    cut = "" if recorded_until is None else " AND s.recorded_at <= :cut"
+    params: dict[str, object] = {"p": programme_id, "first": first, "last": last}
+    if recorded_until is not None:
+        params["cut"] = instant(connection, recorded_until)
+    rows = connection.execute(
+        sa.text(
+            "SELECT s.item_code, s.reported_on, c.reported_on FROM status_updates s"
+            " LEFT JOIN status_updates c ON c.id = s.corrects"
+            " WHERE s.programme_id = :p AND s.reported_on >= :first AND s.reported_on <= :last"
+            f"{cut}"
+        ).bindparams(_P, sa.bindparam("first", type_=sa.Date), sa.bindparam("last", type_=sa.Date)),
+        params,
+    )
+    as_date, _ = converters(connection.dialect.name)
+    return [
+        (str(item), as_date(on), None if corrected is None else as_date(corrected))
+        for item, on, corrected in rows
+    ]

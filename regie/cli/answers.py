@@ -151,6 +151,11 @@ def round_start(
     )
     for other in started["also_open"]:
         typer.echo(f"note: {body} still has an open round ({other}): its contacts are asked twice")
+    if started["reminded_today"]:
+        typer.echo(
+            f"note: today's reminder digest already asked {', '.join(started['reminded_today'])} "
+            "about some of these items: they are asked twice today"
+        )
     for warning in started["warnings"]:
         typer.echo(warning, err=True)
     report = send_reminders(app_)

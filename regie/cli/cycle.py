@@ -10,10 +10,13 @@ server"):
   in-process, without importing Prefect. Prefect would otherwise start a temporary server for
   this one process (≈ 7 s, plus ≈ 2 s of imports and ≈ 3 s of API calls) that nobody else can
   see, whose events no trigger receives, and which outlives the command when it is killed.
-  With no server there are no deployments either, so the cycle also does the day's work of
-  ``prepare-meeting`` and ``status-round`` (``regie.prepare.meeting_day``): the status rounds
-  and agenda packs due, then the open rounds chased and closed — after the check (which syncs
-  the plan and guards the day), before sending. With a server, those deployments do it.
+  The cycle also does the day's work of ``prepare-meeting`` and ``status-round``
+  (``regie.prepare.meeting_day``): the status rounds and agenda packs due, then the open rounds
+  chased and closed — after the check (which syncs the plan and guards the day), before
+  sending, so a round's message of the day is queued before that day's reminder digests go
+  out, whenever those deployments run. The ``daily-cycle`` flow does the same on a server
+  (idempotent per day: the deployments' own runs then queue nothing new). Only ``--no-send``
+  with a server leaves it to them (nothing is sent before they run).
 """
 
 from __future__ import annotations
@@ -74,14 +77,14 @@ def _run_cycle(
             "in-process (--no-send: no Prefect flow run, no events sent to Prefect); "
             "nothing delivered: see `regie outbox --status pending`, then `regie send`"
         )
+        if api_url is not None:  # prepare-meeting, status-round; nothing is sent before them
+            result["meetings"] = {"deployments": hide_password(api_url)}
     elif api_url is None:
         result = run_in_process(app, plan, day, dry_run=dry_run, full=full)
         where = "in-process (no PREFECT_API_URL: no Prefect flow run, no events sent to Prefect)"
     else:
         result, run_id = run_as_flow(api_url, day, dry_run=dry_run, full=full)
         where = f"Prefect flow run {run_id} on {hide_password(api_url)}"
-    if api_url is not None:  # prepare-meeting, status-round
-        result["meetings"] = {"deployments": hide_password(api_url)}
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
     from regie.cli.outbox_retry import warn_dead

@@ -444,3 +444,51 @@ def test_a_pack_of_layout_8_after_a_meeting_moved_later_keeps_its_rule(
     assert "Statusronde" not in pack and matches
     pack, matches = _archived_pack(app, new, new_pack, monkeypatch, 9)
     assert "## Statusronde" in pack and matches
+
+
+def _latest_id(app: App, item: str) -> int:
+    from store import Repository
+
+    with app.session() as session:
+        found = Repository(session, "wegen-test").status_updates(item=item)[-1].id
+    assert found is not None
+    return found
+
+
+def _correct(app: App, item: str, day: date) -> None:
+    """The office corrects the item's latest update (a reason: its note)."""
+    record_answer(
+        app, AnswerInput(item, "on_track", note="Typfout hersteld"), Answerer("office", "office"),
+        channel="cli", as_of=day, corrects=_latest_id(app, item),
+    )  # fmt: skip
+
+
+def test_a_correction_of_an_update_from_before_the_round_is_no_answer(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review7 8: anna answered 1.1.1 before the round; the office fixes a typo in it during
+    the round. That is not her answer to the round: the pack (layout 10) and `round status`
+    count 2 of 4 and name 1.1.1, and the round chases her for it. A correction of an answer
+    given in the round (carla's 1.2) still counts. A pack of layout 9 is made again as it was
+    (it counted the correction)."""
+    from regie import report_build
+    from regie.rounds import round_status
+
+    _answer(app, "1.1.1", "anna", START - timedelta(days=3))
+    _round(app)
+    _correct(app, "1.1.1", DURING)
+    _correct(app, "1.2", DURING)
+    (status,) = round_status(app, DURING)
+    assert (status["items"], status["answered"]) == (4, 2)
+    assert "1.1.1" in [u["id"] for u in status["without_answer"]]
+    assert "anna" in status["silent_contacts"]
+    md = _md(app, DURING)
+    assert "tot nu toe 2 van de 4 punten beantwoord." in md
+    assert "- 1.1.1 Knelpuntenkaart (Gemeente Rivierstad)\n" in md
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", 9)
+        made = agenda(app, "stuurgroep", MEETING, DURING, "md")
+    assert made.parameters["layout"] == 9
+    assert "tot nu toe 3 van de 4 punten beantwoord." in made.content.decode()
+    again = reproduce(app, made.archive_id or 0)
+    assert again.matches

@@ -622,3 +622,67 @@ def test_a_digest_keeps_the_items_the_round_does_not_ask(migrated_url: str, tmp_
     assert "2.2 Schouwen" in mail and "1.1.1" not in mail
     assert len(LINK.findall(mail)) == 1
     assert "1.1.1" in delivered_text(app, "round:1:anna:request")
+
+
+def test_a_round_message_failing_in_the_same_batch_leaves_the_digest_its_items(app: App) -> None:
+    """order35: anna's digest (queued first by the check) and the round's request to her go out
+    in one batch, and the request is refused. The round's messages are settled first, so the
+    digest, checked after, still asks about 1.1.1: she is asked once, not by nobody."""
+    from notifications import NotifierError
+    from notifications.base import Delivery, Message
+    from regie.cycle import deadline_check
+
+    class RefusesRounds:
+        def __init__(self) -> None:
+            self.inner = app.notifier()
+            self.channel = self.inner.channel
+
+        def send(self, message: Message) -> Delivery:
+            if message.kind in ("round_request", "round_chase"):
+                raise NotifierError("550 mailbox unavailable")
+            return self.inner.send(message)
+
+    day = date(2025, 6, 10)
+    deadline_check(app, day)
+    run_round_day(app, day, body="stuurgroep", answer_by=ANSWER_BY)
+    refusing = RefusesRounds()
+    app.notifier = lambda plan=None: refusing  # type: ignore[method-assign]
+    sent = send_reminders(app)
+    key = "reminder:wegen-test:anna:2025-06-10:digest"
+    assert key in sent.sent
+    assert "round:1:anna:request" in {k for k, _ in sent.failed}
+    with app.session() as session:
+        digest = Repository(session, "wegen-test").outbox_message(key)
+    assert digest is not None and digest.status == "sent"
+    assert "1.1.1" in [i["id"] for i in digest.payload["items"]]
+
+
+def test_a_round_started_after_the_day_s_digest_went_says_who_is_asked_twice(app: App) -> None:
+    """order35: a round started by hand after the morning's digests went out. Its request still
+    goes (the round's formal one; the digest cannot be recalled), and the start says whose
+    digest already asked about the same items; a start on another day says nothing."""
+    from regie.cycle import deadline_check
+
+    day = date(2025, 6, 10)
+    deadline_check(app, day)
+    assert "reminder:wegen-test:anna:2025-06-10:digest" in send_reminders(app).sent
+    started = run_round_day(app, day, body="stuurgroep", answer_by=ANSWER_BY)["started"]
+    assert started["reminded_today"] == ["anna"]
+    assert "round:1:anna:request" in send_reminders(app).sent
+    other = run_round_day(
+        app, day + timedelta(days=1), body="stuurgroep", answer_by=date(2025, 6, 19)
+    )
+    assert other["started"]["queued"] and other["started"]["reminded_today"] == []
+
+
+def test_round_cli_start_after_the_cycle_says_who_is_asked_twice(regie_home: Path) -> None:
+    env = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+    cycle = regie("cycle", "--as-of", "2025-06-10", env=env)
+    assert cycle.code == 0, cycle.err
+    args = ["round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-20"]
+    started = regie(*args, "--as-of", "2025-06-10", env=env)
+    assert started.code == 0, started.err
+    assert (
+        "note: today's reminder digest already asked anna about some of these items: they are "
+        "asked twice today"
+    ) in started.out

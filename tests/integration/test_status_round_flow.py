@@ -77,20 +77,32 @@ def morning_flows() -> list[Callable[..., Any]]:
     return flows
 
 
-def test_a_chase_day_run_in_the_deployed_order_asks_the_owner_once(deployed_home: App) -> None:
+@pytest.mark.parametrize("late", [False, True], ids=["deployed-order", "status-round-late"])
+def test_a_chase_day_run_asks_the_owner_once(deployed_home: App, late: bool) -> None:
     """review10a 2: the round (answers by 25 June) chases anna on 23 June. Run as the
     deployments run that morning (prefect.yaml's order), her reminder digest of the day is not
-    sent: the chase, queued first, asks about the same items."""
+    sent: the chase, queued first, asks about the same items. order35: also when the
+    status-round run comes after daily-cycle (it waited on the cycle's lock, or was late):
+    daily-cycle chases the round itself before it sends; the late run queues nothing new."""
     from store import Repository
 
-    def run_day(day: str, **start: str) -> None:
-        for flow in morning_flows():
+    def run_day(day: str, **start: str) -> dict[str, Any]:
+        flows = morning_flows()
+        if late:  # status-round last
+            flows.sort(key=lambda f: f.name == "status-round")
+        results = {}
+        for flow in flows:
             parameters = start if flow.name == "status-round" else {}
             state = flow(as_of=day, **parameters, return_state=True)
             assert state.is_completed(), state.message
+            results[flow.name] = state.result()
+        return results
 
-    run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-25")
-    run_day("2025-06-23")
+    first = run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-25")
+    # Started late (by hand, say) on the request day: the request still goes, and the start
+    # says whose digest of the day already asked the same.
+    assert first["status-round"]["started"]["reminded_today"] == (["anna"] if late else [])
+    chased = run_day("2025-06-23")
     with deployed_home.session() as session:
         sent = {
             m.key: m.status
@@ -101,3 +113,5 @@ def test_a_chase_day_run_in_the_deployed_order_asks_the_owner_once(deployed_home
         "round:1:anna:chase:2025-06-23": "sent",
         "reminder:wegen-test:anna:2025-06-23:digest": "suppressed",
     }
+    # Late, daily-cycle chased (all three silent contacts), and the status-round run did not.
+    assert chased["daily-cycle"]["meetings"]["progress"][0]["queued"] == (3 if late else 0)

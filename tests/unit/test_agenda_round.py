@@ -147,3 +147,21 @@ def test_each_rule_ties_a_round_of_a_moved_meeting_as_its_layout_did() -> None:
     july, june = known[1], known[0]
     assert [picked(june, None, r) for r in TieRule] == [False, False, True]
     assert [picked(july, june, r) for r in TieRule] == [False, True, False]
+
+
+def test_a_correction_answers_a_round_only_when_what_it_corrects_is_the_round_s() -> None:
+    """review7 8: reported in the round and correcting nothing, or an update of the round:
+    an answer; correcting an update from before the round (a typo fix): none."""
+    from governance.agenda_round import answered_in_round, answers_round
+
+    start = date(2025, 6, 2)
+    assert answers_round(date(2025, 6, 3), None, start)
+    assert answers_round(date(2025, 6, 3), date(2025, 6, 2), start)
+    assert not answers_round(date(2025, 6, 3), date(2025, 5, 30), start)
+    assert not answers_round(date(2025, 6, 1), None, start)
+    rows = [
+        ("1.1", date(2025, 6, 3), date(2025, 5, 30)),
+        ("1.2", date(2025, 6, 4), None),
+        ("1.3", date(2025, 6, 4), date(2025, 6, 3)),
+    ]
+    assert answered_in_round(rows, start) == {"1.2", "1.3"}
