@@ -89,7 +89,7 @@ def test_a_chase_day_run_in_the_deployed_order_asks_the_owner_once(deployed_home
             state = flow(as_of=day, **parameters, return_state=True)
             assert state.is_completed(), state.message
 
-    run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-25")
+    run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-24")
     run_day("2025-06-23")
     with deployed_home.session() as session:
         sent = {
