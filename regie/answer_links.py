@@ -28,7 +28,8 @@ A link is refused (a clear Dutch page, nothing stored) when it is tampered with 
 unknown id, wrong MAC), foreign (another programme, or a contact who may no longer answer for
 the item), departed (its contact left the plan), for a successor (its contact id now has
 another e-mail address: the link was someone else's), used, replaced (a newer reminder for the
-same contact and item has been sent since) or expired. GET never stores anything, not even a
+same contact and item has been sent since; a status round's chase leaves the same round's
+request link valid) or expired. GET never stores anything, not even a
 refusal; only POST does, and only a person's attempt (:func:`_attempted`), once per link, reason
 and hour. A link whose item was taken out of the plan is refused as *removed*, and one whose
 item is cancelled (vervallen: by a decision or the office) as *cancelled*, whatever else holds:

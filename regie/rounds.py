@@ -1,6 +1,7 @@
 """Status rounds: before a governance body meets, every contact with open items in scope is asked
-for an update by a date; the last two working days before it, those who have not answered are
-chased once a working day; on the date the round closes and the programme office gets a summary.
+for an update by a date; on the last working day before it, those who have not answered are
+chased once (:func:`chase_day`); on the date the round closes and the programme office gets a
+summary.
 
 Everything goes through the outbox with keys that make each step happen once
 (``round:<id>:<contact>:request``, ``…:chase:<day>``, ``…:summary``), so the daily run may be
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from governance.workdays import WorkCalendar
     from store.answers import Round, RoundRequest
 
-CHASE_DAYS = 2  # working days before the answer-by date on which silent contacts are chased
 ROUND_KINDS = ("round_request", "round_chase", "round_summary")
 
 
@@ -113,6 +113,7 @@ def start_round(
     _check_horizon(plan, answer_by, as_of)
     _check_working_day(plan, answer_by)
     where = parse_scope(plan, scope)
+    members = _members(plan, body, where)
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
     if meeting_on is not None:
         _check_meeting(body, meeting_on, answer_by, days)
@@ -121,7 +122,7 @@ def start_round(
         sync_store(app, session, plan)
         assessment = _assessed(session, plan, as_of)
         requests: list[RoundRequest] = []
-        open_items = 0
+        open_items = outside = 0
         for item in assessment.items.values():
             if item.state in (State.DONE, State.CANCELLED):
                 continue
@@ -129,14 +130,21 @@ def start_round(
                 continue
             if where and where[0] == "owner" and where[1] not in item.owners:
                 continue
+            # A body's round asks its members about their items, not every owner (walk32a 7).
+            owners = [o for o in item.owners if members is None or o in members]
+            if not owners:
+                outside += 1
+                continue
             open_items += 1
-            for contact_id in recipients(plan, item.owners):
+            for contact_id in recipients(plan, owners):
                 org = next(c.organisation for c in plan.contacts if c.id == contact_id)
                 requests.append(RoundRequest(item.item_id, contact_id, org))
         if not requests and not _round_exists(session, plan.programme.id, body, answer_by):
             # A round asks people about open items; one without would ask nobody and end in a
             # summary of "0 of 0" (and take the body's date from a round that can ask).
-            raise NothingToAsk(_nothing_to_ask(scope, as_of, open_items))
+            raise NothingToAsk(
+                _nothing_to_ask(scope, as_of, open_items, members if outside else None)
+            )
         if dry_run:
             exists = _round_exists(session, plan.programme.id, body, answer_by)
             report = RoundReport(0, body, answer_by, started=not exists, warnings=warnings)
@@ -168,6 +176,21 @@ def _reminded_today(
     if not sent:
         return []
     return sorted({r.contact_id for r in requests if r.item_id in sent.get(r.contact_id, ())})
+
+
+def _members(plan: Plan, body: str, where: tuple[str, str] | None) -> frozenset[str] | None:
+    """The organisations ``body``'s round asks: its ``members``; None (every owner) for a body
+    without members. A ``--scope owner:ORG`` outside them is refused: it would ask nobody."""
+    found = next(g for g in plan.governance if g.id == body)
+    if not found.members:
+        return None
+    members = frozenset(found.members)
+    if where and where[0] == "owner" and where[1] not in members:
+        raise InvalidInput(
+            f"--scope: owner:{where[1]} is not a member of {body} "
+            f"(members: {', '.join(found.members)})"
+        )
+    return members
 
 
 def _date_warnings(
@@ -272,7 +295,9 @@ def _round_exists(session: Session, programme_id: str, body: str, answer_by: dat
     return any(r.body == body and r.answer_by == answer_by for r in rounds(session, programme_id))
 
 
-def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
+def _nothing_to_ask(
+    scope: str | None, as_of: date, open_items: int, members: frozenset[str] | None = None
+) -> str:
     where = f"--scope {scope}: " if scope else ""
     if open_items:
         return (
@@ -281,6 +306,8 @@ def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
             "the plan has no programme office contact; no round started"
         )
     items = "every item in scope" if scope else "every item"
+    if members is not None:
+        items += f" of the body's members ({', '.join(sorted(members))})"
     return f"{where}nothing to ask on {as_of}: {items} is done or cancelled; no round started"
 
 
@@ -337,16 +364,22 @@ def progress_rounds(
 
 def _step(r: Round, as_of: date, calendar: WorkCalendar) -> str | None:
     """What an open round does on ``as_of``: ``close`` on or after its answer-by day,
-    ``chase`` on the last working days before it (never on the day it asked), else None."""
+    ``chase`` on its :func:`chase_day`, else None."""
     if as_of >= r.answer_by:
         return "close"
-    if (
-        as_of > r.started_on  # never chased on the day it asked (a late start)
-        and calendar.is_working_day(as_of)
-        and as_of >= calendar.window_start(r.answer_by, CHASE_DAYS)
-    ):
+    if as_of == chase_day(r.started_on, r.answer_by, calendar):
         return "chase"
     return None
+
+
+def chase_day(started_on: date, answer_by: date, calendar: WorkCalendar) -> date | None:
+    """The one day a round asking from ``started_on`` for answers by ``answer_by`` chases its
+    silent contacts: the last working day before ``answer_by`` — one reminder, not one a day
+    (walk32b 3). None when that day is the working day right after the request (a late start)
+    or earlier: the owner would be asked the same again the next morning."""
+    day = calendar.working_day_on_or_before(answer_by - timedelta(days=1))
+    after_request = calendar.working_day_on_or_after(started_on + timedelta(days=1))
+    return day if day > after_request else None
 
 
 def _assessed(session: Session, plan: Plan, as_of: date) -> Assessment:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from store.dialect import batches, dialect_name, insert_function
 from store.models import OutboxRow
@@ -122,6 +122,12 @@ def link(session: Session, token: str) -> AnswerLink | None:
     # day (the digest and a round's request of one cycle) leave each other's links valid: one
     # could otherwise be dead before its owner read it. Without a day (a correction link, which
     # has no message, or a message from before created_on was kept) any newer link replaces.
+    # A status round's chase leaves the same round's request link valid (walk32b 3): both ask
+    # the same round's question, and the owner clicks whichever mail they open.
+    own_round, newer_round = (
+        _round_prefix(AnswerLinkRow.outbox_key),
+        _round_prefix(newer_link.outbox_key),
+    )
     replaced = (
         sa.select(newer_link.id)
         .join(
@@ -144,6 +150,7 @@ def link(session: Session, token: str) -> AnswerLink | None:
                     newer_link.id > AnswerLinkRow.id,
                 ),
             ),
+            sa.or_(own_round.is_(None), newer_round.is_(None), own_round != newer_round),
         )
         .exists()
     )
@@ -162,6 +169,17 @@ def link(session: Session, token: str) -> AnswerLink | None:
         return None
     row, sent, newer = found
     return _answer_link(row, sent, replaced=bool(newer))
+
+
+def _round_prefix(key: InstrumentedAttribute[str]) -> sa.ColumnElement[str | None]:
+    """``round:<id>:<contact>:`` of a status round's request or chase key
+    (``…:request``, ``…:chase:YYYY-MM-DD``), NULL for any other key: in SQL, so that
+    :func:`link` stays one query."""
+    return sa.case(
+        (key.like("round:%:request"), sa.func.substr(key, 1, sa.func.length(key) - 7)),
+        (key.like("round:%:chase:%"), sa.func.substr(key, 1, sa.func.length(key) - 16)),
+        else_=sa.null(),
+    )
 
 
 def answered_through(

@@ -1,7 +1,7 @@
 """What an owner meets on a round's first days (walk27 findings 1, 2, 7, 8): the digest and the
-round request of one cycle both carry links that answer; a round started late is not chased
-on its start day; a round counts only the answers reported in its own window; the request
-names the meeting and each item's stand."""
+round request of one cycle both carry links that answer; a round is chased once, on its last
+working day, and not on the working day after its request (walk32b 3); a round counts only
+the answers reported in its own window; the request names the meeting and each item's stand."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tests.integration.test_round_messages import slack_texts
 from web.app import create_app
 
 DAY = date(2025, 6, 10)  # a Tuesday: anna's first reminder digest (1.1.1) goes out
-ANSWER_BY = date(2025, 6, 13)  # a Friday: the round's chase days are 11 and 12 June
+ANSWER_BY = date(2025, 6, 13)  # a Friday: a round started on the 10th is chased on the 12th
 
 
 @pytest.fixture
@@ -78,29 +78,42 @@ def test_a_digest_and_a_round_request_of_one_day_both_answer(app: App) -> None:
     answered = {"status": "at_risk", "csrf_token": csrf(other.text)}
     assert web.post(f"/antwoord/{request['1.1.1']}", data=answered).status_code == 200
     assert updates(app) == 2
-    # The next working day's chase replaces the request's links of the items it asks about
-    # (1.1.1 too: a link's answer is recorded at today's date, after this 2025 round's window).
+    # The round's one chase (12 June, the last working day before 13 June) leaves the
+    # request's links valid: the owner answers through whichever of the two mails they open
+    # (walk32b 3). Nothing is chased on the 11th, the working day after the request.
     run_round_day(app, date(2025, 6, 11))
+    assert not [k for k in keys(app) if ":chase:" in k]
+    run_round_day(app, date(2025, 6, 12))
     send_reminders(app)
-    chase = round_links(app, "round:1:anna:chase:2025-06-11")
+    chase = round_links(app, "round:1:anna:chase:2025-06-12")
     assert {"1.1.2", "2.1"} <= set(chase)
-    replaced = web.get(f"/antwoord/{request['1.1.2']}")
-    assert replaced.status_code == 410 and "nieuwere herinnering" in replaced.text
+    assert web.get(f"/antwoord/{request['1.1.2']}").status_code == 200
     assert web.get(f"/antwoord/{chase['1.1.2']}").status_code == 200
 
 
-def test_a_round_started_inside_its_chase_window_is_chased_from_the_next_working_day(
+def test_a_round_is_chased_once_and_never_the_working_day_after_its_request(
     app: App,
 ) -> None:
-    started = date(2025, 6, 11)  # the first chase day of a round answered by 13 June
-    for _ in range(2):  # a day run twice chases no more
-        run_round_day(app, started, body="stuurgroep", answer_by=ANSWER_BY)
+    started = date(2025, 6, 11)  # a Wednesday: the round answered by Friday 13 June
+    for day in (started, started, date(2025, 6, 12)):  # a day run twice chases no more
+        run_round_day(app, day, **({"body": "stuurgroep", "answer_by": ANSWER_BY}
+                                   if day == started else {}))  # fmt: skip
+    # Thursday is the working day right after the request: no chase at all (walk32b 3).
     assert not [k for k in keys(app) if ":chase:" in k]
-    run_round_day(app, date(2025, 6, 12))
+
+
+def test_a_round_started_in_time_is_chased_on_its_last_working_day_only(app: App) -> None:
+    # Thursday 5 June for Wednesday 11 June (Whit Monday 9 June is a public holiday).
+    run_round_day(app, date(2025, 6, 5), body="stuurgroep", answer_by=date(2025, 6, 11))
+    day = date(2025, 6, 6)
+    while day < date(2025, 6, 11):
+        for _ in range(2):
+            run_round_day(app, day)
+        day += timedelta(days=1)
     assert sorted(k for k in keys(app) if ":chase:" in k) == [
-        "round:1:anna:chase:2025-06-12",
-        "round:1:bram:chase:2025-06-12",
-        "round:1:carla:chase:2025-06-12",
+        "round:1:anna:chase:2025-06-10",
+        "round:1:bram:chase:2025-06-10",
+        "round:1:carla:chase:2025-06-10",
     ]
 
 
@@ -150,11 +163,11 @@ def test_a_chase_shows_each_item_s_stand_without_answer_links(
     show each item's stand, as the request did."""
     app = answers_app(migrated_url, tmp_path)  # no secret key: no answer links
     run_round_day(app, DAY, body="stuurgroep", answer_by=ANSWER_BY)
-    run_round_day(app, date(2025, 6, 11))
+    run_round_day(app, date(2025, 6, 12))
     with app.session() as session:
         found = {m.key: m for m in Repository(session, "wegen-test").outbox()}
     assert "Stand:" in found["round:1:anna:request"].body_text
-    assert "Stand:" in found["round:1:anna:chase:2025-06-11"].body_text
+    assert "Stand:" in found["round:1:anna:chase:2025-06-12"].body_text
 
 
 def test_round_status_as_of_a_day(regie_home: Path) -> None:

@@ -56,7 +56,7 @@ def test_the_successor_is_chased_for_the_items_asked_of_the_one_who_left(
 ) -> None:
     sent = _run(tmp_path, migrated_url, FRANK)
     chases = sorted(k for k in sent if ":chase:" in k)
-    assert "round:1:frank:chase:2025-06-18" in chases and "round:1:frank:chase:2025-06-19" in chases
+    assert "round:1:frank:chase:2025-06-19" in chases
     assert not [k for k in chases if ":anna:" in k]
     chase = sent["round:1:frank:chase:2025-06-19"]
     assert (chase.recipient, chase.email) == ("frank", "frank@example.org")

@@ -79,7 +79,8 @@ def morning_flows() -> list[Callable[..., Any]]:
 
 @pytest.mark.parametrize("late", [False, True], ids=["deployed-order", "status-round-late"])
 def test_a_chase_day_run_asks_the_owner_once(deployed_home: App, late: bool) -> None:
-    """review10a 2: the round (answers by 25 June) chases anna on 23 June. Run as the
+    """review10a 2: the round (answers by 24 June) chases anna on 23 June (cadence36: once, the
+    last working day before). Run as the
     deployments run that morning (prefect.yaml's order), her reminder digest of the day is not
     sent: the chase, queued first, asks about the same items. order35: also when the
     status-round run comes after daily-cycle (it waited on the cycle's lock, or was late):
@@ -98,7 +99,7 @@ def test_a_chase_day_run_asks_the_owner_once(deployed_home: App, late: bool) -> 
             results[flow.name] = state.result()
         return results
 
-    first = run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-25")
+    first = run_day("2025-06-10", body="stuurgroep", answer_by="2025-06-24")
     # Started late (by hand, say) on the request day: the request still goes, and the start
     # says whose digest of the day already asked the same.
     assert first["status-round"]["started"]["reminded_today"] == (["anna"] if late else [])
