@@ -1,7 +1,7 @@
 """Status rounds: before a governance body meets, every contact with open items in scope is asked
-for an update by a date; on the last working day before it, those who have not answered are
-chased once (:func:`chase_day`); on the date the round closes and the programme office gets a
-summary.
+for an update by a date (not about an item waiting on another: nothing to tell yet); on the
+last working day before it, those who have not answered are chased once (:func:`chase_day`);
+on the date the round closes and the programme office gets a summary.
 
 Everything goes through the outbox with keys that make each step happen once
 (``round:<id>:<contact>:request``, ``…:chase:<day>``, ``…:summary``), so the daily run may be
@@ -124,7 +124,9 @@ def start_round(
         requests: list[RoundRequest] = []
         open_items = outside = 0
         for item in assessment.items.values():
-            if item.state in (State.DONE, State.CANCELLED):
+            if item.state in (State.DONE, State.CANCELLED, State.WAITING):
+                # A waiting item's owner cannot act until what it waits on is done (walk32b 5):
+                # it is asked in the first round after, when it has its computed deadline.
                 continue
             if where and where[0] == "step" and str(item.step) != where[1]:
                 continue
@@ -308,7 +310,10 @@ def _nothing_to_ask(
     items = "every item in scope" if scope else "every item"
     if members is not None:
         items += f" of the body's members ({', '.join(sorted(members))})"
-    return f"{where}nothing to ask on {as_of}: {items} is done or cancelled; no round started"
+    return (
+        f"{where}nothing to ask on {as_of}: {items} is done, cancelled or waiting on another "
+        "item; no round started"
+    )
 
 
 def progress_rounds(

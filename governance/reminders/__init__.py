@@ -18,11 +18,12 @@ Stages. At any ``as_of`` an open item is in at most one stage:
   (``first@2016-09-30``). A dated stage names the due date it is about, so when the due date
   changes (a *gereed* revised in the plan, or a dependent item's date computed anew) the new
   date gets its own prompts: those sent for the old date do not count for it. A slipped item
-  past its due date, whose owner's forecast is still ahead, is in no stage: the forecast is the
-  new commitment. Forecasts: from the day the forecast F comes (after the due date) the item has
-  the stages of a due date F: ``due@F`` on the forecast day ("your expected date has come: is it
-  done?"), whatever ``on_due_date`` says, then ``overdue-N@F`` counted from F (the item is
-  overdue again). Items without such a forecast keep their stage keys;
+  whose owner's forecast after its due date is still ahead is in no stage, before the due date
+  as after it: the forecast is the new commitment, and ``second``/``due`` would ask what the
+  owner has just answered (walk32b 1). Forecasts: from the day the forecast F comes (after
+  the due date) the item has the stages of a due date F: ``due@F`` on the forecast day ("your
+  expected date has come: is it done?"), whatever ``on_due_date`` says, then ``overdue-N@F``
+  counted from F (the item is overdue again). Items without such a forecast keep their stage keys;
 - ongoing items (open-ended, recurring): ``periodic-YYYYQn``, once per calendar quarter from their
   start (other ``open_ended_every_months`` give ``periodic-YYYYMmm`` blocks);
 - done, cancelled, undated and waiting items are in no stage and never prompted.

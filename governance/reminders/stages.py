@@ -89,9 +89,11 @@ def _dated_stage(
         after = max(cal.add_working_days(starts, -gap), began)
         return Stage(name + at, starts, previous + at, after)
 
+    if state is State.SLIPPED:
+        # The owner's forecast after the due date is still ahead (reached: _forecast_stage), even
+        # before the due date: asking about the date they have just moved asks what they said.
+        return None
     if as_of > due:
-        if state is State.SLIPPED:
-            return None
         n = cal.working_days_between(due, as_of) // every if every > 0 else 0
         if n >= 1:
             before: tuple[str, date] | None

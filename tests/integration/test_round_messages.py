@@ -293,3 +293,42 @@ def test_a_dependent_items_computed_deadline_is_in_the_request_and_the_chase(
         assert datum(due) in html, html
         [shown] = [i for i in sent[key].payload["items"] if i["id"] == "2.2"]
         assert shown["due"] == due.isoformat()
+
+
+def test_a_waiting_item_is_not_asked_in_a_round(migrated_url: str, tmp_path: Path) -> None:
+    """walk32b 5: an item waiting on another (not done yet) has no deadline its owner can act
+    on: the round's request and chase do not ask about it (no answer link), only about the
+    owner's other open items; once what it waits on is done, the next round asks it."""
+    plan = tmp_path / "wacht.yaml"
+    plan.write_text(
+        ANSWERS_PLAN.read_text(encoding="utf-8")
+        + """      - id: "2.2"
+        title: Routes openstellen
+        owners: [PROV]
+        gereed: Afhankelijk van het ontwerp
+        depends_on: ["1.2"]
+""",
+        encoding="utf-8",
+    )
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # the last working day before: chases
+    sent = outbox(app)
+    asked = [k for k in sent if k.startswith("round:1:") and ":summary" not in k]
+    assert asked  # the round asks about the other open items
+    for key in asked:
+        ids = [i["id"] for i in sent[key].payload["items"]]
+        assert "2.2" not in ids, (key, ids)
+        assert "Routes openstellen" not in sent[key].body_text
+    assert any("1.2" in [i["id"] for i in sent[k].payload["items"]] for k in asked)
+    record_answer(
+        app,
+        AnswerInput("1.2", "done", completed_on=date(2025, 6, 23)),
+        Answerer("carla", "C"),
+        channel="web",
+        as_of=date(2025, 6, 23),
+    )
+    run_round_day(app, date(2025, 6, 24), body="stuurgroep", answer_by=date(2025, 7, 11))
+    later = outbox(app)
+    asked = [k for k in later if k.startswith("round:2:") and k.endswith(":request")]
+    assert any("2.2" in [i["id"] for i in later[k].payload["items"]] for k in asked), asked

@@ -155,8 +155,8 @@ def test_a_round_with_nothing_to_ask_is_not_started(app: App) -> None:
     with pytest.raises(InvalidInput) as refused:
         run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:2")
     assert refused.value.lines == [
-        "--scope step:2: nothing to ask on 2025-06-02: every item in scope is done or "
-        "cancelled; no round started"
+        "--scope step:2: nothing to ask on 2025-06-02: every item in scope is done, cancelled "
+        "or waiting on another item; no round started"
     ]
     assert round_status(app) == [] and keys(app) == []
     started = run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:1")
