@@ -174,13 +174,18 @@ def _agenda_pack(
 #: (:data:`regie.report_render.AGENDA_NAMES_FROM`); layouts up to 8 show their ids.
 #: 10: *Statusronde* ties a round whose meeting was moved or dropped to the nearer known meeting
 #: (:func:`governance.agenda_round.tie_rounds`, review10a 3); layouts 8 and 9 are made again
-#: with the rule each was built with (:func:`round_tie_rule`).
+#: with the rule each was built with (:func:`round_tie_rule`). Also (walk32c 6) an owner's
+#: note over :data:`governance.agenda_model.NOTE_EXCERPT` characters is cut in the tables and
+#: given in full once at the pack's end (*Toelichtingen in volledige tekst*); layouts up to 9
+#: print it whole in every table (:data:`AGENDA_EXCERPTS_FROM`).
 AGENDA_LAYOUT = 10
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
 #: The first agenda layout whose *Statusronde* ties rounds by today's rule (``tie_rounds``).
 AGENDA_NEARER_ROUND_FROM = 10
+#: The first agenda layout that cuts a long note in its tables (walk32c 6).
+AGENDA_EXCERPTS_FROM = 10
 
 
 def round_tie_rule(layout: int) -> TieRule:
