@@ -90,6 +90,9 @@ class ItemLine:
     #: The day the latest update was recorded, when that was later than the day after the day
     #: it reports for (a back-dated answer: shown as *nagekomen, vastgelegd op …*); else None.
     recorded_late: date | None = None
+    #: The latest answer says *Risico* (layout 10 shows a slipped one as *verschoven, met
+    #: risico*, as the answer page does; walk32a 11).
+    at_risk: bool = False
 
 
 @dataclass(frozen=True, slots=True)

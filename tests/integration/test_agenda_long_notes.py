@@ -1,5 +1,6 @@
-"""A long owner's note in the agenda pack (walk32c 6): layout 10 cuts it in the tables and
-gives it once in full at the pack's end; layout 9 printed it whole in every table."""
+"""Agenda layout 10's words in the item tables: a long owner's note is cut and given once in
+full at the pack's end (walk32c 6), a slipped item at risk says so (walk32a 11); layout 9
+printed the note whole in every table and said *verschoven* only."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from governance.agenda import AgendaPack
-from governance.agenda_model import NOTE_EXCERPT, note_excerpt
+from governance.agenda_model import NOTE_EXCERPT, ItemLine, note_excerpt
 from regie.bootstrap import App
 from regie.reports import agenda_pack, render_agenda
 from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
@@ -28,7 +29,7 @@ def _with_long_note(pack: AgendaPack) -> tuple[AgendaPack, str]:
     step = next(s for s in pack.steps if s.exceptions)
     item_id = step.exceptions[0].item_id
 
-    def long(lines: tuple) -> tuple:  # type: ignore[type-arg]
+    def long(lines: tuple[ItemLine, ...]) -> tuple[ItemLine, ...]:
         return tuple(replace(x, note=LONG) if x.item_id == item_id else x for x in lines)
 
     steps = tuple(replace(s, exceptions=long(s.exceptions)) for s in pack.steps)
@@ -62,3 +63,22 @@ def test_layout_9_still_prints_the_note_whole(app: App) -> None:
     assert html.count(LONG) == 2 and "Toelichtingen in volledige tekst" not in html
     md = render_agenda(pack, "md", layout=9).decode()
     assert md.count("Slotzin.") == 2 and "volledige tekst" not in md
+
+
+def test_layout_10_says_a_slipped_item_at_risk_is_at_risk(app: App) -> None:
+    """walk32a 11: an owner's "Risico" with a later date read only *verschoven* in the pack,
+    where the answer page says "Verschoven naar …, met risico"."""
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    step = next(s for s in pack.steps if s.exceptions)
+    item_id = step.exceptions[0].item_id
+
+    def risky(lines: tuple[ItemLine, ...]) -> tuple[ItemLine, ...]:
+        return tuple(
+            replace(x, state="slipped", at_risk=True) if x.item_id == item_id else x for x in lines
+        )
+
+    steps = tuple(replace(s, exceptions=risky(s.exceptions)) for s in pack.steps)
+    pack = replace(pack, steps=steps, annex=risky(pack.annex))
+    for fmt in ("html", "md"):
+        assert render_agenda(pack, fmt).decode().count("verschoven, met risico") == 2
+        assert "met risico" not in render_agenda(pack, fmt, layout=9).decode()
