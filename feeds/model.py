@@ -43,6 +43,8 @@ class FeedDecision:
     label: str  # "besluit Stuurgroep MVI, 12 januari 2016"
     text: str  # what was decided, as recorded
     gereed_before: str | None  # the date text it had before (None: it had been dropped)
+    #: The text before named no date (Ntb, blank): the decision set a first date, no move.
+    first_date: bool = False
 
 
 @dataclass(frozen=True, slots=True)

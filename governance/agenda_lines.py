@@ -20,6 +20,7 @@ from governance.decisions import (
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Plan
 from governance.rag import Rag, State
+from governance.updates import UpdateStatus
 from governance.workdays import WorkCalendar
 
 
@@ -188,6 +189,7 @@ def _line(
         recorded_late=recorded_late(latest.reported_on, latest.recorded_at, zone)
         if latest is not None and latest.source not in NOT_THE_OWNERS
         else None,
+        at_risk=latest is not None and latest.status is UpdateStatus.AT_RISK,
     )
 
 

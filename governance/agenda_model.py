@@ -35,6 +35,23 @@ DEFAULT_HORIZON = timedelta(days=91)
 LIMITS: dict[str, int] = {"step": 12, "asked": 25, "ahead": 25, "progress": 25, "since": 25}
 
 
+#: The longest owner's note a pack's table shows in full (layout 10, walk32c 6): a longer one
+#: is cut at a word and given once in full at the pack's end (*Toelichtingen in volledige tekst*).
+NOTE_EXCERPT = 300
+
+
+def note_excerpt(note: str, limit: int = NOTE_EXCERPT) -> str | None:
+    """The first words of ``note`` up to ``limit`` characters, for a table cell (no ellipsis:
+    the template adds it and says where the rest is); None when the note fits whole."""
+    if len(note) <= limit:
+        return None
+    cut = note[:limit]
+    if not note[limit].isspace():  # at the last blank, so no word is broken
+        parts = cut.rsplit(None, 1)
+        cut = parts[0] if len(parts) > 1 else cut  # one word fills it: cut that word
+    return cut.rstrip().rstrip(",;:.-–").rstrip()
+
+
 #: Most severe first when a list is cut: reasons, then RAG colours.
 _REASON_ORDER = (
     "overdue", "red", "slipped", "ratify", "removed", "escalated", "waiting", "undated",
@@ -73,6 +90,9 @@ class ItemLine:
     #: The day the latest update was recorded, when that was later than the day after the day
     #: it reports for (a back-dated answer: shown as *nagekomen, vastgelegd op …*); else None.
     recorded_late: date | None = None
+    #: The latest answer says *Risico* (layout 10 shows a slipped one as *verschoven, met
+    #: risico*, as the answer page does; walk32a 11).
+    at_risk: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,11 +248,14 @@ def date_problems(answer: AnswerInput, reported_on: date, life: Life | None) -> 
         for name, value in (("forecast", answer.forecast), ("completed_on", answer.completed_on)):
             early_forecast = name == "forecast" and value is not None and value < reported_on
             if value is not None and value not in span and not early_forecast:
+                start, end = life.planned or (span.first, span.last)
                 problems.append(
                     FieldProblem(
                         name,
                         Problem.OUTSIDE_LIFE,
                         f"{value} is outside the programme's life ({span.describe()})",
+                        # The person is told the programme's own start or end (walk32c 11).
+                        {"after": value > span.last, "start": start, "end": end},
                     )
                 )
     return problems

@@ -362,9 +362,27 @@ def _decided(plan: Plan, decisions: list[Decision], as_of: date) -> dict[str, Fe
         if before is None or (d.meeting_on, d.id or 0) >= (before.meeting_on, before.id or 0):
             latest[d.item_id] = d
     return {
-        code: FeedDecision(str(d.kind), decision_label(plan, d), d.text, d.gereed_before)
+        code: FeedDecision(
+            str(d.kind), decision_label(plan, d), d.text, d.gereed_before,
+            first_date=_undated(plan, d.gereed_before),
+        )
         for code, d in latest.items()
-    }
+    }  # fmt: skip
+
+
+def _undated(plan: Plan, gereed: str | None) -> bool:
+    """Whether a decision's earlier *gereed* text named no date yet (Ntb or blank; walk32a 11):
+    setting one is not a move. None (the item was dropped) is a restore, not this."""
+    from governance.periods import PeriodError, PeriodKind, parse_period
+
+    if gereed is None:
+        return False
+    if not gereed.strip():
+        return True
+    try:
+        return parse_period(gereed, plan.calendar.seasons).kind is PeriodKind.TBD
+    except PeriodError:
+        return False
 
 
 def _finished_date(

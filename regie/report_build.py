@@ -178,12 +178,21 @@ def _agenda_pack(
 #: with the rule each was built with (:func:`round_tie_rule`).
 #: 10 also: *Statusronde* does not count a correction of an update reported before the round as
 #: an answer (:data:`AGENDA_ROUND_CORRECTIONS_FROM`); layouts 8–9 counted it.
+#: 10 also (walk32c 6): an owner's
+#: note over :data:`governance.agenda_model.NOTE_EXCERPT` characters is cut in the tables and
+#: given in full once at the pack's end (*Toelichtingen in volledige tekst*); layouts up to 9
+#: print it whole in every table (:data:`AGENDA_EXCERPTS_FROM`); a first meeting's headings
+#: say since when changes count, and a slipped item answered *Risico* reads *verschoven, met
+#: risico* (walk32a 11).
 AGENDA_LAYOUT = 10
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
 #: The first agenda layout whose *Statusronde* ties rounds by today's rule (``tie_rounds``).
 AGENDA_NEARER_ROUND_FROM = 10
+#: The first agenda layout that cuts a long note in its tables (walk32c 6) and has the
+#: wording of walk32a 11 (first meeting, *met risico*).
+AGENDA_EXCERPTS_FROM = 10
 
 
 def round_tie_rule(layout: int) -> TieRule:

@@ -15,7 +15,7 @@ from regie.pdf_worker import (
     _chart_maker,
     _data_uris,
 )
-from regie.report_build import AGENDA_LAYOUT, AGENDA_NAMES_FROM
+from regie.report_build import AGENDA_EXCERPTS_FROM, AGENDA_LAYOUT, AGENDA_NAMES_FROM
 
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
@@ -92,6 +92,12 @@ def render_agenda(
             "weights": WEIGHTS,
             "hyphenate": layout >= AGENDA_HYPHENS_FROM,
             "org_names": _agenda_owners(pack, layout),
+            # Layout 10: a long note cut in the tables, in full at the pack's end.
+            "excerpts": layout >= AGENDA_EXCERPTS_FROM,
+            # Layout 10: a first meeting's headings say since when, not "sinds de vorige …".
+            "since_words": layout >= AGENDA_EXCERPTS_FROM,
+            # Layout 10: a slipped item whose owner answered Risico says so (walk32a 11).
+            "risk_words": layout >= AGENDA_EXCERPTS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",

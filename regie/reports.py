@@ -224,10 +224,13 @@ def agenda_formats(
             app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
             decisions_from=decisions_from,
         )  # fmt: skip
+        from regie import report_build
+
         contents = _contents(
             fmts,
             worker,
-            partial(render_agenda, pack),
+            # The layout its parameters will keep (read now: a test may set an older one).
+            partial(render_agenda, pack, layout=report_build.AGENDA_LAYOUT),
             partial(_agenda_charts, pack),
             _ready_to_archive if archive else None,
         )
@@ -237,7 +240,7 @@ def agenda_formats(
     for fmt in fmts:
         documents.append(("agenda", fmt, title, contents[fmt]))
         if fmt == "pdf":
-            annex = render_agenda_annex(pack)
+            annex = render_agenda_annex(pack, report_build.AGENDA_LAYOUT)
             documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
     stored = _archive_many(
         app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via

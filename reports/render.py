@@ -68,6 +68,7 @@ def owners_shown(context: Context, owners: Iterable[str]) -> str:
 @cache
 def environment() -> Environment:
     from governance.agenda import LIMITS, shortlist
+    from governance.agenda_model import note_excerpt
     from governance.characters import displayable_value
     from governance.labels import rag_label, state_label
     from reports.charts import (
@@ -98,6 +99,8 @@ def environment() -> Environment:
     env.filters["tekst"] = change_text
     env.filters["vraag"] = asked_question
     env.filters["reden"] = asked_reason
+    env.filters["uittreksel"] = note_excerpt
+    env.filters["lange_toelichtingen"] = long_notes
     env.globals["shortlist"] = shortlist
     env.globals["limits"] = LIMITS
     env.globals["rag_summary_alt"] = rag_summary_alt
@@ -106,6 +109,18 @@ def environment() -> Environment:
     env.globals["rag_colours"] = RAG_COLOURS  # the badges' colours are the charts'
     env.globals["rag_text_colours"] = RAG_TEXT_COLOURS
     return env
+
+
+def long_notes(lines: Iterable[Any]) -> list[Any]:
+    """The lines whose note a table shows cut (the ``lange_toelichtingen`` filter), once each
+    by item: the pack gives them in full at its end."""
+    from governance.agenda_model import note_excerpt
+
+    seen: dict[str, Any] = {}
+    for line in lines:
+        if line.note and line.item_id not in seen and note_excerpt(line.note) is not None:
+            seen[line.item_id] = line
+    return list(seen.values())
 
 
 def change_text(value: object, macro: str) -> str:

@@ -14,11 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from governance.answers import AnswerInput, Refusal
+from governance.answers import AnswerInput, Problem, Refusal
 from notifications.words import ANSWER_STATUSES, status_label, status_labels
 from regie.texts import date_text, form_words, problem_text, refusal_text
 
 if TYPE_CHECKING:
+    from governance.answers import FieldProblem
     from governance.plan import Plan
     from governance.updates import StatusUpdate
     from regie.bootstrap import App
@@ -222,7 +223,8 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         )
     except AnswerRefused as exc:
         if exc.problems and view is not None:
-            errors = {p.field: _sentence(problem_text(p)) for p in exc.problems}
+            labels = {"forecast": forecast_label, "completed_on": completed_label}
+            errors = {p.field: _field_sentence(p, labels) for p in exc.problems}
             return _form(request, plan, view, shown, errors)
         if exc.reason in (Refusal.ITEM_DONE, Refusal.ITEM_CANCELLED):  # changed meanwhile
             try:
@@ -524,6 +526,15 @@ def _render(
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _field_sentence(problem: FieldProblem, labels: dict[str, str]) -> str:
+    """A domain problem as its field's error; a date outside the programme's life names its
+    field as the other date errors do (both date fields may hold one)."""
+    text = problem_text(problem)
+    if problem.code is Problem.OUTSIDE_LIFE and problem.field in labels:
+        return _sentence(form_words("field_problem", label=labels[problem.field], problem=text))
+    return _sentence(text)
 
 
 def _sentence(text: str) -> str:

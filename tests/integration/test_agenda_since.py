@@ -18,7 +18,7 @@ import pytest
 
 from governance.agenda import AgendaPack
 from regie.bootstrap import App
-from regie.reports import agenda_formats, agenda_pack
+from regie.reports import agenda_formats, agenda_pack, render_agenda
 from reports.render import asked_question
 from tests.integration.reports_scenario import make_app
 
@@ -233,6 +233,13 @@ def test_a_second_programme_first_meeting_counts_from_its_start_then_from_the_me
         "Dit is de eerste vergadering: wat er is veranderd sinds de start van het programma" in md
     )
     assert "(1 januari 2024)" in md
+    # Layout 10 (walk32a 11): no "vorige vergadering" on the first one; layout 9 had it.
+    assert "### Sinds de start van het programma" in md and "Sinds de vorige" not in md
+    old = render_agenda(first, "md", layout=9).decode()
+    assert "### Sinds de vorige vergadering" in old
+    html = render_agenda(first, "html").decode()
+    assert "<h3>Sinds de start van het programma</h3>" in html
+    assert "Sinds de vorige" not in html
 
     later = agenda_pack(second, "programmaraad", date(2024, 5, 15), date(2024, 5, 12))
     assert later.since_last is not None and later.since_last.since == date(2024, 3, 4)

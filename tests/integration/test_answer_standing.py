@@ -391,3 +391,19 @@ def test_the_owner_pages_name_the_organisation_as_the_mails_do(
     again = text(web.get(f"/antwoord/{correction}").text)
     assert "Uw antwoord: Risico gemeld door Anna de Wit (Rivierstad) op" in again
     assert "(GEM)" not in used + again
+
+
+def test_the_thank_you_page_says_a_plain_answer_once(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """walk32c 12: "Uw antwoord: Risico / Vastgelegd als: Risico" said the same twice; an
+    answer recorded as given is said once (an item not yet past its deadline of 30 juni 2025)."""
+    monkeypatch.setattr("governance.clock.utcnow", lambda: datetime(2025, 6, 12, 10, tzinfo=UTC))
+    _, token = anna_link(app)
+    web = client(app)
+    form = web.get(f"/antwoord/{token}")
+    done = web.post(f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": csrf(form.text)})
+    assert done.status_code == 200, done.text
+    shown = text(done.text)
+    assert "Vastgelegd als Risico" in shown
+    assert "Uw antwoord" not in shown

@@ -143,3 +143,22 @@ def test_meetings_say_what_the_body_is_and_a_cancelled_one_says_so(
         assert "Doel: Sturen; besluiten, bijsturen" in event["description"]
         assert "Leden: GGD Regio, afdeling Preventie, Gemeente Voorbeeldstad" in event[
             "description"]  # fmt: skip
+
+
+def test_a_first_date_set_by_a_decision_is_not_a_move(tmp_path: Path, database_url: str) -> None:
+    """walk32a 11: an item without a date (Ntb) given one by a decision read "Verschoven van Ntb
+    naar …"; a first date says it was set (another programme's plan: the feeds fixture)."""
+    from regie.decisions import add_decision
+    from store import upgrade
+
+    if not database_url.startswith("sqlite"):
+        upgrade(database_url)
+    app = synced_app(tmp_path, database_url)
+    add_decision(app, "regieteam", date(2016, 3, 29), "Na de inventarisatie",
+                 set_gereed=("1.1.6", "Zomer 2016"))  # fmt: skip
+    (event,) = [e for uid, e in _events(app, "programme").items() if uid.startswith("1.1.6@")]
+    assert (
+        "Datum vastgesteld: Zomer 2016 bij besluit Regieteam Gezonde Wijk, 29 maart 2016: "
+        "Na de inventarisatie"
+    ) in event["description"]
+    assert "Verschoven" not in event["description"]

@@ -98,6 +98,24 @@ def test_a_pack_of_layout_5_is_made_again_byte_for_byte(app: App, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_pack_of_layout_9_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    """A pack archived with layout 9 (*verschoven* without *met risico*, walk32a 11) is made
+    again as it was: the golden file of layout 9, and reproduce matches."""
+    from regie.reports import _agenda_pack, _archive, render_agenda, reproduce
+
+    plan = app.load_plan()
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=9)
+    old = render_agenda(pack, fmt, layout=9)
+    golden = GOLDEN / f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.layout9.{fmt}"
+    assert old == golden.read_bytes()
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 9}  # fmt: skip
+    archived = _archive(app, plan, "agenda", fmt, "Agenda", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_6_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 6 (its PDF broke long title words without a hyphen) is
     made again as it was: the golden file of layout 6, and reproduce matches."""
