@@ -251,3 +251,45 @@ def test_a_prune_does_not_bring_back_a_bounce_a_later_send_ended(
     outbox.prune(session, "p", LATER, now=LATER, apply=True)
     session.commit()
     assert bounces.latest_bounces(session, "p") == {}
+
+
+def test_a_pruned_bounce_notice_and_a_refused_e_mail_name_nobody(
+    repo: Repository, session: Session
+) -> None:
+    """review11 1: nothing of a pruned message names a person or holds an address: not a
+    bounce notice's payload (the bounced contact's name, the server's reason) and not a dead
+    or suppressed e-mail's reason; a withdrawn prompt keeps the start code reads."""
+    name, address = "Jan Jansen", "jan.jansen@example.org"
+    notice = _message(
+        "notice",
+        kind="bounce_notice",
+        payload={
+            "programme": "Wegen", "items": [], "bounced": "jjansen", "bounced_name": name,
+            "reason": f"550 5.1.1 <{address}>: no such user", "to_channel": True,
+        },
+    )  # fmt: skip
+    repo.enqueue([notice, _message("refused"), _message("withdrawn")])
+    repo.claim_outbox(now=T, keys=["notice"])
+    repo.mark_sent("notice", channel="email", external_id="<n@regie>", now=T)
+    reasons = {
+        "refused": ("dead", f"refused by the mail server: {address} (550 no such user)"),
+        "withdrawn": ("suppressed", f"withdrawn: contact jdevries: {name} <{address}> left"),
+    }
+    for key, (status, error) in reasons.items():
+        session.execute(
+            sa.update(OutboxRow).where(OutboxRow.key == key).values(status=status, last_error=error)
+        )
+    session.commit()
+    assert outbox.prune(session, "p", LATER, now=LATER, apply=True) == [
+        "notice", "refused", "withdrawn",
+    ]  # fmt: skip
+    session.commit()
+    columns = OutboxRow.__table__.columns
+    rows = {r.key: r for r in session.execute(sa.select(*columns))}
+    for key, row in rows.items():
+        text = json.dumps([str(v) for v in row], ensure_ascii=False)
+        for personal in (name, "Jansen", address, "Vries", "jdv@example.org"):
+            assert personal not in text, (key, personal)
+    assert rows["notice"].payload == {"programme": "Wegen", "items": [], "to_channel": True}
+    assert rows["refused"].last_error is None
+    assert rows["withdrawn"].last_error == outbox.WITHDRAWN
