@@ -139,6 +139,10 @@ def test_the_database_lets_only_a_prune_change_a_sent_message(
         {**erase, "pruned_at": LATER, "email": "x@y.org"},
         {**erase, "pruned_at": LATER, "sent_at": LATER},
         {**erase, "pruned_at": LATER, "key": "other"},
+        # review11 2: a "prune" that writes new content instead of erasing it.
+        {**erase, "pruned_at": LATER, "subject": "FORGED"},
+        {**erase, "pruned_at": LATER, "body_text": "FORGED"},
+        {**erase, "pruned_at": LATER, "recipient_name": "FORGED"},
     ):
         with pytest.raises(sa.exc.IntegrityError, match="stays sent"), engine.begin() as conn:
             conn.execute(sa.update(OutboxRow).where(sent).values(values))
