@@ -934,6 +934,19 @@ def prune(
     return [key for _, key in found]
 
 
+def pruned_keys(session: Session, programme_id: str, before: datetime) -> list[str]:
+    """The keys of the messages pruned already that :func:`prune` would take at ``before``,
+    oldest first: a rerun sweeps the file copies an interrupted one left (review11 3)."""
+    require_aware(before, "before")
+    o = OutboxRow
+    query = sa.select(o.key).where(
+        o.programme_id == programme_id,
+        o.pruned_at.is_not(None),
+        sa.func.coalesce(o.sent_at, o.created_at) < before,
+    )
+    return list(session.scalars(query.order_by(o.id)))
+
+
 def statuses(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, str]:
     """The status of each of ``keys`` that is in the outbox."""
     o = OutboxRow

@@ -176,6 +176,11 @@ def prune(
             f"and remove {done.files} file copies: {_listed(done.keys)}"
             if done.keys
             else f"nothing to prune before {when}"
+            + (
+                f"; would remove {done.files} file copies left by an earlier prune"
+                if done.files
+                else ""
+            )
         )
         typer.echo("dry run: nothing changed (add --yes to prune)")
         return

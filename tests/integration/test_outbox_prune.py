@@ -197,6 +197,16 @@ def test_outbox_prune_on_the_command_line(
     (event,) = [e for e in events if e["name"] == "regie.outbox.pruned"]
     assert event["payload"]["count"] == len(listed) and event["payload"]["by"] == "a.avg"
 
+    # review11 3: a copy an interrupted prune left behind goes on the next run.
+    files[0].write_text("left behind", encoding="utf-8")
+    left = regie("outbox", "prune", "--older-than", "400d", env=env)
+    assert "would remove 1 file copies left by an earlier prune" in left.out, left.out
+    assert files[0].exists()
+    swept = regie("outbox", "prune", "--older-than", "400d", "--yes", env=env)
+    assert swept.code == 0, swept.err
+    assert "pruned 0 message(s)" in swept.out and "removed 1 file copies" in swept.out
+    assert not files[0].exists()
+
     # The day's cycle again: its messages are in the outbox, so none is queued or sent again.
     again = regie("cycle", "--as-of", "2025-06-10", env=env)
     assert again.code == 0, again.err
