@@ -947,6 +947,20 @@ def pruned_keys(session: Session, programme_id: str, before: datetime) -> list[s
     return list(session.scalars(query.order_by(o.id)))
 
 
+def pruned_on(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, datetime]:
+    """When each of ``keys`` that was pruned was pruned: nothing left to send or mark."""
+    o = OutboxRow
+    found: dict[str, datetime] = {}
+    for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
+        rows = session.execute(
+            sa.select(o.key, o.pruned_at).where(
+                o.programme_id == programme_id, o.key.in_(list(chunk)), o.pruned_at.is_not(None)
+            )
+        ).tuples()
+        found.update((key, when) for key, when in rows if when is not None)
+    return found
+
+
 def statuses(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, str]:
     """The status of each of ``keys`` that is in the outbox."""
     o = OutboxRow

@@ -307,3 +307,30 @@ def test_a_pruned_bounce_notice_and_a_refused_e_mail_name_nobody(
     assert rows["notice"].payload == {"programme": "Wegen", "items": [], "to_channel": True}
     assert rows["refused"].last_error is None
     assert rows["withdrawn"].last_error == outbox.WITHDRAWN
+
+
+def test_retry_and_mark_sent_refuse_a_pruned_dead_message(
+    migrated_url: str, tmp_path: Path, sender_clock: Clock
+) -> None:
+    """review11 5: a pruned dead message has nothing left to send: `retry` and `mark-sent`
+    refuse it in one line saying so (a dry run no longer promises to mark it)."""
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_PLAN": str(ANSWERS_PLAN)}
+    env["REGIE_DATABASE_URL"] = migrated_url
+    assert regie("cycle", "--as-of", "2025-06-10", env=env).code == 0
+    engine = sa.create_engine(migrated_url)
+    try:
+        with Session(engine) as session:
+            programme = session.scalars(sa.select(ProgrammeRow.id)).one()
+            Repository(session, programme, clock=lambda: CREATED).enqueue([_message("dead")])
+            session.execute(
+                sa.update(OutboxRow).where(OutboxRow.key == "dead").values(status="dead")
+            )
+            outbox.prune(session, programme, LATER, now=LATER, apply=True)
+            session.commit()
+    finally:
+        engine.dispose()
+    why = f"dead (dead, pruned on {LATER.date().isoformat()}: nothing left to send)"
+    for args in (("retry", "--key", "dead"), ("mark-sent", "dead")):
+        out = regie("outbox", *args, env=env)
+        assert out.code != 0 and why in out.err, out.err + out.out
+        assert "Traceback" not in out.err and "would" not in out.out
