@@ -193,6 +193,9 @@ def test_outbox_prune_on_the_command_line(
     same = ("key", "kind", "recipient", "status", "created_on", "channel")
     assert [{k: m[k] for k in same} for m in pruned] == [{k: m[k] for k in same} for m in listed]
     assert {m["subject"] for m in pruned} == {""}
+    # review11 6: a script tells a pruned message from one with an empty subject.
+    assert {m["pruned_at"] for m in listed} == {None}
+    assert all(isinstance(m["pruned_at"], str) for m in pruned)
     events = json.loads(regie("events", "--format", "json", env=env).out)
     (event,) = [e for e in events if e["name"] == "regie.outbox.pruned"]
     assert event["payload"]["count"] == len(listed) and event["payload"]["by"] == "a.avg"
