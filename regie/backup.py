@@ -34,9 +34,7 @@ from typing import Any
 from governance import clock
 from regie.bootstrap import App
 from regie.errors import DatabaseNotReady, InvalidInput, RegieError
-from regie.sqlite_copy import KEEP_REPLACED
 from regie.sqlite_copy import copy_database as _copy
-from regie.sqlite_copy import drop_older_copies as _drop_older
 from regie.sqlite_copy import publish as _publish
 from regie.sqlite_copy import publish_copy as _publish_copy
 
@@ -191,8 +189,9 @@ def _newest_ids(connection: sqlite3.Connection | Any) -> dict[str, int]:
 
 def restore(app: App, source: Path, *, apply: bool) -> str:
     """Put the SQLite backup ``source`` in the database's place (``apply``; else say what
-    would happen): the replaced database is kept beside it (``regie.db.replaced-<UTC time>``; the
-    newest :data:`KEEP_REPLACED` such copies are kept, older ones removed), the backup is checked
+    would happen): the replaced database is kept beside it (``regie.db.replaced-<UTC time>``;
+    every such copy stays, each holds the records a restore said were lost: the output names
+    the earlier ones, for the operator to remove by hand, review11 4), the backup is checked
     before and copied whole, and the restore is recorded in the restored database
     (:func:`record_restore`); the restored file is 0600. Stop `regie serve` and the
     timers first (docs/operations.md, "Restore"): a running cycle (``cycle.lock``) or server
@@ -226,6 +225,12 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     )
     lost = ", ".join(f"{t} {n}" for t, n in newer.items()) or "none"
     lines = [f"backup {source}: {made}", f"records newer than the backup (lost): {lost}"]
+    earlier = sorted(p.name for p in database.parent.glob(f"{database.name}.replaced-*"))
+    if earlier:
+        lines.append(
+            f"earlier replaced databases kept beside it ({len(earlier)}; they hold records "
+            f"earlier restores lost, remove them by hand once not needed): {', '.join(earlier)}"
+        )
     if not apply:
         return "\n".join([*lines, "dry run: nothing changed (add --yes to restore)"])
     app.engine.dispose()
@@ -255,8 +260,6 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         finally:
             partial.unlink(missing_ok=True)
             Path(f"{partial}-journal").unlink(missing_ok=True)
-        # As the copies before an upgrade: the newest few, else every restore adds a database.
-        dropped = _drop_older(database, "replaced", KEEP_REPLACED) if kept else []
     # A fresh app on the restored file: its schema checked (an older backup migrated, as
     # every SQLite start does), nothing cached of the replaced one.
     from regie.bootstrap import bootstrap
@@ -266,11 +269,6 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     record_restore(restored, source.name, stamp, newer, kept.name if kept else None)
     restored.engine.dispose()
     where = f"; the replaced database is kept as {kept}" if kept else ""
-    if dropped:
-        where += (
-            f" (older replaced copies removed, the newest {KEEP_REPLACED} kept: "
-            f"{', '.join(p.name for p in dropped)})"
-        )
     return "\n".join(
         [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})",
          "next: regie cycle --full --dry-run, then regie cycle --full (docs/operations.md)"]

@@ -51,8 +51,9 @@ def cutoff(app: App, now: datetime, *, older_than: str | None, before: date | No
 
 def prune_outbox(app: App, before: datetime, now: datetime, *, apply: bool) -> Pruned:
     """Erase the personal content of the final messages older than ``before``
-    (:func:`store.outbox.prune`) and, after the commit, remove their file copies (``apply``;
-    else say what would go, nothing changed). Recorded with the operator (:data:`PRUNED_EVENT`)."""
+    (:func:`store.outbox.prune`) and, after the commit, remove their file copies and those
+    left of messages pruned before (``apply``; else say what would go, nothing changed).
+    Recorded with the operator (:data:`PRUNED_EVENT`)."""
     from regie.erasure import _eml_files
     from regie.services import office_day
     from store import outbox
@@ -60,13 +61,15 @@ def prune_outbox(app: App, before: datetime, now: datetime, *, apply: bool) -> P
 
     programme_id = app.programme_id()
     with app.writing(), app.session() as session, session.begin():
+        # Copies a crashed run (or a failed unlink) left behind go too: their rows are done.
+        earlier = outbox.pruned_keys(session, programme_id, before)
         keys = outbox.prune(session, programme_id, before, now=now, apply=apply)
         if apply and keys:
             record_action(
                 session, programme_id, PRUNED_EVENT, now=now, occurred_on=office_day(app, now),
                 payload={"before": before.isoformat(timespec="seconds"), "count": len(keys)},
             )  # fmt: skip
-    files = _eml_files(app, keys)
+    files = _eml_files(app, [*earlier, *keys])
     if apply:
         for path in files:
             path.unlink(missing_ok=True)

@@ -22,8 +22,6 @@ from regie.errors import RegieError
 
 #: Copies kept before automatic upgrades, per database: the newest ones; older ones removed.
 KEEP_BEFORE_UPGRADE = 3
-#: The databases `regie db restore` replaced kept beside it (``<name>.replaced-<UTC time>``).
-KEEP_REPLACED = 3
 
 
 def copy_database(source: Path, partial: Path, *, read_only: bool = False) -> int:

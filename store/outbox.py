@@ -876,18 +876,28 @@ FINAL = ("sent", "suppressed", "dead")
 #: What a pruned message keeps of its payload's items: what later checks read (which items
 #: and stages a digest or an escalation carried, :mod:`store.digest_items`).
 _ITEM_KEEPS = ("id", "stage", "kind")
+#: The top-level payload keys a pruned message keeps: dates, rounds, flags and the programme's
+#: and office's names, none naming a person. An allow-list, so a key added later (such as a
+#: bounce notice's ``bounced_name`` or ``reason``) is erased unless it is added here.
+_PAYLOAD_KEEPS = (
+    "as_of", "programme", "office_name", "office_article", "due", "start", "end", "round",
+    "answer_by", "meeting_on", "sole", "addition", "to_channel",
+)  # fmt: skip
+#: The reasons a pruned message keeps of its ``last_error``: their fixed start only, which
+#: code reads (a withdrawn prompt); the rest may name the contact or hold the address.
+_ERROR_KEEPS = (WITHDRAWN,)
 
 
 def pruned_payload(payload: Any) -> dict[str, Any]:
-    """A payload without its personal content: its plain top-level values (dates, the
-    programme's name, flags) but its contact's channel, each item's id, stage and kind; no
-    render context, texts or nested objects. A reminder digest's stored entries stay equal."""
+    """A payload without its personal content: the plain values of :data:`_PAYLOAD_KEEPS` and
+    each item's id, stage and kind; no channel, render context, texts, names, server reasons
+    or nested objects. A reminder digest's stored entries stay equal."""
     if not isinstance(payload, dict):
         return {}
     kept: dict[str, Any] = {
         k: v
         for k, v in payload.items()
-        if k != "channel" and (v is None or isinstance(v, str | int | float | bool))
+        if k in _PAYLOAD_KEEPS and (v is None or isinstance(v, str | int | float | bool))
     }
     items = payload.get("items")
     if isinstance(items, list):
@@ -896,12 +906,21 @@ def pruned_payload(payload: Any) -> dict[str, Any]:
     return kept
 
 
+def pruned_error(error: str | None) -> str | None:
+    """``last_error`` of a pruned message: the start code reads (:data:`_ERROR_KEEPS`) or
+    nothing; a server's refusal or a bounce note often holds the address."""
+    if error is None:
+        return None
+    return next((start for start in _ERROR_KEEPS if error.startswith(start)), None)
+
+
 def prune(
     session: Session, programme_id: str, before: datetime, *, now: datetime, apply: bool
 ) -> list[str]:
     """Erase the personal content of the messages in a final state (:data:`FINAL`) sent, or
     else queued, before ``before`` and not pruned yet: recipient name, e-mail address, Slack
-    id, subject, bodies and the payload's personal parts (:func:`pruned_payload`). The row
+    id, subject, bodies, the payload's personal parts (:func:`pruned_payload`) and the reason
+    but for its code (:func:`pruned_error`). The row
     stays with its key, kind, recipient code, status and dates, so it is never queued again
     (:func:`enqueue` skips a key it holds). Return the keys, oldest first (``apply`` False:
     those it would prune, nothing changed)."""
@@ -918,8 +937,8 @@ def prune(
     if not apply:
         return [key for _, key in found]
     for chunk in batches([row_id for row_id, _ in found], 500):
-        for row_id, payload in session.execute(
-            sa.select(o.id, o.payload).where(o.id.in_(chunk))
+        for row_id, payload, error in session.execute(
+            sa.select(o.id, o.payload, o.last_error).where(o.id.in_(chunk))
         ).tuples():
             session.execute(
                 sa.update(o)
@@ -927,11 +946,39 @@ def prune(
                 .where(o.id == row_id, o.pruned_at.is_(None), o.status.in_(FINAL))
                 .values(
                     recipient_name="", email=None, slack=None, subject="", body_text="",
-                    body_html=None, payload=pruned_payload(payload), pruned_at=now,
+                    body_html=None, payload=pruned_payload(payload),
+                    last_error=pruned_error(error), pruned_at=now,
                 )
                 .execution_options(synchronize_session=False)
             )  # fmt: skip
     return [key for _, key in found]
+
+
+def pruned_keys(session: Session, programme_id: str, before: datetime) -> list[str]:
+    """The keys of the messages pruned already that :func:`prune` would take at ``before``,
+    oldest first: a rerun sweeps the file copies an interrupted one left (review11 3)."""
+    require_aware(before, "before")
+    o = OutboxRow
+    query = sa.select(o.key).where(
+        o.programme_id == programme_id,
+        o.pruned_at.is_not(None),
+        sa.func.coalesce(o.sent_at, o.created_at) < before,
+    )
+    return list(session.scalars(query.order_by(o.id)))
+
+
+def pruned_on(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, datetime]:
+    """When each of ``keys`` that was pruned was pruned: nothing left to send or mark."""
+    o = OutboxRow
+    found: dict[str, datetime] = {}
+    for chunk in batches(sorted(set(keys)), CLAIM_BATCH):
+        rows = session.execute(
+            sa.select(o.key, o.pruned_at).where(
+                o.programme_id == programme_id, o.key.in_(list(chunk)), o.pruned_at.is_not(None)
+            )
+        ).tuples()
+        found.update((key, when) for key, when in rows if when is not None)
+    return found
 
 
 def statuses(session: Session, programme_id: str, keys: Collection[str]) -> dict[str, str]:

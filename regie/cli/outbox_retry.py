@@ -21,6 +21,8 @@ from regie.cli.common import _app, command_group
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from regie.bootstrap import App
 
 retry_app = command_group(add_completion=False)
@@ -65,8 +67,11 @@ def retry(
             wanted = list(dict.fromkeys(key))
             found = outbox.statuses(session, plan_id, wanted)
             retriable = set(outbox.dead_keys(session, plan_id, statuses=outbox.RETRIABLE))
+            pruned = outbox.pruned_on(session, plan_id, wanted)
             refused = [
-                f"{k} ({found.get(k, 'not in the outbox')})" for k in wanted if k not in retriable
+                f"{k} ({_why(found.get(k, 'not in the outbox'), pruned.get(k))})"
+                for k in wanted
+                if k not in retriable
             ]
             if refused:
                 raise InvalidInput(
@@ -118,7 +123,12 @@ def mark_sent(
         if unknown:
             raise InvalidInput(f"outbox mark-sent: not in the outbox: {', '.join(unknown)}")
         markable = {*outbox.UNSENT, "dead"}
-        refused = [f"{k} ({found[k]})" for k in wanted if found[k] not in markable]
+        pruned = outbox.pruned_on(session, plan_id, wanted)
+        refused = [
+            f"{k} ({_why(found[k], pruned.get(k))})"
+            for k in wanted
+            if found[k] not in markable or k in pruned
+        ]
         if refused:
             raise InvalidInput(
                 "outbox mark-sent: only pending, failed or dead messages: " + ", ".join(refused)
@@ -176,6 +186,11 @@ def prune(
             f"and remove {done.files} file copies: {_listed(done.keys)}"
             if done.keys
             else f"nothing to prune before {when}"
+            + (
+                f"; would remove {done.files} file copies left by an earlier prune"
+                if done.files
+                else ""
+            )
         )
         typer.echo("dry run: nothing changed (add --yes to prune)")
         return
@@ -184,6 +199,13 @@ def prune(
         f"(key, kind, status and dates kept), removed {done.files} file copies"
         + ("; recorded (regie.outbox.pruned)" if done.keys else "")
     )
+
+
+def _why(status: str, pruned: datetime | None) -> str:
+    """A refused key's state: its status, and when it was pruned (review11 5)."""
+    if pruned is None:
+        return status
+    return f"{status}, pruned on {pruned.date().isoformat()}: nothing left to send"
 
 
 def _listed(keys: list[str]) -> str:

@@ -314,6 +314,8 @@ def outbox_json(
             "channel": r.channel,
             "external_id": r.external_id,
             "subject": r.subject,
+            # When `regie outbox prune` erased its content (null: not pruned), review11 6.
+            "pruned_at": r.pruned_at.isoformat() if r.pruned_at else None,
             "last_error": r.last_error,
             "reason": in_english(r.last_error) if r.last_error else None,
             "unreachable": why.get(r.recipient) if r.status != "sent" else None,

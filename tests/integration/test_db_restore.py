@@ -73,11 +73,12 @@ def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: 
     assert result.code == 0, result.err
 
 
-def test_a_restore_keeps_the_newest_three_replaced_databases(
+def test_a_restore_keeps_every_replaced_database_and_names_them(
     regie_home: Path, tmp_path: Path
 ) -> None:
-    """Every restore keeps the database it replaced; like the copies before an upgrade only
-    the newest three stay, and the command names those it removed (walk31 finding 8)."""
+    """Every restore keeps the database it replaced, and removes none replaced before: each
+    holds the records a restore reported lost (review11 4). The dry run and the restore name
+    them, for the operator to remove by hand."""
     assert regie("cycle", "--as-of", "2025-06-02", env=ENV).code == 0
     copy = tmp_path / "regie-backup.db"
     assert regie("db", "backup", str(copy), env=ENV).code == 0
@@ -86,15 +87,16 @@ def test_a_restore_keeps_the_newest_three_replaced_databases(
         path.write_bytes(b"an earlier replaced database")
     other = regie_home / "regie.db.before-0031-20200101T000000Z"  # not a restore's: stays
     other.write_bytes(b"a copy before an upgrade")
+    named = "earlier replaced databases kept beside it (4;"
+    dry = regie("db", "restore", str(copy), env=ENV)
+    assert dry.code == 0, dry.err
+    assert named in dry.out and all(p.name in dry.out for p in older)
     done = regie("db", "restore", str(copy), "--yes", env=ENV)
     assert done.code == 0, done.err
+    assert named in done.out and "removed" not in done.out
     kept = sorted(p.name for p in regie_home.glob("regie.db.replaced-*"))
-    assert len(kept) == 3
-    assert kept[:2] == [older[2].name, older[3].name]  # the two newest earlier ones, and today's
-    assert (
-        f"older replaced copies removed, the newest 3 kept: {older[0].name}, {older[1].name}"
-        in done.out
-    )
+    assert len(kept) == 5 and kept[:4] == [p.name for p in older]
+    assert all(p.read_bytes() == b"an earlier replaced database" for p in older)
     assert other.exists()
 
 

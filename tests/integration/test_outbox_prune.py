@@ -139,6 +139,10 @@ def test_the_database_lets_only_a_prune_change_a_sent_message(
         {**erase, "pruned_at": LATER, "email": "x@y.org"},
         {**erase, "pruned_at": LATER, "sent_at": LATER},
         {**erase, "pruned_at": LATER, "key": "other"},
+        # review11 2: a "prune" that writes new content instead of erasing it.
+        {**erase, "pruned_at": LATER, "subject": "FORGED"},
+        {**erase, "pruned_at": LATER, "body_text": "FORGED"},
+        {**erase, "pruned_at": LATER, "recipient_name": "FORGED"},
     ):
         with pytest.raises(sa.exc.IntegrityError, match="stays sent"), engine.begin() as conn:
             conn.execute(sa.update(OutboxRow).where(sent).values(values))
@@ -189,9 +193,22 @@ def test_outbox_prune_on_the_command_line(
     same = ("key", "kind", "recipient", "status", "created_on", "channel")
     assert [{k: m[k] for k in same} for m in pruned] == [{k: m[k] for k in same} for m in listed]
     assert {m["subject"] for m in pruned} == {""}
+    # review11 6: a script tells a pruned message from one with an empty subject.
+    assert {m["pruned_at"] for m in listed} == {None}
+    assert all(isinstance(m["pruned_at"], str) for m in pruned)
     events = json.loads(regie("events", "--format", "json", env=env).out)
     (event,) = [e for e in events if e["name"] == "regie.outbox.pruned"]
     assert event["payload"]["count"] == len(listed) and event["payload"]["by"] == "a.avg"
+
+    # review11 3: a copy an interrupted prune left behind goes on the next run.
+    files[0].write_text("left behind", encoding="utf-8")
+    left = regie("outbox", "prune", "--older-than", "400d", env=env)
+    assert "would remove 1 file copies left by an earlier prune" in left.out, left.out
+    assert files[0].exists()
+    swept = regie("outbox", "prune", "--older-than", "400d", "--yes", env=env)
+    assert swept.code == 0, swept.err
+    assert "pruned 0 message(s)" in swept.out and "removed 1 file copies" in swept.out
+    assert not files[0].exists()
 
     # The day's cycle again: its messages are in the outbox, so none is queued or sent again.
     again = regie("cycle", "--as-of", "2025-06-10", env=env)
@@ -251,3 +268,72 @@ def test_a_prune_does_not_bring_back_a_bounce_a_later_send_ended(
     outbox.prune(session, "p", LATER, now=LATER, apply=True)
     session.commit()
     assert bounces.latest_bounces(session, "p") == {}
+
+
+def test_a_pruned_bounce_notice_and_a_refused_e_mail_name_nobody(
+    repo: Repository, session: Session
+) -> None:
+    """review11 1: nothing of a pruned message names a person or holds an address: not a
+    bounce notice's payload (the bounced contact's name, the server's reason) and not a dead
+    or suppressed e-mail's reason; a withdrawn prompt keeps the start code reads."""
+    name, address = "Jan Jansen", "jan.jansen@example.org"
+    notice = _message(
+        "notice",
+        kind="bounce_notice",
+        payload={
+            "programme": "Wegen", "items": [], "bounced": "jjansen", "bounced_name": name,
+            "reason": f"550 5.1.1 <{address}>: no such user", "to_channel": True,
+        },
+    )  # fmt: skip
+    repo.enqueue([notice, _message("refused"), _message("withdrawn")])
+    repo.claim_outbox(now=T, keys=["notice"])
+    repo.mark_sent("notice", channel="email", external_id="<n@regie>", now=T)
+    reasons = {
+        "refused": ("dead", f"refused by the mail server: {address} (550 no such user)"),
+        "withdrawn": ("suppressed", f"withdrawn: contact jdevries: {name} <{address}> left"),
+    }
+    for key, (status, error) in reasons.items():
+        session.execute(
+            sa.update(OutboxRow).where(OutboxRow.key == key).values(status=status, last_error=error)
+        )
+    session.commit()
+    assert outbox.prune(session, "p", LATER, now=LATER, apply=True) == [
+        "notice", "refused", "withdrawn",
+    ]  # fmt: skip
+    session.commit()
+    columns = OutboxRow.__table__.columns
+    rows = {r.key: r for r in session.execute(sa.select(*columns))}
+    for key, row in rows.items():
+        text = json.dumps([str(v) for v in row], ensure_ascii=False)
+        for personal in (name, "Jansen", address, "Vries", "jdv@example.org"):
+            assert personal not in text, (key, personal)
+    assert rows["notice"].payload == {"programme": "Wegen", "items": [], "to_channel": True}
+    assert rows["refused"].last_error is None
+    assert rows["withdrawn"].last_error == outbox.WITHDRAWN
+
+
+def test_retry_and_mark_sent_refuse_a_pruned_dead_message(
+    migrated_url: str, tmp_path: Path, sender_clock: Clock
+) -> None:
+    """review11 5: a pruned dead message has nothing left to send: `retry` and `mark-sent`
+    refuse it in one line saying so (a dry run no longer promises to mark it)."""
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_PLAN": str(ANSWERS_PLAN)}
+    env["REGIE_DATABASE_URL"] = migrated_url
+    assert regie("cycle", "--as-of", "2025-06-10", env=env).code == 0
+    engine = sa.create_engine(migrated_url)
+    try:
+        with Session(engine) as session:
+            programme = session.scalars(sa.select(ProgrammeRow.id)).one()
+            Repository(session, programme, clock=lambda: CREATED).enqueue([_message("dead")])
+            session.execute(
+                sa.update(OutboxRow).where(OutboxRow.key == "dead").values(status="dead")
+            )
+            outbox.prune(session, programme, LATER, now=LATER, apply=True)
+            session.commit()
+    finally:
+        engine.dispose()
+    why = f"dead (dead, pruned on {LATER.date().isoformat()}: nothing left to send)"
+    for args in (("retry", "--key", "dead"), ("mark-sent", "dead")):
+        out = regie("outbox", *args, env=env)
+        assert out.code != 0 and why in out.err, out.err + out.out
+        assert "Traceback" not in out.err and "would" not in out.out

@@ -12,6 +12,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ import sqlalchemy as sa
 
 from tests.cli import regie
 from tests.conftest import ROOT, SEED_PLAN
+from tests.integration.mail_setup import Clock, sender_clock
+
+__all__ = ["sender_clock"]  # the fixture, used by name
 
 pytestmark = pytest.mark.postgres
 
@@ -93,8 +97,11 @@ def app_role_url(request: pytest.FixtureRequest, postgres_url: str) -> Iterator[
         engine.dispose()
 
 
-def test_the_readme_role_runs_the_daily_work(tmp_path: Path, app_role_url: tuple[str, str]) -> None:
+def test_the_readme_role_runs_the_daily_work(
+    tmp_path: Path, app_role_url: tuple[str, str], sender_clock: Clock
+) -> None:
     _owner_url, app_url = app_role_url
+    sender_clock.now = datetime.now(UTC)
     env = {
         "REGIE_HOME": str(tmp_path / "home"),
         "REGIE_DATABASE_URL": app_url,
@@ -115,6 +122,10 @@ def test_the_readme_role_runs_the_daily_work(tmp_path: Path, app_role_url: tuple
     ok("update", "1.1.1", "--status", "at_risk", "--comment", "Vertraging", "--as-of", "2015-10-05")
     ok("cycle", "--as-of", "2015-10-05")
     ok("send")
-    ok("outbox", "prune", "--older-than", "1d", "--yes")  # retention: the messages just sent stay
+    assert "pruned 0 message(s)" in ok("outbox", "prune", "--older-than", "1d", "--yes")
+    # Two days on, they are pruned: the guarded UPDATE and pruned_at run as the app role.
+    sender_clock.now += timedelta(days=2)
+    pruned = ok("outbox", "prune", "--older-than", "1d", "--yes")
+    assert re.search(r"pruned [1-9]\d* message\(s\)", pruned), pruned
     ok("outbox", "--since", "2015-10-01", "--limit", "5")
     ok("audit", "verify")

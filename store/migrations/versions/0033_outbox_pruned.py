@@ -10,9 +10,11 @@ Create Date: 2026-12-05
   its key, kind, recipient code, status and dates keep the outbox's duplicate check (a message
   is never queued, so never sent, twice) and the delivery facts later escalations count.
 - The outbox's guard lets exactly that UPDATE through on a sent row: ``pruned_at`` set once
-  (NULL → a time), e-mail, Slack id and HTML body NULL, every other column but the personal
-  ones unchanged. A running erasure (0015) may change what it changed before, ``pruned_at``
-  kept. Every other UPDATE of a sent row is refused as before, and rows are never deleted.
+  (NULL → a time), e-mail, Slack id and HTML body NULL, name, subject and text empty, every
+  other column but the payload unchanged (review11 2: the payload is not compared; what it
+  keeps is :func:`store.outbox.pruned_payload`'s, and the digests' entries live apart). A
+  running erasure (0015) may change what it changed before, ``pruned_at`` kept. Every other
+  UPDATE of a sent row is refused as before, and rows are never deleted.
 
 The downgrade restores 0015's guard and drops the column (the content already erased stays so).
 """
@@ -61,7 +63,8 @@ def _allowed(*, pg: bool, pruning: bool) -> str:
     kept = " AND ".join(f"NEW.{c} {same} OLD.{c}" for c in PRUNE_KEEPS)
     prune = (
         "(OLD.pruned_at IS NULL AND NEW.pruned_at IS NOT NULL AND NEW.email IS NULL "
-        f"AND NEW.slack IS NULL AND NEW.body_html IS NULL AND {kept})"
+        "AND NEW.slack IS NULL AND NEW.body_html IS NULL AND NEW.recipient_name = '' "
+        f"AND NEW.subject = '' AND NEW.body_text = '' AND {kept})"
     )
     return f"(({erasure} AND NEW.pruned_at {same} OLD.pruned_at) OR {prune})"
 
