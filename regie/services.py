@@ -401,10 +401,7 @@ def status_rows(
     nor a plan-file edit synced after that day."""
     from governance.assessment import State, assess
     from governance.programme_end import past_end
-    from governance.provenance import end_of_day, plan_as_of
-    from store import reports_read
     from store.assessment_query import assessment_updates
-    from store.dialect import reader
 
     plan = app.load_plan(None)
     as_of = as_of or today(app)
@@ -417,10 +414,8 @@ def status_rows(
     if step is not None and step not in {s.number for s in plan.steps}:
         raise InvalidInput(f"--step: the plan has no step {step}")
     with app.session() as session:
-        decisions = reports_read.decisions(reader(session), plan.programme.id)
-        edits = reports_read.plan_edits(reader(session), plan.programme.id, end_of_day(plan, as_of))
+        plan = _plan_of_day(session, plan, as_of)
         updates = assessment_updates(session, plan.programme.id, as_of)
-    plan = plan_as_of(plan, decisions, as_of, edits)
     assessment = assess(plan, updates, as_of)
     # Done and cancelled items have no due date left to judge, but readers (and reports) still
     # want the date the plan gave them: take it from the plan's period.
@@ -470,3 +465,21 @@ def status_rows(
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def plan_of_day(app: App, plan: Plan, as_of: date) -> Plan:
+    """The plan as it stood on ``as_of``: a decision taken at a meeting after it does not move
+    an item's date yet, nor a plan-file edit synced after that day (``status --as-of``, a
+    calendar export for another day)."""
+    with app.session() as session:
+        return _plan_of_day(session, plan, as_of)
+
+
+def _plan_of_day(session: Session, plan: Plan, as_of: date) -> Plan:
+    from governance.provenance import end_of_day, plan_as_of
+    from store import reports_read
+    from store.dialect import reader
+
+    decisions = reports_read.decisions(reader(session), plan.programme.id)
+    edits = reports_read.plan_edits(reader(session), plan.programme.id, end_of_day(plan, as_of))
+    return plan_as_of(plan, decisions, as_of, edits)

@@ -136,10 +136,11 @@ def export(
         str | None,
         typer.Option(
             "--as-of",
-            help="Business date YYYY-MM-DD (default: today). Another day is a read-only look: "
-            "what it publishes is not remembered, and SEQUENCE is counted from what was last "
-            "published for today (by the server or an export for today): 0 for an item never "
-            "published, as in a replay that only exports past days.",
+            help="Business date YYYY-MM-DD (default: today). Another day is a read-only look "
+            "at the plan as it stood that day: what it publishes is not remembered, and "
+            "SEQUENCE is counted from what was last published for today (by the server or an "
+            "export for today): 0 for an item never published, as in a replay that only "
+            "exports past days.",
         ),
     ] = None,
 ) -> None:

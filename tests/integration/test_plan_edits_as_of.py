@@ -142,3 +142,30 @@ def test_an_edit_synced_now_does_not_apply_to_a_past_day(app: App) -> None:
     from regie.services import today
 
     _as_edited(_rows(app, today(app)))
+
+
+def test_a_calendar_export_for_a_past_day_shows_that_days_plan(app: App) -> None:
+    """walk32b 6: `calendar export --as-of` showed today's plan where `status --as-of` showed
+    the day's: a date moved (or an item added) after the day is not in the day's feed."""
+    from icalendar import Calendar
+
+    from regie.feeds import export_feed
+
+    _sync(app, FIRST_SYNC)
+    _edit_plan(app)
+    _sync(app, EDIT_SYNC)
+
+    def events(as_of: date | None) -> dict[str, str]:
+        feed = Calendar.from_ical(export_feed(app, "programme", as_of, record=None))
+        found = {}
+        for event in feed.walk("VEVENT"):
+            summary = str(event["SUMMARY"])
+            if summary.startswith("[3.1."):
+                found[summary.split("]")[0][1:]] = event.decoded("DTSTART").isoformat()
+        return found
+
+    then = events(date(2016, 9, 1))
+    assert then["3.1.1"] == "2015-12-31" and then["3.1.2"] == "2015-12-31"
+    assert "3.1.9" not in then
+    now = events(None)  # today's feed: the edited plan
+    assert now["3.1.1"] == "2017-06-30" and "3.1.2" not in now
