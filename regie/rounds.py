@@ -742,7 +742,9 @@ def _queue(
                     "items": [_shown(i) for i in (items or progress["without_answer"])],
                     "asked_of_you": context["asked_of_you"],  # Slack's chase intro reads it
                     "answered_some": context["answered_some"],
-                },
+                }
+                # The office's summary: its response per organisation, as the mail lists it.
+                | ({"organisations": progress["organisations"]} if kind == "round_summary" else {}),
                 created_on=as_of,
             )
         )

@@ -10,6 +10,7 @@ its 3 seconds whatever the Web API does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ from notifications.slack_answer_blocks import (
     edit_actions,
     edit_block_id,
 )
+from notifications.slack_blocks import item_block_id
 from regie.answers import (
     STANDING_REFUSALS,
     AnswerRefused,
@@ -862,10 +864,16 @@ def _has_buttons(message: dict[str, Any], item_id: str) -> bool:
 def _marked(
     blocks: list[dict[str, Any]], item_id: str, text: str, edit: bool
 ) -> list[dict[str, Any]]:
+    """The message's blocks with the item's buttons replaced by ``text``; ``edit`` (an
+    answer): a "Wijzigen" button under it, and the item's stand from before the answer
+    dropped (walk32c 7)."""
     marked: list[dict[str, Any]] = []
     for b in blocks:
         if b.get("block_id") == edit_block_id(item_id):
             continue  # put back below the new line
+        if edit and b.get("block_id") == item_block_id(item_id) and b.get("type") == "section":
+            marked.append(_without_stand(b))
+            continue
         if b.get("block_id") != answer_block_id(item_id):
             marked.append(b)
             continue
@@ -874,6 +882,19 @@ def _marked(
         if edit:
             marked.append(edit_actions(item_id))  # "Wijzigen": the modal, to correct the answer
     return marked
+
+
+def _without_stand(section: dict[str, Any]) -> dict[str, Any]:
+    """The item's section without " · Stand: …" at the end of its Gereed line (the label
+    from the item templates: a message posted before reads the same)."""
+    from notifications.render import phrase
+
+    text = section.get("text") or {}
+    # Not in the first line: the item's title, which might contain the words.
+    title, _, rest = str(text.get("text", "")).partition("\n")
+    label = re.escape(phrase("item_stand.j2", "label"))
+    rest = re.sub(rf" · {label} [^\n]*$", "", rest, count=1, flags=re.MULTILINE)
+    return {**section, "text": {**text, "text": f"{title}\n{rest}" if rest else title}}
 
 
 def resolve_contact(

@@ -69,6 +69,12 @@ def test_the_round_summary_names_the_organisations(app: App) -> None:
     blocks = digest_blocks(message_from_outbox(summary))
     slack = {b["block_id"]: b["text"]["text"] for b in blocks if b["type"] == "section"}
     assert "eigenaren: PNW, Gemeente Rivierstad" in slack["item:2.1"]
+    # Slack gives the e-mail's response per organisation, from the payload (walk32b 8).
+    rows = "*Respons per organisatie*\n• Gemeente Rivierstad: 0 van 3 (0%)\n• PNW: 0 van 2 (0%)"
+    assert rows in slack["intro"]
+    mail = [line[2:] for line in summary.body_text.splitlines() if line.endswith("%)")]
+    assert [line[2:] for line in slack["intro"].splitlines() if line.startswith("• ")] == mail
+    assert slack["intro"].index("Respons per organisatie") < slack["intro"].index("Nog zonder")
     assert not re.search(r"\b(gemeente|provincie)\b", summary.body_text)
     (status,) = round_status(app)
     assert [o["name"] for o in status["organisations"]] == ["Gemeente Rivierstad", "PNW"]

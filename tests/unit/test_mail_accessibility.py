@@ -60,6 +60,7 @@ class Mail(HTMLParser):
         self.headers: list[dict[str, str | None]] = []
         self.links: list[str] = []
         self.headings: list[str] = []
+        self.header_texts: list[str] = []
         self.rows: list[list[str]] = []
         self._open: dict[str, list[str]] = {}  # tag → its text so far (a link in a cell)
 
@@ -70,7 +71,7 @@ class Mail(HTMLParser):
             self.headers.append(dict(attrs))
         elif tag == "tr":
             self.rows.append([])
-        if tag in ("a", "h1", "h2", "h3", "td"):
+        if tag in ("a", "h1", "h2", "h3", "td", "th"):
             self._open[tag] = []
 
     def handle_data(self, data: str) -> None:
@@ -85,6 +86,8 @@ class Mail(HTMLParser):
             self.links.append(text)
         elif tag == "td":
             self.rows[-1].append(text)
+        elif tag == "th":
+            self.header_texts.append(text)
         else:
             self.headings.append(text)
 
@@ -101,6 +104,15 @@ def test_item_tables_are_data_tables_with_column_headers(kind: str) -> None:
     assert mail.tables and mail.headers
     assert all(t.get("role") is None for t in mail.tables)  # a table with <th> is data
     assert all(h.get("scope") == "col" for h in mail.headers)
+
+
+@pytest.mark.parametrize(
+    "kind", ["reminder_digest", "escalation_digest", "round_request", "round_chase"]
+)
+def test_the_item_column_is_not_called_a_milestone(kind: str) -> None:
+    """An action is listed as well as a milestone: the column says neither (walk32b 10)."""
+    mail = _read(kind)
+    assert mail.header_texts[:4] == ["Nr", "Punt", "Gereed", "Deadline"]
 
 
 @pytest.mark.parametrize("kind", ["reminder_digest", "round_request", "round_chase"])

@@ -55,6 +55,13 @@ def test_a_new_date_opens_a_modal_and_is_stored_once(
     line = message_line(slack)
     assert line.startswith("Beantwoord door Anna de Wit op ")
     assert line.endswith(f"Nieuwe datum: verwacht gereed op {format_date_nl(day)}")
+    # The item's stand from before the answer is gone from above it (walk32c 7); the other
+    # item, not answered, keeps its own.
+    texts = {b["block_id"]: b["text"]["text"] for b in slack.messages[CHANNEL][0]["blocks"]
+             if b["type"] == "section"}  # fmt: skip
+    answered = "*1.1.1* Knelpuntenkaart\nGereed: _Q2-2025_ · deadline 30 juni 2025"
+    assert texts["item:1.1.1"] == answered
+    assert texts["item:1.1.2"].endswith(" · Stand: op schema")
     # Submitted again (Slack sends a second, validly signed request): stored once.
     again = submit(web, view, day.isoformat(), "Wacht op de aannemer", at=time.time() - 2)
     assert again == (200, None)
