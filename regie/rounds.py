@@ -113,7 +113,6 @@ def start_round(
     _check_horizon(plan, answer_by, as_of)
     _check_working_day(plan, answer_by)
     where = parse_scope(plan, scope)
-    members = _members(plan, body, where)
     days = meeting_days(app, plan)  # read before the write transaction (its own connection)
     if meeting_on is not None:
         _check_meeting(body, meeting_on, answer_by, days)
@@ -122,7 +121,7 @@ def start_round(
         sync_store(app, session, plan)
         assessment = _assessed(session, plan, as_of)
         requests: list[RoundRequest] = []
-        open_items = outside = 0
+        open_items = 0
         for item in assessment.items.values():
             if item.state in (State.DONE, State.CANCELLED, State.WAITING):
                 # A waiting item's owner cannot act until what it waits on is done (walk32b 5):
@@ -132,21 +131,14 @@ def start_round(
                 continue
             if where and where[0] == "owner" and where[1] not in item.owners:
                 continue
-            # A body's round asks its members about their items, not every owner (walk32a 7).
-            owners = [o for o in item.owners if members is None or o in members]
-            if not owners:
-                outside += 1
-                continue
             open_items += 1
-            for contact_id in recipients(plan, owners):
+            for contact_id in recipients(plan, item.owners):
                 org = next(c.organisation for c in plan.contacts if c.id == contact_id)
                 requests.append(RoundRequest(item.item_id, contact_id, org))
         if not requests and not _round_exists(session, plan.programme.id, body, answer_by):
             # A round asks people about open items; one without would ask nobody and end in a
             # summary of "0 of 0" (and take the body's date from a round that can ask).
-            raise NothingToAsk(
-                _nothing_to_ask(scope, as_of, open_items, members if outside else None)
-            )
+            raise NothingToAsk(_nothing_to_ask(scope, as_of, open_items))
         if dry_run:
             exists = _round_exists(session, plan.programme.id, body, answer_by)
             report = RoundReport(0, body, answer_by, started=not exists, warnings=warnings)
@@ -178,21 +170,6 @@ def _reminded_today(
     if not sent:
         return []
     return sorted({r.contact_id for r in requests if r.item_id in sent.get(r.contact_id, ())})
-
-
-def _members(plan: Plan, body: str, where: tuple[str, str] | None) -> frozenset[str] | None:
-    """The organisations ``body``'s round asks: its ``members``; None (every owner) for a body
-    without members. A ``--scope owner:ORG`` outside them is refused: it would ask nobody."""
-    found = next(g for g in plan.governance if g.id == body)
-    if not found.members:
-        return None
-    members = frozenset(found.members)
-    if where and where[0] == "owner" and where[1] not in members:
-        raise InvalidInput(
-            f"--scope: owner:{where[1]} is not a member of {body} "
-            f"(members: {', '.join(found.members)})"
-        )
-    return members
 
 
 def _date_warnings(
@@ -297,9 +274,7 @@ def _round_exists(session: Session, programme_id: str, body: str, answer_by: dat
     return any(r.body == body and r.answer_by == answer_by for r in rounds(session, programme_id))
 
 
-def _nothing_to_ask(
-    scope: str | None, as_of: date, open_items: int, members: frozenset[str] | None = None
-) -> str:
+def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
     where = f"--scope {scope}: " if scope else ""
     if open_items:
         return (
@@ -308,8 +283,6 @@ def _nothing_to_ask(
             "the plan has no programme office contact; no round started"
         )
     items = "every item in scope" if scope else "every item"
-    if members is not None:
-        items += f" of the body's members ({', '.join(sorted(members))})"
     return (
         f"{where}nothing to ask on {as_of}: {items} is done, cancelled or waiting on another "
         "item; no round started"
