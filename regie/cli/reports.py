@@ -347,6 +347,14 @@ def report_agenda(
         app_, body, meeting_on, day, fmts, background=True,
         recorded_until=cut, archive=cut is None, plan=plan, decisions_from=start,
     )  # fmt: skip
+    now = today(app_)  # after the meeting was checked: no note before a refusal
+    if cut is None and meeting_on < now:
+        # Made afterwards for the record: allowed, but said (walk32a 10).
+        typer.echo(
+            f"note: the {body} meeting of {meeting_on.isoformat()} has passed (today is "
+            f"{now.isoformat()}); the pack is archived as of {day.isoformat()}",
+            err=True,
+        )
     _write_rendered(rendered, out)
 
 
