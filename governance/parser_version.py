@@ -24,7 +24,9 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 12: ``reminders.new_date_max_years`` (a field of the pickled policy).
 #: 13: ``organisations[].short_name`` (a field of the pickled organisation).
 #: 14: an action's or milestone's ``formerly`` (a field of the pickled items), with its checks.
-PARSER_VERSION = 14
+#: 15: where a governance body's ``members`` stands (a field of the pickled body): validation
+#: warns of ``members: []``.
+PARSER_VERSION = 15
 
 #: The version that added each check refusing a plan an earlier version accepted. A plan text
 #: kept with an archived report is read without the checks added after the version that hashed

@@ -74,6 +74,8 @@ class GovernanceBody:
     source: str | None = None
     meetings: MeetingSchedule | None = None  # when the body meets (listed dates and/or a rule)
     escalations: bool = False  # the plan names it as the body escalations are put to
+    #: Where the plan file gives ``members`` (None: not given): an empty list there is warned of.
+    members_location: Location | None = field(default=None, compare=False)
 
 
 @pickled_positionally

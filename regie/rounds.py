@@ -47,7 +47,8 @@ class RoundReport:
     #: The body's other open rounds when this one started ("round 1, answers by 2025-06-13"):
     #: their contacts are asked twice.
     also_open: list[str] = field(default_factory=list)
-    #: What is odd about the answer-by date (:func:`_date_warnings`): one line each.
+    #: What is odd about the answer-by date or the body's meetings (:func:`_date_warnings`):
+    #: one line each.
     warnings: list[str] = field(default_factory=list)
     #: Contacts asked by this round's requests about items that their reminder digest of the
     #: same day, already sent, asked too (a round started by hand after the morning's digests):
@@ -181,8 +182,14 @@ def _date_warnings(
     warnings = []
     held = days.get(body, [])
     # A body whose meetings Regie does not know is normal (its messages say "de komende
-    # vergadering"): only a known schedule with nothing after the date is worth a word.
-    if held and not any(d >= answer_by for d in held):
+    # vergadering"): a note, not a warning, so that a body left without them is not missed
+    # (walk32a 10); a known schedule with nothing after the date is worth a warning.
+    if not held:
+        warnings.append(
+            f"note: {body} has no meetings scheduled (none in the plan, none added with "
+            '`regie meeting add`): the round\'s messages say "de komende vergadering"'
+        )
+    elif not any(d >= answer_by for d in held):
         warnings.append(
             f"warning: no {body} meeting on or after {answer_by} (its last is {held[-1]}): "
             "the round's messages name no meeting"

@@ -108,6 +108,7 @@ def validate(app: App, path: Path | None) -> str:
     notes = [
         *owners_without_contact(plan),
         *members_without_contact(plan),
+        *bodies_without_members(plan),
         *long_owner_names(plan),
         *example_meetings(plan),
         *gereed_after_end(plan),
@@ -222,6 +223,25 @@ def members_without_contact(plan: Plan) -> list[str]:
         f"warning: governance body member {org!r} ({', '.join(bodies)}) has no contact: "
         "it receives no agenda pack"
         for org, bodies in bodies_unreached(plan).items()
+    ]
+
+
+def bodies_without_members(plan: Plan) -> list[str]:
+    """One warning (``PATH:LINE:COL``) per governance body whose plan gives ``members: []``
+    (walk32a 10): like no ``members`` at all, its status rounds ask every owner
+    (:func:`regie.rounds._members`), and its agenda pack goes to the programme office only
+    (:func:`regie.prepare.body_contacts`); an empty list looks like members left out."""
+    office = any(c.programme_office for c in plan.contacts)
+    pack = (
+        "its agenda pack goes to the programme office only"
+        if office
+        else "nobody receives its agenda pack (the plan has no programme-office contact)"
+    )
+    return [
+        f"{body.members_location}: warning: governance body {body.id!r} has 'members: []': "
+        f"its status rounds ask every owner and {pack}"
+        for body in plan.governance
+        if not body.members and body.members_location is not None
     ]
 
 

@@ -24,6 +24,7 @@ from governance.plan import (
     Contact,
     Goal,
     GovernanceBody,
+    Location,
     Organisation,
     Plan,
     Programme,
@@ -147,7 +148,7 @@ def build_plan(
     )
     org_ids = [o.id for o in organisations]
     contacts = _contacts(top, org_ids, problems)
-    bodies = _governance(top, org_ids, problems)
+    bodies = _governance(top, org_ids, path, problems)
     goals = _goals(top, problems)
     steps = build_steps(
         top,
@@ -461,13 +462,21 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
     return tuple(out)
 
 
-def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[GovernanceBody, ...]:
+def _governance(
+    top: Fields, org_ids: list[str], path: str, problems: Problems
+) -> tuple[GovernanceBody, ...]:
     out: list[GovernanceBody] = []
     seen: dict[str, Node] = {}
     escalating: str | None = None  # the body already named with 'escalations: true'
     for node in _records(top, "governance", "governance body", problems):
         f = Fields(node, _GOVERNANCE, "governance body", problems)
         members = f.refs("members", "organisation id") or []
+        given = f.value("members")  # told apart from none: `members: []` earns a warning
+        members_at = (
+            Location(path, given.start_mark.line + 1, given.start_mark.column + 1)
+            if given is not None
+            else None
+        )
         for ref, ref_node in members:
             _known_org(ref, ref_node, org_ids, "'members'", problems)
         escalations = f.boolean("escalations") is True
@@ -489,6 +498,7 @@ def _governance(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Go
                 source=f.text("source"),
                 meetings=meeting_schedule(f, problems),
                 escalations=escalations,
+                members_location=members_at,
             )
         )
     return tuple(out)

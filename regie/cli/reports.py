@@ -101,27 +101,36 @@ def meeting_list(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List meetings: the plan's dates and rule, and one-off meetings from the database."""
-    from regie.cli.tables import print_json
+    from regie.cli.tables import owner_label, print_json
     from regie.reports import meetings
 
-    found = meetings(_app(), body)
+    app_ = _app()
+    plan = app_.load_plan()
+    names = {b.id: b.name for b in plan.governance}
+    found = meetings(app_, body, plan=plan)
     rows = [
         {
             "body": m.body_id,
+            "body_name": names.get(m.body_id, m.body_id),
             "date": m.on.isoformat(),
             "time": m.time.strftime("%H:%M") if m.time else None,
             "location": m.location,
             "source": m.source,
+            "note": m.note,
         }
         for m in found
     ]
     if fmt == Format.json:
         print_json(rows)
         return
-    for r in rows:
+    # The body by name with the id --body takes (walk32a 12), one column as wide as the longest.
+    labels = [owner_label(m.body_id, names) for m in found]
+    width = max((len(label) for label in labels), default=0)
+    for r, label in zip(rows, labels, strict=True):
+        note = f" — {r['note']}" if r["note"] else ""
         typer.echo(
-            f"{r['date']}  {r['time'] or '     '}  {r['body']:<20} {r['source']:<4}  "
-            f"{r['location'] or ''}".rstrip()
+            f"{r['date']}  {r['time'] or '     '}  {label:<{width}}  {r['source']:<4}  "
+            f"{r['location'] or ''}{note}".rstrip()
         )
     if not rows:
         typer.echo("no meetings")
@@ -338,6 +347,14 @@ def report_agenda(
         app_, body, meeting_on, day, fmts, background=True,
         recorded_until=cut, archive=cut is None, plan=plan, decisions_from=start,
     )  # fmt: skip
+    now = today(app_)  # after the meeting was checked: no note before a refusal
+    if cut is None and meeting_on < now:
+        # Made afterwards for the record: allowed, but said (walk32a 10).
+        typer.echo(
+            f"note: the {body} meeting of {meeting_on.isoformat()} has passed (today is "
+            f"{now.isoformat()}); the pack is archived as of {day.isoformat()}",
+            err=True,
+        )
     _write_rendered(rendered, out)
 
 
@@ -544,7 +561,7 @@ class DecisionFormat(StrEnum):
 
 #: The machine-readable columns of ``decision list --format csv|json``.
 DECISION_FIELDS = (
-    "id", "meeting_on", "body", "body_name", "kind", "effect", "item", "text",
+    "id", "meeting_on", "body", "body_name", "kind", "effect", "item", "item_title", "text",
     "gereed_before", "gereed_after", "recorded_at", "recorded_by", "approves_report",
 )  # fmt: skip
 
@@ -574,7 +591,9 @@ def decision_list(
     from regie.history import decisions_recorded, office_time, office_zone
 
     app = _app()
-    names = {b.id: b.name for b in app.load_plan().governance}
+    plan = app.load_plan()
+    names = {b.id: b.name for b in plan.governance}
+    titles = {a.id: a.title for a in plan.actions()} | {m.id: m.title for m in plan.milestones()}
     rows = decision_rows(decisions_recorded(app, body), names, items=[item] if item else None)
     zone = office_zone(app) if rows else ""
     if fmt in (DecisionFormat.csv, DecisionFormat.json):
@@ -587,6 +606,7 @@ def decision_list(
                 "kind": d.kind,
                 "effect": d.effect,
                 "item": d.item_id,
+                "item_title": titles.get(d.item_id) if d.item_id else None,
                 "text": d.text,
                 "gereed_before": d.gereed_before,
                 "gereed_after": d.gereed_after,
@@ -614,14 +634,30 @@ def decision_list(
     if fmt == DecisionFormat.md:
         typer.echo(_decisions_md(rows))
         return
-    for d in rows:
-        about = f" [{d.item_id}]" if d.item_id else ""
+    from regie.cli.tables import owner_label
+
+    labels = [owner_label(d.body_id, {d.body_id: d.body_name}) for d in rows]
+    width = max((len(label) for label in labels), default=0)
+    for d, label in zip(rows, labels, strict=True):
+        about = f" [{_item_label(d.item_id, titles)}]" if d.item_id else ""
         recorded = f"recorded {office_time(d.recorded_at, zone)} by {d.recorded_by or 'unknown'}"
         typer.echo(
-            f"{d.id:>4}  {d.meeting_on}  {d.body_id:<16} {d.effect}{about} {d.text}  ({recorded})"
+            f"{d.id:>4}  {d.meeting_on}  {label:<{width}}  {d.effect}{about} {d.text}  ({recorded})"
         )
     if not rows:
         typer.echo("no decisions")
+
+
+#: How much of an item's title `decision list` shows beside its id: enough to recognise it.
+ITEM_TITLE_WIDTH = 40
+
+
+def _item_label(item_id: str, titles: dict[str, str]) -> str:
+    """The item as "1.1.2 Title" (shortened; walk32a 12); its id alone once the plan lacks it."""
+    from governance.dates import shorten
+
+    title = titles.get(item_id)
+    return f"{item_id} {shorten(title, ITEM_TITLE_WIDTH)}" if title else item_id
 
 
 def _decisions_md(rows: Sequence[DecisionRow]) -> str:

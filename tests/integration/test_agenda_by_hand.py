@@ -12,7 +12,10 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import regie
+from tests.integration.mail_setup import Clock, sender_clock
 from tests.integration.reports_scenario import cli_env, scenario_app
+
+__all__ = ["sender_clock"]  # the fixture, used by name
 
 
 @pytest.fixture
@@ -62,3 +65,23 @@ def test_after_a_sent_pack_the_list_starts_at_the_previous_meeting(app: App) -> 
     assert "decision list from" not in made.err
     (parameters,) = _archived_packs(app, "2016-04-12")
     assert "decisions_from" not in parameters
+
+
+def test_a_pack_for_a_meeting_that_has_passed_says_so_and_is_archived(
+    app: App, sender_clock: Clock
+) -> None:
+    """walk32a 10: a pack made after its meeting (for the record) is made and archived, with one
+    note on stderr; before the meeting, no note."""
+    sender_clock.now = datetime(2016, 4, 6, 9, 0, tzinfo=UTC)
+    args = ["report", "agenda", "--body", "stuurgroep", "--format", "md"]
+    ahead = regie(*args, "--meeting", "2016-04-12", env=cli_env(app))
+    assert ahead.code == 0, ahead.err
+    assert "note:" not in ahead.err, ahead.err
+    sender_clock.now = datetime(2016, 4, 14, 9, 0, tzinfo=UTC)
+    after = regie(*args, "--meeting", "2016-04-12", "--as-of", "2016-04-13", env=cli_env(app))
+    assert after.code == 0, after.err
+    assert after.err.splitlines()[-1] == (
+        "note: the stuurgroep meeting of 2016-04-12 has passed (today is 2016-04-14); the pack "
+        "is archived as of 2016-04-13"
+    )
+    assert len(_archived_packs(app, "2016-04-12")) == 2

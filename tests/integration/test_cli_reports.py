@@ -32,14 +32,22 @@ def test_meetings_from_rule_and_one_off(plan_copy: Path) -> None:
     assert dates[:3] == ["2015-10-13", "2016-01-12", "2016-04-12"]
     assert dates[-1] == "2020-10-13"
     added = regie("meeting", "add", "stuurgroep", "2016-02-23", "--time", "14:00",
-                  "--location", "Utrecht")  # fmt: skip
+                  "--location", "Utrecht", "--note", "Extra overleg")  # fmt: skip
     assert added.code == 0, added.err
     again = regie("meeting", "add", "stuurgroep", "2016-02-23")
     assert again.code == 2 and "already has a meeting" in again.err
     rows = json.loads(regie("meeting", "list", "--body", "stuurgroep", "-f", "json").out)
     extra = next(m for m in rows if m["date"] == "2016-02-23")
-    assert extra == {"body": "stuurgroep", "date": "2016-02-23", "time": "14:00",
-                     "location": "Utrecht", "source": "db"}  # fmt: skip
+    assert extra == {"body": "stuurgroep", "body_name": "Stuurgroep Plan van aanpak MVI",
+                     "date": "2016-02-23", "time": "14:00", "location": "Utrecht",
+                     "source": "db", "note": "Extra overleg"}  # fmt: skip
+    # The table names the body with the id --body takes, and the one-off's note (walk32a 12).
+    table = regie("meeting", "list", "--body", "stuurgroep").out.splitlines()
+    (line,) = [t for t in table if t.startswith("2016-02-23")]
+    assert line == (
+        "2016-02-23  14:00  Stuurgroep Plan van aanpak MVI (stuurgroep)  db    "
+        "Utrecht — Extra overleg"
+    )
 
 
 def test_bad_input_is_one_line(plan_copy: Path) -> None:
@@ -148,7 +156,7 @@ def test_decision_round_trip_keeps_the_file(plan_copy: Path) -> None:
         "Q3-2016", "Najaar 2015", "besluit Stuurgroep Plan van aanpak MVI, 12 april 2016"
     )  # fmt: skip
     listed = regie("decision", "list").out.splitlines()
-    assert len(listed) == 2 and "[1.3.1]" in listed[0]
+    assert len(listed) == 2 and "[1.3.1 Klimaatambassadeur]" in listed[0]
 
 
 def test_decision_that_would_break_the_plan_writes_nothing(plan_copy: Path) -> None:

@@ -145,7 +145,7 @@ def test_restore_brings_a_dropped_item_back_with_its_date(app: App) -> None:
     assert "cancelled_by" not in block and "revised_by" not in block
     assert 'gereed: "Apr 2016"' in block and "gereed_original" not in block
     listed = regie("decision", "list", env=_env(app)).out
-    assert re.search(r"stuurgroep +hersteld \[1\.4\] 1\.4 gaat toch door", listed), listed
+    assert re.search(r"\(stuurgroep\) +hersteld \[1\.4 [^]]+\] 1\.4 gaat toch door", listed), listed
 
     assert _status(app, date(2016, 4, 1))["1.4"]["state"] == "cancelled"
     assert _status(app, date(2016, 4, 13))["1.4"]["state"] not in ("cancelled", "done")

@@ -42,12 +42,42 @@ def test_the_list_says_in_dutch_what_each_decision_did(app: App) -> None:
     assert listed.code == 0, listed.err
     lines = listed.out.splitlines()
     assert len(lines) == 4
-    assert "gereed bijgesteld: Najaar 2015 → Q2-2016 [1.3.1] Verkenning later" in lines[0]
-    assert "vervallen [1.4] 1.4 vervalt" in lines[1]
-    assert re.search(r"stuurgroep +hersteld \[1\.4\] 1\.4 gaat toch door", lines[2]), lines[2]
-    assert "besluit Akkoord met de voortgang" in lines[3]
+    # The body by name with its id, the item with its (shortened) title (walk32a 12).
+    titles = _titles(app)
+    assert (
+        f"{BODY_NAME} (stuurgroep)  gereed bijgesteld: Najaar 2015 → Q2-2016 "
+        f"[1.3.1 {titles['1.3.1']}] Verkenning later"
+    ) in lines[0]
+    assert f"vervallen [1.4 {titles['1.4']}] 1.4 vervalt" in lines[1]
+    assert re.search(r"\(stuurgroep\) +hersteld \[1\.4 .+\] 1\.4 gaat toch door", lines[2])
+    assert f"{BODY_NAME} (stuurgroep)  besluit Akkoord met de voortgang" in lines[3]
     for english in ("set_gereed", "cancel", "restore"):
         assert english not in listed.out
+
+
+def _titles(app: App) -> dict[str, str]:
+    """The plan's item titles as `decision list` shortens them (at most 40 characters)."""
+    from governance.dates import shorten
+
+    plan = app.load_plan()
+    every = [*plan.actions(), *plan.milestones()]
+    return {i.id: shorten(i.title, 40) for i in every}
+
+
+def test_a_long_item_title_is_shortened(app: App) -> None:
+    """walk32a 12: the list names the item, not only "[1.1.2]"; a title over 40 characters is
+    cut with "…" in the table, whole in JSON."""
+    from regie.decisions import add_decision
+
+    long_one = next(a for a in app.load_plan().actions() if len(a.title) > 40)
+    add_decision(app, "stuurgroep", date(2016, 4, 12), "Over lang", item_id=long_one.id)
+    listed = regie("decision", "list", "--item", long_one.id, env=cli_env(app))
+    assert listed.code == 0, listed.err
+    assert f"[{long_one.id} {_titles(app)[long_one.id]}] Over lang" in listed.out, listed.out
+    assert _titles(app)[long_one.id].endswith("…")
+    as_json = regie("decision", "list", "--format", "json", "--item", long_one.id,
+                    env=cli_env(app))  # fmt: skip
+    assert [r["item_title"] for r in json.loads(as_json.out)] == [long_one.title]
 
 
 def test_csv_and_json_keep_the_raw_kind(app: App) -> None:
@@ -62,6 +92,8 @@ def test_csv_and_json_keep_the_raw_kind(app: App) -> None:
         "2016-01-12", "1.3.1", "Q2-2016"
     )  # fmt: skip
     assert rows[0]["body_name"] == BODY_NAME
+    titles = {i.id: i.title for i in [*app.load_plan().actions(), *app.load_plan().milestones()]}
+    assert [r["item_title"] for r in rows] == [titles["1.3.1"], titles["1.4"], titles["1.4"], ""]
     as_json = regie("decision", "list", "--format", "json", "--item", "1.4", env=cli_env(app))
     assert as_json.code == 0, as_json.err
     assert [(r["kind"], r["text"]) for r in json.loads(as_json.out)] == [

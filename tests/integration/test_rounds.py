@@ -320,7 +320,8 @@ def test_round_start_says_nothing_for_a_body_whose_meetings_regie_does_not_know(
     regie_home: Path, tmp_path: Path
 ) -> None:
     """review8 6: no meetings in the plan or the database is a normal set-up (the messages say
-    "de komende vergadering"): no warning on every round."""
+    "de komende vergadering"): no warning on every round; one note line that says so, so that
+    a body left without meetings by mistake is seen (walk32a 10)."""
     plan = tmp_path / "zonder-vergaderingen.yaml"
     plan.write_text(ANSWERS_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
     started = regie(
@@ -328,6 +329,10 @@ def test_round_start_says_nothing_for_a_body_whose_meetings_regie_does_not_know(
         "--answer-by", "2025-06-13", env={"REGIE_PLAN": str(plan)},
     )  # fmt: skip
     assert started.code == 0 and "warning" not in started.err, started.err
+    assert [line for line in started.err.splitlines() if not line.startswith("regie:")] == [
+        "note: stuurgroep has no meetings scheduled (none in the plan, none added with `regie "
+        'meeting add`): the round\'s messages say "de komende vergadering"'
+    ]
     assert "started" in started.out + started.err
 
 

@@ -197,3 +197,25 @@ def test_the_fixtures_include_plans_with_unreached_members() -> None:
         )
     ]
     assert {"minimal.yaml", "toegankelijkheid.yaml"} <= set(unreached)
+
+
+def test_validate_warns_of_a_body_with_an_empty_members_list(tmp_path: Path) -> None:
+    """walk32a 10: `members: []` validated in silence; it asks every owner in its rounds and
+    sends its pack to the office only. One warning at the list, exit 0; a body without
+    `members` (documented: every owner) gets none, nor does a body with members."""
+    text = MVI_PLAN.read_text("utf-8")
+    given = "    members: [medeoverheden, bedrijfsleven]\n"
+    assert text.count(given) == 1
+    line = text[: text.index(given)].count("\n") + 1
+    empty = tmp_path / "leeg.yaml"
+    empty.write_text(text.replace(given, "    members: []\n"), "utf-8")
+    lines, _ = validate(tmp_path, empty)
+    assert [w for w in lines if "'members: []'" in w] == [
+        f"{empty}:{line}:14: warning: governance body 'klankbordgroep' has 'members: []': its "
+        "status rounds ask every owner and its agenda pack goes to the programme office only"
+    ]
+    absent = tmp_path / "zonder.yaml"
+    absent.write_text(text.replace(given, ""), "utf-8")
+    lines, _ = validate(tmp_path, absent)
+    assert not [w for w in lines if "'members: []'" in w]
+    assert not [w for w in validate(tmp_path, MVI_PLAN)[0] if "'members: []'" in w]
