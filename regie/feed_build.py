@@ -58,9 +58,10 @@ def export_feed(
         # Never synced: the memory of what was published belongs to the programme's row, which
         # the first sync (or cycle) makes. The feed is the plan file's, as a look (walk28 #6).
         keep = False
-    if as_of != day and _stored(app, plan.programme.id):
+    if not keep and as_of != day and _stored(app, plan.programme.id):
         # A look at another day shows the plan of that day, as `regie status --as-of` does
-        # (walk32b 6): a date moved after it is not shown moved yet.
+        # (walk32b 6): a date moved after it is not shown moved yet. A publication (``record``)
+        # is today's feed, whatever day it is computed for: the plan as it is.
         from regie.services import plan_of_day
 
         plan = plan_of_day(app, plan, as_of)
