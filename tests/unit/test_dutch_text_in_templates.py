@@ -113,5 +113,6 @@ def test_every_refusal_and_field_problem_has_its_text() -> None:
 
     assert all(refusal_text(reason) for reason in Refusal)
     values = {"limit": 10, "character": "\x00", "position": 3, "milestones": ["1.1.1", "1.1.2"],
-              "item": "1.1.2", "on": date(2025, 5, 5)}  # fmt: skip
+              "item": "1.1.2", "on": date(2025, 5, 5), "after": True,
+              "start": date(2015, 1, 1), "end": date(2020, 12, 31)}  # fmt: skip
     assert all(problem_text(FieldProblem("f", code, "", values)) for code in Problem)
