@@ -38,9 +38,18 @@ def daily_cycle(
     A dry run records and sends nothing: it only reports what the check would do. ``full``
     judges every item from the records and rebuilds the per-item memory (``regie cycle
     --full``). Under the cycle's lock, as `regie cycle` (:func:`flows._prefect.one_cycle`).
+    A fault in the meeting work (a pack that cannot be made, say) does not hold back the day's
+    reminders: they are sent, then the run fails with that fault.
     """
     with one_cycle("daily-cycle"):
         check = deadline_check(as_of=as_of, dry_run=dry_run, full=full)
-        meetings = meeting_day(check["as_of"], dry_run)
+        try:
+            meetings = meeting_day(check["as_of"], dry_run)
+        except Exception as exc:  # the owners' reminders still go out; the run fails after
+            fault: Exception | None = exc
+        else:
+            fault = None
         send = None if dry_run else send_reminders()
+    if fault is not None:
+        raise fault
     return {"check": check, "send": send, "meetings": meetings}

@@ -72,9 +72,11 @@ def prepare_meetings(
     """Start the status rounds and queue the agenda packs due as of ``as_of``. ``dry_run``:
     record, archive and queue nothing; the report says what would be started and queued."""
     from governance.workdays import WorkCalendar
+    from regie.cycle import ensure_not_future
     from regie.reports import meetings
 
     plan = plan or app.load_plan()
+    ensure_not_future(app, plan, as_of)  # a day to come would archive and send its packs early
     calendar = WorkCalendar.for_plan(plan)
     report = PrepareReport(as_of, dry_run=dry_run)
     for body in plan.governance:

@@ -760,10 +760,12 @@ def run_round_day(
     """What the ``status-round`` flow does before sending: start (if asked), chase, close.
     ``meeting_on``: the meeting the round prepares (``--meeting``; None: derived,
     :func:`round_meeting`)."""
+    from regie.cycle import ensure_not_future
     from regie.services import today
 
     plan = app.load_plan()
     day = as_of or today(app)
+    ensure_not_future(app, plan, day)  # a day to come would send its requests and chases early
     started = None
     if body is not None or answer_by is not None:
         if body is None or answer_by is None:

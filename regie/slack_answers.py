@@ -187,11 +187,15 @@ def handle_interaction(
             return _removed(app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard)
         # "Wijzigen" (under an answered item) starts from the answer it corrects.
         editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
+        opens_modal = choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS
+        # A modal must open within the trigger's 3 s: no live users.info before it (a presser
+        # Regie cannot name yet is checked at the submission, by _answer).
+        known = None if opens_modal else lookup
         if early := _before_answering(
-            app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard, editing=editing
+            app, plan, user, item_id, choice, as_of, known, channel, ts, guard, editing=editing
         ):
             return early
-        if choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS:
+        if opens_modal:
             trigger = str(payload.get("trigger_id", ""))
             if not trigger:
                 raise Malformed("no trigger_id")

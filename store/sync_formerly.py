@@ -152,7 +152,9 @@ def _copy_events(session: Session, programme: str, old: str, new: str) -> int:
     t: Any = EventRow.__table__
     rows = session.execute(
         sa.select(t.c.name, t.c.occurred_on, t.c.recorded_at, t.c.payload, t.c.dedupe_key)
-        .where(t.c.programme_id == programme, t.c.item_code == old)
+        # Not an earlier renumbering's own record: copied, it would say the newest id took
+        # over the first one, and the chain (the calendar's UID) would skip a step.
+        .where(t.c.programme_id == programme, t.c.item_code == old, t.c.name != RENUMBERED_EVENT)
         .order_by(t.c.id)
     ).all()
     if rows:

@@ -109,7 +109,8 @@ def run_in_process(
 
     ``meetings``: between the two, what the ``prepare-meeting`` and ``status-round``
     deployments do on a server (status rounds and agenda packs due, rounds chased and closed);
-    with a dry run it records, archives and queues nothing either.
+    with a dry run it records, archives and queues nothing either. A fault there does not hold
+    back the day's reminders: they are sent, then the fault is raised.
 
     The flow also emits the newly recorded events to Prefect; without a server there is no one
     to receive them (Regie's own event log holds them either way: ``regie events``).
@@ -118,8 +119,15 @@ def run_in_process(
     from regie.prepare import meeting_day
 
     check = cycle.deadline_check(app, day, dry_run=dry_run, plan=plan, rebuild_memory=full)
-    prepared = meeting_day(app, day, plan=plan, dry_run=dry_run) if meetings else None
+    prepared: dict[str, Any] | None = None
+    fault: Exception | None = None
+    try:
+        prepared = meeting_day(app, day, plan=plan, dry_run=dry_run) if meetings else None
+    except Exception as exc:  # the owners' reminders still go out; the fault is raised after
+        fault = exc
     sent = None if dry_run or not send else cycle.send_reminders(app)
+    if fault is not None:
+        raise fault
     result = {"check": check.summary(), "send": sent.summary() if sent else None}
     if prepared is not None:
         result["meetings"] = prepared

@@ -69,7 +69,7 @@ def retry(
             retriable = set(outbox.dead_keys(session, plan_id, statuses=outbox.RETRIABLE))
             pruned = outbox.pruned_on(session, plan_id, wanted)
             refused = [
-                f"{k} ({_why(found.get(k, 'not in the outbox'), pruned.get(k))})"
+                f"{k} ({_why(app, found.get(k, 'not in the outbox'), pruned.get(k))})"
                 for k in wanted
                 if k not in retriable
             ]
@@ -125,7 +125,7 @@ def mark_sent(
         markable = {*outbox.UNSENT, "dead"}
         pruned = outbox.pruned_on(session, plan_id, wanted)
         refused = [
-            f"{k} ({_why(found[k], pruned.get(k))})"
+            f"{k} ({_why(app, found[k], pruned.get(k))})"
             for k in wanted
             if found[k] not in markable or k in pruned
         ]
@@ -201,11 +201,13 @@ def prune(
     )
 
 
-def _why(status: str, pruned: datetime | None) -> str:
-    """A refused key's state: its status, and when it was pruned (review11 5)."""
+def _why(app: App, status: str, pruned: datetime | None) -> str:
+    """A refused key's state: its status, and the office's day it was pruned on (review11 5)."""
+    from regie.services import office_day
+
     if pruned is None:
         return status
-    return f"{status}, pruned on {pruned.date().isoformat()}: nothing left to send"
+    return f"{status}, pruned on {office_day(app, pruned).isoformat()}: nothing left to send"
 
 
 def _listed(keys: list[str]) -> str:

@@ -173,7 +173,7 @@ def meeting_prepare(
     prepare-meeting deployment does each day. Without a Prefect server `regie cycle` does it
     too; a day run twice queues nothing new."""
     from regie.cli.summaries import print_meetings
-    from regie.cycle import ensure_not_future, send_reminders
+    from regie.cycle import send_reminders
     from regie.locks import cycle_lock
     from regie.prepare import prepare_meetings
     from regie.services import today
@@ -185,7 +185,6 @@ def meeting_prepare(
     plan = app_.load_plan()
     app_.ensure_schema()
     day = parse_date(as_of, "--as-of") or today(app_, plan)
-    ensure_not_future(app_, plan, day)  # a future day would send its packs early
     with cycle_lock(app_.settings.home, "meeting preparation"):
         report = prepare_meetings(app_, day, plan=plan, dry_run=dry_run)
         typer.echo(f"{plan.programme.title} — meetings per {day}{' (dry run)' if dry_run else ''}")

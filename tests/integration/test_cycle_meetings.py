@@ -195,3 +195,24 @@ def test_with_a_prefect_server_the_cycle_leaves_meetings_to_the_deployments(mvi:
     assert "left to the prepare-meeting and status-round deployments" in done.out
     assert _kinds(_outbox(mvi), "round_request") == set()
     assert _rounds(mvi) == []
+
+
+def test_a_fault_in_the_meeting_work_still_sends_the_days_reminders(
+    mvi: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review12 1: without a server too, a pack that cannot be made is said after the day's
+    digests went out (the office hears of it; the owners are not left unreminded)."""
+    from datetime import date
+
+    from regie.cli.cycle import run_in_process
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("pack template missing")
+
+    monkeypatch.setattr("regie.prepare.meeting_day", broken)
+    with pytest.raises(RuntimeError, match="pack template missing"):
+        run_in_process(mvi, mvi.load_plan(), date(2015, 10, 1), dry_run=False)
+    with mvi.session() as session:
+        sent = Repository(session, mvi.load_plan().programme.id).outbox()
+    assert sent and {m.kind for m in sent} == {"reminder_digest"}
+    assert all(m.status == "sent" for m in sent), [(m.key, m.status) for m in sent]

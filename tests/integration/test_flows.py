@@ -167,3 +167,20 @@ def test_a_bad_as_of_fails_the_flow_run_with_a_clear_message(home: Path) -> None
     with pytest.raises(ValueError, match="JJJJ-MM-DD"):
         state.result()
     assert not (home / "regie.db").exists()
+
+
+def test_a_fault_in_the_meeting_work_still_sends_the_days_reminders(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review12 1: a pack that cannot be made fails the run, after the digests went out."""
+    from flows.daily_cycle import daily_cycle
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("pack template missing")
+
+    monkeypatch.setattr("regie.prepare.meeting_day", broken)
+    state = daily_cycle(as_of=AS_OF, return_state=True)
+    assert state.is_failed()
+    assert "pack template missing" in str(state.message)
+    files = outbox(home)
+    assert files and all(name.startswith("reminder") for name in files), sorted(files)

@@ -272,6 +272,27 @@ def test_the_calendar_event_keeps_its_uid_and_raises_sequence(app: App) -> None:
     assert _calendar(app) == after  # remembered: the next export is the same
 
 
+def test_renumbered_twice_the_calendar_event_keeps_its_first_uid(app: App) -> None:
+    """1.1.1 → 1.1.3 → 1.1.4: the second sync does not carry the first renumbering's record to
+    the newest id, so the chain stays 1.1.1 → 1.1.3 → 1.1.4 (review12 2)."""
+    uid = "1.1.1@wegen-test.regie"
+    assert regie("sync", env=_env(app)).code == 0
+    _edit(app, *WITH_FORMERLY)
+    assert regie("sync", env=_env(app)).code == 0
+    once = _calendar(app)
+    _edit(app, '          - id: "1.1.3"\n            formerly: "1.1.1"\n',
+          '          - id: "1.1.4"\n            formerly: "1.1.3"\n')  # fmt: skip
+    assert regie("sync", env=_env(app)).code == 0
+    twice = _calendar(app)
+    assert set(twice) == set(once)  # no new UID, none cancelled
+    assert (
+        "1.1.4" in str(twice[uid]["summary"])
+        and twice[uid]["sequence"] == once[uid]["sequence"] + 1
+    )
+    renumbered = [e[3] for e in _events(app, "1.1.4") if e[0] == "regie.item.renumbered"]
+    assert [p["from"] for p in renumbered] == ["1.1.3"]  # type: ignore[index]
+
+
 def test_without_formerly_the_calendar_cancels_one_event_and_adds_another(app: App) -> None:
     assert regie("sync", env=_env(app)).code == 0
     before = _calendar(app)

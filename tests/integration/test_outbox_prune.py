@@ -328,11 +328,14 @@ def test_retry_and_mark_sent_refuse_a_pruned_dead_message(
             session.execute(
                 sa.update(OutboxRow).where(OutboxRow.key == "dead").values(status="dead")
             )
-            outbox.prune(session, programme, LATER, now=LATER, apply=True)
+            # 23:30 UTC is the next day in Amsterdam: the office's day is said (review12 12).
+            late = LATER.replace(hour=23, minute=30)
+            outbox.prune(session, programme, LATER, now=late, apply=True)
             session.commit()
     finally:
         engine.dispose()
-    why = f"dead (dead, pruned on {LATER.date().isoformat()}: nothing left to send)"
+    day = (late + timedelta(days=1)).date().isoformat()
+    why = f"dead (dead, pruned on {day}: nothing left to send)"
     for args in (("retry", "--key", "dead"), ("mark-sent", "dead")):
         out = regie("outbox", *args, env=env)
         assert out.code != 0 and why in out.err, out.err + out.out

@@ -688,3 +688,20 @@ def test_round_cli_start_after_the_cycle_says_who_is_asked_twice(regie_home: Pat
         "note: today's reminder digest already asked anna about some of these items: they are "
         "asked twice today"
     ) in started.out
+
+
+def test_a_day_to_come_is_refused_for_a_round_and_a_meeting_preparation(app: App) -> None:
+    """review12 4: the status-round and prepare-meeting flows (and `round start/tick`) refuse a
+    day that has not come, as `regie cycle` does: its requests and packs would go out early."""
+    from regie.prepare import prepare_meetings
+    from regie.reports import archived
+    from regie.services import today
+
+    coming = today(app) + timedelta(days=3)
+    with pytest.raises(InvalidInput, match=f"--as-of {coming} is after today"):
+        run_round_day(app, coming, body="stuurgroep", answer_by=coming + timedelta(days=21))
+    with pytest.raises(InvalidInput, match=f"--as-of {coming} is after today"):
+        run_round_day(app, coming)
+    with pytest.raises(InvalidInput, match=f"--as-of {coming} is after today"):
+        prepare_meetings(app, coming)
+    assert keys(app) == [] and archived(app) == []

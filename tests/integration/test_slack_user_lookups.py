@@ -111,3 +111,21 @@ def test_users_info_saying_no_such_user_is_an_unknown_person(app: App, slack: Fa
     assert _press(app, slack, channel, user="U0NOBODY").status_code == 200
     assert _stored(app) == []
     assert [r["reason"] for r in _refusals(app)] == ["unknown_contact"]
+
+
+def test_a_button_that_opens_a_modal_asks_slack_nothing_before_it_opens(
+    app: App, slack: FakeSlack
+) -> None:
+    """review12 5: the modal's trigger_id lasts 3 s, so someone Regie cannot name from the plan
+    or its cache is not looked up (users.info) at the press; the submission checks them."""
+    channel = _digest_to_carla(app, slack)
+    (post,) = slack.messages[channel]
+    payload = button("U0NOBODY", "1.2", "modal", channel=channel, ts=post["ts"])
+    body, headers = signed(payload)
+    pressed = TestClient(create_app(app)).post(
+        "/slack/interactivity", content=body, headers=headers
+    )
+    assert pressed.status_code == 200
+    assert slack.calls_to("users.info") == []
+    assert len(slack.calls_to("views.open")) == 1
+    assert _stored(app) == [] and _refusals(app) == []
