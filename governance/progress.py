@@ -59,8 +59,13 @@ AHEAD_MONTHS = 6
 #: their frozen templates (``voortgang_v6``) and their counts. 8: owners by the plan's
 #: organisation ``short_name`` or ``name`` (layout 7 showed their ids), and a report whose period
 #: ends on the programme's end says it is the final one and looks no further ahead (layout 7
-#: promised an outlook past the end).
-LAYOUT = 8
+#: promised an outlook past the end). 9 (as agenda layout 10 did, walk32c 6 and walk32a 11): an
+#: owner's note over :data:`governance.agenda_model.NOTE_EXCERPT` characters is cut at a word in
+#: the tables (*Reden*, the annex) and given once in full at the end (*Toelichtingen in volledige
+#: tekst*; the PDF's separate annex file keeps it whole), and a slipped item whose latest answer
+#: is *Risico* reads *verschoven, met risico*; layout 8 and before print the note whole and say
+#: *verschoven*.
+LAYOUT = 9
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -76,6 +81,8 @@ OUTSIDE_FROM = 7
 HYPHENS_FROM = 7
 #: The first layout that shows owners by name and knows the final report (the programme's end).
 NAMES_FROM = 8
+#: The first layout that cuts a long note in its tables and says *verschoven, met risico*.
+EXCERPTS_FROM = 9
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -93,6 +100,10 @@ class ReasonKind(StrEnum):
     #: Due by the period's end, finished only after it (layout 7 on): on: the due date;
     #: finished_on: the day it was done or dropped; cancelled: dropped, not done.
     AFTER_PERIOD = "after_period"
+
+
+#: The reasons that quote a note (layout 9 cuts a long one in the *Reden* column).
+NOTE_KINDS = frozenset({ReasonKind.OWNER_NOTE, ReasonKind.OFFICE_NOTE})
 
 
 @dataclass(frozen=True, slots=True)

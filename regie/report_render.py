@@ -140,6 +140,7 @@ def _render_annex(
     template: str = "bijlage",
     hyphenate: bool = False,
     org_names: dict[str, str] | None = None,
+    risk_words: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -148,7 +149,7 @@ def _render_annex(
         f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
-        org_names=org_names or {},
+        org_names=org_names or {}, risk_words=risk_words,
     ).encode()  # fmt: skip
 
 
@@ -236,7 +237,7 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import HYPHENS_FROM
+    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM
 
     return _render_document(
         fmt,
@@ -246,6 +247,9 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "annex_file": progress_annex_name(report) if fmt == "pdf" else None,
             "hyphenate": report.layout >= HYPHENS_FROM,
             "org_names": report.owner_labels,  # empty before layout 8: ids, as then
+            # Layout 9: a long note cut in the tables, in full at the end; "met risico".
+            "excerpts": report.layout >= EXCERPTS_FROM,
+            "risk_words": report.layout >= EXCERPTS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
@@ -271,7 +275,7 @@ def _progress_template(layout: int, name: str) -> str:
 
 
 def render_progress_annex(report: Any) -> bytes:
-    from governance.progress import HYPHENS_FROM, WORDS_FROM
+    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM, WORDS_FROM
 
     about = (
         f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"
@@ -289,6 +293,9 @@ def render_progress_annex(report: Any) -> bytes:
         completed=report.completed_on,
         hyphenate=report.layout >= HYPHENS_FROM,
         org_names=report.owner_labels,
+        # The annex file keeps every note whole (it has no closing section), but says "met
+        # risico" as the report's tables do (layout 9).
+        risk_words=report.layout >= EXCERPTS_FROM,
     )
 
 

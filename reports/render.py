@@ -101,6 +101,7 @@ def environment() -> Environment:
     env.filters["reden"] = asked_reason
     env.filters["uittreksel"] = note_excerpt
     env.filters["lange_toelichtingen"] = long_notes
+    env.filters["toelichting_ingekort"] = note_reason_cut
     env.globals["shortlist"] = shortlist
     env.globals["limits"] = LIMITS
     env.globals["rag_summary_alt"] = rag_summary_alt
@@ -113,7 +114,8 @@ def environment() -> Environment:
 
 def long_notes(lines: Iterable[Any]) -> list[Any]:
     """The lines whose note a table shows cut (the ``lange_toelichtingen`` filter), once each
-    by item: the pack gives them in full at its end."""
+    by item: the pack (layout 10) and the progress report (layout 9) give them in full at
+    their end."""
     from governance.agenda_model import note_excerpt
 
     seen: dict[str, Any] = {}
@@ -121,6 +123,21 @@ def long_notes(lines: Iterable[Any]) -> list[Any]:
         if line.note and line.item_id not in seen and note_excerpt(line.note) is not None:
             seen[line.item_id] = line
     return list(seen.values())
+
+
+def note_reason_cut(reason: Any) -> Any:
+    """A progress report's reason that quotes a note over the excerpt's length, with only its
+    first words (the ``toelichting_ingekort`` filter, layout 9): the table shows it so and the
+    report gives the note in full at its end; None for any other reason."""
+    from dataclasses import replace
+
+    from governance.agenda_model import note_excerpt
+    from governance.progress import NOTE_KINDS
+
+    if reason.kind not in NOTE_KINDS or not reason.text:
+        return None
+    cut = note_excerpt(reason.text)
+    return None if cut is None else replace(reason, text=cut)
 
 
 def change_text(value: object, macro: str) -> str:
