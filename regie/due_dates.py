@@ -90,11 +90,12 @@ def formerly_lines(plan: Plan, result: SyncResult) -> list[str]:
         for c in result.renumbered
     ]
     for n in result.not_carried:
-        why = (
-            f"the database has no {n.old} of the same kind (check the id)"
-            if n.reason == "unknown"
-            else f"{n.new} was in the plan before and came back with its own history"
-        )
+        why = {
+            "unknown": f"the database has no {n.old} of the same kind (check the id)",
+            "exists": f"{n.new} was in the database before this sync, and history is carried "
+            f"only by the sync that first creates the new id ({n.old}'s stays archived with "
+            f"{n.old}; remove the line to silence this)",
+        }.get(n.reason, f"{n.new} was in the plan before and came back with its own history")
         lines.append(
             f"warning: {at(n.new)}: {n.new} says formerly: {n.old!r}, but nothing was carried "
             f"over: {why}"

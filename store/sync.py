@@ -421,8 +421,6 @@ class _Sync:
             for r in self.revision_rows
             if r["entity"] in (ACTIONS.name, MILESTONES.name) and r["kind"] == "restored"
         ]
-        if not made and not back:
-            return
         self.result.renumbered, self.result.not_carried = carry_formerly(
             self.session, self.plan, created=made, restored=back, now=self.now, day=self.day
         )

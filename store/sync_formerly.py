@@ -43,7 +43,8 @@ class Carried:
 @dataclass(frozen=True, slots=True)
 class NotCarried:
     """``new`` says ``formerly: old`` but takes nothing over; ``reason``: "unknown" (the store
-    never had ``old`` as that kind of item) or "restored" (``new`` had a history of its own)."""
+    never had ``old`` as that kind of item), "restored" (``new`` had a history of its own) or
+    "exists" (``new`` was synced before the line was written: its history started then)."""
 
     old: str
     new: str
@@ -78,7 +79,11 @@ def carry_formerly(
             skipped.append(NotCarried(old, new, "restored"))
             continue
         if (entity, new) not in made:
-            continue  # carried when it was created (or never: said then)
+            # Carried when it was created (or said then why not); a line written after the
+            # new id was first synced carries nothing, and is said rather than ignored.
+            if not _took_over(session, programme, old, new):
+                skipped.append(NotCarried(old, new, "exists"))
+            continue
         model: Any = ActionRow if entity == "action" else MilestoneRow
         known = session.execute(
             sa.select(model.id).where(model.programme_id == programme, model.code == old)
@@ -174,6 +179,17 @@ def _copy_events(session: Session, programme: str, old: str, new: str) -> int:
             ],
         )
     return len(rows)
+
+
+def _took_over(session: Session, programme: str, old: str, new: str) -> bool:
+    """Whether ``new`` took over ``old``'s history (its renumbering record is there)."""
+    e: Any = EventRow
+    payloads = session.scalars(
+        sa.select(e.payload).where(
+            e.programme_id == programme, e.item_code == new, e.name == RENUMBERED_EVENT
+        )
+    )
+    return any(isinstance(p, dict) and p.get("from") == old for p in payloads)
 
 
 def _copied_key(key: str, new: str) -> str:

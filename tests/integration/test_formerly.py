@@ -216,6 +216,32 @@ def test_without_formerly_the_warning_still_says_how_to_keep_the_history(app: Ap
     assert _rows(app, "SELECT id FROM events WHERE name = 'regie.item.renumbered'") == []
 
 
+def test_a_formerly_written_after_the_new_id_was_synced_is_said(app: App) -> None:
+    """review12 3: the office syncs the renumbering first, then writes formerly: nothing can be
+    carried any more (the new id has a history of its own), and the sync says so at the line
+    instead of nothing; a formerly that did carry stays quiet on later syncs."""
+    queue_and_send(app, FIRST_DAY)
+    _edit(app, *WITHOUT_FORMERLY)
+    _sync(app)
+    path = _edit(app, *(WITHOUT_FORMERLY[1], WITH_FORMERLY[1]))
+    line = _line_of(path, '          - id: "1.1.3"')
+    said = [w for w in _sync(app) if "formerly" in w]
+    assert said == [
+        f"warning: {path}:{line}:13: 1.1.3 says formerly: '1.1.1', but nothing was carried over: "
+        "1.1.3 was in the database before this sync, and history is carried only by the sync "
+        "that first creates the new id (1.1.1's stays archived with 1.1.1; remove the line to "
+        "silence this)"
+    ]
+    assert _history(app, "1.1.3") == []
+
+
+def test_a_carried_formerly_is_quiet_on_later_syncs(app: App) -> None:
+    queue_and_send(app, FIRST_DAY)
+    _edit(app, *WITH_FORMERLY)
+    assert any("takes over" in w for w in _sync(app))
+    assert not [w for w in _sync(app) if "formerly" in w]
+
+
 def test_a_formerly_the_database_never_had_is_said(app: App) -> None:
     queue_and_send(app, FIRST_DAY)
     path = _edit(
