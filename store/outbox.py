@@ -559,13 +559,7 @@ def asked_in_round(session: Session, programme_id: str, recipient: str, day: dat
         o.created_on == day,
         o.status.in_(ROUND_ASKING),
     )
-    asked: set[str] = set()
-    for payload in session.scalars(query):
-        items = payload.get("items") if isinstance(payload, dict) else None
-        for item in items if isinstance(items, list) else ():
-            if isinstance(item, dict) and item.get("id"):
-                asked.add(str(item["id"]))
-    return asked
+    return {code for payload in session.scalars(query) for code in _item_ids(payload)}
 
 
 def sent_digest_items(session: Session, programme_id: str, day: date) -> dict[str, set[str]]:
@@ -581,11 +575,19 @@ def sent_digest_items(session: Session, programme_id: str, day: date) -> dict[st
     )
     asked: dict[str, set[str]] = {}
     for recipient, payload in session.execute(query):
-        items = payload.get("items") if isinstance(payload, dict) else None
-        for item in items if isinstance(items, list) else ():
-            if isinstance(item, dict) and item.get("id"):
-                asked.setdefault(recipient, set()).add(str(item["id"]))
+        if codes := _item_ids(payload):
+            asked.setdefault(recipient, set()).update(codes)
     return asked
+
+
+def _item_ids(payload: object) -> set[str]:
+    """The item ids a digest's or round message's payload lists (its ``items``)."""
+    items = payload.get("items") if isinstance(payload, dict) else None
+    return {
+        str(item["id"])
+        for item in (items if isinstance(items, list) else ())
+        if isinstance(item, dict) and item.get("id")
+    }
 
 
 def message(session: Session, programme_id: str, key: str) -> OutboxRecord | None:
