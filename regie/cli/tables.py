@@ -220,9 +220,17 @@ def outbox_table(rows: list[Any], zone: str) -> Table:
             r.status,
             str(r.attempts),
             r.subject,
-            "; ".join(part for part in (reason, *_tried_before(r)) if part),
+            "; ".join(part for part in (reason, *_tried_before(r), _pruned(r, zone)) if part),
         )
     return table
+
+
+def _pruned(row: Any, zone: str) -> str:
+    """A pruned message's empty subject and recipient name explained (`regie outbox prune`)."""
+    from governance.clock import local_date
+
+    when = getattr(row, "pruned_at", None)
+    return f"pruned on {local_date(when, zone).isoformat()}" if when else ""
 
 
 def _tried_before(row: Any) -> list[str]:

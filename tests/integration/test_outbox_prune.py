@@ -196,6 +196,8 @@ def test_outbox_prune_on_the_command_line(
     # review11 6: a script tells a pruned message from one with an empty subject.
     assert {m["pruned_at"] for m in listed} == {None}
     assert all(isinstance(m["pruned_at"], str) for m in pruned)
+    table = regie("outbox", env=env)  # the human table says why subject and name are empty
+    assert table.code == 0 and table.out.count("pruned on ") == len(pruned), table.out
     events = json.loads(regie("events", "--format", "json", env=env).out)
     (event,) = [e for e in events if e["name"] == "regie.outbox.pruned"]
     assert event["payload"]["count"] == len(listed) and event["payload"]["by"] == "a.avg"
