@@ -240,3 +240,46 @@ def meeting_days_off(
                         )
                     )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChanges:
+    """How a body's meeting days changed since they were last seen (:func:`schedule_changes`).
+
+    ``moved``: (old day, new day) of meetings still ahead that moved to a day still ahead;
+    ``moved_past``: (old, new) of ones moved to ``as_of`` or before (held, or recorded after
+    the fact: nobody is told); ``cancelled``: days still ahead that left with no new day;
+    ``added``/``gone``: every day that joined or left the schedule (what is remembered next)."""
+
+    moved: tuple[tuple[date, date], ...] = ()
+    moved_past: tuple[tuple[date, date], ...] = ()
+    cancelled: tuple[date, ...] = ()
+    added: tuple[date, ...] = ()
+    gone: tuple[date, ...] = ()
+
+
+def schedule_changes(
+    remembered: Iterable[date], current: Iterable[date], as_of: date
+) -> ScheduleChanges:
+    """Compare a body's meeting days as last seen with its schedule now, as of ``as_of``.
+
+    A day that left the schedule is paired with a day that joined it, in date order (the first
+    gone with the first new one still ahead, then with the days on or before ``as_of``): the
+    meeting moved. A day that left with none to pair is cancelled. Days on or before ``as_of``
+    that left (a held meeting taken out of the plan) are neither: they happened or not, and
+    telling the members now helps nobody. A new day with none gone is a meeting added."""
+    before, now = set(remembered), set(current)
+    gone = sorted(before - now)
+    added = sorted(now - before)
+    ahead = [d for d in gone if d > as_of]
+    new_ahead = [d for d in added if d > as_of]
+    moved = tuple(zip(ahead, new_ahead, strict=False))
+    rest = ahead[len(moved) :]
+    moved_past = tuple(zip(rest, [d for d in added if d <= as_of], strict=False))
+    return ScheduleChanges(
+        moved=moved,
+        moved_past=moved_past,
+        cancelled=tuple(rest[len(moved_past) :]),
+        added=tuple(added),
+        gone=tuple(gone),
+    )

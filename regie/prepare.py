@@ -40,6 +40,10 @@ class PrepareReport:
     #: Meetings ("body meeting") that passed with no agenda pack queued for them, though the
     #: daily run was there before their pack day: the latest per body.
     missed: list[str] = field(default_factory=list)
+    #: Meetings that moved or were cancelled since the last run ("body OLD moved to NEW") and
+    #: the notices to the pack's recipients queued for them (:mod:`regie.meeting_notices`).
+    changed: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     dry_run: bool = False  # nothing recorded: rounds and packs say what would be
 
     def summary(self) -> dict[str, Any]:
@@ -51,6 +55,8 @@ class PrepareReport:
             "packs": self.packs,
             "skipped": self.skipped,
             "missed": self.missed,
+            "changed": self.changed,
+            "notices": self.notices,
         }
 
 
@@ -69,21 +75,29 @@ def body_contacts(plan: Plan, body: GovernanceBody) -> list[Contact]:
 def prepare_meetings(
     app: App, as_of: date, *, plan: Plan | None = None, dry_run: bool = False
 ) -> PrepareReport:
-    """Start the status rounds and queue the agenda packs due as of ``as_of``. ``dry_run``:
+    """Tell the pack's recipients of meetings moved or cancelled since the last run, start the
+    status rounds and queue the agenda packs due as of ``as_of``. ``dry_run``:
     record, archive and queue nothing; the report says what would be started and queued."""
     from governance.workdays import WorkCalendar
     from regie.cycle import ensure_not_future
+    from regie.meeting_notices import notify_changed_meetings
     from regie.reports import meetings
 
     plan = plan or app.load_plan()
     ensure_not_future(app, plan, as_of)  # a day to come would archive and send its packs early
     calendar = WorkCalendar.for_plan(plan)
     report = PrepareReport(as_of, dry_run=dry_run)
+    # First: a meeting that moved is told to the members before its new round or pack.
+    schedules = {body.id: meetings(app, body.id, plan=plan) for body in plan.governance}
+    told = notify_changed_meetings(
+        app, plan, as_of, body_contacts, schedules=schedules, dry_run=dry_run
+    )
+    report.changed, report.notices = told.changes, told.keys
     for body in plan.governance:
         schedule = body.meetings
         request_days = schedule.request_days if schedule else 10
         pack_days = schedule.pack_days if schedule else 5
-        every = meetings(app, body.id, plan=plan)
+        every = schedules[body.id]
         held = [m for m in every if m.on <= as_of]
         ahead = [m for m in every if m.on > as_of][:1]
         # Said until the next meeting's pack (whose decision list makes up for it) has gone out.

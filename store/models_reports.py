@@ -154,3 +154,21 @@ class UpdateImportRow(Base):
     update_ids: Mapped[list[int]] = mapped_column(sa.JSON)
     made_by: Mapped[str | None] = mapped_column(sa.Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingDayRow(Base):
+    """A governance body's meeting day as the meeting preparation last saw it (migration 0034):
+    the memory that tells a meeting that moved or left the schedule from one that was never
+    there, so its members are told once per real move (:mod:`regie.meeting_notices`). A day
+    that left the schedule keeps its row with ``gone_on``; one that comes back gets a new row,
+    whose id the notices' keys carry."""
+
+    __tablename__ = "meeting_days"
+    __table_args__ = (sa.Index("ix_meeting_days_body", "programme_id", "body_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    body_code: Mapped[str] = mapped_column(CODE)
+    meets_on: Mapped[date] = mapped_column(sa.Date)
+    seen_on: Mapped[date] = mapped_column(sa.Date)  # the run's day that first saw it
+    gone_on: Mapped[date | None] = mapped_column(sa.Date)  # the run's day that saw it gone

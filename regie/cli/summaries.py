@@ -114,9 +114,16 @@ def print_meetings(meetings: dict[str, Any]) -> None:
             f"  meeting {which} passed without an agenda pack (none was queued before it); "
             "its decisions go on the next pack's decision list"
         )
+    # A meeting moved or cancelled: one line each, with the notices to its pack's recipients.
+    told = Counter(":".join(k.split(":")[1:3]) for k in meetings.get("notices", ()))
+    for change in meetings.get("changed", ()):
+        body, old = change.split()[:2]
+        n = told.get(f"{body}:{old}", 0)
+        notices = f"{n} notice{'' if n == 1 else 's'} {'to queue' if dry else 'queued'}"
+        typer.echo(f"  meeting {change}{'' if change.endswith('told') else f' ({notices})'}")
     skipped = [s for s in meetings.get("skipped", ()) if s.split(":")[0] not in missed]
     if not (meetings["rounds"] or meetings["packs"] or skipped or progress):
-        if not missed:
+        if not (missed or meetings.get("changed")):
             typer.echo(
                 "  meetings: nothing due (no status round to start or chase, no agenda pack)"
             )

@@ -45,6 +45,7 @@ TABLES_0019 = {"plan_texts", "update_imports"}
 TABLES_0024 = {"mail_bounces"}
 TABLES_0025 = {"report_approvals"}
 TABLES_0027 = {"outbox_digest_items"}
+TABLES_0034 = {"meeting_days"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -167,6 +168,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0024
         - TABLES_0025
         - TABLES_0027
+        - TABLES_0034
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
