@@ -140,6 +140,8 @@ class Problem(StrEnum):
     CORRECTS_NOT_LATEST = "corrects_not_latest"
     CORRECTS_LATER = "corrects_later"
     CORRECTS_DECISION = "corrects_decision"
+    # At risk on an overdue item (the forms' "loopt vast") without a word of what is stuck.
+    BLOCKED_NOTE_MISSING = "blocked_note_missing"
 
 
 class FieldProblem(NamedTuple):
@@ -212,6 +214,36 @@ def answer_problems(
     elif answer.note is not None and (problem := note_character_problem(answer.note)):
         problems.append(problem)
     return problems
+
+
+def overdue_without_date(item: Deadline, latest: StatusUpdate | None, as_of: date) -> bool:
+    """Whether ``item`` is past its deadline on ``as_of``, not finished and without a new date
+    still ahead in its latest answer: the answer form then asks the new date first and Slack
+    offers *Nieuwe datum… / Loopt vast…* (their one rule)."""
+    if latest is not None and latest.status in (UpdateStatus.DONE, UpdateStatus.CANCELLED):
+        return False
+    if latest is not None and latest.forecast is not None and latest.forecast >= as_of:
+        return False  # a new date given that still lies ahead (verschoven)
+    due = item.period.end if item.period is not None else None
+    return due is not None and due < as_of
+
+
+def blocked_note_problem(
+    item: Deadline, latest: StatusUpdate | None, status: str, note: str | None, as_of: date
+) -> FieldProblem | None:
+    """An owner's *Risico* on an overdue item is "it is stuck" (the form's "loopt vast of hulp
+    nodig", Slack's *Loopt vast…*), with or without a date: the office and the steering body
+    read a red flag, so it needs a note saying what is stuck or what help is needed. The
+    owners' channels apply it; the office records what it was told (walk32c 5)."""
+    if status != UpdateStatus.AT_RISK or (note or "").strip():
+        return None
+    if not overdue_without_date(item, latest, as_of):
+        return None
+    return FieldProblem(
+        "note",
+        Problem.BLOCKED_NOTE_MISSING,
+        "at risk on an overdue item: say what is stuck or what help is needed",
+    )
 
 
 def note_character_problem(note: str) -> FieldProblem | None:

@@ -202,8 +202,10 @@ def standing_check(plan: Plan, who: Answerer, status: str, confirmed: bool) -> W
     """Checks, inside the answer's transaction (under the answers' write lock, so no other
     answer or cancellation slips in between), that the update just stored does not overturn
     what the item's previous update says (:func:`governance.answers.standing_refusal`): a
-    stale form or a replayed POST cannot get around the form's own check."""
-    from governance.answers import standing_refusal
+    stale form or a replayed POST cannot get around the form's own check. Also that *Risico*
+    on an item that update leaves overdue says what is stuck
+    (:func:`governance.answers.blocked_note_problem`): a field problem, nothing recorded."""
+    from governance.answers import blocked_note_problem, find_item, standing_refusal
 
     def check(session: Session, stored: StatusUpdate) -> None:
         from store import Repository
@@ -216,6 +218,13 @@ def standing_check(plan: Plan, who: Answerer, status: str, confirmed: bool) -> W
         refusal = standing_refusal(plan, who, before[-1] if before else None, status, confirmed)
         if refusal is not None:
             raise AnswerRefused(refusal, f"{stored.item_id}: {refusal.value.replace('_', ' ')}")
+        item = find_item(plan, stored.item_id)
+        latest = before[-1] if before else None
+        problem = item and blocked_note_problem(
+            item, latest, stored.status, stored.comment, stored.reported_on
+        )
+        if problem:
+            raise AnswerRefused(Refusal.INVALID, problems=[problem])
 
     return check
 

@@ -187,6 +187,10 @@ def handle_interaction(
             return _removed(app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard)
         # "Wijzigen" (under an answered item) starts from the answer it corrects.
         editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
+        if choice == "at_risk" and _overdue_now(app, plan, item_id, as_of):
+            # "Risico" from a message sent before the deadline passed: on an overdue item it is
+            # "Loopt vast…", which says what is stuck (governance.answers.blocked_note_problem).
+            choice = BLOCKED
         opens_modal = choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS
         # A modal must open within the trigger's 3 s: no live users.info before it (a presser
         # Regie cannot name yet is checked at the submission, by _answer).
@@ -283,6 +287,14 @@ def _update_modal(
                 plan, item_id, kind, channel, ts, as_of, latest, start_from=start_from
             )
     return modal(plan, item_id, channel, ts, latest, start_from=start_from)
+
+
+def _overdue_now(app: App, plan: Plan, item_id: str, as_of: date) -> bool:
+    """Whether the item is overdue as the answer form and the overdue modal judge it."""
+    from governance.answers import overdue_without_date
+
+    item = find_item(plan, item_id)
+    return item is not None and overdue_without_date(item, _latest(app, plan, item_id), as_of)
 
 
 def _due_of(plan: Plan, item_id: str) -> date | None:

@@ -176,6 +176,14 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
             errors["forecast"] = form_words(
                 "field_problem", label=forecast_label, problem=date_text(problem, max_years)
             )
+    # "Risico" on an overdue item is "loopt vast": it says what (the rule the answer is stored
+    # under, checked here too so the form shows it beside any date error).
+    if view is not None and overdue and "note" not in errors:
+        from governance.answers import blocked_note_problem
+
+        stuck = blocked_note_problem(view.item, view.latest, status, note, today(regie, plan))
+        if stuck:
+            errors["note"] = _field_sentence(stuck, {})
     # The day it was finished: as Slack's "Gereed…" checks it (not after today, not more
     # than new_date_max_years back). An unreadable date is None here, its error already set.
     if view is not None and status == "done":
@@ -376,15 +384,10 @@ def _typed(fields: dict[str, str], status: str) -> dict[str, str]:
 def _overdue(regie: App, plan: Plan, view: Any) -> bool:
     """Whether the link's item is past its deadline, not finished and without a new date
     still ahead (the form then asks the new date first)."""
-    from governance.answers import standing
+    from governance.answers import overdue_without_date
     from regie.services import today
 
-    state = standing(plan, view.latest)
-    due = view.item.period.end if view.item.period else None
-    now = today(regie, plan)
-    if state is not None and (state.finished or (state.forecast and state.forecast >= now)):
-        return False  # finished, or a new date given that still lies ahead (verschoven)
-    return due is not None and due < now
+    return overdue_without_date(view.item, view.latest, today(regie, plan))
 
 
 def _note_body(plan: Plan) -> str | None:

@@ -130,7 +130,12 @@ def test_a_date_is_read_as_the_form_sends_it_or_as_a_person_types_it(app: App) -
     typed = f"{later.day}-{later.month}-{later.year}"  # as the hint says: day-month-year
     done = web.post(
         f"/antwoord/{token}",
-        data={"status": "at_risk", "forecast": typed, "csrf_token": _csrf(form.text)},
+        data={
+            "status": "at_risk",
+            "forecast": typed,
+            "note": "Wacht op de aanbesteding.",  # overdue: Risico says what is stuck
+            "csrf_token": _csrf(form.text),
+        },
     )
     assert done.status_code == 200, done.text
     with app.session() as session:
@@ -192,3 +197,59 @@ def test_a_quick_link_preselects_only_what_an_overdue_item_can_be_without_a_date
     assert checked("?status=cancelled") == [] and checked("") == []
     with app.session() as session:
         assert Repository(session, "wegen-test").status_updates() == []
+
+
+def _stored(app: App) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The updates (status, note) and every event recorded for the programme."""
+    with app.session() as session:
+        repo = Repository(session, "wegen-test")
+        updates = [(u.status.value, u.comment) for u in repo.status_updates()]
+        return updates, [e.name for e in repo.events()]
+
+
+def test_stuck_on_an_overdue_item_needs_a_note_at_the_note_field(app: App) -> None:
+    """On an overdue item *Risico* is "loopt vast of hulp nodig (schrijf hieronder wat er
+    nodig is)": without a note it is refused at *Toelichting*, as Slack's *Loopt vast…* is,
+    and nothing is stored (no update, no event); with a note it is stored (walk32c 5)."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = TestClient(create_app(app), raise_server_exceptions=True)
+    form = web.get(f"/antwoord/{token}")
+    assert form_words("overdue_at_risk") in form.text  # the overdue form's wording
+    before = _stored(app)
+    sent = {"status": "at_risk", "note": "  \r\n ", "csrf_token": _csrf(form.text)}
+    page = web.post(f"/antwoord/{token}", data=sent)
+    assert page.status_code == 422, page.text
+    failed = Page(page.text)
+    note = failed.by_id["note"]
+    assert note.get("aria-invalid") == "true"
+    error = " ".join(failed.text["note-fout"].split())
+    assert error == (
+        "De toelichting ontbreekt: schrijf kort wat er vastloopt of welke hulp u nodig hebt."
+    )
+    assert "note-fout" in _describedby(note)
+    assert 'href="#note"' in page.text  # the summary leads to it
+    assert "aria-invalid" not in failed.by_id["forecast"]
+    assert [r.get("value") for r in failed.radios if "checked" in r] == ["at_risk"]
+    assert _stored(app) == before
+
+    again = web.post(f"/antwoord/{token}", data={**sent, "note": "Wacht op de aanbesteding."})
+    assert again.status_code == 200, again.text
+    assert _stored(app)[0] == [*before[0], ("at_risk", "Wacht op de aanbesteding.")]
+
+
+def test_stuck_with_a_date_still_says_what_is_stuck(app: App) -> None:
+    """The overdue form's *Risico* is "loopt vast" with or without the date above it (Slack's
+    *Loopt vast…* asks a date "als u dat weet" and the note always); *Op schema* with the new
+    date (verschoven) needs no note."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = TestClient(create_app(app), raise_server_exceptions=True)
+    form = web.get(f"/antwoord/{token}")
+    later = (date.today() + timedelta(days=60)).isoformat()  # answers count for today
+    sent = {"status": "at_risk", "forecast": later, "csrf_token": _csrf(form.text)}
+    page = web.post(f"/antwoord/{token}", data=sent)
+    assert page.status_code == 422, page.text
+    assert Page(page.text).by_id["note"].get("aria-invalid") == "true"
+    assert _stored(app)[0] == []
+    moved = web.post(f"/antwoord/{token}", data={**sent, "status": "on_track"})
+    assert moved.status_code == 200, moved.text
+    assert _stored(app)[0] == [("on_track", None)]

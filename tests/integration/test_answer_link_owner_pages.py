@@ -292,7 +292,12 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
-    answer = {"status": "at_risk", "forecast": LATER, "csrf_token": csrf(form.text)}
+    answer = {
+        "status": "at_risk",
+        "forecast": LATER,
+        "note": "Wacht op de aanbesteding",
+        "csrf_token": csrf(form.text),
+    }
     done = web.post(f"/antwoord/{token}", data=answer)
     (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)
     opened = web.get(f"/antwoord/{token}")
@@ -341,7 +346,12 @@ def test_a_late_answers_wijzigen_ends_with_the_link_it_was_answered_through(
     with monkeypatch.context() as m:
         m.setattr("governance.clock.utcnow", lambda: start + timedelta(days=12))
         form = web.get(f"/antwoord/{token}")
-        answer = {"status": "at_risk", "forecast": LATER, "csrf_token": csrf(form.text)}
+        answer = {
+            "status": "at_risk",
+            "forecast": LATER,
+            "note": "Wacht op de aanbesteding",
+            "csrf_token": csrf(form.text),
+        }
         done = web.post(f"/antwoord/{token}", data=answer)
         assert done.status_code == 200, done.text
         (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)

@@ -1,6 +1,7 @@
 """The answer link of an overdue item in headless Chromium against the real `regie serve`:
 the new date is the form's first question, the statuses say what they mean for an overdue
-item, and a date years ahead is an error at its field before anything is stored."""
+item, and a date years ahead or a *Risico* without a note is an error at its field before
+anything is stored."""
 
 from __future__ import annotations
 
@@ -47,6 +48,15 @@ def test_an_overdue_items_form_asks_the_new_date_first(page: Page, tmp_path: Pat
         labels = [" ".join(p.inner_text().split()) for p in parents]
         assert labels[0] == "Op schema, met de nieuwe datum hierboven"
         assert labels[1].startswith("Risico: loopt vast of hulp nodig")
+        assert axe_violations(page) == []
+
+        # Risico here is "loopt vast": without a word of what is stuck, an error at the note
+        # (walk32c 5), nothing stored.
+        page.get_by_label("Risico: loopt vast").check()
+        page.get_by_role("button", name="Versturen").click()
+        assert "wat er vastloopt" in page.locator("#note-fout").inner_text()
+        assert page.locator("#note").get_attribute("aria-invalid") == "true"
+        assert forecasts(server.env) == []
         assert axe_violations(page) == []
 
         too_far = date.today() + timedelta(days=3 * 366)  # answers count for today

@@ -41,7 +41,12 @@ def test_answer_pages_show_the_short_title_and_the_full_title_once(
     web = TestClient(create_app(app), raise_server_exceptions=True)
     form = web.get(f"/antwoord/{token}")
     done = web.post(
-        f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": _csrf(form.text)}
+        f"/antwoord/{token}",
+        data={
+            "status": "at_risk",
+            "note": "Wacht op de aanbesteding",
+            "csrf_token": _csrf(form.text),
+        },
     )
     used = web.get(f"/antwoord/{token}")
     unknown = web.get(f"/antwoord/{'A' * 22}.{'B' * 22}")

@@ -192,7 +192,12 @@ def test_a_refused_post_shows_back_what_was_typed_and_whom_to_mail(app: App) -> 
     tab_a = web.get(f"/antwoord/{token}")
     tab_b = web.get(f"/antwoord/{token}")
     first = web.post(
-        f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": csrf(tab_a.text)}
+        f"/antwoord/{token}",
+        data={
+            "status": "at_risk",
+            "note": "Wacht op de aanbesteding",
+            "csrf_token": csrf(tab_a.text),
+        },
     )
     assert first.status_code == 200
     note = "Lange uitleg over de vertraging bij de aanbesteding"
@@ -274,7 +279,8 @@ def test_a_correction_link_is_bound_signed_and_expires(app: App) -> None:
     plan = app.load_plan()
     view = check_link(app, plan, token, datetime.now(UTC))
     now = datetime.now(UTC)
-    recorded = answer_by_link(app, plan, token, view.csrf, AnswerInput(item, "at_risk"),
+    stuck = AnswerInput(item, "at_risk", note="Wacht")  # overdue: Risico says what is stuck
+    recorded = answer_by_link(app, plan, token, view.csrf, stuck,
                               now=now, as_of=today(), checked=view)  # fmt: skip
     correction = str(recorded.extra["correction"])
     assert check_link(app, plan, correction, now).correction
@@ -295,7 +301,8 @@ def test_a_newer_reminder_replaces_the_correction_link(app: App) -> None:
     plan = app.load_plan()
     now = datetime.now(UTC)
     view = check_link(app, plan, token, now)
-    recorded = answer_by_link(app, plan, token, view.csrf, AnswerInput(item, "at_risk"),
+    stuck = AnswerInput(item, "at_risk", note="Wacht")  # overdue: Risico says what is stuck
+    recorded = answer_by_link(app, plan, token, view.csrf, stuck,
                               now=now, as_of=today(), checked=view)  # fmt: skip
     queue_and_send(app, FIRST_DAY + timedelta(days=14))  # the next prompt for the item
     with pytest.raises(LinkRefused) as replaced:
@@ -309,7 +316,7 @@ def test_an_overdue_item_at_risk_without_a_date_is_recorded_honestly(app: App) -
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
-    done = web.post(f"/antwoord/{token}", data={"status": "at_risk",
+    done = web.post(f"/antwoord/{token}", data={"status": "at_risk", "note": "Wacht op de markt",
                                                 "csrf_token": csrf(form.text)})  # fmt: skip
     shown = text(done.text)
     assert "Risico, maar zonder nieuwe datum: in het overzicht blijft dit punt ‘te laat’" in shown
@@ -382,7 +389,12 @@ def test_the_owner_pages_name_the_organisation_as_the_mails_do(
     form = web.get(f"/antwoord/{token}")
     done = web.post(
         f"/antwoord/{token}",
-        data={"status": "at_risk", "forecast": LATER, "csrf_token": csrf(form.text)},
+        data={
+            "status": "at_risk",
+            "forecast": LATER,
+            "note": "Wacht op de aanbesteding",
+            "csrf_token": csrf(form.text),
+        },
     )
     assert done.status_code == 200
     (correction,) = re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', done.text)

@@ -144,7 +144,14 @@ def test_new_links_after_the_restore_never_take_an_old_links_answer(
     assert _updates(after) == []
     page = web.get(f"/antwoord/{new}")
     assert page.status_code == 200
-    done = web.post(f"/antwoord/{new}", data={"status": "at_risk", "csrf_token": _csrf(page.text)})
+    done = web.post(
+        f"/antwoord/{new}",
+        data={
+            "status": "at_risk",
+            "note": "Wacht op de aanbesteding",
+            "csrf_token": _csrf(page.text),
+        },
+    )
     assert done.status_code == 200, done.text
     assert _updates(after) == [("1.1.1", "at_risk", "anna", "email")]
 

@@ -84,7 +84,7 @@ def test_the_deputy_s_copy_explains_itself_and_its_link_records_the_deputy(app: 
         plan,
         links[0][1],
         view.csrf,
-        AnswerInput("1.1.1", "at_risk", forecast=date(2025, 10, 1)),
+        AnswerInput("1.1.1", "at_risk", forecast=date(2025, 10, 1), note="Wacht"),
         now=datetime.now(UTC),
         as_of=DAY,
         checked=view,

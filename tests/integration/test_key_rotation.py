@@ -87,7 +87,8 @@ def test_a_link_signed_with_the_old_key_works_while_it_is_the_previous_key(app: 
 
     # The form opened before the rotation is still accepted.
     done = client(rotated).post(
-        f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": old_form}
+        f"/antwoord/{token}",
+        data={"status": "at_risk", "note": "Wacht op de aanbesteding", "csrf_token": old_form},
     )
     assert done.status_code == 200, done.text
     with app.session() as session:
@@ -126,7 +127,7 @@ def test_a_message_queued_before_the_rotation_is_sent_signed_with_the_new_key(
     # A link answered under the new key gets a correction link signed with it only.
     view = check_link(rotated, plan, tokens[0], now)
     recorded = answer_by_link(rotated, plan, tokens[0], view.csrf,
-                              AnswerInput(view.item.item_id, "at_risk"), now=now,
+                              AnswerInput(view.item.item_id, "at_risk", note="Wacht"), now=now,
                               as_of=date.today(), checked=view)  # fmt: skip
     assert signed_with(app, str(recorded.extra["correction"])) == {"new"}
 

@@ -42,7 +42,10 @@ def used_link(app: App) -> tuple[TestClient, str, str]:
     web = TestClient(create_app(app))
     form_token = csrf_token(TEST_SECRET_KEY, token.partition(".")[0])
     assert f'value="{form_token}"' in web.get(f"/antwoord/{token}").text
-    done = web.post(f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": form_token})
+    done = web.post(
+        f"/antwoord/{token}",
+        data={"status": "at_risk", "note": "Wacht op de aanbesteding", "csrf_token": form_token},
+    )
     assert done.status_code == 200, done.text
     assert refusals(app) == []
     return web, token, form_token

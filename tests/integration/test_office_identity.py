@@ -120,7 +120,10 @@ def test_the_answer_pages_name_the_plans_office(tmp_path: Path, migrated_url: st
     assert form.status_code == 200
     assert "Uw toelichting komt bij het programmasecretariaat" in form.text
     (csrf,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-    done = web.post(f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": csrf})
+    done = web.post(
+        f"/antwoord/{token}",
+        data={"status": "at_risk", "note": "Wacht op de aanbesteding", "csrf_token": csrf},
+    )
     assert done.status_code == 200, done.text
     assert "Het programmasecretariaat ziet uw antwoord" in done.text
     used = web.get(f"/antwoord/{token}")

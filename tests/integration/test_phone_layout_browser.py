@@ -119,6 +119,7 @@ def test_the_answer_pages_on_a_phone_in_an_english_browser(
             assert page.locator(".site-name").inner_text() == "Fietsroutes"
             save_artifact(page, "answer-form-375px-en.png")
             page.get_by_label("Risico").check()  # overdue: "Op schema" needs the new date
+            page.get_by_label("Toelichting").fill("Wacht op de provincie")  # Risico: what
             page.get_by_role("button", name="Versturen").click()
             assert page.get_by_role(
                 "heading", name="Dank u, uw antwoord is opgeslagen"

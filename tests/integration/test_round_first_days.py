@@ -66,16 +66,19 @@ def test_a_digest_and_a_round_request_of_one_day_both_answer(app: App) -> None:
     form = web.get(f"/antwoord/{digest_link}")
     assert form.status_code == 200
     assert web.get(f"/antwoord/{request['1.1.1']}").status_code == 200
-    done = web.post(f"/antwoord/{digest_link}",
-                    data={"status": "at_risk", "csrf_token": csrf(form.text)})  # fmt: skip
+    stuck = {"status": "at_risk", "note": "Wacht op de aanbesteding", "csrf_token": csrf(form.text)}
+    done = web.post(f"/antwoord/{digest_link}", data=stuck)
     assert done.status_code == 200 and updates(app) == 1
-    again = web.post(f"/antwoord/{digest_link}",
-                     data={"status": "at_risk", "csrf_token": csrf(form.text)})  # fmt: skip
+    again = web.post(f"/antwoord/{digest_link}", data=stuck)
     assert again.status_code == 409 and updates(app) == 1  # once per link, as before
     # The round's link for the same item still answers (its form shows the answer just given).
     other = web.get(f"/antwoord/{request['1.1.1']}")
     assert other.status_code == 200
-    answered = {"status": "at_risk", "csrf_token": csrf(other.text)}
+    answered = {
+        "status": "at_risk",
+        "note": "Wacht op de aanbesteding",
+        "csrf_token": csrf(other.text),
+    }
     assert web.post(f"/antwoord/{request['1.1.1']}", data=answered).status_code == 200
     assert updates(app) == 2
     # The round's one chase (12 June, the last working day before 13 June) leaves the

@@ -53,7 +53,12 @@ def test_every_kind_of_response_carries_the_security_headers(
     form = web.get(f"/antwoord/{token}")
     bad = web.post(f"/antwoord/{token}", data={"status": "nope", "csrf_token": _csrf(form.text)})
     done = web.post(
-        f"/antwoord/{token}", data={"status": "at_risk", "csrf_token": _csrf(form.text)}
+        f"/antwoord/{token}",
+        data={
+            "status": "at_risk",
+            "note": "Wacht op de aanbesteding",
+            "csrf_token": _csrf(form.text),
+        },
     )
     used = web.get(f"/antwoord/{token}")
     unknown = web.get(f"/antwoord/{'A' * 22}.{'B' * 22}")

@@ -130,3 +130,26 @@ def test_the_modal_is_opened_with_the_real_request_shape(app: App, slack: FakeSl
     assert refused.value.response["error"] == "invalid_arguments"
     assert len(refused.value.response["response_metadata"]["messages"]) == 2
     assert json.loads(view["private_metadata"])["kind"] == "new_date"
+
+
+def test_risico_on_an_overdue_item_asks_what_is_stuck(
+    app: App, web: TestClient, slack: FakeSlack
+) -> None:
+    """One rule for every channel (walk32c 5): *Risico* on an overdue item says what is stuck.
+    An old message's "Risico" (sent before the deadline passed) opens *Loopt vast…*, and an
+    "Update geven" modal opened then and sent now is refused at its note, nothing stored."""
+    from regie.slack_answers import handle_interaction
+    from tests.integration.slack_requests import submission
+
+    view = press(web, slack, "at_risk")
+    assert view["title"]["text"] == "Loopt vast"
+    assert next(b for b in view["blocks"] if b.get("block_id") == "note")["optional"] is False
+    assert stored(app) == []
+    plan = app.load_plan()
+    reply = handle_interaction(app, plan, submission("U0ANNA", "1.1.1", "at_risk"), today(app))
+    assert reply.body is not None and list(reply.body["errors"]) == ["note"]
+    assert "wat er vastloopt" in reply.body["errors"]["note"]
+    assert stored(app) == []
+    said = submission("U0ANNA", "1.1.1", "at_risk", note="Vergunning ligt stil")
+    assert handle_interaction(app, plan, said, today(app)).stored
+    assert [s[:2] for s in stored(app)] == [("1.1.1", "at_risk")]
