@@ -97,6 +97,7 @@ def forget(
     blank: dict[str, str | None] = {v: "" for v in values}
     blank.update({v.lower(): "" for v in values if "@" in v})
     in_events = {**blank, code: pseudonym}
+    addresses = [*values, *(v.lower() for v in values if "@" in v)]
 
     c = ContactRow
     done.counts["contacts"] = count_rows(
@@ -151,9 +152,9 @@ def forget(
             session.execute(sa.update(e).where(e.id == eid).values(payload=new))
             done.counts["events"] += 1
     for row in session.execute(
-        sa.select(o.id, o.key, o.kind, o.status, o.created_on, o.payload, o.subject).where(
-            o.programme_id == programme_id, o.recipient == code
-        )
+        sa.select(
+            o.id, o.key, o.kind, o.status, o.created_on, o.payload, o.subject, o.last_error
+        ).where(o.programme_id == programme_id, o.recipient == code)
     ).all():
         done.outbox_keys.append(row.key)
         payload = {k: v for k, v in row.payload.items() if k not in ("render", "channel")}
@@ -171,6 +172,9 @@ def forget(
         if row.status in UNSENT:
             update.update(status="suppressed", next_attempt_at=None, last_error=reason)
             done.counts["outbox_suppressed"] += 1
+        elif row.last_error and row.status != "sent":  # a sent row keeps none (and is guarded)
+            # A dead message's server reply can quote the address ("550 <x@y.org> unknown").
+            update["last_error"] = replace_in(row.last_error, addresses, pseudonym)
         session.execute(sa.update(o).where(o.id == row.id).values(**update))
         if row.kind == digest_items.DIGEST_KIND:  # the entries stored beside it follow
             digest_items.replace(session, row.id, update["payload"])

@@ -61,6 +61,22 @@ def _history(app: App) -> None:
     deadline_check(app, date(2015, 10, 8))  # queued, not sent
     with app.engine.begin() as conn:
         pid = app.programme_id()
+        # A message given up on, the mail server's reply quoting the address.
+        dead = conn.execute(
+            sa.text("SELECT min(id) FROM outbox WHERE recipient = :c AND status = 'sent'"),
+            {"c": WHO},
+        ).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO outbox (programme_id, key, kind, recipient, recipient_name, email, "
+                "subject, body_text, payload, created_on, status, attempts, last_error, "
+                "created_at) SELECT programme_id, 'dead-one', 'round_request', recipient, "
+                "recipient_name, "
+                "email, subject, body_text, payload, created_on, 'dead', 5, :e, created_at "
+                "FROM outbox WHERE id = :id"
+            ),
+            {"e": f"550 5.1.1 <{EMAIL}>: Recipient address rejected", "id": dead},
+        )
         conn.execute(
             sa.text(
                 "INSERT INTO slack_users (programme_id, slack_user_id, contact_code, email, "
@@ -204,7 +220,10 @@ def test_forget_changes_exactly_what_it_says(tmp_path: Path, migrated_url: str) 
     # Keys unchanged; unsent messages suppressed; bodies a placeholder.
     theirs = [m for m in after["outbox"].values() if m["recipient"] == WHO]
     assert theirs and all(pseudonym in m["body_text"] for m in theirs)
-    assert {m["status"] for m in theirs} <= {"sent", "suppressed"}
+    assert {m["status"] for m in theirs} <= {"sent", "suppressed", "dead"}
+    # A dead message's server reply keeps its gist, not the address.
+    [dead] = [m for m in theirs if m["key"] == "dead-one"]
+    assert dead["last_error"] == f"550 5.1.1 <{pseudonym}>: Recipient address rejected"
     assert [e for e in after["events"].values() if e["name"] == "regie.contact.forgotten"]
     [erasure] = after["erasures"].values()
     assert erasure["pseudonym"] == pseudonym and not erasure["in_progress"]
@@ -271,7 +290,7 @@ def test_send_and_cycle_work_after_a_forget_and_the_page_shows_the_pseudonym(
         statuses = conn.execute(
             sa.text("SELECT DISTINCT status FROM outbox WHERE recipient = :c"), {"c": WHO}
         ).scalars()
-        assert set(statuses) <= {"sent", "suppressed"}
+        assert set(statuses) <= {"sent", "suppressed", "dead"}  # dead: given up before
 
     settings = load_settings(
         {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
