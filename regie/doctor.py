@@ -270,7 +270,11 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
     if examples:  # an example plan's made-up dates: packs and rounds would follow them
         detail += ("; meeting dates still marked 'example: true' (an example plan's, not "
                    f"yours): {', '.join(examples)}")  # fmt: skip
-    if unreached or examples:
+    empty = [b.id for b in plan.governance if not b.members and b.members_location is not None]
+    if empty:  # `members: []` reads like members left out (walk32a 10; `plan validate` says how)
+        detail += (f"; governance bodies with 'members: []' (rounds ask every owner, the pack "
+                   f"goes to the office only): {', '.join(empty)}")  # fmt: skip
+    if unreached or examples or empty:
         return Check("plan", WARNING, detail), plan
     return Check("plan", OK, detail), plan
 

@@ -650,3 +650,24 @@ def test_a_progress_report_approved_implicitly_is_a_warning(ready: dict[str, str
         "(voortgangsrapportage since 2017-01-10): a text-only decision about the action taken "
         "since approves none"
     )
+
+
+def test_a_body_with_members_left_empty_is_a_plan_warning(
+    tmp_path: Path, database_url: str
+) -> None:
+    """`members: []` reads like members left out: doctor says so, as `plan validate` does."""
+    plan = tmp_path / "plan.yaml"
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "toegankelijkheid.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert text.count("    members: [BZK, Logius]\n") == 1
+    plan.write_text(text.replace("    members: [BZK, Logius]\n", "    members: []\n"), "utf-8")
+    env = environment(tmp_path, database_url)
+    run_cycle_today(env)
+    code, found = doctor(env)
+    assert code == 0
+    status, detail = found["plan"]
+    assert status == "warning"
+    assert detail.endswith(
+        "governance bodies with 'members: []' (rounds ask every owner, the pack goes to the "
+        "office only): programmaraad"
+    )
