@@ -246,9 +246,10 @@ def meeting_days_off(
 class ScheduleChanges:
     """How a body's meeting days changed since they were last seen (:func:`schedule_changes`).
 
-    ``moved``: (old day, new day) of meetings still ahead that moved to a day still ahead;
-    ``moved_past``: (old, new) of ones moved to ``as_of`` or before (held, or recorded after
-    the fact: nobody is told); ``cancelled``: days still ahead that left with no new day;
+    ``moved``: (old day, new day) of meetings still ahead (``as_of`` included) that moved to a
+    day still ahead; ``moved_past``: (old, new) of ones moved to a day before ``as_of`` (held,
+    or recorded after the fact: nobody is told); ``cancelled``: days still ahead that left
+    with no new day;
     ``added``/``gone``: every day that joined or left the schedule (what is remembered next)."""
 
     moved: tuple[tuple[date, date], ...] = ()
@@ -263,23 +264,37 @@ def schedule_changes(
 ) -> ScheduleChanges:
     """Compare a body's meeting days as last seen with its schedule now, as of ``as_of``.
 
-    A day that left the schedule is paired with a day that joined it, in date order (the first
-    gone with the first new one still ahead, then with the days on or before ``as_of``): the
-    meeting moved. A day that left with none to pair is cancelled. Days on or before ``as_of``
-    that left (a held meeting taken out of the plan) are neither: they happened or not, and
-    telling the members now helps nobody. A new day with none gone is a meeting added."""
+    A meeting on ``as_of`` itself is still ahead (the morning run comes before it). A day that
+    left is paired with a day that joined, in date order, only when no meeting that stayed lies
+    between them (review13 3: cancelling March and moving May is not "March moved to May"): the
+    meeting moved. A day that left with none to pair is cancelled. Days before ``as_of`` that
+    left (a held meeting taken out of the plan) are neither: they happened or not, and telling
+    the members now helps nobody. A new day with none gone is a meeting added."""
     before, now = set(remembered), set(current)
+    kept = sorted(before & now)
     gone = sorted(before - now)
     added = sorted(now - before)
-    ahead = [d for d in gone if d > as_of]
-    new_ahead = [d for d in added if d > as_of]
-    moved = tuple(zip(ahead, new_ahead, strict=False))
-    rest = ahead[len(moved) :]
-    moved_past = tuple(zip(rest, [d for d in added if d <= as_of], strict=False))
+
+    def pair(olds: list[date], news: list[date]) -> list[tuple[date, date]]:
+        pairs, free = [], list(news)
+        for old in olds:
+            for new in free:
+                low, high = min(old, new), max(old, new)
+                if not any(low < k < high for k in kept):
+                    pairs.append((old, new))
+                    free.remove(new)
+                    break
+        return pairs
+
+    ahead = [d for d in gone if d >= as_of]
+    moved = pair(ahead, [d for d in added if d >= as_of])
+    rest = [d for d in ahead if d not in {old for old, _ in moved}]
+    moved_past = pair(rest, [d for d in added if d < as_of])
+    told = {old for old, _ in moved_past}
     return ScheduleChanges(
-        moved=moved,
-        moved_past=moved_past,
-        cancelled=tuple(rest[len(moved_past) :]),
+        moved=tuple(moved),
+        moved_past=tuple(moved_past),
+        cancelled=tuple(d for d in rest if d not in told),
         added=tuple(added),
         gone=tuple(gone),
     )

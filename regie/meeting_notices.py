@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: The outbox kind (templates ``meeting_changed.*.j2``, ``slack/meeting_changed.intro.md.j2``).
 KIND = "meeting_changed"
+#: How far ahead a moved or cancelled meeting is told (about four months: the next few meetings).
+NOTICE_HORIZON_DAYS = 120
 
 
 @dataclass
@@ -83,20 +85,33 @@ def notify_changed_meetings(
             changes = schedule_changes(remembered, by_day, as_of)
             if not (changes.added or changes.gone):
                 continue
-            for old, new in changes.moved:
+            # Only meetings of the coming months are told: a new rule, `until` or `end` can move
+            # years of meetings at once, and a mail per meeting would bury the members (review13
+            # 2); the rest is remembered, and said here.
+            near = as_of + timedelta(days=NOTICE_HORIZON_DAYS)
+            far = [(o, n) for o, n in changes.moved if min(o, n) > near]
+            moved = [(o, n) for o, n in changes.moved if min(o, n) <= near]
+            far_off = [d for d in changes.cancelled if d > near]
+            cancelled = [d for d in changes.cancelled if d <= near]
+            for old, new in moved:
                 out.changes.append(f"{body.id} {old.isoformat()} moved to {new.isoformat()}")
             for old, new in changes.moved_past:
                 out.changes.append(
-                    f"{body.id} {old.isoformat()} moved to {new.isoformat()}, on or before "
+                    f"{body.id} {old.isoformat()} moved to {new.isoformat()}, before "
                     f"{as_of.isoformat()}: nobody told"
                 )
-            for old in changes.cancelled:
+            for old in cancelled:
                 out.changes.append(f"{body.id} {old.isoformat()} cancelled")
+            if far or far_off:
+                out.changes.append(
+                    f"{body.id}: {len(far)} move(s) and {len(far_off)} cancellation(s) more than "
+                    f"{NOTICE_HORIZON_DAYS} days ahead: remembered, nobody told"
+                )
             contacts = recipients(plan, body)
             if dry_run:
                 out.keys += [
                     notice_key(body.id, old, new, "?", c.id)
-                    for old, new in (*changes.moved, *((d, None) for d in changes.cancelled))
+                    for old, new in (*moved, *((d, None) for d in cancelled))
                     for c in contacts
                 ]
                 continue
@@ -104,11 +119,11 @@ def notify_changed_meetings(
             sent = _packs_sent(session, pid, body.id)
             messages = [
                 notice(plan, body, c, old, by_day[new], ids[new], sent, as_of)
-                for old, new in changes.moved
+                for old, new in moved
                 for c in contacts
             ] + [
                 notice(plan, body, c, old, None, remembered[old], sent, as_of)
-                for old in changes.cancelled
+                for old in cancelled
                 for c in contacts
             ]
             if messages:

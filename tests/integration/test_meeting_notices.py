@@ -151,7 +151,7 @@ def test_a_cancelled_meeting_is_told_and_a_held_or_past_one_is_not(
     _plan(plan_file, ("2025-06-11", "2025-06-16"))
     late = prepare_meetings(app, date(2025, 6, 17))
     assert late.changed == [
-        "stuurgroep 2025-08-14 moved to 2025-06-16, on or before 2025-06-17: nobody told"
+        "stuurgroep 2025-08-14 moved to 2025-06-16, before 2025-06-17: nobody told"
     ]
     assert late.notices == []
     assert len(_notices(app)) == len(cancelled.notices)
@@ -202,3 +202,22 @@ def test_the_notice_goes_by_slack_or_e_mail_as_each_prefers_and_the_cli_says_so(
     assert sorted(p["channel"] for p in posts) == ["DU0ANNA", "DU0BRAM", "DU0OFFICE"]
     shown = json.dumps(posts[0]["blocks"], ensure_ascii=False)
     assert "is verplaatst naar *vrijdag 13 juni 2025* om 10:00 uur" in shown
+
+
+def test_meetings_months_ahead_are_remembered_not_told(
+    migrated_url: str, tmp_path: Path, home: Path
+) -> None:
+    """review13 2: a new rule can move years of meetings at once; only the coming months' are
+    told (one notice each), the rest is said in one line and remembered."""
+    plan_file = _plan(tmp_path / "plan.yaml", (*DAYS, "2026-03-12", "2026-04-09"))
+    app = answers_app(migrated_url, home, plan_file)
+    prepare_meetings(app, FIRST_RUN)
+    _plan(plan_file, ("2025-06-13", *DAYS[1:], "2026-03-13"))
+    told = prepare_meetings(app, MOVE_DAY)
+    assert told.changed == [
+        "stuurgroep 2025-06-12 moved to 2025-06-13",
+        "stuurgroep: 1 move(s) and 1 cancellation(s) more than 120 days ahead: remembered, "
+        "nobody told",
+    ]
+    assert told.notices and all(":2025-06-12:2025-06-13:" in k for k in told.notices)
+    assert prepare_meetings(app, MOVE_DAY).changed == []  # remembered

@@ -34,3 +34,31 @@ def test_held_meetings_and_moves_into_the_past_are_told_to_nobody() -> None:
 
 def test_nothing_changed_is_empty() -> None:
     assert schedule_changes([D17, D18], [D18, D17], AS_OF) == schedule_changes([], [], AS_OF)
+
+
+def test_a_cancellation_and_a_later_move_are_not_paired_across_a_kept_meeting() -> None:
+    """review13 3: cancel 10 March, move 12 May to 19 May (14 April stays): not "10 March moved
+    to 19 May" and "12 May cancelled"."""
+    march, april, may12, may19 = (date(2027, 3, 10), date(2027, 4, 14), date(2027, 5, 12),
+                                  date(2027, 5, 19))  # fmt: skip
+    changes = schedule_changes([march, april, may12], [april, may19], AS_OF)
+    assert changes.moved == ((may12, may19),)
+    assert changes.cancelled == (march,)
+
+
+def test_an_added_one_off_is_not_the_new_day_of_a_later_move() -> None:
+    """review13 3: a one-off on 3 March beside 14 April moved to 21 April (10 March stays)."""
+    mar3, mar10, apr14, apr21 = (date(2027, 3, 3), date(2027, 3, 10), date(2027, 4, 14),
+                                 date(2027, 4, 21))  # fmt: skip
+    changes = schedule_changes([mar10, apr14], [mar3, mar10, apr21], AS_OF)
+    assert changes.moved == ((apr14, apr21),)
+    assert changes.cancelled == ()
+
+
+def test_a_meeting_on_the_runs_own_day_is_still_ahead() -> None:
+    """review13 1: the morning run comes before the meeting: today's cancelled meeting, or one
+    moved to today, is told."""
+    today = date(2026, 12, 17)
+    assert schedule_changes([today, D20], [D20], today).cancelled == (today,)
+    assert schedule_changes([D18], [today], today).moved == ((D18, today),)
+    assert schedule_changes([today], [D18], today).moved == ((today, D18),)
