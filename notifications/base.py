@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any, Protocol
 
 from notifications.notes import Note
@@ -136,6 +138,22 @@ def message_id_digest(value: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a message, by reference: an archived report (its id in the
+    archive and the hash it was archived with). The outbox keeps the reference, never the
+    bytes; the sender reads the file at send time and checks it (:func:`read_attachments`)."""
+
+    name: str  # the file name the recipient sees
+    content_type: str  # application/pdf, text/html
+    archive_id: int
+    sha256: str
+
+
+#: Reads an attachment's bytes from the archive of ``programme`` (None: not there).
+AttachmentReader = Callable[[Attachment, str | None], bytes | None]
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     key: str  # idempotency key: the same key is never delivered twice
     kind: str  # reminder_digest, escalation_digest, …
@@ -151,6 +169,7 @@ class Message:
     tried_on: str | None = None  # the channel an earlier attempt may have left it on
     queued_at: datetime | None = None
     programme: str | None = None  # the programme id: with the key, the message's name outside
+    attachments: tuple[Attachment, ...] = ()  # read from the archive when it is sent
 
     @property
     def tried_before(self) -> bool:
@@ -175,6 +194,39 @@ class Notifier(Protocol):
     channel: str
 
     def send(self, message: Message) -> Delivery: ...
+
+
+def read_attachments(
+    message: Message, reader: AttachmentReader | None
+) -> list[tuple[Attachment, bytes]]:
+    """Each of the message's attachments with its bytes, read now from the archive. A file
+    that is not there, or not the one it was queued with (another hash), fails the message
+    (:class:`NotifierError`): it stays in the outbox, retried and given up by the outbox's
+    rules, rather than going out without the file or with another one."""
+    files = []
+    for attachment in message.attachments:
+        data = reader(attachment, message.programme) if reader is not None else None
+        which = f"attachment {attachment.name} (archived report {attachment.archive_id})"
+        if data is None:
+            raise NotifierError(f"{which} is missing from the report archive")
+        if hashlib.sha256(data).hexdigest() != attachment.sha256:
+            raise NotifierError(
+                f"{which} does not match the sha256 it was queued with "
+                f"({attachment.sha256[:12]}…): not sent"
+            )
+        files.append((attachment, data))
+    return files
+
+
+def attach(mail: EmailMessage, files: list[tuple[Attachment, bytes]]) -> None:
+    """``files`` added to ``mail`` as attachments (the mail becomes multipart/mixed)."""
+    for attachment, data in files:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        # A text file (an HTML annex) is the archive's UTF-8 bytes, sent as they are (base64).
+        params = {"charset": "utf-8"} if maintype == "text" else {}
+        mail.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=attachment.name, params=params
+        )
 
 
 def batch(notifier: Notifier) -> AbstractContextManager[object]:

@@ -21,6 +21,8 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from notifications.base import (
+    Attachment,
+    AttachmentReader,
     Bounced,
     ChannelDown,
     Delivery,
@@ -29,7 +31,9 @@ from notifications.base import (
     Refused,
     SenderRefused,
     Unreachable,
+    attach,
     message_id,
+    read_attachments,
     to_header,
 )
 from notifications.notes import NoteCode, note
@@ -57,6 +61,7 @@ class EmailNotifier:
         ssl_context: ssl.SSLContext | None = None,
         bouncing: Mapping[str, str] | None = None,
         sender_setting: str = "REGIE_MAIL_FROM",
+        read_attachment: AttachmentReader | None = None,
     ) -> None:
         if security not in SECURITY:
             raise ValueError(f"security must be one of {SECURITY}, not {security!r}")
@@ -72,6 +77,8 @@ class EmailNotifier:
         #: Addresses (lower case) whose mail comes back, with why (regie.bounces): not sent to.
         self.bouncing = dict(bouncing or {})
         self.sender_setting = sender_setting  # where mail_from is set: named when refused
+        #: Where a message's attachments are read at send time (the report archive).
+        self.read_attachment = read_attachment
         self._smtp: smtplib.SMTP | None = None
         self._in_batch = False
         self._lock = threading.RLock()  # one SMTP conversation at a time on the connection
@@ -101,8 +108,9 @@ class EmailNotifier:
         # A set-up test ("test") still goes: accepted, it clears the mark (regie.bounces).
         if bounced is not None and message.kind != "test":
             raise Bounced(note(NoteCode.BOUNCES, address=message.email, mark=bounced))
+        files = read_attachments(message, self.read_attachment)  # before any connection
         try:
-            mail = self.compose(message)
+            mail = self.compose(message, files)
         except (ValueError, IndexError) as exc:  # the header parser's verdict on an address
             raise NotifierError(f"not a valid e-mail address {message.email!r}: {exc}") from None
         with self._lock:
@@ -115,7 +123,9 @@ class EmailNotifier:
         partly = f"refused by the mail server: {_refusals(refused)}" if refused else None
         return Delivery(self.channel, str(mail["Message-ID"]), note=partly)
 
-    def compose(self, message: Message) -> EmailMessage:
+    def compose(
+        self, message: Message, files: list[tuple[Attachment, bytes]] | None = None
+    ) -> EmailMessage:
         mail = EmailMessage()
         mail["Subject"] = message.subject
         mail["From"] = self.mail_from
@@ -131,6 +141,7 @@ class EmailNotifier:
         mail.set_content(message.text)
         if message.html:
             mail.add_alternative(message.html, subtype="html")
+        attach(mail, files or [])
         return mail
 
     def _deliver(self, mail: EmailMessage) -> dict[str, tuple[int, bytes]]:

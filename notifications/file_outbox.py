@@ -16,10 +16,14 @@ from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 
 from notifications.base import (
+    Attachment,
+    AttachmentReader,
     Delivery,
     Message,
     NotifierError,
+    attach,
     message_id,
+    read_attachments,
     scoped_key,
     to_header,
 )
@@ -53,11 +57,15 @@ DEFAULT_FROM = "Regie <regie@regie.invalid>"
 
 
 def to_email(
-    message: Message, *, mail_from: str | None = None, reply_to: str | None = None
+    message: Message,
+    *,
+    mail_from: str | None = None,
+    reply_to: str | None = None,
+    files: list[tuple[Attachment, bytes]] | None = None,
 ) -> EmailMessage:
     """The message as the mail would go out: ``mail_from`` and ``reply_to`` as the SMTP
     notifier sets them (:meth:`regie.bootstrap.App.mail_reply_to`), so the office previews what
-    a reply would reach."""
+    a reply would reach. ``files``: its attachments, read (:func:`read_attachments`)."""
     mail = EmailMessage()
     mail["Subject"] = message.subject
     mail["To"] = to_header(message.recipient_name, message.email or None)
@@ -77,6 +85,7 @@ def to_email(
     mail.set_content(message.text, cte=_text_encoding(message.text))
     if message.html:
         mail.add_alternative(message.html, subtype="html")
+    attach(mail, files or [])
     return mail
 
 
@@ -95,18 +104,29 @@ class FileOutbox:
     channel = "file"
 
     def __init__(
-        self, directory: Path, *, mail_from: str | None = None, reply_to: str | None = None
+        self,
+        directory: Path,
+        *,
+        mail_from: str | None = None,
+        reply_to: str | None = None,
+        read_attachment: AttachmentReader | None = None,
     ) -> None:
         self.directory = directory
         self.mail_from = mail_from
         self.reply_to = reply_to
+        #: Where a message's attachments are read (the report archive): the copy carries them
+        #: as the mail does.
+        self.read_attachment = read_attachment
 
     def send(self, message: Message) -> Delivery:
         target = self.directory / file_name(message.name)
         earlier = _earlier_copy(self.directory, message)
         if earlier is not None:
             return Delivery(self.channel, str(earlier))
-        data = to_email(message, mail_from=self.mail_from, reply_to=self.reply_to).as_bytes()
+        files = read_attachments(message, self.read_attachment)
+        data = to_email(
+            message, mail_from=self.mail_from, reply_to=self.reply_to, files=files
+        ).as_bytes()
         try:
             _private_directory(self.directory)
             if not target.exists():

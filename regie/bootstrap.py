@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from governance.plan import Plan
     from governance.planfile.nodes import Problem
-    from notifications.base import Notifier
+    from notifications.base import Attachment, Notifier
 
 
 @dataclass
@@ -285,6 +285,7 @@ class App:
                 settings.outbox_dir,
                 mail_from=self.mail_from(plan)[0],
                 reply_to=self.mail_reply_to(plan),
+                read_attachment=self._read_attachment,
             )
         if name == "slack" and settings.slack is not None:
             from notifications.slack import SlackNotifier, web_client
@@ -316,8 +317,20 @@ class App:
                 reply_to=self.mail_reply_to(plan),
                 timeout=smtp.timeout,
                 bouncing=self.bouncing_addresses(plan),
+                read_attachment=self._read_attachment,
             )
         raise InvalidInput(f"REGIE_NOTIFIER: {name!r} is not configured")
+
+    def _read_attachment(self, attachment: Attachment, programme_id: str | None) -> bytes | None:
+        """A message's attachment from the report archive, read when it is sent (the notifier
+        checks it against its hash): None when the archive does not hold it."""
+        from store.reports_repo import ReportsRepository
+
+        with self.session() as session:
+            report = ReportsRepository(
+                session, programme_id or self.programme_id()
+            ).archived_report(attachment.archive_id)
+        return None if report is None else report.content
 
     def mail_from(self, plan: Plan | None) -> tuple[str | None, str]:
         """The mail's From and where it is set: the plan's ``programme.mail_from`` (two

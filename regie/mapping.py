@@ -6,8 +6,14 @@ translate here.
 
 from __future__ import annotations
 
-from notifications.base import Message
+from collections.abc import Mapping
+from typing import Any
+
+from notifications.base import Attachment, Message
 from store.records import OutboxRecord
+
+#: The payload key under which a message keeps its attachments' references (never the bytes).
+ATTACHMENTS = "attachments"
 
 
 def message_from_outbox(record: OutboxRecord, programme_id: str | None = None) -> Message:
@@ -28,4 +34,21 @@ def message_from_outbox(record: OutboxRecord, programme_id: str | None = None) -
         tried_on=record.tried_channel,
         queued_at=record.created_at,
         programme=programme_id,
+        attachments=attachments(record.payload),
+    )
+
+
+def attachment_refs(files: list[Attachment]) -> list[dict[str, Any]]:
+    """``files`` as an outbox payload keeps them (:data:`ATTACHMENTS`): JSON, by reference."""
+    return [
+        {"name": f.name, "type": f.content_type, "archive": f.archive_id, "sha256": f.sha256}
+        for f in files
+    ]
+
+
+def attachments(payload: Mapping[str, Any]) -> tuple[Attachment, ...]:
+    """The attachments a payload refers to (:func:`attachment_refs`)."""
+    return tuple(
+        Attachment(str(a["name"]), str(a["type"]), int(a["archive"]), str(a["sha256"]))
+        for a in payload.get(ATTACHMENTS) or ()
     )

@@ -23,6 +23,7 @@ from regie.bootstrap import App
 if TYPE_CHECKING:
     from governance.meetings import Meeting
     from governance.plan import Contact, GovernanceBody, Plan
+    from notifications.base import Attachment
 
 PACK_KIND = "agenda_pack"
 
@@ -250,6 +251,7 @@ def _send_pack(
     start: date | None = None,
 ) -> list[str]:
     from notifications.render import header_text
+    from regie.mapping import ATTACHMENTS, attachment_refs
     from regie.services import sync_store
     from reports.plain_text import markdown_to_text
     from store import Repository
@@ -266,12 +268,15 @@ def _send_pack(
         return []  # already queued: the pack is not even assembled again
     if dry_run:  # neither assembled nor archived: the keys it would be queued under
         return [key for key in keys.values() if key in missing]
-    html, markdown, sha256 = _assemble(app, plan, body.id, meeting.on, as_of, start)
+    html, markdown, sha256, files = _assemble(app, plan, body.id, meeting.on, as_of, start)
     # The programme in brackets, as every other mail's subject starts.
     programme = plan.programme.short_title or plan.programme.title
     subject = header_text(
         f"[{programme}] Agenda {body.name} {_long(meeting.on)} (stand per {_long(as_of)})"
     )
+    # The PDF and its annex by reference (archive id and hash): read when each mail is sent.
+    payload: dict[str, Any] = {"body": body.id, "meeting": meeting.on.isoformat()}
+    payload |= {"sha256": sha256, ATTACHMENTS: attachment_refs(files)}
     messages = [
         OutboxRecord(
             key=keys[c.id],
@@ -283,7 +288,7 @@ def _send_pack(
             subject=subject,
             body_text=markdown_to_text(markdown),
             body_html=html,
-            payload={"body": body.id, "meeting": meeting.on.isoformat(), "sha256": sha256},
+            payload=payload,
             created_on=as_of,
         )
         for c in contacts
@@ -296,23 +301,50 @@ def _send_pack(
 
 def _assemble(
     app: App, plan: Plan, body_id: str, meeting_on: date, as_of: date, start: date | None = None
-) -> tuple[str, str, str]:
+) -> tuple[str, str, str, list[Attachment]]:
     """The pack as HTML (archived, with its hash) and Markdown (the message's text part, read
-    as plain text: :func:`reports.plain_text.markdown_to_text`);
+    as plain text: :func:`reports.plain_text.markdown_to_text`), and the files the mail
+    carries: the PDF ``regie report agenda --format pdf`` makes and its annex, archived with
+    the HTML (one pack, one set of parameters) and referred to by archive id and hash;
     ``start``: where its decision list starts (:func:`decisions_from`)."""
-    from regie.reports import agenda_pack, agenda_parameters, render_agenda
+    from notifications.base import Attachment
+    from regie.pdf_worker import _chart_maker
+    from regie.report_archive import ANNEX_KIND, _archive_many, download_name
+    from regie.reports import (
+        _agenda_charts,
+        agenda_pack,
+        agenda_parameters,
+        annex_name,
+        render_agenda,
+        render_agenda_annex,
+    )
 
     pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan, decisions_from=start)
-    from regie.reports import _archive
-
-    html = render_agenda(pack, "html")
+    # Each chart drawn once for both documents (SVG in the HTML, PNG in the PDF).
+    charts = _chart_maker(lambda cf: _agenda_charts(pack, cf), ("html", "pdf"))
+    html = render_agenda(pack, "html", charts=charts)
+    pdf = render_agenda(pack, "pdf", charts=charts)
     parameters = agenda_parameters(body_id, meeting_on, as_of, start, pack)
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
-    archived = _archive(
-        app, plan, "agenda", "html", title, as_of, parameters, html, True, made_via="prepare"
-    )
+    documents = [
+        ("agenda", "html", title, html),
+        ("agenda", "pdf", title, pdf),
+        (ANNEX_KIND, "html", f"Bijlage bij {title}", render_agenda_annex(pack)),
+    ]
+    stored = _archive_many(app, plan, as_of, parameters, documents, True, made_via="prepare")
+    pdf_file, annex_file = stored[1], stored[2]
+    files = [
+        Attachment(
+            download_name("agenda", "pdf", parameters, pdf_file.archive_id or 0),
+            "application/pdf",
+            pdf_file.archive_id or 0,
+            pdf_file.sha256,
+        ),
+        # Under the name the PDF refers to it by (as `regie report agenda` writes it).
+        Attachment(annex_name(pack), "text/html", annex_file.archive_id or 0, annex_file.sha256),
+    ]
     markdown = render_agenda(pack, "md").decode()
-    return html.decode(), markdown, archived.sha256
+    return html.decode(), markdown, stored[0].sha256, files
 
 
 def _long(day: date) -> str:

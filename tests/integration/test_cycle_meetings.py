@@ -57,10 +57,14 @@ def _outbox(app: App) -> dict[str, str]:
 
 
 def _archived(app: App) -> int:
-    """How many reports the archive holds."""
+    """How many agenda packs the archive holds (each as HTML, and as PDF with its annex,
+    which its mail carries: one assembly)."""
     from regie.reports import archived
 
-    return len(archived(app))
+    packs = [r for r in archived(app) if r.kind == "agenda"]
+    html = [r for r in packs if r.format == "html"]
+    assert len(packs) == 2 * len(html)  # each HTML pack with its PDF
+    return len(html)
 
 
 def _rounds(app: App) -> list[tuple[str, str, str | None]]:

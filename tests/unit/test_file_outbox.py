@@ -54,3 +54,41 @@ def test_a_line_past_the_mail_limit_is_encoded_so_a_relay_keeps_it(tmp_path: Pat
     raw, body = _written(tmp_path, f"Beste C. Contact,\n\n{note}\n")
     assert max(len(line) for line in raw.splitlines()) <= 998
     assert body == f"Beste C. Contact,\n\n{note}\n"
+
+
+def test_a_copy_carries_the_attachments_read_from_the_archive_and_checked(
+    tmp_path: Path,
+) -> None:
+    """As the mail does (the agenda pack's PDF): read through the reader at send time; a file
+    not there, or not the one queued, writes no copy."""
+    import hashlib
+    from dataclasses import replace
+
+    import pytest
+
+    from notifications.base import Attachment, NotifierError
+
+    pdf = b"%PDF-1.7 a pack"
+    ref = Attachment(
+        "agenda-sg-2016-04-12.pdf", "application/pdf", 7, hashlib.sha256(pdf).hexdigest()
+    )
+    message = replace(_message(), attachments=(ref,), programme="p")
+    asked: list[tuple[int, str | None]] = []
+
+    def archive(a: Attachment, programme: str | None) -> bytes | None:
+        asked.append((a.archive_id, programme))
+        return {7: pdf, 8: b"another"}.get(a.archive_id)
+
+    delivery = FileOutbox(tmp_path / "ok", read_attachment=archive).send(message)
+    mail = message_from_bytes(Path(str(delivery.external_id)).read_bytes())
+    files = [p for p in mail.walk() if p.get_filename()]
+    assert asked == [(7, "p")]
+    assert [(p.get_filename(), p.get_content_type()) for p in files] == [
+        ("agenda-sg-2016-04-12.pdf", "application/pdf")
+    ]
+    assert files[0].get_payload(decode=True) == pdf
+    for archive_id, said in ((9, "is missing from the report archive"), (8, "does not match")):
+        moved = replace(message, attachments=(replace(ref, archive_id=archive_id),))
+        with pytest.raises(NotifierError, match=said):
+            FileOutbox(tmp_path / "bad", read_attachment=archive).send(moved)
+        assert not list((tmp_path / "bad").glob("*.eml"))
