@@ -155,9 +155,12 @@ def test_a_meeting_without_a_pack_is_said_and_its_decisions_reach_the_next_list(
     assert october.packs and october.missed == ["stuurgroep 2016-07-12"]
     assert prepare_meetings(app, date(2016, 10, 5)).missed == []
     with app.session() as session:
-        rows = [r for r in ReportsRepository(session, plan.programme.id).archived()
-                if r.kind == "agenda" and r.parameters.get("meeting") == "2016-10-11"]  # fmt: skip
-    assert len(rows) == 1 and rows[0].parameters["decisions_from"] == "2016-04-12"
+        packs = [r for r in ReportsRepository(session, plan.programme.id).archived()
+                 if r.kind == "agenda" and r.parameters.get("meeting") == "2016-10-11"]  # fmt: skip
+    # The pack as HTML and as the PDF its mail carries, made from one assembly.
+    assert sorted(r.format for r in packs) == ["html", "pdf"]
+    assert {r.parameters["decisions_from"] for r in packs} == {"2016-04-12"}
+    rows = [r for r in packs if r.format == "html"]
     html = reproduce(app, rows[0].id)
     assert html.matches
     decisions = html.content.decode().split("2. Besluitenlijst")[1].split("3. Voortgang")[0]
