@@ -93,14 +93,17 @@ def round_home(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatc
 
 
 def packs(app: App) -> tuple[int, Counter[str]]:
-    """Agenda packs archived, and the outbox's agenda-pack messages per key."""
+    """Agenda packs archived (each as HTML, and as PDF with its annex, which its mail carries:
+    one assembly), and the outbox's agenda-pack messages per key."""
     programme = app.load_plan().programme.id
     with app.session() as session:
         archived = ReportsRepository(session, programme).archived("agenda")
         queued = Counter(
             m.key for m in Repository(session, programme).outbox() if m.kind == PACK_KIND
         )
-    return len(archived), queued
+    html = [r for r in archived if r.format == "html"]
+    assert len(archived) == 2 * len(html)  # each HTML pack with its PDF
+    return len(html), queued
 
 
 def rounds(app: App) -> tuple[int, Counter[str]]:
