@@ -17,6 +17,7 @@ from governance.reminders.records import (
     PromptFacts,
     PromptQuestion,
     PromptRecord,
+    counts_unanswered,
 )
 from governance.reminders.stages import Stages
 from governance.workdays import WorkCalendar
@@ -126,8 +127,10 @@ def facts_from_history(
         if not escalated:
             for r in past:
                 day = r.queued_on
-                if day > as_of or (since is not None and day <= since) or r.is_escalation:
+                if day > as_of or (since is not None and day <= since):
                     continue
+                if not counts_unanswered(r.stage):
+                    continue  # an escalation, or a prompt before the due date
                 if asked_of and r.contact_id not in asked_of:
                     continue  # asked of a contact who no longer answers for the item
                 first = unanswered.get(r.stage)
