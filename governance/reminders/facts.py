@@ -31,20 +31,24 @@ def prompt_questions(
     policy: ReminderPolicy,
     calendar: WorkCalendar,
     contacts_of: Callable[[tuple[str, ...]], Collection[str]] | None = None,
+    *,
+    end: date | None = None,
 ) -> dict[str, PromptQuestion]:
     """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
     silent item, the stage only when an answer has not already suppressed it.
     ``contacts_of(owners)``: the contacts prompted for those owners now
     (:func:`governance.reminders.recipients`): only their prompts start an owner's grace, for
     the overdue escalation (an item overdue long enough to escalate is asked when they were
-    first prompted about its date) and for the unanswered one (:attr:`PromptQuestion.asked_of`)."""
+    first prompted about its date) and for the unanswered one (:attr:`PromptQuestion.asked_of`).
+    ``end``: the programme's end (``programme.end``): after it an item without a deadline is
+    no longer asked about each quarter (:class:`Stages`)."""
     if assessment.as_of != as_of:
         raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
     # Thousands of items share a few hundred due dates and starts: each stage worked out once.
     # Per item (all of them on a full run) the answer check (an owner's update reported on or
     # after the stage began) and :func:`escalation_run` are written out, and the tuple made
     # without NamedTuple's keyword-checking constructor.
-    of = Stages(as_of, policy, calendar).of
+    of = Stages(as_of, policy, calendar, end).of
     make, prefix, silent, overdue = _new_question, ESCALATION_PREFIX, SILENT_STATES, State.OVERDUE
     quiet = Quiet(as_of, calendar)
     out: dict[str, PromptQuestion] = {}

@@ -177,7 +177,9 @@ class Incremental:
                 )
         self.reassessed.append(len(result.items))
         # As regie.daily: the judged items' questions answered from the prompts on record.
-        questions = prompt_questions(result, day, plan.reminders, cal, contacts_of(plan))
+        questions = prompt_questions(
+            result, day, plan.reminders, cal, contacts_of(plan), end=plan.programme.end
+        )
         facts = facts_from_history(self.history, questions, day)
         reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
