@@ -182,8 +182,8 @@ SINCE_KINDS = (
 class SinceEntry:
     """One change since the previous meeting. ``before``/``after``: the gereed texts of a moved
     date, the owners of an owner change (None: none; the pack's templates say so);
-    ``decided_by``: the decision behind a moved date, a cancellation, a reinstatement or a
-    removal (None: none recorded, the plan file was edited)."""
+    ``decided_by``: the decision behind a moved date, a cancellation, a reinstatement, a
+    removal or an addition (None: none recorded, the plan file was edited)."""
 
     item_id: str
     title: str
@@ -261,6 +261,15 @@ class SinceLast:
         for e in entries:
             counts[e.kind] += 1
         return replace(self, entries=entries, counts=counts, worse=(), rag_changes=())
+
+    def added_undecided(self) -> SinceLast:
+        """Without the decision that added an item (agenda layouts up to 10 did not name it:
+        *vastgelegd op* only)."""
+        entries = tuple(
+            replace(e, decided_by=None) if e.kind == "added" and e.decided_by else e
+            for e in self.entries
+        )
+        return replace(self, entries=entries) if entries != self.entries else self
 
     def upto(self, layout: int) -> SinceLast:
         """What packs of ``layout`` (2 or later) listed: an archived pack made again."""

@@ -23,6 +23,7 @@ from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     Decision,
     DecisionKind,
+    additions,
     decision_label,
     restores,
 )
@@ -139,6 +140,7 @@ def since_last(
                        c.gereed_before or None, c.gereed_after or None, by)
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
+    added = additions(decisions, as_of)
     for r in revisions:
         if not recorded(r.recorded_at):
             continue
@@ -158,9 +160,12 @@ def since_last(
                            decided_by=by)
             )  # fmt: skip
         elif r.kind in kinds:
+            # An item a decision added (``--adds``) names it (agenda layout 11).
+            adder = added.get(r.item_id) if r.kind == "created" else None
             entries.append(
-                SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at))
-            )
+                SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at),
+                           decided_by=decision_label(plan, adder) if adder else None)
+            )  # fmt: skip
         elif r.kind == "changed" and r.field == "owners":
             entries.append(
                 SinceEntry(r.item_id, title, "owners", local_day(plan, r.recorded_at),

@@ -53,6 +53,9 @@ class Decision:
     id: int | None = None
     #: The report this decision approves (a text-only decision, stored in report_approvals).
     approves: ReportRef | None = None
+    #: The decision adds ``item_id`` to the plan (``regie decision add --adds``): a text-only
+    #: decision, stored in decision_additions; the item may reach the plan file after it.
+    adds: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,27 @@ def decision_label(plan: Plan, decision: Decision) -> str:
     plan no longer has that body)."""
     body = plan.body(decision.body_id)
     return decided_by(body.name if body else decision.body_id, decision.meeting_on)
+
+
+def additions(decisions: Iterable[Decision], as_of: date) -> dict[str, Decision]:
+    """The decision that added each item to the plan (``--adds``), taken on or before
+    ``as_of``: the first by meeting when several name the same item."""
+    out: dict[str, Decision] = {}
+    for d in sorted(decisions, key=lambda d: (d.meeting_on, d.id or 0)):
+        if d.adds and d.item_id is not None and d.meeting_on <= as_of:
+            out.setdefault(d.item_id, d)
+    return out
+
+
+def new_item_problem(plan: Plan, item_id: str) -> str | None:
+    """Why ``item_id`` cannot be an item a decision adds before the plan file has it (None: it
+    can): an action is ``STEP.N``, a milestone ``STEP.N.M``, and the step must be the plan's."""
+    parts = item_id.split(".")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        return "an action's id is STEP.N, a milestone's STEP.N.M"
+    if int(parts[0]) not in {s.number for s in plan.steps}:
+        return f"the plan has no step {int(parts[0])}"
+    return None
 
 
 def restores(decisions: Iterable[Decision]) -> frozenset[Decision]:

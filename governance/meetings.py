@@ -250,13 +250,34 @@ class ScheduleChanges:
     day still ahead; ``moved_past``: (old, new) of ones moved to a day before ``as_of`` (held,
     or recorded after the fact: nobody is told); ``cancelled``: days still ahead that left
     with no new day;
+    ``new``: days still ahead that joined with none gone to pair (a meeting added, or one
+    that comes back);
     ``added``/``gone``: every day that joined or left the schedule (what is remembered next)."""
 
     moved: tuple[tuple[date, date], ...] = ()
     moved_past: tuple[tuple[date, date], ...] = ()
     cancelled: tuple[date, ...] = ()
+    new: tuple[date, ...] = ()
     added: tuple[date, ...] = ()
     gone: tuple[date, ...] = ()
+
+
+def pair_days(
+    olds: Iterable[date], news: Iterable[date], kept: Iterable[date]
+) -> list[tuple[date, date]]:
+    """Pair each old day, in date order, with the first free new day that has no ``kept``
+    day between them (the same gap in the schedule: review13 3); days left over stay unpaired."""
+    stay = sorted(kept)
+    pairs: list[tuple[date, date]] = []
+    free = sorted(news)
+    for old in sorted(olds):
+        for new in free:
+            low, high = min(old, new), max(old, new)
+            if not any(low < k < high for k in stay):
+                pairs.append((old, new))
+                free.remove(new)
+                break
+    return pairs
 
 
 def schedule_changes(
@@ -269,32 +290,22 @@ def schedule_changes(
     between them (review13 3: cancelling March and moving May is not "March moved to May"): the
     meeting moved. A day that left with none to pair is cancelled. Days before ``as_of`` that
     left (a held meeting taken out of the plan) are neither: they happened or not, and telling
-    the members now helps nobody. A new day with none gone is a meeting added."""
+    the members now helps nobody. A new day still ahead with none gone to pair is ``new``."""
     before, now = set(remembered), set(current)
     kept = sorted(before & now)
     gone = sorted(before - now)
     added = sorted(now - before)
-
-    def pair(olds: list[date], news: list[date]) -> list[tuple[date, date]]:
-        pairs, free = [], list(news)
-        for old in olds:
-            for new in free:
-                low, high = min(old, new), max(old, new)
-                if not any(low < k < high for k in kept):
-                    pairs.append((old, new))
-                    free.remove(new)
-                    break
-        return pairs
-
     ahead = [d for d in gone if d >= as_of]
-    moved = pair(ahead, [d for d in added if d >= as_of])
+    moved = pair_days(ahead, [d for d in added if d >= as_of], kept)
     rest = [d for d in ahead if d not in {old for old, _ in moved}]
-    moved_past = pair(rest, [d for d in added if d < as_of])
+    moved_past = pair_days(rest, [d for d in added if d < as_of], kept)
     told = {old for old, _ in moved_past}
+    taken = {new for _, new in moved}
     return ScheduleChanges(
         moved=tuple(moved),
         moved_past=tuple(moved_past),
         cancelled=tuple(d for d in rest if d not in told),
+        new=tuple(d for d in added if d >= as_of and d not in taken),
         added=tuple(added),
         gone=tuple(gone),
     )

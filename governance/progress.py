@@ -25,6 +25,7 @@ from governance.decisions import (
     Decision,
     DecisionKind,
     Measurement,
+    additions,
     decision_label,
     restores,
 )
@@ -64,8 +65,11 @@ AHEAD_MONTHS = 6
 #: the tables (*Reden*, the annex) and given once in full at the end (*Toelichtingen in volledige
 #: tekst*; the PDF's separate annex file keeps it whole), and a slipped item whose latest answer
 #: is *Risico* reads *verschoven, met risico*; layout 8 and before print the note whole and say
-#: *verschoven*.
-LAYOUT = 9
+#: *verschoven*. 10 (walk32a 5): an item added to the plan in the period says so after its
+#: title in chapter 2 (*toegevoegd aan het plan*, with the decision that added it: ``regie
+#: decision add --adds``, else the day the plan's addition was recorded); layout 9 and before
+#: say nothing of it.
+LAYOUT = 10
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -83,6 +87,8 @@ HYPHENS_FROM = 7
 NAMES_FROM = 8
 #: The first layout that cuts a long note in its tables and says *verschoven, met risico*.
 EXCERPTS_FROM = 9
+#: The first layout that marks the items added to the plan in the period (walk32a 5).
+ADDED_FROM = 10
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -179,6 +185,15 @@ class Outside:
 
 
 @dataclass(frozen=True, slots=True)
+class Added:
+    """An item added to the plan in the report's period: the day the plan's addition was
+    recorded, and the decision that added it (None: none recorded)."""
+
+    on: date
+    decided_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StepProgress:
     number: int
     title: str
@@ -255,6 +270,8 @@ class ProgressReport:
     final: bool = False
     #: The programme's end, which a final report names (a period given by hand may end later).
     programme_end: date | None = None
+    #: Item id → how it came into the plan in the period (layout 10 on; empty before).
+    added: dict[str, Added] = field(default_factory=dict)
 
 
 def months_after(end: date, months: int) -> date:
@@ -293,6 +310,7 @@ def build_progress(
     delivered_by: str | None = None,
     layout: int = LAYOUT,
     obligation_id: str | None = None,
+    first_recorded: datetime | None = None,
 ) -> ProgressReport:
     """``recipient``: whom the report is for (the reporting obligation's; None: the report
     names none). ``delivered_by``: the action that delivers the report (the obligation's; None: the
@@ -305,7 +323,9 @@ def build_progress(
     revisions (:func:`store.agenda_read.item_revisions`): an item removed from the plan file
     from ``start`` through ``as_of`` and not back is listed there too (with the decision behind
     it, else *zonder besluit*: the report must not lose it), and so is an owner change recorded
-    in the period.
+    in the period. An item they record as created in the period is marked added (layout 10
+    on), with the decision that added it; not those of the first sync (``first_recorded``:
+    the plan as first recorded).
 
     *Nu* of a changed item is the date in force: the latest in time of the decisions and
     plan-file edits that moved it and the owner's forecast (:func:`_forecast_stands`), its
@@ -495,7 +515,38 @@ def build_progress(
         owner_labels=plan.owner_labels() if layout >= NAMES_FROM else {},
         final=final,
         programme_end=plan.programme.end if final else None,
-    )
+        added=(
+            _added(plan, lines, revisions, decisions, start, min(end, assessment.as_of),
+                   first_recorded)
+            if layout >= ADDED_FROM
+            else {}
+        ),
+    )  # fmt: skip
+
+
+def _added(
+    plan: Plan,
+    lines: dict[str, ItemLine],
+    revisions: Sequence[ItemRevision],
+    decisions: Sequence[Decision],
+    start: date,
+    end: date,
+    first_recorded: datetime | None,
+) -> dict[str, Added]:
+    """The plan's items created from ``start`` through ``end`` (the day recorded, the office's
+    day), with the decision that added each (``--adds``, taken by ``end``)."""
+    by = additions(decisions, end)
+    out: dict[str, Added] = {}
+    for r in revisions:
+        if r.kind != "created" or r.item_id not in lines:
+            continue
+        if first_recorded is not None and r.recorded_at <= first_recorded:
+            continue  # the plan as first recorded
+        day = local_day(plan, r.recorded_at)
+        if start <= day <= end:
+            adder = by.get(r.item_id)
+            out[r.item_id] = Added(day, decision_label(plan, adder) if adder else None)
+    return out
 
 
 def _outside(

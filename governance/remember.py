@@ -17,6 +17,7 @@ from governance.reminders import (
     PromptQuestion,
     PromptRecord,
     ReminderPlan,
+    counts_unanswered,
     escalation_run,
     prompt_questions,
     settled_since,
@@ -92,7 +93,7 @@ def remember(
             since = latest.reported_on if latest is not None else None
             if since is None or since < as_of:
                 for r in records:
-                    if not r.is_escalation:
+                    if counts_unanswered(r.stage):
                         stages.setdefault(r.stage, as_of)
             if len(stages) >= needed:
                 nth = sorted(stages.values())[needed - 1]

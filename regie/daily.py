@@ -489,7 +489,10 @@ def _plan_and_remember(
     from governance.remember import remember
     from governance.reminders import contacts_of, plan_reminders_from, prompt_questions, recipients
 
-    questions = prompt_questions(result, as_of, plan.reminders, calendar, contacts_of(plan))
+    end = plan.programme.end
+    questions = prompt_questions(
+        result, as_of, plan.reminders, calendar, contacts_of(plan), end=end
+    )
     facts = facts_of(questions)
     reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar)
     if planned is not None:

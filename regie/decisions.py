@@ -202,6 +202,7 @@ def add_decision(
     restore: str | None = None,
     approves_report: str | None = None,
     before_archive: bool = False,
+    adds: str | None = None,
 ) -> list[str]:
     from governance.decisions import (
         Decision,
@@ -225,6 +226,13 @@ def add_decision(
         raise InvalidInput(
             f"--restore {restore} and --set-gereed {set_gereed[0]}: one item per decision"
         )
+    if adds is not None and (set_gereed or cancel or restore or approves_report is not None):
+        raise InvalidInput(
+            "--adds: a decision that adds an item moves no date, drops nothing and approves "
+            "no report; record that as a decision of its own"
+        )
+    if adds is not None and item_id is not None and item_id != adds:
+        raise InvalidInput(f"--item {item_id} and --adds {adds} differ")
     if before_archive and approves_report is None:
         raise InvalidInput("--before-archive: only with --approves-report OBLIGATION:FROM/TO")
     if approves_report is not None and (set_gereed or cancel or restore):
@@ -250,6 +258,8 @@ def add_decision(
                 f"--item {item_id}: the report --approves-report names is about {about}"
             )
         item_id = action
+    adding_notes = _adding(app, plan, adds) if adds is not None else []
+    item_id = adds or item_id
     target = set_gereed[0] if set_gereed else cancel or restore
     if target and item_id and item_id != target:
         raise InvalidInput(f"--item {item_id} and the decision's item {target} differ")
@@ -258,6 +268,7 @@ def add_decision(
     flag = "--restore" if restore else "--set-gereed" if set_gereed else "--cancel"
     if (
         item_id is not None
+        and adds is None
         and item_id not in known
         and plan.action(item_id) is None
         and (target is not None or not _removed_item(app, plan, item_id))
@@ -318,8 +329,9 @@ def add_decision(
         notes += ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan
     decision = Decision(
-        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves
-    )
+        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves,
+        adds=adds is not None,
+    )  # fmt: skip
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
     stored = _store(app, plan, decision, new_text, dropped, revived)
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
@@ -329,6 +341,7 @@ def add_decision(
             f"{approves.end}: make it again as of {meeting_on} or later to archive it approved"
         )
         lines += approval_notes
+    lines += adding_notes
     if new_text is not None:
         if cancel:
             done = "cancelled"
@@ -413,6 +426,46 @@ def _to_revive(
         if i != target and _passed(due.get(i), meeting_on)
     ]
     return tuple(revived), notes
+
+
+def _adding(app: App, plan: Plan, item_id: str) -> list[str]:
+    """Check ``--adds ITEM`` and say where the item stands. An item the plan file has yet to
+    get is allowed (the body decides first, the office edits the plan after), if its id can be
+    a new item's; one the plan had and lost, or that a decision already added, is refused."""
+    from governance.decisions import new_item_problem
+    from store import Repository
+    from store.reports_repo import ReportsRepository
+
+    in_plan = item_id in {d.item_id for d in plan.deadlines()} or plan.action(item_id) is not None
+    with app.session() as session:
+        earlier = [
+            d
+            for d in ReportsRepository(session, plan.programme.id).decisions()
+            if d.adds and d.item_id == item_id
+        ]
+        known = Repository(session, plan.programme.id).has_item(item_id)
+    if earlier:
+        first = earlier[0]
+        raise InvalidInput(
+            f"--adds {item_id}: decision {first.id} ({first.body_id} {first.meeting_on}) "
+            "already adds it"
+        )
+    if in_plan:
+        return []
+    if known:
+        raise InvalidInput(
+            f"--adds {item_id}: it was in the plan and was removed from it; put it back in the "
+            f"plan file, then record the decision with --item {item_id}"
+        )
+    problem = new_item_problem(plan, item_id)
+    if problem is not None:
+        raise InvalidInput(
+            f"--adds: {item_id!r} is not in the plan and cannot be a new item ({problem})"
+        )
+    return [
+        f"note: {item_id} is not in {plan.path} yet: add it there; `regie sync` then records it "
+        "as added by this decision"
+    ]
 
 
 def _removed_item(app: App, plan: Plan, item_id: str) -> bool:
@@ -561,19 +614,22 @@ def decisions(app: App, body_id: str | None) -> list[Decision]:
 
 
 #: A decision's kind as the office names it (``regie decision list``, its ``md`` export): the
-#: stored kinds plus ``restore`` (a ``set_gereed`` that brought a dropped item back).
+#: stored kinds plus ``restore`` (a ``set_gereed`` that brought a dropped item back) and
+#: ``add`` (a text-only decision that adds its item to the plan: ``--adds``).
 KIND_LABELS = {
     "besluit": "besluit",
     "set_gereed": "gereed bijgesteld",
     "cancel": "vervallen",
     "restore": "hersteld",
+    "add": "toegevoegd aan het plan",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class DecisionRow:
     """One recorded decision as the list and the item page show it. ``kind``: the stored kind,
-    or ``restore`` for a decision that brought a dropped item back (machine-readable)."""
+    ``restore`` for a decision that brought a dropped item back, ``add`` for one that added its
+    item (machine-readable)."""
 
     id: int | None
     meeting_on: date
@@ -630,7 +686,7 @@ def decision_rows(
             d.meeting_on,
             d.body_id,
             names.get(d.body_id, d.body_id),
-            "restore" if d in restored else d.kind.value,
+            "restore" if d in restored else "add" if d.adds else d.kind.value,
             d.text,
             d.item_id,
             d.gereed_before,

@@ -58,10 +58,7 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
     lines = undecided_lines(due_changes(facts, found), str(plan.path)) if facts else []
     if removed:
         named = agenda_read.with_removed_fields(connection, plan.programme.id, removed)
-        created = {
-            r.code for r in revisions if r.entity in ("action", "milestone") and r.kind == "created"
-        }
-        pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), created)
+        pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), _created(revisions))
         moved = _old_ids(pairs) | set(formerly_ids(plan))  # formerly: renumbered on purpose
         gone = removals(
             ((r.item_id, r.kind, r.before, r.recorded_at) for r in named if r.item_id not in moved),
@@ -71,6 +68,63 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
         lines += removal_lines(gone, str(plan.path))
         lines += renumbering_lines(pairs, str(plan.path), pending=False)
     return lines
+
+
+def _created(revisions: Sequence[Any]) -> set[str]:
+    items = ("action", "milestone")
+    return {r.code for r in revisions if r.entity in items and r.kind == "created"}
+
+
+def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[str]:
+    """`regie sync`: one warning per item the sync just created that no recorded decision adds
+    (`regie decision add --adds`), as a removal without one is warned: the agenda pack and the
+    progress report then say it came without a decision. A new action's new milestones are
+    named with it; an item renumbered (``formerly``, or one that looks so) is not new. Not on
+    the programme's first sync: that is the plan, not an addition to it."""
+    from governance.agenda import ItemRevision
+    from store import agenda_read, reports_read
+    from store.dialect import reader
+
+    created = _created(result.revisions)
+    if result.first or not created:
+        return []
+    connection = reader(session)
+    added = {d.item_id for d in reports_read.decisions(connection, plan.programme.id) if d.adds}
+    removed = [
+        ItemRevision(r.code, r.kind, None, None, None, r.recorded_at)
+        for r in result.revisions
+        if r.entity in ("action", "milestone") and r.kind == "archived"
+    ]
+    renumbered = {c.new for c in result.renumbered} | set(formerly_ids(plan).values())
+    if removed:
+        named = agenda_read.with_removed_fields(connection, plan.programme.id, removed)
+        pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), created)
+        renumbered |= {r.new for r in pairs} | {new for r in pairs for _, new in r.milestones}
+    new = created - renumbered
+    lines = []
+    for action in plan.actions():
+        items = [action.id, *(m.id for m in action.milestones)]
+        if action.id in added:
+            continue  # its milestones came with it
+        mine = [i for i in items if i in new and i not in added]
+        if not mine:
+            continue
+        if action.id in new:
+            lines.append(_unadded_line(plan, action, action.id, mine[1:]))
+        else:
+            lines += [_unadded_line(plan, m, m.id, []) for m in action.milestones if m.id in mine]
+    return lines
+
+
+def _unadded_line(plan: Plan, item: Any, item_id: str, with_items: Sequence[str]) -> str:
+    title = f" {item.title!r}" if item.title else ""
+    also = f" (with {', '.join(with_items)})" if with_items else ""
+    where = item.location or plan.path
+    return (
+        f"warning: {where}: {item_id}{title}{also} added to the plan without a recorded "
+        "decision (the agenda pack and the progress report say so; record the body's decision "
+        f"with `regie decision add --body BODY --meeting DATE --adds {item_id} --text TEXT`)"
+    )
 
 
 def formerly_lines(plan: Plan, result: SyncResult) -> list[str]:

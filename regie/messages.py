@@ -120,6 +120,10 @@ def digest_message(
         }
         for i, x in zip(digest.items, items, strict=True)
     ]
+    # After the programme's end an owner is still asked about what is left open: the message
+    # says the programme has ended (walk32b 7), so that the request does not read as routine.
+    end = plan.programme.end
+    ended = {"programme_ended": end.isoformat()} if end is not None and digest.as_of > end else None
     return _message(
         plan,
         "reminder_digest",
@@ -128,6 +132,7 @@ def digest_message(
         digest.key,
         items,
         payload,
+        ended,
         reply_to=reply_to,
     )
 

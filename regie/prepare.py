@@ -45,6 +45,9 @@ class PrepareReport:
     #: the notices to the pack's recipients queued for them (:mod:`regie.meeting_notices`).
     changed: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    #: Meeting days remembered without telling anyone: a body's first run, a body gone from the
+    #: plan (said, but no change: "nothing due" still holds).
+    notes: list[str] = field(default_factory=list)
     dry_run: bool = False  # nothing recorded: rounds and packs say what would be
 
     def summary(self) -> dict[str, Any]:
@@ -58,6 +61,7 @@ class PrepareReport:
             "missed": self.missed,
             "changed": self.changed,
             "notices": self.notices,
+            "notes": self.notes,
         }
 
 
@@ -93,7 +97,7 @@ def prepare_meetings(
     told = notify_changed_meetings(
         app, plan, as_of, body_contacts, schedules=schedules, dry_run=dry_run
     )
-    report.changed, report.notices = told.changes, told.keys
+    report.changed, report.notices, report.notes = told.changes, told.keys, told.notes
     for body in plan.governance:
         schedule = body.meetings
         request_days = schedule.request_days if schedule else 10

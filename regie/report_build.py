@@ -184,7 +184,10 @@ def _agenda_pack(
 #: print it whole in every table (:data:`AGENDA_EXCERPTS_FROM`); a first meeting's headings
 #: say since when changes count, and a slipped item answered *Risico* reads *verschoven, met
 #: risico* (walk32a 11).
-AGENDA_LAYOUT = 10
+#: 11 (walk32a 5): an item a decision added (``regie decision add --adds``) is *nieuw in het
+#: plan (besluit …)*; layouts up to 10 say *vastgelegd op* for every new item
+#: (:data:`AGENDA_ADDED_FROM`).
+AGENDA_LAYOUT = 11
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -193,6 +196,8 @@ AGENDA_NEARER_ROUND_FROM = 10
 #: The first agenda layout that cuts a long note in its tables (walk32c 6) and has the
 #: wording of walk32a 11 (first meeting, *met risico*).
 AGENDA_EXCERPTS_FROM = 10
+#: The first agenda layout that names the decision that added a new item (walk32a 5).
+AGENDA_ADDED_FROM = 11
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -302,7 +307,7 @@ def _progress_report(
         if recorded_until is not None:
             measured = [m for m in measured if m.recorded_at and m.recorded_at <= recorded_until]
         basis = report_basis(connection, plan, as_of, recorded_until)
-        items, _ = agenda_read.item_revisions(connection, programme, recorded_until)
+        items, first_recorded = agenda_read.item_revisions(connection, programme, recorded_until)
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,
@@ -318,6 +323,7 @@ def _progress_report(
         # The obligation it is for (its approval names it): the one given, else the plan's only.
         obligation_id=obligation.id if obligation is not None else None,
         delivered_by=obligation.action if obligation is not None else None,
+        first_recorded=first_recorded,
     )
     return report, basis.cut_off
 

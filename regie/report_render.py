@@ -15,7 +15,12 @@ from regie.pdf_worker import (
     _chart_maker,
     _data_uris,
 )
-from regie.report_build import AGENDA_EXCERPTS_FROM, AGENDA_LAYOUT, AGENDA_NAMES_FROM
+from regie.report_build import (
+    AGENDA_ADDED_FROM,
+    AGENDA_EXCERPTS_FROM,
+    AGENDA_LAYOUT,
+    AGENDA_NAMES_FROM,
+)
 
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
@@ -64,7 +69,10 @@ def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
         return pack  # layout 1's frozen templates pick their own (SinceLast.layout1)
     from dataclasses import replace
 
-    return replace(pack, since_last=pack.since_last.upto(layout))
+    since = pack.since_last.upto(layout)
+    if layout < AGENDA_ADDED_FROM:
+        since = since.added_undecided()
+    return replace(pack, since_last=since)
 
 
 def render_agenda(

@@ -380,11 +380,16 @@ def _revision_or_fail(app: App) -> str | None:
 
 
 def sync_warnings(session: Session, plan: Plan, result: SyncResult) -> list[str]:
-    """The warnings of a sync just done, one line each: a due date moved without a decision.
-    `regie sync` and the cycle's sync (`regie cycle`) print the same lines."""
-    from regie.due_dates import formerly_lines, undecided_after_sync
+    """The warnings of a sync just done, one line each: a due date moved, an item removed or
+    added without a decision. `regie sync` and the cycle's sync (`regie cycle`) print the same
+    lines."""
+    from regie.due_dates import added_after_sync, formerly_lines, undecided_after_sync
 
-    return undecided_after_sync(session, plan, result.revisions) + formerly_lines(plan, result)
+    return [
+        *undecided_after_sync(session, plan, result.revisions),
+        *added_after_sync(session, plan, result),
+        *formerly_lines(plan, result),
+    ]
 
 
 def sync(app: App, path: Path | None) -> str:

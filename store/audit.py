@@ -350,9 +350,10 @@ NEVER_DELETED = (
     "erasures",
     "update_redactions",
     "report_approvals",
+    "decision_additions",
 )
 
-#: PostgreSQL: the triggers of migrations 0001-0018, 0025 and 0026 (table, trigger).
+#: PostgreSQL: the triggers of migrations 0001-0018, 0025, 0026 and 0035 (table, trigger).
 PG_TRIGGERS = frozenset(
     [
         (t, f"{t}_append_only")
@@ -369,6 +370,7 @@ PG_TRIGGERS = frozenset(
             "erasures",
             "report_approvals",
             "mail_bounces",
+            "decision_additions",
         )
     ]
     + [
@@ -387,6 +389,7 @@ PG_TRIGGERS = frozenset(
             "erasures",
             "report_approvals",
             "mail_bounces",
+            "decision_additions",
         )
     ]
     + [

@@ -16,6 +16,7 @@ DECISION_KINDS = ("besluit", "set_gereed", "cancel")
 REPORT_APPEND_ONLY_TABLES = (
     "decisions",
     "report_approvals",
+    "decision_additions",
     "indicator_measurements",
     "report_archive",
     "plan_texts",
@@ -78,6 +79,19 @@ class ReportApprovalRow(Base):
     report_code: Mapped[str] = mapped_column(CODE)
     period_from: Mapped[date] = mapped_column(sa.Date)
     period_to: Mapped[date] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DecisionAdditionRow(Base):
+    """A decision that adds its item to the plan (migration 0035, ``--adds``). The decision
+    stays a text-only one (``besluit``) about the item; the item may not be in the plan yet."""
+
+    __tablename__ = "decision_additions"
+    __table_args__ = (sa.UniqueConstraint("decision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -39,6 +39,7 @@ from governance.reminders import (
     PromptFacts,
     PromptQuestion,
     PromptRecord,
+    counts_unanswered,
     escalation_keys,
     facts_from_history,
 )
@@ -368,7 +369,8 @@ def _since_update(
     as_of: date,
     items: list[tuple[str, date | None, frozenset[str]]],
 ) -> dict[str, dict[str, date]]:
-    """Per item: the stages (not escalations) queued for its contacts (empty: any) after its
+    """Per item: the stages that can go unanswered (not escalations, not those asked before
+    the due date: ``counts_unanswered``) queued for its contacts (empty: any) after its
     day (None: ever) and on or before ``as_of``, each with the first day it was queued for
     one of them."""
     out: dict[str, dict[str, date]] = {}
@@ -384,7 +386,7 @@ def _since_update(
         days: dict[str, date] = {}  # stored as ISO text: each day converted once
         for chunk in sqlite_rows(connection, _SQLITE_SINCE, params, 10_000):
             for item, stage, text in chunk:
-                if not stage.startswith(ESCALATION_PREFIX):
+                if counts_unanswered(stage):
                     day = days.get(text)
                     if day is None:
                         day = days[text] = date.fromisoformat(text)
@@ -394,7 +396,7 @@ def _since_update(
     extra = {"of": [of[c] for _, _, c in items]}
     found = _pg_rows(connection, _PG_SINCE, pairs, "since", programme_id, as_of, extra)
     for item, stage, first in found:
-        if not stage.startswith(ESCALATION_PREFIX):
+        if counts_unanswered(stage):
             out.setdefault(item, {})[stage] = first
     return out
 

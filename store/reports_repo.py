@@ -17,6 +17,7 @@ from governance.meetings import Meeting
 from store import reports_read
 from store.dialect import reader
 from store.models_reports import (
+    DecisionAdditionRow,
     DecisionRow,
     IndicatorMeasurementRow,
     MeetingRow,
@@ -133,7 +134,16 @@ class ReportsRepository:
                 )
             )
             self._session.flush()
-        return replace(_decision(row), approves=decision.approves)
+        if decision.adds:
+            self._session.add(
+                DecisionAdditionRow(
+                    programme_id=self.programme_id,
+                    decision_id=row.id,
+                    recorded_at=row.recorded_at,
+                )
+            )
+            self._session.flush()
+        return replace(_decision(row), approves=decision.approves, adds=decision.adds)
 
     def decisions(self, body_id: str | None = None, *, until: date | None = None) -> list[Decision]:
         return reports_read.decisions(reader(self._session), self.programme_id, body_id, until)

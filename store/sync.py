@@ -97,6 +97,8 @@ class SyncResult:
     #: those that name a ``formerly`` it could not carry (:mod:`store.sync_formerly`).
     renumbered: list[Carried] = field(default_factory=list)
     not_carried: list[NotCarried] = field(default_factory=list)
+    #: The programme's first sync: every item is the plan as first recorded, none is added.
+    first: bool = False
 
     @property
     def changed(self) -> bool:
@@ -443,7 +445,7 @@ class _Sync:
             self.session.add(row)
             self._record("programme", p.id, "created", after=to_json(desired))
             self.result.created += 1
-            self.first = True
+            self.first = self.result.first = True
         else:
             current = read_programme(row)
             diffs = [(k, current[k], v) for k, v in desired.items() if current[k] != v]

@@ -49,13 +49,19 @@ starts a run: the body has just decided on the item). An item escalates at most 
 - ``unanswered``: at least ``escalate_after_unanswered`` prompts (distinct stages) were queued after
   the day of the latest update, each before today and at least ``unanswered_grace_days``
   working days before it — the owner's time to answer, so that a prompt just before the
-  holidays does not escalate on the first day back. Prompts for an earlier due date count
-  too: the owner left them unanswered all the same. Only prompts to the contacts who answer for
-  the item now count (:attr:`PromptQuestion.asked_of`), each from its first day to one of them:
-  after a hand-over the successor has their own prompts and grace, as a first-time owner
-  (walk30 3, hands33).
+  holidays does not escalate on the first day back. Only prompts asked once the item was due
+  count (``due@``, ``overdue-N@``, an ongoing item's ``periodic-``), not ``first@``/``second@``
+  (:func:`counts_unanswered`), and a dated item escalates only while it is overdue: never on
+  its due date, before it, or while the owner's forecast is ahead (walk32b 2). Prompts for an
+  earlier due date count too: the owner left them unanswered all the same. Only prompts to
+  the contacts who answer for the item now count (:attr:`PromptQuestion.asked_of`), each from
+  its first day to one of them: after a hand-over the successor has their own prompts and
+  grace, as a first-time owner (walk30 3, hands33).
   It escalates whether or not the reminders were delivered (the office must act either way),
-  but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`);
+  but it says how many of them never reached the owner (:attr:`PromptFacts.undelivered`).
+  When an item is ripe for both kinds on a day, ``overdue`` is raised, unless some of the
+  unanswered prompts were not delivered: then ``unanswered``, which says so. A run that
+  escalated under the rules before (either kind) stays escalated: no second escalation;
 - ``overdue``: at least ``escalate_after_overdue_days`` working days overdue without an answer,
   counted from the due date or from the latest update, whichever is later; of an item whose
   owner's forecast (after the due date) has passed, from that forecast instead of the due date
@@ -153,6 +159,7 @@ from governance.reminders.records import (
     PromptQuestion,
     PromptRecord,
     ReminderPlan,
+    counts_unanswered,
     digest_key,
     escalation_digest_key,
     escalation_keys,
@@ -184,6 +191,7 @@ __all__ = [
     "asked_long_enough",
     "backs_off",
     "contacts_of",
+    "counts_unanswered",
     "current_stage",
     "digest_key",
     "escalation_digest_key",

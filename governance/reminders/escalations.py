@@ -140,23 +140,15 @@ def escalation_for(
     state = item.state
     if state in SILENT_STATES or known.escalated:
         return None  # silent, or this run has escalated already
-    if state is not State.OVERDUE and not known.unanswered:
-        return None  # nothing unanswered, and not overdue
+    if state is not State.OVERDUE and (item.due is not None or not known.unanswered):
+        # Not late: a dated item escalates only once it is overdue (on its due date or with
+        # its forecast ahead it is not), an ongoing one for its unanswered quarterly prompts.
+        return None
     latest = item.latest_update
     since = latest.reported_on if latest else None
     kind = reason = ""
     prompts = undelivered = 0
-    if state is State.OVERDUE:
-        silent, past = _overdue_silence(item, quiet)
-        # Only once the owner was asked about the date it is overdue against, and had their
-        # time to answer (module notes, "Asked first"): never about an item nobody asked.
-        if silent >= policy.escalate_after_overdue_days and asked_long_enough(
-            known.asked_on, policy, quiet
-        ):
-            kind = "overdue"
-            overdue = item.working_days_overdue
-            reason = f"{overdue} working days overdue{past}, {silent} without answer"
-    if not kind and policy.escalate_after_unanswered > 0 and known.unanswered:
+    if policy.escalate_after_unanswered > 0 and known.unanswered:
         unanswered = known.unanswered_before(quiet.as_of)
         grace = policy.unanswered_grace_days
         ripe = [s for s in unanswered if quiet(known.unanswered[s]) >= grace]
@@ -167,6 +159,20 @@ def escalation_for(
             undelivered = len(unanswered & known.undelivered)
             missed = f", {undelivered} not delivered" if undelivered else ""
             reason = f"{prompts} prompts unanswered{after}{missed}"
+    if state is State.OVERDUE and not undelivered:
+        # Overdue outranks unanswered (both come about the same day once only prompts from the
+        # due date on count), except when requests never reached the owner: the office must
+        # hear that, not read a mail fault as a silent owner.
+        silent, past = _overdue_silence(item, quiet)
+        # Only once the owner was asked about the date it is overdue against, and had their
+        # time to answer (module notes, "Asked first"): never about an item nobody asked.
+        if silent >= policy.escalate_after_overdue_days and asked_long_enough(
+            known.asked_on, policy, quiet
+        ):
+            kind = "overdue"
+            overdue = item.working_days_overdue
+            reason = f"{overdue} working days overdue{past}, {silent} without answer"
+            prompts = 0
     if not kind:
         return None
     key = f"{escalation_run(item.item_id, latest)}{kind}"

@@ -17,6 +17,7 @@ from governance.reminders.records import (
     PromptFacts,
     PromptQuestion,
     PromptRecord,
+    counts_unanswered,
 )
 from governance.reminders.stages import Stages
 from governance.workdays import WorkCalendar
@@ -30,20 +31,24 @@ def prompt_questions(
     policy: ReminderPolicy,
     calendar: WorkCalendar,
     contacts_of: Callable[[tuple[str, ...]], Collection[str]] | None = None,
+    *,
+    end: date | None = None,
 ) -> dict[str, PromptQuestion]:
     """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
     silent item, the stage only when an answer has not already suppressed it.
     ``contacts_of(owners)``: the contacts prompted for those owners now
     (:func:`governance.reminders.recipients`): only their prompts start an owner's grace, for
     the overdue escalation (an item overdue long enough to escalate is asked when they were
-    first prompted about its date) and for the unanswered one (:attr:`PromptQuestion.asked_of`)."""
+    first prompted about its date) and for the unanswered one (:attr:`PromptQuestion.asked_of`).
+    ``end``: the programme's end (``programme.end``): after it an item without a deadline is
+    no longer asked about each quarter (:class:`Stages`)."""
     if assessment.as_of != as_of:
         raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
     # Thousands of items share a few hundred due dates and starts: each stage worked out once.
     # Per item (all of them on a full run) the answer check (an owner's update reported on or
     # after the stage began) and :func:`escalation_run` are written out, and the tuple made
     # without NamedTuple's keyword-checking constructor.
-    of = Stages(as_of, policy, calendar).of
+    of = Stages(as_of, policy, calendar, end).of
     make, prefix, silent, overdue = _new_question, ESCALATION_PREFIX, SILENT_STATES, State.OVERDUE
     quiet = Quiet(as_of, calendar)
     out: dict[str, PromptQuestion] = {}
@@ -126,8 +131,10 @@ def facts_from_history(
         if not escalated:
             for r in past:
                 day = r.queued_on
-                if day > as_of or (since is not None and day <= since) or r.is_escalation:
+                if day > as_of or (since is not None and day <= since):
                     continue
+                if not counts_unanswered(r.stage):
+                    continue  # an escalation, or a prompt before the due date
                 if asked_of and r.contact_id not in asked_of:
                     continue  # asked of a contact who no longer answers for the item
                 first = unanswered.get(r.stage)

@@ -67,7 +67,9 @@ def plan_reminders(
     given the prompts on record (any before ``as_of`` and those of ``as_of``) and the (item,
     stage) pairs no message delivered (:attr:`PromptFacts.undelivered`)."""
     cal = calendar or WorkCalendar.for_plan(plan)
-    questions = prompt_questions(assessment, as_of, plan.reminders, cal, contacts_of(plan))
+    questions = prompt_questions(
+        assessment, as_of, plan.reminders, cal, contacts_of(plan), end=plan.programme.end
+    )
     facts = facts_from_history(history, questions, as_of, undelivered)
     return plan_reminders_from(plan, assessment, questions, facts, as_of, cal)
 

@@ -19,6 +19,15 @@ ESCALATION_KINDS = ("overdue", "unanswered")
 #: What marks a governance body as the one that steers the programme (Dutch and English).
 STEERING_WORDS = ("stuur", "steering", "bestuur", "raad", "board")
 SILENT_STATES = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
+#: The stages asked before a due date: a courtesy, not a deadline missed, so they never count
+#: as unanswered (the package notes, ``unanswered``; walk32b 2).
+PRE_DEADLINE_STAGES = ("first@", "second@")
+
+
+def counts_unanswered(stage: str) -> bool:
+    """Whether a prompt record of ``stage`` can count for the ``unanswered`` escalation: a
+    reminder (not an escalation) asked once the item was due, or an ongoing item's."""
+    return not stage.startswith(ESCALATION_PREFIX) and not stage.startswith(PRE_DEADLINE_STAGES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,20 +19,31 @@ class Stage(NamedTuple):
 
 
 def current_stage(
-    item: ItemAssessment, as_of: date, policy: ReminderPolicy, calendar: WorkCalendar
+    item: ItemAssessment,
+    as_of: date,
+    policy: ReminderPolicy,
+    calendar: WorkCalendar,
+    end: date | None = None,
 ) -> Stage | None:
-    """The reminder stage ``item`` is in at ``as_of``, None when it is not to be prompted."""
-    return Stages(as_of, policy, calendar).of(item)
+    """The reminder stage ``item`` is in at ``as_of``, None when it is not to be prompted.
+    ``end``: the programme's end (``programme.end``), after which an item without a deadline
+    has no periodic stage."""
+    return Stages(as_of, policy, calendar, end).of(item)
 
 
 class Stages:
     """:func:`current_stage` for many items at one ``as_of``: thousands of items share a few
     hundred due dates and starts, so each date's stage is worked out once."""
 
-    __slots__ = ("as_of", "cal", "dated", "forecasts", "periodic", "policy")
+    __slots__ = ("as_of", "cal", "dated", "ended", "forecasts", "periodic", "policy")
 
-    def __init__(self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar) -> None:
+    def __init__(
+        self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar, end: date | None = None
+    ) -> None:
         self.as_of, self.policy, self.cal = as_of, policy, cal
+        # After the programme's end an open-ended or periodic item has nothing left to be
+        # asked about on a schedule (walk32b 7): a dated one keeps its deadline's stages.
+        self.ended = end is not None and as_of > end
         self.dated: dict[tuple[date, bool], Stage | None] = {}
         self.forecasts: dict[date, Stage] = {}
         self.periodic: dict[date | None, Stage | None] = {}
@@ -59,7 +70,7 @@ class Stages:
                 return self.dated[key]
             found = self.dated[key] = _dated_stage(due, state, self.as_of, self.policy, self.cal)
             return found
-        if item.period_kind in ONGOING_KINDS:
+        if item.period_kind in ONGOING_KINDS and not self.ended:
             start = item.start
             if start in self.periodic:
                 return self.periodic[start]

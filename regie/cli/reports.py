@@ -517,6 +517,16 @@ def decision_add(
             "--set-gereed ID TEXT restores a dropped item too).",
         ),
     ] = None,
+    adds: Annotated[
+        str | None,
+        typer.Option(
+            "--adds",
+            help="ID: the decision adds this action or milestone to the plan. Give it before "
+            "the item is in the plan file (then add it there: `regie sync` links it to the "
+            "decision) or after; the plan file is not edited. Refused for an item the plan "
+            "had and lost, or one a decision already added.",
+        ),
+    ] = None,
     approves_report: Annotated[
         str | None,
         typer.Option(
@@ -540,13 +550,13 @@ def decision_add(
     ] = False,
 ) -> None:
     """Record a decision; one that moves a date, drops an item or brings a dropped item back
-    also edits the plan file."""
+    also edits the plan file; one that adds an item (--adds) does not."""
     from regie.decisions import add_decision
 
     for line in add_decision(
         _app(), body, _required_date(meeting, "--meeting"), text,
         item_id=item, set_gereed=set_gereed, cancel=cancel, restore=restore,
-        approves_report=approves_report, before_archive=before_archive,
+        approves_report=approves_report, before_archive=before_archive, adds=adds,
     ):  # fmt: skip
         typer.echo(line)
 
@@ -577,7 +587,7 @@ def decision_list(
             help="table (default): one line each, what it did in Dutch (gereed bijgesteld: "
             "Q3-2015 → Q4-2015, vervallen, hersteld, besluit). csv | json: for other tools, "
             "columns " + ", ".join(DECISION_FIELDS) + "; kind is the raw kind (besluit, "
-            "set_gereed, cancel, restore), effect the Dutch text. md: a Dutch table "
+            "set_gereed, cancel, restore, add), effect the Dutch text. md: a Dutch table "
             "(Vergadering, Orgaan, Punt, Besluit, Gevolg) to paste into the minutes.",
         ),
     ] = DecisionFormat.table,

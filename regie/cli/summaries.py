@@ -121,6 +121,9 @@ def print_meetings(meetings: dict[str, Any]) -> None:
         n = told.get(f"{body}:{old}", 0)
         notices = f"{n} notice{'' if n == 1 else 's'} {'to queue' if dry else 'queued'}"
         typer.echo(f"  meeting {change}{'' if change.endswith('told') else f' ({notices})'}")
+    # Days remembered but told to nobody (a first run, a body gone from the plan): said once.
+    for note in meetings.get("notes", ()):
+        typer.echo(f"  meeting {note}")
     skipped = [s for s in meetings.get("skipped", ()) if s.split(":")[0] not in missed]
     if not (meetings["rounds"] or meetings["packs"] or skipped or progress):
         if not (missed or meetings.get("changed")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -9,14 +10,25 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from governance.plan import Plan
-from store import make_engine, upgrade
+from store import make_engine
+from tests.integration.migrated_template import MigratedTemplates
 from tests.integration.store_plans import make_sample_plan
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    templates = MigratedTemplates(
+        tmp_path_factory.mktemp("migrated"), os.environ.get("REGIE_TEST_POSTGRES_URL")
+    )
+    yield templates
+    templates.drop()
+
+
 @pytest.fixture
-def migrated_url(database_url: str) -> str:
-    """``database_url`` upgraded to the latest migration."""
-    upgrade(database_url)
+def migrated_url(database_url: str, migrated_templates: MigratedTemplates) -> str:
+    """``database_url`` upgraded to the latest migration (a copy of a template upgraded once
+    per worker: :mod:`tests.integration.migrated_template`)."""
+    migrated_templates.fill(database_url)
     return database_url
 
 

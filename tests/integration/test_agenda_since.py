@@ -23,7 +23,7 @@ from reports.render import asked_question
 from tests.integration.reports_scenario import make_app
 
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
-RAISED_BY = date(2016, 1, 15)  # the cycle of that day escalates 3.1.1 (Q4-2015, unanswered)
+RAISED_BY = date(2016, 1, 15)  # the cycle of that day escalates 3.1.1 (Q4-2015, overdue)
 ASKED = date(2016, 1, 8)  # its owner asked a week before (an escalation comes after the grace)
 EDITED = datetime(2016, 12, 19, 10, tzinfo=UTC)
 MEETING, AS_OF, PREVIOUS = date(2017, 1, 10), date(2017, 1, 3), date(2016, 10, 11)

@@ -18,18 +18,40 @@ import sqlalchemy as sa
 
 import store.prompt_facts as prompt_facts_module
 from notifications.base import Delivery, Message, NotifierError
-from regie.bootstrap import App
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store import Repository, sync_plan
-from tests.integration.test_cycle import make_app
+from tests.conftest import SEED_PLAN
 
-# The third: the second prompt unanswered for 5 working days (``unanswered_grace_days``).
-DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 30))
+# 1.3.1 and 1.2.1 are due 30 November 2015: asked that day and a week later (only prompts from
+# the due date on count, walk32b 2); the third: the second request unanswered for 5 working
+# days (``unanswered_grace_days``).
+DAYS = (date(2015, 11, 30), date(2015, 12, 7), date(2015, 12, 14))
 #: The contact of the staatssecretaris (items 1.3.1-1.3.3) and of IenM (1.2.1 …).
 STAS, IENM = "stas-ienm-voorbeeld", "ienm-voorbeeld"
 #: Who escalates on DAYS[2] when STAS's first digest was withdrawn and given again on DAYS[1]:
 #: IenM's items, not yet the staatssecretaris' (one prompt counted, not two).
 EXPECTED_AFTER_RETURN = {"1.2.1": "2 prompts unanswered, 2 not delivered"}
+
+
+def make_app(tmp_path: Path, url: str) -> App:
+    """The seed plan's programme, escalating for lateness later than for unanswered requests, so
+    that each delivered case escalates as unanswered too (otherwise both come the same day, and
+    overdue outranks unanswered when every request was delivered)."""
+    plan = tmp_path / "actions.yaml"
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    late = "reminders:\n  escalate_after_overdue_days: 20\nprogramme:\n"
+    plan.write_text(text.replace("programme:\n", late, 1), encoding="utf-8")
+    settings = load_settings(
+        {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url, "REGIE_PLAN": str(plan)}
+    )
+    app = bootstrap(settings)
+    if not settings.is_sqlite:
+        from store import upgrade
+
+        upgrade(url)
+    return app
 
 
 class Down:
@@ -265,7 +287,7 @@ def test_a_contact_back_after_a_withdrawal_is_told_without_reading_the_digests(
     payload, however many later digests the returning contact has."""
     app = make_app(tmp_path, database_url)
     plan = app.load_plan()
-    moment = datetime(2015, 11, 9, 16, 0, tzinfo=UTC)
+    moment = datetime(2015, 11, 30, 16, 0, tzinfo=UTC)
     deadline_check(app, DAYS[0])  # queued, never sent
     moved = replace(
         plan,

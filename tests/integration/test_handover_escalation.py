@@ -26,9 +26,12 @@ from tests.integration.test_daily import _assert_day_is_full_assessment
 
 CAL = WorkCalendar("NL")
 ITEM = "1.1.1"  # Knelpuntenkaart, GEM, gereed Q2-2025: due 30 June 2025
+DUE = date(2025, 6, 30)
 FIRST = date(2025, 6, 2)
-HANDED = date(2025, 6, 26)  # anna was asked twice (first@, second@), then Kim takes over
-LAST = date(2025, 7, 25)
+# anna was asked before the due date (first@, second@, which count for no escalation: walk32b
+# 2) and twice from it on (due@, overdue-1@), then Kim takes over
+HANDED = date(2025, 7, 9)
+LAST = date(2025, 8, 1)
 KIM = Contact(id="kclaes", name="Kim Claes", organisation="GEM", email="kim@example.org")
 
 
@@ -96,9 +99,10 @@ def app(tmp_path: Path, migrated_url: str) -> App:
 def test_an_item_without_a_hand_over_escalates_as_before(app: App) -> None:
     grace = _plan(False).reminders.unanswered_grace_days
     raised = _run(app, handed=False)
-    asked = _asked(app, "anna")
+    asked = [d for d in _asked(app, "anna") if d >= DUE]  # those that can go unanswered
     assert len(asked) >= 2
-    # The second prompt to anna, once her grace has passed: the unanswered escalation.
+    # The second prompt to anna from the due date on, once her grace has passed: the
+    # unanswered escalation.
     assert raised == [CAL.add_working_days(asked[1], grace)]
     texts = _escalation_texts(app)
     assert [d for d, _, _, _ in texts] == raised
@@ -110,8 +114,9 @@ def test_a_hand_over_gives_the_new_contact_their_own_grace_and_the_office_is_tol
 ) -> None:
     grace = _plan(True).reminders.unanswered_grace_days
     raised = _run(app, handed=True)
-    before = _asked(app, "anna")
+    before = [d for d in _asked(app, "anna") if d >= DUE]  # those that can go unanswered
     assert len(before) == 2 and before[-1] < HANDED  # asked twice, unanswered, then left
+    assert CAL.add_working_days(before[1], grace) < LAST
     kim = _asked(app, "kclaes")
     assert len(kim) >= 2 and kim[0] >= HANDED  # her first prompt is the hand-over request
     # Anna's prompts do not count for Kim: not on the day they would have escalated, only

@@ -14,7 +14,8 @@ from tests.integration.test_web_item_page import _app, _client, visible
 
 
 def _escalation_row(tmp_path: Path, url: str, failing: set[date]) -> str:
-    app: App = _app(tmp_path, url)
+    # Lateness escalates later than the unanswered requests, as in test_escalation_delivery.
+    app: App = _app(tmp_path, url, "  escalate_after_overdue_days: 20\n")
     down = Down(app, STAS, failing)
     app.notifier = lambda plan=None: down  # type: ignore[method-assign]
     for day in DAYS:
@@ -24,8 +25,8 @@ def _escalation_row(tmp_path: Path, url: str, failing: set[date]) -> str:
     page = _client(app).get("/items/1.3.1")
     assert page.status_code == 200
     shown = visible(page.text)
-    # The escalation day: DAYS[2], 30 November (the owner's grace after the second request).
-    (row,) = [part for part in shown.split("30 november 2015 ")[1:] if part.startswith("escalatie")]
+    # The escalation day: DAYS[2], 14 December (the owner's grace after the second request).
+    (row,) = [part for part in shown.split("14 december 2015 ")[1:] if part.startswith("escalatie")]
     return row
 
 

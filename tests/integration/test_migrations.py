@@ -46,6 +46,7 @@ TABLES_0024 = {"mail_bounces"}
 TABLES_0025 = {"report_approvals"}
 TABLES_0027 = {"outbox_digest_items"}
 TABLES_0034 = {"meeting_days"}
+TABLES_0035 = {"decision_additions"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -169,6 +170,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0025
         - TABLES_0027
         - TABLES_0034
+        - TABLES_0035
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1

@@ -110,7 +110,9 @@ def test_a_new_id_with_another_title_is_a_removal_and_an_addition(app: App) -> N
     assert "renumbered" not in validated.out
     assert "3.5.2 'Bijeenkomst' is not in the file: syncing removes it" in validated.out
     warnings = _sync(app, EDITED)
-    assert len(warnings) == 1 and "3.5.2 'Bijeenkomst' removed from the plan" in warnings[0]
+    assert len(warnings) == 2 and "3.5.2 'Bijeenkomst' removed from the plan" in warnings[0]
+    # The new id is an item added without a decision (walk32a 5), told as such.
+    assert "3.5.3 'Slotbijeenkomst' added to the plan without a recorded decision" in warnings[1]
 
 
 def test_a_renumbered_action_whose_milestone_goes_keeps_the_milestone_removal(app: App) -> None:

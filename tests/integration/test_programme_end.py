@@ -7,7 +7,7 @@ still open. A second, unrelated plan (Europe/Amsterdam, 2025), SQLite and Postgr
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,3 +218,62 @@ def test_a_moved_end_is_seen_the_same_day_on_the_incremental_path_as_on_a_full_o
     assert mine == theirs
     assert events(apps[0]) == events(apps[1])
     assert ("regie.deadline.after-end", "1.3", day) in [e[:3] for e in events(apps[0])]
+
+
+#: The end's plan with an open-ended and a periodic action besides the dated ones.
+ONGOING = """\
+      - {id: "1.5", title: Beheer, owners: [bond], gereed: 2025 e.v.}
+      - {id: "1.6", title: Monitoring, owners: [bond], gereed: Periodiek}
+"""
+ENDED = "Het programma is op 31 december 2025 geëindigd, maar"
+
+
+def test_after_the_end_only_open_deadlines_are_asked_and_the_owner_is_told_it_ended(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """walk32b 7: after ``programme.end`` an item without a deadline (``2025 e.v.``,
+    ``Periodiek``) gets no more quarterly prompts; a late item is still chased, an item due
+    after the end still asked about, and the owner's mail, its HTML and its Slack form say in
+    one sentence that the programme has ended and the item is still open."""
+    from notifications.slack_blocks import digest_blocks
+    from regie.mapping import message_from_outbox
+
+    env = _env(tmp_path, migrated_url)
+    plan = Path(env["REGIE_PLAN"])
+    plan.write_text(plan.read_text(encoding="utf-8") + ONGOING, encoding="utf-8")
+    app = _app(env)
+    day = date(2025, 9, 1)  # a Monday: a cycle each Monday (catching up) to the next April
+    while day <= date(2026, 4, 10):
+        deadline_check(app, day)
+        day += timedelta(days=7)
+    with app.session() as session:
+        repo = Repository(session, app.programme_id())
+        history = repo.prompt_history(date(2026, 4, 10))
+        rows = [r for r in repo.outbox() if r.kind == "reminder_digest"]
+    asked = sorted({(p.item_id, p.stage, p.queued_on) for p in history if not p.is_escalation})
+    ongoing = [(i, s, d) for i, s, d in asked if i in ("1.5", "1.6")]
+    # Asked each quarter of the programme (from its start, 1 September), none after its end.
+    assert [(i, s) for i, s, _ in ongoing] == [
+        ("1.5", "periodic-2025Q3"), ("1.5", "periodic-2025Q4"),
+        ("1.6", "periodic-2025Q3"), ("1.6", "periodic-2025Q4"),
+    ], ongoing  # fmt: skip
+    # The late 1.2 (due 3 December) is still chased after the end, and 1.4 (due 30 January
+    # 2026) asked about its deadline.
+    end = date(2025, 12, 31)
+    late = [s for i, s, d in asked if i == "1.2" and d > end]
+    assert late and all(s.startswith("overdue-") for s in late), late
+    assert {s.partition("@")[0] for i, s, d in asked if i == "1.4" and d > end} >= {"due"}
+    before = [r for r in rows if r.created_on is not None and r.created_on <= end]
+    after = [r for r in rows if r.created_on is not None and r.created_on > end]
+    assert before and after
+    for row in before:
+        assert "geëindigd" not in row.body_text and "ge&euml;indigd" not in (row.body_html or "")
+    for row in after:
+        count = len(row.payload["items"])
+        still = "dit punt staat" if count == 1 else f"deze {count} punten staan"
+        sentence = f"{ENDED} {still} nog open."
+        assert sentence in row.body_text, row.body_text
+        html = (row.body_html or "").replace("ge&euml;indigd", "geëindigd")
+        assert sentence in html
+        slack = json.dumps(digest_blocks(message_from_outbox(row)), ensure_ascii=False)
+        assert sentence in slack, slack

@@ -11,7 +11,7 @@ from pathlib import Path
 from governance.planfile.load import load_plan
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
-from regie.cycle import deadline_check
+from regie.cycle import deadline_check, send_reminders
 from store import Repository
 from tests.conftest import SEED_PLAN
 from tests.integration.test_cycle import make_app
@@ -33,6 +33,7 @@ def test_grace_after_the_last_prompt_and_a_forecast_followed_up(
     for day in days:
         report = deadline_check(app, day, plan=seed)
         _assert_day_is_full_assessment(app, report, seed, day)
+        send_reminders(app)  # delivered: a silent owner, not a mail fault (walk32b 2)
         if day == date(2015, 12, 4):  # 1.1.1 (due 30 September) slips to a forecast
             with app.session() as session:
                 Repository(session, pid).add_status_update(
@@ -48,8 +49,13 @@ def test_grace_after_the_last_prompt_and_a_forecast_followed_up(
     mine = [(p.queued_on, p.stage) for p in history if p.item_id == "3.1.1"]
     assert (date(2015, 12, 24), "second@2015-12-31") in mine
     raised = [(d, s.rpartition(":")[2]) for d, s in mine if s.startswith("escalation:")]
-    # Five working days after the prompt of 24 December (25, 26 December and 1 January off).
-    assert raised[:1] == [(date(2016, 1, 4), "unanswered")]
+    # The prompts before the due date count for no escalation (walk32b 2): the owner's
+    # five working days after the overdue-1 prompt of 8 January end on 15 January (1 January
+    # off), the day 3.1.1 is 10 working days overdue too; every reminder delivered, lateness
+    # outranks unanswered.
+    assert (date(2015, 12, 31), "due@2015-12-31") in mine
+    assert (date(2016, 1, 8), "overdue-1@2015-12-31") in mine
+    assert raised[:1] == [(date(2016, 1, 15), "overdue")]
     late = sorted({(p.queued_on, p.stage) for p in history if p.item_id == "1.1.1"})
     after = [(d, s) for d, s in late if d > date(2015, 12, 4)]
     assert after[0] == (FORECAST, "due@2016-01-29")

@@ -521,7 +521,9 @@ def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool)
     """walk30 7: on the round's request day anna's reminder digest would ask about 1.1.1 again,
     with a link of its own. The round's request is the day's one request: the digest is not
     sent (recorded why), the request is. A day without a round message keeps its digest, and
-    the escalation comes on the day it came without the round (the prompt stays on record)."""
+    the escalation comes on the day it came without the round (the prompt stays on record, so
+    the owner counts as asked about the date): 10 working days after the due date (30 June),
+    not on it (walk32b 2)."""
     from notifications.base import scoped_key
     from notifications.file_outbox import file_name
 
@@ -531,7 +533,7 @@ def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool)
     request_day = date(2025, 6, 10)  # anna's first prompt for 1.1.1 (link_setup.FIRST_DAY)
     _day(app, request_day, round_first=round_first, body="stuurgroep", answer_by=ANSWER_BY)
     day = request_day + timedelta(days=1)
-    while day <= date(2025, 6, 30):
+    while day <= date(2025, 7, 14):
         _day(app, day, round_first=round_first)
         day += timedelta(days=1)
     with app.session() as session:
@@ -556,8 +558,11 @@ def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool)
     later = messages["reminder:wegen-test:anna:2025-06-23:digest"]
     assert later.status == "sent" and delivered(later.key)
     assert later.subject.endswith("Verzoek om update: 1 punt")
-    # The escalation of the unanswered 1.1.1 on 30 June, as without the round.
-    assert messages["escalation:wegen-test:office:2025-06-30"].status == "sent"
+    # The one escalation of the silent 1.1.1: 10 working days overdue, as without the round;
+    # none on its due date, when it was not late yet.
+    escalated = {k.split(":")[3] for k in messages if k.startswith("escalation:")}
+    assert escalated == {"2025-07-14"}
+    assert messages["escalation:wegen-test:office:2025-07-14"].status == "sent"
 
 
 @pytest.mark.parametrize("status", ["dead", "failed"])

@@ -34,14 +34,15 @@ def visible(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def _app(tmp_path: Path, url: str) -> App:
+def _app(tmp_path: Path, url: str, reminders: str = "") -> App:
+    """The seed plan's programme; ``reminders``: more lines of its ``reminders:`` section."""
     plan = tmp_path / "plan.yaml"
     shutil.copy(SEED_PLAN, plan)
     # The weekly overdue reminders these pages number, also after the escalation (the back-off
     # after one is tests/unit/test_reminder_back_off.py's).
     text = plan.read_text(encoding="utf-8")
     assert "\norganisations:\n" in text and "\nreminders:" not in text
-    weekly = "reminders:\n  after_escalation_every_days: 5\n\norganisations:\n"
+    weekly = f"reminders:\n  after_escalation_every_days: 5\n{reminders}\norganisations:\n"
     plan.write_text(text.replace("organisations:\n", weekly, 1), encoding="utf-8")
     return bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from governance.assessment import assess
+from governance.plan import Plan
 from governance.planfile.load import load_plan
 from governance.reminders import facts_from_history, plan_reminders
 from notifications.slack_blocks import digest_blocks
@@ -15,14 +17,23 @@ from regie.mapping import message_from_outbox
 from regie.messages import outbox_messages
 from tests.conftest import SEED_PLAN
 
-# The third: the second request unanswered for 5 working days (``unanswered_grace_days``).
-DAYS = (date(2015, 11, 9), date(2015, 11, 23), date(2015, 11, 30))
+# 1.3.1 is due 30 November 2015: asked that day and a week later (only prompts from the due date
+# on count, walk32b 2); the third: the second request unanswered for 5 working days
+# (``unanswered_grace_days``).
+DAYS = (date(2015, 11, 30), date(2015, 12, 7), date(2015, 12, 14))
 ITEM = "1.3.1"
+
+
+def _plan() -> Plan:
+    """The seed plan, escalating for lateness later than for unanswered requests, so that each
+    delivered case escalates as unanswered too (otherwise both come the same day, overdue first)."""
+    plan = load_plan(SEED_PLAN)
+    return replace(plan, reminders=replace(plan.reminders, escalate_after_overdue_days=20))
 
 
 def _history(undelivered: set[tuple[str, str]]) -> tuple[object, ...]:
     """Three days of reminders with nobody answering, ``undelivered`` on the third day."""
-    plan = load_plan(SEED_PLAN)
+    plan = _plan()
     history: list = []
     for day in DAYS:
         assessment = assess(plan, [], day)
@@ -36,7 +47,7 @@ def _stages() -> list[str]:
     (escalation,) = [e for e in reminders.escalations if e.item_id == ITEM]
     assert escalation.kind == "unanswered" and escalation.undelivered == 0
     assert escalation.reason == "2 prompts unanswered"
-    plan = load_plan(SEED_PLAN)
+    plan = _plan()
     history: list = []
     stages = []
     for day in DAYS[:2]:
@@ -99,16 +110,24 @@ def test_facts_tell_only_the_unanswered_stages_that_were_not_delivered() -> None
     from governance.reminders import PromptQuestion, new_prompt_record
 
     history = [
-        new_prompt_record("1", "first@2015-11-30", "a", date(2015, 11, 9)),
         new_prompt_record("1", "second@2015-11-30", "a", date(2015, 11, 23)),
+        new_prompt_record("1", "due@2015-11-30", "a", date(2015, 11, 30)),
+        new_prompt_record("1", "overdue-1@2015-11-30", "a", date(2015, 12, 7)),
         new_prompt_record("2", "first@2015-11-30", "b", date(2015, 11, 9)),
     ]
     questions = {
         "1": PromptQuestion(None, "escalation:1:none:", None),
         "2": PromptQuestion(None, "escalation:2:none:", date(2015, 11, 10)),
     }
-    missed = {("1", "second@2015-11-30"), ("2", "first@2015-11-30"), ("3", "x")}
-    facts = facts_from_history(history, questions, date(2015, 11, 24), missed)
-    assert facts["1"].undelivered == {"second@2015-11-30"}
+    missed = {
+        ("1", "second@2015-11-30"),
+        ("1", "overdue-1@2015-11-30"),
+        ("2", "first@2015-11-30"),
+        ("3", "x"),
+    }
+    facts = facts_from_history(history, questions, date(2015, 12, 8), missed)
+    # The prompt before the due date is no unanswered request (walk32b 2): not told either.
+    assert set(facts["1"].unanswered) == {"due@2015-11-30", "overdue-1@2015-11-30"}
+    assert facts["1"].undelivered == {"overdue-1@2015-11-30"}
     assert facts["2"].undelivered == set()  # answered since: not unanswered, nothing to tell
-    assert facts_from_history(history, questions, date(2015, 11, 24))["1"].undelivered == set()
+    assert facts_from_history(history, questions, date(2015, 12, 8))["1"].undelivered == set()

@@ -177,7 +177,9 @@ class Incremental:
                 )
         self.reassessed.append(len(result.items))
         # As regie.daily: the judged items' questions answered from the prompts on record.
-        questions = prompt_questions(result, day, plan.reminders, cal, contacts_of(plan))
+        questions = prompt_questions(
+            result, day, plan.reminders, cal, contacts_of(plan), end=plan.programme.end
+        )
         facts = facts_from_history(self.history, questions, day)
         reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
@@ -464,15 +466,16 @@ def _item(**changes: object) -> ItemAssessment:
 def test_replay_of_a_forecast_and_the_grace_for_unanswered_prompts() -> None:
     """The days a new rule makes things happen without new input are next checks too: the
     owner's forecast (its prompt, its lapse, the overdue escalation counted from it) and the
-    end of the grace for unanswered prompts (the second prompt on Christmas Eve escalates on 4
-    January). Incremental == full every day, and the full path does what the rules say."""
-    from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+    end of the grace for unanswered prompts (the second unanswered prompt, overdue-1, on
+    Christmas Eve escalates on 4 January). Incremental == full every day, and the full path
+    does what the rules say."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, on, policy, quarter
 
     plan = make_plan(
         act("1.1", ms("1.1.1", quarter(2026, 3))),  # due 30 September 2026
-        act("3.1", ms("3.1.1", quarter(2026, 4))),  # due 31 December 2026
+        act("3.1", ms("3.1.1", on(date(2026, 12, 18)))),  # due Friday 18 December 2026
         contacts=(contact("ann", "IenM"), contact("po", "Bureau", office=True)),
-        reminders=policy(second_prompt_days=4),
+        reminders=policy(overdue_every_days=4, escalate_after_overdue_days=20),
     )
     cal = WorkCalendar("NL")
     forecast = date(2027, 1, 29)
@@ -495,7 +498,8 @@ def test_replay_of_a_forecast_and_the_grace_for_unanswered_prompts() -> None:
     after = [(d, s) for d, i, s in prompted if i == "1.1.1" and d > date(2026, 12, 4)]
     assert after[0] == (forecast, "due@2027-01-29")
     late = [(d, k) for d, i, k in raised if i == "1.1.1" and d > date(2026, 12, 4)]
-    assert late == [(cal.add_working_days(forecast, 10), "overdue")]
+    # due@F and overdue-1@F (4 working days later) unanswered, the second 5 working days old.
+    assert late == [(cal.add_working_days(forecast, 9), "unanswered")]
 
 
 def test_replay_of_an_adoption_mid_programme_asks_before_it_escalates() -> None:

@@ -32,8 +32,9 @@ from tests.unit.test_reminders import (
 
 day = functools.partial(CAL.add_working_days, DUE)
 FIRST = CAL.window_start(DUE, 15)
-#: Two unanswered, the second one ``unanswered_grace_days`` (5) working days old: the escalation.
-ESCALATED = CAL.add_working_days(CAL.window_start(DUE, 5), 5)
+#: 10 working days overdue (``escalate_after_overdue_days``), asked on the due date: the
+#: escalation (the prompts before the due date count for no escalation, walk32b 2).
+ESCALATED = day(10)
 BEA = contact("bea", "IenM")
 
 
@@ -42,11 +43,13 @@ def overdue_prompts(results: list[ReminderPlan]) -> list[tuple[date, str, str]]:
 
 
 def test_after_an_escalation_the_overdue_prompts_come_monthly() -> None:
-    """Unanswered first and second prompts escalate 5 working days after the second; from then
-    on the owner is prompted every 20 working days (overdue-4, -8 …), not every 5."""
+    """Silent and 10 working days overdue: an escalation; from then on the owner is prompted
+    every 20 working days (overdue-4, -8 …), not every 5."""
     results = simulate(one_item(), [], working(FIRST, day(45)))
-    assert [(d, kind) for d, _, kind in escalations(results)] == [(ESCALATED, "unanswered")]
+    assert [(d, kind) for d, _, kind in escalations(results)] == [(ESCALATED, "overdue")]
     assert [(d, s) for d, _, s in overdue_prompts(results)] == [
+        (day(5), at("overdue-1")),
+        (day(10), at("overdue-2")),  # the day of the escalation: queued before it
         (day(20), at("overdue-4")),
         (day(40), at("overdue-8")),
     ]
@@ -59,14 +62,14 @@ def test_without_back_off_the_overdue_prompts_stay_weekly() -> None:
 
 def test_after_escalation_every_days_0_ends_the_overdue_prompts() -> None:
     results = simulate(one_item(after_escalation_every_days=0), [], working(FIRST, day(60)))
-    assert escalations(results)
-    assert overdue_prompts(results) == []
+    assert [d for d, _, _ in escalations(results)] == [ESCALATED]
+    assert [d for d, _, _ in overdue_prompts(results)] == [day(5), ESCALATED]  # none after it
 
 
 def test_a_cadence_not_a_multiple_rounds_up() -> None:
     """7 working days after an escalation: every second overdue stage (10 working days)."""
     results = simulate(one_item(after_escalation_every_days=7), [], working(FIRST, day(30)))
-    assert [s for _, _, s in overdue_prompts(results)] == [at(f"overdue-{n}") for n in (2, 4, 6)]
+    assert [s for _, _, s in overdue_prompts(results)] == [at(f"overdue-{n}") for n in (1, 2, 4, 6)]
 
 
 def test_before_the_escalation_the_overdue_prompts_keep_their_cadence() -> None:
@@ -86,8 +89,10 @@ def test_an_answer_from_the_owner_resumes_the_normal_cadence() -> None:
     answer = StatusUpdate("1.1.1", UpdateStatus.AT_RISK, day(22), id=1)
     results = simulate(one_item(), [answer], working(FIRST, day(50)))
     kinds = [(d, kind) for d, _, kind in escalations(results)]
-    assert kinds == [(ESCALATED, "unanswered"), (day(32), "overdue")]
+    assert kinds == [(ESCALATED, "overdue"), (day(32), "overdue")]
     assert [(d, s) for d, _, s in overdue_prompts(results)] == [
+        (day(5), at("overdue-1")),
+        (day(10), at("overdue-2")),
         (day(20), at("overdue-4")),
         (day(25), at("overdue-5")),  # the answer of day 22 answered overdue-4
         (day(30), at("overdue-6")),

@@ -285,15 +285,17 @@ def test_a_forecast_on_a_day_off_is_prompted_on_the_next_working_day() -> None:
 
 
 def test_unanswered_prompts_escalate_after_the_owners_grace_over_the_holidays() -> None:
-    """The second prompt on Christmas Eve: the owner has 5 working days to answer it (25 and
-    26 December and 1 January are holidays), so the escalation for two unanswered prompts
-    comes on 4 January, not on 28 December (review "owner", finding 5)."""
-    item = act("3.1", ms("3.1.1", quarter(2026, 4)))  # due Thursday 31 December 2026
-    rules = {"second_prompt_days": 4, "escalate_after_overdue_days": 20}
+    """The second unanswered prompt (the first overdue one) on Christmas Eve: the owner has 5
+    working days to answer it (25 and 26 December and 1 January are holidays), so the
+    escalation for two unanswered prompts comes on 4 January, not on 28 December (review
+    "owner", finding 5)."""
+    item = act("3.1", ms("3.1.1", on(date(2026, 12, 18))))  # due Friday 18 December 2026
+    rules = {"overdue_every_days": 4, "escalate_after_overdue_days": 20}
     plan = make_plan(item, contacts=(ANN, PO), reminders=policy(**rules))
     days = working(date(2026, 12, 1), date(2027, 1, 8))
     results = simulate(plan, [], days)
-    assert (date(2026, 12, 24), "3.1.1", "second@2026-12-31") in prompts(results)
+    assert (date(2026, 12, 18), "3.1.1", "due@2026-12-18") in prompts(results)
+    assert (date(2026, 12, 24), "3.1.1", "overdue-1@2026-12-18") in prompts(results)
     assert [(d, kind) for d, _, kind in escalations(results)] == [(date(2027, 1, 4), "unanswered")]
     assert CAL.working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 5
     # 0: the escalation the day after the prompt that makes the count, as before.
@@ -366,10 +368,12 @@ def test_prompts_nobody_can_receive_are_reported() -> None:
 
 
 def test_escalation_after_two_unanswered_prompts_is_raised_once() -> None:
-    plan = one_item()
+    # Overdue later than the two prompts from the due date on (``due``, ``overdue-1``) and
+    # the grace after the second; the first and second before the due date do not count.
+    plan = one_item(escalate_after_overdue_days=20)
     results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
     assert escalations(results) == [
-        (CAL.add_working_days(SECOND, 5), "escalation:1.1.1:none:unanswered", "unanswered")
+        (CAL.add_working_days(DUE, 10), "escalation:1.1.1:none:unanswered", "unanswered")
     ]
     day = next(r for r in results if r.escalations)
     (digest,) = day.escalation_digests
@@ -414,10 +418,9 @@ def test_a_new_answer_then_more_silence_escalates_again() -> None:
     ups = Updates()
     answer = ups.add("1.1.1", "at_risk", CAL.add_working_days(DUE, 1))
     results = simulate(plan, ups.all, working(date(2015, 8, 3), date(2015, 12, 31)))
-    # Before the answer: first + second unanswered (the owner's 5 working days to answer the
-    # second ran out on the due date). After it: silent for 10 working days, overdue.
+    # Before the answer: first + second unanswered, but asked before the due date they do
+    # not escalate (walk32b 2). After it: silent for 10 working days, overdue.
     assert escalations(results) == [
-        (CAL.add_working_days(SECOND, 5), "escalation:1.1.1:none:unanswered", "unanswered"),
         (CAL.add_working_days(DUE, 11), f"escalation:1.1.1:{answer.id}:overdue", "overdue"),
     ]
 
@@ -448,7 +451,7 @@ def test_no_escalation_for_done_items() -> None:
 def test_without_a_programme_office_an_escalation_is_still_raised_once() -> None:
     plan = make_plan(act("1.1", ms("1.1.1", quarter(2015, 3))), contacts=(ANN,))
     results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
-    assert [key for _, key, _ in escalations(results)] == ["escalation:1.1.1:none:unanswered"]
+    assert [key for _, key, _ in escalations(results)] == ["escalation:1.1.1:none:overdue"]
     assert all(r.escalation_digests == () for r in results)
     (raised,) = [e for r in results for e in r.events if e.name == "regie.escalation.raised"]
     assert raised.payload["contacts"] == ""
@@ -487,6 +490,7 @@ def stages_for(due: date, *names: str, on: date | None = None) -> list[tuple[dat
         "second": CAL.window_start(due, 5),
         "due": CAL.working_day_on_or_after(due),
         "overdue-1": CAL.add_working_days(due, 5),
+        "overdue-2": CAL.add_working_days(due, 10),
     }
     out = [(opens[n], at(n, due)) for n in names]
     return [(on, out[0][1]), *out[1:]] if on else out
@@ -494,7 +498,7 @@ def stages_for(due: date, *names: str, on: date | None = None) -> list[tuple[dat
 
 def test_a_due_date_moved_later_gets_its_own_prompts_and_escalation() -> None:
     old_due, new_due = date(2016, 3, 31), date(2016, 9, 30)  # 1.1.2: Q1-2016 became Q3-2016
-    days = (date(2016, 3, 1), date(2016, 4, 15), CAL.add_working_days(new_due, 5))
+    days = (date(2016, 3, 1), date(2016, 4, 15), CAL.add_working_days(new_due, 10))
     ups = Updates()
     answer = ups.add("1.1.2", "on_track", days[1])  # the owner agrees to the new date
     old, new = revised(
@@ -510,14 +514,15 @@ def test_a_due_date_moved_later_gets_its_own_prompts_and_escalation() -> None:
     assert overdue >= 1 and before[-1][1] == at(f"overdue-{overdue}", old_due)
     # The old date's first/second/due/overdue prompts do not stand in for the new date's.
     assert [(d, s) for d, _, s in prompts(new)] == stages_for(
-        new_due, "first", "second", "due", "overdue-1"
+        new_due, "first", "second", "due", "overdue-1", "overdue-2"
     )
-    # Two distinct stages unanswered since the answer: one escalation in the new run.
+    # Silent since the answer: one escalation in the new run, once the new date is 10 working
+    # days past (the prompts before it do not count as unanswered, walk32b 2).
     assert escalations(new) == [
         (
-            CAL.add_working_days(CAL.window_start(new_due, 5), 5),
-            f"escalation:1.1.2:{answer.id}:unanswered",
-            "unanswered",
+            CAL.add_working_days(new_due, 10),
+            f"escalation:1.1.2:{answer.id}:overdue",
+            "overdue",
         )
     ]
 
@@ -572,12 +577,14 @@ def test_a_dependent_item_is_prompted_for_every_date_it_gets() -> None:
 
 def test_unanswered_counts_distinct_stages_not_contacts() -> None:
     bob = contact("bob", "IenM")
-    plan = make_plan(act("1.1", ms("1.1.1", quarter(2015, 3))), contacts=(ANN, bob, PO))
+    item = act("1.1", ms("1.1.1", quarter(2015, 3)))
+    rules = policy(escalate_after_overdue_days=20)
+    plan = make_plan(item, contacts=(ANN, bob, PO), reminders=rules)
     results = simulate(plan, [], working(date(2015, 8, 3), date(2015, 12, 31)))
-    first_day = next(r for r in results if r.as_of == FIRST)
+    first_day = next(r for r in results if r.as_of == DUE)
     assert len(first_day.records) == 2  # one stage, two contacts
     assert escalations(results) == [
-        (CAL.add_working_days(SECOND, 5), "escalation:1.1.1:none:unanswered", "unanswered")
+        (CAL.add_working_days(DUE, 10), "escalation:1.1.1:none:unanswered", "unanswered")
     ]
 
 

@@ -62,3 +62,19 @@ def test_a_meeting_on_the_runs_own_day_is_still_ahead() -> None:
     assert schedule_changes([today, D20], [D20], today).cancelled == (today,)
     assert schedule_changes([D18], [today], today).moved == ((D18, today),)
     assert schedule_changes([today], [D18], today).moved == ((today, D18),)
+
+
+def test_a_day_that_joins_unpaired_is_new_and_a_move_target_or_past_day_is_not() -> None:
+    """review13 2: an added day still ahead (today's included) with none gone is ``new``."""
+    added = schedule_changes([D17], [AS_OF, D17, D20], AS_OF)
+    assert added.new == (AS_OF, D20)
+    moved = schedule_changes([D17, D20], [D18, D20], AS_OF)
+    assert moved.new == ()
+    assert schedule_changes([D17], [date(2026, 11, 30), D17], AS_OF).new == ()
+
+
+def test_pair_days_keeps_to_the_same_gap() -> None:
+    from governance.meetings import pair_days
+
+    assert pair_days([D17], [D18], [D20]) == [(D17, D18)]
+    assert pair_days([D17], [D20], [D18]) == []

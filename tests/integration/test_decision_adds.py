@@ -1,0 +1,158 @@
+"""A decision that adds an item to the plan (walk32a 5): `regie decision add --adds ID`, before
+or after the item is in the plan file; `regie sync` warns of a new item no decision added, as it
+does of a removal; the agenda pack says *nieuw in het plan (besluit …)* (layout 11; layout 10
+made again as it was) and the progress report marks the items added in its period,
+*toegevoegd aan het plan* with the decision (layout 10; layout 9 as it was). SQLite and
+PostgreSQL.
+
+The seed plan is synced first (its items are the plan, not additions), then the edit of
+19 December 2016 adds milestones 3.1.9 and 3.1.10."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import regie
+from tests.integration.reports_scenario import cli_env, make_app
+
+FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
+EDITED = datetime(2016, 12, 19, 10, tzinfo=UTC)
+DECIDED = date(2016, 10, 11)  # a meeting of the stuurgroep, before the edit
+MEETING, AS_OF = date(2017, 1, 10), date(2017, 1, 3)
+BY = "besluit Stuurgroep Plan van aanpak MVI, 11 oktober 2016"
+ANCHOR = 'gereed: "Q4-2015"\n            owners: [PIANOo]\n            depends_on: ["3.1.1"]\n'
+NEW = (
+    '          - id: "3.1.9"\n            title: Evaluatie behoeftepeiling\n'
+    '            gereed: "Q3-2017"\n            owners: [BZ]\n'
+    '          - id: "3.1.10"\n            title: Tweede evaluatie\n'
+    '            gereed: "Q4-2017"\n            owners: [BZ]\n'
+)
+
+
+def _sync(app: App, now: datetime) -> list[str]:
+    from regie.services import sync_warnings
+    from store import sync_plan
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        result = sync_plan(session, plan, now=now, plan_path=str(plan.path))
+        return sync_warnings(session, plan, result)
+
+
+def _add_items(app: App) -> None:
+    path = Path(app.settings.plan_path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count(ANCHOR) == 1
+    path.write_text(text.replace(ANCHOR, ANCHOR + NEW), encoding="utf-8")
+
+
+def _adds(app: App, item: str, meeting: date = DECIDED) -> tuple[int, str, str]:
+    done = regie(
+        "decision", "add", "--body", "stuurgroep", "--meeting", meeting.isoformat(),
+        "--adds", item, "--text", f"Nieuwe mijlpaal {item}", env=cli_env(app),
+    )  # fmt: skip
+    return done.code, done.out, done.err
+
+
+def _decisions(app: App) -> list[tuple[str | None, bool]]:
+    from regie.decisions import decisions
+
+    return [(d.item_id, d.adds) for d in decisions(app, None)]
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    from store import upgrade
+
+    if not database_url.startswith("sqlite"):
+        upgrade(database_url)
+    app = make_app(tmp_path / "home", database_url)
+    assert _sync(app, FIRST_SYNC) == []  # the plan as first recorded: nothing is "added"
+    return app
+
+
+def test_a_decision_adds_an_item_before_it_is_in_the_plan(app: App) -> None:
+    code, out, err = _adds(app, "3.1.9")
+    assert code == 0, err
+    assert "note: 3.1.9 is not in" in out and "`regie sync` then records it" in out
+    assert _decisions(app) == [("3.1.9", True)]
+
+    # An id no new item can have, a step the plan lacks, a second addition: one line, refused,
+    # nothing written.
+    for item, words in (
+        ("9.1", "the plan has no step 9"),
+        ("drie", "an action's id is STEP.N, a milestone's STEP.N.M"),
+        ("3.1.9", "already adds it"),
+    ):
+        code, out, err = _adds(app, item)
+        assert code != 0 and out == "", (item, out)
+        assert len(err.strip().splitlines()) == 1 and words in err, (item, err)
+        assert "Traceback" not in err
+    assert _decisions(app) == [("3.1.9", True)]
+
+    listed = regie("decision", "list", "--format", "csv", env=cli_env(app))
+    assert listed.code == 0, listed.err
+    assert ",add,toegevoegd aan het plan,3.1.9," in listed.out
+
+    _add_items(app)
+    warnings = _sync(app, EDITED)
+    # 3.1.9 came with its decision; 3.1.10 without one: said once, at the item.
+    assert len(warnings) == 1, warnings
+    assert (
+        "3.1.10 'Tweede evaluatie' added to the plan without a recorded decision" in (warnings[0])
+    )
+    assert "actions.yaml:" in warnings[0] and "--adds 3.1.10" in warnings[0]
+    assert _sync(app, EDITED) == []  # nothing new: nothing said
+
+
+def test_a_decision_after_the_edit_adds_the_item_and_the_outputs_name_it(app: App) -> None:
+    from regie.reports import agenda_pack, progress_report, render_agenda, render_progress
+
+    _add_items(app)
+    warnings = _sync(app, EDITED)
+    assert [w.split(" added to")[0].rsplit(": ", 1)[1] for w in warnings] == [
+        "3.1.9 'Evaluatie behoeftepeiling'",
+        "3.1.10 'Tweede evaluatie'",
+    ]
+    code, out, err = _adds(app, "3.1.9")
+    assert code == 0, err
+    assert "note:" not in out  # it is in the plan already
+
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    assert pack.since_last is not None
+    added = {e.item_id: e.decided_by for e in pack.since_last.entries if e.kind == "added"}
+    assert added == {"3.1.9": BY, "3.1.10": None}
+    md = render_agenda(pack, "md").decode()
+    assert f"| 3.1.9 | Evaluatie behoeftepeiling | nieuw in het plan ({BY}) |" in md
+    assert "| 3.1.10 | Tweede evaluatie | nieuw in het plan (vastgelegd op 19-12-2016) |" in md
+    assert f"nieuw in het plan ({BY})" in render_agenda(pack, "html").decode()
+    # An archived pack of layout 10 is made again as it was: no decision named.
+    old = render_agenda(pack, "md", layout=10).decode()
+    same = "| 3.1.9 | Evaluatie behoeftepeiling | nieuw in het plan (vastgelegd op 19-12-2016) |"
+    assert same in old
+    assert BY not in old.split("Sinds de vorige vergadering")[1].split("| Stap |")[0]
+
+    start, end = date(2016, 7, 1), date(2016, 12, 31)
+    report = progress_report(app, start, end, AS_OF)
+    assert set(report.added) == {"3.1.9", "3.1.10"}
+    text = render_progress(report, "md").decode()
+    line_9 = next(x for x in text.splitlines() if x.startswith("- 3.1.9 "))
+    assert line_9.endswith(f"; toegevoegd aan het plan ({BY})"), line_9
+    line_10 = next(x for x in text.splitlines() if x.startswith("- 3.1.10 "))
+    assert line_10.endswith(
+        "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+    ), line_10
+    assert f"toegevoegd aan het plan ({BY})" in render_progress(report, "html").decode()
+    # Not added in this period: nothing said.
+    earlier = progress_report(app, date(2016, 1, 1), date(2016, 6, 30), AS_OF)
+    assert earlier.added == {}
+    # Layout 9 (an archived report made again) says nothing of it.
+    from regie.reports import _progress_report
+
+    nine, _ = _progress_report(app, start, end, AS_OF, layout=9)
+    assert nine.added == {}
+    assert "toegevoegd aan het plan" not in render_progress(nine, "md").decode()
