@@ -9,13 +9,14 @@ import pytest
 
 from governance.clock import known_timezone, require_aware, utcnow
 from governance.events import DomainEvent, programme_resource_id, resource_id
-from notifications.base import Message
+from notifications.base import Attachment, Message
 from regie.cycle import EventSummary
 from regie.mapping import message_from_outbox
 from store.records import OutboxRecord
 
 
 def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
+    ref = {"name": "pack.pdf", "type": "application/pdf", "archive": 7, "sha256": "ab" * 32}
     row = OutboxRecord(
         key="reminder:p:c:2015-10-01:digest",
         kind="reminder_digest",
@@ -26,7 +27,7 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         email="c@example.org",
         slack="U123",
         body_html="<p>Tekst</p>",
-        payload={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
+        payload={"as_of": "2015-10-01", "items": [{"id": "1.1"}], "attachments": [ref]},
         attempts=2,
         earlier_attempts=3,  # before `regie outbox retry`: the attempt number counts them
         tried_channel="slack",
@@ -43,11 +44,12 @@ def test_an_outbox_row_becomes_the_message_with_every_field() -> None:
         email=row.email,
         slack=row.slack,
         html=row.body_html,
-        metadata={"as_of": "2015-10-01", "items": [{"id": "1.1"}]},
+        metadata={"as_of": "2015-10-01", "items": [{"id": "1.1"}], "attachments": [ref]},
         attempt=5,
         tried_on="slack",
         queued_at=datetime(2015, 10, 1, 7, 0, tzinfo=UTC),
         programme="p",
+        attachments=(Attachment("pack.pdf", "application/pdf", 7, "ab" * 32),),
     )
     # No field of the message is left at its default: a new Message field needs a mapping.
     defaults = Message(key="", kind="", recipient="", recipient_name="", subject="", text="")
