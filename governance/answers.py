@@ -338,7 +338,7 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
     else:
         kind = "person"
         # The organisation as mails, packs and reports show it (short_name, else name).
-        org = plan.owner_labels().get(person.organisation, person.organisation)
+        org = plan.owner_name(person.organisation)
         by = f"{person.name} ({org})" if person.organisation else person.name
     note = latest.comment
     if note is not None and len(note) > NOTE_EXCERPT:

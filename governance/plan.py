@@ -443,10 +443,16 @@ class Plan:
         (:attr:`Organisation.label`)."""
         return {o.id: o.label for o in self.organisations}
 
+    def owner_name(self, owner: str) -> str:
+        """An organisation (an owner, a body's member) as every reader sees it — web pages,
+        ``regie status``, calendar feeds, Slack, mails, packs (layout 9 on) and reports:
+        :attr:`Organisation.label`; an id no longer in the plan as itself."""
+        org = self.organisation(owner)
+        return org.label if org is not None else owner
+
     def owner_names(self, owners: Iterable[str]) -> list[str]:
-        """``owners`` as a reader sees them; an id no longer in the plan as itself."""
-        labels = self.owner_labels()
-        return [labels.get(o, o) for o in owners]
+        """``owners`` as a reader sees them (:meth:`owner_name`)."""
+        return [self.owner_name(o) for o in owners]
 
     def to_json(self) -> dict[str, Any]:
         """The shape of ``regie plan show --format json``."""

@@ -253,7 +253,6 @@ def _items(
     from regie.texts import feed_words
 
     zone = app.settings.timezone or plan.calendar.timezone  # the business date's (services.today)
-    org_names = {o.id: o.name for o in plan.organisations}
     actions = {a.id: f"{a.id} {a.title}" for a in plan.actions()}
     deadlines = plan_index(plan)[0].deadlines
     period_ends = {d.item_id: d.period.end for d in deadlines if d.period is not None}
@@ -308,7 +307,7 @@ def _items(
         event = build.item(
             code, entry, None, title=item.title, gereed=item.gereed, due=due, step=item.step,
             action=actions.get(item.action_id, item.action_id),
-            owners=tuple(org_names.get(o, o) for o in item.owners), state=item.state.value,
+            owners=tuple(plan.owner_names(item.owners)), state=item.state.value,
             labels=(state_label(item.state.value), rag_label(item.rag.value)),
             forecast=item.forecast, note=note, decision=decided.get(code),
             first_code=first_code(code),
@@ -336,7 +335,7 @@ def _items(
             gone.code, entries.get(gone.code), gone.archived_at, title=gone.title,
             gereed=gone.gereed, due=gone.due, step=gone.step,
             action=actions.get(gone.action_code, gone.action_code),
-            owners=tuple(org_names.get(o, o) for o in gone.owners), state="cancelled",
+            owners=tuple(plan.owner_names(gone.owners)), state="cancelled",
             labels=(feed_words("removed"), rag_label("grey")), removed=True,
             first_code=first_code(gone.code),
         )  # fmt: skip

@@ -58,8 +58,7 @@ def body_meetings(
     body = next(b for b in plan.governance if b.id == body_id)
     length = timedelta(minutes=body.meetings.duration if body.meetings else DEFAULT_MEETING_MINUTES)
     found = meetings(app, body_id, plan=plan)
-    names = {o.id: o.name for o in plan.organisations}
-    members = tuple(names.get(m, m) for m in body.members)
+    members = tuple(plan.owner_names(body.members))  # as the pack and the web pages name them
     about = (body.purpose, members)  # in every event's text (feeds/templates/events.ics.j2)
     example = body.meetings is not None and body.meetings.example
     out = []

@@ -216,7 +216,7 @@ def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, An
     person = find_contact(plan, update.author or "")
     assert person is not None  # written_by found it
     # The organisation as the owner lines show it (short_name, else name), not its id.
-    org = plan.owner_labels().get(person.organisation, person.organisation)
+    org = plan.owner_name(person.organisation)
     name = f"{person.name} ({org})" if person.organisation else person.name
     return {"latest_kind": kind, "latest_by": name}
 

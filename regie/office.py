@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -215,9 +214,8 @@ def today(app: App) -> date:
     return business_date(app, current_plan(app)[0])
 
 
-def _row(item: ItemAssessment, labels: Mapping[str, str], due: date | None = None) -> ItemRow:
-    """``labels``: :meth:`Plan.owner_labels`; ``due``: a finished item's deadline while it was
-    open (:func:`_finished_deadlines`)."""
+def _row(item: ItemAssessment, plan: Plan, due: date | None = None) -> ItemRow:
+    """``due``: a finished item's deadline while it was open (:func:`_finished_deadlines`)."""
     latest = item.latest_update
     return ItemRow(
         id=item.item_id,
@@ -228,7 +226,7 @@ def _row(item: ItemAssessment, labels: Mapping[str, str], due: date | None = Non
         due=item.due or due,
         gereed=item.gereed,
         owners=item.owners,
-        owner_names=tuple(labels.get(o, o) for o in item.owners),
+        owner_names=tuple(plan.owner_names(item.owners)),
         forecast=item.forecast,
         note=latest.comment if latest else None,
         reported_on=latest.reported_on if latest else None,
@@ -296,7 +294,6 @@ def overview(
     shown = selected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     dues = _finished_deadlines(plan, assessment, [i.item_id for i in shown])
     titles = {a.id: a.title for a in plan.actions()}
-    labels = plan.owner_labels()
     steps: dict[int, StepView] = {s.number: StepView(s.number, s.title) for s in plan.steps}
     actions: dict[str, ActionView] = {}
     for item in shown:
@@ -304,7 +301,7 @@ def overview(
         if view is None:
             view = actions[item.action_id] = ActionView(item.action_id, titles[item.action_id])
             steps[item.step].actions.append(view)
-        view.items.append(_row(item, labels, dues.get(item.item_id)))
+        view.items.append(_row(item, plan, dues.get(item.item_id)))
     return Overview(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
@@ -353,11 +350,10 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
     pages = max(1, -(-len(late) // PAGE_SIZE))
     number, asked = _page(page, pages)
     shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    labels = plan.owner_labels()
     return OverdueView(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
-        rows=[_row(i, labels) for i in shown],
+        rows=[_row(i, plan) for i in shown],
         total=sum(counts.values()),
         per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
         step=filters.step,
@@ -394,13 +390,13 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         action = plan.action(item.action_id)
         step = next(s for s in plan.steps if s.number == item.step)
         due = _finished_deadlines(plan, assessment, [item_id]).get(item_id)
-        row = _row(item, plan.owner_labels(), due)
+        row = _row(item, plan, due)
         action_id, step_text, left_on = item.action_id, f"Stap {step.number}: {step.title}", None
     else:
         assert gone is not None
         action = plan.action(gone.action_code)
         known = next((s for s in plan.steps if s.number == gone.step), None)
-        row = _left_row(gone, updates[0] if updates else None, plan.owner_labels())
+        row = _left_row(gone, updates[0] if updates else None, plan)
         action_id = gone.action_code
         step_text = f"Stap {known.number}: {known.title}" if known else f"Stap {gone.step}"
         left_on = local_date(gone.archived_at, zone)
@@ -462,7 +458,7 @@ def _reminder_rows(plan: Plan, sent: list[Any], events: list[StoredEvent]) -> li
     return reminders
 
 
-def _left_row(gone: ArchivedItem, latest: Any, labels: Mapping[str, str]) -> ItemRow:
+def _left_row(gone: ArchivedItem, latest: Any, plan: Plan) -> ItemRow:
     """An item that left the plan, as last stored: no stand is judged any more (grey); its
     owners by the plan's names while they are in it, else by id."""
     return ItemRow(
@@ -474,7 +470,7 @@ def _left_row(gone: ArchivedItem, latest: Any, labels: Mapping[str, str]) -> Ite
         due=gone.due,
         gereed=gone.gereed,
         owners=tuple(gone.owners),
-        owner_names=tuple(labels.get(o, o) for o in gone.owners),
+        owner_names=tuple(plan.owner_names(gone.owners)),
         forecast=None,
         note=latest.comment if latest else None,
         reported_on=latest.reported_on if latest else None,

@@ -433,7 +433,6 @@ def round_progress(
     answered = {q.item_id for q in requests if q.item_id in in_window}
     answered_for = _answering_organisations(plan, counted)
     deadlines = {d.item_id: d for d in plan.deadlines()}
-    labels = plan.owner_labels()
     asked_by: dict[str, set[str]] = {}
     for q in requests:
         asked_by.setdefault(q.item_id, set()).add(q.organisation)
@@ -469,29 +468,27 @@ def round_progress(
         "organisations": [
             {
                 "id": org,
-                "name": labels.get(org, org),
+                "name": plan.owner_name(org),
                 "asked": len(v["asked"]),
                 "answered": len(v["answered"]),
                 "rate": round(len(v["answered"]) / len(v["asked"]), 3) if v["asked"] else 1.0,
             }
             for org, v in sorted(per_org.items())
         ],
-        "without_answer": [_unanswered(i, deadlines.get(i), owners[i], labels) for i in missing],
+        "without_answer": [_unanswered(i, deadlines.get(i), owners[i], plan) for i in missing],
         "silent_contacts": sorted({q.contact_id for q in requests if q.item_id not in answered}),
         # Who answered in the round themselves (a chase thanks them for it).
         "answering_contacts": sorted({u.author for u in counted if u.author}),
     }
 
 
-def _unanswered(
-    item_id: str, d: Deadline | None, owners: list[str], labels: dict[str, str]
-) -> dict[str, Any]:
+def _unanswered(item_id: str, d: Deadline | None, owners: list[str], plan: Plan) -> dict[str, Any]:
     """An item without answer as the summary and ``round status --format json`` show it."""
     return {
         "id": item_id,
         "title": d.title if d else "",
         "owners": owners,
-        "owner_names": [labels.get(o, o) for o in owners],
+        "owner_names": plan.owner_names(owners),
         "gereed": d.gereed if d else None,
         "due": d.period.end.isoformat() if d and d.period and d.period.end else None,
     }
@@ -610,7 +607,6 @@ def _queue(
         **office_fields(plan),  # the plan's own name for the office, if it gives one
     }
     deadlines = {d.item_id: d for d in plan.deadlines()}
-    labels = plan.owner_labels()
     linker = answer_linker(app, plan) if kind != "round_summary" else None
     # A reply by mail reaches the office only when the mail carries a Reply-To.
     reply_to = app.mail_reply_to(plan) is not None
@@ -685,7 +681,7 @@ def _queue(
             "key": key,
             # Organisations left without a contact since the round started (the office asked).
             "no_contact": [
-                (labels.get(org, org), ids)
+                (plan.owner_name(org), ids)
                 for org, ids in sorted(no_contact.get(contact_id, {}).items())
             ],
             # How many of these items the round's request asked of this very person: all of

@@ -455,7 +455,7 @@ def not_owner_text(plan: Plan, item_id: str) -> str:
     """Which organisations the item belongs to, and that the presser need not do anything."""
     item = find_item(plan, item_id)
     owners = [] if item is None else list(item.owners)
-    labels = [(o.label if (o := plan.organisation(org)) else org) for org in owners]
+    labels = plan.owner_names(owners)
     if not labels:  # an item without owners: only the office answers for it
         from governance.office_names import office_names
 

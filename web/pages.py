@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -267,7 +267,7 @@ def item_page(
         request, "item.html.j2",
         {"d": detail, "as_of": detail.as_of, "bodies": _body_names(app),
          "people": _contact_names(app), "decisions": _item_decisions(app, detail.row.id),
-         "owner_labels": _owner_labels(app),
+         "owner_names": _owner_names(app),
          "office_author": OFFICE.name, "fix": form, "fix_statuses": STATUSES,
          "fix_labels": STATUS_LABELS,
          "by_id": {u.id: u for u in detail.updates},
@@ -298,13 +298,13 @@ def _body_names(app: Any) -> dict[str, str]:
     return {b.id: b.name for b in plan.governance}
 
 
-def _owner_labels(app: Any) -> dict[str, str]:
-    """Organisation id → ``short_name``, else ``name``: a plan revision records owners by id;
-    the item page shows them as the rows above it do."""
+def _owner_names(app: Any) -> Callable[[Iterable[str]], list[str]]:
+    """:meth:`Plan.owner_names`: a plan revision records owners by id; the item page shows them
+    as the rows above it do."""
     from regie.plan_cache import current_plan
 
     plan, _ = current_plan(app)
-    return plan.owner_labels()
+    return plan.owner_names
 
 
 def _contact_names(app: Any) -> dict[str, str]:

@@ -249,12 +249,12 @@ def status(
     )
     plan = app_.load_plan()
     late = after_end_line(rows, plan.programme.end)
-    labels = plan.owner_labels()  # the table names owners; JSON keeps the ids
+    names = plan.owner_name  # the table names owners; JSON keeps the ids
     if item is None:
         if fmt == Format.json:
             print_json(rows)
         else:
-            console().print(status_table(rows, day, labels))
+            console().print(status_table(rows, day, names))
             if late:
                 typer.echo(late)
         return
@@ -267,7 +267,7 @@ def status(
     if fmt == Format.json:
         print_json({"items": rows, "updates": updates_json(history)})
         return
-    console().print(status_table(rows, day, labels))
+    console().print(status_table(rows, day, names))
     if late:
         typer.echo(late)
     for line in update_lines(item, history, day):

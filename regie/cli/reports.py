@@ -101,7 +101,7 @@ def meeting_list(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List meetings: the plan's dates and rule, and one-off meetings from the database."""
-    from regie.cli.tables import owner_label, print_json
+    from regie.cli.tables import id_label, print_json
     from regie.reports import meetings
 
     app_ = _app()
@@ -124,7 +124,7 @@ def meeting_list(
         print_json(rows)
         return
     # The body by name with the id --body takes (walk32a 12), one column as wide as the longest.
-    labels = [owner_label(m.body_id, names) for m in found]
+    labels = [id_label(m.body_id, names.get(m.body_id, m.body_id)) for m in found]
     width = max((len(label) for label in labels), default=0)
     for r, label in zip(rows, labels, strict=True):
         note = f" — {r['note']}" if r["note"] else ""
@@ -643,9 +643,9 @@ def decision_list(
     if fmt == DecisionFormat.md:
         typer.echo(_decisions_md(rows))
         return
-    from regie.cli.tables import owner_label
+    from regie.cli.tables import id_label
 
-    labels = [owner_label(d.body_id, {d.body_id: d.body_name}) for d in rows]
+    labels = [id_label(d.body_id, d.body_name) for d in rows]
     width = max((len(label) for label in labels), default=0)
     for d, label in zip(rows, labels, strict=True):
         about = f" [{_item_label(d.item_id, titles)}]" if d.item_id else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -67,9 +67,11 @@ def plan_table(plan: Plan) -> Table:
     return table
 
 
-def status_table(rows: list[dict[str, Any]], as_of: date, labels: Mapping[str, str]) -> Table:
-    """``labels``: organisation id → ``short_name``, else ``name`` (:meth:`Plan.owner_labels`):
-    owners by name, the id beside it where it differs (what ``--owner`` takes)."""
+def status_table(
+    rows: list[dict[str, Any]], as_of: date, owner_name: Callable[[str], str]
+) -> Table:
+    """``owner_name``: :meth:`Plan.owner_name`, as the pack, the web pages and the feeds name
+    owners; the id beside it where it differs (what ``--owner`` takes)."""
     from rich.table import Table
 
     table = Table(title=f"Stand per {as_of.isoformat()}")
@@ -93,7 +95,7 @@ def status_table(rows: list[dict[str, Any]], as_of: date, labels: Mapping[str, s
         table.add_row(
             row["id"],
             row["title"],
-            ", ".join(owner_label(o, labels) for o in row["owners"]),
+            ", ".join(id_label(o, owner_name(o)) for o in row["owners"]),
             row["gereed"] or "",
             f"{row['due']} !" if row.get("after_end") else row["due"] or "",
             state,
@@ -103,11 +105,11 @@ def status_table(rows: list[dict[str, Any]], as_of: date, labels: Mapping[str, s
     return table
 
 
-def owner_label(owner: str, labels: Mapping[str, str]) -> str:
-    """An owner as ``regie status`` shows it: "Gemeente Rivierstad (GEM)"; just the id when
-    the plan no longer has it or names it so."""
-    label = labels.get(owner, owner)
-    return owner if label == owner else f"{label} ({owner})"
+def id_label(key: str, name: str) -> str:
+    """An organisation or body as a command line lists it: "Gemeente Rivierstad (GEM)", the
+    name with the id an option (``--owner``, ``--body``) takes; just the id when the plan no
+    longer has it or names it so."""
+    return key if name == key else f"{name} ({key})"
 
 
 def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:

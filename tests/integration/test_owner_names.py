@@ -220,3 +220,46 @@ def test_the_office_pages_name_the_owners(app: App) -> None:
     revision = item.text.split('<td data-label="Veld">eigenaren</td>', 1)[1].split("</tr>")[0]
     assert "PNW" in revision and "Gemeente Rivierstad" in revision, revision
     assert "provincie" not in revision and "gemeente<" not in revision
+
+
+def test_one_organisation_has_one_name_everywhere(app: App) -> None:
+    """walk32a 1: the province (``provincie``, *Provincie Noordwaarts*, ``short_name: PNW``) and
+    the municipality (no ``short_name``) read the same in the pack, the office's pages, ``regie
+    status``, the calendar feeds (owners and a body's members), Slack and the round summary:
+    ``short_name``, else ``name``. The feeds showed the full name."""
+    from starlette.testclient import TestClient
+
+    from regie.feeds import export_feed
+    from regie.services import sync
+    from regie.slack_answers import not_owner_text
+    from tests.cli import regie
+    from tests.integration.feed_clients import ical_js
+    from tests.integration.test_web_item_page import visible
+    from tests.integration.test_web_problem_pages import _office
+    from web.app import create_app
+
+    sync(app, None)
+    owners = "PNW, Gemeente Rivierstad"  # 2.1's owners, as the plan lists them
+    pack = agenda(app, "stuurgroep", MEETING, AS_OF, "md").content.decode()
+    assert f"| {owners} |" in pack
+    web = _office(TestClient(create_app(app)), app)
+    cells = re.findall(r'<td data-label="Eigenaren">(.*?)</td>', web.get("/").text)
+    assert owners in cells, cells
+    assert f"Eigenaren {owners}" in visible(web.get("/items/2.1").text)
+    shown = regie("status", "2.1", "--as-of", AS_OF.isoformat(), env=_env(app))
+    assert shown.code == 0 and "PNW (provincie), Gemeente Rivierstad (gemeente)" in shown.out
+    for scope in ("programme", "org:provincie", "step:2"):
+        events = {e["uid"]: e for e in ical_js(export_feed(app, scope, AS_OF))["events"]}
+        described = events["2.1@wegen-test.regie"]["description"]
+        assert f"Eigenaren: {owners}\n" in described, (scope, described)
+        assert "Noordwaarts" not in described, scope
+    body = ical_js(export_feed(app, "body:stuurgroep", AS_OF))["events"]
+    meeting = next(e for e in body if e["uid"].startswith("stuurgroep-"))
+    assert "Leden: Gemeente Rivierstad, PNW" in meeting["description"], meeting["description"]
+    assert "Noordwaarts" not in meeting["description"]
+    # The calendar's own name keeps the organisation's full name: it says whose calendar it is.
+    assert ical_js(export_feed(app, "org:provincie", AS_OF))["name"].endswith(
+        "Provincie Noordwaarts"
+    )
+    slack = not_owner_text(app.load_plan(), "2.1")
+    assert "PNW en Gemeente Rivierstad" in slack, slack
