@@ -16,11 +16,17 @@ change seen twice is told once and a move back and forth is told each time. The 
 body only records its days (and says so). A meeting moved to a day before the run, or one
 already held, is recorded and told to nobody; so is a day that comes back whose leaving nobody
 was told.
+
+An open status round whose meeting changes with a change told (:func:`governance.agenda_round.
+tie_rounds` ties it to another, or to none) is said in that change's notices, with its answer-by
+date, which stays; the owners it asked who get none of those notices and still owe an answer get
+one of their own (:func:`round_notice`, ``round-meeting-moved:<round>:<contact>:<meeting>:<row>``,
+review13 7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -32,10 +38,15 @@ if TYPE_CHECKING:
 
     from governance.meetings import Meeting
     from governance.plan import Contact, GovernanceBody, Plan
+    from store.answers import Round
     from store.records import OutboxRecord
 
 #: The outbox kind (templates ``meeting_changed.*.j2``, ``slack/meeting_changed.intro.md.j2``).
 KIND = "meeting_changed"
+#: The outbox kind of an asked owner's notice that the round's meeting changed (templates
+#: ``round_meeting_changed.*.j2``), and its key's first part (:func:`round_key`).
+ROUND_KIND = "round_meeting_changed"
+ROUND_KEY = "round-meeting-moved"
 #: How far ahead a moved or cancelled meeting is told (about four months: the next few meetings).
 NOTICE_HORIZON_DAYS = 120
 
@@ -67,6 +78,117 @@ def notice_key(
         return f"meeting-moved:{body_id}:{old.isoformat()}:{new.isoformat()}:{row}:{contact_id}"
     assert new is not None
     return f"meeting-added:{body_id}:{new.isoformat()}:{row}:{contact_id}"
+
+
+def round_key(round_id: int, contact_id: str, meeting: date | None, row: int | str) -> str:
+    """An asked owner's notice that the round's meeting changed (:func:`round_notice`):
+    ``<row>`` is the change's, as in :func:`notice_key`, so a move back and forth is told each
+    time and the same change seen twice once."""
+    on = meeting.isoformat() if meeting else "none"
+    return f"{ROUND_KEY}:{round_id}:{contact_id}:{on}:{row}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """One member's notice of one change: ``new`` the meeting now (None: cancelled)."""
+
+    change: str
+    old: date | None
+    new: Meeting | None
+    row: int | str
+    contact: Contact
+
+    @property
+    def day(self) -> date | None:
+        return self.new.on if self.new else None
+
+    def key(self, body_id: str) -> str:
+        return notice_key(self.change, body_id, self.old, self.day, self.row, self.contact.id)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundShift:
+    """An open status round whose meeting (:func:`governance.agenda_round.tie_rounds`, the rule
+    of its own mails) is another since the last run: ``before`` the one it was for, ``after``
+    the one it is for now (None: no meeting of the body fits). Its answer-by date stays."""
+
+    round: Round
+    before: date | None
+    after: date | None
+
+    def follows(self, change: str, old: date | None, new: date | None) -> bool:
+        """Whether the change told (``old`` left, ``new`` the meeting now) is why: the round's
+        meeting moved or was cancelled, or the round is now for the day that joined."""
+        if change in (MOVED, CANCELLED) and old is not None and old == self.before:
+            return True
+        return change != CANCELLED and new is not None and new == self.after
+
+    def context(self) -> dict[str, date | None]:
+        return {"answer_by": self.round.answer_by, "before": self.before, "after": self.after}
+
+
+def _shifted_rounds(
+    session: Session,
+    programme_id: str,
+    body_id: str,
+    remembered: Mapping[date, int],
+    by_day: Mapping[date, Meeting],
+    as_of: date,
+) -> list[RoundShift]:
+    """The body's rounds still taking answers after ``as_of`` (one closing today is past
+    helping) that the schedule now ties to another meeting than the days remembered did."""
+    from governance.agenda_round import tie_rounds
+    from store.answers import rounds
+
+    mine = [r for r in rounds(session, programme_id) if r.body == body_id]
+    live = [r for r in mine if r.closed_on is None and r.answer_by > as_of]
+    if not live:
+        return []
+    # Closed rounds count too: a meeting a closed round prepared is not free for another.
+    facts = [(r.id, r.meeting_on, r.answer_by) for r in mine]
+    before = tie_rounds(facts, sorted(remembered))
+    after = tie_rounds(facts, sorted(by_day))
+    return [RoundShift(r, before[r.id], after[r.id]) for r in live if before[r.id] != after[r.id]]
+
+
+def _round_owners(
+    session: Session,
+    plan: Plan,
+    body: GovernanceBody,
+    shifts: list[RoundShift],
+    told: list[_Told],
+    as_of: date,
+    out: MeetingNotices,
+    dry_run: bool,
+) -> list[tuple[RoundShift, _Told, Contact]]:
+    """Per round moved with a change told: the owners it asked who still owe an answer and get
+    no member's notice of that change (which says it for them), each with the change. An owner
+    who answered every item asked is not told: the answers count for the meeting the round is
+    now for, and the date they were due by stays, so nothing changes for them."""
+    from governance.answers import contact
+    from regie.rounds import round_progress
+
+    found: list[tuple[RoundShift, _Told, Contact]] = []
+    for shift in shifts:
+        why = [t for t in told if shift.follows(t.change, t.old, t.day)]
+        if not why:
+            continue  # a change nobody is told of (held, in the past, far ahead): not this
+        knows = {t.contact.id for t in why}
+        silent = round_progress(session, plan, shift.round, as_of)["silent_contacts"]
+        whom = [
+            person
+            for cid in silent
+            if cid not in knows and (person := contact(plan, cid)) is not None
+        ]
+        found += [(shift, why[0], person) for person in whom]
+        was = shift.before.isoformat() if shift.before else "none"
+        now = shift.after.isoformat() if shift.after else "no meeting"
+        out.changes.append(
+            f"{body.id} round {shift.round.id} (answers by {shift.round.answer_by.isoformat()}) "
+            f"now for {now}, was {was}: {len(whom)} more asked owner(s) "
+            f"{'would be told' if dry_run else 'told'}"
+        )
+    return found
 
 
 def notify_changed_meetings(
@@ -145,7 +267,12 @@ def notify_changed_meetings(
             if new:
                 away, off = _told_away(session, pid, body.id)
                 left = left_days(session, pid, body.id, new)
-                told_off = sorted({d for d, _ in off if d >= as_of and d not in by_day})
+                # A cancelled day already told its new date is not paired again (meet45). A day
+                # that comes back is among ``left``: never another's new date.
+                done = _redated(session, pid, body.id)
+                told_off = sorted(
+                    {d for d, _ in off if d >= as_of and d not in by_day and d not in done}
+                )
                 redated = dict(pair_days(told_off, [d for d in new if d not in left], by_day))
                 instead = {n: o for o, n in redated.items()}
                 for day in new:
@@ -181,35 +308,39 @@ def notify_changed_meetings(
                     f"{len(far_new)} new meeting day(s) more than {NOTICE_HORIZON_DAYS} days "
                     "ahead: remembered, nobody told"
                 )
+            # An open status round whose meeting changed with these (review13 7): said in the
+            # members' notices, and to the owners it asked who get none of those.
+            shifts = _shifted_rounds(session, pid, body.id, remembered, by_day, as_of)
             if dry_run:
-                out.keys += [
-                    notice_key(MOVED, body.id, old, day, "?", c.id)
-                    for old, day in moved
-                    for c in contacts
-                ] + [
-                    notice_key(CANCELLED, body.id, old, None, "?", c.id)
-                    for old in cancelled
-                    for c in contacts
-                ] + [
-                    notice_key(change, body.id, old, day, "?", c.id)
-                    for day, whom in joined
-                    for c, change, old in whom
-                ]  # fmt: skip
-                continue
-            ids = record_days(session, pid, body.id, changes.added, changes.gone, as_of)
-            packs = _packs_sent(session, pid, body.id)
-            messages = [
-                notice(plan, body, c, MOVED, old, by_day[day], ids[day], packs, as_of)
-                for old, day in moved
-                for c in contacts
+                ids: dict[date, int | str] = {d: "?" for d in changes.added}
+                rows: dict[date, int | str] = {d: "?" for d in remembered}
+            else:
+                ids = dict(record_days(session, pid, body.id, changes.added, changes.gone, as_of))
+                rows = dict(remembered)
+            told: list[_Told] = [
+                _Told(MOVED, old, by_day[day], ids[day], c) for old, day in moved for c in contacts
             ] + [
-                notice(plan, body, c, CANCELLED, old, None, remembered[old], packs, as_of)
-                for old in cancelled
-                for c in contacts
+                _Told(CANCELLED, old, None, rows[old], c) for old in cancelled for c in contacts
             ] + [
-                notice(plan, body, c, change, old, by_day[day], ids[day], packs, as_of)
+                _Told(change, old, by_day[day], ids[day], c)
                 for day, whom in joined
                 for c, change, old in whom
+            ]  # fmt: skip
+            owners = _round_owners(session, plan, body, shifts, told, as_of, out, dry_run)
+            if dry_run:
+                out.keys += [t.key(body.id) for t in told] + [
+                    round_key(s.round.id, c.id, s.after, t.row) for s, t, c in owners
+                ]
+                continue
+            packs = _packs_sent(session, pid, body.id)
+            messages = [
+                notice(
+                    plan, body, t.contact, t.change, t.old, t.new, t.row, packs, as_of,
+                    rounds=[s for s in shifts if s.follows(t.change, t.old, t.day)],
+                )
+                for t in told
+            ] + [
+                round_notice(plan, body, c, s, t, as_of) for s, t, c in owners
             ]  # fmt: skip
             if messages:
                 sync(session)
@@ -267,6 +398,22 @@ def _told_away(
     return away | off, off
 
 
+def _redated(session: Session, programme_id: str, body_id: str) -> set[date]:
+    """The body's cancelled days already told their new date (a *Nieuwe datum* notice to
+    anyone): the key names only the new day, the payload the old."""
+    from store.meeting_days import outbox_payloads
+
+    done: set[date] = set()
+    for payload in outbox_payloads(session, programme_id, f"meeting-added:{body_id}:").values():
+        old = payload.get("old")
+        if payload.get("change") == NEW_DATE and isinstance(old, str):
+            try:
+                done.add(date.fromisoformat(old))
+            except ValueError:
+                continue
+    return done
+
+
 def _packs_sent(
     session: Session,
     programme_id: str,
@@ -288,15 +435,18 @@ def notice(
     change: str,
     old: date | None,
     new: Meeting | None,
-    row: int,
+    row: int | str,
     packs_sent: set[str],
     as_of: date,
+    *,
+    rounds: Sequence[RoundShift] = (),
 ) -> OutboxRecord:
     """One recipient's notice (Dutch, from the templates): ``change`` says what (:data:`MOVED`,
     …); ``old`` the day left (None for an extra meeting), ``new`` the meeting now (None for a
     cancellation). ``packs_sent``: the keys of the packs delivered. What it says of the pack
     holds for :mod:`regie.prepare`: a pack is queued once per meeting day and member, so a new
-    day gets its own pack unless one went to this member for that day before."""
+    day gets its own pack unless one went to this member for that day before. ``rounds``: the
+    open status rounds this change ties to another meeting (said with their answer-by date)."""
     from notifications.render import header_text, render
     from regie.messages import _programme, to_json
     from store.agenda_read import pack_key
@@ -315,6 +465,7 @@ def notice(
         "location": new.location if new else None,
         "old_pack_sent": old is not None and pack_key(body.id, old, contact.id) in packs_sent,
         "new_pack_sent": day is not None and pack_key(body.id, day, contact.id) in packs_sent,
+        "rounds": [s.context() for s in rounds],
         "as_of": as_of,
         "key": key,
     }
@@ -335,6 +486,58 @@ def notice(
             "change": change,
             "old": old.isoformat() if old else None,
             "new": day.isoformat() if day else None,
+            "render": to_json(context),
+            **({"channel": contact.channel} if contact.channel else {}),
+        },
+        created_on=as_of,
+    )
+
+
+def round_notice(
+    plan: Plan,
+    body: GovernanceBody,
+    contact: Contact,
+    shift: RoundShift,
+    why: _Told,
+    as_of: date,
+) -> OutboxRecord:
+    """An asked owner's notice (Dutch, from the templates ``round_meeting_changed.*``): the
+    change ``why`` (as the members' notice words it), the meeting the round is for now, and
+    that its answer-by date stays."""
+    from notifications.render import header_text, render
+    from regie.messages import _programme, to_json
+    from store.records import OutboxRecord
+
+    key = round_key(shift.round.id, contact.id, shift.after, why.row)
+    context = {
+        "contact": contact,
+        "programme": _programme(plan),
+        "body": {"id": body.id, "name": body.name},
+        "change": why.change,
+        "old": why.old,
+        "new": why.day,
+        "round": shift.context(),
+        "as_of": as_of,
+        "key": key,
+    }
+    return OutboxRecord(
+        key=key,
+        kind=ROUND_KIND,
+        recipient=contact.id,
+        recipient_name=header_text(contact.name),
+        email=header_text(contact.email) if contact.email else None,
+        slack=contact.slack,
+        subject=header_text(render(f"{ROUND_KIND}.subject.j2", **context)),
+        body_text=render(f"{ROUND_KIND}.txt.j2", **context),
+        body_html=render(f"{ROUND_KIND}.html.j2", **context),
+        payload={
+            "programme": plan.programme.short_title or plan.programme.title,
+            "body": body.id,
+            "body_name": body.name,
+            "round": shift.round.id,
+            "change": why.change,
+            "old": why.old.isoformat() if why.old else None,
+            "new": why.day.isoformat() if why.day else None,
             "render": to_json(context),
             **({"channel": contact.channel} if contact.channel else {}),
         },

@@ -100,3 +100,17 @@ def record_days(
     session.add_all(rows)
     session.flush()
     return {row.meets_on: row.id for row in rows}
+
+
+def outbox_payloads(
+    session: Session, programme_id: str, prefix: str
+) -> dict[str, dict[str, object]]:
+    """The payloads of the programme's outbox rows whose key starts with ``prefix``: what a
+    notice told (which cancelled day a new date was for), when its key does not say."""
+    rows = session.execute(
+        sa.select(OutboxRow.key, OutboxRow.payload).where(
+            OutboxRow.programme_id == programme_id,
+            OutboxRow.key.startswith(prefix, autoescape=True),
+        )
+    )
+    return {key: dict(payload or {}) for key, payload in rows}
