@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 
 #: What each of its two kinds stores: a new expected date (op schema), or stuck (risico).
 OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
+#: What a quick button pressed on an item that has become overdue opens instead.
+ON_OVERDUE = {status: kind for kind, status in OVERDUE_STATUS.items()}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
 VIEW_WINDOW_SECONDS = 24 * 3600
 #: The answered line and the modals' answer labels, one macro each.
@@ -187,10 +189,12 @@ def handle_interaction(
             return _removed(app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard)
         # "Wijzigen" (under an answered item) starts from the answer it corrects.
         editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
-        if choice == "at_risk" and _overdue_now(app, plan, item_id, as_of):
-            # "Risico" from a message sent before the deadline passed: on an overdue item it is
-            # "Loopt vast…", which says what is stuck (governance.answers.blocked_note_problem).
-            choice = BLOCKED
+        if choice in ON_OVERDUE and _overdue_now(app, plan, item_id, as_of):
+            # A button from a message sent before the deadline passed: on an overdue item
+            # "Op schema" is "Nieuwe datum…" (the answer form asks the new date first, never a
+            # bare on track) and "Risico" is "Loopt vast…", which says what is stuck
+            # (governance.answers.blocked_note_problem).
+            choice = ON_OVERDUE[choice]
         opens_modal = choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS
         # A modal must open within the trigger's 3 s: no live users.info before it (a presser
         # Regie cannot name yet is checked at the submission, by _answer).
@@ -244,6 +248,11 @@ def handle_interaction(
         # (a date that could not be read is None here, its error already set)
         if status == "done" and (problem := _done_problem(plan, completed_on, as_of)):
             errors["completed_on"] = problem
+        # A modal opened before the deadline passed: "Op schema" on an item overdue now needs
+        # its new date, as "Nieuwe datum…" and the answer form ask it.
+        late = status == "on_track" and "forecast" not in errors
+        if late and (problem := _new_date_problem(app, plan, meta["item"], forecast, as_of)):
+            errors["forecast"] = problem
         if status == "done" and completed_on is None:
             completed_on = as_of
         if errors:
@@ -295,6 +304,23 @@ def _overdue_now(app: App, plan: Plan, item_id: str, as_of: date) -> bool:
 
     item = find_item(plan, item_id)
     return item is not None and overdue_without_date(item, _latest(app, plan, item_id), as_of)
+
+
+def _new_date_problem(
+    app: App, plan: Plan, item_id: str, day: date | None, as_of: date
+) -> str | None:
+    """What is wrong with an "Op schema" answer's date on an item overdue now, in words (the
+    rule of the overdue modal's required new date); None when the item is not overdue or the
+    date will do."""
+    from governance.new_date import DateProblem, new_date_problem
+
+    if not _overdue_now(app, plan, item_id, as_of):
+        return None
+    max_years = plan.reminders.new_date_max_years
+    problem = new_date_problem(day, as_of, required=True, max_years=max_years)
+    if problem is DateProblem.MISSING:  # the modal's label is not "Nieuwe datum": say why
+        return modal_text("new_date_needed")
+    return None if problem is None else date_text(problem, max_years)
 
 
 def _due_of(plan: Plan, item_id: str) -> date | None:
