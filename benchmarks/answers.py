@@ -82,7 +82,9 @@ def slack_request(n: int) -> tuple[bytes, dict[str, str]]:
         "type": "block_actions",
         "user": {"id": "U0ANNA"},
         "container": {"type": "message", "channel_id": "", "message_ts": f"{n}.000"},
-        "actions": [{"action_id": "regie_answer:on_track", "value": "1.1.1"}],
+        # "Gereed": on 1.1.1, overdue by the real clock, "Op schema" would open "Nieuwe
+        # datum…" (a modal, no trigger here: 400) instead of storing an answer.
+        "actions": [{"action_id": "regie_answer:done", "value": "1.1.1"}],
     }
     body = urlencode({"payload": json.dumps(payload)}).encode()
     ts = str(int(time.time()))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 
 #: What each of its two kinds stores: a new expected date (op schema), or stuck (risico).
 OVERDUE_STATUS = {NEW_DATE: "on_track", BLOCKED: "at_risk"}
+#: What a quick button pressed on an item that has become overdue opens instead.
+ON_OVERDUE = {status: kind for kind, status in OVERDUE_STATUS.items()}
 #: How long a submitted view's id is remembered: a double submit of one modal stores once.
 VIEW_WINDOW_SECONDS = 24 * 3600
 #: The answered line and the modals' answer labels, one macro each.
@@ -67,6 +69,23 @@ ANSWERED = "slack/answered.md.j2"
 
 
 Call = Callable[["WebClient"], Any]
+
+
+@dataclass(frozen=True)
+class Press:
+    """What every handler of one interaction needs: the app and plan, the Slack ``user`` who
+    pressed or submitted, the business day ``as_of``, ``lookup`` (``users.info``: the user's
+    e-mail address, None: not asked), the replay ``guard``, and the message the buttons are in
+    (``channel``, ``ts``; empty when Slack did not say)."""
+
+    app: App
+    plan: Plan
+    user: str
+    as_of: date
+    lookup: Callable[[str], str | None] | None
+    guard: Guard | None
+    channel: str = ""
+    ts: str = ""
 
 
 @dataclass
@@ -170,6 +189,7 @@ def handle_interaction(
     check_origin(app, payload)
     kind = payload.get("type")
     user = _text(payload.get("user"), "id")
+    press = Press(app, plan, user, as_of, lookup, guard)
     if kind == "block_actions":
         actions = payload.get("actions")
         if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
@@ -183,21 +203,22 @@ def handle_interaction(
             payload.get("channel"), "id"
         )
         ts = _text(payload.get("container"), "message_ts")
+        press = replace(press, channel=channel, ts=ts)
         if find_item(plan, item_id) is None:  # taken out of the plan: nothing to answer
-            return _removed(app, plan, user, item_id, choice, as_of, lookup, channel, ts, guard)
+            return _removed(press, item_id, choice)
         # "Wijzigen" (under an answered item) starts from the answer it corrects.
         editing = str(actions[0].get("block_id", "")) == edit_block_id(item_id)
-        if choice == "at_risk" and _overdue_now(app, plan, item_id, as_of):
-            # "Risico" from a message sent before the deadline passed: on an overdue item it is
-            # "Loopt vast…", which says what is stuck (governance.answers.blocked_note_problem).
-            choice = BLOCKED
+        if choice in ON_OVERDUE and _overdue_now(app, plan, item_id, as_of):
+            # A button from a message sent before the deadline passed: on an overdue item
+            # "Op schema" is "Nieuwe datum…" (the answer form asks the new date first, never a
+            # bare on track) and "Risico" is "Loopt vast…", which says what is stuck
+            # (governance.answers.blocked_note_problem).
+            choice = ON_OVERDUE[choice]
         opens_modal = choice in (MODAL, DONE_ON) or choice in OVERDUE_STATUS
         # A modal must open within the trigger's 3 s: no live users.info before it (a presser
         # Regie cannot name yet is checked at the submission, by _answer).
-        known = None if opens_modal else lookup
-        if early := _before_answering(
-            app, plan, user, item_id, choice, as_of, known, channel, ts, guard, editing=editing
-        ):
+        checking = replace(press, lookup=None) if opens_modal else press
+        if early := _before_answering(checking, item_id, choice, editing=editing):
             return early
         if opens_modal:
             trigger = str(payload.get("trigger_id", ""))
@@ -217,18 +238,16 @@ def handle_interaction(
         completed = as_of if choice == "done" else None
         answer = AnswerInput(item_id, choice, completed_on=completed)
         try:
-            return _answer(
-                app, plan, user, answer, as_of, lookup, channel, ts, modal_errors=False,
-                guard=guard, within=_once_per_button(plan, channel, ts, item_id),
-            )  # fmt: skip
+            within = _once_per_button(plan, channel, ts, item_id)
+            return _answer(press, answer, modal_errors=False, within=within)
         except ButtonAnswered:  # a double tap that passed the check above meanwhile
             return _already(channel, user, item_id)
     if kind == "view_submission":
         view = payload.get("view")
         if isinstance(view, dict) and view.get("callback_id") == OVERDUE_CALLBACK:
-            return _submit_overdue(app, plan, user, view, as_of, lookup, guard)
+            return _submit_overdue(press, view)
         if isinstance(view, dict) and view.get("callback_id") == DONE_CALLBACK:
-            return _submit_done(app, plan, user, view, as_of, lookup, guard)
+            return _submit_done(press, view)
         if not isinstance(view, dict) or view.get("callback_id") != MODAL_CALLBACK:
             raise Malformed("unknown view")
         meta = _metadata(view.get("private_metadata"))
@@ -244,15 +263,18 @@ def handle_interaction(
         # (a date that could not be read is None here, its error already set)
         if status == "done" and (problem := _done_problem(plan, completed_on, as_of)):
             errors["completed_on"] = problem
+        # A modal opened before the deadline passed: "Op schema" on an item overdue now needs
+        # its new date, as "Nieuwe datum…" and the answer form ask it.
+        late = status == "on_track" and "forecast" not in errors
+        if late and (problem := _new_date_problem(app, plan, meta["item"], forecast, as_of)):
+            errors["forecast"] = problem
         if status == "done" and completed_on is None:
             completed_on = as_of
         if errors:
             return SlackReply(body={"response_action": "errors", "errors": errors})
         answer = AnswerInput(meta["item"], status, forecast, completed_on, note or None)
         label = _label(status, forecast, completed_on)
-        return _submit_view(
-            app, plan, user, view, answer, as_of, lookup, guard, confirmed=confirmed, label=label
-        )
+        return _submit_view(press, view, answer, confirmed=confirmed, label=label)
     raise Malformed(f"unsupported interaction type {str(kind)[:40]!r}")
 
 
@@ -297,6 +319,23 @@ def _overdue_now(app: App, plan: Plan, item_id: str, as_of: date) -> bool:
     return item is not None and overdue_without_date(item, _latest(app, plan, item_id), as_of)
 
 
+def _new_date_problem(
+    app: App, plan: Plan, item_id: str, day: date | None, as_of: date
+) -> str | None:
+    """What is wrong with an "Op schema" answer's date on an item overdue now, in words (the
+    rule of the overdue modal's required new date); None when the item is not overdue or the
+    date will do."""
+    from governance.new_date import DateProblem, new_date_problem
+
+    if not _overdue_now(app, plan, item_id, as_of):
+        return None
+    max_years = plan.reminders.new_date_max_years
+    problem = new_date_problem(day, as_of, required=True, max_years=max_years)
+    if problem is DateProblem.MISSING:  # the modal's label is not "Nieuwe datum": say why
+        return modal_text("new_date_needed")
+    return None if problem is None else date_text(problem, max_years)
+
+
 def _due_of(plan: Plan, item_id: str) -> date | None:
     item = find_item(plan, item_id)
     return item.period.end if item is not None and item.period is not None else None
@@ -317,18 +356,7 @@ def _label(status: str, forecast: date | None, completed_on: date | None) -> str
     return " ".join(text.split())
 
 
-def _removed(
-    app: App,
-    plan: Plan,
-    user: str,
-    item_id: str,
-    choice: str,
-    as_of: date,
-    lookup: Callable[[str], str | None] | None,
-    channel: str,
-    ts: str,
-    guard: Guard | None,
-) -> SlackReply:
+def _removed(press: Press, item_id: str, choice: str) -> SlackReply:
     """A button of an item taken out of the plan: no modal; the refusal is recorded as the
     e-mail link's is (``link_removed``) and the item's buttons give way to what the link's
     page says ("… u hoeft niets te doen")."""
@@ -336,15 +364,18 @@ def _removed(
     from regie.answers import record_refusal
     from regie.slack_client import LookupFailed
 
+    app, plan, user, channel, ts = press.app, press.plan, press.user, press.channel, press.ts
     try:
-        contact_id = resolve_contact(app, plan, user, lookup)
+        contact_id = resolve_contact(app, plan, user, press.lookup)
     except LookupFailed:  # still recorded, under the Slack user id
         contact_id = None
     person = contact(plan, contact_id) if contact_id else None
     who = Answerer(person.id, person.name) if person else Answerer(f"slack:{user[:32]}", user)
     status = choice if choice in STATUS_LABELS else ""
     answer = AnswerInput(item_id, status)
-    record_refusal(app, plan, Refusal.LINK_REMOVED, answer, who, "slack", as_of, guard=guard)
+    record_refusal(
+        app, plan, Refusal.LINK_REMOVED, answer, who, "slack", press.as_of, guard=press.guard
+    )
     text = slack_escape(refusal_text(Refusal.LINK_REMOVED, plan.programme))
     reply = SlackReply(refused=Refusal.LINK_REMOVED)
     if channel and ts:
@@ -398,18 +429,7 @@ def _once_per_button(
 
 
 def _before_answering(
-    app: App,
-    plan: Plan,
-    user: str,
-    item_id: str,
-    choice: str,
-    as_of: date,
-    lookup: Callable[[str], str | None] | None,
-    channel: str,
-    ts: str,
-    guard: Guard | None,
-    *,
-    editing: bool,
+    press: Press, item_id: str, choice: str, *, editing: bool
 ) -> SlackReply | None:
     """Checked when a button is pressed, before a modal opens or anything is stored: a
     person who may not answer for the item (e.g. it was handed over to another organisation)
@@ -421,8 +441,9 @@ def _before_answering(
     from regie.slack_client import LookupFailed
     from store.answers import seen
 
+    app, plan, user, channel, ts = press.app, press.plan, press.user, press.channel, press.ts
     try:
-        contact_id = resolve_contact(app, plan, user, lookup)
+        contact_id = resolve_contact(app, plan, user, press.lookup)
     except LookupFailed:
         return None
     person = contact(plan, contact_id) if contact_id else None
@@ -433,7 +454,9 @@ def _before_answering(
     if may_answer(plan, who, item) is Refusal.NOT_OWNER:
         status = choice if choice in STATUS_LABELS else ""
         answer = AnswerInput(item_id, status)
-        record_refusal(app, plan, Refusal.NOT_OWNER, answer, who, "slack", as_of, guard=guard)
+        record_refusal(
+            app, plan, Refusal.NOT_OWNER, answer, who, "slack", press.as_of, guard=press.guard
+        )
         text = not_owner_text(plan, item_id)
         reply = SlackReply(refused=Refusal.NOT_OWNER)
         if channel:
@@ -472,19 +495,12 @@ def _already(channel: str, user: str, item_id: str) -> SlackReply:
     return reply
 
 
-def _submit_overdue(
-    app: App,
-    plan: Plan,
-    user: str,
-    view: dict[str, Any],
-    as_of: date,
-    lookup: Callable[[str], str | None] | None,
-    guard: Guard | None,
-) -> SlackReply:
+def _submit_overdue(press: Press, view: dict[str, Any]) -> SlackReply:
     """The overdue modal's submission: a new expected date (required for "Nieuwe datum…",
     optional for "Loopt vast…", whose note is required), checked at its field first."""
     from governance.new_date import new_date_problem
 
+    plan, as_of = press.plan, press.as_of
     meta = _metadata(view.get("private_metadata"))
     choice = _overdue_kind(view.get("private_metadata"))
     values = _state_values(view)
@@ -507,22 +523,15 @@ def _submit_overdue(
     answer = AnswerInput(meta["item"], OVERDUE_STATUS[choice], day, None, note or None)
     label = _said("new_date" if choice == NEW_DATE else "blocked", day)
     return _submit_view(
-        app, plan, user, view, answer, as_of, lookup, guard,
+        press, view, answer,
         label=label, error_block="forecast", confirmed=confirmed, overdue_box=has_box,
     )  # fmt: skip
 
 
-def _submit_done(
-    app: App,
-    plan: Plan,
-    user: str,
-    view: dict[str, Any],
-    as_of: date,
-    lookup: Callable[[str], str | None] | None,
-    guard: Guard | None,
-) -> SlackReply:
+def _submit_done(press: Press, view: dict[str, Any]) -> SlackReply:
     """The "Gereed…" modal's submission: the day the item was finished (empty: today; not in
     the future, not more than the plan's ``new_date_max_years`` back) and an optional note."""
+    plan, as_of = press.plan, press.as_of
     meta = _metadata(view.get("private_metadata"))
     values = _state_values(view)
     errors: dict[str, str] = {}
@@ -535,10 +544,7 @@ def _submit_done(
     note = _input(values, "note").strip()
     answer = AnswerInput(meta["item"], "done", None, day, note or None)
     label = _said("done", day, as_of)
-    return _submit_view(
-        app, plan, user, view, answer, as_of, lookup, guard,
-        label=label, error_block="completed_on",
-    )  # fmt: skip
+    return _submit_view(press, view, answer, label=label, error_block="completed_on")
 
 
 def _done_problem(plan: Plan, day: date | None, as_of: date) -> str | None:
@@ -551,14 +557,9 @@ def _done_problem(plan: Plan, day: date | None, as_of: date) -> str | None:
 
 
 def _submit_view(
-    app: App,
-    plan: Plan,
-    user: str,
+    press: Press,
     view: dict[str, Any],
     answer: AnswerInput,
-    as_of: date,
-    lookup: Callable[[str], str | None] | None,
-    guard: Guard | None,
     *,
     label: str | None = None,
     error_block: str = "status",
@@ -571,18 +572,18 @@ def _submit_view(
     changes = _changes(view.get("private_metadata"))
     within = _once_per_view(view)
     if changes is None:  # a new answer, not "Wijzigen": the message's buttons answer once
-        within = _once_per_button(plan, meta["channel"], meta["ts"], meta["item"], within)
+        within = _once_per_button(press.plan, meta["channel"], meta["ts"], meta["item"], within)
+    press = replace(press, channel=meta["channel"], ts=meta["ts"])
     try:
         return _answer(
-            app, plan, user, answer, as_of, lookup, meta["channel"], meta["ts"],
-            modal_errors=True, guard=guard, within=within, label=label,
+            press, answer, modal_errors=True, within=within, label=label,
             error_block=error_block, confirmed=confirmed, overdue_box=overdue_box,
             changes=changes,
         )  # fmt: skip
     except ViewSubmitted:
         return SlackReply()  # the first submit stored it; an empty 200 closes the modal
     except ButtonAnswered:  # answered from the message meanwhile: closed, told why
-        return _already(meta["channel"], user, meta["item"])
+        return _already(meta["channel"], press.user, meta["item"])
 
 
 def _once_per_view(view: dict[str, Any]) -> WithinTransaction | None:
@@ -628,17 +629,10 @@ def _state_values(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answer(
-    app: App,
-    plan: Plan,
-    user: str,
+    press: Press,
     answer: AnswerInput,
-    as_of: date,
-    lookup: Callable[[str], str | None] | None,
-    channel: str,
-    ts: str,
     *,
     modal_errors: bool,
-    guard: Guard | None = None,
     confirmed: bool = False,
     label: str | None = None,
     error_block: str = "status",
@@ -654,8 +648,10 @@ def _answer(
     from regie.answers import record_refusal
     from regie.slack_client import LookupFailed
 
+    app, plan, user, channel, ts = press.app, press.plan, press.user, press.channel, press.ts
+    as_of, guard = press.as_of, press.guard
     try:
-        contact_id = resolve_contact(app, plan, user, lookup)
+        contact_id = resolve_contact(app, plan, user, press.lookup)
     except LookupFailed:  # not an unknown person: nothing recorded, the owner tries again
         return _not_recognised(channel, user, modal_errors, error_block)
     if contact_id is None:

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import json
-import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from governance import clock
+
 if TYPE_CHECKING:
+    import pytest
+
     from regie.bootstrap import App
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+#: A moment before every deadline of the answers plan (tests/fixtures/plans/answers.yaml; the
+#: first, 1.1.1's, is 30 June 2025), whose items are all overdue by the real clock: there a bare
+#: "Op schema" is an answer, where on an overdue item it opens "Nieuwe datum…".
+BEFORE_DEADLINES = datetime(2025, 6, 2, 9, tzinfo=UTC)
+
+
+def set_clock(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
+    """Regie's one clock (:func:`governance.clock.utcnow`) stopped at ``at``: the office's day,
+    the stored answers and the signature check go by it, and :func:`sign` stamps by it."""
+    monkeypatch.setattr(clock, "utcnow", lambda: at)
 
 
 def signed(
@@ -26,7 +41,8 @@ def signed(
 def sign(
     body: bytes, *, at: float | None = None, secret: str = SIGNING_SECRET
 ) -> tuple[bytes, dict[str, str]]:
-    timestamp = str(int(at if at is not None else time.time()))
+    # Stamped by Regie's clock (the real one unless a test set it), as Slack's agrees with ours.
+    timestamp = str(int(at if at is not None else clock.utcnow().timestamp()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
     headers = {
         "x-slack-request-timestamp": timestamp,

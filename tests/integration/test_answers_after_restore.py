@@ -15,6 +15,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from starlette.testclient import TestClient
 from regie.bootstrap import App
 from store import Repository
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
-from tests.integration.slack_requests import SIGNING_SECRET, button, signed
+from tests.integration.slack_requests import SIGNING_SECRET, button, set_clock, signed
 from web.app import create_app
 
 GONE = "Deze link is niet (meer) geldig."
@@ -157,9 +158,11 @@ def test_new_links_after_the_restore_never_take_an_old_links_answer(
 
 
 def test_a_slack_button_sent_after_the_backup_answers_for_its_own_item(
-    restored: tuple[App, App, str, str],
+    restored: tuple[App, App, str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, after, _, _ = restored
+    # Pressed on the reminder's day, before 1.1.1's deadline: a bare "Op schema" is an answer.
+    set_clock(monkeypatch, datetime.combine(FIRST_DAY, time(10), UTC))
     body, headers = signed(button("U0ANNA", "1.1.1", "on_track"))
     response = _client(after).post("/slack/interactivity", content=body, headers=headers)
     assert response.status_code == 200, response.text

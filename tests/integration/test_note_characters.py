@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from tests.cli import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
-from tests.integration.slack_requests import SIGNING_SECRET, signed, submission
+from tests.integration.slack_requests import SIGNING_SECRET, set_clock, signed, submission
 from web.app import create_app
 
 BAD_NOTES = {
@@ -84,9 +84,13 @@ def test_tabs_and_line_breaks_are_kept(app: App) -> None:
 
 
 @pytest.mark.parametrize("kind", ["nul", "escape", "rlo"])
-def test_slacks_modal_shows_the_error_under_the_note(app: App, kind: str) -> None:
+def test_slacks_modal_shows_the_error_under_the_note(
+    app: App, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     note, codepoint = BAD_NOTES[kind]
     queue_and_send(app, FIRST_DAY)  # the plan in the database
+    # Sent on the reminder's day, before 1.1.1's deadline: "Op schema" needs no new date.
+    set_clock(monkeypatch, datetime.combine(FIRST_DAY, time(10), UTC))
     web = TestClient(create_app(app), raise_server_exceptions=False)
     body, headers = signed(submission("U0ANNA", "1.1.1", "on_track", note=note))
     response = web.post("/slack/interactivity", content=body, headers=headers)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,7 +13,9 @@ from starlette.testclient import TestClient
 from regie.bootstrap import App
 from store import Repository
 from tests.integration.slack_requests import (
+    BEFORE_DEADLINES,
     button,
+    set_clock,
     sign,
     signed,
     slack_app,
@@ -24,7 +25,9 @@ from web.app import create_app
 
 
 @pytest.fixture
-def app(migrated_url: str, tmp_path: Path) -> App:
+def app(migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    # A day before the plan's deadlines: a bare "Op schema" is an answer (not "Nieuwe datum…").
+    set_clock(monkeypatch, BEFORE_DEADLINES)
     return slack_app(migrated_url, tmp_path)
 
 
@@ -77,7 +80,8 @@ def test_unsigned_requests_are_refused(app: App, web: TestClient, tamper: object
 
 
 def test_a_stale_timestamp_is_refused(app: App, web: TestClient) -> None:
-    body, headers = signed(button("U0ANNA", "1.1.1", "done"), at=time.time() - 6 * 60)
+    stale = BEFORE_DEADLINES.timestamp() - 6 * 60  # by Regie's clock
+    body, headers = signed(button("U0ANNA", "1.1.1", "done"), at=stale)
     assert post(web, body, headers)[0] == 401
     assert stored(app) == []
 
@@ -137,7 +141,7 @@ def test_modal_submission_with_field_errors_comes_back_as_errors(app: App, web: 
 
 
 def test_modal_submission_stores_status_note_and_forecast(app: App, web: TestClient) -> None:
-    later = (date.today() + timedelta(days=90)).isoformat()  # answers count for today
+    later = (BEFORE_DEADLINES.date() + timedelta(days=90)).isoformat()  # answers count for today
     payload = submission("U0ANNA", "1.1.2", "at_risk", note="*vet* <!channel>", forecast=later)
     code, text = post(web, *signed(payload))
     assert code == 200 and text == ""

@@ -19,32 +19,35 @@ from regie.bootstrap import App
 from store import Repository, downgrade, make_engine, upgrade
 from store.answers import first_seen
 from store.models_answers import SlackRequestRow
-from tests.integration.slack_requests import button, signed, slack_app
+from tests.integration.slack_requests import (
+    BEFORE_DEADLINES,
+    button,
+    set_clock,
+    signed,
+    slack_app,
+)
 from web.app import create_app
 from web.slack import MAX_AHEAD, REPLAY_WINDOW
 
-#: Our clock's "now" at the start of a test, in whole seconds (as Slack's timestamps are); set
-#: by the ``clock`` fixture.
-T0 = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def app(migrated_url: str, tmp_path: Path) -> App:
-    return slack_app(migrated_url, tmp_path)
+#: Our clock's "now" at the start of a test, in whole seconds (as Slack's timestamps are): a day
+#: before the plan's deadlines, where Anna's "Op schema" is an answer (not "Nieuwe datum…").
+T0 = BEFORE_DEADLINES
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
-    """Set Regie's clock (``regie.services.utcnow``) to T0 + the given seconds."""
-
-    start = datetime.now(UTC).replace(microsecond=0)
-    monkeypatch.setattr(f"{__name__}.T0", start)
+    """Set Regie's clock (:func:`governance.clock.utcnow`) to T0 + the given seconds."""
 
     def at(seconds: float) -> None:
-        monkeypatch.setattr("regie.services.utcnow", lambda: start + timedelta(seconds=seconds))
+        set_clock(monkeypatch, T0 + timedelta(seconds=seconds))
 
     at(0)
     return at
+
+
+@pytest.fixture
+def app(migrated_url: str, tmp_path: Path, clock: Callable[[float], None]) -> App:
+    return slack_app(migrated_url, tmp_path)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from store import Repository
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_socket import FakeSocketMode
 from tests.integration.answer_app import answers_app
-from tests.integration.slack_requests import button, submission
+from tests.integration.slack_requests import BEFORE_DEADLINES, button, set_clock, submission
 
 APP_TOKEN = "xapp-1-fake"
 
@@ -47,8 +47,10 @@ def _history(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def listening(
-    migrated_url: str, tmp_path: Path
+    migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[App, SocketSlack, FakeSocketMode]]:
+    # A day before the plan's deadlines: a bare "Op schema" is an answer (not "Nieuwe datum…").
+    set_clock(monkeypatch, BEFORE_DEADLINES)
     socket = FakeSocketMode().start()
     web = SocketSlack(users={"anna@example.org": "U0ANNA"})
     web.socket_url = socket.url

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,13 @@ from regie.bootstrap import App
 from regie.config import SlackSettings
 from store import Repository
 from tests.fakes.slack_api import FakeSlack
-from tests.integration.slack_requests import button, signed, slack_app
+from tests.integration.slack_requests import button, set_clock, signed, slack_app
 from web.app import create_app
 
 CHANNEL = "DANNA"
+#: The day the digest speaks of: 1.1.1 five days past its deadline (30 June 2025), 1.1.2 open
+#: until 30 September 2025. By the real clock both are overdue.
+DESK_DAY = datetime(2025, 7, 5, 9, tzinfo=UTC)
 
 
 def _items() -> list[dict[str, Any]]:
@@ -51,6 +54,15 @@ def slack() -> Iterator[FakeSlack]:
              "blocks": digest_blocks(digest()), "metadata": None},
         ]  # fmt: skip
         yield fake
+
+
+@pytest.fixture
+def desk_day(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Regie's clock stopped on :data:`DESK_DAY`, for a test that needs 1.1.2 not yet overdue
+    (its "Op schema" an answer: on an overdue item it opens "Nieuwe datum…"). Ask for it
+    before ``app``, which syncs the plan by that clock."""
+    set_clock(monkeypatch, DESK_DAY)
+    return DESK_DAY
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ item and its owners, before any modal opens."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
@@ -20,10 +20,18 @@ from store.outbox import enqueue
 from store.records import OutboxRecord
 from tests.fakes.slack_api import FakeSlack
 from tests.integration.answer_app import ANSWERS_PLAN
-from tests.integration.slack_overdue.desk import CHANNEL, digest, message_line, press, stored
+from tests.integration.slack_overdue.desk import (
+    CHANNEL,
+    DESK_DAY,
+    digest,
+    message_line,
+    press,
+    stored,
+)
 from tests.integration.slack_requests import button, signed
 
-NOW = datetime(2026, 12, 4, 9, tzinfo=UTC)
+# 1.1.2's "Op schema" is pressed as an answer: on the desk's day, before its deadline.
+pytestmark = pytest.mark.usefixtures("desk_day")
 
 
 def tap(web: TestClient, slack: FakeSlack, choice: str, item: str = "1.1.2") -> None:
@@ -102,7 +110,7 @@ def _sent_digest(app: App, channel: str, ts: str, contact: str) -> None:
         payload={"items": items},
     )  # fmt: skip
     with app.session() as session, session.begin():
-        enqueue(session, "wegen-test", [record], "pending", NOW)
+        enqueue(session, "wegen-test", [record], "pending", DESK_DAY)
         session.execute(
             sa.update(OutboxRow)
             .where(OutboxRow.key == record.key)
