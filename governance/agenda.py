@@ -24,6 +24,7 @@ from governance.agenda_asked import (
     _reason,
     _set_by,
     _weight,
+    added_to_ratify,
     asked_before,
     asked_in_packs,
     by_weight,
@@ -121,6 +122,7 @@ __all__ = [
     "_weight",
     "_with_deadlines",
     "_zone_day",
+    "added_to_ratify",
     "asked_before",
     "asked_in_packs",
     "build_agenda",
@@ -274,6 +276,7 @@ def build_agenda(
                 body_id=body.id,
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
                 listed=packs_listed,
+                added=added_to_ratify(plan, lines, revisions, decisions, as_of, first_recorded),
             )
         ),
         ahead=ahead,

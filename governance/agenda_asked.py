@@ -4,7 +4,8 @@ decide, from the data, each with its question and weight; what earlier packs put
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from governance.agenda_model import (
     _OPEN_STATES,
@@ -13,14 +14,19 @@ from governance.agenda_model import (
     ItemLine,
     ItemRevision,
     _zone_day,
+    local_day,
 )
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
     Decision,
     DecisionKind,
+    additions,
+    unadded,
 )
+from governance.plan import Plan
 from governance.provenance import DueChange, Removal, removals
 from governance.rag import Rag, State
+from governance.renumbering import formerly_ids, gone_item, renumberings
 
 
 def open_escalations(
@@ -129,6 +135,7 @@ def decisions_asked(
     body_id: str | None = None,
     earlier_meetings: Sequence[date] = (),
     listed: Mapping[date, frozenset[str] | None] | None = None,
+    added: Sequence[Addition] = (),
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -141,7 +148,9 @@ def decisions_asked(
     plan revisions (an item removed from the plan file without a decision is put to the body
     too, after the items of the plan: :func:`removed_to_ratify`). ``listed``: per earlier
     meeting that got an archived pack, the items it listed (None: not kept), for
-    :func:`asked_in_packs`; None: every meeting counts as the data then stood (layout 2)."""
+    :func:`asked_in_packs`; None: every meeting counts as the data then stood (layout 2).
+    ``added``: the items added to the plan without a decision (:func:`added_to_ratify`), put
+    to the body after the removed ones, each besides any other reason its item has."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
@@ -180,6 +189,74 @@ def decisions_asked(
             continue
         line = removed_line(removal, lines)
         out.append(DecisionAsked(line, "removed", with_items=tuple(removal.with_items)))
+    for a in added:
+        # Only the packs that listed it (it was not in the plan before it was recorded).
+        earlier = tuple(
+            on
+            for on in sorted(earlier_meetings)
+            if listed is not None and a.line.item_id in (listed.get(on) or ())
+        )
+        out.append(
+            DecisionAsked(a.line, "added", "choice", earlier=earlier, with_items=a.with_items,
+                          added_on=a.on)
+        )  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """An item added to the plan file without a decision: its line (an action assessed through
+    its milestones: the action's, from its last milestone's dates), the new milestones that
+    came with a new action, and the day the addition was recorded (the office's)."""
+
+    line: ItemLine
+    with_items: tuple[str, ...]
+    on: date
+
+
+def added_to_ratify(
+    plan: Plan,
+    lines: Mapping[str, ItemLine],
+    revisions: Sequence[ItemRevision],
+    decisions: Sequence[Decision],
+    as_of: date,
+    first_recorded: datetime | None = None,
+) -> list[Addition]:
+    """The items the plan's revisions record as created (not by the programme's first sync,
+    ``first_recorded``) that no decision taken by ``as_of`` added (``regie decision add
+    --adds``; one that adds an action adds its milestones), in plan order: what the body is
+    asked to accept into the plan, as `regie sync` warns (:func:`governance.decisions.unadded`,
+    one rule for both). An item renumbered (``formerly``, or one that looks so: a removal of
+    the same title in the same sync) is not new."""
+    created: dict[str, datetime] = {}
+    gone: dict[datetime, list[ItemRevision]] = {}
+    for r in revisions:
+        if first_recorded is not None and r.recorded_at <= first_recorded:
+            continue  # the plan as first recorded
+        if r.kind == "created":
+            created.setdefault(r.item_id, r.recorded_at)
+        elif r.kind == "archived":
+            gone.setdefault(r.recorded_at, []).append(r)
+    renumbered = set(formerly_ids(plan).values())
+    for at, removed in gone.items():
+        same_sync = {i for i, when in created.items() if when == at}
+        pairs = renumberings(plan, (gone_item(r.item_id, r.before) for r in removed), same_sync)
+        renumbered |= {p.new for p in pairs} | {new for p in pairs for _, new in p.milestones}
+    new = set(created) - renumbered
+    actions = {a.id: a for a in plan.actions()}
+    out = []
+    for item_id, with_items in unadded(plan, new, additions(decisions, as_of)):
+        line = lines.get(item_id)
+        action = actions.get(item_id)
+        if line is None and action is not None:  # assessed through its milestones
+            mine = [lines[m.id] for m in action.milestones if m.id in lines]
+            if not mine:  # pragma: no cover - an action has a line or milestones
+                continue
+            line = replace(mine[-1], item_id=action.id, title=action.title,
+                           owners=action.owners or mine[-1].owners)  # fmt: skip
+        if line is None:  # pragma: no cover - every item of the plan has a line
+            continue
+        out.append(Addition(line, with_items, local_day(plan, created[item_id])))
     return out
 
 
@@ -237,7 +314,7 @@ def _weight(reason: str, escalated: bool, set_by_decision: bool) -> str:
         return "again"
     if escalated:
         return "escalated"
-    if reason in ("ratify", "removed", "red"):
+    if reason in ("ratify", "removed", "added", "red"):
         return "choice"
     return "routine"
 

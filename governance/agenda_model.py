@@ -20,7 +20,9 @@ from governance.rag import SLIP_RED_WORKING_DAYS, State
 
 #: Why a point is put to the body (:attr:`DecisionAsked.reason`); each has its question and
 #: its label in ``reports/templates/_asked_texts.j2``, which words them.
-ASK_REASONS = ("overdue", "slipped", "ratify", "red", "undated", "waiting", "escalated", "removed")
+ASK_REASONS = (
+    "overdue", "slipped", "ratify", "red", "undated", "waiting", "escalated", "removed", "added",
+)  # fmt: skip
 
 
 _OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
@@ -54,7 +56,7 @@ def note_excerpt(note: str, limit: int = NOTE_EXCERPT) -> str | None:
 
 #: Most severe first when a list is cut: reasons, then RAG colours.
 _REASON_ORDER = (
-    "overdue", "red", "slipped", "ratify", "removed", "escalated", "waiting", "undated",
+    "overdue", "red", "slipped", "ratify", "removed", "added", "escalated", "waiting", "undated",
 )  # fmt: skip
 
 
@@ -134,13 +136,15 @@ class DecisionAsked:
     earlier_estimated: tuple[date, ...] = ()
     #: What the question names: the owner's forecast (a slip to approve), the items waited on,
     #: the day an escalation was raised, the gereed before and after a date moved without a
-    #: decision (to ratify; None: it had none), the milestones removed with a removed action.
+    #: decision (to ratify; None: it had none), the milestones removed with a removed action
+    #: or added with an added one, the day an addition without a decision was recorded.
     forecast: date | None = None
     waiting_on: tuple[str, ...] = ()
     escalated_on: date | None = None
     ratify_before: str | None = None
     ratify_after: str | None = None
     with_items: tuple[str, ...] = ()
+    added_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -93,6 +93,28 @@ def additions(decisions: Iterable[Decision], as_of: date) -> dict[str, Decision]
     for d in sorted(decisions, key=lambda d: (d.meeting_on, d.id or 0)):
         if d.adds and d.item_id is not None and d.meeting_on <= as_of:
             out.setdefault(d.item_id, d)
+    return out
+
+
+def unadded(
+    plan: Plan, new: Collection[str], added: Collection[str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The items of ``new`` (created in the plan, not renumbered) that no decision in ``added``
+    (item ids a ``--adds`` decision names) added, in plan order, each with the new milestones
+    that came with a new action: one per action, else one per milestone. `regie sync` warns of
+    them and the agenda pack puts them to the body (one rule for both)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for action in plan.actions():
+        if action.id in added:
+            continue  # its milestones came with it
+        mine = [i for i in (action.id, *(m.id for m in action.milestones)) if i in new]
+        mine = [i for i in mine if i not in added]
+        if not mine:
+            continue
+        if action.id in new:
+            out.append((action.id, tuple(mine[1:])))
+        else:
+            out += [(m.id, ()) for m in action.milestones if m.id in mine]
     return out
 
 

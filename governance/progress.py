@@ -68,8 +68,10 @@ AHEAD_MONTHS = 6
 #: *verschoven*. 10 (walk32a 5): an item added to the plan in the period says so after its
 #: title in chapter 2 (*toegevoegd aan het plan*, with the decision that added it: ``regie
 #: decision add --adds``, else the day the plan's addition was recorded); layout 9 and before
-#: say nothing of it.
-LAYOUT = 10
+#: say nothing of it. 11 (dec45): the decision that added such an item is named when it was
+#: taken by the report's day (``as_of``), also after the period's end (*…, na de periode*);
+#: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one.
+LAYOUT = 11
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -89,6 +91,8 @@ NAMES_FROM = 8
 EXCERPTS_FROM = 9
 #: The first layout that marks the items added to the plan in the period (walk32a 5).
 ADDED_FROM = 10
+#: The first layout that names a decision taken after the period that added an item in it.
+ADDED_LATER_FROM = 11
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -191,6 +195,8 @@ class Added:
 
     on: date
     decided_by: str | None = None
+    #: The decision was taken after the period's end (by the report's day; layout 11 on).
+    after_period: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,7 +523,8 @@ def build_progress(
         programme_end=plan.programme.end if final else None,
         added=(
             _added(plan, lines, revisions, decisions, start, min(end, assessment.as_of),
-                   first_recorded)
+                   first_recorded,
+                   decided_by=assessment.as_of if layout >= ADDED_LATER_FROM else None)
             if layout >= ADDED_FROM
             else {}
         ),
@@ -532,10 +539,15 @@ def _added(
     start: date,
     end: date,
     first_recorded: datetime | None,
+    *,
+    decided_by: date | None = None,
 ) -> dict[str, Added]:
     """The plan's items created from ``start`` through ``end`` (the day recorded, the office's
-    day), with the decision that added each (``--adds``, taken by ``end``)."""
-    by = additions(decisions, end)
+    day), with the decision that added each (``--adds``), taken by ``decided_by`` (the report's
+    day: a reader of a later report is told of the decision, dated, rather than read *zonder
+    besluit*; only what was known then, so the report is made again the same); None: by
+    ``end`` (layout 10)."""
+    by = additions(decisions, decided_by or end)
     out: dict[str, Added] = {}
     for r in revisions:
         if r.kind != "created" or r.item_id not in lines:
@@ -545,7 +557,8 @@ def _added(
         day = local_day(plan, r.recorded_at)
         if start <= day <= end:
             adder = by.get(r.item_id)
-            out[r.item_id] = Added(day, decision_label(plan, adder) if adder else None)
+            late = adder is not None and adder.meeting_on > end
+            out[r.item_id] = Added(day, decision_label(plan, adder) if adder else None, late)
     return out
 
 

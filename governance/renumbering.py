@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from governance.plan import Location, Plan
 
@@ -44,6 +45,16 @@ def same_title(text: str) -> str:
     """A title as compared: Unicode-normalised, case and spacing ignored, trailing full stop
     dropped (an edit that only retypes the title still matches)."""
     return " ".join(unicodedata.normalize("NFKC", text).split()).casefold().rstrip(" .")
+
+
+def gone_item(code: str, fields: Any) -> Gone:
+    """A removed item as :func:`renumberings` compares it, from the fields its revisions left
+    (:func:`store.agenda_read.with_removed_fields`)."""
+    known = fields if isinstance(fields, dict) else {}
+    title = str(known.get("title") or "")
+    if known.get("step") is not None:
+        return Gone(code, title, "action", str(known["step"]))
+    return Gone(code, title, "milestone", str(known.get("action") or code.rsplit(".", 1)[0]))
 
 
 def formerly_ids(plan: Plan) -> dict[str, str]:

@@ -11,6 +11,7 @@ from governance.renumbering import (
     Gone,
     Renumbering,
     formerly_ids,
+    gone_item,
     renumbering_lines,
     renumberings,
 )
@@ -58,7 +59,9 @@ def undecided_after_sync(session: Session, plan: Plan, revisions: Sequence[Any])
     lines = undecided_lines(due_changes(facts, found), str(plan.path)) if facts else []
     if removed:
         named = agenda_read.with_removed_fields(connection, plan.programme.id, removed)
-        pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), _created(revisions))
+        pairs = renumberings(
+            plan, (gone_item(r.item_id, r.before) for r in named), _created(revisions)
+        )
         moved = _old_ids(pairs) | set(formerly_ids(plan))  # formerly: renumbered on purpose
         gone = removals(
             ((r.item_id, r.kind, r.before, r.recorded_at) for r in named if r.item_id not in moved),
@@ -82,6 +85,7 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
     named with it; an item renumbered (``formerly``, or one that looks so) is not new. Not on
     the programme's first sync: that is the plan, not an addition to it."""
     from governance.agenda import ItemRevision
+    from governance.decisions import unadded
     from store import agenda_read, reports_read
     from store.dialect import reader
 
@@ -89,7 +93,8 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
     if result.first or not created:
         return []
     connection = reader(session)
-    added = {d.item_id for d in reports_read.decisions(connection, plan.programme.id) if d.adds}
+    decided = reports_read.decisions(connection, plan.programme.id)
+    added = {d.item_id for d in decided if d.adds and d.item_id is not None}
     removed = [
         ItemRevision(r.code, r.kind, None, None, None, r.recorded_at)
         for r in result.revisions
@@ -98,22 +103,14 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
     renumbered = {c.new for c in result.renumbered} | set(formerly_ids(plan).values())
     if removed:
         named = agenda_read.with_removed_fields(connection, plan.programme.id, removed)
-        pairs = renumberings(plan, (_gone(r.item_id, r.before) for r in named), created)
+        pairs = renumberings(plan, (gone_item(r.item_id, r.before) for r in named), created)
         renumbered |= {r.new for r in pairs} | {new for r in pairs for _, new in r.milestones}
     new = created - renumbered
-    lines = []
-    for action in plan.actions():
-        items = [action.id, *(m.id for m in action.milestones)]
-        if action.id in added:
-            continue  # its milestones came with it
-        mine = [i for i in items if i in new and i not in added]
-        if not mine:
-            continue
-        if action.id in new:
-            lines.append(_unadded_line(plan, action, action.id, mine[1:]))
-        else:
-            lines += [_unadded_line(plan, m, m.id, []) for m in action.milestones if m.id in mine]
-    return lines
+    items = {a.id: a for a in plan.actions()} | {m.id: m for m in plan.milestones()}
+    return [
+        _unadded_line(plan, items[item_id], item_id, list(with_items))
+        for item_id, with_items in unadded(plan, new, added)
+    ]
 
 
 def _unadded_line(plan: Plan, item: Any, item_id: str, with_items: Sequence[str]) -> str:
@@ -160,16 +157,6 @@ def formerly_lines(plan: Plan, result: SyncResult) -> list[str]:
 def _old_ids(pairs: Sequence[Renumbering]) -> set[str]:
     """The old ids of the renumbered items, their action's milestones with them."""
     return {r.old for r in pairs} | {old for r in pairs for old, _ in r.milestones}
-
-
-def _gone(code: str, fields: Any) -> Gone:
-    """A removed item as :func:`governance.renumbering.renumberings` compares it, from the
-    fields its revisions left (:func:`store.agenda_read.with_removed_fields`)."""
-    known = fields if isinstance(fields, dict) else {}
-    title = str(known.get("title") or "")
-    if known.get("step") is not None:
-        return Gone(code, title, "action", str(known["step"]))
-    return Gone(code, title, "milestone", str(known.get("action") or code.rsplit(".", 1)[0]))
 
 
 def undecided_in_file(app: App, plan: Plan) -> list[str]:

@@ -187,7 +187,11 @@ def _agenda_pack(
 #: 11 (walk32a 5): an item a decision added (``regie decision add --adds``) is *nieuw in het
 #: plan (besluit …)*; layouts up to 10 say *vastgelegd op* for every new item
 #: (:data:`AGENDA_ADDED_FROM`).
-AGENDA_LAYOUT = 11
+#: 12 (dec45): an item added to the plan file without a decision is put *ter besluitvorming*
+#: (*Toevoeging van … aan het plan accorderen?*) until a decision adds it, as `regie sync`
+#: warns (:data:`AGENDA_ASK_ADDED_FROM`); the PDF's annex file says *verschoven, met risico*
+#: as the pack's own tables do. Layouts up to 11 are made again without either.
+AGENDA_LAYOUT = 12
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -198,6 +202,9 @@ AGENDA_NEARER_ROUND_FROM = 10
 AGENDA_EXCERPTS_FROM = 10
 #: The first agenda layout that names the decision that added a new item (walk32a 5).
 AGENDA_ADDED_FROM = 11
+#: The first agenda layout that puts an item added without a decision to the body, and whose
+#: PDF annex file says *met risico* (dec45).
+AGENDA_ASK_ADDED_FROM = 12
 
 
 def round_tie_rule(layout: int) -> TieRule:

@@ -17,6 +17,7 @@ from regie.pdf_worker import (
 )
 from regie.report_build import (
     AGENDA_ADDED_FROM,
+    AGENDA_ASK_ADDED_FROM,
     AGENDA_EXCERPTS_FROM,
     AGENDA_LAYOUT,
     AGENDA_NAMES_FROM,
@@ -65,10 +66,12 @@ def _annex_title(about: str, new_words: bool) -> str:
 
 def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
     """``pack`` with only what packs of ``layout`` listed (an archived pack made again)."""
-    if layout >= AGENDA_LAYOUT or layout < 2 or pack.since_last is None:
-        return pack  # layout 1's frozen templates pick their own (SinceLast.layout1)
     from dataclasses import replace
 
+    if layout < AGENDA_ASK_ADDED_FROM and any(a.reason == "added" for a in pack.asked):
+        pack = replace(pack, asked=tuple(a for a in pack.asked if a.reason != "added"))
+    if layout >= AGENDA_LAYOUT or layout < 2 or pack.since_last is None:
+        return pack  # layout 1's frozen templates pick their own (SinceLast.layout1)
     since = pack.since_last.upto(layout)
     if layout < AGENDA_ADDED_FROM:
         since = since.added_undecided()
@@ -119,6 +122,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
     point ter besluitvorming (by weight) when the PDF could show only the first of them."""
     from governance.agenda import LIMITS, by_weight
 
+    pack = _as_laid_out(pack, layout)
     asked = pack.asked if layout < 2 else by_weight(pack.asked)
     return _render_annex(
         pack.annex,
@@ -132,6 +136,8 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         footer=f"{pack.programme_short} · {annex_name(pack)}",
         hyphenate=layout >= AGENDA_HYPHENS_FROM,
         org_names=_agenda_owners(pack, layout),
+        # Layout 12: "verschoven, met risico" as the pack's own tables (layout 10) say it.
+        risk_words=layout >= AGENDA_ASK_ADDED_FROM,
     )
 
 

@@ -82,3 +82,27 @@ def test_layout_10_says_a_slipped_item_at_risk_is_at_risk(app: App) -> None:
     for fmt in ("html", "md"):
         assert render_agenda(pack, fmt).decode().count("verschoven, met risico") == 2
         assert "met risico" not in render_agenda(pack, fmt, layout=9).decode()
+
+
+def test_layout_12_the_pdf_annex_file_says_at_risk_too(app: App) -> None:
+    """dec45 3: the PDF's annex file (every item) said *verschoven* of 1.2.1, answered
+    *Risico*, where the HTML and Markdown pack's annex say *verschoven, met risico*. Layout 12
+    says it there too; an annex of layout 11 is made again as it was (reproduce: IDENTICAL)."""
+    from regie.report_archive import ANNEX_KIND
+    from regie.reports import _agenda_pack, _archive, render_agenda_annex, reproduce
+
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    risky = [x.item_id for x in pack.annex if x.state == "slipped" and x.at_risk]
+    assert risky == ["1.2.1"]  # the scenario's answer
+    annex = render_agenda_annex(pack).decode()
+    assert annex.count("verschoven, met risico") == 1
+    assert "verschoven, met risico" in render_agenda(pack, "html").decode()
+    old_pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=11)
+    old = render_agenda_annex(old_pack, 11)
+    assert b"met risico" not in old
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 11}  # fmt: skip
+    archived = _archive(app, app.load_plan(), ANNEX_KIND, "html", "Bijlage", AS_OF, parameters,
+                        old, True)  # fmt: skip
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old

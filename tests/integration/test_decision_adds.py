@@ -156,3 +156,136 @@ def test_a_decision_after_the_edit_adds_the_item_and_the_outputs_name_it(app: Ap
     nine, _ = _progress_report(app, start, end, AS_OF, layout=9)
     assert nine.added == {}
     assert "toegevoegd aan het plan" not in render_progress(nine, "md").decode()
+
+
+def test_an_item_added_without_a_decision_is_put_to_the_body_until_one_adds_it(
+    app: App,
+) -> None:
+    """dec45 1: `regie sync` warned of a new item no decision added, but the pack only said
+    *nieuw in het plan*: layout 12 puts it ter besluitvorming (every body's pack, as a removal
+    without a decision) until a decision taken by the pack's day adds it. A layout-11 pack is
+    made again as it was."""
+    from regie.reports import _agenda_pack, _archive, agenda_pack, render_agenda, reproduce
+
+    _add_items(app)
+    assert len(_sync(app, EDITED)) == 2
+
+    def asked(as_of: date = AS_OF) -> dict[str, str]:
+        pack = agenda_pack(app, "stuurgroep", MEETING, as_of)
+        return {a.item.item_id: a.weight for a in pack.asked if a.reason == "added"}
+
+    assert asked() == {"3.1.9": "choice", "3.1.10": "choice"}
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    md = render_agenda(pack, "md").decode()
+    assert "Toevoeging van 3.1.10 aan het plan accorderen?" in md
+    assert "nieuw in het plan zonder besluit (vastgelegd op 19-12-2016)" in md
+    assert "Toevoeging van 3.1.9 aan het plan accorderen?" in render_agenda(pack, "html").decode()
+    # Layout 11 did not put it to the body: made again as it was, byte for byte.
+    old_pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=11)
+    old = render_agenda(old_pack, "md", layout=11)
+    assert b"Toevoeging van" not in old and b"nieuw in het plan zonder besluit" not in old
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 11}  # fmt: skip
+    archived = _archive(
+        app, app.load_plan(), "agenda", "md", "Agenda", AS_OF, parameters, old, True
+    )
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+
+    # A decision that adds 3.1.9 (taken before the edit) answers it; one for 3.1.10 taken
+    # after the pack's day does not, yet: the pack is the record of its day.
+    assert _adds(app, "3.1.9")[0] == 0
+    code, _, err = _adds(app, "3.1.10", meeting=MEETING)
+    assert code == 0, err
+    assert asked() == {"3.1.10": "choice"}
+    assert asked(MEETING) == {}
+
+
+def test_a_new_action_is_put_to_the_body_with_its_milestones(app: App) -> None:
+    """A new action and its milestones are one point (as `regie sync` warns of them); a
+    decision that adds the action adds its milestones."""
+    from regie.reports import agenda_pack, render_agenda
+
+    path = Path(app.settings.plan_path)
+    text = path.read_text(encoding="utf-8")
+    anchor = ANCHOR
+    action = (
+        '      - id: "3.20"\n        title: Draaiboek nieuwe regeling\n        owners: [BZ]\n'
+        "        milestones:\n"
+        '          - id: "3.20.1"\n            title: Concept\n'
+        '            gereed: "Q2-2017"\n            owners: [BZ]\n'
+        '          - id: "3.20.2"\n            title: Vaststelling\n'
+        '            gereed: "Q4-2017"\n            owners: [BZ]\n'
+    )
+    assert text.count(anchor) == 1
+    path.write_text(text.replace(anchor, anchor + action), encoding="utf-8")
+    warnings = _sync(app, EDITED)
+    assert (
+        len(warnings) == 1
+        and "3.20 'Draaiboek nieuwe regeling' (with 3.20.1, 3.20.2)" in (warnings[0])
+    ), warnings
+    pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
+    added = [a for a in pack.asked if a.reason == "added"]
+    assert [(a.item.item_id, a.item.title, a.with_items) for a in added] == [
+        ("3.20", "Draaiboek nieuwe regeling", ("3.20.1", "3.20.2"))
+    ]
+    md = render_agenda(pack, "md").decode()
+    assert "Toevoeging van 3.20 (met 3.20.1, 3.20.2) aan het plan accorderen?" in md
+    assert _adds(app, "3.20")[0] == 0
+    assert not [a for a in agenda_pack(app, "stuurgroep", MEETING, AS_OF).asked
+                if a.reason == "added"]  # fmt: skip
+
+
+def test_a_decision_after_the_period_that_added_an_item_is_named_with_its_date(app: App) -> None:
+    """dec45 2: an item added in the period by a decision taken after the period's end read
+    *zonder besluit* in a report made once the decision was known. Layout 11 names the decision
+    known by the report's day, saying it came after the period; a report of a day before the
+    decision still says *zonder besluit* (what was known then); layout 10 is made again as it
+    was."""
+    from regie.reports import (
+        _archive,
+        _progress_report,
+        progress_report,
+        render_progress,
+        reproduce,
+    )
+
+    _add_items(app)
+    _sync(app, EDITED)
+    code, _, err = _adds(app, "3.1.9", meeting=MEETING)  # 10 January 2017, after the period
+    assert code == 0, err
+    start, end, later = date(2016, 7, 1), date(2016, 12, 31), date(2017, 1, 16)
+    by = "besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017"
+
+    def line(report: object, item: str) -> str:
+        text = render_progress(report, "md").decode()
+        return next(x for x in text.splitlines() if x.startswith(f"- {item} "))
+
+    report = progress_report(app, start, end, later)
+    assert line(report, "3.1.9").endswith(f"; toegevoegd aan het plan ({by}, na de periode)")
+    assert report.layout == 11
+    assert line(report, "3.1.10").endswith(
+        "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+    )
+    assert f"({by}, na de periode)" in render_progress(report, "html").decode()
+    # Made on 3 January, before the decision: what was known then.
+    before = progress_report(app, start, end, AS_OF)
+    assert line(before, "3.1.9").endswith(
+        "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+    )
+    # A decision taken in the period is named as before, without "na de periode".
+    code, _, err = _adds(app, "3.1.10")  # 11 October 2016
+    assert code == 0, err
+    assert line(progress_report(app, start, end, later), "3.1.10").endswith(
+        f"; toegevoegd aan het plan ({BY})"
+    )
+    # Layout 10, archived: made again as it was (a later decision unnamed).
+    ten, _ = _progress_report(app, start, end, later, layout=10)
+    old = render_progress(ten, "md")
+    assert "- 3.1.9 " in old.decode() and by not in old.decode()
+    parameters = {"from": start.isoformat(), "to": end.isoformat(), "as_of": later.isoformat(),
+                  "layout": 10}  # fmt: skip
+    archived = _archive(app, app.load_plan(), "voortgang", "md", "Voortgang", later, parameters,
+                        old, True)  # fmt: skip
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old

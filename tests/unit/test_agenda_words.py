@@ -45,6 +45,12 @@ WORDS = [
     ("removed", {"with_items": ("3.9.1", "3.9.2")},
      "Verwijdering van 3.9 (met 3.9.1, 3.9.2) uit het plan accorderen?",
      "uit het plan verwijderd zonder besluit"),
+    # Layout 12 (dec45): an item added to the plan file without a decision.
+    ("added", {"added_on": date(2016, 12, 19)}, "Toevoeging van 3.9 aan het plan accorderen?",
+     "nieuw in het plan zonder besluit (vastgelegd op 19-12-2016)"),
+    ("added", {"with_items": ("3.9.1", "3.9.2"), "added_on": date(2016, 12, 19)},
+     "Toevoeging van 3.9 (met 3.9.1, 3.9.2) aan het plan accorderen?",
+     "nieuw in het plan zonder besluit (vastgelegd op 19-12-2016)"),
 ]  # fmt: skip
 
 
