@@ -10,7 +10,7 @@ and the office's summary agree.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence, Set
+from collections.abc import Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -155,17 +155,32 @@ def _tied_before(
 def answers_round(reported_on: date, corrected_on: date | None, started_on: date) -> bool:
     """Whether an update reported on ``reported_on`` answers a round started on ``started_on``:
     reported from that day, and not a correction of an update reported before it
-    (``corrected_on``: the corrected update's day, None for no correction). A fix of an earlier
-    answer (the office's typo fix of a pre-round update) is not the owner's answer to the
-    round (review7 8); a correction of an answer given in the round still counts."""
+    (``corrected_on``: the day of the correction chain's first update, :func:`first_of_chain`;
+    None for no correction). A fix of an earlier answer (the office's typo fix of a pre-round
+    update, or a fix of that fix: round45 2) is not the owner's answer to the round (review7 8);
+    a correction of an answer given in the round still counts."""
     if reported_on < started_on:
         return False
     return corrected_on is None or corrected_on >= started_on
 
 
+def first_of_chain(corrects: int | None, parents: Mapping[int, int | None]) -> int | None:
+    """The first update of the chain of corrections that a correction of update ``corrects``
+    continues (``parents``: each update's ``corrects``; an update not in it ends the chain);
+    None for no correction. Each update is corrected at most once, so the chain is a line."""
+    if corrects is None:
+        return None
+    seen = {corrects}
+    while (up := parents.get(corrects)) is not None and up not in seen:
+        seen.add(up)
+        corrects = up
+    return corrects
+
+
 def answered_in_round(rows: Iterable[tuple[str, date, date | None]], started_on: date) -> set[str]:
     """The items answered in a round started on ``started_on``, of (item, reported on, the
-    corrected update's reported on or None) rows in its window (:func:`answers_round`)."""
+    reported-on day of the first update its correction chain corrects, or None) rows in its
+    window (:func:`answers_round`)."""
     return {item for item, on, corrected in rows if answers_round(on, corrected, started_on)}
 
 

@@ -37,6 +37,7 @@ def remember(
     recorded: bool,
     questions: Mapping[str, PromptQuestion] | None = None,
     recipients_of: Callable[[Sequence[str]], Collection[str]] | None = None,
+    end: date | None = None,
 ) -> dict[str, Remembered]:
     """What to keep of the items just assessed, with their next checks.
 
@@ -50,7 +51,8 @@ def remember(
     prompt about its date ended; on the next working day when its prompt was held back on a day
     off. ``recipients_of`` (owners → the contacts prompted for them,
     :func:`governance.reminders.recipients`): without it no prompted stage's next stages are
-    left out (:func:`_settled_after_prompt`).
+    left out (:func:`_settled_after_prompt`). ``end``: the programme's end, after which an
+    item without a deadline does not escalate for unanswered prompts (no day to check it for).
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY
@@ -79,7 +81,10 @@ def remember(
         pending = (busy if recorded else set()).union(
             i for i, f in facts.items() if len(f.unanswered) >= needed and not f.escalated
         )
+        ended = end is not None and as_of > end
         for item_id in pending:
+            if ended and assessment.items[item_id].due is None:
+                continue  # no escalation for it after the end (escalation_for)
             latest = assessment.items[item_id].latest_update
             known = facts.get(item_id, NO_FACTS)
             records = today.get(item_id, ())

@@ -515,6 +515,7 @@ def _plan_and_remember(
         recorded=working,
         questions=questions,
         recipients_of=recipients_of,
+        end=end,
     )
     return reminders, fresh
 

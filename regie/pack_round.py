@@ -27,13 +27,15 @@ def pack_round(
     rule: TieRule | None = None,
     *,
     corrections: bool = True,
+    chain: bool = True,
 ) -> tuple[RoundOutcome | None, list[datetime]]:
     """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
     of the round records it read: the pack's cut-off covers them, so a rebuild reads them too.
     ``rule``: how a round is tied to its meeting (an archived pack's layout's; None: today's).
     ``corrections``: a correction of an update reported before the round is no answer (agenda
     layout 10, :func:`governance.agenda_round.answers_round`); an archived pack of layout 8 or
-    9 counted it."""
+    9 counted it. ``chain``: so is a correction of such a correction (layout 12); a pack of
+    layout 10 or 11 looked at the corrected update only, and counted it."""
     from governance.agenda_round import (
         TieRule,
         answered_in_round,
@@ -63,7 +65,8 @@ def pack_round(
             min(ends) if ends else None,
         )  # fmt: skip
         if corrections:  # layout 10: a correction of a pre-round update is no answer
-            answered = answered_in_round(round_read.round_answers(*window), facts.started_on)
+            rows = round_read.round_answers(*window, chain=chain)
+            answered = answered_in_round(rows, facts.started_on)
         else:
             answered = round_read.round_answered(*window)
         counted.append((facts, round_read.round_asked(connection, facts.round_id), answered))

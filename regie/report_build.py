@@ -120,6 +120,7 @@ def _agenda_pack(
                 as_of, recorded_until, frozenset(m.on for m in all_meetings),
                 round_tie_rule(layout or AGENDA_LAYOUT),
                 corrections=(layout or AGENDA_LAYOUT) >= AGENDA_ROUND_CORRECTIONS_FROM,
+                chain=(layout or AGENDA_LAYOUT) >= AGENDA_ROUND_CHAIN_FROM,
             )  # fmt: skip
     pack = build_agenda(
         basis.plan,
@@ -187,10 +188,13 @@ def _agenda_pack(
 #: 11 (walk32a 5): an item a decision added (``regie decision add --adds``) is *nieuw in het
 #: plan (besluit …)*; layouts up to 10 say *vastgelegd op* for every new item
 #: (:data:`AGENDA_ADDED_FROM`).
-#: 12 (dec45): an item added to the plan file without a decision is put *ter besluitvorming*
-#: (*Toevoeging van … aan het plan accorderen?*) until a decision adds it, as `regie sync`
-#: warns (:data:`AGENDA_ASK_ADDED_FROM`); the PDF's annex file says *verschoven, met risico*
-#: as the pack's own tables do. Layouts up to 11 are made again without either.
+#: 12 (dec45, round45 2): an item added to the plan file without a decision is put *ter
+#: besluitvorming* (*Toevoeging van … aan het plan accorderen?*) until a decision adds it, as
+#: `regie sync` warns (:data:`AGENDA_ASK_ADDED_FROM`); the PDF's annex file says *verschoven, met
+#: risico* as the pack's own tables do; *Statusronde* does not count a correction of a correction
+#: of an update reported before the round either (the chain's first update decides; layouts 10–11
+#: looked at the corrected update only, :data:`AGENDA_ROUND_CHAIN_FROM`). Layouts up to 11 are
+#: made again without these.
 AGENDA_LAYOUT = 12
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -222,6 +226,9 @@ def round_tie_rule(layout: int) -> TieRule:
 #: The first agenda layout whose *Statusronde* leaves out a correction of an update reported
 #: before the round (review7 8: the office's typo fix is not the owner's answer).
 AGENDA_ROUND_CORRECTIONS_FROM = 10
+#: The first agenda layout whose *Statusronde* judges a correction by its chain's first update
+#: (round45 2), not by the update it corrects.
+AGENDA_ROUND_CHAIN_FROM = 12
 
 
 def agenda_parameters(

@@ -1,6 +1,7 @@
 """Status rounds: before a governance body meets, every contact with open items in scope is asked
 for an update by a date (not about an item waiting on another: nothing to tell yet); on the
-last working day before it, those who have not answered are chased once (:func:`chase_day`);
+last working day before it, those who have not answered are chased once (:func:`chase_day`,
+or the first run after it when none ran that day);
 on the date the round closes and the programme office gets a summary.
 
 Everything goes through the outbox with keys that make each step happen once
@@ -304,7 +305,7 @@ def progress_rounds(
     from governance.workdays import WorkCalendar
     from regie.cycle import transaction
     from regie.services import utcnow
-    from store.answers import close_round, round_requests, rounds
+    from store.answers import close_round, round_chased, round_requests, rounds
 
     plan = plan or app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
@@ -338,21 +339,29 @@ def progress_rounds(
                 # has one too): a pack made before it reads the round as open (review7 6).
                 report.closed = close_round(session, r.id, as_of, utcnow())
             elif step == "chase":
-                stage = f"chase:{as_of.isoformat()}"
-                stands = stands or _assessed(session, plan, as_of)
-                report.queued = _queue(
-                    app, session, plan, r, "round_chase", stage, as_of, days, stands
-                )
+                on = chase_day(r.started_on, r.answer_by, calendar)
+                # A day after the chase day catches up a chase no run sent (machine down); a
+                # round chased already (its chase day moved since, by a day off added) is not
+                # chased again.
+                if on is not None and (as_of == on or not round_chased(session, pid, r.id)):
+                    # Keyed by the chase day, not the run's: a catch-up and a rerun of it, or
+                    # a late run after the chase went, queue nothing new.
+                    stands = stands or _assessed(session, plan, as_of)
+                    report.queued = _queue(
+                        app, session, plan, r, "round_chase", f"chase:{on}", as_of, days, stands
+                    )
             reports.append(report)
     return reports
 
 
 def _step(r: Round, as_of: date, calendar: WorkCalendar) -> str | None:
     """What an open round does on ``as_of``: ``close`` on or after its answer-by day,
-    ``chase`` on its :func:`chase_day`, else None."""
+    ``chase`` from its :func:`chase_day` until then (the days after it, none a working day,
+    catch up a chase day on which nothing ran), else None."""
     if as_of >= r.answer_by:
         return "close"
-    if as_of == chase_day(r.started_on, r.answer_by, calendar):
+    on = chase_day(r.started_on, r.answer_by, calendar)
+    if on is not None and on <= as_of:
         return "chase"
     return None
 
@@ -406,9 +415,9 @@ def round_progress(
     """Who was asked, who answered: per organisation and the items still without answer.
     An item counts as answered with an update reported from the round's start up to
     :func:`answered_until` (for a closed round: recorded before its summary was queued), not
-    with a correction of an update reported before the round
+    with a correction (or a correction of one) of an update reported before the round
     (:func:`governance.agenda_round.answers_round`)."""
-    from governance.agenda_round import answers_round
+    from governance.agenda_round import answers_round, first_of_chain
     from store import Repository
     from store.answers import round_requests
 
@@ -419,12 +428,14 @@ def round_progress(
     closed_at = r.closed_at if r.closed_on is not None else None
     updates = Repository(session, plan.programme.id).status_updates(answered_until(r, as_of))
     reported = {u.id: u.reported_on for u in updates}
+    # A correction of a correction is judged by the chain's first update (round45 2).
+    parents = {u.id: u.corrects for u in updates if u.id is not None}
     counted = [
         u
         for u in updates
         if answers_round(
             u.reported_on,
-            reported.get(u.corrects) if u.corrects is not None else None,
+            None if (first := first_of_chain(u.corrects, parents)) is None else reported.get(first),
             r.started_on,
         )
         and (closed_at is None or u.recorded_at is None or u.recorded_at <= closed_at)
@@ -642,6 +653,9 @@ def _queue(
     no_meeting = meeting_on is None and (
         bool(days.get(r.body)) or (end is not None and r.answer_by > end)
     )
+    # An owner asked after the programme's end reads that it ended, as in the reminder digest
+    # (walk32b 7, round45 3); the office's summary is no request.
+    ended = _iso(end) if end is not None and as_of > end and kind != "round_summary" else None
     messages = []
     for contact_id, item_ids in sorted(per_contact.items()):
         person = contact(plan, contact_id)
@@ -693,6 +707,7 @@ def _queue(
             "link_days": LINK_LIFETIME.days,
             "reply_reaches": reply_to and bool(person.email),
             "to_office": person.programme_office,
+            "programme_ended": ended,
         }
         messages.append(
             OutboxRecord(
@@ -720,7 +735,8 @@ def _queue(
                     "answered_some": context["answered_some"],
                 }
                 # The office's summary: its response per organisation, as the mail lists it.
-                | ({"organisations": progress["organisations"]} if kind == "round_summary" else {}),
+                | ({"organisations": progress["organisations"]} if kind == "round_summary" else {})
+                | ({"programme_ended": ended} if ended else {}),
                 created_on=as_of,
             )
         )

@@ -484,6 +484,16 @@ def round_requests(session: Session, round_id: int) -> list[RoundRequest]:
     ]
 
 
+def round_chased(session: Session, programme_id: str, round_id: int) -> bool:
+    """Whether a chase of round ``round_id`` was queued (``round:<id>:<contact>:chase:<day>``),
+    whatever became of it."""
+    query = sa.select(OutboxRow.key).where(
+        OutboxRow.programme_id == programme_id,
+        OutboxRow.key.like(f"round:{round_id}:%:chase:%"),
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def close_round(session: Session, round_id: int, on: date, at: datetime) -> bool:
     """Close the round on ``on`` at instant ``at`` (after its summary was queued, in the same
     transaction: the summary's counts stand at ``at``); False if it was closed already."""

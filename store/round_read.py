@@ -108,21 +108,44 @@ def round_answers(
     first: date,
     last: date,
     recorded_until: datetime | None,
+    *,
+    chain: bool = True,
 ) -> list[tuple[str, date, date | None]]:
     """The updates :func:`round_answered` reads, each as (item, reported on, the reported-on day
-    of the update it corrects or None), for :func:`governance.agenda_round.answered_in_round`
-    (agenda layout 10: a correction of an update from before the round is no answer)."""
+    of the first update its chain of corrections corrects, or None), for
+    :func:`governance.agenda_round.answered_in_round` (agenda layout 10: a correction of an
+    update from before the round is no answer). ``chain=False``: the day of the update it
+    corrects directly, as layouts 10–11 read it (a correction of a correction then counted)."""
     cut = "" if recorded_until is None else " AND s.recorded_at <= :cut"
     params: dict[str, object] = {"p": programme_id, "first": first, "last": last}
     if recorded_until is not None:
         params["cut"] = instant(connection, recorded_until)
-    rows = connection.execute(
-        sa.text(
+    window = (
+        f" WHERE s.programme_id = :p AND s.reported_on >= :first AND s.reported_on <= :last{cut}"
+    )
+    if chain:
+        # Each correction in the window walks ``corrects`` back to the update that corrects
+        # nothing: a line (an update is corrected once), so one row per correction.
+        query = (
+            "WITH RECURSIVE up(start, cur) AS ("
+            f" SELECT s.id, s.corrects FROM status_updates s{window} AND s.corrects IS NOT NULL"
+            " UNION ALL"
+            " SELECT up.start, c.corrects FROM up JOIN status_updates c ON c.id = up.cur"
+            " WHERE c.corrects IS NOT NULL)"
+            " SELECT s.item_code, s.reported_on, f.first_on FROM status_updates s"
+            " LEFT JOIN (SELECT up.start, r.reported_on AS first_on FROM up"
+            " JOIN status_updates r ON r.id = up.cur WHERE r.corrects IS NULL) f"
+            f" ON f.start = s.id{window}"
+        )
+    else:
+        query = (
             "SELECT s.item_code, s.reported_on, c.reported_on FROM status_updates s"
-            " LEFT JOIN status_updates c ON c.id = s.corrects"
-            " WHERE s.programme_id = :p AND s.reported_on >= :first AND s.reported_on <= :last"
-            f"{cut}"
-        ).bindparams(_P, sa.bindparam("first", type_=sa.Date), sa.bindparam("last", type_=sa.Date)),
+            f" LEFT JOIN status_updates c ON c.id = s.corrects{window}"
+        )
+    rows = connection.execute(
+        sa.text(query).bindparams(
+            _P, sa.bindparam("first", type_=sa.Date), sa.bindparam("last", type_=sa.Date)
+        ),
         params,
     )
     as_date, _ = converters(connection.dialect.name)

@@ -135,11 +135,18 @@ def escalation_for(
     policy: ReminderPolicy,
     office: tuple[str, ...],
     quiet: Quiet,
+    *,
+    ended: bool = False,
 ) -> Escalation | None:
-    """``quiet`` caches ``working_days_between(day, as_of)`` per day across items."""
+    """``quiet`` caches ``working_days_between(day, as_of)`` per day across items. ``ended``:
+    the programme's end (``programme.end``) has passed."""
     state = item.state
     if state in SILENT_STATES or known.escalated:
         return None  # silent, or this run has escalated already
+    if ended and item.due is None:
+        # After the end an item without a deadline is no longer asked about (walk32b 7): its
+        # quarterly prompts from before it left unanswered do not escalate either (round45 3).
+        return None
     if state is not State.OVERDUE and (item.due is not None or not known.unanswered):
         # Not late: a dated item escalates only once it is overdue (on its due date or with
         # its forecast ahead it is not), an ongoing one for its unanswered quarterly prompts.

@@ -93,6 +93,8 @@ def plan_reminders_from(
     # recipients and working-day count is worked out once.
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
     quiet = Quiet(as_of, calendar)
+    end = plan.programme.end
+    ended = end is not None and as_of > end
     items = assessment.items
     for item_id, question in questions.items():
         item = items[item_id]
@@ -110,7 +112,7 @@ def plan_reminders_from(
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
-        escalation = escalation_for(item, known, policy, office, quiet)
+        escalation = escalation_for(item, known, policy, office, quiet, ended=ended)
         if escalation is not None:
             escalations.append(escalation)
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)

@@ -492,3 +492,34 @@ def test_a_correction_of_an_update_from_before_the_round_is_no_answer(
     assert "tot nu toe 3 van de 4 punten beantwoord." in made.content.decode()
     again = reproduce(app, made.archive_id or 0)
     assert again.matches
+
+
+def test_a_correction_of_a_correction_of_an_update_from_before_the_round_is_no_answer(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """round45 2: the office fixes anna's pre-round answer to 1.1.1 during the round, then fixes
+    its own fix. Neither is her answer: the chain's first update is from before the round, so
+    `round status`, the chase and the pack (layout 12) count 2 of 4 and name 1.1.1; a chain
+    begun in the round (carla's 1.2, corrected twice) still counts. A pack of layout 11 judged
+    the second fix by the first alone, counted it, and is made again so."""
+    from regie import report_build
+    from regie.rounds import round_status
+
+    _answer(app, "1.1.1", "anna", START - timedelta(days=3))
+    _round(app)
+    for day in (DURING - timedelta(days=1), DURING):
+        _correct(app, "1.1.1", day)
+        _correct(app, "1.2", day)
+    (status,) = round_status(app, DURING)
+    assert (status["items"], status["answered"]) == (4, 2)
+    assert "1.1.1" in [u["id"] for u in status["without_answer"]]
+    assert "anna" in status["silent_contacts"]
+    md = _md(app, DURING)
+    assert "tot nu toe 2 van de 4 punten beantwoord." in md
+    assert "- 1.1.1 Knelpuntenkaart (Gemeente Rivierstad)\n" in md
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", 11)
+        made = agenda(app, "stuurgroep", MEETING, DURING, "md")
+    assert made.parameters["layout"] == 11
+    assert "tot nu toe 3 van de 4 punten beantwoord." in made.content.decode()
+    assert reproduce(app, made.archive_id or 0).matches

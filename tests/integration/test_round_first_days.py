@@ -120,6 +120,49 @@ def test_a_round_started_in_time_is_chased_on_its_last_working_day_only(app: App
     ]
 
 
+def test_a_chase_day_on_which_nothing_ran_is_caught_up_before_the_answer_by_day(
+    app: App,
+) -> None:
+    # Monday 2 June for Tuesday 10 June: chased on Friday 6 June (Whit Monday 9 June is a public
+    # holiday). Nothing runs on the 6th; the Saturday's run chases, once, under the chase day's
+    # key; the runs after it (again that day, Sunday, the holiday) queue nothing new.
+    run_round_day(app, date(2025, 6, 2), body="stuurgroep", answer_by=date(2025, 6, 10))
+    for day in (date(2025, 6, 3), date(2025, 6, 4), date(2025, 6, 5)):
+        run_round_day(app, day)
+    assert not [k for k in keys(app) if ":chase:" in k]
+    expected = [
+        "round:1:anna:chase:2025-06-06",
+        "round:1:bram:chase:2025-06-06",
+        "round:1:carla:chase:2025-06-06",
+    ]
+    run_round_day(app, date(2025, 6, 7))
+    assert sorted(k for k in keys(app) if ":chase:" in k) == expected
+    for day in (date(2025, 6, 7), date(2025, 6, 8), date(2025, 6, 9), date(2025, 6, 10)):
+        run_round_day(app, day)
+    assert sorted(k for k in keys(app) if ":chase:" in k) == expected
+    assert [k for k in keys(app) if k.endswith(":summary")]  # the 10th closes the round
+
+
+def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    # Chased on Friday 6 June; the office then makes that Friday a day off: the chase day is
+    # now Thursday 5 June, already past. The Saturday's run sends no second chase under it.
+    plan = tmp_path / "sluitingsdag.yaml"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    plan.write_text(text, encoding="utf-8")
+    app = link_app(migrated_url, tmp_path, plan)
+    run_round_day(app, date(2025, 6, 2), body="stuurgroep", answer_by=date(2025, 6, 10))
+    run_round_day(app, date(2025, 6, 6))
+    chased = sorted(k for k in keys(app) if ":chase:" in k)
+    assert chased and all(k.endswith(":chase:2025-06-06") for k in chased)
+    closed = "calendar:\n  extra_days_off: [2025-06-06]\n\norganisations:"
+    plan.write_text(text.replace("organisations:", closed, 1), encoding="utf-8")
+    assert app.load_plan().calendar.extra_days_off
+    run_round_day(app, date(2025, 6, 7))
+    assert sorted(k for k in keys(app) if ":chase:" in k) == chased
+
+
 def test_a_round_counts_answers_up_to_the_day_it_closed(app: App) -> None:
     """An answer of the closing morning (in before the summary is written) counts; one reported
     after the round closed, or after the day `round status --as-of` asks about, does not."""

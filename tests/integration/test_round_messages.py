@@ -332,3 +332,35 @@ def test_a_waiting_item_is_not_asked_in_a_round(migrated_url: str, tmp_path: Pat
     later = outbox(app)
     asked = [k for k in later if k.startswith("round:2:") and k.endswith(":request")]
     assert any("2.2" in [i["id"] for i in later[k].payload["items"]] for k in asked), asked
+
+
+ENDED = "Het programma is op 30 mei 2025 geëindigd, maar"
+
+
+def test_a_round_after_the_programmes_end_tells_the_owners_it_ended(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """round45 3: a round's request and chase sent after ``programme.end`` say in one sentence,
+    as the reminder digest does (walk32b 7), that the programme ended and the items are still
+    open: in the mail, its HTML and on Slack. The office's summary does not."""
+    plan = tmp_path / "geeindigd.yaml"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8").replace("end: 2027-12-31", "end: 2025-05-30")
+    plan.write_text(text, encoding="utf-8")
+    app = link_app(migrated_url, tmp_path, plan)
+    run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
+    run_round_day(app, date(2025, 6, 19))  # the chase
+    run_round_day(app, ANSWER_BY)  # the summary
+    found = outbox(app)
+    asking = [m for m in found.values() if m.kind in ("round_request", "round_chase")]
+    assert {m.kind for m in asking} == {"round_request", "round_chase"}
+    for m in asking:
+        count = len(m.payload["items"])
+        still = "dit punt staat" if count == 1 else f"deze {count} punten staan"
+        sentence = f"{ENDED} {still} nog open."
+        assert sentence in " ".join(m.body_text.split()), m.body_text
+        html = (m.body_html or "").replace("ge&euml;indigd", "geëindigd")
+        assert sentence in " ".join(html.split()), html
+        assert sentence in " ".join(slack_texts(m).values()), slack_texts(m)
+    summary = found["round:1:office:summary"]
+    assert "geëindigd" not in summary.body_text
+    assert "programme_ended" not in summary.payload

@@ -165,3 +165,13 @@ def test_a_correction_answers_a_round_only_when_what_it_corrects_is_the_round_s(
         ("1.3", date(2025, 6, 4), date(2025, 6, 3)),
     ]
     assert answered_in_round(rows, start) == {"1.2", "1.3"}
+
+
+def test_first_of_chain_follows_corrections_to_the_update_that_corrects_nothing() -> None:
+    from governance.agenda_round import first_of_chain
+
+    parents: dict[int, int | None] = {1: None, 2: 1, 3: 2, 4: None}
+    assert first_of_chain(None, parents) is None  # not a correction
+    assert first_of_chain(1, parents) == 1
+    assert first_of_chain(3, parents) == 1  # a correction of 3 continues 1 → 2 → 3
+    assert first_of_chain(9, parents) == 9  # an update not read ends the chain

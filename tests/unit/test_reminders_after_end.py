@@ -53,3 +53,24 @@ def test_without_an_end_the_quarterly_prompts_go_on() -> None:
 def test_replay_across_the_end_incremental_equals_full() -> None:
     plan, cal = _plan(date(2025, 11, 20)), WorkCalendar("NL")  # the end mid-quarter
     replay(World(lambda _: plan, lambda _: cal, []), every_day(date(2025, 9, 1), date(2026, 5, 1)))
+
+
+def test_after_the_end_unanswered_quarterly_prompts_do_not_escalate() -> None:
+    """round45 3: the two quarterly prompts of 1.1.1 and 1.2.1 before the end went unanswered;
+    the owner's grace runs out after it. Those items are no longer asked about, so they are not
+    escalated as unanswered either; the late dated 2.1.1 still is. Without an end they are."""
+    end = date(2025, 10, 3)  # Q4's prompt on 1 October, its grace ends after the end
+    days = working(date(2025, 9, 1), date(2026, 3, 31))
+    results = simulate(_plan(end), [], days)
+    asked = [d for d, i, _ in prompts(results) if i in ("1.1.1", "1.2.1")]
+    assert len(asked) == 4 and max(asked) <= end
+    keys = {k for _, k, _ in escalations(results)}
+    assert not {k for k in keys if k.startswith(("escalation:1.1.1:", "escalation:1.2.1:"))}, keys
+    assert "escalation:2.1.1:none:overdue" in keys
+    going_on = {k for _, k, _ in escalations(simulate(_plan(None), [], days))}
+    assert "escalation:1.1.1:none:unanswered" in going_on
+
+
+def test_replay_past_the_end_with_unanswered_prompts_incremental_equals_full() -> None:
+    plan, cal = _plan(date(2025, 10, 3)), WorkCalendar("NL")
+    replay(World(lambda _: plan, lambda _: cal, []), every_day(date(2025, 9, 1), date(2026, 1, 31)))
