@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -11,15 +10,13 @@ from sqlalchemy.orm import Session
 
 from governance.plan import Plan
 from store import make_engine
-from tests.integration.migrated_template import MigratedTemplates
+from tests.integration.migrated_template import MigratedTemplates, shared_templates
 from tests.integration.store_plans import make_sample_plan
 
 
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
-    templates = MigratedTemplates(
-        tmp_path_factory.mktemp("migrated"), os.environ.get("REGIE_TEST_POSTGRES_URL")
-    )
+def migrated_templates() -> Iterator[MigratedTemplates]:
+    templates = shared_templates()
     yield templates
     templates.drop()
 

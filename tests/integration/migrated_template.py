@@ -10,8 +10,12 @@ the tests see exactly what :func:`store.upgrade` makes; tests of the migrations 
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -64,8 +68,22 @@ class MigratedTemplates:
         finally:
             admin.dispose()
 
+    def fill_if_empty(self, url: str) -> None:
+        """:meth:`fill` for a database without any table; one that has some is upgraded
+        (:func:`store.upgrade`), its content kept."""
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                empty = not sa.inspect(conn).get_table_names()
+        finally:
+            engine.dispose()
+        if empty:
+            self.fill(url)
+        else:
+            upgrade(url)
+
     def drop(self) -> None:
-        """Drop the PostgreSQL template (the SQLite one goes with pytest's temporary folder)."""
+        """Drop the PostgreSQL template (the SQLite one goes with its temporary folder)."""
         if self._postgres is None or not self._admin_url:
             return
         admin = sa.create_engine(self._admin_url, isolation_level="AUTOCOMMIT")
@@ -74,3 +92,124 @@ class MigratedTemplates:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self._postgres}" WITH (FORCE)'))
         finally:
             admin.dispose()
+        self._postgres = None  # made again if a later test asks for it
+
+
+_shared: MigratedTemplates | None = None
+
+
+def shared_templates() -> MigratedTemplates:
+    """This process's templates: the ``migrated_templates`` fixture's, and those of helpers
+    that are no fixture (:func:`tests.integration.reports_scenario.migrated_app`). Made on first
+    use in a temporary folder; the PostgreSQL template is dropped when the process ends."""
+    global _shared
+    if _shared is None:
+        folder = Path(tempfile.mkdtemp(prefix="regie-migrated-"))
+        _shared = MigratedTemplates(folder, os.environ.get("REGIE_TEST_POSTGRES_URL"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        atexit.register(_shared.drop)
+    return _shared
+
+
+def copy_database(source_url: str, target_url: str, admin_url: str | None) -> None:
+    """Make the database at ``target_url`` (empty or absent) a copy of the one at ``source_url``,
+    which no connection may hold open: SQLite by copying the file (its mode with it),
+    PostgreSQL with ``CREATE DATABASE … TEMPLATE``. For fixtures that build a state once with
+    the real commands and give each test its own copy of it."""
+    source, target = sa.make_url(source_url), sa.make_url(target_url)
+    if target.get_backend_name() == "sqlite":
+        template = Path(str(source.database))
+        # The last connection closed folds the WAL back: the file alone is the database.
+        assert not template.with_name(template.name + "-wal").exists()
+        path = Path(str(target.database))
+        if path.exists():
+            path.unlink()
+        shutil.copy(template, path)
+        return
+    assert admin_url, "PostgreSQL tests need REGIE_TEST_POSTGRES_URL"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            conn.execute(
+                sa.text(f'CREATE DATABASE "{target.database}" TEMPLATE "{source.database}"')
+            )
+    finally:
+        admin.dispose()
+
+
+def drop_postgres_database(name: str, admin_url: str) -> None:
+    """Drop a PostgreSQL database a fixture made (a template of :func:`copy_database`)."""
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def name_plan_file(url: str, plan_path: Path) -> None:
+    """Make a copied database's last plan sync name ``plan_path`` (the test's copy of the same
+    plan file), as a sync of that file would have: the next sync sees the same file and
+    compares nothing, as it would after the test's own run (:func:`store.sync.sync_plan`)."""
+    from store.models_incremental import PlanSyncRow
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.update(PlanSyncRow).values(plan_path=str(plan_path)))
+    finally:
+        engine.dispose()
+
+
+#: (builder's name, database kind) → the home and database it recorded in this process.
+_RECORDED: dict[tuple[str, str], tuple[Path, str]] = {}
+
+
+def copy_recorded(
+    name: str,
+    home: Path,
+    database_url: str,
+    build: Callable[[Path, str], object],
+    plan_file: str = "actions.yaml",
+) -> None:
+    """Give ``home`` (absent or empty) and the empty database at ``database_url`` a copy of
+    what ``build(home, url)`` records: run once per process, ``name`` and database kind, on a
+    home and database of its own, then copied for each test (≈ 0.1 s instead of the
+    build's seconds). The copy's plan file is ``home / plan_file``: the last plan sync names it
+    and the parse cache has its entry, as if ``build`` had run on ``home``. Only the times the
+    build recorded (it ran earlier) and the plan path in the append-only revisions differ."""
+    from regie.parse_cache import load_plan_cached
+    from store.db import dispose_engines
+
+    kind = sa.make_url(database_url).get_backend_name()
+    if (name, kind) not in _RECORDED:
+        admin_url = os.environ.get("REGIE_TEST_POSTGRES_URL")
+        folder = Path(tempfile.mkdtemp(prefix=f"regie-{name}-{kind}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'regie.db'}"
+        else:
+            assert admin_url, "PostgreSQL tests need REGIE_TEST_POSTGRES_URL"
+            template = f"regie_rec_{uuid.uuid4().hex[:12]}"
+            admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            try:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+            finally:
+                admin.dispose()
+            atexit.register(drop_postgres_database, template, admin_url)
+            url = sa.make_url(admin_url).set(database=template).render_as_string(False)
+        build(folder / "home", url)
+        dispose_engines()  # no connection left: SQLite's WAL folded back, PostgreSQL copyable
+        _RECORDED[name, kind] = (folder / "home", url)
+    template_home, template_url = _RECORDED[name, kind]
+    copy_database(template_url, database_url, os.environ.get("REGIE_TEST_POSTGRES_URL"))
+    shutil.copytree(template_home, home, dirs_exist_ok=True)
+    plan = home / plan_file
+    name_plan_file(database_url, plan)
+    # The parse cache is keyed by the plan file's path: the entry this home's own loads leave.
+    for cached in (home / "cache").glob("plan-*.pickle"):
+        cached.unlink()
+    parsed, problems = load_plan_cached(plan, home / "cache")
+    assert parsed is not None and not problems, problems

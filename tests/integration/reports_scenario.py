@@ -56,19 +56,31 @@ def make_app(home: Path, database_url: str | None = None) -> App:
 
 
 def migrated_app(home: Path, database_url: str) -> App:
-    """:func:`make_app` on a database at the latest migration (SQLite migrates on first use)."""
-    from store import upgrade
+    """:func:`make_app` on a database at the latest migration (SQLite migrates on first use;
+    an empty PostgreSQL database becomes a copy of the worker's migrated template)."""
+    from tests.integration.migrated_template import shared_templates
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)
     return make_app(home, database_url)
 
 
 def scenario_app(home: Path, database_url: str) -> App:
-    """:func:`migrated_app` with the answers and decision of :func:`seed_scenario` recorded."""
-    app = migrated_app(home, database_url)
-    seed_scenario(app)
-    return app
+    """:func:`migrated_app` with the answers and decision of :func:`seed_scenario` recorded
+    (once per worker and database kind, copied for each test: :func:`copy_recorded`; a home
+    that has a plan file already gets them recorded on it)."""
+    if (home / "actions.yaml").exists():
+        app = migrated_app(home, database_url)
+        seed_scenario(app)
+        return app
+    from tests.integration.migrated_template import copy_recorded
+
+    copy_recorded("scenario", home, database_url, _record_scenario)
+    return make_app(home, database_url)
+
+
+def _record_scenario(home: Path, database_url: str) -> None:
+    seed_scenario(migrated_app(home, database_url))
 
 
 def cli_env(app: App) -> dict[str, str]:

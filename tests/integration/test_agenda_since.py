@@ -65,13 +65,19 @@ def _edit(app: App, *pairs: tuple[str, str]) -> None:
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
+    """The year below, recorded once per worker and database kind and copied per test."""
+    from tests.integration.migrated_template import copy_recorded
+
+    copy_recorded("agenda-since", tmp_path / "home", database_url, _record)
+    return make_app(tmp_path / "home", database_url)
+
+
+def _record(home: Path, database_url: str) -> None:
     from regie.cycle import deadline_check
     from regie.decisions import add_decision
-    from store import upgrade
+    from tests.integration.reports_scenario import migrated_app
 
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
+    app = migrated_app(home, database_url)
     _sync(app, FIRST_SYNC)
     deadline_check(app, ASKED)
     deadline_check(app, RAISED_BY)
@@ -96,7 +102,6 @@ def app(tmp_path: Path, database_url: str) -> App:
         ),
     )
     _sync(app, EDITED)
-    return app
 
 
 def _pack(app: App) -> AgendaPack:

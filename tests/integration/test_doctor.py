@@ -9,6 +9,8 @@ import json
 import shutil
 import socket
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +18,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cli import regie
-from tests.conftest import ROOT, SEED_PLAN
+from tests.conftest import POSTGRES_URL, ROOT, SEED_PLAN
+from tests.integration.migrated_template import (
+    copy_database,
+    drop_postgres_database,
+    name_plan_file,
+)
 from tests.integration.server import TEST_SECRET_KEY
 
 
@@ -66,12 +73,74 @@ def _working_day(env: dict[str, str]) -> str:
     return WorkCalendar.for_plan(plan).working_day_on_or_before(today).isoformat()
 
 
+class AssessedHomes:
+    """Homes migrated and assessed today by the real commands (:func:`run_cycle_today`), made
+    once per database kind for this module and copied for each test: its database (see
+    :func:`copy_database`), its REGIE_HOME, a plan file of the same content. Each test changes
+    its copy only; the commands are the same as a per-test run, without the ≈ 3 s they take."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._made: dict[str, dict[str, str]] = {}
+        self._postgres: list[str] = []
+
+    def copy(self, tmp_path: Path, url: str) -> dict[str, str]:
+        """:func:`environment` for ``tmp_path`` on ``url`` (empty: the home's own SQLite
+        file), its database and home as :func:`run_cycle_today` leaves them."""
+        from regie.parse_cache import load_plan_cached
+
+        kind = sa.make_url(url).get_backend_name() if url else "home"
+        template = self._made.get(kind) or self._make(kind, url)
+        env = environment(tmp_path, url)
+        if url:
+            copy_database(template["REGIE_DATABASE_URL"], url, POSTGRES_URL)
+        home = Path(env["REGIE_HOME"])
+        shutil.copytree(template["REGIE_HOME"], home)  # modes too (the home is 0700)
+        name_plan_file(url or f"sqlite:///{home / 'regie.db'}", Path(env["REGIE_PLAN"]))
+        # The parse cache is keyed by the plan file's path: the entry the test's own cycle
+        # would have left, for its plan file.
+        for cached in (home / "cache").glob("plan-*.pickle"):
+            cached.unlink()
+        plan, problems = load_plan_cached(Path(env["REGIE_PLAN"]), home / "cache")
+        assert plan is not None and not problems, problems
+        return env
+
+    def _make(self, kind: str, url: str) -> dict[str, str]:
+        folder = self._folder / kind
+        folder.mkdir()
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'regie.db'}"
+        elif kind != "home":
+            assert POSTGRES_URL
+            name = f"regie_ready_{uuid.uuid4().hex[:12]}"
+            admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            self._postgres.append(name)
+            url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+        env = environment(folder, url)
+        run_cycle_today(env)
+        self._made[kind] = env
+        return env
+
+    def drop(self) -> None:
+        for name in self._postgres:
+            assert POSTGRES_URL
+            drop_postgres_database(name, POSTGRES_URL)
+
+
+@pytest.fixture(scope="module")
+def assessed_homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssessedHomes]:
+    homes = AssessedHomes(tmp_path_factory.mktemp("assessed"))
+    yield homes
+    homes.drop()
+
+
 @pytest.fixture
-def ready(tmp_path: Path, database_url: str) -> dict[str, str]:
+def ready(tmp_path: Path, database_url: str, assessed_homes: AssessedHomes) -> dict[str, str]:
     """A home whose database is at the latest revision and assessed today."""
-    env = environment(tmp_path, database_url)
-    run_cycle_today(env)
-    return env
+    return assessed_homes.copy(tmp_path, database_url)
 
 
 def doctor(env: dict[str, str], *args: str) -> tuple[int, dict[str, tuple[str, str]]]:
@@ -244,15 +313,15 @@ def test_the_connect_timeout_reaches_the_driver_unless_the_url_sets_one() -> Non
         engine.dispose()
 
 
-def test_the_app_role_needs_every_privilege_on_postgres(tmp_path: Path, postgres_url: str) -> None:
+def test_the_app_role_needs_every_privilege_on_postgres(
+    tmp_path: Path, postgres_url: str, assessed_homes: AssessedHomes
+) -> None:
     import secrets
-    import uuid
 
     from tests.integration.test_pg_app_role import readme_role_sql
 
     owner = sa.make_url(postgres_url)
-    env = environment(tmp_path, postgres_url)
-    run_cycle_today(env)
+    env = assessed_homes.copy(tmp_path, postgres_url)
     role = f"regie_doc_{uuid.uuid4().hex[:10]}"
     password = secrets.token_urlsafe(16)
     admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
@@ -293,9 +362,8 @@ def test_the_app_role_needs_every_privilege_on_postgres(tmp_path: Path, postgres
         admin.dispose()
 
 
-def test_a_read_only_sqlite_database_fails(tmp_path: Path) -> None:
-    env = environment(tmp_path, "")
-    run_cycle_today(env)
+def test_a_read_only_sqlite_database_fails(tmp_path: Path, assessed_homes: AssessedHomes) -> None:
+    env = assessed_homes.copy(tmp_path, "")
     database = tmp_path / "home" / "regie.db"
     read_only = {**env, "REGIE_DATABASE_URL": f"sqlite:///file:{database}?mode=ro&uri=true"}
     code, found = doctor(read_only)
@@ -309,9 +377,10 @@ def test_a_read_only_sqlite_database_fails(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
                     reason="root may write whatever the modes say")  # fmt: skip
-def test_a_directory_the_service_user_cannot_write_fails(tmp_path: Path) -> None:
-    env = environment(tmp_path, "")
-    run_cycle_today(env)
+def test_a_directory_the_service_user_cannot_write_fails(
+    tmp_path: Path, assessed_homes: AssessedHomes
+) -> None:
+    env = assessed_homes.copy(tmp_path, "")
     home = tmp_path / "home"
     home.chmod(0o500)
     try:
