@@ -879,11 +879,13 @@ FINAL = ("sent", "suppressed", "dead")
 #: and stages a digest or an escalation carried, :mod:`store.digest_items`).
 _ITEM_KEEPS = ("id", "stage", "kind")
 #: The top-level payload keys a pruned message keeps: dates, rounds, flags and the programme's
-#: and office's names, none naming a person. An allow-list, so a key added later (such as a
-#: bounce notice's ``bounced_name`` or ``reason``) is erased unless it is added here.
+#: and office's names, none naming a person (a meeting notice's ``change``, ``old`` and ``new``
+#: say which cancelled day was told its new date, :mod:`regie.meeting_notices`). An allow-list,
+#: so a key added later (such as a bounce notice's ``bounced_name`` or ``reason``) is erased
+#: unless it is added here.
 _PAYLOAD_KEEPS = (
     "as_of", "programme", "office_name", "office_article", "due", "start", "end", "round",
-    "answer_by", "meeting_on", "sole", "addition", "to_channel",
+    "answer_by", "meeting_on", "sole", "addition", "to_channel", "change", "old", "new",
 )  # fmt: skip
 #: The reasons a pruned message keeps of its ``last_error``: their fixed start only, which
 #: code reads (a withdrawn prompt); the rest may name the contact or hold the address.

@@ -7,7 +7,7 @@ programme (Fietsroutes), SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from notifications.slack_blocks import digest_blocks
@@ -16,7 +16,7 @@ from regie.history import record_update
 from regie.mapping import message_from_outbox
 from regie.meeting_notices import KIND, ROUND_KIND
 from regie.prepare import prepare_meetings
-from store import Repository
+from store import Repository, outbox
 from tests.integration.answer_app import answers_app
 from tests.integration.test_meeting_notices import DAYS, FIRST_RUN, _plan
 
@@ -180,6 +180,30 @@ def test_a_cancelled_day_already_given_its_new_date_is_not_paired_again(
     assert "Nieuwe datum vergadering Stuurgroep Fietsroutes: vrijdag 11 juli 2025 (was 10 juli" in (
         anna
     )
+
+
+def test_a_pruned_new_date_notice_still_keeps_its_cancelled_day_from_being_paired_again(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """review14 2: the *Nieuwe datum* notices of 24 July (for cancelled 12 June) are sent and
+    pruned before 11 July is added; 11 July is still 10 July's new date, not 12 June's again."""
+    plan_file = _plan(tmp_path / "plan.yaml", DAYS)
+    app = answers_app(migrated_url, tmp_path / "home", plan_file)
+    prepare_meetings(app, FIRST_RUN)
+    _plan(plan_file, (DAYS[2],))
+    prepare_meetings(app, date(2025, 5, 6))
+    _plan(plan_file, ("2025-07-24", DAYS[2]))
+    prepare_meetings(app, date(2025, 5, 7))
+    now = datetime(2025, 5, 7, 12, tzinfo=UTC)
+    with app.session() as session:
+        keys = [m.key for m in Repository(session, "wegen-test").outbox()]
+        outbox.mark_sent_by_hand(session, "wegen-test", keys, now=now, day=date(2025, 5, 7))
+        pruned = outbox.prune(session, "wegen-test", now + timedelta(days=1), now=now, apply=True)
+        session.commit()
+    assert any(k.startswith("meeting-added:stuurgroep:2025-07-24:") for k in pruned)
+    _plan(plan_file, ("2025-07-11", "2025-07-24", DAYS[2]))
+    later = prepare_meetings(app, date(2025, 5, 8))
+    assert later.changed == ["stuurgroep 2025-07-11 added, the new day of cancelled 2025-07-10"]
 
 
 def test_two_new_days_in_one_run_are_each_the_new_date_of_one_cancelled_day(
