@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
 
@@ -21,6 +21,10 @@ WEEKDAYS: dict[str, int] = {
     **{n: i for i, n in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                    "saturday", "sunday"))},
 }  # fmt: skip
+
+
+#: Where a value stands in the plan file: (line, column), 1-based (the file is the plan's path).
+Place = tuple[int, int]
 
 
 class Frequency(StrEnum):
@@ -46,6 +50,9 @@ class MeetingRule:
     day: int | None = None
     until: date | None = None
     exceptions: tuple[date, ...] = ()
+    #: Where the plan file gives ``until`` (not part of the rule): an ``until`` after the
+    #: programme's end is warned of there (:func:`governance.programme_end.rule_past_end`).
+    until_at: Place | None = field(default=None, compare=False)
 
     def dates(self, first: date, last: date) -> Iterator[date]:
         """The rule's dates in ``[first, last]`` (and within start … until), ascending."""
@@ -119,6 +126,16 @@ class MeetingSchedule:
     # The dates came with an example plan (docs/examples) and are not the programme's own:
     # validation warns until the flag is removed, feeds say "voorbeelddatum".
     example: bool = False
+    #: Where the plan file lists each of ``dates`` (its first listing; not part of the
+    #: schedule): a date after the programme's end is warned of there.
+    dates_at: tuple[tuple[date, Place], ...] = field(default=(), compare=False)
+
+    def listed_from(self, first: date) -> list[date]:
+        """The listed dates held over a term from ``first``: every one on or after it, also one
+        after the term's last day. A date listed after the programme's end is a closing
+        meeting (the final report, the discharge), listed on purpose: it is kept (`regie plan
+        validate` warns, in case the year is a typo); a rule stops at the end."""
+        return [d for d in self.dates if d >= first]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,17 +155,21 @@ def schedule_meetings(
     first: date,
     last: date,
 ) -> list[Meeting]:
-    """Every meeting of one body in ``[first, last]``, by date. A one-off meeting on a day the
-    plan already has replaces it (its time or location may differ)."""
+    """Every meeting of one body over the term ``[first, last]`` (:func:`meeting_term`), by
+    date: the rule's within it; listed dates (:meth:`MeetingSchedule.listed_from`) and one-off
+    meetings (``extra``) from ``first`` on, also after ``last``: both name their day on
+    purpose. A one-off meeting on a day the plan already has replaces it (its time or location
+    may differ). The one list of a body's meetings: rounds, packs, feeds, escalations and
+    `regie meeting list` all read it (:func:`regie.report_reads.meetings`)."""
     out: dict[date, Meeting] = {}
     if schedule is not None:
-        days = set(d for d in schedule.dates if first <= d <= last)
+        days = set(schedule.listed_from(first))
         if schedule.rule is not None:
             days.update(schedule.rule.dates(first, last))
         for day in days:
             out[day] = Meeting(body_id, day, schedule.time, schedule.location)
     for meeting in extra:
-        if meeting.body_id == body_id and first <= meeting.on <= last:
+        if meeting.body_id == body_id and first <= meeting.on:
             out[meeting.on] = meeting
     return [out[d] for d in sorted(out)]
 
@@ -203,9 +224,10 @@ def meeting_days_off(
     holiday or one of ``extra_days_off``: date → its name, if any), given the plan's governance
     bodies' schedules in file order: (where in the plan file, keys from the top; the problem).
     ``[first, last]`` is the meetings' term (:func:`meeting_term`): exactly the meetings the
-    schedules yield are checked. A body meets on working days: a rule's 15th that is a Sunday
-    is a mistake in the plan, refused rather than moved to a day nobody chose (skip it with
-    ``except`` and list the day meant under ``dates``). ``open_ended``: the programme has no
+    schedules yield are checked (a date listed after ``last`` too: it is held). A body meets
+    on working days: a rule's 15th that is a Sunday is a mistake in the plan, refused rather
+    than moved to a day nobody chose (skip it with ``except`` and list the day meant under
+    ``dates``). ``open_ended``: the programme has no
     end, so a rule without ``until`` runs through ``last``; its problems say how to stop it."""
     extra = extra_days_off or {}
 
@@ -217,8 +239,8 @@ def meeting_days_off(
         if schedule is None:
             continue
         where = ("governance", index, "meetings")
-        for d in schedule.dates:
-            if first <= d <= last and not is_working_day(d):
+        for d in schedule.listed_from(first):
+            if not is_working_day(d):
                 out.append(
                     ((*where, "dates"), f"meeting date {d} is {day_off(d)}, not a working day")
                 )

@@ -26,7 +26,9 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 14: an action's or milestone's ``formerly`` (a field of the pickled items), with its checks.
 #: 15: where a governance body's ``members`` stands (a field of the pickled body): validation
 #: warns of ``members: []``.
-PARSER_VERSION = 15
+#: 16: where a meeting schedule's ``dates`` and its rule's ``until`` stand (fields of the pickled
+#: schedule and rule): validation warns of a date, or an ``until``, after ``programme.end``.
+PARSER_VERSION = 16
 
 #: The version that added each check refusing a plan an earlier version accepted. A plan text
 #: kept with an archived report is read without the checks added after the version that hashed

@@ -9,7 +9,7 @@ per item and date (:func:`after_end_key`), and `regie status` marks every deadli
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from governance.periods import PeriodKind
@@ -17,6 +17,7 @@ from governance.rag import State
 
 if TYPE_CHECKING:
     from governance.assessor import ItemAssessment
+    from governance.meetings import MeetingRule, MeetingSchedule
 
 #: The event of a computed deadline that falls after the programme's end.
 DUE_AFTER_END = "regie.deadline.after-end"
@@ -49,3 +50,30 @@ def still_open(counts: Mapping[str, int]) -> int:
     """How many items are neither done nor cancelled, from the day's items per state (an
     incremental assessment holds only the items it judged again)."""
     return sum(n for state, n in counts.items() if state not in _FINISHED)
+
+
+def ended(end: date | None, as_of: date) -> bool:
+    """Whether the programme's ``end`` has passed on ``as_of``."""
+    return end is not None and as_of > end
+
+
+def no_longer_asked(item: ItemAssessment, end: date | None, as_of: date) -> bool:
+    """An item without a deadline once the programme has ended: it can no longer fall due in
+    the programme, so it is neither prompted, escalated (walk32b 7, round45 3) nor asked in a
+    status round (end46 3)."""
+    return item.due is None and ended(end, as_of)
+
+
+def closing_meetings(schedule: MeetingSchedule, end: date) -> list[date]:
+    """The listed meeting dates after ``end``: closing meetings, held (validation warns, in
+    case the year is a typo)."""
+    return [d for d in schedule.dates if d > end]
+
+
+def rule_past_end(rule: MeetingRule, end: date) -> list[date]:
+    """The meetings a rule's ``until`` would give after ``end`` (and ``except`` does not
+    skip): not held, since a rule stops at the programme's end. None without an ``until``:
+    then the end is the rule's end, as meant."""
+    if rule.until is None or rule.until <= end:
+        return []
+    return list(rule.dates(end + timedelta(days=1), rule.until))

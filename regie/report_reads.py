@@ -56,9 +56,9 @@ def meetings(
     first, last = _term(plan)
     out: list[Meeting] = []
     for body in bodies:
+        # A one-off or listed meeting after the end is kept; the rule stops at the end (end46).
         in_db = [m for m in extra if m.body_id == body.id]
-        last_db = max((m.on for m in in_db), default=last)
-        out.extend(schedule_meetings(body.id, body.meetings, in_db, first, max(last, last_db)))
+        out.extend(schedule_meetings(body.id, body.meetings, in_db, first, last))
     return sorted(out, key=lambda m: (m.on, m.body_id))
 
 

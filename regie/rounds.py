@@ -99,6 +99,7 @@ def start_round(
     the meeting the round prepares (the meeting preparation's, or ``--meeting``: one of the
     body's known meetings on or after ``answer_by``, else refused; none: :func:`round_meeting`)."""
     from governance.assessment import State
+    from governance.programme_end import ended, no_longer_asked
     from governance.reminders import recipients
     from regie.cycle import transaction
     from regie.services import sync_store, utcnow
@@ -129,6 +130,8 @@ def start_round(
                 # A waiting item's owner cannot act until what it waits on is done (walk32b 5):
                 # it is asked in the first round after, when it has its computed deadline.
                 continue
+            if no_longer_asked(item, plan.programme.end, as_of):
+                continue  # no deadline, and the programme has ended (as escalations: end46 3)
             if where and where[0] == "step" and str(item.step) != where[1]:
                 continue
             if where and where[0] == "owner" and where[1] not in item.owners:
@@ -140,7 +143,9 @@ def start_round(
         if not requests and not _round_exists(session, plan.programme.id, body, answer_by):
             # A round asks people about open items; one without would ask nobody and end in a
             # summary of "0 of 0" (and take the body's date from a round that can ask).
-            raise NothingToAsk(_nothing_to_ask(scope, as_of, open_items))
+            raise NothingToAsk(
+                _nothing_to_ask(scope, as_of, open_items, ended(plan.programme.end, as_of))
+            )
         if dry_run:
             exists = _round_exists(session, plan.programme.id, body, answer_by)
             report = RoundReport(0, body, answer_by, started=not exists, warnings=warnings)
@@ -282,7 +287,7 @@ def _round_exists(session: Session, programme_id: str, body: str, answer_by: dat
     return any(r.body == body and r.answer_by == answer_by for r in rounds(session, programme_id))
 
 
-def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
+def _nothing_to_ask(scope: str | None, as_of: date, open_items: int, ended: bool) -> str:
     where = f"--scope {scope}: " if scope else ""
     if open_items:
         return (
@@ -291,10 +296,10 @@ def _nothing_to_ask(scope: str | None, as_of: date, open_items: int) -> str:
             "the plan has no programme office contact; no round started"
         )
     items = "every item in scope" if scope else "every item"
-    return (
-        f"{where}nothing to ask on {as_of}: {items} is done, cancelled or waiting on another "
-        "item; no round started"
-    )
+    why = "done, cancelled or waiting on another item"
+    if ended:  # an item without a deadline is no longer asked (:func:`no_longer_asked`)
+        why = "done, cancelled, waiting on another item or without a deadline after the end"
+    return f"{where}nothing to ask on {as_of}: {items} is {why}; no round started"
 
 
 def progress_rounds(

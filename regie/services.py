@@ -112,6 +112,7 @@ def validate(app: App, path: Path | None) -> str:
         *long_owner_names(plan),
         *example_meetings(plan),
         *gereed_after_end(plan),
+        *meetings_after_end(plan),
         *lost_dates(app, plan),
         *ended_inheritance(app, plan),
     ]
@@ -142,6 +143,48 @@ def gereed_after_end(plan: Plan) -> list[str]:
                 f"after the programme's end {end.isoformat()}"
             )
     return out
+
+
+def meetings_after_end(plan: Plan) -> list[str]:
+    """One warning (``PATH:LINE:COL``) per meeting date listed after ``programme.end`` (a
+    closing meeting: held, with its round and pack; warned of in case the year is a typo), and
+    per rule whose ``until`` would give meetings after the end: a rule stops at the end, so
+    those are not held (end46 1)."""
+    from governance.programme_end import closing_meetings, rule_past_end
+
+    end = plan.programme.end
+    if end is None:
+        return []
+    out = []
+    for body in plan.governance:
+        schedule = body.meetings
+        if schedule is None:
+            continue
+        places = dict(schedule.dates_at)
+        for day in closing_meetings(schedule, end):
+            where = _at(plan, places.get(day))
+            out.append(
+                f"{where}: warning: governance body {body.id!r}: meeting date "
+                f"{day.isoformat()} is after the programme's end {end.isoformat()}: it is held "
+                "as a closing meeting, with its status round and agenda pack (is the year right?)"
+            )
+        rule = schedule.rule
+        lost = rule_past_end(rule, end) if rule is not None else []
+        if rule is not None and lost:
+            where = _at(plan, rule.until_at)
+            days = ", ".join(d.isoformat() for d in lost[:3]) + (", …" if len(lost) > 3 else "")
+            out.append(
+                f"{where}: warning: governance body {body.id!r}: the meeting rule's 'until' "
+                f"{rule.until} lies after the programme's end {end.isoformat()}: its "
+                f"meetings after {end.isoformat()} are not held ({days}): list a closing "
+                "meeting under 'dates'"
+            )
+    return out
+
+
+def _at(plan: Plan, place: tuple[int, int] | None) -> str:
+    """``PATH:LINE:COL`` of a place in the plan file (``PATH`` alone when not known)."""
+    return f"{plan.path}:{place[0]}:{place[1]}" if place else str(plan.path)
 
 
 def owners_without_contact(plan: Plan) -> list[str]:

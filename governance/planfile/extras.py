@@ -8,7 +8,14 @@ from datetime import date, time
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from governance.meetings import DAY_NAMES, WEEKDAYS, Frequency, MeetingRule, MeetingSchedule
+from governance.meetings import (
+    DAY_NAMES,
+    WEEKDAYS,
+    Frequency,
+    MeetingRule,
+    MeetingSchedule,
+    Place,
+)
 from governance.plan import Indicator
 from governance.planfile.nodes import (
     FLOAT,
@@ -72,10 +79,13 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         else:
             at = time(int(match.group(1)), int(match.group(2)))
     listed = f.items("dates") or []
-    dates = tuple(
-        d for d in (date_of(n, "each date in 'dates'", problems) for n in listed)
-        if d is not None
-    )  # fmt: skip
+    found = [
+        (d, n) for n in listed
+        if (d := date_of(n, "each date in 'dates'", problems)) is not None
+    ]  # fmt: skip
+    places: dict[date, Place] = {}
+    for d, n in found:  # a date listed twice: its first place
+        places.setdefault(d, _place(n))
     # request_days > pack_days (below): each range is what the other one leaves.
     pack = f.integer_in("pack_days", 1, MAX_LEAD_DAYS - 1, "working days")
     request = f.integer_in("request_days", 2, MAX_LEAD_DAYS, "working days")
@@ -101,7 +111,7 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
     if not dates_given and f.value("rule") is None:
         problems.add(node, f"{body.where} meetings: give 'dates', a 'rule', or both")
     return MeetingSchedule(
-        dates=tuple(sorted(set(dates))),
+        dates=tuple(sorted(places)),
         rule=rule,
         time=at,
         location=f.text("location"),
@@ -109,7 +119,12 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         request_days=days["request_days"],
         duration=120 if duration is None else duration,
         example=bool(f.boolean("example")),
+        dates_at=tuple(sorted(places.items())),
     )
+
+
+def _place(node: Node) -> Place:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
@@ -153,6 +168,7 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
     if f.value("start") is None:
         problems.add(node, "missing required key 'start' in meeting rule")
     until = f.date("until")
+    until_node = f.value("until")
     if start and until and until < start:
         problems.add(f.value("until"), f"'until' {until} is before 'start' {start}")
     rule_ok = len(problems) == before
@@ -171,6 +187,7 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
         day=day if day is not None and 1 <= day <= 31 else None,
         until=until,
         exceptions=tuple(d for d, _ in excepted),
+        until_at=_place(until_node) if until and until_node is not None else None,
     )
     if rule_ok:
         for d, at in excepted:
