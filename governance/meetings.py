@@ -160,7 +160,7 @@ def schedule_meetings(
     meetings (``extra``) from ``first`` on, also after ``last``: both name their day on
     purpose. A one-off meeting on a day the plan already has replaces it (its time or location
     may differ). The one list of a body's meetings: rounds, packs, feeds, escalations and
-    `regie meeting list` all read it (:func:`regie.report_reads.meetings`)."""
+    `regie meeting list` all read it (through the application's one reader of meetings)."""
     out: dict[date, Meeting] = {}
     if schedule is not None:
         days = set(schedule.listed_from(first))
@@ -227,8 +227,8 @@ def meeting_days_off(
     schedules yield are checked (a date listed after ``last`` too: it is held). A body meets
     on working days: a rule's 15th that is a Sunday is a mistake in the plan, refused rather
     than moved to a day nobody chose (skip it with ``except`` and list the day meant under
-    ``dates``). ``open_ended``: the programme has no
-    end, so a rule without ``until`` runs through ``last``; its problems say how to stop it."""
+    ``dates``). ``open_ended``: the programme has no end, so a rule without ``until`` runs
+    through ``last``; its problems say how to stop it."""
     extra = extra_days_off or {}
 
     def day_off(d: date) -> str:

@@ -59,8 +59,8 @@ def ended(end: date | None, as_of: date) -> bool:
 
 def no_longer_asked(item: ItemAssessment, end: date | None, as_of: date) -> bool:
     """An item without a deadline once the programme has ended: it can no longer fall due in
-    the programme, so it is neither prompted, escalated (walk32b 7, round45 3) nor asked in a
-    status round (end46 3)."""
+    the programme. As it is no longer prompted or escalated (walk32b 7, round45 3), a status
+    round does not ask about it either (end46 3)."""
     return item.due is None and ended(end, as_of)
 
 
