@@ -200,3 +200,14 @@ def test_first_of_chain_follows_corrections_to_the_update_that_corrects_nothing(
     assert first_of_chain(1, parents) == 1
     assert first_of_chain(3, parents) == 1  # a correction of 3 continues 1 → 2 → 3
     assert first_of_chain(9, parents) == 9  # an update not read ends the chain
+
+
+def test_each_agenda_layout_keeps_the_round_rule_it_was_built_with() -> None:
+    """cancel46: layout 12 ties rounds by the fresh rule; archived packs of layouts 10–11 are
+    made again with the nearer meeting, however late, and 8–9 with theirs."""
+    from governance.agenda_round import TieRule
+    from regie.report_build import round_tie_rule
+
+    assert [round_tie_rule(n) for n in (8, 9, 10, 11, 12)] == [
+        TieRule.RECORDED, TieRule.NEXT, TieRule.NEARER, TieRule.NEARER, TieRule.FRESH,
+    ]  # fmt: skip
