@@ -10,7 +10,7 @@ and the office's summary agree.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -62,7 +62,9 @@ LISTED = 25
 
 
 def tie_rounds(
-    rounds: Sequence[tuple[int, date | None, date]], held: Sequence[date]
+    rounds: Sequence[tuple[int, date | None, date]],
+    held: Sequence[date],
+    asks_from: Callable[[date], date] | None = None,
 ) -> dict[int, date | None]:
     """The meeting each of one body's rounds prepares — the one rule of its mails, answer form,
     ``round status``, the pack's *Statusronde* and the daily preparation's "has its round"
@@ -74,8 +76,11 @@ def tie_rounds(
     meeting no longer known (moved or dropped since): of the known meetings just before and just
     after the recorded day, the nearer (the later on a tie) that is after its answer-by date
     (its answers come in before it) and has no round of its own — a meeting moved earlier
-    keeps its round, and does not take the next meeting's. None known at all: the recorded one
-    as it is."""
+    keeps its round, and does not take the next meeting's. ``asks_from``: the day a meeting's
+    own round starts (:func:`round_start`); given, a neighbour takes the round over only when
+    its own round would have started by the round's answer-by date (cancel46, walk33 2): a
+    meeting weeks later gets its own round and fresh answers, and the round prepares none. None
+    known at all: the recorded one as it is."""
     days = sorted(set(held))
     known = set(days)
     tied: dict[int, date | None] = {}
@@ -90,11 +95,26 @@ def tie_rounds(
             continue
         before = [d for d in days if d < recorded][-1:]
         after = [d for d in days if d > recorded][:1]
-        fits = [d for d in after + before if d > answer_by and d not in taken]
+        fits = [
+            d
+            for d in after + before
+            if d > answer_by and d not in taken and (asks_from is None or asks_from(d) <= answer_by)
+        ]
         # Nearest first; ``after`` comes first, so the later one wins a tie (stable sort).
         fits.sort(key=lambda d: abs((d - recorded).days))
         tied[key] = fits[0] if fits else None
     return tied
+
+
+def round_start(plan: Plan, body_id: str) -> Callable[[date], date]:
+    """The day a meeting of ``body_id`` has its own status round start: ``request_days``
+    (default 10) working days before it, as :mod:`regie.prepare` starts it."""
+    from governance.workdays import WorkCalendar
+
+    body = next((g for g in plan.governance if g.id == body_id), None)
+    days = body.meetings.request_days if body is not None and body.meetings else 10
+    calendar = WorkCalendar.for_plan(plan)
+    return lambda on: calendar.add_working_days(on, -days)
 
 
 class TieRule(Enum):
@@ -107,8 +127,12 @@ class TieRule(Enum):
     #: As ``RECORDED``, but a recorded meeting no longer known: the first known meeting on or
     #: after the recorded day (review8 3; agenda layout 9).
     NEXT = "next"
-    #: :func:`tie_rounds`, the rule of the rounds' own mails (review10a 3; agenda layout 10).
+    #: :func:`tie_rounds` without ``asks_from`` (review10a 3; agenda layouts 10–11).
     NEARER = "nearer"
+    #: :func:`tie_rounds` with ``asks_from``, the rule of the rounds' own mails (cancel46;
+    #: agenda layout 12): a moved round does not take over a meeting whose own round starts
+    #: after its answer-by date.
+    FRESH = "fresh"
 
 
 def rounds_for_meeting(
@@ -119,15 +143,18 @@ def rounds_for_meeting(
     as_of: date,
     meetings: Collection[date] = (),
     rule: TieRule = TieRule.NEARER,
+    asks_from: Callable[[date], date] | None = None,
 ) -> list[RoundFacts]:
-    """The rounds that prepare the meeting, as ``rule`` ties them (:attr:`TieRule.NEARER`: by
-    :func:`tie_rounds`, the rule the rounds' own mails follow): this body's, started by
-    ``as_of``, for this meeting of the body's ``meetings`` (with this one and ``previous_on``).
-    In the order they started."""
+    """The rounds that prepare the meeting, as ``rule`` ties them (:attr:`TieRule.FRESH`: by
+    :func:`tie_rounds` with ``asks_from``, the rule the rounds' own mails follow): this body's,
+    started by ``as_of``, for this meeting of the body's ``meetings`` (with this one and
+    ``previous_on``). In the order they started."""
     body = [r for r in rounds if r.body_id == body_id]
-    if rule is TieRule.NEARER:
+    if rule in (TieRule.NEARER, TieRule.FRESH):
         held = {*meetings, meeting_on, *([previous_on] if previous_on is not None else [])}
-        tied = tie_rounds([(r.round_id, r.meeting_on, r.answer_by) for r in body], sorted(held))
+        fresh = asks_from if rule is TieRule.FRESH else None
+        rows = [(r.round_id, r.meeting_on, r.answer_by) for r in body]
+        tied = tie_rounds(rows, sorted(held), fresh)
         mine = [r for r in body if r.started_on <= as_of and tied[r.round_id] == meeting_on]
     else:
         mine = [

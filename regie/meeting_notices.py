@@ -115,6 +115,9 @@ class RoundShift:
     round: Round
     before: date | None
     after: date | None
+    #: With no meeting now (``after`` None): the body's next meeting after ``before``, which has
+    #: or gets a round of its own (cancel46).
+    following: date | None = None
 
     def follows(self, change: str, old: date | None, new: date | None) -> bool:
         """Whether the change told (``old`` left, ``new`` the meeting now) is why: the round's
@@ -124,12 +127,17 @@ class RoundShift:
         return change != CANCELLED and new is not None and new == self.after
 
     def context(self) -> dict[str, date | None]:
-        return {"answer_by": self.round.answer_by, "before": self.before, "after": self.after}
+        return {
+            "answer_by": self.round.answer_by,
+            "before": self.before,
+            "after": self.after,
+            "following": self.following,
+        }
 
 
 def _shifted_rounds(
     session: Session,
-    programme_id: str,
+    plan: Plan,
     body_id: str,
     remembered: Mapping[date, int],
     by_day: Mapping[date, Meeting],
@@ -137,18 +145,23 @@ def _shifted_rounds(
 ) -> list[RoundShift]:
     """The body's rounds still taking answers after ``as_of`` (one closing today is past
     helping) that the schedule now ties to another meeting than the days remembered did."""
-    from governance.agenda_round import tie_rounds
+    from governance.agenda_round import round_start, tie_rounds
     from store.answers import rounds
 
-    mine = [r for r in rounds(session, programme_id) if r.body == body_id]
+    mine = [r for r in rounds(session, plan.programme.id) if r.body == body_id]
     live = [r for r in mine if r.closed_on is None and r.answer_by > as_of]
     if not live:
         return []
     # Closed rounds count too: a meeting a closed round prepared is not free for another.
     facts = [(r.id, r.meeting_on, r.answer_by) for r in mine]
-    before = tie_rounds(facts, sorted(remembered))
-    after = tie_rounds(facts, sorted(by_day))
-    return [RoundShift(r, before[r.id], after[r.id]) for r in live if before[r.id] != after[r.id]]
+    asks_from = round_start(plan, body_id)
+    before = tie_rounds(facts, sorted(remembered), asks_from)
+    after = tie_rounds(facts, sorted(by_day), asks_from)
+    return [
+        RoundShift(r, was, now, None if now is not None else _next_day(by_day, was))
+        for r in live
+        if (was := before[r.id]) != (now := after[r.id])
+    ]
 
 
 def _round_owners(
@@ -310,7 +323,7 @@ def notify_changed_meetings(
                 )
             # An open status round whose meeting changed with these (review13 7): said in the
             # members' notices, and to the owners it asked who get none of those.
-            shifts = _shifted_rounds(session, pid, body.id, remembered, by_day, as_of)
+            shifts = _shifted_rounds(session, plan, body.id, remembered, by_day, as_of)
             if dry_run:
                 ids: dict[date, int | str] = {d: "?" for d in changes.added}
                 rows: dict[date, int | str] = {d: "?" for d in remembered}
@@ -337,6 +350,7 @@ def notify_changed_meetings(
                 notice(
                     plan, body, t.contact, t.change, t.old, t.new, t.row, packs, as_of,
                     rounds=[s for s in shifts if s.follows(t.change, t.old, t.day)],
+                    next_on=_next_day(by_day, t.old) if t.change == CANCELLED else None,
                 )
                 for t in told
             ] + [
@@ -347,6 +361,12 @@ def notify_changed_meetings(
                 out.keys += Repository(session, pid).enqueue(messages)
     _gone_bodies(app, plan, as_of, out, dry_run)
     return out
+
+
+def _next_day(days: Mapping[date, Meeting], after: date | None) -> date | None:
+    """The body's first meeting after ``after`` (a cancelled day): where what its pack asked
+    comes back (the notice says so)."""
+    return min((d for d in days if after is not None and d > after), default=None)
 
 
 def _gone_bodies(
@@ -440,13 +460,16 @@ def notice(
     as_of: date,
     *,
     rounds: Sequence[RoundShift] = (),
+    next_on: date | None = None,
 ) -> OutboxRecord:
     """One recipient's notice (Dutch, from the templates): ``change`` says what (:data:`MOVED`,
     …); ``old`` the day left (None for an extra meeting), ``new`` the meeting now (None for a
     cancellation). ``packs_sent``: the keys of the packs delivered. What it says of the pack
     holds for :mod:`regie.prepare`: a pack is queued once per meeting day and member, so a new
     day gets its own pack unless one went to this member for that day before. ``rounds``: the
-    open status rounds this change ties to another meeting (said with their answer-by date)."""
+    open status rounds this change ties to another meeting (said with their answer-by date).
+    ``next_on``: a cancelled meeting's next one, whose pack is made anew and asks again what
+    the cancelled meeting's pack asked and still needs a decision (walk33 5)."""
     from notifications.render import header_text, render
     from regie.messages import _programme, to_json
     from store.agenda_read import pack_key
@@ -465,6 +488,9 @@ def notice(
         "location": new.location if new else None,
         "old_pack_sent": old is not None and pack_key(body.id, old, contact.id) in packs_sent,
         "new_pack_sent": day is not None and pack_key(body.id, day, contact.id) in packs_sent,
+        "next": next_on,
+        "next_pack_sent": next_on is not None
+        and pack_key(body.id, next_on, contact.id) in packs_sent,
         "rounds": [s.context() for s in rounds],
         "as_of": as_of,
         "key": key,

@@ -31,7 +31,8 @@ def pack_round(
 ) -> tuple[RoundOutcome | None, list[datetime]]:
     """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
     of the round records it read: the pack's cut-off covers them, so a rebuild reads them too.
-    ``rule``: how a round is tied to its meeting (an archived pack's layout's; None: today's).
+    ``rule``: how a round is tied to its meeting (an archived pack's layout's; None: today's;
+    :attr:`TieRule.FRESH` with the body's :func:`governance.agenda_round.round_start`).
     ``corrections``: a correction of an update reported before the round is no answer (agenda
     layout 10, :func:`governance.agenda_round.answers_round`); an archived pack of layout 8 or
     9 counted it. ``chain``: so is a correction of such a correction (layout 12); a pack of
@@ -41,6 +42,7 @@ def pack_round(
         answered_in_round,
         answers_until,
         round_outcome,
+        round_start,
         rounds_for_meeting,
     )
     from store import round_read
@@ -49,9 +51,10 @@ def pack_round(
     found = {r.facts.round_id: r for r in round_read.body_rounds(
         connection, programme, body_id, recorded_until
     )}  # fmt: skip
+    rule = rule or TieRule.FRESH
     picked = rounds_for_meeting(
         [r.facts for r in found.values()], body_id, meeting_on, previous_on, as_of, meetings,
-        rule or TieRule.NEARER,
+        rule, round_start(plan, body_id) if rule is TieRule.FRESH else None,
     )  # fmt: skip
     counted = []
     instants: list[datetime] = []

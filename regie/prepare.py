@@ -206,7 +206,7 @@ def _has_round(app: App, plan: Plan, body_id: str, meeting_on: date, held: list[
 
     with app.session() as session:
         found = [r for r in rounds(session, plan.programme.id) if r.body == body_id]
-    return meeting_on in round_meetings({body_id: held}, found).values()
+    return meeting_on in round_meetings({body_id: held}, found, plan).values()
 
 
 def _start_round(

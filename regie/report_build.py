@@ -193,8 +193,9 @@ def _agenda_pack(
 #: `regie sync` warns (:data:`AGENDA_ASK_ADDED_FROM`); the PDF's annex file says *verschoven, met
 #: risico* as the pack's own tables do; *Statusronde* does not count a correction of a correction
 #: of an update reported before the round either (the chain's first update decides; layouts 10–11
-#: looked at the corrected update only, :data:`AGENDA_ROUND_CHAIN_FROM`). Layouts up to 11 are
-#: made again without these.
+#: looked at the corrected update only, :data:`AGENDA_ROUND_CHAIN_FROM`); nor a round moved
+#: with its meeting for a meeting whose own round starts after the round's answer-by date
+#: (cancel46, :data:`AGENDA_FRESH_ROUND_FROM`). Layouts up to 11 are made again without these.
 AGENDA_LAYOUT = 12
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -209,14 +210,20 @@ AGENDA_ADDED_FROM = 11
 #: The first agenda layout that puts an item added without a decision to the body, and whose
 #: PDF annex file says *met risico* (dec45).
 AGENDA_ASK_ADDED_FROM = 12
+#: The first agenda layout whose *Statusronde* does not count a moved round for a meeting whose
+#: own round starts after the round's answer-by date (cancel46: that meeting has its own).
+AGENDA_FRESH_ROUND_FROM = 12
 
 
 def round_tie_rule(layout: int) -> TieRule:
     """The rule a pack of ``layout`` tied a round to its meeting by: 8 the meeting recorded
     with the round exactly, 9 (review8 3) a recorded meeting no longer known as the next known
-    one, 10 the nearer known one (review10a 3)."""
+    one, 10 the nearer known one (review10a 3), 12 not one whose own round starts after the
+    round's answer-by date (cancel46)."""
     from governance.agenda_round import TieRule
 
+    if layout >= AGENDA_FRESH_ROUND_FROM:
+        return TieRule.FRESH
     if layout >= AGENDA_NEARER_ROUND_FROM:
         return TieRule.NEARER
     # review8 3 (the next known meeting) was released with layout 9.

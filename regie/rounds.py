@@ -318,9 +318,16 @@ def progress_rounds(
     pid = plan.programme.id
     with app.session() as session:
         open_rounds = rounds(session, pid, open_only=True)
-    if not open_rounds:
-        return []  # most days: no round, nothing to read or write
-    due = {r.id for r in open_rounds if _step(r, as_of, calendar)}
+        if not open_rounds:
+            return []  # most days: no round, nothing to read or write
+        steps = {r.id: _step(r, as_of, calendar) for r in open_rounds}
+        # A round chased already waits for its answer-by day (review14 6): one small read on
+        # the few days from its chase day, so those days expand no schedule below.
+        due = {
+            rid
+            for rid, step in steps.items()
+            if step == "close" or (step == "chase" and not round_chased(session, pid, rid))
+        }
     # The meeting days (a schedule expanded over the programme's term, and a read) only for a
     # day on which some round sends something; read before the write transaction (their own
     # connection).
@@ -345,10 +352,11 @@ def progress_rounds(
                 report.closed = close_round(session, r.id, as_of, utcnow())
             elif step == "chase":
                 on = chase_day(r.started_on, r.answer_by, calendar)
-                # A day after the chase day catches up a chase no run sent (machine down); a
-                # round chased already (its chase day moved since, by a day off added) is not
-                # chased again.
-                if on is not None and (as_of == on or not round_chased(session, pid, r.id)):
+                # A day after the chase day catches up a chase no run sent (machine down). A
+                # round is chased once: not again when its chase day moved since (a day off
+                # added or taken away: review14 3), nor by a second run of the day. Checked
+                # again in this transaction, which records the chase.
+                if on is not None and not round_chased(session, pid, r.id):
                     # Keyed by the chase day, not the run's: a catch-up and a rerun of it, or
                     # a late run after the chase went, queue nothing new.
                     stands = stands or _assessed(session, plan, as_of)
@@ -523,7 +531,7 @@ def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
     if not found:
         return []
     days = meeting_days(app, plan)  # its own connection: after the session above
-    tied = round_meetings(days, found)
+    tied = round_meetings(days, found, plan)
     meetings = [_iso(tied[r.id]) for r in found]
     return [p | {"meeting_on": on} for p, on in zip(progress, meetings, strict=True)]
 
@@ -538,23 +546,29 @@ def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
     return days
 
 
-def round_meeting(days: dict[str, list[date]], r: Round, found: Sequence[Round]) -> date | None:
+def round_meeting(
+    days: dict[str, list[date]], r: Round, found: Sequence[Round], plan: Plan | None = None
+) -> date | None:
     """The meeting a round prepares, among ``found`` (the programme's rounds: a meeting moved
-    since the round started ties to the nearest that has no round of its own):
+    since the round started ties to the nearest that has no round of its own and, with
+    ``plan``, whose own round would have started by the round's answer-by date):
     :func:`governance.agenda_round.tie_rounds`, the rule of the round's mails, ``round status``,
     the pack's *Statusronde* and the daily preparation alike."""
-    return round_meetings(days, [*found, r])[r.id]
+    return round_meetings(days, [*found, r], plan)[r.id]
 
 
-def round_meetings(days: dict[str, list[date]], found: Sequence[Round]) -> dict[int, date | None]:
+def round_meetings(
+    days: dict[str, list[date]], found: Sequence[Round], plan: Plan | None = None
+) -> dict[int, date | None]:
     """The meeting each of ``found`` prepares, by round id (:func:`round_meeting`)."""
-    from governance.agenda_round import tie_rounds
+    from governance.agenda_round import round_start, tie_rounds
 
     tied: dict[int, date | None] = {}
     for body in {r.body for r in found}:
         mine = {r.id: r for r in found if r.body == body}  # once each, ``found`` may repeat one
         rows = [(r.id, r.meeting_on, r.answer_by) for r in mine.values()]
-        tied |= tie_rounds(rows, days.get(body, []))
+        asks_from = round_start(plan, body) if plan is not None else None
+        tied |= tie_rounds(rows, days.get(body, []), asks_from)
     return tied
 
 
@@ -586,7 +600,7 @@ def link_round(app: App, plan: Plan, outbox_key: str, as_of: date) -> AskedBy | 
     if body is None:
         return None
     # The meeting as the round's own messages name it (round_meeting), not a query of its own.
-    meeting_on = round_meeting(meeting_days(app, plan), r, every)
+    meeting_on = round_meeting(meeting_days(app, plan), r, every, plan)
     return AskedBy(r.answer_by, body, meeting_on if meeting_on and meeting_on >= as_of else None)
 
 
@@ -651,7 +665,7 @@ def _queue(
                     no_contact.setdefault(to, {}).setdefault(q.organisation, []).append(q.item_id)
                 if to == q.contact_id:
                     asked_of.setdefault(to, set()).add(q.item_id)
-    meeting_on = round_meeting(days, r, rounds(session, plan.programme.id))
+    meeting_on = round_meeting(days, r, rounds(session, plan.programme.id), plan)
     # No meeting to name although the body's are known, or a date after the programme's end:
     # the messages say so neutrally rather than "de komende vergadering" (walk30 4).
     end = plan.programme.end

@@ -70,9 +70,10 @@ def _slack(app: App, key_prefix: str, recipient: str) -> str:
     return "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
 
 
-def _with_round(tmp_path: Path, url: str) -> tuple[App, Path]:
-    """The round for 12 June open (answers by 4 June), Xena's item answered in it."""
-    plan_file = _round_plan(tmp_path / "plan.yaml", DAYS)
+def _with_round(tmp_path: Path, url: str, days: tuple[str, ...] = DAYS) -> tuple[App, Path]:
+    """The round for 12 June open (answers by 4 June), Xena's item answered in it (``days``:
+    the meetings, 12 June the first)."""
+    plan_file = _round_plan(tmp_path / "plan.yaml", days)
     app = answers_app(url, tmp_path / "home", plan_file)
     prepare_meetings(app, FIRST_RUN)
     started = prepare_meetings(app, ROUND_DAY)
@@ -137,19 +138,21 @@ def test_a_cancelled_meeting_tells_where_its_round_goes_and_a_dry_run_says_it(
     migrated_url: str, tmp_path: Path
 ) -> None:
     """README: a round for a meeting dropped is for the nearer neighbour with no round of its
-    own after its answer-by date — here 10 July; the cancellation says so, to both."""
-    app, plan_file = _with_round(tmp_path, migrated_url)
-    _round_plan(plan_file, DAYS[1:])
+    own after its answer-by date whose own round would start by then (cancel46) — here 19 June
+    (its round would start on 4 June); the cancellation says so, to both."""
+    days = ("2025-06-12", "2025-06-19", *DAYS[1:])
+    app, plan_file = _with_round(tmp_path, migrated_url, days)
+    _round_plan(plan_file, days[1:])
     dry = prepare_meetings(app, date(2025, 6, 3), dry_run=True)
     assert dry.changed[-1] == (
-        "stuurgroep round 1 (answers by 2025-06-04) now for 2025-07-10, was 2025-06-12: 1 more "
+        "stuurgroep round 1 (answers by 2025-06-04) now for 2025-06-19, was 2025-06-12: 1 more "
         "asked owner(s) would be told"
     )
-    assert "round-meeting-moved:1:wim:2025-07-10:?" in dry.notices
+    assert "round-meeting-moved:1:wim:2025-06-19:?" in dry.notices
     assert _outbox(app, ROUND_KIND) == {}
     cancelled = prepare_meetings(app, date(2025, 6, 3))
     assert cancelled.changed[0] == "stuurgroep 2025-06-12 cancelled"
-    says = ROUND_SAYS.format(now="donderdag 10 juli 2025")
+    says = ROUND_SAYS.format(now="donderdag 19 juni 2025")
     carla = _outbox(app, KIND, "meeting-cancelled:")["carla"]
     assert "gaat niet door" in carla and says in carla
     wim = _outbox(app, ROUND_KIND)["wim"]

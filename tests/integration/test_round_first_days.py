@@ -163,6 +163,53 @@ def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves(
     assert sorted(k for k in keys(app) if ":chase:" in k) == chased
 
 
+def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves_later(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """review14 3: Friday 6 June is a day off, so the round (answers by Tuesday 10 June) is
+    chased on Thursday 5 June. The office then takes the day off away: the chase day is now
+    Friday 6 June, that very day's run. A round is chased once: nothing is queued under it, and
+    `round tick` that day and the next says nothing queued."""
+    plan = tmp_path / "sluitingsdag.yaml"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    closed = "calendar:\n  extra_days_off: [2025-06-06]\n\norganisations:"
+    plan.write_text(text.replace("organisations:", closed, 1), encoding="utf-8")
+    app = link_app(migrated_url, tmp_path, plan)
+    run_round_day(app, date(2025, 6, 2), body="stuurgroep", answer_by=date(2025, 6, 10))
+    run_round_day(app, date(2025, 6, 5))
+    chased = sorted(k for k in keys(app) if ":chase:" in k)
+    assert chased and all(k.endswith(":chase:2025-06-05") for k in chased)
+    plan.write_text(text, encoding="utf-8")
+    assert not app.load_plan().calendar.extra_days_off
+    for day in (date(2025, 6, 6), date(2025, 6, 6), date(2025, 6, 7)):
+        (progressed,) = run_round_day(app, day)["rounds"]
+        assert progressed["queued"] == 0
+    assert sorted(k for k in keys(app) if ":chase:" in k) == chased
+
+
+def test_the_days_between_a_round_s_chase_and_its_answer_by_day_read_no_meeting_days(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review14 6: chased on Friday 6 June, the round (answers by Tuesday 10 June) has nothing
+    to do on the weekend and Whit Monday: those runs expand no meeting schedule (the day's
+    step knows from one small read that the chase went). The 10th closes it as before."""
+    import regie.rounds as rounds_module
+
+    run_round_day(app, date(2025, 6, 2), body="stuurgroep", answer_by=date(2025, 6, 10))
+    run_round_day(app, date(2025, 6, 6))
+    assert [k for k in keys(app) if ":chase:2025-06-06" in k]
+
+    def unread(*_: object) -> None:
+        raise AssertionError("meeting days read on a day no round does anything")
+
+    monkeypatch.setattr(rounds_module, "meeting_days", unread)
+    for day in (date(2025, 6, 7), date(2025, 6, 8), date(2025, 6, 9)):
+        assert run_round_day(app, day)["rounds"][0]["queued"] == 0
+    monkeypatch.undo()
+    (closed,) = run_round_day(app, date(2025, 6, 10))["rounds"]
+    assert closed["closed"] and [k for k in keys(app) if k.endswith(":summary")]
+
+
 def test_a_round_counts_answers_up_to_the_day_it_closed(app: App) -> None:
     """An answer of the closing morning (in before the summary is written) counts; one reported
     after the round closed, or after the day `round status --as-of` asks about, does not."""

@@ -132,7 +132,8 @@ def test_a_meeting_moved_earlier_keeps_its_round_and_the_next_meeting_its_own() 
 def test_each_rule_ties_a_round_of_a_moved_meeting_as_its_layout_did() -> None:
     """layout35 1: a round recorded for 19 June, answers by 12 June; the meeting moved to 17 June
     (known: 17 June, 10 July). Layout 8's rule: the recorded meeting only (neither); 9's: the
-    next known (10 July); 10's: the nearer known after its answer-by (17 June)."""
+    next known (10 July); 10's: the nearer known after its answer-by (17 June); 12's as 10's
+    (no ``asks_from`` given: every meeting's own round would have started in time)."""
     from governance.agenda_round import TieRule
 
     moved = RoundFacts(
@@ -145,8 +146,32 @@ def test_each_rule_ties_a_round_of_a_moved_meeting_as_its_layout_did() -> None:
         return found == [moved]
 
     july, june = known[1], known[0]
-    assert [picked(june, None, r) for r in TieRule] == [False, False, True]
-    assert [picked(july, june, r) for r in TieRule] == [False, True, False]
+    assert [picked(june, None, r) for r in TieRule] == [False, False, True, True]
+    assert [picked(july, june, r) for r in TieRule] == [False, True, False, False]
+
+
+def test_a_moved_round_takes_over_a_meeting_only_when_its_own_round_would_have_started() -> None:
+    """cancel46 (walk33 2): the round for 12 June (answers by 4 June), 12 June cancelled. A
+    neighbour whose own round starts by 4 June takes it over; 10 July, whose own round starts
+    on 26 June, does not: it gets a round of its own, and the cancelled meeting's prepares none
+    (the rule of the rounds' mails and of layout 12's *Statusronde*; layouts 10–11 kept theirs)."""
+    from governance.agenda_round import TieRule, tie_rounds
+
+    starts = {date(2025, 6, 19): date(2025, 6, 4), date(2025, 7, 10): date(2025, 6, 26)}
+    cancelled = (1, date(2025, 6, 12), date(2025, 6, 4))
+    june, july = starts
+    assert tie_rounds([cancelled], [june, july], starts.__getitem__) == {1: june}
+    assert tie_rounds([cancelled], [july], starts.__getitem__) == {1: None}
+    assert tie_rounds([cancelled], [july]) == {1: july}  # without: the nearer, however late
+    facts = RoundFacts(1, "stuurgroep", date(2025, 5, 28), date(2025, 6, 4), None, cancelled[1])
+
+    def picked(rule: TieRule) -> bool:
+        found = rounds_for_meeting(
+            [facts], "stuurgroep", july, None, july, [july], rule, starts.__getitem__
+        )
+        return found == [facts]
+
+    assert (picked(TieRule.NEARER), picked(TieRule.FRESH)) == (True, False)
 
 
 def test_a_correction_answers_a_round_only_when_what_it_corrects_is_the_round_s() -> None:
@@ -175,3 +200,14 @@ def test_first_of_chain_follows_corrections_to_the_update_that_corrects_nothing(
     assert first_of_chain(1, parents) == 1
     assert first_of_chain(3, parents) == 1  # a correction of 3 continues 1 → 2 → 3
     assert first_of_chain(9, parents) == 9  # an update not read ends the chain
+
+
+def test_each_agenda_layout_keeps_the_round_rule_it_was_built_with() -> None:
+    """cancel46: layout 12 ties rounds by the fresh rule; archived packs of layouts 10–11 are
+    made again with the nearer meeting, however late, and 8–9 with theirs."""
+    from governance.agenda_round import TieRule
+    from regie.report_build import round_tie_rule
+
+    assert [round_tie_rule(n) for n in (8, 9, 10, 11, 12)] == [
+        TieRule.RECORDED, TieRule.NEXT, TieRule.NEARER, TieRule.NEARER, TieRule.FRESH,
+    ]  # fmt: skip
