@@ -101,7 +101,7 @@ def test_after_the_end_an_item_without_a_deadline_is_no_longer_asked() -> None:
 
 def test_a_round_left_without_a_meeting_says_so_in_plain_dutch() -> None:
     macro = environment().get_template("round_moved.j2").module.round_moved  # type: ignore[attr-defined]
-    gone = {"answer_by": "2026-01-15", "before": "2026-01-22", "after": None}
+    gone = {"answer_by": "2026-01-15", "before": "2026-01-22", "after": None, "following": None}
     assert str(macro(gone)) == (
         "De statusronde met antwoorden vóór 15 januari 2026 was voor de vergadering van "
         "22 januari 2026; er staat geen vergadering meer gepland. De datum voor antwoorden "
@@ -110,9 +110,35 @@ def test_a_round_left_without_a_meeting_says_so_in_plain_dutch() -> None:
     subject = environment().get_template("round_meeting_changed.subject.j2")
     text = subject.render(
         programme={"short_title": "Eind"}, body={"name": "Stuurgroep"},
-        round={"answer_by": date(2026, 1, 15), "before": date(2026, 1, 22), "after": None},
+        round={"answer_by": date(2026, 1, 15), "before": date(2026, 1, 22), "after": None,
+               "following": None},
     )  # fmt: skip
     assert text.strip() == (
         "[Eind] Statusronde Stuurgroep: er staat geen vergadering meer gepland, antwoord vóór "
         "15 januari 2026"
+    )
+
+
+def test_a_round_left_without_a_meeting_names_the_next_meeting_that_gets_its_own_round() -> None:
+    """cancel46: with a later meeting that gets a round of its own, the text does not claim that
+    no meeting is planned any more."""
+    macro = environment().get_template("round_moved.j2").module.round_moved  # type: ignore[attr-defined]
+    gone = {"answer_by": "2026-01-15", "before": "2026-01-22", "after": None,
+            "following": "2026-03-05"}  # fmt: skip
+    text = str(macro(gone))
+    assert "geen vergadering meer gepland" not in text
+    assert text == (
+        "De statusronde met antwoorden vóór 15 januari 2026 was voor de vergadering van "
+        "22 januari 2026 en hoort nu bij geen vergadering meer. Voor de vergadering van "
+        "donderdag 5 maart 2026 volgt een eigen statusronde. De datum voor antwoorden "
+        "blijft 15 januari 2026."
+    )
+    subject = environment().get_template("round_meeting_changed.subject.j2").render(
+        programme={"short_title": "Eind"}, body={"name": "Stuurgroep"},
+        round={"answer_by": date(2026, 1, 15), "before": date(2026, 1, 22), "after": None,
+               "following": date(2026, 3, 5)},
+    )  # fmt: skip
+    assert subject.strip() == (
+        "[Eind] Statusronde Stuurgroep: voor geen vergadering meer (eigen ronde voor 5 maart "
+        "2026), antwoord vóór 15 januari 2026"
     )
