@@ -34,6 +34,7 @@ from notifications.base import (
     attach,
     message_id,
     read_attachments,
+    subject_header,
     to_header,
 )
 from notifications.notes import NoteCode, note
@@ -127,7 +128,7 @@ class EmailNotifier:
         self, message: Message, files: list[tuple[Attachment, bytes]] | None = None
     ) -> EmailMessage:
         mail = EmailMessage()
-        mail["Subject"] = message.subject
+        mail["Subject"] = subject_header(message.subject)
         mail["From"] = self.mail_from
         mail["To"] = to_header(message.recipient_name, message.email or "", strict=True)
         if self.reply_to:

@@ -25,6 +25,7 @@ from notifications.base import (
     message_id,
     read_attachments,
     scoped_key,
+    subject_header,
     to_header,
 )
 
@@ -67,7 +68,7 @@ def to_email(
     notifier sets them (:meth:`regie.bootstrap.App.mail_reply_to`), so the office previews what
     a reply would reach. ``files``: its attachments, read (:func:`read_attachments`)."""
     mail = EmailMessage()
-    mail["Subject"] = message.subject
+    mail["Subject"] = subject_header(message.subject)
     mail["To"] = to_header(message.recipient_name, message.email or None)
     mail["From"] = mail_from or DEFAULT_FROM
     if reply_to:

@@ -491,15 +491,30 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
 
     A decision is recorded once it is taken: one that moves a date edits the plan file at
     once, so the daily cycle would apply it before its meeting, while reports apply it from
-    the meeting day on (:func:`governance.provenance.plan_as_of`)."""
+    the meeting day on (:func:`governance.provenance.plan_as_of`). A simulation
+    (REGIE_SIMULATE) stands at the last day its cycle ran, which may be after today: its
+    decisions are taken by then (walk33 11: every one of a simulated meeting was refused)."""
     from regie.services import today
 
     day = today(app, plan)
-    if meeting_on > day:
-        zone = app.settings.timezone or plan.calendar.timezone
+    if meeting_on <= day:
+        return
+    zone = app.settings.timezone or plan.calendar.timezone
+    if not app.settings.simulate:
         raise InvalidInput(
             f"--meeting: {meeting_on} is after today ({day}, {zone}); a decision is recorded "
             "once its meeting has taken place"
+        )
+    from store import Repository
+
+    with app.session() as session:
+        simulated = Repository(session, plan.programme.id).last_assessed()
+    if simulated is None or meeting_on > simulated:
+        reached = f"has reached {simulated}" if simulated else "has not run"
+        raise InvalidInput(
+            f"--meeting: {meeting_on} is after today ({day}, {zone}) and the simulation "
+            f"{reached}; a decision is recorded once its meeting has taken place: run "
+            f"`regie cycle --simulate --as-of {meeting_on}` first"
         )
 
 

@@ -470,10 +470,8 @@ def notice(
     open status rounds this change ties to another meeting (said with their answer-by date).
     ``next_on``: a cancelled meeting's next one, whose pack is made anew and asks again what
     the cancelled meeting's pack asked and still needs a decision (walk33 5)."""
-    from notifications.render import header_text, render
-    from regie.messages import _programme, to_json
+    from regie.messages import _programme, rendered_record, to_json
     from store.agenda_read import pack_key
-    from store.records import OutboxRecord
 
     day = new.on if new else None
     key = notice_key(change, body.id, old, day, row, contact.id)
@@ -495,28 +493,17 @@ def notice(
         "as_of": as_of,
         "key": key,
     }
-    return OutboxRecord(
-        key=key,
-        kind=KIND,
-        recipient=contact.id,
-        recipient_name=header_text(contact.name),
-        email=header_text(contact.email) if contact.email else None,
-        slack=contact.slack,
-        subject=header_text(render(f"{KIND}.subject.j2", **context)),
-        body_text=render(f"{KIND}.txt.j2", **context),
-        body_html=render(f"{KIND}.html.j2", **context),
-        payload={
-            "programme": plan.programme.short_title or plan.programme.title,
-            "body": body.id,
-            "body_name": body.name,
-            "change": change,
-            "old": old.isoformat() if old else None,
-            "new": day.isoformat() if day else None,
-            "render": to_json(context),
-            **({"channel": contact.channel} if contact.channel else {}),
-        },
-        created_on=as_of,
-    )
+    payload = {
+        "programme": plan.programme.short_title or plan.programme.title,
+        "body": body.id,
+        "body_name": body.name,
+        "change": change,
+        "old": old.isoformat() if old else None,
+        "new": day.isoformat() if day else None,
+        "render": to_json(context),
+        **({"channel": contact.channel} if contact.channel else {}),
+    }
+    return rendered_record(KIND, contact, key, context, payload, as_of)
 
 
 def round_notice(
@@ -530,9 +517,7 @@ def round_notice(
     """An asked owner's notice (Dutch, from the templates ``round_meeting_changed.*``): the
     change ``why`` (as the members' notice words it), the meeting the round is for now, and
     that its answer-by date stays."""
-    from notifications.render import header_text, render
-    from regie.messages import _programme, to_json
-    from store.records import OutboxRecord
+    from regie.messages import _programme, rendered_record, to_json
 
     key = round_key(shift.round.id, contact.id, shift.after, why.row)
     context = {
@@ -546,26 +531,15 @@ def round_notice(
         "as_of": as_of,
         "key": key,
     }
-    return OutboxRecord(
-        key=key,
-        kind=ROUND_KIND,
-        recipient=contact.id,
-        recipient_name=header_text(contact.name),
-        email=header_text(contact.email) if contact.email else None,
-        slack=contact.slack,
-        subject=header_text(render(f"{ROUND_KIND}.subject.j2", **context)),
-        body_text=render(f"{ROUND_KIND}.txt.j2", **context),
-        body_html=render(f"{ROUND_KIND}.html.j2", **context),
-        payload={
-            "programme": plan.programme.short_title or plan.programme.title,
-            "body": body.id,
-            "body_name": body.name,
-            "round": shift.round.id,
-            "change": why.change,
-            "old": why.old.isoformat() if why.old else None,
-            "new": why.day.isoformat() if why.day else None,
-            "render": to_json(context),
-            **({"channel": contact.channel} if contact.channel else {}),
-        },
-        created_on=as_of,
-    )
+    payload = {
+        "programme": plan.programme.short_title or plan.programme.title,
+        "body": body.id,
+        "body_name": body.name,
+        "round": shift.round.id,
+        "change": why.change,
+        "old": why.old.isoformat() if why.old else None,
+        "new": why.day.isoformat() if why.day else None,
+        "render": to_json(context),
+        **({"channel": contact.channel} if contact.channel else {}),
+    }
+    return rendered_record(ROUND_KIND, contact, key, context, payload, as_of)

@@ -402,8 +402,6 @@ def _message(
     more context, also in the payload (Slack's intro reads it). ``reply_to``: a reply by mail
     would reach the office (the mail's Reply-To); only then does the text invite one, and only
     to a contact with an e-mail address (on Slack a reply reaches nobody)."""
-    from notifications.render import header_text, render
-
     context = {
         "contact": contact,
         "programme": _programme(plan),
@@ -416,6 +414,35 @@ def _message(
         "reply_reaches": reply_to and bool(contact.email),
         **(extra or {}),
     }
+    # ``render``: what the templates were given, so the sender can render the message again
+    # without the plan file when items are finished before it goes out (regie.recheck).
+    payload = {
+        "as_of": as_of.isoformat(),
+        "programme": plan.programme.short_title or plan.programme.title,
+        **office_fields(plan),  # Slack's texts name the office
+        "items": payload_items,
+        "render": to_json(context),
+        **({"addition": True} if context["addition"] else {}),  # Slack's intro reads it
+        **(extra or {}),
+        # The contact's own channel travels with the message, so routing needs no plan file.
+        **({"channel": contact.channel} if contact.channel else {}),
+    }
+    return rendered_record(kind, contact, key, context, payload, as_of)
+
+
+def rendered_record(
+    kind: str,
+    contact: Contact,
+    key: str,
+    context: Mapping[str, Any],
+    payload: dict[str, Any],
+    created_on: date,
+) -> OutboxRecord:
+    """One outbox record to ``contact``: its subject, text and HTML rendered from the templates
+    ``<kind>.subject.j2``, ``<kind>.txt.j2`` and ``<kind>.html.j2`` with ``context``; the
+    name, address and subject made safe for a mail header."""
+    from notifications.render import header_text, render
+
     return OutboxRecord(
         key=key,
         kind=kind,
@@ -426,20 +453,8 @@ def _message(
         subject=header_text(render(f"{kind}.subject.j2", **context)),
         body_text=render(f"{kind}.txt.j2", **context),
         body_html=render(f"{kind}.html.j2", **context),
-        # ``render``: what the templates were given, so the sender can render the message again
-        # without the plan file when items are finished before it goes out (regie.recheck).
-        payload={
-            "as_of": as_of.isoformat(),
-            "programme": plan.programme.short_title or plan.programme.title,
-            **office_fields(plan),  # Slack's texts name the office
-            "items": payload_items,
-            "render": to_json(context),
-            **({"addition": True} if context["addition"] else {}),  # Slack's intro reads it
-            **(extra or {}),
-            # The contact's own channel travels with the message, so routing needs no plan file.
-            **({"channel": contact.channel} if contact.channel else {}),
-        },
-        created_on=as_of,
+        payload=payload,
+        created_on=created_on,
     )
 
 

@@ -141,9 +141,7 @@ def report_due_message(
     from governance.progress import cadence_months
     from governance.report_due import reminder_key
     from governance.workdays import WorkCalendar
-    from notifications.render import header_text, render
-    from regie.messages import _programme, to_json
-    from store.records import OutboxRecord
+    from regie.messages import _programme, rendered_record, to_json
 
     obligation = due.obligation
     key = reminder_key(obligation.id, due.due, contact.id)
@@ -181,36 +179,23 @@ def report_due_message(
         # Whether the cadence is one Regie reads: `regie report voortgang` then needs no period.
         "default_period": cadence_months(obligation.cadence) is not None,
     }
-    return OutboxRecord(
-        key=key,
-        kind=KIND,
-        recipient=contact.id,
-        recipient_name=header_text(contact.name),
-        email=header_text(contact.email) if contact.email else None,
-        slack=contact.slack,
-        subject=header_text(render(f"{KIND}.subject.j2", **context)),
-        body_text=render(f"{KIND}.txt.j2", **context),
-        body_html=render(f"{KIND}.html.j2", **context),
-        payload={
-            "as_of": as_of.isoformat(),
-            "programme": plan.programme.short_title or plan.programme.title,
-            # The action's items that deliver the report: one recorded gereed or vervallen
-            # before the message goes out is left out of it, and with none left it is not sent
-            # (regie.recheck; the templates read ``start``/``end`` as ISO text there).
-            "items": [
-                {"id": i["item_id"], "title": i["title"], "gereed": i["gereed"]} for i in items
-            ],
-            "report": report,
-            "due": due.due.isoformat(),
-            "start": due.start.isoformat() if due.start else None,
-            "end": due.end.isoformat() if due.end else None,
-            "render": to_json(context),
-            # Whether a report archived naming no obligation is this one's (send-time check).
-            "sole": len(plan.reports) == 1,
-            **({"channel": contact.channel} if contact.channel else {}),
-        },
-        created_on=as_of,
-    )
+    payload = {
+        "as_of": as_of.isoformat(),
+        "programme": plan.programme.short_title or plan.programme.title,
+        # The action's items that deliver the report: one recorded gereed or vervallen
+        # before the message goes out is left out of it, and with none left it is not sent
+        # (regie.recheck; the templates read ``start``/``end`` as ISO text there).
+        "items": [{"id": i["item_id"], "title": i["title"], "gereed": i["gereed"]} for i in items],
+        "report": report,
+        "due": due.due.isoformat(),
+        "start": due.start.isoformat() if due.start else None,
+        "end": due.end.isoformat() if due.end else None,
+        "render": to_json(context),
+        # Whether a report archived naming no obligation is this one's (send-time check).
+        "sole": len(plan.reports) == 1,
+        **({"channel": contact.channel} if contact.channel else {}),
+    }
+    return rendered_record(KIND, contact, key, context, payload, as_of)
 
 
 #: The reason a reminder cancelled once its report is delivered carries (``last_error``).

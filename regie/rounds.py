@@ -71,6 +71,8 @@ class RoundReport:
 
 
 def parse_scope(plan: Plan, scope: str | None) -> tuple[str, str] | None:
+    """``step:N`` or ``owner:ORG``; anything else is one line naming what the plan has
+    (walk33 10: an unknown owner named neither itself nor the plan's organisations)."""
     if scope is None:
         return None
     kind, _, value = scope.partition(":")
@@ -78,6 +80,14 @@ def parse_scope(plan: Plan, scope: str | None) -> tuple[str, str] | None:
         return kind, value
     if kind == "owner" and plan.organisation(value) is not None:
         return kind, value
+    if kind == "owner":
+        known = ", ".join(o.id for o in plan.organisations) or "none"
+        raise InvalidInput(f"--scope {scope}: unknown organisation {value!r} (known: {known})")
+    if kind == "step":
+        steps = ", ".join(str(s.number) for s in plan.steps) or "none"
+        raise InvalidInput(
+            f"--scope {scope}: the plan has no step {value!r} (step:N; steps: {steps})"
+        )
     raise InvalidInput(f"--scope: {scope!r} is not step:N (a step of the plan) or owner:ORG")
 
 

@@ -125,11 +125,14 @@ def round_answers(
     )
     if chain:
         # Each correction in the window walks ``corrects`` back to the update that corrects
-        # nothing: a line (an update is corrected once), so one row per correction.
+        # nothing: a line (an update is corrected once), so one row per correction. UNION,
+        # not UNION ALL: a row seen before is not walked again, so a cycle of ``corrects``
+        # (a hand-edited database; Regie only corrects an earlier update) ends, with no
+        # first update found (review14 4); a line has no repeated row, so it reads the same.
         query = (
             "WITH RECURSIVE up(start, cur) AS ("
             f" SELECT s.id, s.corrects FROM status_updates s{window} AND s.corrects IS NOT NULL"
-            " UNION ALL"
+            " UNION"
             " SELECT up.start, c.corrects FROM up JOIN status_updates c ON c.id = up.cur"
             " WHERE c.corrects IS NOT NULL)"
             " SELECT s.item_code, s.reported_on, f.first_on FROM status_updates s"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -44,12 +45,8 @@ class MigratedTemplates:
         if self._sqlite is None:
             template = self._folder / "template.db"
             upgrade(f"sqlite:///{template}")
-            # The last connection closed folds the WAL back: the file alone is the database.
-            assert not template.with_name(template.name + "-wal").exists()
             self._sqlite = template
-        if path.exists():  # the empty database some fixture already opened
-            path.unlink()
-        shutil.copy(self._sqlite, path)  # content and mode (0600, as a new database gets)
+        copy_sqlite(self._sqlite, path)
 
     def _fill_postgres(self, name: str) -> None:
         assert self._admin_url, "PostgreSQL tests need REGIE_TEST_POSTGRES_URL"
@@ -118,13 +115,7 @@ def copy_database(source_url: str, target_url: str, admin_url: str | None) -> No
     the real commands and give each test its own copy of it."""
     source, target = sa.make_url(source_url), sa.make_url(target_url)
     if target.get_backend_name() == "sqlite":
-        template = Path(str(source.database))
-        # The last connection closed folds the WAL back: the file alone is the database.
-        assert not template.with_name(template.name + "-wal").exists()
-        path = Path(str(target.database))
-        if path.exists():
-            path.unlink()
-        shutil.copy(template, path)
+        copy_sqlite(Path(str(source.database)), Path(str(target.database)))
         return
     assert admin_url, "PostgreSQL tests need REGIE_TEST_POSTGRES_URL"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -136,6 +127,32 @@ def copy_database(source_url: str, target_url: str, admin_url: str | None) -> No
             )
     finally:
         admin.dispose()
+
+
+#: The files SQLite keeps beside a database (``<name><suffix>``) in WAL and rollback mode.
+_BESIDE = ("-wal", "-shm", "-journal")
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of the SQLite database ``source`` (content and mode: 0600, as a
+    new database gets). A ``-wal`` beside the source holds commits the file does not yet
+    have (a connection not closed): it is checkpointed into the file first. A ``-wal``,
+    ``-shm`` or ``-journal`` left beside the target (an earlier database at that path) would be
+    replayed onto the copy when it opens: removed, with the target (review14 7)."""
+    if _beside(source, "-wal").exists():  # rare: the last connection closed folds it back
+        db = sqlite3.connect(source)
+        try:
+            busy, pages, done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            db.close()
+        assert busy == 0 and pages == done, f"{source}: its WAL could not be checkpointed"
+    for stale in (target, *(_beside(target, s) for s in _BESIDE)):
+        stale.unlink(missing_ok=True)
+    shutil.copy(source, target)
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
 
 
 def drop_postgres_database(name: str, admin_url: str) -> None:
