@@ -63,17 +63,25 @@ def test_the_round_subject_templates_render_clean(
     assert _clean(subject), repr(subject)
 
 
-@pytest.mark.parametrize("after", [date(2025, 6, 24), None])
+@pytest.mark.parametrize(
+    ("after", "following"),
+    [(date(2025, 6, 24), None), (None, None), (None, date(2025, 7, 10))],
+)
 @pytest.mark.parametrize("short_title", ["Fietsroutes", None])
 def test_the_subject_of_a_round_meeting_change_is_clean(
-    after: date | None, short_title: str | None
+    after: date | None, following: date | None, short_title: str | None
 ) -> None:
     # Rendered as regie.meeting_notices.round_notice does, before header_text tidies it.
     subject = render(
         "round_meeting_changed.subject.j2",
         programme={"id": "p", "title": "Programma Fietsroutes", "short_title": short_title},
         body={"id": "stuurgroep", "name": "Stuurgroep Fietsroutes"},
-        round={"answer_by": ANSWER_BY, "before": date(2025, 6, 17), "after": after},
+        round={
+            "answer_by": ANSWER_BY,
+            "before": date(2025, 6, 17),
+            "after": after,
+            "following": following,
+        },
     ).removesuffix("\n")
     assert _clean(subject), repr(subject)
     assert subject.endswith("antwoord vóór 20 juni 2025")
