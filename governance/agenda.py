@@ -166,6 +166,7 @@ def build_agenda(
     packs_listed: Mapping[date, frozenset[str] | None] | None = None,
     packs_not_counted: Mapping[date, str] | None = None,
     status_round: RoundOutcome | None = None,
+    additions_accepted: datetime | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -184,7 +185,9 @@ def build_agenda(
     by a decision taken after ``as_of`` are left out (the plan of ``as_of`` does not have them).
     ``revisions``: the items' plan revisions, ``first_recorded``: when the plan was first
     recorded (both for :func:`since_last`). A plan-file edit counts from the day (in the
-    programme's time zone) it was recorded: one recorded after ``as_of`` is left out."""
+    programme's time zone) it was recorded: one recorded after ``as_of`` is left out.
+    ``additions_accepted``: the plan as it stood then is accepted as is: no addition recorded
+    by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -276,7 +279,9 @@ def build_agenda(
                 body_id=body.id,
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
                 listed=packs_listed,
-                added=added_to_ratify(plan, lines, revisions, decisions, as_of, first_recorded),
+                added=added_to_ratify(
+                    plan, lines, revisions, decisions, as_of, first_recorded, additions_accepted
+                ),
             )
         ),
         ahead=ahead,

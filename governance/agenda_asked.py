@@ -23,7 +23,7 @@ from governance.decisions import (
     additions,
     unadded,
 )
-from governance.plan import Plan
+from governance.plan import Action, Plan
 from governance.provenance import DueChange, Removal, removals
 from governance.rag import Rag, State
 from governance.renumbering import formerly_ids, gone_item, renumberings
@@ -221,18 +221,26 @@ def added_to_ratify(
     decisions: Sequence[Decision],
     as_of: date,
     first_recorded: datetime | None = None,
+    accepted_through: datetime | None = None,
 ) -> list[Addition]:
     """The items the plan's revisions record as created (not by the programme's first sync,
     ``first_recorded``) that no decision taken by ``as_of`` added (``regie decision add
     --adds``; one that adds an action adds its milestones), in plan order: what the body is
     asked to accept into the plan, as `regie sync` warns (:func:`governance.decisions.unadded`,
     one rule for both). An item renumbered (``formerly``, or one that looks so: a removal of
-    the same title in the same sync) is not new."""
+    the same title in the same sync) is not new.
+
+    ``accepted_through``: the plan as it stood when this rule came (the upgrade to migration
+    0036 of a programme running before it) is accepted as is, as the first sync's plan is: a
+    programme of years is not asked about every item it ever added. An item done or cancelled
+    by ``as_of`` (an action: all of its milestones) is not asked either: nothing is left to
+    accept."""
+    cut = max((t for t in (first_recorded, accepted_through) if t is not None), default=None)
     created: dict[str, datetime] = {}
     gone: dict[datetime, list[ItemRevision]] = {}
     for r in revisions:
-        if first_recorded is not None and r.recorded_at <= first_recorded:
-            continue  # the plan as first recorded
+        if cut is not None and r.recorded_at <= cut:
+            continue  # the plan as first recorded, or as accepted at the upgrade
         if r.kind == "created":
             created.setdefault(r.item_id, r.recorded_at)
         elif r.kind == "archived":
@@ -248,6 +256,8 @@ def added_to_ratify(
     for item_id, with_items in unadded(plan, new, additions(decisions, as_of)):
         line = lines.get(item_id)
         action = actions.get(item_id)
+        if _closed(item_id, lines, action):
+            continue
         if line is None and action is not None:  # assessed through its milestones
             mine = [lines[m.id] for m in action.milestones if m.id in lines]
             if not mine:  # pragma: no cover - an action has a line or milestones
@@ -258,6 +268,18 @@ def added_to_ratify(
             continue
         out.append(Addition(line, with_items, local_day(plan, created[item_id])))
     return out
+
+
+#: The states of an item with nothing left to accept into the plan: delivered, or dropped.
+_CLOSED = frozenset({State.DONE.value, State.CANCELLED.value})
+
+
+def _closed(item_id: str, lines: Mapping[str, ItemLine], action: Action | None) -> bool:
+    """Whether the item (an action: its own line, if any, and all its milestones) is done or
+    cancelled."""
+    ids = [item_id, *(m.id for m in action.milestones)] if action is not None else [item_id]
+    states = [lines[i].state for i in ids if i in lines]
+    return bool(states) and all(s in _CLOSED for s in states)
 
 
 def removed_line(removal: Removal, lines: dict[str, ItemLine]) -> ItemLine:

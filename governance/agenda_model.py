@@ -200,6 +200,9 @@ class SinceEntry:
     #: decision about the action itself, whose milestones carry the dates; 3: an
     #: organisation's contact person changed).
     layout: int = 1
+    #: An added milestone whose ``decided_by`` is the decision that added its action (agenda
+    #: layout 12 names it; layout 11 said *vastgelegd op*).
+    by_action: bool = False
 
 
 #: What got worse since the previous meeting, per item: ``late`` (open, its deadline passed
@@ -266,11 +269,13 @@ class SinceLast:
             counts[e.kind] += 1
         return replace(self, entries=entries, counts=counts, worse=(), rag_changes=())
 
-    def added_undecided(self) -> SinceLast:
+    def added_undecided(self, *, by_action: bool = False) -> SinceLast:
         """Without the decision that added an item (agenda layouts up to 10 did not name it:
-        *vastgelegd op* only)."""
+        *vastgelegd op* only); ``by_action``: only where it is its action's (layout 11)."""
         entries = tuple(
-            replace(e, decided_by=None) if e.kind == "added" and e.decided_by else e
+            replace(e, decided_by=None, by_action=False)
+            if e.kind == "added" and e.decided_by and (e.by_action or not by_action)
+            else e
             for e in self.entries
         )
         return replace(self, entries=entries) if entries != self.entries else self

@@ -141,6 +141,8 @@ def since_last(
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
     added = additions(decisions, as_of)
+    # A decision that adds an action adds its milestones (one decision): named at them too.
+    parent = {m.id: a.id for a in plan.actions() for m in a.milestones}
     for r in revisions:
         if not recorded(r.recorded_at):
             continue
@@ -162,9 +164,14 @@ def since_last(
         elif r.kind in kinds:
             # An item a decision added (``--adds``) names it (agenda layout 11).
             adder = added.get(r.item_id) if r.kind == "created" else None
+            by_action = None
+            if adder is None and r.kind == "created" and r.item_id in parent:
+                by_action = added.get(parent[r.item_id])
+            named = adder or by_action
             entries.append(
                 SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at),
-                           decided_by=decision_label(plan, adder) if adder else None)
+                           decided_by=decision_label(plan, named) if named else None,
+                           by_action=by_action is not None)
             )  # fmt: skip
         elif r.kind == "changed" and r.field == "owners":
             entries.append(

@@ -202,7 +202,7 @@ def add_decision(
     restore: str | None = None,
     approves_report: str | None = None,
     before_archive: bool = False,
-    adds: str | None = None,
+    adds: str | Sequence[str] | None = None,
 ) -> list[str]:
     from governance.decisions import (
         Decision,
@@ -226,13 +226,18 @@ def add_decision(
         raise InvalidInput(
             f"--restore {restore} and --set-gereed {set_gereed[0]}: one item per decision"
         )
-    if adds is not None and (set_gereed or cancel or restore or approves_report is not None):
+    from regie.decision_adds import adds_ids, check_additions, record_additions
+
+    added = adds_ids(adds)
+    if (adds if not isinstance(adds, str) else [adds]) and not added:
+        raise InvalidInput("--adds: give the id of the action or milestone it adds")
+    if added and (set_gereed or cancel or restore or approves_report is not None):
         raise InvalidInput(
             "--adds: a decision that adds an item moves no date, drops nothing and approves "
             "no report; record that as a decision of its own"
         )
-    if adds is not None and item_id is not None and item_id != adds:
-        raise InvalidInput(f"--item {item_id} and --adds {adds} differ")
+    if added and item_id is not None and [item_id] != added:
+        raise InvalidInput(f"--item {item_id} and --adds {', '.join(added)} differ")
     if before_archive and approves_report is None:
         raise InvalidInput("--before-archive: only with --approves-report OBLIGATION:FROM/TO")
     if approves_report is not None and (set_gereed or cancel or restore):
@@ -258,8 +263,14 @@ def add_decision(
                 f"--item {item_id}: the report --approves-report names is about {about}"
             )
         item_id = action
-    adding_notes = _adding(app, plan, adds) if adds is not None else []
-    item_id = adds or item_id
+    if added:
+        # One decision per item added, all or none (an office ratifying several at once).
+        to_do = check_additions(app, plan, added)
+        made = record_additions(app, plan, body_id, meeting_on, text.strip(), added)
+        said = [f"decision {d.id} recorded for {body_id} {meeting_on}" for d in made]
+        if len(made) > 1:
+            said = [f"{line}: adds {d.item_id}" for line, d in zip(said, made, strict=True)]
+        return [*said, *to_do]
     target = set_gereed[0] if set_gereed else cancel or restore
     if target and item_id and item_id != target:
         raise InvalidInput(f"--item {item_id} and the decision's item {target} differ")
@@ -268,7 +279,6 @@ def add_decision(
     flag = "--restore" if restore else "--set-gereed" if set_gereed else "--cancel"
     if (
         item_id is not None
-        and adds is None
         and item_id not in known
         and plan.action(item_id) is None
         and (target is not None or not _removed_item(app, plan, item_id))
@@ -329,9 +339,8 @@ def add_decision(
         notes += ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan
     decision = Decision(
-        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves,
-        adds=adds is not None,
-    )  # fmt: skip
+        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves
+    )
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
     stored = _store(app, plan, decision, new_text, dropped, revived)
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
@@ -341,7 +350,6 @@ def add_decision(
             f"{approves.end}: make it again as of {meeting_on} or later to archive it approved"
         )
         lines += approval_notes
-    lines += adding_notes
     if new_text is not None:
         if cancel:
             done = "cancelled"
@@ -428,46 +436,6 @@ def _to_revive(
     return tuple(revived), notes
 
 
-def _adding(app: App, plan: Plan, item_id: str) -> list[str]:
-    """Check ``--adds ITEM`` and say where the item stands. An item the plan file has yet to
-    get is allowed (the body decides first, the office edits the plan after), if its id can be
-    a new item's; one the plan had and lost, or that a decision already added, is refused."""
-    from governance.decisions import new_item_problem
-    from store import Repository
-    from store.reports_repo import ReportsRepository
-
-    in_plan = item_id in {d.item_id for d in plan.deadlines()} or plan.action(item_id) is not None
-    with app.session() as session:
-        earlier = [
-            d
-            for d in ReportsRepository(session, plan.programme.id).decisions()
-            if d.adds and d.item_id == item_id
-        ]
-        known = Repository(session, plan.programme.id).has_item(item_id)
-    if earlier:
-        first = earlier[0]
-        raise InvalidInput(
-            f"--adds {item_id}: decision {first.id} ({first.body_id} {first.meeting_on}) "
-            "already adds it"
-        )
-    if in_plan:
-        return []
-    if known:
-        raise InvalidInput(
-            f"--adds {item_id}: it was in the plan and was removed from it; put it back in the "
-            f"plan file, then record the decision with --item {item_id}"
-        )
-    problem = new_item_problem(plan, item_id)
-    if problem is not None:
-        raise InvalidInput(
-            f"--adds: {item_id!r} is not in the plan and cannot be a new item ({problem})"
-        )
-    return [
-        f"note: {item_id} is not in {plan.path} yet: add it there; `regie sync` then records it "
-        "as added by this decision"
-    ]
-
-
 def _removed_item(app: App, plan: Plan, item_id: str) -> bool:
     """Whether ``item_id`` is an item the store knows that the plan file no longer has (removed
     from it): ``--item`` may name it, to record the body's decision about the removal."""
@@ -548,6 +516,7 @@ def _store(
     commit puts the old file back."""
     from governance.decisions import DECISION_SOURCE
     from governance.updates import StatusUpdate, UpdateStatus
+    from regie.decision_audit import recorded
     from regie.services import sync_store
     from store import Repository
     from store.reports_repo import ReportsRepository
@@ -560,7 +529,7 @@ def _store(
             synced = sync_store(app, session, plan, cancelling=dropped)
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
             revisions = [r.id for r in synced.revisions if r.id is not None]
-            _recorded(session, plan.programme.id, stored, dropped, revisions, revived)
+            recorded(session, plan.programme.id, stored, dropped, revisions, revived)
             changed = [(i, UpdateStatus.CANCELLED) for i in dropped]
             changed += [(i, UpdateStatus.ON_TRACK) for i in revived]
             for item_id, status in changed:
@@ -581,32 +550,6 @@ def _store(
             _replace(path, old_text)
         raise
     return stored
-
-
-def _recorded(
-    session: Any,
-    programme_id: str,
-    stored: Decision,
-    dropped: tuple[str, ...],
-    revisions: list[int],
-    revived: tuple[str, ...] = (),
-) -> None:
-    """The audit log's event of a recorded decision: who recorded it (store.actor), the items
-    it cancelled or restored and the plan revisions it made (their ids in ``plan_revisions``)."""
-    from regie.services import utcnow
-    from store.audit import record_action
-
-    record_action(
-        session, programme_id, DECISION_RECORDED, now=utcnow(), occurred_on=stored.meeting_on,
-        item=stored.item_id, key=str(stored.id),
-        payload={"decision_id": stored.id, "body": stored.body_id, "kind": stored.kind.value,
-                 "text": stored.text, "gereed_before": stored.gereed_before,
-                 "gereed_after": stored.gereed_after, "cancelled": list(dropped),
-                 "restored": list(revived), "plan_revisions": revisions},
-    )  # fmt: skip
-
-
-DECISION_RECORDED = "regie.decision.recorded"
 
 
 def _replace(path: Path, text: str) -> None:

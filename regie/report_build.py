@@ -90,6 +90,7 @@ def _agenda_pack(
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until
         )
+        accepted = agenda_read.additions_accepted(connection, plan.programme.id, recorded_until)
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
         listed: dict[date, frozenset[str] | None] | None = None
         not_counted: dict[date, str] | None = None
@@ -143,6 +144,7 @@ def _agenda_pack(
         packs_listed=listed,
         packs_not_counted=not_counted,
         status_round=status_round,
+        additions_accepted=accepted,
     )
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})

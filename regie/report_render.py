@@ -75,6 +75,8 @@ def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
     since = pack.since_last.upto(layout)
     if layout < AGENDA_ADDED_FROM:
         since = since.added_undecided()
+    elif layout < AGENDA_ASK_ADDED_FROM:  # layout 11 did not name an added action's decision
+        since = since.added_undecided(by_action=True)
     return replace(pack, since_last=since)
 
 

@@ -7,7 +7,7 @@ before a PDF's layout can start).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -59,6 +59,47 @@ def item_revisions(
         for code, kind, field, before, after, at in rows
     ]
     return with_removed_fields(connection, programme_id, found, cut, params), as_instant(first)
+
+
+def additions_accepted(
+    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+) -> datetime | None:
+    """Up to when the programme's plan was accepted as it stood (migration 0036: its latest
+    plan revision at the upgrade; recorded up to ``recorded_until`` when given): additions
+    recorded by then are not put to the body. None: every addition counts."""
+    cut, params = _until(connection, recorded_until)
+    _, as_instant = converters(connection.dialect.name)
+    found = connection.execute(
+        sa.text(f"SELECT through FROM additions_accepted WHERE programme_id = :p{cut}").bindparams(
+            _P
+        ),
+        {"p": programme_id} | params,
+    ).scalar()
+    return None if found is None else as_instant(found)
+
+
+def first_recorded_items(
+    connection: sa.Connection, programme_id: str, codes: Sequence[str]
+) -> tuple[datetime | None, set[str]]:
+    """When the programme's plan was first recorded (its first sync; None before any), and
+    which of ``codes`` (actions, milestones) it recorded then: the plan, not additions to it."""
+    _, as_instant = converters(connection.dialect.name)
+    first = connection.execute(
+        sa.text("SELECT MIN(recorded_at) FROM plan_revisions WHERE programme_id = :p").bindparams(
+            _P
+        ),
+        {"p": programme_id},
+    ).scalar()
+    if first is None or not codes:
+        return (None if first is None else as_instant(first)), set()
+    found = connection.execute(
+        sa.text(
+            "SELECT code FROM plan_revisions WHERE programme_id = :p AND kind = 'created'"
+            " AND entity IN ('action', 'milestone') AND recorded_at = :first AND code IN :codes"
+        ).bindparams(_P, sa.bindparam("codes", expanding=True)),
+        {"p": programme_id, "first": first, "codes": list(codes)},
+    ).scalars()
+    return as_instant(first), {str(c) for c in found}
 
 
 #: The fields of a removed item the pack names it by (title, gereed, owners, step or action).

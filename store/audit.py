@@ -353,7 +353,7 @@ NEVER_DELETED = (
     "decision_additions",
 )
 
-#: PostgreSQL: the triggers of migrations 0001-0018, 0025, 0026 and 0035 (table, trigger).
+#: PostgreSQL: the triggers of migrations 0001-0018, 0025, 0026, 0035 and 0036 (table, trigger).
 PG_TRIGGERS = frozenset(
     [
         (t, f"{t}_append_only")
@@ -371,6 +371,7 @@ PG_TRIGGERS = frozenset(
             "report_approvals",
             "mail_bounces",
             "decision_additions",
+            "additions_accepted",
         )
     ]
     + [
@@ -390,6 +391,7 @@ PG_TRIGGERS = frozenset(
             "report_approvals",
             "mail_bounces",
             "decision_additions",
+            "additions_accepted",
         )
     ]
     + [

@@ -17,6 +17,7 @@ REPORT_APPEND_ONLY_TABLES = (
     "decisions",
     "report_approvals",
     "decision_additions",
+    "additions_accepted",
     "indicator_measurements",
     "report_archive",
     "plan_texts",
@@ -92,6 +93,20 @@ class DecisionAdditionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AdditionsAcceptedRow(Base):
+    """The plan of a programme as it stood at the upgrade to migration 0036 (its latest plan
+    revision then, ``through``): the additions recorded up to it are accepted as is, never put
+    to the body (agenda layout 12). A programme created after that upgrade has no row."""
+
+    __tablename__ = "additions_accepted"
+
+    programme_id: Mapped[str] = mapped_column(
+        CODE, sa.ForeignKey("programmes.id"), primary_key=True
+    )
+    through: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -518,13 +518,16 @@ def decision_add(
         ),
     ] = None,
     adds: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--adds",
-            help="ID: the decision adds this action or milestone to the plan. Give it before "
-            "the item is in the plan file (then add it there: `regie sync` links it to the "
-            "decision) or after; the plan file is not edited. Refused for an item the plan "
-            "had and lost, or one a decision already added.",
+            help="ID: the decision adds this action (with its milestones) or milestone to the "
+            "plan. Give it before the item is in the plan file (then add it there: `regie "
+            "sync` links it to the decision) or after; the plan file is not edited. Several "
+            "(--adds 3.4 --adds 3.5, or --adds 3.4,3.5): one decision each, all or none. "
+            "Refused for an item of the plan as first recorded, one the plan had and lost, "
+            "one a decision already added (or whose action it added), and a milestone of an "
+            "action the plan lacks.",
         ),
     ] = None,
     approves_report: Annotated[

@@ -47,6 +47,7 @@ TABLES_0025 = {"report_approvals"}
 TABLES_0027 = {"outbox_digest_items"}
 TABLES_0034 = {"meeting_days"}
 TABLES_0035 = {"decision_additions"}
+TABLES_0036 = {"additions_accepted"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -171,6 +172,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0027
         - TABLES_0034
         - TABLES_0035
+        - TABLES_0036
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
