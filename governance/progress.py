@@ -70,7 +70,8 @@ AHEAD_MONTHS = 6
 #: decision add --adds``, else the day the plan's addition was recorded); layout 9 and before
 #: say nothing of it. 11 (dec45): the decision that added such an item is named when it was
 #: taken by the report's day (``as_of``), also after the period's end (*…, na de periode*);
-#: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one.
+#: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one;
+#: a milestone that came with an action a decision added is named with that decision (ratify46).
 LAYOUT = 11
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
@@ -548,6 +549,11 @@ def _added(
     besluit*; only what was known then, so the report is made again the same); None: by
     ``end`` (layout 10)."""
     by = additions(decisions, decided_by or end)
+    # From layout 11 a decision that adds an action adds its milestones too (one decision, as
+    # the agenda pack and `regie decision add --adds` have it): named at them as well.
+    parent = (
+        {m.id: a.id for a in plan.actions() for m in a.milestones} if decided_by is not None else {}
+    )
     out: dict[str, Added] = {}
     for r in revisions:
         if r.kind != "created" or r.item_id not in lines:
@@ -557,6 +563,8 @@ def _added(
         day = local_day(plan, r.recorded_at)
         if start <= day <= end:
             adder = by.get(r.item_id)
+            if adder is None and r.item_id in parent:
+                adder = by.get(parent[r.item_id])
             late = adder is not None and adder.meeting_on > end
             out[r.item_id] = Added(day, decision_label(plan, adder) if adder else None, late)
     return out

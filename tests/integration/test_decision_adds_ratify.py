@@ -188,6 +188,33 @@ def test_adding_an_action_decides_its_milestones_too(app: App) -> None:
     assert f"nieuw in het plan ({BY})" in old  # 3.20 itself, as layout 11 named it
 
 
+def test_the_progress_report_names_the_action_s_decision_at_its_milestones(app: App) -> None:
+    """The progress report (layout 11) says of the milestones that came with an action a
+    decision added *toegevoegd aan het plan (besluit …)*, as of the action, not *zonder
+    besluit*; layout 10 is made again as it was."""
+    from regie.reports import _progress_report, progress_report, render_progress
+
+    _edit(app, ACTION)
+    _sync(app, EDITED)
+    start, end = date(2016, 7, 1), date(2016, 12, 31)
+    before = render_progress(progress_report(app, start, end, AS_OF), "md").decode()
+    assert "toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)" in before
+    code, _, err = _adds(app, "3.20")
+    assert code == 0, err
+    report = progress_report(app, start, end, AS_OF)
+    text = render_progress(report, "md").decode()
+    for item in ("3.20.1", "3.20.2"):
+        line = next(x for x in text.splitlines() if x.startswith(f"- {item} "))
+        assert line.endswith(f"; toegevoegd aan het plan ({BY})"), line
+    assert "zonder besluit" not in text
+    ten, _ = _progress_report(app, start, end, AS_OF, layout=10)
+    old = render_progress(ten, "md").decode()
+    line = next(x for x in old.splitlines() if x.startswith("- 3.20.1 "))
+    assert line.endswith(
+        "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+    )
+
+
 def test_adds_refuses_what_no_decision_can_add_one_line_each(app: App) -> None:
     """walk33 4: a milestone its action's decision covers, an item of the first sync, a
     milestone of an action the plan lacks, a milestone given with its action: refused, one
