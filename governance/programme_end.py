@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from governance.periods import PeriodKind
 from governance.rag import State
@@ -52,8 +52,9 @@ def still_open(counts: Mapping[str, int]) -> int:
     return sum(n for state, n in counts.items() if state not in _FINISHED)
 
 
-def ended(end: date | None, as_of: date) -> bool:
-    """Whether the programme's ``end`` has passed on ``as_of``."""
+def ended(end: date | None, as_of: date) -> TypeGuard[date]:
+    """Whether the programme's ``end`` has passed on ``as_of`` (a type guard: when it has,
+    ``end`` is a date, so a caller needs no check of its own)."""
     return end is not None and as_of > end
 
 

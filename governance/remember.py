@@ -10,6 +10,7 @@ from governance.assessment import Assessment
 from governance.assessor import ItemAssessment
 from governance.incremental import Remembered, new_remembered
 from governance.next_checks import Scheduler, Skip
+from governance.programme_end import no_longer_asked
 from governance.rag import RAG_VALUES, STATE_VALUES
 from governance.reminders import (
     NO_FACTS,
@@ -81,9 +82,8 @@ def remember(
         pending = (busy if recorded else set()).union(
             i for i, f in facts.items() if len(f.unanswered) >= needed and not f.escalated
         )
-        ended = end is not None and as_of > end
         for item_id in pending:
-            if ended and assessment.items[item_id].due is None:
+            if no_longer_asked(assessment.items[item_id], end, as_of):
                 continue  # no escalation for it after the end (escalation_for)
             latest = assessment.items[item_id].latest_update
             known = facts.get(item_id, NO_FACTS)

@@ -172,7 +172,7 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.clock import utcnow
-    from governance.programme_end import still_open
+    from governance.programme_end import ended, still_open
     from governance.reminders import with_free_keys
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
@@ -304,7 +304,7 @@ def deadline_check(
         ]
         report.events += _after_end(repo, plan, assessment, as_of, report)
         end = plan.programme.end
-        if end is not None and as_of > end:  # the cycle goes on; the office is told each run
+        if ended(end, as_of):  # the cycle goes on; the office is told each run
             report.ended = (end, still_open(day.counts))
         report.counts = {k: v for k, v in day.counts.items() if v}
         report.programme_rag = assessment.programme.value

@@ -462,7 +462,7 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
     the meeting day on (:func:`governance.provenance.plan_as_of`). A simulation
     (REGIE_SIMULATE) stands at the last day its cycle ran, which may be after today: its
     decisions are taken by then (walk33 11: every one of a simulated meeting was refused)."""
-    from regie.services import today
+    from regie.services import simulated_day, today
 
     day = today(app, plan)
     if meeting_on <= day:
@@ -473,10 +473,7 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
             f"--meeting: {meeting_on} is after today ({day}, {zone}); a decision is recorded "
             "once its meeting has taken place"
         )
-    from store import Repository
-
-    with app.session() as session:
-        simulated = Repository(session, plan.programme.id).last_assessed()
+    simulated = simulated_day(app, plan.programme.id)
     if simulated is None or meeting_on > simulated:
         reached = f"has reached {simulated}" if simulated else "has not run"
         raise InvalidInput(

@@ -346,11 +346,13 @@ def notify_changed_meetings(
                 ]
                 continue
             packs = _packs_sent(session, pid, body.id)
+            asked = _packs_asked(session, pid, body.id) if cancelled else {}
             messages = [
                 notice(
                     plan, body, t.contact, t.change, t.old, t.new, t.row, packs, as_of,
                     rounds=[s for s in shifts if s.follows(t.change, t.old, t.day)],
                     next_on=_next_day(by_day, t.old) if t.change == CANCELLED else None,
+                    old_asked=asked.get(t.old) if t.old is not None else None,
                 )
                 for t in told
             ] + [
@@ -448,6 +450,16 @@ def _packs_sent(
     return {key for key, status in keys.items() if status == "sent"}
 
 
+def _packs_asked(session: Session, programme_id: str, body_id: str) -> dict[date, bool]:
+    """Per meeting whose pack was put to the body: whether its *ter besluitvorming* asked
+    anything (as the archived pack's parameters keep it; a pack from before they did is left
+    out: not known)."""
+    from store.agenda_read import packs_sent
+
+    read = packs_sent(session.connection(), programme_id, body_id)
+    return {day: bool(items) for day, (items, _) in read.listed.items() if items is not None}
+
+
 def notice(
     plan: Plan,
     body: GovernanceBody,
@@ -461,6 +473,7 @@ def notice(
     *,
     rounds: Sequence[RoundShift] = (),
     next_on: date | None = None,
+    old_asked: bool | None = None,
 ) -> OutboxRecord:
     """One recipient's notice (Dutch, from the templates): ``change`` says what (:data:`MOVED`,
     …); ``old`` the day left (None for an extra meeting), ``new`` the meeting now (None for a
@@ -469,7 +482,9 @@ def notice(
     day gets its own pack unless one went to this member for that day before. ``rounds``: the
     open status rounds this change ties to another meeting (said with their answer-by date).
     ``next_on``: a cancelled meeting's next one, whose pack is made anew and asks again what
-    the cancelled meeting's pack asked and still needs a decision (walk33 5)."""
+    the cancelled meeting's pack asked and still needs a decision (walk33 5). ``old_asked``:
+    whether the pack for ``old`` asked the body for any decision (None: not known); one that
+    asked none has no points to come back (follow46)."""
     from regie.messages import _programme, rendered_record, to_json
     from store.agenda_read import pack_key
 
@@ -487,6 +502,7 @@ def notice(
         "old_pack_sent": old is not None and pack_key(body.id, old, contact.id) in packs_sent,
         "new_pack_sent": day is not None and pack_key(body.id, day, contact.id) in packs_sent,
         "next": next_on,
+        "old_pack_asked_nothing": old_asked is False,
         "next_pack_sent": next_on is not None
         and pack_key(body.id, next_on, contact.id) in packs_sent,
         "rounds": [s.context() for s in rounds],

@@ -10,6 +10,7 @@ from typing import Any
 from governance.assessment import Assessment, ItemAssessment
 from governance.office_names import office_names
 from governance.plan import Action, Contact, Plan
+from governance.programme_end import ended as has_ended
 from governance.rag import State
 from governance.reminders import (
     Digest,
@@ -123,7 +124,7 @@ def digest_message(
     # After the programme's end an owner is still asked about what is left open: the message
     # says the programme has ended (walk32b 7), so that the request does not read as routine.
     end = plan.programme.end
-    ended = {"programme_ended": end.isoformat()} if end is not None and digest.as_of > end else None
+    ended = {"programme_ended": end.isoformat()} if has_ended(end, digest.as_of) else None
     return _message(
         plan,
         "reminder_digest",

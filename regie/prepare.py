@@ -83,6 +83,7 @@ def prepare_meetings(
     """Tell the pack's recipients of meetings moved or cancelled since the last run, start the
     status rounds and queue the agenda packs due as of ``as_of``. ``dry_run``:
     record, archive and queue nothing; the report says what would be started and queued."""
+    from governance.agenda_round import round_start
     from governance.workdays import WorkCalendar
     from regie.cycle import ensure_not_future
     from regie.meeting_notices import notify_changed_meetings
@@ -99,9 +100,9 @@ def prepare_meetings(
     )
     report.changed, report.notices, report.notes = told.changes, told.keys, told.notes
     for body in plan.governance:
-        schedule = body.meetings
-        request_days = schedule.request_days if schedule else 10
-        pack_days = schedule.pack_days if schedule else 5
+        pack_days = body.meetings.pack_days if body.meetings else 5
+        # The round's start day by the one formula the pack and the rounds' ties use too.
+        asks_from = round_start(plan, body.id)
         every = schedules[body.id]
         held = [m for m in every if m.on <= as_of]
         ahead = [m for m in every if m.on > as_of][:1]
@@ -122,8 +123,7 @@ def prepare_meetings(
             if meeting.on <= as_of:
                 continue
             pack_day = calendar.add_working_days(meeting.on, -pack_days)
-            request_day = calendar.add_working_days(meeting.on, -request_days)
-            if request_day > as_of:
+            if asks_from(meeting.on) > as_of:
                 break  # meetings are in date order: nothing further is due yet
             which = f"{body.id} {meeting.on.isoformat()}"
             if as_of < pack_day:

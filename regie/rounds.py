@@ -628,6 +628,7 @@ def _queue(
     """Render and enqueue the round's messages of one kind; return the newly queued keys.
     ``assessment``: the plan's as of ``as_of`` (each item's stand in a request or chase)."""
     from governance.answers import contact
+    from governance.programme_end import ended as has_ended
     from notifications.render import header_text, render
     from regie.answer_links import LINK_LIFETIME
     from regie.cycle import answer_linker
@@ -684,7 +685,7 @@ def _queue(
     )
     # An owner asked after the programme's end reads that it ended, as in the reminder digest
     # (walk32b 7, round45 3); the office's summary is no request.
-    ended = _iso(end) if end is not None and as_of > end and kind != "round_summary" else None
+    ended = _iso(end) if has_ended(end, as_of) and kind != "round_summary" else None
     messages = []
     for contact_id, item_ids in sorted(per_contact.items()):
         person = contact(plan, contact_id)

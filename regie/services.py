@@ -39,6 +39,18 @@ def today(app: App, plan: Plan | None = None, now: datetime | None = None) -> da
     return clock.local_date(now or utcnow(), zone)
 
 
+def simulated_day(app: App, programme_id: str) -> date | None:
+    """Under REGIE_SIMULATE: the last day `regie cycle --simulate` ran, where the simulation's
+    history stands (it may be after today); None without a simulation or before its first run.
+    A decision or an update of a day up to it belongs to the simulation, not to the future."""
+    if not app.settings.simulate:
+        return None
+    from store import Repository
+
+    with app.session() as session:
+        return Repository(session, programme_id).last_assessed()
+
+
 def sync_store(
     app: App,
     session: Session,

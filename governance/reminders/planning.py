@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
+from governance import programme_end
 from governance.assessment import Assessment, ItemAssessment
 from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent, new_event
 from governance.plan import Plan
@@ -93,8 +94,7 @@ def plan_reminders_from(
     # recipients and working-day count is worked out once.
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
     quiet = Quiet(as_of, calendar)
-    end = plan.programme.end
-    ended = end is not None and as_of > end
+    ended = programme_end.ended(plan.programme.end, as_of)
     items = assessment.items
     for item_id, question in questions.items():
         item = items[item_id]

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from governance.assessment import ONGOING_KINDS, ItemAssessment, State
 from governance.plan import ReminderPolicy
+from governance.programme_end import ended
 from governance.reminders.records import SILENT_STATES
 from governance.workdays import WorkCalendar
 
@@ -43,7 +44,7 @@ class Stages:
         self.as_of, self.policy, self.cal = as_of, policy, cal
         # After the programme's end an open-ended or periodic item has nothing left to be
         # asked about on a schedule (walk32b 7): a dated one keeps its deadline's stages.
-        self.ended = end is not None and as_of > end
+        self.ended = ended(end, as_of)
         self.dated: dict[tuple[date, bool], Stage | None] = {}
         self.forecasts: dict[date, Stage] = {}
         self.periodic: dict[date | None, Stage | None] = {}

@@ -75,11 +75,24 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 def update_day(app: App, as_of: str | None) -> date:
     """The business day an update counts from: ``--as-of`` or today, never after today (a
-    future-dated update would be the latest one until its day, unseen before it)."""
-    today = _services().today(app)
+    future-dated update would be the latest one until its day, unseen before it). A simulation
+    (REGIE_SIMULATE) stands at the last day its cycle ran, which may be after today: an update
+    up to that day is of its past, as a decision's meeting is (follow46)."""
+    services = _services()
+    today = services.today(app)
     day = parse_date(as_of, "--as-of") or today
-    if day > today:
+    if day <= today:
+        return day
+    if not app.settings.simulate:
         raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
+    simulated = services.simulated_day(app, app.programme_id())
+    if simulated is None or day > simulated:
+        reached = f"has reached {simulated}" if simulated else "has not run"
+        raise InvalidInput(
+            f"--as-of: {day} is after today ({today}) and the simulation {reached}; an update "
+            f"counts from a day the simulation reached: run `regie cycle --simulate --as-of "
+            f"{day}` first"
+        )
     return day
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from regie.bootstrap import App
@@ -17,6 +18,7 @@ from regie.meeting_notices import KIND, ROUND_KIND
 from regie.prepare import pack_key, prepare_meetings
 from regie.rounds import round_status
 from store import Repository
+from store.agenda_read import packs_sent
 from store.models import OutboxRow
 from tests.integration.answer_app import answers_app
 from tests.integration.test_meeting_notices import DAYS, _plan
@@ -94,16 +96,47 @@ def test_a_meeting_whose_round_would_start_by_the_answer_by_date_takes_the_round
     ]
 
 
+#: What the notice says of a received pack that asked for decisions, and of one that asked none
+#: (follow46: no points to come back).
+ASKED_SAYS = (
+    "De agenda voor 12 juni 2025 heeft u al ontvangen; die vervalt met de vergadering: er "
+    "wordt niet over besloten. De punten die daarop ter besluitvorming stonden, komen terug "
+    "op de agenda van de volgende vergadering (donderdag 10 juli 2025) als ze dan nog een "
+    "besluit vragen. Die agenda wordt opnieuw opgesteld, met de stand van dat moment, en u "
+    "ontvangt hem zoals gebruikelijk vóór de vergadering."
+)
+NOTHING_ASKED_SAYS = (
+    "De agenda voor 12 juni 2025 heeft u al ontvangen; die vervalt met de vergadering. De "
+    "agenda van de volgende vergadering (donderdag 10 juli 2025) wordt opgesteld met de stand "
+    "van dat moment, en u ontvangt hem zoals gebruikelijk vóór de vergadering."
+)
+
+
+def _cancel_plan(path: Path, days: tuple[str, ...], overdue: bool) -> Path:
+    """The plan of :func:`_plan`; ``overdue``: milestone 1.1.1 due in Q1 2025, so that the pack
+    for 12 June asks the body about it (due in Q2, the pack asks nothing)."""
+    _plan(path, days)
+    if overdue:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("gereed: Q2-2025", "gereed: Q1-2025", 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("overdue", [True, False], ids=["asked", "nothing-asked"])
 def test_a_cancelled_meeting_s_notice_says_what_becomes_of_the_pack_received(
-    migrated_url: str, tmp_path: Path
+    migrated_url: str, tmp_path: Path, overdue: bool
 ) -> None:
     """walk33 5: the pack for 12 June went out; 12 June is then cancelled. A member who received
     it reads that it lapses and that what it asked comes back on the next meeting's pack (10
     July) if still open, in the mail and on Slack; one whose pack never arrived reads nothing
-    of it."""
-    plan_file = _plan(tmp_path / "plan.yaml", DAYS)
+    of it. A pack that asked no decision has nothing to come back: only that it lapses and that
+    the next pack is made as usual (follow46)."""
+    plan_file = _cancel_plan(tmp_path / "plan.yaml", DAYS, overdue)
     app = answers_app(migrated_url, tmp_path / "home", plan_file)
     assert prepare_meetings(app, date(2025, 6, 5)).packs
+    with app.reading() as connection:  # what the pack put to the body, as its archive keeps it
+        listed, _ = packs_sent(connection, "wegen-test", "stuurgroep").listed[date(2025, 6, 12)]
+    assert listed == (frozenset({"1.1.1"}) if overdue else frozenset())
     with app.session() as session, session.begin():  # Carla's was given up on: never received
         session.execute(
             sa.update(OutboxRow)
@@ -111,17 +144,12 @@ def test_a_cancelled_meeting_s_notice_says_what_becomes_of_the_pack_received(
             .values(status="dead")
         )
     assert not send_reminders(app).failed
-    _plan(plan_file, DAYS[1:])
+    _cancel_plan(plan_file, DAYS[1:], overdue)
     assert prepare_meetings(app, date(2025, 6, 6)).changed == ["stuurgroep 2025-06-12 cancelled"]
     told = {k: " ".join(v.split()) for k, v in _outbox(app, KIND, "meeting-cancelled:").items()}
-    says = (
-        "De agenda voor 12 juni 2025 heeft u al ontvangen; die vervalt met de vergadering: er "
-        "wordt niet over besloten. De punten die daarop ter besluitvorming stonden, komen terug "
-        "op de agenda van de volgende vergadering (donderdag 10 juli 2025) als ze dan nog een "
-        "besluit vragen. Die agenda wordt opnieuw opgesteld, met de stand van dat moment, en u "
-        "ontvangt hem zoals gebruikelijk vóór de vergadering."
-    )
+    says, other = (ASKED_SAYS, NOTHING_ASKED_SAYS) if overdue else (NOTHING_ASKED_SAYS, ASKED_SAYS)
     assert says in told["bram"] and says in told["office"]
+    assert other not in told["bram"]
     assert "De agenda voor 12 juni 2025" not in told["carla"]
     assert says in " ".join(_slack(app, "meeting-cancelled:", "anna").split())
     with app.session() as session:
@@ -130,3 +158,4 @@ def test_a_cancelled_meeting_s_notice_says_what_becomes_of_the_pack_received(
             if m.kind == KIND and m.recipient == "bram"
         ]  # fmt: skip
     assert "die vervalt met de vergadering" in (html or "")
+    assert ("ter besluitvorming stonden" in (html or "")) is overdue

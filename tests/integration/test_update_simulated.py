@@ -1,0 +1,78 @@
+"""`regie update --as-of` in a simulation (REGIE_SIMULATE, follow46): as `regie decision add`,
+an update of a day up to the last day `regie cycle --simulate` ran is of the simulation's past
+and recorded; a later day is refused with the command to run first. Without a simulation a day
+after today stays refused. SQLite and PostgreSQL, through the real command."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from regie.services import today
+from store import Repository
+from tests.cli import regie
+from tests.integration.reports_scenario import cli_env, migrated_app
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
+
+
+def _one_line(err: str) -> None:
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_simulation_records_an_update_of_a_day_it_has_reached(app: App) -> None:
+    plan_path = Path(str(app.settings.plan_path))
+    # A programme that runs on: the simulated days are in it.
+    text = plan_path.read_text(encoding="utf-8").replace("end: 2020-12-31", "end: 2040-12-31")
+    plan_path.write_text(text, encoding="utf-8")
+    assert regie("sync", env=cli_env(app)).code == 0  # the programme in the database
+    now = today(app)
+    ahead = now + timedelta(days=30)
+    env = {**cli_env(app), "REGIE_SIMULATE": "1"}
+    update = ("update", "1.3.1", "--status", "at_risk", "--comment", "Loopt uit")
+    programme = app.load_plan().programme.id
+
+    def stored() -> list[date]:
+        """The days of 1.3.1's updates after today."""
+        with app.session() as session:
+            updates = Repository(session, programme).status_updates(item="1.3.1")
+        return [u.reported_on for u in updates if u.reported_on > now]
+
+    # Not a simulation: a day after today is refused as before.
+    plain = regie(*update, "--as-of", ahead.isoformat(), env=cli_env(app))
+    assert plain.code == 2
+    _one_line(plain.err)
+    assert plain.err == f"--as-of: {ahead} is after today ({now}): an update counts from today\n"
+
+    # The simulation has not reached the day: refused, saying what to run first.
+    refused = regie(*update, "--as-of", ahead.isoformat(), env=env)
+    assert refused.code == 2
+    _one_line(refused.err)
+    assert refused.err == (
+        f"--as-of: {ahead} is after today ({now}) and the simulation has not run; an update "
+        f"counts from a day the simulation reached: run `regie cycle --simulate --as-of "
+        f"{ahead}` first\n"
+    )
+    assert stored() == []
+
+    # As `regie cycle --simulate --as-of <the day>` leaves the history (its day recorded).
+    with app.session() as session:
+        Repository(session, programme).record_assessed_day(ahead)
+        session.commit()
+    taken = regie(*update, "--as-of", ahead.isoformat(), env=env)
+    assert taken.code == 0, taken.err
+    assert stored() == [ahead]
+
+    # A day beyond the one reached stays refused, naming it.
+    later = ahead + timedelta(days=1)
+    beyond = regie(*update, "--as-of", later.isoformat(), env=env)
+    assert beyond.code == 2
+    _one_line(beyond.err)
+    assert f"and the simulation has reached {ahead}; " in beyond.err
+    assert stored() == [ahead]
