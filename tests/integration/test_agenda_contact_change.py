@@ -11,6 +11,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import agenda_pack, render_agenda
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 from tests.integration.test_agenda_since import AS_OF, EDITED, FIRST_SYNC, MEETING, _edit, _sync
 
@@ -20,10 +21,9 @@ NEW = "F. Nieuw (EZ, fictief)"
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     _sync(app, FIRST_SYNC)
     # EZ's contact person is replaced on 19 December 2016 (after the previous meeting).

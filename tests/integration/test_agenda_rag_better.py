@@ -13,6 +13,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import agenda_pack, render_agenda
+from tests.integration.migrated_template import shared_templates
 
 SECOND = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second_programme.yaml"
 MEETING, AS_OF = date(2024, 7, 15), date(2024, 7, 12)  # the previous meeting: 15 May 2024
@@ -35,10 +36,10 @@ def app(tmp_path: Path, database_url: str) -> App:
     done on 20 May; 1.1.2 (Q2 2024) reported slipped to 31 July (amber) on 1 July."""
     from regie.bootstrap import bootstrap
     from regie.config import load_settings
-    from store import sync_plan, upgrade
+    from store import sync_plan
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(SECOND, home / "plan.yaml")

@@ -20,6 +20,7 @@ from governance.agenda import AgendaPack
 from regie.bootstrap import App
 from regie.reports import agenda_formats, agenda_pack, render_agenda
 from reports.render import asked_question
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
@@ -209,10 +210,9 @@ def second(tmp_path: Path, database_url: str) -> App:
 
     from regie.bootstrap import bootstrap
     from regie.config import load_settings
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home2"
     home.mkdir()
     shutil.copyfile(SECOND, home / "plan.yaml")

@@ -7,6 +7,7 @@ unrelated programme, SQLite and PostgreSQL, through the real commands."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from regie.bootstrap import App
 from regie.prepare import PACK_KIND, body_contacts
 from regie.rounds import ROUND_KINDS
 from store import Repository
-from tests.cli import Result, regie
+from tests import cli
+from tests.cli import Result
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
-pytestmark = pytest.mark.slow  # a dozen `regie` processes per test
+pytestmark = pytest.mark.slow  # a dozen `regie` commands per test
 
 SECOND = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second_programme.yaml"
 
@@ -43,8 +46,9 @@ def _env(app: App, **extra: str) -> dict[str, str]:
     return cli_env(app) | {"PREFECT_API_URL": ""} | extra
 
 
-def _run(app: App, *args: str, **env: str) -> Result:
-    done = regie(*args, env=_env(app, **env))
+def _run(app: App, *args: str, run: Callable[..., Result] = regie, **env: str) -> Result:
+    """The command in this process (:mod:`tests.cli_in_process`), or ``run``'s way."""
+    done = run(*args, env=_env(app, **env))
     assert done.code == 0, done.out + done.err
     return done
 
@@ -194,8 +198,9 @@ def test_with_a_prefect_server_the_cycle_leaves_meetings_to_the_deployments(mvi:
     """`--no-send` runs in this process even with a server named (no server is asked): the
     prepare-meeting and status-round deployments do the meetings there, not the cycle."""
     done = _run(
-        mvi, "cycle", "--as-of", "2015-10-01", "--no-send", PREFECT_API_URL="http://127.0.0.1:9/api"
-    )
+        mvi, "cycle", "--as-of", "2015-10-01", "--no-send", PREFECT_API_URL="http://127.0.0.1:9/api",
+        run=cli.regie,  # in a process of its own, as run (the other tests: in process)
+    )  # fmt: skip
     assert "left to the prepare-meeting and status-round deployments" in done.out
     assert _kinds(_outbox(mvi), "round_request") == set()
     assert _rounds(mvi) == []

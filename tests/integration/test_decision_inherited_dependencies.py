@@ -15,6 +15,7 @@ from regie.bootstrap import App
 from regie.decisions import add_decision
 from store import sync_plan
 from tests.conftest import SEED_PLAN
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import DECISION_MEETING, make_app
 
 NOTE = "note: 2.1's milestones no longer wait on 2.2, 2.3 (the action now has its own gereed)"
@@ -26,10 +27,9 @@ DATED = f'{ACTION}        gereed: "Q4-2016"\n'
 
 
 def _app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     return make_app(tmp_path / "home", database_url)
 
 

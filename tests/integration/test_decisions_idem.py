@@ -19,6 +19,7 @@ from governance.planfile import load_plan
 from regie.bootstrap import App
 from regie.decisions import add_decision, decisions
 from regie.reports import agenda, agenda_pack, progress_report, render_agenda_annex
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
 PLAN = """\
@@ -93,10 +94,9 @@ FIRST = "1e kwartaal 2026"
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home"
     home.mkdir()
     (home / "actions.yaml").write_text(PLAN, encoding="utf-8")

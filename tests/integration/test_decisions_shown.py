@@ -10,31 +10,55 @@ import csv
 import io
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from regie.bootstrap import App
-from tests.cli import regie
+from regie.bootstrap import App, bootstrap
+from regie.config import load_settings
+from tests.cli_in_process import regie
+from tests.conftest import SEED_PLAN
+from tests.integration.migrated_template import copy_recorded, shared_templates
 from tests.integration.reports_scenario import cli_env
-from tests.integration.test_item_page_decision_author import _app, _client
+from tests.integration.server import TEST_SECRET_KEY
+from tests.integration.test_item_page_decision_author import _client
 from tests.integration.test_web_item_page import visible
 
 BODY_NAME = "Stuurgroep Plan van aanpak MVI"
+PLAN = "plan.yaml"  # in the home: a copy of the seed plan, which a decision edits
 
 
-@pytest.fixture
-def app(tmp_path: Path, migrated_url: str) -> App:
+def _home_app(home: Path, url: str) -> App:
+    """The app on ``home``'s plan file, with a secret key for the web pages."""
+    return bootstrap(
+        load_settings({"REGIE_HOME": str(home), "REGIE_DATABASE_URL": url,
+                       "REGIE_PLAN": str(home / PLAN), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
+    )  # fmt: skip
+
+
+def _record_decisions(home: Path, url: str) -> None:
     from regie.decisions import add_decision
 
-    app = _app(tmp_path, migrated_url)  # a copy of the seed plan, a secret key for the web
+    home.mkdir(parents=True)
+    shutil.copy(SEED_PLAN, home / PLAN)
+    shared_templates().fill(url)  # a migrated database, as the tests' own used to be
+    app = _home_app(home, url)
     add_decision(app, "stuurgroep", date(2016, 1, 12), "Verkenning later",
                  set_gereed=("1.3.1", "Q2-2016"))  # fmt: skip
     add_decision(app, "stuurgroep", date(2016, 1, 12), "1.4 vervalt", cancel="1.4")
     add_decision(app, "stuurgroep", date(2016, 4, 12), "1.4 gaat toch door", restore="1.4")
     add_decision(app, "stuurgroep", date(2016, 4, 12), "Akkoord met de voortgang")
-    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    """Four decisions on the seed plan: recorded once per worker and database kind, copied
+    for each test (:func:`copy_recorded`)."""
+    home = tmp_path / "home"
+    copy_recorded("decisions_shown", home, database_url, _record_decisions, plan_file=PLAN)
+    return _home_app(home, database_url)
 
 
 def test_the_list_says_in_dutch_what_each_decision_did(app: App) -> None:

@@ -10,14 +10,15 @@ import shutil
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.conftest import POSTGRES_URL, ROOT, SEED_PLAN
 from tests.integration.migrated_template import (
     copy_database,
@@ -51,12 +52,13 @@ def environment(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def run_cycle_today(env: dict[str, str]) -> None:
+def run_cycle_today(env: dict[str, str], run: Callable[..., cli.Result] = regie) -> None:
     """Migrate and run the cycle of the last working day up to today, queueing its messages
     without sending them (on a weekend or holiday today's cycle queues nothing: these tests
-    failed when run on a Saturday in the plan's time zone)."""
+    failed when run on a Saturday in the plan's time zone). In process unless ``run`` says
+    otherwise (:mod:`tests.cli_in_process`)."""
     for args in (("db", "upgrade"), ("cycle", "--no-send", "--as-of", _working_day(env))):
-        done = regie(*args, env=env)
+        done = run(*args, env=env)
         assert done.code == 0, done.err
 
 
@@ -120,7 +122,7 @@ class AssessedHomes:
             self._postgres.append(name)
             url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(False)
         env = environment(folder, url)
-        run_cycle_today(env)
+        run_cycle_today(env, cli.regie)  # the shared starting state: made by real processes
         self._made[kind] = env
         return env
 
@@ -175,7 +177,7 @@ def test_a_healthy_installation_passes_in_text_and_json(ready: dict[str, str]) -
     code, found = doctor(ready)
     assert (code, statuses(found)) == (0, HEALTHY)
     assert "at " in found["database"][1] and "(the latest)" in found["database"][1]
-    text = regie("doctor", env=ready)
+    text = cli.regie("doctor", env=ready)  # the command in a process of its own, as run
     assert text.code == 0 and text.err == ""
     lines = text.out.strip().splitlines()
     assert len(lines) == len(HEALTHY) + 1  # one line per check and a summary

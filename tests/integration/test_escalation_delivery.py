@@ -23,6 +23,7 @@ from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store import Repository, sync_plan
 from tests.conftest import SEED_PLAN
+from tests.integration.migrated_template import shared_templates
 
 # 1.3.1 and 1.2.1 are due 30 November 2015: asked that day and a week later (only prompts from
 # the due date on count, walk32b 2); the third: the second request unanswered for 5 working
@@ -48,9 +49,7 @@ def make_app(tmp_path: Path, url: str) -> App:
     )
     app = bootstrap(settings)
     if not settings.is_sqlite:
-        from store import upgrade
-
-        upgrade(url)
+        shared_templates().fill_if_empty(url)  # empty: a copy of the migrated template
     return app
 
 

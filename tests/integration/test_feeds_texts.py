@@ -23,6 +23,7 @@ from icalendar import Calendar
 from regie.bootstrap import App
 from regie.feeds import export_feed
 from tests.integration.feed_clients import ical_js, icalendar_events, synced_app
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
 AS_OF = date(2016, 5, 2)
@@ -41,10 +42,9 @@ def _events(app: App, scope: str, as_of: date = AS_OF) -> dict[str, dict[str, An
 @pytest.fixture
 def seed_app(tmp_path: Path, database_url: str) -> App:
     from regie.services import sync
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)  # a copy of the seed plan
     sync(app, None)
     return app
@@ -149,10 +149,9 @@ def test_a_first_date_set_by_a_decision_is_not_a_move(tmp_path: Path, database_u
     """walk32a 11: an item without a date (Ntb) given one by a decision read "Verschoven van Ntb
     naar …"; a first date says it was set (another programme's plan: the feeds fixture)."""
     from regie.decisions import add_decision
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = synced_app(tmp_path, database_url)
     add_decision(app, "regieteam", date(2016, 3, 29), "Na de inventarisatie",
                  set_gereed=("1.1.6", "Zomer 2016"))  # fmt: skip

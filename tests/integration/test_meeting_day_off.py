@@ -11,6 +11,7 @@ import pytest
 
 from tests.cli import Result, regie
 from tests.conftest import SEED_PLAN
+from tests.integration.migrated_template import shared_templates
 
 ANYWAY = "not a working day: give --allow-day-off to add the meeting anyway"
 
@@ -18,9 +19,7 @@ ANYWAY = "not a working day: give --allow-day-off to add the meeting anyway"
 @pytest.fixture
 def env(tmp_path: Path, database_url: str) -> dict[str, str]:
     if not database_url.startswith("sqlite"):
-        from store import upgrade
-
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     plan = tmp_path / "actions.yaml"
     shutil.copyfile(SEED_PLAN, plan)
     return {

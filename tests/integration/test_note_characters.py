@@ -21,6 +21,7 @@ from tests.cli import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
+from tests.integration.migrated_template import shared_templates
 from tests.integration.slack_requests import SIGNING_SECRET, set_clock, signed, submission
 from web.app import create_app
 
@@ -144,11 +145,10 @@ def test_a_note_stored_before_the_rule_still_gives_the_docx_reports(
     from governance.answers import OFFICE, AnswerInput
     from regie.answers import check_answer, store_answers
     from regie.reports import agenda, voortgang
-    from store import upgrade
     from tests.integration.reports_scenario import AS_OF, MEETING, make_app, seed_scenario
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     seed_scenario(app)
     plan = app.load_plan()

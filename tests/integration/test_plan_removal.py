@@ -20,6 +20,7 @@ from regie.bootstrap import App
 from regie.reports import agenda_formats, agenda_pack
 from reports.render import asked_question
 from tests.cli import regie
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, make_app
 
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
@@ -56,10 +57,9 @@ def _delete(app: App) -> None:
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     _delete(app)
@@ -90,10 +90,9 @@ def test_an_item_dropped_by_a_decision_then_removed_is_no_warning(
     tmp_path: Path, database_url: str
 ) -> None:
     from regie.decisions import add_decision
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     _sync(app, FIRST_SYNC)
     add_decision(app, "stuurgroep", date(2016, 4, 12), "3.5.2 vervalt", cancel="3.5.2")

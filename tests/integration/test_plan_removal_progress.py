@@ -17,6 +17,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import voortgang
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
@@ -39,10 +40,9 @@ def _sync(app: App, now: datetime) -> None:
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     _sync(app, FIRST_SYNC)
     path = Path(app.settings.plan_path)

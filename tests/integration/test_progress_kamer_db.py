@@ -12,6 +12,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import progress_report, render_progress, reproduce, voortgang
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app, seed_scenario
 
 START, END = date(2015, 7, 1), date(2016, 6, 30)
@@ -20,10 +21,9 @@ START, END = date(2015, 7, 1), date(2016, 6, 30)
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
     from regie.decisions import add_decision
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     seed_scenario(app)  # 1.2.1: at risk, forecast 31 March 2016 (given 8 January 2016)
     add_decision(app, "stuurgroep", date(2016, 4, 12), "Afsprakenkader: nieuwe datum Q3-2016",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
+from tests.integration.migrated_template import shared_templates
 
 PLAN = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
 START, END = date(2025, 1, 1), date(2025, 12, 31)
@@ -45,10 +46,10 @@ def app(tmp_path: Path, database_url: str) -> App:
     (Q2-2025): the owner reports a slip with a note."""
     from regie.bootstrap import bootstrap
     from regie.config import load_settings
-    from store import sync_plan, upgrade
+    from store import sync_plan
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home"
     home.mkdir()
     text = PLAN.read_text(encoding="utf-8").replace("\nsteps:\n", REPORTS + "\nsteps:\n")

@@ -15,7 +15,8 @@ import pytest
 
 from regie import __version__
 from regie.bootstrap import App
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 MAKER = "r.secretaris"
@@ -184,22 +185,26 @@ def test_mark_done_records_the_action_gereed_and_the_archived_report_still_repro
 def test_a_concept_is_not_marked_done(app: App, tmp_path: Path) -> None:
     from regie.decisions import add_decision
 
+    # In real processes: the one test here of `report voortgang` and `report mark-done` as a
+    # user runs them (the others run the same entry point in process: tests.cli_in_process).
     env = cli_env(app)
     out = str(tmp_path / "r.md")
-    made = regie("report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env)
+    made = cli.regie(
+        "report", "voortgang", "--as-of", "2017-03-15", "-f", "md", "--out", out, env=env
+    )
     assert made.code == 0 and "concept until a decision approves it" in made.err, made.err
     assert f"--approves-report {REPORT}:2015-01-01/2016-12-31" in made.err
     assert "**Concept**" in Path(out).read_text()
     [concept] = _archived(app)
-    refused = regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
+    refused = cli.regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
     assert refused.code == 2 and f"archief {concept['id']} is a concept" in refused.err
     # Approved after that report was archived (the decision names the obligation; the period
     # is that of its archived report): that concept stays one (its data cut-off).
     add_decision(app, "stuurgroep", date(2017, 1, 10), "Voortgangsrapportage vastgesteld",
                  approves_report=REPORT)  # fmt: skip
-    again = regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
+    again = cli.regie("report", "mark-done", str(concept["id"]), "--as-of", "2017-03-15", env=env)
     assert again.code == 2 and "is a concept" in again.err, again.err
-    at_once = regie(
+    at_once = cli.regie(
         "report", "voortgang", "--as-of", "2017-03-15", "--mark-done", "-f", "md", "--out", out,
         env=env,
     )  # fmt: skip

@@ -23,6 +23,7 @@ from regie.reports import archived_report, reproduce, voortgang_formats
 from store import Repository
 from store.records import OutboxRecord
 from tests.cli import regie
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 FLEMISH = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
@@ -54,9 +55,7 @@ def flemish_app(tmp_path: Path, database_url: str, reports: str | None = YEARLY)
     plan.write_text(text + (reports or ""), encoding="utf-8")
     env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(plan), "REGIE_DATABASE_URL": database_url}
     if not database_url.startswith("sqlite"):
-        from store import upgrade
-
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     return bootstrap(load_settings(env))
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import agenda, record_measurement, voortgang
+from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import AS_OF, MEETING, make_app, seed_scenario
 
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -21,10 +22,9 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
 
     if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     seed_scenario(app)
     record_measurement(app, "hernieuwbaar-2020", 5.8, date(2015, 12, 31), "CBS (fictief)")
