@@ -167,6 +167,7 @@ def build_agenda(
     packs_not_counted: Mapping[date, str] | None = None,
     status_round: RoundOutcome | None = None,
     additions_accepted: datetime | None = None,
+    closed_asked: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -187,7 +188,8 @@ def build_agenda(
     recorded (both for :func:`since_last`). A plan-file edit counts from the day (in the
     programme's time zone) it was recorded: one recorded after ``as_of`` is left out.
     ``additions_accepted``: the plan as it stood then is accepted as is: no addition recorded
-    by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036)."""
+    by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036);
+    ``closed_asked``: an addition done or cancelled is put to it too (agenda layout 12)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -280,7 +282,14 @@ def build_agenda(
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
                 listed=packs_listed,
                 added=added_to_ratify(
-                    plan, lines, revisions, decisions, as_of, first_recorded, additions_accepted
+                    plan,
+                    lines,
+                    revisions,
+                    decisions,
+                    as_of,
+                    first_recorded,
+                    additions_accepted,
+                    closed_asked=closed_asked,
                 ),
             )
         ),

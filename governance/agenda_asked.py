@@ -20,7 +20,7 @@ from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
     Decision,
     DecisionKind,
-    additions,
+    added_by,
     unadded,
 )
 from governance.plan import Action, Plan
@@ -222,6 +222,8 @@ def added_to_ratify(
     as_of: date,
     first_recorded: datetime | None = None,
     accepted_through: datetime | None = None,
+    *,
+    closed_asked: bool = False,
 ) -> list[Addition]:
     """The items the plan's revisions record as created (not by the programme's first sync,
     ``first_recorded``) that no decision taken by ``as_of`` added (``regie decision add
@@ -234,7 +236,7 @@ def added_to_ratify(
     0036 of a programme running before it) is accepted as is, as the first sync's plan is: a
     programme of years is not asked about every item it ever added. An item done or cancelled
     by ``as_of`` (an action: all of its milestones) is not asked either: nothing is left to
-    accept."""
+    accept; ``closed_asked``: it is (agenda layout 12 asked it, as built)."""
     cut = max((t for t in (first_recorded, accepted_through) if t is not None), default=None)
     created: dict[str, datetime] = {}
     gone: dict[datetime, list[ItemRevision]] = {}
@@ -253,10 +255,10 @@ def added_to_ratify(
     new = set(created) - renumbered
     actions = {a.id: a for a in plan.actions()}
     out = []
-    for item_id, with_items in unadded(plan, new, additions(decisions, as_of)):
+    for item_id, with_items in unadded(plan, new, added_by(plan, decisions, as_of)):
         line = lines.get(item_id)
         action = actions.get(item_id)
-        if _closed(item_id, lines, action):
+        if not closed_asked and _closed(item_id, lines, action):
             continue
         if line is None and action is not None:  # assessed through its milestones
             mine = [lines[m.id] for m in action.milestones if m.id in lines]

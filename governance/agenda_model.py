@@ -201,7 +201,7 @@ class SinceEntry:
     #: organisation's contact person changed).
     layout: int = 1
     #: An added milestone whose ``decided_by`` is the decision that added its action (agenda
-    #: layout 12 names it; layout 11 said *vastgelegd op*).
+    #: layout 13 names it; layouts 11–12 said *vastgelegd op*).
     by_action: bool = False
 
 
@@ -271,7 +271,7 @@ class SinceLast:
 
     def added_undecided(self, *, by_action: bool = False) -> SinceLast:
         """Without the decision that added an item (agenda layouts up to 10 did not name it:
-        *vastgelegd op* only); ``by_action``: only where it is its action's (layout 11)."""
+        *vastgelegd op* only); ``by_action``: only where it is its action's (layouts 11–12)."""
         entries = tuple(
             replace(e, decided_by=None, by_action=False)
             if e.kind == "added" and e.decided_by and (e.by_action or not by_action)

@@ -127,10 +127,10 @@ class TieRule(Enum):
     #: As ``RECORDED``, but a recorded meeting no longer known: the first known meeting on or
     #: after the recorded day (review8 3; agenda layout 9).
     NEXT = "next"
-    #: :func:`tie_rounds` without ``asks_from`` (review10a 3; agenda layouts 10–11).
+    #: :func:`tie_rounds` without ``asks_from`` (review10a 3; agenda layouts 10–12).
     NEARER = "nearer"
     #: :func:`tie_rounds` with ``asks_from``, the rule of the rounds' own mails (cancel46;
-    #: agenda layout 12): a moved round does not take over a meeting whose own round starts
+    #: agenda layout 13): a moved round does not take over a meeting whose own round starts
     #: after its answer-by date.
     FRESH = "fresh"
 

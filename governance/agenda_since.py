@@ -23,7 +23,7 @@ from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     Decision,
     DecisionKind,
-    additions,
+    added_by,
     decision_label,
     restores,
 )
@@ -140,9 +140,8 @@ def since_last(
                        c.gereed_before or None, c.gereed_after or None, by)
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
-    added = additions(decisions, as_of)
     # A decision that adds an action adds its milestones (one decision): named at them too.
-    parent = {m.id: a.id for a in plan.actions() for m in a.milestones}
+    added = added_by(plan, decisions, as_of)
     for r in revisions:
         if not recorded(r.recorded_at):
             continue
@@ -164,14 +163,10 @@ def since_last(
         elif r.kind in kinds:
             # An item a decision added (``--adds``) names it (agenda layout 11).
             adder = added.get(r.item_id) if r.kind == "created" else None
-            by_action = None
-            if adder is None and r.kind == "created" and r.item_id in parent:
-                by_action = added.get(parent[r.item_id])
-            named = adder or by_action
             entries.append(
                 SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at),
-                           decided_by=decision_label(plan, named) if named else None,
-                           by_action=by_action is not None)
+                           decided_by=decision_label(plan, adder.decision) if adder else None,
+                           by_action=adder is not None and adder.via_action)
             )  # fmt: skip
         elif r.kind == "changed" and r.field == "owners":
             entries.append(

@@ -96,17 +96,58 @@ def additions(decisions: Iterable[Decision], as_of: date) -> dict[str, Decision]
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class AddedBy:
+    """The decision that added an item to the plan."""
+
+    decision: Decision
+    #: The decision adds the milestone's action, and with it its milestones (dec45): the item
+    #: itself is not named by ``--adds``.
+    via_action: bool = False
+
+
+def action_of(plan: Plan, item_id: str) -> str | None:
+    """The action of a milestone: the plan's, else the one its id names (``STEP.N.M``: a
+    milestone the plan file has yet to get); None for anything else."""
+    return _parents(plan).get(item_id) or _action_named(item_id)
+
+
+def _parents(plan: Plan) -> dict[str, str]:
+    return {m.id: a.id for a in plan.actions() for m in a.milestones}
+
+
+def _action_named(item_id: str) -> str | None:
+    parts = item_id.split(".")
+    return ".".join(parts[:2]) if len(parts) == 3 else None
+
+
+def added_by(
+    plan: Plan, decisions: Iterable[Decision], as_of: date, items: Iterable[str] = ()
+) -> dict[str, AddedBy]:
+    """The decision taken on or before ``as_of`` that added each item: one that names it
+    (``--adds``), else, for a milestone, the one that added its action: adding an action adds
+    its milestones (one rule for `regie sync`'s warning, the pack, the progress report and
+    ``--adds``). The plan's milestones, and those of ``items`` (ids the plan may lack yet)."""
+    direct = additions(decisions, as_of)
+    out = {i: AddedBy(d) for i, d in direct.items()}
+    parents = _parents(plan)
+    for item_id in [*parents, *items]:
+        action = parents.get(item_id) or _action_named(item_id)
+        if item_id not in out and action is not None and action in direct:
+            out[item_id] = AddedBy(direct[action], via_action=True)
+    return out
+
+
 def unadded(
     plan: Plan, new: Collection[str], added: Collection[str]
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """The items of ``new`` (created in the plan, not renumbered) that no decision in ``added``
-    (item ids a ``--adds`` decision names) added, in plan order, each with the new milestones
-    that came with a new action: one per action, else one per milestone. `regie sync` warns of
-    them and the agenda pack puts them to the body (one rule for both)."""
+    """The items of ``new`` (created in the plan, not renumbered) that no decision added
+    (``added``: the items of :func:`added_by`, so a milestone whose action a decision added is
+    not one), in plan order, each with the new milestones that came with a new action: one per
+    action, else one per milestone. `regie sync` warns of them and the agenda pack puts them to
+    the body (one rule for both)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for action in plan.actions():
-        if action.id in added:
-            continue  # its milestones came with it
         mine = [i for i in (action.id, *(m.id for m in action.milestones)) if i in new]
         mine = [i for i in mine if i not in added]
         if not mine:

@@ -154,16 +154,20 @@ def schedule_meetings(
     extra: Iterable[Meeting],
     first: date,
     last: date,
+    *,
+    listed_after_last: bool = True,
 ) -> list[Meeting]:
     """Every meeting of one body over the term ``[first, last]`` (:func:`meeting_term`), by
     date: the rule's within it; listed dates (:meth:`MeetingSchedule.listed_from`) and one-off
     meetings (``extra``) from ``first`` on, also after ``last``: both name their day on
     purpose. A one-off meeting on a day the plan already has replaces it (its time or location
     may differ). The one list of a body's meetings: rounds, packs, feeds, escalations and
-    `regie meeting list` all read it (through the application's one reader of meetings)."""
+    `regie meeting list` all read it (through the application's one reader of meetings).
+    ``listed_after_last`` False: listed dates after ``last`` are left out (as before end46; an
+    archived pack of agenda layout 12 or before is made again so)."""
     out: dict[date, Meeting] = {}
     if schedule is not None:
-        days = set(schedule.listed_from(first))
+        days = set(d for d in schedule.listed_from(first) if listed_after_last or d <= last)
         if schedule.rule is not None:
             days.update(schedule.rule.dates(first, last))
         for day in days:

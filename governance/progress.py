@@ -25,7 +25,7 @@ from governance.decisions import (
     Decision,
     DecisionKind,
     Measurement,
-    additions,
+    added_by,
     decision_label,
     restores,
 )
@@ -70,9 +70,10 @@ AHEAD_MONTHS = 6
 #: decision add --adds``, else the day the plan's addition was recorded); layout 9 and before
 #: say nothing of it. 11 (dec45): the decision that added such an item is named when it was
 #: taken by the report's day (``as_of``), also after the period's end (*…, na de periode*);
-#: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one;
-#: a milestone that came with an action a decision added is named with that decision (ratify46).
-LAYOUT = 11
+#: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one.
+#: 12 (ratify46): a milestone that came with an action a decision added is named with that
+#: decision (:func:`governance.decisions.added_by`); layout 11 said *zonder besluit* of it.
+LAYOUT = 12
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -94,6 +95,8 @@ EXCERPTS_FROM = 9
 ADDED_FROM = 10
 #: The first layout that names a decision taken after the period that added an item in it.
 ADDED_LATER_FROM = 11
+#: The first layout that names an added action's decision at its milestones (ratify46).
+ACTION_NAMED_FROM = 12
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -525,7 +528,8 @@ def build_progress(
         added=(
             _added(plan, lines, revisions, decisions, start, min(end, assessment.as_of),
                    first_recorded,
-                   decided_by=assessment.as_of if layout >= ADDED_LATER_FROM else None)
+                   decided_by=assessment.as_of if layout >= ADDED_LATER_FROM else None,
+                   with_action=layout >= ACTION_NAMED_FROM)
             if layout >= ADDED_FROM
             else {}
         ),
@@ -542,18 +546,19 @@ def _added(
     first_recorded: datetime | None,
     *,
     decided_by: date | None = None,
+    with_action: bool = True,
 ) -> dict[str, Added]:
     """The plan's items created from ``start`` through ``end`` (the day recorded, the office's
     day), with the decision that added each (``--adds``), taken by ``decided_by`` (the report's
     day: a reader of a later report is told of the decision, dated, rather than read *zonder
     besluit*; only what was known then, so the report is made again the same); None: by
-    ``end`` (layout 10)."""
-    by = additions(decisions, decided_by or end)
-    # From layout 11 a decision that adds an action adds its milestones too (one decision, as
-    # the agenda pack and `regie decision add --adds` have it): named at them as well.
-    parent = (
-        {m.id: a.id for a in plan.actions() for m in a.milestones} if decided_by is not None else {}
-    )
+    ``end`` (layout 10). ``with_action``: a milestone whose action a decision added is named
+    with that decision (:func:`added_by`, as the agenda pack has it; layouts up to 11: not)."""
+    by = {
+        item_id: found.decision
+        for item_id, found in added_by(plan, decisions, decided_by or end).items()
+        if with_action or not found.via_action
+    }
     out: dict[str, Added] = {}
     for r in revisions:
         if r.kind != "created" or r.item_id not in lines:
@@ -563,8 +568,6 @@ def _added(
         day = local_day(plan, r.recorded_at)
         if start <= day <= end:
             adder = by.get(r.item_id)
-            if adder is None and r.item_id in parent:
-                adder = by.get(parent[r.item_id])
             late = adder is not None and adder.meeting_on > end
             out[r.item_id] = Added(day, decision_label(plan, adder) if adder else None, late)
     return out

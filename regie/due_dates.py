@@ -84,8 +84,10 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
     progress report then say it came without a decision. A new action's new milestones are
     named with it; an item renumbered (``formerly``, or one that looks so) is not new. Not on
     the programme's first sync: that is the plan, not an addition to it."""
+    from datetime import date
+
     from governance.agenda import ItemRevision
-    from governance.decisions import unadded
+    from governance.decisions import added_by, unadded
     from store import agenda_read, reports_read
     from store.dialect import reader
 
@@ -94,7 +96,7 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
         return []
     connection = reader(session)
     decided = reports_read.decisions(connection, plan.programme.id)
-    added = {d.item_id for d in decided if d.adds and d.item_id is not None}
+    added = added_by(plan, decided, date.max)  # an added action's milestones too
     removed = [
         ItemRevision(r.code, r.kind, None, None, None, r.recorded_at)
         for r in result.revisions

@@ -67,7 +67,12 @@ def _agenda_pack(
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
-    all_meetings = meeting_or_fail(app, plan, body_id, meeting_on, recorded_until=recorded_until)
+    laid_out = layout or AGENDA_LAYOUT
+    # Layouts up to 12 were built without a closing meeting (a listed date after the end).
+    all_meetings = meeting_or_fail(
+        app, plan, body_id, meeting_on, recorded_until=recorded_until,
+        closing=laid_out >= AGENDA_CLOSING_MEETINGS_FROM,
+    )  # fmt: skip
     meeting = next(m for m in all_meetings if m.on == meeting_on)
     previous, following = previous_and_next(all_meetings, meeting_on)
     # Read on a plain connection: no ORM to import before a PDF's layout can start.
@@ -90,7 +95,11 @@ def _agenda_pack(
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until
         )
-        accepted = agenda_read.additions_accepted(connection, plan.programme.id, recorded_until)
+        accepted = (
+            agenda_read.additions_accepted(connection, plan.programme.id, recorded_until)
+            if laid_out >= AGENDA_CLOSED_ADDITIONS_FROM
+            else None  # layout 12 asked from the first sync on, as built
+        )
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
         listed: dict[date, frozenset[str] | None] | None = None
         not_counted: dict[date, str] | None = None
@@ -145,6 +154,7 @@ def _agenda_pack(
         packs_not_counted=not_counted,
         status_round=status_round,
         additions_accepted=accepted,
+        closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
     )
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})
@@ -196,9 +206,16 @@ def _agenda_pack(
 #: risico* as the pack's own tables do; *Statusronde* does not count a correction of a correction
 #: of an update reported before the round either (the chain's first update decides; layouts 10–11
 #: looked at the corrected update only, :data:`AGENDA_ROUND_CHAIN_FROM`); nor a round moved
-#: with its meeting for a meeting whose own round starts after the round's answer-by date
-#: (cancel46, :data:`AGENDA_FRESH_ROUND_FROM`). Layouts up to 11 are made again without these.
-AGENDA_LAYOUT = 12
+#: Layouts up to 11 are made again without these.
+#: 13 (ratify46, cancel46, end46): an addition done or cancelled, or in the plan as it stood
+#: at the upgrade to 0036, is not put to the body (:data:`AGENDA_CLOSED_ADDITIONS_FROM`); a
+#: milestone that came with an action a decision added is *nieuw in het plan (besluit …)*
+#: (:data:`AGENDA_ACTION_NAMED_FROM`); *Statusronde* does not count a round moved with its
+#: meeting for a meeting whose own round starts after the round's answer-by date
+#: (:data:`AGENDA_FRESH_ROUND_FROM`); a meeting date listed after the programme's end (a
+#: closing meeting) is one of the body's meetings, for *Vooruitblik* and the rounds
+#: (:data:`AGENDA_CLOSING_MEETINGS_FROM`). Layouts up to 12 are made again without these.
+AGENDA_LAYOUT = 13
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -214,13 +231,21 @@ AGENDA_ADDED_FROM = 11
 AGENDA_ASK_ADDED_FROM = 12
 #: The first agenda layout whose *Statusronde* does not count a moved round for a meeting whose
 #: own round starts after the round's answer-by date (cancel46: that meeting has its own).
-AGENDA_FRESH_ROUND_FROM = 12
+AGENDA_FRESH_ROUND_FROM = 13
+#: The first agenda layout that does not put an addition done or cancelled, or one accepted at
+#: the upgrade to 0036 (``additions_accepted``), to the body (ratify46).
+AGENDA_CLOSED_ADDITIONS_FROM = 13
+#: The first agenda layout that names an added action's decision at its milestones (ratify46).
+AGENDA_ACTION_NAMED_FROM = 13
+#: The first agenda layout whose meetings include a date listed after the programme's end
+#: (end46); older packs are made again with the meetings they were built with.
+AGENDA_CLOSING_MEETINGS_FROM = 13
 
 
 def round_tie_rule(layout: int) -> TieRule:
     """The rule a pack of ``layout`` tied a round to its meeting by: 8 the meeting recorded
     with the round exactly, 9 (review8 3) a recorded meeting no longer known as the next known
-    one, 10 the nearer known one (review10a 3), 12 not one whose own round starts after the
+    one, 10 the nearer known one (review10a 3), 13 not one whose own round starts after the
     round's answer-by date (cancel46)."""
     from governance.agenda_round import TieRule
 

@@ -43,9 +43,13 @@ def meetings(
     *,
     plan: Plan | None = None,
     recorded_until: datetime | None = None,
+    closing: bool = True,
 ) -> list[Meeting]:
     """Every meeting of one body (or all bodies) over the programme's term: plan and database
-    (the one-off meetings recorded up to ``recorded_until`` when given)."""
+    (the one-off meetings recorded up to ``recorded_until`` when given). ``closing``: with a
+    date listed after the programme's end (end46); without it (an archived pack of agenda layout
+    12 or before), the meetings as they were before: listed dates and the rule up to the term's
+    end or the latest one-off meeting."""
     from governance.meetings import schedule_meetings
     from store import reports_read
 
@@ -58,7 +62,13 @@ def meetings(
     for body in bodies:
         # A one-off or listed meeting after the end is kept; the rule stops at the end (end46).
         in_db = [m for m in extra if m.body_id == body.id]
-        out.extend(schedule_meetings(body.id, body.meetings, in_db, first, last))
+        if closing:
+            out.extend(schedule_meetings(body.id, body.meetings, in_db, first, last))
+            continue
+        until = max([last, *(m.on for m in in_db)])
+        out.extend(
+            schedule_meetings(body.id, body.meetings, in_db, first, until, listed_after_last=False)
+        )
     return sorted(out, key=lambda m: (m.on, m.body_id))
 
 
@@ -141,10 +151,16 @@ def _holiday_name(country: str, on: date) -> str | None:
 
 
 def meeting_or_fail(
-    app: App, plan: Plan, body_id: str, on: date, *, recorded_until: datetime | None = None
+    app: App,
+    plan: Plan,
+    body_id: str,
+    on: date,
+    *,
+    recorded_until: datetime | None = None,
+    closing: bool = True,
 ) -> list[Meeting]:
-    """The body's meetings; ``on`` must be one of them."""
-    found = meetings(app, body_id, plan=plan, recorded_until=recorded_until)
+    """The body's meetings (``closing``: as :func:`meetings`); ``on`` must be one of them."""
+    found = meetings(app, body_id, plan=plan, recorded_until=recorded_until, closing=closing)
     if not any(m.on == on for m in found):
         near = ", ".join(m.on.isoformat() for m in found if abs((m.on - on).days) < 120)
         hint = f" (nearby: {near})" if near else ""

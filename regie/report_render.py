@@ -16,6 +16,7 @@ from regie.pdf_worker import (
     _data_uris,
 )
 from regie.report_build import (
+    AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
     AGENDA_ASK_ADDED_FROM,
     AGENDA_EXCERPTS_FROM,
@@ -75,7 +76,7 @@ def _as_laid_out(pack: AgendaPack, layout: int) -> AgendaPack:
     since = pack.since_last.upto(layout)
     if layout < AGENDA_ADDED_FROM:
         since = since.added_undecided()
-    elif layout < AGENDA_ASK_ADDED_FROM:  # layout 11 did not name an added action's decision
+    elif layout < AGENDA_ACTION_NAMED_FROM:  # 11–12 did not name an added action's decision
         since = since.added_undecided(by_action=True)
     return replace(pack, since_last=since)
 

@@ -77,7 +77,7 @@ def parse_scope(plan: Plan, scope: str | None) -> tuple[str, str] | None:
         return None
     kind, _, value = scope.partition(":")
     if kind == "step" and value.isdigit() and int(value) in {s.number for s in plan.steps}:
-        return kind, value
+        return kind, str(int(value))  # ``step:03`` is step 3, as items name it (review46 13)
     if kind == "owner" and plan.organisation(value) is not None:
         return kind, value
     if kind == "owner":
@@ -557,18 +557,19 @@ def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
 
 
 def round_meeting(
-    days: dict[str, list[date]], r: Round, found: Sequence[Round], plan: Plan | None = None
+    days: dict[str, list[date]], r: Round, found: Sequence[Round], plan: Plan
 ) -> date | None:
     """The meeting a round prepares, among ``found`` (the programme's rounds: a meeting moved
-    since the round started ties to the nearest that has no round of its own and, with
-    ``plan``, whose own round would have started by the round's answer-by date):
+    since the round started ties to the nearest that has no round of its own and whose own
+    round would have started by the round's answer-by date, by ``plan``'s calendar; required,
+    so that no caller falls back to the older rule unseen):
     :func:`governance.agenda_round.tie_rounds`, the rule of the round's mails, ``round status``,
     the pack's *Statusronde* and the daily preparation alike."""
     return round_meetings(days, [*found, r], plan)[r.id]
 
 
 def round_meetings(
-    days: dict[str, list[date]], found: Sequence[Round], plan: Plan | None = None
+    days: dict[str, list[date]], found: Sequence[Round], plan: Plan
 ) -> dict[int, date | None]:
     """The meeting each of ``found`` prepares, by round id (:func:`round_meeting`)."""
     from governance.agenda_round import round_start, tie_rounds
@@ -577,8 +578,7 @@ def round_meetings(
     for body in {r.body for r in found}:
         mine = {r.id: r for r in found if r.body == body}  # once each, ``found`` may repeat one
         rows = [(r.id, r.meeting_on, r.answer_by) for r in mine.values()]
-        asks_from = round_start(plan, body) if plan is not None else None
-        tied |= tie_rounds(rows, days.get(body, []), asks_from)
+        tied |= tie_rounds(rows, days.get(body, []), round_start(plan, body))
     return tied
 
 

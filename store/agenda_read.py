@@ -30,12 +30,7 @@ def item_revisions(
     cut, cut_params = _until(connection, recorded_until)
     params = {"p": programme_id} | cut_params
     _, as_instant = converters(connection.dialect.name)
-    first = connection.execute(
-        sa.text(
-            f"SELECT MIN(recorded_at) FROM plan_revisions WHERE programme_id = :p{cut}"
-        ).bindparams(_P),
-        params,
-    ).scalar()
+    first = _first_sync(connection, cut, params)
     if first is None:
         return [], None
     # The first sync's created rows are the plan itself (every item of a large plan): not read.
@@ -61,6 +56,17 @@ def item_revisions(
     return with_removed_fields(connection, programme_id, found, cut, params), as_instant(first)
 
 
+def _first_sync(connection: sa.Connection, cut: str, params: dict[str, Any]) -> Any:
+    """The stored instant of the programme's first plan revision (its first sync), within the
+    filter ``cut`` of :func:`store.reports_read._until`; None before any."""
+    return connection.execute(
+        sa.text(
+            f"SELECT MIN(recorded_at) FROM plan_revisions WHERE programme_id = :p{cut}"
+        ).bindparams(_P),
+        params,
+    ).scalar()
+
+
 def additions_accepted(
     connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
 ) -> datetime | None:
@@ -84,12 +90,7 @@ def first_recorded_items(
     """When the programme's plan was first recorded (its first sync; None before any), and
     which of ``codes`` (actions, milestones) it recorded then: the plan, not additions to it."""
     _, as_instant = converters(connection.dialect.name)
-    first = connection.execute(
-        sa.text("SELECT MIN(recorded_at) FROM plan_revisions WHERE programme_id = :p").bindparams(
-            _P
-        ),
-        {"p": programme_id},
-    ).scalar()
+    first = _first_sync(connection, "", {"p": programme_id})
     if first is None or not codes:
         return (None if first is None else as_instant(first)), set()
     found = connection.execute(
@@ -100,6 +101,25 @@ def first_recorded_items(
         {"p": programme_id, "first": first, "codes": list(codes)},
     ).scalars()
     return as_instant(first), {str(c) for c in found}
+
+
+def accepted_items(
+    connection: sa.Connection, programme_id: str, codes: Sequence[str]
+) -> tuple[datetime | None, set[str]]:
+    """Up to when the plan was accepted as it stood (:func:`additions_accepted`; None: not at
+    all), and which of ``codes`` were created by then: the packs never ask about them."""
+    through = additions_accepted(connection, programme_id)
+    if through is None or not codes:
+        return through, set()
+    found = connection.execute(
+        sa.text(
+            "SELECT DISTINCT code FROM plan_revisions WHERE programme_id = :p AND kind = 'created'"
+            " AND entity IN ('action', 'milestone') AND code IN :codes AND recorded_at <="
+            " (SELECT through FROM additions_accepted WHERE programme_id = :p)"
+        ).bindparams(_P, sa.bindparam("codes", expanding=True)),
+        {"p": programme_id, "codes": list(codes)},
+    ).scalars()
+    return through, {str(c) for c in found}
 
 
 #: The fields of a removed item the pack names it by (title, gereed, owners, step or action).

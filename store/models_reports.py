@@ -99,7 +99,7 @@ class DecisionAdditionRow(Base):
 class AdditionsAcceptedRow(Base):
     """The plan of a programme as it stood at the upgrade to migration 0036 (its latest plan
     revision then, ``through``): the additions recorded up to it are accepted as is, never put
-    to the body (agenda layout 12). A programme created after that upgrade has no row."""
+    to the body (agenda layout 13). A programme created after that upgrade has no row."""
 
     __tablename__ = "additions_accepted"
 

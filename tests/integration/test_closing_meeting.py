@@ -10,6 +10,8 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from regie.bootstrap import App
 from regie.cycle import deadline_check
 from regie.prepare import prepare_meetings
@@ -114,3 +116,28 @@ def test_escalations_see_the_closing_meeting_as_the_next_one(
     texts = [r.body_text for r in rows if r.kind == "escalation_digest"]
     assert texts and all("agenderen voor het sturend overleg" in t for t in texts)
     assert not any("geen vergadering meer" in t for t in texts)
+
+
+def test_an_archived_pack_of_layout_12_is_made_again_without_the_closing_meeting(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """layout13 (review46 2): a pack of layout 12 or before was built when a date listed after
+    the end was dropped; made again, it still has no next meeting. Layout 13 looks ahead to the
+    closing meeting."""
+    from regie import report_build
+    from regie.reports import agenda, reproduce
+
+    app = _app(_closing_env(tmp_path, migrated_url))
+    december, as_of = date(2025, 12, 11), date(2025, 12, 4)
+    ahead = "de volgende vergadering (22 januari 2026)"
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", 12)  # as the release of layout 12 made it
+        old = agenda(app, "stuurgroep", december, as_of, "md")
+    assert old.parameters["layout"] == 12
+    assert ahead not in old.content.decode()
+    again = reproduce(app, old.archive_id or 0)
+    assert again.matches and again.content == old.content
+    new = agenda(app, "stuurgroep", december, as_of, "md")
+    assert new.parameters["layout"] == report_build.AGENDA_LAYOUT == 13
+    assert ahead in new.content.decode()
+    assert reproduce(app, new.archive_id or 0).matches

@@ -1,4 +1,4 @@
-"""What agenda layout 12 asks about additions without a decision, and what `--adds` takes
+"""What agenda layout 13 asks about additions without a decision, and what `--adds` takes
 (ratify46): an install upgraded to 0036 is not asked about the additions it made before (the
 plan as it stood is accepted as is); an item done or cancelled is not asked; several items are
 added at once; a decision that adds an action adds its milestones (not asked, shown as
@@ -72,10 +72,12 @@ def _edit(app: App, text: str, anchor: str = ANCHOR) -> None:
     path.write_text(plan.replace(anchor, anchor + text), encoding="utf-8")
 
 
-def _asked(app: App, meeting: date = MEETING, as_of: date = AS_OF) -> dict[str, tuple[str, ...]]:
-    from regie.reports import agenda_pack
+def _asked(
+    app: App, meeting: date = MEETING, as_of: date = AS_OF, layout: int | None = None
+) -> dict[str, tuple[str, ...]]:
+    from regie.reports import _agenda_pack
 
-    pack = agenda_pack(app, "stuurgroep", meeting, as_of)
+    pack, _ = _agenda_pack(app, "stuurgroep", meeting, as_of, layout=layout)
     return {a.item.item_id: a.with_items for a in pack.asked if a.reason == "added"}
 
 
@@ -103,6 +105,16 @@ def test_an_upgraded_install_is_not_asked_about_the_additions_it_made_before(
         engine.dispose()
     assert len(rows) == 1
     assert _asked(app) == {}  # accepted as the plan stood at the upgrade
+    # Layout 12 (before 0036) asked from the first sync on: made again so (layout13).
+    assert set(_asked(app, layout=12)) == {"3.1.9", "3.1.10"}
+    # A decision adding an accepted item is recorded, with a note that no pack asks (review46 8).
+    code, out, err = _adds(app, "3.1.9")
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith(
+        "note: 3.1.9 was in the plan when it was accepted as it stood (the upgrade to migration "
+        "0036, "
+    ), out
+    assert _adds(app, "3.1.10")[1].count("note:") == 1
 
     # Added after the upgrade: put to the body, the earlier ones still not.
     new = NEW.replace("3.1.9", "3.1.11").replace("3.1.10", "3.1.12")
@@ -139,6 +151,8 @@ def test_an_addition_done_or_cancelled_is_not_asked(app: App) -> None:
     )  # fmt: skip
     assert done.code == 0, done.err
     assert _asked(app) == {}  # dropped by the body: nothing left to accept
+    # Layout 12 asked them still, and an archived pack of it is made again so (layout13).
+    assert set(_asked(app, layout=12)) == {"3.1.9", "3.1.10"}
 
 
 def test_several_additions_are_ratified_at_once_or_none_is(app: App) -> None:
@@ -182,16 +196,18 @@ def test_adding_an_action_decides_its_milestones_too(app: App) -> None:
     md = render_agenda(pack, "md").decode()
     assert f"| 3.20.1 | Concept | nieuw in het plan ({BY}) |" in md
     assert f"| 3.20.2 | Vaststelling | nieuw in het plan ({BY}) |" in md
-    old_pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=11)
-    old = render_agenda(old_pack, "md", layout=11).decode()
-    assert "| 3.20.1 | Concept | nieuw in het plan (vastgelegd op 19-12-2016) |" in old
-    assert f"nieuw in het plan ({BY})" in old  # 3.20 itself, as layout 11 named it
+    for layout in (11, 12):  # layout13: 12 is made again as built, as 11 is
+        old_pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=layout)
+        old = render_agenda(old_pack, "md", layout=layout).decode()
+        assert "| 3.20.1 | Concept | nieuw in het plan (vastgelegd op 19-12-2016) |" in old
+        assert f"nieuw in het plan ({BY})" in old  # 3.20 itself, as layout 11 named it
+        assert not [a for a in old_pack.asked if a.reason == "added"], layout
 
 
 def test_the_progress_report_names_the_action_s_decision_at_its_milestones(app: App) -> None:
-    """The progress report (layout 11) says of the milestones that came with an action a
+    """The progress report (layout 12) says of the milestones that came with an action a
     decision added *toegevoegd aan het plan (besluit …)*, as of the action, not *zonder
-    besluit*; layout 10 is made again as it was."""
+    besluit*; layouts 10 and 11 are made again as they were."""
     from regie.reports import _progress_report, progress_report, render_progress
 
     _edit(app, ACTION)
@@ -207,12 +223,13 @@ def test_the_progress_report_names_the_action_s_decision_at_its_milestones(app: 
         line = next(x for x in text.splitlines() if x.startswith(f"- {item} "))
         assert line.endswith(f"; toegevoegd aan het plan ({BY})"), line
     assert "zonder besluit" not in text
-    ten, _ = _progress_report(app, start, end, AS_OF, layout=10)
-    old = render_progress(ten, "md").decode()
-    line = next(x for x in old.splitlines() if x.startswith("- 3.20.1 "))
-    assert line.endswith(
-        "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
-    )
+    for layout in (10, 11):
+        made, _ = _progress_report(app, start, end, AS_OF, layout=layout)
+        old = render_progress(made, "md").decode()
+        line = next(x for x in old.splitlines() if x.startswith("- 3.20.1 "))
+        assert line.endswith(
+            "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+        ), layout
 
 
 def test_adds_refuses_what_no_decision_can_add_one_line_each(app: App) -> None:

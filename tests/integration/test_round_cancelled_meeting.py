@@ -62,6 +62,16 @@ def test_the_meeting_weeks_after_a_cancelled_one_gets_a_round_of_its_own(
     assert says in " ".join(_outbox(app, ROUND_KIND)["wim"].split())
     assert says in " ".join(_slack(app, "meeting-cancelled:", "anna").split())
     assert prepare_meetings(app, date(2025, 6, 25)).rounds == []  # not yet due
+    # layout13 (review46 1): a pack of 10 July of layout 12 ties the round of 12 June to it
+    # (the nearer meeting, as built); layout 13 does not.
+    from regie.reports import _agenda_pack
+
+    for layout, asked_on in ((12, date(2025, 6, 2)), (13, None)):
+        early, _ = _agenda_pack(
+            app, "stuurgroep", date(2025, 7, 10), date(2025, 6, 25), layout=layout
+        )
+        found = early.status_round.asked_on if early.status_round else None
+        assert found == asked_on, layout
     started = prepare_meetings(app, date(2025, 6, 26))
     assert started.rounds == ["stuurgroep 2025-07-10"]
     assert [(r["round"], r["meeting_on"]) for r in round_status(app, date(2025, 6, 26))] == [

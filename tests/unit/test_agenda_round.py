@@ -107,9 +107,10 @@ def test_a_round_whose_meeting_moved_prepares_the_next_meeting_after_it() -> Non
     kept = [tenth, seventeenth, moved]
     assert rounds_for_meeting([for_17th], "stuurgroep", moved, seventeenth, moved, kept) == []
     r = Round(2, "p", "stuurgroep", tenth, None, date(2025, 6, 3), None, seventeenth)
-    assert round_meeting({"stuurgroep": meetings}, r, [r]) == moved
-    assert round_meeting({"stuurgroep": kept}, r, [r]) == seventeenth
-    assert round_meeting({"stuurgroep": [tenth]}, r, [r]) is None  # dropped, none after it
+    # 24 June's own round would start on 10 June, the answer-by date: it takes the round over.
+    assert round_meeting({"stuurgroep": meetings}, r, [r], PLAN) == moved
+    assert round_meeting({"stuurgroep": kept}, r, [r], PLAN) == seventeenth
+    assert round_meeting({"stuurgroep": [tenth]}, r, [r], PLAN) is None  # dropped, none after
 
 
 def test_a_meeting_moved_earlier_keeps_its_round_and_the_next_meeting_its_own() -> None:
@@ -154,7 +155,7 @@ def test_a_moved_round_takes_over_a_meeting_only_when_its_own_round_would_have_s
     """cancel46 (walk33 2): the round for 12 June (answers by 4 June), 12 June cancelled. A
     neighbour whose own round starts by 4 June takes it over; 10 July, whose own round starts
     on 26 June, does not: it gets a round of its own, and the cancelled meeting's prepares none
-    (the rule of the rounds' mails and of layout 12's *Statusronde*; layouts 10–11 kept theirs)."""
+    (the rule of the rounds' mails and of layout 13's *Statusronde*; layouts 10–12 kept theirs)."""
     from governance.agenda_round import TieRule, tie_rounds
 
     starts = {date(2025, 6, 19): date(2025, 6, 4), date(2025, 7, 10): date(2025, 6, 26)}
@@ -203,11 +204,21 @@ def test_first_of_chain_follows_corrections_to_the_update_that_corrects_nothing(
 
 
 def test_each_agenda_layout_keeps_the_round_rule_it_was_built_with() -> None:
-    """cancel46: layout 12 ties rounds by the fresh rule; archived packs of layouts 10–11 are
-    made again with the nearer meeting, however late, and 8–9 with theirs."""
+    """cancel46: layout 13 ties rounds by the fresh rule; archived packs of layouts 10–12 are
+    made again with the nearer meeting, however late (as built), and 8–9 with theirs."""
     from governance.agenda_round import TieRule
     from regie.report_build import round_tie_rule
 
-    assert [round_tie_rule(n) for n in (8, 9, 10, 11, 12)] == [
-        TieRule.RECORDED, TieRule.NEXT, TieRule.NEARER, TieRule.NEARER, TieRule.FRESH,
+    assert [round_tie_rule(n) for n in (8, 9, 10, 11, 12, 13)] == [
+        TieRule.RECORDED, TieRule.NEXT, TieRule.NEARER, TieRule.NEARER, TieRule.NEARER,
+        TieRule.FRESH,
     ]  # fmt: skip
+
+
+def test_a_round_s_step_scope_with_a_leading_zero_is_the_step_items_name() -> None:
+    """review46 13: ``step:01`` was accepted and then matched no item (``str(item.step)`` is
+    ``"1"``): the round had nothing to ask."""
+    from regie.rounds import parse_scope
+
+    assert parse_scope(PLAN, "step:01") == ("step", "1")
+    assert parse_scope(PLAN, "step:1") == ("step", "1")

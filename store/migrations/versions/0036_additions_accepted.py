@@ -5,13 +5,16 @@ Revision ID: 0036
 Revises: 0035
 Create Date: 2026-12-06
 
-Agenda layout 12 puts an item added to the plan file without a decision *ter besluitvorming*.
-On a programme that ran before this upgrade every item it ever added would be asked at once,
-years of them. ``additions_accepted``: one row per programme that exists at the upgrade, with
+Agenda layout 12 puts an item added to the plan file without a decision *ter besluitvorming*
+(layout 13 reads this table; 12 asks from the first sync on, as it was built). On a
+programme that ran before this upgrade every item it ever added would be asked at once, years
+of them. ``additions_accepted``: one row per programme that exists at the upgrade, with
 the instant of its latest plan revision then (``through``): additions recorded up to it are the
 plan as it stood, as the first sync's items are. Taken from the data, not the clock, so a
 programme's own history decides. A programme created after the upgrade has no row: every
-addition after its first sync counts. Append-only, like ``decision_additions``.
+addition after its first sync counts. Append-only, like ``decision_additions``. A downgrade
+drops the table; upgrading again records a later cut, so packs archived in between are made
+again asking what they left out (docs/operations.md).
 """
 
 from __future__ import annotations
