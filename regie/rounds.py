@@ -345,7 +345,8 @@ def progress_rounds(
     #: The plan as of ``as_of`` for the chases' stands: assessed once, for every round chased.
     stands: Assessment | None = None
     with app.session() as session, transaction(session, commit=not dry_run):
-        for r in rounds(session, pid, open_only=True):
+        every = rounds(session, pid)
+        for r in [r for r in every if r.closed_on is None]:
             report = RoundReport(r.id, r.body, r.answer_by)
             # A round started since the look above has nothing to do today (it is neither
             # chased nor closed on the day it asks): the next day's step takes it.
@@ -362,6 +363,12 @@ def progress_rounds(
                 report.closed = close_round(session, r.id, as_of, utcnow())
             elif step == "chase":
                 on = chase_day(r.started_on, r.answer_by, calendar)
+                left = left_for(r, round_meeting(days, r, every, plan), days)
+                if left is not None and left[1] is not None:
+                    # Its meeting is off and the next one gets a round of its own, as the
+                    # owners were told: asked again then, not chased for none (walk46 1).
+                    reports.append(report)
+                    continue
                 # A day after the chase day catches up a chase no run sent (machine down). A
                 # round is chased once: not again when its chase day moved since (a day off
                 # added or taken away: review14 3), nor by a second run of the day. Checked
@@ -546,6 +553,19 @@ def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
     return [p | {"meeting_on": on} for p, on in zip(progress, meetings, strict=True)]
 
 
+def left_for(
+    r: Round, tied: date | None, days: dict[str, list[date]]
+) -> tuple[date, date | None] | None:
+    """A round left without its meeting (cancel46): ``tied`` (:func:`round_meeting`) none and the
+    meeting recorded with it no longer known (cancelled, or moved with no meeting to take the
+    round over). Then the recorded day and the body's next meeting after it, which has or gets
+    a round of its own (None: no meeting left); else None."""
+    held = days.get(r.body, [])
+    if tied is not None or r.meeting_on is None or r.meeting_on in held:
+        return None
+    return r.meeting_on, next((d for d in held if d > r.meeting_on), None)
+
+
 def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
     """Every body's meeting days (plan and database), in date order."""
     from regie.report_reads import meetings
@@ -682,6 +702,8 @@ def _queue(
     no_meeting = meeting_on is None and (
         bool(days.get(r.body)) or (end is not None and r.answer_by > end)
     )
+    # Left without its meeting: the messages name the one called off, and the next (walk46 1).
+    cancelled_on, following = left_for(r, meeting_on, days) or (None, None)
     # An owner asked after the programme's end reads that it ended, as in the reminder digest
     # (walk32b 7, round45 3); the office's summary is no request.
     ended = _iso(end) if end is not None and as_of > end and kind != "round_summary" else None
@@ -718,6 +740,8 @@ def _queue(
             "round": r,
             "meeting_on": meeting_on,
             "no_meeting": no_meeting,
+            "cancelled_on": cancelled_on,
+            "following": following,
             "items": items,
             "progress": progress,
             "as_of": as_of,
@@ -765,7 +789,12 @@ def _queue(
                 }
                 # The office's summary: its response per organisation, as the mail lists it.
                 | ({"organisations": progress["organisations"]} if kind == "round_summary" else {})
-                | ({"programme_ended": ended} if ended else {}),
+                | ({"programme_ended": ended} if ended else {})
+                | (
+                    {"cancelled_on": _iso(cancelled_on), "following": _iso(following)}
+                    if cancelled_on
+                    else {}
+                ),
                 created_on=as_of,
             )
         )
