@@ -538,7 +538,8 @@ def _unanswered(item_id: str, d: Deadline | None, owners: list[str], plan: Plan)
 def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
     """Every round as of ``as_of`` (None: a closed round as its summary counted, an open one
     with every answer so far), with the meeting it prepares (``meeting_on``, as its messages
-    name it: :func:`round_meeting`; None when none is known)."""
+    name it: :func:`round_meeting`; None when none is known; a round left without its meeting
+    also has ``meeting_cancelled`` and ``next_meeting``, None when none is left)."""
     from store.answers import rounds
 
     plan = app.load_plan()
@@ -549,8 +550,15 @@ def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
         return []
     days = meeting_days(app, plan)  # its own connection: after the session above
     tied = round_meetings(days, found, plan)
-    meetings = [_iso(tied[r.id]) for r in found]
-    return [p | {"meeting_on": on} for p, on in zip(progress, meetings, strict=True)]
+    out = []
+    for p, r in zip(progress, found, strict=True):
+        # A round left without its meeting names it and the next one (walk46 10).
+        cancelled, following = left_for(r, tied[r.id], days) or (None, None)
+        row = p | {"meeting_on": _iso(tied[r.id])}
+        if cancelled is not None:
+            row |= {"meeting_cancelled": _iso(cancelled), "next_meeting": _iso(following)}
+        out.append(row)
+    return out
 
 
 def left_for(

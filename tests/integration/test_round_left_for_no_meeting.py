@@ -6,13 +6,16 @@ off rather than a "voortgangsbespreking". SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 from regie.bootstrap import App
 from regie.prepare import prepare_meetings
 from regie.rounds import progress_rounds, start_round
+from tests.cli import regie
 from tests.integration.answer_app import answers_app
+from tests.integration.reports_scenario import cli_env
 from tests.integration.test_meeting_notices import DAYS, FIRST_RUN
 from tests.integration.test_meeting_notices_rounds import _outbox, _round_plan, _slack
 
@@ -52,6 +55,18 @@ def test_a_round_left_while_the_next_meeting_gets_its_own_is_not_chased(
     slack = _slack(app, "round:1:office:summary", "office")
     assert "afgelaste vergadering van 12 juni 2025" in slack
     assert "volgt een eigen statusronde" in slack
+    # walk46 10: round status says which meeting is off and that the next has its own round.
+    shown = regie("round", "status", env=cli_env(app))
+    assert (
+        "round 1 stuurgroep, meeting none (2025-06-12 called off; 2025-07-10 gets its own "
+        "round), answers by 2025-06-06 (closed 2025-06-06)" in shown.out
+    ), shown.out
+    (listed,) = json.loads(regie("round", "status", "--format", "json", env=cli_env(app)).out)
+    assert (listed["meeting_on"], listed["meeting_cancelled"], listed["next_meeting"]) == (
+        None,
+        "2025-06-12",
+        "2025-07-10",
+    )
 
 
 def test_a_round_left_with_no_meeting_at_all_is_chased_naming_the_one_called_off(
@@ -70,3 +85,5 @@ def test_a_round_left_with_no_meeting_at_all_is_chased_naming_the_one_called_off
     summary = " ".join(_outbox(app, "round_summary")["office"].split())
     assert "afgelaste vergadering van 12 juni 2025" in summary
     assert "volgt een eigen statusronde" not in summary
+    shown = regie("round", "status", env=cli_env(app)).out
+    assert "meeting none (2025-06-12 called off; none left)" in shown, shown
