@@ -193,8 +193,9 @@ def _date_warnings(
     plan: Plan, body: str, answer_by: date, days: dict[str, list[date]]
 ) -> list[str]:
     """A round whose answer-by date no meeting of ``body`` follows, or that lies after the
-    programme's end: allowed (a meeting may still be added, a last round may be late), but
-    said, as its messages then name no meeting (round_meeting.j2)."""
+    programme's end with none following: allowed (a meeting may still be added, a last round
+    may be late), but said, as its messages then name no meeting (round_meeting.j2). A closing
+    meeting after the end that follows the date is named: nothing to warn of (walk46 8)."""
     warnings = []
     held = days.get(body, [])
     # A body whose meetings Regie does not know is normal (its messages say "de komende
@@ -211,7 +212,7 @@ def _date_warnings(
             "the round's messages name no meeting"
         )
     end = plan.programme.end
-    if end is not None and answer_by > end:
+    if end is not None and answer_by > end and not any(d >= answer_by for d in held):
         warnings.append(f"warning: --answer-by {answer_by} is after the programme's end ({end})")
     return warnings
 

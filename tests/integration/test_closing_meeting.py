@@ -114,3 +114,17 @@ def test_escalations_see_the_closing_meeting_as_the_next_one(
     texts = [r.body_text for r in rows if r.kind == "escalation_digest"]
     assert texts and all("agenderen voor het sturend overleg" in t for t in texts)
     assert not any("geen vergadering meer" in t for t in texts)
+
+
+def test_a_round_after_the_end_for_a_closing_meeting_starts_without_a_warning(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """walk46 8: answers due after the programme's end, with the closing meeting of 22 January
+    after that date: the round names that meeting, so `round start` has nothing to warn of."""
+    env = _closing_env(tmp_path, migrated_url)
+    args = ["round", "start", "--body", "stuurgroep", "--as-of", "2026-01-05"]
+    ran = regie(*args, "--answer-by", "2026-01-16", env=env)
+    assert ran.code == 0 and "warning" not in ran.err, ran.err
+    outbox = [p.read_text(encoding="utf-8") for p in (tmp_path / "home" / "outbox").glob("*")]
+    requests = [t for t in outbox if "statusronde" in t.lower()]
+    assert requests and all("vergadering van 22 januari 2026" in t for t in requests)
