@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.assessment import Assessment
+    from governance.assessor import ItemAssessment
     from governance.plan import Deadline, Plan
     from governance.updates import StatusUpdate
     from governance.workdays import WorkCalendar
@@ -717,9 +718,12 @@ def _queue(
     # (walk32b 7, round45 3); the office's summary is no request.
     ended = _iso(end) if end is not None and as_of > end and kind != "round_summary" else None
     messages = []
-    for contact_id, item_ids in sorted(per_contact.items()):
+    for contact_id, asked_ids in sorted(per_contact.items()):
+        # A chase after the end leaves out an item without a deadline, as a round started
+        # after the end does not ask it (walk46 9); one left with nothing is not chased.
+        item_ids = [i for i in asked_ids if not _no_longer_asked(judged.get(i), end, as_of)]
         person = contact(plan, contact_id)
-        if person is None:
+        if person is None or (asked_ids and not item_ids):
             continue
         key = f"round:{r.id}:{contact_id}:{stage}"
         items = []
@@ -811,6 +815,12 @@ def _queue(
     if linker is not None:
         add_links(session, plan.programme.id, linker.made(set(queued)), utcnow())
     return queued
+
+
+def _no_longer_asked(item: ItemAssessment | None, end: date | None, as_of: date) -> bool:
+    from governance.programme_end import no_longer_asked
+
+    return item is not None and no_longer_asked(item, end, as_of)
 
 
 def _answering(plan: Plan, contact_id: str, organisation: str) -> dict[str, str | None]:
