@@ -267,9 +267,10 @@ def add_decision(
         # One decision per item added, all or none (an office ratifying several at once).
         to_do = check_additions(app, plan, added)
         made = record_additions(app, plan, body_id, meeting_on, text.strip(), added)
-        said = [f"decision {d.id} recorded for {body_id} {meeting_on}" for d in made]
-        if len(made) > 1:
-            said = [f"{line}: adds {d.item_id}" for line, d in zip(said, made, strict=True)]
+        # Each line names what it adds, one or several alike (walk46 11f).
+        said = [
+            f"decision {d.id} recorded for {body_id} {meeting_on}: adds {d.item_id}" for d in made
+        ]
         return [*said, *to_do]
     target = set_gereed[0] if set_gereed else cancel or restore
     if target and item_id and item_id != target:

@@ -106,18 +106,26 @@ def prepare_meetings(
         every = schedules[body.id]
         held = [m for m in every if m.on <= as_of]
         ahead = [m for m in every if m.on > as_of][:1]
-        # Said until the next meeting's pack (whose decision list makes up for it) has gone out.
+        # Said until the next meeting's pack (whose decision list makes up for it) has gone out;
+        # with no meeting left, no pack makes up for it: said for ``pack_days`` working days
+        # after the meeting, not on every run for good (walk46 3).
         if (
             held
             and not any(_sent(app, plan, body, m.on) for m in ahead)
+            and (ahead or as_of <= calendar.add_working_days(held[-1].on, pack_days))
             and _unsent(app, plan, body, held[-1], calendar, pack_days)
         ):
             which = f"{body.id} {held[-1].on.isoformat()}"
             report.missed.append(which)
             # Said where the cycle's summary says what it skipped (one line, not "nothing due").
+            goes = (
+                "its decisions go on the next pack's decision list"
+                if ahead
+                else f"{body.id} has no meeting after it, so no pack lists its decisions"
+            )
             report.skipped.append(
                 f"{which}: the meeting passed without an agenda pack (none was queued before "
-                "it); its decisions go on the next pack's decision list"
+                f"it); {goes}"
             )
         for meeting in every:
             if meeting.on <= as_of:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.assessment import Assessment
+    from governance.assessor import ItemAssessment
     from governance.plan import Deadline, Plan
     from governance.updates import StatusUpdate
     from governance.workdays import WorkCalendar
@@ -193,8 +194,9 @@ def _date_warnings(
     plan: Plan, body: str, answer_by: date, days: dict[str, list[date]]
 ) -> list[str]:
     """A round whose answer-by date no meeting of ``body`` follows, or that lies after the
-    programme's end: allowed (a meeting may still be added, a last round may be late), but
-    said, as its messages then name no meeting (round_meeting.j2)."""
+    programme's end with none following: allowed (a meeting may still be added, a last round
+    may be late), but said, as its messages then name no meeting (round_meeting.j2). A closing
+    meeting after the end that follows the date is named: nothing to warn of (walk46 8)."""
     warnings = []
     held = days.get(body, [])
     # A body whose meetings Regie does not know is normal (its messages say "de komende
@@ -211,7 +213,7 @@ def _date_warnings(
             "the round's messages name no meeting"
         )
     end = plan.programme.end
-    if end is not None and answer_by > end:
+    if end is not None and answer_by > end and not any(d >= answer_by for d in held):
         warnings.append(f"warning: --answer-by {answer_by} is after the programme's end ({end})")
     return warnings
 
@@ -345,7 +347,8 @@ def progress_rounds(
     #: The plan as of ``as_of`` for the chases' stands: assessed once, for every round chased.
     stands: Assessment | None = None
     with app.session() as session, transaction(session, commit=not dry_run):
-        for r in rounds(session, pid, open_only=True):
+        every = rounds(session, pid)
+        for r in [r for r in every if r.closed_on is None]:
             report = RoundReport(r.id, r.body, r.answer_by)
             # A round started since the look above has nothing to do today (it is neither
             # chased nor closed on the day it asks): the next day's step takes it.
@@ -362,6 +365,12 @@ def progress_rounds(
                 report.closed = close_round(session, r.id, as_of, utcnow())
             elif step == "chase":
                 on = chase_day(r.started_on, r.answer_by, calendar)
+                left = left_for(r, round_meeting(days, r, every, plan), days)
+                if left is not None and left[1] is not None:
+                    # Its meeting is off and the next one gets a round of its own, as the
+                    # owners were told: asked again then, not chased for none (walk46 1).
+                    reports.append(report)
+                    continue
                 # A day after the chase day catches up a chase no run sent (machine down). A
                 # round is chased once: not again when its chase day moved since (a day off
                 # added or taken away: review14 3), nor by a second run of the day. Checked
@@ -531,7 +540,8 @@ def _unanswered(item_id: str, d: Deadline | None, owners: list[str], plan: Plan)
 def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
     """Every round as of ``as_of`` (None: a closed round as its summary counted, an open one
     with every answer so far), with the meeting it prepares (``meeting_on``, as its messages
-    name it: :func:`round_meeting`; None when none is known)."""
+    name it: :func:`round_meeting`; None when none is known; a round left without its meeting
+    also has ``meeting_cancelled`` and ``next_meeting``, None when none is left)."""
     from store.answers import rounds
 
     plan = app.load_plan()
@@ -542,8 +552,28 @@ def round_status(app: App, as_of: date | None = None) -> list[dict[str, Any]]:
         return []
     days = meeting_days(app, plan)  # its own connection: after the session above
     tied = round_meetings(days, found, plan)
-    meetings = [_iso(tied[r.id]) for r in found]
-    return [p | {"meeting_on": on} for p, on in zip(progress, meetings, strict=True)]
+    out = []
+    for p, r in zip(progress, found, strict=True):
+        # A round left without its meeting names it and the next one (walk46 10).
+        cancelled, following = left_for(r, tied[r.id], days) or (None, None)
+        row = p | {"meeting_on": _iso(tied[r.id])}
+        if cancelled is not None:
+            row |= {"meeting_cancelled": _iso(cancelled), "next_meeting": _iso(following)}
+        out.append(row)
+    return out
+
+
+def left_for(
+    r: Round, tied: date | None, days: dict[str, list[date]]
+) -> tuple[date, date | None] | None:
+    """A round left without its meeting (cancel46): ``tied`` (:func:`round_meeting`) none and the
+    meeting recorded with it no longer known (cancelled, or moved with no meeting to take the
+    round over). Then the recorded day and the body's next meeting after it, which has or gets
+    a round of its own (None: no meeting left); else None."""
+    held = days.get(r.body, [])
+    if tied is not None or r.meeting_on is None or r.meeting_on in held:
+        return None
+    return r.meeting_on, next((d for d in held if d > r.meeting_on), None)
 
 
 def meeting_days(app: App, plan: Plan) -> dict[str, list[date]]:
@@ -683,13 +713,18 @@ def _queue(
     no_meeting = meeting_on is None and (
         bool(days.get(r.body)) or (end is not None and r.answer_by > end)
     )
+    # Left without its meeting: the messages name the one called off, and the next (walk46 1).
+    cancelled_on, following = left_for(r, meeting_on, days) or (None, None)
     # An owner asked after the programme's end reads that it ended, as in the reminder digest
     # (walk32b 7, round45 3); the office's summary is no request.
     ended = _iso(end) if has_ended(end, as_of) and kind != "round_summary" else None
     messages = []
-    for contact_id, item_ids in sorted(per_contact.items()):
+    for contact_id, asked_ids in sorted(per_contact.items()):
+        # A chase after the end leaves out an item without a deadline, as a round started
+        # after the end does not ask it (walk46 9); one left with nothing is not chased.
+        item_ids = [i for i in asked_ids if not _no_longer_asked(judged.get(i), end, as_of)]
         person = contact(plan, contact_id)
-        if person is None:
+        if person is None or (asked_ids and not item_ids):
             continue
         key = f"round:{r.id}:{contact_id}:{stage}"
         items = []
@@ -719,6 +754,8 @@ def _queue(
             "round": r,
             "meeting_on": meeting_on,
             "no_meeting": no_meeting,
+            "cancelled_on": cancelled_on,
+            "following": following,
             "items": items,
             "progress": progress,
             "as_of": as_of,
@@ -766,7 +803,12 @@ def _queue(
                 }
                 # The office's summary: its response per organisation, as the mail lists it.
                 | ({"organisations": progress["organisations"]} if kind == "round_summary" else {})
-                | ({"programme_ended": ended} if ended else {}),
+                | ({"programme_ended": ended} if ended else {})
+                | (
+                    {"cancelled_on": _iso(cancelled_on), "following": _iso(following)}
+                    if cancelled_on
+                    else {}
+                ),
                 created_on=as_of,
             )
         )
@@ -774,6 +816,12 @@ def _queue(
     if linker is not None:
         add_links(session, plan.programme.id, linker.made(set(queued)), utcnow())
     return queued
+
+
+def _no_longer_asked(item: ItemAssessment | None, end: date | None, as_of: date) -> bool:
+    from governance.programme_end import no_longer_asked
+
+    return item is not None and no_longer_asked(item, end, as_of)
 
 
 def _answering(plan: Plan, contact_id: str, organisation: str) -> dict[str, str | None]:

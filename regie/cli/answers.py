@@ -197,8 +197,14 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
         typer.echo("no status rounds yet")
     for r in found:
         state = f"closed {r['closed_on']}" if r["closed_on"] else "open"
-        # The meeting its messages name; none when the body's schedule has none after it.
+        # The meeting its messages name; none when the body's schedule has none after it, or
+        # the one it was for is off (walk46 10: not "none known" with a next one known).
         meeting = r["meeting_on"] or "none known"
+        if r.get("meeting_cancelled"):
+            then = r["next_meeting"]
+            meeting = f"none ({r['meeting_cancelled']} called off" + (
+                f"; {then} gets its own round)" if then else "; none left)"
+            )
         typer.echo(
             f"round {r['round']} {r['body']}, meeting {meeting}, answers by {r['answer_by']} "
             f"({state}): {r['answered']}/{r['items']} items answered"

@@ -141,3 +141,40 @@ def test_an_archived_pack_of_layout_12_is_made_again_without_the_closing_meeting
     assert new.parameters["layout"] == report_build.AGENDA_LAYOUT == 13
     assert ahead in new.content.decode()
     assert reproduce(app, new.archive_id or 0).matches
+
+
+def test_a_round_after_the_end_for_a_closing_meeting_starts_without_a_warning(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """walk46 8: answers due after the programme's end, with the closing meeting of 22 January
+    after that date: the round names that meeting, so `round start` has nothing to warn of."""
+    env = _closing_env(tmp_path, migrated_url)
+    args = ["round", "start", "--body", "stuurgroep", "--as-of", "2026-01-05"]
+    ran = regie(*args, "--answer-by", "2026-01-16", env=env)
+    assert ran.code == 0 and "warning" not in ran.err, ran.err
+    outbox = [p.read_text(encoding="utf-8") for p in (tmp_path / "home" / "outbox").glob("*")]
+    requests = [t for t in outbox if "statusronde" in t.lower()]
+    assert requests and all("vergadering van 22 januari 2026" in t for t in requests)
+
+
+def test_a_chase_after_the_end_leaves_out_an_item_without_a_deadline(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """walk46 9: a round started before the end asks about 1.5 (*Ntb*); its chase, after the
+    end, no longer does, as a round started after the end would not ask it."""
+    from regie.rounds import progress_rounds, start_round
+
+    app = _app(_closing_env(tmp_path, migrated_url))
+    start_round(app, "stuurgroep", date(2026, 1, 9), None, date(2025, 12, 22))
+    assert "1.5" in _asked(app, date(2026, 1, 9))
+    (chased,) = progress_rounds(app, date(2026, 1, 8))
+    assert chased.queued, chased
+    with app.session() as session:
+        chases = [
+            r for r in Repository(session, app.programme_id()).outbox() if r.kind == "round_chase"
+        ]
+    assert chases
+    for chase in chases:
+        text = " ".join(chase.body_text.split())
+        assert "1.5 Kennisdeling" not in text and "Het programma is op 31 december 2025" in text
+        assert all(i["id"] != "1.5" for i in chase.payload["items"])

@@ -121,6 +121,8 @@ def test_a_decision_after_the_edit_adds_the_item_and_the_outputs_name_it(app: Ap
     code, out, err = _adds(app, "3.1.9")
     assert code == 0, err
     assert "note:" not in out  # it is in the plan already
+    # walk46 11f: one --adds says what it adds, as several do.
+    assert out.splitlines()[0] == f"decision 1 recorded for stuurgroep {DECIDED}: adds 3.1.9", out
 
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     assert pack.since_last is not None

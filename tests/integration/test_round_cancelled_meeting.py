@@ -169,3 +169,25 @@ def test_a_cancelled_meeting_s_notice_says_what_becomes_of_the_pack_received(
         ]  # fmt: skip
     assert "die vervalt met de vergadering" in (html or "")
     assert ("ter besluitvorming stonden" in (html or "")) is overdue
+
+
+def test_a_cancelled_last_meeting_s_notice_promises_no_next_agenda(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """walk46 2: the body's last meeting (10 July) is cancelled after its pack went out: with no
+    meeting left, the notice says so instead of promising the next meeting's agenda."""
+    plan_file = _plan(tmp_path / "plan.yaml", DAYS[:2])
+    app = answers_app(migrated_url, tmp_path / "home", plan_file)
+    assert prepare_meetings(app, date(2025, 7, 3)).packs
+    assert not send_reminders(app).failed
+    _plan(plan_file, DAYS[:1])
+    assert prepare_meetings(app, date(2025, 7, 4)).changed == ["stuurgroep 2025-07-10 cancelled"]
+    told = " ".join(_outbox(app, KIND, "meeting-cancelled:")["bram"].split())
+    assert (
+        "De agenda voor 10 juli 2025 heeft u al ontvangen; die vervalt met de vergadering: er "
+        "wordt niet over besloten. Er staat geen vergadering meer gepland; komt er een bij, dan "
+        "staan de punten die daarop ter besluitvorming stonden op de agenda daarvan als ze dan "
+        "nog een besluit vragen."
+    ) in told
+    assert "volgende vergadering" not in told
+    assert "Er staat geen vergadering meer gepland" in _slack(app, "meeting-cancelled:", "anna")

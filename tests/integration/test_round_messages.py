@@ -353,6 +353,7 @@ def test_a_round_after_the_programmes_end_tells_the_owners_it_ended(
     found = outbox(app)
     asking = [m for m in found.values() if m.kind in ("round_request", "round_chase")]
     assert {m.kind for m in asking} == {"round_request", "round_chase"}
+    assert any(len(m.payload["items"]) > 1 for m in asking)
     for m in asking:
         count = len(m.payload["items"])
         still = "dit punt staat" if count == 1 else f"deze {count} punten staan"
@@ -361,6 +362,12 @@ def test_a_round_after_the_programmes_end_tells_the_owners_it_ended(
         html = (m.body_html or "").replace("ge&euml;indigd", "geëindigd")
         assert sentence in " ".join(html.split()), html
         assert sentence in " ".join(slack_texts(m).values()), slack_texts(m)
+        # walk46 11e: the items are named once, then referred to.
+        assert "laten weten hoe het ermee staat" in " ".join(m.body_text.split())
+        assert "hoe het ermee staat" in " ".join(html.split())
+        if count > 1:
+            assert " ".join(m.body_text.split()).count(f"deze {count} punten") == 1
+            assert " ".join(slack_texts(m).values()).count(f"deze {count} punten") == 1
     summary = found["round:1:office:summary"]
     assert "geëindigd" not in summary.body_text
     assert "programme_ended" not in summary.payload

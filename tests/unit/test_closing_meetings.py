@@ -139,6 +139,6 @@ def test_a_round_left_without_a_meeting_names_the_next_meeting_that_gets_its_own
                "following": date(2026, 3, 5)},
     )  # fmt: skip
     assert subject.strip() == (
-        "[Eind] Statusronde Stuurgroep: voor geen vergadering meer (eigen ronde voor 5 maart "
-        "2026), antwoord vóór 15 januari 2026"
+        "[Eind] Statusronde Stuurgroep: vergadering van 22 januari gaat niet door, antwoord "
+        "nog steeds vóór 15 januari 2026"
     )
