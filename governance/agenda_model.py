@@ -145,6 +145,9 @@ class DecisionAsked:
     ratify_after: str | None = None
     with_items: tuple[str, ...] = ()
     added_on: date | None = None
+    #: A late item in a pack made after the programme's end (layout 14): the body sets a new
+    #: date or lets the item lapse (:func:`governance.agenda_end.closing_pack`).
+    after_end: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +331,12 @@ class AgendaPack:
     #: Organisation id → how the pack shows it as an owner (:meth:`Plan.owner_labels`); the
     #: renderer uses it from layout 9 on (older layouts showed the ids).
     owner_labels: dict[str, str] = field(default_factory=dict)
+    #: The programme's end, when the pack is made after it (layout 14; None: before the end,
+    #: or an older layout): said at the top with the open items with a deadline
+    #: (``still_open``) and without one (``still_open_undated``).
+    programme_ended: date | None = None
+    still_open: int = 0
+    still_open_undated: int = 0
 
 
 def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:

@@ -220,10 +220,13 @@ def round_outcome(
     plan: Plan,
     asked: Sequence[tuple[RoundFacts, Sequence[tuple[str, str]], Set[str]]],
     as_of: date,
+    left_out: Set[str] = frozenset(),
 ) -> RoundOutcome | None:
     """The meeting's rounds counted as one: per round, (the round, (item, organisation) of its
     requests, the items with an update in its window). An item asked in several rounds is
-    answered when it was answered in any of them. None when the rounds asked nothing."""
+    answered when it was answered in any of them. None when the rounds asked nothing.
+    ``left_out``: items no longer asked (after the programme's end, agenda layout 14): one left
+    without an answer is not counted, as a chase after the end no longer asks it (end47)."""
     asked_by: dict[str, set[str]] = {}
     answered: set[str] = set()
     for _, requests, in_window in asked:
@@ -231,6 +234,8 @@ def round_outcome(
             asked_by.setdefault(item_id, set()).add(organisation)
             if item_id in in_window:
                 answered.add(item_id)
+    for item_id in left_out - answered:
+        asked_by.pop(item_id, None)
     if not asked_by:
         return None
     deadlines = {d.item_id: d for d in plan.deadlines()}

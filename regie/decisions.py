@@ -370,6 +370,11 @@ def add_decision(
         lines.append(f"cancelled with it: {', '.join(i for i in dropped if i != target)}")
     if len(revived) > 1 or (revived and revived[0] != target):
         lines.append(f"restored with it: {', '.join(i for i in revived if i != target)}")
+    if new_text is not None and not cancel and target is not None:
+        from regie.services import gereed_after_end
+
+        # A date after the programme's end: said now, as `regie plan validate` says it later.
+        lines += gereed_after_end(plan, {target, *revived})
     return [*lines, *notes]
 
 

@@ -28,6 +28,7 @@ def pack_round(
     *,
     corrections: bool = True,
     chain: bool = True,
+    left_out: frozenset[str] = frozenset(),
 ) -> tuple[RoundOutcome | None, list[datetime]]:
     """How the meeting's rounds went as of ``as_of`` (None: no round for it), and the instants
     of the round records it read: the pack's cut-off covers them, so a rebuild reads them too.
@@ -36,7 +37,8 @@ def pack_round(
     ``corrections``: a correction of an update reported before the round is no answer (agenda
     layout 10, :func:`governance.agenda_round.answers_round`); an archived pack of layout 8 or
     9 counted it. ``chain``: so is a correction of such a correction (layout 12); a pack of
-    layout 10 or 11 looked at the corrected update only, and counted it."""
+    layout 10 or 11 looked at the corrected update only, and counted it. ``left_out``: the
+    items no longer asked after the programme's end (layout 14; :func:`round_outcome`)."""
     from governance.agenda_round import (
         TieRule,
         answered_in_round,
@@ -74,5 +76,5 @@ def pack_round(
             answered = round_read.round_answered(*window)
         counted.append((facts, round_read.round_asked(connection, facts.round_id), answered))
         instants += [read.started_at, *([read.closed_at] if read.closed_at else [])]
-    outcome = round_outcome(plan, counted, as_of)
+    outcome = round_outcome(plan, counted, as_of, left_out)
     return outcome, instants if outcome is not None else []

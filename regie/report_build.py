@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from governance.agenda import AgendaPack
     from governance.agenda_model import SinceEntry, SinceLast
     from governance.agenda_round import RoundOutcome, TieRule
+    from governance.assessment import Assessment
     from governance.plan import Plan
 
 
@@ -60,6 +61,7 @@ def _agenda_pack(
     ``layout``: an archived pack's (before layout 3 *eerder voorgelegd* counted meetings, not
     the packs archived for them)."""
     from governance.agenda import build_agenda
+    from governance.agenda_end import closing_pack
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
@@ -131,6 +133,7 @@ def _agenda_pack(
                 round_tie_rule(layout or AGENDA_LAYOUT),
                 corrections=(layout or AGENDA_LAYOUT) >= AGENDA_ROUND_CORRECTIONS_FROM,
                 chain=(layout or AGENDA_LAYOUT) >= AGENDA_ROUND_CHAIN_FROM,
+                left_out=_no_longer_asked(basis.assessment, basis.plan, as_of, laid_out),
             )  # fmt: skip
     pack = build_agenda(
         basis.plan,
@@ -156,6 +159,8 @@ def _agenda_pack(
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
     )
+    if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
+        pack = closing_pack(pack, basis.plan.programme.end)
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})
     elif pack.since_last is not None:  # an owner change by names too, as the tables (review8 4)
@@ -215,7 +220,10 @@ def _agenda_pack(
 #: (:data:`AGENDA_FRESH_ROUND_FROM`); a meeting date listed after the programme's end (a
 #: closing meeting) is one of the body's meetings, for *Vooruitblik* and the rounds
 #: (:data:`AGENDA_CLOSING_MEETINGS_FROM`). Layouts up to 12 are made again without these.
-AGENDA_LAYOUT = 13
+#: 14 (end47, walk46 6 and 9): a pack made after the programme's end says so at the top, with
+#: the items still open, and asks a late item's new date or lapse; its *Statusronde* leaves out
+#: the unanswered items without a deadline (:data:`AGENDA_CLOSING_PACK_FROM`).
+AGENDA_LAYOUT = 14
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -263,6 +271,22 @@ AGENDA_ROUND_CORRECTIONS_FROM = 10
 #: The first agenda layout whose *Statusronde* judges a correction by its chain's first update
 #: (round45 2), not by the update it corrects.
 AGENDA_ROUND_CHAIN_FROM = 12
+#: The first agenda layout that says the programme ended (a pack made after ``programme.end``)
+#: and whose *Statusronde* then leaves out the items no longer asked (end47).
+AGENDA_CLOSING_PACK_FROM = 14
+
+
+def _no_longer_asked(
+    assessment: Assessment, plan: Plan, as_of: date, layout: int
+) -> frozenset[str]:
+    """The items a round no longer asks on ``as_of`` (:func:`governance.programme_end.
+    no_longer_asked`), for *Statusronde* from layout 14 on; none for an older layout."""
+    from governance.programme_end import no_longer_asked
+
+    if layout < AGENDA_CLOSING_PACK_FROM:
+        return frozenset()
+    end = plan.programme.end
+    return frozenset(i for i, item in assessment.items.items() if no_longer_asked(item, end, as_of))
 
 
 def agenda_parameters(

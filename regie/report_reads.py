@@ -87,7 +87,7 @@ def add_meeting(
     is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real)."""
     from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
-    from regie.services import sync_store
+    from regie.services import closing_meeting_warning, sync_store
     from store.reports_repo import ReportsRepository
 
     plan = app.load_plan()
@@ -108,7 +108,12 @@ def add_meeting(
         )
     if not added:
         raise InvalidInput(f"{body_id} already has a meeting on {on} in the database")
-    return f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
+    said = f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
+    end = plan.programme.end
+    if end is not None and on > end:
+        # Said at once, as `regie plan validate` says it of a listed date (walk46 7).
+        said += "\n" + closing_meeting_warning(body_id, on, end)
+    return said
 
 
 def day_off(plan: Plan, on: date) -> str | None:

@@ -134,10 +134,11 @@ def validate(app: App, path: Path | None) -> str:
     return "\n".join([summary, *read, *notes])
 
 
-def gereed_after_end(plan: Plan) -> list[str]:
+def gereed_after_end(plan: Plan, only: Collection[str] | None = None) -> list[str]:
     """One warning (``PATH:LINE:COL``) per open item whose fixed *gereed* ends after
-    ``programme.end`` (walk30 9). A computed deadline (``depends_on``) is not known here: the
-    daily cycle and `regie status` say when it falls after the end."""
+    ``programme.end`` (walk30 9); ``only``: of these items alone (a decision's, said at once
+    as `regie plan validate` says it afterwards, walk46 7). A computed deadline (``depends_on``)
+    is not known here: the daily cycle and `regie status` say when it falls after the end."""
     end = plan.programme.end
     if end is None:
         return []
@@ -146,6 +147,8 @@ def gereed_after_end(plan: Plan) -> list[str]:
         rows: list[tuple[Action | Milestone, str | None]] = [(action, action.cancelled_by)]
         rows += [(m, m.cancelled_by or action.cancelled_by) for m in action.milestones]
         for item, cancelled in rows:
+            if only is not None and item.id not in only:
+                continue
             due = item.period.end if item.period is not None else None
             if cancelled or due is None or due <= end:
                 continue
@@ -175,11 +178,7 @@ def meetings_after_end(plan: Plan) -> list[str]:
         places = dict(schedule.dates_at)
         for day in closing_meetings(schedule, end):
             where = _at(plan, places.get(day))
-            out.append(
-                f"{where}: warning: governance body {body.id!r}: meeting date "
-                f"{day.isoformat()} is after the programme's end {end.isoformat()}: it is held "
-                "as a closing meeting, with its status round and agenda pack (is the year right?)"
-            )
+            out.append(f"{where}: {closing_meeting_warning(body.id, day, end)}")
         rule = schedule.rule
         lost = rule_past_end(rule, end) if rule is not None else []
         if rule is not None and lost:
@@ -192,6 +191,16 @@ def meetings_after_end(plan: Plan) -> list[str]:
                 "meeting under 'dates'"
             )
     return out
+
+
+def closing_meeting_warning(body_id: str, day: date, end: date) -> str:
+    """The warning of a meeting after the programme's end, listed in the plan file or added
+    with `regie meeting add` (walk46 7): held, but the year may be a typo."""
+    return (
+        f"warning: governance body {body_id!r}: meeting date {day.isoformat()} is after the "
+        f"programme's end {end.isoformat()}: it is held as a closing meeting, with its status "
+        "round and agenda pack (is the year right?)"
+    )
 
 
 def _at(plan: Plan, place: tuple[int, int] | None) -> str:

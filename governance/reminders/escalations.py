@@ -7,6 +7,7 @@ from datetime import date
 
 from governance.assessment import ItemAssessment, State
 from governance.plan import ReminderPolicy
+from governance.programme_end import no_longer_asked
 from governance.reminders.records import ESCALATION_PREFIX, SILENT_STATES, Escalation, PromptFacts
 from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
@@ -136,14 +137,14 @@ def escalation_for(
     office: tuple[str, ...],
     quiet: Quiet,
     *,
-    ended: bool = False,
+    end: date | None = None,
 ) -> Escalation | None:
-    """``quiet`` caches ``working_days_between(day, as_of)`` per day across items. ``ended``:
-    the programme's end (``programme.end``) has passed."""
+    """``quiet`` caches ``working_days_between(day, as_of)`` per day across items (its
+    ``as_of`` is the day judged). ``end``: the programme's end (``programme.end``)."""
     state = item.state
     if state in SILENT_STATES or known.escalated:
         return None  # silent, or this run has escalated already
-    if ended and item.due is None:
+    if no_longer_asked(item, end, quiet.as_of):
         # After the end an item without a deadline is no longer asked about (walk32b 7): its
         # quarterly prompts from before it left unanswered do not escalate either (round45 3).
         return None

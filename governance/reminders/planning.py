@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
-from governance import programme_end
 from governance.assessment import Assessment, ItemAssessment
 from governance.events import ESCALATION_RAISED, REMINDER_QUEUED, DomainEvent, new_event
 from governance.plan import Plan
@@ -94,7 +93,7 @@ def plan_reminders_from(
     # recipients and working-day count is worked out once.
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
     quiet = Quiet(as_of, calendar)
-    ended = programme_end.ended(plan.programme.end, as_of)
+    end = plan.programme.end
     items = assessment.items
     for item_id, question in questions.items():
         item = items[item_id]
@@ -112,7 +111,7 @@ def plan_reminders_from(
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
-        escalation = escalation_for(item, known, policy, office, quiet, ended=ended)
+        escalation = escalation_for(item, known, policy, office, quiet, end=end)
         if escalation is not None:
             escalations.append(escalation)
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
