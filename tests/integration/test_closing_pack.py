@@ -71,6 +71,11 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
     assert "0 van de 3 punten beantwoord" in status
     assert "1.1 Pakket vaststellen" in status and "1.5" not in status
 
+    from regie.reports import agenda
+
+    html = agenda(app, "stuurgroep", CLOSING, AS_OF, "html").content.decode()
+    assert f'<p class="ended"><strong>{ENDED}; 3 punten staan nog open.' in html
+
 
 def test_a_pack_before_the_end_is_as_layout_13_made_it(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
