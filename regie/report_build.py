@@ -155,6 +155,7 @@ def _agenda_pack(
         status_round=status_round,
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
+        dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
     )
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})
@@ -215,7 +216,12 @@ def _agenda_pack(
 #: (:data:`AGENDA_FRESH_ROUND_FROM`); a meeting date listed after the programme's end (a
 #: closing meeting) is one of the body's meetings, for *Vooruitblik* and the rounds
 #: (:data:`AGENDA_CLOSING_MEETINGS_FROM`). Layouts up to 12 are made again without these.
-AGENDA_LAYOUT = 13
+#: 14 (adds47): an action's decision adds the milestones the plan had when it was recorded (or
+#: that came with the action); a milestone added later is put to the body as an addition of its
+#: own; an action without a *gereed* of its own whose milestones decisions each added is not
+#: asked, and is *nieuw in het plan (besluit …)* (:data:`AGENDA_DATED_ADDITIONS_FROM`).
+#: Layouts up to 13 are made again without these.
+AGENDA_LAYOUT = 14
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -237,6 +243,9 @@ AGENDA_FRESH_ROUND_FROM = 13
 AGENDA_CLOSED_ADDITIONS_FROM = 13
 #: The first agenda layout that names an added action's decision at its milestones (ratify46).
 AGENDA_ACTION_NAMED_FROM = 13
+#: The first agenda layout whose additions read when items were created (adds47: review46 9,
+#: walk46 4): :func:`governance.decisions.added_by`'s ``created``.
+AGENDA_DATED_ADDITIONS_FROM = 14
 #: The first agenda layout whose meetings include a date listed after the programme's end
 #: (end46); older packs are made again with the meetings they were built with.
 AGENDA_CLOSING_MEETINGS_FROM = 13

@@ -119,7 +119,7 @@ def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
     parameters = listed[0]["parameters"]
     assert parameters.pop("listed")  # what its ter besluitvorming put to the body
     assert parameters == {
-        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 13,
+        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 14,
         "regie_version": __version__,
     }  # fmt: skip
     shown = tmp_path / "shown.md"
