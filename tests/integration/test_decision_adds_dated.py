@@ -102,9 +102,10 @@ def test_milestones_ratified_one_by_one_add_their_action(app: App) -> None:
 
     old, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=13)
     assert _asked(app, layout=13) == {"3.20": ()}
-    assert "Toevoeging van 3.20 aan het plan accorderen?" in render_agenda(
-        old, "md", layout=13
-    ).decode()
+    assert (
+        "Toevoeging van 3.20 aan het plan accorderen?"
+        in render_agenda(old, "md", layout=13).decode()
+    )
 
 
 def test_a_combined_adds_checks_a_milestone_against_the_actions_it_adds(app: App) -> None:
@@ -142,8 +143,9 @@ def test_a_milestone_added_after_its_action_s_decision_is_an_addition_of_its_own
     _edit(app, LATE_MILESTONE, anchor=ACTION)
     _edit(app, DECIDED_FIRST, anchor=ACTION + LATE_MILESTONE)
     warnings = _sync(app, LATER)
-    assert len(warnings) == 1 and "3.20.3 'Evaluatie draaiboek' added to the plan without" in (
-        warnings[0]
+    assert (
+        len(warnings) == 1
+        and "3.20.3 'Evaluatie draaiboek' added to the plan without" in (warnings[0])
     ), warnings
     assert _asked(app) == {"3.20.3": ()}
     named = _named(app)
