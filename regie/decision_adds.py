@@ -42,17 +42,18 @@ def check_additions(app: App, plan: Plan, ids: Sequence[str]) -> list[str]:
     from store.reports_repo import ReportsRepository
 
     in_plan = {m.id for m in plan.milestones()} | {a.id for a in plan.actions()}
+    # The ids and their actions: one the store lacks is created by the sync before the decision.
+    asked = {*ids, *(a for i in ids if (a := action_of(plan, i)) is not None)}
     with app.session() as session:
         decisions = ReportsRepository(session, plan.programme.id).decisions()
-        known = {i for i in ids if Repository(session, plan.programme.id).has_item(i)}
+        known = {i for i in asked if Repository(session, plan.programme.id).has_item(i)}
         # One read for both: the items created after the first sync, and when it was.
         revisions, first = agenda_read.item_revisions(reader(session), plan.programme.id)
         through = agenda_read.additions_accepted(reader(session), plan.programme.id)
     created = created_times(revisions)
     later = set(created)
-    # An item of the plan file the store lacks is created by the sync before the decision.
     now = utcnow()
-    created.update((i, now) for i in ids if i in in_plan and i not in known)
+    created.update((i, now) for i in asked if i in in_plan and i not in known)
     facts = _Facts(
         plan=plan,
         added=added_by(plan, decisions, date.max, ids, created=created),

@@ -10,7 +10,7 @@ adds action 3.20 (no gereed of its own) with 3.20.1 and 3.20.2."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -153,6 +153,21 @@ def test_a_milestone_added_after_its_action_s_decision_is_an_addition_of_its_own
     assert named["3.20.3"] is None  # *zonder besluit*, not the action's old decision
     assert _asked(app, layout=13) == {}
     assert _named(app, layout=13)["3.20.3"] == BY
+    # The progress report (layout 13) says so too; layout 12 is made again as built.
+    from regie.reports import _progress_report, progress_report, render_progress
+
+    def line(report: object, item: str) -> str:
+        text = render_progress(report, "md").decode()
+        return next(x for x in text.splitlines() if x.startswith(f"- {item} "))
+
+    start, end = date(2016, 7, 1), date(2016, 12, 31)
+    report = progress_report(app, start, end, AS_OF)
+    assert line(report, "3.20.1").endswith(f"; toegevoegd aan het plan ({BY})")
+    assert line(report, "3.20.3").endswith(
+        "; toegevoegd aan het plan (zonder besluit, vastgelegd op 28 december 2016)"
+    )
+    old, _ = _progress_report(app, start, end, AS_OF, layout=12)
+    assert line(old, "3.20.3").endswith(f"; toegevoegd aan het plan ({BY})")
 
     code, out, err = _adds(app, "3.20.3")
     assert code == 0, err
