@@ -168,6 +168,7 @@ def build_agenda(
     status_round: RoundOutcome | None = None,
     additions_accepted: datetime | None = None,
     closed_asked: bool = False,
+    dated_additions: bool = True,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -189,7 +190,9 @@ def build_agenda(
     programme's time zone) it was recorded: one recorded after ``as_of`` is left out.
     ``additions_accepted``: the plan as it stood then is accepted as is: no addition recorded
     by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036);
-    ``closed_asked``: an addition done or cancelled is put to it too (agenda layout 12)."""
+    ``closed_asked``: an addition done or cancelled is put to it too (agenda layout 12);
+    ``dated_additions``: an action's decision adds the milestones it found, a later one is an
+    addition of its own, and milestones each added add their action (layout 14, adds47)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -290,6 +293,7 @@ def build_agenda(
                     first_recorded,
                     additions_accepted,
                     closed_asked=closed_asked,
+                    dated=dated_additions,
                 ),
             )
         ),
@@ -307,6 +311,7 @@ def build_agenda(
             first_recorded=first_recorded,
             previous_assessment=previous_assessment,
             contact_revisions=contact_revisions,
+            dated_additions=dated_additions,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

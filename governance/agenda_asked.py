@@ -14,6 +14,7 @@ from governance.agenda_model import (
     ItemLine,
     ItemRevision,
     _zone_day,
+    created_times,
     local_day,
 )
 from governance.assessment import Assessment, ItemAssessment
@@ -224,6 +225,7 @@ def added_to_ratify(
     accepted_through: datetime | None = None,
     *,
     closed_asked: bool = False,
+    dated: bool = True,
 ) -> list[Addition]:
     """The items the plan's revisions record as created (not by the programme's first sync,
     ``first_recorded``) that no decision taken by ``as_of`` added (``regie decision add
@@ -236,7 +238,9 @@ def added_to_ratify(
     0036 of a programme running before it) is accepted as is, as the first sync's plan is: a
     programme of years is not asked about every item it ever added. An item done or cancelled
     by ``as_of`` (an action: all of its milestones) is not asked either: nothing is left to
-    accept; ``closed_asked``: it is (agenda layout 12 asked it, as built)."""
+    accept; ``closed_asked``: it is (agenda layout 12 asked it, as built). ``dated``: an
+    action's decision adds only the milestones it found, and milestones each added add their
+    action (:func:`governance.decisions.added_by`'s ``created``; agenda layout 14, adds47)."""
     cut = max((t for t in (first_recorded, accepted_through) if t is not None), default=None)
     created: dict[str, datetime] = {}
     gone: dict[datetime, list[ItemRevision]] = {}
@@ -255,7 +259,8 @@ def added_to_ratify(
     new = set(created) - renumbered
     actions = {a.id: a for a in plan.actions()}
     out = []
-    for item_id, with_items in unadded(plan, new, added_by(plan, decisions, as_of)):
+    found = added_by(plan, decisions, as_of, created=created_times(revisions) if dated else None)
+    for item_id, with_items in unadded(plan, new, found):
         line = lines.get(item_id)
         action = actions.get(item_id)
         if not closed_asked and _closed(item_id, lines, action):

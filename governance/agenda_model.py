@@ -178,6 +178,16 @@ class ItemRevision:
     recorded_at: datetime
 
 
+def created_times(revisions: Sequence[ItemRevision]) -> dict[str, datetime]:
+    """When each item was first recorded as created (the revisions read leave the first sync
+    out): :func:`governance.decisions.added_by`'s ``created``."""
+    out: dict[str, datetime] = {}
+    for r in revisions:
+        if r.kind == "created":
+            out[r.item_id] = min(r.recorded_at, out.get(r.item_id, r.recorded_at))
+    return out
+
+
 #: The kinds of change *sinds de vorige vergadering*, in the order one item's are listed.
 SINCE_KINDS = (
     "added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed",

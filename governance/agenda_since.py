@@ -16,6 +16,7 @@ from governance.agenda_model import (
     RagChange,
     SinceEntry,
     SinceLast,
+    created_times,
     local_day,
 )
 from governance.assessment import Assessment
@@ -45,6 +46,7 @@ def since_last(
     first_recorded: datetime | None = None,
     previous_assessment: Assessment | None = None,
     contact_revisions: Sequence[ItemRevision] = (),
+    dated_additions: bool = True,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -58,7 +60,9 @@ def since_last(
     shows the plan file as it is, with its edits). ``decisions``: those taken on or before
     ``as_of``; a due change made by a later decision is not in the plan the pack shows.
     ``contact_revisions``: the contacts' plan revisions (an organisation's contact person
-    changed: :func:`governance.contact_changes.contact_changes`)."""
+    changed: :func:`governance.contact_changes.contact_changes`). ``dated_additions``: an
+    action's decision is named only at the milestones it found (agenda layout 14, review46 9;
+    :func:`governance.decisions.added_by`'s ``created``)."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -141,7 +145,8 @@ def since_last(
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
     # A decision that adds an action adds its milestones (one decision): named at them too.
-    added = added_by(plan, decisions, as_of)
+    created = created_times(revisions) if dated_additions else None
+    added = added_by(plan, decisions, as_of, created=created)
     for r in revisions:
         if not recorded(r.recorded_at):
             continue

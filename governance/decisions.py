@@ -104,6 +104,9 @@ class AddedBy:
     #: The decision adds the milestone's action, and with it its milestones (dec45): the item
     #: itself is not named by ``--adds``.
     via_action: bool = False
+    #: An action without a *gereed* of its own whose milestones decisions each added (adds47):
+    #: ``decision`` is the latest of them; the action itself is not named by ``--adds``.
+    via_milestones: bool = False
 
 
 def action_of(plan: Plan, item_id: str) -> str | None:
@@ -122,19 +125,83 @@ def _action_named(item_id: str) -> str | None:
 
 
 def added_by(
-    plan: Plan, decisions: Iterable[Decision], as_of: date, items: Iterable[str] = ()
+    plan: Plan,
+    decisions: Iterable[Decision],
+    as_of: date,
+    items: Iterable[str] = (),
+    *,
+    created: Mapping[str, datetime] | None = None,
 ) -> dict[str, AddedBy]:
     """The decision taken on or before ``as_of`` that added each item: one that names it
     (``--adds``), else, for a milestone, the one that added its action: adding an action adds
     its milestones (one rule for `regie sync`'s warning, the pack, the progress report and
-    ``--adds``). The plan's milestones, and those of ``items`` (ids the plan may lack yet)."""
+    ``--adds``). The plan's milestones, and those of ``items`` (ids the plan may lack yet).
+
+    ``created``: when each item was recorded as created after the first sync (an item not in
+    it: before). Given (agenda layout 14, adds47), an action's decision adds only the
+    milestones in the plan when it was recorded, or created with the action (review46 9): one
+    added later is an addition of its own; and an action without a *gereed* of its own whose
+    milestones decisions each added is added by them (walk46 4). None: the rule before."""
     direct = additions(decisions, as_of)
     out = {i: AddedBy(d) for i, d in direct.items()}
     parents = _parents(plan)
+    actions = {a.id for a in plan.actions()}
     for item_id in [*parents, *items]:
         action = parents.get(item_id) or _action_named(item_id)
-        if item_id not in out and action is not None and action in direct:
+        if item_id in out or action is None or action not in direct:
+            continue
+        if created is None or _came_with(
+            item_id in parents, action in actions, created.get(item_id), created.get(action),
+            direct[action],
+        ):  # fmt: skip
             out[item_id] = AddedBy(direct[action], via_action=True)
+    if created is not None:
+        for action_id, d in _added_by_milestones(plan, direct, created).items():
+            out.setdefault(action_id, AddedBy(d, via_milestones=True))
+    return out
+
+
+def _came_with(
+    in_plan: bool,
+    action_in_plan: bool,
+    at: datetime | None,
+    action_at: datetime | None,
+    decision: Decision,
+) -> bool:
+    """Whether a milestone (``in_plan``, created ``at``) is one the decision adding its action
+    (created ``action_at``) added: in the plan when the decision was recorded, or created in
+    the same sync as the action (the body decided first, the office edited the plan after). A
+    milestone the plan lacks yet comes with its action only while the plan lacks the action."""
+    if not in_plan:
+        return not action_in_plan
+    if at is None or decision.recorded_at is None or at <= decision.recorded_at:
+        return True
+    return action_at == at
+
+
+def _added_by_milestones(
+    plan: Plan, direct: Mapping[str, Decision], created: Mapping[str, datetime]
+) -> dict[str, Decision]:
+    """The actions without a *gereed* of their own that decisions added milestone by milestone:
+    every milestone in the plan when the latest of those decisions was recorded is named by
+    one (a milestone created after it is an addition of its own). The latest decision each."""
+    out: dict[str, Decision] = {}
+    for action in plan.actions():
+        if action.gereed is not None or action.id in direct:
+            continue
+        found = [direct[m.id] for m in action.milestones if m.id in direct]
+        if not found:
+            continue
+        if any(d.recorded_at is None for d in found):
+            continue  # pragma: no cover - a stored decision has its moment
+        last = max(found, key=lambda d: (d.recorded_at, d.meeting_on, d.id or 0))
+        assert last.recorded_at is not None
+        before = [
+            m.id for m in action.milestones
+            if (at := created.get(m.id)) is None or at <= last.recorded_at
+        ]  # fmt: skip
+        if all(m in direct for m in before):
+            out[action.id] = last
     return out
 
 
@@ -144,15 +211,16 @@ def unadded(
     """The items of ``new`` (created in the plan, not renumbered) that no decision added
     (``added``: the items of :func:`added_by`, so a milestone whose action a decision added is
     not one), in plan order, each with the new milestones that came with a new action: one per
-    action, else one per milestone. `regie sync` warns of them and the agenda pack puts them to
-    the body (one rule for both)."""
+    action, else one per milestone (also a milestone added later to an action a decision
+    added). `regie sync` warns of them and the agenda pack puts them to the body (one rule for
+    both)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for action in plan.actions():
         mine = [i for i in (action.id, *(m.id for m in action.milestones)) if i in new]
         mine = [i for i in mine if i not in added]
         if not mine:
             continue
-        if action.id in new:
+        if action.id in mine:
             out.append((action.id, tuple(mine[1:])))
         else:
             out += [(m.id, ()) for m in action.milestones if m.id in mine]

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
+from governance.agenda_model import created_times
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
     NOT_THE_OWNERS,
@@ -73,7 +74,10 @@ AHEAD_MONTHS = 6
 #: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one.
 #: 12 (ratify46): a milestone that came with an action a decision added is named with that
 #: decision (:func:`governance.decisions.added_by`); layout 11 said *zonder besluit* of it.
-LAYOUT = 12
+#: 13 (adds47, as agenda layout 14): only the milestones the plan had when the action's decision
+#: was recorded (or that came with the action) are named with it; one added later reads *zonder
+#: besluit* until a decision adds it (layout 12 named the action's decision at it).
+LAYOUT = 13
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.
@@ -97,6 +101,9 @@ ADDED_FROM = 10
 ADDED_LATER_FROM = 11
 #: The first layout that names an added action's decision at its milestones (ratify46).
 ACTION_NAMED_FROM = 12
+#: The first layout that reads when items were created for the decision that added them
+#: (:func:`governance.decisions.added_by`'s ``created``; review46 9).
+DATED_ADDITIONS_FROM = 13
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -529,7 +536,8 @@ def build_progress(
             _added(plan, lines, revisions, decisions, start, min(end, assessment.as_of),
                    first_recorded,
                    decided_by=assessment.as_of if layout >= ADDED_LATER_FROM else None,
-                   with_action=layout >= ACTION_NAMED_FROM)
+                   with_action=layout >= ACTION_NAMED_FROM,
+                   dated=layout >= DATED_ADDITIONS_FROM)
             if layout >= ADDED_FROM
             else {}
         ),
@@ -547,16 +555,19 @@ def _added(
     *,
     decided_by: date | None = None,
     with_action: bool = True,
+    dated: bool = True,
 ) -> dict[str, Added]:
     """The plan's items created from ``start`` through ``end`` (the day recorded, the office's
     day), with the decision that added each (``--adds``), taken by ``decided_by`` (the report's
     day: a reader of a later report is told of the decision, dated, rather than read *zonder
     besluit*; only what was known then, so the report is made again the same); None: by
     ``end`` (layout 10). ``with_action``: a milestone whose action a decision added is named
-    with that decision (:func:`added_by`, as the agenda pack has it; layouts up to 11: not)."""
+    with that decision (:func:`added_by`, as the agenda pack has it; layouts up to 11: not);
+    ``dated``: only those the plan had when it was recorded (layouts up to 12: every one)."""
+    created = created_times(revisions) if dated else None
     by = {
         item_id: found.decision
-        for item_id, found in added_by(plan, decisions, decided_by or end).items()
+        for item_id, found in added_by(plan, decisions, decided_by or end, created=created).items()
         if with_action or not found.via_action
     }
     out: dict[str, Added] = {}

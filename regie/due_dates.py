@@ -83,7 +83,8 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
     (`regie decision add --adds`), as a removal without one is warned: the agenda pack and the
     progress report then say it came without a decision. A new action's new milestones are
     named with it; an item renumbered (``formerly``, or one that looks so) is not new. Not on
-    the programme's first sync: that is the plan, not an addition to it."""
+    the programme's first sync: that is the plan, not an addition to it. The agenda pack's rule
+    (layout 14): a milestone added to an action a decision added before is new of its own."""
     from datetime import date
 
     from governance.agenda import ItemRevision
@@ -96,7 +97,13 @@ def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[s
         return []
     connection = reader(session)
     decided = reports_read.decisions(connection, plan.programme.id)
-    added = added_by(plan, decided, date.max)  # an added action's milestones too
+    # An added action's milestones too, those the plan had when it was decided (review46 9).
+    now = {
+        r.code: r.recorded_at
+        for r in result.revisions
+        if r.entity in ("action", "milestone") and r.kind == "created"
+    }
+    added = added_by(plan, decided, date.max, created=now)
     removed = [
         ItemRevision(r.code, r.kind, None, None, None, r.recorded_at)
         for r in result.revisions

@@ -158,6 +158,7 @@ def _agenda_pack(
         status_round=status_round,
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
+        dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end)
@@ -222,7 +223,12 @@ def _agenda_pack(
 #: (:data:`AGENDA_CLOSING_MEETINGS_FROM`). Layouts up to 12 are made again without these.
 #: 14 (end47, walk46 6 and 9): a pack made after the programme's end says so at the top, with
 #: the items still open, and asks a late item's new date or lapse; its *Statusronde* leaves out
-#: the unanswered items without a deadline (:data:`AGENDA_CLOSING_PACK_FROM`).
+#: the unanswered items without a deadline (:data:`AGENDA_CLOSING_PACK_FROM`). Also (adds47): an
+#: action's decision adds the milestones the plan had when it was recorded (or that came with
+#: the action); a milestone added later is put to the body as an addition of its own; an
+#: action without a *gereed* of its own whose milestones decisions each added is not
+#: asked, and is *nieuw in het plan (besluit …)* (:data:`AGENDA_DATED_ADDITIONS_FROM`).
+#: Layouts up to 13 are made again without these.
 AGENDA_LAYOUT = 14
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -245,6 +251,9 @@ AGENDA_FRESH_ROUND_FROM = 13
 AGENDA_CLOSED_ADDITIONS_FROM = 13
 #: The first agenda layout that names an added action's decision at its milestones (ratify46).
 AGENDA_ACTION_NAMED_FROM = 13
+#: The first agenda layout whose additions read when items were created (adds47: review46 9,
+#: walk46 4): :func:`governance.decisions.added_by`'s ``created``.
+AGENDA_DATED_ADDITIONS_FROM = 14
 #: The first agenda layout whose meetings include a date listed after the programme's end
 #: (end46); older packs are made again with the meetings they were built with.
 AGENDA_CLOSING_MEETINGS_FROM = 13

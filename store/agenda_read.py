@@ -7,7 +7,7 @@ before a PDF's layout can start).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -82,44 +82,6 @@ def additions_accepted(
         {"p": programme_id} | params,
     ).scalar()
     return None if found is None else as_instant(found)
-
-
-def first_recorded_items(
-    connection: sa.Connection, programme_id: str, codes: Sequence[str]
-) -> tuple[datetime | None, set[str]]:
-    """When the programme's plan was first recorded (its first sync; None before any), and
-    which of ``codes`` (actions, milestones) it recorded then: the plan, not additions to it."""
-    _, as_instant = converters(connection.dialect.name)
-    first = _first_sync(connection, "", {"p": programme_id})
-    if first is None or not codes:
-        return (None if first is None else as_instant(first)), set()
-    found = connection.execute(
-        sa.text(
-            "SELECT code FROM plan_revisions WHERE programme_id = :p AND kind = 'created'"
-            " AND entity IN ('action', 'milestone') AND recorded_at = :first AND code IN :codes"
-        ).bindparams(_P, sa.bindparam("codes", expanding=True)),
-        {"p": programme_id, "first": first, "codes": list(codes)},
-    ).scalars()
-    return as_instant(first), {str(c) for c in found}
-
-
-def accepted_items(
-    connection: sa.Connection, programme_id: str, codes: Sequence[str]
-) -> tuple[datetime | None, set[str]]:
-    """Up to when the plan was accepted as it stood (:func:`additions_accepted`; None: not at
-    all), and which of ``codes`` were created by then: the packs never ask about them."""
-    through = additions_accepted(connection, programme_id)
-    if through is None or not codes:
-        return through, set()
-    found = connection.execute(
-        sa.text(
-            "SELECT DISTINCT code FROM plan_revisions WHERE programme_id = :p AND kind = 'created'"
-            " AND entity IN ('action', 'milestone') AND code IN :codes AND recorded_at <="
-            " (SELECT through FROM additions_accepted WHERE programme_id = :p)"
-        ).bindparams(_P, sa.bindparam("codes", expanding=True)),
-        {"p": programme_id, "codes": list(codes)},
-    ).scalars()
-    return through, {str(c) for c in found}
 
 
 #: The fields of a removed item the pack names it by (title, gereed, owners, step or action).

@@ -107,14 +107,16 @@ def test_an_upgraded_install_is_not_asked_about_the_additions_it_made_before(
     assert _asked(app) == {}  # accepted as the plan stood at the upgrade
     # Layout 12 (before 0036) asked from the first sync on: made again so (layout13).
     assert set(_asked(app, layout=12)) == {"3.1.9", "3.1.10"}
-    # A decision adding an accepted item is recorded, with a note that no pack asks (review46 8).
-    code, out, err = _adds(app, "3.1.9")
-    assert code == 0, err
-    assert out.splitlines()[-1].startswith(
-        "note: 3.1.9 was in the plan when it was accepted as it stood (the upgrade to migration "
-        "0036, "
-    ), out
-    assert _adds(app, "3.1.10")[1].count("note:") == 1
+    # An accepted item is refused as a first-sync one is: one line why, nothing written
+    # (review46 8, adds47).
+    code, out, err = _adds(app, "3.1.9", "3.1.10")
+    assert code == 2 and out == "", out
+    assert err.strip().splitlines() == [
+        f"--adds {item}: it was in the plan when the plan was accepted as it stood (the upgrade "
+        f"to migration 0036, 2016-12-19), not added to it; a decision about it is --item {item}"
+        for item in ("3.1.9", "3.1.10")
+    ]
+    assert _decisions(app) == []
 
     # Added after the upgrade: put to the body, the earlier ones still not.
     new = NEW.replace("3.1.9", "3.1.11").replace("3.1.10", "3.1.12")

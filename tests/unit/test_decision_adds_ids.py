@@ -38,3 +38,90 @@ def test_adding_an_action_adds_its_milestones_in_one_rule() -> None:
     new = {"1.2", "1.2.1", "1.3.1"}
     assert unadded(plan, new, found) == [("1.3.1", ())]
     assert unadded(plan, new, {}) == [("1.2", ("1.2.1",)), ("1.3.1", ())]
+
+
+def test_an_action_s_decision_adds_the_milestones_it_found() -> None:
+    """review46 9 (adds47): given when items were created, a decision adding an action adds
+    the milestones in the plan when it was recorded, and those created with the action (the
+    body decided first); a milestone added later is an addition of its own, asked alone."""
+    from datetime import UTC, date, datetime
+
+    from governance.decisions import Decision, DecisionKind, added_by, unadded
+    from tests.unit.planbuilder import act, make_plan, ms, quarter
+
+    plan = make_plan(
+        act("1.2", ms("1.2.1", quarter(2025, 3)), ms("1.2.2", quarter(2025, 4))),
+        act("1.3", ms("1.3.1", quarter(2025, 3)), ms("1.3.2", quarter(2025, 4))),
+    )
+    at = datetime(2025, 6, 13, 9, tzinfo=UTC)
+    synced, later = datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 9, 1, tzinfo=UTC)
+    adds = Decision(
+        "stuurgroep", date(2025, 6, 12), DecisionKind.DECISION, "", "1.2", recorded_at=at,
+        adds=True,
+    )  # fmt: skip
+    first = Decision(
+        "stuurgroep", date(2025, 3, 1), DecisionKind.DECISION, "", "1.3",
+        recorded_at=datetime(2025, 3, 2, tzinfo=UTC), adds=True,
+    )  # fmt: skip
+    created = {"1.2": synced, "1.2.1": synced, "1.2.2": later, "1.3": later, "1.3.1": later}
+    created |= {"1.3.2": datetime(2025, 10, 1, tzinfo=UTC)}
+    found = added_by(plan, [adds, first], date(2025, 12, 31), ["1.2.9"], created=created)
+    assert {i: (f.decision.item_id, f.via_action) for i, f in found.items()} == {
+        "1.2": ("1.2", False),
+        "1.2.1": ("1.2", True),  # in the plan when the decision was recorded
+        "1.3": ("1.3", False),
+        "1.3.1": ("1.3", True),  # decided first, then created with its action
+    }  # 1.2.2 and 1.3.2 came later; 1.2.9 will (the plan has 1.2): additions of their own
+    new = set(created)
+    assert unadded(plan, new, found) == [("1.2.2", ()), ("1.3.2", ())]
+    # Without the creation times: the rule of agenda layouts up to 13.
+    assert set(added_by(plan, [adds, first], date(2025, 12, 31))) == {
+        "1.2", "1.2.1", "1.2.2", "1.3", "1.3.1", "1.3.2"
+    }  # fmt: skip
+
+
+def test_an_action_whose_milestones_decisions_each_added_is_added_by_them() -> None:
+    """walk46 4 (adds47): an action without a gereed of its own whose milestones decisions
+    each added is added (by the latest); one with a gereed of its own, or with a milestone in
+    the plan then that no decision named, is not; a milestone created after them is an
+    addition of its own."""
+    from datetime import UTC, date, datetime
+
+    from governance.decisions import Decision, DecisionKind, added_by, unadded
+    from tests.unit.planbuilder import act, make_plan, ms, quarter
+
+    plan = make_plan(
+        act("1.2", ms("1.2.1", quarter(2025, 3)), ms("1.2.2", quarter(2025, 4))),
+        act("1.3", ms("1.3.1", quarter(2025, 3)), period=quarter(2025, 4)),
+        act("1.4", ms("1.4.1", quarter(2025, 3)), ms("1.4.2", quarter(2025, 4))),
+    )
+    synced = datetime(2025, 6, 1, tzinfo=UTC)
+
+    def adds(item: str, day: int) -> Decision:
+        at = datetime(2025, 6, day, 12, tzinfo=UTC)
+        return Decision(
+            "stuurgroep", date(2025, 6, day), DecisionKind.DECISION, "", item, recorded_at=at,
+            adds=True, id=day,
+        )  # fmt: skip
+
+    decided = [adds("1.2.1", 10), adds("1.2.2", 12), adds("1.3.1", 10), adds("1.4.1", 10)]
+    created = dict.fromkeys(["1.2", "1.2.1", "1.2.2", "1.3", "1.3.1", "1.4", "1.4.1"], synced)
+    created["1.4.2"] = synced
+    found = added_by(plan, decided, date(2025, 12, 31), created=created)
+    assert found["1.2"].via_milestones and found["1.2"].decision.id == 12  # the latest
+    assert "1.3" not in found  # a gereed of its own: an item the body did not name
+    assert "1.4" not in found  # 1.4.2 was in the plan, and no decision named it
+    new = set(created)
+    assert unadded(plan, new, found) == [("1.3", ()), ("1.4", ("1.4.2",))]
+    # 1.2.3 added after the decisions: new of its own; 1.2 stays added.
+    plan = make_plan(
+        act("1.2", ms("1.2.1", quarter(2025, 3)), ms("1.2.2", quarter(2025, 4)),
+            ms("1.2.3", quarter(2025, 4))),
+    )  # fmt: skip
+    created["1.2.3"] = datetime(2025, 7, 1, tzinfo=UTC)
+    found = added_by(plan, decided[:2], date(2025, 12, 31), created=created)
+    assert found["1.2"].via_milestones
+    assert unadded(plan, {"1.2", "1.2.1", "1.2.2", "1.2.3"}, found) == [("1.2.3", ())]
+    # Taken after as_of, or without the creation times (layouts up to 13): not added.
+    assert "1.2" not in added_by(plan, decided, date(2025, 6, 11), created=created)
+    assert "1.2" not in added_by(plan, decided, date(2025, 12, 31))
