@@ -145,6 +145,9 @@ class DecisionAsked:
     ratify_after: str | None = None
     with_items: tuple[str, ...] = ()
     added_on: date | None = None
+    #: Of the earlier meetings whose pack listed the item: those that put another question
+    #: about it (agenda layout 14; ``earlier`` then holds only the same question's).
+    earlier_other: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
