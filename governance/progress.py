@@ -73,7 +73,12 @@ AHEAD_MONTHS = 6
 #: layout 10 named only one taken by the period's end and said *zonder besluit* of a later one.
 #: 12 (ratify46): a milestone that came with an action a decision added is named with that
 #: decision (:func:`governance.decisions.added_by`); layout 11 said *zonder besluit* of it.
-LAYOUT = 12
+#: 13 (words47, walk46 11c): in *vertraagd of gewijzigd* an added item's words follow its title
+#: after a semicolon (*Titel; toegevoegd aan het plan (besluit …)*), not in brackets around
+#: brackets; layout 12 and before are made again so (:data:`ONE_BRACKET_FROM`).
+LAYOUT = 13
+#: The first layout whose tables keep one level of brackets at an added item's title.
+ONE_BRACKET_FROM = 13
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.

@@ -259,7 +259,7 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM
+    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM, ONE_BRACKET_FROM
 
     return _render_document(
         fmt,
@@ -272,6 +272,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             # Layout 9: a long note cut in the tables, in full at the end; "met risico".
             "excerpts": report.layout >= EXCERPTS_FROM,
             "risk_words": report.layout >= EXCERPTS_FROM,
+            # Layout 13 (walk46 11c): an added item's words after its title, not in brackets.
+            "one_bracket": report.layout >= ONE_BRACKET_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(

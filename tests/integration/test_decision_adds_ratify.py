@@ -233,6 +233,26 @@ def test_the_progress_report_names_the_action_s_decision_at_its_milestones(app: 
         ), layout
 
 
+def test_the_progress_report_keeps_one_level_of_brackets_at_an_added_title(app: App) -> None:
+    """walk46 11c: a late item added in the period is in *vertraagd of gewijzigd*; layout 13
+    puts its words after the title with a semicolon (layout 12: brackets around brackets, made
+    again so)."""
+    from regie.reports import _progress_report, progress_report, render_progress
+
+    _edit(app, LATE.replace("Q1-2017", "Q3-2016"))
+    _sync(app, EDITED)
+    start, end = date(2016, 7, 1), date(2016, 12, 31)
+    words = "toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+    report = progress_report(app, start, end, AS_OF)
+    assert report.layout == 13
+    md = render_progress(report, "md").decode()
+    html = render_progress(report, "html").decode()
+    assert f"| 3.1.9 | Evaluatie behoeftepeiling; {words} |" in md
+    assert f"<td>Evaluatie behoeftepeiling; {words}</td>" in html
+    old, _ = _progress_report(app, start, end, AS_OF, layout=12)
+    assert f"| 3.1.9 | Evaluatie behoeftepeiling ({words}) |" in render_progress(old, "md").decode()
+
+
 def test_adds_refuses_what_no_decision_can_add_one_line_each(app: App) -> None:
     """walk33 4: a milestone its action's decision covers, an item of the first sync, a
     milestone of an action the plan lacks, a milestone given with its action: refused, one
