@@ -18,7 +18,7 @@ names are importable from here as before.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from governance.agenda_asked import (
     _reason,
@@ -72,6 +72,7 @@ from governance.agenda_model import (
     local_day,
     shortlist,
 )
+from governance.agenda_questions import PackQuestions, QuestionHistory
 from governance.agenda_round import RoundOutcome
 from governance.agenda_since import (
     _owners,
@@ -169,6 +170,7 @@ def build_agenda(
     additions_accepted: datetime | None = None,
     closed_asked: bool = False,
     dated_additions: bool = True,
+    pack_questions: Mapping[date, PackQuestions] | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -192,7 +194,9 @@ def build_agenda(
     by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036);
     ``closed_asked``: an addition done or cancelled is put to it too (agenda layout 12);
     ``dated_additions``: an action's decision adds the milestones it found, a later one is an
-    addition of its own, and milestones each added add their action (layout 14, adds47)."""
+    addition of its own, and milestones each added add their action (layout 14, adds47).
+    ``pack_questions``: per earlier meeting of ``packs_listed``, what its pack asked (agenda
+    layout 14: *eerder voorgelegd* counts the same question only, :mod:`agenda_questions`)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -284,6 +288,19 @@ def build_agenda(
                 body_id=body.id,
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
                 listed=packs_listed,
+                questions=(
+                    None
+                    if pack_questions is None
+                    else _question_history(
+                        plan,
+                        lines,
+                        revisions,
+                        decisions,
+                        first_recorded,
+                        additions_accepted,
+                        pack_questions,
+                    )
+                ),
                 added=added_to_ratify(
                     plan,
                     lines,
@@ -317,6 +334,31 @@ def build_agenda(
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),
         status_round=status_round,
     )
+
+
+def _question_history(
+    plan: Plan,
+    lines: dict[str, ItemLine],
+    revisions: Sequence[ItemRevision],
+    decisions: Sequence[Decision],
+    first_recorded: datetime | None,
+    additions_accepted: datetime | None,
+    packs: Mapping[date, PackQuestions],
+) -> QuestionHistory:
+    """``packs`` with, for each that did not keep its questions but asked additions, the items
+    then added to the plan without a decision (recorded before the meeting, none taken by the
+    day before it): what it put to the body as additions."""
+    undecided: dict[date, frozenset[str]] = {}
+    for on, pack in packs.items():
+        if pack.reasons is not None or not pack.asked_additions:
+            continue
+        before = [r for r in revisions if local_day(plan, r.recorded_at) < on]
+        found = added_to_ratify(
+            plan, lines, before, decisions, on - timedelta(days=1), first_recorded,
+            additions_accepted, closed_asked=True,
+        )  # fmt: skip
+        undecided[on] = frozenset(a.line.item_id for a in found)
+    return QuestionHistory(packs, undecided)
 
 
 def _earlier_packs(

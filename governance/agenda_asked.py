@@ -3,7 +3,7 @@ decide, from the data, each with its question and weight; what earlier packs put
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -17,6 +17,7 @@ from governance.agenda_model import (
     created_times,
     local_day,
 )
+from governance.agenda_questions import QuestionHistory, by_question
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
     Decision,
@@ -137,6 +138,7 @@ def decisions_asked(
     earlier_meetings: Sequence[date] = (),
     listed: Mapping[date, frozenset[str] | None] | None = None,
     added: Sequence[Addition] = (),
+    questions: QuestionHistory | None = None,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -151,7 +153,9 @@ def decisions_asked(
     meeting that got an archived pack, the items it listed (None: not kept), for
     :func:`asked_in_packs`; None: every meeting counts as the data then stood (layout 2).
     ``added``: the items added to the plan without a decision (:func:`added_to_ratify`), put
-    to the body after the removed ones, each besides any other reason its item has."""
+    to the body after the removed ones, each besides any other reason its item has.
+    ``questions`` (agenda layout 14): *earlier* counts only the packs that asked the same
+    question, the others are ``earlier_other`` (:func:`governance.agenda_questions.by_question`)."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
@@ -172,6 +176,12 @@ def decisions_asked(
             earlier, estimated = asked_in_packs(
                 item, reason, due_changes, earlier_meetings, listed, zone
             )
+        other: tuple[date, ...] = ()
+        if questions is not None and listed is not None:
+            earlier, other = by_question(
+                item.item_id, reason, earlier, questions, _tracer(item, reason, due_changes, zone)
+            )
+            estimated = tuple(on for on in estimated if on in earlier)
         out.append(
             DecisionAsked(
                 line, reason, weight, late_since, earlier,
@@ -183,6 +193,7 @@ def decisions_asked(
                 escalated_on=escalated.get(item.item_id),
                 ratify_before=before,
                 ratify_after=after,
+                earlier_other=other,
             )
         )  # fmt: skip
     for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):
@@ -197,9 +208,14 @@ def decisions_asked(
             for on in sorted(earlier_meetings)
             if listed is not None and a.line.item_id in (listed.get(on) or ())
         )
+        other = ()
+        if questions is not None:
+            earlier, other = by_question(
+                a.line.item_id, "added", earlier, questions, lambda on: False
+            )
         out.append(
             DecisionAsked(a.line, "added", "choice", earlier=earlier, with_items=a.with_items,
-                          added_on=a.on)
+                          added_on=a.on, earlier_other=other)
         )  # fmt: skip
     return out
 
@@ -381,6 +397,14 @@ def asked_before(
         if (late and reason != "undated") or (due is None and reason == "undated"):
             out.append(on)
     return tuple(out)
+
+
+def _tracer(
+    item: ItemAssessment, reason: str, due_changes: Sequence[DueChange], zone: str
+) -> Callable[[date], bool]:
+    """Whether the data as they stood on a meeting gave ``item`` this ``reason``
+    (:func:`asked_before`)."""
+    return lambda on: bool(asked_before(item, reason, due_changes, [on], zone))
 
 
 def asked_in_packs(

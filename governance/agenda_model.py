@@ -148,6 +148,9 @@ class DecisionAsked:
     #: A late item in a pack made after the programme's end (layout 14): the body sets a new
     #: date or lets the item lapse (:func:`governance.agenda_end.closing_pack`).
     after_end: bool = False
+    #: Of the earlier meetings whose pack listed the item: those that put another question
+    #: about it (agenda layout 14; ``earlier`` then holds only the same question's).
+    earlier_other: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

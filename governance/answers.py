@@ -76,6 +76,20 @@ class Answerer:
 OFFICE = Answerer(None, "programmabureau")
 
 
+def office_keywords(plan: Plan) -> tuple[str, ...]:
+    """The words that name the office itself as an update's author (``regie update
+    --author``): the plan's own name for it in small letters ("programmasecretariaat"), and
+    ``programmabureau``, which every install's scripts may use, whatever the plan calls it."""
+    own = office_names(plan.programme).name.casefold()
+    return tuple(dict.fromkeys((own, OFFICE.name)))
+
+
+def names_office(plan: Plan, author: str) -> bool:
+    """Whether ``author`` is one of :func:`office_keywords` (the plan's name in any case:
+    "Programmasecretariaat" as the messages sign it)."""
+    return author == OFFICE.name or author.casefold() in office_keywords(plan)
+
+
 def contact(plan: Plan, contact_id: str) -> Contact | None:
     return next((c for c in plan.contacts if c.id == contact_id), None)
 

@@ -77,7 +77,12 @@ AHEAD_MONTHS = 6
 #: 13 (adds47, as agenda layout 14): only the milestones the plan had when the action's decision
 #: was recorded (or that came with the action) are named with it; one added later reads *zonder
 #: besluit* until a decision adds it (layout 12 named the action's decision at it).
+#: 13 (words47, walk46 11c): in *vertraagd of gewijzigd* an added item's words follow its title
+#: after a semicolon (*Titel; toegevoegd aan het plan (besluit …)*), not in brackets around
+#: brackets; layout 12 and before are made again so (:data:`ONE_BRACKET_FROM`).
 LAYOUT = 13
+#: The first layout whose tables keep one level of brackets at an added item's title.
+ONE_BRACKET_FROM = 13
 #: The first layout that says whose note it quotes and carries the obligation's title.
 AUTHORS_FROM = 6
 #: The first layout made with ``voortgang_v2``'s templates, not ``voortgang_v1``.

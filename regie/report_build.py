@@ -62,6 +62,7 @@ def _agenda_pack(
     the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.agenda_end import closing_pack
+    from governance.agenda_questions import PackQuestions
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
@@ -104,6 +105,7 @@ def _agenda_pack(
         )
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
         listed: dict[date, frozenset[str] | None] | None = None
+        questions: dict[date, PackQuestions] | None = None
         not_counted: dict[date, str] | None = None
         archived_at: list[datetime] = []
         if (layout or AGENDA_LAYOUT) >= 4:  # only the packs sent before their meeting count
@@ -112,6 +114,8 @@ def _agenda_pack(
             listed = {on: items for on, (items, _) in packs.items()}
             not_counted = {on: why for on, why in read.not_counted.items() if on < meeting_on}
             archived_at = [at for _, at in packs.values()]
+            if laid_out >= AGENDA_SAME_QUESTION_FROM:  # layout 14: what each pack asked
+                questions = {on: PackQuestions(*read.questions.get(on, (None, 1))) for on in packs}
         elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
@@ -159,6 +163,7 @@ def _agenda_pack(
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
         dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
+        pack_questions=questions,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end)
@@ -228,7 +233,12 @@ def _agenda_pack(
 #: the action); a milestone added later is put to the body as an addition of its own; an
 #: action without a *gereed* of its own whose milestones decisions each added is not
 #: asked, and is *nieuw in het plan (besluit …)* (:data:`AGENDA_DATED_ADDITIONS_FROM`).
-#: Layouts up to 13 are made again without these.
+#: 14 (words47, walk46 11b–d): *In het kort* introduces its points as the heaviest first, in
+#: the order of its count (layout 13: *eerst de punten die om een keuze vragen*, escalations
+#: first); a point's reason has one level of brackets; *eerder voorgelegd* counts the earlier
+#: packs that put the same question (each pack keeps its points' reasons, ``asked``), and
+#: names apart the meetings its item was on with another question
+#: (:data:`AGENDA_SAME_QUESTION_FROM`). Layouts up to 13 are made again without these.
 AGENDA_LAYOUT = 14
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -257,6 +267,9 @@ AGENDA_DATED_ADDITIONS_FROM = 14
 #: The first agenda layout whose meetings include a date listed after the programme's end
 #: (end46); older packs are made again with the meetings they were built with.
 AGENDA_CLOSING_MEETINGS_FROM = 13
+#: The first agenda layout whose *eerder voorgelegd* counts the same question only, and whose
+#: *In het kort* and reasons have the words of walk46 11b–c.
+AGENDA_SAME_QUESTION_FROM = 14
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -319,6 +332,11 @@ def agenda_parameters(
         parameters["decisions_from"] = decisions_from.isoformat()
     if pack is not None:
         parameters["listed"] = sorted({a.item.item_id for a in pack.asked})
+        # What each item was asked (layout 14): a later pack counts the same question only.
+        asked: dict[str, set[str]] = {}
+        for a in pack.asked:
+            asked.setdefault(a.item.item_id, set()).add(a.reason)
+        parameters["asked"] = {item: sorted(reasons) for item, reasons in sorted(asked.items())}
     return parameters
 
 

@@ -22,6 +22,7 @@ from regie.report_build import (
     AGENDA_EXCERPTS_FROM,
     AGENDA_LAYOUT,
     AGENDA_NAMES_FROM,
+    AGENDA_SAME_QUESTION_FROM,
 )
 
 if TYPE_CHECKING:
@@ -112,6 +113,8 @@ def render_agenda(
             "since_words": layout >= AGENDA_EXCERPTS_FROM,
             # Layout 10: a slipped item whose owner answered Risico says so (walk32a 11).
             "risk_words": layout >= AGENDA_EXCERPTS_FROM,
+            # Layout 14 (walk46 11b–d): page 1's lead-in, one level of brackets, the question.
+            "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -141,6 +144,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         org_names=_agenda_owners(pack, layout),
         # Layout 12: "verschoven, met risico" as the pack's own tables (layout 10) say it.
         risk_words=layout >= AGENDA_ASK_ADDED_FROM,
+        question_words=layout >= AGENDA_SAME_QUESTION_FROM,
     )
 
 
@@ -158,6 +162,7 @@ def _render_annex(
     hyphenate: bool = False,
     org_names: dict[str, str] | None = None,
     risk_words: bool = False,
+    question_words: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -166,7 +171,7 @@ def _render_annex(
         f"{template}.html.j2", lines=lines, about=about, programme_title=programme_title,
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
-        org_names=org_names or {}, risk_words=risk_words,
+        org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
     ).encode()  # fmt: skip
 
 
@@ -254,7 +259,7 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM
+    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM, ONE_BRACKET_FROM
 
     return _render_document(
         fmt,
@@ -267,6 +272,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             # Layout 9: a long note cut in the tables, in full at the end; "met risico".
             "excerpts": report.layout >= EXCERPTS_FROM,
             "risk_words": report.layout >= EXCERPTS_FROM,
+            # Layout 13 (walk46 11c): an added item's words after its title, not in brackets.
+            "one_bracket": report.layout >= ONE_BRACKET_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(

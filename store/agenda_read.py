@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from dataclasses import field as default
 from datetime import date, datetime
 from typing import Any
 
@@ -202,6 +203,24 @@ def _listed(parameters: dict[str, Any]) -> frozenset[str] | None:
     return frozenset(str(x) for x in items) if isinstance(items, list) else None
 
 
+def _asked(parameters: dict[str, Any]) -> dict[str, frozenset[str]] | None:
+    """Per item a pack's *ter besluitvorming* listed, the reasons of its points (agenda layout
+    14 keeps them as ``asked``), None for a pack from before packs kept them."""
+    asked = parameters.get("asked")
+    if not isinstance(asked, dict):
+        return None
+    return {
+        str(item): frozenset(str(r) for r in reasons)
+        for item, reasons in asked.items()
+        if isinstance(reasons, list)
+    }
+
+
+def _layout(parameters: dict[str, Any]) -> int:
+    layout = parameters.get("layout")
+    return layout if isinstance(layout, int) else 1
+
+
 def packs_listed(
     connection: sa.Connection, programme_id: str, body_id: str, until: datetime | None = None
 ) -> dict[date, tuple[frozenset[str] | None, datetime]]:
@@ -268,6 +287,11 @@ class PacksRead:
 
     listed: dict[date, tuple[frozenset[str] | None, datetime]]
     not_counted: dict[date, str]
+    #: Per meeting of ``listed``: the reasons per item its pack kept (None: not kept; agenda
+    #: layout 14 keeps them) and the pack's layout (what it could ask).
+    questions: dict[date, tuple[dict[str, frozenset[str]] | None, int]] = default(
+        default_factory=dict
+    )
 
 
 def packs_sent(
@@ -280,6 +304,7 @@ def packs_sent(
     meeting's day, was never put to the body, nor one that was never sent."""
     queued = packs_queued(connection, programme_id, body_id, until)
     listed: dict[date, tuple[frozenset[str] | None, datetime]] = {}
+    questions: dict[date, tuple[dict[str, frozenset[str]] | None, int]] = {}
     not_counted: dict[date, str] = {}
     for parameters, created, meeting, made_via in _archived_packs(
         connection, programme_id, body_id, until
@@ -294,8 +319,9 @@ def packs_sent(
             why = NEVER_SENT
         else:
             listed[meeting] = (_listed(parameters), max(created, queued[meeting]))
+            questions[meeting] = (_asked(parameters), _layout(parameters))
             not_counted.pop(meeting, None)
             continue
         if meeting not in listed:
             not_counted[meeting] = why  # the last pack made for it says why
-    return PacksRead(listed, not_counted)
+    return PacksRead(listed, not_counted, questions)

@@ -370,8 +370,9 @@ def update(
         str | None,
         typer.Option(
             help="Who reports: a contact id of the plan (answers as that contact: own "
-            "organisation's items only, no cancelling) or 'programmabureau' (the office, "
-            "also the default)."
+            "organisation's items only, no cancelling) or the office: the plan's own name for "
+            "it (programme.office_name, e.g. 'programmasecretariaat') or 'programmabureau' "
+            "(also the default)."
         ),
     ] = None,
     as_of: AsOfOpt = None,
@@ -387,7 +388,7 @@ def update(
     ] = None,
 ) -> None:
     """Record an owner's status update (kept forever: the history is append-only)."""
-    from governance.answers import OFFICE, Refusal, contact
+    from governance.answers import OFFICE, Refusal, contact, names_office, office_keywords
     from regie.answers import AnswerRefused
     from regie.history import record_update
 
@@ -396,11 +397,14 @@ def update(
         # As import-updates and update-sheet --contact: a name that is no contact of the plan
         # (one who left, a typo, "Name <address>") would be stored as the update's author.
         plan = app_.load_plan()
-        if contact(plan, author) is None:
+        if contact(plan, author) is None and names_office(plan, author):
+            author = OFFICE.name  # the office's own updates are stored under one name
+        elif contact(plan, author) is None:
             known = ", ".join(c.id for c in plan.contacts) or "none"
+            words = " or ".join(repr(w) for w in office_keywords(plan))
             raise InvalidInput(
                 f"--author: {author!r} is not a contact in the plan ({known}; "
-                f"or {OFFICE.name!r} for the office)"
+                f"or {words} for the office)"
             )
     day = update_day(app_, as_of)
     try:

@@ -47,6 +47,12 @@ def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(a
         first = text.split("1. Opening")[0]  # page 1, before the agenda items
         assert f"{n} punten ter besluitvorming: 3 verschuivingen accorderen, 1 eerder " in first
         assert "Verschuiving van 1.2.1 naar 31 maart 2016 accorderen?" in first
+        # walk46 11b: the lead-in says what the list is, in the order the count gives.
+        assert (
+            "De vergadering besluit erover onder agendapunt 4. Hieronder de punten die meer "
+            "vragen dan een routinebesluit, de zwaarste eerst:"
+        ) in first
+        assert "om een keuze vragen" not in first
         assert "Nieuwe datum vaststellen voor 3.3.1?" in first  # missed again: not routine
         assert "Nieuwe datum vaststellen voor 3.5.1?" not in first  # routine: under item 4
         assert "Leeswijzer" in first and "verouderd" in first and "65 werkdagen" in first
@@ -58,8 +64,10 @@ def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(a
     # Since when, a decision missed again, and how often it was on the agenda.
     row = next(r for r in section.splitlines() if r.startswith("| 3.3.1 |"))
     assert "te laat sinds 31-12-2015" in row
-    assert "eerder besloten: Q4-2015 (13-10-2015), opnieuw niet gehaald" in row
-    assert "eerder voorgelegd op 13-10-2015, 12-01-2016 (3e keer op de agenda)" in row
+    # Layout 14: one level of brackets, as page 1 puts the reason in brackets (walk46 11c).
+    assert "eerder besloten op 13-10-2015: Q4-2015, opnieuw niet gehaald" in row
+    assert "voor de 3e keer voorgelegd, eerder op 13-10-2015, 12-01-2016" in row
+    assert "(" not in row.split(" | ")[2]
     assert "te laat sinds 30-09-2015" in next(r for r in section.splitlines() if "| 3.5.1 |" in r)
     assert "**Eerder vastgestelde datum opnieuw niet gehaald**" in section
 

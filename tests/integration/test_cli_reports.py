@@ -117,7 +117,10 @@ def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
     listed = json.loads(regie("report", "list", "--format", "json").out)
     assert [(r["kind"], r["format"], r["sha256"]) for r in listed] == [("agenda", "md", digest)]
     parameters = listed[0]["parameters"]
-    assert parameters.pop("listed")  # what its ter besluitvorming put to the body
+    listed_items = parameters.pop("listed")  # what its ter besluitvorming put to the body
+    asked = parameters.pop("asked")  # and why, per item (layout 14: the same question counts)
+    assert listed_items and sorted(asked) == listed_items
+    assert all(reasons for reasons in asked.values())
     assert parameters == {
         "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 14,
         "regie_version": __version__,

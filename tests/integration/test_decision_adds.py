@@ -180,7 +180,7 @@ def test_an_item_added_without_a_decision_is_put_to_the_body_until_one_adds_it(
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     md = render_agenda(pack, "md").decode()
     assert "Toevoeging van 3.1.10 aan het plan accorderen?" in md
-    assert "nieuw in het plan zonder besluit (vastgelegd op 19-12-2016)" in md
+    assert "nieuw in het plan zonder besluit, vastgelegd op 19-12-2016" in md
     assert "Toevoeging van 3.1.9 aan het plan accorderen?" in render_agenda(pack, "html").decode()
     # Layout 11 did not put it to the body: made again as it was, byte for byte.
     old_pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=11)
@@ -265,7 +265,7 @@ def test_a_decision_after_the_period_that_added_an_item_is_named_with_its_date(a
 
     report = progress_report(app, start, end, later)
     assert line(report, "3.1.9").endswith(f"; toegevoegd aan het plan ({by}, na de periode)")
-    assert report.layout == 13  # progress layout 13 (adds47)
+    assert report.layout == 13  # progress layout 13 (adds47, words47)
     assert line(report, "3.1.10").endswith(
         "; toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
     )

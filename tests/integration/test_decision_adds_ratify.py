@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -234,6 +235,26 @@ def test_the_progress_report_names_the_action_s_decision_at_its_milestones(app: 
         ), layout
 
 
+def test_the_progress_report_keeps_one_level_of_brackets_at_an_added_title(app: App) -> None:
+    """walk46 11c: a late item added in the period is in *vertraagd of gewijzigd*; layout 13
+    puts its words after the title with a semicolon (layout 12: brackets around brackets, made
+    again so)."""
+    from regie.reports import _progress_report, progress_report, render_progress
+
+    _edit(app, LATE.replace("Q1-2017", "Q3-2016"))
+    _sync(app, EDITED)
+    start, end = date(2016, 7, 1), date(2016, 12, 31)
+    words = "toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
+    report = progress_report(app, start, end, AS_OF)
+    assert report.layout == 13
+    md = render_progress(report, "md").decode()
+    html = render_progress(report, "html").decode()
+    assert f"| 3.1.9 | Evaluatie behoeftepeiling; {words} |" in md
+    assert f"<td>Evaluatie behoeftepeiling; {words}</td>" in html
+    old, _ = _progress_report(app, start, end, AS_OF, layout=12)
+    assert f"| 3.1.9 | Evaluatie behoeftepeiling ({words}) |" in render_progress(old, "md").decode()
+
+
 def test_adds_refuses_what_no_decision_can_add_one_line_each(app: App) -> None:
     """walk33 4: a milestone its action's decision covers, an item of the first sync, a
     milestone of an action the plan lacks, a milestone given with its action: refused, one
@@ -283,9 +304,67 @@ def test_an_addition_put_to_the_body_before_is_eerder_voorgelegd(app: App) -> No
     pack = agenda_pack(app, "stuurgroep", APRIL, APRIL_AS_OF)
     (point,) = [a for a in pack.asked if a.reason == "added"]
     assert point.earlier == (MEETING,)
-    md = render_agenda(pack, "md").decode()
+    md = render_agenda(pack, "md", layout=13).decode()
     assert (
         "| 3.20 | **Toevoeging van 3.20 (met 3.20.1, 3.20.2) aan het plan accorderen?** | nieuw "
         "in het plan zonder besluit (vastgelegd op 19-12-2016); eerder voorgelegd op "
         "10-01-2017 (2e keer op de agenda) |"
     ) in md
+    md = render_agenda(pack, "md").decode()  # layout 14: one level of brackets (walk46 11c)
+    assert (
+        "| 3.20 | **Toevoeging van 3.20 (met 3.20.1, 3.20.2) aan het plan accorderen?** | nieuw "
+        "in het plan zonder besluit, vastgelegd op 19-12-2016; voor de 2e keer voorgelegd, "
+        "eerder op 10-01-2017 |"
+    ) in md
+    assert "1. **Toevoeging van 3.20 (met 3.20.1, 3.20.2) aan het plan accorderen?** (nieuw " in md
+
+
+LATE = (
+    '          - id: "3.1.9"\n            title: Evaluatie behoeftepeiling\n'
+    '            gereed: "Q1-2017"\n            owners: [BZ]\n'
+)
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["asked-kept", "layout-13-pack"])
+def test_eerder_voorgelegd_counts_the_same_question(
+    app: App, kept: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """walk46 11d: January's pack asked to accept 3.1.9 into the plan; in April it is late too.
+    Its *Nieuwe datum* was never asked before: April's pack says the item was on the agenda with
+    another question, and counts January only for the addition. A pack of layout 14 keeps what
+    it asked (``asked``); one of layout 13 kept only its items: worked out from the data."""
+    from regie import report_build
+    from regie.prepare import prepare_meetings
+    from regie.reports import _agenda_pack, agenda_pack, render_agenda
+
+    if not kept:  # January's pack as layout 13 archived it: no reasons, its own layout
+        keep = report_build.agenda_parameters
+
+        def parameters(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            out = {k: v for k, v in keep(*args, **kwargs).items() if k != "asked"}
+            return out | {"layout": 13}
+
+        monkeypatch.setattr(report_build, "agenda_parameters", parameters)
+    _edit(app, LATE)
+    _sync(app, EDITED)
+    assert prepare_meetings(app, AS_OF).packs  # January's pack: Toevoeging van 3.1.9
+    monkeypatch.undo()
+    pack = agenda_pack(app, "stuurgroep", APRIL, APRIL_AS_OF)
+    points = {a.reason: a for a in pack.asked if a.item.item_id == "3.1.9"}
+    assert set(points) == {"overdue", "added"}
+    assert (points["overdue"].earlier, points["overdue"].earlier_other) == ((), (MEETING,))
+    assert (points["added"].earlier, points["added"].earlier_other) == ((MEETING,), ())
+    md = render_agenda(pack, "md").decode()
+    assert (
+        "| 3.1.9 | **Nieuwe datum vaststellen voor 3.1.9?** | te laat sinds 31-03-2017; eerder "
+        "met een andere vraag op de agenda op 10-01-2017 |"
+    ) in md
+    assert "voor de 2e keer voorgelegd, eerder op 10-01-2017 |" in md  # the addition
+    assert "keer op de agenda" not in md
+    # Layout 13 counted the item: its late point was "eerder voorgelegd" in January.
+    old, _ = _agenda_pack(app, "stuurgroep", APRIL, APRIL_AS_OF, layout=13)
+    late = next(a for a in old.asked if a.item.item_id == "3.1.9" and a.reason == "overdue")
+    assert late.earlier == (MEETING,) and late.earlier_other == ()
+    assert "te laat sinds 31-03-2017; eerder voorgelegd op 10-01-2017 (2e keer op de agenda)" in (
+        render_agenda(old, "md", layout=13).decode()
+    )

@@ -116,6 +116,25 @@ def test_a_pack_of_layout_9_is_made_again_byte_for_byte(app: App, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_pack_of_layout_13_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
+    """A pack archived with layout 13 (page 1: *eerst de punten die om een keuze vragen*;
+    *eerder voorgelegd* by item, walk46 11b–d) is made again as it was: the golden file of
+    layout 13, and reproduce matches."""
+    from regie.reports import _agenda_pack, _archive, render_agenda, reproduce
+
+    plan = app.load_plan()
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=13)
+    old = render_agenda(pack, fmt, layout=13)
+    golden = GOLDEN / f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.layout13.{fmt}"
+    assert old == golden.read_bytes()
+    parameters = {"body": "stuurgroep", "meeting": MEETING.isoformat(), "as_of": AS_OF.isoformat(),
+                  "layout": 13}  # fmt: skip
+    archived = _archive(app, plan, "agenda", fmt, "Agenda", AS_OF, parameters, old, True)
+    again = reproduce(app, archived.archive_id)
+    assert again.matches and again.content == old
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_6_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 6 (its PDF broke long title words without a hyphen) is
     made again as it was: the golden file of layout 6, and reproduce matches."""
