@@ -1,7 +1,7 @@
 """A contact's deputy and preferred channel (no stored column) leave a history: an event
 ``regie.contact.changed`` naming the fields, the ids and channel names (no address), and the
 sync lines name the contact. SQLite and PostgreSQL (the ``database_url`` fixture); `regie sync`
-as a user runs it (subprocess, SQLite)."""
+through its command line (in process, SQLite)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from regie.bootstrap import App
 from store import Repository, sync_plan
 from store.records import StoredEvent
 from store.sync import CONTACT_CHANGED_EVENT
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.test_cycle import make_app
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, scenario_app
 
 #: What `regie sync` says (tests/integration/test_report_provenance.py).

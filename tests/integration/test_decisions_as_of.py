@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 BEFORE = date(2016, 1, 8)  # before the stuurgroep meeting of 12 January 2016

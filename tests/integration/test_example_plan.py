@@ -9,7 +9,8 @@ import shutil
 from email import message_from_bytes, policy
 from pathlib import Path
 
-from tests.cli import ROOT, regie
+from tests.cli import ROOT
+from tests.cli_in_process import regie
 
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 GUIDE = ROOT / "docs" / "new-programme.md"

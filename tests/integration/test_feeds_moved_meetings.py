@@ -16,7 +16,7 @@ from regie.bootstrap import App
 from regie.feeds import CANCELLED_MEETING_DAYS, build_feed, export_feed
 from regie.services import today
 from store import downgrade, make_engine, upgrade
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.feed_clients import ical_js, icalendar_events, synced_app
 from tests.integration.test_feeds_publish import Subscriber
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.test_note_privacy import FIXTURE, NOTE
 

@@ -15,7 +15,7 @@ from regie.cycle import deadline_check, send_reminders
 from store import Repository
 from store.models_delivery import MailBounceRow
 from store.records import OutboxRecord
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import mail_env
 from tests.integration.test_mail_bounces import DAY, GONE, ROOT, _bouncing, dsn

@@ -19,7 +19,7 @@ from regie.meeting_notices import KIND
 from regie.prepare import body_contacts, pack_key, prepare_meetings
 from store import Repository
 from store.models import OutboxRow
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.answer_app import ANSWERS_PLAN, answers_app

@@ -33,7 +33,7 @@ from regie.feeds import create_token, export_feed, list_tokens, revoke_token
 from regie.history import record_update
 from regie.services import sync
 from store import downgrade, make_engine, upgrade
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.feed_clients import ical_js
 from tests.integration.server import TEST_SECRET_KEY
 

@@ -18,7 +18,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store.models import EventRow, OutboxRow
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import DAY, mail_env, outbox_rows
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import ROOT, SEED_PLAN
 from tests.integration.mail_setup import Clock, sender_clock
 

@@ -25,7 +25,7 @@ from regie.cycle import send_reminders
 from regie.rounds import start_round
 from store import Repository
 from store.records import OutboxRecord
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.smtp import SmtpServer
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.mail_setup import mail_env

@@ -15,7 +15,7 @@ import pytest
 from governance.agenda_model import NOTE_EXCERPT, note_excerpt
 from governance.progress import LAYOUT, ProgressReport
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, cli_env, scenario_app
 
 START, END = date(2015, 7, 1), date(2015, 12, 31)

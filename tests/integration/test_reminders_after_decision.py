@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from regie.bootstrap import App
 from reports.render import asked_question
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
 from tests.integration.server import TEST_SECRET_KEY
 

@@ -16,7 +16,7 @@ import pytest
 
 from regie import __version__
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, scenario_app
 
 #: What an archived pack's parameters held before layouts were recorded.

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import Result, regie
+from tests.cli import Result
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 SECOND = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second_programme.yaml"

@@ -13,7 +13,7 @@ import pytest
 from regie.bootstrap import App
 from regie.services import today
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 

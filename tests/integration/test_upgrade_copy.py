@@ -11,7 +11,7 @@ from pathlib import Path
 
 from regie.sqlite_copy import KEEP_BEFORE_UPGRADE, keep_before_upgrade
 from store.db import downgrade, head_revision, upgrade
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 #: The fixture plans that list contacts (and validate).

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.browser import appears, axe_violations, save_artifact
 from tests.integration.server import Server, running_server
 
