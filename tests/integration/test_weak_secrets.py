@@ -17,7 +17,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.errors import InvalidInput
 from regie.users import add_user, list_users
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
