@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.mail_setup import Clock, sender_clock
 from tests.integration.reports_scenario import cli_env, scenario_app
 

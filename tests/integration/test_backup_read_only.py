@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}

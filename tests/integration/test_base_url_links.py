@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import DAY, mail_env
 from tests.integration.server import TEST_SECRET_KEY

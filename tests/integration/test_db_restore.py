@@ -16,7 +16,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.server import TEST_SECRET_KEY, running_server
 from tests.integration.test_backup import latest
@@ -237,6 +238,10 @@ def test_serve_does_not_start_during_a_restore(regie_home: Path) -> None:
 
     assert regie("sync", env=ENV).code == 0
     with _no_server(regie_home):
-        refused = regie("serve", "--port", "0", env={**ENV, "REGIE_SECRET_KEY": TEST_SECRET_KEY})
+        # A process of its own: the lock is held by another process, as a restore's would be
+        # (and a `serve` that failed to refuse would keep serving inside the test).
+        refused = cli.regie(
+            "serve", "--port", "0", env={**ENV, "REGIE_SECRET_KEY": TEST_SECRET_KEY}
+        )
     assert refused.code == 75, refused.err
     assert "a restore of the database is under way" in refused.err

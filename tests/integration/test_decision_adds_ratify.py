@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, make_app
 from tests.integration.test_decision_adds import (
     ANCHOR,

@@ -13,7 +13,7 @@ from regie.bootstrap import App
 from regie.reports import add_meeting
 from regie.services import today
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 

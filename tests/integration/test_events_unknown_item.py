@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 

@@ -12,7 +12,7 @@ import pytest
 from regie.answer_import import import_updates
 from regie.errors import InvalidInput
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN, answers_app
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}

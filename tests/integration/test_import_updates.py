@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}

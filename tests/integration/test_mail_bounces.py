@@ -26,7 +26,7 @@ from regie.bounces import bouncing
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from store.models_delivery import MailBounceRow
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import CONTACTS, DAY, FROM, ROOT, Clock, mail_env, outbox_rows

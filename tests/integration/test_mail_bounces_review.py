@@ -21,7 +21,7 @@ from regie.cycle import deadline_check, send_reminders
 from regie.delivery import unreachable_contacts
 from store.bounces import SentMessage
 from store.models_delivery import MailBounceRow
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import mail_env, outbox_rows

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import Result, regie
+from tests.cli import Result
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.migrated_template import shared_templates
 

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_web_item_page import visible
 

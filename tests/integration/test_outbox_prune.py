@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from store import OutboxRecord, Repository, outbox
 from store.models import OutboxRow, ProgrammeRow
 from store.models_delivery import OutboxDigestItemRow
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.mail_setup import Clock, sender_clock
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 FIRST_SYNC = datetime(2015, 9, 1, 10, 0, tzinfo=UTC)

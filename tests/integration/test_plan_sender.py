@@ -11,7 +11,7 @@ from pathlib import Path
 from regie.bootstrap import bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import DAY, ROOT, mail_env, outbox_rows
 

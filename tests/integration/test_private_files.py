@@ -19,7 +19,7 @@ from regie.bootstrap import App
 from regie.config import Settings
 from store import make_engine
 from store.files import write_private
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 
 

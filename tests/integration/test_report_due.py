@@ -22,7 +22,7 @@ from regie.cycle import deadline_check, send_reminders
 from regie.reports import archived_report, reproduce, voortgang_formats
 from store import Repository
 from store.records import OutboxRecord
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, migrated_app
 

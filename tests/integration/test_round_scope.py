@@ -12,7 +12,7 @@ import pytest
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 from regie.rounds import run_round_day
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import link_app
 

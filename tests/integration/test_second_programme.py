@@ -17,7 +17,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.messages import outbox_messages
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.unit.asked import asked_before
 from tests.unit.planbuilder import act, contact, make_plan, ms, quarter
 

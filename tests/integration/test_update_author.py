@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 
 def _updates_of(item: str) -> list[dict[str, object]]:

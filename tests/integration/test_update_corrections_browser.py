@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.browser import appears, axe_violations
 from tests.integration.server import Server, running_server
 from tests.integration.test_web_browser import FIXTURE, PASSWORD, _regie_stdin, log_in

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from regie.services import OWNER_NAME_WIDTH
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "second_programme.yaml"
 

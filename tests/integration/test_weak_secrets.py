@@ -17,7 +17,8 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.errors import InvalidInput
 from regie.users import add_user, list_users
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -25,7 +26,8 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 @pytest.mark.parametrize("key", ["a" * 32, "changeme-changeme-changeme-changeme"])
 def test_serve_refuses_a_guessable_secret_key(regie_home: Path, key: str) -> None:
-    result = regie(
+    # A process of its own: a `serve` that failed to refuse would keep serving inside the test.
+    result = cli.regie(
         "serve", "--port", "1", env={"REGIE_SECRET_KEY": key, "REGIE_PLAN": str(SEED_PLAN)}
     )
     assert result.code == 2
