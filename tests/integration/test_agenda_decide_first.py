@@ -92,7 +92,7 @@ def test_the_pdf_cuts_routine_points_only_and_names_them(
     html = render("agenda.html.j2", pack=pack, annex_file=annex_name(pack), charts={},
                   ranked=by_weight(pack.asked), asked_shown=shown, asked_cut=cut,
                   weights=WEIGHTS, title="t", footer="f", since_words=True, excerpts=True,
-                  risk_words=True)  # fmt: skip
+                  risk_words=True, question_words=True)  # fmt: skip
     flat = " ".join(html.split())
     assert f"Verder {len(cut)} routinepunten (datum of termijn vaststellen) voor: " in flat
     assert ", ".join(a.item.item_id for a in cut) in flat
