@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.feed_clients import ical_js
 from tests.integration.server import running_server
 
