@@ -14,7 +14,8 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import agenda_pack, render_agenda
-from tests.cli import Result, regie
+from tests.cli import Result
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, scenario_app
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from regie.bootstrap import App
 from store.actor import acting_as
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.test_web_item_page import PASSWORD, _app, _client, visible
 

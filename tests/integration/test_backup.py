@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}

@@ -17,7 +17,7 @@ from regie.cycle import deadline_check
 from regie.prepare import prepare_meetings
 from store import Repository
 from store.answers import round_requests, rounds
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.test_programme_end import _app, _env
 
 #: The rule runs on to March (its 8 January, 12 February and 12 March are not held); the

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, make_app
 

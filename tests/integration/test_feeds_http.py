@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.integration.feed_clients import ical_js
 from tests.integration.server import running_server
 
@@ -45,9 +46,11 @@ def env(tmp_path: Path, database_url: str) -> dict[str, str]:
 
 
 def test_feed_caching_304_404_and_revocation(env: dict[str, str]) -> None:
+    # Real processes: the server sees a change within NotModified.REFRESH_SECONDS (0.25 s) of
+    # its last check; a command in process can commit and be followed by a GET sooner.
     with running_server(env) as server:
-        made = regie("calendar", "token", "create", "--scope", "org:GGD", "--label", "K. Bakker",
-                     env=server.env)  # fmt: skip
+        made = cli.regie("calendar", "token", "create", "--scope", "org:GGD",
+                         "--label", "K. Bakker", env=server.env)  # fmt: skip
         assert made.code == 0, made.err
         url = re.search(r"(http://\S+\.ics)", made.out)
         webcal = re.search(r"(webcal://\S+\.ics)", made.out)
@@ -72,8 +75,8 @@ def test_feed_caching_304_404_and_revocation(env: dict[str, str]) -> None:
         assert headers["last-modified"] == modified
 
         # New data: new ETag, and Last-Modified does not move backwards.
-        update = regie("update", "1.1.2", "--status", "at_risk", "--comment", "Later; sorry",
-                       "--as-of", "2016-01-11", env=server.env)  # fmt: skip
+        update = cli.regie("update", "1.1.2", "--status", "at_risk", "--comment", "Later; sorry",
+                           "--as-of", "2016-01-11", env=server.env)  # fmt: skip
         assert update.code == 0, update.err
         status, headers, body2 = get(url_text, {"If-None-Match": etag})
         assert status == 200 and headers["etag"] != etag
@@ -84,13 +87,13 @@ def test_feed_caching_304_404_and_revocation(env: dict[str, str]) -> None:
             assert get(url_text, {"If-None-Match": etag2})[0] == 304
 
         unknown = get(f"{server.url}/calendar/{'A' * 32}.ics")
-        listed = json.loads(regie("calendar", "token", "list", "--format", "json",
-                                  env=server.env).out)  # fmt: skip
+        listed = json.loads(cli.regie("calendar", "token", "list", "--format", "json",
+                                      env=server.env).out)  # fmt: skip
         assert [(t["scope"], t["label"]) for t in listed] == [("org:GGD", "K. Bakker")]
         assert listed[0]["last_used"] is not None and listed[0]["revoked"] is None
         assert "token" not in listed[0] and url_text.rsplit("/", 1)[1] not in json.dumps(listed)
 
-        revoked = regie("calendar", "token", "revoke", str(listed[0]["id"]), env=server.env)
+        revoked = cli.regie("calendar", "token", "revoke", str(listed[0]["id"]), env=server.env)
         assert revoked.code == 0
         # A revoked link serves a valid calendar without the old events (calendar apps keep
         # the last copy of a feed that answers an error); a link never issued: 404.

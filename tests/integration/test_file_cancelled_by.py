@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from regie.bootstrap import App
-from tests.cli import Result, regie
+from tests.cli import Result
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 DROPPED = "besluit Stuurgroep Plan van aanpak MVI, 12 januari 2016"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from regie.bootstrap import App
 from store.actor import acting_as
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.test_contact_erasure import NAME, NOW, WHO, _app, _history
 
 RIVM = "    email: g.voorbeeld.rivm@example.org\n"

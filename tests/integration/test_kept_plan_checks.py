@@ -20,7 +20,7 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 from regie.report_archive import reproduce
 from regie.reports import agenda, voortgang
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.test_owner_names import AS_OF, MEETING
 from tests.integration.test_owner_names import app as app
 

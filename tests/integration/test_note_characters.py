@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from regie.bootstrap import App
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send

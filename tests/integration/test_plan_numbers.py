@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "second_programme.yaml"
 _RULE = "      rule: {every: month, interval: 2, day: 15,"

@@ -19,7 +19,7 @@ import pytest
 from regie.bootstrap import App
 from regie.reports import agenda_formats, agenda_pack
 from reports.render import asked_question
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, make_app
 

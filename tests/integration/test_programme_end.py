@@ -16,7 +16,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 PLAN = """\
 schema: 1

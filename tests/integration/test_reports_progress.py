@@ -12,7 +12,7 @@ import pytest
 
 from regie.bootstrap import App
 from regie.reports import agenda, meetings, progress_report, record_measurement, voortgang
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, make_app, scenario_app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"

@@ -17,7 +17,7 @@ from regie.bootstrap import App
 from regie.cycle import send_reminders
 from regie.rounds import round_status, run_round_day
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN, answers_app
 from tests.integration.link_setup import LINK, delivered_text, link_app, queue_and_send
 from tests.integration.test_round_messages import slack_texts

@@ -13,7 +13,7 @@ from pathlib import Path
 from regie.bootstrap import App
 from regie.prepare import prepare_meetings
 from regie.rounds import progress_rounds, start_round
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import answers_app
 from tests.integration.reports_scenario import cli_env
 from tests.integration.test_meeting_notices import DAYS, FIRST_RUN

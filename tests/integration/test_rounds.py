@@ -16,7 +16,7 @@ from regie.cycle import send_reminders
 from regie.errors import InvalidInput
 from regie.rounds import round_status, run_round_day
 from store import Repository
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import link_app
 

@@ -24,7 +24,7 @@ from regie.cycle import deadline_check, send_reminders
 from regie.mapping import message_from_outbox
 from store import Repository
 from store.outbox import MAX_ATTEMPTS, retry_delay
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import Received, SmtpServer
 from tests.integration.mail_setup import mail_env, outbox_rows

@@ -23,7 +23,7 @@ from notifications.slack import SlackNotifier, web_client
 from regie.bootstrap import bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.slack_api import POST, FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import mail_env, outbox_rows

@@ -11,7 +11,7 @@ from regie.answers import AnswerRefused
 from regie.bootstrap import bootstrap
 from regie.config import load_settings
 from regie.history import record_update
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 DAY = date(2015, 10, 2)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from store.db import downgrade
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.test_upgrade_copy import _copies, _env, _revision
 
 #: Long enough, but of one character: accepted before weak keys were refused.

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli import Result, regie
+from tests.cli import Result
+from tests.cli_in_process import regie
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
