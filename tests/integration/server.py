@@ -32,8 +32,9 @@ class Server:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *, timeout: float = 30.0) -> Iterator[Server]:
-    """`regie serve --port N` with ``env`` over os.environ; stopped (and checked) on exit."""
+def running_server(env: dict[str, str], *, timeout: float = 90.0) -> Iterator[Server]:
+    """`regie serve --port N` with ``env`` over os.environ; stopped (and checked) on exit. The
+    wait for health is long: a loaded CI machine took over 30 s to start a server (speed47b)."""
     port = free_port()
     full_env = {**os.environ, "REGIE_SECRET_KEY": TEST_SECRET_KEY, **env}
     full_env.setdefault("REGIE_BASE_URL", f"http://127.0.0.1:{port}")
