@@ -12,18 +12,21 @@ from governance.agenda_model import _OPEN_STATES, AgendaPack
 from governance.programme_end import ended
 
 _OPEN = frozenset(s.value for s in _OPEN_STATES)
+#: The questions that offer lapse after the end: a late item's new date, and a date or term for
+#: an item without one (no longer asked about, so the body decides; review47 3).
+_LAPSE = frozenset({"overdue", "undated", "waiting"})
 
 
 def closing_pack(pack: AgendaPack, end: date | None) -> AgendaPack:
     """``pack`` with the programme's end when it is made after it (``as_of`` past ``end``):
     the open items with a deadline and those without one (open-ended, periodic: no longer
     asked about, :func:`governance.programme_end.no_longer_asked`) counted from the pack's
-    full table, and every late item's question marked. Unchanged before the end."""
+    full table, and the question of every late or undated item marked. Unchanged before the end."""
     if not ended(end, pack.as_of):
         return pack
     still_open = [line for line in pack.annex if line.state in _OPEN]
     undated = sum(1 for line in still_open if line.due is None)
-    asked = tuple(replace(a, after_end=True) if a.reason == "overdue" else a for a in pack.asked)
+    asked = tuple(replace(a, after_end=True) if a.reason in _LAPSE else a for a in pack.asked)
     return replace(
         pack,
         asked=asked,

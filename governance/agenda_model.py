@@ -145,7 +145,7 @@ class DecisionAsked:
     ratify_after: str | None = None
     with_items: tuple[str, ...] = ()
     added_on: date | None = None
-    #: A late item in a pack made after the programme's end (layout 14): the body sets a new
+    #: A late or undated item in a pack made after the programme's end (layout 14): the body sets a
     #: date or lets the item lapse (:func:`governance.agenda_end.closing_pack`).
     after_end: bool = False
     #: Of the earlier meetings whose pack listed the item: those that put another question

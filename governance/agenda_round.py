@@ -50,6 +50,7 @@ class RoundOutcome:
     answer_by: date
     #: A round still takes answers on the pack's day (*loopt nog tot* ``answer_by``).
     still_open: bool
+    #: 0 only after the programme's end (layout 14): the rounds asked only items no longer asked.
     asked: int
     answered: int
     #: The first :data:`LISTED` items without an answer, in the plan's order; ``more``: the rest.
@@ -225,18 +226,20 @@ def round_outcome(
     """The meeting's rounds counted as one: per round, (the round, (item, organisation) of its
     requests, the items with an update in its window). An item asked in several rounds is
     answered when it was answered in any of them. None when the rounds asked nothing.
-    ``left_out``: items no longer asked (after the programme's end, agenda layout 14): one left
-    without an answer is not counted, as a chase after the end no longer asks it (end47)."""
+    ``left_out``: items no longer asked (after the programme's end, agenda layout 14): left out
+    of both counts, answered or not, so *x van de y* counts the items still asked (end47b,
+    review47 1); when that leaves none, an outcome with ``asked`` 0 still says a round was held."""
     asked_by: dict[str, set[str]] = {}
     answered: set[str] = set()
     for _, requests, in_window in asked:
         for item_id, organisation in requests:
+            if item_id in left_out:
+                continue
             asked_by.setdefault(item_id, set()).add(organisation)
             if item_id in in_window:
                 answered.add(item_id)
-    for item_id in left_out - answered:
-        asked_by.pop(item_id, None)
-    if not asked_by:
+    held = [r for r, requests, _ in asked if requests]
+    if not held:
         return None
     deadlines = {d.item_id: d for d in plan.deadlines()}
     order = {item_id: n for n, item_id in enumerate(deadlines)}
@@ -249,7 +252,8 @@ def round_outcome(
         # An item no longer in the plan: the organisations asked about it stand for its owners.
         owners = tuple(d.owners) if d and d.owners else tuple(sorted(asked_by[item_id]))
         missing.append(RoundItem(item_id, d.title if d else "", owners))
-    rounds = [r for r, requests, _ in asked if requests]
+    # The dates of the rounds that still ask something (review47 12); all of them when none does.
+    rounds = [r for r, requests, _ in asked if any(i not in left_out for i, _ in requests)] or held
     return RoundOutcome(
         asked_on=min(r.started_on for r in rounds),
         answer_by=max(r.answer_by for r in rounds),

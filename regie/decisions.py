@@ -203,7 +203,11 @@ def add_decision(
     approves_report: str | None = None,
     before_archive: bool = False,
     adds: str | Sequence[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[str]:
+    """Record a decision; the lines said of it. ``warnings`` collects the `warning:` lines
+    (a date after the programme's end), which the CLI says on stderr as the other action
+    commands do (review47 5); None: they are not said."""
     from governance.decisions import (
         Decision,
         DecisionKind,
@@ -374,7 +378,8 @@ def add_decision(
         from regie.services import gereed_after_end
 
         # A date after the programme's end: said now, as `regie plan validate` says it later.
-        lines += gereed_after_end(plan, {target, *revived})
+        if warnings is not None:
+            warnings += gereed_after_end(plan, {target, *revived})
     return [*lines, *notes]
 
 

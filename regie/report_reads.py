@@ -81,12 +81,16 @@ def add_meeting(
     note: str | None,
     *,
     allow_day_off: bool = False,
+    warnings: list[str] | None = None,
 ) -> str:
     """Store a one-off meeting. A body meets on working days, as the plan file's meetings must
     (docs/plan-schema.md, "Meetings"): a weekend day or a public holiday of the plan's calendar
-    is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real)."""
+    is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real).
+    ``warnings`` collects the warning of a meeting after the programme's end, `plan
+    validate`'s text (walk46 7); the CLI says it on stderr (review47 5)."""
     from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
+    from governance.programme_end import ended
     from regie.services import closing_meeting_warning, sync_store
     from store.reports_repo import ReportsRepository
 
@@ -108,12 +112,11 @@ def add_meeting(
         )
     if not added:
         raise InvalidInput(f"{body_id} already has a meeting on {on} in the database")
-    said = f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
     end = plan.programme.end
-    if end is not None and on > end:
+    if warnings is not None and ended(end, on):
         # Said at once, as `regie plan validate` says it of a listed date (walk46 7).
-        said += "\n" + closing_meeting_warning(body_id, on, end)
-    return said
+        warnings.append(closing_meeting_warning(body_id, on, end))
+    return f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
 
 
 def day_off(plan: Plan, on: date) -> str | None:

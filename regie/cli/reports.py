@@ -156,9 +156,14 @@ def meeting_add(
     from regie.reports import add_meeting
 
     day = _required_date(on, "DATE")
-    typer.echo(
-        add_meeting(_app(), body, day, _time(at), location, note, allow_day_off=allow_day_off)
-    )
+    warnings: list[str] = []
+    added = add_meeting(
+        _app(), body, day, _time(at), location, note, allow_day_off=allow_day_off,
+        warnings=warnings,
+    )  # fmt: skip
+    typer.echo(added)
+    for warning in warnings:
+        typer.echo(warning, err=True)
 
 
 @meeting_app.command("prepare")
@@ -556,12 +561,16 @@ def decision_add(
     also edits the plan file; one that adds an item (--adds) does not."""
     from regie.decisions import add_decision
 
+    warnings: list[str] = []
     for line in add_decision(
         _app(), body, _required_date(meeting, "--meeting"), text,
         item_id=item, set_gereed=set_gereed, cancel=cancel, restore=restore,
         approves_report=approves_report, before_archive=before_archive, adds=adds,
+        warnings=warnings,
     ):  # fmt: skip
         typer.echo(line)
+    for warning in warnings:
+        typer.echo(warning, err=True)
 
 
 class DecisionFormat(StrEnum):

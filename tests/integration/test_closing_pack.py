@@ -16,6 +16,7 @@ from regie.bootstrap import App
 from tests.cli_in_process import regie
 from tests.integration.test_closing_meeting import _closing_env
 from tests.integration.test_programme_end import _app
+from tests.integration.test_reports_agenda import GOLDEN
 
 CLOSING, AS_OF = date(2026, 1, 22), date(2026, 1, 15)
 ENDED = "Het programma is op 31 december 2025 geëindigd"
@@ -59,13 +60,16 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
     # Open with a deadline: 1.1 and 1.2 (late), 1.4; without one: 1.3 (waits) and 1.5 (Ntb).
     top = new.split("## In het kort")[0]
     assert (
-        f"**{ENDED}; 3 punten staan nog open. Daarnaast staan 2 punten zonder einddatum open, "
-        "waar niet meer naar gevraagd wordt.**"
+        f"**{ENDED}; 3 punten met een datum staan nog open. Daarnaast staan 2 punten zonder "
+        "datum open; de eigenaren worden er niet meer naar gevraagd.**"
     ) in top
     assert new.count(ENDED) == 1
     assert "Nieuwe datum vaststellen voor 1.1 of het punt laten vervallen?" in new
     assert "Nieuwe datum vaststellen voor 1.2 of het punt laten vervallen?" in new
     assert "Nieuwe datum vaststellen voor 1.1?" not in new
+    # The items without a date are put to the body with lapse too (review47 3).
+    assert "Termijn vaststellen voor 1.3, dat wacht op 1.1, of het punt laten vervallen?" in new
+    assert "Datum vaststellen voor 1.5 of het punt laten vervallen?" in new
     # Statusronde: 1.5 is no longer asked after the end (walk46 9), neither listed nor counted.
     status = new.split("## Statusronde")[1].split("##")[0]
     assert "0 van de 3 punten beantwoord" in status
@@ -74,28 +78,70 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
     from regie.reports import agenda
 
     html = agenda(app, "stuurgroep", CLOSING, AS_OF, "html").content.decode()
-    assert f'<p class="ended"><strong>{ENDED}; 3 punten staan nog open.' in html
+    assert f'<p class="ended"><strong>{ENDED}; 3 punten met een datum staan nog open.' in html
 
 
-def test_a_pack_before_the_end_is_as_layout_13_made_it(
-    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_layout_13_and_a_pack_before_the_end_are_as_the_old_code_made_them(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    """The pack of 11 December (made 4 December, before the end) has nothing of the end, and
-    its *Statusronde* still names 1.5."""
+    """The golden files were made by the code before layout 14 (f8fb72c, layout 13): the pack
+    of 11 December (made 4 December, before the end) is the same in layout 14, and the closing
+    pack made after the end is made again in layout 13 as that code made it (review47 4)."""
     from regie import report_build
     from regie.reports import agenda
     from regie.rounds import start_round
 
     app = _app(_closing_env(tmp_path, migrated_url))
     start_round(app, "stuurgroep", date(2025, 12, 4), None, date(2025, 11, 27))
-    made = agenda(app, "stuurgroep", date(2025, 12, 11), date(2025, 12, 4), "md")
+    made = agenda(app, "stuurgroep", date(2025, 12, 11), date(2025, 12, 4), fmt)
     assert made.parameters["layout"] == report_build.AGENDA_LAYOUT == 14
+    before = GOLDEN / f"agenda_closing_2025-12-11_asof_2025-12-04.layout13.{fmt}"
+    assert made.content == before.read_bytes()
+    text = made.content.decode()
+    assert "geëindigd" not in text and "1.5 Kennisdeling" in text.split("Statusronde")[1]
+
+    _round_before_the_end(app)
     with monkeypatch.context() as then:
         then.setattr(report_build, "AGENDA_LAYOUT", 13)
-        old = agenda(app, "stuurgroep", date(2025, 12, 11), date(2025, 12, 4), "md")
-    assert made.content == old.content
-    text = made.content.decode()
-    assert "geëindigd" not in text and "1.5 Kennisdeling" in text.split("## Statusronde")[1]
+        old = agenda(app, "stuurgroep", CLOSING, AS_OF, fmt)
+    after = GOLDEN / f"agenda_closing_2026-01-22_asof_2026-01-15.layout13.{fmt}"
+    assert old.content == after.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "ended"), [(date(2025, 12, 31), False), (date(2026, 1, 1), True)]
+)
+def test_the_pack_says_the_end_from_the_day_after_it(
+    tmp_path: Path, migrated_url: str, as_of: date, ended: bool
+) -> None:
+    """The end day is the programme's last day: a pack made on it has no end line and asks a
+    late item's date without lapse; one made the next day has both (review47 4)."""
+    from regie.reports import agenda
+
+    app = _app(_closing_env(tmp_path, migrated_url))
+    text = " ".join(agenda(app, "stuurgroep", CLOSING, as_of, "md").content.decode().split())
+    assert (ENDED in text) is ended
+    assert ("Nieuwe datum vaststellen voor 1.1 of het punt laten vervallen?" in text) is ended
+    assert ("Nieuwe datum vaststellen voor 1.1?" in text) is not ended
+
+
+def test_an_answered_item_without_a_deadline_is_not_counted_after_the_end(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1.5 (*Ntb*) answered in the round: no longer asked after the end, so it is in neither
+    count of layout 14 (review47 1); layout 13 counted it."""
+    from regie.history import record_update
+
+    app = _app(_closing_env(tmp_path, migrated_url))
+    _round_before_the_end(app)
+    record_update(
+        app, "1.5", "on_track", as_of=date(2026, 1, 5), forecast=None, completed_on=None,
+        comment="Bijna klaar", author=None,
+    )  # fmt: skip
+    assert "1 van de 4 punten beantwoord" in _pack(app, monkeypatch, 13)
+    status = _pack(app, monkeypatch, 14).split("## Statusronde")[1].split("##")[0]
+    assert "0 van de 3 punten beantwoord" in status and "1.5" not in status
 
 
 def test_decision_and_meeting_after_the_end_warn_at_once(tmp_path: Path, migrated_url: str) -> None:
@@ -105,7 +151,8 @@ def test_decision_and_meeting_after_the_end_warn_at_once(tmp_path: Path, migrate
     args = ["decision", "add", "--body", "stuurgroep", "--meeting", "2026-01-22"]
     moved = regie(*args, "--set-gereed", "1.2", "Q2-2026", "--text", "Nieuwe datum", env=env)
     assert moved.code == 0, moved.err
-    warned = [x for x in moved.out.splitlines() if "warning:" in x]
+    assert "warning" not in moved.out, moved.out  # on stderr, as `round start` says (review47 5)
+    warned = [x for x in moved.err.splitlines() if "warning:" in x]
     validated = regie("plan", "validate", env=env)
     assert validated.code == 0, validated.err
     later = [x for x in validated.out.splitlines() if "warning: 1.2 " in x]
@@ -116,19 +163,24 @@ def test_decision_and_meeting_after_the_end_warn_at_once(tmp_path: Path, migrate
     # A date within the programme, or a cancel: nothing to warn of.
     earlier = [*args[:-1], "2025-12-11", "--set-gereed", "1.1", "2025-12-30"]
     kept = regie(*earlier, "--text", "Binnen het programma", env=env)
-    assert kept.code == 0 and "warning" not in kept.out, kept.err
+    assert kept.code == 0 and "warning" not in kept.out + kept.err, kept.err
     dropped = regie(*args, "--cancel", "1.4", "--text", "Vervalt", env=env)
-    assert dropped.code == 0 and "warning" not in dropped.out, dropped.out
+    assert dropped.code == 0 and "warning" not in dropped.out + dropped.err, dropped.err
 
     added = regie("meeting", "add", "stuurgroep", "2026-02-05", env=env)
     assert added.code == 0, added.err
-    assert added.out.splitlines() == [
-        "stuurgroep: meeting on 2026-02-05 added",
+    assert added.out.splitlines() == ["stuurgroep: meeting on 2026-02-05 added"]
+    assert added.err.splitlines() == [
         "warning: governance body 'stuurgroep': meeting date 2026-02-05 is after the "
         "programme's end 2025-12-31: it is held as a closing meeting, with its status round "
         "and agenda pack (is the year right?)",
     ]
-    before = regie("meeting", "add", "stuurgroep", "2025-12-18", env=env)
-    assert before.code == 0 and before.out.splitlines() == [
-        "stuurgroep: meeting on 2025-12-18 added"
+    # The end day is within the programme; the day after (a holiday) is not (review47 4).
+    on_end = regie("meeting", "add", "stuurgroep", "2025-12-31", env=env)
+    assert on_end.code == 0 and on_end.out.splitlines() == [
+        "stuurgroep: meeting on 2025-12-31 added"
     ]
+    assert "warning" not in on_end.err, on_end.err
+    after = regie("meeting", "add", "stuurgroep", "2026-01-01", "--allow-day-off", env=env)
+    assert after.code == 0, after.err
+    assert "meeting date 2026-01-01 is after the programme's end 2025-12-31" in after.err
