@@ -346,16 +346,25 @@ def _question_history(
     packs: Mapping[date, PackQuestions],
 ) -> QuestionHistory:
     """``packs`` with, for each that did not keep its questions but asked additions, the items
-    then added to the plan without a decision (recorded before the meeting, none taken by the
-    day before it): what it put to the body as additions."""
+    then added to the plan without a decision, by that pack's own rule: decisions taken by its
+    ``as_of`` (else the day before the meeting) and recorded by its data cut-off, revisions
+    recorded by it (else before the meeting's day); what it put to the body as additions."""
     undecided: dict[date, frozenset[str]] = {}
     for on, pack in packs.items():
         if pack.reasons is not None or not pack.asked_additions:
             continue
-        before = [r for r in revisions if local_day(plan, r.recorded_at) < on]
+        until = pack.data_until
+        if until is None:
+            before = [r for r in revisions if local_day(plan, r.recorded_at) < on]
+            taken = list(decisions)
+        else:
+            before = [r for r in revisions if r.recorded_at <= until]
+            taken = [d for d in decisions if d.recorded_at is None or d.recorded_at <= until]
+        # Packs that kept no reasons were built before adds47's dated additions (layout 14).
         found = added_to_ratify(
-            plan, lines, before, decisions, on - timedelta(days=1), first_recorded,
-            additions_accepted, closed_asked=True,
+            plan, lines, before, taken, pack.as_of or on - timedelta(days=1), first_recorded,
+            additions_accepted if pack.accepted_cut else None,
+            closed_asked=pack.closed_asked, dated=False,
         )  # fmt: skip
         undecided[on] = frozenset(a.line.item_id for a in found)
     return QuestionHistory(packs, undecided)

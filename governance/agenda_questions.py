@@ -12,23 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-
-#: The first agenda layout that asked about additions without a decision (dec45).
-ADDITIONS_ASKED_FROM = 12
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
 class PackQuestions:
     """What an earlier pack put to the body: per item the reasons of its points (None: the
-    pack did not keep them), and its layout."""
+    pack did not keep them), and its layout. For a pack that did not keep them, the rule it
+    was built with, to work out what it asked (the caller knows which layout had which):
+    ``asked_additions`` (it asked about additions without a decision), ``accepted_cut`` (it
+    left out those accepted at the 0036 upgrade), ``closed_asked`` (it asked one done or
+    cancelled), and its own day (``as_of``) and data cut-off (``data_until``, when archived)."""
 
     reasons: Mapping[str, frozenset[str]] | None
     layout: int
-
-    @property
-    def asked_additions(self) -> bool:
-        return self.layout >= ADDITIONS_ASKED_FROM
+    asked_additions: bool = False
+    accepted_cut: bool = False
+    closed_asked: bool = False
+    as_of: date | None = None
+    data_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,11 @@ from regie.report_reads import (
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
     from governance.agenda_model import SinceEntry, SinceLast
+    from governance.agenda_questions import PackQuestions
     from governance.agenda_round import RoundOutcome, TieRule
     from governance.assessment import Assessment
     from governance.plan import Plan
+    from store.agenda_read import PackAsked
 
 
 def agenda_pack(
@@ -62,7 +64,6 @@ def _agenda_pack(
     the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.agenda_end import closing_pack
-    from governance.agenda_questions import PackQuestions
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
@@ -115,7 +116,7 @@ def _agenda_pack(
             not_counted = {on: why for on, why in read.not_counted.items() if on < meeting_on}
             archived_at = [at for _, at in packs.values()]
             if laid_out >= AGENDA_SAME_QUESTION_FROM:  # layout 14: what each pack asked
-                questions = {on: PackQuestions(*read.questions.get(on, (None, 1))) for on in packs}
+                questions = {on: _pack_questions(read.questions.get(on)) for on in packs}
         elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
@@ -309,6 +310,23 @@ def _no_longer_asked(
         return frozenset()
     end = plan.programme.end
     return frozenset(i for i, item in assessment.items.items() if no_longer_asked(item, end, as_of))
+
+
+def _pack_questions(found: PackAsked | None) -> PackQuestions:
+    """What an earlier pack asked, with the rule its layout was built by (agenda layout 14
+    works out what a pack that kept no reasons asked as additions)."""
+    from governance.agenda_questions import PackQuestions
+
+    if found is None:
+        return PackQuestions(None, 1)
+    reasons, layout, as_of, archived = found
+    return PackQuestions(
+        reasons, layout,
+        asked_additions=layout >= AGENDA_ASK_ADDED_FROM,
+        accepted_cut=layout >= AGENDA_CLOSED_ADDITIONS_FROM,  # layout 12 asked from the first sync
+        closed_asked=layout < AGENDA_CLOSED_ADDITIONS_FROM,
+        as_of=as_of, data_until=archived,
+    )  # fmt: skip
 
 
 def agenda_parameters(

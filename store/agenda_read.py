@@ -6,10 +6,10 @@ before a PDF's layout can start).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from dataclasses import field as default
 from datetime import date, datetime
 from typing import Any
 
@@ -274,6 +274,9 @@ def packs_queued(
     return out
 
 
+#: What a pack asked (:attr:`PacksRead.questions`): reasons per item, layout, as_of, archived.
+PackAsked = tuple[dict[str, frozenset[str]] | None, int, date, datetime]
+
 #: Why an earlier meeting's archived packs did or did not count (:class:`PacksRead`).
 SENT, NEVER_SENT, MADE_AFTER = "sent", "never_sent", "made_after_meeting"
 
@@ -288,10 +291,9 @@ class PacksRead:
     listed: dict[date, tuple[frozenset[str] | None, datetime]]
     not_counted: dict[date, str]
     #: Per meeting of ``listed``: the reasons per item its pack kept (None: not kept; agenda
-    #: layout 14 keeps them) and the pack's layout (what it could ask).
-    questions: dict[date, tuple[dict[str, frozenset[str]] | None, int]] = default(
-        default_factory=dict
-    )
+    #: layout 14 keeps them), the pack's layout (what it could ask), its day (``as_of``) and
+    #: when it was archived (its data cut-off).
+    questions: dict[date, PackAsked] = dataclasses.field(default_factory=dict)
 
 
 def packs_sent(
@@ -304,7 +306,7 @@ def packs_sent(
     meeting's day, was never put to the body, nor one that was never sent."""
     queued = packs_queued(connection, programme_id, body_id, until)
     listed: dict[date, tuple[frozenset[str] | None, datetime]] = {}
-    questions: dict[date, tuple[dict[str, frozenset[str]] | None, int]] = {}
+    questions: dict[date, PackAsked] = {}
     not_counted: dict[date, str] = {}
     for parameters, created, meeting, made_via in _archived_packs(
         connection, programme_id, body_id, until
@@ -319,7 +321,7 @@ def packs_sent(
             why = NEVER_SENT
         else:
             listed[meeting] = (_listed(parameters), max(created, queued[meeting]))
-            questions[meeting] = (_asked(parameters), _layout(parameters))
+            questions[meeting] = (_asked(parameters), _layout(parameters), as_of, created)
             not_counted.pop(meeting, None)
             continue
         if meeting not in listed:

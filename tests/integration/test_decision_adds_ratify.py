@@ -333,7 +333,7 @@ def test_eerder_voorgelegd_counts_the_same_question(
     Its *Nieuwe datum* was never asked before: April's pack says the item was on the agenda with
     another question, and counts January only for the addition. A pack of layout 14 keeps what
     it asked (``asked``); one of layout 13 kept only its items: worked out from the data."""
-    from regie import report_build
+    from regie import report_build, reports
     from regie.prepare import prepare_meetings
     from regie.reports import _agenda_pack, agenda_pack, render_agenda
 
@@ -344,7 +344,8 @@ def test_eerder_voorgelegd_counts_the_same_question(
             out = {k: v for k, v in keep(*args, **kwargs).items() if k != "asked"}
             return out | {"layout": 13}
 
-        monkeypatch.setattr(report_build, "agenda_parameters", parameters)
+        # prepare archives through regie.reports' name of it
+        monkeypatch.setattr(reports, "agenda_parameters", parameters)
     _edit(app, LATE)
     _sync(app, EDITED)
     assert prepare_meetings(app, AS_OF).packs  # January's pack: Toevoeging van 3.1.9
@@ -368,3 +369,42 @@ def test_eerder_voorgelegd_counts_the_same_question(
     assert "te laat sinds 31-03-2017; eerder voorgelegd op 10-01-2017 (2e keer op de agenda)" in (
         render_agenda(old, "md", layout=13).decode()
     )
+
+
+def test_a_layout_12_pack_is_read_by_its_own_rule_after_the_upgrade(
+    app: App, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review47b 1: January's layout-12 pack (before 0036) asked to accept 3.1.9, as layout 12
+    asked every addition since the first sync. The install then upgraded, which accepts 3.1.9
+    as the plan stood. April's pack asks a new date for it: that question was never put, so it
+    is not *voor de 2e keer voorgelegd* (the pack's rule, not today's accepted cut)."""
+    from regie import report_build, reports
+    from regie.prepare import prepare_meetings
+    from regie.reports import agenda_pack, render_agenda
+    from store import downgrade, upgrade
+
+    keep = report_build.agenda_parameters
+
+    def parameters(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        out = {k: v for k, v in keep(*args, **kwargs).items() if k != "asked"}
+        return out | {"layout": 12}
+
+    # prepare archives through regie.reports' name of it
+    monkeypatch.setattr(reports, "agenda_parameters", parameters)
+    _edit(app, LATE)
+    _sync(app, EDITED)
+    assert prepare_meetings(app, AS_OF).packs  # January's pack: Toevoeging van 3.1.9
+    monkeypatch.undo()
+    downgrade(database_url, "0035")  # an install before 0036, then its upgrade
+    upgrade(database_url)
+    pack = agenda_pack(app, "stuurgroep", APRIL, APRIL_AS_OF)
+    points = {a.reason: a for a in pack.asked if a.item.item_id == "3.1.9"}
+    assert set(points) == {"overdue"}  # accepted at the upgrade: no longer asked to accept
+    assert (points["overdue"].earlier, points["overdue"].earlier_other) == ((), (MEETING,))
+    md = render_agenda(pack, "md").decode()
+    assert (
+        "| 3.1.9 | **Nieuwe datum vaststellen voor 3.1.9?** | te laat sinds 31-03-2017; eerder "
+        "met een andere vraag op de agenda op 10-01-2017 |"
+    ) in md
+    lines = [x for x in md.splitlines() if "voor 3.1.9?" in x]
+    assert lines and not [x for x in lines if "2e keer" in x]

@@ -22,6 +22,11 @@ def _never(on: date) -> bool:
     return False
 
 
+def _old(layout: int) -> PackQuestions:
+    """A pack that kept no reasons and asked additions (layout 12 on)."""
+    return PackQuestions(None, layout, asked_additions=True)
+
+
 def test_kept_reasons_count_the_same_question_only() -> None:
     history = QuestionHistory(
         {
@@ -38,7 +43,7 @@ def test_an_older_pack_is_worked_out_from_what_it_could_ask() -> None:
     """A layout-13 pack that listed an undecided addition asked it as one; another reason only
     when the data then had it. A layout-11 pack asked no additions: its listing was the data's."""
     history = QuestionHistory(
-        {JAN: PackQuestions(None, 13), FEB: PackQuestions(None, 13), MAR: PackQuestions(None, 11)},
+        {JAN: _old(13), FEB: _old(13), MAR: PackQuestions(None, 11)},
         {JAN: frozenset({"2.4"}), FEB: frozenset({"2.4"})},
     )
     late_in_feb = {FEB}.__contains__
@@ -48,7 +53,7 @@ def test_an_older_pack_is_worked_out_from_what_it_could_ask() -> None:
     )
     assert by_question("2.4", "added", [JAN, FEB, MAR], history, _never) == ((JAN, FEB), (MAR,))
     # Not an undecided addition then: listed for what its data raised, as layouts up to 13 had it.
-    plain = QuestionHistory({JAN: PackQuestions(None, 13)}, {JAN: frozenset()})
+    plain = QuestionHistory({JAN: _old(13)}, {JAN: frozenset()})
     assert by_question("2.4", "overdue", [JAN], plain, _never) == ((JAN,), ())
 
 
