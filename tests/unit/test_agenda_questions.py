@@ -90,11 +90,15 @@ def test_page_one_introduces_its_points_heaviest_first() -> None:
     escalated = DecisionAsked(LINE, "escalated", "escalated")
     choice = DecisionAsked(LINE, "added", "choice")
     routine = DecisionAsked(LINE, "overdue", "routine")
-    assert str(intro([escalated, choice], [escalated, choice])) == (
+    assert str(intro([escalated, choice], [escalated, choice], 25)) == (
         "De vergadering besluit erover onder agendapunt 4. Hieronder alle punten, de zwaarste "
         "eerst:"
     )
-    assert str(intro([escalated, routine], [escalated])) == (
+    # Page 1 stops at the limit: not "alle punten" then (review47b 2).
+    assert str(intro([escalated, choice], [escalated, choice], 1)) == (
+        "De vergadering besluit erover onder agendapunt 4. Hieronder de zwaarste punten eerst:"
+    )
+    assert str(intro([escalated, routine], [escalated], 25)) == (
         "De vergadering besluit erover onder agendapunt 4. Hieronder de punten die meer vragen "
         "dan een routinebesluit, de zwaarste eerst:"
     )
