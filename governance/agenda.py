@@ -48,13 +48,13 @@ from governance.agenda_lines import (
     recorded_late,
 )
 from governance.agenda_model import (
-    _OPEN_STATES,
     _RAG_ORDER,
     _REASON_ORDER,
     _STATE_ORDER,
     ASK_REASONS,
     DEFAULT_HORIZON,
     LIMITS,
+    OPEN_STATES,
     SINCE_KINDS,
     WEIGHTS,
     WORSE_KINDS,
@@ -96,10 +96,10 @@ __all__ = [
     "DEFAULT_HORIZON",
     "LATE_AFTER",
     "LIMITS",
+    "OPEN_STATES",
     "SINCE_KINDS",
     "WEIGHTS",
     "WORSE_KINDS",
-    "_OPEN_STATES",
     "_RAG_ORDER",
     "_REASON_ORDER",
     "_STATE_ORDER",
@@ -223,7 +223,7 @@ def build_agenda(
     ahead = tuple(
         line
         for line in lines.values()
-        if line.state in {s.value for s in _OPEN_STATES}
+        if line.state in {s.value for s in OPEN_STATES}
         and (
             (line.due is not None and meeting.on < line.due <= horizon)
             or (line.forecast is not None and meeting.on < line.forecast <= horizon)

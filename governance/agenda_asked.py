@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from governance.agenda_model import (
-    _OPEN_STATES,
+    OPEN_STATES,
     WEIGHTS,
     DecisionAsked,
     ItemLine,
@@ -63,7 +63,7 @@ def open_escalations(
     out: dict[str, date] = {}
     for item_id, raised_on in escalations:
         item = assessment.items.get(item_id)
-        if item is None or item.state not in _OPEN_STATES or raised_on > as_of:
+        if item is None or item.state not in OPEN_STATES or raised_on > as_of:
             continue
         latest = item.latest_update
         answers = [decided[item_id]] if item_id in decided else []
@@ -96,7 +96,7 @@ def to_ratify(
     out: dict[str, tuple[str | None, str | None]] = {}
     for item_id, edits in runs.items():
         item = assessment.items.get(item_id)
-        if item is None or item.state not in _OPEN_STATES:
+        if item is None or item.state not in OPEN_STATES:
             continue
         since = _zone_day(edits[-1].recorded_at, zone)
         if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from governance.agenda_model import _OPEN_STATES, AgendaPack
+from governance.agenda_model import OPEN_STATES, AgendaPack
 from governance.programme_end import ended
 
-_OPEN = frozenset(s.value for s in _OPEN_STATES)
+_OPEN = frozenset(s.value for s in OPEN_STATES)
 #: The questions that offer lapse after the end: a late item's new date, and a date or term for
 #: an item without one (no longer asked about, so the body decides; review47 3).
 _LAPSE = frozenset({"overdue", "undated", "waiting"})

@@ -25,7 +25,8 @@ ASK_REASONS = (
 )  # fmt: skip
 
 
-_OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
+#: The states an item is still open in (neither done nor cancelled).
+OPEN_STATES = frozenset(set(State) - {State.DONE, State.CANCELLED})
 
 
 #: Without a next meeting, the look-ahead covers this long after the meeting.

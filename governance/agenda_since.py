@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from governance.agenda_model import (
-    _OPEN_STATES,
+    OPEN_STATES,
     SINCE_KINDS,
     WORSE_KINDS,
     ItemLine,
@@ -100,7 +100,7 @@ def since_last(
             entries.append(
                 SinceEntry(i.item_id, i.title, "cancelled", i.completed_on, decided_by=by)
             )
-        elif i.state in _OPEN_STATES:
+        elif i.state in OPEN_STATES:
             mine = sorted((d for d in taken if d.item_id == i.item_id), key=lambda d: d.meeting_on)
             drops = [d for d in mine if d.kind is DecisionKind.CANCEL]
             back = [

@@ -65,6 +65,16 @@ def no_longer_asked(item: ItemAssessment, end: date | None, as_of: date) -> bool
     return item.due is None and ended(end, as_of)
 
 
+def asked_no_longer(
+    items: Mapping[str, ItemAssessment], end: date | None, as_of: date
+) -> frozenset[str]:
+    """The ids of ``items`` no longer asked on ``as_of`` (:func:`no_longer_asked`): what a
+    round's chase leaves out and what a pack's *Statusronde* leaves out (end47)."""
+    if not ended(end, as_of):
+        return frozenset()
+    return frozenset(i for i, item in items.items() if no_longer_asked(item, end, as_of))
+
+
 def closing_meetings(schedule: MeetingSchedule, end: date) -> list[date]:
     """The listed meeting dates after ``end``: closing meetings, held (validation warns, in
     case the year is a typo)."""

@@ -473,7 +473,7 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
     the meeting day on (:func:`governance.provenance.plan_as_of`). A simulation
     (REGIE_SIMULATE) stands at the last day its cycle ran, which may be after today: its
     decisions are taken by then (walk33 11: every one of a simulated meeting was refused)."""
-    from regie.services import simulated_day, today
+    from regie.services import simulation_short_of, today
 
     day = today(app, plan)
     if meeting_on <= day:
@@ -484,9 +484,8 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
             f"--meeting: {meeting_on} is after today ({day}, {zone}); a decision is recorded "
             "once its meeting has taken place"
         )
-    simulated = simulated_day(app, plan.programme.id)
-    if simulated is None or meeting_on > simulated:
-        reached = f"has reached {simulated}" if simulated else "has not run"
+    reached = simulation_short_of(app, plan.programme.id, meeting_on)
+    if reached is not None:
         raise InvalidInput(
             f"--meeting: {meeting_on} is after today ({day}, {zone}) and the simulation "
             f"{reached}; a decision is recorded once its meeting has taken place: run "

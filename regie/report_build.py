@@ -304,12 +304,11 @@ def _no_longer_asked(
 ) -> frozenset[str]:
     """The items a round no longer asks on ``as_of`` (:func:`governance.programme_end.
     no_longer_asked`), for *Statusronde* from layout 14 on; none for an older layout."""
-    from governance.programme_end import no_longer_asked
+    from governance.programme_end import asked_no_longer
 
     if layout < AGENDA_CLOSING_PACK_FROM:
         return frozenset()
-    end = plan.programme.end
-    return frozenset(i for i, item in assessment.items.items() if no_longer_asked(item, end, as_of))
+    return asked_no_longer(assessment.items, plan.programme.end, as_of)
 
 
 def _pack_questions(found: PackAsked | None) -> PackQuestions:

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.assessment import Assessment
-    from governance.assessor import ItemAssessment
     from governance.plan import Deadline, Plan
     from governance.updates import StatusUpdate
     from governance.workdays import WorkCalendar
@@ -658,6 +657,7 @@ def _queue(
     """Render and enqueue the round's messages of one kind; return the newly queued keys.
     ``assessment``: the plan's as of ``as_of`` (each item's stand in a request or chase)."""
     from governance.answers import contact
+    from governance.programme_end import asked_no_longer
     from governance.programme_end import ended as has_ended
     from notifications.render import header_text, render
     from regie.answer_links import LINK_LIFETIME
@@ -718,11 +718,12 @@ def _queue(
     # An owner asked after the programme's end reads that it ended, as in the reminder digest
     # (walk32b 7, round45 3); the office's summary is no request.
     ended = _iso(end) if has_ended(end, as_of) and kind != "round_summary" else None
+    left_out = asked_no_longer(judged, end, as_of)
     messages = []
     for contact_id, asked_ids in sorted(per_contact.items()):
         # A chase after the end leaves out an item without a deadline, as a round started
         # after the end does not ask it (walk46 9); one left with nothing is not chased.
-        item_ids = [i for i in asked_ids if not _no_longer_asked(judged.get(i), end, as_of)]
+        item_ids = [i for i in asked_ids if i not in left_out]
         person = contact(plan, contact_id)
         if person is None or (asked_ids and not item_ids):
             continue
@@ -816,12 +817,6 @@ def _queue(
     if linker is not None:
         add_links(session, plan.programme.id, linker.made(set(queued)), utcnow())
     return queued
-
-
-def _no_longer_asked(item: ItemAssessment | None, end: date | None, as_of: date) -> bool:
-    from governance.programme_end import no_longer_asked
-
-    return item is not None and no_longer_asked(item, end, as_of)
 
 
 def _answering(plan: Plan, contact_id: str, organisation: str) -> dict[str, str | None]:

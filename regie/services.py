@@ -51,6 +51,15 @@ def simulated_day(app: App, programme_id: str) -> date | None:
         return Repository(session, programme_id).last_assessed()
 
 
+def simulation_short_of(app: App, programme_id: str, day: date) -> str | None:
+    """How the simulation falls short of ``day`` (:func:`simulated_day`), as an error says it:
+    ``has reached <its last day>`` or ``has not run``; None once it has reached ``day``."""
+    simulated = simulated_day(app, programme_id)
+    if simulated is not None and day <= simulated:
+        return None
+    return f"has reached {simulated}" if simulated else "has not run"
+
+
 def sync_store(
     app: App,
     session: Session,

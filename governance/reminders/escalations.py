@@ -137,7 +137,7 @@ def escalation_for(
     office: tuple[str, ...],
     quiet: Quiet,
     *,
-    end: date | None = None,
+    end: date | None,
 ) -> Escalation | None:
     """``quiet`` caches ``working_days_between(day, as_of)`` per day across items (its
     ``as_of`` is the day judged). ``end``: the programme's end (``programme.end``)."""

@@ -85,9 +85,8 @@ def update_day(app: App, as_of: str | None) -> date:
         return day
     if not app.settings.simulate:
         raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
-    simulated = services.simulated_day(app, app.programme_id())
-    if simulated is None or day > simulated:
-        reached = f"has reached {simulated}" if simulated else "has not run"
+    reached = services.simulation_short_of(app, app.programme_id(), day)
+    if reached is not None:
         raise InvalidInput(
             f"--as-of: {day} is after today ({today}) and the simulation {reached}; an update "
             f"counts from a day the simulation reached: run `regie cycle --simulate --as-of "

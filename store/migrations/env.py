@@ -19,7 +19,9 @@ from store.db import check_foreign_keys, migration_engine
 from store.models import Base, UTCDateTime
 
 config = context.config
-if config.config_file_name is not None:
+# Only the `alembic` command line (which sets ``cmd_opts``) takes its logging from alembic.ini:
+# Regie migrates in process, where fileConfig would reset the whole process's loggers (speed47).
+if config.cmd_opts is not None and config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata

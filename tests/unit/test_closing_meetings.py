@@ -16,7 +16,13 @@ from governance.meetings import (
     schedule_meetings,
 )
 from governance.planfile import parse_plan
-from governance.programme_end import closing_meetings, no_longer_asked, rule_past_end
+from governance.programme_end import (
+    asked_no_longer,
+    closing_meetings,
+    no_longer_asked,
+    rule_past_end,
+)
+from governance.rag import State
 from notifications.render import environment
 from tests.unit.test_incremental import _item
 from tests.unit.test_meetings import _with_meetings
@@ -97,6 +103,18 @@ def test_after_the_end_an_item_without_a_deadline_is_no_longer_asked() -> None:
     assert no_longer_asked(undated, END, date(2026, 1, 2))
     assert not no_longer_asked(dated, END, date(2026, 1, 2))
     assert not no_longer_asked(undated, None, date(2040, 1, 2))  # no end: never
+
+
+def test_the_ids_no_longer_asked_on_a_day() -> None:
+    """One rule for a round's chase and a pack's *Statusronde* (review47 8)."""
+    items = {
+        "1.1": _item(item_id="1.1", due=None),
+        "1.2": _item(item_id="1.2", due=date(2026, 1, 30)),
+        "1.3": _item(item_id="1.3", due=None, state=State.WAITING),
+    }
+    assert asked_no_longer(items, END, date(2026, 1, 2)) == {"1.1", "1.3"}
+    assert asked_no_longer(items, END, END) == frozenset()
+    assert asked_no_longer(items, None, date(2040, 1, 2)) == frozenset()
 
 
 def test_a_round_left_without_a_meeting_says_so_in_plain_dutch() -> None:
