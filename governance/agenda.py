@@ -170,6 +170,7 @@ def build_agenda(
     additions_accepted: datetime | None = None,
     closed_asked: bool = False,
     dated_additions: bool = True,
+    additions_by_meeting: bool = True,
     pack_questions: Mapping[date, PackQuestions] | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
@@ -194,7 +195,9 @@ def build_agenda(
     by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036);
     ``closed_asked``: an addition done or cancelled is put to it too (agenda layout 12);
     ``dated_additions``: an action's decision adds the milestones it found, a later one is an
-    addition of its own, and milestones each added add their action (layout 14, adds47).
+    addition of its own, and milestones each added add their action (layout 14, adds47);
+    ``additions_by_meeting``: such an action is named with its latest meeting's decision, not
+    the one recorded last (agenda layout 15, ratify48: :func:`since_last`).
     ``pack_questions``: per earlier meeting of ``packs_listed``, what its pack asked (agenda
     layout 14: *eerder voorgelegd* counts the same question only, :mod:`agenda_questions`)."""
     as_of = assessment.as_of
@@ -329,6 +332,7 @@ def build_agenda(
             previous_assessment=previous_assessment,
             contact_revisions=contact_revisions,
             dated_additions=dated_additions,
+            additions_by_meeting=additions_by_meeting,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

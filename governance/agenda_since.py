@@ -47,6 +47,7 @@ def since_last(
     previous_assessment: Assessment | None = None,
     contact_revisions: Sequence[ItemRevision] = (),
     dated_additions: bool = True,
+    additions_by_meeting: bool = True,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -62,7 +63,9 @@ def since_last(
     ``contact_revisions``: the contacts' plan revisions (an organisation's contact person
     changed: :func:`governance.contact_changes.contact_changes`). ``dated_additions``: an
     action's decision is named only at the milestones it found (agenda layout 14, review46 9;
-    :func:`governance.decisions.added_by`'s ``created``)."""
+    :func:`governance.decisions.added_by`'s ``created``); ``additions_by_meeting``: an
+    action whose milestones decisions each added is named with the decision of the latest
+    meeting among them (agenda layout 15, ratify48; before: the one recorded last)."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -146,7 +149,7 @@ def since_last(
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
     # A decision that adds an action adds its milestones (one decision): named at them too.
     created = created_times(revisions) if dated_additions else None
-    added = added_by(plan, decisions, as_of, created=created)
+    added = added_by(plan, decisions, as_of, created=created, by_meeting=additions_by_meeting)
     for r in revisions:
         if not recorded(r.recorded_at):
             continue

@@ -131,6 +131,7 @@ def added_by(
     items: Iterable[str] = (),
     *,
     created: Mapping[str, datetime] | None = None,
+    by_meeting: bool = True,
 ) -> dict[str, AddedBy]:
     """The decision taken on or before ``as_of`` that added each item: one that names it
     (``--adds``), else, for a milestone, the one that added its action: adding an action adds
@@ -141,7 +142,10 @@ def added_by(
     it: before). Given (agenda layout 14, adds47), an action's decision adds only the
     milestones in the plan when it was recorded, or created with the action (review46 9): one
     added later is an addition of its own; and an action without a *gereed* of its own whose
-    milestones decisions each added is added by them (walk46 4). None: the rule before."""
+    milestones decisions each added is added by them (walk46 4). None: the rule before.
+    ``by_meeting``: such an action is named with the decision of the latest meeting among them
+    (ratify48: a decision of an earlier meeting recorded late does not make it read as decided
+    then); False: the one recorded last (agenda layout 14 and before)."""
     direct = additions(decisions, as_of)
     out = {i: AddedBy(d) for i, d in direct.items()}
     parents = _parents(plan)
@@ -156,7 +160,7 @@ def added_by(
         ):  # fmt: skip
             out[item_id] = AddedBy(direct[action], via_action=True)
     if created is not None:
-        for action_id, d in _added_by_milestones(plan, direct, created).items():
+        for action_id, d in _added_by_milestones(plan, direct, created, by_meeting).items():
             out.setdefault(action_id, AddedBy(d, via_milestones=True))
     return out
 
@@ -180,11 +184,16 @@ def _came_with(
 
 
 def _added_by_milestones(
-    plan: Plan, direct: Mapping[str, Decision], created: Mapping[str, datetime]
+    plan: Plan,
+    direct: Mapping[str, Decision],
+    created: Mapping[str, datetime],
+    by_meeting: bool = True,
 ) -> dict[str, Decision]:
     """The actions without a *gereed* of their own that decisions added milestone by milestone:
-    every milestone in the plan when the latest of those decisions was recorded is named by
-    one (a milestone created after it is an addition of its own). The latest decision each."""
+    every milestone in the plan when the last of those decisions was recorded is named by one
+    (a milestone created after it is an addition of its own). Each with the decision of the
+    latest meeting (``by_meeting``: the action was fully decided then), else the one recorded
+    last."""
     out: dict[str, Decision] = {}
     for action in plan.actions():
         if action.gereed is not None or action.id in direct:
@@ -194,14 +203,16 @@ def _added_by_milestones(
             continue
         if any(d.recorded_at is None for d in found):
             continue  # pragma: no cover - a stored decision has its moment
-        last = max(found, key=lambda d: (d.recorded_at, d.meeting_on, d.id or 0))
-        assert last.recorded_at is not None
+        recorded = max(found, key=lambda d: (d.recorded_at, d.meeting_on, d.id or 0))
+        cut = recorded.recorded_at
+        assert cut is not None
         before = [
             m.id for m in action.milestones
-            if (at := created.get(m.id)) is None or at <= last.recorded_at
+            if (at := created.get(m.id)) is None or at <= cut
         ]  # fmt: skip
         if all(m in direct for m in before):
-            out[action.id] = last
+            named = max(found, key=lambda d: (d.meeting_on, d.recorded_at, d.id or 0))
+            out[action.id] = named if by_meeting else recorded
     return out
 
 

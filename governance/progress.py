@@ -80,7 +80,12 @@ AHEAD_MONTHS = 6
 #: 13 (words47, walk46 11c): in *vertraagd of gewijzigd* an added item's words follow its title
 #: after a semicolon (*Titel; toegevoegd aan het plan (besluit …)*), not in brackets around
 #: brackets; layout 12 and before are made again so (:data:`ONE_BRACKET_FROM`).
-LAYOUT = 13
+#: 14 (ratify48): an item removed by a decision says so in one pair of brackets (*uit het plan
+#: verwijderd (besluit …, vastgelegd op …)*); layout 13 is made again with two
+#: (:data:`ONE_BRACKET_REMOVAL_FROM`). (review47b 3, the decision that names an action added
+#: milestone by milestone, does not reach the report: such an action, without a *gereed* of
+#: its own, has no line of its own here.)
+LAYOUT = 14
 #: The first layout whose tables keep one level of brackets at an added item's title.
 ONE_BRACKET_FROM = 13
 #: The first layout that says whose note it quotes and carries the obligation's title.
@@ -109,6 +114,8 @@ ACTION_NAMED_FROM = 12
 #: The first layout that reads when items were created for the decision that added them
 #: (:func:`governance.decisions.added_by`'s ``created``; review46 9).
 DATED_ADDITIONS_FROM = 13
+#: The first layout whose removal reason has one pair of brackets (ratify48).
+ONE_BRACKET_REMOVAL_FROM = 14
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 
@@ -147,6 +154,8 @@ class Reason:
     by: str | None = None  # who wrote a note that is not the owner's (the office, by name)
     finished_on: date | None = None  # AFTER_PERIOD: the day the item was done or dropped
     cancelled: bool = False  # AFTER_PERIOD: dropped, not done
+    #: REMOVED: the decision and the recording day in one pair of brackets (layout 14 on).
+    one_bracket: bool = False
 
 
 class Ending(StrEnum):
@@ -357,7 +366,10 @@ def build_progress(
     # From layout 8 by the names the tables use (review8 4); before, the ids.
     labels = plan.owner_labels() if layout >= NAMES_FROM else {}
     owner_changes = _owner_changes(plan, revisions, start, min(end, assessment.as_of), labels)
-    gone = _removed(plan, lines, revisions, decisions, start, assessment.as_of)
+    gone = _removed(
+        plan, lines, revisions, decisions, start, assessment.as_of,
+        one_bracket=layout >= ONE_BRACKET_REMOVAL_FROM,
+    )  # fmt: skip
     edited: dict[str, list[DueChange]] = {}
     for c in due_changes:
         edited.setdefault(c.item_id, []).append(c)
@@ -898,10 +910,13 @@ def _removed(
     decisions: Sequence[Decision],
     start: date,
     as_of: date,
+    *,
+    one_bracket: bool = True,
 ) -> dict[int, list[Change]]:
     """Per step, the items removed from the plan file from ``start`` through ``as_of`` and not
     back (a milestone removed with its action goes with the action), as changes: promised the
-    gereed they had, now *uit het plan verwijderd*, the decision behind it or *zonder besluit*."""
+    gereed they had, now *uit het plan verwijderd*, the decision behind it or *zonder besluit*
+    (``one_bracket``: with the recording day in one pair of brackets; layout 13: two)."""
     found = removals(
         ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions),
         decisions,
@@ -916,7 +931,8 @@ def _removed(
             continue
         line = removed_line(removal, lines)
         step = line.step if line.step in numbers else _step_of(removal.item_id, numbers)
-        out.setdefault(step, []).append(_removal_change(plan, removal, line, day))
+        change = _removal_change(plan, removal, line, day, one_bracket)
+        out.setdefault(step, []).append(change)
     return out
 
 
@@ -928,11 +944,14 @@ def _step_of(item_id: str, numbers: Sequence[int]) -> int:
     return numbers[0] if numbers else 0
 
 
-def _removal_change(plan: Plan, removal: Removal, line: ItemLine, day: date) -> Change:
+def _removal_change(
+    plan: Plan, removal: Removal, line: ItemLine, day: date, one_bracket: bool
+) -> Change:
     decided_by = decision_label(plan, removal.decision) if removal.decision is not None else None
     reason = Reason(
-        ReasonKind.REMOVED, decided_by=decided_by, with_items=tuple(removal.with_items), on=day
-    )
+        ReasonKind.REMOVED, decided_by=decided_by, with_items=tuple(removal.with_items), on=day,
+        one_bracket=one_bracket,
+    )  # fmt: skip
     return Change(line, line.gereed, None, (reason,), ended=Ending.REMOVED)
 
 

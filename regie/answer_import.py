@@ -7,7 +7,8 @@ Columns (header row required, any order, ``,`` or ``;`` separated, UTF-8 with or
 - ``forecast``, ``completed_on``: ISO dates ``YYYY-MM-DD``, may be empty;
 - ``note``: free text, stored verbatim — a cell that looks like a formula (``=``, ``+``, ``-``,
   ``@``) is kept as the text it is, never evaluated or stripped;
-- ``contact``: who answered (a contact id from the plan); empty: the programme office.
+- ``contact``: who answered (a contact id from the plan); empty, the plan's own name for the
+  office (``programme.office_name``, any case) or ``programmabureau``: the programme office.
 
 The sheet `regie update-sheet` writes reads back as it is: its notice line above the header (and
 any row before the header with only its first cell filled) is skipped, its reference columns
@@ -57,7 +58,14 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     refused in one line naming that import, unless ``again``."""
     from dataclasses import replace
 
-    from governance.answers import OFFICE, Answerer, AnswerInput, contact
+    from governance.answers import (
+        OFFICE,
+        Answerer,
+        AnswerInput,
+        contact,
+        names_office,
+        office_keywords,
+    )
     from regie.answers import (
         AnswerRefused,
         backdated_note,
@@ -95,12 +103,17 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
                 bad.append(f"{name}: empty")
         who = OFFICE
         contact_id = row.get("contact", "").strip()
-        if contact_id:
-            person = contact(plan, contact_id)
-            if person is None:
-                bad.append(f"contact: {contact_id!r} is not a contact in the plan")
-            else:
-                who = Answerer(person.id, person.name)
+        # As `regie update --author`: a contact id, else the office by the plan's own name
+        # for it (any case) or ``programmabureau``; a contact's id wins over an office word.
+        person = contact(plan, contact_id) if contact_id else None
+        if person is not None:
+            who = Answerer(person.id, person.name)
+        elif contact_id and not names_office(plan, contact_id):
+            words = " or ".join(repr(w) for w in office_keywords(plan))
+            bad.append(
+                f"contact: {contact_id!r} is not a contact in the plan (or empty, or {words} "
+                "for the office)"
+            )
         if bad:
             problems.extend(f"{where}: {b}" for b in bad)
             continue

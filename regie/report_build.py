@@ -164,6 +164,7 @@ def _agenda_pack(
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
         dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
+        additions_by_meeting=laid_out >= AGENDA_ADDITIONS_BY_MEETING_FROM,
         pack_questions=questions,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
@@ -294,6 +295,12 @@ AGENDA_ROUND_CORRECTIONS_FROM = 10
 #: The first agenda layout whose *Statusronde* judges a correction by its chain's first update
 #: (round45 2), not by the update it corrects.
 AGENDA_ROUND_CHAIN_FROM = 12
+#: The first agenda layout whose *sinds de vorige vergadering* names an action added milestone
+#: by milestone with the decision of the latest meeting among them, not the one recorded last
+#: (ratify48, review47b 3; as progress layout 14). 15: the layout ratify48 was made alongside
+#: (AGENDA_LAYOUT is bumped to 15 by a parallel change); packs of 14 and before keep the old
+#: naming.
+AGENDA_ADDITIONS_BY_MEETING_FROM = 15
 #: The first agenda layout that says the programme ended (a pack made after ``programme.end``)
 #: and whose *Statusronde* then leaves out the items no longer asked (end47).
 AGENDA_CLOSING_PACK_FROM = 14

@@ -179,3 +179,41 @@ def test_a_milestone_added_after_its_action_s_decision_is_an_addition_of_its_own
     # One the decision of 3.30.1's action found in the plan: covered, refused.
     code, out, err = _adds(app, "3.30.1")
     assert code == 2 and "adds its action 3.30, and with it its milestones" in err, err
+
+
+def _adds_at(app: App, item: str, meeting: date, at: datetime) -> None:
+    """A decision of ``meeting`` adding ``item``, recorded by the office at ``at``."""
+    from governance.decisions import Decision, DecisionKind
+    from store.reports_repo import ReportsRepository
+
+    decision = Decision("stuurgroep", meeting, DecisionKind.DECISION, "Aanvaard", item, adds=True)
+    with app.session() as session, session.begin():
+        ReportsRepository(session, app.programme_id(), clock=lambda: at).add_decision(decision)
+
+
+def test_an_action_added_milestone_by_milestone_is_named_by_its_latest_meeting(app: App) -> None:
+    """ratify48 (review47b 3): 3.20.2 decided on 20 December and recorded the same day, 3.20.1
+    decided on 11 October but recorded on 21 December: 3.20 was only fully decided on 20
+    December, and reads so (agenda layout 15's *nieuw in het plan*, `--adds 3.20`'s refusal);
+    agenda layout 14 named the decision recorded last. The progress report names each
+    milestone's own decision (3.20 has no line of its own there)."""
+    from regie.reports import progress_report, render_progress
+
+    _edit(app, ACTION)
+    _sync(app, EDITED)
+    _adds_at(app, "3.20.2", date(2016, 12, 20), datetime(2016, 12, 20, 12, tzinfo=UTC))
+    _adds_at(app, "3.20.1", DECIDED, datetime(2016, 12, 21, 12, tzinfo=UTC))
+    late = "besluit Stuurgroep Plan van aanpak MVI, 20 december 2016"
+    assert _named(app, layout=15)["3.20"] == late
+    assert _named(app, layout=14)["3.20"] == BY  # as packs of layout 14 were made
+    code, out, err = _adds(app, "3.20")
+    assert code == 2 and out == "", out
+    assert "(the last: decision 1 (stuurgroep 2016-12-20))" in err, err
+
+    report = progress_report(app, date(2016, 7, 1), date(2016, 12, 31), AS_OF)
+    text = render_progress(report, "md").decode()
+    assert f"- 3.20.1 Concept (BZ): gereed Q2-2017, op schema; toegevoegd aan het plan ({BY})" in (
+        text
+    )
+    assert f"; toegevoegd aan het plan ({late})" in text  # 3.20.2's
+    assert "- 3.20 " not in text

@@ -246,7 +246,7 @@ def test_the_progress_report_keeps_one_level_of_brackets_at_an_added_title(app: 
     start, end = date(2016, 7, 1), date(2016, 12, 31)
     words = "toegevoegd aan het plan (zonder besluit, vastgelegd op 19 december 2016)"
     report = progress_report(app, start, end, AS_OF)
-    assert report.layout == 13
+    assert report.layout >= 13  # the current layout (14, ratify48) keeps this rule
     md = render_progress(report, "md").decode()
     html = render_progress(report, "html").decode()
     assert f"| 3.1.9 | Evaluatie behoeftepeiling; {words} |" in md

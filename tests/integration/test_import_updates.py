@@ -110,3 +110,38 @@ def test_an_import_dated_after_today_is_refused_like_an_update(
     one = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
     assert one.code == 0, one.err
     assert one.out.strip() == f"{csv}: 1 update recorded for 2025-06-02"
+
+
+def test_the_contact_column_takes_the_plans_name_for_the_office(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """ratify48: as `regie update --author`, the contact column takes the plan's own name for
+    the office (``programme.office_name``, any case) and ``programmabureau``: the office's
+    answer, stored as ``programmabureau`` (so it may cancel); any other name is refused."""
+    plan = tmp_path / "plan.yaml"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace(
+            "  id: wegen-test\n", "  id: wegen-test\n  office_name: Programmasecretariaat\n"
+        ),
+        encoding="utf-8",
+    )
+    env = {"REGIE_PLAN": str(plan)}
+    refused = write(tmp_path, "item,status,contact\n1.1.1,on_track,secretariaat\n")
+    result = regie("import-updates", str(refused), "--as-of", "2025-06-02", env=env)
+    assert result.code == 2
+    assert result.err.splitlines()[0] == (
+        f"{refused}:2: contact: 'secretariaat' is not a contact in the plan (or empty, or "
+        "'programmasecretariaat' or 'programmabureau' for the office)"
+    )
+    csv = tmp_path / "office.csv"
+    csv.write_text(
+        "item,status,contact\n1.1.1,on_track,Programmasecretariaat\n"
+        "1.1.2,at_risk,PROGRAMMABUREAU\n1.2,cancelled,programmasecretariaat\n",
+        encoding="utf-8",
+    )
+    result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=env)
+    assert result.code == 0, result.err
+    shown = regie("status", "--as-of", "2025-06-02", "--format", "json", env=env)
+    stored = [r["latest_update"] for r in json.loads(shown.out) if r["latest_update"]]
+    assert len(stored) == 3 and {u["author"] for u in stored} == {"programmabureau"}

@@ -94,3 +94,27 @@ def test_an_owner_change_reads_by_the_names_the_tables_use(app: App) -> None:
     assert "eigenaar gewijzigd: Expertisecentrum → IenM (vastgelegd op 19 december 2016)" in new
     old, _ = _progress_report(app, *period, layout=7)
     assert "eigenaar gewijzigd: PIANOo → IenM" in render_progress(old, "md").decode()
+
+
+def test_a_removal_by_a_decision_reads_in_one_pair_of_brackets(app: App) -> None:
+    """ratify48: from layout 14 a removal a decision stands behind says the decision and the
+    day it was recorded in one pair of brackets; layout 13 is made again with two."""
+    from regie.decisions import add_decision
+    from regie.reports import _progress_report, render_progress
+
+    add_decision(app, "stuurgroep", date(2017, 1, 10), "Verwijdering geaccordeerd",
+                 item_id="3.5.2")  # fmt: skip
+    period = date(2016, 1, 1), date(2016, 12, 31), date(2017, 1, 10)
+    rows = {
+        x.split(" | ")[0]: x for x in _report(app, *period).splitlines() if x.startswith("| 3.")
+    }
+    assert rows["| 3.5.2"].endswith(
+        "| uit het plan verwijderd (besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017, "
+        "vastgelegd op 19 december 2016) |"
+    )
+    assert "zonder besluit, met 3.6.1, 3.6.2 (vastgelegd op 19 december 2016)" in rows["| 3.6"]
+    old, _ = _progress_report(app, *period, layout=13)
+    assert (
+        "| uit het plan verwijderd (besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017) "
+        "(vastgelegd op 19 december 2016) |"
+    ) in render_progress(old, "md").decode()

@@ -125,3 +125,76 @@ def test_an_action_whose_milestones_decisions_each_added_is_added_by_them() -> N
     # Taken after as_of, or without the creation times (layouts up to 13): not added.
     assert "1.2" not in added_by(plan, decided, date(2025, 6, 11), created=created)
     assert "1.2" not in added_by(plan, decided, date(2025, 12, 31))
+
+
+def test_an_action_added_milestone_by_milestone_is_named_by_the_latest_meeting() -> None:
+    """ratify48 (review47b 3): a decision of an earlier meeting recorded late does not make
+    the action read as decided at that meeting: it is named with the latest meeting's
+    decision; the cut for "in the plan when decided" stays the last recording. With
+    ``by_meeting=False`` (agenda layout 14) the one recorded last."""
+    from datetime import UTC, date, datetime
+
+    from governance.decisions import Decision, DecisionKind, added_by
+    from tests.unit.planbuilder import act, make_plan, ms, quarter
+
+    plan = make_plan(
+        act("2.7", ms("2.7.1", quarter(2027, 3)), ms("2.7.2", quarter(2027, 4)),
+            ms("2.7.3", quarter(2027, 4))),
+    )  # fmt: skip
+
+    def adds(item: str, on: date, at: datetime, id_: int) -> Decision:
+        return Decision(
+            "stuurgroep", on, DecisionKind.DECISION, "", item, recorded_at=at, adds=True,
+            id=id_,
+        )  # fmt: skip
+
+    early = adds("2.7.1", date(2027, 3, 18), datetime(2027, 4, 25, 9, tzinfo=UTC), 2)
+    late = adds("2.7.2", date(2027, 4, 22), datetime(2027, 4, 23, 9, tzinfo=UTC), 1)
+    synced = datetime(2027, 3, 1, tzinfo=UTC)
+    created = dict.fromkeys(["2.7", "2.7.1", "2.7.2"], synced)
+    # 2.7.3 was created after 2.7.2's recording but before 2.7.1's: in the plan when the
+    # last decision was recorded, and no decision names it.
+    created["2.7.3"] = datetime(2027, 4, 24, tzinfo=UTC)
+    assert "2.7" not in added_by(plan, [early, late], date.max, created=created)
+    created["2.7.3"] = datetime(2027, 4, 26, tzinfo=UTC)  # after both: an addition of its own
+    found = added_by(plan, [early, late], date.max, created=created)
+    assert found["2.7"].via_milestones and found["2.7"].decision == late
+    old = added_by(plan, [early, late], date.max, created=created, by_meeting=False)
+    assert old["2.7"].decision == early  # recorded last, though of the earlier meeting
+    # Two of the same meeting: the one recorded last.
+    again = adds("2.7.1", date(2027, 4, 22), datetime(2027, 4, 25, 9, tzinfo=UTC), 2)
+    found = added_by(plan, [again, late], date.max, created=created)
+    assert found["2.7"].decision == again
+
+
+def test_a_new_action_with_a_milestone_of_the_first_sync_is_asked_itself() -> None:
+    """adds47 edge (ratify48): a new action without a gereed of its own that took a milestone
+    of the plan as first recorded (moved under it, its id kept) is not added by the decisions
+    that added its other milestones: no decision can add that milestone (``--adds`` refuses
+    an item of the plan as first recorded), so they did not decide the action as a whole. The
+    action is put to the body as an addition of its own, and ``--adds`` of it ratifies it."""
+    from datetime import UTC, date, datetime
+
+    from governance.decisions import Decision, DecisionKind, added_by, unadded
+    from tests.unit.planbuilder import act, make_plan, ms, quarter
+
+    plan = make_plan(
+        act("2.6", ms("2.6.1", quarter(2025, 3))),
+        act("2.7", ms("2.6.2", quarter(2025, 3)), ms("2.7.1", quarter(2025, 4))),
+    )
+    later = datetime(2025, 6, 1, tzinfo=UTC)
+    created = {"2.7": later, "2.7.1": later}  # 2.6.2 came with the first sync
+    decided = Decision(
+        "stuurgroep", date(2025, 6, 10), DecisionKind.DECISION, "", "2.7.1", adds=True,
+        recorded_at=datetime(2025, 6, 10, 12, tzinfo=UTC), id=1,
+    )  # fmt: skip
+    found = added_by(plan, [decided], date(2025, 12, 31), created=created)
+    assert "2.7" not in found and found["2.7.1"].decision == decided
+    assert unadded(plan, set(created), found) == [("2.7", ())]
+    ratified = Decision(
+        "stuurgroep", date(2025, 7, 1), DecisionKind.DECISION, "", "2.7", adds=True,
+        recorded_at=datetime(2025, 7, 1, 12, tzinfo=UTC), id=2,
+    )  # fmt: skip
+    found = added_by(plan, [decided, ratified], date(2025, 12, 31), created=created)
+    assert found["2.7"].decision == ratified and not found["2.7"].via_milestones
+    assert unadded(plan, set(created), found) == []
