@@ -1,7 +1,9 @@
-"""An agenda pack made after the programme's end (agenda layout 14, walk46 6): a closing
-meeting's pack says once at the top that the programme ended and how much is still open, and a
-late item's question offers the body the choice it can record (`regie decision add
---set-gereed` a new date, or `--cancel`: the item lapses)."""
+"""An agenda pack around the programme's end. Made after it (agenda layout 14, walk46 6): a
+closing meeting's pack says once at the top that the programme ended and how much is still
+open, and a late item's question offers the body the choice it can record (`regie decision add
+--set-gereed` a new date, or `--cancel`: the item lapses). Made before it (layout 15, review47
+6): a meeting after the end says so in the future tense and offers lapse too; the last meeting
+before the end (none planned between it and the end) says it is the last one."""
 
 from __future__ import annotations
 
@@ -13,24 +15,38 @@ from governance.programme_end import ended
 
 _OPEN = frozenset(s.value for s in OPEN_STATES)
 #: The questions that offer lapse after the end: a late item's new date, and a date or term for
-#: an item without one (no longer asked about, so the body decides; review47 3).
+#: an item without one (no longer asked about, so the body decides; review47 3). Late on the
+#: pack's day is late at the end too, and undated stays undated: the same before the end.
 _LAPSE = frozenset({"overdue", "undated", "waiting"})
 
 
-def closing_pack(pack: AgendaPack, end: date | None) -> AgendaPack:
+def closing_pack(pack: AgendaPack, end: date | None, *, ahead: bool = False) -> AgendaPack:
     """``pack`` with the programme's end when it is made after it (``as_of`` past ``end``):
     the open items with a deadline and those without one (open-ended, periodic: no longer
     asked about, :func:`governance.programme_end.no_longer_asked`) counted from the pack's
-    full table, and the question of every late or undated item marked. Unchanged before the end."""
-    if not ended(end, pack.as_of):
+    full table, and the question of every late or undated item marked. ``ahead`` (layout 15):
+    before the end, a meeting after it gets the same in the future tense (``programme_ends``),
+    and the last meeting on or before it, with no other one planned up to it, the counts and
+    ``last_before_end`` (no lapse: the programme still runs). Else unchanged."""
+    if end is None:
         return pack
+    if ended(end, pack.as_of):
+        return replace(_counted(_marked(pack)), programme_ended=end)
+    if not ahead:
+        return pack
+    if pack.meeting.on > end:
+        return replace(_counted(_marked(pack)), programme_ends=end)
+    if pack.next is None or pack.next.on > end:
+        return replace(_counted(pack), programme_ends=end, last_before_end=True)
+    return pack
+
+
+def _marked(pack: AgendaPack) -> AgendaPack:
+    asked = tuple(replace(a, after_end=True) if a.reason in _LAPSE else a for a in pack.asked)
+    return replace(pack, asked=asked)
+
+
+def _counted(pack: AgendaPack) -> AgendaPack:
     still_open = [line for line in pack.annex if line.state in _OPEN]
     undated = sum(1 for line in still_open if line.due is None)
-    asked = tuple(replace(a, after_end=True) if a.reason in _LAPSE else a for a in pack.asked)
-    return replace(
-        pack,
-        asked=asked,
-        programme_ended=end,
-        still_open=len(still_open) - undated,
-        still_open_undated=undated,
-    )
+    return replace(pack, still_open=len(still_open) - undated, still_open_undated=undated)

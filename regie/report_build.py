@@ -168,7 +168,7 @@ def _agenda_pack(
         pack_questions=questions,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
-        pack = closing_pack(pack, basis.plan.programme.end)
+        pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})
     elif pack.since_last is not None:  # an owner change by names too, as the tables (review8 4)
@@ -241,7 +241,13 @@ def _agenda_pack(
 #: packs that put the same question (each pack keeps its points' reasons, ``asked``), and
 #: names apart the meetings its item was on with another question
 #: (:data:`AGENDA_SAME_QUESTION_FROM`). Layouts up to 13 are made again without these.
-AGENDA_LAYOUT = 14
+#: 15 (close48, review47 6 and 7): a pack made before the end for a meeting after it says the
+#: end at the top in the future tense and offers lapse; the last meeting before the end says
+#: it is the last (:data:`AGENDA_END_AHEAD_FROM`); the top line has the words of review47 7,
+#: the routine points name lapse where the pack offers it, and an escalation's question has no
+#: brackets of its own (:data:`regie.report_render` ``close_words``). Layouts up to 14 are made
+#: again without these.
+AGENDA_LAYOUT = 15
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -304,6 +310,9 @@ AGENDA_ADDITIONS_BY_MEETING_FROM = 15
 #: The first agenda layout that says the programme ended (a pack made after ``programme.end``)
 #: and whose *Statusronde* then leaves out the items no longer asked (end47).
 AGENDA_CLOSING_PACK_FROM = 14
+#: The first agenda layout that says the programme's end ahead of it (a meeting after the end,
+#: the last one before it) and has close48's words (top line, routine lapse, escalation).
+AGENDA_END_AHEAD_FROM = 15
 
 
 def _no_longer_asked(

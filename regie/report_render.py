@@ -19,6 +19,7 @@ from regie.report_build import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
     AGENDA_ASK_ADDED_FROM,
+    AGENDA_END_AHEAD_FROM,
     AGENDA_EXCERPTS_FROM,
     AGENDA_LAYOUT,
     AGENDA_NAMES_FROM,
@@ -115,6 +116,7 @@ def render_agenda(
             "risk_words": layout >= AGENDA_EXCERPTS_FROM,
             # Layout 14 (walk46 11b–d): page 1's lead-in, one level of brackets, the question.
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
+            **_close_words(pack, layout),
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -130,6 +132,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
 
     pack = _as_laid_out(pack, layout)
     asked = pack.asked if layout < 2 else by_weight(pack.asked)
+    words = _close_words(pack, layout)
     return _render_annex(
         pack.annex,
         template=_agenda_template(layout, "bijlage"),
@@ -145,7 +148,17 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         # Layout 12: "verschoven, met risico" as the pack's own tables (layout 10) say it.
         risk_words=layout >= AGENDA_ASK_ADDED_FROM,
         question_words=layout >= AGENDA_SAME_QUESTION_FROM,
+        close_words=words["close_words"],
+        lapse=words["lapse"],
     )
+
+
+def _close_words(pack: AgendaPack, layout: int) -> dict[str, bool]:
+    """Layout 15's words (close48): ``close_words`` for the top line and an escalation's
+    question; ``lapse`` when the pack offers lapse for a routine point, which its label names."""
+    words = layout >= AGENDA_END_AHEAD_FROM
+    lapse = words and any(a.after_end and a.weight == "routine" for a in pack.asked)
+    return {"close_words": words, "lapse": lapse}
 
 
 def _render_annex(
@@ -163,6 +176,8 @@ def _render_annex(
     org_names: dict[str, str] | None = None,
     risk_words: bool = False,
     question_words: bool = False,
+    close_words: bool = False,
+    lapse: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -172,6 +187,7 @@ def _render_annex(
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
+        close_words=close_words, lapse=lapse,
     ).encode()  # fmt: skip
 
 

@@ -97,7 +97,7 @@ def environment() -> Environment:
     env.filters["state"] = state_label
     env.filters["rag"] = rag_label
     env.filters["tekst"] = change_text
-    env.filters["vraag"] = asked_question
+    env.filters["vraag"] = question_shown
     env.filters["reden"] = asked_reason
     env.filters["uittreksel"] = note_excerpt
     env.filters["lange_toelichtingen"] = long_notes
@@ -147,10 +147,19 @@ def change_text(value: object, macro: str) -> str:
     return str(getattr(texts, macro)(value))
 
 
-def asked_question(asked: object) -> str:
-    """The question a point ter besluitvorming puts to the body (the ``vraag`` filter), in the
-    words of ``_asked_texts.j2``: plain text, escaped where it is shown."""
-    return _asked_text(asked, "question")
+def asked_question(asked: object, plain: bool = False) -> str:
+    """The question a point ter besluitvorming puts to the body, in the words of
+    ``_asked_texts.j2``: plain text, escaped where it is shown. ``plain`` (agenda layout 15):
+    no brackets of its own, so page 1's reason in brackets stands alone (close48 3)."""
+    texts = environment().get_template("_asked_texts.j2").module
+    return str(texts.question(asked, plain))  # type: ignore[attr-defined]
+
+
+@pass_context
+def question_shown(context: Context, asked: object) -> str:
+    """The ``vraag`` filter: :func:`asked_question` in the words of the pack's layout (its
+    context's ``close_words``; a template without it has the older words)."""
+    return asked_question(asked, bool(context.get("close_words", False)))
 
 
 def asked_reason(asked: object) -> str:

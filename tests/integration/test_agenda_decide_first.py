@@ -93,11 +93,21 @@ def test_the_pdf_cuts_routine_points_only_and_names_them(
     html = render("agenda.html.j2", pack=pack, annex_file=annex_name(pack), charts={},
                   ranked=by_weight(pack.asked), asked_shown=shown, asked_cut=cut,
                   weights=WEIGHTS, title="t", footer="f", since_words=True, excerpts=True,
-                  risk_words=True, question_words=True)  # fmt: skip
+                  risk_words=True, question_words=True, close_words=True,
+                  lapse=False)  # fmt: skip
     flat = " ".join(html.split())
     assert f"Verder {len(cut)} routinepunten (datum of termijn vaststellen) voor: " in flat
     assert ", ".join(a.item.item_id for a in cut) in flat
     assert "in de e-mail met de agenda en in de bijlage" in flat
+    # Layout 15 (close48 2): a pack that offers lapse says so for the routine points it cuts.
+    lapsed = render("agenda.html.j2", pack=pack, annex_file=annex_name(pack), charts={},
+                    ranked=by_weight(pack.asked), asked_shown=shown, asked_cut=cut,
+                    weights=WEIGHTS, title="t", footer="f", since_words=True, excerpts=True,
+                    risk_words=True, question_words=True, close_words=True,
+                    lapse=True)  # fmt: skip
+    assert "routinepunten (datum of termijn vaststellen, of laten vervallen) voor: " in " ".join(
+        lapsed.split()
+    )
 
 
 def test_an_action_taken_up_again_and_what_got_worse_are_in_since_last(app: App) -> None:

@@ -1,7 +1,9 @@
 """A closing meeting's pack and decisions after the programme's end (end47, walk46 6, 7, 9):
 agenda layout 14 says at the top that the programme ended and how much is still open, asks a
 late item's new date or its lapse, and its *Statusronde* leaves out the unanswered items no
-longer asked; layout 13 is made again without any of it. `decision add --set-gereed` to a date
+longer asked; layout 13 is made again without any of it. Layout 15 (close48) says the end
+ahead of it too: for the closing meeting in a pack made before the end, and for the last
+meeting before it. `decision add --set-gereed` to a date
 after the end and `meeting add` after the end warn at once. The end46 closing-meeting plan
 (end 31 December 2025, closing meeting 22 January 2026), SQLite and PostgreSQL."""
 
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from regie.bootstrap import App
+from regie.rounds import start_round
 from tests.cli_in_process import regie
 from tests.integration.test_closing_meeting import _closing_env
 from tests.integration.test_programme_end import _app
@@ -78,7 +81,14 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
     from regie.reports import agenda
 
     html = agenda(app, "stuurgroep", CLOSING, AS_OF, "html").content.decode()
-    assert f'<p class="ended"><strong>{ENDED}; 3 punten met een datum staan nog open.' in html
+    # Layout 15 (review47 7): one term, and the items without a date in the same sentence.
+    assert (
+        f'<p class="ended"><strong>{ENDED}; nog open staan 3 punten met datum en 2 punten '
+        "zonder datum, waarnaar niet meer wordt gevraagd.</strong></p>"
+    ) in html
+    assert (
+        '<h3 class="group">Routine: datum of termijn vaststellen, of laten vervallen</h3>' in html
+    )
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
@@ -94,8 +104,10 @@ def test_layout_13_and_a_pack_before_the_end_are_as_the_old_code_made_them(
 
     app = _app(_closing_env(tmp_path, migrated_url))
     start_round(app, "stuurgroep", date(2025, 12, 4), None, date(2025, 11, 27))
-    made = agenda(app, "stuurgroep", date(2025, 12, 11), date(2025, 12, 4), fmt)
-    assert made.parameters["layout"] == report_build.AGENDA_LAYOUT == 14
+    with monkeypatch.context() as then:  # layout 15 says it is the last meeting before the end
+        then.setattr(report_build, "AGENDA_LAYOUT", 14)
+        made = agenda(app, "stuurgroep", date(2025, 12, 11), date(2025, 12, 4), fmt)
+    assert made.parameters["layout"] == 14
     before = GOLDEN / f"agenda_closing_2025-12-11_asof_2025-12-04.layout13.{fmt}"
     assert made.content == before.read_bytes()
     text = made.content.decode()
@@ -113,17 +125,60 @@ def test_layout_13_and_a_pack_before_the_end_are_as_the_old_code_made_them(
     ("as_of", "ended"), [(date(2025, 12, 31), False), (date(2026, 1, 1), True)]
 )
 def test_the_pack_says_the_end_from_the_day_after_it(
-    tmp_path: Path, migrated_url: str, as_of: date, ended: bool
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch, as_of: date, ended: bool
 ) -> None:
-    """The end day is the programme's last day: a pack made on it has no end line and asks a
-    late item's date without lapse; one made the next day has both (review47 4)."""
+    """The end day is the programme's last day: a pack made on it says the end in the future
+    tense (layout 15, review47 6), one made the next day in the past; both offer lapse for a
+    meeting after the end. Layout 14 said nothing before the end and asked without lapse."""
+    from regie import report_build
     from regie.reports import agenda
 
     app = _app(_closing_env(tmp_path, migrated_url))
     text = " ".join(agenda(app, "stuurgroep", CLOSING, as_of, "md").content.decode().split())
     assert (ENDED in text) is ended
-    assert ("Nieuwe datum vaststellen voor 1.1 of het punt laten vervallen?" in text) is ended
-    assert ("Nieuwe datum vaststellen voor 1.1?" in text) is not ended
+    assert ("Het programma eindigt op 31 december 2025; " in text) is not ended
+    assert "Nieuwe datum vaststellen voor 1.1 of het punt laten vervallen?" in text
+    assert "Nieuwe datum vaststellen voor 1.1?" not in text
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", 14)
+        old = agenda(app, "stuurgroep", CLOSING, as_of, "md").content.decode()
+    old = " ".join(old.split())
+    assert (ENDED in old) is ended and "eindigt op" not in old
+    assert ("Nieuwe datum vaststellen voor 1.1?" in old) is not ended
+
+
+PACKS = [  # (meeting, as of, layouts with a golden file of their own)
+    (date(2025, 12, 11), date(2025, 12, 4), (13, 15)),  # the last meeting before the end
+    (CLOSING, date(2025, 12, 31), (14, 15)),  # the closing meeting, its pack before the end
+    (CLOSING, AS_OF, (13, 14, 15)),  # the closing meeting, its pack after the end
+]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_each_layout_makes_the_packs_around_the_end_again_as_built(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Layout 15 (close48): the golden files of layout 15 are the packs as this code makes
+    them; those of layout 14 were made by the code before it (a0595cd) and of layout 13 by the
+    code before end47; each is made again byte for byte at its layout, archived and
+    reproduced. A pack of layout 14 before the end equals layout 13's (no golden of its own)."""
+    from regie import report_build
+    from regie.reports import agenda, reproduce
+
+    app = _app(_closing_env(tmp_path, migrated_url))
+    start_round(app, "stuurgroep", date(2025, 12, 4), None, date(2025, 11, 27))
+    for meeting, as_of, layouts in PACKS:
+        if meeting == CLOSING and as_of == date(2025, 12, 31):
+            _round_before_the_end(app)
+        for layout in range(min(layouts), 16):
+            with monkeypatch.context() as then:
+                then.setattr(report_build, "AGENDA_LAYOUT", layout)
+                made = agenda(app, "stuurgroep", meeting, as_of, fmt)
+            golden = max(x for x in layouts if x <= layout)
+            name = f"agenda_closing_{meeting}_asof_{as_of}.layout{golden}.{fmt}"
+            assert made.content == (GOLDEN / name).read_bytes(), (layout, name)
+            again = reproduce(app, made.archive_id or 0)
+            assert again.matches and again.content == made.content
 
 
 def test_an_answered_item_without_a_deadline_is_not_counted_after_the_end(

@@ -5,6 +5,7 @@ review47 1, 3, 4)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -130,3 +131,92 @@ def test_a_round_that_asked_only_items_no_longer_asked_is_still_said() -> None:
     both = round_outcome(PLAN, rounds, date(2026, 1, 15), {"9.1"})
     assert both is not None and (both.asked_on, both.asked) == (LATE.started_on, 1)
     assert round_outcome(PLAN, [(ROUND, [], set())], date(2026, 1, 15), {"9.1"}) is None
+
+
+# Layout 15 (close48): the end ahead of the pack, and review47 7's words.
+def _ahead(as_of: date, next_on: date | None) -> AgendaPack:
+    following = Meeting("sg", next_on) if next_on else None
+    return replace(_pack(as_of), meeting=Meeting("sg", date(2025, 12, 11)), next=following)
+
+
+def test_before_the_end_a_meeting_after_it_is_told_ahead_and_offered_lapse() -> None:
+    pack = _pack(END)  # made on the end day, for the meeting of 22 January
+    assert closing_pack(pack, END) is pack  # layout 14: nothing before the end
+    ahead = closing_pack(pack, END, ahead=True)
+    assert (ahead.programme_ended, ahead.programme_ends) == (None, END)
+    assert not ahead.last_before_end
+    assert (ahead.still_open, ahead.still_open_undated) == (2, 2)
+    assert {a.item.item_id for a in ahead.asked if a.after_end} == {"1.1", "1.3", "1.4"}
+    # After the end the past tense wins, whatever ``ahead`` says.
+    after = closing_pack(_pack(date(2026, 1, 1)), END, ahead=True)
+    assert (after.programme_ended, after.programme_ends) == (END, None)
+
+
+@pytest.mark.parametrize(
+    ("next_on", "last"),
+    [(None, True), (date(2026, 1, 22), True), (END, False), (date(2025, 12, 18), False)],
+)
+def test_the_last_meeting_before_the_end_says_so_without_lapse(
+    next_on: date | None, last: bool
+) -> None:
+    """Last: no meeting planned between it and the end (none, or only one after it)."""
+    pack = closing_pack(_ahead(date(2025, 12, 4), next_on), END, ahead=True)
+    assert pack.last_before_end is last
+    assert pack.programme_ends == (END if last else None)
+    assert not any(a.after_end for a in pack.asked)  # the programme still runs
+    assert closing_pack(_ahead(date(2025, 12, 4), next_on), None, ahead=True).programme_ends is None
+
+
+NOT_ASKED = ", waarnaar niet meer wordt gevraagd."
+
+
+@pytest.mark.parametrize(
+    ("dated", "undated", "line"),
+    [
+        (0, 0, "alle punten zijn gereed of vervallen."),
+        (1, 0, "1 punt staat nog open."),
+        (1234, 0, "1.234 punten staan nog open."),
+        (1, 1, "nog open staan 1 punt met datum en 1 punt zonder datum" + NOT_ASKED),
+        (3, 2, "nog open staan 3 punten met datum en 2 punten zonder datum" + NOT_ASKED),
+        (0, 1, "alleen 1 punt zonder datum staat nog open" + NOT_ASKED),
+        (0, 2, "alleen 2 punten zonder datum staan nog open" + NOT_ASKED),
+    ],
+)  # fmt: skip
+def test_the_top_line_of_layout_15_in_each_tense(dated: int, undated: int, line: str) -> None:
+    macro = environment().get_template("_ended.j2").module.ended_line  # type: ignore[attr-defined]
+
+    def said(**facts: object) -> str:
+        base = {"programme_ended": None, "programme_ends": None, "last_before_end": False}
+        pack = SimpleNamespace(**{**base, **facts}, still_open=dated, still_open_undated=undated)
+        return str(macro(pack, True))
+
+    assert said(programme_ended=END) == ENDED + line
+    future = line.replace("waarnaar niet", "waarnaar na het einde niet")
+    assert said(programme_ends=END) == "Het programma eindigt op 31 december 2025; " + future
+    assert said(programme_ends=END, last_before_end=True) == (
+        "Dit is de laatste vergadering voordat het programma op 31 december 2025 eindigt; " + future
+    )
+
+
+def test_the_routine_label_names_lapse_only_where_the_pack_offers_it() -> None:
+    asked = environment().get_template("_asked.j2").module
+    assert str(asked.weight_label("routine")) == "Routine: datum of termijn vaststellen"  # type: ignore[attr-defined]
+    assert str(asked.weight_label("routine", True)) == (  # type: ignore[attr-defined]
+        "Routine: datum of termijn vaststellen, of laten vervallen"
+    )
+    points = [SimpleNamespace(weight="routine")] * 2
+    assert str(asked.asked_summary(points, ["routine"], True)) == (  # type: ignore[attr-defined]
+        "2 punten ter besluitvorming: 2 routinepunten (datum of termijn vaststellen, of laten "
+        "vervallen)."
+    )
+    assert str(asked.asked_summary(points, ["routine"])).endswith("(datum of termijn vaststellen).")  # type: ignore[attr-defined]
+
+
+def test_an_escalations_question_has_no_brackets_of_its_own_in_layout_15() -> None:
+    point = DecisionAsked(ANNEX[0], "escalated", "escalated", escalated_on=date(2025, 12, 1))
+    assert asked_question(point) == (
+        "Eigenaar aanspreken over 1.1 (escalatie van 1 december 2025 onbeantwoord)?"
+    )
+    assert asked_question(point, plain=True) == (
+        "Eigenaar van 1.1 aanspreken op de onbeantwoorde escalatie?"
+    )
