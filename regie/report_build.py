@@ -245,8 +245,9 @@ def _agenda_pack(
 #: end at the top in the future tense and offers lapse; the last meeting before the end says
 #: it is the last (:data:`AGENDA_END_AHEAD_FROM`); the top line has the words of review47 7,
 #: the routine points name lapse where the pack offers it, and an escalation's question has no
-#: brackets of its own (:data:`regie.report_render` ``close_words``). Layouts up to 14 are made
-#: again without these.
+#: brackets of its own (:data:`regie.report_render` ``close_words``); an action added
+#: milestone by milestone is named with the latest meeting's decision (ratify48,
+#: :data:`AGENDA_ADDITIONS_BY_MEETING_FROM`). Layouts up to 14 are made again without these.
 AGENDA_LAYOUT = 15
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -303,9 +304,7 @@ AGENDA_ROUND_CORRECTIONS_FROM = 10
 AGENDA_ROUND_CHAIN_FROM = 12
 #: The first agenda layout whose *sinds de vorige vergadering* names an action added milestone
 #: by milestone with the decision of the latest meeting among them, not the one recorded last
-#: (ratify48, review47b 3; as progress layout 14). 15: the layout ratify48 was made alongside
-#: (AGENDA_LAYOUT is bumped to 15 by a parallel change); packs of 14 and before keep the old
-#: naming.
+#: (ratify48, review47b 3); packs of 14 and before keep the old naming.
 AGENDA_ADDITIONS_BY_MEETING_FROM = 15
 #: The first agenda layout that says the programme ended (a pack made after ``programme.end``)
 #: and whose *Statusronde* then leaves out the items no longer asked (end47).
