@@ -1,4 +1,4 @@
-"""`regie contact export|forget` as a user runs them (subprocess, SQLite under a fresh home)."""
+"""`regie contact export|forget` as a user runs them (in process, SQLite under a fresh home)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 from tests.integration.test_contact_erasure import ENTRY, NAME, WHO
 

@@ -1,4 +1,4 @@
-"""The engine's commands as a user runs them (subprocess, SQLite under a fresh REGIE_HOME)."""
+"""The engine's commands as a user runs them (in process, SQLite under a fresh REGIE_HOME)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The command line is English: `regie send`, `regie outbox` and `regie events` as a programme
-officer runs them (subprocesses; the fake Slack Web API, an aiosmtpd server, SQLite and
+officer runs them (in process; the fake Slack Web API, an aiosmtpd server, SQLite and
 PostgreSQL). The notifiers' Dutch reasons stay as stored (`outbox --format json`'s
 `last_error`) and are shown in English; a reminder's stage is said in words, its key kept for
 `events --format json`."""
@@ -17,7 +17,7 @@ import pytest
 from regie.bootstrap import bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import SmtpServer
 

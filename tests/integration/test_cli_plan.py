@@ -1,4 +1,5 @@
-"""The plan commands as a user runs them: real subprocess, real SQLite under REGIE_HOME."""
+"""The plan commands as a user runs them (in process: `tests.cli_in_process`), real SQLite under
+REGIE_HOME."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 

@@ -1,4 +1,5 @@
-"""`regie meeting|decision|report …` as a user runs them (real subprocess, SQLite home)."""
+"""`regie meeting|decision|report …` as a user runs them (SQLite home): in process, but for a
+PDF, whose worker process the command forks (`tests.cli.regie`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 
 from governance.planfile import load_plan
 from regie import __version__
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 
@@ -69,8 +71,9 @@ def test_an_unwritable_out_fails_first_and_archives_nothing(
     plan_copy: Path, tmp_path: Path
 ) -> None:
     missing = tmp_path / "nope" / "pack"
-    pdf = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
-                "--as-of", "2016-01-15", "--format", "html,pdf", "--out", str(missing))  # fmt: skip
+    pdf = cli.regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                    "--as-of", "2016-01-15", "--format", "html,pdf",
+                    "--out", str(missing))  # fmt: skip
     assert pdf.code == 2 and pdf.out == ""
     assert pdf.err.strip() == (
         f"--out: cannot write {missing}: folder {missing.parent} does not exist"
@@ -253,8 +256,9 @@ def test_cancelling_an_action_cancels_its_open_milestones(plan_copy: Path) -> No
 def test_agenda_html_and_pdf_in_one_command(plan_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "pack.pdf"
     out.parent.mkdir()
-    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
-                 "--as-of", "2016-01-15", "--format", "html,pdf", "--out", str(out))  # fmt: skip
+    made = cli.regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                     "--as-of", "2016-01-15", "--format", "html,pdf",
+                     "--out", str(out))  # fmt: skip
     assert made.code == 0, made.err
     annex = out.parent / "agenda-stuurgroep-2016-04-12-bijlage.html"
     files = sorted(p.name for p in out.parent.iterdir())

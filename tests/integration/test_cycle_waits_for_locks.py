@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 
 
 @pytest.fixture

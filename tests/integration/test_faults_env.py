@@ -1,6 +1,7 @@
 """Fault suite, the environment: one line, never a traceback (issue #7 §5).
 
-``tests.cli.regie`` fails the test on any traceback. Tests run as root in CI, where file
+``tests.cli_in_process.regie`` fails the test on any traceback (a process's own argument
+decoding keeps ``tests.cli.regie``). Tests run as root in CI, where file
 permissions do not stop writes: a read-only database is opened read-only through SQLite's URI
 instead, and an unwritable home is a path below a regular file.
 """
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 
 AS_OF = ("--as-of", "2015-10-02")
 
@@ -70,7 +72,8 @@ def test_a_corrupted_database(home: dict[str, str]) -> None:
 
 
 def test_non_utf8_bytes_in_an_argument(home: dict[str, str]) -> None:
-    result = regie("update", "1.1.\udcff", "--status", "done", env=home)  # the byte 0xff
+    # A real process: the interpreter decodes the byte 0xff of its command line to U+DCFF.
+    result = cli.regie("update", "1.1.\udcff", "--status", "done", env=home)
     assert result.code == 2
     assert "argument 2" in one_line(result.err) and "not valid UTF-8" in result.err
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from regie.locks import cycle_lock
-from tests.cli import ROOT, Result, regie
+from tests import cli
+from tests.cli import ROOT, Result
+from tests.cli_in_process import regie
 
 
 @pytest.fixture
@@ -94,8 +96,8 @@ def test_replay_refuses_a_range_beyond_the_programme(home: dict[str, str]) -> No
 
 
 def test_a_second_cycle_on_a_home_says_another_is_running(home: dict[str, str]) -> None:
-    with cycle_lock(Path(home["REGIE_HOME"])):
-        result = regie("cycle", "--as-of", "2015-10-01", env=home)
+    with cycle_lock(Path(home["REGIE_HOME"])):  # held by this process: another's to the command
+        result = cli.regie("cycle", "--as-of", "2015-10-01", env=home)
     assert result.code == 75
     assert result.err.strip().startswith("another cycle is running on")
     assert not (Path(home["REGIE_HOME"]) / "outbox").exists()

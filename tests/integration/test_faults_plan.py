@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 

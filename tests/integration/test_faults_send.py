@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from regie.bootstrap import App
 from regie.cycle import deadline_check, send_reminders
-from tests.cli import regie
+from tests.cli_in_process import regie
 from tests.integration.test_cycle import make_app, rows
 
 

@@ -181,7 +181,7 @@ def test_a_weak_previous_key_is_refused_before_anything_is_queued(
 ) -> None:
     """review10b 5: refused with the current key, at the start (not when the messages the
     cycle queued are sent): exit 2, one line, the database not even migrated."""
-    from tests.cli import regie
+    from tests.cli_in_process import regie
     from tests.integration.mail_setup import DAY, mail_env
 
     env = mail_env(

@@ -171,7 +171,7 @@ def test_regie_status_names_the_owners_beside_the_id_it_takes(app: App) -> None:
     import json
 
     from regie.services import sync
-    from tests.cli import regie
+    from tests.cli_in_process import regie
 
     sync(app, None)
     shown = regie("status", "--as-of", "2025-06-10", "--step", "2", env=_env(app))
@@ -232,7 +232,7 @@ def test_one_organisation_has_one_name_everywhere(app: App) -> None:
     from regie.feeds import export_feed
     from regie.services import sync
     from regie.slack_answers import not_owner_text
-    from tests.cli import regie
+    from tests.cli_in_process import regie
     from tests.integration.feed_clients import ical_js
     from tests.integration.test_web_item_page import visible
     from tests.integration.test_web_problem_pages import _office

@@ -97,7 +97,7 @@ def test_an_empty_scope_is_said_and_the_page_says_how_to_subscribe(
     create` say so when the token is made; the page says how the recipient subscribes in
     Outlook, Google and Apple (calendar review, findings 5 and 6)."""
     from regie.services import sync
-    from tests.cli import regie
+    from tests.cli_in_process import regie
     from web.security import CSRF_FIELD
 
     app = synced_app(tmp_path, migrated_url)

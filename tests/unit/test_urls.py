@@ -160,7 +160,7 @@ def test_an_at_sign_outside_the_password_stays(url: str, shown: str) -> None:
 def test_no_printed_line_shows_part_of_such_a_password(tmp_path: Path, url: str) -> None:
     """The commands that print the database URL (doctor, status, a settings error) refuse it
     in one line and print no character of the password."""
-    from tests.cli import regie
+    from tests.cli_in_process import regie
 
     env = {"REGIE_HOME": str(tmp_path), "REGIE_DATABASE_URL": url, "PREFECT_API_URL": ""}
     for command in (("doctor",), ("status",), ("plan", "validate")):
@@ -171,7 +171,7 @@ def test_no_printed_line_shows_part_of_such_a_password(tmp_path: Path, url: str)
 
 
 def test_a_password_in_the_prefect_api_url_is_not_printed(tmp_path: Path) -> None:
-    from tests.cli import regie
+    from tests.cli_in_process import regie
 
     env = {
         "REGIE_HOME": str(tmp_path),
@@ -189,7 +189,7 @@ def test_no_other_printed_url_shows_its_password(tmp_path: Path) -> None:
     from regie.config import load_settings
     from regie.errors import InvalidInput
     from regie.events import PrefectUnavailable
-    from tests.cli import regie
+    from tests.cli_in_process import regie
 
     env = {
         "REGIE_HOME": str(tmp_path),
