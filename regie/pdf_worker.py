@@ -208,6 +208,7 @@ def _nothing() -> None:
 
 def _pdf_in_worker(render: Callable[..., bytes]) -> bytes:
     if _EARLY:
+        from regie.gc_pause import paused_gc_for_garbage
         from reports.pdf import swap_images, write
 
         early = _EARLY.pop()
@@ -216,8 +217,9 @@ def _pdf_in_worker(render: Callable[..., bytes]) -> bytes:
         real = {uri: drawn[name] for name, uri in placeholders.items() if name in drawn}
         complete = early.document is not None and len(real) == len(drawn) == len(placeholders)
         try:
-            if complete and swap_images(early.document, real):
-                return write(early.document)
+            with paused_gc_for_garbage():  # as render's (regie.report_render)
+                if complete and swap_images(early.document, real):
+                    return write(early.document)
         except Exception:  # WeasyPrint internals moved: lay the real HTML out
             pass
     return render("pdf", charts=_DRAWN.__getitem__)

@@ -201,7 +201,28 @@ def _render_document(
     footer: str,
     as_of: Any,
 ) -> bytes:
-    """One report in one format: HTML (SVG charts) → PDF (PNG charts), Markdown, DOCX."""
+    """One report in one format: HTML (SVG charts) → PDF (PNG charts), Markdown, DOCX; the
+    cyclic garbage collector paused meanwhile (:func:`regie.gc_pause.paused_gc_for_garbage`:
+    charts and layout make objects that die with the document, the same bytes either way)."""
+    from regie.gc_pause import paused_gc_for_garbage
+
+    with paused_gc_for_garbage():
+        return _render_now(
+            fmt, template=template, context=context, charts=charts, title=title,
+            footer=footer, as_of=as_of,
+        )  # fmt: skip
+
+
+def _render_now(
+    fmt: str,
+    *,
+    template: str,
+    context: dict[str, Any],
+    charts: ChartMaker,
+    title: str,
+    footer: str,
+    as_of: Any,
+) -> bytes:
     from reports.render import render
 
     if fmt in ("html", "pdf"):
