@@ -3,7 +3,8 @@ closing meeting's pack says once at the top that the programme ended and how muc
 open, and a late item's question offers the body the choice it can record (`regie decision add
 --set-gereed` a new date, or `--cancel`: the item lapses). Made before it (layout 15, review47
 6): a meeting after the end says so in the future tense and offers lapse too; the last meeting
-before the end (none planned between it and the end) says it is the last one."""
+before the end says it is the last one, only when that is known (review48 1: the next meeting is
+after the end, or none is known and the end falls within the pack's look-ahead)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def closing_pack(pack: AgendaPack, end: date | None, *, ahead: bool = False) -> 
     asked about, :func:`governance.programme_end.no_longer_asked`) counted from the pack's
     full table, and the question of every late or undated item marked. ``ahead`` (layout 15):
     before the end, a meeting after it gets the same in the future tense (``programme_ends``),
-    and the last meeting on or before it, with no other one planned up to it, the counts and
+    and the last meeting on or before it (:func:`_last_before`) the counts and
     ``last_before_end`` (no lapse: the programme still runs). Else unchanged."""
     if end is None:
         return pack
@@ -36,9 +37,19 @@ def closing_pack(pack: AgendaPack, end: date | None, *, ahead: bool = False) -> 
         return pack
     if pack.meeting.on > end:
         return replace(_counted(_marked(pack)), programme_ends=end)
-    if pack.next is None or pack.next.on > end:
+    if _last_before(pack, end):
         return replace(_counted(pack), programme_ends=end, last_before_end=True)
     return pack
+
+
+def _last_before(pack: AgendaPack, end: date) -> bool:
+    """Known to be the last meeting before ``end``: the next one is after it, or none is known
+    and ``end`` falls within the pack's look-ahead (``horizon``: a quarter after the meeting).
+    No next meeting alone is no evidence (review48 1): a body without a schedule, a schedule
+    listing only this year's dates, or a rule stopping before the end knows none, years ahead."""
+    if pack.next is not None:
+        return pack.next.on > end
+    return end <= pack.horizon
 
 
 def _marked(pack: AgendaPack) -> AgendaPack:

@@ -353,7 +353,7 @@ class AgendaPack:
     still_open_undated: int = 0
     #: The programme's end, when the pack is made before it for a meeting after it, or for the
     #: last meeting before it (layout 15, review47 6): said at the top in the future tense, with
-    #: the same counts; ``last_before_end``: the latter (no meeting planned up to the end).
+    #: the same counts; ``last_before_end``: the latter (known to be the last, review48 1).
     programme_ends: date | None = None
     last_before_end: bool = False
 

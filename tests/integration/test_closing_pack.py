@@ -9,7 +9,7 @@ after the end and `meeting add` after the end warn at once. The end46 closing-me
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ import pytest
 from regie.bootstrap import App
 from regie.rounds import start_round
 from tests.cli_in_process import regie
+from tests.conftest import SEED_PLAN
 from tests.integration.test_closing_meeting import _closing_env
 from tests.integration.test_programme_end import _app
 from tests.integration.test_reports_agenda import GOLDEN
@@ -81,10 +82,11 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
     from regie.reports import agenda
 
     html = agenda(app, "stuurgroep", CLOSING, AS_OF, "html").content.decode()
-    # Layout 15 (review47 7): one term, and the items without a date in the same sentence.
+    # Layout 15 (review47 7): one term, and the items without a date in the same sentence;
+    # what is no longer asked names them again, not every open item (review48 2).
     assert (
         f'<p class="ended"><strong>{ENDED}; nog open staan 3 punten met datum en 2 punten '
-        "zonder datum, waarnaar niet meer wordt gevraagd.</strong></p>"
+        "zonder datum; naar de punten zonder datum wordt niet meer gevraagd.</strong></p>"
     ) in html
     assert (
         '<h3 class="group">Routine: datum of termijn vaststellen, of laten vervallen</h3>' in html
@@ -239,3 +241,25 @@ def test_decision_and_meeting_after_the_end_warn_at_once(tmp_path: Path, migrate
     after = regie("meeting", "add", "stuurgroep", "2026-01-01", "--allow-day-off", env=env)
     assert after.code == 0, after.err
     assert "meeting date 2026-01-01 is after the programme's end 2025-12-31" in after.err
+
+
+@pytest.mark.parametrize(
+    ("meeting", "last"), [("2016-03-15", False), ("2020-09-15", False), ("2020-10-13", True)]
+)
+def test_a_meeting_without_a_next_one_is_the_last_only_near_the_end(
+    tmp_path: Path, migrated_url: str, meeting: str, last: bool
+) -> None:
+    """review48 1: the seed plan's klankbordgroep has no schedule (end 31 December 2020), so
+    no next meeting is ever known. A pack nearly five years before the end says nothing of it;
+    one whose look-ahead (a quarter) reaches the end says it is the last meeting before it."""
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+           "PREFECT_API_URL": "", "REGIE_PLAN": str(SEED_PLAN)}  # fmt: skip
+    assert regie("meeting", "add", "klankbordgroep", meeting, env=env).code == 0
+    as_of = (date.fromisoformat(meeting) - timedelta(days=7)).isoformat()
+    args = ["--body", "klankbordgroep", "--meeting", meeting, "--as-of", as_of, "--format", "md"]
+    made = regie("report", "agenda", *args, env=env)
+    assert made.code == 0, made.err
+    text = " ".join(made.out.split())
+    said = "Dit is de laatste vergadering voordat het programma op 31 december 2020 eindigt; "
+    assert (said in text) is last
+    assert "eindigt op" not in text and "geëindigd" not in text

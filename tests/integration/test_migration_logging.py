@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection
 
 from store.db import alembic_config, migration_engine
 from tests.cli import ROOT
@@ -50,7 +52,20 @@ def test_a_config_naming_alembic_ini_in_process_leaves_logging_alone(sqlite_url:
 
 
 @pytest.mark.usefixtures("untouched")
-def test_regie_db_upgrade_says_no_alembic_info(sqlite_url: str) -> None:
+def test_regie_db_upgrade_says_no_alembic_info_even_with_alembic_ini(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regie's own config names no file, so `regie db upgrade` never logged (review48 4). As
+    if it named alembic.ini: the command still prints no INFO lines and leaves logging alone
+    (before speed47's env.py this failed)."""
+    import store.db
+
+    def with_ini(connection: Connection | None = None) -> Config:
+        config = alembic_config(connection)
+        config.config_file_name = str(ROOT / "alembic.ini")
+        return config
+
+    monkeypatch.setattr(store.db, "alembic_config", with_ini)
     result = regie("db", "upgrade", env={"REGIE_DATABASE_URL": sqlite_url})
     assert result.code == 0, result.err
     assert "alembic" not in result.err

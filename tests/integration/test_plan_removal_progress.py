@@ -109,7 +109,7 @@ def test_a_removal_by_a_decision_reads_in_one_pair_of_brackets(app: App) -> None
         x.split(" | ")[0]: x for x in _report(app, *period).splitlines() if x.startswith("| 3.")
     }
     assert rows["| 3.5.2"].endswith(
-        "| uit het plan verwijderd (besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017, "
+        "| uit het plan verwijderd (besluit Stuurgroep Plan van aanpak MVI, 10 januari 2017; "
         "vastgelegd op 19 december 2016) |"
     )
     assert "zonder besluit, met 3.6.1, 3.6.2 (vastgelegd op 19 december 2016)" in rows["| 3.6"]

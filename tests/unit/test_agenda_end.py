@@ -6,12 +6,12 @@ review47 1, 3, 4)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 
-from governance.agenda import AgendaPack, DecisionAsked, ItemLine
+from governance.agenda import DEFAULT_HORIZON, AgendaPack, DecisionAsked, ItemLine
 from governance.agenda_end import closing_pack
 from governance.agenda_round import RoundFacts, round_outcome
 from governance.meetings import Meeting
@@ -134,9 +134,11 @@ def test_a_round_that_asked_only_items_no_longer_asked_is_still_said() -> None:
 
 
 # Layout 15 (close48): the end ahead of the pack, and review47 7's words.
-def _ahead(as_of: date, next_on: date | None) -> AgendaPack:
+def _ahead(as_of: date, next_on: date | None, on: date = date(2025, 12, 11)) -> AgendaPack:
+    """The pack of the meeting ``on``, its look-ahead as build_agenda sets it."""
     following = Meeting("sg", next_on) if next_on else None
-    return replace(_pack(as_of), meeting=Meeting("sg", date(2025, 12, 11)), next=following)
+    horizon = next_on or on + DEFAULT_HORIZON
+    return replace(_pack(as_of), meeting=Meeting("sg", on), next=following, horizon=horizon)
 
 
 def test_before_the_end_a_meeting_after_it_is_told_ahead_and_offered_lapse() -> None:
@@ -153,21 +155,34 @@ def test_before_the_end_a_meeting_after_it_is_told_ahead_and_offered_lapse() -> 
 
 
 @pytest.mark.parametrize(
-    ("next_on", "last"),
-    [(None, True), (date(2026, 1, 22), True), (END, False), (date(2025, 12, 18), False)],
+    ("on", "next_on", "last"),
+    [
+        (date(2025, 12, 11), date(2026, 1, 22), True),  # the next one after the end
+        (date(2025, 12, 11), END, False),
+        (date(2025, 12, 11), date(2025, 12, 18), False),
+        # None known (no schedule, or it stops before the end): the end within the look-ahead.
+        (date(2025, 12, 11), None, True),
+        (END - DEFAULT_HORIZON, None, True),
+        (END - DEFAULT_HORIZON - timedelta(days=1), None, False),
+        (date(2021, 3, 15), None, False),  # long before the end: says nothing (review48 1)
+    ],
 )
 def test_the_last_meeting_before_the_end_says_so_without_lapse(
-    next_on: date | None, last: bool
+    on: date, next_on: date | None, last: bool
 ) -> None:
-    """Last: no meeting planned between it and the end (none, or only one after it)."""
-    pack = closing_pack(_ahead(date(2025, 12, 4), next_on), END, ahead=True)
+    """Last only when known: the next meeting is after the end, or none is known and the end
+    falls within the pack's look-ahead. Else the pack says nothing of the end."""
+    pack = closing_pack(_ahead(on - timedelta(days=7), next_on, on), END, ahead=True)
     assert pack.last_before_end is last
     assert pack.programme_ends == (END if last else None)
+    assert (pack.still_open, pack.still_open_undated) == ((2, 2) if last else (0, 0))
     assert not any(a.after_end for a in pack.asked)  # the programme still runs
-    assert closing_pack(_ahead(date(2025, 12, 4), next_on), None, ahead=True).programme_ends is None
+    unended = closing_pack(_ahead(on - timedelta(days=7), next_on, on), None, ahead=True)
+    assert unended.programme_ends is None and not unended.last_before_end
 
 
-NOT_ASKED = ", waarnaar niet meer wordt gevraagd."
+NOT_ASKED = " wordt niet meer gevraagd."
+ONE, MORE = "; naar het punt zonder datum" + NOT_ASKED, "; naar de punten zonder datum" + NOT_ASKED
 
 
 @pytest.mark.parametrize(
@@ -176,10 +191,10 @@ NOT_ASKED = ", waarnaar niet meer wordt gevraagd."
         (0, 0, "alle punten zijn gereed of vervallen."),
         (1, 0, "1 punt staat nog open."),
         (1234, 0, "1.234 punten staan nog open."),
-        (1, 1, "nog open staan 1 punt met datum en 1 punt zonder datum" + NOT_ASKED),
-        (3, 2, "nog open staan 3 punten met datum en 2 punten zonder datum" + NOT_ASKED),
-        (0, 1, "alleen 1 punt zonder datum staat nog open" + NOT_ASKED),
-        (0, 2, "alleen 2 punten zonder datum staan nog open" + NOT_ASKED),
+        (1, 1, "nog open staan 1 punt met datum en 1 punt zonder datum" + ONE),
+        (3, 2, "nog open staan 3 punten met datum en 2 punten zonder datum" + MORE),
+        (0, 1, "alleen 1 punt zonder datum staat nog open; daarnaar" + NOT_ASKED),
+        (0, 2, "alleen 2 punten zonder datum staan nog open; daarnaar" + NOT_ASKED),
     ],
 )  # fmt: skip
 def test_the_top_line_of_layout_15_in_each_tense(dated: int, undated: int, line: str) -> None:
@@ -191,7 +206,7 @@ def test_the_top_line_of_layout_15_in_each_tense(dated: int, undated: int, line:
         return str(macro(pack, True))
 
     assert said(programme_ended=END) == ENDED + line
-    future = line.replace("waarnaar niet", "waarnaar na het einde niet")
+    future = line.replace("wordt niet", "wordt na het einde niet")
     assert said(programme_ends=END) == "Het programma eindigt op 31 december 2025; " + future
     assert said(programme_ends=END, last_before_end=True) == (
         "Dit is de laatste vergadering voordat het programma op 31 december 2025 eindigt; " + future
@@ -217,6 +232,4 @@ def test_an_escalations_question_has_no_brackets_of_its_own_in_layout_15() -> No
     assert asked_question(point) == (
         "Eigenaar aanspreken over 1.1 (escalatie van 1 december 2025 onbeantwoord)?"
     )
-    assert asked_question(point, plain=True) == (
-        "Eigenaar van 1.1 aanspreken op de onbeantwoorde escalatie?"
-    )
+    assert asked_question(point, plain=True) == "Eigenaar van 1.1 aanspreken?"
