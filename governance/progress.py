@@ -81,7 +81,7 @@ AHEAD_MONTHS = 6
 #: after a semicolon (*Titel; toegevoegd aan het plan (besluit …)*), not in brackets around
 #: brackets; layout 12 and before are made again so (:data:`ONE_BRACKET_FROM`).
 #: 14 (ratify48): an item removed by a decision says so in one pair of brackets (*uit het plan
-#: verwijderd (besluit …, vastgelegd op …)*); layout 13 is made again with two
+#: verwijderd (besluit …; vastgelegd op …)*); layout 13 is made again with two
 #: (:data:`ONE_BRACKET_REMOVAL_FROM`). (review47b 3, the decision that names an action added
 #: milestone by milestone, does not reach the report: such an action, without a *gereed* of
 #: its own, has no line of its own here.)

@@ -205,50 +205,33 @@ def _render_document(
     cyclic garbage collector paused meanwhile (:func:`regie.gc_pause.paused_gc_for_garbage`:
     charts and layout make objects that die with the document, the same bytes either way)."""
     from regie.gc_pause import paused_gc_for_garbage
-
-    with paused_gc_for_garbage():
-        return _render_now(
-            fmt, template=template, context=context, charts=charts, title=title,
-            footer=footer, as_of=as_of,
-        )  # fmt: skip
-
-
-def _render_now(
-    fmt: str,
-    *,
-    template: str,
-    context: dict[str, Any],
-    charts: ChartMaker,
-    title: str,
-    footer: str,
-    as_of: Any,
-) -> bytes:
     from reports.render import render
 
-    if fmt in ("html", "pdf"):
-        chart_fmt = "svg" if fmt == "html" else "png"
-        html = render(
-            f"{template}.html.j2", **context, charts=_data_uris(charts(chart_fmt), chart_fmt),
-            title=title, footer=footer,
-        )  # fmt: skip
-        if fmt == "html":
-            return html.encode()
-        if isinstance(charts, Placeholders):  # laid out now, written when the charts exist
-            from reports.pdf import lay_out
+    with paused_gc_for_garbage():
+        if fmt in ("html", "pdf"):
+            chart_fmt = "svg" if fmt == "html" else "png"
+            html = render(
+                f"{template}.html.j2", **context,
+                charts=_data_uris(charts(chart_fmt), chart_fmt), title=title, footer=footer,
+            )  # fmt: skip
+            if fmt == "html":
+                return html.encode()
+            if isinstance(charts, Placeholders):  # laid out now, written when the charts exist
+                from reports.pdf import lay_out
 
-            charts.document = lay_out(html)
-            return b""
-        from reports.pdf import html_to_pdf
+                charts.document = lay_out(html)
+                return b""
+            from reports.pdf import html_to_pdf
 
-        return html_to_pdf(html)
-    if fmt == "md":
-        return render(f"{template}.md.j2", **context, images=False).encode()
-    if fmt == "docx":
-        from reports.docx import markdown_to_docx
+            return html_to_pdf(html)
+        if fmt == "md":
+            return render(f"{template}.md.j2", **context, images=False).encode()
+        if fmt == "docx":
+            from reports.docx import markdown_to_docx
 
-        markdown = render(f"{template}.md.j2", **context, images=True)
-        return markdown_to_docx(markdown, charts("png"), title=title, as_of=as_of)
-    raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+            markdown = render(f"{template}.md.j2", **context, images=True)
+            return markdown_to_docx(markdown, charts("png"), title=title, as_of=as_of)
+        raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
 def _agenda_charts(pack: AgendaPack, fmts: Sequence[str]) -> ChartSets:

@@ -136,16 +136,17 @@ def test_paused_for_garbage_is_restored_after_an_error_and_left_off_when_off() -
 
 def test_a_report_is_rendered_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     from regie import report_render
+    from reports import render as templates
 
     seen: list[bool] = []
 
-    def render_now(fmt: str, **kwargs: Any) -> bytes:
+    def render(template: str, **kwargs: Any) -> str:
         seen.append(gc.isenabled())
-        return b"made"
+        return "made"
 
-    monkeypatch.setattr(report_render, "_render_now", render_now)
+    monkeypatch.setattr(templates, "render", render)
     made = report_render._render_document(
-        "pdf", template="agenda", context={}, charts=lambda fmt: {}, title="t", footer="f",
+        "md", template="agenda", context={}, charts=lambda fmt: {}, title="t", footer="f",
         as_of=None,
     )  # fmt: skip
     assert made == b"made" and seen == [False] and gc.isenabled()
