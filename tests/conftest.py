@@ -43,6 +43,10 @@ def postgres_url() -> Iterator[str]:
     try:
         yield url
     finally:
+        # Connections still pooled make DROP … WITH (FORCE) end them and wait ≈ 0.1 s for that.
+        from store.db import dispose_engines
+
+        dispose_engines()
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
