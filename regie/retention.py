@@ -1,6 +1,9 @@
 """Retention (walk31 finding 8, AVG storage limitation): `regie outbox prune` erases the
 personal content of old messages that are done with (sent, suppressed, dead) and removes the
 file notifier's copies of them; the rows stay with their keys, so nothing is sent twice.
+`regie prune` does that and more (retention49): old bounces lose their address and the
+server's words (but for those that mark a contact's address as bouncing now), web sessions
+that are over and old Slack look-ups are deleted; one transaction, the files after it.
 
 What a pruned message keeps and why: docs/operations.md, "Retention".
 """
@@ -10,13 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from store.retention import BouncesPruned
+
 #: The event a prune records (who, the cut-off, how many).
 PRUNED_EVENT = "regie.outbox.pruned"
+#: The event `regie prune` records for what it prunes beyond the outbox (who, the cut-off,
+#: how many of each table); the outbox's part is recorded as :data:`PRUNED_EVENT`.
+DATA_PRUNED_EVENT = "regie.data.pruned"
 _DAYS = re.compile(r"(\d{1,5})d?")
 
 
@@ -28,13 +40,20 @@ class Pruned:
     applied: bool
 
 
-def cutoff(app: App, now: datetime, *, older_than: str | None, before: date | None) -> datetime:
+def cutoff(
+    app: App,
+    now: datetime,
+    *,
+    older_than: str | None,
+    before: date | None,
+    command: str = "outbox prune",
+) -> datetime:
     """The instant before which messages go: ``older_than`` days (``400d`` or ``400``) before
     ``now``, or the start of day ``before`` in the office's zone; exactly one of them."""
     from regie.services import office_zone
 
     if (older_than is None) == (before is None):
-        raise InvalidInput("outbox prune: give --older-than DAYS (e.g. 400d) or --before DATE")
+        raise InvalidInput(f"{command}: give --older-than DAYS (e.g. 400d) or --before DATE")
     if before is not None:
         start = datetime.combine(before, time(0), tzinfo=ZoneInfo(office_zone(app)))
         if start > now:
@@ -54,21 +73,93 @@ def prune_outbox(app: App, before: datetime, now: datetime, *, apply: bool) -> P
     (:func:`store.outbox.prune`) and, after the commit, remove their file copies and those
     left of messages pruned before (``apply``; else say what would go, nothing changed).
     Recorded with the operator (:data:`PRUNED_EVENT`)."""
-    from regie.erasure import _eml_files
+    programme_id = app.programme_id()
+    with app.writing(), app.session() as session, session.begin():
+        keys, earlier = _prune_messages(app, session, programme_id, before, now, apply=apply)
+    return _remove_copies(app, keys, earlier, before, apply=apply)
+
+
+@dataclass(frozen=True, slots=True)
+class PrunedAll:
+    """What `regie prune` pruned (or would)."""
+
+    outbox: Pruned
+    bounces: BouncesPruned
+    web_sessions: int
+    slack_lookups: int
+    slack_users: int
+
+    def counts(self) -> dict[str, int]:
+        """Beyond the outbox, per table, as :data:`DATA_PRUNED_EVENT` records them."""
+        return {
+            "mail_bounces": self.bounces.erased,
+            "web_sessions": self.web_sessions,
+            "slack_lookups": self.slack_lookups,
+            "slack_users": self.slack_users,
+        }
+
+
+def prune_all(app: App, before: datetime, now: datetime, *, apply: bool) -> PrunedAll:
+    """:func:`prune_outbox`, and in the same transaction: the bounces recorded before
+    ``before`` lose their address and the server's words, but for each contact's bounce that
+    marks the plan's address as bouncing now (:func:`regie.bounces.bouncing`: its reason is
+    still shown, its address still compared); the web sessions that are over (expired or
+    ended: whatever ``before``) and the Slack look-ups made before ``before`` are deleted.
+    Recorded with the operator (:data:`PRUNED_EVENT`, :data:`DATA_PRUNED_EVENT`), each only
+    when it pruned something; the file copies go after the commit."""
+    from regie.bounces import bouncing
+    from regie.services import office_day
+    from store import retention
+    from store.audit import record_action
+
+    plan = app.load_plan()
+    programme_id = plan.programme.id
+    with app.writing(), app.session() as session, session.begin():
+        keys, earlier = _prune_messages(app, session, programme_id, before, now, apply=apply)
+        # Whether a contact's address bounces now is decided by its latest bounce: kept whole.
+        keep = {b.bounce.dedupe_key for b in bouncing(session, plan).values()}
+        bounces = retention.prune_bounces(
+            session, programme_id, before, keep=keep, now=now, apply=apply
+        )
+        sessions = retention.prune_web_sessions(session, now, apply=apply)
+        lookups, users = retention.prune_slack_caches(session, programme_id, before, apply=apply)
+        pruned = PrunedAll(Pruned(keys, 0, before, apply), bounces, sessions, lookups, users)
+        counts = {table: n for table, n in pruned.counts().items() if n}
+        if apply and counts:
+            record_action(
+                session, programme_id, DATA_PRUNED_EVENT, now=now,
+                occurred_on=office_day(app, now),
+                payload={"before": before.isoformat(timespec="seconds"), "counts": counts},
+            )  # fmt: skip
+    copies = _remove_copies(app, keys, earlier, before, apply=apply)
+    return PrunedAll(copies, bounces, sessions, lookups, users)
+
+
+def _prune_messages(
+    app: App, session: Session, programme_id: str, before: datetime, now: datetime, *, apply: bool
+) -> tuple[list[str], list[str]]:
+    """The keys pruned now (recorded as :data:`PRUNED_EVENT` when any), and those pruned
+    before whose copies a crashed run (or a failed unlink) may have left: their rows are done."""
     from regie.services import office_day
     from store import outbox
     from store.audit import record_action
 
-    programme_id = app.programme_id()
-    with app.writing(), app.session() as session, session.begin():
-        # Copies a crashed run (or a failed unlink) left behind go too: their rows are done.
-        earlier = outbox.pruned_keys(session, programme_id, before)
-        keys = outbox.prune(session, programme_id, before, now=now, apply=apply)
-        if apply and keys:
-            record_action(
-                session, programme_id, PRUNED_EVENT, now=now, occurred_on=office_day(app, now),
-                payload={"before": before.isoformat(timespec="seconds"), "count": len(keys)},
-            )  # fmt: skip
+    earlier = outbox.pruned_keys(session, programme_id, before)
+    keys = outbox.prune(session, programme_id, before, now=now, apply=apply)
+    if apply and keys:
+        record_action(
+            session, programme_id, PRUNED_EVENT, now=now, occurred_on=office_day(app, now),
+            payload={"before": before.isoformat(timespec="seconds"), "count": len(keys)},
+        )  # fmt: skip
+    return keys, earlier
+
+
+def _remove_copies(
+    app: App, keys: list[str], earlier: list[str], before: datetime, *, apply: bool
+) -> Pruned:
+    """After the commit: the messages' file copies removed (``apply``), or counted."""
+    from regie.erasure import _eml_files
+
     files = _eml_files(app, [*earlier, *keys])
     if apply:
         for path in files:

@@ -29,7 +29,9 @@ class MailBounceRow(Base):
 
     ``permanent`` (a 5.x.x status, or a non-standard bounce read as one): the address is
     bouncing until a later successful send to it or a plan change of it (:mod:`store.bounces`
-    derives that; nothing here is updated). A temporary (4.x.x) one is only noted.
+    derives that; nothing here is updated but by a prune). A temporary (4.x.x) one is only
+    noted. A prune (:mod:`store.retention`) erases an old bounce's address and the server's
+    words and keeps the row: its ``dedupe_key`` keeps the bounce from being recorded again.
     """
 
     __tablename__ = "mail_bounces"
@@ -47,6 +49,8 @@ class MailBounceRow(Base):
     diagnostic: Mapped[str | None] = mapped_column(sa.Text)  # the remote server's words
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the report's Date
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When `regie prune` erased ``email`` ('') and ``diagnostic`` (0037; NULL: not pruned).
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OutboxDigestItemRow(Base):

@@ -31,6 +31,7 @@ from regie.cli.common import (
 from regie.cli.doctor import doctor
 from regie.cli.interrupts import caused_by_interrupt
 from regie.cli.outbox_retry import OutboxCommand
+from regie.cli.prune import prune
 from regie.cli.redact import UpdateCommand
 from regie.cli.serve import serve
 from regie.cli.users import user_app
@@ -623,6 +624,7 @@ def _register_reports() -> None:
 _register_reports()
 app.command()(serve)
 app.command()(doctor)
+app.command()(prune)  # beside `regie outbox prune`: everything retention takes (retention49)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
 

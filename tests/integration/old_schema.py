@@ -31,7 +31,8 @@ def before_0018(model: Any) -> sa.TableClause:
 #: daily step writes with every memory row; 0029: the update a status update corrects, which
 #: the daily step reads with every latest update; 0032: the outbox's earlier attempts and tried
 #: channel, which the sender reads with every claimed message; 0033: when a message was pruned,
-#: which every outbox read returns).
+#: which every outbox read returns; 0037: when a bounce was pruned, which `regie contact
+#: export` reads with every bounce). A table the earlier revision does not have yet is left out.
 LATER_COLUMNS = (
     ("outbox", "first_attempt_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("item_memory", "latest_source", {}, "VARCHAR(32)"),
@@ -39,6 +40,7 @@ LATER_COLUMNS = (
     ("outbox", "earlier_attempts", {}, "INTEGER NOT NULL DEFAULT 0"),
     ("outbox", "tried_channel", {}, "VARCHAR(32)"),
     ("outbox", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
+    ("mail_bounces", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
 )
 
 
@@ -52,10 +54,14 @@ def later_columns(engine: sa.Engine) -> Iterator[None]:
     # 0027: a reminder digest's entries, written with every digest queued (the upgrade fills
     # the table again from the payloads, so it goes before the test upgrades).
     later_tables: list[sa.Table] = [OutboxDigestItemRow.__table__]  # type: ignore[list-item]
+    added: list[tuple[str, str]] = []
     with engine.begin() as connection:
         for table, column, types, default in LATER_COLUMNS:
+            if not sa.inspect(connection).has_table(table):
+                continue  # made later than the revision (0024's mail_bounces before 0024)
             kind = types.get(dialect, default)
             connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+            added.append((table, column))
         made = [t for t in later_tables if not sa.inspect(connection).has_table(t.name)]
         for later in made:
             later.create(connection)
@@ -64,7 +70,7 @@ def later_columns(engine: sa.Engine) -> Iterator[None]:
     finally:
         engine.dispose()
         with engine.begin() as connection:
-            for table, column, _, _ in LATER_COLUMNS:
+            for table, column in added:
                 connection.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
             for later in made:
                 later.drop(connection)
