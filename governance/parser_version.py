@@ -28,7 +28,9 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: warns of ``members: []``.
 #: 16: where a meeting schedule's ``dates`` and its rule's ``until`` stand (fields of the pickled
 #: schedule and rule): validation warns of a date, or an ``until``, after ``programme.end``.
-PARSER_VERSION = 16
+#: 17: where ``reminders.escalate_after_overdue_days`` stands (a field of the pickled policy):
+#: validation warns of an escalation before the first overdue prompt.
+PARSER_VERSION = 17
 
 #: The version that added each check refusing a plan an earlier version accepted. A plan text
 #: kept with an archived report is read without the checks added after the version that hashed

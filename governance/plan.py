@@ -297,6 +297,10 @@ class ReminderPolicy:
     # How far ahead an owner's new date for an overdue item may lie (Slack's "Nieuwe datum…",
     # the answer form); further is refused at the field as a likely slip of the date picker.
     new_date_max_years: int = 2
+    # Where ``escalate_after_overdue_days`` stands in the plan file (line, column), else the
+    # ``reminders`` mapping: `plan validate` warns there of an escalation before any overdue
+    # prompt. Not compared nor in repr: ``governance.incremental.basis`` digests the repr.
+    escalation_at: tuple[int, int] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

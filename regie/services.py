@@ -134,6 +134,7 @@ def validate(app: App, path: Path | None) -> str:
         *example_meetings(plan),
         *gereed_after_end(plan),
         *meetings_after_end(plan),
+        *escalation_before_overdue_prompt(plan),
         *lost_dates(app, plan),
         *ended_inheritance(app, plan),
     ]
@@ -167,6 +168,27 @@ def gereed_after_end(plan: Plan, only: Collection[str] | None = None) -> list[st
                 f"after the programme's end {end.isoformat()}"
             )
     return out
+
+
+def escalation_before_overdue_prompt(plan: Plan) -> list[str]:
+    """A warning (``PATH:LINE:COL``) when the reminder settings escalate a silent overdue item
+    to the office no later than its owner's first overdue prompt (walk49 3): the owner is
+    never chased once after the due date before the office hears."""
+    from governance.reminders.escalations import escalates_unprompted
+
+    policy = plan.reminders
+    found = escalates_unprompted(policy)
+    if found is None:
+        return []
+    escalates, prompted = found
+    return [
+        f"{_at(plan, policy.escalation_at)}: warning: reminders: a silent overdue item "
+        f"escalates {escalates} working days after its due date "
+        f"(escalate_after_overdue_days {policy.escalate_after_overdue_days}, "
+        f"unanswered_grace_days {policy.unanswered_grace_days}), before its owner's first "
+        f"overdue reminder {prompted} working days after it (overdue_every_days {prompted}) "
+        "could be answered: make escalate_after_overdue_days more than overdue_every_days"
+    ]
 
 
 def meetings_after_end(plan: Plan) -> list[str]:

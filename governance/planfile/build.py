@@ -329,8 +329,11 @@ def _reminders(top: Fields, problems: Problems) -> ReminderPolicy:
         if number is not None:
             values[name] = number
     on_due = f.boolean("on_due_date")
+    given = f.value("escalate_after_overdue_days") or node
     policy = ReminderPolicy(
-        **values, on_due_date=ReminderPolicy().on_due_date if on_due is None else on_due
+        **values,
+        on_due_date=ReminderPolicy().on_due_date if on_due is None else on_due,
+        escalation_at=(given.start_mark.line + 1, given.start_mark.column + 1),
     )
     refused = any(k in f and k not in values for k in ("first_prompt_days", "second_prompt_days"))
     if not refused and policy.second_prompt_days > policy.first_prompt_days:

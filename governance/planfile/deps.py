@@ -28,7 +28,10 @@ def check_dependencies(rows: Sequence[Row], ids: Mapping[str, Row], problems: Pr
             if ref == row.id:
                 problems.add(node, f"{row.kind} {shown(row.id)} depends on itself")
             elif ref not in ids:
-                problems.add(node, f"unknown id {shown(ref)} in 'depends_on'{suggest(ref, known)}")
+                # Never the item itself or a milestone's own action: following that hint
+                # would only give the self-dependence error (walk49 5).
+                others = [k for k in known if k != row.id and k != row.parent]
+                problems.add(node, f"unknown id {shown(ref)} in 'depends_on'{suggest(ref, others)}")
             elif ref == row.parent:
                 problems.add(
                     node,

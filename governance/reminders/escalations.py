@@ -179,9 +179,28 @@ def escalation_for(
         ):
             kind = "overdue"
             overdue = item.working_days_overdue
-            reason = f"{overdue} working days overdue{past}, {silent} without answer"
+            # "working days" twice: a bare count read as unanswered prompts (walk49 11).
+            silence = f"{silent} working days without an answer"
+            reason = f"{overdue} working days overdue{past}, {silence}"
             prompts = 0
     if not kind:
         return None
     key = f"{escalation_run(item.item_id, latest)}{kind}"
     return Escalation(item.item_id, reason, office, key, kind, prompts, undelivered)
+
+
+def escalates_unprompted(policy: ReminderPolicy) -> tuple[int, int] | None:
+    """Of settings that escalate a silent overdue item no later than its first overdue prompt
+    (walk49 3): the working day after the due date it escalates on and that of the prompt
+    (``overdue-1``); None when the owner is prompted once overdue before the office hears, or
+    never (``overdue_every_days: 0``, a choice). A silent overdue item escalates once
+    ``escalate_after_overdue_days`` have passed and the grace after the first prompt about its
+    date, ``first_prompt_days`` before it, has (:func:`asked_long_enough`). On the prompt's own
+    day it is queued just before the escalation: no time to answer. Once escalated, the
+    back-off may leave ``overdue-1`` out altogether."""
+    every = policy.overdue_every_days
+    if every <= 0:
+        return None
+    grace_left = policy.unanswered_grace_days - policy.first_prompt_days
+    escalates = max(policy.escalate_after_overdue_days, grace_left, 1)
+    return (escalates, every) if escalates <= every else None

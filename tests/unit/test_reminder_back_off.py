@@ -14,6 +14,7 @@ from governance.decisions import DECISION_SOURCE
 from governance.incremental import basis
 from governance.plan import Plan
 from governance.reminders import Handover, PromptRecord, ReminderPlan, plan_reminders
+from governance.reminders.escalations import escalates_unprompted
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
 from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
@@ -53,6 +54,50 @@ def test_after_an_escalation_the_overdue_prompts_come_monthly() -> None:
         (day(20), at("overdue-4")),
         (day(40), at("overdue-8")),
     ]
+
+
+def test_the_overdue_reason_counts_working_days_of_silence_not_prompts() -> None:
+    """The second count is working days without an answer, said as such: a bare "10 without
+    answer" read as ten unanswered prompts (walk49 11)."""
+    results = simulate(one_item(), [], working(FIRST, ESCALATED))
+    (reason,) = [e.reason for r in results for e in r.escalations]
+    assert reason == "10 working days overdue, 10 working days without an answer"
+
+
+@pytest.mark.parametrize(
+    ("settings", "warned"),
+    [
+        # walk49 3: escalated after 6 working days, the first overdue prompt due after 7.
+        ({"overdue_every_days": 7, "escalate_after_overdue_days": 6, "unanswered_grace_days": 3},
+         (6, 7)),
+        # The same day: the prompt is queued just before the escalation, too late to answer.
+        ({"overdue_every_days": 10}, (10, 10)),
+        # The grace after the first prompt (2 working days before the due date) holds the
+        # escalation back past the overdue prompt; a shorter one does not.
+        ({"overdue_every_days": 7, "escalate_after_overdue_days": 6, "first_prompt_days": 2,
+          "second_prompt_days": 1, "unanswered_grace_days": 10}, None),
+        ({"overdue_every_days": 7, "escalate_after_overdue_days": 6, "first_prompt_days": 2,
+          "second_prompt_days": 1, "unanswered_grace_days": 9}, (7, 7)),
+        ({}, None),  # the defaults: overdue-1 after 5, the escalation after 10
+        ({"overdue_every_days": 0}, None),  # no overdue prompts at all: a choice
+    ],
+)  # fmt: skip
+def test_settings_that_escalate_before_the_first_overdue_prompt_are_found(
+    settings: dict[str, int], warned: tuple[int, int] | None
+) -> None:
+    """What `plan validate` warns of, checked against the days the rules give: the escalation
+    comes on or before ``overdue-1`` exactly when :func:`escalates_unprompted` says so."""
+    plan = one_item(escalate_after_unanswered=0, **settings)
+    assert escalates_unprompted(plan.reminders) == warned
+    results = simulate(plan, [], working(FIRST, day(30)))
+    (escalated, _, _), *_ = escalations(results)
+    first = [d for d, _, stage in prompts(results) if "overdue" in stage][:1]
+    if settings.get("overdue_every_days") == 0:
+        assert not first  # no overdue prompt by choice: no warning
+    else:  # none at all: the back-off after the escalation left overdue-1 out
+        assert (not first or escalated <= first[0]) == (warned is not None)
+    if warned is not None:
+        assert escalated == day(warned[0])
 
 
 def test_without_back_off_the_overdue_prompts_stay_weekly() -> None:

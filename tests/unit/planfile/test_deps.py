@@ -23,6 +23,33 @@ def test_depends_on_unknown_self_and_listed_twice() -> None:
     ]
 
 
+def test_did_you_mean_never_names_the_item_itself_or_its_own_action() -> None:
+    """Following such a hint only gives the self-dependence error (walk49 5): '2.1.9' is
+    closest to the milestone itself, '2.2.9' to 2.2.1 itself and its action 2.2: the hints
+    name other items."""
+    assert problems(
+        plan_text("""\
+          - number: 2
+            title: S
+            actions:
+              - id: "2.1"
+                title: A
+                owners: [IenM]
+                milestones:
+                  - {id: "2.1.1", title: M}
+                  - {id: "2.1.2", title: N, depends_on: ["2.1.9"]}
+              - id: "2.2"
+                title: B
+                owners: [IenM]
+                milestones:
+                  - {id: "2.2.1", title: M, depends_on: ["2.2.9"]}
+        """)
+    ) == [
+        "plan.yaml:13:50: unknown id '2.1.9' in 'depends_on' (did you mean '2.1.1'?)",
+        "plan.yaml:18:50: unknown id '2.2.9' in 'depends_on' (did you mean '2.1.2'?)",
+    ]
+
+
 def test_dependency_cycles_are_reported_once_each_at_their_first_item() -> None:
     assert problems(
         plan_text("""\
