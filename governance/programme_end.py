@@ -69,7 +69,7 @@ def asked_no_longer(
     items: Mapping[str, ItemAssessment], end: date | None, as_of: date
 ) -> frozenset[str]:
     """The ids of ``items`` no longer asked on ``as_of`` (:func:`no_longer_asked`): what a
-    round's chase leaves out and what a pack's *Statusronde* leaves out (end47)."""
+    round started that day, its chase and a pack's *Statusronde* leave out (end47, tidy49)."""
     if not ended(end, as_of):
         return frozenset()
     return frozenset(i for i, item in items.items() if no_longer_asked(item, end, as_of))

@@ -106,7 +106,7 @@ def remember(
                 ripe[item_id] = max(scheduler.add(nth, grace), tomorrow)
     if questions is None:
         questions = prompt_questions(
-            assessment, as_of, scheduler.policy, scheduler.cal, recipients_of
+            assessment, as_of, scheduler.policy, scheduler.cal, recipients_of, end=end
         )
     _asked_first(assessment, reminders, scheduler, facts, today, ripe, questions)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow

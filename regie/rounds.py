@@ -109,7 +109,7 @@ def start_round(
     the meeting the round prepares (the meeting preparation's, or ``--meeting``: one of the
     body's known meetings on or after ``answer_by``, else refused; none: :func:`round_meeting`)."""
     from governance.assessment import State
-    from governance.programme_end import ended, no_longer_asked
+    from governance.programme_end import asked_no_longer, ended
     from governance.reminders import recipients
     from regie.cycle import transaction
     from regie.services import sync_store, utcnow
@@ -135,13 +135,16 @@ def start_round(
         assessment = _assessed(session, plan, as_of)
         requests: list[RoundRequest] = []
         open_items = 0
+        # No deadline, and the programme has ended: not asked (as escalations: end46 3), by the
+        # rule a round's chase and a pack's *Statusronde* follow.
+        left_out = asked_no_longer(assessment.items, plan.programme.end, as_of)
         for item in assessment.items.values():
             if item.state in (State.DONE, State.CANCELLED, State.WAITING):
                 # A waiting item's owner cannot act until what it waits on is done (walk32b 5):
                 # it is asked in the first round after, when it has its computed deadline.
                 continue
-            if no_longer_asked(item, plan.programme.end, as_of):
-                continue  # no deadline, and the programme has ended (as escalations: end46 3)
+            if item.item_id in left_out:
+                continue
             if where and where[0] == "step" and str(item.step) != where[1]:
                 continue
             if where and where[0] == "owner" and where[1] not in item.owners:

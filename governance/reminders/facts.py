@@ -32,7 +32,7 @@ def prompt_questions(
     calendar: WorkCalendar,
     contacts_of: Callable[[tuple[str, ...]], Collection[str]] | None = None,
     *,
-    end: date | None = None,
+    end: date | None,
 ) -> dict[str, PromptQuestion]:
     """What :func:`plan_reminders_from` needs to know of each item's prompts: nothing for a
     silent item, the stage only when an answer has not already suppressed it.
@@ -40,8 +40,9 @@ def prompt_questions(
     (:func:`governance.reminders.recipients`): only their prompts start an owner's grace, for
     the overdue escalation (an item overdue long enough to escalate is asked when they were
     first prompted about its date) and for the unanswered one (:attr:`PromptQuestion.asked_of`).
-    ``end``: the programme's end (``programme.end``): after it an item without a deadline is
-    no longer asked about each quarter (:class:`Stages`)."""
+    ``end``: the programme's end (``programme.end``; keyword-only without default, so no caller
+    forgets it): after it an item without a deadline is no longer asked about each quarter
+    (:class:`Stages`)."""
     if assessment.as_of != as_of:
         raise ValueError(f"assessment is for {assessment.as_of}, reminders asked for {as_of}")
     # Thousands of items share a few hundred due dates and starts: each stage worked out once.

@@ -1,7 +1,8 @@
-"""`regie update --as-of` in a simulation (REGIE_SIMULATE, follow46): as `regie decision add`,
-an update of a day up to the last day `regie cycle --simulate` ran is of the simulation's past
-and recorded; a later day is refused with the command to run first. Without a simulation a day
-after today stays refused. SQLite and PostgreSQL, through the real command."""
+"""`regie update --as-of` and `regie import-updates --as-of` in a simulation (REGIE_SIMULATE,
+follow46, walk46 12): as `regie decision add`, an update of a day up to the last day `regie cycle
+--simulate` ran is of the simulation's past and recorded; a later day is refused with the command
+to run first. Without a simulation a day after today stays refused. SQLite and PostgreSQL,
+through the real command."""
 
 from __future__ import annotations
 
@@ -26,12 +27,16 @@ def _one_line(err: str) -> None:
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_a_simulation_records_an_update_of_a_day_it_has_reached(app: App) -> None:
+def _running_on(app: App) -> None:
+    """A programme that runs on, so the simulated days are in it, synced into the database."""
     plan_path = Path(str(app.settings.plan_path))
-    # A programme that runs on: the simulated days are in it.
     text = plan_path.read_text(encoding="utf-8").replace("end: 2020-12-31", "end: 2040-12-31")
     plan_path.write_text(text, encoding="utf-8")
-    assert regie("sync", env=cli_env(app)).code == 0  # the programme in the database
+    assert regie("sync", env=cli_env(app)).code == 0
+
+
+def test_a_simulation_records_an_update_of_a_day_it_has_reached(app: App) -> None:
+    _running_on(app)
     now = today(app)
     ahead = now + timedelta(days=30)
     env = {**cli_env(app), "REGIE_SIMULATE": "1"}
@@ -75,4 +80,47 @@ def test_a_simulation_records_an_update_of_a_day_it_has_reached(app: App) -> Non
     assert beyond.code == 2
     _one_line(beyond.err)
     assert f"and the simulation has reached {ahead}; " in beyond.err
+    assert stored() == [ahead]
+
+
+def test_a_simulation_imports_a_sheet_of_a_day_it_has_reached(app: App, tmp_path: Path) -> None:
+    """The same rule for `regie import-updates`: one reader of where the simulation stands."""
+    _running_on(app)
+    now = today(app)
+    ahead = now + timedelta(days=30)
+    env = {**cli_env(app), "REGIE_SIMULATE": "1"}
+    sheet = tmp_path / "antwoorden.csv"
+    sheet.write_text("item,status,note\n1.3.1,at_risk,Loopt uit\n", encoding="utf-8")
+    programme = app.load_plan().programme.id
+
+    def imported(day: date, run_env: dict[str, str]) -> tuple[int, str]:
+        result = regie("import-updates", str(sheet), "--as-of", day.isoformat(), env=run_env)
+        return result.code, result.err
+
+    def stored() -> list[date]:
+        with app.session() as session:
+            updates = Repository(session, programme).status_updates(item="1.3.1")
+        return [u.reported_on for u in updates if u.reported_on > now]
+
+    code, err = imported(ahead, cli_env(app))  # not a simulation: refused as before
+    assert code == 2 and err == (
+        f"--as-of: {ahead} is after today ({now}): an update counts from today\n"
+    )
+    code, err = imported(ahead, env)  # the simulation has not reached the day
+    assert code == 2
+    _one_line(err)
+    assert "and the simulation has not run; " in err
+    assert stored() == []
+
+    with app.session() as session:
+        Repository(session, programme).record_assessed_day(ahead)
+        session.commit()
+    code, err = imported(ahead, env)
+    assert code == 0, err
+    assert stored() == [ahead]
+
+    code, err = imported(ahead + timedelta(days=1), env)
+    assert code == 2
+    _one_line(err)
+    assert f"and the simulation has reached {ahead}; " in err
     assert stored() == [ahead]

@@ -265,7 +265,7 @@ def test_a_forecast_shared_by_items_due_on_different_days_is_staged_once(
         return staged(f, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(stages, "_forecast_stage", counted)
-    questions = reminders.prompt_questions(assessment, as_of, plan.reminders, CAL)
+    questions = reminders.prompt_questions(assessment, as_of, plan.reminders, CAL, end=None)
     assert worked_out == [forecast]
     assert {i: q.stage for i, q in questions.items()} == {
         i: None if stage is None else stage.name for i, stage in alone.items()
@@ -317,6 +317,24 @@ def test_ongoing_items_get_one_prompt_per_quarter_from_their_start() -> None:
         (start, "periodic-2016Q1"),
         (date(2016, 4, 1), "periodic-2016Q2"),
     ]
+
+
+def test_the_questions_need_the_programme_end_and_ask_no_ongoing_item_after_it() -> None:
+    """tidy49: ``end`` has no default, so no caller can leave the plan's end out by accident;
+    after it an item without a deadline has no quarterly stage left."""
+    plan = make_plan(
+        act("1.1", period=from_(date(2016, 1, 4))), contacts=(ANN, PO), reminders=policy()
+    )
+    as_of = date(2016, 4, 1)  # the first day of Q2: its quarterly prompt
+    assessment = assess(plan, [], as_of, calendar=CAL)
+    asked = reminders.prompt_questions(assessment, as_of, plan.reminders, CAL, end=None)
+    assert asked["1.1"].stage == "periodic-2016Q2"
+    ended = reminders.prompt_questions(
+        assessment, as_of, plan.reminders, CAL, end=date(2016, 3, 31)
+    )
+    assert ended["1.1"].stage is None
+    with pytest.raises(TypeError, match="end"):
+        reminders.prompt_questions(assessment, as_of, plan.reminders, CAL)  # type: ignore[call-arg]
 
 
 # --- digests ---------------------------------------------------------------------------------

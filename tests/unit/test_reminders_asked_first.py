@@ -152,7 +152,7 @@ def test_the_next_check_is_the_day_the_grace_runs_out() -> None:
     overdue prompt comes before it: that would be a next check of its own)."""
     plan = one_item(escalate_after_unanswered=0, overdue_every_days=60)
     assessment = assess(plan, [], ADOPTED, calendar=CAL)
-    questions = prompt_questions(assessment, ADOPTED, plan.reminders, CAL)
+    questions = prompt_questions(assessment, ADOPTED, plan.reminders, CAL, end=None)
     assert questions["1.1.1"].asked_about == ("@2015-09-30",)
     facts = facts_from_history([], questions, ADOPTED)
     reminders = plan_reminders_from(plan, assessment, questions, facts, ADOPTED, CAL)
@@ -185,7 +185,9 @@ def test_a_successors_grace_runs_from_the_hand_over_request() -> None:
     # The next check on the hand-over day is the day her grace runs out (incremental = full).
     day = first
     assessment = assess(successor, [], day, calendar=CAL)
-    questions = prompt_questions(assessment, day, successor.reminders, CAL, contacts_of(successor))
+    questions = prompt_questions(
+        assessment, day, successor.reminders, CAL, contacts_of(successor), end=None
+    )
     assert questions["1.1.1"].asked_of == frozenset({"bea"})
     before = [r for r in history + [x for r in results for x in r.records] if r.queued_on < day]
     facts = facts_from_history(before, questions, day)

@@ -105,7 +105,7 @@ def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan)
     result = assess(plan, updates, day)
     cal = WorkCalendar.for_plan(plan)
     policy: ReminderPolicy = plan.reminders
-    questions = prompt_questions(result, day, policy, cal)
+    questions = prompt_questions(result, day, policy, cal, end=None)
     silent = {State.DONE, State.CANCELLED, State.UNDATED, State.WAITING}
     assert set(questions) == {i for i, a in result.items.items() if a.state not in silent}
     runs = {q.run for q in questions.values()}
