@@ -2,8 +2,8 @@
 personal content of old messages that are done with (sent, suppressed, dead) and removes the
 file notifier's copies of them; the rows stay with their keys, so nothing is sent twice.
 `regie prune` does that and more (retention49): old bounces lose their address and the
-server's words (but for those that mark a contact's address as bouncing now), web sessions
-that are over and old Slack look-ups are deleted; one transaction, the files after it.
+server's words (but for each contact's latest permanent one not ended by a later send), web
+sessions that are over and old Slack look-ups are deleted; one transaction, the files after it.
 
 What a pruned message keeps and why: docs/operations.md, "Retention".
 """
@@ -101,28 +101,32 @@ class PrunedAll:
 
 def prune_all(app: App, before: datetime, now: datetime, *, apply: bool) -> PrunedAll:
     """:func:`prune_outbox`, and in the same transaction: the bounces recorded before
-    ``before`` lose their address and the server's words, but for each contact's bounce that
-    marks the plan's address as bouncing now (:func:`regie.bounces.bouncing`: its reason is
-    still shown, its address still compared); the web sessions that are over (expired or
-    ended: whatever ``before``) and the Slack look-ups made before ``before`` are deleted.
+    ``before`` lose their address and the server's words, but for each contact's latest
+    permanent bounce not ended by a later send (:func:`store.bounces.latest_bounces`: the one
+    that can mark an address as bouncing, now or when the plan gives it again); the web
+    sessions that are over (expired or ended: whatever ``before``) and the Slack look-ups made
+    before ``before`` (those unused for their freshness limit even if later) are deleted.
     Recorded with the operator (:data:`PRUNED_EVENT`, :data:`DATA_PRUNED_EVENT`), each only
-    when it pruned something; the file copies go after the commit."""
-    from regie.bounces import bouncing
+    when it pruned something; the file copies go after the commit. No plan is read: the
+    programme is the database's, as for `regie outbox prune` (review49 3)."""
     from regie.services import office_day
     from store import retention
     from store.audit import record_action
+    from store.bounces import latest_bounces
 
-    plan = app.load_plan()
-    programme_id = plan.programme.id
+    programme_id = app.programme_id()
     with app.writing(), app.session() as session, session.begin():
         keys, earlier = _prune_messages(app, session, programme_id, before, now, apply=apply)
-        # Whether a contact's address bounces now is decided by its latest bounce: kept whole.
-        keep = {b.bounce.dedupe_key for b in bouncing(session, plan).values()}
+        # Whether an address bounces is decided by the contact's latest permanent bounce
+        # alone (an earlier one never counts): kept whole, it decides the same after a prune.
+        keep = {b.dedupe_key for b in latest_bounces(session, programme_id).values()}
         bounces = retention.prune_bounces(
             session, programme_id, before, keep=keep, now=now, apply=apply
         )
         sessions = retention.prune_web_sessions(session, now, apply=apply)
-        lookups, users = retention.prune_slack_caches(session, programme_id, before, apply=apply)
+        lookups, users = retention.prune_slack_caches(
+            session, programme_id, before, now=now, apply=apply
+        )
         pruned = PrunedAll(Pruned(keys, 0, before, apply), bounces, sessions, lookups, users)
         counts = {table: n for table, n in pruned.counts().items() if n}
         if apply and counts:

@@ -166,11 +166,15 @@ def current_bounces(
     session: Session, programme_id: str, addresses: Mapping[str, str | None]
 ) -> dict[str, StoredBounce]:
     """:func:`latest_bounces` of the contacts whose current address (``addresses``: contact id
-    → the plan's address) is the one that bounced: another address has not bounced (yet)."""
+    → the plan's address) is the one that bounced: another address has not bounced (yet).
+    Only a non-empty address is compared: a pruned bounce's is '' (`regie prune`), and a
+    contact without one (Slack only) has no address that bounces (review49 1)."""
+    found = latest_bounces(session, programme_id)
+    current = {cid: (addresses.get(cid) or "").strip().lower() for cid in found}
     return {
         cid: bounce
-        for cid, bounce in latest_bounces(session, programme_id).items()
-        if (addresses.get(cid) or "").strip().lower() == bounce.email
+        for cid, bounce in found.items()
+        if current[cid] and current[cid] == bounce.email
     }
 
 

@@ -1,6 +1,6 @@
 """Retention beyond the outbox (`regie prune`): old bounces erased, expired web sessions and
 old Slack look-ups deleted. Queries only: which bounces must stay whole is the caller's call
-(:mod:`regie.retention`, which has the plan). Each function counts what it would change with
+(:mod:`regie.retention`). Each function counts what it would change with
 ``apply`` False and changes nothing then.
 """
 
@@ -18,12 +18,13 @@ from store.dialect import batches
 from store.models_answers import SlackUserRow
 from store.models_delivery import MailBounceRow, SlackLookupRow
 from store.models_web import WebSessionRow
+from store.slack_lookups import FOUND_FOR
 
 
 @dataclass(frozen=True, slots=True)
 class BouncesPruned:
     erased: int  # address and server's words erased (or that would be)
-    kept: int  # old enough, kept whole: it marks a contact's address as bouncing now
+    kept: int  # old enough, kept whole: a contact's latest permanent bounce, not ended
 
 
 def prune_bounces(
@@ -69,14 +70,17 @@ def prune_web_sessions(session: Session, now: datetime, *, apply: bool) -> int:
 
 
 def prune_slack_caches(
-    session: Session, programme_id: str, before: datetime, *, apply: bool
+    session: Session, programme_id: str, before: datetime, *, now: datetime, apply: bool
 ) -> tuple[int, int]:
     """Delete the Slack look-ups made before ``before``: ``users.lookupByEmail`` answers
-    (``slack_lookups``, shared by the programmes of the database) and the programme's Slack
-    users resolved to a contact (``slack_users``). Both are caches: what is gone is asked of
-    Slack again when needed. Returns (lookups, users)."""
+    (``slack_lookups``, shared by the programmes of the database; also those made before
+    ``now - FOUND_FOR``, which no look-up reads again: review49 6) and the programme's Slack
+    users resolved to a contact (``slack_users``, read however old). Both are caches: what is
+    gone is asked of Slack again when needed. Returns (lookups, users)."""
     require_aware(before, "before")
-    lookups = _delete(session, SlackLookupRow, SlackLookupRow.looked_up_at < before, apply=apply)
+    require_aware(now, "now")
+    stale = max(before, now - FOUND_FOR)
+    lookups = _delete(session, SlackLookupRow, SlackLookupRow.looked_up_at < stale, apply=apply)
     u = SlackUserRow
     old_users = sa.and_(u.programme_id == programme_id, u.looked_up_at < before)
     return lookups, _delete(session, SlackUserRow, old_users, apply=apply)

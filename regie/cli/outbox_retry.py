@@ -169,7 +169,8 @@ def prune(
     """Erase the personal content of old messages that are done with (sent, suppressed, dead):
     name, address, Slack id, subject, texts; their file copies (.eml) are removed. Each keeps
     its key, kind, status and dates, so it is never sent again; pending, failed and sending
-    messages are left alone. Recorded with the operator (event regie.outbox.pruned)."""
+    messages are left alone. Recorded with the operator (event regie.outbox.pruned).
+    `regie prune` does this and more (bounces, web sessions, Slack caches)."""
     from regie.cli.common import parse_date
     from regie.retention import cutoff, prune_outbox
     from regie.services import utcnow

@@ -38,10 +38,12 @@ def prune(
     over, old Slack look-ups.
 
     In one transaction: old messages as `regie outbox prune` does; old bounces' address and
-    server words (a bounce that marks a contact's address as bouncing now is kept whole); web
-    sessions that expired or ended (whatever the cut-off); Slack look-ups older than the
-    cut-off (caches: asked again when needed). Recorded with the operator (events
-    regie.outbox.pruned, regie.data.pruned)."""
+    server words (each contact's latest permanent bounce not ended by a later e-mail is kept
+    whole: who bounces stays the same); web sessions that expired or ended (whatever the
+    cut-off); Slack look-ups older than the cut-off (e-mail look-ups also once older than the
+    30 days they are used for; caches: asked again when needed). Needs no plan: the programme
+    is the database's. Recorded with the operator (events regie.outbox.pruned,
+    regie.data.pruned)."""
     from regie.cli.common import parse_date
     from regie.retention import cutoff, prune_all
     from regie.services import utcnow
@@ -55,7 +57,7 @@ def prune(
     done = prune_all(app, since, now, apply=yes)
     when = since.isoformat(timespec="seconds")
     kept = done.bounces.kept
-    keeps = f"; {kept} kept whole: it marks a contact's address as bouncing now" if kept else ""
+    keeps = f"; {kept} kept whole: a contact's latest bounce, not ended" if kept else ""
     if not yes:
         messages = done.outbox
         typer.echo(
@@ -69,8 +71,8 @@ def prune(
         )
         typer.echo(f"would delete {done.web_sessions} web session(s) expired or ended")
         typer.echo(
-            f"would delete {done.slack_lookups} Slack e-mail look-up(s) and "
-            f"{done.slack_users} Slack user(s) resolved before {when}"
+            f"would delete {done.slack_lookups} Slack e-mail look-up(s) (unused after 30 days) "
+            f"and {done.slack_users} Slack user(s) resolved before {when}"
         )
         typer.echo("dry run: nothing changed (add --yes to prune)")
         return
@@ -84,8 +86,8 @@ def prune(
     )
     typer.echo(f"deleted {done.web_sessions} web session(s) expired or ended")
     typer.echo(
-        f"deleted {done.slack_lookups} Slack e-mail look-up(s) and {done.slack_users} "
-        f"Slack user(s) resolved before {when}"
+        f"deleted {done.slack_lookups} Slack e-mail look-up(s) (unused after 30 days) and "
+        f"{done.slack_users} Slack user(s) resolved before {when}"
     )
     recorded = [
         name

@@ -32,7 +32,8 @@ def before_0018(model: Any) -> sa.TableClause:
 #: the daily step reads with every latest update; 0032: the outbox's earlier attempts and tried
 #: channel, which the sender reads with every claimed message; 0033: when a message was pruned,
 #: which every outbox read returns; 0037: when a bounce was pruned, which `regie contact
-#: export` reads with every bounce). A table the earlier revision does not have yet is left out.
+#: export` reads with every bounce). A table the earlier revision does not have yet is left out
+#: when :data:`MADE_LATER` names it; any other missing table fails (a misspelt name, say).
 LATER_COLUMNS = (
     ("outbox", "first_attempt_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("item_memory", "latest_source", {}, "VARCHAR(32)"),
@@ -42,6 +43,9 @@ LATER_COLUMNS = (
     ("outbox", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("mail_bounces", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
 )
+#: The tables of :data:`LATER_COLUMNS` made by a migration (the one named) after the earliest
+#: revision a test goes back to: missing there, so nothing to add a column to (review49 7).
+MADE_LATER = {"mail_bounces": "0024"}
 
 
 @contextmanager
@@ -57,8 +61,8 @@ def later_columns(engine: sa.Engine) -> Iterator[None]:
     added: list[tuple[str, str]] = []
     with engine.begin() as connection:
         for table, column, types, default in LATER_COLUMNS:
-            if not sa.inspect(connection).has_table(table):
-                continue  # made later than the revision (0024's mail_bounces before 0024)
+            if table in MADE_LATER and not sa.inspect(connection).has_table(table):
+                continue  # e.g. 0024's mail_bounces on a database at 0020
             kind = types.get(dialect, default)
             connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
             added.append((table, column))

@@ -1,14 +1,17 @@
 """Retention beyond the outbox (retention49): `regie prune` does what `regie outbox prune`
-does and, in the same transaction, erases old bounces' address and server words (keeping the
-bounce that marks a contact's address as bouncing now, and every row's dedupe key), deletes
-web sessions that are over and Slack look-ups older than the cut-off; a dry run changes
-nothing, a second run prunes nothing, the operator is recorded. On SQLite and PostgreSQL."""
+does and, in the same transaction, erases old bounces' address and server words (keeping each
+contact's latest permanent bounce not ended by a later send, and every row's dedupe key), so
+who bounces is the same after it, with no plan needed (review49 1, 3); deletes web sessions
+that are over and Slack look-ups older than the cut-off; a dry run changes nothing, a second
+run prunes nothing, the operator is recorded. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from regie.bootstrap import App
 from regie.bounces import bouncing
-from store import bounces, downgrade, upgrade
+from store import OutboxRecord, Repository, bounces, downgrade, upgrade
+from store.db import MIGRATIONS_DIR
 from store.models import ProgrammeRow
 from store.models_answers import SlackUserRow
 from store.models_delivery import MailBounceRow, SlackLookupRow
@@ -60,7 +64,9 @@ def _seed(session: Session, programme: str) -> None:
     ):
         session.add(WebSessionRow(token_hash=token, user_id=user.id, created_at=NOW - timedelta(
             hours=8), expires_at=expires, ended_at=ended))  # fmt: skip
-    for email, when in (("old@example.org", OLD), ("fresh@example.org", RECENT)):
+    stale = NOW - timedelta(days=40)  # after the cut-off, but no look-up reads it (30 days)
+    for email, when in (("old@example.org", OLD), ("stale@example.org", stale),
+                        ("fresh@example.org", RECENT)):  # fmt: skip
         session.add(SlackLookupRow(email=email, user_id="U1", looked_up_at=when))
     for slack_id, when in (("U0OLD", OLD), ("U0NEW", RECENT)):
         session.add(SlackUserRow(programme_id=programme, slack_user_id=slack_id,
@@ -105,9 +111,11 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
     dry = regie("prune", "--older-than", "400d", env=env)
     assert dry.code == 0, dry.err
     assert "would erase the address and server's words of 2 bounce(s)" in dry.out, dry.out
-    assert "1 kept whole: it marks a contact's address as bouncing now" in dry.out
+    assert "1 kept whole: a contact's latest bounce, not ended" in dry.out
     assert "would delete 2 web session(s) expired or ended" in dry.out
-    assert "would delete 1 Slack e-mail look-up(s) and 1 Slack user(s)" in dry.out
+    assert "would delete 2 Slack e-mail look-up(s) (unused after 30 days) and 1 Slack user(s)" in (
+        dry.out
+    )
     assert f"and remove {len(files)} file copies" in dry.out
     assert "dry run: nothing changed (add --yes to prune)" in dry.out
     with app.session() as session:
@@ -145,7 +153,7 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
     (event,) = [e for e in events if e["name"] == "regie.data.pruned"]
     assert event["payload"]["by"] == "a.avg"
     assert event["payload"]["counts"] == {
-        "mail_bounces": 2, "web_sessions": 2, "slack_lookups": 1, "slack_users": 1,
+        "mail_bounces": 2, "web_sessions": 2, "slack_lookups": 2, "slack_users": 1,
     }  # fmt: skip
     assert event["payload"]["before"].startswith((NOW - timedelta(days=400)).date().isoformat())
     assert [e["name"] for e in events].count("regie.outbox.pruned") == 1
@@ -229,3 +237,112 @@ def test_the_database_lets_only_a_prune_change_a_bounce(migrated_url: str) -> No
             assert conn.scalar(sa.text("SELECT count(*) FROM mail_bounces")) == 1
     finally:
         engine.dispose()
+
+
+def _migration_0037() -> ModuleType:
+    path = MIGRATIONS_DIR / "versions" / "0037_mail_bounces_pruned.py"
+    spec = importlib.util.spec_from_file_location("migration_0037", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PRUNE_KEEPS: tuple[str, ...] = _migration_0037().PRUNE_KEEPS
+
+
+def test_the_guard_holds_every_column_a_prune_does_not_erase() -> None:
+    """A column added to mail_bounces later must be added to 0037's list (or a later guard's)
+    too, else a "prune" could change it unseen (review49 2)."""
+    erased = {"email", "diagnostic", "pruned_at"}
+    assert set(PRUNE_KEEPS) | erased == set(MailBounceRow.__table__.c.keys())
+    assert not set(PRUNE_KEEPS) & erased
+
+
+@pytest.mark.parametrize("column", PRUNE_KEEPS)
+def test_a_prune_that_also_changes_a_kept_column_is_refused(migrated_url: str, column: str) -> None:
+    """Every column a prune keeps, changed together with an otherwise valid prune: refused (a
+    changed dedupe_key, say, would let the same bounce read again be recorded anew)."""
+    engine = sa.create_engine(migrated_url)
+    now = datetime(2026, 12, 6, tzinfo=UTC)
+    other = {
+        "id": 4242, "programme_id": "q", "dedupe_key": "other", "message_key": "other",
+        "recipient": "bram", "permanent": False, "status": "2.0.0", "reported_at": now,
+        "recorded_at": now,
+    }  # fmt: skip
+    try:
+        with Session(engine) as session:
+            for programme in ("p", "q"):
+                session.add(ProgrammeRow(id=programme, title=programme, created_at=now,
+                                         updated_at=now))  # fmt: skip
+            _bounce(session, "p", "anna", "old", OLD)
+            session.commit()
+        prune = {"email": "", "diagnostic": None, "pruned_at": now, column: other[column]}
+        with pytest.raises(sa.exc.IntegrityError, match="append-only"), engine.begin() as c:
+            c.execute(sa.update(MailBounceRow).values(prune))
+    finally:
+        engine.dispose()
+
+
+def _plan(tmp_path: Path, **emails: str | None) -> Path:
+    """The answers plan with some contacts' e-mail lines changed (None: taken out)."""
+    lines = ANSWERS_PLAN.read_text(encoding="utf-8").splitlines(keepends=True)
+    for contact, email in emails.items():
+        at = lines.index(f"    email: {contact}@example.org\n")
+        lines[at : at + 1] = [f"    email: {email}\n"] if email else []
+    path = tmp_path / "plan.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_who_bounces_is_the_same_after_a_prune_without_a_plan(
+    migrated_url: str, tmp_path: Path, sender_clock: Clock
+) -> None:
+    """Kept whole: each contact's latest permanent bounce not ended by a later send, whatever
+    the plan says now (review49 3): anna's (her address now), carla's (an address the plan
+    gave her before and gives her again later). bram's was ended by a later e-mail and is
+    erased; the office then took his address out (Slack only): a pruned bounce's empty
+    address is not his missing one (review49 1). The plan cannot be read during the prune."""
+    home = tmp_path / "home"
+    plan = _plan(tmp_path, bram=None, carla="carla.new@example.org")
+    env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(plan), "REGIE_DATABASE_URL": migrated_url}
+    sender_clock.now = NOW
+    app = answers_app(migrated_url, home, plan)
+    with app.session() as session:
+        programme = "wegen-test"
+        session.add(ProgrammeRow(id=programme, title="t", created_at=OLD, updated_at=OLD))
+        session.commit()
+        for contact in ("anna", "bram", "carla"):
+            _bounce(session, programme, contact, "old", OLD)
+        session.commit()
+        repo = Repository(session, programme, clock=lambda: OLD)
+        repo.enqueue([OutboxRecord(
+            key="later", kind="reminder_digest", recipient="bram", recipient_name="Bram",
+            subject="s", body_text="b", email="bram@example.org", created_on=date(2025, 1, 1),
+        )])  # fmt: skip
+        repo.claim_outbox(now=RECENT, keys=["later"])
+        repo.mark_sent("later", channel="email", external_id="<l@regie>", now=RECENT)
+        session.commit()
+    assert _bouncing(app) == {"anna": "anna-old"}
+
+    good = plan.read_text(encoding="utf-8")
+    plan.write_text("programme: [\n", encoding="utf-8")  # being edited: no plan loads
+    done = regie("prune", "--older-than", "400d", "--yes", env=env)
+    assert done.code == 0, done.err
+    assert "erased the address and server's words of 1 bounce(s)" in done.out, done.out
+    assert "2 kept whole: a contact's latest bounce, not ended" in done.out
+    plan.write_text(good, encoding="utf-8")
+    with app.session() as session:
+        erased = session.scalars(
+            sa.select(MailBounceRow.dedupe_key).where(MailBounceRow.pruned_at.is_not(None))
+        ).all()
+    assert erased == ["bram-old"]
+    assert _bouncing(app) == {"anna": "anna-old"}
+    assert set(app.bouncing_addresses(app.load_plan())) == {"anna@example.org"}
+    shown = regie("doctor", "--format", "json", env=env)
+    (mail,) = [c for c in json.loads(shown.out) if c["check"] == "mail"]
+    assert "anna" in mail["detail"] and "bram" not in mail["detail"], mail
+
+    # carla's old address, given again: her kept bounce marks it, as it did before.
+    again = answers_app(migrated_url, home, _plan(tmp_path, bram=None))
+    assert _bouncing(again) == {"anna": "anna-old", "carla": "carla-old"}

@@ -110,6 +110,22 @@ def test_every_event_kind_is_named_in_dutch() -> None:
 
 
 @pytest.mark.parametrize(
+    ("counts", "text"),
+    [
+        ({"mail_bounces": 2, "web_sessions": 0, "slack_users": 1}, ": bounces, Slack-gegevens"),
+        ({"web_sessions": 3}, ": verlopen sessies"),
+        ({"slack_lookups": 1, "slack_users": 1}, ": Slack-gegevens"),
+        ({"something_later": 4}, ""),
+        (None, ""),
+    ],
+)
+def test_a_data_prune_names_only_what_it_pruned(counts: object, text: str) -> None:
+    """From the event's counts (review49 8); a table it does not know is not named."""
+    said = str(_macros().event("regie.data.pruned", {"before": "x", "counts": counts}))
+    assert said == "verouderde persoonsgegevens opgeschoond (bewaartermijn)" + text
+
+
+@pytest.mark.parametrize(
     "name", ["regie.something.new", "regie.milestone.exploded", "regie.milestone.", "x", ""]
 )
 def test_an_unknown_event_kind_is_never_shown_raw(name: str) -> None:
