@@ -44,7 +44,9 @@ PERIOD_KIND_LABELS: dict[str, str] = {
     "year": "jaar",
     "range": "van–tot",
     "open_ended": "doorlopend (e.v.)",
-    "recurring": "periodiek",
+    # One kind for "Periodiek", "doorlopend", "jaarlijks" …: a label that contradicts none of
+    # the plan's words (walk49 12; "periodiek" alone beside "doorlopend").
+    "recurring": "periodiek of doorlopend",
     "tbd": "nog te bepalen",
     "dependent": "afhankelijk",
     "same_as_above": "idem",
@@ -63,6 +65,13 @@ def state_key(text: str) -> str | None:
         if wanted in (key, label.casefold()):
             return key
     return None
+
+
+def id_label(key: str, name: str) -> str:
+    """An organisation or body as a list shows it: "Gemeente Rivierstad (GEM)", the name with
+    the id an option or filter (``--owner``, ``--body``) takes; just the id when the plan no
+    longer has it or names it so (``regie status`` and the office's pages alike, walk49 9)."""
+    return key if name == key else f"{name} ({key})"
 
 
 def period_kind_label(kind: str) -> str:

@@ -85,7 +85,10 @@ AHEAD_MONTHS = 6
 #: (:data:`ONE_BRACKET_REMOVAL_FROM`). (review47b 3, the decision that names an action added
 #: milestone by milestone, does not reach the report: such an action, without a *gereed* of
 #: its own, has no line of its own here.)
-LAYOUT = 14
+#: 15 (words49, walk49 12): an item without a date whose state reads as the plan's word
+#: (*doorlopend*) says it once, without *(plan: doorlopend)*; layout 14 is made again with it
+#: (:data:`PLAN_WORD_FROM`).
+LAYOUT = 15
 #: The first layout whose tables keep one level of brackets at an added item's title.
 ONE_BRACKET_FROM = 13
 #: The first layout that says whose note it quotes and carries the obligation's title.
@@ -116,6 +119,8 @@ ACTION_NAMED_FROM = 12
 DATED_ADDITIONS_FROM = 13
 #: The first layout whose removal reason has one pair of brackets (ratify48).
 ONE_BRACKET_REMOVAL_FROM = 14
+#: The first layout that leaves out *(plan: …)* where it repeats the state's word.
+PLAN_WORD_FROM = 15
 #: Kinds whose gereed is a fuzzy date the plan keeps verbatim (the introduction's example).
 _FUZZY_KINDS = DATED_KINDS - {PeriodKind.DATE}
 

@@ -487,6 +487,15 @@ def open_correction(app: App, plan: Plan, url_token: str, now: datetime) -> str 
     it may still be used now (:func:`check_link` on it: single use, its lifetime, not replaced
     by a newer reminder); else None. Makes nothing: the correction link was stored with the
     answer. Only for a link whose MAC is right (the holder of the personal link)."""
+    found = open_correction_until(app, plan, url_token, now)
+    return found[0] if found is not None else None
+
+
+def open_correction_until(
+    app: App, plan: Plan, url_token: str, now: datetime
+) -> tuple[str, datetime | None] | None:
+    """:func:`open_correction` and until when it may be used: the used link's page gives the
+    same deadline as the thank-you page did (walk49 6)."""
     from store.answers import link, stored_tokens
 
     if not app.settings.secret_key:
@@ -515,10 +524,10 @@ def open_correction(app: App, plan: Plan, url_token: str, now: datetime) -> str 
     own = (found.programme_id, found.contact_id, found.item_id, key)
     mine = f"{new}.{link_mac(secret, new, *own)}"
     try:
-        check_link(app, plan, mine, now)
+        view = check_link(app, plan, mine, now)
     except LinkRefused:
         return None
-    return mine
+    return mine, view.expires_at
 
 
 def _corrected_id(outbox_key: str) -> int | None:

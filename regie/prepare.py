@@ -281,6 +281,8 @@ def _send_pack(
     if dry_run:  # neither assembled nor archived: the keys it would be queued under
         return [key for key in keys.values() if key in missing]
     html, markdown, sha256, files = _assemble(app, plan, body.id, meeting.on, as_of, start)
+    # One owner as the pack shows it: an owner cell that is none of these lists several.
+    owners = {o.label for o in plan.organisations} | {o.id for o in plan.organisations}
     # The programme in brackets, as every other mail's subject starts.
     programme = plan.programme.short_title or plan.programme.title
     subject = header_text(
@@ -298,7 +300,7 @@ def _send_pack(
             email=c.email,
             slack=c.slack,
             subject=subject,
-            body_text=markdown_to_text(markdown),
+            body_text=markdown_to_text(markdown, owners),
             body_html=html,
             payload=payload,
             created_on=as_of,

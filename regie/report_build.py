@@ -248,7 +248,10 @@ def _agenda_pack(
 #: brackets of its own (:data:`regie.report_render` ``close_words``); an action added
 #: milestone by milestone is named with the latest meeting's decision (ratify48,
 #: :data:`AGENDA_ADDITIONS_BY_MEETING_FROM`). Layouts up to 14 are made again without these.
-AGENDA_LAYOUT = 15
+#: 16 (words49, walk49 10): a first meeting's *Besluitenlijst vorige vergadering* says there is
+#: no previous meeting, as its part 3 says it is the first (:data:`AGENDA_NO_PREVIOUS_FROM`);
+#: layouts up to 15 are made again with *Geen besluiten vastgelegd.*
+AGENDA_LAYOUT = 16
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -312,6 +315,8 @@ AGENDA_CLOSING_PACK_FROM = 14
 #: The first agenda layout that says the programme's end ahead of it (a meeting after the end,
 #: the last one before it) and has close48's words (top line, routine lapse, escalation).
 AGENDA_END_AHEAD_FROM = 15
+#: The first agenda layout whose decision list says a first meeting has no previous one.
+AGENDA_NO_PREVIOUS_FROM = 16
 
 
 def _no_longer_asked(

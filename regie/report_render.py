@@ -23,6 +23,7 @@ from regie.report_build import (
     AGENDA_EXCERPTS_FROM,
     AGENDA_LAYOUT,
     AGENDA_NAMES_FROM,
+    AGENDA_NO_PREVIOUS_FROM,
     AGENDA_SAME_QUESTION_FROM,
 )
 
@@ -117,6 +118,8 @@ def render_agenda(
             # Layout 14 (walk46 11b–d): page 1's lead-in, one level of brackets, the question.
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
             **_close_words(pack, layout),
+            # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
+            "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -279,7 +282,12 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM, ONE_BRACKET_FROM
+    from governance.progress import (
+        EXCERPTS_FROM,
+        HYPHENS_FROM,
+        ONE_BRACKET_FROM,
+        PLAN_WORD_FROM,
+    )
 
     return _render_document(
         fmt,
@@ -294,6 +302,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "risk_words": report.layout >= EXCERPTS_FROM,
             # Layout 13 (walk46 11c): an added item's words after its title, not in brackets.
             "one_bracket": report.layout >= ONE_BRACKET_FROM,
+            # Layout 15 (walk49 12): no "(plan: doorlopend)" after the state "doorlopend".
+            "plan_word": report.layout >= PLAN_WORD_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(

@@ -424,6 +424,8 @@ def _form(
         standing=state,
         status_labels=STATUS_LABELS,
         overdue=overdue,
+        # An item without a deadline (doorlopend, Ntb) cannot run later than it (walk49 7).
+        has_deadline=view.item.period is not None and view.item.period.end is not None,
         today_iso=now.isoformat(),
         # What the date pickers offer (the server checks the same: a typed date too).
         latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
@@ -474,12 +476,14 @@ def _refused(
         plan = None
     latest = getattr(refusal, "latest", None)
     used = getattr(refusal, "used", None)
-    correction = None
+    correction = correction_until = None
     if reason is Refusal.LINK_USED and plan is not None:  # its "Wijzigen", if still allowed
         from governance.clock import utcnow
-        from regie.answer_links import open_correction
+        from regie.answer_links import open_correction_until
 
-        correction = open_correction(regie, plan, request.path_params["token"], utcnow())
+        found = open_correction_until(regie, plan, request.path_params["token"], utcnow())
+        if found is not None:
+            correction, correction_until = found
     return _render(
         request,
         "answer_refused.html.j2",
@@ -501,6 +505,7 @@ def _refused(
             else None
         ),
         correction=correction,
+        correction_until=correction_until,
         # Only a POST can have tried to store something ("niet opgeslagen" after a submit).
         posted=request.method == "POST",
         status_labels=STATUS_LABELS,

@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 from governance.characters import displayable_value
 from governance.labels import (
     dutch_date,
+    id_label,
     period_kind_label,
     rag_label,
     source_label,
@@ -41,6 +42,8 @@ def environment() -> Environment:
     env.filters["source_label"] = source_label
     env.filters["period_kind"] = period_kind_label
     env.filters["iso_datum"] = iso_date
+    # "Name (ID)", the id alone where the name is the id: as `regie status` (walk49 9).
+    env.globals["id_label"] = id_label
     env.filters["aantal"] = count_of
     env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
     env.filters["kantoordag"] = office_day  # the office's date of an instant (ISO)

@@ -57,7 +57,8 @@ def token_create(
             err=True,
         )
     elif made.events is not None:
-        typer.echo(f"  {made.events} events today")
+        # The number follows the count (walk49 13): "1 event today", "3 events today".
+        typer.echo(f"  {made.events} event{'' if made.events == 1 else 's'} today")
 
 
 def _require_synced(app: App) -> None:

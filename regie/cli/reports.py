@@ -101,7 +101,8 @@ def meeting_list(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List meetings: the plan's dates and rule, and one-off meetings from the database."""
-    from regie.cli.tables import id_label, print_json
+    from governance.labels import id_label
+    from regie.cli.tables import print_json
     from regie.reports import meetings
 
     app_ = _app()
@@ -655,7 +656,7 @@ def decision_list(
     if fmt == DecisionFormat.md:
         typer.echo(_decisions_md(rows))
         return
-    from regie.cli.tables import id_label
+    from governance.labels import id_label
 
     labels = [id_label(d.body_id, d.body_name) for d in rows]
     width = max((len(label) for label in labels), default=0)

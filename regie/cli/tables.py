@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from governance.events import resource_id
-from governance.labels import period_kind_label, rag_label, state_label
+from governance.labels import id_label, period_kind_label, rag_label, state_label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -103,13 +103,6 @@ def status_table(
             f"{latest['reported_on']} {state_label(latest['status'])}" if latest else "",
         )
     return table
-
-
-def id_label(key: str, name: str) -> str:
-    """An organisation or body as a command line lists it: "Gemeente Rivierstad (GEM)", the
-    name with the id an option (``--owner``, ``--body``) takes; just the id when the plan no
-    longer has it or names it so."""
-    return key if name == key else f"{name} ({key})"
 
 
 def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:

@@ -257,6 +257,27 @@ def test_a_second_programme_first_meeting_counts_from_its_start_then_from_the_me
     assert "Sinds de vorige vergadering" in text and "gereed gekomen op 09-04-2024" in text
 
 
+def test_a_first_meeting_says_there_is_no_previous_meeting_from_layout_16(second: App) -> None:
+    """walk49 10: the first meeting's *Besluitenlijst vorige vergadering* said *Geen besluiten
+    vastgelegd.* while part 3 said it is the first; layout 16 says there is no previous one,
+    layout 15 is made again as it was, and a later meeting keeps the old words."""
+    first = agenda_pack(second, "programmaraad", date(2024, 3, 4), date(2024, 3, 1))
+    assert first.previous is None and not first.decisions
+    words = "Dit is de eerste vergadering: er is geen vorige vergadering en er zijn geen besluiten"
+    md = render_agenda(first, "md").decode()
+    section = md.split("## 2. Besluitenlijst vorige vergadering", 1)[1].split("## 3.", 1)[0]
+    assert words in section and "Geen besluiten vastgelegd." not in section, section
+    html = render_agenda(first, "html").decode()
+    assert f"<p>{words} vastgelegd.</p>" in html and "<p>Geen besluiten vastgelegd.</p>" not in html
+    for fmt in ("md", "html"):
+        old = render_agenda(first, fmt, layout=15).decode()
+        assert "Geen besluiten vastgelegd." in old and words not in old
+    later = agenda_pack(second, "programmaraad", date(2024, 5, 15), date(2024, 5, 12))
+    assert later.previous is not None and not later.decisions
+    again = render_agenda(later, "md").decode()
+    assert "Geen besluiten vastgelegd." in again and words not in again
+
+
 def test_an_owner_change_reads_by_the_names_the_tables_use(app: App) -> None:
     """review8 4: from layout 9 the pack shows owners by the plan's short name (else name), in
     *Sinds de vorige vergadering* as in its tables; layout 8 kept the ids."""

@@ -53,3 +53,22 @@ def test_the_pack_mail_s_text_part_is_plain_text(tmp_path: Path, database_url: s
     # What the member's mail client shows: the same text in the file outbox's text/plain part.
     files = sorted((tmp_path / "home" / "outbox").glob("*agenda-pack*.eml"))
     assert files and _text_part(files[0]).replace("\r\n", "\n").strip() == text.strip()
+
+
+def test_an_owner_label_follows_the_count_of_owners(tmp_path: Path, database_url: str) -> None:
+    """walk49 8: the text part labelled two owners *Eigenaar: A, B*; the label now follows the
+    count, as the round summary's does, by the names the plan shows one owner by."""
+    import re
+
+    app = scenario_app(tmp_path / "home", database_url)
+    assert prepare_meetings(app, PACK_DAY).packs
+    plan = app.load_plan()
+    with app.session() as session:
+        packs = [m for m in Repository(session, plan.programme.id).outbox() if m.kind == PACK_KIND]
+    text = packs[0].body_text
+    one = {o.label for o in plan.organisations}
+    single = re.findall(r"\bEigenaar: (.*?)(?: · |\n|$)", text)
+    several = re.findall(r"\bEigenaren: (.*?)(?: · |\n|$)", text)
+    assert single and set(single) <= one, set(single) - one
+    assert several and all(", " in s and s not in one for s in several), several
+    assert "Eigenaren: RIVM, IenM" in text or "Eigenaren: IenM, PIANOo" in text, several

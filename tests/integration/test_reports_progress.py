@@ -141,3 +141,32 @@ def _words(reasons: tuple[object, ...]) -> tuple[str, ...]:
     from reports.render import change_text
 
     return tuple(change_text(r, "reason") for r in reasons)
+
+
+def test_a_doorlopend_item_says_its_word_once_from_layout_15(
+    tmp_path: Path, database_url: str
+) -> None:
+    """walk49 12: *doorlopend (plan: doorlopend)* repeated the plan's word; layout 15 says it
+    once, and keeps *(plan: …)* where the plan's word differs (*Periodiek*); a report archived
+    at layout 14 is made again with it."""
+    from regie.report_render import render_progress
+    from regie.reports import _progress_report
+    from tests.integration.reports_scenario import SEED_PLAN, migrated_app
+
+    home = tmp_path / "home"
+    home.mkdir()
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    assert text.count('gereed: "Periodiek"') == 1
+    (home / "actions.yaml").write_text(
+        text.replace('gereed: "Periodiek"', 'gereed: "doorlopend"'), encoding="utf-8"
+    )
+    ongoing = migrated_app(home, database_url)
+    report, _ = _progress_report(ongoing, date(2015, 7, 1), date(2015, 12, 31), AS_OF)
+    for fmt in ("md", "html"):
+        made = render_progress(report, fmt).decode()
+        assert "(PIANOo): doorlopend" in made and "(plan: doorlopend)" not in made, fmt
+    old, _ = _progress_report(ongoing, date(2015, 7, 1), date(2015, 12, 31), AS_OF, layout=14)
+    assert "(PIANOo): doorlopend (plan: doorlopend)" in render_progress(old, "md").decode()
+    periodic = migrated_app(tmp_path / "seed", database_url)
+    seed, _ = _progress_report(periodic, date(2015, 7, 1), date(2015, 12, 31), AS_OF)
+    assert "(PIANOo): doorlopend (plan: Periodiek)" in render_progress(seed, "md").decode()

@@ -129,6 +129,9 @@ def test_an_empty_scope_is_said_and_the_page_says_how_to_subscribe(
     made = regie("calendar", "token", "create", "--scope", "programme", env=env)
     assert made.code == 0 and "holds no events" not in made.err
     assert re.search(r"\d+ events today", made.out)
+    # The number follows the count (walk49 13): GEM owns one dated item, 2.1.
+    made = regie("calendar", "token", "create", "--scope", "org:GEM", env=env)
+    assert made.code == 0 and "  1 event today\n" in made.out, made.out
 
 
 DURATION = "      duration: 90\n"

@@ -177,3 +177,19 @@ def test_every_period_kind_has_a_dutch_label() -> None:
 def test_a_state_is_named_by_key_or_dutch_label(given: str, key: str | None) -> None:
     assert state_key(given) == key
     assert all(state_key(label) == k for k, label in STATE_LABELS.items())
+
+
+def test_an_id_label_names_the_id_once_where_the_name_is_the_id() -> None:
+    """walk49 9: one rule for ``regie status`` and the office's pages (no "VVSG (VVSG)")."""
+    from governance.labels import id_label
+
+    assert id_label("VVSG", "VVSG") == "VVSG"
+    assert id_label("DV", "Digitaal Vlaanderen") == "Digitaal Vlaanderen (DV)"
+
+
+def test_the_recurring_kind_reads_as_either_word_of_the_plan() -> None:
+    """walk49 12: *Periodiek* and *doorlopend* are one kind; its label contradicts neither."""
+    from governance.labels import period_kind_label
+
+    label = period_kind_label("recurring")
+    assert "periodiek" in label and "doorlopend" in label

@@ -59,3 +59,27 @@ def test_headings_tables_lists_and_charts_read_as_plain_text() -> None:
             "",
         ]
     )
+
+
+def test_an_owner_cell_is_labelled_by_the_count_of_its_owners() -> None:
+    """walk49 8: the owners' column header "Eigenaar" serves every row; as a label in the text
+    part it reads "Eigenaren" for a cell that lists several owners. One owner is any name the
+    plan shows one by, commas and all."""
+    md = "\n".join(
+        [
+            "| Nr | Punt | Eigenaar | Stand |",
+            "|---|---|---|---|",
+            "| 1.1 | Een | Digitaal Vlaanderen, VVSG | op schema |",
+            "| 1.2 | Twee | GGD Regio, afdeling Preventie | op schema |",
+            "| 1.3 | Drie | VVSG | te laat |",
+        ]
+    )
+    owners = {"Digitaal Vlaanderen", "DV", "VVSG", "GGD Regio, afdeling Preventie", "GGD"}
+    assert markdown_to_text(md, owners).splitlines() == [
+        "- 1.1 Een",
+        "  Eigenaren: Digitaal Vlaanderen, VVSG · Stand: op schema",
+        "- 1.2 Twee",
+        "  Eigenaar: GGD Regio, afdeling Preventie · Stand: op schema",
+        "- 1.3 Drie",
+        "  Eigenaar: VVSG · Stand: te laat",
+    ]
