@@ -38,7 +38,7 @@ def remember(
     recorded: bool,
     questions: Mapping[str, PromptQuestion] | None = None,
     recipients_of: Callable[[Sequence[str]], Collection[str]] | None = None,
-    end: date | None = None,
+    end: date | None,
 ) -> dict[str, Remembered]:
     """What to keep of the items just assessed, with their next checks.
 
@@ -52,8 +52,10 @@ def remember(
     prompt about its date ended; on the next working day when its prompt was held back on a day
     off. ``recipients_of`` (owners → the contacts prompted for them,
     :func:`governance.reminders.recipients`): without it no prompted stage's next stages are
-    left out (:func:`_settled_after_prompt`). ``end``: the programme's end, after which an
-    item without a deadline does not escalate for unanswered prompts (no day to check it for).
+    left out (:func:`_settled_after_prompt`). ``end``: the programme's end (``programme.end``;
+    no default, so no caller forgets it), after which an item without a deadline does not
+    escalate for unanswered prompts (no day to check it for) nor has a periodic stage in the
+    ``questions`` worked out here.
     """
     as_of = assessment.as_of
     tomorrow = as_of + _DAY

@@ -80,8 +80,10 @@ def _created(revisions: Sequence[Any]) -> set[str]:
 
 def added_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[str]:
     """`regie sync`: one warning per item the sync just created that no recorded decision adds
-    (`regie decision add --adds`), as a removal without one is warned: the agenda pack and the
-    progress report then say it came without a decision. A new action's new milestones are
+    (`regie decision add --adds`), as a removal without one is warned: agenda packs and progress
+    reports as of the sync's day or later say it came without a decision. The sync stamps the
+    edit with the wall clock, so in a simulation of past days (REGIE_SIMULATE) those days' packs
+    do not show it: the warning says today by the wall clock. A new action's new milestones are
     named with it; an item renumbered (``formerly``, or one that looks so) is not new. Not on
     the programme's first sync: that is the plan, not an addition to it. The agenda pack's rule
     (layout 14): a milestone added to an action a decision added before is new of its own."""
@@ -128,8 +130,11 @@ def _unadded_line(plan: Plan, item: Any, item_id: str, with_items: Sequence[str]
     where = item.location or plan.path
     return (
         f"warning: {where}: {item_id}{title}{also} added to the plan without a recorded "
-        "decision (the agenda pack and the progress report say so; record the body's decision "
-        f"with `regie decision add --body BODY --meeting DATE --adds {item_id} --text TEXT`)"
+        # Not "the pack says so" (tidy49): the sync stamps the edit with the wall clock, so the
+        # packs of earlier days, simulated ones too (REGIE_SIMULATE), show the plan without it.
+        "decision (agenda packs and progress reports as of today by the wall clock or later say "
+        "so; record the body's decision with "
+        f"`regie decision add --body BODY --meeting DATE --adds {item_id} --text TEXT`)"
     )
 
 

@@ -49,7 +49,7 @@ def prompt_questions(
     # Per item (all of them on a full run) the answer check (an owner's update reported on or
     # after the stage began) and :func:`escalation_run` are written out, and the tuple made
     # without NamedTuple's keyword-checking constructor.
-    of = Stages(as_of, policy, calendar, end).of
+    of = Stages(as_of, policy, calendar, end=end).of
     make, prefix, silent, overdue = _new_question, ESCALATION_PREFIX, SILENT_STATES, State.OVERDUE
     quiet = Quiet(as_of, calendar)
     out: dict[str, PromptQuestion] = {}

@@ -24,12 +24,13 @@ def current_stage(
     as_of: date,
     policy: ReminderPolicy,
     calendar: WorkCalendar,
-    end: date | None = None,
+    *,
+    end: date | None,
 ) -> Stage | None:
     """The reminder stage ``item`` is in at ``as_of``, None when it is not to be prompted.
     ``end``: the programme's end (``programme.end``), after which an item without a deadline
-    has no periodic stage."""
-    return Stages(as_of, policy, calendar, end).of(item)
+    has no periodic stage (no default: a caller that forgot it would prompt past the end)."""
+    return Stages(as_of, policy, calendar, end=end).of(item)
 
 
 class Stages:
@@ -39,7 +40,7 @@ class Stages:
     __slots__ = ("as_of", "cal", "dated", "ended", "forecasts", "periodic", "policy")
 
     def __init__(
-        self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar, end: date | None = None
+        self, as_of: date, policy: ReminderPolicy, cal: WorkCalendar, *, end: date | None
     ) -> None:
         self.as_of, self.policy, self.cal = as_of, policy, cal
         # After the programme's end an open-ended or periodic item has nothing left to be

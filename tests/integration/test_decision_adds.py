@@ -106,6 +106,10 @@ def test_a_decision_adds_an_item_before_it_is_in_the_plan(app: App) -> None:
         "3.1.10 'Tweede evaluatie' added to the plan without a recorded decision" in (warnings[0])
     )
     assert "actions.yaml:" in warnings[0] and "--adds 3.1.10" in warnings[0]
+    # The sync stamps the edit with the wall clock: packs of earlier (simulated) days do not
+    # show it, and the warning promises only the packs as of today or later (tidy49).
+    assert "as of today by the wall clock or later say so" in warnings[0]
+    assert "\n" not in warnings[0] and "the agenda pack and the progress report" not in warnings[0]
     assert _sync(app, EDITED) == []  # nothing new: nothing said
 
 

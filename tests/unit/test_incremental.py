@@ -191,6 +191,7 @@ class Incremental:
             facts,
             recorded=working,
             recipients_of=lambda owners: tuple(recipients(plan, owners)),
+            end=plan.programme.end,
         )
         gone = [i for i in self.memory if i not in index.by_id]
         if self.memory and self.tally is None:  # the day after a full run

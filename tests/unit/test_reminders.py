@@ -102,7 +102,7 @@ def test_stages_follow_the_due_date() -> None:
 
     def stage(as_of: date) -> str | None:
         item = assess(plan, [], as_of, calendar=CAL).items["1.1.1"]
-        found = current_stage(item, as_of, plan.reminders, CAL)
+        found = current_stage(item, as_of, plan.reminders, CAL, end=None)
         return found.name if found else None
 
     assert stage(FIRST - timedelta(days=1)) is None
@@ -255,7 +255,7 @@ def test_a_forecast_shared_by_items_due_on_different_days_is_staged_once(
     ups.add("1.1.4", "on_track", date(2015, 7, 1), forecast=forecast)
     as_of = CAL.add_working_days(forecast, 7)
     assessment = assess(plan, ups.all, as_of, calendar=CAL)
-    alone = {i: current_stage(item, as_of, plan.reminders, CAL) for i, item in
+    alone = {i: current_stage(item, as_of, plan.reminders, CAL, end=None) for i, item in
              assessment.items.items()}  # fmt: skip
     worked_out: list[date] = []
     staged = stages._forecast_stage

@@ -157,7 +157,7 @@ def test_the_next_check_is_the_day_the_grace_runs_out() -> None:
     facts = facts_from_history([], questions, ADOPTED)
     reminders = plan_reminders_from(plan, assessment, questions, facts, ADOPTED, CAL)
     scheduler = Scheduler(ADOPTED, plan.reminders, CAL)
-    memory = remember(assessment, reminders, scheduler, facts, recorded=True)
+    memory = remember(assessment, reminders, scheduler, facts, recorded=True, end=None)
     assert memory["1.1.1"].next_check == CAL.add_working_days(ADOPTED, 5)
 
 
@@ -194,6 +194,6 @@ def test_a_successors_grace_runs_from_the_hand_over_request() -> None:
     reminders = plan_reminders_from(successor, assessment, questions, facts, day, CAL)
     scheduler = Scheduler(day, successor.reminders, CAL)
     memory = remember(assessment, reminders, scheduler, facts, recorded=True,
-                      questions=questions)  # fmt: skip
+                      questions=questions, end=None)  # fmt: skip
     check = memory["1.1.1"].next_check
     assert check is not None and day < check <= CAL.add_working_days(first, grace)

@@ -116,7 +116,7 @@ def test_prompt_questions_ask_for_the_stage_and_the_run_of_each_item(plan: Plan)
         latest = item.latest_update
         assert run == escalation_run(item_id, latest)
         assert since == (None if latest is None else latest.reported_on)
-        current = current_stage(item, day, policy, cal)
+        current = current_stage(item, day, policy, cal, end=None)
         if current is not None and latest is not None and latest.reported_on >= current.starts_on:
             assert stage is None
             answered += 1
