@@ -106,8 +106,9 @@ def is_office(plan: Plan, who: Answerer) -> bool:
 
 
 def may_answer(plan: Plan, who: Answerer, item: Deadline) -> Refusal | None:
-    """None when ``who`` may answer for ``item``: a contact of an owning organisation, the
-    deputy of such a contact, or the programme office."""
+    """None when ``who`` may answer for ``item``: a contact who answers for an owning
+    organisation (:meth:`Plan.answering_for`), the deputy of such a contact, or the programme
+    office."""
     if who.contact_id is None:
         return None
     me = contact(plan, who.contact_id)
@@ -115,7 +116,7 @@ def may_answer(plan: Plan, who: Answerer, item: Deadline) -> Refusal | None:
         return Refusal.UNKNOWN_CONTACT
     if me.programme_office:
         return None
-    answering_for = [c for c in plan.contacts if c.organisation in item.owners]
+    answering_for = [c for org in item.owners for c in plan.answering_for(org)]
     if any(c.id == me.id or c.deputy == me.id for c in answering_for):
         return None
     return Refusal.NOT_OWNER

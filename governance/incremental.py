@@ -67,7 +67,7 @@ __all__ = [
 #: A full run still takes each item's previous state and latest update from the memory (facts
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
-RULES_VERSION = 7
+RULES_VERSION = 8
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}

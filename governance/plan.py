@@ -442,6 +442,14 @@ class Plan:
     def organisation(self, org_id: str) -> Organisation | None:
         return next((o for o in self.organisations if o.id == org_id), None)
 
+    def answering_for(self, org_id: str) -> list[Contact]:
+        """The contacts who answer for ``org_id``'s items: its contacts, a programme-office
+        contact among them only when the organisation has no other. The office is not the
+        owner's voice: it chases and records, and answers for an organisation only when nobody
+        else does (walk49 4)."""
+        members = [c for c in self.contacts if c.organisation == org_id]
+        return [c for c in members if not c.programme_office] or members
+
     def owner_labels(self) -> dict[str, str]:
         """Organisation id → how mails, packs and reports show it as an owner
         (:attr:`Organisation.label`)."""

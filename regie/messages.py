@@ -573,16 +573,19 @@ def _deputies(
     """Deputies of the contacts whose items escalate (copied, unless they get it anyway): per
     deputy the escalations and the names of the contacts they stand in for. A deputy who is a
     contact of an owning organisation gets no copy of that item: they were asked about it
-    themselves, as every contact of an owner is, and an owner gets no escalation either."""
+    themselves, as every contact of an owner is, and an owner gets no escalation either. An
+    office contact answers for its organisation only when it has no other
+    (:meth:`Plan.answering_for`): otherwise its deputy stands in for nobody there."""
     office = {c.id for c in plan.contacts if c.programme_office}
     organisation = {c.id: c.organisation for c in plan.contacts}
     out: dict[str, tuple[list[Escalation], list[str]]] = {}
     for e in escalations:
         owners = assessment.items[e.item_id].owners
+        answering = {c.id for org in owners for c in plan.answering_for(org)}
         standing_in = [
             c
             for c in plan.contacts
-            if c.organisation in owners
+            if c.id in answering
             and c.deputy
             and c.deputy not in office
             and organisation.get(c.deputy) not in owners

@@ -38,9 +38,11 @@ owner already spoke in this stage, so it is not prompted. Only the owner's own u
 an update a decision recorded (source ``decision``: a stuurgroep restoring a dropped item) is
 not the owner speaking, so it suppresses no stage.
 
-Recipients are contacts: every contact of each owner organisation. An owner without a contact is
-covered by the programme-office contacts, with the note "no contact for <org>". Each contact gets
-ONE digest a day with all their items (key ``reminder:<programme>:<contact>:<as_of>:digest``).
+Recipients are contacts: every contact of each owner organisation, except a programme-office
+contact of an organisation that has other contacts (:meth:`Plan.answering_for`: the office is
+not the owner's voice, walk49 4). An owner without a contact is covered by the programme-office
+contacts, with the note "no contact for <org>". Each contact gets ONE digest a day with all
+their items (key ``reminder:<programme>:<contact>:<as_of>:digest``).
 
 Escalations go to the programme-office contacts. A run is the time since the item's latest status
 update (or since the start, without one; a decision's update, which answers no stage, still

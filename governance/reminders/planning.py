@@ -39,7 +39,7 @@ def recipients(plan: Plan, owners: Sequence[str]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     missing: list[str] = []
     for org in owners:
-        ids = [c.id for c in plan.contacts if c.organisation == org]
+        ids = [c.id for c in plan.answering_for(org)]
         if not ids:
             missing.append(org)
         out.update(dict.fromkeys((i for i in ids if i not in out), None))

@@ -20,7 +20,7 @@ from regie.cycle import deadline_check, send_reminders
 from store.models import EventRow, OutboxRow
 from tests.cli_in_process import regie
 from tests.fakes.smtp import SmtpServer
-from tests.integration.mail_setup import DAY, mail_env, outbox_rows
+from tests.integration.mail_setup import CONTACTS, DAY, mail_env, outbox_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -31,8 +31,19 @@ def relay() -> SmtpServer:
     return SmtpServer()
 
 
+#: A second IenM contact: the office answers for none of IenM's items (ienm does, walk49 4),
+#: so without one the day queues six messages, as many as the outage's runs try.
+SECOND_IENM = """\
+  - id: ienm2
+    name: I. Tweede
+    organisation: IenM
+    email: ienm2@example.nl
+"""
+
+
 @pytest.fixture
 def env(tmp_path: Path, migrated_url: str, relay: SmtpServer) -> dict[str, str]:
+    (tmp_path / "contacts.yaml").write_text(CONTACTS + SECOND_IENM, encoding="utf-8")
     return mail_env(tmp_path, migrated_url, relay, REGIE_OPERATOR="beheerder")
 
 

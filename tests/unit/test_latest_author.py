@@ -87,11 +87,13 @@ def test_the_escalation_names_the_office_as_the_author_of_its_words() -> None:
 
 
 def test_an_office_contact_who_owns_the_item_reads_their_own_answer_as_their_own() -> None:
-    """Claes works at the office and answers for OVAM's item: his own answer is "Uw laatste
-    update" to him, not "van het programmasecretariaat"."""
+    """Claes works at the office and answers for OVAM's item, as OVAM's only contact (an
+    office contact answers for its organisation only when nobody else does, walk49 4): his
+    own answer is "Uw laatste update" to him, not "van het programmasecretariaat"."""
     plan = _plan()
     office_claes = replace(plan.contacts[-1], programme_office=True)
-    plan = replace(plan, contacts=(*plan.contacts[:-1], office_claes))
+    others = tuple(c for c in plan.contacts[:-1] if c.organisation != "OVAM")
+    plan = replace(plan, contacts=(*others, office_claes))
     own = StatusUpdate("1.1", UpdateStatus.AT_RISK, date(2025, 9, 22), comment="X", author="claes")
     assessment = assess(plan, [own], DAY)
     reminders = plan_reminders(plan, assessment, asked_before(plan, [own], DAY), DAY)
