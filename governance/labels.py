@@ -43,7 +43,9 @@ PERIOD_KIND_LABELS: dict[str, str] = {
     "season": "seizoen",
     "year": "jaar",
     "range": "van–tot",
-    "open_ended": "doorlopend (e.v.)",
+    # "Vanaf 2016", "2016 e.v.": a start, no end; not "doorlopend", the recurring kind's word
+    # (review49b 7).
+    "open_ended": "open einde (e.v.)",
     # One kind for "Periodiek", "doorlopend", "jaarlijks" …: a label that contradicts none of
     # the plan's words (walk49 12; "periodiek" alone beside "doorlopend").
     "recurring": "periodiek of doorlopend",

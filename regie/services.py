@@ -174,21 +174,42 @@ def escalation_before_overdue_prompt(plan: Plan) -> list[str]:
     """A warning (``PATH:LINE:COL``) when the reminder settings escalate a silent overdue item
     to the office no later than its owner's first overdue prompt (walk49 3): the owner is
     never chased once after the due date before the office hears."""
+    from governance.plan import ReminderPolicy
     from governance.reminders.escalations import escalates_unprompted
 
     policy = plan.reminders
     found = escalates_unprompted(policy)
     if found is None:
         return []
-    escalates, prompted = found
+    escalates, prompted, decided = found
+    defaults = ReminderPolicy()
+
+    def setting(name: str) -> str:
+        # As the second_prompt_days check says it: a value the plan did not change is named so.
+        value = getattr(policy, name)
+        return (
+            f"{name} ({value}, the default)"
+            if value == getattr(defaults, name)
+            else (f"{name} {value}")
+        )
+
+    advice = (
+        "make escalate_after_unanswered 2 or more, or unanswered_grace_days more than "
+        "overdue_every_days"
+        if "escalate_after_unanswered" in decided
+        else "make escalate_after_overdue_days more than overdue_every_days"
+    )
     return [
         f"{_at(plan, policy.escalation_at)}: warning: reminders: a silent overdue item "
-        f"escalates {escalates} working days after its due date "
-        f"(escalate_after_overdue_days {policy.escalate_after_overdue_days}, "
-        f"unanswered_grace_days {policy.unanswered_grace_days}), before its owner's first "
-        f"overdue reminder {prompted} working days after it (overdue_every_days {prompted}) "
-        "could be answered: make escalate_after_overdue_days more than overdue_every_days"
+        f"escalates {_working_days(escalates)} after its due date "
+        f"({', '.join(map(setting, decided))}), before its owner's first overdue reminder "
+        f"{_working_days(prompted)} after it ({setting('overdue_every_days')}) could be "
+        f"answered: {advice}"
     ]
+
+
+def _working_days(count: int) -> str:
+    return f"{count} working day" if count == 1 else f"{count} working days"
 
 
 def meetings_after_end(plan: Plan) -> list[str]:

@@ -425,7 +425,7 @@ def _form(
         status_labels=STATUS_LABELS,
         overdue=overdue,
         # An item without a deadline (doorlopend, Ntb) cannot run later than it (walk49 7).
-        has_deadline=view.item.period is not None and view.item.period.end is not None,
+        has_deadline=_has_deadline(regie, plan, view, now),
         today_iso=now.isoformat(),
         # What the date pickers offer (the server checks the same: a typed date too).
         latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
@@ -440,6 +440,19 @@ def _form(
         repeat_standing=standing(plan, repeat) if repeat is not None else None,
         repeat_note=_repeat_note(regie, plan, view, repeat),
     )
+
+
+def _has_deadline(regie: App, plan: Plan, view: Any, as_of: date) -> bool:
+    """Whether the item has a deadline: its plan's own date, else the one the reminders use,
+    the assessed due date (a dependent item's, once its dependencies are done; review49b 1)."""
+    from regie.office import shared_assessment
+
+    period = view.item.period
+    if period is not None and period.end is not None:
+        return True
+    with regie.session() as session:
+        judged = shared_assessment(regie, session, plan, as_of).items.get(view.item.item_id)
+    return judged is not None and judged.due is not None
 
 
 def _repeat_note(regie: App, plan: Plan, view: Any, repeat: StatusUpdate | None) -> str | None:

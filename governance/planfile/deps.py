@@ -28,9 +28,15 @@ def check_dependencies(rows: Sequence[Row], ids: Mapping[str, Row], problems: Pr
             if ref == row.id:
                 problems.add(node, f"{row.kind} {shown(row.id)} depends on itself")
             elif ref not in ids:
-                # Never the item itself or a milestone's own action: following that hint
-                # would only give the self-dependence error (walk49 5).
-                others = [k for k in known if k != row.id and k != row.parent]
+                # Never the item itself, a milestone's own action, nor (for an action without
+                # a gereed, whose depends_on its milestones take) its own milestones: following
+                # that hint would only give a self-dependence error (walk49 5, review49b 5).
+                own = row.kind == "action" and row.gereed is None
+                others = [
+                    k
+                    for k in known
+                    if k != row.id and k != row.parent and not (own and ids[k].parent == row.id)
+                ]
                 problems.add(node, f"unknown id {shown(ref)} in 'depends_on'{suggest(ref, others)}")
             elif ref == row.parent:
                 problems.add(

@@ -189,18 +189,32 @@ def escalation_for(
     return Escalation(item.item_id, reason, office, key, kind, prompts, undelivered)
 
 
-def escalates_unprompted(policy: ReminderPolicy) -> tuple[int, int] | None:
+def escalates_unprompted(policy: ReminderPolicy) -> tuple[int, int, tuple[str, ...]] | None:
     """Of settings that escalate a silent overdue item no later than its first overdue prompt
-    (walk49 3): the working day after the due date it escalates on and that of the prompt
-    (``overdue-1``); None when the owner is prompted once overdue before the office hears, or
-    never (``overdue_every_days: 0``, a choice). A silent overdue item escalates once
-    ``escalate_after_overdue_days`` have passed and the grace after the first prompt about its
-    date, ``first_prompt_days`` before it, has (:func:`asked_long_enough`). On the prompt's own
-    day it is queued just before the escalation: no time to answer. Once escalated, the
-    back-off may leave ``overdue-1`` out altogether."""
+    (walk49 3): the working day after the due date it escalates on, that of the prompt
+    (``overdue-1``) and the settings that decide the escalation's day; None when the owner is
+    prompted once overdue before the office hears, or never (``overdue_every_days: 0``, a
+    choice). A silent overdue item escalates once ``escalate_after_overdue_days`` have passed
+    and the grace after the first prompt about its date, ``first_prompt_days`` before it, has
+    (:func:`asked_long_enough`); or once ``escalate_after_unanswered`` prompts from the due date
+    on (the ``due`` prompt counts, review49b 2) are ``unanswered_grace_days`` old. On the
+    prompt's own day it is queued just before the escalation: no time to answer. Once
+    escalated, the back-off may leave ``overdue-1`` out altogether."""
     every = policy.overdue_every_days
     if every <= 0:
         return None
     grace_left = policy.unanswered_grace_days - policy.first_prompt_days
     escalates = max(policy.escalate_after_overdue_days, grace_left, 1)
-    return (escalates, every) if escalates <= every else None
+    decided: tuple[str, ...] = ("escalate_after_overdue_days",)
+    if grace_left > max(policy.escalate_after_overdue_days, 1):
+        decided = ("first_prompt_days", "unanswered_grace_days")
+    count = policy.escalate_after_unanswered
+    if count > 0:
+        # The working days after the due date of the counted prompts: due, overdue-1, -2 …
+        nth = (count - 1 if policy.on_due_date else count) * every
+        # A prompt counts from the day after it was sent (unanswered_before), at least.
+        unanswered = nth + max(policy.unanswered_grace_days, 1)
+        if unanswered < escalates:
+            escalates = unanswered
+            decided = ("escalate_after_unanswered", "unanswered_grace_days")
+    return (escalates, every, decided) if escalates <= every else None

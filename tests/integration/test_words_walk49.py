@@ -95,6 +95,33 @@ def test_the_form_of_an_item_without_a_deadline_says_nothing_of_running_late(
     assert "doorlopend" in shown and "Loopt het later" not in shown, shown
 
 
+def test_the_form_of_a_dependent_item_with_a_computed_deadline_asks_about_running_late(
+    app: App,
+) -> None:
+    """review49b 1: an "Afhankelijk van …" item whose dependency is done has a deadline (the
+    one its reminders name), though the plan gives it no date: the sentence stays."""
+    from regie.history import record_update
+    from regie.services import today as business_day
+
+    _, token = anna_link(app)
+    plan = app.settings.plan_path
+    source = plan.read_text(encoding="utf-8")
+    assert source.count("gereed: Q2-2025") == 1
+    dependent = 'gereed: Afhankelijk van 1.2\n            depends_on: ["1.2"]'
+    plan.write_text(source.replace("gereed: Q2-2025", dependent), encoding="utf-8")
+    waiting = client(app).get(f"/antwoord/{token}")
+    assert waiting.status_code == 200
+    assert "Loopt het later" not in text(waiting.text)  # no deadline yet: 1.2 is not done
+    from regie.plan_cache import current_plan
+
+    day = business_day(app, current_plan(app)[0])
+    record_update(app, "1.2", "done", as_of=day, forecast=None, completed_on=day,
+                  comment=None, author=None)  # fmt: skip
+    due = client(app).get(f"/antwoord/{token}")
+    assert due.status_code == 200
+    assert "Loopt het later dan de deadline?" in text(due.text)
+
+
 def test_an_organisation_named_by_its_id_is_shown_once(migrated_url: str, tmp_path: Path) -> None:
     """walk49 9: ``short_name`` equal to the id reads "GEM", not "GEM (GEM)", in the owner filter
     on ``/`` and the scope picker on ``/agenda``, as ``regie status`` shows it; another keeps

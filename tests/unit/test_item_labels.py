@@ -161,7 +161,7 @@ def test_every_delivery_status_and_channel_is_dutch() -> None:
 def test_revision_values_are_readable() -> None:
     value = _macros().value
     period = {"kind": "open_ended", "start": "2016-01-01", "end": None}
-    assert str(value("period", period)) == "doorlopend (e.v.), vanaf 1 januari 2016"
+    assert str(value("period", period)) == "open einde (e.v.), vanaf 1 januari 2016"
     assert str(value("owners", ["BZ", "EZ"])) == "BZ, EZ"
     assert str(value("depends_on", [])) == "–"
     assert str(value("position", 0)) == "1"
@@ -193,3 +193,13 @@ def test_the_recurring_kind_reads_as_either_word_of_the_plan() -> None:
 
     label = period_kind_label("recurring")
     assert "periodiek" in label and "doorlopend" in label
+
+
+def test_the_period_kinds_without_an_end_read_apart() -> None:
+    """review49b 7: open-ended ("Vanaf 2016") and recurring ("Periodiek", "doorlopend") items
+    share no word in their labels, in `regie status`'s Soort and on the item page."""
+    from governance.labels import period_kind_label
+
+    open_ended, recurring = period_kind_label("open_ended"), period_kind_label("recurring")
+    assert open_ended == "open einde (e.v.)"
+    assert not set(open_ended.split()) & set(recurring.split()), (open_ended, recurring)

@@ -64,33 +64,48 @@ def test_the_overdue_reason_counts_working_days_of_silence_not_prompts() -> None
     assert reason == "10 working days overdue, 10 working days without an answer"
 
 
+OVERDUE = ("escalate_after_overdue_days",)
+GRACE = ("first_prompt_days", "unanswered_grace_days")
+UNANSWERED = ("escalate_after_unanswered", "unanswered_grace_days")
+
+
 @pytest.mark.parametrize(
     ("settings", "warned"),
     [
         # walk49 3: escalated after 6 working days, the first overdue prompt due after 7.
         ({"overdue_every_days": 7, "escalate_after_overdue_days": 6, "unanswered_grace_days": 3},
-         (6, 7)),
+         (6, 7, OVERDUE)),
         # The same day: the prompt is queued just before the escalation, too late to answer.
-        ({"overdue_every_days": 10}, (10, 10)),
+        ({"overdue_every_days": 10}, (10, 10, OVERDUE)),
         # The grace after the first prompt (2 working days before the due date) holds the
         # escalation back past the overdue prompt; a shorter one does not.
         ({"overdue_every_days": 7, "escalate_after_overdue_days": 6, "first_prompt_days": 2,
           "second_prompt_days": 1, "unanswered_grace_days": 10}, None),
         ({"overdue_every_days": 7, "escalate_after_overdue_days": 6, "first_prompt_days": 2,
-          "second_prompt_days": 1, "unanswered_grace_days": 9}, (7, 7)),
+          "second_prompt_days": 1, "unanswered_grace_days": 9}, (7, 7, GRACE)),
+        # review49b 2: the due-date prompt counts, so one unanswered prompt escalates after
+        # the grace, long before overdue-1 (the review's `regie replay` settings).
+        ({"first_prompt_days": 8, "second_prompt_days": 3, "overdue_every_days": 7,
+          "unanswered_grace_days": 3, "escalate_after_unanswered": 1}, (3, 7, UNANSWERED)),
+        ({"overdue_every_days": 7, "unanswered_grace_days": 8, "escalate_after_unanswered": 1},
+         None),
+        # Two prompts: the second is overdue-1 itself, counted from the next day at least.
+        ({"unanswered_grace_days": 0, "escalate_after_unanswered": 2}, None),
+        ({"overdue_every_days": 3, "unanswered_grace_days": 0, "escalate_after_unanswered": 1},
+         (1, 3, UNANSWERED)),
         ({}, None),  # the defaults: overdue-1 after 5, the escalation after 10
         ({"overdue_every_days": 0}, None),  # no overdue prompts at all: a choice
     ],
 )  # fmt: skip
 def test_settings_that_escalate_before_the_first_overdue_prompt_are_found(
-    settings: dict[str, int], warned: tuple[int, int] | None
+    settings: dict[str, int], warned: tuple[int, int, tuple[str, ...]] | None
 ) -> None:
     """What `plan validate` warns of, checked against the days the rules give: the escalation
     comes on or before ``overdue-1`` exactly when :func:`escalates_unprompted` says so."""
-    plan = one_item(escalate_after_unanswered=0, **settings)
+    plan = one_item(**{"escalate_after_unanswered": 0, **settings})
     assert escalates_unprompted(plan.reminders) == warned
     results = simulate(plan, [], working(FIRST, day(30)))
-    (escalated, _, _), *_ = escalations(results)
+    (escalated, _, kind), *_ = escalations(results)
     first = [d for d, _, stage in prompts(results) if "overdue" in stage][:1]
     if settings.get("overdue_every_days") == 0:
         assert not first  # no overdue prompt by choice: no warning
@@ -98,6 +113,7 @@ def test_settings_that_escalate_before_the_first_overdue_prompt_are_found(
         assert (not first or escalated <= first[0]) == (warned is not None)
     if warned is not None:
         assert escalated == day(warned[0])
+        assert kind == ("unanswered" if warned[2] == UNANSWERED else "overdue")
 
 
 def test_without_back_off_the_overdue_prompts_stay_weekly() -> None:

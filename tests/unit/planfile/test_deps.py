@@ -50,6 +50,28 @@ def test_did_you_mean_never_names_the_item_itself_or_its_own_action() -> None:
     ]
 
 
+def test_did_you_mean_never_names_a_milestone_that_takes_the_actions_depends_on() -> None:
+    """An action without a gereed of its own passes its depends_on to its milestones: its
+    own milestone 2.1.1, closest to '2.1.9', would wait for itself, so it is not offered
+    (review49b 5)."""
+    assert problems(
+        plan_text("""\
+          - number: 2
+            title: S
+            actions:
+              - id: "2.1"
+                title: A
+                owners: [IenM]
+                depends_on: ["2.1.9"]
+                milestones:
+                  - {id: "2.1.1", title: M}
+              - {id: "2.2", title: B, owners: [IenM]}
+        """)
+    ) == [
+        "plan.yaml:11:22: unknown id '2.1.9' in 'depends_on'",
+    ]
+
+
 def test_dependency_cycles_are_reported_once_each_at_their_first_item() -> None:
     assert problems(
         plan_text("""\
