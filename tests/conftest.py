@@ -27,8 +27,9 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards; for a test that
+    asks for ``migrated_url`` on it, a copy of the migrated template straight away."""
     if not POSTGRES_URL:
         if os.environ.get("CI"):
             pytest.fail("CI must run the PostgreSQL tests: REGIE_TEST_POSTGRES_URL is not set")
@@ -37,8 +38,14 @@ def postgres_url() -> Iterator[str]:
 
     name = f"regie_t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    if _migrated_on_postgres(request):
+        # Made empty, it would be dropped again for the copy: twice PostgreSQL's work, per test.
+        from tests.integration.migrated_template import shared_templates
+
+        shared_templates().copy_postgres(name, admin)
+    else:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
@@ -50,6 +57,17 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _migrated_on_postgres(request: pytest.FixtureRequest) -> bool:
+    """Whether this PostgreSQL database is the one ``migrated_url`` upgrades (its
+    ``database_url`` is PostgreSQL's), so it may be made a copy of the migrated template."""
+    callspec = getattr(request.node, "callspec", None)
+    return (
+        "migrated_url" in request.fixturenames
+        and callspec is not None
+        and callspec.params.get("database_url") == "postgres"
+    )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

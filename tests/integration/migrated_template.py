@@ -32,6 +32,7 @@ class MigratedTemplates:
         self._admin_url = postgres_admin_url
         self._sqlite: Path | None = None
         self._postgres: str | None = None
+        self._copied: set[str] = set()  # made copies at creation, not yet filled
 
     def fill(self, url: str) -> None:
         """Make the empty database at ``url`` a copy of the migrated template."""
@@ -49,21 +50,38 @@ class MigratedTemplates:
         copy_sqlite(self._sqlite, path)
 
     def _fill_postgres(self, name: str) -> None:
+        if name in self._copied:  # made a copy when it was created (copy_postgres)
+            self._copied.discard(name)
+            return
         assert self._admin_url, "PostgreSQL tests need REGIE_TEST_POSTGRES_URL"
         admin = sa.create_engine(self._admin_url, isolation_level="AUTOCOMMIT")
         try:
-            if self._postgres is None:
-                template = f"regie_tmpl_{uuid.uuid4().hex[:12]}"
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
-                url = sa.make_url(self._admin_url).set(database=template)
-                upgrade(url.render_as_string(hide_password=False))
-                self._postgres = template
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{self._postgres}"'))
+            self._create_copy(name, admin)
         finally:
             admin.dispose()
+
+    def copy_postgres(self, name: str, admin: sa.Engine) -> None:
+        """Create the PostgreSQL database ``name`` (absent) as a copy of the migrated template;
+        the next :meth:`fill` of it then does nothing."""
+        self._create_copy(name, admin)
+        self._copied.add(name)
+
+    def _create_copy(self, name: str, admin: sa.Engine) -> None:
+        # FILE_COPY: for a database this small, copying its files costs PostgreSQL less than
+        # writing them through the WAL (benchmarks/RESULTS.md §16).
+        if self._postgres is None:
+            template = f"regie_tmpl_{uuid.uuid4().hex[:12]}"
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+            url = sa.make_url(str(self._admin_url)).set(database=template)
+            upgrade(url.render_as_string(hide_password=False))
+            self._postgres = template
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{self._postgres}" STRATEGY FILE_COPY')
+            )
 
     def fill_if_empty(self, url: str) -> None:
         """:meth:`fill` for a database without any table; one that has some is upgraded
@@ -123,7 +141,10 @@ def copy_database(source_url: str, target_url: str, admin_url: str | None) -> No
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
             conn.execute(
-                sa.text(f'CREATE DATABASE "{target.database}" TEMPLATE "{source.database}"')
+                sa.text(
+                    f'CREATE DATABASE "{target.database}" TEMPLATE "{source.database}"'
+                    " STRATEGY FILE_COPY"
+                )
             )
     finally:
         admin.dispose()
