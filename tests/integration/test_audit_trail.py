@@ -457,9 +457,9 @@ def test_verify_on_postgresql_names_a_trigger_that_runs_another_function_or_fire
     tmp_path: Path, migrated_url: str
 ) -> None:
     """A guard trigger re-created under its own name on another function, or on other
-    events, and a guard function dropped: each named, as SQLite's changed trigger SQL is. The
-    reference follows the database's revision: at 0036 the bounce guard is 0026's, and verify
-    passes there."""
+    events, one made to fire only on a replica, and a guard function dropped: each named, as
+    SQLite's changed trigger SQL is. The reference follows the database's revision: at 0036
+    the bounce guard is 0026's, and verify passes there."""
     from regie.history import audit_verify
     from store import downgrade, upgrade
 
@@ -474,6 +474,7 @@ def test_verify_on_postgresql_names_a_trigger_that_runs_another_function_or_fire
         ))  # fmt: skip
     tamper = {
         "postgresql": (
+            "ALTER TABLE events ENABLE REPLICA TRIGGER events_no_truncate",
             "DROP TRIGGER item_states_history ON item_states",
             "CREATE TRIGGER item_states_history BEFORE UPDATE OR DELETE ON item_states "
             "FOR EACH ROW EXECUTE FUNCTION regie_item_states_guard_copy()",
@@ -484,6 +485,7 @@ def test_verify_on_postgresql_names_a_trigger_that_runs_another_function_or_fire
         )
     }
     _verify_finds(app, tamper, {"postgresql": [
+        "trigger events_no_truncate on events: disabled (fires only on a replica)",
         "trigger item_states_history on item_states: runs regie_item_states_guard_copy(), not "
         "regie_item_states_guard() as installed",
         "trigger outbox_no_truncate on outbox: fires on other events than installed",
