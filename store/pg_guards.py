@@ -105,7 +105,9 @@ def problems(session: Session, reference: PgGuards) -> list[str]:
                 "WHERE n.nspname = current_schema() AND p.proname = ANY(:names)"
             ),
             {"names": sorted(reference.functions)},
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     for function, (language, body) in sorted(reference.functions.items()):
         if function not in installed:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from regie.bootstrap import App
 from store.actor import acting_as
@@ -460,13 +461,22 @@ def test_verify_on_postgresql_names_a_trigger_that_runs_another_function_or_fire
     events, one made to fire only on a replica, and a guard function dropped: each named, as
     SQLite's changed trigger SQL is. The reference follows the database's revision: at 0036
     the bounce guard is 0026's, and verify passes there."""
-    from regie.history import audit_verify
     from store import downgrade, upgrade
+    from store.audit import verify
+    from store.pg_guards import reference_guards
 
-    app = _app(tmp_path, migrated_url)
     downgrade(migrated_url, "0036")
-    assert audit_verify(app) == []
+    engine = sa.create_engine(migrated_url)
+    try:
+        with Session(engine) as session:
+            assert verify(session, guards=reference_guards("0036")) == []
+            assert verify(session, guards=reference_guards(None)) == [
+                "function regie_mail_bounce_guard(): changed from what the migrations installed"
+            ]
+    finally:
+        engine.dispose()
     upgrade(migrated_url)
+    app = _app(tmp_path, migrated_url)
     with app.engine.begin() as conn:  # an allowing function under another name
         conn.execute(sa.text(
             "CREATE FUNCTION regie_item_states_guard_copy() RETURNS trigger LANGUAGE plpgsql "
