@@ -217,10 +217,13 @@ def audit_verify(app: App) -> list[str]:
     """The problems :func:`store.audit.verify` finds (none: the checks passed)."""
     from store import current_revision
     from store.audit import reference_triggers, verify
+    from store.pg_guards import reference_guards
 
     with app.session() as session:
         revision = current_revision(app.engine)
-        return verify(session, reference_triggers(revision))
+        if app.engine.dialect.name == "sqlite":
+            return verify(session, reference_triggers(revision))
+        return verify(session, guards=reference_guards(revision))
 
 
 def is_known_item(app: App, item: str) -> bool:

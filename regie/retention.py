@@ -2,8 +2,10 @@
 personal content of old messages that are done with (sent, suppressed, dead) and removes the
 file notifier's copies of them; the rows stay with their keys, so nothing is sent twice.
 `regie prune` does that and more (retention49): old bounces lose their address and the
-server's words (but for each contact's latest permanent one not ended by a later send), web
-sessions that are over and old Slack look-ups are deleted; one transaction, the files after it.
+server's words (but for each contact's latest permanent one not ended by a later send) and old
+Slack users are deleted; installation-wide, by limits of their own (retention50), the web
+sessions that are over and the Slack e-mail look-ups no longer read; one transaction, the
+files after it.
 
 What a pruned message keeps and why: docs/operations.md, "Retention".
 """
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 #: The event a prune records (who, the cut-off, how many).
 PRUNED_EVENT = "regie.outbox.pruned"
 #: The event `regie prune` records for what it prunes beyond the outbox (who, the cut-off,
-#: how many of each table); the outbox's part is recorded as :data:`PRUNED_EVENT`.
+#: how many of each of the programme's tables, and apart those shared by the installation);
+#: the outbox's part is recorded as :data:`PRUNED_EVENT`.
 DATA_PRUNED_EVENT = "regie.data.pruned"
 _DAYS = re.compile(r"(\d{1,5})d?")
 
@@ -85,30 +88,36 @@ class PrunedAll:
 
     outbox: Pruned
     bounces: BouncesPruned
-    web_sessions: int
-    slack_lookups: int
     slack_users: int
+    web_sessions: int  # installation-wide
+    slack_lookups: int  # installation-wide
 
     def counts(self) -> dict[str, int]:
-        """Beyond the outbox, per table, as :data:`DATA_PRUNED_EVENT` records them."""
-        return {
-            "mail_bounces": self.bounces.erased,
-            "web_sessions": self.web_sessions,
-            "slack_lookups": self.slack_lookups,
-            "slack_users": self.slack_users,
-        }
+        """The programme's own tables beyond the outbox, as :data:`DATA_PRUNED_EVENT` records
+        them under ``counts``."""
+        return {"mail_bounces": self.bounces.erased, "slack_users": self.slack_users}
+
+    def installation(self) -> dict[str, int]:
+        """The tables every programme of the database shares, under ``installation``: pruned
+        by limits of their own (no cut-off), so any programme's prune takes the same rows."""
+        return {"web_sessions": self.web_sessions, "slack_lookups": self.slack_lookups}
+
+    def pruned(self) -> bool:
+        """Whether anything beyond the outbox went (then the event is recorded)."""
+        return any(self.counts().values()) or any(self.installation().values())
 
 
 def prune_all(app: App, before: datetime, now: datetime, *, apply: bool) -> PrunedAll:
     """:func:`prune_outbox`, and in the same transaction: the bounces recorded before
     ``before`` lose their address and the server's words, but for each contact's latest
     permanent bounce not ended by a later send (:func:`store.bounces.latest_bounces`: the one
-    that can mark an address as bouncing, now or when the plan gives it again); the web
-    sessions that are over (expired or ended: whatever ``before``) and the Slack look-ups made
-    before ``before`` (those unused for their freshness limit even if later) are deleted.
-    Recorded with the operator (:data:`PRUNED_EVENT`, :data:`DATA_PRUNED_EVENT`), each only
-    when it pruned something; the file copies go after the commit. No plan is read: the
-    programme is the database's, as for `regie outbox prune` (review49 3)."""
+    that can mark an address as bouncing, now or when the plan gives it again); the
+    programme's Slack users resolved before ``before`` are deleted. Installation-wide, by
+    limits of their own whatever ``before`` (review49 8): the web sessions that are over
+    (expired or ended) and the e-mail look-ups no look-up reads again. Recorded with the
+    operator (:data:`PRUNED_EVENT`, :data:`DATA_PRUNED_EVENT` with the installation's counts
+    apart), each only when it pruned something; the file copies go after the commit. No plan
+    is read: the programme is the database's, as for `regie outbox prune` (review49 3)."""
     from regie.services import office_day
     from store import retention
     from store.audit import record_action
@@ -123,20 +132,22 @@ def prune_all(app: App, before: datetime, now: datetime, *, apply: bool) -> Prun
         bounces = retention.prune_bounces(
             session, programme_id, before, keep=keep, now=now, apply=apply
         )
+        users = retention.prune_slack_users(session, programme_id, before, apply=apply)
         sessions = retention.prune_web_sessions(session, now, apply=apply)
-        lookups, users = retention.prune_slack_caches(
-            session, programme_id, before, now=now, apply=apply
-        )
-        pruned = PrunedAll(Pruned(keys, 0, before, apply), bounces, sessions, lookups, users)
-        counts = {table: n for table, n in pruned.counts().items() if n}
-        if apply and counts:
+        lookups = retention.prune_slack_lookups(session, now, apply=apply)
+        pruned = PrunedAll(Pruned(keys, 0, before, apply), bounces, users, sessions, lookups)
+        if apply and pruned.pruned():
+            payload = {
+                "before": before.isoformat(timespec="seconds"),
+                "counts": {table: n for table, n in pruned.counts().items() if n},
+                "installation": {table: n for table, n in pruned.installation().items() if n},
+            }
             record_action(
                 session, programme_id, DATA_PRUNED_EVENT, now=now,
-                occurred_on=office_day(app, now),
-                payload={"before": before.isoformat(timespec="seconds"), "counts": counts},
+                occurred_on=office_day(app, now), payload=payload,
             )  # fmt: skip
     copies = _remove_copies(app, keys, earlier, before, apply=apply)
-    return PrunedAll(copies, bounces, sessions, lookups, users)
+    return PrunedAll(copies, bounces, users, sessions, lookups)
 
 
 def _prune_messages(

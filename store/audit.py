@@ -18,10 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store import digest_items
+from store import digest_items, pg_guards
 from store.actor import current_actor
 from store.dialect import dialect_name, insert_function
 from store.models import EventRow
+from store.pg_guards import PgGuards
 
 DECISION_RECORDED = "regie.decision.recorded"
 TOKEN_CREATED = "regie.calendar_token.created"
@@ -353,63 +354,19 @@ NEVER_DELETED = (
     "decision_additions",
 )
 
-#: PostgreSQL: the triggers of migrations 0001-0018, 0025, 0026, 0035 and 0036 (table, trigger).
-PG_TRIGGERS = frozenset(
-    [
-        (t, f"{t}_append_only")
-        for t in (
-            "status_updates",
-            "events",
-            "prompts",
-            "plan_revisions",
-            "assessed_days",
-            "decisions",
-            "indicator_measurements",
-            "report_archive",
-            "round_requests",
-            "erasures",
-            "report_approvals",
-            "mail_bounces",
-            "decision_additions",
-            "additions_accepted",
-        )
-    ]
-    + [
-        (t, f"{t}_no_truncate")
-        for t in (
-            "status_updates",
-            "events",
-            "prompts",
-            "plan_revisions",
-            "assessed_days",
-            "decisions",
-            "indicator_measurements",
-            "report_archive",
-            "outbox",
-            "item_states",
-            "erasures",
-            "report_approvals",
-            "mail_bounces",
-            "decision_additions",
-            "additions_accepted",
-        )
-    ]
-    + [
-        ("outbox", "outbox_guard"),
-        ("answer_links", "answer_links_guard"),
-        ("item_states", "item_states_history"),
-        ("erasures", "erasures_closed"),
-        ("update_redactions", "update_redactions_closed"),
-    ]
-)
 
-
-def verify(session: Session, reference: Mapping[str, str] | None = None) -> list[str]:
+def verify(
+    session: Session,
+    reference: Mapping[str, str] | None = None,
+    guards: PgGuards | None = None,
+) -> list[str]:
     """One line per problem found; none: the checks passed.
 
-    - the append-only triggers are all there, unchanged and enabled: on SQLite compared with
-      ``reference`` (trigger name → SQL of a fresh database at the same revision); on
-      PostgreSQL with :data:`PG_TRIGGERS` and, per table, with the reference's tables;
+    - the append-only guards are all there, unchanged and enabled: on SQLite each trigger's SQL
+      compared with ``reference`` (trigger name → SQL of a fresh database at the same
+      revision); on PostgreSQL each trigger's table, events and function, and each guard
+      function's body, compared with ``guards`` (what the migrations up to the same revision
+      install, :func:`store.pg_guards.reference_guards`);
     - SQLite: the ids of the tables whose rows are never deleted have no gaps. PostgreSQL
       sequences leave gaps by design (a rolled-back insert, an ``ON CONFLICT DO NOTHING``, a
       crash all use up ids), so there a gap proves nothing and is not reported;
@@ -422,7 +379,7 @@ def verify(session: Session, reference: Mapping[str, str] | None = None) -> list
         problems += _sqlite_triggers(session, reference or {})
         problems += _sqlite_gaps(session)
     else:
-        problems += _pg_triggers(session, reference or {})
+        problems += pg_guards.problems(session, guards or PgGuards())
     if _table(session, "outbox_digest_items") is not None:
         problems += digest_items.mismatches(session)
     return problems
@@ -468,41 +425,6 @@ def _missing_ids(session: Session, name: str) -> list[int]:
         if len(missing) > 10:
             break
     return missing
-
-
-def _pg_triggers(session: Session, reference: Mapping[str, str]) -> list[str]:
-    rows = session.execute(
-        sa.text(
-            "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t "
-            "JOIN pg_class c ON c.oid = t.tgrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
-        )
-    ).all()
-    enabled = {(table, name) for table, name, state in rows if state != "D"}
-    problems = [
-        f"trigger {name} on {table}: disabled"
-        for table, name, state in sorted(rows)
-        if state == "D"
-    ]
-    present = {(table, name) for table, name, _ in rows}
-    for table, name in sorted(PG_TRIGGERS):
-        if (table, name) not in present and _table(session, table) is not None:
-            problems.append(f"trigger {name} on {table}: missing (dropped?)")
-    guarded = {table for table, _ in enabled}
-    for table in sorted({sql_table(sql) for sql in reference.values()} - {""}):
-        if table not in guarded and _table(session, table) is not None:
-            problems.append(f"{table}: no enabled trigger (append-only guard missing)")
-    return problems
-
-
-def sql_table(sql: str) -> str:
-    """The table a SQLite ``CREATE TRIGGER … ON <table>`` names ('' when not found)."""
-    words = sql.split()
-    for i, word in enumerate(words[:-1]):
-        if word.upper() == "ON":
-            return words[i + 1].strip('"')
-    return ""
 
 
 def reference_triggers(revision: str | None) -> dict[str, str]:

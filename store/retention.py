@@ -1,7 +1,8 @@
 """Retention beyond the outbox (`regie prune`): old bounces erased, expired web sessions and
 old Slack look-ups deleted. Queries only: which bounces must stay whole is the caller's call
-(:mod:`regie.retention`). Each function counts what it would change with
-``apply`` False and changes nothing then.
+(:mod:`regie.retention`). The web sessions and the e-mail look-ups are shared by the
+programmes of a database: they go by limits of their own, the same for every programme. Each
+function counts what it would change with ``apply`` False and changes nothing then.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from store.dialect import batches
 from store.models_answers import SlackUserRow
 from store.models_delivery import MailBounceRow, SlackLookupRow
 from store.models_web import WebSessionRow
-from store.slack_lookups import FOUND_FOR
+from store.slack_lookups import FOUND_FOR, MISSING_FOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,29 +62,37 @@ def prune_bounces(
 
 def prune_web_sessions(session: Session, now: datetime, *, apply: bool) -> int:
     """Delete the office's web sessions that are over: expired, or ended (a logout, a user
-    disabled); no login ever uses them again (:func:`store.users.session_user`). Of every
-    programme: sessions belong to the installation's users."""
+    disabled); no login ever uses them again (:func:`store.users.session_user`).
+    Installation-wide: sessions belong to the installation's users, not to a programme, and
+    whichever programme prunes takes the same ones (no cut-off), so the order does not matter."""
     require_aware(now, "now")
     s = WebSessionRow
     over = sa.or_(s.expires_at <= now, s.ended_at.is_not(None))
     return _delete(session, WebSessionRow, over, apply=apply)
 
 
-def prune_slack_caches(
-    session: Session, programme_id: str, before: datetime, *, now: datetime, apply: bool
-) -> tuple[int, int]:
-    """Delete the Slack look-ups made before ``before``: ``users.lookupByEmail`` answers
-    (``slack_lookups``, shared by the programmes of the database; also those made before
-    ``now - FOUND_FOR``, which no look-up reads again: review49 6) and the programme's Slack
-    users resolved to a contact (``slack_users``, read however old). Both are caches: what is
-    gone is asked of Slack again when needed. Returns (lookups, users)."""
-    require_aware(before, "before")
+def prune_slack_lookups(session: Session, now: datetime, *, apply: bool) -> int:
+    """Delete the ``users.lookupByEmail`` answers (``slack_lookups``) no look-up reads again:
+    a user found more than ``FOUND_FOR`` ago, none found more than ``MISSING_FOR`` ago
+    (:class:`store.slack_lookups.SlackUserCache`; review49 6). Installation-wide: one address's
+    answer serves every programme of the database, so the limits are the cache's own, never a
+    programme's cut-off, and every programme's prune takes the same rows (review49 8)."""
     require_aware(now, "now")
-    stale = max(before, now - FOUND_FOR)
-    lookups = _delete(session, SlackLookupRow, SlackLookupRow.looked_up_at < stale, apply=apply)
+    row = SlackLookupRow
+    unused = sa.or_(
+        sa.and_(row.user_id.is_not(None), row.looked_up_at < now - FOUND_FOR),
+        sa.and_(row.user_id.is_(None), row.looked_up_at < now - MISSING_FOR),
+    )
+    return _delete(session, SlackLookupRow, unused, apply=apply)
+
+
+def prune_slack_users(session: Session, programme_id: str, before: datetime, *, apply: bool) -> int:
+    """Delete the programme's Slack users resolved to a contact before ``before``
+    (``slack_users``, read however old): a cache, asked of Slack again when an answer needs it."""
+    require_aware(before, "before")
     u = SlackUserRow
     old_users = sa.and_(u.programme_id == programme_id, u.looked_up_at < before)
-    return lookups, _delete(session, SlackUserRow, old_users, apply=apply)
+    return _delete(session, SlackUserRow, old_users, apply=apply)
 
 
 def _delete(session: Session, model: type, where: sa.ColumnElement[bool], *, apply: bool) -> int:

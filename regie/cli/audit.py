@@ -109,7 +109,8 @@ def audit_export(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check what the database's triggers cannot guard themselves: the append-only triggers
-    are present, unchanged and enabled, and (SQLite) no row was deleted from a table whose
+    are present, unchanged and enabled (PostgreSQL: and the guard functions they run have the
+    bodies the migrations installed), and (SQLite) no row was deleted from a table whose
     rows are never deleted (gaps in its ids). One line per problem; exit 1 on any."""
     from regie.cli.common import _app
     from regie.history import audit_verify as verify

@@ -1,15 +1,19 @@
 """`regie prune (--older-than DAYS | --before DATE) [--yes]`: what `regie outbox prune` does,
 and the personal data kept beyond the outbox that is no longer needed (:func:`prune_all`):
-old bounces erased, web sessions that are over and old Slack look-ups deleted."""
+old bounces erased, old Slack users deleted, and installation-wide the web sessions that are
+over and the Slack e-mail look-ups no longer read."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from regie.cli.common import _app
 from regie.cli.outbox_retry import _listed
+
+if TYPE_CHECKING:
+    from regie.retention import PrunedAll
 
 
 def prune(
@@ -19,7 +23,7 @@ def prune(
             "--older-than",
             metavar="DAYS",
             help="What is more than DAYS days old (messages by when sent, else queued; bounces "
-            "by when recorded; Slack look-ups by when made), e.g. 400d.",
+            "by when recorded; Slack users by when resolved), e.g. 400d.",
         ),
     ] = None,
     before: Annotated[
@@ -39,11 +43,12 @@ def prune(
 
     In one transaction: old messages as `regie outbox prune` does; old bounces' address and
     server words (each contact's latest permanent bounce not ended by a later e-mail is kept
-    whole: who bounces stays the same); web sessions that expired or ended (whatever the
-    cut-off); Slack look-ups older than the cut-off (e-mail look-ups also once older than the
-    30 days they are used for; caches: asked again when needed). Needs no plan: the programme
-    is the database's. Recorded with the operator (events regie.outbox.pruned,
-    regie.data.pruned)."""
+    whole: who bounces stays the same); Slack users resolved before the cut-off (a cache:
+    asked again when needed). Installation-wide, shared by every programme of the database
+    and pruned by their own limits whatever the cut-off: web sessions that expired or ended,
+    and Slack e-mail look-ups no longer read (found: after 30 days; not found: after 1 day).
+    Needs no plan: the programme is the database's. Recorded with the operator (events
+    regie.outbox.pruned, regie.data.pruned: the shared tables' counts apart)."""
     from regie.cli.common import parse_date
     from regie.retention import cutoff, prune_all
     from regie.services import utcnow
@@ -69,11 +74,8 @@ def prune(
             f"would erase the address and server's words of {done.bounces.erased} bounce(s) "
             f"recorded before {when}{keeps}"
         )
-        typer.echo(f"would delete {done.web_sessions} web session(s) expired or ended")
-        typer.echo(
-            f"would delete {done.slack_lookups} Slack e-mail look-up(s) (unused after 30 days) "
-            f"and {done.slack_users} Slack user(s) resolved before {when}"
-        )
+        typer.echo(f"would delete {done.slack_users} Slack user(s) resolved before {when}")
+        typer.echo(_shared(done, "would delete"))
         typer.echo("dry run: nothing changed (add --yes to prune)")
         return
     typer.echo(
@@ -84,17 +86,24 @@ def prune(
         f"erased the address and server's words of {done.bounces.erased} bounce(s) recorded "
         f"before {when} (contact, status and dates kept){keeps}"
     )
-    typer.echo(f"deleted {done.web_sessions} web session(s) expired or ended")
-    typer.echo(
-        f"deleted {done.slack_lookups} Slack e-mail look-up(s) (unused after 30 days) and "
-        f"{done.slack_users} Slack user(s) resolved before {when}"
-    )
+    typer.echo(f"deleted {done.slack_users} Slack user(s) resolved before {when}")
+    typer.echo(_shared(done, "deleted"))
     recorded = [
         name
         for name, did in (
             ("regie.outbox.pruned", done.outbox.keys),
-            ("regie.data.pruned", any(done.counts().values())),
+            ("regie.data.pruned", done.pruned()),
         )
         if did
     ]
     typer.echo(f"recorded ({', '.join(recorded)})" if recorded else "nothing pruned: not recorded")
+
+
+def _shared(done: PrunedAll, verb: str) -> str:
+    """The line of the tables every programme of the database shares: their own limits, not
+    the cut-off, so whichever programme prunes first takes the same rows (review49 8)."""
+    return (
+        f"installation-wide (every programme of this database; not by the cut-off): {verb} "
+        f"{done.web_sessions} web session(s) expired or ended and {done.slack_lookups} Slack "
+        "e-mail look-up(s) no longer read (a user found: after 30 days; none found: after 1 day)"
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from regie.bootstrap import App
 from store.actor import acting_as
@@ -395,3 +396,109 @@ def test_verify_names_the_bounce_and_approval_triggers_when_dropped(
         ],
     }
     _verify_finds(app, tamper, found)
+
+
+#: A guard that lets every change through, in each database's form.
+_ALLOWING = {
+    "sqlite": (
+        "DROP TRIGGER mail_bounces_no_update",
+        "CREATE TRIGGER mail_bounces_no_update BEFORE UPDATE ON mail_bounces WHEN 0 "
+        "BEGIN SELECT RAISE(ABORT, 'mail_bounces is append-only: UPDATE refused'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION regie_mail_bounce_guard() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
+        "RETURN NEW; END $$",
+    ),
+}
+
+
+def test_verify_finds_a_guard_replaced_by_one_that_allows_changes(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """The guard's own text is compared with what the migrations install: SQLite's trigger,
+    PostgreSQL's trigger function (retention50: before, `CREATE OR REPLACE FUNCTION` with an
+    allowing body left every trigger in place and passed). The tampered guard really lets an
+    update through; `audit verify` names it, one line, exit 1."""
+    from regie.services import sync
+    from store import bounces
+    from store.models_delivery import MailBounceRow
+
+    app = _app(tmp_path, migrated_url)
+    sync(app, None)
+    with app.session() as session:
+        programme = app.programme_id()
+        sent = bounces.SentMessage(programme, "reminder:a:1", "a", "A.", None)
+        assert bounces.record(
+            session, sent, dedupe_key="d1", email="a@example.org", permanent=True,
+            status="5.1.1", diagnostic="no such user", reported_at=NOW, now=NOW,
+        )  # fmt: skip
+        session.commit()
+    dialect = app.engine.dialect.name
+    line = {
+        "sqlite": "trigger mail_bounces_no_update: changed from what the migrations installed",
+        "postgresql": "function regie_mail_bounce_guard(): changed from what the migrations "
+        "installed",
+    }
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
+           "REGIE_PLAN": str(SEED_PLAN)}  # fmt: skip
+    assert regie("audit", "verify", env=env).code == 0
+    _verify_finds(app, _ALLOWING, {dialect: [line[dialect]]})
+    with app.engine.begin() as conn:  # the tampering is real: a bounce's address rewritten
+        conn.execute(sa.update(MailBounceRow).values(email="forged@example.org"))
+    broken = regie("audit", "verify", env=env)
+    assert (broken.code, broken.err.strip()) == (1, line[dialect]), broken.err
+    assert "Traceback" not in broken.err
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_verify_on_postgresql_names_a_trigger_that_runs_another_function_or_fires_otherwise(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """A guard trigger re-created under its own name on another function, or on other
+    events, one made to fire only on a replica, and a guard function dropped: each named, as
+    SQLite's changed trigger SQL is. The reference follows the database's revision: at 0036
+    the bounce guard is 0026's, and verify passes there."""
+    from store import downgrade, upgrade
+    from store.audit import verify
+    from store.pg_guards import reference_guards
+
+    downgrade(migrated_url, "0036")
+    engine = sa.create_engine(migrated_url)
+    try:
+        with Session(engine) as session:
+            assert verify(session, guards=reference_guards("0036")) == []
+            assert verify(session, guards=reference_guards(None)) == [
+                "function regie_mail_bounce_guard(): changed from what the migrations installed"
+            ]
+    finally:
+        engine.dispose()
+    upgrade(migrated_url)
+    app = _app(tmp_path, migrated_url)
+    with app.engine.begin() as conn:  # an allowing function under another name
+        conn.execute(sa.text(
+            "CREATE FUNCTION regie_item_states_guard_copy() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RETURN NEW; END $$"
+        ))  # fmt: skip
+    tamper = {
+        "postgresql": (
+            "ALTER TABLE events ENABLE REPLICA TRIGGER events_no_truncate",
+            "DROP TRIGGER item_states_history ON item_states",
+            "CREATE TRIGGER item_states_history BEFORE UPDATE OR DELETE ON item_states "
+            "FOR EACH ROW EXECUTE FUNCTION regie_item_states_guard_copy()",
+            "DROP TRIGGER outbox_no_truncate ON outbox",
+            "CREATE TRIGGER outbox_no_truncate BEFORE INSERT ON outbox "
+            "FOR EACH STATEMENT EXECUTE FUNCTION regie_outbox_guard()",
+            "DROP FUNCTION regie_redaction_left_open() CASCADE",
+        )
+    }
+    _verify_finds(app, tamper, {"postgresql": [
+        "trigger events_no_truncate on events: disabled (fires only on a replica)",
+        "trigger item_states_history on item_states: runs regie_item_states_guard_copy(), not "
+        "regie_item_states_guard() as installed",
+        "trigger outbox_no_truncate on outbox: fires on other events than installed",
+        "trigger update_redactions_closed on update_redactions: missing (dropped?)",
+        "function regie_redaction_left_open(): missing (dropped?)",
+    ]})  # fmt: skip

@@ -2,8 +2,10 @@
 does and, in the same transaction, erases old bounces' address and server words (keeping each
 contact's latest permanent bounce not ended by a later send, and every row's dedupe key), so
 who bounces is the same after it, with no plan needed (review49 1, 3); deletes web sessions
-that are over and Slack look-ups older than the cut-off; a dry run changes nothing, a second
-run prunes nothing, the operator is recorded. On SQLite and PostgreSQL."""
+that are over and Slack look-ups; a dry run changes nothing, a second run prunes nothing, the
+operator is recorded. The tables every programme of the database shares (web sessions, e-mail
+look-ups) go by limits of their own, whatever a programme's cut-off, and are recorded apart
+(retention50). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def _bounce(session: Session, programme: str, contact: str, key: str, when: date
 def _seed(session: Session, programme: str) -> None:
     """anna: an old and a recent bounce (bouncing by the recent one); carla: one old bounce,
     still her address's latest (bouncing by it); bram: an old delay. Sessions expired, ended,
-    live; Slack look-ups old and fresh."""
+    live; Slack look-ups old, past their use (30 days found, 1 day not found) and fresh."""
     _bounce(session, programme, "anna", "old", OLD)
     _bounce(session, programme, "bram", "delay", OLD, permanent=False)
     _bounce(session, programme, "carla", "old", OLD + timedelta(hours=1))
@@ -65,9 +67,13 @@ def _seed(session: Session, programme: str) -> None:
         session.add(WebSessionRow(token_hash=token, user_id=user.id, created_at=NOW - timedelta(
             hours=8), expires_at=expires, ended_at=ended))  # fmt: skip
     stale = NOW - timedelta(days=40)  # after the cut-off, but no look-up reads it (30 days)
-    for email, when in (("old@example.org", OLD), ("stale@example.org", stale),
-                        ("fresh@example.org", RECENT)):  # fmt: skip
-        session.add(SlackLookupRow(email=email, user_id="U1", looked_up_at=when))
+    for email, user, when in (
+        ("old@example.org", "U1", OLD), ("stale@example.org", "U1", stale),
+        ("fresh@example.org", "U1", RECENT),
+        ("nobody@example.org", None, NOW - timedelta(days=2)),  # not found: read for a day
+        ("nobody.yet@example.org", None, NOW - timedelta(hours=3)),
+    ):  # fmt: skip
+        session.add(SlackLookupRow(email=email, user_id=user, looked_up_at=when))
     for slack_id, when in (("U0OLD", OLD), ("U0NEW", RECENT)):
         session.add(SlackUserRow(programme_id=programme, slack_user_id=slack_id,
                                  contact_code="anna", email=None, looked_up_at=when))  # fmt: skip
@@ -112,12 +118,19 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
     assert dry.code == 0, dry.err
     assert "would erase the address and server's words of 2 bounce(s)" in dry.out, dry.out
     assert "1 kept whole: a contact's latest bounce, not ended" in dry.out
-    assert "would delete 2 web session(s) expired or ended" in dry.out
-    assert "would delete 2 Slack e-mail look-up(s) (unused after 30 days) and 1 Slack user(s)" in (
-        dry.out
+    assert "would delete 1 Slack user(s) resolved before" in dry.out
+    shared = (
+        "installation-wide (every programme of this database; not by the cut-off): would delete "
+        "2 web session(s) expired or ended and 3 Slack e-mail look-up(s) no longer read"
     )
+    assert shared in dry.out, dry.out
     assert f"and remove {len(files)} file copies" in dry.out
     assert "dry run: nothing changed (add --yes to prune)" in dry.out
+    # Whichever cut-off a programme of the database prunes with, the shared tables lose the
+    # same rows: the order in which its programmes prune does not matter (review49 8).
+    recent = regie("prune", "--older-than", "5d", env=env)
+    assert recent.code == 0, recent.err
+    assert shared in recent.out and "would delete 2 Slack user(s)" in recent.out, recent.out
     with app.session() as session:
         assert _tables(session) == before
     assert all(f.exists() for f in files)
@@ -125,7 +138,7 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
     done = regie("--operator", "a.avg", "prune", "--older-than", "400d", "--yes", env=env)
     assert done.code == 0, done.err
     assert "erased the address and server's words of 2 bounce(s)" in done.out, done.out
-    assert "deleted 2 web session(s)" in done.out
+    assert "deleted 2 web session(s)" in done.out and "deleted 1 Slack user(s)" in done.out
     assert "recorded (regie.outbox.pruned, regie.data.pruned)" in done.out
     assert not list((home / "outbox").glob("*.eml"))
     with app.session() as session:
@@ -148,13 +161,12 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
         assert "no such user" in rows[key]["diagnostic"]
     assert _bouncing(app) == marked  # who bounces now has not changed
     assert sessions == {"live"}
-    assert (lookups, users) == ({"fresh@example.org"}, {"U0NEW"})
+    assert (lookups, users) == ({"fresh@example.org", "nobody.yet@example.org"}, {"U0NEW"})
     events = json.loads(regie("events", "--format", "json", env=env).out)
     (event,) = [e for e in events if e["name"] == "regie.data.pruned"]
     assert event["payload"]["by"] == "a.avg"
-    assert event["payload"]["counts"] == {
-        "mail_bounces": 2, "web_sessions": 2, "slack_lookups": 2, "slack_users": 1,
-    }  # fmt: skip
+    assert event["payload"]["counts"] == {"mail_bounces": 2, "slack_users": 1}
+    assert event["payload"]["installation"] == {"web_sessions": 2, "slack_lookups": 3}
     assert event["payload"]["before"].startswith((NOW - timedelta(days=400)).date().isoformat())
     assert [e["name"] for e in events].count("regie.outbox.pruned") == 1
     verified = regie("audit", "verify", env=env)  # the triggers are 0037's, as installed

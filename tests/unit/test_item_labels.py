@@ -109,19 +109,32 @@ def test_every_event_kind_is_named_in_dutch() -> None:
     assert said["regie.forecast.slipped"] == "status: verschoven"
 
 
+EVERYWHERE = " installatie-breed (alle programma's): "
+
+
 @pytest.mark.parametrize(
-    ("counts", "text"),
+    ("counts", "installation", "text"),
     [
-        ({"mail_bounces": 2, "web_sessions": 0, "slack_users": 1}, ": bounces, Slack-gegevens"),
-        ({"web_sessions": 3}, ": verlopen sessies"),
-        ({"slack_lookups": 1, "slack_users": 1}, ": Slack-gegevens"),
-        ({"something_later": 4}, ""),
-        (None, ""),
+        ({"mail_bounces": 2, "slack_users": 1}, {}, ": bounces, Slack-gebruikers"),
+        ({}, {"web_sessions": 3}, ":" + EVERYWHERE + "verlopen sessies"),
+        ({"slack_users": 1}, {"web_sessions": 0, "slack_lookups": 1},
+         ": Slack-gebruikers;" + EVERYWHERE + "Slack-opzoekingen"),
+        ({"mail_bounces": 1}, {"web_sessions": 1, "slack_lookups": 2},
+         ": bounces;" + EVERYWHERE + "verlopen sessies, Slack-opzoekingen"),
+        # retention49 recorded the shared tables among the programme's counts
+        ({"mail_bounces": 2, "web_sessions": 1}, None,
+         ": bounces;" + EVERYWHERE + "verlopen sessies"),
+        ({"something_later": 4}, {"something_else": 1}, ""),
+        (None, None, ""),
     ],
-)
-def test_a_data_prune_names_only_what_it_pruned(counts: object, text: str) -> None:
-    """From the event's counts (review49 8); a table it does not know is not named."""
-    said = str(_macros().event("regie.data.pruned", {"before": "x", "counts": counts}))
+)  # fmt: skip
+def test_a_data_prune_names_only_what_it_pruned(
+    counts: object, installation: object, text: str
+) -> None:
+    """From the event's counts (review49 8), the tables every programme of the database shares
+    said apart (retention50); a table it does not know is not named."""
+    payload = {"before": "x", "counts": counts, "installation": installation}
+    said = str(_macros().event("regie.data.pruned", payload))
     assert said == "verouderde persoonsgegevens opgeschoond (bewaartermijn)" + text
 
 
