@@ -473,16 +473,17 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
     the meeting day on (:func:`governance.provenance.plan_as_of`). A simulation
     (REGIE_SIMULATE) stands at the last day its cycle ran, which may be after today: its
     decisions are taken by then (walk33 11: every one of a simulated meeting was refused)."""
-    from regie.services import simulation_short_of, today
+    from regie.services import simulation_hint, simulation_short_of, today
 
     day = today(app, plan)
     if meeting_on <= day:
         return
     zone = app.settings.timezone or plan.calendar.timezone
     if not app.settings.simulate:
+        hint = simulation_hint(app, plan.programme.id, day, "a decision")
         raise InvalidInput(
             f"--meeting: {meeting_on} is after today ({day}, {zone}); a decision is recorded "
-            "once its meeting has taken place"
+            f"once its meeting has taken place{hint}"
         )
     reached = simulation_short_of(app, plan.programme.id, meeting_on)
     if reached is not None:

@@ -388,7 +388,10 @@ def update(
         ),
     ] = None,
 ) -> None:
-    """Record an owner's status update (kept forever: the history is append-only)."""
+    """Record an owner's status update (kept forever: the history is append-only).
+
+    --as-of is today or earlier; in a simulation (REGIE_SIMULATE=1, as `regie cycle --simulate`
+    sets) also a later day the simulated cycles reached."""
     from governance.answers import OFFICE, Refusal, contact, names_office, office_keywords
     from regie.answers import AnswerRefused
     from regie.history import record_update

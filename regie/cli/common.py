@@ -84,7 +84,10 @@ def update_day(app: App, as_of: str | None) -> date:
     if day <= today:
         return day
     if not app.settings.simulate:
-        raise InvalidInput(f"--as-of: {day} is after today ({today}): an update counts from today")
+        hint = services.simulation_hint(app, app.programme_id(), today, "an update")
+        raise InvalidInput(
+            f"--as-of: {day} is after today ({today}): an update counts from today{hint}"
+        )
     reached = services.simulation_short_of(app, app.programme_id(), day)
     if reached is not None:
         raise InvalidInput(

@@ -301,13 +301,14 @@ def _format_argument(argv: Sequence[str]) -> str:
 def _refuse_future(app_: App, day: date, flag: str = "--as-of") -> None:
     """A report is archived as the record of its day: one for a day that has not come would be
     a forecast kept as a record. A simulation (REGIE_SIMULATE) may look ahead."""
-    from regie.services import today
+    from regie.services import simulation_hint, today
 
     now = today(app_)
     if day > now and not app_.settings.simulate:
+        hint = simulation_hint(app_, app_.programme_id(), now, "a report")
         raise InvalidInput(
             f"{flag} {day} is after today ({now}): a report is archived as the record of its "
-            "day; make it on that day, or leave out --as-of for today's"
+            f"day; make it on that day, or leave out --as-of for today's{hint}"
         )
 
 

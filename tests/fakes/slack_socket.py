@@ -18,10 +18,17 @@ class FakeSocketMode:
         self.outgoing: queue.Queue[dict[str, Any]] = queue.Queue()
         self.acks: list[dict[str, Any]] = []
         self.connections = 0
+        self.closed = 0  # connections that ended (the client went away)
         self._server: Server | None = None
 
     def _handle(self, ws: ServerConnection) -> None:
         self.connections += 1
+        try:
+            self._serve(ws)
+        finally:
+            self.closed += 1
+
+    def _serve(self, ws: ServerConnection) -> None:
         ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {}}))
         while True:
             try:
@@ -39,7 +46,8 @@ class FakeSocketMode:
             self.acks.append(json.loads(raw))
 
     def start(self) -> FakeSocketMode:
-        self._server = serve(self._handle, "127.0.0.1", 0)
+        # No keepalive pings: the client's receive ends only with what a test sends.
+        self._server = serve(self._handle, "127.0.0.1", 0, ping_interval=None)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -55,6 +63,13 @@ class FakeSocketMode:
 
     def push(self, envelope: dict[str, Any]) -> None:
         self.outgoing.put(envelope)
+
+    def wait_closed(self, count: int, timeout: float = 20.0) -> None:
+        """Until ``count`` connections have ended (the server notices a close at its next poll)."""
+        deadline = time.monotonic() + timeout
+        while self.closed < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert self.closed >= count, f"{self.closed} of {count} connections ended in {timeout} s"
 
     def ack_for(self, envelope_id: str, timeout: float = 20.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,15 @@ def _history(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
 def listening(
     migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[App, SocketSlack, FakeSocketMode]]:
+    with _listening(migrated_url, tmp_path, monkeypatch) as (app, web, socket, _, _):
+        yield app, web, socket
+
+
+@contextmanager
+def _listening(
+    migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[App, SocketSlack, FakeSocketMode, threading.Event, threading.Thread]]:
+    """`listen` in a thread against the fakes; the app, the fakes, its stop and its thread."""
     # A day before the plan's deadlines: a bare "Op schema" is an answer (not "Nieuwe datum…").
     set_clock(monkeypatch, BEFORE_DEADLINES)
     socket = FakeSocketMode().start()
@@ -73,7 +83,7 @@ def listening(
     thread = threading.Thread(target=listen, args=(app, stop), daemon=True)
     thread.start()
     try:
-        yield app, web, socket
+        yield app, web, socket, stop, thread
     finally:
         stop.set()
         thread.join(timeout=20)
@@ -173,3 +183,32 @@ def test_socket_mode_overdue_modal_opens_checks_its_date_and_stores_once(
     assert submitted("env-5", later).get("payload") in (None, {})
     assert submitted("env-6", later).get("payload") in (None, {})  # a double submit
     assert updates(app) == [("1.1.1", "on_track", "anna")]
+
+
+def test_stop_ends_the_connection_without_waiting_for_the_receive(
+    migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`regie slack listen` stops (Ctrl-C, a service stop) without waiting for the client's
+    receive to give up (small50): here a receive that never would (no timeout, and neither
+    side pings, so nothing arrives), so a stop that waited for it would not return at all."""
+    from slack_sdk.socket_mode.builtin import connection
+
+    opened = connection._establish_new_socket_connection
+
+    def blocking(*args: Any, **kwargs: Any) -> Any:
+        sock = opened(*args, **kwargs)
+        sock.settimeout(None)  # a recv waits until data or the end of the connection
+        return sock
+
+    monkeypatch.setattr(connection, "_establish_new_socket_connection", blocking)
+    monkeypatch.setattr(connection.Connection, "check_state", lambda self: None)
+    with _listening(migrated_url, tmp_path, monkeypatch) as (app, _, socket, stop, thread):
+        socket.push({"envelope_id": "env-7", "type": "interactive", "payload": button(
+            "U0ANNA", "1.1.1", "on_track")})  # fmt: skip
+        socket.ack_for("env-7")  # connected and receiving; the answer stored
+        assert updates(app) == [("1.1.1", "on_track", "anna")]
+        stop.set()
+        thread.join(timeout=60)
+        assert not thread.is_alive()  # it waited for nothing: the receive would never end
+        socket.wait_closed(1)
+        assert (socket.connections, socket.closed) == (1, 1)  # closed, not reconnected
