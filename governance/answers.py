@@ -67,6 +67,8 @@ class Answerer:
 
     contact_id: str | None  # None: the programme office itself
     name: str
+    #: Answering through an answer link issued to this contact (:func:`may_answer`).
+    by_link: bool = False
 
     @property
     def is_office_itself(self) -> bool:
@@ -108,7 +110,15 @@ def is_office(plan: Plan, who: Answerer) -> bool:
 def may_answer(plan: Plan, who: Answerer, item: Deadline) -> Refusal | None:
     """None when ``who`` may answer for ``item``: a contact who answers for an owning
     organisation (:meth:`Plan.answering_for`), the deputy of such a contact, or the programme
-    office."""
+    office.
+
+    Through a link (:attr:`Answerer.by_link`) also the deputy of a programme-office contact of
+    an owning organisation: the office answered for it when the link was issued and no longer
+    does once the organisation has a contact of its own (a plan edit, or office49's rule), but
+    a link stays good while it is valid, as long as the plan keeps its holder where they were
+    (the deputy of that contact, the contact of that organisation, the organisation an owner).
+    Only the office's standing can change under a link without the plan withdrawing anyone:
+    every other contact of an organisation answers for it."""
     if who.contact_id is None:
         return None
     me = contact(plan, who.contact_id)
@@ -117,6 +127,11 @@ def may_answer(plan: Plan, who: Answerer, item: Deadline) -> Refusal | None:
     if me.programme_office:
         return None
     answering_for = [c for org in item.owners for c in plan.answering_for(org)]
+    if who.by_link:
+        owners = set(item.owners)
+        answering_for += [
+            c for c in plan.contacts if c.programme_office and c.organisation in owners
+        ]
     if any(c.id == me.id or c.deputy == me.id for c in answering_for):
         return None
     return Refusal.NOT_OWNER

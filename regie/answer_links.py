@@ -374,7 +374,7 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     item = find_item(plan, found.item_id)
     if item is None:  # archived from the plan (an item id is never reused for another item)
         raise LinkRefused(Refusal.LINK_REMOVED, **_named(app, plan, found, now < expires))
-    who = Answerer(person.id, person.name)
+    who = Answerer(person.id, person.name, by_link=True)
     if may_answer(plan, who, item) is not None:
         raise LinkRefused(Refusal.LINK_FOREIGN)
     with app.session() as session:
@@ -600,7 +600,7 @@ def answer_by_link(
             until = min(until, view.expires_at)
         correction["correction_until"] = until
 
-    who = Answerer(view.contact_id, view.contact_name)
+    who = Answerer(view.contact_id, view.contact_name, by_link=True)
     try:
         recorded = record_answer(
             app,

@@ -7,7 +7,9 @@ on the date the round closes and the programme office gets a summary.
 Everything goes through the outbox with keys that make each step happen once
 (``round:<id>:<contact>:request``, ``…:chase:<day>``, ``…:summary``), so the daily run may be
 repeated, skipped or run late. An item counts as answered when it has a status update reported
-from the day the round started up to the day it closed (through any channel).
+from the day the round started up to the day it closed (through any channel). A chase goes to
+whoever answers for the item on its day (:func:`governance.round_answering.answering_now`), the
+request on record staying as it was.
 """
 
 from __future__ import annotations
@@ -662,6 +664,7 @@ def _queue(
     from governance.answers import contact
     from governance.programme_end import asked_no_longer
     from governance.programme_end import ended as has_ended
+    from governance.round_answering import answering_now
     from notifications.render import header_text, render
     from regie.answer_links import LINK_LIFETIME
     from regie.cycle import answer_linker
@@ -690,7 +693,8 @@ def _queue(
     #: Per recipient: the organisations without a contact whose items it answers for instead.
     no_contact: dict[str, dict[str, list[str]]] = {}
     #: Per recipient: the items the round's request asked of that very contact (a successor or
-    #: the office answers for items asked of one who left).
+    #: the office answers for items asked of one who left, an organisation's new contact for
+    #: items the office was asked).
     asked_of: dict[str, set[str]] = {}
     #: The contacts who answered in the round themselves: a chase thanks them rather than
     #: saying nothing came in from them.
@@ -698,10 +702,26 @@ def _queue(
     if kind == "round_summary":
         per_contact = {c.id: [] for c in plan.contacts if c.programme_office}
     else:
-        for q in round_requests(session, r.id):
+        requests = round_requests(session, r.id)
+        # Per item, the organisations whose own contacts were asked: the office stood in for
+        # the other owners (:func:`governance.round_answering.answering_now`).
+        asked_for: dict[str, set[str]] = {}
+        for q in requests:
+            asked = contact(plan, q.contact_id)
+            if asked is None or not asked.programme_office:
+                asked_for.setdefault(q.item_id, set()).add(q.organisation)
+        for q in requests:
             if kind == "round_chase" and (q.contact_id not in silent or q.item_id not in missing):
                 continue
-            for to, note in _answering(plan, q.contact_id, q.organisation).items():
+            d = deadlines.get(q.item_id)
+            routed = answering_now(
+                plan,
+                q.contact_id,
+                q.organisation,
+                d.owners if d else None,
+                asked_for.get(q.item_id, set()),
+            )
+            for to, note in routed.items():
                 listed = per_contact.setdefault(to, [])
                 if q.item_id not in listed:
                     listed.append(q.item_id)
@@ -820,20 +840,6 @@ def _queue(
     if linker is not None:
         add_links(session, plan.programme.id, linker.made(set(queued)), utcnow())
     return queued
-
-
-def _answering(plan: Plan, contact_id: str, organisation: str) -> dict[str, str | None]:
-    """Who is asked about an item requested from ``contact_id`` for ``organisation``: that
-    contact while it is still one of the organisation's; after it left (or moved to another
-    organisation) the organisation's current contacts, or the programme office with a note when
-    it has none (as :func:`governance.reminders.recipients` answers for reminders)."""
-    from governance.answers import contact
-    from governance.reminders import recipients
-
-    person = contact(plan, contact_id)
-    if person is not None and person.organisation == organisation:
-        return {contact_id: None}
-    return recipients(plan, (organisation,))
 
 
 def run_round_day(
