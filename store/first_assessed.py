@@ -12,13 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from governance.assessor import ItemAssessment
 from store.dialect import batches, insert_function, reader
-from store.models_faults import ItemFirstAssessedRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from governance.assessor import ItemAssessment
+
+#: The table as plain Core (store.models_faults.ItemFirstAssessedRow): the reports read it on a
+#: plain connection, without the ORM (store.reports_read).
+_TABLE = sa.table(
+    "item_first_assessed",
+    sa.column("programme_id", sa.String),
+    sa.column("item_code", sa.String),
+    sa.column("as_of", sa.Date),
+)
 
 #: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
 IN_BATCH = 900
@@ -32,7 +44,7 @@ def first_assessed_days(
     """Item code → its first assessed day, of every item or of ``item_ids`` only (those with
     one). A plain connection will do."""
     connection = session if isinstance(session, sa.Connection) else reader(session)
-    f = ItemFirstAssessedRow
+    f = _TABLE.c
     query = sa.select(f.item_code, f.as_of).where(f.programme_id == programme_id)
     if item_ids is None:
         return dict(connection.execute(query).tuples().all())
@@ -56,6 +68,8 @@ def new_first_days(items: Iterable[ItemAssessment], stored: Mapping[str, date]) 
 def record_first_days(session: Session, programme_id: str, days: Mapping[str, date]) -> int:
     """Store ``days`` (item code → first assessed day): a new row, or an earlier day for a row
     that has a later one; return how many rows were given."""
+    from store.models_faults import ItemFirstAssessedRow
+
     if not days:
         return 0
     table = ItemFirstAssessedRow.__table__
