@@ -24,9 +24,14 @@ A dependency id may name an action (done when its own deadline, if any, and all 
 are done or cancelled; completed on the latest completion date) or a single item.
 
 Stale: an active item (dated and inside or past its first reminder window, or ongoing and
-started) with no update for ``stale_after_days`` working days. The clock starts at the later of
-the latest update and the day the item became active, so an old update does not make an item
-stale on its first active day.
+started) with no update for ``stale_after_days`` working days. The clock starts at the latest
+of the latest update, the day the item became active and the first day Regie assessed the item
+(``first_assessed``): an old update does not make an item stale on its first active day, and
+nobody is blamed for not reporting before Regie was there to ask. The first assessed days are
+the business days the daily cycle stored (``store.first_assessed``), never a clock: an item
+missing from ``first_assessed`` (or stored after ``as_of``) is first assessed on ``as_of``, so
+nothing is stale on its first day. ``first_assessed=None``: the clock is not limited (the rule
+alone, as if Regie had assessed every item from the programme's start).
 
 Events: one per item whose state differs from ``previous`` (an id missing from ``previous``, or
 ``previous=None`` on a first run, counts as a change). ``regie.milestone.stale`` is emitted when
@@ -95,16 +100,19 @@ def assess(
     *,
     index: PlanIndex | None = None,
     picked: tuple[dict[str, StatusUpdate], dict[str, date]] | None = None,
+    first_assessed: Mapping[str, date] | None = None,
 ) -> Assessment:
     """Assess every deadline of ``plan`` at ``as_of`` (see the module notes for the rules).
 
     ``index`` saves rebuilding the plan's index when the caller assesses one plan repeatedly.
     ``picked``: each item's latest update and forecast (:func:`latest_updates`' answer), when
-    the caller has them; ``updates`` is then not read.
+    the caller has them; ``updates`` is then not read. ``first_assessed``: item → the first
+    day Regie assessed it (the stale clock starts no earlier; see the module notes).
     """
     index = index or PlanIndex(plan)
     latest, forecasts = picked if picked is not None else latest_updates(updates, as_of)
-    assessor = Assessor(index, latest, forecasts, as_of, calendar or WorkCalendar.for_plan(plan))
+    cal = calendar or WorkCalendar.for_plan(plan)
+    assessor = Assessor(index, latest, forecasts, as_of, cal, first_assessed=first_assessed)
     assessor.judge_all(index.deadlines)
     items = assessor.results()
     actions, steps, programme = rollups(plan.steps, ((i.action_id, i.rag) for i in items.values()))

@@ -43,6 +43,9 @@ class ItemAssessment:
     reason: str
     start: date | None = None  # period start (ongoing items: from when updates are expected)
     completed_on: date | None = None  # done or cancelled: the day it was finished
+    #: The first day Regie assessed the item (stored by the daily cycle, this day if never):
+    #: the stale clock starts no earlier. None: not limited (``assess`` without the days).
+    first_assessed: date | None = None
 
 
 #: ``ItemAssessment(*fields)`` for the 100,000 results of a full run, without the frozen
@@ -133,6 +136,7 @@ class Assessor:
         as_of: date,
         cal: WorkCalendar,
         known_rags: Mapping[str, Rag] | None = None,
+        first_assessed: Mapping[str, date] | None = None,
     ) -> None:
         self.index = index
         self.policy = index.plan.reminders
@@ -144,6 +148,8 @@ class Assessor:
         # Colours of items not judged by this assessor (``is None``: a lazy mapping has no cheap
         # truth value).
         self.known_rags = known_rags if known_rags is not None else {}
+        # Item → the first day Regie assessed it (None: the stale clock is not limited).
+        self.first_assessed = first_assessed
         # Each judged item's result, made as it is judged (in the order judged). A waiting
         # item's colour depends on what it waits on, judged before or after it: it is given
         # in :meth:`results`, once every item is judged (``_waiting``).
@@ -192,6 +198,16 @@ class Assessor:
         items, judge = self.items, self._judge
         for d in deadlines:
             items[d.item_id] = judge(d)
+
+    def first_day(self, item_id: str) -> date | None:
+        """The first day Regie assessed ``item_id``: the stored day, or ``as_of`` when it has
+        none or a later one (this assessment is then its first); None when not limited."""
+        days = self.first_assessed
+        if days is None:
+            return None
+        first = days.get(item_id)
+        as_of = self.as_of
+        return as_of if first is None or first > as_of else first
 
     def _judge(self, d: Deadline) -> ItemAssessment:
         latest = self.latest.get(d.item_id)
@@ -299,26 +315,34 @@ class Assessor:
             state, reason = State.DUE_SOON, shared.due_soon
         else:
             state, reason = State.ON_TRACK, shared.on_track
+        first = self.first_day(item_id)
         if latest is None:
-            stale = as_of >= window and self._stale(None, window)
+            stale = as_of >= window and self._stale(None, window, first)
             confirmed = False
         else:
-            stale = as_of >= window and self._stale(latest, window)
+            stale = as_of >= window and self._stale(latest, window, first)
             confirmed = latest.status is _ON_TRACK and latest.reported_on >= window
         # A dated item is never waiting: its colour is its own.
         return _new_assessment(
             item_id, d.level, d.action_id, d.step, d.title, d.gereed,
             _KIND_VALUES[kind] if kind else None, due, state,
             colour(state, stale, confirmed, slip, False), stale, d.owners, latest, forecast,
-            waiting_on, overdue_days, reason, start, None,
+            waiting_on, overdue_days, reason, start, None, first,
         )  # fmt: skip
 
-    def _stale(self, latest: StatusUpdate | None, active_since: date | None) -> bool:
+    def _stale(
+        self, latest: StatusUpdate | None, active_since: date | None, first: date | None
+    ) -> bool:
+        """No update for ``stale_after_days`` working days, counted from the latest of the
+        latest update, the day the item became active and its first assessment (nobody was
+        asked before Regie was there). Without an update or a day it became active, never."""
         since = active_since
         if latest is not None:
             since = max(latest.reported_on, active_since) if active_since else latest.reported_on
         if since is None:
             return False
+        if first is not None and first > since:
+            since = first
         return self.to_as_of(since) >= self.policy.stale_after_days
 
     def _undated(
@@ -335,16 +359,17 @@ class Assessor:
         """The result of an item without a due date (and of a finished item)."""
         item_id = d.item_id
         stale = False
+        first = self.first_day(item_id)
         ongoing = kind in ONGOING_KINDS and state in (State.ONGOING, State.AT_RISK)
         if ongoing and (start is None or self.as_of >= start):
-            stale = self._stale(latest, start)
+            stale = self._stale(latest, start, first)
         if state is _WAITING:
             self._waiting.append(item_id)  # its colour given once every item is judged
         return _new_assessment(
             item_id, d.level, d.action_id, d.step, d.title, d.gereed,
             _KIND_VALUES[kind] if kind else None, None, state,
             colour(state, stale, False, None, False), stale, d.owners, latest,
-            self.forecasts.get(item_id), waiting_on, 0, reason, start, completed,
+            self.forecasts.get(item_id), waiting_on, 0, reason, start, completed, first,
         )  # fmt: skip
 
     # --- colours and results -----------------------------------------------------------------

@@ -12,7 +12,10 @@ escalation could change without new input (:meth:`governance.next_checks.Schedul
   gained or lost items;
 - it depends (directly or through others) on any of the above.
 
-Everything else keeps its remembered state and colour; roll-ups use both. The result equals
+Everything else keeps its remembered state and colour; roll-ups use both. The judged items'
+first assessed days (the stale clock's earliest start) are given by the caller, as to
+:func:`governance.assessment.assess`; the next check of an item not yet stale counts from the
+latest of its latest update, the day it became active and that day. The result equals
 :func:`governance.assessment.assess` on every item (tests/unit/test_incremental.py replays years
 of days to check that). A first run, another reminder policy, programme start, contact list or
 calendar (:func:`basis`) is a full assessment: the caller decides. A rerun of the memory's
@@ -67,7 +70,7 @@ __all__ = [
 #: A full run still takes each item's previous state and latest update from the memory (facts
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
-RULES_VERSION = 8
+RULES_VERSION = 9  # 9: the stale clock starts no earlier than the item's first assessment
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}
@@ -208,6 +211,7 @@ def assess_selected(
     known: Collection[str] = (),
     *,
     before_day: bool = False,
+    first_assessed: Mapping[str, date] | None = None,
 ) -> Assessment:
     """The assessment of ``item_ids`` (which :func:`select` chose); the roll-ups cover every
     item, the others with their remembered colours. ``updates`` must hold the updates of the
@@ -224,12 +228,17 @@ def assess_selected(
     ``before_day``: a rerun of the memory's own day. The events then compare with ``earlier``
     alone, the states recorded before the day (an item without is new), not with the memory,
     which holds the earlier run's judgement of this day.
+
+    ``first_assessed``: the stored first assessed days of (at least) the chosen items, as
+    :func:`governance.assessment.assess` takes them.
     """
     latest, forecasts = latest_updates(updates, as_of)
     if known:
         _recall_latest(known, memory, latest, forecasts)
     by_id = index.by_id
-    assessor = Assessor(index, latest, forecasts, as_of, calendar, _KnownRags(memory, by_id))
+    assessor = Assessor(
+        index, latest, forecasts, as_of, calendar, _KnownRags(memory, by_id), first_assessed
+    )
     for item_id in item_ids:
         assessor.judge(by_id[item_id])
     items = assessor.results()

@@ -153,6 +153,7 @@ class Scheduler:
         latest = item.latest_update
         since_update = latest.reported_on if latest is not None else None
         stale_after = self.policy.stale_after_days
+        first = item.first_assessed
         due = item.due
         as_of = self.as_of
         if due is None:
@@ -162,6 +163,8 @@ class Scheduler:
             if start is not None and start > as_of:
                 return start  # before its start nothing changes: no stage, never stale
             active = max(since_update, start) if since_update and start else since_update or start
+            if active is not None and first is not None and first > active:
+                active = first  # the stale clock starts at the first assessment at the earliest
             stale_on = self.add(active, stale_after) if active is not None else None
             days: list[date | None] = [start, stale_on, self._block]
             later = [d for d in days if d is not None and d > as_of]
@@ -173,6 +176,8 @@ class Scheduler:
             # the stale limit matter.
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
+            if first is not None and first > active_on:
+                active_on = first
             best: date | None = None
             candidates: tuple[date, ...] = (
                 forecast,
@@ -190,6 +195,8 @@ class Scheduler:
                 best = self._next_due_day(due, skip)
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
+            if first is not None and first > active_on:
+                active_on = first
             stale_on = self.add(active_on, stale_after)
             if since_update is not None:
                 answered = self.add(since_update, self.policy.escalate_after_overdue_days)

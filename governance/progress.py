@@ -88,7 +88,13 @@ AHEAD_MONTHS = 6
 #: 15 (words49, walk49 12): an item without a date whose state reads as the plan's word
 #: (*doorlopend*) says it once, without *(plan: doorlopend)*; layout 14 is made again with it
 #: (:data:`PLAN_WORD_FROM`).
-LAYOUT = 15
+#: 16 (fresh50, walk49 1): an item is *verouderd* only after ``stale_after_days`` working days
+#: without an update counted from its first assessment at the earliest (nobody was asked
+#: before Regie was there: :data:`FIRST_ASSESSED_FROM`, read by ``regie.report_build``);
+#: layout 15 and before are made again with the clock from the day the item became active.
+LAYOUT = 16
+#: The first layout whose stale clock starts no earlier than an item's first assessment.
+FIRST_ASSESSED_FROM = 16
 #: The first layout whose tables keep one level of brackets at an added item's title.
 ONE_BRACKET_FROM = 13
 #: The first layout that says whose note it quotes and carries the obligation's title.

@@ -50,7 +50,14 @@ def reassess(
         return before
     latest, forecasts = latest_updates(updates, as_of)
     known = {item_id: item.rag for item_id, item in before.items.items()}
-    assessor = Assessor(index, latest, forecasts, as_of, calendar, known)
+    # The first assessed days ``before`` was judged with, as its items carry them (None: it
+    # was judged without, the stale clock not limited).
+    first = {
+        item_id: day
+        for item_id, item in before.items.items()
+        if (day := item.first_assessed) is not None
+    }
+    assessor = Assessor(index, latest, forecasts, as_of, calendar, known, first or None)
     by_id = index.by_id
     for item_id in chosen:
         assessor.judge(by_id[item_id])

@@ -1,7 +1,7 @@
 """Building many frozen records quickly.
 
 A frozen dataclass's generated ``__init__`` sets each field through ``object.__setattr__`` (its
-own ``__setattr__`` refuses): about 5 µs for the 19 fields of an
+own ``__setattr__`` refuses): about 5 µs for the 20 fields of an
 :class:`~governance.assessor.ItemAssessment`, half a second for a full assessment of 100,000
 items. :func:`positional_constructor` builds the same object for a fraction of that: the values
 go into an instance of a plain class with the same slots (ordinary attribute stores), which then

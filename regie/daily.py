@@ -18,6 +18,10 @@ day or one found inconsistent it reads them from item_states and the updates ins
 trusted as the incremental path trusts it; ``rebuild`` (``regie cycle --full``) reads them from
 item_states and the updates and makes the whole memory anew (on PostgreSQL by writing the rows
 that differ from the stored ones: :func:`store.memory.save`).
+
+Every path reads the first assessed days of the items it judges (:mod:`store.first_assessed`:
+the stale clock starts no earlier) and stores the day of those assessed for the first time.
+They are no part of the memory: a rebuild keeps them.
 """
 
 from __future__ import annotations
@@ -161,6 +165,7 @@ def _full(
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import Repository
     from store.assessment_query import assessment_updates
+    from store.first_assessed import first_assessed_days, new_first_days, record_first_days
     from store.records import new_state_record
     from store.states import previous_values
 
@@ -168,6 +173,7 @@ def _full(
     pid = plan.programme.id
     repo = Repository(session, pid)
     previous, earlier = previous_values(session, pid, as_of)  # one read for both uses
+    first = first_assessed_days(session, pid)
     result = assess(
         plan,
         assessment_updates(session, pid, as_of),
@@ -176,6 +182,7 @@ def _full(
         previous_stale=previous.stale if previous else None,
         calendar=calendar,
         index=index,
+        first_assessed=first,
     )
     states, rags = STATE_VALUES, RAG_VALUES
     repo.record_states(
@@ -186,6 +193,8 @@ def _full(
         ),
         earlier,
     )
+    new_first = new_first_days(result.items.values(), first)
+    submit(lambda: record_first_days(session, pid, new_first))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, remembered = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
@@ -240,6 +249,7 @@ def _full_from_memory(
     from governance.updates import latest_updates
     from store import memory, tallies
     from store.assessment_query import assessment_updates, completions_by_id
+    from store.first_assessed import first_assessed_days, new_first_days, record_first_days
     from store.states import previous_values_of
 
     plan = index.plan
@@ -281,6 +291,7 @@ def _full_from_memory(
     latest.update(picked_latest)  # items not among the known ones: no key is in both
     forecasts.update(picked_forecasts)
     recall_finished(finished, remembered, latest, forecasts)
+    first = first_assessed_days(session, pid)  # not the memory's: it outlives a rebuild
     # From here the session is the worker's (store.dialect.alongside).
     result = assess(
         plan,
@@ -291,7 +302,10 @@ def _full_from_memory(
         calendar=calendar,
         index=index,
         picked=(latest, forecasts),
+        first_assessed=first,
     )
+    new_first = new_first_days(result.items.values(), first)
+    submit(lambda: record_first_days(session, pid, new_first))
     changed = []
     states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
     for item_id, item in result.items.items():
@@ -373,6 +387,7 @@ def _incremental(
     from governance.tally import tally_changes
     from store import memory, tallies
     from store.assessment_query import assessment_updates
+    from store.first_assessed import first_assessed_days, new_first_days, record_first_days
     from store.records import new_state_record
     from store.states import previous_values_of, record_states
 
@@ -419,9 +434,10 @@ def _incremental(
     else:
         unknown = [i for i in chosen if i not in remembered]
         earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
+    first = first_assessed_days(session, pid, chosen) if chosen else {}
     result = assess_selected(
         index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known,
-        before_day=rerun,
+        before_day=rerun, first_assessed=first,
     )  # fmt: skip
     # Checked before anything is written: an inconsistent memory means a full assessment.
     counts = state_counts(index, tally, remembered, result.items)
@@ -451,6 +467,8 @@ def _incremental(
             ):
                 changed.append((item_id, state, rag, i.stale, i.due))
         submit(lambda: memory.append_states(session, pid, as_of, changed, now))
+    new_first = new_first_days(result.items.values(), first)
+    submit(lambda: record_first_days(session, pid, new_first))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.

@@ -175,6 +175,7 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     from governance.reassess import affected, reassess
     from regie.plan_cache import plan_index, previous_facts
     from store.assessment_query import assessment_updates
+    from store.first_assessed import first_assessed_days
     from store.memory import newest_update_id, updated_items
 
     pid = plan.programme.id
@@ -182,10 +183,13 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     before_key, before = previous_facts(pid, "assessment")
     store, as_of = store_identity(app), key[1]
     seen = 0
-    # A redacted note (the 5th watermark) changed an update in place: assess afresh.
+    # A redacted note (the 5th watermark) changed an update in place: assess afresh. So do
+    # other first assessed days (a cycle of an earlier day, a replay): every stale flag may move.
     marks = before_key[3] if len(before_key) > 3 else None
     same_notes = isinstance(marks, tuple) and marks[4:] == key[3][4:]
-    if before_key[1:3] == key[1:3] and before.get("store") == store and same_notes:
+    first = first_assessed_days(session, pid)
+    same_first = before.get("first") == first
+    if before_key[1:3] == key[1:3] and before.get("store") == store and same_notes and same_first:
         seen = newest_update_id(session, before["seen"])
     if seen and seen >= before["seen"]:
         updated = updated_items(
@@ -197,8 +201,10 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     else:
         seen = newest_update_id(session)
         updates = assessment_updates(session, pid, as_of)
-        assessment = assess(plan, updates, as_of, calendar=calendar, index=index)
-    return {"assessment": assessment, "seen": seen, "store": store}
+        assessment = assess(
+            plan, updates, as_of, calendar=calendar, index=index, first_assessed=first
+        )
+    return {"assessment": assessment, "seen": seen, "store": store, "first": first}
 
 
 def store_identity(app: App) -> str:

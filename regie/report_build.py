@@ -84,7 +84,10 @@ def _agenda_pack(
         escalations = reports_read.events_named(
             connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
         )
-        basis = report_basis(connection, plan, as_of, recorded_until)
+        basis = report_basis(
+            connection, plan, as_of, recorded_until,
+            first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
+        )  # fmt: skip
         # The progress report's reading of the due dates moved (with or without a decision),
         # and the items' other revisions: *Sinds de vorige vergadering*, ratification.
         moved = due_changes(
@@ -127,7 +130,10 @@ def _agenda_pack(
         if previous is not None and previous.on <= as_of:
             edits = recorded_edits(connection, plan, previous.on, recorded_until)
             then = plan_on(plan, basis.recorded, previous.on, edits)
-            before = assess_as_of(connection, then, previous.on, recorded_until=recorded_until)
+            before = assess_as_of(
+                connection, then, previous.on, recorded_until=recorded_until,
+                first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
+            )  # fmt: skip
         # Layout 8: how the status round went; an older archived pack had no such section.
         status_round: RoundOutcome | None = None
         round_at: list[datetime] = []
@@ -251,7 +257,11 @@ def _agenda_pack(
 #: 16 (words49, walk49 10): a first meeting's *Besluitenlijst vorige vergadering* says there is
 #: no previous meeting, as its part 3 says it is the first (:data:`AGENDA_NO_PREVIOUS_FROM`);
 #: layouts up to 15 are made again with *Geen besluiten vastgelegd.*
-AGENDA_LAYOUT = 16
+#: 17 (fresh50, walk49 1): an item is *verouderd* only after ``stale_after_days`` working days
+#: without an update counted from its first assessment at the earliest (nobody was asked
+#: before Regie was there, :data:`AGENDA_FIRST_ASSESSED_FROM`); layouts up to 16 are made again
+#: with the clock from the day the item became active.
+AGENDA_LAYOUT = 17
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -282,6 +292,9 @@ AGENDA_CLOSING_MEETINGS_FROM = 13
 #: The first agenda layout whose *eerder voorgelegd* counts the same question only, and whose
 #: *In het kort* and reasons have the words of walk46 11b–c.
 AGENDA_SAME_QUESTION_FROM = 14
+#: The first agenda layout whose stale clock starts no earlier than an item's first
+#: assessment (fresh50): :func:`regie.report_reads.assess_as_of`'s ``first_assessed``.
+AGENDA_FIRST_ASSESSED_FROM = 17
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -418,7 +431,7 @@ def _progress_report(
     revisions record is read (also one synced after ``as_of``, with the day it was recorded),
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
-    from governance.progress import LAYOUT, build_progress
+    from governance.progress import FIRST_ASSESSED_FROM, LAYOUT, build_progress
     from governance.provenance import RevisionFact, due_changes
     from store import agenda_read, reports_read
     from store.dialect import reader
@@ -442,7 +455,10 @@ def _progress_report(
         measured = ReportsRepository(session, programme).measurements(until=as_of)
         if recorded_until is not None:
             measured = [m for m in measured if m.recorded_at and m.recorded_at <= recorded_until]
-        basis = report_basis(connection, plan, as_of, recorded_until)
+        basis = report_basis(
+            connection, plan, as_of, recorded_until,
+            first_assessed=(layout or LAYOUT) >= FIRST_ASSESSED_FROM,
+        )  # fmt: skip
         items, first_recorded = agenda_read.item_revisions(connection, programme, recorded_until)
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(

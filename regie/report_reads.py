@@ -184,24 +184,29 @@ def assess_as_of(
     as_of: date,
     *,
     recorded_until: datetime | None = None,
+    first_assessed: bool = True,
 ) -> Assessment:
     """The assessment on ``as_of`` from the updates reported up to then; with
-    ``recorded_until``, from those recorded up to that moment only (a data cut-off)."""
+    ``recorded_until``, from those recorded up to that moment only (a data cut-off).
+    ``first_assessed``: the stale clock starts no earlier than each item's first assessment
+    (False: as reports of earlier layouts were made, from the day the item became active)."""
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
+    from store.first_assessed import first_assessed_days
 
+    pid = plan.programme.id
+    # A day stored once (only ever moved earlier): a cut-off reads the same days.
+    first = first_assessed_days(session, pid) if first_assessed else None
     if recorded_until is None:
-        return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+        return assess(plan, assessment_updates(session, pid, as_of), as_of, first_assessed=first)
     from sqlalchemy import Connection as _Connection
 
     from store import reports_read
     from store.dialect import reader
 
     connection = session if isinstance(session, _Connection) else reader(session)
-    updates = reports_read.updates_recorded_until(
-        connection, plan.programme.id, as_of, recorded_until
-    )
-    return assess(plan, updates, as_of)
+    updates = reports_read.updates_recorded_until(connection, pid, as_of, recorded_until)
+    return assess(plan, updates, as_of, first_assessed=first)
 
 
 def recorded_decisions(
@@ -256,19 +261,26 @@ class ReportBasis:
 
 
 def report_basis(
-    connection: Connection, plan: Plan, as_of: date, recorded_until: datetime | None
+    connection: Connection,
+    plan: Plan,
+    as_of: date,
+    recorded_until: datetime | None,
+    *,
+    first_assessed: bool = True,
 ) -> ReportBasis:
     """The agenda pack's and the progress report's provenance, read in one place: the plan
     of ``as_of`` (decisions taken after it undone), the assessment of that day, the decisions
     and the data cut-off, which is read last (the newest recorded_at among the records read
-    before it, in the same transaction)."""
+    before it, in the same transaction). ``first_assessed``: as :func:`assess_as_of`'s."""
     from governance.events import ESCALATION_RAISED
     from store import reports_read
 
     everything = recorded_decisions(connection, plan, recorded_until)
     edits = recorded_edits(connection, plan, as_of, recorded_until)
     dated = plan_on(plan, everything, as_of, edits)
-    assessment = assess_as_of(connection, dated, as_of, recorded_until=recorded_until)
+    assessment = assess_as_of(
+        connection, dated, as_of, recorded_until=recorded_until, first_assessed=first_assessed
+    )
     decisions = [d for d in everything if d.meeting_on <= as_of]
     cut_off = recorded_until or reports_read.data_until(
         connection, plan.programme.id, as_of, ESCALATION_RAISED

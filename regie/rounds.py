@@ -415,8 +415,11 @@ def chase_day(started_on: date, answer_by: date, calendar: WorkCalendar) -> date
 def _assessed(session: Session, plan: Plan, as_of: date) -> Assessment:
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
+    from store.first_assessed import first_assessed_days
 
-    return assess(plan, assessment_updates(session, plan.programme.id, as_of), as_of)
+    pid = plan.programme.id
+    first = first_assessed_days(session, pid)
+    return assess(plan, assessment_updates(session, pid, as_of), as_of, first_assessed=first)
 
 
 def _answering_organisations(plan: Plan, updates: Sequence[StatusUpdate]) -> dict[str, set[str]]:

@@ -560,6 +560,7 @@ def status_rows(
     from governance.assessment import State, assess
     from governance.programme_end import past_end
     from store.assessment_query import assessment_updates
+    from store.first_assessed import first_assessed_days
 
     plan = app.load_plan(None)
     as_of = as_of or today(app)
@@ -574,7 +575,8 @@ def status_rows(
     with app.session() as session:
         plan = _plan_of_day(session, plan, as_of)
         updates = assessment_updates(session, plan.programme.id, as_of)
-    assessment = assess(plan, updates, as_of)
+        first = first_assessed_days(session, plan.programme.id)
+    assessment = assess(plan, updates, as_of, first_assessed=first)
     # Done and cancelled items have no due date left to judge, but readers (and reports) still
     # want the date the plan gave them: take it from the plan's period.
     planned = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}

@@ -4,7 +4,8 @@
 The tables that hold an item's history are append-only (status updates, events, prompts), so
 the old id's rows are not rewritten: inside the sync's transaction they are copied to the new
 id, unchanged apart from the id (their ``recorded_at`` too, so a report's data cut-off reads
-the same), and a ``regie.item.renumbered`` event on the new id records the step. The old id
+the same), and a ``regie.item.renumbered`` event on the new id records the step. The old id's
+first assessed day (``item_first_assessed``) is the new id's too. The old id
 stays archived with its rows, so archived reports that name it reproduce as they were.
 
 Only a new id the store never had takes over a history: an id that comes back (restored) has
@@ -23,7 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.plan import Plan
+from store.dialect import insert_function
 from store.models import ActionRow, EventRow, MilestoneRow, PromptRow, StatusUpdateRow
+from store.models_faults import ItemFirstAssessedRow
 
 #: The event recorded on the new id (payload: ``from``, ``to``, what was carried over).
 RENUMBERED_EVENT = "regie.item.renumbered"
@@ -94,6 +97,7 @@ def carry_formerly(
         updates = _copy_updates(session, programme, old, new)
         events = _copy_events(session, programme, old, new)
         prompts = _copy_prompts(session, programme, old, new)
+        _copy_first_day(session, programme, old, new)
         session.execute(
             sa.insert(EventRow),
             [
@@ -179,6 +183,19 @@ def _copy_events(session: Session, programme: str, old: str, new: str) -> int:
             ],
         )
     return len(rows)
+
+
+def _copy_first_day(session: Session, programme: str, old: str, new: str) -> None:
+    """The old id's first assessed day (migration 0038), if it has one: Regie asked about the
+    item under its old number, so the stale clock does not start again at the new one."""
+    t: Any = ItemFirstAssessedRow.__table__
+    found = sa.select(t.c.programme_id, sa.literal(new), t.c.as_of).where(
+        t.c.programme_id == programme, t.c.item_code == old
+    )
+    statement = insert_function(session)(t).from_select(
+        ["programme_id", "item_code", "as_of"], found
+    )
+    session.execute(statement.on_conflict_do_nothing(index_elements=["programme_id", "item_code"]))
 
 
 def _took_over(session: Session, programme: str, old: str, new: str) -> bool:

@@ -53,11 +53,17 @@ def later_columns(engine: sa.Engine) -> Iterator[None]:
     """Today's later columns and tables on a database at an earlier revision for the block (so
     today's code can write there), removed again before the test upgrades it."""
     from store.models_delivery import OutboxDigestItemRow
+    from store.models_faults import ItemFirstAssessedRow
 
     dialect = engine.dialect.name
     # 0027: a reminder digest's entries, written with every digest queued (the upgrade fills
-    # the table again from the payloads, so it goes before the test upgrades).
-    later_tables: list[sa.Table] = [OutboxDigestItemRow.__table__]  # type: ignore[list-item]
+    # the table again from the payloads, so it goes before the test upgrades). 0038: the
+    # items' first assessed days, read and written by every deadline check (the upgrade
+    # fills the table from item_states).
+    later_tables: list[sa.Table] = [
+        OutboxDigestItemRow.__table__,  # type: ignore[list-item]
+        ItemFirstAssessedRow.__table__,  # type: ignore[list-item]
+    ]
     added: list[tuple[str, str]] = []
     with engine.begin() as connection:
         for table, column, types, default in LATER_COLUMNS:

@@ -127,6 +127,9 @@ def test_the_new_id_takes_over_the_history_and_says_so(app: App) -> None:
         )
         == prompts_before
     )
+    # So is the first assessed day (fresh50): the stale clock does not start again.
+    first = "SELECT as_of FROM item_first_assessed WHERE item_code = :c"
+    assert _rows(app, first, c="1.1.3") == _rows(app, first, c="1.1.1") != []
     with app.session() as session:
         (event,) = [
             e

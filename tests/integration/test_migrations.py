@@ -48,6 +48,7 @@ TABLES_0027 = {"outbox_digest_items"}
 TABLES_0034 = {"meeting_days"}
 TABLES_0035 = {"decision_additions"}
 TABLES_0036 = {"additions_accepted"}
+TABLES_0038 = {"item_first_assessed"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -173,6 +174,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0034
         - TABLES_0035
         - TABLES_0036
+        - TABLES_0038
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1
@@ -659,3 +661,42 @@ def test_a_running_erasure_may_remove_its_programme_s_bounces_only(migrated_url:
             left = conn.scalar(sa.select(sa.func.count()).select_from(MailBounceRow))
         assert left == 1 - removed
     engine.dispose()
+
+
+def test_0038_gives_each_assessed_item_the_day_of_its_first_state(database_url: str) -> None:
+    """The backfill of the first assessed days: each item with a recorded state gets the day
+    of its first one (what the daily cycle would have stored), per programme; an item never
+    assessed gets none (its first cycle stores it)."""
+    upgrade(database_url, "0037")
+    engine = make_engine(database_url)
+    states = [
+        ("p", "1.1", date(2016, 1, 4)),
+        ("p", "1.1", date(2016, 2, 1)),
+        ("p", "2.1", date(2016, 3, 1)),  # added to the plan later
+        ("q", "1.1", date(2017, 5, 1)),
+    ]
+    with engine.begin() as conn:
+        for pid in ("p", "q"):
+            conn.execute(
+                sa.insert(ProgrammeRow).values(id=pid, title=pid, created_at=NOW, updated_at=NOW)
+            )
+        for pid, code, day in states:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO item_states (programme_id, item_code, as_of, state, rag, stale, "
+                    "recorded_at) VALUES (:p, :c, :d, 'on_track', 'green', :f, :at)"
+                ),
+                {"p": pid, "c": code, "d": day, "f": False, "at": NOW},
+            )
+    upgrade(database_url, "0038")
+    from store.first_assessed import first_assessed_days
+
+    with engine.connect() as conn:
+        assert first_assessed_days(conn, "p") == {
+            "1.1": date(2016, 1, 4),
+            "2.1": date(2016, 3, 1),
+        }
+        assert first_assessed_days(conn, "q") == {"1.1": date(2017, 5, 1)}
+    engine.dispose()
+    downgrade(database_url, "0037")
+    assert "item_first_assessed" not in _tables(database_url)

@@ -292,6 +292,51 @@ def test_stale_turns_a_confirmed_due_soon_amber() -> None:
     assert (later.state, later.rag, later.stale) == (State.DUE_SOON, Rag.AMBER, True)
 
 
+def test_a_never_updated_ongoing_item_is_not_stale_on_regie_s_first_day() -> None:
+    """Started long before Regie came in (walk49 1): the clock starts at its first assessment,
+    and it is stale exactly ``stale_after_days`` working days after it."""
+    plan = one_item(from_(date(2016, 1, 4)))
+    limit = plan.reminders.stale_after_days
+    came = date(2016, 9, 1)
+    unlimited = run(plan, Updates(), came).items["1.1.1"]
+    assert unlimited.stale and unlimited.first_assessed is None  # the rule without the days
+    first = assess(plan, [], came, calendar=CAL, first_assessed={}).items["1.1.1"]
+    assert not first.stale and first.rag is Rag.GREEN and first.first_assessed == came
+    days = {"1.1.1": came}
+    eve = CAL.add_working_days(came, limit - 1)
+    assert not assess(plan, [], eve, calendar=CAL, first_assessed=days).items["1.1.1"].stale
+    on = CAL.add_working_days(came, limit)
+    item = assess(plan, [], on, calendar=CAL, first_assessed=days).items["1.1.1"]
+    assert item.stale and item.rag is Rag.AMBER and item.first_assessed == came
+    # Another item's day, or a stored day after as_of (a look back), is no start for this one.
+    assert not assess(plan, [], on, calendar=CAL, first_assessed={"x": came}).items["1.1.1"].stale
+    later = {"1.1.1": on + timedelta(days=30)}
+    looked = assess(plan, [], on, calendar=CAL, first_assessed=later).items["1.1.1"]
+    assert not looked.stale and looked.first_assessed == on
+
+
+def test_an_update_before_regie_does_not_make_an_item_stale_earlier() -> None:
+    plan = one_item(first_prompt_days=40)
+    opens = CAL.window_start(DUE, 40)
+    limit = plan.reminders.stale_after_days
+    ups = Updates()
+    ups.add("1.1.1", "on_track", opens)  # the owner's word, before Regie first asked
+    came = CAL.add_working_days(opens, 10)
+    days = {"1.1.1": came}
+    # Without the days the item is stale 20 working days after the update; with them 20 after
+    # the first assessment.
+    at = CAL.add_working_days(opens, limit)
+    assert run(plan, ups, at).items["1.1.1"].stale
+    assert not assess(plan, ups.all, at, calendar=CAL, first_assessed=days).items["1.1.1"].stale
+    on = CAL.add_working_days(came, limit)
+    assert on <= DUE
+    assert assess(plan, ups.all, on, calendar=CAL, first_assessed=days).items["1.1.1"].stale
+    # A dated item never updated: no stale flag on the first day, inside its window or past it.
+    overdue = assess(plan, [], DUE + timedelta(days=60), calendar=CAL, first_assessed={})
+    assert not overdue.items["1.1.1"].stale and overdue.events[0].name != "regie.milestone.stale"
+    assert [e.name for e in overdue.events] == ["regie.milestone.overdue"]
+
+
 # --- events ----------------------------------------------------------------------------------
 
 

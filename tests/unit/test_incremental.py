@@ -79,19 +79,33 @@ def quiet(plan: ReminderPlan, day: date, cal: WorkCalendar) -> ReminderPlan:
     )  # fmt: skip
 
 
+def keep_first_days(first: dict[str, date], result: Assessment) -> None:
+    """The first assessed days as the store keeps them (``store.first_assessed``): each judged
+    item's day as judged where it differs from the stored one (new, or earlier)."""
+    for item_id, item in result.items.items():
+        if item.first_assessed is not None and first.get(item_id) != item.first_assessed:
+            first[item_id] = item.first_assessed
+
+
 @dataclass
 class Full:
-    """The full path: every item every day; ``previous`` is what ``item_states`` would say."""
+    """The full path: every item every day; ``previous`` is what ``item_states`` would say,
+    ``first`` what ``item_first_assessed`` would."""
 
     previous: dict[str, str] | None = None
     stale: set[str] = field(default_factory=set)
     history: list[PromptRecord] = field(default_factory=list)
+    first: dict[str, date] = field(default_factory=dict)
 
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
     ) -> tuple[Assessment, ReminderPlan]:
         stale = frozenset(self.stale) if self.previous is not None else None
-        result = assess(plan, updates, day, self.previous, cal, stale, index=index_of(plan))
+        result = assess(
+            plan, updates, day, self.previous, cal, stale, index=index_of(plan),
+            first_assessed=self.first,
+        )  # fmt: skip
+        keep_first_days(self.first, result)
         reminders = quiet(plan_reminders(plan, result, self.history, day, cal), day, cal)
         self.previous = {**(self.previous or {}), **result.states()}
         for item in result.items.values():
@@ -116,6 +130,7 @@ class Incremental:
     recorded: dict[str, tuple[str, bool]] = field(default_factory=dict)  # item_states, latest
     counts: dict[str, int] = field(default_factory=dict)  # items per state, the whole plan
     tally: Tally | None = None  # as stored: changed in place each incremental day
+    first: dict[str, date] = field(default_factory=dict)  # item_first_assessed: kept by full runs
 
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
@@ -129,7 +144,7 @@ class Incremental:
             first = not self.recorded
             result = assess(
                 plan, updates, day, None if first else previous, cal, None if first else stale,
-                index=index,
+                index=index, first_assessed=self.first,
             )  # fmt: skip
             self.memory = {}
             self.tally = None  # counted again from the new rows (store.memory.save)
@@ -162,19 +177,24 @@ class Incremental:
             earlier = {
                 i: self.recorded[i] for i in chosen if i not in memory and i in self.recorded
             }
+            # As regie.daily: the stored first assessed days of the chosen items only.
+            days = {i: self.first[i] for i in chosen if i in self.first}
             result = assess_selected(
-                index, chosen, picked, day, cal, part, earlier, tally=tally, known=known
-            )
+                index, chosen, picked, day, cal, part, earlier, tally=tally, known=known,
+                first_assessed=days,
+            )  # fmt: skip
             self.counts = state_counts(index, tally, part, result.items)
             if day.day == 1:  # now and then, the same with every row read (no tally)
                 every = assess_selected(
-                    index, chosen, picked, day, cal, memory, earlier, known=known
-                )
+                    index, chosen, picked, day, cal, memory, earlier, known=known,
+                    first_assessed=days,
+                )  # fmt: skip
                 assert (every.actions, every.steps, every.programme) == (
                     result.actions,
                     result.steps,
                     result.programme,
                 )
+        keep_first_days(self.first, result)
         self.reassessed.append(len(result.items))
         # As regie.daily: the judged items' questions answered from the prompts on record.
         questions = prompt_questions(
@@ -232,6 +252,8 @@ def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: I
             seen = (r.state, r.rag, r.stale, r.due)
         expected = (item.state.value, item.rag.value, item.stale, item.due)
         assert seen == expected, f"{day} {item.item_id}: {seen} != {expected} ({item.reason})"
+        if mine is not None:  # judged with the same first assessed day
+            assert mine.first_assessed == item.first_assessed, f"{day} {item.item_id}"
         # Every item's memory row tells what the full assessment counted of its updates today
         # (what the next day's judgement without reading them relies on).
         r = inc.memory[item.item_id]
@@ -277,6 +299,7 @@ def replay(world: World, days: Iterator[date]) -> Incremental:
         want = full.day(plan, updates, day, cal)
         have = inc.day(plan, updates, day, cal)
         compare(day, plan, want, inc, have)
+        assert inc.first == full.first, day
     return inc
 
 
@@ -426,6 +449,65 @@ def test_seed_replay_with_back_off_hand_overs_and_decisions_updates() -> None:
 
     world = World(plan_on, calendars(seed.calendar.holidays_country, date(2016, 2, 1)), updates)
     replay(world, every_day(first, last))
+
+
+def test_replay_of_regie_started_mid_programme_is_stale_first_after_the_limit() -> None:
+    """Regie comes in a year after the seed programme started (walk49 1): no item is stale on
+    its first day; an item nobody answered for (ongoing since the start, or a dated one whose
+    window opened long before) is first stale ``stale_after_days`` working days after its first
+    assessment, that day's next check: incremental == full every day. An action added to the
+    plan later has its items first assessed on the day it comes in; removed and restored, they
+    keep that day."""
+    seed = load_plan(SEED_PLAN)
+    first, last = date(2016, 6, 1), date(2016, 10, 31)
+    cal = WorkCalendar(seed.calendar.holidays_country)
+    added, removed, restored = date(2016, 6, 20), date(2016, 8, 1), date(2016, 8, 8)
+    gone = seed.steps[0].actions[0].id
+    without = dataclasses.replace(
+        seed,
+        steps=(
+            dataclasses.replace(seed.steps[0], actions=seed.steps[0].actions[1:]),
+            *seed.steps[1:],
+        ),
+    )
+
+    def plan_on(day: date) -> Plan:
+        return without if day < added or removed <= day < restored else seed
+
+    # A few answers, all months before Regie came in (they make no item stale earlier).
+    old = [
+        StatusUpdate(d.item_id, UpdateStatus.ON_TRACK, date(2015, 11, 2), recorded_at=datetime(
+            2015, 11, 2, 12, tzinfo=UTC), id=n)
+        for n, d in enumerate(seed.deadlines()[:8], 1)
+    ]  # fmt: skip
+    world = World(plan_on, lambda _: cal, old)
+    full, inc = Full(), Incremental()
+    turned: dict[str, date] = {}
+    for day in every_day(first, last):
+        plan = plan_on(day)
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        assert inc.first == full.first, day
+        for e in want[0].events:
+            if e.name == "regie.milestone.stale":
+                turned.setdefault(e.item_id, day)
+    limit = seed.reminders.stale_after_days
+    stale_on = cal.add_working_days(first, limit)
+    assert turned and min(turned.values()) == stale_on
+    later = {d.item_id for d in seed.deadlines() if d.action_id == gone}
+    started = seed.programme.start
+    ongoing = [
+        d.item_id for d in seed.deadlines()
+        if d.period and d.period.kind in (PeriodKind.OPEN_ENDED, PeriodKind.RECURRING)
+        and (d.period.start or started or first) <= first
+    ]  # fmt: skip
+    silent = [i for i in ongoing if i not in {u.item_id for u in old} and i not in later]
+    assert silent and all(turned.get(i) == stale_on for i in silent), turned
+    # The added action's items: first assessed the day they came in, kept through the removal.
+    assert {full.first[i] for i in later} == {added}
+    assert {d for i, d in full.first.items() if i not in later} == {first}
+    assert all(turned[i] >= cal.add_working_days(added, limit) for i in later if i in turned)
 
 
 def _synthetic_world(milestones: int, updates: int) -> tuple[World, Plan]:

@@ -1,0 +1,85 @@
+"""Each item's first assessed day (``item_first_assessed``, migration 0038): read for the
+assessment (the stale clock starts no earlier, :mod:`governance.assessment`), written by the
+daily cycle for the items it assessed for the first time.
+
+The day is the business day ``as_of`` of the first recorded deadline check that included the
+item: a back-dated, simulated or replayed cycle stores its own day, a dry run (rolled back)
+nothing. A day already stored only moves to an earlier one (history moves forward, so only
+a store filled otherwise would see that). Callers own the session and its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from store.dialect import batches, insert_function, reader
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from governance.assessor import ItemAssessment
+
+#: The table as plain Core (store.models_faults.ItemFirstAssessedRow): the reports read it on a
+#: plain connection, without the ORM (store.reports_read).
+_TABLE = sa.table(
+    "item_first_assessed",
+    sa.column("programme_id", sa.String),
+    sa.column("item_code", sa.String),
+    sa.column("as_of", sa.Date),
+)
+
+#: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
+IN_BATCH = 900
+
+
+def first_assessed_days(
+    session: Session | sa.Connection,
+    programme_id: str,
+    item_ids: Collection[str] | None = None,
+) -> dict[str, date]:
+    """Item code → its first assessed day, of every item or of ``item_ids`` only (those with
+    one). A plain connection will do."""
+    connection = session if isinstance(session, sa.Connection) else reader(session)
+    f = _TABLE.c
+    query = sa.select(f.item_code, f.as_of).where(f.programme_id == programme_id)
+    if item_ids is None:
+        return dict(connection.execute(query).tuples().all())
+    out: dict[str, date] = {}
+    for codes in batches(sorted(item_ids), IN_BATCH):
+        out.update(connection.execute(query.where(f.item_code.in_(codes))).tuples().all())
+    return out
+
+
+def new_first_days(items: Iterable[ItemAssessment], stored: Mapping[str, date]) -> dict[str, date]:
+    """Of the judged ``items``, those whose first assessed day (as judged: the stored one, or
+    this day) is not the one ``stored``: item code → the day to store."""
+    out: dict[str, date] = {}
+    for item in items:
+        first = item.first_assessed
+        if first is not None and stored.get(item.item_id) != first:
+            out[item.item_id] = first
+    return out
+
+
+def record_first_days(session: Session, programme_id: str, days: Mapping[str, date]) -> int:
+    """Store ``days`` (item code → first assessed day): a new row, or an earlier day for a row
+    that has a later one; return how many rows were given."""
+    from store.models_faults import ItemFirstAssessedRow
+
+    if not days:
+        return 0
+    table = ItemFirstAssessedRow.__table__
+    statement = insert_function(session)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["programme_id", "item_code"],
+        set_={"as_of": statement.excluded.as_of},
+        where=table.c.as_of > statement.excluded.as_of,
+    )
+    rows = [{"programme_id": programme_id, "item_code": c, "as_of": d} for c, d in days.items()]
+    # executemany: one compiled statement (as store.states.record_states).
+    session.connection().execute(statement, rows)
+    return len(rows)

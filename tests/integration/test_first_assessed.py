@@ -1,0 +1,111 @@
+"""A new programme's first day (walk49 1, fresh50): nothing is *verouderd* only because of the
+time before Regie was there to ask. The stale clock starts at the latest of the latest update,
+the day the item became active and the day Regie first assessed it (``item_first_assessed``),
+so the first *verouderd* comes ``stale_after_days`` working days after the first cycle.
+
+Through the command line in this process, on SQLite and PostgreSQL, with the example plan of
+docs/new-programme.md (it starts 2026-01-01: its ongoing item 2.2 and its dated items whose
+reminder window opened months ago were *verouderd* on the first day before).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from regie.bootstrap import App
+from tests.cli import ROOT
+from tests.cli_in_process import regie
+from tests.integration.reports_scenario import cli_env, migrated_app
+
+EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
+FIRST = date(2026, 12, 4)  # a Friday, months after the programme's start
+STALE = "regie.milestone.stale"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(EXAMPLE, home / "actions.yaml")  # migrated_app's plan name
+    return migrated_app(home, database_url)
+
+
+def _run(app: App, *args: str) -> str:
+    done = regie(*args, env=cli_env(app) | {"PREFECT_API_URL": ""})
+    assert done.code == 0, done.out + done.err
+    return done.out
+
+
+def _stale(app: App, day: date) -> set[str]:
+    rows = json.loads(_run(app, "status", "--as-of", day.isoformat(), "--format", "json"))
+    return {r["id"] for r in rows if r["stale"]}
+
+
+def _stale_events(app: App) -> list[tuple[str, date]]:
+    with app.engine.connect() as conn:
+        found = conn.execute(
+            sa.text("SELECT item_code, occurred_on FROM events WHERE name = :n ORDER BY id"),
+            {"n": STALE},
+        ).all()
+    return [(code, on if isinstance(on, date) else date.fromisoformat(on)) for code, on in found]
+
+
+def _first_days(app: App) -> dict[str, date]:
+    from store.first_assessed import first_assessed_days
+
+    with app.session() as session:
+        return first_assessed_days(session, app.load_plan().programme.id)
+
+
+def test_the_first_day_has_nothing_verouderd_and_the_first_comes_after_the_stale_limit(
+    app: App,
+) -> None:
+    from governance.workdays import WorkCalendar
+
+    plan = app.load_plan()
+    cal = WorkCalendar.for_plan(plan)
+    limit = plan.reminders.stale_after_days
+    stale_on = cal.add_working_days(FIRST, limit)
+    eve = cal.add_working_days(FIRST, limit - 1)
+
+    # Before any cycle: the status (and a dry run) judge every item first assessed today.
+    assert _stale(app, FIRST) == set()
+    dry = _run(app, "cycle", "--dry-run", "--as-of", FIRST.isoformat())
+    assert STALE not in dry and "verouderd" not in dry
+    assert _first_days(app) == {}  # a dry run stores nothing
+
+    _run(app, "cycle", "--no-send", "--as-of", FIRST.isoformat())
+    first = _first_days(app)
+    assert set(first) == {d.item_id for d in plan.deadlines()}
+    assert set(first.values()) == {FIRST}
+    assert _stale_events(app) == []
+    assert _stale(app, FIRST) == set()
+    table = _run(app, "status", "--as-of", FIRST.isoformat())
+    assert "verouderd" not in table
+
+    # Simulated later days: still nothing the working day before the limit, then the items
+    # nobody answered for (among them ongoing 2.2) on the day it is reached.
+    _run(app, "cycle", "--simulate", "--no-send", "--as-of", eve.isoformat())
+    assert _stale_events(app) == [] and _stale(app, eve) == set()
+    _run(app, "cycle", "--simulate", "--no-send", "--as-of", stale_on.isoformat())
+    events = _stale_events(app)
+    assert "2.2" in {code for code, _ in events}
+    assert {on for _, on in events} == {stale_on}
+    assert _stale(app, stale_on) == {code for code, _ in events}
+    assert "doorlopend (verouderd)" in _run(app, "status", "--as-of", stale_on.isoformat())
+    assert _first_days(app) == first  # the later cycles keep the first day
+
+
+def test_an_update_before_regie_does_not_make_an_item_stale_earlier(app: App) -> None:
+    """An owner's update long before the first cycle (back-filled): the clock still starts at
+    the first assessment."""
+    _run(app, "update", "2.2", "--status", "on_track", "--as-of", "2026-03-02")
+    _run(app, "cycle", "--no-send", "--as-of", FIRST.isoformat())
+    assert "2.2" not in _stale(app, FIRST)
+    assert _stale_events(app) == []
