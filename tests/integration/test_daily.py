@@ -414,12 +414,15 @@ def _message(m: OutboxRecord) -> tuple[object, ...]:
 
 
 def _full_assessment(session: Session, plan: Plan, day: date) -> Assessment:
+    from store.first_assessed import first_assessed_days
+
     pid = plan.programme.id
     previous = Repository(session, pid).previous_states(before=day)
     return assess(
         plan, assessment_updates(session, pid, day), day,
         previous.states if previous else None, WorkCalendar.for_plan(plan),
         previous.stale if previous else None,
+        first_assessed=first_assessed_days(session, pid),
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from regie.history import record_update
 from regie.office import shared_assessment
 from regie.services import sync
 from store.assessment_query import assessment_updates
+from store.first_assessed import first_assessed_days
 from tests.integration.server import TEST_SECRET_KEY
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
@@ -56,7 +57,10 @@ def test_incremental_builds_equal_builds_from_scratch(tmp_path: Path, migrated_u
                           completed_on=None, comment=f"ronde {round_}", author=None)  # fmt: skip
         assessment, feeds = current()
         with app.session() as session:
-            full = assess(plan, assessment_updates(session, pid, AS_OF), AS_OF)
+            full = assess(
+                plan, assessment_updates(session, pid, AS_OF), AS_OF,
+                first_assessed=first_assessed_days(session, pid),
+            )  # fmt: skip
         assert assessment == full
         assert [e.payload for e in assessment.events] == [e.payload for e in full.events]
         untouched = [i for i in full.items if i not in updated and i != "1.1.7"]  # 1.1.7 waits
