@@ -36,9 +36,14 @@ def answering_now(
     the rule that the office answers for an organisation only when it has no other: office49),
     the request goes to those contacts and the office is no longer asked. An owner whose own
     contact was asked (the office's own organisation, under the rule before office49) is that
-    contact's alone."""
+    contact's alone.
+
+    A stand-in request is told by its organisation not owning the item, not by the contact's
+    office flag today (review50 2): once the contact asked is replaced or no longer of the
+    office, whoever answers for the stood-in owners now has it (a new office contact too)."""
     person = contact(plan, contact_id)
-    if person is None or not person.programme_office:
+    stand_in = bool(owners) and organisation not in (owners or ())
+    if not stand_in and (person is None or not person.programme_office):
         if person is not None and person.organisation == organisation:
             return {contact_id: None}
         return recipients(plan, (organisation,))
@@ -46,7 +51,9 @@ def answering_now(
         return {contact_id: None}
     stood_in_for = [org for org in owners if org not in asked_for]
     now = recipients(plan, stood_in_for) if stood_in_for else {}
+    if contact_id not in now:
+        # Answered for as the office was asked: no note (the office of today stands in).
+        return {to: None if stand_in else note for to, note in now.items()}
     office = {c.id for c in plan.contacts if c.programme_office}
     # The office answers as it was asked (no note); another office contact was asked too.
-    kept = {contact_id: None} if contact_id in now else {}
-    return kept | {to: note for to, note in now.items() if to not in office}
+    return {contact_id: None} | {to: note for to, note in now.items() if to not in office}

@@ -480,7 +480,7 @@ def not_yet_taken(app: App, plan: Plan, meeting_on: date) -> None:
         return
     zone = app.settings.timezone or plan.calendar.timezone
     if not app.settings.simulate:
-        hint = simulation_hint(app, plan.programme.id, day, "a decision")
+        hint = simulation_hint(app, plan.programme.id, day, "a decision", meeting_on)
         raise InvalidInput(
             f"--meeting: {meeting_on} is after today ({day}, {zone}); a decision is recorded "
             f"once its meeting has taken place{hint}"

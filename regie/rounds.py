@@ -699,6 +699,10 @@ def _queue(
     #: the office answers for items asked of one who left, an organisation's new contact for
     #: items the office was asked).
     asked_of: dict[str, set[str]] = {}
+    #: Per recipient: the items the round asked of the office standing in for an owner without
+    #: a contact (the request's organisation does not own the item), now this recipient's: its
+    #: chase says the request went to the office, not to a contact of its organisation.
+    asked_office: dict[str, set[str]] = {}
     #: The contacts who answered in the round themselves: a chase thanks them rather than
     #: saying nothing came in from them.
     answered_by = set(progress["answering_contacts"])
@@ -732,6 +736,8 @@ def _queue(
                     no_contact.setdefault(to, {}).setdefault(q.organisation, []).append(q.item_id)
                 if to == q.contact_id:
                     asked_of.setdefault(to, set()).add(q.item_id)
+                elif d is not None and d.owners and q.organisation not in d.owners:
+                    asked_office.setdefault(to, set()).add(q.item_id)
     meeting_on = round_meeting(days, r, rounds(session, plan.programme.id), plan)
     # No meeting to name although the body's are known, or a date after the programme's end:
     # the messages say so neutrally rather than "de komende vergadering" (walk30 4).
@@ -795,6 +801,11 @@ def _queue(
             # How many of these items the round's request asked of this very person: all of
             # them, or fewer when it answers for a contact who left (a successor, the office).
             "asked_of_you": len(asked_of.get(contact_id, set()) & set(item_ids)),
+            # Of the others, how many the office was asked as a stand-in (review50 3); an office
+            # contact taking over from another is told of "another contact" as before.
+            "asked_office": 0
+            if person.programme_office
+            else len(asked_office.get(contact_id, set()) & set(item_ids)),
             "answered_some": contact_id in answered_by,
             # How to answer (round_how.j2): the links' validity, whether a reply reaches the
             # office, and whether this is the office itself (no reply to itself).
@@ -826,6 +837,7 @@ def _queue(
                     "asked": progress["items"],
                     "items": [_shown(i) for i in (items or progress["without_answer"])],
                     "asked_of_you": context["asked_of_you"],  # Slack's chase intro reads it
+                    "asked_office": context["asked_office"],
                     "answered_some": context["answered_some"],
                 }
                 # The office's summary: its response per organisation, as the mail lists it.

@@ -60,17 +60,23 @@ def simulation_short_of(app: App, programme_id: str, day: date) -> str | None:
     return f"has reached {simulated}" if simulated else "has not run"
 
 
-def simulation_hint(app: App, programme_id: str, day: date, what: str) -> str:
+def simulation_hint(
+    app: App, programme_id: str, day: date, what: str, requested: date | None = None
+) -> str:
     """Without REGIE_SIMULATE, for a refusal of a day after ``day`` (today): where the store
     holds days `regie cycle --simulate` ran after today, the clause that names the switch
     (``; the store holds a simulation up to … : REGIE_SIMULATE=1 lets <what> follow its days``);
-    else "" (walk49 2). Only such a cycle records a day after today."""
+    else "" (walk49 2). Only such a cycle records a day after today. ``requested``: the day
+    asked for, where the switch lets through only days the simulation reached; after its last
+    the clause names that day and no switch, which would refuse it too (review50 6)."""
     from store import Repository
 
     with app.session() as session:
         last = Repository(session, programme_id).last_assessed()
     if last is None or last <= day:
         return ""
+    if requested is not None and requested > last:
+        return f"; the store holds a simulation only up to {last} (`regie cycle --simulate`)"
     return (
         f"; the store holds a simulation up to {last} (`regie cycle --simulate`): "
         f"REGIE_SIMULATE=1 lets {what} follow its days"

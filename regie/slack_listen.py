@@ -70,6 +70,19 @@ def close_promptly(client: SocketModeClient) -> None:
     its 3 s timeout, and the message thread notices ``closed`` only after a 1 s ``get``. So:
     end the loops first, as close() would, then shut the socket down (the ``recv`` returns at
     once, the server sees the connection end) and wake the queue (``None`` is skipped)."""
+    try:
+        _end_loops(client)
+    except AttributeError:
+        # slack_sdk's private state moved (a 3.x release may rename it): close() alone ends
+        # the loops too, only after its threads' timeouts (review50 4).
+        pass
+    finally:
+        client.close()  # joins the threads, closes the socket; lets running handlers finish
+
+
+def _end_loops(client: SocketModeClient) -> None:
+    """What close() does first, without waiting: the internals of
+    ``slack_sdk.socket_mode.builtin`` (3.47), not its public API."""
     import socket
     from contextlib import suppress
 
@@ -89,7 +102,6 @@ def close_promptly(client: SocketModeClient) -> None:
         with suppress(OSError):
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
     client.message_queue.put(None)
-    client.close()  # joins the threads, closes the socket; lets running handlers finish
 
 
 def on_request(app: App, client: BaseSocketModeClient, req: SocketModeRequest) -> None:

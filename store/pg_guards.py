@@ -41,8 +41,9 @@ _EVENTS = {"INSERT": _INSERT, "DELETE": _DELETE, "UPDATE": _UPDATE, "TRUNCATE": 
 class PgGuards:
     """What the migrations up to one revision leave installed."""
 
-    #: (table, trigger) → (the function it executes, pg_trigger.tgtype)
-    triggers: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    #: (table, trigger) → (the function it executes, pg_trigger.tgtype, its ``UPDATE OF``
+    #: columns, sorted)
+    triggers: dict[tuple[str, str], tuple[str, int, tuple[str, ...]]] = field(default_factory=dict)
     #: function → (language, body as written between ``$$``)
     functions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -58,7 +59,8 @@ def reference_guards(revision: str | None) -> PgGuards:
             guards.functions.pop(match["dropped_function"], None)
         elif match["trigger"]:
             kind = _tgtype(match["timing"], match["options"])
-            guards.triggers[match["table"], match["trigger"]] = (match["executes"], kind)
+            columns = _columns(match["timing"])
+            guards.triggers[match["table"], match["trigger"]] = (match["executes"], kind, columns)
         elif match["dropped_trigger"]:
             guards.triggers.pop((match["dropped_on"], match["dropped_trigger"]), None)
         elif match["dropped_table"]:
@@ -71,31 +73,44 @@ def problems(session: Session, reference: PgGuards) -> list[str]:
     """One line per trigger that is disabled, per guard trigger that is missing, runs another
     function or fires on other events, and per guard function that is missing or not the one
     installed."""
+    # The function a trigger runs is the one of its tgfoid, wherever it lives (review50 1):
+    # looked up by name, a same-named one in another schema would pass unseen. A WHEN
+    # (tgqual) or a column list (tgattr) narrows when it fires, with name and events intact.
     rows = session.execute(
         sa.text(
-            "SELECT c.relname, t.tgname, t.tgenabled, p.proname, t.tgtype FROM pg_trigger t "
+            "SELECT c.relname, t.tgname, t.tgenabled, p.proname, t.tgtype, pn.nspname, "
+            "pn.nspname = current_schema(), t.tgqual IS NOT NULL, "
+            "ARRAY(SELECT a.attname FROM pg_attribute a WHERE a.attrelid = t.tgrelid "
+            "AND a.attnum = ANY(t.tgattr) ORDER BY a.attname) "
+            "FROM pg_trigger t "
             "JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "JOIN pg_namespace pn ON pn.oid = p.pronamespace "
             "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
         )
     ).all()
-    found = {(table, name): (state, function, kind) for table, name, state, function, kind in rows}
+    found = {(row[0], row[1]): row[2:] for row in rows}
     tables = {table for table, _ in found}
     # 'R' (ENABLE REPLICA TRIGGER) fires only where session_replication_role is replica: not
     # in Regie's sessions, so as good as disabled.
     lines = [f"trigger {name} on {table}: disabled" + _DISABLED[state] for (table, name),
-             (state, _, _) in sorted(found.items()) if state in _DISABLED]  # fmt: skip
-    for (table, name), (function, kind) in sorted(reference.triggers.items()):
+             (state, *_) in sorted(found.items()) if state in _DISABLED]  # fmt: skip
+    for (table, name), (function, kind, columns) in sorted(reference.triggers.items()):
         if (table, name) not in found:
             if table in tables or _exists(session, table):
                 lines.append(f"trigger {name} on {table}: missing (dropped?)")
             continue
-        _, runs, fires = found[table, name]
+        _, runs, fires, schema, here, qualified, on_columns = found[table, name]
+        where = f"trigger {name} on {table}"
         if runs != function:
-            lines.append(f"trigger {name} on {table}: runs {runs}(), not {function}() as installed")
-        elif int(fires) != kind:
-            lines.append(f"trigger {name} on {table}: fires on other events than installed")
+            lines.append(f"{where}: runs {runs}(), not {function}() as installed")
+        elif not here:
+            lines.append(f"{where}: runs {runs}() of schema {schema}, not the one installed")
+        elif int(fires) != kind or tuple(on_columns) != columns:
+            lines.append(f"{where}: fires on other events than installed")
+        elif qualified:  # no migration writes a WHEN
+            lines.append(f"{where}: fires only WHEN a condition holds, not as installed")
     installed = dict(
         session.execute(
             sa.text(
@@ -164,6 +179,12 @@ def _tgtype(timing: str, options: str) -> int:
     kind = sum(_EVENTS.get(word, 0) for word in words)
     kind |= _BEFORE if words[0] == "BEFORE" else 0
     return kind | (_ROW if "FOR EACH ROW" in " ".join(options.upper().split()) else 0)
+
+
+def _columns(timing: str) -> tuple[str, ...]:
+    """The columns of ``UPDATE OF a, b``, sorted; () for a trigger on whole rows."""
+    listed = re.search(r"\bOF\s+(.*?)(?:\s+OR\b|$)", timing, re.IGNORECASE | re.DOTALL)
+    return tuple(sorted(c.strip() for c in listed[1].split(","))) if listed else ()
 
 
 def _normal(text: str) -> str:

@@ -84,7 +84,7 @@ def update_day(app: App, as_of: str | None) -> date:
     if day <= today:
         return day
     if not app.settings.simulate:
-        hint = services.simulation_hint(app, app.programme_id(), today, "an update")
+        hint = services.simulation_hint(app, app.programme_id(), today, "an update", day)
         raise InvalidInput(
             f"--as-of: {day} is after today ({today}): an update counts from today{hint}"
         )

@@ -492,13 +492,32 @@ def test_verify_on_postgresql_names_a_trigger_that_runs_another_function_or_fire
             "CREATE TRIGGER outbox_no_truncate BEFORE INSERT ON outbox "
             "FOR EACH STATEMENT EXECUTE FUNCTION regie_outbox_guard()",
             "DROP FUNCTION regie_redaction_left_open() CASCADE",
+            # Disarmed by a WHEN, or narrowed to a column list: names and events as installed.
+            "DROP TRIGGER events_append_only ON events",
+            "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
+            "FOR EACH ROW WHEN (false) EXECUTE FUNCTION regie_erasure_guard()",
+            "DROP TRIGGER prompts_append_only ON prompts",
+            "CREATE TRIGGER prompts_append_only BEFORE UPDATE OF id OR DELETE ON prompts "
+            "FOR EACH ROW EXECUTE FUNCTION regie_reject_change()",
+            # A same-named allowing function in another schema (review50 1).
+            "CREATE SCHEMA elsewhere",
+            "CREATE FUNCTION elsewhere.regie_erasure_guard() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
+            "DROP TRIGGER status_updates_append_only ON status_updates",
+            "CREATE TRIGGER status_updates_append_only BEFORE UPDATE OR DELETE ON "
+            "status_updates FOR EACH ROW EXECUTE FUNCTION elsewhere.regie_erasure_guard()",
         )
     }
     _verify_finds(app, tamper, {"postgresql": [
         "trigger events_no_truncate on events: disabled (fires only on a replica)",
+        "trigger events_append_only on events: fires only WHEN a condition holds, not as "
+        "installed",
         "trigger item_states_history on item_states: runs regie_item_states_guard_copy(), not "
         "regie_item_states_guard() as installed",
         "trigger outbox_no_truncate on outbox: fires on other events than installed",
+        "trigger prompts_append_only on prompts: fires on other events than installed",
+        "trigger status_updates_append_only on status_updates: runs regie_erasure_guard() of "
+        "schema elsewhere, not the one installed",
         "trigger update_redactions_closed on update_redactions: missing (dropped?)",
         "function regie_redaction_left_open(): missing (dropped?)",
     ]})  # fmt: skip

@@ -27,6 +27,7 @@ from store.answers import round_requests
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import LINK, delivered_text, link_app
 from tests.integration.test_answer_standing import client, csrf, text
+from tests.integration.test_round_chase_wording import _intro
 
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday
@@ -104,8 +105,18 @@ def test_a_contact_added_mid_round_is_chased_instead_of_the_office(
     assert [i["id"] for i in chase.payload["items"]] == ["1.1.1", "1.1.2", "2.1"]
     assert chase.payload["asked_of_you"] == 0
     mail = " ".join(delivered_text(app, chase.key).split())
-    assert "u bent nu aanspreekpunt" in mail
-    assert "geen contactpersoon" not in mail
+    # Who was asked before anna (review50 3): the office as a stand-in, or GEM's own contact.
+    went_to = (
+        "een andere contactpersoon voor uw organisatie"
+        if office_at_gem
+        else "het programmabureau (er was toen geen contactpersoon voor uw organisatie)"
+    )
+    said = f"Ons verzoek daarover ging eerder naar {went_to}; u bent nu aanspreekpunt."
+    assert said in mail and said in " ".join((chase.body_html or "").split())
+    assert chase.payload["asked_office"] == (0 if office_at_gem else 3)
+    to = "een andere contactpersoon" if office_at_gem else "het programmabureau"
+    assert f"ging eerder naar {to}; u bent nu aanspreekpunt." in _intro(chase)  # Slack
+    assert "heeft geen contactpersoon meer" not in mail  # no "Let op" line
     assert len(LINK.findall(delivered_text(app, chase.key))) == 3  # links of anna's own
     # PROV's contacts are chased for theirs as before; the office gets its summary.
     assert f"round:1:bram:chase:{CHASE}" in chases
@@ -201,3 +212,31 @@ def test_a_deputy_the_plan_withdrew_is_refused_as_before(tmp_path: Path, migrate
     assert page.status_code == 403
     assert "Deze link hoort bij een ander programma of een andere persoon." in text(page.text)
     assert _updates(app) == []
+
+
+OFFICE_FLAG = "    slack: U0OFFICE\n    programme_office: true\n"
+NEW_OFFICE = """  - id: pb2
+    name: Nieuw Bureau
+    organisation: PB
+    email: bureau2@example.org
+    programme_office: true
+"""
+
+
+def test_a_stand_in_request_is_chased_to_the_office_of_the_day(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """The office (of PB) was asked as GEM's stand-in; mid-round it is demoted and pb2 is the
+    office: pb2 is chased for GEM's items, not the demoted contact (review50 2)."""
+    start = _plan_text(office_at_gem=False, anna="")
+    assert OFFICE_FLAG in start
+    edited = start.replace(OFFICE_FLAG, "    slack: U0OFFICE\n").replace(
+        "  - id: bram\n", NEW_OFFICE + "  - id: bram\n"
+    )
+    app = _app(tmp_path, migrated_url, start)
+    sent = _run_round(app, edited)
+    assert ("1.1.1", "office") in _asked(app)
+    chases = sorted(k for k in sent if ":chase:" in k)
+    assert not [k for k in chases if ":office:" in k]
+    chase = sent[f"round:1:pb2:chase:{CHASE}"]
+    assert [i["id"] for i in chase.payload["items"]] == ["1.1.1", "1.1.2", "2.1"]

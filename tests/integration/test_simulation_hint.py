@@ -113,3 +113,15 @@ def test_a_decision_and_a_report_refused_in_a_simulated_store_name_regie_simulat
     )
     listed = regie("report", "list", "--format", "json", env=cli_env(app))
     assert listed.code == 0 and json.loads(listed.out) == []
+
+
+def test_the_hint_does_not_promise_a_day_after_the_simulation(app: App) -> None:
+    # Simulated up to D+30, asked D+90: REGIE_SIMULATE=1 would refuse it too (review50 6).
+    now = today(app)
+    simulated, asked = now + timedelta(days=30), now + timedelta(days=90)
+    _assessed(app, simulated)
+    result = regie(*UPDATE, "--as-of", asked.isoformat(), env=cli_env(app))
+    assert _refused(result.err, result.code) == (
+        f"--as-of: {asked} is after today ({now}): an update counts from today; the store "
+        f"holds a simulation only up to {simulated} (`regie cycle --simulate`)"
+    )

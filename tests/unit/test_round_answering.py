@@ -54,3 +54,19 @@ def test_an_owner_s_contact_keeps_its_request_and_a_leaver_passes_it_on() -> Non
     assert answering_now(_plan(OFFICE), "ann", "IenM", ("IenM",), {"IenM"}) == {"po": None}
     # eva left EZ, which has none left: the office, told why.
     assert answering_now(_plan(OFFICE), "eva", "EZ", ("EZ",), {"EZ"}) == {"po": "no contact for EZ"}
+
+
+PB = contact("pb", "IenM", office=True)
+
+
+def test_a_stand_in_request_follows_the_item_when_the_office_contact_asked_is_replaced() -> None:
+    # Asked as EZ's stand-in (IenM does not own the item); po left, pb is the office now:
+    # EZ's contact eva answers, or else pb, never IenM's ordinary contact ann (review50 2).
+    assert answering_now(_plan(PB, ANN, EVA), "po", "IenM", ("EZ",), set()) == {"eva": None}
+    assert answering_now(_plan(PB, ANN), "po", "IenM", ("EZ",), set()) == {"pb": None}
+
+
+def test_a_stand_in_request_leaves_an_office_contact_who_is_one_no_more() -> None:
+    demoted = contact("po", "IenM")
+    assert answering_now(_plan(demoted, PB, ANN), "po", "IenM", ("EZ",), set()) == {"pb": None}
+    assert answering_now(_plan(demoted, PB, EVA), "po", "IenM", ("EZ",), set()) == {"eva": None}
