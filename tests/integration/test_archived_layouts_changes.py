@@ -72,15 +72,14 @@ def test_archived_progress_reports_with_every_change_are_made_again(app: App) ->
 
 
 def test_archived_packs_with_every_change_are_made_again(app: App) -> None:
-    from regie.reports import _agenda_pack, agenda_pack, render_agenda
+    from regie.reports import _agenda_pack, render_agenda
 
     differ: list[str] = []
     made: dict[tuple[int, str], str] = {}
     for layout in (1, 2, 4, 5, 6, 7, 8):
-        if layout == 1:  # archived without a layout: the current pack, layout 1's templates
-            pack = agenda_pack(app, "stuurgroep", MEETING, PACK_AS_OF)
-        else:
-            pack, _ = _agenda_pack(app, "stuurgroep", MEETING, PACK_AS_OF, layout=layout)
+        # Layout 1: archived without a layout, its data read as layout 1 read them (the current
+        # layout's stale clock differs: fresh50).
+        pack, _ = _agenda_pack(app, "stuurgroep", MEETING, PACK_AS_OF, layout=layout)
         for fmt in ("md", "html"):
             content = render_agenda(pack, fmt, layout=layout)
             differ += _differs(f"{PACK}.layout{layout}.{fmt}", content)

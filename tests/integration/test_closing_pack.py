@@ -150,9 +150,9 @@ def test_the_pack_says_the_end_from_the_day_after_it(
 
 
 PACKS = [  # (meeting, as of, layouts with a golden file of their own)
-    (date(2025, 12, 11), date(2025, 12, 4), (13, 15)),  # the last meeting before the end
-    (CLOSING, date(2025, 12, 31), (14, 15)),  # the closing meeting, its pack before the end
-    (CLOSING, AS_OF, (13, 14, 15)),  # the closing meeting, its pack after the end
+    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17)),  # the last meeting before the end
+    (CLOSING, date(2025, 12, 31), (14, 15, 17)),  # the closing meeting, its pack before the end
+    (CLOSING, AS_OF, (13, 14, 15, 17)),  # the closing meeting, its pack after the end
 ]
 
 
@@ -164,7 +164,9 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     them; those of layout 14 were made by the code before it (a0595cd) and of layout 13 by the
     code before end47; each is made again byte for byte at its layout, archived and
     reproduced. A pack of layout 14 before the end equals layout 13's (no golden of its own);
-    layout 16 (words49: a first meeting's decision list) changes none of these packs."""
+    layout 16 (words49: a first meeting's decision list) changes none of these packs; layout 17
+    (fresh50) only drops *(verouderd)* from the overdue items, first assessed on the pack's day
+    (the scenario runs no cycle)."""
     from regie import report_build
     from regie.reports import agenda, reproduce
 
