@@ -8,6 +8,14 @@ from regie.bootstrap import App
 from regie.config import Settings
 
 ANSWERS_PLAN = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "answers.yaml"
+#: Anna's contact entry in ANSWERS_PLAN, as tests find or replace it in the plan text.
+ANNA = """  - id: anna
+    name: Anna de Wit
+    organisation: GEM
+    email: anna@example.org
+    slack: U0ANNA
+    deputy: bram
+"""
 
 
 def answers_app(url: str, home: Path, plan: Path = ANSWERS_PLAN) -> App:

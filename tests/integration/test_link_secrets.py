@@ -17,18 +17,10 @@ from regie.bootstrap import App
 from regie.slack_answers import resolve_contact
 from store import Repository, downgrade, sync_plan, upgrade
 from store.answers import address_hash
-from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.answer_app import ANNA, ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
 from tests.integration.server import TEST_SECRET_KEY
 from web.app import create_app
-
-ANNA = """  - id: anna
-    name: Anna de Wit
-    organisation: GEM
-    email: anna@example.org
-    slack: U0ANNA
-    deputy: bram
-"""
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from regie.cycle import deadline_check, send_reminders
 from regie.rounds import run_round_day
 from store import OutboxRecord, Repository
 from store.answers import round_requests
-from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.answer_app import ANNA, ANSWERS_PLAN
 from tests.integration.link_setup import LINK, delivered_text, link_app
 from tests.integration.test_answer_standing import client, csrf, text
 from tests.integration.test_round_chase_wording import _intro
@@ -32,13 +32,6 @@ from tests.integration.test_round_chase_wording import _intro
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday
 CHASE = date(2025, 6, 19)
-ANNA = """  - id: anna
-    name: Anna de Wit
-    organisation: GEM
-    email: anna@example.org
-    slack: U0ANNA
-    deputy: bram
-"""
 #: Anna without a deputy: bram may answer for GEM only as the office's deputy.
 ANNA_ALONE = """  - id: anna
     name: Anna de Wit

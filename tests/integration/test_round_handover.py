@@ -12,18 +12,11 @@ from regie.bootstrap import App
 from regie.cycle import send_reminders
 from regie.rounds import run_round_day
 from store import OutboxRecord, Repository
-from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.answer_app import ANNA, ANSWERS_PLAN
 from tests.integration.link_setup import link_app
 
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday
-ANNA = """  - id: anna
-    name: Anna de Wit
-    organisation: GEM
-    email: anna@example.org
-    slack: U0ANNA
-    deputy: bram
-"""
 FRANK = """  - id: frank
     name: Frank Veld
     organisation: GEM
