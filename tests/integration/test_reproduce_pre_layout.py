@@ -48,9 +48,11 @@ def _archived_as_then(
 def _earlier_templates(app: App) -> bytes:
     """A pack as a release before layout 1 was frozen made it: layout 1's, with a heading the
     templates then spelled otherwise."""
-    from regie.reports import agenda_pack, render_agenda
+    from regie.reports import _agenda_pack, render_agenda
 
-    layout1 = render_agenda(agenda_pack(app, "stuurgroep", MEETING, AS_OF), "md", layout=1)
+    # Layout 1's data as layout 1 read them (the current layout's stale clock differs: fresh50).
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=1)
+    layout1 = render_agenda(pack, "md", layout=1)
     earlier = layout1.replace(b"## ", b"### ", 1)
     assert earlier != layout1
     return earlier
@@ -89,7 +91,7 @@ def test_stored_bytes_that_do_not_match_their_hash_still_fail(app: App) -> None:
 def test_a_pack_with_a_cut_off_but_no_layout(app: App) -> None:
     """Archived between migration 0019 (cut-off) and layout 2: compared when layout 1 makes it
     again, else said to be not comparable (its templates may be earlier ones), exit 0."""
-    from regie.reports import NOT_COMPARABLE, agenda_pack, render_agenda, reproduce
+    from regie.reports import NOT_COMPARABLE, _agenda_pack, render_agenda, reproduce
 
     cut = datetime.now(UTC)
     earlier = _earlier_templates(app)
@@ -109,7 +111,8 @@ def test_a_pack_with_a_cut_off_but_no_layout(app: App) -> None:
         f"(sha256 {digest})"
     )
 
-    layout1 = render_agenda(agenda_pack(app, "stuurgroep", MEETING, AS_OF), "md", layout=1)
+    pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=1)  # as layout 1 read it
+    layout1 = render_agenda(pack, "md", layout=1)
     matching = _archived_as_then(app, layout1, data_until=cut)
     assert reproduce(app, matching).outcome == "matches"
     shown = regie("report", "reproduce", str(matching), env=cli_env(app))
