@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import regie
+from tests import cli
+from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
 
 
@@ -49,9 +50,18 @@ def test_the_issues_commands_are_all_there() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "regie")
 def test_every_command_has_help(command: list[str]) -> None:
+    # In process (a process of its own per command cost ≈ 0.5 s of CPU each, ~70 of them); the
+    # process itself is the next test's and the import tests' below.
     result = regie(*command, "--help")
     assert result.code == 0
     assert "Usage:" in result.out
+    assert result.err == ""
+
+
+def test_help_in_a_process_of_its_own_says_nothing_else() -> None:
+    result = cli.regie("--help")
+    assert result.code == 0
+    assert "Usage:" in result.out and "Commands:" in result.out
     assert result.err == ""
 
 

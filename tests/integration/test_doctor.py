@@ -25,13 +25,8 @@ from tests.integration.migrated_template import (
     drop_postgres_database,
     name_plan_file,
 )
+from tests.integration.ports import refused_port
 from tests.integration.server import TEST_SECRET_KEY
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def environment(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
@@ -629,10 +624,11 @@ def test_a_base_url_set_to_a_local_address_is_set_and_plain_http_is_a_warning(
 
 
 def test_an_unreachable_prefect_api_is_a_warning_only(ready: dict[str, str]) -> None:
-    url = f"http://127.0.0.1:{closed_port()}/api"
-    started = time.monotonic()
-    code, found = doctor({**ready, "PREFECT_API_URL": url})
-    assert time.monotonic() - started < 30
+    with refused_port() as port:
+        url = f"http://127.0.0.1:{port}/api"
+        started = time.monotonic()
+        code, found = doctor({**ready, "PREFECT_API_URL": url})
+        assert time.monotonic() - started < 30
     assert code == 0
     status, detail = found["prefect"]
     assert status == "warning"

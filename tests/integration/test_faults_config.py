@@ -15,6 +15,7 @@ import pytest
 from tests import cli
 from tests.cli import Result
 from tests.cli_in_process import regie
+from tests.integration.ports import refused_port
 
 AS_OF = ("--as-of", "2015-10-02")
 PREFECT_NOISE = ("EventsWorker", "Unable to connect", "may be lost")
@@ -24,12 +25,6 @@ def one_line(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     return lines[0]
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -168,8 +163,9 @@ def test_an_update_with_the_prefect_server_down_is_stored_and_says_so_at_once(
 
     baseline, plain = timed("1.1.1", "--status", "on_track")  # no server configured
     assert plain.code == 0, plain.err
-    url = f"http://127.0.0.1:{closed_port()}/api"
-    took, result = timed("1.1.2", "--status", "at_risk", PREFECT_API_URL=url)
+    with refused_port() as port:
+        url = f"http://127.0.0.1:{port}/api"
+        took, result = timed("1.1.2", "--status", "at_risk", PREFECT_API_URL=url)
     assert result.code == 0, result.err
     done, note = result.out.strip().splitlines()
     assert done.startswith("1.1.2: at_risk recorded for 2015-10-02 (update ")

@@ -28,6 +28,7 @@ from tests.cli_in_process import regie
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import Received, SmtpServer
 from tests.integration.mail_setup import mail_env, outbox_rows
+from tests.integration.ports import refused_port
 from tests.integration.test_delivery import CONTACTS, USERS
 from tests.integration.test_slack_outage import _slack
 
@@ -45,10 +46,10 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def closed_port() -> Iterator[str]:
-    """The fake's address once it has stopped: connections are refused (Slack down)."""
-    with FakeSlack(users=dict(USERS)) as fake:
-        url = fake.base_url
-    yield url
+    """A Slack API address whose connections are refused (Slack down; held: no other fake can
+    take it)."""
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}/api/"
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from tests.cli_in_process import regie
 from tests.fakes.slack_api import POST, FakeSlack
 from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import mail_env, outbox_rows
+from tests.integration.ports import refused_port
 from tests.integration.test_delivery import CONTACTS, USERS
 from tests.integration.test_slack import _message
 
@@ -51,10 +52,9 @@ class Mail:
 
 @pytest.fixture
 def closed_port() -> Iterator[str]:
-    """The fake's address once it has stopped: connections are refused."""
-    with FakeSlack(users={"a@example.org": "UAAA"}) as fake:
-        url = fake.base_url
-    yield url
+    """A Slack API address whose connections are refused (held: no other fake can take it)."""
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}/api/"
 
 
 def _slack(url: str, timeout: int = 5) -> SlackNotifier:
