@@ -93,7 +93,9 @@ class Service:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                # Short: one of the two sat out the whole grace on every CI run (15.3 s of
+                # teardown, a core idle), and nothing after this reads their state.
+                self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
