@@ -87,13 +87,14 @@ class MigratedTemplates:
 
     def fill_if_empty(self, url: str) -> None:
         """:meth:`fill` for a database without any table; one that has some is upgraded
-        (:func:`store.upgrade`), its content kept."""
+        (:func:`store.upgrade`), its content kept: on SQLite by the application's first use,
+        as before (an upgrade at the head still loads every migration file)."""
         target = sa.make_url(url)
         if target.get_backend_name() == "sqlite":
             path = Path(str(target.database))
             if not path.exists() or path.stat().st_size == 0:  # no database yet
                 self.fill(url)
-                return
+            return
         engine = sa.create_engine(url)
         try:
             with engine.connect() as conn:
