@@ -78,11 +78,20 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def regie_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An isolated REGIE_HOME (SQLite database, outbox) for CLI tests."""
+def regie_home(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """An isolated REGIE_HOME (SQLite database, outbox) for CLI tests. Its database is a copy
+    of the migrated template (:func:`tests.integration.migrated_template.migrated_home`): the
+    first command does not migrate a new one. A test of a home's first run (the new-database
+    note, a database made on first use) is marked ``fresh_home`` and gets an absent home."""
     home = tmp_path / "home"
     monkeypatch.setenv("REGIE_HOME", str(home))
     monkeypatch.delenv("REGIE_DATABASE_URL", raising=False)
+    if request.node.get_closest_marker("fresh_home") is None:
+        from tests.integration.migrated_template import migrated_home
+
+        migrated_home(home)
     return home
 
 

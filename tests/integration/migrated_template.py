@@ -5,7 +5,9 @@ PostgreSQL, and most integration tests start from one. Each worker upgrades one 
 database once and copies it for every test: SQLite by copying the file (its mode with it),
 PostgreSQL with ``CREATE DATABASE … TEMPLATE``. The copy is the migrated database itself, so
 the tests see exactly what :func:`store.upgrade` makes; tests of the migrations keep calling
-``upgrade`` on ``database_url`` (an empty database).
+``upgrade`` on ``database_url`` (an empty database). A test's REGIE_HOME gets the same copy at
+its default database (:func:`migrated_home`, the ``regie_home`` fixture), so its first command
+does not migrate a new SQLite database; tests of a first run start from an empty home.
 """
 
 from __future__ import annotations
@@ -85,7 +87,14 @@ class MigratedTemplates:
 
     def fill_if_empty(self, url: str) -> None:
         """:meth:`fill` for a database without any table; one that has some is upgraded
-        (:func:`store.upgrade`), its content kept."""
+        (:func:`store.upgrade`), its content kept: on SQLite by the application's first use,
+        as before (an upgrade at the head still loads every migration file)."""
+        target = sa.make_url(url)
+        if target.get_backend_name() == "sqlite":
+            path = Path(str(target.database))
+            if not path.exists() or path.stat().st_size == 0:  # no database yet
+                self.fill(url)
+            return
         engine = sa.create_engine(url)
         try:
             with engine.connect() as conn:
@@ -124,6 +133,19 @@ def shared_templates() -> MigratedTemplates:
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         atexit.register(_shared.drop)
     return _shared
+
+
+def migrated_home(home: Path) -> Path:
+    """Make ``home`` (absent or empty) a REGIE_HOME whose default SQLite database
+    (``home / "regie.db"``) is a copy of this process's migrated template, so a command on it
+    finds its schema at the head instead of migrating a new database (≈ 0.3–0.45 s each).
+    The home is made 0700, as Regie makes one. For tests where the new database is incidental;
+    a test of a home's first run (its note, its upgrade) starts from an empty one."""
+    from store.files import private_directory
+
+    private_directory(home)
+    shared_templates().fill(f"sqlite:///{home / 'regie.db'}")
+    return home
 
 
 def copy_database(source_url: str, target_url: str, admin_url: str | None) -> None:

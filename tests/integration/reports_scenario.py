@@ -56,12 +56,11 @@ def make_app(home: Path, database_url: str | None = None) -> App:
 
 
 def migrated_app(home: Path, database_url: str) -> App:
-    """:func:`make_app` on a database at the latest migration (SQLite migrates on first use;
-    an empty PostgreSQL database becomes a copy of the worker's migrated template)."""
+    """:func:`make_app` on a database at the latest migration (an empty one becomes a copy of
+    the worker's migrated template)."""
     from tests.integration.migrated_template import shared_templates
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)
+    shared_templates().fill_if_empty(database_url)
     return make_app(home, database_url)
 
 

@@ -22,8 +22,7 @@ NEW = "F. Nieuw (EZ, fictief)"
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     _sync(app, FIRST_SYNC)
     # EZ's contact person is replaced on 19 December 2016 (after the previous meeting).

@@ -38,8 +38,7 @@ def app(tmp_path: Path, database_url: str) -> App:
     from regie.config import load_settings
     from store import sync_plan
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(SECOND, home / "plan.yaml")

@@ -211,8 +211,7 @@ def second(tmp_path: Path, database_url: str) -> App:
     from regie.bootstrap import bootstrap
     from regie.config import load_settings
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home2"
     home.mkdir()
     shutil.copyfile(SECOND, home / "plan.yaml")

@@ -91,6 +91,7 @@ def test_a_backup_while_a_writer_commits_is_whole(regie_home: Path, tmp_path: Pa
     assert rows == list(range(1, len(rows) + 1))  # a prefix of the commits, no gaps
 
 
+@pytest.mark.fresh_home  # "no database yet" first
 def test_bad_targets_are_one_line_and_leave_nothing(regie_home: Path, tmp_path: Path) -> None:
     result = regie("db", "backup", str(tmp_path / "x.db"), env=ENV)
     assert result.code == 3

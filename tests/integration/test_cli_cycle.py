@@ -1,4 +1,5 @@
-"""The engine's commands as a user runs them (in process, SQLite under a fresh REGIE_HOME)."""
+"""The engine's commands as a user runs them (in process, SQLite under a REGIE_HOME of the test's
+own, its database a copy of the migrated template)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.cli_in_process import regie
+from tests.integration.migrated_template import migrated_home
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> dict[str, str]:
     # No Prefect server, whatever the developer's shell says: the cycle runs in-process.
-    return {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": "", "PREFECT_API_URL": ""}
+    home = migrated_home(tmp_path / "home")
+    return {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": "", "PREFECT_API_URL": ""}
 
 
 def test_cycle_runs_in_process_then_adds_nothing_the_second_time(home: dict[str, str]) -> None:

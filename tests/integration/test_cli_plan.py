@@ -13,10 +13,17 @@ import pytest
 
 from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
+from tests.integration.migrated_template import migrated_home
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> dict[str, str]:
+    return {"REGIE_HOME": str(migrated_home(tmp_path / "home")), "REGIE_DATABASE_URL": ""}
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> dict[str, str]:
+    """A home without a database yet: for the `db` commands from an empty database."""
     return {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
 
 
@@ -214,35 +221,35 @@ def test_unreachable_database_is_one_line(home: dict[str, str]) -> None:
     assert "x@" not in result.err  # the password is never printed
 
 
-def test_db_commands_up_down_and_current(home: dict[str, str]) -> None:
-    up = regie("db", "upgrade", env=home)
+def test_db_commands_up_down_and_current(fresh: dict[str, str]) -> None:
+    up = regie("db", "upgrade", env=fresh)
     assert up.code == 0 and "empty → " in up.out
-    assert "up to date" in regie("db", "current", env=home).out
-    again = regie("db", "upgrade", env=home)
+    assert "up to date" in regie("db", "current", env=fresh).out
+    again = regie("db", "upgrade", env=fresh)
     head = up.out.strip().rsplit("→ ", 1)[1]
     assert again.code == 0 and again.out.strip().endswith(f": already at {head}, nothing to do")
-    down = regie("db", "downgrade", "base", "--yes", env=home)
+    down = regie("db", "downgrade", "base", "--yes", env=fresh)
     assert down.code == 0 and down.out.strip().endswith("→ empty")
-    assert "run `regie db upgrade`" in regie("db", "current", env=home).out
+    assert "run `regie db upgrade`" in regie("db", "current", env=fresh).out
 
 
-def test_db_upgrade_and_downgrade_take_the_revision_in_either_form(home: dict[str, str]) -> None:
+def test_db_upgrade_and_downgrade_take_the_revision_in_either_form(fresh: dict[str, str]) -> None:
     """walk31 11: `db upgrade 0020` as `db downgrade 0020`; `--revision` for both (the older
     forms keep working)."""
-    assert regie("db", "upgrade", "0020", env=home).out.strip().endswith("→ 0020")
-    down = regie("db", "downgrade", "--revision", "0010", "--yes", env=home)
+    assert regie("db", "upgrade", "0020", env=fresh).out.strip().endswith("→ 0020")
+    down = regie("db", "downgrade", "--revision", "0010", "--yes", env=fresh)
     assert down.code == 0 and down.out.strip().endswith("→ 0010"), down.out + down.err
-    assert regie("db", "upgrade", "--revision", "0020", env=home).out.strip().endswith("→ 0020")
-    assert regie("db", "downgrade", "0010", "--yes", env=home).out.strip().endswith("→ 0010")
+    assert regie("db", "upgrade", "--revision", "0020", env=fresh).out.strip().endswith("→ 0020")
+    assert regie("db", "downgrade", "0010", "--yes", env=fresh).out.strip().endswith("→ 0010")
     for args, line in (
         (("upgrade", "0020", "--revision", "0019"), "two revisions given"),
         (("downgrade", "--yes"), "give the target revision"),
         (("downgrade", "--revision", "base"), "add --yes to confirm"),
     ):
-        refused = regie("db", *args, env=home)
+        refused = regie("db", *args, env=fresh)
         assert refused.code == 2 and line in refused.err, (args, refused.err)
         assert len(refused.err.strip().splitlines()) == 1
-    assert regie("db", "upgrade", "0010", "--revision", "0010", env=home).code == 0  # the same
+    assert regie("db", "upgrade", "0010", "--revision", "0010", env=fresh).code == 0  # the same
 
 
 @pytest.mark.postgres

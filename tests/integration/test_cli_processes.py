@@ -1,7 +1,8 @@
 """The commands whose behaviour other files check in process (:mod:`tests.cli_in_process`), each
 run here as a user runs it: a real `regie` process (Python's start, Regie's imports, the exit
 path, output through the process's own streams). Every command keeps at least one such run;
-the ones not run as a process anywhere else since speed47 are here (SQLite, a fresh home)."""
+the ones not run as a process anywhere else since speed47 are here (SQLite; the first on a fresh
+home, the others on a copy of the migrated template)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
 
 
+@pytest.mark.fresh_home  # a process that makes and migrates the home's database
 def test_a_status_round_started_chased_and_counted(regie_home: Path) -> None:
     start = regie("round", "start", "--body", "stuurgroep", "--answer-by", "2025-06-13",
                   "--as-of", "2025-06-10", env=ENV)  # fmt: skip

@@ -29,7 +29,7 @@ def make_app(tmp_path: Path, url: str, *, migrate: bool = True) -> App:
         }
     )
     app = bootstrap(settings)
-    if migrate and not settings.is_sqlite:
+    if migrate:
         shared_templates().fill_if_empty(url)  # empty: a copy of the migrated template
     return app
 

@@ -15,12 +15,14 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cli_in_process import regie
+from tests.integration.migrated_template import migrated_home
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> dict[str, str]:
     # No Prefect server, whatever the developer's shell says: the cycle runs in-process.
-    return {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": "", "PREFECT_API_URL": ""}
+    home = migrated_home(tmp_path / "home")
+    return {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": "", "PREFECT_API_URL": ""}
 
 
 @contextmanager

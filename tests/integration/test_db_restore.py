@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from tests import cli
@@ -154,6 +155,7 @@ def test_a_restore_by_other_means_is_recorded(tmp_path: Path, migrated_url: str)
     assert "regie.db.restored" in names
 
 
+@pytest.mark.fresh_home  # the test makes the home's database at an older revision
 def test_a_backup_before_an_upgrade_is_of_the_database_as_it_was(
     regie_home: Path, tmp_path: Path
 ) -> None:

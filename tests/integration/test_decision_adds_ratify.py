@@ -48,10 +48,9 @@ APRIL, APRIL_AS_OF = date(2017, 4, 11), date(2017, 4, 4)
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
+    from tests.integration.migrated_template import shared_templates
 
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     return app

@@ -28,8 +28,7 @@ DATED = f'{ACTION}        gereed: "Q4-2016"\n'
 
 def _app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     return make_app(tmp_path / "home", database_url)
 
 

@@ -95,8 +95,7 @@ FIRST = "1e kwartaal 2026"
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home"
     home.mkdir()
     (home / "actions.yaml").write_text(PLAN, encoding="utf-8")

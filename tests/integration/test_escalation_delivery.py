@@ -48,8 +48,7 @@ def make_app(tmp_path: Path, url: str) -> App:
         {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url, "REGIE_PLAN": str(plan)}
     )
     app = bootstrap(settings)
-    if not settings.is_sqlite:
-        shared_templates().fill_if_empty(url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(url)  # empty: a copy of the migrated template
     return app
 
 

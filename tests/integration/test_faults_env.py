@@ -15,13 +15,14 @@ import pytest
 
 from tests import cli
 from tests.cli_in_process import regie
+from tests.integration.migrated_template import migrated_home
 
 AS_OF = ("--as-of", "2015-10-02")
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> dict[str, str]:
-    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
+    env = {"REGIE_HOME": str(migrated_home(tmp_path / "home")), "REGIE_DATABASE_URL": ""}
     made = regie("update", "1.1.1", "--status", "on_track", *AS_OF, env=env)
     assert made.code == 0, made.err
     return env

@@ -13,11 +13,12 @@ from regie.locks import cycle_lock
 from tests import cli
 from tests.cli import ROOT, Result
 from tests.cli_in_process import regie
+from tests.integration.migrated_template import migrated_home
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> dict[str, str]:
-    return {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
+    return {"REGIE_HOME": str(migrated_home(tmp_path / "home")), "REGIE_DATABASE_URL": ""}
 
 
 def stored_updates(home: dict[str, str]) -> list[object]:
@@ -103,7 +104,9 @@ def test_a_second_cycle_on_a_home_says_another_is_running(home: dict[str, str]) 
     assert not (Path(home["REGIE_HOME"]) / "outbox").exists()
 
 
-def test_three_parallel_cycles_on_one_sqlite_home(home: dict[str, str]) -> None:
+def test_three_parallel_cycles_on_one_sqlite_home(tmp_path: Path) -> None:
+    # A home without a database: the three also race to make and migrate it.
+    home = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": ""}
     env = {**__import__("os").environ, **home}
     procs = [
         subprocess.Popen(

@@ -69,8 +69,8 @@ def test_a_poison_message_dies_alone_after_its_last_attempt(
 def test_send_and_outbox_commands_say_what_failed_and_why(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": ""}
-    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
     home.mkdir()
+    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
     deadline_check(app, date(2015, 10, 1))
     bad = poison_one(app)
     app.engine.dispose()
@@ -89,8 +89,8 @@ def test_send_and_outbox_commands_say_what_failed_and_why(tmp_path: Path) -> Non
 def test_delivery_and_the_audit_log_work_without_a_readable_plan(tmp_path: Path) -> None:
     """§4: someone is editing the plan (broken) or it is gone: queued messages still go out."""
     home = tmp_path / "home"
-    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
     home.mkdir()
+    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
     queued = deadline_check(app, date(2015, 10, 1)).queued
     app.engine.dispose()
     broken = tmp_path / "plan.yaml"
@@ -152,8 +152,8 @@ def test_send_counts_the_messages_left_unsent_because_their_items_finished(
 ) -> None:
     home = tmp_path / "home"
     env = {"REGIE_HOME": str(home), "REGIE_DATABASE_URL": ""}
-    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
     home.mkdir()
+    app = make_app(tmp_path, f"sqlite:///{home / 'regie.db'}")
     queued = deadline_check(app, date(2015, 10, 1)).queued
     app.engine.dispose()
     # RIVM's digest asks only about 2.2.1; the office cancels it before the digest goes out.

@@ -24,8 +24,7 @@ UID = "1.3.1@"
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)  # a copy of the seed plan
     # Published for today, years after 2016: keep the dropped item in the feed (the default
     # drops finished work 12 months after; test_feeds_keep_done).

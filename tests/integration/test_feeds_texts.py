@@ -43,8 +43,7 @@ def _events(app: App, scope: str, as_of: date = AS_OF) -> dict[str, dict[str, An
 def seed_app(tmp_path: Path, database_url: str) -> App:
     from regie.services import sync
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)  # a copy of the seed plan
     sync(app, None)
     return app
@@ -150,8 +149,7 @@ def test_a_first_date_set_by_a_decision_is_not_a_move(tmp_path: Path, database_u
     naar …"; a first date says it was set (another programme's plan: the feeds fixture)."""
     from regie.decisions import add_decision
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = synced_app(tmp_path, database_url)
     add_decision(app, "regieteam", date(2016, 3, 29), "Na de inventarisatie",
                  set_gereed=("1.1.6", "Zomer 2016"))  # fmt: skip

@@ -19,8 +19,7 @@ ANYWAY = "not a working day: give --allow-day-off to add the meeting anyway"
 
 @pytest.fixture
 def env(tmp_path: Path, database_url: str) -> dict[str, str]:
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     plan = tmp_path / "actions.yaml"
     shutil.copyfile(SEED_PLAN, plan)
     return {

@@ -147,8 +147,7 @@ def test_a_note_stored_before_the_rule_still_gives_the_docx_reports(
     from regie.reports import agenda, voortgang
     from tests.integration.reports_scenario import AS_OF, MEETING, make_app, seed_scenario
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     seed_scenario(app)
     plan = app.load_plan()

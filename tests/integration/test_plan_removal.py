@@ -58,8 +58,7 @@ def _delete(app: App) -> None:
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     _delete(app)
@@ -91,8 +90,7 @@ def test_an_item_dropped_by_a_decision_then_removed_is_no_warning(
 ) -> None:
     from regie.decisions import add_decision
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     _sync(app, FIRST_SYNC)
     add_decision(app, "stuurgroep", date(2016, 4, 12), "3.5.2 vervalt", cancel="3.5.2")

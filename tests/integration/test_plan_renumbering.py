@@ -60,8 +60,7 @@ RENUMBER = (
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     return app

@@ -22,8 +22,7 @@ START, END = date(2015, 7, 1), date(2016, 6, 30)
 def app(tmp_path: Path, database_url: str) -> App:
     from regie.decisions import add_decision
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     seed_scenario(app)  # 1.2.1: at risk, forecast 31 March 2016 (given 8 January 2016)
     add_decision(app, "stuurgroep", date(2016, 4, 12), "Afsprakenkader: nieuwe datum Q3-2016",

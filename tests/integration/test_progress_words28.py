@@ -48,8 +48,7 @@ def app(tmp_path: Path, database_url: str) -> App:
     from regie.config import load_settings
     from store import sync_plan
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     home = tmp_path / "home"
     home.mkdir()
     text = PLAN.read_text(encoding="utf-8").replace("\nsteps:\n", REPORTS + "\nsteps:\n")

@@ -54,8 +54,7 @@ def flemish_app(tmp_path: Path, database_url: str, reports: str | None = YEARLY)
     plan = home / "plan.yaml"
     plan.write_text(text + (reports or ""), encoding="utf-8")
     env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(plan), "REGIE_DATABASE_URL": database_url}
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     return bootstrap(load_settings(env))
 
 

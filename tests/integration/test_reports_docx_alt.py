@@ -23,8 +23,7 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
 
-    if not database_url.startswith("sqlite"):
-        shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
+    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
     app = make_app(tmp_path / "home", database_url)
     seed_scenario(app)
     record_measurement(app, "hernieuwbaar-2020", 5.8, date(2015, 12, 31), "CBS (fictief)")

@@ -13,14 +13,16 @@ from regie.config import load_settings
 from regie.history import record_update
 from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
+from tests.integration.migrated_template import migrated_home
 
 DAY = date(2015, 10, 2)
 
 
 def _refusal(tmp_path: Path, item: str, status: str, **kw: date | None) -> AnswerRefused:
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_PLAN": str(SEED_PLAN)})
-    )
+    home = tmp_path / "home"
+    if not home.exists():  # the first call's: later ones use the same database
+        migrated_home(home)
+    app = bootstrap(load_settings({"REGIE_HOME": str(home), "REGIE_PLAN": str(SEED_PLAN)}))
     fields = {"forecast": None, "completed_on": None, **kw}
     with pytest.raises(AnswerRefused) as refused:
         record_update(app, item, status, as_of=DAY, comment=None, author=None, **fields)
