@@ -49,7 +49,7 @@ from datetime import date
 from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanIndex
 from governance.events import DomainEvent, state_events
 from governance.plan import Plan, Step
-from governance.rag import Rag, State, rollup, worst
+from governance.rag import STATE_VALUES, Rag, State, rollup, worst
 from governance.updates import StatusUpdate, latest_updates
 from governance.workdays import WorkCalendar
 
@@ -77,7 +77,8 @@ class Assessment:
 
     def states(self) -> dict[str, str]:
         """Item id → state value: store it and pass it back as ``previous``."""
-        return {i.item_id: i.state.value for i in self.items.values()}
+        values = STATE_VALUES  # looked up: Enum.value is a Python-level property
+        return {i.item_id: values[i.state] for i in self.items.values()}
 
     def stale_ids(self) -> frozenset[str]:
         """Ids with the stale flag on: pass back as ``previous_stale``."""

@@ -37,7 +37,7 @@ from governance.next_checks import Scheduler
 from governance.periods import Period, PeriodKind
 from governance.plan import Action, ItemLevel, Plan, ReminderPolicy
 from governance.planfile.load import load_plan
-from governance.rag import Rag, State
+from governance.rag import RAG_VALUES, STATE_VALUES, Rag, State
 from governance.remember import remember
 from governance.reminders import (
     PromptRecord,
@@ -55,6 +55,7 @@ from governance.workdays import WorkCalendar
 from tests.conftest import SEED_PLAN
 
 _DAY = timedelta(days=1)
+_STATUS_VALUES = {s: s.value for s in UpdateStatus}
 _STATUSES = (UpdateStatus.ON_TRACK, UpdateStatus.AT_RISK, UpdateStatus.DONE, UpdateStatus.CANCELLED)
 
 
@@ -165,7 +166,8 @@ class Incremental:
             chosen = select_due(index, due, missing=missing, updated=updated, touched=touched)
             assert chosen == select(index, day, memory, updated=updated, touched=touched)
             needed = with_dependencies(index, chosen)
-            part = {i: r for i, r in memory.items() if i in needed or i in dropped or i in due}
+            keep = needed | dropped | set(due)  # one set: `in due` (a list) per row was slow
+            part = {i: r for i, r in memory.items() if i in keep}
             # The tally as the store keeps it: changed in place, always the rows' own count.
             tally = self.tally if self.tally is not None else Tally.of(memory)
             assert (tally.states, tally.actions) == Tally.of(memory)[:2], day
@@ -224,9 +226,11 @@ class Incremental:
         reminders = quiet(reminders, day, cal)
         self.history += reminders.records
         for item_id, item in result.items.items():
-            self.recorded[item_id] = (item.state.value, item.stale)
-        # The memory holds the plan's items only; a restored item is new to it.
-        self.memory = {i: r for i, r in self.memory.items() if i in index.by_id}
+            self.recorded[item_id] = (STATE_VALUES[item.state], item.stale)
+        # The memory holds the plan's items only; a restored item is new to it. (Only the rows
+        # of ``gone`` can be missing from the plan: ``fresh`` holds judged plan items.)
+        if gone:
+            self.memory = {i: r for i, r in self.memory.items() if i in index.by_id}
         if plan is not self.plan:  # fingerprints change only with the plan
             self.fingerprints = {
                 i: (item_fingerprint(d), d.action_id) for i, d in index.by_id.items()
@@ -243,30 +247,31 @@ def _events(result: Assessment | ReminderPlan) -> list[tuple[str, object]]:
 def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: Incremental,
             got: tuple[Assessment, ReminderPlan]) -> None:  # fmt: skip
     (want, want_rem), (have, have_rem) = full, got
-    for item in want.items.values():
-        mine = have.items.get(item.item_id)
+    # Every item of a 10k plan on every day: the enums' values looked up (Enum.value is a
+    # Python-level property), the same comparisons.
+    states, rags, statuses = STATE_VALUES, RAG_VALUES, _STATUS_VALUES
+    judged, memory = have.items, inc.memory
+    for item_id, item in want.items.items():
+        mine = judged.get(item_id)
+        r = memory[item_id]
         if mine is not None:
-            seen = (mine.state.value, mine.rag.value, mine.stale, mine.due)
+            seen = (states[mine.state], rags[mine.rag], mine.stale, mine.due)
         else:
-            r = inc.memory[item.item_id]
             seen = (r.state, r.rag, r.stale, r.due)
-        expected = (item.state.value, item.rag.value, item.stale, item.due)
-        assert seen == expected, f"{day} {item.item_id}: {seen} != {expected} ({item.reason})"
+        expected = (states[item.state], rags[item.rag], item.stale, item.due)
+        assert seen == expected, f"{day} {item_id}: {seen} != {expected} ({item.reason})"
         if mine is not None:  # judged with the same first assessed day
-            assert mine.first_assessed == item.first_assessed, f"{day} {item.item_id}"
+            assert mine.first_assessed == item.first_assessed, f"{day} {item_id}"
         # Every item's memory row tells what the full assessment counted of its updates today
         # (what the next day's judgement without reading them relies on).
-        r = inc.memory[item.item_id]
         latest = item.latest_update
         counted = (
-            (latest.id, latest.reported_on, latest.status.value, item.forecast, latest.source)
+            (latest.id, latest.reported_on, statuses[latest.status], item.forecast, latest.source)
             if latest is not None
             else (None, None, None, item.forecast, None)
         )
         remembered = (r.latest_id, r.latest_on, r.latest_status, r.forecast, r.latest_source)
-        assert remembered == counted, (
-            f"{day} {item.item_id}: remembered {r[6:]} != counted {counted}"
-        )
+        assert remembered == counted, f"{day} {item_id}: remembered {r[6:]} != counted {counted}"
     assert (have.actions, have.steps, have.programme) == (want.actions, want.steps, want.programme)
     assert list(have.actions) == list(want.actions), day  # the same order too
     assert inc.counts == want.counts(), day
