@@ -17,6 +17,10 @@ import pytest
 from regie.bootstrap import App
 from regie.reports import agenda, agenda_pack
 from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
+from tests.integration.unread_pdf import unread_pdf  # noqa: F401 (a fixture)
+
+# The packs sent here are read for what they listed, never as PDFs (tests.integration.unread_pdf).
+pytestmark = pytest.mark.usefixtures("unread_pdf")
 
 OCTOBER, JANUARY = date(2015, 10, 13), date(2016, 1, 12)
 LATE = "3.5.1"  # late since 30 September 2015: a point at both earlier meetings

@@ -17,6 +17,7 @@ from regie.reports import agenda_pack, render_agenda
 from tests.cli import Result
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, scenario_app
+from tests.integration.unread_pdf import unread_pdf  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -31,6 +32,7 @@ def _decide(app: App, meeting: str, text: str, *args: str) -> Result:
     return done
 
 
+@pytest.mark.usefixtures("unread_pdf")  # the packs sent count; no PDF of theirs is read
 def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(app: App) -> None:
     # The stuurgroep set 3.3.1 to Q4-2015 in October; on 15 January it is late again.
     _decide(app, "2015-10-13", "Opdrachtformulering naar Q4-2015", "--set-gereed", "3.3.1",
@@ -147,6 +149,7 @@ def test_since_last_leads_with_what_got_worse(app: App) -> None:
     assert "Verslechterd sinds de vorige vergadering" in html.split("1. Opening")[0]
 
 
+@pytest.mark.usefixtures("unread_pdf")  # the archive's formats and HTML read, not the PDF
 def test_a_meeting_without_a_pack_is_said_and_its_decisions_reach_the_next_list(
     app: App,
 ) -> None:

@@ -19,7 +19,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli_in_process import regie
-from tests.integration.reports_scenario import cli_env, make_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 from tests.integration.test_decision_adds import (
     ANCHOR,
     AS_OF,
@@ -33,6 +33,7 @@ from tests.integration.test_decision_adds import (
     _decisions,
     _sync,
 )
+from tests.integration.unread_pdf import unread_pdf  # noqa: F401 (a fixture)
 
 ACTION = (
     '      - id: "3.20"\n        title: Draaiboek nieuwe regeling\n        owners: [BZ]\n'
@@ -46,13 +47,13 @@ LATER = datetime(2016, 12, 28, 10, tzinfo=UTC)
 APRIL, APRIL_AS_OF = date(2017, 4, 11), date(2017, 4, 4)
 
 
+# The packs prepared here are read for their points, never as PDFs (tests.integration.unread_pdf).
+pytestmark = pytest.mark.usefixtures("unread_pdf")
+
+
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from store import upgrade
-
-    if not database_url.startswith("sqlite"):
-        upgrade(database_url)
-    app = make_app(tmp_path / "home", database_url)
+    app = migrated_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     return app
 
