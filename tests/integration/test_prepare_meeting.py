@@ -13,10 +13,12 @@ from regie.cycle import send_reminders
 from regie.prepare import PACK_KIND, body_contacts, prepare_meetings
 from store import Repository
 from tests.integration.reports_scenario import make_app
+from tests.integration.unread_pdf import unread_pdf  # noqa: F401 (a fixture)
 
 MEETINGS_2016 = ["2016-01-12", "2016-04-12", "2016-07-12", "2016-10-11"]
 
 
+@pytest.mark.usefixtures("unread_pdf")  # packs counted and mailed; no PDF read
 def test_a_year_of_daily_runs_sends_one_pack_per_meeting(tmp_path: Path) -> None:
     app = make_app(tmp_path / "home")
     plan = app.load_plan()
@@ -54,6 +56,7 @@ def test_a_year_of_daily_runs_sends_one_pack_per_meeting(tmp_path: Path) -> None
     assert sum(1 for f in eml if "agenda-pack" in f.name) == len(packs)
 
 
+@pytest.mark.usefixtures("unread_pdf")  # packs counted and mailed; no PDF read
 def test_a_missed_pack_day_is_caught_up_before_the_meeting(tmp_path: Path) -> None:
     app = make_app(tmp_path / "home")
     assert prepare_meetings(app, date(2016, 4, 4)).packs == []  # the day before pack day
