@@ -122,9 +122,17 @@ def basis(plan: Plan, calendar: WorkCalendar) -> str:
         repr(plan.programme.end),
         repr(plan.contacts),
         calendar.fingerprint(),
-        f"holidays {version('holidays')}",
+        f"holidays {_holidays_version()}",
     )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _holidays_version() -> str:
+    """Read once per process: ``version()`` scans the installed distributions and parses a
+    METADATA file on every call (≈ 10–15 ms, every cycle), and the package a process imported
+    does not change while it runs."""
+    return version("holidays")
 
 
 def item_fingerprint(d: Deadline) -> str:

@@ -33,6 +33,11 @@ _DAY = timedelta(days=1)
 _KNOWN: dict[tuple[str, int], frozenset[date]] = {}
 
 
+#: Each (year, days off)'s :class:`_Year`, made once per process (≈ 0.5 ms each, a few per
+#: calendar, and every cycle, check and page makes a calendar of its own).
+_YEARS: dict[tuple[int, frozenset[date]], _Year] = {}
+
+
 class UnknownHolidaysCountry(ValueError):
     """The ``holidays`` package knows no such country (found when holidays are first needed:
     validating a plan does not import the package)."""
@@ -126,7 +131,12 @@ class WorkCalendar:
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
         if found is None:
-            found = self._years[year] = _Year(year, self.holidays_in(year))
+            days_off = self.holidays_in(year)
+            # Shared by calendars alike (each cycle makes its own): a year's index is read-only.
+            found = _YEARS.get((year, days_off))
+            if found is None:
+                found = _YEARS[year, days_off] = _Year(year, days_off)
+            self._years[year] = found
         return found
 
     def add_working_days(self, d: date, n: int) -> date:

@@ -19,7 +19,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli_in_process import regie
-from tests.integration.reports_scenario import cli_env, make_app
+from tests.integration.reports_scenario import cli_env, migrated_app
 from tests.integration.test_decision_adds import (
     ANCHOR,
     AS_OF,
@@ -48,10 +48,7 @@ APRIL, APRIL_AS_OF = date(2017, 4, 11), date(2017, 4, 4)
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    from tests.integration.migrated_template import shared_templates
-
-    shared_templates().fill_if_empty(database_url)  # empty: a copy of the migrated template
-    app = make_app(tmp_path / "home", database_url)
+    app = migrated_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     return app
 
