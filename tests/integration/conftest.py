@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 import pytest
 from sqlalchemy import Engine
@@ -45,3 +46,31 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def sample_plan() -> Plan:
     return make_sample_plan()
+
+
+PRODUCTION_HASH_MARK = "production_password_hash"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{PRODUCTION_HASH_MARK}: argon2 at the product's cost (no cheap test hashes)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at the product's cost (64 MiB, 3 passes: ≈ 0.15-0.3 CPU-s per hash or check) is
+    not what these tests check, and the lockout tests alone do ~60 of them. Here they are real
+    argon2id hashes and checks at argon2's cheapest parameters; the product's cost is checked
+    by the tests marked ``production_password_hash`` (tests/integration/test_users.py). A
+    subprocess (``regie user …``) still hashes at the product's cost."""
+    if request.node.get_closest_marker(PRODUCTION_HASH_MARK):
+        return
+    from argon2 import PasswordHasher, profiles
+
+    from regie import users
+
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    monkeypatch.setattr(users, "_hasher", lambda: cheap)
+    # The unknown-name hash is cached: one made here must not outlive the test, nor be reused.
+    monkeypatch.setattr(users, "_dummy_hash", cache(lambda: cheap.hash("not a password")))

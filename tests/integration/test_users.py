@@ -34,11 +34,21 @@ def app(tmp_path: Path, migrated_url: str) -> App:
     )  # fmt: skip
 
 
+@pytest.mark.production_password_hash  # elsewhere tests hash cheaply (integration/conftest.py)
 def test_password_is_hashed_and_sessions_work(app: App) -> None:
+    from argon2 import extract_parameters, profiles
+
+    from regie import users
+
     assert add_user(app, "office", PASSWORD, "P. Bureau", NOW) == "user office added"
     with app.engine.connect() as conn:
         stored = conn.scalar(sa.text("SELECT password_hash FROM users"))
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    # The product's cost: argon2's RFC 9106 low-memory profile (64 MiB, 3 passes, 4 lanes),
+    # also for the hash an unknown name is checked against, so it takes as long.
+    assert extract_parameters(stored) == profiles.RFC_9106_LOW_MEMORY
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert extract_parameters(users._dummy_hash()) == profiles.RFC_9106_LOW_MEMORY
     token = log_in(app, "Office", PASSWORD, NOW)  # names are case-insensitive
     assert token and len(token) >= 43
     user = current_user(app, token, NOW)
