@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from store.dialect import batches, insert_function, reader
+from store.models import UTCDateTime
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ _TABLE = sa.table(
     sa.column("programme_id", sa.String),
     sa.column("item_code", sa.String),
     sa.column("as_of", sa.Date),
-    sa.column("recorded_at", sa.DateTime(timezone=True)),
+    sa.column("recorded_at", UTCDateTime()),  # a cut-off in any zone compares as UTC
 )
 
 #: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
