@@ -21,7 +21,8 @@ that differ from the stored ones: :func:`store.memory.save`).
 
 Every path reads the first assessed days of the items it judges (:mod:`store.first_assessed`:
 the stale clock starts no earlier) and stores the day of those assessed for the first time.
-They are no part of the memory: a rebuild keeps them.
+They are no part of the memory but history: a rebuild keeps them and first fills the missing
+ones from the recorded states (:func:`store.first_assessed.fill_missing_days`).
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ def _assess_day(
     latest = header is not None and header.as_of == Repository(session, pid).last_assessed()
     current = latest and header is not None and header.as_of < as_of
     rerun = latest and header is not None and header.as_of == as_of
+    if rebuild:  # the first assessed days are history, not cache: keep them, fill the gaps
+        from store.first_assessed import fill_missing_days
+
+        fill_missing_days(session, pid)
     if rebuild or full or header is None or not (current or rerun) or header.basis != fits:
         last = header if current and not rebuild else None
         return _full(session, index, as_of, calendar, now, today, submit, planned, last)
@@ -194,7 +199,7 @@ def _full(
         earlier,
     )
     new_first = new_first_days(result.items.values(), first)
-    submit(lambda: record_first_days(session, pid, new_first))
+    submit(lambda: record_first_days(session, pid, new_first, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, remembered = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
@@ -305,7 +310,7 @@ def _full_from_memory(
         first_assessed=first,
     )
     new_first = new_first_days(result.items.values(), first)
-    submit(lambda: record_first_days(session, pid, new_first))
+    submit(lambda: record_first_days(session, pid, new_first, now))
     changed = []
     states, rags = STATE_VALUES, RAG_VALUES  # Enum.value is a Python-level property
     for item_id, item in result.items.items():
@@ -468,7 +473,7 @@ def _incremental(
                 changed.append((item_id, state, rag, i.stale, i.due))
         submit(lambda: memory.append_states(session, pid, as_of, changed, now))
     new_first = new_first_days(result.items.values(), first)
-    submit(lambda: record_first_days(session, pid, new_first))
+    submit(lambda: record_first_days(session, pid, new_first, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.

@@ -195,8 +195,11 @@ def assess_as_of(
     from store.first_assessed import first_assessed_days
 
     pid = plan.programme.id
-    # A day stored once (only ever moved earlier): a cut-off reads the same days.
-    first = first_assessed_days(session, pid) if first_assessed else None
+    # With a cut-off, the rows written by then only: an item stored later (a catch-up replay
+    # after the pack) is first assessed on ``as_of`` again, as when the pack was built.
+    first = (
+        first_assessed_days(session, pid, recorded_until=recorded_until) if first_assessed else None
+    )
     if recorded_until is None:
         return assess(plan, assessment_updates(session, pid, as_of), as_of, first_assessed=first)
     from sqlalchemy import Connection as _Connection

@@ -21,6 +21,7 @@ from regie.report_build import (
     AGENDA_ASK_ADDED_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_EXCERPTS_FROM,
+    AGENDA_FIRST_ASSESSED_FROM,
     AGENDA_LAYOUT,
     AGENDA_NAMES_FROM,
     AGENDA_NO_PREVIOUS_FROM,
@@ -120,6 +121,8 @@ def render_agenda(
             **_close_words(pack, layout),
             # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
+            # Layout 17 (review51 9): the legend says from when the stale clock counts.
+            "first_assessed_words": layout >= AGENDA_FIRST_ASSESSED_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",

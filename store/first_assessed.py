@@ -5,18 +5,22 @@ daily cycle for the items it assessed for the first time.
 The day is the business day ``as_of`` of the first recorded deadline check that included the
 item: a back-dated, simulated or replayed cycle stores its own day, a dry run (rolled back)
 nothing. A day already stored only moves to an earlier one (history moves forward, so only
-a store filled otherwise would see that). Callers own the session and its transaction.
+a store filled otherwise would see that). Each row keeps when it was first written
+(``recorded_at``): a report with a data cut-off reads the days stored by then only. The table is
+history, not a cache: a rebuild (``regie cycle --full``) keeps it and fills only the rows that
+are missing (:func:`fill_missing_days`). Callers own the session and its transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from store.dialect import batches, insert_function, reader
+from store.models import UTCDateTime
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -30,6 +34,7 @@ _TABLE = sa.table(
     sa.column("programme_id", sa.String),
     sa.column("item_code", sa.String),
     sa.column("as_of", sa.Date),
+    sa.column("recorded_at", UTCDateTime()),  # a cut-off in any zone compares as UTC
 )
 
 #: Item codes per ``IN (…)``: well under every driver's limit on bound parameters.
@@ -40,12 +45,17 @@ def first_assessed_days(
     session: Session | sa.Connection,
     programme_id: str,
     item_ids: Collection[str] | None = None,
+    *,
+    recorded_until: datetime | None = None,
 ) -> dict[str, date]:
     """Item code → its first assessed day, of every item or of ``item_ids`` only (those with
-    one). A plain connection will do."""
+    one); with ``recorded_until`` (a report's data cut-off), of the rows written by then only.
+    A plain connection will do."""
     connection = session if isinstance(session, sa.Connection) else reader(session)
     f = _TABLE.c
     query = sa.select(f.item_code, f.as_of).where(f.programme_id == programme_id)
+    if recorded_until is not None:
+        query = query.where(f.recorded_at <= recorded_until)
     if item_ids is None:
         return dict(connection.execute(query).tuples().all())
     out: dict[str, date] = {}
@@ -65,9 +75,12 @@ def new_first_days(items: Iterable[ItemAssessment], stored: Mapping[str, date]) 
     return out
 
 
-def record_first_days(session: Session, programme_id: str, days: Mapping[str, date]) -> int:
-    """Store ``days`` (item code → first assessed day): a new row, or an earlier day for a row
-    that has a later one; return how many rows were given."""
+def record_first_days(
+    session: Session, programme_id: str, days: Mapping[str, date], now: datetime
+) -> int:
+    """Store ``days`` (item code → first assessed day): a new row (recorded ``now``), or an
+    earlier day for a row that has a later one (it keeps its ``recorded_at``: history moves
+    forward, so that is never the case live); return how many rows were given."""
     from store.models_faults import ItemFirstAssessedRow
 
     if not days:
@@ -79,7 +92,61 @@ def record_first_days(session: Session, programme_id: str, days: Mapping[str, da
         set_={"as_of": statement.excluded.as_of},
         where=table.c.as_of > statement.excluded.as_of,
     )
-    rows = [{"programme_id": programme_id, "item_code": c, "as_of": d} for c, d in days.items()]
+    rows = [
+        {"programme_id": programme_id, "item_code": c, "as_of": d, "recorded_at": now}
+        for c, d in days.items()
+    ]
     # executemany: one compiled statement (as store.states.record_states).
     session.connection().execute(statement, rows)
     return len(rows)
+
+
+def fill_missing_days(session: Session, programme_id: str) -> int:
+    """The rebuild's repair (``regie cycle --full``, review51 5): each item with a recorded
+    state but no row gets the day of its first state and that state's ``recorded_at`` (as
+    migration 0038's backfill); a renumbered item missing one takes the old id's where that is
+    earlier (in event order, as the sync carries it). Stored rows are kept as they are.
+    Return how many rows were added."""
+    from store.models import EventRow, ItemStateRow
+    from store.models_faults import ItemFirstAssessedRow
+    from store.sync_formerly import RENUMBERED_EVENT
+
+    t = ItemFirstAssessedRow.__table__.c
+    stored: dict[str, tuple[date, datetime]] = {
+        code: (day, at)
+        for code, day, at in session.execute(
+            sa.select(t.item_code, t.as_of, t.recorded_at).where(t.programme_id == programme_id)
+        ).tuples()
+    }
+    s, e = ItemStateRow.__table__.alias("s").c, ItemStateRow.__table__.alias("e").c
+    earlier = sa.exists().where(
+        e.programme_id == s.programme_id, e.item_code == s.item_code, e.as_of < s.as_of
+    )
+    firsts = session.execute(
+        sa.select(s.item_code, s.as_of, s.recorded_at).where(
+            s.programme_id == programme_id, ~earlier
+        )
+    ).tuples()
+    missing = {code: (day, at) for code, day, at in firsts if code not in stored}
+    ev = EventRow.__table__.c
+    moves = session.execute(
+        sa.select(ev.payload)
+        .where(ev.programme_id == programme_id, ev.name == RENUMBERED_EVENT)
+        .order_by(ev.id)
+    ).scalars()
+    for payload in moves:
+        old, new = payload.get("from"), payload.get("to")
+        then = stored.get(old) or missing.get(old)
+        if then is None or not new or new in stored:
+            continue
+        if new not in missing or missing[new][0] > then[0]:
+            missing[new] = then
+    if missing:
+        session.connection().execute(
+            sa.insert(ItemFirstAssessedRow),
+            [
+                {"programme_id": programme_id, "item_code": c, "as_of": d, "recorded_at": at}
+                for c, (d, at) in missing.items()
+            ],
+        )
+    return len(missing)

@@ -31,7 +31,8 @@ class ItemFirstAssessedRow(Base):
     starts no earlier (governance.assessment): nobody is blamed for not reporting before Regie
     was there to ask. Written once per item, moved only to an earlier day (never the case while
     history moves forward); kept when the item leaves the plan, and when the incremental memory
-    is rebuilt (it is no cache)."""
+    is rebuilt (it is history, no cache: a rebuild fills only missing rows). ``recorded_at``:
+    when the row was first written, so a report's data cut-off reads the days it read then."""
 
     __tablename__ = "item_first_assessed"
 
@@ -40,3 +41,4 @@ class ItemFirstAssessedRow(Base):
     )
     item_code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     as_of: Mapped[date] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -182,6 +182,8 @@ _CUT_OFF = """SELECT MAX(t) FROM (
     UNION ALL SELECT MAX(recorded_at) FROM events WHERE programme_id = :p
         AND name = :n AND occurred_on <= :as_of
     UNION ALL SELECT MAX(recorded_at) FROM plan_revisions WHERE programme_id = :p
+    UNION ALL SELECT MAX(recorded_at) FROM item_first_assessed WHERE programme_id = :p
+        AND as_of <= :as_of
 ) AS newest"""
 
 
@@ -189,7 +191,8 @@ def data_until(
     connection: sa.Connection, programme_id: str, as_of: date, escalation_event: str
 ) -> datetime | None:
     """A report's data cut-off: the newest ``recorded_at`` among the updates, decisions,
-    measurements, meetings, escalations and plan revisions it reads. Every record recorded
+    measurements, meetings, escalations, plan revisions and first assessed days it reads (a
+    day after ``as_of`` changes nothing: the clock starts on ``as_of`` then). Every record recorded
     since is later, so the records recorded up to it are exactly those the report read."""
     query = sa.text(_CUT_OFF).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
     value = connection.execute(

@@ -189,11 +189,12 @@ def _copy_first_day(session: Session, programme: str, old: str, new: str) -> Non
     """The old id's first assessed day (migration 0038), if it has one: Regie asked about the
     item under its old number, so the stale clock does not start again at the new one."""
     t: Any = ItemFirstAssessedRow.__table__
-    found = sa.select(t.c.programme_id, sa.literal(new), t.c.as_of).where(
+    # Its recorded_at too (as the copied updates'): a report's data cut-off reads the same.
+    found = sa.select(t.c.programme_id, sa.literal(new), t.c.as_of, t.c.recorded_at).where(
         t.c.programme_id == programme, t.c.item_code == old
     )
     statement = insert_function(session)(t).from_select(
-        ["programme_id", "item_code", "as_of"], found
+        ["programme_id", "item_code", "as_of", "recorded_at"], found
     )
     session.execute(statement.on_conflict_do_nothing(index_elements=["programme_id", "item_code"]))
 

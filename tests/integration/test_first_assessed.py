@@ -109,3 +109,53 @@ def test_an_update_before_regie_does_not_make_an_item_stale_earlier(app: App) ->
     _run(app, "cycle", "--no-send", "--as-of", FIRST.isoformat())
     assert "2.2" not in _stale(app, FIRST)
     assert _stale_events(app) == []
+
+
+def test_a_full_cycle_fills_the_missing_first_days_from_the_recorded_states(app: App) -> None:
+    """review51 5: the table is history, not a cache. After its rows are lost (a partial
+    restore, a hand edit), ``regie cycle --full`` gives each item the day of its first recorded
+    state again, not the run's day (which would restart every stale clock)."""
+    from governance.workdays import WorkCalendar
+
+    plan = app.load_plan()
+    later = WorkCalendar.for_plan(plan).add_working_days(FIRST, 3)
+    _run(app, "cycle", "--no-send", "--as-of", FIRST.isoformat())
+    first = _first_days(app)
+    with app.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM item_first_assessed WHERE item_code <> '2.2'"))
+    _run(app, "cycle", "--full", "--simulate", "--no-send", "--as-of", later.isoformat())
+    assert _first_days(app) == first
+
+
+def test_the_fill_carries_a_renumbered_items_day_and_keeps_the_stored_ones(app: App) -> None:
+    """A renumbered item missing its row takes the old id's day (as the sync carried it),
+    not its own first state's; a stored row is kept as it is."""
+    from datetime import UTC, datetime
+
+    from store.first_assessed import fill_missing_days
+    from store.models import EventRow
+
+    pid = app.load_plan().programme.id
+    _run(app, "cycle", "--no-send", "--as-of", FIRST.isoformat())
+    at, later = datetime.now(UTC), date(2027, 1, 4)
+    with app.session() as session, session.begin():
+        session.execute(
+            sa.text(
+                "INSERT INTO item_states (programme_id, item_code, as_of, state, rag, stale, "
+                "recorded_at) VALUES (:p, '9.1', :d, 'on_track', 'green', :f, :at)"
+            ).bindparams(
+                sa.bindparam("d", type_=sa.Date),
+                sa.bindparam("at", type_=EventRow.recorded_at.type),
+            ),
+            {"p": pid, "d": later, "f": False, "at": at},
+        )
+        session.add(
+            EventRow(
+                programme_id=pid, name="regie.item.renumbered", item_code="9.1", occurred_on=later,
+                recorded_at=at, payload={"from": "2.2", "to": "9.1"}, dedupe_key="r:2.2:9.1",
+            )
+        )  # fmt: skip
+        session.flush()
+        assert fill_missing_days(session, pid) == 1
+        assert fill_missing_days(session, pid) == 0
+    assert _first_days(app)["9.1"] == FIRST

@@ -26,6 +26,7 @@ from store.models import (
     ProgrammeRow,
     PromptRow,
     StatusUpdateRow,
+    UTCDateTime,
 )
 from tests.integration.old_schema import before_0018
 
@@ -665,38 +666,65 @@ def test_a_running_erasure_may_remove_its_programme_s_bounces_only(migrated_url:
 
 def test_0038_gives_each_assessed_item_the_day_of_its_first_state(database_url: str) -> None:
     """The backfill of the first assessed days: each item with a recorded state gets the day
-    of its first one (what the daily cycle would have stored), per programme; an item never
-    assessed gets none (its first cycle stores it)."""
+    of its first one (what the daily cycle would have stored) and that state's recorded_at,
+    per programme; an item never assessed gets none (its first cycle stores it). A renumbered
+    item takes the old id's day, along a chain too, as the sync does at run time (review51 1)."""
     upgrade(database_url, "0037")
     engine = make_engine(database_url)
+    at = [NOW + timedelta(days=n) for n in range(6)]
     states = [
-        ("p", "1.1", date(2016, 1, 4)),
-        ("p", "1.1", date(2016, 2, 1)),
-        ("p", "2.1", date(2016, 3, 1)),  # added to the plan later
-        ("q", "1.1", date(2017, 5, 1)),
+        ("p", "1.1", date(2016, 1, 4), at[0]),
+        ("p", "1.1", date(2016, 2, 1), at[1]),
+        ("p", "2.1", date(2016, 3, 1), at[2]),  # added to the plan later
+        ("p", "1.3", date(2016, 1, 5), at[3]),  # renumbered 1.3 → 3.1 → 4.1
+        ("p", "3.1", date(2016, 5, 2), at[4]),
+        ("p", "4.1", date(2016, 6, 1), at[5]),
+        ("q", "1.1", date(2017, 5, 1), at[0]),
     ]
     with engine.begin() as conn:
         for pid in ("p", "q"):
             conn.execute(
                 sa.insert(ProgrammeRow).values(id=pid, title=pid, created_at=NOW, updated_at=NOW)
             )
-        for pid, code, day in states:
+        for pid, code, day, when in states:
             conn.execute(
                 sa.text(
                     "INSERT INTO item_states (programme_id, item_code, as_of, state, rag, stale, "
                     "recorded_at) VALUES (:p, :c, :d, 'on_track', 'green', :f, :at)"
-                ),
-                {"p": pid, "c": code, "d": day, "f": False, "at": NOW},
+                ).bindparams(sa.bindparam("at", type_=UTCDateTime())),
+                {"p": pid, "c": code, "d": day, "f": False, "at": when},
             )
+        for old, new in (("1.3", "3.1"), ("3.1", "4.1"), ("9.9", "9.8")):  # 9.9: no day
+            conn.execute(
+                sa.insert(EventRow).values(
+                    programme_id="p", name="regie.item.renumbered", item_code=new,
+                    occurred_on=date(2016, 5, 2), recorded_at=NOW,
+                    payload={"from": old, "to": new}, dedupe_key=f"r:{old}:{new}",
+                )
+            )  # fmt: skip
     upgrade(database_url, "0038")
     from store.first_assessed import first_assessed_days
+    from store.models_faults import ItemFirstAssessedRow
 
     with engine.connect() as conn:
         assert first_assessed_days(conn, "p") == {
             "1.1": date(2016, 1, 4),
             "2.1": date(2016, 3, 1),
+            "1.3": date(2016, 1, 5),
+            "3.1": date(2016, 1, 5),
+            "4.1": date(2016, 1, 5),
         }
         assert first_assessed_days(conn, "q") == {"1.1": date(2017, 5, 1)}
+        t = ItemFirstAssessedRow.__table__.c
+        recorded = dict(
+            conn.execute(sa.select(t.item_code, t.recorded_at).where(t.programme_id == "p")).all()
+        )
+        assert recorded == {"1.1": at[0], "2.1": at[2], "1.3": at[3], "3.1": at[3], "4.1": at[3]}
+        # A report's cut-off reads the rows written by then only.
+        assert first_assessed_days(conn, "p", recorded_until=at[2]) == {
+            "1.1": date(2016, 1, 4),
+            "2.1": date(2016, 3, 1),
+        }
     engine.dispose()
     downgrade(database_url, "0037")
     assert "item_first_assessed" not in _tables(database_url)
