@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def latest(day: str) -> dict[str, str]:
 
 
 def counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
@@ -43,7 +44,7 @@ def test_a_backup_is_the_database_as_committed_and_restores(
     database = regie_home / "regie.db"
     assert counts(copy) == counts(database)  # every committed row, the WAL's included
     assert not Path(f"{copy}-wal").exists()
-    with sqlite3.connect(copy) as db:
+    with closing(sqlite3.connect(copy)) as db, db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert not list(tmp_path.glob("*.partial"))
 
@@ -62,7 +63,7 @@ def test_a_backup_while_a_writer_commits_is_whole(regie_home: Path, tmp_path: Pa
     """SQLite's online backup restarts when the source changes: the copy is one commit's."""
     assert regie("cycle", "--as-of", "2025-06-02", env=ENV).code == 0
     database = regie_home / "regie.db"
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db, db:
         db.execute("CREATE TABLE probe (n INTEGER NOT NULL)")
         # Larger than one step of a copy in steps (4096 pages): such a copy restarted at every
         # commit of the writer below and never finished.
@@ -71,7 +72,7 @@ def test_a_backup_while_a_writer_commits_is_whole(regie_home: Path, tmp_path: Pa
     stop = threading.Event()
 
     def write() -> None:
-        with sqlite3.connect(database, timeout=30) as db:
+        with closing(sqlite3.connect(database, timeout=30)) as db, db:
             n = 0
             while not stop.is_set():
                 n += 1
@@ -86,7 +87,7 @@ def test_a_backup_while_a_writer_commits_is_whole(regie_home: Path, tmp_path: Pa
         stop.set()
         writer.join()
     assert result.code == 0, result.err
-    with sqlite3.connect(tmp_path / "copy.db") as db:
+    with closing(sqlite3.connect(tmp_path / "copy.db")) as db, db:
         rows = [r[0] for r in db.execute("SELECT n FROM probe ORDER BY n")]
     assert rows == list(range(1, len(rows) + 1))  # a prefix of the commits, no gaps
 

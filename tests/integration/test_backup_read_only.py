@@ -4,6 +4,7 @@ when one wants it), and one line on stderr says its making is not recorded in th
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ def _refuse_writes(engine: Any, _record: Any) -> None:
 
 
 def _events(path: Path) -> int:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         return int(
             db.execute("SELECT count(*) FROM events WHERE name = 'regie.db.backed_up'").fetchone()[
                 0

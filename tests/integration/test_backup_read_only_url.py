@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ FORMS = [
 
 
 def _events(path: Path) -> int:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         return int(db.execute("SELECT count(*) FROM events").fetchone()[0])
 
 
@@ -53,7 +54,7 @@ def test_a_read_only_url_is_backed_up_and_the_database_left_alone(
     )
     assert _events(copy) == before == _events(database)
     assert _digest(database) == digest
-    with sqlite3.connect(copy) as db:
+    with closing(sqlite3.connect(copy)) as db, db:
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
 

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,7 @@ def test_plan_show_table_names_period_kinds_in_dutch(home: dict[str, str]) -> No
 
 
 def _count(db: Path, table: str) -> int:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -138,7 +139,7 @@ def test_sync_records_a_changed_gereed_as_a_revision(tmp_path: Path, home: dict[
     changed = regie("sync", str(plan), env=home)
     assert changed.code == 0 and "1 changed" in changed.out
     db = Path(home["REGIE_HOME"]) / "regie.db"
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         rows = conn.execute(
             "SELECT code, field, before, after FROM plan_revisions WHERE kind = 'changed'"
         ).fetchall()

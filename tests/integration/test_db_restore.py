@@ -10,7 +10,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: 
     (kept,) = regie_home.glob("regie.db.replaced-*")
     assert payload["replaced_kept_as"] == kept.name
     assert kept.stat().st_mode & 0o077 == 0
-    with sqlite3.connect(kept) as db:
+    with closing(sqlite3.connect(kept)) as db, db:
         assert db.execute("SELECT count(*) FROM status_updates").fetchone()[0] == 2
     result = regie("cycle", "--full", "--as-of", "2025-06-03", env=ENV)
     assert result.code == 0, result.err

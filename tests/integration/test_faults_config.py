@@ -8,6 +8,7 @@ import json
 import socket
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,7 @@ def test_a_home_the_machine_refuses_is_exit_3_for_the_cycle(tmp_path: Path) -> N
 
 
 def _updates(home: dict[str, str]) -> int:
-    with sqlite3.connect(Path(home["REGIE_HOME"]) / "regie.db") as conn:
+    with closing(sqlite3.connect(Path(home["REGIE_HOME"]) / "regie.db")) as conn, conn:
         return int(conn.execute("SELECT count(*) FROM status_updates").fetchone()[0])
 
 

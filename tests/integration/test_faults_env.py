@@ -9,6 +9,7 @@ instead, and an unwritable home is a path below a regular file.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_non_utf8_bytes_in_an_argument(home: dict[str, str]) -> None:
 
 
 def test_a_database_newer_than_this_regie(home: dict[str, str]) -> None:
-    with sqlite3.connect(database(home)) as conn:
+    with closing(sqlite3.connect(database(home))) as conn, conn:
         conn.execute("UPDATE alembic_version SET version_num = '0999'")
     for args in (("db", "current"), ("cycle", *AS_OF), ("db", "upgrade")):
         result = regie(*args, env=home)

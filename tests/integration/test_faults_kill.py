@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,7 @@ def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     # The machine comes back: claims of killed senders become reclaimable (as after
     # RECLAIM_AFTER), the cycles are given again, the outbox drains.
     assert regie("db", "upgrade", env=env).code == 0  # even if every run died migrating
-    with sqlite3.connect(home / "regie.db") as conn:
+    with closing(sqlite3.connect(home / "regie.db")) as conn, conn:
         conn.execute(
             "UPDATE outbox SET claimed_at = '2000-01-01 00:00:00.000000' WHERE status = 'sending'"
         )
@@ -113,7 +114,7 @@ def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     assert set(statuses) <= {"sent", "suppressed"}, statuses
     files = {p.name for p in (home / "outbox").glob("*.eml")}
     assert len(files) == statuses["sent"]  # one file per message: delivered exactly once
-    with sqlite3.connect(home / "regie.db") as conn:
+    with closing(sqlite3.connect(home / "regie.db")) as conn, conn:
         for table, column in (
             ("events", "dedupe_key"),
             ("prompts", "item_code, stage, contact_code"),
@@ -175,7 +176,7 @@ def _default_sigint() -> None:
 
 
 def _recorded(home: Path) -> tuple[Counter[str], Counter[str], Counter[str]]:
-    with sqlite3.connect(home / "regie.db") as conn:
+    with closing(sqlite3.connect(home / "regie.db")) as conn, conn:
         events = Counter(key for (key,) in conn.execute("SELECT dedupe_key FROM events"))
         queued = Counter(key for (key,) in conn.execute("SELECT key FROM outbox"))
         statuses = Counter(status for (status,) in conn.execute("SELECT status FROM outbox"))
