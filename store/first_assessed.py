@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from store.coltypes import UTCDateTime
 from store.dialect import batches, insert_function, reader
-from store.models import UTCDateTime
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

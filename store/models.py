@@ -7,14 +7,14 @@ are append-only; migrations 0001 and 0002 install triggers that reject UPDATE an
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from store.actor import current_actor
+from store.coltypes import UTCDateTime as UTCDateTime  # re-exported: the models import it from here
 
 #: Deterministic constraint names, so migrations render the same on SQLite and PostgreSQL.
 NAMING_CONVENTION: dict[str, str] = {
@@ -39,32 +39,6 @@ def recorded_by() -> Mapped[str | None]:
 def _one_of(column: str, values: tuple[str, ...]) -> str:
     """The SQL text of a CHECK constraint; migration 0001 spells out the same text."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class UTCDateTime(sa.types.TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every backend.
-
-    SQLite has no timezone type: values are stored as naive UTC text (which also sorts
-    correctly) and come back with ``tzinfo=UTC``. Naive input is refused rather than guessed.
-    """
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
