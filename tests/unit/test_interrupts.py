@@ -70,7 +70,7 @@ def test_a_database_error_caused_by_ctrl_c_ends_as_the_interrupted_line(
     def failing() -> NoReturn:
         raise _wrapped_interrupt()
 
-    monkeypatch.setattr(cli, "app", failing)
+    monkeypatch.setattr(cli, "command", lambda: failing)  # what main() runs
     monkeypatch.setattr(sys, "argv", ["regie", "cycle"])
     with pytest.raises(SystemExit) as ended:
         cli.main()
