@@ -9,7 +9,7 @@ _ONE = r"%\(\w+\)s(?:\s*::\s*\w+(?:\[\])?)?"
 _PLACEHOLDER_RUN = re.compile(rf"{_ONE}(?:\s*,\s*{_ONE})*")
 _TUPLE_RUN = re.compile(r"\(\?\)(?:\s*,\s*\(\?\))+")
 # Names made per test or per savepoint (a database's uuid, a savepoint's counter).
-_NAMES = re.compile(r"\b(regie_t_|regie_tmpl_|sa_savepoint_)\w*")
+_NAMES = re.compile(r"\b(regie_[a-z]+_|sa_savepoint_)[0-9a-f]+\b")
 _LONG_HEX = re.compile(r"\b[0-9a-f]{12,}\b")
 _SPACE = re.compile(r"\s+")
 
