@@ -1,4 +1,10 @@
-"""Shared fixtures: real databases (SQLite file, PostgreSQL when REGIE_TEST_POSTGRES_URL is set)."""
+"""Shared fixtures: real databases (SQLite file, PostgreSQL when REGIE_TEST_POSTGRES_URL is set).
+
+A test taking ``database_url`` runs on both. The one exception, ``@pytest.mark.one_database("why")``
+(tests/one_database.py), drops the PostgreSQL variant of a test whose subject comes after the store;
+``python -m tests.tools.pg_statements FILE…`` checks that its file's other PostgreSQL tests still
+run every statement it ran.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ pytest_plugins = [
     "tests.prefect_harness",
     "tests.integration.browser",
     "tests.integration.mail_setup",
+    "tests.one_database",
+    "pytester",
 ]
 
 # Property tests are judged by what they return, never by how long an example takes: a loaded CI

@@ -18,6 +18,10 @@ from regie.bootstrap import App
 from regie.reports import agenda, agenda_pack
 from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
 
+COUNTING_ONLY = pytest.mark.one_database(
+    "how packs are counted, from SQL this file's other PostgreSQL tests run"
+)
+
 OCTOBER, JANUARY = date(2015, 10, 13), date(2016, 1, 12)
 LATE = "3.5.1"  # late since 30 September 2015: a point at both earlier meetings
 
@@ -52,6 +56,7 @@ def test_meetings_without_a_pack_do_not_count(app: App) -> None:
     assert _why(app) == ((JANUARY, "sent"),)
 
 
+@COUNTING_ONLY
 def test_a_pack_that_did_not_list_the_item_does_not_count(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,12 +85,14 @@ def test_an_old_archive_without_its_list_is_read_as_the_data_stood(
     assert asked.earlier == (OCTOBER, JANUARY) and asked.earlier_estimated == ()
 
 
+@COUNTING_ONLY
 def test_a_pack_made_after_the_meeting_does_not_count(app: App) -> None:
     agenda(app, "stuurgroep", JANUARY, date(2016, 3, 1), "md")  # seven weeks after it
     assert _point(app) == ((), ())
     assert _why(app) == ((JANUARY, "made_after_meeting"),)
 
 
+@COUNTING_ONLY
 def test_a_pack_made_by_hand_and_never_sent_does_not_count(app: App) -> None:
     """The decision list's rule (did the meeting get its pack?) and *eerder voorgelegd* agree."""
     from regie.prepare import _sent
@@ -101,6 +108,7 @@ def test_a_pack_made_by_hand_and_never_sent_does_not_count(app: App) -> None:
     assert _point(app) == ((JANUARY,), ())
 
 
+@COUNTING_ONLY
 def test_a_sent_pack_made_again_later_keeps_what_it_listed(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,6 +120,7 @@ def test_a_sent_pack_made_again_later_keeps_what_it_listed(
     assert _why(app) == ((JANUARY, "sent"),)
 
 
+@COUNTING_ONLY
 def test_a_pack_of_layout_3_is_made_again_as_it_was(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:

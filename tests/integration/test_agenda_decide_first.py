@@ -18,6 +18,10 @@ from tests.cli import Result
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, scenario_app
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the pack's content, from SQL this file's other PostgreSQL tests run"
+)
+
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
@@ -31,6 +35,7 @@ def _decide(app: App, meeting: str, text: str, *args: str) -> Result:
     return done
 
 
+@CONTENT_ONLY
 def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(app: App) -> None:
     # The stuurgroep set 3.3.1 to Q4-2015 in October; on 15 January it is late again.
     _decide(app, "2015-10-13", "Opdrachtformulering naar Q4-2015", "--set-gereed", "3.3.1",
@@ -129,6 +134,7 @@ def test_an_action_taken_up_again_and_what_got_worse_are_in_since_last(app: App)
     assert "weer opgenomen" not in render_agenda(pack, "md", layout=1).decode().split("| Stap")[0]
 
 
+@CONTENT_ONLY
 def test_since_last_leads_with_what_got_worse(app: App) -> None:
     # 12 January 2016, as of 5 January: since 13 October items went late, the colours changed.
     pack = agenda_pack(app, "stuurgroep", date(2016, 1, 12), date(2016, 1, 5))

@@ -15,6 +15,10 @@ from regie.bootstrap import App
 from regie.reports import agenda_pack, render_agenda
 from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the pack's words, from SQL this file's other PostgreSQL tests run"
+)
+
 LONG = "Lange toelichting over wat vastloopt. " * 55 + "Slotzin."
 
 
@@ -57,6 +61,7 @@ def test_layout_10_cuts_a_long_note_and_gives_it_once_in_full(app: App) -> None:
     assert md.count("Slotzin.") == 1
 
 
+@CONTENT_ONLY
 def test_layout_9_still_prints_the_note_whole(app: App) -> None:
     pack, _ = _with_long_note(agenda_pack(app, "stuurgroep", MEETING, AS_OF))
     html = render_agenda(pack, "html", layout=9).decode()
@@ -65,6 +70,7 @@ def test_layout_9_still_prints_the_note_whole(app: App) -> None:
     assert md.count("Slotzin.") == 2 and "volledige tekst" not in md
 
 
+@CONTENT_ONLY
 def test_layout_10_says_a_slipped_item_at_risk_is_at_risk(app: App) -> None:
     """walk32a 11: an owner's "Risico" with a later date read only *verschoven* in the pack,
     where the answer page says "Verschoven naar …, met risico"."""

@@ -19,6 +19,10 @@ from regie.rounds import run_round_day
 from reports.plain_text import markdown_to_text
 from tests.integration.link_setup import link_app
 
+SECTION_ONLY = pytest.mark.one_database(
+    "the pack's round section, from SQL this file's other PostgreSQL tests run"
+)
+
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 13)
 MEETING = date(2025, 6, 17)
@@ -47,6 +51,7 @@ def _md(app: App, as_of: date, *, archive: bool = False) -> str:
     return agenda(app, "stuurgroep", MEETING, as_of, "md", archive=archive).content.decode()
 
 
+@SECTION_ONLY
 def test_a_pack_after_the_round_says_how_it_went(app: App) -> None:
     _round(app)
     run_round_day(app, ANSWER_BY)  # closes it: the office's summary
@@ -66,6 +71,7 @@ def test_a_pack_after_the_round_says_how_it_went(app: App) -> None:
     assert "<li>1.1.2 Prioriteiten <small>(Gemeente Rivierstad)</small></li>" in html
 
 
+@SECTION_ONLY
 def test_a_round_still_open_says_so(app: App) -> None:
     _round(app)
     md = _md(app, DURING)
@@ -75,6 +81,7 @@ def test_a_round_still_open_says_so(app: App) -> None:
     ) in md
 
 
+@SECTION_ONLY
 def test_no_round_no_section(app: App) -> None:
     md = _md(app, ANSWER_BY)
     assert "Statusronde" not in md and "Geen antwoord" not in md
@@ -82,6 +89,7 @@ def test_no_round_no_section(app: App) -> None:
     assert "Statusronde" not in html
 
 
+@SECTION_ONLY
 def test_a_round_of_an_earlier_meeting_is_not_this_ones(app: App) -> None:
     """A round whose answers were due by an earlier meeting prepared that one."""
     add_meeting(app, "stuurgroep", date(2025, 6, 12), None, None, None)
@@ -103,6 +111,7 @@ def test_answers_and_closing_after_the_cut_off_do_not_change_a_rebuild(app: App)
     assert "tot nu toe 2 van de 4 punten" in again.content.decode()
 
 
+@SECTION_ONLY
 def test_a_round_started_after_the_last_update_is_in_the_cut_off(app: App) -> None:
     """The round's own records count for the cut-off: a rebuild still finds it."""
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
@@ -111,6 +120,7 @@ def test_a_round_started_after_the_last_update_is_in_the_cut_off(app: App) -> No
     assert reproduce(app, made.archive_id or 0).matches
 
 
+@SECTION_ONLY
 def test_a_pack_of_layout_7_is_made_again_without_the_section(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,6 +137,7 @@ def test_a_pack_of_layout_7_is_made_again_without_the_section(
     assert "## Statusronde" in _md(app, DURING)  # today's layout has it
 
 
+@SECTION_ONLY
 def test_the_section_in_plain_text_and_word(app: App) -> None:
     """The formats made from the md and html pack carry it too (the mail's text part, Word)."""
     _round(app)
@@ -139,6 +150,7 @@ def test_the_section_in_plain_text_and_word(app: App) -> None:
     assert "Statusronde" in document and "Nog geen antwoord op:" in document
 
 
+@SECTION_ONLY
 def test_two_rounds_before_one_meeting_are_counted_as_one(app: App) -> None:
     """A round for everyone, then one for some owners only: the pack counts every item asked,
     not just the later round's (review7 2)."""
@@ -157,6 +169,7 @@ def test_two_rounds_before_one_meeting_are_counted_as_one(app: App) -> None:
     ) in md
 
 
+@SECTION_ONLY
 def test_the_pack_counts_as_the_rounds_summary_did(app: App) -> None:
     """An answer reported on the closing day but recorded after the summary is not the round's,
     in the pack as in `regie round status` (review7 4)."""
@@ -194,6 +207,7 @@ def _prepared_weekly(app: App) -> tuple[date, date]:
     return first, second
 
 
+@SECTION_ONLY
 def test_a_weekly_body_s_rounds_name_and_count_their_own_meeting(app: App) -> None:
     """The round started for the meeting of the 17th asks for answers by the 10th, the day of
     the meeting before: its mails name the 17th, and each meeting's pack counts its own round
@@ -222,6 +236,7 @@ def test_a_weekly_body_s_rounds_name_and_count_their_own_meeting(app: App) -> No
     ) in seventeenth
 
 
+@SECTION_ONLY
 def test_a_close_recorded_after_the_pack_without_a_summary_does_not_change_a_rebuild(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -310,6 +325,7 @@ def test_a_moved_meeting_keeps_the_round_started_for_it(migrated_url: str, tmp_p
     assert f"antwoorden tot {old_pack.day} juni 2025: 0 van de 4 punten beantwoord." in pack
 
 
+@SECTION_ONLY
 def test_a_meeting_moved_earlier_leaves_the_next_meeting_its_round(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -332,6 +348,7 @@ def test_a_meeting_moved_earlier_leaves_the_next_meeting_its_round(
     ]
 
 
+@SECTION_ONLY
 def test_a_meeting_moved_earlier_before_its_new_pack_day_keeps_its_round(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -404,6 +421,7 @@ def _archived_pack(
     return made.content.decode(), again.matches
 
 
+@SECTION_ONLY
 def test_a_pack_of_layout_9_after_a_meeting_moved_earlier_keeps_its_rule(
     migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -426,6 +444,7 @@ def test_a_pack_of_layout_9_after_a_meeting_moved_earlier_keeps_its_rule(
     assert reproduce(app, made.archive_id or 0).matches
 
 
+@SECTION_ONLY
 def test_a_pack_of_layout_8_after_a_meeting_moved_later_keeps_its_rule(
     migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,10 @@ from reports.render import asked_question
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the pack's content, from SQL this file's other PostgreSQL tests run"
+)
+
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
 RAISED_BY = date(2016, 1, 15)  # the cycle of that day escalates 3.1.1 (Q4-2015, overdue)
 ASKED = date(2016, 1, 8)  # its owner asked a week before (an escalation comes after the grace)
@@ -138,6 +142,7 @@ def test_an_escalation_before_a_moved_date_is_not_chased_the_move_is_put_to_the_
     assert "escalatie van" not in text.split("## 4. Ter besluitvorming")[1].split("3.1.1 |")[0]
 
 
+@CONTENT_ONLY
 def test_a_decision_after_the_edit_answers_the_ratification(app: App) -> None:
     from regie.decisions import add_decision
 
@@ -148,6 +153,7 @@ def test_a_decision_after_the_edit_answers_the_ratification(app: App) -> None:
     assert "3.1.1" not in asked
 
 
+@CONTENT_ONLY
 def test_since_the_previous_meeting_lists_what_changed(app: App) -> None:
     pack = _pack(app)
     since = pack.since_last

@@ -21,6 +21,10 @@ from store import Repository
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
 from web.app import create_app
 
+FORM_ONLY = pytest.mark.one_database(
+    "the form's errors, from SQL this file's other PostgreSQL tests run"
+)
+
 
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path) -> App:
@@ -73,6 +77,7 @@ def _describedby(element: dict[str, str | None]) -> list[str]:
     return (element.get("aria-describedby") or "").split()
 
 
+@FORM_ONLY
 def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
     ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
     web = TestClient(create_app(app), raise_server_exceptions=True)
@@ -122,6 +127,7 @@ def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
     assert "aria-invalid" not in failed.by_id["note"]
 
 
+@FORM_ONLY
 def test_a_date_is_read_as_the_form_sends_it_or_as_a_person_types_it(app: App) -> None:
     ((item, token),) = queue_and_send(app, FIRST_DAY)["anna"]
     web = TestClient(create_app(app), raise_server_exceptions=True)
@@ -143,6 +149,7 @@ def test_a_date_is_read_as_the_form_sends_it_or_as_a_person_types_it(app: App) -
     assert (update.item_id, update.forecast) == (item, later)
 
 
+@FORM_ONLY
 def test_a_date_read_but_refused_comes_back_as_the_date_input_shows_it(app: App) -> None:
     """A forecast the domain refuses (before today) is put back as ISO, the only form a date
     input shows, whatever form it was typed in."""
@@ -159,6 +166,7 @@ def test_a_date_read_but_refused_comes_back_as_the_date_input_shows_it(app: App)
     assert failed.by_id["forecast"].get("aria-invalid") == "true"
 
 
+@FORM_ONLY
 def test_an_overdue_items_new_date_years_ahead_is_refused_at_its_field(app: App) -> None:
     """The item is past its deadline (30 juni 2025): its form asks the new date first, and one
     more than 2 years ahead (a slip of the date picker's year) is an error, nothing stored."""
@@ -179,6 +187,7 @@ def test_an_overdue_items_new_date_years_ahead_is_refused_at_its_field(app: App)
         assert Repository(session, "wegen-test").status_updates() == []
 
 
+@FORM_ONLY
 def test_a_quick_link_preselects_only_what_an_overdue_item_can_be_without_a_date(
     app: App,
 ) -> None:
@@ -237,6 +246,7 @@ def test_stuck_on_an_overdue_item_needs_a_note_at_the_note_field(app: App) -> No
     assert _stored(app)[0] == [*before[0], ("at_risk", "Wacht op de aanbesteding.")]
 
 
+@FORM_ONLY
 def test_stuck_with_a_date_still_says_what_is_stuck(app: App) -> None:
     """The overdue form's *Risico* is "loopt vast" with or without the date above it (Slack's
     *Loopt vast…* asks a date "als u dat weet" and the note always); *Op schema* with the new

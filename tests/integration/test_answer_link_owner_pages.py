@@ -30,6 +30,10 @@ from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import LINK, delivered_text, link_app
 from tests.integration.test_answer_standing import LATER, anna_link, client, csrf, text
 
+PAGE_ONLY = pytest.mark.one_database(
+    "a page's words, from SQL this file's other PostgreSQL tests run"
+)
+
 ANNA = Answerer("anna", "Anna de Wit")
 #: The stuurgroep meets on the second Tuesday of every month (the fixture plan has no meetings).
 MEETINGS = """    members: [GEM, PROV]
@@ -88,6 +92,7 @@ def round_link(app: App) -> tuple[date, str]:
 # --- walk30 5: by when, for which meeting ---------------------------------------------------------
 
 
+@PAGE_ONLY
 def test_a_round_link_says_by_when_and_for_which_meeting(app: App) -> None:
     answer_by, token = round_link(app)
     page = text(client(app).get(f"/antwoord/{token}").text)
@@ -98,6 +103,7 @@ def test_a_round_link_says_by_when_and_for_which_meeting(app: App) -> None:
     ) in page
 
 
+@PAGE_ONLY
 def test_a_digest_link_says_nothing_of_a_round(app: App) -> None:
     _, token = anna_link(app)
     page = client(app).get(f"/antwoord/{token}")
@@ -270,6 +276,7 @@ def test_geen_wijziging_is_refused_when_someone_answered_since_the_form_was_show
     assert len(updates(app)) == 2
 
 
+@PAGE_ONLY
 def test_no_geen_wijziging_without_an_answer_or_when_a_new_date_is_needed(app: App) -> None:
     _, token = anna_link(app)
     web = client(app)
@@ -286,6 +293,7 @@ def test_no_geen_wijziging_without_an_answer_or_when_a_new_date_is_needed(app: A
 # --- walk30 6: a used link ------------------------------------------------------------------------
 
 
+@PAGE_ONLY
 def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -334,6 +342,7 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     assert "Daarna: Op schema gemeld door Anna de Wit (Gemeente Rivierstad)" in text(after.text)
 
 
+@PAGE_ONLY
 def test_a_late_answers_wijzigen_ends_with_the_link_it_was_answered_through(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -384,6 +393,7 @@ def _with_plan(app: App, tmp_path: Path, text_: str) -> App:
     return replace(app, settings=replace(app.settings, plan_path=changed))
 
 
+@PAGE_ONLY
 def test_the_contact_left_page_names_the_item_and_says_each_thing_once(
     app: App, tmp_path: Path
 ) -> None:

@@ -28,6 +28,10 @@ from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
 from tests.integration.test_web_item_page import visible
 from web.app import create_app
 
+PAGE_ONLY = pytest.mark.one_database(
+    "a page's words and checks, from SQL this file's other PostgreSQL tests run"
+)
+
 LATER = (
     datetime.now(ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=40)
 ).isoformat()  # answers count for today
@@ -105,6 +109,7 @@ def test_a_cancelled_item_cannot_be_answered_through_a_stale_link(app: App) -> N
     assert refusals(app) == ["item_cancelled"]
 
 
+@PAGE_ONLY
 def test_a_decision_names_itself_on_the_page(app: App) -> None:
     item, token = anna_link(app)
     with app.session() as session, session.begin():
@@ -137,6 +142,7 @@ def test_a_cancellation_between_form_and_store_is_refused_in_the_transaction(app
 # --- findings 1 and 2: someone else's gereed, the latest answer on the form -------------------
 
 
+@PAGE_ONLY
 def test_the_form_shows_the_latest_answer_of_someone_else(app: App) -> None:
     item, token = anna_link(app)
     note = "Aannemer meldt vertraging. " + "x" * 300
@@ -186,6 +192,7 @@ def test_a_gereed_between_form_and_store_is_refused_in_the_transaction(app: App)
 # --- finding 3: a refused POST keeps what was typed -----------------------------------------
 
 
+@PAGE_ONLY
 def test_a_refused_post_shows_back_what_was_typed_and_whom_to_mail(app: App) -> None:
     _, token = anna_link(app)
     web = client(app)
@@ -212,6 +219,7 @@ def test_a_refused_post_shows_back_what_was_typed_and_whom_to_mail(app: App) -> 
     assert "bureau@example.org" in shown
 
 
+@PAGE_ONLY
 def test_an_expired_link_shows_back_the_answer(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     _, token = anna_link(app)
     web = client(app)
@@ -274,6 +282,7 @@ def test_the_thank_you_page_says_what_was_recorded_and_offers_a_correction(app: 
     assert correction.split(".")[0] not in stored
 
 
+@PAGE_ONLY
 def test_a_correction_link_is_bound_signed_and_expires(app: App) -> None:
     item, token = anna_link(app)
     plan = app.load_plan()
@@ -323,6 +332,7 @@ def test_an_overdue_item_at_risk_without_a_date_is_recorded_honestly(app: App) -
     assert "geef een nieuwe verwachte datum via ‘Wijzigen’" in shown
 
 
+@PAGE_ONLY
 def test_an_overdue_item_on_schedule_needs_the_new_date(app: App) -> None:
     """ "Op schema, met de nieuwe datum hierboven" without that date is refused at the date
     field, as Slack's "Nieuwe datum…" is; nothing is stored, the choice is kept."""
@@ -338,6 +348,7 @@ def test_an_overdue_item_on_schedule_needs_the_new_date(app: App) -> None:
     assert updates(app) == []
 
 
+@PAGE_ONLY
 def test_an_overdue_items_unreadable_date_is_named_as_its_field_is(app: App) -> None:
     """The overdue form labels the date *Nieuwe verwachte datum gereed*: a date it cannot read
     is named so too (not *Verwachte datum gereed*), as its other date errors are."""
@@ -369,6 +380,7 @@ def test_a_link_to_an_item_taken_out_of_the_plan_says_so(app: App, tmp_path: Pat
     assert "ander programma" not in page.text
 
 
+@PAGE_ONLY
 def test_the_owner_pages_name_the_organisation_as_the_mails_do(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -405,6 +417,7 @@ def test_the_owner_pages_name_the_organisation_as_the_mails_do(
     assert "(GEM)" not in used + again
 
 
+@PAGE_ONLY
 def test_the_thank_you_page_says_a_plain_answer_once(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,10 @@ from tests.fakes.smtp import SmtpServer
 from tests.integration.mail_setup import DAY, mail_env
 from tests.integration.server import TEST_SECRET_KEY
 
+REFUSAL_ONLY = pytest.mark.one_database(
+    "a refusal before any write, from SQL this file's other PostgreSQL tests run"
+)
+
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
 REFUSED = (
@@ -117,6 +121,7 @@ def test_a_slack_only_home_is_not_refused(tmp_path: Path, migrated_url: str) -> 
     assert queued > 0
 
 
+@REFUSAL_ONLY
 @pytest.mark.prefect
 @pytest.mark.usefixtures("prefect_harness")
 @pytest.mark.parametrize("name", ["deadline-check", "status-round", "prepare-meeting"])

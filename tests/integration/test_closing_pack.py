@@ -22,6 +22,10 @@ from tests.integration.test_closing_meeting import _closing_env
 from tests.integration.test_programme_end import _app
 from tests.integration.test_reports_agenda import GOLDEN
 
+LAYOUT_ONLY = pytest.mark.one_database(
+    "the pack's layout, from SQL this file's other PostgreSQL tests run"
+)
+
 CLOSING, AS_OF = date(2026, 1, 22), date(2026, 1, 15)
 ENDED = "Het programma is op 31 december 2025 geëindigd"
 
@@ -93,6 +97,7 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
     )
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_layout_13_and_a_pack_before_the_end_are_as_the_old_code_made_them(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch, fmt: str
@@ -123,6 +128,7 @@ def test_layout_13_and_a_pack_before_the_end_are_as_the_old_code_made_them(
     assert old.content == after.read_bytes()
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize(
     ("as_of", "ended"), [(date(2025, 12, 31), False), (date(2026, 1, 1), True)]
 )
@@ -156,7 +162,7 @@ PACKS = [  # (meeting, as of, layouts with a golden file of their own)
 ]
 
 
-@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])
 def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:

@@ -21,6 +21,10 @@ from tests.cli import Result
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
+FLOW_ONLY = pytest.mark.one_database(
+    "which work the cycle does, from SQL this file's other PostgreSQL tests run"
+)
+
 pytestmark = pytest.mark.slow  # a dozen `regie` commands per test
 
 SECOND = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second_programme.yaml"
@@ -176,6 +180,7 @@ def test_a_second_programme_gets_its_round_and_pack_from_the_cycle(second: App) 
     assert _meetings(_outbox(second)) == _meetings(outbox) and _archived(second) == 1
 
 
+@FLOW_ONLY
 def test_meeting_prepare_runs_the_preparation_alone(second: App) -> None:
     dry = _run(second, "meeting", "prepare", "--as-of", "2024-02-23", "--dry-run")
     assert (
@@ -194,6 +199,7 @@ def test_meeting_prepare_runs_the_preparation_alone(second: App) -> None:
     assert "prepare" in _run(second, "meeting", "--help").out
 
 
+@FLOW_ONLY
 def test_with_a_prefect_server_the_cycle_leaves_meetings_to_the_deployments(mvi: App) -> None:
     """`--no-send` runs in this process even with a server named (no server is asked): the
     prepare-meeting and status-round deployments do the meetings there, not the cycle."""
@@ -206,6 +212,7 @@ def test_with_a_prefect_server_the_cycle_leaves_meetings_to_the_deployments(mvi:
     assert _rounds(mvi) == []
 
 
+@FLOW_ONLY
 def test_a_fault_in_the_meeting_work_still_sends_the_days_reminders(
     mvi: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:

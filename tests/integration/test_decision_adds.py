@@ -20,6 +20,10 @@ from tests.cli_in_process import regie
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, make_app
 
+OUTPUTS_ONLY = pytest.mark.one_database(
+    "the outputs' words, from SQL this file's other PostgreSQL tests run"
+)
+
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
 EDITED = datetime(2016, 12, 19, 10, tzinfo=UTC)
 DECIDED = date(2016, 10, 11)  # a meeting of the stuurgroep, before the edit
@@ -112,6 +116,7 @@ def test_a_decision_adds_an_item_before_it_is_in_the_plan(app: App) -> None:
     assert _sync(app, EDITED) == []  # nothing new: nothing said
 
 
+@OUTPUTS_ONLY
 def test_a_decision_after_the_edit_adds_the_item_and_the_outputs_name_it(app: App) -> None:
     from regie.reports import agenda_pack, progress_report, render_agenda, render_progress
 

@@ -30,6 +30,10 @@ from tests.integration.test_decision_adds import (
 )
 from tests.integration.test_decision_adds_ratify import ACTION, LATER, _adds, _asked, _edit
 
+RULE_ONLY = pytest.mark.one_database(
+    "the additions' rule, from SQL this file's other PostgreSQL tests run"
+)
+
 #: When the office recorded the body's decision on 3.20: after the edit, before the next one.
 RECORDED = datetime(2016, 12, 20, 12, tzinfo=UTC)
 LATE_MILESTONE = (
@@ -73,6 +77,7 @@ def _named(app: App, layout: int | None = None) -> dict[str, str | None]:
     return {e.item_id: e.decided_by for e in pack.since_last.entries if e.kind == "added"}
 
 
+@RULE_ONLY
 def test_milestones_ratified_one_by_one_add_their_action(app: App) -> None:
     """walk46 4: after `--adds 3.20.1` the pack asks 3.20 with 3.20.2; after `--adds 3.20.2`
     nothing, and 3.20 is *nieuw in het plan (besluit …)*; `--adds 3.20` is then refused, one

@@ -34,6 +34,10 @@ from tests.integration.test_decision_adds import (
     _sync,
 )
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the pack's and report's content, from SQL this file's other PostgreSQL tests run"
+)
+
 ACTION = (
     '      - id: "3.20"\n        title: Draaiboek nieuwe regeling\n        owners: [BZ]\n'
     "        milestones:\n"
@@ -176,6 +180,7 @@ def test_several_additions_are_ratified_at_once_or_none_is(app: App) -> None:
     assert _asked(app) == {}
 
 
+@CONTENT_ONLY
 def test_adding_an_action_decides_its_milestones_too(app: App) -> None:
     """walk33 3: after `--adds 3.20` the pack asks nothing about 3.20.1/3.20.2 and shows them
     *nieuw in het plan (besluit …)* as it shows 3.20; a layout-11 pack is made again as it
@@ -203,6 +208,7 @@ def test_adding_an_action_decides_its_milestones_too(app: App) -> None:
         assert not [a for a in old_pack.asked if a.reason == "added"], layout
 
 
+@CONTENT_ONLY
 def test_the_progress_report_names_the_action_s_decision_at_its_milestones(app: App) -> None:
     """The progress report (layout 12) says of the milestones that came with an action a
     decision added *toegevoegd aan het plan (besluit …)*, as of the action, not *zonder
@@ -321,6 +327,7 @@ LATE = (
 )
 
 
+@CONTENT_ONLY
 @pytest.mark.parametrize("kept", [True, False], ids=["asked-kept", "layout-13-pack"])
 def test_eerder_voorgelegd_counts_the_same_question(
     app: App, kept: bool, monkeypatch: pytest.MonkeyPatch

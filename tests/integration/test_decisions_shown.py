@@ -26,6 +26,10 @@ from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_item_page_decision_author import _client
 from tests.integration.test_web_item_page import visible
 
+WORDS_ONLY = pytest.mark.one_database(
+    "how decisions are shown, from SQL this file's other PostgreSQL tests run"
+)
+
 BODY_NAME = "Stuurgroep Plan van aanpak MVI"
 PLAN = "plan.yaml"  # in the home: a copy of the seed plan, which a decision edits
 
@@ -88,6 +92,7 @@ def _titles(app: App) -> dict[str, str]:
     return {i.id: shorten(i.title, 40) for i in every}
 
 
+@WORDS_ONLY
 def test_a_long_item_title_is_shortened(app: App) -> None:
     """walk32a 12: the list names the item, not only "[1.1.2]"; a title over 40 characters is
     cut with "…" in the table, whole in JSON."""
@@ -104,6 +109,7 @@ def test_a_long_item_title_is_shortened(app: App) -> None:
     assert [r["item_title"] for r in json.loads(as_json.out)] == [long_one.title]
 
 
+@WORDS_ONLY
 def test_csv_and_json_keep_the_raw_kind(app: App) -> None:
     as_csv = regie("decision", "list", "--format", "csv", env=cli_env(app))
     assert as_csv.code == 0, as_csv.err
@@ -125,6 +131,7 @@ def test_csv_and_json_keep_the_raw_kind(app: App) -> None:
     ]  # fmt: skip
 
 
+@WORDS_ONLY
 def test_md_is_a_dutch_table_for_the_minutes(app: App) -> None:
     md = regie("decision", "list", "--format", "md", env=cli_env(app))
     assert md.code == 0, md.err
@@ -158,6 +165,7 @@ def test_the_item_page_shows_each_decision_with_its_effect(app: App) -> None:
     ]
 
 
+@WORDS_ONLY
 def test_a_milestone_shows_the_decision_about_its_action(app: App) -> None:
     from regie.decisions import add_decision
 

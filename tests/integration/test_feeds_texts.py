@@ -26,6 +26,10 @@ from tests.integration.feed_clients import ical_js, icalendar_events, synced_app
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
+TEXT_ONLY = pytest.mark.one_database(
+    "the event's text, from SQL this file's other PostgreSQL tests run"
+)
+
 AS_OF = date(2016, 5, 2)
 UID = "1.3.1@mvi-2015-2020.regie"
 
@@ -144,6 +148,7 @@ def test_meetings_say_what_the_body_is_and_a_cancelled_one_says_so(
             "description"]  # fmt: skip
 
 
+@TEXT_ONLY
 def test_a_first_date_set_by_a_decision_is_not_a_move(tmp_path: Path, database_url: str) -> None:
     """walk32a 11: an item without a date (Ntb) given one by a decision read "Verschoven van Ntb
     naar …"; a first date says it was set (another programme's plan: the feeds fixture)."""

@@ -7,10 +7,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from regie.bootstrap import App
 from regie.cycle import deadline_check, send_reminders
 from tests.integration.test_escalation_delivery import DAYS, STAS, Down
 from tests.integration.test_web_item_page import _app, _client, visible
+
+PAGE_ONLY = pytest.mark.one_database(
+    "the page's words, from SQL this file's other PostgreSQL tests run"
+)
 
 
 def _escalation_row(tmp_path: Path, url: str, failing: set[date]) -> str:
@@ -30,6 +36,7 @@ def _escalation_row(tmp_path: Path, url: str, failing: set[date]) -> str:
     return row
 
 
+@PAGE_ONLY
 def test_an_escalation_whose_requests_never_arrived_says_so(
     tmp_path: Path, migrated_url: str
 ) -> None:
@@ -49,6 +56,7 @@ def test_one_request_of_two_lost_is_counted(tmp_path: Path, migrated_url: str) -
     ), row
 
 
+@PAGE_ONLY
 def test_all_requests_delivered_reads_as_before(tmp_path: Path, migrated_url: str) -> None:
     row = _escalation_row(tmp_path, migrated_url, set())
     assert row.startswith("escalatie: onbeantwoord "), row

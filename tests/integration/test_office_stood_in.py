@@ -29,6 +29,10 @@ from tests.integration.link_setup import LINK, delivered_text, link_app
 from tests.integration.test_answer_standing import client, csrf, text
 from tests.integration.test_round_chase_wording import _intro
 
+RULE_ONLY = pytest.mark.one_database(
+    "whom a round chases, from SQL this file's other PostgreSQL tests run"
+)
+
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday
 CHASE = date(2025, 6, 19)
@@ -81,6 +85,7 @@ def _asked(app: App) -> list[tuple[str, str]]:
         return [(q.item_id, q.contact_id) for q in round_requests(session, 1)]
 
 
+@RULE_ONLY
 @pytest.mark.parametrize("office_at_gem", [False, True], ids=["office-elsewhere", "office-at-gem"])
 def test_a_contact_added_mid_round_is_chased_instead_of_the_office(
     tmp_path: Path, migrated_url: str, office_at_gem: bool
@@ -198,6 +203,7 @@ def test_the_office_s_deputy_answers_through_a_link_issued_while_the_office_answ
     assert _updates(app) == [("1.1.1", "at_risk", "bram")]
 
 
+@RULE_ONLY
 def test_a_deputy_the_plan_withdrew_is_refused_as_before(tmp_path: Path, migrated_url: str) -> None:
     app, token = _deputy_link(tmp_path, migrated_url)
     _give_gem_anna(app, deputy=False)  # and bram is the office's deputy no more
@@ -216,6 +222,7 @@ NEW_OFFICE = """  - id: pb2
 """
 
 
+@RULE_ONLY
 def test_a_stand_in_request_is_chased_to_the_office_of_the_day(
     tmp_path: Path, migrated_url: str
 ) -> None:

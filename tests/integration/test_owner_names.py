@@ -28,6 +28,10 @@ from store import Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import link_app
 
+NAMES_ONLY = pytest.mark.one_database(
+    "the owners' names, from SQL this file's other PostgreSQL tests run"
+)
+
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 13)
 MEETING = date(2025, 6, 17)
@@ -80,6 +84,7 @@ def test_the_round_summary_names_the_organisations(app: App) -> None:
     assert [o["name"] for o in status["organisations"]] == ["Gemeente Rivierstad", "PNW"]
 
 
+@NAMES_ONLY
 def test_the_pack_names_the_owners_and_layout_8_kept_the_ids(app: App) -> None:
     md = agenda(app, "stuurgroep", MEETING, AS_OF, "md").content.decode()
     html = agenda(app, "stuurgroep", MEETING, AS_OF, "html").content.decode()
@@ -110,6 +115,7 @@ def test_the_progress_report_names_the_owners_and_layout_7_kept_the_ids(app: App
     assert "Eindrapportage" not in md
 
 
+@NAMES_ONLY
 def test_the_final_report_says_so_and_looks_no_further_than_the_end(app: App) -> None:
     """The programme ends on 31 December 2027: a report over its last half year is the final
     one; every item is still open and late at its end."""
@@ -165,6 +171,7 @@ def _env(app: App) -> dict[str, str]:
             "REGIE_DATABASE_URL": app.settings.database_url}  # fmt: skip
 
 
+@NAMES_ONLY
 def test_regie_status_names_the_owners_beside_the_id_it_takes(app: App) -> None:
     """names35 2: `regie status` shows an owner as people read it, the id `--owner` takes
     beside it; `--format json` keeps the ids."""

@@ -8,10 +8,16 @@ from datetime import date
 from email.message import Message
 from pathlib import Path
 
+import pytest
+
 from regie.cycle import send_reminders
 from regie.prepare import PACK_KIND, prepare_meetings
 from store import Repository
 from tests.integration.reports_scenario import HOSTILE_NOTE, scenario_app
+
+TEXT_ONLY = pytest.mark.one_database(
+    "the mail's text, from SQL this file's other PostgreSQL tests run"
+)
 
 PACK_DAY = date(2016, 4, 5)  # five working days before the meeting of 12 April 2016
 
@@ -55,6 +61,7 @@ def test_the_pack_mail_s_text_part_is_plain_text(tmp_path: Path, database_url: s
     assert files and _text_part(files[0]).replace("\r\n", "\n").strip() == text.strip()
 
 
+@TEXT_ONLY
 def test_an_owner_label_follows_the_count_of_owners(tmp_path: Path, database_url: str) -> None:
     """walk49 8: the text part labelled two owners *Eigenaar: A, B*; the label now follows the
     count, as the round summary's does, by the names the plan shows one owner by."""

@@ -20,6 +20,10 @@ from regie.reports import voortgang
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the report's content, from SQL this file's other PostgreSQL tests run"
+)
+
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
 EDITED = datetime(2016, 12, 19, 10, tzinfo=UTC)
 
@@ -58,6 +62,7 @@ def _report(app: App, start: date, end: date, as_of: date) -> str:
     return voortgang(app, start, end, as_of, "md", archive=False).content.decode()
 
 
+@CONTENT_ONLY
 def test_the_progress_report_lists_removed_items_and_owner_changes(app: App) -> None:
     text = _report(app, date(2016, 1, 1), date(2016, 12, 31), date(2017, 1, 3))
     changes = text.split("## 3. Indicatoren")[0]  # the steps' sections, not the annex
@@ -77,6 +82,7 @@ def test_a_report_of_a_period_before_the_removal_does_not_list_it(app: App) -> N
     assert "uit het plan verwijderd" not in text and "eigenaar gewijzigd" not in text
 
 
+@CONTENT_ONLY
 def test_an_owner_change_reads_by_the_names_the_tables_use(app: App) -> None:
     """review8 4: from layout 8 the report's owner change names the owners as its tables do
     (the plan's short name, else name); layout 7 kept the ids."""

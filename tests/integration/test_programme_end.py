@@ -18,6 +18,10 @@ from regie.cycle import deadline_check
 from store import Repository
 from tests.cli_in_process import regie
 
+WORDS_ONLY = pytest.mark.one_database(
+    "the escalation's words, from SQL this file's other PostgreSQL tests run"
+)
+
 PLAN = """\
 schema: 1
 programme:
@@ -132,6 +136,7 @@ def test_a_computed_deadline_after_the_end_is_said_once_and_marked_in_status(
     }  # fmt: skip
 
 
+@WORDS_ONLY
 @pytest.mark.parametrize(("until", "meets_again"), [("2025-11-30", False), ("2025-12-31", True)])
 def test_after_the_last_meeting_the_escalation_does_not_suggest_its_agenda(
     tmp_path: Path, migrated_url: str, until: str, meets_again: bool

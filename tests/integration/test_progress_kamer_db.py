@@ -15,6 +15,10 @@ from regie.reports import progress_report, render_progress, reproduce, voortgang
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import make_app, seed_scenario
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the report's words, from SQL this file's other PostgreSQL tests run"
+)
+
 START, END = date(2015, 7, 1), date(2016, 6, 30)
 
 
@@ -35,6 +39,7 @@ def _now(md: str, item_id: str) -> str:
     return row.split(" | ")[3]
 
 
+@CONTENT_ONLY
 def test_the_later_decision_is_now_and_a_lapsed_one_says_so(app: App) -> None:
     report = progress_report(app, START, END, date(2016, 6, 30))
     change = next(c for s in report.steps for c in s.changed if c.item.item_id == "1.2.1")

@@ -18,6 +18,10 @@ from regie.bootstrap import App
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, cli_env, scenario_app
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the report's words, from SQL this file's other PostgreSQL tests run"
+)
+
 START, END = date(2015, 7, 1), date(2015, 12, 31)
 #: 400 characters; its last words ("Slotzin van de toelichting.") are past any excerpt.
 LONG = ("Draagvlak bij de provincies is kleiner dan gedacht. " * 8)[:373]
@@ -55,6 +59,7 @@ def _report(app: App, layout: int = LAYOUT) -> ProgressReport:
     return report
 
 
+@CONTENT_ONLY
 def test_the_note_is_long_and_the_item_slipped_at_risk(app: App) -> None:
     assert len(LONG) == 400 and note_excerpt(LONG) is not None
     assert not LONG[:NOTE_EXCERPT].endswith("Slotzin van de toelichting.")
@@ -64,6 +69,7 @@ def test_the_note_is_long_and_the_item_slipped_at_risk(app: App) -> None:
     assert any(c.item.item_id == ITEM for s in report.steps for c in s.changed)
 
 
+@CONTENT_ONLY
 def test_layout_9_cuts_a_long_note_and_gives_it_once_in_full(app: App) -> None:
     from regie.reports import render_progress, render_progress_annex
 
@@ -86,6 +92,7 @@ def test_layout_9_cuts_a_long_note_and_gives_it_once_in_full(app: App) -> None:
     assert annex.count(LONG) == 1 and "volledige tekst" not in annex
 
 
+@CONTENT_ONLY
 def test_layout_9_says_a_slipped_item_at_risk_is_at_risk(app: App) -> None:
     from regie.reports import render_progress, render_progress_annex
 

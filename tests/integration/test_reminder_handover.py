@@ -57,7 +57,13 @@ def _digests(app: App, contact: str) -> list[tuple[date, str, str, list[str]]]:
     return [(day, subject, text, [i["id"] for i in p["items"]]) for day, subject, text, p in rows]
 
 
-@pytest.mark.parametrize("forgotten", [False, True], ids=["archived", "forgotten"])
+# Both ways of leaving run the same prompts; PostgreSQL runs "forgotten", whose SQL is a superset.
+LEFT_ONLY = pytest.mark.one_database("the prompts' pace and words, from this file's other SQL")
+
+
+@pytest.mark.parametrize(
+    "forgotten", [pytest.param(False, marks=LEFT_ONLY), True], ids=["archived", "forgotten"]
+)
 def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(
     app: App, forgotten: bool
 ) -> None:

@@ -19,6 +19,10 @@ from tests import cli
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
+RULE_ONLY = pytest.mark.one_database(
+    "the report's rules, from SQL this file's other PostgreSQL tests run"
+)
+
 MAKER = "r.secretaris"
 REPORT = "voortgangsrapportage"  # the seed plan's reporting obligation
 
@@ -61,6 +65,7 @@ def _state(app: App, item: str, on: str) -> dict[str, object]:
     return next(x for x in json.loads(shown.out) if x["id"] == item)
 
 
+@RULE_ONLY
 def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_path: Path) -> None:
     env = cli_env(app)
     out = str(tmp_path / "r.md")
@@ -182,6 +187,7 @@ def test_mark_done_records_the_action_gereed_and_the_archived_report_still_repro
     assert "de statusupdates van de eigenaren (0 van de " in text
 
 
+@RULE_ONLY
 def test_a_concept_is_not_marked_done(app: App, tmp_path: Path) -> None:
     from regie.decisions import add_decision
 
@@ -223,6 +229,7 @@ def test_a_concept_is_not_marked_done(app: App, tmp_path: Path) -> None:
     assert [u["source"] for u in _updates(app, "4.4")] == ["report"]
 
 
+@RULE_ONLY
 def test_mark_done_on_a_report_archived_before(app: App, tmp_path: Path) -> None:
     from regie.decisions import add_decision
 
@@ -367,6 +374,7 @@ def _approve(app: App, day: str, period: str) -> None:
                  approves_report=f"halfjaarbericht:{period}", before_archive=True)  # fmt: skip
 
 
+@RULE_ONLY
 def test_approves_report_names_the_report_and_refuses_a_wrong_one_in_one_line(
     app: App, tmp_path: Path
 ) -> None:
@@ -459,6 +467,7 @@ def test_a_report_is_not_approved_twice_and_a_mistyped_period_is_refused(
     assert len(json.loads(regie("decision", "list", "--format", "json", env=env).out)) == 1
 
 
+@RULE_ONLY
 def test_a_text_only_decision_approves_nothing_once_approvals_name_the_report(
     app: App, tmp_path: Path
 ) -> None:
@@ -483,6 +492,7 @@ def test_a_text_only_decision_approves_nothing_once_approvals_name_the_report(
     assert _archived(app)[-1]["parameters"].get("concept") == "yes"
 
 
+@RULE_ONLY
 def test_a_text_only_decision_approves_implicitly_and_says_so(app: App, tmp_path: Path) -> None:
     from regie.decisions import add_decision
 

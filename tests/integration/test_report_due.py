@@ -26,6 +26,10 @@ from tests.cli_in_process import regie
 from tests.integration.migrated_template import shared_templates
 from tests.integration.reports_scenario import cli_env, migrated_app
 
+RULE_ONLY = pytest.mark.one_database(
+    "the reminder's rule, from SQL this file's other PostgreSQL tests run"
+)
+
 FLEMISH = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
 
 YEARLY = """
@@ -136,6 +140,7 @@ def test_the_progress_report_names_the_recipient_of_its_obligation(
     assert archived_report(app, again.archive_id).parameters["recipient"] == "Tweede Kamer"
 
 
+@RULE_ONLY
 def test_a_second_programme_reports_to_its_own_recipient(tmp_path: Path, database_url: str) -> None:
     from docx import Document
     from pypdf import PdfReader
@@ -152,6 +157,7 @@ def test_a_second_programme_reports_to_its_own_recipient(tmp_path: Path, databas
     assert "Aan: Vlaams Parlement" in paragraphs
 
 
+@RULE_ONLY
 def test_a_plan_without_obligations_gets_a_report_without_recipient(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -165,6 +171,7 @@ def test_a_plan_without_obligations_gets_a_report_without_recipient(
     assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == []
 
 
+@RULE_ONLY
 def test_a_plan_with_several_obligations(tmp_path: Path, database_url: str) -> None:
     start, end, as_of = date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 5)
     several = flemish_app(tmp_path, database_url, reports=YEARLY + SECOND)
@@ -202,6 +209,7 @@ def test_the_cycle_reminds_the_office_once_before_the_yearly_report_falls_due(
     assert any("Vlaams Parlement" in m.read_text(encoding="utf-8") for m in mails)
 
 
+@RULE_ONLY
 def test_no_reminder_once_the_report_for_the_period_is_archived(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -264,6 +272,7 @@ def test_the_office_channel_is_reminded_too_and_cancelled_with_the_archive(
     assert [r[3] for r in report_rows(app)] == ["suppressed", "suppressed"]
 
 
+@RULE_ONLY
 def test_the_mvi_report_is_due_with_action_4_4_and_not_once_it_is_marked_gereed(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -300,7 +309,7 @@ def _mark(app: App, item: str, status: str, on: date) -> None:
     store_answers(app, plan, [update], sync=True)
 
 
-@pytest.mark.parametrize("status", ["done", "cancelled"])
+@pytest.mark.parametrize("status", [pytest.param("done", marks=RULE_ONLY), "cancelled"])
 def test_no_reminder_once_the_action_is_marked_gereed(
     tmp_path: Path, database_url: str, status: str
 ) -> None:
@@ -394,6 +403,7 @@ def test_a_reminder_queued_before_the_send_time_check_is_checked_too(
     assert outbox_state(app) == ("suppressed", cancelled(made.archive_id))
 
 
+@RULE_ONLY
 def test_an_old_reminder_is_not_cancelled_by_a_report_of_another_obligation(
     tmp_path: Path, database_url: str
 ) -> None:

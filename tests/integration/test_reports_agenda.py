@@ -17,6 +17,11 @@ from tests.integration.reports_scenario import AS_OF, MEETING, make_app, scenari
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
+# The subject of these is how a pack is laid out; the SQL that reads it is the PostgreSQL tests'
+# left here (python -m tests.tools.pg_statements checks).
+LAYOUT_ONLY = pytest.mark.one_database(
+    "the pack's layout, from SQL this file's PostgreSQL tests run"
+)
 
 
 @pytest.fixture
@@ -32,7 +37,7 @@ def _golden(name: str, content: bytes) -> None:
     assert content == path.read_bytes(), f"{name} differs from the golden file"
 
 
-@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])
 def test_golden_and_byte_identical(app: App, fmt: str) -> None:
     first = agenda(app, "stuurgroep", MEETING, AS_OF, fmt)
     second = agenda(app, "stuurgroep", MEETING, AS_OF, fmt)
@@ -41,6 +46,7 @@ def test_golden_and_byte_identical(app: App, fmt: str) -> None:
     _golden(f"agenda_stuurgroep_2016-04-12_asof_2016-01-15.{fmt}", first.content)
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 2 (*eerder voorgelegd* counted the earlier meetings, with
@@ -60,6 +66,7 @@ def test_a_pack_of_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> N
     assert again.matches and again.content == old
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_4_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 4 (it said *item* where packs now say *punt*) is made again
@@ -79,6 +86,7 @@ def test_a_pack_of_layout_4_is_made_again_byte_for_byte(app: App, fmt: str) -> N
     assert agenda(app, "stuurgroep", MEETING, AS_OF, fmt).content != old  # layout 5: punten
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_5_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 5 (every change of colour under *verslechterd*) is made
@@ -97,6 +105,7 @@ def test_a_pack_of_layout_5_is_made_again_byte_for_byte(app: App, fmt: str) -> N
     assert again.matches and again.content == old
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_9_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 9 (*verschoven* without *met risico*, walk32a 11) is made
@@ -115,6 +124,7 @@ def test_a_pack_of_layout_9_is_made_again_byte_for_byte(app: App, fmt: str) -> N
     assert again.matches and again.content == old
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_13_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 13 (page 1: *eerst de punten die om een keuze vragen*;
@@ -134,6 +144,7 @@ def test_a_pack_of_layout_13_is_made_again_byte_for_byte(app: App, fmt: str) -> 
     assert again.matches and again.content == old
 
 
+@LAYOUT_ONLY
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_a_pack_of_layout_6_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived with layout 6 (its PDF broke long title words without a hyphen) is
@@ -152,7 +163,7 @@ def test_a_pack_of_layout_6_is_made_again_byte_for_byte(app: App, fmt: str) -> N
     assert again.matches and again.content == old
 
 
-@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])
 def test_a_pack_archived_before_layout_2_is_made_again_byte_for_byte(app: App, fmt: str) -> None:
     """A pack archived without a layout (before layout 2) is made again with layout 1's frozen
     templates: the same bytes as then (the golden file of layout 1), and reproduce matches."""
@@ -173,6 +184,7 @@ def test_a_pack_archived_before_layout_2_is_made_again_byte_for_byte(app: App, f
     assert new.content != old and reproduce(app, new.archive_id).matches
 
 
+@LAYOUT_ONLY
 def test_pack_content(app: App) -> None:
     pack = agenda_pack(app, "stuurgroep", MEETING, AS_OF)
     assert pack.previous is not None and pack.previous.on.isoformat() == "2016-01-12"
@@ -254,6 +266,7 @@ def test_an_escalation_the_body_decided_on_is_not_put_to_it_again(app: App) -> N
     assert all(line.decision.body_id == "stuurgroep" for line in pack.decisions)
 
 
+@LAYOUT_ONLY
 def test_notes_are_inert_in_html_and_markdown(app: App) -> None:
     html = agenda(app, "stuurgroep", MEETING, AS_OF, "html", archive=False).content.decode()
     assert "<script>" not in html
@@ -264,6 +277,7 @@ def test_notes_are_inert_in_html_and_markdown(app: App) -> None:
     assert "\\[zie\\](http://x) \\# kop \\| pijp" in md
 
 
+@LAYOUT_ONLY
 def test_pdf_has_sections_and_numbers(app: App) -> None:
     from pypdf import PdfReader
 
@@ -291,6 +305,7 @@ def test_pdf_has_sections_and_numbers(app: App) -> None:
     assert "Uitvoeren overlegronde" not in flat  # green 1.1.2: counted, only in the annex
 
 
+@LAYOUT_ONLY
 def test_pdf_hyphenates_title_words_and_keeps_header_words_apart(app: App) -> None:
     """Layout 7 (review walk29): a title word too long for its column is hyphenated by the
     pack's language, never broken without a hyphen ("Opdrachtformulerin|g"); the owner's
@@ -309,6 +324,7 @@ def test_pdf_hyphenates_title_words_and_keeps_header_words_apart(app: App) -> No
     assert "EigenaarGereed" not in text and "Eigenaar" in text
 
 
+@LAYOUT_ONLY
 def test_pdf_annex_file_has_every_item(app: App) -> None:
     from regie.reports import agenda_formats, annex_name
 
@@ -388,6 +404,7 @@ def test_the_pack_is_read_on_a_plain_connection(app: App, database_url: str) -> 
     assert pack.decisions and pack == agenda_pack(app, "stuurgroep", MEETING, AS_OF)
 
 
+@LAYOUT_ONLY
 def test_docx_has_headings_and_tables(app: App) -> None:
     from docx import Document
 
@@ -411,6 +428,7 @@ def test_docx_has_headings_and_tables(app: App) -> None:
     assert doc.inline_shapes  # the charts are in
 
 
+@LAYOUT_ONLY
 def test_long_lists_end_with_a_count_and_the_annex(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -430,6 +448,7 @@ def test_long_lists_end_with_a_count_and_the_annex(
     assert html.count('class="question"') == len(pack.asked)
 
 
+@LAYOUT_ONLY
 def test_the_pdf_cuts_the_questions_and_its_annex_file_lists_them_all(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,10 @@ from regie.reports import agenda, meetings, progress_report, record_measurement,
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import AS_OF, make_app, scenario_app
 
+CONTENT_ONLY = pytest.mark.one_database(
+    "the report's content, from SQL this file's other PostgreSQL tests run"
+)
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 
 
@@ -23,6 +27,7 @@ def app(tmp_path: Path, database_url: str) -> App:
     return scenario_app(tmp_path / "home", database_url)
 
 
+@CONTENT_ONLY
 def test_progress_content(app: App) -> None:
     record_measurement(app, "hernieuwbaar-2020", 5.8, date(2015, 12, 31), "CBS (fictief)")
     report = progress_report(app, date(2015, 7, 1), AS_OF, AS_OF)

@@ -23,6 +23,10 @@ from tests.integration.link_setup import LINK, delivered_text, link_app, queue_a
 from tests.integration.test_round_messages import slack_texts
 from web.app import create_app
 
+RULE_ONLY = pytest.mark.one_database(
+    "the round's rules and words, from SQL this file's other PostgreSQL tests run"
+)
+
 DAY = date(2025, 6, 10)  # a Tuesday: anna's first reminder digest (1.1.1) goes out
 ANSWER_BY = date(2025, 6, 13)  # a Friday: a round started on the 10th is chased on the 12th
 
@@ -94,6 +98,7 @@ def test_a_digest_and_a_round_request_of_one_day_both_answer(app: App) -> None:
     assert web.get(f"/antwoord/{chase['1.1.2']}").status_code == 200
 
 
+@RULE_ONLY
 def test_a_round_is_chased_once_and_never_the_working_day_after_its_request(
     app: App,
 ) -> None:
@@ -105,6 +110,7 @@ def test_a_round_is_chased_once_and_never_the_working_day_after_its_request(
     assert not [k for k in keys(app) if ":chase:" in k]
 
 
+@RULE_ONLY
 def test_a_round_started_in_time_is_chased_on_its_last_working_day_only(app: App) -> None:
     # Thursday 5 June for Wednesday 11 June (Whit Monday 9 June is a public holiday).
     run_round_day(app, date(2025, 6, 5), body="stuurgroep", answer_by=date(2025, 6, 11))
@@ -120,6 +126,7 @@ def test_a_round_started_in_time_is_chased_on_its_last_working_day_only(app: App
     ]
 
 
+@RULE_ONLY
 def test_a_chase_day_on_which_nothing_ran_is_caught_up_before_the_answer_by_day(
     app: App,
 ) -> None:
@@ -143,6 +150,7 @@ def test_a_chase_day_on_which_nothing_ran_is_caught_up_before_the_answer_by_day(
     assert [k for k in keys(app) if k.endswith(":summary")]  # the 10th closes the round
 
 
+@RULE_ONLY
 def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -163,6 +171,7 @@ def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves(
     assert sorted(k for k in keys(app) if ":chase:" in k) == chased
 
 
+@RULE_ONLY
 def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves_later(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -187,6 +196,7 @@ def test_a_round_chased_is_not_chased_again_when_its_chase_day_moves_later(
     assert sorted(k for k in keys(app) if ":chase:" in k) == chased
 
 
+@RULE_ONLY
 def test_the_days_between_a_round_s_chase_and_its_answer_by_day_read_no_meeting_days(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -210,6 +220,7 @@ def test_the_days_between_a_round_s_chase_and_its_answer_by_day_read_no_meeting_
     assert closed["closed"] and [k for k in keys(app) if k.endswith(":summary")]
 
 
+@RULE_ONLY
 def test_a_round_counts_answers_up_to_the_day_it_closed(app: App) -> None:
     """An answer of the closing morning (in before the summary is written) counts; one reported
     after the round closed, or after the day `round status --as-of` asks about, does not."""
@@ -238,6 +249,7 @@ def test_a_round_counts_answers_up_to_the_day_it_closed(app: App) -> None:
     ]  # fmt: skip
 
 
+@RULE_ONLY
 def test_a_closed_round_counts_what_its_summary_counted(app: App) -> None:
     """Review4 #3: an answer recorded on the closing day after the summary was queued is not
     the round's: `round status` then says what the summary said."""
@@ -249,6 +261,7 @@ def test_a_closed_round_counts_what_its_summary_counted(app: App) -> None:
     assert status["answered"] == 0 and len(status["without_answer"]) == 4
 
 
+@RULE_ONLY
 def test_a_chase_shows_each_item_s_stand_without_answer_links(
     migrated_url: str, tmp_path: Path
 ) -> None:

@@ -19,6 +19,10 @@ from store import OutboxRecord, Repository
 from tests.integration.answer_app import ANSWERS_PLAN, answers_app
 from tests.integration.link_setup import link_app
 
+TEXT_ONLY = pytest.mark.one_database(
+    "the messages' words, from SQL this file's other PostgreSQL tests run"
+)
+
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday
 CHASE_DAY = date(2025, 6, 19)
@@ -63,6 +67,7 @@ def test_with_links_both_parts_say_the_link_is_valid_for_its_lifetime_and_one_us
             assert "door op dit bericht te antwoorden" not in part
 
 
+@TEXT_ONLY
 def test_without_links_both_parts_say_a_reply_reaches_the_office(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -76,6 +81,7 @@ def test_without_links_both_parts_say_a_reply_reaches_the_office(
             assert "Antwoordt u op deze e-mail" not in part  # said once, above
 
 
+@TEXT_ONLY
 def test_the_reply_sentence_names_the_office_as_the_plan_does(
     migrated_url: str, tmp_path: Path
 ) -> None:
@@ -97,6 +103,7 @@ def test_the_reply_sentence_names_the_office_as_the_plan_does(
         assert "programmabureau" not in part
 
 
+@TEXT_ONLY
 def test_without_a_reply_to_the_request_asks_to_let_the_office_know(
     migrated_url: str, tmp_path: Path
 ) -> None:

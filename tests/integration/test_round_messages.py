@@ -18,6 +18,10 @@ from store import OutboxRecord, Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import link_app
 
+TEXT_ONLY = pytest.mark.one_database(
+    "the messages' words, from SQL this file's other PostgreSQL tests run"
+)
+
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday
 SECOND_PLAN = ANSWERS_PLAN.parent / "second_programme.yaml"
@@ -42,6 +46,7 @@ def slack_texts(record: OutboxRecord) -> dict[str, str]:
     return {b["block_id"]: b["text"]["text"] for b in blocks if b["type"] == "section"}
 
 
+@TEXT_ONLY
 def test_slack_summary_shows_gereed_and_deadline_of_unanswered_items(app: App) -> None:
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
     run_round_day(app, ANSWER_BY)  # nobody answered: the summary lists all four
@@ -60,6 +65,7 @@ def test_slack_summary_shows_gereed_and_deadline_of_unanswered_items(app: App) -
     }
 
 
+@TEXT_ONLY
 def test_request_and_chase_give_the_answer_by_date_in_dutch_as_voor(app: App) -> None:
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
     run_round_day(app, date(2025, 6, 19))  # a chase day
@@ -122,6 +128,7 @@ def test_summary_counts_each_item_for_its_owners_not_for_who_answers(
     assert "eigenaar: Gemeenten (VNG)" in slack_texts(summary)["item:2.1"]
 
 
+@TEXT_ONLY
 def test_an_item_with_two_owners_is_named_with_both(app: App) -> None:
     run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY, scope="step:2")
     run_round_day(app, ANSWER_BY)
@@ -163,6 +170,7 @@ def test_summary_numbers_agree_with_their_nouns(
     assert f"is gesloten: {sentence}." in slack_texts(summary)["intro"]
 
 
+@TEXT_ONLY
 def test_round_mails_keep_each_sentence_on_one_line(app: App) -> None:
     """The text mails flow like the other digests: a sentence is never broken by hand inside,
     so a long body name or date does not leave half a sentence on a line of its own."""
@@ -189,6 +197,7 @@ def test_round_mails_keep_each_sentence_on_one_line(app: App) -> None:
         assert f"Bij vragen over dit bericht: kenmerk {key}." in lines[-1]
 
 
+@TEXT_ONLY
 def test_a_chase_thanks_a_contact_who_answered_part_of_the_round(app: App) -> None:
     """Anna answered 1.1.1 of her three items: her chase asks about the other two and does not
     tell her that nothing came in from her; Bram, who answered nothing, is told so."""
@@ -210,6 +219,7 @@ def test_a_chase_thanks_a_contact_who_answered_part_of_the_round(app: App) -> No
     assert "Dank voor uw update" not in bram.body_text + (bram.body_html or "")
 
 
+@TEXT_ONLY
 def test_a_chase_thanks_only_who_answered_not_the_co_owners_of_an_answered_item(
     app: App,
 ) -> None:
@@ -228,6 +238,7 @@ def test_a_chase_thanks_only_who_answered_not_the_co_owners_of_an_answered_item(
         assert "We hebben nog geen update van u ontvangen" in " ".join(chase.body_text.split())
 
 
+@TEXT_ONLY
 def test_an_item_of_two_owners_counts_for_the_one_whose_contact_answered(app: App) -> None:
     """2.1 belongs to PROV and GEM; Anna (GEM) answers it and nothing else: it is GEM's
     response, and PROV, no longer asked about it (nor chased), is not counted for it. The
@@ -295,6 +306,7 @@ def test_a_dependent_items_computed_deadline_is_in_the_request_and_the_chase(
         assert shown["due"] == due.isoformat()
 
 
+@TEXT_ONLY
 def test_a_waiting_item_is_not_asked_in_a_round(migrated_url: str, tmp_path: Path) -> None:
     """walk32b 5: an item waiting on another (not done yet) has no deadline its owner can act
     on: the round's request and chase do not ask about it (no answer link), only about the
@@ -337,6 +349,7 @@ def test_a_waiting_item_is_not_asked_in_a_round(migrated_url: str, tmp_path: Pat
 ENDED = "Het programma is op 30 mei 2025 geëindigd, maar"
 
 
+@TEXT_ONLY
 def test_a_round_after_the_programmes_end_tells_the_owners_it_ended(
     migrated_url: str, tmp_path: Path
 ) -> None:

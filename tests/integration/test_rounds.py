@@ -20,6 +20,10 @@ from tests.cli_in_process import regie
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import link_app
 
+ROUND_RULE_ONLY = pytest.mark.one_database(
+    "the round's rules and words, from SQL this file's other PostgreSQL tests run"
+)
+
 START = date(2025, 6, 2)  # a Monday
 ANSWER_BY = date(2025, 6, 20)  # a Friday, three weeks of working days later
 
@@ -34,6 +38,7 @@ def keys(app: App) -> list[str]:
         return [m.key for m in Repository(session, "wegen-test").outbox()]
 
 
+@ROUND_RULE_ONLY
 def test_a_round_replayed_over_three_weeks(app: App) -> None:
     result = run_round_day(app, START, body="stuurgroep", answer_by=ANSWER_BY)
     assert result["started"]["queued"] == 3  # anna, bram, carla; the office owns nothing
@@ -101,6 +106,7 @@ def test_a_round_replayed_over_three_weeks(app: App) -> None:
     ]
 
 
+@ROUND_RULE_ONLY
 def test_bad_round_input_is_one_line(app: App) -> None:
     with pytest.raises(InvalidInput, match="unknown governance body 'raad'"):
         run_round_day(app, START, body="raad", answer_by=ANSWER_BY)
@@ -111,6 +117,7 @@ def test_bad_round_input_is_one_line(app: App) -> None:
     assert keys(app) == []
 
 
+@ROUND_RULE_ONLY
 def test_an_answer_by_day_out_of_bounds_is_refused(app: App) -> None:
     """A round whose answer-by day lies further ahead than a new date may (the plan's
     ``reminders.new_date_max_years``, 2) would never close: refused like a day before the
@@ -165,6 +172,7 @@ def test_a_round_with_nothing_to_ask_is_not_started(app: App) -> None:
     assert again["started"]["started"] is False  # the round of that date runs: not an error
 
 
+@ROUND_RULE_ONLY
 def test_an_empty_round_recorded_earlier_closes_without_a_summary(app: App) -> None:
     """A round that asked nobody (possible before such rounds were refused) closes on its date
     without telling the office "0 van de 0 punten zijn beantwoord"."""
@@ -198,6 +206,7 @@ def test_round_cli_start_scope_and_status(regie_home: Path) -> None:
     assert result.code == 2 and result.err.startswith("--body: unknown governance body 'x'")
 
 
+@ROUND_RULE_ONLY
 def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> None:
     """Request, chase and summary carry text and HTML (like the digests); every signed link of
     the text part is a link in the HTML part, and nothing from the plan is left unescaped."""
@@ -226,6 +235,7 @@ def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> Non
     assert "<script" not in "".join(m.body_html or "" for m in messages.values())
 
 
+@ROUND_RULE_ONLY
 def test_the_daily_step_reads_the_meeting_days_only_when_a_round_sends(app: App) -> None:
     """The daily round step expands and reads the meeting days (for the messages' meeting
     line) only on a day some round chases or closes: not with no round open, nor on a quiet
@@ -252,6 +262,7 @@ def test_the_daily_step_reads_the_meeting_days_only_when_a_round_sends(app: App)
         event.remove(app.engine, "before_cursor_execute", seen)
 
 
+@ROUND_RULE_ONLY
 def test_an_answer_by_day_off_is_refused_naming_the_day(app: App) -> None:
     """Owners would read "vóór 9 juni" for a day the office does not work: refused, one line
     naming --answer-by, the kind of day and the working day before it; nothing recorded."""
@@ -516,7 +527,7 @@ def _entries(app: App, key: str) -> list[tuple[str, str]]:
         ]
 
 
-@pytest.mark.parametrize("round_first", [False, True])
+@pytest.mark.parametrize("round_first", [False, pytest.param(True, marks=ROUND_RULE_ONLY)])
 def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool) -> None:
     """walk30 7: on the round's request day anna's reminder digest would ask about 1.1.1 again,
     with a link of its own. The round's request is the day's one request: the digest is not
@@ -565,7 +576,7 @@ def test_an_owner_is_asked_about_an_item_once_a_day(app: App, round_first: bool)
     assert messages["escalation:wegen-test:office:2025-07-14"].status == "sent"
 
 
-@pytest.mark.parametrize("status", ["dead", "failed"])
+@pytest.mark.parametrize("status", [pytest.param("dead", marks=ROUND_RULE_ONLY), "failed"])
 def test_a_round_message_never_delivered_leaves_the_digest_its_items(app: App, status: str) -> None:
     """review10a 5: anna's round request of the day was given up (dead) or waits on a failure
     when her digest is rechecked. It asks nobody, so the digest goes out with 1.1.1 and keeps
@@ -664,6 +675,7 @@ def test_a_round_message_failing_in_the_same_batch_leaves_the_digest_its_items(a
     assert "1.1.1" in [i["id"] for i in digest.payload["items"]]
 
 
+@ROUND_RULE_ONLY
 def test_a_round_started_after_the_day_s_digest_went_says_who_is_asked_twice(app: App) -> None:
     """order35: a round started by hand after the morning's digests went out. Its request still
     goes (the round's formal one; the digest cannot be recalled), and the start says whose

@@ -17,6 +17,10 @@ from store import Repository
 from tests.cli_in_process import regie
 from tests.integration.reports_scenario import cli_env, migrated_app
 
+HINT_ONLY = pytest.mark.one_database(
+    "the refusal's words, from SQL this file's other PostgreSQL tests run"
+)
+
 UPDATE = ("update", "1.3.1", "--status", "at_risk", "--comment", "Loopt uit")
 
 
@@ -115,6 +119,7 @@ def test_a_decision_and_a_report_refused_in_a_simulated_store_name_regie_simulat
     assert listed.code == 0 and json.loads(listed.out) == []
 
 
+@HINT_ONLY
 def test_the_hint_does_not_promise_a_day_after_the_simulation(app: App) -> None:
     # Simulated up to D+30, asked D+90: REGIE_SIMULATE=1 would refuse it too (review50 6).
     now = today(app)

@@ -23,6 +23,10 @@ from tests.integration.slack_requests import (
 )
 from web.app import create_app
 
+REQUEST_ONLY = pytest.mark.one_database(
+    "a request's checks before any write, from SQL this file's other PostgreSQL tests run"
+)
+
 
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
@@ -64,6 +68,7 @@ def test_a_button_stores_the_answer_once(app: App, web: TestClient) -> None:
     assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]
 
 
+@REQUEST_ONLY
 @pytest.mark.parametrize(
     "tamper",
     [
@@ -79,6 +84,7 @@ def test_unsigned_requests_are_refused(app: App, web: TestClient, tamper: object
     assert stored(app) == [] and refused(app) == []
 
 
+@REQUEST_ONLY
 def test_a_stale_timestamp_is_refused(app: App, web: TestClient) -> None:
     stale = BEFORE_DEADLINES.timestamp() - 6 * 60  # by Regie's clock
     body, headers = signed(button("U0ANNA", "1.1.1", "done"), at=stale)
@@ -86,11 +92,13 @@ def test_a_stale_timestamp_is_refused(app: App, web: TestClient) -> None:
     assert stored(app) == []
 
 
+@REQUEST_ONLY
 def test_wrong_secret_is_refused(app: App, web: TestClient) -> None:
     body, headers = signed(button("U0ANNA", "1.1.1", "done"), secret="another-secret")
     assert post(web, body, headers)[0] == 401
 
 
+@REQUEST_ONLY
 @pytest.mark.parametrize(
     "body",
     [
@@ -128,6 +136,7 @@ def test_not_the_owner_is_refused_and_logged(app: App, web: TestClient) -> None:
     assert refused(app) == ["not_owner"]
 
 
+@REQUEST_ONLY
 def test_modal_submission_with_field_errors_comes_back_as_errors(app: App, web: TestClient) -> None:
     code, text = post(web, *signed(submission("U0ANNA", "1.1.1", None, note="x")))
     assert code == 200
@@ -152,12 +161,14 @@ def test_modal_submission_stores_status_note_and_forecast(app: App, web: TestCli
     assert str(update.forecast) == later
 
 
+@REQUEST_ONLY
 def test_cancelled_by_an_owner_is_refused_in_the_modal(app: App, web: TestClient) -> None:
     code, text = post(web, *signed(submission("U0ANNA", "1.1.1", "cancelled")))
     assert code == 200 and "programmabureau" in text
     assert stored(app) == [] and refused(app) == ["office_only"]
 
 
+@REQUEST_ONLY
 def test_not_configured_is_404(app: App) -> None:
     app.settings = replace(app.settings, slack_signing_secret=None)
     web = TestClient(create_app(app))
@@ -250,6 +261,7 @@ def test_another_workspace_or_app_is_refused_when_configured(
     assert stored(app) == [("1.1.1", "on_track", "anna", "slack")]
 
 
+@REQUEST_ONLY
 def test_socket_mode_payloads_are_checked_the_same_way(app: App) -> None:
     from regie.slack_answers import ForeignOrigin, Malformed, handle_interaction
 
@@ -265,6 +277,7 @@ def test_socket_mode_payloads_are_checked_the_same_way(app: App) -> None:
     assert [s[:2] for s in stored(app)] == [("1.1.1", "done")]
 
 
+@REQUEST_ONLY
 def test_unset_workspace_and_app_are_not_checked(app: App, web: TestClient) -> None:
     assert (app.settings.slack_team_id, app.settings.slack_app_id) == (None, None)
     body, headers = signed(_from(button("U0ANNA", "1.1.1", "on_track"), "T0ANY", "A0ANY"))

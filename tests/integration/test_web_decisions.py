@@ -18,6 +18,10 @@ from regie.bootstrap import App
 from tests.integration.feed_clients import synced_app
 from tests.integration.test_web_item_page import visible
 
+PAGE_ONLY = pytest.mark.one_database(
+    "the page's list and filters, from SQL this file's other PostgreSQL tests run"
+)
+
 PASSWORD = "a long enough password"
 BODY = "Regieteam Gezonde Wijk"
 
@@ -72,6 +76,7 @@ def test_every_decision_newest_first_with_links_and_effects(decided: App) -> Non
     assert "gereed bijgesteld: 2016 → 2017" in item  # the same wording there
 
 
+@PAGE_ONLY
 def test_filters_narrow_the_list_and_the_csv(decided: App) -> None:
     web = _client(decided)
     by_effect = web.get("/besluiten", params={"gevolg": "set_gereed"})
@@ -119,6 +124,7 @@ def test_filters_narrow_the_list_and_the_csv(decided: App) -> None:
     assert (moved[6], moved[-1]) == ("gereed bijgesteld", "set_gereed")
 
 
+@PAGE_ONLY
 def test_a_bad_filter_is_named_and_ignored(decided: App) -> None:
     web = _client(decided)
     page = web.get("/besluiten", params={"stap": "9", "vergadering": "29-03-2016", "gevolg": "x"})
@@ -131,6 +137,7 @@ def test_a_bad_filter_is_named_and_ignored(decided: App) -> None:
     assert web.get("/besluiten.csv", params={"orgaan": "nope"}).status_code == 400
 
 
+@PAGE_ONLY
 @pytest.mark.parametrize("day", ["2016-W13-2", "２０１６-03-29"])
 def test_only_a_plain_date_is_a_meeting(decided: App, day: str) -> None:
     """An ISO week date is a date to Python (2016-W13-2 is 29 March) but not to the office."""
@@ -141,6 +148,7 @@ def test_only_a_plain_date_is_a_meeting(decided: App, day: str) -> None:
     assert web.get("/besluiten.csv", params={"vergadering": day}).status_code == 400
 
 
+@PAGE_ONLY
 def test_behind_the_login(tmp_path: Path, migrated_url: str) -> None:
     from web.app import create_app
 

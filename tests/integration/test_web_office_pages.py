@@ -15,6 +15,10 @@ from regie.bootstrap import App
 from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_web_item_page import _app, _client, visible
 
+PAGE_ONLY = pytest.mark.one_database(
+    "a page's words, from SQL this file's other PostgreSQL tests run"
+)
+
 AS_OF = date(2015, 7, 1)  # the seed plan: 2.2.1 and 2.3.1 (both Q2-2015) are the first late
 
 
@@ -43,6 +47,7 @@ def _row(html: str, item_id: str) -> str:
     return visible(match.group(0))
 
 
+@PAGE_ONLY
 def test_unknown_addresses_and_methods_get_a_dutch_page(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +76,7 @@ def test_unknown_addresses_and_methods_get_a_dutch_page(
     assert web.get("/static/regie.css").status_code == 200
 
 
+@PAGE_ONLY
 def test_the_not_found_page_names_what_was_not_found(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -87,6 +93,7 @@ def test_the_not_found_page_names_what_was_not_found(
     assert "Dit punt staat niet (meer) in het plan." in shown
 
 
+@PAGE_ONLY
 def test_counts_are_in_the_singular_for_one(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,6 +112,7 @@ def test_counts_are_in_the_singular_for_one(
     assert "het plan heeft 48 punten." in everything and " passen bij" not in everything
 
 
+@PAGE_ONLY
 def test_a_bad_filter_or_page_number_is_not_contradicted(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,6 +147,7 @@ def test_a_bad_filter_or_page_number_is_not_contradicted(
         assert web.get("/", params={"pagina": odd}).status_code == 200, odd
 
 
+@PAGE_ONLY
 def test_the_status_filter_takes_the_dutch_label(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,6 +163,7 @@ def test_the_status_filter_takes_the_dutch_label(
     assert web.get("/?status=laat").status_code == 400
 
 
+@PAGE_ONLY
 def test_a_done_item_keeps_its_deadline(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from httpx import Response
 from starlette.testclient import TestClient
 
@@ -22,6 +23,10 @@ from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_answer_form_errors import _csrf
 from tests.integration.test_web_item_page import PASSWORD
 from web.app import create_app
+
+ADDRESS_ONLY = pytest.mark.one_database(
+    "the site's addresses, from SQL this file's other PostgreSQL tests run"
+)
 
 BASE = "https://intranet.example.org/regie/"
 ADDRESS = re.compile(r'(?:href|action|src)="([^"]*)"')
@@ -90,6 +95,7 @@ def test_every_address_the_pages_make_is_under_the_sub_path(
     assert out.status_code == 303 and out.headers["location"] == "/regie/inloggen?uitgelogd=1"
 
 
+@ADDRESS_ONLY
 def test_an_address_outside_the_site_is_still_not_found(tmp_path: Path, migrated_url: str) -> None:
     web = TestClient(create_app(_app(tmp_path, migrated_url)), base_url="https://testserver")
     missing = web.get("/regie/bestaat-niet")
@@ -110,6 +116,7 @@ def _cookie_paths(response: Response) -> dict[str, str]:
     return found
 
 
+@ADDRESS_ONLY
 def test_the_session_and_form_cookies_stay_under_the_sub_path(
     tmp_path: Path, migrated_url: str
 ) -> None:

@@ -21,6 +21,10 @@ from tests.integration.test_web_item_page import _app as seed_app
 from tests.integration.test_web_item_page import _client as seed_office
 from tests.integration.test_web_item_page import visible
 
+WORDS_ONLY = pytest.mark.one_database(
+    "a page's words, from SQL this file's other PostgreSQL tests run"
+)
+
 UNTIL = re.compile(r"U kunt uw antwoord wijzigen tot (\d+ \w+ \d{4}) \(en zolang")
 
 
@@ -76,6 +80,7 @@ def test_a_change_can_be_changed_again_and_both_pages_give_one_deadline(app: App
     assert "één keer" not in again and UNTIL.findall(again) == [until], again
 
 
+@WORDS_ONLY
 def test_the_form_of_an_item_without_a_deadline_says_nothing_of_running_late(
     app: App,
 ) -> None:

@@ -22,6 +22,10 @@ from tests.fakes.slack_api import FakeSlack
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.slack_overdue.desk import message_line, press, submit
 
+MODAL_ONLY = pytest.mark.one_database(
+    "the modal's fields and errors, from SQL this file's other PostgreSQL tests run"
+)
+
 
 def finished(app: App) -> list[tuple[str, str, date | None, str | None]]:
     with app.session() as session:
@@ -53,6 +57,7 @@ def test_gereed_asks_the_day_it_was_finished_and_stores_it(
     assert line.endswith(f"Gereed op {format_date_nl(last_week)}")
 
 
+@MODAL_ONLY
 def test_gereed_as_preset_is_today(app: App, web: TestClient, slack: FakeSlack) -> None:
     view = press(web, slack, "done_on")
     picked = block(view, "completed_on")["element"]["initial_date"]
@@ -61,6 +66,7 @@ def test_gereed_as_preset_is_today(app: App, web: TestClient, slack: FakeSlack) 
     assert message_line(slack).endswith(": Gereed")
 
 
+@MODAL_ONLY
 @pytest.mark.parametrize(
     ("day", "words"),
     [
@@ -88,6 +94,7 @@ def test_a_day_in_the_future_or_years_back_is_a_field_error(
     assert finished(app) == [("1.1.1", "done", first, None)]
 
 
+@MODAL_ONLY
 def test_update_geven_checks_the_day_finished_the_same_way(
     app: App, web: TestClient, slack: FakeSlack
 ) -> None:
@@ -111,6 +118,7 @@ def test_update_geven_checks_the_day_finished_the_same_way(
     assert [u[1] for u in finished(app)] == ["on_track"]  # nothing stored
 
 
+@MODAL_ONLY
 def test_how_far_ahead_a_new_date_may_lie_is_the_plans_setting(
     app: App, web: TestClient, slack: FakeSlack, tmp_path: Path
 ) -> None:

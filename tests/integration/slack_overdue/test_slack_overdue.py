@@ -24,6 +24,10 @@ from tests.integration.slack_overdue.desk import (
     submit,
 )
 
+MODAL_ONLY = pytest.mark.one_database(
+    "the modal's shape and words, from SQL this file's other PostgreSQL tests run"
+)
+
 
 def actions(blocks: list[dict[str, Any]], item: str) -> list[str]:
     (block,) = [b for b in blocks if b.get("block_id") == f"answer:{item}"]
@@ -102,6 +106,7 @@ def test_stuck_needs_a_note_and_stores_at_risk(app: App, web: TestClient, slack:
     assert message_line(slack).endswith("Loopt vast, hulp nodig")
 
 
+@MODAL_ONLY
 def test_the_modal_is_opened_with_the_real_request_shape(app: App, slack: FakeSlack) -> None:
     """slack-sdk's views_open against the fake: a trigger works once and only briefly, and a
     view Slack would refuse is refused."""
@@ -132,6 +137,7 @@ def test_the_modal_is_opened_with_the_real_request_shape(app: App, slack: FakeSl
     assert json.loads(view["private_metadata"])["kind"] == "new_date"
 
 
+@MODAL_ONLY
 def test_risico_on_an_overdue_item_asks_what_is_stuck(
     app: App, web: TestClient, slack: FakeSlack
 ) -> None:
