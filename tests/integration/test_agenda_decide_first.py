@@ -20,7 +20,7 @@ from tests.integration.reports_scenario import AS_OF, MEETING, cli_env, scenario
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
+def app(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     return scenario_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
