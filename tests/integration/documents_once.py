@@ -5,9 +5,10 @@ meeting preparation costs (≈ 2–4 CPU-s per pack), and tests of what a pack *
 packs are sent (the same seed scenario, on SQLite and then on PostgreSQL) make the same PDF
 and the same charts again and again. Both are pure functions of their input (the archive's
 hashes and ``reproduce`` rely on that), so for such tests the first call with an input is the
-real one and a later call with the same input gets its bytes. Tests of the PDF itself (its
-layout, that it is the same bytes everywhere, that a pack is reproduced as a PDF) do not use
-this: the ``documents_made_once`` fixture is asked for by name, file by file.
+real one and a later call with the same input gets its bytes: a test that reads what a PDF says
+still reads a PDF laid out from that very HTML. Tests that a document is the same bytes again
+(reproduced, made in a worker or in-process) must make it each time and do not use this: the
+``documents_made_once`` fixture is asked for by name, test by test.
 """
 
 from __future__ import annotations
