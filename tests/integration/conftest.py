@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from governance.plan import Plan
 from store import make_engine
+from tests.integration.documents_once import make_documents_once
 from tests.integration.migrated_template import MigratedTemplates, shared_templates
 from tests.integration.store_plans import make_sample_plan
 
@@ -41,6 +42,13 @@ def engine(migrated_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
+
+
+@pytest.fixture
+def documents_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack's PDF and charts made once per input in this worker, for tests of what packs say
+    or which are sent, not of the PDF itself (:mod:`tests.integration.documents_once`)."""
+    make_documents_once(monkeypatch)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ does not migrate a new SQLite database; tests of a first run start from an empty
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from governance.plan import Plan
 from store import upgrade
 
 
@@ -222,8 +224,9 @@ def name_plan_file(url: str, plan_path: Path) -> None:
         engine.dispose()
 
 
-#: (builder's name, database kind) → the home and database it recorded in this process.
-_RECORDED: dict[tuple[str, str], tuple[Path, str]] = {}
+#: (builder's name, database kind) → the home and database it recorded in this process, and its
+#: plan as parsed there.
+_RECORDED: dict[tuple[str, str], tuple[Path, str, Plan]] = {}
 
 
 def copy_recorded(
@@ -237,10 +240,14 @@ def copy_recorded(
     what ``build(home, url)`` records: run once per process, ``name`` and database kind, on a
     home and database of its own, then copied for each test (≈ 0.1 s instead of the
     build's seconds). The copy's plan file is ``home / plan_file``: the last plan sync names it
-    and the parse cache has its entry, as if ``build`` had run on ``home``. Only the times the
-    build recorded (it ran earlier) and the plan path in the append-only revisions differ."""
-    from regie.parse_cache import load_plan_cached
+    and the parse cache has its entry, as if ``build`` had run on ``home`` (the recorded parse
+    with the path changed, :func:`tests.relocated_plan.relocated`: not parsed again per copy).
+    Only the times the build recorded (it ran earlier) and the plan path in the append-only
+    revisions differ."""
+    from regie import disk_cache
+    from regie.parse_cache import _key, load_plan_cached
     from store.db import dispose_engines
+    from tests.relocated_plan import relocated
 
     kind = sa.make_url(database_url).get_backend_name()
     if (name, kind) not in _RECORDED:
@@ -262,8 +269,10 @@ def copy_recorded(
             url = sa.make_url(admin_url).set(database=template).render_as_string(False)
         build(folder / "home", url)
         dispose_engines()  # no connection left: SQLite's WAL folded back, PostgreSQL copyable
-        _RECORDED[name, kind] = (folder / "home", url)
-    template_home, template_url = _RECORDED[name, kind]
+        parsed, problems = load_plan_cached(folder / "home" / plan_file, folder / "cache")
+        assert parsed is not None and not problems, problems
+        _RECORDED[name, kind] = (folder / "home", url, parsed)
+    template_home, template_url, template_plan = _RECORDED[name, kind]
     copy_database(template_url, database_url, os.environ.get("REGIE_TEST_POSTGRES_URL"))
     shutil.copytree(template_home, home, dirs_exist_ok=True)
     plan = home / plan_file
@@ -271,5 +280,8 @@ def copy_recorded(
     # The parse cache is keyed by the plan file's path: the entry this home's own loads leave.
     for cached in (home / "cache").glob("plan-*.pickle"):
         cached.unlink()
-    parsed, problems = load_plan_cached(plan, home / "cache")
-    assert parsed is not None and not problems, problems
+    data = plan.read_bytes()
+    assert data == (template_home / plan_file).read_bytes()  # the file the recorded parse read
+    # replace(): what the parse cache stores (the plan without what it memoised).
+    moved = dataclasses.replace(relocated(template_plan, os.fspath(plan)))
+    disk_cache.store(home / "cache" / f"plan-{_key(plan, data)}.pickle", moved, "plan-")

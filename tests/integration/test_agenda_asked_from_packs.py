@@ -27,7 +27,7 @@ LATE = "3.5.1"  # late since 30 September 2015: a point at both earlier meetings
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
+def app(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     return scenario_app(tmp_path / "home", database_url)
 
 

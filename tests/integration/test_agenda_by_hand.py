@@ -19,7 +19,7 @@ __all__ = ["sender_clock"]  # the fixture, used by name
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
+def app(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     return scenario_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 

@@ -24,7 +24,7 @@ CONTENT_ONLY = pytest.mark.one_database(
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
+def app(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     return scenario_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 

@@ -31,12 +31,12 @@ SECOND = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second
 
 
 @pytest.fixture
-def mvi(tmp_path: Path, database_url: str) -> App:
+def mvi(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
 
 
 @pytest.fixture
-def second(tmp_path: Path, database_url: str) -> App:
+def second(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     """The second programme: programmaraad on Monday 4 March 2024, request_days 6 (Friday
     23 February), pack_days 3 (Wednesday 28 February)."""
     home = tmp_path / "home2"

@@ -51,7 +51,7 @@ APRIL, APRIL_AS_OF = date(2017, 4, 11), date(2017, 4, 4)
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
+def app(tmp_path: Path, database_url: str, documents_made_once: None) -> App:
     app = migrated_app(tmp_path / "home", database_url)
     assert _sync(app, FIRST_SYNC) == []
     return app

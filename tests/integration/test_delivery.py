@@ -242,7 +242,7 @@ def test_slack_and_email_delivery_need_no_readable_plan(
 
 
 def test_an_agenda_pack_to_a_member_on_slack_goes_by_e_mail(
-    env: dict[str, str], slack: FakeSlack, smtp: SmtpServer
+    env: dict[str, str], slack: FakeSlack, smtp: SmtpServer, documents_made_once: None
 ) -> None:
     """A pack is a document (its HTML part, the Markdown body): Slack has no form for it, so
     the router hands it to e-mail, for members with a Slack id and those found by address."""

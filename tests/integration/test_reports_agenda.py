@@ -278,7 +278,7 @@ def test_notes_are_inert_in_html_and_markdown(app: App) -> None:
 
 
 @LAYOUT_ONLY
-def test_pdf_has_sections_and_numbers(app: App) -> None:
+def test_pdf_has_sections_and_numbers(app: App, documents_made_once: None) -> None:
     from pypdf import PdfReader
 
     pdf = agenda(app, "stuurgroep", MEETING, AS_OF, "pdf").content
@@ -306,7 +306,9 @@ def test_pdf_has_sections_and_numbers(app: App) -> None:
 
 
 @LAYOUT_ONLY
-def test_pdf_hyphenates_title_words_and_keeps_header_words_apart(app: App) -> None:
+def test_pdf_hyphenates_title_words_and_keeps_header_words_apart(
+    app: App, documents_made_once: None
+) -> None:
     """Layout 7 (review walk29): a title word too long for its column is hyphenated by the
     pack's language, never broken without a hyphen ("Opdrachtformulerin|g"); the owner's
     column is wide enough for its header ("EigenaarGereed" ran together)."""
@@ -450,7 +452,7 @@ def test_long_lists_end_with_a_count_and_the_annex(
 
 @LAYOUT_ONLY
 def test_the_pdf_cuts_the_questions_and_its_annex_file_lists_them_all(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    app: App, monkeypatch: pytest.MonkeyPatch, documents_made_once: None
 ) -> None:
     from io import BytesIO
 
