@@ -63,14 +63,10 @@ def test_the_pack_mail_s_text_part_is_plain_text(
     assert files and _text_part(files[0]).replace("\r\n", "\n").strip() == text.strip()
 
 
-<<<<<<< HEAD
 @TEXT_ONLY
-def test_an_owner_label_follows_the_count_of_owners(tmp_path: Path, database_url: str) -> None:
-=======
 def test_an_owner_label_follows_the_count_of_owners(
     tmp_path: Path, database_url: str, documents_made_once: None
 ) -> None:
->>>>>>> heavy52
     """walk49 8: the text part labelled two owners *Eigenaar: A, B*; the label now follows the
     count, as the round summary's does, by the names the plan shows one owner by."""
     import re
