@@ -82,6 +82,9 @@ class WorkCalendar:
         self._days_off: dict[int, frozenset[date]] = {}
         # Per year, made when a count first reaches it: :class:`_Year` (working days by index).
         self._years: dict[int, _Year] = {}
+        # (due, n) → :meth:`window_start`: a due date's window opens on the same day whatever
+        # the day it is asked on, and a plan's few hundred due dates are asked about each day.
+        self._windows: dict[tuple[date, int], date] = {}
 
     @classmethod
     def for_plan(cls, plan: Plan, extra_holidays: Iterable[date] = ()) -> WorkCalendar:
@@ -186,7 +189,13 @@ class WorkCalendar:
 
     def window_start(self, due: date, n: int) -> date:
         """The first day that lies at most ``n`` working days before ``due``."""
-        return self.add_working_days(self.working_day_on_or_before(due), -n)
+        key = (due, n)
+        opens = self._windows.get(key)
+        if opens is None:
+            opens = self._windows[key] = self.add_working_days(
+                self.working_day_on_or_before(due), -n
+            )
+        return opens
 
 
 class _Year:

@@ -377,18 +377,19 @@ def _assert_tally_fits_rows(app: App) -> None:
 def _assert_outbox_is(
     app: App,
     session: Session,
-    repo: Repository,
+    messages: list[OutboxRecord],
     plan: Plan,
     full: Assessment,
     reminders: ReminderPlan,
     day: date,
 ) -> None:
-    """The messages queued for ``day`` are, key for key, those the full assessment renders:
-    kind, recipient and addresses, subject, both bodies and the payload (with what the
-    templates were given). The delivery fields (status, attempts, timestamps, claim) are the
-    store's. The test app has no REGIE_SECRET_KEY, so the digests carry no answer links."""
+    """The messages queued for ``day`` (of the outbox's ``messages``) are, key for key,
+    those the full assessment renders: kind, recipient and addresses, subject, both bodies and
+    the payload (with what the templates were given). The delivery fields (status, attempts,
+    timestamps, claim) are the store's. The test app has no REGIE_SECRET_KEY, so the digests
+    carry no answer links."""
     assert not app.settings.secret_key
-    stored = {m.key: _message(m) for m in repo.outbox() if m.created_on == day}
+    stored = {m.key: _message(m) for m in messages if m.created_on == day}
     # As the cycle: a hand-over names a predecessor removed from the plan (archived); an
     # escalated item that changed hands lately says so.
     pid = plan.programme.id
@@ -842,28 +843,28 @@ def _assert_stored_day_is(app: App, plan: Plan, full: Assessment, day: date) -> 
     with app.session() as session:
         repo = Repository(session, plan.programme.id)
         _assert_states_are(session, plan.programme.id, full, day)
-        before = [r for r in repo.prompt_history(until=day) if r.queued_on < day]
-        reminders = plan_reminders(plan, full, before, day, cal, _undelivered(repo, day))
+        # The prompts and the outbox read once each (nothing is written in this session): a
+        # replay's outbox grows every day, and each message's payload is decoded.
+        history = repo.prompt_history(until=day)
+        messages = repo.outbox()
+        before = [r for r in history if r.queued_on < day]
+        reminders = plan_reminders(plan, full, before, day, cal, _undelivered(messages, day))
         if not cal.is_working_day(day):
             reminders = quiet(reminders)
-        queued = sorted(
-            (r.item_id, r.stage, r.contact_id)
-            for r in repo.prompt_history(until=day)
-            if r.queued_on == day
-        )
+        queued = sorted((r.item_id, r.stage, r.contact_id) for r in history if r.queued_on == day)
         assert queued == sorted((r.item_id, r.stage, r.contact_id) for r in reminders.records)
         recorded = {e.dedupe_key for e in repo.events(since=day) if e.occurred_on == day}
         assert recorded == {e.key for e in [*full.events, *reminders.events]}, day
-        _assert_outbox_is(app, session, repo, plan, full, reminders, day)
+        _assert_outbox_is(app, session, messages, plan, full, reminders, day)
 
 
-def _undelivered(repo: Repository, day: date) -> set[tuple[str, str]]:
+def _undelivered(messages: list[OutboxRecord], day: date) -> set[tuple[str, str]]:
     """The (item, stage) pairs the reminder digests queued before ``day`` carried and none of
     them delivered (these tests queue and never send: every one of them). A withdrawn digest
     asked nobody: it neither delivers nor withholds."""
     carried: set[tuple[str, str]] = set()
     sent: set[tuple[str, str]] = set()
-    for m in repo.outbox():
+    for m in messages:
         withdrawn = m.status == "suppressed" and (m.last_error or "").startswith("withdrawn")
         if m.kind != "reminder_digest" or withdrawn or m.created_on is None:
             continue

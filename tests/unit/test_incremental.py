@@ -50,7 +50,7 @@ from governance.reminders import (
     recipients,
 )
 from governance.tally import Tally, tally_changes
-from governance.updates import StatusUpdate, UpdateStatus
+from governance.updates import StatusUpdate, UpdateStatus, latest_updates
 from governance.workdays import WorkCalendar
 from tests.conftest import SEED_PLAN
 
@@ -89,6 +89,53 @@ def keep_first_days(first: dict[str, date], result: Assessment) -> None:
 
 
 @dataclass
+class Seen:
+    """The updates a twin has been given, indexed as the store's indexes serve them: per item
+    (in the order recorded) and per day they count from. Each day's list extends the day
+    before's (``World.known``), so only the new updates are read, not every update on record."""
+
+    by_item: dict[str, list[StatusUpdate]] = field(default_factory=dict)
+    on: dict[date, set[str]] = field(default_factory=dict)  # reported_on → item ids
+    count: int = 0
+    tail: StatusUpdate | None = None  # the last update read: the next list holds it there
+    ordered: bool = True  # every id given, each greater than the one before
+
+    def read(self, updates: list[StatusUpdate]) -> list[StatusUpdate] | None:
+        """The updates new since the last call, which are those with a greater id than any
+        before; None when that is not so (a list that does not extend the last, ids that do
+        not grow): the caller then looks at the whole list as before."""
+        count = self.count
+        extends = not count or (len(updates) >= count and updates[count - 1] is self.tail)
+        if not extends:
+            self.by_item, self.on, count = {}, {}, 0
+        fresh = updates[count:]
+        top = self.tail.id if extends and self.tail is not None else 0
+        by_item, on = self.by_item, self.on
+        for u in fresh:
+            if u.id is None or top is None or u.id <= top:
+                self.ordered, top = False, None
+            else:
+                top = u.id
+            by_item.setdefault(u.item_id, []).append(u)
+            on.setdefault(u.reported_on, set()).add(u.item_id)
+        self.count, self.tail = len(updates), updates[-1] if updates else None
+        return fresh if extends and self.ordered else None
+
+    def counting_from(self, after: date, day: date) -> set[str]:
+        """The items with an update read whose day is after ``after``, up to ``day``."""
+        out: set[str] = set()
+        on, span = self.on, (day - after).days
+        if span <= len(on):
+            for n in range(1, span + 1):
+                out.update(on.get(after + timedelta(days=n), ()))
+        else:
+            for when, ids in on.items():
+                if after < when <= day:
+                    out.update(ids)
+        return out
+
+
+@dataclass
 class Full:
     """The full path: every item every day; ``previous`` is what ``item_states`` would say,
     ``first`` what ``item_first_assessed`` would."""
@@ -97,6 +144,9 @@ class Full:
     stale: set[str] = field(default_factory=set)
     history: list[PromptRecord] = field(default_factory=list)
     first: dict[str, date] = field(default_factory=dict)
+    given: Seen = field(default_factory=Seen)
+    picked: tuple[dict[str, StatusUpdate], dict[str, date]] | None = None
+    last: date | None = None
 
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
@@ -104,15 +154,48 @@ class Full:
         stale = frozenset(self.stale) if self.previous is not None else None
         result = assess(
             plan, updates, day, self.previous, cal, stale, index=index_of(plan),
-            first_assessed=self.first,
+            picked=self.picks(updates, day), first_assessed=self.first,
         )  # fmt: skip
         keep_first_days(self.first, result)
-        reminders = quiet(plan_reminders(plan, result, self.history, day, cal), day, cal)
-        self.previous = {**(self.previous or {}), **result.states()}
-        for item in result.items.values():
-            (self.stale.add if item.stale else self.stale.discard)(item.item_id)
+        if cal.is_working_day(day):
+            reminders = plan_reminders(plan, result, self.history, day, cal)
+        else:  # what ``quiet`` leaves of any plan on a day off: nothing but the day
+            reminders = ReminderPlan(day, (), (), (), (), (), ())
+        # What item_states would say tomorrow: one pass over the 10k items of a big plan.
+        previous = self.previous = self.previous if self.previous is not None else {}
+        states, flagged = STATE_VALUES, self.stale
+        for item_id, item in result.items.items():
+            previous[item_id] = states[item.state]
+            if item.stale:
+                flagged.add(item_id)
+            else:
+                flagged.discard(item_id)
         self.history += reminders.records
         return result, reminders
+
+    def picks(
+        self, updates: list[StatusUpdate], day: date
+    ) -> tuple[dict[str, StatusUpdate], dict[str, date]]:
+        """:func:`latest_updates` of every update on record: each item's pick depends on its
+        own updates counted by ``day`` alone, so only the items with an update new today or
+        counting from today are picked again (the rest are yesterday's picks)."""
+        fresh, last, picked = self.given.read(updates), self.last, self.picked
+        if fresh is None or picked is None or last is None or day <= last:
+            picked = latest_updates(updates, day)
+        else:
+            latest, forecasts = picked
+            by_item = self.given.by_item
+            for item_id in {u.item_id for u in fresh} | self.given.counting_from(last, day):
+                mine, forecast = latest_updates(by_item[item_id], day)
+                for got, into in ((mine, latest), (forecast, forecasts)):
+                    if item_id in got:
+                        into[item_id] = got[item_id]  # type: ignore[assignment]
+                    else:
+                        into.pop(item_id, None)
+            if day.day == 1:  # now and then, the picks of the whole list
+                assert picked == latest_updates(updates, day), day
+        self.picked, self.last = picked, day
+        return picked
 
 
 @dataclass
@@ -132,12 +215,15 @@ class Incremental:
     counts: dict[str, int] = field(default_factory=dict)  # items per state, the whole plan
     tally: Tally | None = None  # as stored: changed in place each incremental day
     first: dict[str, date] = field(default_factory=dict)  # item_first_assessed: kept by full runs
+    given: Seen = field(default_factory=Seen)
+    prompts: dict[str, list[PromptRecord]] = field(default_factory=dict)  # history, per item
 
     def day(
         self, plan: Plan, updates: list[StatusUpdate], day: date, cal: WorkCalendar
     ) -> tuple[Assessment, ReminderPlan]:
         index = index_of(plan)
         now = basis(plan, cal)
+        new = self.given.read(updates)
         if self.last is None or now != self.basis or self.last >= day:
             # As the store does: the previous day from item_states, and a memory built afresh.
             previous = {i: state for i, (state, _) in self.recorded.items()}
@@ -152,9 +238,14 @@ class Incremental:
             self.counts = result.counts()
         else:
             last = self.last
-            updated = {
-                u.item_id for u in updates if u.id > self.seen or last < u.reported_on <= day
-            }  # type: ignore[operator]
+            if new is None:
+                updated = {
+                    u.item_id
+                    for u in updates
+                    if u.id > self.seen or last < u.reported_on <= day  # type: ignore[operator]
+                }
+            else:  # the same set: the ids above ``seen`` are the new updates (Seen.read)
+                updated = {u.item_id for u in new} | self.given.counting_from(last, day)
             touched = plan_changes(index, self.fingerprints) if plan is not self.plan else set()
             # As regie.daily reads the store: the rows whose next check has come, counts per
             # state and action colour, then the rows of the chosen items, what they depend on
@@ -175,7 +266,9 @@ class Incremental:
             # their latest update and forecast (updated since, new to the memory, finished).
             known = known_latest(needed, part, updated)
             self.from_memory.append(len(known & set(chosen)))
-            picked = [u for u in updates if u.item_id in needed and u.item_id not in known]
+            # Each needed item's updates in the order recorded (all latest_updates reads).
+            by_item = self.given.by_item
+            picked = [u for i in needed if i not in known for u in by_item.get(i, ())]
             earlier = {
                 i: self.recorded[i] for i in chosen if i not in memory and i in self.recorded
             }
@@ -202,7 +295,10 @@ class Incremental:
         questions = prompt_questions(
             result, day, plan.reminders, cal, contacts_of(plan), end=plan.programme.end
         )
-        facts = facts_from_history(self.history, questions, day)
+        # The judged items' prompts on record (as the store reads them by item).
+        prompts = self.prompts
+        asked = [r for i in questions if (rs := prompts.get(i)) for r in rs]
+        facts = facts_from_history(asked, questions, day)
         reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
         working = cal.is_working_day(day)
@@ -225,6 +321,8 @@ class Incremental:
         self.memory.update(fresh)
         reminders = quiet(reminders, day, cal)
         self.history += reminders.records
+        for r in reminders.records:
+            prompts.setdefault(r.item_id, []).append(r)
         for item_id, item in result.items.items():
             self.recorded[item_id] = (STATE_VALUES[item.state], item.stale)
         # The memory holds the plan's items only; a restored item is new to it. (Only the rows
@@ -236,8 +334,22 @@ class Incremental:
                 i: (item_fingerprint(d), d.action_id) for i, d in index.by_id.items()
             }
         self.basis, self.plan, self.last = now, plan, day
-        self.seen = max((u.id or 0 for u in updates), default=self.seen)
+        if new is not None and updates:  # ids grow along the list: the last is the greatest
+            self.seen = max(self.seen, updates[-1].id or 0)
+        else:
+            self.seen = max((u.id or 0 for u in updates), default=self.seen)
         return result, reminders
+
+
+# compare reads a memory row's fields by position: these, in this order.
+assert Remembered._fields[:4] == ("state", "rag", "stale", "due")
+assert Remembered._fields[6:] == (
+    "latest_id",
+    "latest_on",
+    "latest_status",
+    "forecast",
+    "latest_source",
+)
 
 
 def _events(result: Assessment | ReminderPlan) -> list[tuple[str, object]]:
@@ -257,7 +369,7 @@ def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: I
         if mine is not None:
             seen = (states[mine.state], rags[mine.rag], mine.stale, mine.due)
         else:
-            seen = (r.state, r.rag, r.stale, r.due)
+            seen = r[:4]  # (state, rag, stale, due): the row's first four fields, sliced in C
         expected = (states[item.state], rags[item.rag], item.stale, item.due)
         assert seen == expected, f"{day} {item_id}: {seen} != {expected} ({item.reason})"
         if mine is not None:  # judged with the same first assessed day
@@ -270,7 +382,7 @@ def compare(day: date, plan: Plan, full: tuple[Assessment, ReminderPlan], inc: I
             if latest is not None
             else (None, None, None, item.forecast, None)
         )
-        remembered = (r.latest_id, r.latest_on, r.latest_status, r.forecast, r.latest_source)
+        remembered = r[6:]  # (latest_id, latest_on, latest_status, forecast, latest_source)
         assert remembered == counted, f"{day} {item_id}: remembered {r[6:]} != counted {counted}"
     assert (have.actions, have.steps, have.programme) == (want.actions, want.steps, want.programme)
     assert list(have.actions) == list(want.actions), day  # the same order too
