@@ -30,7 +30,12 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """A temporary Prefect API (SQLite) for the whole session: starting one costs ~10 s."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=180):  # slow when the machine is busy
+    # No flow-run heartbeats (Prefect's crash detection for workers; no test reads them): a
+    # run's heartbeat thread sleeps in 1 s steps and the run's end joins it, ≈ 0.6 s of an
+    # idle core per in-process flow run and subflow (benchmarks/RESULTS.md §18, wait52).
+    no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    with prefect_test_harness(server_startup_timeout=180), no_heartbeats:  # slow when busy
         yield

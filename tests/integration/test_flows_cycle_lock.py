@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from regie import cycle as use_cases
 from regie.locks import cycle_lock
 from tests.cli import regie
 from tests.integration.test_flows import AS_OF, database, home, outbox, to_deliver  # noqa: F401
-from tests.lock_holder import holding_cycle_lock
+from tests.lock_holder import holding_cycle_lock, release_when_met, watch_lock
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 
@@ -42,21 +41,10 @@ def held(holder: subprocess.Popen[str]) -> int:
     return holder.pid
 
 
-def release_later(holder: subprocess.Popen[str], seconds: float) -> threading.Thread:
-    """Let the holder end (and so release the lock) ``seconds`` from now, as a cycle finishes."""
-
-    def release() -> None:
-        time.sleep(seconds)
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
-
-    thread = threading.Thread(target=release, daemon=True)
-    thread.start()
-    return thread
-
-
-@pytest.mark.parametrize("wait", ["0", "4"])
+# A wait of 1 s, and a release 0.5 s after the run met the lock: what is tested is *that* the
+# run waits (and how long, measured in the lock's wait itself), not a margin of seconds over
+# the flow's own start-up; they were 4 s and 2 s from the test's start, a core idle meanwhile.
+@pytest.mark.parametrize("wait", ["0", "1"])
 @pytest.mark.parametrize("name", ["daily-cycle", "deadline-check"])
 def test_a_flow_run_beside_a_running_cycle_fails_when_its_wait_runs_out_and_does_nothing(
     home: Path,  # noqa: F811
@@ -70,12 +58,15 @@ def test_a_flow_run_beside_a_running_cycle_fails_when_its_wait_runs_out_and_does
     from flows.deadline_check import deadline_check
 
     monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", wait)
+    watch = watch_lock(monkeypatch)
     flow = {"daily-cycle": daily_cycle, "deadline-check": deadline_check}[name]
     started = time.monotonic()
     state = flow(as_of=AS_OF, return_state=True)
     took = time.monotonic() - started
     assert state.is_failed()
     assert took >= float(wait)
+    [waited] = watch.waited  # it met the lock once, and gave up after its wait, not before
+    assert waited >= float(wait)
     line = f"another cycle is running on {home} (pid {held}): this {name} did nothing"
     assert line in str(state.message)
     with pytest.raises(Exception, match="try again when it has finished"):
@@ -97,14 +88,14 @@ def test_a_flow_run_beside_a_running_cycle_waits_for_it_and_then_runs_once(
     from flows.deadline_check import deadline_check
 
     monkeypatch.delenv("REGIE_CYCLE_LOCK_WAIT", raising=False)
+    watch = watch_lock(monkeypatch)
     flow = {"daily-cycle": daily_cycle, "deadline-check": deadline_check}[name]
-    started = time.monotonic()
-    releaser = release_later(holder, 2.0)
+    releaser = release_when_met(holder, watch, 0.5)
     state = flow(as_of=AS_OF, return_state=True)
-    took = time.monotonic() - started
     releaser.join(timeout=30)
     assert state.is_completed(), state.message
-    assert took >= 2.0  # it waited for the other cycle
+    [waited] = watch.waited
+    assert waited >= 0.5  # it met the other cycle's lock and waited until that one ended
     result: dict[str, Any] = state.result()
     check = result["check"] if name == "daily-cycle" else result
     assert check["queued"] > 0

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,7 +30,7 @@ from store.reports_repo import ReportsRepository
 from tests.cli import ROOT
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.reports_scenario import migrated_app
-from tests.lock_holder import holding_cycle_lock
+from tests.lock_holder import holding_cycle_lock, release_when_met, watch_lock
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 
@@ -247,20 +246,6 @@ def test_the_meeting_flows_run_by_a_process_holding_the_lock_do_not_wait_for_it(
     assert started.result()["send"]["sent"] == 3
 
 
-def release_later(holder: subprocess.Popen[str], seconds: float) -> threading.Thread:
-    """Let the holder end (and so release the lock) ``seconds`` from now, as a cycle finishes."""
-
-    def release() -> None:
-        time.sleep(seconds)
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
-
-    thread = threading.Thread(target=release, daemon=True)
-    thread.start()
-    return thread
-
-
 def test_status_round_beside_a_running_cycle_waits_for_it_and_starts_the_round_once(
     round_home: App, holder: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,13 +254,13 @@ def test_status_round_beside_a_running_cycle_waits_for_it_and_starts_the_round_o
     from flows.status_round import status_round
 
     monkeypatch.delenv("REGIE_CYCLE_LOCK_WAIT", raising=False)
-    started = time.monotonic()
-    releaser = release_later(holder, 2.0)
+    watch = watch_lock(monkeypatch)  # released 0.5 s after the run met it (was: 2 s from start)
+    releaser = release_when_met(holder, watch, 0.5)
     state = status_round(**ROUND, return_state=True)
-    took = time.monotonic() - started
     releaser.join(timeout=30)
     assert state.is_completed(), state.message
-    assert took >= 2.0  # it waited for the other cycle
+    [waited] = watch.waited
+    assert waited >= 0.5  # it met the other cycle's lock and waited until that one ended
     assert state.result()["send"]["sent"] == 3
     again = status_round(**ROUND, return_state=True)
     assert again.is_completed(), again.message
@@ -289,13 +274,13 @@ def test_prepare_meeting_beside_a_running_cycle_waits_for_it_and_archives_the_pa
     from flows.prepare_meeting import prepare_meeting
 
     monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "60")
-    started = time.monotonic()
-    releaser = release_later(holder, 2.0)
+    watch = watch_lock(monkeypatch)
+    releaser = release_when_met(holder, watch, 0.5)
     state = prepare_meeting(as_of=PACK_DAY, return_state=True)
-    took = time.monotonic() - started
     releaser.join(timeout=30)
     assert state.is_completed(), state.message
-    assert took >= 2.0
+    [waited] = watch.waited
+    assert waited >= 0.5
     plan = meeting_home.load_plan()
     body = plan.body("stuurgroep")
     assert body is not None
@@ -309,10 +294,14 @@ def test_status_round_fails_when_its_wait_runs_out_and_does_nothing(
 ) -> None:
     from flows.status_round import status_round
 
-    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "4")
+    # 1 s, and measured in the lock's wait itself (was 4 s, a margin over the flow's start-up).
+    monkeypatch.setenv("REGIE_CYCLE_LOCK_WAIT", "1")
+    watch = watch_lock(monkeypatch)
     started = time.monotonic()
     state = status_round(**ROUND, return_state=True)
-    assert time.monotonic() - started >= 4
+    assert time.monotonic() - started >= 1
+    [waited] = watch.waited  # it met the lock once, and gave up after its wait, not before
+    assert waited >= 1
     assert state.is_failed()
     line = f"another cycle is running on {round_home.settings.home} (pid {holder.pid}): "
     assert line + "this status-round did nothing" in str(state.message)

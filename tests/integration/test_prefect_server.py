@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -31,6 +32,9 @@ PREFECT = Path(sys.executable).with_name("prefect")
 AS_OF = "2015-10-01"
 ASKED = "2015-09-22"  # the owners asked (7 working days before AS_OF)
 RUN_TIMEOUT = 180.0
+SCHEDULE_AFTER = 30.0  # prefect.yaml: a triggered run starts this long after its first event
+WITHIN = 20.0  # prefect.yaml: further events this long after the first fire nothing
+PREFETCH = 10.0  # a process worker takes a run this long before its start (Prefect's default)
 T = TypeVar("T")
 
 
@@ -88,17 +92,20 @@ class Service:
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
 
-    def stop(self) -> None:
+    def terminate(self) -> list[int]:
+        """Ask it to stop (SIGTERM to its group); the processes below it, for :meth:`stop`."""
         stragglers = descendants(self.process.pid)
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                # Short: one of the two sat out the whole grace on every CI run (15.3 s of
-                # teardown, a core idle), and nothing after this reads their state.
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        return stragglers
+
+    def stop(self, stragglers: list[int], deadline: float) -> None:
+        """Wait for it until ``deadline`` (monotonic), then kill what is left."""
+        try:
+            self.process.wait(timeout=max(deadline - time.monotonic(), 0.0))
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
         for pid in stragglers:
             with contextlib.suppress(ProcessLookupError):  # already gone
                 os.kill(pid, signal.SIGKILL)
@@ -186,8 +193,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         services.append(worker)
         yield Stack(api_url, env, regie_home, server, worker)
     finally:
-        for service in reversed(services):
-            service.stop()
+        # Both asked at once, 2 s between them: each sat out its own grace on every CI run
+        # (15.3 s of teardown at 15 s each, 5.3 s at 5 s: a core idle), and nothing after
+        # this reads their state.
+        asked = [(service, service.terminate()) for service in reversed(services)]
+        deadline = time.monotonic() + 2
+        for service, stragglers in asked:
+            service.stop(stragglers, deadline)
 
 
 def wait_for_completed_run(stack: Stack, deployment: str, *, after: float = 0) -> Any:
@@ -211,9 +223,40 @@ def wait_for_completed_run(stack: Stack, deployment: str, *, after: float = 0) -
             return None
 
         try:
-            return wait_for(f"a finished run of {deployment}", finished, RUN_TIMEOUT)
+            return wait_for(f"a finished run of {deployment}", finished, RUN_TIMEOUT, 0.25)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{stack.logs()}") from None
+
+
+def bring_forward(stack: Stack, deployment: str, *, after: float) -> None:
+    """Wait for the run a trigger of ``deployment`` created for an event at or after ``after``
+    (a timestamp), check that it is scheduled at least ``SCHEDULE_AFTER`` seconds after that
+    (prefect.yaml's debounce; Prefect may start a second early), and start it now: the delay
+    is Prefect's to keep, and waiting it out left a core idle 30 s a test.
+
+    Only while the worker has not taken it yet (it takes runs PREFETCH seconds early); a run
+    already nearer its start is left as it is."""
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.client.schemas.responses import SetStateStatus
+    from prefect.states import Scheduled
+
+    with stack.client() as client:
+        deployment_id = client.read_deployment_by_name(deployment).id
+
+        def scheduled() -> Any:
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+            )
+            found = [r for r in runs if r.created.timestamp() >= after - 1 and r.state]
+            return found[0] if found else None
+
+        run = wait_for(f"a run of {deployment} from its trigger", scheduled, 60, interval=0.25)
+        start = run.expected_start_time
+        assert start is not None and start.timestamp() >= after + SCHEDULE_AFTER - 1, (run, after)
+        if run.state.is_scheduled() and start.timestamp() - time.time() > PREFETCH + 5:
+            now = Scheduled(scheduled_time=datetime.now(UTC))
+            result = client.set_flow_run_state(run.id, now)
+            assert result.status == SetStateStatus.ACCEPT, result
 
 
 def test_deploy_creates_the_schedule_and_the_triggers(stack: Stack) -> None:
@@ -284,7 +327,7 @@ def test_an_escalation_from_the_daily_cycle_starts_the_sender(stack: Stack, dail
     daily cycle raised escalations; their events reach Prefect and start escalation-notify
     (which finds the outbox already sent by the cycle, and completes)."""
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
-    from prefect.events.filters import EventFilter, EventNameFilter
+    from prefect.events.filters import EventFilter, EventNameFilter, EventOrder
 
     escalations = EventFilter(event=EventNameFilter(name=["regie.escalation.raised"]))
     with stack.client() as client:
@@ -296,10 +339,17 @@ def test_an_escalation_from_the_daily_cycle_starts_the_sender(stack: Stack, dail
 
         page = wait_for("more than one escalation event in Prefect", escalation_events, 60)
         assert all(e.resource.id.startswith("regie.milestone.") for e in page.events)
+        # The first of the burst (the trigger fired on it): oldest first, whatever the page holds.
+        oldest = EventFilter(**{**escalations.model_dump(), "order": EventOrder.ASC})
+        first = client.read_events(oldest, limit=1).events[0].occurred.timestamp()
 
+        bring_forward(stack, "send-reminders/escalation-notify", after=first)
         run = wait_for_completed_run(stack, "send-reminders/escalation-notify")
         assert run.state.is_completed(), f"{run.state}\n{stack.logs()}"
         # One run for the whole burst: the trigger's window swallowed the other escalations.
+        # Counted once the window is over (an escalation after it would have fired again, at
+        # once), as it was when the run still waited out SCHEDULE_AFTER.
+        time.sleep(max(0.0, first + WITHIN + 5 - time.time()))
         deployment = client.read_deployment_by_name("send-reminders/escalation-notify")
         runs = client.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id]))
@@ -322,5 +372,6 @@ def test_a_status_update_event_triggers_a_reassessment(stack: Stack) -> None:
         [sys.executable, "-c", emit], env=stack.env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
+    bring_forward(stack, "deadline-check/reassess-on-update", after=started)
     run = wait_for_completed_run(stack, "deadline-check/reassess-on-update", after=started - 1)
     assert run.state.is_completed(), f"{run.state}\n{stack.logs()}"
