@@ -1,0 +1,156 @@
+"""The reports read the first days real cycles stored (review51 4): a cycle on day D and a
+simulated one 20 working days later, with an item added to the plan file in between. The
+current layouts (agenda 17, progress 16) count an item's silence from the day Regie first
+assessed it, read from ``item_first_assessed``: the long-silent ongoing item 2.2 is
+*verouderd*, the added item 2.3 is not. The same data at the older layouts (agenda 16,
+progress 15) shows the old rule's flags (2.3 too, silent since the programme's start); every
+archived document is made again as built (``reproduce``). SQLite and PostgreSQL, with the
+example plan of docs/new-programme.md (the scenario of test_first_assessed.py)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import ROOT
+from tests.cli_in_process import regie
+from tests.integration.reports_scenario import cli_env, migrated_app
+
+if TYPE_CHECKING:
+    from regie.reports import Rendered
+
+EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
+FIRST = date(2026, 12, 4)  # D, a Friday: the first cycle
+LATER = date(2027, 1, 5)  # D + 20 working days (NL holidays): the stale limit from D
+MEETING = date(2027, 1, 14)  # the stuurgroep's next meeting (2nd Thursday of the quarter)
+PERIOD = (date(2026, 7, 1), date(2026, 12, 31))
+ADDED = """      - id: "2.3"
+        title: Voorlichting over luchtkwaliteit
+        owners: [GGD]
+        gereed: doorlopend
+"""
+#: The items both rules call *verouderd* on LATER: silent since before D (1.1.1 overdue).
+SILENT = {"1.1.1", "2.2"}
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(EXAMPLE, home / "actions.yaml")  # migrated_app's plan name
+    return migrated_app(home, database_url)
+
+
+def _cycle(app: App, day: date, *flags: str) -> None:
+    done = regie(
+        "cycle", *flags, "--no-send", "--as-of", day.isoformat(),
+        env=cli_env(app) | {"PREFECT_API_URL": ""},
+    )  # fmt: skip
+    assert done.code == 0, done.out + done.err
+
+
+def _another_programme(app: App) -> None:
+    """Another programme in the same database whose 1.1.1 and 2.2 were first assessed on
+    LATER: read as this programme's days, they would hide both items' silence (its id sorts
+    after this one's, and its rows are written last, so they would win)."""
+    from datetime import UTC, datetime
+
+    from store.models import ProgrammeRow
+    from store.models_faults import ItemFirstAssessedRow
+
+    at = datetime.now(UTC)
+    with app.session() as session, session.begin():
+        session.add(ProgrammeRow(id="zz-ander", title="Ander", created_at=at, updated_at=at))
+        session.flush()
+        session.execute(
+            ItemFirstAssessedRow.__table__.insert(),
+            [{"programme_id": "zz-ander", "item_code": code, "as_of": LATER, "recorded_at": at}
+             for code in SILENT],
+        )  # fmt: skip
+
+
+def _stale_rows(text: str) -> set[str]:
+    """The codes of the table rows that say *(verouderd)*."""
+    rows = (line.split("|") for line in text.splitlines() if line.startswith("| "))
+    return {cells[1].strip() for cells in rows if "(verouderd)" in "|".join(cells)}
+
+
+def _made_again(app: App, made: Rendered) -> str:
+    """The archived document's text; ``reproduce`` makes the same bytes at its layout."""
+    from regie.reports import reproduce
+
+    assert made.archive_id is not None
+    again = reproduce(app, made.archive_id)
+    assert again.matches and again.content == made.content
+    return made.content.decode()
+
+
+def _agenda(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, as_of: date) -> str:
+    from regie import report_build
+    from regie.reports import agenda
+
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", layout)
+        made = agenda(app, "stuurgroep", MEETING, as_of, "md")
+    assert made.parameters["layout"] == layout
+    return _made_again(app, made)
+
+
+def _progress(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, as_of: date) -> str:
+    from governance import progress
+    from regie.reports import voortgang
+
+    with monkeypatch.context() as then:
+        then.setattr(progress, "LAYOUT", layout)
+        made = voortgang(app, *PERIOD, as_of, "md")
+    assert made.parameters["layout"] == layout
+    return _made_again(app, made)
+
+
+def test_reports_count_silence_from_the_first_days_the_cycles_stored(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from governance.progress import LAYOUT
+    from governance.workdays import WorkCalendar
+    from regie.report_build import AGENDA_LAYOUT
+    from store.first_assessed import first_assessed_days
+
+    assert (AGENDA_LAYOUT, LAYOUT) == (17, 16)  # a new layout: say here what it changes
+    plan = app.load_plan()
+    calendar = WorkCalendar.for_plan(plan)
+    assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER
+    added_on = calendar.add_working_days(FIRST, 5)
+    _cycle(app, FIRST)
+    plan_file = app.settings.plan_path
+    plan_file.write_text(plan_file.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    _cycle(app, added_on, "--simulate")  # syncs the plan file: 2.3 first assessed today
+    _cycle(app, LATER, "--simulate")
+    with app.session() as session:
+        days = first_assessed_days(session, plan.programme.id)
+    assert days.pop("2.3") == added_on and set(days.values()) == {FIRST}
+    _another_programme(app)
+
+    agenda, old_agenda = (_agenda(app, monkeypatch, n, LATER) for n in (17, 16))
+    progress, old_progress = (_progress(app, monkeypatch, n, LATER) for n in (16, 15))
+    for new, old in ((agenda, old_agenda), (progress, old_progress)):
+        assert _stale_rows(new) == SILENT  # 2.3, added after D, is not
+        assert _stale_rows(old) == SILENT | {"2.3"}  # the old rule: silent since the start
+    assert (
+        "| 2.3 | Voorlichting over luchtkwaliteit | GGD Voorbeeldregio | doorlopend | — | — "
+        "| doorlopend | groen |" in progress
+    )
+    assert "geteld vanaf de eerste dag dat Regie het punt volgde" in agenda
+    assert "geteld vanaf" not in old_agenda
+
+    # The working day before the limit: nothing is verouderd yet by the stored days (a wrong
+    # gate or another day read shows here), while the old rule flags all three.
+    eve = calendar.add_working_days(FIRST, plan.reminders.stale_after_days - 1)
+    assert _stale_rows(_agenda(app, monkeypatch, 17, eve)) == set()
+    assert _stale_rows(_progress(app, monkeypatch, 16, eve)) == set()
+    assert _stale_rows(_agenda(app, monkeypatch, 16, eve)) == SILENT | {"2.3"}
+    assert _stale_rows(_progress(app, monkeypatch, 15, eve)) == SILENT | {"2.3"}
