@@ -175,7 +175,7 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     from governance.reassess import affected, reassess
     from regie.plan_cache import plan_index, previous_facts
     from store.assessment_query import assessment_updates
-    from store.first_assessed import first_assessed_days
+    from store.first_assessed import first_assessed_days, first_days_mark
     from store.memory import newest_update_id, updated_items
 
     pid = plan.programme.id
@@ -185,10 +185,11 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
     seen = 0
     # A redacted note (the 5th watermark) changed an update in place: assess afresh. So do
     # other first assessed days (a cycle of an earlier day, a replay): every stale flag may move.
+    # Their mark, not every row: the rows are read only for a full assessment (review51 6).
     marks = before_key[3] if len(before_key) > 3 else None
     same_notes = isinstance(marks, tuple) and marks[4:] == key[3][4:]
-    first = first_assessed_days(session, pid)
-    same_first = before.get("first") == first
+    first_mark = first_days_mark(session, pid)
+    same_first = before.get("first_mark") == first_mark
     if before_key[1:3] == key[1:3] and before.get("store") == store and same_notes and same_first:
         seen = newest_update_id(session, before["seen"])
     if seen and seen >= before["seen"]:
@@ -200,11 +201,12 @@ def _assess(app: App, session: Session, plan: Plan, key: tuple[Any, ...]) -> dic
         assessment = reassess(before["assessment"], index, chosen, updates, calendar)
     else:
         seen = newest_update_id(session)
+        first = first_assessed_days(session, pid)  # after its mark: a newer read is safe
         updates = assessment_updates(session, pid, as_of)
         assessment = assess(
             plan, updates, as_of, calendar=calendar, index=index, first_assessed=first
         )
-    return {"assessment": assessment, "seen": seen, "store": store, "first": first}
+    return {"assessment": assessment, "seen": seen, "store": store, "first_mark": first_mark}
 
 
 def store_identity(app: App) -> str:

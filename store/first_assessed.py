@@ -9,13 +9,16 @@ a store filled otherwise would see that). Each row keeps when it was first writt
 (``recorded_at``): a report with a data cut-off reads the days stored by then only. The table is
 history, not a cache: a rebuild (``regie cycle --full``) keeps it and fills only the rows that
 are missing (:func:`fill_missing_days`). Callers own the session and its transaction.
+
+Per item, not the programme's first day: that is :func:`store.states.first_assessed` (the
+first recorded deadline check, for which meetings a pack was due).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -62,6 +65,23 @@ def first_assessed_days(
     for codes in batches(sorted(item_ids), IN_BATCH):
         out.update(connection.execute(query.where(f.item_code.in_(codes))).tuples().all())
     return out
+
+
+def first_days_mark(session: Session, programme_id: str) -> tuple[int, float]:
+    """(number of rows, sum of their days as day numbers) of the programme: changes when a row
+    is added or a day moves (only ever earlier: the sum drops), for a cache to tell whether
+    :func:`first_assessed_days` would read anything new without reading and building every row
+    (one aggregate; review51 6). A row deleted and one added with a compensating day in the
+    same interval goes unseen: no code path does that."""
+    f = _TABLE.c
+    day: sa.ColumnElement[Any]
+    if reader(session).dialect.name == "sqlite":  # dates are ISO text there
+        day = sa.func.julianday(f.as_of)
+    else:
+        day = f.as_of - sa.literal(date(1970, 1, 1), sa.Date)  # an integer on PostgreSQL
+    query = sa.select(sa.func.count(), sa.func.sum(day)).where(f.programme_id == programme_id)
+    number, total = reader(session).execute(query).one()
+    return int(number or 0), float(total or 0)
 
 
 def new_first_days(items: Iterable[ItemAssessment], stored: Mapping[str, date]) -> dict[str, date]:

@@ -134,7 +134,9 @@ def last_assessed(session: Session, programme_id: str) -> date | None:
 
 def first_assessed(session: Session, programme_id: str) -> date | None:
     """The earliest day a deadline check was recorded for: from then on the daily run was
-    there to prepare the meetings (a meeting before it got no pack through no fault)."""
+    there to prepare the meetings (a meeting before it got no pack through no fault). The
+    programme's one day; each item's own first day (the stale clock) is another thing:
+    :func:`store.first_assessed.first_assessed_days`."""
     from store.models_faults import AssessedDayRow
 
     days = sa.select(sa.func.min(AssessedDayRow.as_of)).where(

@@ -97,7 +97,7 @@ def carry_formerly(
         updates = _copy_updates(session, programme, old, new)
         events = _copy_events(session, programme, old, new)
         prompts = _copy_prompts(session, programme, old, new)
-        _copy_first_day(session, programme, old, new)
+        first_day = _copy_first_day(session, programme, old, new)
         session.execute(
             sa.insert(EventRow),
             [
@@ -113,6 +113,8 @@ def carry_formerly(
                         "updates": updates,
                         "events": events,
                         "prompts": prompts,
+                        # Why the new id's stale clock started before it existed (review51 10).
+                        "first_assessed": first_day.isoformat() if first_day else None,
                     },
                     "dedupe_key": f"{RENUMBERED_EVENT}:{old}:{new}:{now.isoformat()}",
                 }
@@ -185,9 +187,10 @@ def _copy_events(session: Session, programme: str, old: str, new: str) -> int:
     return len(rows)
 
 
-def _copy_first_day(session: Session, programme: str, old: str, new: str) -> None:
+def _copy_first_day(session: Session, programme: str, old: str, new: str) -> date | None:
     """The old id's first assessed day (migration 0038), if it has one: Regie asked about the
-    item under its old number, so the stale clock does not start again at the new one."""
+    item under its old number, so the stale clock does not start again at the new one. Return
+    the day copied (None: the old id had none, or the new id has its own, which is kept)."""
     t: Any = ItemFirstAssessedRow.__table__
     # Its recorded_at too (as the copied updates'): a report's data cut-off reads the same.
     found = sa.select(t.c.programme_id, sa.literal(new), t.c.as_of, t.c.recorded_at).where(
@@ -196,7 +199,9 @@ def _copy_first_day(session: Session, programme: str, old: str, new: str) -> Non
     statement = insert_function(session)(t).from_select(
         ["programme_id", "item_code", "as_of", "recorded_at"], found
     )
-    session.execute(statement.on_conflict_do_nothing(index_elements=["programme_id", "item_code"]))
+    statement = statement.on_conflict_do_nothing(index_elements=["programme_id", "item_code"])
+    copied: date | None = session.execute(statement.returning(t.c.as_of)).scalar()
+    return copied
 
 
 def _took_over(session: Session, programme: str, old: str, new: str) -> bool:

@@ -138,6 +138,13 @@ def test_the_new_id_takes_over_the_history_and_says_so(app: App) -> None:
         ]
     assert event.item_id == "1.1.3"
     assert event.payload["from"] == "1.1.1" and event.payload["updates"] == 1
+    # The day it carried, for the audit trail (review51 10): why 1.1.3's clock started then.
+    ((day,),) = _rows(app, first, c="1.1.1")
+    assert event.payload["first_assessed"] == str(day) == FIRST_DAY.isoformat()
+    from tests.integration.test_web_item_page import _client, visible
+
+    page = visible(_client(app).get("/items/1.1.3").text)
+    assert "het oude nummer; door Regie gevolgd sinds 10 juni 2025" in page  # FIRST_DAY
 
     # The assessment reads the carried answer: 1.1.3 is at risk, not "no update".
     from regie.services import status_rows
@@ -149,6 +156,17 @@ def test_the_new_id_takes_over_the_history_and_says_so(app: App) -> None:
     # Once only: the next sync has nothing to carry (the new id is no longer created).
     assert _sync(app) == []
     assert len(_history(app, "1.1.3")) == 1
+
+
+def test_an_item_never_assessed_carries_no_first_day_and_says_so(app: App) -> None:
+    """No cycle yet: nothing to carry, and the event says so (null, not left out)."""
+    _sync(app)  # synced, never assessed
+    _edit(app, *WITH_FORMERLY)
+    assert any("takes over" in w for w in _sync(app))
+    with app.session() as session:
+        (event,) = Repository(session, "wegen-test").events(item="1.1.3")
+    assert event.name == "regie.item.renumbered"
+    assert "first_assessed" in event.payload and event.payload["first_assessed"] is None
 
 
 def test_a_correction_is_carried_with_the_update_it_corrects(app: App) -> None:
