@@ -10,6 +10,8 @@ checks the claim: per file, the PostgreSQL variants left run every statement all
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 MARKER = "one_database"
@@ -25,6 +27,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     problems: list[str] = []
+    misused: list[tuple[pytest.Item, str]] = []
     dropped: list[pytest.Item] = []
     for item in items:
         marker = item.get_closest_marker(MARKER)
@@ -33,11 +36,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         problem = _misuse(item, marker)
         if problem:
             problems.append(f"{item.nodeid}: {problem}")
+            misused.append((item, problem))
         elif _database(item) == "postgres" and not config.getoption("every_database"):
             dropped.append(item)
-    if problems:
+    if problems and not hasattr(config, "workerinput"):  # not an xdist worker
         # A collection error, one line per test: a marker that drops a variant must say why.
         raise pytest.UsageError("\n".join(sorted(set(problems))))
+    for item, problem in misused:
+        # In an xdist worker an error raised here is an INTERNALERROR with a traceback: the
+        # misused test fails instead, with its one line (review52).
+        item.runtest = functools.partial(pytest.fail, problem, pytrace=False)  # type: ignore[method-assign]
     if dropped:
         ids = {id(item) for item in dropped}
         items[:] = [item for item in items if id(item) not in ids]

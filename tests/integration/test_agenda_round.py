@@ -348,7 +348,7 @@ def test_a_meeting_moved_earlier_leaves_the_next_meeting_its_round(
     ]
 
 
-@SECTION_ONLY
+# On both databases: a stored round prepares the moved meeting, its contacts asked once.
 def test_a_meeting_moved_earlier_before_its_new_pack_day_keeps_its_round(
     migrated_url: str, tmp_path: Path
 ) -> None:

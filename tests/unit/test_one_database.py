@@ -83,3 +83,20 @@ def test_param(database_url, late):
     result = _run(pytester, body)
     result.assert_outcomes(passed=3, deselected=1)
     result.stdout.no_fnmatch_line("*test_param?postgres-True?*")
+
+
+def test_in_an_xdist_worker_a_misused_marker_fails_its_test_in_one_line(
+    pytester: pytest.Pytester,
+) -> None:
+    """review52: raised in a worker's collection, the error was an INTERNALERROR with a
+    traceback; there the misused test fails instead, with the same one line."""
+    pytester.makeconftest(
+        CONFTEST + "\ndef pytest_configure(config):\n    config.workerinput = {}  # as xdist's\n"
+    )
+    pytester.makepyfile(
+        "import pytest\n\n@pytest.mark.one_database('')\ndef test_marked(database_url):\n    pass\n"
+    )
+    result = pytester.runpytest("-p", "tests.one_database", "-p", "no:xdist", "-rf")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*test_marked?sqlite?*", "one_database needs a reason: *"])
+    assert "Traceback" not in result.stdout.str() and "INTERNALERROR" not in result.stdout.str()
