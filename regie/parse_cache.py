@@ -50,9 +50,19 @@ def load_plan_cached(
 
     plan, problems = validate_plan_file(path)
     if write and plan is not None and not problems:
-        # replace(): a copy without what the plan memoised (its deadlines), built on use.
-        disk_cache.store(cached, dataclasses.replace(plan), "plan-")
+        store_parsed(path, data, plan, cache_dir)
     return plan, problems
+
+
+def store_parsed(path: Path, data: bytes, plan: Plan, cache_dir: Path) -> None:
+    """Keep ``plan``, the parse of ``data`` read from ``path``, for the next load of that
+    file with that content."""
+    from regie import disk_cache
+
+    # replace(): a copy without what the plan memoised (its deadlines), built on use.
+    disk_cache.store(
+        cache_dir / f"plan-{_key(path, data)}.pickle", dataclasses.replace(plan), "plan-"
+    )
 
 
 def _key(path: Path, data: bytes) -> str:

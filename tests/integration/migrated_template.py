@@ -13,7 +13,6 @@ does not migrate a new SQLite database; tests of a first run start from an empty
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import os
 import shutil
 import sqlite3
@@ -244,8 +243,7 @@ def copy_recorded(
     with the path changed, :func:`tests.relocated_plan.relocated`: not parsed again per copy).
     Only the times the build recorded (it ran earlier) and the plan path in the append-only
     revisions differ."""
-    from regie import disk_cache
-    from regie.parse_cache import _key, load_plan_cached
+    from regie.parse_cache import load_plan_cached, store_parsed
     from store.db import dispose_engines
     from tests.relocated_plan import relocated
 
@@ -282,6 +280,4 @@ def copy_recorded(
         cached.unlink()
     data = plan.read_bytes()
     assert data == (template_home / plan_file).read_bytes()  # the file the recorded parse read
-    # replace(): what the parse cache stores (the plan without what it memoised).
-    moved = dataclasses.replace(relocated(template_plan, os.fspath(plan)))
-    disk_cache.store(home / "cache" / f"plan-{_key(plan, data)}.pickle", moved, "plan-")
+    store_parsed(plan, data, relocated(template_plan, os.fspath(plan)), home / "cache")

@@ -4,7 +4,6 @@ so the reassess path stays cheap; a cycle that stores other first days is still 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,12 @@ import pytest
 
 import store.first_assessed
 from regie import plan_cache
-from regie.bootstrap import App, bootstrap
-from regie.config import load_settings
+from regie.bootstrap import App
 from regie.cycle import deadline_check
 from regie.history import record_update
 from regie.office import shared_assessment
-from regie.services import sync
-from tests.integration.server import TEST_SECRET_KEY
+from tests.integration.feed_clients import synced_app
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 AS_OF = date(2016, 3, 1)
 EARLY = date(2016, 1, 4)  # a back-dated cycle: a first day long before AS_OF
 
@@ -36,13 +32,7 @@ def _stale(app: App) -> set[str]:
 def test_the_office_reads_the_first_days_only_when_their_mark_moved(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan_file = tmp_path / "plan.yaml"
-    shutil.copy(FIXTURE, plan_file)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan_file), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
-    )  # fmt: skip
-    sync(app, None)
+    app = synced_app(tmp_path, migrated_url)
     plan_cache.clear_facts()
     reads: list[Any] = []
     read = store.first_assessed.first_assessed_days
