@@ -80,3 +80,25 @@ def test_a_waiting_taker_does_not_wait_for_its_own_process(tmp_path: Path) -> No
     with cycle_lock(tmp_path), cycle_lock(tmp_path, "flow", wait=30):
         pass
     assert time.monotonic() - started < 1
+
+
+def test_the_products_own_poll_takes_the_lock_after_a_release(
+    tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    """The other tests poll every 50–100 ms; this one waits with the product's ``POLL`` (1 s), so
+    the retry a deployed flow run makes is itself exercised (review52 8)."""
+    from regie.locks import POLL
+
+    def release() -> None:
+        time.sleep(0.3)
+        assert holder.stdin is not None
+        holder.stdin.close()
+
+    threading.Thread(target=release, daemon=True).start()
+    started = time.monotonic()
+    with cycle_lock(tmp_path, "flow", wait=30):
+        took = time.monotonic() - started
+    # Held at the first try, taken at a later one: no sooner than the release, and within a poll
+    # of it (plus the holder's exit) rather than at the end of the 30 s wait.
+    assert 0.3 <= took < 0.3 + POLL + 10
+    assert holder.wait(timeout=5) == 0
