@@ -172,6 +172,8 @@ def build_agenda(
     dated_additions: bool = True,
     additions_by_meeting: bool = True,
     pack_questions: Mapping[date, PackQuestions] | None = None,
+    stale_apart: bool = False,
+    unstale: Assessment | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -199,7 +201,9 @@ def build_agenda(
     ``additions_by_meeting``: such an action is named with its latest meeting's decision, not
     the one recorded last (agenda layout 15, ratify48: :func:`since_last`).
     ``pack_questions``: per earlier meeting of ``packs_listed``, what its pack asked (agenda
-    layout 14: *eerder voorgelegd* counts the same question only, :mod:`agenda_questions`)."""
+    layout 14: *eerder voorgelegd* counts the same question only, :mod:`agenda_questions`).
+    ``stale_apart``, ``unstale``: staleness Regie could not have seen on the previous
+    meeting's day is not *verslechterd* (agenda layout 18: :func:`since_last`)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -333,6 +337,8 @@ def build_agenda(
             contact_revisions=contact_revisions,
             dated_additions=dated_additions,
             additions_by_meeting=additions_by_meeting,
+            stale_apart=stale_apart,
+            unstale=unstale,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

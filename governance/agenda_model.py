@@ -239,6 +239,9 @@ class RagChange:
     title: str
     before: str
     after: str
+    #: The items whose staleness alone made the colour worse (agenda layout 18, words53): Regie
+    #: did not follow them yet on the previous meeting's day, so they could not be stale then.
+    stale: tuple[str, ...] = ()
 
     @property
     def direction(self) -> str:
@@ -266,6 +269,14 @@ class SinceLast:
     worse: tuple[SinceEntry, ...] = ()
     #: Every change of colour, better or worse: packs of layouts 2–5 listed them all as worse.
     rag_changes: tuple[RagChange, ...] = ()
+    #: The changes to a worse colour whose only cause is the staleness of items Regie did not
+    #: follow yet on the previous meeting's day (layout 18, words53): not in ``rag_changes``,
+    #: the pack lists them as *verouderd*, not as *verslechterd*.
+    rag_stale: tuple[RagChange, ...] = ()
+    #: Regie's first assessment of the programme, when it came after the previous meeting and
+    #: items Regie did not follow then are stale now (layout 18): nothing could be stale on that
+    #: meeting's day; None otherwise.
+    followed_from: date | None = None
 
     @property
     def rag_worse(self) -> tuple[RagChange, ...]:

@@ -4,6 +4,7 @@ plan and its items since the previous meeting, and what got worse."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from governance.agenda_model import (
     created_times,
     local_day,
 )
-from governance.assessment import Assessment
+from governance.assessment import Assessment, ItemAssessment
 from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     Decision,
@@ -48,6 +49,8 @@ def since_last(
     contact_revisions: Sequence[ItemRevision] = (),
     dated_additions: bool = True,
     additions_by_meeting: bool = True,
+    stale_apart: bool = False,
+    unstale: Assessment | None = None,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -65,7 +68,11 @@ def since_last(
     action's decision is named only at the milestones it found (agenda layout 14, review46 9;
     :func:`governance.decisions.added_by`'s ``created``); ``additions_by_meeting``: an
     action whose milestones decisions each added is named with the decision of the latest
-    meeting among them (agenda layout 15, ratify48; before: the one recorded last)."""
+    meeting among them (agenda layout 15, ratify48; before: the one recorded last).
+    ``stale_apart`` (agenda layout 18, words53): a previous meeting before Regie's first
+    assessment is said (``followed_from``, when items Regie did not follow then are stale),
+    and a change to a worse colour whose only cause is staleness Regie could not have seen on
+    that day is listed apart (``unstale``: :func:`got_worse`)."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -199,18 +206,56 @@ def since_last(
     counts = dict.fromkeys(SINCE_KINDS, 0)
     for e in entries:
         counts[e.kind] += 1
-    worse, rag_changes = got_worse(plan, assessment, since, previous_assessment)
-    return SinceLast(since, basis, tuple(entries), counts, worse, rag_changes)
+    worse, rag_changes, rag_stale = got_worse(
+        plan, assessment, since, previous_assessment, unstale=unstale if stale_apart else None
+    )
+    # Said only when the previous meeting came before Regie's first assessment and the pack
+    # shows items verouderd that Regie did not follow then (a pack made before any cycle has
+    # every item first assessed on its day: nothing stale, nothing to explain).
+    followed = first_followed(assessment) if stale_apart and basis == "previous" else None
+    if followed is not None and (
+        since is None or followed <= since or not unfollowed_stale(assessment, since)
+    ):
+        followed = None
+    return SinceLast(since, basis, tuple(entries), counts, worse, rag_changes, rag_stale, followed)
+
+
+def first_followed(assessment: Assessment) -> date | None:
+    """Regie's first assessment of the programme: the earliest first assessed day among the
+    items (None: the stale clock was not limited, as before agenda layout 17)."""
+    days = (i.first_assessed for i in assessment.items.values())
+    return min((d for d in days if d is not None), default=None)
+
+
+def unfollowed_stale(assessment: Assessment, since: date) -> frozenset[str]:
+    """The items stale on ``assessment.as_of`` that Regie first assessed after ``since``: on
+    that day they could not be stale (nobody had been asked), so their staleness is no change
+    since then (:func:`got_worse`'s ``unstale`` leaves it out)."""
+    return frozenset(
+        i.item_id
+        for i in assessment.items.values()
+        if i.stale and i.first_assessed is not None and i.first_assessed > since
+    )
 
 
 def got_worse(
-    plan: Plan, assessment: Assessment, since: date | None, previous: Assessment | None
-) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...]]:
+    plan: Plan,
+    assessment: Assessment,
+    since: date | None,
+    previous: Assessment | None,
+    *,
+    unstale: Assessment | None = None,
+) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...], tuple[RagChange, ...]]:
     """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
     passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
     reported at risk or slipped in that time (not late), and the RAG of the programme and of
     each step on ``since`` (``previous``) and now, where it changed: better or worse
-    (:attr:`SinceLast.rag_worse` tells them apart; packs before layout 6 called all worse)."""
+    (:attr:`SinceLast.rag_worse` tells them apart; packs before layout 6 called all worse).
+
+    ``unstale``: the assessment of the same day with the staleness of the items Regie did not
+    follow yet on ``since`` left out (:func:`unfollowed_stale`; agenda layout 18). A change to
+    a worse colour that is no worse there is caused by that staleness alone: it is returned
+    third, with those items, not among the changes (words53)."""
     as_of = assessment.as_of
     worse: list[SinceEntry] = []
     before = previous.items if previous is not None else {}
@@ -232,18 +277,41 @@ def got_worse(
             worse.append(SinceEntry(i.item_id, i.title, "at_risk", on, after=i.state.value))
     worse.sort(key=lambda e: (WORSE_KINDS.index(e.kind), e.on or date.max))
     changes: list[RagChange] = []
+    stale_only: list[RagChange] = []
+    # The items whose colour their staleness alone made worse (none without ``unstale``).
+    made: list[ItemAssessment] = []
+    if unstale is not None:
+        for i in assessment.items.values():
+            other = unstale.items.get(i.item_id) if i.stale else None
+            if other is not None and other.rag is not i.rag:
+                made.append(i)
+
+    def changed(change: RagChange, without: Rag | None, step: int | None) -> None:
+        stale = tuple(i.item_id for i in made if step is None or i.step == step)
+        if stale and without is not None and change.direction == "worse":
+            fresh = RagChange(change.step, change.title, change.before, without.value)
+            if fresh.direction != "worse":  # no worse than then without that staleness
+                stale_only.append(replace(change, stale=stale))
+                return
+        changes.append(change)
+
     if previous is not None:
         if previous.programme is not assessment.programme:
-            changes.append(
+            changed(
                 RagChange(None, plan.programme.title, previous.programme.value,
-                          assessment.programme.value)
+                          assessment.programme.value),
+                unstale.programme if unstale is not None else None, None,
             )  # fmt: skip
         for step in plan.steps:
             then = previous.steps.get(step.number, Rag.GREY)
             now = assessment.steps.get(step.number, Rag.GREY)
             if then is not now:
-                changes.append(RagChange(step.number, step.title, then.value, now.value))
-    return tuple(worse), tuple(changes)
+                changed(
+                    RagChange(step.number, step.title, then.value, now.value),
+                    unstale.steps.get(step.number, Rag.GREY) if unstale is not None else None,
+                    step.number,
+                )  # fmt: skip
+    return tuple(worse), tuple(changes), tuple(stale_only)
 
 
 def _owners(value: Any) -> str | None:

@@ -92,7 +92,11 @@ AHEAD_MONTHS = 6
 #: without an update counted from its first assessment at the earliest (nobody was asked
 #: before Regie was there: :data:`FIRST_ASSESSED_FROM`, read by ``regie.report_build``);
 #: layout 15 and before are made again with the clock from the day the item became active.
-LAYOUT = 16
+#: 17 (words53): the summary's reading guide says what *verouderd* means when the annex marks
+#: an item so (:data:`STALE_GUIDE_FROM`); layout 16 and before are made again without it.
+LAYOUT = 17
+#: The first layout whose reading guide explains *verouderd* (``stale_after_days``).
+STALE_GUIDE_FROM = 17
 #: The first layout whose stale clock starts no earlier than an item's first assessment.
 FIRST_ASSESSED_FROM = 16
 #: The first layout whose tables keep one level of brackets at an added item's title.
@@ -314,6 +318,9 @@ class ProgressReport:
     programme_end: date | None = None
     #: Item id → how it came into the plan in the period (layout 10 on; empty before).
     added: dict[str, Added] = field(default_factory=dict)
+    #: Working days without an update before an item is *verouderd*, for the reading guide
+    #: (layout 17 on, words53; None before: the guide said nothing of it).
+    stale_after_days: int | None = None
 
 
 def months_after(end: date, months: int) -> date:
@@ -569,6 +576,7 @@ def build_progress(
             if layout >= ADDED_FROM
             else {}
         ),
+        stale_after_days=plan.reminders.stale_after_days if layout >= STALE_GUIDE_FROM else None,
     )  # fmt: skip
 
 

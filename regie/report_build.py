@@ -64,6 +64,7 @@ def _agenda_pack(
     the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.agenda_end import closing_pack
+    from governance.agenda_since import unfollowed_stale
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
@@ -134,6 +135,16 @@ def _agenda_pack(
                 connection, then, previous.on, recorded_until=recorded_until,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
             )  # fmt: skip
+        # Layout 18 (words53): the colours now without the staleness Regie could not have seen
+        # on the previous meeting's day (items it first assessed after it); only when there is
+        # such staleness, else the pack is built as before.
+        unstale = None
+        if previous is not None and before is not None and laid_out >= AGENDA_STALE_APART_FROM:
+            fresh = unfollowed_stale(basis.assessment, previous.on)
+            if fresh:
+                unstale = assess_as_of(
+                    connection, basis.plan, as_of, recorded_until=recorded_until, fresh=fresh
+                )
         # Layout 8: how the status round went; an older archived pack had no such section.
         status_round: RoundOutcome | None = None
         round_at: list[datetime] = []
@@ -172,6 +183,8 @@ def _agenda_pack(
         dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
         additions_by_meeting=laid_out >= AGENDA_ADDITIONS_BY_MEETING_FROM,
         pack_questions=questions,
+        stale_apart=laid_out >= AGENDA_STALE_APART_FROM,
+        unstale=unstale,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -261,7 +274,13 @@ def _agenda_pack(
 #: without an update counted from its first assessment at the earliest (nobody was asked
 #: before Regie was there, :data:`AGENDA_FIRST_ASSESSED_FROM`); layouts up to 16 are made again
 #: with the clock from the day the item became active.
-AGENDA_LAYOUT = 17
+#: 18 (words53): a change of a step's or the programme's colour to a worse one whose only cause
+#: is the staleness of items Regie did not follow yet on the previous meeting's day (first
+#: assessed after it: they could not be stale then) is not *verslechterd*: it is listed as
+#: *verouderd — geen recente voortgangsmelding* with those items; a previous meeting before
+#: Regie's first assessment says so in one line (:data:`AGENDA_STALE_APART_FROM`). Layouts up
+#: to 17 are made again listing such a change as *verslechterd*.
+AGENDA_LAYOUT = 18
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -295,6 +314,10 @@ AGENDA_SAME_QUESTION_FROM = 14
 #: The first agenda layout whose stale clock starts no earlier than an item's first
 #: assessment (fresh50): :func:`regie.report_reads.assess_as_of`'s ``first_assessed``.
 AGENDA_FIRST_ASSESSED_FROM = 17
+#: The first agenda layout that lists apart a change of colour made by staleness Regie could
+#: not have seen on the previous meeting's day (words53): :func:`governance.agenda_since.
+#: got_worse`'s ``unstale``.
+AGENDA_STALE_APART_FROM = 18
 
 
 def round_tie_rule(layout: int) -> TieRule:

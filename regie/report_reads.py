@@ -3,7 +3,7 @@ decisions of a day that the agenda pack and the progress report rest on (:func:`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
@@ -185,11 +185,14 @@ def assess_as_of(
     *,
     recorded_until: datetime | None = None,
     first_assessed: bool = True,
+    fresh: Collection[str] = (),
 ) -> Assessment:
     """The assessment on ``as_of`` from the updates reported up to then; with
     ``recorded_until``, from those recorded up to that moment only (a data cut-off).
     ``first_assessed``: the stale clock starts no earlier than each item's first assessment
-    (False: as reports of earlier layouts were made, from the day the item became active)."""
+    (False: as reports of earlier layouts were made, from the day the item became active);
+    ``fresh``: items judged as on their first day (none of them stale: what the colours would
+    be without their staleness, agenda layout 18)."""
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days
@@ -200,6 +203,8 @@ def assess_as_of(
     first = (
         first_assessed_days(session, pid, recorded_until=recorded_until) if first_assessed else None
     )
+    if first is not None and fresh:
+        first |= dict.fromkeys(fresh, as_of)
     if recorded_until is None:
         return assess(plan, assessment_updates(session, pid, as_of), as_of, first_assessed=first)
     from sqlalchemy import Connection as _Connection

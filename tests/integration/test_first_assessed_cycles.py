@@ -1,11 +1,13 @@
 """The reports read the first days real cycles stored (review51 4): a cycle on day D and a
-simulated one 20 working days later, with an item added to the plan file in between. The
-current layouts (agenda 17, progress 16) count an item's silence from the day Regie first
+simulated one 20 working days later, with an item added to the plan file in between. From
+agenda layout 17 and progress layout 16 on, an item's silence counts from the day Regie first
 assessed it, read from ``item_first_assessed``: the long-silent ongoing item 2.2 is
 *verouderd*, the added item 2.3 is not. The same data at the older layouts (agenda 16,
 progress 15) shows the old rule's flags (2.3 too, silent since the programme's start); every
-archived document is made again as built (``reproduce``). SQLite and PostgreSQL, with the
-example plan of docs/new-programme.md (the scenario of test_first_assessed.py)."""
+archived document is made again as built (``reproduce``). Agenda 18 and progress 17 (words53)
+say what that staleness is: not *verslechterd* since a meeting before the first cycle, and
+what *(verouderd)* means. SQLite and PostgreSQL, with the example plan of
+docs/new-programme.md (the scenario of test_first_assessed.py)."""
 
 from __future__ import annotations
 
@@ -120,7 +122,8 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     from regie.report_build import AGENDA_LAYOUT
     from store.first_assessed import first_assessed_days
 
-    assert (AGENDA_LAYOUT, LAYOUT) == (17, 16)  # a new layout: say here what it changes
+    # A new layout: say here what it changes. Agenda 18 and progress 17 (words53): wording only.
+    assert (AGENDA_LAYOUT, LAYOUT) == (18, 17)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER
@@ -146,10 +149,25 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     )
     assert "geteld vanaf de eerste dag dat Regie het punt volgde" in agenda
     assert "geteld vanaf" not in old_agenda
+    # Agenda 18 (words53): step 2 is amber by 2.2's staleness alone, which the previous meeting
+    # (8 October, before the first cycle) could not show: not said to be worse; 17 said it was.
+    current = _agenda(app, monkeypatch, 18, LATER)
+    assert _stale_rows(current) == SILENT
+    assert "Verouderd — geen recente voortgangsmelding: Stap 2. Verminderen: groen → oranje " \
+           "(2.2). De vorige vergadering was vóór de eerste beoordeling door Regie op " \
+           "4 december 2026" in current  # fmt: skip
+    assert "Verslechterd" not in current
+    assert (
+        "Verslechterd sinds de vorige vergadering: Stap 2. Verminderen: groen → oranje." in agenda
+    )
+    # Progress 17 (words53): the reading guide says what (verouderd) means; 16 did not.
+    guide = "Een punt is verouderd (zo gemarkeerd in de bijlage) als er 20 werkdagen"
+    assert guide in _progress(app, monkeypatch, 17, LATER) and guide not in progress
 
     # The working day before the limit: nothing is verouderd yet by the stored days (a wrong
     # gate or another day read shows here), while the old rule flags all three.
     eve = calendar.add_working_days(FIRST, plan.reminders.stale_after_days - 1)
+    assert _stale_rows(_agenda(app, monkeypatch, 18, eve)) == set()
     assert _stale_rows(_agenda(app, monkeypatch, 17, eve)) == set()
     assert _stale_rows(_progress(app, monkeypatch, 16, eve)) == set()
     assert _stale_rows(_agenda(app, monkeypatch, 16, eve)) == SILENT | {"2.3"}
