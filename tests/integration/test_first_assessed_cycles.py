@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import sqlalchemy as sa
 
 from regie.bootstrap import App
 from tests.cli import ROOT
@@ -46,6 +47,19 @@ def app(tmp_path: Path, database_url: str) -> App:
     home.mkdir()
     shutil.copyfile(EXAMPLE, home / "actions.yaml")  # migrated_app's plan name
     return migrated_app(home, database_url)
+
+
+def _synced_on(app: App, day: date) -> None:
+    """The plan file stored as synced on ``day`` (06:00 UTC), before that day's cycle, which
+    then finds it unchanged: with the wall clock, a run after LATER would store a revision
+    later than the reports' day, which would not show it."""
+    from datetime import UTC, datetime, time
+
+    from store import sync_plan
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=datetime.combine(day, time(6), UTC), plan_path=str(plan.path))
 
 
 def _cycle(app: App, day: date, *flags: str) -> None:
@@ -121,6 +135,7 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     from governance.workdays import WorkCalendar
     from regie.report_build import AGENDA_LAYOUT
     from store.first_assessed import first_assessed_days
+    from store.models import PlanRevisionRow
 
     # A new layout: say here what it changes. Agenda 18 and progress 17 (words53): wording only.
     assert (AGENDA_LAYOUT, LAYOUT) == (18, 17)
@@ -128,14 +143,19 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     calendar = WorkCalendar.for_plan(plan)
     assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER
     added_on = calendar.add_working_days(FIRST, 5)
+    _synced_on(app, FIRST)
     _cycle(app, FIRST)
     plan_file = app.settings.plan_path
     plan_file.write_text(plan_file.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
-    _cycle(app, added_on, "--simulate")  # syncs the plan file: 2.3 first assessed today
+    _synced_on(app, added_on)
+    _cycle(app, added_on, "--simulate")  # 2.3 first assessed on its first cycle
     _cycle(app, LATER, "--simulate")
     with app.session() as session:
         days = first_assessed_days(session, plan.programme.id)
+        synced = session.scalars(sa.select(PlanRevisionRow.recorded_at.distinct())).all()
     assert days.pop("2.3") == added_on and set(days.values()) == {FIRST}
+    # The cycles found the plan as synced: no revision at the wall clock's time.
+    assert {at.date() for at in synced} == {FIRST, added_on}
     _another_programme(app)
 
     agenda, old_agenda = (_agenda(app, monkeypatch, n, LATER) for n in (17, 16))
