@@ -26,7 +26,9 @@ tokens left out): two builds' outputs compare equal when their hashes do.
 
 To compare two builds, extract the old one (``git archive <commit> | tar -x -C /tmp/old``) and
 alternate: ``PYTHONPATH=/tmp/old python -m benchmarks.step phases …`` run from ``/tmp/old``,
-then the same from the new tree, a few pairs (the machine's speed drifts within minutes).
+then the same from the new tree, a few pairs (the machine's speed drifts within minutes). Every
+name in :data:`PHASES` must exist (else the run stops, naming it): to time both builds' phases
+alike, copy this file into the old tree where its names fit.
 """
 
 from __future__ import annotations
@@ -51,40 +53,36 @@ from typing import Any
 AS_OF = date(2019, 10, 1)
 MILESTONES, UPDATES, SEED = 100_000, 1_000_000, 2015
 
-#: Where the step spends its time: (module, functions) timed as phases (absent names skipped).
+#: Where the step spends its time: (module, functions) timed as phases. Each name is the
+#: module attribute its caller looks up when it calls (the callers import them at call time):
+#: a name that does not exist there fails the run (a moved function would go untimed).
 PHASES = {
-    # load_tally and stored_tally were store.memory's before migration 0012 (an older build).
     "store.memory": (
-        "load_header", "load_due", "load_tally", "load_items", "load_ids", "load_fingerprints",
-        "load_all", "stored_tally",
-        "newest_update_id", "updated_items", "earlier_states", "prompt_history_of",
-        "append_states", "save",
+        "load_header", "load_due", "load_items", "load_ids", "load_fingerprints", "load_all",
+        "newest_update_id", "updated_items", "earlier_states", "append_states", "save",
     ),
     "store.tallies": ("load_tally", "stored_tally"),
+    "store.first_assessed": ("first_assessed_days", "record_first_days"),
     "store.prompt_facts": ("prompt_facts",),
-    "store.assessment_query": ("assessment_updates", "notes_by_id", "completions_by_id"),
-    "store.states": (
-        "previous_values", "previous_values_of", "record_states", "prompt_history",
-    ),
+    "store.assessment_query": ("assessment_updates", "completions_by_id"),
+    "store.states": ("previous_values", "previous_values_of", "record_states"),
     "governance.assessment": ("assess",),
     "governance.incremental": (
-        "select_due", "with_dependencies", "assess_selected", "state_counts", "remember", "basis",
-        "known_latest", "recalled_latest", "remembered_inputs", "tally_changes",
+        "select_due", "with_dependencies", "assess_selected", "state_counts", "basis",
+        "known_latest",
     ),
-    # remembered_inputs moved here (round 26); absent names are skipped on either build.
     "governance.memory_inputs": ("remembered_inputs", "recall_finished"),
-    "governance.reminders": ("plan_reminders", "prompt_questions", "plan_reminders_from"),
+    "governance.tally": ("tally_changes", "tally_difference"),
+    "governance.reminders": ("prompt_questions", "plan_reminders_from"),
+    "governance.remember": ("remember",),
 }  # fmt: skip
 
 #: The phases that are the day's reminders and the memory for tomorrow, not its states and
 #: roll-ups (what the SQL query computes): printed apart, to compare like with like too.
 AFTER_ASSESSMENT = frozenset(
     {
-        "prompt_history_of",
-        "prompt_history",
         "prompt_facts",
         "prompt_questions",
-        "plan_reminders",
         "plan_reminders_from",
         "remember",
         "save",
@@ -209,22 +207,28 @@ def _timed(acc: dict[str, float], name: str, f: Callable[..., Any]) -> Callable[
     return timed
 
 
-def _instrument(acc: dict[str, float]) -> None:
+def phase_functions() -> list[tuple[ModuleType, str, Callable[..., Any]]]:
+    """Each :data:`PHASES` entry's (module, name, function); SystemExit naming every one not
+    found (moved or renamed: its time would fall into "(rest)" unseen)."""
     import importlib
 
+    found, absent = [], []
     for module_name, names in PHASES.items():
-        try:
-            module: ModuleType = importlib.import_module(module_name)
-        except ImportError as e:  # an older build without it (found in the installed tree)
-            if isinstance(e, ModuleNotFoundError) and e.name == module_name:
-                continue
-            if module_name.startswith("store.") and "cannot import name" in str(e):
-                continue  # the newer module, found beside the older tree, does not fit it
-            raise
+        module: ModuleType = importlib.import_module(module_name)
         for name in names:
             f = getattr(module, name, None)
-            if f is not None:
-                setattr(module, name, _timed(acc, name, f))
+            if callable(f):
+                found.append((module, name, f))
+            else:
+                absent.append(f"{module_name}.{name}")
+    if absent:
+        raise SystemExit(f"PHASES: not found: {', '.join(absent)}")
+    return found
+
+
+def _instrument(acc: dict[str, float]) -> None:
+    for module, name, f in phase_functions():
+        setattr(module, name, _timed(acc, name, f))
     import governance.assessor as assessor
 
     original = assessor.PlanIndex

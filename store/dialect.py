@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -114,6 +115,18 @@ def sqlite_rows(
             cursor.close()
     except sqlite3.Error as exc:
         raise sa.exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
+class IsoDays(dict[str | None, date | None]):
+    """Stored ISO text → date (None → None), each text converted once: for the rows of
+    :func:`sqlite_rows`, where thousands of rows share a few hundred days."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, text: str | None) -> date | None:
+        found = self[text] = date.fromisoformat(text) if text is not None else None
+        return found
 
 
 def batch_size(columns: int) -> int:

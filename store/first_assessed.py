@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from store.coltypes import UTCDateTime
-from store.dialect import batches, insert_function, reader
+from store.dialect import IsoDays, batches, insert_function, json_codes, reader, sqlite_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -55,6 +55,8 @@ def first_assessed_days(
     one); with ``recorded_until`` (a report's data cut-off), of the rows written by then only.
     A plain connection will do."""
     connection = session if isinstance(session, sa.Connection) else reader(session)
+    if recorded_until is None and connection.dialect.name == "sqlite":
+        return _sqlite_days(connection, programme_id, item_ids)
     f = _TABLE.c
     query = sa.select(f.item_code, f.as_of).where(f.programme_id == programme_id)
     if recorded_until is not None:
@@ -64,6 +66,33 @@ def first_assessed_days(
     out: dict[str, date] = {}
     for codes in batches(sorted(item_ids), IN_BATCH):
         out.update(connection.execute(query.where(f.item_code.in_(codes))).tuples().all())
+    return out
+
+
+_SQLITE_DAYS = "SELECT item_code, as_of FROM item_first_assessed WHERE programme_id = ?"
+#: The codes as one JSON parameter (store.dialect.in_json_codes): one statement, an index
+#: probe per code.
+_SQLITE_SOME = f"{_SQLITE_DAYS} AND item_code IN (SELECT value FROM json_each(?))"
+
+
+def _sqlite_days(
+    connection: sa.Connection, programme_id: str, item_ids: Collection[str] | None
+) -> dict[str, date]:
+    """:func:`first_assessed_days` on SQLite without a cut-off: the rows straight from the
+    driver, each stored day (ISO text) turned into a date once. SQLAlchemy's per-row date
+    processing cost 60 % of the read (291 against 113 ms at 101,023 rows: plan8 §2.1)."""
+    params: tuple[str, ...]
+    if item_ids is None:
+        sql, params = _SQLITE_DAYS, (programme_id,)
+    elif not item_ids:
+        return {}
+    else:
+        sql, params = _SQLITE_SOME, (programme_id, json_codes(item_ids))
+    day = IsoDays()
+    out: dict[str, date] = {}
+    for chunk in sqlite_rows(connection, sql, params, 20_000):
+        for code, text in chunk:
+            out[code] = day[text]  # type: ignore[assignment]  # never NULL (NOT NULL column)
     return out
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from governance.incremental import Remembered, new_remembered
 from governance.tally import TallyChanges
 from store.dialect import (
+    IsoDays,
     Repeated,
     arrays_worthwhile,
     batches,
@@ -107,7 +108,7 @@ def _sqlite_all(
 ) -> tuple[dict[str, Remembered], dict[str, str]]:
     """:func:`load_all` on SQLite: the rows straight from the driver, each stored day (ISO
     text) turned into a date once (101,023 rows, four dates each, a few hundred distinct)."""
-    day = _Days()  # a subscript per value, a conversion per distinct day
+    day = IsoDays()  # a subscript per value, a conversion per distinct day
     make = new_remembered
     items: dict[str, Remembered] = {}
     fingerprints: dict[str, str] = {}
@@ -122,17 +123,6 @@ def _sqlite_all(
             ))  # fmt: skip
             fingerprints[code] = fingerprint
     return items, fingerprints
-
-
-class _Days(dict[str | None, date | None]):
-    """Stored ISO text → date (None → None), each text converted once."""
-
-    def __init__(self) -> None:
-        super().__init__({None: None})
-
-    def __missing__(self, text: str | None) -> date | None:
-        found = self[text] = date.fromisoformat(text) if text is not None else None
-        return found
 
 
 def load_ids(session: Session, programme_id: str) -> set[str]:
@@ -183,7 +173,7 @@ def _sqlite_remembered(
     column type writes it) turned into a date once, the flag into a bool. SQLAlchemy's
     per-row processing of 14,000 rows (four dates each) cost a third of the read."""
     rows = [row for chunk in sqlite_rows(connection, sql, params, 10_000) for row in chunk]
-    day = _Days()  # a subscript per value, a conversion per distinct day
+    day = IsoDays()  # a subscript per value, a conversion per distinct day
     make = new_remembered
     return {
         code: make((

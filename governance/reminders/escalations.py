@@ -138,9 +138,13 @@ def escalation_for(
     quiet: Quiet,
     *,
     end: date | None,
+    asked_about: tuple[str, ...] | None = None,
 ) -> Escalation | None:
     """``quiet`` caches ``working_days_between(day, as_of)`` per day across items (its
-    ``as_of`` is the day judged). ``end``: the programme's end (``programme.end``)."""
+    ``as_of`` is the day judged). ``end``: the programme's end (``programme.end``).
+    ``asked_about``: the item's :attr:`PromptQuestion.asked_about` (:func:`overdue_dates` of
+    it, this ``as_of`` and ``policy``), non-empty exactly when an overdue item has been silent
+    long enough to escalate: its silence is then not worked out again (None: it is)."""
     state = item.state
     if state in SILENT_STATES or known.escalated:
         return None  # silent, or this run has escalated already
@@ -171,12 +175,14 @@ def escalation_for(
         # Overdue outranks unanswered (both come about the same day once only prompts from the
         # due date on count), except when requests never reached the owner: the office must
         # hear that, not read a mail fault as a silent owner.
-        silent, past = _overdue_silence(item, quiet)
+        if asked_about is None:
+            long_silent = _overdue_silence(item, quiet)[0] >= policy.escalate_after_overdue_days
+        else:
+            long_silent = bool(asked_about)  # prompt_questions worked it out: not again
         # Only once the owner was asked about the date it is overdue against, and had their
         # time to answer (module notes, "Asked first"): never about an item nobody asked.
-        if silent >= policy.escalate_after_overdue_days and asked_long_enough(
-            known.asked_on, policy, quiet
-        ):
+        if long_silent and asked_long_enough(known.asked_on, policy, quiet):
+            silent, past = _overdue_silence(item, quiet)  # the words: only when it escalates
             kind = "overdue"
             overdue = item.working_days_overdue
             # "working days" twice: a bare count read as unanswered prompts (walk49 11).

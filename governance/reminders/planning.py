@@ -83,7 +83,9 @@ def plan_reminders_from(
     calendar: WorkCalendar,
 ) -> ReminderPlan:
     """:func:`plan_reminders` with the prompts on record given as the answers (``facts``,
-    missing for an item with none) to ``questions`` (:func:`prompt_questions`)."""
+    missing for an item with none) to ``questions`` (:func:`prompt_questions` of this
+    assessment and the plan's policy: an overdue item's silence is read from its
+    ``asked_about``)."""
     policy = plan.reminders
     per_contact: dict[str, list[DigestItem]] = {}
     unaddressed: list[DigestItem] = []
@@ -111,7 +113,9 @@ def plan_reminders_from(
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
-        escalation = escalation_for(item, known, policy, office, quiet, end=end)
+        escalation = escalation_for(
+            item, known, policy, office, quiet, end=end, asked_about=question.asked_about
+        )
         if escalation is not None:
             escalations.append(escalation)
     return _bundle(plan.programme.id, as_of, per_contact, escalations, unaddressed)
