@@ -14,7 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from governance.reminders import PromptRecord, new_prompt_record
-from store.dialect import Repeated, arrays_worthwhile, batches, insert_function, reader, staged
+from store.dialect import (
+    Repeated,
+    arrays_worthwhile,
+    batches,
+    insert_function,
+    reader,
+    sqlite_rows,
+    staged,
+)
 from store.models import ItemStateRow, PromptRow
 from store.records import PreviousStates, StateRecord
 
@@ -88,16 +96,56 @@ def previous_values(
     """:func:`previous_states`, and each item's latest (state, rag, stale, due) before
     ``before``, which :func:`record_states` takes as ``earlier``: one read, not two (a full
     assessment of 100,000 items read them twice, ≈ 0.8 s each on SQLite)."""
-    rows = _latest_rows(session, programme_id, before, inclusive=False)
-    if not rows:
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        values, newest = _sqlite_latest_values(connection, programme_id, before)
+    else:
+        rows = _latest_rows(session, programme_id, before, inclusive=False)
+        values, newest = _values(rows), max((row[5] for row in rows), default=None)
+    if newest is None:
         return None, {}
-    values = _values(rows)
     previous = PreviousStates(
         states={code: state for code, (state, _, _, _) in values.items()},
         stale=frozenset(code for code, (_, _, stale, _) in values.items() if stale),
-        as_of=max(row[5] for row in rows),
+        as_of=newest,
     )
     return previous, values
+
+
+#: Each item's latest row before a day, on SQLite: with one ``max()`` the other (bare) columns
+#: are the max row's (SQLite's documented rule; one row an item and day, so no tie). The unary
+#: ``+`` keeps the planner on the (programme, item, day) index, read in item order without a
+#: sort: half the window function's time (≈ 0.13 against 0.25 s at 100k items).
+_SQLITE_LATEST = """SELECT item_code, state, rag, stale, due, max(as_of) FROM item_states
+    WHERE programme_id = ? AND +as_of < ? GROUP BY item_code"""
+
+
+def _sqlite_latest_values(
+    connection: sa.Connection, programme_id: str, before: date
+) -> tuple[dict[str, _Value], date | None]:
+    """:func:`_values` of every item's latest row before ``before``, and the latest day of
+    them (None: no row), on SQLite straight from the driver: each stored day (ISO text) made
+    a date once, where SQLAlchemy processed every value (≈ 0.45 against 0.83 s with
+    :func:`previous_values`' own work, 101,023 items)."""
+    days: dict[str, date] = {}
+
+    def day(text: str) -> date:
+        found = days.get(text)
+        if found is None:
+            found = days[text] = date.fromisoformat(text)
+        return found
+
+    newest = ""  # ISO days compare as the days do
+    values: dict[str, _Value] = {}
+    for chunk in sqlite_rows(
+        connection, _SQLITE_LATEST, (programme_id, before.isoformat()), 20_000
+    ):
+        newest = max(newest, max(row[5] for row in chunk))
+        values.update(
+            (code, (state, rag, stale != 0, None if due is None else day(due)))
+            for code, state, rag, stale, due, _ in chunk
+        )
+    return values, day(newest) if newest else None
 
 
 def previous_values_of(

@@ -242,6 +242,44 @@ def test_states_read_back_as_the_latest_run_said(
     assert session.scalar(count) == changes
 
 
+def test_previous_values_are_each_items_latest_row_before_the_day(
+    repo: Repository, session: Session
+) -> None:
+    """The full assessment's read of every item's latest row (SQLite: one ``max()`` with bare
+    columns, straight from the driver) says what the window function over the history says:
+    every field, the stale flag a bool, the latest day; another programme's rows left out."""
+    from store.states import latest_states, previous_values
+
+    other = _add_programme(session, "q")
+    rng = random.Random(29)
+    dues = [None, date(2015, 12, 31), date(2016, 3, 31)]
+    days = [D1 + timedelta(days=n) for n in range(0, 24, 2)]
+    for day in days:
+        records = [
+            StateRecord(
+                f"{i}.1", rng.choice(["open", "overdue", "done"]), rng.choice(["green", "red"]),
+                rng.random() < 0.3, rng.choice(dues),
+            )
+            for i in range(40) if rng.random() < 0.4
+        ]  # fmt: skip
+        repo.record_states(day, records)
+        other.record_states(day + timedelta(days=1), [_s(f"{i}.1", "done") for i in range(50)])
+    session.commit()
+    for on in [D1 - timedelta(days=1), *(d + timedelta(days=k) for d in days for k in (0, 1))]:
+        rows = latest_states(session, "p", on, inclusive=False)
+        previous, values = previous_values(session, "p", on)
+        assert values == {r.item_id: (r.state, r.rag, r.stale, r.due) for r, _ in rows}
+        assert all(type(v[2]) is bool for v in values.values())
+        if not rows:
+            assert previous is None
+            continue
+        assert previous == PreviousStates(
+            {c: v[0] for c, v in values.items()},
+            frozenset(c for c, v in values.items() if v[2]),
+            max(as_of for _, as_of in rows),
+        )
+
+
 @pytest.mark.slow
 def test_hundred_thousand_items_round_trip(repo: Repository, session: Session) -> None:
     """A day's states for 100,000 items, twice; the second run reads the first. (How long it
