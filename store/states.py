@@ -237,6 +237,19 @@ def record_states(
         if record.item_id in wanted:
             raise ValueError(f"item {record.item_id!r} appears twice in the states for {as_of}")
         wanted[record.item_id] = _value(record)
+    return record_values(session, programme_id, as_of, wanted, recorded_at, earlier)
+
+
+def record_values(
+    session: Session,
+    programme_id: str,
+    as_of: date,
+    wanted: Mapping[str, _Value],
+    recorded_at: datetime,
+    earlier: Mapping[str, _Value] | None = None,
+) -> int:
+    """:func:`record_states` with each item's (state, rag, stale, due) as a tuple, ``stale`` a
+    bool: what a full assessment has of every item, without a record made for each."""
     if not wanted:
         return 0
     if earlier is None:
@@ -253,26 +266,31 @@ def record_states(
         if len(wanted) <= _FEW else session.execute(query)
     )  # fmt: skip
     same_day = {r.item_code: (r.state, r.rag, r.stale, r.due) for r in found}
-    upserts: list[dict[str, Any]] = []
+    changed: list[tuple[str, _Value]] = []
     deletes: list[str] = []
-    for code, value in wanted.items():
-        if earlier.get(code) == value:
-            if code in same_day:
-                deletes.append(code)  # a rerun found the item back where it was
-        elif same_day.get(code) != value:
-            state, rag, stale, due = value
-            upserts.append(
-                {
-                    "programme_id": programme_id,
-                    "item_code": code,
-                    "as_of": as_of,
-                    "state": state,
-                    "rag": rag,
-                    "stale": stale,
-                    "due": due,
-                    "recorded_at": recorded_at,
-                }
-            )
+    if same_day:
+        for code, value in wanted.items():
+            if earlier.get(code) == value:
+                if code in same_day:
+                    deletes.append(code)  # a rerun found the item back where it was
+            elif same_day.get(code) != value:
+                changed.append((code, value))
+    else:  # the day's first run: a row where an item differs from its earlier one (one pass)
+        before = earlier.get
+        changed = [(code, value) for code, value in wanted.items() if before(code) != value]
+    upserts: list[dict[str, Any]] = [
+        {
+            "programme_id": programme_id,
+            "item_code": code,
+            "as_of": as_of,
+            "state": state,
+            "rag": rag,
+            "stale": stale,
+            "due": due,
+            "recorded_at": recorded_at,
+        }
+        for code, (state, rag, stale, due) in changed
+    ]
     if upserts:
         insert = insert_function(session)
         # On the table, not the ORM entity: the ORM groups rows by which values are None and

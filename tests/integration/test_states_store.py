@@ -29,6 +29,7 @@ from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.memory import MemoryHeader
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
 from store.prompt_facts import prompt_facts
+from store.states import previous_values
 from tests.integration.array_inserts import assert_overlong_refused_alike
 from tests.integration.store_reads import states_on
 
@@ -248,7 +249,7 @@ def test_previous_values_are_each_items_latest_row_before_the_day(
     """The full assessment's read of every item's latest row (SQLite: one ``max()`` with bare
     columns, straight from the driver) says what the window function over the history says:
     every field, the stale flag a bool, the latest day; another programme's rows left out."""
-    from store.states import latest_states, previous_values
+    from store.states import latest_states
 
     other = _add_programme(session, "q")
     rng = random.Random(29)
@@ -278,6 +279,28 @@ def test_previous_values_are_each_items_latest_row_before_the_day(
             frozenset(c for c, v in values.items() if v[2]),
             max(as_of for _, as_of in rows),
         )
+
+
+def test_state_values_are_recorded_as_state_records_are(repo: Repository, session: Session) -> None:
+    """A full assessment's write (item code → (state, rag, stale, due), no record per item)
+    stores and counts what :meth:`Repository.record_states` does: a first run of a day, a
+    rerun with changes and items back where they were, with and without ``earlier``."""
+    other = _add_programme(session, "q")
+    rng = random.Random(53)
+    runs = [D1, D2, D2, D3, D3, D3, D4]  # reruns of D2 and D3
+    for n, day in enumerate(runs):
+        records = [
+            StateRecord(
+                f"{i}.1", rng.choice(["open", "overdue"]), "green", rng.random() < 0.2,
+                rng.choice([None, date(2015, 12, 31)]),
+            )
+            for i in range(30) if rng.random() < 0.8
+        ]  # fmt: skip
+        values = {r.item_id: (r.state, r.rag, r.stale, r.due) for r in records}
+        earlier = None if n % 2 else previous_values(session, "q", day)[1]
+        assert repo.record_states(day, records) == other.record_state_values(day, values, earlier)
+        assert _rows(session, "p") == _rows(session, "q")
+        assert _on(session, repo, day) == _on(session, other, day)
 
 
 @pytest.mark.slow
