@@ -18,6 +18,7 @@ from store.dialect import (
     Repeated,
     arrays_worthwhile,
     batches,
+    dialect_name,
     insert_function,
     reader,
     sqlite_rows,
@@ -278,20 +279,22 @@ def record_values(
     else:  # the day's first run: a row where an item differs from its earlier one (one pass)
         before = earlier.get
         changed = [(code, value) for code, value in wanted.items() if before(code) != value]
-    upserts: list[dict[str, Any]] = [
-        {
-            "programme_id": programme_id,
-            "item_code": code,
-            "as_of": as_of,
-            "state": state,
-            "rag": rag,
-            "stale": stale,
-            "due": due,
-            "recorded_at": recorded_at,
-        }
-        for code, (state, rag, stale, due) in changed
-    ]
-    if upserts:
+    if changed and dialect_name(session) == "sqlite":
+        _upsert_sqlite(session, programme_id, as_of, changed, recorded_at)
+    elif changed:
+        upserts = [
+            {
+                "programme_id": programme_id,
+                "item_code": code,
+                "as_of": as_of,
+                "state": state,
+                "rag": rag,
+                "stale": stale,
+                "due": due,
+                "recorded_at": recorded_at,
+            }
+            for code, (state, rag, stale, due) in changed
+        ]
         insert = insert_function(session)
         # On the table, not the ORM entity: the ORM groups rows by which values are None and
         # compiles a statement per group (thousands for a first day of 100,000 items).
@@ -299,10 +302,7 @@ def record_values(
         # Another run of the same day may have written the row since we read: last one wins.
         statement = statement.on_conflict_do_update(
             index_elements=["programme_id", "item_code", "as_of"],
-            set_={
-                name: statement.excluded[name]
-                for name in ("state", "rag", "stale", "due", "recorded_at")
-            },
+            set_={name: statement.excluded[name] for name in _UPSERTED},
         )
         # executemany: one compiled statement (SQLAlchemy batches the rows per round trip),
         # where a multi-row VALUES would be compiled anew for every batch.
@@ -317,7 +317,38 @@ def record_values(
             )
             .execution_options(synchronize_session=False)
         )
-    return len(upserts) + len(deletes)
+    return len(changed) + len(deletes)
+
+
+#: The columns a row of the day already written gets anew (last one wins).
+_UPSERTED = ("state", "rag", "stale", "due", "recorded_at")
+_SQLITE_UPSERT = (
+    f"INSERT INTO {ItemStateRow.__tablename__} (programme_id, item_code, as_of, "
+    f"{', '.join(_UPSERTED)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (programme_id, item_code, as_of) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _UPSERTED)
+)
+
+
+def _upsert_sqlite(
+    session: Session,
+    programme_id: str,
+    as_of: date,
+    changed: Iterable[tuple[str, _Value]],
+    recorded_at: datetime,
+) -> None:
+    """SQLite: :func:`record_values`' rows as tuples to the driver's executemany, each value
+    as the column type stores it (a day's text once per day, the flag as 0/1), the conflict
+    clause as SQLAlchemy's: its per-row processing of a first run's 101,023 rows (the instant
+    through :class:`~store.coltypes.UTCDateTime` on each) was ≈ 2 s of the step."""
+    target = Repeated(session, ItemStateRow.__table__, ("as_of", "due", "recorded_at"))
+    day, instant = target.value("as_of", as_of), target.value("recorded_at", recorded_at)
+    text = target.value
+    rows = [
+        (programme_id, code, day, state, rag, 1 if stale else 0, text("due", due), instant)
+        for code, (state, rag, stale, due) in changed
+    ]
+    session.connection().exec_driver_sql(_SQLITE_UPSERT, rows)
 
 
 # --- prompts (append-only, idempotent) ----------------------------------------------------------

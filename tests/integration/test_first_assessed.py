@@ -218,3 +218,40 @@ def test_the_fill_adds_only_the_missing_rows_and_carries_renumbered_days(session
     }
     assert fill_missing_days(session, "p") == 0
     session.rollback()
+
+
+def test_recorded_first_days_are_stored_as_the_orm_stores_them(session: Session) -> None:
+    """A new row (its day and instant as the ORM writes them: SQLite gets them as text made
+    once per value, compared as stored with each value's type), a later stored day moved
+    earlier keeping its instant, an earlier stored day kept."""
+    from datetime import UTC, datetime
+
+    from store.first_assessed import record_first_days
+    from store.models import ProgrammeRow
+    from store.models_faults import ItemFirstAssessedRow
+
+    at = datetime(2026, 12, 4, 6, 30, 15, 123456, tzinfo=UTC)
+    then = datetime(2026, 11, 2, 6, tzinfo=UTC)
+    for p in ("p", "q"):
+        session.add(ProgrammeRow(id=p, title=p, created_at=at, updated_at=at))
+    session.flush()
+    for code, day in (("1.1", date(2026, 11, 30)), ("1.2", date(2026, 11, 2))):
+        session.add(ItemFirstAssessedRow(programme_id="p", item_code=code, as_of=day,
+                                         recorded_at=then))  # fmt: skip
+    session.flush()
+    days = {"1.1": date(2026, 11, 3), "1.2": date(2026, 12, 4), "1.3": date(2026, 12, 4)}
+    assert record_first_days(session, "p", days, at) == 3
+    expected = {"1.1": (date(2026, 11, 3), then), "1.2": (date(2026, 11, 2), then),
+                "1.3": (date(2026, 12, 4), at)}  # fmt: skip
+    for code, (day, when) in expected.items():
+        session.add(ItemFirstAssessedRow(programme_id="q", item_code=code, as_of=day,
+                                         recorded_at=when))  # fmt: skip
+    session.flush()
+    columns = "item_code, as_of, recorded_at"
+    if session.get_bind().dialect.name == "sqlite":
+        columns += ", typeof(as_of), typeof(recorded_at)"
+    query = sa.text(f"SELECT {columns} FROM item_first_assessed WHERE programme_id = :p "
+                    "ORDER BY item_code")  # fmt: skip
+    stored = {p: session.execute(query, {"p": p}).all() for p in ("p", "q")}
+    assert stored["p"] == stored["q"] and len(stored["p"]) == 3
+    session.rollback()

@@ -303,6 +303,38 @@ def test_state_values_are_recorded_as_state_records_are(repo: Repository, sessio
         assert _on(session, repo, day) == _on(session, other, day)
 
 
+def test_recorded_states_are_stored_as_the_orm_stores_them(
+    repo: Repository, session: Session
+) -> None:
+    """Every column of a recorded row as the ORM writes the same values (SQLite: the rows go
+    to the driver as text and 0/1 made once per value; compared as stored, with each value's
+    storage type): a first run of a day, then a rerun that overwrites a row."""
+    at = datetime(2015, 9, 7, 6, 30, 15, 123456, tzinfo=UTC)
+    records = [
+        StateRecord("1.1", "open", "green", False, None),
+        StateRecord("1.2", "overdue", "red", True, date(2015, 8, 31)),
+    ]
+    repo.record_states(D1, records[:1])
+    Repository(session, "p", clock=lambda: at).record_states(D2, records)
+    Repository(session, "p", clock=lambda: at).record_states(D2, [records[0], _s("1.2", "done")])
+    _add_programme(session, "q")
+    for day, r, when in [(D1, records[0], NOW), (D2, _s("1.2", "done"), at)]:
+        session.add(
+            ItemStateRow(
+                programme_id="q", item_code=r.item_id, as_of=day, state=r.state, rag=r.rag,
+                stale=r.stale, due=r.due, recorded_at=when,
+            )
+        )  # fmt: skip
+    session.commit()
+    names = "item_code, as_of, state, rag, stale, due, recorded_at"
+    typed = ", ".join(f"{c}, typeof({c})" for c in names.split(", "))
+    query = f"SELECT {typed} FROM item_states WHERE programme_id = :p ORDER BY {names}"
+    if session.get_bind().dialect.name != "sqlite":
+        query = f"SELECT {names} FROM item_states WHERE programme_id = :p ORDER BY {names}"
+    stored = {p: session.execute(sa.text(query), {"p": p}).all() for p in ("p", "q")}
+    assert stored["p"] == stored["q"] and len(stored["p"]) == 2
+
+
 @pytest.mark.slow
 def test_hundred_thousand_items_round_trip(repo: Repository, session: Session) -> None:
     """A day's states for 100,000 items, twice; the second run reads the first. (How long it
