@@ -171,7 +171,6 @@ def _full(
     from store import Repository
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days, new_first_days, record_first_days
-    from store.records import new_state_record
     from store.states import previous_values
 
     plan = index.plan
@@ -190,14 +189,8 @@ def _full(
         first_assessed=first,
     )
     states, rags = STATE_VALUES, RAG_VALUES
-    repo.record_states(
-        as_of,
-        (
-            new_state_record(i.item_id, states[i.state], rags[i.rag], i.stale, i.due)
-            for i in result.items.values()
-        ),
-        earlier,
-    )
+    values = {c: (states[i.state], rags[i.rag], i.stale, i.due) for c, i in result.items.items()}
+    repo.record_state_values(as_of, values, earlier)
     new_first = new_first_days(result.items.values(), first)
     submit(lambda: record_first_days(session, pid, new_first, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)

@@ -278,6 +278,18 @@ class Repository:
             self._session, self.programme_id, as_of, states, self._clock(), earlier
         )
 
+    def record_state_values(
+        self,
+        as_of: date,
+        values: Mapping[str, tuple[str, str, bool, date | None]],
+        earlier: Mapping[str, tuple[str, str, bool, date | None]] | None = None,
+    ) -> int:
+        """:meth:`record_states` with item code → (state, rag, stale, due) (see
+        :func:`store.states.record_values`)."""
+        return _states.record_values(
+            self._session, self.programme_id, as_of, values, self._clock(), earlier
+        )
+
     def last_assessed(self) -> date | None:
         """The latest day a check was recorded for, or None before the first check."""
         return _states.last_assessed(self._session, self.programme_id)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from regie.bootstrap import App
 from tests.cli import ROOT
@@ -159,3 +160,98 @@ def test_the_fill_carries_a_renumbered_items_day_and_keeps_the_stored_ones(app: 
         assert fill_missing_days(session, pid) == 1
         assert fill_missing_days(session, pid) == 0
     assert _first_days(app)["9.1"] == FIRST
+
+
+def test_the_fill_adds_only_the_missing_rows_and_carries_renumbered_days(session: Session) -> None:
+    """The rebuild's fill on the store (both databases): rows only for the items with states
+    and none stored, each its first state's day and instant, or the day of the id it was
+    renumbered from when that is earlier (stored or filled in the same call); stored rows,
+    earlier or later than their first state, kept; an old id without either carries nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from store.first_assessed import fill_missing_days
+    from store.models import EventRow, ItemStateRow, ProgrammeRow
+    from store.models_faults import ItemFirstAssessedRow
+
+    at = datetime(2026, 12, 1, 6, tzinfo=UTC)
+    d = [date(2026, 11, 30) + timedelta(days=n) for n in range(6)]  # d[0] … d[5]
+    session.add(ProgrammeRow(id="p", title="p", created_at=at, updated_at=at))
+    session.flush()
+    states = {"A": (1, 3), "B": (2, 4), "C": (3,), "D": (4,), "E": (4,), "F": (2,), "G": (4,)}
+    rows = [
+        {"programme_id": "p", "item_code": code, "as_of": d[n], "state": "open", "rag": "green",
+         "stale": False, "recorded_at": at + timedelta(hours=n)}
+        for code, days in states.items() for n in days
+    ]  # fmt: skip
+    session.execute(sa.insert(ItemStateRow), rows)
+    kept = {"A": (d[0], at - timedelta(days=9)), "F": (d[5], at + timedelta(days=9))}
+    session.execute(
+        sa.insert(ItemFirstAssessedRow),
+        [{"programme_id": "p", "item_code": c, "as_of": v[0], "recorded_at": v[1]}
+         for c, v in kept.items()],
+    )  # fmt: skip
+    for n, (old, new) in enumerate((("B", "D"), ("A", "E"), ("Z", "G"), ("A", "F"))):
+        session.add(
+            EventRow(
+                programme_id="p", name="regie.item.renumbered", item_code=new, occurred_on=d[4],
+                recorded_at=at, payload={"from": old, "to": new}, dedupe_key=f"r{n}",
+            )
+        )  # fmt: skip
+    session.flush()
+
+    assert fill_missing_days(session, "p") == 5
+    t = ItemFirstAssessedRow
+    found = {
+        code: (day, recorded.astimezone(UTC))
+        for code, day, recorded in session.execute(
+            sa.select(t.item_code, t.as_of, t.recorded_at).where(t.programme_id == "p")
+        ).tuples()
+    }
+    first = {code: (d[days[0]], at + timedelta(hours=days[0])) for code, days in states.items()}
+    assert found == {
+        **kept,
+        "B": first["B"],
+        "C": first["C"],
+        "D": first["B"],  # renumbered from B, whose first state (filled now) is earlier
+        "E": kept["A"],  # renumbered from A: its stored day
+        "G": first["G"],  # renumbered from Z, which has neither
+    }
+    assert fill_missing_days(session, "p") == 0
+    session.rollback()
+
+
+def test_recorded_first_days_are_stored_as_the_orm_stores_them(session: Session) -> None:
+    """A new row (its day and instant as the ORM writes them: SQLite gets them as text made
+    once per value, compared as stored with each value's type), a later stored day moved
+    earlier keeping its instant, an earlier stored day kept."""
+    from datetime import UTC, datetime
+
+    from store.first_assessed import record_first_days
+    from store.models import ProgrammeRow
+    from store.models_faults import ItemFirstAssessedRow
+
+    at = datetime(2026, 12, 4, 6, 30, 15, 123456, tzinfo=UTC)
+    then = datetime(2026, 11, 2, 6, tzinfo=UTC)
+    for p in ("p", "q"):
+        session.add(ProgrammeRow(id=p, title=p, created_at=at, updated_at=at))
+    session.flush()
+    for code, day in (("1.1", date(2026, 11, 30)), ("1.2", date(2026, 11, 2))):
+        session.add(ItemFirstAssessedRow(programme_id="p", item_code=code, as_of=day,
+                                         recorded_at=then))  # fmt: skip
+    session.flush()
+    days = {"1.1": date(2026, 11, 3), "1.2": date(2026, 12, 4), "1.3": date(2026, 12, 4)}
+    assert record_first_days(session, "p", days, at) == 3
+    expected = {"1.1": (date(2026, 11, 3), then), "1.2": (date(2026, 11, 2), then),
+                "1.3": (date(2026, 12, 4), at)}  # fmt: skip
+    for code, (day, when) in expected.items():
+        session.add(ItemFirstAssessedRow(programme_id="q", item_code=code, as_of=day,
+                                         recorded_at=when))  # fmt: skip
+    session.flush()
+    columns = "item_code, as_of, recorded_at"
+    if session.get_bind().dialect.name == "sqlite":
+        columns += ", typeof(as_of), typeof(recorded_at)"
+    query = sa.text(f"SELECT {columns} FROM item_first_assessed WHERE programme_id = :p "
+                    "ORDER BY item_code")  # fmt: skip
+    stored = {p: session.execute(query, {"p": p}).all() for p in ("p", "q")}
+    assert stored["p"] == stored["q"] and len(stored["p"]) == 3
+    session.rollback()

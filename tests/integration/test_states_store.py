@@ -29,6 +29,7 @@ from store.dialect import ARRAY_INSERT_FROM_ROWS
 from store.memory import MemoryHeader
 from store.models import ItemStateRow, ProgrammeRow, PromptRow
 from store.prompt_facts import prompt_facts
+from store.states import previous_values
 from tests.integration.array_inserts import assert_overlong_refused_alike
 from tests.integration.store_reads import states_on
 
@@ -240,6 +241,98 @@ def test_states_read_back_as_the_latest_run_said(
             assert previous.stale == {c for c, r in before.items() if r.stale}
     count = sa.select(sa.func.count()).where(ItemStateRow.programme_id == repo.programme_id)
     assert session.scalar(count) == changes
+
+
+def test_previous_values_are_each_items_latest_row_before_the_day(
+    repo: Repository, session: Session
+) -> None:
+    """The full assessment's read of every item's latest row (SQLite: one ``max()`` with bare
+    columns, straight from the driver) says what the window function over the history says:
+    every field, the stale flag a bool, the latest day; another programme's rows left out."""
+    from store.states import latest_states
+
+    other = _add_programme(session, "q")
+    rng = random.Random(29)
+    dues = [None, date(2015, 12, 31), date(2016, 3, 31)]
+    days = [D1 + timedelta(days=n) for n in range(0, 24, 2)]
+    for day in days:
+        records = [
+            StateRecord(
+                f"{i}.1", rng.choice(["open", "overdue", "done"]), rng.choice(["green", "red"]),
+                rng.random() < 0.3, rng.choice(dues),
+            )
+            for i in range(40) if rng.random() < 0.4
+        ]  # fmt: skip
+        repo.record_states(day, records)
+        other.record_states(day + timedelta(days=1), [_s(f"{i}.1", "done") for i in range(50)])
+    session.commit()
+    for on in [D1 - timedelta(days=1), *(d + timedelta(days=k) for d in days for k in (0, 1))]:
+        rows = latest_states(session, "p", on, inclusive=False)
+        previous, values = previous_values(session, "p", on)
+        assert values == {r.item_id: (r.state, r.rag, r.stale, r.due) for r, _ in rows}
+        assert all(type(v[2]) is bool for v in values.values())
+        if not rows:
+            assert previous is None
+            continue
+        assert previous == PreviousStates(
+            {c: v[0] for c, v in values.items()},
+            frozenset(c for c, v in values.items() if v[2]),
+            max(as_of for _, as_of in rows),
+        )
+
+
+def test_state_values_are_recorded_as_state_records_are(repo: Repository, session: Session) -> None:
+    """A full assessment's write (item code → (state, rag, stale, due), no record per item)
+    stores and counts what :meth:`Repository.record_states` does: a first run of a day, a
+    rerun with changes and items back where they were, with and without ``earlier``."""
+    other = _add_programme(session, "q")
+    rng = random.Random(53)
+    runs = [D1, D2, D2, D3, D3, D3, D4]  # reruns of D2 and D3
+    for n, day in enumerate(runs):
+        records = [
+            StateRecord(
+                f"{i}.1", rng.choice(["open", "overdue"]), "green", rng.random() < 0.2,
+                rng.choice([None, date(2015, 12, 31)]),
+            )
+            for i in range(30) if rng.random() < 0.8
+        ]  # fmt: skip
+        values = {r.item_id: (r.state, r.rag, r.stale, r.due) for r in records}
+        earlier = None if n % 2 else previous_values(session, "q", day)[1]
+        assert repo.record_states(day, records) == other.record_state_values(day, values, earlier)
+        assert _rows(session, "p") == _rows(session, "q")
+        assert _on(session, repo, day) == _on(session, other, day)
+
+
+def test_recorded_states_are_stored_as_the_orm_stores_them(
+    repo: Repository, session: Session
+) -> None:
+    """Every column of a recorded row as the ORM writes the same values (SQLite: the rows go
+    to the driver as text and 0/1 made once per value; compared as stored, with each value's
+    storage type): a first run of a day, then a rerun that overwrites a row."""
+    at = datetime(2015, 9, 7, 6, 30, 15, 123456, tzinfo=UTC)
+    records = [
+        StateRecord("1.1", "open", "green", False, None),
+        StateRecord("1.2", "overdue", "red", True, date(2015, 8, 31)),
+    ]
+    repo.record_states(D1, records[:1])
+    Repository(session, "p", clock=lambda: at).record_states(D2, records)
+    Repository(session, "p", clock=lambda: at).record_states(D2, [records[0], _s("1.2", "done")])
+    _add_programme(session, "q")
+    for day, r, when in [(D1, records[0], NOW), (D2, _s("1.2", "done"), at)]:
+        session.add(
+            ItemStateRow(
+                programme_id="q", item_code=r.item_id, as_of=day, state=r.state, rag=r.rag,
+                stale=r.stale, due=r.due, recorded_at=when,
+            )
+        )  # fmt: skip
+    session.commit()
+    names = "item_code, as_of, state, rag, stale, due, recorded_at"
+    typed = ", ".join(f"{c}, typeof({c})" for c in names.split(", "))
+    query = f"SELECT {typed} FROM item_states WHERE programme_id = :p ORDER BY {names}"
+    if session.get_bind().dialect.name != "sqlite":
+        query = f"SELECT {names} FROM item_states WHERE programme_id = :p ORDER BY {names}"
+    stored = {p: session.execute(sa.text(query), {"p": p}).all() for p in ("p", "q")}
+    assert stored["p"] == stored["q"] and len(stored["p"]) == 2
 
 
 @pytest.mark.slow
