@@ -62,10 +62,11 @@ PHASES = {
         "newest_update_id", "updated_items", "earlier_states", "append_states", "save",
     ),
     "store.tallies": ("load_tally", "stored_tally"),
-    "store.first_assessed": ("first_assessed_days", "record_first_days"),
+    "store.first_assessed": ("fill_missing_days", "first_assessed_days", "record_first_days"),
     "store.prompt_facts": ("prompt_facts",),
     "store.assessment_query": ("assessment_updates", "completions_by_id"),
-    "store.states": ("previous_values", "previous_values_of", "record_states"),
+    # record_values: what record_states and the full run's record_state_values both call.
+    "store.states": ("previous_values", "previous_values_of", "record_values"),
     "governance.assessment": ("assess",),
     "governance.incremental": (
         "select_due", "with_dependencies", "assess_selected", "state_counts", "basis",

@@ -18,6 +18,11 @@ def test_every_phase_resolves_to_the_function_called() -> None:
     assert found["governance.remember", "remember"] is remember
     assert found["store.first_assessed", "first_assessed_days"] is first_assessed_days
     assert {name for _, name in found} >= step.AFTER_ASSESSMENT
+    # The states' write is timed where every path ends (the incremental run's record_states and
+    # the full run's record_state_values both call it), and the rebuild's first-days fill.
+    assert ("store.states", "record_values") in found
+    assert ("store.states", "record_states") not in found  # would count the write twice
+    assert ("store.first_assessed", "fill_missing_days") in found
 
 
 def test_a_name_that_is_gone_stops_the_run(monkeypatch: pytest.MonkeyPatch) -> None:

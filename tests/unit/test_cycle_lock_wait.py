@@ -65,8 +65,8 @@ def test_a_waiter_takes_the_lock_once_it_is_released(
         assert holder.stdin is not None
         holder.stdin.close()
 
+    started = time.monotonic()  # before the release can happen: took >= 0.3 means after it
     threading.Thread(target=release, daemon=True).start()
-    started = time.monotonic()
     ran = []
     with cycle_lock(tmp_path, "flow", wait=30, poll=0.05):
         ran.append(time.monotonic() - started)
@@ -94,8 +94,8 @@ def test_the_products_own_poll_takes_the_lock_after_a_release(
         assert holder.stdin is not None
         holder.stdin.close()
 
-    threading.Thread(target=release, daemon=True).start()
     started = time.monotonic()
+    threading.Thread(target=release, daemon=True).start()
     with cycle_lock(tmp_path, "flow", wait=30):
         took = time.monotonic() - started
     # Held at the first try, taken at a later one: no sooner than the release, and within a poll
