@@ -241,6 +241,7 @@ class RagChange:
     after: str
     #: The items whose staleness alone made the colour worse (agenda layout 18, words53): Regie
     #: did not follow them yet on the previous meeting's day, so they could not be stale then.
+    #: Only such items, also where a waiting item of the step waits on one (review53 5).
     stale: tuple[str, ...] = ()
 
     @property
@@ -275,7 +276,8 @@ class SinceLast:
     rag_stale: tuple[RagChange, ...] = ()
     #: Regie's first assessment of the programme, when it came after the previous meeting and
     #: items Regie did not follow then are stale now (layout 18): nothing could be stale on that
-    #: meeting's day; None otherwise.
+    #: meeting's day, which the reason for ``rag_stale`` says; None otherwise (the reason then
+    #: says those items were followed only after that meeting, review53 3).
     followed_from: date | None = None
 
     @property

@@ -3,7 +3,7 @@ plan and its items since the previous meeting, and what got worse."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from governance.agenda_model import (
     created_times,
     local_day,
 )
-from governance.assessment import Assessment, ItemAssessment
+from governance.assessment import Assessment
 from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     Decision,
@@ -70,7 +70,7 @@ def since_last(
     action whose milestones decisions each added is named with the decision of the latest
     meeting among them (agenda layout 15, ratify48; before: the one recorded last).
     ``stale_apart`` (agenda layout 18, words53): a previous meeting before Regie's first
-    assessment is said (``followed_from``, when items Regie did not follow then are stale),
+    assessment is given (``followed_from``, when items Regie did not follow then are stale),
     and a change to a worse colour whose only cause is staleness Regie could not have seen on
     that day is listed apart (``unstale``: :func:`got_worse`)."""
     as_of = assessment.as_of
@@ -255,7 +255,7 @@ def got_worse(
     ``unstale``: the assessment of the same day with the staleness of the items Regie did not
     follow yet on ``since`` left out (:func:`unfollowed_stale`; agenda layout 18). A change to
     a worse colour that is no worse there is caused by that staleness alone: it is returned
-    third, with those items, not among the changes (words53)."""
+    third, with those items (:func:`_stale_causes`), not among the changes (words53)."""
     as_of = assessment.as_of
     worse: list[SinceEntry] = []
     before = previous.items if previous is not None else {}
@@ -278,16 +278,10 @@ def got_worse(
     worse.sort(key=lambda e: (WORSE_KINDS.index(e.kind), e.on or date.max))
     changes: list[RagChange] = []
     stale_only: list[RagChange] = []
-    # The items whose colour their staleness alone made worse (none without ``unstale``).
-    made: list[ItemAssessment] = []
-    if unstale is not None:
-        for i in assessment.items.values():
-            other = unstale.items.get(i.item_id) if i.stale else None
-            if other is not None and other.rag is not i.rag:
-                made.append(i)
+    causes = _stale_causes(assessment, since, unstale)
 
     def changed(change: RagChange, without: Rag | None, step: int | None) -> None:
-        stale = tuple(i.item_id for i in made if step is None or i.step == step)
+        stale = causes(step)
         if stale and without is not None and change.direction == "worse":
             fresh = RagChange(change.step, change.title, change.before, without.value)
             if fresh.direction != "worse":  # no worse than then without that staleness
@@ -312,6 +306,44 @@ def got_worse(
                     step.number,
                 )  # fmt: skip
     return tuple(worse), tuple(changes), tuple(stale_only)
+
+
+def _stale_causes(
+    assessment: Assessment, since: date | None, unstale: Assessment | None
+) -> Callable[[int | None], tuple[str, ...]]:
+    """For a step (None: the programme), the items Regie did not follow yet on ``since`` whose
+    staleness alone changed a colour there (review53 5): each item of the step whose colour
+    differs without that staleness, if it is one of them; else (a waiting item) the ones it
+    waits on, however far down. An item Regie followed before ``since`` is never named."""
+    if unstale is None or since is None:
+        return lambda step: ()
+    items = assessment.items
+    fresh = unfollowed_stale(assessment, since)
+    order = {item_id: n for n, item_id in enumerate(items)}
+    by_action: dict[str, list[str]] = {}
+    for i in items.values():
+        by_action.setdefault(i.action_id, []).append(i.item_id)
+
+    def found(item_id: str, seen: set[str]) -> Iterator[str]:
+        if item_id in seen:
+            return
+        seen.add(item_id)
+        item, other = items.get(item_id), unstale.items.get(item_id)
+        if item is None or other is None or other.rag is item.rag:
+            return
+        if item_id in fresh:
+            yield item_id
+            return
+        for dep in item.waiting_on:  # a dependency names an item or an action
+            for dep_id in (dep,) if dep in items else by_action.get(dep, ()):
+                yield from found(dep_id, seen)
+
+    def of(step: int | None) -> tuple[str, ...]:
+        seen: set[str] = set()
+        named = (found(i.item_id, seen) for i in items.values() if step in (None, i.step))
+        return tuple(sorted({c for cs in named for c in cs}, key=order.__getitem__))
+
+    return of
 
 
 def _owners(value: Any) -> str | None:

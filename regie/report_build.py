@@ -277,9 +277,10 @@ def _agenda_pack(
 #: 18 (words53): a change of a step's or the programme's colour to a worse one whose only cause
 #: is the staleness of items Regie did not follow yet on the previous meeting's day (first
 #: assessed after it: they could not be stale then) is not *verslechterd*: it is listed as
-#: *verouderd — geen recente voortgangsmelding* with those items; a previous meeting before
-#: Regie's first assessment says so in one line (:data:`AGENDA_STALE_APART_FROM`). Layouts up
-#: to 17 are made again listing such a change as *verslechterd*.
+#: *Oranje door verouderde punten, geen verslechtering* with those items and why (Regie
+#: followed them only after that meeting; its first assessment, when that came after it:
+#: :data:`AGENDA_STALE_APART_FROM`). Layouts up to 17 are made again listing such a change as
+#: *verslechterd*.
 AGENDA_LAYOUT = 18
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).

@@ -173,9 +173,9 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # (8 October, before the first cycle) could not show: not said to be worse; 17 said it was.
     current = _agenda(app, monkeypatch, 18, LATER)
     assert _stale_rows(current) == SILENT
-    assert "Verouderd — geen recente voortgangsmelding: Stap 2. Verminderen: groen → oranje " \
-           "(2.2). De vorige vergadering was vóór de eerste beoordeling door Regie op " \
-           "4 december 2026" in current  # fmt: skip
+    assert "Oranje door een verouderd punt, geen verslechtering: Stap 2. Verminderen: groen " \
+           "→ oranje (verouderd: 2.2). Regie beoordeelde het programma voor het eerst op " \
+           "4 december 2026, na de vorige vergadering (8 oktober 2026)" in current  # fmt: skip
     assert "Verslechterd" not in current
     assert (
         "Verslechterd sinds de vorige vergadering: Stap 2. Verminderen: groen → oranje." in agenda

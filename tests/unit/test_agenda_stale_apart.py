@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from governance.agenda import item_lines
+from governance.agenda_model import RagChange, SinceLast
 from governance.agenda_since import first_followed, got_worse, since_last, unfollowed_stale
 from governance.assessment import Assessment, assess
 from governance.meetings import Meeting
 from governance.plan import Plan
-from tests.unit.planbuilder import Updates, act, from_, make_plan, ms, quarter
+from reports.render import environment
+from tests.unit.planbuilder import Updates, act, dependent, from_, make_plan, ms, quarter
 
 PREVIOUS = date(2015, 3, 2)  # the body's previous meeting
 NOW = date(2015, 6, 1)
@@ -111,3 +115,59 @@ def test_a_pack_made_before_any_cycle_says_nothing_of_a_first_assessment() -> No
         previous_assessment=_assess(plan, PREVIOUS, {}), stale_apart=True,
     )  # fmt: skip
     assert sl.followed_from is None and sl.rag_stale == ()
+
+
+def test_a_waiting_item_is_never_named_and_its_step_is_not_worse() -> None:
+    """review53 5: 3.1.1, followed before the meeting, waits on 2.1, which Regie followed only
+    after it and which is stale now: 3.1.1 is amber by 2.1's staleness alone. Its step and the
+    programme are amber by that alone too, each with 2.1 (not 3.1.1) named as the cause; before,
+    step 3 was called worse (no stale item of its own)."""
+    plan = make_plan(
+        act("2.1", period=ONGOING),
+        act("3.1", ms("3.1.1", dependent(), depends_on=("2.1",))),
+    )
+    days = {"2.1": AFTER, "3.1.1": BEFORE}
+    now, then = _assess(plan, NOW, days), _assess(plan, PREVIOUS, days)
+    assert (now.items["3.1.1"].state.value, now.items["3.1.1"].rag.value) == ("waiting", "amber")
+    assert unfollowed_stale(now, PREVIOUS) == {"2.1"}
+    unstale = _assess(plan, NOW, days | {"2.1": NOW})
+    _, changes, stale = got_worse(plan, now, PREVIOUS, then, unstale=unstale)
+    assert changes == ()
+    assert [(c.step, c.before, c.after, c.stale) for c in stale] == [
+        (None, "green", "amber", ("2.1",)),
+        (2, "green", "amber", ("2.1",)),
+        (3, "green", "amber", ("2.1",)),
+    ]
+
+
+def _rendered(macro: str, sl: SinceLast, *fmt: str) -> str:
+    made = getattr(environment().get_template("_asked.j2").module, macro)
+    return str(made(sl, *fmt))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_line_names_the_programme_and_at_most_five_items(fmt: str) -> None:
+    """review53 9: a programme-level change and more than five items (*en nog N*), in the
+    same words in Markdown and HTML; the reason in the line itself, for one item or more."""
+    many = tuple(f"2.{n}" for n in range(1, 8))
+    sl = SinceLast(
+        PREVIOUS, "previous", (), {}, rag_stale=(
+            RagChange(None, "Programma X", "green", "amber", many),
+            RagChange(2, "Verminderen", "green", "amber", many[:1]),
+        ),
+    )  # fmt: skip
+    assert _rendered("stale_changes", sl, fmt) == (
+        "Oranje door verouderde punten, geen verslechtering: Programma: groen → oranje "
+        "(verouderd: 2.1, 2.2, 2.3, 2.4, 2.5 en nog 2); Stap 2. Verminderen: groen → oranje "
+        "(verouderd: 2.1). Regie is deze punten pas na de vorige vergadering (2 maart 2015) "
+        "gaan volgen, dus bij die vergadering konden ze nog niet verouderd zijn."
+    )
+    first = SinceLast(PREVIOUS, "previous", (), {}, rag_stale=sl.rag_stale[:1], followed_from=AFTER)
+    assert _rendered("stale_why", first) == (
+        "Regie beoordeelde het programma voor het eerst op 16 maart 2015, na de vorige "
+        "vergadering (2 maart 2015), dus bij die vergadering konden deze punten nog niet "
+        "verouderd zijn."
+    )
+    one = SinceLast(PREVIOUS, "previous", (), {}, rag_stale=sl.rag_stale[1:])
+    assert _rendered("stale_head", one) == "Oranje door een verouderd punt"
+    assert _rendered("stale_why", one).startswith("Regie is dit punt pas na de vorige")
