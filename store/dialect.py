@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, S
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -127,6 +127,14 @@ class IsoDays(dict[str | None, date | None]):
     def __missing__(self, text: str | None) -> date | None:
         found = self[text] = date.fromisoformat(text) if text is not None else None
         return found
+
+    if TYPE_CHECKING:  # for the type checker only: a Python ``__getitem__`` would slow the lookup
+
+        @overload
+        def __getitem__(self, text: str) -> date: ...
+        @overload
+        def __getitem__(self, text: None) -> None: ...
+        def __getitem__(self, text: str | None) -> date | None: ...
 
 
 def batch_size(columns: int) -> int:

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from governance.assessor import ItemAssessment
 
 #: The table as plain Core (store.models_faults.ItemFirstAssessedRow): the reports read it on a
-#: plain connection, without the ORM (store.reports_read).
+#: plain connection, without the ORM (store.reports_read). The raw statements below name the
+#: table by it (this module imports no table class at load).
 _TABLE = sa.table(
     "item_first_assessed",
     sa.column("programme_id", sa.String),
@@ -78,7 +79,7 @@ def first_assessed_days(
     return out
 
 
-_SQLITE_DAYS = "SELECT item_code, as_of FROM item_first_assessed WHERE programme_id = ?"
+_SQLITE_DAYS = f"SELECT item_code, as_of FROM {_TABLE.name} WHERE programme_id = ?"
 #: The codes as one JSON parameter (store.dialect.in_json_codes): one statement, an index
 #: probe per code.
 _SQLITE_SOME = f"{_SQLITE_DAYS} AND item_code IN (SELECT value FROM json_each(?))"
@@ -101,7 +102,7 @@ def _sqlite_days(
     out: dict[str, date] = {}
     for chunk in sqlite_rows(connection, sql, params, 20_000):
         for code, text in chunk:
-            out[code] = day[text]  # type: ignore[assignment]  # never NULL (NOT NULL column)
+            out[code] = day[text]
     return out
 
 
@@ -134,9 +135,9 @@ def new_first_days(items: Iterable[ItemAssessment], stored: Mapping[str, date]) 
 
 
 #: :func:`record_first_days`' statement on SQLite, as SQLAlchemy compiles the other dialects'.
-_SQLITE_RECORD = """INSERT INTO item_first_assessed (programme_id, item_code, as_of, recorded_at)
+_SQLITE_RECORD = f"""INSERT INTO {_TABLE.name} (programme_id, item_code, as_of, recorded_at)
     VALUES (?, ?, ?, ?) ON CONFLICT (programme_id, item_code) DO UPDATE SET as_of = excluded.as_of
-    WHERE item_first_assessed.as_of > excluded.as_of"""
+    WHERE {_TABLE.name}.as_of > excluded.as_of"""
 
 
 def record_first_days(

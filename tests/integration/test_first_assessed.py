@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -166,8 +166,10 @@ def test_the_fill_adds_only_the_missing_rows_and_carries_renumbered_days(session
     """The rebuild's fill on the store (both databases): rows only for the items with states
     and none stored, each its first state's day and instant, or the day of the id it was
     renumbered from when that is earlier (stored or filled in the same call); stored rows,
-    earlier or later than their first state, kept; an old id without either carries nothing."""
-    from datetime import UTC, datetime, timedelta
+    earlier or later than their first state, kept; an old id without either carries nothing.
+    Another programme's rows for the same codes (earlier states, stored days, a renumbering of
+    its own) neither count for ``p`` nor change."""
+    from datetime import UTC
 
     from store.first_assessed import fill_missing_days
     from store.models import EventRow, ItemStateRow, ProgrammeRow
@@ -175,8 +177,11 @@ def test_the_fill_adds_only_the_missing_rows_and_carries_renumbered_days(session
 
     at = datetime(2026, 12, 1, 6, tzinfo=UTC)
     d = [date(2026, 11, 30) + timedelta(days=n) for n in range(6)]  # d[0] … d[5]
-    session.add(ProgrammeRow(id="p", title="p", created_at=at, updated_at=at))
+    for pid in ("p", "q"):
+        session.add(ProgrammeRow(id=pid, title=pid, created_at=at, updated_at=at))
     session.flush()
+    _other_programme(session, at, d)
+    before = _first_rows(session, "q")
     states = {"A": (1, 3), "B": (2, 4), "C": (3,), "D": (4,), "E": (4,), "F": (2,), "G": (4,)}
     rows = [
         {"programme_id": "p", "item_code": code, "as_of": d[n], "state": "open", "rag": "green",
@@ -217,7 +222,46 @@ def test_the_fill_adds_only_the_missing_rows_and_carries_renumbered_days(session
         "G": first["G"],  # renumbered from Z, which has neither
     }
     assert fill_missing_days(session, "p") == 0
+    assert _first_rows(session, "q") == before
     session.rollback()
+
+
+def _other_programme(session: Session, at: datetime, d: list[date]) -> None:
+    """Programme ``q`` beside ``p`` in the fill's test: for p's codes, states earlier than
+    p's, first days stored (B and C, which p lacks; Z, which p renumbered from) and an item
+    renumbered from A to H. Each would change p's fill if a query were not scoped to p."""
+    from store.models import EventRow, ItemStateRow
+    from store.models_faults import ItemFirstAssessedRow
+
+    early = at - timedelta(days=30)
+    session.execute(
+        sa.insert(ItemStateRow),
+        [{"programme_id": "q", "item_code": c, "as_of": d[0], "state": "done", "rag": "green",
+          "stale": False, "recorded_at": early} for c in ("A", "B", "C", "H")],
+    )  # fmt: skip
+    session.execute(
+        sa.insert(ItemFirstAssessedRow),
+        [{"programme_id": "q", "item_code": c, "as_of": d[0] - timedelta(days=n + 1),
+          "recorded_at": early} for n, c in enumerate(("B", "C", "Z"))],
+    )  # fmt: skip
+    session.add(
+        EventRow(
+            programme_id="q", name="regie.item.renumbered", item_code="H", occurred_on=d[1],
+            recorded_at=at, payload={"from": "A", "to": "H"}, dedupe_key="q-r",
+        )
+    )  # fmt: skip
+    session.flush()
+
+
+def _first_rows(session: Session, programme_id: str) -> list[tuple[str, date, datetime]]:
+    from store.models_faults import ItemFirstAssessedRow as t
+
+    query = (
+        sa.select(t.item_code, t.as_of, t.recorded_at)
+        .where(t.programme_id == programme_id)
+        .order_by(t.item_code)
+    )
+    return list(session.execute(query).tuples())
 
 
 def test_recorded_first_days_are_stored_as_the_orm_stores_them(session: Session) -> None:

@@ -281,26 +281,87 @@ def test_previous_values_are_each_items_latest_row_before_the_day(
         )
 
 
-def test_state_values_are_recorded_as_state_records_are(repo: Repository, session: Session) -> None:
-    """A full assessment's write (item code → (state, rag, stale, due), no record per item)
-    stores and counts what :meth:`Repository.record_states` does: a first run of a day, a
-    rerun with changes and items back where they were, with and without ``earlier``."""
+_Row = tuple[str, date, str, str, bool, date | None]  # (code, as_of, state, rag, stale, due)
+_Value = tuple[str, str, bool, date | None]  # (state, rag, stale, due)
+_Model = dict[tuple[str, date], _Value]  # the rows of a programme: (code, as_of) → value
+
+
+def _stored(session: Session, programme_id: str) -> set[_Row]:
+    s = ItemStateRow
+    query = sa.select(s.item_code, s.as_of, s.state, s.rag, s.stale, s.due).where(
+        s.programme_id == programme_id
+    )
+    return {
+        (c, on, st, rag, bool(stale), due) for c, on, st, rag, stale, due in session.execute(query)
+    }
+
+
+def _model_run(table: _Model, day: date, wanted: dict[str, _Value]) -> int:
+    """The rule on a plain dict of rows, (code, day) → value: an item gets a row for ``day``
+    iff its value differs from its latest row on an earlier day; a rerun whose item is back
+    to that value deletes the day's row. Return how many rows were inserted, updated or
+    deleted."""
+    touched = 0
+    for code, value in wanted.items():
+        if _earlier_value(table, code, day) == value:
+            touched += table.pop((code, day), None) is not None
+        elif table.get((code, day)) != value:
+            table[code, day] = value
+            touched += 1
+    return touched
+
+
+def _earlier_value(table: _Model, code: str, day: date) -> _Value | None:
+    """The value of ``code``'s latest row before ``day`` in a model table (None: no row)."""
+    earlier = [on for c, on in table if c == code and on < day]
+    return table[code, max(earlier)] if earlier else None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_recorded_rows_are_those_of_the_change_point_rule(
+    repo: Repository, session: Session, seed: int
+) -> None:
+    """Random histories of runs (first runs, reruns of a day, now and then an earlier day
+    again), two programmes side by side: after every run each programme's table holds what
+    the rule on a plain dict of rows (:func:`_model_run`) holds, and the count returned is
+    the model's. Programme ``p`` writes through :meth:`Repository.record_states`, ``q``
+    through :meth:`Repository.record_state_values` (with ``earlier`` read first or not)."""
     other = _add_programme(session, "q")
-    rng = random.Random(53)
-    runs = [D1, D2, D2, D3, D3, D3, D4]  # reruns of D2 and D3
-    for n, day in enumerate(runs):
-        records = [
-            StateRecord(
-                f"{i}.1", rng.choice(["open", "overdue"]), "green", rng.random() < 0.2,
-                rng.choice([None, date(2015, 12, 31)]),
-            )
-            for i in range(30) if rng.random() < 0.8
-        ]  # fmt: skip
-        values = {r.item_id: (r.state, r.rag, r.stale, r.due) for r in records}
-        earlier = None if n % 2 else previous_values(session, "q", day)[1]
-        assert repo.record_states(day, records) == other.record_state_values(day, values, earlier)
-        assert _rows(session, "p") == _rows(session, "q")
-        assert _on(session, repo, day) == _on(session, other, day)
+    rng = random.Random(seed)
+    states, rags, dues = ["open", "overdue"], ["green", "red"], [None, date(2015, 12, 31)]
+    codes = [f"{i}.1" for i in range(8)]
+    tables: dict[str, _Model] = {"p": {}, "q": {}}
+    said: dict[str, dict[str, _Value]] = {"p": {}, "q": {}}  # each item's value, last said
+    days = {"p": D1, "q": D1}
+    for _ in range(14):
+        for pid in ("p", "q"):
+            step = rng.choice([0, 0, 1, 1, 2, -1])  # a rerun, the next days, an earlier day
+            days[pid] = max(D1, days[pid] + timedelta(days=step))
+            day = days[pid]
+            wanted: dict[str, _Value] = {}
+            for code in rng.sample(codes, rng.randint(1, len(codes))):
+                back = _earlier_value(tables[pid], code, day)
+                chance = rng.random()
+                if back is not None and chance < 0.3:  # back to its latest earlier row
+                    wanted[code] = back
+                elif code in said[pid] and chance < 0.6:  # as the last run said
+                    wanted[code] = said[pid][code]
+                else:
+                    wanted[code] = (
+                        rng.choice(states), rng.choice(rags), rng.random() < 0.3,
+                        rng.choice(dues),
+                    )  # fmt: skip
+            said[pid].update(wanted)
+            expected = _model_run(tables[pid], day, wanted)
+            if pid == "p":
+                records = [StateRecord(c, *v) for c, v in wanted.items()]
+                got = repo.record_states(day, records)
+            else:
+                earlier = previous_values(session, "q", day)[1] if rng.random() < 0.5 else None
+                got = other.record_state_values(day, wanted, earlier)
+            assert got == expected, (pid, day, wanted)
+            assert _stored(session, pid) == {(c, on, *v) for (c, on), v in tables[pid].items()}
+    session.commit()
 
 
 def test_recorded_states_are_stored_as_the_orm_stores_them(
