@@ -7,7 +7,6 @@ PostgreSQL (the ``migrated_url`` fixture)."""
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -46,7 +45,13 @@ MEETINGS = """    members: [GEM, PROV]
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path) -> App:
     plan = tmp_path / "plan.yaml"
-    shutil.copy(ANSWERS_PLAN, plan)
+    # The rounds and meetings here start on the real day (links expire by the real clock): the
+    # programme runs on past it, or from December 2027 the round's meeting would fall after
+    # the fixture plan's end (clock53).
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    assert "  end: 2027-12-31\n" in text
+    far = f"  end: {date.today().year + 3}-12-31\n"
+    plan.write_text(text.replace("  end: 2027-12-31\n", far), encoding="utf-8")
     return link_app(migrated_url, tmp_path / "home", plan)
 
 
