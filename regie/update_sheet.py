@@ -73,7 +73,7 @@ def update_sheet(
         reference = (
             f"{row['action_id']} {actions.get(row['action_id'], '')}".strip(),
             row["title"],
-            ", ".join(row["owners"]),
+            ", ".join(plan.owner_names(row["owners"])),  # as every reader sees them
             row["gereed"] or "",
             row["due"] or "",
             _latest(row["latest_update"]),

@@ -44,7 +44,9 @@ def update_sheet(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Write the sheet here instead of standard output ('-': standard output)."
+            "--out",
+            "-o",
+            help="Write the sheet here instead of standard output ('-': standard output).",
         ),
     ] = None,
     owner: Annotated[str | None, typer.Option(help="Only items this organisation owns.")] = None,

@@ -64,7 +64,8 @@ def audit_export(
         ExportFormat.csv
     ),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this new file (0600); default stdout.")
+        Path | None,
+        typer.Option("--out", "-o", help="Write to this new file (0600); default stdout."),
     ] = None,
 ) -> None:
     """Export every recorded action in a recorded-at interval: status updates, decisions,

@@ -131,7 +131,9 @@ def export(
     scope: ScopeOpt = "programme",
     out: Annotated[
         Path | None,
-        typer.Option(help="Write here instead of standard output ('-': standard output)."),
+        typer.Option(
+            "--out", "-o", help="Write here instead of standard output ('-': standard output)."
+        ),
     ] = None,
     as_of: Annotated[
         str | None,

@@ -19,7 +19,7 @@ contact_app = command_group(
 def contact_export(
     contact: Annotated[str, typer.Argument(help="The contact's id in the plan.")],
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file (never overwritten).")
+        Path | None, typer.Option("--out", "-o", help="Write to this file (never overwritten).")
     ] = None,
 ) -> None:
     """Everything stored about one contact as JSON (right of access, AVG article 15)."""

@@ -24,7 +24,7 @@ NOTICE = (
 
 def sheet(tmp_path: Path, *args: str, env: dict[str, str] = ENV) -> list[list[str]]:
     out = tmp_path / f"blad{len(list(tmp_path.glob('blad*.csv')))}.csv"
-    result = regie("update-sheet", "--as-of", DAY, "--out", str(out), *args, env=env)
+    result = regie("update-sheet", "--as-of", DAY, "-o", str(out), *args, env=env)
     assert result.code == 0, result.err
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel reads UTF-8 only with a byte-order mark"
@@ -56,7 +56,8 @@ def test_the_sheet_lists_the_open_items_with_empty_answer_columns(
     assert by_id["1.1.2"]["actie"] == "1.1 Knelpunten in kaart"
     assert by_id["1.1.2"]["gereed (plan)"] == "Q3-2025"
     assert by_id["1.1.2"]["deadline"] == "2025-09-30"
-    assert by_id["2.1"]["eigenaar"] == "PROV, GEM"
+    # The owners as every reader sees them, never by their ids (walk54 4)
+    assert by_id["2.1"]["eigenaar"] == "Provincie Noordwaarts, Gemeente Rivierstad"
     assert all(by_id[i][c] == "" for i in by_id for c in ("status", "forecast", "note"))
 
 
@@ -242,3 +243,40 @@ def test_the_sheet_says_who_reads_a_note_and_reads_back_with_that_line(
     assert "1 update recorded" in result.out
     updates = latest(regie_home)
     assert (updates["1.1.1"]["comment"], updates["2.1"]["comment"]) == ("Loopt uit", "Volgens plan")
+
+
+def test_owners_show_by_short_name_and_old_sheets_with_ids_still_import(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """The ``eigenaar`` column is for the reader only: a sheet written before walk54 4 (owner
+    ids there) imports as one written now (short_name, else name)."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        ANSWERS_PLAN.read_text(encoding="utf-8").replace(
+            "    name: Provincie Noordwaarts\n",
+            "    name: Provincie Noordwaarts\n    short_name: Noordwaarts\n",
+        ),
+        encoding="utf-8",
+    )
+    env = {"REGIE_PLAN": str(plan)}
+    rows = sheet(tmp_path, env=env)
+    owners = {r[0]: r[rows[0].index("eigenaar")] for r in rows[1:]}
+    assert owners == {
+        "1.1.1": "Gemeente Rivierstad",
+        "1.1.2": "Gemeente Rivierstad",
+        "1.2": "Noordwaarts",
+        "2.1": "Noordwaarts, Gemeente Rivierstad",
+    }
+    now = fill(tmp_path, rows, {"1.2": {"status": "op schema"}})
+    old = fill(
+        tmp_path,
+        [rows[0], *[[*r[:3], "PROV, GEM" if r[0] == "2.1" else r[3], *r[4:]] for r in rows[1:]]],
+        {"2.1": {"status": "risico"}},
+    )
+    for back in (now, old):
+        result = regie("import-updates", str(back), "--as-of", DAY, env=env)
+        assert result.code == 0, result.err
+        assert "1 update recorded" in result.out
+    result = regie("status", "--as-of", DAY, "--format", "json", env=env)
+    updates = {r["id"]: r["latest_update"] for r in json.loads(result.out) if r["latest_update"]}
+    assert (updates["1.2"]["status"], updates["2.1"]["status"]) == ("on_track", "at_risk")
