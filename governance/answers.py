@@ -43,6 +43,9 @@ class Refusal(StrEnum):
     ITEM_CANCELLED = "item_cancelled"  # the item is vervallen: an owner's answer cannot reopen it
     ITEM_DONE = "item_done"  # someone else reported it gereed: reopening needs a confirmation
     LINK_REMOVED = "link_removed"  # the link's item is no longer in the plan
+    # The plan no longer lets the link's holder answer for its item: another owner, or the
+    # holder's role changed (a deputy withdrawn). The link was theirs, in this programme.
+    LINK_OWNER_CHANGED = "link_owner_changed"
 
 
 def refused_en(reason: Refusal, item: Deadline) -> str:

@@ -375,8 +375,8 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
     if item is None:  # archived from the plan (an item id is never reused for another item)
         raise LinkRefused(Refusal.LINK_REMOVED, **_named(app, plan, found, now < expires))
     who = Answerer(person.id, person.name, by_link=True)
-    if may_answer(plan, who, item) is not None:
-        raise LinkRefused(Refusal.LINK_FOREIGN)
+    if may_answer(plan, who, item) is not None:  # it was theirs when sent: the plan changed
+        raise LinkRefused(Refusal.LINK_OWNER_CHANGED, item=item)
     with app.session() as session:
         latest = latest_update(session, found.programme_id, item.item_id)
     # A cancelled item first: whatever the link's own state, there is nothing left to answer.

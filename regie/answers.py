@@ -159,6 +159,7 @@ RECORDED_REFUSALS = frozenset(
         Refusal.LINK_REPLACED,
         Refusal.LINK_FOREIGN,
         Refusal.LINK_REMOVED,
+        Refusal.LINK_OWNER_CHANGED,
         Refusal.ITEM_CANCELLED,
         Refusal.ITEM_DONE,
     }

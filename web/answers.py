@@ -40,6 +40,7 @@ REFUSAL_STATUS = {
     Refusal.OFFICE_ONLY: 403,
     Refusal.UNKNOWN_ITEM: 404,
     Refusal.LINK_REMOVED: 410,  # the item left the plan
+    Refusal.LINK_OWNER_CHANGED: 403,  # the plan no longer lets its holder answer for the item
     Refusal.ITEM_CANCELLED: 409,  # the item is vervallen: nothing to answer
     Refusal.ITEM_DONE: 409,
 }

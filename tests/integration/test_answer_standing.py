@@ -380,6 +380,55 @@ def test_a_link_to_an_item_taken_out_of_the_plan_says_so(app: App, tmp_path: Pat
     assert "ander programma" not in page.text
 
 
+# --- walk54 5: an item that changed owner -------------------------------------------------------
+
+
+def test_a_link_whose_item_changed_owner_says_so_and_whom_to_ask(
+    app: App, tmp_path: Path
+) -> None:
+    """Anna's own link, in her own programme: the item is PROV's now. The page names the item,
+    says it is with another owner and names the office; nothing is stored, the refusal is
+    recorded under its own reason."""
+    _, token = anna_link(app)
+    form = client(app).get(f"/antwoord/{token}")  # opened before the plan changed
+    assert form.status_code == 200, form.text
+    moved = tmp_path / "moved.yaml"
+    plan_text = ANSWERS_PLAN.read_text()
+    assert plan_text.count("        owners: [GEM]\n") == 1
+    moved.write_text(plan_text.replace("        owners: [GEM]\n", "        owners: [PROV]\n"))
+    other = replace(app, settings=replace(app.settings, plan_path=moved))
+    web = client(other)
+    page = web.get(f"/antwoord/{token}")
+    assert page.status_code == 403
+    shown = text(page.text)
+    assert "Punt 1.1.1 Knelpuntenkaart" in shown
+    assert "niet opgeslagen" not in shown  # opening a link stores nothing
+    assert (
+        "Dit punt ligt inmiddels bij een andere eigenaar of contactpersoon: het plan is "
+        "gewijzigd. U hoeft er niets meer voor te doen. Vragen? Neem contact op met het "
+        "programmabureau"
+    ) in shown
+    assert "ander programma" not in page.text
+    posted = web.post(
+        f"/antwoord/{token}", data={"status": "on_track", "csrf_token": csrf(form.text)}
+    )
+    assert posted.status_code == 403
+    assert "Dit punt ligt inmiddels bij een andere eigenaar" in text(posted.text)
+    assert "Uw antwoord is niet opgeslagen. Vragen?" in text(posted.text)
+    assert updates(app) == []
+    assert refusals(app) == ["link_owner_changed"]
+
+
+def test_a_link_of_another_programme_keeps_its_own_words(app: App, tmp_path: Path) -> None:
+    _, token = anna_link(app)
+    foreign = tmp_path / "foreign.yaml"
+    foreign.write_text(ANSWERS_PLAN.read_text().replace("  id: wegen-test\n", "  id: ander\n", 1))
+    other = replace(app, settings=replace(app.settings, plan_path=foreign))
+    page = client(other).get(f"/antwoord/{token}")
+    assert page.status_code == 403
+    assert "Deze link hoort bij een ander programma of een andere persoon." in text(page.text)
+
+
 @PAGE_ONLY
 def test_the_owner_pages_name_the_organisation_as_the_mails_do(
     migrated_url: str, tmp_path: Path

@@ -209,7 +209,9 @@ def test_a_deputy_the_plan_withdrew_is_refused_as_before(tmp_path: Path, migrate
     _give_gem_anna(app, deputy=False)  # and bram is the office's deputy no more
     page = client(app).get(f"/antwoord/{token}")
     assert page.status_code == 403
-    assert "Deze link hoort bij een ander programma of een andere persoon." in text(page.text)
+    assert (  # the plan changed who answers (walk54 5), not "another programme or person"
+        "Dit punt ligt inmiddels bij een andere eigenaar of contactpersoon: het plan is gewijzigd."
+    ) in text(page.text)
     assert _updates(app) == []
 
 
