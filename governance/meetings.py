@@ -129,6 +129,9 @@ class MeetingSchedule:
     #: Where the plan file lists each of ``dates`` (its first listing; not part of the
     #: schedule): a date after the programme's end is warned of there.
     dates_at: tuple[tuple[date, Place], ...] = field(default=(), compare=False)
+    #: Each of ``dates`` with its index in the plan file's ``dates`` list (its first listing;
+    #: not part of the schedule): a problem with the date is reported there.
+    dates_index: tuple[tuple[date, int], ...] = field(default=(), compare=False)
 
     def listed_from(self, first: date) -> list[date]:
         """The listed dates held over a term from ``first``: every one on or after it, also one
@@ -204,15 +207,36 @@ def meeting_term(start: date | None, end: date | None) -> tuple[date, date]:
     return first, end or date(first.year + OPEN_TERM_YEARS, 12, 31)
 
 
-def day_off_words(d: date, extra_days_off: Mapping[date, str | None]) -> str:
-    """What day off ``d`` is, for a one-line problem: "a Saturday", "an extra day off
-    (Sluitingsdag)", "a public holiday" (``extra_days_off``: date → its name, if any)."""
-    if d.weekday() >= 5:
-        return f"a {DAY_NAMES[d.weekday()]}"
+#: A day's public holiday: its name ("" when it has none), None when the day is no public
+#: holiday (the application's reader of the holidays package: regie.report_reads).
+HolidayName = Callable[[date], str | None]
+
+
+def day_off_words(
+    d: date,
+    extra_days_off: Mapping[date, str | None],
+    public_holiday: HolidayName | None = None,
+) -> str:
+    """What day off ``d`` is, every reason, for a one-line problem: "a Saturday", "an extra
+    day off (Sluitingsdag)", "a public holiday (Nationale feestdag)", "a Sunday and an extra
+    day off (Feestdag van de Vlaamse Gemeenschap)" (``extra_days_off``: date → its name, if
+    any; ``public_holiday``: see :data:`HolidayName`). The one wording of `regie meeting add`,
+    `regie plan validate` and `regie round --answer-by`. Without ``public_holiday``, a weekday
+    that is no extra day off is taken to be an unnamed public holiday (``d`` is a day off)."""
+    weekend = f"a {DAY_NAMES[d.weekday()]}" if d.weekday() >= 5 else None
+    holiday: str | None
     if d in extra_days_off:
         name = extra_days_off[d]
-        return f"an extra day off ({name})" if name else "an extra day off"
-    return "a public holiday"
+        holiday = f"an extra day off ({name})" if name else "an extra day off"
+    elif public_holiday is not None:
+        name = public_holiday(d)
+        named = f"a public holiday ({name})" if name else "a public holiday"
+        holiday = None if name is None else named
+    else:
+        holiday = None if weekend else "a public holiday"
+    if weekend and holiday:
+        return f"{weekend} and {holiday}"
+    return weekend or holiday or "a public holiday"
 
 
 def meeting_days_off(
@@ -223,6 +247,7 @@ def meeting_days_off(
     extra_days_off: Mapping[date, str | None] | None = None,
     *,
     open_ended: bool = False,
+    public_holiday: HolidayName | None = None,
 ) -> list[tuple[tuple[str | int, ...], str]]:
     """The meetings in ``[first, last]`` that fall on a day off (a weekend day, a public
     holiday or one of ``extra_days_off``: date → its name, if any), given the plan's governance
@@ -232,22 +257,24 @@ def meeting_days_off(
     on working days: a rule's 15th that is a Sunday is a mistake in the plan, refused rather
     than moved to a day nobody chose (skip it with ``except`` and list the day meant under
     ``dates``). ``open_ended``: the programme has no end, so a rule without ``until`` runs
-    through ``last``; its problems say how to stop it."""
+    through ``last``; its problems say how to stop it. ``public_holiday`` names a day's
+    holiday (:func:`day_off_words`). A listed date's problem is at that date in ``dates``
+    (its first listing, :attr:`MeetingSchedule.dates_index`), not at the list."""
     extra = extra_days_off or {}
 
     def day_off(d: date) -> str:
-        return day_off_words(d, extra)
+        return day_off_words(d, extra, public_holiday)
 
     out: list[tuple[tuple[str | int, ...], str]] = []
     for index, schedule in enumerate(schedules):
         if schedule is None:
             continue
         where = ("governance", index, "meetings")
+        listed_at = dict(schedule.dates_index)
         for d in schedule.listed_from(first):
             if not is_working_day(d):
-                out.append(
-                    ((*where, "dates"), f"meeting date {d} is {day_off(d)}, not a working day")
-                )
+                at = (*where, "dates", listed_at[d]) if d in listed_at else (*where, "dates")
+                out.append((at, f"meeting date {d} is {day_off(d)}, not a working day"))
         if schedule.rule is not None:
             runs_on = ""
             if open_ended and schedule.rule.until is None:

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment
     from governance.decisions import Decision
-    from governance.meetings import Meeting
+    from governance.meetings import HolidayName, Meeting
     from governance.plan import GovernanceBody, Plan
     from governance.provenance import PlanEdit
+    from governance.workdays import WorkCalendar
 
 
 def body_or_fail(plan: Plan, body_id: str) -> GovernanceBody:
@@ -123,23 +124,30 @@ def day_off(plan: Plan, on: date) -> str | None:
     """What ``on`` is when it is no working day of the plan's calendar (``calendar.
     holidays_country``): ``a Saturday``, ``a public holiday (Koningsdag)``, ``a Sunday and a
     public holiday (Eerste Kerstdag)``; None on a working day. The holiday is named as the
-    ``holidays`` package names it in the country's own language."""
-    from governance.meetings import DAY_NAMES
+    ``holidays`` package names it in the country's own language; an extra day off as the plan
+    names it. The words are :func:`governance.meetings.day_off_words`, as `regie plan validate`
+    says them of a meeting date (walk54 6)."""
+    from governance.meetings import day_off_words
     from governance.workdays import WorkCalendar
 
     calendar = WorkCalendar.for_plan(plan)
     if calendar.is_working_day(on):
         return None
-    weekend = f"a {DAY_NAMES[on.weekday()]}" if on.weekday() >= 5 else None
-    if not calendar.is_holiday(on):
-        return weekend
     extra = {d.on: d.name for d in plan.calendar.extra_days_off}
-    if on in extra:  # calendar.extra_days_off, named as the plan names it
-        holiday = f"an extra day off ({extra[on]})" if extra[on] else "an extra day off"
-    else:
-        name = _holiday_name(plan.calendar.holidays_country, on)
-        holiday = f"a public holiday ({name})" if name else "a public holiday"
-    return f"{weekend} and {holiday}" if weekend else holiday
+    return day_off_words(on, extra, public_holiday(plan, calendar))
+
+
+def public_holiday(plan: Plan, calendar: WorkCalendar) -> HolidayName:
+    """The plan's public holiday on a day (:data:`governance.meetings.HolidayName`): its name
+    in the country's own language ("" if the package gives none), None on no holiday."""
+    country = plan.calendar.holidays_country
+
+    def name(on: date) -> str | None:
+        if not calendar.is_holiday(on):
+            return None
+        return _holiday_name(country, on) or ""
+
+    return name
 
 
 def _holiday_name(country: str, on: date) -> str | None:

@@ -274,15 +274,15 @@ def _check_working_day(plan: Plan, answer_by: date) -> None:
     """Refuse an answer-by day the office does not work (a weekend day, a public holiday, one of
     ``calendar.extra_days_off``): owners would read "vóór 25 december", and the round would be
     chased on the days before a day nobody reads the answers."""
-    from governance.meetings import day_off_words
     from governance.workdays import WorkCalendar
+    from regie.report_reads import day_off
 
     calendar = WorkCalendar.for_plan(plan)
-    if calendar.is_working_day(answer_by):
+    off = day_off(plan, answer_by)
+    if off is None:
         return
-    names = {d.on: d.name for d in plan.calendar.extra_days_off}
     raise InvalidInput(
-        f"--answer-by: {answer_by} is {day_off_words(answer_by, names)}, not a working day "
+        f"--answer-by: {answer_by} is {off}, not a working day "
         f"(the working day before it is {calendar.working_day_on_or_before(answer_by)})"
     )
 

@@ -80,12 +80,14 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
             at = time(int(match.group(1)), int(match.group(2)))
     listed = f.items("dates") or []
     found = [
-        (d, n) for n in listed
+        (d, n, i) for i, n in enumerate(listed)
         if (d := date_of(n, "each date in 'dates'", problems)) is not None
     ]  # fmt: skip
     places: dict[date, Place] = {}
-    for d, n in found:  # a date listed twice: its first place
+    indexes: dict[date, int] = {}
+    for d, n, i in found:  # a date listed twice: its first place
         places.setdefault(d, _place(n))
+        indexes.setdefault(d, i)
     # request_days > pack_days (below): each range is what the other one leaves.
     pack = f.integer_in("pack_days", 1, MAX_LEAD_DAYS - 1, "working days")
     request = f.integer_in("request_days", 2, MAX_LEAD_DAYS, "working days")
@@ -120,6 +122,7 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         duration=120 if duration is None else duration,
         example=bool(f.boolean("example")),
         dates_at=tuple(sorted(places.items())),
+        dates_index=tuple(sorted(indexes.items())),
     )
 
 

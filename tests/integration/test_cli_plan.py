@@ -305,7 +305,8 @@ def test_a_meeting_on_a_sunday_is_refused_where_the_rule_is(
     result = regie("plan", "validate", str(plan), env=home)
     assert result.code == 2
     assert result.err == (
-        f"{plan}:{line - 1}:14: meeting date 2024-03-02 is a Saturday, not a working day\n"
+        # At the date itself, not at the list's '[' (walk54 6)
+        f"{plan}:{line - 1}:15: meeting date 2024-03-02 is a Saturday, not a working day\n"
     )
     assert regie("plan", "validate", str(fixture), env=home).code == 0
 

@@ -62,3 +62,65 @@ def test_allow_day_off_adds_it_and_says_what_day_it_is(env: dict[str, str]) -> N
     assert working.code == 0, working.err
     assert working.out.strip() == "stuurgroep: meeting on 2016-02-23 added"
     assert _stored(env) == ["2016-02-23", "2016-02-27"]
+
+
+BE_PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "circulair_bouwen_be.yaml"
+BE_DATES = "      dates: [2026-05-21, 2027-11-18]\n"
+BE_EXTRA = "    - 2025-12-26\n"
+
+
+def _be_plan(tmp_path: Path, dates: str) -> Path:
+    text = BE_PLAN.read_text(encoding="utf-8")
+    assert text.count(BE_DATES) == 1 and text.count(BE_EXTRA) == 1
+    text = text.replace(BE_DATES, dates).replace(
+        BE_EXTRA, BE_EXTRA + "    - {date: 2027-07-11, name: Feestdag van de Vlaamse Gemeenschap}\n"
+    )
+    plan = tmp_path / "be.yaml"
+    plan.write_text(text, encoding="utf-8")
+    return plan
+
+
+def test_validate_names_the_day_off_as_meeting_add_does_at_the_date_itself(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """walk54 6: each listed date on a day off is reported at its own line (a block list) or
+    column (a flow list), not at the list's first date, and named with every reason in the
+    words of `regie meeting add` (the holiday by its name, a Sunday that is also an extra day
+    off as both)."""
+    block = _be_plan(
+        tmp_path,
+        "      dates:\n"
+        "        - 2026-05-21\n"
+        "        - 2027-07-21\n"
+        "        - 2027-07-11\n",
+    )
+    line = block.read_text(encoding="utf-8").splitlines().index("        - 2027-07-21") + 1
+    said = {
+        "2027-07-21": "a public holiday (Nationale feestdag)",
+        "2027-07-11": "a Sunday and an extra day off (Feestdag van de Vlaamse Gemeenschap)",
+    }
+    result = regie("plan", "validate", str(block), env=env)
+    assert result.code == 2
+    assert result.err.splitlines() == [  # by date, as before
+        f"{block}:{line + 1}:11: meeting date 2027-07-11 is {said['2027-07-11']}, not a working "
+        "day",
+        f"{block}:{line}:11: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
+    ]
+    flow = _be_plan(tmp_path, "      dates: [2026-05-21, 2027-07-11, 2027-07-21]\n")
+    line = flow.read_text(encoding="utf-8").splitlines().index(
+        "      dates: [2026-05-21, 2027-07-11, 2027-07-21]"
+    ) + 1
+    result = regie("plan", "validate", str(flow), env=env)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{flow}:{line}:27: meeting date 2027-07-11 is {said['2027-07-11']}, not a working day",
+        f"{flow}:{line}:39: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
+    ]
+    flow.write_text(
+        flow.read_text(encoding="utf-8").replace("[2026-05-21, 2027-07-11, 2027-07-21]", "[]"),
+        encoding="utf-8",
+    )
+    env = {**env, "REGIE_PLAN": str(flow)}
+    for day, what in said.items():  # the same words as `regie meeting add`
+        refused = _add(env, day, "--time", "10:00")
+        assert refused.err.strip() == f"DATE: {day} is {what}, {ANYWAY}"

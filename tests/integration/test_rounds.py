@@ -269,8 +269,8 @@ def test_an_answer_by_day_off_is_refused_naming_the_day(app: App) -> None:
     for day, why in (
         (date(2025, 6, 14), "is a Saturday, not a working day (the working day before it is "
          "2025-06-13)"),
-        (date(2025, 6, 9), "is a public holiday, not a working day (the working day before it "
-         "is 2025-06-06)"),  # Tweede Pinksterdag
+        (date(2025, 6, 9), "is a public holiday (Tweede pinksterdag), not a working day (the "
+         "working day before it is 2025-06-06)"),  # named as `meeting add` names it (walk54 6)
     ):  # fmt: skip
         with pytest.raises(InvalidInput) as refused:
             run_round_day(app, START, body="stuurgroep", answer_by=day)

@@ -206,3 +206,47 @@ def test_the_holidays_kept_cover_the_meetings_term_whatever_today_is() -> None:
     for today in (date(2025, 1, 2), date(2026, 12, 4), date(2030, 1, 2)):
         years = kept_years(open_ended, today)
         assert years.start <= 2025 and years.stop > 2045 and today.year in years
+
+
+def test_every_reason_a_day_is_off_is_named_and_a_listed_date_is_found_at_its_index() -> None:
+    """walk54 6: `plan validate` words a meeting's day off as `regie meeting add` does (the
+    holiday named, a weekend day that is also a day off given both), and places a listed date's
+    problem at its own index in ``dates`` (its first listing), not at the list."""
+    from governance.meetings import day_off_words
+
+    extra = {date(2027, 7, 11): "Feestdag van de Vlaamse Gemeenschap", date(2027, 12, 24): None}
+    holidays = {date(2027, 7, 21): "Nationale feestdag", date(2027, 12, 25): "Kerstmis"}
+
+    def named(d: date) -> str | None:
+        return holidays.get(d)
+
+    assert day_off_words(date(2027, 7, 21), extra, named) == "a public holiday (Nationale feestdag)"
+    assert day_off_words(date(2027, 12, 25), extra, named) == (
+        "a Saturday and a public holiday (Kerstmis)"
+    )
+    assert day_off_words(date(2027, 7, 11), extra, named) == (
+        "a Sunday and an extra day off (Feestdag van de Vlaamse Gemeenschap)"
+    )
+    assert day_off_words(date(2027, 12, 24), extra, named) == "an extra day off"
+    assert day_off_words(date(2027, 7, 17), extra, named) == "a Saturday"
+    assert day_off_words(date(2027, 5, 5), extra, lambda d: "") == "a public holiday"
+    listed = (date(2027, 7, 9), date(2027, 7, 11), date(2027, 7, 21))
+    schedule = MeetingSchedule(
+        dates=listed, dates_index=((listed[0], 0), (listed[1], 3), (listed[2], 1))
+    )
+    off = {date(2027, 7, 21)}
+    found = meeting_days_off(
+        [None, schedule], lambda d: d.weekday() < 5 and d not in off, *_TERM, extra,
+        public_holiday=named,
+    )  # fmt: skip
+    assert found == [
+        (
+            ("governance", 1, "meetings", "dates", 3),
+            "meeting date 2027-07-11 is a Sunday and an extra day off (Feestdag van de Vlaamse "
+            "Gemeenschap), not a working day",
+        ),
+        (
+            ("governance", 1, "meetings", "dates", 1),
+            "meeting date 2027-07-21 is a public holiday (Nationale feestdag), not a working day",
+        ),
+    ]
