@@ -424,7 +424,7 @@ def _meetings_on_days_off(plan: Plan) -> list[tuple[tuple[str | int, ...], str]]
     programme's term (:func:`governance.meetings.meeting_term`), the same whatever today is."""
     from governance.meetings import meeting_days_off, meeting_term
     from governance.workdays import WorkCalendar
-    from regie.report_reads import public_holiday
+    from regie.days_off import public_holiday
 
     if not any(body.meetings for body in plan.governance):
         return []

@@ -17,10 +17,9 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment
     from governance.decisions import Decision
-    from governance.meetings import HolidayName, Meeting
+    from governance.meetings import Meeting
     from governance.plan import GovernanceBody, Plan
     from governance.provenance import PlanEdit
-    from governance.workdays import WorkCalendar
 
 
 def body_or_fail(plan: Plan, body_id: str) -> GovernanceBody:
@@ -92,6 +91,7 @@ def add_meeting(
     from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
     from governance.programme_end import ended
+    from regie.days_off import day_off
     from regie.services import closing_meeting_warning, sync_store
     from store.reports_repo import ReportsRepository
 
@@ -118,52 +118,6 @@ def add_meeting(
         # Said at once, as `regie plan validate` says it of a listed date (walk46 7).
         warnings.append(closing_meeting_warning(body_id, on, end))
     return f"{body_id}: meeting on {on} added" + (f" ({off})" if off else "")
-
-
-def day_off(plan: Plan, on: date) -> str | None:
-    """What ``on`` is when it is no working day of the plan's calendar (``calendar.
-    holidays_country``): ``a Saturday``, ``a public holiday (Koningsdag)``, ``a Sunday and a
-    public holiday (Eerste Kerstdag)``; None on a working day. The holiday is named as the
-    ``holidays`` package names it in the country's own language; an extra day off as the plan
-    names it. The words are :func:`governance.meetings.day_off_words`, as `regie plan validate`
-    says them of a meeting date (walk54 6)."""
-    from governance.meetings import day_off_words
-    from governance.workdays import WorkCalendar
-
-    calendar = WorkCalendar.for_plan(plan)
-    if calendar.is_working_day(on):
-        return None
-    extra = {d.on: d.name for d in plan.calendar.extra_days_off}
-    return day_off_words(on, extra, public_holiday(plan, calendar))
-
-
-def public_holiday(plan: Plan, calendar: WorkCalendar) -> HolidayName:
-    """The plan's public holiday on a day (:data:`governance.meetings.HolidayName`): its name
-    in the country's own language ("" if the package gives none), None on no holiday."""
-    country = plan.calendar.holidays_country
-
-    def name(on: date) -> str | None:
-        if not calendar.is_holiday(on):
-            return None
-        return _holiday_name(country, on) or ""
-
-    return name
-
-
-def _holiday_name(country: str, on: date) -> str | None:
-    """The holiday's name in the country's default language (not the locale's: the same
-    text wherever the command runs)."""
-    import holidays
-
-    try:
-        found = holidays.country_holidays(country, years=on.year)
-        language = getattr(found, "default_language", None)
-        if language:
-            found = holidays.country_holidays(country, years=on.year, language=language)
-    except NotImplementedError:  # pragma: no cover - load_plan has refused such a country
-        return None
-    name = found.get(on)
-    return str(name) if name else None
 
 
 def meeting_or_fail(

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
+from regie.days_off import _holiday_name, day_off
 from regie.errors import InvalidInput
 from regie.pdf_worker import _chart_maker
 from regie.report_archive import (
@@ -65,12 +66,10 @@ from regie.report_period import (
 )
 from regie.report_reads import (
     ReportBasis,
-    _holiday_name,
     _term,
     add_meeting,
     assess_as_of,
     body_or_fail,
-    day_off,
     meeting_or_fail,
     meetings,
     plan_on,

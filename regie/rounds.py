@@ -275,7 +275,7 @@ def _check_working_day(plan: Plan, answer_by: date) -> None:
     ``calendar.extra_days_off``): owners would read "vóór 25 december", and the round would be
     chased on the days before a day nobody reads the answers."""
     from governance.workdays import WorkCalendar
-    from regie.report_reads import day_off
+    from regie.days_off import day_off
 
     calendar = WorkCalendar.for_plan(plan)
     off = day_off(plan, answer_by)

@@ -383,9 +383,7 @@ def test_a_link_to_an_item_taken_out_of_the_plan_says_so(app: App, tmp_path: Pat
 # --- walk54 5: an item that changed owner -------------------------------------------------------
 
 
-def test_a_link_whose_item_changed_owner_says_so_and_whom_to_ask(
-    app: App, tmp_path: Path
-) -> None:
+def test_a_link_whose_item_changed_owner_says_so_and_whom_to_ask(app: App, tmp_path: Path) -> None:
     """Anna's own link, in her own programme: the item is PROV's now. The page names the item,
     says it is with another owner and names the office; nothing is stored, the refusal is
     recorded under its own reason."""

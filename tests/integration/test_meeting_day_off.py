@@ -89,10 +89,7 @@ def test_validate_names_the_day_off_as_meeting_add_does_at_the_date_itself(
     off as both)."""
     block = _be_plan(
         tmp_path,
-        "      dates:\n"
-        "        - 2026-05-21\n"
-        "        - 2027-07-21\n"
-        "        - 2027-07-11\n",
+        "      dates:\n        - 2026-05-21\n        - 2027-07-21\n        - 2027-07-11\n",
     )
     line = block.read_text(encoding="utf-8").splitlines().index("        - 2027-07-21") + 1
     said = {
@@ -107,9 +104,12 @@ def test_validate_names_the_day_off_as_meeting_add_does_at_the_date_itself(
         f"{block}:{line}:11: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
     ]
     flow = _be_plan(tmp_path, "      dates: [2026-05-21, 2027-07-11, 2027-07-21]\n")
-    line = flow.read_text(encoding="utf-8").splitlines().index(
-        "      dates: [2026-05-21, 2027-07-11, 2027-07-21]"
-    ) + 1
+    line = (
+        flow.read_text(encoding="utf-8")
+        .splitlines()
+        .index("      dates: [2026-05-21, 2027-07-11, 2027-07-21]")
+        + 1
+    )
     result = regie("plan", "validate", str(flow), env=env)
     assert result.code == 2
     assert result.err.splitlines() == [
