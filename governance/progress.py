@@ -94,7 +94,14 @@ AHEAD_MONTHS = 6
 #: layout 15 and before are made again with the clock from the day the item became active.
 #: 17 (words53): the summary's reading guide says what *verouderd* means when the annex marks
 #: an item so (:data:`STALE_GUIDE_FROM`); layout 16 and before are made again without it.
-LAYOUT = 17
+#: 18 (walk54 1): a due date moved in the plan file that a decision about the item taken on or
+#: after the edit's day ratifies (as it answers the agenda pack's *…accorderen?*,
+#: :func:`governance.agenda_asked.to_ratify`) no longer reads *zonder besluit*: the edit names
+#: that decision (*bekrachtigd bij besluit …*); layout 17 and before are made again with
+#: *zonder besluit* (:data:`RATIFIED_FROM`).
+LAYOUT = 18
+#: The first layout that names the decision ratifying a plan-file edit of a due date.
+RATIFIED_FROM = 18
 #: The first layout whose reading guide explains *verouderd* (``stale_after_days``).
 STALE_GUIDE_FROM = 17
 #: The first layout whose stale clock starts no earlier than an item's first assessment.
@@ -201,6 +208,9 @@ class Change:
     #: Per edit of ``edits``, the day it was recorded (*vastgelegd op*): the office's day
     #: (layout 5 on), else the stored instant's own date (UTC's), as archived reports show it.
     edit_days: tuple[date, ...] = ()
+    #: Per edit of ``edits``, the decision that ratified it (:func:`_ratified_by`; layout 18
+    #: on), None for one without: the report says *zonder besluit* of that one only.
+    edit_ratified: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +477,9 @@ def build_progress(
                     noted_by=noted_by,
                 )  # fmt: skip
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
+                if layout >= RATIFIED_FROM and change.edits:
+                    ratified = _ratified_by(plan, change.edit_days, moved)
+                    change = replace(change, edit_ratified=ratified)
                 if late_delivery and line.due is not None:
                     why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
                     change = replace(change, reasons=(why, *change.reasons))
@@ -864,6 +877,21 @@ def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[dat
     if layout >= LOCAL_DAYS_FROM:
         return tuple(local_day(plan, e.recorded_at) for e in edits)
     return tuple(e.recorded_at.date() for e in edits)
+
+
+def _ratified_by(
+    plan: Plan, edit_days: Sequence[date], decisions: Sequence[Decision]
+) -> tuple[str | None, ...]:
+    """Per plan-file edit (its office's day), the first decision about the item taken on or
+    after that day (``decisions``: the item's, taken by the report's day): it ratifies the
+    edit, as such a decision answers the agenda pack's *…accorderen?*
+    (:func:`governance.agenda_asked.to_ratify`), whatever else it decides. None: no such
+    decision, the edit stays *zonder besluit*."""
+    ordered = sorted(decisions, key=lambda d: (d.meeting_on, d.id or 0))
+    return tuple(
+        next((decision_label(plan, d) for d in ordered if d.meeting_on >= day), None)
+        for day in edit_days
+    )
 
 
 def _forecast_stands(

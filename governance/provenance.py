@@ -406,10 +406,31 @@ def due_changes(
     return out
 
 
-def undecided_lines(changes: Iterable[DueChange], where: str) -> list[str]:
-    """``regie sync``/``plan validate``: one warning per due date moved without a decision."""
+def undecided_run(changes: Iterable[DueChange], item_id: str) -> list[DueChange]:
+    """The item's due-date changes made without a decision since the last one a decision made
+    (``set_gereed``), oldest first: the edits the body is asked to ratify
+    (:func:`governance.agenda_asked.to_ratify`). The first one's ``gereed_before`` is the
+    promise they moved away from."""
+    run: list[DueChange] = []
+    for c in sorted(changes, key=lambda c: c.recorded_at):
+        if c.item_id != item_id:
+            continue
+        if c.decided:
+            run = []
+        else:
+            run.append(c)
+    return run
+
+
+def undecided_lines(
+    changes: Iterable[DueChange], where: str, at: Mapping[str, str] | None = None
+) -> list[str]:
+    """``regie sync``/``plan validate``: one warning per due date moved without a decision;
+    ``at``: where each item stands in the file (``PATH:LINE:COL``), else ``where``."""
+    at = at or {}
     return [
-        f"warning: {where}: {c.item_id} gereed was {_shown(c.gereed_before, c.due_before)}, "
+        f"warning: {at.get(c.item_id, where)}: {c.item_id} gereed was "
+        f"{_shown(c.gereed_before, c.due_before)}, "
         f"now {_shown(c.gereed_after, c.due_after)}: no decision recorded (a promise moves "
         "through `regie decision add --set-gereed`)"
         for c in changes

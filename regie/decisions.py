@@ -320,6 +320,12 @@ def add_decision(
             period = known[target].period if target in known else None
             if period is not None and period.same_as and period.kind is PeriodKind.DEPENDENT:
                 inherited = known[target].depends_on
+        promised = before
+        if new_gereed is not None and target in known:
+            from regie.held_promise import held_promise
+
+            # A hand edit ratified: the promise is the synced one, not the file's (walk54 1).
+            promised = held_promise(app, plan, target) or before
         new_text = edit_plan_text(
             old_text,
             target,
@@ -327,7 +333,7 @@ def add_decision(
             cancel=bool(cancel),
             decided=decided,
             restore=bool(revived) or (_dropped_action(plan, target) and not cancel),
-            promised=before,
+            promised=promised,
             depends_on=inherited,
             keep=kept,
         )

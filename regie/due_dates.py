@@ -175,7 +175,8 @@ def _old_ids(pairs: Sequence[Renumbering]) -> set[str]:
 
 def undecided_in_file(app: App, plan: Plan) -> list[str]:
     """`regie plan validate`: the same warning for the file against the synced plan, before it
-    is synced. Only against an existing database, read as it is (as ``lost_dates``)."""
+    is synced, at the item (``PATH:LINE:COL``). Only against an existing database, read as it
+    is (as ``lost_dates``)."""
     from pathlib import Path
 
     from governance.provenance import file_edits, undecided_lines
@@ -192,8 +193,17 @@ def undecided_in_file(app: App, plan: Plan) -> list[str]:
             synced = stored_on_server(app.engine, plan.programme.id)
     except Exception:  # no database yet, an older schema, a server that is down: no warnings
         return []
-    lines = undecided_lines(file_edits(plan, synced.stored, synced.decided), str(plan.path))
+    # A gereed deleted outright is :func:`regie.services.lost_dates`'s one warning (walk54 7).
+    moved = [c for c in file_edits(plan, synced.stored, synced.decided) if c.gereed_after]
+    lines = undecided_lines(moved, str(plan.path), item_locations(plan))
     return lines + _removed_in_file(plan, synced)
+
+
+def item_locations(plan: Plan) -> dict[str, str]:
+    """Where each action and milestone stands in the plan file (``PATH:LINE:COL``)."""
+    out = {a.id: str(a.location) for a in plan.actions() if a.location is not None}
+    out.update((m.id, str(m.location)) for m in plan.milestones() if m.location is not None)
+    return out
 
 
 def _removed_in_file(plan: Plan, synced: Any) -> list[str]:

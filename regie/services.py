@@ -421,9 +421,12 @@ def synced_plan_read(
 
 
 def lost_dates(app: App, plan: Plan) -> list[str]:
-    """Warnings (not errors) for items that had a date in the synced plan and have none now: a
-    deleted ``gereed:`` silently makes an item undated. Only against an existing database
-    (:func:`synced_plan_read`)."""
+    """Warnings (not errors, ``PATH:LINE:COL`` at the item) for items that had a date in the
+    synced plan and have no ``gereed:`` now: a deleted one silently makes an item undated. A
+    gereed changed to a text without a date (``Q2-2027 e.v.``, ``Ntb``) was not deleted: the
+    due date moved, which :func:`regie.due_dates.undecided_in_file` says (walk54 7). Only
+    against an existing database (:func:`synced_plan_read`)."""
+    from regie.due_dates import item_locations
     from store.plan_dates import dated_items_in_file, dated_items_on_server
 
     read = dated_items_in_file, dated_items_on_server
@@ -431,14 +434,15 @@ def lost_dates(app: App, plan: Plan) -> list[str]:
     if stored is None:
         return []
     now = {d.item_id: d for d in plan.deadlines()}
+    at = item_locations(plan)
     warnings = []
     for code, gereed in stored:
         current = now.get(code)
-        if current is not None and (current.period is None or current.period.due is None):
+        if current is not None and not current.gereed:
             was = gereed or "a date"
             warnings.append(
-                f"warning: {plan.path}: {code} had gereed {was!r} in the synced plan "
-                "and has no date now (was 'gereed:' deleted?)"
+                f"warning: {at.get(code, plan.path)}: {code} had gereed {was!r} in the synced "
+                "plan and has no date now (was 'gereed:' deleted?)"
             )
     return warnings
 

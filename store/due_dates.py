@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
 #: Actions and milestones of the synced plan, not archived: (code, gereed, period_end, title,
 #: entity, parent: an action's step number, a milestone's action id).
@@ -82,10 +82,15 @@ def stored_in_file(database: Path, programme_id: str) -> Synced:
 
 
 def stored_on_server(engine: Engine, programme_id: str) -> Synced:
+    with engine.connect() as connection:
+        return stored_on(connection, programme_id)
+
+
+def stored_on(connection: Connection, programme_id: str) -> Synced:
+    """The same read on an open connection (either database)."""
     import sqlalchemy as sa
 
     params = {"programme": programme_id}
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(STORED.format(programme=":programme")), params)
-        decided = connection.execute(sa.text(DECIDED.format(programme=":programme")), params)
-        return _synced(rows.tuples().all(), decided.tuples().all())
+    rows = connection.execute(sa.text(STORED.format(programme=":programme")), params)
+    decided = connection.execute(sa.text(DECIDED.format(programme=":programme")), params)
+    return _synced(rows.tuples().all(), decided.tuples().all())
