@@ -64,6 +64,7 @@ from governance.agenda_model import (
     ItemLine,
     ItemRevision,
     RagChange,
+    ShownBefore,
     SinceEntry,
     SinceLast,
     StepLine,
@@ -109,6 +110,7 @@ __all__ = [
     "ItemLine",
     "ItemRevision",
     "RagChange",
+    "ShownBefore",
     "SinceEntry",
     "SinceLast",
     "StepLine",
@@ -174,6 +176,8 @@ def build_agenda(
     pack_questions: Mapping[date, PackQuestions] | None = None,
     stale_apart: bool = False,
     unstale: Assessment | None = None,
+    risk_dates: bool = False,
+    shown: ShownBefore | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -203,7 +207,11 @@ def build_agenda(
     ``pack_questions``: per earlier meeting of ``packs_listed``, what its pack asked (agenda
     layout 14: *eerder voorgelegd* counts the same question only, :mod:`agenda_questions`).
     ``stale_apart``, ``unstale``: staleness Regie could not have seen on the previous
-    meeting's day is not *verslechterd* (agenda layout 18: :func:`since_last`)."""
+    meeting's day is not *verslechterd* (agenda layout 18: :func:`since_last`).
+    ``risk_dates``: an item at risk without a date is still asked for its date (agenda layout
+    19, walk54 2: :func:`decisions_asked`); ``shown``: the body's latest earlier pack, whose
+    window *sinds de vorige vergadering* extends to (agenda layout 19, walk54 3:
+    :func:`since_last`)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -319,6 +327,7 @@ def build_agenda(
                     closed_asked=closed_asked,
                     dated=dated_additions,
                 ),
+                risk_dates=risk_dates,
             )
         ),
         ahead=ahead,
@@ -339,6 +348,7 @@ def build_agenda(
             additions_by_meeting=additions_by_meeting,
             stale_apart=stale_apart,
             unstale=unstale,
+            shown=shown,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

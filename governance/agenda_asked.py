@@ -25,6 +25,7 @@ from governance.decisions import (
     added_by,
     unadded,
 )
+from governance.periods import PeriodKind
 from governance.plan import Action, Plan
 from governance.provenance import DueChange, Removal, removals
 from governance.rag import Rag, State
@@ -139,6 +140,7 @@ def decisions_asked(
     listed: Mapping[date, frozenset[str] | None] | None = None,
     added: Sequence[Addition] = (),
     questions: QuestionHistory | None = None,
+    risk_dates: bool = False,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -155,12 +157,14 @@ def decisions_asked(
     ``added``: the items added to the plan without a decision (:func:`added_to_ratify`), put
     to the body after the removed ones, each besides any other reason its item has.
     ``questions`` (agenda layout 14): *earlier* counts only the packs that asked the same
-    question, the others are ``earlier_other`` (:func:`governance.agenda_questions.by_question`)."""
+    question, the others are ``earlier_other`` (:func:`governance.agenda_questions.by_question`).
+    ``risk_dates`` (agenda layout 19, walk54 2): an item at risk without a date is still asked
+    for its date or term (:func:`missing_date`); before, the risk hid that question."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
     for item in assessment.items.values():
-        reason = _reason(item, item.item_id in escalated, item.item_id in ratify)
+        reason = _reason(item, item.item_id in escalated, item.item_id in ratify, risk_dates)
         if reason is None:
             continue
         line = lines[item.item_id]
@@ -462,7 +466,9 @@ def shortlist_asked(
     return weighty + routine[:room], routine[room:]
 
 
-def _reason(item: ItemAssessment, escalated: bool, ratify: bool = False) -> str | None:
+def _reason(
+    item: ItemAssessment, escalated: bool, ratify: bool = False, risk_dates: bool = False
+) -> str | None:
     if item.state is State.OVERDUE:
         return "overdue"
     if item.state is State.SLIPPED:
@@ -473,8 +479,31 @@ def _reason(item: ItemAssessment, escalated: bool, ratify: bool = False) -> str 
         return "undated"
     if item.state is State.WAITING:
         return "waiting"
+    if risk_dates and item.state is State.AT_RISK:
+        missing = missing_date(item)
+        if missing is not None:
+            return missing
     if item.rag is Rag.RED:
         return "red"
     if escalated:
         return "escalated"
     return None
+
+
+#: The period kinds of an item that runs without an end: it has no date to set.
+_ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED.value, PeriodKind.RECURRING.value})
+
+
+def missing_date(item: ItemAssessment) -> str | None:
+    """The date question an item at risk without a due date still asks (agenda layout 19,
+    walk54 2): the owner's *risico* outranks *geen datum* and *wacht op* in the item's state
+    (:meth:`governance.assessor.Assessor._without_date`), but the body must still set the date
+    (``undated``: no date, e.g. *Ntb*) or the term of a wait (``waiting``: *Afhankelijk van …*
+    with a dependency not finished). An ongoing item (no end) or a dated one: None. The other
+    combinations need no rule: an item without a date is never late nor slipped (both need a
+    due date), and never *verouderd* (only an ongoing item is)."""
+    if item.due is not None or item.period_kind in _ONGOING_KINDS:
+        return None
+    if item.period_kind == PeriodKind.DEPENDENT.value and item.waiting_on:
+        return "waiting"
+    return "undated"

@@ -200,6 +200,17 @@ SINCE_KINDS = (
 
 
 @dataclass(frozen=True, slots=True)
+class ShownBefore:
+    """The body's latest pack sent for an earlier meeting (agenda layout 19, walk54 3): the
+    meeting it was for, its day (``as_of``) and when it was archived (its data cut-off). What
+    happened after that day, or was recorded after that moment, it could not show."""
+
+    meeting: date
+    as_of: date
+    made_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SinceEntry:
     """One change since the previous meeting. ``before``/``after``: the gereed texts of a moved
     date, the owners of an owner change (None: none; the pack's templates say so);
@@ -220,6 +231,9 @@ class SinceEntry:
     #: An added milestone whose ``decided_by`` is the decision that added its action (agenda
     #: layout 13 names it; layouts 11–12 said *vastgelegd op*).
     by_action: bool = False
+    #: Before the previous meeting, yet in no earlier pack: it happened or was recorded after
+    #: the body's latest pack (:class:`ShownBefore`; agenda layout 19, walk54 3).
+    early: bool = False
 
 
 #: What got worse since the previous meeting, per item: ``late`` (open, its deadline passed
@@ -279,6 +293,9 @@ class SinceLast:
     #: meeting's day, which the reason for ``rag_stale`` says; None otherwise (the reason then
     #: says those items were followed only after that meeting, review53 3).
     followed_from: date | None = None
+    #: The body's latest earlier pack, when entries from before the previous meeting are
+    #: listed because that pack could not show them (``early``; agenda layout 19, walk54 3).
+    shown: ShownBefore | None = None
 
     @property
     def rag_worse(self) -> tuple[RagChange, ...]:

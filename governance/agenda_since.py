@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from governance.agenda_model import (
@@ -15,6 +15,7 @@ from governance.agenda_model import (
     ItemLine,
     ItemRevision,
     RagChange,
+    ShownBefore,
     SinceEntry,
     SinceLast,
     created_times,
@@ -51,6 +52,7 @@ def since_last(
     additions_by_meeting: bool = True,
     stale_apart: bool = False,
     unstale: Assessment | None = None,
+    shown: ShownBefore | None = None,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -72,7 +74,15 @@ def since_last(
     ``stale_apart`` (agenda layout 18, words53): a previous meeting before Regie's first
     assessment is given (``followed_from``, when items Regie did not follow then are stale),
     and a change to a worse colour whose only cause is staleness Regie could not have seen on
-    that day is listed apart (``unstale``: :func:`got_worse`)."""
+    that day is listed apart (``unstale``: :func:`got_worse`).
+
+    ``shown`` (agenda layout 19, walk54 3): the body's latest pack sent for an earlier meeting.
+    What it could not show is listed too, marked ``early`` when it lies before the previous
+    meeting: a finish or a decision dated after that pack's day, or recorded after it was
+    archived, and a plan-file edit recorded after it was archived (a contact change: recorded
+    after its day). So every change reaches the body once, also when it came between a pack
+    and its meeting, or in a meeting without a pack (the window then reaches back to the pack
+    before). Without such a pack (a first meeting, or none sent yet) the window is as above."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -84,11 +94,23 @@ def since_last(
     else:
         since, basis = None, "none"
 
-    def within(day: date | None) -> bool:
-        return day is not None and (since is None or since <= day) and day <= as_of
+    if basis != "previous":
+        shown = None  # nothing before a first meeting to catch up on
+
+    def within(day: date | None, at: datetime | None = None) -> bool:
+        if day is None or day > as_of:
+            return False
+        if since is None or since <= day:
+            return True
+        return shown is not None and (day > shown.as_of or (at is not None and at > shown.made_at))
 
     def recorded(at: datetime) -> bool:
-        return since is None or local_day(plan, at) >= since
+        if since is None or local_day(plan, at) >= since:
+            return True
+        return shown is not None and at > shown.made_at
+
+    def early(day: date | None) -> bool:
+        return shown is not None and since is not None and day is not None and day < since
 
     taken = [d for d in decisions if d.item_id is not None and d.meeting_on <= as_of]
     entries: list[SinceEntry] = []
@@ -99,30 +121,35 @@ def since_last(
         elif r.kind == "archived" and isinstance(r.before, dict) and r.item_id not in titles:
             titles[r.item_id] = str(r.before.get("title") or "")  # its title when removed
     for i in assessment.items.values():
-        if i.state is State.DONE and within(i.completed_on):
-            entries.append(SinceEntry(i.item_id, i.title, "done", i.completed_on))
-        elif i.state is State.CANCELLED and within(i.completed_on):
+        finished_at = i.latest_update.recorded_at if i.latest_update is not None else None
+        if i.state is State.DONE and within(i.completed_on, finished_at):
+            entries.append(
+                SinceEntry(i.item_id, i.title, "done", i.completed_on, early=early(i.completed_on))
+            )
+        elif i.state is State.CANCELLED and within(i.completed_on, finished_at):
             drops = [
                 d for d in taken
                 if d.item_id in (i.item_id, i.action_id) and d.kind is DecisionKind.CANCEL
             ]  # fmt: skip
             by = decision_label(plan, drops[-1]) if drops else None
             entries.append(
-                SinceEntry(i.item_id, i.title, "cancelled", i.completed_on, decided_by=by)
-            )
+                SinceEntry(i.item_id, i.title, "cancelled", i.completed_on, decided_by=by,
+                           early=early(i.completed_on))
+            )  # fmt: skip
         elif i.state in OPEN_STATES:
             mine = sorted((d for d in taken if d.item_id == i.item_id), key=lambda d: d.meeting_on)
             drops = [d for d in mine if d.kind is DecisionKind.CANCEL]
             back = [
                 d for d in mine
                 if drops and d.kind is DecisionKind.SET_GEREED
-                and d.meeting_on >= drops[-1].meeting_on and within(d.meeting_on)
+                and d.meeting_on >= drops[-1].meeting_on and within(d.meeting_on, d.recorded_at)
             ]  # fmt: skip
             if back:
                 label = decision_label(plan, back[-1])
                 entries.append(
                     SinceEntry(i.item_id, i.title, "reinstated", back[-1].meeting_on,
-                               after=back[-1].gereed_after, decided_by=label)
+                               after=back[-1].gereed_after, decided_by=label,
+                               early=early(back[-1].meeting_on))
                 )  # fmt: skip
     # An action assessed through its milestones, taken up again by a decision about the
     # action: one entry for the action (its milestones' dates are listed as they moved).
@@ -130,18 +157,23 @@ def since_last(
     actions = {a.id: a for a in plan.actions()}
     for d in sorted(restoring, key=lambda d: (d.meeting_on, d.id or 0)):
         action = actions.get(d.item_id or "")
-        if action is None or d.item_id in assessment.items or not within(d.meeting_on):
+        if (
+            action is None
+            or d.item_id in assessment.items
+            or not within(d.meeting_on, d.recorded_at)
+        ):
             continue
         after = d.gereed_after if d.gereed_after != d.gereed_before else None
         entries.append(
             SinceEntry(action.id, action.title, "reinstated", d.meeting_on, after=after,
-                       decided_by=decision_label(plan, d), layout=2)
+                       decided_by=decision_label(plan, d), layout=2, early=early(d.meeting_on))
         )  # fmt: skip
     reinstated = {(e.item_id, e.on) for e in entries if e.kind == "reinstated"}
     for c in due_changes:
         if c.decision is not None:
-            if not within(c.decision.meeting_on) or (c.item_id, c.decision.meeting_on) in (
-                reinstated
+            if (
+                not within(c.decision.meeting_on, c.decision.recorded_at)
+                or (c.item_id, c.decision.meeting_on) in reinstated
             ):
                 continue  # a reinstatement says its new date itself
             on, by = c.decision.meeting_on, decision_label(plan, c.decision)
@@ -151,7 +183,7 @@ def since_last(
             continue
         entries.append(
             SinceEntry(c.item_id, titles.get(c.item_id, ""), "moved", on,
-                       c.gereed_before or None, c.gereed_after or None, by)
+                       c.gereed_before or None, c.gereed_after or None, by, early=early(on))
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
     # A decision that adds an action adds its milestones (one decision): named at them too.
@@ -171,27 +203,36 @@ def since_last(
                 zone=plan.calendar.timezone,
             )
             by = decision_label(plan, found[0].decision) if found[0].decision else None
+            day = local_day(plan, r.recorded_at)
             entries.append(
-                SinceEntry(r.item_id, title, "removed", local_day(plan, r.recorded_at),
-                           decided_by=by)
-            )  # fmt: skip
+                SinceEntry(r.item_id, title, "removed", day, decided_by=by, early=early(day))
+            )
         elif r.kind in kinds:
             # An item a decision added (``--adds``) names it (agenda layout 11).
             adder = added.get(r.item_id) if r.kind == "created" else None
+            day = local_day(plan, r.recorded_at)
             entries.append(
-                SinceEntry(r.item_id, title, kinds[r.kind], local_day(plan, r.recorded_at),
+                SinceEntry(r.item_id, title, kinds[r.kind], day,
                            decided_by=decision_label(plan, adder.decision) if adder else None,
-                           by_action=adder is not None and adder.via_action)
+                           by_action=adder is not None and adder.via_action, early=early(day))
             )  # fmt: skip
         elif r.kind == "changed" and r.field == "owners":
+            day = local_day(plan, r.recorded_at)
             entries.append(
-                SinceEntry(r.item_id, title, "owners", local_day(plan, r.recorded_at),
-                           _owners(r.before), _owners(r.after))
+                SinceEntry(r.item_id, title, "owners", day, _owners(r.before), _owners(r.after),
+                           early=early(day))
             )  # fmt: skip
+    # A contact change has only its day: counted from the day after the latest pack's.
+    contacts_since = since
+    if shown is not None and since is not None:
+        contacts_since = min(since, shown.as_of + timedelta(days=1))
     for org, name, on, before, after in contact_changes(
-        plan, contact_revisions, since, as_of, lambda at: local_day(plan, at)
+        plan, contact_revisions, contacts_since, as_of, lambda at: local_day(plan, at)
     ):
-        entries.append(SinceEntry(org, name, "contact", on, before, after, layout=CONTACT_LAYOUT))
+        entries.append(
+            SinceEntry(org, name, "contact", on, before, after, layout=CONTACT_LAYOUT,
+                       early=early(on))
+        )  # fmt: skip
     order = {item_id: n for n, item_id in enumerate(lines)}
     for n, line in enumerate(lines.values()):
         order.setdefault(line.action_id, n)  # an action before its first milestone
@@ -217,7 +258,10 @@ def since_last(
         since is None or followed <= since or not unfollowed_stale(assessment, since)
     ):
         followed = None
-    return SinceLast(since, basis, tuple(entries), counts, worse, rag_changes, rag_stale, followed)
+    caught_up = shown if any(e.early for e in entries) else None
+    return SinceLast(
+        since, basis, tuple(entries), counts, worse, rag_changes, rag_stale, followed, caught_up
+    )
 
 
 def first_followed(assessment: Assessment) -> date | None:

@@ -64,6 +64,7 @@ def _agenda_pack(
     the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.agenda_end import closing_pack
+    from governance.agenda_model import ShownBefore
     from governance.agenda_since import unfollowed_stale
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -113,6 +114,7 @@ def _agenda_pack(
         questions: dict[date, PackQuestions] | None = None
         not_counted: dict[date, str] | None = None
         archived_at: list[datetime] = []
+        shown: ShownBefore | None = None
         if (layout or AGENDA_LAYOUT) >= 4:  # only the packs sent before their meeting count
             read = agenda_read.packs_sent(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in read.listed.items() if on < meeting_on}
@@ -121,6 +123,10 @@ def _agenda_pack(
             archived_at = [at for _, at in packs.values()]
             if laid_out >= AGENDA_SAME_QUESTION_FROM:  # layout 14: what each pack asked
                 questions = {on: _pack_questions(read.questions.get(on)) for on in packs}
+            if laid_out >= AGENDA_CATCH_UP_FROM and packs:  # layout 19: what it could not show
+                latest = max(packs)
+                _, _, shown_as_of, made_at = read.questions[latest]
+                shown = ShownBefore(latest, shown_as_of, made_at)
         elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
@@ -185,6 +191,8 @@ def _agenda_pack(
         pack_questions=questions,
         stale_apart=laid_out >= AGENDA_STALE_APART_FROM,
         unstale=unstale,
+        risk_dates=laid_out >= AGENDA_RISK_DATES_FROM,
+        shown=shown,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -281,7 +289,11 @@ def _agenda_pack(
 #: followed them only after that meeting; its first assessment, when that came after it:
 #: :data:`AGENDA_STALE_APART_FROM`). Layouts up to 17 are made again listing such a change as
 #: *verslechterd*.
-AGENDA_LAYOUT = 18
+#: 19 (walk54): an item at risk without a date is still asked for its date or its term
+#: (:data:`AGENDA_RISK_DATES_FROM`), and *sinds de vorige vergadering* also lists what the
+#: body's latest pack could not show, marked *nog niet in het vorige agendapakket*
+#: (:data:`AGENDA_CATCH_UP_FROM`). Layouts up to 18 are made again without either.
+AGENDA_LAYOUT = 19
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -319,6 +331,13 @@ AGENDA_FIRST_ASSESSED_FROM = 17
 #: not have seen on the previous meeting's day (words53): :func:`governance.agenda_since.
 #: got_worse`'s ``unstale``.
 AGENDA_STALE_APART_FROM = 18
+#: The first agenda layout that asks the date (*Datum vaststellen*) or term of an item at risk
+#: without a date (walk54 2): :func:`governance.agenda_asked.missing_date`.
+AGENDA_RISK_DATES_FROM = 19
+#: The first agenda layout whose *sinds de vorige vergadering* also lists what happened or was
+#: recorded after the body's latest pack (walk54 3): :func:`governance.agenda_since.since_last`'s
+#: ``shown``.
+AGENDA_CATCH_UP_FROM = 19
 
 
 def round_tie_rule(layout: int) -> TieRule:

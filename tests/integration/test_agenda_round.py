@@ -430,6 +430,7 @@ def test_a_pack_of_layout_9_after_a_meeting_moved_earlier_keeps_its_rule(
     *Statusronde* and is made again so; a new pack (layout 10) ties it to the nearer 17 June."""
     from governance.planfile.load import load_plan
     from governance.workdays import WorkCalendar
+    from regie import report_build
     from tests.integration.answer_app import ANSWERS_PLAN
 
     calendar = WorkCalendar.for_plan(load_plan(ANSWERS_PLAN))
@@ -439,7 +440,7 @@ def test_a_pack_of_layout_9_after_a_meeting_moved_earlier_keeps_its_rule(
     pack, matches = _archived_pack(app, new, new_pack, monkeypatch, 9)
     assert "Statusronde" not in pack and matches
     made = agenda(app, "stuurgroep", new, new_pack, "md")
-    assert made.parameters["layout"] == 18
+    assert made.parameters["layout"] == report_build.AGENDA_LAYOUT  # today's
     assert "## Statusronde" in made.content.decode()
     assert reproduce(app, made.archive_id or 0).matches
 
