@@ -70,7 +70,7 @@ def desk_day(monkeypatch: pytest.MonkeyPatch) -> datetime:
 def app(migrated_url: str, tmp_path: Path, slack: FakeSlack, sender_clock: Clock) -> App:
     """The answers app on Regie's clock pinned (``sender_clock``; :func:`desk_day`'s day where a
     test asks for it): the day a test reads is the one the app stores and shows, also across
-    the office's midnight, and 1.1.2 stays open whatever the real date (clock54)."""
+    the office's midnight (clock54)."""
     app = slack_app(migrated_url, tmp_path)
     app.settings = replace(app.settings, slack=SlackSettings(slack.token, slack.base_url))
     return app
