@@ -153,7 +153,10 @@ def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(
     assert len(updates(app)) == 2
 
 
-def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(app: App) -> None:
+def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(
+    sender_clock: Clock,  # before app: the day the answer is stored on is the test's (clock54)
+    app: App,
+) -> None:
     """review9 4: "nothing changed" keeps the explanation: the agenda pack's *Laatste
     toelichting* and the progress report's reason still quote the owner's note."""
     from regie.reports import (
