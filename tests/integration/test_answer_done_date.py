@@ -18,6 +18,7 @@ from regie.services import today
 from store import Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
+from tests.integration.mail_setup import Clock
 from tests.integration.test_answer_form_errors import Page, _csrf
 from web.app import create_app
 
@@ -39,7 +40,11 @@ def _finished(app: App) -> list[tuple[str, str, date | None]]:
     ids=["tomorrow", "years-back"],
 )
 def test_a_day_finished_in_the_future_or_years_back_is_refused_at_its_field(
-    migrated_url: str, tmp_path: Path, day: Callable[[date], date], words: str
+    migrated_url: str,
+    tmp_path: Path,
+    day: Callable[[date], date],
+    words: str,
+    sender_clock: Clock,  # the form's today is the test's, also across midnight (clock54)
 ) -> None:
     app = link_app(migrated_url, tmp_path)
     now = today(app)  # the office's date: answers count for it
@@ -62,7 +67,11 @@ def test_a_day_finished_in_the_future_or_years_back_is_refused_at_its_field(
     assert _finished(app) == [("1.1.1", "done", first)]
 
 
-def test_the_forms_new_date_cap_is_the_plans_setting(migrated_url: str, tmp_path: Path) -> None:
+def test_the_forms_new_date_cap_is_the_plans_setting(
+    migrated_url: str,
+    tmp_path: Path,
+    sender_clock: Clock,  # the form's today is the test's, also across midnight (clock54)
+) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(
         ANSWERS_PLAN.read_text(encoding="utf-8") + "\nreminders:\n  new_date_max_years: 1\n",

@@ -19,6 +19,7 @@ from regie.services import today as business_today
 from regie.texts import form_words
 from store import Repository
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
+from tests.integration.mail_setup import Clock
 from web.app import create_app
 
 FORM_ONLY = pytest.mark.one_database(
@@ -78,7 +79,10 @@ def _describedby(element: dict[str, str | None]) -> list[str]:
 
 
 @FORM_ONLY
-def test_a_failed_post_ties_each_error_to_its_field(app: App) -> None:
+def test_a_failed_post_ties_each_error_to_its_field(
+    sender_clock: Clock,  # before app: the page's year is the test's, also at New Year (clock54)
+    app: App,
+) -> None:
     ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
     web = TestClient(create_app(app), raise_server_exceptions=True)
     form = web.get(f"/antwoord/{token}")

@@ -27,6 +27,7 @@ from regie.services import today as business_today
 from store import Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import LINK, delivered_text, link_app
+from tests.integration.mail_setup import Clock
 from tests.integration.test_answer_standing import LATER, anna_link, client, csrf, text
 
 PAGE_ONLY = pytest.mark.one_database(
@@ -119,7 +120,10 @@ def test_a_digest_link_says_nothing_of_a_round(app: App) -> None:
 # --- walk30 5: "Geen wijziging" -------------------------------------------------------------------
 
 
-def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(app: App) -> None:
+def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(
+    sender_clock: Clock,  # before app: the day the answer is stored on is the test's (clock54)
+    app: App,
+) -> None:
     sync(app, None)  # the store knows the items
     forecast = date.fromisoformat(LATER)
     three_days_ago = business_today(app) - timedelta(days=3)
@@ -149,7 +153,10 @@ def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(
     assert len(updates(app)) == 2
 
 
-def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(app: App) -> None:
+def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(
+    sender_clock: Clock,  # before app: the day the answer is stored on is the test's (clock54)
+    app: App,
+) -> None:
     """review9 4: "nothing changed" keeps the explanation: the agenda pack's *Laatste
     toelichting* and the progress report's reason still quote the owner's note."""
     from regie.reports import (
@@ -300,7 +307,9 @@ def test_no_geen_wijziging_without_an_answer_or_when_a_new_date_is_needed(app: A
 
 @PAGE_ONLY
 def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    sender_clock: Clock,  # before app: the day the answer is stored on is the test's (clock54)
+    app: App,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _, token = anna_link(app)
     web = client(app)
@@ -326,12 +335,12 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     # The same "Wijzigen" as the thank-you page's: it opens the correction form.
     assert re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', opened.text) == [correction]
     # Past its lifetime the used link no longer offers it.
-    later = datetime.now(UTC) + timedelta(days=8)
+    later = sender_clock.now + timedelta(days=8)
     with monkeypatch.context() as m:
         m.setattr("governance.clock.utcnow", lambda: later)
         assert 'id="wijzigen"' not in web.get(f"/antwoord/{token}").text
     # Past the link's own lifetime it is no lasting view of the item (review8 2).
-    gone = datetime.now(UTC) + timedelta(days=15)
+    gone = sender_clock.now + timedelta(days=15)
     with monkeypatch.context() as m:
         m.setattr("governance.clock.utcnow", lambda: gone)
         aged = web.get(f"/antwoord/{token}")

@@ -17,6 +17,7 @@ from regie.services import today as business_today
 from store import OutboxRecord, Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import BASE, FIRST_DAY, link_app, queue_and_send
+from tests.integration.mail_setup import Clock
 from web.app import create_app
 
 
@@ -86,7 +87,10 @@ def test_get_shows_a_form_and_stores_nothing_post_stores_once(app: App) -> None:
     assert counts(app)[1] == ["regie.answer.refused"]  # the second POST, with its reason
 
 
-def test_field_errors_come_back_in_the_form(app: App) -> None:
+def test_field_errors_come_back_in_the_form(
+    sender_clock: Clock,  # before app: the page's year is the test's, also at New Year (clock54)
+    app: App,
+) -> None:
     ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
     web = client(app)
     token_csrf = csrf(web.get(f"/antwoord/{token}").text)

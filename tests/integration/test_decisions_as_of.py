@@ -13,6 +13,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli_in_process import regie
+from tests.integration.mail_setup import Clock
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 BEFORE = date(2016, 1, 8)  # before the stuurgroep meeting of 12 January 2016
@@ -20,8 +21,10 @@ AFTER = date(2016, 1, 15)
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
-    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
+def app(tmp_path: Path, database_url: str, sender_clock: Clock) -> App:
+    """A copy of the seed plan, on Regie's clock pinned (``sender_clock``): the test's today and
+    the command's are one day, also when the office's midnight falls during the test (clock54)."""
+    return migrated_app(tmp_path / "home", database_url)
 
 
 _env = cli_env

@@ -18,7 +18,6 @@ import json
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -35,6 +34,7 @@ from regie.services import sync
 from store import downgrade, make_engine, upgrade
 from tests.cli_in_process import regie
 from tests.integration.feed_clients import ical_js
+from tests.integration.mail_setup import Clock
 from tests.integration.server import TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -441,11 +441,15 @@ def test_the_erasure_texts_are_templates() -> None:
 # --- a token of a contact who left ----------------------------------------------------------------
 
 
-def test_an_ended_subscription_serves_a_calendar_that_says_so(feed_app: App) -> None:
+def test_an_ended_subscription_serves_a_calendar_that_says_so(
+    sender_clock: Clock,  # before feed_app: the feed's today is the test's, also across midnight
+    feed_app: App,
+) -> None:
     """A token of a contact who left, a revoked token and a token whose organisation left the
     plan answer 200 with a valid calendar without the old events and one event today that
     says the subscription ended and whom to ask (calendar review, finding 4): calendar apps
     keep the last copy of a feed that answers an error. A token never issued: 404."""
+    from regie.services import today
     from tests.integration.feed_clients import icalendar_events
     from web.app import create_app
 
@@ -471,9 +475,7 @@ def test_an_ended_subscription_serves_a_calendar_that_says_so(feed_app: App) -> 
     assert "contactpersoon" in event["description"]
     assert "niet meer in het plan" in event["description"]
     assert "programmabureau" in event["description"] and "K. Bakker" not in gone.text
-    assert event["allDay"] and event["start"] == (
-        datetime.now(UTC).astimezone(ZoneInfo("Europe/Amsterdam")).date().isoformat()
-    )
+    assert event["allDay"] and event["start"] == today(feed_app).isoformat()  # the office's
     assert list(icalendar_events(gone.content)) == [event["uid"]]  # icalendar agrees
     assert web.get(
         f"/calendar/{mine.token}.ics", headers={"If-None-Match": gone.headers["etag"]}

@@ -16,6 +16,7 @@ import pytest
 from regie.bootstrap import App
 from reports.render import asked_question
 from tests.cli_in_process import regie
+from tests.integration.mail_setup import Clock
 from tests.integration.reports_scenario import AS_OF, MEETING, scenario_app
 from tests.integration.server import TEST_SECRET_KEY
 
@@ -147,7 +148,10 @@ def test_a_due_date_moved_without_a_decision_is_warned_about_and_listed(app: App
     assert "1.3.1" in md and "zonder besluit: Najaar 2015 → Q2-2016 (vastgelegd" in md
 
 
-def test_a_back_dated_update_is_accepted_said_and_marked(app: App) -> None:
+def test_a_back_dated_update_is_accepted_said_and_marked(
+    app: App,
+    sender_clock: Clock,  # after app: the day an update is recorded on is the test's (clock54)
+) -> None:
     from regie.reports import voortgang
     from store import Repository
 

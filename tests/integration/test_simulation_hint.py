@@ -15,6 +15,7 @@ from regie.bootstrap import App
 from regie.services import today
 from store import Repository
 from tests.cli_in_process import regie
+from tests.integration.mail_setup import Clock
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 HINT_ONLY = pytest.mark.one_database(
@@ -25,8 +26,10 @@ UPDATE = ("update", "1.3.1", "--status", "at_risk", "--comment", "Loopt uit")
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
-    app = migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
+def app(tmp_path: Path, database_url: str, sender_clock: Clock) -> App:
+    """A copy of the seed plan, on Regie's clock pinned (``sender_clock``): the test's today and
+    the command's are one day, also when the office's midnight falls during the test (clock54)."""
+    app = migrated_app(tmp_path / "home", database_url)
     plan_path = Path(str(app.settings.plan_path))  # a programme that runs on
     text = plan_path.read_text(encoding="utf-8").replace("end: 2020-12-31", "end: 2040-12-31")
     plan_path.write_text(text, encoding="utf-8")

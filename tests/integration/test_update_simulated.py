@@ -15,12 +15,15 @@ from regie.bootstrap import App
 from regie.services import today
 from store import Repository
 from tests.cli_in_process import regie
+from tests.integration.mail_setup import Clock
 from tests.integration.reports_scenario import cli_env, migrated_app
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> App:
-    return migrated_app(tmp_path / "home", database_url)  # a copy of the seed plan
+def app(tmp_path: Path, database_url: str, sender_clock: Clock) -> App:
+    """A copy of the seed plan, on Regie's clock pinned (``sender_clock``): the test's today and
+    the command's are one day, also when the office's midnight falls during the test (clock54)."""
+    return migrated_app(tmp_path / "home", database_url)
 
 
 def _one_line(err: str) -> None:

@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.integration.feed_clients import synced_app
+from tests.integration.mail_setup import Clock
 
 
 def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrated_url: str) -> None:
@@ -133,7 +134,10 @@ def test_overdue_list_is_paged_and_counted_per_step(
 
 
 def test_the_warmer_assesses_ahead_of_the_first_page(
-    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    migrated_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    sender_clock: Clock,  # the warmer's day is the page's, also across midnight (clock54)
 ) -> None:
     import governance.assessment
     from regie import office
@@ -160,7 +164,10 @@ def test_the_warmer_assesses_ahead_of_the_first_page(
 
 
 def test_the_warmer_waits_until_the_answers_stop_coming(
-    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    migrated_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    sender_clock: Clock,  # the warmer's day is the page's, also across midnight (clock54)
 ) -> None:
     import governance.assessment
     from regie import office

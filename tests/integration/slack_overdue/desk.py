@@ -21,6 +21,7 @@ from regie.bootstrap import App
 from regie.config import SlackSettings
 from store import Repository
 from tests.fakes.slack_api import FakeSlack
+from tests.integration.mail_setup import Clock
 from tests.integration.slack_requests import button, set_clock, signed, slack_app
 from web.app import create_app
 
@@ -66,7 +67,10 @@ def desk_day(monkeypatch: pytest.MonkeyPatch) -> datetime:
 
 
 @pytest.fixture
-def app(migrated_url: str, tmp_path: Path, slack: FakeSlack) -> App:
+def app(migrated_url: str, tmp_path: Path, slack: FakeSlack, sender_clock: Clock) -> App:
+    """The answers app on Regie's clock pinned (``sender_clock``; :func:`desk_day`'s day where a
+    test asks for it): the day a test reads is the one the app stores and shows, also across
+    the office's midnight (clock54)."""
     app = slack_app(migrated_url, tmp_path)
     app.settings = replace(app.settings, slack=SlackSettings(slack.token, slack.base_url))
     return app
