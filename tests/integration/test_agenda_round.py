@@ -439,7 +439,7 @@ def test_a_pack_of_layout_9_after_a_meeting_moved_earlier_keeps_its_rule(
     pack, matches = _archived_pack(app, new, new_pack, monkeypatch, 9)
     assert "Statusronde" not in pack and matches
     made = agenda(app, "stuurgroep", new, new_pack, "md")
-    assert made.parameters["layout"] == 18
+    assert made.parameters["layout"] == 19
     assert "## Statusronde" in made.content.decode()
     assert reproduce(app, made.archive_id or 0).matches
 

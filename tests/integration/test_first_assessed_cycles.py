@@ -138,7 +138,8 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     from store.models import PlanRevisionRow
 
     # A new layout: say here what it changes. Agenda 18 and progress 17 (words53): wording only.
-    assert (AGENDA_LAYOUT, LAYOUT) == (18, 17)
+    # Agenda 19 (walk54b 1, 3, 6, 8): a removal's weight and wording; no stale clock changes.
+    assert (AGENDA_LAYOUT, LAYOUT) == (19, 17)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER

@@ -115,7 +115,7 @@ def test_staleness_regie_could_not_see_is_not_said_to_be_worse(
     from governance.progress import LAYOUT
     from regie.report_build import AGENDA_LAYOUT
 
-    assert (AGENDA_LAYOUT, LAYOUT) == (18, 17)
+    assert (AGENDA_LAYOUT, LAYOUT) == (19, 17)
     new, old = (_made(app, monkeypatch, "agenda", n, fmt) for n in (18, 17))
     strong = "strong>" if fmt == "html" else "**"
     # The risk reported since stays a deterioration, at both layouts.
