@@ -358,7 +358,7 @@ AGENDA_NO_PREVIOUS_FROM = 16
 #: The first agenda layout (19, walk54b 1 and 3) that weighs an item removed from the plan file
 #: without a decision as a *keuze van de vergadering* (older layouts filed it as routine), and
 #: that shows a date moved in the plan file without a decision, until it is ratified, as the
-#: promise and the plan's new date (``ItemLine.promised``), not as the promise alone.
+#: promise and the plan's new date (``ItemLine.promised``), not the new date alone as promised.
 AGENDA_UNRATIFIED_FROM = 19
 #: The first agenda layout (19, walk54b 6 and 8) whose late point says *te laat: deadline …
 #: verstreken*, as *Wat is verslechterd* does (older layouts: *te laat sinds* the deadline, a
