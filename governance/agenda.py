@@ -18,6 +18,7 @@ names are importable from here as before.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from governance.agenda_asked import (
@@ -171,6 +172,7 @@ def build_agenda(
     status_round: RoundOutcome | None = None,
     additions_accepted: datetime | None = None,
     closed_asked: bool = False,
+    unratified: bool = False,
     dated_additions: bool = True,
     additions_by_meeting: bool = True,
     pack_questions: Mapping[date, PackQuestions] | None = None,
@@ -200,6 +202,9 @@ def build_agenda(
     ``additions_accepted``: the plan as it stood then is accepted as is: no addition recorded
     by then is put to the body (:func:`added_to_ratify`; an install's upgrade to 0036);
     ``closed_asked``: an addition done or cancelled is put to it too (agenda layout 12);
+    ``unratified`` (agenda layout 19, walk54b 1 and 3): a removal without a decision is a
+    choice of the body, and an item whose date was moved in the plan file without a decision
+    (:func:`to_ratify`) shows the promise with the plan's new date wherever it is listed;
     ``dated_additions``: an action's decision adds the milestones it found, a later one is an
     addition of its own, and milestones each added add their action (layout 14, adds47);
     ``additions_by_meeting``: such an action is named with its latest meeting's decision, not
@@ -220,6 +225,10 @@ def build_agenda(
     ]
     revisions = [r for r in revisions if local_day(plan, r.recorded_at) <= as_of]
     lines = item_lines(plan, assessment)
+    if unratified:
+        lines = _with_promises(
+            lines, to_ratify(assessment, due_changes, decisions, plan.calendar.timezone)
+        )
     steps = []
     for step in plan.steps:
         mine = [line for line in lines.values() if line.step == step.number]
@@ -303,6 +312,7 @@ def build_agenda(
                 body_id=body.id,
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
                 listed=packs_listed,
+                removed_choice=unratified,
                 questions=(
                     None
                     if pack_questions is None
@@ -354,6 +364,17 @@ def build_agenda(
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),
         status_round=status_round,
     )
+
+
+def _with_promises(
+    lines: dict[str, ItemLine], ratify: Mapping[str, tuple[str | None, str | None]]
+) -> dict[str, ItemLine]:
+    """``lines`` with, for each item whose date the body is asked to ratify, the gereed before
+    the edits (its promise; "": none) beside the plan's new one."""
+    return {
+        item_id: replace(line, promised=ratify[item_id][0] or "") if item_id in ratify else line
+        for item_id, line in lines.items()
+    }
 
 
 def _question_history(

@@ -141,6 +141,7 @@ def decisions_asked(
     added: Sequence[Addition] = (),
     questions: QuestionHistory | None = None,
     risk_dates: bool = False,
+    removed_choice: bool = False,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -159,7 +160,9 @@ def decisions_asked(
     ``questions`` (agenda layout 14): *earlier* counts only the packs that asked the same
     question, the others are ``earlier_other`` (:func:`governance.agenda_questions.by_question`).
     ``risk_dates`` (agenda layout 19, walk54 2): an item at risk without a date is still asked
-    for its date or term (:func:`missing_date`); before, the risk hid that question."""
+    for its date or term (:func:`missing_date`); before, the risk hid that question.
+    ``removed_choice`` (agenda layout 19, walk54b 1): a removal weighs as a choice of the body
+    (:func:`_weight`), as an addition does; older layouts filed it as routine."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone)
     out: list[DecisionAsked] = []
@@ -204,7 +207,8 @@ def decisions_asked(
         if removal.item_id in assessment.items:  # pragma: no cover - back: a restored revision
             continue
         line = removed_line(removal, lines)
-        out.append(DecisionAsked(line, "removed", with_items=tuple(removal.with_items)))
+        weight = _weight("removed", False, False) if removed_choice else "routine"
+        out.append(DecisionAsked(line, "removed", weight, with_items=tuple(removal.with_items)))
     for a in added:
         # Only the packs that listed it (it was not in the plan before it was recorded).
         earlier = tuple(

@@ -96,6 +96,10 @@ class ItemLine:
     #: The latest answer says *Risico* (layout 10 shows a slipped one as *verschoven, met
     #: risico*, as the answer page does; walk32a 11).
     at_risk: bool = False
+    #: The gereed before a date moved in the plan file without a decision not ratified yet
+    #: ("": it had none; agenda layout 19, walk54b 3): the promise, shown with ``gereed``, the
+    #: plan's new text. None: ``gereed`` is the promise.
+    promised: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,6 +186,7 @@ def _agenda_pack(
         status_round=status_round,
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
+        unratified=laid_out >= AGENDA_UNRATIFIED_FROM,  # layout 19: walk54b 1, 3
         dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
         additions_by_meeting=laid_out >= AGENDA_ADDITIONS_BY_MEETING_FROM,
         pack_questions=questions,
@@ -289,10 +290,14 @@ def _agenda_pack(
 #: followed them only after that meeting; its first assessment, when that came after it:
 #: :data:`AGENDA_STALE_APART_FROM`). Layouts up to 17 are made again listing such a change as
 #: *verslechterd*.
-#: 19 (walk54): an item at risk without a date is still asked for its date or its term
-#: (:data:`AGENDA_RISK_DATES_FROM`), and *sinds de vorige vergadering* also lists what the
+#: 19 (walk54, walk54b): an item at risk without a date is still asked for its date or its
+#: term (:data:`AGENDA_RISK_DATES_FROM`), and *sinds de vorige vergadering* also lists what the
 #: body's latest pack could not show, marked *nog niet in het vorige agendapakket*
-#: (:data:`AGENDA_CATCH_UP_FROM`). Layouts up to 18 are made again without either.
+#: (:data:`AGENDA_CATCH_UP_FROM`); a removal without a decision is a choice of the body and a
+#: date moved without a decision shows the promise beside the plan's date
+#: (:data:`AGENDA_UNRATIFIED_FROM`); a late point says *deadline … verstreken* and the
+#: *verslechterd* count says the owners reported it (:data:`AGENDA_WORSE_WORDS_FROM`).
+#: Layouts up to 18 are made again without any of these.
 AGENDA_LAYOUT = 19
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -373,6 +378,16 @@ AGENDA_CLOSING_PACK_FROM = 14
 AGENDA_END_AHEAD_FROM = 15
 #: The first agenda layout whose decision list says a first meeting has no previous one.
 AGENDA_NO_PREVIOUS_FROM = 16
+#: The first agenda layout (19, walk54b 1 and 3) that weighs an item removed from the plan file
+#: without a decision as a *keuze van de vergadering* (older layouts filed it as routine), and
+#: that shows a date moved in the plan file without a decision, until it is ratified, as the
+#: promise and the plan's new date (``ItemLine.promised``), not the new date alone as promised.
+AGENDA_UNRATIFIED_FROM = 19
+#: The first agenda layout (19, walk54b 6 and 8) whose late point says *te laat: deadline …
+#: verstreken*, as *Wat is verslechterd* does (older layouts: *te laat sinds* the deadline, a
+#: day the item was not late yet), and whose *verslechterd* count says the risks and slips
+#: counted are those the owners reported (a date moved in the plan file is not among them).
+AGENDA_WORSE_WORDS_FROM = 19
 
 
 def _no_longer_asked(

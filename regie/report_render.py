@@ -26,6 +26,7 @@ from regie.report_build import (
     AGENDA_NAMES_FROM,
     AGENDA_NO_PREVIOUS_FROM,
     AGENDA_SAME_QUESTION_FROM,
+    AGENDA_WORSE_WORDS_FROM,
 )
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ def render_agenda(
             "risk_words": layout >= AGENDA_EXCERPTS_FROM,
             # Layout 14 (walk46 11b–d): page 1's lead-in, one level of brackets, the question.
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
+            # Layout 19 (walk54b 6, 8): "te laat: deadline … verstreken"; who reported.
+            "worse_words": layout >= AGENDA_WORSE_WORDS_FROM,
             **_close_words(pack, layout),
             # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
@@ -154,6 +157,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         # Layout 12: "verschoven, met risico" as the pack's own tables (layout 10) say it.
         risk_words=layout >= AGENDA_ASK_ADDED_FROM,
         question_words=layout >= AGENDA_SAME_QUESTION_FROM,
+        worse_words=layout >= AGENDA_WORSE_WORDS_FROM,
         close_words=words["close_words"],
         lapse=words["lapse"],
     )
@@ -182,6 +186,7 @@ def _render_annex(
     org_names: dict[str, str] | None = None,
     risk_words: bool = False,
     question_words: bool = False,
+    worse_words: bool = False,
     close_words: bool = False,
     lapse: bool = False,
 ) -> bytes:
@@ -193,7 +198,7 @@ def _render_annex(
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
-        close_words=close_words, lapse=lapse,
+        worse_words=worse_words, close_words=close_words, lapse=lapse,
     ).encode()  # fmt: skip
 
 

@@ -69,12 +69,16 @@ def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(a
     assert sorted(order) == sorted(a.item.item_id for a in pack.asked)
     # Since when, a decision missed again, and how often it was on the agenda.
     row = next(r for r in section.splitlines() if r.startswith("| 3.3.1 |"))
-    assert "te laat sinds 31-12-2015" in row
+    # Layout 19 (walk54b 6): the deadline passed, as *Wat is verslechterd* says, not "te laat
+    # sinds" the deadline day (the item was not late on it).
+    assert "te laat: deadline 31-12-2015 verstreken" in row and "sinds 31-12" not in row
     # Layout 14: one level of brackets, as page 1 puts the reason in brackets (walk46 11c).
     assert "eerder besloten op 13-10-2015: Q4-2015, opnieuw niet gehaald" in row
     assert "voor de 3e keer voorgelegd, eerder op 13-10-2015, 12-01-2016" in row
     assert "(" not in row.split(" | ")[2]
-    assert "te laat sinds 30-09-2015" in next(r for r in section.splitlines() if "| 3.5.1 |" in r)
+    assert "te laat: deadline 30-09-2015 verstreken" in next(
+        r for r in section.splitlines() if "| 3.5.1 |" in r
+    )
     assert "**Eerder vastgestelde datum opnieuw niet gehaald**" in section
 
 

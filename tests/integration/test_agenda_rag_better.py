@@ -64,8 +64,9 @@ def test_an_improvement_is_not_listed_as_worse(app: App) -> None:
     md = render_agenda(pack, "md").decode()
     summary = md.split("## In het kort")[1].split("**Leeswijzer")[0]
     worse = next(line for line in summary.splitlines() if line.startswith("Verslechterd"))
-    assert (
-        worse == "Verslechterd sinds de vorige vergadering: 1 nieuw risico of verschuiving gemeld."
+    assert worse == (
+        "Verslechterd sinds de vorige vergadering: 1 nieuw risico of verschuiving door de "
+        "eigenaar gemeld."
     )
     assert "Verbeterd sinds de vorige vergadering: Programma: rood → oranje; Stap 1. Meten: " \
            "rood → oranje." in summary  # fmt: skip

@@ -360,8 +360,8 @@ def test_eerder_voorgelegd_counts_the_same_question(
     assert (points["added"].earlier, points["added"].earlier_other) == ((MEETING,), ())
     md = render_agenda(pack, "md").decode()
     assert (
-        "| 3.1.9 | **Nieuwe datum vaststellen voor 3.1.9?** | te laat sinds 31-03-2017; eerder "
-        "met een andere vraag op de agenda op 10-01-2017 |"
+        "| 3.1.9 | **Nieuwe datum vaststellen voor 3.1.9?** | te laat: deadline 31-03-2017 "
+        "verstreken; eerder met een andere vraag op de agenda op 10-01-2017 |"
     ) in md
     assert "voor de 2e keer voorgelegd, eerder op 10-01-2017 |" in md  # the addition
     assert "keer op de agenda" not in md
@@ -406,8 +406,8 @@ def test_a_layout_12_pack_is_read_by_its_own_rule_after_the_upgrade(
     assert (points["overdue"].earlier, points["overdue"].earlier_other) == ((), (MEETING,))
     md = render_agenda(pack, "md").decode()
     assert (
-        "| 3.1.9 | **Nieuwe datum vaststellen voor 3.1.9?** | te laat sinds 31-03-2017; eerder "
-        "met een andere vraag op de agenda op 10-01-2017 |"
+        "| 3.1.9 | **Nieuwe datum vaststellen voor 3.1.9?** | te laat: deadline 31-03-2017 "
+        "verstreken; eerder met een andere vraag op de agenda op 10-01-2017 |"
     ) in md
     lines = [x for x in md.splitlines() if "voor 3.1.9?" in x]
     assert lines and not [x for x in lines if "2e keer" in x]

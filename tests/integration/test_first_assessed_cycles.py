@@ -138,9 +138,10 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     from store.models import PlanRevisionRow
 
     # A new layout: say here what it changes. Agenda 18 and progress 17 (words53): wording only.
-    # Progress 18 (walk54 1): a ratified plan-file edit's wording only. Agenda 19 (walk54): an
-    # undated item at risk asked for its date, and what the previous pack could not show;
-    # neither is in this scenario's packs.
+    # Progress 18 (walk54 1): a ratified plan-file edit's wording only. Agenda 19 (walk54,
+    # walk54b): an undated item at risk asked for its date, what the previous pack could not
+    # show, a removal's weight, an unratified date's promise, wording; none of it changes the
+    # stale clock or this scenario's packs.
     assert (AGENDA_LAYOUT, LAYOUT) == (19, 18)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
