@@ -191,6 +191,9 @@ def test_the_writer_reads_their_own_note(app: App) -> None:
     page = client(app).get(f"/antwoord/{token}").text
     assert "Toelichting: <q>Wacht op de aannemer</q>" in page
     assert WITHHELD not in text(page)
+    # The hint names every reader, also the mails to the item's other contacts (walk54b 2).
+    assert ("in uw eigen agenda-abonnement en in de herinneringen en escalaties over dit punt "
+            "aan de andere contactpersonen en plaatsvervangers staan.") in text(page)  # fmt: skip
 
 
 def test_reopening_someone_elses_gereed_needs_toch_wijzigen(app: App) -> None:
