@@ -103,6 +103,13 @@ def find_item(plan: Plan, item_id: str) -> Deadline | None:
     return next((d for d in plan.deadlines() if d.item_id == item_id), None)
 
 
+def answers_as_deputy(person: Contact, item: Deadline) -> bool:
+    """Whether ``person`` answers ``item`` as a deputy: not the office, and not a contact of
+    an organisation that owns it (the deputy of one). Slack's "Beantwoord door …" and the
+    answer pages say so; such a deputy gets no reminders about the item, only escalations."""
+    return not person.programme_office and person.organisation not in item.owners
+
+
 def is_office(plan: Plan, who: Answerer) -> bool:
     if who.contact_id is None:
         return True
@@ -346,6 +353,11 @@ class Standing:
     note: str | None
     #: *Op schema* with an expected date after the item's deadline: the overview's *verschoven*.
     moved: bool = False
+    #: Given by a deputy (:func:`answers_as_deputy`): the pages say "(plaatsvervanger)".
+    deputy: bool = False
+    #: A note was given that this reader may not read (:func:`regie.note_readers.standing_for`):
+    #: ``note`` is None, the page says only that there is one.
+    note_withheld: bool = False
 
     @property
     def finished(self) -> bool:
@@ -378,6 +390,9 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
         note = note[: NOTE_EXCERPT - 1].rstrip() + "…"
     item = find_item(plan, latest.item_id)
     due = item.period.end if item is not None and item.period is not None else None
+    deputy = False
+    if kind == "person" and person is not None and item is not None:
+        deputy = answers_as_deputy(person, item)
     ahead = latest.forecast
     moved = latest.status is UpdateStatus.ON_TRACK and None not in (ahead, due)
     return Standing(
@@ -390,6 +405,7 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
         forecast=latest.forecast,
         completed_on=latest.completed_on,
         note=note,
+        deputy=deputy,
     )
 
 

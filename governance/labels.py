@@ -103,3 +103,14 @@ def dutch_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def without_prefix(text: str, prefix: str) -> str:
+    """``text`` without a leading ``prefix`` (any case) when more follows it.
+
+    The mails and the web pages' footer say *het programma "…"*; a title that starts with that
+    word would say it twice (walk54b 4: one helper for both).
+    """
+    if len(text) > len(prefix) and text[: len(prefix)].casefold() == prefix.casefold():
+        return text[len(prefix) :]
+    return text

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from governance.characters import displayable_value
+from governance.labels import without_prefix  # the mails' and the web pages' one helper
 
 
 def format_date_nl(value: date | None, fmt: str = "long") -> str:
@@ -78,16 +79,6 @@ class _Environment(Environment):
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-def without_prefix(text: str, prefix: str) -> str:
-    """``text`` without a leading ``prefix`` (any case) when more follows it.
-
-    The mails say *het programma "…"*; a title that starts with that word would say it twice.
-    """
-    if len(text) > len(prefix) and text[: len(prefix)].casefold() == prefix.casefold():
-        return text[len(prefix) :]
-    return text
 
 
 @cache

@@ -46,3 +46,18 @@ def catalogue(name: str) -> TemplateModule:
         undefined=StrictUndefined,
     )
     return env.get_template(name).module
+
+
+def deputy_mark() -> str:
+    """The "(plaatsvervanger)" after the name of a deputy who answered, in every channel."""
+    return _word("deputy_mark")
+
+
+def note_withheld(office: str) -> str:
+    """Instead of a note the reader may not read (:mod:`regie.note_readers`): that one was
+    given, and that only its writer and ``office`` read it."""
+    return _word("note_withheld", office)
+
+
+def _word(macro: str, *args: object) -> str:
+    return str(getattr(catalogue(CATALOGUE), macro)(*args))

@@ -309,7 +309,8 @@ class LinkRefused(AnswerRefused):
     for a used link or one whose contact left. ``item_id``/``item_title``: the item a link was
     for when it is no longer in the plan (the title the store last had); ``renumbered``: the
     item that took over its history with ``formerly``, if one did. ``used``: the answer a used
-    link recorded."""
+    link recorded. ``reader``: the link's contact, where the page shows ``latest`` (whose note
+    they may not read: :mod:`regie.note_readers`)."""
 
     def __init__(
         self,
@@ -322,9 +323,11 @@ class LinkRefused(AnswerRefused):
         item_title: str | None = None,
         used: StatusUpdate | None = None,
         renumbered: Deadline | None = None,
+        reader: str | None = None,
     ) -> None:
         super().__init__(reason, detail)
         self.renumbered = renumbered
+        self.reader = reader
         self.item = item
         self.latest = latest
         self.item_id = item.item_id if item is not None else item_id
@@ -381,7 +384,7 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
         latest = latest_update(session, found.programme_id, item.item_id)
     # A cancelled item first: whatever the link's own state, there is nothing left to answer.
     if standing_refusal(plan, who, latest, "", True) is Refusal.ITEM_CANCELLED:
-        raise LinkRefused(Refusal.ITEM_CANCELLED, item=item, latest=latest)
+        raise LinkRefused(Refusal.ITEM_CANCELLED, item=item, latest=latest, reader=person.id)
     correction = found.outbox_key.startswith(CORRECTION_KEY)
     if found.used_at is not None:
         if now >= expires:  # a kept or forwarded mail is no lasting view of the item (review8 2)

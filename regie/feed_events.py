@@ -328,13 +328,17 @@ def _items(
         made[code] = (item, saved, change, made_event)
         out.append(made_event)
     current = set(assessment.items)
+    # An action taken out of the plan with its items: its title as the store last had it
+    # (walk54b 5: "Actie: 2.2", not "Actie: 2.2 Communicatie met bewoners", when the removed
+    # item was the action itself); an action still in the plan goes by its current title.
+    gone_actions = {g.code: f"{g.code} {g.title}" for g in archived} | actions
     for gone in archived:
         if gone.due is None or gone.code in current or gone.code in renumbered:
             continue  # a renumbered item's event goes on under its new id (same UID)
         event = build.item(
             gone.code, entries.get(gone.code), gone.archived_at, title=gone.title,
             gereed=gone.gereed, due=gone.due, step=gone.step,
-            action=actions.get(gone.action_code, gone.action_code),
+            action=gone_actions.get(gone.action_code, gone.action_code),
             owners=tuple(plan.owner_names(gone.owners)), state="cancelled",
             labels=(feed_words("removed"), rag_label("grey")), removed=True,
             first_code=first_code(gone.code),

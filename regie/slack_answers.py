@@ -17,7 +17,14 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from governance.answers import Answerer, AnswerInput, Refusal, contact, find_item
+from governance.answers import (
+    Answerer,
+    AnswerInput,
+    Refusal,
+    answers_as_deputy,
+    contact,
+    find_item,
+)
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
     BLOCKED,
@@ -225,12 +232,18 @@ def handle_interaction(
             if not trigger:
                 raise Malformed("no trigger_id")
             latest = _latest(app, plan, item_id)
+            # Who pressed, as far as Regie knows without a live look-up: whose notes they read.
+            reader = _known_contact(app, plan, press.user)
             if choice == MODAL:
-                form = _update_modal(plan, item_id, channel, ts, as_of, latest, editing=editing)
+                form = _update_modal(
+                    plan, item_id, channel, ts, as_of, latest, editing=editing, reader=reader
+                )
             elif choice == DONE_ON:
-                form = done_modal(plan, item_id, channel, ts, as_of, latest)
+                form = done_modal(plan, item_id, channel, ts, as_of, latest, reader=reader)
             else:
-                form = overdue_modal(plan, item_id, choice, channel, ts, as_of, latest)
+                form = overdue_modal(
+                    plan, item_id, choice, channel, ts, as_of, latest, reader=reader
+                )
             return SlackReply(then=[lambda c: c.views_open(trigger_id=trigger, view=form)])
         if choice not in QUICK:
             raise Malformed(f"unknown action {action_id[:40]!r}")
@@ -287,6 +300,7 @@ def _update_modal(
     latest: StatusUpdate | None,
     *,
     editing: bool,
+    reader: str | None = None,
 ) -> dict[str, Any]:
     """The modal behind "Update geven" and "Wijzigen": for an item past its deadline, not
     finished and without a new date ahead, the overdue modal (a new date or what is stuck,
@@ -306,9 +320,10 @@ def _update_modal(
         if not moved or editing:
             kind = BLOCKED if at_risk else NEW_DATE
             return overdue_modal(
-                plan, item_id, kind, channel, ts, as_of, latest, start_from=start_from
-            )
-    return modal(plan, item_id, channel, ts, latest, start_from=start_from)
+                plan, item_id, kind, channel, ts, as_of, latest, start_from=start_from,
+                reader=reader,
+            )  # fmt: skip
+    return modal(plan, item_id, channel, ts, latest, start_from=start_from, reader=reader)
 
 
 def _overdue_now(app: App, plan: Plan, item_id: str, as_of: date) -> bool:
@@ -682,7 +697,7 @@ def _answer(
             return SlackReply(body={"response_action": "errors", "errors": errors})
         why = ""
         if exc.reason in STANDING_REFUSALS:  # say who cancelled it or reported it gereed
-            why = standing_text(plan, _latest(app, plan, answer.item_id))
+            why = standing_text(plan, _latest(app, plan, answer.item_id), person.id)
         said, block = None, error_block
         if exc.reason is Refusal.NOT_OWNER:  # which item, and whose it is now
             said = not_owner_text(plan, answer.item_id)
@@ -698,8 +713,7 @@ def _answer(
     item, pid = answer.item_id, plan.programme.id
     answered = find_item(plan, item)
     # A deputy answers for another organisation's item: the owners read who it was.
-    deputy = answered is not None and not person.programme_office
-    deputy = deputy and person.organisation not in (answered.owners if answered else ())
+    deputy = answered is not None and answers_as_deputy(person, answered)
     text = answered_text(person.name, label or STATUS_LABELS[answer.status], as_of, deputy)
     if channel and ts:
         reply.then.append(lambda c: mark_answered(c, channel, ts, item, text, programme=pid))
@@ -945,6 +959,17 @@ def resolve_contact(
             return found
     looked_up = lookup(user_id) if lookup else None
     return _remember(app, plan, user_id, looked_up) if looked_up else None
+
+
+def _known_contact(app: App, plan: Plan, user_id: str) -> str | None:
+    """:func:`resolve_contact` without a live look-up (a modal opens within 3 s); None when
+    Regie cannot name the user now, or a look-up failed."""
+    from regie.slack_client import LookupFailed
+
+    try:
+        return resolve_contact(app, plan, user_id, None)
+    except LookupFailed:
+        return None
 
 
 def _remember(app: App, plan: Plan, user_id: str, email: str) -> str | None:

@@ -28,18 +28,21 @@ OVERDUE_CALLBACK = "regie_overdue_modal"
 DONE_CALLBACK = "regie_done_modal"
 
 
-def standing_text(plan: Plan, latest: StatusUpdate | None) -> str:
+def standing_text(plan: Plan, latest: StatusUpdate | None, reader: str | None) -> str:
     """The item's latest answer in one line ("Gereed gemeld door … op …."), with its expected
-    date and the note's excerpt, as the answer form shows it
-    (web/templates/_answer_state.html.j2); empty without one."""
-    from governance.answers import standing
+    date and the note's excerpt, as the answer form shows it to contact ``reader``
+    (web/templates/_answer_state.html.j2; another's note only said to exist:
+    :mod:`regie.note_readers`); empty without one."""
+    from governance.office_names import office_names
     from notifications.render import render
+    from regie.note_readers import standing_for
 
-    s = standing(plan, latest)
+    s = standing_for(plan, latest, reader)
     if s is None:
         return ""
     label = STATUS_LABELS.get(s.status, s.status)
-    return " ".join(render("slack/standing.txt.j2", s=s, label=label).split())
+    office = office_names(plan.programme).the
+    return " ".join(render("slack/standing.txt.j2", s=s, label=label, office=office).split())
 
 
 def modal(
@@ -50,13 +53,15 @@ def modal(
     latest: StatusUpdate | None = None,
     *,
     start_from: StatusUpdate | None = None,
+    reader: str | None = None,
 ) -> dict[str, Any]:
     """The "Update geven" modal: status, note (≤ 2,000), forecast and completion date; with
     the item's latest answer (``latest``) above, and when the item was reported gereed a
     "Toch wijzigen" box (needed to reopen it, :func:`governance.answers.standing_refusal`).
     ``start_from``: the answer a "Wijzigen" corrects, its values filled in (as the e-mail's
     correction form starts from the answer it corrects)."""
-    state = standing_text(plan, latest)
+    state = standing_text(plan, latest, reader)
+    carried = _note_of(plan, start_from, reader)
     options = [
         {"text": {"type": "plain_text", "text": label}, "value": value}
         for value, label in QUICK.items()
@@ -97,7 +102,7 @@ def modal(
                 "label": {"type": "plain_text", "text": _w("label_completed")},
                 "element": completed,
             },
-            _note(plan, _w("label_note"), optional=True, initial=_note_of(start_from)),
+            _note(plan, _w("label_note"), optional=True, initial=carried),
             *_confirm_blocks(latest),
         ],
     )
@@ -113,6 +118,7 @@ def overdue_modal(
     latest: StatusUpdate | None = None,
     *,
     start_from: StatusUpdate | None = None,
+    reader: str | None = None,
 ) -> dict[str, Any]:
     """The modal behind an overdue item's "Nieuwe datum…" (``kind`` NEW_DATE: a new expected
     date, required, the picker starting at a sensible day ahead; an optional note) or
@@ -126,7 +132,8 @@ def overdue_modal(
 
     due = _due(plan, item_id)
     lines = [_w("deadline_passed", due=format_date_nl(due)) if due else ""]
-    if state := standing_text(plan, latest):
+    carried = _note_of(plan, start_from, reader)
+    if state := standing_text(plan, latest, reader):
         lines.append(_w("stand", state=state))
     blocked = kind == BLOCKED
     picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
@@ -155,7 +162,7 @@ def overdue_modal(
                 },
                 "element": picker,
             },
-            _note(plan, note_label, optional=not blocked, initial=_note_of(start_from)),
+            _note(plan, note_label, optional=not blocked, initial=carried),
             *_confirm_blocks(latest),
         ],
     )
@@ -168,6 +175,8 @@ def done_modal(
     ts: str,
     as_of: date,
     latest: StatusUpdate | None = None,
+    *,
+    reader: str | None = None,
 ) -> dict[str, Any]:
     """The "Gereed…" modal: the day the item was finished (block ``completed_on``, today
     preset) and an optional note. Sending it is the confirmation (in place of Slack's "Gereed
@@ -177,7 +186,7 @@ def done_modal(
 
     due = _due(plan, item_id)
     lines = [_w("deadline", due=format_date_nl(due)) if due else ""]
-    if state := standing_text(plan, latest):
+    if state := standing_text(plan, latest, reader):
         lines.append(_w("stand", state=state))
     earliest = earliest_done(as_of, plan.reminders.new_date_max_years)
     return _view(
@@ -256,8 +265,14 @@ def _due(plan: Plan, item_id: str) -> date | None:
     return item.period.end if item is not None and item.period is not None else None
 
 
-def _note_of(update: StatusUpdate | None) -> str | None:
-    return update.comment if update is not None and update.comment else None
+def _note_of(plan: Plan, update: StatusUpdate | None, reader: str | None) -> str | None:
+    """The note a "Wijzigen" starts from: the answer's own, if ``reader`` may read it
+    (:func:`regie.note_readers.reads_note`; another's note is neither shown nor carried)."""
+    from regie.note_readers import reads_note
+
+    if update is None or not update.comment or not reads_note(plan, reader, update.author):
+        return None
+    return update.comment
 
 
 def _initial_option(options: list[dict[str, Any]], value: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from governance.answers import AnswerInput, Problem, Refusal
 from notifications.words import ANSWER_STATUSES, status_label, status_labels
-from regie.texts import date_text, form_words, problem_text, refusal_text
+from regie.texts import date_text, form_words, phrase, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from governance.answers import FieldProblem
@@ -266,10 +266,20 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
         correction_until=recorded.extra.get("correction_until"),
         office=_office(plan),
         finished=status == "done",  # no more reminders about it, so no new link either
+        # A deputy gets no reminders, only escalations: no "next reminder" (walk54b 7).
+        deputy=_deputy(plan, view),
         # The same message's other items, each with the link the mail holds: one message, one
         # sitting, not one mail link at a time.
         others=other_links(regie, plan, token, now),
     )
+
+
+def _deputy(plan: Plan, view: Any) -> bool:
+    """Whether the link's holder answers its item as a deputy (Slack's "(plaatsvervanger)")."""
+    from governance.answers import answers_as_deputy, contact
+
+    person = contact(plan, view.contact_id)
+    return person is not None and answers_as_deputy(person, view.item)
 
 
 #: What a date field holds: the form's date control sends ISO (2016-03-31); a browser without
@@ -404,11 +414,12 @@ def _form(
 ) -> Response:
     from governance.answers import standing
     from governance.new_date import earliest_done, latest_allowed
+    from regie.note_readers import standing_for
     from regie.rounds import link_round
     from regie.services import today
 
     regie: App = request.app.state.regie
-    state = standing(plan, view.latest)
+    state = standing_for(plan, view.latest, view.contact_id)  # another's note: not shown
     overdue = _overdue(regie, plan, view)
     now = today(regie, plan)
     earliest = earliest_done(now, plan.reminders.new_date_max_years)
@@ -433,6 +444,7 @@ def _form(
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         note_body=_note_body(plan),
+        note_others=phrase("privacy/_meetings.txt.j2", "others"),  # as Slack's hint says
         date_hint=form_words("date_hint", year=now.year),
         # A status round's link: by when, and for which meeting (None for another link).
         asked_by=link_round(regie, plan, view.outbox_key, now),
@@ -482,6 +494,7 @@ def _refused(
     refusal: Exception | None = None,
 ) -> Response:
     from governance.answers import standing
+    from regie.note_readers import standing_for
 
     regie: App = request.app.state.regie
     try:
@@ -510,7 +523,11 @@ def _refused(
         item_id=getattr(refusal, "item_id", None),
         item_title=getattr(refusal, "item_title", None),
         renumbered=getattr(refusal, "renumbered", None),
-        standing=standing(plan, latest) if plan is not None and latest is not None else None,
+        standing=(  # a cancelled item's latest answer: a note only for its writer
+            standing_for(plan, latest, getattr(refusal, "reader", None))
+            if plan is not None and latest is not None
+            else None
+        ),
         # A used link: the answer it recorded, and the newest when someone answered since.
         used=standing(plan, used) if plan is not None and used is not None else None,
         newer=(

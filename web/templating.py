@@ -19,8 +19,10 @@ from governance.labels import (
     rag_label,
     source_label,
     state_label,
+    without_prefix,
 )
 from governance.office_names import office_names
+from notifications.words import deputy_mark, note_withheld
 from web.timestamps import OFFICE_ZONE, dutch_instant
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -45,10 +47,14 @@ def environment() -> Environment:
     # "Name (ID)", the id alone where the name is the id: as `regie status` (walk49 9).
     env.globals["id_label"] = id_label
     env.filters["aantal"] = count_of
+    env.filters["without_prefix"] = without_prefix  # the footer, as the mails (walk54b 4)
     env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
     env.filters["kantoordag"] = office_day  # the office's date of an instant (ISO)
     # The default wording; a page's context (office_zone below) gives the plan's own.
     env.globals["office_words"] = office_names()
+    # Words every answer channel shares (notifications/templates/answer_words.txt.j2).
+    env.globals["deputy_mark"] = deputy_mark()
+    env.globals["note_withheld"] = note_withheld
     return env
 
 

@@ -23,7 +23,7 @@ from regie.answer_links import LinkRefused, answer_by_link, check_link
 from regie.answers import AnswerRefused, record_answer
 from regie.bootstrap import App
 from store import Repository
-from tests.integration.answer_app import ANSWERS_PLAN
+from tests.integration.answer_app import ANNA, ANSWERS_PLAN
 from tests.integration.link_setup import FIRST_DAY, link_app, queue_and_send
 from tests.integration.test_web_item_page import visible
 from web.app import create_app
@@ -35,6 +35,12 @@ PAGE_ONLY = pytest.mark.one_database(
 LATER = (
     datetime.now(ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=40)
 ).isoformat()  # answers count for today
+
+
+#: Instead of a note the reader may not read (walk54b 2).
+WITHHELD = (
+    "Er is een toelichting bij gegeven; die lezen alleen de schrijver en het programmabureau."
+)
 
 
 @pytest.fixture
@@ -99,6 +105,7 @@ def test_a_cancelled_item_cannot_be_answered_through_a_stale_link(app: App) -> N
     assert f"Vervallen gemeld door het programmabureau op {day.day} " in shown
     assert "u hoeft er niets meer voor te doen" in shown
     assert "P. Bureau, bureau@example.org" in shown  # the office's contact, by name
+    assert "Toelichting: Dubbel" in shown and WITHHELD not in shown  # the office's: for owners
     assert "<form" not in page.text
     posted = web.post(
         f"/antwoord/{token}",
@@ -145,16 +152,50 @@ def test_a_cancellation_between_form_and_store_is_refused_in_the_transaction(app
 
 @PAGE_ONLY
 def test_the_form_shows_the_latest_answer_of_someone_else(app: App) -> None:
+    """Who, when and what of another's answer, not their note (walk54b 2: the calendar feeds'
+    rule, :meth:`feeds.scope.Scope.shows_note`); a deputy is named as one (walk54b 7)."""
     item, token = anna_link(app)
-    note = "Aannemer meldt vertraging. " + "x" * 300
+    note = "Bel mij op 06-12345678, ik ben volgende week ziek"
     day = today()  # one reading: the answer's day and the one the page names (clock54)
     record_answer(app, AnswerInput(item, "at_risk", note=note), Answerer("bram", "Bram Smit"),
                   channel="slack", as_of=day)  # fmt: skip
     shown = text(client(app).get(f"/antwoord/{token}").text)
-    by = "Risico gemeld door Bram Smit (Provincie Noordwaarts)"
+    by = "Risico gemeld door Bram Smit (Provincie Noordwaarts) (plaatsvervanger)"
     assert f"Laatste antwoord: {by} op {day.day} " in shown
-    assert "Aannemer meldt vertraging." in shown and "x" * 300 not in shown  # an excerpt
+    assert "06-12345678" not in shown and "volgende week" not in shown
+    assert WITHHELD in shown
     assert "De deadline is verstreken." in shown  # 1.1.1 was due 30 June 2025
+
+
+@PAGE_ONLY
+def test_a_colleagues_note_is_not_shown_either(migrated_url: str, tmp_path: Path) -> None:
+    """The same rule as the feeds: not in a colleague's feed, so not on a colleague's page
+    (an organisation is often a group of independent parties); no deputy mark for a
+    contact of an owning organisation."""
+    plan = tmp_path / "plan.yaml"
+    dirk = "  - id: dirk\n    name: Dirk Dijk\n    organisation: GEM\n    email: dirk@example.org\n"
+    plan.write_text(ANSWERS_PLAN.read_text(encoding="utf-8").replace(ANNA, ANNA + dirk),
+                    encoding="utf-8")  # fmt: skip
+    app = link_app(migrated_url, tmp_path / "home", plan)
+    item, token = anna_link(app)
+    record_answer(app, AnswerInput(item, "at_risk", note="Piet heeft griep"),
+                  Answerer("dirk", "Dirk"), channel="slack", as_of=today())  # fmt: skip
+    shown = text(client(app).get(f"/antwoord/{token}").text)
+    assert "Risico gemeld door Dirk Dijk (Gemeente Rivierstad) op" in shown
+    assert "griep" not in shown and WITHHELD in shown and "(plaatsvervanger)" not in shown
+
+
+@PAGE_ONLY
+def test_the_writer_reads_their_own_note(app: App) -> None:
+    item, token = anna_link(app)
+    record_answer(app, AnswerInput(item, "at_risk", note="Wacht op de aannemer"),
+                  Answerer("anna", "Anna de Wit"), channel="slack", as_of=today())  # fmt: skip
+    page = client(app).get(f"/antwoord/{token}").text
+    assert "Toelichting: <q>Wacht op de aannemer</q>" in page
+    assert WITHHELD not in text(page)
+    # The hint names every reader, also the mails to the item's other contacts (walk54b 2).
+    assert ("in uw eigen agenda-abonnement en in de herinneringen en escalaties over dit punt "
+            "aan de andere contactpersonen en plaatsvervangers staan.") in text(page)  # fmt: skip
 
 
 def test_reopening_someone_elses_gereed_needs_toch_wijzigen(app: App) -> None:
@@ -165,7 +206,8 @@ def test_reopening_someone_elses_gereed_needs_toch_wijzigen(app: App) -> None:
     record_answer(app, AnswerInput(item, "done", completed_on=today()),
                   Answerer("bram", "Bram Smit"), channel="slack", as_of=today())  # fmt: skip
     form = web.get(f"/antwoord/{token}")
-    assert "Gereed gemeld door Bram Smit (Provincie Noordwaarts) op" in text(form.text)
+    by = "Gereed gemeld door Bram Smit (Provincie Noordwaarts) (plaatsvervanger) op"
+    assert by in text(form.text)
     assert "Toch wijzigen" in form.text
     answer = {"status": "at_risk", "note": "Toch niet af", "csrf_token": csrf(stale.text)}
     page = web.post(f"/antwoord/{token}", data=answer)  # the stale form: no box to tick
@@ -481,3 +523,13 @@ def test_the_thank_you_page_says_a_plain_answer_once(
     shown = text(done.text)
     assert "Vastgelegd als Risico" in shown
     assert "Uw antwoord" not in shown
+
+
+@PAGE_ONLY
+def test_the_footer_names_the_programme_as_the_mails_do(app: App) -> None:
+    """walk54b 4: "het programma „Veilige Fietsroutes”", not "„Programma Veilige …”" (the
+    plan's title starts with the word; the mails leave it out with the same helper)."""
+    _, token = anna_link(app)
+    page = client(app).get(f"/antwoord/{token}").text
+    assert "Regie – voortgang van het programma „Veilige Fietsroutes”." in page
+    assert "„Programma Veilige" not in page

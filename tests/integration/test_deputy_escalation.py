@@ -4,7 +4,7 @@ answer, and texts that acknowledge the owner's earlier (lapsed) answer."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -105,3 +105,38 @@ def test_the_owner_s_digest_shows_the_latest_answer_and_what_is_missing(app: App
         assert "Uw laatste update (1 juli 2025): Risico — 'Weinig respons'" in body
         assert "de deadline is verstreken: geef een nieuwe datum of meld gereed" in body
         assert f"Bij vragen over dit bericht: kenmerk {key}." in body
+
+
+def test_the_deputy_s_thank_you_page_promises_no_reminder(app: App) -> None:
+    """walk54b 7: a deputy (of another organisation) gets no reminders, so the thank-you page
+    promises none; the owner's page then names the answer as a deputy's, as Slack does."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    answer = AnswerInput("1.1.1", "on_track", forecast=date(2025, 8, 1), note="Extra ronde")
+    record_answer(app, answer, Answerer("anna", "Anna de Wit"), channel="email", as_of=ANSWERED)
+    deadline_check(app, ASKED)  # the owner asked first; escalated a grace period later
+    report = deadline_check(app, DAY)
+    send_reminders(app)
+    (deputy,) = [k for k in report.queued if k.endswith(":deputy")]
+    ((_, token),) = LINK.findall(_part(_mail(app, deputy), "plain"))
+    (digest,) = [k for k in report.queued if ":anna:" in k and k.endswith(":digest")]
+    anna = LINK.findall(_part(_mail(app, digest), "plain"))[0][1]
+    web = TestClient(create_app(app))
+    form = web.get(f"/antwoord/{token}")
+    csrf = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    later = (datetime.now(UTC) + timedelta(days=40)).date().isoformat()
+    done = web.post(
+        f"/antwoord/{token}",
+        data={"status": "on_track", "forecast": later, "note": "Bel 06-5555", "csrf_token": csrf},
+    )
+    assert done.status_code == 200, done.text
+    said = " ".join(re.sub(r"<[^>]+>", " ", done.text).split())
+    assert "Bij de volgende herinnering" not in said
+    assert "Als plaatsvervanger krijgt u over dit punt geen herinneringen" in said
+    owner = " ".join(re.sub(r"<[^>]+>", " ", web.get(f"/antwoord/{anna}").text).split())
+    assert "gemeld door Bram Smit (Provincie Noordwaarts) (plaatsvervanger) op" in owner
+    assert "06-5555" not in owner and "Er is een toelichting bij gegeven" in owner  # walk54b 2

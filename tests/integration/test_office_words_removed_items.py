@@ -128,6 +128,7 @@ def test_an_item_taken_out_of_the_plan_in_the_feed_and_on_its_page(
     event = feed[feed.index("UID:1.3@") : feed.index("END:VEVENT", feed.index("UID:1.3@"))]
     assert "STATUS:CANCELLED" in event and "SEQUENCE:1" in event
     assert "SUMMARY:Uit het plan: [1.3] Sloopinventaris" in event
+    assert "Actie: 1.3 Sloopinventaris" in event  # the action itself left: its title (walk54b 5)
     assert "Vervallen" not in event
     assert f"URL:{BASE}/items/1.3" in event
 

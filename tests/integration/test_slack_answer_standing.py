@@ -90,7 +90,7 @@ def test_reopening_someone_elses_gereed_needs_toch_wijzigen_in_the_modal(app: Ap
     assert reply.refused is Refusal.ITEM_DONE
     client = Recorder()
     run(reply, client)
-    by = "Gereed gemeld door Bram Smit (Provincie Noordwaarts) op "
+    by = "Gereed gemeld door Bram Smit (Provincie Noordwaarts) (plaatsvervanger) op "
     assert client.calls[0][1]["text"].startswith(by)
     # The modal shows the state and the box; without the box ticked it is refused there too.
     opened = handle_interaction(app, plan, button("U0ANNA", "1.1.1", "modal"), DAY)
@@ -98,7 +98,7 @@ def test_reopening_someone_elses_gereed_needs_toch_wijzigen_in_the_modal(app: Ap
     run(opened, client)
     view = client.calls[0][1]["view"]
     assert any(b.get("block_id") == "confirm" for b in view["blocks"])
-    assert "Stand: Gereed gemeld door Bram Smit (Provincie Noordwaarts)" in str(view["blocks"])
+    assert f"Stand: {by}" in str(view["blocks"])
     # Both submits of one modal (one view id): the refused first does not block the second.
     first = submission("U0ANNA", "1.1.1", "at_risk")
     first["view"]["id"] = "V0MODAL"
@@ -145,3 +145,43 @@ def test_an_answered_item_keeps_a_wijzigen_button(app: App) -> None:
         "answer-edit:1.1.1",
     ]
     assert updates(app) == [("1.1.1", "at_risk", "anna"), ("1.1.1", "on_track", "anna")]
+
+
+WITHHELD = (
+    "Er is een toelichting bij gegeven; die lezen alleen de schrijver en het programmabureau."
+)
+
+
+def _stand(app: App, user: str, choice: str = "modal", *, editing: bool = False) -> str:
+    """The opened modal's blocks as text (``editing``: its "Wijzigen" button)."""
+    press = button(user, "1.1.1", choice)
+    if editing:
+        press["actions"][0]["block_id"] = "answer-edit:1.1.1"
+    opened = handle_interaction(app, app.load_plan(), press, DAY)
+    client = Recorder()
+    run(opened, client)
+    return str(client.calls[0][1]["view"]["blocks"])
+
+
+def test_the_modal_shows_a_note_to_its_writer_and_the_office_only(app: App) -> None:
+    """walk54b 2: the modal's "Stand:" line keeps the calendar feeds' rule (a note only in its
+    writer's own feed; the office reads every note): the deputy's note is not shown to the
+    owner, only that there is one; "Wijzigen" does not carry another's note."""
+    note = "Bel mij op 06-12345678. " + "x" * 300
+    bram = Answerer("bram", "Bram Smit")
+    record_answer(app, AnswerInput("1.1.1", "at_risk", note=note), bram, channel="email",
+                  as_of=DAY)  # fmt: skip
+    anna = _stand(app, "U0ANNA")
+    by = "Risico gemeld door Bram Smit (Provincie Noordwaarts) (plaatsvervanger) op"
+    assert f"Stand: {by}" in anna
+    assert "06-12345678" not in anna and WITHHELD in anna
+    assert "06-12345678" not in _stand(app, "U0ANNA", editing=True)
+    assert "06-12345678" not in _stand(app, "U0ANNA", "done_on")
+    office = _stand(app, "U0OFFICE")
+    assert "Toelichting: ‘Bel mij op 06-12345678." in office and "x" * 300 not in office
+    assert WITHHELD not in office
+    record_answer(app, AnswerInput("1.1.1", "at_risk", note="Wacht op de aannemer"),
+                  Answerer("anna", "Anna de Wit"), channel="email", as_of=DAY)  # fmt: skip
+    own = _stand(app, "U0ANNA", editing=True)
+    assert "Toelichting: ‘Wacht op de aannemer’" in own and WITHHELD not in own
+    assert "'initial_value': 'Wacht op de aannemer'" in own  # "Wijzigen" carries one's own

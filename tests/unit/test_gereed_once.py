@@ -43,9 +43,9 @@ def test_op_schema_with_a_date_after_the_deadline_reads_verschoven() -> None:
         "1.1.1", UpdateStatus.ON_TRACK, date(2025, 7, 3), forecast=date(2025, 9, 30),
         author="anna", source="slack",
     )  # fmt: skip
-    assert standing_text(plan, later) == (
+    assert standing_text(plan, later, "anna") == (
         "Verschoven gemeld door Anna de Wit (Gemeente Rivierstad) op 3 juli 2025, "
         "verwachte datum gereed 30 september 2025."
     )
     before = replace(later, forecast=date(2025, 6, 20))
-    assert standing_text(plan, before).startswith("Op schema gemeld door")
+    assert standing_text(plan, before, "anna").startswith("Op schema gemeld door")

@@ -204,7 +204,7 @@ def test_answers_and_refusals_name_the_plans_office() -> None:
     cancelled = StatusUpdate("1.1", UpdateStatus.CANCELLED, date(2025, 9, 1), author="secretariaat")
     shown = standing(plan, cancelled)
     assert shown is not None and shown.by == "het programmasecretariaat"
-    assert standing_text(plan, cancelled) == (
+    assert standing_text(plan, cancelled, None) == (
         "Vervallen gemeld door het programmasecretariaat op 1 september 2025."
     )
     form = str(modal(plan, "1.1", "D1", "1.0"))
