@@ -7,7 +7,7 @@ Usage, from the repository root (SQLite, the 101k-item / 1M-update benchmark dat
     .venv/bin/python -m benchmarks.step prepare postgres:regie_day2   # prints its URL
     .venv/bin/python -m benchmarks.step phases sqlite:///var/bench/day2.db --runs 6 [--full]
     .venv/bin/python -m benchmarks.step cycle var/bench/copy.db [--full]   # or a database URL
-    .venv/bin/python -m benchmarks.step hash var/bench/copy.db
+    .venv/bin/python -m benchmarks.step hash var/bench/copy.db   # or a PostgreSQL URL
 
 ``prepare`` copies the cached benchmark database (built when missing, as
 :mod:`benchmarks.daily` does) and runs three committed daily cycles up to the day before
@@ -350,6 +350,42 @@ def table_hashes(path: Path) -> Iterator[tuple[str, int, str]]:
     connection.close()
 
 
+def pg_table_hashes(url: str) -> Iterator[tuple[str, int, str]]:
+    """:func:`table_hashes` of a PostgreSQL database: every column but timestamps and claim
+    tokens, each value as the server's text (sorted byte-wise), so two PostgreSQL databases
+    compare equal when their hashes do (not comparable with a SQLite file's)."""
+    import sqlalchemy as sa
+
+    from store import make_engine
+
+    engine = make_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        tables = connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        ).scalars()
+        for name in list(tables):
+            columns = (
+                connection.exec_driver_sql(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                    "current_schema() AND table_name = %(t)s AND data_type NOT LIKE 'timestamp%%' "
+                    "AND column_name <> 'claim_token' ORDER BY ordinal_position",
+                    {"t": name},
+                )
+                .scalars()
+                .all()
+            )
+            listed = ", ".join(f'"{c}"::text COLLATE "C"' for c in columns)
+            order = ", ".join(str(k + 1) for k in range(len(columns)))
+            query = f'SELECT {listed} FROM "{name}" ORDER BY {order}'
+            digest, n = hashlib.sha256(), 0
+            streamed = connection.execution_options(stream_results=True, max_row_buffer=20_000)
+            for row in streamed.exec_driver_sql(query):
+                digest.update(repr(tuple(row)).encode())
+                n += 1
+            yield name, n, digest.hexdigest()[:16]
+    engine.dispose()
+
+
 def _load() -> str:
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -389,7 +425,9 @@ def main(argv: list[str] | None = None) -> None:
         cycle(args.target, args.as_of, full=args.full, rebuild=args.rebuild)
     else:
         total = hashlib.sha256()
-        for name, n, digest in table_hashes(Path(args.target)):
+        on_server = "://" in args.target and _backend(args.target) != "sqlite"
+        hashes = pg_table_hashes if on_server else lambda t: table_hashes(Path(t))
+        for name, n, digest in hashes(args.target):
             total.update(digest.encode())
             print(f"{name:28s} {n:9,d} {digest}")
         print(f"all {total.hexdigest()[:16]}")

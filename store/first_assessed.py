@@ -26,12 +26,14 @@ from store.coltypes import UTCDateTime
 from store.dialect import (
     IsoDays,
     Repeated,
+    arrays_worthwhile,
     batches,
     dialect_name,
     insert_function,
     json_codes,
     reader,
     sqlite_rows,
+    staged,
 )
 
 if TYPE_CHECKING:
@@ -159,18 +161,28 @@ def record_first_days(
         session.connection().exec_driver_sql(_SQLITE_RECORD, given)
         return len(given)
     table = ItemFirstAssessedRow.__table__
-    statement = insert_function(session)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["programme_id", "item_code"],
-        set_={"as_of": statement.excluded.as_of},
-        where=table.c.as_of > statement.excluded.as_of,
-    )
+    insert = insert_function(session)(table)
+
+    def earlier_only(statement: Any) -> Any:
+        return statement.on_conflict_do_update(
+            index_elements=["programme_id", "item_code"],
+            set_={"as_of": statement.excluded.as_of},
+            where=table.c.as_of > statement.excluded.as_of,
+        )
+
     rows = [
         {"programme_id": programme_id, "item_code": c, "as_of": d, "recorded_at": now}
         for c, d in days.items()
     ]
+    connection = session.connection()
+    if arrays_worthwhile(connection, rows):
+        # PostgreSQL, many rows (a first run, a rebuild): one INSERT … SELECT of the staged
+        # arrays (one row per item: no key twice), as store.states.record_values.
+        with staged(connection, table, rows) as select:
+            connection.execute(earlier_only(insert.from_select(list(rows[0]), select)))
+        return len(rows)
     # executemany: one compiled statement (as store.states.record_states).
-    session.connection().execute(statement, rows)
+    connection.execute(earlier_only(insert), rows)
     return len(rows)
 
 

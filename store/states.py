@@ -288,18 +288,7 @@ def record_values(
             }
             for code, (state, rag, stale, due) in changed
         ]
-        insert = insert_function(session)
-        # On the table, not the ORM entity: the ORM groups rows by which values are None and
-        # compiles a statement per group (thousands for a first day of 100,000 items).
-        statement = insert(ItemStateRow.__table__)
-        # Another run of the same day may have written the row since we read: last one wins.
-        statement = statement.on_conflict_do_update(
-            index_elements=["programme_id", "item_code", "as_of"],
-            set_={name: statement.excluded[name] for name in _UPSERTED},
-        )
-        # executemany: one compiled statement (SQLAlchemy batches the rows per round trip),
-        # where a multi-row VALUES would be compiled anew for every batch.
-        session.connection().execute(statement, upserts)
+        _upsert(session, upserts)
     for codes in batches(deletes, DELETE_BATCH):
         session.execute(
             sa.delete(ItemStateRow)
@@ -342,6 +331,33 @@ def _upsert_sqlite(
         for code, (state, rag, stale, due) in changed
     ]
     session.connection().exec_driver_sql(_SQLITE_UPSERT, rows)
+
+
+def _upsert(session: Session, upserts: list[dict[str, Any]]) -> None:
+    """PostgreSQL: :func:`record_values`' rows (one per item: no key twice), inserted or, where
+    the item's row of the day exists, overwritten. Many rows (a first run, a rebuild) go as one
+    ``INSERT … SELECT`` of :func:`~store.dialect.staged` arrays, in input order (the ids as
+    executemany gives them): executemany processed each row's values in Python, the instant
+    through :class:`~store.coltypes.UTCDateTime` on each (RESULTS.md round 30)."""
+    table = ItemStateRow.__table__
+    connection = session.connection()
+    insert = insert_function(session)(table)
+
+    def on_conflict(statement: Any) -> Any:
+        # Another run of the same day may have written the row since we read: last one wins.
+        return statement.on_conflict_do_update(
+            index_elements=["programme_id", "item_code", "as_of"],
+            set_={name: statement.excluded[name] for name in _UPSERTED},
+        )
+
+    if arrays_worthwhile(connection, upserts):
+        with staged(connection, table, upserts) as select:
+            connection.execute(on_conflict(insert.from_select(list(upserts[0]), select)))
+        return
+    # On the table, not the ORM entity: the ORM groups rows by which values are None and
+    # compiles a statement per group. executemany: one compiled statement (SQLAlchemy batches
+    # the rows per round trip), where a multi-row VALUES would be compiled anew every batch.
+    connection.execute(on_conflict(insert), upserts)
 
 
 # --- prompts (append-only, idempotent) ----------------------------------------------------------

@@ -299,3 +299,72 @@ def test_recorded_first_days_are_stored_as_the_orm_stores_them(session: Session)
     stored = {p: session.execute(query, {"p": p}).all() for p in ("p", "q")}
     assert stored["p"] == stored["q"] and len(stored["p"]) == 3
     session.rollback()
+
+
+def test_many_first_days_are_stored_as_the_rule_says(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More days than ARRAY_INSERT_FROM_ROWS (PostgreSQL: one ``INSERT … SELECT`` of arrays,
+    pg54), odd item codes among them: each stored row is what the rule on a plain dict says
+    — a new row gets its day and the call's instant (in UTC, to the microsecond), a later
+    stored day moves to the earlier one and keeps its instant, an earlier or equal one stays
+    — another programme's rows for the same codes untouched; a second call changes nothing."""
+    from datetime import UTC, timezone
+
+    from store import first_assessed
+    from store.dialect import ARRAY_INSERT_FROM_ROWS
+    from store.first_assessed import record_first_days
+    from store.models import ProgrammeRow
+    from store.models_faults import ItemFirstAssessedRow
+
+    used: list[int] = []
+    real = first_assessed.staged
+
+    def spy(connection: object, table: object, rows: list[object]) -> object:
+        used.append(len(rows))
+        return real(connection, table, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(first_assessed, "staged", spy)
+    at = datetime(2026, 12, 4, 8, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+    then = datetime(2026, 11, 2, 6, 0, 0, 654321, tzinfo=UTC)
+    for p in ("p", "q"):
+        session.add(ProgrammeRow(id=p, title=p, created_at=at, updated_at=at))
+    session.flush()
+    odd = ['1."a"', "1.c\\d", "1.e,f", "1.{h}", "NULL", "1.ïé€", " 1.sp "]
+    codes = [*odd, *(f"{i % 7}.{i}" for i in range(ARRAY_INSERT_FROM_ROWS + 100))]
+    first = date(2026, 11, 1)
+    days = {c: first + timedelta(days=i % 40) for i, c in enumerate(codes)}
+    # Stored before: every third item's day 5 days later (moves), every third + 1 the same or
+    # an earlier day (stays); the rest has none (new). Programme q: every code, one old day.
+    stored = {
+        c: (days[c] + timedelta(days=5 if i % 3 == 0 else -(i % 2)), then)
+        for i, c in enumerate(codes) if i % 3 != 2
+    }  # fmt: skip
+    q_rows = {c: (date(2020, 1, 1), then) for c in codes}
+    for pid, rows in (("p", stored), ("q", q_rows)):
+        session.execute(
+            sa.insert(ItemFirstAssessedRow),
+            [{"programme_id": pid, "item_code": c, "as_of": d, "recorded_at": r}
+             for c, (d, r) in rows.items()],
+        )  # fmt: skip
+    expected = {
+        c: (min(day, stored[c][0]), then) if c in stored else (day, at.astimezone(UTC))
+        for c, day in days.items()
+    }
+    assert record_first_days(session, "p", days, at) == len(codes)
+    t = ItemFirstAssessedRow
+    query = sa.select(t.item_code, t.as_of, t.recorded_at)
+
+    def rows_of(pid: str) -> dict[str, tuple[date, datetime]]:
+        found = session.execute(query.where(t.programme_id == pid)).tuples()
+        return {code: (day, recorded) for code, day, recorded in found}
+
+    assert rows_of("p") == expected
+    assert rows_of("q") == q_rows
+    assert record_first_days(session, "p", days, at + timedelta(days=1)) == len(codes)
+    assert rows_of("p") == expected
+    if session.get_bind().dialect.name == "postgresql":
+        assert used == [len(codes)] * 2  # both calls' arrays
+    else:
+        assert used == []
+    session.rollback()

@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 import random
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -394,6 +394,91 @@ def test_recorded_states_are_stored_as_the_orm_stores_them(
         query = f"SELECT {names} FROM item_states WHERE programme_id = :p ORDER BY {names}"
     stored = {p: session.execute(sa.text(query), {"p": p}).all() for p in ("p", "q")}
     assert stored["p"] == stored["q"] and len(stored["p"]) == 2
+
+
+#: Item codes with what an array literal must carry through (its quotes, backslash, commas,
+#: braces, the word NULL) and non-ASCII text, beside plain ones.
+_ARRAY_ODD_CODES = ['1."a"', "1.c\\d", "1.e,f", "1.{h}", "NULL", "1.ïé€", " 1.sp "]
+
+
+def test_large_runs_of_a_day_store_every_value_as_given(
+    repo: Repository, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day's first run, the next day's and a rerun of it, each with more changed items than
+    ARRAY_INSERT_FROM_ROWS (PostgreSQL: one ``INSERT … SELECT`` of arrays, pg54): every stored
+    row is the one a plain dict of the runs says — its value, the stale flag a bool, the due
+    day or none, the run's instant in UTC to the microsecond (given in another zone), ids in
+    the order given — rows a rerun overwrites take its values and instant (ON CONFLICT), rows
+    back to the earlier day's value go, rows it leaves alone keep theirs."""
+    from store import states
+
+    used: list[int] = []
+    real = states.staged
+
+    def spy(connection: Any, table: Any, rows: Any) -> Any:
+        used.append(len(rows))
+        return real(connection, table, rows)
+
+    monkeypatch.setattr(states, "staged", spy)
+    n = 3 * ARRAY_INSERT_FROM_ROWS  # a rerun changes half the items: still arrays
+    codes = [*_ARRAY_ODD_CODES, *(f"{i % 9}.{i}" for i in range(n - len(_ARRAY_ODD_CODES)))]
+    rng = random.Random(54)
+    kinds = ["open", "overdue", "at_risk", "done", "waiting"]
+    dues = [None, date(2015, 12, 31), date(2016, 2, 29), date(1999, 1, 1)]
+
+    def value() -> _Value:
+        return (rng.choice(kinds), rng.choice(["green", "red"]), rng.random() < 0.5,
+                rng.choice(dues))  # fmt: skip
+
+    def other_than(*values: _Value) -> _Value:
+        while (found := value()) in values:
+            pass
+        return found
+
+    zone = timezone(timedelta(hours=2))
+    t1, t2, t3 = (datetime(2015, 9, d, 8, 30, 15, 123456 + d, tzinfo=zone) for d in (7, 8, 9))
+    v1 = {c: value() for c in codes}
+    v2 = {c: v1[c] if i % 3 == 0 else other_than(v1[c]) for i, c in enumerate(codes)}
+    v3 = {
+        c: other_than(v1[c]) if i % 3 == 0  # a new row of the day
+        else v1[c] if i % 3 == 1  # back to the earlier day's: the day's row goes
+        else v2[c] if i % 6 == 5  # as the day's first run said: its row kept
+        else other_than(v1[c], v2[c])  # the day's row overwritten
+        for i, c in enumerate(codes)
+    }  # fmt: skip
+    expected: dict[tuple[str, date], tuple[_Value, datetime]] = {}
+    born: dict[tuple[str, date], datetime] = {}  # the run that inserted a row
+    for day, values, at in ((D1, v1, t1), (D2, v2, t2), (D2, v3, t3)):
+        written = Repository(session, "p", clock=lambda at=at: at).record_states(
+            day, [StateRecord(c, *v) for c, v in values.items()]
+        )
+        touched = 0
+        for code, v in values.items():
+            before = [on for c, on in expected if c == code and on < day]
+            if before and expected[code, max(before)][0] == v:
+                touched += expected.pop((code, day), None) is not None
+            elif (code, day) not in expected or expected[code, day][0] != v:
+                born.setdefault((code, day), at)
+                expected[code, day] = (v, at.astimezone(UTC))
+                touched += 1
+        assert written == touched
+    session.commit()
+    s = ItemStateRow
+    query = sa.select(s.id, s.item_code, s.as_of, s.state, s.rag, s.stale, s.due, s.recorded_at)
+    rows = session.execute(query.where(s.programme_id == "p")).tuples().all()
+    stored = {(c, on): ((st, rag, stale, due), at) for _, c, on, st, rag, stale, due, at in rows}
+    assert stored == expected
+    assert all(type(v[2]) is bool for v, _ in stored.values())
+    ids = {(c, on): i for i, c, on, *_ in rows}
+    for day, at in ((D1, t1), (D2, t2), (D2, t3)):  # each run's new rows numbered in order
+        given = [ids[c, day] for c in codes if born.get((c, day)) == at and (c, day) in ids]
+        assert len(given) > 100 and given == sorted(given)
+    counts = {v: sum(1 for x in stored.values() if x[1] == v) for v in (t1, t2, t3)}
+    assert min(counts.values()) > 0  # rows of every run are there
+    if session.get_bind().dialect.name == "postgresql":
+        assert len(used) == 3 and min(used) >= ARRAY_INSERT_FROM_ROWS  # every run's arrays
+    else:
+        assert used == []
 
 
 @pytest.mark.slow
