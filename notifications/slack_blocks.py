@@ -89,7 +89,9 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     if answerable:
         room //= 2
     for item in items[:room]:
-        text = render(f"slack/{message.kind}.item.md.j2", item=item).strip()
+        # office: the plan's name for it (the payload's), for a note the reader may not read.
+        text = render(f"slack/{message.kind}.item.md.j2", item=item, office=message.metadata)
+        text = text.strip()
         blocks.append(_section(item_block_id(str(item["id"])), text))
         if answerable:
             # An overdue item gets buttons that can carry a new date (issue: overdue answers).

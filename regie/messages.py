@@ -165,13 +165,19 @@ def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _latest(
-    plan: Plan, assessed: ItemAssessment, notes: Mapping[int, Recalled], recipient: str
+    plan: Plan,
+    assessed: ItemAssessment,
+    notes: Mapping[int, Recalled],
+    recipient: str,
+    *,
+    office: bool = False,
 ) -> dict[str, Any]:
     """The latest answer on an item in its template context (none: nothing, so the context
     of an item never answered stays as it was): the day it counts for, the status, the
     standing forecast, the note and who gave it (:func:`_latest_by`). An incremental run's
     latest update is the memory's copy, without its note and author: ``notes`` (by update id,
-    :func:`latest_update_ids`) has them."""
+    :func:`latest_update_ids`) has them. A contact's note only when ``recipient`` may read it
+    (:func:`_reads`; ``office``: the office's copy), else ``latest_note_withheld``."""
     update = assessed.latest_update
     if update is None:
         return {}
@@ -181,17 +187,35 @@ def _latest(
         author = author or recalled
     forecast = assessed.forecast
     overdue = assessed.state is State.OVERDUE
+    update = replace(update, author=author)
+    withheld = bool(note) and not _reads(plan, update, recipient, office=office)
     return {
         "latest_on": update.reported_on,
         "latest_status": update.status.value,
         "latest_forecast": forecast,
-        "latest_note": note or None,
-        **_latest_by(plan, replace(update, author=author), recipient),
+        "latest_note": None if withheld else (note or None),
+        # Only then: the context of a message whose reader may read the note stays as it was.
+        **({"latest_note_withheld": True} if withheld else {}),
+        **_latest_by(plan, update, recipient),
         # Still overdue after it: what is missing is a new date (or "gereed"); with a forecast,
         # that forecast has passed (an overdue item has no live one).
         "latest_overdue": overdue,
         "latest_lapsed": overdue and forecast is not None,
     }
+
+
+def _reads(plan: Plan, update: StatusUpdate, recipient: str, *, office: bool) -> bool:
+    """Whether ``recipient`` may read ``update``'s note: the answer pages' rule
+    (:func:`regie.note_readers.reads_note`, walk54b 2) for a contact's note; a decision's words
+    and the office's own notes are written for the owners, and a record that names no author
+    the plan knows reads as the office's (:func:`governance.answers.standing`). ``office``: the
+    office's own copy (its contacts, its Slack channel), which reads every note."""
+    from governance.answers import written_by
+    from regie.note_readers import reads_note
+
+    if office or written_by(plan, update) != "contact":
+        return True
+    return reads_note(plan, recipient, update.author)
 
 
 def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, Any]:
@@ -234,7 +258,7 @@ def _latest_shown(item: dict[str, Any]) -> dict[str, Any]:
         "latest_note": item["latest_note"],
         "latest_overdue": item["latest_overdue"],
         "latest_lapsed": item["latest_lapsed"],
-        **{k: item[k] for k in ("latest_kind", "latest_by") if k in item},
+        **{k: item[k] for k in ("latest_kind", "latest_by", "latest_note_withheld") if k in item},
     }
 
 
@@ -292,7 +316,8 @@ def escalation_message(
                 "prompts": esc.prompts,
                 "undelivered": esc.undelivered,
                 **_changed_hands((handed or {}).get(item.item_id), names),
-                **_latest(plan, item, notes or {}, contact.id),
+                # Every note to the office's copy; a deputy's: theirs only (walk54b 2).
+                **_latest(plan, item, notes or {}, contact.id, office=not deputy_for),
                 # A deputy's copy: a link per item (None without one); the office's: no key.
                 **(
                     {"answer_url": (links(contact.id, item.item_id, digest.key) if links else None)}

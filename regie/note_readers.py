@@ -1,5 +1,6 @@
 """Who may read an owner's note outside the office's pages: the answer pages and Slack's
-modals show the item's latest answer to whoever holds the link or presses the button.
+modals show the item's latest answer to whoever holds the link or presses the button, the
+reminders and escalations (mail and Slack) to each recipient (:mod:`regie.messages`).
 
 One rule with the calendar feeds (:meth:`feeds.scope.Scope.shows_note`; walk54b 2): a note is
 read by the contact who wrote it, never by another owning organisation's contacts nor by a

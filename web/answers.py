@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from governance.answers import AnswerInput, Problem, Refusal
 from notifications.words import ANSWER_STATUSES, status_label, status_labels
-from regie.texts import date_text, form_words, phrase, problem_text, refusal_text
+from regie.texts import date_text, form_words, problem_text, refusal_text
 
 if TYPE_CHECKING:
     from governance.answers import FieldProblem
@@ -444,7 +444,6 @@ def _form(
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
         note_body=_note_body(plan),
-        note_others=phrase("privacy/_meetings.txt.j2", "others"),  # as Slack's hint says
         date_hint=form_words("date_hint", year=now.year),
         # A status round's link: by when, and for which meeting (None for another link).
         asked_by=link_round(regie, plan, view.outbox_key, now),

@@ -193,9 +193,10 @@ def test_the_writer_reads_their_own_note(app: App) -> None:
     page = client(app).get(f"/antwoord/{token}").text
     assert "Toelichting: <q>Wacht op de aannemer</q>" in page
     assert WITHHELD not in text(page)
-    # The hint names every reader, also the mails to the item's other contacts (walk54b 2).
-    assert ("in uw eigen agenda-abonnement en in de herinneringen en escalaties over dit punt "
-            "aan de andere contactpersonen en plaatsvervangers staan.") in text(page)  # fmt: skip
+    # The hint names every place the note goes: the messages to the item's other contacts
+    # keep the pages' rule, so they are no such place (walk54b 2).
+    assert "in het voortgangsrapport en in uw eigen agenda-abonnement staan." in text(page)
+    assert "herinneringen en escalaties" not in text(page)
 
 
 def test_reopening_someone_elses_gereed_needs_toch_wijzigen(app: App) -> None:
@@ -411,17 +412,32 @@ def test_an_overdue_items_unreadable_date_is_named_as_its_field_is(app: App) -> 
 
 
 def test_a_link_to_an_item_taken_out_of_the_plan_says_so(app: App, tmp_path: Path) -> None:
+    """Opening the link stores nothing, so its page says nothing of it; a submit of the form
+    opened before the item went says, as every refused submit does, that it was not stored
+    (fix54c's note)."""
     _, token = anna_link(app)
+    form = client(app).get(f"/antwoord/{token}")  # opened before the plan changed
+    assert form.status_code == 200, form.text
     smaller = tmp_path / "smaller.yaml"
     plan_text = ANSWERS_PLAN.read_text()
     cut = plan_text.index('          - id: "1.1.1"')
     end = plan_text.index('          - id: "1.1.2"')
     smaller.write_text(plan_text[:cut] + plan_text[end:])
     other = replace(app, settings=replace(app.settings, plan_path=smaller))
-    page = client(other).get(f"/antwoord/{token}")
+    web = client(other)
+    page = web.get(f"/antwoord/{token}")
     assert page.status_code == 410
     assert "Dit punt staat niet meer in het plan; u hoeft niets te doen." in text(page.text)
+    assert "niet opgeslagen" not in text(page.text)
     assert "ander programma" not in page.text
+    posted = web.post(
+        f"/antwoord/{token}", data={"status": "on_track", "csrf_token": csrf(form.text)}
+    )
+    assert posted.status_code == 410
+    shown = text(posted.text)
+    assert "Dit punt staat niet meer in het plan; u hoeft niets te doen." in shown
+    assert "Uw antwoord is niet opgeslagen. Vragen? Neem contact op met" in shown
+    assert updates(app) == []
 
 
 # --- walk54 5: an item that changed owner -------------------------------------------------------

@@ -73,6 +73,12 @@ def test_the_deputy_s_copy_explains_itself_and_its_link_records_the_deputy(app: 
     office = _part(_mail(app, next(k for k in report.queued if ":office:" in k)), "plain")
     assert "verwacht gereed 1 augustus 2025) is verlopen" in office
     assert "plaatsvervanger" not in office
+    # Anna's note: the office reads it, her deputy (another organisation) that there is one,
+    # as on the answer pages (walk54b 2, the messages).
+    assert "verwacht gereed 1 augustus 2025 — 'Extra ronde'" in office
+    for body in (text, html):
+        assert "Extra ronde" not in body
+        assert "Er is een toelichting bij gegeven; die lezen alleen de schrijver en" in body
     # The link is bram's own: the answer is recorded under the deputy's name.
     links = [(m[0], m[1]) for m in LINK.findall(_part(mail, "plain"))]
     assert len(links) == 1

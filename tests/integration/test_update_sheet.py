@@ -15,9 +15,8 @@ DAY = "2025-06-02"
 NOTICE = (
     "Let op – wie leest de toelichting (kolom note)? Die komt bij het programmabureau en kan "
     "letterlijk in de vergaderstukken (agenda) van het overleg „Stuurgroep Fietsroutes”, het "
-    "voortgangsrapport, uw eigen agenda-abonnement en de herinneringen en escalaties over dit "
-    "punt aan de andere contactpersonen en plaatsvervangers staan. Schrijf er daarom geen "
-    "persoonsgegevens in: "
+    "voortgangsrapport en uw eigen "
+    "agenda-abonnement staan. Schrijf er daarom geen persoonsgegevens in: "
     "geen namen of telefoonnummers, niets over iemands gezondheid of afwezigheid (dus niet „Jan "
     "is ziek”, wel „minder capaciteit dan gepland”)."
 )

@@ -36,6 +36,12 @@ def test_the_slack_hint_names_the_plans_body_and_the_calendar() -> None:
     assert "vergaderstukken (agenda) van het overleg „Regiegroep Circulair Bouwen”" in hint
     assert "stuurgroep" not in hint.lower()
     assert "uw eigen agenda-abonnement" in hint
+    # Where a note goes, and no more: the messages to the item's other contacts and deputies
+    # do not quote it (walk54b 2, the messages).
+    assert (
+        "het voortgangsrapport en uw eigen agenda-abonnement staan. Geen persoonsgegevens" in hint
+    )
+    assert "herinneringen" not in hint
 
 
 def test_without_a_body_the_hint_is_neutral() -> None:
