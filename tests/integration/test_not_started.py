@@ -138,3 +138,32 @@ def test_the_offices_pages_say_not_started(tmp_path: Path, migrated_url: str) ->
     assert ">doorlopend</span>" in badge.render(r=rows["1.6"])
     detail = item_detail(app, "1.5", date(2026, 1, 2))
     assert detail is not None and not detail.row.not_started
+
+
+@LAYOUT_ONLY
+def test_a_round_that_asked_it_before_its_start_counts_it_only_in_older_packs(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round the old code started asked 1.5 too; nobody answers. Layout 19's *Statusronde*
+    leaves it out, as a round started now does not ask it; layout 18 counts it as built."""
+    from governance import item_start
+    from regie import report_build
+    from regie.reports import agenda
+    from regie.rounds import start_round
+
+    app = _app(_started_env(tmp_path, migrated_url))
+    with monkeypatch.context() as old:
+        old.setattr(item_start, "not_started_ids", lambda items, as_of: frozenset())
+        start_round(app, "stuurgroep", date(2025, 12, 5), None, BEFORE)
+    assert "1.5" in _asked(app, date(2025, 12, 5))
+
+    def status(layout: int) -> str:
+        with monkeypatch.context() as then:
+            then.setattr(report_build, "AGENDA_LAYOUT", layout)
+            made = agenda(app, "stuurgroep", date(2025, 12, 11), date(2025, 12, 8), "md")
+        text = " ".join(made.content.decode().split())
+        return text.split("## Statusronde")[1].split("##")[0]
+
+    new, old_ = status(19), status(18)
+    assert "0 van de 4 punten beantwoord" in new and "1.5" not in new
+    assert "0 van de 5 punten beantwoord" in old_ and "1.5 Beheer" in old_
