@@ -298,10 +298,10 @@ def _agenda_pack(
 #: date moved without a decision shows the promise beside the plan's date
 #: (:data:`AGENDA_UNRATIFIED_FROM`); a late point says *deadline … verstreken* and the
 #: *verslechterd* count says the owners reported it (:data:`AGENDA_WORSE_WORDS_FROM`).
+#: Layouts up to 18 are made again without any of these.
 #: 19 also (walk54 8): an ongoing item before its start (``2028 e.v.`` in 2027) reads *nog niet
 #: gestart*, not *doorlopend*, and *Statusronde* does not count it as unanswered
-#: (:data:`AGENDA_NOT_STARTED_FROM`).
-#: Layouts up to 18 are made again without any of these.
+#: (:data:`AGENDA_NOT_STARTED_FROM`); layouts up to 18 are made again with *doorlopend*.
 AGENDA_LAYOUT = 19
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
