@@ -47,6 +47,7 @@ from governance.agenda_lines import (
     inert,
     item_lines,
     recorded_late,
+    with_not_started,
 )
 from governance.agenda_model import (
     _RAG_ORDER,
@@ -173,6 +174,7 @@ def build_agenda(
     additions_accepted: datetime | None = None,
     closed_asked: bool = False,
     unratified: bool = False,
+    not_started: bool = False,
     dated_additions: bool = True,
     additions_by_meeting: bool = True,
     pack_questions: Mapping[date, PackQuestions] | None = None,
@@ -205,6 +207,8 @@ def build_agenda(
     ``unratified`` (agenda layout 19, walk54b 1 and 3): a removal without a decision is a
     choice of the body, and an item whose date was moved in the plan file without a decision
     (:func:`to_ratify`) shows the promise with the plan's new date wherever it is listed;
+    ``not_started`` (agenda layout 19, walk54 8): an ongoing item whose start is still ahead
+    reads *nog niet gestart* (:attr:`ItemLine.not_started`);
     ``dated_additions``: an action's decision adds the milestones it found, a later one is an
     addition of its own, and milestones each added add their action (layout 14, adds47);
     ``additions_by_meeting``: such an action is named with its latest meeting's decision, not
@@ -225,6 +229,8 @@ def build_agenda(
     ]
     revisions = [r for r in revisions if local_day(plan, r.recorded_at) <= as_of]
     lines = item_lines(plan, assessment)
+    if not_started:
+        lines = with_not_started(assessment, lines)
     if unratified:
         lines = _with_promises(
             lines, to_ratify(assessment, due_changes, decisions, plan.calendar.timezone)

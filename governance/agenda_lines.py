@@ -17,6 +17,7 @@ from governance.characters import displayable
 from governance.decisions import (
     NOT_THE_OWNERS,
 )
+from governance.item_start import not_started_ids
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Plan
 from governance.rag import Rag, State
@@ -81,6 +82,15 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
         for i in assessment.items.values()
     }
     return _with_deadlines(plan, assessment, lines)
+
+
+def with_not_started(assessment: Assessment, lines: dict[str, ItemLine]) -> dict[str, ItemLine]:
+    """``lines`` with the ongoing items not started on the assessment's day marked so
+    (:attr:`ItemLine.not_started`; agenda layout 19, progress layout 18, walk54 8)."""
+    early = not_started_ids(assessment.items, assessment.as_of)
+    if not early:
+        return lines
+    return {i: replace(x, not_started=True) if i in early else x for i, x in lines.items()}
 
 
 def _with_deadlines(

@@ -100,6 +100,10 @@ class ItemLine:
     #: ("": it had none; agenda layout 19, walk54b 3): the promise, shown with ``gereed``, the
     #: plan's new text. None: ``gereed`` is the promise.
     promised: str | None = None
+    #: Ongoing work whose start is still ahead (``2028 e.v.`` in 2027; agenda layout 19,
+    #: progress layout 18, walk54 8: :func:`governance.item_start.not_started`): it reads *nog
+    #: niet gestart*, not *doorlopend*. False in older layouts.
+    not_started: bool = False
 
 
 @dataclass(frozen=True, slots=True)

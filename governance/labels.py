@@ -18,6 +18,10 @@ STATE_LABELS: dict[str, str] = {
     "ongoing": "doorlopend",
 }
 
+#: Ongoing work whose start is still ahead (``2028 e.v.`` in 2027: walk54 8), shown in place of
+#: *doorlopend*; its state stays ``ongoing`` (:func:`governance.item_start.not_started`).
+NOT_STARTED = "nog niet gestart"
+
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 
 #: Where a status update came from (``StatusUpdate.source``): the channel an owner answered by

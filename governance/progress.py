@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
+from governance.agenda_lines import with_not_started
 from governance.agenda_model import created_times
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
@@ -99,9 +100,14 @@ AHEAD_MONTHS = 6
 #: :func:`governance.agenda_asked.to_ratify`) no longer reads *zonder besluit*: the edit names
 #: that decision (*bekrachtigd bij besluit …*); layout 17 and before are made again with
 #: *zonder besluit* (:data:`RATIFIED_FROM`).
+#: 18 also (walk54 8, as agenda layout 19): an ongoing item whose start is still ahead
+#: (``2028 e.v.`` in 2027) reads *nog niet gestart*, not *doorlopend*; layout 17 and before
+#: are made again with *doorlopend* (:data:`NOT_STARTED_FROM`).
 LAYOUT = 18
 #: The first layout that names the decision ratifying a plan-file edit of a due date.
 RATIFIED_FROM = 18
+#: The first layout in which ongoing work not started yet reads *nog niet gestart*.
+NOT_STARTED_FROM = 18
 #: The first layout whose reading guide explains *verouderd* (``stale_after_days``).
 STALE_GUIDE_FROM = 17
 #: The first layout whose stale clock starts no earlier than an item's first assessment.
@@ -391,6 +397,8 @@ def build_progress(
     delivery when done; one that has passed again is said to have lapsed. The outlook takes
     the same date."""
     lines = item_lines(plan, assessment)
+    if layout >= NOT_STARTED_FROM:  # walk54 8: not *doorlopend* before its start
+        lines = with_not_started(assessment, lines)
     # From layout 8 by the names the tables use (review8 4); before, the ids.
     labels = plan.owner_labels() if layout >= NAMES_FROM else {}
     owner_changes = _owner_changes(plan, revisions, start, min(end, assessment.as_of), labels)

@@ -44,6 +44,8 @@ class ItemRow:
     stale: bool
     waiting_on: tuple[str, ...]
     overdue_days: int
+    #: Ongoing work whose start is still ahead (walk54 8): *nog niet gestart*, not *doorlopend*.
+    not_started: bool = False
 
 
 @dataclass(slots=True)
@@ -222,8 +224,10 @@ def today(app: App) -> date:
     return business_date(app, current_plan(app)[0])
 
 
-def _row(item: ItemAssessment, plan: Plan, due: date | None = None) -> ItemRow:
+def _row(item: ItemAssessment, plan: Plan, as_of: date, due: date | None = None) -> ItemRow:
     """``due``: a finished item's deadline while it was open (:func:`_finished_deadlines`)."""
+    from governance.item_start import not_started
+
     latest = item.latest_update
     return ItemRow(
         id=item.item_id,
@@ -241,6 +245,7 @@ def _row(item: ItemAssessment, plan: Plan, due: date | None = None) -> ItemRow:
         stale=item.stale,
         waiting_on=item.waiting_on,
         overdue_days=item.working_days_overdue,
+        not_started=not_started(item, as_of),
     )
 
 
@@ -309,7 +314,7 @@ def overview(
         if view is None:
             view = actions[item.action_id] = ActionView(item.action_id, titles[item.action_id])
             steps[item.step].actions.append(view)
-        view.items.append(_row(item, plan, dues.get(item.item_id)))
+        view.items.append(_row(item, plan, as_of, dues.get(item.item_id)))
     return Overview(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
@@ -361,7 +366,7 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
     return OverdueView(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
-        rows=[_row(i, plan) for i in shown],
+        rows=[_row(i, plan, as_of) for i in shown],
         total=sum(counts.values()),
         per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
         step=filters.step,
@@ -398,7 +403,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         action = plan.action(item.action_id)
         step = next(s for s in plan.steps if s.number == item.step)
         due = _finished_deadlines(plan, assessment, [item_id]).get(item_id)
-        row = _row(item, plan, due)
+        row = _row(item, plan, assessment.as_of, due)
         action_id, step_text, left_on = item.action_id, f"Stap {step.number}: {step.title}", None
     else:
         assert gone is not None

@@ -187,6 +187,7 @@ def _agenda_pack(
         additions_accepted=accepted,
         closed_asked=laid_out < AGENDA_CLOSED_ADDITIONS_FROM,
         unratified=laid_out >= AGENDA_UNRATIFIED_FROM,  # layout 19: walk54b 1, 3
+        not_started=laid_out >= AGENDA_NOT_STARTED_FROM,  # layout 19: walk54 8
         dated_additions=laid_out >= AGENDA_DATED_ADDITIONS_FROM,
         additions_by_meeting=laid_out >= AGENDA_ADDITIONS_BY_MEETING_FROM,
         pack_questions=questions,
@@ -298,6 +299,9 @@ def _agenda_pack(
 #: (:data:`AGENDA_UNRATIFIED_FROM`); a late point says *deadline … verstreken* and the
 #: *verslechterd* count says the owners reported it (:data:`AGENDA_WORSE_WORDS_FROM`).
 #: Layouts up to 18 are made again without any of these.
+#: 19 also (walk54 8): an ongoing item before its start (``2028 e.v.`` in 2027) reads *nog niet
+#: gestart*, not *doorlopend*, and *Statusronde* does not count it as unanswered
+#: (:data:`AGENDA_NOT_STARTED_FROM`); layouts up to 18 are made again with *doorlopend*.
 AGENDA_LAYOUT = 19
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -388,18 +392,27 @@ AGENDA_UNRATIFIED_FROM = 19
 #: day the item was not late yet), and whose *verslechterd* count says the risks and slips
 #: counted are those the owners reported (a date moved in the plan file is not among them).
 AGENDA_WORSE_WORDS_FROM = 19
+#: The first agenda layout (19, walk54 8) in which an ongoing item whose start is still ahead
+#: reads *nog niet gestart* (:func:`governance.item_start.not_started`; older layouts:
+#: *doorlopend*) and is not counted in *Statusronde* (no round asks it any more).
+AGENDA_NOT_STARTED_FROM = 19
 
 
 def _no_longer_asked(
     assessment: Assessment, plan: Plan, as_of: date, layout: int
 ) -> frozenset[str]:
     """The items a round no longer asks on ``as_of`` (:func:`governance.programme_end.
-    no_longer_asked`), for *Statusronde* from layout 14 on; none for an older layout."""
+    no_longer_asked`), for *Statusronde* from layout 14 on; none for an older layout. From
+    layout 19 also the ongoing items not started yet (:data:`AGENDA_NOT_STARTED_FROM`)."""
+    from governance.item_start import not_started_ids
     from governance.programme_end import asked_no_longer
 
     if layout < AGENDA_CLOSING_PACK_FROM:
         return frozenset()
-    return asked_no_longer(assessment.items, plan.programme.end, as_of)
+    left_out = asked_no_longer(assessment.items, plan.programme.end, as_of)
+    if layout >= AGENDA_NOT_STARTED_FROM:
+        left_out |= not_started_ids(assessment.items, as_of)
+    return left_out
 
 
 def _pack_questions(found: PackAsked | None) -> PackQuestions:

@@ -111,6 +111,7 @@ def start_round(
     the meeting the round prepares (the meeting preparation's, or ``--meeting``: one of the
     body's known meetings on or after ``answer_by``, else refused; none: :func:`round_meeting`)."""
     from governance.assessment import State
+    from governance.item_start import not_started_ids
     from governance.programme_end import asked_no_longer, ended
     from governance.reminders import recipients
     from regie.cycle import transaction
@@ -140,6 +141,9 @@ def start_round(
         # No deadline, and the programme has ended: not asked (as escalations: end46 3), by the
         # rule a round's chase and a pack's *Statusronde* follow.
         left_out = asked_no_longer(assessment.items, plan.programme.end, as_of)
+        # Ongoing work before its start (``2028 e.v.`` in 2027) is not active yet: nobody is
+        # asked about it until it starts, as no reminder asks about it (walk54 8).
+        left_out |= not_started_ids(assessment.items, as_of)
         for item in assessment.items.values():
             if item.state in (State.DONE, State.CANCELLED, State.WAITING):
                 # A waiting item's owner cannot act until what it waits on is done (walk32b 5):
@@ -665,6 +669,7 @@ def _queue(
     """Render and enqueue the round's messages of one kind; return the newly queued keys.
     ``assessment``: the plan's as of ``as_of`` (each item's stand in a request or chase)."""
     from governance.answers import contact
+    from governance.item_start import not_started_ids
     from governance.programme_end import asked_no_longer
     from governance.programme_end import ended as has_ended
     from governance.round_answering import answering_now
@@ -751,6 +756,9 @@ def _queue(
     # (walk32b 7, round45 3); the office's summary is no request.
     ended = _iso(end) if has_ended(end, as_of) and kind != "round_summary" else None
     left_out = asked_no_longer(judged, end, as_of)
+    # Nor is ongoing work not started yet asked (walk54 8; a round started before that rule
+    # may hold it).
+    left_out |= not_started_ids(judged, as_of)
     messages = []
     for contact_id, asked_ids in sorted(per_contact.items()):
         # A chase after the end leaves out an item without a deadline, as a round started

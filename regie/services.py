@@ -568,6 +568,7 @@ def status_rows(
     have it: a decision taken at a meeting after ``as_of`` does not move an item's date yet,
     nor a plan-file edit synced after that day."""
     from governance.assessment import State, assess
+    from governance.item_start import not_started
     from governance.programme_end import past_end
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days
@@ -610,6 +611,8 @@ def status_rows(
                 "due": _iso(item.due or planned.get(item.item_id)),
                 "completed_on": _iso(item.completed_on),
                 "state": item.state.value,
+                # Ongoing work whose start is still ahead (walk54 8): not *doorlopend* yet.
+                "not_started": not_started(item, as_of),
                 "rag": item.rag.value,
                 "stale": item.stale,
                 "owners": list(item.owners),

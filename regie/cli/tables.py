@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from governance.events import resource_id
-from governance.labels import id_label, period_kind_label, rag_label, state_label
+from governance.labels import NOT_STARTED, id_label, period_kind_label, rag_label, state_label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,7 +89,7 @@ def status_table(
     for row in rows:
         rag = row["rag"]
         latest = row["latest_update"]
-        state = state_label(row["state"])
+        state = NOT_STARTED if row.get("not_started") else state_label(row["state"])
         if row["stale"]:
             state += " (verouderd)"
         table.add_row(
