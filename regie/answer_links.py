@@ -306,7 +306,8 @@ class OpenLink:
 class LinkRefused(AnswerRefused):
     """A link that cannot be answered (``reason`` says which page to show); ``item`` and
     ``latest`` when the refusal is about the item's state (a cancelled item); ``item`` also
-    for a used link or one whose contact left. ``item_id``/``item_title``: the item a link was
+    for a used link, one whose contact left or one whose item changed owner (those three
+    only within the link's lifetime). ``item_id``/``item_title``: the item a link was
     for when it is no longer in the plan (the title the store last had); ``renumbered``: the
     item that took over its history with ``formerly``, if one did. ``used``: the answer a used
     link recorded. ``reader``: the link's contact, where the page shows ``latest`` (whose note
@@ -379,7 +380,8 @@ def check_link(app: App, plan: Plan, url_token: str, now: datetime) -> OpenLink:
         raise LinkRefused(Refusal.LINK_REMOVED, **_named(app, plan, found, now < expires))
     who = Answerer(person.id, person.name, by_link=True)
     if may_answer(plan, who, item) is not None:  # it was theirs when sent: the plan changed
-        raise LinkRefused(Refusal.LINK_OWNER_CHANGED, item=item)
+        # No longer theirs, so past its lifetime the page names nothing of it (review54 7).
+        raise LinkRefused(Refusal.LINK_OWNER_CHANGED, **_named(app, plan, found, now < expires))
     with app.session() as session:
         latest = latest_update(session, found.programme_id, item.item_id)
     # A cancelled item first: whatever the link's own state, there is nothing left to answer.

@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from governance.answers import Answerer, AnswerInput
+from governance.clock import utcnow
 from governance.labels import dutch_date
 from governance.workdays import WorkCalendar
 from regie.answers import record_answer
@@ -28,7 +29,7 @@ from store import Repository
 from tests.integration.answer_app import ANSWERS_PLAN
 from tests.integration.link_setup import LINK, delivered_text, link_app
 from tests.integration.mail_setup import Clock
-from tests.integration.test_answer_standing import LATER, anna_link, client, csrf, text
+from tests.integration.test_answer_standing import anna_link, client, csrf, later, text
 
 PAGE_ONLY = pytest.mark.one_database(
     "a page's words, from SQL this file's other PostgreSQL tests run"
@@ -46,12 +47,13 @@ MEETINGS = """    members: [GEM, PROV]
 @pytest.fixture
 def app(migrated_url: str, tmp_path: Path) -> App:
     plan = tmp_path / "plan.yaml"
-    # The rounds and meetings here start on the real day (links expire by the real clock): the
+    # The rounds and meetings here start on Regie's today (links expire by Regie's clock): the
     # programme runs on past it, or from December 2027 the round's meeting would fall after
-    # the fixture plan's end (clock53).
+    # the fixture plan's end (clock53). Regie's clock, not the machine's: a test that pins it
+    # (``sender_clock``, asked for before this fixture) counts from the pinned day (review54 8).
     text = ANSWERS_PLAN.read_text(encoding="utf-8")
     assert "  end: 2027-12-31\n" in text
-    far = f"  end: {date.today().year + 3}-12-31\n"
+    far = f"  end: {utcnow().year + 3}-12-31\n"
     plan.write_text(text.replace("  end: 2027-12-31\n", far), encoding="utf-8")
     return link_app(migrated_url, tmp_path / "home", plan)
 
@@ -125,7 +127,7 @@ def test_geen_wijziging_records_the_latest_answer_again_and_the_round_counts_it(
     app: App,
 ) -> None:
     sync(app, None)  # the store knows the items
-    forecast = date.fromisoformat(LATER)
+    forecast = date.fromisoformat(later(app))
     three_days_ago = business_today(app) - timedelta(days=3)
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast, note="Wacht op data"),
                   ANNA, channel="cli", as_of=three_days_ago)  # fmt: skip
@@ -169,7 +171,7 @@ def test_geen_wijziging_keeps_the_owners_note_in_the_pack_and_the_report(
 
     sync(app, None)
     note = "Wacht op data van de provincie"
-    forecast = date.fromisoformat(LATER)
+    forecast = date.fromisoformat(later(app))
     record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast, note=note), ANNA,
                   channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     _, token = anna_link(app)
@@ -244,7 +246,8 @@ def test_geen_wijziging_does_not_copy_the_deputys_note(app: App) -> None:
     with his notes none of his words are left."""
     sync(app, None)
     note = "Bram: wacht op de aanbesteding (persoonlijk: ik ben ziek tot 1 mei)"
-    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER),
+    forecast = date.fromisoformat(later(app))
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast,
                                    note=note), Answerer("bram", "Bram Smit"),
                   channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     explained = _press_geen_wijziging(app)
@@ -260,7 +263,8 @@ def test_geen_wijziging_copies_the_own_note_and_forget_blanks_both(app: App) -> 
     anna with her notes blanks the original and the copy, both reported by her."""
     sync(app, None)
     note = "Wacht op data (persoonlijk: tot 1 mei afwezig)"
-    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER),
+    forecast = date.fromisoformat(later(app))
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast,
                                    note=note), ANNA,
                   channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     explained = _press_geen_wijziging(app)
@@ -272,13 +276,14 @@ def test_geen_wijziging_copies_the_own_note_and_forget_blanks_both(app: App) -> 
 
 def test_geen_wijziging_is_refused_when_someone_answered_since_the_form_was_shown(app: App) -> None:
     sync(app, None)
-    record_answer(app, AnswerInput("1.1.1", "on_track", forecast=date.fromisoformat(LATER)), ANNA,
+    forecast = date.fromisoformat(later(app))
+    record_answer(app, AnswerInput("1.1.1", "on_track", forecast=forecast), ANNA,
                   channel="cli", as_of=business_today(app) - timedelta(days=3))  # fmt: skip
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
     (latest_id,) = re.findall(r'name="unchanged" value="(\d+)"', form.text)
-    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=date.fromisoformat(LATER)), ANNA,
+    record_answer(app, AnswerInput("1.1.1", "at_risk", forecast=forecast), ANNA,
                   channel="cli", as_of=business_today(app))  # fmt: skip
     page = web.post(
         f"/antwoord/{token}", data={"csrf_token": csrf(form.text), "unchanged": latest_id}
@@ -314,9 +319,10 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     _, token = anna_link(app)
     web = client(app)
     form = web.get(f"/antwoord/{token}")
+    forecast = later(app)  # by the pinned clock, as every date here (review54 8)
     answer = {
         "status": "at_risk",
-        "forecast": LATER,
+        "forecast": forecast,
         "note": "Wacht op de aanbesteding",
         "csrf_token": csrf(form.text),
     }
@@ -329,15 +335,15 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
     assert (
         "Vastgelegd: Risico gemeld door Anna de Wit (Gemeente Rivierstad) op "
         f"{dutch_date(business_today(app))}, "
-        f"verwachte datum gereed {dutch_date(date.fromisoformat(LATER))}."
+        f"verwachte datum gereed {dutch_date(date.fromisoformat(forecast))}."
     ) in shown
     assert "niets nieuws opgeslagen" not in shown  # a GET tried to store nothing
     # The same "Wijzigen" as the thank-you page's: it opens the correction form.
     assert re.findall(r'id="wijzigen" href="/antwoord/([^"]+)"', opened.text) == [correction]
     # Past its lifetime the used link no longer offers it.
-    later = sender_clock.now + timedelta(days=8)
+    eight_days_on = sender_clock.now + timedelta(days=8)
     with monkeypatch.context() as m:
-        m.setattr("governance.clock.utcnow", lambda: later)
+        m.setattr("governance.clock.utcnow", lambda: eight_days_on)
         assert 'id="wijzigen"' not in web.get(f"/antwoord/{token}").text
     # Past the link's own lifetime it is no lasting view of the item (review8 2).
     gone = sender_clock.now + timedelta(days=15)
@@ -347,7 +353,7 @@ def test_a_used_link_names_the_item_and_its_answer_and_offers_wijzigen(
         assert aged.status_code == 409
         assert "Knelpuntenkaart" not in aged.text and "Vastgelegd" not in aged.text
     page = web.get(f"/antwoord/{correction}")
-    change = {"status": "on_track", "forecast": LATER, "csrf_token": csrf(page.text)}
+    change = {"status": "on_track", "forecast": forecast, "csrf_token": csrf(page.text)}
     fixed = web.post(f"/antwoord/{correction}", data=change)
     assert fixed.status_code == 200
     # Used once: not offered again; the page shows what came after.
@@ -366,12 +372,13 @@ def test_a_late_answers_wijzigen_ends_with_the_link_it_was_answered_through(
     _, token = anna_link(app)
     web = client(app)
     start = datetime.now(UTC)
+    forecast = later(app)
     with monkeypatch.context() as m:
         m.setattr("governance.clock.utcnow", lambda: start + timedelta(days=12))
         form = web.get(f"/antwoord/{token}")
         answer = {
             "status": "at_risk",
-            "forecast": LATER,
+            "forecast": forecast,
             "note": "Wacht op de aanbesteding",
             "csrf_token": csrf(form.text),
         }
@@ -393,7 +400,7 @@ def test_a_late_answers_wijzigen_ends_with_the_link_it_was_answered_through(
         kept = web.get(f"/antwoord/{correction}")  # the thank-you page kept open
         assert kept.status_code == 410
         assert "Knelpuntenkaart" not in kept.text
-        change = {"status": "on_track", "forecast": LATER, "csrf_token": csrf(form.text)}
+        change = {"status": "on_track", "forecast": forecast, "csrf_token": csrf(form.text)}
         assert web.post(f"/antwoord/{correction}", data=change).status_code == 410
     assert [u[1] for u in updates(app) if u[0] == "1.1.1"] == ["at_risk"]
 

@@ -32,9 +32,18 @@ PAGE_ONLY = pytest.mark.one_database(
     "a page's words and checks, from SQL this file's other PostgreSQL tests run"
 )
 
-LATER = (
-    datetime.now(ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=40)
-).isoformat()  # answers count for today
+#: A forecast 40 days after the wall clock's office day (answers count for today): only for a
+#: test on the real clock; one on Regie's pinned clock (``sender_clock``) takes :func:`later`.
+LATER = (datetime.now(ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=40)).isoformat()
+
+
+def later(app: App) -> str:
+    """A forecast 40 days after the office's today by Regie's clock, as the form takes it: the
+    pinned day where a test pins it (``sender_clock``), so the forecast stays within the
+    form's two years whatever the real date (review54 8)."""
+    from regie.services import today as business_today
+
+    return (business_today(app) + timedelta(days=40)).isoformat()
 
 
 #: Instead of a note the reader may not read (walk54b 2).
@@ -475,6 +484,27 @@ def test_a_link_whose_item_changed_owner_says_so_and_whom_to_ask(app: App, tmp_p
     assert "Uw antwoord is niet opgeslagen. Vragen?" in text(posted.text)
     assert updates(app) == []
     assert refusals(app) == ["link_owner_changed"]
+
+
+def test_an_owner_changed_link_past_its_lifetime_names_nothing_of_the_item(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review54 7: as for a removed item or a departed contact, a kept or forwarded mail is no
+    lasting view of the item, least of all for someone it is no longer with (README: refusal
+    pages name the item only while the link is within its lifetime)."""
+    _, token = anna_link(app)
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(
+        ANSWERS_PLAN.read_text().replace("        owners: [GEM]\n", "        owners: [PROV]\n")
+    )
+    web = client(replace(app, settings=replace(app.settings, plan_path=moved)))
+    later = datetime.now(UTC) + timedelta(days=15)  # the link was sent just now: 14 days
+    monkeypatch.setattr("governance.clock.utcnow", lambda: later)
+    page = web.get(f"/antwoord/{token}")
+    assert page.status_code == 403
+    shown = text(page.text)
+    assert "Dit punt ligt inmiddels bij een andere eigenaar of contactpersoon" in shown
+    assert "1.1.1" not in page.text and "Knelpuntenkaart" not in page.text
 
 
 def test_a_link_of_another_programme_keeps_its_own_words(app: App, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import json
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -449,10 +450,15 @@ def test_an_ended_subscription_serves_a_calendar_that_says_so(
     plan answer 200 with a valid calendar without the old events and one event today that
     says the subscription ended and whom to ask (calendar review, finding 4): calendar apps
     keep the last copy of a feed that answers an error. A token never issued: 404."""
-    from regie.services import today
     from tests.integration.feed_clients import icalendar_events
     from web.app import create_app
 
+    # 23:30 UTC: already tomorrow in the office (Europe/Amsterdam), so a feed that took UTC's
+    # date (or the machine's) would show the wrong day; pinned, so midnight cannot pass during
+    # the test (clock54, review54 10).
+    sender_clock.now = sender_clock.now.replace(hour=23, minute=30)
+    office_day = sender_clock.now.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    assert office_day != sender_clock.now.date()
     mine = create_token(feed_app, "contact:kbakker", "K. Bakker", NOW)
     revoked = create_token(feed_app, "contact:kbakker", None, NOW)
     revoke_token(feed_app, revoked.id, NOW)
@@ -475,7 +481,7 @@ def test_an_ended_subscription_serves_a_calendar_that_says_so(
     assert "contactpersoon" in event["description"]
     assert "niet meer in het plan" in event["description"]
     assert "programmabureau" in event["description"] and "K. Bakker" not in gone.text
-    assert event["allDay"] and event["start"] == today(feed_app).isoformat()  # the office's
+    assert event["allDay"] and event["start"] == office_day.isoformat()
     assert list(icalendar_events(gone.content)) == [event["uid"]]  # icalendar agrees
     assert web.get(
         f"/calendar/{mine.token}.ics", headers={"If-None-Match": gone.headers["etag"]}
