@@ -182,6 +182,7 @@ def build_agenda(
     unstale: Assessment | None = None,
     risk_dates: bool = False,
     shown: ShownBefore | None = None,
+    shown_assessment: Assessment | None = None,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -220,7 +221,9 @@ def build_agenda(
     ``risk_dates``: an item at risk without a date is still asked for its date (agenda layout
     19, walk54 2: :func:`decisions_asked`); ``shown``: the body's latest earlier pack, whose
     window *sinds de vorige vergadering* extends to (agenda layout 19, walk54 3:
-    :func:`since_last`)."""
+    :func:`since_last`); ``shown_assessment``: the data as that pack read them, what got
+    worse is compared with (agenda layout 19, walk54b). With ``unratified``, *sinds de vorige
+    vergadering* also names the decision that ratified a plan-file edit of a due date."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -365,6 +368,8 @@ def build_agenda(
             stale_apart=stale_apart,
             unstale=unstale,
             shown=shown,
+            shown_assessment=shown_assessment,
+            ratified=unratified,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

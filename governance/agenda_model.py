@@ -242,6 +242,10 @@ class SinceEntry:
     #: Before the previous meeting, yet in no earlier pack: it happened or was recorded after
     #: the body's latest pack (:class:`ShownBefore`; agenda layout 19, walk54 3).
     early: bool = False
+    #: A plan-file edit of a due date (``moved`` without ``decided_by``): the decision about the
+    #: item taken on or after the edit's day that ratifies it
+    #: (:func:`governance.provenance.ratifying`; agenda layout 19, as progress layout 18).
+    ratified_by: str | None = None
 
 
 #: What got worse since the previous meeting, per item: ``late`` (open, its deadline passed

@@ -32,7 +32,7 @@ from governance.decisions import (
 )
 from governance.meetings import Meeting
 from governance.plan import Plan
-from governance.provenance import DueChange, removals
+from governance.provenance import DueChange, ratifying, removals
 from governance.rag import Rag, State
 
 
@@ -53,6 +53,8 @@ def since_last(
     stale_apart: bool = False,
     unstale: Assessment | None = None,
     shown: ShownBefore | None = None,
+    shown_assessment: Assessment | None = None,
+    ratified: bool = False,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -82,7 +84,17 @@ def since_last(
     archived, and a plan-file edit recorded after it was archived (a contact change: recorded
     after its day). So every change reaches the body once, also when it came between a pack
     and its meeting, or in a meeting without a pack (the window then reaches back to the pack
-    before). Without such a pack (a first meeting, or none sent yet) the window is as above."""
+    before). Without such a pack (a first meeting, or none sent yet) the window is as above.
+    ``shown_assessment`` (agenda layout 19, walk54b): the data as that pack read them (its
+    day, recorded by its archiving): what got worse is compared with them, not with the
+    previous meeting's day, so a deterioration between that pack and the meeting is listed
+    (marked ``early``) and none twice (:func:`got_worse`); the colours still compare with the
+    meeting's day.
+
+    ``ratified`` (agenda layout 19, as progress layout 18): a plan-file edit of a due date
+    names the decision that ratified it (:func:`governance.provenance.ratifying`), the rule
+    that answers the pack's *…accorderen?*; before, it read *zonder besluit* whatever came
+    after."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -96,6 +108,8 @@ def since_last(
 
     if basis != "previous":
         shown = None  # nothing before a first meeting to catch up on
+    if shown is None:
+        shown_assessment = None
 
     def within(day: date | None, at: datetime | None = None) -> bool:
         if day is None or day > as_of:
@@ -181,9 +195,14 @@ def since_last(
             on, by = local_day(plan, c.recorded_at), None
         else:
             continue
+        ratifier = None
+        if ratified and by is None:
+            ratifies = ratifying((d for d in taken if d.item_id == c.item_id), on)
+            ratifier = decision_label(plan, ratifies) if ratifies is not None else None
         entries.append(
             SinceEntry(c.item_id, titles.get(c.item_id, ""), "moved", on,
-                       c.gereed_before or None, c.gereed_after or None, by, early=early(on))
+                       c.gereed_before or None, c.gereed_after or None, by, early=early(on),
+                       ratified_by=ratifier)
         )  # fmt: skip
     kinds = {"created": "added", "archived": "removed", "restored": "restored"}
     # A decision that adds an action adds its milestones (one decision): named at them too.
@@ -248,8 +267,9 @@ def since_last(
     for e in entries:
         counts[e.kind] += 1
     worse, rag_changes, rag_stale = got_worse(
-        plan, assessment, since, previous_assessment, unstale=unstale if stale_apart else None
-    )
+        plan, assessment, since, previous_assessment, unstale=unstale if stale_apart else None,
+        shown=shown if shown_assessment is not None else None, shown_assessment=shown_assessment,
+    )  # fmt: skip
     # Said only when the previous meeting came before Regie's first assessment and the pack
     # shows items verouderd that Regie did not follow then (a pack made before any cycle has
     # every item first assessed on its day: nothing stale, nothing to explain).
@@ -258,7 +278,7 @@ def since_last(
         since is None or followed <= since or not unfollowed_stale(assessment, since)
     ):
         followed = None
-    caught_up = shown if any(e.early for e in entries) else None
+    caught_up = shown if any(e.early for e in (*entries, *worse)) else None
     return SinceLast(
         since, basis, tuple(entries), counts, worse, rag_changes, rag_stale, followed, caught_up
     )
@@ -289,6 +309,8 @@ def got_worse(
     previous: Assessment | None,
     *,
     unstale: Assessment | None = None,
+    shown: ShownBefore | None = None,
+    shown_assessment: Assessment | None = None,
 ) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...], tuple[RagChange, ...]]:
     """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
     passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
@@ -299,26 +321,48 @@ def got_worse(
     ``unstale``: the assessment of the same day with the staleness of the items Regie did not
     follow yet on ``since`` left out (:func:`unfollowed_stale`; agenda layout 18). A change to
     a worse colour that is no worse there is caused by that staleness alone: it is returned
-    third, with those items (:func:`_stale_causes`), not among the changes (words53)."""
+    third, with those items (:func:`_stale_causes`), not among the changes (words53).
+
+    ``shown``, ``shown_assessment`` (agenda layout 19, walk54b): the body's latest earlier pack
+    and the data as it read them. The items are compared with those instead, from that pack's
+    day (an update reported before it but recorded after its archiving counts too), so what
+    got worse after that pack, also before the previous meeting (marked ``early``), is listed
+    once: what that pack already showed worse is not. The colours still compare with
+    ``previous`` (the meeting's day)."""
     as_of = assessment.as_of
     worse: list[SinceEntry] = []
     before = previous.items if previous is not None else {}
+    start, pack = since, shown if shown_assessment is not None else None
+    if pack is not None and shown_assessment is not None:
+        before, start = shown_assessment.items, pack.as_of
+
+    def early(day: date) -> bool:  # before the previous meeting, after that pack
+        return pack is not None and since is not None and day < since
+
+    def missed(at: datetime | None) -> bool:  # recorded after that pack was archived
+        return pack is not None and at is not None and at > pack.made_at
+
     for i in assessment.items.values():
         was = before.get(i.item_id)
         if i.state is State.OVERDUE:
-            if i.due is None or (since is not None and i.due < since) or i.due >= as_of:
+            if i.due is None or (start is not None and i.due < start) or i.due >= as_of:
                 continue
             if was is not None and was.state is State.OVERDUE:
                 continue
-            worse.append(SinceEntry(i.item_id, i.title, "late", i.due))
+            worse.append(SinceEntry(i.item_id, i.title, "late", i.due, early=early(i.due)))
         elif i.state in (State.AT_RISK, State.SLIPPED):
             latest = i.latest_update
             on = latest.reported_on if latest is not None else None
-            if on is None or (since is not None and on < since) or on > as_of:
+            if on is None or on > as_of:
+                continue
+            recorded_at = latest.recorded_at if latest is not None else None
+            if start is not None and on < start and not missed(recorded_at):
                 continue
             if was is not None and was.state in (State.AT_RISK, State.SLIPPED, State.OVERDUE):
                 continue
-            worse.append(SinceEntry(i.item_id, i.title, "at_risk", on, after=i.state.value))
+            worse.append(
+                SinceEntry(i.item_id, i.title, "at_risk", on, after=i.state.value, early=early(on))
+            )
     worse.sort(key=lambda e: (WORSE_KINDS.index(e.kind), e.on or date.max))
     changes: list[RagChange] = []
     stale_only: list[RagChange] = []

@@ -33,7 +33,7 @@ from governance.decisions import (
 )
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
-from governance.provenance import DueChange, Removal, removals
+from governance.provenance import DueChange, Removal, ratifying, removals
 from governance.updates import StatusUpdate
 
 _LATE = frozenset({"overdue", "slipped"})
@@ -893,13 +893,10 @@ def _ratified_by(
     """Per plan-file edit (its office's day), the first decision about the item taken on or
     after that day (``decisions``: the item's, taken by the report's day): it ratifies the
     edit, as such a decision answers the agenda pack's *…accorderen?*
-    (:func:`governance.agenda_asked.to_ratify`), whatever else it decides. None: no such
-    decision, the edit stays *zonder besluit*."""
-    ordered = sorted(decisions, key=lambda d: (d.meeting_on, d.id or 0))
-    return tuple(
-        next((decision_label(plan, d) for d in ordered if d.meeting_on >= day), None)
-        for day in edit_days
-    )
+    (:func:`governance.provenance.ratifying`, the pack's rule too), whatever else it decides.
+    None: no such decision, the edit stays *zonder besluit*."""
+    found = (ratifying(decisions, day) for day in edit_days)
+    return tuple(decision_label(plan, d) if d is not None else None for d in found)
 
 
 def _forecast_stands(

@@ -422,6 +422,17 @@ def undecided_run(changes: Iterable[DueChange], item_id: str) -> list[DueChange]
     return run
 
 
+def ratifying(decisions: Iterable[Decision], day: date) -> Decision | None:
+    """The decision that ratifies a plan-file edit of an item's due date recorded on ``day``
+    (the office's day): the first of ``decisions`` (the item's, taken by the report's day)
+    taken on or after that day, whatever else it decides, as such a decision answers the
+    agenda pack's *…accorderen?* (:func:`governance.agenda_asked.to_ratify`). None: no such
+    decision, the edit stays *zonder besluit*. The one rule of the progress report (layout 18)
+    and the agenda pack's *sinds de vorige vergadering* (layout 19)."""
+    later = [d for d in decisions if d.meeting_on >= day]
+    return min(later, key=lambda d: (d.meeting_on, d.id or 0), default=None)
+
+
 def undecided_lines(
     changes: Iterable[DueChange], where: str, at: Mapping[str, str] | None = None
 ) -> list[str]:

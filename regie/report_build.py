@@ -141,6 +141,15 @@ def _agenda_pack(
                 connection, then, previous.on, recorded_until=recorded_until,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
             )  # fmt: skip
+        # Layout 19 (walk54b): what got worse compares with the data as the body's latest earlier
+        # pack read them (its day, recorded by its archiving), not the previous meeting's day.
+        shown_state = None
+        if shown is not None:
+            pack_cut = min(shown.made_at, recorded_until) if recorded_until else shown.made_at
+            shown_state = report_basis(
+                connection, plan, shown.as_of, pack_cut,
+                first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
+            ).assessment  # fmt: skip
         # Layout 18 (words53): the colours now without the staleness Regie could not have seen
         # on the previous meeting's day (items it first assessed after it); only when there is
         # such staleness, else the pack is built as before.
@@ -195,6 +204,7 @@ def _agenda_pack(
         unstale=unstale,
         risk_dates=laid_out >= AGENDA_RISK_DATES_FROM,
         shown=shown,
+        shown_assessment=shown_state,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -293,11 +303,16 @@ def _agenda_pack(
 #: *verslechterd*.
 #: 19 (walk54, walk54b): an item at risk without a date is still asked for its date or its
 #: term (:data:`AGENDA_RISK_DATES_FROM`), and *sinds de vorige vergadering* also lists what the
-#: body's latest pack could not show, marked *nog niet in het vorige agendapakket*
-#: (:data:`AGENDA_CATCH_UP_FROM`); a removal without a decision is a choice of the body and a
-#: date moved without a decision shows the promise beside the plan's date
-#: (:data:`AGENDA_UNRATIFIED_FROM`); a late point says *deadline … verstreken* and the
-#: *verslechterd* count says the owners reported it (:data:`AGENDA_WORSE_WORDS_FROM`).
+#: body's latest pack could not show, marked *nog niet in het vorige agendapakket*, and its
+#: *Wat is verslechterd* compares with the data as that pack read them, not with the previous
+#: meeting's day, so a risk reported or a deadline passed between that pack and its meeting is
+#: listed (so marked) and none twice (:data:`AGENDA_CATCH_UP_FROM`, fix54g); a removal without
+#: a decision is a choice of the body and a date moved without a decision shows the promise
+#: beside the plan's date, and *sinds de vorige vergadering* names the decision about the item
+#: that ratified such an edit (*bekrachtigd bij besluit …*, the rule of *…accorderen?* and of
+#: progress layout 18, fix54g) (:data:`AGENDA_UNRATIFIED_FROM`); a late point says
+#: *deadline … verstreken* and the *verslechterd* count says the owners reported it
+#: (:data:`AGENDA_WORSE_WORDS_FROM`).
 #: Layouts up to 18 are made again without any of these.
 #: 19 also (walk54 8): an ongoing item before its start (``2028 e.v.`` in 2027) reads *nog niet
 #: gestart*, not *doorlopend*, and *Statusronde* does not count it as unanswered
@@ -345,7 +360,8 @@ AGENDA_STALE_APART_FROM = 18
 AGENDA_RISK_DATES_FROM = 19
 #: The first agenda layout whose *sinds de vorige vergadering* also lists what happened or was
 #: recorded after the body's latest pack (walk54 3): :func:`governance.agenda_since.since_last`'s
-#: ``shown``.
+#: ``shown``; and whose *Wat is verslechterd* compares with that pack's data (walk54b, fix54g:
+#: ``shown_assessment``), older layouts with the previous meeting's day.
 AGENDA_CATCH_UP_FROM = 19
 
 
@@ -385,7 +401,9 @@ AGENDA_NO_PREVIOUS_FROM = 16
 #: The first agenda layout (19, walk54b 1 and 3) that weighs an item removed from the plan file
 #: without a decision as a *keuze van de vergadering* (older layouts filed it as routine), and
 #: that shows a date moved in the plan file without a decision, until it is ratified, as the
-#: promise and the plan's new date (``ItemLine.promised``), not the new date alone as promised.
+#: promise and the plan's new date (``ItemLine.promised``), not the new date alone as promised;
+#: whose *sinds de vorige vergadering* says which decision ratified such an edit
+#: (:func:`governance.provenance.ratifying`; older layouts: *zonder besluit* whatever came after).
 AGENDA_UNRATIFIED_FROM = 19
 #: The first agenda layout (19, walk54b 6 and 8) whose late point says *te laat: deadline …
 #: verstreken*, as *Wat is verslechterd* does (older layouts: *te laat sinds* the deadline, a

@@ -1,0 +1,128 @@
+"""Agenda layout 19 (fix54g), on the example plan: the stuurgroep meets on 9 July and 8 October
+2026 (and 14 January 2027); the meeting preparation sends July's pack as of 2 July. After it,
+before the meeting: 1.1.1's deadline (6 July) passes and GGD reports 1.2 at risk (6 July). On
+the meeting's day the office moves 1.1.2 in the plan file (Q1-2027 → Q2-2027) and the meeting
+decides on 1.1.2 (a decision naming the item, no new date).
+
+October's pack of layout 19 lists both deteriorations under *Wat is verslechterd*, marked
+*nog niet in het vorige agendapakket* (walk54b's cross-check: layout 18 compared with the
+meeting's day, when both had happened, so no pack ever listed them), and the edit as
+*bekrachtigd bij besluit …* (the rule of *…accorderen?* and of progress layout 18; layout 18
+said *zonder besluit*). January's pack, after October's went out, lists neither again. Each
+pack is archived and made again byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from regie.bootstrap import App
+from tests.cli import ROOT
+from tests.integration.reports_scenario import migrated_app
+
+EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
+JULY, OCTOBER, JANUARY = date(2026, 7, 9), date(2026, 10, 8), date(2027, 1, 14)
+JULY_PACK, OCTOBER_PACK, JANUARY_PACK = date(2026, 7, 2), date(2026, 10, 1), date(2027, 1, 7)
+RISK = date(2026, 7, 6)
+MARK = "(nog niet in het vorige agendapakket)"
+RATIFIED = (
+    "datum gewijzigd in het plan: Q1-2027 → Q2-2027 (vastgelegd op 09-07-2026; bekrachtigd bij "
+    "besluit Stuurgroep Schone Lucht, 9 juli 2026)"
+)
+UNRATIFIED = (
+    "datum gewijzigd in het plan zonder besluit: Q1-2027 → Q2-2027 (vastgelegd op 09-07-2026)"
+)
+
+
+def _sync(app: App, now: datetime) -> None:
+    from store import sync_plan
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        sync_plan(session, plan, now=now, plan_path=str(plan.path))
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> App:
+    from governance.answers import OFFICE, AnswerInput
+    from regie.answers import check_answer, store_answers
+    from regie.decisions import add_decision
+    from regie.prepare import prepare_meetings
+
+    home = tmp_path / "home"
+    home.mkdir()
+    plan_file = home / "actions.yaml"
+    shutil.copyfile(EXAMPLE, plan_file)
+    text = plan_file.read_text(encoding="utf-8")
+    assert text.count("gereed: Q3-2026") == 1 and text.count("gereed: Q1-2027") == 1
+    plan_file.write_text(text.replace("gereed: Q3-2026", "gereed: 6 juli 2026"), encoding="utf-8")
+    app = migrated_app(home, database_url)
+    _sync(app, datetime(2026, 6, 1, 9, tzinfo=UTC))  # fixed: the documents show no wall clock
+    assert prepare_meetings(app, JULY_PACK).packs  # July's pack goes out
+    plan = app.load_plan()
+    update = check_answer(plan, AnswerInput("1.2", "at_risk", None, None, None), OFFICE, RISK)
+    store_answers(app, plan, [replace(update, source="cli", recorded_at=datetime.combine(
+        RISK, time(12), UTC))])  # fmt: skip
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace("gereed: Q1-2027", "gereed: Q2-2027"),
+        encoding="utf-8",
+    )
+    _sync(app, datetime(2026, 7, 9, 7, tzinfo=UTC))  # the meeting's morning
+    add_decision(app, "stuurgroep", JULY, "Verschuiving 1.1.2 akkoord", item_id="1.1.2")
+    return app
+
+
+def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int) -> str:
+    """October's pack at ``layout``, archived and made again byte for byte."""
+    from regie import report_build
+    from regie.reports import agenda, reproduce
+
+    with monkeypatch.context() as then:
+        then.setattr(report_build, "AGENDA_LAYOUT", layout)
+        made = agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, "md")
+    assert made.parameters["layout"] == layout
+    again = reproduce(app, made.archive_id or 0)
+    assert again.matches and again.content == made.content
+    return " ".join(made.content.decode().split())
+
+
+def test_what_got_worse_after_the_previous_pack_reaches_the_next(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regie.report_build import AGENDA_LAYOUT
+
+    assert AGENDA_LAYOUT == 19
+    new, old = _made(app, monkeypatch, 19), _made(app, monkeypatch, 18)
+    worse = new.split("**Wat is verslechterd**")[1].split("**Overige wijzigingen**")[0]
+    assert f"| 1.1.1 | Locaties gekozen | te laat: deadline 06-07-2026 verstreken {MARK} |" in worse
+    assert f"| 1.2 | Gezondheidseffecten in beeld | risico gemeld op 06-07-2026 {MARK} |" in worse
+    # The count on page 1 and above the table, with fix54d's words.
+    counts = (
+        "1 nieuw te laat, 1 nieuw risico of verschuiving door de eigenaar gemeld "
+        "(nog niet in het vorige agendapakket)"
+    )
+    assert f"Verslechterd sinds de vorige vergadering: {counts}" in new
+    assert f"{counts}. | Nr |" in worse
+    assert "Ook opgenomen, gemarkeerd met „nog niet in het vorige agendapakket”" in new
+    # Layout 18, as built: on the meeting's day both had happened, so neither is listed.
+    assert "nieuw te laat" not in old and "nieuw risico" not in old and MARK not in old
+    # fix54a's rule in the pack: the meeting's decision on 1.1.2 ratified the edit.
+    assert RATIFIED in new and UNRATIFIED not in new
+    assert UNRATIFIED in old and "bekrachtigd" not in old
+
+
+def test_each_deterioration_reaches_the_body_once(app: App) -> None:
+    """After October's pack went out, January's lists neither again (compared with what
+    October's pack showed: 1.1.1 late and 1.2 at risk already)."""
+    from regie.prepare import prepare_meetings
+    from regie.reports import agenda
+
+    assert prepare_meetings(app, OCTOBER_PACK).packs
+    pack = agenda(app, "stuurgroep", JANUARY, JANUARY_PACK, "md", archive=False).content.decode()
+    since = pack.split("### Sinds de vorige vergadering")[1].split("\n### ")[0]
+    assert "Wat er is veranderd sinds de vorige vergadering (8 oktober 2026)" in since
+    assert "1.1.1 |" not in since and "1.2 |" not in since and MARK not in pack
