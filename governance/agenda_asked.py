@@ -25,7 +25,6 @@ from governance.decisions import (
     added_by,
     unadded,
 )
-from governance.periods import PeriodKind
 from governance.plan import Action, Plan
 from governance.provenance import DueChange, Removal, removals, undecided_runs
 from governance.rag import Rag, State
@@ -500,20 +499,15 @@ def _reason(
     return None
 
 
-#: The period kinds of an item that runs without an end: it has no date to set.
-_ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED.value, PeriodKind.RECURRING.value})
-
-
 def missing_date(item: ItemAssessment) -> str | None:
     """The date question an item at risk without a due date still asks (agenda layout 19,
-    walk54 2): the owner's *risico* outranks *geen datum* and *wacht op* in the item's state
-    (:meth:`governance.assessor.Assessor._without_date`), but the body must still set the date
-    (``undated``: no date, e.g. *Ntb*) or the term of a wait (``waiting``: *Afhankelijk van …*
-    with a dependency not finished). An ongoing item (no end) or a dated one: None. The other
-    combinations need no rule: an item without a date is never late nor slipped (both need a
-    due date), and never *verouderd* (only an ongoing item is)."""
-    if item.due is not None or item.period_kind in _ONGOING_KINDS:
-        return None
-    if item.period_kind == PeriodKind.DEPENDENT.value and item.waiting_on:
+    walk54 2): the owner's *risico* outranks *geen datum* and *wacht op* in the item's state,
+    but the body must still set the date (``undated``: no date, e.g. *Ntb*) or the term of a
+    wait (``waiting``: *Afhankelijk van …* with a dependency not finished). Read from the
+    state the assessor gave before the risk (``undated_state``, review54 5): an ongoing item
+    (no end), a dated or a finished one: None."""
+    if item.undated_state is State.WAITING:
         return "waiting"
-    return "undated"
+    if item.undated_state is State.UNDATED:
+        return "undated"
+    return None
