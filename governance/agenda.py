@@ -236,7 +236,8 @@ def build_agenda(
         lines = with_not_started(assessment, lines)
     if unratified:
         lines = _with_promises(
-            lines, to_ratify(assessment, due_changes, decisions, plan.calendar.timezone)
+            lines,
+            to_ratify(assessment, due_changes, decisions, plan.calendar.timezone, by_rule=True),
         )
     steps = []
     for step in plan.steps:
@@ -322,6 +323,7 @@ def build_agenda(
                 earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
                 listed=packs_listed,
                 removed_choice=unratified,
+                ratified_by_rule=unratified,
                 questions=(
                     None
                     if pack_questions is None

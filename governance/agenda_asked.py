@@ -25,10 +25,10 @@ from governance.decisions import (
     added_by,
     unadded,
 )
-from governance.periods import PeriodKind
 from governance.plan import Action, Plan
-from governance.provenance import DueChange, Removal, removals
+from governance.provenance import DueChange, Removal, removals, undecided_runs
 from governance.rag import Rag, State
+from governance.ratification import ratifying_decision
 from governance.renumbering import formerly_ids, gone_item, renumberings
 
 
@@ -80,28 +80,31 @@ def to_ratify(
     due_changes: Sequence[DueChange],
     decisions: Sequence[Decision] = (),
     zone: str = "UTC",
+    *,
+    by_rule: bool = False,
 ) -> dict[str, tuple[str | None, str | None]]:
     """Per open item whose due date was last moved in the plan file without a decision (the
     progress report's *datum gewijzigd in het plan zonder besluit*,
     :func:`governance.provenance.due_changes`), the gereed before the first of those edits and
     the gereed now (None: it had none): what the body is asked to ratify. A decision about the
     item taken on or after the (last) edit's day and on or before ``as_of`` answers it, as does
-    a later move by a decision."""
+    a later move by a decision. ``by_rule`` (agenda layout 19, review54 3 and 5): only a
+    decision that ratified the last edit answers it
+    (:func:`governance.ratification.ratifying_decision`), not a report's approval, nor one
+    recorded before the edit on its day."""
     as_of = assessment.as_of
-    runs: dict[str, list[DueChange]] = {}  # item → its trailing undecided changes
-    for c in sorted(due_changes, key=lambda c: c.recorded_at):
-        if c.decided:
-            runs.pop(c.item_id, None)
-        else:
-            runs.setdefault(c.item_id, []).append(c)
     out: dict[str, tuple[str | None, str | None]] = {}
-    for item_id, edits in runs.items():
+    for item_id, edits in undecided_runs(due_changes).items():
         item = assessment.items.get(item_id)
         if item is None or item.state not in OPEN_STATES:
             continue
-        since = _zone_day(edits[-1].recorded_at, zone)
-        if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):
-            continue
+        if by_rule:
+            if ratifying_decision(edits[-1], decisions, as_of, zone) is not None:
+                continue
+        else:
+            since = _zone_day(edits[-1].recorded_at, zone)
+            if any(d.item_id == item_id and since <= d.meeting_on <= as_of for d in decisions):
+                continue
         out[item_id] = (edits[0].gereed_before or None, edits[-1].gereed_after or None)
     return out
 
@@ -142,6 +145,7 @@ def decisions_asked(
     questions: QuestionHistory | None = None,
     risk_dates: bool = False,
     removed_choice: bool = False,
+    ratified_by_rule: bool = False,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -162,9 +166,10 @@ def decisions_asked(
     ``risk_dates`` (agenda layout 19, walk54 2): an item at risk without a date is still asked
     for its date or term (:func:`missing_date`); before, the risk hid that question.
     ``removed_choice`` (agenda layout 19, walk54b 1): a removal weighs as a choice of the body
-    (:func:`_weight`), as an addition does; older layouts filed it as routine."""
+    (:func:`_weight`), as an addition does; older layouts filed it as routine.
+    ``ratified_by_rule`` (agenda layout 19, review54 3): :func:`to_ratify`'s ``by_rule``."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
-    ratify = to_ratify(assessment, due_changes, decisions, zone)
+    ratify = to_ratify(assessment, due_changes, decisions, zone, by_rule=ratified_by_rule)
     out: list[DecisionAsked] = []
     for item in assessment.items.values():
         reason = _reason(item, item.item_id in escalated, item.item_id in ratify, risk_dates)
@@ -494,20 +499,15 @@ def _reason(
     return None
 
 
-#: The period kinds of an item that runs without an end: it has no date to set.
-_ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED.value, PeriodKind.RECURRING.value})
-
-
 def missing_date(item: ItemAssessment) -> str | None:
     """The date question an item at risk without a due date still asks (agenda layout 19,
-    walk54 2): the owner's *risico* outranks *geen datum* and *wacht op* in the item's state
-    (:meth:`governance.assessor.Assessor._without_date`), but the body must still set the date
-    (``undated``: no date, e.g. *Ntb*) or the term of a wait (``waiting``: *Afhankelijk van …*
-    with a dependency not finished). An ongoing item (no end) or a dated one: None. The other
-    combinations need no rule: an item without a date is never late nor slipped (both need a
-    due date), and never *verouderd* (only an ongoing item is)."""
-    if item.due is not None or item.period_kind in _ONGOING_KINDS:
-        return None
-    if item.period_kind == PeriodKind.DEPENDENT.value and item.waiting_on:
+    walk54 2): the owner's *risico* outranks *geen datum* and *wacht op* in the item's state,
+    but the body must still set the date (``undated``: no date, e.g. *Ntb*) or the term of a
+    wait (``waiting``: *Afhankelijk van …* with a dependency not finished). Read from the
+    state the assessor gave before the risk (``undated_state``, review54 5): an ongoing item
+    (no end), a dated or a finished one: None."""
+    if item.undated_state is State.WAITING:
         return "waiting"
-    return "undated"
+    if item.undated_state is State.UNDATED:
+        return "undated"
+    return None

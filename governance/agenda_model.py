@@ -244,7 +244,8 @@ class SinceEntry:
     early: bool = False
     #: A plan-file edit of a due date (``moved`` without ``decided_by``): the decision about the
     #: item taken on or after the edit's day that ratifies it
-    #: (:func:`governance.provenance.ratifying`; agenda layout 19, as progress layout 18).
+    #: (:func:`governance.ratification.ratifying_decision`; agenda layout 19, as progress
+    #: layout 18).
     ratified_by: str | None = None
 
 

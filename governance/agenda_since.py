@@ -32,8 +32,9 @@ from governance.decisions import (
 )
 from governance.meetings import Meeting
 from governance.plan import Plan
-from governance.provenance import DueChange, ratifying, removals
+from governance.provenance import DueChange, removals
 from governance.rag import Rag, State
+from governance.ratification import ratifying_decision
 
 
 def since_last(
@@ -92,9 +93,9 @@ def since_last(
     meeting's day.
 
     ``ratified`` (agenda layout 19, as progress layout 18): a plan-file edit of a due date
-    names the decision that ratified it (:func:`governance.provenance.ratifying`), the rule
-    that answers the pack's *…accorderen?*; before, it read *zonder besluit* whatever came
-    after."""
+    names the decision that ratified it (:func:`governance.ratification.ratifying_decision`),
+    the rule that answers the pack's *…accorderen?*; before, it read *zonder besluit* whatever
+    came after."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -197,7 +198,7 @@ def since_last(
             continue
         ratifier = None
         if ratified and by is None:
-            ratifies = ratifying((d for d in taken if d.item_id == c.item_id), on)
+            ratifies = ratifying_decision(c, taken, as_of, plan.calendar.timezone)
             ratifier = decision_label(plan, ratifies) if ratifies is not None else None
         entries.append(
             SinceEntry(c.item_id, titles.get(c.item_id, ""), "moved", on,

@@ -46,6 +46,10 @@ class ItemAssessment:
     #: The first day Regie assessed the item (stored by the daily cycle, this day if never):
     #: the stale clock starts no earlier. None: not limited (``assess`` without the days).
     first_assessed: date | None = None
+    #: An open item without a due date: its state before the owner's *risico* outranked it
+    #: (UNDATED, WAITING or ONGOING, :meth:`Assessor._without_date`); None for a dated or a
+    #: finished item. The agenda's date question reads it (review54 5).
+    undated_state: State | None = None
 
 
 #: ``ItemAssessment(*fields)`` for the 100,000 results of a full run, without the frozen
@@ -275,9 +279,10 @@ class Assessor:
         at_risk: bool,
     ) -> ItemAssessment:
         # With no due date to judge, the owner's "at risk" outranks waiting/undated/ongoing.
+        undated_state = state
         if at_risk:
             state, reason = State.AT_RISK, _risk_reason(latest)
-        return self._undated(d, state, kind, start, waiting_on, reason, None, latest)
+        return self._undated(d, state, kind, start, waiting_on, reason, None, latest, undated_state)
 
     def _dated(
         self,
@@ -327,7 +332,7 @@ class Assessor:
             item_id, d.level, d.action_id, d.step, d.title, d.gereed,
             _KIND_VALUES[kind] if kind else None, due, state,
             colour(state, stale, confirmed, slip, False), stale, d.owners, latest, forecast,
-            waiting_on, overdue_days, reason, start, None, first,
+            waiting_on, overdue_days, reason, start, None, first, None,
         )  # fmt: skip
 
     def _stale(
@@ -355,6 +360,7 @@ class Assessor:
         reason: str,
         completed: date | None,
         latest: StatusUpdate | None,
+        undated_state: State | None = None,
     ) -> ItemAssessment:
         """The result of an item without a due date (and of a finished item)."""
         item_id = d.item_id
@@ -370,6 +376,7 @@ class Assessor:
             _KIND_VALUES[kind] if kind else None, None, state,
             colour(state, stale, False, None, False), stale, d.owners, latest,
             self.forecasts.get(item_id), waiting_on, 0, reason, start, completed, first,
+            undated_state,
         )  # fmt: skip
 
     # --- colours and results -----------------------------------------------------------------

@@ -283,6 +283,49 @@ def promise_in_effect(plan: Plan, item_id: str) -> str | None:
     return item.gereed if item is not None else None
 
 
+def row_above(plan: Plan, item_id: str) -> str | None:
+    """The id of the row an ``idem`` in ``item_id``'s *gereed* copies, by the file's order: the
+    action above in its step, the milestone above in its action (the loader's rule,
+    :mod:`governance.planfile.items`). None for a first row or an unknown item."""
+    for step in plan.steps:
+        actions = [a for a in plan.actions() if a.step == step.number]
+        rows: list[Sequence[Action | Milestone]] = [actions, *(a.milestones for a in actions)]
+        for row in rows:
+            ids = [i.id for i in row]
+            if item_id in ids:
+                at = ids.index(item_id)
+                return ids[at - 1] if at > 0 else None
+    return None
+
+
+def promise_with(plan: Plan, item_id: str, texts: Mapping[str, str | None]) -> str | None:
+    """:func:`promise_in_effect` with the *gereed* texts of ``texts`` (by item: the synced
+    plan's) instead of the file's: an ``idem`` is followed up :func:`row_above`. None: the item
+    or a row it copies is not in ``texts``, or the chain ends at an ``idem``."""
+    text, seen = texts.get(item_id), {item_id}
+    while text is not None and is_idem(text):
+        above = row_above(plan, item_id)
+        if above is None or above in seen or above not in texts:
+            return None
+        seen.add(above)
+        item_id, text = above, texts[above]
+    return text
+
+
+def is_idem(text: str | None) -> bool:
+    """Whether a *gereed* text copies the row above (``idem``, ``Idem (Q1-2016)``, ``ditto``)."""
+    from governance.periods import PeriodError, PeriodKind, parse_period
+
+    if text is None:
+        return False
+    if text.strip().lower().startswith("idem"):
+        return True
+    try:
+        return parse_period(text).kind is PeriodKind.SAME_AS_ABOVE
+    except PeriodError:
+        return False
+
+
 def inherited_dependencies(plan: Plan) -> dict[str, tuple[str, ...]]:
     """The ``depends_on`` of each action whose milestones take it as their own: an action with
     milestones and no *gereed* (docs/plan-schema.md, "Dependencies"), by action id."""

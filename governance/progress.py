@@ -33,7 +33,8 @@ from governance.decisions import (
 )
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
-from governance.provenance import DueChange, Removal, ratifying, removals
+from governance.provenance import DueChange, Removal, removals
+from governance.ratification import ratifying_decision, revising_decision
 from governance.updates import StatusUpdate
 
 _LATE = frozenset({"overdue", "slipped"})
@@ -95,11 +96,13 @@ AHEAD_MONTHS = 6
 #: layout 15 and before are made again with the clock from the day the item became active.
 #: 17 (words53): the summary's reading guide says what *verouderd* means when the annex marks
 #: an item so (:data:`STALE_GUIDE_FROM`); layout 16 and before are made again without it.
-#: 18 (walk54 1): a due date moved in the plan file that a decision about the item taken on or
-#: after the edit's day ratifies (as it answers the agenda pack's *…accorderen?*,
-#: :func:`governance.agenda_asked.to_ratify`) no longer reads *zonder besluit*: the edit names
-#: that decision (*bekrachtigd bij besluit …*); layout 17 and before are made again with
-#: *zonder besluit* (:data:`RATIFIED_FROM`).
+#: 18 (walk54 1, review54 3): a due date moved in the plan file that a later decision
+#: ratified (a text-only decision about the item or a ``set_gereed`` to that date, recorded
+#: after the edit: :func:`governance.ratification.ratifying_decision`, the rule of the agenda
+#: pack's *…accorderen?*) no longer reads *zonder besluit*: the edit names that decision
+#: (*bekrachtigd bij besluit …*); one a later decision moved elsewhere says *daarna bijgesteld
+#: bij besluit …*; layout 17 and before are made again with *zonder besluit*
+#: (:data:`RATIFIED_FROM`).
 #: 18 also (walk54 8, as agenda layout 19): an ongoing item whose start is still ahead
 #: (``2028 e.v.`` in 2027) reads *nog niet gestart*, not *doorlopend*; layout 17 and before
 #: are made again with *doorlopend* (:data:`NOT_STARTED_FROM`).
@@ -217,6 +220,10 @@ class Change:
     #: Per edit of ``edits``, the decision that ratified it (:func:`_ratified_by`; layout 18
     #: on), None for one without: the report says *zonder besluit* of that one only.
     edit_ratified: tuple[str | None, ...] = ()
+    #: Per edit of ``edits`` not ratified, the decision that moved the date elsewhere after it
+    #: (:func:`governance.ratification.revising_decision`; layout 18 on): the report says
+    #: *daarna bijgesteld bij besluit …*, not *zonder besluit*.
+    edit_revised: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,8 +493,8 @@ def build_progress(
                 )  # fmt: skip
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if layout >= RATIFIED_FROM and change.edits:
-                    ratified = _ratified_by(plan, change.edit_days, moved)
-                    change = replace(change, edit_ratified=ratified)
+                    ratified, revised = _ratified_by(plan, change.edits, moved, assessment.as_of)
+                    change = replace(change, edit_ratified=ratified, edit_revised=revised)
                 if late_delivery and line.due is not None:
                     why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
                     change = replace(change, reasons=(why, *change.reasons))
@@ -888,15 +895,23 @@ def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[dat
 
 
 def _ratified_by(
-    plan: Plan, edit_days: Sequence[date], decisions: Sequence[Decision]
-) -> tuple[str | None, ...]:
-    """Per plan-file edit (its office's day), the first decision about the item taken on or
-    after that day (``decisions``: the item's, taken by the report's day): it ratifies the
-    edit, as such a decision answers the agenda pack's *…accorderen?*
-    (:func:`governance.provenance.ratifying`, the pack's rule too), whatever else it decides.
-    None: no such decision, the edit stays *zonder besluit*."""
-    found = (ratifying(decisions, day) for day in edit_days)
-    return tuple(decision_label(plan, d) if d is not None else None for d in found)
+    plan: Plan, edits: Sequence[DueChange], decisions: Sequence[Decision], as_of: date
+) -> tuple[tuple[str | None, ...], tuple[str | None, ...]]:
+    """Per plan-file edit, the decision that ratified it and, for one not ratified, the
+    decision that moved the date elsewhere after it (``decisions``: the item's, taken by the
+    report's day), by the rule the agenda pack's *…accorderen?* follows
+    (:mod:`governance.ratification`). None, None: the edit stays *zonder besluit*."""
+    zone = plan.calendar.timezone
+    ratified = tuple(ratifying_decision(e, decisions, as_of, zone) for e in edits)
+    revised = tuple(
+        None if r is not None else revising_decision(e, decisions, as_of, zone)
+        for e, r in zip(edits, ratified, strict=True)
+    )
+    return _labels(plan, ratified), _labels(plan, revised)
+
+
+def _labels(plan: Plan, decisions: Sequence[Decision | None]) -> tuple[str | None, ...]:
+    return tuple(decision_label(plan, d) if d is not None else None for d in decisions)
 
 
 def _forecast_stands(

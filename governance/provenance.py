@@ -406,31 +406,23 @@ def due_changes(
     return out
 
 
-def undecided_run(changes: Iterable[DueChange], item_id: str) -> list[DueChange]:
-    """The item's due-date changes made without a decision since the last one a decision made
-    (``set_gereed``), oldest first: the edits the body is asked to ratify
+def undecided_runs(changes: Iterable[DueChange]) -> dict[str, list[DueChange]]:
+    """Per item, its due-date changes made without a decision since the last one a decision
+    made (``set_gereed``), oldest first: the edits the body is asked to ratify
     (:func:`governance.agenda_asked.to_ratify`). The first one's ``gereed_before`` is the
-    promise they moved away from."""
-    run: list[DueChange] = []
+    promise they moved away from. Items whose last change a decision made are left out."""
+    runs: dict[str, list[DueChange]] = {}
     for c in sorted(changes, key=lambda c: c.recorded_at):
-        if c.item_id != item_id:
-            continue
         if c.decided:
-            run = []
+            runs.pop(c.item_id, None)
         else:
-            run.append(c)
-    return run
+            runs.setdefault(c.item_id, []).append(c)
+    return runs
 
 
-def ratifying(decisions: Iterable[Decision], day: date) -> Decision | None:
-    """The decision that ratifies a plan-file edit of an item's due date recorded on ``day``
-    (the office's day): the first of ``decisions`` (the item's, taken by the report's day)
-    taken on or after that day, whatever else it decides, as such a decision answers the
-    agenda pack's *…accorderen?* (:func:`governance.agenda_asked.to_ratify`). None: no such
-    decision, the edit stays *zonder besluit*. The one rule of the progress report (layout 18)
-    and the agenda pack's *sinds de vorige vergadering* (layout 19)."""
-    later = [d for d in decisions if d.meeting_on >= day]
-    return min(later, key=lambda d: (d.meeting_on, d.id or 0), default=None)
+def undecided_run(changes: Iterable[DueChange], item_id: str) -> list[DueChange]:
+    """:func:`undecided_runs` of one item (empty: none)."""
+    return undecided_runs(c for c in changes if c.item_id == item_id).get(item_id, [])
 
 
 def undecided_lines(

@@ -623,10 +623,14 @@ class DecisionRow:
 
     @property
     def effect(self) -> str:
-        """What it did, in Dutch: "gereed bijgesteld: Q3-2015 → Q4-2015", "vervallen",
+        """What it did, in Dutch: "gereed bijgesteld: Q3-2015 → Q4-2015" ("datum in het plan
+        bekrachtigd: Q4-2015" when the file held it already), "vervallen",
         "hersteld" (", gereed bijgesteld: …" when it gave a new date), "besluit"."""
         moved = self.gereed_before != self.gereed_after and self.gereed_after is not None
         dates = f"{self.gereed_before or 'geen datum'} → {self.gereed_after}"
+        if self.kind == "set_gereed" and self.gereed_before == self.gereed_after:
+            # The date the plan file held already (a hand edit ratified, review54 2).
+            return f"datum in het plan bekrachtigd: {self.gereed_after}"
         if self.kind == "set_gereed":
             return f"gereed bijgesteld: {dates}"
         if self.kind == "restore":

@@ -18,8 +18,11 @@ def held_promise(app: App, plan: Plan, item_id: str) -> str | None:
     """The gereed before the first of the item's date moves made without a decision since the
     last move a decision made: in the synced revisions (:func:`governance.provenance.
     undecided_run`), else in the file against the synced plan (an edit not synced yet). None:
-    no such move, or one away from an ``idem`` row (the caller's promise stands: the text it
-    copies); :data:`NO_DATE` for an item that had no date."""
+    no such move, or one away from an ``idem`` row whose copied text the synced plan does not
+    give (the caller's promise stands); an ``idem`` row's is the text it copied in the synced
+    plan (:func:`governance.decisions.promise_with`); :data:`NO_DATE` for an item that had no
+    date."""
+    from governance.decisions import is_idem, promise_with
     from governance.provenance import RevisionFact, due_changes, file_edits, undecided_run
     from store import reports_read
     from store.due_dates import stored_on
@@ -36,6 +39,11 @@ def held_promise(app: App, plan: Plan, item_id: str) -> str | None:
     if not run:
         return None
     before = run[0].gereed_before
-    if before is not None and before.strip().lower().startswith("idem"):
-        return None
+    if is_idem(before):
+        # An ``idem`` row's promise is the text it copied in the synced plan (review54 1): the
+        # file's row no longer copies anything once its date was edited by hand.
+        texts = {code: gereed for code, (gereed, _) in synced.stored.items()}
+        before = promise_with(plan, item_id, {**texts, item_id: before})
+        if before is None:
+            return None  # nothing to follow: the caller's promise stands
     return before or NO_DATE

@@ -403,7 +403,8 @@ AGENDA_NO_PREVIOUS_FROM = 16
 #: that shows a date moved in the plan file without a decision, until it is ratified, as the
 #: promise and the plan's new date (``ItemLine.promised``), not the new date alone as promised;
 #: whose *sinds de vorige vergadering* says which decision ratified such an edit
-#: (:func:`governance.provenance.ratifying`; older layouts: *zonder besluit* whatever came after).
+#: (:func:`governance.ratification.ratifying_decision`; older layouts: *zonder besluit*
+#: whatever came after).
 AGENDA_UNRATIFIED_FROM = 19
 #: The first agenda layout (19, walk54b 6 and 8) whose late point says *te laat: deadline …
 #: verstreken*, as *Wat is verslechterd* does (older layouts: *te laat sinds* the deadline, a

@@ -26,6 +26,7 @@ from regie.report_build import (
     AGENDA_NAMES_FROM,
     AGENDA_NO_PREVIOUS_FROM,
     AGENDA_SAME_QUESTION_FROM,
+    AGENDA_UNRATIFIED_FROM,
     AGENDA_WORSE_WORDS_FROM,
 )
 
@@ -121,6 +122,9 @@ def render_agenda(
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
             # Layout 19 (walk54b 6, 8): "te laat: deadline … verstreken"; who reported.
             "worse_words": layout >= AGENDA_WORSE_WORDS_FROM,
+            # Layout 19 (review54 2): a set_gereed to the date the plan holds that restored
+            # nothing ratified a hand edit: *datum in het plan bekrachtigd*, not *hersteld*.
+            "ratified_words": layout >= AGENDA_UNRATIFIED_FROM,
             **_close_words(pack, layout),
             # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,

@@ -11,7 +11,6 @@ is made again as built (its golden files were made by the code before walk54: ma
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -40,25 +39,28 @@ def _app(
     *,
     synced: bool = True,
     before: Callable[[App], object] | None = None,
+    promised: str = PROMISED,
 ) -> App:
     """The example plan synced on 1 September, then 1.1.2's Q1-2027 edited to Q2-2027 by hand
     (``synced``: and synced on 1 October, at fixed times: the documents show no wall clock);
-    ``before``: done before the edit."""
+    ``before``: done before the edit; ``promised``: 1.1.2's line in the plan synced first."""
     from store import sync_plan
 
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copyfile(EXAMPLE, home / "actions.yaml")
-    app = migrated_app(home, database_url)
     plan_file = home / "actions.yaml"
+    plan_file.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace(PROMISED, promised), encoding="utf-8"
+    )
+    app = migrated_app(home, database_url)
     with app.session() as session, session.begin():
         first = datetime(2026, 9, 1, 9, tzinfo=UTC)
         sync_plan(session, app.load_plan(), now=first, plan_path=str(plan_file))
     if before is not None:
         before(app)
     text = plan_file.read_text(encoding="utf-8")
-    assert text.count(PROMISED) == 1
-    plan_file.write_text(text.replace(PROMISED, EDITED), encoding="utf-8")
+    assert text.count(promised) == 1
+    plan_file.write_text(text.replace(promised, EDITED), encoding="utf-8")
     if synced:
         with app.session() as session, session.begin():
             edit = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -174,3 +176,64 @@ def test_a_decision_before_the_edit_ratifies_nothing(tmp_path: Path, database_ur
     row = _row(_app(tmp_path, database_url, before=earlier))
     assert "Eerder besproken; datum gewijzigd in het plan zonder besluit: Q1-2027 → Q2-2027" in row
     assert "bekrachtigd" not in row
+
+
+def test_set_gereed_after_a_hand_edit_of_an_idem_row_keeps_the_copied_promise(
+    tmp_path: Path, database_url: str
+) -> None:
+    """review54 1: 1.1.2 copied 1.1.1's Q3-2026 (``idem``) in the synced plan; the file's row
+    holds the hand-made Q2-2027 and copies nothing any more. The promise kept is Q3-2026."""
+    from regie.decisions import add_decision
+
+    app = _app(tmp_path, database_url, promised="            gereed: idem\n")
+    text = "Verschuiving 1.1.2 akkoord"
+    add_decision(app, "stuurgroep", MEETING, text, item_id="1.1.2", set_gereed=("1.1.2", "Q2-2027"))
+    item = next(m for m in app.load_plan().milestones() if m.id == "1.1.2")
+    assert (item.gereed, item.original_gereed, item.revised_by) == ("Q2-2027", "Q3-2026", BY)
+    assert _row(app) == f"| 1.1.2 | Sensoren geplaatst | Q3-2026 | Q2-2027 | {BY}: {text} |"
+
+
+def test_a_later_move_elsewhere_does_not_ratify_the_edit(tmp_path: Path, database_url: str) -> None:
+    """review54 3: the body overrode the hand edit (Q2-2027) with Q3-2027: the report says so,
+    neither *bekrachtigd* nor *zonder besluit*."""
+    from regie.decisions import add_decision
+
+    app = _app(tmp_path, database_url)
+    add_decision(app, "stuurgroep", MEETING, "Later", set_gereed=("1.1.2", "Q3-2027"))
+    row = _row(app)
+    edit = "datum gewijzigd in het plan: Q1-2027 → Q2-2027 (vastgelegd op 1 oktober 2026"
+    assert f"{edit}; daarna bijgesteld bij {BY})" in row, row
+    assert "bekrachtigd" not in row and "zonder besluit" not in row
+
+
+def test_a_cancel_does_not_ratify_the_edit(tmp_path: Path, database_url: str) -> None:
+    """review54 3: dropping the item says nothing about the edit's date."""
+    from regie.decisions import add_decision
+
+    app = _app(tmp_path, database_url)
+    add_decision(app, "stuurgroep", MEETING, "Vervalt", cancel="1.1.2")
+    row = _row(app)
+    assert "datum gewijzigd in het plan zonder besluit: Q1-2027 → Q2-2027" in row, row
+    assert "bekrachtigd" not in row
+
+
+def test_the_next_pack_and_the_list_say_ratified_not_restored(
+    tmp_path: Path, database_url: str
+) -> None:
+    """review54 2: the set_gereed that ratified the hand edit (its before is the file's, the
+    same date) is no *hersteld* in the next pack (agenda layout 19) nor "Q2-2027 → Q2-2027" in
+    ``regie decision list``."""
+    from regie.decisions import add_decision, decision_rows, decisions
+    from regie.reports import agenda
+
+    app = _app(tmp_path, database_url)
+    add_decision(
+        app, "stuurgroep", MEETING, "Akkoord", item_id="1.1.2", set_gereed=("1.1.2", "Q2-2027")
+    )
+    rows = decision_rows([(d, None) for d in decisions(app, None)], {})
+    assert [r.effect for r in rows] == ["datum in het plan bekrachtigd: Q2-2027"]
+    for fmt in ("md", "html"):
+        made = agenda(app, "stuurgroep", date(2027, 1, 14), date(2027, 1, 4), fmt, archive=False)
+        pack = " ".join(made.content.decode().split())
+        assert "datum in het plan bekrachtigd: Q2-2027;" in pack
+        assert "hersteld" not in pack

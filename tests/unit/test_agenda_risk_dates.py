@@ -58,6 +58,10 @@ def test_an_item_at_risk_without_a_date_is_still_asked_for_it() -> None:
         "1.1.3": None,
         "2.1": None,
     }
+    # review54 5: the assessor's own split, kept beside the risk, is what missing_date reads.
+    assert {i.item_id: i.undated_state for i in at_risk.items.values()} == {
+        i.item_id: i.state if i.due is None else None for i in calm.items.values()
+    }
 
 
 def test_the_question_is_traced_back_as_a_date_question() -> None:

@@ -18,7 +18,7 @@ from governance.assessment import Assessment, assess
 from governance.decisions import Decision, DecisionKind, decided_by
 from governance.meetings import Meeting
 from governance.plan import Plan
-from governance.provenance import DueChange, ratifying
+from governance.provenance import DueChange
 from governance.updates import StatusUpdate
 from reports.render import environment
 from tests.unit.planbuilder import Updates, act, make_plan, ms, on, quarter
@@ -185,8 +185,6 @@ def test_an_edit_names_the_decision_that_ratified_it() -> None:
     assert _moved([_decision("1.1.2", LATER)]).ratified_by is None  # another item's
     assert _moved([_decision("1.1.3", date(2015, 7, 1))]).ratified_by is None  # after as_of
     assert _moved(taken, ratified=False).ratified_by is None  # layouts up to 18
-    # The progress report's rule, in one place.
-    assert ratifying(taken, EDITED) is taken[2] and ratifying(taken, date(2015, 5, 8)) is None
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
