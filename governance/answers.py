@@ -411,8 +411,9 @@ def standing(plan: Plan, latest: StatusUpdate | None) -> Standing | None:
 
 def written_by(plan: Plan, update: StatusUpdate) -> str:
     """Who wrote ``update``, as far as the record tells: ``decision`` (a body's), ``office``
-    (the office itself, or one of its contacts), ``contact`` (another contact of the plan), or
-    ``unknown`` (no author, or one the plan does not name: the messages name no one then)."""
+    (the office itself, or one of its contacts), ``contact`` (another contact of the plan),
+    ``former`` (:func:`by_former_contact`) or ``unknown`` (no author, or the maker of a
+    report's delivery: the office's operator). The messages name no one for the last two."""
     from governance.decisions import DECISION_SOURCE
 
     if update.source == DECISION_SOURCE:
@@ -421,8 +422,26 @@ def written_by(plan: Plan, update: StatusUpdate) -> str:
         return "office"
     person = contact(plan, update.author) if update.author else None
     if person is None:
-        return "unknown"
+        return "former" if by_former_contact(plan, update) else "unknown"
     return "office" if person.programme_office else "contact"
+
+
+def by_former_contact(plan: Plan, update: StatusUpdate) -> bool:
+    """Whether ``update`` names an author the plan no longer has: a contact since removed from
+    the plan (the record keeps their id). Their note is still a person's note, which only the
+    office reads now (:mod:`regie.note_readers`). Not a record without an author, a decision,
+    the office by one of its names (:func:`names_office`), nor a report's delivery, whose
+    author is the operator who made the report (the office)."""
+    from governance.decisions import DECISION_SOURCE, REPORT_SOURCE
+
+    author = update.author
+    if not author or update.source in (DECISION_SOURCE, REPORT_SOURCE):
+        return False
+    return contact(plan, author) is None and not names_office(plan, author)
+
+
+#: :func:`written_by`'s kinds whose note is a person's: only its writer and the office read it.
+PERSONS_NOTES = frozenset({"contact", "former"})
 
 
 def standing_refusal(

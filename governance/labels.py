@@ -21,6 +21,8 @@ STATE_LABELS: dict[str, str] = {
 #: Ongoing work whose start is still ahead (``2028 e.v.`` in 2027: walk54 8), shown in place of
 #: *doorlopend*; its state stays ``ongoing`` (:func:`governance.item_start.not_started`).
 NOT_STARTED = "nog niet gestart"
+#: ``regie status --state`` for it: the rows' ``not_started``, whose ``state`` stays ``ongoing``.
+NOT_STARTED_KEY = "not_started"
 
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 

@@ -207,13 +207,14 @@ def _latest(
 def _reads(plan: Plan, update: StatusUpdate, recipient: str, *, office: bool) -> bool:
     """Whether ``recipient`` may read ``update``'s note: the answer pages' rule
     (:func:`regie.note_readers.reads_note`, walk54b 2) for a contact's note; a decision's words
-    and the office's own notes are written for the owners, and a record that names no author
-    the plan knows reads as the office's (:func:`governance.answers.standing`). ``office``: the
+    and the office's own notes are written for the owners, and a record without an author
+    reads as the office's (:func:`governance.answers.standing`); a contact since removed from
+    the plan is still a person (``former``: no recipient is its writer). ``office``: the
     office's own copy (its contacts, its Slack channel), which reads every note."""
-    from governance.answers import written_by
+    from governance.answers import PERSONS_NOTES, written_by
     from regie.note_readers import reads_note
 
-    if office or written_by(plan, update) != "contact":
+    if office or written_by(plan, update) not in PERSONS_NOTES:
         return True
     return reads_note(plan, recipient, update.author)
 
@@ -228,7 +229,7 @@ def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, An
     from governance.decisions import decided_by
 
     kind = written_by(plan, update)
-    if kind == "unknown":
+    if kind in ("unknown", "former"):
         return {}
     if kind != "decision" and update.author == recipient:
         return {"latest_kind": "own"}  # an office contact who owns the item: their own words

@@ -8,6 +8,8 @@ colleague (an organisation is often a group of independent parties); the office 
 note (on the item pages, behind the login; a contact of the office also here). A decision's
 words and the office's own notes are no owner's note: they are written for the owners (every
 feed's description and the packs carry a decision; the mails to the owners the office's note).
+A note by a contact since removed from the plan is still a person's note: only the office reads
+it (:func:`governance.answers.by_former_contact`; the writer is gone).
 """
 
 from __future__ import annotations
@@ -37,10 +39,12 @@ def reads_note(plan: Plan, reader: str | None, author: str | None) -> bool:
 def standing_for(plan: Plan, latest: StatusUpdate | None, reader: str | None) -> Standing | None:
     """:func:`governance.answers.standing` as contact ``reader`` (None: someone Regie cannot
     name) may read it: another's note left out, :attr:`Standing.note_withheld` set instead."""
-    from governance.answers import standing
+    from governance.answers import PERSONS_NOTES, standing, written_by
 
     state = standing(plan, latest)
-    if state is None or state.note is None or state.kind != "person":
+    if state is None or state.note is None or latest is None:
+        return state
+    if written_by(plan, latest) not in PERSONS_NOTES:
         return state  # a decision's words, the office's note: written for the owners
     if reads_note(plan, reader, state.author):
         return state

@@ -143,17 +143,20 @@ def start_round(
         left_out = asked_no_longer(assessment.items, plan.programme.end, as_of)
         # Ongoing work before its start (``2028 e.v.`` in 2027) is not active yet: nobody is
         # asked about it until it starts, as no reminder asks about it (walk54 8).
-        left_out |= not_started_ids(assessment.items, as_of)
+        starts_later = not_started_ids(assessment.items, as_of)
+        left_out |= starts_later
+        not_yet = False  # an item in scope left out as not started (what NothingToAsk says)
         for item in assessment.items.values():
             if item.state in (State.DONE, State.CANCELLED, State.WAITING):
                 # A waiting item's owner cannot act until what it waits on is done (walk32b 5):
                 # it is asked in the first round after, when it has its computed deadline.
                 continue
-            if item.item_id in left_out:
-                continue
             if where and where[0] == "step" and str(item.step) != where[1]:
                 continue
             if where and where[0] == "owner" and where[1] not in item.owners:
+                continue
+            if item.item_id in left_out:
+                not_yet = not_yet or item.item_id in starts_later
                 continue
             open_items += 1
             for contact_id in recipients(plan, item.owners):
@@ -163,7 +166,9 @@ def start_round(
             # A round asks people about open items; one without would ask nobody and end in a
             # summary of "0 of 0" (and take the body's date from a round that can ask).
             raise NothingToAsk(
-                _nothing_to_ask(scope, as_of, open_items, ended(plan.programme.end, as_of))
+                _nothing_to_ask(
+                    scope, as_of, open_items, ended(plan.programme.end, as_of), not_yet=not_yet
+                )
             )
         if dry_run:
             exists = _round_exists(session, plan.programme.id, body, answer_by)
@@ -307,7 +312,11 @@ def _round_exists(session: Session, programme_id: str, body: str, answer_by: dat
     return any(r.body == body and r.answer_by == answer_by for r in rounds(session, programme_id))
 
 
-def _nothing_to_ask(scope: str | None, as_of: date, open_items: int, ended: bool) -> str:
+def _nothing_to_ask(
+    scope: str | None, as_of: date, open_items: int, ended: bool, *, not_yet: bool = False
+) -> str:
+    """Why a round asks nobody. ``not_yet``: an item in scope is ongoing work that has not
+    started (:func:`governance.item_start.not_started`), so the reasons name that too."""
     where = f"--scope {scope}: " if scope else ""
     if open_items:
         return (
@@ -316,9 +325,12 @@ def _nothing_to_ask(scope: str | None, as_of: date, open_items: int, ended: bool
             "the plan has no programme office contact; no round started"
         )
     items = "every item in scope" if scope else "every item"
-    why = "done, cancelled or waiting on another item"
+    reasons = ["done", "cancelled", "waiting on another item"]
+    if not_yet:
+        reasons.append("not started yet")
     if ended:  # an item without a deadline is no longer asked (:func:`no_longer_asked`)
-        why = "done, cancelled, waiting on another item or without a deadline after the end"
+        reasons.append("without a deadline after the end")
+    why = f"{', '.join(reasons[:-1])} or {reasons[-1]}"
     return f"{where}nothing to ask on {as_of}: {items} is {why}; no round started"
 
 

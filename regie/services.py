@@ -569,14 +569,15 @@ def status_rows(
     nor a plan-file edit synced after that day."""
     from governance.assessment import State, assess
     from governance.item_start import not_started
+    from governance.labels import NOT_STARTED_KEY
     from governance.programme_end import past_end
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days
 
     plan = app.load_plan(None)
     as_of = as_of or today(app)
-    if state is not None and state not in {s.value for s in State}:
-        known = ", ".join(s.value for s in State)
+    if state is not None and state not in {s.value for s in State} | {NOT_STARTED_KEY}:
+        known = ", ".join([*(s.value for s in State), NOT_STARTED_KEY])
         raise InvalidInput(f"--state: unknown state {state!r} (known: {known})")
     if owner is not None and plan.organisation(owner) is None:
         known = ", ".join(o.id for o in plan.organisations)
@@ -597,7 +598,12 @@ def status_rows(
             continue
         if owner is not None and owner not in item.owners:
             continue
-        if state is not None and item.state.value != state:
+        # ``state``: as the table names the row (ongoing work before its start is *nog niet
+        # gestart*, not *doorlopend*); the JSON's ``state`` stays ``ongoing`` beside it.
+        waiting_start = not_started(item, as_of)
+        if state == NOT_STARTED_KEY and not waiting_start:
+            continue
+        if state not in (None, NOT_STARTED_KEY) and (item.state.value != state or waiting_start):
             continue
         latest = item.latest_update
         rows.append(
@@ -612,7 +618,7 @@ def status_rows(
                 "completed_on": _iso(item.completed_on),
                 "state": item.state.value,
                 # Ongoing work whose start is still ahead (walk54 8): not *doorlopend* yet.
-                "not_started": not_started(item, as_of),
+                "not_started": waiting_start,
                 "rag": item.rag.value,
                 "stale": item.stale,
                 "owners": list(item.owners),

@@ -231,7 +231,9 @@ def status(
     state: Annotated[
         str | None,
         typer.Option(
-            help="Only items in this state: its key or its Dutch label (overdue, 'te laat')."
+            help="Only items in this state: its key or its Dutch label (overdue, 'te laat'); "
+            "not_started ('nog niet gestart'): ongoing work before its start, which ongoing "
+            "('doorlopend') leaves out."
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
@@ -279,14 +281,18 @@ def status(
 
 
 def _state_key(text: str | None) -> str | None:
-    """``--state`` as a state key: the table shows Dutch labels, so they are accepted too."""
-    from governance.labels import STATE_LABELS, state_key
+    """``--state`` as a state key: the table shows Dutch labels, so they are accepted too; and
+    ``not_started`` (*nog niet gestart*), as the table names ongoing work before its start."""
+    from governance.labels import NOT_STARTED, NOT_STARTED_KEY, STATE_LABELS, state_key
 
     if text is None:
         return None
+    if " ".join(text.split()).casefold() in (NOT_STARTED_KEY, NOT_STARTED):
+        return NOT_STARTED_KEY
     key = state_key(text)
     if key is None:
-        known = ", ".join(f"{k} ({label})" for k, label in STATE_LABELS.items())
+        labels = {**STATE_LABELS, NOT_STARTED_KEY: NOT_STARTED}
+        known = ", ".join(f"{k} ({label})" for k, label in labels.items())
         raise InvalidInput(f"--state: unknown state {text!r} (known: {known})")
     return key
 
