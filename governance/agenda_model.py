@@ -211,11 +211,15 @@ SINCE_KINDS = (
 class ShownBefore:
     """The body's latest pack sent for an earlier meeting (agenda layout 19, walk54 3): the
     meeting it was for, its day (``as_of``) and when it was archived (its data cut-off). What
-    happened after that day, or was recorded after that moment, it could not show."""
+    happened after that day, or was recorded after that moment, it could not show. A pack
+    made by hand counts when no pack went out for that meeting (review54 6).
+    ``gone``: that meeting is no longer one of the body's (moved or cancelled after the pack
+    was made): the pack names it only as *het vorige agendapakket* (review54 11)."""
 
     meeting: date
     as_of: date
     made_at: datetime
+    gone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from governance.agenda_model import (
     created_times,
     local_day,
 )
-from governance.assessment import Assessment
+from governance.assessment import Assessment, ItemAssessment
 from governance.contact_changes import CONTACT_LAYOUT, contact_changes
 from governance.decisions import (
     Decision,
@@ -86,6 +86,9 @@ def since_last(
     after its day). So every change reaches the body once, also when it came between a pack
     and its meeting, or in a meeting without a pack (the window then reaches back to the pack
     before). Without such a pack (a first meeting, or none sent yet) the window is as above.
+    A finish or cancellation before the previous meeting counts by the moment the item became
+    so: it was not so in ``shown_assessment`` (review54 9; a repeated or corrected report of a
+    finish that pack showed is no news), else by its latest update's moment.
     ``shown_assessment`` (agenda layout 19, walk54b): the data as that pack read them (its
     day, recorded by its archiving): what got worse is compared with them, not with the
     previous meeting's day, so a deterioration between that pack and the meeting is listed
@@ -119,6 +122,20 @@ def since_last(
             return True
         return shown is not None and (day > shown.as_of or (at is not None and at > shown.made_at))
 
+    def finished(i: ItemAssessment) -> bool:
+        """A finish or cancellation (its ``completed_on``) not shown yet. Before the previous
+        meeting: only when it came about after the body's latest pack read the data, judged by
+        the moment the item became so (review54 9): it was not so in that pack's data; a
+        repeated or corrected report of it is no new finish. Without those data: by the latest
+        update's moment."""
+        day = i.completed_on
+        if day is None or day > as_of or shown is None or since is None or since <= day:
+            return within(day)
+        if shown_assessment is not None:
+            then = shown_assessment.items.get(i.item_id)
+            return then is None or then.state is not i.state
+        return within(day, i.latest_update.recorded_at if i.latest_update is not None else None)
+
     def recorded(at: datetime) -> bool:
         if since is None or local_day(plan, at) >= since:
             return True
@@ -136,12 +153,11 @@ def since_last(
         elif r.kind == "archived" and isinstance(r.before, dict) and r.item_id not in titles:
             titles[r.item_id] = str(r.before.get("title") or "")  # its title when removed
     for i in assessment.items.values():
-        finished_at = i.latest_update.recorded_at if i.latest_update is not None else None
-        if i.state is State.DONE and within(i.completed_on, finished_at):
+        if i.state is State.DONE and finished(i):
             entries.append(
                 SinceEntry(i.item_id, i.title, "done", i.completed_on, early=early(i.completed_on))
             )
-        elif i.state is State.CANCELLED and within(i.completed_on, finished_at):
+        elif i.state is State.CANCELLED and finished(i):
             drops = [
                 d for d in taken
                 if d.item_id in (i.item_id, i.action_id) and d.kind is DecisionKind.CANCEL

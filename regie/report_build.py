@@ -22,12 +22,12 @@ from regie.report_reads import (
 
 if TYPE_CHECKING:
     from governance.agenda import AgendaPack
-    from governance.agenda_model import SinceEntry, SinceLast
+    from governance.agenda_model import ShownBefore, SinceEntry, SinceLast
     from governance.agenda_questions import PackQuestions
     from governance.agenda_round import RoundOutcome, TieRule
     from governance.assessment import Assessment
     from governance.plan import Plan
-    from store.agenda_read import PackAsked
+    from store.agenda_read import PackAsked, PacksRead
 
 
 def agenda_pack(
@@ -64,7 +64,6 @@ def _agenda_pack(
     the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.agenda_end import closing_pack
-    from governance.agenda_model import ShownBefore
     from governance.agenda_since import unfollowed_stale
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -123,10 +122,8 @@ def _agenda_pack(
             archived_at = [at for _, at in packs.values()]
             if laid_out >= AGENDA_SAME_QUESTION_FROM:  # layout 14: what each pack asked
                 questions = {on: _pack_questions(read.questions.get(on)) for on in packs}
-            if laid_out >= AGENDA_CATCH_UP_FROM and packs:  # layout 19: what it could not show
-                latest = max(packs)
-                _, _, shown_as_of, made_at = read.questions[latest]
-                shown = ShownBefore(latest, shown_as_of, made_at)
+            if laid_out >= AGENDA_CATCH_UP_FROM:  # layout 19: what it could not show
+                shown = _shown_before(read, meeting_on, {m.on for m in all_meetings})
         elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
@@ -216,7 +213,27 @@ def _agenda_pack(
     # The packs and the round it read are part of its data: a rebuild reads the same ones.
     if listed or round_at:
         cut_off = max([*archived_at, *round_at, *([cut_off] if cut_off else [])])
+    if shown is not None:  # a pack made by hand is read too (review54 6)
+        cut_off = max(shown.made_at, cut_off) if cut_off else shown.made_at
     return pack, cut_off
+
+
+def _shown_before(read: PacksRead, meeting_on: date, held: set[date]) -> ShownBefore | None:
+    """The body's latest pack for a meeting before ``meeting_on`` (agenda layout 19): the one
+    the meeting preparation sent for it, else the last one made for it by hand as of a day
+    before it (review54 6: Regie cannot know whether or when the office sent that one; this
+    pack takes it as sent, so what came after it is caught up). ``held``: the body's meetings;
+    a pack for a meeting no longer among them (moved or cancelled) is named without its date."""
+    from governance.agenda_model import ShownBefore
+
+    packs = {on: (found[2], found[3]) for on, found in read.questions.items()}
+    packs |= {on: found for on, found in read.by_hand.items() if on not in packs}
+    earlier = [on for on in packs if on < meeting_on]
+    if not earlier:
+        return None
+    latest = max(earlier)
+    as_of, made_at = packs[latest]
+    return ShownBefore(latest, as_of, made_at, gone=latest not in held)
 
 
 #: The agenda pack's layout (kept with an archived pack's parameters as ``layout``): 2 puts
@@ -306,7 +323,9 @@ def _agenda_pack(
 #: body's latest pack could not show, marked *nog niet in het vorige agendapakket*, and its
 #: *Wat is verslechterd* compares with the data as that pack read them, not with the previous
 #: meeting's day, so a risk reported or a deadline passed between that pack and its meeting is
-#: listed (so marked) and none twice (:data:`AGENDA_CATCH_UP_FROM`, fix54g); a removal without
+#: listed (so marked) and none twice (:data:`AGENDA_CATCH_UP_FROM`, fix54g; that pack may be one
+#: made by hand, a finish counts by the moment it came about, the mark sits in the change's own
+#: bracket, review54 6, 9, 11); a removal without
 #: a decision is a choice of the body and a date moved without a decision shows the promise
 #: beside the plan's date, and *sinds de vorige vergadering* names the decision about the item
 #: that ratified such an edit (*bekrachtigd bij besluit …*, the rule of *…accorderen?* and of
@@ -361,7 +380,9 @@ AGENDA_RISK_DATES_FROM = 19
 #: The first agenda layout whose *sinds de vorige vergadering* also lists what happened or was
 #: recorded after the body's latest pack (walk54 3): :func:`governance.agenda_since.since_last`'s
 #: ``shown``; and whose *Wat is verslechterd* compares with that pack's data (walk54b, fix54g:
-#: ``shown_assessment``), older layouts with the previous meeting's day.
+#: ``shown_assessment``), older layouts with the previous meeting's day. That pack is the one
+#: the meeting preparation sent, else one made by hand for that meeting (review54 6:
+#: :func:`_shown_before`).
 AGENDA_CATCH_UP_FROM = 19
 
 

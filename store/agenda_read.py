@@ -294,6 +294,11 @@ class PacksRead:
     #: layout 14 keeps them), the pack's layout (what it could ask), its day (``as_of``) and
     #: when it was archived (its data cut-off).
     questions: dict[date, PackAsked] = dataclasses.field(default_factory=dict)
+    #: Per meeting of ``not_counted`` that no pack went out for: the day (``as_of``, before the
+    #: meeting) and archiving of the last pack made for it otherwise (by hand, ``regie report
+    #: agenda``). Regie does not know whether or when the office sent it; agenda layout 19 takes
+    #: it as the body's pack for that meeting (review54 6, :func:`regie.report_build.agenda_pack`).
+    by_hand: dict[date, tuple[date, datetime]] = dataclasses.field(default_factory=dict)
 
 
 def packs_sent(
@@ -303,11 +308,13 @@ def packs_sent(
     per meeting, the last pack archived for it that went out — made by the meeting-preparation
     run (or before packs kept how they were made) as of a day before the meeting, and queued
     to the body's contacts (:func:`packs_queued`). A pack made by hand, or made on or after the
-    meeting's day, was never put to the body, nor one that was never sent."""
+    meeting's day, was never put to the body, nor one that was never sent (``by_hand`` keeps,
+    per meeting no pack went out for, the last one made as of a day before it)."""
     queued = packs_queued(connection, programme_id, body_id, until)
     listed: dict[date, tuple[frozenset[str] | None, datetime]] = {}
     questions: dict[date, PackAsked] = {}
     not_counted: dict[date, str] = {}
+    by_hand: dict[date, tuple[date, datetime]] = {}
     for parameters, created, meeting, made_via in _archived_packs(
         connection, programme_id, body_id, until
     ):
@@ -319,6 +326,7 @@ def packs_sent(
             why = MADE_AFTER
         elif made_via not in (None, "prepare") or meeting not in queued:
             why = NEVER_SENT
+            by_hand[meeting] = (as_of, created)  # the last one made for it
         else:
             listed[meeting] = (_listed(parameters), max(created, queued[meeting]))
             questions[meeting] = (_asked(parameters), _layout(parameters), as_of, created)
@@ -326,4 +334,6 @@ def packs_sent(
             continue
         if meeting not in listed:
             not_counted[meeting] = why  # the last pack made for it says why
-    return PacksRead(listed, not_counted, questions)
+    for meeting in listed:
+        by_hand.pop(meeting, None)  # a pack went out for it
+    return PacksRead(listed, not_counted, questions, by_hand)
