@@ -209,7 +209,8 @@ def build_agenda(
     choice of the body, and an item whose date was moved in the plan file without a decision
     (:func:`to_ratify`) shows the promise with the plan's new date wherever it is listed;
     ``not_started`` (agenda layout 19, walk54 8): an ongoing item whose start is still ahead
-    reads *nog niet gestart* (:attr:`ItemLine.not_started`);
+    reads *nog niet gestart* (:attr:`ItemLine.not_started`), in the decision list too
+    (:attr:`DecisionLine.not_started`);
     ``dated_additions``: an action's decision adds the milestones it found, a later one is an
     addition of its own, and milestones each added add their action (layout 14, adds47);
     ``additions_by_meeting``: such an action is named with its latest meeting's decision, not
@@ -282,20 +283,20 @@ def build_agenda(
         counted = {s: states.count(s) for s in set(states)}
         return tuple(sorted(counted.items(), key=lambda sc: order.index(sc[0])))
 
-    decision_lines = tuple(
-        DecisionLine(
+    def decision_line(d: Decision) -> DecisionLine:
+        line = lines.get(d.item_id or "")
+        action = actions.get(d.item_id or "") if line is None else None
+        return DecisionLine(
             d,
-            lines[d.item_id].state if d.item_id in lines else None,
-            lines[d.item_id].title if d.item_id in lines else removed_titles.get(d.item_id or ""),
+            line.state if line else None,
+            line.title if line else removed_titles.get(d.item_id or ""),
             d in restored,
-            *(
-                (actions[d.item_id].title, milestone_states(d.item_id))
-                if d.item_id in actions and d.item_id not in lines
-                else (None, ())
-            ),
+            action.title if action else None,
+            milestone_states(action.id) if action else (),
+            not_started=bool(line and line.not_started),
         )
-        for d in recent
-    )
+
+    decision_lines = tuple(decision_line(d) for d in recent)
     return AgendaPack(
         owner_labels=plan.owner_labels(),
         programme_title=plan.programme.title,

@@ -173,6 +173,9 @@ class DecisionLine:
     #: action's title and its milestones' states now (state value, how many), worst first.
     action_title: str | None = None
     milestone_states: tuple[tuple[str, int], ...] = ()
+    #: The item is ongoing work before its start (agenda layout 19, walk54 8: its line's
+    #: :attr:`ItemLine.not_started`): *nu nog niet gestart*, not *nu doorlopend*.
+    not_started: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
+from governance.labels import NOT_STARTED_KEY
 from governance.rag import State
 
 if TYPE_CHECKING:
@@ -31,3 +32,14 @@ def not_started(item: ItemAssessment, as_of: date) -> bool:
 def not_started_ids(items: Mapping[str, ItemAssessment], as_of: date) -> frozenset[str]:
     """The ids of ``items`` not started on ``as_of`` (:func:`not_started`)."""
     return frozenset(i for i, item in items.items() if not_started(item, as_of))
+
+
+def shows_as(item: ItemAssessment, key: str, as_of: date) -> bool:
+    """Whether ``item`` is in state ``key`` as Regie names it on ``as_of`` (a state filter:
+    ``regie status --state``, the office's overview): ``not_started``
+    (:data:`governance.labels.NOT_STARTED_KEY`) for ongoing work before its start, which
+    ``ongoing`` (*doorlopend*) then does not match; any other key, the item's state."""
+    early = not_started(item, as_of)
+    if key == NOT_STARTED_KEY:
+        return early
+    return item.state.value == key and not early

@@ -23,6 +23,9 @@ STATE_LABELS: dict[str, str] = {
 NOT_STARTED = "nog niet gestart"
 #: ``regie status --state`` for it: the rows' ``not_started``, whose ``state`` stays ``ongoing``.
 NOT_STARTED_KEY = "not_started"
+#: What a state filter offers (``regie status --state``, the office's overview): every state
+#: and *nog niet gestart*, as Regie names the items (:func:`governance.item_start.shows_as`).
+FILTER_LABELS: dict[str, str] = {**STATE_LABELS, NOT_STARTED_KEY: NOT_STARTED}
 
 RAG_LABELS: dict[str, str] = {"green": "groen", "amber": "oranje", "red": "rood", "grey": "grijs"}
 
@@ -70,6 +73,16 @@ def state_key(text: str) -> str | None:
     any case; None for neither."""
     wanted = " ".join(text.split()).casefold()
     for key, label in STATE_LABELS.items():
+        if wanted in (key, label.casefold()):
+            return key
+    return None
+
+
+def filter_key(text: str) -> str | None:
+    """The state filter a reader names by its key or its Dutch label (:data:`FILTER_LABELS`),
+    in any case; None for neither."""
+    wanted = " ".join(text.split()).casefold()
+    for key, label in FILTER_LABELS.items():
         if wanted in (key, label.casefold()):
             return key
     return None

@@ -78,7 +78,7 @@ class Overview:
     total: int
     owners: list[tuple[str, str]]  # (id, name) for the filter
     step_choices: list[tuple[int, str]]
-    states: list[str]
+    states: list[tuple[str, str]]  # (key, Dutch label) for the filter
     problems: list[str]  # Dutch, one per bad filter (the filter is then ignored)
     filters: Filters
     page: int = 1
@@ -269,7 +269,7 @@ def _page(text: str, pages: int) -> tuple[int, int | None]:
 
 def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filters, list[str]]:
     """Filters from the URL; a bad one becomes a Dutch message naming the field, and is ignored."""
-    from governance.labels import state_key
+    from governance.labels import filter_key
     from regie.texts import filter_text
 
     problems = []
@@ -282,7 +282,7 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
             step_ok = int(step)
         else:
             problems.append(filter_text("unknown_step", step))
-    state_ok = state_key(state) if state else None
+    state_ok = filter_key(state) if state else None
     if state and state_ok is None:
         problems.append(filter_text("unknown_state", state))
     return Filters(owner_ok, step_ok, state_ok), problems
@@ -291,7 +291,8 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
 def overview(
     app: App, as_of: date, owner: str = "", step: str = "", state: str = "", page: str = ""
 ) -> Overview:
-    from governance.labels import STATE_LABELS
+    from governance.item_start import shows_as
+    from governance.labels import FILTER_LABELS
 
     plan, assessment = _assessment(app, as_of)
     filters, problems = parse_filters(plan, owner, step, state)
@@ -300,7 +301,8 @@ def overview(
         for item in assessment.items.values()
         if not (filters.owner and filters.owner not in item.owners)
         and not (filters.step is not None and item.step != filters.step)
-        and not (filters.state and item.state.value != filters.state)
+        # As the rows name the item: *doorlopend* is not *nog niet gestart* (walk54 8).
+        and not (filters.state and not shows_as(item, filters.state, as_of))
     ]
     pages = max(1, -(-len(selected) // PAGE_SIZE))
     number, asked = _page(page, pages)
@@ -323,7 +325,7 @@ def overview(
         total=len(assessment.items),
         owners=[(o.id, o.label) for o in plan.organisations],
         step_choices=[(s.number, s.title) for s in plan.steps],
-        states=list(STATE_LABELS),
+        states=list(FILTER_LABELS.items()),
         problems=problems,
         filters=filters,
         page=number,

@@ -434,7 +434,8 @@ AGENDA_UNRATIFIED_FROM = 19
 AGENDA_WORSE_WORDS_FROM = 19
 #: The first agenda layout (19, walk54 8) in which an ongoing item whose start is still ahead
 #: reads *nog niet gestart* (:func:`governance.item_start.not_started`; older layouts:
-#: *doorlopend*) and is not counted in *Statusronde* (no round asks it any more).
+#: *doorlopend*) and is not counted in *Statusronde* (no round asks it any more); a decision
+#: about it in the decision list reads *nu nog niet gestart*, not *nu doorlopend* (fix54m).
 AGENDA_NOT_STARTED_FROM = 19
 
 

@@ -561,14 +561,17 @@ def status_rows(
     step: int | None = None,
     owner: str | None = None,
     state: str | None = None,
+    sources: bool = False,
 ) -> tuple[date, list[dict[str, Any]]]:
     """Assess the plan against every recorded status update; rows for display or JSON.
+    ``sources``: each latest update also names its ``source`` (who may read its note depends on
+    it: :func:`governance.answers.written_by`); the JSON leaves it out.
 
     The plan is the one of ``as_of`` (:func:`governance.provenance.plan_as_of`), as reports
     have it: a decision taken at a meeting after ``as_of`` does not move an item's date yet,
     nor a plan-file edit synced after that day."""
     from governance.assessment import State, assess
-    from governance.item_start import not_started
+    from governance.item_start import not_started, shows_as
     from governance.labels import NOT_STARTED_KEY
     from governance.programme_end import past_end
     from store.assessment_query import assessment_updates
@@ -600,10 +603,7 @@ def status_rows(
             continue
         # ``state``: as the table names the row (ongoing work before its start is *nog niet
         # gestart*, not *doorlopend*); the JSON's ``state`` stays ``ongoing`` beside it.
-        waiting_start = not_started(item, as_of)
-        if state == NOT_STARTED_KEY and not waiting_start:
-            continue
-        if state not in (None, NOT_STARTED_KEY) and (item.state.value != state or waiting_start):
+        if state is not None and not shows_as(item, state, as_of):
             continue
         latest = item.latest_update
         rows.append(
@@ -618,7 +618,7 @@ def status_rows(
                 "completed_on": _iso(item.completed_on),
                 "state": item.state.value,
                 # Ongoing work whose start is still ahead (walk54 8): not *doorlopend* yet.
-                "not_started": waiting_start,
+                "not_started": not_started(item, as_of),
                 "rag": item.rag.value,
                 "stale": item.stale,
                 "owners": list(item.owners),
@@ -633,6 +633,7 @@ def status_rows(
                         "forecast": latest.forecast.isoformat() if latest.forecast else None,
                         "comment": latest.comment,
                         "author": latest.author,
+                        **({"source": latest.source} if sources else {}),
                     }
                     if latest
                     else None

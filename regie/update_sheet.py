@@ -54,7 +54,7 @@ def update_sheet(
             known = ", ".join(c.id for c in plan.contacts) or "none"
             raise InvalidInput(f"--contact: {contact_id!r} is not a contact in the plan ({known})")
         who = Answerer(person.id, person.name)
-    _, rows = status_rows(app, as_of, step=step, owner=owner)
+    _, rows = status_rows(app, as_of, step=step, owner=owner, sources=who is not None)
     deadlines = {d.item_id: d for d in plan.deadlines()}
     actions = {a.id: a.title for a in plan.actions()}
     out = io.StringIO()
@@ -78,7 +78,7 @@ def update_sheet(
             ", ".join(plan.owner_names(row["owners"])),  # as every reader sees them
             row["gereed"] or "",
             row["due"] or "",
-            _latest(row["latest_update"]),
+            _latest(row["latest_update"], _withheld(plan, row["latest_update"], contact_id)),
         )
         answer = ("", "", "", "", contact_id or "")
         writer.writerow((row["id"], *(_inert(v) for v in reference), *answer))
@@ -101,15 +101,45 @@ def notice(plan: Plan) -> str:
     )
 
 
-def _latest(update: dict[str, Any] | None) -> str:
-    """The latest update in one cell: ``risico (2016-03-03): de tekst``."""
+def _latest(update: dict[str, Any] | None, withheld: str | None = None) -> str:
+    """The latest update in one cell: ``risico (2016-03-03): de tekst``; a note the sheet's
+    contact may not read as ``withheld`` says (:func:`_withheld`)."""
     if update is None:
         return ""
     from governance.labels import state_label
 
     text = f"{state_label(update['status'])} ({update['reported_on']})"
     comment = " ".join((update.get("comment") or "").split())
+    if comment and withheld:
+        return f"{text}. {withheld}"
     return f"{text}: {comment}" if comment else text
+
+
+def _withheld(plan: Plan, update: dict[str, Any] | None, contact_id: str | None) -> str | None:
+    """What a sheet for contact ``contact_id`` says instead of the latest update's note when
+    that contact may not read it ("Who reads a note": :mod:`regie.note_readers`, as the answer
+    pages and the messages); None when the note is theirs to read, or the sheet is the
+    office's own (no ``--contact``)."""
+    if update is None or contact_id is None or not update.get("comment"):
+        return None
+    from governance.answers import PERSONS_NOTES, written_by
+    from governance.office_names import office_names
+    from governance.updates import StatusUpdate, UpdateStatus
+    from notifications.words import note_withheld
+    from regie.note_readers import reads_note
+
+    record = StatusUpdate(  # who wrote it, as far as the record tells: all the rule reads
+        "",
+        UpdateStatus(update["status"]),
+        date.fromisoformat(update["reported_on"]),
+        author=update.get("author"),
+        source=update["source"],
+    )
+    if written_by(plan, record) not in PERSONS_NOTES:
+        return None  # a decision's words, the office's note: written for the owners
+    if reads_note(plan, contact_id, record.author):
+        return None
+    return note_withheld(office_names(plan.programme).the)
 
 
 def _inert(value: str) -> str:

@@ -283,16 +283,13 @@ def status(
 def _state_key(text: str | None) -> str | None:
     """``--state`` as a state key: the table shows Dutch labels, so they are accepted too; and
     ``not_started`` (*nog niet gestart*), as the table names ongoing work before its start."""
-    from governance.labels import NOT_STARTED, NOT_STARTED_KEY, STATE_LABELS, state_key
+    from governance.labels import FILTER_LABELS, filter_key
 
     if text is None:
         return None
-    if " ".join(text.split()).casefold() in (NOT_STARTED_KEY, NOT_STARTED):
-        return NOT_STARTED_KEY
-    key = state_key(text)
+    key = filter_key(text)
     if key is None:
-        labels = {**STATE_LABELS, NOT_STARTED_KEY: NOT_STARTED}
-        known = ", ".join(f"{k} ({label})" for k, label in labels.items())
+        known = ", ".join(f"{k} ({label})" for k, label in FILTER_LABELS.items())
         raise InvalidInput(f"--state: unknown state {text!r} (known: {known})")
     return key
 
