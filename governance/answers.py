@@ -96,7 +96,7 @@ def names_office(plan: Plan, author: str) -> bool:
 
 
 def contact(plan: Plan, contact_id: str) -> Contact | None:
-    return next((c for c in plan.contacts if c.id == contact_id), None)
+    return plan.contact(contact_id)
 
 
 def find_item(plan: Plan, item_id: str) -> Deadline | None:

@@ -321,6 +321,20 @@ class Plan:
     # several times (≈ 0.4 s each). Not an init field, so dataclasses.replace() never carries
     # it to a changed plan.
     _deadlines: DeadlineTable | None = field(default=None, init=False, compare=False, repr=False)
+    # contact() by id, built once: the messages ask it per recipient and item (review54b 8).
+    _contacts: dict[str, Contact] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
+
+    def contact(self, contact_id: str) -> Contact | None:
+        """The contact with id ``contact_id`` (the first, should the plan name one twice)."""
+        by_id = self._contacts
+        if by_id is None:
+            by_id = {}
+            for c in self.contacts:
+                by_id.setdefault(c.id, c)
+            object.__setattr__(self, "_contacts", by_id)  # published whole
+        return by_id.get(contact_id)
 
     def actions(self) -> Iterator[Action]:
         for step in self.steps:

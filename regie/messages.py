@@ -7,7 +7,9 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import date, time
 from typing import Any
 
+from governance.answers import PERSONS_NOTES, written_by
 from governance.assessment import Assessment, ItemAssessment
+from governance.decisions import decided_by
 from governance.office_names import office_names
 from governance.plan import Action, Contact, Plan
 from governance.programme_end import ended as has_ended
@@ -28,6 +30,7 @@ from governance.reminders import (
     steering_body,
 )
 from governance.updates import StatusUpdate
+from regie.note_readers import reads_note
 from store.records import OutboxRecord
 
 #: An update's note and author, read by id (:func:`store.assessment_query.notes_by_id`).
@@ -188,7 +191,8 @@ def _latest(
     forecast = assessed.forecast
     overdue = assessed.state is State.OVERDUE
     update = replace(update, author=author)
-    withheld = bool(note) and not _reads(plan, update, recipient, office=office)
+    kind = written_by(plan, update)  # once: _reads and _latest_by both need it (review54b 8)
+    withheld = bool(note) and not _reads(plan, update, kind, recipient, office=office)
     return {
         "latest_on": update.reported_on,
         "latest_status": update.status.value,
@@ -196,7 +200,7 @@ def _latest(
         "latest_note": None if withheld else (note or None),
         # Only then: the context of a message whose reader may read the note stays as it was.
         **({"latest_note_withheld": True} if withheld else {}),
-        **_latest_by(plan, update, recipient),
+        **_latest_by(plan, update, kind, recipient),
         # Still overdue after it: what is missing is a new date (or "gereed"); with a forecast,
         # that forecast has passed (an overdue item has no live one).
         "latest_overdue": overdue,
@@ -204,31 +208,25 @@ def _latest(
     }
 
 
-def _reads(plan: Plan, update: StatusUpdate, recipient: str, *, office: bool) -> bool:
+def _reads(plan: Plan, update: StatusUpdate, kind: str, recipient: str, *, office: bool) -> bool:
     """Whether ``recipient`` may read ``update``'s note: the answer pages' rule
     (:func:`regie.note_readers.reads_note`, walk54b 2) for a contact's note; a decision's words
     and the office's own notes are written for the owners, and a record without an author
     reads as the office's (:func:`governance.answers.standing`); a contact since removed from
-    the plan is still a person (``former``: no recipient is its writer). ``office``: the
-    office's own copy (its contacts, its Slack channel), which reads every note."""
-    from governance.answers import PERSONS_NOTES, written_by
-    from regie.note_readers import reads_note
-
-    if office or written_by(plan, update) not in PERSONS_NOTES:
+    the plan is still a person (``former``: no recipient is its writer). ``kind``: the
+    update's :func:`~governance.answers.written_by`. ``office``: the office's own copy (its
+    contacts, its Slack channel), which reads every note."""
+    if office or kind not in PERSONS_NOTES:
         return True
     return reads_note(plan, recipient, update.author)
 
 
-def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, Any]:
+def _latest_by(plan: Plan, update: StatusUpdate, kind: str, recipient: str) -> dict[str, Any]:
     """Who gave the latest answer, so that a message says "Uw" only to its author and names
     the office or a decision as the source of their own words: ``latest_kind`` (``own``,
     ``contact``, ``office`` or ``decision``) and ``latest_by`` (their name, or the decision's
-    words); none when the record does not tell (the templates' older wording then)."""
-    from governance.answers import contact as find_contact
-    from governance.answers import written_by
-    from governance.decisions import decided_by
-
-    kind = written_by(plan, update)
+    words); none when the record does not tell (the templates' older wording then). ``kind``:
+    the update's :func:`~governance.answers.written_by`."""
     if kind in ("unknown", "former"):
         return {}
     if kind != "decision" and update.author == recipient:
@@ -239,7 +237,7 @@ def _latest_by(plan: Plan, update: StatusUpdate, recipient: str) -> dict[str, An
         body = plan.body(update.author) if update.author else None
         name = body.name if body is not None else (update.author or "?")
         return {"latest_kind": kind, "latest_by": decided_by(name, update.reported_on)}
-    person = find_contact(plan, update.author or "")
+    person = plan.contact(update.author or "")
     assert person is not None  # written_by found it
     # The organisation as the owner lines show it (short_name, else name), not its id.
     org = plan.owner_name(person.organisation)

@@ -148,13 +148,17 @@ def test_an_answered_item_keeps_a_wijzigen_button(app: App) -> None:
 
 
 WITHHELD = (
-    "Er is een toelichting bij gegeven; die lezen alleen de schrijver en het programmabureau."
+    "Er is een toelichting bij gegeven. Die is hier alleen zichtbaar voor de schrijver, diens "
+    "plaatsvervanger, degene voor wie de schrijver invalt en het programmabureau; ze kan wel in "
+    "de vergaderstukken en het voortgangsrapport staan."
 )
 
 
-def _stand(app: App, user: str, choice: str = "modal", *, editing: bool = False) -> str:
+def _stand(
+    app: App, user: str, choice: str = "modal", *, editing: bool = False, item: str = "1.1.1"
+) -> str:
     """The opened modal's blocks as text (``editing``: its "Wijzigen" button)."""
-    press = button(user, "1.1.1", choice)
+    press = button(user, item, choice)
     if editing:
         press["actions"][0]["block_id"] = "answer-edit:1.1.1"
     opened = handle_interaction(app, app.load_plan(), press, DAY)
@@ -163,10 +167,10 @@ def _stand(app: App, user: str, choice: str = "modal", *, editing: bool = False)
     return str(client.calls[0][1]["view"]["blocks"])
 
 
-def test_the_modal_shows_a_note_to_its_writer_and_the_office_only(app: App) -> None:
-    """walk54b 2: the modal's "Stand:" line keeps the calendar feeds' rule (a note only in its
-    writer's own feed; the office reads every note): the deputy's note is not shown to the
-    owner, only that there is one; "Wijzigen" does not carry another's note."""
+def test_the_modal_shows_a_note_to_its_writer_their_deputy_and_the_office(app: App) -> None:
+    """walk54b 2, review54b 2: the modal's "Stand:" line shows a note to its writer, the
+    writer's designated deputy both ways and the office: the deputy's note is shown to the
+    owner they stand in for, and "Wijzigen" starts from it, as from any note its reader reads."""
     note = "Bel mij op 06-12345678. " + "x" * 300
     bram = Answerer("bram", "Bram Smit")
     record_answer(app, AnswerInput("1.1.1", "at_risk", note=note), bram, channel="email",
@@ -174,9 +178,11 @@ def test_the_modal_shows_a_note_to_its_writer_and_the_office_only(app: App) -> N
     anna = _stand(app, "U0ANNA")
     by = "Risico gemeld door Bram Smit (Provincie Noordwaarts) (plaatsvervanger) op"
     assert f"Stand: {by}" in anna
-    assert "06-12345678" not in anna and WITHHELD in anna
-    assert "06-12345678" not in _stand(app, "U0ANNA", editing=True)
-    assert "06-12345678" not in _stand(app, "U0ANNA", "done_on")
+    assert "Toelichting: ‘Bel mij op 06-12345678." in anna and WITHHELD not in anna
+    assert "'initial_value': 'Bel mij op 06-12345678." in _stand(app, "U0ANNA", editing=True)
+    done_on = _stand(app, "U0ANNA", "done_on")
+    assert "Toelichting: ‘Bel mij op 06-12345678." in done_on and WITHHELD not in done_on
+    assert "'initial_value': 'Bel mij" not in done_on  # a new answer starts empty
     office = _stand(app, "U0OFFICE")
     assert "Toelichting: ‘Bel mij op 06-12345678." in office and "x" * 300 not in office
     assert WITHHELD not in office
@@ -185,3 +191,15 @@ def test_the_modal_shows_a_note_to_its_writer_and_the_office_only(app: App) -> N
     own = _stand(app, "U0ANNA", editing=True)
     assert "Toelichting: ‘Wacht op de aannemer’" in own and WITHHELD not in own
     assert "'initial_value': 'Wacht op de aannemer'" in own  # "Wijzigen" carries one's own
+
+
+def test_the_modal_withholds_another_organisation_s_note(app: App) -> None:
+    """2.1 (PROV and GEM): Carla (PROV) is neither Anna's deputy nor hers (review54b 2), so
+    Anna reads that there is a note and who reads it, not the note; the office reads it."""
+    record_answer(app, AnswerInput("2.1", "at_risk", note="Bel mij op 06-12345678"),
+                  Answerer("carla", "Carla Post"), channel="email", as_of=DAY)  # fmt: skip
+    anna = _stand(app, "U0ANNA", item="2.1")
+    assert "Risico gemeld door Carla Post (Provincie Noordwaarts) op" in anna
+    assert "06-12345678" not in anna and WITHHELD in anna
+    office = _stand(app, "U0OFFICE", item="2.1")
+    assert "Toelichting: ‘Bel mij op 06-12345678’" in office and WITHHELD not in office

@@ -1,9 +1,10 @@
 """Who reads an owner's note in the reminder and escalation messages (walk54b 2, the messages):
 the answer pages' rule (:mod:`regie.note_readers`), per recipient. Anna (GEM) writes a note;
-Bram and Carla (PROV) co-own 2.1 and get its reminder without the note; Bram, Anna's deputy,
-gets the escalation copy of 1.1.1 without it; Anna's own digest and the office's escalation
-(mail and Slack channel) keep it. The text, HTML and Slack parts alike, and the payload (what
-Slack and a re-render read) does not carry a withheld note."""
+Carla (PROV) co-owns 2.1 and gets its reminder without the note; Bram (PROV), Anna's designated
+deputy, reads it (review54b 2), in his digest of 2.1 and in the escalation copy of 1.1.1;
+Anna's own digest and the office's escalation (mail and Slack channel) keep it. The text,
+HTML and Slack parts alike, and the payload (what Slack and a re-render read) does not carry a
+withheld note."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from tests.unit.asked import asked_before
 PLAN = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "answers.yaml"
 NOTE = "Bel mij op 06-12345678"
 WITHHELD = (
-    "Er is een toelichting bij gegeven; die lezen alleen de schrijver en het programmabureau."
+    "Er is een toelichting bij gegeven. Die is hier alleen zichtbaar voor de schrijver, diens "
+    "plaatsvervanger, degene voor wie de schrijver invalt en het programmabureau; ze kan wel in "
+    "de vergaderstukken en het voortgangsrapport staan."
 )
 
 
@@ -71,14 +74,17 @@ def test_a_co_owner_in_another_organisation_reads_that_there_is_a_note_not_what_
     assert _reads(own)
     said = "Uw laatste update (2 maart 2026): Op schema, verwacht gereed 20 maart 2026"
     assert f"{said} — '{NOTE}'" in own.body_text
-    for contact in ("bram", "carla"):
-        digest = messages[f"{contact}:2026-04-01:digest"]
-        assert not _reads(digest), contact
-        said = "Laatste update van Anna de Wit (Gemeente Rivierstad), 2 maart 2026: Op schema, "
-        assert f"{said}verwacht gereed 20 maart 2026. {WITHHELD}" in digest.body_text
+    digest = messages["carla:2026-04-01:digest"]
+    assert not _reads(digest)
+    said = "Laatste update van Anna de Wit (Gemeente Rivierstad), 2 maart 2026: Op schema, "
+    assert f"{said}verwacht gereed 20 maart 2026. {WITHHELD}" in digest.body_text
+    # Bram is in Carla's organisation, but also Anna's designated deputy (review54b 2).
+    deputy = messages["bram:2026-04-01:digest"]
+    assert _reads(deputy)
+    assert f"{said}verwacht gereed 20 maart 2026 — '{NOTE}'" in deputy.body_text
 
 
-def test_a_deputy_s_escalation_copy_leaves_the_note_out_the_office_s_keeps_it() -> None:
+def test_the_deputy_s_escalation_copy_quotes_the_note_as_the_office_s_does() -> None:
     """1.1.1 (GEM) escalates: Anna's date has passed. Bram is her deputy (PROV)."""
     anna = StatusUpdate(
         "1.1.1", UpdateStatus.ON_TRACK, date(2025, 7, 1), forecast=date(2025, 8, 1),
@@ -87,7 +93,7 @@ def test_a_deputy_s_escalation_copy_leaves_the_note_out_the_office_s_keeps_it() 
     messages = _messages(anna, date(2025, 9, 15))
     deputy = messages["bram:2025-09-15:deputy"]
     assert "U ontvangt dit als plaatsvervanger van Anna de Wit." in deputy.body_text
-    assert not _reads(deputy)
+    assert _reads(deputy)  # he stands in for her: the context matters (review54b 2)
     assert _reads(messages["anna:2025-09-15:digest"])
     assert _reads(messages["office:2025-09-15"])  # the office reads every note
     assert _reads(messages["office-channel:2025-09-15"])  # its Slack channel too
