@@ -2,8 +2,8 @@
 :mod:`regie.note_readers`), as the answer pages and the messages do: a contact's note is quoted
 to its writer and to the office's contacts; another contact's sheet says that one was given and
 who reads it. The office's words and the office's own sheet (no ``--contact``) keep every note.
-Plan ``answers.yaml``: 2.1 is PROV's and GEM's (anna: GEM; bram, carla: PROV). SQLite and
-PostgreSQL."""
+Plan ``answers.yaml``: 2.1 is PROV's and GEM's (anna: GEM; bram, carla: PROV; bram is anna's
+deputy, who reads her notes: review54b 2). SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from tests.integration.answer_app import ANSWERS_PLAN
 DAY = "2025-06-02"
 NOTE = "Bel mij op 06-12345678"
 WITHHELD = (
-    "risico (2025-06-02). Er is een toelichting bij gegeven; die lezen alleen de schrijver en "
-    "het programmabureau."
+    "risico (2025-06-02). Er is een toelichting bij gegeven. Die is hier alleen zichtbaar voor "
+    "de schrijver, diens plaatsvervanger, degene voor wie de schrijver invalt en het "
+    "programmabureau; ze kan wel in de vergaderstukken en het voortgangsrapport staan."
 )
 
 
@@ -57,8 +58,8 @@ def test_a_contact_s_sheet_quotes_a_note_only_to_whom_may_read_it(
     env = _env(tmp_path, migrated_url)
     _answer(env, tmp_path, "anna", NOTE)
     assert _cell(env, "--contact", "anna") == f"risico (2025-06-02): {NOTE}"  # her own
-    for other in ("bram", "carla"):  # a co-owner in another organisation
-        assert _cell(env, "--contact", other) == WITHHELD
+    assert _cell(env, "--contact", "carla") == WITHHELD  # a co-owner in another organisation
+    assert _cell(env, "--contact", "bram") == f"risico (2025-06-02): {NOTE}"  # her deputy
     assert _cell(env, "--contact", "office") == f"risico (2025-06-02): {NOTE}"
     assert _cell(env) == f"risico (2025-06-02): {NOTE}"  # the office's own sheet
     assert _cell(env, "--owner", "PROV") == f"risico (2025-06-02): {NOTE}"  # as before
