@@ -13,7 +13,6 @@ reproduced byte for byte. ``REGIE_UPDATE_GOLDEN=1`` writes the current layout's 
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -23,10 +22,9 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import ROOT
+from tests.integration.layout_golden import GOLDEN, made_at, synced_at
 from tests.integration.reports_scenario import migrated_app
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 FIRST_SYNC = datetime(2026, 9, 1, 8, tzinfo=UTC)
 EDITED = datetime(2026, 9, 15, 8, tzinfo=UTC)
@@ -42,14 +40,6 @@ MILESTONE_212 = """          - id: "2.1.2"
 """
 
 
-def _sync(app: App, now: datetime) -> None:
-    from store import sync_plan
-
-    plan = app.load_plan()
-    with app.session() as session, session.begin():
-        sync_plan(session, plan, now=now, plan_path=str(plan.path))
-
-
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
     from governance.answers import OFFICE, AnswerInput
@@ -60,12 +50,12 @@ def app(tmp_path: Path, database_url: str) -> App:
     plan_file = home / "actions.yaml"
     shutil.copyfile(EXAMPLE, plan_file)
     app = migrated_app(home, database_url)
-    _sync(app, FIRST_SYNC)
+    synced_at(app, FIRST_SYNC)
     text = plan_file.read_text(encoding="utf-8")
     assert text.count(MILESTONE_212) == 1 and text.count("gereed: Q3-2026") == 1
     text = text.replace(MILESTONE_212, "").replace("gereed: Q3-2026", "gereed: december 2026")
     plan_file.write_text(text, encoding="utf-8")
-    _sync(app, EDITED)
+    synced_at(app, EDITED)
     plan = app.load_plan()
     update = check_answer(plan, AnswerInput("1.2", "at_risk", None, None, None), OFFICE, RISK)
     at = datetime.combine(RISK, time(12), UTC)
@@ -75,20 +65,11 @@ def app(tmp_path: Path, database_url: str) -> App:
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, fmt: str) -> str:
     """The pack at ``layout``, equal to its golden file and reproduced from the archive."""
-    from regie import report_build
-    from regie.reports import agenda, reproduce
+    from regie.reports import agenda
 
-    with monkeypatch.context() as then:
-        then.setattr(report_build, "AGENDA_LAYOUT", layout)
-        made = agenda(app, "stuurgroep", MEETING, AS_OF, fmt)
     name = f"agenda_unratified_stuurgroep_{MEETING}_asof_{AS_OF}.layout{layout}.{fmt}"
-    assert made.parameters["layout"] == layout
-    if UPDATE and layout == report_build.AGENDA_LAYOUT:
-        (GOLDEN / name).write_bytes(made.content)
-    assert made.content == (GOLDEN / name).read_bytes(), name
-    again = reproduce(app, made.archive_id or 0)
-    assert again.matches and again.content == made.content
-    return " ".join(made.content.decode().split())
+    return made_at(app, monkeypatch, "agenda", layout,
+                   lambda: agenda(app, "stuurgroep", MEETING, AS_OF, fmt), name)  # fmt: skip
 
 
 def _part(pack: str, start: str, end: str) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import ROOT
+from tests.integration.layout_golden import made_at
 from tests.integration.reports_scenario import migrated_app
 
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
@@ -65,16 +66,10 @@ def app(tmp_path: Path, database_url: str) -> App:
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int) -> str:
     """October's pack at ``layout``, archived and made again byte for byte."""
-    from regie import report_build
-    from regie.reports import agenda, reproduce
+    from regie.reports import agenda
 
-    with monkeypatch.context() as then:
-        then.setattr(report_build, "AGENDA_LAYOUT", layout)
-        made = agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, "md")
-    assert made.parameters["layout"] == layout
-    again = reproduce(app, made.archive_id or 0)
-    assert again.matches and again.content == made.content
-    return " ".join(made.content.decode().split())
+    return made_at(app, monkeypatch, "agenda", layout,
+                   lambda: agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, "md"))  # fmt: skip
 
 
 def test_a_pack_made_by_hand_is_the_one_the_body_got(

@@ -13,7 +13,6 @@ and reproduced. ``REGIE_UPDATE_GOLDEN=1`` writes the current layout's files."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -23,10 +22,9 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import ROOT
+from tests.integration.layout_golden import made_at
 from tests.integration.reports_scenario import migrated_app
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 JULY, OCTOBER, JANUARY = date(2026, 7, 9), date(2026, 10, 8), date(2027, 1, 14)
 JULY_PACK, OCTOBER_PACK, JANUARY_PACK = date(2026, 7, 2), date(2026, 10, 1), date(2027, 1, 7)
@@ -79,20 +77,11 @@ def app(tmp_path: Path, database_url: str) -> App:
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, fmt: str) -> str:
     """October's pack at ``layout``, equal to its golden file and reproduced from the archive."""
-    from regie import report_build
-    from regie.reports import agenda, reproduce
+    from regie.reports import agenda
 
-    with monkeypatch.context() as then:
-        then.setattr(report_build, "AGENDA_LAYOUT", layout)
-        made = agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, fmt)
-    assert made.parameters["layout"] == layout
     name = f"agenda_catchup_stuurgroep_{OCTOBER}_asof_{OCTOBER_PACK}.layout{layout}.{fmt}"
-    if UPDATE and layout == report_build.AGENDA_LAYOUT:
-        (GOLDEN / name).write_bytes(made.content)
-    assert made.content == (GOLDEN / name).read_bytes(), name
-    again = reproduce(app, made.archive_id or 0)
-    assert again.matches and again.content == made.content
-    return " ".join(made.content.decode().split())
+    return made_at(app, monkeypatch, "agenda", layout,
+                   lambda: agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, fmt), name)  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])

@@ -10,7 +10,6 @@ is made again as built (its golden files were made by the code before walk54: ma
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,10 +18,9 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import ROOT
+from tests.integration.layout_golden import made_at
 from tests.integration.reports_scenario import migrated_app
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-UPDATE = os.environ.get("REGIE_UPDATE_GOLDEN") == "1"
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 PROMISED = "            gereed: Q1-2027\n"  # 1.1.2's, in the example plan
 EDITED = "            gereed: Q2-2027\n"
@@ -131,20 +129,11 @@ def test_set_gereed_back_to_the_synced_promise_keeps_no_original(
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, fmt: str) -> str:
     """The report at ``layout``, equal to its golden file and reproduced from the archive."""
-    from governance import progress
-    from regie.reports import reproduce, voortgang
+    from regie.reports import voortgang
 
-    with monkeypatch.context() as then:
-        then.setattr(progress, "LAYOUT", layout)
-        made = voortgang(app, *PERIOD, AS_OF, fmt)
     name = f"voortgang_ratified_{PERIOD[0]}_{PERIOD[1]}_asof_{AS_OF}.layout{layout}.{fmt}"
-    assert made.parameters["layout"] == layout
-    if UPDATE and layout == progress.LAYOUT:
-        (GOLDEN / name).write_bytes(made.content)
-    assert made.content == (GOLDEN / name).read_bytes(), name
-    again = reproduce(app, made.archive_id or 0)
-    assert again.matches and again.content == made.content
-    return " ".join(made.content.decode().split())
+    return made_at(app, monkeypatch, "voortgang", layout,
+                   lambda: voortgang(app, *PERIOD, AS_OF, fmt), name)  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])

@@ -22,6 +22,7 @@ import pytest
 
 from regie.bootstrap import App
 from tests.cli import ROOT
+from tests.integration.layout_golden import made_at, synced_at
 from tests.integration.reports_scenario import migrated_app
 
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
@@ -36,14 +37,6 @@ RATIFIED = (
 UNRATIFIED = (
     "datum gewijzigd in het plan zonder besluit: Q1-2027 → Q2-2027 (vastgelegd op 09-07-2026)"
 )
-
-
-def _sync(app: App, now: datetime) -> None:
-    from store import sync_plan
-
-    plan = app.load_plan()
-    with app.session() as session, session.begin():
-        sync_plan(session, plan, now=now, plan_path=str(plan.path))
 
 
 @pytest.fixture
@@ -61,7 +54,7 @@ def app(tmp_path: Path, database_url: str) -> App:
     assert text.count("gereed: Q3-2026") == 1 and text.count("gereed: Q1-2027") == 1
     plan_file.write_text(text.replace("gereed: Q3-2026", "gereed: 6 juli 2026"), encoding="utf-8")
     app = migrated_app(home, database_url)
-    _sync(app, datetime(2026, 6, 1, 9, tzinfo=UTC))  # fixed: the documents show no wall clock
+    synced_at(app, datetime(2026, 6, 1, 9, tzinfo=UTC))  # fixed: the documents show no wall clock
     assert prepare_meetings(app, JULY_PACK).packs  # July's pack goes out
     plan = app.load_plan()
     update = check_answer(plan, AnswerInput("1.2", "at_risk", None, None, None), OFFICE, RISK)
@@ -71,23 +64,17 @@ def app(tmp_path: Path, database_url: str) -> App:
         plan_file.read_text(encoding="utf-8").replace("gereed: Q1-2027", "gereed: Q2-2027"),
         encoding="utf-8",
     )
-    _sync(app, datetime(2026, 7, 9, 7, tzinfo=UTC))  # the meeting's morning
+    synced_at(app, datetime(2026, 7, 9, 7, tzinfo=UTC))  # the meeting's morning
     add_decision(app, "stuurgroep", JULY, "Verschuiving 1.1.2 akkoord", item_id="1.1.2")
     return app
 
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int) -> str:
     """October's pack at ``layout``, archived and made again byte for byte."""
-    from regie import report_build
-    from regie.reports import agenda, reproduce
+    from regie.reports import agenda
 
-    with monkeypatch.context() as then:
-        then.setattr(report_build, "AGENDA_LAYOUT", layout)
-        made = agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, "md")
-    assert made.parameters["layout"] == layout
-    again = reproduce(app, made.archive_id or 0)
-    assert again.matches and again.content == made.content
-    return " ".join(made.content.decode().split())
+    return made_at(app, monkeypatch, "agenda", layout,
+                   lambda: agenda(app, "stuurgroep", OCTOBER, OCTOBER_PACK, "md"))  # fmt: skip
 
 
 def test_what_got_worse_after_the_previous_pack_reaches_the_next(
