@@ -223,12 +223,25 @@ def _shown_before(read: PacksRead, meeting_on: date, held: set[date]) -> ShownBe
     the meeting preparation sent for it, else the last one made for it by hand as of a day
     before it (review54 6: Regie cannot know whether or when the office sent that one; this
     pack takes it as sent, so what came after it is caught up). ``held``: the body's meetings;
-    a pack for a meeting no longer among them (moved or cancelled) is named without its date."""
+    a pack for a meeting no longer among them (moved or cancelled) is named without its date.
+
+    Only a pack the body had by the previous meeting among ``held`` counts (review54c 1): one
+    for a meeting up to it, or one made as of a day before it (its meeting was moved to it).
+    A pack for a later meeting no longer held, made after it, was for this very meeting
+    (moved) or for one that never took place: the body never met on it, so what got worse
+    since the previous meeting is still listed."""
     from governance.agenda_model import ShownBefore
 
+    previous_on = max((on for on in held if on < meeting_on), default=None)
+    if previous_on is None:
+        return None
     packs = {on: (found[2], found[3]) for on, found in read.questions.items()}
     packs |= {on: found for on, found in read.by_hand.items() if on not in packs}
-    earlier = [on for on in packs if on < meeting_on]
+    earlier = [
+        on
+        for on, (as_of, _) in packs.items()
+        if on <= previous_on or (on < meeting_on and as_of < previous_on)
+    ]
     if not earlier:
         return None
     latest = max(earlier)

@@ -107,5 +107,14 @@ def test_a_pack_the_meeting_preparation_sent_comes_before_one_made_by_hand() -> 
     assert not found.gone
     # Only earlier meetings; a meeting no longer held (moved) is marked gone.
     assert _shown_before(read, JULY, held) is None
-    later = _shown_before(replace(read, listed={}, questions={}), date(2027, 1, 14), {JULY})
+    by_hand = replace(read, listed={}, questions={})
+    later = _shown_before(by_hand, date(2027, 1, 14), {JULY, date(2026, 10, 15)})
     assert later is not None and later.meeting == OCTOBER and later.gone
+    # Moved to 5 October, after the pack's day (1 October): the body had it there.
+    moved = _shown_before(by_hand, date(2027, 1, 14), {JULY, date(2026, 10, 5)})
+    assert moved is not None and moved.meeting == OCTOBER and moved.gone
+    # Review54c 1: its meeting moved to before its day (the body never got it for a meeting),
+    # moved later or cancelled (no meeting held after July until this one): July's counts.
+    for held in ({JULY, date(2026, 9, 24)}, {JULY}):
+        back = _shown_before(by_hand, date(2027, 1, 14), held)
+        assert back is not None and back.meeting == JULY and not back.gone
