@@ -7,7 +7,7 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import date, time
 from typing import Any
 
-from governance.answers import PERSONS_NOTES, written_by
+from governance.answers import written_by
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import decided_by
 from governance.office_names import office_names
@@ -30,7 +30,7 @@ from governance.reminders import (
     steering_body,
 )
 from governance.updates import StatusUpdate
-from regie.note_readers import reads_note
+from regie.note_readers import may_read
 from store.records import OutboxRecord
 
 #: An update's note and author, read by id (:func:`store.assessment_query.notes_by_id`).
@@ -210,15 +210,13 @@ def _latest(
 
 def _reads(plan: Plan, update: StatusUpdate, kind: str, recipient: str, *, office: bool) -> bool:
     """Whether ``recipient`` may read ``update``'s note: the answer pages' rule
-    (:func:`regie.note_readers.reads_note`, walk54b 2) for a contact's note; a decision's words
+    (:func:`regie.note_readers.may_read`, walk54b 2) for a contact's note; a decision's words
     and the office's own notes are written for the owners, and a record without an author
     reads as the office's (:func:`governance.answers.standing`); a contact since removed from
     the plan is still a person (``former``: no recipient is its writer). ``kind``: the
     update's :func:`~governance.answers.written_by`. ``office``: the office's own copy (its
     contacts, its Slack channel), which reads every note."""
-    if office or kind not in PERSONS_NOTES:
-        return True
-    return reads_note(plan, recipient, update.author)
+    return office or may_read(plan, update, recipient, kind=kind)
 
 
 def _latest_by(plan: Plan, update: StatusUpdate, kind: str, recipient: str) -> dict[str, Any]:

@@ -270,7 +270,11 @@ def _note_of(plan: Plan, update: StatusUpdate | None, reader: str | None) -> str
     (:func:`regie.note_readers.reads_note`; another's note is neither shown nor carried)."""
     from regie.note_readers import reads_note
 
-    if update is None or not update.comment or not reads_note(plan, reader, update.author):
+    if (
+        update is None
+        or not update.comment
+        or not reads_note(plan, reader, update.author, update.item_id)
+    ):
         return None
     return update.comment
 

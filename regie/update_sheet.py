@@ -54,7 +54,10 @@ def update_sheet(
             known = ", ".join(c.id for c in plan.contacts) or "none"
             raise InvalidInput(f"--contact: {contact_id!r} is not a contact in the plan ({known})")
         who = Answerer(person.id, person.name)
-    _, rows = status_rows(app, as_of, step=step, owner=owner, sources=who is not None)
+    # The office's own sheet (neither --owner nor --contact) quotes every note; a sheet for an
+    # organisation or a contact only the notes its reader may read (review54c 3).
+    office = owner is None and who is None
+    _, rows = status_rows(app, as_of, step=step, owner=owner, sources=not office)
     deadlines = {d.item_id: d for d in plan.deadlines()}
     actions = {a.id: a.title for a in plan.actions()}
     out = io.StringIO()
@@ -78,7 +81,7 @@ def update_sheet(
             ", ".join(plan.owner_names(row["owners"])),  # as every reader sees them
             row["gereed"] or "",
             row["due"] or "",
-            _latest(row["latest_update"], _withheld(plan, row["latest_update"], contact_id)),
+            _latest(row["latest_update"], _withheld(plan, row, contact_id, office=office)),
         )
         answer = ("", "", "", "", contact_id or "")
         writer.writerow((row["id"], *(_inert(v) for v in reference), *answer))
@@ -115,29 +118,29 @@ def _latest(update: dict[str, Any] | None, withheld: str | None = None) -> str:
     return f"{text}: {comment}" if comment else text
 
 
-def _withheld(plan: Plan, update: dict[str, Any] | None, contact_id: str | None) -> str | None:
-    """What a sheet for contact ``contact_id`` says instead of the latest update's note when
-    that contact may not read it ("Who reads a note": :mod:`regie.note_readers`, as the answer
-    pages and the messages); None when the note is theirs to read, or the sheet is the
-    office's own (no ``--contact``)."""
-    if update is None or contact_id is None or not update.get("comment"):
+def _withheld(plan: Plan, row: dict[str, Any], reader: str | None, *, office: bool) -> str | None:
+    """What a sheet says instead of the latest update's note on ``row``'s item when its reader
+    may not read it ("Who reads a note": :func:`regie.note_readers.may_read`, as the answer
+    pages and the messages): contact ``reader``, or for ``--owner`` alone (None) an
+    organisation's contacts, who read as a colleague does (the office's words, no person's
+    note). None when the note is theirs to read, or the sheet is the office's own
+    (``office``: neither ``--owner`` nor ``--contact``)."""
+    update = row["latest_update"]
+    if office or update is None or not update.get("comment"):
         return None
-    from governance.answers import PERSONS_NOTES, written_by
     from governance.office_names import office_names
     from governance.updates import StatusUpdate, UpdateStatus
     from notifications.words import note_withheld
-    from regie.note_readers import reads_note
+    from regie.note_readers import may_read
 
     record = StatusUpdate(  # who wrote it, as far as the record tells: all the rule reads
-        "",
+        row["id"],
         UpdateStatus(update["status"]),
         date.fromisoformat(update["reported_on"]),
         author=update.get("author"),
         source=update["source"],
     )
-    if written_by(plan, record) not in PERSONS_NOTES:
-        return None  # a decision's words, the office's note: written for the owners
-    if reads_note(plan, contact_id, record.author):
+    if may_read(plan, record, reader):
         return None
     return note_withheld(office_names(plan.programme).the)
 

@@ -206,7 +206,10 @@ def test_the_writer_reads_their_own_note(app: App) -> None:
     assert WITHHELD not in text(page)
     # The hint names every place the note goes: the messages to the item's other contacts
     # keep the pages' rule, so they are no such place (walk54b 2).
-    assert "in het voortgangsrapport en in uw eigen agenda-abonnement staan." in text(page)
+    assert (
+        "in het voortgangsrapport en in uw eigen agenda-abonnement staan. Ook uw eventuele "
+        "plaatsvervanger leest mee, en als u invalt degene voor wie u invalt." in text(page)
+    )  # the deputy, both ways (review54c 4)
     assert "herinneringen en escalaties" not in text(page)
 
 

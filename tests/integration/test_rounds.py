@@ -229,6 +229,9 @@ def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> Non
         for url in links:
             assert f'<a href="{url}">Update geven over ' in message.body_html
         assert "1.1.2" in message.body_html and "Prioriteiten" in message.body_html
+    # The title as the text part and the other mails give it (review54c 8).
+    assert "het programma\n&ldquo;Veilige Fietsroutes&rdquo;" in request.body_html
+    assert "het programma &ldquo;Programma" not in request.body_html.replace("\n", " ")
     assert summary.body_html is not None and "<table" in summary.body_html
     assert "van de 4 punten zijn beantwoord" in summary.body_html
     assert "Nog zonder antwoord" in summary.body_html

@@ -16,7 +16,8 @@ NOTICE = (
     "Let op – wie leest de toelichting (kolom note)? Die komt bij het programmabureau en kan "
     "letterlijk in de vergaderstukken (agenda) van het overleg „Stuurgroep Fietsroutes”, het "
     "voortgangsrapport en uw eigen "
-    "agenda-abonnement staan. Schrijf er daarom geen persoonsgegevens in: "
+    "agenda-abonnement staan. Ook uw eventuele plaatsvervanger leest mee, en als u invalt degene "
+    "voor wie u invalt. Schrijf er daarom geen persoonsgegevens in: "
     "geen namen of telefoonnummers, niets over iemands gezondheid of afwezigheid (dus niet „Jan "
     "is ziek”, wel „minder capaciteit dan gepland”)."
 )

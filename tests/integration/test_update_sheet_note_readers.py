@@ -62,7 +62,23 @@ def test_a_contact_s_sheet_quotes_a_note_only_to_whom_may_read_it(
     assert _cell(env, "--contact", "bram") == f"risico (2025-06-02): {NOTE}"  # her deputy
     assert _cell(env, "--contact", "office") == f"risico (2025-06-02): {NOTE}"
     assert _cell(env) == f"risico (2025-06-02): {NOTE}"  # the office's own sheet
-    assert _cell(env, "--owner", "PROV") == f"risico (2025-06-02): {NOTE}"  # as before
+    # An organisation's sheet: its contacts read as a colleague does (review54c 3).
+    assert _cell(env, "--owner", "PROV") == WITHHELD
+    assert _cell(env, "--owner", "GEM") == WITHHELD
+    assert _cell(env, "--owner", "GEM", "--contact", "anna") == f"risico (2025-06-02): {NOTE}"
+
+
+def test_the_contact_reads_their_deputy_s_note_only_where_they_stand_in(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """Bram answers 2.1 as PROV's own contact, not as Anna's deputy: Anna (GEM) reads his note
+    no more than Carla does (review54c 2)."""
+    env = _env(tmp_path, migrated_url)
+    _answer(env, tmp_path, "bram", NOTE)
+    assert _cell(env, "--contact", "bram") == f"risico (2025-06-02): {NOTE}"
+    assert _cell(env, "--contact", "anna") == WITHHELD
+    assert _cell(env, "--contact", "carla") == WITHHELD
+    assert _cell(env) == f"risico (2025-06-02): {NOTE}"
 
 
 def test_the_office_s_words_reach_every_contact_s_sheet(tmp_path: Path, migrated_url: str) -> None:
@@ -71,3 +87,4 @@ def test_the_office_s_words_reach_every_contact_s_sheet(tmp_path: Path, migrated
     assert _cell(env, "--contact", "bram") == (
         "risico (2025-06-02): Overleg met de provincie loopt"
     )
+    assert _cell(env, "--owner", "PROV") == "risico (2025-06-02): Overleg met de provincie loopt"

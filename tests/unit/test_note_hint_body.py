@@ -36,10 +36,13 @@ def test_the_slack_hint_names_the_plans_body_and_the_calendar() -> None:
     assert "vergaderstukken (agenda) van het overleg „Regiegroep Circulair Bouwen”" in hint
     assert "stuurgroep" not in hint.lower()
     assert "uw eigen agenda-abonnement" in hint
-    # Where a note goes, and no more: the messages to the item's other contacts and deputies
-    # do not quote it (walk54b 2, the messages).
+    # Where a note goes, and no more: the messages to the item's other contacts do not quote
+    # it (walk54b 2, the messages); the writer's deputy, and whom they stand in for, do
+    # (review54c 4).
     assert (
-        "het voortgangsrapport en uw eigen agenda-abonnement staan. Geen persoonsgegevens" in hint
+        "het voortgangsrapport en uw eigen agenda-abonnement staan. Ook uw eventuele "
+        "plaatsvervanger leest mee, en als u invalt degene voor wie u invalt. Geen "
+        "persoonsgegevens" in hint
     )
     assert "herinneringen" not in hint
 

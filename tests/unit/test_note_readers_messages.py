@@ -110,3 +110,15 @@ def test_the_office_s_own_note_and_a_record_without_an_author_reach_every_owner(
         messages = _messages(update, date(2026, 4, 1))
         for contact in ("anna", "bram", "carla"):
             assert _reads(messages[f"{contact}:2026-04-01:digest"]), (author, contact)
+
+
+def test_the_contact_does_not_read_their_deputy_s_note_on_the_deputy_s_own_item() -> None:
+    """Bram answers 2.1 (PROV and GEM) as PROV's own contact, not as Anna's deputy: Anna's
+    reminder says there is a note, as Carla's does (review54c 2)."""
+    bram = StatusUpdate(
+        "2.1", UpdateStatus.ON_TRACK, date(2026, 3, 2), forecast=date(2026, 3, 20),
+        comment=NOTE, author="bram",
+    )  # fmt: skip
+    messages = _messages(bram, date(2026, 4, 1))
+    assert not _reads(messages["anna:2026-04-01:digest"])
+    assert not _reads(messages["carla:2026-04-01:digest"])
