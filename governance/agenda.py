@@ -88,10 +88,11 @@ from governance.decisions import (
     DecisionKind,
     restores,
 )
+from governance.labels import NOT_STARTED_KEY
 from governance.meetings import Meeting
 from governance.plan import GovernanceBody, Plan
 from governance.provenance import DueChange
-from governance.rag import Rag
+from governance.rag import Rag, State
 
 # The sections' names, importable from here as before the split.
 __all__ = [
@@ -210,7 +211,8 @@ def build_agenda(
     (:func:`to_ratify`) shows the promise with the plan's new date wherever it is listed;
     ``not_started`` (agenda layout 19, walk54 8): an ongoing item whose start is still ahead
     reads *nog niet gestart* (:attr:`ItemLine.not_started`), in the decision list too
-    (:attr:`DecisionLine.not_started`);
+    (:attr:`DecisionLine.not_started`) and in an action's count of its milestones
+    (:attr:`DecisionLine.milestone_states`, key ``not_started``);
     ``dated_additions``: an action's decision adds the milestones it found, a later one is an
     addition of its own, and milestones each added add their action (layout 14, adds47);
     ``additions_by_meeting``: such an action is named with its latest meeting's decision, not
@@ -278,8 +280,14 @@ def build_agenda(
     actions = {a.id: a for a in plan.actions()}
 
     def milestone_states(action_id: str) -> tuple[tuple[str, int], ...]:
-        states = [x.state for x in lines.values() if x.action_id == action_id]
+        # Layout 19: a milestone not started yet counts as such, as an item's own line reads.
+        states = [
+            NOT_STARTED_KEY if x.not_started else x.state
+            for x in lines.values()
+            if x.action_id == action_id
+        ]
         order = [s.value for s in _STATE_ORDER]
+        order.insert(order.index(State.ONGOING.value), NOT_STARTED_KEY)
         counted = {s: states.count(s) for s in set(states)}
         return tuple(sorted(counted.items(), key=lambda sc: order.index(sc[0])))
 

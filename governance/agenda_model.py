@@ -170,7 +170,8 @@ class DecisionLine:
     #: It brought a dropped item back (:func:`governance.decisions.restores`): "hersteld".
     restored: bool = False
     #: A decision about an action assessed through its milestones (no line of its own): the
-    #: action's title and its milestones' states now (state value, how many), worst first.
+    #: action's title and its milestones' states now (state value, how many), worst first;
+    #: from agenda layout 19 a milestone not started yet counts as ``not_started`` (review54c 7).
     action_title: str | None = None
     milestone_states: tuple[tuple[str, int], ...] = ()
     #: The item is ongoing work before its start (agenda layout 19, walk54 8: its line's

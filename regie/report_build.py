@@ -448,7 +448,8 @@ AGENDA_WORSE_WORDS_FROM = 19
 #: The first agenda layout (19, walk54 8) in which an ongoing item whose start is still ahead
 #: reads *nog niet gestart* (:func:`governance.item_start.not_started`; older layouts:
 #: *doorlopend*) and is not counted in *Statusronde* (no round asks it any more); a decision
-#: about it in the decision list reads *nu nog niet gestart*, not *nu doorlopend* (fix54m).
+#: about it in the decision list reads *nu nog niet gestart*, not *nu doorlopend* (fix54m), and
+#: a decision about an action counts such milestones as *nog niet gestart* (review54c 7).
 AGENDA_NOT_STARTED_FROM = 19
 
 

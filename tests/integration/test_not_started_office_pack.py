@@ -74,3 +74,49 @@ def test_a_decision_about_it_says_not_started_in_a_new_pack(
     assert "<td>nu nog niet gestart</td>" in html
     # From its start the new layout says *doorlopend* too.
     assert decision(19, FROM, date(2026, 1, 8)).endswith("| nu doorlopend |")
+
+
+#: An action whose milestones are one not started yet (2026 e.v.) and one running (Periodiek).
+ACTION = """\
+      - id: "1.7"
+        title: Nabeheer
+        owners: [bond]
+        milestones:
+          - {id: "1.7.1", title: Beheer later, gereed: 2026 e.v.}
+          - {id: "1.7.2", title: Beheer nu, gereed: Periodiek}
+"""
+
+
+@LAYOUT_ONLY
+def test_a_decision_about_an_action_counts_its_milestones_not_started(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review54c 7: the action's milestone count names them as the item-level line does."""
+    from regie import report_build
+    from regie.reports import agenda
+
+    env = _started_env(tmp_path, migrated_url)
+    plan = Path(env["REGIE_PLAN"])
+    plan.write_text(plan.read_text(encoding="utf-8") + ACTION, encoding="utf-8")
+    app = _app(env)
+    for on in ("2025-11-13", "2025-12-11"):
+        decided = regie("decision", "add", "--body", "stuurgroep", "--meeting", on,
+                        "--text", "Nabeheer start gefaseerd", "--item", "1.7", env=env)  # fmt: skip
+        assert decided.code == 0, decided.err
+
+    def decision(layout: int, as_of: date, meeting: date, fmt: str = "md") -> str:
+        with monkeypatch.context() as then:
+            then.setattr(report_build, "AGENDA_LAYOUT", layout)
+            made = agenda(app, "stuurgroep", meeting, as_of, fmt)
+        (line,) = [x for x in made.content.decode().splitlines() if "Nabeheer start" in x]
+        return line
+
+    before, meeting = date(2025, 12, 4), date(2025, 12, 11)
+    assert decision(19, before, meeting).endswith(
+        "| nu 2 mijlpalen: 1 nog niet gestart, 1 doorlopend |"
+    )
+    assert decision(18, before, meeting).endswith("| nu 2 mijlpalen: 2 doorlopend |")
+    html = decision(19, before, meeting, "html")
+    assert "<td>nu 2 mijlpalen: 1 nog niet gestart, 1 doorlopend</td>" in html
+    # From the later milestone's start the new layout counts both as *doorlopend*.
+    assert decision(19, FROM, date(2026, 1, 8)).endswith("| nu 2 mijlpalen: 2 doorlopend |")
