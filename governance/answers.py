@@ -100,7 +100,9 @@ def contact(plan: Plan, contact_id: str) -> Contact | None:
 
 
 def find_item(plan: Plan, item_id: str) -> Deadline | None:
-    return next((d for d in plan.deadlines() if d.item_id == item_id), None)
+    # By id from the plan's one table (a valid plan has no id twice): the note rule asks it per
+    # recipient and item (regie.note_readers).
+    return plan.deadline_table().by_id.get(item_id)
 
 
 def answers_as_deputy(person: Contact, item: Deadline) -> bool:

@@ -180,7 +180,8 @@ def _latest(
     standing forecast, the note and who gave it (:func:`_latest_by`). An incremental run's
     latest update is the memory's copy, without its note and author: ``notes`` (by update id,
     :func:`latest_update_ids`) has them. A contact's note only when ``recipient`` may read it
-    (:func:`_reads`; ``office``: the office's copy), else ``latest_note_withheld``."""
+    (:func:`regie.note_readers.may_read`; ``office``: the office's copy), else
+    ``latest_note_withheld``."""
     update = assessed.latest_update
     if update is None:
         return {}
@@ -191,8 +192,9 @@ def _latest(
     forecast = assessed.forecast
     overdue = assessed.state is State.OVERDUE
     update = replace(update, author=author)
-    kind = written_by(plan, update)  # once: _reads and _latest_by both need it (review54b 8)
-    withheld = bool(note) and not _reads(plan, update, kind, recipient, office=office)
+    kind = written_by(plan, update)  # once: may_read and _latest_by both need it (review54b 8)
+    # The office's own copy (its contacts, its Slack channel) reads every note.
+    withheld = bool(note) and not (office or may_read(plan, update, recipient, kind=kind))
     return {
         "latest_on": update.reported_on,
         "latest_status": update.status.value,
@@ -206,17 +208,6 @@ def _latest(
         "latest_overdue": overdue,
         "latest_lapsed": overdue and forecast is not None,
     }
-
-
-def _reads(plan: Plan, update: StatusUpdate, kind: str, recipient: str, *, office: bool) -> bool:
-    """Whether ``recipient`` may read ``update``'s note: the answer pages' rule
-    (:func:`regie.note_readers.may_read`, walk54b 2) for a contact's note; a decision's words
-    and the office's own notes are written for the owners, and a record without an author
-    reads as the office's (:func:`governance.answers.standing`); a contact since removed from
-    the plan is still a person (``former``: no recipient is its writer). ``kind``: the
-    update's :func:`~governance.answers.written_by`. ``office``: the office's own copy (its
-    contacts, its Slack channel), which reads every note."""
-    return office or may_read(plan, update, recipient, kind=kind)
 
 
 def _latest_by(plan: Plan, update: StatusUpdate, kind: str, recipient: str) -> dict[str, Any]:

@@ -5,15 +5,14 @@ reminders and escalations (mail and Slack) to each recipient (:mod:`regie.messag
 The calendar feeds' rule (:meth:`feeds.scope.Scope.shows_note`; walk54b 2), widened by one
 reader: a note is read by the contact who wrote it and by the writer's designated deputy; the
 contact reads their deputy's note only on an item the deputy answers for standing in for them
-(the contact answers for an owning organisation, the deputy for none: review54b 2, review54c 2);
-never by
-another owning organisation's contacts nor by a colleague (an organisation is often a group of
-independent parties); the office reads every note (on the item pages, behind the login; a
-contact of the office also here). A decision's
-words and the office's own notes are no owner's note: they are written for the owners (every
-feed's description and the packs carry a decision; the mails to the owners the office's note).
-A note by a contact since removed from the plan is still a person's note: only the office reads
-it (:func:`governance.answers.by_former_contact`; the writer is gone).
+(the contact answers for an owning organisation, the deputy for none: review54b 2, review54c
+2); never by another owning organisation's contacts nor by a colleague (an organisation is
+often a group of independent parties); the office reads every note (on the item pages, behind
+the login; a contact of the office also here). A decision's words and the office's own notes
+are no owner's note: they are written for the owners (every feed's description and the packs
+carry a decision; the mails to the owners the office's note). A note by a contact since removed
+from the plan is still a person's note: only the office reads it
+(:func:`governance.answers.by_former_contact`; the writer is gone).
 """
 
 from __future__ import annotations
