@@ -70,6 +70,7 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
         AnswerRefused,
         backdated_note,
         check_answer,
+        office_note,
         unpublished_note,
     )
 
@@ -80,6 +81,7 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     updates = []
     unanswered = 0
     first_line: dict[str, int] = {}  # item → the line that answered it
+    unsigned: list[int] = []  # lines whose note names no contact: stored as the office's
     for line, row in rows:
         where = f"{path}:{line}"
         item_id = row.get("item", "").strip()
@@ -134,6 +136,8 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
             else:
                 first_line[item_id] = line
                 updates.append(update)
+                if update.comment and not contact_id:
+                    unsigned.append(line)
         except AnswerRefused as exc:
             if exc.problems:
                 problems.extend(f"{where}: {p.field}: {p.en}" for p in exc.problems)
@@ -153,6 +157,8 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""
     done = f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
     notes = [n for n in (backdated_note(recorded), unpublished_note(recorded)) if n]
+    if unsigned:
+        notes.append(office_note(unsigned, "fill in the sheet's contact column"))
     return "\n".join([done, *notes])
 
 

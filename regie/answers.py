@@ -86,6 +86,24 @@ def unpublished_note(recorded: list[Recorded]) -> str | None:
     )
 
 
+def office_note(lines: list[int] | None, how: str) -> str:
+    """The one line a command adds when it stored a note without naming who wrote it: the
+    record reads as the office's own words, which every owner's contacts read ("Who reads a
+    note"), so an owner's reply the office types in should name its contact (``how``: the
+    command's way to do so). ``lines``: the sheet's lines with such a note (None: one
+    update from the command line). Review54b 6."""
+    if lines is None:
+        what = "the comment is stored as the office's own note"
+    else:
+        n = len(lines)
+        where = ", ".join(str(line) for line in lines)
+        what = (
+            f"{n} note{'' if n == 1 else 's'} stored as the office's own "
+            f"(line{'' if n == 1 else 's'} {where}: no contact)"
+        )
+    return f"note: {what}: every owner's contacts read it; for an owner's reply, {how}"
+
+
 def backdated_note(recorded: list[Recorded]) -> str | None:
     """The one line a command adds when it stored answers for a day before the last assessed
     day: accepted (back-filling is legitimate), but reports made since may now read otherwise,

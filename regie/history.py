@@ -51,7 +51,13 @@ def record_update(
         Refusal,
         contact,
     )
-    from regie.answers import AnswerRefused, backdated_note, record_answer, unpublished_note
+    from regie.answers import (
+        AnswerRefused,
+        backdated_note,
+        office_note,
+        record_answer,
+        unpublished_note,
+    )
 
     plan = app.load_plan()
     action = plan.action(item_id)
@@ -81,6 +87,10 @@ def record_update(
     fixed = f", correcting update {corrects}" if corrects is not None else ""
     done = f"{item_id}: {status} recorded for {as_of} (update {recorded.update.id}{fixed})"
     notes = [n for n in (backdated_note([recorded]), unpublished_note([recorded])) if n]
+    if recorded.update.comment and author is None and corrects is None:
+        # Nobody named: the office's own words, read by every owner. A correction's comment is
+        # its reason, the office's by nature.
+        notes.append(office_note(None, "name them with --author CONTACT"))
     return "\n".join([done, *notes])
 
 
@@ -93,19 +103,41 @@ class UpdateLine:
     author: str
     corrects: StatusUpdate | None  # the update this one corrects
     corrected_by: StatusUpdate | None  # the update that corrects this one (up to as_of)
+    #: Who typed it in (the operator, the office's web user), on the office's channels
+    #: (:data:`OFFICE_CHANNELS`): an owner's reply the office recorded names both; None
+    #: elsewhere, or before migration 0018.
+    recorded_by: str | None = None
+
+
+#: The channels on which the office types an update in: the command line, a sheet's import and
+#: the office's pages. On the owners' own (a link, Slack) the recorder is only the process.
+OFFICE_CHANNELS = frozenset({"cli", "import", "web"})
 
 
 def item_updates(app: App, item_id: str, as_of: date) -> list[UpdateLine]:
     """The item's updates reported on or before ``as_of``, oldest first (as the assessment
     orders them), each with what it corrects and what corrects it by then."""
+    import sqlalchemy as sa
+
     from governance.answers import OFFICE
     from governance.corrections import corrected_by
     from store import Repository
+    from store.models import StatusUpdateRow
 
     plan = app.load_plan()
     names = {c.id: c.name for c in plan.contacts}
     with app.session() as session:
         updates = Repository(session, plan.programme.id).status_updates(as_of, item=item_id)
+        typed = dict(
+            session.execute(
+                sa.select(StatusUpdateRow.id, StatusUpdateRow.recorded_by).where(
+                    StatusUpdateRow.programme_id == plan.programme.id,
+                    StatusUpdateRow.item_code == item_id,
+                )
+            )
+            .tuples()
+            .all()
+        )
     by_id = {u.id: u for u in updates}
     by = corrected_by(updates)
 
@@ -120,6 +152,7 @@ def item_updates(app: App, item_id: str, as_of: date) -> list[UpdateLine]:
             name(u.author),
             by_id.get(u.corrects) if u.corrects is not None else None,
             by.get(u.id) if u.id is not None else None,
+            typed.get(u.id) if u.id is not None and u.source in OFFICE_CHANNELS else None,
         )
         for u in updates
     ]

@@ -42,12 +42,15 @@ def update_sheet(
     contact_id: str | None = None,
 ) -> tuple[bytes, int]:
     """The sheet (bytes, UTF-8 with BOM) and its number of item rows. ``contact_id``: only the
-    items that contact may answer for, their id in the ``contact`` column."""
+    items that contact may answer for, their id in the ``contact`` column; with ``owner``
+    alone, that organisation's one contact, if it has only one (:func:`sole_contact`)."""
     from governance.answers import Answerer, contact, may_answer
     from regie.services import status_rows
 
     plan = app.load_plan(None)
     who = None
+    if contact_id is None and owner is not None:
+        contact_id = sole_contact(plan, owner)
     if contact_id is not None:
         person = contact(plan, contact_id)
         if person is None:
@@ -87,6 +90,17 @@ def update_sheet(
         writer.writerow((row["id"], *(_inert(v) for v in reference), *answer))
         count += 1
     return out.getvalue().encode("utf-8"), count
+
+
+def sole_contact(plan: Plan, owner: str) -> str | None:
+    """The id of ``owner``'s one contact (:meth:`Plan.answering_for`), when it has exactly one
+    and that one is not the office's: ``--owner ORG``'s sheet then goes to that person, so it is
+    theirs, as with ``--contact`` (their id in the ``contact`` column, the notes they read), and
+    an answer typed into it is recorded as theirs, not as the office's (review54b 6)."""
+    answering = plan.answering_for(owner)
+    if len(answering) != 1 or answering[0].programme_office:
+        return None
+    return answering[0].id
 
 
 def notice(plan: Plan) -> str:

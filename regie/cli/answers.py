@@ -49,7 +49,13 @@ def update_sheet(
             help="Write the sheet here instead of standard output ('-': standard output).",
         ),
     ] = None,
-    owner: Annotated[str | None, typer.Option(help="Only items this organisation owns.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            help="Only items this organisation owns; its contact's id filled in when it has "
+            "only one."
+        ),
+    ] = None,
     step: Annotated[int | None, typer.Option(help="Only this step number.")] = None,
     contact: Annotated[
         str | None,

@@ -347,6 +347,8 @@ def update_lines(item: str, history: list[UpdateLine], as_of: date) -> list[str]
         if u.completed_on is not None:
             parts.append(f"completed {u.completed_on.isoformat()}")
         parts.append(f"by {line.author} ({u.source})")
+        if line.recorded_by:
+            parts.append(f"recorded by {line.recorded_by}")
         if line.corrects is not None:
             c = line.corrects
             parts.append(
@@ -377,6 +379,7 @@ def updates_json(history: list[UpdateLine]) -> list[dict[str, Any]]:
             "comment": h.update.comment,
             "author": h.update.author,
             "source": h.update.source,
+            "recorded_by": h.recorded_by,
             "corrects": h.update.corrects,
             "corrected_by": h.corrected_by.id if h.corrected_by else None,
         }

@@ -64,7 +64,8 @@ def test_a_contact_s_sheet_quotes_a_note_only_to_whom_may_read_it(
     assert _cell(env) == f"risico (2025-06-02): {NOTE}"  # the office's own sheet
     # An organisation's sheet: its contacts read as a colleague does (review54c 3).
     assert _cell(env, "--owner", "PROV") == WITHHELD
-    assert _cell(env, "--owner", "GEM") == WITHHELD
+    # GEM's one contact is anna: its sheet is hers, her id filled in (review54b 6).
+    assert _cell(env, "--owner", "GEM") == f"risico (2025-06-02): {NOTE}"
     assert _cell(env, "--owner", "GEM", "--contact", "anna") == f"risico (2025-06-02): {NOTE}"
 
 
