@@ -433,9 +433,9 @@ def by_former_contact(plan: Plan, update: StatusUpdate) -> bool:
     the plan (the record keeps their id), also one whose id was changed in the plan, which has
     no way to say that two ids are one person (review54b 7; docs/plan-schema.md). Their note is
     still a person's note, which only the office reads now (:mod:`regie.note_readers`). Not a
-    record without an author, a decision,
-    the office by one of its names (:func:`names_office`), nor a report's delivery, whose
-    author is the operator who made the report (the office)."""
+    record without an author, a decision, the office by one of its names
+    (:func:`names_office`), nor a report's delivery, whose author is the operator who made the
+    report (the office)."""
     from governance.decisions import DECISION_SOURCE, REPORT_SOURCE
 
     author = update.author
