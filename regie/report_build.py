@@ -257,10 +257,10 @@ def _shown_before(
     packs = {on: (found[2], found[3]) for on, found in read.questions.items()}
     earlier = [on for on, (as_of, _) in packs.items() if had(on, as_of, None)]
     for on, made in read.by_hand.items():
-        kept = [
-            p for p in made if had(on, p.as_of, p.made_on or local_date(p.made_at, zone))
-        ]
-        if on not in packs and kept:
+        if on in packs:  # a pack went out for it
+            continue
+        kept = [p for p in made if had(on, p.as_of, p.made_on or local_date(p.made_at, zone))]
+        if kept:  # the last one made by then
             packs[on] = (kept[-1].as_of, kept[-1].made_at)
             earlier.append(on)
     if not earlier:
@@ -418,8 +418,8 @@ AGENDA_RISK_DATES_FROM = 19
 #: recorded after the body's latest pack (walk54 3): :func:`governance.agenda_since.since_last`'s
 #: ``shown``; and whose *Wat is verslechterd* compares with that pack's data (walk54b, fix54g:
 #: ``shown_assessment``), older layouts with the previous meeting's day. That pack is the one
-#: the meeting preparation sent, else one made by hand for that meeting (review54 6:
-#: :func:`_shown_before`).
+#: the meeting preparation sent, else one made by hand for that meeting before its day
+#: (review54 6, review54c 5: :func:`_shown_before`).
 AGENDA_CATCH_UP_FROM = 19
 
 

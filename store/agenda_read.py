@@ -295,6 +295,7 @@ class HandPack(NamedTuple):
     made_at: datetime
     made_on: date | None = None
 
+
 #: Why an earlier meeting's archived packs did or did not count (:class:`PacksRead`).
 SENT, NEVER_SENT, MADE_AFTER = "sent", "never_sent", "made_after_meeting"
 

@@ -53,9 +53,13 @@ def app(tmp_path: Path, database_url: str) -> App:
     text = EXAMPLE.read_text(encoding="utf-8")
     assert text.count(MILESTONE_112) == 1 and text.count(ACTION_12) == 1
     assert text.count("  escalate_after_overdue_days: 15") == 1
-    text = text.replace(MILESTONE_112, "").replace(ACTION_12, "").replace(
-        "  escalate_after_overdue_days: 15",
-        "  stale_after_days: 1\n  escalate_after_overdue_days: 15",
+    text = (
+        text.replace(MILESTONE_112, "")
+        .replace(ACTION_12, "")
+        .replace(
+            "  escalate_after_overdue_days: 15",
+            "  stale_after_days: 1\n  escalate_after_overdue_days: 15",
+        )
     )
     plan_file.write_text(text, encoding="utf-8")
     app = migrated_app(home, database_url)
