@@ -106,7 +106,12 @@ AHEAD_MONTHS = 6
 #: 18 also (walk54 8, as agenda layout 19): an ongoing item whose start is still ahead
 #: (``2028 e.v.`` in 2027) reads *nog niet gestart*, not *doorlopend*; layout 17 and before
 #: are made again with *doorlopend* (:data:`NOT_STARTED_FROM`).
-LAYOUT = 18
+#: 19 (note54, left55a): a count of one reads in the singular (*1 van de 4 punten heeft een
+#: update*, *1 werkdag*, *En nog 1 punt*, the annex's *1 punt*); layout 18 and before are made
+#: again with the plural (:data:`COUNT_WORDS_FROM`).
+LAYOUT = 19
+#: The first layout whose counts of one read in the singular.
+COUNT_WORDS_FROM = 19
 #: The first layout that names the decision ratifying a plan-file edit of a due date.
 RATIFIED_FROM = 18
 #: The first layout in which ongoing work not started yet reads *nog niet gestart*.

