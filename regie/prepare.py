@@ -7,9 +7,10 @@ assembled as of that day, archived, and queued to the body's contacts through th
 the key ``agenda-pack:<body>:<meeting>:<contact>`` — once per meeting, however often (or late)
 the flow runs. A day that was missed loses nothing: the next run before the meeting catches up.
 
-Without a Prefect server `regie cycle` does this too, after the day's deadline check, and then
-chases and closes the open rounds (:func:`meeting_day`: what the ``prepare-meeting`` and
-``status-round`` deployments do on a server); `regie meeting prepare` runs this step alone.
+`regie cycle` does this too (on a Prefect server the ``daily-cycle`` flow's ``meeting-day``
+task), after the day's deadline check, and then chases and closes the open rounds
+(:func:`meeting_day`: what the ``prepare-meeting`` and ``status-round`` deployments do on a
+server as well, idempotent per day); `regie meeting prepare` runs this step alone.
 """
 
 from __future__ import annotations

@@ -45,7 +45,6 @@ REFUSAL_STATUS = {
     Refusal.ITEM_DONE: 409,
 }
 FIELDS = ("status", "note", "forecast", "completed_on", "csrf_token", "confirm", "unchanged")
-MAX_FORM_BYTES = 20_000
 
 
 def routes() -> list[Route]:
@@ -66,13 +65,13 @@ async def answer_link(request: Request) -> Response:
     token = request.path_params["token"]
     if request.method == "GET":
         return await run_in_threadpool(busy_guard, _show, request, regie, token)
-    if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-        return _refused(request, Refusal.INVALID, 413)
+    from web.forms import ANSWER_FORM_BYTES, FormRefused, read_form
+
     try:
-        form = await request.form(max_files=0, max_fields=20)
-        fields = {k: v for k, v in form.items() if isinstance(v, str) and k in FIELDS}
-    except Exception:  # a malformed body is a refused form, not a 500
-        return _refused(request, Refusal.INVALID, 400)
+        form = await read_form(request, ANSWER_FORM_BYTES)
+    except FormRefused as exc:  # too large or malformed: a refused form, not a 500
+        return _refused(request, Refusal.INVALID, exc.status)
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k in FIELDS}
     from web.limits import answer_slots
 
     async with answer_slots(request):  # first come, first served (see web.limits)

@@ -116,14 +116,28 @@ def _safe_next(request: Request, value: object) -> str:
 async def officer_post(request: Request) -> tuple[FormData, LoggedIn] | Response:
     """A logged-in officer's POST: its form and user, or the response that ends it here (the
     login page without a login, a refusal without the session's CSRF token). One place for both
-    checks, so no form handler can forget one."""
-    form = await request.form()
+    checks, so no form handler can forget one. A body too large or malformed to read is refused
+    first (:func:`office_form`)."""
+    form = await office_form(request)
+    if isinstance(form, Response):
+        return form
     user = await run_in_threadpool(_user, request)
     if user is None:
         return _to_login(request)
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return _refused(request)
     return form, user
+
+
+async def office_form(request: Request) -> FormData | Response:
+    """The posted form of an office page, or the Dutch page refusing a body too large (413) or
+    malformed (400) to read (:mod:`web.forms`, as the answer form refuses it)."""
+    from web.forms import OFFICE_FORM_BYTES, FormRefused, read_form
+
+    try:
+        return await read_form(request, OFFICE_FORM_BYTES)
+    except FormRefused as exc:
+        return await run_in_threadpool(error_page, request, exc.status, "form")
 
 
 def _refused(request: Request) -> Response:
@@ -153,7 +167,9 @@ async def login(request: Request) -> Response:
     from regie.users import log_in
     from web.limits import BUSY_RETRY_SECONDS
 
-    form = await request.form()
+    form = await office_form(request)
+    if isinstance(form, Response):
+        return form
     if not csrf_ok(request, form.get(CSRF_FIELD), anonymous=True):
         return _refused(request)
     username = str(form.get("gebruikersnaam") or "")
@@ -187,7 +203,9 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     from regie.users import log_out
 
-    form = await request.form()
+    form = await office_form(request)
+    if isinstance(form, Response):
+        return form
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return _refused(request)
     await run_in_threadpool(log_out, request.app.state.regie, session_token(request), _now())

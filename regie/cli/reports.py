@@ -176,8 +176,8 @@ def meeting_prepare(
     ] = False,
 ) -> None:
     """Start the status rounds and queue the agenda packs due as of a day, then send: what the
-    prepare-meeting deployment does each day. Without a Prefect server `regie cycle` does it
-    too; a day run twice queues nothing new."""
+    prepare-meeting deployment does each day. `regie cycle` does it too (on a Prefect server
+    its daily-cycle flow); a day run twice queues nothing new."""
     from regie.cli.summaries import print_meetings
     from regie.cycle import send_reminders
     from regie.locks import cycle_lock

@@ -166,3 +166,18 @@ def test_fuzzed_csv_rows(app: App, tmp_path: Path) -> None:
             import_updates(app, path, date(2025, 6, 2))
         assert all(line.startswith(str(path)) for line in refused.value.lines)
     no_answers(app)
+
+
+def test_an_oversized_answer_form_is_refused_in_dutch(app: App) -> None:
+    """The answer form and the office's forms read a form through one helper (web.forms):
+    a body over its limit is the answer page's Dutch 413, nothing stored."""
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = TestClient(create_app(app), raise_server_exceptions=False)
+    big = web.post(
+        f"/antwoord/{token}",
+        content=b"note=" + b"a" * 30_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert big.status_code == 413
+    assert "Het antwoord is niet volledig of niet geldig" in big.text
+    no_answers(app)

@@ -531,6 +531,15 @@ def test_the_readme_demo_home_sees_no_secret_key_failure(tmp_path: Path) -> None
     assert detail.startswith("REGIE_SECRET_KEY: not set: fine for a file-only home")
     assert "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'" in detail
     assert "\n" not in detail
+    # walk55c 8: the quick start names every line that is not ok, so a new operator knows
+    # them for the demo's own; a new one here needs its words there.
+    flagged = {f"{status} {check}" for check, (status, _) in found.items() if status != "ok"}
+    quick_start = (ROOT / "README.md").read_text(encoding="utf-8").split("## Quick start")[1]
+    quick_start = " ".join(quick_start.split("\n## ", 1)[0].split())
+    said = {line for line in flagged if f"`{line}`" in quick_start}
+    assert flagged == said, flagged - said
+    failed = sum(1 for line in flagged if line.startswith("fail "))
+    assert f"`{failed} failed, {len(flagged) - failed} warnings`" in quick_start
 
 
 def test_channel_settings_are_checked_without_connecting(ready: dict[str, str]) -> None:
