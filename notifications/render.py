@@ -10,8 +10,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
-from governance.characters import displayable_value
+from governance.characters import displayable, displayable_value
 from governance.labels import without_prefix  # the mails' and the web pages' one helper
 
 
@@ -60,6 +61,13 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def html_lines(text: str) -> Markup:
+    """``text`` escaped, each line break a ``<br>`` (the ``html_lines`` filter): a note's lines
+    in an HTML mail, where a bare line feed reads as a space (walk55b 5)."""
+    lines = displayable(str(text)).split("\n")
+    return Markup("<br>\n").join(escape(line) for line in lines)
+
+
 class _Environment(Environment):
     """Jinja2's environment with a quicker ``item.field`` on plain dicts (the item contexts).
 
@@ -95,6 +103,7 @@ def environment() -> Environment:
     env.filters["datum"] = format_date_nl
     env.filters["iso_date"] = parse_iso_date
     env.filters["slack"] = slack_escape
+    env.filters["html_lines"] = html_lines
     from governance.labels import rag_label, state_label
 
     env.filters["state"] = state_label

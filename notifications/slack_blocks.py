@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from governance.characters import displayable
 from notifications.base import Message
 from notifications.slack_answer_blocks import ANSWERABLE, item_actions
 
@@ -90,8 +91,7 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         room //= 2
     for item in items[:room]:
         # office: the plan's name for it (the payload's), for a note the reader may not read.
-        text = render(f"slack/{message.kind}.item.md.j2", item=item, office=message.metadata)
-        text = text.strip()
+        text = _item_text(message, item)
         blocks.append(_section(item_block_id(str(item["id"])), text))
         if answerable:
             # An overdue item gets buttons that can carry a new date (issue: overdue answers).
@@ -101,6 +101,40 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         more = more.strip()
         blocks.append({"type": "context", "block_id": "more", "elements": [_mrkdwn(more)]})
     return blocks
+
+
+def _item_text(message: Message, item: dict[str, Any]) -> str:
+    """An item's section text. Too long for a section, its note (the one free text in it) is
+    shortened, not the end of the text: "Nog nodig" and the rest after the note stay
+    (walk55b 2). The note is measured as Slack gets it, escaped (``&lt;`` is four characters),
+    and cut between characters, never inside an entity."""
+    from notifications.render import render, slack_escape
+
+    def rendered(entry: dict[str, Any]) -> str:
+        text = render(f"slack/{message.kind}.item.md.j2", item=entry, office=message.metadata)
+        return text.strip()
+
+    text = rendered(item)
+    note = item.get("latest_note")
+    if len(text) <= SECTION_LIMIT or not isinstance(note, str) or not note:
+        return text
+    note = displayable(note)  # as the template shows it (a CRLF is one line feed)
+    room = len(slack_escape(note)) - (len(text) - SECTION_LIMIT)
+    return rendered(item | {"latest_note": shortened_note(note, room)})
+
+
+def shortened_note(note: str, room: int) -> str:
+    """``note`` cut to at most ``room`` characters once Slack-escaped, "…" included."""
+    from notifications.render import slack_escape
+
+    kept: list[str] = []
+    used = 1  # the "…"
+    for char in note:
+        used += len(slack_escape(char))
+        if used > room:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
 
 
 def _section(block_id: str, text: str) -> dict[str, Any]:

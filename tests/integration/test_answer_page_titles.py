@@ -58,6 +58,11 @@ def test_answer_pages_show_the_short_title_and_the_full_title_once(
         assert FULL not in title, (name, title)
         assert site == SHORT, (name, site)
         assert main.count(FULL) == 1, (name, main)
+    # walk55b 7: the label "Programma" and the title without its own "Programma" (the mails'
+    # rule), not "Programma Programma Veilige Fietsroutes".
+    for page in (form, done):
+        assert "<dt>Programma</dt><dd>Veilige Fietsroutes</dd>" in page.text
+        assert "Programma Programma" not in _parts(page.text)[2]
 
 
 def test_without_a_short_title_the_title_is_used(migrated_url: str, tmp_path: Path) -> None:
@@ -71,3 +76,19 @@ def test_without_a_short_title_the_title_is_used(migrated_url: str, tmp_path: Pa
     assert page.status_code == 200
     title, site, _ = _parts(page.text)
     assert title == f"Update geven – {FULL}" and site == FULL
+
+
+def test_an_iso_gereed_gets_its_deadline_in_words_on_the_form(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    """walk55b 6: "Gereed 2025-06-30" said nothing more; the form says the date in words, as
+    the mails and Slack do (a *gereed* written "30 juni 2025" needs no repeat)."""
+    plan = tmp_path / "plan.yaml"
+    text = ANSWERS_PLAN.read_text(encoding="utf-8")
+    assert text.count("gereed: Q2-2025\n") == 1  # 1.1.1, deadline 30 June 2025
+    plan.write_text(text.replace("gereed: Q2-2025\n", "gereed: 2025-06-30\n"), encoding="utf-8")
+    app: App = link_app(migrated_url, tmp_path / "home", plan)
+    ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    page = TestClient(create_app(app)).get(f"/antwoord/{token}")
+    assert page.status_code == 200
+    assert "<dt>Gereed</dt><dd>2025-06-30 (deadline 30 juni 2025)</dd>" in page.text
