@@ -812,6 +812,77 @@ def test_next_check_of_a_slipped_item_past_due_skips_the_overdue_stages() -> Non
     assert first is not None and first < stale_on  # an overdue item's next stage comes first
 
 
+def test_next_check_of_a_slipped_item_before_due_is_its_forecast_or_stale_day() -> None:
+    """Slipped before its due date (the owner's forecast after it): the due date's days (its
+    second reminder window, the due date, the day after it, its overdue escalation) and the
+    forecast's windows change nothing of the item; its next check is the forecast day or the
+    day it goes stale (RESULTS §5, round 31: 909 of the busiest day's 9,959 items woke the
+    day after their due date for nothing)."""
+    cal = WorkCalendar("NL")
+    as_of, due, forecast = date(2019, 9, 2), date(2019, 9, 30), date(2019, 11, 29)
+    policy = ReminderPolicy()
+    scheduler = Scheduler(as_of, policy, cal)
+    update = StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2019, 8, 30), forecast)
+    slipped = _item(due=due, state=State.SLIPPED, forecast=forecast, latest_update=update)
+    window = cal.window_start(due, policy.first_prompt_days)
+    stale_on = cal.add_working_days(max(window, update.reported_on), policy.stale_after_days)
+    assert as_of < cal.window_start(due, policy.second_prompt_days) < due < stale_on < forecast
+    assert scheduler.next_check(slipped) == stale_on
+    # Stale already: the forecast day (its prompt), then the day after it (overdue).
+    stale = dataclasses.replace(slipped, stale=True, first_assessed=None)
+    later = Scheduler(stale_on, policy, cal)
+    assert later.next_check(stale) == forecast
+    assert Scheduler(forecast, policy, cal).next_check(stale) == forecast + _DAY
+    # The same item not slipped (no forecast): the due date's days are its own.
+    on_track = dataclasses.replace(slipped, state=State.ON_TRACK, forecast=None)
+    assert scheduler.next_check(on_track) == window
+
+
+def test_replay_of_an_item_slipped_before_its_due_date() -> None:
+    """An owner moves the date before it comes (a forecast after the due date, reported in the
+    reminder window): from then on the item is slipped and judged again on the day it goes
+    stale, the forecast day (its ``due@F`` prompt) and the day after (overdue), not on its due
+    date's days. Incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, on, policy
+
+    plan = make_plan(
+        act("3.1", ms("3.1.1", on(date(2026, 12, 18)))),  # due Friday 18 December 2026
+        contacts=(contact("ann", "IenM"), contact("po", "Bureau", office=True)),
+        reminders=policy(),
+    )
+    cal = WorkCalendar("NL")
+    rules = plan.reminders
+    due, told, forecast = date(2026, 12, 18), date(2026, 12, 1), date(2027, 1, 29)
+    answer = StatusUpdate(
+        "3.1.1", UpdateStatus.ON_TRACK, told, forecast,
+        recorded_at=datetime.combine(told, time(9), UTC), id=1,
+    )  # fmt: skip
+    world = World(lambda _: plan, lambda _: cal, [answer])
+    full, inc = Full(), Incremental()
+    judged: list[date] = []
+    prompted: list[tuple[date, str]] = []
+    for day in every_day(date(2026, 11, 16), forecast + 3 * _DAY):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        if "3.1.1" in have[0].items:
+            judged.append(day)
+        prompted += [(day, i.stage) for d in want[1].digests for i in d.items]
+        if told <= day <= forecast:
+            assert want[0].items["3.1.1"].state is State.SLIPPED
+    window = cal.window_start(due, rules.first_prompt_days)
+    stale_on = cal.add_working_days(max(window, told), rules.stale_after_days)
+    nothing = [
+        cal.window_start(due, rules.second_prompt_days), due, due + _DAY,
+        cal.add_working_days(due, rules.escalate_after_overdue_days),
+        cal.window_start(forecast, rules.first_prompt_days),
+        cal.window_start(forecast, rules.second_prompt_days),
+    ]  # fmt: skip
+    assert told < nothing[0] and stale_on not in nothing
+    assert [d for d in judged if d > told] == [stale_on, forecast, forecast + _DAY]
+    assert [(d, s) for d, s in prompted if d > told] == [(forecast, f"due@{forecast}")]
+
+
 def test_next_check_of_an_item_overdue_past_its_forecast_follows_the_forecast_alone() -> None:
     """Past a forecast after the due date the item's stages and overdue escalation are the
     forecast's: the due date's overdue-N days are no checks of its (RESULTS §5, round 23: a
