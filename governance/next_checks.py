@@ -199,16 +199,18 @@ class Scheduler:
         if first is not None and first > active_on:
             active_on = first
         stale_on = self.add(active_on, stale_after)
+        candidates: tuple[date, ...]
+        candidates = (stale_on,) if forecast is None else (forecast + _DAY, stale_on)
         if since_update is not None:
-            answered = self.add(since_update, self.policy.escalate_after_overdue_days)
-            if forecast is not None:
-                candidates = (forecast + _DAY, stale_on, answered)
-            else:
-                candidates = (stale_on, answered)
-        elif forecast is not None:
-            candidates = (forecast + _DAY, stale_on)
-        else:
-            candidates = (stale_on,)
+            # An overdue item escalates once silent long enough since the date it is overdue
+            # against (the due date, or a forecast after it that passed) and since its latest
+            # update: the later of the two days. The date's is a check already (its days, or
+            # the forecast's below); the update's only when it comes after it.
+            after = self.policy.escalate_after_overdue_days
+            answered = self.add(since_update, after)
+            against = forecast if forecast is not None and forecast > due else due
+            if answered > self.add(against, after):
+                candidates = (*candidates, answered)
         if forecast is not None and forecast > due:
             # Past its due date the owner's forecast takes over: its prompt on the day, its
             # overdue prompts and escalation counted from it (governance.reminders, "Forecasts").

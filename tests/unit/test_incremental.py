@@ -883,6 +883,68 @@ def test_replay_of_an_item_slipped_before_its_due_date() -> None:
     assert [(d, s) for d, s in prompted if d > told] == [(forecast, f"due@{forecast}")]
 
 
+def test_next_check_of_an_update_s_silence_only_when_it_ends_after_the_date_s() -> None:
+    """The day an item has been silent ``escalate_after_overdue_days`` since its latest update
+    is a next check only when it comes after the day it has been as long overdue (RESULTS §5,
+    round 31: 154 on-track items woke on it on the busiest day, 280 on an ordinary one, for
+    nothing: they are not overdue, and when they are the date's day is the later one)."""
+    cal = WorkCalendar("NL")
+    policy = ReminderPolicy()
+    after = policy.escalate_after_overdue_days
+    as_of, due = date(2019, 10, 1), date(2019, 12, 31)
+    scheduler = Scheduler(as_of, policy, cal)
+    update = StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2019, 9, 27))
+    on_track = _item(due=due, state=State.ON_TRACK, latest_update=update)
+    answered = cal.add_working_days(update.reported_on, after)
+    window = cal.window_start(due, policy.first_prompt_days)
+    assert as_of < answered < window
+    assert scheduler.next_check(on_track) == window
+    # Overdue, answered after its due date: silent long enough since the answer is the later
+    # day, so a check (no overdue prompts in between with overdue_every_days=0).
+    rules = dataclasses.replace(policy, overdue_every_days=0)
+    overdue = _item(due=date(2019, 9, 2), state=State.OVERDUE, latest_update=update)
+    assert cal.add_working_days(date(2019, 9, 2), after) < answered
+    assert Scheduler(as_of, rules, cal).next_check(overdue) == answered
+
+
+def test_replay_of_an_answer_before_and_after_the_due_date() -> None:
+    """One owner answers long before the due date (the day silent long enough since is no
+    check), another after it, overdue (that day is: the item escalates on it, a new run).
+    Incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, on, policy
+
+    rules = policy(overdue_every_days=40, escalate_after_unanswered=0)
+    plan = make_plan(
+        act("1.1", ms("1.1.1", on(date(2027, 3, 31)))),
+        act("2.1", ms("2.1.1", on(date(2026, 12, 18)))),
+        contacts=(contact("ann", "IenM"), contact("po", "Bureau", office=True)),
+        reminders=rules,
+    )
+    cal = WorkCalendar("NL")
+    early, late = date(2027, 1, 4), date(2027, 1, 11)
+    answers = [
+        StatusUpdate(
+            item, UpdateStatus.ON_TRACK, day, recorded_at=datetime.combine(day, time(9), UTC),
+            id=n,
+        )
+        for n, (item, day) in enumerate((("1.1.1", early), ("2.1.1", late)), 1)
+    ]  # fmt: skip
+    world = World(lambda _: plan, lambda _: cal, answers)
+    full, inc = Full(), Incremental()
+    judged: list[date] = []
+    raised: list[tuple[date, str]] = []
+    for day in every_day(date(2026, 12, 1), date(2027, 2, 26)):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        if "1.1.1" in have[0].items:
+            judged.append(day)
+        raised += [(day, e.item_id) for e in want[1].escalations]
+    after = rules.escalate_after_overdue_days
+    assert cal.add_working_days(early, after) not in judged
+    assert (cal.add_working_days(late, after), "2.1.1") in raised
+
+
 def test_next_check_of_an_item_overdue_past_its_forecast_follows_the_forecast_alone() -> None:
     """Past a forecast after the due date the item's stages and overdue escalation are the
     forecast's: the due date's overdue-N days are no checks of its (RESULTS §5, round 23: a
