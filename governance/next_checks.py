@@ -170,44 +170,47 @@ class Scheduler:
             later = [d for d in days if d is not None and d > as_of]
             return min(later) if later else None
         forecast = item.forecast
-        if item.state is State.SLIPPED and due < as_of and forecast is not None:
-            # Slipped past its due date: no stage and no overdue escalation until the forecast
-            # is reached (its own prompt, then overdue the day after); only the forecast and
-            # the stale limit matter.
+        if item.state is State.SLIPPED and forecast is not None:
+            # Slipped (the owner's forecast after the due date, not passed), before its due
+            # date or after it: no stage, no escalation and the same state and colour until
+            # the forecast is reached (its own prompt, then overdue the day after); only the
+            # forecast and the stale limit matter. The due date's days (its reminder windows,
+            # the day after it) and the forecast's windows change nothing of it: no checks.
             window = self._due_days(due)[0]
             active_on = window if since_update is None else max(since_update, window)
             if first is not None and first > active_on:
                 active_on = first
-            best: date | None = None
-            candidates: tuple[date, ...] = (
-                forecast,
-                forecast + _DAY,
-                self.add(active_on, stale_after),
-            )
+            later = [
+                d for d in (forecast, forecast + _DAY, self.add(active_on, stale_after))
+                if d > as_of
+            ]  # fmt: skip
+            return min(later) if later else None
+        # The days every item with this due date shares, then the item's own: the earliest
+        # after as_of of them all (the due date's share is worked out once per date). Past
+        # a forecast after the due date (overdue since it passed) the forecast's days take
+        # over (below): the due date's own are all past or no longer its stages.
+        best: date | None
+        if forecast is not None and due < forecast < as_of:
+            best = None
         else:
-            # The days every item with this due date shares, then the item's own: the earliest
-            # after as_of of them all (the due date's share is worked out once per date). Past
-            # a forecast after the due date (overdue since it passed) the forecast's days take
-            # over (below): the due date's own are all past or no longer its stages.
-            if forecast is not None and due < forecast < as_of:
-                best = None
-            else:
-                best = self._next_due_day(due, skip)
-            window = self._due_days(due)[0]
-            active_on = window if since_update is None else max(since_update, window)
-            if first is not None and first > active_on:
-                active_on = first
-            stale_on = self.add(active_on, stale_after)
-            if since_update is not None:
-                answered = self.add(since_update, self.policy.escalate_after_overdue_days)
-                if forecast is not None:
-                    candidates = (forecast + _DAY, stale_on, answered)
-                else:
-                    candidates = (stale_on, answered)
-            elif forecast is not None:
-                candidates = (forecast + _DAY, stale_on)
-            else:
-                candidates = (stale_on,)
+            best = self._next_due_day(due, skip)
+        window = self._due_days(due)[0]
+        active_on = window if since_update is None else max(since_update, window)
+        if first is not None and first > active_on:
+            active_on = first
+        stale_on = self.add(active_on, stale_after)
+        candidates: tuple[date, ...]
+        candidates = (stale_on,) if forecast is None else (forecast + _DAY, stale_on)
+        if since_update is not None:
+            # An overdue item escalates once silent long enough since the date it is overdue
+            # against (the due date, or a forecast after it that passed) and since its latest
+            # update: the later of the two days. The date's is a check already (its days, or
+            # the forecast's below); the update's only when it comes after it.
+            after = self.policy.escalate_after_overdue_days
+            answered = self.add(since_update, after)
+            against = forecast if forecast is not None and forecast > due else due
+            if answered > self.add(against, after):
+                candidates = (*candidates, answered)
         if forecast is not None and forecast > due:
             # Past its due date the owner's forecast takes over: its prompt on the day, its
             # overdue prompts and escalation counted from it (governance.reminders, "Forecasts").

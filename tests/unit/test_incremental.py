@@ -812,6 +812,139 @@ def test_next_check_of_a_slipped_item_past_due_skips_the_overdue_stages() -> Non
     assert first is not None and first < stale_on  # an overdue item's next stage comes first
 
 
+def test_next_check_of_a_slipped_item_before_due_is_its_forecast_or_stale_day() -> None:
+    """Slipped before its due date (the owner's forecast after it): the due date's days (its
+    second reminder window, the due date, the day after it, its overdue escalation) and the
+    forecast's windows change nothing of the item; its next check is the forecast day or the
+    day it goes stale (RESULTS §5, round 31: 909 of the busiest day's 9,959 items woke the
+    day after their due date for nothing)."""
+    cal = WorkCalendar("NL")
+    as_of, due, forecast = date(2019, 9, 2), date(2019, 9, 30), date(2019, 11, 29)
+    policy = ReminderPolicy()
+    scheduler = Scheduler(as_of, policy, cal)
+    update = StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2019, 8, 30), forecast)
+    slipped = _item(due=due, state=State.SLIPPED, forecast=forecast, latest_update=update)
+    window = cal.window_start(due, policy.first_prompt_days)
+    stale_on = cal.add_working_days(max(window, update.reported_on), policy.stale_after_days)
+    assert as_of < cal.window_start(due, policy.second_prompt_days) < due < stale_on < forecast
+    assert scheduler.next_check(slipped) == stale_on
+    # Stale already: the forecast day (its prompt), then the day after it (overdue).
+    stale = dataclasses.replace(slipped, stale=True, first_assessed=None)
+    later = Scheduler(stale_on, policy, cal)
+    assert later.next_check(stale) == forecast
+    assert Scheduler(forecast, policy, cal).next_check(stale) == forecast + _DAY
+    # The same item not slipped (no forecast): the due date's days are its own.
+    on_track = dataclasses.replace(slipped, state=State.ON_TRACK, forecast=None)
+    assert scheduler.next_check(on_track) == window
+
+
+def test_replay_of_an_item_slipped_before_its_due_date() -> None:
+    """An owner moves the date before it comes (a forecast after the due date, reported in the
+    reminder window): from then on the item is slipped and judged again on the day it goes
+    stale, the forecast day (its ``due@F`` prompt) and the day after (overdue), not on its due
+    date's days. Incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, on, policy
+
+    plan = make_plan(
+        act("3.1", ms("3.1.1", on(date(2026, 12, 18)))),  # due Friday 18 December 2026
+        contacts=(contact("ann", "IenM"), contact("po", "Bureau", office=True)),
+        reminders=policy(),
+    )
+    cal = WorkCalendar("NL")
+    rules = plan.reminders
+    due, told, forecast = date(2026, 12, 18), date(2026, 12, 1), date(2027, 1, 29)
+    answer = StatusUpdate(
+        "3.1.1", UpdateStatus.ON_TRACK, told, forecast,
+        recorded_at=datetime.combine(told, time(9), UTC), id=1,
+    )  # fmt: skip
+    world = World(lambda _: plan, lambda _: cal, [answer])
+    full, inc = Full(), Incremental()
+    judged: list[date] = []
+    prompted: list[tuple[date, str]] = []
+    for day in every_day(date(2026, 11, 16), forecast + 3 * _DAY):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        if "3.1.1" in have[0].items:
+            judged.append(day)
+        prompted += [(day, i.stage) for d in want[1].digests for i in d.items]
+        if told <= day <= forecast:
+            assert want[0].items["3.1.1"].state is State.SLIPPED
+    window = cal.window_start(due, rules.first_prompt_days)
+    stale_on = cal.add_working_days(max(window, told), rules.stale_after_days)
+    nothing = [
+        cal.window_start(due, rules.second_prompt_days), due, due + _DAY,
+        cal.add_working_days(due, rules.escalate_after_overdue_days),
+        cal.window_start(forecast, rules.first_prompt_days),
+        cal.window_start(forecast, rules.second_prompt_days),
+    ]  # fmt: skip
+    assert told < nothing[0] and stale_on not in nothing
+    assert [d for d in judged if d > told] == [stale_on, forecast, forecast + _DAY]
+    assert [(d, s) for d, s in prompted if d > told] == [(forecast, f"due@{forecast}")]
+
+
+def test_next_check_of_an_update_s_silence_only_when_it_ends_after_the_date_s() -> None:
+    """The day an item has been silent ``escalate_after_overdue_days`` since its latest update
+    is a next check only when it comes after the day it has been as long overdue (RESULTS §5,
+    round 31: 154 on-track items woke on it on the busiest day, 280 on an ordinary one, for
+    nothing: they are not overdue, and when they are the date's day is the later one)."""
+    cal = WorkCalendar("NL")
+    policy = ReminderPolicy()
+    after = policy.escalate_after_overdue_days
+    as_of, due = date(2019, 10, 1), date(2019, 12, 31)
+    scheduler = Scheduler(as_of, policy, cal)
+    update = StatusUpdate("1.1.1", UpdateStatus.ON_TRACK, date(2019, 9, 27))
+    on_track = _item(due=due, state=State.ON_TRACK, latest_update=update)
+    answered = cal.add_working_days(update.reported_on, after)
+    window = cal.window_start(due, policy.first_prompt_days)
+    assert as_of < answered < window
+    assert scheduler.next_check(on_track) == window
+    # Overdue, answered after its due date: silent long enough since the answer is the later
+    # day, so a check (no overdue prompts in between with overdue_every_days=0).
+    rules = dataclasses.replace(policy, overdue_every_days=0)
+    overdue = _item(due=date(2019, 9, 2), state=State.OVERDUE, latest_update=update)
+    assert cal.add_working_days(date(2019, 9, 2), after) < answered
+    assert Scheduler(as_of, rules, cal).next_check(overdue) == answered
+
+
+def test_replay_of_an_answer_before_and_after_the_due_date() -> None:
+    """One owner answers long before the due date (the day silent long enough since is no
+    check), another after it, overdue (that day is: the item escalates on it, a new run).
+    Incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, on, policy
+
+    rules = policy(overdue_every_days=40, escalate_after_unanswered=0)
+    plan = make_plan(
+        act("1.1", ms("1.1.1", on(date(2027, 3, 31)))),
+        act("2.1", ms("2.1.1", on(date(2026, 12, 18)))),
+        contacts=(contact("ann", "IenM"), contact("po", "Bureau", office=True)),
+        reminders=rules,
+    )
+    cal = WorkCalendar("NL")
+    early, late = date(2027, 1, 4), date(2027, 1, 11)
+    answers = [
+        StatusUpdate(
+            item, UpdateStatus.ON_TRACK, day, recorded_at=datetime.combine(day, time(9), UTC),
+            id=n,
+        )
+        for n, (item, day) in enumerate((("1.1.1", early), ("2.1.1", late)), 1)
+    ]  # fmt: skip
+    world = World(lambda _: plan, lambda _: cal, answers)
+    full, inc = Full(), Incremental()
+    judged: list[date] = []
+    raised: list[tuple[date, str]] = []
+    for day in every_day(date(2026, 12, 1), date(2027, 2, 26)):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        if "1.1.1" in have[0].items:
+            judged.append(day)
+        raised += [(day, e.item_id) for e in want[1].escalations]
+    after = rules.escalate_after_overdue_days
+    assert cal.add_working_days(early, after) not in judged
+    assert (cal.add_working_days(late, after), "2.1.1") in raised
+
+
 def test_next_check_of_an_item_overdue_past_its_forecast_follows_the_forecast_alone() -> None:
     """Past a forecast after the due date the item's stages and overdue escalation are the
     forecast's: the due date's overdue-N days are no checks of its (RESULTS §5, round 23: a
