@@ -119,9 +119,10 @@ def removed_to_ratify(
     (:func:`governance.provenance.removals`: a milestone removed with its action goes with the
     action), oldest first: what the body is asked to ratify. A decision about the item taken
     on or after the day it was removed (in ``zone``) and on or before ``as_of`` answers it, as
-    does a drop of the item or its action by a decision (the file tidied after it)."""
+    does a drop of the item or its action by a decision (the file tidied after it). An item
+    renumbered (:attr:`ItemRevision.renumbered_to`: agenda layout 20) was not removed."""
     found = removals(
-        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions),
+        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions if not r.renumbered_to),
         decisions,
         zone=zone,
         as_of=as_of,
@@ -281,6 +282,8 @@ def added_to_ratify(
         elif r.kind == "archived":
             gone.setdefault(r.recorded_at, []).append(r)
     renumbered = set(formerly_ids(plan).values())
+    # Also once the file no longer says ``formerly`` (it may go after the sync): agenda layout 20.
+    renumbered |= {r.renumbered_to for r in revisions if r.renumbered_to}
     for at, removed in gone.items():
         same_sync = {i for i, when in created.items() if when == at}
         pairs = renumberings(plan, (gone_item(r.item_id, r.before) for r in removed), same_sync)

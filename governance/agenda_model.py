@@ -184,7 +184,10 @@ class ItemRevision:
     """One recorded revision of an action or milestone in the plan (``plan_revisions``): kind
     ``created``, ``archived``, ``restored`` (field None), or ``changed`` with its field. The
     ``before`` of an ``archived`` one holds the item's fields when it left the plan (``title``,
-    ``gereed``, ``owners``, ``step`` or ``action``; :mod:`store.agenda_read`), when known."""
+    ``gereed``, ``owners``, ``step`` or ``action``; :mod:`store.agenda_read`), when known.
+    ``renumbered_to``: of an ``archived`` one, the id that took over the item's history in the
+    same sync (``formerly``, the ``regie.item.renumbered`` event; read for agenda layout 20 and
+    progress layout 19 on): the item was renumbered, not removed."""
 
     item_id: str
     kind: str
@@ -192,6 +195,13 @@ class ItemRevision:
     before: Any
     after: Any
     recorded_at: datetime
+    renumbered_to: str | None = None
+
+
+def renumbered_from(revisions: Sequence[ItemRevision]) -> dict[str, str]:
+    """New id → the old id it took over with ``formerly``, from the ``archived`` revisions
+    that name their successor (:attr:`ItemRevision.renumbered_to`)."""
+    return {r.renumbered_to: r.item_id for r in revisions if r.renumbered_to is not None}
 
 
 def created_times(revisions: Sequence[ItemRevision]) -> dict[str, datetime]:
@@ -206,7 +216,8 @@ def created_times(revisions: Sequence[ItemRevision]) -> dict[str, datetime]:
 
 #: The kinds of change *sinds de vorige vergadering*, in the order one item's are listed.
 SINCE_KINDS = (
-    "added", "restored", "done", "moved", "owners", "cancelled", "reinstated", "removed",
+    "added", "renumbered", "restored", "done", "moved", "owners", "cancelled", "reinstated",
+    "removed",
     "contact",  # an organisation's contact person (layout 3): ``item_id`` is the organisation's
 )  # fmt: skip
 

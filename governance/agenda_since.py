@@ -20,6 +20,7 @@ from governance.agenda_model import (
     SinceLast,
     created_times,
     local_day,
+    renumbered_from,
 )
 from governance.assessment import Assessment, ItemAssessment
 from governance.contact_changes import CONTACT_LAYOUT, contact_changes
@@ -225,13 +226,23 @@ def since_last(
     # A decision that adds an action adds its milestones (one decision): named at them too.
     created = created_times(revisions) if dated_additions else None
     added = added_by(plan, decisions, as_of, created=created, by_meeting=additions_by_meeting)
+    # Renumbered with ``formerly`` (agenda layout 20): one item, named at its new number.
+    renumbered = renumbered_from(revisions)
     for r in revisions:
         if not recorded(r.recorded_at):
             continue
         if r.kind == "created" and first_recorded is not None and r.recorded_at <= first_recorded:
             continue  # the plan as first recorded
         title = titles.get(r.item_id, "")
-        if r.kind == "archived":
+        if r.kind == "archived" and r.renumbered_to:
+            continue  # said at the new number
+        if r.kind == "created" and r.item_id in renumbered:
+            day = local_day(plan, r.recorded_at)
+            entries.append(
+                SinceEntry(r.item_id, title, "renumbered", day, before=renumbered[r.item_id],
+                           early=early(day))
+            )  # fmt: skip
+        elif r.kind == "archived":
             # Removed by a decision's drop (the file tidied after it), or dealt with by one.
             found = removals(
                 [(r.item_id, r.kind, r.before, r.recorded_at)],

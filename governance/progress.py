@@ -20,7 +20,7 @@ from typing import Any
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
 from governance.agenda_lines import with_not_started
-from governance.agenda_model import created_times
+from governance.agenda_model import created_times, renumbered_from
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import (
     NOT_THE_OWNERS,
@@ -109,9 +109,16 @@ AHEAD_MONTHS = 6
 #: 19 (note54, left55a): a count of one reads in the singular (*1 van de 4 punten heeft een
 #: update*, *1 werkdag*, *En nog 1 punt*, the annex's *1 punt*); layout 18 and before are made
 #: again with the plural (:data:`COUNT_WORDS_FROM`).
+#: 19 also (walk55a 1): an item renumbered with ``formerly`` (its history carried over) is no
+#: removal: it is counted once, under its new number, which says *hernummerd (was …)* where
+#: an added item says *toegevoegd aan het plan*; layout 18 and before are made again with the
+#: old number *uit het plan verwijderd zonder besluit* (:data:`RENUMBERED_FROM`, read by
+#: ``regie.report_build``: :func:`store.agenda_read.item_revisions`'s ``renumbered``).
 LAYOUT = 19
 #: The first layout whose counts of one read in the singular.
 COUNT_WORDS_FROM = 19
+#: The first layout that reads a renumbering (``formerly``) as one item, not a removal.
+RENUMBERED_FROM = 19
 #: The first layout that names the decision ratifying a plan-file edit of a due date.
 RATIFIED_FROM = 18
 #: The first layout in which ongoing work not started yet reads *nog niet gestart*.
@@ -265,6 +272,9 @@ class Added:
     decided_by: str | None = None
     #: The decision was taken after the period's end (by the report's day; layout 11 on).
     after_period: bool = False
+    #: The item took over this old id's history (``formerly``; layout 19 on): it is not new,
+    #: it was renumbered (*hernummerd (was …)*), and no decision about an addition is named.
+    renumbered_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,7 +642,9 @@ def _added(
     besluit*; only what was known then, so the report is made again the same); None: by
     ``end`` (layout 10). ``with_action``: a milestone whose action a decision added is named
     with that decision (:func:`added_by`, as the agenda pack has it; layouts up to 11: not);
-    ``dated``: only those the plan had when it was recorded (layouts up to 12: every one)."""
+    ``dated``: only those the plan had when it was recorded (layouts up to 12: every one).
+    An item that took over an old id's history (:attr:`ItemRevision.renumbered_to`, read for
+    layout 19 on) is marked renumbered instead (:attr:`Added.renumbered_from`)."""
     created = created_times(revisions) if dated else None
     by = {
         item_id: found.decision
@@ -640,13 +652,16 @@ def _added(
         if with_action or not found.via_action
     }
     out: dict[str, Added] = {}
+    renumbered = renumbered_from(revisions)
     for r in revisions:
         if r.kind != "created" or r.item_id not in lines:
             continue
         if first_recorded is not None and r.recorded_at <= first_recorded:
             continue  # the plan as first recorded
         day = local_day(plan, r.recorded_at)
-        if start <= day <= end:
+        if start <= day <= end and r.item_id in renumbered:
+            out[r.item_id] = Added(day, renumbered_from=renumbered[r.item_id])
+        elif start <= day <= end:
             adder = by.get(r.item_id)
             late = adder is not None and adder.meeting_on > end
             out[r.item_id] = Added(day, decision_label(plan, adder) if adder else None, late)
@@ -990,7 +1005,8 @@ def _removed(
     gereed they had, now *uit het plan verwijderd*, the decision behind it or *zonder besluit*
     (``one_bracket``: with the recording day in one pair of brackets; layout 13: two)."""
     found = removals(
-        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions),
+        # A renumbered item lives on under its new number (counted there): no removal.
+        ((r.item_id, r.kind, r.before, r.recorded_at) for r in revisions if not r.renumbered_to),
         decisions,
         zone=plan.calendar.timezone,
         as_of=as_of,

@@ -271,6 +271,18 @@ def is_known_item(app: App, item: str) -> bool:
         return Repository(session, plan.programme.id).has_item(item)
 
 
+def renumbered_as(app: App, item: str) -> str | None:
+    """The id that took over ``item``'s history when the plan renumbered it (``formerly``),
+    None when it did not or ``item`` is still in the plan file."""
+    from store.sync_formerly import renumbered_to
+
+    plan = app.load_plan()
+    if plan.action(item) is not None or any(m.id == item for m in plan.milestones()):
+        return None
+    with app.session() as session:
+        return renumbered_to(session, plan.programme.id, item)
+
+
 def list_outbox(
     app: App, status: str | None, *, since: date | None = None, limit: int | None = None
 ) -> list[OutboxRecord]:

@@ -138,6 +138,9 @@ class ItemDetail:
     #: The office's day the item left the plan (archived by a sync, or gone from the file
     #: since the last one): the page shows it read-only with its history; None: in the plan.
     left_on: date | None = None
+    #: The id that took over the item's history when the plan renumbered it (``formerly``,
+    #: walk55a 5): the page of the old number names the new one. None: not renumbered.
+    renumbered_to: str | None = None
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
@@ -386,6 +389,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     from store import Repository
     from store.feeds import stored_item
     from store.office import reminders_for
+    from store.sync_formerly import renumbered_to
 
     plan, assessment = _assessment(app, as_of)
     item = assessment.items.get(item_id)
@@ -401,6 +405,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         updates = list(reversed(repo.status_updates(item=item_id)))
         events = repo.events(item=item_id)
         sent = reminders_for(session, pid, item_id)
+        moved_to = renumbered_to(session, pid, item_id) if gone is not None else None
     if item is not None:
         action = plan.action(item.action_id)
         step = next(s for s in plan.steps if s.number == item.step)
@@ -431,6 +436,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
             for u in updates
         ],
         left_on=left_on,
+        renumbered_to=moved_to,
     )
 
 

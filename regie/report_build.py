@@ -101,8 +101,9 @@ def _agenda_pack(
             basis.recorded,
         )
         revisions, first_recorded = agenda_read.item_revisions(
-            connection, plan.programme.id, recorded_until
-        )
+            connection, plan.programme.id, recorded_until,
+            renumbered=laid_out >= AGENDA_RENUMBERED_FROM,
+        )  # fmt: skip
         accepted = (
             agenda_read.additions_accepted(connection, plan.programme.id, recorded_until)
             if laid_out >= AGENDA_CLOSED_ADDITIONS_FROM
@@ -373,6 +374,9 @@ def _shown_before(
 #: 20 (note54, left55a): a count of one reads in the singular (*nu 1 mijlpaal*, *En nog 1
 #: punt*, *1 van 1 punt groen*, *1 werkdag*; :data:`AGENDA_COUNT_WORDS_FROM`); layouts up to 19
 #: are made again with the plural.
+#: 20 also (walk55a 1): an item renumbered with ``formerly`` is named once, under its new
+#: number (*hernummerd (was …)*), and its old number is no removal the body is asked to accord
+#: (:data:`AGENDA_RENUMBERED_FROM`); layouts up to 19 are made again with the removal.
 AGENDA_LAYOUT = 20
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -421,6 +425,11 @@ AGENDA_RISK_DATES_FROM = 19
 #: the meeting preparation sent, else one made by hand for that meeting before its day
 #: (review54 6, review54c 5: :func:`_shown_before`).
 AGENDA_CATCH_UP_FROM = 19
+#: The first agenda layout that reads a renumbering (``formerly``, its history carried over) as
+#: one item (walk55a 1): not a removal to accord nor an addition, but *hernummerd (was …)*
+#: under *sinds de vorige vergadering* (:func:`store.agenda_read.item_revisions`'s
+#: ``renumbered``).
+AGENDA_RENUMBERED_FROM = 20
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -586,7 +595,12 @@ def _progress_report(
     revisions record is read (also one synced after ``as_of``, with the day it was recorded),
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
-    from governance.progress import FIRST_ASSESSED_FROM, LAYOUT, build_progress
+    from governance.progress import (
+        FIRST_ASSESSED_FROM,
+        LAYOUT,
+        RENUMBERED_FROM,
+        build_progress,
+    )
     from governance.provenance import RevisionFact, due_changes
     from store import agenda_read, reports_read
     from store.dialect import reader
@@ -614,7 +628,10 @@ def _progress_report(
             connection, plan, as_of, recorded_until,
             first_assessed=(layout or LAYOUT) >= FIRST_ASSESSED_FROM,
         )  # fmt: skip
-        items, first_recorded = agenda_read.item_revisions(connection, programme, recorded_until)
+        items, first_recorded = agenda_read.item_revisions(
+            connection, programme, recorded_until,
+            renumbered=(layout or LAYOUT) >= RENUMBERED_FROM,
+        )  # fmt: skip
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,

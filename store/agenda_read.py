@@ -20,14 +20,22 @@ from store.assessment_query import converters
 from store.reports_read import _until
 
 _P = sa.bindparam("p", type_=sa.String)
+#: :data:`store.sync_formerly.RENUMBERED_EVENT`, not imported: that module loads the ORM.
+RENUMBERED_EVENT = "regie.item.renumbered"
 
 
 def item_revisions(
-    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+    connection: sa.Connection,
+    programme_id: str,
+    recorded_until: datetime | None = None,
+    *,
+    renumbered: bool = False,
 ) -> tuple[list[ItemRevision], datetime | None]:
     """The revisions of actions and milestones the pack lists (created, archived, restored,
     and owner changes), oldest first, recorded up to ``recorded_until`` when given; and the
-    moment the programme's plan was first recorded (its first sync), None before any."""
+    moment the programme's plan was first recorded (its first sync), None before any.
+    ``renumbered``: an ``archived`` revision names the id that took over the item's history
+    in that sync (:attr:`ItemRevision.renumbered_to`; agenda layout 20, progress layout 19)."""
     cut, cut_params = _until(connection, recorded_until)
     params = {"p": programme_id} | cut_params
     _, as_instant = converters(connection.dialect.name)
@@ -54,7 +62,46 @@ def item_revisions(
         ItemRevision(str(code), kind, field, value(before), value(after), as_instant(at))
         for code, kind, field, before, after, at in rows
     ]
-    return with_removed_fields(connection, programme_id, found, cut, params), as_instant(first)
+    found = with_removed_fields(connection, programme_id, found, cut, params)
+    if renumbered:
+        found = _with_successors(connection, found, cut, params)
+    return found, as_instant(first)
+
+
+def _with_successors(
+    connection: sa.Connection, found: list[ItemRevision], cut: str, params: dict[str, Any]
+) -> list[ItemRevision]:
+    """``found`` with each ``archived`` revision's ``renumbered_to`` set when a
+    ``regie.item.renumbered`` event (recorded within the same cut-off) says that an id took
+    over the item's history in that sync or later: the item was renumbered, not removed."""
+    if not any(r.kind == "archived" for r in found):
+        return found
+    _, as_instant = converters(connection.dialect.name)
+    text_json = connection.dialect.name == "sqlite"
+    taken: dict[str, list[tuple[datetime, str]]] = {}
+    rows = connection.execute(
+        sa.text(
+            "SELECT item_code, payload, recorded_at FROM events"
+            f" WHERE programme_id = :p AND name = :n{cut} ORDER BY recorded_at, id"
+        ).bindparams(_P),
+        params | {"n": RENUMBERED_EVENT},
+    )
+    for new, raw, at in rows:
+        payload = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+        old = payload.get("from") if isinstance(payload, dict) else None
+        if isinstance(old, str) and new:
+            taken.setdefault(old, []).append((as_instant(at), str(new)))
+    if not taken:
+        return found
+    out = []
+    for r in found:
+        if r.kind == "archived":
+            # The sync that archived it carried its history over (same moment, or later).
+            new = next((n for at, n in taken.get(r.item_id, ()) if at >= r.recorded_at), None)
+            if new is not None:
+                r = replace(r, renumbered_to=new)
+        out.append(r)
+    return out
 
 
 def _first_sync(connection: sa.Connection, cut: str, params: dict[str, Any]) -> Any:

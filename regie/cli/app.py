@@ -26,6 +26,7 @@ from regie.cli.common import (
     _services,
     command_group,
     parse_date,
+    renumbered_item,
     unknown_item,
     update_day,
 )
@@ -267,6 +268,8 @@ def status(
     from regie.history import is_known_item, item_updates
 
     rows = [r for r in rows if r["id"] == item]
+    if not rows and (moved := renumbered_item(app_, item, "status")) is not None:
+        raise moved
     if not rows and not is_known_item(app_, item):
         raise unknown_item(app_, item)
     history = item_updates(app_, item, day)
@@ -436,7 +439,7 @@ def update(
                 *(f"{UPDATE_FLAGS.get(p.field, item)}: {p.en}" for p in exc.problems)
             ) from None
         if exc.reason is Refusal.UNKNOWN_ITEM:
-            raise unknown_item(app_, item) from None
+            raise renumbered_item(app_, item, "update") or unknown_item(app_, item) from None
         raise
     typer.echo(done)
 

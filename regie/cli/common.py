@@ -105,6 +105,20 @@ def unknown_item(app: App, item: str) -> InvalidInput:
     return InvalidInput(f"{shorten(item)}: no such action or milestone in {app.programme_id()}")
 
 
+def renumbered_item(app: App, item: str, command: str) -> InvalidInput | None:
+    """The one-line error for the old id of an item the plan renumbered (``formerly``): it
+    names the new id, which took over its history (walk55a 5); None: ``item`` is not one."""
+    from regie.history import renumbered_as
+
+    new = renumbered_as(app, item)
+    if new is None:
+        return None
+    return InvalidInput(
+        f"{item}: renumbered to {new} (formerly): its history is under {new}; "
+        f"use `regie {command} {new}`"
+    )
+
+
 def _services() -> ModuleType:
     from regie import services
 
