@@ -109,7 +109,7 @@ def digest_message(
                     if linker is not None and contact.email
                     else None
                 ),
-                **_handed_over(item.handover, names),
+                **_handed_over(item.handover, names, plan),
                 **_latest(plan, assessed, notes or {}, contact.id),
             }
         )
@@ -141,11 +141,12 @@ def digest_message(
     )
 
 
-def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[str, Any]:
+def _handed_over(handover: Handover | None, names: Mapping[str, str], plan: Plan) -> dict[str, Any]:
     """An item's hand-over in its template context (none: nothing, so the context of every
-    other item stays as it was): the names of the contacts asked before whose name is known
-    (in the plan, or removed from it; a forgotten one is never named: the templates then say
-    "een vorige contactpersoon"), the first and the last day they were asked."""
+    other item stays as it was): the names of the predecessors whose name is known (in the
+    plan, or removed from it; a forgotten one is never named: the templates then say "een
+    vorige contactpersoon"), the first and the last day they were asked, and the owners the
+    recipient now answers for it (``handover_for``, as the reader knows them)."""
     if handover is None:
         return {}
     return {
@@ -153,6 +154,7 @@ def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[st
         "handover_from": [names[c] for c in handover.previous if c in names],
         "handover_since": handover.first_asked,
         "handover_last": handover.last_asked,
+        "handover_for": plan.owner_names(handover.via),
     }
 
 
@@ -164,6 +166,7 @@ def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
         "handover": True,
         "handover_from": item["handover_from"],
         "handover_since": item["handover_since"].isoformat(),
+        "handover_for": item["handover_for"],
     }
 
 
