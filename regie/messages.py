@@ -20,6 +20,7 @@ from governance.reminders import (
     EscalationDigest,
     HandedOver,
     Handover,
+    OpenElsewhere,
     PromptRecord,
     ReminderPlan,
     escalation_digest_key,
@@ -73,12 +74,15 @@ def digest_message(
     *,
     reply_to: bool = True,
     former: Mapping[str, str] | None = None,
+    elsewhere: OpenElsewhere | None = None,
 ) -> OutboxRecord:
     """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
     ``actions`` (the plan's by id) saves a pass over the plan per digest. ``reply_to``: the
     mail carries a Reply-To (a reply by mail reaches the office). ``former``: the names of
     contacts no longer in the plan but not forgotten (:func:`former_contacts`), so that a
-    hand-over names the predecessor who was removed from the plan."""
+    hand-over names the predecessor who was removed from the plan. ``elsewhere``: the
+    contact's other open items (:func:`governance.reminders.open_elsewhere`): the digest ends
+    with how many, and how many of them are late (none: no such line)."""
     contact = _contact(plan, digest.contact_id)
     if actions is None:
         actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
@@ -127,7 +131,12 @@ def digest_message(
     # After the programme's end an owner is still asked about what is left open: the message
     # says the programme has ended (walk32b 7), so that the request does not read as routine.
     end = plan.programme.end
-    ended = {"programme_ended": end.isoformat()} if has_ended(end, digest.as_of) else None
+    extra: dict[str, Any] = {}
+    if has_ended(end, digest.as_of):
+        extra["programme_ended"] = end.isoformat()
+    if elsewhere is not None and elsewhere.open:
+        # Only then: the context of a digest with nothing else open stays as it was.
+        extra.update(others_open=elsewhere.open, others_late=elsewhere.late)
     return _message(
         plan,
         "reminder_digest",
@@ -136,7 +145,7 @@ def digest_message(
         digest.key,
         items,
         payload,
-        ended,
+        extra or None,
         reply_to=reply_to,
     )
 
@@ -488,6 +497,7 @@ def outbox_messages(
     steering_done: bool = False,
     former: Mapping[str, str] | None = None,
     handed: Mapping[str, HandedOver] | None = None,
+    elsewhere: Mapping[str, OpenElsewhere] | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
@@ -496,12 +506,22 @@ def outbox_messages(
     mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`). ``steering_done``: the
     steering body meets no more (:func:`escalation_message`). ``former``: see
     :func:`digest_message`. ``handed``: the escalated items that changed hands lately
-    (:func:`escalation_handovers`)."""
+    (:func:`escalation_handovers`). ``elsewhere``: by digest key, the contact's other open
+    items (:func:`governance.reminders.open_elsewhere`)."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
+        others = elsewhere or {}
         for digest in reminders.digests:
             yield digest_message(
-                plan, digest, assessment, linker, actions, notes, reply_to=reply_to, former=former
+                plan,
+                digest,
+                assessment,
+                linker,
+                actions,
+                notes,
+                reply_to=reply_to,
+                former=former,
+                elsewhere=others.get(digest.key),
             )
     for esc in reminders.escalation_digests:
         yield escalation_message(

@@ -145,6 +145,7 @@ from governance.reminders.free_keys import (
     with_free_keys,
 )
 from governance.reminders.handed import HandedOver, handed_over
+from governance.reminders.overview import OpenElsewhere, open_elsewhere
 from governance.reminders.planning import (
     contacts_of,
     plan_reminders,
@@ -190,6 +191,7 @@ __all__ = [
     "EscalationDigest",
     "HandedOver",
     "Handover",
+    "OpenElsewhere",
     "PromptFacts",
     "PromptQuestion",
     "PromptRecord",
@@ -209,6 +211,7 @@ __all__ = [
     "handed_over",
     "is_addition",
     "new_prompt_record",
+    "open_elsewhere",
     "overdue_dates",
     "plan_reminders",
     "plan_reminders_from",
