@@ -86,7 +86,9 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     # Buttons under each item (issue #10); a deputy's copy of escalations too: a deputy may
     # answer for the contacts they stand in for (regie.messages).
     answerable = message.kind in ANSWERABLE or bool(message.metadata.get("deputy_for"))
-    room = MAX_BLOCKS - len(blocks) - 1  # one left for "and N more"
+    # A digest's other open items (regie.messages: ``others_open``) end it, in one more block.
+    others = message.metadata.get("others_open")
+    room = MAX_BLOCKS - len(blocks) - 1 - bool(others)  # one left for "and N more"
     if answerable:
         room //= 2
     for item in items[:room]:
@@ -100,6 +102,14 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         more = render("slack/more.md.j2", count=len(items) - room, office=message.metadata)
         more = more.strip()
         blocks.append({"type": "context", "block_id": "more", "elements": [_mrkdwn(more)]})
+    if others:
+        late = message.metadata.get("others_late", 0)
+        text = render(
+            "slack/open_elsewhere.md.j2", count=others, late=late, office=message.metadata
+        )
+        blocks.append(
+            {"type": "context", "block_id": "others", "elements": [_mrkdwn(text.strip())]}
+        )
     return blocks
 
 

@@ -184,6 +184,7 @@ def deadline_check(
         latest_update_ids,
         outbox_messages,
     )
+    from regie.open_elsewhere import digests_elsewhere
     from regie.report_due import queue_report_reminders
     from regie.services import sync_store, sync_warnings
     from store import Repository
@@ -272,6 +273,10 @@ def deadline_check(
             handed = escalation_handovers(plan, assessment, reminders, held)
             gone = former_contacts(plan, reminders, handed)
             former = submit(lambda: former_contact_names(session, pid, gone)).result()
+            # Each digest ends with the contact's other open items (walk55b 3).
+            elsewhere = digests_elsewhere(
+                session, plan, assessment, reminders, incremental=day.incremental, submit=submit
+            )
             records = list(
                 outbox_messages(
                     plan,
@@ -285,6 +290,7 @@ def deadline_check(
                     steering_done=done_meeting,
                     former=former,
                     handed=handed,
+                    elsewhere=elsewhere,
                 )
             )
         new_keys = recorded[-1].result()

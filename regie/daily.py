@@ -194,7 +194,10 @@ def _full(
     new_first = new_first_days(result.items.values(), first)
     submit(lambda: record_first_days(session, pid, new_first, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
-    reminders, remembered = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
+    former = _former_organisations(session, pid, submit)
+    reminders, remembered = _plan_and_remember(
+        plan, result, as_of, calendar, planned, facts_of, former
+    )
     fingerprints = {i: item_fingerprint(d) for i, d in index.by_id.items()}
     submit(
         lambda: memory.save(
@@ -316,7 +319,8 @@ def _full_from_memory(
             changed.append((item_id, *value))
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
-    reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
+    former = _former_organisations(session, pid, submit)
+    reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of, former)
     # The memory's rows that differ from what it holds (most do not). When the plan file is
     # the one the memory was made from, a stored fingerprint is the item's (the incremental
     # path keeps them so too: every item whose entry changed was re-assessed and given its
@@ -468,7 +472,8 @@ def _incremental(
     new_first = new_first_days(result.items.values(), first)
     submit(lambda: record_first_days(session, pid, new_first, now))
     facts_of = _facts_reader(session, plan, as_of, calendar, submit)
-    reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of)
+    former = _former_organisations(session, pid, submit)
+    reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of, former)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
     fresh_fps = {i: fingerprints[i] for i in fresh} if fingerprints is not None else None
     # The stored tally changed where rows move between counts (``remembered`` holds every
@@ -498,9 +503,11 @@ def _plan_and_remember(
     calendar: WorkCalendar,
     planned: Planned | None,
     facts_of: FactsOf,
+    former: Mapping[str, str],
 ) -> tuple[ReminderPlan, dict[str, Remembered]]:
     """The judged items' reminders (handed to ``planned`` at once, so the day's records can
-    be written meanwhile) and what to remember of each: the same on both paths."""
+    be written meanwhile) and what to remember of each: the same on both paths. ``former``:
+    the organisations of the contacts no longer in the plan (a hand-over's predecessors)."""
     from governance.next_checks import Scheduler
     from governance.remember import remember
     from governance.reminders import contacts_of, plan_reminders_from, prompt_questions, recipients
@@ -510,7 +517,7 @@ def _plan_and_remember(
         result, as_of, plan.reminders, calendar, contacts_of(plan), end=end
     )
     facts = facts_of(questions)
-    reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar)
+    reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar, former)
     if planned is not None:
         planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
@@ -534,6 +541,14 @@ def _plan_and_remember(
         end=end,
     )
     return reminders, fresh
+
+
+def _former_organisations(session: Session, pid: str, submit: Submit) -> Mapping[str, str]:
+    """Contact id → organisation of the contacts removed from the plan (archived rows, few),
+    read by the session's worker."""
+    from store.former_contacts import former_contact_organisations
+
+    return submit(lambda: former_contact_organisations(session, pid)).result()
 
 
 def _facts_reader(

@@ -20,6 +20,7 @@ from governance.reminders import (
     EscalationDigest,
     HandedOver,
     Handover,
+    OpenElsewhere,
     PromptRecord,
     ReminderPlan,
     escalation_digest_key,
@@ -73,12 +74,15 @@ def digest_message(
     *,
     reply_to: bool = True,
     former: Mapping[str, str] | None = None,
+    elsewhere: OpenElsewhere | None = None,
 ) -> OutboxRecord:
     """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
     ``actions`` (the plan's by id) saves a pass over the plan per digest. ``reply_to``: the
     mail carries a Reply-To (a reply by mail reaches the office). ``former``: the names of
     contacts no longer in the plan but not forgotten (:func:`former_contacts`), so that a
-    hand-over names the predecessor who was removed from the plan."""
+    hand-over names the predecessor who was removed from the plan. ``elsewhere``: the
+    contact's other open items (:func:`governance.reminders.open_elsewhere`): the digest ends
+    with how many, and how many of them are late (none: no such line)."""
     contact = _contact(plan, digest.contact_id)
     if actions is None:
         actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
@@ -109,7 +113,7 @@ def digest_message(
                     if linker is not None and contact.email
                     else None
                 ),
-                **_handed_over(item.handover, names),
+                **_handed_over(item.handover, names, plan),
                 **_latest(plan, assessed, notes or {}, contact.id),
             }
         )
@@ -127,7 +131,12 @@ def digest_message(
     # After the programme's end an owner is still asked about what is left open: the message
     # says the programme has ended (walk32b 7), so that the request does not read as routine.
     end = plan.programme.end
-    ended = {"programme_ended": end.isoformat()} if has_ended(end, digest.as_of) else None
+    extra: dict[str, Any] = {}
+    if has_ended(end, digest.as_of):
+        extra["programme_ended"] = end.isoformat()
+    if elsewhere is not None and elsewhere.open:
+        # Only then: the context of a digest with nothing else open stays as it was.
+        extra.update(others_open=elsewhere.open, others_late=elsewhere.late)
     return _message(
         plan,
         "reminder_digest",
@@ -136,16 +145,17 @@ def digest_message(
         digest.key,
         items,
         payload,
-        ended,
+        extra or None,
         reply_to=reply_to,
     )
 
 
-def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[str, Any]:
+def _handed_over(handover: Handover | None, names: Mapping[str, str], plan: Plan) -> dict[str, Any]:
     """An item's hand-over in its template context (none: nothing, so the context of every
-    other item stays as it was): the names of the contacts asked before whose name is known
-    (in the plan, or removed from it; a forgotten one is never named: the templates then say
-    "een vorige contactpersoon"), the first and the last day they were asked."""
+    other item stays as it was): the names of the predecessors whose name is known (in the
+    plan, or removed from it; a forgotten one is never named: the templates then say "een
+    vorige contactpersoon"), the first and the last day they were asked, and the owners the
+    recipient now answers for it (``handover_for``, as the reader knows them)."""
     if handover is None:
         return {}
     return {
@@ -153,6 +163,7 @@ def _handed_over(handover: Handover | None, names: Mapping[str, str]) -> dict[st
         "handover_from": [names[c] for c in handover.previous if c in names],
         "handover_since": handover.first_asked,
         "handover_last": handover.last_asked,
+        "handover_for": plan.owner_names(handover.via),
     }
 
 
@@ -164,6 +175,7 @@ def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
         "handover": True,
         "handover_from": item["handover_from"],
         "handover_since": item["handover_since"].isoformat(),
+        "handover_for": item["handover_for"],
     }
 
 
@@ -485,6 +497,7 @@ def outbox_messages(
     steering_done: bool = False,
     former: Mapping[str, str] | None = None,
     handed: Mapping[str, HandedOver] | None = None,
+    elsewhere: Mapping[str, OpenElsewhere] | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
@@ -493,12 +506,22 @@ def outbox_messages(
     mails carry a Reply-To (:meth:`regie.bootstrap.App.mail_reply_to`). ``steering_done``: the
     steering body meets no more (:func:`escalation_message`). ``former``: see
     :func:`digest_message`. ``handed``: the escalated items that changed hands lately
-    (:func:`escalation_handovers`)."""
+    (:func:`escalation_handovers`). ``elsewhere``: by digest key, the contact's other open
+    items (:func:`governance.reminders.open_elsewhere`)."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
+        others = elsewhere or {}
         for digest in reminders.digests:
             yield digest_message(
-                plan, digest, assessment, linker, actions, notes, reply_to=reply_to, former=former
+                plan,
+                digest,
+                assessment,
+                linker,
+                actions,
+                notes,
+                reply_to=reply_to,
+                former=former,
+                elsewhere=others.get(digest.key),
             )
     for esc in reminders.escalation_digests:
         yield escalation_message(

@@ -31,3 +31,15 @@ def former_contact_names(
         )
     )
     return {code: name for code, name in rows}
+
+
+def former_contact_organisations(session: Session, programme_id: str) -> dict[str, str]:
+    """``{code: organisation}`` of every archived contact (also a forgotten one: the
+    organisation is no personal data): whose predecessors a hand-over names."""
+    c = ContactRow
+    rows = session.execute(
+        sa.select(c.code, c.organisation_code).where(
+            c.programme_id == programme_id, c.archived_at.is_not(None)
+        )
+    )
+    return {code: org for code, org in rows}

@@ -132,6 +132,14 @@ def load_ids(session: Session, programme_id: str) -> set[str]:
     return set(reader(session).scalars(query).all())
 
 
+def load_states(session: Session, programme_id: str) -> dict[str, str]:
+    """Every remembered item's state value (one narrow read): what else is open for the
+    contacts with a digest of an incremental day (:func:`governance.reminders.open_elsewhere`)."""
+    m = ItemMemoryRow
+    query = sa.select(m.item_code, m.state).where(m.programme_id == programme_id)
+    return {code: state for code, state in reader(session).execute(query).tuples()}
+
+
 _ITEM_COLUMNS = (
     ItemMemoryRow.item_code,
     ItemMemoryRow.state,

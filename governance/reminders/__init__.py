@@ -99,10 +99,15 @@ contact has the normal cadence for as long as a new run would need to escalate f
 overdue (``escalate_after_overdue_days`` working days past the new date, or after the new
 contact's first prompt), then backs off again (the run has escalated: the office knows).
 
-Hand-over. A contact prompted about an item for the first time while other contacts were
-prompted about it before (a new contact of the owning organisation, or a new owning
-organisation after a plan edit or a decision) gets the prompt as a hand-over
-(:class:`Handover`): who was asked before, since when and until when.
+Hand-over. A contact prompted about an item for the first time while their predecessors were
+prompted about it before gets the prompt as a hand-over (:class:`Handover`): who was asked
+before, since when and until when, and for which owner the contact now answers. Predecessors
+are the contacts asked before who are no longer asked about the item and answered for the
+organisation the contact is asked for (a colleague who left the plan), or for an organisation
+that no longer owns the item (a new owner after a plan edit or a decision); one whose
+organisation is not known any more counts too. Never a colleague still asked beside them, nor
+a contact of another organisation that still owns the item (walk55b 1): a contact added beside
+a colleague who stays took nothing over and gets a plain request.
 An escalation of an item handed over since its latest update (or ever, without one) says so:
 when, to whom and from whom (:func:`handed_over`), so that the office does not chase a contact
 who has just got the item as if they had ignored it.
@@ -140,6 +145,7 @@ from governance.reminders.free_keys import (
     with_free_keys,
 )
 from governance.reminders.handed import HandedOver, handed_over
+from governance.reminders.overview import OpenElsewhere, open_elsewhere
 from governance.reminders.planning import (
     contacts_of,
     plan_reminders,
@@ -185,6 +191,7 @@ __all__ = [
     "EscalationDigest",
     "HandedOver",
     "Handover",
+    "OpenElsewhere",
     "PromptFacts",
     "PromptQuestion",
     "PromptRecord",
@@ -204,6 +211,7 @@ __all__ = [
     "handed_over",
     "is_addition",
     "new_prompt_record",
+    "open_elsewhere",
     "overdue_dates",
     "plan_reminders",
     "plan_reminders_from",

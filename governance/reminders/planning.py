@@ -49,6 +49,25 @@ def recipients(plan: Plan, owners: Sequence[str]) -> dict[str, str | None]:
     return out
 
 
+def asked_through(plan: Plan, owners: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Contact id → the owning organisations in ``owners`` through which :func:`recipients`
+    asks them about an item: their own organisation, or (the office standing in) those with no
+    contact of their own (every owner, or none, when it covers an item without an owner)."""
+    through: dict[str, set[str]] = {}
+    missing = []
+    for org in owners:
+        ids = [c.id for c in plan.answering_for(org)]
+        if not ids:
+            missing.append(org)
+        for i in ids:
+            through.setdefault(i, set()).add(org)
+    if missing or not owners:
+        for c in plan.contacts:
+            if c.programme_office:
+                through.setdefault(c.id, set()).update(missing)
+    return {c: frozenset(orgs) for c, orgs in through.items()}
+
+
 def contacts_of(plan: Plan) -> Callable[[tuple[str, ...]], Collection[str]]:
     """``owners`` → the contacts prompted for them now (:func:`recipients`): whose prompts start
     an owner's grace (:attr:`PromptQuestion.asked_of`)."""
@@ -62,16 +81,18 @@ def plan_reminders(
     as_of: date,
     calendar: WorkCalendar | None = None,
     undelivered: Collection[tuple[str, str]] = (),
+    former: Mapping[str, str] | None = None,
 ) -> ReminderPlan:
     """What to queue at ``as_of``: digests per contact, escalations, their events and records,
     given the prompts on record (any before ``as_of`` and those of ``as_of``) and the (item,
-    stage) pairs no message delivered (:attr:`PromptFacts.undelivered`)."""
+    stage) pairs no message delivered (:attr:`PromptFacts.undelivered`). ``former``: the
+    organisation of each contact no longer in the plan (:func:`plan_reminders_from`)."""
     cal = calendar or WorkCalendar.for_plan(plan)
     questions = prompt_questions(
         assessment, as_of, plan.reminders, cal, contacts_of(plan), end=plan.programme.end
     )
     facts = facts_from_history(history, questions, as_of, undelivered)
-    return plan_reminders_from(plan, assessment, questions, facts, as_of, cal)
+    return plan_reminders_from(plan, assessment, questions, facts, as_of, cal, former)
 
 
 def plan_reminders_from(
@@ -81,11 +102,14 @@ def plan_reminders_from(
     facts: Mapping[str, PromptFacts],
     as_of: date,
     calendar: WorkCalendar,
+    former: Mapping[str, str] | None = None,
 ) -> ReminderPlan:
     """:func:`plan_reminders` with the prompts on record given as the answers (``facts``,
     missing for an item with none) to ``questions`` (:func:`prompt_questions` of this
     assessment and the plan's policy: an overdue item's silence is read from its
-    ``asked_about``)."""
+    ``asked_about``). ``former``: contact id → organisation of the contacts no longer in the
+    plan (archived), so that a hand-over names only the recipient's own predecessors
+    (:func:`predecessors`); one unknown there counts as one."""
     policy = plan.reminders
     per_contact: dict[str, list[DigestItem]] = {}
     unaddressed: list[DigestItem] = []
@@ -94,6 +118,8 @@ def plan_reminders_from(
     # Thousands of items share a few hundred owner lists and update days: each list of
     # recipients and working-day count is worked out once.
     addressed: dict[tuple[str, ...], dict[str, str | None]] = {}
+    through: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
+    org_of = {**(former or {}), **{c.id: c.organisation for c in plan.contacts}}
     quiet = Quiet(as_of, calendar)
     end = plan.programme.end
     items = assessment.items
@@ -109,7 +135,14 @@ def plan_reminders_from(
             for contact, note in to.items():
                 if slow and settled(known, contact, as_of, policy, calendar):
                     continue  # knew of the escalation: the slower cadence (module notes)
-                handover = _handover(known, contact) if known.contacts else None
+                handover = None
+                if known.contacts and contact not in known.contacts:
+                    via = through.get(item.owners)
+                    if via is None:
+                        via = through[item.owners] = asked_through(plan, item.owners)
+                    mine = via.get(contact, frozenset())
+                    before = predecessors(known, to, mine, item.owners, org_of)
+                    handover = _handover(before, mine)
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
@@ -137,15 +170,40 @@ def _digest_item(
     )
 
 
-def _handover(known: PromptFacts, contact: str) -> Handover | None:
-    """The hand-over of an item to ``contact``: never prompted about it, others were."""
-    if contact in known.contacts:
+def predecessors(
+    known: PromptFacts,
+    current: Collection[str],
+    via: Collection[str],
+    owners: Collection[str],
+    org_of: Mapping[str, str],
+) -> dict[str, tuple[date, date]]:
+    """Whom a contact asked about an item through the organisations ``via`` (of ``owners``,
+    :func:`asked_through`) for the first time takes it over from: the contacts asked about it
+    before (``known.contacts``, with their first and last day) who are no longer asked
+    (``current``: the item's recipients now) and answered for the same organisation — or for
+    one that no longer owns the item (it changed owner), or whose organisation is not known
+    any more (``org_of``: the plan's and the archived contacts'). Never a colleague still
+    asked beside them, nor a contact of another organisation that still owns the item."""
+    out = {}
+    for other, days in known.contacts.items():
+        if other in current:
+            continue
+        org = org_of.get(other)
+        if org is None or org in via or org not in owners:
+            out[other] = days
+    return out
+
+
+def _handover(previous: Mapping[str, tuple[date, date]], via: Collection[str]) -> Handover | None:
+    """The hand-over from ``previous`` (:func:`predecessors`) to a contact asked for the
+    owners ``via``; None when nobody was asked before them: nothing was handed over."""
+    if not previous:
         return None
-    others = known.contacts
     return Handover(
-        tuple(sorted(others)),
-        min(first for first, _ in others.values()),
-        max(last for _, last in others.values()),
+        tuple(sorted(previous)),
+        min(first for first, _ in previous.values()),
+        max(last for _, last in previous.values()),
+        tuple(sorted(via)),
     )
 
 

@@ -31,7 +31,8 @@ from governance.assessor import PlanIndex
 from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
-from governance.reminders import ReminderPlan, plan_reminders
+from governance.rag import STATE_VALUES
+from governance.reminders import ReminderPlan, open_elsewhere, plan_reminders
 from governance.tally import COLOUR_ORDER
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
@@ -40,7 +41,7 @@ from regie.cycle import CheckReport, deadline_check, office_channel, quiet
 from regie.messages import escalation_handovers, former_contacts, outbox_messages
 from store import Repository
 from store.assessment_query import assessment_updates
-from store.former_contacts import former_contact_names
+from store.former_contacts import former_contact_names, former_contact_organisations
 from store.prompt_rows import prompts_of
 from store.records import OutboxRecord
 from store.states import latest_states
@@ -404,6 +405,8 @@ def _assert_outbox_is(
         office_channel=office_channel(app),
         former=former,
         handed=handed,
+        # Each digest's other open items, as the full assessment counts them (walk55b 3).
+        elsewhere=open_elsewhere(plan, _states(full), reminders.digests, day),
     )
     wanted: dict[str, tuple[object, ...]] = {}
     for m in rendered:
@@ -411,6 +414,10 @@ def _assert_outbox_is(
     assert stored.keys() == wanted.keys(), day
     for key, message in wanted.items():
         assert stored[key] == message, (day, key)
+
+
+def _states(assessment: Assessment) -> dict[str, str]:
+    return {i: STATE_VALUES[item.state] for i, item in assessment.items.items()}
 
 
 def _message(m: OutboxRecord) -> tuple[object, ...]:
@@ -848,7 +855,10 @@ def _assert_stored_day_is(app: App, plan: Plan, full: Assessment, day: date) -> 
         history = repo.prompt_history(until=day)
         messages = repo.outbox()
         before = [r for r in history if r.queued_on < day]
-        reminders = plan_reminders(plan, full, before, day, cal, _undelivered(messages, day))
+        # As the cycle: a hand-over's predecessors by the organisations of contacts removed.
+        orgs = former_contact_organisations(session, plan.programme.id)
+        undelivered = _undelivered(messages, day)
+        reminders = plan_reminders(plan, full, before, day, cal, undelivered, former=orgs)
         if not cal.is_working_day(day):
             reminders = quiet(reminders)
         queued = sorted((r.item_id, r.stage, r.contact_id) for r in history if r.queued_on == day)

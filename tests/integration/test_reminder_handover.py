@@ -20,6 +20,7 @@ OLD = """  - id: stas-ienm-voorbeeld
     organisation: stas-IenM
     email: b.voorbeeld.stas@example.org"""
 OLD_NAME = "B. Voorbeeld (staf staatssecretaris IenM, fictief)"
+ORG = "Staatssecretaris IenM"  # the owner the successor answers for (its short name)
 NOW = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
 NEW = """  - id: stas-opvolger
     name: F. Opvolger (staf staatssecretaris IenM, fictief)
@@ -100,12 +101,12 @@ def test_prompts_slow_down_after_escalation_and_a_successor_gets_a_hand_over(
     _, subject, body, items = after[0]
     assert {"1.3.1", "1.3.2", "1.3.3"} <= set(items)
     assert "Aan u overgedragen" in subject, subject
-    assert "U bent eigenaar geworden van" in body
+    assert "U bent de nieuwe contactpersoon voor" in body
     # The predecessor removed from the plan is named (archived, the name is on record); one
     # forgotten never is: the line still keeps the intro's promise, neutrally (walk30 2).
     predecessor = "een vorige contactpersoon" if forgotten else OLD_NAME
-    handed = f"u bent eigenaar geworden van dit punt, overgenomen van {predecessor}."
-    assert body.count(f"Overgedragen aan u: {handed}") >= 3, body
+    handed = f"de contactpersoon voor dit punt, in plaats van {predecessor}."
+    assert body.count(f"Overgedragen aan u: u bent nu namens {ORG} {handed}") >= 3, body
     assert "Daar staat bij van wie u" in body
     assert (OLD_NAME in body) is not forgotten
     assert "Sinds " in body and "is om een update gevraagd, het laatst op" in body

@@ -37,8 +37,8 @@ def test_a_hand_over_says_from_whom_and_since_when_not_how_late() -> None:
     message, _ = _messages(handed=len(_messages(0)[1].items))
     text = " ".join(message.body_text.split())
     assert "Aan u overgedragen" in message.subject
-    assert "U bent eigenaar geworden van" in text
-    assert "overgenomen van A. Voorbeeld (IenM, fictief)." in text  # who left is not named
+    assert "U bent de nieuwe contactpersoon voor" in text
+    assert "in plaats van A. Voorbeeld (IenM, fictief)." in text  # who left is not named
     assert (
         "Sinds 9 september 2015 is om een update gevraagd, het laatst op 10 december 2015" in text
     )
@@ -53,7 +53,7 @@ def test_a_digest_with_some_hand_overs_says_how_many() -> None:
     message, digest = _messages(handed=1)
     assert f"{len(digest.items)} punten (waarvan 1 aan u overgedragen)" in message.subject
     text = message.body_text
-    assert text.count("Overgedragen aan u: u bent eigenaar") == 1
+    assert text.count("Overgedragen aan u: u bent nu") == 1
     assert "werkdagen over de deadline" in text  # the other items as before
 
 
@@ -69,7 +69,7 @@ def test_slack_and_a_message_rendered_again_show_the_hand_over() -> None:
     )  # fmt: skip
     assert "_Overgedragen aan u_" in slack and "gevraagd sinds 9 september 2015" in slack
     again = rerender(message, message.payload["render"], {digest.items[-1].item_id})
-    assert again.body_text.count("Overgedragen aan u: u bent eigenaar") == 2
+    assert again.body_text.count("Overgedragen aan u: u bent nu") == 2
 
 
 def test_a_predecessor_removed_from_the_plan_is_named_one_forgotten_is_not() -> None:
@@ -85,10 +85,10 @@ def test_a_predecessor_removed_from_the_plan_is_named_one_forgotten_is_not() -> 
     (named,) = outbox_messages(plan, assessment, one, former={"vertrokken": "B. Peeters"})
     (erased,) = outbox_messages(plan, assessment, one)
     for message, who in ((named, "B. Peeters"), (erased, "een vorige contactpersoon")):
-        assert f"u bent eigenaar geworden van dit punt, overgenomen van {who}." in " ".join(
+        assert f"u bent nu de contactpersoon voor dit punt, in plaats van {who}." in " ".join(
             message.body_text.split()
         )
-        assert f"overgenomen van {who};" in " ".join((message.body_html or "").split())
+        assert f"in plaats van {who};" in " ".join((message.body_html or "").split())
         assert message.payload["render"]["items"][0]["handover_from"] == (
             [who] if who == "B. Peeters" else []
         )

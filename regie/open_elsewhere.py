@@ -1,0 +1,37 @@
+"""The day's digests' other open items (walk55b 3), from the day's assessment: a full one
+holds every item; an incremental one only the items re-assessed, the memory (saved for the
+day before this is read) the others, whose state cannot have changed since their last check."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from governance.assessment import Assessment
+from governance.plan import Plan
+from governance.rag import STATE_VALUES
+from governance.reminders import OpenElsewhere, ReminderPlan, open_elsewhere
+from store.dialect import Submit
+
+
+def digests_elsewhere(
+    session: Session,
+    plan: Plan,
+    assessment: Assessment,
+    reminders: ReminderPlan,
+    *,
+    incremental: bool,
+    submit: Submit,
+) -> dict[str, OpenElsewhere]:
+    """Digest key → its contact's other open items (:func:`open_elsewhere`); nothing read
+    when the day has no digest."""
+    if not reminders.digests:
+        return {}
+    states: dict[str, str] = {}
+    if incremental:
+        from store.memory import load_states
+
+        pid = plan.programme.id
+        states = submit(lambda: load_states(session, pid)).result()
+    values = STATE_VALUES
+    states.update((i, values[item.state]) for i, item in assessment.items.items())
+    return open_elsewhere(plan, states, reminders.digests, reminders.as_of)
