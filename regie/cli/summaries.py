@@ -47,10 +47,12 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     typer.echo(f"  reminders {queued}: {check['queued']}{quiet}")
     if check["queued"] and not check["dry_run"] and not app.settings.secret_key:
         typer.echo("  answer links: off (REGIE_SECRET_KEY is not set): owners are asked to reply")
-    if check.get("resend"):
-        # Only a dry run looks: the file outbox holds these, the database does not know them
-        # as sent (a restore from an older backup). With e-mail they would go out twice.
-        keys = check["resend"]
+    # Only a dry run looks: the file outbox holds these, the database does not know them as
+    # sent (a restore from an older backup). With e-mail they would go out twice. The meetings'
+    # day (rounds, packs, notices) is checked too, so one line names them all.
+    day = result.get("meetings") or {}
+    keys = list(dict.fromkeys([*check.get("resend", ()), *day.get("resend", ())]))
+    if keys:
         typer.echo(
             f"  would send again {len(keys)} already in {app.settings.outbox_dir} (sent before "
             f"the database was restored?): {', '.join(keys[:10])}"
