@@ -52,6 +52,11 @@ class PrepareReport:
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False  # nothing recorded: rounds and packs say what would be
 
+    def queued_keys(self) -> list[str]:
+        """The keys of the messages queued (or, dry run, to be queued: ``?`` where a real run
+        fills in a row's id)."""
+        return [*self.request_keys, *self.packs, *self.notices]
+
     def summary(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
@@ -258,8 +263,8 @@ def meeting_day(
     if dry_run:
         from regie.resend import sent_before
 
-        keys = [*prepared.request_keys, *prepared.packs, *prepared.notices]
-        day["resend"] = sent_before(app, keys + [k for r in progressed for k in r.queued])
+        keys = prepared.queued_keys() + [k for r in progressed for k in r.queued]
+        day["resend"] = sent_before(app, keys)
     return day
 
 

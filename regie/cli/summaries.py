@@ -51,13 +51,7 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     # sent (a restore from an older backup). With e-mail they would go out twice. The meetings'
     # day (rounds, packs, notices) is checked too, so one line names them all.
     day = result.get("meetings") or {}
-    keys = list(dict.fromkeys([*check.get("resend", ()), *day.get("resend", ())]))
-    if keys:
-        typer.echo(
-            f"  would send again {len(keys)} already in {app.settings.outbox_dir} (sent before "
-            f"the database was restored?): {', '.join(keys[:10])}"
-            + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
-        )
+    print_resend([*check.get("resend", ()), *day.get("resend", ())], app)
     if check.get("unaddressed"):
         typer.echo(f"  no contact to remind for: {', '.join(check['unaddressed'])}")
     if check.get("unreachable"):
@@ -96,6 +90,18 @@ def print_waiting(sent: dict[str, Any], app: App) -> None:
         f"  waiting for a later attempt: {count} message(s), next attempt {due}; "
         "to send them at the next send: `regie outbox retry --all-failed --yes`"
     )
+
+
+def print_resend(keys: list[str], app: App) -> None:
+    """A dry run's messages whose ``.eml`` is already in the file outbox (:mod:`regie.resend`),
+    one line; nothing when there are none."""
+    keys = list(dict.fromkeys(keys))
+    if keys:
+        typer.echo(
+            f"  would send again {len(keys)} already in {app.settings.outbox_dir} (sent before "
+            f"the database was restored?): {', '.join(keys[:10])}"
+            + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+        )
 
 
 def print_meetings(meetings: dict[str, Any]) -> None:

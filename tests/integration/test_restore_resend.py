@@ -63,6 +63,10 @@ def test_the_dry_run_after_a_restore_names_round_requests_and_packs_sent_before(
     # Every message the day's cycle sent is named: the reminder digests and the requests.
     count, named = _resent(dry.out)
     assert count == len(sent[ROUND_DAY]) and named <= sent[ROUND_DAY], dry.out
+    # The meeting day alone (`regie meeting prepare`) names the round's requests too.
+    alone = regie("meeting", "prepare", "--dry-run", "--as-of", ROUND_DAY.isoformat(), env=env)
+    assert alone.code == 0, alone.err
+    assert _resent(alone.out) == (len(requests), requests), alone.out
     dry = regie("cycle", "--full", "--dry-run", "--as-of", PACK_DAY.isoformat(), env=env)
     assert dry.code == 0, dry.err
     # The digests and the packs. Not the round's summary and chase (the restored database knows
