@@ -44,6 +44,7 @@ class Settings:
     smtp: SmtpSettings | None = None  # set when REGIE_NOTIFIER names email
     simulate: bool = False  # REGIE_SIMULATE=1 (or `cycle --simulate`): allow days after today
     home_given: bool = False  # REGIE_HOME was set (not the default ./var)
+    database_url_given: bool = False  # REGIE_DATABASE_URL was set (not the default in home)
     base_url_given: bool = False  # REGIE_BASE_URL was set (not the default, a local address)
     sqlite_synchronous: str = "full"  # REGIE_SQLITE_SYNCHRONOUS: full (default) or normal
     #: REGIE_DB_LOCK_TIMEOUT: seconds a statement waits for a lock another connection holds
@@ -128,16 +129,27 @@ class Settings:
         return f"REGIE_DATABASE_URL: directory {folder} does not exist"
 
     def new_database_note(self) -> str | None:
-        """Said once, when a set REGIE_HOME holds no database yet and Regie is about to make
-        one there: a mistyped home would otherwise read as a programme without any updates."""
+        """Said once, when Regie is about to make a new SQLite database that a setting names:
+        a mistyped REGIE_HOME or REGIE_DATABASE_URL would otherwise read as a programme without
+        any updates. It names the setting that chose the file (REGIE_DATABASE_URL when set) and
+        the file's full path (a relative URL is relative to the working directory). None for an
+        existing database and for the default home's first run (the quick start)."""
         from store.urls import sqlite_file
 
         file = sqlite_file(self.database_url)
-        if not self.home_given or file is None:
+        if file is None:
             return None
         path = Path(file).expanduser()
-        if path.exists() or path.parent.resolve() != self.home.resolve():
-            return None  # an existing database, or one REGIE_DATABASE_URL names on purpose
+        if path.exists():
+            return None
+        if self.database_url_given:
+            return (
+                f"regie: REGIE_DATABASE_URL names no existing database: a new, empty one was "
+                f"made ({path.absolute()}); if you meant an existing database, check "
+                "REGIE_DATABASE_URL"
+            )
+        if not self.home_given:
+            return None
         return (
             f"regie: REGIE_HOME {self.home} held no database: a new, empty one was made "
             f"({path}); if you meant an existing home, check REGIE_HOME"
@@ -269,6 +281,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
     give_up_hours = _give_up_hours(env.get("REGIE_OUTBOX_GIVE_UP_HOURS"), problems)
     lock_wait = _cycle_lock_wait(env.get("REGIE_CYCLE_LOCK_WAIT"), problems)
     log_level, log_format = _logging(env, problems)
+    simulate = _simulate(env.get("REGIE_SIMULATE"), problems)
     if problems:
         raise InvalidInput(*problems)
     return Settings(
@@ -296,10 +309,25 @@ def load_settings(env: Mapping[str, str] | None = None, *, delivery: bool = True
         contacts_path=Path(contacts).expanduser() if contacts else None,
         slack=slack,
         smtp=smtp,
-        simulate=(env.get("REGIE_SIMULATE") or "").lower() in ("1", "true", "yes"),
+        simulate=simulate,
         home_given=bool(env.get("REGIE_HOME")),
+        database_url_given=bool(env.get("REGIE_DATABASE_URL")),
         base_url_given=bool((env.get("REGIE_BASE_URL") or "").strip()),
     )
+
+
+#: REGIE_SIMULATE's values: on, off (unset or empty: off).
+SIMULATE_ON, SIMULATE_OFF = ("1", "true", "yes"), ("0", "false", "no")
+
+
+def _simulate(value: str | None, problems: list[str]) -> bool:
+    """REGIE_SIMULATE: on or off; any other value is refused, not read as off (walk55c 7)."""
+    text = (value or "").strip().lower()
+    if text and text not in SIMULATE_ON + SIMULATE_OFF:
+        problems.append(
+            f"REGIE_SIMULATE: {value!r} is not one of {', '.join(SIMULATE_ON + SIMULATE_OFF)}"
+        )
+    return text in SIMULATE_ON
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

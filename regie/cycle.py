@@ -317,6 +317,8 @@ def deadline_check(
         report.unaddressed = [i.item_id for i in reminders.unaddressed]
         if dry_run:
             waiting = repo.outbox_keys_with_status("pending", "failed")  # keys only: 100k items
+            from regie.resend import sent_before
+
             report.resend = sent_before(app, [*report.queued, *waiting])
         if not replay:
             queued = set(report.queued)
@@ -327,24 +329,6 @@ def deadline_check(
                 )
             ]
     return report
-
-
-def sent_before(app: App, keys: list[str]) -> list[str]:
-    """Of ``keys``, those whose ``.eml`` file is already in the file outbox: messages delivered
-    before that the database does not know as sent (a restore from an older backup). Only the
-    file outbox leaves such a trace; a mail server or Slack keeps none Regie can read."""
-    from notifications.file_outbox import file_names
-
-    folder = app.settings.outbox_dir
-    if not keys or not folder.is_dir():
-        return []
-    programme = app.programme_id()
-    # Either name: a warning, so a message written before names carried the programme counts.
-    return [
-        k
-        for k in dict.fromkeys(keys)
-        if any((folder / name).exists() for name in file_names(k, programme))
-    ]
 
 
 def steering_done(app: App, plan: Plan, as_of: date) -> bool:

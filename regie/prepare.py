@@ -36,6 +36,8 @@ class PrepareReport:
     packs: list[str] = field(default_factory=list)  # outbox keys queued
     #: Per round started ("body meeting"): the requests queued.
     requests: dict[str, int] = field(default_factory=dict)
+    #: The keys of those requests (with ``dry_run``: ``?`` for the round's number).
+    request_keys: list[str] = field(default_factory=list)
     #: Rounds not started because they would ask nobody: "body meeting: why"; and a meeting
     #: that passed without an agenda pack while the daily run was there (:attr:`missed`).
     skipped: list[str] = field(default_factory=list)
@@ -50,6 +52,11 @@ class PrepareReport:
     #: plan (said, but no change: "nothing due" still holds).
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False  # nothing recorded: rounds and packs say what would be
+
+    def queued_keys(self) -> list[str]:
+        """The keys of the messages queued (or, dry run, to be queued: ``?`` where a real run
+        fills in a row's id)."""
+        return [*self.request_keys, *self.packs, *self.notices]
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -237,6 +244,7 @@ def _start_round(
     if started.started:
         report.rounds.append(which)
         report.requests[which] = len(started.queued)
+        report.request_keys += started.queued
 
 
 def meeting_day(
@@ -245,13 +253,20 @@ def meeting_day(
     """The day's meeting work, as the ``prepare-meeting`` then ``status-round`` deployments do
     it on a Prefect server: start the rounds and queue the packs due, then chase and close the
     open rounds (nothing is sent here). Idempotent per day (outbox keys); ``dry_run`` keeps
-    nothing."""
+    nothing, and names the messages it would queue whose ``.eml`` is already in the file
+    outbox (``resend``: sent before the database was restored, :mod:`regie.resend`)."""
     from regie.rounds import progress_rounds
 
     plan = plan or app.load_plan()
     prepared = prepare_meetings(app, as_of, plan=plan, dry_run=dry_run)
     progressed = progress_rounds(app, as_of, plan, dry_run=dry_run)
-    return prepared.summary() | {"progress": [r.summary() for r in progressed]}
+    day = prepared.summary() | {"progress": [r.summary() for r in progressed]}
+    if dry_run:
+        from regie.resend import sent_before
+
+        keys = prepared.queued_keys() + [k for r in progressed for k in r.queued]
+        day["resend"] = sent_before(app, keys)
+    return day
 
 
 def _send_pack(

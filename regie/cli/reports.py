@@ -178,7 +178,7 @@ def meeting_prepare(
     """Start the status rounds and queue the agenda packs due as of a day, then send: what the
     prepare-meeting deployment does each day. `regie cycle` does it too (on a Prefect server
     its daily-cycle flow); a day run twice queues nothing new."""
-    from regie.cli.summaries import print_meetings
+    from regie.cli.summaries import print_meetings, print_resend
     from regie.cycle import send_reminders
     from regie.locks import cycle_lock
     from regie.prepare import prepare_meetings
@@ -195,7 +195,11 @@ def meeting_prepare(
         report = prepare_meetings(app_, day, plan=plan, dry_run=dry_run)
         typer.echo(f"{plan.programme.title} — meetings per {day}{' (dry run)' if dry_run else ''}")
         print_meetings(report.summary())
-        if not dry_run:
+        if dry_run:  # after a restore: what was sent before (regie.resend)
+            from regie.resend import sent_before
+
+            print_resend(sent_before(app_, report.queued_keys()), app_)
+        else:
             sent = send_reminders(app_)
             typer.echo(f"{sent.channel}: {len(sent.sent)} sent, {len(sent.failed)} failed")
 

@@ -47,15 +47,11 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
     typer.echo(f"  reminders {queued}: {check['queued']}{quiet}")
     if check["queued"] and not check["dry_run"] and not app.settings.secret_key:
         typer.echo("  answer links: off (REGIE_SECRET_KEY is not set): owners are asked to reply")
-    if check.get("resend"):
-        # Only a dry run looks: the file outbox holds these, the database does not know them
-        # as sent (a restore from an older backup). With e-mail they would go out twice.
-        keys = check["resend"]
-        typer.echo(
-            f"  would send again {len(keys)} already in {app.settings.outbox_dir} (sent before "
-            f"the database was restored?): {', '.join(keys[:10])}"
-            + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
-        )
+    # Only a dry run looks: the file outbox holds these, the database does not know them as
+    # sent (a restore from an older backup). With e-mail they would go out twice. The meetings'
+    # day (rounds, packs, notices) is checked too, so one line names them all.
+    day = result.get("meetings") or {}
+    print_resend([*check.get("resend", ()), *day.get("resend", ())], app)
     if check.get("unaddressed"):
         typer.echo(f"  no contact to remind for: {', '.join(check['unaddressed'])}")
     if check.get("unreachable"):
@@ -94,6 +90,18 @@ def print_waiting(sent: dict[str, Any], app: App) -> None:
         f"  waiting for a later attempt: {count} message(s), next attempt {due}; "
         "to send them at the next send: `regie outbox retry --all-failed --yes`"
     )
+
+
+def print_resend(keys: list[str], app: App) -> None:
+    """A dry run's messages whose ``.eml`` is already in the file outbox (:mod:`regie.resend`),
+    one line; nothing when there are none."""
+    keys = list(dict.fromkeys(keys))
+    if keys:
+        typer.echo(
+            f"  would send again {len(keys)} already in {app.settings.outbox_dir} (sent before "
+            f"the database was restored?): {', '.join(keys[:10])}"
+            + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+        )
 
 
 def print_meetings(meetings: dict[str, Any]) -> None:

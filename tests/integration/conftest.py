@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from governance.plan import Plan
 from store import make_engine
+from tests.integration.backup_copy import backup_of  # noqa: F401 (a fixture)
 from tests.integration.documents_once import make_documents_once
 from tests.integration.migrated_template import MigratedTemplates, shared_templates
 from tests.integration.store_plans import make_sample_plan

@@ -12,14 +12,11 @@ itself: the answer is stored for that item, as the button says.
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from regie.bootstrap import App
@@ -47,39 +44,6 @@ def _updates(app: App) -> list[tuple[str, str, str | None, str]]:
 
 def _csrf(page: str) -> str:
     return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-
-@pytest.fixture
-def backup_of(database_url: str, tmp_path: Path) -> Iterator[object]:
-    """``backup_of(app)`` → the URL of a copy of ``app``'s database as it is now: SQLite with
-    `regie db backup`'s own function, PostgreSQL as a copy of the database (what a
-    ``pg_restore`` of a ``pg_dump`` taken now gives)."""
-    made: list[str] = []
-
-    def backup(app: App) -> str:
-        if database_url.startswith("sqlite"):
-            from regie.backup import backup as sqlite_backup
-
-            target = tmp_path / f"backup-{len(made)}.db"
-            sqlite_backup(app, target)
-            return f"sqlite:///{target}"
-        app.engine.dispose()  # a database is copied only while nobody is connected to it
-        url = sa.make_url(database_url)
-        name = f"{url.database}_b{uuid.uuid4().hex[:6]}"
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
-        admin.dispose()
-        made.append(name)
-        return url.set(database=name).render_as_string(hide_password=False)
-
-    yield backup
-    if made:
-        admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for name in made:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -184,3 +184,51 @@ def test_a_fault_in_the_meeting_work_still_sends_the_days_reminders(
     assert "pack template missing" in str(state.message)
     files = outbox(home)
     assert files and all(name.startswith("reminder") for name in files), sorted(files)
+
+
+def test_a_bad_plan_fails_the_run_in_one_line_without_a_traceback_in_the_log(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """walk55c 3: the task, the subflow, the flow and (a deployment's run) the engine's exit
+    each log the plan's problem as one line, not four tracebacks in the worker's journal."""
+    import io
+    import logging
+
+    from prefect.flow_engine import run_flow
+    from prefect.settings import PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW, temporary_settings
+
+    from flows.daily_cycle import daily_cycle
+    from regie.errors import InvalidInput
+
+    plan = tmp_path / "actions.yaml"
+    text = SEED_PLAN.read_text(encoding="utf-8").replace("[IenM]", "[Nobody]", 1)
+    plan.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("REGIE_PLAN", str(plan))
+    row, line = next((n, x) for n, x in enumerate(text.splitlines(), 1) if "[Nobody]" in x)
+    problem = f"{plan}:{row}:{line.index('Nobody') + 1}: unknown organisation 'Nobody' in 'owners'"
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)  # formats a record's traceback, as the worker's does
+    loggers = [logging.getLogger(n) for n in ("prefect.task_runs", "prefect.flow_runs")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        state = daily_cycle(as_of=AS_OF, return_state=True)
+        # As a deployment's run ends (prefect.engine): the flow's exception raised and logged
+        # (the engine's logger has the run's id: here none, so not sent to the API).
+        ignore = {PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW: "ignore"}
+        with temporary_settings(updates=ignore), pytest.raises(InvalidInput):
+            run_flow(daily_cycle, parameters={"as_of": AS_OF}, error_logger=loggers[1])
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert state.is_failed() and problem in str(state.message)
+    with pytest.raises(InvalidInput, match="unknown organisation 'Nobody'"):
+        state.result()
+    logged = log.getvalue()
+    assert "Traceback" not in logged and 'File "' not in logged, logged
+    failed = [x for x in logged.splitlines() if problem in x]
+    for what in ("Task run failed with exception", "Encountered exception during execution"):
+        assert any(x.startswith(what) for x in failed), logged
+    # Prefect's own line, the error's problem added.
+    assert f"Engine execution exited with unexpected exception: InvalidInput: {problem}" in failed
+    assert not (home / "outbox").exists()

@@ -36,13 +36,32 @@ def test_a_failing_command_keeps_its_one_line(tmp_path: Path) -> None:
     assert failed.err.count("\n") == 1 and "REGIE_HOME" not in failed.err
 
 
-def test_the_default_home_and_a_named_database_are_not_noted(tmp_path: Path) -> None:
+def test_the_default_home_is_not_noted(tmp_path: Path) -> None:
     env = _env(tmp_path, tmp_path / "x")
     env["REGIE_HOME"] = ""  # the default ./var of the quick start
     quick = regie("status", "--format", "json", cwd=tmp_path, env=env)
     assert (quick.code, quick.err) == (0, ""), quick.err
     assert (tmp_path / "var" / "regie.db").is_file()
-    named = _env(tmp_path, tmp_path / "h")
-    named["REGIE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'elsewhere.db'}"
-    elsewhere = regie("status", "--format", "json", env=named)
-    assert (elsewhere.code, elsewhere.err) == (0, ""), elsewhere.err
+
+
+def test_a_new_database_the_url_names_is_said_naming_the_url(tmp_path: Path) -> None:
+    """walk55c 5: a mistyped file name in REGIE_DATABASE_URL, inside a home that holds its
+    database or relative to the working directory, is said once, naming REGIE_DATABASE_URL
+    (not REGIE_HOME) and the file's full path."""
+    home = tmp_path / "h"
+    kept = regie("status", "--format", "json", env=_env(tmp_path, home))
+    assert kept.code == 0 and (home / "regie.db").is_file()
+    typo = _env(tmp_path, home)
+    for url, made in (
+        (f"sqlite:///{home / 'regie-typo.db'}", home / "regie-typo.db"),
+        ("sqlite:///typo2.db", tmp_path / "typo2.db"),  # relative: the working directory
+    ):
+        typo["REGIE_DATABASE_URL"] = url
+        first = regie("status", "--format", "json", cwd=tmp_path, env=typo)
+        assert first.code == 0 and made.is_file()
+        assert first.err == (
+            f"regie: REGIE_DATABASE_URL names no existing database: a new, empty one was made "
+            f"({made}); if you meant an existing database, check REGIE_DATABASE_URL\n"
+        )
+        again = regie("status", "--format", "json", cwd=tmp_path, env=typo)
+        assert (again.code, again.err) == (0, "")
