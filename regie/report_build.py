@@ -202,6 +202,7 @@ def _agenda_pack(
         stale_apart=laid_out >= AGENDA_STALE_APART_FROM,
         unstale=unstale,
         risk_dates=laid_out >= AGENDA_RISK_DATES_FROM,
+        forecasts_in_force=laid_out >= AGENDA_FORECAST_IN_FORCE_FROM,
         shown=shown,
         shown_assessment=shown_state,
     )
@@ -373,6 +374,8 @@ def _shown_before(
 #: 20 (note54, left55a): a count of one reads in the singular (*nu 1 mijlpaal*, *En nog 1
 #: punt*, *1 van 1 punt groen*, *1 werkdag*; :data:`AGENDA_COUNT_WORDS_FROM`); layouts up to 19
 #: are made again with the plural.
+#: 20 also (walk55a 2): *Prognose* is the owner's forecast in force
+#: (:data:`AGENDA_FORECAST_IN_FORCE_FROM`); layouts up to 19 are made again with the standing one.
 AGENDA_LAYOUT = 20
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -421,6 +424,12 @@ AGENDA_RISK_DATES_FROM = 19
 #: the meeting preparation sent, else one made by hand for that meeting before its day
 #: (review54 6, review54c 5: :func:`_shown_before`).
 AGENDA_CATCH_UP_FROM = 19
+#: The first agenda layout (20, walk55a 2) whose *Prognose* (the annex, the exceptions, the
+#: points for decision) and look ahead take the owner's forecast in force
+#: (:func:`governance.forecasts.forecast_in_force`: none for a finished item, nor for one a
+#: later decision or plan-file edit moved), as the progress report's *Nu* does; older layouts
+#: are made again with the standing forecast, whatever came after it.
+AGENDA_FORECAST_IN_FORCE_FROM = 20
 
 
 def round_tie_rule(layout: int) -> TieRule:
