@@ -88,6 +88,7 @@ from governance.decisions import (
     DecisionKind,
     restores,
 )
+from governance.forecasts import lines_in_force
 from governance.labels import NOT_STARTED_KEY
 from governance.meetings import Meeting
 from governance.plan import GovernanceBody, Plan
@@ -182,6 +183,7 @@ def build_agenda(
     stale_apart: bool = False,
     unstale: Assessment | None = None,
     risk_dates: bool = False,
+    forecasts_in_force: bool = False,
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
 ) -> AgendaPack:
@@ -226,7 +228,10 @@ def build_agenda(
     window *sinds de vorige vergadering* extends to (agenda layout 19, walk54 3:
     :func:`since_last`); ``shown_assessment``: the data as that pack read them, what got
     worse is compared with (agenda layout 19, walk54b). With ``unratified``, *sinds de vorige
-    vergadering* also names the decision that ratified a plan-file edit of a due date."""
+    vergadering* also names the decision that ratified a plan-file edit of a due date.
+    ``forecasts_in_force`` (agenda layout 20, walk55a 2): each line's *Prognose* (and the look
+    ahead) is the owner's forecast in force (:func:`governance.forecasts.lines_in_force`), not
+    the standing one a finished item or a later date supersedes."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -237,6 +242,8 @@ def build_agenda(
     lines = item_lines(plan, assessment)
     if not_started:
         lines = with_not_started(assessment, lines)
+    if forecasts_in_force:
+        lines = lines_in_force(plan, assessment, lines, decisions, due_changes)
     if unratified:
         lines = _with_promises(
             lines,

@@ -31,6 +31,7 @@ from governance.decisions import (
     decision_label,
     restores,
 )
+from governance.forecasts import forecast_superseded, lines_in_force
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
@@ -114,7 +115,13 @@ AHEAD_MONTHS = 6
 #: an added item says *toegevoegd aan het plan*; layout 18 and before are made again with the
 #: old number *uit het plan verwijderd zonder besluit* (:data:`RENUMBERED_FROM`, read by
 #: ``regie.report_build``: :func:`store.agenda_read.item_revisions`'s ``renumbered``).
+#: 19 also (walk55a 2): the annex's *Prognose* is the owner's forecast in force, as *Nu* takes
+#: it: none for a finished item, nor for one a later decision or plan-file edit moved
+#: (:func:`governance.forecasts.forecast_in_force`); layout 18 and before are made again
+#: with the standing forecast (:data:`FORECAST_IN_FORCE_FROM`).
 LAYOUT = 19
+#: The first layout whose annex shows only the forecast in force.
+FORECAST_IN_FORCE_FROM = 19
 #: The first layout whose counts of one read in the singular.
 COUNT_WORDS_FROM = 19
 #: The first layout that reads a renumbering (``formerly``) as one item, not a removal.
@@ -588,7 +595,11 @@ def build_progress(
         ahead_until=ahead_until,
         steps=tuple(steps),
         indicators=indicators,
-        annex=tuple(lines.values()),
+        annex=tuple(
+            lines_in_force(plan, assessment, lines, decisions, due_changes).values()
+            if layout >= FORECAST_IN_FORCE_FROM
+            else lines.values()
+        ),
         decisions=tuple(d for d in decisions if start <= d.meeting_on <= end),
         updates_used=used,
         date_example=date_example(plan),
@@ -943,22 +954,13 @@ def _forecast_stands(
 ) -> bool:
     """Whether the owner's forecast is the item's date in force: it is unless a decision
     (``set_gereed``: a new date, a restore) or a plan-file edit moved the date after the owner
-    gave it. Given on: the day of the owner's latest update when that update gives it; a
-    forecast from an earlier update (kept by later ones without a forecast) is older than any
-    date moved since the latest update, and is not taken over one moved before it either: a
-    body's or the plan's date stands unless the owner's latest word says otherwise. An edit
-    synced after ``as_of`` is not in the plan of that day: it moves nothing yet. A forecast on
-    or before the due date moves nothing either: the due date stays the promise in force."""
+    gave it (:func:`governance.forecasts.forecast_superseded`, the rule every *Prognose*
+    follows). An edit synced after ``as_of`` is not in the plan of that day: it moves nothing
+    yet. A forecast on or before the due date moves nothing either: the due date stays the
+    promise in force."""
     if item.forecast is None or (item.due is not None and item.forecast <= item.due):
         return False
-    moved = [d.meeting_on for d in decisions if d.kind is DecisionKind.SET_GEREED]
-    moved += [day for e in edits if (day := local_day(plan, e.recorded_at)) <= as_of]
-    if not moved:
-        return True
-    latest = item.latest_update
-    if latest is None or latest.forecast != item.forecast:
-        return False
-    return latest.reported_on > max(moved)
+    return not forecast_superseded(plan, item, decisions, edits, as_of)
 
 
 def _owner_changes(

@@ -16,6 +16,7 @@ from regie.errors import InvalidInput
 if TYPE_CHECKING:
     from governance.decisions import AddedBy, Decision
     from governance.plan import Plan
+    from store.records import Revision
 
 
 def adds_ids(adds: str | Sequence[str] | None) -> list[str]:
@@ -159,7 +160,11 @@ def record_additions(
     app: App, plan: Plan, body_id: str, meeting_on: date, text: str, ids: Sequence[str]
 ) -> list[Decision]:
     """One text-only decision per item, each adding it, in one transaction (the plan synced
-    first, as every recorded decision does)."""
+    first, as every recorded decision does). Each decision's audit event names the plan
+    revisions that created its item (an action's with its milestones): those are the
+    decision's; the sync's other revisions (an owner changed, an item removed, a date moved in
+    the file) are plain plan-file edits, as a `regie sync` would have recorded them (walk55a
+    4: a past view undoes them by the day they were recorded)."""
     from governance.decisions import Decision, DecisionKind
     from regie.decision_audit import recorded
     from regie.services import sync_store
@@ -168,12 +173,31 @@ def record_additions(
     stored: list[Decision] = []
     with app.session() as session, session.begin():
         synced = sync_store(app, session, plan, cancelling=())
-        revisions = [r.id for r in synced.revisions if r.id is not None]
         for item_id in ids:
             decision = Decision(
                 body_id, meeting_on, DecisionKind.DECISION, text, item_id, adds=True
             )
             made = ReportsRepository(session, plan.programme.id).add_decision(decision)
-            recorded(session, plan.programme.id, made, (), revisions if not stored else [])
+            recorded(session, plan.programme.id, made, (), _creations(synced.revisions, item_id))
             stored.append(made)
     return stored
+
+
+def _creations(revisions: Sequence[Revision], item_id: str) -> list[int]:
+    """The ids of the ``revisions`` that created ``item_id`` and, for an action, its
+    milestones (a decision that adds an action adds the milestones that come with it)."""
+    return [
+        r.id
+        for r in revisions
+        if r.id is not None
+        and r.kind == "created"
+        and r.entity in ("action", "milestone")
+        and (
+            r.code == item_id
+            or (
+                r.entity == "milestone"
+                and isinstance(r.after, dict)
+                and r.after.get("action") == item_id
+            )
+        )
+    ]

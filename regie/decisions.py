@@ -249,7 +249,7 @@ def add_decision(
             "--approves-report: a decision that approves a report moves no date and drops "
             "nothing; record that as a decision of its own"
         )
-    plan = app.load_plan()
+    plan = file_plan = app.load_plan()
     body = body_or_fail(plan, body_id)
     not_yet_taken(app, plan, meeting_on)
     meeting_or_fail(app, plan, body_id, meeting_on)
@@ -353,7 +353,7 @@ def add_decision(
         body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves
     )
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
-    stored = _store(app, plan, decision, new_text, dropped, revived)
+    stored = _store(app, plan, decision, new_text, dropped, revived, file_plan=file_plan)
     lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
     if approves is not None:
         lines.append(
@@ -524,10 +524,21 @@ def _store(
     new_text: str | None,
     dropped: tuple[str, ...],
     revived: tuple[str, ...] = (),
+    *,
+    file_plan: Plan | None = None,
 ) -> Decision:
     """Decision (and, for a drop, the cancelled updates; for a restore, the on_track updates
     that supersede them) in one transaction; the plan file is replaced inside it, so a failing
-    commit puts the old file back."""
+    commit puts the old file back.
+
+    ``file_plan``: the plan file as it stands before the decision edits it (None: ``plan``).
+    The sync records every pending edit of the file too; the decision's audit event names
+    only the revisions of the dates it sets (:func:`_dated_items`: its item's, also a hand
+    edit of it the decision ratifies, and the rows its edit writes out), which a view of an
+    earlier day rewinds by the meeting's date. The others (an owner changed, an item removed,
+    another item's date) are plain plan-file edits, as `regie sync` records them: undone by
+    the day they were recorded (walk55a 4). A decision that edits nothing in the file (text
+    only) claims no revision."""
     from governance.decisions import DECISION_SOURCE
     from governance.updates import StatusUpdate, UpdateStatus
     from regie.decision_audit import recorded
@@ -542,7 +553,16 @@ def _store(
             # The items this decision drops get its own cancellation, not the file's.
             synced = sync_store(app, session, plan, cancelling=dropped)
             stored = ReportsRepository(session, plan.programme.id).add_decision(decision)
-            revisions = [r.id for r in synced.revisions if r.id is not None]
+            touched = _dated_items(file_plan or plan, plan, decision.item_id, new_text)
+            revisions = [
+                r.id
+                for r in synced.revisions
+                if r.id is not None
+                and r.entity in ("action", "milestone")
+                and r.kind == "changed"
+                and r.field in _DATE_FIELDS
+                and r.code in touched
+            ]
             recorded(session, plan.programme.id, stored, dropped, revisions, revived)
             changed = [(i, UpdateStatus.CANCELLED) for i in dropped]
             changed += [(i, UpdateStatus.ON_TRACK) for i in revived]
@@ -564,6 +584,30 @@ def _store(
             _replace(path, old_text)
         raise
     return stored
+
+
+#: The fields of an item's revision a decision's edit of the plan file makes: its date (the
+#: gereed text and its period) and a dependent promise written out with its ``depends_on``.
+_DATE_FIELDS = frozenset({"gereed", "period", "depends_on"})
+
+
+def _dated_items(
+    before: Plan, after: Plan, item_id: str | None, new_text: str | None
+) -> frozenset[str]:
+    """The items whose date a decision's edit of the plan file sets: its own item, and those
+    whose gereed, period or ``depends_on`` the edit changed (an ``idem`` row written out);
+    none when it edits nothing."""
+    if new_text is None:
+        return frozenset()
+
+    def dates(plan: Plan) -> dict[str, tuple[object, ...]]:
+        items: list[Action | Milestone] = list(plan.actions())
+        items += [m for a in plan.actions() for m in a.milestones]
+        return {i.id: (i.gereed, i.period, i.depends_on) for i in items}
+
+    old, new = dates(before), dates(after)
+    changed = {i for i, fields in new.items() if i in old and old[i] != fields}
+    return frozenset(changed | ({item_id} if item_id else set()))
 
 
 def _replace(path: Path, text: str) -> None:

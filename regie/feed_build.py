@@ -170,6 +170,7 @@ def _programme_events(
     On the same day, plan and base URL, an item's event is reused when its assessment (the
     same object: not judged again), feed entry and change time are those of the last build.
     ``file_time``: when the plan file read was written; ``record``: save the feed memory."""
+    from regie.forecasts import forecasts_in_force
     from regie.office import shared_assessment, store_identity
     from regie.plan_cache import previous_facts
     from store import feeds as store
@@ -201,9 +202,11 @@ def _programme_events(
     entries = store.feed_entries(session, pid)
     stamps = _Stamps(changes, file_time, file_time if unsynced else None)
     decided = _decided(plan, ReportsRepository(session, pid).decisions(None), as_of)
+    # The *Prognose* the reports and the office's pages show (walk55a 2).
+    forecasts = forecasts_in_force(session, plan, assessment.items.values(), as_of)
     events, by_item, published = _items(
         app, plan, assessment, archived, entries, stamps, reuse, decided,
-        renumbered_ids(session, pid),
+        renumbered_ids(session, pid), forecasts,
     )  # fmt: skip
     if record:
         store.save_feed_entries(session, pid, *published)

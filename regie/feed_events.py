@@ -241,11 +241,14 @@ def _items(
     reuse: Mapping[str, _Made],
     decided: Mapping[str, FeedDecision] | None = None,
     renumbered: Mapping[str, str] | None = None,
+    forecasts: Mapping[str, date | None] | None = None,
 ) -> tuple[list[Event], dict[str, _Made], tuple[dict[str, FeedEntry], dict[str, FeedEntry]]]:
     """Events with (step, owner ids): what :meth:`Scope.includes_archived` filters on; per
     current item what its event was made from (``reuse`` next time); and the feed memory to
     save (new and changed entries: :func:`_publish`). ``renumbered``: old id → the id that
-    took it over with ``formerly`` (:func:`store.sync_formerly.renumbered_ids`)."""
+    took it over with ``formerly`` (:func:`store.sync_formerly.renumbered_ids`).
+    ``forecasts``: the owners' forecasts in force (:func:`regie.forecasts.forecasts_in_force`:
+    an item left out has none; walk55a 2); None: each item's standing forecast."""
     from governance.clock import local_date
     from governance.labels import rag_label, state_label
     from governance.office_names import office_names
@@ -309,7 +312,8 @@ def _items(
             action=actions.get(item.action_id, item.action_id),
             owners=tuple(plan.owner_names(item.owners)), state=item.state.value,
             labels=(state_label(item.state.value), rag_label(item.rag.value)),
-            forecast=item.forecast, note=note, decision=decided.get(code),
+            forecast=item.forecast if forecasts is None else forecasts.get(code),
+            note=note, decision=decided.get(code),
             first_code=first_code(code),
         )  # fmt: skip
         if carried and code in published[1]:  # no stored memory of the new id yet: a new row

@@ -227,8 +227,15 @@ def today(app: App) -> date:
     return business_date(app, current_plan(app)[0])
 
 
-def _row(item: ItemAssessment, plan: Plan, as_of: date, due: date | None = None) -> ItemRow:
-    """``due``: a finished item's deadline while it was open (:func:`_finished_deadlines`)."""
+def _row(
+    item: ItemAssessment,
+    plan: Plan,
+    as_of: date,
+    due: date | None = None,
+    forecasts: dict[str, date | None] | None = None,
+) -> ItemRow:
+    """``due``: a finished item's deadline while it was open (:func:`_finished_deadlines`);
+    ``forecasts``: the forecasts in force (:func:`_forecasts`: an item left out has none)."""
     from governance.item_start import not_started
 
     latest = item.latest_update
@@ -242,7 +249,7 @@ def _row(item: ItemAssessment, plan: Plan, as_of: date, due: date | None = None)
         gereed=item.gereed,
         owners=item.owners,
         owner_names=tuple(plan.owner_names(item.owners)),
-        forecast=item.forecast,
+        forecast=(forecasts or {}).get(item.item_id),
         note=latest.comment if latest else None,
         reported_on=latest.reported_on if latest else None,
         stale=item.stale,
@@ -259,6 +266,19 @@ def _finished_deadlines(plan: Plan, assessment: Assessment, ids: list[str]) -> d
 
     index, calendar = plan_index(plan)
     return finished_deadlines(plan, assessment, ids, index=index, calendar=calendar)
+
+
+def _forecasts(
+    app: App, plan: Plan, items: list[ItemAssessment], as_of: date
+) -> dict[str, date | None]:
+    """The owner's forecasts in force among ``items`` (walk55a 2: not one a finished item or
+    a later decision or plan-file edit supersedes), as the reports show them."""
+    from regie.forecasts import forecasts_in_force
+
+    if not any(i.forecast is not None for i in items):
+        return {}
+    with app.session() as session:
+        return forecasts_in_force(session, plan, items, as_of)
 
 
 def _page(text: str, pages: int) -> tuple[int, int | None]:
@@ -311,6 +331,7 @@ def overview(
     number, asked = _page(page, pages)
     shown = selected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     dues = _finished_deadlines(plan, assessment, [i.item_id for i in shown])
+    forecasts = _forecasts(app, plan, shown, as_of)
     titles = {a.id: a.title for a in plan.actions()}
     steps: dict[int, StepView] = {s.number: StepView(s.number, s.title) for s in plan.steps}
     actions: dict[str, ActionView] = {}
@@ -319,7 +340,7 @@ def overview(
         if view is None:
             view = actions[item.action_id] = ActionView(item.action_id, titles[item.action_id])
             steps[item.step].actions.append(view)
-        view.items.append(_row(item, plan, as_of, dues.get(item.item_id)))
+        view.items.append(_row(item, plan, as_of, dues.get(item.item_id), forecasts))
     return Overview(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
@@ -368,10 +389,11 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
     pages = max(1, -(-len(late) // PAGE_SIZE))
     number, asked = _page(page, pages)
     shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    forecasts = _forecasts(app, plan, shown, as_of)
     return OverdueView(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
-        rows=[_row(i, plan, as_of) for i in shown],
+        rows=[_row(i, plan, as_of, forecasts=forecasts) for i in shown],
         total=sum(counts.values()),
         per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
         step=filters.step,
@@ -410,7 +432,8 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         action = plan.action(item.action_id)
         step = next(s for s in plan.steps if s.number == item.step)
         due = _finished_deadlines(plan, assessment, [item_id]).get(item_id)
-        row = _row(item, plan, assessment.as_of, due)
+        forecasts = _forecasts(app, plan, [item], assessment.as_of)
+        row = _row(item, plan, assessment.as_of, due, forecasts)
         action_id, step_text, left_on = item.action_id, f"Stap {step.number}: {step.title}", None
     else:
         assert gone is not None

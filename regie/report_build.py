@@ -203,6 +203,7 @@ def _agenda_pack(
         stale_apart=laid_out >= AGENDA_STALE_APART_FROM,
         unstale=unstale,
         risk_dates=laid_out >= AGENDA_RISK_DATES_FROM,
+        forecasts_in_force=laid_out >= AGENDA_FORECAST_IN_FORCE_FROM,
         shown=shown,
         shown_assessment=shown_state,
     )
@@ -377,6 +378,8 @@ def _shown_before(
 #: 20 also (walk55a 1): an item renumbered with ``formerly`` is named once, under its new
 #: number (*hernummerd (was …)*), and its old number is no removal the body is asked to accord
 #: (:data:`AGENDA_RENUMBERED_FROM`); layouts up to 19 are made again with the removal.
+#: 20 also (walk55a 2): *Prognose* is the owner's forecast in force
+#: (:data:`AGENDA_FORECAST_IN_FORCE_FROM`); layouts up to 19 are made again with the standing one.
 AGENDA_LAYOUT = 20
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -430,6 +433,12 @@ AGENDA_CATCH_UP_FROM = 19
 #: under *sinds de vorige vergadering* (:func:`store.agenda_read.item_revisions`'s
 #: ``renumbered``).
 AGENDA_RENUMBERED_FROM = 20
+#: The first agenda layout (20, walk55a 2) whose *Prognose* (the annex, the exceptions, the
+#: points for decision) and look ahead take the owner's forecast in force
+#: (:func:`governance.forecasts.forecast_in_force`: none for a finished item, nor for one a
+#: later decision or plan-file edit moved), as the progress report's *Nu* does; older layouts
+#: are made again with the standing forecast, whatever came after it.
+AGENDA_FORECAST_IN_FORCE_FROM = 20
 
 
 def round_tie_rule(layout: int) -> TieRule:

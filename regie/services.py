@@ -574,6 +574,7 @@ def status_rows(
     from governance.item_start import not_started, shows_as
     from governance.labels import NOT_STARTED_KEY
     from governance.programme_end import past_end
+    from regie.forecasts import forecasts_in_force
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days
 
@@ -592,6 +593,9 @@ def status_rows(
         updates = assessment_updates(session, plan.programme.id, as_of)
         first = first_assessed_days(session, plan.programme.id)
     assessment = assess(plan, updates, as_of, first_assessed=first)
+    with app.session() as session:
+        # The forecast in force (walk55a 2), as the reports and the office's pages show it.
+        forecasts = forecasts_in_force(session, plan, assessment.items.values(), as_of)
     # Done and cancelled items have no due date left to judge, but readers (and reports) still
     # want the date the plan gave them: take it from the plan's period.
     planned = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}
@@ -622,7 +626,7 @@ def status_rows(
                 "rag": item.rag.value,
                 "stale": item.stale,
                 "owners": list(item.owners),
-                "forecast": item.forecast.isoformat() if item.forecast else None,
+                "forecast": _iso(forecasts.get(item.item_id)),
                 "waiting_on": list(item.waiting_on),
                 # Open and due after programme.end (walk30 9): `regie status` marks it.
                 "after_end": past_end(item, plan.programme.end),
