@@ -8,13 +8,17 @@ Labels are Dutch.
 Colour is never the only cue (WCAG 1.4.1): each RAG colour has its own hatching in the bar
 chart and its own marker shape on the timeline, named in the legend, and every bar segment
 carries its count. Each chart has an alt text that states its content (:func:`rag_summary_alt`,
-:func:`timeline_alt`, :func:`indicator_alt`; Jinja globals of :mod:`reports.render`).
+:func:`timeline_alt`, :func:`indicator_alt`; Jinja globals of :mod:`reports.render`). From
+agenda layout 20 on, the agenda's two are worded in ``reports/templates/_chart_alt.j2``
+(*punten*, a count of one in the singular) from :func:`timeline_facts`; the functions here
+keep the words of older layouts, which are made again byte for byte.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -251,7 +255,8 @@ def _short(day: date | None) -> str:
 
 
 def rag_summary_alt(steps: Sequence[StepLine]) -> str:
-    """The bar chart's content in words: per step, its items per RAG colour."""
+    """The bar chart's content in words: per step, its items per RAG colour (agenda layouts up
+    to 19; layout 20: ``reports/templates/_chart_alt.j2``)."""
     per_step = "; ".join(f"Stap {s.number}: {_counts(s.counts)}" for s in steps)
     return f"Staafdiagram van het aantal items per stap naar RAG-kleur. {per_step}."
 
@@ -260,26 +265,52 @@ def rag_summary_alt(steps: Sequence[StepLine]) -> str:
 ALT_NAMED = 10
 
 
-def timeline_alt(lines: Sequence[ItemLine], as_of: date, step: int) -> str:
-    """The timeline's content in words: how many items it shows per colour, and which items
-    are red or amber, with their due date and forecast."""
+@dataclass(frozen=True)
+class TimelineFacts:
+    """What a timeline's alt text says: the items it shows (``shown`` of the step's ``dated``),
+    per colour, the red and the amber ones named (at most :data:`ALT_NAMED`, red first), and
+    how many more red or amber ones it shows unnamed. Agenda layout 20 words it in
+    ``reports/templates/_chart_alt.j2``; older layouts in :func:`timeline_alt`."""
+
+    shown: int
+    dated: int
+    counts: dict[str, int]
+    named: list[tuple[str, list[ItemLine]]]
+    more: int
+
+
+def timeline_facts(lines: Sequence[ItemLine], as_of: date) -> TimelineFacts | None:
+    """The timeline's content (:class:`TimelineFacts`); None when it shows no item."""
     shown = _timeline_lines(lines, as_of)
     if not shown:
-        return ""
+        return None
     counts = {rag: sum(1 for x in shown if x.rag == rag) for rag in RAG_NAMES}
-    dated = sum(1 for x in lines if x.due is not None)
-    text = f"Tijdlijn van stap {step}, peildatum {_short(as_of)}: "
-    text += f"{len(shown)} van de {dated}" if len(shown) < dated else f"{len(shown)}"
-    text += f" items met een deadline ({_counts(counts)})."
-    named = 0
+    named: list[tuple[str, list[ItemLine]]] = []
+    room = ALT_NAMED
     for rag in ("red", "amber"):
-        late = [x for x in shown if x.rag == rag][: ALT_NAMED - named]
-        named += len(late)
+        late = [x for x in shown if x.rag == rag][:room]
+        room -= len(late)
         if late:
-            text += f" {RAG_NAMES[rag].capitalize()}: " + "; ".join(map(_late, late)) + "."
-    if counts["red"] + counts["amber"] > named:
-        text += f" En nog {counts['red'] + counts['amber'] - named} oranje of rode items."
-    if not named:
+            named.append((rag, late))
+    more = counts["red"] + counts["amber"] - (ALT_NAMED - room)
+    dated = sum(1 for x in lines if x.due is not None)
+    return TimelineFacts(len(shown), dated, counts, named, more)
+
+
+def timeline_alt(lines: Sequence[ItemLine], as_of: date, step: int) -> str:
+    """The timeline's content in words, as agenda layouts up to 19 have it: how many items it
+    shows per colour, and which items are red or amber, with their due date and forecast."""
+    facts = timeline_facts(lines, as_of)
+    if facts is None:
+        return ""
+    text = f"Tijdlijn van stap {step}, peildatum {_short(as_of)}: "
+    text += f"{facts.shown} van de {facts.dated}" if facts.shown < facts.dated else f"{facts.shown}"
+    text += f" items met een deadline ({_counts(facts.counts)})."
+    for rag, late in facts.named:
+        text += f" {RAG_NAMES[rag].capitalize()}: " + "; ".join(map(_late, late)) + "."
+    if facts.more:
+        text += f" En nog {facts.more} oranje of rode items."
+    if not facts.named:
         text += " Geen oranje of rode items."
     return text
 

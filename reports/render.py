@@ -77,6 +77,7 @@ def environment() -> Environment:
         indicator_alt,
         rag_summary_alt,
         timeline_alt,
+        timeline_facts,
     )
 
     env = Environment(
@@ -106,10 +107,22 @@ def environment() -> Environment:
     env.globals["limits"] = LIMITS
     env.globals["rag_summary_alt"] = rag_summary_alt
     env.globals["timeline_alt"] = timeline_alt
+    env.globals["timeline_facts"] = timeline_facts  # layout 20's words: _chart_alt.j2
+    env.globals["chart_alt"] = chart_alt
     env.globals["indicator_alt"] = indicator_alt
     env.globals["rag_colours"] = RAG_COLOURS  # the badges' colours are the charts'
     env.globals["rag_text_colours"] = RAG_TEXT_COLOURS
     return env
+
+
+def chart_alt(name: str, *args: Any) -> str:
+    """A chart's alt text from agenda layout 20 on: the macro ``name`` of
+    ``reports/templates/_chart_alt.j2``, as plain text, which the caller escapes (an img's alt
+    in HTML, ``md_title`` in Markdown) as it does the older layouts' words from
+    :mod:`reports.charts`. Called from Python, not imported into the page: a macro of a
+    template without autoescaping, called from one with it, would come back unescaped."""
+    macro = getattr(environment().get_template("_chart_alt.j2").module, name)
+    return str(macro(*args))
 
 
 def long_notes(lines: Iterable[Any]) -> list[Any]:

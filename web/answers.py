@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from governance.answers import AnswerInput, Problem, Refusal
+from governance.answers import NOTE_MAX, AnswerInput, Problem, Refusal
 from notifications.words import ANSWER_STATUSES, status_label, status_labels
 from regie.texts import date_text, form_words, problem_text, refusal_text
 
@@ -537,6 +537,9 @@ def _refused(
         correction_until=correction_until,
         # Only a POST can have tried to store something ("niet opgeslagen" after a submit).
         posted=request.method == "POST",
+        # A form over web.forms.ANSWER_FORM_BYTES: the page says why, and the note's limit.
+        too_large=status == 413,
+        note_max=NOTE_MAX,
         status_labels=STATUS_LABELS,
         office=_office(plan),
         # Whether a reply to the mail with the link reaches the office (its Reply-To).

@@ -50,9 +50,15 @@ async def interactivity(request: Request) -> Response:
     secret = regie.settings.slack_signing_secret
     if not secret:
         return PlainTextResponse("Slack interactivity is not configured\n", status_code=404)
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return PlainTextResponse("request too large\n", status_code=413)
+    from web.forms import FormRefused, read_body
+
+    try:  # a declared length over MAX_BODY unread; a chunked body only up to MAX_BODY
+        body = await read_body(request, MAX_BODY)
+    except FormRefused as exc:
+        return PlainTextResponse(
+            "request too large\n" if exc.status == 413 else "malformed request\n",
+            status_code=exc.status,
+        )
     timestamp = request.headers.get("x-slack-request-timestamp", "")
     signature = request.headers.get("x-slack-signature", "")
     from web.limits import answer_slots

@@ -173,16 +173,18 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     reproduced. A pack of layout 14 before the end equals layout 13's (no golden of its own);
     layout 16 (words49: a first meeting's decision list) changes none of these packs; layout 17
     (fresh50) only drops *(verouderd)* from the overdue items, first assessed on the pack's day
-    (the scenario runs no cycle); layout 19 (walk54b 6) says *te laat: deadline … verstreken*
+    (the scenario runs no cycle); layout 19 (walk54b 6) says *te laat: deadline … verstreken*;
+    layout 20 (review55 3) words the charts' alt texts anew, which only the HTML has
     (``REGIE_UPDATE_GOLDEN=1`` writes the current layout's files)."""
     from regie import report_build
     from regie.reports import agenda, reproduce
 
     app = _app(_closing_env(tmp_path, migrated_url))
     start_round(app, "stuurgroep", date(2025, 12, 4), None, date(2025, 11, 27))
-    for meeting, as_of, layouts in PACKS:
+    for meeting, as_of, md_layouts in PACKS:
         if meeting == CLOSING and as_of == date(2025, 12, 31):
             _round_before_the_end(app)
+        layouts = (*md_layouts, 20) if fmt == "html" else md_layouts  # the alt texts
         for layout in range(min(layouts), report_build.AGENDA_LAYOUT + 1):
             with monkeypatch.context() as then:
                 then.setattr(report_build, "AGENDA_LAYOUT", layout)

@@ -212,3 +212,29 @@ def _expression(name: str, start: str, end: str) -> _Line:
     text = _template_text(name)
     first = text.index(start)
     return _Line(text[first : text.index(end, first) + (len(end) if end.startswith("{") else 0)])
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_the_chart_alt_texts_say_punten_and_count_one_in_the_singular(app: App, fmt: str) -> None:
+    """review55 3: the charts' alt texts (an img's alt in HTML, Word's description in DOCX,
+    from the Markdown) said *1 items* and *items* where the pack says *punten*; from layout 20
+    they follow the pack (reports/templates/_chart_alt.j2). Layout 19 is made as built."""
+    import io
+    import zipfile
+
+    from regie.reports import _agenda_pack, render_agenda
+
+    texts = {}
+    for layout in (20, 19):
+        pack, _ = _agenda_pack(app, "stuurgroep", MEETING, AS_OF, layout=layout)
+        made = render_agenda(pack, fmt, layout=layout)
+        if fmt == "docx":
+            made = zipfile.ZipFile(io.BytesIO(made)).read("word/document.xml")
+        texts[layout] = " ".join(made.decode().split())
+    new, old = texts[20], texts[19]
+    assert "Staafdiagram van het aantal punten per stap naar RAG-kleur. Stap 1: 1 rood;" in new
+    assert "peildatum 01-10-2026: 1 punt met een deadline (1 rood). Rood: 1.1.1 " in new
+    assert "(1 groen). Geen oranje of rode punten." in new
+    assert " items" not in new
+    assert "Staafdiagram van het aantal items per stap" in old  # layout 19, as built
+    assert "peildatum 01-10-2026: 1 items met een deadline (1 rood)." in old

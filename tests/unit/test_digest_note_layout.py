@@ -9,6 +9,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from governance.assessment import assess
 from governance.planfile.load import load_plan
 from governance.reminders import plan_reminders
@@ -56,6 +58,36 @@ def test_a_long_escaped_note_is_shortened_and_nog_nodig_stays() -> None:
     assert "'lang &lt;b&gt;html&lt;/b&gt; &amp; meer\nlang" in text
     # Every & starts a whole entity: no cut inside one.
     assert re.findall(r"&(?!amp;|lt;|gt;)", text) == []
+
+
+#: The two digests whose item sections quote the latest note: OVAM's reminder on the day after
+#: 1.1's expected date, and the secretariat's escalation once it is overdue long enough.
+DIGESTS = {"reminder": ("ovam", DAY), "escalation": ("secretariaat", date(2025, 10, 20))}
+#: Notes over the section's limit once escaped: about 1×; 3.3× (2000 ampersands, the most a
+#: 2000-character note can grow); 5× (a longer note the office recorded). And the same run of
+#: ampersands shifted by one to four characters, so that for one of the five a cut at the
+#: limit's character would fall inside an ``&amp;``.
+LONG_NOTES = {
+    "1x": ("lang <b>html</b> & meer\n" * 90)[:1990],
+    "3.3x": "&" * 2000,
+    "5x": "&" * 3000,
+    **{f"shifted {k}": "x" * k + "&" * (2000 - k) for k in range(1, 5)},
+}
+
+
+@pytest.mark.parametrize("note", list(LONG_NOTES))
+@pytest.mark.parametrize("digest", list(DIGESTS))
+def test_a_long_note_is_shortened_whole_entities_in_both_digests(digest: str, note: str) -> None:
+    """review55 2: the escalation digest's section is shortened as the reminder's, a note many
+    times over the limit too, and never inside an entity; the reminder keeps "Nog nodig"."""
+    recipient, day = DIGESTS[digest]
+    text = _item_section(_messages(LONG_NOTES[note], day)[recipient])
+    assert SECTION_LIMIT - 5 < len(text) <= SECTION_LIMIT  # the room is used, not wasted
+    assert re.findall(r"&(?!amp;|lt;|gt;)", text) == []
+    if digest == "reminder":
+        assert text.endswith(f"…'\n_Nog nodig:_ {LAPSED}.")
+    else:
+        assert text.endswith("…'")
 
 
 def test_a_short_note_is_left_whole() -> None:
