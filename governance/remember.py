@@ -156,8 +156,11 @@ def remember(
         if skip is not None:
             skips[item_id] = skip
     if recipients_of is not None:
+        # Today's escalations count as the run's (the facts tell only earlier runs'): not on
+        # a day off, when they are held back to the next working day.
+        escalating = {e.item_id for e in reminders.escalations} if recorded else set()
         skips.update(_settled_after_prompt(assessment, scheduler, facts, questions, today,
-                                           again, recipients_of))  # fmt: skip
+                                           again, recipients_of, escalating))  # fmt: skip
 
     def check(item_id: str, item: ItemAssessment) -> date | None:
         if item_id in again:
@@ -200,24 +203,29 @@ def _settled_after_prompt(
     today: Mapping[str, Sequence[PromptRecord]],
     again: Collection[str],
     recipients_of: Callable[[Sequence[str]], Collection[str]],
+    escalating: Collection[str] = (),
 ) -> dict[str, Skip]:
     """The items whose current overdue stage (``overdue-N@D``) is on record — prompted today
-    or before — after their run escalated (before the stage began), when the back-off will
-    leave the next stages out for every contact: those stages are no next checks, the next
-    prompted one is (:meth:`Scheduler.backed_off_next`). Without it the item wakes on N+1,
-    prompts nobody, and only from then skips (≈ 1 of 3 left-out stages per cycle on a
-    continuous run).
+    or before — after their run escalated (before the stage or while it runs, today among
+    them: ``escalating``), when the back-off will leave the next stages out for every
+    contact: those stages are no next checks, the next prompted one is
+    (:meth:`Scheduler.backed_off_next`). Without it the item wakes on N+1, prompts nobody,
+    and only from then skips (≈ 1 of 3 left-out stages per cycle on a continuous run; on
+    the days after an escalation wave, every item that escalated during its stage).
 
     Decided as the reminders will on N+1's first day, from what stays fixed until new input:
     the escalation is about the current due date (a new date's normal cadence is not
     counted), and every contact the owners have (``recipients_of``) is settled on that day
     (:func:`governance.reminders.settled`: prompted by the escalation's day, or first
     prompted long enough before it), their first prompts counted with today's. Between now
-    and then nothing is prompted for the stage (it is on record), so every day of stage N —
-    the first run of the prompt's day, a rerun, a full run later — decides the same. An
+    and then nothing is prompted for the stage (it is on record), so every day of stage N
+    from the escalation's — the first run of the prompt's or the escalation's day, a rerun,
+    a full run later — decides the same. On the escalation's first run the facts do not
+    say so yet: ``escalating`` does, and the caller gives the contacts of such an item
+    whose stage is on record (:func:`governance.escalated_today.contacts_wanted`). An
     update, a plan or a contact change re-assesses the item anyway."""
     policy, cal = scheduler.policy, scheduler.cal
-    as_of, every = assessment.as_of, policy.overdue_every_days
+    as_of = assessment.as_of
     items = assessment.items
     found: dict[str, Skip] = {}
     windows: dict[date, date] = {}
@@ -225,8 +233,14 @@ def _settled_after_prompt(
         stage = question.stage
         if stage is None or item_id in again or not stage.startswith("overdue-"):
             continue
-        known = facts.get(item_id)
-        if known is None or not known.escalated or known.too_soon:
+        known = facts.get(item_id, NO_FACTS)
+        if known.escalated:
+            escalated_on = known.escalated_on
+        elif item_id in escalating:
+            escalated_on = as_of
+        else:
+            continue
+        if known.too_soon or escalated_on is None:
             continue
         records = today.get(item_id, ())
         if not known.stage_prompted and not any(r.stage == stage for r in records):
@@ -234,13 +248,6 @@ def _settled_after_prompt(
         skip = scheduler.backed_off_next(stage)
         if skip is None:
             continue  # N+1 is prompted
-        escalated_on = known.escalated_on
-        starts = scheduler.add(skip[0], int(stage[8:].partition("@")[0]) * every)
-        if escalated_on is None or escalated_on >= starts:
-            # Escalated while stage N runs: the first run of that day (whose facts do not
-            # say so yet, nor who was prompted when the stage is on record) keeps N+1, so
-            # every later day of the stage must too (a rerun, a full run).
-            continue
         item = items[item_id]
         due = item.due
         if due is None:

@@ -48,8 +48,9 @@ if TYPE_CHECKING:
 
     #: Told the day's assessment and reminder plan as soon as both are made (before the memory).
     Planned = Callable[[Assessment, ReminderPlan], object]
-    #: The answers to the rules' questions about the prompts on record.
-    FactsOf = Callable[[Mapping[str, PromptQuestion]], Mapping[str, PromptFacts]]
+    #: The answers to the rules' questions about the prompts on record; with True, to
+    #: questions that ask only who was prompted (``governance.escalated_today``).
+    FactsOf = Callable[[Mapping[str, PromptQuestion], bool], Mapping[str, PromptFacts]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,6 +509,7 @@ def _plan_and_remember(
     """The judged items' reminders (handed to ``planned`` at once, so the day's records can
     be written meanwhile) and what to remember of each: the same on both paths. ``former``:
     the organisations of the contacts no longer in the plan (a hand-over's predecessors)."""
+    from governance.escalated_today import contacts_questions, contacts_wanted, with_contacts
     from governance.next_checks import Scheduler
     from governance.remember import remember
     from governance.reminders import contacts_of, plan_reminders_from, prompt_questions, recipients
@@ -516,12 +518,15 @@ def _plan_and_remember(
     questions = prompt_questions(
         result, as_of, plan.reminders, calendar, contacts_of(plan), end=end
     )
-    facts = facts_of(questions)
+    facts = facts_of(questions, False)
     reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar, former)
     if planned is not None:
         planned(result, reminders)
     scheduler = Scheduler(as_of, plan.reminders, calendar)
     working = calendar.is_working_day(as_of)
+    wanted = contacts_wanted(reminders, facts, questions, scheduler, recorded=working)
+    if wanted:  # escalating today with the stage on record: who was prompted about them
+        facts = with_contacts(facts, facts_of(contacts_questions(questions, wanted), True))
     by_owners: dict[Sequence[str], Collection[str]] = {}
 
     def recipients_of(owners: Sequence[str]) -> Collection[str]:
@@ -568,15 +573,17 @@ def _facts_reader(
     def ripe(first: date) -> bool:
         return calendar.working_days_between(first, as_of) >= grace
 
-    def facts_of(questions: Mapping[str, PromptQuestion]) -> Mapping[str, PromptFacts]:
+    def facts_of(
+        questions: Mapping[str, PromptQuestion], contacts_only: bool
+    ) -> Mapping[str, PromptFacts]:
         return submit(
             lambda: prompt_facts(
                 session,
                 pid,
                 as_of,
                 questions,
-                unanswered=unanswered,
-                delivery_after=needed,
+                unanswered=unanswered and not contacts_only,
+                delivery_after=0 if contacts_only else needed,
                 ripe=ripe,
             )
         ).result()

@@ -21,6 +21,7 @@ import pytest
 from benchmarks.synthetic import build_plan, generate_updates
 from governance.assessment import Assessment, assess
 from governance.assessor import ItemAssessment, PlanIndex
+from governance.escalated_today import contacts_questions, contacts_wanted, with_contacts
 from governance.incremental import (
     Remembered,
     assess_selected,
@@ -305,6 +306,11 @@ class Incremental:
         reminders = plan_reminders_from(plan, result, questions, facts, day, cal)
         scheduler = Scheduler(day, plan.reminders, cal)
         working = cal.is_working_day(day)
+        # As regie.daily: who was prompted about the items escalating today, stage on record.
+        wanted = contacts_wanted(reminders, facts, questions, scheduler, recorded=working)
+        if wanted:
+            told = facts_from_history(asked, contacts_questions(questions, wanted), day)
+            facts = with_contacts(facts, told)
         fresh = remember(
             result,
             reminders,
@@ -1023,8 +1029,9 @@ def test_overdue_stages_the_back_off_leaves_out_are_no_next_checks() -> None:
     (governance.reminders, "Back-off": 20 working days, the cadence 5). Once a stage was left
     out for every contact, the next ones the back-off leaves out are no next checks either; once
     a stage was prompted with every contact settled (prompted by the escalation's day), the
-    stages after it are not either: the item is re-assessed on the prompted stages only (and
-    on the first left-out one after the escalation). Incremental == full every day."""
+    stages after it are not either: the item is re-assessed on the prompted stages only, also
+    after the stage it escalated in (the first left-out one was a next check before perf55b).
+    Incremental == full every day."""
     from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
 
     people = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
@@ -1050,7 +1057,7 @@ def test_overdue_stages_the_back_off_leaves_out_are_no_next_checks() -> None:
     assert escalated == [cal.add_working_days(start, 5)]  # asked first, then the grace
     stages = {n: cal.add_working_days(due, n * every) for n in range(42, 65)}
     assert [n for n, d in stages.items() if d in prompted] == [44, 48, 52, 56, 60, 64]
-    assert [n for n, d in stages.items() if d in judged] == [42, 44, 48, 52, 56, 60, 64]
+    assert [n for n, d in stages.items() if d in judged] == [44, 48, 52, 56, 60, 64]
 
 
 def test_a_contact_added_after_the_escalation_is_prompted_on_the_stage_after_a_prompted_one() -> (
@@ -1093,6 +1100,79 @@ def test_a_contact_added_after_the_escalation_is_prompted_on_the_stage_after_a_p
     assert prompted.get((stages[45], "bob")) == f"overdue-45@{due}"  # the hand-over
     assert (stages[45], "ann") not in prompted
     assert stages[45] in judged
+
+
+def _escalating_mid_stage(
+    added: int | None,
+) -> tuple[dict[tuple[date, str], str], list[date], list[date], dict[int, date]]:
+    """One item overdue from 2025-03-31, prompted on overdue-40's first day; the owner's grace
+    is 7 working days, so its run escalates two days into overdue-41 (prompted on its first
+    day: on record by then). ``added``: a contact ``bob`` joins that many working days after
+    overdue-41's first day. The full and incremental twins every day for 14 stages: the prompts
+    (day, contact) → stage, the days the item was re-assessed and escalated, the stages' days."""
+    from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+
+    ann, po, bob = (
+        contact("ann", "IenM"),
+        contact("po", "Bureau", office=True),
+        contact("bob", "IenM"),
+    )
+    rules = policy(escalate_after_unanswered=0, unanswered_grace_days=7)
+    milestone = act("1.1", ms("1.1.1", quarter(2025, 1)))
+    before = make_plan(milestone, contacts=(ann, po), reminders=rules)
+    after = make_plan(milestone, contacts=(ann, po, bob), reminders=rules)
+    cal = WorkCalendar("NL")
+    due, every = date(2025, 3, 31), rules.overdue_every_days
+    stages = {n: cal.add_working_days(due, n * every) for n in range(40, 55)}
+    joins = None if added is None else cal.add_working_days(stages[41], added)
+    world = World(lambda d: after if joins is not None and d >= joins else before,
+                  lambda _: cal, [])  # fmt: skip
+    full, inc = Full(), Incremental()
+    prompted: dict[tuple[date, str], str] = {}
+    judged: list[date] = []
+    escalated: list[date] = []
+    for day in every_day(stages[40], stages[54]):
+        plan = world.plan_on(day)
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        prompted.update(((day, d.contact_id), i.stage) for d in want[1].digests for i in d.items)
+        escalated += [day for e in want[1].escalations if e.item_id == "1.1.1"]
+        if "1.1.1" in have[0].items:
+            judged.append(day)
+    return prompted, judged, escalated, stages
+
+
+def test_the_stages_after_the_one_an_item_escalated_in_are_no_next_checks() -> None:
+    """An item whose run escalates while its overdue stage runs (prompted on its first day, on
+    record since): on the escalation's first run the facts do not say so yet, but the plan
+    does, and the contacts prompted about it are read then. The back-off leaves out the next
+    three stages for them: none is a next check, the 4th (prompted) is. Before perf55b the
+    first left-out stage after the escalation was one (a wake-up for nothing: on the bench's
+    continuous run ≈ 5,700 items on 10-11). Incremental == full every day."""
+    prompted, judged, escalated, stages = _escalating_mid_stage(None)
+    assert escalated == [cal_add(stages[41], 2)]  # overdue-41 is on record by then
+    assert (stages[41], "ann") in prompted
+    on = {n for n, d in stages.items() if (d, "ann") in prompted}
+    assert sorted(on) == [40, 41, 44, 48, 52]
+    assert [n for n, d in stages.items() if d in judged] == [40, 41, 44, 48, 52]
+    assert escalated[0] in judged
+
+
+def test_a_contact_added_before_the_escalation_in_a_stage_keeps_the_next_stage() -> None:
+    """As above, with a contact added one working day into overdue-41 (a full day, before the
+    escalation): never prompted by the escalation's day, so not settled; the next stage is a
+    hand-over to them, and the item is re-assessed for it. Incremental == full every day (the
+    incremental twin would miss the hand-over if the next check skipped that stage)."""
+    prompted, judged, escalated, stages = _escalating_mid_stage(1)
+    assert escalated == [cal_add(stages[41], 2)]
+    assert prompted.get((stages[42], "bob")) == "overdue-42@2025-03-31"  # the hand-over
+    assert (stages[42], "ann") not in prompted
+    assert stages[42] in judged
+
+
+def cal_add(day: date, n: int) -> date:
+    return WorkCalendar("NL").add_working_days(day, n)
 
 
 def test_seen_gives_what_reading_the_whole_list_gives() -> None:
