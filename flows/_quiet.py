@@ -1,12 +1,15 @@
-"""Regie's own errors in Prefect's run logs: one line, no traceback (walk55c 3).
+"""Bad input in Prefect's run logs: one line, no traceback (walk55c 3, review55b 3).
 
-A bad plan file or setting fails a flow run with a :class:`regie.errors.RegieError`, whose
+A bad plan file or setting fails a flow run with :class:`regie.errors.InvalidInput`, whose
 message is the problem, one line each (``PATH:LINE:COL: …``). Prefect logs the exception of a
 failed task run, of each flow run it passes through (a subflow, its parent) and, for a
 deployment's run, of the engine's exit, each with ``exc_info``: four tracebacks in the worker's
 log (``journalctl -u regie-worker``) for one mistake in the plan. The filter below keeps those
 records and drops their traceback: the line names the error and its problems, as `regie cycle`
-does. Any other exception (a bug) keeps its traceback.
+does. Only input errors lose it: any other exception keeps its traceback — a bug, a Regie error
+that is not about input (another cycle holding the lock), and one that wraps another exception
+(``DatabaseNotReady`` raised ``from`` whatever a revision check or migration raised: the CLI
+says it in one line, so the worker's log is the only trace of that bug).
 """
 
 from __future__ import annotations
@@ -18,15 +21,32 @@ import logging
 RUN_LOGGERS = ("prefect.task_runs", "prefect.flow_runs", "prefect.engine")
 
 
+def bad_input(exc: BaseException) -> bool:
+    """Whether ``exc`` is bad input the user can fix, told in full by its message: an
+    :class:`~regie.errors.InvalidInput` (a plan's ``PATH:LINE:COL`` problems, settings refused),
+    wrapping nothing or only such errors. What its traceback would show as the cause (``from
+    exc``, or the exception it was raised while handling, unless ``from None``) counts."""
+    from regie.errors import InvalidInput
+
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None:
+        if not isinstance(link, InvalidInput) or id(link) in seen:
+            return False
+        seen.add(id(link))
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+    return True
+
+
 class NoRegieTraceback(logging.Filter):
-    """Keeps a record; one whose exception is a RegieError loses its traceback and says the
-    error's problems on its own line instead, when the message does not quote them already."""
+    """Keeps a record; one whose exception is :func:`bad_input` loses its traceback and says
+    the error's problems on its own line instead, when the message does not quote them already."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from regie.errors import RegieError, one_line
+        from regie.errors import one_line
 
         exc = record.exc_info[1] if record.exc_info else None
-        if not isinstance(exc, RegieError):
+        if exc is None or not bad_input(exc):
             return True
         message = record.getMessage()
         said = one_line(str(exc))
