@@ -22,16 +22,20 @@ RUN_LOGGERS = ("prefect.task_runs", "prefect.flow_runs", "prefect.engine")
 
 
 def bad_input(exc: BaseException) -> bool:
-    """Whether ``exc`` is bad input the user can fix, told in full by its message: an
-    :class:`~regie.errors.InvalidInput` (a plan's ``PATH:LINE:COL`` problems, settings refused),
-    wrapping nothing or only such errors. What its traceback would show as the cause (``from
-    exc``, or the exception it was raised while handling, unless ``from None``) counts."""
-    from regie.errors import InvalidInput
+    """Whether ``exc`` is told in full by its message, so a traceback is only noise: bad input
+    the user can fix (:class:`~regie.errors.InvalidInput`: a plan's ``PATH:LINE:COL`` problems,
+    settings refused), or a state the operator acts on from the message alone (another cycle
+    holds the lock; the database needs ``regie db upgrade``), wrapping nothing or only such
+    errors. What its traceback would show as the cause (``from exc``, or the exception it was
+    raised while handling, unless ``from None``) counts: a bug wrapped as one keeps it."""
+    from regie.errors import DatabaseNotReady, InvalidInput
+    from regie.locks import AnotherCycleRunning
 
+    told = (InvalidInput, DatabaseNotReady, AnotherCycleRunning)
     seen: set[int] = set()
     link: BaseException | None = exc
     while link is not None:
-        if not isinstance(link, InvalidInput) or id(link) in seen:
+        if not isinstance(link, told) or id(link) in seen:
             return False
         seen.add(id(link))
         link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)

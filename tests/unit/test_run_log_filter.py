@@ -1,6 +1,7 @@
 """flows._quiet.NoRegieTraceback (walk55c 3, review55b 3): a record of a flow run failed on bad
-input (a plan's problems, settings refused) loses its traceback; any other exception keeps it,
-a Regie error that wraps another exception (a bug caught broadly and re-raised) included."""
+input (a plan's problems, settings refused) or on a state its message tells in full (the cycle
+lock held, the database not upgraded) loses its traceback; any other exception keeps it, a Regie
+error that wraps another exception (a bug caught broadly and re-raised) included."""
 
 from __future__ import annotations
 
@@ -81,8 +82,15 @@ def logged(exc: BaseException) -> logging.LogRecord:
 
 @pytest.mark.parametrize(
     "make",
-    [plan_problem, input_from_none, input_from_input, lambda: NothingToAsk("no items")],
-    ids=["plan", "from None", "from input", "a subclass"],
+    [
+        plan_problem,
+        input_from_none,
+        input_from_input,
+        lambda: NothingToAsk("no items"),
+        lambda: AnotherCycleRunning("another cycle is running on /srv/regie"),
+        lambda: DatabaseNotReady("database at 0037, latest 0038: run `regie db upgrade`"),
+    ],
+    ids=["plan", "from None", "from input", "a subclass", "lock", "not upgraded"],
 )
 def test_bad_input_is_one_line_without_a_traceback(make: Callable[[], object]) -> None:
     exc = raised(make)
@@ -99,11 +107,10 @@ def test_bad_input_is_one_line_without_a_traceback(make: Callable[[], object]) -
         wrapped_bug,
         input_wrapping_a_bug,
         input_raised_while_handling_a_bug,
-        lambda: AnotherCycleRunning("another cycle is running on /srv/regie"),
         lambda: RegieError("PREFECT_HOME /x: cannot create it"),
         lambda: None.upper(),  # type: ignore[attr-defined]
     ],
-    ids=["bug wrapped", "input wrapping a bug", "input handling a bug", "lock", "setup", "bug"],
+    ids=["bug wrapped", "input wrapping a bug", "input handling a bug", "setup", "bug"],
 )
 def test_anything_else_keeps_its_traceback_and_what_it_wraps(make: Callable[[], object]) -> None:
     exc = raised(make)
