@@ -365,6 +365,7 @@ def build_agenda(
                     dated=dated_additions,
                 ),
                 risk_dates=risk_dates,
+                forecasts_in_force=forecasts_in_force,
             )
         ),
         ahead=ahead,

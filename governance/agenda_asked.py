@@ -147,6 +147,7 @@ def decisions_asked(
     risk_dates: bool = False,
     removed_choice: bool = False,
     ratified_by_rule: bool = False,
+    forecasts_in_force: bool = False,
 ) -> list[DecisionAsked]:
     """What the body must decide, one entry per item, by its most pressing reason, in plan
     order (:func:`by_weight` ranks them). Each says how heavily it weighs (:data:`WEIGHTS`:
@@ -168,12 +169,20 @@ def decisions_asked(
     for its date or term (:func:`missing_date`); before, the risk hid that question.
     ``removed_choice`` (agenda layout 19, walk54b 1): a removal weighs as a choice of the body
     (:func:`_weight`), as an addition does; older layouts filed it as routine.
-    ``ratified_by_rule`` (agenda layout 19, review54 3): :func:`to_ratify`'s ``by_rule``."""
+    ``ratified_by_rule`` (agenda layout 19, review54 3): :func:`to_ratify`'s ``by_rule``.
+    ``forecasts_in_force`` (agenda layout 20, review55b 2): ``lines`` show the owner's forecast
+    in force (:func:`governance.forecasts.lines_in_force`); a slip is asked only to the forecast
+    in force, so an item whose forecast a later date superseded is asked by its next reason
+    (a plan-file edit to ratify, red, an escalation), or not at all."""
     escalated = open_escalations(assessment, escalations, decisions, due_changes, zone)
     ratify = to_ratify(assessment, due_changes, decisions, zone, by_rule=ratified_by_rule)
     out: list[DecisionAsked] = []
     for item in assessment.items.values():
-        reason = _reason(item, item.item_id in escalated, item.item_id in ratify, risk_dates)
+        shown = lines.get(item.item_id)
+        in_force = shown.forecast if shown is not None else None
+        forecast = in_force if forecasts_in_force else item.forecast
+        escalated_now, to_accord = item.item_id in escalated, item.item_id in ratify
+        reason = _reason(item, escalated_now, to_accord, risk_dates, forecast is not None)
         if reason is None:
             continue
         line = lines[item.item_id]
@@ -201,7 +210,7 @@ def decisions_asked(
                 setting.gereed_after if setting is not None else None,
                 setting.meeting_on if setting is not None else None,
                 estimated,
-                forecast=item.forecast,
+                forecast=forecast,
                 waiting_on=tuple(item.waiting_on),
                 escalated_on=escalated.get(item.item_id),
                 ratify_before=before,
@@ -479,11 +488,16 @@ def shortlist_asked(
 
 
 def _reason(
-    item: ItemAssessment, escalated: bool, ratify: bool = False, risk_dates: bool = False
+    item: ItemAssessment,
+    escalated: bool,
+    ratify: bool = False,
+    risk_dates: bool = False,
+    forecast_shown: bool = True,
 ) -> str | None:
+    """``forecast_shown``: a slip is asked to a forecast (agenda layout 20: the one in force)."""
     if item.state is State.OVERDUE:
         return "overdue"
-    if item.state is State.SLIPPED:
+    if item.state is State.SLIPPED and forecast_shown:
         return "slipped"
     if ratify:
         return "ratify"

@@ -16,7 +16,9 @@ any row before the header with only its first cell filled) is skipped, its refer
 (skipped, counted; a sheet sent back with no answer at all records nothing and says so, which is
 not an error — only a file without rows is), the status may be its Dutch label (``op schema``,
 ``risico``, ``gereed``, ``vervallen``) and a date may be written the Dutch way (``1-9-2025``,
-``01-09-2025``), as Excel saves it in a Dutch locale.
+``01-09-2025``), as Excel saves it in a Dutch locale. A row naming an id the plan renumbered
+since the sheet was made (``formerly``) is recorded under the new id, and the summary says so:
+a sheet comes back days after it went out (review55b 5).
 
 The same rules as every channel (:func:`regie.answers.check_answer`). Every row is checked before
 anything is stored; one bad row stores nothing, and every problem is one ``FILE:LINE: message``.
@@ -29,7 +31,7 @@ import io
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
@@ -77,6 +79,8 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     plan = app.load_plan()
     rows = read_rows(path)
     planned = {d.item_id: _planned(d) for d in plan.deadlines()}
+    moved = _renumbered(app, plan, {r.get("item", "").strip() for _, r in rows} - planned.keys())
+    followed: dict[str, str] = {}  # old id → new id, for the rows recorded under the new one
     problems: list[str] = []
     updates = []
     unanswered = 0
@@ -85,7 +89,12 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     for line, row in rows:
         where = f"{path}:{line}"
         item_id = row.get("item", "").strip()
-        bad = _changed_reference(row, planned.get(item_id))
+        renumbered = moved.get(item_id)
+        if renumbered is None:
+            bad = _changed_reference(row, planned.get(item_id))
+        else:  # the sheet names the item as it was: its old title is its title too
+            bad = _changed_reference(row, planned[renumbered.new], renumbered.title)
+            item_id = renumbered.new
         if not any(row.get(name, "").strip() for name in _ANSWERED):
             if bad:
                 problems.extend(f"{where}: {b}" for b in bad)
@@ -120,7 +129,7 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
             problems.extend(f"{where}: {b}" for b in bad)
             continue
         answer = AnswerInput(
-            item_id=row["item"].strip(),
+            item_id=item_id,
             status=status,
             forecast=forecast,
             completed_on=completed_on,
@@ -136,6 +145,8 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
             else:
                 first_line[item_id] = line
                 updates.append(update)
+                if renumbered is not None:
+                    followed[row["item"].strip()] = item_id
                 if update.comment and not contact_id:
                     unsigned.append(line)
         except AnswerRefused as exc:
@@ -157,6 +168,9 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""
     done = f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
     notes = [n for n in (backdated_note(recorded), unpublished_note(recorded)) if n]
+    if followed:
+        moves = ", ".join(f"{old} as {new}" for old, new in followed.items())
+        notes.append(f"renumbered since the sheet was made (formerly): recorded {moves}")
     if unsigned:
         notes.append(office_note(unsigned, "fill in the sheet's contact column"))
     return "\n".join([done, *notes])
@@ -219,19 +233,54 @@ def _store_once(
     return store_answers(app, plan, updates, sync=True, within=keep)
 
 
+class Renumbered(NamedTuple):
+    """An old id's item as the plan has it now: its new id, and the title the old id had."""
+
+    new: str
+    title: str | None
+
+
+def _renumbered(app: App, plan: Plan, ids: set[str]) -> dict[str, Renumbered]:
+    """Each of ``ids`` (not in the plan) that the plan renumbered with ``formerly`` (following
+    later renumberings too) to an item it has, as an old answer link is followed."""
+    from governance.answers import find_item
+    from store.answers import stored_title
+    from store.sync_formerly import renumbered_ids
+
+    ids.discard("")
+    if not ids:
+        return {}
+    out: dict[str, Renumbered] = {}
+    with app.session() as session:
+        moves = renumbered_ids(session, plan.programme.id)
+        for old in ids & moves.keys():
+            new, seen = moves[old], {old}
+            while new in moves and new not in seen:
+                seen.add(new)
+                new = moves[new]
+            if find_item(plan, new) is not None:
+                out[old] = Renumbered(new, stored_title(session, plan.programme.id, old))
+    return out
+
+
 def _planned(item: Deadline) -> dict[str, str]:
     """The reference cells of `regie update-sheet` that come from the plan, as written there."""
     return {"titel": item.title, "gereed (plan)": item.gereed or ""}
 
 
-def _changed_reference(row: dict[str, str], planned: dict[str, str] | None) -> list[str]:
+def _changed_reference(
+    row: dict[str, str], planned: dict[str, str] | None, title: str | None = None
+) -> list[str]:
     """Reference cells that no longer say what the plan says: an id Excel changed (1.10 read as
-    the number 1.1 names another item), or an answer typed where it is not read."""
+    the number 1.1 names another item), or an answer typed where it is not read. ``title``:
+    the item's title before it was renumbered, which a sheet made then names."""
     if planned is None:
         return []
     out = []
     for column, wanted in planned.items():
         cell, wanted = _cell_text(row.get(column, "")), " ".join(wanted.split())
+        if column == "titel" and title is not None and cell == " ".join(title.split()):
+            continue
         if cell and cell != wanted and not _same_day(cell, wanted):
             hint = (
                 "did the spreadsheet change the id?"

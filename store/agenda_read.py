@@ -71,14 +71,16 @@ def item_revisions(
 def _with_successors(
     connection: sa.Connection, found: list[ItemRevision], cut: str, params: dict[str, Any]
 ) -> list[ItemRevision]:
-    """``found`` with each ``archived`` revision's ``renumbered_to`` set when a
+    """``found`` with an ``archived`` revision's ``renumbered_to`` set when a
     ``regie.item.renumbered`` event (recorded within the same cut-off) says that an id took
-    over the item's history in that sync or later: the item was renumbered, not removed."""
+    over the item's history in that sync or later: the item was renumbered, not removed.
+    Only the archive the renumbering carried over counts (review55b 4): the old id's latest
+    one recorded by the event, unless a ``restored`` of the id came between them; an earlier
+    removal the id came back from stays a removal."""
     if not any(r.kind == "archived" for r in found):
         return found
     _, as_instant = converters(connection.dialect.name)
     text_json = connection.dialect.name == "sqlite"
-    taken: dict[str, list[tuple[datetime, str]]] = {}
     rows = connection.execute(
         sa.text(
             "SELECT item_code, payload, recorded_at FROM events"
@@ -86,22 +88,30 @@ def _with_successors(
         ).bindparams(_P),
         params | {"n": RENUMBERED_EVENT},
     )
+    carried: dict[int, str] = {}  # index in found of the archive → the id that took it over
     for new, raw, at in rows:
         payload = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
         old = payload.get("from") if isinstance(payload, dict) else None
         if isinstance(old, str) and new:
-            taken.setdefault(old, []).append((as_instant(at), str(new)))
-    if not taken:
-        return found
-    out = []
-    for r in found:
-        if r.kind == "archived":
-            # The sync that archived it carried its history over (same moment, or later).
-            new = next((n for at, n in taken.get(r.item_id, ()) if at >= r.recorded_at), None)
-            if new is not None:
-                r = replace(r, renumbered_to=new)
-        out.append(r)
-    return out
+            index = _carried_over(found, old, as_instant(at))
+            if index is not None:
+                carried[index] = str(new)
+    return [
+        replace(r, renumbered_to=carried[i]) if i in carried else r for i, r in enumerate(found)
+    ]
+
+
+def _carried_over(found: list[ItemRevision], old: str, at: datetime) -> int | None:
+    """The index in ``found`` (oldest first) of ``old``'s archive a renumbering recorded at
+    ``at`` carried over: its latest revision recorded by then, when that is an archive (a
+    ``restored`` one means the id was back in the plan, its earlier removal a removal)."""
+    latest = None
+    for i, r in enumerate(found):
+        if r.recorded_at > at:
+            break
+        if r.item_id == old and r.kind in ("archived", "restored"):
+            latest = i
+    return latest if latest is not None and found[latest].kind == "archived" else None
 
 
 def _first_sync(connection: sa.Connection, cut: str, params: dict[str, Any]) -> Any:

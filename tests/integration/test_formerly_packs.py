@@ -110,6 +110,51 @@ def test_the_report_counts_the_renumbered_item_once(
     assert _step_count(new, 2) == _step_count(old, 2) - 1
 
 
+@pytest.fixture
+def restored_app(tmp_path: Path, database_url: str) -> App:
+    """2.1.2 renamed 2.1.9 on 8 September (a plain removal), renamed back on 10 September (2.1.2
+    restored), then renumbered 2.1.3 with ``formerly`` on 15 September (review55b 4)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    plan_file = home / "actions.yaml"
+    shutil.copyfile(EXAMPLE, plan_file)
+    app = migrated_app(home, database_url)
+    synced_at(app, FIRST_SYNC)
+    _edit(plan_file, OLD_ID, '          - id: "2.1.9"\n')
+    synced_at(app, datetime(2026, 9, 8, 8, tzinfo=UTC))
+    _edit(plan_file, '          - id: "2.1.9"\n', OLD_ID)
+    synced_at(app, datetime(2026, 9, 10, 8, tzinfo=UTC))
+    _edit(plan_file, OLD_ID, NEW_ID)
+    synced_at(app, RENUMBERED)
+    return app
+
+
+def test_only_the_archive_the_renumbering_made_is_a_renumbering(
+    restored_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The removal of 8 September, which the restore of 10 September undid, stays a removal:
+    the pack and the report do not say *terug in het plan* without it."""
+    from store import agenda_read
+    from store.dialect import reader
+
+    with restored_app.session() as session:
+        revisions, _ = agenda_read.item_revisions(
+            reader(session), restored_app.programme_id(), None, renumbered=True
+        )
+    archives = [(r.recorded_at.day, r.renumbered_to) for r in revisions
+                if r.item_id == "2.1.2" and r.kind == "archived"]  # fmt: skip
+    assert archives == [(8, None), (15, "2.1.3")]
+    pack = _pack(restored_app, monkeypatch, 20)
+    removed = "uit het plan verwijderd zonder besluit (vastgelegd op 08-09-2026)"
+    assert f"| 2.1.2 | Invoering | {removed} |" in pack
+    assert "| 2.1.2 | Invoering | terug in het plan (vastgelegd op 10-09-2026) |" in pack
+    assert "| 2.1.3 | Invoering | hernummerd (was 2.1.2; vastgelegd op 15-09-2026) |" in pack
+    assert REMOVAL not in pack  # restored since: nothing to accord
+    # The report lists only removals not undone: 2.1.2 was back before it was renumbered.
+    report = _report(restored_app, monkeypatch, 19)
+    assert "| 2.1.2 |" not in report and "hernummerd (was 2.1.2)" in report
+
+
 def _step_count(report: str, step: int) -> int:
     """The summary's *Punten* of ``step``."""
     cell = report.split(f"| {step}. ", 1)[1].split(" | ")[1]
