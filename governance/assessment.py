@@ -46,8 +46,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from governance.assessor import ONGOING_KINDS, Assessor, ItemAssessment, PlanIndex
+from governance.assessor import Assessor, ItemAssessment, PlanIndex
 from governance.events import DomainEvent, state_events
+from governance.item_start import ONGOING_KINDS
 from governance.plan import Plan, Step
 from governance.rag import STATE_VALUES, Rag, State, rollup, worst
 from governance.updates import StatusUpdate, latest_updates

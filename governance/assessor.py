@@ -12,14 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from governance.item_start import ONGOING_KINDS, work_start
 from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Deadline, ItemLevel, Plan
 from governance.rag import Rag, State, colour
 from governance.records import positional_constructor
 from governance.updates import FINISHED, StatusUpdate, UpdateStatus, completion
 from governance.workdays import WorkCalendar
-
-ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED, PeriodKind.RECURRING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +215,8 @@ class Assessor:
     def _judge(self, d: Deadline) -> ItemAssessment:
         latest = self.latest.get(d.item_id)
         period, deps = d.period, d.depends_on
-        if period is not None:
-            kind: PeriodKind | None = period.kind
-            start = period.start
-            if start is None and kind in ONGOING_KINDS:
-                start = self.programme_start
-        else:
-            kind = start = None
+        start = work_start(period, self.programme_start)
+        kind: PeriodKind | None = period.kind if period is not None else None
         if latest is not None:
             status = latest.status
             if status in FINISHED:

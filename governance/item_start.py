@@ -12,29 +12,65 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from governance.labels import NOT_STARTED_KEY
+from governance.periods import Period, PeriodKind
 from governance.rag import State
 
-if TYPE_CHECKING:
-    from governance.assessor import ItemAssessment
+#: Period kinds of ongoing work (*doorlopend* once started).
+ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED, PeriodKind.RECURRING})
+#: The state values of an item no longer open: nothing left to ask about it.
+FINISHED_STATES = frozenset({State.DONE.value, State.CANCELLED.value})
 
 
-def not_started(item: ItemAssessment, as_of: date) -> bool:
+class Started(Protocol):
+    """What the rule reads of an assessed item (:class:`governance.assessor.ItemAssessment`)."""
+
+    @property
+    def state(self) -> State: ...
+
+    @property
+    def start(self) -> date | None: ...
+
+
+def work_start(period: Period | None, programme_start: date | None) -> date | None:
+    """The day an item's work starts (``ItemAssessment.start``): its period's start; for
+    ongoing work whose period names none, the programme's start."""
+    if period is None:
+        return None
+    if period.start is None and period.kind in ONGOING_KINDS:
+        return programme_start
+    return period.start
+
+
+def before_start(state: str, start: date | None, as_of: date) -> bool:
+    """Whether an item in state (value) ``state`` whose work starts on ``start``
+    (:func:`work_start`) is ongoing work not started on ``as_of``."""
+    return state == State.ONGOING.value and start is not None and as_of < start
+
+
+def asked_about(state: str, early: bool) -> bool:
+    """Whether an item in state (value) ``state`` is open as an owner is asked about it: an
+    update sheet's row, an item a digest's overview line counts (review55b 6). Not done or
+    cancelled, nor ``early``: ongoing work before its start (:func:`not_started`,
+    :func:`before_start`)."""
+    return state not in FINISHED_STATES and not early
+
+
+def not_started(item: Started, as_of: date) -> bool:
     """Whether ``item`` is ongoing work whose start lies after ``as_of``: shown as *nog niet
     gestart*, not asked in a status round. An owner's *risico* (state at risk) outranks it, as
     it outranks *doorlopend*; a finished item is finished."""
-    start = item.start
-    return item.state is State.ONGOING and start is not None and as_of < start
+    return before_start(item.state.value, item.start, as_of)
 
 
-def not_started_ids(items: Mapping[str, ItemAssessment], as_of: date) -> frozenset[str]:
+def not_started_ids(items: Mapping[str, Started], as_of: date) -> frozenset[str]:
     """The ids of ``items`` not started on ``as_of`` (:func:`not_started`)."""
     return frozenset(i for i, item in items.items() if not_started(item, as_of))
 
 
-def shows_as(item: ItemAssessment, key: str, as_of: date) -> bool:
+def shows_as(item: Started, key: str, as_of: date) -> bool:
     """Whether ``item`` is in state ``key`` as Regie names it on ``as_of`` (a state filter:
     ``regie status --state``, the office's overview): ``not_started``
     (:data:`governance.labels.NOT_STARTED_KEY`) for ongoing work before its start, which

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from governance.assessor import ONGOING_KINDS, ItemAssessment
+from governance.assessor import ItemAssessment
+from governance.item_start import ONGOING_KINDS
 from governance.plan import ReminderPolicy
 from governance.rag import State
 from governance.reminders import SILENT_STATES

@@ -155,16 +155,20 @@ def _handed_over(handover: Handover | None, names: Mapping[str, str], plan: Plan
     other item stays as it was): the names of the predecessors whose name is known (in the
     plan, or removed from it; a forgotten one is never named: the templates then say "een
     vorige contactpersoon"), the first and the last day they were asked, and the owners the
-    recipient now answers for it (``handover_for``, as the reader knows them)."""
+    recipient now answers for it (``handover_for``, as the reader knows them); after an owner
+    change also for whom the predecessors answered (``handover_was``, review55b 7)."""
     if handover is None:
         return {}
-    return {
+    out = {
         "handover": True,
         "handover_from": [names[c] for c in handover.previous if c in names],
         "handover_since": handover.first_asked,
         "handover_last": handover.last_asked,
         "handover_for": plan.owner_names(handover.via),
     }
+    if handover.was:
+        out["handover_was"] = plan.owner_names(handover.was)
+    return out
 
 
 def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +180,7 @@ def _handover_shown(item: dict[str, Any]) -> dict[str, Any]:
         "handover_from": item["handover_from"],
         "handover_since": item["handover_since"].isoformat(),
         "handover_for": item["handover_for"],
+        **({"handover_was": item["handover_was"]} if item.get("handover_was") else {}),
     }
 
 

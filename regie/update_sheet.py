@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 ANSWER = ("status", "forecast", "completed_on", "note", "contact")
 HEADER = ("item", *REFERENCE, *ANSWER)
 
-_FINISHED = frozenset({"done", "cancelled"})  # nothing left to ask
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,6 +44,7 @@ def update_sheet(
     items that contact may answer for, their id in the ``contact`` column; with ``owner``
     alone, that organisation's one contact, if it has only one (:func:`sole_contact`)."""
     from governance.answers import Answerer, contact, may_answer
+    from governance.item_start import asked_about
     from regie.services import status_rows
 
     plan = app.load_plan(None)
@@ -71,9 +71,9 @@ def update_sheet(
     writer.writerow(HEADER)
     count = 0
     for row in rows:
-        if row["state"] in _FINISHED or row["not_started"]:
-            # Ongoing work before its start: no owner is asked about it yet, as in a status
-            # round (:func:`governance.item_start.not_started`, walk54 8).
+        if not asked_about(row["state"], row["not_started"]):
+            # Finished, or ongoing work before its start: no owner is asked about it (yet), as
+            # in a status round (:func:`governance.item_start.not_started`, walk54 8).
             continue
         item = deadlines.get(row["id"])
         if who is not None and (item is None or may_answer(plan, who, item) is not None):

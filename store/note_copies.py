@@ -31,7 +31,8 @@ STRUCTURAL = frozenset(
      "status", "latest_status", "recipient", "contact", "owners", "no_contact_for",
      "deputy_for", "channel", "as_of", "due", "gereed", "update_id", "answer_url", "url",
      "latest_on", "latest_forecast", "forecast", "completed_on", "reported_on",
-     "handover_from", "handover_since", "handover_last", "handover_for", "author", "by",
+     "handover_from", "handover_since", "handover_last", "handover_for",
+     "handover_was", "author", "by",
      "title",
      "latest_kind", "latest_by",
      "action_title", "programme", "short_title"}

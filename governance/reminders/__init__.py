@@ -103,11 +103,13 @@ Hand-over. A contact prompted about an item for the first time while their prede
 prompted about it before gets the prompt as a hand-over (:class:`Handover`): who was asked
 before, since when and until when, and for which owner the contact now answers. Predecessors
 are the contacts asked before who are no longer asked about the item and answered for the
-organisation the contact is asked for (a colleague who left the plan), or for an organisation
-that no longer owns the item (a new owner after a plan edit or a decision); one whose
-organisation is not known any more counts too. Never a colleague still asked beside them, nor
-a contact of another organisation that still owns the item (walk55b 1): a contact added beside
-a colleague who stays took nothing over and gets a plain request.
+organisation the contact is asked for (a colleague who left the plan); only when nobody of
+that organisation was asked before (the owner change itself), those who answered for an
+organisation that no longer owns the item (a new owner after a plan edit or a decision;
+``Handover.was`` names it) or whose organisation is not known any more (review55b 1). Never
+a colleague still asked beside them, nor a contact of another organisation that still owns the
+item (walk55b 1): a contact added beside a colleague who stays took nothing over and gets a
+plain request.
 An escalation of an item handed over since its latest update (or ever, without one) says so:
 when, to whom and from whom (:func:`handed_over`), so that the office does not chase a contact
 who has just got the item as if they had ignored it.

@@ -7,14 +7,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
 
-from governance.periods import Period
+from governance.item_start import asked_about, before_start, work_start
 from governance.plan import Plan
 from governance.rag import State
 from governance.reminders.planning import recipients
 from governance.reminders.records import Digest
-
-#: The states of an item no longer open: never counted.
-CLOSED = frozenset({State.DONE.value, State.CANCELLED.value})
 
 
 class OpenElsewhere(NamedTuple):
@@ -29,9 +26,10 @@ def open_elsewhere(
 ) -> dict[str, OpenElsewhere]:
     """Digest key → the other items its contact is asked about (:func:`recipients` of the
     item's owners) that are open and not in the digest, and how many of them are overdue.
-    Open as in an update sheet (``regie update-sheet``, where the office can give them all):
-    not done or cancelled, nor ongoing work whose start is after ``as_of``
-    (:func:`governance.item_start.not_started`). ``states``: each plan item's state value on
+    Open as an update sheet (``regie update-sheet``) counts them: the one rule
+    :func:`governance.item_start.asked_about` — not done or cancelled, nor ongoing work whose
+    start (the programme's when its period names none) is after ``as_of``
+    (review55b 6). ``states``: each plan item's state value on
     ``as_of``, from the assessment the digests come from (an item without one is not
     counted)."""
     digests = list(digests)
@@ -41,13 +39,14 @@ def open_elsewhere(
     per_contact: dict[str, list[str]] = {c: [] for c in contacts}  # open item ids
     late: dict[str, set[str]] = {c: set() for c in contacts}
     asked: dict[tuple[str, ...], list[str]] = {}
-    overdue, ongoing = State.OVERDUE.value, State.ONGOING.value
+    overdue, begins = State.OVERDUE.value, plan.programme.start
     for deadline in plan.deadline_table().by_id.values():
         state = states.get(deadline.item_id)
-        if state is None or state in CLOSED:
+        if state is None:
             continue
-        if state == ongoing and _starts_after(deadline.period, as_of):
-            continue  # not asked about yet (as an update sheet or a status round leaves it)
+        early = before_start(state, work_start(deadline.period, begins), as_of)
+        if not asked_about(state, early):
+            continue  # finished, or not asked about yet (as a status round leaves it)
         to = asked.get(deadline.owners)
         if to is None:
             to = asked[deadline.owners] = [
@@ -64,8 +63,3 @@ def open_elsewhere(
         overdue_ones = late[digest.contact_id]
         out[digest.key] = OpenElsewhere(len(others), sum(1 for i in others if i in overdue_ones))
     return out
-
-
-def _starts_after(period: Period | None, as_of: date) -> bool:
-    start = period.start if period is not None else None
-    return start is not None and as_of < start

@@ -142,7 +142,7 @@ def plan_reminders_from(
                         via = through[item.owners] = asked_through(plan, item.owners)
                     mine = via.get(contact, frozenset())
                     before = predecessors(known, to, mine, item.owners, org_of)
-                    handover = _handover(before, mine)
+                    handover = _handover(before, mine, org_of)
                 per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
@@ -180,30 +180,44 @@ def predecessors(
     """Whom a contact asked about an item through the organisations ``via`` (of ``owners``,
     :func:`asked_through`) for the first time takes it over from: the contacts asked about it
     before (``known.contacts``, with their first and last day) who are no longer asked
-    (``current``: the item's recipients now) and answered for the same organisation — or for
-    one that no longer owns the item (it changed owner), or whose organisation is not known
-    any more (``org_of``: the plan's and the archived contacts'). Never a colleague still
-    asked beside them, nor a contact of another organisation that still owns the item."""
-    out = {}
+    (``current``: the item's recipients now) and answered for the same organisation. Only when
+    nobody of that organisation was asked before is this the item's owner change: then those
+    who answered for an organisation that no longer owns it, or whose organisation is not known
+    any more (``org_of``: the plan's and the archived contacts'). So a later hand-over inside
+    the new owner never names the old owner's contacts again (review55b 1), and neither does
+    one inside an owner that stays when a co-owner drops out. Never a colleague still asked
+    beside them, nor a contact of another organisation that still owns the item."""
+    own: dict[str, tuple[date, date]] = {}
+    former: dict[str, tuple[date, date]] = {}
     for other, days in known.contacts.items():
         if other in current:
             continue
         org = org_of.get(other)
-        if org is None or org in via or org not in owners:
-            out[other] = days
-    return out
+        if org is not None and org in via:
+            own[other] = days
+        elif org is None or org not in owners:
+            former[other] = days
+    return own or former
 
 
-def _handover(previous: Mapping[str, tuple[date, date]], via: Collection[str]) -> Handover | None:
+def _handover(
+    previous: Mapping[str, tuple[date, date]],
+    via: Collection[str],
+    org_of: Mapping[str, str],
+) -> Handover | None:
     """The hand-over from ``previous`` (:func:`predecessors`) to a contact asked for the
-    owners ``via``; None when nobody was asked before them: nothing was handed over."""
+    owners ``via``, dated from their prompts; None when nobody was asked before them: nothing
+    was handed over. ``was``: the organisations they answered for that are not in ``via``
+    (an owner change: the message says for whom they answered)."""
     if not previous:
         return None
+    was = {org_of[c] for c in previous if c in org_of} - set(via)
     return Handover(
         tuple(sorted(previous)),
         min(first for first, _ in previous.values()),
         max(last for _, last in previous.values()),
         tuple(sorted(via)),
+        tuple(sorted(was)),
     )
 
 

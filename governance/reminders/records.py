@@ -47,14 +47,15 @@ class PromptRecord:
 @dataclass(frozen=True, slots=True)
 class Handover:
     """A prompt to a contact who was never prompted about the item while their predecessors
-    were: contacts no longer asked who answered for the same organisation, or for one that no
-    longer owns it (a new contact of its owner, or a new owner; see
+    were: contacts no longer asked who answered for the same organisation, or, when none did,
+    for one that no longer owns it (a new contact of its owner, or a new owner; see
     :func:`governance.reminders.planning.predecessors`)."""
 
     previous: tuple[str, ...]  # the predecessors (ids, sorted)
     first_asked: date  # the first prompt about the item to any of them
     last_asked: date  # the last prompt to one of them
     via: tuple[str, ...] = ()  # the owners the contact is asked for (sorted; () not known)
+    was: tuple[str, ...] = ()  # the predecessors' organisations not in ``via`` (an owner change)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.assessment import Assessment, assess
+from governance.assessment import Assessment, State, assess
+from governance.item_start import asked_about, not_started
 from governance.plan import Plan
 from governance.rag import STATE_VALUES
 from governance.reminders import OpenElsewhere, ReminderPlan, open_elsewhere, plan_reminders
@@ -17,7 +18,7 @@ from notifications.slack_blocks import digest_blocks
 from regie.mapping import message_from_outbox
 from regie.messages import outbox_messages
 from store.records import OutboxRecord
-from tests.unit.planbuilder import Updates, act, contact, from_, make_plan, ms, on
+from tests.unit.planbuilder import Updates, act, contact, from_, make_plan, ms, on, recurring
 
 DAY = date(2016, 2, 23)
 ANNA, CARLA = contact("anna", "RWS"), contact("carla", "WS")
@@ -111,3 +112,29 @@ def test_no_line_when_nothing_else_is_open() -> None:
     assert "Verder sta" not in message.body_text
     assert "others_open" not in message.payload
     assert digest_blocks(message_from_outbox(message))[-1]["block_id"] != "others"
+
+
+def test_ongoing_work_without_a_start_counts_from_the_programmes_start_as_the_sheet() -> None:
+    # review55b 6: a recurring item names no start, so its work starts with the programme
+    # (governance.assessor); before that day an update sheet leaves it out, and so does the line.
+    plan = make_plan(
+        act("1.1", ms("1.1.1", on(date(2016, 3, 1))), owners=("RWS",)),
+        act("1.4", ms("1.4.1", recurring()), owners=("RWS",)),
+        contacts=(ANNA,),
+        start=date(2016, 4, 1),
+    )
+    assessment, reminders = _day(plan)
+    (key,) = [d.key for d in reminders.digests]
+    states = {i: STATE_VALUES[item.state] for i, item in assessment.items.items()}
+    early = assessment.items["1.4.1"]
+    assert early.state is State.ONGOING and not_started(early, DAY)  # the sheet's rule
+    assert open_elsewhere(plan, states, reminders.digests, DAY) == {key: OpenElsewhere(0, 0)}
+    started = date(2016, 4, 1)
+    assert open_elsewhere(plan, states, reminders.digests, started) == {key: OpenElsewhere(1, 0)}
+
+
+def test_the_line_and_the_update_sheet_share_one_rule() -> None:
+    # review55b 6: open = not done or cancelled, nor ongoing work before its start.
+    assert asked_about("overdue", early=False) and asked_about("ongoing", early=False)
+    assert not asked_about("ongoing", early=True)
+    assert not asked_about("done", early=False) and not asked_about("cancelled", early=False)

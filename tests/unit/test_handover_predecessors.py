@@ -5,11 +5,14 @@ added beside a colleague who stays took nothing over: a plain request, no hand-o
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from governance.assessment import assess
 from governance.plan import Plan
 from governance.reminders import Handover, PromptRecord, plan_reminders
+from notifications.slack_blocks import digest_blocks
+from regie.mapping import message_from_outbox
 from regie.messages import outbox_messages
 from tests.unit.planbuilder import act, contact, make_plan, ms, on
 
@@ -54,7 +57,10 @@ def test_a_new_owner_takes_over_from_the_owner_it_replaces_not_from_a_co_owner()
     # WS is replaced by PROV as co-owner (carla and dirk are still in the plan, for WS).
     eva = contact("eva", "PROV")
     handed = _handovers(_plan(ANNA, CARLA, DIRK, eva, owners=("RWS", "PROV")))
-    assert handed == {"anna": None, "eva": Handover(("carla", "dirk"), FIRST, FIRST, ("PROV",))}
+    assert handed == {
+        "anna": None,
+        "eva": Handover(("carla", "dirk"), FIRST, FIRST, ("PROV",), ("WS",)),
+    }
 
 
 def test_the_message_names_the_predecessor_and_for_whom_the_successor_answers() -> None:
@@ -95,3 +101,66 @@ def test_a_contact_who_left_without_a_known_organisation_still_counts() -> None:
     assert _handovers(_plan(ANNA, CARLA, IRIS))["iris"] == Handover(
         ("dirk",), FIRST, FIRST, ("WS",)
     )
+
+
+#: 1.2.1 was RWS's: anna (RWS, still in the plan) was asked about it first.
+ANNA_FIRST = date(2015, 12, 1)
+
+
+def _ws_only(asked: list[PromptRecord], *contacts: object) -> dict[str, Handover | None]:
+    plan = _plan(*contacts, owners=("WS",))
+    reminders = plan_reminders(plan, assess(plan, [], DAY), asked, DAY, former={"carla": "WS"})
+    return {d.contact_id: d.items[0].handover for d in reminders.digests}
+
+
+def test_after_an_owner_change_a_later_successor_takes_over_from_the_new_owners_contact() -> None:
+    # review55b 1, the chain: RWS's item went to WS (carla asked 9 Feb, the owner change);
+    # carla has left and iris is WS's new contact: she takes over from carla, not from anna,
+    # and "asked since" is carla's first prompt, not anna's.
+    asked = [
+        PromptRecord("1.2.1", "first@2015-12-15", "anna", ANNA_FIRST),
+        PromptRecord("1.2.1", "first@2016-03-01", "carla", FIRST),
+    ]
+    assert _ws_only(asked, ANNA, IRIS) == {"iris": Handover(("carla",), FIRST, FIRST, ("WS",))}
+
+
+def test_a_co_owner_dropping_out_is_no_predecessor_of_the_owner_that_stays() -> None:
+    # review55b 1: RWS and WS co-owned it (anna and carla asked); RWS no longer co-owns it,
+    # and carla was replaced by iris: iris takes over from carla only.
+    asked = [PromptRecord("1.2.1", "first@2016-03-01", c, FIRST) for c in ("anna", "carla")]
+    assert _ws_only(asked, ANNA, IRIS) == {"iris": Handover(("carla",), FIRST, FIRST, ("WS",))}
+
+
+def test_the_owner_change_itself_names_the_former_owner() -> None:
+    # Nobody of WS was asked before: WS's first contact takes over from RWS's, whose
+    # organisation the hand-over names (review55b 7).
+    asked = [PromptRecord("1.2.1", "first@2015-12-15", "anna", ANNA_FIRST)]
+    assert _ws_only(asked, ANNA, IRIS) == {
+        "iris": Handover(("anna",), ANNA_FIRST, ANNA_FIRST, ("WS",), ("RWS",))
+    }
+
+
+def test_the_message_says_for_whom_a_former_owners_contact_answered() -> None:
+    # review55b 7: WS is replaced by PROV as co-owner; eva (PROV) reads that carla and dirk
+    # answered for WS. A hand-over inside the organisation says nothing of the kind.
+    eva = contact("eva", "PROV")
+    plan = _plan(ANNA, CARLA, DIRK, eva, owners=("RWS", "PROV"))
+    assessment = assess(plan, [], DAY)
+    reminders = plan_reminders(plan, assessment, ASKED, DAY, former={})
+    by = {m.recipient: m for m in outbox_messages(plan, assessment, reminders)}
+    line = (
+        "u bent nu namens PROV de contactpersoon voor dit punt, "
+        "in plaats van Carla, Dirk (eerder namens WS)"
+    )
+    assert f"Overgedragen aan u: {line}." in " ".join(by["eva"].body_text.split())
+    assert f"{line};" in " ".join((by["eva"].body_html or "").split())
+    assert by["eva"].payload["items"][0]["handover_was"] == ["WS"]
+    blocks = json.dumps(digest_blocks(message_from_outbox(by["eva"])), ensure_ascii=False)
+    assert "in plaats van Carla, Dirk (eerder namens WS)" in blocks
+    plan = _plan(ANNA, CARLA, IRIS)
+    assessment = assess(plan, [], DAY)
+    reminders = plan_reminders(plan, assessment, ASKED, DAY, former={"dirk": "WS"})
+    messages = outbox_messages(plan, assessment, reminders, former={"dirk": "Dirk Bakker"})
+    (iris,) = [m for m in messages if m.recipient == "iris"]
+    assert "eerder namens" not in iris.body_text
+    assert "handover_was" not in iris.payload["items"][0]
