@@ -191,7 +191,7 @@ def deadline_check(
     from store.answers import add_links
     from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
-    from store.former_contacts import former_contact_names
+    from store.former_contacts import former_contact_names, former_contact_organisations
     from store.prompt_rows import prompts_of
 
     plan = plan or app.load_plan()
@@ -270,7 +270,11 @@ def deadline_check(
             # An escalated item that changed hands lately says so: its prompts read (few).
             escalated = {e.item_id for e in reminders.escalations}
             held = submit(lambda: prompts_of(session, pid, as_of, escalated)).result()
-            handed = escalation_handovers(plan, assessment, reminders, held)
+            # Whose predecessors its note names: the archived contacts' organisations too.
+            orgs = {}
+            if escalated:
+                orgs = submit(lambda: former_contact_organisations(session, pid)).result()
+            handed = escalation_handovers(plan, assessment, reminders, held, orgs)
             gone = former_contacts(plan, reminders, handed)
             former = submit(lambda: former_contact_names(session, pid, gone)).result()
             # Each digest ends with the contact's other open items (walk55b 3).

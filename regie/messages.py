@@ -27,9 +27,9 @@ from governance.reminders import (
     free_key,
     handed_over,
     is_addition,
-    recipients,
     steering_body,
 )
+from governance.reminders.planning import asked_through
 from governance.updates import StatusUpdate
 from regie.note_readers import may_read
 from store.records import OutboxRecord
@@ -385,11 +385,16 @@ def _changed_hands_shown(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def escalation_handovers(
-    plan: Plan, assessment: Assessment, reminders: ReminderPlan, history: Iterable[PromptRecord]
+    plan: Plan,
+    assessment: Assessment,
+    reminders: ReminderPlan,
+    history: Iterable[PromptRecord],
+    organisations: Mapping[str, str] | None = None,
 ) -> dict[str, HandedOver]:
     """The day's escalated items that changed hands since their latest update
     (:func:`governance.reminders.handed_over`), from their prompts on record (``history``)
-    and the day's."""
+    and the day's. ``organisations``: contact id → organisation of the contacts no longer in
+    the plan (archived), so that a hand-over names only the new contact's own predecessors."""
     escalated = {e.item_id for e in reminders.escalations}
     if not escalated:
         return {}
@@ -397,13 +402,22 @@ def escalation_handovers(
     for r in [*history, *reminders.records]:
         if r.item_id in escalated:
             prompts.setdefault(r.item_id, []).append(r)
+    org_of = {**(organisations or {}), **{c.id: c.organisation for c in plan.contacts}}
     out: dict[str, HandedOver] = {}
     for item_id in sorted(escalated):
         item = assessment.items[item_id]
         latest = item.latest_update
         since = latest.reported_on if latest is not None else None
-        current = recipients(plan, item.owners).keys()
-        found = handed_over(prompts.get(item_id, ()), current, since, reminders.as_of)
+        via = asked_through(plan, item.owners)
+        found = handed_over(
+            prompts.get(item_id, ()),
+            via.keys(),
+            since,
+            reminders.as_of,
+            via=via,
+            owners=item.owners,
+            org_of=org_of,
+        )
         if found is not None:
             out[item_id] = found
     return out

@@ -3,11 +3,12 @@ must not chase a contact who got the item a day ago without knowing it."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
 
 from governance.reminders.records import PromptRecord
+from governance.reminders.succession import taken_over_from
 
 
 class HandedOver(NamedTuple):
@@ -15,19 +16,32 @@ class HandedOver(NamedTuple):
 
     on: date  # the first request to the new contacts (the hand-over request)
     to: tuple[str, ...]  # the new contacts first asked that day
-    previous: tuple[str, ...]  # who was asked last before them and no longer answers for it
+    # Their predecessors (governance.reminders.succession) asked last before them.
+    previous: tuple[str, ...]
 
 
 def handed_over(
-    records: Iterable[PromptRecord], current: Collection[str], since: date | None, as_of: date
+    records: Iterable[PromptRecord],
+    current: Collection[str],
+    since: date | None,
+    as_of: date,
+    *,
+    via: Mapping[str, Collection[str]] | None = None,
+    owners: Collection[str] = (),
+    org_of: Mapping[str, str] | None = None,
 ) -> HandedOver | None:
     """The hand-over of an item whose contacts are now ``current``, from its prompts
     (``records``; escalations and those after ``as_of`` are left out): current contacts first
-    asked about it after the contacts who no longer answer for it were. Told only when it came
-    after the item's latest update (``since``; None: no update), so within the silence the
-    escalation is about: part of it was the predecessor's, and the new contact has not
-    answered yet. An answer since then starts a new run, and its escalation needs no such
-    word. None otherwise (no hand-over, or an older one)."""
+    asked about it after their predecessors were (:func:`taken_over_from`: their own
+    organisation's contacts who no longer answer for it, or after an owner change the former
+    owner's; ``via``: each current contact's organisations among the item's ``owners``,
+    :func:`governance.reminders.planning.asked_through`; ``org_of``: the organisation of each
+    contact, current and archived). Without ``via`` and ``org_of`` every contact who left
+    counts as anyone's predecessor. Told only when it came after the item's latest update
+    (``since``; None: no update), so within the silence the escalation is about: part of it
+    was the predecessor's, and the new contact has not answered yet. An answer since then
+    starts a new run, and its escalation needs no such word. None otherwise (no hand-over, or
+    an older one)."""
     first: dict[str, date] = {}
     last: dict[str, date] = {}
     for r in records:
@@ -39,22 +53,29 @@ def handed_over(
             first[contact] = day
         if contact not in last or day > last[contact]:
             last[contact] = day
-    gone = [c for c in first if c not in current]
-    if not gone:
+    orgs = org_of or {}
+    taken: dict[str, set[str]] = {}  # newcomer → their predecessors
+    for contact, day in first.items():
+        if contact not in current:
+            continue
+        mine = (via or {}).get(contact, ())
+        others = [c for c in first if c != contact]
+        # A contact asked beside one who left later took nothing over from them.
+        if any(first[c] >= day for c in taken_over_from(others, current, mine, owners, orgs)):
+            continue
+        before = [c for c in others if first[c] < day]
+        found = taken_over_from(before, current, mine, owners, orgs)
+        if found:
+            taken[contact] = found
+    if not taken:
         return None
-    # The newcomers: first asked after the last of those who left was (a contact who still
-    # answers for the item beside them was asked before and took nothing over).
-    joined = max(first[c] for c in gone)
-    new = {c: d for c, d in first.items() if c in current and d > joined}
-    if not new:
-        return None
-    on = min(new.values())
+    on = min(first[c] for c in taken)
     if since is not None and on <= since:
         return None
-    before = {c: min(last[c], on) for c in gone if first[c] < on}
-    latest = max(before.values())
-    return HandedOver(
-        on,
-        tuple(sorted(c for c, d in new.items() if d == on)),
-        tuple(sorted(c for c, d in before.items() if d == latest)),
-    )
+    to = sorted(c for c in taken if first[c] == on)
+    previous: set[str] = set()
+    for contact in to:
+        asked = {c: min(last[c], on) for c in taken[contact]}
+        latest = max(asked.values())
+        previous.update(c for c, d in asked.items() if d == latest)
+    return HandedOver(on, tuple(to), tuple(sorted(previous)))

@@ -395,7 +395,8 @@ def _assert_outbox_is(
     # escalated item that changed hands lately says so.
     pid = plan.programme.id
     held = prompts_of(session, pid, day, {e.item_id for e in reminders.escalations})
-    handed = escalation_handovers(plan, full, reminders, held)
+    orgs = former_contact_organisations(session, pid)
+    handed = escalation_handovers(plan, full, reminders, held, orgs)
     former = former_contact_names(session, pid, former_contacts(plan, reminders, handed))
     rendered = outbox_messages(
         plan,
