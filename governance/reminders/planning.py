@@ -27,6 +27,7 @@ from governance.reminders.records import (
     escalation_digest_key,
     new_prompt_record,
 )
+from governance.reminders.succession import taken_over_from
 from governance.workdays import WorkCalendar
 
 #: ``DigestItem(...)`` positionally, made fast (see governance.records).
@@ -186,18 +187,11 @@ def predecessors(
     any more (``org_of``: the plan's and the archived contacts'). So a later hand-over inside
     the new owner never names the old owner's contacts again (review55b 1), and neither does
     one inside an owner that stays when a co-owner drops out. Never a colleague still asked
-    beside them, nor a contact of another organisation that still owns the item."""
-    own: dict[str, tuple[date, date]] = {}
-    former: dict[str, tuple[date, date]] = {}
-    for other, days in known.contacts.items():
-        if other in current:
-            continue
-        org = org_of.get(other)
-        if org is not None and org in via:
-            own[other] = days
-        elif org is None or org not in owners:
-            former[other] = days
-    return own or former
+    beside them, nor a contact of another organisation that still owns the item. The rule is
+    :func:`~governance.reminders.succession.taken_over_from`, which the escalation's hand-over
+    note shares."""
+    keep = taken_over_from(known.contacts, current, via, owners, org_of)
+    return {c: days for c, days in known.contacts.items() if c in keep}
 
 
 def _handover(

@@ -96,11 +96,17 @@ def test_a_name_in_the_hand_over_is_escaped_in_html() -> None:
     assert "in plaats van D. &lt;b&gt;&amp;&lt;/b&gt;;" in (iris.body_html or "")
 
 
-def test_a_contact_who_left_without_a_known_organisation_still_counts() -> None:
-    # A row no longer on record (e.g. a store without it): as before, a predecessor.
-    assert _handovers(_plan(ANNA, CARLA, IRIS))["iris"] == Handover(
-        ("dirk",), FIRST, FIRST, ("WS",)
-    )
+def test_a_contact_who_left_without_a_known_organisation_counts_only_at_an_owner_change() -> None:
+    # A row no longer on record (e.g. a store without it): dirk's organisation is unknown, and
+    # carla, asked for WS before iris, stays: iris was added beside her and took nothing over
+    # (one rule with the escalation's note, governance.reminders.succession).
+    assert _handovers(_plan(ANNA, CARLA, IRIS))["iris"] is None
+    # With nobody of WS asked before, the unknown contact is the predecessor.
+    asked = [PromptRecord("1.2.1", "first@2016-03-01", c, FIRST) for c in ("anna", "dirk")]
+    plan = _plan(ANNA, IRIS)
+    reminders = plan_reminders(plan, assess(plan, [], DAY), asked, DAY, former={})
+    handed = {d.contact_id: d.items[0].handover for d in reminders.digests}
+    assert handed["iris"] == Handover(("dirk",), FIRST, FIRST, ("WS",))
 
 
 #: 1.2.1 was RWS's: anna (RWS, still in the plan) was asked about it first.
