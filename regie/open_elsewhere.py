@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from governance.assessment import Assessment
 from governance.plan import Plan
 from governance.rag import STATE_VALUES
-from governance.reminders import OpenElsewhere, ReminderPlan, open_elsewhere
+from governance.reminders import OpenElsewhere, OpenItems, ReminderPlan, count_open_elsewhere
 from store.dialect import Submit
 
 
@@ -22,16 +22,17 @@ def digests_elsewhere(
     incremental: bool,
     submit: Submit,
 ) -> dict[str, OpenElsewhere]:
-    """Digest key → its contact's other open items (:func:`open_elsewhere`); nothing read
+    """Digest key → its contact's other open items (:func:`count_open_elsewhere`); nothing read
     when the day has no digest."""
     if not reminders.digests:
         return {}
-    states: dict[str, str] = {}
+    remembered = OpenItems(frozenset(), frozenset(), frozenset())
     if incremental:
-        from store.memory import load_states
+        from store.memory import load_open_items
 
         pid = plan.programme.id
-        states = submit(lambda: load_states(session, pid)).result()
+        remembered = submit(lambda: load_open_items(session, pid)).result()
     values = STATE_VALUES
-    states.update((i, values[item.state]) for i, item in assessment.items.items())
-    return open_elsewhere(plan, states, reminders.digests, reminders.as_of)
+    states = {i: values[item.state] for i, item in assessment.items.items()}
+    items = remembered.with_states(states)
+    return count_open_elsewhere(plan, items, reminders.digests, reminders.as_of)
