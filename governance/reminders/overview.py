@@ -4,17 +4,17 @@ the items whose stage falls on its day, so it ends with how many more are open a
 Counted per owner group (perf55c): the items sharing a deadline's ``owners`` have the same
 recipients, so each group's open and late items are counted once, as set intersections, and
 each contact's counts are the sums over the groups it answers for; a digest's own items are
-then taken off. The groups and the start dates come from the plan's deadline table, once per
-table. The states arrive as :class:`OpenItems` (the ids per kind of state the count needs),
-which the store reads without a Python row per item."""
+then taken off. The groups come from the plan's deadline table, made once per table. The
+states arrive as :class:`OpenItems` (the ids per kind of state the count needs), which the
+store reads without a Python row per item."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
 
+from governance.periods import Period
 from governance.plan import DeadlineTable, Plan
 from governance.rag import State
 from governance.reminders.planning import recipients
@@ -59,37 +59,19 @@ class OpenItems(NamedTuple):
         )
 
 
-class _Groups(NamedTuple):
-    """A deadline table's items by owners, and its dated starts in order."""
-
-    by_owners: dict[tuple[str, ...], frozenset[str]]
-    starts: list[date]  # sorted
-    started: list[str]  # the item whose period starts on ``starts[k]``
-
-    def starting_after(self, as_of: date) -> list[str]:
-        return self.started[bisect_right(self.starts, as_of) :]
+_cache: list[tuple[DeadlineTable, dict[tuple[str, ...], frozenset[str]]]] = []
 
 
-_cache: list[tuple[DeadlineTable, _Groups]] = []  # the latest table's groups (a plan a process)
-
-
-def _groups(table: DeadlineTable) -> _Groups:
+def _owner_groups(table: DeadlineTable) -> dict[tuple[str, ...], frozenset[str]]:
+    """The table's item ids by their owners (made once for the latest table: a plan a
+    process)."""
     for known, groups in _cache:
         if known is table:
             return groups
     members: dict[tuple[str, ...], list[str]] = {}
-    dated: list[tuple[date, str]] = []
     for deadline in table.by_id.values():
         members.setdefault(deadline.owners, []).append(deadline.item_id)
-        period = deadline.period
-        if period is not None and period.start is not None:
-            dated.append((period.start, deadline.item_id))
-    dated.sort()
-    groups = _Groups(
-        {owners: frozenset(ids) for owners, ids in members.items()},
-        [start for start, _ in dated],
-        [item for _, item in dated],
-    )
+    groups = {owners: frozenset(ids) for owners, ids in members.items()}
     _cache[:] = [(table, groups)]
     return groups
 
@@ -115,14 +97,16 @@ def count_open_elsewhere(
     if not digests:
         return {}
     table = plan.deadline_table()
-    groups = _groups(table)
+    by_id = table.by_id
     # Not asked about yet (as an update sheet or a status round leaves it).
-    waiting = frozenset(i for i in groups.starting_after(as_of) if i in items.ongoing)
+    waiting = frozenset(
+        i for i in items.ongoing if i in by_id and _starts_after(by_id[i].period, as_of)
+    )
     open_, late = items.open, items.late
     contacts = {d.contact_id for d in digests}
     counts = {c: [0, 0] for c in contacts}  # open, late
     reached: dict[str, set[tuple[str, ...]]] = {c: set() for c in contacts}
-    for owners, ids in groups.by_owners.items():
+    for owners, ids in _owner_groups(table).items():
         to = [c for c in recipients(plan, owners) if c in contacts]
         if not to:
             continue
@@ -133,7 +117,6 @@ def count_open_elsewhere(
             counts[contact][1] += n_late
             reached[contact].add(owners)
     out = {}
-    by_id = table.by_id
     for digest in digests:
         mine = reached[digest.contact_id]
         listed = {
@@ -147,3 +130,8 @@ def count_open_elsewhere(
         n_open, n_late = counts[digest.contact_id]
         out[digest.key] = OpenElsewhere(n_open - len(listed), n_late - len(listed & late))
     return out
+
+
+def _starts_after(period: Period | None, as_of: date) -> bool:
+    start = period.start if period is not None else None
+    return start is not None and as_of < start
