@@ -4,9 +4,8 @@ the items whose stage falls on its day, so it ends with how many more are open a
 Counted per owner group (perf55c): the items sharing a deadline's ``owners`` have the same
 recipients, so each group's open and late items are counted once, as set intersections, and
 each contact's counts are the sums over the groups it answers for; a digest's own items are
-then taken off. The groups come from the plan's deadline table, made once per table. The
-states arrive as :class:`OpenItems` (the ids per kind of state the count needs), which the
-store reads without a Python row per item."""
+then taken off. The states arrive as :class:`OpenItems` (the ids per kind of state the count
+needs), which the store reads without a Python row per item."""
 
 from __future__ import annotations
 
@@ -59,21 +58,13 @@ class OpenItems(NamedTuple):
         )
 
 
-_cache: list[tuple[DeadlineTable, dict[tuple[str, ...], frozenset[str]]]] = []
-
-
 def _owner_groups(table: DeadlineTable) -> dict[tuple[str, ...], frozenset[str]]:
-    """The table's item ids by their owners (made once for the latest table: a plan a
-    process)."""
-    for known, groups in _cache:
-        if known is table:
-            return groups
+    """The table's item ids by their owners (made for each count, not kept: ≈ 10 ms at 100k
+    items, where keeping them would hold ≈ 5 MiB through the rest of the cycle)."""
     members: dict[tuple[str, ...], list[str]] = {}
     for deadline in table.by_id.values():
         members.setdefault(deadline.owners, []).append(deadline.item_id)
-    groups = {owners: frozenset(ids) for owners, ids in members.items()}
-    _cache[:] = [(table, groups)]
-    return groups
+    return {owners: frozenset(ids) for owners, ids in members.items()}
 
 
 def open_elsewhere(
