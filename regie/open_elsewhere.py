@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from governance.assessment import Assessment
 from governance.plan import Plan
 from governance.rag import STATE_VALUES
-from governance.reminders import OpenElsewhere, OpenItems, ReminderPlan, count_open_elsewhere
+from governance.reminders import OpenElsewhere, ReminderPlan, count_open_elsewhere
+from governance.reminders.overview import NOTHING
 from store.dialect import Submit
 
 
@@ -26,13 +27,12 @@ def digests_elsewhere(
     when the day has no digest."""
     if not reminders.digests:
         return {}
-    remembered = OpenItems(frozenset(), frozenset(), frozenset())
+    remembered = NOTHING
     if incremental:
         from store.memory import load_open_items
 
         pid = plan.programme.id
         remembered = submit(lambda: load_open_items(session, pid)).result()
     values = STATE_VALUES
-    states = {i: values[item.state] for i, item in assessment.items.items()}
-    items = remembered.with_states(states)
-    return count_open_elsewhere(plan, items, reminders.digests, reminders.as_of)
+    today = {i: values[item.state] for i, item in assessment.items.items()}
+    return count_open_elsewhere(plan, remembered, reminders.digests, reminders.as_of, today=today)

@@ -151,7 +151,7 @@ def load_open_items(session: Session, programme_id: str) -> OpenItems:
         ids(m.state == State.ONGOING.value),
     ).where(m.programme_id == programme_id)
     joined = reader(session).execute(query).one()
-    open_, late, ongoing = (frozenset(j.split(_SEPARATOR)) if j else frozenset() for j in joined)
+    open_, late, ongoing = (j.split(_SEPARATOR) if j else [] for j in joined)
     return OpenItems(open_, late, ongoing)
 
 

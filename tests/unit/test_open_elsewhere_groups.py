@@ -64,7 +64,11 @@ def _small() -> Plan:
         act("1.2", ms("1.2.1", from_(date(2016, 6, 1))), owners=("RWS", "WS")),
         act("1.3", ms("1.3.1", on(date(2016, 1, 11)), owners=("EZ",)), owners=("WS",)),
         act("1.4", ms("1.4.1"), owners=()),
-        contacts=(contact("anna", "RWS"), contact("carla", "WS"), contact("pmo", "PMO", office=True)),
+        contacts=(
+            contact("anna", "RWS"),
+            contact("carla", "WS"),
+            contact("pmo", "PMO", office=True),
+        ),
     )
 
 
@@ -102,15 +106,23 @@ def test_counted_per_owner_group_as_item_by_item() -> None:
 
 
 def test_the_day_s_states_replace_the_remembered_ones() -> None:
+    """An incremental day: the memory's states, those of the items judged today replacing
+    them (also a digest's item the day did not judge)."""
     rng = random.Random(8)
-    ids = [f"{n}" for n in range(400)]
-    for _ in range(20):
-        remembered = {i: rng.choice(STATES) for i in ids if rng.random() < 0.8}
-        today = {i: rng.choice(STATES) for i in rng.sample(ids, k=60)}
-        got = OpenItems.of(remembered).with_states(today)
-        assert got == OpenItems.of({**remembered, **today})
+    for plan in (_synthetic(), _small()):
+        ids = list(plan.deadline_table().by_id)
+        for _ in range(12):
+            remembered, digests = _case(plan, rng)
+            today = {i: rng.choice(STATES) for i in rng.sample(ids, k=len(ids) // 5)}
+            for day in DAYS:
+                expected = _reference(plan, {**remembered, **today}, digests, day)
+                items = OpenItems.of(remembered)
+                assert count_open_elsewhere(plan, items, digests, day, today=today) == expected
+
+
+def test_the_ids_by_state() -> None:
     assert OpenItems.of({"a": "done", "b": "overdue", "c": "ongoing", "d": "on_track"}) == (
-        frozenset({"b", "c", "d"}),
-        frozenset({"b"}),
-        frozenset({"c"}),
+        ["b", "c", "d"],
+        ["b"],
+        ["c"],
     )
