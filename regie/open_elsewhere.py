@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from governance.assessment import Assessment
 from governance.plan import Plan
 from governance.rag import STATE_VALUES
-from governance.reminders import OpenElsewhere, ReminderPlan, open_elsewhere
+from governance.reminders import OpenElsewhere, ReminderPlan, count_open_elsewhere
+from governance.reminders.overview import NOTHING
 from store.dialect import Submit
 
 
@@ -22,16 +23,16 @@ def digests_elsewhere(
     incremental: bool,
     submit: Submit,
 ) -> dict[str, OpenElsewhere]:
-    """Digest key → its contact's other open items (:func:`open_elsewhere`); nothing read
+    """Digest key → its contact's other open items (:func:`count_open_elsewhere`); nothing read
     when the day has no digest."""
     if not reminders.digests:
         return {}
-    states: dict[str, str] = {}
+    remembered = NOTHING
     if incremental:
-        from store.memory import load_states
+        from store.memory import load_open_items
 
         pid = plan.programme.id
-        states = submit(lambda: load_states(session, pid)).result()
+        remembered = submit(lambda: load_open_items(session, pid)).result()
     values = STATE_VALUES
-    states.update((i, values[item.state]) for i, item in assessment.items.items())
-    return open_elsewhere(plan, states, reminders.digests, reminders.as_of)
+    today = {i: values[item.state] for i, item in assessment.items.items()}
+    return count_open_elsewhere(plan, remembered, reminders.digests, reminders.as_of, today=today)

