@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 from governance.periods import PeriodKind
 from governance.rag import State
@@ -46,23 +46,54 @@ def after_end_key(item_id: str, due: date) -> str:
     return f"{DUE_AFTER_END}:{item_id}:{due.isoformat()}"
 
 
-def still_open(counts: Mapping[str, int]) -> int:
-    """How many items are neither done nor cancelled, from the day's items per state (an
-    incremental assessment holds only the items it judged again)."""
-    return sum(n for state, n in counts.items() if state not in _FINISHED)
-
-
 def ended(end: date | None, as_of: date) -> TypeGuard[date]:
     """Whether the programme's ``end`` has passed on ``as_of`` (a type guard: when it has,
     ``end`` is a date, so a caller needs no check of its own)."""
     return end is not None and as_of > end
 
 
+def asked_after_end(due: date | None) -> bool:
+    """Whether an open item whose deadline is ``due`` is still asked about once the programme
+    has ended: only with a deadline, whose stages go on until it is done or cancelled. Without
+    one (open-ended, periodic, Ntb, waiting on another item) it can no longer fall due in the
+    programme (walk32b 7)."""
+    return due is not None
+
+
 def no_longer_asked(item: ItemAssessment, end: date | None, as_of: date) -> bool:
-    """An item without a deadline once the programme has ended: it can no longer fall due in
-    the programme. As it is no longer prompted or escalated (walk32b 7, round45 3), a status
-    round does not ask about it either (end46 3)."""
-    return item.due is None and ended(end, as_of)
+    """An item without a deadline once the programme has ended (:func:`asked_after_end`). As
+    it is no longer prompted or escalated (walk32b 7, round45 3), a status round does not ask
+    about it either (end46 3)."""
+    return not asked_after_end(item.due) and ended(end, as_of)
+
+
+class OpenAfterEnd(NamedTuple):
+    """The items still open after the programme's end, by what happens to them (walk55d 4)."""
+
+    dated: int  # asked until each is done or cancelled
+    waiting: int  # without a deadline until what they wait on is done: then asked
+    undated: int  # open-ended, periodic, Ntb: no longer asked
+
+    @property
+    def open(self) -> int:
+        return self.dated + self.waiting + self.undated
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, date | None, int]]) -> OpenAfterEnd:
+        """From (state value, a deadline or None, how many items) rows: the finished left out,
+        the rest split by :func:`asked_after_end`."""
+        dated = waiting = undated = 0
+        finished = {s.value for s in _FINISHED}
+        for state, due, n in rows:
+            if state in finished:
+                continue
+            if asked_after_end(due):
+                dated += n
+            elif state == State.WAITING.value:
+                waiting += n
+            else:
+                undated += n
+        return cls(dated, waiting, undated)
 
 
 def asked_no_longer(

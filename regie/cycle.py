@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from governance.assessment import Assessment
     from governance.events import DomainEvent
     from governance.plan import Plan
+    from governance.programme_end import OpenAfterEnd
     from governance.reminders import ReminderPlan
     from regie.answer_links import LinkMaker
     from store import Repository
@@ -67,8 +68,8 @@ class CheckReport:
     resend: list[str] = field(default_factory=list)
     #: Computed deadlines first seen after the programme's end: "<item> <due>" (walk30 9).
     after_end: list[str] = field(default_factory=list)
-    #: After the programme's end: its last day and how many items are still open.
-    ended: tuple[date, int] | None = None
+    #: After the programme's end: its last day and the items still open, by what happens to them.
+    ended: tuple[date, OpenAfterEnd] | None = None
     programme_end: date | None = None
 
     def summary(self) -> dict[str, Any]:
@@ -92,10 +93,15 @@ class CheckReport:
             "event_names": [e.name for e in self.events],
             "after_end": list(self.after_end),
             "programme_end": self.programme_end.isoformat() if self.programme_end else None,
-            "ended": (
-                {"on": self.ended[0].isoformat(), "open": self.ended[1]} if self.ended else None
-            ),
+            "ended": _ended(self.ended),
         }
+
+
+def _ended(ended: tuple[date, OpenAfterEnd] | None) -> dict[str, Any] | None:
+    if ended is None:
+        return None
+    on, still = ended
+    return {"on": on.isoformat(), "open": still.open, **still._asdict()}
 
 
 @dataclass
@@ -172,7 +178,7 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
     """
     from governance.clock import utcnow
-    from governance.programme_end import ended, still_open
+    from governance.programme_end import OpenAfterEnd, ended
     from governance.reminders import with_free_keys
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
@@ -187,7 +193,7 @@ def deadline_check(
     from regie.open_elsewhere import digests_elsewhere
     from regie.report_due import queue_report_reminders
     from regie.services import sync_store, sync_warnings
-    from store import Repository
+    from store import Repository, memory
     from store.answers import add_links
     from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
@@ -315,7 +321,7 @@ def deadline_check(
         report.events += _after_end(repo, plan, assessment, as_of, report)
         end = plan.programme.end
         if ended(end, as_of):  # the cycle goes on; the office is told each run
-            report.ended = (end, still_open(day.counts))
+            report.ended = (end, OpenAfterEnd.of(memory.state_dues(session, plan.programme.id)))
         report.counts = {k: v for k, v in day.counts.items() if v}
         report.programme_rag = assessment.programme.value
         report.unaddressed = [i.item_id for i in reminders.unaddressed]

@@ -134,6 +134,20 @@ def load_ids(session: Session, programme_id: str) -> set[str]:
     return set(reader(session).scalars(query).all())
 
 
+def state_dues(session: Session, programme_id: str) -> list[tuple[str, date | None, int]]:
+    """How many of the plan's remembered items (not those removed from it) have each state,
+    with and without a deadline: (state value, a deadline of theirs or None, count). One
+    aggregate read (:class:`governance.programme_end.OpenAfterEnd`)."""
+    m = ItemMemoryRow
+    undated = m.due.is_(None)
+    query = (
+        sa.select(m.state, sa.func.max(m.due), sa.func.count())
+        .where(m.programme_id == programme_id, m.fingerprint != "")
+        .group_by(m.state, undated)
+    )
+    return [(state, due, n) for state, due, n in reader(session).execute(query).tuples()]
+
+
 def load_open_items(session: Session, programme_id: str) -> OpenItems:
     """The remembered items' ids by what the digests' overview counts of their state (open,
     overdue, ongoing): what else is open for the contacts with a digest of an incremental day

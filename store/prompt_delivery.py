@@ -34,8 +34,9 @@ def with_delivery(
     escalated and that have at least ``least`` stages unanswered before ``as_of`` (of them
     ``ripe`` by their first day, when given): the few about to escalate today. A stage is
     undelivered when the reminder digests that carried it (to any contact; a withdrawn one
-    given again counted on that later day) are on record and none of them was sent: failed,
-    dead, still pending, or left unsent. A stage with no such digest on record is not called
+    given again counted on that later day) are on record and none of them was sent (or
+    recorded by `regie replay`, which counts as asked): failed, dead, still pending, or left
+    unsent. A stage with no such digest on record is not called
     undelivered (nothing proves it).
 
     ``held``: every prompt of the items asked about, each on the day it counts from (a
@@ -85,9 +86,10 @@ def _undelivered(
     carried: Mapping[str, set[tuple[str, str]]],
 ) -> set[tuple[str, str]]:
     """The (item, stage) pairs of ``carried`` found in a reminder digest on record (not
-    withdrawn) that was not sent, and in none that was. A digest key stands for the day's
-    later messages too (``<key>:2`` …, :func:`governance.reminders.free_key`): read as a range
-    of the outbox's (programme, key) index.
+    withdrawn) that was not given, and in none that was (:func:`_given`: sent, or replayed). A
+    digest key stands for the day's later messages too (``<key>:2`` …,
+    :func:`governance.reminders.free_key`): read as a range of the outbox's (programme, key)
+    index.
 
     The digests' states are read first and their entries only where a state leaves the answer
     open: those of the unsent ones, then those of the sent ones that carry a pair found unsent
@@ -101,7 +103,7 @@ def _undelivered(
             continue  # asked nobody: its prompt counts only where given again
         base = key if key in carried else key.rpartition(":")[0]
         if carried.get(base):
-            (sent if status == "sent" else unsent)[row_id] = base
+            (sent if _given(status, error) else unsent)[row_id] = base
     if not unsent:
         return set()
     # Each digest is asked about the very pairs its key carried: one probe per entry.
@@ -116,6 +118,14 @@ def _undelivered(
     for _, item, stage in digest_items.holding(session, asked):
         found.discard((item, stage))
     return found
+
+
+def _given(status: str, error: str | None) -> bool:
+    """Whether a reminder digest's prompts count as given: sent, or recorded by `regie replay`
+    (suppressed with no reason: the office asked the owners itself, README's "recorded as
+    given", so nothing failed or waits to go out). A digest suppressed with a reason — withdrawn,
+    its contact forgotten, left out at send time — was not given."""
+    return status == "sent" or (status == "suppressed" and not error)
 
 
 def _digest_states(

@@ -36,12 +36,7 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
             f"{', '.join(check['after_end'])} (computed from depends_on)"
         )
     if check.get("ended"):  # every run after the end: the cycle goes on while items are open
-        ended = check["ended"]
-        typer.echo(
-            f"  programme ended on {ended['on']}; {ended['open']} item"
-            f"{'' if ended['open'] == 1 else 's'} still open (reminders continue until each is "
-            "done or cancelled)"
-        )
+        typer.echo(f"  {_ended(check['ended'])}")
     quiet = "" if check.get("working_day", True) else " (not a working day: no prompts)"
     queued = "would queue" if check["dry_run"] else "queued"  # a dry run queues nothing
     typer.echo(f"  reminders {queued}: {check['queued']}{quiet}")
@@ -70,6 +65,24 @@ def print_summary(result: dict[str, Any], title: str, app: App) -> None:
         )
         print_failures(sent)
         print_waiting(sent, app)
+
+
+def _ended(ended: dict[str, Any]) -> str:
+    """The line after the programme's end: how many items are still open, split by what
+    happens to them (governance.programme_end.OpenAfterEnd, walk55d 4)."""
+    parts = [
+        f"{n} {what}"
+        for n, what in (
+            (ended["dated"], "with a date (reminders continue until each is done or cancelled)"),
+            (ended["waiting"], "waiting on another item (asked once it has a date)"),
+            (ended["undated"], "without a date (no longer asked)"),
+        )
+        if n
+    ]
+    n = ended["open"]
+    return f"programme ended on {ended['on']}; {n} item{'' if n == 1 else 's'} still open" + (
+        f": {', '.join(parts)}" if parts else ""
+    )
 
 
 def print_waiting(sent: dict[str, Any], app: App) -> None:

@@ -310,3 +310,30 @@ def test_a_contact_back_after_a_withdrawal_is_told_without_reading_the_digests(
     assert any(m.recipient == STAS and m.status == "suppressed" for m in digests)
     assert [s for s in read if _reads_outbox_payloads(s)] == []
     assert raised == EXPECTED_AFTER_RETURN
+
+
+def test_replayed_reminders_count_as_asked_not_as_undelivered(
+    tmp_path: Path, database_url: str
+) -> None:
+    """`regie replay` records the first day's reminders as given (suppressed, never sent: the
+    office asked the owners itself): the escalation reads as for two unanswered requests, not
+    as a mail that failed or waits to go out (walk55d 3)."""
+    app = make_app(tmp_path, database_url)
+    deadline_check(app, DAYS[0], replay=True)
+    for day in DAYS[1:]:
+        deadline_check(app, day)
+        send_reminders(app)
+    pid = app.load_plan().programme.id
+    with app.session() as session:
+        repo = Repository(session, pid)
+        replayed = [m for m in repo.outbox() if m.created_on == DAYS[0]]
+        (office,) = [
+            m for m in repo.outbox() if m.kind == "escalation_digest" and m.created_on == DAYS[2]
+        ]
+        raised = [e for e in repo.events(since=DAYS[2]) if e.name == "regie.escalation.raised"]
+    assert replayed and {m.status for m in replayed} == {"suppressed"}
+    unanswered = "herhaalde verzoeken om een update zijn onbeantwoord."
+    assert _reason(office.body_text, "1.3.1") == unanswered
+    (event,) = [e for e in raised if e.item_id == "1.3.1"]
+    assert event.payload["reason"] == "2 prompts unanswered"
+    assert "undelivered" not in event.payload

@@ -128,12 +128,51 @@ def test_a_computed_deadline_after_the_end_is_said_once_and_marked_in_status(
     ended = regie("cycle", "--as-of", "2026-01-05", "--no-send", env=env)
     assert ended.code == 0, ended.err
     assert (
-        "  programme ended on 2025-12-31; 3 items still open (reminders continue until each "
-        "is done or cancelled)"
+        "  programme ended on 2025-12-31; 3 items still open: 3 with a date (reminders continue "
+        "until each is done or cancelled)"
     ) in ended.out.splitlines(), ended.out
     assert deadline_check(app, date(2026, 1, 6)).summary()["ended"] == {
-        "on": "2025-12-31", "open": 3
+        "on": "2025-12-31", "open": 3, "dated": 3, "waiting": 0, "undated": 0
     }  # fmt: skip
+
+
+#: Items without a deadline: ongoing, periodic, Ntb, and one waiting on 1.4 (as 1.3 on 1.1).
+UNDATED = """\
+      - {id: "1.5", title: Monitoring, owners: [bond], gereed: doorlopend}
+      - {id: "1.6", title: Rapportage, owners: [stad], gereed: Periodiek}
+      - {id: "1.7", title: Evaluatie, owners: [bond], gereed: Ntb}
+      - {id: "1.8", title: Overdracht, owners: [stad], gereed: Afhankelijk van nazorg, depends_on: ["1.4"]}
+"""  # noqa: E501
+
+
+def test_after_the_end_the_cycle_splits_the_open_items_by_whether_they_are_still_asked(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """Only the items with a deadline are still reminded after the end (walk32b 7): the
+    cycle's line says how many of the open items that is, how many wait on another item and
+    how many are no longer asked (walk55d 4) — and the reminders agree."""
+    env = _env(tmp_path, migrated_url)
+    (tmp_path / "plan.yaml").write_text(PLAN.replace("UNTIL", "2025-12-31") + UNDATED)
+    app = _app(env)
+    for day in (date(2025, 12, 1), date(2025, 12, 31)):
+        deadline_check(app, day)
+    ran = regie("cycle", "--as-of", "2026-01-05", "--no-send", env=env)
+    assert ran.code == 0, ran.err
+    assert (
+        "  programme ended on 2025-12-31; 8 items still open: 3 with a date (reminders continue "
+        "until each is done or cancelled), 2 waiting on another item (asked once it has a "
+        "date), 3 without a date (no longer asked)"
+    ) in ran.out.splitlines(), ran.out
+    # The same count from a full assessment, on a later day (incremental above).
+    check = deadline_check(app, date(2026, 4, 1), full_assessment=True)
+    assert check.summary()["ended"] == {
+        "on": "2025-12-31", "open": 8, "dated": 3, "waiting": 2, "undated": 3
+    }  # fmt: skip
+    # 1 April opens a quarter: the ongoing items would be prompted, were the programme running.
+    with app.session() as session:
+        history = Repository(session, app.programme_id()).prompt_history(date(2026, 4, 1))
+    asked = {p.item_id for p in history if p.queued_on > date(2025, 12, 31)}
+    assert asked and asked <= {"1.1", "1.2", "1.4"}, asked
 
 
 @WORDS_ONLY

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -456,3 +457,33 @@ def test_the_programme_s_end_cuts_its_last_period_short_and_nothing_comes_after(
     assert after.code == 2 and "Traceback" not in after.err
     [line] = after.err.strip().splitlines()
     assert "the programme ended on 2025-06-30" in line and "no later period" in line
+
+
+def test_the_command_the_reminder_names_makes_the_report_over_the_period_it_names(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A programme that started a year before its first yearly report is archived: without a
+    period `regie report voortgang` would cover both years (a first report made late covers
+    every whole period since the start). The reminder names 2025, and the command it gives
+    makes exactly that report (walk55d 5)."""
+    import shlex
+
+    app = flemish_app(tmp_path, database_url)
+    plan = app.settings.plan_path
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  start: 2025-01-01\n", "  start: 2024-01-01\n", 1), "utf-8")
+    assert app.load_plan().programme.start == date(2024, 1, 1)
+    assert due_keys(deadline_check(app, date(2025, 12, 22)).queued) == [KEY]
+    ((*_, body),) = report_rows(app)
+    assert "Periode: 1 januari 2025 tot en met 31 december 2025" in body
+    (command,) = re.findall(r'Met "(regie report voortgang [^"]*)"', body)
+    out = tmp_path / "rapport.md"
+    args = [*shlex.split(command)[1:], "--as-of", "2026-01-05", "--format", "md", "--out", str(out)]
+    made = regie(*args, env=cli_env(app))
+    assert made.code == 0, made.err
+    report = out.read_text(encoding="utf-8")
+    assert "Periode 1 januari 2025 tot en met 31 december 2025" in report, report[:600]
+    # The HTML mail names the same command.
+    with app.engine.connect() as conn:
+        html = conn.execute(sa.text("SELECT body_html FROM outbox WHERE key = :k"), {"k": KEY})
+        assert f"<code>{command}</code>" in html.scalar_one()
