@@ -119,7 +119,12 @@ AHEAD_MONTHS = 6
 #: it: none for a finished item, nor for one a later decision or plan-file edit moved
 #: (:func:`governance.forecasts.forecast_in_force`); layout 18 and before are made again
 #: with the standing forecast (:data:`FORECAST_IN_FORCE_FROM`).
+#: 19 also (walk55d 8): a final report made after the programme's end says it in the past
+#: tense (*eindigde*, *is … geëindigd*); layout 18 and before are made again with *eindigt*
+#: (:data:`ENDED_TENSE_FROM`).
 LAYOUT = 19
+#: The first layout whose final report, made after the programme's end, says it has ended.
+ENDED_TENSE_FROM = 19
 #: The first layout whose annex shows only the forecast in force.
 FORECAST_IN_FORCE_FROM = 19
 #: The first layout whose counts of one read in the singular.
@@ -361,6 +366,9 @@ class ProgressReport:
     final: bool = False
     #: The programme's end, which a final report names (a period given by hand may end later).
     programme_end: date | None = None
+    #: A final report made after the programme's end (layout 19 on): it says the programme
+    #: *is geëindigd*, not that it *eindigt*.
+    past_end: bool = False
     #: Item id → how it came into the plan in the period (layout 10 on; empty before).
     added: dict[str, Added] = field(default_factory=dict)
     #: Working days without an update before an item is *verouderd*, for the reading guide
@@ -621,6 +629,12 @@ def build_progress(
         owner_labels=plan.owner_labels() if layout >= NAMES_FROM else {},
         final=final,
         programme_end=plan.programme.end if final else None,
+        past_end=(
+            final
+            and layout >= ENDED_TENSE_FROM
+            and plan.programme.end is not None
+            and assessment.as_of > plan.programme.end
+        ),
         added=(
             _added(plan, lines, revisions, decisions, start, min(end, assessment.as_of),
                    first_recorded,
