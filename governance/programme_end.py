@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 #: The event of a computed deadline that falls after the programme's end.
 DUE_AFTER_END = "regie.deadline.after-end"
+#: The event of a sync that found the programme's end moved in the plan file (walk55d 7):
+#: payload ``before`` and ``after`` (ISO dates, None: no end).
+END_CHANGED = "regie.programme.end-changed"
 
 _FINISHED = frozenset({State.DONE, State.CANCELLED})
 
@@ -119,3 +122,22 @@ def rule_past_end(rule: MeetingRule, end: date) -> list[date]:
     if rule.until is None or rule.until <= end:
         return []
     return list(rule.dates(end + timedelta(days=1), rule.until))
+
+
+def extension_days(
+    rule: MeetingRule | None,
+    days: Iterable[date],
+    moves: Iterable[tuple[date | None, date | None]],
+) -> frozenset[date]:
+    """The days among ``days`` (meetings that joined a body's schedule) that ``rule`` gives and
+    that an extension brought back (walk55d 7): after an earlier programme end and by the end
+    it was moved to (``moves``: before, after; None: no end). A rule stops at the programme's
+    end, so these are its regular meetings under the longer programme, not extra ones."""
+    if rule is None:
+        return frozenset()
+    spans = [(b, a) for b, a in moves if b is not None and (a is None or a > b)]
+    return frozenset(
+        d
+        for d in days
+        if any(b < d and (a is None or d <= a) for b, a in spans) and any(rule.dates(d, d))
+    )
