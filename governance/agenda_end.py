@@ -64,7 +64,9 @@ def _counted(pack: AgendaPack) -> AgendaPack:
     return replace(pack, still_open=len(still_open) - undated, still_open_undated=undated)
 
 
-def with_end_moved(pack: AgendaPack, moves: Iterable[tuple[date | None, date | None, date]]) -> AgendaPack:
+def with_end_moved(
+    pack: AgendaPack, moves: Iterable[tuple[date | None, date | None, date]]
+) -> AgendaPack:
     """``pack`` with the moves of the programme's end (before, after, the office's day it was
     recorded; oldest first) that *sinds de vorige vergadering* covers: from its ``since`` (all
     when it has none) through the pack's day (layout 20, walk55d 7)."""
