@@ -137,6 +137,16 @@ def test_the_rule_meetings_of_the_extension_are_not_told_as_extra_meetings(
     )
     assert said in " ".join(july.body_text.split())
     assert july.body_html and "Het programma is verlengd tot 31 december 2025" in july.body_html
+    # On Slack as in the mail (the stored payload's render context).
+    from types import SimpleNamespace
+
+    from notifications.render import render
+
+    slack = render(
+        "slack/meeting_changed.intro.md.j2", message=SimpleNamespace(metadata=july.payload),
+        items=[],
+    )  # fmt: skip
+    assert "Het programma is verlengd tot 31 december 2025, dus *Stuurgroep Fietsroutes*" in slack
     for m in rows:
         assert "Extra vergadering" not in m.subject and "bij gekomen" not in m.body_text
 
