@@ -8,10 +8,11 @@ after the end, or none is known and the end falls within the pack's look-ahead).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from governance.agenda_model import OPEN_STATES, AgendaPack
+from governance.agenda_model import OPEN_STATES, AgendaPack, EndMoved
 from governance.programme_end import ended
 
 _OPEN = frozenset(s.value for s in OPEN_STATES)
@@ -61,3 +62,18 @@ def _counted(pack: AgendaPack) -> AgendaPack:
     still_open = [line for line in pack.annex if line.state in _OPEN]
     undated = sum(1 for line in still_open if line.due is None)
     return replace(pack, still_open=len(still_open) - undated, still_open_undated=undated)
+
+
+def with_end_moved(
+    pack: AgendaPack, moves: Iterable[tuple[date | None, date | None, date]]
+) -> AgendaPack:
+    """``pack`` with the moves of the programme's end (before, after, the office's day it was
+    recorded; oldest first) that *sinds de vorige vergadering* covers: from its ``since`` (all
+    when it has none) through the pack's day (layout 20, walk55d 7)."""
+    since = pack.since_last.since if pack.since_last is not None else None
+    moved = tuple(
+        EndMoved(before, after, on)
+        for before, after, on in moves
+        if (since is None or since <= on) and on <= pack.as_of
+    )
+    return replace(pack, end_moved=moved) if moved else pack

@@ -301,6 +301,17 @@ class RagChange:
 
 
 @dataclass(frozen=True, slots=True)
+class EndMoved:
+    """The programme's end moved in the plan file (walk55d 7): no decision names the
+    programme's end, so the pack says it and asks the body to accord it."""
+
+    before: date | None
+    after: date | None
+    #: The office's day the sync recorded it.
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
 class SinceLast:
     """What changed from ``since`` (the previous meeting's day, else ``basis``'s day) on."""
 
@@ -418,6 +429,9 @@ class AgendaPack:
     #: the same counts; ``last_before_end``: the latter (known to be the last, review48 1).
     programme_ends: date | None = None
     last_before_end: bool = False
+    #: The programme's end moved in the plan file since the previous meeting (layout 20,
+    #: walk55d 7): said under *sinds de vorige vergadering*, and asked to accord.
+    end_moved: tuple[EndMoved, ...] = ()
 
 
 def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:

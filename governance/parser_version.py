@@ -30,7 +30,10 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: schedule and rule): validation warns of a date, or an ``until``, after ``programme.end``.
 #: 17: where ``reminders.escalate_after_overdue_days`` stands (a field of the pickled policy):
 #: validation warns of an escalation before the first overdue prompt.
-PARSER_VERSION = 17
+#: 18: every cadence word of a report (``halfjaarlijks``, ``per kwartaal``, ``elk kwartaal``, …)
+#: is a periodic *gereed* (RECURRING), as ``jaarlijks`` was (walk55d 9): a text refused before
+#: now loads.
+PARSER_VERSION = 18
 
 #: The version that added each check refusing a plan an earlier version accepted. A plan text
 #: kept with an archived report is read without the checks added after the version that hashed

@@ -8,7 +8,8 @@ have ``end`` None; open-ended periods have a ``start`` but no ``end``.
 dashes, spaces around ``-`` and ``/``, trailing dots), then tries, in order:
 
 - blank → TBD; keywords (dots and spaces ignored): ``Ntb``/``nog te bepalen``/``TBD`` → TBD,
-  ``Periodiek``/``doorlopend``/``jaarlijks``/``recurring``/``ongoing`` → RECURRING,
+  ``Periodiek``/``doorlopend``/``jaarlijks``/``recurring``/``ongoing`` and every cadence of a
+  report (``halfjaarlijks``, ``per kwartaal``, ``elk kwartaal``, …) → RECURRING,
   ``idem``/``id.``/``same as above``/``ditto`` → SAME_AS_ABOVE;
 - ``Afhankelijk van …``/``depends on …``/``dependent on …`` → DEPENDENT (no dates);
 - one dated period: ``Q3-2015``, ``3e kwartaal 2015`` (QUARTER); ``H1 2016``, ``tweede helft
@@ -52,6 +53,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeAlias
 
+from governance.cadences import CADENCES
 from governance.records import pickled_positionally
 
 
@@ -197,6 +199,15 @@ _VAGUE = {
     **dict.fromkeys(("medio", "mid", "midden"), (PeriodKind.RANGE, 4, 9)),
     **dict.fromkeys(("eind", "einde", "end", "late", "ultimo"), (PeriodKind.QUARTER, 10, 12)),
 }
+
+
+def _cadence_keys() -> list[str]:
+    """The cadence words (:data:`governance.cadences.CADENCES`) without dots and spaces, each
+    also with an adjective's final ``e`` when it ends in ``lijks``."""
+    keys = [re.sub(r"[.\s]", "", c) for c in CADENCES]
+    return keys + [k + "e" for k in keys if k.endswith("lijks")]
+
+
 #: Undated kinds, keyed by the text without dots and spaces ("n.t.b." -> "ntb").
 _KEYWORDS = {
     **dict.fromkeys(
@@ -216,6 +227,10 @@ _KEYWORDS = {
         PeriodKind.RECURRING,
     ),
     **dict.fromkeys(("idem", "id", "sameasabove", "ditto"), PeriodKind.SAME_AS_ABOVE),
+    # Every cadence a reporting obligation's ``cadence`` reads (``halfjaarlijks``, ``per
+    # kwartaal``, ``elk kwartaal``, …) is a periodic *gereed* too (walk55d 9), as ``jaarlijks``
+    # always was; with an adjective's final ``e`` (``halfjaarlijkse``) as a cadence reads it.
+    **{_compact: PeriodKind.RECURRING for _compact in _cadence_keys()},
 }
 
 

@@ -9,6 +9,7 @@ per item and date (:func:`after_end_key`), and `regie status` marks every deadli
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 #: The event of a computed deadline that falls after the programme's end.
 DUE_AFTER_END = "regie.deadline.after-end"
+#: The event of a sync that found the programme's end moved in the plan file (walk55d 7):
+#: payload ``before`` and ``after`` (ISO dates, None: no end).
+END_CHANGED = "regie.programme.end-changed"
 
 _FINISHED = frozenset({State.DONE, State.CANCELLED})
 
@@ -106,6 +110,36 @@ def asked_no_longer(
     return frozenset(i for i, item in items.items() if no_longer_asked(item, end, as_of))
 
 
+@dataclass(frozen=True, slots=True)
+class EndView:
+    """What the office's page says of the programme's end (walk55d 6), from the facts `regie
+    status`, `regie cycle` and a pack use: the end once passed, the open items with a deadline
+    and those no longer asked about (:func:`no_longer_asked`), and the open items due after the
+    end (:func:`past_end`, `regie status`'s ``!``)."""
+
+    #: The programme's end once it has passed on the page's day; None before it (or none set).
+    ended: date | None
+    #: The plan's end, for the deadlines after it (None: the plan sets none).
+    end: date | None
+    still_open: int = 0
+    still_open_undated: int = 0
+    #: The ids of the open items due after the end, in the order given.
+    after_end: tuple[str, ...] = ()
+
+
+def end_view(items: Iterable[ItemAssessment], end: date | None, as_of: date) -> EndView:
+    """:class:`EndView` of ``items`` (the day's assessment) on ``as_of``."""
+    if end is None:
+        return EndView(None, None)
+    listed = list(items)
+    late = tuple(i.item_id for i in listed if past_end(i, end))
+    if not ended(end, as_of):
+        return EndView(None, end, after_end=late)
+    still = [i for i in listed if i.state not in _FINISHED]
+    undated = sum(1 for i in still if no_longer_asked(i, end, as_of))
+    return EndView(end, end, len(still) - undated, undated, late)
+
+
 def closing_meetings(schedule: MeetingSchedule, end: date) -> list[date]:
     """The listed meeting dates after ``end``: closing meetings, held (validation warns, in
     case the year is a typo)."""
@@ -119,3 +153,22 @@ def rule_past_end(rule: MeetingRule, end: date) -> list[date]:
     if rule.until is None or rule.until <= end:
         return []
     return list(rule.dates(end + timedelta(days=1), rule.until))
+
+
+def extension_days(
+    rule: MeetingRule | None,
+    days: Iterable[date],
+    moves: Iterable[tuple[date | None, date | None]],
+) -> frozenset[date]:
+    """The days among ``days`` (meetings that joined a body's schedule) that ``rule`` gives and
+    that an extension brought back (walk55d 7): after an earlier programme end and by the end
+    it was moved to (``moves``: before, after; None: no end). A rule stops at the programme's
+    end, so these are its regular meetings under the longer programme, not extra ones."""
+    if rule is None:
+        return frozenset()
+    spans = [(b, a) for b, a in moves if b is not None and (a is None or a > b)]
+    return frozenset(
+        d
+        for d in days
+        if any(b < d and (a is None or d <= a) for b, a in spans) and any(rule.dates(d, d))
+    )

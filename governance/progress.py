@@ -22,6 +22,8 @@ from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, rem
 from governance.agenda_lines import with_not_started
 from governance.agenda_model import created_times, renumbered_from
 from governance.assessment import Assessment, ItemAssessment
+from governance.cadences import CADENCE_NAMES as CADENCE_NAMES  # re-exported
+from governance.cadences import CADENCES
 from governance.decisions import (
     NOT_THE_OWNERS,
     Decision,
@@ -119,7 +121,12 @@ AHEAD_MONTHS = 6
 #: it: none for a finished item, nor for one a later decision or plan-file edit moved
 #: (:func:`governance.forecasts.forecast_in_force`); layout 18 and before are made again
 #: with the standing forecast (:data:`FORECAST_IN_FORCE_FROM`).
+#: 19 also (walk55d 8): a final report made after the programme's end says it in the past
+#: tense (*eindigde*, *is … geëindigd*); layout 18 and before are made again with *eindigt*
+#: (:data:`ENDED_TENSE_FROM`).
 LAYOUT = 19
+#: The first layout whose final report, made after the programme's end, says it has ended.
+ENDED_TENSE_FROM = 19
 #: The first layout whose annex shows only the forecast in force.
 FORECAST_IN_FORCE_FROM = 19
 #: The first layout whose counts of one read in the singular.
@@ -361,6 +368,9 @@ class ProgressReport:
     final: bool = False
     #: The programme's end, which a final report names (a period given by hand may end later).
     programme_end: date | None = None
+    #: A final report made after the programme's end (layout 19 on): it says the programme
+    #: *is geëindigd*, not that it *eindigt*.
+    past_end: bool = False
     #: Item id → how it came into the plan in the period (layout 10 on; empty before).
     added: dict[str, Added] = field(default_factory=dict)
     #: Working days without an update before an item is *verouderd*, for the reading guide
@@ -621,6 +631,12 @@ def build_progress(
         owner_labels=plan.owner_labels() if layout >= NAMES_FROM else {},
         final=final,
         programme_end=plan.programme.end if final else None,
+        past_end=(
+            final
+            and layout >= ENDED_TENSE_FROM
+            and plan.programme.end is not None
+            and assessment.as_of > plan.programme.end
+        ),
         added=(
             _added(plan, lines, revisions, decisions, start, min(end, assessment.as_of),
                    first_recorded,
@@ -1046,27 +1062,6 @@ def _removal_change(
 
 
 # --- the period a reporting obligation's next report covers -----------------------------------
-
-#: The cadences of a reporting obligation (``reports[].cadence``) a default period is made for,
-#: in calendar months; read without case, surrounding space or an adjective's final ``e``
-#: (``Tweejaarlijkse`` reads as ``tweejaarlijks``). ``tweejaarlijks`` is every two years, as
-#: the MVI plan uses it ("de tweejaarlijks uit te voeren benchmark", a biennial report to the
-#: Kamer); twice a year is ``halfjaarlijks`` (or ``twee keer per jaar``). Any other text is no
-#: cadence Regie guesses: the period is then given (``--from``/``--to``).
-CADENCES: dict[str, int] = {
-    "maandelijks": 1, "per maand": 1, "elke maand": 1, "iedere maand": 1, "monthly": 1,
-    "per kwartaal": 3, "elk kwartaal": 3, "ieder kwartaal": 3, "kwartaal": 3,
-    "driemaandelijks": 3, "quarterly": 3,
-    "halfjaarlijks": 6, "per halfjaar": 6, "elk halfjaar": 6, "ieder halfjaar": 6,
-    "zesmaandelijks": 6, "twee keer per jaar": 6, "tweemaal per jaar": 6, "half-yearly": 6,
-    "semi-annual": 6, "semiannual": 6,
-    "jaarlijks": 12, "per jaar": 12, "elk jaar": 12, "ieder jaar": 12, "eens per jaar": 12,
-    "annual": 12, "annually": 12, "yearly": 12,
-    "tweejaarlijks": 24, "elke twee jaar": 24, "iedere twee jaar": 24, "om de twee jaar": 24,
-    "eens per twee jaar": 24, "per twee jaar": 24, "biennial": 24, "biennially": 24,
-}  # fmt: skip
-#: The cadences as the command line lists them when it meets another one.
-CADENCE_NAMES = ("maandelijks", "per kwartaal", "halfjaarlijks", "jaarlijks", "tweejaarlijks")
 
 
 def cadence_months(cadence: str | None) -> int | None:

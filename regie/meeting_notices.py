@@ -67,6 +67,9 @@ class MeetingNotices:
 #: joined: a cancelled meeting that goes ahead after all, the new day of a cancelled meeting, or
 #: an extra meeting.
 MOVED, CANCELLED, BACK, NEW_DATE, EXTRA = "moved", "cancelled", "back", "new_date", "extra"
+#: A day the body's rule gives that joined because the programme's end moved later (walk55d 7):
+#: a regular meeting under the extended programme, told as such, not as an extra meeting.
+EXTENDED = "extended"
 
 
 def notice_key(
@@ -219,13 +222,17 @@ def notify_changed_meetings(
     body). ``schedules``: each body's meetings, when the caller read them already (else read
     here). ``dry_run``: nothing recorded or queued; the result says what would be."""
     from governance.meetings import pair_days, schedule_changes
+    from governance.programme_end import extension_days
     from regie.reports import meetings
     from regie.services import sync_store
     from store import Repository
     from store.meeting_days import left_days, record_days, remembered_days
+    from store.reports_read import programme_end_revisions
 
     out = MeetingNotices()
     pid = plan.programme.id
+    with app.reading() as connection:  # the moves of the programme's end (walk55d 7)
+        end_moves = [(b, a) for b, a, _ in programme_end_revisions(connection, pid)]
     near = as_of + timedelta(days=NOTICE_HORIZON_DAYS)
     synced: list[Session] = []
 
@@ -288,6 +295,8 @@ def notify_changed_meetings(
                 )
                 redated = dict(pair_days(told_off, [d for d in new if d not in left], by_day))
                 instead = {n: o for o, n in redated.items()}
+                schedule = body.meetings
+                regular = extension_days(schedule.rule if schedule else None, new, end_moves)
                 for day in new:
                     whom: list[tuple[Contact, str, date | None]] = []
                     for c in contacts:
@@ -298,7 +307,7 @@ def notify_changed_meetings(
                         elif day in instead and (instead[day], c.id) in off:
                             whom.append((c, NEW_DATE, instead[day]))
                         else:
-                            whom.append((c, EXTRA, None))
+                            whom.append((c, EXTENDED if day in regular else EXTRA, None))
                     joined.append((day, whom))
                     what = day.isoformat()
                     if any(change == BACK for _, change, _ in whom):
@@ -312,6 +321,11 @@ def notify_changed_meetings(
                         out.changes.append(
                             f"{body.id} {what} added, the new day of cancelled "
                             f"{instead[day].isoformat()}"
+                        )
+                    elif day in regular:
+                        out.changes.append(
+                            f"{body.id} {what} added: the rule's meeting under the programme's "
+                            f"extension to {plan.programme.end}"
                         )
                     else:
                         out.changes.append(f"{body.id} {what} added")
@@ -506,6 +520,8 @@ def notice(
         "next_pack_sent": next_on is not None
         and pack_key(body.id, next_on, contact.id) in packs_sent,
         "rounds": [s.context() for s in rounds],
+        # An extension's meeting (walk55d 7) names the programme's new end.
+        "programme_end": plan.programme.end if change == EXTENDED else None,
         "as_of": as_of,
         "key": key,
     }

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
+    from governance.programme_end import EndView
     from governance.stage_keys import StageParts
     from store.feeds import ArchivedItem
     from store.records import Revision, StoredEvent
@@ -46,6 +47,8 @@ class ItemRow:
     overdue_days: int
     #: Ongoing work whose start is still ahead (walk54 8): *nog niet gestart*, not *doorlopend*.
     not_started: bool = False
+    #: Open and due after the programme's end (walk55d 6, as `regie status` marks it ``!``).
+    after_end: bool = False
 
 
 @dataclass(slots=True)
@@ -85,6 +88,8 @@ class Overview:
     pages: int = 1
     matched: int = 0
     asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
+    #: The programme's end as the page tells it (walk55d 6); None: a page made without it.
+    end: EndView | None = None
 
 
 #: Delivery states of a prompt that never reached its contact: recorded by ``regie replay``
@@ -135,6 +140,8 @@ class ItemDetail:
     #: Per update (same order): the office's day it was recorded when it came in late
     #: (*nagekomen*, :func:`governance.agenda.recorded_late`), else None.
     late: list[date | None] = field(default_factory=list)
+    #: The plan's end, named where the item's deadline falls after it (walk55d 6).
+    programme_end: date | None = None
     #: The office's day the item left the plan (archived by a sync, or gone from the file
     #: since the last one): the page shows it read-only with its history; None: in the plan.
     left_on: date | None = None
@@ -237,6 +244,7 @@ def _row(
     """``due``: a finished item's deadline while it was open (:func:`_finished_deadlines`);
     ``forecasts``: the forecasts in force (:func:`_forecasts`: an item left out has none)."""
     from governance.item_start import not_started
+    from governance.programme_end import past_end
 
     latest = item.latest_update
     return ItemRow(
@@ -256,6 +264,7 @@ def _row(
         waiting_on=item.waiting_on,
         overdue_days=item.working_days_overdue,
         not_started=not_started(item, as_of),
+        after_end=past_end(item, plan.programme.end),
     )
 
 
@@ -316,6 +325,7 @@ def overview(
 ) -> Overview:
     from governance.item_start import shows_as
     from governance.labels import FILTER_LABELS
+    from governance.programme_end import end_view
 
     plan, assessment = _assessment(app, as_of)
     filters, problems = parse_filters(plan, owner, step, state)
@@ -356,6 +366,7 @@ def overview(
         pages=pages,
         matched=len(selected),
         asked_page=asked,
+        end=end_view(assessment.items.values(), plan.programme.end, as_of),
     )
 
 
@@ -372,11 +383,15 @@ class OverdueView:
     pages: int
     problems: list[str]
     asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
+    #: The programme's end as the page tells it (walk55d 6); None: a page made without it.
+    end: EndView | None = None
 
 
 def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueView:
     """The overdue list, longest overdue first, a page of ``PAGE_SIZE`` at a time, with counts
     per step and an optional step filter (both in the URL)."""
+    from governance.programme_end import end_view
+
     plan, assessment = _assessment(app, as_of)
     late = [i for i in assessment.items.values() if i.state.value == "overdue"]
     counts: dict[int, int] = {}
@@ -402,6 +417,7 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
         pages=pages,
         problems=problems,
         asked_page=asked,
+        end=end_view(assessment.items.values(), plan.programme.end, as_of),
     )
 
 
@@ -453,6 +469,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         updates=updates,
         events=events,
         reminders=_reminder_rows(plan, sent, events),
+        programme_end=plan.programme.end,
         # The office's date, as the reports say it (UTC's differs around midnight).
         late=[
             None if u.source == "decision" else recorded_late(u.reported_on, u.recorded_at, zone)

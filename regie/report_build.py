@@ -63,7 +63,8 @@ def _agenda_pack(
     ``layout``: an archived pack's (before layout 3 *eerder voorgelegd* counted meetings, not
     the packs archived for them)."""
     from governance.agenda import build_agenda
-    from governance.agenda_end import closing_pack
+    from governance.agenda_end import closing_pack, with_end_moved
+    from governance.agenda_model import local_day
     from governance.agenda_since import unfollowed_stale
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
@@ -110,6 +111,11 @@ def _agenda_pack(
             else None  # layout 12 asked from the first sync on, as built
         )
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
+        end_moves = (
+            reports_read.programme_end_revisions(connection, plan.programme.id, recorded_until)
+            if laid_out >= AGENDA_END_MOVED_FROM
+            else []
+        )
         listed: dict[date, frozenset[str] | None] | None = None
         questions: dict[date, PackQuestions] | None = None
         not_counted: dict[date, str] | None = None
@@ -209,6 +215,8 @@ def _agenda_pack(
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
+    if end_moves:  # layout 20: the programme's end moved in the plan file (walk55d 7)
+        pack = with_end_moved(pack, [(b, a, local_day(plan, at)) for b, a, at in end_moves])
     if (layout or AGENDA_LAYOUT) < AGENDA_NAMES_FROM:  # an older layout showed the ids
         pack = replace(pack, owner_labels={})
     elif pack.since_last is not None:  # an owner change by names too, as the tables (review8 4)
@@ -380,6 +388,8 @@ def _shown_before(
 #: (:data:`AGENDA_RENUMBERED_FROM`); layouts up to 19 are made again with the removal.
 #: 20 also (walk55a 2): *Prognose* is the owner's forecast in force
 #: (:data:`AGENDA_FORECAST_IN_FORCE_FROM`); layouts up to 19 are made again with the standing one.
+#: 20 also (walk55d 7): a move of the programme's end in the plan file is said and asked to
+#: accord (:data:`AGENDA_END_MOVED_FROM`); layouts up to 19 are made again without it.
 AGENDA_LAYOUT = 20
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -498,6 +508,10 @@ AGENDA_NOT_STARTED_FROM = 19
 #: wijziging*, a step's *1 van 1 punt groen*, the legend's *1 werkdag*, the PDF's *het enige
 #: punt* and the annex's *1 punt*; older layouts are made again with the plural.
 AGENDA_COUNT_WORDS_FROM = 20
+#: The first agenda layout (20, walk55d 7) that says under *sinds de vorige vergadering* that
+#: the programme's end moved in the plan file, and asks the body to accord it; older layouts
+#: are made again without it.
+AGENDA_END_MOVED_FROM = 20
 
 
 def _no_longer_asked(

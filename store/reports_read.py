@@ -136,6 +136,32 @@ def events_named(
     return [(str(item), as_date(day)) for item, day in rows]
 
 
+def programme_end_revisions(
+    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+) -> list[tuple[date | None, date | None, datetime]]:
+    """(before, after, recorded_at) of every change of the programme's end in the plan file,
+    oldest first (walk55d 7; None: no end)."""
+    import json
+
+    cut, cut_params = _until(connection, recorded_until)
+    query = sa.text(
+        'SELECT "before", "after", recorded_at FROM plan_revisions'
+        " WHERE programme_id = :p AND entity = 'programme' AND kind = 'changed'"
+        f" AND field = 'end'{cut} ORDER BY recorded_at, id"
+    ).bindparams(_P)
+    _, as_instant = converters(connection.dialect.name)
+    text_json = connection.dialect.name == "sqlite"
+
+    def day(raw: Any) -> date | None:
+        value = json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
+        return date.fromisoformat(str(value)) if value else None
+
+    return [
+        (day(before), day(after), as_instant(at))
+        for before, after, at in connection.execute(query, {"p": programme_id} | cut_params)
+    ]
+
+
 def updates_recorded_until(
     connection: sa.Connection, programme_id: str, as_of: date, recorded_until: datetime
 ) -> list[StatusUpdate]:

@@ -99,6 +99,8 @@ class SyncResult:
     not_carried: list[NotCarried] = field(default_factory=list)
     #: The programme's first sync: every item is the plan as first recorded, none is added.
     first: bool = False
+    #: The programme's end moved in the plan file (before, after; walk55d 7); None: it did not.
+    end_changed: tuple[date | None, date | None] | None = None
 
     @property
     def changed(self) -> bool:
@@ -129,14 +131,20 @@ class SyncResult:
 
     def notes(self) -> str:
         """What follows the counts in the cycle's and ``regie sync``'s line: `` (contacts
-        created: carol; archived: alice)`` and ``; 1 unsent message withdrawn (alice)``, or ""."""
+        created: carol; archived: alice)``, ``; programme end 2026-12-31 → 2027-12-31`` and
+        ``; 1 unsent message withdrawn (alice)``, or ""."""
         named, withdrawn = self._named(), self._withdrawn()
         cancelled = self._cancelled()
         return (
             (f" ({named})" if named else "")
+            + (f"; {self._end()}" if self.end_changed else "")
             + (f"; {withdrawn}" if withdrawn else "")
             + (f"; {cancelled}" if cancelled else "")
         )
+
+    def _end(self) -> str:
+        before, after = self.end_changed or (None, None)
+        return f"programme end {before or 'none'} → {after or 'none'}"
 
     def _cancelled(self) -> str:
         if not self.cancelled:
@@ -452,12 +460,36 @@ class _Sync:
             for name, before, after in diffs:
                 write_programme(row, name, after)
                 self._record("programme", p.id, "changed", name, to_json(before), to_json(after))
+                if name == "end":
+                    self._end_changed(before, after)
             if diffs:
                 row.updated_at = self.now
                 self.result.changed_count += 1
             else:
                 self.result.unchanged += 1
         self.session.flush()  # children reference the programme row
+
+    def _end_changed(self, before: date | None, after: date | None) -> None:
+        """An event for the programme's end moved in the plan file (walk55d 7), as a plan
+        edit of an item has its revision: said by the sync, in ``regie events`` and read by
+        the meeting notices (an extension's rule meetings are no extra ones)."""
+        from governance.programme_end import END_CHANGED
+
+        self.result.end_changed = (before, after)
+        values = {"before": before.isoformat() if before else None}
+        values["after"] = after.isoformat() if after else None
+        self.session.add(
+            EventRow(
+                programme_id=self.programme_id,
+                name=END_CHANGED,
+                item_code=None,
+                occurred_on=self.day,
+                recorded_at=self.now,
+                payload=values,
+                dedupe_key=f"{END_CHANGED}:{values['before']}:{values['after']}:"
+                f"{self.now.isoformat()}",
+            )
+        )
 
     def _reconcile(
         self,

@@ -125,7 +125,10 @@ def test_the_final_report_says_so_and_looks_no_further_than_the_end(app: App) ->
     for fmt in ("md", "html"):
         text = " ".join(render_progress(report, fmt).decode().split())
         assert "Eindrapportage" in text, fmt
-        assert "de periode eindigt met het programma op 31 december 2027" in text, fmt
+        # Made after the end, it says the programme has ended (walk55d 8).
+        assert "de periode eindigde met het programma op 31 december 2027" in text, fmt
+        assert "Het programma is op 31 december 2027 geëindigd: deze" in text, fmt
+        assert "eindigt" not in text, fmt
         assert "deze eindrapportage kijkt niet verder vooruit" in text, fmt
         assert "Op 5 januari 2028 zijn 3 punten te laat" in text, fmt  # step 1
         assert "Op 5 januari 2028 is 1 punt te laat" in text, fmt  # step 2
@@ -136,8 +139,18 @@ def test_the_final_report_says_so_and_looks_no_further_than_the_end(app: App) ->
     longer, _ = _progress_report(app, start, date(2028, 3, 31), date(2028, 4, 3))
     assert longer.final
     text = " ".join(render_progress(longer, "md").decode().split())
-    assert "de periode eindigt met het programma op 31 december 2027" in text
-    assert "Het programma eindigt op 31 december 2027" in text
+    assert "de periode eindigde met het programma op 31 december 2027" in text
+    assert "Het programma is op 31 december 2027 geëindigd" in text
+    # Made on the end's own day, the programme ends (present tense); an archived report of
+    # layout 18 made after the end is made again with the present tense it had.
+    for made, layout in ((end, None), (as_of, 18)):
+        same, _ = _progress_report(app, start, end, made, layout=layout)
+        assert same.final and not same.past_end
+        for fmt in ("md", "html"):
+            text = " ".join(render_progress(same, fmt).decode().split())
+            assert "de periode eindigt met het programma op 31 december 2027" in text, fmt
+            assert "Het programma eindigt op 31 december 2027" in text, fmt
+            assert "geëindigd" not in text and "eindigde" not in text, fmt
     # An archived report of layout 7 over the same period is made again as it was.
     old, _ = _progress_report(app, start, end, as_of, layout=7)
     assert not old.final

@@ -342,3 +342,23 @@ def test_default_seasons_untouched_by_override() -> None:
     parse_period("Najaar 2015", {"najaar": Season(8, 12)})
     assert before == DEFAULT_SEASONS
     assert parse_period("Najaar 2015").start == D(2015, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["halfjaarlijks", "Halfjaarlijkse", "per kwartaal", "elk kwartaal", "ieder kwartaal",
+     "Per Kwartaal.", "maandelijks", "tweejaarlijks", "twee keer per jaar", "jaarlijkse"],
+)  # fmt: skip
+def test_every_report_cadence_is_a_periodic_gereed(text: str) -> None:
+    """walk55d 9: what a report's ``cadence`` reads is a periodic *gereed* too, as
+    ``jaarlijks`` always was (parser 17 refused *unknown period*)."""
+    from governance.progress import cadence_months
+
+    _check(text, K.RECURRING, None, None)
+    assert cadence_months(text.rstrip(".")) is not None  # the same words, one list
+
+
+def test_a_cadence_word_inside_a_dated_period_keeps_its_date() -> None:
+    _check("3e kwartaal 2015", K.QUARTER, D(2015, 7, 1), D(2015, 9, 30))
+    with pytest.raises(PeriodError, match="unknown period"):
+        parse_period("elk kwartaal 2015")
