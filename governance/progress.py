@@ -119,7 +119,12 @@ AHEAD_MONTHS = 6
 #: it: none for a finished item, nor for one a later decision or plan-file edit moved
 #: (:func:`governance.forecasts.forecast_in_force`); layout 18 and before are made again
 #: with the standing forecast (:data:`FORECAST_IN_FORCE_FROM`).
+#: 19 also (walk55d 1): a dependent item whose predecessor was cancelled, not delivered, is
+#: undated (*nog geen datum …, voorganger … vervallen*), not dated from the cancellation;
+#: layout 18 and before are made again with that date (:data:`DROPPED_FROM`).
 LAYOUT = 19
+#: The first layout in which a cancelled predecessor dates no dependent.
+DROPPED_FROM = 19
 #: The first layout whose annex shows only the forecast in force.
 FORECAST_IN_FORCE_FROM = 19
 #: The first layout whose counts of one read in the singular.

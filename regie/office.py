@@ -46,6 +46,9 @@ class ItemRow:
     overdue_days: int
     #: Ongoing work whose start is still ahead (walk54 8): *nog niet gestart*, not *doorlopend*.
     not_started: bool = False
+    #: A dependent item's predecessors that were cancelled, not delivered (walk55d 1): it has
+    #: no date until the body sets one.
+    cancelled_predecessors: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -256,6 +259,7 @@ def _row(
         waiting_on=item.waiting_on,
         overdue_days=item.working_days_overdue,
         not_started=not_started(item, as_of),
+        cancelled_predecessors=item.cancelled_predecessors,
     )
 
 
