@@ -36,3 +36,30 @@ def test_a_cancelled_predecessor_is_said_and_its_dependents_date_asked(
     old = _pack(app, monkeypatch, 19)
     assert "voorganger 1.1" not in old
     assert "Nieuwe datum vaststellen voor 1.3 of het punt laten vervallen?" in old
+
+
+def test_the_progress_report_and_the_item_page_say_the_predecessor_was_cancelled(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    from regie.bootstrap import bootstrap
+    from regie.config import load_settings
+    from tests.integration.server import TEST_SECRET_KEY
+    from tests.integration.test_web_item_page import _client, visible
+
+    env = _closing_env(tmp_path, migrated_url)
+    cancel = regie(
+        "update", "1.1", "--status", "cancelled", "--comment", "Geschrapt", "--as-of",
+        "2025-11-03", env=env,
+    )  # fmt: skip
+    assert cancel.code == 0, cancel.err
+    report = regie(
+        "report", "voortgang", "--from", "2025-07-01", "--to", "2025-12-31", "--as-of",
+        "2026-01-15", "--format", "md", env={**env, "REGIE_SIMULATE": "1"},
+    )  # fmt: skip
+    assert report.code == 0, report.err
+    text = " ".join(report.out.split())
+    assert "1.3 " in text and "voorganger 1.1 vervallen" in text
+    app = bootstrap(load_settings({**env, "REGIE_SECRET_KEY": TEST_SECRET_KEY}))
+    page = _client(app).get("/items/1.3")
+    assert page.status_code == 200
+    assert "Voorganger vervallen 1.1: geen datum af te leiden" in visible(page.text)
