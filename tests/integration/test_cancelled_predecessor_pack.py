@@ -15,7 +15,9 @@ from tests.integration.test_closing_meeting import _closing_env
 from tests.integration.test_closing_pack import _pack
 from tests.integration.test_programme_end import _app
 
-QUESTION = "Datum vaststellen voor 1.3, nu voorganger 1.1 is vervallen, of het punt laten vervallen?"
+QUESTION = (
+    "Datum vaststellen voor 1.3, nu voorganger 1.1 is vervallen, of het punt laten vervallen?"
+)
 
 
 def test_a_cancelled_predecessor_is_said_and_its_dependents_date_asked(
