@@ -216,6 +216,7 @@ def decisions_asked(
                 ratify_before=before,
                 ratify_after=after,
                 earlier_other=other,
+                cancelled_predecessors=item.cancelled_predecessors,
             )
         )  # fmt: skip
     for removal in removed_to_ratify(revisions, decisions, zone, assessment.as_of):

@@ -14,18 +14,21 @@ from datetime import date
 
 from governance.agenda_model import OPEN_STATES, AgendaPack, EndMoved
 from governance.programme_end import ended
+from governance.rag import State
 
 _OPEN = frozenset(s.value for s in OPEN_STATES)
 #: The questions that offer lapse after the end: a late item's new date, and a date or term for
 #: an item without one (no longer asked about, so the body decides; review47 3). Late on the
 #: pack's day is late at the end too, and undated stays undated: the same before the end.
 _LAPSE = frozenset({"overdue", "undated", "waiting"})
+_WAITING = State.WAITING.value
 
 
 def closing_pack(pack: AgendaPack, end: date | None, *, ahead: bool = False) -> AgendaPack:
     """``pack`` with the programme's end when it is made after it (``as_of`` past ``end``):
     the open items with a deadline and those without one (open-ended, periodic: no longer
-    asked about, :func:`governance.programme_end.no_longer_asked`) counted from the pack's
+    asked about, :func:`governance.programme_end.no_longer_asked`; of them apart, for layout
+    20, those waiting on a predecessor, asked again once it is done) counted from the pack's
     full table, and the question of every late or undated item marked. ``ahead`` (layout 15):
     before the end, a meeting after it gets the same in the future tense (``programme_ends``),
     and the last meeting on or before it (:func:`_last_before`) the counts and
@@ -60,8 +63,12 @@ def _marked(pack: AgendaPack) -> AgendaPack:
 
 def _counted(pack: AgendaPack) -> AgendaPack:
     still_open = [line for line in pack.annex if line.state in _OPEN]
-    undated = sum(1 for line in still_open if line.due is None)
-    return replace(pack, still_open=len(still_open) - undated, still_open_undated=undated)
+    undated = [line for line in still_open if line.due is None]
+    waiting = sum(1 for line in undated if line.state == _WAITING)
+    return replace(
+        pack, still_open=len(still_open) - len(undated), still_open_undated=len(undated),
+        still_open_waiting=waiting,
+    )  # fmt: skip
 
 
 def with_end_moved(

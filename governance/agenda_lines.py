@@ -200,6 +200,7 @@ def _line(
         if latest is not None and latest.source not in NOT_THE_OWNERS
         else None,
         at_risk=latest is not None and latest.status is UpdateStatus.AT_RISK,
+        cancelled_predecessors=i.cancelled_predecessors,
     )
 
 

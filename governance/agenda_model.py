@@ -104,6 +104,9 @@ class ItemLine:
     #: progress layout 18, walk54 8: :func:`governance.item_start.not_started`): it reads *nog
     #: niet gestart*, not *doorlopend*. False in older layouts.
     not_started: bool = False
+    #: An undated dependent item's predecessors that were cancelled, not delivered (agenda
+    #: layout 20, progress layout 19, walk55d 1): *voorganger … vervallen*. () in older layouts.
+    cancelled_predecessors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,9 @@ class DecisionAsked:
     #: Of the earlier meetings whose pack listed the item: those that put another question
     #: about it (agenda layout 14; ``earlier`` then holds only the same question's).
     earlier_other: tuple[date, ...] = ()
+    #: An undated item's predecessors that were cancelled, not delivered (agenda layout 20,
+    #: walk55d 1): its date cannot be derived, the question says why.
+    cancelled_predecessors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,6 +430,9 @@ class AgendaPack:
     programme_ended: date | None = None
     still_open: int = 0
     still_open_undated: int = 0
+    #: Of ``still_open_undated``: the items waiting on a predecessor (walk55d 2), asked again
+    #: once it is done; agenda layout 20 counts them apart.
+    still_open_waiting: int = 0
     #: The programme's end, when the pack is made before it for a meeting after it, or for the
     #: last meeting before it (layout 15, review47 6): said at the top in the future tense, with
     #: the same counts; ``last_before_end``: the latter (known to be the last, review48 1).

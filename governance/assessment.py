@@ -103,6 +103,7 @@ def assess(
     index: PlanIndex | None = None,
     picked: tuple[dict[str, StatusUpdate], dict[str, date]] | None = None,
     first_assessed: Mapping[str, date] | None = None,
+    dropped: bool = True,
 ) -> Assessment:
     """Assess every deadline of ``plan`` at ``as_of`` (see the module notes for the rules).
 
@@ -110,11 +111,15 @@ def assess(
     ``picked``: each item's latest update and forecast (:func:`latest_updates`' answer), when
     the caller has them; ``updates`` is then not read. ``first_assessed``: item → the first
     day Regie assessed it (the stale clock starts no earlier; see the module notes).
+    ``dropped``: a dependent whose predecessor was cancelled is undated (walk55d 1); False:
+    dated from the cancellation, as reports of earlier layouts were made.
     """
     index = index or PlanIndex(plan)
     latest, forecasts = picked if picked is not None else latest_updates(updates, as_of)
     cal = calendar or WorkCalendar.for_plan(plan)
-    assessor = Assessor(index, latest, forecasts, as_of, cal, first_assessed=first_assessed)
+    assessor = Assessor(
+        index, latest, forecasts, as_of, cal, first_assessed=first_assessed, dropped=dropped
+    )
     assessor.judge_all(index.deadlines)
     items = assessor.results()
     actions, steps, programme = rollups(plan.steps, ((i.action_id, i.rag) for i in items.values()))

@@ -49,6 +49,10 @@ class ItemAssessment:
     #: (UNDATED, WAITING or ONGOING, :meth:`Assessor._without_date`); None for a dated or a
     #: finished item. The agenda's date question reads it (review54 5).
     undated_state: State | None = None
+    #: A dependent item (*Afhankelijk van …*) whose predecessors are finished but one of them
+    #: was cancelled, not delivered (walk55d 1): those predecessors. Its date cannot be derived
+    #: (it is *undated*, for the body to date or let lapse); () otherwise.
+    cancelled_predecessors: tuple[str, ...] = ()
 
 
 #: ``ItemAssessment(*fields)`` for the 100,000 results of a full run, without the frozen
@@ -140,8 +144,12 @@ class Assessor:
         cal: WorkCalendar,
         known_rags: Mapping[str, Rag] | None = None,
         first_assessed: Mapping[str, date] | None = None,
+        dropped: bool = True,
     ) -> None:
         self.index = index
+        # A cancelled predecessor dates no dependent (walk55d 1; False: it counts as delivered
+        # on the day it was cancelled, as reports of earlier layouts were made).
+        self.dropped = dropped
         self.policy = index.plan.reminders
         self.programme_start = index.plan.programme.start
         self.latest = latest
@@ -189,6 +197,14 @@ class Assessor:
         if not dates or any(d is None for d in dates):
             return None
         return max(d for d in dates if d is not None)
+
+    def dependency_dropped(self, dep: str) -> bool:
+        """A finished dependency none of whose items was done: every one cancelled."""
+        ids = self.index.dependency_items(dep)
+        cancelled = UpdateStatus.CANCELLED
+        return bool(ids) and all(
+            (u := self.latest.get(i)) is not None and u.status is cancelled for i in ids
+        )
 
     def judge(self, d: Deadline) -> ItemAssessment:
         """One item's result (kept in ``self.items``; a waiting item's colour is given by
@@ -245,6 +261,15 @@ class Assessor:
                     d, _WAITING, f"waiting on {', '.join(waiting_on)}", kind, start,
                     waiting_on, latest, at_risk,
                 )  # fmt: skip
+            dropped = (
+                tuple(dep for dep in deps if self.dependency_dropped(dep)) if self.dropped else ()
+            )
+            if dropped:
+                item = self._without_date(
+                    d, State.UNDATED, f"predecessor {', '.join(dropped)} cancelled", kind,
+                    start, waiting_on, latest, at_risk,
+                )  # fmt: skip
+                return dataclasses.replace(item, cancelled_predecessors=dropped)
             finished = max(when for when in done_deps.values() if when is not None)
             due = self.cal.add_working_days(finished, self.policy.dependency_lead_days)
         elif kind in _DATED_KINDS and period is not None and period.end is not None:
@@ -326,7 +351,7 @@ class Assessor:
             item_id, d.level, d.action_id, d.step, d.title, d.gereed,
             _KIND_VALUES[kind] if kind else None, due, state,
             colour(state, stale, confirmed, slip, False), stale, d.owners, latest, forecast,
-            waiting_on, overdue_days, reason, start, None, first, None,
+            waiting_on, overdue_days, reason, start, None, first, None, (),
         )  # fmt: skip
 
     def _stale(
@@ -370,7 +395,7 @@ class Assessor:
             _KIND_VALUES[kind] if kind else None, None, state,
             colour(state, stale, False, None, False), stale, d.owners, latest,
             self.forecasts.get(item_id), waiting_on, 0, reason, start, completed, first,
-            undated_state,
+            undated_state, (),
         )  # fmt: skip
 
     # --- colours and results -----------------------------------------------------------------

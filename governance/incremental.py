@@ -70,7 +70,9 @@ __all__ = [
 #: A full run still takes each item's previous state and latest update from the memory (facts
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
-RULES_VERSION = 9  # 9: the stale clock starts no earlier than the item's first assessment
+#: 9: the stale clock starts no earlier than the item's first assessment; 10: a dependent whose
+#: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1).
+RULES_VERSION = 10
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}

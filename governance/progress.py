@@ -124,9 +124,14 @@ AHEAD_MONTHS = 6
 #: 19 also (walk55d 8): a final report made after the programme's end says it in the past
 #: tense (*eindigde*, *is … geëindigd*); layout 18 and before are made again with *eindigt*
 #: (:data:`ENDED_TENSE_FROM`).
+#: 19 also (walk55d 1): a dependent item whose predecessor was cancelled, not delivered, is
+#: undated (*nog geen datum …, voorganger … vervallen*), not dated from the cancellation;
+#: layout 18 and before are made again with that date (:data:`DROPPED_FROM`).
 LAYOUT = 19
 #: The first layout whose final report, made after the programme's end, says it has ended.
 ENDED_TENSE_FROM = 19
+#: The first layout in which a cancelled predecessor dates no dependent.
+DROPPED_FROM = 19
 #: The first layout whose annex shows only the forecast in force.
 FORECAST_IN_FORCE_FROM = 19
 #: The first layout whose counts of one read in the singular.

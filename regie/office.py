@@ -49,6 +49,9 @@ class ItemRow:
     not_started: bool = False
     #: Open and due after the programme's end (walk55d 6, as `regie status` marks it ``!``).
     after_end: bool = False
+    #: A dependent item's predecessors that were cancelled, not delivered (walk55d 1): it has
+    #: no date until the body sets one.
+    cancelled_predecessors: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -265,6 +268,7 @@ def _row(
         overdue_days=item.working_days_overdue,
         not_started=not_started(item, as_of),
         after_end=past_end(item, plan.programme.end),
+        cancelled_predecessors=item.cancelled_predecessors,
     )
 
 

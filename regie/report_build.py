@@ -89,6 +89,7 @@ def _agenda_pack(
         basis = report_basis(
             connection, plan, as_of, recorded_until,
             first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
+            dropped=laid_out >= AGENDA_DROPPED_FROM,
         )  # fmt: skip
         # The progress report's reading of the due dates moved (with or without a decision),
         # and the items' other revisions: *Sinds de vorige vergadering*, ratification.
@@ -146,6 +147,7 @@ def _agenda_pack(
             before = assess_as_of(
                 connection, then, previous.on, recorded_until=recorded_until,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
+                dropped=laid_out >= AGENDA_DROPPED_FROM,
             )  # fmt: skip
         # Layout 19 (walk54b): what got worse compares with the data as the body's latest earlier
         # pack read them (its day, recorded by its archiving), not the previous meeting's day.
@@ -155,6 +157,7 @@ def _agenda_pack(
             shown_state = report_basis(
                 connection, plan, shown.as_of, pack_cut,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
+                dropped=laid_out >= AGENDA_DROPPED_FROM,
             ).assessment  # fmt: skip
         # Layout 18 (words53): the colours now without the staleness Regie could not have seen
         # on the previous meeting's day (items it first assessed after it); only when there is
@@ -164,8 +167,9 @@ def _agenda_pack(
             fresh = unfollowed_stale(basis.assessment, previous.on)
             if fresh:
                 unstale = assess_as_of(
-                    connection, basis.plan, as_of, recorded_until=recorded_until, fresh=fresh
-                )
+                    connection, basis.plan, as_of, recorded_until=recorded_until, fresh=fresh,
+                    dropped=laid_out >= AGENDA_DROPPED_FROM,
+                )  # fmt: skip
         # Layout 8: how the status round went; an older archived pack had no such section.
         status_round: RoundOutcome | None = None
         round_at: list[datetime] = []
@@ -390,6 +394,9 @@ def _shown_before(
 #: (:data:`AGENDA_FORECAST_IN_FORCE_FROM`); layouts up to 19 are made again with the standing one.
 #: 20 also (walk55d 7): a move of the programme's end in the plan file is said and asked to
 #: accord (:data:`AGENDA_END_MOVED_FROM`); layouts up to 19 are made again without it.
+#: 20 also (walk55d 1, 2): a dependent whose predecessor was cancelled is undated and its date
+#: asked (:data:`AGENDA_DROPPED_FROM`); the top line around the end counts the items waiting on
+#: a predecessor apart (:data:`AGENDA_END_WAITING_FROM`).
 AGENDA_LAYOUT = 20
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -449,6 +456,14 @@ AGENDA_RENUMBERED_FROM = 20
 #: later decision or plan-file edit moved), as the progress report's *Nu* does; older layouts
 #: are made again with the standing forecast, whatever came after it.
 AGENDA_FORECAST_IN_FORCE_FROM = 20
+#: The first agenda layout (20, walk55d 1) in which a dependent item whose predecessor was
+#: cancelled, not delivered, is undated (its date asked, *voorganger … vervallen*), not dated
+#: from the cancellation; older layouts are made again with that date.
+AGENDA_DROPPED_FROM = 20
+#: The first agenda layout (20, walk55d 2) whose top line around the programme's end counts
+#: the items waiting on a predecessor apart from those without a date: they are asked again
+#: once their predecessor is done (older layouts counted them as no longer asked).
+AGENDA_END_WAITING_FROM = 20
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -619,6 +634,7 @@ def _progress_report(
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
     from governance.progress import (
+        DROPPED_FROM,
         FIRST_ASSESSED_FROM,
         LAYOUT,
         RENUMBERED_FROM,
@@ -650,6 +666,7 @@ def _progress_report(
         basis = report_basis(
             connection, plan, as_of, recorded_until,
             first_assessed=(layout or LAYOUT) >= FIRST_ASSESSED_FROM,
+            dropped=(layout or LAYOUT) >= DROPPED_FROM,
         )  # fmt: skip
         items, first_recorded = agenda_read.item_revisions(
             connection, programme, recorded_until,

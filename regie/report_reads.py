@@ -148,13 +148,15 @@ def assess_as_of(
     recorded_until: datetime | None = None,
     first_assessed: bool = True,
     fresh: Collection[str] = (),
+    dropped: bool = True,
 ) -> Assessment:
     """The assessment on ``as_of`` from the updates reported up to then; with
     ``recorded_until``, from those recorded up to that moment only (a data cut-off).
     ``first_assessed``: the stale clock starts no earlier than each item's first assessment
     (False: as reports of earlier layouts were made, from the day the item became active);
     ``fresh``: items judged as on their first day (none of them stale: what the colours would
-    be without their staleness, agenda layout 18)."""
+    be without their staleness, agenda layout 18); ``dropped``: a dependent whose predecessor
+    was cancelled is undated (False: as reports of earlier layouts were made, walk55d 1)."""
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days
@@ -168,7 +170,10 @@ def assess_as_of(
     if first is not None and fresh:
         first |= dict.fromkeys(fresh, as_of)
     if recorded_until is None:
-        return assess(plan, assessment_updates(session, pid, as_of), as_of, first_assessed=first)
+        return assess(
+            plan, assessment_updates(session, pid, as_of), as_of, first_assessed=first,
+            dropped=dropped,
+        )  # fmt: skip
     from sqlalchemy import Connection as _Connection
 
     from store import reports_read
@@ -176,7 +181,7 @@ def assess_as_of(
 
     connection = session if isinstance(session, _Connection) else reader(session)
     updates = reports_read.updates_recorded_until(connection, pid, as_of, recorded_until)
-    return assess(plan, updates, as_of, first_assessed=first)
+    return assess(plan, updates, as_of, first_assessed=first, dropped=dropped)
 
 
 def recorded_decisions(
@@ -237,11 +242,13 @@ def report_basis(
     recorded_until: datetime | None,
     *,
     first_assessed: bool = True,
+    dropped: bool = True,
 ) -> ReportBasis:
     """The agenda pack's and the progress report's provenance, read in one place: the plan
     of ``as_of`` (decisions taken after it undone), the assessment of that day, the decisions
     and the data cut-off, which is read last (the newest recorded_at among the records read
-    before it, in the same transaction). ``first_assessed``: as :func:`assess_as_of`'s."""
+    before it, in the same transaction). ``first_assessed``, ``dropped``: as
+    :func:`assess_as_of`'s."""
     from governance.events import ESCALATION_RAISED
     from store import reports_read
 
@@ -249,8 +256,9 @@ def report_basis(
     edits = recorded_edits(connection, plan, as_of, recorded_until)
     dated = plan_on(plan, everything, as_of, edits)
     assessment = assess_as_of(
-        connection, dated, as_of, recorded_until=recorded_until, first_assessed=first_assessed
-    )
+        connection, dated, as_of, recorded_until=recorded_until, first_assessed=first_assessed,
+        dropped=dropped,
+    )  # fmt: skip
     decisions = [d for d in everything if d.meeting_on <= as_of]
     cut_off = recorded_until or reports_read.data_until(
         connection, plan.programme.id, as_of, ESCALATION_RAISED

@@ -21,6 +21,7 @@ from regie.report_build import (
     AGENDA_ASK_ADDED_FROM,
     AGENDA_COUNT_WORDS_FROM,
     AGENDA_END_AHEAD_FROM,
+    AGENDA_END_WAITING_FROM,
     AGENDA_EXCERPTS_FROM,
     AGENDA_FIRST_ASSESSED_FROM,
     AGENDA_LAYOUT,
@@ -127,6 +128,8 @@ def render_agenda(
             # nothing ratified a hand edit: *datum in het plan bekrachtigd*, not *hersteld*.
             "ratified_words": layout >= AGENDA_UNRATIFIED_FROM,
             **_close_words(pack, layout),
+            # Layout 20 (walk55d 2): the top line around the end counts waiting items apart.
+            "end_waiting": layout >= AGENDA_END_WAITING_FROM,
             # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
             # Layout 17 (review51 9): the legend says from when the stale clock counts.

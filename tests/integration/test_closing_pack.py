@@ -88,10 +88,13 @@ def test_a_pack_after_the_end_says_so_from_layout_14_and_layout_13_is_as_built(
 
     html = agenda(app, "stuurgroep", CLOSING, AS_OF, "html").content.decode()
     # Layout 15 (review47 7): one term, and the items without a date in the same sentence;
-    # what is no longer asked names them again, not every open item (review48 2).
+    # what is no longer asked names them again, not every open item (review48 2). Layout 20
+    # (walk55d 2): 1.3, waiting on 1.1, is asked again once 1.1 is done: counted apart.
     assert (
-        f'<p class="ended"><strong>{ENDED}; nog open staan 3 punten met datum en 2 punten '
-        "zonder datum; naar de punten zonder datum wordt niet meer gevraagd.</strong></p>"
+        f'<p class="ended"><strong>{ENDED}; nog open staan 3 punten met datum en 1 punt '
+        "zonder datum; naar het punt zonder datum wordt niet meer gevraagd. Daarnaast wacht 1 "
+        "punt op een voorganger; daarnaar wordt gevraagd zodra de voorganger gereed is."
+        "</strong></p>"
     ) in html
     assert (
         '<h3 class="group">Routine: datum of termijn vaststellen, of laten vervallen</h3>' in html
@@ -157,9 +160,9 @@ def test_the_pack_says_the_end_from_the_day_after_it(
 
 
 PACKS = [  # (meeting, as of, layouts with a golden file of their own)
-    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17, 19)),  # the last meeting before the end
-    (CLOSING, date(2025, 12, 31), (14, 15, 17, 19)),  # the closing meeting, its pack before the end
-    (CLOSING, AS_OF, (13, 14, 15, 17, 19)),  # the closing meeting, its pack after the end
+    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17, 19, 20)),  # the last one before the end
+    (CLOSING, date(2025, 12, 31), (14, 15, 17, 19, 20)),  # the closing meeting, made before the end
+    (CLOSING, AS_OF, (13, 14, 15, 17, 19, 20)),  # the closing meeting, its pack after the end
 ]
 
 
@@ -174,7 +177,8 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     layout 16 (words49: a first meeting's decision list) changes none of these packs; layout 17
     (fresh50) only drops *(verouderd)* from the overdue items, first assessed on the pack's day
     (the scenario runs no cycle); layout 19 (walk54b 6) says *te laat: deadline … verstreken*;
-    layout 20 (review55 3) words the charts' alt texts anew, which only the HTML has
+    layout 20 (review55 3) words the charts' alt texts anew, which only the HTML has, and
+    (walk55d 2) counts the item waiting on a predecessor apart in the top line
     (``REGIE_UPDATE_GOLDEN=1`` writes the current layout's files)."""
     from regie import report_build
     from regie.reports import agenda, reproduce
@@ -184,7 +188,7 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     for meeting, as_of, md_layouts in PACKS:
         if meeting == CLOSING and as_of == date(2025, 12, 31):
             _round_before_the_end(app)
-        layouts = (*md_layouts, 20) if fmt == "html" else md_layouts  # the alt texts
+        layouts = md_layouts  # layout 20: the top line (both), the alt texts (HTML)
         for layout in range(min(layouts), report_build.AGENDA_LAYOUT + 1):
             with monkeypatch.context() as then:
                 then.setattr(report_build, "AGENDA_LAYOUT", layout)

@@ -327,6 +327,40 @@ def test_a_dependent_item_is_judged_from_its_finished_dependencies_updates(
     assert state["4.2"] not in ("waiting", "done")
 
 
+def test_a_dependent_item_whose_dependency_was_cancelled_is_undated_every_day(
+    tmp_path: Path, database_url: str
+) -> None:
+    """walk55d 1: action 1.2 (4.2 and 4.3 depend on it) is cancelled, milestone by milestone,
+    after the first run: 4.2 is then undated (no date counted from the cancellation), on the
+    incremental days as in a full assessment, and never prompted."""
+    app = make_app(tmp_path, database_url)
+    plan = _seed()
+    pid = plan.programme.id
+    first, last = date(2015, 10, 1), date(2015, 11, 13)
+    deadline_check(app, first, plan=plan)
+    dropped = PlanIndex(plan).dependency_items("1.2")
+    with app.session() as session:
+        repo = Repository(session, pid)
+        for n, item_id in enumerate(dropped):
+            repo.add_status_update(
+                StatusUpdate(
+                    item_id, UpdateStatus.CANCELLED, first + timedelta(days=n),
+                    comment="geschrapt", recorded_at=datetime.combine(first, time(18), UTC),
+                )
+            )  # fmt: skip
+        session.commit()
+    day = first + timedelta(days=1)
+    while day <= last:
+        report = deadline_check(app, day, plan=plan)
+        _assert_day_is_full_assessment(app, report, plan, day)
+        day += timedelta(days=1)
+    with app.session() as session:
+        state = {r.item_id: r for r, _ in latest_states(session, pid, last, inclusive=True)}
+        prompted = {p.item_id for p in prompts_of(session, pid, last, ["4.2"])}
+    assert (state["4.2"].state, state["4.2"].due) == ("undated", None)
+    assert "4.2" not in prompted
+
+
 def _assert_states_are(session: Session, pid: str, full: Assessment, day: date) -> None:
     """The states stored for ``day`` are the full assessment's."""
     stored = {r.item_id: r for r, _ in latest_states(session, pid, day, inclusive=True)}

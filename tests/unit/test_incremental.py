@@ -712,6 +712,45 @@ def test_replay_of_a_forecast_and_the_grace_for_unanswered_prompts() -> None:
     assert late == [(cal.add_working_days(forecast, 9), "unanswered")]
 
 
+def test_replay_of_a_cancelled_predecessor_then_a_date_set_for_its_dependent() -> None:
+    """walk55d 1: 2.4.1 cancelled leaves 2.5.1 (*Afhankelijk van …*) undated, never prompted
+    nor escalated (not dated from the cancellation), until a plan edit (or a decision) dates
+    it: then it is asked as any dated item. Incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, dependent, make_plan, ms, on, quarter
+
+    def plan_with(second: Period) -> Plan:
+        return make_plan(
+            act("2.4", ms("2.4.1", quarter(2026, 4))),
+            act("2.5", ms("2.5.1", second, depends_on=("2.4.1",)), owners=("LVVN",)),
+            contacts=(contact("ann", "IenM"), contact("lou", "LVVN")),
+        )
+
+    before, after = plan_with(dependent()), plan_with(on(date(2027, 3, 31)))
+    dated_on = date(2027, 2, 1)
+    cal = WorkCalendar("NL")
+    cancel = StatusUpdate(
+        "2.4.1", UpdateStatus.CANCELLED, date(2026, 11, 16),
+        recorded_at=datetime.combine(date(2026, 11, 16), time(9), UTC), id=1,
+    )  # fmt: skip
+    world = World(lambda day: after if day >= dated_on else before, lambda _: cal, [cancel])
+    full, inc = Full(), Incremental()
+    asked: list[tuple[date, str]] = []
+    raised: list[date] = []
+    for day in every_day(date(2026, 11, 2), date(2027, 4, 30)):
+        plan = world.plan_on(day)
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        item = want[0].items["2.5.1"]
+        if date(2026, 11, 16) <= day < dated_on:
+            said = (item.state, item.due, item.cancelled_predecessors)
+            assert said == (State.UNDATED, None, ("2.4.1",)), day
+        asked += [(day, i.stage) for d in want[1].digests for i in d.items if i.item_id == "2.5.1"]
+        raised += [day for e in want[1].escalations if e.item_id == "2.5.1"]
+    assert all(day >= dated_on for day, _ in asked) and all(day >= dated_on for day in raised)
+    assert any(stage.startswith("due@2027-03-31") for _, stage in asked)
+
+
 def test_replay_of_an_adoption_mid_programme_asks_before_it_escalates() -> None:
     """Regie adopted with items long overdue, one added to the plan already overdue and one
     whose due date is moved into the past: each escalates for being overdue only once its

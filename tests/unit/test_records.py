@@ -46,7 +46,7 @@ def _fields() -> tuple[object, ...]:
     return (
         "1.1.1", ItemLevel.MILESTONE, "1.1", 1, "m", "Q1 2019", "quarter", date(2019, 3, 31),
         State.OVERDUE, Rag.RED, True, ("org",), None, None, (), 3, "due 2019-03-31",
-        date(2019, 1, 1), None, date(2018, 12, 3), None,
+        date(2019, 1, 1), None, date(2018, 12, 3), None, (),
     )  # fmt: skip
 
 
