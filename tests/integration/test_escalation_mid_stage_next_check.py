@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from governance.plan import Plan
+from governance.plan import Contact, Plan
 from governance.workdays import WorkCalendar
 from regie.bootstrap import App
 from regie.cycle import deadline_check
@@ -35,7 +35,7 @@ ESCALATES = CAL.add_working_days(STAGES[41], 2)
 
 
 def _plan(bob: bool) -> Plan:
-    people = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
+    people: tuple[Contact, ...] = (contact("ann", "IenM"), contact("po", "Bureau", office=True))
     if bob:
         people += (contact("bob", "IenM"),)
     return make_plan(act("1.1", ms(ITEM, quarter(2025, 1))), contacts=people, reminders=RULES)
@@ -70,7 +70,8 @@ def test_the_escalation_days_runs_and_the_next_day_store_one_next_check(
     app = make_app(tmp_path, database_url)
     added = None if joins is None else CAL.add_working_days(STAGES[41], joins)
     for day in CAL.working_days_in(STAGES[40], ESCALATES):
-        deadline_check(app, day, plan=_plan(added is not None and day >= added))
+        report = deadline_check(app, day, plan=_plan(added is not None and day >= added))
+    assert report.incremental  # the escalation day's first run: the incremental path
     assert _escalated_on(app, ESCALATES)
     plan = _plan(added is not None)
     first = _next_check(app)
