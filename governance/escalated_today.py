@@ -11,15 +11,50 @@ them with the facts (:func:`with_contacts`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 
-from governance.next_checks import Scheduler
-from governance.reminders import NO_FACTS, PromptFacts, PromptQuestion, ReminderPlan
+from governance.next_checks import Scheduler, Skip
+from governance.reminders import NO_FACTS, PromptFacts, PromptQuestion, PromptRecord, ReminderPlan
 
 #: A stage no prompt is recorded under: asked with it, the store and
 #: :func:`governance.reminders.facts_from_history` tell the contacts prompted about an item
 #: and nothing of its stages.
 CONTACTS_ONLY = "contacts?"
+
+
+def backed_off_after_escalation(
+    stage: str | None,
+    known: PromptFacts,
+    scheduler: Scheduler,
+    *,
+    escalates_today: bool,
+    records: Sequence[PromptRecord] = (),
+) -> tuple[date, Skip] | None:
+    """Whether the stages after an item's current overdue stage may be left out because its run
+    escalated: the conditions :func:`governance.remember._settled_after_prompt` starts from
+    and :func:`contacts_wanted` reads the contacts for, in one place so they cannot drift.
+
+    ``stage`` is an overdue stage; the run escalated (the facts say on which day) or escalates
+    today (``escalates_today``: today's plan says so, the facts do not yet); the stage before
+    it was not prompted too soon; ``stage`` is on record (in the facts, or among today's
+    ``records`` of the item); and the back-off leaves the next stage out. → (the escalation's
+    day, :meth:`Scheduler.backed_off_next`), or None. Whether every contact is settled is the
+    caller's to decide."""
+    if stage is None or not stage.startswith("overdue-"):
+        return None
+    if known.escalated:
+        escalated_on = known.escalated_on
+    elif escalates_today:
+        escalated_on = scheduler.as_of
+    else:
+        return None
+    if known.too_soon or escalated_on is None:
+        return None
+    if not known.stage_prompted and not any(r.stage == stage for r in records):
+        return None
+    skip = scheduler.backed_off_next(stage)
+    return None if skip is None else (escalated_on, skip)
 
 
 def contacts_wanted(
@@ -31,21 +66,19 @@ def contacts_wanted(
     recorded: bool,
 ) -> list[str]:
     """The items escalating today (not on a day off: held back) whose current overdue stage
-    is on record and whose next stage the back-off leaves out: their contacts are needed
-    and the facts do not tell them."""
+    is on record and whose next stage the back-off leaves out
+    (:func:`backed_off_after_escalation`): their contacts are needed and the facts do not
+    tell them. Not those prompted today only: their facts tell their contacts."""
     if not recorded:
         return []
     wanted: list[str] = []
     for escalation in reminders.escalations:
         item_id = escalation.item_id
         question = questions.get(item_id)
-        stage = None if question is None else question.stage
-        if stage is None or not stage.startswith("overdue-"):
-            continue
         known = facts.get(item_id, NO_FACTS)
-        if known.escalated or known.too_soon or not known.stage_prompted:
-            continue  # told already, or not on record (prompted today: those are told)
-        if scheduler.backed_off_next(stage) is not None:
+        if question is None or known.escalated:
+            continue  # not asked about, or told already
+        if backed_off_after_escalation(question.stage, known, scheduler, escalates_today=True):
             wanted.append(item_id)
     return sorted(set(wanted))
 

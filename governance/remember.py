@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from governance.assessment import Assessment
 from governance.assessor import ItemAssessment
+from governance.escalated_today import backed_off_after_escalation
 from governance.incremental import Remembered, new_remembered
 from governance.next_checks import Scheduler, Skip
 from governance.programme_end import no_longer_asked
@@ -222,32 +223,26 @@ def _settled_after_prompt(
     from the escalation's — the first run of the prompt's or the escalation's day, a rerun,
     a full run later — decides the same. On the escalation's first run the facts do not
     say so yet: ``escalating`` does, and the caller gives the contacts of such an item
-    whose stage is on record (:func:`governance.escalated_today.contacts_wanted`). An
-    update, a plan or a contact change re-assesses the item anyway."""
+    whose stage is on record (:func:`governance.escalated_today.contacts_wanted`). Both start
+    from one predicate (:func:`governance.escalated_today.backed_off_after_escalation`), so the
+    read names every item this can skip through ``escalating``. An update, a plan or a contact
+    change re-assesses the item anyway."""
     policy, cal = scheduler.policy, scheduler.cal
     as_of = assessment.as_of
     items = assessment.items
     found: dict[str, Skip] = {}
     windows: dict[date, date] = {}
     for item_id, question in questions.items():
-        stage = question.stage
-        if stage is None or item_id in again or not stage.startswith("overdue-"):
+        if item_id in again:
             continue
         known = facts.get(item_id, NO_FACTS)
-        if known.escalated:
-            escalated_on = known.escalated_on
-        elif item_id in escalating:
-            escalated_on = as_of
-        else:
-            continue
-        if known.too_soon or escalated_on is None:
-            continue
         records = today.get(item_id, ())
-        if not known.stage_prompted and not any(r.stage == stage for r in records):
+        entry = backed_off_after_escalation(
+            question.stage, known, scheduler, escalates_today=item_id in escalating, records=records
+        )
+        if entry is None:
             continue
-        skip = scheduler.backed_off_next(stage)
-        if skip is None:
-            continue  # N+1 is prompted
+        escalated_on, skip = entry
         item = items[item_id]
         due = item.due
         if due is None:
