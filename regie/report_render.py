@@ -137,7 +137,7 @@ def render_agenda(
             # Layout 20 (note54): a count of one in the singular (*nu 1 mijlpaal*).
             "count_words": layout >= AGENDA_COUNT_WORDS_FROM,
         },
-        charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf), (fmt,)),
+        charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf, layout), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
         footer=f"{pack.programme_short} · agenda {pack.body_name}, {long_date(pack.meeting.on)}",
         as_of=pack.as_of,
@@ -257,11 +257,15 @@ def _render_document(
         raise InvalidInput(f"--format: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
-def _agenda_charts(pack: AgendaPack, fmts: Sequence[str]) -> ChartSets:
-    """Per chart format, the pack's charts by name."""
+def _agenda_charts(pack: AgendaPack, fmts: Sequence[str], layout: int = AGENDA_LAYOUT) -> ChartSets:
+    """Per chart format, the pack's charts by name; ``layout``: an archived pack's (from 20
+    the bar chart's axis says *punten*, as its alt text: review55c 2)."""
     from reports import charts
+    from reports.render import chart_alt
 
-    drawn = {"rag": charts.rag_summary(pack.steps, fmts)}
+    words = layout >= AGENDA_COUNT_WORDS_FROM
+    axis = chart_alt("rag_axis") if words else charts.RAG_AXIS_ITEMS
+    drawn = {"rag": charts.rag_summary(pack.steps, fmts, axis)}
     for step in pack.steps:
         chart = charts.timeline(
             [line for line in pack.annex if line.step == step.number], pack.as_of, fmts

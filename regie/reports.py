@@ -230,7 +230,7 @@ def agenda_formats(
             worker,
             # The layout its parameters will keep (read now: a test may set an older one).
             partial(render_agenda, pack, layout=report_build.AGENDA_LAYOUT),
-            partial(_agenda_charts, pack),
+            partial(_agenda_charts, pack, layout=report_build.AGENDA_LAYOUT),
             _ready_to_archive if archive else None,
         )
     parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from, pack)

@@ -107,8 +107,16 @@ def _dates_in_range(ax: Any, mdates: Any) -> None:
         ax.set_xlim(max(lo, first), min(hi, last))
 
 
-def rag_summary(steps: Sequence[StepLine], fmts: Sequence[str]) -> dict[str, bytes]:
-    """A horizontal stacked bar per step: how many items are green, amber, red, grey."""
+#: The bar chart's axis label in agenda layouts up to 19 (layout 20 says *punten*, as the pack
+#: does: ``reports/templates/_chart_alt.j2``, ``rag_axis``; review55c 2).
+RAG_AXIS_ITEMS = "aantal items"
+
+
+def rag_summary(
+    steps: Sequence[StepLine], fmts: Sequence[str], axis: str = RAG_AXIS_ITEMS
+) -> dict[str, bytes]:
+    """A horizontal stacked bar per step: how many items are green, amber, red, grey;
+    ``axis``: the count axis's label."""
     height = 0.4 * len(steps) + 1.2
     if tuple(fmts) == (SIZE,):
         return _size(7, height)
@@ -130,7 +138,7 @@ def rag_summary(steps: Sequence[StepLine], fmts: Sequence[str]) -> dict[str, byt
                         fontsize=7, bbox=_LABEL_BOX)  # fmt: skip
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 items
-    ax.set_xlabel("aantal items")
+    ax.set_xlabel(axis)
     ax.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmts)

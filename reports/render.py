@@ -116,11 +116,12 @@ def environment() -> Environment:
 
 
 def chart_alt(name: str, *args: Any) -> str:
-    """A chart's alt text from agenda layout 20 on: the macro ``name`` of
-    ``reports/templates/_chart_alt.j2``, as plain text, which the caller escapes (an img's alt
-    in HTML, ``md_title`` in Markdown) as it does the older layouts' words from
-    :mod:`reports.charts`. Called from Python, not imported into the page: a macro of a
-    template without autoescaping, called from one with it, would come back unescaped."""
+    """A chart's alt text (or the bar chart's axis label, ``rag_axis``) from agenda layout 20
+    on: the macro ``name`` of ``reports/templates/_chart_alt.j2``, as plain text, which the
+    caller escapes (an img's alt in HTML, ``md_title`` in Markdown) as it does the older
+    layouts' words from :mod:`reports.charts`. Called from Python, not imported into the page:
+    a macro of a template without autoescaping, called from one with it, would come back
+    unescaped."""
     macro = getattr(environment().get_template("_chart_alt.j2").module, name)
     return str(macro(*args))
 

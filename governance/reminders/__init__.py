@@ -112,8 +112,10 @@ item (walk55b 1): a contact added beside a colleague who stays took nothing over
 plain request.
 An escalation of an item handed over since its latest update (or ever, without one) says so:
 when, to whom and from whom (:func:`handed_over`; the predecessors by the same rule,
-:func:`governance.reminders.succession.taken_over_from`), so that the office does not chase a
-contact who has just got the item as if they had ignored it.
+:func:`governance.reminders.succession.taken_over_from`, among those first asked before
+them: one asked the same day who left later is nobody's predecessor), so that the office does
+not chase a contact who has just got the item as if they had ignored it. Of several hand-overs
+it names the latest (review55c 1).
 
 Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (the update's
 ``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is

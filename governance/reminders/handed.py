@@ -40,8 +40,8 @@ def handed_over(
     counts as anyone's predecessor. Told only when it came after the item's latest update
     (``since``; None: no update), so within the silence the escalation is about: part of it
     was the predecessor's, and the new contact has not answered yet. An answer since then
-    starts a new run, and its escalation needs no such word. None otherwise (no hand-over, or
-    an older one)."""
+    starts a new run, and its escalation needs no such word. Of several hand-overs the latest
+    (review55c 1). None otherwise (no hand-over, or an older one)."""
     first: dict[str, date] = {}
     last: dict[str, date] = {}
     for r in records:
@@ -59,17 +59,15 @@ def handed_over(
         if contact not in current:
             continue
         mine = (via or {}).get(contact, ())
-        others = [c for c in first if c != contact]
-        # A contact asked beside one who left later took nothing over from them.
-        if any(first[c] >= day for c in taken_over_from(others, current, mine, owners, orgs)):
-            continue
-        before = [c for c in others if first[c] < day]
+        # Only those asked before them: a colleague first asked the same day or later, even one
+        # who left since, is not their predecessor (review55c 1).
+        before = [c for c in first if first[c] < day]
         found = taken_over_from(before, current, mine, owners, orgs)
         if found:
             taken[contact] = found
     if not taken:
         return None
-    on = min(first[c] for c in taken)
+    on = max(first[c] for c in taken)  # the latest hand-over
     if since is not None and on <= since:
         return None
     to = sorted(c for c in taken if first[c] == on)

@@ -4,9 +4,12 @@ reports.charts' words (their golden files are unchanged)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from types import SimpleNamespace
+from typing import cast
 
-from governance.agenda import ItemLine, StepLine
+from governance.agenda import AgendaPack, ItemLine, StepLine
 from reports import charts
 from reports.render import chart_alt, environment
 from tests.unit.test_chart_access import AS_OF, LINES, STEPS, _line
@@ -69,3 +72,20 @@ def test_a_title_is_escaped_once_in_html() -> None:
     )
     html = page.render(lines=[_line("1.1", "red", "Meten & <weten>")], as_of=AS_OF)
     assert "1.1 Meten &amp; &lt;weten&gt; (deadline" in html
+
+
+def _axis_labels(layout: int | None) -> list[str]:
+    from regie.report_render import _agenda_charts
+
+    pack = cast(AgendaPack, SimpleNamespace(steps=STEPS, annex=[], as_of=AS_OF))
+    drawn = (
+        _agenda_charts(pack, ("svg",)) if layout is None else _agenda_charts(pack, ("svg",), layout)
+    )
+    return re.findall(r">(aantal [a-z]+)<", drawn["svg"]["rag"].decode())
+
+
+def test_the_bar_chart_itself_counts_punten_from_layout_20() -> None:
+    """review55c 2: the image says what its alt text says (the axis label, in the HTML's SVG
+    and the PDF's and Word's PNG alike); layouts up to 19 keep *aantal items*."""
+    assert _axis_labels(20) == _axis_labels(None) == ["aantal punten"]
+    assert _axis_labels(19) == _axis_labels(1) == ["aantal items"]
