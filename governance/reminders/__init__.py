@@ -108,8 +108,10 @@ that organisation was asked before (the owner change itself), those who answered
 organisation that no longer owns the item (a new owner after a plan edit or a decision;
 ``Handover.was`` names it) or whose organisation is not known any more (review55b 1). Never
 a colleague still asked beside them, nor a contact of another organisation that still owns the
-item (walk55b 1): a contact added beside a colleague who stays took nothing over and gets a
-plain request.
+item (walk55b 1), nor one whose place a colleague still asked had already taken (a current
+contact of the same organisation first asked after their last prompt; fix55r): a contact added
+beside a colleague who stays took nothing over, however long ago that colleague took over, and
+gets a plain request.
 An escalation of an item handed over since its latest update (or ever, without one) says so:
 when, to whom and from whom (:func:`handed_over`; the predecessors by the same rule,
 :func:`governance.reminders.succession.taken_over_from`, among those first asked before

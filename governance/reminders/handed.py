@@ -61,7 +61,7 @@ def handed_over(
         mine = (via or {}).get(contact, ())
         # Only those asked before them: a colleague first asked the same day or later, even one
         # who left since, is not their predecessor (review55c 1).
-        before = [c for c in first if first[c] < day]
+        before = {c: (first[c], last[c]) for c in first if first[c] < day}
         found = taken_over_from(before, current, mine, owners, orgs)
         if found:
             taken[contact] = found

@@ -181,8 +181,9 @@ def predecessors(
     """Whom a contact asked about an item through the organisations ``via`` (of ``owners``,
     :func:`asked_through`) for the first time takes it over from: the contacts asked about it
     before (``known.contacts``, with their first and last day) who are no longer asked
-    (``current``: the item's recipients now) and answered for the same organisation. Only when
-    nobody of that organisation was asked before is this the item's owner change: then those
+    (``current``: the item's recipients now) and answered for the same organisation, unless a
+    colleague still asked had already taken their place (first asked after their last prompt).
+    Only when nobody of that organisation was asked before is this the item's owner change: those
     who answered for an organisation that no longer owns it, or whose organisation is not known
     any more (``org_of``: the plan's and the archived contacts'). So a later hand-over inside
     the new owner never names the old owner's contacts again (review55b 1), and neither does

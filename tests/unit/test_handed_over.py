@@ -77,7 +77,8 @@ def test_a_newcomer_keeps_the_hand_over_when_one_asked_beside_them_left_later() 
     )
     assert found == HandedOver(date(2025, 6, 16), ("xav",), ("zoe",))
     # The same rule as the digest's (governance.reminders.succession): zoe, not yan.
-    assert taken_over_from(["zoe"], {"xav", "yan"}, {"GEM"}, {"GEM"}, org_of) == {"zoe"}
+    zoe = {"zoe": (date(2025, 6, 2), date(2025, 6, 9))}
+    assert taken_over_from(zoe, {"xav", "yan"}, {"GEM"}, {"GEM"}, org_of) == {"zoe"}
     # Without organisations the same: yan, asked beside xav, took nothing from them either.
     assert handed_over(prompts, {"xav"}, None, AS_OF) == found
 

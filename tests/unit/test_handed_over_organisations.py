@@ -69,7 +69,8 @@ def test_without_organisations_anyone_who_left_counts_as_before() -> None:
 
 def _iris_takes_over_from(asked: list[str], stays: tuple[str, ...] = ()) -> set[str]:
     org_of = {"anna": "RWS", "carla": "WS", "iris": "WS", "dirk": "WS"}
-    return taken_over_from(asked, {"iris", *stays}, {"WS"}, {"WS"}, org_of)
+    days = dict.fromkeys(asked, (BEFORE, BEFORE))  # all asked together, before iris
+    return taken_over_from(days, {"iris", *stays}, {"WS"}, {"WS"}, org_of)
 
 
 def test_the_rule_after_an_owner_change() -> None:
