@@ -127,7 +127,15 @@ AHEAD_MONTHS = 6
 #: 19 also (walk55d 1): a dependent item whose predecessor was cancelled, not delivered, is
 #: undated (*nog geen datum …, voorganger … vervallen*), not dated from the cancellation;
 #: layout 18 and before are made again with that date (:data:`DROPPED_FROM`).
+#: 19 also (walk55e 2): every open item with a date in force through the outlook's horizon is
+#: counted once: late when that date is before ``as_of``, else under *Vooruitblik* (also one
+#: due on ``as_of``, the period's last day when the report stands on it, or between ``as_of``
+#: and the period's end); layout 18 and before are made again with the outlook after the
+#: period's end only, which left out one due on the stand day and counted one due between the
+#: period's end and a later ``as_of`` twice (:data:`COUNTED_ONCE_FROM`).
 LAYOUT = 19
+#: The first layout that counts each open item once: late, or under *Vooruitblik*.
+COUNTED_ONCE_FROM = 19
 #: The first layout whose final report, made after the programme's end, says it has ended.
 ENDED_TENSE_FROM = 19
 #: The first layout in which a cancelled predecessor dates no dependent.
@@ -550,11 +558,16 @@ def build_progress(
             elif line.state not in _FINISHED:
                 ongoing.append(line)
             if line.state not in _FINISHED and current is not None:
-                if end < current <= ahead_until:
+                late = current < assessment.as_of
+                if layout >= COUNTED_ONCE_FROM:  # walk55e 2: each open item late or ahead
+                    ahead = not late and current <= ahead_until
+                else:  # due on the stand day at the period's end: neither (nor both after it)
+                    ahead = end < current <= ahead_until
+                if ahead:
                     upcoming.append(line)
                     if forecast is not None and forecast != line.due:
                         expected[line.item_id] = forecast
-                if current < assessment.as_of:
+                if late:
                     late_open += 1
         removed = gone.get(step.number, [])
         outside = (
