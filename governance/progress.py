@@ -133,9 +133,14 @@ AHEAD_MONTHS = 6
 #: and the period's end); layout 18 and before are made again with the outlook after the
 #: period's end only, which left out one due on the stand day and counted one due between the
 #: period's end and a later ``as_of`` twice (:data:`COUNTED_ONCE_FROM`).
+#: 19 also (walk55e 3): a decision that ratified a plan-file edit and is also one of the item's
+#: reasons is named once, in the edit (*bekrachtigd bij besluit …: its words*), no longer also
+#: as a reason before it; layout 18 is made again naming it twice (:data:`RATIFIED_ONCE_FROM`).
 LAYOUT = 19
 #: The first layout that counts each open item once: late, or under *Vooruitblik*.
 COUNTED_ONCE_FROM = 19
+#: The first layout that names a ratifying decision once, in the edit it ratified.
+RATIFIED_ONCE_FROM = 19
 #: The first layout whose final report, made after the programme's end, says it has ended.
 ENDED_TENSE_FROM = 19
 #: The first layout in which a cancelled predecessor dates no dependent.
@@ -540,6 +545,8 @@ def build_progress(
                 if layout >= RATIFIED_FROM and change.edits:
                     ratified, revised = _ratified_by(plan, change.edits, moved, assessment.as_of)
                     change = replace(change, edit_ratified=ratified, edit_revised=revised)
+                    if layout >= RATIFIED_ONCE_FROM:
+                        change = _ratified_once(change)
                 if late_delivery and line.due is not None:
                     why = Reason(ReasonKind.LATE_DELIVERY, on=line.due)
                     change = replace(change, reasons=(why, *change.reasons))
@@ -957,6 +964,28 @@ def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[dat
     if layout >= LOCAL_DAYS_FROM:
         return tuple(local_day(plan, e.recorded_at) for e in edits)
     return tuple(e.recorded_at.date() for e in edits)
+
+
+def _ratified_once(change: Change) -> Change:
+    """``change`` with a decision that ratified one of its plan-file edits named once (walk55e
+    3): when that decision is also one of its reasons (the only one under its name), its words
+    move into the edit's *bekrachtigd bij …* and the reason goes."""
+    names = [r.decided_by for r in change.reasons if r.kind is ReasonKind.DECISION]
+    words = {
+        r.decided_by: r.text
+        for r in change.reasons
+        if r.kind is ReasonKind.DECISION
+        and not r.restored
+        and r.decided_by in change.edit_ratified
+        and names.count(r.decided_by) == 1
+    }
+    if not words:
+        return change
+    ratified = tuple(f"{by}: {words[by]}" if words.get(by) else by for by in change.edit_ratified)
+    reasons = tuple(
+        r for r in change.reasons if not (r.kind is ReasonKind.DECISION and r.decided_by in words)
+    )
+    return replace(change, reasons=reasons, edit_ratified=ratified)
 
 
 def _ratified_by(

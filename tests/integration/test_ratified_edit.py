@@ -155,6 +155,24 @@ def test_a_decision_naming_the_item_ratifies_the_edit(
     assert f"akkoord; datum gewijzigd in het plan zonder besluit: {edit})" in old
 
 
+@pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])
+def test_the_ratifying_decision_is_named_once(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """walk55e 3: layout 19 names the decision once, in the edit it ratified, with its words;
+    layout 18 (golden above) is made again naming it twice."""
+    from governance.progress import RATIFIED_ONCE_FROM
+    from regie.decisions import add_decision
+
+    app = _app(tmp_path, database_url)
+    add_decision(app, "stuurgroep", MEETING, "Verschuiving 1.1.2 akkoord", item_id="1.1.2")
+    new, old = (_made(app, monkeypatch, n, fmt) for n in (RATIFIED_ONCE_FROM, 18))
+    edit = "datum gewijzigd in het plan: Q1-2027 → Q2-2027 (vastgelegd op 1 oktober 2026"
+    assert f"{edit}; bekrachtigd bij {BY}: Verschuiving 1.1.2 akkoord)" in new
+    assert new.count(BY) == 1
+    assert old.count(BY) == 2
+
+
 def test_a_decision_before_the_edit_ratifies_nothing(tmp_path: Path, database_url: str) -> None:
     """As for the pack's *…accorderen?*: only a decision taken on or after the edit's day."""
     from regie.decisions import add_decision

@@ -56,7 +56,11 @@ def test_the_day_before_is_late_the_day_after_is_ahead() -> None:
 
 def test_a_report_made_before_the_period_ends_announces_the_rest_of_it() -> None:
     start, end = date(2026, 1, 1), date(2026, 6, 30)
-    gereed = {"1.1.1": on(date(2026, 6, 9)), "1.1.2": on(date(2026, 6, 10)), "1.1.3": month(2026, 6)}
+    gereed = {
+        "1.1.1": on(date(2026, 6, 9)),
+        "1.1.2": on(date(2026, 6, 10)),  # the report's day
+        "1.1.3": month(2026, 6),
+    }
     assert _outlook(gereed, start, end, date(2026, 6, 10)) == (["1.1.2", "1.1.3"], 1)
 
 
