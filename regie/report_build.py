@@ -465,6 +465,9 @@ AGENDA_DROPPED_FROM = 20
 #: open item due or forecast between the pack and the meeting is announced; older layouts
 #: look ahead from the meeting only.
 AGENDA_AHEAD_FROM_PACK_FROM = 20
+#: The first agenda layout (20, walk55e 4) whose *Wat is verslechterd* says its colours
+#: compare with the previous meeting's day (with its decisions), not the previous pack's.
+AGENDA_COLOUR_BASIS_FROM = 20
 #: The first agenda layout (20, walk55d 2) whose top line around the programme's end counts
 #: the items waiting on a predecessor apart from those without a date: they are asked again
 #: once their predecessor is done (older layouts counted them as no longer asked).
