@@ -184,6 +184,7 @@ def build_agenda(
     unstale: Assessment | None = None,
     risk_dates: bool = False,
     forecasts_in_force: bool = False,
+    ahead_from_pack: bool = False,
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
 ) -> AgendaPack:
@@ -231,7 +232,10 @@ def build_agenda(
     vergadering* also names the decision that ratified a plan-file edit of a due date.
     ``forecasts_in_force`` (agenda layout 20, walk55a 2): each line's *Prognose* (and the look
     ahead) is the owner's forecast in force (:func:`governance.forecasts.lines_in_force`), not
-    the standing one a finished item or a later date supersedes."""
+    the standing one a finished item or a later date supersedes.
+    ``ahead_from_pack`` (agenda layout 20, walk55e 1): the look ahead starts at ``as_of``, not
+    at the meeting: an open item due (or forecast) between the pack's day and the meeting is
+    announced too, not left to turn late at the meeting unannounced."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -264,13 +268,15 @@ def build_agenda(
             )
         )
     horizon = next_meeting.on if next_meeting else meeting.on + DEFAULT_HORIZON
+    # Layout 20: from the pack's own day on (an item due that day is not late yet).
+    opens = min(as_of - timedelta(days=1), meeting.on) if ahead_from_pack else meeting.on
     ahead = tuple(
         line
         for line in lines.values()
         if line.state in {s.value for s in OPEN_STATES}
         and (
-            (line.due is not None and meeting.on < line.due <= horizon)
-            or (line.forecast is not None and meeting.on < line.forecast <= horizon)
+            (line.due is not None and opens < line.due <= horizon)
+            or (line.forecast is not None and opens < line.forecast <= horizon)
         )
     )
     since = previous.on if previous else date.min

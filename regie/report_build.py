@@ -214,6 +214,7 @@ def _agenda_pack(
         unstale=unstale,
         risk_dates=laid_out >= AGENDA_RISK_DATES_FROM,
         forecasts_in_force=laid_out >= AGENDA_FORECAST_IN_FORCE_FROM,
+        ahead_from_pack=laid_out >= AGENDA_AHEAD_FROM_PACK_FROM,
         shown=shown,
         shown_assessment=shown_state,
     )
@@ -460,6 +461,13 @@ AGENDA_FORECAST_IN_FORCE_FROM = 20
 #: cancelled, not delivered, is undated (its date asked, *voorganger … vervallen*), not dated
 #: from the cancellation; older layouts are made again with that date.
 AGENDA_DROPPED_FROM = 20
+#: The first agenda layout (20, walk55e 1) whose *Vooruitblik* starts at the pack's day: an
+#: open item due or forecast between the pack and the meeting is announced; older layouts
+#: look ahead from the meeting only.
+AGENDA_AHEAD_FROM_PACK_FROM = 20
+#: The first agenda layout (20, walk55e 4) whose *Wat is verslechterd* says its colours
+#: compare with the previous meeting's day (with its decisions), not the previous pack's.
+AGENDA_COLOUR_BASIS_FROM = 20
 #: The first agenda layout (20, walk55d 2) whose top line around the programme's end counts
 #: the items waiting on a predecessor apart from those without a date: they are asked again
 #: once their predecessor is done (older layouts counted them as no longer asked).

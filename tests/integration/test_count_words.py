@@ -93,6 +93,21 @@ def _report(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, fmt: str) ->
                    lambda: voortgang(app, START, END, REPORT_AS_OF, fmt), name)  # fmt: skip
 
 
+def test_the_pack_says_what_its_colours_compare_with(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """walk55e 4: from agenda layout 20 *Wat is verslechterd* says the colour before the arrow
+    is the previous meeting's day (with its decisions), which the previous pack may not show."""
+    from regie.report_build import AGENDA_COLOUR_BASIS_FROM
+
+    assert AGENDA_COLOUR_BASIS_FROM == 20
+    new, old = (_pack(app, monkeypatch, n, "md") for n in (20, 19))
+    basis = "De kleur vóór de pijl is de stand op de dag van de vorige vergadering (9 juli 2026)"
+    worse = new.split("**Wat is verslechterd**", 1)[1]
+    assert worse.index("Stap 1. Meten: groen → rood") < worse.index(basis)
+    assert basis not in old and "Stap 1. Meten: groen → rood" in old  # layout 19, as built
+
+
 @pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])
 def test_the_pack_counts_one_in_the_singular(
     app: App, monkeypatch: pytest.MonkeyPatch, fmt: str
