@@ -128,6 +128,35 @@ class Settings:
             return f"REGIE_DATABASE_URL: {folder} is not a directory"
         return f"REGIE_DATABASE_URL: directory {folder} does not exist"
 
+    def absent_database_file(self) -> Path | None:
+        """The SQLite database file the URL names, as a full path, when it does not exist yet
+        (a relative URL is relative to the working directory); None when it exists or the
+        database is not an SQLite file (PostgreSQL, in memory)."""
+        from store.urls import sqlite_file
+
+        file = sqlite_file(self.database_url)
+        if file is None:
+            return None
+        path = Path(file).expanduser()
+        return None if path.exists() else path.absolute()
+
+    def no_database_refusal(self, command: str) -> str | None:
+        """Why ``command``, which only reads the database (or needs one to act on), is refused:
+        the SQLite file the settings name does not exist, and opening it would make a new,
+        empty one (a mistyped REGIE_DATABASE_URL). One line naming the setting and the path;
+        None when the file exists or the database is not a file."""
+        path = self.absent_database_file()
+        if path is None:
+            return None
+        if self.database_url_given:
+            setting, says = "REGIE_DATABASE_URL", "REGIE_DATABASE_URL names"
+        else:
+            setting, says = "REGIE_HOME", f"REGIE_HOME {self.home} holds"
+        return (
+            f"{command}: {says} no database ({path}); nothing was made: check {setting}, "
+            "or create the database with `regie db upgrade`"
+        )
+
     def new_database_note(self) -> str | None:
         """Said once, when Regie is about to make a new SQLite database that a setting names:
         a mistyped REGIE_HOME or REGIE_DATABASE_URL would otherwise read as a programme without

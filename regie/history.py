@@ -11,6 +11,8 @@ from regie.bootstrap import App
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from governance.decisions import Decision
     from governance.updates import StatusUpdate
     from store.audit import AuditRow
@@ -114,30 +116,45 @@ class UpdateLine:
 OFFICE_CHANNELS = frozenset({"cli", "import", "web"})
 
 
+def typed_in_by(session: Session, programme_id: str, item_id: str) -> dict[int, str | None]:
+    """Per stored update of the item (by id): who typed it in (``recorded_by``). Only an update
+    on one of :data:`OFFICE_CHANNELS` names a person by it: see :func:`office_recorder`."""
+    import sqlalchemy as sa
+
+    from store.models import StatusUpdateRow
+
+    return dict(
+        session.execute(
+            sa.select(StatusUpdateRow.id, StatusUpdateRow.recorded_by).where(
+                StatusUpdateRow.programme_id == programme_id,
+                StatusUpdateRow.item_code == item_id,
+            )
+        )
+        .tuples()
+        .all()
+    )
+
+
+def office_recorder(update: StatusUpdate, typed: dict[int, str | None]) -> str | None:
+    """Who in the office typed ``update`` in, when it came in on the office's channels; None on
+    the owners' own (there the recorder is only the process) or when not recorded."""
+    if update.id is None or update.source not in OFFICE_CHANNELS:
+        return None
+    return typed.get(update.id)
+
+
 def item_updates(app: App, item_id: str, as_of: date) -> list[UpdateLine]:
     """The item's updates reported on or before ``as_of``, oldest first (as the assessment
     orders them), each with what it corrects and what corrects it by then."""
-    import sqlalchemy as sa
-
     from governance.answers import OFFICE
     from governance.corrections import corrected_by
     from store import Repository
-    from store.models import StatusUpdateRow
 
     plan = app.load_plan()
     names = {c.id: c.name for c in plan.contacts}
     with app.session() as session:
         updates = Repository(session, plan.programme.id).status_updates(as_of, item=item_id)
-        typed = dict(
-            session.execute(
-                sa.select(StatusUpdateRow.id, StatusUpdateRow.recorded_by).where(
-                    StatusUpdateRow.programme_id == plan.programme.id,
-                    StatusUpdateRow.item_code == item_id,
-                )
-            )
-            .tuples()
-            .all()
-        )
+        typed = typed_in_by(session, plan.programme.id, item_id)
     by_id = {u.id: u for u in updates}
     by = corrected_by(updates)
 
@@ -152,7 +169,7 @@ def item_updates(app: App, item_id: str, as_of: date) -> list[UpdateLine]:
             name(u.author),
             by_id.get(u.corrects) if u.corrects is not None else None,
             by.get(u.id) if u.id is not None else None,
-            typed.get(u.id) if u.id is not None and u.source in OFFICE_CHANNELS else None,
+            office_recorder(u, typed),
         )
         for u in updates
     ]

@@ -151,6 +151,9 @@ class ItemDetail:
     #: The id that took over the item's history when the plan renumbered it (``formerly``,
     #: walk55a 5): the page of the old number names the new one. None: not renumbered.
     renumbered_to: str | None = None
+    #: Per update (same order): who in the office typed it in, on the office's channels
+    #: (:func:`regie.history.office_recorder`, as ``regie status ITEM`` names them), else None.
+    typed_in_by: list[str | None] = field(default_factory=list)
 
 
 def _assessment(app: App, as_of: date) -> tuple[Plan, Assessment]:
@@ -428,6 +431,7 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
 def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     from governance.agenda import recorded_late
     from governance.clock import local_date, utcnow
+    from regie.history import office_recorder, typed_in_by
     from store import Repository
     from store.feeds import stored_item
     from store.office import reminders_for
@@ -447,6 +451,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         updates = list(reversed(repo.status_updates(item=item_id)))
         events = repo.events(item=item_id)
         sent = reminders_for(session, pid, item_id)
+        typed = typed_in_by(session, pid, item_id)
         moved_to = renumbered_to(session, pid, item_id) if gone is not None else None
     if item is not None:
         action = plan.action(item.action_id)
@@ -481,6 +486,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         ],
         left_on=left_on,
         renumbered_to=moved_to,
+        typed_in_by=[office_recorder(u, typed) for u in updates],
     )
 
 

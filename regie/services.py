@@ -481,6 +481,8 @@ def _migrate(app: App, verb: str, revision: str, step: Callable[[str, str], None
     from store.db import newer_than_code
 
     app.require_usable_sqlite()
+    if verb == "downgrade":  # there is nothing to take down: no new, empty file either
+        _require_database(app, f"db {verb}")
     before = _revision_or_fail(app)
     if newer_than_code(before):
         raise DatabaseNotReady(newer_database(app.safe_url, before))
@@ -500,12 +502,23 @@ def db_current(app: App) -> str:
     from store import head_revision
     from store.db import newer_than_code
 
+    _require_database(app, "db current")
     current = _revision_or_fail(app)
     if newer_than_code(current):
         raise DatabaseNotReady(newer_database(app.safe_url, current))
     head = head_revision()
     note = "up to date" if current == head else f"latest is {head}: run `regie db upgrade`"
     return f"{app.safe_url}: {current or 'empty'} ({note})"
+
+
+def _require_database(app: App, command: str) -> None:
+    """Refuse ``command`` in one line when its SQLite file does not exist: reading the
+    revision would make a new, empty database where a mistyped URL points."""
+    from regie.errors import DatabaseNotReady
+
+    app.require_usable_sqlite()  # a missing directory: the line every command says
+    if (refusal := app.settings.no_database_refusal(command)) is not None:
+        raise DatabaseNotReady(refusal)
 
 
 def _revision_or_fail(app: App) -> str | None:

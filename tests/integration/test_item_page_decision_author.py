@@ -49,16 +49,19 @@ def _door(html: str) -> list[str]:
 def test_a_cancel_decision_s_update_names_the_body(tmp_path: Path, migrated_url: str) -> None:
     from regie.decisions import add_decision
     from regie.history import record_update
+    from store.actor import acting_as
 
     app = _app(tmp_path, migrated_url)
-    record_update(
-        app, "1.3.1", "at_risk", as_of=date(2016, 1, 5), forecast=None, completed_on=None,
-        comment=None, author="rivm-contact",
-    )  # fmt: skip
+    with acting_as("marieke"):  # the office types the owner's answer in on the command line
+        record_update(
+            app, "1.3.1", "at_risk", as_of=date(2016, 1, 5), forecast=None, completed_on=None,
+            comment=None, author="rivm-contact",
+        )  # fmt: skip
     assert app.load_plan().body("stuurgroep") is not None
     add_decision(app, "stuurgroep", date(2016, 1, 12), "Verkenning vervalt", cancel="1.3.1")
     page = _client(app).get("/items/1.3.1")
     assert page.status_code == 200, page.text
-    # Newest first: the decision's update, then the owner's (a person: shown as recorded).
-    assert _door(page.text) == [BODY_NAME, "rivm-contact"]
+    # Newest first: the decision's update, then the owner's (a person: shown as recorded), with
+    # who in the office typed it in (a decision's update names none).
+    assert _door(page.text) == [BODY_NAME, "rivm-contact ingevoerd door marieke"]
     assert "stuurgroep" not in _door(page.text)
