@@ -268,15 +268,21 @@ def build_agenda(
             )
         )
     horizon = next_meeting.on if next_meeting else meeting.on + DEFAULT_HORIZON
-    # Layout 20: from the pack's own day on (an item due that day is not late yet).
-    opens = min(as_of - timedelta(days=1), meeting.on) if ahead_from_pack else meeting.on
+    # Layout 20: from the pack's own day on (an item due that day is not late yet); before it,
+    # after the meeting's day.
+    from_pack = ahead_from_pack and as_of <= meeting.on
+    opens = as_of if from_pack else meeting.on
+
+    def after(day: date) -> bool:
+        return opens <= day if from_pack else opens < day
+
     ahead = tuple(
         line
         for line in lines.values()
         if line.state in {s.value for s in OPEN_STATES}
         and (
-            (line.due is not None and opens < line.due <= horizon)
-            or (line.forecast is not None and opens < line.forecast <= horizon)
+            (line.due is not None and after(line.due) and line.due <= horizon)
+            or (line.forecast is not None and after(line.forecast) and line.forecast <= horizon)
         )
     )
     since = previous.on if previous else date.min
