@@ -187,6 +187,7 @@ def build_agenda(
     ahead_from_pack: bool = False,
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
+    shown_colours: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -228,8 +229,10 @@ def build_agenda(
     19, walk54 2: :func:`decisions_asked`); ``shown``: the body's latest earlier pack, whose
     window *sinds de vorige vergadering* extends to (agenda layout 19, walk54 3:
     :func:`since_last`); ``shown_assessment``: the data as that pack read them, what got
-    worse is compared with (agenda layout 19, walk54b). With ``unratified``, *sinds de vorige
-    vergadering* also names the decision that ratified a plan-file edit of a due date.
+    worse is compared with (agenda layout 19, walk54b); ``shown_colours``: a colour change
+    also names the colour that pack showed (agenda layout 20, walk55e 4). With
+    ``unratified``, *sinds de vorige vergadering* also names the decision that ratified a
+    plan-file edit of a due date.
     ``forecasts_in_force`` (agenda layout 20, walk55a 2): each line's *Prognose* (and the look
     ahead) is the owner's forecast in force (:func:`governance.forecasts.lines_in_force`), not
     the standing one a finished item or a later date supersedes.
@@ -401,6 +404,7 @@ def build_agenda(
             shown=shown,
             shown_assessment=shown_assessment,
             ratified=unratified,
+            shown_colours=shown_colours,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

@@ -295,12 +295,18 @@ class RagChange:
     #: did not follow them yet on the previous meeting's day, so they could not be stale then.
     #: Only such items, also where a waiting item of the step waits on one (review53 5).
     stale: tuple[str, ...] = ()
+    #: The colour the body's latest earlier pack showed, where it differs from ``before`` (the
+    #: previous meeting's day; agenda layout 20, walk55e 4). With ``before == after`` the
+    #: colour turned between that pack and the meeting and stayed so since.
+    shown: str | None = None
 
     @property
     def direction(self) -> str:
         """``worse`` (to a worse colour: green < amber < red), ``better``, or ``other`` (to or
-        from grey: nothing to assess then or now, neither better nor worse)."""
-        then, now = _RAG_RANK.get(self.before), _RAG_RANK.get(self.after)
+        from grey: nothing to assess then or now, neither better nor worse). Unchanged since
+        the meeting: compared with what the earlier pack showed (``shown``)."""
+        first = self.shown if self.before == self.after and self.shown else self.before
+        then, now = _RAG_RANK.get(first), _RAG_RANK.get(self.after)
         if then is None or now is None:
             return "other"
         return "worse" if now > then else "better"

@@ -57,6 +57,7 @@ def since_last(
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
     ratified: bool = False,
+    shown_colours: bool = False,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -297,6 +298,7 @@ def since_last(
     worse, rag_changes, rag_stale = got_worse(
         plan, assessment, since, previous_assessment, unstale=unstale if stale_apart else None,
         shown=shown if shown_assessment is not None else None, shown_assessment=shown_assessment,
+        shown_colours=shown_colours,
     )  # fmt: skip
     # Said only when the previous meeting came before Regie's first assessment and the pack
     # shows items verouderd that Regie did not follow then (a pack made before any cycle has
@@ -339,6 +341,7 @@ def got_worse(
     unstale: Assessment | None = None,
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
+    shown_colours: bool = False,
 ) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...], tuple[RagChange, ...]]:
     """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
     passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
@@ -356,7 +359,12 @@ def got_worse(
     day (an update reported before it but recorded after its archiving counts too), so what
     got worse after that pack, also before the previous meeting (marked ``early``), is listed
     once: what that pack already showed worse is not. The colours still compare with
-    ``previous`` (the meeting's day)."""
+    ``previous`` (the meeting's day).
+
+    ``shown_colours`` (agenda layout 20, walk55e 4): a colour change also carries the colour
+    that pack showed, where it differs (:attr:`RagChange.shown`); a colour that turned worse
+    between that pack and the meeting and is unchanged since is listed too (fix54g left it
+    to the items alone), before and after alike, with the pack's colour."""
     as_of = assessment.as_of
     worse: list[SinceEntry] = []
     before = previous.items if previous is not None else {}
@@ -405,22 +413,32 @@ def got_worse(
                 return
         changes.append(change)
 
+    seen = shown_assessment if shown_colours and pack is not None else None
+
+    def colour(step: int | None, title: str, then: Rag, now: Rag, without: Rag | None) -> None:
+        showed = None
+        if seen is not None:
+            showed = seen.programme if step is None else seen.steps.get(step, Rag.GREY)
+        if then is not now:
+            shown_value = showed.value if showed is not None and showed is not then else None
+            changed(RagChange(step, title, then.value, now.value, shown=shown_value), without, step)
+        elif showed is not None and showed is not now:
+            kept = RagChange(step, title, then.value, now.value, shown=showed.value)
+            if kept.direction == "worse":  # worse between that pack and the meeting, kept since
+                changes.append(kept)
+
     if previous is not None:
-        if previous.programme is not assessment.programme:
-            changed(
-                RagChange(None, plan.programme.title, previous.programme.value,
-                          assessment.programme.value),
-                unstale.programme if unstale is not None else None, None,
-            )  # fmt: skip
+        colour(
+            None, plan.programme.title, previous.programme, assessment.programme,
+            unstale.programme if unstale is not None else None,
+        )  # fmt: skip
         for step in plan.steps:
-            then = previous.steps.get(step.number, Rag.GREY)
-            now = assessment.steps.get(step.number, Rag.GREY)
-            if then is not now:
-                changed(
-                    RagChange(step.number, step.title, then.value, now.value),
-                    unstale.steps.get(step.number, Rag.GREY) if unstale is not None else None,
-                    step.number,
-                )  # fmt: skip
+            colour(
+                step.number, step.title,
+                previous.steps.get(step.number, Rag.GREY),
+                assessment.steps.get(step.number, Rag.GREY),
+                unstale.steps.get(step.number, Rag.GREY) if unstale is not None else None,
+            )  # fmt: skip
     return tuple(worse), tuple(changes), tuple(stale_only)
 
 

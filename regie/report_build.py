@@ -217,6 +217,7 @@ def _agenda_pack(
         ahead_from_pack=laid_out >= AGENDA_AHEAD_FROM_PACK_FROM,
         shown=shown,
         shown_assessment=shown_state,
+        shown_colours=laid_out >= AGENDA_COLOUR_BASIS_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -465,8 +466,10 @@ AGENDA_DROPPED_FROM = 20
 #: open item due or forecast between the pack and the meeting is announced; older layouts
 #: look ahead from the meeting only.
 AGENDA_AHEAD_FROM_PACK_FROM = 20
-#: The first agenda layout (20, walk55e 4) whose *Wat is verslechterd* says its colours
-#: compare with the previous meeting's day (with its decisions), not the previous pack's.
+#: The first agenda layout (20, walk55e 4, fix55u) whose colour changes also name the colour
+#: the body's latest earlier pack showed, where it differs from the previous meeting's day
+#: (*groen (op de vergadering; in het vorige stuk oranje) → rood*), and list a colour that
+#: turned worse between that pack and the meeting and is unchanged since.
 AGENDA_COLOUR_BASIS_FROM = 20
 #: The first agenda layout (20, walk55d 2) whose top line around the programme's end counts
 #: the items waiting on a predecessor apart from those without a date: they are asked again

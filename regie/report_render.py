@@ -19,7 +19,6 @@ from regie.report_build import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
     AGENDA_ASK_ADDED_FROM,
-    AGENDA_COLOUR_BASIS_FROM,
     AGENDA_COUNT_WORDS_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_END_WAITING_FROM,
@@ -125,8 +124,6 @@ def render_agenda(
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
             # Layout 19 (walk54b 6, 8): "te laat: deadline … verstreken"; who reported.
             "worse_words": layout >= AGENDA_WORSE_WORDS_FROM,
-            # Layout 20 (walk55e 4): *Wat is verslechterd* says what its colours compare with.
-            "colour_basis": layout >= AGENDA_COLOUR_BASIS_FROM,
             # Layout 19 (review54 2): a set_gereed to the date the plan holds that restored
             # nothing ratified a hand edit: *datum in het plan bekrachtigd*, not *hersteld*.
             "ratified_words": layout >= AGENDA_UNRATIFIED_FROM,

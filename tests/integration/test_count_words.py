@@ -93,19 +93,17 @@ def _report(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, fmt: str) ->
                    lambda: voortgang(app, START, END, REPORT_AS_OF, fmt), name)  # fmt: skip
 
 
-def test_the_pack_says_what_its_colours_compare_with(
+def test_a_colour_line_adds_nothing_where_the_previous_pack_agrees(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """walk55e 4: from agenda layout 20 *Wat is verslechterd* says the colour before the arrow
-    is the previous meeting's day (with its decisions), which the previous pack may not show."""
-    from regie.report_build import AGENDA_COLOUR_BASIS_FROM
-
-    assert AGENDA_COLOUR_BASIS_FROM == 20
+    """walk55e 4, fix55u: layout 20 names the previous pack's colour only where it differs
+    from the previous meeting's day (tests/unit/test_agenda_shown_colours.py); fix55s's general
+    sentence about the colour basis is gone, the line reads as in layout 19."""
     new, old = (_pack(app, monkeypatch, n, "md") for n in (20, 19))
-    basis = "De kleur vóór de pijl is de stand op de dag van de vorige vergadering (9 juli 2026)"
-    worse = new.split("**Wat is verslechterd**", 1)[1]
-    assert worse.index("Stap 1. Meten: groen → rood") < worse.index(basis)
-    assert basis not in old and "Stap 1. Meten: groen → rood" in old  # layout 19, as built
+    for pack in (new, old):
+        worse = pack.split("**Wat is verslechterd**", 1)[1]
+        assert "- Stap 1. Meten: groen → rood" in worse
+    assert "in het vorige stuk" not in new and "De kleur vóór de pijl" not in new
 
 
 @pytest.mark.parametrize("fmt", ["md", pytest.param("html", marks=LAYOUT_ONLY)])

@@ -113,3 +113,18 @@ def test_each_deterioration_reaches_the_body_once(app: App) -> None:
     since = pack.split("### Sinds de vorige vergadering")[1].split("\n### ")[0]
     assert "Wat er is veranderd sinds de vorige vergadering (8 oktober 2026)" in since
     assert "1.1.1 |" not in since and "1.2 |" not in since and MARK not in pack
+
+
+def test_a_colour_that_turned_after_the_previous_pack_is_not_lost(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Agenda layout 20 (walk55e 4, fix55u): step 1 turned red between July's pack and its
+    meeting (1.1.1 late) and is red since; layout 19 listed only the item, layout 20 also the
+    colour, from what July's pack showed."""
+    new, old = _made(app, monkeypatch, 20), _made(app, monkeypatch, 19)
+    line = "Stap 1. Meten: oranje (in het vorige stuk) → rood (al op de vergadering)"
+    worse = new.split("**Wat is verslechterd**")[1].split("| Nr |")[0]
+    assert f"- {line}" in worse  # the colour lines, with the items below
+    assert f"gemeld (nog niet in het vorige agendapakket); {line}." in new  # page 1
+    # Layout 19, as built: red on the meeting's day and now, so no colour line at all.
+    assert "Stap 1. Meten:" not in old and "in het vorige stuk" not in old
