@@ -6,10 +6,11 @@ failed task run, of each flow run it passes through (a subflow, its parent) and,
 deployment's run, of the engine's exit, each with ``exc_info``: four tracebacks in the worker's
 log (``journalctl -u regie-worker``) for one mistake in the plan. The filter below keeps those
 records and drops their traceback: the line names the error and its problems, as `regie cycle`
-does. Only input errors lose it: any other exception keeps its traceback — a bug, a Regie error
-that is not about input (another cycle holding the lock), and one that wraps another exception
-(``DatabaseNotReady`` raised ``from`` whatever a revision check or migration raised: the CLI
-says it in one line, so the worker's log is the only trace of that bug).
+does. Only errors told in full by their line lose it: bad input, another cycle holding the
+lock, a database that needs `regie db upgrade` (:func:`bad_input`). Any other exception keeps
+its traceback — a bug, and a Regie error that wraps another exception (``DatabaseNotReady``
+raised ``from`` whatever a revision check or migration raised: the CLI says it in one line, so
+the worker's log is the only trace of that bug).
 """
 
 from __future__ import annotations
