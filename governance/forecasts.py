@@ -19,9 +19,7 @@ from governance.assessor import ItemAssessment
 from governance.decisions import Decision, DecisionKind
 from governance.plan import Plan
 from governance.provenance import DueChange
-from governance.rag import State
-
-_FINISHED = (State.DONE, State.CANCELLED)
+from governance.rag import FINISHED_STATES
 
 
 def forecast_superseded(
@@ -64,7 +62,7 @@ def forecast_in_force(
 ) -> date | None:
     """The owner's forecast as a *Prognose* shows it: None for a finished item (done or
     cancelled) and for one a later date supersedes (:func:`forecast_superseded`)."""
-    if item.forecast is None or item.state in _FINISHED:
+    if item.forecast is None or item.state in FINISHED_STATES:
         return None
     if forecast_superseded(plan, item, decisions, edits, as_of):
         return None

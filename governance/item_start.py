@@ -16,12 +16,10 @@ from typing import Protocol
 
 from governance.labels import NOT_STARTED_KEY
 from governance.periods import Period, PeriodKind
-from governance.rag import State
+from governance.rag import FINISHED_STATES, State
 
 #: Period kinds of ongoing work (*doorlopend* once started).
 ONGOING_KINDS = frozenset({PeriodKind.OPEN_ENDED, PeriodKind.RECURRING})
-#: The state values of an item no longer open: nothing left to ask about it.
-FINISHED_STATES = frozenset({State.DONE.value, State.CANCELLED.value})
 
 
 class Started(Protocol):

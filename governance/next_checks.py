@@ -171,20 +171,20 @@ class Scheduler:
             later = [d for d in days if d is not None and d > as_of]
             return min(later) if later else None
         forecast = item.forecast
+        # The stale limit counts from the due date's window, the latest update or the first
+        # prompt, whichever is latest.
+        window = self._due_days(due)[0]
+        active_on = window if since_update is None else max(since_update, window)
+        if first is not None and first > active_on:
+            active_on = first
+        stale_on = self.add(active_on, stale_after)
         if item.state is State.SLIPPED and forecast is not None:
             # Slipped (the owner's forecast after the due date, not passed), before its due
             # date or after it: no stage, no escalation and the same state and colour until
             # the forecast is reached (its own prompt, then overdue the day after); only the
             # forecast and the stale limit matter. The due date's days (its reminder windows,
             # the day after it) and the forecast's windows change nothing of it: no checks.
-            window = self._due_days(due)[0]
-            active_on = window if since_update is None else max(since_update, window)
-            if first is not None and first > active_on:
-                active_on = first
-            later = [
-                d for d in (forecast, forecast + _DAY, self.add(active_on, stale_after))
-                if d > as_of
-            ]  # fmt: skip
+            later = [d for d in (forecast, forecast + _DAY, stale_on) if d > as_of]
             return min(later) if later else None
         # The days every item with this due date shares, then the item's own: the earliest
         # after as_of of them all (the due date's share is worked out once per date). Past
@@ -195,11 +195,6 @@ class Scheduler:
             best = None
         else:
             best = self._next_due_day(due, skip)
-        window = self._due_days(due)[0]
-        active_on = window if since_update is None else max(since_update, window)
-        if first is not None and first > active_on:
-            active_on = first
-        stale_on = self.add(active_on, stale_after)
         candidates: tuple[date, ...]
         candidates = (stale_on,) if forecast is None else (forecast + _DAY, stale_on)
         if since_update is not None:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 from governance.periods import PeriodKind
-from governance.rag import State
+from governance.rag import FINISHED_STATES, State
 
 if TYPE_CHECKING:
     from governance.assessor import ItemAssessment
@@ -26,7 +26,7 @@ DUE_AFTER_END = "regie.deadline.after-end"
 #: payload ``before`` and ``after`` (ISO dates, None: no end).
 END_CHANGED = "regie.programme.end-changed"
 
-_FINISHED = frozenset({State.DONE, State.CANCELLED})
+_FINISHED = FINISHED_STATES
 
 
 def past_end(item: ItemAssessment, end: date | None) -> bool:
@@ -87,9 +87,8 @@ class OpenAfterEnd(NamedTuple):
         """From (state value, a deadline or None, how many items) rows: the finished left out,
         the rest split by :func:`asked_after_end`."""
         dated = waiting = undated = 0
-        finished = {s.value for s in _FINISHED}
         for state, due, n in rows:
-            if state in finished:
+            if state in _FINISHED:  # a StrEnum set: it holds the values too
                 continue
             if asked_after_end(due):
                 dated += n

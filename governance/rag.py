@@ -47,6 +47,11 @@ class State(StrEnum):
     ONGOING = "ongoing"
 
 
+#: The states of an item no longer open (done or cancelled). A :class:`State` is a ``str``, so
+#: the set also holds their values: ``"done" in FINISHED_STATES``.
+FINISHED_STATES = frozenset({State.DONE, State.CANCELLED})
+
+
 class Rag(StrEnum):
     GREEN = "green"
     AMBER = "amber"

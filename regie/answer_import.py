@@ -245,7 +245,7 @@ def _renumbered(app: App, plan: Plan, ids: set[str]) -> dict[str, Renumbered]:
     later renumberings too) to an item it has, as an old answer link is followed."""
     from governance.answers import find_item
     from store.answers import stored_title
-    from store.sync_formerly import renumbered_ids
+    from store.sync_formerly import followed, renumbered_ids
 
     ids.discard("")
     if not ids:
@@ -254,11 +254,8 @@ def _renumbered(app: App, plan: Plan, ids: set[str]) -> dict[str, Renumbered]:
     with app.session() as session:
         moves = renumbered_ids(session, plan.programme.id)
         for old in ids & moves.keys():
-            new, seen = moves[old], {old}
-            while new in moves and new not in seen:
-                seen.add(new)
-                new = moves[new]
-            if find_item(plan, new) is not None:
+            new = followed(moves, old)
+            if new is not None and find_item(plan, new) is not None:
                 out[old] = Renumbered(new, stored_title(session, plan.programme.id, old))
     return out
 

@@ -197,7 +197,7 @@ def deadline_check(
     from store.answers import add_links
     from store.assessment_query import notes_by_id
     from store.dialect import alongside, dialect_name
-    from store.former_contacts import former_contact_names, former_contact_organisations
+    from store.former_contacts import former_contact_names
     from store.prompt_rows import prompts_of
 
     plan = plan or app.load_plan()
@@ -276,10 +276,9 @@ def deadline_check(
             # An escalated item that changed hands lately says so: its prompts read (few).
             escalated = {e.item_id for e in reminders.escalations}
             held = submit(lambda: prompts_of(session, pid, as_of, escalated)).result()
-            # Whose predecessors its note names: the archived contacts' organisations too.
-            orgs = {}
-            if escalated:
-                orgs = submit(lambda: former_contact_organisations(session, pid)).result()
+            # Whose predecessors its note names: the archived contacts' organisations too
+            # (read once, by the day's assessment).
+            orgs = day.former_organisations
             handed = escalation_handovers(plan, assessment, reminders, held, orgs)
             gone = former_contacts(plan, reminders, handed)
             former = submit(lambda: former_contact_names(session, pid, gone)).result()

@@ -28,7 +28,7 @@ ones from the recorded states (:func:`store.first_assessed.fill_missing_days`).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,9 @@ class DayAssessment:
     counts: dict[str, int]  # items per state value, every item of the plan
     incremental: bool
     reassessed: int
+    #: The organisations of the contacts no longer in the plan (contact id → organisation), as
+    #: read for the hand-overs: the escalations' hand-over notes use them too.
+    former_organisations: Mapping[str, str] = field(default_factory=dict)
 
 
 def assess_day(
@@ -211,7 +214,7 @@ def _full(
             recorded_at=now,
         )
     )
-    return DayAssessment(result, reminders, result.counts(), False, len(result.items))
+    return DayAssessment(result, reminders, result.counts(), False, len(result.items), former)
 
 
 def _full_from_memory(
@@ -356,7 +359,7 @@ def _full_from_memory(
             tally=changes,
         )
     )
-    return DayAssessment(result, reminders, result.counts(), False, len(result.items))
+    return DayAssessment(result, reminders, result.counts(), False, len(result.items), former)
 
 
 def _incremental(
@@ -494,7 +497,7 @@ def _incremental(
             stored=remembered,
         )
     )
-    return DayAssessment(result, reminders, counts, True, len(result.items))
+    return DayAssessment(result, reminders, counts, True, len(result.items), former)
 
 
 def _plan_and_remember(

@@ -13,6 +13,7 @@ database's outbox does not know.
 
 from __future__ import annotations
 
+import glob
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,7 +66,7 @@ def _numbered(folder: Path, key: str, programme: str | None) -> list[str]:
             continue
         before, after = stem.split(_MARK, 1)
         number = re.compile(re.escape(before) + r"(\d+)" + re.escape(after) + r"-[0-9a-f]{10}\.eml")
-        for path in folder.glob(f"{_glob_escape(before)}*{_glob_escape(after)}-*.eml"):
+        for path in folder.glob(f"{glob.escape(before)}*{glob.escape(after)}-*.eml"):
             match = number.fullmatch(path.name)
             if match is None:
                 continue
@@ -73,10 +74,6 @@ def _numbered(folder: Path, key: str, programme: str | None) -> list[str]:
             if path.name in file_names(real, programme):
                 found.append(real)
     return list(dict.fromkeys(found))
-
-
-def _glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def _unknown_to_database(app: App, keys: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ its own, and the two are not merged (the sync warns instead).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -267,7 +267,12 @@ def renumbered_ids(session: Session, programme_id: str) -> dict[str, str]:
 def renumbered_to(session: Session, programme_id: str, code: str) -> str | None:
     """The id that took over ``code``'s history with ``formerly`` (following later
     renumberings too), None if none did: an old answer link names its item's new number."""
-    moves = renumbered_ids(session, programme_id)
+    return followed(renumbered_ids(session, programme_id), code)
+
+
+def followed(moves: Mapping[str, str], code: str) -> str | None:
+    """Where ``moves`` (old id → the id that took it over) lead ``code``: its last new id,
+    following later renumberings (a cycle stops where it closes); None if it never moved."""
     found, seen = moves.get(code), {code}
     while found is not None and found in moves and found not in seen:
         seen.add(found)

@@ -17,9 +17,9 @@ from itertools import chain, filterfalse
 from operator import attrgetter
 from typing import NamedTuple
 
-from governance.item_start import FINISHED_STATES, before_start, work_start
+from governance.item_start import before_start, work_start
 from governance.plan import Plan
-from governance.rag import State
+from governance.rag import FINISHED_STATES, State
 from governance.reminders.planning import recipients
 from governance.reminders.records import Digest
 
