@@ -163,18 +163,13 @@ class Settings:
         any updates. It names the setting that chose the file (REGIE_DATABASE_URL when set) and
         the file's full path (a relative URL is relative to the working directory). None for an
         existing database and for the default home's first run (the quick start)."""
-        from store.urls import sqlite_file
-
-        file = sqlite_file(self.database_url)
-        if file is None:
-            return None
-        path = Path(file).expanduser()
-        if path.exists():
+        path = self.absent_database_file()
+        if path is None:
             return None
         if self.database_url_given:
             return (
                 f"regie: REGIE_DATABASE_URL names no existing database: a new, empty one was "
-                f"made ({path.absolute()}); if you meant an existing database, check "
+                f"made ({path}); if you meant an existing database, check "
                 "REGIE_DATABASE_URL"
             )
         if not self.home_given:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.decisions import Decision
+    from governance.plan import Plan
     from governance.updates import StatusUpdate
     from store.audit import AuditRow
     from store.records import OutboxRecord, StoredEvent
@@ -276,13 +277,19 @@ def audit_verify(app: App) -> list[str]:
         return verify(session, guards=reference_guards(revision))
 
 
+def _in_plan_file(plan: Plan, item: str) -> bool:
+    """Whether ``item`` is an action or a milestone of the plan file (an action with milestones
+    is no deadline of its own, so the deadline table will not do)."""
+    return plan.action(item) is not None or any(m.id == item for m in plan.milestones())
+
+
 def is_known_item(app: App, item: str) -> bool:
     """Whether ``item`` is an action or milestone of the plan file or of the store (an item taken
     out of the plan keeps its history there)."""
     from store import Repository
 
     plan = app.load_plan()
-    if plan.action(item) is not None or any(m.id == item for m in plan.milestones()):
+    if _in_plan_file(plan, item):
         return True
     with app.session() as session:
         return Repository(session, plan.programme.id).has_item(item)
@@ -294,7 +301,7 @@ def renumbered_as(app: App, item: str) -> str | None:
     from store.sync_formerly import renumbered_to
 
     plan = app.load_plan()
-    if plan.action(item) is not None or any(m.id == item for m in plan.milestones()):
+    if _in_plan_file(plan, item):
         return None
     with app.session() as session:
         return renumbered_to(session, plan.programme.id, item)
