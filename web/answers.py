@@ -282,7 +282,9 @@ def _deputy(plan: Plan, view: Any) -> bool:
 
 
 #: What a date field holds: the form's date control sends ISO (2016-03-31); a browser without
-#: one, or a person following the hint, gives day-month-year (31-3-2016, 31/03/2016, 31.03.2016).
+#: one, or a person following the hint, gives day-month-year (31-3-2016, 31/03/2016, 31.03.2016);
+#: a person copying a mail's or page's date writes it in words (31 maart 2016, 31 mrt 2016:
+#: governance.periods.parse_day, the plan's own reading of one day, walk56b 6).
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
@@ -300,6 +302,10 @@ def _date(value: str, label: str, name: str, errors: dict[str, str], year: int) 
             return date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
     except ValueError:
         pass
+    from governance.periods import parse_day
+
+    if (day := parse_day(value)) is not None:
+        return day
     # A date input cannot show what it rejected (it would look empty next to its error):
     # the error quotes it instead.
     shown = value if len(value) <= SHOWN_MAX else value[: SHOWN_MAX - 1] + "…"
@@ -515,7 +521,8 @@ def _refused(
         status or REFUSAL_STATUS.get(reason, 400),
         plan,
         reason=reason.value,
-        message=refusal_text(reason, plan.programme if plan is not None else None),
+        # Without "niet opgeslagen": the page says it, once and only after a POST (posted).
+        message=refusal_text(reason, plan.programme if plan is not None else None, posted=False),
         typed=typed or {},
         item=getattr(refusal, "item", None),
         item_id=getattr(refusal, "item_id", None),

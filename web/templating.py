@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from governance.characters import displayable_value
+from governance.dutch import dutch_number
 from governance.labels import (
     dutch_date,
     id_label,
@@ -47,6 +48,7 @@ def environment() -> Environment:
     # "Name (ID)", the id alone where the name is the id: as `regie status` (walk49 9).
     env.globals["id_label"] = id_label
     env.filters["aantal"] = count_of
+    env.filters["getal"] = dutch_number  # 2.000: as the texts' catalogues (regie.texts)
     env.filters["without_prefix"] = without_prefix  # the footer, as the mails (walk54b 4)
     env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
     env.filters["kantoordag"] = office_day  # the office's date of an instant (ISO)

@@ -74,6 +74,8 @@ def test_a_button_cannot_reopen_a_cancelled_item(app: App) -> None:
     assert name == "chat_postEphemeral"
     assert args["text"].startswith("Vervallen gemeld door het programmabureau op 2 juni 2025.")
     assert "u hoeft er niets meer voor te doen" in args["text"]
+    # A click tried to answer: Slack says it was not stored (walk56b 2, unlike a link opened).
+    assert args["text"].endswith("Uw antwoord is niet opgeslagen.")
     assert updates(app) == [("1.1.1", "cancelled", "programmabureau")]
     with app.session() as session:
         events = Repository(session, "wegen-test").events()
