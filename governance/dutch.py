@@ -13,3 +13,8 @@ WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 
 def long_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def day_and_date(day: date) -> str:
+    """'donderdag 27 mei 2027': a meeting's day as the members' notices name it."""
+    return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"
