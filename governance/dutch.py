@@ -19,3 +19,8 @@ def long_date(day: date) -> str:
 def dutch_number(number: int) -> str:
     """A whole number with Dutch thousands separators: 2000 → '2.000', -12345 → '-12.345'."""
     return f"{number:,}".replace(",", ".")
+
+
+def day_and_date(day: date) -> str:
+    """'donderdag 27 mei 2027': a meeting's day as the members' notices name it."""
+    return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"
