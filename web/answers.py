@@ -98,6 +98,7 @@ def busy_guard(handler: Any, request: Request, *args: Any) -> Response:
 def _show(request: Request, regie: App, token: str) -> Response:
     from governance.clock import utcnow
     from regie.answer_links import LinkRefused, check_link
+    from web.answer_change import own_answer
 
     plan = current_plan(regie)
     try:
@@ -105,7 +106,7 @@ def _show(request: Request, regie: App, token: str) -> Response:
     except LinkRefused as exc:
         return _refused(request, exc.reason, refusal=exc)
     return _form(
-        request, plan, view, _own_answer(view) or _preselected(request, regie, plan, view), {}
+        request, plan, view, own_answer(view) or _preselected(request, regie, plan, view), {}
     )
 
 
@@ -116,19 +117,6 @@ def _preselected(request: Request, regie: App, plan: Plan, view: Any) -> dict[st
 
     wanted = request.query_params.get("status", "")
     return {"status": wanted} if wanted in quick_statuses(_overdue(regie, plan, view)) else {}
-
-
-def _own_answer(view: Any) -> dict[str, str]:
-    """A correction link's form starts from the answer it corrects (the person's own)."""
-    latest = view.latest
-    if not view.correction or latest is None or latest.author != view.contact_id:
-        return {}
-    values = {"status": latest.status.value, "note": latest.comment or ""}
-    for name in ("forecast", "completed_on"):
-        value = getattr(latest, name)
-        if value is not None:
-            values[name] = value.isoformat()
-    return values
 
 
 def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> Response:
@@ -159,6 +147,11 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     completed_on = _date(
         fields.get("completed_on", ""), completed_label, "completed_on", errors, year
     )
+    if view is not None:  # a correction form's dates the chosen status takes none of
+        from web.answer_change import without_carried
+
+        dates = (forecast, completed_on)
+        forecast, completed_on = without_carried(regie, plan, view, status, dates)
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     # After ``shown``: a date read but refused is put back as the date input shows it.
@@ -422,6 +415,7 @@ def _form(
     from regie.note_readers import standing_for
     from regie.rounds import link_round
     from regie.services import today
+    from web.answer_change import changes_own
 
     regie: App = request.app.state.regie
     state = standing_for(plan, view.latest, view.contact_id)  # another's note: not shown
@@ -448,6 +442,9 @@ def _form(
         latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
+        # A correction link: whether it still changes the person's own answer (README
+        # "Corrections"); else the form says it comes after someone else's (walk56b 4).
+        own_change=changes_own(regie, plan, view),
         note_body=_note_body(plan),
         date_hint=form_words("date_hint", year=now.year),
         # A status round's link: by when, and for which meeting (None for another link).
