@@ -86,6 +86,7 @@ def test_a_date_typed_with_gereed_is_still_refused(app: App) -> None:
     refused = client(app).post(f"/antwoord/{link}", data=post)
     assert refused.status_code == 422
     assert re.search(r'<p id="forecast-fout" class="field-error">[^<]*hoort niet bij', refused.text)
+    assert "hoort niet bij ‘gereed’ of ‘vervallen’" in refused.text  # the form's own quotes
     assert stored(app) == [("on_track", LATER, None, None)]
 
 
