@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from regie.answer_links import OpenLink
     from regie.bootstrap import App
 
-#: The statuses that take no expected date (governance.answers: ``FORECAST_FINISHED``).
-FINISHED = ("done", "cancelled")
-
 
 def own_answer(view: OpenLink) -> dict[str, str]:
     """A correction link's form starts from the answer it corrects (the person's own)."""
@@ -49,13 +46,12 @@ def without_carried(
     common change ("it is actually done") is refused for a date the person never typed
     (walk56b 1); works without JavaScript. A date typed anew (another than a carried one) is
     still refused."""
-    forecast, completed_on = dates
-    carried = _carried(regie, plan, view)
-    if status in FINISHED and _among(forecast, carried, "forecast"):
-        forecast = None
-    if status != "done" and _among(completed_on, carried, "completed_on"):
-        completed_on = None
-    return forecast, completed_on
+    from governance.answers import without_carried as rule
+
+    pairs = [
+        (_day(c.get("forecast")), _day(c.get("completed_on"))) for c in _carried(regie, plan, view)
+    ]
+    return rule(status, *dates, pairs)
 
 
 def _carried(regie: App, plan: Plan, view: OpenLink) -> list[dict[str, str]]:
@@ -73,8 +69,10 @@ def _carried(regie: App, plan: Plan, view: OpenLink) -> list[dict[str, str]]:
     return carried
 
 
-def _among(posted: date | None, carried: list[dict[str, str]], name: str) -> bool:
-    return posted is not None and any(posted.isoformat() == c.get(name) for c in carried)
+def _day(text: str | None) -> date | None:
+    from datetime import date
+
+    return date.fromisoformat(text) if text else None
 
 
 def changes_own(regie: App, plan: Plan, view: OpenLink) -> bool:
