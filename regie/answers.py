@@ -101,7 +101,8 @@ def office_note(lines: list[int] | None, how: str) -> str:
             f"{n} note{'' if n == 1 else 's'} stored as the office's own "
             f"(line{'' if n == 1 else 's'} {where}: no contact)"
         )
-    return f"note: {what}: every owner's contacts read it; for an owner's reply, {how}"
+    them = "them" if lines is not None and len(lines) > 1 else "it"
+    return f"note: {what}: every owner's contacts read {them}; for an owner's reply, {how}"
 
 
 def backdated_note(recorded: list[Recorded]) -> str | None:
@@ -117,8 +118,8 @@ def backdated_note(recorded: list[Recorded]) -> str | None:
     n = len(late)
     return (
         f"note: {n} update{'' if n == 1 else 's'} back-dated to {when}, before the last assessed "
-        f"day {last}: accepted; reports for earlier days made again may differ, and it shows "
-        "as nagekomen (recorded today)"
+        f"day {last}: accepted; reports for earlier days made again may differ, and "
+        f"{'it shows' if n == 1 else 'they show'} as nagekomen (recorded today)"
     )
 
 

@@ -28,12 +28,15 @@ def import_updates(
         typer.Option(
             "--again",
             help="Import a file whose content was imported before (refused without it: each "
-            "answer would be recorded twice).",
+            "answer would be recorded twice); every row is recorded, also one already on "
+            "record for that item and day (skipped without it).",
         ),
     ] = False,
 ) -> None:
     """Record the answers in a spreadsheet (CSV): all rows or none, problems as FILE:LINE. The
-    file's SHA-256 is kept with the import; the same content twice is refused (see --again)."""
+    file's SHA-256 is kept with the import; the same content twice is refused (see --again),
+    and a row already on record for that item and day is skipped (a corrected copy of a sheet:
+    its changed rows are recorded, a changed row of an earlier import as its correction)."""
     from regie.answer_import import import_updates as run
 
     app_ = _app()
