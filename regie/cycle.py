@@ -183,11 +183,13 @@ def deadline_check(
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
+    from regie.forecasts import quoted_forecasts
     from regie.gc_pause import paused_gc
     from regie.messages import (
         escalation_handovers,
         former_contacts,
         latest_update_ids,
+        named_items,
         outbox_messages,
     )
     from regie.open_elsewhere import digests_elsewhere
@@ -271,6 +273,10 @@ def deadline_check(
             # memory holds none), read as the session's submitted work (PostgreSQL).
             note_ids = latest_update_ids(assessment, reminders)
             notes = submit(lambda: notes_by_id(session, note_ids)).result()
+            # Their forecasts as quoted: the latest update's own, an earlier one in force
+            # apart with its day (walk56a 3).
+            named = [assessment.items[i] for i in named_items(reminders)]
+            forecasts = submit(lambda: quoted_forecasts(session, plan, named, as_of)).result()
             # A hand-over names a predecessor removed from the plan (archived, not forgotten).
             pid = plan.programme.id
             # An escalated item that changed hands lately says so: its prompts read (few).
@@ -300,6 +306,7 @@ def deadline_check(
                     former=former,
                     handed=handed,
                     elsewhere=elsewhere,
+                    forecasts=forecasts,
                 )
             )
         new_keys = recorded[-1].result()
