@@ -13,7 +13,10 @@ import sqlalchemy as sa
 from governance.events import ESCALATION_RAISED
 from store.assessment_query import converters
 from store.reports_read import _until
-from store.withdrawn_prompts import ESCALATION_DIGEST
+
+#: :data:`store.withdrawn_prompts.ESCALATION_DIGEST`, whose module imports the ORM: a pack is
+#: read on a plain connection (store.reports_read).
+ESCALATION_DIGEST = "escalation_digest"
 
 
 def replayed_escalations(

@@ -64,3 +64,9 @@ def test_a_live_escalation_after_a_replay_is_still_unanswered(
     new, old = _pack(app, monkeypatch, 21), _pack(app, monkeypatch, 20)
     assert f" {len(live)} escalaties onbeantwoord" in new  # the live ones only
     assert f" {len(every)} escalaties onbeantwoord" in old
+
+
+def test_the_outbox_kind_is_the_one_the_digests_are_stored_under() -> None:
+    from store import replayed_escalations, withdrawn_prompts
+
+    assert replayed_escalations.ESCALATION_DIGEST == withdrawn_prompts.ESCALATION_DIGEST
