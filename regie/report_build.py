@@ -70,6 +70,7 @@ def _agenda_pack(
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
     from store import agenda_read, reports_read
+    from store.replayed_escalations import replayed_escalations
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
@@ -86,6 +87,9 @@ def _agenda_pack(
         escalations = reports_read.events_named(
             connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
         )
+        if laid_out >= AGENDA_REPLAYED_ESCALATIONS_FROM:  # layout 21: nobody received them
+            replayed = replayed_escalations(connection, plan.programme.id, as_of, recorded_until)
+            escalations = [e for e in escalations if e not in replayed]
         basis = report_basis(
             connection, plan, as_of, recorded_until,
             first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
@@ -399,7 +403,12 @@ def _shown_before(
 #: 20 also (walk55d 1, 2): a dependent whose predecessor was cancelled is undated and its date
 #: asked (:data:`AGENDA_DROPPED_FROM`); the top line around the end counts the items waiting on
 #: a predecessor apart (:data:`AGENDA_END_WAITING_FROM`).
-AGENDA_LAYOUT = 20
+#: 21 (walk56a 6): an escalation only `regie replay` raised (its messages suppressed, never
+#: sent) is not *onbeantwoord*: nobody received it (:data:`AGENDA_REPLAYED_ESCALATIONS_FROM`);
+#: a decision list that starts before the previous meeting, as meetings passed without a pack,
+#: says so and from which meeting (:data:`AGENDA_DECISIONS_SINCE_FROM`). Layouts up to 20 are
+#: made again with the replayed escalations and without that sentence.
+AGENDA_LAYOUT = 21
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -475,6 +484,15 @@ AGENDA_COLOUR_BASIS_FROM = 20
 #: the items waiting on a predecessor apart from those without a date: they are asked again
 #: once their predecessor is done (older layouts counted them as no longer asked).
 AGENDA_END_WAITING_FROM = 20
+#: The first agenda layout (21, walk56a 6a) that leaves an escalation only `regie replay`
+#: raised out of *onbeantwoord* (:func:`store.replayed_escalations.replayed_escalations`):
+#: its messages were suppressed, nobody received it; older layouts are made again with it.
+AGENDA_REPLAYED_ESCALATIONS_FROM = 21
+#: The first agenda layout (21, walk56a 6b) whose decision list, when it starts before the
+#: previous meeting (:func:`regie.prepare.decisions_from`: meetings passed without a pack),
+#: says so in the pack (:attr:`governance.agenda_model.AgendaPack.decisions_since`); older
+#: layouts are made again without that sentence (it went to stderr only).
+AGENDA_DECISIONS_SINCE_FROM = 21
 
 
 def round_tie_rule(layout: int) -> TieRule:

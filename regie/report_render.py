@@ -20,6 +20,7 @@ from regie.report_build import (
     AGENDA_ADDED_FROM,
     AGENDA_ASK_ADDED_FROM,
     AGENDA_COUNT_WORDS_FROM,
+    AGENDA_DECISIONS_SINCE_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_END_WAITING_FROM,
     AGENDA_EXCERPTS_FROM,
@@ -132,6 +133,8 @@ def render_agenda(
             "end_waiting": layout >= AGENDA_END_WAITING_FROM,
             # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
+            # Layout 21 (walk56a 6): a decision list from before the previous meeting says why.
+            "decisions_since_words": layout >= AGENDA_DECISIONS_SINCE_FROM,
             # Layout 17 (review51 9): the legend says from when the stale clock counts.
             "first_assessed_words": layout >= AGENDA_FIRST_ASSESSED_FROM,
             # Layout 20 (note54): a count of one in the singular (*nu 1 mijlpaal*).
