@@ -315,6 +315,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         HYPHENS_FROM,
         ONE_BRACKET_FROM,
         PLAN_WORD_FROM,
+        STOPS_JOINED_FROM,
     )
 
     return _render_document(
@@ -334,6 +335,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "plan_word": report.layout >= PLAN_WORD_FROM,
             # Layout 19 (note54): a count of one in the singular (*1 van de 4 punten heeft*).
             "count_words": report.layout >= COUNT_WORDS_FROM,
+            # Layout 20 (walk56d 8): no full stop before the *Reden* cell's semicolon.
+            "stops": report.layout >= STOPS_JOINED_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
