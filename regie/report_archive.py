@@ -101,6 +101,7 @@ def _archive_many(
     """Each (kind, format, title, content) with its sha256; archived in one transaction, with
     what it rests on: the plan file's hash (its text kept once per hash), the maker, how it was
     made and the data cut-off (computed here when the caller has none)."""
+    from regie.programme_guard import said_in_one_line
     from regie.services import utcnow
     from store import sync_plan
     from store.reports_repo import Provenance, ReportsRepository
@@ -119,7 +120,8 @@ def _archive_many(
     parameters = {**parameters, "regie_version": regie_version}
     plan_text = _plan_text(plan)
     with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        with said_in_one_line(app):
+            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         repo = ReportsRepository(session, plan.programme.id)
         if data_until is None:
             from governance.events import ESCALATION_RAISED
@@ -258,10 +260,11 @@ def archived_report(app: App, report_id: int) -> Any:
 
 
 def _sync(app: App, plan: Plan) -> None:
+    from regie.programme_guard import said_in_one_line
     from regie.services import utcnow
     from store import sync_plan
 
-    with app.session() as session, session.begin():
+    with app.session() as session, session.begin(), said_in_one_line(app):
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
 
 

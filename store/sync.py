@@ -43,6 +43,7 @@ from store.sync_fields import (
     ORGANISATIONS,
     STEPS,
     Entity,
+    ProgrammeElsewhere,
     Values,
     actions,
     contacts,
@@ -184,6 +185,7 @@ def sync_plan(
     plan_path: str | None = None,
     cancelling: Collection[str] = (),
     day: date | None = None,
+    add_programme: bool = False,
 ) -> SyncResult:
     """Bring the stored programme in line with ``plan``; return what changed.
 
@@ -196,6 +198,10 @@ def sync_plan(
     the file drops (``cancelled_by``) without a cancellation on record is made cancelled
     (:mod:`store.sync_cancels`), except those in ``cancelling`` (the caller cancels them: a
     decision being recorded).
+
+    A programme is added to a database that holds others only when ``add_programme`` says so
+    (a database shared on purpose); otherwise :class:`ProgrammeElsewhere` is raised before
+    anything is written: the plan or the database is likely the other installation's.
     """
     require_aware(now, "now")
     if day is None:
@@ -203,6 +209,8 @@ def sync_plan(
     lock_programme(session, plan.programme.id)
     path = plan_path if plan_path is not None else plan.path
     synced = session.get(PlanSyncRow, plan.programme.id)
+    if synced is None and not add_programme:
+        refuse_elsewhere(session, plan.programme.id)
     if (
         synced is not None
         and plan.source_hash is not None
@@ -239,6 +247,16 @@ def sync_plan(
     session.flush()
     result.cancelled = apply_file_cancels(session, plan, now, cancelling, day=day)
     return result
+
+
+def refuse_elsewhere(session: Session, programme_id: str) -> None:
+    """:class:`ProgrammeElsewhere` when the programme is not stored and others are."""
+    if session.get(ProgrammeRow, programme_id) is not None:
+        return  # the sync reads it next: from the identity map
+    # The first few by id: enough to name them (regie.programme_guard names three and "more").
+    others = list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(4)))
+    if others:
+        raise ProgrammeElsewhere(programme_id, others)
 
 
 def lock_programme(session: Session, programme_id: str) -> None:

@@ -203,7 +203,7 @@ def db_restore(
             )
         app = _app()
         when = parse_instant(made_at, "--made-at", office_zone(app)) if made_at else None
-        typer.echo(record(app, file.name, when))
+        typer.echo(record(app, file, when))
         return
     typer.echo(restore(_app(), file, apply=yes))
 
@@ -212,9 +212,20 @@ def db_restore(
 
 
 @app.command()
-def sync(path: PlanPath = None) -> None:
+def sync(
+    path: PlanPath = None,
+    add_programme: Annotated[
+        bool,
+        typer.Option(
+            "--add-programme",
+            help="The database holds other programmes and is meant to hold this one too: "
+            "add it (without this, a sync or cycle that would add it refuses: the plan or "
+            "the database is likely another installation's).",
+        ),
+    ] = False,
+) -> None:
     """Load the plan into the database in one transaction, recording every change."""
-    typer.echo(_services().sync(_app(), path))
+    typer.echo(_services().sync(_app(), path, add_programme=add_programme))
 
 
 @app.command()

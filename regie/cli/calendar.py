@@ -95,6 +95,9 @@ def token_list(
 
         print_json(rows)
         return
+    if not rows:  # one line, as `regie user list` says it (walk56c 6)
+        typer.echo("no calendar tokens (make one with `regie calendar token create`)")
+        return
     from rich.table import Table
 
     from regie.cli.tables import console

@@ -100,7 +100,7 @@ def test_each_wrong_correction_is_one_line_and_writes_nothing(
     second = {**env, "REGIE_PLAN": str(tmp_path / "second.yaml"),
               "REGIE_HOME": str(tmp_path / "home2")}  # fmt: skip
     shutil.copy(SECOND, second["REGIE_PLAN"])
-    assert regie("sync", env=second).code == 0
+    assert regie("sync", "--add-programme", env=second).code == 0
     other = update(second, "1.1.1", "-s", "on_track", "--as-of", "2024-06-03")
     assert other.code == 0 and "(update 3)" in other.out, other.err
     day = ("--as-of", "2016-03-02")
