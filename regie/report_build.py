@@ -40,6 +40,8 @@ def agenda_pack(
     recorded_until: datetime | None = None,
     decisions_from: date | None = None,
 ) -> AgendaPack:
+    """The pack alone, to read or render: one to archive goes with the data cut-off
+    :func:`_agenda_pack` gives (:func:`regie.report_archive.archive_agenda`)."""
     return _agenda_pack(
         app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
         decisions_from=decisions_from,
