@@ -148,7 +148,20 @@ def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> s
     stage = payload.get("stage")
     if isinstance(stage, str) and stage:
         shown.insert(0, stage_words(stage, event.occurred_on, calendar))
+    if _first_assessment(event):  # not a change on that day (walk56a 11)
+        done = payload.get("completed_on")
+        shown.insert(0, "first assessment, not a change" + (f" (completed {done})" if done else ""))
     return ", ".join(shown)
+
+
+def _first_assessment(event: StoredEvent) -> bool:
+    """A state event of an item's first assessment: no state before it (``from`` null), so
+    the state it records held already, e.g. an item done long before Regie was adopted."""
+    return (
+        event.name.startswith(("regie.milestone.", "regie.forecast.slipped"))
+        and "from" in event.payload
+        and event.payload["from"] is None
+    )
 
 
 def _one_line(value: object) -> str:
