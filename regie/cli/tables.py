@@ -145,12 +145,13 @@ def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> s
         for k, v in payload.items()
         if k != "stage" and k not in hidden and v not in (None, "")
     ]
-    stage = payload.get("stage")
-    if isinstance(stage, str) and stage:
-        shown.insert(0, stage_words(stage, event.occurred_on, calendar))
     if _first_assessment(event):  # not a change on that day (walk56a 11)
         done = payload.get("completed_on")
         shown.insert(0, "first assessment, not a change" + (f" (completed {done})" if done else ""))
+
+    stage = payload.get("stage")
+    if isinstance(stage, str) and stage:
+        shown.insert(0, stage_words(stage, event.occurred_on, calendar))
     return ", ".join(shown)
 
 
