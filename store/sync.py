@@ -56,7 +56,7 @@ from store.sync_fields import (
     to_json,
     write_programme,
 )
-from store.sync_formerly import Carried, NotCarried, carry_formerly
+from store.sync_formerly import Carried, NotCarried, before_regie, carry_formerly
 
 R = TypeVar("R", bound=PlanEntityMixin)
 
@@ -437,8 +437,9 @@ class _Sync:
     def _carry_formerly(self) -> None:
         """After the items are in line with the plan: a new id that says ``formerly`` takes
         over the old id's history (:mod:`store.sync_formerly`)."""
-        if self.first:
-            return  # nothing stored before: no old id to carry
+        if self.first:  # nothing stored before: no old id to carry, but said (walk56a 2)
+            self.result.not_carried = before_regie(self.plan)
+            return
         made = [
             (r["entity"], r["code"])
             for r in self.revision_rows
