@@ -345,6 +345,7 @@ def replay(
     from governance.dates import outside_life, programme_life
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
+    from regie.plan_in_force import PlanInForce
     from store import Repository
 
     if end < start:
@@ -364,8 +365,10 @@ def replay(
         start = last
     events = queued = days = 0
     working = list(calendar.working_days_in(start, end))
+    # Each day judged by the plan in force on it (walk56a 1), rewound only when it changes.
+    in_force = PlanInForce()
     for day in working:
-        report = deadline_check(app, day, plan=plan, replay=True)
+        report = deadline_check(app, day, plan=plan, replay=True, in_force=in_force)
         days += 1
         if progress is not None:
             progress(days, len(working))
