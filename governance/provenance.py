@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
+from operator import attrgetter
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -107,12 +109,14 @@ def rewind_days(plan: Plan, decisions: Sequence[Decision]) -> tuple[date, ...]:
     days = {
         d.meeting_on for d in decisions if d.item_id is not None and (d.kind in _MOVES or d.adds)
     }
+    # Only the texts there are (a daily cycle at 100k items: few or none), picked out in C:
+    # ≈ 10 ms instead of ≈ 27 ms for a regular expression on every item's two (perf56c).
     items: list[Action | Milestone] = [*plan.actions(), *plan.milestones()]
-    for item in items:
-        for text in (item.revised_by, item.cancelled_by):
-            on = decided_on(text)
-            if on is not None:
-                days.add(on)
+    texts = chain(
+        filter(None, map(attrgetter("revised_by"), items)),
+        filter(None, map(attrgetter("cancelled_by"), items)),
+    )
+    days.update(on for text in texts if (on := decided_on(text)) is not None)
     return tuple(sorted(days))
 
 

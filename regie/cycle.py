@@ -287,9 +287,12 @@ def deadline_check(
             note_ids = latest_update_ids(assessment, reminders)
             notes = submit(lambda: notes_by_id(session, note_ids)).result()
             # Their forecasts as quoted: the latest update's own, an earlier one in force
-            # apart with its day (walk56a 3).
+            # apart with its day (walk56a 3); by the decisions the day's plan rests on.
             named = [assessment.items[i] for i in named_items(reminders)]
-            forecasts = submit(lambda: quoted_forecasts(session, plan, named, as_of)).result()
+            decided = in_force.decisions(session, plan.programme.id)
+            forecasts = submit(
+                lambda: quoted_forecasts(session, plan, named, as_of, decisions=decided)
+            ).result()
             # A hand-over names a predecessor removed from the plan (archived, not forgotten).
             pid = plan.programme.id
             # An escalated item that changed hands lately says so: its prompts read (few).

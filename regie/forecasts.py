@@ -13,15 +13,24 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.assessor import ItemAssessment
+    from governance.decisions import Decision
     from governance.forecasts import QuotedForecast
     from governance.plan import Plan
 
 
 def forecasts_in_force(
-    session: Session, plan: Plan, items: Iterable[ItemAssessment], as_of: date
+    session: Session,
+    plan: Plan,
+    items: Iterable[ItemAssessment],
+    as_of: date,
+    *,
+    decisions: list[Decision] | None = None,
+    only_these: bool = False,
 ) -> dict[str, date | None]:
     """Item id → the forecast a *Prognose* shows on ``as_of``, for those of ``items`` with a
-    standing forecast (nothing is read when none has one); an item left out has none."""
+    standing forecast (nothing is read when none has one); an item left out has none.
+    ``decisions``: the programme's, when the caller has read them; ``only_these``: read the
+    plan revisions of those items only (a few of many: the cycle's messages), not every one."""
     from governance.forecasts import forecasts_in_force as in_force
     from governance.provenance import RevisionFact, due_changes
     from store import reports_read
@@ -31,26 +40,42 @@ def forecasts_in_force(
     if not chosen:
         return {}
     connection = reader(session)
-    decisions = reports_read.decisions(connection, plan.programme.id)
-    revisions = reports_read.plan_revisions(connection, plan.programme.id)
+    if decisions is None:
+        decisions = reports_read.decisions(connection, plan.programme.id)
+    codes = [i.item_id for i in chosen] if only_these else None
+    revisions = reports_read.plan_revisions(connection, plan.programme.id, codes=codes)
     moved = due_changes([RevisionFact(*r) for r in revisions], decisions)
     return in_force(plan, chosen, decisions, moved, as_of)
 
 
 def quoted_forecasts(
-    session: Session, plan: Plan, items: Iterable[ItemAssessment], as_of: date
+    session: Session,
+    plan: Plan,
+    items: Iterable[ItemAssessment],
+    as_of: date,
+    *,
+    decisions: list[Decision] | None = None,
 ) -> dict[str, QuotedForecast]:
     """Item id → the forecasts a message quoting the item's latest update names
     (:func:`governance.forecasts.quoted_forecast`), for those of ``items`` with a latest
-    update: its own forecast as given, and the forecast in force with the day an earlier
-    update gave it (walk56a 3)."""
+    update and a standing forecast: its own forecast as given, and the forecast in force with
+    the day an earlier update gave it (walk56a 3). An item without a standing forecast is left
+    out: no update gave one, so its latest update is quoted as it stands, which is what
+    :func:`regie.messages._quoted` makes of an item not here. ``decisions``: the programme's,
+    when the caller has read them (the cycle: :class:`regie.plan_in_force.PlanInForce`).
+    Only these items' plan revisions and forecast rows are read (perf56c)."""
     from governance.forecasts import quoted_forecast
     from store.forecasts_given import forecasts_given
 
-    answered = [i for i in items if i.latest_update is not None]
-    in_force = forecasts_in_force(session, plan, answered, as_of)
-    with_forecast = [i.item_id for i in answered if i.forecast is not None]
-    given = forecasts_given(session, plan.programme.id, with_forecast, as_of)
+    answered = [i for i in items if i.latest_update is not None and i.forecast is not None]
+    if not answered:
+        return {}
+    in_force = forecasts_in_force(
+        session, plan, answered, as_of, decisions=decisions, only_these=True
+    )
+    # A latest update that gives the forecast itself is quoted by it: no row to read.
+    unsaid = [i.item_id for i in answered if i.latest_update and i.latest_update.forecast is None]
+    given = forecasts_given(session, plan.programme.id, unsaid, as_of) if unsaid else {}
     out = {}
     for i in answered:
         assert i.latest_update is not None

@@ -45,14 +45,20 @@ class PlanInForce:
         """Read the decisions again (a sync recorded revisions meanwhile)."""
         self._decisions = self._days = self._made = None
 
-    def of(self, session: Session, plan: Plan, as_of: date) -> tuple[Plan, str | None]:
-        from governance.provenance import additions_undone, plan_as_of, rewind_days
+    def decisions(self, session: Session, programme_id: str) -> list[Decision]:
+        """The programme's decisions, read once (until :meth:`forget`): the day's plan rests on
+        them, and the cycle's quoted forecasts take the same (perf56c)."""
         from store import reports_read
         from store.dialect import reader
 
         if self._decisions is None:
-            self._decisions = reports_read.decisions(reader(session), plan.programme.id)
-        decisions = self._decisions
+            self._decisions = reports_read.decisions(reader(session), programme_id)
+        return self._decisions
+
+    def of(self, session: Session, plan: Plan, as_of: date) -> tuple[Plan, str | None]:
+        from governance.provenance import additions_undone, plan_as_of, rewind_days
+
+        decisions = self.decisions(session, plan.programme.id)
         if self._days is None or self._days[0] is not plan:
             self._days = (plan, rewind_days(plan, decisions))
         days = self._days[1]

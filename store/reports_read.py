@@ -9,6 +9,7 @@ returns ISO text for dates and naive UTC text for instants).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -21,6 +22,8 @@ from governance.updates import StatusUpdate, UpdateStatus
 from store.assessment_query import converters
 
 _P = sa.bindparam("p", type_=sa.String)
+#: Item codes bound per statement (well under SQLite's parameter limit).
+_CODES = 500
 
 
 def instant(connection: sa.Connection, value: datetime) -> Any:
@@ -231,30 +234,46 @@ def data_until(
 
 
 def plan_revisions(
-    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+    connection: sa.Connection,
+    programme_id: str,
+    recorded_until: datetime | None = None,
+    *,
+    codes: Collection[str] | None = None,
 ) -> list[tuple[str, str | None, Any, Any, datetime]]:
     """(code, field, before, after, recorded_at) of every change of an action's or milestone's
-    gereed or period, oldest first (JSON values decoded)."""
+    gereed or period, oldest first (JSON values decoded). ``codes``: only those items' (through
+    the (programme, entity, code) index; a cycle's quoted forecasts ask for a few of 100k)."""
     import json
 
     cut, cut_params = _until(connection, recorded_until)
+    only = " AND code IN :codes" if codes is not None else ""
     query = sa.text(
-        'SELECT code, field, "before", "after", recorded_at FROM plan_revisions'
+        'SELECT code, field, "before", "after", recorded_at, id FROM plan_revisions'
         " WHERE programme_id = :p AND entity IN ('action', 'milestone') AND kind = 'changed'"
-        f" AND field IN ('gereed', 'period'){cut} ORDER BY recorded_at, id"
-    ).bindparams(_P)
+        f" AND field IN ('gereed', 'period'){cut}{only} ORDER BY recorded_at, id"
+    ).bindparams(_P, *([sa.bindparam("codes", expanding=True)] if codes is not None else []))
     _, as_instant = converters(connection.dialect.name)
     text_json = connection.dialect.name == "sqlite"  # PostgreSQL's driver decodes JSON itself
 
     def value(raw: Any) -> Any:
         return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
 
-    return [
-        (str(code), field, value(before), value(after), as_instant(at))
-        for code, field, before, after, at in connection.execute(
-            query, {"p": programme_id} | cut_params
-        )
+    params = {"p": programme_id} | cut_params
+    if codes is None:
+        batches: list[dict[str, Any]] = [params]
+    else:
+        wanted = sorted(set(codes))
+        batches = [
+            params | {"codes": wanted[i : i + _CODES]} for i in range(0, len(wanted), _CODES)
+        ]
+    rows = [
+        (as_instant(at), row_id, str(code), field, before, after)
+        for batch in batches
+        for code, field, before, after, at, row_id in connection.execute(query, batch)
     ]
+    if len(batches) > 1:
+        rows.sort(key=lambda r: (r[0], r[1]))  # oldest first across the batches too
+    return [(code, field, value(b), value(a), at) for at, _, code, field, b, a in rows]
 
 
 #: The event ``regie decision add`` records, with the ids of the plan revisions it made.
