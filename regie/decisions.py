@@ -290,6 +290,8 @@ def add_decision(
     ):
         flag = flag if target else "--item"
         raise InvalidInput(f"{flag}: no action or milestone {item_id!r} in the plan")
+    if cancel:
+        _refuse_cancelled(plan, cancel)
     decided = decided_by(body.name, meeting_on)  # people read it: the name, not the id
     kind = DecisionKind.DECISION
     before = after = None
@@ -451,6 +453,20 @@ def _to_revive(
         if i != target and _passed(due.get(i), meeting_on)
     ]
     return tuple(revived), notes
+
+
+def _refuse_cancelled(plan: Plan, target: str) -> None:
+    """Refuse to drop an item a decision dropped already (itself, or with its action): a
+    second drop would list a cancellation nothing made, as ``--restore`` refuses the mirror
+    case (walk56d 6)."""
+    action = plan.action(target)
+    parent = next((a for a in plan.actions() if any(m.id == target for m in a.milestones)), None)
+    own = action or next((m for m in parent.milestones if m.id == target), None) if parent else None
+    by = (own.cancelled_by if own is not None else None) or (
+        parent.cancelled_by if parent is not None else None
+    )
+    if by:
+        raise InvalidInput(f"--cancel: {target} is already cancelled ({by}); nothing to cancel")
 
 
 def _removed_item(app: App, plan: Plan, item_id: str) -> bool:
