@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from governance.counts import count
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 
@@ -216,7 +217,7 @@ def _store_once(
             raise InvalidInput(
                 f"{path}: the same content was imported before as import {first.id} "
                 f"({first.file_name}, for {first.reported_on}, recorded "
-                f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {len(first.update_ids)} updates)"
+                f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {count(len(first.update_ids), 'update')})"
                 f"{more}; nothing imported (give --again to import it once more)"
             )
 
