@@ -217,7 +217,7 @@ def deadline_check(
     done_meeting = steering_done(app, plan, as_of)  # read before the day's transaction
     with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
         synced = sync_store(app, session, plan)
-        report.synced = synced.describe()
+        report.synced = synced.describe(would=dry_run)
         report.warnings = sync_warnings(session, plan, synced)
         if synced.changed:
             in_force.forget()
