@@ -147,7 +147,7 @@ def check_answer(
         raise AnswerRefused(Refusal.INVALID, problems=problems)
     item = find_item(plan, answer.item_id)
     if item is None:  # a typo or a stale form, not someone answering for another's item
-        raise AnswerRefused(Refusal.UNKNOWN_ITEM, f"{answer.item_id}: not in the plan")
+        raise AnswerRefused(Refusal.UNKNOWN_ITEM, _not_in_plan(plan, answer.item_id))
     refusal = may_answer(plan, who, item)
     if refusal is None and answer.status == UpdateStatus.CANCELLED and not is_office(plan, who):
         refusal = Refusal.OFFICE_ONLY
@@ -186,6 +186,16 @@ RECORDED_REFUSALS = frozenset(
 
 #: Refusals by what the item's latest update says (:func:`governance.answers.standing_refusal`).
 STANDING_REFUSALS = frozenset({Refusal.ITEM_CANCELLED, Refusal.ITEM_DONE})
+
+
+def _not_in_plan(plan: Plan, item_id: str) -> str:
+    """An id the plan does not have; naming the item that says ``formerly`` it, if one does: an
+    id from before Regie has no history to follow (walk56a 2)."""
+    from governance.renumbering import formerly_ids
+
+    claimed = formerly_ids(plan).get(item_id)
+    said = f" ({claimed} says formerly: {item_id})" if claimed is not None else ""
+    return f"{item_id}: not in the plan{said}"
 
 
 def latest_update(session: Session, programme_id: str, item_id: str) -> StatusUpdate | None:

@@ -258,10 +258,11 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
             ),
             None,
         )  # fmt: skip
+    from governance.counts import count
     from regie.services import bodies_unreached, example_bodies
 
     milestones = sum(1 for _ in plan.milestones())
-    detail = f"{path}: valid ({len(plan.steps)} steps, {milestones} milestones)"
+    detail = f"{path}: valid ({count(len(plan.steps), 'step')}, {count(milestones, 'milestone')})"
     unreached = bodies_unreached(plan)
     if unreached:  # a warning, not a failure: the cycle runs, these members just get nothing
         shown = ", ".join(f"{org} ({', '.join(bodies)})" for org, bodies in unreached.items())

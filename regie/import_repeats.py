@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from governance.counts import count
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def refuse_repeat(session: Session, programme_id: str, path: Path, digest: str) 
         raise InvalidInput(
             f"{path}: the same content was imported before as import {first.id} "
             f"({first.file_name}, for {first.reported_on}, recorded "
-            f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {len(first.update_ids)} updates)"
+            f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {count(len(first.update_ids), 'update')})"
             f"{more}; nothing imported (give --again to import it once more)"
         )
 

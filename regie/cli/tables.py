@@ -158,11 +158,25 @@ def event_details(
         for k, v in payload.items()
         if k != "stage" and k not in hidden and v not in (None, "")
     ]
+    if _first_assessment(event):  # not a change on that day (walk56a 11)
+        done = payload.get("completed_on")
+        shown.insert(0, "first assessment, not a change" + (f" (completed {done})" if done else ""))
+
     stage = payload.get("stage")
     if isinstance(stage, str) and stage:
         about = (event.item_id or "", stage, event.occurred_on) in forecasts
         shown.insert(0, stage_words(stage, event.occurred_on, calendar, forecast=about))
     return ", ".join(shown)
+
+
+def _first_assessment(event: StoredEvent) -> bool:
+    """A state event of an item's first assessment: no state before it (``from`` null), so
+    the state it records held already, e.g. an item done long before Regie was adopted."""
+    return (
+        event.name.startswith(("regie.milestone.", "regie.forecast.slipped"))
+        and "from" in event.payload
+        and event.payload["from"] is None
+    )
 
 
 def _one_line(value: object) -> str:
