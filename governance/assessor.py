@@ -171,6 +171,7 @@ class Assessor:
         self._windows: dict[date, date] = {}  # due date → first day of its reminder window
         self._to_as_of: dict[date, int] = {}  # day → working_days_between(day, as_of)
         self._dues: dict[date, _Due] = {}
+        self._ongoing: dict[date | None, str] = {}  # an ongoing item's start → its reason
 
     # --- working days, cached ----------------------------------------------------------------
 
@@ -275,7 +276,14 @@ class Assessor:
         elif kind in _DATED_KINDS and period is not None and period.end is not None:
             due = period.end
         elif kind in ONGOING_KINDS:
-            why = f"ongoing since {start}" if start else "ongoing"
+            # Thousands of ongoing items share a few starts: each reason made once.
+            why = self._ongoing.get(start)
+            if why is None:
+                why = self._ongoing[start] = f"ongoing since {start}" if start else "ongoing"
+            if not at_risk:  # as _without_date, one call fewer (most ongoing items)
+                return self._undated(
+                    d, State.ONGOING, kind, start, waiting_on, why, None, latest, State.ONGOING
+                )
             return self._without_date(
                 d, State.ONGOING, why, kind, start, waiting_on, latest, at_risk
             )
