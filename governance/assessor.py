@@ -115,6 +115,8 @@ _DATED_KINDS = DATED_KINDS
 _DEPENDENT = PeriodKind.DEPENDENT
 _AT_RISK, _DONE, _ON_TRACK = UpdateStatus.AT_RISK, UpdateStatus.DONE, UpdateStatus.ON_TRACK
 _WAITING = State.WAITING
+#: The states in which an item without a due date can go stale (ongoing work).
+_OPEN_UNDATED = frozenset({State.ONGOING, State.AT_RISK})
 
 
 class _Due:
@@ -393,7 +395,7 @@ class Assessor:
         item_id = d.item_id
         stale = False
         first = self.first_day(item_id)
-        ongoing = kind in ONGOING_KINDS and state in (State.ONGOING, State.AT_RISK)
+        ongoing = kind in ONGOING_KINDS and state in _OPEN_UNDATED
         if ongoing and (start is None or self.as_of >= start):
             stale = self._stale(latest, start, first)
         if state is _WAITING:

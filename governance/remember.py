@@ -252,12 +252,15 @@ def _settled_after_prompt(
     found: dict[str, Skip] = {}
     windows: dict[date, date] = {}
     for item_id, question in questions.items():
-        if item_id in again:
+        stage = question.stage
+        # The predicate's first condition before any look-up: most items are in no overdue
+        # stage (a quarter's prompts, dated stages before the due date).
+        if stage is None or not stage.startswith("overdue-") or item_id in again:
             continue
         known = facts.get(item_id, NO_FACTS)
         records = today.get(item_id, ())
         entry = backed_off_after_escalation(
-            question.stage, known, scheduler, escalates_today=item_id in escalating, records=records
+            stage, known, scheduler, escalates_today=item_id in escalating, records=records
         )
         if entry is None:
             continue

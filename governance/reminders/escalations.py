@@ -152,16 +152,19 @@ def escalation_for(
         # After the end an item without a deadline is no longer asked about (walk32b 7): its
         # quarterly prompts from before it left unanswered do not escalate either (round45 3).
         return None
-    if state is not State.OVERDUE and (item.due is not None or not known.unanswered):
+    needed = policy.escalate_after_unanswered
+    if state is not State.OVERDUE and (
+        item.due is not None or needed <= 0 or len(known.unanswered) < needed
+    ):
         # Not late: a dated item escalates only once it is overdue (on its due date or with
-        # its forecast ahead it is not), an ongoing one for its unanswered quarterly prompts.
+        # its forecast ahead it is not), an ongoing one for its unanswered quarterly prompts
+        # (as many as the policy counts: most such items have fewer).
         return None
     latest = item.latest_update
     since = latest.reported_on if latest else None
     kind = reason = ""
     prompts = undelivered = 0
-    needed = policy.escalate_after_unanswered
-    if needed > 0 and known.unanswered:
+    if needed > 0 and len(known.unanswered) >= needed:
         # The stages first queued before today whose grace has run out, counted (most items
         # with one have too few: their stages are gathered only once there are enough).
         grace, as_of = policy.unanswered_grace_days, quiet.as_of
