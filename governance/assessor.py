@@ -79,6 +79,8 @@ class PlanIndex:
         self.by_id = table.by_id  # the last one, for duplicate ids
         self.members = table.members  # action id → its deadline ids
         self._depending = table.depending
+        #: The ids of the items that depend on something (a few hundred of 100,000).
+        self.depending = frozenset(table.depending)
         self._dependents: dict[str, list[str]] | None = None
 
     def dependency_items(self, dep: str) -> list[str]:
@@ -101,7 +103,7 @@ class PlanIndex:
                         dependents.setdefault(target, []).append(d.item_id)
             self._dependents = dependents
         out = set(item_ids)
-        todo = list(out)
+        todo = list(self._dependents.keys() & out)  # most have no dependents: left out in C
         while todo:
             for child in self._dependents.get(todo.pop(), ()):
                 if child not in out:

@@ -471,7 +471,7 @@ def with_dependencies(index: PlanIndex, item_ids: Iterable[str]) -> set[str]:
     :func:`assess_selected` needs."""
     out = set(item_ids)
     by_id = index.by_id
-    for item_id in list(out):
+    for item_id in out & index.depending:  # only those that name one (in C)
         for dep in by_id[item_id].depends_on:
             out.update(index.dependency_items(dep))
     return out

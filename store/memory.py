@@ -7,6 +7,7 @@ they are plain tuples, not ORM objects.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -222,6 +223,9 @@ _SQLITE_ALL = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, fingerprint
     FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ?"""
 
 
+_CODE, _ROWID = operator.itemgetter(0), operator.itemgetter(-1)
+
+
 def _sqlite_remembered(
     connection: sa.Connection,
     sql: str,
@@ -235,7 +239,7 @@ def _sqlite_remembered(
     read. ``rowids``: filled with each code's rowid."""
     rows = [row for chunk in sqlite_rows(connection, sql, params, 10_000) for row in chunk]
     if rowids is not None:
-        rowids.update((row[0], row[-1]) for row in rows)
+        rowids.update(zip(map(_CODE, rows), map(_ROWID, rows), strict=True))  # in C
     day = IsoDays()  # a subscript per value, a conversion per distinct day
     make = new_remembered
     return {
