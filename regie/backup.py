@@ -378,22 +378,33 @@ def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
 
 
 def _programmes_in(source: Path) -> list[str]:
-    """The first few programmes an SQLite backup holds, by id; [] for another file (a
-    pg_dump archive: its programme is not read) or a backup holding none."""
-    from regie.programme_guard import NAMED
+    """The first few programmes an SQLite backup holds, by id
+    (:func:`store.doctor.programmes_to_name`); [] for another file (a pg_dump archive: its
+    programme is not read) or a backup holding none."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
+
+    from store.doctor import programmes_to_name
 
     try:
         with open(source, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
                 return []
-        db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            query = f"SELECT id FROM programmes ORDER BY id LIMIT {NAMED + 1}"  # a constant
-            return [row[0] for row in db.execute(query)]
-        finally:
-            db.close()
-    except (OSError, sqlite3.DatabaseError):
+    except OSError:
+        return []
+    engine = sa.create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(f"file:{source}?mode=ro", uri=True),
+        poolclass=NullPool,
+    )
+    try:
+        with Session(engine) as session:
+            return programmes_to_name(session)
+    except sa.exc.DBAPIError:
         return []  # not readable as a Regie database: the other checks say what is wrong
+    finally:
+        engine.dispose()
 
 
 def _plan_programme(app: App) -> str | None:

@@ -180,9 +180,10 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
 
     The day is judged by the plan in force on it (:mod:`regie.plan_in_force`, the rule of
-    ``regie status --as-of``): a decision of a later meeting or a plan edit synced after the
-    day does not apply yet. The file's plan is what is synced. ``in_force``: kept across a
-    run of days (a replay) so the rewind is read once and redone only when a day passes one.
+    ``regie status --as-of``): a decision of a later meeting does not apply yet. Plan-file
+    edits without a decision are not rewound (``status --as-of`` undoes those): the file's
+    plan is what is synced, and the day is judged with them. ``in_force``: kept across a run
+    of days (a replay) so the rewind is read once and redone only when a day passes a meeting.
     """
     from governance.clock import utcnow
     from governance.programme_end import OpenAfterEnd, ended

@@ -287,7 +287,7 @@ def _last_assessed(app: App, plan: Plan) -> Check:
     the plan's fails with that (:mod:`regie.programme_guard`): the other installation's plan
     or database, whose first cycle would be refused."""
     from governance.workdays import WorkCalendar
-    from regie.programme_guard import SHARED_ON_PURPOSE, WHICH, elsewhere, foreign_programmes
+    from regie.programme_guard import elsewhere, foreign_programmes, remedy, which
     from regie.services import today
     from store.states import last_assessed
 
@@ -299,8 +299,8 @@ def _last_assessed(app: App, plan: Plan) -> Check:
     if foreign:  # a cycle would be refused: not "run `regie cycle`" (walk56c 1)
         return Check(
             "last-assessed", FAIL,
-            f"{elsewhere(app.safe_url, plan.programme.id, foreign)}: {WHICH} "
-            f"({SHARED_ON_PURPOSE})",
+            f"{elsewhere(app.safe_url, plan.programme.id, foreign)}: {which(foreign)} "
+            f"({remedy(foreign)})",
         )  # fmt: skip
     if last is None:
         return Check(

@@ -261,8 +261,9 @@ def refuse_elsewhere(session: Session, programme_id: str) -> None:
     """:class:`ProgrammeElsewhere` when the programme is not stored and others are."""
     if session.get(ProgrammeRow, programme_id) is not None:
         return  # the sync reads it next: from the identity map
-    # The first few by id: enough to name them (regie.programme_guard names three and "more").
-    others = list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(4)))
+    from store.doctor import programmes_to_name
+
+    others = programmes_to_name(session)
     if others:
         raise ProgrammeElsewhere(programme_id, others)
 
