@@ -66,6 +66,23 @@ def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield rows[start : start + size]
 
 
+def sized_batches(
+    rows: Sequence[T], most: int, size: Callable[[T], int], limit: int
+) -> Iterator[Sequence[T]]:
+    """``rows`` in order, at most ``most`` a batch, and no more than ``limit`` of ``size``
+    (characters, say) a batch unless one row alone is more: a multi-row ``INSERT`` of large
+    values holds every one of its rows' values at once, in the driver and in SQLite."""
+    start, total = 0, 0
+    for end, row in enumerate(rows):
+        weight = size(row)
+        if end > start and (end - start == most or total + weight > limit):
+            yield rows[start:end]
+            start, total = end, 0
+        total += weight
+    if start < len(rows):
+        yield rows[start:]
+
+
 def json_codes(codes: Collection[str]) -> str:
     """``codes`` (sorted) as one JSON array: the parameter of :func:`in_json_codes`."""
     return json.dumps(sorted(codes))

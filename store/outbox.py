@@ -26,8 +26,16 @@ from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
 from store import digest_items
-from store.dialect import batch_size, batches, dialect_name, insert_function, quick_compression
+from store.dialect import (
+    batch_size,
+    batches,
+    dialect_name,
+    insert_function,
+    quick_compression,
+    sized_batches,
+)
 from store.models import OUTBOX_STATUSES, EventRow, OutboxRow, UTCDateTime
+from store.outbox_channels import carried_channels
 from store.records import OutboxRecord
 
 MAX_ATTEMPTS = 5
@@ -72,6 +80,16 @@ _INSERTED = (
     "attempts",
     "created_at",
 )
+#: Characters of rendered text (subject and bodies) per ``INSERT`` of new messages: a day's
+#: digests at 100k items are each ≈ 0.1–2 MB of text and payload (which grows with the
+#: bodies: the items they list), and one statement for all of them held every value at once,
+#: the cycle's peak (+29 MiB on SQLite, benchmarks/RESULTS.md round 32). Small messages go
+#: many to a statement, as before.
+TEXT_PER_INSERT = 200_000
+
+
+def _text(row: Mapping[str, Any]) -> int:
+    return len(row["subject"]) + len(row["body_text"]) + len(row["body_html"] or "")
 
 
 class OutboxError(RuntimeError):
@@ -160,7 +178,10 @@ def enqueue(
     insert = insert_function(session)
     inserted: dict[str, int] = {}  # key → outbox id
     with quick_compression(session.connection()):
-        for batch in batches(list(rows.values()), batch_size(len(_INSERTED))):
+        batched = sized_batches(
+            list(rows.values()), batch_size(len(_INSERTED)), _text, TEXT_PER_INSERT
+        )
+        for batch in batched:
             statement = (
                 insert(OutboxRow)
                 .values(list(batch))
@@ -632,11 +653,7 @@ def withdraw(
     # Only the channel a message carries is read of its payload, by the database: a day's
     # unsent digests at 100k items hold tens of megabytes of JSON, which this runs on every
     # sync (0.6 s and a 130 MiB peak when decoded here, #8 round 21).
-    rows = session.execute(
-        sa.select(o.id, o.key, o.recipient, o.payload["channel"].as_string())
-        .where(o.programme_id == programme_id, o.status.in_(UNSENT), o.kind != TEST_KIND)
-        .order_by(o.id)
-    ).all()
+    rows = carried_channels(session, programme_id, UNSENT, TEST_KIND)
     why: dict[str, str] = {}
     by_contact: dict[str, list[tuple[int, str]]] = {}
     for row_id, key, recipient, carried in rows:
