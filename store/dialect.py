@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import date
@@ -67,20 +67,23 @@ def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def sized_batches(
-    rows: Sequence[T], most: int, size: Callable[[T], int], limit: int
-) -> Iterator[Sequence[T]]:
-    """``rows`` in order, at most ``most`` a batch, and no more than ``limit`` of ``size``
-    (characters, say) a batch unless one row alone is more: a multi-row ``INSERT`` of large
-    values holds every one of its rows' values at once, in the driver and in SQLite."""
-    start, total = 0, 0
-    for end, row in enumerate(rows):
+    rows: Iterable[T], most: int, size: Callable[[T], int], limit: int
+) -> Iterator[list[T]]:
+    """``rows`` in order, taken as they come: at most ``most`` a batch, and no more than
+    ``limit`` of ``size`` (characters, say) a batch unless one row alone is more. A multi-row
+    ``INSERT`` of large values holds every one of its rows' values at once, in the driver and
+    in SQLite; taken from an iterator, no more than a batch (and the next row) is made."""
+    batch: list[T] = []
+    total = 0
+    for row in rows:
         weight = size(row)
-        if end > start and (end - start == most or total + weight > limit):
-            yield rows[start:end]
-            start, total = end, 0
+        if batch and (len(batch) == most or total + weight > limit):
+            yield batch
+            batch, total = [], 0
+        batch.append(row)
         total += weight
-    if start < len(rows):
-        yield rows[start:]
+    if batch:
+        yield batch
 
 
 def json_codes(codes: Collection[str]) -> str:
