@@ -16,14 +16,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store import OutboxRecord, Repository
+from store import OutboxRecord, Repository, make_engine
 from store.models import OutboxRow, ProgrammeRow
 from store.models_delivery import OutboxDigestItemRow
 from store.outbox import TEXT_PER_INSERT, withdraw
+from tests.integration.migrated_template import MigratedTemplates
 
 NOW = datetime(2015, 10, 5, 6, 0, tzinfo=UTC)
 DAY = date(2015, 10, 5)
-SQLITE_MEMORY = pytest.mark.one_database("SQLite's own memory, read from its library")
 
 
 def _items(n: int, tag: str) -> list[dict[str, Any]]:
@@ -110,6 +110,17 @@ def test_messages_are_taken_as_they_come_none_kept(session: Session) -> None:
     assert eight < 3 * one, f"eight messages {eight / 2**20:.1f} MiB, one {one / 2**20:.1f} MiB"
 
 
+@pytest.fixture
+def sqlite_session(sqlite_url: str, migrated_templates: MigratedTemplates) -> Iterator[Session]:
+    """A session on a migrated SQLite database: SQLite's own memory is measured (no
+    PostgreSQL variant: its server's memory is another process's)."""
+    migrated_templates.fill(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
 def _sqlite_memory() -> tuple[Any, Any] | None:
     """SQLite's ``sqlite3_memory_used`` and ``sqlite3_memory_highwater`` of the library the
     driver uses, or None (not found, or its memory statistics off)."""
@@ -142,8 +153,8 @@ def _sqlite_peak(session: Session, work: Any) -> int:
     return int(high(0)) - before
 
 
-@SQLITE_MEMORY
-def test_new_messages_are_bound_a_few_at_a_time(session: Session) -> None:
+def test_new_messages_are_bound_a_few_at_a_time(sqlite_session: Session) -> None:
+    session = sqlite_session
     repo = _programme(session)
     repo.enqueue([_message("warm", 10, 2)])
     size = TEXT_PER_INSERT  # one message a statement, ≈ 0.4 MB of text and 0.3 MB of payload
@@ -155,8 +166,8 @@ def test_new_messages_are_bound_a_few_at_a_time(session: Session) -> None:
     assert six < 2 * one, f"six messages {six / 2**20:.1f} MiB, one {one / 2**20:.1f} MiB"
 
 
-@SQLITE_MEMORY
-def test_the_withdrawal_check_parses_one_payload_at_a_time(session: Session) -> None:
+def test_the_withdrawal_check_parses_one_payload_at_a_time(sqlite_session: Session) -> None:
+    session = sqlite_session
     repo = _programme(session)
     repo.enqueue([_message("a", 10, 12_000)])  # ≈ 1 MB of JSON each, every one distinct
     channels = {"ca": None, **{f"cb{n}": None for n in range(6)}}
