@@ -5,7 +5,7 @@ The flows in ``flows/`` are thin wrappers around these functions.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -306,7 +306,10 @@ def deadline_check(
             elsewhere = digests_elsewhere(
                 session, plan, assessment, reminders, incremental=day.incremental, submit=submit
             )
-            records = list(
+            # Rendered as they are queued, none kept: a day's digests at 100k items are tens of
+            # MiB of text and payload (their keys and recipients noted for the checks after).
+            addressed: list[tuple[str, str]] = []
+            records = _noted(
                 outbox_messages(
                     plan,
                     assessment,
@@ -321,7 +324,8 @@ def deadline_check(
                     handed=handed,
                     elsewhere=elsewhere,
                     forecasts=forecasts,
-                )
+                ),
+                addressed,
             )
         new_keys = recorded[-1].result()
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
@@ -355,10 +359,17 @@ def deadline_check(
             report.unreachable = [
                 str(u)
                 for u in unreachable_contacts(
-                    app, plan, {r.recipient for r in records if r.key in queued}
+                    app, plan, {recipient for key, recipient in addressed if key in queued}
                 )
             ]
     return report
+
+
+def _noted(records: Iterable[OutboxRecord], seen: list[tuple[str, str]]) -> Iterator[OutboxRecord]:
+    """``records`` as they come, each one's (key, recipient) added to ``seen``."""
+    for record in records:
+        seen.append((record.key, record.recipient))
+        yield record
 
 
 def steering_done(app: App, plan: Plan, as_of: date) -> bool:
