@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from feeds.model import FeedHeader, FeedItem, FeedMeeting
 from governance.characters import displayable
+from governance.dutch import day_and_date
 from governance.labels import dutch_date
 from governance.office_names import OfficeNames
 
@@ -106,6 +107,7 @@ def _environment() -> Environment:
     env.filters["ymd"] = ics_date
     env.filters["next_day"] = lambda d: ics_date(d + timedelta(days=1))
     env.filters["datum"] = dutch_date
+    env.filters["dag_datum"] = day_and_date
     return env
 
 
@@ -165,6 +167,7 @@ class Described:
     overview: str = ""  # the office's web overview (where those are listed), if known
     keep_months: int = 12  # calendar.feed_keep_done_months
     example: bool = False  # a body's meeting dates are an example plan's
+    answer_links: bool = True  # the reminders carry answer links (a REGIE_SECRET_KEY is set)
 
 
 def describe(about: Described) -> str:

@@ -66,6 +66,7 @@ class FeedMeeting:
     purpose: str | None = None  # the body's purpose, as the plan gives it
     members: tuple[str, ...] = ()  # its member organisations' names
     example: bool = False  # an example plan's date, not a real one: "voorbeelddatum"
+    moved_to: date | None = None  # a cancelled day's meeting moved there (members were told)
 
 
 @dataclass(frozen=True, slots=True)

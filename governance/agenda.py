@@ -403,6 +403,8 @@ def build_agenda(
         programme_rag=assessment.programme.value,
         rag_counts=_rag_counts(lines.values()),
         decisions=decision_lines,
+        # Before the previous meeting: meetings passed without a pack (layout 21 says so).
+        decisions_since=since if previous and since < previous.on else None,
         steps=tuple(steps),
         asked=asked,
         ahead=ahead,

@@ -454,6 +454,10 @@ class AgendaPack:
     #: The programme's end moved in the plan file since the previous meeting (layout 20,
     #: walk55d 7): said under *sinds de vorige vergadering*, and asked to accord.
     end_moved: tuple[EndMoved, ...] = ()
+    #: Where the decision list starts when that is before the previous meeting (the meetings
+    #: after it passed without an agenda pack, :func:`regie.prepare.decisions_from`; None: at
+    #: the previous meeting). Agenda layout 21 (walk56a 6) says it above the list.
+    decisions_since: date | None = None
 
 
 def shortlist(entries: Sequence[_Entry], limit: int) -> tuple[list[_Entry], int]:

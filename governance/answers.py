@@ -258,6 +258,25 @@ def answer_problems(
     return problems
 
 
+def without_carried(
+    status: str,
+    forecast: date | None,
+    completed_on: date | None,
+    carried: list[tuple[date | None, date | None]],
+) -> tuple[date | None, date | None]:
+    """The posted (expected date, date finished), less a date a correction's form was filled in
+    with (``carried``: each answer's (forecast, completed_on) it may have started from) that the
+    chosen status takes none of: the expected date of an *Op schema* changed to *Gereed* or
+    *Vervallen*, the date finished of a *Gereed* changed to another status. Without this the most
+    common correction ("it is actually done") is refused for a date nobody typed (walk56b 1); a
+    date typed anew is still refused (:func:`date_problems`)."""
+    if status in ("done", "cancelled") and forecast in {f for f, _ in carried if f is not None}:
+        forecast = None
+    if status != "done" and completed_on in {c for _, c in carried if c is not None}:
+        completed_on = None
+    return forecast, completed_on
+
+
 def overdue_without_date(item: Deadline, latest: StatusUpdate | None, as_of: date) -> bool:
     """Whether ``item`` is past its deadline on ``as_of``, not finished and without a new date
     still ahead in its latest answer: the answer form then asks the new date first and Slack

@@ -1,4 +1,5 @@
-"""Dutch dates in words, without Babel's data files in the pure domain: '12 januari 2016'."""
+"""Dutch dates in words and Dutch numbers, without Babel's data files in the pure domain:
+'12 januari 2016', '2.000'."""
 
 from __future__ import annotations
 
@@ -13,3 +14,13 @@ WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 
 def long_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def dutch_number(number: int) -> str:
+    """A whole number with Dutch thousands separators: 2000 → '2.000', -12345 → '-12.345'."""
+    return f"{number:,}".replace(",", ".")
+
+
+def day_and_date(day: date) -> str:
+    """'donderdag 27 mei 2027': a meeting's day as the members' notices name it."""
+    return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"

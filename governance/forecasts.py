@@ -10,7 +10,7 @@ no forecast left: a done item shows the day it was finished (README, "The progre
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from governance.agenda_model import ItemLine, local_day
@@ -20,6 +20,7 @@ from governance.decisions import Decision, DecisionKind
 from governance.plan import Plan
 from governance.provenance import DueChange
 from governance.rag import FINISHED_STATES
+from governance.updates import StatusUpdate
 
 
 def forecast_superseded(
@@ -117,3 +118,44 @@ def lines_in_force(
         )
         for item_id, line in lines.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class GivenForecast:
+    """The latest update that gave an item's standing forecast (reported by the day): its id,
+    the forecast and the day it counts for (``store.assessment_query.forecasts_given``)."""
+
+    update_id: int
+    forecast: date
+    given_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedForecast:
+    """An item's forecasts as a message quoting its latest update names them (walk56a 3):
+    ``own``, the latest update's own forecast as given (None when it gave none, even while an
+    earlier one stands); ``standing``, the forecast in force the reminders go by
+    (:func:`forecast_in_force`: none once a decision or plan-file edit superseded it, nor for
+    a finished item); ``earlier_on``, the day it was given when an earlier update gave it."""
+
+    own: date | None
+    standing: date | None
+    earlier_on: date | None = None
+
+    @property
+    def earlier(self) -> date | None:
+        """The standing forecast when an earlier update gave it (the latest gave none)."""
+        return self.standing if self.own is None else None
+
+
+def quoted_forecast(
+    latest: StatusUpdate, given: GivenForecast | None, in_force: date | None
+) -> QuotedForecast:
+    """The forecasts a message quotes with ``latest`` (an item's latest update; an incremental
+    run's memory copy holds no forecast, ``given`` tells whether it gave the standing one).
+    ``in_force``: the item's :func:`forecast_in_force`."""
+    own = latest.forecast
+    if own is None and given is not None and given.update_id == latest.id:
+        own = given.forecast
+    earlier_on = given.given_on if own is None and in_force is not None and given else None
+    return QuotedForecast(own, in_force, earlier_on)

@@ -447,6 +447,18 @@ def _parse(text: str, seasons: Mapping[str, Season]) -> tuple[PeriodKind, date |
     raise _Invalid("unknown period")
 
 
+def parse_day(text: str) -> date | None:
+    """One day written as a plan writes one, or None: the DATE forms of :func:`parse_period`
+    and nothing vaguer — ``15 januari 2027``, ``15 jan. 2027``, ``15-1-2027``, ``2027-01-15``,
+    ``January 15, 2027`` (case and spacing as parse_period allows). The year is always
+    written: a month and year, a quarter or a year alone is no day."""
+    try:
+        span = _single(_normalise(text), DEFAULT_SEASONS)
+    except _Invalid:
+        return None
+    return span[1] if span is not None and span[0] is PeriodKind.DATE else None
+
+
 def parse_period(text: str, seasons: dict[str, Season] | None = None) -> Period:
     """Parse a *gereed* text into a typed Period; raise PeriodError for unknown text.
 

@@ -35,7 +35,7 @@ from governance.decisions import (
 )
 from governance.forecasts import forecast_superseded, lines_in_force
 from governance.periods import DATED_KINDS, PeriodKind
-from governance.plan import Indicator, Plan, ReportObligation
+from governance.plan import Deadline, Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
 from governance.ratification import ratifying_decision, revising_decision
 from governance.updates import StatusUpdate
@@ -136,7 +136,18 @@ AHEAD_MONTHS = 6
 #: 19 also (walk55e 3): a decision that ratified a plan-file edit and is also one of the item's
 #: reasons is named once, in the edit (*bekrachtigd bij besluit …: its words*), no longer also
 #: as a reason before it; layout 18 is made again naming it twice (:data:`RATIFIED_ONCE_FROM`).
-LAYOUT = 19
+#: 20 (walk56e 1): in *vertraagd of gewijzigd* an ``idem`` row's promise (and a *Nu* taken
+#: from its gereed) reads as the plan's reader text, ``idem (31-12-2026)``
+#: (:meth:`governance.plan.Plan.deadlines`' ``gereed``), as the annex and every other view
+#: have it; layout 19 and before are made again with the bare ``idem`` (:data:`IDEM_SHOWN_FROM`).
+#: 20 also (walk56d 8): a reason followed by another in the *Reden* cell drops its final full
+#: stop (a minuted decision is a sentence), so that no ``.;`` is shown; layout 19 and before are
+#: made again with it (:data:`STOPS_JOINED_FROM`, read by ``regie.report_render``).
+LAYOUT = 20
+#: The first layout whose changes show an ``idem`` row as ``idem (what it copies)``.
+IDEM_SHOWN_FROM = 20
+#: The first layout whose *Reden* cell reads no full stop before a semicolon.
+STOPS_JOINED_FROM = 20
 #: The first layout that counts each open item once: late, or under *Vooruitblik*.
 COUNTED_ONCE_FROM = 19
 #: The first layout that names a ratifying decision once, in the edit it ratified.
@@ -476,6 +487,8 @@ def build_progress(
         plan_items[action.id] = action
         for m in action.milestones:
             plan_items[m.id] = m
+    # walk56e 1: an ``idem`` row's gereed as the reader sees it, ``idem (31-12-2026)``.
+    shown = plan.deadline_table().by_id if layout >= IDEM_SHOWN_FROM else None
     final = layout >= NAMES_FROM and plan.programme.end is not None and end >= plan.programme.end
     # The final report looks no further than the programme's end: nothing comes after it.
     ahead_until = end if final else months_after(end, ahead_months)
@@ -539,7 +552,7 @@ def build_progress(
                 change = _change(
                     plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
-                    noted_by=noted_by,
+                    noted_by=noted_by, shown=_shown(shown, line.item_id),
                 )  # fmt: skip
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if layout >= RATIFIED_FROM and change.edits:
@@ -915,6 +928,7 @@ def _change(
     completed_on: date | None = None,
     as_of: date | None = None,
     noted_by: str | None = None,
+    shown: str | None = None,
 ) -> Change:
     """Promised (the first gereed) against now: the owner's ``forecast`` when it is in force
     (:func:`_forecast_stands`; None when not), else a revised gereed; a done item's delivery
@@ -923,7 +937,8 @@ def _change(
     has. ``note``: the owner's latest explanation (none when the latest update is a
     decision's); ``restored``: the decisions that brought a dropped item back
     (:func:`governance.decisions.restores`). A now that has passed on ``as_of`` while the item
-    is open is ``lapsed``."""
+    is open is ``lapsed``. ``shown``: the gereed as the plan's reader sees it (an ``idem`` row's
+    ``idem (Q1-2016)``, layout 20 on); None: the file's word."""
     reasons = [
         Reason(
             ReasonKind.DECISION,
@@ -939,7 +954,7 @@ def _change(
         else:  # the office's own words (layout 6 on)
             reasons.append(Reason(ReasonKind.OFFICE_NOTE, text=note, by=noted_by))
     original = getattr(plan_item, "original_gereed", None)
-    gereed = getattr(plan_item, "gereed", None)
+    gereed = shown if shown is not None else getattr(plan_item, "gereed", None)
     now: date | str | None = None
     ends: date | None = None  # the last day of now
     if forecast is not None:
@@ -955,6 +970,13 @@ def _change(
     return Change(
         line, promised or None, now, tuple(reasons), edits, delivered, lapsed, ended=ended
     )
+
+
+def _shown(deadlines: Mapping[str, Deadline] | None, item_id: str) -> str | None:
+    """The reader's gereed of ``item_id`` among ``deadlines`` (None: no such deadline, or
+    none asked for)."""
+    found = deadlines.get(item_id) if deadlines is not None else None
+    return found.gereed if found is not None else None
 
 
 def _edit_days(plan: Plan, edits: Sequence[DueChange], layout: int) -> tuple[date, ...]:

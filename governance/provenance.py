@@ -12,6 +12,9 @@
   past days every edit is "later" and every past view shows the plan as first synced; the
   first sync itself is the earliest plan known and is never undone (the caller leaves its
   revisions out), nor are the revisions a decision made (rewound by their meeting date).
+- :func:`additions_undone`: the plan without the items decisions of later meetings add.
+- :func:`rewind_days`: the days on which the decisions' rewind changes, for a run of days
+  (a replay: the deadline check judges each day by the plan of its meetings' decisions).
 - :func:`due_changes`: every change of an item's due date the plan's revisions record, and
   whether a decision stands behind it. A date edited in the plan file without a decision is a
   re-baselined promise: reports list it, ``regie sync`` and ``plan validate`` warn about it.
@@ -26,7 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from governance.decisions import Decision, DecisionKind, decision_label
+from governance.decisions import Decision, DecisionKind, added_by, decision_label
 from governance.dutch import MONTHS
 from governance.periods import Period, PeriodError, PeriodKind, parse_period
 from governance.plan import Action, Milestone, Plan
@@ -92,6 +95,46 @@ def plan_as_of(
     if not changed:
         return plan
     # Not the file's plan any more: no hash that a cache could take for the file's.
+    return replace(plan, steps=tuple(steps), source_hash=None)
+
+
+def rewind_days(plan: Plan, decisions: Sequence[Decision]) -> tuple[date, ...]:
+    """The days, ascending, from which :func:`plan_as_of` without edits and
+    :func:`additions_undone` undo less: a decision's meeting day, the date a
+    ``revised_by``/``cancelled_by`` text names. Between two
+    of them it gives the same plan, so a run of days (a replay) rewinds only when a day passes
+    one; on and after the last, nothing is undone."""
+    days = {
+        d.meeting_on for d in decisions if d.item_id is not None and (d.kind in _MOVES or d.adds)
+    }
+    items: list[Action | Milestone] = [*plan.actions(), *plan.milestones()]
+    for item in items:
+        for text in (item.revised_by, item.cancelled_by):
+            on = decided_on(text)
+            if on is not None:
+                days.add(on)
+    return tuple(sorted(days))
+
+
+def additions_undone(plan: Plan, decisions: Sequence[Decision], as_of: date) -> Plan:
+    """``plan`` without the items a decision of a meeting after ``as_of`` adds (``--adds``; an
+    action's milestones go with it: :func:`governance.decisions.added_by`); the very same
+    object when there is none. For a day judged without the plan's edits (the deadline check
+    of a replayed day, whose every sync is stamped later): the decision says when the item
+    came into the plan."""
+    later = {
+        i for i, by in added_by(plan, decisions, date.max).items() if by.decision.meeting_on > as_of
+    }
+    if not later:
+        return plan
+    steps = []
+    for step in plan.steps:
+        actions = tuple(
+            replace(a, milestones=tuple(m for m in a.milestones if m.id not in later))
+            for a in step.actions
+            if a.id not in later
+        )
+        steps.append(replace(step, actions=actions))
     return replace(plan, steps=tuple(steps), source_hash=None)
 
 

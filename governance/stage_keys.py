@@ -7,6 +7,7 @@ them, so a change of form there shows here, in ``tests/unit/test_item_labels.py`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,3 +55,34 @@ def stage_parts(stage: str) -> StageParts:
     except ValueError:  # a date that does not exist
         pass
     return StageParts("unknown")
+
+
+def deadline_on(
+    day: date, now: date | None, changes: Iterable[tuple[date, date | None]]
+) -> date | None:
+    """The item's deadline on ``day``: ``now``, the deadline today, taken back through
+    ``changes``, its due-date changes as (day recorded, deadline before it), those recorded
+    after ``day`` undone. A dependent item's computed date moves without a recorded change:
+    then ``now`` stands (the best known)."""
+    deadline = now
+    for recorded, before in sorted(changes, key=lambda c: c[0], reverse=True):
+        if recorded <= day:
+            break
+        deadline = before
+    return deadline
+
+
+def keyed_on_forecast(
+    parts: StageParts,
+    queued_on: date,
+    deadline: date | None,
+    forecasts: Iterable[tuple[date, date]],
+) -> bool:
+    """Whether a reminder's dated stage (``due@F``, ``overdue-N@F``) is about the owner's
+    forecast, not the deadline (:mod:`governance.reminders`, "Forecasts"): the key names a
+    date either way. It is the forecast's when that date was not the item's ``deadline`` the
+    day it was queued (:func:`deadline_on`) and an update reported by then gave it as the
+    expected date (``forecasts``: (reported on, forecast) per update with one)."""
+    if parts.kind not in ("due", "overdue") or parts.due is None or parts.due == deadline:
+        return False
+    return any(f == parts.due and reported <= queued_on for reported, f in forecasts)

@@ -141,13 +141,36 @@ class Subject(str):
     def fold(self, *, policy: EmailPolicy) -> str:
         # Python's own folding (3.11) of a subject with encoded words can add a space ("uw
         # update \r\n =?utf-8?…vóór?=" reads "update  vóór", walk33 8) or lose one between
-        # two of them. Such a subject goes out as encoded words only, which fold cleanly
-        # (the blanks between them are no text); an ASCII one as Python folds it.
-        if self.isascii():
-            return str(policy.header_factory(self.name, str(self)).fold(policy=policy))
+        # two of them; and it puts a 70–77 character ASCII one whole on a continuation line,
+        # which reads back with a leading blank (walk56e 5). A plain ASCII subject is folded
+        # here before its own blanks (unfolding takes out only the line breaks); any other
+        # goes out as encoded words only, which fold cleanly (the blanks between them are no
+        # text).
         width = policy.max_line_length or 78
+        if (folded := _fold_plain(self.name, str(self), width, policy.linesep)) is not None:
+            return folded
         words = Header(str(self), "utf-8", width, self.name).encode(linesep=policy.linesep)
         return f"{self.name}: {words}{policy.linesep}"
+
+
+def _fold_plain(name: str, value: str, width: int, linesep: str) -> str | None:
+    """``name: value`` folded before blanks of ``value`` into lines of at most ``width``, or None
+    when ``value`` cannot go out as plain text that reads back the same: not printable ASCII,
+    blank at either end, something a reader would take for an encoded word (``=?``), or a word
+    too long for a line."""
+    plain = value.isascii() and value.isprintable() and value == value.strip(" ")
+    if not plain or "=?" in value:
+        return None
+    words = value.split(" ")
+    lines = [f"{name}: {words[0]}"]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(f" {word}")
+    if any(len(line) > width for line in lines):
+        return None
+    return linesep.join(lines) + linesep
 
 
 def subject_header(subject: str) -> Subject:

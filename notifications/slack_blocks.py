@@ -69,7 +69,14 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         due = item.get("due")
         item["due"] = date.fromisoformat(due) if isinstance(due, str) else None
         # A hand-over's (a digest's, an escalation's) and the latest answer's (regie.messages).
-        for name in ("handover_since", "handed_on", "latest_on", "latest_forecast"):
+        for name in (
+            "handover_since",
+            "handed_on",
+            "latest_on",
+            "latest_forecast",
+            "earlier_forecast",
+            "earlier_on",
+        ):
             value = item.get(name)
             if isinstance(value, str):
                 item[name] = date.fromisoformat(value)

@@ -18,7 +18,13 @@ not an error — only a file without rows is), the status may be its Dutch label
 ``risico``, ``gereed``, ``vervallen``) and a date may be written the Dutch way (``1-9-2025``,
 ``01-09-2025``), as Excel saves it in a Dutch locale. A row naming an id the plan renumbered
 since the sheet was made (``formerly``) is recorded under the new id, and the summary says so:
-a sheet comes back days after it went out (review55b 5).
+a sheet comes back days after it went out (review55b 5). So is a ``gereed (plan)`` the item had
+before a decision or a plan edit moved it since the sheet was made (walk56a 5).
+
+A file imported before is refused first, before its rows are checked (walk56a 9). A corrected
+copy of a sheet records only its changed rows: a row already on record for that item and day is
+skipped, and a changed row of an earlier import corrects that update while it is still the item's
+latest (:mod:`regie.import_repeats`, walk56a 4).
 
 The same rules as every channel (:func:`regie.answers.check_answer`). Every row is checked before
 anything is stored; one bad row stores nothing, and every problem is one ``FILE:LINE: message``.
@@ -40,8 +46,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from governance.plan import Deadline, Plan
+    from governance.sheet_rows import FormerGereed
     from governance.updates import StatusUpdate
-    from regie.answers import Recorded
+    from regie.answers import Prepare, Recorded
+    from regie.import_repeats import FormerGereeds
 
 COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
 #: Columns of `regie update-sheet` for the reader only: accepted and skipped.
@@ -50,6 +58,7 @@ COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
 #: against the plan (an id Excel changed, an answer typed where it is not read).
 REFERENCE = ("actie", "titel", "eigenaar", "gereed (plan)", "deadline", "laatste update (ter info)")
 REQUIRED = ("item", "status")
+GEREED = "gereed (plan)"
 _ANSWERED = ("status", "forecast", "completed_on", "note")  # any of them: the row is an answer
 MAX_ROWS = 10_000
 
@@ -75,10 +84,27 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
         office_note,
         unpublished_note,
     )
+    from regie.import_repeats import (
+        Change,
+        FormerGereeds,
+        Repeat,
+        changed_items,
+        changes_note,
+        correcting_rows,
+        on_record,
+        refuse_repeat,
+        repeats_note,
+        split_repeats,
+    )
 
     plan = app.load_plan()
+    if not again and path.is_file():  # the cheaper, truer answer first (walk56a 9)
+        with app.session() as session:
+            refuse_repeat(session, plan.programme.id, path, file_sha256(path))
     rows = read_rows(path)
     planned = {d.item_id: _planned(d) for d in plan.deadlines()}
+    formers = FormerGereeds(app, plan)
+    regereed: dict[int, tuple[str, FormerGereed]] = {}  # line → item, the gereed it had
     moved = _renumbered(app, plan, {r.get("item", "").strip() for _, r in rows} - planned.keys())
     followed: dict[str, str] = {}  # old id → new id, for the rows recorded under the new one
     problems: list[str] = []
@@ -91,10 +117,15 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
         item_id = row.get("item", "").strip()
         renumbered = moved.get(item_id)
         if renumbered is None:
-            bad = _changed_reference(row, planned.get(item_id))
+            former = _former_gereed(row, planned.get(item_id), formers, item_id)
+            bad = _changed_reference(row, planned.get(item_id), former=former)
         else:  # the sheet names the item as it was: its old title is its title too
-            bad = _changed_reference(row, planned[renumbered.new], renumbered.title)
+            new = renumbered.new
+            former = _former_gereed(row, planned[new], formers, new, item_id)
+            bad = _changed_reference(row, planned[new], renumbered.title, former=former)
             item_id = renumbered.new
+        if former is not None and not bad:
+            regereed[line] = (item_id, former)
         if not any(row.get(name, "").strip() for name in _ANSWERED):
             if bad:
                 problems.extend(f"{where}: {b}" for b in bad)
@@ -163,14 +194,27 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
         raise InvalidInput(f"{path}: no rows to import (only a header row)")
     if not updates:  # a sheet sent back with nothing filled in: not an error, nothing to store
         return f"{path}: nothing recorded: {_rows(unanswered)} without an answer"
-    recorded = _store_once(app, plan, path, updates, as_of, again=again)
-    n = len(updates)
+    record = on_record(app, plan, set(first_line))
+    repeats: list[Repeat] = []
+    if not again:  # a corrected copy of a sheet: its unchanged rows are on record already
+        updates, repeats = split_repeats(updates, first_line, record)
+    changes: list[Change] = []
+    fixing = correcting_rows(plan, changed_items(updates, record), changes)
     skipped = f"; {_rows(unanswered)} without an answer skipped" if unanswered else ""
+    notes = [repeats_note(repeats, record.imports, as_of)] if repeats else []
+    if not updates:
+        return "\n".join([f"{path}: nothing recorded for {as_of}{skipped}", *notes])
+    recorded = _store_once(app, plan, path, updates, as_of, again=again, prepare=fixing)
+    n = len(updates)
     done = f"{path}: {n} update{'' if n == 1 else 's'} recorded for {as_of}{skipped}"
-    notes = [n for n in (backdated_note(recorded), unpublished_note(recorded)) if n]
+    notes += changes_note(changes, first_line, record.imports)
+    notes += [n for n in (backdated_note(recorded), unpublished_note(recorded)) if n]
+    if regereed:
+        notes.append(_regereed_note(regereed, plan))
     if followed:
         moves = ", ".join(f"{old} as {new}" for old, new in followed.items())
         notes.append(f"renumbered since the sheet was made (formerly): recorded {moves}")
+    unsigned = [line for line in unsigned if line not in {r.line for r in repeats}]
     if unsigned:
         notes.append(office_note(unsigned, "fill in the sheet's contact column"))
     return "\n".join([done, *notes])
@@ -196,33 +240,22 @@ def _store_once(
     as_of: date,
     *,
     again: bool,
+    prepare: Prepare | None = None,
 ) -> list[Recorded]:
     """The updates and the import's record in one transaction; refused inside it when the same
-    content was imported before (two clerks importing the same sheet at once: one wins)."""
+    content was imported before (two clerks importing the same sheet at once: one wins).
+    ``prepare``: completes each update before it is stored (a changed row's ``corrects``)."""
     from regie.answers import store_answers
+    from regie.import_repeats import refuse_repeat
     from regie.reports import operator
     from store.reports_repo import ReportsRepository
 
     digest = file_sha256(path)
     ids: list[int] = []
 
-    def refuse_repeat(session: Session) -> None:
-        if again:
-            return
-        earlier = ReportsRepository(session, plan.programme.id).imports_of(digest)
-        if earlier:
-            first = earlier[0]
-            more = f" (and {len(earlier) - 1} more)" if len(earlier) > 1 else ""
-            raise InvalidInput(
-                f"{path}: the same content was imported before as import {first.id} "
-                f"({first.file_name}, for {first.reported_on}, recorded "
-                f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {len(first.update_ids)} updates)"
-                f"{more}; nothing imported (give --again to import it once more)"
-            )
-
     def keep(session: Session, stored: StatusUpdate) -> None:
-        if not ids:  # under the answers' write lock: two imports of one sheet run in turn
-            refuse_repeat(session)
+        if not ids and not again:  # under the answers' write lock: one import of a sheet wins
+            refuse_repeat(session, plan.programme.id, path, digest)
         assert stored.id is not None
         ids.append(stored.id)
         if len(ids) == len(updates):
@@ -230,7 +263,7 @@ def _store_once(
                 digest, path.name, as_of, ids, operator()
             )
 
-    return store_answers(app, plan, updates, sync=True, within=keep)
+    return store_answers(app, plan, updates, sync=True, within=keep, prepare=prepare)
 
 
 class Renumbered(NamedTuple):
@@ -262,15 +295,20 @@ def _renumbered(app: App, plan: Plan, ids: set[str]) -> dict[str, Renumbered]:
 
 def _planned(item: Deadline) -> dict[str, str]:
     """The reference cells of `regie update-sheet` that come from the plan, as written there."""
-    return {"titel": item.title, "gereed (plan)": item.gereed or ""}
+    return {"titel": item.title, GEREED: item.gereed or ""}
 
 
 def _changed_reference(
-    row: dict[str, str], planned: dict[str, str] | None, title: str | None = None
+    row: dict[str, str],
+    planned: dict[str, str] | None,
+    title: str | None = None,
+    *,
+    former: FormerGereed | None = None,
 ) -> list[str]:
     """Reference cells that no longer say what the plan says: an id Excel changed (1.10 read as
     the number 1.1 names another item), or an answer typed where it is not read. ``title``:
-    the item's title before it was renumbered, which a sheet made then names."""
+    the item's title before it was renumbered, which a sheet made then names; ``former``: the
+    gereed the item had when the sheet was made, which its ``gereed (plan)`` cell holds."""
     if planned is None:
         return []
     out = []
@@ -278,17 +316,59 @@ def _changed_reference(
         cell, wanted = _cell_text(row.get(column, "")), " ".join(wanted.split())
         if column == "titel" and title is not None and cell == " ".join(title.split()):
             continue
+        if column == GEREED and former is not None:
+            continue
         if cell and cell != wanted and not _same_day(cell, wanted):
             hint = (
                 "did the spreadsheet change the id?"
                 if column == "titel"
-                else "answers go in status, forecast, completed_on and note"
+                else "nor did it before: answers go in status, forecast, completed_on and note"
             )
             out.append(
                 f"{column}: {cell[:60]!r}, but the plan says {wanted[:60]!r} for "
                 f"{row.get('item', '').strip()} ({hint})"
             )
     return out
+
+
+def _former_gereed(
+    row: dict[str, str],
+    planned: dict[str, str] | None,
+    formers: FormerGereeds,
+    *ids: str,
+) -> FormerGereed | None:
+    """The item's earlier gereed its ``gereed (plan)`` cell holds (a decision or a plan edit
+    moved it after the sheet was made: walk56a 5), the latest change away from it; None when
+    the cell says what the plan says, or what the item never had."""
+    if planned is None:
+        return None
+    cell, wanted = _cell_text(row.get(GEREED, "")), " ".join(planned[GEREED].split())
+    if not cell or cell == wanted or _same_day(cell, wanted):
+        return None
+    return next(
+        (
+            f
+            for f in reversed(formers.of(*ids))
+            if cell == (text := " ".join(f.text.split())) or _same_day(cell, text)
+        ),
+        None,
+    )
+
+
+def _regereed_note(found: dict[int, tuple[str, FormerGereed]], plan: Plan) -> str:
+    """One line for the rows whose ``gereed (plan)`` holds a gereed the item had before."""
+    from governance.decisions import decision_label
+
+    def why(f: FormerGereed) -> str:
+        if f.decision is not None:
+            return decision_label(plan, f.decision)
+        return f"plan edited {f.edited_on}" if f.edited_on else "the plan's gereed_original"
+
+    shown = ", ".join(
+        f"line {line} ({item}) {f.text!r} → {f.now or 'geen datum'!r} ({why(f)})"
+        for line, (item, f) in sorted(found.items())
+    )
+    return f"gereed (plan) changed since the sheet was made, accepted: {shown}"
 
 
 def _same_day(cell: str, planned: str) -> bool:

@@ -101,7 +101,8 @@ def office_note(lines: list[int] | None, how: str) -> str:
             f"{n} note{'' if n == 1 else 's'} stored as the office's own "
             f"(line{'' if n == 1 else 's'} {where}: no contact)"
         )
-    return f"note: {what}: every owner's contacts read it; for an owner's reply, {how}"
+    them = "them" if lines is not None and len(lines) > 1 else "it"
+    return f"note: {what}: every owner's contacts read {them}; for an owner's reply, {how}"
 
 
 def backdated_note(recorded: list[Recorded]) -> str | None:
@@ -117,8 +118,8 @@ def backdated_note(recorded: list[Recorded]) -> str | None:
     n = len(late)
     return (
         f"note: {n} update{'' if n == 1 else 's'} back-dated to {when}, before the last assessed "
-        f"day {last}: accepted; reports for earlier days made again may differ, and it shows "
-        "as nagekomen (recorded today)"
+        f"day {last}: accepted; reports for earlier days made again may differ, and "
+        f"{'it shows' if n == 1 else 'they show'} as nagekomen (recorded today)"
     )
 
 
@@ -146,7 +147,7 @@ def check_answer(
         raise AnswerRefused(Refusal.INVALID, problems=problems)
     item = find_item(plan, answer.item_id)
     if item is None:  # a typo or a stale form, not someone answering for another's item
-        raise AnswerRefused(Refusal.UNKNOWN_ITEM, f"{answer.item_id}: not in the plan")
+        raise AnswerRefused(Refusal.UNKNOWN_ITEM, _not_in_plan(plan, answer.item_id))
     refusal = may_answer(plan, who, item)
     if refusal is None and answer.status == UpdateStatus.CANCELLED and not is_office(plan, who):
         refusal = Refusal.OFFICE_ONLY
@@ -185,6 +186,16 @@ RECORDED_REFUSALS = frozenset(
 
 #: Refusals by what the item's latest update says (:func:`governance.answers.standing_refusal`).
 STANDING_REFUSALS = frozenset({Refusal.ITEM_CANCELLED, Refusal.ITEM_DONE})
+
+
+def _not_in_plan(plan: Plan, item_id: str) -> str:
+    """An id the plan does not have; naming the item that says ``formerly`` it, if one does: an
+    id from before Regie has no history to follow (walk56a 2)."""
+    from governance.renumbering import formerly_ids
+
+    claimed = formerly_ids(plan).get(item_id)
+    said = f" ({claimed} says formerly: {item_id})" if claimed is not None else ""
+    return f"{item_id}: not in the plan{said}"
 
 
 def latest_update(session: Session, programme_id: str, item_id: str) -> StatusUpdate | None:

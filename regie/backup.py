@@ -25,7 +25,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,23 @@ from regie.sqlite_copy import publish as _publish
 from regie.sqlite_copy import publish_copy as _publish_copy
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own files beside the database
+
+#: What every restore (``--yes``, ``--record-only``) says to do next: docs/operations.md,
+#: "Restore", step 4. A plain ``regie cycle --full`` would send again what went out after the
+#: backup (walk56c 2).
+NEXT = (
+    "next: regie cycle --full --dry-run, then regie cycle --full --no-send; look at "
+    "regie outbox --status pending, mark those known to have gone out with regie outbox "
+    'mark-sent KEY… --yes, then regie send (docs/operations.md, "Restore", step 4)'
+)
+
+
+def _backup_time(app: App, at: datetime) -> str:
+    """When the backup was made, in the office's zone as the other outputs give a time."""
+    from regie.history import office_time
+    from regie.services import office_zone
+
+    return office_time(at, office_zone(app))
 
 
 def _copy_read_only(source: Path, partial: Path) -> int:
@@ -213,13 +230,13 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     if source.resolve() in {database, *(Path(f"{database}{s}") for s in _SIDE_FILES)}:
         raise InvalidInput(f"{source}: that is the database or one of its own files")
     stamp, backup_ids = _check_backup(source)
+    _refuse_other_programme(app, source, _programmes_in(source), "restored")
     replaced_ids = _ids_of(database) if database.is_file() else dict.fromkeys(COMPARED, 0)
     newer = {
         t: replaced_ids[t] - backup_ids[t] for t in COMPARED if replaced_ids[t] > backup_ids[t]
     }
     made = (
-        f"made {stamp.made_at.isoformat(timespec='seconds')}"
-        + (f" by {stamp.by}" if stamp.by else "")
+        f"made {_backup_time(app, stamp.made_at)}" + (f" by {stamp.by}" if stamp.by else "")
         if stamp
         else "its making not recorded in it (not made by `regie db backup`?)"
     )
@@ -270,9 +287,8 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     restored.engine.dispose()
     where = f"; the replaced database is kept as {kept}" if kept else ""
     return "\n".join(
-        [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})",
-         "next: regie cycle --full --dry-run, then regie cycle --full (docs/operations.md)"]
-    )  # fmt: skip
+        [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})", NEXT]
+    )
 
 
 #: Held (shared) by every `regie serve` on a home while it runs (:func:`serving`); a restore
@@ -361,6 +377,54 @@ def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
         raise InvalidInput(f"{source}: not an SQLite database ({exc})") from None
 
 
+def _programmes_in(source: Path) -> list[str]:
+    """The first few programmes an SQLite backup holds, by id; [] for another file (a
+    pg_dump archive: its programme is not read) or a backup holding none."""
+    from regie.programme_guard import NAMED
+
+    try:
+        with open(source, "rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return []
+        db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            query = f"SELECT id FROM programmes ORDER BY id LIMIT {NAMED + 1}"  # a constant
+            return [row[0] for row in db.execute(query)]
+        finally:
+            db.close()
+    except (OSError, sqlite3.DatabaseError):
+        return []  # not readable as a Regie database: the other checks say what is wrong
+
+
+def _plan_programme(app: App) -> str | None:
+    """The plan's programme id; None while the plan file does not load (a restore is a
+    recovery: it does not wait for a plan being mended)."""
+    try:
+        return app.load_plan().programme.id
+    except RegieError:
+        return None
+
+
+def _refuse_other_programme(app: App, source: Path, held: list[str], what: str) -> None:
+    """One line (exit 2) when the backup ``source`` holds programmes and none is the plan's:
+    the other installation's backup, or REGIE_PLAN is the other's; nothing is ``what``."""
+    programme_id = _plan_programme(app) if held else None
+    if programme_id is None or programme_id in held:
+        return
+    from regie.programme_guard import NAMED
+    from regie.programme_guard import held as named
+
+    if len(held) > NAMED:  # only the first few were read: the plan's may be among the rest
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as db:
+            found = db.execute("SELECT 1 FROM programmes WHERE id = ?", (programme_id,))
+            if found.fetchone() is not None:
+                return
+    raise InvalidInput(
+        f"{source}: the backup holds {named(held)}, not the plan's programme {programme_id}: "
+        f"the other installation's backup, or is REGIE_PLAN the other's? Nothing was {what}"
+    )
+
+
 def _ids_of(database: Path) -> dict[str, int]:
     try:
         db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
@@ -383,7 +447,11 @@ def record_restore(
 ) -> None:
     """Record a restore in the (restored) database: a ``regie.db.restored`` event with who
     (the operator), the backup's file name, its own time (``made_at``, else its stamp), and,
-    when known, the records the replaced database held beyond it and where that is kept."""
+    when known, the records the replaced database held beyond it and where that is kept.
+    Recorded under the plan's programme (the database's only one while the plan does not
+    load); a database that holds other programmes and not the plan's is refused, nothing
+    recorded (walk56c 1)."""
+    from regie.programme_guard import elsewhere, foreign_programmes
     from regie.services import office_day, utcnow
     from store.audit import programme_stored, record_action
 
@@ -397,9 +465,15 @@ def record_restore(
         payload["lost"] = newer
     if kept:
         payload["replaced_kept_as"] = kept
-    programme_id = app.programme_id()
+    programme_id = _plan_programme(app) or app.programme_id()
     with app.writing(), app.session() as session, session.begin():
         if not programme_stored(session, programme_id):
+            if foreign := foreign_programmes(session, programme_id):
+                raise InvalidInput(
+                    f"{elsewhere(app.safe_url, programme_id, foreign)}: the other "
+                    "installation's backup restored here, or is REGIE_PLAN or "
+                    "REGIE_DATABASE_URL the other's? Nothing was recorded"
+                )
             raise InvalidInput(
                 f"{app.safe_url}: the restored database holds no programme {programme_id!r}: "
                 "nothing to record the restore in"
@@ -411,16 +485,19 @@ def record_restore(
         )  # fmt: skip
 
 
-def record_only(app: App, file_name: str, made_at: datetime | None) -> str:
+def record_only(app: App, path: Path, made_at: datetime | None) -> str:
     """`regie db restore DUMP --record-only`: the database was restored by other means
     (pg_restore, a copy); record it, with the backup's time as given or as the restored
-    database's own stamp says."""
+    database's own stamp says. A FILE that is an SQLite database (a copy) must hold the plan's
+    programme, as the database must (:func:`record_restore`)."""
+    _refuse_other_programme(app, path, _programmes_in(path), "recorded")
     with app.engine.connect() as connection:
         stamp = backup_stamp(connection)
+    file_name = path.name
     record_restore(app, file_name, stamp, made_at=made_at)
     at = made_at or (stamp.made_at if stamp else None)
-    when = at.isoformat(timespec="seconds") if at else "not known"
-    return f"recorded the restore from {file_name} (backup made {when}) in {app.safe_url}"
+    when = _backup_time(app, at) if at else "not known"
+    return f"recorded the restore from {file_name} (backup made {when}) in {app.safe_url}\n{NEXT}"
 
 
 @contextmanager

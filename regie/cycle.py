@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from governance.programme_end import OpenAfterEnd
     from governance.reminders import ReminderPlan
     from regie.answer_links import LinkMaker
+    from regie.plan_in_force import PlanInForce
     from store import Repository
     from store.records import OutboxRecord
 
@@ -167,6 +168,7 @@ def deadline_check(
     replay: bool = False,
     full_assessment: bool = False,
     rebuild_memory: bool = False,
+    in_force: PlanInForce | None = None,
 ) -> CheckReport:
     """Sync the plan, assess it at ``as_of``, and record events, states and queued reminders in
     one transaction. Running it twice for the same ``as_of`` adds nothing.
@@ -176,6 +178,11 @@ def deadline_check(
     memory (previous states from item_states, latest updates read, the memory written anew).
 
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
+
+    The day is judged by the plan in force on it (:mod:`regie.plan_in_force`, the rule of
+    ``regie status --as-of``): a decision of a later meeting or a plan edit synced after the
+    day does not apply yet. The file's plan is what is synced. ``in_force``: kept across a
+    run of days (a replay) so the rewind is read once and redone only when a day passes one.
     """
     from governance.clock import utcnow
     from governance.programme_end import OpenAfterEnd, ended
@@ -183,14 +190,17 @@ def deadline_check(
     from governance.workdays import WorkCalendar
     from regie.daily import assess_day
     from regie.delivery import unreachable_contacts
+    from regie.forecasts import quoted_forecasts
     from regie.gc_pause import paused_gc
     from regie.messages import (
         escalation_handovers,
         former_contacts,
         latest_update_ids,
+        named_items,
         outbox_messages,
     )
     from regie.open_elsewhere import digests_elsewhere
+    from regie.plan_in_force import PlanInForce
     from regie.report_due import queue_report_reminders
     from regie.services import sync_store, sync_warnings
     from store import Repository, memory
@@ -201,13 +211,18 @@ def deadline_check(
     from store.prompt_rows import prompts_of
 
     plan = plan or app.load_plan()
+    in_force = in_force or PlanInForce()
     calendar = WorkCalendar.for_plan(plan)
     report = CheckReport(plan.programme.id, as_of, dry_run)
     done_meeting = steering_done(app, plan, as_of)  # read before the day's transaction
     with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
         synced = sync_store(app, session, plan)
-        report.synced = synced.describe()
+        report.synced = synced.describe(would=dry_run)
         report.warnings = sync_warnings(session, plan, synced)
+        if synced.changed:
+            in_force.forget()
+        # From here on the plan of the day (the file's own when nothing is rewound).
+        plan, plan_hash = in_force.of(session, plan, as_of)
         repo = Repository(session, plan.programme.id)
         ensure_not_future(app, plan, as_of)
         ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
@@ -253,7 +268,7 @@ def deadline_check(
                 as_of,
                 calendar,
                 now=utcnow(),
-                plan_hash=plan.source_hash,
+                plan_hash=plan_hash,
                 full=full_assessment,
                 rebuild=rebuild_memory,
                 submit=submit,
@@ -271,6 +286,10 @@ def deadline_check(
             # memory holds none), read as the session's submitted work (PostgreSQL).
             note_ids = latest_update_ids(assessment, reminders)
             notes = submit(lambda: notes_by_id(session, note_ids)).result()
+            # Their forecasts as quoted: the latest update's own, an earlier one in force
+            # apart with its day (walk56a 3).
+            named = [assessment.items[i] for i in named_items(reminders)]
+            forecasts = submit(lambda: quoted_forecasts(session, plan, named, as_of)).result()
             # A hand-over names a predecessor removed from the plan (archived, not forgotten).
             pid = plan.programme.id
             # An escalated item that changed hands lately says so: its prompts read (few).
@@ -300,6 +319,7 @@ def deadline_check(
                     former=former,
                     handed=handed,
                     elsewhere=elsewhere,
+                    forecasts=forecasts,
                 )
             )
         new_keys = recorded[-1].result()

@@ -110,7 +110,7 @@ def run_checks(
     else:
         checks.append(Check("reports", WARNING, NOT_CHECKED))
     checks.append(_safely("secret-key", lambda: _secret_key(app)))
-    checks.append(_safely("base-url", lambda: _base_url(app, usable)))
+    checks.append(_safely("base-url", lambda: _base_url(app, usable, the_plan)))
     checks.append(_safely("channels", lambda: _channels(app, the_plan)))
     if usable and the_plan is not None:
         checks.append(_safely("mail", lambda: _mail(app, the_plan)))
@@ -258,10 +258,11 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
             ),
             None,
         )  # fmt: skip
+    from governance.counts import count
     from regie.services import bodies_unreached, example_bodies
 
     milestones = sum(1 for _ in plan.milestones())
-    detail = f"{path}: valid ({len(plan.steps)} steps, {milestones} milestones)"
+    detail = f"{path}: valid ({count(len(plan.steps), 'step')}, {count(milestones, 'milestone')})"
     unreached = bodies_unreached(plan)
     if unreached:  # a warning, not a failure: the cycle runs, these members just get nothing
         shown = ", ".join(f"{org} ({', '.join(bodies)})" for org, bodies in unreached.items())
@@ -282,8 +283,11 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
 def _last_assessed(app: App, plan: Plan) -> Check:
     """The last day a cycle assessed against the last working day before today (the plan's
     holiday calendar): the cycle runs on working days, so on Monday Friday's is enough, and
-    before today's cycle has run, yesterday's."""
+    before today's cycle has run, yesterday's. A database that holds other programmes and not
+    the plan's fails with that (:mod:`regie.programme_guard`): the other installation's plan
+    or database, whose first cycle would be refused."""
     from governance.workdays import WorkCalendar
+    from regie.programme_guard import SHARED_ON_PURPOSE, WHICH, elsewhere, foreign_programmes
     from regie.services import today
     from store.states import last_assessed
 
@@ -291,6 +295,13 @@ def _last_assessed(app: App, plan: Plan) -> Check:
     expected = WorkCalendar.for_plan(plan).working_day_on_or_before(day - timedelta(days=1))
     with app.sessions() as session:  # never app.session(): that would migrate SQLite
         last = last_assessed(session, plan.programme.id)
+        foreign = foreign_programmes(session, plan.programme.id) if last is None else []
+    if foreign:  # a cycle would be refused: not "run `regie cycle`" (walk56c 1)
+        return Check(
+            "last-assessed", FAIL,
+            f"{elsewhere(app.safe_url, plan.programme.id, foreign)}: {WHICH} "
+            f"({SHARED_ON_PURPOSE})",
+        )  # fmt: skip
     if last is None:
         return Check(
             "last-assessed", FAIL,
@@ -477,11 +488,12 @@ def _secret_key(app: App) -> Check:
     return Check("secret-key", OK, "REGIE_SECRET_KEY is set and not easy to guess")
 
 
-def _base_url(app: App, usable: bool) -> Check:
+def _base_url(app: App, usable: bool, plan: Plan | None) -> Check:
     """REGIE_BASE_URL must be this server's public address once links leave the machine:
     answer links in e-mails to owners (made when REGIE_SECRET_KEY is set; Slack posts carry
     buttons, not links: :meth:`regie.config.Settings.refuse_local_links`) and calendar feeds'
-    addresses. A public address over plain http sends those links
+    addresses (the plan's programme's tokens: another programme of a shared database has its
+    own installation and base URL). A public address over plain http sends those links
     and the office's login unencrypted (and the session cookie is not ``Secure``): a warning."""
     settings = app.settings
     base = settings.base_url
@@ -489,10 +501,15 @@ def _base_url(app: App, usable: bool) -> Check:
     if settings.secret_key and "email" in settings.notifiers:
         needs.append("the answer links in messages")
     if usable:
-        from store.doctor import active_calendar_tokens
+        from store.doctor import active_calendar_tokens, stored_programme_ids
 
         with app.sessions() as session:
-            tokens = active_calendar_tokens(session)
+            if plan is not None:
+                programme: str | None = plan.programme.id
+            else:  # the database's only programme, else every programme's (not known)
+                stored = stored_programme_ids(session)
+                programme = stored[0] if len(stored) == 1 else None
+            tokens = active_calendar_tokens(session, programme)
         if tokens:
             needs.append(f"{tokens} calendar feed address(es)")
     built = f"{' and '.join(needs)} are built from it"

@@ -157,6 +157,9 @@ def formerly_lines(plan: Plan, result: SyncResult) -> list[str]:
     for n in result.not_carried:
         why = {
             "unknown": f"the database has no {n.old} of the same kind (check the id)",
+            "first": f"the database has no {n.old}: this is the programme's first sync, so a "
+            f"renumbering from before Regie brings no history, and answers for {n.old} are "
+            "not in the plan (import them under the new id)",
             "exists": f"{n.new} was in the database before this sync, and history is carried "
             f"only by the sync that first creates the new id ({n.old}'s stays archived with "
             f"{n.old}; remove the line to silence this)",

@@ -137,7 +137,9 @@ def _build(
     items = [e.pick(scope) for e in in_scope if e.kept(kept_from)]
     undated = sum(1 for step, owners in facts["undated"]
                   if scope.includes_archived(step, list(owners), plan))  # fmt: skip
-    body = render_feed(_header(plan, scope, undated, app.settings.base_url), items, meetings)
+    # The reminders carry answer links only with a secret key: the feed says what they say.
+    links = bool(app.settings.secret_key)
+    body = render_feed(_header(plan, scope, undated, app.settings.base_url, links), items, meetings)
     stamps = [i.last_modified for i in items] + [m.last_modified for m in meetings]
     # Last-Modified never goes back while the bytes change (If-Modified-Since clients would
     # keep what left): also the start of the day the newest finished event or past meeting
@@ -272,7 +274,9 @@ def _left_on(plan: Plan, last: date, as_of: date) -> date:
     return min(day, as_of)
 
 
-def _header(plan: Plan, scope: Scope, undated: int = 0, base_url: str = "") -> Any:
+def _header(
+    plan: Plan, scope: Scope, undated: int = 0, base_url: str = "", links: bool = True
+) -> Any:
     from feeds.model import FeedHeader
     from regie.texts import feed_words
 
@@ -298,12 +302,12 @@ def _header(plan: Plan, scope: Scope, undated: int = 0, base_url: str = "") -> A
     return FeedHeader(
         name=f"{short} – {label}",
         uid=f"{scope}@{plan.programme.id}.regie",
-        description=_description(scope.kind, short, plan, undated, base_url, example),
+        description=_description(scope.kind, short, plan, undated, base_url, example, links),
     )
 
 
 def _description(
-    kind: str, programme: str, plan: Plan, undated: int, base_url: str, example: bool
+    kind: str, programme: str, plan: Plan, undated: int, base_url: str, example: bool, links: bool
 ) -> str:
     from feeds.ics import Described, describe
     from governance.office_names import office_names
@@ -316,6 +320,7 @@ def _description(
         overview=f"{base_url}/" if base_url else "",
         keep_months=plan.calendar.feed_keep_done_months,
         example=example,
+        answer_links=links,
     )
     return describe(about)
 

@@ -16,6 +16,8 @@ from regie.feed_events import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from feeds.model import FeedMeeting
     from governance.plan import Plan
     from store.feeds import MeetingEntry
@@ -121,6 +123,7 @@ def body_meetings(
                 )
             )
         scheduled = {e.uid for e in out}
+        moves = _told_moves(session, pid, body_id, {m.on for m in found})
         keep_from = as_of - timedelta(days=CANCELLED_MEETING_DAYS)
         for uid, before in sorted(memory.items()):
             day = _meeting_day(uid, body_id, pid)
@@ -132,7 +135,11 @@ def body_meetings(
             published_on = before.changed_at.astimezone(zone).date() if before.cancelled else as_of
             if max(day, published_on) < keep_from:
                 continue  # long gone: every calendar has seen it cancelled
-            sequence, stamp = publish(uid, before.timing, None, "", True)
+            moved_to = moves.get(day)
+            # A move the members were told of says where it went (walk56d 7), as their notice
+            # did; the fingerprint keeps a plain cancellation's as it was.
+            told = moved_to.isoformat() if moved_to else ""
+            sequence, stamp = publish(uid, before.timing, None, told, True)
             out.append(
                 FeedMeeting(
                     uid=uid,
@@ -149,12 +156,35 @@ def body_meetings(
                     day=day,
                     purpose=body.purpose,
                     members=members,
+                    moved_to=moved_to,
                 )
             )
         if record:
             store.save_feed_meetings(session, pid, new, changed)
     out.sort(key=_meeting_on)  # stable: the schedule's order within a day
     return out
+
+
+def _told_moves(
+    session: Session, programme_id: str, body_id: str, scheduled: set[date]
+) -> dict[date, date]:
+    """Old day → new day of the body's meetings whose members were told they moved (the
+    notices' keys, ``meeting-moved:<body>:<old>:<new>:…``), where the new day is still in the
+    schedule: what the feed says of the old day. A move nobody was told of stays a plain
+    cancellation, as does one whose new day left again."""
+    from store.meeting_days import outbox_keys
+
+    prefix = f"meeting-moved:{body_id}:"
+    moves: dict[date, date] = {}
+    for key in sorted(outbox_keys(session, programme_id, prefix)):
+        parts = key[len(prefix) :].split(":")
+        try:
+            old, new = date.fromisoformat(parts[0]), date.fromisoformat(parts[1])
+        except (IndexError, ValueError):
+            continue
+        if new in scheduled:
+            moves[old] = max(new, moves.get(old, new))
+    return moves
 
 
 def _meeting_on(meeting: FeedMeeting) -> date:

@@ -10,6 +10,7 @@ from typing import Any
 from governance.answers import written_by
 from governance.assessment import Assessment, ItemAssessment
 from governance.decisions import decided_by
+from governance.forecasts import QuotedForecast
 from governance.office_names import office_names
 from governance.plan import Action, Contact, Plan
 from governance.programme_end import ended as has_ended
@@ -75,6 +76,7 @@ def digest_message(
     reply_to: bool = True,
     former: Mapping[str, str] | None = None,
     elsewhere: OpenElsewhere | None = None,
+    forecasts: Mapping[str, QuotedForecast] | None = None,
 ) -> OutboxRecord:
     """``linker(contact, item, message key)`` gives each item a signed answer link (e-mail);
     ``actions`` (the plan's by id) saves a pass over the plan per digest. ``reply_to``: the
@@ -82,7 +84,9 @@ def digest_message(
     contacts no longer in the plan but not forgotten (:func:`former_contacts`), so that a
     hand-over names the predecessor who was removed from the plan. ``elsewhere``: the
     contact's other open items (:func:`governance.reminders.open_elsewhere`): the digest ends
-    with how many, and how many of them are late (none: no such line)."""
+    with how many, and how many of them are late (none: no such line). ``forecasts``: the
+    items' forecasts as the latest answers quote them (:func:`regie.forecasts.quoted_forecasts`;
+    none: read from the assessment, :func:`_quoted`)."""
     contact = _contact(plan, digest.contact_id)
     if actions is None:
         actions = {a.id: a for a in plan.actions()}  # one pass, not a scan per item
@@ -114,7 +118,9 @@ def digest_message(
                     else None
                 ),
                 **_handed_over(item.handover, names, plan),
-                **_latest(plan, assessed, notes or {}, contact.id),
+                **_latest(
+                    plan, assessed, notes or {}, contact.id, quoted=_quoted(forecasts, assessed)
+                ),
             }
         )
     payload = [
@@ -191,10 +197,13 @@ def _latest(
     recipient: str,
     *,
     office: bool = False,
+    quoted: QuotedForecast | None = None,
 ) -> dict[str, Any]:
     """The latest answer on an item in its template context (none: nothing, so the context
-    of an item never answered stays as it was): the day it counts for, the status, the
-    standing forecast, the note and who gave it (:func:`_latest_by`). An incremental run's
+    of an item never answered stays as it was): the day it counts for, the status, its own
+    forecast as given (``quoted``, :func:`_quoted`), the note and who gave it
+    (:func:`_latest_by`); a standing forecast an earlier update gave, when in force, apart
+    with its day (``earlier_forecast``, ``earlier_on``: walk56a 3). An incremental run's
     latest update is the memory's copy, without its note and author: ``notes`` (by update id,
     :func:`latest_update_ids`) has them. A contact's note only when ``recipient`` may read it
     (:func:`regie.note_readers.may_read`; ``office``: the office's copy), else
@@ -206,7 +215,7 @@ def _latest(
     if note is None and update.id is not None:
         note, recalled = notes.get(update.id, (None, None))
         author = author or recalled
-    forecast = assessed.forecast
+    quoted = quoted or _quoted(None, assessed)
     overdue = assessed.state is State.OVERDUE
     update = replace(update, author=author)
     kind = written_by(plan, update)  # once: may_read and _latest_by both need it (review54b 8)
@@ -215,16 +224,35 @@ def _latest(
     return {
         "latest_on": update.reported_on,
         "latest_status": update.status.value,
-        "latest_forecast": forecast,
+        "latest_forecast": quoted.own,
+        # Only then: the context of an item whose latest update gave the forecast stays as it was.
+        **(
+            {"earlier_forecast": quoted.earlier, "earlier_on": quoted.earlier_on}
+            if quoted.earlier is not None
+            else {}
+        ),
         "latest_note": None if withheld else (note or None),
         # Only then: the context of a message whose reader may read the note stays as it was.
         **({"latest_note_withheld": True} if withheld else {}),
         **_latest_by(plan, update, kind, recipient),
-        # Still overdue after it: what is missing is a new date (or "gereed"); with a forecast,
-        # that forecast has passed (an overdue item has no live one).
+        # Still overdue after it: what is missing is a new date (or "gereed"); with a forecast
+        # in force, that forecast has passed (an overdue item has no live one).
         "latest_overdue": overdue,
-        "latest_lapsed": overdue and forecast is not None,
+        "latest_lapsed": overdue and quoted.standing is not None,
     }
+
+
+def _quoted(
+    forecasts: Mapping[str, QuotedForecast] | None, assessed: ItemAssessment
+) -> QuotedForecast:
+    """The item's forecasts as its latest answer is quoted with (``forecasts``, read by the
+    cycle); without them, from the assessment alone: the latest update's own forecast, and
+    the standing one without its day (nothing tells whether a decision superseded it)."""
+    found = (forecasts or {}).get(assessed.item_id)
+    if found is not None:
+        return found
+    own = assessed.latest_update.forecast if assessed.latest_update is not None else None
+    return QuotedForecast(own, assessed.forecast)
 
 
 def _latest_by(plan: Plan, update: StatusUpdate, kind: str, recipient: str) -> dict[str, Any]:
@@ -260,6 +288,14 @@ def _latest_shown(item: dict[str, Any]) -> dict[str, Any]:
         "latest_on": item["latest_on"].isoformat(),
         "latest_status": item["latest_status"],
         "latest_forecast": forecast.isoformat() if forecast else None,
+        **(
+            {
+                "earlier_forecast": item["earlier_forecast"].isoformat(),
+                "earlier_on": on.isoformat() if (on := item["earlier_on"]) else None,
+            }
+            if "earlier_forecast" in item
+            else {}
+        ),
         "latest_note": item["latest_note"],
         "latest_overdue": item["latest_overdue"],
         "latest_lapsed": item["latest_lapsed"],
@@ -293,13 +329,14 @@ def escalation_message(
     steering_done: bool = False,
     handed: Mapping[str, HandedOver] | None = None,
     former: Mapping[str, str] | None = None,
+    forecasts: Mapping[str, QuotedForecast] | None = None,
 ) -> OutboxRecord:
     """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
     variant, with an answer link per item from ``linker`` when it has an e-mail address: a
     deputy may answer for them, :func:`governance.answers.may_answer`). ``steering_done``: the
     steering body has no meeting left, so the text does not suggest putting an item to it.
     ``handed``: the items that changed hands lately (:func:`escalation_handovers`), named with
-    the plan's contacts and ``former`` (:func:`digest_message`)."""
+    the plan's contacts and ``former`` (:func:`digest_message`); ``forecasts``: as there."""
     contact = contact or _contact(plan, digest.contact_id)
     names = {**(former or {}), **{c.id: c.name for c in plan.contacts}} if handed else {}
     links = linker if deputy_for and contact.email else None
@@ -322,7 +359,14 @@ def escalation_message(
                 "undelivered": esc.undelivered,
                 **_changed_hands((handed or {}).get(item.item_id), names),
                 # Every note to the office's copy; a deputy's: theirs only (walk54b 2).
-                **_latest(plan, item, notes or {}, contact.id, office=not deputy_for),
+                **_latest(
+                    plan,
+                    item,
+                    notes or {},
+                    contact.id,
+                    office=not deputy_for,
+                    quoted=_quoted(forecasts, item),
+                ),
                 # A deputy's copy: a link per item (None without one); the office's: no key.
                 **(
                     {"answer_url": (links(contact.id, item.item_id, digest.key) if links else None)}
@@ -517,6 +561,7 @@ def outbox_messages(
     former: Mapping[str, str] | None = None,
     handed: Mapping[str, HandedOver] | None = None,
     elsewhere: Mapping[str, OpenElsewhere] | None = None,
+    forecasts: Mapping[str, QuotedForecast] | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
@@ -526,7 +571,8 @@ def outbox_messages(
     steering body meets no more (:func:`escalation_message`). ``former``: see
     :func:`digest_message`. ``handed``: the escalated items that changed hands lately
     (:func:`escalation_handovers`). ``elsewhere``: by digest key, the contact's other open
-    items (:func:`governance.reminders.open_elsewhere`)."""
+    items (:func:`governance.reminders.open_elsewhere`). ``forecasts``: the named items'
+    forecasts as the latest answers quote them (:func:`digest_message`)."""
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         others = elsewhere or {}
@@ -541,6 +587,7 @@ def outbox_messages(
                 reply_to=reply_to,
                 former=former,
                 elsewhere=others.get(digest.key),
+                forecasts=forecasts,
             )
     for esc in reminders.escalation_digests:
         yield escalation_message(
@@ -552,6 +599,7 @@ def outbox_messages(
             steering_done=steering_done,
             handed=handed,
             former=former,
+            forecasts=forecasts,
         )
     if not reminders.escalation_digests:
         return
@@ -572,6 +620,7 @@ def outbox_messages(
             steering_done=steering_done,
             handed=handed,
             former=former,
+            forecasts=forecasts,
         )
     if office_channel:
         name = office_names(plan.programme).name
@@ -587,6 +636,7 @@ def outbox_messages(
             steering_done=steering_done,
             handed=handed,
             former=former,
+            forecasts=forecasts,
         )
         yield replace(record, payload={**record.payload, "to_channel": True})
 
@@ -609,13 +659,18 @@ def former_contacts(
     return named - current
 
 
+def named_items(reminders: ReminderPlan) -> set[str]:
+    """The items the day's messages name (digests and escalations)."""
+    named = {i.item_id for d in reminders.digests for i in d.items}
+    named.update(e.item_id for d in reminders.escalation_digests for e in d.escalations)
+    return named
+
+
 def latest_update_ids(assessment: Assessment, reminders: ReminderPlan) -> set[int]:
     """The ids of the latest updates of the items the day's messages name whose note the
     assessment does not hold (an incremental run's memory copy): for ``notes``."""
-    named = {i.item_id for d in reminders.digests for i in d.items}
-    named.update(e.item_id for d in reminders.escalation_digests for e in d.escalations)
     ids = set()
-    for item_id in named:
+    for item_id in named_items(reminders):
         update = assessment.items[item_id].latest_update
         if update is not None and update.id is not None and update.comment is None:
             ids.add(update.id)
@@ -663,6 +718,8 @@ _DATES = (
     "handed_on",
     "latest_on",
     "latest_forecast",
+    "earlier_forecast",
+    "earlier_on",
 )
 
 

@@ -16,6 +16,7 @@ def send_test(app: App, contact_id: str) -> list[str]:
     from governance.planfile.nodes import suggest
     from notifications.render import render
     from regie.cycle import send_reminders
+    from regie.programme_guard import said_in_one_line
     from regie.reasons import in_english
     from regie.services import utcnow
     from store import Repository, sync_plan
@@ -43,7 +44,7 @@ def send_test(app: App, contact_id: str) -> list[str]:
         body_html=render("test.html.j2", **context),
         payload={"programme": programme.short_title or programme.title, "items": []},
     )
-    with app.writing(), app.session() as session, session.begin():
+    with app.writing(), app.session() as session, session.begin(), said_in_one_line(app):
         sync_plan(session, plan, now=now, plan_path=str(plan.path))  # the outbox's programme
         Repository(session, programme.id).enqueue([message])
     report = send_reminders(app, keys=[key], max_attempts=1)

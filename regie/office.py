@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from governance.plan import Plan
     from governance.programme_end import EndView
     from governance.stage_keys import StageParts
+    from regie.stage_dates import StageDates
     from store.feeds import ArchivedItem
     from store.records import Revision, StoredEvent
 
@@ -119,6 +120,9 @@ class ReminderRow:
     #: name: N in ``overdue-N`` counts the stages since the deadline, prompted or not (the first
     #: reminder ever sent can be ``overdue-49``), and ``second`` may be the first one sent.
     number: int | None = None
+    #: A dated stage (``due@F``, ``overdue-N@F``) about the owner's expected date, not the
+    #: deadline (:func:`governance.stage_keys.keyed_on_forecast`): the page says so (walk56b 3).
+    forecast: bool = False
     #: Delivery attempts that failed before this one went out (0: first time, or not sent).
     failed_attempts: int = 0
     sent_at: datetime | None = None
@@ -432,6 +436,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     from governance.agenda import recorded_late
     from governance.clock import local_date, utcnow
     from regie.history import office_recorder, typed_in_by
+    from regie.stage_dates import StageDates
     from store import Repository
     from store.feeds import stored_item
     from store.office import reminders_for
@@ -477,7 +482,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         revisions=revisions,
         updates=updates,
         events=events,
-        reminders=_reminder_rows(plan, sent, events),
+        reminders=_reminder_rows(plan, sent, events, StageDates(row.due, revisions, updates, zone)),
         programme_end=plan.programme.end,
         # The office's date, as the reports say it (UTC's differs around midnight).
         late=[
@@ -490,8 +495,11 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     )
 
 
-def _reminder_rows(plan: Plan, sent: list[Any], events: list[StoredEvent]) -> list[ReminderRow]:
-    """The item's reminders, oldest first, numbered per stage as the office counts them."""
+def _reminder_rows(
+    plan: Plan, sent: list[Any], events: list[StoredEvent], dates: StageDates | None = None
+) -> list[ReminderRow]:
+    """The item's reminders, oldest first, numbered per stage as the office counts them;
+    ``dates``: to tell a stage about the owner's forecast (None: every one the deadline's)."""
     from governance.stage_keys import stage_parts
     from regie.plan_cache import plan_index
 
@@ -501,6 +509,7 @@ def _reminder_rows(plan: Plan, sent: list[Any], events: list[StoredEvent]) -> li
     went_out = {r.stage for r in sent if r.status not in _NEVER_WENT_OUT}
     numbers: dict[str, int] = {}  # a stage before or after its deadline → its number there
     counted: dict[tuple[bool, date], int] = {}  # (after?, deadline) → reminders so far
+    about_forecast = dates.about_forecast() if dates is not None else None
     for r in sent:  # oldest first
         parts = stage_parts(r.stage)
         late = None
@@ -523,6 +532,7 @@ def _reminder_rows(plan: Plan, sent: list[Any], events: list[StoredEvent]) -> li
                 number,
                 failed_attempts=max(r.attempts - 1, 0) if r.status == "sent" else 0,
                 sent_at=r.sent_at,
+                forecast=about_forecast(parts, r.queued_on) if about_forecast else False,
                 **missed.get((r.queued_on, r.stage), {}),
             )
         )

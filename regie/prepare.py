@@ -339,29 +339,26 @@ def _assemble(
     ``start``: where its decision list starts (:func:`decisions_from`)."""
     from notifications.base import Attachment
     from regie.pdf_worker import _chart_maker
-    from regie.report_archive import ANNEX_KIND, _archive_many, download_name
+    from regie.report_archive import archive_agenda, download_name
     from regie.reports import (
         _agenda_charts,
-        agenda_pack,
+        _agenda_pack,
         agenda_parameters,
         annex_name,
         render_agenda,
-        render_agenda_annex,
     )
 
-    pack = agenda_pack(app, body_id, meeting_on, as_of, plan=plan, decisions_from=start)
+    # With its data cut-off (the round's instants, the earlier packs it read): archived with
+    # it, as a pack made with `regie report agenda` is, so that it is made again byte for byte.
+    pack, cut_off = _agenda_pack(app, body_id, meeting_on, as_of, plan=plan, decisions_from=start)
     # Each chart drawn once for both documents (SVG in the HTML, PNG in the PDF).
     charts = _chart_maker(lambda cf: _agenda_charts(pack, cf), ("html", "pdf"))
     html = render_agenda(pack, "html", charts=charts)
     pdf = render_agenda(pack, "pdf", charts=charts)
     parameters = agenda_parameters(body_id, meeting_on, as_of, start, pack)
-    title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
-    documents = [
-        ("agenda", "html", title, html),
-        ("agenda", "pdf", title, pdf),
-        (ANNEX_KIND, "html", f"Bijlage bij {title}", render_agenda_annex(pack)),
-    ]
-    stored = _archive_many(app, plan, as_of, parameters, documents, True, made_via="prepare")
+    stored = archive_agenda(
+        app, plan, pack, cut_off, parameters, {"html": html, "pdf": pdf}, True, made_via="prepare"
+    )
     pdf_file, annex_file = stored[1], stored[2]
     files = [
         Attachment(

@@ -97,7 +97,7 @@ def recheck(
     revised = replace(message, payload=payload)
     context = payload.get("render")
     if payload["items"] and isinstance(context, dict):
-        revised = rerender(revised, context, gone)
+        revised = rerender(revised, context, gone, still_open=asked)
     return Rechecked(revised, left_out, in_round=tuple(i for i in ids if i in asked))
 
 
@@ -118,18 +118,29 @@ def needs_plan(message: OutboxRecord) -> bool:
     return message.kind == "report_due" and "sole" not in message.payload
 
 
-def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> OutboxRecord:
-    """Subject and text again from the templates, without the items left out (``done``)."""
+def rerender(
+    message: OutboxRecord,
+    context: dict[str, Any],
+    done: set[str],
+    *,
+    still_open: Collection[str] = (),
+) -> OutboxRecord:
+    """Subject and text again from the templates, without the items left out (``done``).
+    ``still_open``: those of them left out though still open (a status round asks them the same
+    day): a digest's closing count of the contact's other open items takes them in, as it
+    counts every open item not in the digest (walk56e 2)."""
     from governance.reminders import is_addition
     from notifications.render import header_text, render
     from regie.messages import from_json
 
-    restored = from_json(context)
+    moved = _counted_elsewhere(context, still_open)
+    restored = from_json(context) | moved
     restored.setdefault("addition", is_addition(message.key))  # queued before it was given
     restored["items"] = [i for i in restored["items"] if i["item_id"] not in done]
-    payload = dict(message.payload)
+    payload = dict(message.payload) | moved  # Slack's closing block reads the payload's
     payload["render"] = {
         **context,
+        **moved,
         "items": [i for i in context["items"] if i["item_id"] not in done],
     }
     return replace(
@@ -139,3 +150,18 @@ def rerender(message: OutboxRecord, context: dict[str, Any], done: set[str]) -> 
         body_html=render(f"{message.kind}.html.j2", **restored) if message.body_html else None,
         payload=payload,
     )
+
+
+def _counted_elsewhere(context: dict[str, Any], still_open: Collection[str]) -> dict[str, int]:
+    """The digest's ``others_open``/``others_late`` with ``still_open`` of its items added (the
+    overdue ones to both); nothing when none of its items is among them."""
+    moved = [i for i in context.get("items") or [] if i.get("item_id") in still_open]
+    if not moved:
+        return {}
+    from governance.rag import State
+
+    late = sum(1 for i in moved if i.get("state") == State.OVERDUE.value)
+    return {
+        "others_open": int(context.get("others_open") or 0) + len(moved),
+        "others_late": int(context.get("others_late") or 0) + late,
+    }

@@ -20,10 +20,12 @@ from regie.report_render import (
     render_progress,
     render_progress_annex,
 )
+from regie.report_repair import archiving_cut_off, same_entries
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from governance.agenda import AgendaPack
     from governance.plan import Plan
 
 
@@ -101,6 +103,7 @@ def _archive_many(
     """Each (kind, format, title, content) with its sha256; archived in one transaction, with
     what it rests on: the plan file's hash (its text kept once per hash), the maker, how it was
     made and the data cut-off (computed here when the caller has none)."""
+    from regie.programme_guard import said_in_one_line
     from regie.services import utcnow
     from store import sync_plan
     from store.reports_repo import Provenance, ReportsRepository
@@ -119,7 +122,8 @@ def _archive_many(
     parameters = {**parameters, "regie_version": regie_version}
     plan_text = _plan_text(plan)
     with app.session() as session, session.begin():
-        sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
+        with said_in_one_line(app):
+            sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
         repo = ReportsRepository(session, plan.programme.id)
         if data_until is None:
             from governance.events import ESCALATION_RAISED
@@ -144,6 +148,37 @@ def _archive_many(
     for r in out:
         _copy_on_disk(app, r)
     return out
+
+
+def archive_agenda(
+    app: App,
+    plan: Plan,
+    pack: AgendaPack,
+    cut_off: datetime | None,
+    parameters: dict[str, Any],
+    contents: dict[str, bytes],
+    archive: bool,
+    *,
+    made_via: str,
+) -> list[Rendered]:
+    """An agenda pack's documents (format → bytes, in order; a PDF's annex archived after it)
+    with the data cut-off its own reading gave (:func:`regie.report_build._agenda_pack`: the
+    records, the status round's instants, the earlier packs it read): one rule for a pack made
+    with ``regie report agenda`` and one the meeting preparation sends (walk56d 1; the generic
+    cut-off :func:`_archive_many` computes knows no rounds, so a rebuild left the round out)."""
+    from regie import report_build
+
+    as_of = date.fromisoformat(str(parameters["as_of"]))
+    title = f"Agenda {pack.body_name} {parameters['meeting']}"
+    documents: list[tuple[str, str, str, bytes]] = []
+    for fmt, content in contents.items():
+        documents.append(("agenda", fmt, title, content))
+        if fmt == "pdf":
+            annex = render_agenda_annex(pack, report_build.AGENDA_LAYOUT)
+            documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
+    return _archive_many(
+        app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via
+    )
 
 
 def _cancel_reminders(
@@ -258,10 +293,11 @@ def archived_report(app: App, report_id: int) -> Any:
 
 
 def _sync(app: App, plan: Plan) -> None:
+    from regie.programme_guard import said_in_one_line
     from regie.services import utcnow
     from store import sync_plan
 
-    with app.session() as session, session.begin():
+    with app.session() as session, session.begin(), said_in_one_line(app):
         sync_plan(session, plan, now=utcnow(), plan_path=str(plan.path))
 
 
@@ -295,18 +331,33 @@ class Reproduction:
     #: 1 does not make again (or that has no cut-off to make it from): its templates are not
     #: known, so no comparison is claimed (:data:`NOT_COMPARABLE`).
     comparable: bool = True
+    #: The cut-off stored with it, when that was too early and the rebuild was made from the
+    #: records up to its archiving (``recorded_until``) instead: an agenda pack the meeting
+    #: preparation archived before walk56d 1 (:mod:`regie.report_repair`).
+    stored_cut_off: datetime | None = None
+    #: A DOCX whose bytes differ but whose every ZIP entry is the rebuild's: archived before its
+    #: entries carried fixed times (walk56d 5).
+    same_entries: bool = False
 
     @property
     def matches(self) -> bool:
+        """Byte for byte."""
         return self.comparable and self.sha256 == self.archived_sha256
 
     @property
+    def agrees(self) -> bool:
+        """Byte for byte, or (an older DOCX) entry for entry: exit 0."""
+        return self.matches or (self.comparable and self.same_entries)
+
+    @property
     def outcome(self) -> str:
-        """``matches``, ``differs`` (exit 1: the records or the plan are not what it was made
-        from) or :data:`NOT_COMPARABLE`."""
+        """``matches``, ``same-entries`` (an older DOCX), ``differs`` (exit 1: the records or
+        the plan are not what it was made from) or :data:`NOT_COMPARABLE`."""
         if not self.comparable:
             return NOT_COMPARABLE
-        return "matches" if self.matches else "differs"
+        if self.matches:
+            return "matches"
+        return "same-entries" if self.agrees else "differs"
 
 
 #: The outcome for a report archived before layouts were recorded (agenda packs before layout
@@ -435,6 +486,36 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
         ) from None
     source = "kept" if plan is not None else "current"
     plan = plan or app.load_plan()
+    content = _rebuild(app, report, plan, cut)
+    digest = hashlib.sha256(content).hexdigest()
+    stored_cut_off = None
+    later = archiving_cut_off(report, recorded_until)
+    if digest != report.sha256 and later is not None:  # a cut-off stored too early
+        again = _rebuild(app, report, plan, later)
+        if hashlib.sha256(again).hexdigest() == report.sha256:
+            content, digest, cut, stored_cut_off = again, report.sha256, later, report.data_until
+    annex = "-" in report.kind
+    return Reproduction(
+        report_id,
+        report.sha256,
+        digest,
+        content,
+        cut,
+        source,
+        report.plan_sha256,  # the kept text's id (a newer parser hashes it otherwise)
+        "html" if annex else report.format,
+        # Layout 1 was frozen after the templates had changed: a pre-layout report it does not
+        # make again may have been made with earlier ones, not from other records.
+        comparable=digest == report.sha256 or not old,
+        stored_cut_off=stored_cut_off,
+        same_entries=report.format == "docx"
+        and digest != report.sha256
+        and same_entries(report.content, content),
+    )
+
+
+def _rebuild(app: App, report: Any, plan: Plan, cut: datetime) -> bytes:
+    """Archived ``report`` made again from the records recorded up to ``cut`` and ``plan``."""
     p = {k: str(v) for k, v in (report.parameters or {}).items()}
     base, _, annex = report.kind.partition("-")
     try:
@@ -448,37 +529,22 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
                 layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
             )  # fmt: skip
             layout = int(p.get("layout", 1))
-            content = (
+            return (
                 render_agenda_annex(pack, layout)
                 if annex
                 else render_agenda(pack, report.format, layout=layout)
             )
-        elif base == "voortgang":
+        if base == "voortgang":
             made, _ = _progress_report(
                 app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,
                 plan=plan, recorded_until=cut, recipient=p.get("recipient"),
                 layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
                 report_id=p.get("report"),
             )  # fmt: skip
-            content = render_progress_annex(made) if annex else render_progress(made, report.format)
-        else:
-            raise KeyError(report.kind)
+            return render_progress_annex(made) if annex else render_progress(made, report.format)
+        raise KeyError(report.kind)
     except (KeyError, ValueError):
         raise InvalidInput(
-            f"archived report {report_id} ({report.kind}): its parameters do not say how to "
+            f"archived report {report.id} ({report.kind}): its parameters do not say how to "
             "make it again"
         ) from None
-    digest = hashlib.sha256(content).hexdigest()
-    return Reproduction(
-        report_id,
-        report.sha256,
-        digest,
-        content,
-        cut,
-        source,
-        report.plan_sha256,  # the kept text's id (a newer parser hashes it otherwise)
-        "html" if annex else report.format,
-        # Layout 1 was frozen after the templates had changed: a pre-layout report it does not
-        # make again may have been made with earlier ones, not from other records.
-        comparable=digest == report.sha256 or not old,
-    )

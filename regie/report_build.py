@@ -40,6 +40,8 @@ def agenda_pack(
     recorded_until: datetime | None = None,
     decisions_from: date | None = None,
 ) -> AgendaPack:
+    """The pack alone, to read or render: one to archive goes with the data cut-off
+    :func:`_agenda_pack` gives (:func:`regie.report_archive.archive_agenda`)."""
     return _agenda_pack(
         app, body_id, meeting_on, as_of, plan=plan, recorded_until=recorded_until,
         decisions_from=decisions_from,
@@ -70,6 +72,7 @@ def _agenda_pack(
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
     from store import agenda_read, reports_read
+    from store.replayed_escalations import replayed_escalations
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
@@ -86,6 +89,9 @@ def _agenda_pack(
         escalations = reports_read.events_named(
             connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
         )
+        if laid_out >= AGENDA_REPLAYED_ESCALATIONS_FROM:  # layout 21: nobody received them
+            replayed = replayed_escalations(connection, plan.programme.id, as_of, recorded_until)
+            escalations = [e for e in escalations if e not in replayed]
         basis = report_basis(
             connection, plan, as_of, recorded_until,
             first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
@@ -400,7 +406,12 @@ def _shown_before(
 #: 20 also (walk55d 1, 2): a dependent whose predecessor was cancelled is undated and its date
 #: asked (:data:`AGENDA_DROPPED_FROM`); the top line around the end counts the items waiting on
 #: a predecessor apart (:data:`AGENDA_END_WAITING_FROM`).
-#: 21 (walk56d 2): a decision of an earlier meeting recorded after the body's latest pack is
+#: 21 (walk56a 6): an escalation only `regie replay` raised (its messages suppressed, never
+#: sent) is not *onbeantwoord*: nobody received it (:data:`AGENDA_REPLAYED_ESCALATIONS_FROM`);
+#: a decision list that starts before the previous meeting, as meetings passed without a pack,
+#: says so and from which meeting (:data:`AGENDA_DECISIONS_SINCE_FROM`). Layouts up to 20 are
+#: made again with the replayed escalations and without that sentence.
+#: 21 also (walk56d 2): a decision of an earlier meeting recorded after the body's latest pack is
 #: listed once, in the next pack's decision list, marked *nog niet in het vorige agendapakket*,
 #: saying when it answers a question that pack asked (:data:`AGENDA_LATE_DECISIONS_FROM`);
 #: (walk56d 4, 9, 10) the change counts take the plural (*3 datums gewijzigd*,
@@ -483,6 +494,15 @@ AGENDA_COLOUR_BASIS_FROM = 20
 #: the items waiting on a predecessor apart from those without a date: they are asked again
 #: once their predecessor is done (older layouts counted them as no longer asked).
 AGENDA_END_WAITING_FROM = 20
+#: The first agenda layout (21, walk56a 6a) that leaves an escalation only `regie replay`
+#: raised out of *onbeantwoord* (:func:`store.replayed_escalations.replayed_escalations`):
+#: its messages were suppressed, nobody received it; older layouts are made again with it.
+AGENDA_REPLAYED_ESCALATIONS_FROM = 21
+#: The first agenda layout (21, walk56a 6b) whose decision list, when it starts before the
+#: previous meeting (:func:`regie.prepare.decisions_from`: meetings passed without a pack),
+#: says so in the pack (:attr:`governance.agenda_model.AgendaPack.decisions_since`); older
+#: layouts are made again without that sentence (it went to stderr only).
+AGENDA_DECISIONS_SINCE_FROM = 21
 
 
 def round_tie_rule(layout: int) -> TieRule:

@@ -21,6 +21,7 @@ from regie.report_build import (
     AGENDA_AHEAD_UNTIL_FROM,
     AGENDA_ASK_ADDED_FROM,
     AGENDA_COUNT_WORDS_FROM,
+    AGENDA_DECISIONS_SINCE_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_END_WAITING_FROM,
     AGENDA_EXCERPTS_FROM,
@@ -135,6 +136,8 @@ def render_agenda(
             "end_waiting": layout >= AGENDA_END_WAITING_FROM,
             # Layout 16 (walk49 10): a first meeting's decision list says there is no previous.
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
+            # Layout 21 (walk56a 6): a decision list from before the previous meeting says why.
+            "decisions_since_words": layout >= AGENDA_DECISIONS_SINCE_FROM,
             # Layout 17 (review51 9): the legend says from when the stale clock counts.
             "first_assessed_words": layout >= AGENDA_FIRST_ASSESSED_FROM,
             # Layout 20 (note54): a count of one in the singular (*nu 1 mijlpaal*).
@@ -323,6 +326,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         HYPHENS_FROM,
         ONE_BRACKET_FROM,
         PLAN_WORD_FROM,
+        STOPS_JOINED_FROM,
     )
 
     return _render_document(
@@ -342,6 +346,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "plan_word": report.layout >= PLAN_WORD_FROM,
             # Layout 19 (note54): a count of one in the singular (*1 van de 4 punten heeft*).
             "count_words": report.layout >= COUNT_WORDS_FROM,
+            # Layout 20 (walk56d 8): no full stop before the *Reden* cell's semicolon.
+            "stops": report.layout >= STOPS_JOINED_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(

@@ -35,6 +35,7 @@ from regie.report_archive import (
     _ready_to_archive,
     _sync,
     _with_attachments,
+    archive_agenda,
     archived,
     archived_report,
     copy_name,
@@ -143,6 +144,7 @@ __all__ = [
     "agenda_pack",
     "agenda_parameters",
     "annex_name",
+    "archive_agenda",
     "archived",
     "archived_report",
     "assess_as_of",
@@ -236,16 +238,10 @@ def agenda_formats(
     parameters = agenda_parameters(body_id, meeting_on, as_of, decisions_from, pack)
     if archive and app.settings.simulate and made_via != "prepare":  # review54c 5: by hand
         parameters["made_on"] = _simulated_day(app, plan).isoformat()
-    title = f"Agenda {pack.body_name} {meeting_on.isoformat()}"
-    documents: list[tuple[str, str, str, bytes]] = []
-    for fmt in fmts:
-        documents.append(("agenda", fmt, title, contents[fmt]))
-        if fmt == "pdf":
-            annex = render_agenda_annex(pack, report_build.AGENDA_LAYOUT)
-            documents.append((ANNEX_KIND, "html", f"Bijlage bij {title}", annex))
-    stored = _archive_many(
-        app, plan, as_of, parameters, documents, archive, data_until=cut_off, made_via=made_via
-    )
+    stored = archive_agenda(
+        app, plan, pack, cut_off, parameters, {fmt: contents[fmt] for fmt in fmts}, archive,
+        made_via=made_via,
+    )  # fmt: skip
     return _with_attachments(stored, annex_name(pack))
 
 

@@ -90,16 +90,22 @@ def sync_store(
     *,
     now: datetime | None = None,
     cancelling: Collection[str] = (),
+    add_programme: bool = False,
 ) -> SyncResult:
     """:func:`store.sync_plan` in the caller's transaction, its events and cancellations filed
-    under the office's day (REGIE_TIMEZONE, else the plan's), as every other event is."""
+    under the office's day (REGIE_TIMEZONE, else the plan's), as every other event is. The
+    plan's programme is added to a database holding others only with ``add_programme``
+    (:mod:`regie.programme_guard`: else one line, exit 2)."""
+    from regie.programme_guard import said_in_one_line
     from store import sync_plan
 
     now = now or utcnow()
     day = today(app, plan, now)
-    return sync_plan(
-        session, plan, now=now, plan_path=str(plan.path), cancelling=cancelling, day=day
-    )
+    with said_in_one_line(app):
+        return sync_plan(
+            session, plan, now=now, plan_path=str(plan.path), cancelling=cancelling, day=day,
+            add_programme=add_programme,
+        )  # fmt: skip
 
 
 #: The office's zone when neither REGIE_TIMEZONE nor a readable plan gives one (the plan's
@@ -135,12 +141,14 @@ def office_day(app: App, now: datetime) -> date:
 
 
 def validate(app: App, path: Path | None) -> str:
+    from governance.counts import count
+
     plan = app.load_plan(path)  # raises InvalidInput with every problem
     milestones = sum(1 for _ in plan.milestones())
     actions = sum(1 for _ in plan.actions())
     summary = (
-        f"{plan.path}: OK — {len(plan.steps)} steps, {actions} actions, "
-        f"{milestones} milestones, {len(plan.organisations)} organisations"
+        f"{plan.path}: OK — {count(len(plan.steps), 'step')}, {count(actions, 'action')}, "
+        f"{count(milestones, 'milestone')}, {count(len(plan.organisations), 'organisation')}"
     )
     contacts = app.settings.contacts_path
     if contacts:
@@ -548,11 +556,12 @@ def sync_warnings(session: Session, plan: Plan, result: SyncResult) -> list[str]
     ]
 
 
-def sync(app: App, path: Path | None) -> str:
-
+def sync(app: App, path: Path | None, *, add_programme: bool = False) -> str:
+    """`regie sync`; ``add_programme``: the plan's programme may join others in the database
+    (:mod:`regie.programme_guard`)."""
     plan = app.load_plan(path)
     with app.session() as session, session.begin():
-        result = sync_store(app, session, plan)
+        result = sync_store(app, session, plan, add_programme=add_programme)
         warnings = sync_warnings(session, plan, result)
     if not result.changed:
         return f"{plan.programme.id}: in sync with {plan.path} (nothing changed)"

@@ -24,6 +24,7 @@ from governance.answers import (
     answers_as_deputy,
     contact,
     find_item,
+    without_carried,
 )
 from notifications.slack_answer_blocks import (
     ACTION_PREFIX,
@@ -271,6 +272,11 @@ def handle_interaction(
             errors["status"] = modal_text("choose_status")
         forecast = _picked(values, "forecast", errors)
         completed_on = _picked(values, "completed_on", errors)
+        # "Wijzigen" starts from the answer it changes: its dates the new status takes none of
+        # were filled in, not typed (walk56b 1, as the answer form).
+        forecast, completed_on = without_carried(
+            str(status), forecast, completed_on, _carried(app, plan, view)
+        )
         note = _input(values, "note")
         confirmed = bool(_value(values, "confirm").get("selected_options"))
         # (a date that could not be read is None here, its error already set)
@@ -1009,6 +1015,19 @@ def _metadata(raw: Any) -> dict[str, str]:
     ):
         raise Malformed("private_metadata is not ours")
     return {k: str(meta[k])[:64] for k in ("item", "channel", "ts")}
+
+
+def _carried(app: App, plan: Plan, view: dict[str, Any]) -> list[tuple[date | None, date | None]]:
+    """The (expected date, date finished) a "Wijzigen" modal was filled in with: those of the
+    answer it changes; nothing for a modal that gives a new answer."""
+    from store import Repository
+
+    changes = _changes(view.get("private_metadata"))
+    if changes is None:
+        return []
+    with app.session() as session:
+        changed = Repository(session, plan.programme.id).status_update(changes)
+    return [] if changed is None else [(changed.forecast, changed.completed_on)]
 
 
 def _changes(raw: Any) -> int | None:

@@ -29,6 +29,7 @@ def environment() -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from governance.characters import describe_nl
+    from governance.dutch import dutch_number
     from governance.labels import dutch_date
 
     env = Environment(
@@ -39,6 +40,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["datum"] = dutch_date
+    env.filters["getal"] = dutch_number  # 2.000, as the pages print a limit
     env.filters["teken"] = describe_nl  # a refused character, by what it is (never itself)
     return env
 
@@ -59,12 +61,17 @@ def _macro(catalogue: str, code: str, values: Mapping[str, object] | None) -> st
     return str(getattr(module, code)())
 
 
-def refusal_text(reason: Refusal, programme: Programme | None = None) -> str:
+def refusal_text(
+    reason: Refusal, programme: Programme | None = None, *, posted: bool = True
+) -> str:
     """What a person is told when an answer was not stored, the office named as the plan's
-    ``programme`` names it (None: "het programmabureau")."""
+    ``programme`` names it (None: "het programmabureau"). ``posted``: the person tried to
+    answer (a Slack click, a command), so the text may say the answer was not stored; False
+    leaves that out (a link only opened; a page that says it once itself)."""
     from governance.office_names import office_names
 
-    return phrase("answers/refusals.txt.j2", reason.value, {"office": office_names(programme).the})
+    values = {"office": office_names(programme).the, "posted": posted}
+    return phrase("answers/refusals.txt.j2", reason.value, values)
 
 
 def problem_text(problem: FieldProblem) -> str:

@@ -97,4 +97,29 @@ def markdown_to_docx(
     props.revision = 1
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_package(out.getvalue(), as_of)
+
+
+#: Entries first in the package, as Word writes them; the others follow by name.
+_FIRST = ("[Content_Types].xml", "_rels/.rels")
+
+
+def _fixed_package(data: bytes, as_of: date) -> bytes:
+    """The package written again with what ``zipfile`` would stamp from the clock fixed: every
+    entry dated ``as_of`` (midnight, as the core properties), in a fixed order, deflated, with
+    fixed attributes; so the same report gives the same bytes (walk56d 5: python-docx lets each
+    entry carry the time of writing, and ``regie report reproduce`` said DIFFERS)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        entries = {info.filename: package.read(info) for info in package.infolist()}
+    order = [n for n in _FIRST if n in entries] + sorted(n for n in entries if n not in _FIRST)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as fixed:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=(as_of.year, as_of.month, as_of.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            # As python-docx writes them on Linux (Unix, mode 0600), on any machine.
+            info.create_system, info.external_attr = 3, 0o600 << 16
+            fixed.writestr(info, entries[name])
     return out.getvalue()

@@ -103,6 +103,7 @@ def environment() -> Environment:
     env.filters["uittreksel"] = note_excerpt
     env.filters["lange_toelichtingen"] = long_notes
     env.filters["toelichting_ingekort"] = note_reason_cut
+    env.filters["zonder_slotpunt"] = without_final_stop
     env.globals["shortlist"] = shortlist
     env.globals["limits"] = LIMITS
     env.globals["rag_summary_alt"] = rag_summary_alt
@@ -152,6 +153,15 @@ def note_reason_cut(reason: Any) -> Any:
         return None
     cut = note_excerpt(reason.text)
     return None if cut is None else replace(reason, text=cut)
+
+
+def without_final_stop(text: str, drop: bool = True) -> str:
+    """``text`` without its final full stop when ``drop`` (the ``zonder_slotpunt`` filter,
+    progress layout 20, walk56d 8): a reason that another follows after a semicolon reads
+    *geaccordeerd; besluit …*, not *geaccordeerd.; besluit …*. An ellipsis (``...``) stays."""
+    if drop and text.endswith(".") and not text.endswith(".."):
+        return text[:-1]
+    return text
 
 
 def change_text(value: object, macro: str) -> str:

@@ -108,14 +108,18 @@ def stuck_messages(
     )
 
 
-def active_calendar_tokens(session: Session) -> int:
-    """Calendar feed tokens not revoked: their subscribers' URLs were built from the base URL."""
+def active_calendar_tokens(session: Session, programme_id: str | None) -> int:
+    """The programme's calendar feed tokens not revoked: their subscribers' URLs were built
+    from the base URL. ``programme_id`` None: every programme's (the programme is not known)."""
     t = CalendarTokenRow
-    return int(session.scalar(sa.select(sa.func.count()).where(t.revoked_at.is_(None))) or 0)
+    mine = () if programme_id is None else (t.programme_id == programme_id,)
+    query = sa.select(sa.func.count()).where(t.revoked_at.is_(None), *mine)
+    return int(session.scalar(query) or 0)
 
 
-def stored_programme_ids(session: Session) -> list[str]:
-    """The programmes the database holds (at most two: one is all a caller needs to know)."""
+def stored_programme_ids(session: Session, most: int = 2) -> list[str]:
+    """The programmes the database holds, by id (at most ``most``: two tell whether it holds
+    one, a few more are enough to name them)."""
     from store.models import ProgrammeRow
 
-    return list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(2)))
+    return list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(most)))

@@ -296,6 +296,15 @@ class ReportsRepository:
         )
         return [_import(r) for r in rows]
 
+    def imports(self) -> list[UpdateImport]:
+        """Every import of the programme, oldest first (which import recorded an update)."""
+        rows = self._session.scalars(
+            sa.select(UpdateImportRow)
+            .where(UpdateImportRow.programme_id == self.programme_id)
+            .order_by(UpdateImportRow.id)
+        )
+        return [_import(r) for r in rows]
+
     def add_import(
         self,
         sha256: str,

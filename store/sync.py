@@ -43,6 +43,7 @@ from store.sync_fields import (
     ORGANISATIONS,
     STEPS,
     Entity,
+    ProgrammeElsewhere,
     Values,
     actions,
     contacts,
@@ -55,7 +56,7 @@ from store.sync_fields import (
     to_json,
     write_programme,
 )
-from store.sync_formerly import Carried, NotCarried, carry_formerly
+from store.sync_formerly import Carried, NotCarried, before_regie, carry_formerly
 
 R = TypeVar("R", bound=PlanEntityMixin)
 
@@ -108,13 +109,14 @@ class SyncResult:
         plan file's cancellations)."""
         return bool(self.revisions or self.contacts_rerouted or self.withdrawn or self.cancelled)
 
-    def describe(self) -> str:
+    def describe(self, *, would: bool = False) -> str:
         """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``; the
         contacts created, archived or given another deputy or channel are named (``contacts
         created: carol; archived: alice``), and the messages withdrawn from contacts who left
-        or moved counted (:meth:`notes`)."""
+        or moved counted (:meth:`notes`). ``would``: a dry run's line (nothing was stored),
+        every verb in the conditional: ``would create 10, change 2`` (walk56c 4)."""
         parts = [
-            f"{count} {label}"
+            f"{_WOULD[label]} {count}" if would else f"{count} {label}"
             for count, label in (
                 (self.created, "created"),
                 (self.changed_count, "changed"),
@@ -124,17 +126,17 @@ class SyncResult:
             if count
         ]
         if parts:
-            return ", ".join(parts) + self.notes()
+            return ("would " if would else "") + ", ".join(parts) + self.notes(would=would)
         # Only what has no revision (a contact's deputy or channel, a withdrawal): no counts.
-        parts = [self._named(), self._withdrawn(), self._cancelled()]
+        parts = [self._named(would), self._withdrawn(would), self._cancelled(would)]
         return "; ".join(filter(None, parts)) or "in sync"
 
-    def notes(self) -> str:
+    def notes(self, *, would: bool = False) -> str:
         """What follows the counts in the cycle's and ``regie sync``'s line: `` (contacts
         created: carol; archived: alice)``, ``; programme end 2026-12-31 → 2027-12-31`` and
-        ``; 1 unsent message withdrawn (alice)``, or ""."""
-        named, withdrawn = self._named(), self._withdrawn()
-        cancelled = self._cancelled()
+        ``; 1 unsent message withdrawn (alice)``, or "" (``would``: in the conditional)."""
+        named, withdrawn = self._named(would), self._withdrawn(would)
+        cancelled = self._cancelled(would)
         return (
             (f" ({named})" if named else "")
             + (f"; {self._end()}" if self.end_changed else "")
@@ -146,12 +148,13 @@ class SyncResult:
         before, after = self.end_changed or (None, None)
         return f"programme end {before or 'none'} → {after or 'none'}"
 
-    def _cancelled(self) -> str:
+    def _cancelled(self, would: bool = False) -> str:
         if not self.cancelled:
             return ""
-        return f"cancelled as the plan file says (cancelled_by): {_some(self.cancelled)}"
+        done = "to be cancelled" if would else "cancelled"
+        return f"{done} as the plan file says (cancelled_by): {_some(self.cancelled)}"
 
-    def _named(self) -> str:
+    def _named(self, would: bool = False) -> str:
         named: list[str] = []
         for label, ids in (
             ("created", self.contacts_created),
@@ -159,15 +162,21 @@ class SyncResult:
             ("with another deputy or channel", self.contacts_rerouted),
         ):
             if ids:
-                named.append(f"{'' if named else 'contacts '}{label}: {_some(ids)}")
+                said = f"to be {label}" if would and label in _WOULD else label
+                named.append(f"{'' if named else 'contacts '}{said}: {_some(ids)}")
         return "; ".join(named)
 
-    def _withdrawn(self) -> str:
+    def _withdrawn(self, would: bool = False) -> str:
         if not self.withdrawn:
             return ""
         count = sum(len(keys) for keys in self.withdrawn.values())
         plural = "" if count == 1 else "s"
-        return f"{count} unsent message{plural} withdrawn ({_some(sorted(self.withdrawn))})"
+        done = "to be withdrawn" if would else "withdrawn"
+        return f"{count} unsent message{plural} {done} ({_some(sorted(self.withdrawn))})"
+
+
+#: A dry run's verbs for the counts of :meth:`SyncResult.describe`.
+_WOULD = {"created": "create", "changed": "change", "archived": "archive", "restored": "restore"}
 
 
 def _some(ids: list[str], most: int = 5) -> str:
@@ -184,6 +193,7 @@ def sync_plan(
     plan_path: str | None = None,
     cancelling: Collection[str] = (),
     day: date | None = None,
+    add_programme: bool = False,
 ) -> SyncResult:
     """Bring the stored programme in line with ``plan``; return what changed.
 
@@ -196,6 +206,10 @@ def sync_plan(
     the file drops (``cancelled_by``) without a cancellation on record is made cancelled
     (:mod:`store.sync_cancels`), except those in ``cancelling`` (the caller cancels them: a
     decision being recorded).
+
+    A programme is added to a database that holds others only when ``add_programme`` says so
+    (a database shared on purpose); otherwise :class:`ProgrammeElsewhere` is raised before
+    anything is written: the plan or the database is likely the other installation's.
     """
     require_aware(now, "now")
     if day is None:
@@ -203,6 +217,8 @@ def sync_plan(
     lock_programme(session, plan.programme.id)
     path = plan_path if plan_path is not None else plan.path
     synced = session.get(PlanSyncRow, plan.programme.id)
+    if synced is None and not add_programme:
+        refuse_elsewhere(session, plan.programme.id)
     if (
         synced is not None
         and plan.source_hash is not None
@@ -239,6 +255,16 @@ def sync_plan(
     session.flush()
     result.cancelled = apply_file_cancels(session, plan, now, cancelling, day=day)
     return result
+
+
+def refuse_elsewhere(session: Session, programme_id: str) -> None:
+    """:class:`ProgrammeElsewhere` when the programme is not stored and others are."""
+    if session.get(ProgrammeRow, programme_id) is not None:
+        return  # the sync reads it next: from the identity map
+    # The first few by id: enough to name them (regie.programme_guard names three and "more").
+    others = list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(4)))
+    if others:
+        raise ProgrammeElsewhere(programme_id, others)
 
 
 def lock_programme(session: Session, programme_id: str) -> None:
@@ -419,8 +445,9 @@ class _Sync:
     def _carry_formerly(self) -> None:
         """After the items are in line with the plan: a new id that says ``formerly`` takes
         over the old id's history (:mod:`store.sync_formerly`)."""
-        if self.first:
-            return  # nothing stored before: no old id to carry
+        if self.first:  # nothing stored before: no old id to carry, but said (walk56a 2)
+            self.result.not_carried = before_regie(self.plan)
+            return
         made = [
             (r["entity"], r["code"])
             for r in self.revision_rows

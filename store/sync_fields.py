@@ -34,6 +34,17 @@ class SyncError(ValueError):
     """The plan cannot be stored as given (e.g. a duplicate code)."""
 
 
+class ProgrammeElsewhere(SyncError):
+    """The plan's programme is not in the database, which holds other programmes: the first
+    sync would add it beside them (the other installation's plan or database?), and was not
+    told to (``add_programme``). Nothing was written."""
+
+    def __init__(self, programme_id: str, stored: list[str]) -> None:
+        super().__init__(f"the database holds {', '.join(stored)}, not {programme_id}")
+        self.programme_id = programme_id
+        self.stored = stored  # the first few, by id
+
+
 def renumbered_only(
     old: Mapping[str, tuple[Any, int]], new: Mapping[str, tuple[Any, int]], moved: Iterable[str]
 ) -> set[str]:

@@ -46,12 +46,21 @@ class Carried:
 @dataclass(frozen=True, slots=True)
 class NotCarried:
     """``new`` says ``formerly: old`` but takes nothing over; ``reason``: "unknown" (the store
-    never had ``old`` as that kind of item), "restored" (``new`` had a history of its own) or
+    never had ``old`` as that kind of item), "first" (the programme's first sync: the store had
+    nothing yet), "restored" (``new`` had a history of its own) or
     "exists" (``new`` was synced before the line was written: its history started then)."""
 
     old: str
     new: str
     reason: str
+
+
+def before_regie(plan: Plan) -> list[NotCarried]:
+    """The programme's first sync: every ``formerly`` names an id the database never had (a
+    renumbering from before Regie), so it carries nothing, and says so (reason "first")."""
+    said = [(a.formerly, a.id) for a in plan.actions()]
+    said += [(m.formerly, m.id) for m in plan.milestones()]
+    return [NotCarried(old, new, "first") for old, new in said if old is not None]
 
 
 def carry_formerly(

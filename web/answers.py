@@ -98,6 +98,7 @@ def busy_guard(handler: Any, request: Request, *args: Any) -> Response:
 def _show(request: Request, regie: App, token: str) -> Response:
     from governance.clock import utcnow
     from regie.answer_links import LinkRefused, check_link
+    from web.answer_change import own_answer
 
     plan = current_plan(regie)
     try:
@@ -105,7 +106,7 @@ def _show(request: Request, regie: App, token: str) -> Response:
     except LinkRefused as exc:
         return _refused(request, exc.reason, refusal=exc)
     return _form(
-        request, plan, view, _own_answer(view) or _preselected(request, regie, plan, view), {}
+        request, plan, view, own_answer(view) or _preselected(request, regie, plan, view), {}
     )
 
 
@@ -116,19 +117,6 @@ def _preselected(request: Request, regie: App, plan: Plan, view: Any) -> dict[st
 
     wanted = request.query_params.get("status", "")
     return {"status": wanted} if wanted in quick_statuses(_overdue(regie, plan, view)) else {}
-
-
-def _own_answer(view: Any) -> dict[str, str]:
-    """A correction link's form starts from the answer it corrects (the person's own)."""
-    latest = view.latest
-    if not view.correction or latest is None or latest.author != view.contact_id:
-        return {}
-    values = {"status": latest.status.value, "note": latest.comment or ""}
-    for name in ("forecast", "completed_on"):
-        value = getattr(latest, name)
-        if value is not None:
-            values[name] = value.isoformat()
-    return values
 
 
 def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> Response:
@@ -159,6 +147,11 @@ def _post(request: Request, regie: App, token: str, fields: dict[str, str]) -> R
     completed_on = _date(
         fields.get("completed_on", ""), completed_label, "completed_on", errors, year
     )
+    if view is not None:  # a correction form's dates the chosen status takes none of
+        from web.answer_change import without_carried
+
+        dates = (forecast, completed_on)
+        forecast, completed_on = without_carried(regie, plan, view, status, dates)
     note = fields.get("note", "").replace("\r\n", "\n")
     shown = _shown(fields, errors, {"forecast": forecast, "completed_on": completed_on})
     # After ``shown``: a date read but refused is put back as the date input shows it.
@@ -282,7 +275,9 @@ def _deputy(plan: Plan, view: Any) -> bool:
 
 
 #: What a date field holds: the form's date control sends ISO (2016-03-31); a browser without
-#: one, or a person following the hint, gives day-month-year (31-3-2016, 31/03/2016, 31.03.2016).
+#: one, or a person following the hint, gives day-month-year (31-3-2016, 31/03/2016, 31.03.2016);
+#: a person copying a mail's or page's date writes it in words (31 maart 2016, 31 mrt 2016:
+#: governance.periods.parse_day, the plan's own reading of one day, walk56b 6).
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 SHOWN_MAX = 40  # a rejected value is quoted in its error up to this many characters
@@ -300,6 +295,10 @@ def _date(value: str, label: str, name: str, errors: dict[str, str], year: int) 
             return date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
     except ValueError:
         pass
+    from governance.periods import parse_day
+
+    if (day := parse_day(value)) is not None:
+        return day
     # A date input cannot show what it rejected (it would look empty next to its error):
     # the error quotes it instead.
     shown = value if len(value) <= SHOWN_MAX else value[: SHOWN_MAX - 1] + "…"
@@ -416,6 +415,7 @@ def _form(
     from regie.note_readers import standing_for
     from regie.rounds import link_round
     from regie.services import today
+    from web.answer_change import changes_own
 
     regie: App = request.app.state.regie
     state = standing_for(plan, view.latest, view.contact_id)  # another's note: not shown
@@ -442,6 +442,9 @@ def _form(
         latest_new_iso=latest_allowed(now, plan.reminders.new_date_max_years).isoformat(),
         done_from=earliest,
         needs_confirm=_needs_confirm(plan, view, "on_track"),
+        # A correction link: whether it still changes the person's own answer (README
+        # "Corrections"); else the form says it comes after someone else's (walk56b 4).
+        own_change=changes_own(regie, plan, view),
         note_body=_note_body(plan),
         date_hint=form_words("date_hint", year=now.year),
         # A status round's link: by when, and for which meeting (None for another link).
@@ -515,7 +518,8 @@ def _refused(
         status or REFUSAL_STATUS.get(reason, 400),
         plan,
         reason=reason.value,
-        message=refusal_text(reason, plan.programme if plan is not None else None),
+        # Without "niet opgeslagen": the page says it, once and only after a POST (posted).
+        message=refusal_text(reason, plan.programme if plan is not None else None, posted=False),
         typed=typed or {},
         item=getattr(refusal, "item", None),
         item_id=getattr(refusal, "item_id", None),

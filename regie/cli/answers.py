@@ -28,12 +28,15 @@ def import_updates(
         typer.Option(
             "--again",
             help="Import a file whose content was imported before (refused without it: each "
-            "answer would be recorded twice).",
+            "answer would be recorded twice); every row is recorded, also one already on "
+            "record for that item and day (skipped without it).",
         ),
     ] = False,
 ) -> None:
     """Record the answers in a spreadsheet (CSV): all rows or none, problems as FILE:LINE. The
-    file's SHA-256 is kept with the import; the same content twice is refused (see --again)."""
+    file's SHA-256 is kept with the import; the same content twice is refused (see --again),
+    and a row already on record for that item and day is skipped (a corrected copy of a sheet:
+    its changed rows are recorded, a changed row of an earlier import as its correction)."""
     from regie.answer_import import import_updates as run
 
     app_ = _app()
@@ -194,6 +197,7 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     An answer counts when reported from the round's start up to the day the round closed (before
     its summary was queued), and with --as-of on or before that day; an open round without
     --as-of counts every answer so far."""
+    from governance.counts import count
     from regie.cli.tables import print_json
     from regie.rounds import round_status as rounds
 
@@ -215,7 +219,7 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
             )
         typer.echo(
             f"round {r['round']} {r['body']}, meeting {meeting}, answers by {r['answer_by']} "
-            f"({state}): {r['answered']}/{r['items']} items answered"
+            f"({state}): {r['answered']}/{count(r['items'], 'item')} answered"
         )
         for org in r["organisations"]:
             typer.echo(f"  {org['id']}: {org['answered']}/{org['asked']}")

@@ -41,6 +41,7 @@ from regie.errors import InvalidInput, RegieError, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import date
 
     from governance.workdays import WorkCalendar
     from regie.bootstrap import App
@@ -202,7 +203,7 @@ def db_restore(
             )
         app = _app()
         when = parse_instant(made_at, "--made-at", office_zone(app)) if made_at else None
-        typer.echo(record(app, file.name, when))
+        typer.echo(record(app, file, when))
         return
     typer.echo(restore(_app(), file, apply=yes))
 
@@ -211,9 +212,20 @@ def db_restore(
 
 
 @app.command()
-def sync(path: PlanPath = None) -> None:
+def sync(
+    path: PlanPath = None,
+    add_programme: Annotated[
+        bool,
+        typer.Option(
+            "--add-programme",
+            help="The database holds other programmes and is meant to hold this one too: "
+            "add it (without this, a sync or cycle that would add it refuses: the plan or "
+            "the database is likely another installation's).",
+        ),
+    ] = False,
+) -> None:
     """Load the plan into the database in one transaction, recording every change."""
-    typer.echo(_services().sync(_app(), path))
+    typer.echo(_services().sync(_app(), path, add_programme=add_programme))
 
 
 @app.command()
@@ -486,7 +498,7 @@ def events(
     elif fmt == "json":
         print_json(events_json(found))  # as recorded: stage keys, for scripts
     else:
-        console().print(events_table(found, _work_calendar(app_, found)))
+        console().print(events_table(found, *_stage_context(app_, found)))
 
 
 def _events_csv(rows: list[dict[str, object]]) -> None:
@@ -502,19 +514,27 @@ def _events_csv(rows: list[dict[str, object]]) -> None:
         writer.writerow([*(row[c] or "" for c in columns[:-1]), payload])
 
 
-def _work_calendar(app_: App, found: list[StoredEvent]) -> WorkCalendar | None:
+def _stage_context(
+    app_: App, found: list[StoredEvent]
+) -> tuple[WorkCalendar | None, set[tuple[str, str, date]]]:
     """The plan's working days, to say how late the reminders after a deadline among ``found``
-    were; None without such reminders or while the plan file cannot be read (the audit log
-    lists without it)."""
-    if not any(str(e.payload.get("stage", "")).startswith("overdue-") for e in found):
-        return None
+    were, and which reminders were about the owner's expected date, not the deadline
+    (walk56b 3); None and none without such reminders or while the plan file cannot be read
+    (the audit log lists without them)."""
+    stages = [str(e.payload.get("stage", "")) for e in found]
+    if not any(s.startswith(("due@", "overdue-")) for s in stages):
+        return None, set()
+    from regie.history import office_zone
     from regie.plan_cache import plan_index
+    from regie.stage_dates import forecast_reminders
 
     try:
         plan = app_.load_plan()
     except InvalidInput:
-        return None
-    return plan_index(plan)[1]
+        return None, set()
+    late = any(s.startswith("overdue-") for s in stages)
+    calendar = plan_index(plan)[1] if late else None
+    return calendar, forecast_reminders(app_, plan, office_zone(app_), found)
 
 
 @app.command()

@@ -428,8 +428,10 @@ def report_reproduce(
     """Make an archived report again from the records recorded up to its data cut-off and the
     plan it was made from, and say whether the hash matches (exit 1 when it does not). A report
     archived by a Regie from before layouts were recorded that cannot be made again byte for
-    byte is said so, with its stored hash checked (exit 0). Nothing is archived; --out writes
-    the rebuilt file."""
+    byte is said so, with its stored hash checked (exit 0); so is an agenda pack the meeting
+    preparation archived with too early a cut-off (made again from the records up to its
+    archiving) and an older DOCX whose files all match (only its ZIP entries' times differ).
+    Nothing is archived; --out writes the rebuilt file."""
     from regie.reports import parse_recorded_until, reproduce
 
     _check_out(out)
@@ -457,13 +459,32 @@ def report_reproduce(
         if again.plan_source == "kept"
         else "today's plan file (the report's plan text was not kept)"
     )
-    verdict = "matches" if again.matches else "DIFFERS from"
+    verdict = (
+        "matches"
+        if again.matches
+        else "matches, entry for entry (not byte for byte),"
+        if again.same_entries
+        else "DIFFERS from"
+    )
     typer.echo(
         f"archief {report_id}: rebuilt from the records recorded up to "
         f"{again.recorded_until.isoformat()} and {plan}: sha256 {again.sha256} {verdict} the "
         f"archived {again.archived_sha256}"
     )
-    if not again.matches:
+    if again.stored_cut_off is not None:  # walk56d 1: archived before the fix
+        typer.echo(
+            f"  its stored data cut-off ({again.stored_cut_off.isoformat()}) is earlier than "
+            "what it read (the meeting preparation archived its packs so before the cut-off "
+            "counted the status round and the earlier packs): rebuilt from the records recorded "
+            "up to its archiving instead; its archived bytes and cut-off are kept as they are"
+        )
+    if again.same_entries:  # walk56d 5: a DOCX archived before its entries had fixed times
+        typer.echo(
+            "  every file in the archived DOCX is the rebuild's, byte for byte; only the ZIP "
+            "entries' times or order differ (a DOCX archived before they were fixed carries "
+            "the moment it was written): made again, content for content"
+        )
+    if not again.agrees:
         raise typer.Exit(1)
 
 

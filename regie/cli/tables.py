@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -114,10 +114,16 @@ def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:
     return f"! deadline after the programme's end ({end.isoformat()}): {', '.join(late)}"
 
 
-def events_table(events: list[Any], calendar: WorkCalendar | None = None) -> Table:
+def events_table(
+    events: list[Any],
+    calendar: WorkCalendar | None = None,
+    forecasts: Collection[tuple[str, str, date]] = (),
+) -> Table:
     """The audit log for a reader: a reminder's stage in words (``--format json`` keeps the
     recorded payload, stage keys included). ``calendar``: the plan's working days, to say how
-    late a reminder after the deadline was (None: the plan file cannot be read)."""
+    late a reminder after the deadline was (None: the plan file cannot be read);
+    ``forecasts``: the reminders about the owner's forecast, as (item, stage, day)
+    (:func:`regie.stage_dates.forecast_reminders`)."""
     from rich.table import Table
 
     table = Table(title="Gebeurtenissen")
@@ -125,7 +131,10 @@ def events_table(events: list[Any], calendar: WorkCalendar | None = None) -> Tab
         table.add_column(heading)
     for e in events:
         table.add_row(
-            e.occurred_on.isoformat(), e.name, e.item_id or "", event_details(e, calendar)
+            e.occurred_on.isoformat(),
+            e.name,
+            e.item_id or "",
+            event_details(e, calendar, forecasts),
         )
     return table
 
@@ -135,9 +144,13 @@ def events_table(events: list[Any], calendar: WorkCalendar | None = None) -> Tab
 _LEFT_TO_JSON: dict[str, frozenset[str]] = {"regie.escalation.raised": frozenset({"key"})}
 
 
-def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> str:
+def event_details(
+    event: StoredEvent,
+    calendar: WorkCalendar | None = None,
+    forecasts: Collection[tuple[str, str, date]] = (),
+) -> str:
     """An event's payload as the table shows it: a reminder's stage in words first, then the
-    other fields as ``name=value``."""
+    other fields as ``name=value``; ``forecasts`` as :func:`events_table`'s."""
     payload = event.payload
     hidden = _LEFT_TO_JSON.get(event.name, frozenset())
     shown = [
@@ -145,10 +158,25 @@ def event_details(event: StoredEvent, calendar: WorkCalendar | None = None) -> s
         for k, v in payload.items()
         if k != "stage" and k not in hidden and v not in (None, "")
     ]
+    if _first_assessment(event):  # not a change on that day (walk56a 11)
+        done = payload.get("completed_on")
+        shown.insert(0, "first assessment, not a change" + (f" (completed {done})" if done else ""))
+
     stage = payload.get("stage")
     if isinstance(stage, str) and stage:
-        shown.insert(0, stage_words(stage, event.occurred_on, calendar))
+        about = (event.item_id or "", stage, event.occurred_on) in forecasts
+        shown.insert(0, stage_words(stage, event.occurred_on, calendar, forecast=about))
     return ", ".join(shown)
+
+
+def _first_assessment(event: StoredEvent) -> bool:
+    """A state event of an item's first assessment: no state before it (``from`` null), so
+    the state it records held already, e.g. an item done long before Regie was adopted."""
+    return (
+        event.name.startswith(("regie.milestone.", "regie.forecast.slipped"))
+        and "from" in event.payload
+        and event.payload["from"] is None
+    )
 
 
 def _one_line(value: object) -> str:
@@ -159,17 +187,22 @@ def _one_line(value: object) -> str:
     return " ".join(displayable(str(value)).split())
 
 
-def stage_words(stage: str, on: date, calendar: WorkCalendar | None = None) -> str:
+def stage_words(
+    stage: str, on: date, calendar: WorkCalendar | None = None, *, forecast: bool = False
+) -> str:
     """A reminder's stage key (``overdue-49@2015-09-30``, :mod:`governance.reminders`) as a
     programme officer reads it, in English like the rest of the command line: which reminder
     about which deadline, and for one after the deadline how many working days late it was
     queued (``on``; with the plan's ``calendar``). Not "reminder 49": the N of ``overdue-N``
-    counts the stages since the deadline, prompted or not. A key of another form is shown as
-    it is."""
+    counts the stages since the deadline, prompted or not. ``forecast``: the stage's date is
+    the owner's expected date, not the deadline (walk56b 3). A key of another form is shown
+    as it is."""
     from governance.stage_keys import stage_parts
 
     parts = stage_parts(stage)
     due = parts.due.isoformat() if parts.due else ""
+    if forecast and parts.kind in ("due", "overdue") and parts.due is not None:
+        return _forecast_words(parts.kind, parts.due, on, calendar)
     if parts.kind == "first":
         return f"first reminder before the deadline of {due}"
     if parts.kind == "second":
@@ -190,6 +223,17 @@ def stage_words(stage: str, on: date, calendar: WorkCalendar | None = None) -> s
     if parts.kind == "escalation":
         return "escalation" + (f" ({parts.escalation})" if parts.escalation else "")
     return f"reminder (stage {stage})"
+
+
+def _forecast_words(kind: str, day: date, on: date, calendar: WorkCalendar | None) -> str:
+    """:func:`stage_words` of a stage keyed on the owner's expected date ``day``."""
+    if kind == "due":
+        return f"reminder on the expected date {day.isoformat()}"
+    text = f"reminder after the expected date {day.isoformat()}"
+    if calendar is not None and on > day:
+        late = calendar.working_days_between(day, on)
+        text += f" ({late} working day{'' if late == 1 else 's'} after it)"
+    return text
 
 
 def outbox_table(rows: list[Any], zone: str) -> Table:
@@ -358,9 +402,24 @@ def update_lines(item: str, history: list[UpdateLine], as_of: date) -> list[str]
             b = line.corrected_by
             parts.append(f"CORRECTED by update {b.id} on {b.reported_on.isoformat()}")
         if u.comment:
-            parts.append(repr(u.comment[:80]))
+            parts.append(note_cell(u.comment))
         lines.append("  " + "  ".join(parts))
     return lines
+
+
+#: How much of a note :func:`update_lines` shows; ``--format json`` gives it whole.
+NOTE_WIDTH = 80
+
+
+def note_cell(note: str) -> str:
+    """A note in an update's line: on one line (its line breaks as spaces), at most
+    :data:`NOTE_WIDTH` characters with a visible "…" where it is cut (the house's
+    :func:`governance.dates.shorten`), in plain double quotes (not Python's repr, which
+    escaped quotes and line breaks, walk56b 5), and nothing reaching the terminal raw."""
+    from governance.characters import displayable
+    from governance.dates import shorten
+
+    return f'"{shorten(displayable(note), NOTE_WIDTH)}"'
 
 
 def _by(history: list[UpdateLine], update: StatusUpdate) -> str:

@@ -52,10 +52,33 @@ def test_a_pack_by_hand_starts_where_the_last_sent_pack_ended(app: App) -> None:
     assert "decision list from 2016-04-12" in made.err
     decisions = made.out.split("2. Besluitenlijst")[1].split("3. Voortgang")[0]
     assert "Wetsvoorstel aanhouden" in decisions
+    # In the pack itself too (layout 21, walk56a 6), not only on stderr.
+    assert (
+        "Vorige vergadering: 12 juli 2016. De lijst begint bij de vergadering van 12 april 2016: "
+        "de vergaderingen daarna zijn gehouden zonder agendapakket, dus hun besluiten stonden "
+        "nog op geen besluitenlijst.\n"
+    ) in decisions
     (parameters,) = _archived_packs(app, "2016-10-11")
     assert parameters["decisions_from"] == "2016-04-12"
     (row,) = [r for r in archived(app) if r.parameters.get("meeting") == "2016-10-11"]
     assert reproduce(app, row.id).matches
+
+
+def test_an_older_layout_is_made_again_without_the_sentence(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pack of layout 20 said why its list starts earlier on stderr only: made again so."""
+    from regie import report_build
+    from regie.reports import agenda_formats, reproduce
+
+    for layout in (20, 21):
+        with monkeypatch.context() as then:
+            then.setattr(report_build, "AGENDA_LAYOUT", layout)
+            (made,) = agenda_formats(app, "stuurgroep", date(2016, 10, 11), date(2016, 10, 4),
+                                     ("html",), decisions_from=date(2016, 4, 12))  # fmt: skip
+        assert made.archive_id is not None and reproduce(app, made.archive_id).matches
+        said = "De lijst begint bij de vergadering van 12 april 2016:" in made.content.decode()
+        assert said is (layout == 21)
 
 
 def test_after_a_sent_pack_the_list_starts_at_the_previous_meeting(app: App) -> None:
@@ -63,6 +86,7 @@ def test_after_a_sent_pack_the_list_starts_at_the_previous_meeting(app: App) -> 
                  "--as-of", "2016-04-05", "--format", "md", env=cli_env(app))  # fmt: skip
     assert made.code == 0, made.err
     assert "decision list from" not in made.err
+    assert "Vorige vergadering: 12 januari 2016.\n" in made.out  # nothing more to say
     (parameters,) = _archived_packs(app, "2016-04-12")
     assert "decisions_from" not in parameters
 

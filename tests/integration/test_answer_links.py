@@ -105,8 +105,44 @@ def test_field_errors_come_back_in_the_form(
         f"/antwoord/{token}", data={"status": "done", "note": "x" * 2001, "csrf_token": token_csrf}
     )
     assert page.status_code == 422
-    assert "De toelichting is langer dan 2000 tekens." in page.text  # as the form says its own
+    assert "De toelichting is langer dan 2.000 tekens." in page.text  # as the form says its own
+    assert "Toelichting (hoogstens 2.000 tekens)" in page.text  # walk56b 7: one way of writing
     assert counts(app) == (0, [])
+
+
+#: How the mails and pages shorten a month, as the plan reads it (governance.periods).
+SHORT = {"maart": "mrt"}
+
+
+@pytest.mark.parametrize("short", [False, True], ids=["full", "abbreviated"])
+def test_a_date_written_as_the_mails_write_it_is_read(
+    sender_clock: Clock,  # before app: the office's today is the test's (clock54)
+    app: App,
+    short: bool,
+) -> None:
+    """walk56b 6: "15 januari 2027", as every mail and page prints a date, or "15 jan. 2027";
+    the year is written, as in the plan, so a day and month alone stay the field's error."""
+    from governance.dutch import MONTHS
+
+    ((item, token),) = queue_and_send(app, FIRST_DAY)["anna"]
+    web = client(app)
+    token_csrf = csrf(web.get(f"/antwoord/{token}").text)
+    day = business_today(app) + timedelta(days=40)
+    month = MONTHS[day.month - 1]
+    if short:
+        month = SHORT.get(month, month[:3]) + "."
+    for nonsense in (f"{day.day} {month}", f"{day.day} {month} x{day.year}", "asdf"):
+        data = {"status": "on_track", "forecast": nonsense, "csrf_token": token_csrf}
+        page = web.post(f"/antwoord/{token}", data=data)
+        assert page.status_code == 422
+        assert f"‘{nonsense}’ is geen datum; typ dag-maand-jaar" in page.text
+    typed = f"{day.day} {month.capitalize()} {day.year}"
+    data = {"status": "on_track", "forecast": typed, "csrf_token": token_csrf}
+    page = web.post(f"/antwoord/{token}", data=data)
+    assert page.status_code == 200, page.text
+    with app.session() as session:
+        (update,) = Repository(session, "wegen-test").status_updates()
+    assert (update.item_id, update.status.value, update.forecast) == (item, "on_track", day)
 
 
 @pytest.mark.parametrize(

@@ -118,12 +118,14 @@ def test_a_cancelled_item_cannot_be_answered_through_a_stale_link(app: App) -> N
     assert "P. Bureau, bureau@example.org" in shown  # the office's contact, by name
     assert "Toelichting: Dubbel" in shown and WITHHELD not in shown  # the office's: for owners
     assert "<form" not in page.text
+    assert "opgeslagen" not in shown  # only opened: no answer to store (walk56b 2)
     posted = web.post(
         f"/antwoord/{token}",
         data={"status": "on_track", "note": "Loopt goed", "csrf_token": csrf(form.text)},
     )
     assert posted.status_code == 409
     assert "Dit punt is vervallen" in posted.text and "Loopt goed" in posted.text
+    assert text(posted.text).count("Uw antwoord is niet opgeslagen.") == 1
     assert updates(app) == [(item, "cancelled", "programmabureau")]  # still cancelled
     assert refusals(app) == ["item_cancelled"]
 

@@ -79,3 +79,41 @@ def test_correct_an_answer_then_a_cancellation_stops_an_open_form(
         save_artifact(page, "answer-cancelled.png")
         assert axe_violations(page) == []
         assert [s for s, _ in history(server.env)] == ["on_track", "at_risk", "cancelled"]
+
+
+@pytest.mark.slow
+def test_gereed_after_a_wrong_click_is_stored_in_one_go(page: Page, tmp_path: Path) -> None:
+    """walk56b 1, 4: "Wijzigen" after *Op schema* by mistake, then *Gereed* with the form as it
+    was filled in (its expected date left in) is stored; once the office answered since, the
+    form no longer says it changes the person's own answer."""
+    home = tmp_path / "home"
+    env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(ANSWERS_PLAN), "REGIE_DATABASE_URL": ""}
+    own = "U wijzigt hiermee uw eigen antwoord."
+    with running_server(env) as server:
+        assert regie("cycle", "--as-of", "2025-06-10", env=server.env).code == 0
+        (mail,) = [p for p in (home / "outbox").rglob("*.eml") if "anna" in p.name]
+        (link,) = re.findall(r"Antwoorden: (\S+)", mail.read_text())
+        page.goto(link)
+        page.get_by_label("Op schema").check()
+        later = date.today() + timedelta(days=60)
+        page.get_by_label("Verwachte datum gereed").fill(later.isoformat())
+        page.get_by_role("button", name="Versturen").click()
+
+        page.get_by_role("link", name="Wijzigen").click()
+        assert page.get_by_label("Verwachte datum gereed").input_value() == later.isoformat()
+        assert appears(page.get_by_text(own))
+        page.get_by_role("radio", name="Gereed").check()
+        page.get_by_label("Toelichting").fill("Per ongeluk op Op schema gedrukt")
+        page.get_by_role("button", name="Versturen").click()
+        assert appears(page.get_by_role("heading", name="Dank u, uw antwoord is opgeslagen"))
+        assert [s for s, _ in history(server.env)] == ["on_track", "done"]
+
+        page.get_by_role("link", name="Wijzigen").click()
+        office = regie("update", "1.1.1", "--status", "at_risk", "--comment", "Nog niet af",
+                       env=server.env)  # fmt: skip
+        assert office.code == 0, office.err
+        page.reload()
+        after = page.locator("#wijzigt").inner_text()
+        assert after.startswith("Na uw antwoord heeft het programmabureau geantwoord: ‘Risico’")
+        assert page.get_by_text(own).count() == 0
+        assert axe_violations(page) == []

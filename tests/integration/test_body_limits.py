@@ -123,7 +123,7 @@ def test_an_answer_form_over_its_limit_says_why(app: App) -> None:
     assert big.status_code == 413
     text = visible(big.text)
     assert "Het formulier was te groot om te verwerken" in text
-    assert "een toelichting mag hoogstens 2000 tekens lang zijn" in text
+    assert "een toelichting mag hoogstens 2.000 tekens lang zijn" in text
     no_answers(app)
 
 

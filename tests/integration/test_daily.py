@@ -38,7 +38,8 @@ from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
 from regie.bootstrap import App
 from regie.cycle import CheckReport, deadline_check, office_channel, quiet
-from regie.messages import escalation_handovers, former_contacts, outbox_messages
+from regie.forecasts import quoted_forecasts
+from regie.messages import escalation_handovers, former_contacts, named_items, outbox_messages
 from store import Repository
 from store.assessment_query import assessment_updates
 from store.former_contacts import former_contact_names, former_contact_organisations
@@ -442,6 +443,10 @@ def _assert_outbox_is(
         handed=handed,
         # Each digest's other open items, as the full assessment counts them (walk55b 3).
         elsewhere=open_elsewhere(plan, _states(full), reminders.digests, day),
+        # The latest answers' forecasts as quoted: own, or an earlier one in force (walk56a 3).
+        forecasts=quoted_forecasts(
+            session, plan, [full.items[i] for i in named_items(reminders)], day
+        ),
     )
     wanted: dict[str, tuple[object, ...]] = {}
     for m in rendered:

@@ -164,3 +164,28 @@ def test_a_first_date_set_by_a_decision_is_not_a_move(tmp_path: Path, database_u
         "Na de inventarisatie"
     ) in event["description"]
     assert "Verschoven" not in event["description"]
+
+
+def test_a_deadline_word_is_said_once_and_the_answer_route_is_the_reminders_own(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """walk56e 6 and 8: a plan text that says "uiterlijk" itself gets no second one before the
+    date; an owner's feed tells how to answer as the reminders do — by their link when answer
+    links are on (a REGIE_SECRET_KEY), by replying to the reminder when they are off."""
+    from dataclasses import replace
+
+    app = synced_app(tmp_path, migrated_url)
+    path = app.settings.plan_path
+    path.write_text(
+        path.read_text().replace("gereed: Q4-2016/Q1-2017", "gereed: uiterlijk Q1-2017")
+    )
+    programme = {e["uid"].split("@")[0]: e for e in _events(app, "programme").values()}
+    assert "Deadline: 31 maart 2017 (uiterlijk Q1-2017)\n" in programme["1.1.3"]["description"]
+    assert "uiterlijk 31 maart" not in programme["1.1.3"]["description"]
+
+    linked = ical_js(export_feed(app, "org:GGD", AS_OF))["calendarDescription"]
+    assert "(antwoord via de link daarin)" in linked
+    unlinked_app = App(replace(app.settings, secret_key=None))
+    unlinked = ical_js(export_feed(unlinked_app, "org:GGD", AS_OF))["calendarDescription"]
+    assert "(antwoord door op de herinnering te antwoorden)" in unlinked
+    assert "link" not in unlinked

@@ -142,8 +142,10 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # walk54b): an undated item at risk asked for its date, what the previous pack could not
     # show, a removal's weight, an unratified date's promise, wording; none of it changes the
     # stale clock or this scenario's packs. Agenda 20 and progress 19 (note54): a count of one
-    # in the singular, wording only. Agenda 21 (walk56d 2, 4, 9, 10): a decision recorded late
-    # listed, wording; not the stale clock.
+    # in the singular, wording only. Agenda 21 (walk56a 6): replayed escalations left out of
+    # *onbeantwoord*, a sentence for a decision list from before the previous meeting; neither
+    # is in this scenario (no replay, every meeting's pack). Agenda 21 (walk56d 2, 4, 9, 10): a
+    # decision recorded late listed, wording; not the stale clock.
     assert (AGENDA_LAYOUT, LAYOUT) == (21, 19)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)

@@ -79,7 +79,7 @@ def test_a_bounce_of_another_programme_s_message_never_marks_this_one_s_contact(
         deadline_check(app_a, DAY)
         key = next(k for k in send_reminders(app_a).sent if ":telos:" in k)
         env_b = _second_programme(tmp_path, migrated_url, relay)
-        assert regie("sync", env=env_b).code == 0
+        assert regie("sync", "--add-programme", env=env_b).code == 0  # one database, on purpose
         app_b = bootstrap(load_settings(env_b))
         assert app_b.programme_id() != app_a.programme_id()
         relay.received.clear()

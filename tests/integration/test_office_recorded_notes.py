@@ -99,7 +99,7 @@ def test_import_names_the_lines_whose_note_names_no_contact(
     (line,) = [x for x in done.out.splitlines() if x.startswith("note: ")]
     assert line == (
         "note: 2 notes stored as the office's own (lines 2, 5: no contact): every owner's "
-        "contacts read it; for an owner's reply, fill in the sheet's contact column"
+        "contacts read them; for an owner's reply, fill in the sheet's contact column"
     )
     other = tmp_path / "anna.csv"
     other.write_text(f"item,status,note,contact\n1.1.2,on_track,{NOTE},anna\n", encoding="utf-8")

@@ -142,7 +142,7 @@ def test_archived_item_is_rejected(repo: Repository, session: Session, sample_pl
 
 def test_item_of_another_programme_is_rejected(repo: Repository, session: Session) -> None:
     other = make_sample_plan("ander-programma")
-    sync_plan(session, drop_milestone(other, "1.1.1"), now=T0)
+    sync_plan(session, drop_milestone(other, "1.1.1"), now=T0, add_programme=True)
     session.commit()
     other_repo = Repository(session, "ander-programma")
 
@@ -181,7 +181,7 @@ def test_events_are_deduplicated_without_breaking_the_transaction(
 def test_same_dedupe_key_in_two_programmes_is_two_events(
     repo: Repository, session: Session
 ) -> None:
-    sync_plan(session, make_sample_plan("ander-programma"), now=T0)
+    sync_plan(session, make_sample_plan("ander-programma"), now=T0, add_programme=True)
     other = Repository(session, "ander-programma")
 
     assert repo.record_events([_event("a")]) == 1

@@ -230,8 +230,8 @@ def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> Non
             assert f'<a href="{url}">Update geven over ' in message.body_html
         assert "1.1.2" in message.body_html and "Prioriteiten" in message.body_html
     # The title as the text part and the other mails give it (review54c 8).
-    assert "het programma\n&ldquo;Veilige Fietsroutes&rdquo;" in request.body_html
-    assert "het programma &ldquo;Programma" not in request.body_html.replace("\n", " ")
+    assert "het programma\n&bdquo;Veilige Fietsroutes&rdquo;" in request.body_html
+    assert "het programma &bdquo;Programma" not in request.body_html.replace("\n", " ")
     assert summary.body_html is not None and "<table" in summary.body_html
     assert "van de 4 punten zijn beantwoord" in summary.body_html
     assert "Nog zonder antwoord" in summary.body_html
@@ -382,7 +382,7 @@ def test_round_status_names_the_meeting_each_round_prepares(
     assert lines == [
         "round 1 stuurgroep, meeting 2025-06-12, answers by 2025-06-06 (closed 2025-06-06): "
         "0/3 items answered",
-        "round 2 stuurgroep, meeting 2025-07-10, answers by 2025-06-20 (open): 0/1 items answered",
+        "round 2 stuurgroep, meeting 2025-07-10, answers by 2025-06-20 (open): 0/1 item answered",
     ], shown.out
     listed = json.loads(regie("round", "status", "--format", "json", env=env).out)
     assert [(r["meeting_on"], r["answer_by"], r["closed_on"]) for r in listed] == [
@@ -630,8 +630,11 @@ def test_a_digest_keeps_the_items_the_round_does_not_ask(migrated_url: str, tmp_
     day = date(2025, 6, 10)
     deadline_check(app, day)
     run_round_day(app, day, body="stuurgroep", answer_by=ANSWER_BY, scope="step:1")
-    sent = send_reminders(app)
     key = "reminder:wegen-test:anna:2025-06-10:digest"
+    with app.session() as session:
+        queued = Repository(session, "wegen-test").outbox_message(key)
+    assert queued is not None
+    sent = send_reminders(app)
     assert key in sent.sent and "round:1:anna:request" in sent.sent
     with app.session() as session:
         digest = Repository(session, "wegen-test").outbox_message(key)
@@ -643,6 +646,12 @@ def test_a_digest_keeps_the_items_the_round_does_not_ask(migrated_url: str, tmp_
     assert "2.2 Schouwen" in mail and "1.1.1" not in mail
     assert len(LINK.findall(mail)) == 1
     assert "1.1.1" in delivered_text(app, "round:1:anna:request")
+    # 1.1.1, left out for the round's request, is still open: the digest's closing line counts
+    # it among her other open items (walk56e 2), in the mail and in what Slack would read.
+    others = queued.payload.get("others_open", 0) + 1
+    assert f"Verder staan er nog {others} punten van u open." in " ".join(mail.split())
+    assert (digest.payload["others_open"], digest.payload["others_late"]) == (others, 0)
+    assert digest.payload["render"]["others_open"] == others
 
 
 def test_a_round_message_failing_in_the_same_batch_leaves_the_digest_its_items(app: App) -> None:

@@ -17,6 +17,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from regie.cycle import deadline_check, send_reminders
 from regie.messages import outbox_messages
+from regie.services import sync
 from tests.cli_in_process import regie
 from tests.unit.asked import asked_before
 from tests.unit.planbuilder import act, contact, make_plan, ms, quarter
@@ -48,6 +49,8 @@ def test_two_programmes_in_one_home_each_get_their_own_digest(tmp_path: Path) ->
     sent: dict[str, list[str]] = {}
     for plan in (MVI, TOEGANKELIJK):
         app = _app(home, plan)
+        if plan == TOEGANKELIJK:  # the second programme in the home's database, on purpose
+            sync(app, None, add_programme=True)
         check = deadline_check(app, DAY)
         digests = [k for k in check.queued if k.startswith("reminder:")]
         assert any(":jdevries:" in k for k in digests), check.queued

@@ -74,6 +74,8 @@ def test_a_button_cannot_reopen_a_cancelled_item(app: App) -> None:
     assert name == "chat_postEphemeral"
     assert args["text"].startswith("Vervallen gemeld door het programmabureau op 2 juni 2025.")
     assert "u hoeft er niets meer voor te doen" in args["text"]
+    # A click tried to answer: Slack says it was not stored (walk56b 2, unlike a link opened).
+    assert args["text"].endswith("Uw antwoord is niet opgeslagen.")
     assert updates(app) == [("1.1.1", "cancelled", "programmabureau")]
     with app.session() as session:
         events = Repository(session, "wegen-test").events()
@@ -203,3 +205,21 @@ def test_the_modal_withholds_another_organisation_s_note(app: App) -> None:
     assert "06-12345678" not in anna and WITHHELD in anna
     office = _stand(app, "U0OFFICE", item="2.1")
     assert "Toelichting: ‘Bel mij op 06-12345678’" in office and WITHHELD not in office
+
+
+def test_wijzigen_to_gereed_drops_the_expected_date_it_was_filled_in_with(app: App) -> None:
+    """walk56b 1 in Slack: "Wijzigen" fills the modal in with the answer it changes, so its
+    expected date comes along when the owner picks *Gereed*: dropped, not refused. A date the
+    owner typed anew with *Gereed* is still refused."""
+    plan = app.load_plan()
+    given = submission("U0ANNA", "1.1.1", "at_risk", forecast="2025-09-30")
+    (first,) = handle_interaction(app, plan, given, DAY).stored
+    typed = submission("U0ANNA", "1.1.1", "done", forecast="2025-10-31", changes=first)
+    refused = handle_interaction(app, plan, typed, DAY)
+    assert refused.body is not None and refused.body["response_action"] == "errors"
+    carried = submission("U0ANNA", "1.1.1", "done", forecast="2025-09-30", changes=first)
+    assert handle_interaction(app, plan, carried, DAY).stored
+    with app.session() as session:
+        latest = Repository(session, "wegen-test").status_updates()[-1]
+    assert (latest.status.value, latest.forecast, latest.completed_on) == ("done", None, DAY)
+    assert latest.corrects == first

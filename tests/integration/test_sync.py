@@ -25,6 +25,7 @@ from store import (
     upgrade,
 )
 from store.models import Base, MilestoneRow, PlanRevisionRow
+from store.sync_fields import ProgrammeElsewhere
 from tests.integration.store_plans import (
     T0,
     autumn,
@@ -42,8 +43,10 @@ T1 = T0 + timedelta(days=7)
 SAMPLE_ENTITIES = 13
 
 
-def _sync_and_commit(session: Session, plan: Plan, now: datetime = T0) -> SyncResult:
-    result = sync_plan(session, plan, now=now)
+def _sync_and_commit(
+    session: Session, plan: Plan, now: datetime = T0, *, add_programme: bool = False
+) -> SyncResult:
+    result = sync_plan(session, plan, now=now, add_programme=add_programme)
     session.commit()
     return result
 
@@ -330,13 +333,28 @@ def test_naive_now_is_refused(session: Session, sample_plan: Plan) -> None:
 def test_programmes_are_independent(session: Session) -> None:
     a, b = make_sample_plan("prog-a"), make_sample_plan("prog-b")
     _sync_and_commit(session, a)
-    _sync_and_commit(session, b)
+    _sync_and_commit(session, b, add_programme=True)  # a database shared on purpose
 
     result = _sync_and_commit(session, drop_milestone(a, "1.1.1"), now=T1)
 
     assert [(r.code, r.kind) for r in result.revisions] == [("1.1.1", "archived")]
     assert "1.1.1" in {i.item_id for i in stored_items(session, "prog-b")}
     assert "1.1.1" not in {i.item_id for i in stored_items(session, "prog-a")}
+
+
+def test_a_programme_joins_a_database_holding_others_only_when_told(session: Session) -> None:
+    """The other installation's plan or database (walk56c 1): refused before anything is
+    written; ``add_programme`` adds it; a new database takes its first programme untold."""
+    _sync_and_commit(session, make_sample_plan("prog-a"))
+    before = _snapshot(session)
+    with pytest.raises(ProgrammeElsewhere) as refused:
+        sync_plan(session, make_sample_plan("prog-b"), now=T1)
+    session.rollback()
+    assert (refused.value.programme_id, refused.value.stored) == ("prog-b", ["prog-a"])
+    assert _snapshot(session) == before
+    _sync_and_commit(session, make_sample_plan("prog-b"), now=T1, add_programme=True)
+    again = _sync_and_commit(session, make_sample_plan("prog-b"), now=T1)  # stored: no question
+    assert not again.changed
 
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "plan" / "actions.yaml"

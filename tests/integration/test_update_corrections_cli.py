@@ -100,7 +100,7 @@ def test_each_wrong_correction_is_one_line_and_writes_nothing(
     second = {**env, "REGIE_PLAN": str(tmp_path / "second.yaml"),
               "REGIE_HOME": str(tmp_path / "home2")}  # fmt: skip
     shutil.copy(SECOND, second["REGIE_PLAN"])
-    assert regie("sync", env=second).code == 0
+    assert regie("sync", "--add-programme", env=second).code == 0
     other = update(second, "1.1.1", "-s", "on_track", "--as-of", "2024-06-03")
     assert other.code == 0 and "(update 3)" in other.out, other.err
     day = ("--as-of", "2016-03-02")
@@ -140,3 +140,21 @@ def test_each_wrong_correction_is_one_line_and_writes_nothing(
         "it and sets the state: correct update 5 or record a new update"
     )
     assert count(env, "1.1.2") == 3
+
+
+def test_status_shortens_a_long_note_visibly_and_json_keeps_it_whole(env: dict[str, str]) -> None:
+    """walk56b 5: the line cut a note at 80 characters with nothing to show it was cut, in
+    Python's repr (``\\'`` for a note with both quotes); ``--format json`` keeps it whole."""
+    note = """Jan's "ontwerp" <b>vet</b> & klaar""" + " lang" * 300
+    done = update(env, "1.1.2", "-s", "on_track", "--as-of", "2016-03-01", "--comment", note)
+    assert done.code == 0, done.err
+    shown = regie("status", "1.1.2", "--as-of", "2016-03-01", env=env)
+    assert shown.code == 0, shown.err
+    line = next(line for line in shown.out.splitlines() if line.strip().startswith("update 1 "))
+    assert line.endswith(f' "{note[:79]}…"'), line  # 80 characters, the last one "…"
+    assert line.endswith(
+        ' "Jan\'s "ontwerp" <b>vet</b> & klaar lang lang lang lang lang lang lang lang lang…"'
+    )
+    assert "\\'" not in line
+    whole = regie("status", "1.1.2", "--as-of", "2016-03-01", "--format", "json", env=env)
+    assert json.loads(whole.out)["updates"][0]["comment"] == note

@@ -155,8 +155,8 @@ def test_an_answer_typed_in_a_reference_column_is_not_lost(
     result = regie("import-updates", str(back), "--as-of", DAY, env=ENV)
     assert result.code == 2
     assert result.err.splitlines()[0] == (
-        f"{back}:4: gereed (plan): '3-2-2025', but the plan says 'Q4-2025' for 1.2 (answers go "
-        "in status, forecast, completed_on and note)"
+        f"{back}:4: gereed (plan): '3-2-2025', but the plan says 'Q4-2025' for 1.2 (nor did it "
+        "before: answers go in status, forecast, completed_on and note)"
     )
     assert latest(regie_home) == {}
 

@@ -155,8 +155,8 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
     # The scope by its name, in the new subscription's heading and in the table; the raw
     # code only as a detail beside it.
     made = page.get_by_role("heading", name="Nieuw abonnement voor GGD Regio", exact=False)
-    assert made.inner_text().endswith("(organisatie: org:GGD)")
-    cell = page.get_by_role("cell", name="GGD Regio, afdeling Preventie (organisatie: org:GGD)")
+    assert made.inner_text().endswith("(org:GGD)")
+    cell = page.get_by_role("cell", name="GGD Regio, afdeling Preventie (org:GGD)")
     assert cell.is_visible() and cell.locator("code").inner_text() == "org:GGD"
     assert axe_violations(page) == []
     page.get_by_role("button", name="Intrekken").click()

@@ -155,3 +155,15 @@ def test_behind_the_login(tmp_path: Path, migrated_url: str) -> None:
     web = TestClient(create_app(synced_app(tmp_path, migrated_url)), follow_redirects=False)
     assert web.get("/besluiten").status_code == 303
     assert web.get("/besluiten.csv").status_code == 303
+
+
+@PAGE_ONLY
+def test_none_recorded_is_said_once(tmp_path: Path, migrated_url: str) -> None:
+    """No decisions yet: one sentence, not "Er zijn 0 besluiten vastgelegd." above the filters
+    and "Nog geen besluiten vastgelegd." below them (walk56c 7); with a filter too."""
+    web = _client(synced_app(tmp_path, migrated_url))
+    for query in ("", "?orgaan=regieteam"):
+        text = visible(web.get(f"/besluiten{query}").text)
+        assert text.count("besluiten vastgelegd") == 1, text
+        assert "Er zijn nog geen besluiten vastgelegd. Ze verschijnen hier" in text
+        assert "0 besluiten" not in text

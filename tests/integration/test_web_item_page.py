@@ -174,7 +174,53 @@ def test_agenda_form_errors_are_dutch_and_name_the_field(tmp_path: Path, migrate
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": " org:Telos "})
     assert made.status_code == 200  # named as the plan names it (short_name), the code beside
     assert (
-        'Nieuw abonnement voor Telos <span class="muted">(organisatie: <code>org:Telos</code>)'
-        "</span></h2>"
+        'Nieuw abonnement voor Telos <span class="muted">(<code>org:Telos</code>)</span></h2>'
     ) in made.text
     assert "Telos, kenniscentrum" not in made.text.split("<h2>Nieuw abonnement", 1)[1]
+
+
+def test_item_page_names_a_reminder_about_the_forecast_as_the_expected_date(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """The owner's expected date after the deadline, once reached, has reminders of its own
+    (``due@F``, ``overdue-N@F``): the page calls F the expected date, not a second deadline
+    under the item's own (walk56b 3)."""
+    from governance.answers import Answerer, AnswerInput
+    from regie.answers import check_answer, store_answers
+    from regie.cycle import deadline_check, send_reminders
+    from regie.plan_cache import current_plan
+
+    app = _app(tmp_path, migrated_url)
+    deadline_check(app, date(2015, 10, 1))
+    send_reminders(app)
+    plan, _ = current_plan(app)
+    owner = Answerer("telos-voorbeeld", "H. Voorbeeld")
+    answer = AnswerInput("2.3.1", "on_track", forecast=date(2015, 10, 15))
+    store_answers(app, plan, [check_answer(plan, answer, owner, date(2015, 10, 5))], sync=True)
+    deadline_check(app, date(2015, 10, 15))  # the expected date has come: is it done?
+    send_reminders(app)
+    deadline_check(app, date(2015, 10, 29))  # and passed
+    send_reminders(app)
+
+    shown = visible(_client(app).get("/items/2.3.1").text)
+    assert "herinnering op de verwachte datum (15 oktober 2015)" in shown, shown
+    assert "1e herinnering na de verwachte datum van 15 oktober 2015 (10 werkdagen erna)" in shown
+    assert "deadline (15 oktober 2015)" not in shown
+    assert "deadline van 15 oktober 2015" not in shown
+    # The reminders about the deadline itself keep their words.
+    assert "1e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
+
+    # The audit log says it as the page does (in English, like the rest of the command line).
+    from tests.cli_in_process import regie
+
+    env = {
+        "REGIE_HOME": str(app.settings.home),
+        "REGIE_DATABASE_URL": migrated_url,
+        "REGIE_PLAN": str(app.settings.plan_path),
+    }
+    events = regie("events", "--item", "2.3.1", "--since", "2015-10-15", env=env)
+    assert events.code == 0, events.err
+    said = " ".join(events.out.split())
+    assert "reminder on the expected date 2015-10-15" in said, said
+    assert "reminder after the expected date 2015-10-15 (10 working days after it)" in said
+    assert "deadline of 2015-10-15" not in said

@@ -170,6 +170,22 @@ def test_stage_words(stage: str, on: date, text: str) -> None:
     assert stage_words(stage, on, CALENDAR) == text
 
 
+@pytest.mark.parametrize(
+    ("stage", "on", "text"),
+    [
+        ("due@2027-01-15", date(2027, 1, 15), "reminder on the expected date 2027-01-15"),
+        ("overdue-2@2027-01-15", date(2027, 1, 29),
+         "reminder after the expected date 2027-01-15 (10 working days after it)"),
+        ("overdue-1@2027-01-15", date(2027, 1, 18),
+         "reminder after the expected date 2027-01-15 (1 working day after it)"),
+        # Only a dated stage names a date the owner could have given.
+        ("periodic-2016Q1", date(2016, 1, 4), "quarterly status reminder (Q1 2016)"),
+    ],
+)  # fmt: skip
+def test_stage_words_of_a_stage_about_the_owners_forecast(stage: str, on: date, text: str) -> None:
+    assert stage_words(stage, on, CALENDAR, forecast=True) == text
+
+
 def test_event_details_show_words_not_keys() -> None:
     from datetime import UTC, datetime
 

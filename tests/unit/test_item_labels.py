@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -216,3 +217,76 @@ def test_the_period_kinds_without_an_end_read_apart() -> None:
     open_ended, recurring = period_kind_label("open_ended"), period_kind_label("recurring")
     assert open_ended == "open einde (e.v.)"
     assert not set(open_ended.split()) & set(recurring.split()), (open_ended, recurring)
+
+
+@pytest.mark.parametrize(
+    ("stage", "days", "number", "text"),
+    [
+        ("due@2027-01-15", None, None, "herinnering op de verwachte datum (15 januari 2027)"),
+        (
+            "overdue-2@2027-01-15",
+            10,
+            1,
+            "1e herinnering na de verwachte datum van 15 januari 2027 (10 werkdagen erna)",
+        ),
+        (
+            "overdue-1@2027-01-15",
+            1,
+            None,
+            "herinnering na de verwachte datum van 15 januari 2027 (1 werkdag erna)",
+        ),
+        # A stage that names no date of the item's has nothing to say about a forecast.
+        ("first@2027-01-15", None, 1, "eerste herinnering vóór de deadline van 15 januari 2027"),
+    ],
+)
+def test_a_stage_about_the_owners_forecast_names_the_expected_date(
+    stage: str, days: int | None, number: int | None, text: str
+) -> None:
+    about = replace(_row(stage, days, number=number), forecast=True)
+    assert str(_macros().stage(about)) == text
+
+
+_DUE, _F = date(2026, 12, 15), date(2027, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("stage", "queued", "changes", "forecasts", "expected"),
+    [
+        # The owner's forecast after the deadline, reached: its stages are the forecast's.
+        ("due@2027-01-15", date(2027, 1, 15), [], [(date(2026, 12, 10), _F)], True),
+        ("overdue-2@2027-01-15", date(2027, 1, 29), [], [(date(2026, 12, 10), _F)], True),
+        # The deadline's own stages, and a date nobody forecast (a computed date that moved).
+        ("due@2026-12-15", date(2026, 12, 15), [], [(date(2026, 12, 10), _F)], False),
+        ("due@2027-01-15", date(2027, 1, 15), [], [], False),
+        # A forecast given after the reminder went out did not key it.
+        ("due@2027-01-15", date(2027, 1, 15), [], [(date(2027, 1, 16), _F)], False),
+        # The plan took the forecast over as its deadline on 20 January: the reminder of the
+        # 15th was about the forecast still, one after the change is about the deadline.
+        (
+            "due@2027-01-15",
+            date(2027, 1, 15),
+            [(date(2027, 1, 20), _DUE)],
+            [(date(2026, 12, 10), _F)],
+            True,
+        ),
+        (
+            "overdue-1@2027-01-15",
+            date(2027, 1, 22),
+            [(date(2027, 1, 20), _DUE)],
+            [(date(2026, 12, 10), _F)],
+            False,
+        ),
+        ("periodic-2027Q1", date(2027, 1, 15), [], [(date(2026, 12, 10), _F)], False),
+    ],
+)
+def test_a_stage_is_about_the_forecast_when_its_date_was_not_the_deadline(
+    stage: str,
+    queued: date,
+    changes: list[tuple[date, date]],
+    forecasts: list[tuple[date, date]],
+    expected: bool,
+) -> None:
+    from governance.stage_keys import deadline_on, keyed_on_forecast
+
+    deadline = deadline_on(queued, _F if changes else _DUE, changes)
+    assert keyed_on_forecast(stage_parts(stage), queued, deadline, forecasts) is expected

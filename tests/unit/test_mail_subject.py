@@ -64,3 +64,21 @@ def test_the_subject_reads_back_as_written_in_the_file_copy_and_the_smtp_mail(
         plain["Subject"] = subject
         old_wrong += _read_back(plain, linesep)[0] != subject
     assert old_wrong
+
+
+@pytest.mark.parametrize("linesep", ["\n", "\r\n"])
+def test_a_subject_of_every_length_reads_back_as_written(linesep: str) -> None:
+    """walk56e 5: an ASCII subject of 70–77 characters went whole onto a continuation line and
+    read back with a leading blank. Every length from 1 to 300, plain and with an accent, with
+    words of several lengths and a double blank, reads back exactly, lines within 78."""
+    smtp = EmailNotifier("localhost", 25, mail_from="Regie <regie@example.org>")
+    text = "[Kustveiligheid] Agenda Stuurgroep Kust 13 juli 2027 (stand per 12 juli 2027)  " * 4
+    accented = text.replace("Agenda", "Agenda’s vóór")
+    for source in (text, accented, "x" * 300):
+        for length in range(1, 301):
+            subject = source[:length].strip(" ") or "x"
+            for mail in (to_email(_message(subject)), smtp.compose(_message(subject))):
+                read, lines = _read_back(mail, linesep)
+                assert read == subject, (length, lines)
+                if " " in subject:  # one unbroken word longer than a line cannot be split
+                    assert all(len(line) <= 78 for line in lines), lines
