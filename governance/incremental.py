@@ -262,14 +262,23 @@ def assess_selected(
     else:
         actions = _counted_actions(index, tally, memory, items)
         steps, programme = step_rollups(index.plan.steps, actions)
-    if before_day:
-        before = dict(earlier or {})
-    else:
-        before = {i: (r.state, r.stale) for i in items if (r := memory.get(i)) is not None}
-        for i, value in (earlier or {}).items():
-            before.setdefault(i, value)
-    previous = {i: state for i, (state, _) in before.items()}
-    stale = frozenset(i for i, (_, flag) in before.items() if flag)
+    # Each item's state and stale flag before the day, in one pass: the memory's (not on a
+    # rerun of its own day), else ``earlier``'s.
+    previous: dict[str, str] = {}
+    stale: set[str] = set()
+    if not before_day:
+        remembered = memory.get
+        for i in items:
+            r = remembered(i)
+            if r is not None:
+                previous[i] = r.state
+                if r.stale:
+                    stale.add(i)
+    for i, (state, flag) in (earlier or {}).items():
+        if i not in previous:
+            previous[i] = state
+            if flag:
+                stale.add(i)
     events = state_events(items.values(), as_of, previous, stale)
     return Assessment(as_of, items, actions, steps, programme, events)
 
@@ -462,7 +471,7 @@ def with_dependencies(index: PlanIndex, item_ids: Iterable[str]) -> set[str]:
     :func:`assess_selected` needs."""
     out = set(item_ids)
     by_id = index.by_id
-    for item_id in list(out):
+    for item_id in out & index.depending:  # only those that name one (in C)
         for dep in by_id[item_id].depends_on:
             out.update(index.dependency_items(dep))
     return out

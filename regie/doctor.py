@@ -616,21 +616,29 @@ def _prefect(app: App) -> Check:
     """Whether the Prefect API a cycle would run on answers (a short look, no Prefect import).
     A warning, never a failure: `regie cycle` then exits 3, and the rest of Regie works."""
     from regie.config import valid_api_url
-    from regie.prefect_setup import prefect_api_url, prefect_environment, server_problem
+    from regie.prefect_setup import (
+        prefect_api_url,
+        prefect_api_url_source,
+        prefect_environment,
+        server_problem,
+    )
 
     prefect_environment(app)  # the profile Regie's own runs would read
     from store.urls import hide_password
 
-    url = prefect_api_url()
+    url, source = prefect_api_url(), prefect_api_url_source()
     if url is None:
-        return Check("prefect", OK, "PREFECT_API_URL not set: cycles run in-process")
+        return Check("prefect", OK, f"PREFECT_API_URL not set (in {source}): cycles run in-process")
     shown = hide_password(url)  # a password in the URL's user info is never printed
     if not valid_api_url(url):
-        return Check("prefect", WARNING, f"PREFECT_API_URL: not an http(s) URL: {shown!r}")
+        return Check(
+            "prefect", WARNING, f"PREFECT_API_URL (from {source}): not an http(s) URL: {shown!r}"
+        )
     problem = server_problem(url)
     if problem is not None:
         return Check(
             "prefect", WARNING,
-            f"Prefect API {shown} is not reachable: {problem} (`regie cycle` exits 3 until it is)",
+            f"Prefect API {shown} (from {source}) is not reachable: {problem}"
+            " (`regie cycle` exits 3 until it is)",
         )  # fmt: skip
-    return Check("prefect", OK, f"Prefect API {shown} answers")
+    return Check("prefect", OK, f"Prefect API {shown} (from {source}) answers")

@@ -68,6 +68,7 @@ def _agenda_pack(
     from governance.agenda_end import closing_pack, with_end_moved
     from governance.agenda_model import local_day
     from governance.agenda_since import unfollowed_stale
+    from governance.decision_corrections import changes_folded, in_force
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
@@ -108,6 +109,8 @@ def _agenda_pack(
             ],
             basis.recorded,
         )
+        if laid_out >= AGENDA_CORRECTIONS_FROM:  # layout 21: a corrected decision replaced
+            moved = changes_folded(moved, basis.recorded)
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until,
             renumbered=laid_out >= AGENDA_RENUMBERED_FROM,
@@ -197,7 +200,9 @@ def _agenda_pack(
         next_meeting=following,
         # Every body's: a decision of another body may answer an escalation (build_agenda
         # lists only this body's among the decisions taken).
-        decisions=basis.decisions,
+        decisions=in_force(basis.decisions)
+        if laid_out >= AGENDA_CORRECTIONS_FROM
+        else basis.decisions,
         escalations=escalations,
         due_changes=moved,
         revisions=revisions,
@@ -503,6 +508,12 @@ AGENDA_REPLAYED_ESCALATIONS_FROM = 21
 #: says so in the pack (:attr:`governance.agenda_model.AgendaPack.decisions_since`); older
 #: layouts are made again without that sentence (it went to stderr only).
 AGENDA_DECISIONS_SINCE_FROM = 21
+#: The first agenda layout (21, walk56d 3) that reads a decision corrected by a later one of
+#: its meeting (``regie decision add --corrects``) as replaced: the decision list shows the
+#: correction only, and *Sinds de vorige vergadering* one date change, from the date before
+#: the meeting to the corrected one (:mod:`governance.decision_corrections`); older layouts
+#: are made again with both decisions and both changes.
+AGENDA_CORRECTIONS_FROM = 21
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -689,7 +700,9 @@ def _progress_report(
     revisions record is read (also one synced after ``as_of``, with the day it was recorded),
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
+    from governance.decision_corrections import in_force
     from governance.progress import (
+        CORRECTIONS_FROM,
         DROPPED_FROM,
         FIRST_ASSESSED_FROM,
         LAYOUT,
@@ -734,7 +747,9 @@ def _progress_report(
         basis.assessment,
         start,
         end,
-        decisions=basis.decisions,
+        decisions=in_force(basis.decisions)
+        if (layout or LAYOUT) >= CORRECTIONS_FROM
+        else basis.decisions,
         measurements=measured,
         due_changes=[c for c in moved if not c.decided],
         revisions=items,
