@@ -229,6 +229,7 @@ def _agenda_pack(
         shown=shown,
         shown_assessment=shown_state,
         shown_colours=laid_out >= AGENDA_COLOUR_BASIS_FROM,
+        late_decisions=laid_out >= AGENDA_LATE_DECISIONS_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -415,6 +416,13 @@ def _shown_before(
 #: a decision list that starts before the previous meeting, as meetings passed without a pack,
 #: says so and from which meeting (:data:`AGENDA_DECISIONS_SINCE_FROM`). Layouts up to 20 are
 #: made again with the replayed escalations and without that sentence.
+#: 21 also (walk56d 2): a decision of an earlier meeting recorded after the body's latest pack is
+#: listed once, in the next pack's decision list, marked *nog niet in het vorige agendapakket*,
+#: saying when it answers a question that pack asked (:data:`AGENDA_LATE_DECISIONS_FROM`);
+#: (walk56d 4, 9, 10) the change counts take the plural (*3 datums gewijzigd*,
+#: :data:`AGENDA_PLURAL_COUNTS_FROM`), *Vooruitblik* says *tot en met* its horizon
+#: (:data:`AGENDA_AHEAD_UNTIL_FROM`), and a point's reason names a meeting once
+#: (:data:`AGENDA_MEETING_ONCE_FROM`). Layouts up to 20 are made again without these.
 AGENDA_LAYOUT = 21
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -569,6 +577,23 @@ AGENDA_COUNT_WORDS_FROM = 20
 #: the programme's end moved in the plan file, and asks the body to accord it; older layouts
 #: are made again without it.
 AGENDA_END_MOVED_FROM = 20
+#: The first agenda layout (21, walk56d 2) whose decision list also lists a decision of a
+#: meeting before the previous one that was recorded after the body's latest earlier pack
+#: (:func:`_shown_before`), marked *nog niet in het vorige agendapakket*, and says when it
+#: answers a question that pack put to the body (:attr:`governance.agenda_model.DecisionLine.
+#: answers`); older layouts never listed such a decision.
+AGENDA_LATE_DECISIONS_FROM = 21
+#: The first agenda layout (21, walk56d 4) whose *sinds de vorige vergadering* counts take the
+#: plural above one (*3 datums gewijzigd*, *2 eigenaren gewijzigd*, *2 contactpersonen
+#: gewijzigd*); older layouts are made again with the singular noun.
+AGENDA_PLURAL_COUNTS_FROM = 21
+#: The first agenda layout (21, walk56d 9) whose *Vooruitblik* says *tot en met* its horizon,
+#: which it includes (older layouts: *vóór*).
+AGENDA_AHEAD_UNTIL_FROM = 21
+#: The first agenda layout (21, walk56d 10) whose point's reason names the meeting of *eerder
+#: besloten op …* once: not again among the meetings it was put to the body, with this or
+#: another question; older layouts are made again naming it two or three times.
+AGENDA_MEETING_ONCE_FROM = 21
 
 
 def _no_longer_asked(
