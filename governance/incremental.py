@@ -71,8 +71,10 @@ __all__ = [
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
 #: 9: the stale clock starts no earlier than the item's first assessment; 10: a dependent whose
-#: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1).
-RULES_VERSION = 10
+#: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1); 11: an
+#: update a correction replaced counts for neither the latest update nor the latest forecast
+#: (review56 2; migration 0040 removes the memory's header, so the memory is made anew).
+RULES_VERSION = 11
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}
