@@ -261,13 +261,13 @@ def overview_time(app: Any, runs: int) -> None:
     from regie.errors import InvalidInput
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     with contextlib.suppress(InvalidInput):  # already there from an earlier run
         add_user(app, "feeds-timer", "benchmark password", None, NOW)
     token = log_in(app, "feeds-timer", "benchmark password", datetime.now(UTC))
     assert token
-    client = TestClient(create_app(app), cookies={SESSION_COOKIE: token})
+    client = TestClient(create_app(app), cookies={session_cookie_name(app): token})
 
     def get(path: str) -> None:
         response = client.get(path)

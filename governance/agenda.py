@@ -36,6 +36,7 @@ from governance.agenda_asked import (
     shortlist_asked,
     to_ratify,
 )
+from governance.agenda_late import answered_late, decided_late
 from governance.agenda_lines import (
     LATE_AFTER,
     _dependencies_done,
@@ -188,6 +189,7 @@ def build_agenda(
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
     shown_colours: bool = False,
+    late_decisions: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -238,7 +240,11 @@ def build_agenda(
     the standing one a finished item or a later date supersedes.
     ``ahead_from_pack`` (agenda layout 20, walk55e 1): the look ahead starts at ``as_of``, not
     at the meeting: an open item due (or forecast) between the pack's day and the meeting is
-    announced too, not left to turn late at the meeting unannounced."""
+    announced too, not left to turn late at the meeting unannounced.
+    ``late_decisions`` (agenda layout 21, walk56d 2): the decision list also holds this body's
+    decisions of an earlier meeting recorded after ``shown`` was made
+    (:func:`governance.agenda_late.decided_late`, :attr:`DecisionLine.early`), each saying
+    whether it answered a question that pack asked (:attr:`DecisionLine.answers`)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -292,6 +298,7 @@ def build_agenda(
     if decisions_from is not None:
         since = min(since, decisions_from)
     recent = [d for d in decisions if d.body_id == body.id and since <= d.meeting_on < meeting.on]
+    late = decided_late(decisions, body.id, since, shown) if late_decisions and previous else []
     restored = restores(d for d in decisions if d.meeting_on <= assessment.as_of)
     # An item no longer in the plan (a decision about its removal) is named as it left it.
     removed_titles = {
@@ -326,7 +333,63 @@ def build_agenda(
             not_started=bool(line and line.not_started),
         )
 
-    decision_lines = tuple(decision_line(d) for d in recent)
+    def ask(taken: Sequence[Decision], changes: Sequence[DueChange]) -> tuple[DecisionAsked, ...]:
+        return tuple(
+            decisions_asked(
+                assessment,
+                lines,
+                escalations,
+                taken,
+                changes,
+                plan.calendar.timezone,
+                revisions,
+                body_id=body.id,
+                earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
+                listed=packs_listed,
+                removed_choice=unratified,
+                ratified_by_rule=unratified,
+                questions=(
+                    None
+                    if pack_questions is None
+                    else _question_history(
+                        plan,
+                        lines,
+                        revisions,
+                        taken,
+                        first_recorded,
+                        additions_accepted,
+                        pack_questions,
+                    )
+                ),
+                added=added_to_ratify(
+                    plan,
+                    lines,
+                    revisions,
+                    taken,
+                    as_of,
+                    first_recorded,
+                    additions_accepted,
+                    closed_asked=closed_asked,
+                    dated=dated_additions,
+                ),
+                risk_dates=risk_dates,
+                forecasts_in_force=forecasts_in_force,
+            )
+        )
+
+    def ask_without(left_out: Sequence[Decision]) -> tuple[DecisionAsked, ...]:
+        return ask(
+            [d for d in decisions if d not in left_out],
+            [c for c in due_changes if c.decision is None or c.decision not in left_out],
+        )
+
+    asked = ask(decisions, due_changes)
+    answers = answered_late(
+        late, asked, (packs_listed or {}).get(shown.meeting) if shown else None, ask_without
+    )
+    decision_lines = tuple(
+        replace(decision_line(d), early=True, answers=d.item_id in answers) for d in late
+    ) + tuple(decision_line(d) for d in recent)
     return AgendaPack(
         owner_labels=plan.owner_labels(),
         programme_title=plan.programme.title,
@@ -343,48 +406,7 @@ def build_agenda(
         # Before the previous meeting: meetings passed without a pack (layout 21 says so).
         decisions_since=since if previous and since < previous.on else None,
         steps=tuple(steps),
-        asked=tuple(
-            decisions_asked(
-                assessment,
-                lines,
-                escalations,
-                decisions,
-                due_changes,
-                plan.calendar.timezone,
-                revisions,
-                body_id=body.id,
-                earlier_meetings=[m.on for m in earlier if m.on < meeting.on and m.on <= as_of],
-                listed=packs_listed,
-                removed_choice=unratified,
-                ratified_by_rule=unratified,
-                questions=(
-                    None
-                    if pack_questions is None
-                    else _question_history(
-                        plan,
-                        lines,
-                        revisions,
-                        decisions,
-                        first_recorded,
-                        additions_accepted,
-                        pack_questions,
-                    )
-                ),
-                added=added_to_ratify(
-                    plan,
-                    lines,
-                    revisions,
-                    decisions,
-                    as_of,
-                    first_recorded,
-                    additions_accepted,
-                    closed_asked=closed_asked,
-                    dated=dated_additions,
-                ),
-                risk_dates=risk_dates,
-                forecasts_in_force=forecasts_in_force,
-            )
-        ),
+        asked=asked,
         ahead=ahead,
         annex=tuple(lines.values()),
         horizon=horizon,

@@ -183,6 +183,13 @@ class DecisionLine:
     #: The item is ongoing work before its start (agenda layout 19, walk54 8: its line's
     #: :attr:`ItemLine.not_started`): *nu nog niet gestart*, not *nu doorlopend*.
     not_started: bool = False
+    #: A decision of a meeting before the previous one, recorded after the body's latest
+    #: earlier pack (agenda layout 21, walk56d 2): listed once, in this pack, marked *nog niet
+    #: in het vorige agendapakket*.
+    early: bool = False
+    #: Such a decision answers the question that pack put to the body about its item: without
+    #: it the item would still be asked (agenda layout 21, walk56d 2).
+    answers: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,9 @@ class Decision:
     #: The decision adds ``item_id`` to the plan (``regie decision add --adds``): a text-only
     #: decision, stored in decision_additions; the item may reach the plan file after it.
     adds: bool = False
+    #: The id of the decision of the same meeting this one corrects (``regie decision add
+    #: --corrects``, stored in decision_corrections): that one stays recorded, read as replaced.
+    corrects: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,8 +71,10 @@ __all__ = [
 #: of what was recorded, not judgements): a change to which update counts as an item's latest
 #: needs a migration that refills or empties ``item_memory`` (as 0010 filled it).
 #: 9: the stale clock starts no earlier than the item's first assessment; 10: a dependent whose
-#: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1).
-RULES_VERSION = 10
+#: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1); 11: an
+#: update a correction replaced counts for neither the latest update nor the latest forecast
+#: (review56 2; migration 0040 removes the memory's header, so the memory is made anew).
+RULES_VERSION = 11
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}
@@ -262,14 +264,23 @@ def assess_selected(
     else:
         actions = _counted_actions(index, tally, memory, items)
         steps, programme = step_rollups(index.plan.steps, actions)
-    if before_day:
-        before = dict(earlier or {})
-    else:
-        before = {i: (r.state, r.stale) for i in items if (r := memory.get(i)) is not None}
-        for i, value in (earlier or {}).items():
-            before.setdefault(i, value)
-    previous = {i: state for i, (state, _) in before.items()}
-    stale = frozenset(i for i, (_, flag) in before.items() if flag)
+    # Each item's state and stale flag before the day, in one pass: the memory's (not on a
+    # rerun of its own day), else ``earlier``'s.
+    previous: dict[str, str] = {}
+    stale: set[str] = set()
+    if not before_day:
+        remembered = memory.get
+        for i in items:
+            r = remembered(i)
+            if r is not None:
+                previous[i] = r.state
+                if r.stale:
+                    stale.add(i)
+    for i, (state, flag) in (earlier or {}).items():
+        if i not in previous:
+            previous[i] = state
+            if flag:
+                stale.add(i)
     events = state_events(items.values(), as_of, previous, stale)
     return Assessment(as_of, items, actions, steps, programme, events)
 
@@ -462,7 +473,7 @@ def with_dependencies(index: PlanIndex, item_ids: Iterable[str]) -> set[str]:
     :func:`assess_selected` needs."""
     out = set(item_ids)
     by_id = index.by_id
-    for item_id in list(out):
+    for item_id in out & index.depending:  # only those that name one (in C)
         for dep in by_id[item_id].depends_on:
             out.update(index.dependency_items(dep))
     return out

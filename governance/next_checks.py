@@ -166,10 +166,13 @@ class Scheduler:
             active = max(since_update, start) if since_update and start else since_update or start
             if active is not None and first is not None and first > active:
                 active = first  # the stale clock starts at the first assessment at the earliest
-            stale_on = self.add(active, stale_after) if active is not None else None
-            days: list[date | None] = [start, stale_on, self._block]
-            later = [d for d in days if d is not None and d > as_of]
-            return min(later) if later else None
+            # The next block (a quarter) starts after as_of, and so does the start (above):
+            # the earlier of the block and a stale day still ahead.
+            block = self._block
+            if active is None:
+                return block
+            stale_on = self.add(active, stale_after)
+            return stale_on if as_of < stale_on < block else block
         forecast = item.forecast
         # The stale limit counts from the due date's window, the latest update or the first
         # prompt, whichever is latest.

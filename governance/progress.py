@@ -143,7 +143,13 @@ AHEAD_MONTHS = 6
 #: 20 also (walk56d 8): a reason followed by another in the *Reden* cell drops its final full
 #: stop (a minuted decision is a sentence), so that no ``.;`` is shown; layout 19 and before are
 #: made again with it (:data:`STOPS_JOINED_FROM`, read by ``regie.report_render``).
+#: 20 also (walk56d 3): a decision corrected by a later one of its meeting (``regie decision
+#: add --corrects``) is read as replaced: only the correction, moving the date from the one
+#: before the meeting, is a reason; layout 19 and before are made again with both
+#: (:data:`CORRECTIONS_FROM`, read by ``regie.report_build``).
 LAYOUT = 20
+#: The first layout that reads a corrected decision as replaced by its correction.
+CORRECTIONS_FROM = 20
 #: The first layout whose changes show an ``idem`` row as ``idem (what it copies)``.
 IDEM_SHOWN_FROM = 20
 #: The first layout whose *Reden* cell reads no full stop before a semicolon.

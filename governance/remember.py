@@ -7,11 +7,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
 
 from governance.assessment import Assessment
-from governance.assessor import ItemAssessment
 from governance.escalated_today import backed_off_after_escalation
 from governance.incremental import Remembered, new_remembered
 from governance.next_checks import Scheduler, Skip
-from governance.programme_end import no_longer_asked
+from governance.programme_end import ended, no_longer_asked
 from governance.rag import RAG_VALUES, STATE_VALUES
 from governance.reminders import (
     NO_FACTS,
@@ -75,6 +74,7 @@ def remember(
     else:
         for r in reminders.records:
             today.setdefault(r.item_id, []).append(r)
+    today_records = reminders.records if recorded else ()
     needed = scheduler.policy.escalate_after_unanswered
     if needed > 0:
         # Besides the items prompted now, those with enough prompts on record (in ``facts``):
@@ -85,15 +85,26 @@ def remember(
         pending = (busy if recorded else set()).union(
             i for i, f in facts.items() if len(f.unanswered) >= needed and not f.escalated
         )
+        # Per item, thousands on a quarter's first day: what is the same for all worked out
+        # once (the programme's end, whether a stage counts), and an item's run looked at
+        # only when one of today's records is an escalation (no reminder's stage starts so).
+        over = ended(end, as_of)
+        escalating_today = {r.item_id for r in today_records if r.is_escalation}
+        counts: dict[str, bool] = {}
+        items = assessment.items
         for item_id in pending:
-            if no_longer_asked(assessment.items[item_id], end, as_of):
+            item = items[item_id]
+            if over and no_longer_asked(item, end, as_of):
                 continue  # no escalation for it after the end (escalation_for)
-            latest = assessment.items[item_id].latest_update
+            latest = item.latest_update
             known = facts.get(item_id, NO_FACTS)
+            if known.escalated:
+                continue  # no escalation for unanswered prompts
             records = today.get(item_id, ())
-            run = escalation_run(item_id, latest)
-            if known.escalated or any(r.stage.startswith(run) for r in records):
-                continue  # no escalation for unanswered prompts, or this run had its one
+            if item_id in escalating_today:
+                run = escalation_run(item_id, latest)
+                if any(r.stage.startswith(run) for r in records):
+                    continue  # this run had its one
             # Unanswered from tomorrow: those on record (after the latest update's day, up to
             # today) and today's, unless the latest update is of today. They escalate once
             # the ``needed``-th of them (by first day) is ``unanswered_grace_days`` old.
@@ -101,8 +112,12 @@ def remember(
             since = latest.reported_on if latest is not None else None
             if since is None or since < as_of:
                 for r in records:
-                    if counts_unanswered(r.stage):
-                        stages.setdefault(r.stage, as_of)
+                    name = r.stage
+                    counted = counts.get(name)
+                    if counted is None:
+                        counted = counts[name] = counts_unanswered(name)
+                    if counted:
+                        stages.setdefault(name, as_of)
             if len(stages) >= needed:
                 nth = sorted(stages.values())[needed - 1]
                 grace = scheduler.policy.unanswered_grace_days
@@ -124,6 +139,7 @@ def remember(
     if recorded:
         escalating = {e.item_id for e in reminders.escalations}
         asked = set(today)
+        too_soon: dict[str, Skip | None] = {}
         asked.update(i for i, f in facts.items() if f.stage_prompted)
         for item_id in asked:
             question = questions.get(item_id)
@@ -131,14 +147,18 @@ def remember(
             known = facts.get(item_id, NO_FACTS)
             if stage is None or known.escalated or item_id in escalating:
                 continue
+            if stage in too_soon:
+                skip = too_soon[stage]
+            else:  # once per stage (thousands of items share one): None for most
+                skip = too_soon[stage] = scheduler.too_soon_next(stage)
+            if skip is None:
+                continue
             if known.stage_prompted:
                 if known.unanswered.get(stage) != as_of:
                     continue  # first asked on an earlier day (or answered since): no skip
             elif not any(r.stage == stage for r in today.get(item_id, ())):
                 continue
-            skip = scheduler.too_soon_next(stage)
-            if skip is not None:
-                skips[item_id] = skip
+            skips[item_id] = skip
     # Items whose overdue stage was due today and left out for every contact by the
     # back-off after an escalation: the stages it leaves out next are no next checks (on
     # a continuous run most overdue items have escalated; 3 of 4 of their stages prompt
@@ -163,37 +183,36 @@ def remember(
         skips.update(_settled_after_prompt(assessment, scheduler, facts, questions, today,
                                            again, recipients_of, escalating))  # fmt: skip
 
-    def check(item_id: str, item: ItemAssessment) -> date | None:
-        if item_id in again:
-            return tomorrow
-        scheduled = scheduler.next_check(item, skips.get(item_id))
-        escalates = ripe.get(item_id)
-        if escalates is not None and (scheduled is None or escalates < scheduled):
-            scheduled = escalates
-        if item_id in held:
-            return working if scheduled is None else min(scheduled, working)
-        return scheduled
-
-    # Positional (a named tuple's keyword call costs twice as much), with the enums' values
-    # looked up rather than read through Enum.value: once per judged item.
+    # One loop, the next check written out (once per judged item). Positional (a named
+    # tuple's keyword call costs twice as much), with the enums' values looked up rather than
+    # read through Enum.value.
     make = new_remembered
     states, rags, statuses = STATE_VALUES, RAG_VALUES, _STATUS_VALUES
-    return {
-        item_id: make((
-            states[item.state],
-            rags[item.rag],
-            item.stale,
-            item.due,
-            check(item_id, item),
-            item.action_id,
-            None if (latest := item.latest_update) is None else latest.id,
-            None if latest is None else latest.reported_on,
-            None if latest is None else statuses[latest.status],
-            item.forecast,
-            None if latest is None else latest.source,
-        ))
-        for item_id, item in assessment.items.items()
-    }  # fmt: skip
+    next_check, skip_of, ripe_on = scheduler.next_check, skips.get, ripe.get
+    out: dict[str, Remembered] = {}
+    for item_id, item in assessment.items.items():
+        scheduled: date | None
+        if item_id in again:
+            scheduled = tomorrow
+        else:
+            scheduled = next_check(item, skip_of(item_id))
+            escalates = ripe_on(item_id)
+            if escalates is not None and (scheduled is None or escalates < scheduled):
+                scheduled = escalates
+            if item_id in held:
+                scheduled = working if scheduled is None else min(scheduled, working)
+        state, rag, latest = states[item.state], rags[item.rag], item.latest_update
+        if latest is None:
+            out[item_id] = make((
+                state, rag, item.stale, item.due, scheduled, item.action_id, None, None, None,
+                item.forecast, None,
+            ))  # fmt: skip
+        else:
+            out[item_id] = make((
+                state, rag, item.stale, item.due, scheduled, item.action_id, latest.id,
+                latest.reported_on, statuses[latest.status], item.forecast, latest.source,
+            ))  # fmt: skip
+    return out
 
 
 def _settled_after_prompt(
@@ -233,12 +252,15 @@ def _settled_after_prompt(
     found: dict[str, Skip] = {}
     windows: dict[date, date] = {}
     for item_id, question in questions.items():
-        if item_id in again:
+        stage = question.stage
+        # The predicate's first condition before any look-up: most items are in no overdue
+        # stage (a quarter's prompts, dated stages before the due date).
+        if stage is None or not stage.startswith("overdue-") or item_id in again:
             continue
         known = facts.get(item_id, NO_FACTS)
         records = today.get(item_id, ())
         entry = backed_off_after_escalation(
-            question.stage, known, scheduler, escalates_today=item_id in escalating, records=records
+            stage, known, scheduler, escalates_today=item_id in escalating, records=records
         )
         if entry is None:
             continue

@@ -6,7 +6,8 @@
   text in its ``gereed (plan)`` column: that is the plan's doing, not an answer (walk56a 5).
 - :func:`same_answer` / :func:`repeated_in`: a row that says what an update already on record
   for that item and day says (same author, status, dates, note): importing a corrected copy of
-  a sheet does not record its unchanged rows twice (walk56a 4).
+  a sheet does not record its unchanged rows twice (walk56a 4), nor overrule an owner's
+  correction of such a row with the sheet's old answer (:func:`corrected_since`, review56 1).
 - :func:`changed_answer`: the update of an earlier import a changed row changes (same item, day
   and author), whose correction it becomes when that update still sets the item's state, as
   an owner's *Wijzigen* does (:func:`governance.corrections.owner_corrects`).
@@ -88,13 +89,31 @@ def same_answer(a: StatusUpdate, b: StatusUpdate) -> bool:
 
 def repeated_in(update: StatusUpdate, history: Sequence[StatusUpdate]) -> StatusUpdate | None:
     """The update of ``history`` (the item's, oldest first) that ``update`` repeats: the same
-    answer, not corrected since (a corrected answer no longer stands: saying it again is a
-    change). None when there is none."""
+    answer, not corrected since (a corrected answer no longer stands: a sheet saying it again
+    changes its own later correction back), or else the same answer corrected since from
+    outside the imports (:func:`corrected_since`: the sheet's old row does not overrule an
+    owner's correction). None when there is none."""
     corrected = corrected_by(history)
-    return next(
-        (u for u in history if u.id not in corrected and same_answer(update, u)),
-        None,
-    )
+    same = [u for u in history if same_answer(update, u)]
+    standing = next((u for u in same if u.id not in corrected), None)
+    if standing is not None:
+        return standing
+    return next((u for u in same if corrected_since(u, history) is not None), None)
+
+
+def corrected_since(update: StatusUpdate, history: Sequence[StatusUpdate]) -> StatusUpdate | None:
+    """The first correction in ``update``'s chain of corrections (``history``: the item's
+    updates) that no import made: an owner's *Wijzigen*, `regie update --corrects`, the
+    office's form. None when ``update`` was not corrected, or only by imports."""
+    by = corrected_by(history)
+    seen = {update.id}
+    link = by.get(update.id) if update.id is not None else None
+    while link is not None and link.id not in seen:
+        if link.source != IMPORT_SOURCE:
+            return link
+        seen.add(link.id)
+        link = by.get(link.id) if link.id is not None else None
+    return None
 
 
 def changed_answer(update: StatusUpdate, history: Sequence[StatusUpdate]) -> StatusUpdate | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -48,13 +48,20 @@ def latest_updates(
     """Per item: the latest update reported on or before ``as_of``, and the latest forecast.
 
     "Latest" is by (reported_on, recorded_at, id); of updates equal on all three the one given
-    last wins. One pass, comparing the full order only when reported_on ties, since this runs
-    over every update on record.
+    last wins. An update that a correction reported on or before ``as_of`` corrects counts for
+    neither: the correction replaced it, its status and its forecast (README "Corrections";
+    a correction without a forecast leaves the forecast of the updates before the corrected
+    one standing, as any update without one does). One pass over the updates besides picking
+    out the corrected ids, comparing the full order only when reported_on ties, since this
+    runs over every update on record.
     """
+    if not isinstance(updates, Sequence):
+        updates = list(updates)  # read twice
+    corrected = {u.corrects for u in updates if u.corrects is not None and u.reported_on <= as_of}
     latest: dict[str, StatusUpdate] = {}
     with_forecast: dict[str, StatusUpdate] = {}
     for u in updates:
-        if u.reported_on > as_of:
+        if u.reported_on > as_of or (corrected and u.id in corrected):
             continue
         item = u.item_id
         current = latest.get(item)

@@ -40,6 +40,23 @@ from regie.sqlite_copy import publish_copy as _publish_copy
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own files beside the database
 
+#: What every restore (``--yes``, ``--record-only``) says to do next: docs/operations.md,
+#: "Restore", step 4. A plain ``regie cycle --full`` would send again what went out after the
+#: backup (walk56c 2).
+NEXT = (
+    "next: regie cycle --full --dry-run, then regie cycle --full --no-send; look at "
+    "regie outbox --status pending, mark those known to have gone out with regie outbox "
+    'mark-sent KEY… --yes, then regie send (docs/operations.md, "Restore", step 4)'
+)
+
+
+def _backup_time(app: App, at: datetime) -> str:
+    """When the backup was made, in the office's zone as the other outputs give a time."""
+    from regie.history import office_time
+    from regie.services import office_zone
+
+    return office_time(at, office_zone(app))
+
 
 def _copy_read_only(source: Path, partial: Path) -> int:
     """:func:`regie.sqlite_copy.copy_database` through a read-only connection (``mode=ro``)."""
@@ -219,8 +236,7 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
         t: replaced_ids[t] - backup_ids[t] for t in COMPARED if replaced_ids[t] > backup_ids[t]
     }
     made = (
-        f"made {stamp.made_at.isoformat(timespec='seconds')}"
-        + (f" by {stamp.by}" if stamp.by else "")
+        f"made {_backup_time(app, stamp.made_at)}" + (f" by {stamp.by}" if stamp.by else "")
         if stamp
         else "its making not recorded in it (not made by `regie db backup`?)"
     )
@@ -271,9 +287,8 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     restored.engine.dispose()
     where = f"; the replaced database is kept as {kept}" if kept else ""
     return "\n".join(
-        [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})",
-         "next: regie cycle --full --dry-run, then regie cycle --full (docs/operations.md)"]
-    )  # fmt: skip
+        [*lines, f"restored {database} from {source}{where}; recorded ({RESTORED})", NEXT]
+    )
 
 
 #: Held (shared) by every `regie serve` on a home while it runs (:func:`serving`); a restore
@@ -363,22 +378,33 @@ def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
 
 
 def _programmes_in(source: Path) -> list[str]:
-    """The first few programmes an SQLite backup holds, by id; [] for another file (a
-    pg_dump archive: its programme is not read) or a backup holding none."""
-    from regie.programme_guard import NAMED
+    """The first few programmes an SQLite backup holds, by id
+    (:func:`store.doctor.programmes_to_name`); [] for another file (a pg_dump archive: its
+    programme is not read) or a backup holding none."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
+
+    from store.doctor import programmes_to_name
 
     try:
         with open(source, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
                 return []
-        db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            query = f"SELECT id FROM programmes ORDER BY id LIMIT {NAMED + 1}"  # a constant
-            return [row[0] for row in db.execute(query)]
-        finally:
-            db.close()
-    except (OSError, sqlite3.DatabaseError):
+    except OSError:
+        return []
+    engine = sa.create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(f"file:{source}?mode=ro", uri=True),
+        poolclass=NullPool,
+    )
+    try:
+        with Session(engine) as session:
+            return programmes_to_name(session)
+    except sa.exc.DBAPIError:
         return []  # not readable as a Regie database: the other checks say what is wrong
+    finally:
+        engine.dispose()
 
 
 def _plan_programme(app: App) -> str | None:
@@ -481,8 +507,8 @@ def record_only(app: App, path: Path, made_at: datetime | None) -> str:
     file_name = path.name
     record_restore(app, file_name, stamp, made_at=made_at)
     at = made_at or (stamp.made_at if stamp else None)
-    when = at.isoformat(timespec="seconds") if at else "not known"
-    return f"recorded the restore from {file_name} (backup made {when}) in {app.safe_url}"
+    when = _backup_time(app, at) if at else "not known"
+    return f"recorded the restore from {file_name} (backup made {when}) in {app.safe_url}\n{NEXT}"
 
 
 @contextmanager

@@ -5,7 +5,7 @@ The flows in ``flows/`` are thin wrappers around these functions.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -180,9 +180,10 @@ def deadline_check(
     ``replay`` rebuilds history: reminders are recorded but marked ``suppressed``, never sent.
 
     The day is judged by the plan in force on it (:mod:`regie.plan_in_force`, the rule of
-    ``regie status --as-of``): a decision of a later meeting or a plan edit synced after the
-    day does not apply yet. The file's plan is what is synced. ``in_force``: kept across a
-    run of days (a replay) so the rewind is read once and redone only when a day passes one.
+    ``regie status --as-of``): a decision of a later meeting does not apply yet. Plan-file
+    edits without a decision are not rewound (``status --as-of`` undoes those): the file's
+    plan is what is synced, and the day is judged with them. ``in_force``: kept across a run
+    of days (a replay) so the rewind is read once and redone only when a day passes a meeting.
     """
     from governance.clock import utcnow
     from governance.programme_end import OpenAfterEnd, ended
@@ -217,7 +218,7 @@ def deadline_check(
     done_meeting = steering_done(app, plan, as_of)  # read before the day's transaction
     with app.session() as session, transaction(session, commit=not dry_run), paused_gc():
         synced = sync_store(app, session, plan)
-        report.synced = synced.describe()
+        report.synced = synced.describe(would=dry_run)
         report.warnings = sync_warnings(session, plan, synced)
         if synced.changed:
             in_force.forget()
@@ -308,7 +309,10 @@ def deadline_check(
             elsewhere = digests_elsewhere(
                 session, plan, assessment, reminders, incremental=day.incremental, submit=submit
             )
-            records = list(
+            # Rendered as they are queued, none kept: a day's digests at 100k items are tens of
+            # MiB of text and payload (their keys and recipients noted for the checks after).
+            addressed: list[tuple[str, str]] = []
+            records = _noted(
                 outbox_messages(
                     plan,
                     assessment,
@@ -323,7 +327,8 @@ def deadline_check(
                     handed=handed,
                     elsewhere=elsewhere,
                     forecasts=forecasts,
-                )
+                ),
+                addressed,
             )
         new_keys = recorded[-1].result()
         report.queued = repo.enqueue(records, status="suppressed" if replay else "pending")
@@ -357,10 +362,17 @@ def deadline_check(
             report.unreachable = [
                 str(u)
                 for u in unreachable_contacts(
-                    app, plan, {r.recipient for r in records if r.key in queued}
+                    app, plan, {recipient for key, recipient in addressed if key in queued}
                 )
             ]
     return report
+
+
+def _noted(records: Iterable[OutboxRecord], seen: list[tuple[str, str]]) -> Iterator[OutboxRecord]:
+    """``records`` as they come, each one's (key, recipient) added to ``seen``."""
+    for record in records:
+        seen.append((record.key, record.recipient))
+        yield record
 
 
 def steering_done(app: App, plan: Plan, as_of: date) -> bool:

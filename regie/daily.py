@@ -404,7 +404,8 @@ def _incremental(
     # the stored counts per state and per action colour, and the ids of every item only
     # when the plan's items may have changed; then the rows of the chosen items and of what
     # they depend on.
-    due = memory.load_due(session, pid, as_of)
+    rowids: dict[str, int] = {}  # SQLite: the due rows' rowids, for moving their checks
+    due = memory.load_due(session, pid, as_of, rowids)
     tally = tallies.load_tally(session, pid)
     touched: set[str] = set()
     fingerprints: dict[str, str] | None = None
@@ -495,6 +496,7 @@ def _incremental(
             drop=dropped,
             tally=changes,
             stored=remembered,
+            rowids=rowids,
         )
     )
     return DayAssessment(result, reminders, counts, True, len(result.items), former)

@@ -203,11 +203,13 @@ def add_decision(
     approves_report: str | None = None,
     before_archive: bool = False,
     adds: str | Sequence[str] | None = None,
+    corrects: int | None = None,
     warnings: list[str] | None = None,
 ) -> list[str]:
     """Record a decision; the lines said of it. ``warnings`` collects the `warning:` lines
     (a date after the programme's end), which the CLI says on stderr as the other action
-    commands do (review47 5); None: they are not said."""
+    commands do (review47 5); None: they are not said. ``corrects``: the id of the decision
+    of the same meeting this one corrects (:func:`regie.decision_fix.corrected_decision`)."""
     from governance.decisions import (
         Decision,
         DecisionKind,
@@ -253,6 +255,14 @@ def add_decision(
     body = body_or_fail(plan, body_id)
     not_yet_taken(app, plan, meeting_on)
     meeting_or_fail(app, plan, body_id, meeting_on)
+    wrong = None
+    if corrects is not None:
+        from regie.decision_fix import corrected_decision
+
+        wrong = corrected_decision(
+            app, corrects, body_id, meeting_on, item_id or (set_gereed[0] if set_gereed else None),
+            dated=set_gereed is not None, other=bool(cancel or restore or adds or approves_report),
+        )  # fmt: skip
     approves = None
     approval_notes: list[str] = []
     if approves_report is not None:
@@ -290,6 +300,8 @@ def add_decision(
     ):
         flag = flag if target else "--item"
         raise InvalidInput(f"{flag}: no action or milestone {item_id!r} in the plan")
+    if cancel:
+        _refuse_cancelled(plan, cancel)
     decided = decided_by(body.name, meeting_on)  # people read it: the name, not the id
     kind = DecisionKind.DECISION
     before = after = None
@@ -320,6 +332,8 @@ def add_decision(
             period = known[target].period if target in known else None
             if period is not None and period.same_as and period.kind is PeriodKind.DEPENDENT:
                 inherited = known[target].depends_on
+        if wrong is not None:  # set again from the date before the meeting (walk56d 3)
+            before = wrong.gereed_before
         promised = before
         if new_gereed is not None and target in known:
             from regie.held_promise import held_promise
@@ -350,11 +364,13 @@ def add_decision(
         notes += ended_inheritance(new_plan, inherited_dependencies(plan))
         plan = new_plan
     decision = Decision(
-        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves
-    )
+        body_id, meeting_on, kind, text.strip(), item_id, before, after, approves=approves,
+        corrects=corrects,
+    )  # fmt: skip
     dropped = _to_cancel(app, plan, cancel, meeting_on) if cancel else ()
     stored = _store(app, plan, decision, new_text, dropped, revived, file_plan=file_plan)
-    lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}"]
+    fixed = f", correcting decision {corrects}" if corrects is not None else ""
+    lines = [f"decision {stored.id} recorded for {body_id} {meeting_on}{fixed}"]
     if approves is not None:
         lines.append(
             f"approves the progress report {approves.report_id} over {approves.start} – "
@@ -451,6 +467,20 @@ def _to_revive(
         if i != target and _passed(due.get(i), meeting_on)
     ]
     return tuple(revived), notes
+
+
+def _refuse_cancelled(plan: Plan, target: str) -> None:
+    """Refuse to drop an item a decision dropped already (itself, or with its action): a
+    second drop would list a cancellation nothing made, as ``--restore`` refuses the mirror
+    case (walk56d 6)."""
+    action = plan.action(target)
+    parent = next((a for a in plan.actions() if any(m.id == target for m in a.milestones)), None)
+    own = action or next((m for m in parent.milestones if m.id == target), None) if parent else None
+    by = (own.cancelled_by if own is not None else None) or (
+        parent.cancelled_by if parent is not None else None
+    )
+    if by:
+        raise InvalidInput(f"--cancel: {target} is already cancelled ({by}); nothing to cancel")
 
 
 def _removed_item(app: App, plan: Plan, item_id: str) -> bool:
@@ -660,6 +690,9 @@ class DecisionRow:
     recorded_at: datetime | None = None
     #: The progress report the decision approves (``--approves-report``), if any.
     approves: ReportRef | None = None
+    #: The decision this one corrects (``--corrects``), and the one correcting this one.
+    corrects: int | None = None
+    corrected_by: int | None = None
 
     @property
     def label(self) -> str:
@@ -669,7 +702,16 @@ class DecisionRow:
     def effect(self) -> str:
         """What it did, in Dutch: "gereed bijgesteld: Q3-2015 → Q4-2015" ("datum in het plan
         bekrachtigd: Q4-2015" when the file held it already), "vervallen",
-        "hersteld" (", gereed bijgesteld: …" when it gave a new date), "besluit"."""
+        "hersteld" (", gereed bijgesteld: …" when it gave a new date), "besluit"; a corrected
+        one "gecorrigeerd door besluit 6", its correction "… (correctie van besluit 5)"."""
+        if self.corrected_by is not None:
+            return f"gecorrigeerd door besluit {self.corrected_by}"
+        if self.corrects is not None:
+            return f"{self._effect} (correctie van besluit {self.corrects})"
+        return self._effect
+
+    @property
+    def _effect(self) -> str:
         moved = self.gereed_before != self.gereed_after and self.gereed_after is not None
         dates = f"{self.gereed_before or 'geen datum'} → {self.gereed_after}"
         if self.kind == "set_gereed" and self.gereed_before == self.gereed_after:
@@ -697,9 +739,11 @@ def decision_rows(
     """The decisions (``regie.history.decisions_recorded``: each with who recorded it) as
     rows, in their order; ``names``: body id → name; ``items``: only those about these items.
     A restore is told from the decisions before it, so ``found`` is all of them."""
+    from governance.decision_corrections import corrected
     from governance.decisions import restores
 
     restored = restores(d for d, _ in found)
+    replaced = corrected(d for d, _ in found)
     return [
         DecisionRow(
             d.id,
@@ -714,6 +758,8 @@ def decision_rows(
             by,
             d.recorded_at,
             d.approves,
+            d.corrects,
+            replaced[d.id].id if d.id in replaced else None,
         )
         for d, by in found
         if items is None or d.item_id in items

@@ -258,10 +258,11 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
             ),
             None,
         )  # fmt: skip
+    from governance.counts import count
     from regie.services import bodies_unreached, example_bodies
 
     milestones = sum(1 for _ in plan.milestones())
-    detail = f"{path}: valid ({len(plan.steps)} steps, {milestones} milestones)"
+    detail = f"{path}: valid ({count(len(plan.steps), 'step')}, {count(milestones, 'milestone')})"
     unreached = bodies_unreached(plan)
     if unreached:  # a warning, not a failure: the cycle runs, these members just get nothing
         shown = ", ".join(f"{org} ({', '.join(bodies)})" for org, bodies in unreached.items())
@@ -286,7 +287,7 @@ def _last_assessed(app: App, plan: Plan) -> Check:
     the plan's fails with that (:mod:`regie.programme_guard`): the other installation's plan
     or database, whose first cycle would be refused."""
     from governance.workdays import WorkCalendar
-    from regie.programme_guard import SHARED_ON_PURPOSE, WHICH, elsewhere, foreign_programmes
+    from regie.programme_guard import elsewhere, foreign_programmes, remedy, which
     from regie.services import today
     from store.states import last_assessed
 
@@ -298,8 +299,8 @@ def _last_assessed(app: App, plan: Plan) -> Check:
     if foreign:  # a cycle would be refused: not "run `regie cycle`" (walk56c 1)
         return Check(
             "last-assessed", FAIL,
-            f"{elsewhere(app.safe_url, plan.programme.id, foreign)}: {WHICH} "
-            f"({SHARED_ON_PURPOSE})",
+            f"{elsewhere(app.safe_url, plan.programme.id, foreign)}: {which(foreign)} "
+            f"({remedy(foreign)})",
         )  # fmt: skip
     if last is None:
         return Check(
@@ -615,21 +616,29 @@ def _prefect(app: App) -> Check:
     """Whether the Prefect API a cycle would run on answers (a short look, no Prefect import).
     A warning, never a failure: `regie cycle` then exits 3, and the rest of Regie works."""
     from regie.config import valid_api_url
-    from regie.prefect_setup import prefect_api_url, prefect_environment, server_problem
+    from regie.prefect_setup import (
+        prefect_api_url,
+        prefect_api_url_source,
+        prefect_environment,
+        server_problem,
+    )
 
     prefect_environment(app)  # the profile Regie's own runs would read
     from store.urls import hide_password
 
-    url = prefect_api_url()
+    url, source = prefect_api_url(), prefect_api_url_source()
     if url is None:
-        return Check("prefect", OK, "PREFECT_API_URL not set: cycles run in-process")
+        return Check("prefect", OK, f"PREFECT_API_URL not set (in {source}): cycles run in-process")
     shown = hide_password(url)  # a password in the URL's user info is never printed
     if not valid_api_url(url):
-        return Check("prefect", WARNING, f"PREFECT_API_URL: not an http(s) URL: {shown!r}")
+        return Check(
+            "prefect", WARNING, f"PREFECT_API_URL (from {source}): not an http(s) URL: {shown!r}"
+        )
     problem = server_problem(url)
     if problem is not None:
         return Check(
             "prefect", WARNING,
-            f"Prefect API {shown} is not reachable: {problem} (`regie cycle` exits 3 until it is)",
+            f"Prefect API {shown} (from {source}) is not reachable: {problem}"
+            " (`regie cycle` exits 3 until it is)",
         )  # fmt: skip
-    return Check("prefect", OK, f"Prefect API {shown} answers")
+    return Check("prefect", OK, f"Prefect API {shown} (from {source}) answers")

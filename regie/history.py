@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from regie.bootstrap import App
@@ -358,11 +358,14 @@ def replay(
     lines = []
     with app.session() as session:
         last = Repository(session, plan.programme.id).last_assessed()
-    if last is not None and start < last <= end:
-        # A replay that was stopped half-way: the same command carries on where it was (the
-        # last day again adds nothing), instead of refusing its own earlier work.
+    if last is not None and start <= last == end:
+        # The same command again after it finished: nothing is left to replay (walk56e 7).
+        return [f"already assessed up to {end}: nothing to replay"]
+    if last is not None and start < last < end:
+        # A replay that was stopped half-way: the same command carries on after the last day
+        # it finished, instead of refusing its own earlier work.
         lines.append(f"resuming after {last} (assessed up to there already)")
-        start = last
+        start = last + timedelta(days=1)
     events = queued = days = 0
     working = list(calendar.working_days_in(start, end))
     # Each day judged by the plan in force on it (walk56a 1), rewound only when it changes.
@@ -378,7 +381,7 @@ def replay(
             made, asked = len(report.events), len(report.queued)
             lines.append(f"{day}: {_count(made, 'event')}, {_count(asked, 'reminder')}")
     lines.append(
-        f"replayed {days} working days {start} … {end}: {_count(events, 'event')}, "
+        f"replayed {_count(days, 'working day')} {start} … {end}: {_count(events, 'event')}, "
         f"{_count(queued, 'reminder')} recorded (suppressed, not sent)"
     )
     return lines

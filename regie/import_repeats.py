@@ -3,7 +3,8 @@
 - a file whose content was imported before: refused first, before any row is checked
   (:func:`refuse_repeat`), and again inside the storing transaction (two clerks at once);
 - a row that repeats an update already recorded for that item and day is skipped, one line
-  names them all (:func:`split_repeats`, :func:`repeats_note`);
+  names them all (:func:`split_repeats`, :func:`repeats_note`); so is a row that repeats one
+  its owner corrected since (the line names the correction: review56 1);
 - a changed row of an earlier import (same item, day and author) corrects that update while it
   still sets the item's state, as an owner's *Wijzigen* does (:func:`correcting_rows`);
 - a ``gereed (plan)`` cell with a gereed the item had before the sheet came back
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from governance.counts import count
 from regie.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ def refuse_repeat(session: Session, programme_id: str, path: Path, digest: str) 
         raise InvalidInput(
             f"{path}: the same content was imported before as import {first.id} "
             f"({first.file_name}, for {first.reported_on}, recorded "
-            f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {len(first.update_ids)} updates)"
+            f"{first.recorded_at:%Y-%m-%d %H:%M} UTC, {count(len(first.update_ids), 'update')})"
             f"{more}; nothing imported (give --again to import it once more)"
         )
 
@@ -73,24 +75,30 @@ def on_record(app: App, plan: Plan, item_ids: set[str]) -> OnRecord:
 
 
 class Repeat(NamedTuple):
+    """A skipped row (``line``), the update it repeats, and the correction of that update made
+    since outside the imports (:func:`governance.sheet_rows.corrected_since`), if any."""
+
     line: int
     earlier: StatusUpdate
+    since: StatusUpdate | None = None
 
 
 def split_repeats(
     updates: list[StatusUpdate], lines: dict[str, int], record: OnRecord
 ) -> tuple[list[StatusUpdate], list[Repeat]]:
     """The updates to record, and the rows (by their ``lines``) already on record."""
-    from governance.sheet_rows import repeated_in
+    from governance.sheet_rows import corrected_since, repeated_in
 
     kept: list[StatusUpdate] = []
     repeats: list[Repeat] = []
     for update in updates:
-        earlier = repeated_in(update, record.histories.get(update.item_id, []))
+        history = record.histories.get(update.item_id, [])
+        earlier = repeated_in(update, history)
         if earlier is None:
             kept.append(update)
         else:
-            repeats.append(Repeat(lines[update.item_id], earlier))
+            since = corrected_since(earlier, history)
+            repeats.append(Repeat(lines[update.item_id], earlier, since))
     return kept, repeats
 
 
@@ -104,7 +112,11 @@ def _where(update: StatusUpdate, imports: dict[int, UpdateImport]) -> str:
 def repeats_note(repeats: list[Repeat], imports: dict[int, UpdateImport], as_of: date) -> str:
     """One line naming the skipped rows and the updates they repeat."""
     n = len(repeats)
-    shown = ", ".join(f"line {r.line} as {_where(r.earlier, imports)}" for r in sorted(repeats))
+    shown = ", ".join(
+        f"line {r.line} as {_where(r.earlier, imports)}"
+        + (f", since corrected by update {r.since.id}" if r.since is not None else "")
+        for r in sorted(repeats, key=lambda r: r.line)
+    )
     return (
         f"skipped {n} row{'' if n == 1 else 's'} already recorded for {as_of} "
         f"(same contact, status, dates and note): {shown}"

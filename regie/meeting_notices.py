@@ -251,8 +251,12 @@ def notify_changed_meetings(
                 if every:
                     # Said, for an edit made before the first run (the upgrade, a renamed body)
                     # is lost (review13 5).
+                    remembered_on = (
+                        "would be remembered on the first real run" if dry_run
+                        else "remembered on its first run"
+                    )  # fmt: skip
                     out.notes.append(
-                        f"{body.id}: {len(by_day)} meeting day(s) remembered on its first run; "
+                        f"{body.id}: {len(by_day)} meeting day(s) {remembered_on}; "
                         "changes made before it are not told"
                     )
                     if not dry_run:

@@ -27,23 +27,38 @@ def prefect_api_url(env: Mapping[str, str] | None = None) -> str | None:
     return _prefect_setting("PREFECT_API_URL", env)
 
 
+def prefect_api_url_source(env: Mapping[str, str] | None = None) -> str:
+    """Where :func:`prefect_api_url` found the URL, or where it looked when it found none:
+    ``the environment`` or ``profile 'NAME' in PATH`` (two installations on one machine that
+    share a ``PREFECT_HOME`` share its profile's server, walk56c 5)."""
+    return _prefect_setting_and_source("PREFECT_API_URL", env)[1]
+
+
 def _prefect_setting(name: str, env: Mapping[str, str] | None = None) -> str | None:
     """A Prefect setting from the environment, else from the active profile (see above)."""
+    return _prefect_setting_and_source(name, env)[0]
+
+
+def _prefect_setting_and_source(
+    name: str, env: Mapping[str, str] | None = None
+) -> tuple[str | None, str]:
+    """A Prefect setting and where it came from (see :func:`prefect_api_url_source`)."""
     env = os.environ if env is None else env
     if value := env.get(name, "").strip():
-        return value
+        return value, "the environment"
     home = Path(env.get("PREFECT_HOME") or "~/.prefect").expanduser()
     path = Path(env.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
     try:
         profiles = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None  # no profile file (Prefect's default profile sets nothing)
+        return None, f"the environment or {path}"  # no profile file: the default sets nothing
     active = env.get("PREFECT_PROFILE") or profiles.get("active")
     profile = profiles.get("profiles", {}).get(active, {}) if isinstance(active, str) else {}
     stored = profile.get(name) if isinstance(profile, dict) else None
+    where = f"profile {active!r} in {path}" if isinstance(active, str) else str(path)
     if not isinstance(stored, str) or not stored.strip():
-        return None
-    return stored.strip()
+        return None, f"the environment or {where}"
+    return stored.strip(), where
 
 
 #: How long a look at the Prefect server may take before it counts as not answering.

@@ -5,7 +5,10 @@ With two installations side by side the likeliest slip is one env line of the ot
 (REGIE_PLAN or REGIE_DATABASE_URL), or the other's dump restored: the first sync would then
 quietly add the plan's programme beside the database's own and send its messages from there
 (walk56c 1). The sync refuses in one line instead (exit 2, nothing written), `regie doctor`
-fails, and the restores refuse a backup or database without the plan's programme.
+fails, and the restores refuse a backup or database without the plan's programme. A database
+holding one programme may also be this installation's own with ``programme.id`` changed in
+the plan: not supported (`--add-programme` would split its history over two ids), so the
+line asks that too and says to set it back (review56 4).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from regie.errors import InvalidInput
+from store.doctor import NAMED_PROGRAMMES
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -24,9 +28,30 @@ if TYPE_CHECKING:
 #: The option of `regie sync` that adds a programme to a database holding others.
 ADD_PROGRAMME = "--add-programme"
 #: How many programme ids a line names before "and more".
-NAMED = 3
+NAMED = NAMED_PROGRAMMES
 SHARED_ON_PURPOSE = f"a database shared on purpose: `regie sync {ADD_PROGRAMME}` once adds it"
 WHICH = "is REGIE_PLAN or REGIE_DATABASE_URL the other installation's?"
+#: Where the docs give the rule for ``programme.id`` (choose it once and never change it).
+ID_RULE = "docs/new-programme.md, §1"
+
+
+def which(stored: list[str]) -> str:
+    """The question a refusal asks about a database holding ``stored``: with one programme,
+    also whether the plan's ``programme.id`` was changed from it."""
+    if len(stored) != 1:
+        return WHICH
+    return f"{WHICH.removesuffix('?')}, or was programme.id changed from {stored[0]}?"
+
+
+def remedy(stored: list[str]) -> str:
+    """What to do about it, the database shared on purpose last: with one programme, first
+    that a changed ``programme.id`` is set back (not added beside the old one)."""
+    if len(stored) != 1:
+        return SHARED_ON_PURPOSE
+    return (
+        f"a changed programme.id is not supported, {ID_RULE}: set it back to {stored[0]}; "
+        f"{SHARED_ON_PURPOSE}"
+    )
 
 
 def held(stored: list[str]) -> str:
@@ -44,11 +69,11 @@ def foreign_programmes(session: Session, programme_id: str) -> list[str]:
     """The first few programmes the database holds when it does not hold ``programme_id``;
     [] when it does, or holds none (a new database)."""
     from store.audit import programme_stored
-    from store.doctor import stored_programme_ids
+    from store.doctor import programmes_to_name
 
     if programme_stored(session, programme_id):
         return []
-    return stored_programme_ids(session, most=NAMED + 1)
+    return programmes_to_name(session)
 
 
 @contextmanager
@@ -61,6 +86,6 @@ def said_in_one_line(app: App) -> Iterator[None]:
         yield
     except ProgrammeElsewhere as exc:
         raise InvalidInput(
-            f"{elsewhere(app.safe_url, exc.programme_id, exc.stored)}: {WHICH} Nothing was "
-            f"written ({SHARED_ON_PURPOSE})"
+            f"{elsewhere(app.safe_url, exc.programme_id, exc.stored)}: {which(exc.stored)} "
+            f"Nothing was written ({remedy(exc.stored)})"
         ) from None

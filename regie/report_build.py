@@ -68,6 +68,7 @@ def _agenda_pack(
     from governance.agenda_end import closing_pack, with_end_moved
     from governance.agenda_model import local_day
     from governance.agenda_since import unfollowed_stale
+    from governance.decision_corrections import changes_folded, in_force
     from governance.events import ESCALATION_RAISED
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
@@ -108,6 +109,8 @@ def _agenda_pack(
             ],
             basis.recorded,
         )
+        if laid_out >= AGENDA_CORRECTIONS_FROM:  # layout 21: a corrected decision replaced
+            moved = changes_folded(moved, basis.recorded)
         revisions, first_recorded = agenda_read.item_revisions(
             connection, plan.programme.id, recorded_until,
             renumbered=laid_out >= AGENDA_RENUMBERED_FROM,
@@ -197,7 +200,9 @@ def _agenda_pack(
         next_meeting=following,
         # Every body's: a decision of another body may answer an escalation (build_agenda
         # lists only this body's among the decisions taken).
-        decisions=basis.decisions,
+        decisions=in_force(basis.decisions)
+        if laid_out >= AGENDA_CORRECTIONS_FROM
+        else basis.decisions,
         escalations=escalations,
         due_changes=moved,
         revisions=revisions,
@@ -224,6 +229,7 @@ def _agenda_pack(
         shown=shown,
         shown_assessment=shown_state,
         shown_colours=laid_out >= AGENDA_COLOUR_BASIS_FROM,
+        late_decisions=laid_out >= AGENDA_LATE_DECISIONS_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -410,6 +416,13 @@ def _shown_before(
 #: a decision list that starts before the previous meeting, as meetings passed without a pack,
 #: says so and from which meeting (:data:`AGENDA_DECISIONS_SINCE_FROM`). Layouts up to 20 are
 #: made again with the replayed escalations and without that sentence.
+#: 21 also (walk56d 2): a decision of an earlier meeting recorded after the body's latest pack is
+#: listed once, in the next pack's decision list, marked *nog niet in het vorige agendapakket*,
+#: saying when it answers a question that pack asked (:data:`AGENDA_LATE_DECISIONS_FROM`);
+#: (walk56d 4, 9, 10) the change counts take the plural (*3 datums gewijzigd*,
+#: :data:`AGENDA_PLURAL_COUNTS_FROM`), *Vooruitblik* says *tot en met* its horizon
+#: (:data:`AGENDA_AHEAD_UNTIL_FROM`), and a point's reason names a meeting once
+#: (:data:`AGENDA_MEETING_ONCE_FROM`). Layouts up to 20 are made again without these.
 AGENDA_LAYOUT = 21
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -495,6 +508,12 @@ AGENDA_REPLAYED_ESCALATIONS_FROM = 21
 #: says so in the pack (:attr:`governance.agenda_model.AgendaPack.decisions_since`); older
 #: layouts are made again without that sentence (it went to stderr only).
 AGENDA_DECISIONS_SINCE_FROM = 21
+#: The first agenda layout (21, walk56d 3) that reads a decision corrected by a later one of
+#: its meeting (``regie decision add --corrects``) as replaced: the decision list shows the
+#: correction only, and *Sinds de vorige vergadering* one date change, from the date before
+#: the meeting to the corrected one (:mod:`governance.decision_corrections`); older layouts
+#: are made again with both decisions and both changes.
+AGENDA_CORRECTIONS_FROM = 21
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -558,6 +577,23 @@ AGENDA_COUNT_WORDS_FROM = 20
 #: the programme's end moved in the plan file, and asks the body to accord it; older layouts
 #: are made again without it.
 AGENDA_END_MOVED_FROM = 20
+#: The first agenda layout (21, walk56d 2) whose decision list also lists a decision of a
+#: meeting before the previous one that was recorded after the body's latest earlier pack
+#: (:func:`_shown_before`), marked *nog niet in het vorige agendapakket*, and says when it
+#: answers a question that pack put to the body (:attr:`governance.agenda_model.DecisionLine.
+#: answers`); older layouts never listed such a decision.
+AGENDA_LATE_DECISIONS_FROM = 21
+#: The first agenda layout (21, walk56d 4) whose *sinds de vorige vergadering* counts take the
+#: plural above one (*3 datums gewijzigd*, *2 eigenaren gewijzigd*, *2 contactpersonen
+#: gewijzigd*); older layouts are made again with the singular noun.
+AGENDA_PLURAL_COUNTS_FROM = 21
+#: The first agenda layout (21, walk56d 9) whose *Vooruitblik* says *tot en met* its horizon,
+#: which it includes (older layouts: *vóór*).
+AGENDA_AHEAD_UNTIL_FROM = 21
+#: The first agenda layout (21, walk56d 10) whose point's reason names the meeting of *eerder
+#: besloten op …* once: not again among the meetings it was put to the body, with this or
+#: another question; older layouts are made again naming it two or three times.
+AGENDA_MEETING_ONCE_FROM = 21
 
 
 def _no_longer_asked(
@@ -664,7 +700,9 @@ def _progress_report(
     revisions record is read (also one synced after ``as_of``, with the day it was recorded),
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
+    from governance.decision_corrections import in_force
     from governance.progress import (
+        CORRECTIONS_FROM,
         DROPPED_FROM,
         FIRST_ASSESSED_FROM,
         LAYOUT,
@@ -709,7 +747,9 @@ def _progress_report(
         basis.assessment,
         start,
         end,
-        decisions=basis.decisions,
+        decisions=in_force(basis.decisions)
+        if (layout or LAYOUT) >= CORRECTIONS_FROM
+        else basis.decisions,
         measurements=measured,
         due_changes=[c for c in moved if not c.decided],
         revisions=items,

@@ -18,6 +18,7 @@ from regie.pdf_worker import (
 from regie.report_build import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
+    AGENDA_AHEAD_UNTIL_FROM,
     AGENDA_ASK_ADDED_FROM,
     AGENDA_COUNT_WORDS_FROM,
     AGENDA_DECISIONS_SINCE_FROM,
@@ -26,8 +27,10 @@ from regie.report_build import (
     AGENDA_EXCERPTS_FROM,
     AGENDA_FIRST_ASSESSED_FROM,
     AGENDA_LAYOUT,
+    AGENDA_MEETING_ONCE_FROM,
     AGENDA_NAMES_FROM,
     AGENDA_NO_PREVIOUS_FROM,
+    AGENDA_PLURAL_COUNTS_FROM,
     AGENDA_SAME_QUESTION_FROM,
     AGENDA_UNRATIFIED_FROM,
     AGENDA_WORSE_WORDS_FROM,
@@ -139,6 +142,11 @@ def render_agenda(
             "first_assessed_words": layout >= AGENDA_FIRST_ASSESSED_FROM,
             # Layout 20 (note54): a count of one in the singular (*nu 1 mijlpaal*).
             "count_words": layout >= AGENDA_COUNT_WORDS_FROM,
+            # Layout 21 (walk56d 4, 9, 10): plural change counts, *tot en met* the look ahead's
+            # horizon, a reason names a meeting once.
+            "plural_counts": layout >= AGENDA_PLURAL_COUNTS_FROM,
+            "ahead_until": layout >= AGENDA_AHEAD_UNTIL_FROM,
+            "meeting_once": layout >= AGENDA_MEETING_ONCE_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf, layout), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
@@ -174,6 +182,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         close_words=words["close_words"],
         lapse=words["lapse"],
         count_words=layout >= AGENDA_COUNT_WORDS_FROM,
+        meeting_once=layout >= AGENDA_MEETING_ONCE_FROM,
     )
 
 
@@ -204,6 +213,7 @@ def _render_annex(
     close_words: bool = False,
     lapse: bool = False,
     count_words: bool = False,
+    meeting_once: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -214,6 +224,7 @@ def _render_annex(
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
         worse_words=worse_words, close_words=close_words, lapse=lapse, count_words=count_words,
+        meeting_once=meeting_once,
     ).encode()  # fmt: skip
 
 

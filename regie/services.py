@@ -141,12 +141,14 @@ def office_day(app: App, now: datetime) -> date:
 
 
 def validate(app: App, path: Path | None) -> str:
+    from governance.counts import count
+
     plan = app.load_plan(path)  # raises InvalidInput with every problem
     milestones = sum(1 for _ in plan.milestones())
     actions = sum(1 for _ in plan.actions())
     summary = (
-        f"{plan.path}: OK — {len(plan.steps)} steps, {actions} actions, "
-        f"{milestones} milestones, {len(plan.organisations)} organisations"
+        f"{plan.path}: OK — {count(len(plan.steps), 'step')}, {count(actions, 'action')}, "
+        f"{count(milestones, 'milestone')}, {count(len(plan.organisations), 'organisation')}"
     )
     contacts = app.settings.contacts_path
     if contacts:

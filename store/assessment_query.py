@@ -10,7 +10,9 @@ Loading the whole history to find them costs time and memory that grow with the 
 Each pick is one index seek per item. It is fast with an index on ``status_updates``
 ``(programme_id, item_code, reported_on, recorded_at, id, status)`` and a partial one on
 ``(programme_id, item_code, reported_on, recorded_at, id, forecast) WHERE forecast IS NOT NULL``
-(see benchmarks/RESULTS.md); without them it is still correct, only slower. ``AS MATERIALIZED``
+(see benchmarks/RESULTS.md); without them it is still correct, only slower. An update that a
+correction up to ``as_of`` replaced counts for neither pick (README "Corrections"): one probe
+of the unique index on ``corrects`` per row looked at. ``AS MATERIALIZED``
 needs SQLite ≥ 3.35 or PostgreSQL ≥ 12; some items only, on SQLite, its JSON functions (built in
 since 3.38).
 """
@@ -40,9 +42,15 @@ _BATCH = 5_000  # rows fetched at a time
 _DateFn: TypeAlias = Callable[[object], date]
 _InstantFn: TypeAlias = Callable[[object], datetime]
 
+#: An update ``u`` that no correction reported up to ``:as_of`` replaced (README "Corrections":
+#: a corrected update counts for neither the latest update nor the latest forecast). One probe
+#: of the unique index on ``corrects`` per row looked at: no read of the other updates.
+_NOT_CORRECTED = """NOT EXISTS (SELECT 1 FROM status_updates c
+            WHERE c.corrects = u.id AND c.reported_on <= :as_of)"""
 #: The id of an item's latest update up to ``:as_of``; ``{only}`` narrows the rows considered.
-_LATEST_ID = """(SELECT u.id FROM status_updates u
-        WHERE u.programme_id = :p AND u.item_code = i.code AND u.reported_on <= :as_of{only}
+_LATEST_ID = f"""(SELECT u.id FROM status_updates u
+        WHERE u.programme_id = :p AND u.item_code = i.code AND u.reported_on <= :as_of{{only}}
+          AND {_NOT_CORRECTED}
         ORDER BY u.reported_on DESC, u.recorded_at DESC, u.id DESC LIMIT 1)"""
 
 # Items are taken from the plan tables, archived ones included: every stored update names an
@@ -98,15 +106,34 @@ _FOR_ANY = sa.text(
 #: :data:`_FOR_ANY`. Every stored update names an item of the plan tables, so the picks are the
 #: same. The pass grows with the updates on record up to ``as_of``, the seeks with the items: at
 #: ≈ 10 updates an item the pass costs half as much.
-_PG_PICK = """(SELECT DISTINCT ON (u.item_code) u.id FROM status_updates u
+#: The pass cannot leave out the corrected updates itself: a filter on each of its rows made
+#: the planner sort a sequential scan (≈ 2.5× the time), and the corrections are few. So the
+#: pass picks as before, and only an item whose pick a correction up to ``:as_of`` replaced
+#: (found through the unique index on ``corrects``: its non-null entries, the corrections) is
+#: picked again by the per-item seek that leaves them out (``NULL`` when none is left).
+_PG_PICK = """SELECT DISTINCT ON (u.item_code) u.id, u.item_code FROM status_updates u
         WHERE u.programme_id = :p AND u.reported_on <= :as_of{only}
-        ORDER BY u.item_code DESC, u.reported_on DESC, u.recorded_at DESC, u.id DESC)"""
+        ORDER BY u.item_code DESC, u.reported_on DESC, u.recorded_at DESC, u.id DESC"""
+#: ``{pass_}``'s picks that stand, and the item's pick again for those that do not.
+_PG_KEPT = """SELECT id FROM {pass_} WHERE id NOT IN (SELECT id FROM replaced)
+    UNION ALL
+    SELECT {again} FROM {pass_} i WHERE i.id IN (SELECT id FROM replaced)"""
 _FOR_ALL_PG = sa.text(
     f"""
-WITH picked AS MATERIALIZED (
+WITH replaced AS MATERIALIZED (
+    SELECT c.corrects AS id FROM status_updates c
+    WHERE c.corrects IS NOT NULL AND c.reported_on <= :as_of
+),
+latest AS MATERIALIZED (
     {_PG_PICK.format(only="")}
-    UNION
+),
+forecast AS MATERIALIZED (
     {_PG_PICK.format(only=" AND u.forecast IS NOT NULL")}
+),
+picked AS MATERIALIZED (
+    {_PG_KEPT.format(pass_="latest", again=_LATEST["latest"].replace("i.code", "i.item_code"))}
+    UNION
+    {_PG_KEPT.format(pass_="forecast", again=_LATEST["forecast"].replace("i.code", "i.item_code"))}
 )
 {_COLUMNS}
 WHERE s.id = ANY(ARRAY(SELECT id FROM picked))

@@ -352,6 +352,7 @@ NEVER_DELETED = (
     "update_redactions",
     "report_approvals",
     "decision_additions",
+    "decision_corrections",
 )
 
 

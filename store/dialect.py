@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import date
@@ -64,6 +64,26 @@ def insert_function(session: Session) -> Callable[..., Any]:
 def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def sized_batches(
+    rows: Iterable[T], most: int, size: Callable[[T], int], limit: int
+) -> Iterator[list[T]]:
+    """``rows`` in order, taken as they come: at most ``most`` a batch, and no more than
+    ``limit`` of ``size`` (characters, say) a batch unless one row alone is more. A multi-row
+    ``INSERT`` of large values holds every one of its rows' values at once, in the driver and
+    in SQLite; taken from an iterator, no more than a batch (and the next row) is made."""
+    batch: list[T] = []
+    total = 0
+    for row in rows:
+        weight = size(row)
+        if batch and (len(batch) == most or total + weight > limit):
+            yield batch
+            batch, total = [], 0
+        batch.append(row)
+        total += weight
+    if batch:
+        yield batch
 
 
 def json_codes(codes: Collection[str]) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,14 +46,15 @@ def entries(payload: Any, what: str = "stage") -> set[tuple[str, str]]:
 
 
 def record(session: Session, digests: Iterable[tuple[int, Any]]) -> None:
-    """Store the entries of new digests: (outbox id, payload) pairs."""
-    rows = [
+    """Store the entries of new digests: (outbox id, payload) pairs, made one batch at a time
+    (a day's digests at 100k items carry tens of thousands of entries)."""
+    rows = (
         {"message_id": message_id, "item_code": item, "stage": stage}
         for message_id, payload in digests
         for item, stage in sorted(entries(payload))
-    ]
-    for start in range(0, len(rows), _BATCH):
-        session.execute(sa.insert(OutboxDigestItemRow), rows[start : start + _BATCH])
+    )
+    while batch := list(islice(rows, _BATCH)):
+        session.execute(sa.insert(OutboxDigestItemRow), batch)
 
 
 def replace(session: Session, message_id: int, payload: Any) -> None:

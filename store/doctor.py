@@ -20,6 +20,8 @@ from store.outbox import TEST_KIND, dead_keys
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 #: The migrations' own table: the app role only reads it (the schema check).
 READ_ONLY_TABLES = {"alembic_version": ("SELECT",)}
+#: How many programme ids a line names before "and more" (regie.programme_guard.held).
+NAMED_PROGRAMMES = 3
 
 
 def missing_postgres_privileges(connection: Connection) -> list[str]:
@@ -123,3 +125,10 @@ def stored_programme_ids(session: Session, most: int = 2) -> list[str]:
     from store.models import ProgrammeRow
 
     return list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(most)))
+
+
+def programmes_to_name(session: Session) -> list[str]:
+    """The first few programmes the database holds, by id: the :data:`NAMED_PROGRAMMES` a line
+    names and one more, to tell whether it says "and more" (the sync's refusal, the doctor,
+    a restore's check of a backup)."""
+    return stored_programme_ids(session, most=NAMED_PROGRAMMES + 1)

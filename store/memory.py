@@ -6,6 +6,8 @@ they are plain tuples, not ORM objects.
 
 from __future__ import annotations
 
+import json
+import operator
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +29,7 @@ from store.dialect import (
     dialect_name,
     in_json_codes,
     insert_function,
+    json_codes,
     reader,
     sqlite_rows,
     staged,
@@ -65,12 +68,22 @@ def load_items(
     query = sa.select(*_ITEM_COLUMNS).where(m.programme_id == programme_id)
     if item_ids is None:
         return _remembered(reader(session).execute(query).all())
+    connection = reader(session)
+    if connection.dialect.name == "sqlite" and item_ids:
+        # Straight from the driver, as the due rows (the day's other chosen items and what
+        # they depend on: hundreds, each row's dates through SQLAlchemy's processing else).
+        params = (programme_id, json_codes(item_ids))
+        return _sqlite_remembered(connection, _SQLITE_SOME, params)
     return _remembered(_in_codes(session, query, m.item_code, item_ids))
 
 
-def load_due(session: Session, programme_id: str, as_of: date) -> dict[str, Remembered]:
+def load_due(
+    session: Session, programme_id: str, as_of: date, rowids: dict[str, int] | None = None
+) -> dict[str, Remembered]:
     """The remembered rows of the items whose next check has come (``next_check <= as_of``):
-    most of a day's choice, read without the other items' rows."""
+    most of a day's choice, read without the other items' rows. ``rowids`` (SQLite): filled
+    with each row's rowid, which :func:`save` takes, in the same transaction, to move next
+    checks without a look-up of the primary key per row."""
     m = ItemMemoryRow
     connection = reader(session)
     if connection.dialect.name == "sqlite":
@@ -81,7 +94,7 @@ def load_due(session: Session, programme_id: str, as_of: date) -> dict[str, Reme
         # (the planner's own choice, ≈ 1.5× the scan's time at 100k rows).
         others = connection.exec_driver_sql(_SQLITE_OTHERS, (programme_id, programme_id))
         sql = _SQLITE_DUE if others.scalar() else _SQLITE_DUE_SCAN
-        return _sqlite_remembered(connection, sql, (programme_id, as_of.isoformat()))
+        return _sqlite_remembered(connection, sql, (programme_id, as_of.isoformat()), rowids)
     query = sa.select(*_ITEM_COLUMNS).where(m.programme_id == programme_id, m.next_check <= as_of)
     return _remembered(connection.execute(query).all())
 
@@ -195,8 +208,11 @@ def _remembered(rows: Iterable[Any]) -> dict[str, Remembered]:
     return {row[0]: make(row[1:]) for row in rows}
 
 
-_SQLITE_DUE = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}
+_SQLITE_DUE = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, rowid
     FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ? AND next_check <= ?"""
+_SQLITE_SOME = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, rowid
+    FROM {ItemMemoryRow.__tablename__}
+    WHERE programme_id = ? AND item_code IN (SELECT value FROM json_each(?))"""
 #: The same as a scan of the table (the unary ``+`` keeps the planner off the primary key).
 _SQLITE_DUE_SCAN = _SQLITE_DUE.replace("WHERE programme_id", "WHERE +programme_id")
 #: Whether the memory holds rows of a programme other than the given one: two index probes.
@@ -207,14 +223,23 @@ _SQLITE_ALL = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, fingerprint
     FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ?"""
 
 
+_CODE, _ROWID = operator.itemgetter(0), operator.itemgetter(-1)
+
+
 def _sqlite_remembered(
-    connection: sa.Connection, sql: str, params: Sequence[Any]
+    connection: sa.Connection,
+    sql: str,
+    params: Sequence[Any],
+    rowids: dict[str, int] | None = None,
 ) -> dict[str, Remembered]:
-    """:func:`_remembered` of ``sql`` (the :data:`_ITEM_COLUMNS`) on SQLite, the rows straight
-    from the driver (:func:`store.dialect.sqlite_rows`): each stored day (ISO text, as the
-    column type writes it) turned into a date once, the flag into a bool. SQLAlchemy's
-    per-row processing of 14,000 rows (four dates each) cost a third of the read."""
+    """:func:`_remembered` of ``sql`` (the :data:`_ITEM_COLUMNS`, then the rowid) on SQLite,
+    the rows straight from the driver (:func:`store.dialect.sqlite_rows`): each stored day
+    (ISO text, as the column type writes it) turned into a date once, the flag into a bool.
+    SQLAlchemy's per-row processing of 14,000 rows (four dates each) cost a third of the
+    read. ``rowids``: filled with each code's rowid."""
     rows = [row for chunk in sqlite_rows(connection, sql, params, 10_000) for row in chunk]
+    if rowids is not None:
+        rowids.update(zip(map(_CODE, rows), map(_ROWID, rows), strict=True))  # in C
     day = IsoDays()  # a subscript per value, a conversion per distinct day
     make = new_remembered
     return {
@@ -224,6 +249,7 @@ def _sqlite_remembered(
         ))
         for (
             code, state, rag, stale, due, check, action, latest_id, on, status, forecast, source,
+            _,
         ) in rows
     }  # fmt: skip
 
@@ -399,6 +425,7 @@ def save(
     drop: Collection[str] = (),
     tally: TallyChanges | None = None,
     stored: Mapping[str, Remembered] | None = None,
+    rowids: Mapping[str, int] | None = None,
 ) -> None:
     """Store the header and ``items`` (with their ``fingerprints``, else the stored ones);
     ``replace_all`` forgets every other item (on PostgreSQL writing only the rows that differ
@@ -412,7 +439,8 @@ def save(
     whose row differs from it only in its next check has that column updated instead of the
     row upserted: most of a day's rows (their check moves, nothing else: 12,743 of 14,341 on
     the quarter's busiest day at 100k items). Should fewer rows be found than updated, those
-    are upserted whole as well (the same rows either way)."""
+    are upserted whole as well (the same rows either way). ``rowids`` (SQLite, from
+    :func:`load_due` in this transaction): the rows whose check moves found by them."""
     m = ItemMemoryRow
     if replace_all:
         tally = None  # changes against a tally of rows just deleted would not add up
@@ -431,7 +459,7 @@ def save(
         session.execute(sa.delete(m).where(m.programme_id == programme_id, m.item_code.in_(codes)))
     if stored and fingerprints is None and not replace_all:
         items, moved = _moved_checks(items, stored)
-        if moved and not _update_checks(session, programme_id, moved):
+        if moved and not _update_checks(session, programme_id, moved, rowids or {}):
             items = {**items, **moved}
     if items and dialect_name(session) == "sqlite":
         _save_sqlite(session, programme_id, items, fingerprints, replace_all=replace_all)
@@ -529,20 +557,48 @@ def _moved_checks(
 
 
 _SQLITE_MOVE = f"""UPDATE {ItemMemoryRow.__tablename__} SET next_check = ?
-    WHERE programme_id = ? AND item_code = ?"""
+    WHERE programme_id = ? AND item_code IN (SELECT value FROM json_each(?))"""
+# The unary ``+`` keeps the planner off the primary key, which it otherwise picks for the
+# programme and then scans for every rowid.
+_SQLITE_MOVE_ROWIDS = f"""UPDATE {ItemMemoryRow.__tablename__} SET next_check = ?
+    WHERE rowid IN (SELECT value FROM json_each(?)) AND +programme_id = ?"""
 
 
-def _update_checks(session: Session, programme_id: str, moved: Mapping[str, Remembered]) -> bool:
-    """Each of ``moved``'s rows given its new next check (one statement); whether every row was
-    found."""
+def _update_checks(
+    session: Session,
+    programme_id: str,
+    moved: Mapping[str, Remembered],
+    rowids: Mapping[str, int],
+) -> bool:
+    """Each of ``moved``'s rows given its new next check; whether every row was found. On
+    SQLite one statement per new next check (thousands of rows share a few: a quarter's
+    first day, a stale day), each row by its rowid when ``rowids`` has it (read in this
+    transaction: 8,500 look-ups of the primary key were a third of the write), else by its
+    code."""
     m = ItemMemoryRow
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        target = Repeated(session, m.__table__, ("next_check",))
-        day = target.value
-        rows = [(day("next_check", r.next_check), programme_id, code) for code, r in moved.items()]
-        found = connection.exec_driver_sql(_SQLITE_MOVE, rows).rowcount
-        return bool(found == len(rows))
+        by_check: dict[date | None, tuple[list[int], list[str]]] = {}
+        for code, r in moved.items():
+            found_rows = by_check.get(r.next_check)
+            if found_rows is None:
+                found_rows = by_check[r.next_check] = ([], [])
+            rowid = rowids.get(code)
+            if rowid is None:
+                found_rows[1].append(code)
+            else:
+                found_rows[0].append(rowid)
+        day = Repeated(session, m.__table__, ("next_check",)).value
+        found = 0
+        for check, (ids, codes) in by_check.items():
+            text = day("next_check", check)
+            if ids:
+                params = (text, json.dumps(ids), programme_id)
+                found += connection.exec_driver_sql(_SQLITE_MOVE_ROWIDS, params).rowcount
+            if codes:
+                params = (text, programme_id, json.dumps(codes))
+                found += connection.exec_driver_sql(_SQLITE_MOVE, params).rowcount
+        return found == len(moved)
     staging = [{"item_code": code, "next_check": r.next_check} for code, r in moved.items()]
     table = m.__table__
     assert isinstance(table, sa.Table)

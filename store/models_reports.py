@@ -17,6 +17,7 @@ REPORT_APPEND_ONLY_TABLES = (
     "decisions",
     "report_approvals",
     "decision_additions",
+    "decision_corrections",
     "additions_accepted",
     "indicator_measurements",
     "report_archive",
@@ -93,6 +94,20 @@ class DecisionAdditionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DecisionCorrectionRow(Base):
+    """A decision that corrects an earlier one of the same meeting (migration 0039,
+    ``--corrects``): both stay recorded; the corrected one is read as replaced."""
+
+    __tablename__ = "decision_corrections"
+    __table_args__ = (sa.UniqueConstraint("decision_id"), sa.UniqueConstraint("corrects_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(CODE, sa.ForeignKey("programmes.id"))
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    corrects_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

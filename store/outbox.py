@@ -16,8 +16,9 @@ old final message's personal content and keeps the row (migration 0033).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,8 +27,16 @@ from sqlalchemy.orm import Session
 
 from governance.clock import require_aware
 from store import digest_items
-from store.dialect import batch_size, batches, dialect_name, insert_function, quick_compression
+from store.dialect import (
+    batch_size,
+    batches,
+    dialect_name,
+    insert_function,
+    quick_compression,
+    sized_batches,
+)
 from store.models import OUTBOX_STATUSES, EventRow, OutboxRow, UTCDateTime
+from store.outbox_channels import carried_channels
 from store.records import OutboxRecord
 
 MAX_ATTEMPTS = 5
@@ -72,6 +81,16 @@ _INSERTED = (
     "attempts",
     "created_at",
 )
+#: Characters of rendered text (subject and bodies) per ``INSERT`` of new messages: a day's
+#: digests at 100k items are each ≈ 0.1–2 MB of text and payload (which grows with the
+#: bodies: the items they list), and one statement for all of them held every value at once,
+#: the cycle's peak (+29 MiB on SQLite, benchmarks/RESULTS.md round 32). Small messages go
+#: many to a statement, as before.
+TEXT_PER_INSERT = 200_000
+
+
+def _text(row: Mapping[str, Any]) -> int:
+    return len(row["subject"]) + len(row["body_text"]) + len(row["body_html"] or "")
 
 
 class OutboxError(RuntimeError):
@@ -130,54 +149,69 @@ def enqueue(
     status: str,
     created_at: datetime,
 ) -> list[str]:
-    """Insert messages whose key is new; return those keys in input order."""
+    """Insert messages whose key is new; return those keys in input order.
+
+    ``messages`` is taken as it comes, a few at a time (:data:`TEXT_PER_INSERT`): given as an
+    iterator (the cycle renders each digest as it is taken), no more than a statement's
+    messages are held at once, each with its rendered bodies and payload."""
     if status not in ENQUEUE_STATUSES:
         raise ValueError(f"enqueue status must be one of {ENQUEUE_STATUSES}, not {status!r}")
-    rows: dict[str, dict[str, Any]] = {}
-    for m in messages:
-        rows.setdefault(
-            m.key,
-            {
-                "programme_id": programme_id,
-                "key": m.key,
-                "kind": m.kind,
-                "recipient": m.recipient,
-                "recipient_name": m.recipient_name,
-                "email": m.email,
-                "slack": m.slack,
-                "subject": m.subject,
-                "body_text": m.body_text,
-                "body_html": m.body_html,
-                "payload": dict(m.payload),
-                "created_on": m.created_on,
-                "status": status,
-                "attempts": 0,
-                "created_at": created_at,
-            },
-        )
-    if not rows:
+    keys: list[str] = []  # each key once, in input order
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        seen: set[str] = set()
+        for m in messages:
+            if m.key not in seen:  # the first message of a key is the one queued
+                seen.add(m.key)
+                keys.append(m.key)
+                yield _row(programme_id, m, status, created_at)
+
+    batched = sized_batches(new_rows(), batch_size(len(_INSERTED)), _text, TEXT_PER_INSERT)
+    first = next(batched, None)
+    if first is None:
         return []
     insert = insert_function(session)
     inserted: dict[str, int] = {}  # key → outbox id
     with quick_compression(session.connection()):
-        for batch in batches(list(rows.values()), batch_size(len(_INSERTED))):
+        for batch in chain([first], batched):
             statement = (
                 insert(OutboxRow)
-                .values(list(batch))
+                .values(batch)
                 .on_conflict_do_nothing(index_elements=["programme_id", "key"])
                 .returning(OutboxRow.key, OutboxRow.id)
             )
-            inserted.update((key, row_id) for key, row_id in session.execute(statement))
-    # A reminder digest's (item, stage) entries beside it, in the same transaction.
-    digest_items.record(
-        session,
-        [
-            (row_id, rows[key]["payload"])
-            for key, row_id in inserted.items()
-            if rows[key]["kind"] == DIGEST_KIND
-        ],
-    )
-    return [key for key in rows if key in inserted]
+            ids = dict(session.execute(statement).tuples().all())
+            inserted.update(ids)
+            # A reminder digest's (item, stage) entries beside it, in the same transaction.
+            digest_items.record(
+                session,
+                [
+                    (ids[row["key"]], row["payload"])
+                    for row in batch
+                    if row["kind"] == DIGEST_KIND and row["key"] in ids
+                ],
+            )
+    return [key for key in keys if key in inserted]
+
+
+def _row(programme_id: str, m: OutboxRecord, status: str, created_at: datetime) -> dict[str, Any]:
+    return {
+        "programme_id": programme_id,
+        "key": m.key,
+        "kind": m.kind,
+        "recipient": m.recipient,
+        "recipient_name": m.recipient_name,
+        "email": m.email,
+        "slack": m.slack,
+        "subject": m.subject,
+        "body_text": m.body_text,
+        "body_html": m.body_html,
+        "payload": dict(m.payload),
+        "created_on": m.created_on,
+        "status": status,
+        "attempts": 0,
+        "created_at": created_at,
+    }
 
 
 def claim(
@@ -632,11 +666,7 @@ def withdraw(
     # Only the channel a message carries is read of its payload, by the database: a day's
     # unsent digests at 100k items hold tens of megabytes of JSON, which this runs on every
     # sync (0.6 s and a 130 MiB peak when decoded here, #8 round 21).
-    rows = session.execute(
-        sa.select(o.id, o.key, o.recipient, o.payload["channel"].as_string())
-        .where(o.programme_id == programme_id, o.status.in_(UNSENT), o.kind != TEST_KIND)
-        .order_by(o.id)
-    ).all()
+    rows = carried_channels(session, programme_id, UNSENT, TEST_KIND)
     why: dict[str, str] = {}
     by_contact: dict[str, list[tuple[int, str]]] = {}
     for row_id, key, recipient, carried in rows:

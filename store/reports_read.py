@@ -85,12 +85,15 @@ def decisions(
     where = (" AND d.body_code = :b" if body_id is not None else "") + (
         " AND d.meeting_on <= :until" if until is not None else ""
     )
-    # The report a decision approves (0025) and its addition (0035) joined in: one query.
+    # The report a decision approves (0025), its addition (0035) and what it corrects (0039)
+    # joined in: one query.
     query = sa.text(
         "SELECT d.id, d.body_code, d.meeting_on, d.kind, d.text, d.item_code, d.gereed_before,"
-        " d.gereed_after, d.recorded_at, a.report_code, a.period_from, a.period_to, n.id"
+        " d.gereed_after, d.recorded_at, a.report_code, a.period_from, a.period_to, n.id,"
+        " c.corrects_id"
         " FROM decisions d LEFT JOIN report_approvals a ON a.decision_id = d.id"
         " LEFT JOIN decision_additions n ON n.decision_id = d.id"
+        " LEFT JOIN decision_corrections c ON c.decision_id = d.id"
         f" WHERE d.programme_id = :p{where} ORDER BY d.meeting_on, d.id"
     ).bindparams(_P, *([sa.bindparam("until", type_=sa.Date)] if until is not None else []))
     params: dict[str, object] = {"p": programme_id}
@@ -111,10 +114,11 @@ def decisions(
             id=row_id,
             approves=ReportRef(report, as_date(first), as_date(last)) if report else None,
             adds=addition is not None,
+            corrects=corrects,
         )
         for (
             row_id, body, meeting_on, kind, text, item, before, after, recorded_at,
-            report, first, last, addition,
+            report, first, last, addition, corrects,
         ) in rows
     ]  # fmt: skip
 

@@ -18,6 +18,7 @@ from store import reports_read
 from store.dialect import reader
 from store.models_reports import (
     DecisionAdditionRow,
+    DecisionCorrectionRow,
     DecisionRow,
     IndicatorMeasurementRow,
     MeetingRow,
@@ -143,7 +144,22 @@ class ReportsRepository:
                 )
             )
             self._session.flush()
-        return replace(_decision(row), approves=decision.approves, adds=decision.adds)
+        if decision.corrects is not None:
+            self._session.add(
+                DecisionCorrectionRow(
+                    programme_id=self.programme_id,
+                    decision_id=row.id,
+                    corrects_id=decision.corrects,
+                    recorded_at=row.recorded_at,
+                )
+            )
+            self._session.flush()
+        return replace(
+            _decision(row),
+            approves=decision.approves,
+            adds=decision.adds,
+            corrects=decision.corrects,
+        )
 
     def decisions(self, body_id: str | None = None, *, until: date | None = None) -> list[Decision]:
         return reports_read.decisions(reader(self._session), self.programme_id, body_id, until)

@@ -109,13 +109,14 @@ class SyncResult:
         plan file's cancellations)."""
         return bool(self.revisions or self.contacts_rerouted or self.withdrawn or self.cancelled)
 
-    def describe(self) -> str:
+    def describe(self, *, would: bool = False) -> str:
         """One line for logs and reports, e.g. ``2 changed, 1 archived`` or ``in sync``; the
         contacts created, archived or given another deputy or channel are named (``contacts
         created: carol; archived: alice``), and the messages withdrawn from contacts who left
-        or moved counted (:meth:`notes`)."""
+        or moved counted (:meth:`notes`). ``would``: a dry run's line (nothing was stored),
+        every verb in the conditional: ``would create 10, change 2`` (walk56c 4)."""
         parts = [
-            f"{count} {label}"
+            f"{_WOULD[label]} {count}" if would else f"{count} {label}"
             for count, label in (
                 (self.created, "created"),
                 (self.changed_count, "changed"),
@@ -125,17 +126,17 @@ class SyncResult:
             if count
         ]
         if parts:
-            return ", ".join(parts) + self.notes()
+            return ("would " if would else "") + ", ".join(parts) + self.notes(would=would)
         # Only what has no revision (a contact's deputy or channel, a withdrawal): no counts.
-        parts = [self._named(), self._withdrawn(), self._cancelled()]
+        parts = [self._named(would), self._withdrawn(would), self._cancelled(would)]
         return "; ".join(filter(None, parts)) or "in sync"
 
-    def notes(self) -> str:
+    def notes(self, *, would: bool = False) -> str:
         """What follows the counts in the cycle's and ``regie sync``'s line: `` (contacts
         created: carol; archived: alice)``, ``; programme end 2026-12-31 → 2027-12-31`` and
-        ``; 1 unsent message withdrawn (alice)``, or ""."""
-        named, withdrawn = self._named(), self._withdrawn()
-        cancelled = self._cancelled()
+        ``; 1 unsent message withdrawn (alice)``, or "" (``would``: in the conditional)."""
+        named, withdrawn = self._named(would), self._withdrawn(would)
+        cancelled = self._cancelled(would)
         return (
             (f" ({named})" if named else "")
             + (f"; {self._end()}" if self.end_changed else "")
@@ -147,12 +148,13 @@ class SyncResult:
         before, after = self.end_changed or (None, None)
         return f"programme end {before or 'none'} → {after or 'none'}"
 
-    def _cancelled(self) -> str:
+    def _cancelled(self, would: bool = False) -> str:
         if not self.cancelled:
             return ""
-        return f"cancelled as the plan file says (cancelled_by): {_some(self.cancelled)}"
+        done = "to be cancelled" if would else "cancelled"
+        return f"{done} as the plan file says (cancelled_by): {_some(self.cancelled)}"
 
-    def _named(self) -> str:
+    def _named(self, would: bool = False) -> str:
         named: list[str] = []
         for label, ids in (
             ("created", self.contacts_created),
@@ -160,15 +162,21 @@ class SyncResult:
             ("with another deputy or channel", self.contacts_rerouted),
         ):
             if ids:
-                named.append(f"{'' if named else 'contacts '}{label}: {_some(ids)}")
+                said = f"to be {label}" if would and label in _WOULD else label
+                named.append(f"{'' if named else 'contacts '}{said}: {_some(ids)}")
         return "; ".join(named)
 
-    def _withdrawn(self) -> str:
+    def _withdrawn(self, would: bool = False) -> str:
         if not self.withdrawn:
             return ""
         count = sum(len(keys) for keys in self.withdrawn.values())
         plural = "" if count == 1 else "s"
-        return f"{count} unsent message{plural} withdrawn ({_some(sorted(self.withdrawn))})"
+        done = "to be withdrawn" if would else "withdrawn"
+        return f"{count} unsent message{plural} {done} ({_some(sorted(self.withdrawn))})"
+
+
+#: A dry run's verbs for the counts of :meth:`SyncResult.describe`.
+_WOULD = {"created": "create", "changed": "change", "archived": "archive", "restored": "restore"}
 
 
 def _some(ids: list[str], most: int = 5) -> str:
@@ -253,8 +261,9 @@ def refuse_elsewhere(session: Session, programme_id: str) -> None:
     """:class:`ProgrammeElsewhere` when the programme is not stored and others are."""
     if session.get(ProgrammeRow, programme_id) is not None:
         return  # the sync reads it next: from the identity map
-    # The first few by id: enough to name them (regie.programme_guard names three and "more").
-    others = list(session.scalars(sa.select(ProgrammeRow.id).order_by(ProgrammeRow.id).limit(4)))
+    from store.doctor import programmes_to_name
+
+    others = programmes_to_name(session)
     if others:
         raise ProgrammeElsewhere(programme_id, others)
 

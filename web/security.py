@@ -10,18 +10,57 @@ are made under the current key only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-SESSION_COOKIE = "regie_session"
-NONCE_COOKIE = "regie_nonce"
+if TYPE_CHECKING:
+    from regie.bootstrap import App
+
 CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class CookieNames:
+    """The cookies' names for one installation (see :func:`cookie_names`)."""
+
+    session: str
+    nonce: str
+
+
+@functools.lru_cache(maxsize=16)
+def cookie_names(base_url: str) -> CookieNames:
+    """``regie_session_<tag>`` and ``regie_nonce_<tag>``, ``<tag>`` a short hash of
+    REGIE_BASE_URL: browsers share a host's cookies across ports, so two installations on one
+    host (``:8561``, ``:8562``) with one name would log each other's officers out (walk56c 3).
+    Over https the name is ``__Host-…`` at the host's root (Secure, Path=/, no Domain: no other
+    site or plain-http page can set it), ``__Secure-…`` under a sub-path."""
+    parts = urlsplit(base_url.strip())
+    public = f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+    tag = hashlib.sha256(public.encode()).hexdigest()[:8]
+    prefix = ""
+    if parts.scheme.lower() == "https":
+        prefix = "__Secure-" if parts.path.rstrip("/") else "__Host-"
+    return CookieNames(f"{prefix}regie_session_{tag}", f"{prefix}regie_nonce_{tag}")
+
+
+def session_cookie_name(app: App) -> str:
+    """The session cookie's name for ``app``'s installation (a test's or benchmark's client)."""
+    return cookie_names(app.settings.base_url).session
+
+
+def _names(request: Request) -> CookieNames:
+    base_url: str = request.app.state.regie.settings.base_url
+    return cookie_names(base_url)
 
 
 def _secret(request: Request) -> bytes:
@@ -51,7 +90,7 @@ def secure_cookies(request: Request) -> bool:
 
 
 def session_token(request: Request) -> str | None:
-    return request.cookies.get(SESSION_COOKIE) or None
+    return request.cookies.get(_names(request).session) or None
 
 
 def csrf_token(request: Request, *, anonymous: bool = False) -> str:
@@ -63,7 +102,7 @@ def csrf_token(request: Request, *, anonymous: bool = False) -> str:
     token = session_token(request)
     if token and not anonymous:
         return _sign(request, "session", token)
-    nonce = request.cookies.get(NONCE_COOKIE)
+    nonce = request.cookies.get(_names(request).nonce)
     if not nonce:
         nonce = secrets.token_urlsafe(24)
         request.state.new_nonce = nonce
@@ -74,8 +113,8 @@ def set_nonce_cookie(request: Request, response: Response) -> None:
     nonce = getattr(request.state, "new_nonce", None)
     if nonce:
         response.set_cookie(
-            NONCE_COOKIE, nonce, httponly=True, samesite="strict", secure=secure_cookies(request),
-            path=cookie_path(request),
+            _names(request).nonce, nonce, httponly=True, samesite="strict",
+            secure=secure_cookies(request), path=cookie_path(request),
         )  # fmt: skip
 
 
@@ -83,7 +122,7 @@ def csrf_ok(request: Request, submitted: object, *, anonymous: bool = False) -> 
     """Whether a POSTed token matches this browser's session (or nonce, with ``anonymous``)."""
     if not isinstance(submitted, str) or not submitted:
         return False
-    basis = request.cookies.get(NONCE_COOKIE) if anonymous else session_token(request)
+    basis = request.cookies.get(_names(request).nonce) if anonymous else session_token(request)
     purpose = "nonce" if anonymous else "session"
     return bool(basis) and _signed_by_any(request, purpose, str(basis), submitted)
 
@@ -99,14 +138,17 @@ def cookie_path(request: Request) -> str:
 def set_session_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
     path = cookie_path(request)
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax",
+        _names(request).session, token, max_age=max_age, httponly=True, samesite="lax",
         secure=secure_cookies(request), path=path,
     )  # fmt: skip
-    response.delete_cookie(NONCE_COOKIE, path=path)
+    # A __Host-/__Secure- cookie is deleted only by a Secure Set-Cookie
+    response.delete_cookie(_names(request).nonce, path=path, secure=secure_cookies(request))
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path=cookie_path(request))
+    response.delete_cookie(
+        _names(request).session, path=cookie_path(request), secure=secure_cookies(request)
+    )
 
 
 #: Who a request that is not logged in records as acting (an owner's answer link, Slack): the
@@ -183,8 +225,6 @@ class SecurityHeaders:
 def sub_path(base_url: str) -> str:
     """The path REGIE_BASE_URL puts the site under (``https://example.org/regie/`` →
     ``/regie``); empty at the host's root."""
-    from urllib.parse import urlsplit
-
     return urlsplit(base_url).path.rstrip("/")
 
 

@@ -51,7 +51,7 @@ def environment() -> Environment:
     env.filters["getal"] = dutch_number  # 2.000: as the texts' catalogues (regie.texts)
     env.filters["without_prefix"] = without_prefix  # the footer, as the mails (walk54b 4)
     env.filters["tijdstip"] = instant  # when recorded: date, time, zone (web.timestamps)
-    env.filters["kantoordag"] = office_day  # the office's date of an instant (ISO)
+    env.filters["kantoordag"] = office_day  # the office's date of an instant (or its ISO text)
     # The default wording; a page's context (office_zone below) gives the plan's own.
     env.globals["office_words"] = office_names()
     # Words every answer channel shares (notifications/templates/answer_words.txt.j2).
@@ -79,14 +79,15 @@ def business_date(context: Context, value: date | None) -> str:
 
 @pass_context
 def office_day(context: Context, value: datetime | str | None) -> str:
-    """``2026-07-01``: the date of an instant (a datetime or its ISO text) in the office's zone,
-    not UTC's (a token made at 22:30 UTC on 30 June was made on 1 July in Amsterdam)."""
+    """``1 juli 2026``: the date of an instant (a datetime or its ISO text) in the office's
+    zone, not UTC's (a token made at 22:30 UTC on 30 June was made on 1 July in Amsterdam),
+    written as every office page writes a date (walk56c 7)."""
     from governance.clock import local_date
 
     if value is None or value == "":
         return ""
     at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return local_date(at, context.get("office_zone") or OFFICE_ZONE).isoformat()
+    return dutch_date(local_date(at, context.get("office_zone") or OFFICE_ZONE))
 
 
 def office_zone(request: Request) -> dict[str, Any]:

@@ -148,23 +148,32 @@ def escalation_for(
     state = item.state
     if state in SILENT_STATES or known.escalated:
         return None  # silent, or this run has escalated already
-    if no_longer_asked(item, end, quiet.as_of):
+    if end is not None and no_longer_asked(item, end, quiet.as_of):
         # After the end an item without a deadline is no longer asked about (walk32b 7): its
         # quarterly prompts from before it left unanswered do not escalate either (round45 3).
         return None
-    if state is not State.OVERDUE and (item.due is not None or not known.unanswered):
+    needed = policy.escalate_after_unanswered
+    if state is not State.OVERDUE and (
+        item.due is not None or needed <= 0 or len(known.unanswered) < needed
+    ):
         # Not late: a dated item escalates only once it is overdue (on its due date or with
-        # its forecast ahead it is not), an ongoing one for its unanswered quarterly prompts.
+        # its forecast ahead it is not), an ongoing one for its unanswered quarterly prompts
+        # (as many as the policy counts: most such items have fewer).
         return None
     latest = item.latest_update
     since = latest.reported_on if latest else None
     kind = reason = ""
     prompts = undelivered = 0
-    if policy.escalate_after_unanswered > 0 and known.unanswered:
-        unanswered = known.unanswered_before(quiet.as_of)
-        grace = policy.unanswered_grace_days
-        ripe = [s for s in unanswered if quiet(known.unanswered[s]) >= grace]
-        if len(ripe) >= policy.escalate_after_unanswered:
+    if needed > 0 and len(known.unanswered) >= needed:
+        # The stages first queued before today whose grace has run out, counted (most items
+        # with one have too few: their stages are gathered only once there are enough).
+        grace, as_of = policy.unanswered_grace_days, quiet.as_of
+        ripe = 0
+        for first in known.unanswered.values():
+            if first < as_of and quiet(first) >= grace:
+                ripe += 1
+        if ripe >= needed:
+            unanswered = known.unanswered_before(as_of)
             kind = "unanswered"
             after = f" since {since}" if since else ""
             prompts = len(unanswered)

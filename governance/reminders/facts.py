@@ -13,11 +13,11 @@ from governance.plan import ReminderPolicy
 from governance.reminders.escalations import Quiet, overdue_dates
 from governance.reminders.records import (
     ESCALATION_PREFIX,
+    PRE_DEADLINE_STAGES,
     SILENT_STATES,
     PromptFacts,
     PromptQuestion,
     PromptRecord,
-    counts_unanswered,
 )
 from governance.reminders.stages import Stages
 from governance.workdays import WorkCalendar
@@ -110,70 +110,67 @@ def facts_from_history(
             past = by_item[item_id] = []
         past.append(r)
     out: dict[str, PromptFacts] = {}
+    prefix, early = ESCALATION_PREFIX, PRE_DEADLINE_STAGES
+    # One pass over an item's prompts gathers every answer (a quarter's first day asks of
+    # thousands of items with a prompt or two each); those a condition leaves out are
+    # dropped after it.
     for item_id, past in by_item.items():
         stage, run, since, previous, previous_after, about, asked_of = questions[item_id]
-        names = [r.stage for r in past if r.queued_on <= as_of]
-        if not names:
-            continue
-        too_soon = False
-        if previous is not None and previous_after is not None and previous in names:
-            first_asked = min(
-                r.queued_on for r in past if r.stage == previous and r.queued_on <= as_of
-            )
-            too_soon = first_asked > previous_after
-        escalations = [
-            r.queued_on
-            for r in past
-            if r.queued_on <= as_of and r.stage.startswith(ESCALATION_PREFIX)
-            and r.stage.startswith(run)
-        ]  # fmt: skip
-        escalated = bool(escalations)
+        seen = asked = False
+        first_previous: date | None = None
+        escalated_on: date | None = None
         unanswered: dict[str, date] = {}
-        if not escalated:
-            for r in past:
-                day = r.queued_on
-                if day > as_of or (since is not None and day <= since):
-                    continue
-                if not counts_unanswered(r.stage):
-                    continue  # an escalation, or a prompt before the due date
-                if asked_of and r.contact_id not in asked_of:
-                    continue  # asked of a contact who no longer answers for the item
-                first = unanswered.get(r.stage)
+        contacts: dict[str, tuple[date, date]] = {}
+        asked_on: date | None = None
+        for r in past:
+            day = r.queued_on
+            if day > as_of:
+                continue
+            seen = True
+            name = r.stage
+            if name == stage:
+                asked = True
+            if name == previous and (first_previous is None or day < first_previous):
+                first_previous = day
+            if name.startswith(prefix):
+                # An escalation: of this run or not, no reminder (not unanswered, no
+                # contact's prompt, not asked about a date).
+                if name.startswith(run) and (escalated_on is None or day < escalated_on):
+                    escalated_on = day
+                continue
+            contact = r.contact_id
+            was = contacts.get(contact)
+            if was is None:
+                contacts[contact] = (day, day)
+            else:
+                contacts[contact] = (min(was[0], day), max(was[1], day))
+            # Only a current contact's prompts count (asked of one who no longer answers
+            # for the item, they do not).
+            theirs = not asked_of or contact in asked_of
+            if theirs and (since is None or day > since) and not name.startswith(early):
+                first = unanswered.get(name)
                 if first is None or day < first:
-                    unanswered[r.stage] = day
-        asked = stage is not None and stage in names
-        asked_on = None
-        if about and not escalated:
-            for r in past:
-                day, name = r.queued_on, r.stage
-                if day > as_of or not name.endswith(about) or r.is_escalation:
-                    continue
-                if asked_of and r.contact_id not in asked_of:
-                    continue  # asked of a contact who no longer answers for the item
-                if asked_on is None or day < asked_on:
-                    asked_on = day
+                    unanswered[name] = day
+            if (
+                about and theirs and name.endswith(about)
+                and (asked_on is None or day < asked_on)
+            ):  # fmt: skip
+                asked_on = day
+        if not seen:
+            continue
+        too_soon = (
+            first_previous is not None and previous_after is not None
+            and first_previous > previous_after
+        )  # fmt: skip
+        escalated = escalated_on is not None
+        if escalated:
+            unanswered, asked_on = {}, None  # the run escalated: no more of either
         missed = _NONE
         if undelivered:
             missed = frozenset(s for s in unanswered if (item_id, s) in undelivered)
-        contacts: dict[str, tuple[date, date]] = {}
-        if stage is not None and not too_soon and (not asked or escalated):
-            for r in past:
-                day = r.queued_on
-                if day > as_of or r.is_escalation:
-                    continue
-                seen = contacts.get(r.contact_id)
-                if seen is None:
-                    contacts[r.contact_id] = (day, day)
-                else:
-                    contacts[r.contact_id] = (min(seen[0], day), max(seen[1], day))
+        if stage is None or too_soon or (asked and not escalated):
+            contacts = {}
         out[item_id] = PromptFacts(
-            asked,
-            escalated,
-            unanswered,
-            too_soon,
-            missed,
-            min(escalations) if escalations else None,
-            contacts,
-            asked_on,
+            asked, escalated, unanswered, too_soon, missed, escalated_on, contacts, asked_on
         )
     return out

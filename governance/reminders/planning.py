@@ -124,6 +124,7 @@ def plan_reminders_from(
     quiet = Quiet(as_of, calendar)
     end = plan.programme.end
     items = assessment.items
+    make, states = _new_digest_item, STATE_VALUES  # once per item and contact: written out
     for item_id, question in questions.items():
         item = items[item_id]
         known = facts.get(item_id, NO_FACTS)
@@ -133,6 +134,7 @@ def plan_reminders_from(
             if to is None:
                 to = addressed[item.owners] = recipients(plan, item.owners)
             slow = known.escalated and backs_off(item, name, known, as_of, policy, calendar)
+            state = states[item.state]
             for contact, note in to.items():
                 if slow and settled(known, contact, as_of, policy, calendar):
                     continue  # knew of the escalation: the slower cadence (module notes)
@@ -144,7 +146,15 @@ def plan_reminders_from(
                     mine = via.get(contact, frozenset())
                     before = predecessors(known, to, mine, item.owners, org_of)
                     handover = _handover(before, mine, org_of)
-                per_contact.setdefault(contact, []).append(_digest_item(item, name, note, handover))
+                digest_item = make(
+                    item_id, name, state, item.due, item.title, item.gereed, item.action_id,
+                    note, handover,
+                )  # fmt: skip
+                listed = per_contact.get(contact)
+                if listed is None:
+                    per_contact[contact] = [digest_item]
+                else:
+                    listed.append(digest_item)
             if not to:
                 unaddressed.append(_digest_item(item, name, "no contact"))
         escalation = escalation_for(
@@ -230,17 +240,19 @@ def _bundle(
     events: list[DomainEvent] = []
     records: list[PromptRecord] = []
     record, event = new_prompt_record, new_event
+    add_record, add_event = records.append, events.append  # once per digest item
     for digest in digests:
         contact, key = digest.contact_id, digest.key
         for di in digest.items:
-            records.append(record(di.item_id, di.stage, contact, as_of))
+            item_id, stage = di.item_id, di.stage
+            add_record(record(item_id, stage, contact, as_of))
             payload: dict[str, str | int | None] = {
-                "stage": di.stage,
+                "stage": stage,
                 "state": di.state,
                 "contact": contact,
                 "digest": key,
             }
-            events.append(event(REMINDER_QUEUED, di.item_id, as_of, payload, contact))
+            add_event(event(REMINDER_QUEUED, item_id, as_of, payload, contact))
     to_office: dict[str, list[Escalation]] = {}
     for e in escalations:
         for contact in e.contact_ids or ("",):

@@ -197,6 +197,7 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     An answer counts when reported from the round's start up to the day the round closed (before
     its summary was queued), and with --as-of on or before that day; an open round without
     --as-of counts every answer so far."""
+    from governance.counts import count
     from regie.cli.tables import print_json
     from regie.rounds import round_status as rounds
 
@@ -218,7 +219,7 @@ def round_status(fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
             )
         typer.echo(
             f"round {r['round']} {r['body']}, meeting {meeting}, answers by {r['answer_by']} "
-            f"({state}): {r['answered']}/{r['items']} items answered"
+            f"({state}): {r['answered']}/{count(r['items'], 'item')} answered"
         )
         for org in r["organisations"]:
             typer.echo(f"  {org['id']}: {org['answered']}/{org['asked']}")

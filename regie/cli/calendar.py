@@ -153,6 +153,7 @@ def export(
     """Write a scope's feed (.ics) without a server."""
     import sys
 
+    from governance.counts import count
     from regie.bootstrap import bootstrap
     from regie.cli.common import parse_date
     from regie.errors import InvalidInput
@@ -168,4 +169,4 @@ def export(
             out.write_bytes(body)
         except OSError as exc:  # the user's path: bad input (2), not the machine's fault (3)
             raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
-        typer.echo(f"{out}: {body.count(b'BEGIN:VEVENT')} events", err=True)
+        typer.echo(f"{out}: {count(body.count(b'BEGIN:VEVENT'), 'event')}", err=True)

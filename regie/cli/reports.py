@@ -574,6 +574,20 @@ def decision_add(
             "A period no archived report covers is refused without --before-archive.",
         ),
     ] = None,
+    corrects: Annotated[
+        int | None,
+        typer.Option(
+            "--corrects",
+            help="DECISION_ID: this decision corrects that one (its id: `regie decision "
+            "list`), recorded wrongly for the same meeting: a mistyped date in the minutes. "
+            "Give the same body, meeting and item, and the right --set-gereed (or, for a "
+            "text-only decision, the right --text). Both stay recorded, the corrected one "
+            "marked; the plan's date is set again from the one before the meeting, and the "
+            "packs, the progress report and the decision list show one change. Refused for "
+            "a drop or a restore (record a --restore or a --cancel), and for a decision "
+            "corrected already (correct its correction).",
+        ),
+    ] = None,
     before_archive: Annotated[
         bool,
         typer.Option(
@@ -593,7 +607,7 @@ def decision_add(
         _app(), body, _required_date(meeting, "--meeting"), text,
         item_id=item, set_gereed=set_gereed, cancel=cancel, restore=restore,
         approves_report=approves_report, before_archive=before_archive, adds=adds,
-        warnings=warnings,
+        corrects=corrects, warnings=warnings,
     ):  # fmt: skip
         typer.echo(line)
     for warning in warnings:
@@ -611,6 +625,7 @@ class DecisionFormat(StrEnum):
 DECISION_FIELDS = (
     "id", "meeting_on", "body", "body_name", "kind", "effect", "item", "item_title", "text",
     "gereed_before", "gereed_after", "recorded_at", "recorded_by", "approves_report",
+    "corrects", "corrected_by",
 )  # fmt: skip
 
 
@@ -626,7 +641,9 @@ def decision_list(
             help="table (default): one line each, what it did in Dutch (gereed bijgesteld: "
             "Q3-2015 → Q4-2015, vervallen, hersteld, besluit). csv | json: for other tools, "
             "columns " + ", ".join(DECISION_FIELDS) + "; kind is the raw kind (besluit, "
-            "set_gereed, cancel, restore, add), effect the Dutch text. md: a Dutch table "
+            "set_gereed, cancel, restore, add), effect the Dutch text (a corrected decision: "
+            "gecorrigeerd door besluit N; its correction: the change from the date before the "
+            "meeting, correctie van besluit N). md: a Dutch table "
             "(Vergadering, Orgaan, Punt, Besluit, Gevolg) to paste into the minutes.",
         ),
     ] = DecisionFormat.table,
@@ -665,6 +682,8 @@ def decision_list(
                     if d.approves
                     else None
                 ),
+                "corrects": d.corrects,
+                "corrected_by": d.corrected_by,
             }
             for d in rows
         ]

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from governance.counts import count
 from governance.labels import rag_label, state_label
 from regie.bootstrap import App
 
@@ -94,13 +95,13 @@ def print_waiting(sent: dict[str, Any], app: App) -> None:
     from regie.history import office_time
     from regie.services import office_zone
 
-    count = sent.get("waiting") or 0
-    if not count:
+    waiting = sent.get("waiting") or 0
+    if not waiting:
         return
     when = datetime.fromisoformat(sent["next_attempt"]) if sent.get("next_attempt") else None
     due = "due now" if when is None or when <= utcnow() else office_time(when, office_zone(app))
     typer.echo(
-        f"  waiting for a later attempt: {count} message(s), next attempt {due}; "
+        f"  waiting for a later attempt: {count(waiting, 'message')}, next attempt {due}; "
         "to send them at the next send: `regie outbox retry --all-failed --yes`"
     )
 
@@ -152,7 +153,9 @@ def print_meetings(meetings: dict[str, Any]) -> None:
                 "  meetings: nothing due (no status round to start or chase, no agenda pack)"
             )
         return
-    started = [f"{r} ({meetings['requests'].get(r, 0)} requests)" for r in meetings["rounds"]]
+    started = [
+        f"{r} ({count(meetings['requests'].get(r, 0), 'request')})" for r in meetings["rounds"]
+    ]
     typer.echo(
         f"  status rounds {'would start' if dry else 'started'}: {', '.join(started) or 'none'}"
     )
@@ -181,10 +184,11 @@ def _assessed(check: dict[str, Any]) -> str:
     """How many items the day judged, and why that many."""
     total = sum(check["counts"].values())
     if check.get("incremental"):
-        return f"{check['assessed']} of {total} items (incremental: those that can have changed)"
+        changed = "(incremental: those that can have changed)"
+        return f"{check['assessed']} of {count(total, 'item')} {changed}"
     if check.get("rebuilt"):
-        return f"all {check['assessed']} items (full, the per-item memory rebuilt)"
-    return f"all {check['assessed']} items (full)"
+        return f"all {count(check['assessed'], 'item')} (full, the per-item memory rebuilt)"
+    return f"all {count(check['assessed'], 'item')} (full)"
 
 
 def print_failures(sent: dict[str, Any]) -> None:

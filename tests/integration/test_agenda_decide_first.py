@@ -74,7 +74,10 @@ def test_page_one_says_what_needs_a_decision_and_the_weighty_points_come_first(a
     assert "te laat: deadline 31-12-2015 verstreken" in row and "sinds 31-12" not in row
     # Layout 14: one level of brackets, as page 1 puts the reason in brackets (walk46 11c).
     assert "eerder besloten op 13-10-2015: Q4-2015, opnieuw niet gehaald" in row
-    assert "voor de 3e keer voorgelegd, eerder op 13-10-2015, 12-01-2016" in row
+    # Layout 21 (walk56d 10): the meeting that decided (13-10-2015) is named once, not again
+    # among those the point was put to the body at.
+    assert "voor de 3e keer voorgelegd, eerder ook op 12-01-2016" in row
+    assert row.count("13-10-2015") == 1
     assert "(" not in row.split(" | ")[2]
     assert "te laat: deadline 30-09-2015 verstreken" in next(
         r for r in section.splitlines() if "| 3.5.1 |" in r

@@ -97,3 +97,17 @@ def test_archived_packs_with_every_change_are_made_again(app: App) -> None:
             assert "Verslechterd sinds de vorige vergadering" in text, (layout, fmt)
             assert "oranje → rood" in text and "oranje → groen" in text, (layout, fmt)
         assert ("Verbeterd sinds de vorige vergadering" in text) is (layout >= 6), (layout, fmt)
+
+
+def test_the_change_counts_take_the_plural_from_layout_21(app: App) -> None:
+    """walk56d 4: *2 eigenaar gewijzigd* (layout 20 and before, as archived) is *2 eigenaren
+    gewijzigd* from layout 21 on; a count of one keeps the singular noun."""
+    from regie.reports import _agenda_pack, render_agenda
+
+    said = {}
+    for layout in (20, 21):
+        pack, _ = _agenda_pack(app, "stuurgroep", MEETING, PACK_AS_OF, layout=layout)
+        text = render_agenda(pack, "md", layout=layout).decode()
+        said[layout] = next(line for line in text.splitlines() if " gereed gekomen, " in line)
+    assert "1 datum gewijzigd, 2 eigenaar gewijzigd," in said[20]
+    assert "1 datum gewijzigd, 2 eigenaren gewijzigd," in said[21]

@@ -160,9 +160,9 @@ def test_the_pack_says_the_end_from_the_day_after_it(
 
 
 PACKS = [  # (meeting, as of, layouts with a golden file of their own)
-    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17, 19, 20)),  # the last one before the end
-    (CLOSING, date(2025, 12, 31), (14, 15, 17, 19, 20)),  # the closing meeting, made before the end
-    (CLOSING, AS_OF, (13, 14, 15, 17, 19, 20)),  # the closing meeting, its pack after the end
+    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17, 19, 20, 21)),  # the last before the end
+    (CLOSING, date(2025, 12, 31), (14, 15, 17, 19, 20, 21)),  # the closing meeting, before the end
+    (CLOSING, AS_OF, (13, 14, 15, 17, 19, 20, 21)),  # the closing meeting, its pack after the end
 ]
 
 
@@ -178,7 +178,8 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     (fresh50) only drops *(verouderd)* from the overdue items, first assessed on the pack's day
     (the scenario runs no cycle); layout 19 (walk54b 6) says *te laat: deadline … verstreken*;
     layout 20 (review55 3) words the charts' alt texts anew, which only the HTML has, and
-    (walk55d 2) counts the item waiting on a predecessor apart in the top line
+    (walk55d 2) counts the item waiting on a predecessor apart in the top line; layout 21
+    (walk56d 9) says *Vooruitblik* up to and including its horizon (*tot en met*)
     (``REGIE_UPDATE_GOLDEN=1`` writes the current layout's files)."""
     from regie import report_build
     from regie.reports import agenda, reproduce

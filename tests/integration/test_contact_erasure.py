@@ -277,7 +277,7 @@ def test_send_and_cycle_work_after_a_forget_and_the_page_shows_the_pseudonym(
     from regie.erasure import forget_contact
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = _app(tmp_path, migrated_url)
     _history(app)
@@ -301,7 +301,9 @@ def test_send_and_cycle_work_after_a_forget_and_the_page_shows_the_pseudonym(
     add_user(web_app, "office", "a long enough password", "P. Bureau", now)
     token = log_in(web_app, "office", "a long enough password", now)
     assert token is not None
-    page = TestClient(create_app(web_app), cookies={SESSION_COOKIE: token}).get("/items/2.3.1")
+    page = TestClient(create_app(web_app), cookies={session_cookie_name(web_app): token}).get(
+        "/items/2.3.1"
+    )
     assert page.status_code == 200
     assert report.pseudonym in page.text
     assert NAME not in page.text and EMAIL not in page.text

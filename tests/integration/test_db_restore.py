@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -24,6 +25,13 @@ from tests.integration.server import TEST_SECRET_KEY, running_server
 from tests.integration.test_backup import latest
 
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
+#: What a restore says to do next: docs/operations.md "Restore" step 4, not a plain `regie
+#: cycle --full` that sends again what went out after the backup (walk56c 2).
+NEXT = (
+    "next: regie cycle --full --dry-run, then regie cycle --full --no-send; look at "
+    "regie outbox --status pending, mark those known to have gone out with regie outbox "
+    'mark-sent KEY… --yes, then regie send (docs/operations.md, "Restore", step 4)'
+)
 
 
 def _events(env: dict[str, str], name: str) -> list[dict[str, object]]:
@@ -50,6 +58,8 @@ def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: 
     dry = regie("db", "restore", str(copy), env=ENV)
     assert dry.code == 0, dry.err
     assert f"backup {copy}: made " in dry.out and " by b.backup" in dry.out
+    # In the office's zone (the plan's: Amsterdam), as --record-only says it (walk56c 7).
+    assert re.search(r": made \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 by", dry.out), dry.out
     assert "records newer than the backup (lost): status_updates 1, events 1" in dry.out
     assert dry.out.rstrip().endswith("dry run: nothing changed (add --yes to restore)")
     assert latest("2025-06-03") == {"1.1.1": "at_risk", "1.2": "done"}
@@ -57,6 +67,7 @@ def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: 
     done = regie("--operator", "r.herstel", "db", "restore", str(copy), "--yes", env=ENV)
     assert done.code == 0, done.err
     assert "restored " in done.out and "recorded (regie.db.restored)" in done.out
+    assert done.out.rstrip().endswith(NEXT), done.out  # docs/operations.md, step 4 (walk56c 2)
     assert latest("2025-06-03") == {"1.1.1": "at_risk"}  # the backup's records
     (restored,) = _events(ENV, "regie.db.restored")
     payload = restored["payload"]
@@ -133,9 +144,12 @@ def test_a_restore_by_other_means_is_recorded(tmp_path: Path, migrated_url: str)
     said = regie("--operator", "d.dba", "db", "restore", str(dump), "--record-only",
                  "--made-at", "2025-06-01T02:00Z", env=env)  # fmt: skip
     assert said.code == 0, said.err
-    assert "recorded the restore from regie-2025-06-01.dump (backup made 2025-06-01T02:00:00" in (
-        said.out
-    )
+    assert said.out.splitlines() == [
+        # The office's time (Amsterdam, summer), as the SQLite restore says it (walk56c 7).
+        "recorded the restore from regie-2025-06-01.dump (backup made 2025-06-01 04:00:00 "
+        f"+02:00) in {said.out.split(' in ', 1)[1].splitlines()[0]}",
+        NEXT,  # what to do next, as every restore says it (walk56c 7)
+    ]
     (event,) = _events(env, "regie.db.restored")
     assert event["payload"] == {
         "file": "regie-2025-06-01.dump",

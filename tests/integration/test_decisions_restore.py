@@ -230,3 +230,26 @@ def test_an_action_comes_back_with_the_milestones_its_drop_cancelled(app: App) -
     again = _decide(app, "2016-10-11", "1.5 nogmaals", "--restore", "1.5")
     assert again.code == 2
     assert again.err.strip() == ("--restore: 1.5 is not cancelled; there is nothing to restore")
+
+
+def test_a_second_drop_of_a_cancelled_item_is_refused_in_one_line(app: App) -> None:
+    # walk56d 6: --cancel of an item already vervallen wrote a second cancellation.
+    assert _decide(app, "2016-01-12", "Gezant vervalt", "--cancel", "1.3.2").code == 0
+    assert _decide(app, "2016-01-12", "1.5 vervalt", "--cancel", "1.5").code == 0
+    plan = Path(str(app.settings.plan_path))
+    dropped = plan.read_text(encoding="utf-8")
+    listed = regie("decision", "list", "--format", "json", env=_env(app))
+    assert listed.code == 0, listed.err
+
+    again = _decide(app, "2016-04-12", "x", "--cancel", "1.3.2")
+    assert again.code == 2 and again.out == ""
+    assert again.err.strip() == (
+        "--cancel: 1.3.2 is already cancelled (besluit Stuurgroep Plan van aanpak MVI, 12 januari "
+        "2016); nothing to cancel"
+    )
+    child = _decide(app, "2016-04-12", "x", "--cancel", "1.5.2")
+    assert child.code == 2 and child.err.strip().startswith(
+        "--cancel: 1.5.2 is already cancelled (besluit Stuurgroep Plan van aanpak MVI"
+    )
+    assert plan.read_text(encoding="utf-8") == dropped
+    assert regie("decision", "list", "--format", "json", env=_env(app)).out == listed.out

@@ -641,8 +641,31 @@ def test_an_unreachable_prefect_api_is_a_warning_only(ready: dict[str, str]) -> 
     assert code == 0
     status, detail = found["prefect"]
     assert status == "warning"
-    assert detail.startswith(f"Prefect API {url} is not reachable: ")
+    assert detail.startswith(f"Prefect API {url} (from the environment) is not reachable: ")
     assert detail.endswith("(`regie cycle` exits 3 until it is)")
+
+
+def test_the_prefect_line_names_the_profile_the_api_url_came_from(ready: dict[str, str]) -> None:
+    """walk56c 5: a second installation sharing the first's PREFECT_HOME took the first's server
+    from the profile stored there, and its doctor did not say where the URL came from."""
+    profiles = Path(ready["PREFECT_HOME"]) / "profiles.toml"
+    code, found = doctor(ready)
+    assert found["prefect"] == (
+        "ok",
+        f"PREFECT_API_URL not set (in the environment or {profiles}): cycles run in-process",
+    )
+    with refused_port() as port:
+        url = f"http://127.0.0.1:{port}/api"
+        profiles.parent.mkdir(parents=True, exist_ok=True)
+        profiles.write_text(
+            f'active = "lucht"\n\n[profiles.lucht]\nPREFECT_API_URL = "{url}"\n', encoding="utf-8"
+        )
+        code, found = doctor(ready)
+        status, detail = found["prefect"]
+        assert (code, status) == (0, "warning")
+        assert detail.startswith(
+            f"Prefect API {url} (from profile 'lucht' in {profiles}) is not reachable: "
+        )
 
 
 #: The MVI plan's governance body members that have no contact (stuurgroep review, finding 10).

@@ -34,7 +34,15 @@ def test_a_stopped_replay_resumes_when_given_again(tmp_path: Path, sqlite_url: s
     events = rows(app, "SELECT count(*) FROM events")
     lines = replay(app, date(2016, 1, 4), date(2016, 1, 29))
     assert lines[0] == "resuming after 2016-01-13 (assessed up to there already)"
+    # It goes on after that day (walk56e 7): 14 January to 29 January, 12 working days.
+    assert lines[-1].startswith("replayed 12 working days 2016-01-14 … 2016-01-29: ")
     assert rows(app, "SELECT max(as_of) FROM assessed_days") == [("2016-01-29",)]
+    # Given once more after it finished: nothing left, said as such; nothing recorded.
+    before = rows(app, "SELECT count(*) FROM events")
+    assert replay(app, date(2016, 1, 4), date(2016, 1, 29)) == [
+        "already assessed up to 2016-01-29: nothing to replay"
+    ]
+    assert rows(app, "SELECT count(*) FROM events") == before
     full = make_app(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}")
     replay(full, date(2016, 1, 4), date(2016, 1, 29))
     # Resumed or in one go, the history is the same.
@@ -48,3 +56,9 @@ def test_replay_reports_progress_per_working_day(tmp_path: Path, sqlite_url: str
     seen: list[tuple[int, int]] = []
     replay(app, date(2015, 9, 28), date(2015, 10, 9), progress=lambda d, t: seen.append((d, t)))
     assert seen == [(n, 10) for n in range(1, 11)]
+
+
+def test_one_replayed_day_is_counted_in_the_singular(tmp_path: Path, sqlite_url: str) -> None:
+    app = make_app(tmp_path, sqlite_url)
+    (*_, summary) = replay(app, date(2015, 9, 28), date(2015, 9, 28))
+    assert summary.startswith("replayed 1 working day 2015-09-28 … 2015-09-28: ")

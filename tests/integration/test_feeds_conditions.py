@@ -41,7 +41,7 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
 ) -> None:
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = synced_app(tmp_path, migrated_url)
     token = create_token(app, "programme", "test", NOW).token
@@ -88,7 +88,7 @@ def test_a_broken_plan_file_is_told_to_nobody_without_a_login(
     add_user(app, "office", "een lang wachtwoord 123", "P. Bureau", now)
     session = log_in(app, "office", "een lang wachtwoord 123", now)
     assert session is not None
-    office = TestClient(web, cookies={SESSION_COOKIE: session}).get("/")
+    office = TestClient(web, cookies={session_cookie_name(app): session}).get("/")
     assert office.status_code == 503
     assert "Regie kan deze pagina nu niet tonen: " in office.text
     assert str(app.settings.plan_path) in office.text

@@ -1,5 +1,6 @@
 """A corrected copy of an imported sheet, imported again (walk56a 4, 9): the rows already on
-record for that item and day are skipped and named in one line, a changed row corrects the
+record for that item and day are skipped and named in one line (also one its owner corrected
+since: review56 1), a changed row corrects the
 earlier import's update of the same day and contact while that update still sets the item's
 state (as an owner's *Wijzigen*), and a file imported before is named as such before any row
 is checked. The answers test plan ("wegen-test"), SQLite and PostgreSQL."""
@@ -97,6 +98,32 @@ def test_a_changed_row_with_a_later_update_is_a_new_update(app: App, tmp_path: P
         f"{earlier} (import 1, juni.csv), but update {latest} (2025-06-09) came after it"
     ) in out.splitlines()
     assert _history(app, "1.2")[1].corrects is None
+
+
+def test_an_unchanged_row_the_owner_corrected_since_is_skipped_naming_the_correction(
+    app: App, tmp_path: Path
+) -> None:
+    """review56 1: the corrected copy's unchanged row does not overrule the owner's correction
+    of what the first import recorded from it."""
+    assert _import(app, _sheet(tmp_path, "juni.csv", ROWS), "--as-of", DAY)[0] == 0
+    (imported,) = _history(app, "1.1.1")
+    fixed = regie("update", "1.1.1", "-s", "at_risk", "--forecast", "2025-10-15", "--corrects",
+                  str(imported.id), "--author", "anna", "--comment", "Toch later", "--as-of",
+                  DAY, env=_env(app))  # fmt: skip
+    assert fixed.code == 0, fixed.err
+    corrected = _history(app, "1.1.1")[-1]
+
+    code, out, err = _import(app, _sheet(tmp_path, "juni-fix.csv", FIXED), "--as-of", DAY)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].endswith(f"juni-fix.csv: 1 update recorded for {DAY}")  # line 4 only
+    assert (
+        f"skipped 2 rows already recorded for {DAY} (same contact, status, dates and note): "
+        f"line 2 as update {imported.id} (import 1, juni.csv), since corrected by update "
+        f"{corrected.id}, line 3 as update {_history(app, '1.1.2')[0].id} (import 1, juni.csv)"
+    ) in lines
+    assert _history(app, "1.1.1") == [imported, corrected]  # the owner's date still stands
+    assert str(corrected.forecast) == "2025-10-15" and corrected.corrects == imported.id
 
 
 def test_a_copy_with_no_changed_row_records_nothing(app: App, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -143,6 +144,7 @@ def _request(current: str, previous: str | None, cookies: str) -> Request:
     class State:
         secret_key = settings.require_secret_key()
         verification_keys = settings.verification_keys()
+        regie = SimpleNamespace(settings=settings)
 
     class Web:
         state = State()
@@ -152,7 +154,8 @@ def _request(current: str, previous: str | None, cookies: str) -> Request:
 
 
 def test_office_form_tokens_made_with_the_old_key_pass_only_while_it_is_the_previous_key() -> None:
-    cookies = f"{security.SESSION_COOKIE}=s3ss10n; {security.NONCE_COOKIE}=n0nce"
+    names = security.cookie_names(load_settings({}).base_url)
+    cookies = f"{names.session}=s3ss10n; {names.nonce}=n0nce"
     before = _request(OLD, None, cookies)
     old_session = security.csrf_token(before)
     old_nonce = security.csrf_token(before, anonymous=True)

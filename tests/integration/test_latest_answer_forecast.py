@@ -8,7 +8,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -151,3 +151,47 @@ def test_a_forecast_the_latest_update_gave_is_quoted_with_it(app: App) -> None:
         ) in body, body
         assert "Eerder verwacht" not in body and "eerder verwachte" not in body
         assert "uw verwachte datum 1 augustus 2025 is verstreken" in body, body
+
+
+def test_a_forecast_a_correction_withdrew_is_not_quoted_nor_judged(app: App) -> None:
+    """review56 2: a correction replaces the update it corrects, its forecast too. Anna's
+    1 August (2 June) corrected on 10 June by an answer without a date: the item is no longer
+    *verschoven* from that day (also on a day judged from the memory, which remembered the
+    date), and the digest quotes no "Eerder verwacht" date nor its lapse."""
+    from governance.clock import utcnow
+    from governance.updates import StatusUpdate, UpdateStatus
+
+    first = AnswerInput("1.1.1", "on_track", forecast=date(2025, 8, 1), note="Extra ronde")
+    record_answer(app, first, ANNA, channel="email", as_of=FORECAST_ON)
+    before = date(2025, 6, 9)
+    deadline_check(app, before)
+    with app.session() as session:
+        known = Repository(session, "wegen-test").previous_states(before + timedelta(days=1))
+    assert known is not None and known.states["1.1.1"] == "slipped"  # the memory's date
+    with app.session() as session, session.begin():
+        repo = Repository(session, "wegen-test")
+        (given,) = repo.status_updates(until=FORECAST_ON)
+        fix = StatusUpdate(
+            "1.1.1", UpdateStatus.AT_RISK, date(2025, 6, 10), comment="Datum nog onbekend",
+            author="anna", source="web", recorded_at=utcnow(), corrects=given.id,
+        )  # fmt: skip
+        repo.add_status_update(fix)
+    states = []
+    for day in (date(2025, 6, 10), date(2025, 6, 11)):
+        report = deadline_check(app, day)
+        with app.session() as session:
+            known = Repository(session, "wegen-test").previous_states(day + timedelta(days=1))
+        assert known is not None
+        states.append(known.states["1.1.1"])
+    assert report.incremental  # the last day judged from the memory
+    assert states == ["at_risk", "at_risk"], states
+    report = deadline_check(app, DAY)
+    send_reminders(app)
+    (key,) = [k for k in report.queued if ":anna:" in k and k.endswith(":digest")]
+    for body in _bodies(app, key):
+        assert "1 augustus 2025" not in body, body
+        assert "Eerder verwacht" not in body and "eerder verwachte" not in body, body
+    with app.session() as session:
+        (row,) = [m for m in Repository(session, "wegen-test").outbox() if m.key == key]
+    (item,) = [i for i in row.payload["items"] if i["id"] == "1.1.1"]
+    assert item.get("earlier_forecast") is None and item["latest_forecast"] is None

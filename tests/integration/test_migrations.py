@@ -50,6 +50,7 @@ TABLES_0034 = {"meeting_days"}
 TABLES_0035 = {"decision_additions"}
 TABLES_0036 = {"additions_accepted"}
 TABLES_0038 = {"item_first_assessed"}
+TABLES_0039 = {"decision_corrections"}
 NOW = datetime(2016, 1, 4, 9, 30, tzinfo=UTC)
 
 
@@ -176,6 +177,7 @@ def test_downgrade_0002_keeps_0001_and_its_data(database_url: str) -> None:
         - TABLES_0035
         - TABLES_0036
         - TABLES_0038
+        - TABLES_0039
     )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(EventRow)) == 1

@@ -79,8 +79,8 @@ def test_calendar_tokens_show_and_file_the_office_s_dates(
         assert web.get(f"/calendar/{made.token}.ics").status_code == 200
 
     rows = _rows(_office(web, app).get("/agenda").text)
-    assert (rows[made.id]["Gemaakt"], rows[made.id]["Laatst gebruikt"]) == ("2016-07-01",) * 2
-    assert rows[gone.id]["Status"].startswith("ingetrokken op 2016-07-01 door ")
+    assert (rows[made.id]["Gemaakt"], rows[made.id]["Laatst gebruikt"]) == ("1 juli 2016",) * 2
+    assert rows[gone.id]["Status"].startswith("ingetrokken op 1 juli 2016 door ")
     # The audit trail files the events under the same day.
     assert _events(app, TOKEN_CREATED, TOKEN_REVOKED) == [
         (TOKEN_CREATED, date(2016, 7, 1)),

@@ -18,7 +18,7 @@ from regie.users import add_user
 from store import Repository
 from tests.integration.test_web_item_page import PASSWORD, _app, _client, visible
 from web.app import create_app
-from web.security import SESSION_COOKIE
+from web.security import session_cookie_name
 
 URLENCODED = {"content-type": "application/x-www-form-urlencoded"}
 
@@ -80,7 +80,7 @@ def test_the_login_form_refuses_a_bad_body_in_dutch(
     response = web.post("/inloggen", content=content, headers=headers, follow_redirects=False)
     text = refused_in_dutch(response, status)
     assert "Uitloggen" not in text  # nobody is logged in
-    assert SESSION_COOKIE not in response.cookies
+    assert session_cookie_name(app) not in response.cookies
 
 
 @pytest.mark.parametrize("kind", list(BAD_BODIES))

@@ -62,13 +62,13 @@ def _ok(*args: str, env: dict[str, str]) -> str:
 def _client(app: App) -> TestClient:
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     now = datetime.now(UTC)
     add_user(app, "office", PASSWORD, "S. Ecretaris", now)
     token = log_in(app, "office", PASSWORD, now)
     assert token is not None
-    return TestClient(create_app(app), cookies={SESSION_COOKIE: token})
+    return TestClient(create_app(app), cookies={session_cookie_name(app): token})
 
 
 def _feed(tmp_path: Path, env: dict[str, str]) -> str:

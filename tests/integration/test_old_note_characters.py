@@ -80,13 +80,13 @@ def test_the_calendar_feed_holds_no_control_character(app: App) -> None:
 def test_the_office_pages_hold_none(app: App) -> None:
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     now = datetime.now(UTC)
     add_user(app, "office", PASSWORD, "P. Bureau", now)
     token = log_in(app, "office", PASSWORD, now)
     assert token is not None
-    web = TestClient(create_app(app), cookies={SESSION_COOKIE: token})
+    web = TestClient(create_app(app), cookies={session_cookie_name(app): token})
     page = web.get(f"/items/{ITEM}?datum={AS_OF.isoformat()}")
     assert page.status_code == 200, page.text[:300]
     assert SHOWN in _clean(page.text)

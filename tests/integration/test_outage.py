@@ -223,7 +223,7 @@ def test_after_an_outage_a_failed_message_is_said_waiting_and_outbox_retry_sends
         assert sent.code == 0, sent.out + sent.err
         assert f"email: {len(queued) - 1} sent, 0 failed" in sent.out
         shown = office_time(due, office_zone(app))
-        assert f"waiting for a later attempt: 1 message(s), next attempt {shown}" in sent.out
+        assert f"waiting for a later attempt: 1 message, next attempt {shown}" in sent.out
         assert "regie outbox retry --all-failed --yes" in sent.out
 
         listed = json.loads(regie("outbox", "--format", "json", env=env).out)

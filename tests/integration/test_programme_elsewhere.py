@@ -4,18 +4,25 @@ that holds another (walk56c 1). The sync and the cycle refuse in one line, exit 
 written, until `regie sync --add-programme` adds it on purpose; `regie doctor` fails and does
 not advise `regie cycle`; `regie db restore` (`--record-only` too) refuses. And the doctor's
 base-url check counts the plan's programme's calendar tokens only (walk56c 6), on SQLite and
-PostgreSQL."""
+PostgreSQL. A changed ``programme.id`` is asked about (review56 4); one count of the
+programme ids read to name them (review56 5)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from store import sync_plan
+from store.sync_fields import ProgrammeElsewhere
 from tests.cli import Result
 from tests.cli_in_process import regie
 from tests.conftest import SEED_PLAN
+from tests.integration.store_plans import T0, make_sample_plan
 
 SECOND = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second_programme.yaml"
 A, B = "mvi-2015-2020", "digitoegang-2024"  # SEED_PLAN's programme, SECOND's
@@ -101,6 +108,68 @@ def test_the_other_installations_plan_is_refused_until_added_on_purpose(
     assert regie("cycle", "--no-send", "--as-of", "2025-03-03", env=env_b).code == 0
     assert regie("cycle", "--no-send", "--as-of", "2015-06-02", env=env_a).code == 0
     assert "holds" not in regie("doctor", env=env_b).out
+
+
+def test_a_changed_programme_id_is_asked_about_and_not_to_be_added(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """review56 4: the database's only programme is the plan's before its ``programme.id`` was
+    changed: the refusal and the doctor ask that too, and say to set it back, not to add it."""
+    env = _env(tmp_path, migrated_url, SEED_PLAN)
+    assert regie("sync", env=env).code == 0
+    renamed = tmp_path / "renamed.yaml"
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    assert text.count(f"id: {A}\n") == 1
+    renamed.write_text(text.replace(f"id: {A}\n", "id: mvi-2015-2021\n"), encoding="utf-8")
+    env_renamed = _env(tmp_path, migrated_url, renamed)
+    before = _rows(migrated_url)
+
+    asked = f"the other installation's, or was programme.id changed from {A}?"
+    put_back = (
+        f"(a changed programme.id is not supported, docs/new-programme.md, §1: set it back to "
+        f"{A}; a database shared on purpose: `regie sync --add-programme` once adds it)"
+    )
+    said = _one_line(regie("sync", env=env_renamed), asked, f"Nothing was written {put_back}")
+    assert said.strip().endswith(put_back), said  # --add-programme only for a shared database
+    doctor = regie("doctor", env=env_renamed).out
+    (line,) = [x for x in doctor.splitlines() if x.startswith("fail    last-assessed:")]
+    assert asked in line and line.endswith(put_back), line
+    assert _rows(migrated_url) == before
+    # Two programmes in the database: a changed id of which? The question is not asked.
+    assert regie("sync", "--add-programme", env=_env(tmp_path, migrated_url, SECOND)).code == 0
+    said = _one_line(regie("sync", env=env_renamed), f"holds {B}, {A}, not the plan's")
+    assert "programme.id" not in said and said.strip().endswith(
+        "the other installation's? Nothing was written (a database shared on purpose: "
+        "`regie sync --add-programme` once adds it)"
+    ), said
+
+
+def test_the_sync_doctor_and_restore_read_as_many_programmes_as_a_line_names(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review56 5: one count of "the first few programme ids" (store.doctor.programmes_to_name)
+    for the sync's refusal, the doctor's and the restores' checks."""
+    import store.doctor
+    from regie.backup import _programmes_in
+    from regie.programme_guard import foreign_programmes
+
+    monkeypatch.setattr(store.doctor, "NAMED_PROGRAMMES", 1)
+    sync_plan(session, make_sample_plan("prog-a"), now=T0)
+    for programme in ("prog-b", "prog-c"):
+        sync_plan(session, make_sample_plan(programme), now=T0, add_programme=True)
+    session.commit()
+    with pytest.raises(ProgrammeElsewhere) as refused:
+        sync_plan(session, make_sample_plan("prog-d"), now=T0)
+    session.rollback()
+    assert refused.value.stored == ["prog-a", "prog-b"]  # one named, one to say "and more"
+    assert foreign_programmes(session, "prog-d") == ["prog-a", "prog-b"]
+    backup = tmp_path / "backup.db"
+    backup.write_bytes(b"")
+    with sqlite3.connect(backup) as db:
+        db.execute("CREATE TABLE programmes (id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO programmes VALUES (?)", [("prog-a",), ("prog-b",), ("x",)])
+    db.close()
+    assert _programmes_in(backup) == ["prog-a", "prog-b"]
 
 
 def test_a_new_database_takes_its_first_programme_without_being_told(

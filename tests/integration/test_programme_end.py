@@ -242,6 +242,10 @@ def test_a_moved_end_is_seen_the_same_day_on_the_incremental_path_as_on_a_full_o
         plan.write_text(text.replace("end: 2025-12-31", "end: 2026-03-31"))
         envs.append(env)
         apps.append(_app(env))
+        if apps[:-1]:  # the second programme joins the first's database on purpose (fix56i)
+            from regie.services import sync
+
+            sync(apps[-1], None, add_programme=True)
         deadline_check(apps[-1], date(2025, 12, 4))
         done = regie(
             "update", "1.1", "-s", "done", "--completed-on", "2025-12-08", "--as-of",

@@ -264,7 +264,7 @@ def test_the_reports_page_says_who_made_each_version_and_from_what(app: App) -> 
     from regie.users import add_user, log_in
     from store.actor import acting_as
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     with acting_as("r.auditor"):
         made = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "md")
@@ -277,7 +277,7 @@ def test_the_reports_page_says_who_made_each_version_and_from_what(app: App) -> 
 
     served = bootstrap(load_settings({**_env(app), "REGIE_SECRET_KEY": TEST_SECRET_KEY}))
     web = TestClient(create_app(served), follow_redirects=False)
-    web.cookies.set(SESSION_COOKIE, token)
+    web.cookies.set(session_cookie_name(served), token)
     text = web.get("/rapporten").text
     assert "precies zoals het is verstuurd" not in text
     assert "door r.auditor, op de opdrachtregel; niet door Regie verstuurd" in text

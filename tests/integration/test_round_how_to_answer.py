@@ -56,7 +56,7 @@ def test_with_links_both_parts_say_the_link_is_valid_for_its_lifetime_and_one_us
             f"({days} dagen geldig, één keer te gebruiken)."
         ) in text, (key, text)
         assert (
-            f"Dat kan met de link &ldquo;Update geven&rdquo; bij elk punt ({days} dagen geldig, "
+            f"Dat kan met de link &bdquo;Update geven&rdquo; bij elk punt ({days} dagen geldig, "
             "&eacute;&eacute;n keer te gebruiken)."
         ) in html, (key, html)
         # A reply by mail still reaches the office: the footer says so, as the digest's does.

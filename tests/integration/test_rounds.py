@@ -230,8 +230,8 @@ def test_round_messages_have_an_html_part_with_the_signed_links(app: App) -> Non
             assert f'<a href="{url}">Update geven over ' in message.body_html
         assert "1.1.2" in message.body_html and "Prioriteiten" in message.body_html
     # The title as the text part and the other mails give it (review54c 8).
-    assert "het programma\n&ldquo;Veilige Fietsroutes&rdquo;" in request.body_html
-    assert "het programma &ldquo;Programma" not in request.body_html.replace("\n", " ")
+    assert "het programma\n&bdquo;Veilige Fietsroutes&rdquo;" in request.body_html
+    assert "het programma &bdquo;Programma" not in request.body_html.replace("\n", " ")
     assert summary.body_html is not None and "<table" in summary.body_html
     assert "van de 4 punten zijn beantwoord" in summary.body_html
     assert "Nog zonder antwoord" in summary.body_html
@@ -382,7 +382,7 @@ def test_round_status_names_the_meeting_each_round_prepares(
     assert lines == [
         "round 1 stuurgroep, meeting 2025-06-12, answers by 2025-06-06 (closed 2025-06-06): "
         "0/3 items answered",
-        "round 2 stuurgroep, meeting 2025-07-10, answers by 2025-06-20 (open): 0/1 items answered",
+        "round 2 stuurgroep, meeting 2025-07-10, answers by 2025-06-20 (open): 0/1 item answered",
     ], shown.out
     listed = json.loads(regie("round", "status", "--format", "json", env=env).out)
     assert [(r["meeting_on"], r["answer_by"], r["closed_on"]) for r in listed] == [

@@ -67,7 +67,7 @@ def test_two_programmes_in_one_home_each_get_their_own_digest(tmp_path: Path) ->
     assert set(by_key) == set(mvi) | set(toegankelijk)
     for key, mail in by_key.items():
         # The plan's name without its leading "Programma": the text already says "programma".
-        title = "Plan van aanpak MVI (test)" if key in mvi else '"Digitale Toegankelijkheid"'
+        title = "Plan van aanpak MVI (test)" if key in mvi else "„Digitale Toegankelijkheid”"
         assert title in _text(mail), key
         assert "programma programma" not in _text(mail).lower(), key
     assert len({mail["Message-ID"] for mail in by_key.values()}) == len(by_key)

@@ -42,7 +42,7 @@ def test_every_kind_of_response_carries_the_security_headers(
 ) -> None:
     from regie.feeds import create_token
     from regie.users import add_user, log_in
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = link_app(migrated_url, tmp_path)
     ((_, token),) = queue_and_send(app, FIRST_DAY)["anna"]
@@ -73,7 +73,7 @@ def test_every_kind_of_response_carries_the_security_headers(
     add_user(app, "office", PASSWORD, "P. Bureau", now)
     session = log_in(app, "office", PASSWORD, now)
     assert session is not None
-    office = TestClient(web.app, cookies={SESSION_COOKIE: session})
+    office = TestClient(web.app, cookies={session_cookie_name(app): session})
     responses = [
         web.get("/inloggen"),
         web.get("/", follow_redirects=False),

@@ -666,7 +666,11 @@ def test_rows_whose_check_alone_moves_have_that_column_updated(
         sa.event.remove(engine, "after_cursor_execute", count)
     moved = sum(1 for i in range(n) if i % 4 in (1, 2))
     whole = sum(1 for i in range(n) if i % 4 == 3) + 1
-    assert written == [("UPDATE", moved), ("INSERT", whole)]
+    # SQLite: one statement per new check (D4, None); PostgreSQL: one from the staged rows.
+    per_check = 2 if session.get_bind().dialect.name == "sqlite" else 1
+    updates = [rows for kind, rows in written if kind == "UPDATE"]
+    assert len(updates) == per_check and sum(updates) == moved
+    assert written[per_check:] == [("INSERT", whole)]
     session.commit()
     assert memory.load_items(session, pid) == stored | day
     assert memory.load_fingerprints(session, pid)["1.5"] == ("fp-1.5", "1")
@@ -675,6 +679,56 @@ def test_rows_whose_check_alone_moves_have_that_column_updated(
     later = {c: r._replace(next_check=D1) for c, r in day.items()}
     memory.save(session, pid, header, later, None, replace_all=False, recorded_at=NOW,
                 stored=day)  # fmt: skip
+    session.commit()
+    assert memory.load_items(session, pid) == stored | later
+
+
+def test_moved_checks_found_by_the_rowids_the_due_read_gave(
+    repo: Repository, session: Session
+) -> None:
+    """SQLite: ``load_due`` gives each due row's rowid, and ``save`` moves those rows' checks by
+    them (a statement per new check; another item's row by its code); the memory reads back as
+    an upsert of every row. A rowid whose row is gone since: every moved row upserted whole as
+    well. PostgreSQL gives none (its moved rows are staged)."""
+    pid = repo.programme_id
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def row(i: int, check: date) -> Remembered:
+        return Remembered("open", "green", False, D3, check, "1", i, D1, "on_track", None, "cli")
+
+    stored = {f"1.{i}": row(i, D2 if i % 2 else D4) for i in range(10)}
+    header = MemoryHeader(D1, "basis", "hash", 7)
+    fps = {c: f"fp-{c}" for c in stored}
+    memory.save(session, pid, header, stored, fps, replace_all=True, recorded_at=NOW)
+    rowids: dict[str, int] = {}
+    due = memory.load_due(session, pid, D2, rowids)
+    assert due == {c: r for c, r in stored.items() if r.next_check == D2}
+    assert rowids.keys() == (due.keys() if sqlite else set())
+    day = {c: r._replace(next_check=D3 if c == "1.1" else D4) for c, r in due.items()}
+    day["1.0"] = stored["1.0"]._replace(next_check=D3)  # not due: no rowid
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE ITEM_MEMORY"):
+            statements.append(" ".join(statement.split()))
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        memory.save(session, pid, header, day, None, replace_all=False, recorded_at=NOW,
+                    stored=stored, rowids=rowids)  # fmt: skip
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    if sqlite:  # D3: "1.1" by its rowid, "1.0" by its code; D4: the rest by their rowids
+        by_rowid = [s for s in statements if "WHERE rowid IN" in s]
+        assert len(statements) == 3 and len(by_rowid) == 2
+    session.commit()
+    assert memory.load_items(session, pid) == stored | day
+    # A row gone since the rowids were read: every moved row upserted, the gone one again.
+    session.execute(sa.text("DELETE FROM item_memory WHERE item_code = '1.3'"))
+    later = {c: r._replace(next_check=D1) for c, r in day.items()}
+    memory.save(session, pid, header, later, None, replace_all=False, recorded_at=NOW,
+                stored=day, rowids=rowids)  # fmt: skip
     session.commit()
     assert memory.load_items(session, pid) == stored | later
 
@@ -748,9 +802,9 @@ def test_the_due_rows_of_each_programme_beside_others(
     if sqlite:
         read = memory._sqlite_remembered
 
-        def spy(connection: Any, sql: str, params: Any) -> dict[str, Remembered]:
+        def spy(connection: Any, sql: str, params: Any, *rest: Any) -> dict[str, Remembered]:
             used.append(sql)
-            return read(connection, sql, params)
+            return read(connection, sql, params, *rest)
 
         monkeypatch.setattr(memory, "_sqlite_remembered", spy)
     header = MemoryHeader(D1, "basis", "hash", 0)

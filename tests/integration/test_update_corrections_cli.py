@@ -158,3 +158,34 @@ def test_status_shortens_a_long_note_visibly_and_json_keeps_it_whole(env: dict[s
     assert "\\'" not in line
     whole = regie("status", "1.1.2", "--as-of", "2016-03-01", "--format", "json", env=env)
     assert json.loads(whole.out)["updates"][0]["comment"] == note
+
+
+def test_a_correction_without_a_forecast_withdraws_the_corrected_date(env: dict[str, str]) -> None:
+    """review56 2: the corrected update's forecast is replaced with it. From the correction's
+    day on the item is judged without that date (overdue, not *verschoven* by it); the day
+    before, as it was known then."""
+    dated = update(
+        env, "1.3.1", "-s", "at_risk", "--forecast", "2016-02-01", "--as-of", "2015-11-30",
+        "--comment", "Vertraging bij partner",
+    )  # fmt: skip
+    assert dated.code == 0, dated.err
+    withdrawn = update(
+        env, "1.3.1", "-s", "at_risk", "--corrects", "1", "--as-of", "2015-12-01",
+        "--comment", "Datum ingetrokken: nog onbekend",
+    )  # fmt: skip
+    assert withdrawn.code == 0, withdrawn.err
+
+    def item(as_of: str) -> dict[str, object]:
+        shown = regie("status", "1.3.1", "--as-of", as_of, "--format", "json", env=env)
+        assert shown.code == 0, shown.err
+        found: dict[str, object] = json.loads(shown.out)["items"][0]
+        return found
+
+    before, after = item("2015-11-30"), item("2015-12-01")
+    assert (before["state"], before["forecast"]) == ("slipped", "2016-02-01")
+    assert after["forecast"] is None, after
+    assert after["state"] == "overdue", after  # due 30 November 2015, no date in force
+    table = regie("status", "--as-of", "2015-12-01", env=env)
+    assert table.code == 0, table.err
+    (row,) = [line for line in table.out.splitlines() if "│ 1.3.1 " in line]
+    assert "te laat" in row and "verschoven" not in row, row

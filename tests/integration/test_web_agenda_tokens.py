@@ -70,19 +70,21 @@ def test_the_subscriptions_page_shows_each_tokens_status(
     rows = _rows(page.text)
     active, left, revoked = rows[everyone.id], rows[theirs.id], rows[gone.id]
     assert (active["Bereik"], active["Omschrijving"], active["Gemaakt"]) == (
-        "Het hele programma (programme)", "Iedereen", "2016-01-11"
+        "Het hele programma (programme)", "Iedereen", "11 januari 2016"
     )  # fmt: skip
-    # Each scope by its name in the plan, in Dutch; the raw code only beside it.
-    assert revoked["Bereik"] == "GGD Regio, afdeling Preventie (organisatie: org:GGD)"
-    assert rows[step.id]["Bereik"] == "Stap 1: Inventariseren (stap: step:1)"
-    assert rows[body.id]["Bereik"] == "Regieteam Gezonde Wijk (overleg: body:regieteam)"
+    # Each scope by its name in the plan, in Dutch; the raw code only beside it, which names
+    # the kind itself ("contactpersoon: contact:…" said it twice, walk56c 7).
+    assert revoked["Bereik"] == "GGD Regio, afdeling Preventie (org:GGD)"
+    assert rows[step.id]["Bereik"] == "Stap 1: Inventariseren (step:1)"
+    assert rows[body.id]["Bereik"] == "Regieteam Gezonde Wijk (body:regieteam)"
     assert left["Bereik"] == "Contactpersoon niet in het plan (contact:kbakker)"
     assert active["Gemaakt door"] == left["Gemaakt door"] == revoked["Gemaakt door"] == "a.beheer"
-    assert active["Laatst gebruikt"] == "2016-01-12" and left["Laatst gebruikt"] == "nooit"
+    # Dates as every office page writes them (walk56c 7).
+    assert active["Laatst gebruikt"] == "12 januari 2016" and left["Laatst gebruikt"] == "nooit"
     assert active["Status"].startswith("actief Intrekken")
     assert left["Status"].startswith("contactpersoon niet meer in het plan")
     assert "Intrekken" in left["Status"]  # the office may still revoke it
-    assert revoked["Status"] == "ingetrokken op 2016-01-11 door p.bureau"
+    assert revoked["Status"] == "ingetrokken op 11 januari 2016 door p.bureau"
     for made in (everyone, theirs, gone):  # the secret address is shown once, when made
         assert made.token not in page.text
 
@@ -186,7 +188,7 @@ def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
     csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "step:2"})  # as a script types
     assert made.status_code == 200
-    assert "Nieuw abonnement voor Stap 2: Uitvoeren (stap: step:2)" in _tight(visible(made.text))
+    assert "Nieuw abonnement voor Stap 2: Uitvoeren (step:2)" in _tight(visible(made.text))
     wrong = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "contact:weg"})
     assert wrong.status_code == 400
     assert "Bereik: er is geen contactpersoon ‘weg’ in het plan." in visible(wrong.text)
@@ -220,4 +222,4 @@ def test_the_picker_names_organisations_by_short_name(tmp_path: Path, migrated_u
     assert options["org:GEM"] == "Gemeente Voorbeeldstad (GEM)"
     assert "GGD Regio" not in visible(page.text)
     (row,) = _rows(page.text).values()
-    assert row["Bereik"] == "GGD-RP (organisatie: org:GGD)"
+    assert row["Bereik"] == "GGD-RP (org:GGD)"

@@ -14,6 +14,7 @@ import pytest
 from tests.cli_in_process import regie
 from tests.integration.browser import appears, axe_violations, save_artifact
 from tests.integration.server import Server, running_server
+from web.security import cookie_names
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -155,8 +156,8 @@ def test_office_walks_through_the_programme(page: Page, server: Server) -> None:
     # The scope by its name, in the new subscription's heading and in the table; the raw
     # code only as a detail beside it.
     made = page.get_by_role("heading", name="Nieuw abonnement voor GGD Regio", exact=False)
-    assert made.inner_text().endswith("(organisatie: org:GGD)")
-    cell = page.get_by_role("cell", name="GGD Regio, afdeling Preventie (organisatie: org:GGD)")
+    assert made.inner_text().endswith("(org:GGD)")
+    cell = page.get_by_role("cell", name="GGD Regio, afdeling Preventie (org:GGD)")
     assert cell.is_visible() and cell.locator("code").inner_text() == "org:GGD"
     assert axe_violations(page) == []
     page.get_by_role("button", name="Intrekken").click()
@@ -184,7 +185,8 @@ def test_wrong_password_and_missing_csrf_are_refused(page: Page, server: Server)
     assert "regie_session" not in str(page.context.cookies())
 
     # A stale session cookie (expired, or its user disabled) must not spoil the login form.
-    page.context.add_cookies([{"name": "regie_session", "value": "stale", "url": server.url}])
+    stale = cookie_names(server.env.get("REGIE_BASE_URL") or server.url).session
+    page.context.add_cookies([{"name": stale, "value": "stale", "url": server.url}])
     log_in(page, server)
     assert page.get_by_role("heading", level=1).inner_text() == "Overzicht van het plan"
     no_token = page.request.post(server.url + "/uitloggen", form={})

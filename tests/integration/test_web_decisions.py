@@ -29,13 +29,15 @@ BODY = "Regieteam Gezonde Wijk"
 def _client(app: App) -> TestClient:
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     now = datetime.now(UTC)
     add_user(app, "office", PASSWORD, "P. Bureau", now)
     token = log_in(app, "office", PASSWORD, now)
     assert token is not None
-    return TestClient(create_app(app), cookies={SESSION_COOKIE: token}, follow_redirects=False)
+    return TestClient(
+        create_app(app), cookies={session_cookie_name(app): token}, follow_redirects=False
+    )
 
 
 @pytest.fixture
@@ -155,3 +157,15 @@ def test_behind_the_login(tmp_path: Path, migrated_url: str) -> None:
     web = TestClient(create_app(synced_app(tmp_path, migrated_url)), follow_redirects=False)
     assert web.get("/besluiten").status_code == 303
     assert web.get("/besluiten.csv").status_code == 303
+
+
+@PAGE_ONLY
+def test_none_recorded_is_said_once(tmp_path: Path, migrated_url: str) -> None:
+    """No decisions yet: one sentence, not "Er zijn 0 besluiten vastgelegd." above the filters
+    and "Nog geen besluiten vastgelegd." below them (walk56c 7); with a filter too."""
+    web = _client(synced_app(tmp_path, migrated_url))
+    for query in ("", "?orgaan=regieteam"):
+        text = visible(web.get(f"/besluiten{query}").text)
+        assert text.count("besluiten vastgelegd") == 1, text
+        assert "Er zijn nog geen besluiten vastgelegd. Ze verschijnen hier" in text
+        assert "0 besluiten" not in text

@@ -15,7 +15,7 @@ from regie.users import add_user, log_in
 from tests.integration.feed_clients import synced_app
 from tests.integration.test_web_item_page import visible
 from web.app import create_app
-from web.security import SESSION_COOKIE
+from web.security import session_cookie_name
 
 PASSWORD = "een lang wachtwoord 123"
 
@@ -34,7 +34,7 @@ def _office(web: TestClient, app: object) -> TestClient:
     add_user(app, "office", PASSWORD, "P. Bureau", now)  # type: ignore[arg-type]
     session = log_in(app, "office", PASSWORD, now)  # type: ignore[arg-type]
     assert session is not None
-    return TestClient(web.app, cookies={SESSION_COOKIE: session})
+    return TestClient(web.app, cookies={session_cookie_name(app): session})  # type: ignore[arg-type]
 
 
 def test_the_unavailable_page_is_a_dutch_page_without_server_details(

@@ -18,7 +18,7 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     from regie.reports import agenda
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = synced_app(tmp_path, migrated_url)
     web = TestClient(create_app(app), follow_redirects=False)
@@ -30,7 +30,7 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     add_user(app, "office", "a long enough password", "P. Bureau", now)
     token = log_in(app, "office", "a long enough password", now)
     assert token is not None
-    web.cookies.set(SESSION_COOKIE, token)
+    web.cookies.set(session_cookie_name(app), token)
 
     page = web.get("/rapporten")
     assert page.status_code == 200
@@ -61,7 +61,7 @@ def test_when_a_report_was_made_is_shown_in_the_office_time_zone(
     from regie.users import add_user, log_in
     from store.reports_repo import Provenance, ReportsRepository
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = synced_app(tmp_path, migrated_url)
     late = datetime(2016, 3, 31, 23, 30, tzinfo=UTC)
@@ -78,7 +78,7 @@ def test_when_a_report_was_made_is_shown_in_the_office_time_zone(
     token = log_in(app, "office", "a long enough password", now)
     assert token is not None
     web = TestClient(create_app(app), follow_redirects=False)
-    web.cookies.set(SESSION_COOKIE, token)
+    web.cookies.set(session_cookie_name(app), token)
     text = web.get("/rapporten").text
     assert "1 april 2016 01:30:00 (Amsterdamse tijd, UTC+02:00)" in text  # made
     assert "gegevens tot 1 april 2016 01:15:00 (Amsterdamse tijd, UTC+02:00)" in text
@@ -104,7 +104,7 @@ def test_overdue_list_is_paged_and_counted_per_step(
     from regie import office
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = synced_app(tmp_path, migrated_url)
     monkeypatch.setattr(office, "PAGE_SIZE", 2)
@@ -126,7 +126,7 @@ def test_overdue_list_is_paged_and_counted_per_step(
     add_user(app, "office", "a long enough password", "P. Bureau", now)
     token = log_in(app, "office", "a long enough password", now)
     assert token is not None
-    web = TestClient(create_app(app), cookies={SESSION_COOKIE: token})
+    web = TestClient(create_app(app), cookies={session_cookie_name(app): token})
     page = web.get("/te-laat?stap=1&pagina=2")
     assert page.status_code == 200
     assert "Pagina 2 van" in page.text and 'href="?stap=1&amp;pagina=1"' in page.text

@@ -16,7 +16,7 @@ def test_the_full_hash_is_in_a_disclosure(tmp_path: Path, migrated_url: str) -> 
     from regie.reports import agenda
     from regie.users import add_user, log_in
     from web.app import create_app
-    from web.security import SESSION_COOKIE
+    from web.security import session_cookie_name
 
     app = synced_app(tmp_path, migrated_url)
     made = agenda(app, "regieteam", date(2016, 3, 29), date(2016, 3, 1), "md")
@@ -25,7 +25,7 @@ def test_the_full_hash_is_in_a_disclosure(tmp_path: Path, migrated_url: str) -> 
     token = log_in(app, "office", "a long enough password", now)
     assert token is not None
     web = TestClient(create_app(app), follow_redirects=False)
-    web.cookies.set(SESSION_COOKIE, token)
+    web.cookies.set(session_cookie_name(app), token)
 
     text = web.get("/rapporten").text
     assert f'title="{made.sha256}"' not in text

@@ -23,6 +23,7 @@ from tests.integration.server import TEST_SECRET_KEY
 from tests.integration.test_answer_form_errors import _csrf
 from tests.integration.test_web_item_page import PASSWORD
 from web.app import create_app
+from web.security import cookie_names
 
 ADDRESS_ONLY = pytest.mark.one_database(
     "the site's addresses, from SQL this file's other PostgreSQL tests run"
@@ -125,10 +126,12 @@ def test_the_session_and_form_cookies_stay_under_the_sub_path(
     deletes the cookie that was set (same path)."""
     app = _app(tmp_path, migrated_url)
     add_user(app, "office", PASSWORD, "P. Bureau", datetime.now(UTC))
+    names = cookie_names(app.settings.base_url)  # __Secure-…: https under a sub-path
+    assert names.session.startswith("__Secure-regie_session_")
     web = TestClient(create_app(app), base_url="https://testserver", follow_redirects=False)
     for path in ("/inloggen", "/regie/inloggen"):  # the sub-path taken off, or passed on
         fresh = TestClient(create_app(app), base_url="https://testserver")
-        assert _cookie_paths(fresh.get(path)) == {"regie_nonce": "/regie/"}, path
+        assert _cookie_paths(fresh.get(path)) == {names.nonce: "/regie/"}, path
     form = web.get("/regie/inloggen")
     logged_in = web.post(
         "/regie/inloggen",
@@ -136,14 +139,17 @@ def test_the_session_and_form_cookies_stay_under_the_sub_path(
               "csrf_token": _csrf(form.text)},
     )  # fmt: skip
     assert logged_in.status_code == 303
-    assert _cookie_paths(logged_in) == {"regie_session": "/regie/", "regie_nonce": "/regie/"}
+    assert _cookie_paths(logged_in) == {names.session: "/regie/", names.nonce: "/regie/"}
     overview = web.get("/regie/")
     assert overview.status_code == 200  # the browser sends the cookie back under /regie/
     out = web.post("/regie/uitloggen", data={"csrf_token": _csrf(overview.text)})
     assert out.status_code == 303
-    assert _cookie_paths(out) == {"regie_session": "/regie/"}
-    assert 'regie_session=""' in out.headers["set-cookie"]  # deleted, not set
+    assert _cookie_paths(out) == {names.session: "/regie/"}
+    assert f'{names.session}=""' in out.headers["set-cookie"]  # deleted, not set
+    assert "secure" in out.headers["set-cookie"].lower()  # a __Secure- cookie's deletion too
 
     at_root = replace(app, settings=replace(app.settings, base_url="https://regie.example.org"))
     plain = TestClient(create_app(at_root), base_url="https://testserver")
-    assert _cookie_paths(plain.get("/inloggen")) == {"regie_nonce": "/"}
+    at_root_nonce = cookie_names(at_root.settings.base_url).nonce
+    assert at_root_nonce.startswith("__Host-regie_nonce_")  # https, Path=/
+    assert _cookie_paths(plain.get("/inloggen")) == {at_root_nonce: "/"}

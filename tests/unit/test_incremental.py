@@ -466,6 +466,39 @@ def random_updates(
     return out
 
 
+def with_corrections(updates: list[StatusUpdate], share: float, seed: int) -> list[StatusUpdate]:
+    """``updates`` (in the order recorded) with corrections as the store takes them: each of
+    the item's latest update on record when it is made (a correction's correction too),
+    counting from that update's day or a few days later, recorded right after the update it
+    follows; most give no forecast (review56 2). Ids renumbered in the order recorded."""
+    rng = random.Random(seed)
+    out: list[StatusUpdate] = []
+    latest: dict[str, StatusUpdate] = {}
+
+    def add(u: StatusUpdate) -> None:
+        u = dataclasses.replace(u, id=len(out) + 1)
+        out.append(u)
+        current = latest.get(u.item_id)
+        key = (u.reported_on, u.recorded_at, u.id)
+        if current is None or key >= (current.reported_on, current.recorded_at, current.id):
+            latest[u.item_id] = u
+
+    for update in updates:
+        add(dataclasses.replace(update, id=None))
+        if rng.random() >= share:
+            continue
+        target = latest[rng.choice(list(latest))]
+        reported = target.reported_on + timedelta(days=rng.choice((0, 0, 1, 3)))
+        add(
+            StatusUpdate(
+                target.item_id, rng.choice(_STATUSES), reported,
+                reported + timedelta(days=rng.randint(-20, 120)) if rng.random() < 0.3 else None,
+                recorded_at=update.recorded_at, corrects=target.id,
+            )
+        )  # fmt: skip
+    return out
+
+
 def edited(plan: Plan, seed: int) -> Callable[[date], Plan]:
     """The plan as it is on a day: from the 1st of some months dates move, an action is
     removed, and it comes back (restored) two months later."""
@@ -576,6 +609,25 @@ def test_seed_replay_with_back_off_hand_overs_and_decisions_updates() -> None:
 
     world = World(plan_on, calendars(seed.calendar.holidays_country, date(2016, 2, 1)), updates)
     replay(world, every_day(first, last))
+
+
+def test_seed_replay_with_corrections() -> None:
+    """review56 2: corrections (most without a forecast, some counting from a later day, some
+    corrected in turn) replace the updates they correct, in the latest update and the latest
+    forecast: incremental == full every day, and the corrected dates do stand down."""
+    plan = load_plan(SEED_PLAN)
+    first, last = date(2015, 8, 3), date(2016, 6, 30)
+    plain = random_updates(plan, first, last, per_day=1.5, seed=31)
+    updates = with_corrections(plain, share=0.2, seed=5)
+    corrected = {u.corrects for u in updates if u.corrects is not None}
+    assert len(corrected) > 50
+    cal = WorkCalendar(plan.calendar.holidays_country)
+    world = World(lambda _: plan, lambda _: cal, updates)
+    replay(world, every_day(first, last))
+    # The replay met corrected dates that would stand, were the corrections not counted so.
+    unmarked = [dataclasses.replace(u, corrects=None) for u in updates]
+    for day in (date(2015, 12, 1), date(2016, 3, 1), last):
+        assert latest_updates(unmarked, day)[1] != latest_updates(updates, day)[1], day
 
 
 def test_replay_of_regie_started_mid_programme_is_stale_first_after_the_limit() -> None:

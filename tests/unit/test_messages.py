@@ -254,7 +254,8 @@ def test_an_action_asked_about_itself_has_no_action_line_of_its_own() -> None:
 
 
 def test_a_title_that_starts_with_programma_is_not_said_twice() -> None:
-    """'het programma "Programma …"' read as a typo to every owner (walk32a 11)."""
+    """'het programma "Programma …"' read as a typo to every owner (walk32a 11); the title in
+    the house's Dutch quotes „…”, not straight ones (walk56c 7)."""
     from dataclasses import replace
 
     plan = load_plan(SEED_PLAN)
@@ -265,6 +266,11 @@ def test_a_title_that_starts_with_programma_is_not_said_twice() -> None:
         ("Programma Digitale Weerbaarheid", "Digitale Weerbaarheid"),
         ("programma Water 2030", "Water 2030"),
         ("Programmatuur op orde", "Programmatuur op orde"),  # another word: kept whole
+        # A compound (the docs' own example title): kept whole, nothing cut from a word.
+        (
+            "Uitvoeringsprogramma Schone Lucht 2026–2029",
+            "Uitvoeringsprogramma Schone Lucht 2026–2029",
+        ),
     ]:
         renamed = replace(plan, programme=replace(plan.programme, title=title))
         digest = next(
@@ -272,5 +278,6 @@ def test_a_title_that_starts_with_programma_is_not_said_twice() -> None:
             for m in outbox_messages(renamed, assessment, reminders)
             if m.kind == "reminder_digest"
         )
-        assert f'het programma "{shown}"' in digest.body_text
-        assert f"het programma &ldquo;{shown}&rdquo;" in (digest.body_html or "")
+        # The house's Dutch quotes, as the pages and packs write them (walk56c 7).
+        assert f"het programma „{shown}”" in digest.body_text
+        assert f"het programma &bdquo;{shown}&rdquo;" in (digest.body_html or "")

@@ -10,6 +10,7 @@ from governance.decisions import Decision, DecisionKind
 from governance.sheet_rows import (
     GereedRevision,
     changed_answer,
+    corrected_since,
     former_gereeds,
     repeated_in,
 )
@@ -63,6 +64,26 @@ def test_a_repeat_is_the_same_answer_that_still_stands() -> None:
     assert repeated_in(replace(row, reported_on=date(2025, 7, 8)), [_update(4)]) is None
     # Corrected since: saying it again is a change, not a repeat.
     assert repeated_in(row, [_update(4), _update(5, comment="Anders", corrects=4)]) is None
+
+
+def test_a_repeat_of_an_answer_corrected_outside_the_imports_is_still_a_repeat() -> None:
+    """review56 1: an owner's correction (not a sheet's) of the imported answer: the sheet's
+    old row repeats the import, it does not change the correction back."""
+    row = _update(0, id=None)
+    owner = _update(5, comment="Toch later", source="cli", corrects=4)
+    assert repeated_in(row, [_update(4), owner]) == _update(4)
+    assert corrected_since(_update(4), [_update(4), owner]) == owner
+    # Further down a chain of sheets' corrections: the first one no import made is named.
+    sheet = _update(5, comment="Anders", corrects=4)
+    web = _update(6, comment="Toch", source="web", corrects=5)
+    assert repeated_in(row, [_update(4), sheet, web]) == _update(4)
+    assert corrected_since(_update(4), [_update(4), sheet, web]) == web
+    assert corrected_since(_update(4), [_update(4), sheet]) is None
+    # An answer that still stands is the repeat, before one corrected since.
+    again = _update(6, source="cli")
+    history = [_update(4), owner, again]
+    assert repeated_in(row, history) == again
+    assert corrected_since(again, history) is None
 
 
 def test_a_changed_row_changes_the_newest_import_of_that_day_and_author() -> None:

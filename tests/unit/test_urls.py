@@ -198,7 +198,9 @@ def test_no_other_printed_url_shows_its_password(tmp_path: Path) -> None:
     }
     done = regie("doctor", env=env)
     assert "S3cretPw" not in done.out + done.err
-    assert "prefect: Prefect API http://user:***@127.0.0.1:1/api is not reachable" in done.out
+    assert "prefect: Prefect API http://user:***@127.0.0.1:1/api (from the environment) is not" in (
+        done.out
+    )
     error = PrefectUnavailable("http://user:S3cr@tPw@prefect.example/api", "timed out")
     assert "S3cr" not in str(error) and "http://user:***@prefect.example/api" in str(error)
     bad = {
