@@ -252,7 +252,13 @@ def _quoted(
     if found is not None:
         return found
     own = assessed.latest_update.forecast if assessed.latest_update is not None else None
+    if own is None and assessed.forecast is None:
+        return _NO_FORECAST  # most items a day's messages name (the cycle leaves them out)
     return QuotedForecast(own, assessed.forecast)
+
+
+#: An item quoted without any forecast (frozen: one for all).
+_NO_FORECAST = QuotedForecast(None, None)
 
 
 def _latest_by(plan: Plan, update: StatusUpdate, kind: str, recipient: str) -> dict[str, Any]:
