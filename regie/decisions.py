@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -189,7 +190,15 @@ def edit_plan_text(
         _after(item, anchor, "cancelled_by", Quoted(decided))
     out = io.StringIO()
     yaml.dump(data, out)
-    return kept_line_breaks(text, out.getvalue())
+    # ruamel keeps a comment's column: one space after a row that grew past it, a wide gap
+    # after one that shrank. The note after a flow row's brace stands two spaces after it.
+    return _NOTE_AFTER_BRACE.sub(r"}  \1", kept_line_breaks(text, out.getvalue()))
+
+
+#: The note of :func:`_note_written_out` after a flow row's closing brace.
+_NOTE_AFTER_BRACE = re.compile(
+    r'\}[ \t]+(# was "[^"\n]*" \(as [^)\n]*\), written out by [^\n]*)$', re.M
+)
 
 
 def _move_written_out_note(item: Any) -> None:

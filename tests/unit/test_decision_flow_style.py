@@ -100,9 +100,15 @@ def test_an_idem_flow_row_written_out_keeps_its_note_after_the_closing_brace() -
     assert line.startswith(
         '          - {id: "1.1.2", title: Uitvoeren overlegronde, gereed: "Q3-2016", '
         f'gereed_original: "Q3-2015", revised_by: "{LATER}"}}'
-    ) and line.endswith(NOTE)
+    ) and line.endswith(f"}}  {NOTE}")
     moved = next(m for m in parse_plan(again).milestones() if m.id == "1.1.2")
     assert (moved.gereed, moved.original_gereed, moved.revised_by) == ("Q3-2016", "Q3-2015", LATER)
+    # Dropped and restored: the row as it was, its note two spaces after the brace again.
+    dropped = edit_plan_text(again, "1.1.2", new_gereed=None, cancel=True, decided=LATER)
+    back = edit_plan_text(
+        dropped, "1.1.2", new_gereed=None, cancel=False, decided=LATER, restore=True
+    )
+    assert back == again
 
 
 def test_a_flow_list_of_rows_keeps_its_line_breaks_and_gets_no_comment_inside() -> None:
