@@ -163,6 +163,7 @@ def edit_plan_text(
     item = _find_item(data, item_id)
     if item is None:
         raise InvalidInput(f"{item_id}: no such action or milestone in the plan file")
+    _note_out_of_braces(data, item_id)
     if restore and "cancelled_by" in item:
         del item["cancelled_by"]
     if new_gereed is not None:
@@ -201,17 +202,35 @@ _NOTE_AFTER_BRACE = re.compile(
 )
 
 
+def _is_written_out_note(comment: Any) -> bool:
+    token = comment[2] if comment is not None and len(comment) > 2 else None
+    text = getattr(token, "value", "") or ""
+    return text.startswith('# was "') and ", written out by " in text
+
+
+def _note_out_of_braces(data: Any, item_id: str) -> None:
+    """A flow row an earlier version left with the note inside its braces (a ``}`` line at
+    column 0, walk56e 3): the note goes after the brace when the row is edited again."""
+    found = _row_of(data, item_id)
+    if found is None:
+        return
+    rows, index = found
+    row = rows[index]
+    if not row.fa.flow_style() or not _is_written_out_note(row.ca.items.get("gereed")):
+        return
+    text = row.ca.items.pop("gereed")[2].value.strip()
+    if not rows.fa.flow_style() and index not in rows.ca.items:
+        rows.yaml_add_eol_comment(text, index)
+
+
 def _move_written_out_note(item: Any) -> None:
     """A block row's note that its ``idem`` was written out (:func:`_note_written_out`) says how
     its gereed came to be: once that gereed is kept as ``gereed_original``, the note goes with
     it, not beside the new date (walk56e 3). Other comments stay where the author put them."""
     if item.fa.flow_style():
         return
-    comment = item.ca.items.get("gereed")
-    token = comment[2] if comment is not None and len(comment) > 2 else None
-    text = getattr(token, "value", "") or ""
-    if text.startswith('# was "') and ", written out by " in text:
-        del item.ca.items["gereed"]
+    if _is_written_out_note(item.ca.items.get("gereed")):
+        text = item.ca.items.pop("gereed")[2].value
         width = len(f'gereed_original: "{item["gereed_original"]}"')
         item.yaml_add_eol_comment(text.strip(), "gereed_original", item.lc.col + width + 2)
 

@@ -219,3 +219,22 @@ def test_an_action_written_as_one_flow_mapping_keeps_its_lines() -> None:
         '          {id: "1.1.2", title: Uitvoeren overlegronde, gereed: "Q3-2015"}]}',
     ]
     assert promise_in_effect(parse_plan(edited), "1.1.2") == "Q3-2015"
+
+
+def test_a_row_left_with_the_note_inside_its_braces_is_mended_when_edited_again() -> None:
+    """What an earlier version wrote (walk56e 3): the note inside the braces, ``}`` below."""
+    mangled = FLOW.replace(
+        '          - {id: "1.1.2", title: Uitvoeren overlegronde, gereed: idem}\n',
+        f'          - {{id: "1.1.2", title: Uitvoeren overlegronde, gereed: "Q3-2015"  {NOTE}\n'
+        "}\n",
+    )
+    assert parse_plan(mangled).programme.id == "mvi-test" and "\n}\n" in mangled
+    for new_gereed, cancel in [("Q3-2016", False), (None, True)]:
+        edited = edit_plan_text(
+            mangled, "1.1.2", new_gereed=new_gereed, cancel=cancel, decided=LATER,
+            promised="Q3-2015",
+        )  # fmt: skip
+        _readable(edited)
+        [line] = _changed(mangled, edited)
+        assert line.startswith('          - {id: "1.1.2", title: Uitvoeren overlegronde, gereed: ')
+        assert line.endswith(f"}}  {NOTE}")
