@@ -223,7 +223,8 @@ class App:
             )
             return [locate(where, ("calendar", "holidays_country"), message)]
         days_off = _meetings_on_days_off(plan)
-        return locate_all(where, days_off) if days_off else []
+        # In file order, as every problem is said (a body's dates come by date: walk56e 4).
+        return sorted(locate_all(where, days_off), key=lambda p: (p.line, p.col))
 
     def programme_id(self) -> str:
         """The programme every query is scoped to: the database's only programme, so that

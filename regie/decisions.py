@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
+from regie.yaml_layout import kept_line_breaks
 
 if TYPE_CHECKING:
     from governance.decisions import Decision, ReportRef
@@ -54,14 +56,40 @@ def _yaml() -> Any:
 
 
 def _find_item(data: Any, item_id: str) -> Any | None:
+    found = _row_of(data, item_id)
+    return found[0][found[1]] if found is not None else None
+
+
+def _row_of(data: Any, item_id: str) -> tuple[Any, int] | None:
+    """The list holding the item (an action's or a milestone's row) and its place in it."""
     for step in data.get("steps") or []:
-        for action in step.get("actions") or []:
+        actions = step.get("actions") or []
+        for i, action in enumerate(actions):
             if str(action.get("id")) == item_id:
-                return action
-            for milestone in action.get("milestones") or []:
+                return actions, i
+            milestones = action.get("milestones") or []
+            for j, milestone in enumerate(milestones):
                 if str(milestone.get("id")) == item_id:
-                    return milestone
+                    return milestones, j
     return None
+
+
+def _note_written_out(data: Any, item_id: str, note: str) -> None:
+    """Say beside a row that its ``idem`` was written out, never dropping a comment already
+    there: at its gereed (a block row); after the closing brace of a row written as a flow
+    mapping (``- {id: …, gereed: …}``), as a comment inside the braces would end the line in
+    the middle of the row (walk56e 3); none for a row inside a flow list (``[{…}, {…}]``),
+    whose line goes on with the next row."""
+    found = _row_of(data, item_id)
+    if found is None:  # pragma: no cover - the rows come from this very text
+        return
+    rows, index = found
+    row = rows[index]
+    if not row.fa.flow_style():
+        if "gereed" not in row.ca.items:
+            row.yaml_add_eol_comment(note, "gereed")
+    elif not rows.fa.flow_style() and index not in rows.ca.items:
+        rows.yaml_add_eol_comment(note, index)
 
 
 def _after(mapping: Any, anchor: str, key: str, value: Any) -> None:
@@ -135,6 +163,7 @@ def edit_plan_text(
     item = _find_item(data, item_id)
     if item is None:
         raise InvalidInput(f"{item_id}: no such action or milestone in the plan file")
+    _note_out_of_braces(data, item_id)
     if restore and "cancelled_by" in item:
         del item["cancelled_by"]
     if new_gereed is not None:
@@ -142,6 +171,7 @@ def edit_plan_text(
         if "gereed_original" not in item and old != new_gereed:
             anchor = "gereed" if "gereed" in item else "title"
             _after(item, anchor, "gereed_original", Quoted(old) if old else Quoted("geen datum"))
+            _move_written_out_note(item)
         if "gereed" in item:
             item["gereed"] = Quoted(new_gereed)
         else:
@@ -153,16 +183,56 @@ def edit_plan_text(
             if below is None:  # pragma: no cover - the rows come from this very text
                 continue
             below["gereed"] = Quoted(row.gereed)
-            if "gereed" not in below.ca.items:  # never drop a comment already there
-                note = f'was "{row.was}" (as {row.copied}), written out by {decided}'
-                below.yaml_add_eol_comment(note, "gereed")
+            note = f'was "{row.was}" (as {row.copied}), written out by {decided}'
+            _note_written_out(data, row.item_id, note)
             _set_depends_on(below, row.depends_on, after="gereed")
     if cancel:
         anchor = "revised_by" if "revised_by" in item else "gereed" if "gereed" in item else "title"
         _after(item, anchor, "cancelled_by", Quoted(decided))
     out = io.StringIO()
     yaml.dump(data, out)
-    return out.getvalue()
+    # ruamel keeps a comment's column: one space after a row that grew past it, a wide gap
+    # after one that shrank. The note after a flow row's brace stands two spaces after it.
+    return _NOTE_AFTER_BRACE.sub(r"}  \1", kept_line_breaks(text, out.getvalue()))
+
+
+#: The note of :func:`_note_written_out` after a flow row's closing brace.
+_NOTE_AFTER_BRACE = re.compile(
+    r'\}[ \t]+(# was "[^"\n]*" \(as [^)\n]*\), written out by [^\n]*)$', re.M
+)
+
+
+def _is_written_out_note(comment: Any) -> bool:
+    token = comment[2] if comment is not None and len(comment) > 2 else None
+    text = getattr(token, "value", "") or ""
+    return text.startswith('# was "') and ", written out by " in text
+
+
+def _note_out_of_braces(data: Any, item_id: str) -> None:
+    """A flow row an earlier version left with the note inside its braces (a ``}`` line at
+    column 0, walk56e 3): the note goes after the brace when the row is edited again."""
+    found = _row_of(data, item_id)
+    if found is None:
+        return
+    rows, index = found
+    row = rows[index]
+    if not row.fa.flow_style() or not _is_written_out_note(row.ca.items.get("gereed")):
+        return
+    text = row.ca.items.pop("gereed")[2].value.strip()
+    if not rows.fa.flow_style() and index not in rows.ca.items:
+        rows.yaml_add_eol_comment(text, index)
+
+
+def _move_written_out_note(item: Any) -> None:
+    """A block row's note that its ``idem`` was written out (:func:`_note_written_out`) says how
+    its gereed came to be: once that gereed is kept as ``gereed_original``, the note goes with
+    it, not beside the new date (walk56e 3). Other comments stay where the author put them."""
+    if item.fa.flow_style():
+        return
+    if _is_written_out_note(item.ca.items.get("gereed")):
+        text = item.ca.items.pop("gereed")[2].value
+        width = len(f'gereed_original: "{item["gereed_original"]}"')
+        item.yaml_add_eol_comment(text.strip(), "gereed_original", item.lc.col + width + 2)
 
 
 def _set_depends_on(item: Any, depends_on: Sequence[str], *, after: str) -> None:

@@ -54,15 +54,21 @@ def later_columns(engine: sa.Engine) -> Iterator[None]:
     today's code can write there), removed again before the test upgrades it."""
     from store.models_delivery import OutboxDigestItemRow
     from store.models_faults import ItemFirstAssessedRow
+    from store.models_reports import DecisionAdditionRow, DecisionCorrectionRow, ReportApprovalRow
 
     dialect = engine.dialect.name
     # 0027: a reminder digest's entries, written with every digest queued (the upgrade fills
     # the table again from the payloads, so it goes before the test upgrades). 0038: the
     # items' first assessed days, read and written by every deadline check (the upgrade
-    # fills the table from item_states).
+    # fills the table from item_states). 0025, 0035, 0039: the decisions' approvals,
+    # additions and corrections, read with the decisions by every deadline check (the plan in
+    # force on its day, regie.plan_in_force).
     later_tables: list[sa.Table] = [
         OutboxDigestItemRow.__table__,  # type: ignore[list-item]
         ItemFirstAssessedRow.__table__,  # type: ignore[list-item]
+        ReportApprovalRow.__table__,  # type: ignore[list-item]
+        DecisionAdditionRow.__table__,  # type: ignore[list-item]
+        DecisionCorrectionRow.__table__,  # type: ignore[list-item]
     ]
     added: list[tuple[str, str]] = []
     with engine.begin() as connection:

@@ -98,26 +98,26 @@ def test_validate_names_the_day_off_as_meeting_add_does_at_the_date_itself(
     }
     result = regie("plan", "validate", str(block), env=env)
     assert result.code == 2
-    assert result.err.splitlines() == [  # by date, as before
+    assert result.err.splitlines() == [  # in file order, not by date (walk56e 4)
+        f"{block}:{line}:11: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
         f"{block}:{line + 1}:11: meeting date 2027-07-11 is {said['2027-07-11']}, not a working "
         "day",
-        f"{block}:{line}:11: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
     ]
-    flow = _be_plan(tmp_path, "      dates: [2026-05-21, 2027-07-11, 2027-07-21]\n")
+    flow = _be_plan(tmp_path, "      dates: [2026-05-21, 2027-07-21, 2027-07-11]\n")
     line = (
         flow.read_text(encoding="utf-8")
         .splitlines()
-        .index("      dates: [2026-05-21, 2027-07-11, 2027-07-21]")
+        .index("      dates: [2026-05-21, 2027-07-21, 2027-07-11]")
         + 1
     )
     result = regie("plan", "validate", str(flow), env=env)
     assert result.code == 2
-    assert result.err.splitlines() == [
-        f"{flow}:{line}:27: meeting date 2027-07-11 is {said['2027-07-11']}, not a working day",
-        f"{flow}:{line}:39: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
+    assert result.err.splitlines() == [  # by column along the line (walk56e 4)
+        f"{flow}:{line}:27: meeting date 2027-07-21 is {said['2027-07-21']}, not a working day",
+        f"{flow}:{line}:39: meeting date 2027-07-11 is {said['2027-07-11']}, not a working day",
     ]
     flow.write_text(
-        flow.read_text(encoding="utf-8").replace("[2026-05-21, 2027-07-11, 2027-07-21]", "[]"),
+        flow.read_text(encoding="utf-8").replace("[2026-05-21, 2027-07-21, 2027-07-11]", "[]"),
         encoding="utf-8",
     )
     env = {**env, "REGIE_PLAN": str(flow)}
