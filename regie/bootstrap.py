@@ -223,6 +223,8 @@ class App:
             )
             return [locate(where, ("calendar", "holidays_country"), message)]
         days_off = _meetings_on_days_off(plan)
+        if not days_off:  # the usual case: no second, slow composing pass over the file
+            return []
         # In file order, as every problem is said (a body's dates come by date: walk56e 4).
         return sorted(locate_all(where, days_off), key=lambda p: (p.line, p.col))
 

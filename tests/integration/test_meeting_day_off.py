@@ -124,3 +124,22 @@ def test_validate_names_the_day_off_as_meeting_add_does_at_the_date_itself(
     for day, what in said.items():  # the same words as `regie meeting add`
         refused = _add(env, day, "--time", "10:00")
         assert refused.err.strip() == f"DATE: {day} is {what}, {ANYWAY}"
+
+
+def test_a_plan_without_meetings_on_days_off_is_not_composed_a_second_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file-order sort of fix56r made every plan load locate nothing with the slow composing
+    pass (≈ 0.4 s on the seed plan, every command): it runs only when a meeting is on a day off."""
+    import governance.planfile
+    from regie.bootstrap import bootstrap
+    from regie.config import load_settings
+
+    def composed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the plan file was composed again to locate nothing")
+
+    monkeypatch.setattr(governance.planfile, "locate_all", composed)
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(SEED_PLAN, plan)
+    app = bootstrap(load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_PLAN": str(plan)}))
+    assert app.load_plan().programme.id
