@@ -342,6 +342,7 @@ def replay(
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
     mailed about 2015 today.
     """
+    from governance.counts import count
     from governance.dates import outside_life, programme_life
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
@@ -379,13 +380,9 @@ def replay(
         queued += len(report.queued)
         if report.events:
             made, asked = len(report.events), len(report.queued)
-            lines.append(f"{day}: {_count(made, 'event')}, {_count(asked, 'reminder')}")
+            lines.append(f"{day}: {count(made, 'event')}, {count(asked, 'reminder')}")
     lines.append(
-        f"replayed {_count(days, 'working day')} {start} … {end}: {_count(events, 'event')}, "
-        f"{_count(queued, 'reminder')} recorded (suppressed, not sent)"
+        f"replayed {count(days, 'working day')} {start} … {end}: {count(events, 'event')}, "
+        f"{count(queued, 'reminder')} recorded (suppressed, not sent)"
     )
     return lines
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

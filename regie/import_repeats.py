@@ -118,7 +118,7 @@ def repeats_note(repeats: list[Repeat], imports: dict[int, UpdateImport], as_of:
         for r in sorted(repeats, key=lambda r: r.line)
     )
     return (
-        f"skipped {n} row{'' if n == 1 else 's'} already recorded for {as_of} "
+        f"skipped {count(n, 'row')} already recorded for {as_of} "
         f"(same contact, status, dates and note): {shown}"
     )
 
