@@ -47,3 +47,27 @@ def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     fd = os.open(path, flags, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+
+
+def replace_private(path: Path, data: bytes) -> None:
+    """Write ``data`` as a new 0600 file that takes ``path``'s place in one step: a file
+    Regie names itself (a pack's annex beside ``--out``) in a folder others may write. A symbolic
+    link planted there is replaced, never followed, and an older file's mode does not carry
+    over (walk57b 3). Errors are the caller's (``OSError``)."""
+    folder = path.parent
+    for attempt in range(100):
+        temporary = folder / f".{path.name}.{os.getpid()}.{attempt}.tmp"
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
+        return
+    raise FileExistsError(f"{folder}: no free temporary name for {path.name}")

@@ -31,7 +31,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }

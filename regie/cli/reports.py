@@ -45,7 +45,8 @@ ReportFormat = Annotated[
     typer.Option(
         "--format", "-f",
         help="html | pdf | md | docx, or several: html,pdf (one run; --out then names the "
-        "files, each with its own suffix). Default html.",
+        "files, each with its own suffix). Default: the --out file's suffix (.pdf, .md, "
+        ".docx, .html), else html; a single format whose suffix --out contradicts is refused.",
     ),
 ]  # fmt: skip
 OutOpt = Annotated[
@@ -77,17 +78,22 @@ def _time(value: str | None) -> time | None:
         raise InvalidInput(f"--time: {value!r} is not a time (use HH:MM)") from None
 
 
-def _write(content: bytes, out: Path | None, fmt: str) -> None:
+def _write(content: bytes, out: Path | None, fmt: str, *, own_name: bool = False) -> None:
+    """Write to ``out`` (standard output when None). ``own_name``: a file Regie named (an annex
+    beside ``--out``), which replaces what is there rather than writing through it."""
     if out is None:
         if fmt in ("pdf", "docx") and sys.stdout.isatty():
             raise InvalidInput(f"--format {fmt} is binary: give --out PATH")
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    from store.files import write_private
+    from store.files import replace_private, write_private
 
     try:
-        write_private(out, content)  # a new file 0600: a pack names owners and their notes
+        if own_name:
+            replace_private(out, content)
+        else:
+            write_private(out, content)  # a new file 0600: a pack names owners and their notes
     except OSError as exc:
         raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
 
@@ -223,6 +229,34 @@ def _check_out(out: Path | None) -> None:
         raise InvalidInput(f"--out: {out} is a folder: give a file name, e.g. {out / 'pack'}")
 
 
+def report_formats(fmt: str, out: Path | None) -> tuple[str, ...]:
+    """The formats asked for: ``--format``'s, else the one ``--out``'s suffix names, else html.
+    A single format written to a file whose suffix names another is refused: a file named
+    ``pack.docx`` holding HTML is one Word cannot open (walk57c 8)."""
+    from regie.reports import check_formats
+
+    named = _suffix_format(out)
+    if not fmt:
+        return (named or "html",)
+    fmts = check_formats(fmt)
+    if len(fmts) > 1 and out is None:
+        raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    if out is not None and len(fmts) == 1 and named is not None and named != fmts[0]:
+        raise InvalidInput(
+            f"--out {out}: the suffix .{named} does not match --format {fmts[0]}: name the file "
+            f"{out.with_suffix('.' + fmts[0]).name} or give --format {named}"
+        )
+    return fmts
+
+
+def _suffix_format(out: Path | None) -> str | None:
+    """The format ``--out``'s suffix names (``.PDF`` too), None for any other suffix."""
+    if out is None:
+        return None
+    suffix = out.suffix[1:].lower()
+    return suffix if suffix in FORMAT_SUFFIXES else None
+
+
 def _out_path(out: Path, fmt: str, several: bool) -> Path:
     """``--out pack.pdf`` as given for one format; for several, pack.html, pack.pdf …"""
     if not several:
@@ -256,7 +290,7 @@ def _write_rendered(documents: list[Rendered], out: Path | None) -> None:
             typer.echo(_written(path, rendered))
         for extra in rendered.attachments:
             if path is not None and extra.name:
-                _write(extra.content, path.parent / extra.name, extra.format)
+                _write(extra.content, path.parent / extra.name, extra.format, own_name=True)
                 typer.echo(_written(path.parent / extra.name, extra))
             else:
                 typer.echo(
@@ -275,7 +309,10 @@ def pdf_worker_ahead(argv: Sequence[str]) -> Iterator[None]:
     before Typer builds and parses the command line (≈ 0.25 s it can spend importing), and
     closed at the end if the command never took it over (a usage error, --help)."""
     template = PDF_TEMPLATES.get(argv[1]) if len(argv) > 1 and argv[0] == "report" else None
-    if template is None or "pdf" not in _format_argument(argv).split(","):
+    asked = _option_argument(argv, "--format", "-f")
+    if not asked and (out := _option_argument(argv, "--out", "-o")):
+        asked = _suffix_format(Path(out)) or ""  # --out's suffix chooses (report_formats)
+    if template is None or "pdf" not in asked.split(","):
         yield
         return
     from regie.pdf_worker import close_pdf_workers, start_pdf_worker
@@ -287,17 +324,18 @@ def pdf_worker_ahead(argv: Sequence[str]) -> Iterator[None]:
         close_pdf_workers()
 
 
-def _format_argument(argv: Sequence[str]) -> str:
-    """The value of the last --format/-f in ``argv`` as Click reads it; "" if none."""
+def _option_argument(argv: Sequence[str], long: str, short: str) -> str:
+    """The value of the last ``long``/``short`` option in ``argv`` as Click reads it; "" if
+    none."""
     value = ""
     for n, arg in enumerate(argv):
         if arg == "--":
             break
-        if arg in ("--format", "-f") and n + 1 < len(argv):
+        if arg in (long, short) and n + 1 < len(argv):
             value = argv[n + 1]
-        elif arg.startswith("--format="):
+        elif arg.startswith(f"{long}="):
             value = arg.partition("=")[2]
-        elif arg.startswith("-f") and not arg.startswith("--") and len(arg) > 2:
+        elif arg.startswith(short) and not arg.startswith("--") and len(arg) > 2:
             value = arg[2:]
     return value
 
@@ -321,7 +359,7 @@ def report_agenda(
     body: BodyOpt,
     meeting: Annotated[str, typer.Option("--meeting", help="Meeting date YYYY-MM-DD.")],
     as_of: AsOfOpt = None,
-    fmt: ReportFormat = "html",
+    fmt: ReportFormat = "",
     out: OutOpt = None,
     recorded_until: RecordedUntilOpt = None,
 ) -> None:
@@ -330,12 +368,10 @@ def report_agenda(
     HTML file written next to it. Its decision list starts where the last pack sent ended,
     as the daily run's would (after meetings that passed without a pack: said on stderr)."""
     from regie.prepare import pack_decisions_from
-    from regie.reports import agenda_formats, body_or_fail, check_formats, parse_recorded_until
+    from regie.reports import agenda_formats, body_or_fail, parse_recorded_until
     from regie.services import today
 
-    fmts = check_formats(fmt)
-    if len(fmts) > 1 and out is None:
-        raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    fmts = report_formats(fmt, out)
     cut = parse_recorded_until(recorded_until)
     _check_out(out)
     app_ = _app()
@@ -809,7 +845,7 @@ def report_voortgang(
         str | None, typer.Option("--to", help="Last day of the period YYYY-MM-DD.")
     ] = None,
     as_of: AsOfOpt = None,
-    fmt: ReportFormat = "html",
+    fmt: ReportFormat = "",
     out: OutOpt = None,
     recorded_until: RecordedUntilOpt = None,
     report: Annotated[
@@ -837,16 +873,13 @@ def report_voortgang(
     next to it. The period defaults from the plan's reporting cadence (said on stderr);
     --mark-done records the report's action gereed."""
     from regie.reports import (
-        check_formats,
         parse_recorded_until,
         progress_period,
         report_action,
         voortgang_formats,
     )
 
-    fmts = check_formats(fmt)
-    if len(fmts) > 1 and out is None:
-        raise InvalidInput("--format with several formats: give --out PATH (suffix per format)")
+    fmts = report_formats(fmt, out)
     cut = parse_recorded_until(recorded_until)
     if mark_done and cut is not None:
         raise InvalidInput(

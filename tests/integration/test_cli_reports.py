@@ -280,3 +280,51 @@ def test_agenda_html_and_pdf_in_one_command(plan_copy: Path, tmp_path: Path) -> 
     several = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
                     "--format", "html,md")  # fmt: skip
     assert several.code == 2 and "give --out PATH" in several.err
+
+
+def test_the_out_suffix_chooses_the_format_and_a_contradicting_one_is_refused(
+    plan_copy: Path, tmp_path: Path
+) -> None:
+    """walk57c 8: ``--out pack.docx`` held HTML, which Word cannot open."""
+    out = tmp_path / "pack.md"
+    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-01-15", "--out", str(out))  # fmt: skip
+    assert made.code == 0, made.err
+    assert out.read_text(encoding="utf-8").startswith("# ")  # Markdown, not HTML
+    wrong = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                  "--as-of", "2016-01-15", "--format", "html",
+                  "--out", str(tmp_path / "pack.docx"))  # fmt: skip
+    assert wrong.code == 2 and wrong.out == ""
+    assert wrong.err.strip() == (
+        f"--out {tmp_path / 'pack.docx'}: the suffix .docx does not match --format html: "
+        "name the file pack.html or give --format docx"
+    )
+    assert not (tmp_path / "pack.docx").exists()
+    listed = json.loads(regie("report", "list", "--format", "json").out)
+    assert [r["format"] for r in listed] == ["md"]  # the refused one archived nothing
+    other = tmp_path / "pack.txt"  # a suffix that names no format: html, as before
+    assert regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-01-15", "--out", str(other)).code == 0  # fmt: skip
+    assert other.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_annex_replaces_a_planted_link_and_does_not_follow_it(
+    plan_copy: Path, tmp_path: Path
+) -> None:
+    """walk57b 3: the annex's name is Regie's and predictable: a symbolic link planted there by
+    someone else must not make Regie overwrite the file it points to."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    precious = folder / "important.txt"
+    precious.write_text("BELANGRIJK\n", encoding="utf-8")
+    annex = folder / "agenda-stuurgroep-2016-04-12-bijlage.html"
+    annex.symlink_to(precious)
+    made = cli.regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                     "--as-of", "2016-01-15", "--out", str(folder / "pack.pdf"))  # fmt: skip
+    assert made.code == 0, made.err
+    assert (folder / "pack.pdf").read_bytes().startswith(b"%PDF")  # the suffix chose pdf
+    assert precious.read_text(encoding="utf-8") == "BELANGRIJK\n"
+    assert not annex.is_symlink()
+    assert annex.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert annex.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == [annex.name, precious.name, "pack.pdf"]

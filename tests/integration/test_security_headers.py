@@ -31,6 +31,8 @@ def assert_protected(response: httpx.Response, *, referrer: str = "same-origin")
     ):
         assert response.headers.get_list(header) == [value], (name, header)
     assert "frame-ancestors 'none'" in CSP
+    # No page runs a script, so none may run: README's "no scripts at all" (walk57b 8).
+    assert "script-src 'none'" in CSP and "'unsafe-inline'" not in CSP
 
 
 def _csrf(page: str) -> str:
