@@ -38,20 +38,21 @@ from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 from regie.errors import InvalidInput
-from regie.yaml_layout import kept_line_breaks
+from regie.yaml_layout import file_indent, kept_line_breaks
 
 if TYPE_CHECKING:
     from governance.decisions import Decision, ReportRef
     from governance.plan import Action, Milestone, Plan
 
 
-def _yaml() -> Any:
+def _yaml(text: str) -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML()  # round trip: comments, quotes, flow lists and folded texts stay as they are
     yaml.preserve_quotes = True
     yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    mapping, sequence, offset = file_indent(text)  # the file's own (walk57c 6)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
 
 
@@ -158,7 +159,7 @@ def edit_plan_text(
     (its ``cancelled_by`` goes)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
 
-    yaml = _yaml()
+    yaml = _yaml(text)
     data = yaml.load(text)
     item = _find_item(data, item_id)
     if item is None:

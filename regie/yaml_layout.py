@@ -10,6 +10,7 @@ re-flowed the text, and keeps every other change of the edit.
 from __future__ import annotations
 
 import difflib
+import re
 
 
 def kept_line_breaks(before: str, after: str) -> str:
@@ -108,3 +109,40 @@ def _escaped(text: str, i: int) -> bool:
     while i - 1 - backslashes >= 0 and text[i - 1 - backslashes] == "\\":
         backslashes += 1
     return backslashes % 2 == 1
+
+
+#: ruamel's indentation of a plan written as the seed is: lists two in from their key.
+DEFAULT_INDENT = (2, 4, 2)
+
+_KEY_ALONE = re.compile(r"^( *)[^ #\-][^#]*:[ \t]*(#.*)?$")
+_ENTRY = re.compile(r"^( *)-( +)\S")
+_KEY = re.compile(r"^( *)[^ #\-][^:#]*:")
+
+
+def file_indent(text: str) -> tuple[int, int, int]:
+    """The (mapping, sequence, offset) indentation ``text`` is written with, as ruamel's
+    ``YAML.indent`` takes it: a plan written as PyYAML writes it (``- id:`` under its key,
+    not two in) kept that way by a decision, instead of every list of the file re-indented
+    (walk57c 6). Taken from the first block list and the first nested mapping; ruamel's
+    defaults for the seed's layout where the text has none."""
+    mapping, sequence, offset = DEFAULT_INDENT
+    found_list = found_map = False
+    previous: re.Match[str] | None = None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entry = _ENTRY.match(line)
+        if entry and previous is not None and not found_list:
+            offset = len(entry.group(1)) - len(previous.group(1))
+            sequence = offset + 1 + len(entry.group(2))
+            found_list = True
+        elif previous is not None and not found_map and (key := _KEY.match(line)):
+            deeper = len(key.group(1)) - len(previous.group(1))
+            if deeper > 0:
+                mapping, found_map = deeper, True
+        previous = _KEY_ALONE.match(line)
+        if found_list and found_map:
+            break
+    if offset < 0 or sequence < offset + 2:
+        return DEFAULT_INDENT
+    return mapping, sequence, offset
