@@ -19,7 +19,9 @@ from store.audit import (
     UNKNOWN_USER,
     USER_ADDED,
     USER_DISABLED,
+    USER_ENABLED,
     USER_FORGOTTEN,
+    USER_PASSWORD_SET,
 )
 
 if TYPE_CHECKING:
@@ -67,10 +69,7 @@ def add_user(
         problems.append(
             f"username: {username!r} must be 1-64 of lower-case letters, digits and . _ - @"
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
-    elif weak := password_problem(username, password):  # too easy to guess: regie/strength.py
-        problems.append(f"password: {weak}")
+    problems += _password_problems(username, password)
     if problems:
         raise InvalidInput(*problems)
     with app.session() as session, session.begin():
@@ -80,6 +79,53 @@ def add_user(
             raise InvalidInput(f"username: {username!r} already exists") from None
         _event(app, session, USER_ADDED, now, {"user": username}, key=str(user.id))
     return f"user {username} added"
+
+
+def _password_problems(username: str, password: str) -> list[str]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [f"password: at least {MIN_PASSWORD_LENGTH} characters"]
+    if weak := password_problem(username, password):  # too easy to guess: regie/strength.py
+        return [f"password: {weak}"]
+    return []
+
+
+def set_password(app: App, username: str, password: str, now: datetime) -> str:
+    """A new password for a login (``regie user password``: forgotten, or changed after a
+    leak), held to the rules of a new one; their failed logins and lock are cleared and their
+    sessions end. Recorded as an event with the operator, never the password (walk57c 7)."""
+    from store.users import find_user
+    from store.users import set_password as store_set
+
+    if problems := _password_problems(username, password):
+        raise InvalidInput(*problems)
+    password_hash = _hasher().hash(password)
+    with app.writing(), app.session() as session, session.begin():
+        found = store_set(session, username, password_hash, now)
+        user = find_user(session, username) if found else None
+        if user is not None:
+            _event(app, session, USER_PASSWORD_SET, now, {"user": username})
+    if user is None:
+        raise InvalidInput(f"username: no user {username!r}")
+    disabled = " (still disabled: `regie user enable` lets them log in)" if user.disabled_at else ""
+    return f"password of user {username} set; their sessions ended{disabled}"
+
+
+def enable_user(app: App, username: str, now: datetime) -> str:
+    """Let a disabled login in again (``regie user enable``), recorded; a forgotten one stays
+    forgotten (its name is a pseudonym: add the person anew)."""
+    from store.users import enable_user as store_enable
+
+    with app.writing(), app.session() as session, session.begin():
+        done = store_enable(session, username)
+        if done is not None and done.was_disabled and not done.forgotten:
+            _event(app, session, USER_ENABLED, now, {"user": username})
+    if done is None:
+        raise InvalidInput(f"username: no user {username!r}")
+    if done.forgotten:
+        raise InvalidInput(f"username: {username!r} was forgotten: add the person as a new user")
+    if not done.was_disabled:
+        return f"user {username} was not disabled, nothing to do"
+    return f"user {username} enabled: they can log in again"
 
 
 def _event(

@@ -33,6 +33,8 @@ USER_ADDED = "regie.user.added"
 USER_DISABLED = "regie.user.disabled"
 USER_FORGOTTEN = "regie.user.forgotten"
 USER_UNLOCKED = "regie.user.unlocked"
+USER_ENABLED = "regie.user.enabled"
+USER_PASSWORD_SET = "regie.user.password_set"
 MESSAGE_FAILED = "regie.message.failed"
 #: The user name a failed login records when no user has the name typed (never the text).
 UNKNOWN_USER = "unknown"

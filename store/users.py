@@ -220,3 +220,46 @@ def end_session(session: Session, token_hash: str, now: datetime) -> None:
         .where(WebSessionRow.token_hash == token_hash, WebSessionRow.ended_at.is_(None))
         .values(ended_at=now)
     )
+
+
+def set_password(session: Session, username: str, password_hash: str, now: datetime) -> bool:
+    """Give a user a new password hash, clear their failed logins and lock, and end their
+    sessions (a password reset after a leak must log out whoever had it); False for no such
+    user."""
+    user_id = session.execute(
+        sa.update(UserRow)
+        .where(UserRow.username == username)
+        .values(password_hash=password_hash, failed_logins=0, locked_until=None)
+        .returning(UserRow.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if user_id is None:
+        return False
+    session.execute(
+        sa.update(WebSessionRow)
+        .where(WebSessionRow.user_id == user_id, WebSessionRow.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Enabled:
+    """What ``enable_user`` found: whether the user was disabled (and is no longer), or was
+    forgotten (a pseudonym, never enabled again)."""
+
+    was_disabled: bool
+    forgotten: bool
+
+
+def enable_user(session: Session, username: str) -> Enabled | None:
+    """Let a disabled user log in again (not a forgotten one); None for no such user."""
+    row = session.scalar(sa.select(UserRow).where(UserRow.username == username))
+    if row is None:
+        return None
+    if row.forgotten_by is not None:
+        return Enabled(row.disabled_at is not None, forgotten=True)
+    was = row.disabled_at is not None
+    row.disabled_at = None
+    row.disabled_by = None
+    return Enabled(was, forgotten=False)

@@ -1,4 +1,4 @@
-"""`regie user add|list|disable|unlock|forget`: the programme office's logins for the web page."""
+"""`regie user add|list|password|disable|enable|unlock|forget`: the office's web logins."""
 
 from __future__ import annotations
 
@@ -23,20 +23,55 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a user; the password is asked twice (or read from stdin) and stored as an argon2 hash."""
-    import sys
-
     from regie.bootstrap import bootstrap
-    from regie.errors import InvalidInput
     from regie.services import utcnow
     from regie.users import add_user
 
-    if password_stdin:
+    typer.echo(add_user(bootstrap(), username, _password(password_stdin), name, utcnow()))
+
+
+def _password(from_stdin: bool) -> str:
+    """The password typed twice, or one line of standard input."""
+    import sys
+
+    from regie.errors import InvalidInput
+
+    if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not password:
         raise InvalidInput("password: empty")
-    typer.echo(add_user(bootstrap(), username, password, name, utcnow()))
+    return password
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password for a user (forgotten, or to be changed after a leak): asked twice or
+    read from stdin, held to the rules of a new one; their failed logins and lock are cleared,
+    their sessions end (recorded, with who did it)."""
+    from regie.bootstrap import bootstrap
+    from regie.services import utcnow
+    from regie.users import set_password
+
+    typer.echo(set_password(bootstrap(), username, _password(password_stdin), utcnow()))
+
+
+@user_app.command("enable")
+def user_enable(
+    username: Annotated[str, typer.Argument(help="Login name of a disabled user.")],
+) -> None:
+    """Let a disabled user log in again (recorded, with who did it); a forgotten user cannot be."""
+    from regie.bootstrap import bootstrap
+    from regie.services import utcnow
+    from regie.users import enable_user
+
+    typer.echo(enable_user(bootstrap(), username, utcnow()))
 
 
 @user_app.command("list")
