@@ -15,6 +15,7 @@ from governance.plan import Contact, Plan
 from governance.planfile.build import _contacts
 from governance.planfile.load import PlanInvalid, _compose, _read
 from governance.planfile.nodes import Fields, Problem, Problems, describe, is_null
+from governance.planfile.safety import check_text_safety
 
 __all__ = ["load_contacts", "parse_contacts", "validate_contacts_file", "with_contacts"]
 
@@ -31,6 +32,10 @@ def parse_contacts(text: str, path: str, org_ids: list[str]) -> tuple[Contact, .
             root, f"a contacts file must be a mapping with 'contacts:', not {describe(root)}"
         )
     else:
+        # The plan file's own checks (walk57b 1): a line break in a name or address, a
+        # direction-changing character, an address that is none. This file is where a
+        # production office keeps the real names, so it must not be the one left unchecked.
+        check_text_safety(root, problems)
         top = Fields(root, ("contacts",), "the contacts file", problems)
         if top.value("contacts", required=True) is not None:
             contacts = _contacts(top, org_ids, problems)

@@ -219,3 +219,36 @@ def test_validate_warns_of_a_body_with_an_empty_members_list(tmp_path: Path) -> 
     lines, _ = validate(tmp_path, absent)
     assert not [w for w in lines if "'members: []'" in w]
     assert not [w for w in validate(tmp_path, MVI_PLAN)[0] if "'members: []'" in w]
+
+
+def test_the_contacts_file_gets_the_plan_files_text_checks(tmp_path: Path) -> None:
+    """walk57b 1: the REGIE_CONTACTS file, where production keeps the real names, skipped the
+    checks the plan file's contacts get: a line break in a name or an address, a
+    direction-changing character and a non-address passed `plan validate`, and every message
+    to them then failed with Python's English error."""
+    plan = FIXTURES / "minimal.yaml"
+    org = yaml.safe_load(plan.read_text("utf-8"))["organisations"][0]["id"]
+    contacts = tmp_path / "contacts.yaml"
+    rows = [
+        "contacts:",
+        f'  - {{id: bureau, name: "Bureau\\r\\nBcc: spy@x.example", organisation: {org},',
+        "      email: bureau@example.org, programme_office: true}",
+        f'  - {{id: anna, name: "Anna \\u202eLOG", organisation: {org}, email: geen-adres}}',
+    ]
+    contacts.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    def at(line: int, value: str) -> str:
+        return f"{contacts}:{line}:{rows[line - 1].index(value) + 1}"
+
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": "",
+           "REGIE_CONTACTS": str(contacts)}  # fmt: skip
+    result = regie("plan", "validate", str(plan), env=env)
+    assert result.code != 0 and "Traceback" not in result.err
+    bureau, anna, address = at(2, '"Bureau'), at(4, '"Anna'), at(4, "geen-adres")
+    assert result.err.strip().splitlines() == [
+        f"{bureau}: 'name' must be one line, but contains a line break "
+        "(a folded '>' keeps one at the end: write '>-')",
+        f"{anna}: 'name' contains the invisible direction-changing character "
+        "U+202E: it makes the text read differently; remove it",
+        f"{address}: 'email' 'geen-adres' is not an e-mail address (name@example.org)",
+    ]
