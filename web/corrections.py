@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from web.correction_form import FIELDS, STATUSES, CorrectionForm
+from web.forms import row_id
 from web.templating import root
 
 if TYPE_CHECKING:
@@ -51,9 +52,10 @@ def _record(
     from web.answers import _date, _sentence
 
     app = request.app.state.regie
-    if not (corrects_text.isascii() and corrects_text.isdigit()) or len(corrects_text) > 18:
+    try:
+        corrects = row_id(corrects_text)
+    except ValueError:
         return _page(request, user, item_id, None, fields, {})  # not our form: shown afresh
-    corrects = int(corrects_text)
     errors: dict[str, str] = {}
     status = fields["status"]
     if status not in STATUSES:

@@ -137,7 +137,16 @@ async def office_form(request: Request) -> FormData | Response:
     try:
         return await read_form(request, OFFICE_FORM_BYTES)
     except FormRefused as exc:
-        return await run_in_threadpool(error_page, request, exc.status, "form")
+        if exc.status != 413:
+            return await run_in_threadpool(error_page, request, exc.status, "form")
+        from governance.answers import NOTE_MAX
+        from governance.dutch import dutch_number
+
+        # Says what was wrong and the limits, as the answer page does (walk57b 10).
+        return await run_in_threadpool(
+            error_page, request, 413, "form_too_large",
+            limit=dutch_number(OFFICE_FORM_BYTES), note_max=dutch_number(NOTE_MAX),
+        )  # fmt: skip
 
 
 def _refused(request: Request) -> Response:
@@ -399,12 +408,13 @@ async def agenda_create(request: Request) -> Response:
 async def agenda_revoke(request: Request) -> Response:
     from regie.errors import InvalidInput
     from regie.feeds import revoke_token
+    from web.forms import row_id
 
     posted = await officer_post(request)
     if isinstance(posted, Response):
         return posted
     try:
-        token_id = int(str(request.path_params["token_id"]))
+        token_id = row_id(str(request.path_params["token_id"]))
         await run_in_threadpool(revoke_token, request.app.state.regie, token_id, _now())
     except (ValueError, InvalidInput):  # the Dutch not-found page, as any unknown address
         return await run_in_threadpool(error_page, request, 404, "subscription")

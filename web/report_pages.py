@@ -7,6 +7,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from web.forms import row_id
 from web.pages import _to_login, _user, render
 from web.templating import root
 
@@ -41,9 +42,7 @@ def download(request: Request) -> Response:
         return _to_login(request)
     text = str(request.path_params["report_id"])
     try:
-        if not text.isdigit() or len(text) > 18:  # beyond a database integer: not ours either
-            raise ValueError(text)
-        report = archived_report(request.app.state.regie, int(text))
+        report = archived_report(request.app.state.regie, row_id(text))
     except (ValueError, InvalidInput):
         return render(
             request, "not_found.html.j2",

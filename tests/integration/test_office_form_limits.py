@@ -62,8 +62,15 @@ def refused_in_dutch(response: Response, status: int) -> str:
     assert response.headers["content-type"].startswith("text/html")
     assert "Field exceeded" not in response.text and "Invalid" not in response.text
     text = visible(response.text)
-    assert "Formulier niet verwerkt" in text
-    assert "Het formulier is niet volledig of niet geldig, of te groot" in text
+    if status == 413:  # says what was wrong, and the limits (walk57b 10)
+        assert "Formulier te groot" in text
+        assert (
+            "Het formulier was te groot om te verwerken (meer dan 64.000 bytes; een toelichting "
+            "mag hoogstens 2.000 tekens lang zijn) en is niet verwerkt." in text
+        )
+    else:
+        assert "Formulier niet verwerkt" in text
+        assert "Het formulier is niet volledig of niet geldig en is niet verwerkt." in text
     return text
 
 

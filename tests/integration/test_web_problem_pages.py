@@ -71,7 +71,12 @@ def test_revoking_an_unknown_subscription_gets_the_not_found_page(
     office = _office(TestClient(create_app(app)), app)
     agenda = office.get("/agenda")
     csrf = agenda.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    for token_id in ("9999", "geen-nummer"):
+    from regie.feeds import create_token
+
+    made = create_token(app, "programme", None, datetime.now(UTC))
+    fullwidth = "".join(chr(ord(d) - ord("0") + 0xFF10) for d in str(made.id))
+    # A real token's id in another script's digits is no id of ours either (walk57b 9).
+    for token_id in ("9999", "geen-nummer", fullwidth):
         page = office.post(f"/agenda/{token_id}/intrekken", data={"csrf_token": csrf})
         assert page.status_code == 404, token_id
         assert page.headers["content-type"].startswith("text/html")

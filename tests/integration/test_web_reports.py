@@ -50,6 +50,8 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     )
     assert web.get("/rapporten/999").status_code == 404
     assert web.get("/rapporten/abc").status_code == 404
+    fullwidth = "".join(chr(ord(d) - ord("0") + 0xFF10) for d in str(made.archive_id))
+    assert web.get(f"/rapporten/{fullwidth}").status_code == 404  # ASCII digits only (walk57b 9)
     assert web.get("/rapporten/" + "9" * 40).status_code == 404  # beyond any integer column
 
 
