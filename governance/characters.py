@@ -37,6 +37,24 @@ def refused_character(text: str) -> tuple[int, str] | None:
     return None if found is None else (found.start(), found.group())
 
 
+_ONE_LINE_REFUSED = re.compile(rf"[\t\n\r\u2028\u2029]|{_REFUSED.pattern}")
+
+
+def one_line_problem(field: str, text: str) -> str | None:
+    """A one-line problem (English, the command line's) when ``text`` cannot be a one-line
+    value — a label, a name shown in a header, a meeting's location: a line break or tab, a
+    direction-changing or control character (walk57b 7) — else None."""
+    found = _ONE_LINE_REFUSED.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char in "\n\r\u2028\u2029":
+        return f"{field}: must be one line, but contains a line break"
+    if char == "\t":
+        return f"{field}: contains a tab: write a space"
+    return f"{field}: contains {describe_en(char)}: remove it"
+
+
 def codepoint(char: str) -> str:
     """'U+001B'."""
     return f"U+{ord(char):04X}"

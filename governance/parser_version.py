@@ -33,7 +33,9 @@ different plan, so that a stored "synced from this file" and cached parses no lo
 #: 18: every cadence word of a report (``halfjaarlijks``, ``per kwartaal``, ``elk kwartaal``, …)
 #: is a periodic *gereed* (RECURRING), as ``jaarlijks`` was (walk55d 9): a text refused before
 #: now loads.
-PARSER_VERSION = 18
+#: 19: a meeting's ``location`` (a governance body's meetings) is one line (walk57b 7): it is a
+#: calendar event's LOCATION and a line of the pack.
+PARSER_VERSION = 19
 
 #: The version that added each check refusing a plan an earlier version accepted. A plan text
 #: kept with an archived report is read without the checks added after the version that hashed
@@ -51,6 +53,8 @@ ONE_LINE_TITLES = 6
 ONE_LINE_DAY_OFF_NAMES = 8
 #: 13: an organisation's ``name`` and ``short_name`` are one line.
 ONE_LINE_ORGANISATION_NAMES = 13
+#: 19: a meeting's ``location`` is one line.
+ONE_LINE_MEETING_LOCATIONS = 19
 #: 13: no two organisations are shown alike (``short_name``, else ``name``).
 DISTINCT_ORGANISATION_LABELS = 13
 #: 14: an item's ``formerly`` names an id the plan no longer has, not its own, and no other

@@ -208,8 +208,11 @@ def feed_urls(app: App, token: str) -> tuple[str, str]:
 
 
 def create_token(app: App, scope_text: str, label: str | None, now: datetime) -> NewToken:
+    from governance.characters import one_line_problem
     from store import feeds as store
 
+    if label is not None and (wrong := one_line_problem("label", label)):
+        raise InvalidInput(wrong)  # a row of the token list and the /agenda table (walk57b 7)
     plan = app.load_plan()
     scope = _scope(scope_text, plan)
     token = secrets.token_urlsafe(TOKEN_BYTES)

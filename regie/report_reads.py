@@ -88,6 +88,7 @@ def add_meeting(
     is refused unless ``allow_day_off`` (a one-off meeting on a Saturday can be real).
     ``warnings`` collects the warning of a meeting after the programme's end, `plan
     validate`'s text (walk46 7); the CLI says it on stderr (review47 5)."""
+    from governance.characters import one_line_problem
     from governance.dates import outside_life, programme_life
     from governance.meetings import Meeting
     from governance.programme_end import ended
@@ -95,6 +96,13 @@ def add_meeting(
     from regie.services import closing_meeting_warning, sync_store
     from store.reports_repo import ReportsRepository
 
+    wrong = [
+        problem
+        for flag, text in (("--location", location), ("--note", note))
+        if text is not None and (problem := one_line_problem(flag, text))
+    ]
+    if wrong:  # a pack's line, a feed's LOCATION and its row in `meeting list` (walk57b 7)
+        raise InvalidInput(*wrong)
     plan = app.load_plan()
     body_or_fail(plan, body_id)
     beyond = outside_life(programme_life(plan), {"DATE": on})

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
+from governance.characters import one_line_problem
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 from regie.strength import password_problem
@@ -69,6 +70,8 @@ def add_user(
         problems.append(
             f"username: {username!r} must be 1-64 of lower-case letters, digits and . _ - @"
         )
+    if display_name is not None and (wrong := one_line_problem("--name", display_name)):
+        problems.append(wrong)  # shown in every page's header (walk57b 7)
     problems += _password_problems(username, password)
     if problems:
         raise InvalidInput(*problems)

@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from governance.characters import BIDI, CONTROL, codepoint
 from governance.parser_version import (
     ONE_LINE_DAY_OFF_NAMES,
+    ONE_LINE_MEETING_LOCATIONS,
     ONE_LINE_ORGANISATION_NAMES,
     ONE_LINE_TITLES,
     PARSER_VERSION,
@@ -48,6 +49,7 @@ ONE_LINE_FIELDS = {
     ("contacts", "email"),
     ("contacts", "slack"),
     ("governance", "name"),
+    ("governance", "location"),  # a meeting's: a calendar event's LOCATION (walk57b 7)
     ("calendar", "name"),  # an extra day off's: it is named in one-line problems and feeds
     ("steps", "title"),
 }
@@ -56,6 +58,7 @@ ONE_LINE_FIELDS = {
 #: accepted before is read as it was (see :mod:`governance.parser_version`).
 _ONE_LINE_SINCE = {
     ("governance", "name"): ONE_LINE_TITLES,
+    ("governance", "location"): ONE_LINE_MEETING_LOCATIONS,
     ("steps", "title"): ONE_LINE_TITLES,
     ("calendar", "name"): ONE_LINE_DAY_OFF_NAMES,
     ("organisations", "name"): ONE_LINE_ORGANISATION_NAMES,

@@ -65,6 +65,16 @@ def test_bad_input_is_one_line(plan_copy: Path) -> None:
     fmt = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
                 "--format", "odt")  # fmt: skip
     assert fmt.code == 2 and "unknown format 'odt'" in fmt.err
+    # One-line values typed on the command line (walk57b 7): a feed's LOCATION, a table's row.
+    broken = regie("meeting", "add", "stuurgroep", "2016-02-23",
+                   "--location", "Zaal 1;\r\nATTENDEE:mailto:x@evil.example")  # fmt: skip
+    assert (broken.code, broken.err.strip()) == (
+        2, "--location: must be one line, but contains a line break"
+    )  # fmt: skip
+    label = regie("calendar", "token", "create", "--label", "Test\r\nX-Inject: 1")
+    assert (label.code, label.err.strip()) == (
+        2, "label: must be one line, but contains a line break"
+    )  # fmt: skip
 
 
 def test_an_unwritable_out_fails_first_and_archives_nothing(

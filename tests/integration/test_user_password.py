@@ -125,3 +125,18 @@ def test_the_commands_read_the_password_from_stdin_and_name_the_operator(tmp_pat
     )
     assert log_in(app, "bram", NEW, datetime.now(UTC)) is not None
     app.engine.dispose()
+
+
+def test_a_display_name_is_one_line(tmp_path: Path, migrated_url: str) -> None:
+    """walk57b 7: a display name with a line break or U+202E was stored as given; every page's
+    header then showed it (with a replacement character)."""
+    app = _app(tmp_path, migrated_url)
+    for name, said in (
+        ("Derde\r\nX-Evil: 1", "--name: must be one line, but contains a line break"),
+        ("Vier\u202eedr", "--name: contains the invisible direction-changing character "
+         "U+202E: remove it"),
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput) as refused:
+            add_user(app, "derde", PASSWORD, name, NOW)
+        assert refused.value.lines == [said]
+    assert add_user(app, "derde", PASSWORD, "Derde Persoon", NOW) == "user derde added"
