@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -100,10 +101,28 @@ def _user(request: Request) -> LoggedIn | None:
     return current_user(request.app.state.regie, session_token(request), _now())
 
 
+#: A form's address (POST only) and the page the form is on, where a login after an expired
+#: session brings the officer back: not to the form's address, which answers a GET with 405
+#: (walk57b 4).
+_FORM_PAGES = (
+    (re.compile(r"^(.*/items/[^/]+)/corrigeren$"), r"\1#corrigeren"),
+    (re.compile(r"^(.*/agenda)/[^/]+/intrekken$"), r"\1"),
+)
+
+
 def _to_login(request: Request) -> Response:
     # The public path (with the site's sub-path): where the browser comes back to.
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"{root(request)}/inloggen?volgende={quote(target)}", status_code=303)
+    expired = ""
+    if request.method == "POST":  # a form sent after the session ended: its page, and said so
+        target, expired = request.url.path, "&verlopen=1"
+        for form, page in _FORM_PAGES:
+            if form.match(target):
+                target = form.sub(page, target)
+                break
+    return RedirectResponse(
+        f"{root(request)}/inloggen?volgende={quote(target)}{expired}", status_code=303
+    )
 
 
 def _safe_next(request: Request, value: object) -> str:
