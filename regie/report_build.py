@@ -303,7 +303,7 @@ def _shown_before(
 #: worse; 3 lists an organisation's change of contact person *sinds de vorige vergadering*. A
 #: pack archived without it is made again with layout 1's frozen templates
 #: (``agenda_v1.*.j2``: the release's just before layout 2; a pack an earlier release made is
-#: not comparable, :data:`regie.report_archive.NOT_COMPARABLE`); one of layout 2 with
+#: not comparable, :data:`regie.report_reproduce.NOT_COMPARABLE`); one of layout 2 with
 #: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
 #: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
 #: the last pack archived for each meeting, made by hand or after it too). 5: the programme's
