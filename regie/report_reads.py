@@ -232,7 +232,7 @@ class ReportBasis:
     assessment: Assessment  # of the day, from the updates recorded up to the cut-off
     recorded: list[Decision]  # every decision recorded (up to the cut-off), any meeting date
     decisions: list[Decision]  # of those, the ones taken on or before the day
-    cut_off: datetime | None  # the data cut-off (``recorded_until``, else the newest record)
+    cut_off: datetime | None  # the data cut-off: the newest record (up to ``recorded_until``)
 
 
 def report_basis(
@@ -260,7 +260,12 @@ def report_basis(
         dropped=dropped,
     )  # fmt: skip
     decisions = [d for d in everything if d.meeting_on <= as_of]
-    cut_off = recorded_until or reports_read.data_until(
-        connection, plan.programme.id, as_of, ESCALATION_RAISED
+    # Made from the records up to ``recorded_until``: the newest among them, as a report made
+    # at that moment would have (the moment itself lies after the last record it read).
+    cut_off = (
+        reports_read.data_until(
+            connection, plan.programme.id, as_of, ESCALATION_RAISED, recorded_until
+        )
+        or recorded_until
     )
     return ReportBasis(dated, assessment, everything, decisions, cut_off)

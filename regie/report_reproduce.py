@@ -44,8 +44,9 @@ class Reproduction:
     #: known, so no comparison is claimed (:data:`NOT_COMPARABLE`).
     comparable: bool = True
     #: The cut-off stored with it, when that was too early and the rebuild was made from the
-    #: records up to its archiving (``recorded_until``) instead: an agenda pack the meeting
-    #: preparation archived before walk56d 1 (:mod:`regie.report_repair`).
+    #: records up to its archiving instead (``recorded_until`` is then the newest of those it
+    #: read): an agenda pack the meeting preparation archived before walk56d 1
+    #: (:mod:`regie.report_repair`).
     stored_cut_off: datetime | None = None
     #: A DOCX whose bytes differ but whose every ZIP entry is the rebuild's: archived before its
     #: entries carried fixed times (walk56d 5).
@@ -198,14 +199,17 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
         ) from None
     source = "kept" if plan is not None else "current"
     plan = plan or app.load_plan()
-    content = _rebuild(app, report, plan, cut)
+    content, _ = _rebuild(app, report, plan, cut)
     digest = hashlib.sha256(content).hexdigest()
     stored_cut_off = None
     later = archiving_cut_off(report, recorded_until)
     if digest != report.sha256 and later is not None:  # a cut-off stored too early
-        again = _rebuild(app, report, plan, later)
+        again, read = _rebuild(app, report, plan, later)
         if hashlib.sha256(again).hexdigest() == report.sha256:
-            content, digest, cut, stored_cut_off = again, report.sha256, later, report.data_until
+            # The cut-off of what it read, the newest record up to its archiving (the same
+            # records: the rebuild from it gives these bytes), not the archiving itself.
+            content, digest, cut = again, report.sha256, read or later
+            stored_cut_off = report.data_until
     annex = "-" in report.kind
     return Reproduction(
         report_id,
@@ -226,14 +230,16 @@ def reproduce(app: App, report_id: int, recorded_until: datetime | None = None) 
     )
 
 
-def _rebuild(app: App, report: Any, plan: Plan, cut: datetime) -> bytes:
-    """Archived ``report`` made again from the records recorded up to ``cut`` and ``plan``."""
+def _rebuild(app: App, report: Any, plan: Plan, cut: datetime) -> tuple[bytes, datetime | None]:
+    """Archived ``report`` made again from the records recorded up to ``cut`` and ``plan``, and
+    the data cut-off of what it read: the newest record up to ``cut`` (a report made at that
+    moment would have stored it)."""
     p = {k: str(v) for k, v in (report.parameters or {}).items()}
     base, _, annex = report.kind.partition("-")
     try:
         as_of = date.fromisoformat(p["as_of"])
         if base == "agenda":
-            pack, _ = _agenda_pack(
+            pack, read = _agenda_pack(
                 app, p["body"], date.fromisoformat(p["meeting"]), as_of, plan=plan,
                 recorded_until=cut,
                 decisions_from=date.fromisoformat(p["decisions_from"])
@@ -241,19 +247,22 @@ def _rebuild(app: App, report: Any, plan: Plan, cut: datetime) -> bytes:
                 layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
             )  # fmt: skip
             layout = int(p.get("layout", 1))
-            return (
+            made = (
                 render_agenda_annex(pack, layout)
                 if annex
                 else render_agenda(pack, report.format, layout=layout)
             )
+            return made, read
         if base == "voortgang":
-            made, _ = _progress_report(
+            progress, read = _progress_report(
                 app, date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), as_of,
                 plan=plan, recorded_until=cut, recipient=p.get("recipient"),
                 layout=int(p.get("layout", 1)),  # archived before layouts were numbered: 1
                 report_id=p.get("report"),
             )  # fmt: skip
-            return render_progress_annex(made) if annex else render_progress(made, report.format)
+            if annex:
+                return render_progress_annex(progress), read
+            return render_progress(progress, report.format), read
         raise KeyError(report.kind)
     except (KeyError, ValueError):
         raise InvalidInput(
