@@ -167,7 +167,7 @@ def _agenda_pack(
             shown_state = report_basis(
                 connection, plan, shown.as_of, pack_cut,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
-                dropped=laid_out >= AGENDA_DROPPED_FROM,
+                dropped=laid_out >= AGENDA_DROPPED_FROM, read_cut_off=False,
             ).assessment  # fmt: skip
         # Layout 18 (words53): the colours now without the staleness Regie could not have seen
         # on the previous meeting's day (items it first assessed after it); only when there is
