@@ -190,6 +190,7 @@ def build_agenda(
     shown_assessment: Assessment | None = None,
     shown_colours: bool = False,
     late_decisions: bool = False,
+    ahead_before_next: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -244,7 +245,11 @@ def build_agenda(
     ``late_decisions`` (agenda layout 21, walk56d 2): the decision list also holds this body's
     decisions of an earlier meeting recorded after ``shown`` was made
     (:func:`governance.agenda_late.decided_late`, :attr:`DecisionLine.early`), each saying
-    whether it answered a question that pack asked (:attr:`DecisionLine.answers`)."""
+    whether it answered a question that pack asked (:attr:`DecisionLine.answers`).
+    ``ahead_before_next`` (agenda layout 22): with a next meeting the look ahead ends the day
+    before it; what is due (or forecast) on that day is for that meeting's own pack, whose look
+    ahead starts at its day (``ahead_from_pack``). Without one it ends on the horizon, which it
+    includes."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -285,13 +290,18 @@ def build_agenda(
     def after(day: date) -> bool:
         return opens <= day if from_pack else opens < day
 
+    before_next = ahead_before_next and next_meeting is not None
+
+    def within(day: date) -> bool:
+        return after(day) and (day < horizon if before_next else day <= horizon)
+
     ahead = tuple(
         line
         for line in lines.values()
         if line.state in {s.value for s in OPEN_STATES}
         and (
-            (line.due is not None and after(line.due) and line.due <= horizon)
-            or (line.forecast is not None and after(line.forecast) and line.forecast <= horizon)
+            (line.due is not None and within(line.due))
+            or (line.forecast is not None and within(line.forecast))
         )
     )
     since = previous.on if previous else date.min
@@ -384,9 +394,10 @@ def build_agenda(
         )
 
     asked = ask(decisions, due_changes)
-    answers = answered_late(
-        late, asked, (packs_listed or {}).get(shown.meeting) if shown else None, ask_without
-    )
+    # What the latest earlier pack asked: a sent one's from ``packs_listed``, one made by hand
+    # from ``shown`` (agenda layout 22).
+    listed_before = (packs_listed or {}).get(shown.meeting, shown.listed) if shown else None
+    answers = answered_late(late, asked, listed_before, ask_without)
     decision_lines = tuple(
         replace(decision_line(d), early=True, answers=d.item_id in answers) for d in late
     ) + tuple(decision_line(d) for d in recent)

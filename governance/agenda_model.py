@@ -242,12 +242,16 @@ class ShownBefore:
     happened after that day, or was recorded after that moment, it could not show. A pack
     made by hand counts when no pack went out for that meeting (review54 6).
     ``gone``: that meeting is no longer one of the body's (moved or cancelled after the pack
-    was made): the pack names it only as *het vorige agendapakket* (review54 11)."""
+    was made): the pack names it only as *het vorige agendapakket* (review54 11).
+    ``listed``: what a pack made by hand put to the body (its *ter besluitvorming*; agenda
+    layout 22): a decision recorded late after it says whether it answered that question, as
+    after a sent pack (whose items the pack reads apart); None: a sent pack, or not known."""
 
     meeting: date
     as_of: date
     made_at: datetime
     gone: bool = False
+    listed: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,8 +141,9 @@ def _agenda_pack(
                 questions = {on: _pack_questions(read.questions.get(on)) for on in packs}
             if laid_out >= AGENDA_CATCH_UP_FROM:  # layout 19: what it could not show
                 shown = _shown_before(
-                    read, meeting_on, {m.on for m in all_meetings}, plan.calendar.timezone
-                )
+                    read, meeting_on, {m.on for m in all_meetings}, plan.calendar.timezone,
+                    hand_asked=laid_out >= AGENDA_HAND_ASKED_FROM,
+                )  # fmt: skip
         elif (layout or AGENDA_LAYOUT) >= 3:  # an archived pack of layout 3 read them so
             packs = agenda_read.packs_listed(connection, plan.programme.id, body_id, recorded_until)
             packs = {on: found for on, found in packs.items() if on < meeting_on}
@@ -166,7 +167,7 @@ def _agenda_pack(
             shown_state = report_basis(
                 connection, plan, shown.as_of, pack_cut,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
-                dropped=laid_out >= AGENDA_DROPPED_FROM,
+                dropped=laid_out >= AGENDA_DROPPED_FROM, read_cut_off=False,
             ).assessment  # fmt: skip
         # Layout 18 (words53): the colours now without the staleness Regie could not have seen
         # on the previous meeting's day (items it first assessed after it); only when there is
@@ -230,6 +231,7 @@ def _agenda_pack(
         shown_assessment=shown_state,
         shown_colours=laid_out >= AGENDA_COLOUR_BASIS_FROM,
         late_decisions=laid_out >= AGENDA_LATE_DECISIONS_FROM,
+        ahead_before_next=laid_out >= AGENDA_AHEAD_BEFORE_NEXT_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -249,7 +251,7 @@ def _agenda_pack(
 
 
 def _shown_before(
-    read: PacksRead, meeting_on: date, held: set[date], zone: str
+    read: PacksRead, meeting_on: date, held: set[date], zone: str, *, hand_asked: bool = False
 ) -> ShownBefore | None:
     """The body's latest pack for a meeting before ``meeting_on`` (agenda layout 19): the one
     the meeting preparation sent for it, else the last one made for it by hand as of a day
@@ -267,7 +269,8 @@ def _shown_before(
     for (review54c 5): a look back at a meeting held (``regie report agenda --as-of`` a day
     before it, run after it) was never the body's pack. Its day is the one it was archived on
     in ``zone`` (the plan's), in a simulation the simulation's day kept with it (``made_on``).
-    Without such a pack the window counts as if no pack went out."""
+    Without such a pack the window counts as if no pack went out. ``hand_asked`` (agenda
+    layout 22): a pack made by hand comes with what it put to the body (``listed``)."""
     from governance.agenda_model import ShownBefore
     from governance.clock import local_date
 
@@ -282,20 +285,23 @@ def _shown_before(
             return False
         return made_on is None or made_on < by
 
-    packs = {on: (found[2], found[3]) for on, found in read.questions.items()}
-    earlier = [on for on, (as_of, _) in packs.items() if had(on, as_of, None)]
+    packs: dict[date, tuple[date, datetime, frozenset[str] | None]] = {
+        on: (found[2], found[3], None) for on, found in read.questions.items()
+    }
+    earlier = [on for on, (as_of, _, _) in packs.items() if had(on, as_of, None)]
     for on, made in read.by_hand.items():
         if on in packs:  # a pack went out for it
             continue
         kept = [p for p in made if had(on, p.as_of, p.made_on or local_date(p.made_at, zone))]
         if kept:  # the last one made by then
-            packs[on] = (kept[-1].as_of, kept[-1].made_at)
+            last = kept[-1]
+            packs[on] = (last.as_of, last.made_at, last.listed if hand_asked else None)
             earlier.append(on)
     if not earlier:
         return None
     latest = max(earlier)
-    as_of, made_at = packs[latest]
-    return ShownBefore(latest, as_of, made_at, gone=latest not in held)
+    as_of, made_at, listed = packs[latest]
+    return ShownBefore(latest, as_of, made_at, gone=latest not in held, listed=listed)
 
 
 #: The agenda pack's layout (kept with an archived pack's parameters as ``layout``): 2 puts
@@ -303,7 +309,7 @@ def _shown_before(
 #: worse; 3 lists an organisation's change of contact person *sinds de vorige vergadering*. A
 #: pack archived without it is made again with layout 1's frozen templates
 #: (``agenda_v1.*.j2``: the release's just before layout 2; a pack an earlier release made is
-#: not comparable, :data:`regie.report_archive.NOT_COMPARABLE`); one of layout 2 with
+#: not comparable, :data:`regie.report_reproduce.NOT_COMPARABLE`); one of layout 2 with
 #: today's templates and the entries layout 2 had (:meth:`governance.agenda.SinceLast.upto`).
 #: 4: *eerder voorgelegd* counts only the packs sent before their meeting (layout 3 counted
 #: the last pack archived for each meeting, made by hand or after it too). 5: the programme's
@@ -423,7 +429,12 @@ def _shown_before(
 #: :data:`AGENDA_PLURAL_COUNTS_FROM`), *Vooruitblik* says *tot en met* its horizon
 #: (:data:`AGENDA_AHEAD_UNTIL_FROM`), and a point's reason names a meeting once
 #: (:data:`AGENDA_MEETING_ONCE_FROM`). Layouts up to 20 are made again without these.
-AGENDA_LAYOUT = 21
+#: 22 (fix57d): with a next meeting, *Vooruitblik* lists what is due (or forecast) before that
+#: meeting's day and says so: what is due on the day itself is for that meeting's own pack
+#: (:data:`AGENDA_AHEAD_BEFORE_NEXT_FROM`); a decision recorded late after a pack made by hand
+#: says when it answers a question that pack asked, as after a pack the meeting preparation
+#: sent (:data:`AGENDA_HAND_ASKED_FROM`). Layouts up to 21 are made again without these.
+AGENDA_LAYOUT = 22
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -594,6 +605,17 @@ AGENDA_AHEAD_UNTIL_FROM = 21
 #: besloten op …* once: not again among the meetings it was put to the body, with this or
 #: another question; older layouts are made again naming it two or three times.
 AGENDA_MEETING_ONCE_FROM = 21
+#: The first agenda layout (22, fix57d) whose *Vooruitblik*, with a next meeting, leaves out
+#: what is due (or forecast) on that meeting's day and says *vóór de volgende vergadering*:
+#: that meeting's own pack lists it (its look ahead starts at its day). Layout 21 listed it
+#: *tot en met de dag van de volgende vergadering*; without a next meeting both say *tot en
+#: met* the horizon, which they include.
+AGENDA_AHEAD_BEFORE_NEXT_FROM = 22
+#: The first agenda layout (22, fix57d) that reads what a pack made by hand put to the body
+#: (its ``listed``, kept as a sent pack's is) when that pack is the body's latest
+#: (:class:`governance.agenda_model.ShownBefore`): a decision recorded late after it says
+#: whether it answered that pack's question. Layout 21 said so after a sent pack only.
+AGENDA_HAND_ASKED_FROM = 22
 
 
 def _no_longer_asked(

@@ -240,7 +240,7 @@ class ReportBasis:
     assessment: Assessment  # of the day, from the updates recorded up to the cut-off
     recorded: list[Decision]  # every decision recorded (up to the cut-off), any meeting date
     decisions: list[Decision]  # of those, the ones taken on or before the day
-    cut_off: datetime | None  # the data cut-off (``recorded_until``, else the newest record)
+    cut_off: datetime | None  # the data cut-off: the newest record (up to ``recorded_until``)
 
 
 def report_basis(
@@ -251,12 +251,14 @@ def report_basis(
     *,
     first_assessed: bool = True,
     dropped: bool = True,
+    read_cut_off: bool = True,
 ) -> ReportBasis:
     """The agenda pack's and the progress report's provenance, read in one place: the plan
     of ``as_of`` (decisions taken after it undone), the assessment of that day, the decisions
     and the data cut-off, which is read last (the newest recorded_at among the records read
     before it, in the same transaction). ``first_assessed``, ``dropped``: as
-    :func:`assess_as_of`'s."""
+    :func:`assess_as_of`'s; ``read_cut_off``: False when only the assessment is wanted (the
+    cut-off is then ``recorded_until``, unread)."""
     from governance.events import ESCALATION_RAISED
     from store import reports_read
 
@@ -268,7 +270,14 @@ def report_basis(
         dropped=dropped,
     )  # fmt: skip
     decisions = [d for d in everything if d.meeting_on <= as_of]
-    cut_off = recorded_until or reports_read.data_until(
-        connection, plan.programme.id, as_of, ESCALATION_RAISED
+    if not read_cut_off:
+        return ReportBasis(dated, assessment, everything, decisions, recorded_until)
+    # Made from the records up to ``recorded_until``: the newest among them, as a report made
+    # at that moment would have (the moment itself lies after the last record it read).
+    cut_off = (
+        reports_read.data_until(
+            connection, plan.programme.id, as_of, ESCALATION_RAISED, recorded_until
+        )
+        or recorded_until
     )
     return ReportBasis(dated, assessment, everything, decisions, cut_off)

@@ -18,6 +18,7 @@ from regie.pdf_worker import (
 from regie.report_build import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
+    AGENDA_AHEAD_BEFORE_NEXT_FROM,
     AGENDA_AHEAD_UNTIL_FROM,
     AGENDA_ASK_ADDED_FROM,
     AGENDA_COUNT_WORDS_FROM,
@@ -147,6 +148,8 @@ def render_agenda(
             "plural_counts": layout >= AGENDA_PLURAL_COUNTS_FROM,
             "ahead_until": layout >= AGENDA_AHEAD_UNTIL_FROM,
             "meeting_once": layout >= AGENDA_MEETING_ONCE_FROM,
+            # Layout 22 (fix57d): with a next meeting, the look ahead ends before its day.
+            "ahead_before_next": layout >= AGENDA_AHEAD_BEFORE_NEXT_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf, layout), (fmt,)),
         title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",

@@ -4,9 +4,9 @@ Content comes from :mod:`governance.agenda` / :mod:`governance.progress`, format
 :mod:`reports`; this module loads, assesses, renders and archives (content hash, append-only).
 The parts live in :mod:`regie.report_reads` (meetings, what a report rests on),
 :mod:`regie.report_build` (the pack's and the progress report's content),
-:mod:`regie.report_render` (formats), :mod:`regie.report_archive` (archive, reproduction) and
-:mod:`regie.report_period` (the reporting obligation's period and action); their names are
-importable from here as before.
+:mod:`regie.report_render` (formats), :mod:`regie.report_archive` (archive),
+:mod:`regie.report_reproduce` (reproduction) and :mod:`regie.report_period` (the reporting
+obligation's period and action); their names are importable from here as before.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from regie.report_archive import (
     ANNEX_KIND,
     ARCHIVE_COPIES,
     MADE_VIA,
-    NOT_COMPARABLE,
     PROGRESS_ANNEX_KIND,
     Rendered,
-    Reproduction,
     _archive,
     _archive_many,
     _cancel_reminders,
@@ -40,10 +38,7 @@ from regie.report_archive import (
     archived_report,
     copy_name,
     download_name,
-    kept_plan,
     operator,
-    parse_recorded_until,
-    reproduce,
     unknown_copies,
 )
 from regie.report_build import (
@@ -96,6 +91,13 @@ from regie.report_render import (
     render_agenda_annex,
     render_progress,
     render_progress_annex,
+)
+from regie.report_reproduce import (
+    NOT_COMPARABLE,
+    Reproduction,
+    kept_plan,
+    parse_recorded_until,
+    reproduce,
 )
 
 if TYPE_CHECKING:

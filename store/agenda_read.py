@@ -345,12 +345,15 @@ PackAsked = tuple[dict[str, frozenset[str]] | None, int, date, datetime]
 
 class HandPack(NamedTuple):
     """A pack made by hand for a meeting (:attr:`PacksRead.by_hand`): its day (``as_of``),
-    when it was archived (``made_at``) and, for one made in a simulation (REGIE_SIMULATE), the
-    simulation's day it was made on (``made_on``, kept with its parameters; None otherwise)."""
+    when it was archived (``made_at``), for one made in a simulation (REGIE_SIMULATE) the
+    simulation's day it was made on (``made_on``, kept with its parameters; None otherwise),
+    and the items its *ter besluitvorming* put to the body (``listed``, kept as a sent pack's
+    is; None for a pack archived before packs kept them)."""
 
     as_of: date
     made_at: datetime
     made_on: date | None = None
+    listed: frozenset[str] | None = None
 
 
 #: Why an earlier meeting's archived packs did or did not count (:class:`PacksRead`).
@@ -403,7 +406,7 @@ def packs_sent(
             why = MADE_AFTER
         elif made_via not in (None, "prepare") or meeting not in queued:
             why = NEVER_SENT
-            made = HandPack(as_of, created, _made_on(parameters))
+            made = HandPack(as_of, created, _made_on(parameters), _listed(parameters))
             by_hand[meeting] = (*by_hand.get(meeting, ()), made)
         else:
             listed[meeting] = (_listed(parameters), max(created, queued[meeting]))

@@ -207,29 +207,36 @@ def updates_recorded_until(
 #: decision is undone for a past day and a plan edit is listed).
 _CUT_OFF = """SELECT MAX(t) FROM (
     SELECT MAX(recorded_at) AS t FROM status_updates WHERE programme_id = :p
-        AND reported_on <= :as_of
-    UNION ALL SELECT MAX(recorded_at) FROM decisions WHERE programme_id = :p
+        AND reported_on <= :as_of{cut}
+    UNION ALL SELECT MAX(recorded_at) FROM decisions WHERE programme_id = :p{cut}
     UNION ALL SELECT MAX(recorded_at) FROM indicator_measurements WHERE programme_id = :p
-        AND measured_on <= :as_of
-    UNION ALL SELECT MAX(recorded_at) FROM meetings WHERE programme_id = :p
+        AND measured_on <= :as_of{cut}
+    UNION ALL SELECT MAX(recorded_at) FROM meetings WHERE programme_id = :p{cut}
     UNION ALL SELECT MAX(recorded_at) FROM events WHERE programme_id = :p
-        AND name = :n AND occurred_on <= :as_of
-    UNION ALL SELECT MAX(recorded_at) FROM plan_revisions WHERE programme_id = :p
+        AND name = :n AND occurred_on <= :as_of{cut}
+    UNION ALL SELECT MAX(recorded_at) FROM plan_revisions WHERE programme_id = :p{cut}
     UNION ALL SELECT MAX(recorded_at) FROM item_first_assessed WHERE programme_id = :p
-        AND as_of <= :as_of
+        AND as_of <= :as_of{cut}
 ) AS newest"""
 
 
 def data_until(
-    connection: sa.Connection, programme_id: str, as_of: date, escalation_event: str
+    connection: sa.Connection,
+    programme_id: str,
+    as_of: date,
+    escalation_event: str,
+    recorded_until: datetime | None = None,
 ) -> datetime | None:
     """A report's data cut-off: the newest ``recorded_at`` among the updates, decisions,
     measurements, meetings, escalations, plan revisions and first assessed days it reads (a
     day after ``as_of`` changes nothing: the clock starts on ``as_of`` then). Every record recorded
-    since is later, so the records recorded up to it are exactly those the report read."""
-    query = sa.text(_CUT_OFF).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
+    since is later, so the records recorded up to it are exactly those the report read.
+    ``recorded_until``: among those recorded up to then (a report made from them: the same
+    cut-off as one made at that moment, not the moment itself)."""
+    cut, cut_params = _until(connection, recorded_until)
+    query = sa.text(_CUT_OFF.format(cut=cut)).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
     value = connection.execute(
-        query, {"p": programme_id, "as_of": as_of, "n": escalation_event}
+        query, {"p": programme_id, "as_of": as_of, "n": escalation_event} | cut_params
     ).scalar()
     if value is None:
         return None

@@ -160,7 +160,8 @@ def test_the_pack_says_the_end_from_the_day_after_it(
 
 
 PACKS = [  # (meeting, as of, layouts with a golden file of their own)
-    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17, 19, 20, 21)),  # the last before the end
+    # The last before the end (layout 22: its look ahead, with a next meeting).
+    (date(2025, 12, 11), date(2025, 12, 4), (13, 15, 17, 19, 20, 21, 22)),
     (CLOSING, date(2025, 12, 31), (14, 15, 17, 19, 20, 21)),  # the closing meeting, before the end
     (CLOSING, AS_OF, (13, 14, 15, 17, 19, 20, 21)),  # the closing meeting, its pack after the end
 ]
@@ -179,7 +180,8 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     (the scenario runs no cycle); layout 19 (walk54b 6) says *te laat: deadline … verstreken*;
     layout 20 (review55 3) words the charts' alt texts anew, which only the HTML has, and
     (walk55d 2) counts the item waiting on a predecessor apart in the top line; layout 21
-    (walk56d 9) says *Vooruitblik* up to and including its horizon (*tot en met*)
+    (walk56d 9) says *Vooruitblik* up to and including its horizon (*tot en met*); layout 22
+    (fix57d) ends it before the next meeting's day, which only the pack with a next meeting has
     (``REGIE_UPDATE_GOLDEN=1`` writes the current layout's files)."""
     from regie import report_build
     from regie.reports import agenda, reproduce

@@ -18,7 +18,7 @@ from governance import parser_version
 from governance.planfile import load, validate_plan_file
 from regie.bootstrap import App
 from regie.errors import InvalidInput
-from regie.report_archive import reproduce
+from regie.report_reproduce import reproduce
 from regie.reports import agenda, voortgang
 from tests.cli_in_process import regie
 from tests.integration.test_owner_names import AS_OF, MEETING

@@ -164,7 +164,7 @@ def test_a_pack_is_made_again_with_its_names_after_a_parser_change(
     """review8 1: the names come from the plan kept with the pack; a newer parser hashes that
     text otherwise, and the rebuild must still use it, not today's plan file."""
     from governance.planfile import load
-    from regie.report_archive import reproduce
+    from regie.report_reproduce import reproduce
 
     made = agenda(app, "stuurgroep", MEETING, AS_OF, "md")
     assert made.archive_id is not None and b"| PNW, Gemeente Rivierstad |" in made.content

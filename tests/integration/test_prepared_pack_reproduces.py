@@ -109,6 +109,41 @@ def test_the_pack_the_preparation_sent_is_made_again_byte_for_byte(app: App) -> 
     assert ROUND in md.content.decode()
 
 
+def test_its_cut_off_read_again_from_its_archiving_is_the_stored_one(app: App) -> None:
+    """Read from the records up to its archiving, the pack's cut-off is the one stored with it
+    (the round's start, ≈ the preparation's run before the archiving), not the archiving
+    itself: the stored cut-off is the newest record it read. Its bytes depend on that record:
+    a moment earlier, the *Statusronde* is missing (a pack stored with its cut-off too early is
+    caught)."""
+    from datetime import UTC
+
+    from regie.report_build import _agenda_pack
+
+    for r in _prepared(app):
+        assert r.created_at > r.data_until
+        _, read = _agenda_pack(
+            app, "stuurgroep", MEETING, PACK_DAY, recorded_until=r.created_at,
+            layout=r.parameters["layout"],
+        )  # fmt: skip
+        assert read == r.data_until == _round_started(app), r.kind
+    html = next(r for r in _prepared(app) if r.kind == "agenda" and r.format == "html")
+    earlier = reproduce(app, html.id, html.data_until - timedelta(microseconds=1))
+    assert not earlier.matches and "Statusronde" not in earlier.content.decode()
+    # Made from a moment after the last record (the round's close, after the pack), its
+    # cut-off is that record, not the moment.
+    import sqlalchemy as sa
+
+    from store.models_answers import StatusRoundRow
+
+    with app.session() as session:
+        closed = session.execute(sa.select(StatusRoundRow.closed_at)).scalar_one()
+    moment = datetime.now(UTC)
+    (md,) = agenda_formats(
+        app, "stuurgroep", MEETING, PACK_DAY, ("md",), archive=False, recorded_until=moment,
+    )  # fmt: skip
+    assert closed is not None and md.data_until == closed < moment
+
+
 def test_the_same_pack_by_hand_in_markdown_and_word_is_made_again_byte_for_byte(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,7 +172,8 @@ def test_a_pack_archived_with_the_generic_cut_off_is_made_again_from_its_archivi
         again = reproduce(app, r.id)
         assert again.matches, f"archief {r.id} ({r.kind} {r.format}) is not made again"
         if r.kind == "agenda":  # the annex has no round: its stored cut-off gives it
-            assert again.stored_cut_off == early and again.recorded_until == r.created_at
+            # Rebuilt from the records up to its archiving: what it read ends at the round.
+            assert again.stored_cut_off == early and again.recorded_until == _round_started(app)
     html = next(r for r in files if r.kind == "agenda" and r.format == "html")
     given = reproduce(app, html.id, early)  # what the stored cut-off alone gives
     assert not given.matches and given.stored_cut_off is None
@@ -146,9 +182,11 @@ def test_a_pack_archived_with_the_generic_cut_off_is_made_again_from_its_archivi
     done = regie("report", "reproduce", str(html.id), env=cli_env(app))
     assert done.code == 0, done.err
     assert "matches the archived" in done.out
+    read = _round_started(app).isoformat()
     assert f"its stored data cut-off ({early.isoformat()}) is earlier than what it read" in (
         done.out
     )
+    assert f"rebuilt from the records recorded up to {read} and" in done.out
     assert "rebuilt from the records recorded up to its archiving instead" in done.out
 
 
