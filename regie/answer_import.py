@@ -61,6 +61,10 @@ REQUIRED = ("item", "status")
 GEREED = "gereed (plan)"
 _ANSWERED = ("status", "forecast", "completed_on", "note")  # any of them: the row is an answer
 MAX_ROWS = 10_000
+#: The largest file read at all: 10,000 rows with a 2,000-character note each, quoted, in
+#: UTF-8, fit with room. Checked before a byte is read: a wrong file of gigabytes must not take
+#: the machine's memory (≈ 7× its size once decoded and parsed, walk57b 2).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) -> str:
@@ -226,8 +230,12 @@ _STATUS_KEYS = frozenset(("on_track", "at_risk", "done", "cancelled"))
 def file_sha256(path: Path) -> str:
     import hashlib
 
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:  # in blocks: the file is read again for its hash
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError as exc:  # read a moment ago: gone or unreadable meanwhile
         raise InvalidInput(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
@@ -403,13 +411,23 @@ def _status(text: str) -> str:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row; InvalidInput for an unreadable file or header."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                f"{path}: {size // (1024 * 1024)} MB, more than an update sheet can be (at most "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB: {MAX_ROWS} rows with a full note each): "
+                "not read — is it the right file?"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if wrong := _not_text(raw):
+        raise InvalidInput(f"{path}: {wrong}")
     try:
-        text = raw.decode("utf-8-sig")
+        # UTF-16 with its BOM is Excel's "Unicode-tekst" (tab-separated): read as it is.
+        text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError:
         # Excel's plain "CSV" (not "CSV UTF-8") is Windows-1252 in a Dutch locale.
         try:
@@ -419,10 +437,14 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 f"{path}: neither UTF-8 nor Windows-1252 text ({exc.reason} at byte {exc.start}): "
                 "save it as 'CSV UTF-8'"
             ) from None
-    first = text.split("\n", 1)[0]
+    del raw  # the text is the copy read from here on
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # not split(): that copies the rest of the text
     if not first.strip():
         raise InvalidInput(f"{path}:1: empty file: expected a header row ({', '.join(COLUMNS)})")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first.count)  # the most: Excel's Dutch ";", a tab
+    if first.count(delimiter) == 0:
+        delimiter = ","
     # StringIO with newline="": a quoted note may span lines and keeps its line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[str] = []
@@ -459,10 +481,36 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             if len(rows) > MAX_ROWS:
                 raise InvalidInput(f"{path}:{line}: more than {MAX_ROWS} rows")
     except csv.Error as exc:  # the problems of the rows before it still count
-        raise InvalidInput(*problems, f"{path}:{reader.line_num}: {exc}") from None
+        from governance.answers import NOTE_MAX
+
+        said = str(exc)
+        if said.startswith("field larger than field limit"):  # the csv module's words
+            said = (
+                f"a cell of more than {csv.field_size_limit()} characters (a note is at most "
+                f"{NOTE_MAX}): not an update sheet, or a cell not closed by its quote"
+            )
+        raise InvalidInput(*problems, f"{path}:{reader.line_num}: {said}") from None
     if problems:
         raise InvalidInput(*problems, f"{path}: nothing imported")
     return rows
+
+
+#: What a file starts with when it is a workbook, not text (checked before it is decoded).
+_WORKBOOKS = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+)
+
+
+def _not_text(raw: bytes) -> str | None:
+    """Why ``raw`` is no CSV text an office can fix by saving again, else None (walk57b 6)."""
+    for magic, what in _WORKBOOKS:
+        if raw.startswith(magic):
+            return (
+                f"{what}, not a CSV file: in Excel, 'Opslaan als' → 'CSV UTF-8 (door komma's "
+                "gescheiden)', then import that file"
+            )
+    return None
 
 
 def _is_notice(cells: list[str]) -> bool:
