@@ -436,6 +436,26 @@ def _refuse_other_programme(app: App, source: Path, held: list[str], what: str) 
     )
 
 
+def _refuse_other_dump(app: App, source: Path) -> None:
+    """One line (exit 2) when the PostgreSQL dump ``source`` holds programmes and not the one
+    the restore is recorded for (the plan's; while the plan does not load, the database's):
+    another programme's dump, recorded in the right database (fix57c 2). A dump whose
+    programmes cannot be read (no pg_restore on the PATH) is recorded as before."""
+    from regie.dump_programmes import dump_programmes
+    from regie.programme_guard import held
+
+    found = dump_programmes(source)
+    if not found:
+        return
+    programme_id = _plan_programme(app) or app.programme_id()
+    if programme_id in found:
+        return
+    raise InvalidInput(
+        f"{source}: the dump holds {held(found)}, not the plan's programme {programme_id}: "
+        "another programme's dump, or is REGIE_PLAN the other's? Nothing was recorded"
+    )
+
+
 def _ids_of(database: Path) -> dict[str, int]:
     try:
         db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
@@ -502,6 +522,7 @@ def record_only(app: App, path: Path, made_at: datetime | None) -> str:
     database's own stamp says. A FILE that is an SQLite database (a copy) must hold the plan's
     programme, as the database must (:func:`record_restore`)."""
     _refuse_other_programme(app, path, _programmes_in(path), "recorded")
+    _refuse_other_dump(app, path)
     with app.engine.connect() as connection:
         stamp = backup_stamp(connection)
     file_name = path.name

@@ -231,19 +231,33 @@ class App:
     def programme_id(self) -> str:
         """The programme every query is scoped to: the database's only programme, so that
         delivery and the audit log never wait for a plan file someone is editing; the plan
-        file's when the database holds none or several."""
+        file's when the database holds none or several. In a database holding several, while
+        the plan has problems, the ``programme.id`` the file names: the commands that need no
+        plan (send, outbox, events, prune) still serve it (fix57c 1)."""
         if self._programme_id is None:
-            self._programme_id = self._stored_programme_id() or self.load_plan().programme.id
+            stored = self.stored_programme_ids(most=2)
+            self._programme_id = stored[0] if len(stored) == 1 else self._plans_programme(stored)
         return self._programme_id
 
-    def _stored_programme_id(self) -> str | None:
-        import sqlalchemy as sa
+    def _plans_programme(self, stored: list[str]) -> str:
+        try:
+            return self.load_plan().programme.id
+        except InvalidInput:
+            if not stored:  # nothing stored to serve: the plan's problems are the answer
+                raise
+            from governance.planfile import programme_named
 
-        from store.models import ProgrammeRow
+            named = programme_named(self.settings.plan_path)
+            if named is None:
+                raise
+            return named
+
+    def stored_programme_ids(self, *, most: int) -> list[str]:
+        """The first ``most`` programmes the database holds, by id."""
+        from store.doctor import stored_programme_ids
 
         with self.session() as session:
-            ids = list(session.scalars(sa.select(ProgrammeRow.id).limit(2)))
-        return ids[0] if len(ids) == 1 else None
+            return stored_programme_ids(session, most=most)
 
     def writing(self) -> AbstractContextManager[object]:
         """One writer at a time per SQLite database in this process. SQLite serialises writers

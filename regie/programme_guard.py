@@ -76,6 +76,33 @@ def foreign_programmes(session: Session, programme_id: str) -> list[str]:
     return programmes_to_name(session)
 
 
+def served(app: App, command: str) -> str:
+    """The programme `regie COMMAND` serves without the plan (send, outbox, events, prune):
+    the database's only one; in a database holding several, the one the plan file names, even
+    while the plan has other problems (:meth:`App.programme_id`). One line (exit 2) when the
+    file names none of the database's programmes, or none at all (fix57c 1)."""
+    try:
+        programme_id = app.programme_id()
+    except InvalidInput as exc:
+        stored = app.stored_programme_ids(most=NAMED + 1)
+        if len(stored) < 2:
+            raise
+        more = f" (and {len(exc.lines) - 1} more)" if len(exc.lines) > 1 else ""
+        raise InvalidInput(
+            f"database {app.safe_url} holds {held(stored)}: `regie {command}` serves the "
+            f"programme REGIE_PLAN names (programme.id), and the plan file names none: "
+            f"{exc.lines[0] if exc.lines else app.settings.plan_path}{more}"
+        ) from None
+    with app.session() as session:
+        stored = foreign_programmes(session, programme_id)
+    if stored:
+        raise InvalidInput(
+            f"{elsewhere(app.safe_url, programme_id, stored)}: {which(stored)} "
+            f"(`regie {command}` serves the plan's programme)"
+        )
+    return programme_id
+
+
 @contextmanager
 def said_in_one_line(app: App) -> Iterator[None]:
     """A sync refused because the database holds other programmes

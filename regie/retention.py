@@ -117,7 +117,8 @@ def prune_all(app: App, before: datetime, now: datetime, *, apply: bool) -> Prun
     (expired or ended) and the e-mail look-ups no look-up reads again. Recorded with the
     operator (:data:`PRUNED_EVENT`, :data:`DATA_PRUNED_EVENT` with the installation's counts
     apart), each only when it pruned something; the file copies go after the commit. No plan
-    is read: the programme is the database's, as for `regie outbox prune` (review49 3)."""
+    is read: the programme is the database's (in a database holding several, the one the plan
+    file names: :meth:`App.programme_id`), as for `regie outbox prune` (review49 3)."""
     from regie.services import office_day
     from store import retention
     from store.audit import record_action

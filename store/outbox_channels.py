@@ -2,11 +2,14 @@
 without the payload: the sync's withdrawal check (:func:`store.outbox.withdraw`) runs it on
 every sync, and a day's unsent digests at 100k items hold tens of megabytes of JSON.
 
-SQLite's JSON functions keep the last few documents they parsed (four) until their statement
-is reset: one statement over a day's digests held four parsed megabyte payloads at once, the
-dry-run cycle's peak (+21 to +34 MiB; benchmarks/RESULTS.md, round 32). There each message's
-channel is read by a statement of its own, which parses only that payload. PostgreSQL parses
-each value on the server and keeps none: one statement.
+SQLite's scalar JSON functions (``json_extract``, ``->>``) keep the last few documents they
+parsed (four) until their statement is reset: one statement over a day's digests held four
+parsed megabyte payloads at once, the dry-run cycle's peak (+21 to +34 MiB;
+benchmarks/RESULTS.md, round 32). perf56a gave each message a statement of its own, which cost
+a statement per unsent message on every sync (fix57c 5). The table-valued ``json_each`` keeps
+no such cache: its cursor parses the payload it is given and frees it when it moves to the next
+row's, so one statement reads every message's channel (a correlated subquery per row) with one
+parsed payload held at a time. PostgreSQL parses each value on the server and keeps none.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ def carried_channels(
     """(id, key, recipient, channel carried or None) of the programme's messages in one of
     ``statuses`` and of any kind but ``but_kind``, oldest first."""
     o = OutboxRow
-    channel = o.payload["channel"].as_string()
     where = (o.programme_id == programme_id, o.status.in_(statuses), o.kind != but_kind)
     connection = reader(session)
     if connection.dialect.name != "sqlite":
-        query = sa.select(o.id, o.key, o.recipient, channel).where(*where).order_by(o.id)
-        return [(i, k, r, c) for i, k, r, c in connection.execute(query)]
-    rows = connection.execute(sa.select(o.id, o.key, o.recipient).where(*where).order_by(o.id))
-    one = sa.select(channel).where(o.id == sa.bindparam("id"))
-    return [(i, k, r, connection.execute(one, {"id": i}).scalar()) for i, k, r in rows.all()]
+        channel: sa.ColumnElement[str | None] = o.payload["channel"].as_string()
+    else:
+        fields = sa.func.json_each(o.payload).table_valued("key", "value")
+        channel = sa.select(fields.c.value).where(fields.c.key == "channel").scalar_subquery()
+    query = sa.select(o.id, o.key, o.recipient, channel).where(*where).order_by(o.id)
+    return [(i, k, r, c) for i, k, r, c in connection.execute(query)]

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from regie.bootstrap import App
+    from regie.config import Settings
 
 CSRF_FIELD = "csrf_token"
 
@@ -38,29 +39,54 @@ class CookieNames:
 
 
 @functools.lru_cache(maxsize=16)
-def cookie_names(base_url: str) -> CookieNames:
+def cookie_names(base_url: str, database: str = "") -> CookieNames:
     """``regie_session_<tag>`` and ``regie_nonce_<tag>``, ``<tag>`` a short hash of
     REGIE_BASE_URL: browsers share a host's cookies across ports, so two installations on one
     host (``:8561``, ``:8562``) with one name would log each other's officers out (walk56c 3).
-    Over https the name is ``__Host-…`` at the host's root (Secure, Path=/, no Domain: no other
-    site or plain-http page can set it), ``__Secure-…`` under a sub-path."""
+    ``database`` (the database's address, its password left out) goes into the hash beside it
+    while REGIE_BASE_URL is left at its default, which every such installation shares
+    (:func:`installation_cookie_names`). Over https the name is ``__Host-…`` at the host's root
+    (Secure, Path=/, no Domain: no other site or plain-http page can set it), ``__Secure-…``
+    under a sub-path."""
     parts = urlsplit(base_url.strip())
     public = f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-    tag = hashlib.sha256(public.encode()).hexdigest()[:8]
+    hashed = f"{public}\n{database}" if database else public
+    tag = hashlib.sha256(hashed.encode()).hexdigest()[:8]
     prefix = ""
     if parts.scheme.lower() == "https":
         prefix = "__Secure-" if parts.path.rstrip("/") else "__Host-"
     return CookieNames(f"{prefix}regie_session_{tag}", f"{prefix}regie_nonce_{tag}")
 
 
+def installation_cookie_names(settings: Settings) -> CookieNames:
+    """The cookies' names of the installation ``settings`` describe: by REGIE_BASE_URL when it
+    is set (the names stay as they were); left at its default, by the database's address too,
+    so two installations that both leave it (``regie serve --port 8562`` beside one on 8561)
+    keep their own logins (fix57c 4)."""
+    if settings.base_url_given:
+        return cookie_names(settings.base_url)
+    return _by_database(settings.base_url, settings.database_url)
+
+
+@functools.lru_cache(maxsize=16)
+def _by_database(base_url: str, database_url: str) -> CookieNames:
+    from sqlalchemy import make_url
+
+    from store.urls import hide_password
+
+    # Without its password: a short hash of it in every browser would help guess it.
+    address = hide_password(make_url(database_url).render_as_string(hide_password=True))
+    return cookie_names(base_url, address)
+
+
 def session_cookie_name(app: App) -> str:
     """The session cookie's name for ``app``'s installation (a test's or benchmark's client)."""
-    return cookie_names(app.settings.base_url).session
+    return installation_cookie_names(app.settings).session
 
 
 def _names(request: Request) -> CookieNames:
-    base_url: str = request.app.state.regie.settings.base_url
-    return cookie_names(base_url)
+    settings: Settings = request.app.state.regie.settings
+    return installation_cookie_names(settings)
 
 
 def _secret(request: Request) -> bytes:

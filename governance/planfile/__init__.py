@@ -14,6 +14,7 @@ from governance.planfile.load import (
     locate_all,
     parse_plan,
     plan_outline,
+    programme_named,
     validate_plan_file,
 )
 from governance.planfile.nodes import Problem
@@ -26,5 +27,6 @@ __all__ = [
     "locate_all",
     "parse_plan",
     "plan_outline",
+    "programme_named",
     "validate_plan_file",
 ]

@@ -37,6 +37,7 @@ __all__ = [
     "locate_all",
     "parse_plan",
     "plan_outline",
+    "programme_named",
     "validate_plan_file",
 ]
 
@@ -118,22 +119,41 @@ def locate_all(
         top = None
     out = []
     for keys, message in faults:
-        node = top
-        for key in keys:
-            if isinstance(key, int) and isinstance(node, SequenceNode):
-                node = node.value[key] if 0 <= key < len(node.value) else None
-            elif isinstance(key, str) and isinstance(node, MappingNode):
-                node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
-            else:
-                node = None
-            if node is None:
-                break
+        node = _at(top, keys)
         if node is None:
             out.append(Problem(name, 0, 0, message))
         else:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
             out.append(Problem(name, line, column, message))
     return out
+
+
+def programme_named(path: str | os.PathLike[str]) -> str | None:
+    """The ``programme: id:`` text of the plan file at ``path``, whatever else in it is refused
+    (a delivery command serves that programme of a shared database while the plan is being
+    mended); None when the file cannot be read as YAML or names no id."""
+    name = os.fspath(path)
+    try:
+        top = _compose(_read(name), Problems(name))
+    except PlanInvalid:
+        return None
+    value = getattr(_at(top, ("programme", "id")), "value", None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _at(top: Node | None, keys: tuple[str | int, ...]) -> Node | None:
+    """The node ``keys`` lead to from ``top`` (an int is a list's index); None when not there."""
+    node = top
+    for key in keys:
+        if isinstance(key, int) and isinstance(node, SequenceNode):
+            node = node.value[key] if 0 <= key < len(node.value) else None
+        elif isinstance(key, str) and isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        else:
+            return None
+        if node is None:
+            return None
+    return node
 
 
 def _read(path: str) -> str:

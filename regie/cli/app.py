@@ -24,6 +24,7 @@ from regie.cli.common import (
     PlanPath,
     _app,
     _services,
+    _serving,
     command_group,
     parse_date,
     renumbered_item,
@@ -173,7 +174,8 @@ def db_restore(
         typer.Option(
             "--record-only",
             help="The database was restored by other means (pg_restore, a copy): only record "
-            "that it was, from FILE (which must exist here: a mistyped name is refused).",
+            "that it was, from FILE (which must exist here: a mistyped name is refused, and "
+            "so is a dump of another programme).",
         ),
     ] = False,
     made_at: Annotated[
@@ -484,7 +486,7 @@ def events(
 
     if fmt not in ("table", "json", "csv"):
         raise InvalidInput(f"--format: {fmt[:20]!r} is not one of table, json, csv")
-    app_ = _app(delivery=False)
+    app_ = _serving("events")
     zone = office_zone(app_) if recorded_since or recorded_until else "UTC"
     found = list_events(
         app_, parse_date(since, "--since"), item,
@@ -583,7 +585,7 @@ def send(
     from regie.cli.summaries import UNSENT_WHY, print_failures, print_waiting
     from regie.cycle import send_reminders
 
-    app_ = _app()
+    app_ = _serving("send", delivery=True)
     report = send_reminders(app_, limit=limit)
     dead = f" ({len(report.dead)} dead: no more attempts)" if report.dead else ""
     finished = f", {len(report.skipped)} not sent {UNSENT_WHY}" if report.skipped else ""
@@ -628,7 +630,7 @@ def outbox(
     from regie.cli.tables import console, outbox_json, outbox_table, print_json
     from regie.history import list_outbox
 
-    app_ = _app(delivery=False)  # it lists what was sent: no channel's settings needed
+    app_ = _serving("outbox")  # it lists what was sent: no channel's settings needed
     rows = list_outbox(app_, status_, since=parse_date(since, "--since"), limit=limit)
     from regie.cli.notify import print_unreachable, unreachable_reasons
 

@@ -73,13 +73,13 @@ def audit_export(
     messages queued and sent, erasures, redactions, archived reports. One row each: when
     recorded (ISO 8601, UTC offset), the business date apart, who, what, which item, where
     kept, and the record's details."""
-    from regie.cli.common import _app
+    from regie.cli.common import _serving
     from regie.errors import InvalidInput
     from regie.history import audit_export as export
     from regie.history import office_zone, parse_instant
     from store.audit import EXPORT_COLUMNS
 
-    app = _app(delivery=False)
+    app = _serving("audit export")
     zone = office_zone(app)
     start = parse_instant(from_, "--from", zone)
     end = parse_instant(to, "--to", zone)

@@ -132,3 +132,14 @@ def _app(*, delivery: bool = True) -> App:
     from regie.config import load_settings
 
     return bootstrap(load_settings(delivery=delivery))
+
+
+def _serving(command: str, *, delivery: bool = False) -> App:
+    """:func:`_app` for a command that needs no plan (send, outbox, events, prune), with the
+    programme it serves known: in a database holding several, the one REGIE_PLAN names, or
+    one line (:func:`regie.programme_guard.served`)."""
+    from regie.programme_guard import served
+
+    app = _app(delivery=delivery)
+    served(app, command)
+    return app

@@ -61,7 +61,7 @@ def retry(
         )
     app = _app(delivery=False)
     app.ensure_schema()
-    plan_id = app.programme_id()
+    plan_id = served(app, "outbox retry")
     with app.session() as session, session.begin():
         if key:
             wanted = list(dict.fromkeys(key))
@@ -116,7 +116,7 @@ def mark_sent(
     wanted = list(dict.fromkeys(keys))
     app = _app(delivery=False)
     app.ensure_schema()
-    plan_id = app.programme_id()
+    plan_id = served(app, "outbox mark-sent")
     with app.session() as session, session.begin():
         found = outbox.statuses(session, plan_id, wanted)
         unknown = [k for k in wanted if k not in found]
@@ -179,6 +179,7 @@ def prune(
     now = utcnow()
     since = cutoff(app, now, older_than=older_than, before=parse_date(before, "--before"))
     app.ensure_schema()
+    served(app, "outbox prune")
     done = prune_outbox(app, since, now, apply=yes)
     when = since.isoformat(timespec="seconds")
     if not yes:
@@ -279,3 +280,11 @@ def warn_dead(app: App) -> bool:
         err=True,
     )
     return True
+
+
+def served(app: App, command: str) -> str:
+    """The programme `regie COMMAND` serves (:func:`regie.programme_guard.served`), imported
+    when run: the guard reads the database."""
+    from regie.programme_guard import served as guard
+
+    return guard(app, command)

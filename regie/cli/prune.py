@@ -47,9 +47,12 @@ def prune(
     asked again when needed). Installation-wide, shared by every programme of the database
     and pruned by their own limits whatever the cut-off: web sessions that expired or ended,
     and Slack e-mail look-ups no longer read (found: after 30 days; not found: after 1 day).
-    Needs no plan: the programme is the database's. Recorded with the operator (events
-    regie.outbox.pruned, regie.data.pruned: the shared tables' counts apart)."""
+    Needs no plan: the programme is the database's; in a database holding several, the one
+    REGIE_PLAN names (its programme.id, read even while the plan has other problems): run it
+    once per programme. Recorded with the operator (events regie.outbox.pruned,
+    regie.data.pruned: the shared tables' counts apart)."""
     from regie.cli.common import parse_date
+    from regie.programme_guard import served
     from regie.retention import cutoff, prune_all
     from regie.services import utcnow
 
@@ -59,6 +62,7 @@ def prune(
         app, now, older_than=older_than, before=parse_date(before, "--before"), command="prune"
     )
     app.ensure_schema()
+    served(app, "prune")
     done = prune_all(app, since, now, apply=yes)
     when = since.isoformat(timespec="seconds")
     kept = done.bounces.kept

@@ -154,7 +154,7 @@ def _request(current: str, previous: str | None, cookies: str) -> Request:
 
 
 def test_office_form_tokens_made_with_the_old_key_pass_only_while_it_is_the_previous_key() -> None:
-    names = security.cookie_names(load_settings({}).base_url)
+    names = security.installation_cookie_names(load_settings({}))
     cookies = f"{names.session}=s3ss10n; {names.nonce}=n0nce"
     before = _request(OLD, None, cookies)
     old_session = security.csrf_token(before)

@@ -80,6 +80,40 @@ def test_messages_go_a_few_to_a_statement_in_order_each_key_once(session: Sessio
     }
 
 
+def test_the_withdrawal_check_reads_every_channel_in_one_statement(session: Session) -> None:
+    """fix57c 5: perf56a read each unsent message's channel on SQLite with a statement of its
+    own, a statement per message on every sync; now one for all, on both databases (the memory
+    test below: still one parsed payload at a time)."""
+    from dataclasses import replace
+
+    from store.outbox_channels import carried_channels
+
+    repo = _programme(session)
+    carried = {0: "email", 1: None, 2: "slack"}  # 1: a JSON null; the others carry none
+    repo.enqueue(
+        [
+            replace(m, payload={**m.payload, "channel": carried[n]}) if n in carried else m
+            for n, m in enumerate(_message(f"m{n}", 10, 2) for n in range(40))
+        ]
+    )
+    repo.enqueue([_message("round", kind="round_request")])
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        found = carried_channels(session, "p", ("pending",), "round_request")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert [(key, channel) for _, key, _, channel in found] == [
+        (f"m{n}", carried.get(n)) for n in range(40)
+    ]
+    assert len(statements) == 1, statements
+
+
 def test_messages_are_taken_as_they_come_none_kept(session: Session) -> None:
     """Given an iterator of messages (the cycle renders each digest as it is taken), the
     queue holds at most a statement's messages at once: not every day's digest."""

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from regie.bootstrap import bootstrap
 from regie.config import load_settings
 from regie.users import add_user
 from tests.cli_in_process import regie
 from tests.integration.server import Server, running_server
-from web.security import cookie_names
+from web.security import cookie_names, installation_cookie_names
 
 PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 PASSWORD = "correct horse battery staple"
@@ -42,13 +43,17 @@ def _log_in(browser: httpx.Client, server: Server) -> None:
     assert done.status_code == 303 and browser.get(f"{server.url}/").status_code == 200
 
 
+@pytest.mark.parametrize("base_url", ["set", "left at its default"])
 def test_logging_in_to_a_second_installation_on_another_port_keeps_the_first_login(
-    tmp_path: Path,
+    tmp_path: Path, base_url: str
 ) -> None:
+    """fix57c 4: also when both leave REGIE_BASE_URL at its default (one address for both)."""
     envs = [
         _installation(tmp_path / "lucht", PLANS / "minimal.yaml"),
         _installation(tmp_path / "water", PLANS / "toegankelijkheid.yaml"),
     ]
+    if base_url != "set":  # else the server's own address (tests.integration.server)
+        envs = [{**env, "REGIE_BASE_URL": ""} for env in envs]
     with ExitStack() as stack, httpx.Client(follow_redirects=False, timeout=30) as browser:
         first, second = (stack.enter_context(running_server(env)) for env in envs)
         _log_in(browser, first)
@@ -56,7 +61,10 @@ def test_logging_in_to_a_second_installation_on_another_port_keeps_the_first_log
         assert browser.get(f"{first.url}/").status_code == 200  # before: 303 to /inloggen
         assert browser.get(f"{second.url}/").status_code == 200
         held = {cookie.name for cookie in browser.cookies.jar if cookie.domain.endswith("0.0.1")}
-        assert {cookie_names(first.url).session, cookie_names(second.url).session} <= held
+        names = {installation_cookie_names(load_settings(s.env)).session for s in (first, second)}
+        assert len(names) == 2 and names <= held
+        if base_url == "set":  # the names of fix56k: nobody logs in again
+            assert names == {cookie_names(first.url).session, cookie_names(second.url).session}
         # Logging out of one leaves the other logged in.
         page = browser.get(f"{second.url}/")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -79,3 +87,23 @@ def test_the_cookie_names_follow_the_base_url_and_the_prefix_rules() -> None:
     sub = cookie_names("https://example.org/lucht/")
     assert sub.session.startswith("__Secure-regie_session_")
     assert sub != cookie_names("https://example.org/water/")
+
+
+def test_left_at_its_default_the_base_url_is_hashed_with_the_database_address() -> None:
+    """fix57c 4: REGIE_BASE_URL set: the name of fix56k (by that URL alone); left at its
+    default, every installation has that same URL: the database's address goes in too, without
+    its password (a password changed is the same installation; a short hash of it in every
+    browser would help guess it)."""
+    home = {"REGIE_HOME": "/srv/lucht"}
+    given = load_settings({**home, "REGIE_BASE_URL": "http://127.0.0.1:8000"})
+    assert installation_cookie_names(given) == cookie_names("http://127.0.0.1:8000")
+    lucht = installation_cookie_names(load_settings(home))
+    water = installation_cookie_names(load_settings({"REGIE_HOME": "/srv/water"}))
+    assert len({lucht, water, installation_cookie_names(given)}) == 3
+    assert lucht.session.startswith("regie_session_") and lucht.nonce.startswith("regie_nonce_")
+
+    def on(password: str, database: str = "regie") -> str:
+        url = f"postgresql+psycopg://regie:{password}@db.example.org/{database}"
+        return installation_cookie_names(load_settings({**home, "REGIE_DATABASE_URL": url})).session
+
+    assert on("s3cret") == on("other") != on("s3cret", "water")
