@@ -147,7 +147,18 @@ AHEAD_MONTHS = 6
 #: add --corrects``) is read as replaced: only the correction, moving the date from the one
 #: before the meeting, is a reason; layout 19 and before are made again with both
 #: (:data:`CORRECTIONS_FROM`, read by ``regie.report_build``).
-LAYOUT = 20
+#: 21 (fix57a): an item a decision of a later meeting added (``--adds``) is not in the plan of
+#: the report's day (:func:`governance.provenance.additions_undone`), as ``status --as-of`` and
+#: the deadline check have it; layout 20 and before are made again with it
+#: (:data:`ADDITIONS_UNDONE_FROM`, read by ``regie.report_build``).
+LAYOUT = 21
+#: The first layout that leaves out an item a decision of a later meeting added.
+ADDITIONS_UNDONE_FROM = 21
+#: The first layout whose reads at a data cut-off leave out an update a correction recorded by
+#: then replaced (fix56s, fix57a): a report of layout 20 was made from the updates as the daily
+#: assessment reads them, so a rebuild at its cut-off does so too; layout 19 and before were
+#: made before corrections replaced anything (read by ``regie.report_build``).
+CORRECTED_UPDATES_FROM = 20
 #: The first layout that reads a corrected decision as replaced by its correction.
 CORRECTIONS_FROM = 20
 #: The first layout whose changes show an ``idem`` row as ``idem (what it copies)``.

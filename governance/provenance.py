@@ -11,7 +11,9 @@
   is stamped with the time of the sync that recorded it (wall-clock time), so in a replay of
   past days every edit is "later" and every past view shows the plan as first synced; the
   first sync itself is the earliest plan known and is never undone (the caller leaves its
-  revisions out), nor are the revisions a decision made (rewound by their meeting date).
+  revisions out), nor are the revisions a decision made (rewound by their meeting date: an
+  item whose creation a decision's ``--adds`` recorded is not in the plan before its meeting,
+  fix57a, as :func:`additions_undone` has it for the deadline check).
 - :func:`additions_undone`: the plan without the items decisions of later meetings add.
 - :func:`rewind_days`: the days on which the decisions' rewind changes, for a run of days
   (a replay: the deadline check judges each day by the plan of its meetings' decisions).
@@ -58,16 +60,20 @@ def plan_as_of(
     decisions: Sequence[Decision],
     as_of: date,
     edits: Sequence[PlanEdit] = (),
+    *,
+    additions: bool = True,
 ) -> Plan:
     """``plan`` with every plan-file edit recorded after ``as_of`` and every decision whose
     meeting is after ``as_of`` undone (see the module notes); the very same object when there
-    is none (the usual case: nothing is copied).
+    is none (the usual case: nothing is copied). ``additions``: an item created by the sync of
+    a decision that adds it (``--adds``) is undone by that decision's meeting date
+    (:attr:`PlanEdit.decided_on`); False: never, as reports of earlier layouts were made.
 
     The stored decisions say what each one moved (``gereed_before``/``gereed_after``), so a chain
     of decisions rewinds to the one in force on ``as_of``. An item whose ``revised_by`` or
     ``cancelled_by`` names a later date and that no stored decision accounts for (a plan file
     from elsewhere, a database restored from an older backup) is rewound by that text's date."""
-    plan = _edits_undone(plan, edits, as_of)
+    plan = _edits_undone(plan, edits, as_of, additions)
     moves: dict[str, list[Decision]] = {}
     for d in decisions:
         if d.item_id is not None and d.kind in _MOVES:
@@ -125,7 +131,9 @@ def additions_undone(plan: Plan, decisions: Sequence[Decision], as_of: date) -> 
     action's milestones go with it: :func:`governance.decisions.added_by`); the very same
     object when there is none. For a day judged without the plan's edits (the deadline check
     of a replayed day, whose every sync is stamped later): the decision says when the item
-    came into the plan."""
+    came into the plan. A view with the edits (``status --as-of``, the reports) has it from
+    :func:`plan_as_of`: the creation the decision's sync recorded is undone before its meeting
+    (:attr:`PlanEdit.decided_on`); one synced before without it stands from its sync."""
     later = {
         i for i, by in added_by(plan, decisions, date.max).items() if by.decision.meeting_on > as_of
     }
@@ -160,6 +168,9 @@ class PlanEdit:
     #: Never undone by its time: the programme's first sync (the earliest plan known) and a
     #: decision's (rewound by its meeting date); read only to rebuild an item's fields.
     kept: bool = False
+    #: The meeting of the decision that made it (kept): a creation a decision's ``--adds``
+    #: recorded is undone for a day before it (fix57a); None: no decision made it.
+    decided_on: date | None = None
 
 
 #: The fields of an item an undone edit sets back (a milestone moved to another action, an
@@ -176,14 +187,24 @@ def end_of_day(plan: Plan, as_of: date) -> datetime:
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(plan.calendar.timezone))
 
 
-def edits_after(plan: Plan, edits: Sequence[PlanEdit], as_of: date) -> list[PlanEdit]:
-    """The ``edits`` recorded after ``as_of`` (they did not apply then)."""
+def edits_after(
+    plan: Plan, edits: Sequence[PlanEdit], as_of: date, additions: bool = True
+) -> list[PlanEdit]:
+    """The ``edits`` that did not apply on ``as_of``: recorded after it, and (``additions``)
+    an item's creation by a decision of a later meeting (``--adds``)."""
     cut = end_of_day(plan, as_of)
-    return [e for e in edits if e.recorded_at >= cut and not e.kept]
+    return [
+        e
+        for e in edits
+        if (e.recorded_at >= cut and not e.kept)
+        or (additions and e.kind == "created" and e.decided_on is not None and e.decided_on > as_of)
+    ]
 
 
-def _edits_undone(plan: Plan, edits: Sequence[PlanEdit], as_of: date) -> Plan:
-    late = edits_after(plan, edits, as_of)
+def _edits_undone(
+    plan: Plan, edits: Sequence[PlanEdit], as_of: date, additions: bool = True
+) -> Plan:
+    late = edits_after(plan, edits, as_of, additions)
     if not late:
         return plan
     cut = end_of_day(plan, as_of)

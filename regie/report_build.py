@@ -93,10 +93,12 @@ def _agenda_pack(
         if laid_out >= AGENDA_REPLAYED_ESCALATIONS_FROM:  # layout 21: nobody received them
             replayed = replayed_escalations(connection, plan.programme.id, as_of, recorded_until)
             escalations = [e for e in escalations if e not in replayed]
+        corrected = laid_out >= AGENDA_CORRECTED_UPDATES_FROM
+        added = laid_out >= AGENDA_ADDITIONS_UNDONE_FROM
         basis = report_basis(
             connection, plan, as_of, recorded_until,
             first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
-            dropped=laid_out >= AGENDA_DROPPED_FROM,
+            dropped=laid_out >= AGENDA_DROPPED_FROM, corrections=corrected, additions=added,
         )  # fmt: skip
         # The progress report's reading of the due dates moved (with or without a decision),
         # and the items' other revisions: *Sinds de vorige vergadering*, ratification.
@@ -153,11 +155,11 @@ def _agenda_pack(
         before = None
         if previous is not None and previous.on <= as_of:
             edits = recorded_edits(connection, plan, previous.on, recorded_until)
-            then = plan_on(plan, basis.recorded, previous.on, edits)
+            then = plan_on(plan, basis.recorded, previous.on, edits, additions=added)
             before = assess_as_of(
                 connection, then, previous.on, recorded_until=recorded_until,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
-                dropped=laid_out >= AGENDA_DROPPED_FROM,
+                dropped=laid_out >= AGENDA_DROPPED_FROM, corrections=corrected,
             )  # fmt: skip
         # Layout 19 (walk54b): what got worse compares with the data as the body's latest earlier
         # pack read them (its day, recorded by its archiving), not the previous meeting's day.
@@ -168,6 +170,7 @@ def _agenda_pack(
                 connection, plan, shown.as_of, pack_cut,
                 first_assessed=laid_out >= AGENDA_FIRST_ASSESSED_FROM,
                 dropped=laid_out >= AGENDA_DROPPED_FROM, read_cut_off=False,
+                corrections=laid_out >= AGENDA_SHOWN_CORRECTED_FROM, additions=added,
             ).assessment  # fmt: skip
         # Layout 18 (words53): the colours now without the staleness Regie could not have seen
         # on the previous meeting's day (items it first assessed after it); only when there is
@@ -178,7 +181,7 @@ def _agenda_pack(
             if fresh:
                 unstale = assess_as_of(
                     connection, basis.plan, as_of, recorded_until=recorded_until, fresh=fresh,
-                    dropped=laid_out >= AGENDA_DROPPED_FROM,
+                    dropped=laid_out >= AGENDA_DROPPED_FROM, corrections=corrected,
                 )  # fmt: skip
         # Layout 8: how the status round went; an older archived pack had no such section.
         status_round: RoundOutcome | None = None
@@ -433,7 +436,11 @@ def _shown_before(
 #: meeting's day and says so: what is due on the day itself is for that meeting's own pack
 #: (:data:`AGENDA_AHEAD_BEFORE_NEXT_FROM`); a decision recorded late after a pack made by hand
 #: says when it answers a question that pack asked, as after a pack the meeting preparation
-#: sent (:data:`AGENDA_HAND_ASKED_FROM`). Layouts up to 21 are made again without these.
+#: sent (:data:`AGENDA_HAND_ASKED_FROM`). 22 (fix57a) also: an item a decision of a later
+#: meeting added (``--adds``) is not in the plan of the pack's day, nor of the previous
+#: meeting's or the latest pack's day (:data:`AGENDA_ADDITIONS_UNDONE_FROM`); the data as the
+#: latest pack read them leave out an update a correction recorded by then replaced
+#: (:data:`AGENDA_SHOWN_CORRECTED_FROM`). Layouts up to 21 are made again without these.
 AGENDA_LAYOUT = 22
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -525,6 +532,20 @@ AGENDA_DECISIONS_SINCE_FROM = 21
 #: the meeting to the corrected one (:mod:`governance.decision_corrections`); older layouts
 #: are made again with both decisions and both changes.
 AGENDA_CORRECTIONS_FROM = 21
+#: The first agenda layout whose own reads at a data cut-off (the pack's day, the previous
+#: meeting's) leave out an update a correction recorded by the cut-off replaced (fix56s,
+#: fix57a): a pack of layout 21 was made from the updates as the daily assessment reads them,
+#: corrections applied, so a rebuild at its cut-off applies them too; layouts up to 20 were
+#: made before corrections replaced anything and are made again so.
+AGENDA_CORRECTED_UPDATES_FROM = 21
+#: The first agenda layout (22, fix57a) whose data as the body's latest pack read them
+#: (``shown_assessment``, at that pack's archiving) leave out an update a correction recorded
+#: by then replaced, as that pack's own reads did; older layouts are made again without.
+AGENDA_SHOWN_CORRECTED_FROM = 22
+#: The first agenda layout (22, fix57a) whose plan of a day leaves out an item a decision of a
+#: later meeting added (``--adds``: :func:`governance.provenance.additions_undone`), as
+#: ``status --as-of`` and the deadline check do; older layouts are made again with it.
+AGENDA_ADDITIONS_UNDONE_FROM = 22
 
 
 def round_tie_rule(layout: int) -> TieRule:
@@ -724,6 +745,8 @@ def _progress_report(
     items removed from the plan file and the owners changed (the items' revisions)."""
     from governance.decision_corrections import in_force
     from governance.progress import (
+        ADDITIONS_UNDONE_FROM,
+        CORRECTED_UPDATES_FROM,
         CORRECTIONS_FROM,
         DROPPED_FROM,
         FIRST_ASSESSED_FROM,
@@ -758,6 +781,8 @@ def _progress_report(
             connection, plan, as_of, recorded_until,
             first_assessed=(layout or LAYOUT) >= FIRST_ASSESSED_FROM,
             dropped=(layout or LAYOUT) >= DROPPED_FROM,
+            corrections=(layout or LAYOUT) >= CORRECTED_UPDATES_FROM,
+            additions=(layout or LAYOUT) >= ADDITIONS_UNDONE_FROM,
         )  # fmt: skip
         items, first_recorded = agenda_read.item_revisions(
             connection, programme, recorded_until,

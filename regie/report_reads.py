@@ -157,6 +157,7 @@ def assess_as_of(
     first_assessed: bool = True,
     fresh: Collection[str] = (),
     dropped: bool = True,
+    corrections: bool = True,
 ) -> Assessment:
     """The assessment on ``as_of`` from the updates reported up to then; with
     ``recorded_until``, from those recorded up to that moment only (a data cut-off).
@@ -164,7 +165,9 @@ def assess_as_of(
     (False: as reports of earlier layouts were made, from the day the item became active);
     ``fresh``: items judged as on their first day (none of them stale: what the colours would
     be without their staleness, agenda layout 18); ``dropped``: a dependent whose predecessor
-    was cancelled is undated (False: as reports of earlier layouts were made, walk55d 1)."""
+    was cancelled is undated (False: as reports of earlier layouts were made, walk55d 1);
+    ``corrections``: at a cut-off, a correction recorded by then replaces the update it corrects,
+    as it does without one (False: as reports of earlier layouts were made, fix57a)."""
     from governance.assessment import assess
     from store.assessment_query import assessment_updates
     from store.first_assessed import first_assessed_days
@@ -188,7 +191,9 @@ def assess_as_of(
     from store.dialect import reader
 
     connection = session if isinstance(session, _Connection) else reader(session)
-    updates = reports_read.updates_recorded_until(connection, pid, as_of, recorded_until)
+    updates = reports_read.updates_recorded_until(
+        connection, pid, as_of, recorded_until, corrections=corrections
+    )
     return assess(plan, updates, as_of, first_assessed=first, dropped=dropped)
 
 
@@ -210,13 +215,16 @@ def plan_on(
     decisions: Sequence[Decision],
     as_of: date,
     edits: Sequence[PlanEdit] = (),
+    *,
+    additions: bool = True,
 ) -> Plan:
     """The plan as it stood on ``as_of`` (:func:`governance.provenance.plan_as_of`): a report
     for a day before a decision's meeting does not know the decision yet, nor a plan-file edit
-    synced after that day (``edits``: :func:`recorded_edits`)."""
+    synced after that day (``edits``: :func:`recorded_edits`). ``additions``: nor an item a
+    decision of a later meeting added (False: as reports of earlier layouts were made)."""
     from governance.provenance import plan_as_of
 
-    return plan_as_of(plan, decisions, as_of, edits)
+    return plan_as_of(plan, decisions, as_of, edits, additions=additions)
 
 
 def recorded_edits(
@@ -252,22 +260,24 @@ def report_basis(
     first_assessed: bool = True,
     dropped: bool = True,
     read_cut_off: bool = True,
+    corrections: bool = True,
+    additions: bool = True,
 ) -> ReportBasis:
     """The agenda pack's and the progress report's provenance, read in one place: the plan
     of ``as_of`` (decisions taken after it undone), the assessment of that day, the decisions
     and the data cut-off, which is read last (the newest recorded_at among the records read
-    before it, in the same transaction). ``first_assessed``, ``dropped``: as
-    :func:`assess_as_of`'s; ``read_cut_off``: False when only the assessment is wanted (the
-    cut-off is then ``recorded_until``, unread)."""
+    before it, in the same transaction). ``first_assessed``, ``dropped``, ``corrections``: as
+    :func:`assess_as_of`'s; ``additions``: as :func:`plan_on`'s; ``read_cut_off``: False when
+    only the assessment is wanted (the cut-off is then ``recorded_until``, unread)."""
     from governance.events import ESCALATION_RAISED
     from store import reports_read
 
     everything = recorded_decisions(connection, plan, recorded_until)
     edits = recorded_edits(connection, plan, as_of, recorded_until)
-    dated = plan_on(plan, everything, as_of, edits)
+    dated = plan_on(plan, everything, as_of, edits, additions=additions)
     assessment = assess_as_of(
         connection, dated, as_of, recorded_until=recorded_until, first_assessed=first_assessed,
-        dropped=dropped,
+        dropped=dropped, corrections=corrections,
     )  # fmt: skip
     decisions = [d for d in everything if d.meeting_on <= as_of]
     if not read_cut_off:

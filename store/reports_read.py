@@ -170,14 +170,22 @@ def programme_end_revisions(
 
 
 def updates_recorded_until(
-    connection: sa.Connection, programme_id: str, as_of: date, recorded_until: datetime
+    connection: sa.Connection,
+    programme_id: str,
+    as_of: date,
+    recorded_until: datetime,
+    *,
+    corrections: bool = True,
 ) -> list[StatusUpdate]:
     """Every update reported on or before ``as_of`` and recorded up to ``recorded_until``: what
     the assessment saw at a data cut-off (``assess`` picks each item's latest, as it does from
-    :func:`store.assessment_query.assessment_updates`' shortlist)."""
+    :func:`store.assessment_query.assessment_updates`' shortlist). ``corrections``: each keeps
+    the id it corrects, so that a correction recorded by the cut-off replaces the corrected
+    update (:func:`governance.updates.latest_updates`, fix56s); False: none does, as reports
+    of earlier layouts were made (a correction then counted as a plain later update)."""
     query = sa.text(
         "SELECT id, item_code, status, reported_on, forecast, completed_on, comment, author,"
-        " source, recorded_at FROM status_updates WHERE programme_id = :p"
+        " source, recorded_at, corrects FROM status_updates WHERE programme_id = :p"
         " AND reported_on <= :as_of AND recorded_at <= :cut ORDER BY id"
     ).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
     params = {"p": programme_id, "as_of": as_of, "cut": instant(connection, recorded_until)}
@@ -194,10 +202,11 @@ def updates_recorded_until(
             source=source,
             recorded_at=as_instant(recorded_at),
             id=row_id,
+            corrects=corrects if corrections else None,
         )
         for (
             row_id, item, status, reported_on, forecast, completed, comment, author, source,
-            recorded_at,
+            recorded_at, corrects,
         ) in connection.execute(query, params)
     ]  # fmt: skip
 
@@ -322,15 +331,22 @@ def plan_edits(
     def value(raw: Any) -> Any:
         return json.loads(raw) if text_json and isinstance(raw, str | bytes) else raw
 
-    decided: set[int] = set()
-    for (payload,) in connection.execute(
-        sa.text("SELECT payload FROM events WHERE programme_id = :p AND name = :n").bindparams(_P),
+    as_date, as_instant = converters(connection.dialect.name)
+    # Each revision a decision made, with its meeting (the event's day): kept, and a creation
+    # (``--adds``) undone before that meeting.
+    decided: dict[int, date] = {}
+    for payload, meeting_on in connection.execute(
+        sa.text(
+            "SELECT payload, occurred_on FROM events WHERE programme_id = :p AND name = :n"
+        ).bindparams(_P),
         {"p": programme_id, "n": _DECISION_RECORDED},
     ):
         found = value(payload)
         if isinstance(found, dict):
-            decided.update(int(i) for i in found.get("plan_revisions") or () if str(i).isdigit())
-    _, as_instant = converters(connection.dialect.name)
+            on = as_date(meeting_on)
+            decided.update(
+                (int(i), on) for i in found.get("plan_revisions") or () if str(i).isdigit()
+            )
     rows = connection.execute(
         sa.text(
             f'SELECT id, entity, code, kind, field, "before", "after", recorded_at,'
@@ -343,6 +359,7 @@ def plan_edits(
         PlanEdit(
             entity, str(code), kind, field, value(before), value(after), as_instant(at),
             int(row_id), kept=bool(baseline) or int(row_id) in decided,
+            decided_on=decided.get(int(row_id)),
         )
         for row_id, entity, code, kind, field, before, after, at, baseline in rows
     ]  # fmt: skip
