@@ -190,6 +190,7 @@ def build_agenda(
     shown_assessment: Assessment | None = None,
     shown_colours: bool = False,
     late_decisions: bool = False,
+    lapsed_forecasts: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -244,7 +245,10 @@ def build_agenda(
     ``late_decisions`` (agenda layout 21, walk56d 2): the decision list also holds this body's
     decisions of an earlier meeting recorded after ``shown`` was made
     (:func:`governance.agenda_late.decided_late`, :attr:`DecisionLine.early`), each saying
-    whether it answered a question that pack asked (:attr:`DecisionLine.answers`)."""
+    whether it answered a question that pack asked (:attr:`DecisionLine.answers`).
+    ``lapsed_forecasts`` (agenda layout 22, walk57a 3): *Wat is verslechterd* also lists an
+    item whose owner's forecast after its deadline passed without delivery in its window
+    (:func:`governance.agenda_since.got_worse`'s ``lapsed``)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -429,6 +433,7 @@ def build_agenda(
             shown_assessment=shown_assessment,
             ratified=unratified,
             shown_colours=shown_colours,
+            lapsed_forecasts=lapsed_forecasts,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),
