@@ -191,6 +191,7 @@ def build_agenda(
     shown_colours: bool = False,
     late_decisions: bool = False,
     ahead_before_next: bool = False,
+    lapsed_forecasts: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -249,7 +250,10 @@ def build_agenda(
     ``ahead_before_next`` (agenda layout 22): with a next meeting the look ahead ends the day
     before it; what is due (or forecast) on that day is for that meeting's own pack, whose look
     ahead starts at its day (``ahead_from_pack``). Without one it ends on the horizon, which it
-    includes."""
+    includes.
+    ``lapsed_forecasts`` (agenda layout 22, walk57a 3): *Wat is verslechterd* also lists an
+    item whose owner's forecast after its deadline passed without delivery in its window
+    (:func:`governance.agenda_since.got_worse`'s ``lapsed``)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -440,6 +444,7 @@ def build_agenda(
             shown_assessment=shown_assessment,
             ratified=unratified,
             shown_colours=shown_colours,
+            lapsed_forecasts=lapsed_forecasts,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

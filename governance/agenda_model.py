@@ -283,6 +283,9 @@ class SinceEntry:
     #: (:func:`governance.ratification.ratifying_decision`; agenda layout 19, as progress
     #: layout 18).
     ratified_by: str | None = None
+    #: A ``late`` item whose owner's forecast (after its deadline) passed without delivery:
+    #: ``on`` is that forecast, not the deadline (agenda layout 22, walk57a 3).
+    lapsed: bool = False
 
 
 #: What got worse since the previous meeting, per item: ``late`` (open, its deadline passed

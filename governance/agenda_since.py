@@ -58,6 +58,7 @@ def since_last(
     shown_assessment: Assessment | None = None,
     ratified: bool = False,
     shown_colours: bool = False,
+    lapsed_forecasts: bool = False,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -298,7 +299,7 @@ def since_last(
     worse, rag_changes, rag_stale = got_worse(
         plan, assessment, since, previous_assessment, unstale=unstale if stale_apart else None,
         shown=shown if shown_assessment is not None else None, shown_assessment=shown_assessment,
-        shown_colours=shown_colours,
+        shown_colours=shown_colours, lapsed=lapsed_forecasts,
     )  # fmt: skip
     # Said only when the previous meeting came before Regie's first assessment and the pack
     # shows items verouderd that Regie did not follow then (a pack made before any cycle has
@@ -342,6 +343,7 @@ def got_worse(
     shown: ShownBefore | None = None,
     shown_assessment: Assessment | None = None,
     shown_colours: bool = False,
+    lapsed: bool = False,
 ) -> tuple[tuple[SinceEntry, ...], tuple[RagChange, ...], tuple[RagChange, ...]]:
     """What got worse from ``since`` through ``assessment.as_of``: open items whose deadline
     passed in that time (late now, and not late on ``since`` in ``previous`` when given), items
@@ -364,7 +366,12 @@ def got_worse(
     ``shown_colours`` (agenda layout 20, walk55e 4): a colour change also carries the colour
     that pack showed, where it differs (:attr:`RagChange.shown`); a colour that turned worse
     between that pack and the meeting and is unchanged since is listed too (fix54g left it
-    to the items alone), before and after alike, with the pack's colour."""
+    to the items alone), before and after alike, with the pack's colour.
+
+    ``lapsed`` (agenda layout 22, walk57a 3): an item late because the owner's forecast after
+    its deadline passed without delivery counts by that forecast, not by the deadline: listed
+    when the forecast passed in the window (``SinceEntry.lapsed``), though the deadline passed
+    before it (slipped, amber, then overdue, red)."""
     as_of = assessment.as_of
     worse: list[SinceEntry] = []
     before = previous.items if previous is not None else {}
@@ -381,11 +388,19 @@ def got_worse(
     for i in assessment.items.values():
         was = before.get(i.item_id)
         if i.state is State.OVERDUE:
-            if i.due is None or (start is not None and i.due < start) or i.due >= as_of:
+            passed = i.due  # the deadline; layout 22: the forecast after it that passed too
+            if lapsed and i.due is not None and i.forecast is not None and i.forecast > i.due:
+                passed = i.forecast
+            if passed is None or (start is not None and passed < start) or passed >= as_of:
                 continue
             if was is not None and was.state is State.OVERDUE:
                 continue
-            worse.append(SinceEntry(i.item_id, i.title, "late", i.due, early=early(i.due)))
+            worse.append(
+                SinceEntry(
+                    i.item_id, i.title, "late", passed, early=early(passed),
+                    lapsed=passed != i.due,
+                )
+            )  # fmt: skip
         elif i.state in (State.AT_RISK, State.SLIPPED):
             latest = i.latest_update
             on = latest.reported_on if latest is not None else None

@@ -16,7 +16,7 @@ server as well, idempotent per day); `regie meeting prepare` runs this step alon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
@@ -164,12 +164,13 @@ def _sent(app: App, plan: Plan, body: GovernanceBody, meeting_on: date) -> bool 
         return meeting_on in packs_queued(connection, plan.programme.id, body.id)
 
 
-def _running_since(app: App, plan: Plan) -> date | None:
-    """The first day the daily run checked the deadlines (:func:`store.states.first_assessed`)."""
+def _running_since(app: App, plan: Plan, recorded_until: datetime | None = None) -> date | None:
+    """The first day the daily run checked the deadlines (:func:`store.states.first_assessed`),
+    as recorded up to ``recorded_until`` when given."""
     from store.states import first_assessed
 
     with app.session() as session:
-        return first_assessed(session, plan.programme.id)
+        return first_assessed(session, plan.programme.id, recorded_until)
 
 
 def _unsent(
@@ -182,32 +183,78 @@ def _unsent(
 
 
 def pack_decisions_from(
-    app: App, plan: Plan, body: GovernanceBody, meeting_on: date
+    app: App,
+    plan: Plan,
+    body: GovernanceBody,
+    meeting_on: date,
+    recorded_until: datetime | None = None,
 ) -> date | None:
     """Where the decision list of the pack for ``meeting_on`` starts (:func:`decisions_from`),
     by the body's schedule: what the ``prepare-meeting`` flow and ``regie report agenda``
-    both use, so a pack made by hand lists what a sent one would."""
+    both use, so a pack made by hand lists what a sent one would; ``recorded_until``: as the
+    packs, the outbox and the daily run stood then (a pack made again as of a cut-off)."""
     from governance.workdays import WorkCalendar
 
     pack_days = body.meetings.pack_days if body.meetings else 5
-    return decisions_from(app, plan, body, meeting_on, WorkCalendar.for_plan(plan), pack_days)
+    return decisions_from(
+        app, plan, body, meeting_on, WorkCalendar.for_plan(plan), pack_days, recorded_until
+    )
 
 
 def decisions_from(
-    app: App, plan: Plan, body: GovernanceBody, meeting_on: date, calendar: Any, pack_days: int
+    app: App,
+    plan: Plan,
+    body: GovernanceBody,
+    meeting_on: date,
+    calendar: Any,
+    pack_days: int,
+    recorded_until: datetime | None = None,
 ) -> date | None:
     """Where the decision list of the pack for ``meeting_on`` starts when the previous
-    meeting(s) got no pack (:func:`_unsent`): at the last meeting whose decisions a pack did
-    list — the one before the first unsent meeting. None: at the previous meeting, as always."""
+    meeting(s) had no pack, though the daily run was there before their pack day: at the last
+    meeting whose decisions a pack did list — the one before the first meeting without a pack.
+    None: at the previous meeting, as always.
+
+    A meeting had its pack when one was queued to the body's contacts, or one was archived for
+    it otherwise (by hand, ``regie report agenda``) as of a day before it and made before its
+    day: the rule by which the pack's *sinds de vorige vergadering* takes the body's latest
+    earlier pack (:func:`regie.report_build.had_by_hand`, walk57a 1). Read as the data stood
+    at ``recorded_until`` when given."""
     from regie.reports import meetings
 
-    earlier = [m for m in meetings(app, body.id, plan=plan) if m.on < meeting_on][::-1]
+    if not body_contacts(plan, body):
+        return None  # no pack could go out: the list starts at the previous meeting
+    since = _running_since(app, plan, recorded_until)
+    if since is None:
+        return None
+    had = _meetings_with_pack(app, plan, body, recorded_until)
+    held = meetings(app, body.id, plan=plan, recorded_until=recorded_until)
+    earlier = [m for m in held if m.on < meeting_on][::-1]
     start = None
     for n, m in enumerate(earlier):
-        if not _unsent(app, plan, body, m, calendar, pack_days):
+        missed = since < calendar.add_working_days(m.on, -pack_days) and m.on not in had
+        if not missed:
             break
         start = earlier[n + 1].on if n + 1 < len(earlier) else start
     return start
+
+
+def _meetings_with_pack(
+    app: App, plan: Plan, body: GovernanceBody, recorded_until: datetime | None
+) -> set[date]:
+    """The body's meetings that had their pack (:func:`decisions_from`), as recorded up to
+    ``recorded_until`` when given."""
+    from regie.report_build import had_by_hand
+    from store.agenda_read import packs_queued, packs_sent
+
+    zone = plan.calendar.timezone
+    with app.reading() as connection:
+        queued = packs_queued(connection, plan.programme.id, body.id, recorded_until)
+        read = packs_sent(connection, plan.programme.id, body.id, recorded_until)
+    by_hand = {
+        on for on, made in read.by_hand.items() if any(had_by_hand(p, on, zone) for p in made)
+    }
+    return set(queued) | by_hand
 
 
 def _has_round(app: App, plan: Plan, body_id: str, meeting_on: date, held: list[date]) -> bool:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from governance.agenda_round import RoundOutcome, TieRule
     from governance.assessment import Assessment
     from governance.plan import Plan
-    from store.agenda_read import PackAsked, PacksRead
+    from store.agenda_read import HandPack, PackAsked, PacksRead
 
 
 def agenda_pack(
@@ -235,6 +235,7 @@ def _agenda_pack(
         shown_colours=laid_out >= AGENDA_COLOUR_BASIS_FROM,
         late_decisions=laid_out >= AGENDA_LATE_DECISIONS_FROM,
         ahead_before_next=laid_out >= AGENDA_AHEAD_BEFORE_NEXT_FROM,
+        lapsed_forecasts=laid_out >= AGENDA_LAPSED_FORECASTS_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -251,6 +252,17 @@ def _agenda_pack(
     if shown is not None:  # a pack made by hand is read too (review54 6)
         cut_off = max(shown.made_at, cut_off) if cut_off else shown.made_at
     return pack, cut_off
+
+
+def had_by_hand(pack: HandPack, meeting_on: date, zone: str) -> bool:
+    """Whether a pack made by hand for the meeting of ``meeting_on`` (as of a day before it:
+    :attr:`store.agenda_read.PacksRead.by_hand`) was the body's pack for it: made before the
+    meeting's day (review54c 5), in ``zone`` (the plan's; a simulation's day kept with it,
+    ``made_on``). The one rule of :func:`_shown_before` and of where the decision list starts
+    (:func:`regie.prepare.decisions_from`, agenda layout 22, walk57a 1)."""
+    from governance.clock import local_date
+
+    return (pack.made_on or local_date(pack.made_at, zone)) < meeting_on
 
 
 def _shown_before(
@@ -440,7 +452,13 @@ def _shown_before(
 #: meeting added (``--adds``) is not in the plan of the pack's day, nor of the previous
 #: meeting's or the latest pack's day (:data:`AGENDA_ADDITIONS_UNDONE_FROM`); the data as the
 #: latest pack read them leave out an update a correction recorded by then replaced
-#: (:data:`AGENDA_SHOWN_CORRECTED_FROM`). Layouts up to 21 are made again without these.
+#: (:data:`AGENDA_SHOWN_CORRECTED_FROM`). 22 (walk57a 1) also: a pack archived for a meeting
+#: by hand, before its day, is that meeting's pack
+#: for the decision list too (:func:`regie.prepare.decisions_from`, kept with the pack's
+#: parameters), and the sentence about an earlier start says that no pack was made in Regie
+#: before those meetings (:data:`AGENDA_HAND_PACKS_FROM`); (walk57a 3) an owner's forecast
+#: that passed without delivery since the body's latest pack is *nieuw te laat*
+#: (:data:`AGENDA_LAPSED_FORECASTS_FROM`). Layouts up to 21 are made again without these.
 AGENDA_LAYOUT = 22
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
@@ -637,6 +655,17 @@ AGENDA_AHEAD_BEFORE_NEXT_FROM = 22
 #: (:class:`governance.agenda_model.ShownBefore`): a decision recorded late after it says
 #: whether it answered that pack's question. Layout 21 said so after a sent pack only.
 AGENDA_HAND_ASKED_FROM = 22
+#: The first agenda layout (22, walk57a 1) whose decision list counts a pack made by hand for
+#: an earlier meeting, before its day, as that meeting's pack (:func:`had_by_hand`): the list
+#: starts where *sinds de vorige vergadering* takes up, and its sentence about an earlier start
+#: says *geen agendapakket in Regie gemaakt*; older layouts keep the start they were archived
+#: with (``decisions_from``) and are made again with *zonder agendapakket*.
+AGENDA_HAND_PACKS_FROM = 22
+#: The first agenda layout (22, walk57a 3) whose *Wat is verslechterd* lists an item whose
+#: owner's forecast (after its deadline) passed without delivery since the body's latest pack
+#: or the previous meeting: *te laat: prognose … verstreken* (:func:`governance.agenda_since.
+#: got_worse`'s ``lapsed``); older layouts are made again without it.
+AGENDA_LAPSED_FORECASTS_FROM = 22
 
 
 def _no_longer_asked(

@@ -27,6 +27,7 @@ from regie.report_build import (
     AGENDA_END_WAITING_FROM,
     AGENDA_EXCERPTS_FROM,
     AGENDA_FIRST_ASSESSED_FROM,
+    AGENDA_HAND_PACKS_FROM,
     AGENDA_LAYOUT,
     AGENDA_MEETING_ONCE_FROM,
     AGENDA_NAMES_FROM,
@@ -139,6 +140,9 @@ def render_agenda(
             "no_previous_words": layout >= AGENDA_NO_PREVIOUS_FROM,
             # Layout 21 (walk56a 6): a decision list from before the previous meeting says why.
             "decisions_since_words": layout >= AGENDA_DECISIONS_SINCE_FROM,
+            # Layout 22 (walk57a 1): a pack made by hand counts, so the sentence says that no
+            # pack was made in Regie before those meetings, not that they had none.
+            "hand_packs_words": layout >= AGENDA_HAND_PACKS_FROM,
             # Layout 17 (review51 9): the legend says from when the stale clock counts.
             "first_assessed_words": layout >= AGENDA_FIRST_ASSESSED_FROM,
             # Layout 20 (note54): a count of one in the singular (*nu 1 mijlpaal*).

@@ -174,11 +174,14 @@ def last_assessed(session: Session, programme_id: str) -> date | None:
     return max(found, default=None)
 
 
-def first_assessed(session: Session, programme_id: str) -> date | None:
+def first_assessed(
+    session: Session, programme_id: str, recorded_until: datetime | None = None
+) -> date | None:
     """The earliest day a deadline check was recorded for: from then on the daily run was
     there to prepare the meetings (a meeting before it got no pack through no fault). The
     programme's one day; each item's own first day (the stale clock) is another thing:
-    :func:`store.first_assessed.first_assessed_days`."""
+    :func:`store.first_assessed.first_assessed_days`. ``recorded_until``: among the checks
+    recorded up to then (a pack made again as of its cut-off)."""
     from store.models_faults import AssessedDayRow
 
     days = sa.select(sa.func.min(AssessedDayRow.as_of)).where(
@@ -187,6 +190,9 @@ def first_assessed(session: Session, programme_id: str) -> date | None:
     states = sa.select(sa.func.min(ItemStateRow.as_of)).where(
         ItemStateRow.programme_id == programme_id
     )
+    if recorded_until is not None:
+        days = days.where(AssessedDayRow.recorded_at <= recorded_until)
+        states = states.where(ItemStateRow.recorded_at <= recorded_until)
     found = [d for d in (session.scalar(days), session.scalar(states)) if d is not None]
     return min(found, default=None)
 

@@ -365,8 +365,9 @@ def report_agenda(
 ) -> None:
     """The agenda pack for one meeting (archived with its content hash, the plan's hash, the
     maker and the data cut-off). A PDF names its annex, the full table of items, a separate
-    HTML file written next to it. Its decision list starts where the last pack sent ended,
-    as the daily run's would (after meetings that passed without a pack: said on stderr)."""
+    HTML file written next to it. Its decision list starts where the last pack ended, sent
+    or made by hand before its meeting, as the daily run's would (after meetings that had no
+    pack: said on stderr)."""
     from regie.prepare import pack_decisions_from
     from regie.reports import agenda_formats, body_or_fail, parse_recorded_until
     from regie.services import today
@@ -379,14 +380,14 @@ def report_agenda(
     if cut is None:
         _refuse_future(app_, day)
     meeting_on = _required_date(meeting, "--meeting")
-    start, plan = None, None
-    if cut is None:  # a rebuild as of a cut-off reads no outbox of then: the previous meeting
-        plan = app_.load_plan()
-        start = pack_decisions_from(app_, plan, body_or_fail(plan, body), meeting_on)
+    plan = app_.load_plan()
+    # As of a cut-off: the packs, the outbox and the daily run as they stood then (walk57a 1),
+    # so the pack is made again as it stood then.
+    start = pack_decisions_from(app_, plan, body_or_fail(plan, body), meeting_on, cut)
     if start is not None:
         typer.echo(
-            f"decision list from {start.isoformat()}: the meetings after it passed without "
-            "an agenda pack",
+            f"decision list from {start.isoformat()}: no agenda pack was made in Regie "
+            "before the meetings after it",
             err=True,
         )
     rendered = agenda_formats(

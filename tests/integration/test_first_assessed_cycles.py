@@ -152,6 +152,8 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # (fix57a): an item a later meeting's decision added is left out of an earlier day's plan,
     # a correction applied to the latest pack's data; no decision adds an item here, nor
     # corrects an update.
+    # Agenda 22 (walk57a 1, 3): a pack made by hand counts for the decision list, a lapsed
+    # forecast is *nieuw te laat*; neither is the stale clock.
     assert (AGENDA_LAYOUT, LAYOUT) == (22, 21)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
