@@ -340,7 +340,8 @@ def replay(
     """Run the deadline check for every working day from ``start`` to ``end`` (inclusive).
 
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
-    mailed about 2015 today.
+    mailed about 2015 today. Its escalations count on its own days only: a live day escalates
+    again, once, what is still late and unanswered (store.replayed_prompts).
     """
     from governance.counts import count
     from governance.dates import outside_life, programme_life
