@@ -13,13 +13,14 @@ of the day, :func:`governance.reminders.escalation_digest_key`) is on record as 
 stores it, and no other escalation digest to that contact that day (a live rerun's ``:2``)
 was anything else. One with no contact (nobody to tell) counts as before.
 
-The digests' states are read (no payloads) only when an item judged has a run that escalated;
-the items' prompts are read whole only for those whose run first escalated on a replayed day.
+The digests' keys and states are read (from the index, no rows) only when an item judged has a
+run that escalated; the items' prompts are read whole only for those whose run first escalated
+on a replayed day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
 import sqlalchemy as sa
@@ -32,37 +33,53 @@ from governance.reminders import (
     facts_from_history,
 )
 from store.models import OutboxRow
-from store.prompt_rows import as_day
-from store.withdrawn_prompts import ESCALATION_DIGEST, Withdrawn, counted
+from store.withdrawn_prompts import Withdrawn, counted
 
 
-def replayed_days(connection: sa.Connection, programme_id: str) -> set[tuple[str, date]]:
-    """(contact, day) of the escalation digests only a replay stored (the module notes). One
-    range of the outbox's (programme, key) index: the programme's escalation digests, a few
-    a day at most, their states only."""
+def replayed_days(
+    connection: sa.Connection, programme_id: str, days: Collection[date]
+) -> set[tuple[str, date]]:
+    """(contact, day) of the escalation digests of ``days`` only a replay stored (the module
+    notes). The programme's suppressed escalation digests are found in one range of the
+    outbox's (programme, key, status) index, from the index alone (the keys name the contact and
+    the day; on SQLite a row's own status or error is read by walking its body's pages): none
+    in a programme that never replayed, withdrawn ones aside. Only those of ``days`` are read,
+    with the day's later run (``:2``, a live rerun of a replayed day), if any."""
     o = OutboxRow.__table__.c
-    low = escalation_digest_key(programme_id, "", date.min).removesuffix(f":{date.min}")
-    high = low[:-1] + ";"  # past every key of the programme's escalation digests
-    rows = connection.execute(
-        sa.select(o.key, o.recipient, o.created_on, o.status, o.last_error).where(
+    prefix = escalation_digest_key(programme_id, "", date.min).removesuffix(f":{date.min}")
+    keys = connection.execute(
+        sa.select(o.key).where(
             o.programme_id == programme_id,
-            o.key >= low,
-            o.key < high,
-            o.kind == ESCALATION_DIGEST,
+            o.key >= prefix,
+            o.key < f"{prefix[:-1]};",
+            o.status == "suppressed",
         )
-    ).tuples()
-    replayed: set[tuple[str, date]] = set()
-    other: set[tuple[str, date]] = set()
-    for key, contact, created, status, error in rows:
-        if created is None:
-            continue
-        day = as_day(created)
-        first = escalation_digest_key(programme_id, contact, day)
-        if key == first and status == "suppressed" and not error:
-            replayed.add((contact, day))
-        elif key == first or (key.startswith(f"{first}:") and key[len(first) + 1 :].isdigit()):
-            other.add((contact, day))  # sent or due to be, or a later run's (not a deputy copy)
-    return replayed - other
+    ).scalars()
+    wanted = {day.isoformat() for day in days}
+    first: dict[str, tuple[str, date]] = {}  # a day's first digest key → (contact, day)
+    start = len(prefix)
+    for key in keys:
+        # contact (no ':' in a contact id), day, then a later run's number or ``deputy``
+        contact, _, rest = key[start:].partition(":")
+        day, _, more = rest.partition(":")
+        if not more and day in wanted:
+            first[key] = (contact, date.fromisoformat(day))
+    if not first:
+        return set()
+    found: dict[str, tuple[str, date]] = {}
+    rerun: set[tuple[str, date]] = set()
+    asked = [k for key in sorted(first) for k in (key, f"{key}:2")]
+    read = sa.select(o.key, o.last_error).where(
+        o.programme_id == programme_id, o.key.in_(sa.bindparam("keys", expanding=True))
+    )
+    for at in range(0, len(asked), 500):
+        for key, error in connection.execute(read, {"keys": asked[at : at + 500]}):
+            if key in first:
+                if not error:  # suppressed with no reason: a replay's
+                    found[key] = first[key]
+            else:
+                rerun.add(first[key.removesuffix(":2")])
+    return {pair for pair in found.values() if pair not in rerun}
 
 
 def without_replayed(
@@ -80,13 +97,11 @@ def without_replayed(
     escalated = {i: f.escalated_on for i, f in found.items() if f.escalated_on is not None}
     if not escalated:
         return found
-    days = replayed_days(connection, programme_id)
+    days = replayed_days(connection, programme_id, set(escalated.values()))
     if not days:
         return found
     on = {day for _, day in days}
     codes = sorted(i for i, day in escalated.items() if day in on)
-    if not codes:
-        return found
     held = counted(connection, programme_id, as_of, codes, withdrawn)
     kept: list[PromptRecord] = []
     dropped: set[str] = set()  # items with a replayed escalation of their current run
