@@ -138,3 +138,17 @@ def test_incremental_days_after_a_replay_equal_full_ones(
     live = days.index(LIVE[0])
     assert not kinds[live] and all(kinds[live + 1 : live + 4])
     assert kinds[days.index(LIVE[2])] is not catch_up
+
+
+def test_the_replay_says_that_its_escalations_reached_nobody(
+    tmp_path: Path, database_url: str
+) -> None:
+    from regie.history import replay
+
+    app = make_app(tmp_path, database_url)
+    *_, note, summary = replay(app, REPLAYED[0], REPLAYED[-1])
+    assert summary.startswith("replayed 11 working days 2015-11-30 … 2015-12-14: ")
+    assert note == (
+        "14 items escalated on replayed days, to nobody: the first live `regie cycle` "
+        "escalates those still late and unanswered to the programme office"
+    )
