@@ -10,8 +10,8 @@ on record). The replay's own days count them, or it would escalate the item ever
 
 An escalation prompt is a replay's when the contact's escalation digest of its day (the first
 of the day, :func:`governance.reminders.escalation_digest_key`) is on record as a replay
-stores it, and no other escalation digest to that contact that day (a live rerun's ``:2``)
-was anything else. One with no contact (nobody to tell) counts as before.
+stores it and the day had no later run for that contact (a live rerun's ``:2``: a replay never
+reruns a day). One with no contact (nobody to tell) counts as before.
 
 The digests' keys and states are read (from the index, no rows) only when an item judged has a
 run that escalated; the items' prompts are read whole only for those whose run first escalated
