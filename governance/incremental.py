@@ -73,8 +73,10 @@ __all__ = [
 #: 9: the stale clock starts no earlier than the item's first assessment; 10: a dependent whose
 #: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1); 11: an
 #: update a correction replaced counts for neither the latest update nor the latest forecast
-#: (review56 2; migration 0040 removes the memory's header, so the memory is made anew).
-RULES_VERSION = 11
+#: (review56 2; migration 0040 removes the memory's header, so the memory is made anew); 12:
+#: on a live day an escalation only `regie replay` recorded does not count (fix57b), so the
+#: memory of a replayed day is made under other rules than a live day's (:func:`basis`).
+RULES_VERSION = 12
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}
@@ -114,11 +116,16 @@ class Remembered(NamedTuple):
 new_remembered = functools.partial(tuple.__new__, Remembered)
 
 
-def basis(plan: Plan, calendar: WorkCalendar) -> str:
+def basis(plan: Plan, calendar: WorkCalendar, *, replaying: bool = False) -> str:
     """A digest of everything that applies to all items at once: when it changes, every
-    remembered state is suspect and the day gets a full assessment."""
+    remembered state is suspect and the day gets a full assessment. ``replaying``: the day is
+    one of `regie replay`'s, whose escalations count as made on its own days but not on a live
+    day (:attr:`governance.reminders.PromptFacts.replayed`): the next checks of a replayed
+    day's memory are not a live day's, so the first live day after a replay (and the first
+    replayed day after live ones) judges every item."""
     parts = (
         f"rules {RULES_VERSION}",
+        "replayed days" if replaying else "live days",
         repr(plan.reminders),
         repr(plan.programme.start),
         # The end too: the cycle's after-end events (regie.cycle._after_end) are found among

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from governance.reminders import ESCALATION_KINDS, ESCALATION_PREFIX
+from governance.reminders import ESCALATION_KINDS, ESCALATION_PREFIX, escalation_kind
 
 #: The stage keys of :mod:`governance.reminders`: ``first@D``, ``second@D``, ``due@D``,
 #: ``overdue-N@D``, ``periodic-YYYYQn``, ``periodic-YYYYMmm`` (escalations apart).
@@ -35,7 +35,7 @@ class StageParts:
 def stage_parts(stage: str) -> StageParts:
     """Read a stage key (see :mod:`governance.reminders`); never raises."""
     if stage.startswith(ESCALATION_PREFIX):
-        kind = stage.rpartition(":")[2]
+        kind = escalation_kind(stage)
         return StageParts("escalation", escalation=kind if kind in ESCALATION_KINDS else None)
     try:
         dated = _DATED.fullmatch(stage)

@@ -274,6 +274,7 @@ def deadline_check(
                 rebuild=rebuild_memory,
                 submit=submit,
                 planned=planned,
+                replaying=replay,
             )
             assessment = day.assessment
             events, reminders = day_plan[-1]

@@ -1,15 +1,16 @@
 """The assessment step of the daily cycle: incremental when the memory allows, else in full.
 
 Full (and the memory rebuilt) on a first run, after another reminder policy, programme start,
-contact list, calendar or rules version, when the memory is not of the last assessed day (a day
-assessed some other way), and when the memory read does not fit the plan
-(:class:`governance.incremental.InconsistentMemory`: a row lost, a count off; the full
-assessment rebuilds it). Otherwise only the items :func:`governance.incremental.select_due`
-chooses are re-assessed, prompted and written; on a rerun of the memory's own day (the
-``reassess-on-update`` deployment after an owner's answer) those are the items answered or
-edited since and what depends on them, compared with their states before the day. Both paths
-give the same states, events and reminders (tests/unit/test_incremental.py,
-tests/integration/test_daily.py).
+contact list, calendar or rules version, on the first live day after replayed ones (and the
+first replayed day after live ones: a live day does not count a replay's escalations), when the
+memory is not of the last assessed day (a day assessed some other way), and when the memory read
+does not fit the plan (:class:`governance.incremental.InconsistentMemory`: a row lost, a count
+off; the full assessment rebuilds it). Otherwise only the items
+:func:`governance.incremental.select_due` chooses are re-assessed, prompted and written; on a
+rerun of the memory's own day (the ``reassess-on-update`` deployment after an owner's answer)
+those are the items answered or edited since and what depends on them, compared with their
+states before the day. Both paths give the same states, events and reminders
+(tests/unit/test_incremental.py, tests/integration/test_daily.py).
 
 A full assessment with a memory of the last assessed day (another policy or calendar, or
 asked for) takes each item's previous state and most latest updates from that memory and
@@ -77,6 +78,7 @@ def assess_day(
     rebuild: bool = False,
     submit: Submit | None = None,
     planned: Planned | None = None,
+    replaying: bool = False,
 ) -> DayAssessment:
     """Assess ``plan`` at ``as_of``, record the states and the memory; return what to prompt.
 
@@ -90,14 +92,16 @@ def assess_day(
     record after them (whose wait returns the writes' first error, the cause: see
     ``alongside``); without it they are done at once. ``planned`` is called with the assessment and
     the reminder plan once both are made, before the memory is (the caller can submit its own
-    writes of them earlier).
+    writes of them earlier). ``replaying``: the day is one of `regie replay`'s, whose own
+    escalations count as made; on a live day they do not (:mod:`store.replayed_prompts`), so
+    the first day of the other kind is assessed in full (:func:`governance.incremental.basis`).
     """
     from store.dialect import at_once
 
     with paused_gc():
         return _assess_day(
             session, plan, as_of, calendar, now, plan_hash, full, rebuild, submit or at_once,
-            planned,
+            planned, replaying=replaying,
         )  # fmt: skip
 
 
@@ -112,6 +116,8 @@ def _assess_day(
     rebuild: bool,
     submit: Submit,
     planned: Planned | None,
+    *,
+    replaying: bool,
 ) -> DayAssessment:
     from governance.assessor import PlanIndex
     from governance.incremental import InconsistentMemory, basis
@@ -120,7 +126,7 @@ def _assess_day(
     pid = plan.programme.id
     index = PlanIndex(plan)
     header = memory.load_header(session, pid)
-    fits = basis(plan, calendar)
+    fits = basis(plan, calendar, replaying=replaying)
     newest = memory.newest_update_id(session, header.seen_update_id if header else 0)
     today = memory.MemoryHeader(as_of, fits, plan_hash, newest)
     # The memory is of the last assessed day: its rows are what that day recorded in
@@ -135,15 +141,16 @@ def _assess_day(
         fill_missing_days(session, pid)
     if rebuild or full or header is None or not (current or rerun) or header.basis != fits:
         last = header if current and not rebuild else None
-        return _full(session, index, as_of, calendar, now, today, submit, planned, last)
+        return _full(session, index, as_of, calendar, now, today, submit, planned, last, replaying)
     try:
         return _incremental(
-            session, index, as_of, calendar, now, header, today, submit, planned, rerun=rerun
-        )
+            session, index, as_of, calendar, now, header, today, submit, planned,
+            rerun=rerun, replaying=replaying,
+        )  # fmt: skip
     except InconsistentMemory:
         # Nothing written yet (_incremental checks before its first write): assess in full,
         # from item_states and the updates (not the memory), which replaces the whole memory.
-        return _full(session, index, as_of, calendar, now, today, submit, planned, None)
+        return _full(session, index, as_of, calendar, now, today, submit, planned, None, replaying)
 
 
 def _full(
@@ -156,6 +163,7 @@ def _full(
     submit: Submit,
     planned: Planned | None,
     last: MemoryHeader | None,
+    replaying: bool,
 ) -> DayAssessment:
     """Every item judged. ``last``: the header of a memory of the last assessed day (before
     ``as_of``), which then gives the items' previous states and most latest updates
@@ -169,7 +177,7 @@ def _full(
         if remembered:  # else nothing to take: read item_states (an empty plan, say)
             return _full_from_memory(
                 session, index, as_of, calendar, now, header, submit, planned, last,
-                remembered, stored,
+                remembered, stored, replaying,
             )  # fmt: skip
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import Repository
@@ -197,7 +205,7 @@ def _full(
     repo.record_state_values(as_of, values, earlier)
     new_first = new_first_days(result.items.values(), first)
     submit(lambda: record_first_days(session, pid, new_first, now))
-    facts_of = _facts_reader(session, plan, as_of, calendar, submit)
+    facts_of = _facts_reader(session, plan, as_of, calendar, submit, replaying)
     former = _former_organisations(session, pid, submit)
     reminders, remembered = _plan_and_remember(
         plan, result, as_of, calendar, planned, facts_of, former
@@ -229,6 +237,7 @@ def _full_from_memory(
     last: MemoryHeader,
     remembered: dict[str, Remembered],
     stored: dict[str, str],
+    replaying: bool,
 ) -> DayAssessment:
     """:func:`_full` after another policy, calendar or rules version, or when asked for:
     every item judged, with what the memory of the last assessed day holds.
@@ -322,7 +331,7 @@ def _full_from_memory(
         elif before[:4] != value:  # (state, rag, stale, due)
             changed.append((item_id, *value))
     submit(lambda: memory.append_states(session, pid, as_of, changed, now))
-    facts_of = _facts_reader(session, plan, as_of, calendar, submit)
+    facts_of = _facts_reader(session, plan, as_of, calendar, submit, replaying)
     former = _former_organisations(session, pid, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of, former)
     # The memory's rows that differ from what it holds (most do not). When the plan file is
@@ -374,6 +383,7 @@ def _incremental(
     planned: Planned | None,
     *,
     rerun: bool = False,
+    replaying: bool = False,
 ) -> DayAssessment:
     """Only the items that can have changed since the memory's day judged, prompted and
     written. ``rerun``: the memory is of this very day (an earlier run of it): only the items
@@ -476,7 +486,7 @@ def _incremental(
         submit(lambda: memory.append_states(session, pid, as_of, changed, now))
     new_first = new_first_days(result.items.values(), first)
     submit(lambda: record_first_days(session, pid, new_first, now))
-    facts_of = _facts_reader(session, plan, as_of, calendar, submit)
+    facts_of = _facts_reader(session, plan, as_of, calendar, submit, replaying)
     former = _former_organisations(session, pid, submit)
     reminders, fresh = _plan_and_remember(plan, result, as_of, calendar, planned, facts_of, former)
     # Every item whose plan entry changed was chosen: the others keep their stored fingerprints.
@@ -562,12 +572,18 @@ def _former_organisations(session: Session, pid: str, submit: Submit) -> Mapping
 
 
 def _facts_reader(
-    session: Session, plan: Plan, as_of: date, calendar: WorkCalendar, submit: Submit
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    calendar: WorkCalendar,
+    submit: Submit,
+    replaying: bool,
 ) -> FactsOf:
     """The prompts on record as the rules ask about them (:mod:`store.prompt_facts`), read by
     the session's worker after the writes submitted before. Whether prompts were delivered is
     read only for the items whose unanswered prompts' grace has run out (``ripe``): the others
-    cannot escalate for them today."""
+    cannot escalate for them today. ``replaying``: the escalations a replay recorded count
+    (a live day leaves them out: :mod:`store.replayed_prompts`)."""
     from store.prompt_facts import prompt_facts
 
     pid = plan.programme.id
@@ -590,6 +606,7 @@ def _facts_reader(
                 unanswered=unanswered and not contacts_only,
                 delivery_after=0 if contacts_only else needed,
                 ripe=ripe,
+                replaying=replaying,
             )
         ).result()
 

@@ -340,10 +340,12 @@ def replay(
     """Run the deadline check for every working day from ``start`` to ``end`` (inclusive).
 
     Reminders found on the way are recorded as suppressed: history is rebuilt, nobody is
-    mailed about 2015 today.
+    mailed about 2015 today. Its escalations count on its own days only: a live day escalates
+    again, once, what is still late and unanswered (store.replayed_prompts).
     """
     from governance.counts import count
     from governance.dates import outside_life, programme_life
+    from governance.events import ESCALATION_RAISED
     from governance.workdays import WorkCalendar
     from regie.cycle import deadline_check
     from regie.plan_in_force import PlanInForce
@@ -368,6 +370,7 @@ def replay(
         lines.append(f"resuming after {last} (assessed up to there already)")
         start = last + timedelta(days=1)
     events = queued = days = 0
+    escalated: set[str] = set()  # the items a replayed day escalated
     working = list(calendar.working_days_in(start, end))
     # Each day judged by the plan in force on it (walk56a 1), rewound only when it changes.
     in_force = PlanInForce()
@@ -378,9 +381,16 @@ def replay(
             progress(days, len(working))
         events += len(report.events)
         queued += len(report.queued)
+        escalated.update(e.item_id for e in report.events if e.name == ESCALATION_RAISED)
         if report.events:
             made, asked = len(report.events), len(report.queued)
             lines.append(f"{day}: {count(made, 'event')}, {count(asked, 'reminder')}")
+    if escalated:
+        # Nobody received them: the first live day escalates those still late (fix57b).
+        lines.append(
+            f"{count(len(escalated), 'item')} escalated on replayed days, to nobody: the first "
+            "live `regie cycle` escalates those still late and unanswered to the programme office"
+        )
     lines.append(
         f"replayed {count(days, 'working day')} {start} … {end}: {count(events, 'event')}, "
         f"{count(queued, 'reminder')} recorded (suppressed, not sent)"

@@ -16,8 +16,9 @@ are keys (a young programme: a few each) they are read instead and answered in P
 (:func:`facts_from_history`): the same answers.
 
 Beside it: :mod:`store.prompt_rows` (the items' prompts read whole), :mod:`store.withdrawn_prompts`
-(prompts of messages withdrawn before they were sent) and :mod:`store.prompt_delivery` (which
-stages of the items about to escalate no message delivered).
+(prompts of messages withdrawn before they were sent), :mod:`store.prompt_delivery` (which
+stages of the items about to escalate no message delivered) and :mod:`store.replayed_prompts`
+(escalations only a replay recorded, which a live day does not count).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from store.dialect import reader, sqlite_rows
 from store.models import PromptRow
 from store.prompt_delivery import with_delivery
 from store.prompt_rows import as_day
+from store.replayed_prompts import without_replayed
 from store.withdrawn_prompts import Withdrawn, counted
 
 _TABLE = PromptRow.__tablename__
@@ -115,6 +117,7 @@ def prompt_facts(
     unanswered: bool = True,
     delivery_after: int = 0,
     ripe: Callable[[date], bool] | None = None,
+    replaying: bool = False,
 ) -> dict[str, PromptFacts]:
     """The answers to ``questions`` from the prompts queued on or before ``as_of`` (an item
     with nothing on record has no entry). ``unanswered=False`` (no escalation for unanswered
@@ -126,7 +129,9 @@ def prompt_facts(
     :func:`store.prompt_delivery.with_delivery`).
     ``ripe`` (None: every such stage) tells of a stage's first day whether the owner's grace
     after it has run out: only an item with ``delivery_after`` ripe stages can escalate for
-    them today (:func:`governance.reminders.escalations.escalation_for`), so only those are told."""
+    them today (:func:`governance.reminders.escalations.escalation_for`), so only those are told.
+    ``replaying``: the day is one of `regie replay`'s; on a live day (False) the escalations
+    only a replay recorded do not count (:func:`store.replayed_prompts.without_replayed`)."""
     if not questions:
         return {}
     connection = reader(session)
@@ -145,6 +150,10 @@ def prompt_facts(
             held = None if held is None else held + held_withdrawn
     if found is None:
         found, held = _facts(connection, programme_id, as_of, questions, unanswered)
+    if not replaying:
+        found = without_replayed(
+            connection, programme_id, as_of, questions, found, withdrawn, unanswered
+        )
     if unanswered and delivery_after > 0:
         found = with_delivery(
             session, programme_id, as_of, found, delivery_after, withdrawn, ripe, held

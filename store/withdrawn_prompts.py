@@ -10,7 +10,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from governance.reminders import PromptRecord, digest_key, escalation_digest_key, new_prompt_record
+from governance.reminders import (
+    PromptRecord,
+    digest_key,
+    escalation_digest_key,
+    escalation_kind,
+    new_prompt_record,
+)
 from store import digest_items, prompt_rows
 from store.models import OutboxRow
 from store.outbox import WITHDRAWN
@@ -103,7 +109,7 @@ class Withdrawn:
         """The day ``prompt`` counts from: its own, or the day it was given again after a
         withdrawal; None when it was withdrawn and not given since."""
         if prompt.is_escalation:
-            kind = prompt.stage.rpartition(":")[2]
+            kind = escalation_kind(prompt.stage)
             key = (prompt.item_id, kind, prompt.contact_id, prompt.queued_on)
             return self.escalations.get(key, prompt.queued_on)
         triple = (prompt.item_id, prompt.stage, prompt.contact_id)

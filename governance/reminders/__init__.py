@@ -123,6 +123,9 @@ Escalation keys are ``escalation:<item>:<latest update id or 'none'>:<kind>`` (t
 ``reported_on`` stands in for a missing id). They are recorded as prompt records whose stage is
 the key, so history alone says whether the current run has escalated already. Programme-office
 contacts get one escalation digest a day (key ``escalation:<programme>:<contact>:<as_of>``).
+On a live day an escalation only `regie replay` recorded (its digests suppressed, never sent)
+does not count: the run escalates once more, live, under the key with ``:after-replay`` added
+(:data:`AFTER_REPLAY`; :attr:`PromptFacts.replayed`). A replay's own days count them.
 
 What the rules read of an item's history is bounded (:class:`PromptQuestion`, :class:`PromptFacts`):
 whether its current stage is on record, whether (and from which day) its current run escalated,
@@ -165,6 +168,7 @@ from governance.reminders.planning import (
     recipients,
 )
 from governance.reminders.records import (
+    AFTER_REPLAY,
     ESCALATION_KINDS,
     ESCALATION_PREFIX,
     NO_FACTS,
@@ -183,6 +187,7 @@ from governance.reminders.records import (
     digest_key,
     escalation_digest_key,
     escalation_keys,
+    escalation_kind,
     new_prompt_record,
     steering_body,
 )
@@ -192,6 +197,7 @@ from governance.reminders.stages import (
 )
 
 __all__ = [
+    "AFTER_REPLAY",
     "ESCALATION_KINDS",
     "ESCALATION_PREFIX",
     "NO_FACTS",
@@ -219,6 +225,7 @@ __all__ = [
     "digest_key",
     "escalation_digest_key",
     "escalation_keys",
+    "escalation_kind",
     "escalation_run",
     "facts_from_history",
     "free_key",

@@ -8,7 +8,13 @@ from datetime import date
 from governance.assessment import ItemAssessment, State
 from governance.plan import ReminderPolicy
 from governance.programme_end import no_longer_asked
-from governance.reminders.records import ESCALATION_PREFIX, SILENT_STATES, Escalation, PromptFacts
+from governance.reminders.records import (
+    AFTER_REPLAY,
+    ESCALATION_PREFIX,
+    SILENT_STATES,
+    Escalation,
+    PromptFacts,
+)
 from governance.updates import StatusUpdate
 from governance.workdays import WorkCalendar
 
@@ -201,6 +207,8 @@ def escalation_for(
     if not kind:
         return None
     key = f"{escalation_run(item.item_id, latest)}{kind}"
+    if known.replayed:  # the replay's key is on record, for the same office contacts
+        key += AFTER_REPLAY
     return Escalation(item.item_id, reason, office, key, kind, prompts, undelivered)
 
 

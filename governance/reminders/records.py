@@ -14,14 +14,23 @@ from governance.plan import GovernanceBody, Plan
 from governance.records import positional_constructor
 
 ESCALATION_PREFIX = "escalation:"
-#: The kinds of escalation: the last part of an escalation key.
+#: The kinds of escalation: the last part of an escalation key (before :data:`AFTER_REPLAY`).
 ESCALATION_KINDS = ("overdue", "unanswered")
+#: Ends the key of a live escalation of a run that only `regie replay` had escalated (its
+#: messages suppressed, never sent: :attr:`PromptFacts.replayed`). The replayed key stays on
+#: record beside it (prompts are append-only), so the live one needs a key of its own.
+AFTER_REPLAY = ":after-replay"
 #: What marks a governance body as the one that steers the programme (Dutch and English).
 STEERING_WORDS = ("stuur", "steering", "bestuur", "raad", "board")
 SILENT_STATES = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAITING})
 #: The stages asked before a due date: a courtesy, not a deadline missed, so they never count
 #: as unanswered (the package notes, ``unanswered``; walk32b 2).
 PRE_DEADLINE_STAGES = ("first@", "second@")
+
+
+def escalation_kind(stage: str) -> str:
+    """The kind of an escalation key (``overdue``, ``unanswered``), :data:`AFTER_REPLAY` aside."""
+    return stage.removesuffix(AFTER_REPLAY).rpartition(":")[2]
 
 
 def counts_unanswered(stage: str) -> bool:
@@ -158,6 +167,11 @@ class PromptFacts(NamedTuple):
     # the first day a prompt (not an escalation) to one of its current contacts
     # (:attr:`PromptQuestion.asked_of`) named one of those dates (None: never).
     asked_on: date | None = None
+    # On a live day (not a replay's): the current run escalated only on replayed days, whose
+    # messages nobody received. Those escalations are left out of the other answers (the run
+    # has not escalated), and a live escalation of the run ends in :data:`AFTER_REPLAY`
+    # (store.replayed_prompts).
+    replayed: bool = False
 
     def unanswered_before(self, day: date) -> set[str]:
         return {stage for stage, first in self.unanswered.items() if first < day}
@@ -167,7 +181,10 @@ NO_FACTS = PromptFacts()
 
 
 def escalation_keys(run: str) -> tuple[str, ...]:
-    """Every key an escalation of the run ``run`` can have: what the store looks up."""
+    """Every key an escalation of the run ``run`` can have: what the store looks up. A live
+    escalation after a replayed one (:data:`AFTER_REPLAY`) is not among them: it is only ever
+    on record beside the replayed key, which the store finds, and then reads the item's
+    prompts whole (store.replayed_prompts)."""
     return tuple(f"{run}{kind}" for kind in ESCALATION_KINDS)
 
 
