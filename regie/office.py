@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy.orm import Session
 
     from governance.assessment import Assessment, ItemAssessment
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from store.records import Revision, StoredEvent
 
 PAGE_SIZE = 250  # items per overview page: a 10,000-item programme stays a readable page
+#: The value of the *verouderd* checkbox (``?verouderd=ja``).
+STALE_ON = "ja"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ class ItemRow:
     #: A dependent item's predecessors that were cancelled, not delivered (walk55d 1): it has
     #: no date until the body sets one.
     cancelled_predecessors: tuple[str, ...] = ()
+    #: A finished item's day (done or cancelled), as ``regie status`` prints it (walk57c 2).
+    completed_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +80,22 @@ class Filters:
     owner: str | None = None
     step: int | None = None
     state: str | None = None
+    #: Only items without a recent status update (*verouderd*, walk57c 10).
+    stale: bool = False
+
+    def query(self, **more: str) -> str:
+        """The filters as a URL query (``eigenaar=…&stap=…``), ``more`` after them: the links
+        of a page keep its filters."""
+        from urllib.parse import urlencode
+
+        pairs = {
+            "eigenaar": self.owner or "",
+            "stap": "" if self.step is None else str(self.step),
+            "status": self.state or "",
+            "verouderd": STALE_ON if self.stale else "",
+            **more,
+        }
+        return urlencode({k: v for k, v in pairs.items() if v})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +153,64 @@ class ReminderRow:
     #: event records them (0, 0: all delivered, another escalation, or not recorded).
     prompts: int = 0
     undelivered: int = 0
+    #: Why a suppressed message was not sent (walk57c 3), a key the page words:
+    #: ``replayed`` (``regie replay`` recorded history), ``withdrawn`` (its contact left or
+    #: moved), ``forgotten`` (its contact was erased), ``reason`` (``reason`` says it, as the
+    #: outbox stored it in Dutch: held back for a status round, nothing left to ask …) or
+    #: ``other``; None for a message that was not suppressed.
+    not_sent: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderGroup:
+    """One reminder or escalation of one day and stage with every contact it went to: the
+    item page's row (walk57c 11; a digest per contact is a row each otherwise). ``first``
+    words the stage; ``rows``: one per contact, oldest first."""
+
+    first: ReminderRow
+    rows: list[ReminderRow]
+    #: Every contact's delivery reads the same (then said once).
+    same_delivery: bool
+
+
+#: The start of a Dutch reason the outbox stores for a message it held back
+#: (notifications/templates/delivery_notes.txt.j2): the page says "niet verstuurd" itself.
+_NOT_SENT_PREFIX = "niet verzonden: "
+
+
+def why_not_sent(status: str | None, error: str | None) -> tuple[str | None, str | None]:
+    """(key, reason) for :attr:`ReminderRow.not_sent` and :attr:`ReminderRow.reason`."""
+    from regie.erasure import suppressed_reason
+    from store.outbox import WITHDRAWN
+
+    if status != "suppressed":
+        return None, None
+    if not error:  # only a replay stores a message suppressed without a reason
+        return "replayed", None
+    if error.startswith(WITHDRAWN):
+        return "withdrawn", None
+    if error == suppressed_reason():
+        return "forgotten", None
+    if error.startswith(_NOT_SENT_PREFIX):
+        parts = [p.removeprefix(_NOT_SENT_PREFIX) for p in error.split("; ")]
+        return "reason", "; ".join(parts)
+    return "other", None
+
+
+def reminder_groups(reminders: list[ReminderRow]) -> list[ReminderGroup]:
+    """The item's reminders one row per day and stage, in the order they first appear."""
+    grouped: dict[tuple[date, str], list[ReminderRow]] = {}
+    for r in reminders:
+        grouped.setdefault((r.queued_on, r.stage), []).append(r)
+
+    def delivery(r: ReminderRow) -> tuple[object, ...]:
+        return (r.status, r.channel, r.failed_attempts, r.not_sent, r.reason)
+
+    return [
+        ReminderGroup(rows[0], rows, len({delivery(r) for r in rows}) == 1)
+        for rows in grouped.values()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +356,7 @@ def _row(
         not_started=not_started(item, as_of),
         after_end=past_end(item, plan.programme.end),
         cancelled_predecessors=item.cancelled_predecessors,
+        completed_on=item.completed_on,
     )
 
 
@@ -310,7 +391,9 @@ def _page(text: str, pages: int) -> tuple[int, int | None]:
     return (number, None) if number <= pages else (pages, number)
 
 
-def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filters, list[str]]:
+def parse_filters(
+    plan: Plan, owner: str, step: str, state: str, stale: str = ""
+) -> tuple[Filters, list[str]]:
     """Filters from the URL; a bad one becomes a Dutch message naming the field, and is ignored."""
     from governance.labels import filter_key
     from regie.texts import filter_text
@@ -328,26 +411,36 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
     state_ok = filter_key(state) if state else None
     if state and state_ok is None:
         problems.append(filter_text("unknown_state", state))
-    return Filters(owner_ok, step_ok, state_ok), problems
+    if stale not in ("", STALE_ON):
+        problems.append(filter_text("not_stale_flag", stale))
+    return Filters(owner_ok, step_ok, state_ok, stale == STALE_ON), problems
 
 
-def overview(
-    app: App, as_of: date, owner: str = "", step: str = "", state: str = "", page: str = ""
-) -> Overview:
+def _selected(items: Iterable[ItemAssessment], filters: Filters, as_of: date) -> list[Any]:
+    """The items the filters let through (the overview's and the overdue list's alike)."""
     from governance.item_start import shows_as
-    from governance.labels import FILTER_LABELS
-    from governance.programme_end import end_view
 
-    plan, assessment = _assessment(app, as_of)
-    filters, problems = parse_filters(plan, owner, step, state)
-    selected = [
+    return [
         item
-        for item in assessment.items.values()
+        for item in items
         if not (filters.owner and filters.owner not in item.owners)
         and not (filters.step is not None and item.step != filters.step)
         # As the rows name the item: *doorlopend* is not *nog niet gestart* (walk54 8).
         and not (filters.state and not shows_as(item, filters.state, as_of))
+        and not (filters.stale and not item.stale)
     ]
+
+
+def overview(
+    app: App, as_of: date, owner: str = "", step: str = "", state: str = "", page: str = "",
+    stale: str = "",
+) -> Overview:  # fmt: skip
+    from governance.labels import FILTER_LABELS
+    from governance.programme_end import end_view
+
+    plan, assessment = _assessment(app, as_of)
+    filters, problems = parse_filters(plan, owner, step, state, stale)
+    selected = _selected(assessment.items.values(), filters, as_of)
     pages = max(1, -(-len(selected) // PAGE_SIZE))
     number, asked = _page(page, pages)
     shown = selected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
@@ -385,7 +478,7 @@ def overview(
 class OverdueView:
     as_of: date
     programme: str
-    rows: list[ItemRow]  # this page, longest overdue first
+    rows: list[ItemRow]  # this page, in the order asked for (longest overdue first)
     total: int  # overdue items in the whole programme
     per_step: list[tuple[int, str, int]]  # (step, title, overdue count), every step with any
     step: int | None  # the step filter, if any
@@ -396,31 +489,51 @@ class OverdueView:
     asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
     #: The programme's end as the page tells it (walk55d 6); None: a page made without it.
     end: EndView | None = None
+    #: Every filter (owner, step, stale) as used (walk57c 1); the step is ``step`` too.
+    filters: Filters = field(default_factory=Filters)
+    owners: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the filter
+    sort: str = "dagen"  # a key of regie.overdue_order.SORTS
+    #: Every matching row (not only this page's) for the CSV download; empty on the page.
+    everything: list[ItemRow] = field(default_factory=list)
+    step_of: dict[str, int] = field(default_factory=dict)  # the CSV's *Stap*, per row's id
 
 
-def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueView:
-    """The overdue list, longest overdue first, a page of ``PAGE_SIZE`` at a time, with counts
-    per step and an optional step filter (both in the URL)."""
+def overdue(
+    app: App, as_of: date, step: str = "", page: str = "", *, owner: str = "", stale: str = "",
+    sort: str = "", every_row: bool = False,
+) -> OverdueView:  # fmt: skip
+    """The overdue list, a page of ``PAGE_SIZE`` at a time, with counts per step, filtered by
+    owner, step and the stale flag as the overview is, and sorted by ``sort`` (longest
+    overdue first, by owner, or by deadline: :mod:`regie.overdue_order`). ``every_row``: also
+    every matching row, for the CSV."""
     from governance.programme_end import end_view
+    from regie.overdue_order import parse_sort, sorted_late
+    from regie.texts import filter_text
 
     plan, assessment = _assessment(app, as_of)
+    filters, problems = parse_filters(plan, owner, step, "", stale)
+    order = parse_sort(sort)
+    if order is None:
+        problems.append(filter_text("unknown_sort", sort))
     late = [i for i in assessment.items.values() if i.state.value == "overdue"]
+    # The step counts under the other filters: a link per step keeps them.
+    counted = _selected(late, Filters(filters.owner, None, None, filters.stale), as_of)
     counts: dict[int, int] = {}
-    for i in late:
+    for i in counted:
         counts[i.step] = counts.get(i.step, 0) + 1
-    filters, problems = parse_filters(plan, "", step, "")
-    if filters.step is not None:
-        late = [i for i in late if i.step == filters.step]
-    late.sort(key=lambda i: (-i.working_days_overdue, i.due or as_of, i.item_id))
+    late = sorted_late(_selected(late, filters, as_of), order or "dagen", plan)
+    total = sum(1 for i in assessment.items.values() if i.state.value == "overdue")
     pages = max(1, -(-len(late) // PAGE_SIZE))
     number, asked = _page(page, pages)
     shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    forecasts = _forecasts(app, plan, shown, as_of)
+    chosen = late if every_row else shown
+    forecasts = _forecasts(app, plan, chosen, as_of)
+    rows = [_row(i, plan, as_of, forecasts=forecasts) for i in chosen]
     return OverdueView(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
-        rows=[_row(i, plan, as_of, forecasts=forecasts) for i in shown],
-        total=sum(counts.values()),
+        rows=rows if not every_row else rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+        total=total,
         per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
         step=filters.step,
         matched=len(late),
@@ -429,6 +542,11 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
         problems=problems,
         asked_page=asked,
         end=end_view(assessment.items.values(), plan.programme.end, as_of),
+        filters=filters,
+        owners=[(o.id, o.label) for o in plan.organisations],
+        sort=order or "dagen",
+        everything=rows if every_row else [],
+        step_of={i.item_id: i.step for i in chosen} if every_row else {},
     )
 
 
@@ -495,6 +613,25 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     )
 
 
+def grouped_events(events: list[StoredEvent]) -> list[tuple[StoredEvent, int]]:
+    """The item's events for its page, each with how many it stands for: a day's reminders
+    queued for several contacts are one row (walk57c 11), every other event its own."""
+    from governance.events import REMINDER_QUEUED
+
+    rows: list[tuple[StoredEvent, int]] = []
+    at: dict[date, int] = {}  # a day → the index of its queued-reminders row
+    for e in events:
+        if e.name != REMINDER_QUEUED:
+            rows.append((e, 1))
+        elif e.occurred_on in at:
+            first, count = rows[at[e.occurred_on]]
+            rows[at[e.occurred_on]] = (first, count + 1)
+        else:
+            at[e.occurred_on] = len(rows)
+            rows.append((e, 1))
+    return rows
+
+
 def _reminder_rows(
     plan: Plan, sent: list[Any], events: list[StoredEvent], dates: StageDates | None = None
 ) -> list[ReminderRow]:
@@ -520,6 +657,7 @@ def _reminder_rows(
             phase = (parts.kind == "overdue", parts.due)
             counted[phase] = numbers[r.stage] = counted.get(phase, 0) + 1
         number = numbers.get(r.stage)
+        not_sent, reason = why_not_sent(r.status, r.error)
         reminders.append(
             ReminderRow(
                 r.queued_on,
@@ -533,6 +671,8 @@ def _reminder_rows(
                 failed_attempts=max(r.attempts - 1, 0) if r.status == "sent" else 0,
                 sent_at=r.sent_at,
                 forecast=about_forecast(parts, r.queued_on) if about_forecast else False,
+                not_sent=not_sent,
+                reason=reason,
                 **missed.get((r.queued_on, r.stage), {}),
             )
         )

@@ -173,17 +173,18 @@ def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
         ("Organisaties (de deadlines van hun acties)", "org:GEM", "Gemeente Voorbeeldstad (GEM)"),
         ("Organisaties (de deadlines van hun acties)", "org:GGD",
          "GGD Regio, afdeling Preventie (GGD)"),
-        ("Stappen", "step:1", "Stap 1: Inventariseren (1)"),
-        ("Stappen", "step:2", "Stap 2: Uitvoeren (2)"),
+        # A step's number once, not again in brackets (walk57c 12).
+        ("Stappen", "step:1", "Stap 1: Inventariseren"),
+        ("Stappen", "step:2", "Stap 2: Uitvoeren"),
         ("Overleggen (hun vergaderingen)", "body:regieteam",
          "Regieteam Gezonde Wijk – voorbeelddata (regieteam)"),
     ]  # fmt: skip
     assert "de vergaderdata van Regieteam Gezonde Wijk komen uit een voorbeeldplan" in visible(
         page.text
     )
-    # The hint says what the brackets hold: the bare code (GGD, 1), not org:GGD or step:1.
+    # The hint says what the brackets hold: the bare code (GGD), not org:GGD or step:1.
     hint = visible(page.text.split('id="bereik-uitleg"', 1)[1].split("</p>", 1)[0])
-    assert "Tussen haakjes de code van de organisatie, de stap of de persoon in het plan" in hint
+    assert "Tussen haakjes de code van de organisatie of de persoon in het plan" in hint
     assert "org:ID" not in hint and "step:N" not in hint
     csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "step:2"})  # as a script types
