@@ -265,7 +265,7 @@ def overdue(request: Request) -> Response:
 
 def overdue_csv(request: Request) -> Response:
     """The overdue list as filtered and sorted on the page, every row (walk57c 1)."""
-    from regie.overdue_order import overdue_csv as as_csv
+    from regie.overdue_csv import overdue_csv as as_csv
 
     user = _user(request)
     if user is None:

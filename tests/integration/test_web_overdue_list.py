@@ -50,7 +50,6 @@ def _ids(html: str) -> list[str]:
     return re.findall(r'<td data-label="Nr" class="item-id"><a href="/items/([^"]+)">', html)
 
 
-@PAGE_ONLY
 def test_the_overdue_list_filters_by_owner_and_refuses_an_unknown_one(
     tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
