@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.integration.browser import save_artifact
+from tests.integration.browser import axe_violations, save_artifact
 from tests.integration.test_web_item_page import _app, _client
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def test_long_text_wraps_instead_of_widening_the_page(
         _show(page, got.text)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= size["width"], (path, size, width)
+    assert axe_violations(page) == [], path  # the new filters, the sections' list, the cards
     if path == "/agenda":  # the revoke buttons are on the screen, not 6000 px to the right
         button = page.get_by_role("button", name="Intrekken").first.bounding_box()
         assert button is not None and button["x"] + button["width"] <= 360
