@@ -614,20 +614,22 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
 
 
 def grouped_events(events: list[StoredEvent]) -> list[tuple[StoredEvent, int]]:
-    """The item's events for its page, each with how many it stands for: a day's reminders
-    queued for several contacts are one row (walk57c 11), every other event its own."""
+    """The item's events for its page, each with how many it stands for: a day's reminder of
+    one stage queued for several contacts (an event each) is one row (walk57c 11), every other
+    event its own."""
     from governance.events import REMINDER_QUEUED
 
     rows: list[tuple[StoredEvent, int]] = []
-    at: dict[date, int] = {}  # a day → the index of its queued-reminders row
+    at: dict[tuple[date, object], int] = {}  # (day, stage) → the index of its row
     for e in events:
+        key = (e.occurred_on, e.payload.get("stage") if isinstance(e.payload, dict) else None)
         if e.name != REMINDER_QUEUED:
             rows.append((e, 1))
-        elif e.occurred_on in at:
-            first, count = rows[at[e.occurred_on]]
-            rows[at[e.occurred_on]] = (first, count + 1)
+        elif key in at:
+            first, count = rows[at[key]]
+            rows[at[key]] = (first, count + 1)
         else:
-            at[e.occurred_on] = len(rows)
+            at[key] = len(rows)
             rows.append((e, 1))
     return rows
 
