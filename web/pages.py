@@ -301,7 +301,8 @@ def item_page(
     form starts from the item's latest update)."""
     from governance.answers import OFFICE  # the author an office's own update is stored under
     from governance.corrections import corrected_by
-    from regie.office import grouped_events, item_detail, reminder_groups, today
+    from regie.item_reminders import grouped_events, reminder_groups
+    from regie.office import item_detail, today
     from web.answers import STATUS_LABELS
     from web.correction_form import STATUSES, start_form
 
