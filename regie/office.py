@@ -10,23 +10,28 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from regie.bootstrap import App
 
+# The item page's reminder rows live in regie.item_reminders (re-exported: they were here).
+from regie.item_reminders import ReminderRow as ReminderRow
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy.orm import Session
 
     from governance.assessment import Assessment, ItemAssessment
     from governance.plan import Plan
     from governance.programme_end import EndView
-    from governance.stage_keys import StageParts
-    from regie.stage_dates import StageDates
     from store.feeds import ArchivedItem
     from store.records import Revision, StoredEvent
 
 PAGE_SIZE = 250  # items per overview page: a 10,000-item programme stays a readable page
+#: The value of the *verouderd* checkbox (``?verouderd=ja``).
+STALE_ON = "ja"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,8 @@ class ItemRow:
     #: A dependent item's predecessors that were cancelled, not delivered (walk55d 1): it has
     #: no date until the body sets one.
     cancelled_predecessors: tuple[str, ...] = ()
+    #: A finished item's day (done or cancelled), as ``regie status`` prints it (walk57c 2).
+    completed_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +81,22 @@ class Filters:
     owner: str | None = None
     step: int | None = None
     state: str | None = None
+    #: Only items without a recent status update (*verouderd*, walk57c 10).
+    stale: bool = False
+
+    def query(self, **more: str) -> str:
+        """The filters as a URL query (``eigenaar=…&stap=…``), ``more`` after them: the links
+        of a page keep its filters."""
+        from urllib.parse import urlencode
+
+        pairs = {
+            "eigenaar": self.owner or "",
+            "stap": "" if self.step is None else str(self.step),
+            "status": self.state or "",
+            "verouderd": STALE_ON if self.stale else "",
+            **more,
+        }
+        return urlencode({k: v for k, v in pairs.items() if v})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,43 +117,6 @@ class Overview:
     asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
     #: The programme's end as the page tells it (walk55d 6); None: a page made without it.
     end: EndView | None = None
-
-
-#: Delivery states of a prompt that never reached its contact: recorded by ``regie replay``
-#: (suppressed) or given up on (dead). A stage that reached no one is no reminder to count.
-_NEVER_WENT_OUT = frozenset({"suppressed", "dead"})
-#: The stages the item page numbers: the reminders before a deadline and those after it.
-_COUNTED = frozenset({"first", "second", "overdue"})
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderRow:
-    """A reminder or escalation about an item, as the item page describes it."""
-
-    queued_on: date
-    stage: str  # the stage key as recorded
-    parts: StageParts  # what it says
-    days_overdue: int | None  # a prompt after the deadline: working days past it, that day
-    contact_id: str
-    status: str | None  # the outbox message's status (sent, pending, suppressed …), if found
-    channel: str | None  # the channel that delivered it (email, slack, file)
-    #: A prompt before its deadline (first, second) or after it (overdue-N): which of the
-    #: item's reminders before or after that deadline it is, counting those on record that
-    #: went out (1, 2, …); None for another prompt or one that never went out. Not the stage's
-    #: name: N in ``overdue-N`` counts the stages since the deadline, prompted or not (the first
-    #: reminder ever sent can be ``overdue-49``), and ``second`` may be the first one sent.
-    number: int | None = None
-    #: A dated stage (``due@F``, ``overdue-N@F``) about the owner's expected date, not the
-    #: deadline (:func:`governance.stage_keys.keyed_on_forecast`): the page says so (walk56b 3).
-    forecast: bool = False
-    #: Delivery attempts that failed before this one went out (0: first time, or not sent).
-    failed_attempts: int = 0
-    sent_at: datetime | None = None
-    #: An escalation for unanswered requests: how many requests it counted, and how many of
-    #: them never reached the owner (failed or not sent), as its ``regie.escalation.raised``
-    #: event records them (0, 0: all delivered, another escalation, or not recorded).
-    prompts: int = 0
-    undelivered: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +262,7 @@ def _row(
         not_started=not_started(item, as_of),
         after_end=past_end(item, plan.programme.end),
         cancelled_predecessors=item.cancelled_predecessors,
+        completed_on=item.completed_on,
     )
 
 
@@ -310,7 +297,9 @@ def _page(text: str, pages: int) -> tuple[int, int | None]:
     return (number, None) if number <= pages else (pages, number)
 
 
-def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filters, list[str]]:
+def parse_filters(
+    plan: Plan, owner: str, step: str, state: str, stale: str = ""
+) -> tuple[Filters, list[str]]:
     """Filters from the URL; a bad one becomes a Dutch message naming the field, and is ignored."""
     from governance.labels import filter_key
     from regie.texts import filter_text
@@ -328,26 +317,36 @@ def parse_filters(plan: Plan, owner: str, step: str, state: str) -> tuple[Filter
     state_ok = filter_key(state) if state else None
     if state and state_ok is None:
         problems.append(filter_text("unknown_state", state))
-    return Filters(owner_ok, step_ok, state_ok), problems
+    if stale not in ("", STALE_ON):
+        problems.append(filter_text("not_stale_flag", stale))
+    return Filters(owner_ok, step_ok, state_ok, stale == STALE_ON), problems
 
 
-def overview(
-    app: App, as_of: date, owner: str = "", step: str = "", state: str = "", page: str = ""
-) -> Overview:
+def _selected(items: Iterable[ItemAssessment], filters: Filters, as_of: date) -> list[Any]:
+    """The items the filters let through (the overview's and the overdue list's alike)."""
     from governance.item_start import shows_as
-    from governance.labels import FILTER_LABELS
-    from governance.programme_end import end_view
 
-    plan, assessment = _assessment(app, as_of)
-    filters, problems = parse_filters(plan, owner, step, state)
-    selected = [
+    return [
         item
-        for item in assessment.items.values()
+        for item in items
         if not (filters.owner and filters.owner not in item.owners)
         and not (filters.step is not None and item.step != filters.step)
         # As the rows name the item: *doorlopend* is not *nog niet gestart* (walk54 8).
         and not (filters.state and not shows_as(item, filters.state, as_of))
+        and not (filters.stale and not item.stale)
     ]
+
+
+def overview(
+    app: App, as_of: date, owner: str = "", step: str = "", state: str = "", page: str = "",
+    stale: str = "",
+) -> Overview:  # fmt: skip
+    from governance.labels import FILTER_LABELS
+    from governance.programme_end import end_view
+
+    plan, assessment = _assessment(app, as_of)
+    filters, problems = parse_filters(plan, owner, step, state, stale)
+    selected = _selected(assessment.items.values(), filters, as_of)
     pages = max(1, -(-len(selected) // PAGE_SIZE))
     number, asked = _page(page, pages)
     shown = selected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
@@ -385,7 +384,7 @@ def overview(
 class OverdueView:
     as_of: date
     programme: str
-    rows: list[ItemRow]  # this page, longest overdue first
+    rows: list[ItemRow]  # this page, in the order asked for (longest overdue first)
     total: int  # overdue items in the whole programme
     per_step: list[tuple[int, str, int]]  # (step, title, overdue count), every step with any
     step: int | None  # the step filter, if any
@@ -396,31 +395,51 @@ class OverdueView:
     asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
     #: The programme's end as the page tells it (walk55d 6); None: a page made without it.
     end: EndView | None = None
+    #: Every filter (owner, step, stale) as used (walk57c 1); the step is ``step`` too.
+    filters: Filters = field(default_factory=Filters)
+    owners: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the filter
+    sort: str = "dagen"  # a key of regie.overdue_order.SORTS
+    #: Every matching row (not only this page's) for the CSV download; empty on the page.
+    everything: list[ItemRow] = field(default_factory=list)
+    step_of: dict[str, int] = field(default_factory=dict)  # the CSV's *Stap*, per row's id
 
 
-def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueView:
-    """The overdue list, longest overdue first, a page of ``PAGE_SIZE`` at a time, with counts
-    per step and an optional step filter (both in the URL)."""
+def overdue(
+    app: App, as_of: date, step: str = "", page: str = "", *, owner: str = "", stale: str = "",
+    sort: str = "", every_row: bool = False,
+) -> OverdueView:  # fmt: skip
+    """The overdue list, a page of ``PAGE_SIZE`` at a time, with counts per step, filtered by
+    owner, step and the stale flag as the overview is, and sorted by ``sort`` (longest
+    overdue first, by owner, or by deadline: :mod:`regie.overdue_order`). ``every_row``: also
+    every matching row, for the CSV."""
     from governance.programme_end import end_view
+    from regie.overdue_order import parse_sort, sorted_late
+    from regie.texts import filter_text
 
     plan, assessment = _assessment(app, as_of)
+    filters, problems = parse_filters(plan, owner, step, "", stale)
+    order = parse_sort(sort)
+    if order is None:
+        problems.append(filter_text("unknown_sort", sort))
     late = [i for i in assessment.items.values() if i.state.value == "overdue"]
+    # The step counts under the other filters: a link per step keeps them.
+    counted = _selected(late, Filters(filters.owner, None, None, filters.stale), as_of)
     counts: dict[int, int] = {}
-    for i in late:
+    for i in counted:
         counts[i.step] = counts.get(i.step, 0) + 1
-    filters, problems = parse_filters(plan, "", step, "")
-    if filters.step is not None:
-        late = [i for i in late if i.step == filters.step]
-    late.sort(key=lambda i: (-i.working_days_overdue, i.due or as_of, i.item_id))
+    late = sorted_late(_selected(late, filters, as_of), order or "dagen", plan)
+    total = sum(1 for i in assessment.items.values() if i.state.value == "overdue")
     pages = max(1, -(-len(late) // PAGE_SIZE))
     number, asked = _page(page, pages)
     shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    forecasts = _forecasts(app, plan, shown, as_of)
+    chosen = late if every_row else shown
+    forecasts = _forecasts(app, plan, chosen, as_of)
+    rows = [_row(i, plan, as_of, forecasts=forecasts) for i in chosen]
     return OverdueView(
         as_of=as_of,
         programme=plan.programme.short_title or plan.programme.title,
-        rows=[_row(i, plan, as_of, forecasts=forecasts) for i in shown],
-        total=sum(counts.values()),
+        rows=rows if not every_row else rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+        total=total,
         per_step=[(s.number, s.title, counts[s.number]) for s in plan.steps if s.number in counts],
         step=filters.step,
         matched=len(late),
@@ -429,6 +448,11 @@ def overdue(app: App, as_of: date, step: str = "", page: str = "") -> OverdueVie
         problems=problems,
         asked_page=asked,
         end=end_view(assessment.items.values(), plan.programme.end, as_of),
+        filters=filters,
+        owners=[(o.id, o.label) for o in plan.organisations],
+        sort=order or "dagen",
+        everything=rows if every_row else [],
+        step_of={i.item_id: i.step for i in chosen} if every_row else {},
     )
 
 
@@ -436,6 +460,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
     from governance.agenda import recorded_late
     from governance.clock import local_date, utcnow
     from regie.history import office_recorder, typed_in_by
+    from regie.item_reminders import reminder_rows
     from regie.stage_dates import StageDates
     from store import Repository
     from store.feeds import stored_item
@@ -482,7 +507,7 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         revisions=revisions,
         updates=updates,
         events=events,
-        reminders=_reminder_rows(plan, sent, events, StageDates(row.due, revisions, updates, zone)),
+        reminders=reminder_rows(plan, sent, events, StageDates(row.due, revisions, updates, zone)),
         programme_end=plan.programme.end,
         # The office's date, as the reports say it (UTC's differs around midnight).
         late=[
@@ -493,50 +518,6 @@ def item_detail(app: App, item_id: str, as_of: date) -> ItemDetail | None:
         renumbered_to=moved_to,
         typed_in_by=[office_recorder(u, typed) for u in updates],
     )
-
-
-def _reminder_rows(
-    plan: Plan, sent: list[Any], events: list[StoredEvent], dates: StageDates | None = None
-) -> list[ReminderRow]:
-    """The item's reminders, oldest first, numbered per stage as the office counts them;
-    ``dates``: to tell a stage about the owner's forecast (None: every one the deadline's)."""
-    from governance.stage_keys import stage_parts
-    from regie.plan_cache import plan_index
-
-    calendar = plan_index(plan)[1]
-    reminders = []
-    missed = _undelivered_requests(events)
-    went_out = {r.stage for r in sent if r.status not in _NEVER_WENT_OUT}
-    numbers: dict[str, int] = {}  # a stage before or after its deadline → its number there
-    counted: dict[tuple[bool, date], int] = {}  # (after?, deadline) → reminders so far
-    about_forecast = dates.about_forecast() if dates is not None else None
-    for r in sent:  # oldest first
-        parts = stage_parts(r.stage)
-        late = None
-        if parts.kind == "overdue" and parts.due is not None:
-            late = calendar.working_days_between(parts.due, r.queued_on)
-        first_of_stage = r.stage in went_out and r.stage not in numbers
-        if parts.kind in _COUNTED and parts.due is not None and first_of_stage:
-            phase = (parts.kind == "overdue", parts.due)
-            counted[phase] = numbers[r.stage] = counted.get(phase, 0) + 1
-        number = numbers.get(r.stage)
-        reminders.append(
-            ReminderRow(
-                r.queued_on,
-                r.stage,
-                parts,
-                late,
-                r.contact_id,
-                r.status,
-                r.channel,
-                number,
-                failed_attempts=max(r.attempts - 1, 0) if r.status == "sent" else 0,
-                sent_at=r.sent_at,
-                forecast=about_forecast(parts, r.queued_on) if about_forecast else False,
-                **missed.get((r.queued_on, r.stage), {}),
-            )
-        )
-    return reminders
 
 
 def _left_row(gone: ArchivedItem, latest: Any, plan: Plan) -> ItemRow:
@@ -559,23 +540,6 @@ def _left_row(gone: ArchivedItem, latest: Any, plan: Plan) -> ItemRow:
         waiting_on=(),
         overdue_days=0,
     )
-
-
-def _undelivered_requests(events: list[Any]) -> dict[tuple[date, str], dict[str, int]]:
-    """(day, escalation stage key) → the requests it counted and how many of them were not
-    delivered, for the item's escalations whose ``regie.escalation.raised`` event names any
-    undelivered (:attr:`governance.reminders.Escalation.undelivered`)."""
-    from governance.events import ESCALATION_RAISED
-
-    out: dict[tuple[date, str], dict[str, int]] = {}
-    for e in events:
-        payload = e.payload if e.name == ESCALATION_RAISED else None
-        if not isinstance(payload, dict) or not isinstance(payload.get("key"), str):
-            continue
-        prompts, undelivered = payload.get("prompts"), payload.get("undelivered")
-        if isinstance(prompts, int) and isinstance(undelivered, int) and undelivered > 0:
-            out[e.occurred_on, payload["key"]] = {"prompts": prompts, "undelivered": undelivered}
-    return out
 
 
 @dataclass(frozen=True, slots=True)

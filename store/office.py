@@ -22,6 +22,9 @@ class ReminderSent:
     sent_at: datetime | None
     channel: str | None
     attempts: int = 0  # delivery attempts (a sent message: the last one succeeded)
+    #: The message's ``last_error``: for a suppressed one, why it was not sent (None: a
+    #: replay stored it, store.replayed_escalations).
+    error: str | None = None
 
 
 def reminders_for(session: Session, programme_id: str, item_id: str) -> list[ReminderSent]:
@@ -44,6 +47,7 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
                 OutboxRow.sent_at,
                 OutboxRow.channel,
                 OutboxRow.attempts,
+                OutboxRow.last_error,
             ).where(
                 OutboxRow.programme_id == programme_id,
                 OutboxRow.key.in_(sorted({key for *_, key in keyed})),
@@ -51,7 +55,7 @@ def reminders_for(session: Session, programme_id: str, item_id: str) -> list[Rem
         ).all()
         found = {key: tuple(rest) for key, *rest in rows}
     return [
-        ReminderSent(day, stage, contact, *found.get(key, (None, None, None, 0)))
+        ReminderSent(day, stage, contact, *found.get(key, (None, None, None, 0, None)))
         for day, stage, contact, key in keyed
     ]
 

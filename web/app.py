@@ -44,6 +44,7 @@ def create_app(regie: App) -> Starlette:
         Route("/calendar/{token}.ics", calendar_feed, methods=["GET", "HEAD"]),
         Route("/", pages.overview),
         Route("/te-laat", pages.overdue),
+        Route("/te-laat.csv", pages.overdue_csv),
         Route("/items/{item_id}", pages.item),
         Route("/items/{item_id}/corrigeren", corrections.correct, methods=["POST"]),
         Route("/agenda", pages.agenda),

@@ -26,6 +26,8 @@ from web.security import (
 from web.templating import root
 
 FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
+#: A calendar subscription's description: who or what it is for, not a document (walk57c 5).
+TOKEN_LABEL_MAX = 200  # characters
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -256,7 +258,7 @@ def overview(request: Request) -> Response:
     q = request.query_params
     data = build(
         app, today(app), q.get("eigenaar", ""), q.get("stap", ""), q.get("status", ""),
-        q.get("pagina", ""),
+        q.get("pagina", ""), q.get("verouderd", ""),
     )  # fmt: skip
     return render(
         request, "overview.html.j2",
@@ -265,21 +267,52 @@ def overview(request: Request) -> Response:
     )  # fmt: skip
 
 
-def overdue(request: Request) -> Response:
+def _overdue_view(request: Request, *, every_row: bool = False) -> Any:
     from regie.office import overdue as build
     from regie.office import today
 
+    app = request.app.state.regie
+    q = request.query_params
+    return build(
+        app, today(app), q.get("stap", ""), q.get("pagina", ""), owner=q.get("eigenaar", ""),
+        stale=q.get("verouderd", ""), sort=q.get("sorteer", ""), every_row=every_row,
+    )  # fmt: skip
+
+
+def overdue(request: Request) -> Response:
     user = _user(request)
     if user is None:
         return _to_login(request)
-    app = request.app.state.regie
-    q = request.query_params
-    view = build(app, today(app), q.get("stap", ""), q.get("pagina", ""))
+    view = _overdue_view(request)
     return render(
         request, "overdue.html.j2",
         {"v": view, "nav": "te-laat", "as_of": view.as_of},
         status=400 if view.problems else 200, user=user,
     )  # fmt: skip
+
+
+def overdue_csv(request: Request) -> Response:
+    """The overdue list as filtered and sorted on the page, every row (walk57c 1)."""
+    from regie.overdue_csv import overdue_csv as as_csv
+
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    view = _overdue_view(request, every_row=True)
+    if view.problems:  # the page says which filter is wrong; no file of something else
+        return render(
+            request, "overdue.html.j2", {"v": view, "nav": "te-laat", "as_of": view.as_of},
+            status=400, user=user,
+        )  # fmt: skip
+    return Response(
+        as_csv(view),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="te-laat-{view.as_of.isoformat()}.csv"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def item(request: Request) -> Response:
@@ -296,6 +329,7 @@ def item_page(
     form starts from the item's latest update)."""
     from governance.answers import OFFICE  # the author an office's own update is stored under
     from governance.corrections import corrected_by
+    from regie.item_reminders import grouped_events, reminder_groups
     from regie.office import item_detail, today
     from web.answers import STATUS_LABELS
     from web.correction_form import STATUSES, start_form
@@ -317,6 +351,8 @@ def item_page(
          "office_author": OFFICE.name, "fix": form, "fix_statuses": STATUSES,
          "fix_labels": STATUS_LABELS,
          "by_id": {u.id: u for u in detail.updates},
+         "reminder_groups": reminder_groups(detail.reminders),
+         "event_rows": grouped_events(detail.events),
          "corrected_by": corrected_by(detail.updates)},
         user=user, status=status,
     )  # fmt: skip
@@ -381,10 +417,13 @@ def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
         "problem": None,  # a ScopeProblem: what is wrong with the "Bereik" given
         "scope": "programme",
         "label": "",
+        "label_max": TOKEN_LABEL_MAX,
+        "label_too_long": False,  # the description is longer than TOKEN_LABEL_MAX
         **extra,
     }
+    refused = context["problem"] or context["label_too_long"]
     return render(request, "agenda.html.j2", context, user=user,
-                  status=400 if context["problem"] else 200)  # fmt: skip
+                  status=400 if refused else 200)  # fmt: skip
 
 
 def agenda(request: Request) -> Response:
@@ -409,7 +448,8 @@ async def agenda_create(request: Request) -> Response:
     app = request.app.state.regie
     plan = await run_in_threadpool(current_plan, app)
     problem = scope_problem(scope, plan)
-    if problem is None:
+    too_long = label is not None and len(label) > TOKEN_LABEL_MAX
+    if problem is None and not too_long:
         try:
             made = await run_in_threadpool(create_token, app, scope, label, _now())
         except InvalidInput:  # the plan changed meanwhile: say why, unless not the scope
@@ -420,8 +460,9 @@ async def agenda_create(request: Request) -> Response:
         else:
             return await run_in_threadpool(_agenda, request, user, new=made)
     return await run_in_threadpool(
-        _agenda, request, user, problem=problem, scope=scope, label=label or ""
-    )
+        _agenda, request, user, problem=problem, scope=scope, label=label or "",
+        label_too_long=too_long,
+    )  # fmt: skip
 
 
 async def agenda_revoke(request: Request) -> Response:

@@ -65,7 +65,9 @@ def _known(kind: str, plan: Plan) -> tuple[str, ...]:
 class ScopeChoice:
     value: str  # the scope as typed (``org:GGD``): what the form posts
     name: str  # what a person recognises: a name, a step's title
-    code: str  # the id shown beside it (for `regie calendar token create --scope`)
+    #: The id shown beside it (for `regie calendar token create --scope`); None where the
+    #: name holds it already ("Stap 1: …", not "Stap 1: … (1)": walk57c 12).
+    code: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def scope_choices(plan: Plan) -> ScopeChoices:
         ScopeGroup(
             "Stappen",
             tuple(
-                ScopeChoice(f"step:{s.number}", f"Stap {s.number}: {s.title}", str(s.number))
+                ScopeChoice(f"step:{s.number}", f"Stap {s.number}: {s.title}", None)
                 for s in plan.steps
             ),
         ),

@@ -39,7 +39,7 @@ def _rows(html: str) -> dict[int, dict[str, str]]:
     out = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:  # after the header row
         cells = {label: _tight(visible(cell)) for label, cell in
-                 re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row, re.S)}  # fmt: skip
+                 re.findall(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', row, re.S)}  # fmt: skip
         out[int(cells["Nr"])] = cells
     return out
 
@@ -173,17 +173,18 @@ def test_the_scope_is_picked_by_name_and_the_typed_form_still_works(
         ("Organisaties (de deadlines van hun acties)", "org:GEM", "Gemeente Voorbeeldstad (GEM)"),
         ("Organisaties (de deadlines van hun acties)", "org:GGD",
          "GGD Regio, afdeling Preventie (GGD)"),
-        ("Stappen", "step:1", "Stap 1: Inventariseren (1)"),
-        ("Stappen", "step:2", "Stap 2: Uitvoeren (2)"),
+        # A step's number once, not again in brackets (walk57c 12).
+        ("Stappen", "step:1", "Stap 1: Inventariseren"),
+        ("Stappen", "step:2", "Stap 2: Uitvoeren"),
         ("Overleggen (hun vergaderingen)", "body:regieteam",
          "Regieteam Gezonde Wijk – voorbeelddata (regieteam)"),
     ]  # fmt: skip
     assert "de vergaderdata van Regieteam Gezonde Wijk komen uit een voorbeeldplan" in visible(
         page.text
     )
-    # The hint says what the brackets hold: the bare code (GGD, 1), not org:GGD or step:1.
+    # The hint says what the brackets hold: the bare code (GGD), not org:GGD or step:1.
     hint = visible(page.text.split('id="bereik-uitleg"', 1)[1].split("</p>", 1)[0])
-    assert "Tussen haakjes de code van de organisatie, de stap of de persoon in het plan" in hint
+    assert "Tussen haakjes de code van de organisatie of de persoon in het plan" in hint
     assert "org:ID" not in hint and "step:N" not in hint
     csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "step:2"})  # as a script types
@@ -223,3 +224,33 @@ def test_the_picker_names_organisations_by_short_name(tmp_path: Path, migrated_u
     assert "GGD Regio" not in visible(page.text)
     (row,) = _rows(page.text).values()
     assert row["Bereik"] == "GGD-RP (org:GGD)"
+
+
+def test_a_description_has_a_length_limit_said_at_its_field(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """A subscription's description is a name, not a document: past 200 characters the form
+    says so at the field, keeps what was typed and makes nothing (walk57c 5: 600 characters
+    without a space were taken, and pushed the page 6000 px wide)."""
+    from regie.feeds import list_tokens
+    from web.security import CSRF_FIELD
+
+    app = synced_app(tmp_path, migrated_url)
+    web = _office(TestClient(create_app(app)), app)
+    page = web.get("/agenda")
+    assert 'maxlength="200"' in page.text and "Hoogstens 200 tekens." in visible(page.text)
+    csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
+    long = "x" * 201
+    refused = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "programme",
+                                         "omschrijving": long})  # fmt: skip
+    assert refused.status_code == 400
+    text = visible(refused.text)
+    message = "Omschrijving: hoogstens 200 tekens; deze is 201 tekens lang."
+    assert text.count(message) == 2  # in the summary and at the field
+    (field,) = re.findall(r'<input type="text" id="omschrijving"[^>]*>', refused.text)
+    assert 'aria-describedby="omschrijving-uitleg omschrijving-fout"' in field
+    assert 'aria-invalid="true"' in field and f'value="{long}"' in field
+    assert list_tokens(app) == []
+    made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "programme",
+                                     "omschrijving": "x" * 200})  # fmt: skip
+    assert made.status_code == 200 and len(list_tokens(app)) == 1

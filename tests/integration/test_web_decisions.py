@@ -169,3 +169,18 @@ def test_none_recorded_is_said_once(tmp_path: Path, migrated_url: str) -> None:
         assert text.count("besluiten vastgelegd") == 1, text
         assert "Er zijn nog geen besluiten vastgelegd. Ze verschijnen hier" in text
         assert "0 besluiten" not in text
+
+
+@PAGE_ONLY
+def test_the_count_is_a_sentence_of_its_own(decided: App) -> None:
+    """The sentence after "… de nieuwste vergadering eerst." starts after a space, with or
+    without filters (walk57c 9: "eerst.Er zijn 2 besluiten vastgelegd.")."""
+    web = _client(decided)
+    first = "de nieuwste vergadering eerst."
+    for params, count in (
+        ({}, "Er zijn 3 besluiten vastgelegd."),
+        ({"orgaan": "regieteam"}, "3 van de 3 besluiten passen bij het filter."),
+        ({"gevolg": "restore"}, "Geen van de 3 besluiten past bij het filter."),
+    ):
+        text = visible(web.get("/besluiten", params=params).text)
+        assert f"{first} {count}" in text, (params, text)

@@ -98,7 +98,9 @@ def test_item_page_describes_reminders_deliveries_and_revisions_in_dutch(
     assert "Periode: kwartaal, 1 april 2015 – 30 juni 2015" in shown
     assert "gereed (plan) Q2-2015 Najaar 2015" in shown
     assert "periode kwartaal, 1 april 2015 – 30 juni 2015 seizoen, 1 september 2015 – " in shown
-    assert "status: te laat" in shown and "regie.milestone" not in shown  # the events
+    # The events; the first check is the item's first assessment, not a change (walk57c 4).
+    assert "eerste beoordeling door Regie: te laat (geen wijziging)" in shown
+    assert "status: te laat" not in shown and "regie.milestone" not in shown
 
 
 def test_item_page_numbers_the_reminders_that_went_out_and_names_every_event(
@@ -134,7 +136,9 @@ def test_item_page_numbers_the_reminders_that_went_out_and_names_every_event(
     replayed = "1 september 2015 herinnering na de deadline van 30 juni 2015 (45 werkdagen te laat)"
     # The contact by name, its id muted beside it (not the bare id).
     person = "H. Voorbeeld (Telos, fictief) (telos-voorbeeld)"
-    assert f"{replayed} {person} niet verstuurd: niet meer nodig" in shown  # no number
+    # Replayed: said so, not "niet meer nodig" (walk57c 3); and no number.
+    assert f"{replayed} {person} nagespeeld met regie replay (niet verstuurd)" in shown
+    assert "niet meer nodig" not in shown
     assert '<span class="muted">(telos-voorbeeld)</span>' in page.text
     assert "1e herinnering na de deadline van 30 juni 2015 (67 werkdagen te laat)" in shown
     assert "2e herinnering na de deadline van 30 juni 2015 (72 werkdagen te laat)" in shown
