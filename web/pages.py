@@ -27,7 +27,7 @@ from web.templating import root
 
 FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
 #: A calendar subscription's description: who or what it is for, not a document (walk57c 5).
-TOKEN_LABEL_MAX = 200  # characters
+TOKEN_LABEL_MAX = 200  # characters: regie.feeds.LABEL_MAX, the command line's too
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -419,6 +419,7 @@ def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
         "label": "",
         "label_max": TOKEN_LABEL_MAX,
         "label_too_long": False,  # the description is longer than TOKEN_LABEL_MAX
+        "label_invisible": "",  # or a character it may not hold, in Dutch (walk57b 7)
         **extra,
     }
     refused = context["problem"] or context["label_too_long"]
@@ -434,6 +435,7 @@ def agenda(request: Request) -> Response:
 
 
 async def agenda_create(request: Request) -> Response:
+    from governance.characters import describe_nl, refused_character
     from regie.errors import InvalidInput
     from regie.feeds import create_token
     from web.answers import current_plan
@@ -444,11 +446,15 @@ async def agenda_create(request: Request) -> Response:
         return posted
     form, user = posted
     scope = str(form.get("bereik") or "").strip()
-    label = str(form.get("omschrijving") or "").strip() or None
+    # A one-line field: line breaks and tabs a crafted post may carry become spaces; a
+    # direction-changing or control character is the field's error (walk57b 7).
+    label = " ".join(str(form.get("omschrijving") or "").split()) or None
+    refused = refused_character(label) if label is not None else None
+    invisible = describe_nl(refused[1]) if refused else ""
     app = request.app.state.regie
     plan = await run_in_threadpool(current_plan, app)
     problem = scope_problem(scope, plan)
-    too_long = label is not None and len(label) > TOKEN_LABEL_MAX
+    too_long = label is not None and (len(label) > TOKEN_LABEL_MAX or bool(invisible))
     if problem is None and not too_long:
         try:
             made = await run_in_threadpool(create_token, app, scope, label, _now())
@@ -461,7 +467,7 @@ async def agenda_create(request: Request) -> Response:
             return await run_in_threadpool(_agenda, request, user, new=made)
     return await run_in_threadpool(
         _agenda, request, user, problem=problem, scope=scope, label=label or "",
-        label_too_long=too_long,
+        label_too_long=too_long, label_invisible=invisible,
     )  # fmt: skip
 
 

@@ -75,6 +75,10 @@ def test_bad_input_is_one_line(plan_copy: Path) -> None:
     assert (label.code, label.err.strip()) == (
         2, "label: must be one line, but contains a line break"
     )  # fmt: skip
+    long = regie("calendar", "token", "create", "--label", "x" * 201)
+    assert (long.code, long.err.strip()) == (
+        2, "label: at most 200 characters, this one has 201"
+    )  # fmt: skip
 
 
 def test_an_unwritable_out_fails_first_and_archives_nothing(

@@ -254,3 +254,31 @@ def test_a_description_has_a_length_limit_said_at_its_field(
     made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "programme",
                                      "omschrijving": "x" * 200})  # fmt: skip
     assert made.status_code == 200 and len(list_tokens(app)) == 1
+
+
+def test_a_description_is_one_line_and_without_hidden_characters(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """walk57b 7: a crafted post's line break was stored and split the token's row; a
+    direction-changing character is the field's error (never the 503 page a refused label
+    reached once the command line checked it), a line break a space."""
+    from regie.feeds import list_tokens
+    from web.security import CSRF_FIELD
+
+    app = synced_app(tmp_path, migrated_url)
+    web = _office(TestClient(create_app(app)), app)
+    page = web.get("/agenda")
+    csrf = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
+    refused = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "programme",
+                                         "omschrijving": "Voor \u202egaleb"})  # fmt: skip
+    assert refused.status_code == 400
+    message = (
+        "Omschrijving: bevat het onzichtbare teken U+202E, dat de leesrichting omdraait; "
+        "haal dat weg."
+    )
+    assert visible(refused.text).count(message) == 2
+    assert list_tokens(app) == []
+    made = web.post("/agenda", data={CSRF_FIELD: csrf, "bereik": "programme",
+                                     "omschrijving": "Test\r\nX-Inject: 1"})  # fmt: skip
+    assert made.status_code == 200
+    assert [t["label"] for t in list_tokens(app)] == ["Test X-Inject: 1"]
