@@ -392,9 +392,23 @@ def append_states(
     recorded_at: datetime,
 ) -> int:
     """Insert ``item_states`` rows for items whose (state, rag, stale, due) differs from their
-    latest row, known to be before ``as_of`` (the memory's day): no rerun, nothing to replace."""
-    target = Repeated(session, ItemStateRow.__table__, ("as_of", "due", "recorded_at"))
-    day, instant = target.value("as_of", as_of), target.value("recorded_at", recorded_at)
+    latest row, known to be before ``as_of`` (the memory's day): no rerun, nothing to replace.
+    On SQLite the rows go to the driver's executemany as plain tuples, each value as its
+    column type stores it (converted once per distinct value by the type's own processor):
+    through SQLAlchemy each row's parameters were processed one by one (≈ 2.5 µs a row more:
+    1,022 rows on the quarter's busiest day at 100k items, 9–11 → 7–8 ms, RESULTS round 33)."""
+    target = Repeated(session, ItemStateRow.__table__, ("as_of", "stale", "due", "recorded_at"))
+    value = target.value
+    day, instant = value("as_of", as_of), value("recorded_at", recorded_at)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        tuples = [
+            (programme_id, code, day, state, rag, value("stale", stale), value("due", due), instant)
+            for code, state, rag, stale, due in changed
+        ]
+        if tuples:
+            connection.exec_driver_sql(_SQLITE_APPEND, tuples)
+        return len(tuples)
     rows = [
         {
             "programme_id": programme_id,
@@ -402,15 +416,20 @@ def append_states(
             "as_of": day,
             "state": state,
             "rag": rag,
-            "stale": stale,
-            "due": target.value("due", due),
+            "stale": value("stale", stale),
+            "due": value("due", due),
             "recorded_at": instant,
         }
         for code, state, rag, stale, due in changed
     ]
     if rows:
-        session.connection().execute(sa.insert(target.table), rows)
+        connection.execute(sa.insert(target.table), rows)
     return len(rows)
+
+
+_APPENDED = ("programme_id", "item_code", "as_of", "state", "rag", "stale", "due", "recorded_at")
+_SQLITE_APPEND = f"""INSERT INTO {ItemStateRow.__tablename__} ({", ".join(_APPENDED)})
+    VALUES ({", ".join("?" * len(_APPENDED))})"""
 
 
 def save(

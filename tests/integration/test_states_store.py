@@ -396,6 +396,39 @@ def test_recorded_states_are_stored_as_the_orm_stores_them(
     assert stored["p"] == stored["q"] and len(stored["p"]) == 2
 
 
+def test_appended_states_are_stored_as_the_orm_stores_them(
+    repo: Repository, session: Session
+) -> None:
+    """The incremental day's changed rows (``memory.append_states``; SQLite: plain values to
+    the driver, each made once by its column type) stored as the ORM stores the same values,
+    each value's storage type included, and numbered in the order given."""
+    at = datetime(2015, 9, 7, 6, 30, 15, 123456, tzinfo=UTC)
+    changed = [
+        ("1.2", "overdue", "red", True, date(2015, 8, 31)),
+        ("1.1", "open", "green", False, None),
+        ("1.3", "overdue", "red", True, date(2015, 8, 31)),
+    ]
+    assert memory.append_states(session, "p", D2, changed, at) == 3
+    assert memory.append_states(session, "p", D3, [], at) == 0
+    _add_programme(session, "q")
+    for code, state, rag, stale, due in changed:
+        session.add(
+            ItemStateRow(
+                programme_id="q", item_code=code, as_of=D2, state=state, rag=rag, stale=stale,
+                due=due, recorded_at=at,
+            )
+        )  # fmt: skip
+        session.flush()
+    session.commit()
+    names = "item_code, as_of, state, rag, stale, due, recorded_at"
+    typed = ", ".join(f"{c}, typeof({c})" for c in names.split(", "))
+    query = f"SELECT {typed} FROM item_states WHERE programme_id = :p ORDER BY id"
+    if session.get_bind().dialect.name != "sqlite":
+        query = f"SELECT {names} FROM item_states WHERE programme_id = :p ORDER BY id"
+    stored = {p: session.execute(sa.text(query), {"p": p}).all() for p in ("p", "q")}
+    assert stored["p"] == stored["q"] and [r[0] for r in stored["p"]] == ["1.2", "1.1", "1.3"]
+
+
 #: Item codes with what an array literal must carry through (its quotes, backslash, commas,
 #: braces, the word NULL) and non-ASCII text, beside plain ones.
 _ARRAY_ODD_CODES = ['1."a"', "1.c\\d", "1.e,f", "1.{h}", "NULL", "1.ïé€", " 1.sp "]
