@@ -103,12 +103,14 @@ def set_password(app: App, username: str, password: str, now: datetime) -> str:
         raise InvalidInput(*problems)
     password_hash = _hasher().hash(password)
     with app.writing(), app.session() as session, session.begin():
-        found = store_set(session, username, password_hash, now)
-        user = find_user(session, username) if found else None
-        if user is not None:
+        user = find_user(session, username)
+        if user is not None and not user.forgotten:
+            store_set(session, username, password_hash, now)
             _event(app, session, USER_PASSWORD_SET, now, {"user": username})
     if user is None:
         raise InvalidInput(f"username: no user {username!r}")
+    if user.forgotten:  # as `regie user enable` (review57 2)
+        raise InvalidInput(f"username: {username!r} was forgotten: add the person as a new user")
     disabled = " (still disabled: `regie user enable` lets them log in)" if user.disabled_at else ""
     return f"password of user {username} set; their sessions ended{disabled}"
 

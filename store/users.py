@@ -20,6 +20,7 @@ class User:
     disabled_at: datetime | None
     failed_logins: int
     locked_until: datetime | None
+    forgotten: bool = False  # ``regie user forget``: a pseudonym, never a login again
 
 
 class UserExists(ValueError):
@@ -29,8 +30,14 @@ class UserExists(ValueError):
 def _user(row: UserRow) -> User:
     return User(
         row.id, row.username, row.display_name, row.password_hash, row.disabled_at,
-        row.failed_logins or 0, row.locked_until,
+        row.failed_logins or 0, row.locked_until, _forgotten(row),
     )  # fmt: skip
+
+
+def _forgotten(row: UserRow) -> bool:
+    """Forgotten (``regie user forget``): recorded by whom, or, before that was recorded, by
+    the pseudonym it left (``store.erasure.forget.forget_user``)."""
+    return row.forgotten_by is not None or row.username == f"vertrokken-gebruiker-{row.id}"
 
 
 def add_user(
@@ -257,7 +264,7 @@ def enable_user(session: Session, username: str) -> Enabled | None:
     row = session.scalar(sa.select(UserRow).where(UserRow.username == username))
     if row is None:
         return None
-    if row.forgotten_by is not None:
+    if _forgotten(row):
         return Enabled(row.disabled_at is not None, forgotten=True)
     was = row.disabled_at is not None
     row.disabled_at = None

@@ -16,6 +16,7 @@ from governance.office_names import OFFICE_ARTICLES
 from governance.parser_version import (
     DISTINCT_ORGANISATION_LABELS,
     FORMERLY_CHECKS,
+    ONE_LINE_MEETING_LOCATIONS,
     PARSER_VERSION,
 )
 from governance.periods import DEFAULT_SEASONS, Season
@@ -148,7 +149,9 @@ def build_plan(
     )
     org_ids = [o.id for o in organisations]
     contacts = _contacts(top, org_ids, problems)
-    bodies = _governance(top, org_ids, path, problems)
+    bodies = _governance(
+        top, org_ids, path, problems, trim_location=accepted_by >= ONE_LINE_MEETING_LOCATIONS
+    )
     goals = _goals(top, problems)
     steps = build_steps(
         top,
@@ -466,8 +469,10 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
 
 
 def _governance(
-    top: Fields, org_ids: list[str], path: str, problems: Problems
+    top: Fields, org_ids: list[str], path: str, problems: Problems, *, trim_location: bool = True
 ) -> tuple[GovernanceBody, ...]:
+    """``trim_location``: drop the line break a folded ``location: >`` ends with (parser 19 on;
+    a plan an older parser accepted is read as it was, its packs made again byte for byte)."""
     out: list[GovernanceBody] = []
     seen: dict[str, Node] = {}
     escalating: str | None = None  # the body already named with 'escalations: true'
@@ -499,7 +504,7 @@ def _governance(
                 cadence=f.text("cadence"),
                 members=tuple(ref for ref, _ in members),
                 source=f.text("source"),
-                meetings=meeting_schedule(f, problems),
+                meetings=meeting_schedule(f, problems, trim_location=trim_location),
                 escalations=escalations,
                 members_location=members_at,
             )

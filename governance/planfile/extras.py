@@ -65,7 +65,9 @@ FREQUENCIES: dict[str, Frequency] = {
 }
 
 
-def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None:
+def meeting_schedule(
+    body: Fields, problems: Problems, *, trim_location: bool = True
+) -> MeetingSchedule | None:
     node = body.mapping("meetings")
     if node is None:
         return None
@@ -116,7 +118,7 @@ def meeting_schedule(body: Fields, problems: Problems) -> MeetingSchedule | None
         dates=tuple(sorted(places)),
         rule=rule,
         time=at,
-        location=f.text("location"),
+        location=_one_line(f.text("location")) if trim_location else f.text("location"),
         pack_days=days["pack_days"],
         request_days=days["request_days"],
         duration=120 if duration is None else duration,
@@ -287,3 +289,8 @@ def is_mapping(node: Node | None) -> bool:
 
 
 __all__ = ["indicators", "is_mapping", "meeting_schedule", "text_of"]
+
+
+def _one_line(text: str | None) -> str | None:
+    """A folded ``location: >`` ends with a line break the value does not mean (review57 3)."""
+    return text[:-1] if text is not None and text.endswith("\n") else text

@@ -86,8 +86,16 @@ def _walk(
         _check(node, section, key, problems, (section, key) in one_line)
 
 
+#: One-line fields that keep taking the single line break a folded ``>`` leaves at the end, which
+#: the parser drops (:mod:`governance.planfile.extras`): a plan a parser before 19 ran with a
+#: folded meeting location must not stop every command after an upgrade (review57 3).
+_TRAILING_BREAK_TAKEN = frozenset({("governance", "location")})
+
+
 def _check(node: ScalarNode, section: str, key: str, problems: Problems, one_line: bool) -> None:
     text = str(node.value)
+    if one_line and (section, key) in _TRAILING_BREAK_TAKEN and text.endswith("\n"):
+        text = text[:-1]
     bidi = BIDI.search(text)
     if bidi:
         problems.add(

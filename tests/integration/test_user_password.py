@@ -80,11 +80,14 @@ def test_a_disabled_login_is_enabled_again_a_forgotten_one_is_not(
     ]
     disable_user(app, "left", NOW)
     pseudonym = forget_user(app, "left", NOW).rsplit(" ", 1)[1]
+    said = [f"username: {pseudonym!r} was forgotten: add the person as a new user"]
     with pytest.raises(InvalidInput) as forgotten:
         enable_user(app, pseudonym, NOW)
-    assert forgotten.value.lines == [
-        f"username: {pseudonym!r} was forgotten: add the person as a new user"
-    ]
+    assert forgotten.value.lines == said
+    with pytest.raises(InvalidInput) as no_password:  # review57 2: not set, nor recorded
+        set_password(app, pseudonym, NEW, NOW)
+    assert no_password.value.lines == said
+    assert pseudonym not in [e["user"] for e in _events(app, "regie.user.password_set")]
     assert log_in(app, pseudonym, PASSWORD, NOW) is None
 
 
