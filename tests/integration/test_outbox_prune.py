@@ -188,7 +188,8 @@ def test_outbox_prune_on_the_command_line(
     done = regie("--operator", "a.avg", "outbox", "prune", "--older-than", "400d", "--yes", env=env)
     assert done.code == 0, done.err
     assert f"pruned {count(len(listed), 'message')}" in done.out
-    assert f"removed {count(len(files), 'file copy', 'file copies')}; recorded (regie.outbox.pruned)" in done.out
+    copies = count(len(files), "file copy", "file copies")
+    assert f"removed {copies}; recorded (regie.outbox.pruned)" in done.out
     assert not list((home / "outbox").glob("*.eml"))
     pruned = _json(env)
     same = ("key", "kind", "recipient", "status", "created_on", "channel")
