@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.counts import count
 from regie.bootstrap import App
 from regie.bounces import bouncing
 from store import OutboxRecord, Repository, bounces, downgrade, upgrade
@@ -124,7 +125,7 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
         "2 web sessions expired or ended and 3 Slack e-mail look-ups no longer read"
     )
     assert shared in dry.out, dry.out
-    assert f"and remove {len(files)} file copies" in dry.out
+    assert f"and remove {count(len(files), 'file copy', 'file copies')}" in dry.out
     assert "dry run: nothing changed (add --yes to prune)" in dry.out
     # Whichever cut-off a programme of the database prunes with, the shared tables lose the
     # same rows: the order in which its programmes prune does not matter (review49 8).
