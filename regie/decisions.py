@@ -281,6 +281,7 @@ def add_decision(
     (a date after the programme's end), which the CLI says on stderr as the other action
     commands do (review47 5); None: they are not said. ``corrects``: the id of the decision
     of the same meeting this one corrects (:func:`regie.decision_fix.corrected_decision`)."""
+    from governance.characters import describe_en, refused_character
     from governance.decisions import (
         Decision,
         DecisionKind,
@@ -295,6 +296,11 @@ def add_decision(
 
     if not text.strip():
         raise InvalidInput("--text: a decision needs its text")
+    if (found := refused_character(text)) is not None:
+        # A note's rule (governance.characters): line breaks and tabs are text, a control
+        # or direction-changing character is not (fix57e 3).
+        raise InvalidInput(f"--text: contains {describe_en(found[1])} at character "
+                           f"{found[0] + 1}: remove it")  # fmt: skip
     if set_gereed and cancel:
         raise InvalidInput("give --set-gereed or --cancel, not both")
     if restore and cancel:

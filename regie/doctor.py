@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from governance.counts import count
 from regie.bootstrap import App, first_line, newer_database, sender_problem
 from regie.config import DEFAULT_BASE_URL
 from regie.errors import RegieError
@@ -346,7 +347,7 @@ def _implicit_approvals(app: App, plan: Plan) -> Check:
     return Check(
         "reports",
         WARNING,
-        f"{len(open_)} progress report(s) impliciet goedgekeurd (a text-only decision about "
+        f"{count(len(open_), 'progress report')} impliciet goedgekeurd (a text-only decision about "
         f"the action, not naming the report), first archief {archive_id}: record the approval "
         f"(`regie decision add … --approves-report {spec}`) and make the report again{since}",
     )
@@ -367,6 +368,14 @@ def _naming_since(decisions: list[Decision]) -> str:
         f"; approvals name their report ({named}): a text-only decision about the action "
         "taken since approves none"
     )
+
+
+def office_bounces(ids: list[str]) -> str:
+    """``the only programme-office contact telos bounces``; two or more: ``contacts …
+    bounce``."""
+    if len(ids) == 1:
+        return f"the only programme-office contact {ids[0]} bounces"
+    return f"the only programme-office contacts {', '.join(ids)} bounce"
 
 
 def _listed(keys: list[str]) -> str:
@@ -392,20 +401,20 @@ def _outbox(app: App, plan: Plan | None, hours: float, now: datetime) -> Check:
     if stuck.dead:
         parts.append((
             FAIL,
-            f"{len(stuck.dead)} dead message(s) (no more attempts, not sent), "
+            f"{count(len(stuck.dead), 'dead message')} (no more attempts, not sent), "
             f"{_listed(stuck.dead)}: see `regie outbox --status dead`, retry with "
             "`regie outbox retry --all-dead --yes`",
         ))  # fmt: skip
     if stuck.failed:
         parts.append((
             FAIL,
-            f"{len(stuck.failed)} failed message(s) queued more than {within} ago, "
+            f"{count(len(stuck.failed), 'failed message')} queued more than {within} ago, "
             f"{_listed(stuck.failed)}: `regie outbox --status failed` says why",
         ))  # fmt: skip
     if stuck.waiting:
         parts.append((
             WARNING,
-            f"{len(stuck.waiting)} pending message(s) queued more than {within} ago, "
+            f"{count(len(stuck.waiting), 'pending message')} queued more than {within} ago, "
             f"{_listed(stuck.waiting)}: is `regie send` running?",
         ))  # fmt: skip
     if not parts:
@@ -440,7 +449,7 @@ def _mail(app: App, plan: Plan) -> Check:
         )
         parts.append((
             WARNING,
-            f"e-mail to {len(bounces)} contact(s) bounces: {listed}; their messages go by "
+            f"e-mail to {count(len(bounces), 'contact')} bounces: {listed}; their messages go by "
             "Slack or wait: correct the address in the plan or REGIE_CONTACTS",
         ))  # fmt: skip
         office = {c.id for c in plan.contacts if c.programme_office}
@@ -448,7 +457,7 @@ def _mail(app: App, plan: Plan) -> Check:
             # The bounce notice goes to the office by mail: nobody there got it.
             parts.append((
                 WARNING,
-                f"the only programme-office contact(s) {', '.join(sorted(office))} bounce: the "
+                f"{office_bounces(sorted(office))}: the "
                 "office was not told by mail; set REGIE_SLACK_OFFICE_CHANNEL or add an office "
                 "contact",
             ))  # fmt: skip

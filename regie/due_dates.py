@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from governance.counts import count
 from governance.renumbering import (
     Gone,
     Renumbering,
@@ -152,8 +153,8 @@ def formerly_lines(plan: Plan, result: SyncResult) -> list[str]:
 
     lines = [
         f"note: {at(c.new)}: {c.new} is {c.old} renumbered (formerly): it takes over "
-        f"{c.old}'s history ({c.updates} status update(s), {c.events} event(s), "
-        f"{c.prompts} reminder stage(s)); {c.old} stays archived"
+        f"{c.old}'s history ({count(c.updates, 'status update')}, {count(c.events, 'event')}, "
+        f"{count(c.prompts, 'reminder stage')}); {c.old} stays archived"
         for c in result.renumbered
     ]
     for n in result.not_carried:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from governance.counts import count
 from regie.bootstrap import App
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def _round_owners(
         now = shift.after.isoformat() if shift.after else "no meeting"
         out.changes.append(
             f"{body.id} round {shift.round.id} (answers by {shift.round.answer_by.isoformat()}) "
-            f"now for {now}, was {was}: {len(whom)} more asked owner(s) "
+            f"now for {now}, was {was}: {count(len(whom), 'more asked owner')} "
             f"{'would be told' if dry_run else 'told'}"
         )
     return found
@@ -256,7 +257,7 @@ def notify_changed_meetings(
                         else "remembered on its first run"
                     )  # fmt: skip
                     out.notes.append(
-                        f"{body.id}: {len(by_day)} meeting day(s) {remembered_on}; "
+                        f"{body.id}: {count(len(by_day), 'meeting day')} {remembered_on}; "
                         "changes made before it are not told"
                     )
                     if not dry_run:
@@ -335,9 +336,9 @@ def notify_changed_meetings(
                         out.changes.append(f"{body.id} {what} added")
             if far or far_off or far_new:
                 out.changes.append(
-                    f"{body.id}: {len(far)} move(s), {len(far_off)} cancellation(s) and "
-                    f"{len(far_new)} new meeting day(s) more than {NOTICE_HORIZON_DAYS} days "
-                    "ahead: remembered, nobody told"
+                    f"{body.id}: {count(len(far), 'move')}, {count(len(far_off), 'cancellation')} "
+                    f"and {count(len(far_new), 'new meeting day')} more than "
+                    f"{NOTICE_HORIZON_DAYS} days ahead: remembered, nobody told"
                 )
             # An open status round whose meeting changed with these (review13 7): said in the
             # members' notices, and to the owners it asked who get none of those.
@@ -409,8 +410,7 @@ def _gone_bodies(
                 continue
             ahead = len([d for d in days if d >= as_of])
             out.notes.append(
-                f"{body_id}: no longer in the plan; its {ahead} meeting day(s) still ahead are "
-                "not told as cancelled"
+                f"{body_id}: no longer in the plan; {still_ahead(ahead)} not told as cancelled"
             )
             if not dry_run:
                 record_days(session, pid, body_id, (), days, as_of)
@@ -579,3 +579,8 @@ def round_notice(
         **({"channel": contact.channel} if contact.channel else {}),
     }
     return rendered_record(ROUND_KIND, contact, key, context, payload, as_of)
+
+
+def still_ahead(days: int) -> str:
+    """``its 1 meeting day still ahead is``, ``its 3 meeting days still ahead are``."""
+    return f"its {count(days, 'meeting day')} still ahead {'is' if days == 1 else 'are'}"

@@ -615,22 +615,24 @@ def status_rows(
         updates = assessment_updates(session, plan.programme.id, as_of)
         first = first_assessed_days(session, plan.programme.id)
     assessment = assess(plan, updates, as_of, first_assessed=first)
+    # ``state``: as the table names the row (ongoing work before its start is *nog niet
+    # gestart*, not *doorlopend*); the JSON's ``state`` stays ``ongoing`` beside it.
+    shown = [
+        item
+        for item in assessment.items.values()
+        if (step is None or item.step == step)
+        and (owner is None or owner in item.owners)
+        and (state is None or shows_as(item, state, as_of))
+    ]
     with app.session() as session:
-        # The forecast in force (walk55a 2), as the reports and the office's pages show it.
-        forecasts = forecasts_in_force(session, plan, assessment.items.values(), as_of)
+        # The forecast in force (walk55a 2), as the reports and the office's pages show it: of
+        # the rows shown only (a few: their plan revisions only, fix57e 4).
+        forecasts = forecasts_in_force(session, plan, shown, as_of)
     # Done and cancelled items have no due date left to judge, but readers (and reports) still
     # want the date the plan gave them: take it from the plan's period.
     planned = {d.item_id: d.period.end for d in plan.deadlines() if d.period is not None}
     rows = []
-    for item in assessment.items.values():
-        if step is not None and item.step != step:
-            continue
-        if owner is not None and owner not in item.owners:
-            continue
-        # ``state``: as the table names the row (ongoing work before its start is *nog niet
-        # gestart*, not *doorlopend*); the JSON's ``state`` stays ``ongoing`` beside it.
-        if state is not None and not shows_as(item, state, as_of):
-            continue
+    for item in shown:
         latest = item.latest_update
         rows.append(
             {

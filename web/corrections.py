@@ -20,6 +20,8 @@ from web.forms import row_id
 from web.templating import root
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from regie.bootstrap import App
 
 #: The refusals that mean the item moved on since the form was shown (an answer, or another
@@ -44,7 +46,7 @@ async def correct(request: Request) -> Response:
 def _record(
     request: Request, user: Any, item_id: str, corrects_text: str, fields: dict[str, str]
 ) -> Response:
-    from governance.answers import OFFICE, AnswerInput
+    from governance.answers import OFFICE, AnswerInput, without_carried
     from regie.answers import AnswerRefused, record_answer
     from regie.office import today
     from regie.plan_cache import current_plan
@@ -67,13 +69,13 @@ def _record(
     )
     if errors:
         return _page(request, user, item_id, corrects, fields, errors)
-    # The form starts from the corrected update's values: a date its new status does not
-    # take (a completion date when it is no longer gereed, a forecast when it is) is left out.
-    if status != "done":
-        completed = None
-    if status in ("done", "cancelled"):
-        forecast = None
     plan, _ = current_plan(app)
+    # The form starts from the corrected update's values: a date of those its new status does
+    # not take (a completion date when it is no longer gereed, a forecast when it is) is left
+    # out; a date typed anew is refused at its field, as on the owner's form and the command
+    # line (governance.answers.without_carried).
+    carried = _corrected_dates(app, plan.programme.id, item_id, corrects)
+    forecast, completed = without_carried(status, forecast, completed, carried)
     as_of = today(app)
     if status == "done" and completed is None:
         completed = as_of
@@ -98,6 +100,18 @@ def _record(
                 corrects = newer  # someone answered meanwhile: the form now corrects that one
         return _page(request, user, item_id, corrects, fields, errors)
     return _shown(request, item_id, recorded.update.id)
+
+
+def _corrected_dates(
+    app: App, programme_id: str, item_id: str, corrects: int
+) -> list[tuple[date | None, date | None]]:
+    """The (expected date, date finished) of the update the form corrects, which the form was
+    filled in with; none when the item has no such update (the store refuses it then)."""
+    from store import Repository
+
+    with app.session() as session:
+        updates = Repository(session, programme_id).status_updates(item=item_id)
+    return [(u.forecast, u.completed_on) for u in updates if u.id == corrects]
 
 
 def _same_correction(

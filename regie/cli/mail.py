@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from governance.counts import count
 from regie.cli.common import command_group
+
+if TYPE_CHECKING:
+    from regie.bounces import BounceRun
 
 mail_app = command_group(help="E-mail delivery: bounces.", no_args_is_help=True)
 
@@ -39,7 +43,7 @@ def mail_bounces(
         for line in run.skipped:
             typer.echo(f"skipped: {line}")
     if run.notices:
-        typer.echo(f"programme office told: {len(run.notices)} message(s) queued")
+        typer.echo(f"programme office told: {count(len(run.notices), 'message')} queued")
     for line in run.untold:
         typer.echo(
             f"nobody told: {line} (no other programme-office contact and no "
@@ -49,11 +53,16 @@ def mail_bounces(
     for line in run.unreadable:
         typer.echo(f"unreadable: {line}", err=True)
     if not quiet or run.recorded or run.temporary or run.unreadable:
-        typer.echo(
-            f"{len(run.recorded)} bounce(s) recorded, {len(run.temporary)} delay(s) noted, "
-            f"{run.already} read before, {len(run.unmatched)} not ours, "
-            f"{len(run.skipped)} not a bounce"
-            + (f", {len(run.unreadable)} unreadable" if run.unreadable else "")
-        )
+        typer.echo(read_line(run))
     if run.unreadable and not run.read:
         raise typer.Exit(1)  # nothing could be read at all: the mailbox itself is wrong
+
+
+def read_line(run: BounceRun) -> str:
+    """What one reading of the mailbox found, counted: ``1 bounce recorded, 2 delays noted, …``."""
+    return (
+        f"{count(len(run.recorded), 'bounce')} recorded, {count(len(run.temporary), 'delay')} "
+        f"noted, {run.already} read before, {len(run.unmatched)} not ours, "
+        f"{len(run.skipped)} not a bounce"
+        + (f", {len(run.unreadable)} unreadable" if run.unreadable else "")
+    )

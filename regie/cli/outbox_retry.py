@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 
+from governance.counts import count
 from regie.cli.common import _app, command_group
 from regie.errors import InvalidInput
 
@@ -84,16 +85,16 @@ def retry(
                 typer.echo(f"no {' or '.join(chosen)} messages")
                 return
         if not yes:
-            typer.echo(f"would retry {len(wanted)} message(s): {_listed(wanted)}")
+            typer.echo(f"would retry {_messages(wanted)}")
             typer.echo("dry run: nothing changed (add --yes to retry)")
             return
         # Who retries is recorded: the operator (`regie --operator`, REGIE_OPERATOR, OS login).
         now = utcnow()
         revived, due = outbox.retry(session, plan_id, wanted, now=now, day=office_day(app, now))
     if revived:
-        typer.echo(f"retrying {len(revived)} message(s): {_listed(revived)}")
+        typer.echo(f"retrying {_messages(revived)}")
     if due:
-        typer.echo(f"due now, attempts kept: {len(due)} failed message(s): {_listed(due)}")
+        typer.echo(f"due now, attempts kept: {_messages(due, 'failed ')}")
     typer.echo("recorded (regie.outbox.retried); `regie send` delivers them")
 
 
@@ -134,13 +135,13 @@ def mark_sent(
                 "outbox mark-sent: only pending, failed or dead messages: " + ", ".join(refused)
             )
         if not yes:
-            typer.echo(f"would mark {len(wanted)} message(s) as sent: {_listed(wanted)}")
+            typer.echo(f"would mark {count(len(wanted), 'message')} as sent: {_listed(wanted)}")
             typer.echo("dry run: nothing changed (add --yes to mark them)")
             return
         now = utcnow()
         day = office_day(app, now)
         marked = outbox.mark_sent_by_hand(session, plan_id, wanted, now=now, day=day)
-    typer.echo(f"marked {len(marked)} message(s) as sent, not sent again: {_listed(marked)}")
+    typer.echo(f"marked {count(len(marked), 'message')} as sent, not sent again: {_listed(marked)}")
     typer.echo("recorded (regie.outbox.marked_sent)")
 
 
@@ -184,12 +185,12 @@ def prune(
     when = since.isoformat(timespec="seconds")
     if not yes:
         typer.echo(
-            f"would prune {len(done.keys)} message(s) sent or queued before {when} "
-            f"and remove {done.files} file copies: {_listed(done.keys)}"
+            f"would prune {count(len(done.keys), 'message')} sent or queued before {when} "
+            f"and remove {file_copies(done.files)}: {_listed(done.keys)}"
             if done.keys
             else f"nothing to prune before {when}"
             + (
-                f"; would remove {done.files} file copies left by an earlier prune"
+                f"; would remove {file_copies(done.files)} left by an earlier prune"
                 if done.files
                 else ""
             )
@@ -197,8 +198,8 @@ def prune(
         typer.echo("dry run: nothing changed (add --yes to prune)")
         return
     typer.echo(
-        f"pruned {len(done.keys)} message(s) sent or queued before {when} "
-        f"(key, kind, status and dates kept), removed {done.files} file copies"
+        f"pruned {count(len(done.keys), 'message')} sent or queued before {when} "
+        f"(key, kind, status and dates kept), removed {file_copies(done.files)}"
         + ("; recorded (regie.outbox.pruned)" if done.keys else "")
     )
 
@@ -214,6 +215,15 @@ def _why(app: App, status: str, pruned: datetime | None) -> str:
 
 def _listed(keys: list[str]) -> str:
     return ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+
+
+def _messages(keys: list[str], kind: str = "") -> str:
+    """``1 message: k1``, ``2 failed messages: k1, k2``."""
+    return f"{count(len(keys), f'{kind}message')}: {_listed(keys)}"
+
+
+def file_copies(n: int) -> str:
+    return count(n, "file copy", "file copies")
 
 
 #: `regie outbox SUBCOMMAND …`: anything else is the listing's options.
@@ -275,7 +285,7 @@ def warn_dead(app: App) -> bool:
     if not dead:
         return False
     typer.echo(
-        f"  dead (no more attempts, not sent): {len(dead)} message(s): {_listed(dead)}; "
+        f"  dead (no more attempts, not sent): {_messages(dead)}; "
         "see `regie outbox --status dead`, retry with `regie outbox retry --all-dead --yes`",
         err=True,
     )

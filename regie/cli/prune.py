@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from governance.counts import count
 from regie.cli.common import _app
-from regie.cli.outbox_retry import _listed
+from regie.cli.outbox_retry import _listed, file_copies
 
 if TYPE_CHECKING:
     from regie.retention import PrunedAll
@@ -70,27 +71,27 @@ def prune(
     if not yes:
         messages = done.outbox
         typer.echo(
-            f"would prune {len(messages.keys)} message(s) sent or queued before {when} "
-            f"and remove {messages.files} file copies"
+            f"would prune {count(len(messages.keys), 'message')} sent or queued before {when} "
+            f"and remove {file_copies(messages.files)}"
             + (f": {_listed(messages.keys)}" if messages.keys else "")
         )
         typer.echo(
-            f"would erase the address and server's words of {done.bounces.erased} bounce(s) "
+            f"would erase the address and server's words of {count(done.bounces.erased, 'bounce')} "
             f"recorded before {when}{keeps}"
         )
-        typer.echo(f"would delete {done.slack_users} Slack user(s) resolved before {when}")
+        typer.echo(f"would delete {count(done.slack_users, 'Slack user')} resolved before {when}")
         typer.echo(_shared(done, "would delete"))
         typer.echo("dry run: nothing changed (add --yes to prune)")
         return
     typer.echo(
-        f"pruned {len(done.outbox.keys)} message(s) sent or queued before {when} "
-        f"(key, kind, status and dates kept), removed {done.outbox.files} file copies"
+        f"pruned {count(len(done.outbox.keys), 'message')} sent or queued before {when} "
+        f"(key, kind, status and dates kept), removed {file_copies(done.outbox.files)}"
     )
     typer.echo(
-        f"erased the address and server's words of {done.bounces.erased} bounce(s) recorded "
+        f"erased the address and server's words of {count(done.bounces.erased, 'bounce')} recorded "
         f"before {when} (contact, status and dates kept){keeps}"
     )
-    typer.echo(f"deleted {done.slack_users} Slack user(s) resolved before {when}")
+    typer.echo(f"deleted {count(done.slack_users, 'Slack user')} resolved before {when}")
     typer.echo(_shared(done, "deleted"))
     recorded = [
         name
@@ -108,6 +109,7 @@ def _shared(done: PrunedAll, verb: str) -> str:
     the cut-off, so whichever programme prunes first takes the same rows (review49 8)."""
     return (
         f"installation-wide (every programme of this database; not by the cut-off): {verb} "
-        f"{done.web_sessions} web session(s) expired or ended and {done.slack_lookups} Slack "
-        "e-mail look-up(s) no longer read (a user found: after 30 days; none found: after 1 day)"
+        f"{count(done.web_sessions, 'web session')} expired or ended and "
+        f"{count(done.slack_lookups, 'Slack e-mail look-up')} no longer read "
+        "(a user found: after 30 days; none found: after 1 day)"
     )

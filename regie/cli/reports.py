@@ -564,7 +564,14 @@ def report_mark_done(
 def decision_add(
     body: BodyOpt,
     meeting: Annotated[str, typer.Option("--meeting", help="Meeting date YYYY-MM-DD.")],
-    text: Annotated[str, typer.Option("--text", help="The decision as minuted.")],
+    text: Annotated[
+        str,
+        typer.Option(
+            "--text",
+            help="The decision as minuted; line breaks are kept (lists show it on one line), "
+            "control and direction-changing characters are refused.",
+        ),
+    ],
     item: Annotated[str | None, typer.Option("--item", help="The item it is about.")] = None,
     set_gereed: Annotated[
         tuple[str, str] | None,
@@ -689,6 +696,7 @@ def decision_list(
     what the decision did, then when and by whom it was recorded (office time zone, UTC offset
     written out). A decision that brought a dropped item back is *hersteld* (kind
     ``restore``)."""
+    from regie.cli.tables import one_line
     from regie.decisions import decision_rows
     from regie.history import decisions_recorded, office_time, office_zone
 
@@ -709,7 +717,8 @@ def decision_list(
                 "effect": d.effect,
                 "item": d.item_id,
                 "item_title": titles.get(d.item_id) if d.item_id else None,
-                "text": d.text,
+                # A line is a record in CSV: the text on one line (json gives it whole).
+                "text": d.text if fmt == DecisionFormat.json else one_line(d.text),
                 "gereed_before": d.gereed_before,
                 "gereed_after": d.gereed_after,
                 "recorded_at": d.recorded_at.isoformat() if d.recorded_at else None,
@@ -746,7 +755,8 @@ def decision_list(
         about = f" [{_item_label(d.item_id, titles)}]" if d.item_id else ""
         recorded = f"recorded {office_time(d.recorded_at, zone)} by {d.recorded_by or 'unknown'}"
         typer.echo(
-            f"{d.id:>4}  {d.meeting_on}  {label:<{width}}  {d.effect}{about} {d.text}  ({recorded})"
+            f"{d.id:>4}  {d.meeting_on}  {label:<{width}}  {d.effect}{about} {one_line(d.text)}  "
+            f"({recorded})"
         )
     if not rows:
         typer.echo("no decisions")
@@ -767,9 +777,10 @@ def _item_label(item_id: str, titles: dict[str, str]) -> str:
 def _decisions_md(rows: Sequence[DecisionRow]) -> str:
     """A Dutch Markdown table of decisions, for the minutes (Besluitenlijst)."""
     from governance.labels import dutch_date
+    from regie.cli.tables import one_line
 
     def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
+        return one_line(text).replace("|", "\\|")
 
     lines = [
         "| Vergadering | Orgaan | Punt | Besluit | Gevolg |",

@@ -154,7 +154,7 @@ def event_details(
     payload = event.payload
     hidden = _LEFT_TO_JSON.get(event.name, frozenset())
     shown = [
-        f"{k}={_one_line(v)}"
+        f"{k}={one_line(v)}"
         for k, v in payload.items()
         if k != "stage" and k not in hidden and v not in (None, "")
     ]
@@ -179,9 +179,10 @@ def _first_assessment(event: StoredEvent) -> bool:
     )
 
 
-def _one_line(value: object) -> str:
-    """A payload value as a table cell: on one line, and no control or direction character
-    reaching the terminal (a note stored before such characters were refused, say)."""
+def one_line(value: object) -> str:
+    """A payload value or a text as a table cell: on one line (line breaks and runs of spaces
+    as one space), and no control or direction character reaching the terminal (a note or a
+    decision stored before such characters were refused, say)."""
     from governance.characters import displayable
 
     return " ".join(displayable(str(value)).split())

@@ -75,4 +75,4 @@ def test_a_test_message_and_a_mail_that_is_no_bounce(regie_home: Path, tmp_path:
     mail.write_text("From: a@example.org\nTo: b@example.org\nSubject: hoi\n\nhallo\n", "utf-8")
     read = regie("mail", "bounces", str(mail), env=ENV)
     assert read.code == 0, read.err
-    assert "0 bounce(s) recorded" in read.out and "1 not a bounce" in read.out
+    assert "0 bounces recorded" in read.out and "1 not a bounce" in read.out

@@ -177,3 +177,43 @@ def test_a_milestone_shows_the_decision_about_its_action(app: App) -> None:
         f"12 juli 2016 {BODY_NAME} Gezant en verkenning vervallen over actie 1.3: vervallen"
     ]
     assert "en zijn actie" in page.text
+
+
+def test_a_text_over_lines_is_listed_on_one_and_control_characters_are_refused(
+    app: App,
+) -> None:
+    """fix57e 3: a decision's text is stored as given, line breaks too, but `decision list`
+    printed it over two lines (a line is a record: table, CSV); json keeps it whole. A control
+    or direction-changing character is refused as in notes; a row stored before is shown with
+    U+FFFD in its place."""
+    from governance.decisions import Decision, DecisionKind
+    from regie.decisions import add_decision
+    from store.reports_repo import ReportsRepository
+
+    add_decision(app, "stuurgroep", date(2016, 4, 12), "Eerste regel\nTweede regel")
+    refused = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                    "--text", "Kleur\x1b[31m rood", env=cli_env(app))  # fmt: skip
+    assert refused.code == 2, refused.err
+    assert "--text: contains the control character U+001B at character 6" in refused.err
+    old = Decision("stuurgroep", date(2016, 4, 12), DecisionKind.DECISION, "Oud\x07\r\nbesluit")
+    with app.session() as session, session.begin():
+        ReportsRepository(session, app.programme_id()).add_decision(old)
+
+    listed = regie("decision", "list", env=cli_env(app))
+    assert listed.code == 0, listed.err
+    lines = listed.out.splitlines()
+    assert len(lines) == 6, listed.out
+    assert "besluit Eerste regel Tweede regel  (recorded" in lines[4], lines
+    assert "besluit Oud\ufffd besluit  (recorded" in lines[5], lines
+    as_csv = regie("decision", "list", "--format", "csv", env=cli_env(app))
+    assert len(as_csv.out.splitlines()) == 7, as_csv.out
+    rows = list(csv.DictReader(io.StringIO(as_csv.out)))
+    assert [r["text"] for r in rows[4:]] == ["Eerste regel Tweede regel", "Oud\ufffd besluit"]
+    as_json = regie("decision", "list", "--format", "json", env=cli_env(app))
+    texts = [r["text"] for r in json.loads(as_json.out)[4:]]
+    assert texts == ["Eerste regel\nTweede regel", "Oud\x07\r\nbesluit"]
+    md = regie("decision", "list", "--format", "md", env=cli_env(app))
+    assert md.out.splitlines()[-2:] == [
+        f"| 12 april 2016 | {BODY_NAME} | – | Eerste regel Tweede regel | besluit |",
+        f"| 12 april 2016 | {BODY_NAME} | – | Oud\ufffd besluit | besluit |",
+    ]

@@ -455,7 +455,7 @@ def test_dead_failed_and_waiting_messages(ready: dict[str, str]) -> None:
     assert code == 1
     status, detail = found["outbox"]
     assert status == "fail"
-    assert f"1 dead message(s) (no more attempts, not sent), oldest {dead}" in detail
+    assert f"1 dead message (no more attempts, not sent), oldest {dead}" in detail
     assert "`regie outbox retry --all-dead --yes`" in detail
     # Revived (as `outbox retry` does), then failing for five hours.
     retried = regie("outbox", "retry", "--all-dead", "--yes", env=ready)
@@ -465,7 +465,7 @@ def test_dead_failed_and_waiting_messages(ready: dict[str, str]) -> None:
     code, found = doctor(ready)
     assert code == 1
     assert found["outbox"][0] == "fail"
-    assert f"1 failed message(s) queued more than 4 h ago, oldest {failed}" in found["outbox"][1]
+    assert f"1 failed message queued more than 4 h ago, oldest {failed}" in found["outbox"][1]
     code, found = doctor(ready, "--outbox-hours", "6")  # still inside the window: retried
     assert found["outbox"] == (
         "ok",
@@ -477,7 +477,7 @@ def test_dead_failed_and_waiting_messages(ready: dict[str, str]) -> None:
     assert code == 0 and found["outbox"][0] == "ok"
     code, found = doctor(ready, "--outbox-hours", "4.5")
     assert found["outbox"][0] == "fail"  # the failed one; the waiting one is named too
-    assert f"pending message(s) queued more than 4.5 h ago, oldest {waiting}" in found["outbox"][1]
+    assert f"1 pending message queued more than 4.5 h ago, oldest {waiting}" in found["outbox"][1]
 
 
 SMTP = {
@@ -730,7 +730,7 @@ def test_a_progress_report_approved_implicitly_is_a_warning(ready: dict[str, str
     code, found = doctor(ready)
     status, detail = found["reports"]
     assert code == 0 and status == "warning", detail
-    assert "1 progress report(s) impliciet goedgekeurd" in detail
+    assert "1 progress report impliciet goedgekeurd" in detail
     assert "--approves-report voortgangsrapportage:2015-01-01/2016-12-31" in detail
     # Approved explicitly and made again: no longer flagged.
     for args in (

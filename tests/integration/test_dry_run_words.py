@@ -1,6 +1,6 @@
 """A dry run stores nothing, and every line of its summary says so: the first `regie cycle
 --dry-run` of a new programme (docs/new-programme.md §3: read it first) said "plan: 10 created"
-and "meeting day(s) remembered on its first run" of a database it left empty, between lines
+and "meeting days remembered on its first run" of a database it left empty, between lines
 that said "would record" and "would queue" (walk56c 4)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.cli_in_process import regie
 
 PLAN = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "second_programme.yaml"
 DAY = "2026-11-12"
-REMEMBERED = "meeting programmaraad: 5 meeting day(s) "
+REMEMBERED = "meeting programmaraad: 5 meeting days "
 
 
 def _programmes(url: str) -> int:

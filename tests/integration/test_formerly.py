@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from governance.counts import count
 from regie.bootstrap import App
 from store import Repository
 from tests.cli_in_process import regie
@@ -109,8 +110,8 @@ def test_the_new_id_takes_over_the_history_and_says_so(app: App) -> None:
     line = _line_of(path, '          - id: "1.1.3"')
     assert said == [
         f"note: {path}:{line}:13: 1.1.3 is 1.1.1 renumbered (formerly): it takes over 1.1.1's "
-        f"history (1 status update(s), {len(events_before)} event(s), {len(prompts_before)} "
-        "reminder stage(s)); 1.1.1 stays archived"
+        f"history (1 status update, {count(len(events_before), 'event')}, "
+        f"{count(len(prompts_before), 'reminder stage')}); 1.1.1 stays archived"
     ]
     # The same updates (their recorded_at too), events and reminder stages under the new id;
     # the old id keeps its own rows (archived reports name it).

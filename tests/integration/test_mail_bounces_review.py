@@ -68,7 +68,7 @@ def test_a_bounce_in_an_unknown_charset_is_read_and_an_unreadable_mail_is_skippe
         done = regie("mail", "bounces", str(tmp_path / "Maildir"), env=env)
         assert done.code == 0, done.err
         assert "Traceback" not in done.err
-        assert "2 bounce(s) recorded" in done.out and _bouncing(bootstrap(load_settings(env)))
+        assert "2 bounces recorded" in done.out and _bouncing(bootstrap(load_settings(env)))
 
     # Whatever else the parser trips over: that mail is skipped, one line, the rest is read.
     from regie import bounce_reports
@@ -202,7 +202,7 @@ def test_the_only_office_contact_bounces_doctor_and_the_run_say_nobody_was_told(
         assert f"nobody told: telos <{GONE}>" in done.out
         doctor = regie("doctor", env=env)
         line = next(x for x in doctor.out.splitlines() if " mail: " in x)
-        assert "the only programme-office contact(s) telos bounce" in line
+        assert "the only programme-office contact telos bounces" in line
         # The cycle summary's unreachable contacts name Telos (e-mail only, and it bounces).
         app = bootstrap(load_settings(env))
         [gone] = unreachable_contacts(app, app.load_plan(), ["telos"])

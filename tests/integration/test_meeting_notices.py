@@ -250,7 +250,7 @@ def test_meetings_months_ahead_are_remembered_not_told(
     told = prepare_meetings(app, MOVE_DAY)
     assert told.changed == [
         "stuurgroep 2025-06-12 moved to 2025-06-13",
-        "stuurgroep: 1 move(s), 1 cancellation(s) and 0 new meeting day(s) more than 120 days "
+        "stuurgroep: 1 move, 1 cancellation and 0 new meeting days more than 120 days "
         "ahead: remembered, nobody told",
     ]
     assert told.notices and all(":2025-06-12:2025-06-13:" in k for k in told.notices)
@@ -325,7 +325,7 @@ def test_a_new_day_after_a_cancellation_is_its_new_date_and_a_one_off_is_an_extr
     _plan(plan_file, ("2025-06-13", "2025-06-26", *DAYS[1:], "2025-12-11"))
     far = prepare_meetings(app, date(2025, 5, 9))
     assert far.notices == [] and far.changed == [
-        "stuurgroep: 0 move(s), 0 cancellation(s) and 1 new meeting day(s) more than 120 days "
+        "stuurgroep: 0 moves, 0 cancellations and 1 new meeting day more than 120 days "
         "ahead: remembered, nobody told"
     ]
 
@@ -339,7 +339,7 @@ def test_the_first_run_and_a_body_gone_from_the_plan_are_said(
     app = answers_app(migrated_url, home, plan_file)
     first = prepare_meetings(app, FIRST_RUN)
     assert first.changed == [] and first.notes == [
-        "stuurgroep: 3 meeting day(s) remembered on its first run; changes made before it are "
+        "stuurgroep: 3 meeting days remembered on its first run; changes made before it are "
         "not told"
     ]
     assert prepare_meetings(app, FIRST_RUN).notes == []
@@ -347,11 +347,11 @@ def test_the_first_run_and_a_body_gone_from_the_plan_are_said(
     out = regie("meeting", "prepare", "--as-of", MOVE_DAY.isoformat(), env=cli_env(app))
     assert out.code == 0, out.err
     assert (
-        "meeting sg: 3 meeting day(s) remembered on its first run; changes made before it are "
+        "meeting sg: 3 meeting days remembered on its first run; changes made before it are "
         "not told" in out.out
     )
     assert (
-        "meeting stuurgroep: no longer in the plan; its 3 meeting day(s) still ahead are not "
+        "meeting stuurgroep: no longer in the plan; its 3 meeting days still ahead are not "
         "told as cancelled" in out.out
     )
     assert "meetings: nothing due" in out.out  # said, but no change
@@ -362,7 +362,7 @@ def test_the_first_run_and_a_body_gone_from_the_plan_are_said(
         f"stuurgroep {day} back in the schedule, its leaving never told: nobody told"
         for day in DAYS
     ]
-    assert again.notes == ["sg: no longer in the plan; its 3 meeting day(s) still ahead are not "
+    assert again.notes == ["sg: no longer in the plan; its 3 meeting days still ahead are not "
                            "told as cancelled"]  # fmt: skip
 
 

@@ -101,7 +101,7 @@ def test_a_moved_meeting_with_an_open_round_tells_members_and_the_asked_owners(
     assert moved.changed == [
         "stuurgroep 2025-06-12 moved to 2025-06-13",
         "stuurgroep round 1 (answers by 2025-06-04) now for 2025-06-13, was 2025-06-12: 1 more "
-        "asked owner(s) told",
+        "asked owner told",
     ]
     members = _outbox(app, KIND, "meeting-moved:")
     assert set(members) == {"office", "anna", "bram", "carla"}
@@ -146,7 +146,7 @@ def test_a_cancelled_meeting_tells_where_its_round_goes_and_a_dry_run_says_it(
     dry = prepare_meetings(app, date(2025, 6, 3), dry_run=True)
     assert dry.changed[-1] == (
         "stuurgroep round 1 (answers by 2025-06-04) now for 2025-06-19, was 2025-06-12: 1 more "
-        "asked owner(s) would be told"
+        "asked owner would be told"
     )
     assert "round-meeting-moved:1:wim:2025-06-19:?" in dry.notices
     assert _outbox(app, ROUND_KIND) == {}

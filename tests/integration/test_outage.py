@@ -128,12 +128,12 @@ def test_a_dead_message_fails_send_until_outbox_retry_revives_it(
         sent = regie("send", env=env)
         # Everything else goes out; the dead one is said, and the run is not a success.
         assert sent.code == 1, sent.out + sent.err
-        assert f"dead (no more attempts, not sent): 1 message(s): {key}" in sent.err
+        assert f"dead (no more attempts, not sent): 1 message: {key}" in sent.err
         assert "regie outbox retry --all-dead --yes" in sent.err
         assert len(relay.mails()) == len(queued) - 1
         assert regie("send", env=env).code == 1  # still dead: still said
         cycle = regie("cycle", "--as-of", DAY.isoformat(), env=env)
-        assert cycle.code == 1 and f"1 message(s): {key}" in cycle.err, cycle.out + cycle.err
+        assert cycle.code == 1 and f"1 message: {key}" in cycle.err, cycle.out + cycle.err
 
         dry = regie("outbox", "retry", "--key", key, env=env)
         assert dry.code == 0, dry.err
@@ -144,7 +144,7 @@ def test_a_dead_message_fails_send_until_outbox_retry_revives_it(
 
         done = regie("outbox", "retry", "--all-dead", "--yes", env=env)
         assert done.code == 0, done.err
-        assert f"retrying 1 message(s): {key}" in done.out
+        assert f"retrying 1 message: {key}" in done.out
         row = outbox_rows(app)[key]
         assert (row.status, row.attempts) == ("pending", 0)
 
@@ -239,11 +239,11 @@ def test_after_an_outage_a_failed_message_is_said_waiting_and_outbox_retry_sends
         refused = regie("outbox", "retry", "--key", other, "--yes", env=env)
         assert refused.code == 2 and f"{other} (sent)" in refused.err, refused.err
         dry = regie("outbox", "retry", "--all-failed", env=env)
-        assert dry.code == 0 and f"would retry 1 message(s): {key}" in dry.out, dry.err
+        assert dry.code == 0 and f"would retry 1 message: {key}" in dry.out, dry.err
         assert outbox_rows(app)[key].next_attempt_at == due
         done = regie("outbox", "retry", "--key", key, "--yes", env=env)
         assert done.code == 0, done.err
-        assert f"due now, attempts kept: 1 failed message(s): {key}" in done.out
+        assert f"due now, attempts kept: 1 failed message: {key}" in done.out
         row = outbox_rows(app)[key]
         assert (row.status, row.attempts) == ("failed", 1)
 

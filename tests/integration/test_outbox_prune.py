@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.counts import count
 from store import OutboxRecord, Repository, outbox
 from store.models import OutboxRow, ProgrammeRow
 from store.models_delivery import OutboxDigestItemRow
@@ -175,19 +176,20 @@ def test_outbox_prune_on_the_command_line(
     sender_clock.now += timedelta(days=401)
     dry = regie("outbox", "prune", "--older-than", "400d", env=env)
     assert dry.code == 0, dry.err
-    assert f"would prune {len(listed)} message(s)" in dry.out
-    assert f"remove {len(files)} file copies" in dry.out
+    assert f"would prune {count(len(listed), 'message')}" in dry.out
+    assert f"remove {count(len(files), 'file copy', 'file copies')}" in dry.out
     assert "dry run: nothing changed (add --yes to prune)" in dry.out
     assert _json(env) == listed and all(f.exists() for f in files)
     # Not old enough yet: kept.
     young = regie("outbox", "prune", "--older-than", "402d", "--yes", env=env)
     assert young.code == 0, young.err
-    assert "pruned 0 message(s)" in young.out and _json(env) == listed
+    assert "pruned 0 messages" in young.out and _json(env) == listed
 
     done = regie("--operator", "a.avg", "outbox", "prune", "--older-than", "400d", "--yes", env=env)
     assert done.code == 0, done.err
-    assert f"pruned {len(listed)} message(s)" in done.out
-    assert f"removed {len(files)} file copies; recorded (regie.outbox.pruned)" in done.out
+    assert f"pruned {count(len(listed), 'message')}" in done.out
+    copies = count(len(files), "file copy", "file copies")
+    assert f"removed {copies}; recorded (regie.outbox.pruned)" in done.out
     assert not list((home / "outbox").glob("*.eml"))
     pruned = _json(env)
     same = ("key", "kind", "recipient", "status", "created_on", "channel")
@@ -205,11 +207,11 @@ def test_outbox_prune_on_the_command_line(
     # review11 3: a copy an interrupted prune left behind goes on the next run.
     files[0].write_text("left behind", encoding="utf-8")
     left = regie("outbox", "prune", "--older-than", "400d", env=env)
-    assert "would remove 1 file copies left by an earlier prune" in left.out, left.out
+    assert "would remove 1 file copy left by an earlier prune" in left.out, left.out
     assert files[0].exists()
     swept = regie("outbox", "prune", "--older-than", "400d", "--yes", env=env)
     assert swept.code == 0, swept.err
-    assert "pruned 0 message(s)" in swept.out and "removed 1 file copies" in swept.out
+    assert "pruned 0 messages" in swept.out and "removed 1 file copy" in swept.out
     assert not files[0].exists()
 
     # The day's cycle again: its messages are in the outbox, so none is queued or sent again.

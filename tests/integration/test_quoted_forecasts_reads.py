@@ -170,3 +170,39 @@ def test_the_revisions_of_some_items_are_those_of_all(
             monkeypatch.setattr(reports_read, "_CODES", 1)
             assert reports_read.plan_revisions(connection, PID, codes=codes) == wanted
             monkeypatch.undo()
+
+
+def test_the_views_read_their_items_revisions_and_show_the_same(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fix57e 4: `regie status` (also filtered), the office's pages and the calendar feeds read
+    the plan revisions of the items they show with a forecast (few), not every one; every row
+    is what reading every revision gave (``FEW_ITEMS`` below zero: the old read)."""
+    import regie.forecasts
+    from regie.office import overview
+    from regie.services import status_rows
+
+    asked: list[object] = []
+    read = reports_read.plan_revisions
+
+    def spy(*args: object, codes: object = None, **kwargs: object) -> object:
+        asked.append(codes)
+        return read(*args, codes=codes, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reports_read, "plan_revisions", spy)
+    plan = app.load_plan()
+    owner = next(a for a in plan.actions() if a.id == "1.1").owners[0]
+    forecasts = set()
+    for as_of in _days():
+        shown = [status_rows(app, as_of), status_rows(app, as_of, owner=owner)]
+        pages = [overview(app, as_of), overview(app, as_of, owner=owner)]
+        assert asked and all(codes is not None for codes in asked), asked
+        forecasts |= {row["forecast"] for row in shown[0][1]}
+        asked.clear()
+        monkeypatch.setattr(regie.forecasts, "FEW_ITEMS", -1)
+        assert [status_rows(app, as_of), status_rows(app, as_of, owner=owner)] == shown
+        assert [overview(app, as_of), overview(app, as_of, owner=owner)] == pages
+        assert asked and all(codes is None for codes in asked), asked
+        asked.clear()
+        monkeypatch.setattr(regie.forecasts, "FEW_ITEMS", 2000)
+    assert len(forecasts - {None}) >= 2, forecasts  # the rows show forecasts in force

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.counts import count
 from regie.bootstrap import App
 from regie.bounces import bouncing
 from store import OutboxRecord, Repository, bounces, downgrade, upgrade
@@ -116,29 +117,29 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
 
     dry = regie("prune", "--older-than", "400d", env=env)
     assert dry.code == 0, dry.err
-    assert "would erase the address and server's words of 2 bounce(s)" in dry.out, dry.out
+    assert "would erase the address and server's words of 2 bounces" in dry.out, dry.out
     assert "1 kept whole: a contact's latest bounce, not ended" in dry.out
-    assert "would delete 1 Slack user(s) resolved before" in dry.out
+    assert "would delete 1 Slack user resolved before" in dry.out
     shared = (
         "installation-wide (every programme of this database; not by the cut-off): would delete "
-        "2 web session(s) expired or ended and 3 Slack e-mail look-up(s) no longer read"
+        "2 web sessions expired or ended and 3 Slack e-mail look-ups no longer read"
     )
     assert shared in dry.out, dry.out
-    assert f"and remove {len(files)} file copies" in dry.out
+    assert f"and remove {count(len(files), 'file copy', 'file copies')}" in dry.out
     assert "dry run: nothing changed (add --yes to prune)" in dry.out
     # Whichever cut-off a programme of the database prunes with, the shared tables lose the
     # same rows: the order in which its programmes prune does not matter (review49 8).
     recent = regie("prune", "--older-than", "5d", env=env)
     assert recent.code == 0, recent.err
-    assert shared in recent.out and "would delete 2 Slack user(s)" in recent.out, recent.out
+    assert shared in recent.out and "would delete 2 Slack users" in recent.out, recent.out
     with app.session() as session:
         assert _tables(session) == before
     assert all(f.exists() for f in files)
 
     done = regie("--operator", "a.avg", "prune", "--older-than", "400d", "--yes", env=env)
     assert done.code == 0, done.err
-    assert "erased the address and server's words of 2 bounce(s)" in done.out, done.out
-    assert "deleted 2 web session(s)" in done.out and "deleted 1 Slack user(s)" in done.out
+    assert "erased the address and server's words of 2 bounces" in done.out, done.out
+    assert "deleted 2 web sessions" in done.out and "deleted 1 Slack user" in done.out
     assert "recorded (regie.outbox.pruned, regie.data.pruned)" in done.out
     assert not list((home / "outbox").glob("*.eml"))
     with app.session() as session:
@@ -185,8 +186,8 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
 
     second = regie("prune", "--older-than", "400d", "--yes", env=env)
     assert second.code == 0, second.err
-    assert "erased the address and server's words of 0 bounce(s)" in second.out
-    assert "pruned 0 message(s)" in second.out and "deleted 0 web session(s)" in second.out
+    assert "erased the address and server's words of 0 bounces" in second.out
+    assert "pruned 0 messages" in second.out and "deleted 0 web sessions" in second.out
     assert "nothing pruned: not recorded" in second.out
     with app.session() as session:
         assert _tables(session) == after
@@ -197,7 +198,7 @@ def test_prune_erases_what_is_old_and_keeps_what_a_decision_needs(
     sender_clock.now = NOW + timedelta(hours=6)
     later = regie("prune", "--before", "2026-01-01", "--yes", env=env)
     assert later.code == 0, later.err
-    assert "deleted 1 web session(s)" in later.out and "of 0 bounce(s)" in later.out
+    assert "deleted 1 web session" in later.out and "of 0 bounces" in later.out
     assert "recorded (regie.data.pruned)" in later.out
 
     bad = regie("prune", env=env)
@@ -341,7 +342,7 @@ def test_who_bounces_is_the_same_after_a_prune_without_a_plan(
     plan.write_text("programme: [\n", encoding="utf-8")  # being edited: no plan loads
     done = regie("prune", "--older-than", "400d", "--yes", env=env)
     assert done.code == 0, done.err
-    assert "erased the address and server's words of 1 bounce(s)" in done.out, done.out
+    assert "erased the address and server's words of 1 bounce" in done.out, done.out
     assert "2 kept whole: a contact's latest bounce, not ended" in done.out
     plan.write_text(good, encoding="utf-8")
     with app.session() as session:

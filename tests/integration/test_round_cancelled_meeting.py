@@ -51,7 +51,7 @@ def test_the_meeting_weeks_after_a_cancelled_one_gets_a_round_of_its_own(
     assert cancelled.changed == [
         "stuurgroep 2025-06-12 cancelled",
         "stuurgroep round 1 (answers by 2025-06-04) now for no meeting, was 2025-06-12: 1 more "
-        "asked owner(s) told",
+        "asked owner told",
     ]
     says = (
         "De statusronde met antwoorden vóór 4 juni 2025 was voor de vergadering van 12 juni 2025 "
@@ -98,7 +98,7 @@ def test_a_meeting_whose_round_would_start_by_the_answer_by_date_takes_the_round
     moved = prepare_meetings(app, date(2025, 6, 3))
     assert moved.changed[-1] == (
         "stuurgroep round 1 (answers by 2025-06-04) now for 2025-06-19, was 2025-06-12: 1 more "
-        "asked owner(s) told"
+        "asked owner told"
     )
     assert moved.rounds == [] and prepare_meetings(app, date(2025, 6, 4)).rounds == []
     assert [(r["round"], r["meeting_on"]) for r in round_status(app, date(2025, 6, 4))] == [

@@ -57,6 +57,16 @@ def test_an_officer_corrects_an_update_in_the_browser(page: Page, server: Server
     assert page.get_by_label("Reden van de correctie").input_value().startswith("Correctie:")
     assert axe_violations(page) == []
 
+    # Gereed with an expected date typed in: refused at the field as on the owner's form, not
+    # stored without it (fix57e 1).
+    page.get_by_label("Stand", exact=True).select_option("done")
+    page.get_by_role("button", name="Correctie vastleggen").click()
+    assert appears(page.get_by_role("alert"))
+    said = page.get_by_role("alert").inner_text()
+    assert "Een verwachte datum hoort niet bij ‘gereed’ of ‘vervallen’." in said, said
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.input_value() == "2016-06-30"
+
     page.get_by_label("Stand", exact=True).select_option("at_risk")
     field.fill("")
     page.get_by_role("button", name="Correctie vastleggen").click()

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from regie import office
 from regie.bootstrap import App
 from store import Repository
+from tests.cli_in_process import regie
 from tests.integration.test_web_item_page import _app, _client, visible
 
 AS_OF = date(2015, 7, 1)
@@ -191,3 +192,40 @@ def test_a_form_outrun_by_a_new_answer_is_aimed_at_the_newest_update(app: App) -
     done = post(web, again, status="on_track", note="Correctie")
     assert done.status_code == 303
     assert updates(app)[-1] == (3, "on_track", 2, "Correctie")
+
+
+def test_a_date_typed_anew_that_the_status_takes_none_of_is_refused_as_everywhere(
+    app: App, tmp_path: Path
+) -> None:
+    """fix57e 1: *Gereed* with an expected date typed in was stored without it; now the form
+    refuses it at its field, as the owner's form and `regie update --corrects` do. The date the
+    form was filled in with (the corrected update's) is still left out without a word."""
+    web = _client(app)
+    hidden = form_fields(web.get("/items/1.1.1").text)
+    typed = post(web, hidden, status="done", forecast="2015-09-30", note="Toch klaar")
+    assert typed.status_code == 400
+    error = 'id="correctie-forecast-fout" class="field-error">Een verwachte datum hoort niet bij'
+    assert error in typed.text
+    finished = post(web, hidden, status="at_risk", completed_on="2015-07-02", note="Nog niet")
+    assert finished.status_code == 400
+    assert "Een datum gereed hoort alleen bij ‘gereed’." in visible(finished.text)
+    assert updates(app) == [(1, "done", None, "Afgerond")]
+    # The command line refuses the same correction, in the same words' English.
+    env = {"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": app.settings.database_url,
+           "REGIE_PLAN": str(tmp_path / "plan.yaml")}  # fmt: skip
+    cli = regie("update", "1.1.1", "--status", "done", "--forecast", "2015-09-30", "--comment",
+                "Toch klaar", "--corrects", "1", "--as-of", "2015-07-03", env=env)  # fmt: skip
+    assert cli.code == 2 and "only with status on_track or at_risk" in cli.err, cli.err
+    assert updates(app) == [(1, "done", None, "Afgerond")]
+    # Corrected to op schema with a date, then to gereed from that form: the carried date goes.
+    on_track = post(web, hidden, status="on_track", forecast="2015-09-30", note="Loopt nog")
+    assert on_track.status_code == 303
+    again = form_fields(web.get("/items/1.1.1").text)
+    done = post(web, again, status="done", forecast="2015-09-30", completed_on="2015-07-02",
+                note="Toch klaar")  # fmt: skip
+    assert done.status_code == 303, visible(done.text)
+    with app.session() as session:
+        latest = Repository(session, app.programme_id()).status_updates(item="1.1.1")[-1]
+    assert (latest.status.value, latest.forecast, latest.completed_on, latest.corrects) == (
+        "done", None, date(2015, 7, 2), 2
+    )  # fmt: skip
