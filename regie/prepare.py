@@ -114,14 +114,16 @@ def prepare_meetings(
         every = schedules[body.id]
         held = [m for m in every if m.on <= as_of]
         ahead = [m for m in every if m.on > as_of][:1]
-        # Said until the next meeting's pack (whose decision list makes up for it) has gone out;
-        # with no meeting left, no pack makes up for it: said for ``pack_days`` working days
-        # after the meeting, not on every run for good (walk46 3).
+        # Said until the next meeting's pack (whose decision list makes up for it) has gone out
+        # or was made by hand before its day; with no meeting left, no pack makes up for it:
+        # said for ``pack_days`` working days after the meeting, not on every run for good
+        # (walk46 3). A meeting had its pack by the decision list's rule (:func:`decisions_from`).
+        had = _meetings_with_pack(app, plan, body, None) if held else set()
         if (
             held
-            and not any(_sent(app, plan, body, m.on) for m in ahead)
+            and not any(m.on in had for m in ahead)
             and (ahead or as_of <= calendar.add_working_days(held[-1].on, pack_days))
-            and _unsent(app, plan, body, held[-1], calendar, pack_days)
+            and _unsent(app, plan, body, held[-1], calendar, pack_days, had)
         ):
             which = f"{body.id} {held[-1].on.isoformat()}"
             report.missed.append(which)
@@ -174,12 +176,22 @@ def _running_since(app: App, plan: Plan, recorded_until: datetime | None = None)
 
 
 def _unsent(
-    app: App, plan: Plan, body: GovernanceBody, meeting: Meeting, calendar: Any, pack_days: int
+    app: App,
+    plan: Plan,
+    body: GovernanceBody,
+    meeting: Meeting,
+    calendar: Any,
+    pack_days: int,
+    had: set[date],
 ) -> bool:
-    """A meeting that got no pack, though the daily run was there before its pack day."""
+    """A meeting that got no pack, though the daily run was there before its pack day: none
+    was queued to the body's contacts, nor one made for it by hand before its day (``had``:
+    :func:`_meetings_with_pack`, the rule of the decision list's start)."""
     since = _running_since(app, plan)
     pack_day = calendar.add_working_days(meeting.on, -pack_days)
-    return since is not None and since < pack_day and _sent(app, plan, body, meeting.on) is False
+    if since is None or since >= pack_day or not body_contacts(plan, body):
+        return False  # no contacts: no pack could go out, none is missed
+    return meeting.on not in had
 
 
 def pack_decisions_from(

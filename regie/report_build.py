@@ -59,11 +59,12 @@ def _agenda_pack(
     decisions_from: date | None = None,
     layout: int | None = None,
 ) -> tuple[AgendaPack, datetime | None]:
-    """The pack and its data cut-off (the newest recorded_at among the records it read, and
-    the archiving of the earlier packs it read). ``decisions_from``: the decision list starts
-    there (:func:`governance.agenda.build_agenda`; kept with an archived pack's parameters);
-    ``layout``: an archived pack's (before layout 3 *eerder voorgelegd* counted meetings, not
-    the packs archived for them)."""
+    """The pack and its data cut-off (the newest recorded_at among the records it read: also
+    the archiving of the earlier packs, the status round's instants, the accepted additions'
+    row and the queueing of the messages behind replayed escalations). ``decisions_from``: the
+    decision list starts there (:func:`governance.agenda.build_agenda`; kept with an archived
+    pack's parameters); ``layout``: an archived pack's (before layout 3 *eerder voorgelegd*
+    counted meetings, not the packs archived for them)."""
     from governance.agenda import build_agenda
     from governance.agenda_end import closing_pack, with_end_moved
     from governance.agenda_model import local_day
@@ -73,7 +74,7 @@ def _agenda_pack(
     from governance.meetings import previous_and_next
     from governance.provenance import RevisionFact, due_changes
     from store import agenda_read, reports_read
-    from store.replayed_escalations import replayed_escalations
+    from store.replayed_escalations import replayed_escalations_read
 
     plan = plan or app.load_plan()
     body = body_or_fail(plan, body_id)
@@ -90,9 +91,15 @@ def _agenda_pack(
         escalations = reports_read.events_named(
             connection, plan.programme.id, ESCALATION_RAISED, as_of, recorded_until
         )
+        # What it reads besides the records of the generic cut-off (report_basis's): their
+        # instants, so that its cut-off covers them too and a rebuild from it reads them.
+        read_at: list[datetime] = []
         if laid_out >= AGENDA_REPLAYED_ESCALATIONS_FROM:  # layout 21: nobody received them
-            replayed = replayed_escalations(connection, plan.programme.id, as_of, recorded_until)
+            replayed, queued_at = replayed_escalations_read(
+                connection, plan.programme.id, as_of, recorded_until
+            )
             escalations = [e for e in escalations if e not in replayed]
+            read_at += [queued_at] if queued_at else []
         corrected = laid_out >= AGENDA_CORRECTED_UPDATES_FROM
         added = laid_out >= AGENDA_ADDITIONS_UNDONE_FROM
         basis = report_basis(
@@ -117,11 +124,13 @@ def _agenda_pack(
             connection, plan.programme.id, recorded_until,
             renumbered=laid_out >= AGENDA_RENUMBERED_FROM,
         )  # fmt: skip
-        accepted = (
-            agenda_read.additions_accepted(connection, plan.programme.id, recorded_until)
-            if laid_out >= AGENDA_CLOSED_ADDITIONS_FROM
-            else None  # layout 12 asked from the first sync on, as built
-        )
+        accepted = None  # layout 12 asked from the first sync on, as built
+        if laid_out >= AGENDA_CLOSED_ADDITIONS_FROM:
+            accepted = agenda_read.additions_accepted(connection, plan.programme.id, recorded_until)
+            accepted_at = agenda_read.additions_accepted_at(
+                connection, plan.programme.id, recorded_until
+            )
+            read_at += [accepted_at] if accepted_at else []
         contacts = agenda_read.contact_revisions(connection, plan.programme.id, recorded_until)
         end_moves = (
             reports_read.programme_end_revisions(connection, plan.programme.id, recorded_until)
@@ -139,6 +148,8 @@ def _agenda_pack(
             listed = {on: items for on, (items, _) in packs.items()}
             not_counted = {on: why for on, why in read.not_counted.items() if on < meeting_on}
             archived_at = [at for _, at in packs.values()]
+            # A pack that did not count is read too (why it did not: *eerder voorgelegd*).
+            read_at += [at for on, at in read.archived.items() if on < meeting_on]
             if laid_out >= AGENDA_SAME_QUESTION_FROM:  # layout 14: what each pack asked
                 questions = {on: _pack_questions(read.questions.get(on)) for on in packs}
             if laid_out >= AGENDA_CATCH_UP_FROM:  # layout 19: what it could not show
@@ -246,9 +257,10 @@ def _agenda_pack(
     elif pack.since_last is not None:  # an owner change by names too, as the tables (review8 4)
         pack = replace(pack, since_last=_owner_changes_named(pack.since_last, pack.owner_labels))
     cut_off = basis.cut_off
-    # The packs and the round it read are part of its data: a rebuild reads the same ones.
-    if listed or round_at:
-        cut_off = max([*archived_at, *round_at, *([cut_off] if cut_off else [])])
+    # The packs and the round it read are part of its data: a rebuild reads the same ones; so
+    # are the accepted additions and the messages of replayed escalations (fix57l).
+    if listed or round_at or read_at:
+        cut_off = max([*archived_at, *round_at, *read_at, *([cut_off] if cut_off else [])])
     if shown is not None:  # a pack made by hand is read too (review54 6)
         cut_off = max(shown.made_at, cut_off) if cut_off else shown.made_at
     return pack, cut_off
@@ -536,7 +548,7 @@ AGENDA_COLOUR_BASIS_FROM = 20
 #: once their predecessor is done (older layouts counted them as no longer asked).
 AGENDA_END_WAITING_FROM = 20
 #: The first agenda layout (21, walk56a 6a) that leaves an escalation only `regie replay`
-#: raised out of *onbeantwoord* (:func:`store.replayed_escalations.replayed_escalations`):
+#: raised out of *onbeantwoord* (:func:`store.replayed_escalations.replayed_escalations_read`):
 #: its messages were suppressed, nobody received it; older layouts are made again with it.
 AGENDA_REPLAYED_ESCALATIONS_FROM = 21
 #: The first agenda layout (21, walk56a 6b) whose decision list, when it starts before the

@@ -4,9 +4,13 @@ rewritten: ``regie report reproduce`` makes them again as below and says so.
 
 - An agenda pack the meeting preparation archived before its cut-off came from the pack's own
   reading (``made_via`` ``prepare``): its stored cut-off is the generic one, which knows no
-  status round or earlier pack, so it can lie before the round the pack showed. Such a pack is
-  made again from the records recorded up to its archiving (what the preparation could read
-  when it made it) when its stored cut-off does not give its bytes.
+  status round or earlier pack, so it can lie before the round the pack showed.
+- An agenda pack or progress report archived before its cut-off covered every record it reads
+  (fix57l): the accepted additions (migration 0036's row), a renumbering (``regie.item.
+  renumbered``), an earlier pack that did not count, the messages of replayed escalations. One
+  of those recorded after the newest record the cut-off did count left the cut-off too early.
+- Such a report is made again from the records recorded up to its archiving (what it could
+  read when it was made) when its stored cut-off does not give its bytes.
 - A DOCX archived before its ZIP entries carried fixed times (the wall clock at writing): it
   is compared entry by entry (names and bytes), not as a whole file."""
 
@@ -18,12 +22,12 @@ from typing import Any
 
 def archiving_cut_off(report: Any, recorded_until: datetime | None) -> datetime | None:
     """The moment to make ``report`` (an archived report) again from when its stored cut-off
-    may be too early (above): its archiving; None when it is not such a pack or the cut-off was
-    given (``--recorded-until``)."""
+    may be too early (above): its archiving; None when it is not an agenda pack or progress
+    report archived after its cut-off, or the cut-off was given (``--recorded-until``)."""
     stored, made = report.data_until, report.created_at
-    if recorded_until is not None or report.made_via != "prepare" or stored is None:
+    if recorded_until is not None or stored is None:
         return None
-    if report.kind.partition("-")[0] != "agenda" or made <= stored:
+    if report.kind.partition("-")[0] not in ("agenda", "voortgang") or made <= stored:
         return None
     return made  # type: ignore[no-any-return]
 

@@ -17,11 +17,10 @@ import sqlalchemy as sa
 
 from governance.agenda import ItemRevision
 from store.assessment_query import converters
+from store.reports_read import RENUMBERED_EVENT as RENUMBERED_EVENT  # read here too
 from store.reports_read import _until
 
 _P = sa.bindparam("p", type_=sa.String)
-#: :data:`store.sync_formerly.RENUMBERED_EVENT`, not imported: that module loads the ORM.
-RENUMBERED_EVENT = "regie.item.renumbered"
 
 
 def item_revisions(
@@ -137,6 +136,22 @@ def additions_accepted(
         sa.text(f"SELECT through FROM additions_accepted WHERE programme_id = :p{cut}").bindparams(
             _P
         ),
+        {"p": programme_id} | params,
+    ).scalar()
+    return None if found is None else as_instant(found)
+
+
+def additions_accepted_at(
+    connection: sa.Connection, programme_id: str, recorded_until: datetime | None = None
+) -> datetime | None:
+    """When the row :func:`additions_accepted` reads was recorded (recorded up to
+    ``recorded_until`` when given): a pack that reads it has a data cut-off no earlier."""
+    cut, params = _until(connection, recorded_until)
+    _, as_instant = converters(connection.dialect.name)
+    found = connection.execute(
+        sa.text(
+            f"SELECT recorded_at FROM additions_accepted WHERE programme_id = :p{cut}"
+        ).bindparams(_P),
         {"p": programme_id} | params,
     ).scalar()
     return None if found is None else as_instant(found)
@@ -379,6 +394,10 @@ class PacksRead:
     #: the meeting's day as the body's pack for that meeting (review54 6, review54c 5:
     #: :func:`regie.report_build.agenda_pack`).
     by_hand: dict[date, tuple[HandPack, ...]] = dataclasses.field(default_factory=dict)
+    #: Per meeting with an archived pack (counted or not): when its latest pack was archived.
+    #: A pack that reads them has a data cut-off no earlier (why one did not count is its
+    #: content too).
+    archived: dict[date, datetime] = dataclasses.field(default_factory=dict)
 
 
 def packs_sent(
@@ -395,9 +414,11 @@ def packs_sent(
     questions: dict[date, PackAsked] = {}
     not_counted: dict[date, str] = {}
     by_hand: dict[date, tuple[HandPack, ...]] = {}
+    archived: dict[date, datetime] = {}
     for parameters, created, meeting, made_via in _archived_packs(
         connection, programme_id, body_id, until
     ):
+        archived[meeting] = created  # oldest first: the latest one stays
         try:
             as_of = date.fromisoformat(str(parameters.get("as_of")))
         except ValueError:
@@ -417,4 +438,4 @@ def packs_sent(
             not_counted[meeting] = why  # the last pack made for it says why
     for meeting in listed:
         by_hand.pop(meeting, None)  # a pack went out for it
-    return PacksRead(listed, not_counted, questions, by_hand)
+    return PacksRead(listed, not_counted, questions, by_hand, archived)

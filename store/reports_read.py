@@ -211,9 +211,16 @@ def updates_recorded_until(
     ]  # fmt: skip
 
 
+#: :data:`store.sync_formerly.RENUMBERED_EVENT`, not imported: that module loads the ORM.
+RENUMBERED_EVENT = "regie.item.renumbered"
+
 #: The newest ``recorded_at`` of each kind of record a report reads (``:as_of`` bounds those
 #: with a business date; decisions and plan revisions count whatever their date, since a later
-#: decision is undone for a past day and a plan edit is listed).
+#: decision is undone for a past day and a plan edit is listed; so do the renumberings, ``:r``,
+#: which name an item removed in a sync as renumbered: :func:`store.agenda_read.item_revisions`).
+#: What only an agenda pack reads (earlier packs, the status round, accepted additions, the
+#: messages of replayed escalations) its own reading adds (:func:`regie.report_build.
+#: _agenda_pack`).
 _CUT_OFF = """SELECT MAX(t) FROM (
     SELECT MAX(recorded_at) AS t FROM status_updates WHERE programme_id = :p
         AND reported_on <= :as_of{cut}
@@ -223,6 +230,7 @@ _CUT_OFF = """SELECT MAX(t) FROM (
     UNION ALL SELECT MAX(recorded_at) FROM meetings WHERE programme_id = :p{cut}
     UNION ALL SELECT MAX(recorded_at) FROM events WHERE programme_id = :p
         AND name = :n AND occurred_on <= :as_of{cut}
+    UNION ALL SELECT MAX(recorded_at) FROM events WHERE programme_id = :p AND name = :r{cut}
     UNION ALL SELECT MAX(recorded_at) FROM plan_revisions WHERE programme_id = :p{cut}
     UNION ALL SELECT MAX(recorded_at) FROM item_first_assessed WHERE programme_id = :p
         AND as_of <= :as_of{cut}
@@ -237,16 +245,15 @@ def data_until(
     recorded_until: datetime | None = None,
 ) -> datetime | None:
     """A report's data cut-off: the newest ``recorded_at`` among the updates, decisions,
-    measurements, meetings, escalations, plan revisions and first assessed days it reads (a
-    day after ``as_of`` changes nothing: the clock starts on ``as_of`` then). Every record recorded
-    since is later, so the records recorded up to it are exactly those the report read.
-    ``recorded_until``: among those recorded up to then (a report made from them: the same
-    cut-off as one made at that moment, not the moment itself)."""
+    measurements, meetings, escalations, renumberings, plan revisions and first assessed days
+    it reads (a day after ``as_of`` changes nothing: the clock starts on ``as_of`` then). Every
+    record recorded since is later, so the records recorded up to it are exactly those the
+    report read. ``recorded_until``: among those recorded up to then (a report made from them:
+    the same cut-off as one made at that moment, not the moment itself)."""
     cut, cut_params = _until(connection, recorded_until)
     query = sa.text(_CUT_OFF.format(cut=cut)).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
-    value = connection.execute(
-        query, {"p": programme_id, "as_of": as_of, "n": escalation_event} | cut_params
-    ).scalar()
+    params = {"p": programme_id, "as_of": as_of, "n": escalation_event, "r": RENUMBERED_EVENT}
+    value = connection.execute(query, params | cut_params).scalar()
     if value is None:
         return None
     _, as_instant = converters(connection.dialect.name)

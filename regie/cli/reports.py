@@ -508,12 +508,14 @@ def report_reproduce(
         f"{again.recorded_until.isoformat()} and {plan}: sha256 {again.sha256} {verdict} the "
         f"archived {again.archived_sha256}"
     )
-    if again.stored_cut_off is not None:  # walk56d 1: archived before the fix
+    if again.stored_cut_off is not None:  # walk56d 1, fix57l: archived before the fix
         typer.echo(
             f"  its stored data cut-off ({again.stored_cut_off.isoformat()}) is earlier than "
-            "what it read (the meeting preparation archived its packs so before the cut-off "
-            "counted the status round and the earlier packs): rebuilt from the records recorded "
-            "up to its archiving instead; its archived bytes and cut-off are kept as they are"
+            "what it read (archived before the cut-off counted every record a report reads: "
+            "the status round and earlier packs the meeting preparation read, the accepted "
+            "additions, renumberings, the messages of replayed escalations): rebuilt from the "
+            "records recorded up to its archiving instead; its archived bytes and cut-off are "
+            "kept as they are"
         )
     if again.same_entries:  # walk56d 5: a DOCX archived before its entries had fixed times
         typer.echo(

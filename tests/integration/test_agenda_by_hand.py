@@ -187,3 +187,33 @@ def test_a_pack_for_a_meeting_that_has_passed_says_so_and_is_archived(
         "is archived as of 2016-04-13"
     )
     assert len(_archived_packs(app, "2016-04-12")) == 2
+
+
+@pytest.mark.parametrize("made", [datetime(2016, 4, 6, 9, tzinfo=UTC), None])
+def test_the_meeting_run_calls_a_meeting_without_a_pack_by_the_decision_list_s_rule(
+    app: App, sender_clock: Clock, made: datetime | None
+) -> None:
+    """fix57l (fix57g left it): `regie meeting prepare` (and `regie cycle`, the same report)
+    no longer says April's meeting passed without an agenda pack when one was made for it by
+    hand before its day: that pack is its pack for the decision list (:func:`regie.report_build.
+    had_by_hand`). Without one, or with one made on its day (a look back), it still says so."""
+    from store.states import record_assessed_day
+
+    plan = app.load_plan()
+    with app.session() as session, session.begin():
+        record_assessed_day(
+            session, plan.programme.id, date(2016, 1, 4), datetime(2016, 1, 4, 18, tzinfo=UTC)
+        )
+    env = cli_env(app)
+    for at in (made, datetime(2016, 4, 12, 15, tzinfo=UTC)):  # before its day, then on it
+        if at is None:
+            continue
+        sender_clock.now = at
+        april = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                      "--as-of", "2016-04-05", "--format", "md", env=env)  # fmt: skip
+        assert april.code == 0, april.err
+    sender_clock.now = datetime(2016, 4, 13, 9, tzinfo=UTC)
+    run = regie("meeting", "prepare", "--as-of", "2016-04-13", "--dry-run", env=env)
+    assert run.code == 0, run.err
+    line = "meeting stuurgroep 2016-04-12 passed without an agenda pack (none was queued before it)"
+    assert (line in run.out) is (made is None), run.out
