@@ -190,6 +190,7 @@ def build_agenda(
     shown_assessment: Assessment | None = None,
     shown_colours: bool = False,
     late_decisions: bool = False,
+    notes_as_written: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -244,7 +245,9 @@ def build_agenda(
     ``late_decisions`` (agenda layout 21, walk56d 2): the decision list also holds this body's
     decisions of an earlier meeting recorded after ``shown`` was made
     (:func:`governance.agenda_late.decided_late`, :attr:`DecisionLine.early`), each saying
-    whether it answered a question that pack asked (:attr:`DecisionLine.answers`)."""
+    whether it answered a question that pack asked (:attr:`DecisionLine.answers`).
+    ``notes_as_written`` (agenda layout 22, walk57b 5): an owner's note is printed as written,
+    without the CSV formula guard's ``'`` before a leading ``=``, ``+``, ``-`` or ``@``."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -252,7 +255,7 @@ def build_agenda(
         if (c.decision.meeting_on if c.decision else local_day(plan, c.recorded_at)) <= as_of
     ]
     revisions = [r for r in revisions if local_day(plan, r.recorded_at) <= as_of]
-    lines = item_lines(plan, assessment)
+    lines = item_lines(plan, assessment, guarded=not notes_as_written)
     if not_started:
         lines = with_not_started(assessment, lines)
     if forecasts_in_force:

@@ -230,6 +230,7 @@ def _agenda_pack(
         shown_assessment=shown_state,
         shown_colours=laid_out >= AGENDA_COLOUR_BASIS_FROM,
         late_decisions=laid_out >= AGENDA_LATE_DECISIONS_FROM,
+        notes_as_written=laid_out >= AGENDA_NOTES_AS_WRITTEN_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -423,7 +424,13 @@ def _shown_before(
 #: :data:`AGENDA_PLURAL_COUNTS_FROM`), *Vooruitblik* says *tot en met* its horizon
 #: (:data:`AGENDA_AHEAD_UNTIL_FROM`), and a point's reason names a meeting once
 #: (:data:`AGENDA_MEETING_ONCE_FROM`). Layouts up to 20 are made again without these.
-AGENDA_LAYOUT = 21
+#: 22 (walk57b 5): an owner's note is printed as written, also one that starts with ``=``,
+#: ``+``, ``-`` or ``@`` (a pack is no spreadsheet: the CSV exports keep their formula guard);
+#: layouts up to 21 are made again with the ``'`` before it (:data:`AGENDA_NOTES_AS_WRITTEN_FROM`).
+AGENDA_LAYOUT = 22
+#: The first agenda layout that prints an owner's note as written, without the CSV formula
+#: guard's ``'`` (walk57b 5: :func:`governance.agenda_lines.item_lines`' ``guarded``).
+AGENDA_NOTES_AS_WRITTEN_FROM = 22
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -707,9 +714,11 @@ def _progress_report(
         FIRST_ASSESSED_FROM,
         LAYOUT,
         RENUMBERED_FROM,
+        SLIP_NOTES_FROM,
         build_progress,
     )
     from governance.provenance import RevisionFact, due_changes
+    from governance.slip_notes import slip_notes
     from store import agenda_read, reports_read
     from store.dialect import reader
     from store.reports_repo import ReportsRepository
@@ -741,6 +750,11 @@ def _progress_report(
             connection, programme, recorded_until,
             renumbered=(layout or LAYOUT) >= RENUMBERED_FROM,
         )  # fmt: skip
+        # Layout 21 (walk57a 4): the owner's note on a slip is the reason, not the latest note.
+        slips = None
+        if (layout or LAYOUT) >= SLIP_NOTES_FROM:
+            given = reports_read.slip_updates(connection, programme, as_of, recorded_until)
+            slips = slip_notes(given, as_of)
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,
@@ -759,6 +773,7 @@ def _progress_report(
         obligation_id=obligation.id if obligation is not None else None,
         delivered_by=obligation.action if obligation is not None else None,
         first_recorded=first_recorded,
+        slips=slips,
     )
     return report, basis.cut_off
 
