@@ -102,7 +102,7 @@ def environment() -> Environment:
     env.filters["reden"] = asked_reason
     env.filters["uittreksel"] = note_excerpt
     env.filters["lange_toelichtingen"] = long_notes
-    env.filters["lange_redenen"] = long_reasons
+    env.filters["met_lange_redenen"] = with_long_reasons
     env.filters["toelichting_ingekort"] = note_reason_cut
     env.filters["zonder_slotpunt"] = without_final_stop
     env.globals["shortlist"] = shortlist
@@ -162,6 +162,20 @@ def long_reasons(steps: Iterable[Any]) -> list[Any]:
                 if note_excerpt(text) is not None:
                     found.append(replace(change.item, note=text, note_on=reason.on))
     return found
+
+
+def with_long_reasons(lines: Iterable[Any], steps: Iterable[Any]) -> list[Any]:
+    """``lines`` (:func:`long_notes`) with :func:`long_reasons` of ``steps`` (the
+    ``met_lange_redenen`` filter): each right after its item's latest note when that is there
+    too, else at the end."""
+    merged = list(lines)
+    for extra in long_reasons(steps):
+        at = [i for i, line in enumerate(merged) if line.item_id == extra.item_id]
+        if at:
+            merged.insert(at[-1] + 1, extra)
+        else:
+            merged.append(extra)
+    return merged
 
 
 def note_reason_cut(reason: Any) -> Any:

@@ -29,6 +29,9 @@ SLIP = "Analyse loopt uit door late aanlevering van de Green Deals."
 DONE = "Analyse opgeleverd."
 LATE_DONE = "Bijeenkomst gehouden."
 DASH = "- wacht op de aanbesteding"
+#: Over the excerpt's length: the table cuts it, the report's end gives it whole.
+LONG = ("De Europese partners beslissen later over de deelname aan het traject. " * 6)[:380]
+LONG += " Slotzin van de reden."
 
 #: (item, status, reported on, forecast, completed on, note): 3.5.1 (Q3-2015) at risk with a
 #: reason, then done late with a completion note; 3.5.2 (Q4 -2015) done after the period with a
@@ -38,6 +41,8 @@ EXTRA = (
     ("3.5.1", "done", date(2015, 10, 16), None, date(2015, 10, 15), DONE),
     ("3.5.2", "done", date(2016, 1, 5), None, date(2016, 1, 4), LATE_DONE),
     ("3.4.1", "on_track", date(2016, 1, 12), date(2016, 2, 29), None, DASH),
+    ("3.8.1", "at_risk", date(2015, 12, 1), date(2016, 1, 31), None, LONG),
+    ("3.8.1", "done", date(2016, 1, 11), None, date(2016, 1, 8), "Gestart."),
 )
 
 
@@ -132,3 +137,23 @@ def test_chapter_3_names_the_goal_s_category_and_the_words_of_walk57a(app: App) 
         # 4.3's promise is itself a text with brackets: no bracket inside a bracket.
         assert "; plan: idem (Afhankelijk van overleg bestuurlijke afspraken)" in new, fmt
         assert "(plan: idem (" not in new and "(plan: idem (" in old
+
+
+@CONTENT_ONLY
+def test_a_long_reason_is_cut_in_the_table_and_given_whole_at_the_end(app: App) -> None:
+    """3.8.1's reason is its long note on the slip, not its latest (short) note: the table
+    cuts it and the report's end gives it in full, with the day it was given."""
+    from governance.agenda_model import note_excerpt
+    from regie.reports import render_progress
+
+    cut = note_excerpt(LONG)
+    assert cut is not None
+    md = render_progress(_report(app, 21), "md").decode()
+    assert f"toelichting eigenaar: {cut} … (volledige tekst onder" in md
+    assert md.count("Slotzin van de reden.") == 1
+    end = md[md.index("## Toelichtingen in volledige tekst") :]
+    assert "### 3.8.1 Start participatie in EU traject" in end and "1 december 2015" in end
+    html = render_progress(_report(app, 21), "html").decode()
+    assert html.count('id="toelichting-3.8.1"') == 1 and html.count("Slotzin van de reden.") == 1
+    old = render_progress(_report(app, 20), "md").decode()
+    assert "Slotzin van de reden." not in old and "toelichting eigenaar: Gestart." in old
