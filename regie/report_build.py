@@ -750,11 +750,12 @@ def _progress_report(
             connection, programme, recorded_until,
             renumbered=(layout or LAYOUT) >= RENUMBERED_FROM,
         )  # fmt: skip
-        # Layout 21 (walk57a 4): the owner's note on a slip is the reason, not the latest note.
+        # Layout 21 (walk57a 4): the owner's note on a slip is the reason, not the latest note;
+        # read up to the report's data cut-off (read before it), so that it reproduces.
         slips = None
         if (layout or LAYOUT) >= SLIP_NOTES_FROM:
-            given = reports_read.slip_updates(connection, programme, as_of, recorded_until)
-            slips = slip_notes(given, as_of)
+            cut = recorded_until or basis.cut_off
+            slips = slip_notes(reports_read.slip_updates(connection, programme, as_of, cut), as_of)
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,
