@@ -192,6 +192,7 @@ def build_agenda(
     late_decisions: bool = False,
     ahead_before_next: bool = False,
     lapsed_forecasts: bool = False,
+    notes_as_written: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -253,7 +254,9 @@ def build_agenda(
     includes.
     ``lapsed_forecasts`` (agenda layout 22, walk57a 3): *Wat is verslechterd* also lists an
     item whose owner's forecast after its deadline passed without delivery in its window
-    (:func:`governance.agenda_since.got_worse`'s ``lapsed``)."""
+    (:func:`governance.agenda_since.got_worse`'s ``lapsed``).
+    ``notes_as_written`` (agenda layout 22, walk57b 5): an owner's note is printed as written,
+    without the CSV formula guard's ``'`` before a leading ``=``, ``+``, ``-`` or ``@``."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -261,7 +264,7 @@ def build_agenda(
         if (c.decision.meeting_on if c.decision else local_day(plan, c.recorded_at)) <= as_of
     ]
     revisions = [r for r in revisions if local_day(plan, r.recorded_at) <= as_of]
-    lines = item_lines(plan, assessment)
+    lines = item_lines(plan, assessment, guarded=not notes_as_written)
     if not_started:
         lines = with_not_started(assessment, lines)
     if forecasts_in_force:

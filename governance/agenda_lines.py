@@ -3,7 +3,7 @@ show it, the finished deadlines and RAG counts per step."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -25,15 +25,22 @@ from governance.updates import UpdateStatus
 from governance.workdays import WorkCalendar
 
 
-def inert(text: str | None) -> str | None:
+def one_line(text: str | None) -> str | None:
     """A note as plain text on one line, without control or direction-changing characters
-    (:func:`governance.characters.displayable`: a note stored before they were refused); a
-    leading formula character is quoted, so that a spreadsheet the table is pasted into shows
-    it rather than computing it."""
+    (:func:`governance.characters.displayable`: a note stored before they were refused), as
+    its writer typed it otherwise: what a document (a pack, a report) prints."""
     if text is None:
         return None
-    flat = " ".join(displayable(text).split())
-    if flat[:1] in ("=", "+", "-", "@"):
+    return " ".join(displayable(text).split())
+
+
+def inert(text: str | None) -> str | None:
+    """:func:`one_line`, with a leading formula character quoted, so that a spreadsheet the
+    text is written to shows it rather than computing it: for a CSV cell. Documents printed it
+    so too up to agenda layout 21 and progress layout 20 (walk57b 5: a document is no
+    spreadsheet; ``item_lines(guarded=False)`` prints the note as written)."""
+    flat = one_line(text)
+    if flat is not None and flat[:1] in ("=", "+", "-", "@"):
         flat = "'" + flat
     return flat
 
@@ -58,8 +65,10 @@ def gereed_text(
     return text
 
 
-def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
-    """Every assessed item as a line, in plan order."""
+def item_lines(plan: Plan, assessment: Assessment, *, guarded: bool = True) -> dict[str, ItemLine]:
+    """Every assessed item as a line, in plan order. ``guarded``: each note's leading formula
+    character quoted (:func:`inert`), as packs up to agenda layout 21 and reports up to
+    progress layout 20 printed it; False: the note as written (:func:`one_line`)."""
     plan_items: dict[str, object] = {}
     action_titles: dict[str, str] = {}
     dropped_actions: dict[str, str] = {}  # action id → the decision that dropped it
@@ -78,6 +87,7 @@ def item_lines(plan: Plan, assessment: Assessment) -> dict[str, ItemLine]:
             # A milestone cancelled with its action names the action's decision.
             dropped_actions.get(i.action_id) if i.state is State.CANCELLED else None,
             plan.calendar.timezone,
+            inert if guarded else one_line,
         )
         for i in assessment.items.values()
     }
@@ -176,6 +186,7 @@ def _line(
     actions: dict[str, str],
     dropped_with: str | None,
     zone: str = "UTC",
+    noted: Callable[[str | None], str | None] = inert,
 ) -> ItemLine:
     latest = i.latest_update
     return ItemLine(
@@ -191,7 +202,7 @@ def _line(
         state=i.state.value,
         rag=i.rag.value,
         stale=i.stale,
-        note=inert(latest.comment) if latest else None,
+        note=noted(latest.comment) if latest else None,
         note_on=latest.reported_on if latest else None,
         waiting_on=i.waiting_on,
         # A decision's update counts from its meeting by design: the decision is what is late

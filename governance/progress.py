@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from governance.agenda import ItemLine, ItemRevision, item_lines, local_day, removed_line
-from governance.agenda_lines import with_not_started
+from governance.agenda_lines import one_line, with_not_started
 from governance.agenda_model import created_times, renumbered_from
 from governance.assessment import Assessment, ItemAssessment
 from governance.cadences import CADENCE_NAMES as CADENCE_NAMES  # re-exported
@@ -38,6 +38,7 @@ from governance.periods import DATED_KINDS, PeriodKind
 from governance.plan import Deadline, Indicator, Plan, ReportObligation
 from governance.provenance import DueChange, Removal, removals
 from governance.ratification import ratifying_decision, revising_decision
+from governance.slip_notes import quoted_update
 from governance.updates import StatusUpdate
 
 _LATE = frozenset({"overdue", "slipped"})
@@ -151,6 +152,15 @@ AHEAD_MONTHS = 6
 #: the report's day (:func:`governance.provenance.additions_undone`), as ``status --as-of`` and
 #: the deadline check have it; layout 20 and before are made again with it
 #: (:data:`ADDITIONS_UNDONE_FROM`, read by ``regie.report_build``).
+#: 21 (walk57a 4): the *Reden* column quotes the owner's note on the slip, the latest that
+#: came with *risico* or a forecast (:mod:`governance.slip_notes`), not a completion note; a
+#: finished item without one quotes none (:data:`SLIP_NOTES_FROM`). 21 also (walk57b 5): an
+#: owner's note is printed as written, without the CSV formula guard's ``'``
+#: (:data:`NOTES_AS_WRITTEN_FROM`). 21 also (walk57a 5, 7, 8): an indicator's goal is named
+#: with its ``category`` from the plan, and chapter 3 says what a target without a
+#: measurement means; *na de periode afgerond of vervallen*, *(plan: …)* without a bracket
+#: inside a bracket, *datums* (:data:`KAMER_WORDS_FROM`). Layout 20 and before are made again
+#: as they were.
 LAYOUT = 21
 #: The first layout that leaves out an item a decision of a later meeting added.
 ADDITIONS_UNDONE_FROM = 21
@@ -159,6 +169,12 @@ ADDITIONS_UNDONE_FROM = 21
 #: assessment reads them, so a rebuild at its cut-off does so too; layout 19 and before were
 #: made before corrections replaced anything (read by ``regie.report_build``).
 CORRECTED_UPDATES_FROM = 20
+#: The first layout whose *Reden* quotes the owner's note on the slip (walk57a 4).
+SLIP_NOTES_FROM = 21
+#: The first layout that prints an owner's note as written, without ``'`` (walk57b 5).
+NOTES_AS_WRITTEN_FROM = 21
+#: The first layout with walk57a 5, 7 and 8's words (goal category, chapter 3, brackets).
+KAMER_WORDS_FROM = 21
 #: The first layout that reads a corrected decision as replaced by its correction.
 CORRECTIONS_FROM = 20
 #: The first layout whose changes show an ``idem`` row as ``idem (what it copies)``.
@@ -369,6 +385,9 @@ class IndicatorProgress:
     indicator: Indicator
     goal_text: str
     measurements: tuple[Measurement, ...]  # oldest first
+    #: The goal's ``category`` as the plan gives it (``beleidsdoel waaraan … bijdraagt``);
+    #: None without one. Chapter 3 names it with the goal (layout 21 on, walk57a 5).
+    goal_category: str | None = None
 
     @property
     def latest(self) -> Measurement | None:
@@ -461,6 +480,7 @@ def build_progress(
     layout: int = LAYOUT,
     obligation_id: str | None = None,
     first_recorded: datetime | None = None,
+    slips: Mapping[str, StatusUpdate] | None = None,
 ) -> ProgressReport:
     """``recipient``: whom the report is for (the reporting obligation's; None: the report
     names none). ``delivered_by``: the action that delivers the report (the obligation's; None: the
@@ -475,13 +495,16 @@ def build_progress(
     it, else *zonder besluit*: the report must not lose it), and so is an owner change recorded
     in the period. An item they record as created in the period is marked added (layout 10
     on), with the decision that added it; not those of the first sync (``first_recorded``:
-    the plan as first recorded).
+    the plan as first recorded). ``slips``: per item, the owner's latest note on a slip
+    (:func:`governance.slip_notes.slip_notes`): from layout 21 the *Reden* column quotes it,
+    else the latest note of an open item, and no owner's note of a finished one; None: the
+    latest note, as layout 20 and before.
 
     *Nu* of a changed item is the date in force: the latest in time of the decisions and
     plan-file edits that moved it and the owner's forecast (:func:`_forecast_stands`), its
     delivery when done; one that has passed again is said to have lapsed. The outlook takes
     the same date."""
-    lines = item_lines(plan, assessment)
+    lines = item_lines(plan, assessment, guarded=layout < NOTES_AS_WRITTEN_FROM)
     if layout >= NOT_STARTED_FROM:  # walk54 8: not *doorlopend* before its start
         lines = with_not_started(assessment, lines)
     # From layout 8 by the names the tables use (review8 4); before, the ids.
@@ -527,7 +550,14 @@ def build_progress(
             # A decision's update (a drop, a restore) is the body's word: its decision is listed;
             # a report's mark is the office's record of the report made.
             latest = item.latest_update
-            note = line.note if latest is not None and latest.source not in NOT_THE_OWNERS else None
+            noted_on = None
+            if slips is not None and layout >= SLIP_NOTES_FROM:  # walk57a 4: the slip's reason
+                latest = quoted_update(latest, slips.get(line.item_id))
+                note = one_line(latest.comment) if latest is not None else None
+                noted_on = latest.reported_on if latest is not None else None
+            else:
+                owners_word = latest is not None and latest.source not in NOT_THE_OWNERS
+                note = line.note if owners_word else None
             noted_by = _noted_by(plan, latest) if layout >= AUTHORS_FROM else None
             edits = tuple(edited.get(line.item_id, ()))
             owners = owner_changes.get(line.item_id, ())
@@ -569,7 +599,7 @@ def build_progress(
                 change = _change(
                     plan, line, plan_items.get(line.item_id), moved, edits, note, restored,
                     forecast=forecast, completed_on=item.completed_on, as_of=assessment.as_of,
-                    noted_by=noted_by, shown=_shown(shown, line.item_id),
+                    noted_by=noted_by, shown=_shown(shown, line.item_id), noted_on=noted_on,
                 )  # fmt: skip
                 change = replace(change, edit_days=_edit_days(plan, change.edits, layout))
                 if layout >= RATIFIED_FROM and change.edits:
@@ -625,12 +655,18 @@ def build_progress(
             )
         )  # fmt: skip
     goals = {g.id: g.text for g in plan.goals}
+    categories = {g.id: " ".join(g.category.split()) or None for g in plan.goals if g.category}
     per_indicator: dict[str, list[Measurement]] = {}
     for value in sorted(measurements, key=lambda v: (v.measured_on, v.id or 0)):
         if value.measured_on <= assessment.as_of:
             per_indicator.setdefault(value.indicator_id, []).append(value)
     indicators = tuple(
-        IndicatorProgress(i, goals.get(i.goal_id, ""), tuple(per_indicator.get(i.id, ())))
+        IndicatorProgress(
+            i,
+            goals.get(i.goal_id, ""),
+            tuple(per_indicator.get(i.id, ())),
+            categories.get(i.goal_id),
+        )
         for i in plan.indicators()
     )
     # Items with an owner's update: a decision's (a drop, a restore) or a report's mark is not
@@ -946,6 +982,7 @@ def _change(
     as_of: date | None = None,
     noted_by: str | None = None,
     shown: str | None = None,
+    noted_on: date | None = None,
 ) -> Change:
     """Promised (the first gereed) against now: the owner's ``forecast`` when it is in force
     (:func:`_forecast_stands`; None when not), else a revised gereed; a done item's delivery
@@ -955,7 +992,9 @@ def _change(
     decision's); ``restored``: the decisions that brought a dropped item back
     (:func:`governance.decisions.restores`). A now that has passed on ``as_of`` while the item
     is open is ``lapsed``. ``shown``: the gereed as the plan's reader sees it (an ``idem`` row's
-    ``idem (Q1-2016)``, layout 20 on); None: the file's word."""
+    ``idem (Q1-2016)``, layout 20 on); None: the file's word. ``noted_on``: the day of the
+    quoted note, when it need not be the latest update's (layout 21 on: the report gives a long
+    one in full at its end with that day)."""
     reasons = [
         Reason(
             ReasonKind.DECISION,
@@ -967,9 +1006,9 @@ def _change(
     ]
     if note:
         if noted_by is None:
-            reasons.append(Reason(ReasonKind.OWNER_NOTE, text=note))
+            reasons.append(Reason(ReasonKind.OWNER_NOTE, text=note, on=noted_on))
         else:  # the office's own words (layout 6 on)
-            reasons.append(Reason(ReasonKind.OFFICE_NOTE, text=note, by=noted_by))
+            reasons.append(Reason(ReasonKind.OFFICE_NOTE, text=note, by=noted_by, on=noted_on))
     original = getattr(plan_item, "original_gereed", None)
     gereed = shown if shown is not None else getattr(plan_item, "gereed", None)
     now: date | str | None = None

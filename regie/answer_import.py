@@ -4,9 +4,10 @@ Columns (header row required, any order, ``,`` or ``;`` separated, UTF-8 with or
 
 - ``item`` (required): milestone or action id;
 - ``status`` (required): ``on_track``, ``at_risk``, ``done`` or ``cancelled``;
-- ``forecast``, ``completed_on``: ISO dates ``YYYY-MM-DD``, may be empty;
-- ``note``: free text, stored verbatim — a cell that looks like a formula (``=``, ``+``, ``-``,
-  ``@``) is kept as the text it is, never evaluated or stripped;
+- ``prognose`` (or ``forecast``), ``gereed op`` (or ``completed_on``): ISO dates
+  ``YYYY-MM-DD``, may be empty;
+- ``toelichting`` (or ``note``): free text, stored verbatim — a cell that looks like a formula
+  (``=``, ``+``, ``-``, ``@``) is kept as the text it is, never evaluated or stripped;
 - ``contact``: who answered (a contact id from the plan); empty, the plan's own name for the
   office (``programme.office_name``, any case) or ``programmabureau``: the programme office.
 
@@ -52,12 +53,19 @@ if TYPE_CHECKING:
     from regie.import_repeats import FormerGereeds
 
 COLUMNS = ("item", "status", "forecast", "completed_on", "note", "contact")
+#: The Dutch names of the answer columns (walk57a 6), as `regie update-sheet` writes them; a
+#: header may use either name of a column (a sheet written before them still imports).
+DUTCH = {"prognose": "forecast", "gereed op": "completed_on", "toelichting": "note"}
+#: Every column name a header may use: the Dutch ones first, as the sheet has them.
+KNOWN = ("item", "status", *DUTCH, "contact", "forecast", "completed_on", "note")
 #: Columns of `regie update-sheet` for the reader only: accepted and skipped.
 #: Named so that nobody takes them for answers ("gereed" is also a status; "stand" next to
 #: "status" drew answers that were then skipped); ``titel`` and ``gereed (plan)`` are checked
 #: against the plan (an id Excel changed, an answer typed where it is not read).
 REFERENCE = ("actie", "titel", "eigenaar", "gereed (plan)", "deadline", "laatste update (ter info)")
 REQUIRED = ("item", "status")
+#: The answer columns as the sheet names them (Dutch), for the messages that list them.
+SHEET = ("item", "status", *DUTCH, "contact")
 GEREED = "gereed (plan)"
 _ANSWERED = ("status", "forecast", "completed_on", "note")  # any of them: the row is an answer
 MAX_ROWS = 10_000
@@ -330,7 +338,7 @@ def _changed_reference(
             hint = (
                 "did the spreadsheet change the id?"
                 if column == "titel"
-                else "nor did it before: answers go in status, forecast, completed_on and note"
+                else "nor did it before: answers go in status, prognose, gereed op and toelichting"
             )
             out.append(
                 f"{column}: {cell[:60]!r}, but the plan says {wanted[:60]!r} for "
@@ -441,7 +449,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     end = text.find("\n")
     first = text if end < 0 else text[:end]  # not split(): that copies the rest of the text
     if not first.strip():
-        raise InvalidInput(f"{path}:1: empty file: expected a header row ({', '.join(COLUMNS)})")
+        raise InvalidInput(f"{path}:1: empty file: expected a header row ({', '.join(SHEET)})")
     delimiter = max((",", ";", "\t"), key=first.count)  # the most: Excel's Dutch ";", a tab
     if first.count(delimiter) == 0:
         delimiter = ","
@@ -454,16 +462,22 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             cells = next(reader, [])
         at = reader.line_num
         if not any(c.strip() for c in cells):
-            raise InvalidInput(f"{path}:{at}: expected a header row ({', '.join(COLUMNS)})")
-        header = [h.strip().lower() for h in cells]
-        unknown = [h for h in header if h not in COLUMNS and h not in REFERENCE]
+            raise InvalidInput(f"{path}:{at}: expected a header row ({', '.join(SHEET)})")
+        named = [" ".join(h.split()).lower() for h in cells]
+        unknown = [h for h in named if h not in KNOWN and h not in REFERENCE]
+        header = [DUTCH.get(h, h) for h in named]  # a Dutch name reads as the column it names
         missing = [c for c in REQUIRED if c not in header]
         problems += [
-            f"{path}:{at}: unknown column {h!r} (known: {', '.join(COLUMNS)})" for h in unknown
+            f"{path}:{at}: unknown column {h!r} (known: {', '.join(KNOWN)})" for h in unknown
         ]
         problems += [f"{path}:{at}: missing column {c!r}" for c in missing]
         if len(set(header)) != len(header):
-            problems.append(f"{path}:{at}: a column appears twice")
+            twice = sorted({h for h in header if header.count(h) > 1})
+            names = {h: [n for n in named if DUTCH.get(n, n) == h] for h in twice}
+            said = "; ".join(
+                " and ".join(repr(n) for n in dict.fromkeys(ns)) for ns in names.values()
+            )
+            problems.append(f"{path}:{at}: a column appears twice ({said})")
         if problems:
             raise InvalidInput(*problems)
         rows: list[tuple[int, dict[str, str]]] = []
@@ -520,7 +534,7 @@ def _is_notice(cells: list[str]) -> bool:
     return (
         bool(first)
         and not any(c.strip() for c in cells[1:])
-        and first not in COLUMNS
+        and first not in KNOWN
         and first not in REFERENCE
     )
 

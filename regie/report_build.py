@@ -247,6 +247,7 @@ def _agenda_pack(
         late_decisions=laid_out >= AGENDA_LATE_DECISIONS_FROM,
         ahead_before_next=laid_out >= AGENDA_AHEAD_BEFORE_NEXT_FROM,
         lapsed_forecasts=laid_out >= AGENDA_LAPSED_FORECASTS_FROM,
+        notes_as_written=laid_out >= AGENDA_NOTES_AS_WRITTEN_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)
@@ -470,8 +471,14 @@ def _shown_before(
 #: parameters), and the sentence about an earlier start says that no pack was made in Regie
 #: before those meetings (:data:`AGENDA_HAND_PACKS_FROM`); (walk57a 3) an owner's forecast
 #: that passed without delivery since the body's latest pack is *nieuw te laat*
-#: (:data:`AGENDA_LAPSED_FORECASTS_FROM`). Layouts up to 21 are made again without these.
+#: (:data:`AGENDA_LAPSED_FORECASTS_FROM`). 22 (walk57b 5) also: an owner's note is printed as
+#: written, also one that starts with ``=``, ``+``, ``-`` or ``@`` (a pack is no spreadsheet:
+#: the CSV exports keep their formula guard; :data:`AGENDA_NOTES_AS_WRITTEN_FROM`). Layouts up
+#: to 21 are made again without these (with the ``'``).
 AGENDA_LAYOUT = 22
+#: The first agenda layout that prints an owner's note as written, without the CSV formula
+#: guard's ``'`` (walk57b 5: :func:`governance.agenda_lines.item_lines`' ``guarded``).
+AGENDA_NOTES_AS_WRITTEN_FROM = 22
 #: The first agenda layout that shows owners by the plan's organisation ``short_name`` or
 #: ``name`` (8 and before showed their ids).
 AGENDA_NAMES_FROM = 9
@@ -793,9 +800,11 @@ def _progress_report(
         FIRST_ASSESSED_FROM,
         LAYOUT,
         RENUMBERED_FROM,
+        SLIP_NOTES_FROM,
         build_progress,
     )
     from governance.provenance import RevisionFact, due_changes
+    from governance.slip_notes import slip_notes
     from store import agenda_read, reports_read
     from store.dialect import reader
     from store.reports_repo import ReportsRepository
@@ -829,6 +838,12 @@ def _progress_report(
             connection, programme, recorded_until,
             renumbered=(layout or LAYOUT) >= RENUMBERED_FROM,
         )  # fmt: skip
+        # Layout 21 (walk57a 4): the owner's note on a slip is the reason, not the latest note;
+        # read up to the report's data cut-off (read before it), so that it reproduces.
+        slips = None
+        if (layout or LAYOUT) >= SLIP_NOTES_FROM:
+            cut = recorded_until or basis.cut_off
+            slips = slip_notes(reports_read.slip_updates(connection, programme, as_of, cut), as_of)
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,
@@ -847,6 +862,7 @@ def _progress_report(
         obligation_id=obligation.id if obligation is not None else None,
         delivered_by=obligation.action if obligation is not None else None,
         first_recorded=first_recorded,
+        slips=slips,
     )
     return report, basis.cut_off
 

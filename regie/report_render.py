@@ -331,6 +331,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         COUNT_WORDS_FROM,
         EXCERPTS_FROM,
         HYPHENS_FROM,
+        KAMER_WORDS_FROM,
         ONE_BRACKET_FROM,
         PLAN_WORD_FROM,
         STOPS_JOINED_FROM,
@@ -355,6 +356,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "count_words": report.layout >= COUNT_WORDS_FROM,
             # Layout 20 (walk56d 8): no full stop before the *Reden* cell's semicolon.
             "stops": report.layout >= STOPS_JOINED_FROM,
+            # Layout 21 (walk57a 5, 7, 8): the goal's category, *datums*, one level of brackets.
+            "kamer_words": report.layout >= KAMER_WORDS_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(

@@ -25,8 +25,9 @@ from regie.errors import InvalidInput
 if TYPE_CHECKING:
     from governance.plan import Plan
 
-#: The columns an owner fills in, named as `regie import-updates` reads them.
-ANSWER = ("status", "forecast", "completed_on", "note", "contact")
+#: The columns an owner fills in, by their Dutch names (walk57a 6), which `regie
+#: import-updates` reads as ``forecast``, ``completed_on`` and ``note`` (it takes those too).
+ANSWER = ("status", "prognose", "gereed op", "toelichting", "contact")
 HEADER = ("item", *REFERENCE, *ANSWER)
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

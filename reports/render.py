@@ -102,6 +102,7 @@ def environment() -> Environment:
     env.filters["reden"] = asked_reason
     env.filters["uittreksel"] = note_excerpt
     env.filters["lange_toelichtingen"] = long_notes
+    env.filters["met_lange_redenen"] = with_long_reasons
     env.filters["toelichting_ingekort"] = note_reason_cut
     env.filters["zonder_slotpunt"] = without_final_stop
     env.globals["shortlist"] = shortlist
@@ -138,6 +139,43 @@ def long_notes(lines: Iterable[Any]) -> list[Any]:
         if line.note and line.item_id not in seen and note_excerpt(line.note) is not None:
             seen[line.item_id] = line
     return list(seen.values())
+
+
+def long_reasons(steps: Iterable[Any]) -> list[Any]:
+    """The notes a progress report's *Reden* column shows cut that are not the item's latest
+    note (the ``lange_redenen`` filter): from layout 21 the reason is the owner's note on the
+    slip (walk57a 4), which the annex's notes (:func:`long_notes`) need not hold; each as its
+    item's line with that note and its day, for the report's end to give it in full. Before
+    layout 21 the reason was the latest note: none."""
+    from dataclasses import replace
+
+    from governance.agenda_model import note_excerpt
+    from governance.progress import NOTE_KINDS
+
+    found = []
+    for step in steps:
+        for change in step.changed:
+            for reason in change.reasons:
+                text = reason.text
+                if reason.kind not in NOTE_KINDS or not text or text == change.item.note:
+                    continue
+                if note_excerpt(text) is not None:
+                    found.append(replace(change.item, note=text, note_on=reason.on))
+    return found
+
+
+def with_long_reasons(lines: Iterable[Any], steps: Iterable[Any]) -> list[Any]:
+    """``lines`` (:func:`long_notes`) with :func:`long_reasons` of ``steps`` (the
+    ``met_lange_redenen`` filter): each right after its item's latest note when that is there
+    too, else at the end."""
+    merged = list(lines)
+    for extra in long_reasons(steps):
+        at = [i for i, line in enumerate(merged) if line.item_id == extra.item_id]
+        if at:
+            merged.insert(at[-1] + 1, extra)
+        else:
+            merged.append(extra)
+    return merged
 
 
 def note_reason_cut(reason: Any) -> Any:

@@ -370,3 +370,39 @@ def plan_edits(
         )
         for row_id, entity, code, kind, field, before, after, at, baseline in rows
     ]  # fmt: skip
+
+
+def slip_updates(
+    connection: sa.Connection, programme_id: str, as_of: date, recorded_until: datetime | None
+) -> list[StatusUpdate]:
+    """The updates a progress report may quote as the reason an owner gave for a slip
+    (:func:`governance.slip_notes.slip_notes`): those reported on or before ``as_of`` (and
+    recorded up to ``recorded_until`` when given) that came with *risico* or a forecast and a
+    note, and every correction among them all (a correction replaces the update it corrects)."""
+    cut, cut_params = _until(connection, recorded_until)
+    query = sa.text(
+        "SELECT id, item_code, status, reported_on, forecast, completed_on, comment, author,"
+        " source, recorded_at, corrects FROM status_updates WHERE programme_id = :p"
+        " AND reported_on <= :as_of AND (corrects IS NOT NULL OR (comment IS NOT NULL"
+        f" AND (status = 'at_risk' OR forecast IS NOT NULL))){cut} ORDER BY id"
+    ).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
+    as_date, as_instant = converters(connection.dialect.name)
+    return [
+        StatusUpdate(
+            item_id=item,
+            status=UpdateStatus(status),
+            reported_on=as_date(reported_on),
+            forecast=None if forecast is None else as_date(forecast),
+            completed_on=None if completed is None else as_date(completed),
+            comment=comment,
+            author=author,
+            source=source,
+            recorded_at=as_instant(recorded_at),
+            id=row_id,
+            corrects=corrects,
+        )
+        for (
+            row_id, item, status, reported_on, forecast, completed, comment, author, source,
+            recorded_at, corrects,
+        ) in connection.execute(query, {"p": programme_id, "as_of": as_of, **cut_params})
+    ]  # fmt: skip

@@ -117,7 +117,7 @@ def _edit_plan(app: App) -> None:
 
 def changes_app(home: Path, database_url: str) -> App:
     """An app on a copy of the seed plan with the year of changes above recorded."""
-    app = migrated_app(home, database_url)
+    app = migrated_app(home, database_url, golden=True)  # its documents are golden files
     _sync(app, FIRST_SYNC)
     with _clock_at(_at_noon(date(2016, 1, 12))):
         seed_scenario(app)

@@ -13,6 +13,7 @@ from pathlib import Path
 from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from tests.conftest import SEED_PLAN
+from tests.golden_seed import write_golden_seed
 
 AS_OF = date(2016, 1, 15)
 MEETING = date(2016, 4, 12)
@@ -43,43 +44,56 @@ ANSWERS: tuple[tuple[str, str, date, date | None, date | None, str | None], ...]
 )
 
 
-def make_app(home: Path, database_url: str | None = None) -> App:
-    """An app on a copy of the seed plan (decisions edit the plan file) in ``home``."""
+def make_app(home: Path, database_url: str | None = None, *, golden: bool = False) -> App:
+    """An app on a copy of the seed plan (decisions edit the plan file) in ``home``;
+    ``golden``: the seed as the golden files of archived layouts were made with
+    (:mod:`tests.golden_seed`)."""
     home.mkdir(parents=True, exist_ok=True)
     plan = home / "actions.yaml"
     if not plan.exists():
-        shutil.copyfile(SEED_PLAN, plan)
+        if golden:
+            write_golden_seed(plan)
+        else:
+            shutil.copyfile(SEED_PLAN, plan)
     env = {"REGIE_HOME": str(home), "REGIE_PLAN": str(plan)}
     if database_url:
         env["REGIE_DATABASE_URL"] = database_url
     return bootstrap(load_settings(env))
 
 
-def migrated_app(home: Path, database_url: str) -> App:
+def migrated_app(home: Path, database_url: str, *, golden: bool = False) -> App:
     """:func:`make_app` on a database at the latest migration (an empty one becomes a copy of
     the worker's migrated template)."""
     from tests.integration.migrated_template import shared_templates
 
     shared_templates().fill_if_empty(database_url)
-    return make_app(home, database_url)
+    return make_app(home, database_url, golden=golden)
 
 
-def scenario_app(home: Path, database_url: str) -> App:
+def scenario_app(home: Path, database_url: str, *, golden: bool = False) -> App:
     """:func:`migrated_app` with the answers and decision of :func:`seed_scenario` recorded
     (once per worker and database kind, copied for each test: :func:`copy_recorded`; a home
-    that has a plan file already gets them recorded on it)."""
+    that has a plan file already gets them recorded on it). ``golden``: on the seed as the
+    golden files were made with (:mod:`tests.golden_seed`)."""
     if (home / "actions.yaml").exists():
         app = migrated_app(home, database_url)
         seed_scenario(app)
         return app
     from tests.integration.migrated_template import copy_recorded
 
-    copy_recorded("scenario", home, database_url, _record_scenario)
+    if golden:
+        copy_recorded("scenario-golden", home, database_url, _record_golden_scenario)
+    else:
+        copy_recorded("scenario", home, database_url, _record_scenario)
     return make_app(home, database_url)
 
 
 def _record_scenario(home: Path, database_url: str) -> None:
     seed_scenario(migrated_app(home, database_url))
+
+
+def _record_golden_scenario(home: Path, database_url: str) -> None:
+    seed_scenario(migrated_app(home, database_url, golden=True))
 
 
 def cli_env(app: App) -> dict[str, str]:

@@ -150,7 +150,7 @@ def test_an_older_layout_s_pack_of_the_seed_is_made_again_byte_for_byte(
     from tests.integration.reports_scenario import MEETING as SEED_MEETING
     from tests.integration.reports_scenario import scenario_app
 
-    app = scenario_app(tmp_path / "home", database_url)
+    app = scenario_app(tmp_path / "home", database_url, golden=True)  # tests.golden_seed
     plan = app.load_plan()
     for fmt in ("md", "html"):
         pack, _ = _agenda_pack(app, "stuurgroep", SEED_MEETING, SEED_AS_OF, layout=18)

@@ -50,7 +50,7 @@ def test_a_sheet_written_filled_in_and_read_back(regie_home: Path, tmp_path: Pat
     for row in rows:
         cells = dict(zip(header, row, strict=True))
         if cells["item"] == "1.1.1":
-            cells.update(status="Risico", forecast="1-9-2025")
+            cells.update({"status": "Risico", "prognose": "1-9-2025"})  # the Dutch column
         filled.append([cells[h] for h in header])
     back = tmp_path / "terug.csv"
     with back.open("w", encoding="utf-8-sig", newline="") as f:
@@ -61,6 +61,7 @@ def test_a_sheet_written_filled_in_and_read_back(regie_home: Path, tmp_path: Pat
     shown = regie("status", "--as-of", "2025-06-02", "--format", "json", env=ENV)
     latest = {r["id"]: r["latest_update"] for r in json.loads(shown.out)}
     assert latest["1.1.1"]["status"] == "at_risk" and latest["1.1.1"]["author"] == "anna"
+    assert latest["1.1.1"]["forecast"] == "2025-09-01"
     wrong = tmp_path / "fout.csv"
     wrong.write_text("item;status\n1.1.1;misschien\n", encoding="utf-8")
     refused = regie("import-updates", str(wrong), "--as-of", "2025-06-02", env=ENV)

@@ -154,6 +154,7 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # corrects an update.
     # Agenda 22 (walk57a 1, 3): a pack made by hand counts for the decision list, a lapsed
     # forecast is *nieuw te laat*; neither is the stale clock.
+    # Progress 21 (fix57h): the Reden's slip note, notes as written, the Kamer's words.
     assert (AGENDA_LAYOUT, LAYOUT) == (22, 21)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)

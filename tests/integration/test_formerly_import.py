@@ -45,7 +45,7 @@ def _returned(app: App, tmp_path: Path, edits: tuple[str, str]) -> Path:
         cells = dict(zip(header, row, strict=True))
         if cells["item"] == "1.1.1":
             assert cells["titel"] == "Knelpuntenkaart"  # as the sheet went out
-            cells.update(status="op schema", note="Loopt")
+            cells.update({"status": "op schema", "toelichting": "Loopt"})
         filled.append([cells[h] for h in header])
     back = tmp_path / "terug.csv"
     with back.open("w", encoding="utf-8-sig", newline="") as f:

@@ -55,7 +55,7 @@ def _returned(sent: Path, tmp_path: Path, **gereed: str) -> tuple[Path, dict[str
         cells = dict(zip(header, row, strict=True))
         lines[cells["item"]] = n
         if cells["item"] in ("1.1.2", "1.2"):
-            cells.update(status="op schema", note="Loopt")
+            cells.update({"status": "op schema", "toelichting": "Loopt"})
             cells["gereed (plan)"] = (
                 gereed.get(cells["item"].replace(".", "_"), "") or cells["gereed (plan)"]
             )
@@ -90,6 +90,6 @@ def test_a_gereed_the_item_never_had_is_refused(app: App, tmp_path: Path) -> Non
     assert refused.code == 2
     assert (
         f"{back}:{line['1.2']}: gereed (plan): 'Q2-2027', but the plan says 'Q1-2026' for 1.2 "
-        "(nor did it before: answers go in status, forecast, completed_on and note)"
+        "(nor did it before: answers go in status, prognose, gereed op and toelichting)"
     ) in refused.err.splitlines()
     assert "1.1.2" not in refused.err  # its former gereed stands

@@ -19,7 +19,7 @@ NAME = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout3"
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    return scenario_app(tmp_path / "home", database_url)
+    return scenario_app(tmp_path / "home", database_url, golden=True)  # tests.golden_seed
 
 
 LAYOUT4 = "voortgang_2015-07-01_2015-12-31_asof_2016-01-15.layout4"

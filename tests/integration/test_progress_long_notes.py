@@ -42,7 +42,7 @@ def long_note_app(home: Path, database_url: str) -> App:
     from governance.answers import OFFICE, AnswerInput
     from regie.answers import check_answer, store_answers
 
-    app = scenario_app(home, database_url)
+    app = scenario_app(home, database_url, golden=True)  # tests.golden_seed
     plan = app.load_plan()
     on = date(2016, 1, 14)
     answer = AnswerInput(ITEM, "at_risk", date(2016, 3, 31), None, LONG)

@@ -67,7 +67,7 @@ def test_progress_formats(app: App) -> None:
     # An ongoing item without a date reads as its state and the plan's words, not "gereed
     # Periodiek" (walk29 13); a dated one keeps "gereed Q3-2016, …".
     assert "3.5 Lessen Green Deals delen (PIANOo): doorlopend (plan: Periodiek)" in md
-    assert "wacht op 1.2 (plan: Afhankelijk van overleg bestuurlijke afspraken)" in md
+    assert "wacht op 1.2.1 (plan: Afhankelijk van overleg bestuurlijke afspraken)" in md
     assert "gereed Periodiek" not in md and "gereed Afhankelijk" not in md
     html = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "html").content.decode()
     assert "data:image/svg+xml;base64," in html  # the indicator chart

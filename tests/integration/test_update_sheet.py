@@ -13,7 +13,8 @@ from tests.integration.answer_app import ANSWERS_PLAN
 ENV = {"REGIE_PLAN": str(ANSWERS_PLAN)}
 DAY = "2025-06-02"
 NOTICE = (
-    "Let op – wie leest de toelichting (kolom note)? Die komt bij het programmabureau en kan "
+    "Let op – wie leest de toelichting (kolom toelichting)? Die komt bij het programmabureau en "
+    "kan "
     "letterlijk in de vergaderstukken (agenda) van het overleg „Stuurgroep Fietsroutes”, het "
     "voortgangsrapport en uw eigen "
     "agenda-abonnement staan. Ook uw eventuele plaatsvervanger leest mee, en als u invalt degene "
@@ -50,7 +51,7 @@ def test_the_sheet_lists_the_open_items_with_empty_answer_columns(
     rows = sheet(tmp_path)
     assert rows[0] == [
         "item", "actie", "titel", "eigenaar", "gereed (plan)", "deadline",
-        "laatste update (ter info)", "status", "forecast", "completed_on", "note", "contact",
+        "laatste update (ter info)", "status", "prognose", "gereed op", "toelichting", "contact",
     ]  # fmt: skip
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert sorted(by_id) == ["1.1.2", "1.2", "2.1"]  # 1.1.1 is gereed: nothing to ask
@@ -59,7 +60,7 @@ def test_the_sheet_lists_the_open_items_with_empty_answer_columns(
     assert by_id["1.1.2"]["deadline"] == "2025-09-30"
     # The owners as every reader sees them, never by their ids (walk54 4)
     assert by_id["2.1"]["eigenaar"] == "Provincie Noordwaarts, Gemeente Rivierstad"
-    assert all(by_id[i][c] == "" for i in by_id for c in ("status", "forecast", "note"))
+    assert all(by_id[i][c] == "" for i in by_id for c in ("status", "prognose", "toelichting"))
 
 
 def test_a_contact_s_sheet_holds_what_they_may_answer_for(regie_home: Path, tmp_path: Path) -> None:
@@ -99,7 +100,7 @@ def test_the_filled_in_sheet_is_read_back_and_unanswered_rows_are_skipped(
     for row in rows[1:]:
         cells = dict(zip(header, row, strict=True))
         if cells["item"] == "1.1.1":  # as Excel saves it: a Dutch label, a Dutch date
-            cells.update(status="Risico", forecast="1-9-2025", note="Aanbesteding loopt uit")
+            cells.update(status="Risico", prognose="1-9-2025", toelichting="Aanbesteding loopt uit")
         elif cells["item"] == "2.1":
             cells.update(status="op schema")
         filled.append([cells[h] for h in header])  # 1.1.2: left empty, not answered
@@ -156,7 +157,7 @@ def test_an_answer_typed_in_a_reference_column_is_not_lost(
     assert result.code == 2
     assert result.err.splitlines()[0] == (
         f"{back}:4: gereed (plan): '3-2-2025', but the plan says 'Q4-2025' for 1.2 (nor did it "
-        "before: answers go in status, forecast, completed_on and note)"
+        "before: answers go in status, prognose, gereed op and toelichting)"
     )
     assert latest(regie_home) == {}
 
@@ -225,7 +226,7 @@ def test_the_sheet_says_who_reads_a_note_and_reads_back_with_that_line(
         notice, header, *rows = csv.reader(io.StringIO(text, newline=""), delimiter=";")
         for row in rows:
             if row[0] == item:
-                row[header.index("status")], row[header.index("note")] = status, note
+                row[header.index("status")], row[header.index("toelichting")] = status, note
         return [notice, header, *rows]
 
     with out.open("w", encoding="utf-8-sig", newline="") as f:
@@ -281,3 +282,42 @@ def test_owners_show_by_short_name_and_old_sheets_with_ids_still_import(
     result = regie("status", "--as-of", DAY, "--format", "json", env=env)
     updates = {r["id"]: r["latest_update"] for r in json.loads(result.out) if r["latest_update"]}
     assert (updates["1.2"]["status"], updates["2.1"]["status"]) == ("on_track", "at_risk")
+
+
+def test_the_answer_columns_are_dutch_and_the_english_names_still_import(
+    regie_home: Path, tmp_path: Path
+) -> None:
+    """walk57a 6: the sheet names its answer columns in Dutch (*prognose*, *gereed op*,
+    *toelichting*) under its Dutch hint; import reads them, and a sheet with the English
+    names (made before) still imports. A column named twice, in both languages, is refused."""
+    rows = sheet(tmp_path, "--contact", "anna")
+    assert rows[0][-5:] == ["status", "prognose", "gereed op", "toelichting", "contact"]
+    dutch = fill(
+        tmp_path, rows,
+        {"1.1.1": {"status": "gereed", "gereed op": "30-5-2025", "toelichting": "Kaart af"},
+         "1.1.2": {"status": "risico", "prognose": "1-10-2025", "toelichting": "Later"}},
+    )  # fmt: skip
+    result = regie("import-updates", str(dutch), "--as-of", DAY, env=ENV)
+    assert result.code == 0, result.err
+    updates = latest(regie_home)
+    assert updates["1.1.1"]["status"] == "done"
+    assert updates["1.1.1"]["comment"] == "Kaart af"
+    assert updates["1.1.2"]["forecast"] == "2025-10-01"
+    assert updates["1.1.2"]["comment"] == "Later"
+    english = tmp_path / "oud.csv"
+    english.write_text(
+        "item;status;forecast;completed_on;note;contact\n2.1;risico;1-12-2025;;Oud blad;anna\n",
+        encoding="utf-8",
+    )
+    result = regie("import-updates", str(english), "--as-of", DAY, env=ENV)
+    assert result.code == 0, result.err
+    assert latest(regie_home)["2.1"]["forecast"] == "2025-12-01"
+    wrong = fill(tmp_path, rows, {"2.1": {"status": "gereed", "gereed op": "morgen"}})
+    result = regie("import-updates", str(wrong), "--as-of", DAY, env=ENV)
+    assert result.code == 2
+    assert "completed_on: 'morgen' is not a date" in result.err  # the column is read
+    both = tmp_path / "beide.csv"
+    both.write_text("item;status;note;Toelichting\n2.1;risico;a;b\n", encoding="utf-8")
+    result = regie("import-updates", str(both), "--as-of", DAY, env=ENV)
+    assert result.code == 2
+    assert f"{both}:1: a column appears twice ('note' and 'toelichting')" in result.err

@@ -106,14 +106,13 @@ def test_the_incremental_assessment_equals_the_full_one_with_random_updates() ->
     replay(world, every_day(first, last))
 
 
-def test_the_shipped_plans_action_2_1_holds_for_its_milestones() -> None:
-    """plan/actions.yaml: "action 2.1 depends on 2.2 and 2.3" counts for 2.1.1–2.1.3."""
+def test_the_shipped_plans_action_2_1_waits_only_where_the_source_says() -> None:
+    """plan/actions.yaml (walk57a 2): action 2.1 no longer depends on the whole of 2.2 and
+    2.3, which its milestones inherited (2.1.1, due Najaar 2015, waited on 2.2.2's open-ended
+    research): only 2.1.2 waits, on 2.1.1 and the Telos verkenning 2.3.2 ("input voor 1")."""
     plan = load_plan(SEED_PLAN)
     deps = {d.item_id: d.depends_on for d in plan.deadlines() if d.action_id == "2.1"}
-    assert deps == {
-        "2.1.1": ("2.2", "2.3"),
-        "2.1.2": ("2.1.1", "2.3.2", "2.2", "2.3"),
-        "2.1.3": ("2.1.2", "2.2", "2.3"),
-    }
+    assert deps == {"2.1.1": (), "2.1.2": ("2.1.1", "2.3.2"), "2.1.3": ("2.1.2",)}
     items = assess(plan, [], date(2015, 10, 1), calendar=CAL).items
-    assert items["2.1.1"].waiting_on == ("2.2", "2.3")
+    assert items["2.1.1"].waiting_on == ()
+    assert items["2.1.2"].waiting_on == ("2.1.1", "2.3.2")

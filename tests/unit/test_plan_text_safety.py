@@ -18,32 +18,32 @@ SEED = SEED_PLAN.read_text(encoding="utf-8")
         (
             "    name: Programmabureau MVI (voorbeeld)\n",
             "    name: >\n      Programmabureau MVI\n",
-            131,
+            133,
             "'name' must be one line, but contains a line break (a folded '>' keeps one",
         ),
         (
             "  holidays_country: NL\n",
             "  holidays_country: NL\n"
             '  extra_days_off: [{date: 2016-07-11, name: "Vlaamse\\nfeestdag"}]\n',
-            47,
+            49,
             "'name' must be one line, but contains a line break",
         ),
         (  # shown as an owner in table cells and mail lines: one line (walk30 1)
             "    short_name: PIANOo\n",
             '    short_name: "PIA\\nNOo"\n',
-            97,
+            99,
             "'short_name' must be one line, but contains a line break",
         ),
         (
             "    email: programmabureau-mvi@example.org\n",
             "    email: programmabureau-mvi at example.org\n",
-            133,
+            135,
             "is not an e-mail address",
         ),
         (
             "    name: Programmabureau MVI (voorbeeld)\n",
             "    name: Programmabureau \u202eIVM (voorbeeld)\n",
-            131,
+            133,
             "U+202E",
         ),
     ],
@@ -114,11 +114,11 @@ def test_titles_and_body_names_must_be_one_line(tmp_path: Path) -> None:
     _, problems = validate_plan_file(path)
     hint = " (a folded '>' keeps one at the end: write '>-')"
     assert [str(p) for p in problems] == [
-        f"{path}:185:11: 'name' must be one line, but contains a line break{hint}",
-        f"{path}:446:12: 'title' must be one line, but contains a line break{hint}",
-        f"{path}:452:16: 'title' must be one line, but contains a line break{hint}",
-        f"{path}:462:20: 'title' must be one line, but contains a line break{hint}",
-        f"{path}:546:12: 'title' contains the control character U+0009: remove it",
+        f"{path}:187:11: 'name' must be one line, but contains a line break{hint}",
+        f"{path}:450:12: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:456:16: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:466:20: 'title' must be one line, but contains a line break{hint}",
+        f"{path}:551:12: 'title' contains the control character U+0009: remove it",
     ]
 
 

@@ -398,14 +398,16 @@ def test_a_forecast_before_the_due_date_moves_nothing() -> None:
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
 
 
-def test_layout_1_renders_as_reports_archived_before_it() -> None:
+def test_layout_1_renders_as_reports_archived_before_it(tmp_path: Path) -> None:
     """``voortgang_v1.*`` in tests/fixtures/reports were rendered by the code before layout 2
     (the owner's forecast first, the outlook by due date, the source document as written):
     layout 1 and its frozen templates make the same bytes, so that `regie report reproduce`
-    still matches such an archived report."""
+    still matches such an archived report (from the seed those files were made with:
+    :mod:`tests.golden_seed`)."""
     from reports.render import render
+    from tests.golden_seed import write_golden_seed
 
-    plan = load_plan(SEED_PLAN)
+    plan = load_plan(write_golden_seed(tmp_path / "actions.yaml"))
     updates = [
         StatusUpdate("1.1.1", UpdateStatus.DONE, date(2015, 9, 28),
                      completed_on=date(2015, 9, 25)),

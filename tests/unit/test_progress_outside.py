@@ -87,7 +87,7 @@ def test_chapter_2_names_what_the_summary_counts_outside_the_period() -> None:
     three = _step(md, 3)
     assert "- Vervallen: 3.9 " in three
     assert "(vervallen 10 februari 2016; beloofd Voorjaar 2016)" in three
-    assert "Geen punten buiten de periode afgerond of vervallen." in _step(md, 4)
+    assert "Geen punten vóór of na de periode afgerond of vervallen." in _step(md, 4)  # walk57a 7
     html = render_progress(report, "html").decode()
     assert "<h4>Afgerond buiten de periode of vervallen</h4>" in html
     assert (

@@ -117,8 +117,8 @@ def test_no_date_example_without_a_fuzzy_date() -> None:
     assert report.date_example is None
     md = render_progress(report, "md").decode()
     html = render_progress(report, "html").decode()
-    assert "Data zijn opgenomen zoals ze in het plan staan." in md
-    assert "Data zijn opgenomen zoals ze in het plan staan.</p>" in html
+    assert "Datums zijn opgenomen zoals ze in het plan staan." in md  # walk57a 8: not "Data"
+    assert "Datums zijn opgenomen zoals ze in het plan staan.</p>" in html
     assert "bijvoorbeeld" not in md and "bijvoorbeeld" not in html
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from governance.agenda import gereed_text, inert
+from governance.agenda_lines import one_line
 from reports.render import asked_question, md_escape, md_unescape
 
 
@@ -12,6 +13,12 @@ def test_inert_flattens_and_quotes_formulas() -> None:
     assert inert("regel 1\n\n  regel 2") == "regel 1 regel 2"
     assert inert("Q3 = klaar") == "Q3 = klaar"
     assert inert(None) is None
+
+
+def test_one_line_flattens_and_keeps_a_leading_formula_character() -> None:
+    """What a document prints (walk57b 5): the note on one line, as written."""
+    assert one_line("=SUM(A1:A3)") == "=SUM(A1:A3)" and one_line("- wacht\n op") == "- wacht op"
+    assert one_line("@cmd") == "@cmd" and one_line(None) is None
 
 
 def test_markdown_escaping_round_trips() -> None:

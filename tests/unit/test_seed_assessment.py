@@ -45,10 +45,26 @@ def test_ntb_items_are_undated(october: Assessment, plan: Plan) -> None:
         assert october.items[m.id].rag is Rag.GREY
 
 
-def test_4_2_waits_on_1_2_and_4_3_follows_it(october: Assessment) -> None:
+def test_4_2_waits_on_1_2_1_and_4_3_follows_it(october: Assessment) -> None:
     assert october.items["4.2"].state is State.WAITING
-    assert "1.2" in october.items["4.2"].waiting_on
+    assert october.items["4.2"].waiting_on == ("1.2.1",)
     assert october.items["4.3"].state is State.WAITING
+
+
+def test_4_2_and_4_3_get_their_date_from_the_overleg_1_2_1_alone(plan: Plan) -> None:
+    """walk57a 2: 1.2.1 (the draagvlak overleg) done on 26-11-2015, the undated afsprakenkader
+    1.2.2 still open: 4.2 and 4.3 no longer wait (they waited on all of 1.2 until 2018)."""
+    done = [
+        StatusUpdate(
+            "1.2.1", UpdateStatus.DONE, date(2015, 11, 26), completed_on=date(2015, 11, 26)
+        )
+    ]
+    result = assess(plan, done, date(2015, 12, 1))
+    assert result.items["1.2.2"].state is not State.DONE
+    for item_id in ("4.2", "4.3"):
+        item = result.items[item_id]
+        assert item.state is not State.WAITING and item.waiting_on == (), item_id
+        assert item.due is not None and item.due > date(2015, 11, 26), item_id
 
 
 def test_4_2_gets_a_date_once_1_2_is_done(plan: Plan) -> None:

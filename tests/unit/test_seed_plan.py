@@ -51,7 +51,7 @@ EXPECTED_ACTIONS: list[tuple[str, str, str | None, list[Row]]] = [
     ),
     (
         "1.3",
-        "Verkennen inzetten ambassadeurs voor MVI:",
+        "Verkennen inzetten ambassadeurs voor MVI",  # the table's colon left out (walk57a 9)
         None,
         [
             ("1.3.1", "Klimaatambassadeur", "Najaar 2015"),
@@ -355,13 +355,21 @@ def test_contacts_are_fictional_placeholders(plan: Plan) -> None:
     assert any(c.programme_office for c in plan.contacts)
 
 
-def test_benchmark_depends_on_rivm_and_telos(plan: Plan) -> None:
-    assert set(_action(plan, "2.1").depends_on) >= {"2.2", "2.3"}
+def test_benchmark_waits_on_the_telos_verkenning_only(plan: Plan) -> None:
+    """Bijlage 2: 2.2 "is input voor 1", 2.3 "is deels input voor 1", 2.3.2 "(input voor 1)".
+    walk57a 2: not the whole of 2.2 (2.2.2 runs "2016 e.v") and 2.3 (the 2016 monitor 2.3.3):
+    only the opdrachtformulering 2.1.2 waits, on the verkenning 2.3.2; the note says why."""
+    action = _action(plan, "2.1")
+    assert action.depends_on == ()
+    waits = {m.id: m.depends_on for m in action.milestones}
+    assert waits == {"2.1.1": (), "2.1.2": ("2.1.1", "2.3.2"), "2.1.3": ("2.1.2",)}
+    assert action.note is not None and "2.3.2" in action.note and "2016 e.v" in action.note
 
 
 def test_pianoo_board_depends_on_bestuurlijke_afspraken(plan: Plan) -> None:
     action = _action(plan, "4.2")
-    assert "1.2" in action.depends_on
+    # walk57a 2: the overleg is 1.2.1 (Najaar 2015), not the undated afsprakenkader 1.2.2.
+    assert action.depends_on == ("1.2.1",)
     assert action.period is not None and action.period.kind is PeriodKind.DEPENDENT
 
 
@@ -375,7 +383,7 @@ def test_stuurgroep_is_idem_to_the_row_above(plan: Plan) -> None:
         above.period.start,
         above.period.end,
     )
-    assert "1.2" in action.depends_on
+    assert action.depends_on == ("1.2.1",)
 
 
 def test_single_date_rows_are_explained(plan: Plan) -> None:
