@@ -9,7 +9,7 @@ unanswered (its key ends in :data:`governance.reminders.AFTER_REPLAY`: the repla
 on record). The replay's own days count them, or it would escalate the item every day.
 
 An escalation prompt is a replay's when the digest that carried it to its contact is on
-record as a replay stores it (:func:`replayed_escalations`): decided per escalation, not per
+record as a replay stores it (:func:`replay_carried`): decided per escalation, not per
 contact and day (fix57m). A live `regie cycle` may rerun the replay's last day (`regie replay
 --to` today, then the day's cycle): its escalations go in a digest of their own (``…:2``), those
 of items the replay escalated under :data:`~governance.reminders.AFTER_REPLAY` keys (events of
@@ -72,7 +72,7 @@ def replay_digests(
     return stored
 
 
-def replayed_escalations(
+def replay_carried(
     connection: sa.Connection,
     programme_id: str,
     codes: Collection[str],
@@ -149,7 +149,7 @@ def without_replayed(
     start = len(_prefix(programme_id))
     on = {_day(start, k) for k in stored}
     codes = sorted(i for i, day in escalated.items() if day.isoformat() in on)
-    replayed = replayed_escalations(connection, programme_id, codes, stored)
+    replayed = replay_carried(connection, programme_id, codes, stored)
     if not replayed:
         return found
     held = counted(connection, programme_id, as_of, codes, withdrawn)
