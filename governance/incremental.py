@@ -75,8 +75,11 @@ __all__ = [
 #: update a correction replaced counts for neither the latest update nor the latest forecast
 #: (review56 2; migration 0040 removes the memory's header, so the memory is made anew); 12:
 #: on a live day an escalation only `regie replay` recorded does not count (fix57b), so the
-#: memory of a replayed day is made under other rules than a live day's (:func:`basis`).
-RULES_VERSION = 12
+#: memory of a replayed day is made under other rules than a live day's (:func:`basis`); 13:
+#: whether a replayed escalation reached anyone is decided per escalation, by the digest that
+#: carried it, no longer per office contact and day (fix57m: a live rerun of the replay's last
+#: day made all of that day's replayed escalations count).
+RULES_VERSION = 13
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}

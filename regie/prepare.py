@@ -229,17 +229,20 @@ def decisions_from(
 
     A meeting had its pack when one was queued to the body's contacts, or one was archived for
     it otherwise (by hand, ``regie report agenda``) as of a day before it and made before its
-    day: the rule by which the pack's *sinds de vorige vergadering* takes the body's latest
-    earlier pack (:func:`regie.report_build.had_by_hand`, walk57a 1). Read as the data stood
-    at ``recorded_until`` when given."""
+    day: the made-before rule by which the pack's *sinds de vorige vergadering* takes the
+    body's latest earlier pack (:func:`regie.report_build.had_by_hand`, walk57a 1; that part
+    also takes a pack for a meeting since moved, this one the body's meetings as they are).
+    A body without contacts (no pack could go out) starts at the previous meeting unless a
+    pack was made for an earlier meeting by hand: then from there too (fix57m). Read as the
+    data stood at ``recorded_until`` when given."""
     from regie.reports import meetings
 
-    if not body_contacts(plan, body):
-        return None  # no pack could go out: the list starts at the previous meeting
     since = _running_since(app, plan, recorded_until)
     if since is None:
         return None
     had = _meetings_with_pack(app, plan, body, recorded_until)
+    if not body_contacts(plan, body) and not any(on < meeting_on for on in had):
+        return None  # no pack could go out, and none was made: at the previous meeting
     held = meetings(app, body.id, plan=plan, recorded_until=recorded_until)
     earlier = [m for m in held if m.on < meeting_on][::-1]
     start = None

@@ -268,11 +268,14 @@ def _agenda_pack(
 
 
 def had_by_hand(pack: HandPack, meeting_on: date, zone: str) -> bool:
-    """Whether a pack made by hand for the meeting of ``meeting_on`` (as of a day before it:
-    :attr:`store.agenda_read.PacksRead.by_hand`) was the body's pack for it: made before the
-    meeting's day (review54c 5), in ``zone`` (the plan's; a simulation's day kept with it,
-    ``made_on``). The one rule of :func:`_shown_before` and of where the decision list starts
-    (:func:`regie.prepare.decisions_from`, agenda layout 22, walk57a 1)."""
+    """Whether a pack made by hand (as of a day before its meeting:
+    :attr:`store.agenda_read.PacksRead.by_hand`) was made before ``meeting_on`` (review54c 5),
+    in ``zone`` (the plan's; a simulation's day kept with it, ``made_on``). The made-before
+    rule of :func:`_shown_before` and of where the decision list starts
+    (:func:`regie.prepare.decisions_from`, agenda layout 22, walk57a 1). Both ask it with the
+    pack's own meeting day; :func:`_shown_before` also takes a pack for a meeting since moved
+    past the previous meeting, asked then with the previous meeting's day (fix57m),
+    :func:`regie.prepare.decisions_from` only the body's meetings as they are now."""
     from governance.clock import local_date
 
     return (pack.made_on or local_date(pack.made_at, zone)) < meeting_on
@@ -300,27 +303,29 @@ def _shown_before(
     Without such a pack the window counts as if no pack went out. ``hand_asked`` (agenda
     layout 22): a pack made by hand comes with what it put to the body (``listed``)."""
     from governance.agenda_model import ShownBefore
-    from governance.clock import local_date
 
     previous_on = max((on for on in held if on < meeting_on), default=None)
     if previous_on is None:
         return None
 
-    def had(on: date, as_of: date, made_on: date | None) -> bool:
-        """Whether the body had a pack for meeting ``on`` by the previous meeting."""
-        by = on if on <= previous_on else previous_on  # a meeting since moved: held then
-        if on > previous_on and not (on < meeting_on and as_of < previous_on):
-            return False
-        return made_on is None or made_on < by
+    def by(on: date, as_of: date) -> date | None:
+        """The day by which the body had a pack for meeting ``on`` if it counts: that of the
+        meeting, or of the previous one for a meeting since moved past it (held then); None:
+        it does not count."""
+        if on <= previous_on:
+            return on
+        return previous_on if on < meeting_on and as_of < previous_on else None
 
     packs: dict[date, tuple[date, datetime, frozenset[str] | None]] = {
         on: (found[2], found[3], None) for on, found in read.questions.items()
     }
-    earlier = [on for on, (as_of, _, _) in packs.items() if had(on, as_of, None)]
+    earlier = [on for on, (as_of, _, _) in packs.items() if by(on, as_of) is not None]
     for on, made in read.by_hand.items():
         if on in packs:  # a pack went out for it
             continue
-        kept = [p for p in made if had(on, p.as_of, p.made_on or local_date(p.made_at, zone))]
+        kept = [
+            p for p in made if (day := by(on, p.as_of)) is not None and had_by_hand(p, day, zone)
+        ]
         if kept:  # the last one made by then
             last = kept[-1]
             packs[on] = (last.as_of, last.made_at, last.listed if hand_asked else None)

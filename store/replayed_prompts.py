@@ -8,14 +8,17 @@ item's run has not escalated, so it escalates once, live, when it still is late 
 unanswered (its key ends in :data:`governance.reminders.AFTER_REPLAY`: the replayed key stays
 on record). The replay's own days count them, or it would escalate the item every day.
 
-An escalation prompt is a replay's when the contact's escalation digest of its day (the first
-of the day, :func:`governance.reminders.escalation_digest_key`) is on record as a replay
-stores it and the day had no later run for that contact (a live rerun's ``:2``: a replay never
-reruns a day). One with no contact (nobody to tell) counts as before.
+An escalation prompt is a replay's when the digest that carried it to its contact is on
+record as a replay stores it (:func:`replay_carried`): decided per escalation, not per
+contact and day (fix57m). A live `regie cycle` may rerun the replay's last day (`regie replay
+--to` today, then the day's cycle): its escalations go in a digest of their own (``…:2``), those
+of items the replay escalated under :data:`~governance.reminders.AFTER_REPLAY` keys (events of
+their own beside the replay's), any other under its plain key; the replay's escalations of the
+day still reached nobody. One with no contact (nobody to tell) counts as before.
 
 The digests' keys and states are read (from the index, no rows) only when an item judged has a
-run that escalated; the items' prompts are read whole only for those whose run first escalated
-on a replayed day.
+run that escalated; the escalation events and the prompts of the items are read only for those
+whose run first escalated on a day with a digest a replay stored.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from governance.events import ESCALATION_RAISED
 from governance.reminders import (
     PromptFacts,
     PromptQuestion,
@@ -32,21 +36,21 @@ from governance.reminders import (
     escalation_digest_key,
     facts_from_history,
 )
-from store.models import OutboxRow
+from store.models import EventRow, OutboxRow
 from store.withdrawn_prompts import Withdrawn, counted
 
 
-def replayed_days(
+def replay_digests(
     connection: sa.Connection, programme_id: str, days: Collection[date]
-) -> set[tuple[str, date]]:
-    """(contact, day) of the escalation digests of ``days`` only a replay stored (the module
-    notes). The programme's suppressed escalation digests are found in one range of the
-    outbox's (programme, key, status) index, from the index alone (the keys name the contact and
-    the day; on SQLite a row's own status or error is read by walking its body's pages): none
-    in a programme that never replayed, withdrawn ones aside. Only those of ``days`` are read,
-    with the day's later run (``:2``, a live rerun of a replayed day), if any."""
+) -> set[str]:
+    """The keys of the escalation digests of ``days`` only a replay stored: suppressed with no
+    reason (the module notes), a day's first or a later run's. The programme's suppressed
+    escalation digests are found in one range of the outbox's (programme, key, status) index,
+    from the index alone (the keys name the contact and the day; on SQLite a row's own status
+    or error is read by walking its body's pages): none in a programme that never replayed,
+    withdrawn ones aside. Only those of ``days`` are read, for their reason."""
     o = OutboxRow.__table__.c
-    prefix = escalation_digest_key(programme_id, "", date.min).removesuffix(f":{date.min}")
+    prefix = _prefix(programme_id)
     keys = connection.execute(
         sa.select(o.key).where(
             o.programme_id == programme_id,
@@ -55,31 +59,73 @@ def replayed_days(
             o.status == "suppressed",
         )
     ).scalars()
-    wanted = {day.isoformat() for day in days}
-    first: dict[str, tuple[str, date]] = {}  # a day's first digest key → (contact, day)
-    start = len(prefix)
-    for key in keys:
-        # contact (no ':' in a contact id), day, then a later run's number or ``deputy``
-        contact, _, rest = key[start:].partition(":")
-        day, _, more = rest.partition(":")
-        if not more and day in wanted:
-            first[key] = (contact, date.fromisoformat(day))
-    if not first:
-        return set()
-    found: dict[str, tuple[str, date]] = {}
-    rerun: set[tuple[str, date]] = set()
-    asked = [k for key in sorted(first) for k in (key, f"{key}:2")]
+    wanted, start = {day.isoformat() for day in days}, len(prefix)
+    of_days = sorted(k for k in keys if _day(start, k) in wanted)
+    stored: set[str] = set()
     read = sa.select(o.key, o.last_error).where(
         o.programme_id == programme_id, o.key.in_(sa.bindparam("keys", expanding=True))
     )
-    for at in range(0, len(asked), 500):
-        for key, error in connection.execute(read, {"keys": asked[at : at + 500]}):
-            if key in first:
-                if not error:  # suppressed with no reason: a replay's
-                    found[key] = first[key]
-            else:
-                rerun.add(first[key.removesuffix(":2")])
-    return {pair for pair in found.values() if pair not in rerun}
+    for at in range(0, len(of_days), 500):
+        for key, error in connection.execute(read, {"keys": of_days[at : at + 500]}):
+            if not error:  # suppressed with no reason: a replay's
+                stored.add(key)
+    return stored
+
+
+def replay_carried(
+    connection: sa.Connection,
+    programme_id: str,
+    codes: Collection[str],
+    stored: Collection[str],
+) -> set[tuple[str, str, str, date]]:
+    """(item, escalation key, contact, day) of the escalations of ``codes`` that only a digest a
+    replay ``stored`` (:func:`replay_digests`) carried to their contact: read from the items'
+    ``regie.escalation.raised`` events of those digests' days, which name the escalation's key,
+    its contacts and the digests that carry it to each (a rerun's are numbered). An event
+    recorded before events named their digests: the contact's first digest of the day."""
+    if not codes or not stored:
+        return set()
+    start = len(_prefix(programme_id))
+    days = sorted({date.fromisoformat(_day(start, k)) for k in stored})
+    e = EventRow.__table__.c
+    read = sa.select(e.item_code, e.occurred_on, e.payload).where(
+        e.programme_id == programme_id,
+        e.name == ESCALATION_RAISED,
+        e.item_code.in_(sa.bindparam("codes", expanding=True)),
+        e.occurred_on.in_(days),
+    )
+    found: set[tuple[str, str, str, date]] = set()
+    wanted = sorted(codes)
+    for at in range(0, len(wanted), 500):
+        for item, day, payload in connection.execute(read, {"codes": wanted[at : at + 500]}):
+            key, contacts, carriers = _carried(payload or {})
+            if not carriers:  # before events named their digests (one per contact)
+                carriers = [escalation_digest_key(programme_id, c, day) for c in contacts]
+            for contact, digest in zip(contacts, carriers, strict=False):
+                if digest in stored:
+                    found.add((item, key, contact, day))
+    return found
+
+
+def _prefix(programme_id: str) -> str:
+    """What every escalation digest key of the programme starts with."""
+    return escalation_digest_key(programme_id, "", date.min).removesuffix(f":{date.min}")
+
+
+def _day(start: int, key: str) -> str:
+    """The day (ISO) of an escalation digest's key (``start``: the length of :func:`_prefix`):
+    after the contact (no ':' in a contact id); then maybe a later run's number or ``deputy``."""
+    return key[start:].split(":", 2)[1]
+
+
+def _carried(payload: Mapping[str, object]) -> tuple[str, list[str], list[str]]:
+    """An escalation event's key, its contacts and the digests carrying it, in their order."""
+    contacts, digests = payload.get("contacts") or "", payload.get("digests") or ""
+    return (
+        str(payload.get("key") or ""),
+        [c for c in str(contacts).split(",") if c],
+        [d for d in str(digests).split(",") if d],
+    )
 
 
 def without_replayed(
@@ -97,16 +143,22 @@ def without_replayed(
     escalated = {i: f.escalated_on for i, f in found.items() if f.escalated_on is not None}
     if not escalated:
         return found
-    days = replayed_days(connection, programme_id, set(escalated.values()))
-    if not days:
+    stored = replay_digests(connection, programme_id, set(escalated.values()))
+    if not stored:
         return found
-    on = {day for _, day in days}
-    codes = sorted(i for i, day in escalated.items() if day in on)
+    start = len(_prefix(programme_id))
+    on = {_day(start, k) for k in stored}
+    codes = sorted(i for i, day in escalated.items() if day.isoformat() in on)
+    replayed = replay_carried(connection, programme_id, codes, stored)
+    if not replayed:
+        return found
     held = counted(connection, programme_id, as_of, codes, withdrawn)
     kept: list[PromptRecord] = []
     dropped: set[str] = set()  # items with a replayed escalation of their current run
     for record in held:
-        if record.is_escalation and (record.contact_id, record.queued_on) in days:
+        if record.is_escalation and (
+            (record.item_id, record.stage, record.contact_id, record.queued_on) in replayed
+        ):
             if record.stage.startswith(questions[record.item_id].run):
                 dropped.add(record.item_id)
             continue

@@ -13,6 +13,7 @@ from governance.records import positional_constructor
 from governance.reminders.escalations import Quiet, backs_off, escalation_for, settled
 from governance.reminders.facts import facts_from_history, prompt_questions
 from governance.reminders.records import (
+    AFTER_REPLAY,
     NO_FACTS,
     Digest,
     DigestItem,
@@ -273,6 +274,10 @@ def _bundle(
         if e.undelivered:
             payload.update(prompts=e.prompts, undelivered=e.undelivered)
         qualifier = "+".join(e.contact_ids) or None
+        if qualifier and e.key.endswith(AFTER_REPLAY):
+            # Beside the replay's event of the item and day when a live cycle reruns the
+            # replay's last day (fix57m): under the same key it was not recorded.
+            qualifier += AFTER_REPLAY
         events.append(DomainEvent(ESCALATION_RAISED, e.item_id, as_of, payload, qualifier))
     escalation_digests = tuple(
         EscalationDigest(
