@@ -73,8 +73,10 @@ __all__ = [
 #: 9: the stale clock starts no earlier than the item's first assessment; 10: a dependent whose
 #: predecessor was cancelled is undated, not dated from the cancellation (walk55d 1); 11: an
 #: update a correction replaced counts for neither the latest update nor the latest forecast
-#: (review56 2; migration 0040 removes the memory's header, so the memory is made anew).
-RULES_VERSION = 11
+#: (review56 2; migration 0040 removes the memory's header, so the memory is made anew); 12: such
+#: an undated dependent's owner is told once (the notice stage; the first full run tells those
+#: undated before it).
+RULES_VERSION = 12
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}

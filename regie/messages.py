@@ -31,6 +31,7 @@ from governance.reminders import (
     steering_body,
 )
 from governance.reminders.planning import asked_through
+from governance.reminders.records import NOTICE_PREFIX
 from governance.updates import StatusUpdate
 from regie.note_readers import may_read
 from store.records import OutboxRecord
@@ -121,6 +122,7 @@ def digest_message(
                 **_latest(
                     plan, assessed, notes or {}, contact.id, quoted=_quoted(forecasts, assessed)
                 ),
+                **_notice(plan, item.stage, assessed, actions),
             }
         )
     payload = [
@@ -131,6 +133,7 @@ def digest_message(
             **_shown(x),
             **_handover_shown(x),
             **_latest_shown(x),
+            **({k: x[k] for k in _NOTICE_SHOWN} if "notice" in x else {}),
         }
         for i, x in zip(digest.items, items, strict=True)
     ]
@@ -154,6 +157,29 @@ def digest_message(
         extra or None,
         reply_to=reply_to,
     )
+
+
+#: What a channel shows of a notice item (Slack builds its blocks from the payload).
+_NOTICE_SHOWN = ("notice", "predecessors_cancelled", "decides")
+
+
+def _notice(
+    plan: Plan, stage: str, assessed: ItemAssessment, actions: Mapping[str, Action]
+) -> dict[str, Any]:
+    """A notice item's context (``predecessor-cancelled@…``, :mod:`governance.reminders`,
+    "Stages"): ``notice``, the cancelled predecessors (id and title) and the body that decides
+    (``decides``, the steering body's name), so that the message says which one was dropped
+    and that the item has no date now; none for any other stage,
+    so the context of every other item stays as it was."""
+    if not stage.startswith(NOTICE_PREFIX):
+        return {}
+    by_id = plan.deadline_table().by_id
+    named = []
+    for pid in assessed.cancelled_predecessors:
+        found = by_id.get(pid) or actions.get(pid)
+        named.append({"id": pid, "title": found.title if found is not None else ""})
+    body = steering_body(plan)
+    return {"notice": True, "predecessors_cancelled": named, "decides": body.name if body else None}
 
 
 def _handed_over(handover: Handover | None, names: Mapping[str, str], plan: Plan) -> dict[str, Any]:
