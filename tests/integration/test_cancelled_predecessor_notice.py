@@ -69,3 +69,23 @@ def test_the_owner_is_told_once_and_status_names_it(tmp_path: Path, migrated_url
     ) in status.out
     item = regie("status", "1.3", "--as-of", "2025-11-05", env=env)
     assert "? no date, predecessor cancelled: 1.3 (1.1)" in item.out
+
+
+def test_a_status_round_the_same_day_does_not_swallow_the_notice(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    """The round started that day asks bert about 1.3 too; a reminder it asks is left out
+    (walk30 7), but the notice is news the request does not carry: it goes out."""
+    env = _env(tmp_path, migrated_url)
+    for args in (
+        ("sync",),
+        ("update", "1.1", "-s", "cancelled", "--comment", "Geschrapt", "--as-of", "2025-10-30"),
+        ("cycle", "--as-of", "2025-10-30"),
+    ):
+        ran = regie(*args, env=env)
+        assert ran.code == 0, ran.err
+    outbox = Path(env["REGIE_HOME"]) / "outbox"
+    asked = [p for p in outbox.glob("round_*bert*.eml") if "1.3 Campagne" in _text(p)[1]]
+    assert asked  # the round asks 1.3 the same day
+    told = [p for p in outbox.glob("reminder_*bert*.eml") if TOLD in _text(p)[1].replace("\n", " ")]
+    assert len(told) == 1, sorted(p.name for p in outbox.glob("*.eml"))
