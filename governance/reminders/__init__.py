@@ -158,6 +158,8 @@ from governance.reminders.free_keys import (
 )
 from governance.reminders.handed import HandedOver, handed_over
 from governance.reminders.overview import (
+    EscalationOverview,
+    OpenCounts,
     OpenElsewhere,
     OpenItems,
     count_open_elsewhere,
@@ -206,8 +208,10 @@ __all__ = [
     "DigestItem",
     "Escalation",
     "EscalationDigest",
+    "EscalationOverview",
     "HandedOver",
     "Handover",
+    "OpenCounts",
     "OpenElsewhere",
     "OpenItems",
     "PromptFacts",
