@@ -78,8 +78,10 @@ __all__ = [
 #: memory of a replayed day is made under other rules than a live day's (:func:`basis`); 13:
 #: whether a replayed escalation reached anyone is decided per escalation, by the digest that
 #: carried it, no longer per office contact and day (fix57m: a live rerun of the replay's last
-#: day made all of that day's replayed escalations count).
-RULES_VERSION = 13
+#: day made all of that day's replayed escalations count); 14: the owner of an undated
+#: dependent whose predecessor was cancelled is told once (fix57f: the notice stage; the first
+#: full run tells those undated before it).
+RULES_VERSION = 14
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}

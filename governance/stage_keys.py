@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from governance.reminders import ESCALATION_KINDS, ESCALATION_PREFIX, escalation_kind
+from governance.reminders.records import NOTICE_PREFIX
 
 #: The stage keys of :mod:`governance.reminders`: ``first@D``, ``second@D``, ``due@D``,
-#: ``overdue-N@D``, ``periodic-YYYYQn``, ``periodic-YYYYMmm`` (escalations apart).
+#: ``overdue-N@D``, ``periodic-YYYYQn``, ``periodic-YYYYMmm``, ``predecessor-cancelled@IDS``
+#: (escalations apart).
 _DATED = re.compile(r"(first|second|due|overdue-([1-9][0-9]*))@([0-9]{4}-[0-9]{2}-[0-9]{2})")
 _PERIODIC = re.compile(r"periodic-([0-9]{4})(?:Q([1-4])|M(0[1-9]|1[0-2]))")
 
@@ -22,7 +24,8 @@ _PERIODIC = re.compile(r"periodic-([0-9]{4})(?:Q([1-4])|M(0[1-9]|1[0-2]))")
 @dataclass(frozen=True, slots=True)
 class StageParts:
     """What a prompt's stage key says, for a reader: its kind (first, second, due, overdue,
-    periodic, escalation; ``unknown`` for a key of another form) and its particulars."""
+    periodic, escalation, notice: a predecessor cancelled; ``unknown`` for a key of another
+    form) and its particulars."""
 
     kind: str
     due: date | None = None  # the deadline a dated stage is about
@@ -30,6 +33,7 @@ class StageParts:
     period_start: date | None = None  # periodic: the first day of its block
     quarter: int | None = None  # periodic: the block's quarter, for quarterly blocks
     escalation: str | None = None  # an escalation's kind (overdue, unanswered), if known
+    predecessors: tuple[str, ...] = ()  # notice: the predecessors cancelled
 
 
 def stage_parts(stage: str) -> StageParts:
@@ -37,6 +41,8 @@ def stage_parts(stage: str) -> StageParts:
     if stage.startswith(ESCALATION_PREFIX):
         kind = escalation_kind(stage)
         return StageParts("escalation", escalation=kind if kind in ESCALATION_KINDS else None)
+    if stage.startswith(NOTICE_PREFIX):
+        return StageParts("notice", predecessors=tuple(stage[len(NOTICE_PREFIX) :].split(",")))
     try:
         dated = _DATED.fullmatch(stage)
         if dated:

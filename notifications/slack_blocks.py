@@ -94,7 +94,9 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     # answer for the contacts they stand in for (regie.messages).
     answerable = message.kind in ANSWERABLE or bool(message.metadata.get("deputy_for"))
     # A digest's other open items (regie.messages: ``others_open``) end it, in one more block.
-    others = message.metadata.get("others_open")
+    # An escalation's copy: a deputy's (``others_open``), the office's (``owners_open``).
+    owners_open = message.metadata.get("owners_open")
+    others = message.metadata.get("others_open") or owners_open
     room = MAX_BLOCKS - len(blocks) - 1 - bool(others)  # one left for "and N more"
     if answerable:
         room //= 2
@@ -112,7 +114,12 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
     if others:
         late = message.metadata.get("others_late", 0)
         text = render(
-            "slack/open_elsewhere.md.j2", count=others, late=late, office=message.metadata
+            "slack/open_elsewhere.md.j2",
+            count=others,
+            late=late,
+            office=message.metadata,
+            deputy_for=message.metadata.get("deputy_for"),
+            owners_open=owners_open,
         )
         blocks.append(
             {"type": "context", "block_id": "others", "elements": [_mrkdwn(text.strip())]}

@@ -307,7 +307,7 @@ def deadline_check(
             gone = former_contacts(plan, reminders, handed)
             former = submit(lambda: former_contact_names(session, pid, gone)).result()
             # Each digest ends with the contact's other open items (walk55b 3).
-            elsewhere = digests_elsewhere(
+            elsewhere, overview = digests_elsewhere(
                 session, plan, assessment, reminders, incremental=day.incremental, submit=submit
             )
             # Rendered as they are queued, none kept: a day's digests at 100k items are tens of
@@ -327,6 +327,7 @@ def deadline_check(
                     former=former,
                     handed=handed,
                     elsewhere=elsewhere,
+                    overview=overview,
                     forecasts=forecasts,
                 ),
                 addressed,

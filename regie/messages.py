@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from governance.answers import written_by
 from governance.assessment import Assessment, ItemAssessment
@@ -19,6 +19,7 @@ from governance.reminders import (
     Digest,
     Escalation,
     EscalationDigest,
+    EscalationOverview,
     HandedOver,
     Handover,
     OpenElsewhere,
@@ -31,6 +32,7 @@ from governance.reminders import (
     steering_body,
 )
 from governance.reminders.planning import asked_through
+from governance.reminders.records import NOTICE_PREFIX
 from governance.updates import StatusUpdate
 from regie.note_readers import may_read
 from store.records import OutboxRecord
@@ -121,6 +123,7 @@ def digest_message(
                 **_latest(
                     plan, assessed, notes or {}, contact.id, quoted=_quoted(forecasts, assessed)
                 ),
+                **_notice(plan, item.stage, assessed, actions),
             }
         )
     payload = [
@@ -131,6 +134,7 @@ def digest_message(
             **_shown(x),
             **_handover_shown(x),
             **_latest_shown(x),
+            **({k: x[k] for k in _NOTICE_SHOWN} if "notice" in x else {}),
         }
         for i, x in zip(digest.items, items, strict=True)
     ]
@@ -154,6 +158,29 @@ def digest_message(
         extra or None,
         reply_to=reply_to,
     )
+
+
+#: What a channel shows of a notice item (Slack builds its blocks from the payload).
+_NOTICE_SHOWN = ("notice", "predecessors_cancelled", "decides")
+
+
+def _notice(
+    plan: Plan, stage: str, assessed: ItemAssessment, actions: Mapping[str, Action]
+) -> dict[str, Any]:
+    """A notice item's context (``predecessor-cancelled@…``, :mod:`governance.reminders`,
+    "Stages"): ``notice``, the cancelled predecessors (id and title) and the body that decides
+    (``decides``, the steering body's name), so that the message says which one was dropped
+    and that the item has no date now; none for any other stage,
+    so the context of every other item stays as it was."""
+    if not stage.startswith(NOTICE_PREFIX):
+        return {}
+    by_id = plan.deadline_table().by_id
+    named = []
+    for pid in assessed.cancelled_predecessors:
+        found = by_id.get(pid) or actions.get(pid)
+        named.append({"id": pid, "title": found.title if found is not None else ""})
+    body = steering_body(plan)
+    return {"notice": True, "predecessors_cancelled": named, "decides": body.name if body else None}
 
 
 def _handed_over(handover: Handover | None, names: Mapping[str, str], plan: Plan) -> dict[str, Any]:
@@ -336,13 +363,19 @@ def escalation_message(
     handed: Mapping[str, HandedOver] | None = None,
     former: Mapping[str, str] | None = None,
     forecasts: Mapping[str, QuotedForecast] | None = None,
+    elsewhere: OpenElsewhere | None = None,
+    owners_open: Mapping[str, OpenElsewhere] | None = None,
 ) -> OutboxRecord:
     """``deputy_for``: the names of the contacts whose deputy gets this copy (a deputy's own
     variant, with an answer link per item from ``linker`` when it has an e-mail address: a
     deputy may answer for them, :func:`governance.answers.may_answer`). ``steering_done``: the
     steering body has no meeting left, so the text does not suggest putting an item to it.
     ``handed``: the items that changed hands lately (:func:`escalation_handovers`), named with
-    the plan's contacts and ``former`` (:func:`digest_message`); ``forecasts``: as there."""
+    the plan's contacts and ``former`` (:func:`digest_message`); ``forecasts``: as there.
+    ``elsewhere`` (a deputy's copy): the other open items of the contacts the deputy stands in
+    for; ``owners_open`` (the office's): by organisation, the other open items of the
+    escalated items' owners (:class:`governance.reminders.EscalationOverview`, fix57f 2); the
+    message ends with them (none open: no line)."""
     contact = contact or _contact(plan, digest.contact_id)
     names = {**(former or {}), **{c.id: c.name for c in plan.contacts}} if handed else {}
     links = linker if deputy_for and contact.email else None
@@ -396,6 +429,18 @@ def escalation_message(
     extra: dict[str, Any] = {"deputy_for": list(deputy_for)} if deputy_for else {}
     if steering_done:  # only then: the payload of any other escalation stays as it was
         extra["steering_done"] = True
+    # Only then: the context of an escalation with nothing else open stays as it was.
+    if deputy_for and elsewhere is not None and elsewhere.open:
+        extra.update(others_open=elsewhere.open, others_late=elsewhere.late)
+    elif not deputy_for and owners_open:
+        orgs = sorted({o for i in items for o in i["owners"]})
+        shown = [
+            [plan.owner_name(o), n.open, n.late]
+            for o in orgs
+            if (n := owners_open.get(o)) and n.open
+        ]
+        if shown:
+            extra["owners_open"] = shown
     return _message(
         plan,
         "escalation_digest",
@@ -568,6 +613,7 @@ def outbox_messages(
     handed: Mapping[str, HandedOver] | None = None,
     elsewhere: Mapping[str, OpenElsewhere] | None = None,
     forecasts: Mapping[str, QuotedForecast] | None = None,
+    overview: EscalationOverview | None = None,
 ) -> Iterator[OutboxRecord]:
     """Digests per contact, escalation digests per programme-office contact, copies of the
     escalations for the owners' deputies, and one for the office's Slack channel when set.
@@ -578,7 +624,10 @@ def outbox_messages(
     :func:`digest_message`. ``handed``: the escalated items that changed hands lately
     (:func:`escalation_handovers`). ``elsewhere``: by digest key, the contact's other open
     items (:func:`governance.reminders.open_elsewhere`). ``forecasts``: the named items'
-    forecasts as the latest answers quote them (:func:`digest_message`)."""
+    forecasts as the latest answers quote them (:func:`digest_message`). ``overview``: what
+    the escalations' copies end with (:func:`escalation_message`; none: no such line)."""
+    owners_open = overview.owners if overview is not None else None
+    deputies_open = overview.deputies if overview is not None else {}
     if reminders.digests:
         actions = {a.id: a for a in plan.actions()}
         others = elsewhere or {}
@@ -606,13 +655,14 @@ def outbox_messages(
             handed=handed,
             former=former,
             forecasts=forecasts,
+            owners_open=owners_open,
         )
     if not reminders.escalation_digests:
         return
     escalations = {e.key: e for d in reminders.escalation_digests for e in d.escalations}
     as_of = reminders.as_of
-    deputies = _deputies(plan, assessment, escalations.values())
-    for deputy, (items, of) in sorted(deputies.items()):
+    deputies = deputy_copies(plan, assessment, escalations.values())
+    for deputy, (items, of, _) in sorted(deputies.items()):
         key = free_key(f"{escalation_digest_key(plan.programme.id, deputy, as_of)}:deputy", taken)
         copy = EscalationDigest(deputy, as_of, tuple(items), key)
         yield escalation_message(
@@ -627,6 +677,7 @@ def outbox_messages(
             handed=handed,
             former=former,
             forecasts=forecasts,
+            elsewhere=deputies_open.get(deputy),
         )
     if office_channel:
         name = office_names(plan.programme).name
@@ -643,6 +694,7 @@ def outbox_messages(
             handed=handed,
             former=former,
             forecasts=forecasts,
+            owners_open=owners_open,
         )
         yield replace(record, payload={**record.payload, "to_channel": True})
 
@@ -683,9 +735,18 @@ def latest_update_ids(assessment: Assessment, reminders: ReminderPlan) -> set[in
     return ids
 
 
-def _deputies(
+class DeputyCopy(NamedTuple):
+    """A deputy's copy of the day's escalations: the escalations, and the names and ids of the
+    contacts the deputy stands in for."""
+
+    items: list[Escalation]
+    names: list[str]
+    ids: list[str]
+
+
+def deputy_copies(
     plan: Plan, assessment: Assessment, escalations: Iterable[Escalation]
-) -> dict[str, tuple[list[Escalation], list[str]]]:
+) -> dict[str, DeputyCopy]:
     """Deputies of the contacts whose items escalate (copied, unless they get it anyway): per
     deputy the escalations and the names of the contacts they stand in for. A deputy who is a
     contact of an owning organisation gets no copy of that item: they were asked about it
@@ -694,7 +755,7 @@ def _deputies(
     (:meth:`Plan.answering_for`): otherwise its deputy stands in for nobody there."""
     office = {c.id for c in plan.contacts if c.programme_office}
     organisation = {c.id: c.organisation for c in plan.contacts}
-    out: dict[str, tuple[list[Escalation], list[str]]] = {}
+    out: dict[str, DeputyCopy] = {}
     for e in escalations:
         owners = assessment.items[e.item_id].owners
         answering = {c.id for org in owners for c in plan.answering_for(org)}
@@ -707,11 +768,13 @@ def _deputies(
             and organisation.get(c.deputy) not in owners
         ]
         for deputy in sorted({c.deputy for c in standing_in if c.deputy}):
-            items, names = out.setdefault(deputy, ([], []))
+            items, names, ids = out.setdefault(deputy, DeputyCopy([], [], []))
             items.append(e)
             for c in standing_in:
-                if c.deputy == deputy and c.name not in names:
-                    names.append(c.name)
+                if c.deputy == deputy and c.id not in ids:
+                    ids.append(c.id)
+                    if c.name not in names:
+                        names.append(c.name)
     return out
 
 

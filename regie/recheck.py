@@ -88,6 +88,10 @@ def recheck(
         return Rechecked(message)
     done = finished_items(session, programme_id, ids)
     asked = _asked_in_round(session, programme_id, message) - done
+    if asked:
+        # A notice (a predecessor cancelled, fix57f 1) is news the round's request does not
+        # carry: it stays.
+        asked -= {str(i["id"]) for i in items if i.get("notice")}
     if not done and not asked:
         return Rechecked(message)
     gone = done | asked

@@ -652,6 +652,8 @@ def status_rows(
                 "owners": list(item.owners),
                 "forecast": _iso(forecasts.get(item.item_id)),
                 "waiting_on": list(item.waiting_on),
+                # Undated because its predecessors were cancelled (fix57f 1): a date to decide.
+                "cancelled_predecessors": list(item.cancelled_predecessors),
                 # Open and due after programme.end (walk30 9): `regie status` marks it.
                 "after_end": past_end(item, plan.programme.end),
                 "latest_update": (

@@ -26,7 +26,12 @@ Stages. At any ``as_of`` an open item is in at most one stage:
   counted from F (the item is overdue again). Items without such a forecast keep their stage keys;
 - ongoing items (open-ended, recurring): ``periodic-YYYYQn``, once per calendar quarter from their
   start (other ``open_ended_every_months`` give ``periodic-YYYYMmm`` blocks);
-- done, cancelled, undated and waiting items are in no stage and never prompted.
+- done, cancelled, undated and waiting items are in no stage and never prompted, but for one
+  notice: a dependent item left without a date because its predecessors were cancelled
+  (:attr:`ItemAssessment.cancelled_predecessors`) is in the stage
+  ``predecessor-cancelled@<ids>`` (ids joined by ``,``), prompted once like any other, so that
+  its owner hears that the predecessor was dropped and the body sets a date or lets the item
+  lapse. It never counts as unanswered and never escalates (the item is undated).
 
 A prompt is due when the item's current stage was never prompted before (whatever the contact):
 a missed day never loses a reminder and never sends the skipped stages afterwards. Nor does it
@@ -156,6 +161,8 @@ from governance.reminders.free_keys import (
 )
 from governance.reminders.handed import HandedOver, handed_over
 from governance.reminders.overview import (
+    EscalationOverview,
+    OpenCounts,
     OpenElsewhere,
     OpenItems,
     count_open_elsewhere,
@@ -207,8 +214,10 @@ __all__ = [
     "DigestItem",
     "Escalation",
     "EscalationDigest",
+    "EscalationOverview",
     "HandedOver",
     "Handover",
+    "OpenCounts",
     "OpenElsewhere",
     "OpenItems",
     "PromptFacts",

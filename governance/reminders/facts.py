@@ -13,7 +13,7 @@ from governance.plan import ReminderPolicy
 from governance.reminders.escalations import Quiet, overdue_dates
 from governance.reminders.records import (
     ESCALATION_PREFIX,
-    PRE_DEADLINE_STAGES,
+    NOT_UNANSWERED,
     SILENT_STATES,
     PromptFacts,
     PromptQuestion,
@@ -57,8 +57,8 @@ def prompt_questions(
     counts_unanswered = policy.escalate_after_unanswered > 0
     for item_id, item in assessment.items.items():
         state = item.state
-        if state in silent:
-            continue  # no stage, no escalation
+        if state in silent and not item.cancelled_predecessors:
+            continue  # no stage, no escalation (an undated item's notice apart: Stages)
         about = overdue_dates(item, policy, quiet) if state is overdue else ()
         to: frozenset[str] | None = _NONE
         if contacts_of is not None and (about or counts_unanswered):
@@ -110,7 +110,7 @@ def facts_from_history(
             past = by_item[item_id] = []
         past.append(r)
     out: dict[str, PromptFacts] = {}
-    prefix, early = ESCALATION_PREFIX, PRE_DEADLINE_STAGES
+    prefix, early = ESCALATION_PREFIX, NOT_UNANSWERED
     # One pass over an item's prompts gathers every answer (a quarter's first day asks of
     # thousands of items with a prompt or two each); those a condition leaves out are
     # dropped after it.

@@ -26,6 +26,12 @@ SILENT_STATES = frozenset({State.DONE, State.CANCELLED, State.UNDATED, State.WAI
 #: The stages asked before a due date: a courtesy, not a deadline missed, so they never count
 #: as unanswered (the package notes, ``unanswered``; walk32b 2).
 PRE_DEADLINE_STAGES = ("first@", "second@")
+#: The one-off notice that a dependent item's predecessors were cancelled, so that it has no
+#: date now (``predecessor-cancelled@2.4.1``, ids joined by ``,``): news for its owner, not a
+#: request about a deadline, so it never counts as unanswered either.
+NOTICE_PREFIX = "predecessor-cancelled@"
+#: The stages that never count as unanswered: before the deadline, and the notice.
+NOT_UNANSWERED = (*PRE_DEADLINE_STAGES, NOTICE_PREFIX)
 
 
 def escalation_kind(stage: str) -> str:
@@ -36,7 +42,7 @@ def escalation_kind(stage: str) -> str:
 def counts_unanswered(stage: str) -> bool:
     """Whether a prompt record of ``stage`` can count for the ``unanswered`` escalation: a
     reminder (not an escalation) asked once the item was due, or an ongoing item's."""
-    return not stage.startswith(ESCALATION_PREFIX) and not stage.startswith(PRE_DEADLINE_STAGES)
+    return not stage.startswith(ESCALATION_PREFIX) and not stage.startswith(NOT_UNANSWERED)
 
 
 @dataclass(frozen=True, slots=True)

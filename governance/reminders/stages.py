@@ -8,7 +8,7 @@ from typing import NamedTuple
 from governance.assessment import ONGOING_KINDS, ItemAssessment, State
 from governance.plan import ReminderPolicy
 from governance.programme_end import ended
-from governance.reminders.records import SILENT_STATES
+from governance.reminders.records import NOTICE_PREFIX, SILENT_STATES
 from governance.workdays import WorkCalendar
 
 
@@ -53,6 +53,14 @@ class Stages:
     def of(self, item: ItemAssessment) -> Stage | None:
         state = item.state
         if state in SILENT_STATES:
+            if state is State.UNDATED and item.cancelled_predecessors:
+                # Its predecessors were cancelled, so it has no date now (fix55l): its owner is
+                # told once (the stage names them: a later one cancelled is told again), on
+                # the day it is found (a day off: the next working day, remember's held). It
+                # asks nothing, so no answer suppresses it: it "starts" after every update
+                # (a start of its own day would let an update of that day put it off to the
+                # next, when an incremental run does not look at the item again).
+                return Stage(NOTICE_PREFIX + ",".join(item.cancelled_predecessors), date.max)
             return None
         due = item.due
         if due is not None:

@@ -258,6 +258,7 @@ def status(
     from regie.cli.tables import (
         after_end_line,
         console,
+        dropped_line,
         print_json,
         status_table,
         update_lines,
@@ -270,6 +271,7 @@ def status(
     )
     plan = app_.load_plan()
     late = after_end_line(rows, plan.programme.end)
+    dropped = dropped_line(rows)
     names = plan.owner_name  # the table names owners; JSON keeps the ids
     if item is None:
         if fmt == Format.json:
@@ -278,6 +280,8 @@ def status(
             console().print(status_table(rows, day, names))
             if late:
                 typer.echo(late)
+            if dropped:
+                typer.echo(dropped)
         return
     from regie.history import is_known_item, item_updates
 
@@ -293,6 +297,8 @@ def status(
     console().print(status_table(rows, day, names))
     if late:
         typer.echo(late)
+    if rows and (dropped := dropped_line(rows)):
+        typer.echo(dropped)
     for line in update_lines(item, history, day):
         typer.echo(line)
 

@@ -114,6 +114,22 @@ def after_end_line(rows: list[dict[str, Any]], end: date | None) -> str | None:
     return f"! deadline after the programme's end ({end.isoformat()}): {', '.join(late)}"
 
 
+def dropped_line(rows: list[dict[str, Any]]) -> str | None:
+    """The line under the status table for the items without a date because their predecessors
+    were cancelled (fix57f 1): a date for the steering body to set, or the item to let lapse."""
+    dropped = [
+        f"{r['id']} ({', '.join(r['cancelled_predecessors'])})"
+        for r in rows
+        if r.get("cancelled_predecessors")
+    ]
+    if not dropped:
+        return None
+    return (
+        f"? no date, predecessor cancelled: {', '.join(dropped)} (a date to set by decision, "
+        "or the item to let lapse)"
+    )
+
+
 def events_table(
     events: list[Any],
     calendar: WorkCalendar | None = None,
@@ -221,6 +237,8 @@ def stage_words(
         if parts.quarter:
             return f"quarterly status reminder (Q{parts.quarter} {start.year})"
         return f"periodic status reminder (period from {start.isoformat()})"
+    if parts.kind == "notice":
+        return f"notice: predecessor {', '.join(parts.predecessors)} cancelled, no date"
     if parts.kind == "escalation":
         return "escalation" + (f" ({parts.escalation})" if parts.escalation else "")
     return f"reminder (stage {stage})"

@@ -32,7 +32,8 @@ from governance.periods import Period, PeriodKind
 from governance.plan import Plan
 from governance.planfile.load import load_plan
 from governance.rag import STATE_VALUES
-from governance.reminders import ReminderPlan, open_elsewhere, plan_reminders
+from governance.reminders import OpenCounts, ReminderPlan, open_elsewhere, plan_reminders
+from governance.reminders.overview import NOTHING
 from governance.tally import COLOUR_ORDER
 from governance.updates import StatusUpdate, UpdateStatus
 from governance.workdays import WorkCalendar
@@ -40,6 +41,7 @@ from regie.bootstrap import App
 from regie.cycle import CheckReport, deadline_check, office_channel, quiet
 from regie.forecasts import quoted_forecasts
 from regie.messages import escalation_handovers, former_contacts, named_items, outbox_messages
+from regie.open_elsewhere import escalations_elsewhere
 from store import Repository
 from store.assessment_query import assessment_updates
 from store.former_contacts import former_contact_names, former_contact_organisations
@@ -333,7 +335,8 @@ def test_a_dependent_item_whose_dependency_was_cancelled_is_undated_every_day(
 ) -> None:
     """walk55d 1: action 1.2 (4.2 and 4.3 depend on it) is cancelled, milestone by milestone,
     after the first run: 4.2 is then undated (no date counted from the cancellation), on the
-    incremental days as in a full assessment, and never prompted."""
+    incremental days as in a full assessment, and never asked for an update: its owner is told
+    once that the predecessor was cancelled (fix57f 1), no more."""
     app = make_app(tmp_path, database_url)
     plan = _seed()
     pid = plan.programme.id
@@ -357,9 +360,11 @@ def test_a_dependent_item_whose_dependency_was_cancelled_is_undated_every_day(
         day += timedelta(days=1)
     with app.session() as session:
         state = {r.item_id: r for r, _ in latest_states(session, pid, last, inclusive=True)}
-        prompted = {p.item_id for p in prompts_of(session, pid, last, ["4.2"])}
+        prompted = [(p.stage, p.contact_id) for p in prompts_of(session, pid, last, ["4.2"])]
     assert (state["4.2"].state, state["4.2"].due) == ("undated", None)
-    assert "4.2" not in prompted
+    stages = [stage for stage, _ in prompted]
+    assert stages and set(stages) == {"predecessor-cancelled@1.2"}, prompted
+    assert len(prompted) == len(set(prompted))  # once per contact
 
 
 def _assert_states_are(session: Session, pid: str, full: Assessment, day: date) -> None:
@@ -443,6 +448,10 @@ def _assert_outbox_is(
         handed=handed,
         # Each digest's other open items, as the full assessment counts them (walk55b 3).
         elsewhere=open_elsewhere(plan, _states(full), reminders.digests, day),
+        # The escalations' copies too, as the full assessment counts them (fix57f 2).
+        overview=escalations_elsewhere(
+            plan, full, reminders, OpenCounts(plan, NOTHING, day, today=_states(full))
+        ),
         # The latest answers' forecasts as quoted: own, or an earlier one in force (walk56a 3).
         forecasts=quoted_forecasts(
             session, plan, [full.items[i] for i in named_items(reminders)], day

@@ -164,6 +164,8 @@ CALENDAR = WorkCalendar("NL")
          "periodic status reminder (period from 2016-03-01)"),
         ("escalation:1.1.1:none:overdue", date(2016, 3, 1), "escalation (overdue)"),
         ("something-else", date(2016, 3, 1), "reminder (stage something-else)"),
+        ("predecessor-cancelled@2.4.1", date(2016, 3, 1),
+         "notice: predecessor 2.4.1 cancelled, no date"),
     ],
 )  # fmt: skip
 def test_stage_words(stage: str, on: date, text: str) -> None:

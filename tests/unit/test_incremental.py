@@ -765,9 +765,11 @@ def test_replay_of_a_forecast_and_the_grace_for_unanswered_prompts() -> None:
 
 
 def test_replay_of_a_cancelled_predecessor_then_a_date_set_for_its_dependent() -> None:
-    """walk55d 1: 2.4.1 cancelled leaves 2.5.1 (*Afhankelijk van …*) undated, never prompted
+    """walk55d 1: 2.4.1 cancelled leaves 2.5.1 (*Afhankelijk van …*) undated, never asked
     nor escalated (not dated from the cancellation), until a plan edit (or a decision) dates
-    it: then it is asked as any dated item. Incremental == full every day."""
+    it: then it is asked as any dated item. Its owner is told once, the day it is found
+    (fix57f 1: before, never), and that notice does not count as unanswered when the date
+    comes. Incremental == full every day."""
     from tests.unit.planbuilder import act, contact, dependent, make_plan, ms, on, quarter
 
     def plan_with(second: Period) -> Plan:
@@ -799,8 +801,42 @@ def test_replay_of_a_cancelled_predecessor_then_a_date_set_for_its_dependent() -
             assert said == (State.UNDATED, None, ("2.4.1",)), day
         asked += [(day, i.stage) for d in want[1].digests for i in d.items if i.item_id == "2.5.1"]
         raised += [day for e in want[1].escalations if e.item_id == "2.5.1"]
-    assert all(day >= dated_on for day, _ in asked) and all(day >= dated_on for day in raised)
+    told = [(day, stage) for day, stage in asked if day < dated_on]
+    assert told == [(date(2026, 11, 16), "predecessor-cancelled@2.4.1")]
+    assert all(day >= dated_on for day in raised)
     assert any(stage.startswith("due@2027-03-31") for _, stage in asked)
+
+
+def test_replay_of_a_predecessor_cancelled_on_a_day_off_tells_the_next_working_day() -> None:
+    """fix57f 1: cancelled on a Saturday, the dependent's notice is held to Monday (no prompts on
+    a day off) and sent once then; incremental == full every day."""
+    from tests.unit.planbuilder import act, contact, dependent, make_plan, ms, quarter
+
+    plan = make_plan(
+        act("2.4", ms("2.4.1", quarter(2026, 4))),
+        act("2.5", ms("2.5.1", dependent(), depends_on=("2.4.1",)), owners=("LVVN",)),
+        contacts=(contact("ann", "IenM"), contact("lou", "LVVN")),
+    )
+    cal = WorkCalendar("NL")
+    saturday = date(2026, 11, 14)
+    cancel = StatusUpdate(
+        "2.4.1", UpdateStatus.CANCELLED, saturday,
+        recorded_at=datetime.combine(saturday, time(9), UTC), id=1,
+    )  # fmt: skip
+    world = World(lambda _: plan, lambda _: cal, [cancel])
+    full, inc = Full(), Incremental()
+    asked: list[tuple[date, str, str]] = []
+    for day in every_day(date(2026, 11, 2), date(2027, 1, 29)):
+        want = full.day(plan, world.known(day), day, cal)
+        have = inc.day(plan, world.known(day), day, cal)
+        compare(day, plan, want, inc, have)
+        asked += [
+            (day, i.stage, d.contact_id)
+            for d in want[1].digests
+            for i in d.items
+            if i.item_id == "2.5.1"
+        ]
+    assert asked == [(date(2026, 11, 16), "predecessor-cancelled@2.4.1", "lou")]
 
 
 def test_replay_of_an_adoption_mid_programme_asks_before_it_escalates() -> None:

@@ -64,6 +64,18 @@ def _row(stage: str, days: int | None = None, status: str | None = None,
         ),
         ("periodic-2015Q4", None, None, "periodieke herinnering (4e kwartaal 2015)"),
         ("periodic-2016M07", None, None, "periodieke herinnering (vanaf 1 juli 2016)"),
+        (
+            "predecessor-cancelled@2.4.1",
+            None,
+            None,
+            "bericht: voorganger 2.4.1 vervallen, geen datum",
+        ),
+        (
+            "predecessor-cancelled@2.3,2.4",
+            None,
+            None,
+            "bericht: voorgangers 2.3, 2.4 vervallen, geen datum",
+        ),
         ("escalation:2.3.1:none:overdue", None, None, "escalatie: over de deadline"),
         ("escalation:2.3.1:17:unanswered", None, None, "escalatie: onbeantwoord"),
         ("escalation:2.3.1:2015-10-01:other", None, None, "escalatie"),
@@ -154,6 +166,9 @@ def test_stage_keys_are_read_into_their_parts() -> None:
         "periodic", period_start=date(2015, 10, 1), quarter=4
     )
     assert stage_parts("escalation:1.2:none:unanswered").escalation == "unanswered"
+    assert stage_parts("predecessor-cancelled@2.3,2.4") == StageParts(
+        "notice", predecessors=("2.3", "2.4")
+    )
 
 
 def test_every_delivery_status_and_channel_is_dutch() -> None:
