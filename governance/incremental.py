@@ -75,8 +75,10 @@ __all__ = [
 #: update a correction replaced counts for neither the latest update nor the latest forecast
 #: (review56 2; migration 0040 removes the memory's header, so the memory is made anew); 12:
 #: on a live day an escalation only `regie replay` recorded does not count (fix57b), so the
-#: memory of a replayed day is made under other rules than a live day's (:func:`basis`).
-RULES_VERSION = 12
+#: memory of a replayed day is made under other rules than a live day's (:func:`basis`); 13:
+#: an escalated item's overdue stage left out as too soon (the stage before it caught up late,
+#: on a day reached after a gap) leaves out the back-off's stages after it (fix57k).
+RULES_VERSION = 13
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}
