@@ -7,6 +7,12 @@ next check (:func:`governance.remember._settled_after_prompt`) needs them to lea
 stages the back-off will leave out, as the later runs do; so the caller reads them for these
 few items after the day's plan (:func:`contacts_wanted`, :func:`contacts_questions`) and gives
 them with the facts (:func:`with_contacts`).
+
+The same holds on any day for an item whose run escalated and whose overdue stage is left out
+as too soon (the stage before it caught up late, on a day reached after a gap): nothing is
+prompted for the stage, so the store tells no contacts of it. The day the stage before was
+prompted left the back-off's stages out of the next check; a later day of the stage, judging
+the item again (a full run), must too (fix57k: incremental == full on weekly days).
 """
 
 from __future__ import annotations
@@ -36,11 +42,12 @@ def backed_off_after_escalation(
     and :func:`contacts_wanted` reads the contacts for, in one place so they cannot drift.
 
     ``stage`` is an overdue stage; the run escalated (the facts say on which day) or escalates
-    today (``escalates_today``: today's plan says so, the facts do not yet); the stage before
-    it was not prompted too soon; ``stage`` is on record (in the facts, or among today's
-    ``records`` of the item); and the back-off leaves the next stage out. → (the escalation's
-    day, :meth:`Scheduler.backed_off_next`), or None. Whether every contact is settled is the
-    caller's to decide."""
+    today (``escalates_today``: today's plan says so, the facts do not yet); nothing more is
+    prompted for ``stage``: it is on record (in the facts, or among today's ``records`` of the
+    item) or left out as too soon after the stage before it, caught up late
+    (:attr:`PromptFacts.too_soon`, fix57k: a day reached after a gap); and the back-off leaves
+    the next stage out. → (the escalation's day, :meth:`Scheduler.backed_off_next`), or None.
+    Whether every contact is settled is the caller's to decide."""
     if stage is None or not stage.startswith("overdue-"):
         return None
     if known.escalated:
@@ -49,9 +56,9 @@ def backed_off_after_escalation(
         escalated_on = scheduler.as_of
     else:
         return None
-    if known.too_soon or escalated_on is None:
+    if escalated_on is None:
         return None
-    if not known.stage_prompted and not any(r.stage == stage for r in records):
+    if not (known.too_soon or known.stage_prompted or any(r.stage == stage for r in records)):
         return None
     skip = scheduler.backed_off_next(stage)
     return None if skip is None else (escalated_on, skip)
@@ -66,19 +73,28 @@ def contacts_wanted(
     recorded: bool,
 ) -> list[str]:
     """The items escalating today (not on a day off: held back) whose current overdue stage
-    is on record and whose next stage the back-off leaves out
+    is on record or left out as too soon, and whose next stage the back-off leaves out
     (:func:`backed_off_after_escalation`): their contacts are needed and the facts do not
-    tell them. Not those prompted today only: their facts tell their contacts."""
-    if not recorded:
-        return []
+    tell them. Not those prompted today only: their facts tell their contacts. Also, on any
+    day, the items whose run escalated before and whose stage is left out as too soon: the
+    facts tell no contacts of a stage nothing is prompted for."""
     wanted: list[str] = []
-    for escalation in reminders.escalations:
-        item_id = escalation.item_id
+    if recorded:
+        for escalation in reminders.escalations:
+            item_id = escalation.item_id
+            question = questions.get(item_id)
+            known = facts.get(item_id, NO_FACTS)
+            if question is None or known.escalated:
+                continue  # not asked about, or told already
+            if backed_off_after_escalation(question.stage, known, scheduler, escalates_today=True):
+                wanted.append(item_id)
+    for item_id, known in facts.items():
+        if not known.too_soon or not known.escalated or known.contacts:
+            continue  # most: one look at two flags
         question = questions.get(item_id)
-        known = facts.get(item_id, NO_FACTS)
-        if question is None or known.escalated:
-            continue  # not asked about, or told already
-        if backed_off_after_escalation(question.stage, known, scheduler, escalates_today=True):
+        if question is not None and backed_off_after_escalation(
+            question.stage, known, scheduler, escalates_today=False
+        ):
             wanted.append(item_id)
     return sorted(set(wanted))
 

@@ -80,8 +80,10 @@ __all__ = [
 #: carried it, no longer per office contact and day (fix57m: a live rerun of the replay's last
 #: day made all of that day's replayed escalations count); 14: the owner of an undated
 #: dependent whose predecessor was cancelled is told once (fix57f: the notice stage; the first
-#: full run tells those undated before it).
-RULES_VERSION = 14
+#: full run tells those undated before it); 15: an escalated item's overdue stage left out as
+#: too soon (the stage before it caught up late, on a day reached after a gap) leaves out the
+#: back-off's stages after it, in a full run as in an incremental one (fix57k).
+RULES_VERSION = 15
 
 _RAGS = {r.value: r for r in Rag}
 _STATUSES = {s.value: s for s in UpdateStatus}

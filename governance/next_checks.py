@@ -32,7 +32,7 @@ class Scheduler:
         self._after: dict[tuple[date, int], date] = {}
         self._ongoing_kinds = {k.value for k in ONGOING_KINDS}
         self._block = _next_block(as_of, policy.open_ended_every_months)
-        self._too_soon: dict[tuple[str, int], Skip | None] = {}
+        self._too_soon: dict[tuple[str, int], tuple[date, Skip] | None] = {}
         self._backed_off: dict[str, Skip | None] = {}
 
     def add(self, day: date, n: int) -> date:
@@ -84,12 +84,13 @@ class Scheduler:
             later.append(self.add(due, stage * every))
         return min(later) if later else None
 
-    def too_soon_next(self, stage: str) -> Skip | None:
-        """Of an item first prompted today about ``stage`` (``due@D`` or ``overdue-N@D``): the
-        date D and the day its next overdue stage starts, when that stage will be left out as
-        too close to today's prompt (governance.reminders, ``_dated_stage``: it starts fewer
-        than half of ``overdue_every_days`` working days after it). That day changes nothing
-        for the item, so it is no next check; None when the next stage will be prompted."""
+    def too_soon_next(self, stage: str, on: date | None = None) -> Skip | None:
+        """Of an item first prompted today (or ``on`` that day, an earlier day of the stage)
+        about ``stage`` (``due@D`` or ``overdue-N@D``): the date D and the day its next overdue
+        stage starts, when that stage will be left out as too close to that prompt
+        (governance.reminders, ``_dated_stage``: it starts fewer than half of
+        ``overdue_every_days`` working days after it). That day changes nothing for the item,
+        so it is no next check; None when the next stage will be prompted."""
         every = self.policy.overdue_every_days
         gap = -(-every // 2)
         if every <= 0 or gap <= 0:
@@ -105,13 +106,17 @@ class Scheduler:
             return None
         key = (day, n)
         if key in self._too_soon:
-            return self._too_soon[key]
-        d = date.fromisoformat(day)
-        starts = self.add(d, n * every)
-        comes = self.add(d, (n + 1) * every)
-        after = max(self.cal.add_working_days(comes, -gap), starts)
-        found = self._too_soon[key] = (d, comes, n + 2) if self.as_of > after else None
-        return found
+            found = self._too_soon[key]
+        else:
+            d = date.fromisoformat(day)
+            starts = self.add(d, n * every)
+            comes = self.add(d, (n + 1) * every)
+            after = max(self.cal.add_working_days(comes, -gap), starts)
+            found = self._too_soon[key] = (after, (d, comes, n + 2))
+        if found is None:
+            return None
+        after, skip = found
+        return skip if (self.as_of if on is None else on) > after else None
 
     def backed_off_next(self, stage: str) -> Skip | None:
         """Of an item whose ``stage`` (``overdue-N@D``) was due today and left out for every

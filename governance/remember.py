@@ -129,35 +129,40 @@ def remember(
     _asked_first(assessment, reminders, scheduler, facts, today, ripe, questions)
     working = scheduler.cal.working_day_on_or_after(tomorrow) if held else tomorrow
 
-    # Items first prompted today whose next overdue stage will be left out as too close to
-    # this prompt (most items the day a programme's prompts start, or after days without
-    # them): that stage's first day is no next check. Today's first prompt is today's record
-    # or, on a rerun of the day, the earlier run's (the first day of an unanswered stage): a
-    # rerun, incremental or full, then sets the same next check as the first run. Not for an
-    # item whose run has escalated (its unanswered prompts are no longer told).
+    # Items whose current stage was first prompted late, so that their next overdue stage
+    # will be left out as too close to that prompt (most items the day a programme's prompts
+    # start, or after days without them): that stage's first day is no next check. The first
+    # prompt is today's record or one on record (:attr:`PromptFacts.stage_on`): a rerun of the
+    # day or a later day of the stage, incremental or full, then sets the same next check as
+    # the prompt's day (fix57k: before, only a rerun of that day did). Not for an item whose
+    # run has escalated (its unanswered prompts are no longer told). Also on a day off (no
+    # records today: only the stages on record), as the last working day's run did.
     skips: dict[str, Skip] = {}
-    if recorded:
-        escalating = {e.item_id for e in reminders.escalations}
-        asked = set(today)
-        too_soon: dict[str, Skip | None] = {}
-        asked.update(i for i, f in facts.items() if f.stage_prompted)
-        for item_id in asked:
-            question = questions.get(item_id)
-            stage = None if question is None else question.stage
-            known = facts.get(item_id, NO_FACTS)
-            if stage is None or known.escalated or item_id in escalating:
-                continue
-            if stage in too_soon:
-                skip = too_soon[stage]
-            else:  # once per stage (thousands of items share one): None for most
-                skip = too_soon[stage] = scheduler.too_soon_next(stage)
-            if skip is None:
-                continue
-            if known.stage_prompted:
-                if known.unanswered.get(stage) != as_of:
-                    continue  # first asked on an earlier day (or answered since): no skip
-            elif not any(r.stage == stage for r in today.get(item_id, ())):
-                continue
+    escalating = {e.item_id for e in reminders.escalations}
+    asked = set(today)
+    too_soon: dict[tuple[str, date], Skip | None] = {}
+    asked.update(i for i, f in facts.items() if f.stage_prompted)
+    for item_id in asked:
+        question = questions.get(item_id)
+        stage = None if question is None else question.stage
+        known = facts.get(item_id, NO_FACTS)
+        if stage is None or known.escalated or item_id in escalating:
+            continue
+        on: date | None
+        if known.stage_prompted:
+            on = known.stage_on
+        elif any(r.stage == stage for r in today.get(item_id, ())):
+            on = as_of
+        else:
+            continue
+        if on is None:
+            continue
+        key = (stage, on)
+        if key in too_soon:
+            skip = too_soon[key]
+        else:  # once per stage and day (thousands of items share one): None for most
+            skip = too_soon[key] = scheduler.too_soon_next(stage, on)
+        if skip is not None:
             skips[item_id] = skip
     # Items whose overdue stage was due today and left out for every contact by the
     # back-off after an escalation: the stages it leaves out next are no next checks (on
@@ -226,9 +231,10 @@ def _settled_after_prompt(
     escalating: Collection[str] = (),
 ) -> dict[str, Skip]:
     """The items whose current overdue stage (``overdue-N@D``) is on record — prompted today
-    or before — after their run escalated (before the stage or while it runs, today among
-    them: ``escalating``), when the back-off will leave the next stages out for every
-    contact: those stages are no next checks, the next prompted one is
+    or before — or left out as too soon (the stage before it caught up late) after their run
+    escalated (before the stage or while it runs, today among them: ``escalating``), when the
+    back-off will leave the next stages out for every contact: those stages are no next
+    checks, the next prompted one is
     (:meth:`Scheduler.backed_off_next`). Without it the item wakes on N+1, prompts nobody,
     and only from then skips (≈ 1 of 3 left-out stages per cycle on a continuous run; on
     the days after an escalation wave, every item that escalated during its stage).

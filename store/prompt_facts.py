@@ -280,7 +280,8 @@ def _prompt_facts(
         stage, previous, after = question.stage, question.previous, question.previous_after
         first_asked = on_record.get((item_id, previous)) if previous is not None else None
         too_soon = first_asked is not None and after is not None and first_asked > after
-        asked = stage is not None and (item_id, stage) in on_record
+        stage_on = on_record.get((item_id, stage)) if stage is not None else None
+        asked = stage_on is not None
         if stage is not None and not too_soon and (not asked or item_id in escalated):
             due.append(item_id)  # prompted today, or on record after the escalation
         found = PromptFacts(
@@ -289,6 +290,7 @@ def _prompt_facts(
             since.get(item_id, {}),
             too_soon,
             escalated_on=escalated.get(item_id),
+            stage_on=stage_on,
         )
         if found != NO_FACTS:  # the stage before on record, and not late: nothing to say
             out[item_id] = found

@@ -118,6 +118,7 @@ def facts_from_history(
         stage, run, since, previous, previous_after, about, asked_of = questions[item_id]
         seen = asked = False
         first_previous: date | None = None
+        first_stage: date | None = None
         escalated_on: date | None = None
         unanswered: dict[str, date] = {}
         contacts: dict[str, tuple[date, date]] = {}
@@ -130,6 +131,8 @@ def facts_from_history(
             name = r.stage
             if name == stage:
                 asked = True
+                if first_stage is None or day < first_stage:
+                    first_stage = day
             if name == previous and (first_previous is None or day < first_previous):
                 first_previous = day
             if name.startswith(prefix):
@@ -171,6 +174,7 @@ def facts_from_history(
         if stage is None or too_soon or (asked and not escalated):
             contacts = {}
         out[item_id] = PromptFacts(
-            asked, escalated, unanswered, too_soon, missed, escalated_on, contacts, asked_on
-        )
+            asked, escalated, unanswered, too_soon, missed, escalated_on, contacts, asked_on,
+            stage_on=first_stage,
+        )  # fmt: skip
     return out

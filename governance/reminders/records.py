@@ -178,6 +178,10 @@ class PromptFacts(NamedTuple):
     # has not escalated), and a live escalation of the run ends in :data:`AFTER_REPLAY`
     # (store.replayed_prompts).
     replayed: bool = False
+    # Of an item whose current stage is on record (``stage_prompted``): the first day it was
+    # queued, for any contact (the next check leaves out the next stage when it will be too
+    # soon after that prompt, also on a later day of the stage: fix57k).
+    stage_on: date | None = None
 
     def unanswered_before(self, day: date) -> set[str]:
         return {stage for stage, first in self.unanswered.items() if first < day}

@@ -81,8 +81,32 @@ def _edited(plan: Plan, day: date) -> Plan:
     return dataclasses.replace(plan, steps=tuple(steps), source_hash="edited")
 
 
+#: The days the cycle runs besides every day (fix57k): from one to the next 7 days, a month
+#: (the 28th), or 1 to 17 days (weekends among them).
+_GAPS = {
+    "weekly": lambda day, rng: day + timedelta(days=7),
+    "monthly": lambda day, rng: date(day.year + day.month // 12, day.month % 12 + 1, 28),
+    "irregular": lambda day, rng: day + timedelta(days=rng.choice((1, 2, 3, 4, 6, 9, 13, 17))),
+}
+
+
 def test_incremental_cycle_equals_full_assessment_every_day(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _incremental_equals_full(tmp_path, database_url, monkeypatch, None)
+
+
+@pytest.mark.parametrize("cadence", sorted(_GAPS))
+def test_incremental_cycle_equals_full_assessment_on_days_with_gaps(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, cadence: str
+) -> None:
+    """As every day, with the cycle run on days apart: each run day's states, events, prompts
+    and messages are a full assessment's (a next check set too late would miss one)."""
+    _incremental_equals_full(tmp_path, database_url, monkeypatch, cadence)
+
+
+def _incremental_equals_full(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, cadence: str | None
 ) -> None:
     from store import prompt_rows
 
@@ -103,6 +127,7 @@ def test_incremental_cycle_equals_full_assessment_every_day(
     rng = random.Random(8)
     day, last = date(2015, 9, 28), date(2016, 2, 12)
     incremental_days = 0
+    gaps = random.Random(3)
     while day <= last:
         plan = _edited(seed, day)
         report = deadline_check(app, day, plan=plan)
@@ -115,9 +140,12 @@ def test_incremental_cycle_equals_full_assessment_every_day(
         # Some recorded by a decision (a restore's update): no owner's answer to a prompt, also
         # where the item is judged from its memory row (which keeps the source).
         _answers(app, plan, day, rng, most=3, label="stand van zaken", decisions=0.3)
-        day += timedelta(days=1)
-    assert incremental_days > 80  # of 138: the incremental path is what ran most days
-    assert used.count(False) > 50 and used.count(True) > 30  # both ways, many days
+        day = day + timedelta(days=1) if cadence is None else _GAPS[cadence](day, gaps)
+    if cadence is None:
+        assert incremental_days > 80  # of 138: the incremental path is what ran most days
+        assert used.count(False) > 50 and used.count(True) > 30  # both ways, many days
+    else:
+        assert incremental_days >= 2
     with app.engine.connect() as conn:
         remembered = conn.execute(sa.text("SELECT count(*) FROM item_memory")).scalar_one()
     assert remembered == len(seed.deadlines())

@@ -70,8 +70,13 @@ def test_the_contacts_read_names_every_item_skipped_through_todays_escalation() 
     )
     wanted = set(contacts_wanted(plan, facts, questions, scheduler, recorded=True))
     # Skipped through today's escalation: the facts do not say the run escalated, and the stage
-    # is on record from an earlier day (today's prompts tell their contacts themselves).
-    through_today = {i for i in skipped if not facts[i].escalated and facts[i].stage_prompted}
+    # is on record from an earlier day or left out as too soon (fix57k; today's prompts tell
+    # their contacts themselves).
+    through_today = {
+        i
+        for i in skipped
+        if not facts[i].escalated and (facts[i].stage_prompted or facts[i].too_soon)
+    }
     assert through_today  # not vacuous
     assert through_today <= wanted
     # And the read names no more than that: escalating, on record, not told, left out next.
@@ -83,5 +88,29 @@ def test_the_contacts_read_names_every_item_skipped_through_todays_escalation() 
             questions[i].stage, facts[i], scheduler, escalates_today=True
         )
     }
-    assert wanted <= {i for i in escalating if facts[i].stage_prompted and not facts[i].too_soon}
+    assert wanted <= {i for i in escalating if facts[i].stage_prompted or facts[i].too_soon}
+    assert any(facts[i].too_soon and not facts[i].stage_prompted for i in wanted)
     assert not contacts_wanted(plan, facts, questions, scheduler, recorded=False)  # a day off
+
+
+def test_an_escalated_item_in_a_stage_left_out_as_too_soon_has_its_contacts_read() -> None:
+    """fix57k: the facts tell no contacts of a stage left out as too soon (the stage before it
+    caught up late, a day after a gap): for an item whose run escalated on an earlier day, its
+    contacts are read on any day (a day off too), and the back-off's stages after it are then
+    no next checks, as on the day the stage before was prompted."""
+    scheduler = Scheduler(TODAY, RULES, CAL)
+    first = CAL.add_working_days(DUE, 40 * EVERY)
+    stage = f"overdue-41@{DUE}"
+    known = PromptFacts(escalated=True, too_soon=True, escalated_on=TODAY - timedelta(days=1))
+    plan = cast(ReminderPlan, SimpleNamespace(escalations=[]))
+    questions = {"late": _question(stage), "prompted": _question(stage)}
+    facts = {"late": known, "prompted": known._replace(too_soon=False, stage_prompted=True)}
+    for recorded in (True, False):
+        assert contacts_wanted(plan, facts, questions, scheduler, recorded=recorded) == ["late"]
+    told = {"late": known._replace(contacts={"ann": (first, first)})}
+    items = {"late": SimpleNamespace(due=DUE, owners=("IenM",))}
+    assessment = cast(Assessment, SimpleNamespace(as_of=TODAY, items=items))
+    skipped = _settled_after_prompt(
+        assessment, scheduler, told, {"late": questions["late"]}, {}, (), lambda _: ("ann",)
+    )
+    assert skipped["late"] == (DUE, CAL.add_working_days(DUE, 42 * EVERY), 44)
