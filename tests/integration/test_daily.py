@@ -361,8 +361,8 @@ def test_a_dependent_item_is_judged_from_its_finished_dependencies_updates(
 def test_a_dependent_item_whose_dependency_was_cancelled_is_undated_every_day(
     tmp_path: Path, database_url: str
 ) -> None:
-    """walk55d 1: action 1.2 (4.2 and 4.3 depend on it) is cancelled, milestone by milestone,
-    after the first run: 4.2 is then undated (no date counted from the cancellation), on the
+    """walk55d 1: action 1.2 (4.2 and 4.3 depend on its milestone 1.2.1 since fix57h) is
+    cancelled, milestone by milestone, after the first run: 4.2 is then undated (no date counted from the cancellation), on the
     incremental days as in a full assessment, and never asked for an update: its owner is told
     once that the predecessor was cancelled (fix57f 1), no more."""
     app = make_app(tmp_path, database_url)
@@ -391,7 +391,7 @@ def test_a_dependent_item_whose_dependency_was_cancelled_is_undated_every_day(
         prompted = [(p.stage, p.contact_id) for p in prompts_of(session, pid, last, ["4.2"])]
     assert (state["4.2"].state, state["4.2"].due) == ("undated", None)
     stages = [stage for stage, _ in prompted]
-    assert stages and set(stages) == {"predecessor-cancelled@1.2"}, prompted
+    assert stages and set(stages) == {"predecessor-cancelled@1.2.1"}, prompted
     assert len(prompted) == len(set(prompted))  # once per contact
 
 
