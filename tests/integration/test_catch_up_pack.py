@@ -49,6 +49,17 @@ def _record(app: App, item_id: str, status: str, on: date, at: datetime, **more:
     store_answers(app, plan, [replace(update, source="cli", recorded_at=at)])
 
 
+#: Regie's clock for this file: the golden files hold the day the late finish was recorded
+#: (*vastgelegd op 07-12-2026*), the day they were made; with the wall clock they failed on
+#: every other day, and after 23:00 UTC (the office's next day) on that one too.
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("governance.clock.utcnow", lambda: NOW)
+
+
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
     """The example plan synced; the risks; July's pack sent; the two finishes after it."""
@@ -70,7 +81,7 @@ def app(tmp_path: Path, database_url: str) -> App:
     finished = date(2026, 7, 6)  # after the pack's day, before the meeting
     _record(app, "1.1.1", "done", finished, datetime.combine(finished, time(12), UTC),
             completed_on=finished)  # fmt: skip
-    late = datetime.now(UTC)  # after July's pack was archived (the wall clock's moment)
+    late = NOW  # after July's pack was archived (Regie's clock's moment)
     _record(app, "1.1.2", "done", JULY, late, completed_on=date(2026, 6, 30))
     return app
 
