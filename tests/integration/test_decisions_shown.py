@@ -146,7 +146,7 @@ def test_md_is_a_dutch_table_for_the_minutes(app: App) -> None:
 
 
 def _decisions_table(html: str) -> list[str]:
-    section = html.split("<h2>Besluiten</h2>", 1)[1].split("<h2>", 1)[0]
+    section = re.split(r"<h2[^>]*>Besluiten</h2>", html, maxsplit=1)[1].split("<h2", 1)[0]
     return [visible(row) for row in re.findall(r'<tr id="besluit-\d+">(.*?)</tr>', section, re.S)]
 
 
