@@ -72,7 +72,7 @@ def test_the_office_pages_show_the_forecast_in_force(tmp_path: Path, migrated_ur
 
     def forecast_cell(page: str, item_id: str) -> str:
         row = next(r for r in page.split("<tr") if f">{item_id}<" in r or f'/{item_id}"' in r)
-        cell = re.search(r'data-label="Prognose">([^<]*)<', row)
+        cell = re.search(r'data-label="Prognose"[^>]*>([^<]*)<', row)
         assert cell is not None, row
         return cell.group(1).strip()
 

@@ -349,4 +349,6 @@ def test_the_plan_sets_the_programme_s_own_sender_for_the_mail_and_its_file_copy
     bad = _plan_with_sender(tmp_path, "'het programmabureau'")
     checked = regie("plan", "validate", str(bad), env={**env, "REGIE_PLAN": str(bad)})
     assert checked.code == 2
-    assert f"{bad}:19:" in checked.err and "mail_from 'het programmabureau'" in checked.err
+    at = bad.read_text(encoding="utf-8").splitlines().index("  mail_from: 'het programmabureau'")
+    assert f"{bad}:{at + 1}:" in checked.err  # the line the sender was written on
+    assert "mail_from 'het programmabureau'" in checked.err
