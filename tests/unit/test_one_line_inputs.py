@@ -56,7 +56,8 @@ def test_a_folded_meeting_location_is_still_taken_without_its_trailing_break() -
     inner = seed.replace(line, "      location: |-\n        Zaal 1\n        Ingang B\n")
     with pytest.raises(PlanInvalid) as refused:
         parse_plan(inner, "inner.yaml")
+    at = seed.splitlines().index(line.rstrip("\n")) + 1  # the location's line
     assert [str(p) for p in refused.value.problems] == [
-        "inner.yaml:207:17: 'location' must be one line, but contains a line break (a folded "
+        f"inner.yaml:{at}:17: 'location' must be one line, but contains a line break (a folded "
         "'>' keeps one at the end: write '>-')"
     ]
