@@ -207,7 +207,8 @@ def feed_urls(app: App, token: str) -> tuple[str, str]:
     return url, "webcal://" + url.split("://", 1)[1]
 
 
-#: A subscription's description: the /agenda form's limit too (``web.pages``).
+#: A new subscription's description, at most: the command line's (``regie calendar token
+#: create``) and the /agenda form's (``web.pages``) limit; one stored before it stays as it is.
 LABEL_MAX = 200
 
 
@@ -217,8 +218,6 @@ def create_token(app: App, scope_text: str, label: str | None, now: datetime) ->
 
     if label is not None and (wrong := one_line_problem("label", label)):
         raise InvalidInput(wrong)  # a row of the token list and the /agenda table (walk57b 7)
-    if label is not None and len(label) > LABEL_MAX:  # as the /agenda form (walk57c 5)
-        raise InvalidInput(f"label: at most {LABEL_MAX} characters, this one has {len(label)}")
     plan = app.load_plan()
     scope = _scope(scope_text, plan)
     token = secrets.token_urlsafe(TOKEN_BYTES)

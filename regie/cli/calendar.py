@@ -37,7 +37,11 @@ def token_create(
 
     from governance.clock import utcnow
     from regie.bootstrap import bootstrap
-    from regie.feeds import create_token
+    from regie.errors import InvalidInput
+    from regie.feeds import LABEL_MAX, create_token
+
+    if label is not None and len(label) > LABEL_MAX:  # as the /agenda form (walk57c 5)
+        raise InvalidInput(f"label: at most {LABEL_MAX} characters, this one has {len(label)}")
 
     app = bootstrap()
     try:
