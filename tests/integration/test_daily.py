@@ -362,9 +362,10 @@ def test_a_dependent_item_whose_dependency_was_cancelled_is_undated_every_day(
     tmp_path: Path, database_url: str
 ) -> None:
     """walk55d 1: action 1.2 (4.2 and 4.3 depend on its milestone 1.2.1 since fix57h) is
-    cancelled, milestone by milestone, after the first run: 4.2 is then undated (no date counted from the cancellation), on the
-    incremental days as in a full assessment, and never asked for an update: its owner is told
-    once that the predecessor was cancelled (fix57f 1), no more."""
+    cancelled, milestone by milestone, after the first run: 4.2 is then undated (no date
+    counted from the cancellation), on the incremental days as in a full assessment, and never
+    asked for an update: its owner is told once that the predecessor was cancelled (fix57f 1),
+    no more."""
     app = make_app(tmp_path, database_url)
     plan = _seed()
     pid = plan.programme.id
