@@ -184,11 +184,29 @@ def updates_recorded_until(
     update (:func:`governance.updates.latest_updates`, fix56s); False: none does, as reports
     of earlier layouts were made (a correction then counted as a plain later update)."""
     query = sa.text(
-        "SELECT id, item_code, status, reported_on, forecast, completed_on, comment, author,"
-        " source, recorded_at, corrects FROM status_updates WHERE programme_id = :p"
+        f"SELECT {_UPDATE_COLUMNS} FROM status_updates WHERE programme_id = :p"
         " AND reported_on <= :as_of AND recorded_at <= :cut ORDER BY id"
     ).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
     params = {"p": programme_id, "as_of": as_of, "cut": instant(connection, recorded_until)}
+    return _updates(connection, query, params, corrections=corrections)
+
+
+#: The columns :func:`_updates` reads, in its order.
+_UPDATE_COLUMNS = (
+    "id, item_code, status, reported_on, forecast, completed_on, comment, author, source,"
+    " recorded_at, corrects"
+)
+
+
+def _updates(
+    connection: sa.Connection,
+    query: sa.TextClause,
+    params: dict[str, object],
+    *,
+    corrections: bool = True,
+) -> list[StatusUpdate]:
+    """The status updates ``query`` selects (:data:`_UPDATE_COLUMNS`); ``corrections``: False
+    drops which update each corrects."""
     as_date, as_instant = converters(connection.dialect.name)
     return [
         StatusUpdate(
@@ -381,28 +399,8 @@ def slip_updates(
     note, and every correction among them all (a correction replaces the update it corrects)."""
     cut, cut_params = _until(connection, recorded_until)
     query = sa.text(
-        "SELECT id, item_code, status, reported_on, forecast, completed_on, comment, author,"
-        " source, recorded_at, corrects FROM status_updates WHERE programme_id = :p"
+        f"SELECT {_UPDATE_COLUMNS} FROM status_updates WHERE programme_id = :p"
         " AND reported_on <= :as_of AND (corrects IS NOT NULL OR (comment IS NOT NULL"
         f" AND (status = 'at_risk' OR forecast IS NOT NULL))){cut} ORDER BY id"
     ).bindparams(_P, sa.bindparam("as_of", type_=sa.Date))
-    as_date, as_instant = converters(connection.dialect.name)
-    return [
-        StatusUpdate(
-            item_id=item,
-            status=UpdateStatus(status),
-            reported_on=as_date(reported_on),
-            forecast=None if forecast is None else as_date(forecast),
-            completed_on=None if completed is None else as_date(completed),
-            comment=comment,
-            author=author,
-            source=source,
-            recorded_at=as_instant(recorded_at),
-            id=row_id,
-            corrects=corrects,
-        )
-        for (
-            row_id, item, status, reported_on, forecast, completed, comment, author, source,
-            recorded_at, corrects,
-        ) in connection.execute(query, {"p": programme_id, "as_of": as_of, **cut_params})
-    ]  # fmt: skip
+    return _updates(connection, query, {"p": programme_id, "as_of": as_of, **cut_params})
